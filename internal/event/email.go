@@ -1,0 +1,38 @@
+package event
+
+import (
+	"errors"
+	"net/mail"
+	"strings"
+)
+
+// NormalizeEmail returns the canonical form of an address, the key a person
+// is stored under: trimmed, lower-cased. Gmail dots and plus-tags are kept:
+// in B2B they are rare and stripping them would merge distinct people.
+func NormalizeEmail(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > 254 {
+		return "", errors.New("not an email address")
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" {
+		return "", errors.New("not an email address")
+	}
+	at := strings.LastIndexByte(s, '@')
+	if at < 1 || at == len(s)-1 || !strings.Contains(s[at:], ".") {
+		return "", errors.New("not an email address")
+	}
+	return strings.ToLower(s), nil
+}
+
+// isEmailKey reports whether a form field or trait name holds an email, in
+// the spellings forms use in English and Japanese.
+func isEmailKey(k string) bool {
+	k = strings.ToLower(strings.TrimSpace(k))
+	switch k {
+	case "email", "e-mail", "e_mail", "mail", "emailaddress", "email_address", "email-address",
+		"mailaddress", "mail_address", "メール", "メールアドレス", "eメール", "eメールアドレス", "ｅメール":
+		return true
+	}
+	return strings.HasSuffix(k, "email") || strings.HasSuffix(k, "_mail") || strings.Contains(k, "メールアドレス")
+}

@@ -1,0 +1,148 @@
+// Package event is Baton's one event vocabulary: the types a tag or a
+// server-side SDK may send, how they are validated, and how client clocks are
+// corrected. Field names follow the Segment spec where the two overlap, so
+// Segment/RudderStack SDKs and the Baton tag speak the same language.
+package event
+
+import (
+	"time"
+)
+
+// Types of event Baton understands.
+const (
+	PageView   = "page_view"
+	Download   = "download"
+	Outbound   = "outbound"
+	FormSubmit = "form_submit"
+	EmailClick = "email_click"
+	EmailOpen  = "email_open"
+	Custom     = "custom"
+	Identify   = "identify"
+)
+
+// browserTypes are the types the public collector accepts from a browser.
+// email_click and email_open are recorded only by the click function, which
+// verifies a signed token; accepting them from a page would let any site forge
+// a newsletter click.
+var browserTypes = map[string]bool{
+	PageView: true, Download: true, Outbound: true, FormSubmit: true, Custom: true, Identify: true,
+}
+
+// Limits from the Segment HTTP API, which Baton keeps for both wire formats.
+const (
+	MaxEventBytes   = 32 << 10
+	MaxRequestBytes = 500 << 10
+	MaxBatchEvents  = 1000
+)
+
+// UTM holds the campaign parameters parsed from the page URL.
+type UTM struct {
+	Source   string `json:"source,omitempty"`
+	Medium   string `json:"medium,omitempty"`
+	Campaign string `json:"campaign,omitempty"`
+	Term     string `json:"term,omitempty"`
+	Content  string `json:"content,omitempty"`
+}
+
+// Empty reports whether no UTM parameter was set.
+func (u UTM) Empty() bool { return u == UTM{} }
+
+// Client describes where an event came from, filled in by the server from the
+// request (never trusted from the body except the user agent of server-side
+// SDKs, which report their end user's browser).
+type Client struct {
+	UserAgent string `json:"userAgent,omitempty"`
+	IP        string `json:"ip,omitempty"` // already truncated; the full address is never stored
+	Locale    string `json:"locale,omitempty"`
+	Webdriver bool   `json:"webdriver,omitempty"`
+	Method    string `json:"method,omitempty"` // HTTP method of tracked clicks (HEAD never counts)
+}
+
+// Enrichment is what the server derived about the client.
+type Enrichment struct {
+	Browser        string `json:"browser,omitempty"`
+	BrowserVersion string `json:"browserVersion,omitempty"`
+	OS             string `json:"os,omitempty"`
+	Device         string `json:"device,omitempty"` // desktop, mobile, tablet, bot
+	Bot            bool   `json:"bot,omitempty"`
+	Scanner        bool   `json:"scanner,omitempty"` // email security scanner
+	FlagReason     string `json:"flagReason,omitempty"`
+	Country        string `json:"country,omitempty"`
+	Region         string `json:"region,omitempty"`
+	City           string `json:"city,omitempty"`
+	ASN            uint   `json:"asn,omitempty"`
+	Org            string `json:"org,omitempty"`
+}
+
+// Event is one validated, server-stamped event as it is stored.
+type Event struct {
+	ID          string         `json:"id"` // the client's messageId: a repeat is stored once
+	Type        string         `json:"type"`
+	Name        string         `json:"name,omitempty"` // custom event name
+	Site        string         `json:"site,omitempty"`
+	VisitorID   string         `json:"visitorId"`             // the canonical visitor (cookie) the event is stored under
+	AnonymousID string         `json:"anonymousId,omitempty"` // the id the client sent, if different
+	UserID      string         `json:"userId,omitempty"`
+	ReceivedAt  time.Time      `json:"receivedAt"`
+	SentAt      time.Time      `json:"sentAt,omitzero"`
+	OriginalTS  time.Time      `json:"originalTimestamp,omitzero"`
+	Timestamp   time.Time      `json:"timestamp"` // client time corrected for clock skew
+	URL         string         `json:"url,omitempty"`
+	Referrer    string         `json:"referrer,omitempty"`
+	Title       string         `json:"title,omitempty"`
+	UTM         UTM            `json:"utm,omitzero"`
+	Properties  map[string]any `json:"properties,omitempty"`
+	Traits      map[string]any `json:"traits,omitempty"`
+	Client      Client         `json:"client,omitzero"`
+	Enrichment  Enrichment     `json:"enrichment,omitzero"`
+}
+
+// Flagged reports whether the event came from a bot or a scanner: kept for
+// anyone who wants to look, but never scored.
+func (e *Event) Flagged() bool { return e.Enrichment.Bot || e.Enrichment.Scanner }
+
+// Email returns the email the event carries (form fields or identify traits),
+// normalised, or "" when it carries none or an invalid one.
+func (e *Event) Email() string {
+	for _, m := range []map[string]any{e.Traits, formFields(e.Properties)} {
+		for k, v := range m {
+			if !isEmailKey(k) {
+				continue
+			}
+			if s, ok := v.(string); ok {
+				if n, err := NormalizeEmail(s); err == nil {
+					return n
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// Attributes returns the person attributes the event carries: identify
+// traits, or a submitted form's fields, as strings.
+func (e *Event) Attributes() map[string]string {
+	out := map[string]string{}
+	add := func(m map[string]any) {
+		for k, v := range m {
+			switch x := v.(type) {
+			case string:
+				if x != "" {
+					out[k] = x
+				}
+			case float64, bool:
+				out[k] = stringify(x)
+			}
+		}
+	}
+	add(formFields(e.Properties))
+	add(e.Traits)
+	return out
+}
+
+func formFields(props map[string]any) map[string]any {
+	if f, ok := props["fields"].(map[string]any); ok {
+		return f
+	}
+	return nil
+}

@@ -1,0 +1,570 @@
+package event
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Error is a validation failure: the JSON body of a 4xx answer.
+type Error struct {
+	Status  int    `json:"-"`
+	Message string `json:"error"`
+	Field   string `json:"field,omitempty"`
+	Index   *int   `json:"index,omitempty"` // position in a batch
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.Index != nil {
+		fmt.Fprintf(&b, "event %d: ", *e.Index)
+	}
+	if e.Field != "" {
+		b.WriteString(e.Field + ": ")
+	}
+	b.WriteString(e.Message)
+	return b.String()
+}
+
+func errf(field, format string, a ...any) *Error {
+	return &Error{Status: 400, Field: field, Message: fmt.Sprintf(format, a...)}
+}
+
+// Meta is what the server knows about a request, stamped on every event.
+type Meta struct {
+	ReceivedAt time.Time
+	Client     Client
+	Site       string
+}
+
+// Source selects the rules a body is parsed under.
+type Source int
+
+const (
+	// Browser is the tag's POST /e: messageId required, server-only types refused.
+	Browser Source = iota
+	// Server is the Segment-compatible API: messageId generated when absent,
+	// anonymousId or userId required.
+	Server
+)
+
+// wire is one event as sent. Unknown fields are ignored; known fields of the
+// wrong JSON type are rejected by encoding/json with the field's name.
+type wire struct {
+	Type         string          `json:"type"`
+	Event        string          `json:"event"`
+	Name         string          `json:"name"`
+	MessageID    string          `json:"messageId"`
+	AnonymousID  string          `json:"anonymousId"`
+	UserID       string          `json:"userId"`
+	Site         string          `json:"site"`
+	Timestamp    string          `json:"timestamp"`
+	OriginalTS   string          `json:"originalTimestamp"`
+	SentAt       string          `json:"sentAt"`
+	Properties   map[string]any  `json:"properties"`
+	Traits       map[string]any  `json:"traits"`
+	Context      *wireContext    `json:"context"`
+	PreviousID   string          `json:"previousId"`
+	GroupID      string          `json:"groupId"`
+	Integrations json.RawMessage `json:"integrations"`
+}
+
+type wireContext struct {
+	UserAgent string         `json:"userAgent"`
+	Locale    string         `json:"locale"`
+	Page      *wirePage      `json:"page"`
+	Campaign  *wireCampaign  `json:"campaign"`
+	Traits    map[string]any `json:"traits"`
+	Webdriver bool           `json:"webdriver"`
+}
+
+type wirePage struct {
+	URL      string `json:"url"`
+	Title    string `json:"title"`
+	Referrer string `json:"referrer"`
+}
+
+type wireCampaign struct {
+	Name    string `json:"name"`
+	Source  string `json:"source"`
+	Medium  string `json:"medium"`
+	Term    string `json:"term"`
+	Content string `json:"content"`
+}
+
+type wireBatch struct {
+	Batch   []json.RawMessage `json:"batch"`
+	SentAt  string            `json:"sentAt"`
+	Context *wireContext      `json:"context"`
+}
+
+// Parse decodes a request body holding one event, a JSON array of events, or
+// {"batch": [...]} and returns the validated events. forceType, when set, is
+// the Segment call the body came to (/v1/track -> "track"). A single invalid
+// event rejects the whole request, so a request is stored all or nothing.
+func Parse(body []byte, src Source, forceType string, meta Meta) ([]Event, error) {
+	if len(body) > MaxRequestBytes {
+		return nil, &Error{Status: 413, Message: fmt.Sprintf("request body is larger than %d bytes", MaxRequestBytes)}
+	}
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		return nil, errf("", "empty body: send one event, an array of events or {\"batch\": [...]}")
+	}
+	if !utf8.Valid(body) {
+		return nil, errf("", "body is not valid UTF-8")
+	}
+	var (
+		raws    []json.RawMessage
+		sentAt  string
+		context *wireContext
+		batched bool
+	)
+	switch body[0] {
+	case '[':
+		batched = true
+		if err := json.Unmarshal(body, &raws); err != nil {
+			return nil, jsonErr(err)
+		}
+	case '{':
+		var probe struct {
+			Batch json.RawMessage `json:"batch"`
+		}
+		if err := json.Unmarshal(body, &probe); err != nil {
+			return nil, jsonErr(err)
+		}
+		if probe.Batch != nil {
+			batched = true
+			var b wireBatch
+			if err := json.Unmarshal(body, &b); err != nil {
+				return nil, jsonErr(err)
+			}
+			raws, sentAt, context = b.Batch, b.SentAt, b.Context
+		} else {
+			raws = []json.RawMessage{body}
+		}
+	default:
+		return nil, errf("", "body must be a JSON object or array")
+	}
+	if batched && len(raws) == 0 {
+		return nil, errf("batch", "batch is empty")
+	}
+	if len(raws) > MaxBatchEvents {
+		return nil, errf("batch", "more than %d events in one request", MaxBatchEvents)
+	}
+	out := make([]Event, 0, len(raws))
+	seen := map[string]bool{}
+	for i, raw := range raws {
+		ev, err := parseOne(raw, src, forceType, sentAt, context, meta)
+		if err != nil {
+			var e *Error
+			if errors.As(err, &e) && batched {
+				idx := i
+				e.Index = &idx
+			}
+			return nil, err
+		}
+		if seen[ev.ID] { // the same message twice in one request is stored once
+			continue
+		}
+		seen[ev.ID] = true
+		out = append(out, ev)
+	}
+	return out, nil
+}
+
+func parseOne(raw json.RawMessage, src Source, forceType, batchSentAt string, batchCtx *wireContext, meta Meta) (Event, error) {
+	if len(raw) > MaxEventBytes {
+		return Event{}, &Error{Status: 413, Message: fmt.Sprintf("event is larger than %d bytes", MaxEventBytes)}
+	}
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || raw[0] != '{' {
+		return Event{}, errf("", "an event must be a JSON object")
+	}
+	var w wire
+	if err := json.Unmarshal(raw, &w); err != nil {
+		return Event{}, jsonErr(err)
+	}
+	if w.SentAt == "" {
+		w.SentAt = batchSentAt
+	}
+	if w.Context == nil {
+		w.Context = batchCtx
+	}
+	typ := w.Type
+	if forceType != "" {
+		typ = forceType
+	}
+	ev := Event{
+		ID:          w.MessageID,
+		AnonymousID: w.AnonymousID,
+		UserID:      w.UserID,
+		Site:        meta.Site,
+		ReceivedAt:  meta.ReceivedAt.UTC(),
+		Properties:  w.Properties,
+		Traits:      w.Traits,
+		Client:      meta.Client,
+	}
+	if w.Site != "" {
+		ev.Site = w.Site
+	}
+	if err := checkID("site", ev.Site, 64); err != nil {
+		return Event{}, err
+	}
+	if err := resolveType(&ev, typ, w, src); err != nil {
+		return Event{}, err
+	}
+	if ev.ID == "" {
+		if src == Browser {
+			return Event{}, errf("messageId", "required: every event needs a unique messageId")
+		}
+		ev.ID = NewID()
+	}
+	if err := checkID("messageId", ev.ID, 100); err != nil {
+		return Event{}, err
+	}
+	if err := checkID("anonymousId", ev.AnonymousID, 128); err != nil {
+		return Event{}, err
+	}
+	if err := checkID("userId", ev.UserID, 128); err != nil {
+		return Event{}, err
+	}
+	if src == Server && ev.AnonymousID == "" && ev.UserID == "" {
+		return Event{}, errf("anonymousId", "anonymousId or userId is required")
+	}
+	if err := times(&ev, w); err != nil {
+		return Event{}, err
+	}
+	if err := page(&ev, w); err != nil {
+		return Event{}, err
+	}
+	if c := w.Context; c != nil {
+		if src == Server && c.UserAgent != "" {
+			// A server-side SDK reports its end user's browser here; the
+			// request's own user agent is the SDK's.
+			ev.Client.UserAgent = c.UserAgent
+		}
+		if c.Locale != "" && len(c.Locale) <= 35 {
+			ev.Client.Locale = c.Locale
+		}
+		ev.Client.Webdriver = ev.Client.Webdriver || c.Webdriver
+		if ev.Traits == nil && len(c.Traits) > 0 && ev.Type == Identify {
+			ev.Traits = c.Traits
+		}
+	}
+	if err := required(&ev); err != nil {
+		return Event{}, err
+	}
+	return ev, nil
+}
+
+// resolveType maps the wire type (Baton's or Segment's name) to Baton's type.
+func resolveType(ev *Event, typ string, w wire, src Source) error {
+	switch typ {
+	case "page", "screen", PageView:
+		ev.Type = PageView
+		ev.Name = w.Name
+	case "track":
+		// A track call whose event name is one of Baton's types is that type,
+		// so server SDKs can report downloads or form submits too.
+		switch w.Event {
+		case Download, Outbound, FormSubmit, PageView:
+			ev.Type = w.Event
+		default:
+			ev.Type = Custom
+			ev.Name = w.Event
+		}
+	case Custom:
+		ev.Type = Custom
+		ev.Name = w.Event
+		if ev.Name == "" {
+			ev.Name = w.Name
+		}
+	case Identify:
+		ev.Type = Identify
+	case "group", "alias":
+		// Kept, not interpreted: accepted data is never dropped.
+		ev.Type = Custom
+		ev.Name = "$" + typ
+		if ev.Properties == nil {
+			ev.Properties = map[string]any{}
+		}
+		if w.GroupID != "" {
+			ev.Properties["groupId"] = w.GroupID
+		}
+		if w.PreviousID != "" {
+			ev.Properties["previousId"] = w.PreviousID
+		}
+	case Download, Outbound, FormSubmit:
+		ev.Type = typ
+	case EmailClick, EmailOpen:
+		if src == Browser {
+			return errf("type", "%q is recorded by Baton's tracked links only", typ)
+		}
+		ev.Type = typ
+	case "":
+		return errf("type", "required: one of page_view, download, outbound, form_submit, custom, identify")
+	default:
+		return errf("type", "unknown type %q", typ)
+	}
+	if src == Browser && !browserTypes[ev.Type] {
+		return errf("type", "%q is not accepted from a browser", ev.Type)
+	}
+	return nil
+}
+
+func times(ev *Event, w wire) error {
+	ts := w.Timestamp
+	if ts == "" {
+		ts = w.OriginalTS
+	}
+	var err error
+	if ts != "" {
+		if ev.OriginalTS, err = parseTime(ts); err != nil {
+			return errf("timestamp", "%v", err)
+		}
+	}
+	if w.SentAt != "" {
+		if ev.SentAt, err = parseTime(w.SentAt); err != nil {
+			return errf("sentAt", "%v", err)
+		}
+	}
+	ev.Timestamp = CorrectSkew(ev.ReceivedAt, ev.SentAt, ev.OriginalTS)
+	return nil
+}
+
+// CorrectSkew returns the event time on the server's clock, the way Segment
+// does: timestamp = receivedAt - (sentAt - originalTimestamp). Without sentAt
+// the client time is taken as is; without either, the receive time. The
+// result is never later than receivedAt: an event cannot come from the future.
+func CorrectSkew(receivedAt, sentAt, original time.Time) time.Time {
+	var t time.Time
+	switch {
+	case original.IsZero():
+		t = receivedAt
+	case sentAt.IsZero():
+		t = original
+	default:
+		t = receivedAt.Add(-sentAt.Sub(original))
+	}
+	if t.After(receivedAt) {
+		t = receivedAt
+	}
+	return t.UTC()
+}
+
+func parseTime(s string) (time.Time, error) {
+	if len(s) > 40 {
+		return time.Time{}, errors.New("not an ISO-8601 date-time")
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999Z0700", "2006-01-02T15:04:05.999999999"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			if t.Year() < 2000 || t.Year() > 2200 {
+				return time.Time{}, errors.New("date-time out of range")
+			}
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, errors.New("not an ISO-8601 date-time")
+}
+
+// page fills url, title, referrer and UTM from properties or context.page.
+func page(ev *Event, w wire) error {
+	get := func(k string) (string, error) {
+		v, ok := ev.Properties[k]
+		if !ok || v == nil {
+			return "", nil
+		}
+		s, ok := v.(string)
+		if !ok {
+			return "", errf("properties."+k, "must be a string")
+		}
+		return s, nil
+	}
+	var err error
+	if ev.URL, err = get("url"); err != nil {
+		return err
+	}
+	if ev.Title, err = get("title"); err != nil {
+		return err
+	}
+	if ev.Referrer, err = get("referrer"); err != nil {
+		return err
+	}
+	if c := w.Context; c != nil && c.Page != nil {
+		if ev.URL == "" {
+			ev.URL = c.Page.URL
+		}
+		if ev.Title == "" {
+			ev.Title = c.Page.Title
+		}
+		if ev.Referrer == "" {
+			ev.Referrer = c.Page.Referrer
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    string
+	}{{"properties.url", ev.URL}, {"properties.referrer", ev.Referrer}} {
+		if f.v == "" {
+			continue
+		}
+		if err := checkURL(f.v); err != nil {
+			return errf(f.name, "%v", err)
+		}
+	}
+	if len(ev.Title) > 1024 {
+		return errf("properties.title", "longer than 1024 bytes")
+	}
+	if ev.URL != "" {
+		ev.UTM = ParseUTM(ev.URL)
+	}
+	if c := w.Context; c != nil && c.Campaign != nil && ev.UTM.Empty() {
+		ev.UTM = UTM{Source: c.Campaign.Source, Medium: c.Campaign.Medium, Campaign: c.Campaign.Name, Term: c.Campaign.Term, Content: c.Campaign.Content}
+	}
+	return nil
+}
+
+func checkURL(s string) error {
+	if len(s) > 8192 {
+		return errors.New("longer than 8192 bytes")
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return errors.New("not a valid URL")
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return errors.New("must be an absolute http or https URL")
+	}
+	if u.Host == "" {
+		return errors.New("has no host")
+	}
+	return nil
+}
+
+// ParseUTM reads utm_* parameters from a URL; anything unparsable gives none.
+func ParseUTM(raw string) UTM {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return UTM{}
+	}
+	q := u.Query()
+	clip := func(s string) string {
+		if len(s) > 256 {
+			return s[:256]
+		}
+		return s
+	}
+	return UTM{
+		Source:   clip(q.Get("utm_source")),
+		Medium:   clip(q.Get("utm_medium")),
+		Campaign: clip(q.Get("utm_campaign")),
+		Term:     clip(q.Get("utm_term")),
+		Content:  clip(q.Get("utm_content")),
+	}
+}
+
+func required(ev *Event) error {
+	switch ev.Type {
+	case PageView, Download, Outbound, EmailClick:
+		if ev.URL == "" {
+			return errf("properties.url", "required for %s", ev.Type)
+		}
+	case Custom:
+		if ev.Name == "" {
+			return errf("event", "required: a custom event needs a name")
+		}
+		if len(ev.Name) > 200 {
+			return errf("event", "longer than 200 bytes")
+		}
+	case FormSubmit:
+		if f, ok := ev.Properties["fields"]; ok && f != nil {
+			m, ok := f.(map[string]any)
+			if !ok {
+				return errf("properties.fields", "must be an object of field name to value")
+			}
+			for k, v := range m {
+				switch v.(type) {
+				case string, float64, bool, nil:
+				default:
+					return errf("properties.fields."+k, "must be a string, number or boolean")
+				}
+			}
+		}
+	case Identify:
+		if len(ev.Traits) == 0 && ev.UserID == "" {
+			return errf("traits", "identify needs traits or a userId")
+		}
+	}
+	return nil
+}
+
+// checkID accepts printable identifiers without spaces or control characters.
+func checkID(field, s string, max int) error {
+	if len(s) > max {
+		return errf(field, "longer than %d bytes", max)
+	}
+	for _, r := range s {
+		if unicode.IsSpace(r) || !unicode.IsPrint(r) || r == '#' {
+			return errf(field, "contains a space, '#' or control character")
+		}
+	}
+	return nil
+}
+
+// jsonErr names the field and position of a JSON decoding failure.
+func jsonErr(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		field := te.Field
+		if field == "" {
+			field = "(body)"
+		}
+		return errf(field, "must be %s, got %s", jsonKind(te.Type.Kind().String()), te.Value)
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return errf("", "malformed JSON at byte %s: %v", strconv.FormatInt(se.Offset, 10), se)
+	}
+	return errf("", "malformed JSON: %v", err)
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "string":
+		return "a string"
+	case "map", "struct":
+		return "an object"
+	case "slice":
+		return "an array"
+	case "bool":
+		return "a boolean"
+	default:
+		return "a " + k
+	}
+}
+
+// NewID returns a random 128-bit identifier, hex encoded.
+func NewID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func stringify(v any) string {
+	switch x := v.(type) {
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	return fmt.Sprint(v)
+}

@@ -1,0 +1,390 @@
+// Package bolttable implements table.Table on an embedded bbolt file, so the
+// local stack and small sites need nothing installed. Writes from concurrent
+// requests are group-committed (bbolt's Batch): each is durable when it
+// returns, and concurrency does not multiply fsyncs.
+package bolttable
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/baton-hq/baton/internal/table"
+)
+
+var bucket = []byte("items")
+
+// Table is a bbolt-backed table.
+type Table struct {
+	db  *bolt.DB
+	now func() time.Time
+}
+
+// Open opens (creating when absent) the table file at path.
+func Open(path string) (*Table, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db.MaxBatchDelay = 2 * time.Millisecond
+	if err := db.Update(func(tx *bolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(bucket)
+		return err
+	}); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &Table{db: db, now: time.Now}, nil
+}
+
+// Close closes the file.
+func (t *Table) Close() error { return t.db.Close() }
+
+// DB exposes the bbolt handle for maintenance (compaction after erasure).
+func (t *Table) DB() *bolt.DB { return t.db }
+
+type record struct {
+	Kind     string           `json:"k,omitempty"`
+	Data     []byte           `json:"d,omitempty"`
+	Expires  int64            `json:"x,omitempty"` // unix nanoseconds
+	Version  int64            `json:"v"`
+	Counters map[string]int64 `json:"c,omitempty"`
+}
+
+func key(pk, sk string) ([]byte, error) {
+	if pk == "" || sk == "" {
+		return nil, errors.New("bolttable: empty key")
+	}
+	if strings.IndexByte(pk, 0) >= 0 || strings.IndexByte(sk, 0) >= 0 {
+		return nil, errors.New("bolttable: key contains NUL")
+	}
+	return []byte(pk + "\x00" + sk), nil
+}
+
+func decode(k, v []byte) (table.Item, error) {
+	var r record
+	if err := json.Unmarshal(v, &r); err != nil {
+		return table.Item{}, fmt.Errorf("bolttable: corrupt item %q: %w", k, err)
+	}
+	pk, sk, _ := bytes.Cut(k, []byte{0})
+	it := table.Item{PK: string(pk), SK: string(sk), Kind: r.Kind, Data: r.Data, Version: r.Version, Counters: r.Counters}
+	if r.Expires != 0 {
+		it.Expires = time.Unix(0, r.Expires)
+	}
+	return it, nil
+}
+
+// current returns the live stored item, or ok=false when absent or expired.
+func (t *Table) current(b *bolt.Bucket, k []byte) (table.Item, bool, error) {
+	v := b.Get(k)
+	if v == nil {
+		return table.Item{}, false, nil
+	}
+	it, err := decode(k, v)
+	if err != nil {
+		return table.Item{}, false, err
+	}
+	if !it.Live(t.now()) {
+		return table.Item{}, false, nil
+	}
+	return it, true, nil
+}
+
+func check(c table.Cond, cur table.Item, exists bool) error {
+	switch {
+	case c.IsNotExists():
+		if exists {
+			return table.ErrConditionFailed
+		}
+	case c.IsExists():
+		if !exists {
+			return table.ErrConditionFailed
+		}
+	default:
+		if v, ok := c.Version(); ok && (!exists || cur.Version != v) {
+			return table.ErrConditionFailed
+		}
+	}
+	return nil
+}
+
+// apply performs one write inside a transaction.
+func (t *Table) apply(b *bolt.Bucket, w table.Write) error {
+	k, err := key(w.Item.PK, w.Item.SK)
+	if err != nil {
+		return err
+	}
+	cur, exists, err := t.current(b, k)
+	if err != nil {
+		return err
+	}
+	if err := check(w.Cond, cur, exists); err != nil {
+		return err
+	}
+	if w.Delete {
+		return b.Delete(k)
+	}
+	r := record{Kind: w.Item.Kind, Data: w.Item.Data, Counters: w.Item.Counters, Version: cur.Version + 1}
+	if !exists {
+		r.Version = 1
+	}
+	if !w.Item.Expires.IsZero() {
+		r.Expires = w.Item.Expires.UnixNano()
+	}
+	v, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	return b.Put(k, v)
+}
+
+// Get reads one item.
+func (t *Table) Get(ctx context.Context, pk, sk string) (table.Item, error) {
+	k, err := key(pk, sk)
+	if err != nil {
+		return table.Item{}, err
+	}
+	var it table.Item
+	var ok bool
+	err = t.db.View(func(tx *bolt.Tx) error {
+		it, ok, err = t.current(tx.Bucket(bucket), k)
+		return err
+	})
+	if err != nil {
+		return table.Item{}, err
+	}
+	if !ok {
+		return table.Item{}, table.ErrNotFound
+	}
+	return it, nil
+}
+
+// Put writes one item under a condition.
+func (t *Table) Put(ctx context.Context, it table.Item, c table.Cond) error {
+	return t.Transact(ctx, []table.Write{table.Put(it, c)})
+}
+
+// Delete removes one item under a condition.
+func (t *Table) Delete(ctx context.Context, pk, sk string, c table.Cond) error {
+	return t.Transact(ctx, []table.Write{table.Del(pk, sk, c)})
+}
+
+// Transact applies all writes or none.
+func (t *Table) Transact(ctx context.Context, ws []table.Write) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return t.db.Batch(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucket)
+		for _, w := range ws {
+			if err := t.apply(b, w); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// PutMany writes independent items in one group commit.
+func (t *Table) PutMany(ctx context.Context, ws []table.Write) []error {
+	errs := make([]error, len(ws))
+	if err := ctx.Err(); err != nil {
+		for i := range errs {
+			errs[i] = err
+		}
+		return errs
+	}
+	err := t.db.Batch(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucket)
+		for i, w := range ws {
+			errs[i] = t.apply(b, w)
+			if errs[i] != nil && !errors.Is(errs[i], table.ErrConditionFailed) {
+				return errs[i]
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		for i := range errs {
+			errs[i] = err
+		}
+	}
+	return errs
+}
+
+// Add changes counters atomically.
+func (t *Table) Add(ctx context.Context, pk, sk, kind string, deltas map[string]int64) (map[string]int64, error) {
+	k, err := key(pk, sk)
+	if err != nil {
+		return nil, err
+	}
+	var out map[string]int64
+	err = t.db.Batch(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucket)
+		cur, exists, err := t.current(b, k)
+		if err != nil {
+			return err
+		}
+		r := record{Kind: cur.Kind, Data: cur.Data, Version: cur.Version + 1, Counters: map[string]int64{}}
+		if !exists {
+			r = record{Kind: kind, Version: 1, Counters: map[string]int64{}}
+		} else if !cur.Expires.IsZero() {
+			r.Expires = cur.Expires.UnixNano()
+		}
+		for name, n := range cur.Counters {
+			r.Counters[name] = n
+		}
+		for name, d := range deltas {
+			r.Counters[name] += d
+		}
+		v, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		out = r.Counters
+		return b.Put(k, v)
+	})
+	return out, err
+}
+
+// Query reads items of one partition in sort-key order.
+func (t *Table) Query(ctx context.Context, q table.Query) ([]table.Item, error) {
+	if q.PK == "" || strings.IndexByte(q.PK, 0) >= 0 {
+		return nil, errors.New("bolttable: bad partition key")
+	}
+	prefix := []byte(q.PK + "\x00" + q.Prefix)
+	var out []table.Item
+	now := t.now()
+	err := t.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucket).Cursor()
+		var k, v []byte
+		if !q.Reverse {
+			start := prefix
+			if q.After != "" {
+				start = append([]byte(q.PK+"\x00"+q.After), 0)
+			}
+			k, v = c.Seek(start)
+		} else {
+			end := append(append([]byte{}, prefix...), 0xff)
+			if q.After != "" {
+				end = []byte(q.PK + "\x00" + q.After)
+			}
+			k, v = c.Seek(end)
+			if k == nil {
+				k, v = c.Last()
+			} else {
+				k, v = c.Prev()
+			}
+		}
+		for ; k != nil && bytes.HasPrefix(k, prefix); k, v = step(c, q.Reverse) {
+			it, err := decode(k, v)
+			if err != nil {
+				return err
+			}
+			if !it.Live(now) {
+				continue
+			}
+			out = append(out, it)
+			if q.Limit > 0 && len(out) >= q.Limit {
+				break
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+func step(c *bolt.Cursor, reverse bool) ([]byte, []byte) {
+	if reverse {
+		return c.Prev()
+	}
+	return c.Next()
+}
+
+// Scan visits every live item whose partition key starts with pkPrefix.
+// The callback runs outside the read transaction, so it may write.
+func (t *Table) Scan(ctx context.Context, pkPrefix string, fn func(table.Item) error) error {
+	var after []byte
+	for {
+		var page []table.Item
+		err := t.db.View(func(tx *bolt.Tx) error {
+			c := tx.Bucket(bucket).Cursor()
+			var k, v []byte
+			if after == nil {
+				k, v = c.Seek([]byte(pkPrefix))
+			} else {
+				k, v = c.Seek(after)
+				if k != nil && bytes.Equal(k, after) {
+					k, v = c.Next()
+				}
+			}
+			now := t.now()
+			for ; k != nil && bytes.HasPrefix(k, []byte(pkPrefix)) && len(page) < 500; k, v = c.Next() {
+				it, err := decode(k, v)
+				if err != nil {
+					return err
+				}
+				after = append(after[:0], k...)
+				if it.Live(now) {
+					page = append(page, it)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if len(page) == 0 {
+			return nil
+		}
+		for _, it := range page {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := fn(it); err != nil {
+				return err
+			}
+		}
+		if len(page) < 500 {
+			return nil
+		}
+	}
+}
+
+// PurgeExpired deletes expired items and returns how many; the embedded
+// store's equivalent of DynamoDB's TTL sweeper.
+func (t *Table) PurgeExpired(ctx context.Context) (int, error) {
+	n := 0
+	now := t.now()
+	err := t.db.Update(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucket).Cursor()
+		for k, v := c.First(); k != nil; {
+			it, err := decode(k, v)
+			if err != nil {
+				return err
+			}
+			if !it.Live(now) {
+				if err := c.Delete(); err != nil {
+					return err
+				}
+				n++
+				k, v = c.Seek(k)
+				continue
+			}
+			k, v = c.Next()
+		}
+		return nil
+	})
+	return n, err
+}

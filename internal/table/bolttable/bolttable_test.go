@@ -1,0 +1,21 @@
+package bolttable_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/table/bolttable"
+	"github.com/baton-hq/baton/internal/table/tabletest"
+)
+
+func TestConformance(t *testing.T) {
+	tabletest.Run(t, func(t *testing.T) table.Table {
+		tb, err := bolttable.Open(filepath.Join(t.TempDir(), "baton.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { tb.Close() })
+		return tb
+	})
+}

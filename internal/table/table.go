@@ -1,0 +1,111 @@
+// Package table is the contract between Baton's logic and its storage: one
+// single table of items addressed by a partition key and a sort key, with the
+// few operations DynamoDB does well (conditional writes, transactions, atomic
+// counters, queries within a partition, TTL). Every repository above it
+// (events, people, ledger, outbox, reports) is written once against this
+// contract; bolttable and dynamotable implement it, and tabletest is the one
+// conformance suite both must pass.
+package table
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Errors every implementation returns, testable with errors.Is.
+var (
+	ErrNotFound        = errors.New("table: item not found")
+	ErrConditionFailed = errors.New("table: condition failed")
+)
+
+// Item is one stored row. Data is an opaque document (JSON in practice);
+// Counters are integers changed atomically by Add; Kind lets a stream consumer
+// filter (DynamoDB Streams filter criteria match on it).
+type Item struct {
+	PK, SK   string
+	Kind     string
+	Data     []byte
+	Expires  time.Time // zero: never; otherwise the item is gone after this time (TTL)
+	Version  int64     // set by the store: 1 on create, +1 on each conditional write
+	Counters map[string]int64
+}
+
+// Cond is the condition a write is made under.
+type Cond struct {
+	kind    int
+	version int64
+}
+
+// Conditions.
+var (
+	Always    = Cond{}
+	NotExists = Cond{kind: 1}
+	Exists    = Cond{kind: 3}
+)
+
+// VersionIs succeeds when the stored item has exactly version v (0: absent).
+func VersionIs(v int64) Cond {
+	if v == 0 {
+		return NotExists
+	}
+	return Cond{kind: 2, version: v}
+}
+
+// IsNotExists, IsExists and Version let implementations read a Cond.
+func (c Cond) IsNotExists() bool      { return c.kind == 1 }
+func (c Cond) IsExists() bool         { return c.kind == 3 }
+func (c Cond) Version() (int64, bool) { return c.version, c.kind == 2 }
+
+// Write is one part of a batch or transaction: a put (Item) or a delete.
+type Write struct {
+	Item   Item
+	Delete bool
+	Cond   Cond
+}
+
+// Put returns a put Write.
+func Put(it Item, c Cond) Write { return Write{Item: it, Cond: c} }
+
+// Del returns a delete Write.
+func Del(pk, sk string, c Cond) Write { return Write{Item: Item{PK: pk, SK: sk}, Delete: true, Cond: c} }
+
+// Query selects items of one partition.
+type Query struct {
+	PK       string
+	Prefix   string // sort keys starting with this
+	After    string // exclusive lower bound on the sort key (for paging), within Prefix
+	Reverse  bool   // newest (largest sort key) first
+	Limit    int    // 0: all
+	Consistent bool
+}
+
+// Table is a single-table store.
+type Table interface {
+	Get(ctx context.Context, pk, sk string) (Item, error)
+	// Put writes one item under a condition. The stored version becomes the
+	// previous version + 1 (1 for a new item).
+	Put(ctx context.Context, it Item, c Cond) error
+	Delete(ctx context.Context, pk, sk string, c Cond) error
+	// PutMany writes independent items, each under its own condition, with
+	// as little I/O as the backend allows (one group commit on bbolt). It is
+	// not atomic: the result has one error (or nil) per item.
+	PutMany(ctx context.Context, ws []Write) []error
+	// Transact applies all writes or none; a failed condition anywhere gives
+	// ErrConditionFailed.
+	Transact(ctx context.Context, ws []Write) error
+	// Add changes counters atomically, creating the item when absent, and
+	// returns the new values.
+	Add(ctx context.Context, pk, sk, kind string, deltas map[string]int64) (map[string]int64, error)
+	Query(ctx context.Context, q Query) ([]Item, error)
+	// Scan visits every item whose partition key starts with pkPrefix, in no
+	// particular order. For maintenance (rescore, retention), never the hot path.
+	Scan(ctx context.Context, pkPrefix string, fn func(Item) error) error
+	Close() error
+}
+
+// Live reports whether an item has not expired at now. DynamoDB deletes
+// expired items lazily (within days), so readers filter too.
+func (it Item) Live(now time.Time) bool {
+	return it.Expires.IsZero() || now.Before(it.Expires)
+}

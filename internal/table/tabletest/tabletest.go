@@ -1,0 +1,277 @@
+// Package tabletest is the one conformance suite every table.Table must pass.
+// Repositories built on the table (events, people, ledger, ...) pass their own
+// suites to Run, so a behaviour tested on one backend is tested on every
+// backend (see internal/conformance).
+package tabletest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// Factory returns a fresh, empty table for one test.
+type Factory func(t *testing.T) table.Table
+
+// Suite is a named group of conformance tests for a repository built on the
+// table (events, people, ledger, ...): written once, run on every backend.
+type Suite struct {
+	Name string
+	Run  func(t *testing.T, newTable Factory)
+}
+
+// Run runs the table contract and then each suite against newTable.
+func Run(t *testing.T, newTable Factory, suites ...Suite) {
+	t.Run("table", func(t *testing.T) { contract(t, newTable) })
+	for _, s := range suites {
+		t.Run(s.Name, func(t *testing.T) { s.Run(t, newTable) })
+	}
+}
+
+func contract(t *testing.T, newTable Factory) {
+	ctx := context.Background()
+	t.Run("PutGet", func(t *testing.T) {
+		tb := newTable(t)
+		if _, err := tb.Get(ctx, "P#1", "A"); !errors.Is(err, table.ErrNotFound) {
+			t.Fatalf("Get absent: err = %v, want ErrNotFound", err)
+		}
+		if err := tb.Put(ctx, table.Item{PK: "P#1", SK: "A", Kind: "k", Data: []byte(`{"x":1}`)}, table.Always); err != nil {
+			t.Fatal(err)
+		}
+		it, err := tb.Get(ctx, "P#1", "A")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(it.Data) != `{"x":1}` || it.Kind != "k" || it.Version != 1 {
+			t.Fatalf("Get = %+v", it)
+		}
+		if err := tb.Put(ctx, table.Item{PK: "P#1", SK: "A", Data: []byte(`2`)}, table.Always); err != nil {
+			t.Fatal(err)
+		}
+		it, _ = tb.Get(ctx, "P#1", "A")
+		if string(it.Data) != "2" || it.Version != 2 {
+			t.Fatalf("after overwrite: %+v", it)
+		}
+	})
+	t.Run("Conditions", func(t *testing.T) {
+		tb := newTable(t)
+		it := table.Item{PK: "P#1", SK: "A", Data: []byte("a")}
+		if err := tb.Put(ctx, it, table.NotExists); err != nil {
+			t.Fatal(err)
+		}
+		if err := tb.Put(ctx, it, table.NotExists); !errors.Is(err, table.ErrConditionFailed) {
+			t.Fatalf("second NotExists put: %v", err)
+		}
+		if err := tb.Put(ctx, it, table.VersionIs(2)); !errors.Is(err, table.ErrConditionFailed) {
+			t.Fatalf("wrong version: %v", err)
+		}
+		it.Data = []byte("b")
+		if err := tb.Put(ctx, it, table.VersionIs(1)); err != nil {
+			t.Fatalf("right version: %v", err)
+		}
+		if err := tb.Put(ctx, table.Item{PK: "P#9", SK: "A"}, table.Exists); !errors.Is(err, table.ErrConditionFailed) {
+			t.Fatalf("Exists on absent: %v", err)
+		}
+		if err := tb.Delete(ctx, "P#1", "A", table.VersionIs(1)); !errors.Is(err, table.ErrConditionFailed) {
+			t.Fatalf("delete wrong version: %v", err)
+		}
+		if err := tb.Delete(ctx, "P#1", "A", table.VersionIs(2)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tb.Get(ctx, "P#1", "A"); !errors.Is(err, table.ErrNotFound) {
+			t.Fatalf("after delete: %v", err)
+		}
+		if err := tb.Delete(ctx, "P#1", "A", table.Always); err != nil {
+			t.Fatalf("delete absent unconditionally: %v", err)
+		}
+	})
+	t.Run("ConcurrentCreateOneWinner", func(t *testing.T) {
+		tb := newTable(t)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		wins := 0
+		for i := 0; i < 16; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				err := tb.Put(ctx, table.Item{PK: "EMAIL#a@b.co", SK: "EMAIL", Data: []byte(fmt.Sprint(i))}, table.NotExists)
+				if err == nil {
+					mu.Lock()
+					wins++
+					mu.Unlock()
+				} else if !errors.Is(err, table.ErrConditionFailed) {
+					t.Error(err)
+				}
+			}(i)
+		}
+		wg.Wait()
+		if wins != 1 {
+			t.Fatalf("%d writers won a NotExists put, want 1", wins)
+		}
+	})
+	t.Run("Transact", func(t *testing.T) {
+		tb := newTable(t)
+		if err := tb.Put(ctx, table.Item{PK: "X", SK: "1", Data: []byte("old")}, table.Always); err != nil {
+			t.Fatal(err)
+		}
+		err := tb.Transact(ctx, []table.Write{
+			table.Put(table.Item{PK: "X", SK: "2", Data: []byte("new")}, table.NotExists),
+			table.Put(table.Item{PK: "X", SK: "1", Data: []byte("clobber")}, table.NotExists), // fails
+		})
+		if !errors.Is(err, table.ErrConditionFailed) {
+			t.Fatalf("Transact with failing condition: %v", err)
+		}
+		if _, err := tb.Get(ctx, "X", "2"); !errors.Is(err, table.ErrNotFound) {
+			t.Fatalf("a failed transaction wrote: %v", err)
+		}
+		if err := tb.Transact(ctx, []table.Write{
+			table.Put(table.Item{PK: "X", SK: "2", Data: []byte("new")}, table.NotExists),
+			table.Del("X", "1", table.VersionIs(1)),
+		}); err != nil {
+			t.Fatal(err)
+		}
+		items, _ := tb.Query(ctx, table.Query{PK: "X"})
+		if len(items) != 1 || items[0].SK != "2" {
+			t.Fatalf("after transaction: %+v", items)
+		}
+	})
+	t.Run("PutMany", func(t *testing.T) {
+		tb := newTable(t)
+		if err := tb.Put(ctx, table.Item{PK: "V#1", SK: "E#b"}, table.Always); err != nil {
+			t.Fatal(err)
+		}
+		errs := tb.PutMany(ctx, []table.Write{
+			table.Put(table.Item{PK: "V#1", SK: "E#a"}, table.NotExists),
+			table.Put(table.Item{PK: "V#1", SK: "E#b"}, table.NotExists),
+			table.Put(table.Item{PK: "V#2", SK: "E#c"}, table.NotExists),
+		})
+		if len(errs) != 3 || errs[0] != nil || !errors.Is(errs[1], table.ErrConditionFailed) || errs[2] != nil {
+			t.Fatalf("PutMany errors = %v", errs)
+		}
+		items, _ := tb.Query(ctx, table.Query{PK: "V#1"})
+		if len(items) != 2 {
+			t.Fatalf("V#1 has %d items, want 2", len(items))
+		}
+	})
+	t.Run("Query", func(t *testing.T) {
+		tb := newTable(t)
+		for _, sk := range []string{"E#3", "E#1", "E#2", "F#1", "D#9"} {
+			if err := tb.Put(ctx, table.Item{PK: "V#q", SK: sk}, table.Always); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := tb.Put(ctx, table.Item{PK: "V#qq", SK: "E#0"}, table.Always); err != nil {
+			t.Fatal(err)
+		}
+		sks := func(q table.Query) []string {
+			items, err := tb.Query(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, it := range items {
+				out = append(out, it.SK)
+			}
+			return out
+		}
+		check := func(name string, got []string, want ...string) {
+			t.Helper()
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("%s = %v, want %v", name, got, want)
+			}
+		}
+		check("prefix", sks(table.Query{PK: "V#q", Prefix: "E#"}), "E#1", "E#2", "E#3")
+		check("all", sks(table.Query{PK: "V#q"}), "D#9", "E#1", "E#2", "E#3", "F#1")
+		check("reverse", sks(table.Query{PK: "V#q", Prefix: "E#", Reverse: true}), "E#3", "E#2", "E#1")
+		check("limit", sks(table.Query{PK: "V#q", Prefix: "E#", Limit: 2}), "E#1", "E#2")
+		check("reverse limit", sks(table.Query{PK: "V#q", Prefix: "E#", Reverse: true, Limit: 1}), "E#3")
+		check("after", sks(table.Query{PK: "V#q", Prefix: "E#", After: "E#1"}), "E#2", "E#3")
+		check("reverse after", sks(table.Query{PK: "V#q", Prefix: "E#", Reverse: true, After: "E#3"}), "E#2", "E#1")
+		check("other partition", sks(table.Query{PK: "V#none"}))
+	})
+	t.Run("Add", func(t *testing.T) {
+		tb := newTable(t)
+		got, err := tb.Add(ctx, "AGG#d", "C", "agg", map[string]int64{"views": 2, "forms": 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got["views"] != 2 || got["forms"] != 1 {
+			t.Fatalf("first Add = %v", got)
+		}
+		var wg sync.WaitGroup
+		for i := 0; i < 20; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := tb.Add(ctx, "AGG#d", "C", "agg", map[string]int64{"views": 1}); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		it, err := tb.Get(ctx, "AGG#d", "C")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if it.Counters["views"] != 22 || it.Counters["forms"] != 1 || it.Kind != "agg" {
+			t.Fatalf("after concurrent adds: %+v", it)
+		}
+	})
+	t.Run("Expiry", func(t *testing.T) {
+		tb := newTable(t)
+		past := time.Now().Add(-time.Hour)
+		if err := tb.Put(ctx, table.Item{PK: "V#x", SK: "E#old", Expires: past}, table.Always); err != nil {
+			t.Fatal(err)
+		}
+		if err := tb.Put(ctx, table.Item{PK: "V#x", SK: "E#new", Expires: time.Now().Add(time.Hour)}, table.Always); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tb.Get(ctx, "V#x", "E#old"); !errors.Is(err, table.ErrNotFound) {
+			t.Fatalf("expired item readable: %v", err)
+		}
+		items, _ := tb.Query(ctx, table.Query{PK: "V#x"})
+		if len(items) != 1 || items[0].SK != "E#new" {
+			t.Fatalf("query returned expired items: %+v", items)
+		}
+		// An expired item does not block a NotExists put.
+		if err := tb.Put(ctx, table.Item{PK: "V#x", SK: "E#old"}, table.NotExists); err != nil {
+			t.Fatalf("NotExists over expired item: %v", err)
+		}
+	})
+	t.Run("Scan", func(t *testing.T) {
+		tb := newTable(t)
+		want := map[string]bool{}
+		for i := 0; i < 1203; i++ {
+			pk := fmt.Sprintf("V#%04d", i)
+			want[pk] = true
+			if err := tb.Put(ctx, table.Item{PK: pk, SK: "E#1"}, table.Always); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := tb.Put(ctx, table.Item{PK: "P#1", SK: "PERSON"}, table.Always); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		if err := tb.Scan(ctx, "V#", func(it table.Item) error {
+			got = append(got, it.PK)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		sort.Strings(got)
+		if len(got) != len(want) {
+			t.Fatalf("Scan visited %d items, want %d", len(got), len(want))
+		}
+		for _, pk := range got {
+			if !want[pk] {
+				t.Fatalf("Scan visited %s", pk)
+			}
+		}
+	})
+}
