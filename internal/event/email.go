@@ -25,9 +25,9 @@ func NormalizeEmail(s string) (string, error) {
 	return strings.ToLower(s), nil
 }
 
-// isEmailKey reports whether a form field or trait name holds an email, in
+// IsEmailKey reports whether a form field or trait name holds an email, in
 // the spellings forms use in English and Japanese.
-func isEmailKey(k string) bool {
+func IsEmailKey(k string) bool {
 	k = strings.ToLower(strings.TrimSpace(k))
 	switch k {
 	case "email", "e-mail", "e_mail", "mail", "emailaddress", "email_address", "email-address",

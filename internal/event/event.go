@@ -106,7 +106,7 @@ func (e *Event) Flagged() bool { return e.Enrichment.Bot || e.Enrichment.Scanner
 func (e *Event) Email() string {
 	for _, m := range []map[string]any{e.Traits, formFields(e.Properties)} {
 		for k, v := range m {
-			if !isEmailKey(k) {
+			if !IsEmailKey(k) {
 				continue
 			}
 			if s, ok := v.(string); ok {

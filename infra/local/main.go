@@ -1,0 +1,52 @@
+// Command local runs the whole of Baton in one process on the embedded
+// store, with a demo site: `make dev`.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/baton-hq/baton/infra/local/stack"
+	"github.com/baton-hq/baton/internal/config"
+)
+
+func main() {
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	cfg, err := config.FromEnv(os.Getenv, config.Local)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	s, err := stack.Start(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "baton:", err)
+		os.Exit(1)
+	}
+	fmt.Printf(`Baton is running on %[1]s (data in %[2]s)
+
+  demo site     %[1]s/demo/
+  tag           %[1]s/t.js
+  collect       POST %[1]s/e
+  Segment API   POST %[1]s/v1/{track,identify,page,batch}
+  admin API     %[1]s/admin/people?email=...
+
+`, s.URL, cfg.DataDir)
+	for _, name := range cfg.Generated {
+		v := cfg.AdminToken
+		if name == "BATON_WRITE_KEY" {
+			v = cfg.WriteKey
+		}
+		fmt.Printf("  %s was not set; generated for this run: %s\n", name, v)
+	}
+	fmt.Printf("\n  curl -H \"Authorization: Bearer %s\" \"%s/admin/people?email=you@example.com\"\n\nCtrl-C stops.\n", cfg.AdminToken, s.URL)
+	<-ctx.Done()
+	if err := s.Close(); err != nil {
+		log.Error("shutdown", "err", err)
+	}
+}

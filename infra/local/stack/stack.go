@@ -1,0 +1,84 @@
+// Package stack runs all of Baton in one process on the embedded store: the
+// collector, the admin API, the tag and a demo site. `make dev` starts it;
+// tests start it on a loopback port.
+package stack
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/baton-hq/baton/internal/config"
+	"github.com/baton-hq/baton/internal/server"
+	"github.com/baton-hq/baton/tag"
+)
+
+//go:embed demo
+var demoFiles embed.FS
+
+// Stack is a running local Baton.
+type Stack struct {
+	App *server.App
+	URL string // e.g. http://127.0.0.1:8080
+	srv *http.Server
+	ln  net.Listener
+}
+
+// Start opens the store, assembles Baton and serves it on cfg.Addr
+// (127.0.0.1:0 picks a free port).
+func Start(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Stack, error) {
+	tbl, err := server.OpenTable(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	app, err := server.New(ctx, cfg, tbl, log)
+	if err != nil {
+		tbl.Close()
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		app.Close()
+		return nil, err
+	}
+	s := &Stack{App: app, URL: "http://" + ln.Addr().String(), ln: ln}
+	s.srv = &http.Server{
+		Handler:           app.Handler(routes),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	go func() {
+		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			app.Log.Error("serve", "err", err)
+		}
+	}()
+	return s, nil
+}
+
+// routes adds what only the local stack serves: the tag and the demo site.
+func routes(mux *http.ServeMux) {
+	mux.Handle("GET /t.js", tag.Handler())
+	demo, _ := fs.Sub(demoFiles, "demo")
+	mux.Handle("GET /demo/", http.StripPrefix("/demo/", http.FileServerFS(demo)))
+	mux.Handle("GET /demo", http.RedirectHandler("/demo/", http.StatusFound))
+	mux.Handle("GET /{$}", http.RedirectHandler("/demo/", http.StatusFound))
+}
+
+// Close stops serving, waiting for requests in flight, and closes the store.
+func (s *Stack) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := s.srv.Shutdown(ctx)
+	if cerr := s.App.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}

@@ -1,0 +1,36 @@
+package stack
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+
+	"github.com/baton-hq/baton/internal/config"
+)
+
+// ForTest starts a stack on a free loopback port with its data in a
+// temporary directory; env overrides settings (BATON_* names). It stops when
+// the test ends.
+func ForTest(t testing.TB, env map[string]string) *Stack {
+	t.Helper()
+	vars := map[string]string{
+		"BATON_ADDR":        "127.0.0.1:0",
+		"BATON_DATA":        t.TempDir(),
+		"BATON_ADMIN_TOKEN": "test-admin-token-0123456789",
+		"BATON_WRITE_KEY":   "test-write-key-0123456789",
+	}
+	for k, v := range env {
+		vars[k] = v
+	}
+	cfg, err := config.FromEnv(func(k string) string { return vars[k] }, config.Local)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Start(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}

@@ -1,0 +1,140 @@
+// Package admin is Baton's authenticated operator API under /admin.
+package admin
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/identity"
+)
+
+// People reads people; see identity.Directory.
+type People interface {
+	Get(ctx context.Context, id string) (identity.Person, error)
+	ByEmail(ctx context.Context, email string) (identity.Person, error)
+	Visitors(ctx context.Context, person string) ([]string, error)
+	GetLink(ctx context.Context, visitor string) (identity.Link, error)
+}
+
+// Timelines reads a person's events; see identity.Stitcher.
+type Timelines interface {
+	Timeline(ctx context.Context, person string, limit int) ([]event.Event, error)
+}
+
+// Handler serves /admin.
+type Handler struct {
+	Token         string
+	People        People
+	Timelines     Timelines
+	TimelineLimit int
+	Log           *slog.Logger
+}
+
+// Routes registers the admin endpoints on mux, all behind the bearer token.
+func (h *Handler) Routes(mux *http.ServeMux) {
+	mux.Handle("GET /admin/people", h.auth(h.findPerson))
+	mux.Handle("GET /admin/people/{id}", h.auth(h.getPerson))
+}
+
+// Auth wraps a handler with the bearer-token check, for other packages'
+// admin routes.
+func (h *Handler) Auth(next http.HandlerFunc) http.Handler { return h.auth(next) }
+
+func (h *Handler) auth(next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || h.Token == "" || subtle.ConstantTimeCompare([]byte(tok), []byte(h.Token)) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="baton-admin"`)
+			httpx.Error(w, http.StatusUnauthorized, "missing or wrong bearer token (BATON_ADMIN_TOKEN)")
+			return
+		}
+		next(w, r)
+	})
+}
+
+// PersonView is the admin representation of a person.
+type PersonView struct {
+	Person   identity.Person `json:"person"`
+	Visitors []VisitorView   `json:"visitors"`
+	Timeline []event.Event   `json:"timeline"`
+}
+
+// VisitorView is one of a person's browsers and when it was theirs.
+type VisitorView struct {
+	ID    string          `json:"id"`
+	Spans []identity.Span `json:"spans"`
+}
+
+func (h *Handler) findPerson(w http.ResponseWriter, r *http.Request) {
+	raw := r.URL.Query().Get("email")
+	if raw == "" {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "query parameter email is required", Field: "email"})
+		return
+	}
+	email, err := event.NormalizeEmail(raw)
+	if err != nil {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "not an email address", Field: "email"})
+		return
+	}
+	p, err := h.People.ByEmail(r.Context(), email)
+	h.writePerson(w, r, p, err)
+}
+
+func (h *Handler) getPerson(w http.ResponseWriter, r *http.Request) {
+	p, err := h.People.Get(r.Context(), r.PathValue("id"))
+	h.writePerson(w, r, p, err)
+}
+
+func (h *Handler) writePerson(w http.ResponseWriter, r *http.Request, p identity.Person, err error) {
+	if errors.Is(err, identity.ErrNotFound) {
+		httpx.Error(w, http.StatusNotFound, "no such person")
+		return
+	}
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	view := PersonView{Person: p, Visitors: []VisitorView{}}
+	vs, err := h.People.Visitors(r.Context(), p.ID)
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	for _, v := range vs {
+		l, err := h.People.GetLink(r.Context(), v)
+		if err != nil {
+			h.fail(w, err)
+			return
+		}
+		vv := VisitorView{ID: v}
+		for _, s := range l.History {
+			if s.Person == p.ID {
+				vv.Spans = append(vv.Spans, s)
+			}
+		}
+		view.Visitors = append(view.Visitors, vv)
+	}
+	if view.Timeline, err = h.Timelines.Timeline(r.Context(), p.ID, h.TimelineLimit); err != nil {
+		h.fail(w, err)
+		return
+	}
+	if view.Timeline == nil {
+		view.Timeline = []event.Event{}
+	}
+	httpx.JSON(w, http.StatusOK, view)
+}
+
+func (h *Handler) fail(w http.ResponseWriter, err error) {
+	log := h.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	log.Error("admin", "err", err)
+	httpx.Error(w, http.StatusInternalServerError, "internal error")
+}

@@ -1,0 +1,378 @@
+// Package collect is Baton's public ingestion: the tag's POST /e, the
+// Segment-compatible server-side API (/v1/*), and the first-party visitor
+// cookie. Page views take one store write and no read; only events that carry
+// an email go on to identify the browser.
+package collect
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"log/slog"
+	"mime"
+	"net"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/identity"
+)
+
+// CookieName is the first-party visitor cookie.
+const CookieName = "bt_vid"
+
+// EventWriter stores events; see eventlog.Log.
+type EventWriter interface {
+	Append(ctx context.Context, evs []event.Event) ([]bool, error)
+}
+
+// Identifier links a browser to a person; see identity.Stitcher.
+type Identifier interface {
+	Identify(ctx context.Context, id identity.Identification) (identity.Person, identity.LinkResult, error)
+}
+
+// Handler serves the collection endpoints.
+type Handler struct {
+	Events   EventWriter
+	People   Identifier
+	Enrich   func(r *http.Request, ev *event.Event) // fills Client.IP (truncated) and Enrichment; nil: no IP kept
+	Accepted func(ctx context.Context, evs []event.Event) // called with newly stored events (in-process scoring)
+
+	Origins      []string // allowed browser origins; the collector's own origin is always allowed
+	Sites        []string // accepted site ids; empty: any
+	CookieDomain string
+	CookieMaxAge time.Duration
+	SecureCookie *bool // nil: Secure when the request came over https
+	WriteKey     string
+	Now          func() time.Time
+	Log          *slog.Logger
+}
+
+// Routes registers the endpoints on mux.
+func (h *Handler) Routes(mux *http.ServeMux) {
+	mux.HandleFunc("POST /e", h.browser)
+	mux.HandleFunc("OPTIONS /e", h.preflight)
+	for _, call := range []string{"track", "identify", "page", "screen", "group", "alias", "batch"} {
+		mux.HandleFunc("POST /v1/"+call, h.server(call))
+	}
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		httpx.JSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+}
+
+func (h *Handler) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return time.Now()
+}
+
+func (h *Handler) log() *slog.Logger {
+	if h.Log != nil {
+		return h.Log
+	}
+	return slog.Default()
+}
+
+// allowedOrigin reports whether a browser origin may send events; a request
+// without Origin is not from a page (a browser always sends it on POST).
+func (h *Handler) allowedOrigin(r *http.Request) (string, bool) {
+	o := r.Header.Get("Origin")
+	if o == "" {
+		return "", true
+	}
+	lo := strings.ToLower(o)
+	for _, a := range h.Origins {
+		if a == lo {
+			return o, true
+		}
+	}
+	if u := strings.TrimPrefix(strings.TrimPrefix(lo, "https://"), "http://"); u == strings.ToLower(r.Host) {
+		return o, true
+	}
+	return o, false
+}
+
+func (h *Handler) cors(w http.ResponseWriter, origin string) {
+	if origin == "" {
+		return
+	}
+	hd := w.Header()
+	hd.Set("Access-Control-Allow-Origin", origin)
+	hd.Set("Access-Control-Allow-Credentials", "true")
+	hd.Add("Vary", "Origin")
+}
+
+func (h *Handler) preflight(w http.ResponseWriter, r *http.Request) {
+	origin, ok := h.allowedOrigin(r)
+	if !ok || origin == "" {
+		httpx.Error(w, http.StatusForbidden, "origin not allowed: add it to BATON_SITE_ORIGINS")
+		return
+	}
+	h.cors(w, origin)
+	w.Header().Set("Access-Control-Allow-Methods", "POST")
+	w.Header().Set("Access-Control-Allow-Headers", "Content-Type")
+	w.Header().Set("Access-Control-Max-Age", "86400")
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// browser serves POST /e from the tag.
+func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
+	origin, ok := h.allowedOrigin(r)
+	if !ok {
+		httpx.Error(w, http.StatusForbidden, "origin "+origin+" is not allowed to send events: add it to BATON_SITE_ORIGINS")
+		return
+	}
+	h.cors(w, origin)
+	if !contentTypeOK(r, "application/json", "text/plain") {
+		httpx.Error(w, http.StatusUnsupportedMediaType, "send events as application/json or text/plain")
+		return
+	}
+	body, status, err := httpx.ReadBody(w, r, event.MaxRequestBytes)
+	if err != nil {
+		httpx.Error(w, status, err.Error())
+		return
+	}
+	received := h.now()
+	evs, err := event.Parse(body, event.Browser, "", event.Meta{ReceivedAt: received, Client: event.Client{UserAgent: r.UserAgent()}})
+	if err != nil {
+		writeParseError(w, err)
+		return
+	}
+	if err := h.checkSites(evs); err != nil {
+		writeParseError(w, err)
+		return
+	}
+	vid, fromCookie := cookieVisitor(r)
+	if !fromCookie {
+		vid = adoptVisitor(evs)
+	}
+	for i := range evs {
+		evs[i].VisitorID = vid
+		if evs[i].AnonymousID == vid {
+			evs[i].AnonymousID = ""
+		}
+	}
+	if !h.store(w, r, evs) {
+		return
+	}
+	h.setCookie(w, r, vid)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// server serves the Segment-compatible /v1/<call>.
+func (h *Handler) server(call string) http.HandlerFunc {
+	force := call
+	if call == "batch" {
+		force = ""
+	}
+	return func(w http.ResponseWriter, r *http.Request) {
+		user, _, ok := r.BasicAuth()
+		if !ok || h.WriteKey == "" || subtle.ConstantTimeCompare([]byte(user), []byte(h.WriteKey)) != 1 {
+			w.Header().Set("WWW-Authenticate", `Basic realm="baton"`)
+			httpx.Error(w, http.StatusUnauthorized, "send the write key as the HTTP Basic user name")
+			return
+		}
+		if !contentTypeOK(r, "application/json") {
+			httpx.Error(w, http.StatusUnsupportedMediaType, "send application/json")
+			return
+		}
+		body, status, err := httpx.ReadBody(w, r, event.MaxRequestBytes)
+		if err != nil {
+			httpx.Error(w, status, err.Error())
+			return
+		}
+		evs, err := event.Parse(body, event.Server, force, event.Meta{ReceivedAt: h.now(), Client: event.Client{UserAgent: r.UserAgent()}})
+		if err != nil {
+			writeParseError(w, err)
+			return
+		}
+		if err := h.checkSites(evs); err != nil {
+			writeParseError(w, err)
+			return
+		}
+		for i := range evs {
+			if evs[i].AnonymousID != "" {
+				evs[i].VisitorID = evs[i].AnonymousID
+				evs[i].AnonymousID = ""
+			} else {
+				evs[i].VisitorID = "u:" + evs[i].UserID
+			}
+		}
+		if !h.store(w, r, evs) {
+			return
+		}
+		httpx.JSON(w, http.StatusOK, map[string]bool{"success": true})
+	}
+}
+
+func (h *Handler) checkSites(evs []event.Event) error {
+	if len(h.Sites) == 0 {
+		return nil
+	}
+	for i, ev := range evs {
+		if ev.Site == "" {
+			continue
+		}
+		ok := false
+		for _, s := range h.Sites {
+			ok = ok || s == ev.Site
+		}
+		if !ok {
+			idx := i
+			return &event.Error{Status: 400, Field: "site", Message: "unknown site " + ev.Site, Index: &idx}
+		}
+	}
+	return nil
+}
+
+// store enriches, writes and identifies; it answers the error itself and
+// reports whether the caller should acknowledge.
+func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Event) bool {
+	for i := range evs {
+		evs[i].Client.IP = ""
+		if h.Enrich != nil {
+			h.Enrich(r, &evs[i])
+		}
+	}
+	fresh, err := h.Events.Append(r.Context(), evs)
+	if err != nil {
+		h.log().Error("store events", "err", err, "count", len(evs))
+		httpx.Unavailable(w, 5*time.Second)
+		return false
+	}
+	// Identification runs for repeats too: a client retrying after a failed
+	// identify must get it done, and identifying twice changes nothing.
+	for _, ev := range evs {
+		email := ev.Email()
+		if email == "" || ev.Flagged() {
+			continue
+		}
+		_, _, err := h.People.Identify(r.Context(), identity.Identification{
+			Visitor: ev.VisitorID, Email: email, Fields: ev.Attributes(), At: ev.Timestamp,
+			Strength: identity.Strong, Source: sourceOf(ev),
+		})
+		if err != nil {
+			h.log().Error("identify", "err", err, "event", ev.ID)
+			httpx.Unavailable(w, 2*time.Second)
+			return false
+		}
+	}
+	if h.Accepted != nil {
+		var accepted []event.Event
+		for i, ev := range evs {
+			if fresh[i] || ev.Email() != "" {
+				accepted = append(accepted, ev)
+			}
+		}
+		if len(accepted) > 0 {
+			h.Accepted(r.Context(), accepted)
+		}
+	}
+	return true
+}
+
+func sourceOf(ev event.Event) string {
+	if ev.Type == event.FormSubmit {
+		return "form"
+	}
+	return "identify"
+}
+
+func writeParseError(w http.ResponseWriter, err error) {
+	var e *event.Error
+	if errors.As(err, &e) {
+		status := e.Status
+		if status == 0 {
+			status = http.StatusBadRequest
+		}
+		httpx.JSON(w, status, httpx.ErrorBody{Error: e.Error(), Field: e.Field, Index: e.Index})
+		return
+	}
+	httpx.Error(w, http.StatusBadRequest, err.Error())
+}
+
+func contentTypeOK(r *http.Request, allowed ...string) bool {
+	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return false
+	}
+	for _, a := range allowed {
+		if mt == a {
+			return true
+		}
+	}
+	return false
+}
+
+var visitorRE = regexp.MustCompile(`^[A-Za-z0-9_.:-]{8,128}$`)
+
+// ValidVisitorID reports whether s can be a visitor id (cookie value).
+func ValidVisitorID(s string) bool { return visitorRE.MatchString(s) }
+
+func cookieVisitor(r *http.Request) (string, bool) {
+	c, err := r.Cookie(CookieName)
+	if err != nil || !ValidVisitorID(c.Value) {
+		return "", false
+	}
+	return c.Value, true
+}
+
+// adoptVisitor picks the visitor id for a browser without the cookie: the
+// tag's own id when it sent a well-formed one (so cookie and fallback agree
+// and need no alias), otherwise a fresh random id.
+func adoptVisitor(evs []event.Event) string {
+	for _, ev := range evs {
+		if ValidVisitorID(ev.AnonymousID) {
+			return ev.AnonymousID
+		}
+	}
+	return NewVisitorID()
+}
+
+// NewVisitorID returns a random 128-bit visitor id.
+func NewVisitorID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// setCookie sets or refreshes bt_vid: set by the server, HttpOnly, so
+// browsers that cap script-set cookies (Safari's 7 days) keep it.
+func (h *Handler) setCookie(w http.ResponseWriter, r *http.Request, vid string) {
+	secure := r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+	if h.SecureCookie != nil {
+		secure = *h.SecureCookie
+	}
+	maxAge := h.CookieMaxAge
+	if maxAge <= 0 {
+		maxAge = 400 * 24 * time.Hour
+	}
+	c := &http.Cookie{
+		Name: CookieName, Value: vid, Path: "/", MaxAge: int(maxAge.Seconds()),
+		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
+	}
+	if h.CookieDomain != "" && hostInDomain(r.Host, h.CookieDomain) {
+		c.Domain = h.CookieDomain
+	}
+	http.SetCookie(w, c)
+}
+
+func hostInDomain(hostport, domain string) bool {
+	host, _, err := net.SplitHostPort(hostport)
+	if err != nil {
+		host = hostport
+	}
+	host = strings.ToLower(host)
+	domain = strings.ToLower(domain)
+	return host == domain || strings.HasSuffix(host, "."+domain)
+}

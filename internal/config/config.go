@@ -1,0 +1,208 @@
+// Package config reads Baton's configuration: environment variables for what
+// differs per deployment and secrets, an optional YAML file (BATON_CONFIG) for
+// the rest. A bad setting stops start-up with an error naming it.
+package config
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is the whole configuration.
+type Config struct {
+	Addr        string   // BATON_ADDR: listen address of the local stack
+	DataDir     string   // BATON_DATA: where the embedded store keeps its file
+	AdminToken  string   // BATON_ADMIN_TOKEN: bearer token for /admin
+	WriteKey    string   // BATON_WRITE_KEY: HTTP Basic user of the Segment-compatible API
+	SiteOrigins []string // BATON_SITE_ORIGINS: browser origins allowed to send events
+	CookieDomain string  // BATON_COOKIE_DOMAIN: Domain of the bt_vid cookie (registrable domain)
+	TrustProxy  bool     // BATON_TRUST_PROXY: take the client address from X-Forwarded-For
+	Store       string   // BATON_STORE: bolt (default) or dynamodb
+	Table       string   // BATON_TABLE: DynamoDB table name
+	DynamoEndpoint string // BATON_DYNAMODB_ENDPOINT: a DynamoDB-API endpoint (local testing)
+	RulesFile   string   // BATON_RULES: the scoring and MQL rules file
+	GeoIPCity   string   // BATON_GEOIP_CITY_DB: a GeoIP2/GeoLite2 City mmdb
+	GeoIPASN    string   // BATON_GEOIP_ASN_DB: a GeoLite2 ASN mmdb
+	File        File     // BATON_CONFIG: the YAML file
+	Generated   []string // settings that were generated because unset (printed at local start)
+}
+
+// File is the YAML configuration file.
+type File struct {
+	EventRetention   Duration `yaml:"event_retention"`    // raw events kept this long (default 400d)
+	CookieMaxAge     Duration `yaml:"cookie_max_age"`     // bt_vid lifetime (default 400d, Chrome's cap)
+	SecureCookie     *bool    `yaml:"secure_cookie"`      // force Secure on (default: when the request is https)
+	TimelineLimit    int      `yaml:"timeline_limit"`     // events returned by the admin API (default 500)
+	Sites            []string `yaml:"sites"`              // accepted data-site values; empty: any
+}
+
+// Duration is a time.Duration that also accepts days ("400d").
+type Duration time.Duration
+
+// UnmarshalYAML parses "90d", "36h", "15m".
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := ParseDuration(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %v", n.Line, err)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// ParseDuration is time.ParseDuration plus a "d" (day) unit.
+func ParseDuration(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if strings.HasSuffix(s, "d") {
+		n, err := strconv.Atoi(strings.TrimSuffix(s, "d"))
+		if err != nil || n < 0 {
+			return 0, fmt.Errorf("bad duration %q", s)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("bad duration %q", s)
+	}
+	return d, nil
+}
+
+// Error names the setting that is wrong.
+type Error struct {
+	Setting string
+	Problem string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("config: %s: %s", e.Setting, e.Problem) }
+
+// Mode says what a missing secret does.
+type Mode int
+
+const (
+	// Local generates missing tokens (and reports them in Generated).
+	Local Mode = iota
+	// Deployed refuses to start without them.
+	Deployed
+)
+
+// FromEnv reads the configuration from getenv (os.Getenv in production).
+func FromEnv(getenv func(string) string, mode Mode) (*Config, error) {
+	c := &Config{
+		Addr:           or(getenv("BATON_ADDR"), "127.0.0.1:8080"),
+		DataDir:        or(getenv("BATON_DATA"), ".baton"),
+		AdminToken:     getenv("BATON_ADMIN_TOKEN"),
+		WriteKey:       getenv("BATON_WRITE_KEY"),
+		CookieDomain:   strings.TrimPrefix(strings.TrimSpace(getenv("BATON_COOKIE_DOMAIN")), "."),
+		Store:          or(getenv("BATON_STORE"), "bolt"),
+		Table:          getenv("BATON_TABLE"),
+		DynamoEndpoint: getenv("BATON_DYNAMODB_ENDPOINT"),
+		RulesFile:      getenv("BATON_RULES"),
+		GeoIPCity:      getenv("BATON_GEOIP_CITY_DB"),
+		GeoIPASN:       getenv("BATON_GEOIP_ASN_DB"),
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return nil, &Error{"BATON_ADDR", "want host:port, e.g. 127.0.0.1:8080"}
+	}
+	if v := getenv("BATON_TRUST_PROXY"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return nil, &Error{"BATON_TRUST_PROXY", "want true or false"}
+		}
+		c.TrustProxy = b
+	}
+	for _, o := range strings.Split(getenv("BATON_SITE_ORIGINS"), ",") {
+		o = strings.TrimSpace(o)
+		if o == "" {
+			continue
+		}
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+			return nil, &Error{"BATON_SITE_ORIGINS", fmt.Sprintf("%q is not an origin like https://www.example.com", o)}
+		}
+		c.SiteOrigins = append(c.SiteOrigins, u.Scheme+"://"+strings.ToLower(u.Host))
+	}
+	if c.CookieDomain != "" && (strings.ContainsAny(c.CookieDomain, " /:;,") || !strings.Contains(c.CookieDomain, ".") && c.CookieDomain != "localhost") {
+		return nil, &Error{"BATON_COOKIE_DOMAIN", fmt.Sprintf("%q is not a domain like example.com", c.CookieDomain)}
+	}
+	switch c.Store {
+	case "bolt":
+	case "dynamodb":
+		if c.Table == "" {
+			return nil, &Error{"BATON_TABLE", "required when BATON_STORE=dynamodb"}
+		}
+	default:
+		return nil, &Error{"BATON_STORE", fmt.Sprintf("%q: want bolt or dynamodb", c.Store)}
+	}
+	for _, s := range []struct {
+		name string
+		v    *string
+	}{{"BATON_ADMIN_TOKEN", &c.AdminToken}, {"BATON_WRITE_KEY", &c.WriteKey}} {
+		switch {
+		case *s.v == "" && mode == Local:
+			*s.v = randomToken()
+			c.Generated = append(c.Generated, s.name)
+		case *s.v == "" && s.name == "BATON_ADMIN_TOKEN":
+			return nil, &Error{s.name, "required"}
+		case *s.v != "" && len(*s.v) < 16:
+			return nil, &Error{s.name, "too short: use at least 16 random characters"}
+		}
+	}
+	if path := getenv("BATON_CONFIG"); path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, &Error{"BATON_CONFIG", err.Error()}
+		}
+		if err := ParseFile(data, &c.File); err != nil {
+			return nil, &Error{"BATON_CONFIG", fmt.Sprintf("%s: %v", path, err)}
+		}
+	}
+	c.File.defaults()
+	return c, nil
+}
+
+// ParseFile decodes the YAML configuration file strictly: an unknown key is
+// an error, since a misspelt setting would otherwise do nothing.
+func ParseFile(data []byte, f *File) error {
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec.KnownFields(true)
+	if err := dec.Decode(f); err != nil && err.Error() != "EOF" {
+		return err
+	}
+	if f.TimelineLimit < 0 {
+		return fmt.Errorf("timeline_limit: must not be negative")
+	}
+	return nil
+}
+
+func (f *File) defaults() {
+	if f.EventRetention == 0 {
+		f.EventRetention = Duration(400 * 24 * time.Hour)
+	}
+	if f.CookieMaxAge == 0 {
+		f.CookieMaxAge = Duration(400 * 24 * time.Hour)
+	}
+	if f.TimelineLimit == 0 {
+		f.TimelineLimit = 500
+	}
+}
+
+func or(v, def string) string {
+	if v = strings.TrimSpace(v); v != "" {
+		return v
+	}
+	return def
+}
+
+func randomToken() string {
+	var b [24]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}

@@ -1,0 +1,139 @@
+// Package eventlog stores raw events under their visitor and reads a
+// visitor's history back. Layout on the table:
+//
+//	PK=V#<visitor>  SK=E#<messageId>   kind=event  the event (JSON), expires after retention
+//	PK=V#<visitor>  SK=A#<other id>    kind=alias  another id the same browser sent
+//
+// Keying the event by its messageId makes a repeat a failed conditional put:
+// stored once, whatever the client's clock said the second time.
+package eventlog
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// Item kinds on the table.
+const (
+	KindEvent = "event"
+	KindAlias = "alias"
+)
+
+// Log is the event repository.
+type Log struct {
+	T         table.Table
+	Retention time.Duration // raw events expire this long after receipt; 0 keeps them
+}
+
+// VisitorPK is the partition of a visitor.
+func VisitorPK(visitor string) string { return "V#" + visitor }
+
+// Append stores events in one write call. It returns, per event, whether it
+// was new (false: a repeat of a stored messageId). Any other failure is an
+// error and the caller must not acknowledge the request.
+func (l *Log) Append(ctx context.Context, evs []event.Event) ([]bool, error) {
+	ws := make([]table.Write, 0, len(evs)+1)
+	aliases := map[string]bool{}
+	for i := range evs {
+		it, err := l.item(&evs[i])
+		if err != nil {
+			return nil, err
+		}
+		ws = append(ws, table.Put(it, table.NotExists))
+	}
+	for _, ev := range evs {
+		if ev.AnonymousID == "" || ev.AnonymousID == ev.VisitorID || aliases[ev.VisitorID+"\x00"+ev.AnonymousID] {
+			continue
+		}
+		aliases[ev.VisitorID+"\x00"+ev.AnonymousID] = true
+		ws = append(ws, table.Put(table.Item{PK: VisitorPK(ev.VisitorID), SK: "A#" + ev.AnonymousID, Kind: KindAlias, Data: []byte("{}")}, table.Always))
+	}
+	errs := l.T.PutMany(ctx, ws)
+	fresh := make([]bool, len(evs))
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			if i < len(evs) {
+				fresh[i] = true
+			}
+		case errors.Is(err, table.ErrConditionFailed) && i < len(evs):
+			// a repeat: already stored
+		default:
+			return nil, fmt.Errorf("store events: %w", err)
+		}
+	}
+	return fresh, nil
+}
+
+func (l *Log) item(ev *event.Event) (table.Item, error) {
+	if ev.VisitorID == "" || ev.ID == "" {
+		return table.Item{}, errors.New("eventlog: event without visitor or id")
+	}
+	data, err := json.Marshal(ev)
+	if err != nil {
+		return table.Item{}, err
+	}
+	it := table.Item{PK: VisitorPK(ev.VisitorID), SK: "E#" + ev.ID, Kind: KindEvent, Data: data}
+	if l.Retention > 0 {
+		it.Expires = ev.ReceivedAt.Add(l.Retention)
+	}
+	return it, nil
+}
+
+// Decode reads an event item.
+func Decode(it table.Item) (event.Event, error) {
+	var ev event.Event
+	if err := json.Unmarshal(it.Data, &ev); err != nil {
+		return ev, fmt.Errorf("eventlog: corrupt event %s/%s: %w", it.PK, it.SK, err)
+	}
+	return ev, nil
+}
+
+// Visitor returns a visitor's stored events, oldest first.
+func (l *Log) Visitor(ctx context.Context, visitor string) ([]event.Event, error) {
+	items, err := l.T.Query(ctx, table.Query{PK: VisitorPK(visitor), Prefix: "E#", Consistent: true})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]event.Event, 0, len(items))
+	for _, it := range items {
+		ev, err := Decode(it)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ev)
+	}
+	SortOldestFirst(out)
+	return out, nil
+}
+
+// Aliases returns the other ids seen together with the visitor's cookie.
+func (l *Log) Aliases(ctx context.Context, visitor string) ([]string, error) {
+	items, err := l.T.Query(ctx, table.Query{PK: VisitorPK(visitor), Prefix: "A#"})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		out = append(out, strings.TrimPrefix(it.SK, "A#"))
+	}
+	return out, nil
+}
+
+// SortOldestFirst orders events by corrected time, then id for stability.
+func SortOldestFirst(evs []event.Event) {
+	sort.SliceStable(evs, func(i, j int) bool {
+		if !evs[i].Timestamp.Equal(evs[j].Timestamp) {
+			return evs[i].Timestamp.Before(evs[j].Timestamp)
+		}
+		return evs[i].ID < evs[j].ID
+	})
+}

@@ -1,0 +1,80 @@
+// Package httpx holds the small HTTP conventions every Baton endpoint shares:
+// JSON answers, JSON errors that say what is wrong, and bounded bodies.
+package httpx
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// ErrorBody is the JSON body of every 4xx/5xx answer.
+type ErrorBody struct {
+	Error string `json:"error"`
+	Field string `json:"field,omitempty"`
+	Index *int   `json:"index,omitempty"`
+}
+
+// JSON writes v with the status.
+func JSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// Error writes {"error": msg}.
+func Error(w http.ResponseWriter, status int, msg string) {
+	JSON(w, status, ErrorBody{Error: msg})
+}
+
+// Unavailable answers 503 with Retry-After, for failures the client should
+// retry (storage down): the request was not accepted.
+func Unavailable(w http.ResponseWriter, retryAfter time.Duration) {
+	w.Header().Set("Retry-After", strconv.Itoa(int(retryAfter.Seconds())))
+	Error(w, http.StatusServiceUnavailable, "temporarily unavailable, retry later")
+}
+
+// ReadBody reads at most limit bytes; a larger body is an error whose
+// status is 413.
+func ReadBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, int, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, http.StatusRequestEntityTooLarge, errors.New("request body is larger than " + strconv.FormatInt(limit, 10) + " bytes")
+		}
+		return nil, http.StatusBadRequest, errors.New("could not read request body")
+	}
+	return body, 0, nil
+}
+
+// SecurityHeaders sets the headers every response carries.
+func SecurityHeaders(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		hd.Set("X-Frame-Options", "DENY")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// Recover turns a panic into a 500 without leaking its details.
+func Recover(log func(msg string, args ...any), h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				log("panic serving request", "path", r.URL.Path, "panic", v)
+				Error(w, http.StatusInternalServerError, "internal error")
+			}
+		}()
+		h.ServeHTTP(w, r)
+	})
+}

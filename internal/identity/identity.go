@@ -1,0 +1,326 @@
+// Package identity turns anonymous visitors into known people. A person is
+// keyed by normalised email and created exactly once (conditional put); a
+// visitor (browser) belongs to at most one person at a time, and a person has
+// many visitors. Layout on the table:
+//
+//	PK=EMAIL#<email>  SK=EMAIL   -> person id (the uniqueness guard)
+//	PK=P#<person>     SK=PERSON  the person: email, attributes
+//	PK=P#<person>     SK=V#<vis> membership: the visitor was linked to the person
+//	PK=V#<visitor>    SK=LINK    the visitor's current person and the history of
+//	                             who it belonged to when (versioned, compare-and-swap)
+//
+// The link history is what keeps people apart: a second email submitted from
+// the same browser switches the browser from then on, so earlier events stay
+// with the first person and later ones go to the second. Nothing is merged.
+package identity
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// Item kinds.
+const (
+	KindPerson = "person"
+	KindEmail  = "email"
+	KindLink   = "link"
+	KindMember = "member"
+)
+
+// ErrNotFound is returned for an unknown person.
+var ErrNotFound = errors.New("identity: person not found")
+
+// Strength says how sure an identification is. A form submit (or a
+// server-side identify) is Strong; a tracked email click is Weak, because
+// emails get forwarded: a weak link never moves a browser away from a person
+// it was strongly linked to.
+type Strength string
+
+// Strengths.
+const (
+	Strong Strength = "form"
+	Weak   Strength = "click"
+)
+
+// Person is a known individual.
+type Person struct {
+	ID         string            `json:"id"`
+	Email      string            `json:"email"`
+	Attributes map[string]string `json:"attributes"`
+	Custom     map[string]string `json:"custom,omitempty"` // form fields Baton has no name for
+	Source     string            `json:"source,omitempty"` // what created the person: form, identify, list, click
+	CreatedAt  time.Time         `json:"createdAt"`
+	UpdatedAt  time.Time         `json:"updatedAt"`
+}
+
+// Span is a period during which a visitor belonged to a person. A zero From
+// means "since the visitor's first event": anonymous history counts.
+type Span struct {
+	Person   string    `json:"person"`
+	From     time.Time `json:"from,omitzero"`
+	To       time.Time `json:"to,omitzero"` // zero: still linked
+	Strength Strength  `json:"strength"`
+}
+
+// Contains reports whether t falls within the span.
+func (s Span) Contains(t time.Time) bool {
+	return (s.From.IsZero() || !t.Before(s.From)) && (s.To.IsZero() || t.Before(s.To))
+}
+
+// Link is a visitor's identity record.
+type Link struct {
+	Visitor string `json:"visitor"`
+	History []Span `json:"history"`
+	version int64
+}
+
+// Current returns the span in force, if any.
+func (l Link) Current() (Span, bool) {
+	if n := len(l.History); n > 0 && l.History[n-1].To.IsZero() {
+		return l.History[n-1], true
+	}
+	return Span{}, false
+}
+
+// Directory is the people repository.
+type Directory struct {
+	T   table.Table
+	Now func() time.Time
+}
+
+func (d *Directory) now() time.Time {
+	if d.Now != nil {
+		return d.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// PersonPK is the partition of a person.
+func PersonPK(id string) string { return "P#" + id }
+
+func newPersonID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return "p_" + hex.EncodeToString(b[:])
+}
+
+// Ensure returns the person with the (already normalised) email, creating it
+// when absent. Two concurrent first calls create one person.
+func (d *Directory) Ensure(ctx context.Context, email, source string) (p Person, created bool, err error) {
+	if email == "" {
+		return Person{}, false, errors.New("identity: empty email")
+	}
+	for attempt := 0; attempt < 3; attempt++ {
+		p, err = d.ByEmail(ctx, email)
+		if err == nil {
+			return p, false, nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return Person{}, false, err
+		}
+		now := d.now()
+		p = Person{ID: newPersonID(), Email: email, Attributes: map[string]string{}, Source: source, CreatedAt: now, UpdatedAt: now}
+		data, _ := json.Marshal(p)
+		ref, _ := json.Marshal(map[string]string{"person": p.ID})
+		err = d.T.Transact(ctx, []table.Write{
+			table.Put(table.Item{PK: "EMAIL#" + email, SK: "EMAIL", Kind: KindEmail, Data: ref}, table.NotExists),
+			table.Put(table.Item{PK: PersonPK(p.ID), SK: "PERSON", Kind: KindPerson, Data: data}, table.NotExists),
+		})
+		if err == nil {
+			return p, true, nil
+		}
+		if !errors.Is(err, table.ErrConditionFailed) {
+			return Person{}, false, err
+		}
+		// Someone else created this email first: read theirs.
+	}
+	return Person{}, false, fmt.Errorf("identity: could not create person for email: %w", err)
+}
+
+// ByEmail finds a person by normalised email.
+func (d *Directory) ByEmail(ctx context.Context, email string) (Person, error) {
+	it, err := d.T.Get(ctx, "EMAIL#"+email, "EMAIL")
+	if errors.Is(err, table.ErrNotFound) {
+		return Person{}, ErrNotFound
+	}
+	if err != nil {
+		return Person{}, err
+	}
+	var ref struct {
+		Person string `json:"person"`
+	}
+	if err := json.Unmarshal(it.Data, &ref); err != nil {
+		return Person{}, err
+	}
+	return d.Get(ctx, ref.Person)
+}
+
+// Get reads a person.
+func (d *Directory) Get(ctx context.Context, id string) (Person, error) {
+	p, _, err := d.get(ctx, id)
+	return p, err
+}
+
+func (d *Directory) get(ctx context.Context, id string) (Person, int64, error) {
+	if id == "" {
+		return Person{}, 0, ErrNotFound
+	}
+	it, err := d.T.Get(ctx, PersonPK(id), "PERSON")
+	if errors.Is(err, table.ErrNotFound) {
+		return Person{}, 0, ErrNotFound
+	}
+	if err != nil {
+		return Person{}, 0, err
+	}
+	var p Person
+	if err := json.Unmarshal(it.Data, &p); err != nil {
+		return Person{}, 0, err
+	}
+	return p, it.Version, nil
+}
+
+// Update merges attributes into a person (new values win; empty values
+// never erase what is known). It reports whether anything changed.
+func (d *Directory) Update(ctx context.Context, id string, attrs, custom map[string]string) (Person, bool, error) {
+	for attempt := 0; attempt < 8; attempt++ {
+		p, ver, err := d.get(ctx, id)
+		if err != nil {
+			return Person{}, false, err
+		}
+		changed := merge(&p.Attributes, attrs) || merge(&p.Custom, custom)
+		if !changed {
+			return p, false, nil
+		}
+		p.UpdatedAt = d.now()
+		data, _ := json.Marshal(p)
+		err = d.T.Put(ctx, table.Item{PK: PersonPK(id), SK: "PERSON", Kind: KindPerson, Data: data}, table.VersionIs(ver))
+		if err == nil {
+			return p, true, nil
+		}
+		if !errors.Is(err, table.ErrConditionFailed) {
+			return Person{}, false, err
+		}
+	}
+	return Person{}, false, errors.New("identity: too much contention updating person")
+}
+
+func merge(dst *map[string]string, src map[string]string) bool {
+	changed := false
+	for k, v := range src {
+		if v == "" {
+			continue
+		}
+		if *dst == nil {
+			*dst = map[string]string{}
+		}
+		if (*dst)[k] != v {
+			(*dst)[k] = v
+			changed = true
+		}
+	}
+	return changed
+}
+
+// GetLink reads a visitor's link (empty when never identified).
+func (d *Directory) GetLink(ctx context.Context, visitor string) (Link, error) {
+	it, err := d.T.Get(ctx, "V#"+visitor, "LINK")
+	if errors.Is(err, table.ErrNotFound) {
+		return Link{Visitor: visitor}, nil
+	}
+	if err != nil {
+		return Link{}, err
+	}
+	var l Link
+	if err := json.Unmarshal(it.Data, &l); err != nil {
+		return Link{}, err
+	}
+	l.version = it.Version
+	return l, nil
+}
+
+// PersonAt returns who the visitor belonged to at time t ("" for nobody).
+func (l Link) PersonAt(t time.Time) string {
+	for i := len(l.History) - 1; i >= 0; i-- {
+		if l.History[i].Contains(t) {
+			return l.History[i].Person
+		}
+	}
+	return ""
+}
+
+// LinkResult says what Link did.
+type LinkResult struct {
+	Changed  bool   // the visitor now belongs to the person (and did not before)
+	Previous string // the person it belonged to before a switch
+	Refused  bool   // a weak link did not override a strong one
+}
+
+// LinkVisitor makes the visitor belong to the person from time at on. The
+// first link of a visitor reaches back to its first event (its anonymous
+// history becomes the person's); a later link to someone else is a switch
+// from at on.
+func (d *Directory) LinkVisitor(ctx context.Context, visitor, person string, at time.Time, s Strength) (LinkResult, error) {
+	for attempt := 0; attempt < 8; attempt++ {
+		l, err := d.GetLink(ctx, visitor)
+		if err != nil {
+			return LinkResult{}, err
+		}
+		res := LinkResult{Changed: true}
+		cur, linked := l.Current()
+		switch {
+		case linked && cur.Person == person:
+			if cur.Strength == s || s == Weak {
+				return LinkResult{}, nil
+			}
+			l.History[len(l.History)-1].Strength = s // a form confirms a click
+			res.Changed = false
+		case linked && s == Weak && cur.Strength == Strong:
+			return LinkResult{Refused: true, Previous: cur.Person}, nil
+		case linked:
+			if !at.After(cur.From) {
+				at = cur.From.Add(time.Millisecond) // spans never overlap or invert
+			}
+			l.History[len(l.History)-1].To = at
+			l.History = append(l.History, Span{Person: person, From: at, Strength: s})
+			res.Previous = cur.Person
+		case len(l.History) == 0:
+			l.History = []Span{{Person: person, Strength: s}}
+		default: // unlinked after an erasure: from now on only
+			l.History = append(l.History, Span{Person: person, From: at, Strength: s})
+		}
+		l.Visitor = visitor
+		data, _ := json.Marshal(l)
+		member, _ := json.Marshal(map[string]any{"visitor": visitor, "linkedAt": d.now()})
+		err = d.T.Transact(ctx, []table.Write{
+			table.Put(table.Item{PK: "V#" + visitor, SK: "LINK", Kind: KindLink, Data: data}, table.VersionIs(l.version)),
+			table.Put(table.Item{PK: PersonPK(person), SK: "V#" + visitor, Kind: KindMember, Data: member}, table.Always),
+		})
+		if err == nil {
+			return res, nil
+		}
+		if !errors.Is(err, table.ErrConditionFailed) {
+			return LinkResult{}, err
+		}
+	}
+	return LinkResult{}, errors.New("identity: too much contention linking visitor")
+}
+
+// Visitors lists the visitors ever linked to a person.
+func (d *Directory) Visitors(ctx context.Context, person string) ([]string, error) {
+	items, err := d.T.Query(ctx, table.Query{PK: PersonPK(person), Prefix: "V#"})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		out = append(out, it.SK[2:])
+	}
+	return out, nil
+}

@@ -1,0 +1,152 @@
+package identity
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/eventlog"
+)
+
+// Stitcher links visitors to people and reads a person's timeline across
+// all of their visitors.
+type Stitcher struct {
+	Dir *Directory
+	Log *eventlog.Log
+}
+
+// Identification is one "this browser is this email" fact.
+type Identification struct {
+	Visitor  string
+	Email    string // normalised
+	Fields   map[string]string
+	At       time.Time // when it happened (the identifying event's time)
+	Strength Strength
+	Source   string
+}
+
+// Identify creates or finds the person, records the attributes and links the
+// visitor (and the other ids its browser sent) to the person. It is
+// idempotent: repeating it changes nothing.
+func (s *Stitcher) Identify(ctx context.Context, id Identification) (Person, LinkResult, error) {
+	p, _, err := s.Dir.Ensure(ctx, id.Email, id.Source)
+	if err != nil {
+		return Person{}, LinkResult{}, err
+	}
+	known, custom := SplitAttributes(id.Fields)
+	if len(known)+len(custom) > 0 {
+		if p, _, err = s.Dir.Update(ctx, p.ID, known, custom); err != nil {
+			return Person{}, LinkResult{}, err
+		}
+	}
+	res, err := s.Dir.LinkVisitor(ctx, id.Visitor, p.ID, id.At, id.Strength)
+	if err != nil || res.Refused {
+		return p, res, err
+	}
+	aliases, err := s.Log.Aliases(ctx, id.Visitor)
+	if err != nil {
+		return p, res, err
+	}
+	for _, a := range aliases {
+		if _, err := s.Dir.LinkVisitor(ctx, a, p.ID, id.At, id.Strength); err != nil {
+			return p, res, err
+		}
+	}
+	return p, res, nil
+}
+
+// Timeline returns the person's events across their visitors, newest first:
+// for each visitor only the events from the periods it belonged to the
+// person. limit <= 0 returns all.
+func (s *Stitcher) Timeline(ctx context.Context, person string, limit int) ([]event.Event, error) {
+	visitors, err := s.Dir.Visitors(ctx, person)
+	if err != nil {
+		return nil, err
+	}
+	var out []event.Event
+	for _, v := range visitors {
+		link, err := s.Dir.GetLink(ctx, v)
+		if err != nil {
+			return nil, err
+		}
+		evs, err := s.Log.Visitor(ctx, v)
+		if err != nil {
+			return nil, err
+		}
+		for _, ev := range evs {
+			if link.PersonAt(ev.Timestamp) == person {
+				out = append(out, ev)
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].Timestamp.Equal(out[j].Timestamp) {
+			return out[i].Timestamp.After(out[j].Timestamp)
+		}
+		return out[i].ID > out[j].ID
+	})
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// attributeNames maps the ways forms name a field (English and Japanese) to
+// Baton's attribute names, which scoring rules refer to.
+var attributeNames = map[string]string{
+	"name": "name", "fullname": "name", "full_name": "name", "your-name": "name", "氏名": "name", "お名前": "name", "名前": "name",
+	"firstname": "first_name", "first_name": "first_name", "first-name": "first_name", "fname": "first_name", "名": "first_name",
+	"lastname": "last_name", "last_name": "last_name", "last-name": "last_name", "lname": "last_name", "姓": "last_name",
+	"company": "company", "company_name": "company", "companyname": "company", "organization": "company", "organisation": "company", "会社名": "company", "貴社名": "company", "企業名": "company", "御社名": "company",
+	"title": "title", "job_title": "title", "jobtitle": "title", "position": "title", "役職": "title", "役職名": "title",
+	"department": "department", "dept": "department", "部署": "department", "部署名": "department", "所属部署": "department",
+	"phone": "phone", "tel": "phone", "telephone": "phone", "phone_number": "phone", "電話番号": "phone", "電話": "phone",
+	"industry": "industry", "業種": "industry", "業界": "industry",
+	"employees": "employees", "company_size": "employees", "employee_count": "employees", "num_employees": "employees", "従業員数": "employees", "社員数": "employees",
+	"revenue": "revenue", "annual_revenue": "revenue", "売上高": "revenue", "年商": "revenue",
+	"country": "country", "国": "country", "国名": "country",
+	"state": "region", "region": "region", "prefecture": "region", "都道府県": "region",
+	"city": "city", "市区町村": "city",
+	"website": "website", "url": "website", "ウェブサイト": "website",
+	"budget": "budget", "予算": "budget",
+	"authority": "authority", "決裁権": "authority", "決裁者": "authority",
+	"need": "need", "needs": "need", "課題": "need", "ニーズ": "need",
+	"timeframe": "timeframe", "timeline": "timeframe", "導入時期": "timeframe", "検討時期": "timeframe",
+	"message": "message", "comments": "message", "inquiry": "message", "お問い合わせ内容": "message", "ご質問": "message",
+}
+
+// SplitAttributes sorts submitted fields into known attributes and custom
+// ones, dropping emails (the person key) and anything that looks like a
+// secret, in case a page's form sent one despite the tag's filters.
+func SplitAttributes(fields map[string]string) (known, custom map[string]string) {
+	known, custom = map[string]string{}, map[string]string{}
+	for k, v := range fields {
+		key := strings.ToLower(strings.TrimSpace(k))
+		if key == "" || v == "" || len(key) > 100 {
+			continue
+		}
+		if len(v) > 2000 {
+			v = v[:2000]
+		}
+		if sensitive(key) || event.IsEmailKey(key) {
+			continue
+		}
+		if name, ok := attributeNames[key]; ok {
+			known[name] = strings.TrimSpace(v)
+			continue
+		}
+		custom[k] = v
+	}
+	return known, custom
+}
+
+func sensitive(k string) bool {
+	for _, s := range []string{"password", "passwd", "pwd", "secret", "token", "csrf", "card", "cc-", "cvc", "cvv", "パスワード", "暗証"} {
+		if strings.Contains(k, s) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,112 @@
+// Package server assembles Baton from its parts: the table, the
+// repositories and every HTTP route. The local stack serves it all in one
+// process; each Lambda function serves the routes it owns.
+package server
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/baton-hq/baton/internal/admin"
+	"github.com/baton-hq/baton/internal/collect"
+	"github.com/baton-hq/baton/internal/config"
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/eventlog"
+	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/table/bolttable"
+)
+
+// App is an assembled Baton.
+type App struct {
+	Config   *config.Config
+	Table    table.Table
+	Events   *eventlog.Log
+	People   *identity.Directory
+	Stitcher *identity.Stitcher
+	Collect  *collect.Handler
+	Admin    *admin.Handler
+	Log      *slog.Logger
+
+	closers []func() error
+}
+
+// OpenTable opens the configured store.
+func OpenTable(ctx context.Context, cfg *config.Config) (table.Table, error) {
+	switch cfg.Store {
+	case "bolt":
+		return bolttable.Open(filepath.Join(cfg.DataDir, "baton.db"))
+	default:
+		return openDynamo(ctx, cfg)
+	}
+}
+
+// New assembles Baton on an open table. The App owns the table afterwards.
+func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Logger) (*App, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	a := &App{Config: cfg, Table: tbl, Log: log, closers: []func() error{tbl.Close}}
+	a.Events = &eventlog.Log{T: tbl, Retention: time.Duration(cfg.File.EventRetention)}
+	a.People = &identity.Directory{T: tbl}
+	a.Stitcher = &identity.Stitcher{Dir: a.People, Log: a.Events}
+	enrich, err := newEnricher(cfg)
+	if err != nil {
+		return nil, err
+	}
+	a.Collect = &collect.Handler{
+		Events:       a.Events,
+		People:       a.Stitcher,
+		Enrich:       enrich,
+		Origins:      cfg.SiteOrigins,
+		Sites:        cfg.File.Sites,
+		CookieDomain: cfg.CookieDomain,
+		CookieMaxAge: time.Duration(cfg.File.CookieMaxAge),
+		SecureCookie: cfg.File.SecureCookie,
+		WriteKey:     cfg.WriteKey,
+		Log:          log,
+	}
+	a.Admin = &admin.Handler{Token: cfg.AdminToken, People: a.People, Timelines: a.Stitcher, TimelineLimit: cfg.File.TimelineLimit, Log: log}
+	return a, nil
+}
+
+// Close releases the table and anything else the App opened.
+func (a *App) Close() error {
+	var first error
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		if err := a.closers[i](); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// Handler returns every route of Baton, with the shared middleware.
+func (a *App) Handler(extra ...func(*http.ServeMux)) http.Handler {
+	mux := http.NewServeMux()
+	a.Collect.Routes(mux)
+	a.Admin.Routes(mux)
+	for _, f := range extra {
+		f(mux)
+	}
+	return Wrap(a.Log, mux)
+}
+
+// Wrap adds the middleware every Baton endpoint has.
+func Wrap(log *slog.Logger, h http.Handler) http.Handler {
+	return httpx.SecurityHeaders(httpx.Recover(func(msg string, args ...any) { log.Error(msg, args...) }, h))
+}
+
+// newEnricher returns the collector's per-event enrichment. Until GeoIP and
+// user-agent enrichment are configured it keeps no address at all.
+func newEnricher(cfg *config.Config) (func(*http.Request, *event.Event), error) {
+	if cfg.GeoIPCity != "" || cfg.GeoIPASN != "" {
+		return nil, fmt.Errorf("config: BATON_GEOIP_CITY_DB: GeoIP enrichment is not available in this build")
+	}
+	return nil, nil
+}
