@@ -40,7 +40,7 @@ type Identifier interface {
 type Handler struct {
 	Events   EventWriter
 	People   Identifier
-	Enrich   func(r *http.Request, ev *event.Event) // fills Client.IP (truncated) and Enrichment; nil: no IP kept
+	Enrich   func(r *http.Request, ev *event.Event)       // fills Client.IP (truncated) and Enrichment; nil: no IP kept
 	Accepted func(ctx context.Context, evs []event.Event) // called with newly stored events (in-process scoring)
 
 	Origins      []string // allowed browser origins; the collector's own origin is always allowed

@@ -19,30 +19,30 @@ import (
 
 // Config is the whole configuration.
 type Config struct {
-	Addr        string   // BATON_ADDR: listen address of the local stack
-	DataDir     string   // BATON_DATA: where the embedded store keeps its file
-	AdminToken  string   // BATON_ADMIN_TOKEN: bearer token for /admin
-	WriteKey    string   // BATON_WRITE_KEY: HTTP Basic user of the Segment-compatible API
-	SiteOrigins []string // BATON_SITE_ORIGINS: browser origins allowed to send events
-	CookieDomain string  // BATON_COOKIE_DOMAIN: Domain of the bt_vid cookie (registrable domain)
-	TrustProxy  bool     // BATON_TRUST_PROXY: take the client address from X-Forwarded-For
-	Store       string   // BATON_STORE: bolt (default) or dynamodb
-	Table       string   // BATON_TABLE: DynamoDB table name
-	DynamoEndpoint string // BATON_DYNAMODB_ENDPOINT: a DynamoDB-API endpoint (local testing)
-	RulesFile   string   // BATON_RULES: the scoring and MQL rules file
-	GeoIPCity   string   // BATON_GEOIP_CITY_DB: a GeoIP2/GeoLite2 City mmdb
-	GeoIPASN    string   // BATON_GEOIP_ASN_DB: a GeoLite2 ASN mmdb
-	File        File     // BATON_CONFIG: the YAML file
-	Generated   []string // settings that were generated because unset (printed at local start)
+	Addr           string   // BATON_ADDR: listen address of the local stack
+	DataDir        string   // BATON_DATA: where the embedded store keeps its file
+	AdminToken     string   // BATON_ADMIN_TOKEN: bearer token for /admin
+	WriteKey       string   // BATON_WRITE_KEY: HTTP Basic user of the Segment-compatible API
+	SiteOrigins    []string // BATON_SITE_ORIGINS: browser origins allowed to send events
+	CookieDomain   string   // BATON_COOKIE_DOMAIN: Domain of the bt_vid cookie (registrable domain)
+	TrustProxy     bool     // BATON_TRUST_PROXY: take the client address from X-Forwarded-For
+	Store          string   // BATON_STORE: bolt (default) or dynamodb
+	Table          string   // BATON_TABLE: DynamoDB table name
+	DynamoEndpoint string   // BATON_DYNAMODB_ENDPOINT: a DynamoDB-API endpoint (local testing)
+	RulesFile      string   // BATON_RULES: the scoring and MQL rules file
+	GeoIPCity      string   // BATON_GEOIP_CITY_DB: a GeoIP2/GeoLite2 City mmdb
+	GeoIPASN       string   // BATON_GEOIP_ASN_DB: a GeoLite2 ASN mmdb
+	File           File     // BATON_CONFIG: the YAML file
+	Generated      []string // settings that were generated because unset (printed at local start)
 }
 
 // File is the YAML configuration file.
 type File struct {
-	EventRetention   Duration `yaml:"event_retention"`    // raw events kept this long (default 400d)
-	CookieMaxAge     Duration `yaml:"cookie_max_age"`     // bt_vid lifetime (default 400d, Chrome's cap)
-	SecureCookie     *bool    `yaml:"secure_cookie"`      // force Secure on (default: when the request is https)
-	TimelineLimit    int      `yaml:"timeline_limit"`     // events returned by the admin API (default 500)
-	Sites            []string `yaml:"sites"`              // accepted data-site values; empty: any
+	EventRetention Duration `yaml:"event_retention"` // raw events kept this long (default 400d)
+	CookieMaxAge   Duration `yaml:"cookie_max_age"`  // bt_vid lifetime (default 400d, Chrome's cap)
+	SecureCookie   *bool    `yaml:"secure_cookie"`   // force Secure on (default: when the request is https)
+	TimelineLimit  int      `yaml:"timeline_limit"`  // events returned by the admin API (default 500)
+	Sites          []string `yaml:"sites"`           // accepted data-site values; empty: any
 }
 
 // Duration is a time.Duration that also accepts days ("400d").

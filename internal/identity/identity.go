@@ -194,7 +194,8 @@ func (d *Directory) Update(ctx context.Context, id string, attrs, custom map[str
 		if err != nil {
 			return Person{}, false, err
 		}
-		changed := merge(&p.Attributes, attrs) || merge(&p.Custom, custom)
+		a, c := merge(&p.Attributes, attrs), merge(&p.Custom, custom)
+		changed := a || c
 		if !changed {
 			return p, false, nil
 		}

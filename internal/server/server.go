@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
+	"github.com/baton-hq/baton/tag"
 )
 
 // App is an assembled Baton.
@@ -89,12 +91,51 @@ func (a *App) Close() error {
 // Handler returns every route of Baton, with the shared middleware.
 func (a *App) Handler(extra ...func(*http.ServeMux)) http.Handler {
 	mux := http.NewServeMux()
-	a.Collect.Routes(mux)
+	a.collectRoutes(mux)
 	a.Admin.Routes(mux)
 	for _, f := range extra {
 		f(mux)
 	}
 	return Wrap(a.Log, mux)
+}
+
+// CollectHandler returns the public collection routes (the collect function).
+func (a *App) CollectHandler() http.Handler {
+	mux := http.NewServeMux()
+	a.collectRoutes(mux)
+	return Wrap(a.Log, mux)
+}
+
+// AdminHandler returns the /admin routes (the admin function).
+func (a *App) AdminHandler() http.Handler {
+	mux := http.NewServeMux()
+	a.Admin.Routes(mux)
+	return Wrap(a.Log, mux)
+}
+
+func (a *App) collectRoutes(mux *http.ServeMux) {
+	a.Collect.Routes(mux)
+	mux.Handle("GET /t.js", tag.Handler())
+}
+
+// FromEnv is how a deployed function starts: configuration from the
+// environment (secrets required, none generated), the configured store.
+func FromEnv(ctx context.Context) (*App, error) {
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	cfg, err := config.FromEnv(os.Getenv, config.Deployed)
+	if err != nil {
+		return nil, err
+	}
+	tbl, err := OpenTable(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	app, err := New(ctx, cfg, tbl, log)
+	if err != nil {
+		tbl.Close()
+		return nil, err
+	}
+	return app, nil
 }
 
 // Wrap adds the middleware every Baton endpoint has.

@@ -68,15 +68,17 @@ type Write struct {
 func Put(it Item, c Cond) Write { return Write{Item: it, Cond: c} }
 
 // Del returns a delete Write.
-func Del(pk, sk string, c Cond) Write { return Write{Item: Item{PK: pk, SK: sk}, Delete: true, Cond: c} }
+func Del(pk, sk string, c Cond) Write {
+	return Write{Item: Item{PK: pk, SK: sk}, Delete: true, Cond: c}
+}
 
 // Query selects items of one partition.
 type Query struct {
-	PK       string
-	Prefix   string // sort keys starting with this
-	After    string // exclusive lower bound on the sort key (for paging), within Prefix
-	Reverse  bool   // newest (largest sort key) first
-	Limit    int    // 0: all
+	PK         string
+	Prefix     string // sort keys starting with this
+	After      string // exclusive lower bound on the sort key (for paging), within Prefix
+	Reverse    bool   // newest (largest sort key) first
+	Limit      int    // 0: all
 	Consistent bool
 }
 

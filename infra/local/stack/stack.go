@@ -15,7 +15,6 @@ import (
 
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/server"
-	"github.com/baton-hq/baton/tag"
 )
 
 //go:embed demo
@@ -63,9 +62,8 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Stack, e
 	return s, nil
 }
 
-// routes adds what only the local stack serves: the tag and the demo site.
+// routes adds what only the local stack serves: the demo site.
 func routes(mux *http.ServeMux) {
-	mux.Handle("GET /t.js", tag.Handler())
 	demo, _ := fs.Sub(demoFiles, "demo")
 	mux.Handle("GET /demo/", http.StripPrefix("/demo/", http.FileServerFS(demo)))
 	mux.Handle("GET /demo", http.RedirectHandler("/demo/", http.StatusFound))

@@ -1,0 +1,283 @@
+package collect_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/internal/collect"
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/eventlog"
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/table/bolttable"
+)
+
+type env struct {
+	h   *collect.Handler
+	mux *http.ServeMux
+	log *eventlog.Log
+	dir *identity.Directory
+}
+
+func newEnv(t *testing.T) *env {
+	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tb.Close() })
+	log := &eventlog.Log{T: tb}
+	dir := &identity.Directory{T: tb}
+	h := &collect.Handler{
+		Events: log, People: &identity.Stitcher{Dir: dir, Log: log},
+		Origins: []string{"https://www.example.com"}, CookieDomain: "example.com",
+		WriteKey: "write-key-0123456789",
+	}
+	mux := http.NewServeMux()
+	h.Routes(mux)
+	return &env{h: h, mux: mux, log: log, dir: dir}
+}
+
+func (e *env) do(method, path, body string, hdr map[string]string) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(method, path, strings.NewReader(body))
+	r.Host = "t.example.com"
+	for k, v := range hdr {
+		r.Header.Set(k, v)
+	}
+	w := httptest.NewRecorder()
+	e.mux.ServeHTTP(w, r)
+	return w
+}
+
+const pv = `{"type":"page_view","messageId":"%s","anonymousId":"anon-fallback-1","properties":{"url":"https://www.example.com/"}}`
+
+func body(id string) string { return strings.Replace(pv, "%s", id, 1) }
+
+func errBody(t *testing.T, w *httptest.ResponseRecorder) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if ct := w.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Fatalf("error content type %q", ct)
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &m); err != nil || m["error"] == "" {
+		t.Fatalf("error body %q", w.Body.String())
+	}
+	return m
+}
+
+func TestAcceptsTextPlainAndSetsCookie(t *testing.T) {
+	e := newEnv(t)
+	w := e.do("POST", "/e", body("m1"), map[string]string{"Content-Type": "text/plain;charset=UTF-8", "Origin": "https://www.example.com", "X-Forwarded-Proto": "https"})
+	if w.Code != 204 {
+		t.Fatalf("status %d %s", w.Code, w.Body)
+	}
+	c := w.Result().Cookies()
+	if len(c) != 1 || c[0].Name != "bt_vid" || c[0].Value != "anon-fallback-1" || !c[0].HttpOnly || !c[0].Secure ||
+		c[0].SameSite != http.SameSiteLaxMode || c[0].Domain != "example.com" || c[0].MaxAge < 300*24*3600 {
+		t.Fatalf("cookie %+v", c)
+	}
+	if w.Header().Get("Access-Control-Allow-Origin") != "https://www.example.com" || w.Header().Get("Access-Control-Allow-Credentials") != "true" {
+		t.Errorf("CORS headers %v", w.Header())
+	}
+	evs, _ := e.log.Visitor(context.Background(), "anon-fallback-1")
+	if len(evs) != 1 || evs[0].ID != "m1" {
+		t.Fatalf("stored %+v", evs)
+	}
+}
+
+func TestCookieWinsAndFallbackIsLinked(t *testing.T) {
+	e := newEnv(t)
+	w := e.do("POST", "/e", body("m1"), map[string]string{"Cookie": "bt_vid=cookie-visitor-1"})
+	if w.Code != 204 {
+		t.Fatalf("status %d", w.Code)
+	}
+	if c := w.Result().Cookies(); len(c) != 1 || c[0].Value != "cookie-visitor-1" {
+		t.Fatalf("cookie not refreshed with its value: %+v", c)
+	}
+	evs, _ := e.log.Visitor(context.Background(), "cookie-visitor-1")
+	if len(evs) != 1 || evs[0].AnonymousID != "anon-fallback-1" {
+		t.Fatalf("stored %+v", evs)
+	}
+	al, _ := e.log.Aliases(context.Background(), "cookie-visitor-1")
+	if len(al) != 1 || al[0] != "anon-fallback-1" {
+		t.Fatalf("aliases %v", al)
+	}
+}
+
+func TestMalformedCookieIsReplaced(t *testing.T) {
+	e := newEnv(t)
+	w := e.do("POST", "/e", `{"type":"page_view","messageId":"m","properties":{"url":"https://www.example.com/"}}`, map[string]string{"Cookie": "bt_vid=<script>"})
+	c := w.Result().Cookies()
+	if w.Code != 204 || len(c) != 1 || !collect.ValidVisitorID(c[0].Value) || c[0].Value == "<script>" {
+		t.Fatalf("status %d cookie %+v", w.Code, c)
+	}
+}
+
+func TestCookieDomainOnlyForMatchingHost(t *testing.T) {
+	e := newEnv(t)
+	r := httptest.NewRequest("POST", "/e", strings.NewReader(body("m1")))
+	r.Host = "127.0.0.1:8080"
+	w := httptest.NewRecorder()
+	e.mux.ServeHTTP(w, r)
+	if c := w.Result().Cookies(); len(c) != 1 || c[0].Domain != "" {
+		t.Fatalf("cookie for foreign host has Domain: %+v", c)
+	}
+}
+
+func TestRepeatStoredOnce(t *testing.T) {
+	e := newEnv(t)
+	for i := 0; i < 3; i++ {
+		if w := e.do("POST", "/e", body("same"), nil); w.Code != 204 {
+			t.Fatalf("status %d", w.Code)
+		}
+	}
+	evs, _ := e.log.Visitor(context.Background(), "anon-fallback-1")
+	if len(evs) != 1 {
+		t.Fatalf("%d copies stored", len(evs))
+	}
+}
+
+func TestFormSubmitIdentifies(t *testing.T) {
+	e := newEnv(t)
+	e.do("POST", "/e", body("m1"), nil)
+	form := `{"type":"form_submit","messageId":"f1","anonymousId":"anon-fallback-1","properties":{"url":"https://www.example.com/contact","fields":{"email":"Lead@Example.com","company":"Acme"}}}`
+	if w := e.do("POST", "/e", form, map[string]string{"Cookie": "bt_vid=anon-fallback-1"}); w.Code != 204 {
+		t.Fatalf("status %d %s", w.Code, w.Body)
+	}
+	p, err := e.dir.ByEmail(context.Background(), "lead@example.com")
+	if err != nil || p.Attributes["company"] != "Acme" {
+		t.Fatalf("person %+v %v", p, err)
+	}
+	l, _ := e.dir.GetLink(context.Background(), "anon-fallback-1")
+	if cur, ok := l.Current(); !ok || cur.Person != p.ID || !cur.From.IsZero() {
+		t.Fatalf("link %+v", l)
+	}
+}
+
+func TestRejectionPaths(t *testing.T) {
+	e := newEnv(t)
+	big := strings.Repeat(" ", event.MaxRequestBytes+10)
+	basic := "Basic d3JpdGUta2V5LTAxMjM0NTY3ODk6" // write-key-0123456789:
+	cases := []struct {
+		name, method, path, body string
+		hdr                      map[string]string
+		status                   int
+	}{
+		{"foreign origin", "POST", "/e", body("m"), map[string]string{"Origin": "https://evil.example"}, 403},
+		{"foreign origin preflight", "OPTIONS", "/e", "", map[string]string{"Origin": "https://evil.example"}, 403},
+		{"form content type", "POST", "/e", body("m"), map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, 415},
+		{"multipart", "POST", "/e", body("m"), map[string]string{"Content-Type": "multipart/form-data; boundary=x"}, 415},
+		{"too large", "POST", "/e", big, nil, 413},
+		{"invalid event", "POST", "/e", `{"type":"page_view","messageId":"m"}`, nil, 400},
+		{"not json", "POST", "/e", `type=page_view`, nil, 400},
+		{"segment no auth", "POST", "/v1/track", `{"userId":"u","event":"x"}`, map[string]string{"Content-Type": "application/json"}, 401},
+		{"segment wrong key", "POST", "/v1/track", `{"userId":"u","event":"x"}`, map[string]string{"Content-Type": "application/json", "Authorization": "Basic d3Jvbmc6"}, 401},
+		{"segment text/plain", "POST", "/v1/track", `{"userId":"u","event":"x"}`, map[string]string{"Content-Type": "text/plain", "Authorization": basic}, 415},
+		{"segment no ids", "POST", "/v1/track", `{"event":"x"}`, map[string]string{"Content-Type": "application/json", "Authorization": basic}, 400},
+		{"segment too large", "POST", "/v1/batch", big, map[string]string{"Content-Type": "application/json", "Authorization": basic}, 413},
+	}
+	for _, c := range cases {
+		w := e.do(c.method, c.path, c.body, c.hdr)
+		if w.Code != c.status {
+			t.Errorf("%s: status %d, want %d (%s)", c.name, w.Code, c.status, w.Body)
+			continue
+		}
+		errBody(t, w)
+	}
+	// Nothing was stored by any of them.
+	evs, _ := e.log.Visitor(context.Background(), "anon-fallback-1")
+	if len(evs) != 0 {
+		t.Fatalf("rejected requests stored %d events", len(evs))
+	}
+}
+
+func TestPreflightAllowed(t *testing.T) {
+	e := newEnv(t)
+	w := e.do("OPTIONS", "/e", "", map[string]string{"Origin": "https://www.example.com", "Access-Control-Request-Method": "POST"})
+	if w.Code != 204 || w.Header().Get("Access-Control-Allow-Origin") != "https://www.example.com" || w.Header().Get("Access-Control-Allow-Methods") != "POST" {
+		t.Fatalf("preflight %d %v", w.Code, w.Header())
+	}
+}
+
+func TestSegmentBatch(t *testing.T) {
+	e := newEnv(t)
+	b := `{"batch":[{"type":"identify","userId":"42","anonymousId":"seg-anon-1","traits":{"email":"seg@example.com","title":"部長"}},
+	  {"type":"track","event":"Demo Requested","anonymousId":"seg-anon-1","messageId":"t1"},
+	  {"type":"page","userId":"42","properties":{"url":"https://www.example.com/x"}}]}`
+	w := e.do("POST", "/v1/batch", b, map[string]string{"Content-Type": "application/json", "Authorization": "Basic d3JpdGUta2V5LTAxMjM0NTY3ODk6"})
+	if w.Code != 200 || !strings.Contains(w.Body.String(), `"success":true`) {
+		t.Fatalf("status %d %s", w.Code, w.Body)
+	}
+	p, err := e.dir.ByEmail(context.Background(), "seg@example.com")
+	if err != nil || p.Attributes["title"] != "部長" {
+		t.Fatalf("identify via batch: %+v %v", p, err)
+	}
+	evs, _ := e.log.Visitor(context.Background(), "u:42")
+	if len(evs) != 1 || evs[0].Type != event.PageView {
+		t.Fatalf("userId-only event stored under u:42: %+v", evs)
+	}
+}
+
+type failingWriter struct{}
+
+func (failingWriter) Append(context.Context, []event.Event) ([]bool, error) {
+	return nil, errors.New("disk on fire")
+}
+
+type failingPeople struct{}
+
+func (failingPeople) Identify(context.Context, identity.Identification) (identity.Person, identity.LinkResult, error) {
+	return identity.Person{}, identity.LinkResult{}, errors.New("throttled")
+}
+
+func TestStoreFailureIsRetryable(t *testing.T) {
+	e := newEnv(t)
+	e.h.Events = failingWriter{}
+	w := e.do("POST", "/e", body("m"), nil)
+	if w.Code != 503 || w.Header().Get("Retry-After") == "" {
+		t.Fatalf("status %d headers %v", w.Code, w.Header())
+	}
+	if strings.Contains(w.Body.String(), "fire") {
+		t.Fatal("internal error leaked to the client")
+	}
+	errBody(t, w)
+}
+
+func TestIdentifyFailureIsRetryableAndRetrySucceeds(t *testing.T) {
+	e := newEnv(t)
+	people := e.h.People
+	e.h.People = failingPeople{}
+	form := `{"type":"form_submit","messageId":"f1","anonymousId":"anon-fallback-1","properties":{"fields":{"email":"x@example.com"}}}`
+	if w := e.do("POST", "/e", form, nil); w.Code != 503 {
+		t.Fatalf("status %d", w.Code)
+	}
+	e.h.People = people
+	if w := e.do("POST", "/e", form, nil); w.Code != 204 {
+		t.Fatalf("retry status %d", w.Code)
+	}
+	if _, err := e.dir.ByEmail(context.Background(), "x@example.com"); err != nil {
+		t.Fatalf("retry of an already stored event did not identify: %v", err)
+	}
+}
+
+func TestAcceptedHookGetsNewEventsOnly(t *testing.T) {
+	e := newEnv(t)
+	var got []string
+	e.h.Accepted = func(_ context.Context, evs []event.Event) {
+		for _, ev := range evs {
+			got = append(got, ev.ID)
+		}
+	}
+	e.h.Now = func() time.Time { return time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC) }
+	e.do("POST", "/e", body("a"), nil)
+	e.do("POST", "/e", body("a"), nil)
+	e.do("POST", "/e", body("b"), nil)
+	if strings.Join(got, ",") != "a,b" {
+		t.Fatalf("hook saw %v", got)
+	}
+}

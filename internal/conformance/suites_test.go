@@ -1,0 +1,13 @@
+package conformance
+
+import (
+	"github.com/baton-hq/baton/internal/identity/identitytest"
+	"github.com/baton-hq/baton/internal/table/tabletest"
+)
+
+// suites lists every repository suite; add new ones here.
+func suites() []tabletest.Suite {
+	return []tabletest.Suite{
+		identitytest.Suite(),
+	}
+}

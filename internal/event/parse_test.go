@@ -1,0 +1,250 @@
+package event
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+var recv = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+
+func meta() Meta { return Meta{ReceivedAt: recv, Site: "www"} }
+
+func TestParseTagPageView(t *testing.T) {
+	body := `{"type":"page_view","messageId":"m-1","anonymousId":"anon-123456","timestamp":"2026-11-24T11:59:00Z","sentAt":"2026-11-24T11:59:30Z",
+	  "properties":{"url":"https://www.example.com/p?utm_source=nl&utm_medium=email&utm_campaign=nov&utm_term=t&utm_content=c","title":"P","referrer":"https://google.com/"},
+	  "someFutureField":{"x":1}}`
+	evs, err := Parse([]byte(body), Browser, "", meta())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 1 {
+		t.Fatalf("got %d events", len(evs))
+	}
+	e := evs[0]
+	want := UTM{Source: "nl", Medium: "email", Campaign: "nov", Term: "t", Content: "c"}
+	if e.Type != PageView || e.ID != "m-1" || e.Title != "P" || e.Referrer != "https://google.com/" || e.UTM != want || e.Site != "www" {
+		t.Fatalf("parsed %+v", e)
+	}
+	// The client clock is 30 s behind between timestamp and sentAt: the event
+	// happened 30 s before the server received it.
+	if !e.Timestamp.Equal(recv.Add(-30 * time.Second)) {
+		t.Errorf("timestamp = %v, want receivedAt - 30s", e.Timestamp)
+	}
+	if !e.ReceivedAt.Equal(recv) {
+		t.Errorf("receivedAt = %v", e.ReceivedAt)
+	}
+}
+
+func TestCorrectSkew(t *testing.T) {
+	orig := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC) // a client clock years off
+	cases := []struct {
+		name           string
+		sent, original time.Time
+		want           time.Time
+	}{
+		{"skewed clock", orig.Add(5 * time.Second), orig, recv.Add(-5 * time.Second)},
+		{"no sentAt", time.Time{}, recv.Add(-time.Hour), recv.Add(-time.Hour)},
+		{"no timestamp", recv, time.Time{}, recv},
+		{"future clamps to receivedAt", time.Time{}, recv.Add(time.Hour), recv},
+		{"sentAt before timestamp clamps", orig, orig.Add(time.Minute), recv},
+	}
+	for _, c := range cases {
+		if got := CorrectSkew(recv, c.sent, c.original); !got.Equal(c.want) {
+			t.Errorf("%s: got %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+func TestParseBatchForms(t *testing.T) {
+	one := `{"type":"page_view","messageId":"%s","properties":{"url":"https://a.example/"}}`
+	arr := "[" + strings.Join([]string{sprintf(one, "a"), sprintf(one, "b"), sprintf(one, "a")}, ",") + "]"
+	evs, err := Parse([]byte(arr), Browser, "", meta())
+	if err != nil || len(evs) != 2 {
+		t.Fatalf("array: %d events, %v (a repeated messageId in one request is kept once)", len(evs), err)
+	}
+	batch := `{"sentAt":"2026-11-24T11:00:10Z","batch":[{"type":"track","event":"Signed Up","userId":"u1","timestamp":"2026-11-24T11:00:00Z"}]}`
+	evs, err = Parse([]byte(batch), Server, "", meta())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if evs[0].Type != Custom || evs[0].Name != "Signed Up" || !evs[0].Timestamp.Equal(recv.Add(-10*time.Second)) || evs[0].ID == "" {
+		t.Fatalf("batch item: %+v (batch sentAt applies to items; messageId generated)", evs[0])
+	}
+}
+
+func TestSegmentCalls(t *testing.T) {
+	cases := []struct {
+		force, body, wantType, wantName string
+	}{
+		{"track", `{"userId":"u","event":"download","properties":{"url":"https://x.example/a.pdf"}}`, Download, ""},
+		{"track", `{"anonymousId":"a","event":"Webinar Registered"}`, Custom, "Webinar Registered"},
+		{"page", `{"anonymousId":"a","name":"Home","properties":{"url":"https://x.example/"}}`, PageView, "Home"},
+		{"page", `{"anonymousId":"a","context":{"page":{"url":"https://x.example/ctx"}}}`, PageView, ""},
+		{"identify", `{"userId":"u","traits":{"email":"A@B.example"}}`, Identify, ""},
+		{"group", `{"userId":"u","groupId":"g1"}`, Custom, "$group"},
+		{"alias", `{"userId":"u","previousId":"old"}`, Custom, "$alias"},
+	}
+	for _, c := range cases {
+		evs, err := Parse([]byte(c.body), Server, c.force, meta())
+		if err != nil {
+			t.Errorf("%s %s: %v", c.force, c.body, err)
+			continue
+		}
+		if evs[0].Type != c.wantType || evs[0].Name != c.wantName {
+			t.Errorf("%s %s: type %s name %q", c.force, c.body, evs[0].Type, evs[0].Name)
+		}
+	}
+	evs, _ := Parse([]byte(`{"userId":"u","traits":{"email":" A@B.example "}}`), Server, "identify", meta())
+	if evs[0].Email() != "a@b.example" {
+		t.Errorf("identify email = %q", evs[0].Email())
+	}
+	evs, _ = Parse([]byte(`{"anonymousId":"a","context":{"page":{"url":"https://x.example/ctx"}}}`), Server, "page", meta())
+	if evs[0].URL != "https://x.example/ctx" {
+		t.Errorf("context.page.url not used: %q", evs[0].URL)
+	}
+}
+
+// TestRejections covers every validation failure: each is a 4xx naming the problem.
+func TestRejections(t *testing.T) {
+	big := strings.Repeat("x", MaxEventBytes)
+	cases := []struct {
+		name, body string
+		src        Source
+		status     int
+		field      string
+	}{
+		{"empty", ``, Browser, 400, ""},
+		{"not json", `hello`, Browser, 400, ""},
+		{"malformed", `{"type":`, Browser, 400, ""},
+		{"scalar", `42`, Browser, 400, ""},
+		{"empty batch", `{"batch":[]}`, Browser, 400, "batch"},
+		{"batch of non-objects", `[1]`, Browser, 400, ""},
+		{"no type", `{"messageId":"m","properties":{"url":"https://a.example/"}}`, Browser, 400, "type"},
+		{"unknown type", `{"type":"teleport","messageId":"m"}`, Browser, 400, "type"},
+		{"email_click from a browser", `{"type":"email_click","messageId":"m","properties":{"url":"https://a.example/"}}`, Browser, 400, "type"},
+		{"no messageId", `{"type":"page_view","properties":{"url":"https://a.example/"}}`, Browser, 400, "messageId"},
+		{"messageId wrong type", `{"type":"page_view","messageId":7,"properties":{"url":"https://a.example/"}}`, Browser, 400, "messageId"},
+		{"messageId with space", `{"type":"page_view","messageId":"a b","properties":{"url":"https://a.example/"}}`, Browser, 400, "messageId"},
+		{"properties not object", `{"type":"page_view","messageId":"m","properties":[1]}`, Browser, 400, "properties"},
+		{"url wrong type", `{"type":"page_view","messageId":"m","properties":{"url":42}}`, Browser, 400, "properties.url"},
+		{"url not http", `{"type":"page_view","messageId":"m","properties":{"url":"javascript:alert(1)"}}`, Browser, 400, "properties.url"},
+		{"url relative", `{"type":"page_view","messageId":"m","properties":{"url":"/pricing"}}`, Browser, 400, "properties.url"},
+		{"page view without url", `{"type":"page_view","messageId":"m"}`, Browser, 400, "properties.url"},
+		{"bad referrer", `{"type":"page_view","messageId":"m","properties":{"url":"https://a.example/","referrer":"ftp://x"}}`, Browser, 400, "properties.referrer"},
+		{"title wrong type", `{"type":"page_view","messageId":"m","properties":{"url":"https://a.example/","title":{}}}`, Browser, 400, "properties.title"},
+		{"bad timestamp", `{"type":"page_view","messageId":"m","timestamp":"yesterday","properties":{"url":"https://a.example/"}}`, Browser, 400, "timestamp"},
+		{"timestamp wrong type", `{"type":"page_view","messageId":"m","timestamp":12,"properties":{"url":"https://a.example/"}}`, Browser, 400, "timestamp"},
+		{"bad sentAt", `{"type":"page_view","messageId":"m","sentAt":"1999-01-01T00:00:00Z","properties":{"url":"https://a.example/"}}`, Browser, 400, "sentAt"},
+		{"custom without name", `{"type":"custom","messageId":"m"}`, Browser, 400, "event"},
+		{"form fields not object", `{"type":"form_submit","messageId":"m","properties":{"fields":"email=a"}}`, Browser, 400, "properties.fields"},
+		{"form field nested", `{"type":"form_submit","messageId":"m","properties":{"fields":{"a":{"b":1}}}}`, Browser, 400, "properties.fields.a"},
+		{"identify without traits", `{"type":"identify","messageId":"m"}`, Browser, 400, "traits"},
+		{"traits wrong type", `{"type":"identify","messageId":"m","traits":"x"}`, Browser, 400, "traits"},
+		{"anonymousId too long", `{"type":"page_view","messageId":"m","anonymousId":"` + strings.Repeat("a", 200) + `","properties":{"url":"https://a.example/"}}`, Browser, 400, "anonymousId"},
+		{"site with hash", `{"type":"page_view","messageId":"m","site":"a#b","properties":{"url":"https://a.example/"}}`, Browser, 400, "site"},
+		{"server call without ids", `{"type":"track","event":"x"}`, Server, 400, "anonymousId"},
+		{"event too large", `{"type":"custom","event":"x","messageId":"m","properties":{"p":"` + big + `"}}`, Browser, 413, ""},
+		{"invalid utf-8", "{\"type\":\"custom\",\"event\":\"\xff\"}", Browser, 400, ""},
+	}
+	for _, c := range cases {
+		_, err := Parse([]byte(c.body), c.src, "", meta())
+		var e *Error
+		if !errors.As(err, &e) {
+			t.Errorf("%s: err = %v, want *Error", c.name, err)
+			continue
+		}
+		if e.Status != c.status || e.Field != c.field || e.Message == "" {
+			t.Errorf("%s: status %d field %q msg %q; want %d %q", c.name, e.Status, e.Field, e.Message, c.status, c.field)
+		}
+	}
+}
+
+func TestRequestTooLarge(t *testing.T) {
+	body := make([]byte, MaxRequestBytes+1)
+	_, err := Parse(body, Browser, "", meta())
+	var e *Error
+	if !errors.As(err, &e) || e.Status != 413 {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestBatchErrorNamesIndex(t *testing.T) {
+	body := `{"batch":[{"type":"page_view","messageId":"a","properties":{"url":"https://a.example/"}},{"type":"page_view","messageId":"b"}]}`
+	_, err := Parse([]byte(body), Browser, "", meta())
+	var e *Error
+	if !errors.As(err, &e) || e.Index == nil || *e.Index != 1 {
+		t.Fatalf("err = %v", err)
+	}
+	b, _ := json.Marshal(e)
+	if !strings.Contains(string(b), `"index":1`) || !strings.Contains(string(b), `"field":"properties.url"`) {
+		t.Errorf("JSON body %s", b)
+	}
+}
+
+func TestEmailAndAttributes(t *testing.T) {
+	body := `{"type":"form_submit","messageId":"m","properties":{"url":"https://a.example/c","fields":{"メールアドレス":"Taro@Example.JP","会社名":"例","employees":250,"optin":true}}}`
+	evs, err := Parse([]byte(body), Browser, "", meta())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := evs[0].Email(); got != "taro@example.jp" {
+		t.Errorf("Email() = %q", got)
+	}
+	attrs := evs[0].Attributes()
+	if attrs["会社名"] != "例" || attrs["employees"] != "250" || attrs["optin"] != "true" {
+		t.Errorf("Attributes() = %v", attrs)
+	}
+	for _, bad := range []string{"", "x", "a@", "@b.c", "a b@c.d", "Name <a@b.c>", "a@b"} {
+		if _, err := NormalizeEmail(bad); err == nil {
+			t.Errorf("NormalizeEmail(%q) accepted", bad)
+		}
+	}
+}
+
+func sprintf(f, a string) string { return strings.Replace(f, "%s", a, 1) }
+
+// FuzzParse: whatever the body, Parse returns events or an *Error, never
+// panics, and every event it returns is valid and within limits.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		`{"type":"page_view","messageId":"m","properties":{"url":"https://a.example/?utm_source=x"}}`,
+		`[{"type":"custom","event":"e","messageId":"m"}]`,
+		`{"batch":[{"type":"track","event":"download","userId":"u","properties":{"url":"https://x.example/a.pdf"}}],"sentAt":"2026-01-01T00:00:00Z"}`,
+		`{"type":"form_submit","messageId":"m","properties":{"fields":{"email":"a@b.co"}}}`,
+		`{"type":"identify","messageId":"m","traits":{"email":"a@b.co"},"timestamp":"2026-01-01T00:00:00+09:00"}`,
+	} {
+		f.Add([]byte(s), false)
+		f.Add([]byte(s), true)
+	}
+	f.Fuzz(func(t *testing.T, body []byte, server bool) {
+		src := Browser
+		if server {
+			src = Server
+		}
+		evs, err := Parse(body, src, "", meta())
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) || e.Status < 400 || e.Status > 499 {
+				t.Fatalf("error %v is not a 4xx *Error", err)
+			}
+			return
+		}
+		if len(evs) == 0 {
+			t.Fatal("no error and no events")
+		}
+		for _, ev := range evs {
+			if ev.ID == "" || ev.Type == "" || ev.Timestamp.After(recv) {
+				t.Fatalf("invalid event accepted: %+v", ev)
+			}
+			if src == Browser && (ev.Type == EmailClick || ev.Type == EmailOpen) {
+				t.Fatalf("server-only type accepted from browser")
+			}
+			if _, err := json.Marshal(ev); err != nil {
+				t.Fatalf("accepted event does not marshal: %v", err)
+			}
+		}
+	})
+}

@@ -1,0 +1,106 @@
+// Package lambdahttp serves a net/http handler from AWS Lambda behind an API
+// Gateway HTTP API (payload format 2.0) or a Lambda Function URL, which share
+// the same event shape. The same handlers run locally, in tests and on AWS.
+package lambdahttp
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/aws/aws-lambda-go/events"
+)
+
+// Adapter turns API Gateway v2 events into requests for an http.Handler.
+type Adapter struct {
+	Handler http.Handler
+}
+
+// Handle is the Lambda entry point: lambda.Start(adapter.Handle).
+func (a Adapter) Handle(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+	r, err := Request(ctx, ev)
+	if err != nil {
+		return events.APIGatewayV2HTTPResponse{
+			StatusCode: http.StatusBadRequest,
+			Headers:    map[string]string{"Content-Type": "application/json"},
+			Body:       `{"error":"malformed request"}`,
+		}, nil
+	}
+	rec := httptest.NewRecorder()
+	a.Handler.ServeHTTP(rec, r)
+	return Response(rec.Result().StatusCode, rec.Header(), rec.Body.Bytes()), nil
+}
+
+// Request builds the *http.Request an API Gateway v2 event describes.
+func Request(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (*http.Request, error) {
+	body := []byte(ev.Body)
+	if ev.IsBase64Encoded {
+		b, err := base64.StdEncoding.DecodeString(ev.Body)
+		if err != nil {
+			return nil, err
+		}
+		body = b
+	}
+	method := ev.RequestContext.HTTP.Method
+	if method == "" {
+		method = http.MethodGet
+	}
+	path := ev.RawPath
+	if path == "" {
+		path = ev.RequestContext.HTTP.Path
+	}
+	u := &url.URL{Path: path, RawQuery: ev.RawQueryString}
+	if p, err := url.PathUnescape(path); err == nil {
+		u.Path, u.RawPath = p, path
+	}
+	r, err := http.NewRequestWithContext(ctx, method, u.RequestURI(), bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range ev.Headers {
+		r.Header.Set(k, v)
+	}
+	if len(ev.Cookies) > 0 {
+		r.Header.Set("Cookie", strings.Join(ev.Cookies, "; "))
+	}
+	r.Host = ev.Headers["host"]
+	if r.Host == "" {
+		r.Host = ev.RequestContext.DomainName
+	}
+	// http.Request.RemoteAddr is host:port; API Gateway gives the bare address.
+	if ip, err := netip.ParseAddr(ev.RequestContext.HTTP.SourceIP); err == nil {
+		r.RemoteAddr = netip.AddrPortFrom(ip, 0).String()
+	}
+	// API Gateway and Function URLs terminate TLS: the client used https.
+	if r.Header.Get("X-Forwarded-Proto") == "" {
+		r.Header.Set("X-Forwarded-Proto", "https")
+	}
+	r.ContentLength = int64(len(body))
+	return r, nil
+}
+
+// Response converts a recorded answer; Set-Cookie headers go to the Cookies
+// field, which is how payload 2.0 returns several cookies.
+func Response(status int, h http.Header, body []byte) events.APIGatewayV2HTTPResponse {
+	resp := events.APIGatewayV2HTTPResponse{StatusCode: status, Headers: map[string]string{}}
+	for k, vs := range h {
+		if http.CanonicalHeaderKey(k) == "Set-Cookie" {
+			resp.Cookies = append(resp.Cookies, vs...)
+			continue
+		}
+		resp.Headers[k] = strings.Join(vs, ", ")
+	}
+	if utf8.Valid(body) {
+		resp.Body = string(body)
+	} else {
+		resp.Body = base64.StdEncoding.EncodeToString(body)
+		resp.IsBase64Encoded = true
+	}
+	return resp
+}
