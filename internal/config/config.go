@@ -164,6 +164,13 @@ func FromEnv(getenv func(string) string, mode Mode) (*Config, error) {
 			return nil, &Error{"BATON_CONFIG", fmt.Sprintf("%s: %v", path, err)}
 		}
 	}
+	if v := getenv("BATON_EVENT_RETENTION"); v != "" {
+		d, err := ParseDuration(v)
+		if err != nil || d < time.Hour {
+			return nil, &Error{"BATON_EVENT_RETENTION", fmt.Sprintf("%q: want a duration of at least 1h, e.g. 400d", v)}
+		}
+		c.File.EventRetention = Duration(d)
+	}
 	c.File.defaults()
 	return c, nil
 }

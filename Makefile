@@ -1,0 +1,61 @@
+# Baton — build, test, run.
+SHELL := /bin/bash
+GO ?= go
+FUNCTIONS := $(notdir $(wildcard functions/*))
+FUZZTIME ?= 5s
+BUILD := build
+
+.PHONY: dev test vet fuzz bench loadtest build deploy deps clean generate
+
+## dev: run all of Baton locally on the embedded store, with the demo site
+dev:
+	$(GO) run ./infra/local
+
+## deps: install what the tests need besides Go modules (dynalite)
+deps: infra/dynalite/node_modules/.bin/dynalite
+
+infra/dynalite/node_modules/.bin/dynalite: infra/dynalite/package-lock.json
+	npm ci --prefix infra/dynalite --no-audit --no-fund
+	touch $@
+
+## test: format and vet checks, every test, and a short run of every fuzz target
+test: deps vet
+	$(GO) test -count=1 ./...
+	$(MAKE) --no-print-directory fuzz
+
+vet:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './infra/dynalite/*')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+## fuzz: run each fuzz target for FUZZTIME
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  dir=$$($(GO) list -f '{{.Dir}}' $$pkg); \
+	  for fn in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$dir/*_test.go 2>/dev/null | sed 's/^func //'); do \
+	    echo "fuzz $$pkg $$fn ($(FUZZTIME))"; \
+	    $(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg >/tmp/baton-fuzz.log 2>&1 || { cat /tmp/baton-fuzz.log; exit 1; }; \
+	  done; \
+	done
+
+## bench: Go benchmarks and the collect throughput comparison
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) run ./infra/bench
+
+## build: one bootstrap per Lambda function (provided.al2023, arm64)
+build:
+	@set -e; for f in $(FUNCTIONS); do \
+	  echo "build $$f"; \
+	  GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w' -o $(BUILD)/$$f/bootstrap ./functions/$$f; \
+	done
+
+## deploy: build and deploy with AWS SAM (guided on first run)
+deploy: build
+	sam deploy --template-file template.yaml $(if $(wildcard samconfig.toml),,--guided)
+
+generate:
+	$(GO) generate ./...
+
+clean:
+	rm -rf $(BUILD)

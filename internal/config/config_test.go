@@ -1,0 +1,89 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaultsLocal(t *testing.T) {
+	c, err := FromEnv(env(nil), Local)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8080" || c.DataDir != ".baton" || c.Store != "bolt" || len(c.AdminToken) < 32 || len(c.WriteKey) < 32 {
+		t.Fatalf("defaults %+v", c)
+	}
+	if strings.Join(c.Generated, ",") != "BATON_ADMIN_TOKEN,BATON_WRITE_KEY" {
+		t.Errorf("generated %v", c.Generated)
+	}
+	if time.Duration(c.File.EventRetention) != 400*24*time.Hour || c.File.TimelineLimit != 500 {
+		t.Errorf("file defaults %+v", c.File)
+	}
+}
+
+func TestDeployedNeedsAdminToken(t *testing.T) {
+	_, err := FromEnv(env(nil), Deployed)
+	var ce *Error
+	if !errors.As(err, &ce) || ce.Setting != "BATON_ADMIN_TOKEN" {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestBadSettingsAreNamed(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("event_retention: 30d\ncookie_max_agee: 1d\n"), 0o600)
+	badDur := filepath.Join(dir, "dur.yaml")
+	os.WriteFile(badDur, []byte("event_retention: forever\n"), 0o600)
+	cases := []struct {
+		env     map[string]string
+		setting string
+	}{
+		{map[string]string{"BATON_ADDR": "8080"}, "BATON_ADDR"},
+		{map[string]string{"BATON_SITE_ORIGINS": "https://ok.example, www.example.com"}, "BATON_SITE_ORIGINS"},
+		{map[string]string{"BATON_SITE_ORIGINS": "https://ok.example/path"}, "BATON_SITE_ORIGINS"},
+		{map[string]string{"BATON_COOKIE_DOMAIN": "exa mple.com"}, "BATON_COOKIE_DOMAIN"},
+		{map[string]string{"BATON_STORE": "mysql"}, "BATON_STORE"},
+		{map[string]string{"BATON_STORE": "dynamodb"}, "BATON_TABLE"},
+		{map[string]string{"BATON_ADMIN_TOKEN": "short"}, "BATON_ADMIN_TOKEN"},
+		{map[string]string{"BATON_WRITE_KEY": "short"}, "BATON_WRITE_KEY"},
+		{map[string]string{"BATON_TRUST_PROXY": "maybe"}, "BATON_TRUST_PROXY"},
+		{map[string]string{"BATON_EVENT_RETENTION": "5m"}, "BATON_EVENT_RETENTION"},
+		{map[string]string{"BATON_CONFIG": filepath.Join(dir, "missing.yaml")}, "BATON_CONFIG"},
+		{map[string]string{"BATON_CONFIG": bad}, "BATON_CONFIG"},
+		{map[string]string{"BATON_CONFIG": badDur}, "BATON_CONFIG"},
+	}
+	for _, c := range cases {
+		_, err := FromEnv(env(c.env), Local)
+		var ce *Error
+		if !errors.As(err, &ce) || ce.Setting != c.setting {
+			t.Errorf("%v: err = %v, want one naming %s", c.env, err, c.setting)
+		}
+	}
+	// The unknown key is named with its line.
+	_, err := FromEnv(env(map[string]string{"BATON_CONFIG": bad}), Local)
+	if !strings.Contains(err.Error(), "cookie_max_agee") || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("unknown key error %q", err)
+	}
+}
+
+func TestFileAndOrigins(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "baton.yaml")
+	os.WriteFile(p, []byte("event_retention: 90d\ncookie_max_age: 720h\nsites: [www, docs]\n"), 0o600)
+	c, err := FromEnv(env(map[string]string{"BATON_CONFIG": p, "BATON_SITE_ORIGINS": "https://WWW.Example.com, http://localhost:3000", "BATON_COOKIE_DOMAIN": ".example.com"}), Local)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if time.Duration(c.File.EventRetention) != 90*24*time.Hour || time.Duration(c.File.CookieMaxAge) != 720*time.Hour || len(c.File.Sites) != 2 {
+		t.Errorf("file %+v", c.File)
+	}
+	if strings.Join(c.SiteOrigins, " ") != "https://www.example.com http://localhost:3000" || c.CookieDomain != "example.com" {
+		t.Errorf("origins %v domain %q", c.SiteOrigins, c.CookieDomain)
+	}
+}
