@@ -38,11 +38,14 @@ type Config struct {
 
 // File is the YAML configuration file.
 type File struct {
-	EventRetention Duration `yaml:"event_retention"` // raw events kept this long (default 400d)
-	CookieMaxAge   Duration `yaml:"cookie_max_age"`  // bt_vid lifetime (default 400d, Chrome's cap)
-	SecureCookie   *bool    `yaml:"secure_cookie"`   // force Secure on (default: when the request is https)
-	TimelineLimit  int      `yaml:"timeline_limit"`  // events returned by the admin API (default 500)
-	Sites          []string `yaml:"sites"`           // accepted data-site values; empty: any
+	EventRetention Duration `yaml:"event_retention"`   // raw events kept this long (default 400d)
+	CookieMaxAge   Duration `yaml:"cookie_max_age"`    // bt_vid lifetime (default 400d, Chrome's cap)
+	SecureCookie   *bool    `yaml:"secure_cookie"`     // force Secure on (default: when the request is https)
+	TimelineLimit  int      `yaml:"timeline_limit"`    // events returned by the admin API (default 500)
+	Sites          []string `yaml:"sites"`             // accepted data-site values; empty: any
+	MaxInFlight    int      `yaml:"max_in_flight"`     // local stack: requests served at once before 503 (default 512)
+	RateLimitPerIP float64  `yaml:"rate_limit_per_ip"` // local stack: requests per second per client address (default 100; -1 disables)
+	RateLimitBurst float64  `yaml:"rate_limit_burst"`  // local stack: burst per client address (default 2x the rate)
 }
 
 // Duration is a time.Duration that also accepts days ("400d").
@@ -198,6 +201,15 @@ func (f *File) defaults() {
 	}
 	if f.TimelineLimit == 0 {
 		f.TimelineLimit = 500
+	}
+	if f.MaxInFlight == 0 {
+		f.MaxInFlight = 512
+	}
+	if f.RateLimitPerIP == 0 {
+		f.RateLimitPerIP = 100
+	}
+	if f.RateLimitBurst == 0 {
+		f.RateLimitBurst = 2 * f.RateLimitPerIP
 	}
 }
 

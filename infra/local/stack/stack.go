@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/config"
+	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/server"
 )
 
@@ -47,7 +48,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Stack, e
 	}
 	s := &Stack{App: app, URL: "http://" + ln.Addr().String(), ln: ln}
 	s.srv = &http.Server{
-		Handler:           app.Handler(routes),
+		Handler:           guard(cfg, app.Handler(routes)),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -60,6 +61,16 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Stack, e
 		}
 	}()
 	return s, nil
+}
+
+// guard bounds what one process accepts: requests in flight (503 past it)
+// and a token bucket per client address (429).
+func guard(cfg *config.Config, h http.Handler) http.Handler {
+	if rate := cfg.File.RateLimitPerIP; rate > 0 {
+		rl := &httpx.RateLimiter{Rate: rate, Burst: cfg.File.RateLimitBurst}
+		h = rl.Middleware(func(r *http.Request) string { return httpx.ClientIP(r, cfg.TrustProxy).String() }, h)
+	}
+	return httpx.Limit(cfg.File.MaxInFlight, h)
 }
 
 // routes adds what only the local stack serves: the demo site.
