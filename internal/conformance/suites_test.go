@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"github.com/baton-hq/baton/internal/identity/identitytest"
+	"github.com/baton-hq/baton/internal/queue/queuetest"
 	"github.com/baton-hq/baton/internal/table/tabletest"
 )
 
@@ -9,5 +10,6 @@ import (
 func suites() []tabletest.Suite {
 	return []tabletest.Suite{
 		identitytest.Suite(),
+		queuetest.Suite(),
 	}
 }

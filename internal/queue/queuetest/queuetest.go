@@ -1,0 +1,167 @@
+// Package queuetest is the conformance suite for the durable queue, run on
+// every table backend by internal/conformance.
+package queuetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/internal/queue"
+	"github.com/baton-hq/baton/internal/table/tabletest"
+)
+
+// Suite returns the suite.
+func Suite() tabletest.Suite { return tabletest.Suite{Name: "queue", Run: run} }
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+func run(t *testing.T, f tabletest.Factory) {
+	ctx := context.Background()
+	newQ := func(t *testing.T) (*queue.Queue, *clock) {
+		c := &clock{t: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}
+		return &queue.Queue{T: f(t), Name: "push", Now: c.now}, c
+	}
+	t.Run("EnqueueIsIdempotent", func(t *testing.T) {
+		q, _ := newQ(t)
+		if err := q.Enqueue(ctx, "m1", map[string]string{"a": "b"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := q.Enqueue(ctx, "m1", nil); !errors.Is(err, queue.ErrDuplicate) {
+			t.Fatalf("second enqueue: %v", err)
+		}
+		if n, _ := q.Pending(ctx); n != 1 {
+			t.Fatalf("pending %d", n)
+		}
+	})
+	t.Run("LeaseRetryAck", func(t *testing.T) {
+		q, c := newQ(t)
+		q.Enqueue(ctx, "m1", "x")
+		got, err := q.Receive(ctx, 10, time.Minute)
+		if err != nil || len(got) != 1 || got[0].Attempts != 1 || string(got[0].Body) != `"x"` {
+			t.Fatalf("receive %+v %v", got, err)
+		}
+		if again, _ := q.Receive(ctx, 10, time.Minute); len(again) != 0 {
+			t.Fatal("a leased message was received twice")
+		}
+		if err := q.Retry(ctx, got[0], 30*time.Second, "503 from SFA"); err != nil {
+			t.Fatal(err)
+		}
+		c.add(29 * time.Second)
+		if early, _ := q.Receive(ctx, 10, time.Minute); len(early) != 0 {
+			t.Fatal("retried message came back before its delay")
+		}
+		c.add(2 * time.Second)
+		got, _ = q.Receive(ctx, 10, time.Minute)
+		if len(got) != 1 || got[0].Attempts != 2 || got[0].LastError != "503 from SFA" {
+			t.Fatalf("after delay %+v", got)
+		}
+		if err := q.Ack(ctx, got[0]); err != nil {
+			t.Fatal(err)
+		}
+		c.add(time.Hour)
+		if rest, _ := q.Receive(ctx, 10, time.Minute); len(rest) != 0 {
+			t.Fatalf("acked message came back: %+v", rest)
+		}
+	})
+	t.Run("ExpiredLeaseComesBack", func(t *testing.T) {
+		q, c := newQ(t)
+		q.Enqueue(ctx, "m1", "x")
+		first, _ := q.Receive(ctx, 1, time.Minute)
+		c.add(61 * time.Second) // the worker died
+		second, _ := q.Receive(ctx, 1, time.Minute)
+		if len(second) != 1 || second[0].Attempts != 2 {
+			t.Fatalf("after lease expiry %+v", second)
+		}
+		if err := q.Ack(ctx, first[0]); err == nil {
+			t.Fatal("the dead worker's stale ack succeeded")
+		}
+		if err := q.Ack(ctx, second[0]); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("ConcurrentReceiversNeverShare", func(t *testing.T) {
+		q, _ := newQ(t)
+		for i := 0; i < 30; i++ {
+			q.Enqueue(ctx, fmt.Sprintf("m%02d", i), i)
+		}
+		var mu sync.Mutex
+		seen := map[string]int{}
+		var wg sync.WaitGroup
+		for w := 0; w < 4; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					ms, err := q.Receive(ctx, 5, time.Hour)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if len(ms) == 0 {
+						return
+					}
+					for _, m := range ms {
+						mu.Lock()
+						seen[m.ID]++
+						mu.Unlock()
+						if err := q.Ack(ctx, m); err != nil {
+							t.Error(err)
+						}
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		if len(seen) != 30 {
+			t.Fatalf("processed %d distinct messages, want 30", len(seen))
+		}
+		for id, n := range seen {
+			if n != 1 {
+				t.Fatalf("%s processed %d times", id, n)
+			}
+		}
+	})
+	t.Run("DeadLetterAndReplay", func(t *testing.T) {
+		q, c := newQ(t)
+		q.Enqueue(ctx, "bad", "x")
+		ms, _ := q.Receive(ctx, 1, time.Minute)
+		if err := q.DeadLetter(ctx, ms[0], "400 REQUIRED_FIELD_MISSING: LastName"); err != nil {
+			t.Fatal(err)
+		}
+		c.add(time.Hour)
+		if ms, _ := q.Receive(ctx, 1, time.Minute); len(ms) != 0 {
+			t.Fatal("dead letter was delivered")
+		}
+		dead, err := q.Dead(ctx)
+		if err != nil || len(dead) != 1 || dead[0].LastError != "400 REQUIRED_FIELD_MISSING: LastName" {
+			t.Fatalf("dead %+v %v", dead, err)
+		}
+		if err := q.Replay(ctx, "bad"); err != nil {
+			t.Fatal(err)
+		}
+		if dead, _ := q.Dead(ctx); len(dead) != 0 {
+			t.Fatal("replayed message still dead")
+		}
+		ms, _ = q.Receive(ctx, 1, time.Minute)
+		if len(ms) != 1 || ms[0].Attempts != 1 {
+			t.Fatalf("replayed %+v", ms)
+		}
+		if err := q.Replay(ctx, "bad"); err == nil {
+			t.Fatal("replaying a live message succeeded")
+		}
+	})
+}
