@@ -6,25 +6,19 @@ package collect
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/subtle"
-	"encoding/base64"
 	"errors"
 	"log/slog"
 	"mime"
-	"net"
 	"net/http"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/visitor"
 )
-
-// CookieName is the first-party visitor cookie.
-const CookieName = "bt_vid"
 
 // EventWriter stores events; see eventlog.Log.
 type EventWriter interface {
@@ -43,14 +37,12 @@ type Handler struct {
 	Enrich   func(r *http.Request, ev *event.Event)       // fills Client.IP (truncated) and Enrichment; nil: no IP kept
 	Accepted func(ctx context.Context, evs []event.Event) // called with newly stored events (in-process scoring)
 
-	Origins      []string // allowed browser origins; the collector's own origin is always allowed
-	Sites        []string // accepted site ids; empty: any
-	CookieDomain string
-	CookieMaxAge time.Duration
-	SecureCookie *bool // nil: Secure when the request came over https
-	WriteKey     string
-	Now          func() time.Time
-	Log          *slog.Logger
+	Origins  []string // allowed browser origins; the collector's own origin is always allowed
+	Sites    []string // accepted site ids; empty: any
+	Cookie   visitor.Cookie
+	WriteKey string
+	Now      func() time.Time
+	Log      *slog.Logger
 }
 
 // Routes registers the endpoints on mux.
@@ -148,7 +140,7 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 		writeParseError(w, err)
 		return
 	}
-	vid, fromCookie := cookieVisitor(r)
+	vid, fromCookie := h.Cookie.Read(r)
 	if !fromCookie {
 		vid = adoptVisitor(evs)
 	}
@@ -161,7 +153,7 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 	if !h.store(w, r, evs) {
 		return
 	}
-	h.setCookie(w, r, vid)
+	h.Cookie.Set(w, r, vid)
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -314,65 +306,14 @@ func contentTypeOK(r *http.Request, allowed ...string) bool {
 	return false
 }
 
-var visitorRE = regexp.MustCompile(`^[A-Za-z0-9_.:-]{8,128}$`)
-
-// ValidVisitorID reports whether s can be a visitor id (cookie value).
-func ValidVisitorID(s string) bool { return visitorRE.MatchString(s) }
-
-func cookieVisitor(r *http.Request) (string, bool) {
-	c, err := r.Cookie(CookieName)
-	if err != nil || !ValidVisitorID(c.Value) {
-		return "", false
-	}
-	return c.Value, true
-}
-
 // adoptVisitor picks the visitor id for a browser without the cookie: the
 // tag's own id when it sent a well-formed one (so cookie and fallback agree
 // and need no alias), otherwise a fresh random id.
 func adoptVisitor(evs []event.Event) string {
 	for _, ev := range evs {
-		if ValidVisitorID(ev.AnonymousID) {
+		if visitor.Valid(ev.AnonymousID) {
 			return ev.AnonymousID
 		}
 	}
-	return NewVisitorID()
-}
-
-// NewVisitorID returns a random 128-bit visitor id.
-func NewVisitorID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return base64.RawURLEncoding.EncodeToString(b[:])
-}
-
-// setCookie sets or refreshes bt_vid: set by the server, HttpOnly, so
-// browsers that cap script-set cookies (Safari's 7 days) keep it.
-func (h *Handler) setCookie(w http.ResponseWriter, r *http.Request, vid string) {
-	secure := r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
-	if h.SecureCookie != nil {
-		secure = *h.SecureCookie
-	}
-	maxAge := h.CookieMaxAge
-	if maxAge <= 0 {
-		maxAge = 400 * 24 * time.Hour
-	}
-	c := &http.Cookie{
-		Name: CookieName, Value: vid, Path: "/", MaxAge: int(maxAge.Seconds()),
-		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
-	}
-	if h.CookieDomain != "" && hostInDomain(r.Host, h.CookieDomain) {
-		c.Domain = h.CookieDomain
-	}
-	http.SetCookie(w, c)
-}
-
-func hostInDomain(hostport, domain string) bool {
-	host, _, err := net.SplitHostPort(hostport)
-	if err != nil {
-		host = hostport
-	}
-	host = strings.ToLower(host)
-	domain = strings.ToLower(domain)
-	return host == domain || strings.HasSuffix(host, "."+domain)
+	return visitor.NewID()
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/table/bolttable"
+	"github.com/baton-hq/baton/internal/visitor"
 )
 
 type env struct {
@@ -35,7 +36,7 @@ func newEnv(t *testing.T) *env {
 	dir := &identity.Directory{T: tb}
 	h := &collect.Handler{
 		Events: log, People: &identity.Stitcher{Dir: dir, Log: log},
-		Origins: []string{"https://www.example.com"}, CookieDomain: "example.com",
+		Origins: []string{"https://www.example.com"}, Cookie: visitor.Cookie{Domain: "example.com"},
 		WriteKey: "write-key-0123456789",
 	}
 	mux := http.NewServeMux()
@@ -113,7 +114,7 @@ func TestMalformedCookieIsReplaced(t *testing.T) {
 	e := newEnv(t)
 	w := e.do("POST", "/e", `{"type":"page_view","messageId":"m","properties":{"url":"https://www.example.com/"}}`, map[string]string{"Cookie": "bt_vid=<script>"})
 	c := w.Result().Cookies()
-	if w.Code != 204 || len(c) != 1 || !collect.ValidVisitorID(c[0].Value) || c[0].Value == "<script>" {
+	if w.Code != 204 || len(c) != 1 || !visitor.Valid(c[0].Value) || c[0].Value == "<script>" {
 		t.Fatalf("status %d cookie %+v", w.Code, c)
 	}
 }

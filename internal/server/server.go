@@ -21,6 +21,7 @@ import (
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
+	"github.com/baton-hq/baton/internal/visitor"
 	"github.com/baton-hq/baton/tag"
 )
 
@@ -31,6 +32,7 @@ type App struct {
 	Events   *eventlog.Log
 	People   *identity.Directory
 	Stitcher *identity.Stitcher
+	Cookie   visitor.Cookie
 	Collect  *collect.Handler
 	Admin    *admin.Handler
 	Log      *slog.Logger
@@ -61,17 +63,16 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 	if err != nil {
 		return nil, err
 	}
+	a.Cookie = visitor.Cookie{Domain: cfg.CookieDomain, MaxAge: time.Duration(cfg.File.CookieMaxAge), Secure: cfg.File.SecureCookie}
 	a.Collect = &collect.Handler{
-		Events:       a.Events,
-		People:       a.Stitcher,
-		Enrich:       enrich,
-		Origins:      cfg.SiteOrigins,
-		Sites:        cfg.File.Sites,
-		CookieDomain: cfg.CookieDomain,
-		CookieMaxAge: time.Duration(cfg.File.CookieMaxAge),
-		SecureCookie: cfg.File.SecureCookie,
-		WriteKey:     cfg.WriteKey,
-		Log:          log,
+		Events:   a.Events,
+		People:   a.Stitcher,
+		Enrich:   enrich,
+		Origins:  cfg.SiteOrigins,
+		Sites:    cfg.File.Sites,
+		Cookie:   a.Cookie,
+		WriteKey: cfg.WriteKey,
+		Log:      log,
 	}
 	a.Admin = &admin.Handler{Token: cfg.AdminToken, People: a.People, Timelines: a.Stitcher, TimelineLimit: cfg.File.TimelineLimit, Log: log}
 	return a, nil

@@ -1,0 +1,234 @@
+// Package links is the registry of tracked newsletter links. A link's
+// destination is stored when the marketer registers it and is the only place
+// a click ever redirects to: nothing in the clicked URL can change where it
+// goes, so Baton cannot be used as an open redirect.
+//
+// Layout:
+//
+//	PK=LINK#<id>      SK=LINK   the link: campaign, destination
+//	PK=CAMP#<id>      SK=CAMP   the campaign: name, send time, UTM defaults
+//	PK=CAMP#<id>      SK=L#<id> the campaign's links
+package links
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// Link is one registered destination.
+type Link struct {
+	ID        string    `json:"id"`
+	Campaign  string    `json:"campaign"`
+	URL       string    `json:"url"`
+	Honeypot  bool      `json:"honeypot,omitempty"` // hidden link no human clicks: a click flags a scanner
+	CreatedAt time.Time `json:"createdAt"`
+}
+
+// Campaign groups the links of one email send.
+type Campaign struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name,omitempty"`
+	SentAt    time.Time `json:"sentAt,omitzero"` // clicks seconds after the send are scanners
+	UTM       UTM       `json:"utm,omitzero"`    // added to destinations that carry no utm_* of their own
+	CreatedAt time.Time `json:"createdAt"`
+}
+
+// UTM defaults for a campaign's destinations.
+type UTM struct {
+	Source   string `json:"source,omitempty"`
+	Medium   string `json:"medium,omitempty"`
+	Campaign string `json:"campaign,omitempty"`
+	Content  string `json:"content,omitempty"`
+}
+
+// Errors.
+var (
+	ErrNotFound = errors.New("links: not found")
+	ErrInvalid  = errors.New("links: invalid")
+)
+
+// Registry stores links and campaigns.
+type Registry struct {
+	T            table.Table
+	AllowedHosts []string // destination hosts allowed (exact, or ".example.com" for subdomains); empty: any
+	Now          func() time.Time
+}
+
+var campaignRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
+
+// ValidCampaign reports whether s is a campaign id: a lower-case slug.
+func ValidCampaign(s string) bool { return campaignRE.MatchString(s) }
+
+var linkIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{8,32}$`)
+
+// ValidLinkID reports whether s can be a link id.
+func ValidLinkID(s string) bool { return linkIDRE.MatchString(s) }
+
+func newLinkID() string {
+	var b [9]byte
+	_, _ = rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+func (r *Registry) now() time.Time {
+	if r.Now != nil {
+		return r.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// CheckDestination validates a destination URL: absolute http(s), no
+// credentials, host allowed.
+func (r *Registry) CheckDestination(raw string) (*url.URL, error) {
+	if len(raw) > 4096 {
+		return nil, fmt.Errorf("%w: destination longer than 4096 bytes", ErrInvalid)
+	}
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Opaque != "" {
+		return nil, fmt.Errorf("%w: destination %q must be an absolute http or https URL", ErrInvalid, raw)
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("%w: destination %q must not carry credentials", ErrInvalid, raw)
+	}
+	if len(r.AllowedHosts) > 0 {
+		host := strings.ToLower(u.Hostname())
+		ok := false
+		for _, a := range r.AllowedHosts {
+			a = strings.ToLower(a)
+			if host == a || strings.HasPrefix(a, ".") && (strings.HasSuffix(host, a) || host == a[1:]) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return nil, fmt.Errorf("%w: destination host %q is not in the allowed link hosts", ErrInvalid, u.Hostname())
+		}
+	}
+	return u, nil
+}
+
+// PutCampaign creates or updates a campaign.
+func (r *Registry) PutCampaign(ctx context.Context, c Campaign) (Campaign, error) {
+	if !ValidCampaign(c.ID) {
+		return Campaign{}, fmt.Errorf("%w: campaign %q: use 1-64 of a-z 0-9 _ -", ErrInvalid, c.ID)
+	}
+	if old, err := r.Campaign(ctx, c.ID); err == nil {
+		c.CreatedAt = old.CreatedAt
+		if c.SentAt.IsZero() {
+			c.SentAt = old.SentAt
+		}
+	} else if !errors.Is(err, ErrNotFound) {
+		return Campaign{}, err
+	}
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = r.now()
+	}
+	data, _ := json.Marshal(c)
+	return c, r.T.Put(ctx, table.Item{PK: "CAMP#" + c.ID, SK: "CAMP", Kind: "campaign", Data: data}, table.Always)
+}
+
+// Campaign reads a campaign.
+func (r *Registry) Campaign(ctx context.Context, id string) (Campaign, error) {
+	var c Campaign
+	return c, r.get(ctx, "CAMP#"+id, "CAMP", &c)
+}
+
+// Add registers destinations for a campaign (created when absent) and
+// returns one link per destination, in order.
+func (r *Registry) Add(ctx context.Context, campaign string, urls []string, honeypot bool) ([]Link, error) {
+	if !ValidCampaign(campaign) {
+		return nil, fmt.Errorf("%w: campaign %q: use 1-64 of a-z 0-9 _ -", ErrInvalid, campaign)
+	}
+	if len(urls) == 0 || len(urls) > 200 {
+		return nil, fmt.Errorf("%w: give 1 to 200 destination urls", ErrInvalid)
+	}
+	if _, err := r.Campaign(ctx, campaign); errors.Is(err, ErrNotFound) {
+		if _, err := r.PutCampaign(ctx, Campaign{ID: campaign}); err != nil {
+			return nil, err
+		}
+	} else if err != nil {
+		return nil, err
+	}
+	out := make([]Link, 0, len(urls))
+	for _, raw := range urls {
+		u, err := r.CheckDestination(raw)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Link{ID: newLinkID(), Campaign: campaign, URL: u.String(), Honeypot: honeypot, CreatedAt: r.now()})
+	}
+	for _, l := range out {
+		data, _ := json.Marshal(l)
+		if err := r.T.Transact(ctx, []table.Write{
+			table.Put(table.Item{PK: "LINK#" + l.ID, SK: "LINK", Kind: "link", Data: data}, table.NotExists),
+			table.Put(table.Item{PK: "CAMP#" + campaign, SK: "L#" + l.ID, Kind: "camplink", Data: data}, table.NotExists),
+		}); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Get reads a link.
+func (r *Registry) Get(ctx context.Context, id string) (Link, error) {
+	var l Link
+	if !ValidLinkID(id) {
+		return l, ErrNotFound
+	}
+	return l, r.get(ctx, "LINK#"+id, "LINK", &l)
+}
+
+// Links lists a campaign's links.
+func (r *Registry) Links(ctx context.Context, campaign string) ([]Link, error) {
+	items, err := r.T.Query(ctx, table.Query{PK: "CAMP#" + campaign, Prefix: "L#"})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Link, 0, len(items))
+	for _, it := range items {
+		var l Link
+		if err := json.Unmarshal(it.Data, &l); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+func (r *Registry) get(ctx context.Context, pk, sk string, v any) error {
+	it, err := r.T.Get(ctx, pk, sk)
+	if errors.Is(err, table.ErrNotFound) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(it.Data, v)
+}
+
+// Destination returns where a click on l goes: the stored URL, with the
+// campaign's UTM parameters added where the URL has none of its own.
+func Destination(l Link, c Campaign) string {
+	u, err := url.Parse(l.URL)
+	if err != nil {
+		return l.URL
+	}
+	q := u.Query()
+	for _, p := range [][2]string{{"utm_source", c.UTM.Source}, {"utm_medium", c.UTM.Medium}, {"utm_campaign", c.UTM.Campaign}, {"utm_content", c.UTM.Content}} {
+		if p[1] != "" && q.Get(p[0]) == "" {
+			q.Set(p[0], p[1])
+		}
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
+}

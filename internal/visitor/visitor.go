@@ -1,0 +1,84 @@
+// Package visitor is the first-party visitor cookie, bt_vid: how a browser
+// is recognised across pages, sessions and tracked email clicks.
+package visitor
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"net"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// CookieName is the first-party visitor cookie.
+const CookieName = "bt_vid"
+
+var idRE = regexp.MustCompile(`^[A-Za-z0-9_.:-]{8,128}$`)
+
+// Valid reports whether s can be a visitor id (cookie value).
+func Valid(s string) bool { return idRE.MatchString(s) }
+
+// NewID returns a random 128-bit visitor id.
+func NewID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// Cookie sets and reads bt_vid.
+type Cookie struct {
+	Domain string        // registrable domain, set only when the request's host is inside it
+	MaxAge time.Duration // default 400 days (Chrome's cap on cookie lifetime)
+	Secure *bool         // nil: Secure when the request came over https
+}
+
+// Read returns the visitor id the request's cookie carries, if well formed.
+func (c Cookie) Read(r *http.Request) (string, bool) {
+	ck, err := r.Cookie(CookieName)
+	if err != nil || !Valid(ck.Value) {
+		return "", false
+	}
+	return ck.Value, true
+}
+
+// Set sets or refreshes the cookie: set by the server and HttpOnly, so
+// browsers that cap script-set cookies (Safari's 7 days) keep it.
+func (c Cookie) Set(w http.ResponseWriter, r *http.Request, id string) {
+	secure := r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+	if c.Secure != nil {
+		secure = *c.Secure
+	}
+	maxAge := c.MaxAge
+	if maxAge <= 0 {
+		maxAge = 400 * 24 * time.Hour
+	}
+	ck := &http.Cookie{
+		Name: CookieName, Value: id, Path: "/", MaxAge: int(maxAge.Seconds()),
+		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
+	}
+	if c.Domain != "" && hostInDomain(r.Host, c.Domain) {
+		ck.Domain = c.Domain
+	}
+	http.SetCookie(w, ck)
+}
+
+// Clear removes the cookie (opt-out).
+func (c Cookie) Clear(w http.ResponseWriter, r *http.Request) {
+	ck := &http.Cookie{Name: CookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode}
+	if c.Domain != "" && hostInDomain(r.Host, c.Domain) {
+		ck.Domain = c.Domain
+	}
+	http.SetCookie(w, ck)
+}
+
+func hostInDomain(hostport, domain string) bool {
+	host, _, err := net.SplitHostPort(hostport)
+	if err != nil {
+		host = hostport
+	}
+	host = strings.ToLower(host)
+	domain = strings.ToLower(domain)
+	return host == domain || strings.HasSuffix(host, "."+domain)
+}
