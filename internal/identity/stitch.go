@@ -150,3 +150,26 @@ func sensitive(k string) bool {
 	}
 	return false
 }
+
+// LinkPerson links a visitor to a known person by id (a tracked email click
+// names the person, not an email). Weak links never move a browser away
+// from a person a form identified.
+func (s *Stitcher) LinkPerson(ctx context.Context, visitor, person string, at time.Time, st Strength) (LinkResult, error) {
+	if _, err := s.Dir.Get(ctx, person); err != nil {
+		return LinkResult{}, err
+	}
+	res, err := s.Dir.LinkVisitor(ctx, visitor, person, at, st)
+	if err != nil || res.Refused {
+		return res, err
+	}
+	aliases, err := s.Log.Aliases(ctx, visitor)
+	if err != nil {
+		return res, err
+	}
+	for _, a := range aliases {
+		if _, err := s.Dir.LinkVisitor(ctx, a, person, at, st); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}

@@ -1,0 +1,239 @@
+package click_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/internal/click"
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/eventlog"
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/links"
+	"github.com/baton-hq/baton/internal/table/bolttable"
+)
+
+type env struct {
+	mux  *http.ServeMux
+	h    *click.Handler
+	reg  *links.Registry
+	log  *eventlog.Log
+	dir  *identity.Directory
+	st   *identity.Stitcher
+	link links.Link
+	ann  identity.Person
+}
+
+// tokens is a stand-in verifier: the token format itself is linktoken's and
+// tested there; here a token is "ok-<person>-<campaign>".
+func verify(tok string, _ time.Time) (click.Claims, error) {
+	parts := strings.SplitN(tok, "-", 3)
+	if len(parts) != 3 || parts[0] != "ok" {
+		return click.Claims{}, errors.New("bad token")
+	}
+	return click.Claims{PersonID: parts[1], Campaign: parts[2]}, nil
+}
+
+func newEnv(t *testing.T) *env {
+	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tb.Close() })
+	e := &env{reg: &links.Registry{T: tb, AllowedHosts: []string{"www.example.com", ".example.org"}}, log: &eventlog.Log{T: tb}, dir: &identity.Directory{T: tb}}
+	e.st = &identity.Stitcher{Dir: e.dir, Log: e.log}
+	e.h = &click.Handler{Links: e.reg, Verify: verify, Events: e.log, People: e.st}
+	e.mux = http.NewServeMux()
+	e.h.Routes(e.mux)
+	ctx := context.Background()
+	if _, err := e.reg.PutCampaign(ctx, links.Campaign{ID: "nov-news", UTM: links.UTM{Source: "newsletter", Medium: "email", Campaign: "nov-news"}}); err != nil {
+		t.Fatal(err)
+	}
+	ls, err := e.reg.Add(ctx, "nov-news", []string{"https://www.example.com/webinar?x=1"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.link = ls[0]
+	if e.ann, _, err = e.dir.Ensure(ctx, "ann@example.com", "list"); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func (e *env) get(method, path, cookie string) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(method, path, nil)
+	if cookie != "" {
+		r.AddCookie(&http.Cookie{Name: "bt_vid", Value: cookie})
+	}
+	w := httptest.NewRecorder()
+	e.mux.ServeHTTP(w, r)
+	return w
+}
+
+func (e *env) events(t *testing.T, visitor string) []event.Event {
+	evs, err := e.log.Visitor(context.Background(), visitor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return evs
+}
+
+func TestClickRecordsIdentifiesAndRedirects(t *testing.T) {
+	e := newEnv(t)
+	w := e.get("GET", "/c/"+e.link.ID+"/ok-"+e.ann.ID+"-nov-news", "")
+	if w.Code != 302 {
+		t.Fatalf("status %d", w.Code)
+	}
+	loc, _ := url.Parse(w.Header().Get("Location"))
+	if loc.Host != "www.example.com" || loc.Path != "/webinar" || loc.Query().Get("x") != "1" || loc.Query().Get("utm_source") != "newsletter" || loc.Query().Get("utm_campaign") != "nov-news" {
+		t.Fatalf("redirect to %s", loc)
+	}
+	if w.Header().Get("Referrer-Policy") != "no-referrer" {
+		t.Error("token could leak through Referer")
+	}
+	cookies := w.Result().Cookies()
+	if len(cookies) != 1 || cookies[0].Name != "bt_vid" {
+		t.Fatalf("cookies %v", cookies)
+	}
+	vid := cookies[0].Value
+	evs := e.events(t, vid)
+	if len(evs) != 1 || evs[0].Type != event.EmailClick || evs[0].Properties["person"] != e.ann.ID || evs[0].Properties["campaign"] != "nov-news" {
+		t.Fatalf("stored %+v", evs)
+	}
+	l, _ := e.dir.GetLink(context.Background(), vid)
+	if cur, ok := l.Current(); !ok || cur.Person != e.ann.ID || cur.Strength != identity.Weak {
+		t.Fatalf("browser not identified: %+v", l)
+	}
+	tl, _ := e.st.Timeline(context.Background(), e.ann.ID, 0)
+	if len(tl) != 1 || tl[0].Type != event.EmailClick {
+		t.Fatalf("timeline %+v", tl)
+	}
+}
+
+func TestForwardedEmailDoesNotTakeOverAFormIdentifiedBrowser(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	if _, _, err := e.st.Identify(ctx, identity.Identification{Visitor: "bob-browser-1", Email: "bob@example.com", Strength: identity.Strong}); err != nil {
+		t.Fatal(err)
+	}
+	w := e.get("GET", "/c/"+e.link.ID+"/ok-"+e.ann.ID+"-nov-news", "bob-browser-1")
+	if w.Code != 302 {
+		t.Fatalf("status %d", w.Code)
+	}
+	bob, _ := e.dir.ByEmail(ctx, "bob@example.com")
+	l, _ := e.dir.GetLink(ctx, "bob-browser-1")
+	if cur, _ := l.Current(); cur.Person != bob.ID {
+		t.Fatalf("forwarded click moved Bob's browser to %s", cur.Person)
+	}
+}
+
+func TestBadTokensRedirectButRecordNothingPersonal(t *testing.T) {
+	e := newEnv(t)
+	for _, tok := range []string{"garbage", "ok-" + e.ann.ID + "-other-campaign", "ok--nov-news", strings.Repeat("x", 600)} {
+		w := e.get("GET", "/c/"+e.link.ID+"/"+tok, "anon-browser-1")
+		if w.Code != 302 || !strings.HasPrefix(w.Header().Get("Location"), "https://www.example.com/webinar") {
+			t.Fatalf("token %q: %d %s", tok, w.Code, w.Header().Get("Location"))
+		}
+	}
+	for _, ev := range e.events(t, "anon-browser-1") {
+		if ev.Properties["person"] != nil || ev.UserID != "" {
+			t.Fatalf("bad token recorded a person: %+v", ev)
+		}
+	}
+	if l, _ := e.dir.GetLink(context.Background(), "anon-browser-1"); len(l.History) != 0 {
+		t.Fatalf("bad token identified the browser: %+v", l)
+	}
+}
+
+func TestHeadNeverCounts(t *testing.T) {
+	e := newEnv(t)
+	w := e.get("HEAD", "/c/"+e.link.ID+"/ok-"+e.ann.ID+"-nov-news", "head-browser-1")
+	if w.Code != 302 {
+		t.Fatalf("status %d", w.Code)
+	}
+	if evs := e.events(t, "head-browser-1"); len(evs) != 0 {
+		t.Fatalf("HEAD recorded %+v", evs)
+	}
+	if w := e.get("HEAD", "/o/nov-news/ok-"+e.ann.ID+"-nov-news.gif", ""); w.Code != 200 {
+		t.Fatalf("HEAD pixel %d", w.Code)
+	}
+	if evs := e.events(t, "o:"+e.ann.ID); len(evs) != 0 {
+		t.Fatalf("HEAD open recorded %+v", evs)
+	}
+}
+
+// TestNoOpenRedirect: nothing in the request changes where a click goes.
+func TestNoOpenRedirect(t *testing.T) {
+	e := newEnv(t)
+	tok := "/ok-" + e.ann.ID + "-nov-news"
+	attempts := []string{
+		"/c/" + e.link.ID + tok + "?url=https://evil.example",
+		"/c/" + e.link.ID + tok + "?redirect=//evil.example&next=https:%2F%2Fevil.example",
+		"/c/" + e.link.ID + "/https:%2F%2Fevil.example",
+		"/c/" + e.link.ID + "/%2F%2Fevil.example",
+		"/c/https:%2F%2Fevil.example" + tok,
+		"/c/%2F%2Fevil.example" + tok,
+		"/c/" + e.link.ID + "/..%2F..%2Fevil.example",
+		"/c/" + e.link.ID + "x" + tok,
+		"/c/nonexistent1" + tok,
+	}
+	for _, p := range attempts {
+		w := e.get("GET", p, "")
+		loc := w.Header().Get("Location")
+		switch {
+		case w.Code == 302 && strings.HasPrefix(loc, "https://www.example.com/webinar?"):
+		case w.Code == 404 || w.Code == 400 || w.Code == 301 && !strings.Contains(loc, "evil"):
+		default:
+			t.Errorf("%s: %d Location %q", p, w.Code, loc)
+		}
+		if strings.Contains(loc, "evil") {
+			t.Errorf("%s redirected to %s", p, loc)
+		}
+	}
+	// Registering an evil destination is refused.
+	for _, d := range []string{"https://evil.example/", "javascript:alert(1)", "//www.example.com/x", "https://user:pw@www.example.com/", "ftp://www.example.com/", "data:text/html,x"} {
+		if _, err := e.reg.Add(context.Background(), "nov-news", []string{d}, false); !errors.Is(err, links.ErrInvalid) {
+			t.Errorf("destination %q accepted: %v", d, err)
+		}
+	}
+	if _, err := e.reg.Add(context.Background(), "nov-news", []string{"https://docs.example.org/a"}, false); err != nil {
+		t.Errorf("allowed subdomain refused: %v", err)
+	}
+}
+
+func TestUnknownLink(t *testing.T) {
+	e := newEnv(t)
+	w := e.get("GET", "/c/AAAAAAAAAAAA/ok-x-nov-news", "")
+	if w.Code != 404 || !strings.Contains(w.Body.String(), `"error"`) {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+}
+
+func TestOpenPixel(t *testing.T) {
+	e := newEnv(t)
+	w := e.get("GET", "/o/nov-news/ok-"+e.ann.ID+"-nov-news.gif", "")
+	if w.Code != 200 || w.Header().Get("Content-Type") != "image/gif" || !strings.HasPrefix(w.Body.String(), "GIF89a") {
+		t.Fatalf("%d %v", w.Code, w.Header())
+	}
+	tl, _ := e.st.Timeline(context.Background(), e.ann.ID, 0)
+	if len(tl) != 1 || tl[0].Type != event.EmailOpen {
+		t.Fatalf("timeline %+v", tl)
+	}
+	// A bad token still gets the image, and records nothing.
+	if w := e.get("GET", "/o/nov-news/forged.gif", ""); w.Code != 200 {
+		t.Fatalf("bad token pixel %d", w.Code)
+	}
+	if w := e.get("GET", "/o/nov-news/ok-x-nov-news.png", ""); w.Code != 404 {
+		t.Fatalf("non-gif %d", w.Code)
+	}
+	tl, _ = e.st.Timeline(context.Background(), e.ann.ID, 0)
+	if len(tl) != 1 {
+		t.Fatalf("timeline after bad pixels %+v", tl)
+	}
+}
