@@ -57,7 +57,7 @@ type Handler struct {
 	Events   EventWriter
 	People   PersonLinker
 	Cookie   visitor.Cookie
-	Enrich   func(r *http.Request, ev *event.Event)     // UA, bot and scanner flags, truncated IP
+	Enrich   func(r *http.Request, ev *event.Event)       // UA, bot and scanner flags, truncated IP
 	Accepted func(ctx context.Context, evs []event.Event) // in-process scoring
 	Now      func() time.Time
 	Log      *slog.Logger
