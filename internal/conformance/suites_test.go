@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"github.com/baton-hq/baton/internal/identity/identitytest"
+	"github.com/baton-hq/baton/internal/privacy/privacytest"
 	"github.com/baton-hq/baton/internal/queue/queuetest"
 	"github.com/baton-hq/baton/internal/table/tabletest"
 )
@@ -11,5 +12,6 @@ func suites() []tabletest.Suite {
 	return []tabletest.Suite{
 		identitytest.Suite(),
 		queuetest.Suite(),
+		privacytest.Suite(),
 	}
 }

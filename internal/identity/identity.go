@@ -83,7 +83,7 @@ type Link struct {
 
 // Current returns the span in force, if any.
 func (l Link) Current() (Span, bool) {
-	if n := len(l.History); n > 0 && l.History[n-1].To.IsZero() {
+	if n := len(l.History); n > 0 && l.History[n-1].To.IsZero() && l.History[n-1].Person != "" {
 		return l.History[n-1], true
 	}
 	return Span{}, false
@@ -293,7 +293,14 @@ func (d *Directory) LinkVisitor(ctx context.Context, visitor, person string, at 
 			res.Previous = cur.Person
 		case len(l.History) == 0:
 			l.History = []Span{{Person: person, Strength: s}}
-		default: // unlinked after an erasure: from now on only
+		default: // its person was erased: from now on only
+			last := &l.History[len(l.History)-1]
+			if last.To.IsZero() {
+				if !at.After(last.From) {
+					at = last.From.Add(time.Millisecond)
+				}
+				last.To = at
+			}
 			l.History = append(l.History, Span{Person: person, From: at, Strength: s})
 		}
 		l.Visitor = visitor
@@ -324,4 +331,26 @@ func (d *Directory) Visitors(ctx context.Context, person string) ([]string, erro
 		out = append(out, it.SK[2:])
 	}
 	return out, nil
+}
+
+// Forget removes a person from a visitor's history (erasure): their periods
+// stay as periods of nobody, so other people's periods are unchanged.
+func (d *Directory) Forget(ctx context.Context, visitor, person string) error {
+	for attempt := 0; attempt < 8; attempt++ {
+		l, err := d.GetLink(ctx, visitor)
+		if err != nil {
+			return err
+		}
+		for i := range l.History {
+			if l.History[i].Person == person {
+				l.History[i].Person = ""
+			}
+		}
+		data, _ := json.Marshal(l)
+		err = d.T.Put(ctx, table.Item{PK: "V#" + visitor, SK: "LINK", Kind: KindLink, Data: data}, table.VersionIs(l.version))
+		if err == nil || !errors.Is(err, table.ErrConditionFailed) {
+			return err
+		}
+	}
+	return errors.New("identity: too much contention forgetting visitor")
 }

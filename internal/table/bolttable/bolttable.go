@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -24,8 +25,10 @@ var bucket = []byte("items")
 
 // Table is a bbolt-backed table.
 type Table struct {
-	db  *bolt.DB
-	now func() time.Time
+	mu   sync.RWMutex // held exclusively only while Compact swaps the file
+	db   *bolt.DB
+	path string
+	now  func() time.Time
 }
 
 // Open opens (creating when absent) the table file at path.
@@ -33,6 +36,14 @@ func Open(path string) (*Table, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, err
 	}
+	db, err := openDB(path)
+	if err != nil {
+		return nil, err
+	}
+	return &Table{db: db, path: path, now: time.Now}, nil
+}
+
+func openDB(path string) (*bolt.DB, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -45,14 +56,53 @@ func Open(path string) (*Table, error) {
 		db.Close()
 		return nil, err
 	}
-	return &Table{db: db, now: time.Now}, nil
+	return db, nil
 }
 
 // Close closes the file.
-func (t *Table) Close() error { return t.db.Close() }
+func (t *Table) Close() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.db.Close()
+}
 
-// DB exposes the bbolt handle for maintenance (compaction after erasure).
-func (t *Table) DB() *bolt.DB { return t.db }
+// Compact rewrites the file with only live items and replaces the old one,
+// so that bytes of deleted items (kept by bbolt in freed pages) are gone
+// from disk: erasure must not leave a person readable in the file.
+func (t *Table) Compact(ctx context.Context) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	tmp := t.path + ".compact"
+	os.Remove(tmp)
+	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	if err != nil {
+		return err
+	}
+	if err := bolt.Compact(dst, t.db, 4<<20); err != nil {
+		dst.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := dst.Sync(); err != nil {
+		dst.Close()
+		return err
+	}
+	if err := dst.Close(); err != nil {
+		return err
+	}
+	if err := t.db.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, t.path); err != nil {
+		return err
+	}
+	db, err := openDB(t.path)
+	if err != nil {
+		return err
+	}
+	t.db = db
+	return nil
+}
 
 type record struct {
 	Kind     string           `json:"k,omitempty"`
@@ -151,6 +201,8 @@ func (t *Table) apply(b *bolt.Bucket, w table.Write) error {
 
 // Get reads one item.
 func (t *Table) Get(ctx context.Context, pk, sk string) (table.Item, error) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
 	k, err := key(pk, sk)
 	if err != nil {
 		return table.Item{}, err
@@ -182,6 +234,8 @@ func (t *Table) Delete(ctx context.Context, pk, sk string, c table.Cond) error {
 
 // Transact applies all writes or none.
 func (t *Table) Transact(ctx context.Context, ws []table.Write) error {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -198,6 +252,8 @@ func (t *Table) Transact(ctx context.Context, ws []table.Write) error {
 
 // PutMany writes independent items in one group commit.
 func (t *Table) PutMany(ctx context.Context, ws []table.Write) []error {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
 	errs := make([]error, len(ws))
 	if err := ctx.Err(); err != nil {
 		for i := range errs {
@@ -225,6 +281,8 @@ func (t *Table) PutMany(ctx context.Context, ws []table.Write) []error {
 
 // Add changes counters atomically.
 func (t *Table) Add(ctx context.Context, pk, sk, kind string, deltas map[string]int64) (map[string]int64, error) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
 	k, err := key(pk, sk)
 	if err != nil {
 		return nil, err
@@ -260,6 +318,8 @@ func (t *Table) Add(ctx context.Context, pk, sk, kind string, deltas map[string]
 
 // Query reads items of one partition in sort-key order.
 func (t *Table) Query(ctx context.Context, q table.Query) ([]table.Item, error) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
 	if q.PK == "" || strings.IndexByte(q.PK, 0) >= 0 {
 		return nil, errors.New("bolttable: bad partition key")
 	}
@@ -318,6 +378,7 @@ func (t *Table) Scan(ctx context.Context, pkPrefix string, fn func(table.Item) e
 	var after []byte
 	for {
 		var page []table.Item
+		t.mu.RLock()
 		err := t.db.View(func(tx *bolt.Tx) error {
 			c := tx.Bucket(bucket).Cursor()
 			var k, v []byte
@@ -342,6 +403,7 @@ func (t *Table) Scan(ctx context.Context, pkPrefix string, fn func(table.Item) e
 			}
 			return nil
 		})
+		t.mu.RUnlock()
 		if err != nil {
 			return err
 		}
@@ -365,6 +427,8 @@ func (t *Table) Scan(ctx context.Context, pkPrefix string, fn func(table.Item) e
 // PurgeExpired deletes expired items and returns how many; the embedded
 // store's equivalent of DynamoDB's TTL sweeper.
 func (t *Table) PurgeExpired(ctx context.Context) (int, error) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
 	n := 0
 	now := t.now()
 	err := t.db.Update(func(tx *bolt.Tx) error {
