@@ -3,11 +3,9 @@ package admin
 
 import (
 	"context"
-	"crypto/subtle"
 	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
 
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/httpx"
@@ -29,33 +27,33 @@ type Timelines interface {
 
 // Handler serves /admin.
 type Handler struct {
-	Token         string
+	Credentials   []Credential
 	People        People
 	Timelines     Timelines
 	TimelineLimit int
+	Eraser        Eraser       // nil: no erasure route
+	Links         LinkRegistry // nil: no link routes
+	PublicURL     string       // where Baton is reached from outside, for tracked link URLs
 	Log           *slog.Logger
 }
 
 // Routes registers the admin endpoints on mux, all behind the bearer token.
 func (h *Handler) Routes(mux *http.ServeMux) {
-	mux.Handle("GET /admin/people", h.auth(h.findPerson))
-	mux.Handle("GET /admin/people/{id}", h.auth(h.getPerson))
+	mux.Handle("GET /admin/people", h.Require(ScopeRead, h.findPerson))
+	mux.Handle("GET /admin/people/{id}", h.Require(ScopeRead, h.getPerson))
+	if h.Eraser != nil {
+		h.eraseRoutes(mux)
+	}
+	if h.Links != nil {
+		h.linkRoutes(mux)
+	}
 }
 
-// Auth wraps a handler with the bearer-token check, for other packages'
-// admin routes.
-func (h *Handler) Auth(next http.HandlerFunc) http.Handler { return h.auth(next) }
-
-func (h *Handler) auth(next http.HandlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || h.Token == "" || subtle.ConstantTimeCompare([]byte(tok), []byte(h.Token)) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="baton-admin"`)
-			httpx.Error(w, http.StatusUnauthorized, "missing or wrong bearer token (BATON_ADMIN_TOKEN)")
-			return
-		}
-		next(w, r)
-	})
+func (h *Handler) log() *slog.Logger {
+	if h.Log != nil {
+		return h.Log
+	}
+	return slog.Default()
 }
 
 // PersonView is the admin representation of a person.
@@ -131,10 +129,6 @@ func (h *Handler) writePerson(w http.ResponseWriter, r *http.Request, p identity
 }
 
 func (h *Handler) fail(w http.ResponseWriter, err error) {
-	log := h.Log
-	if log == nil {
-		log = slog.Default()
-	}
-	log.Error("admin", "err", err)
+	h.log().Error("admin", "err", err)
 	httpx.Error(w, http.StatusInternalServerError, "internal error")
 }

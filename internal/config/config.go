@@ -19,6 +19,7 @@ import (
 
 // Config is the whole configuration.
 type Config struct {
+	PublicURL      string   // BATON_PUBLIC_URL: how browsers and emails reach Baton (tracked links)
 	Addr           string   // BATON_ADDR: listen address of the local stack
 	DataDir        string   // BATON_DATA: where the embedded store keeps its file
 	AdminToken     string   // BATON_ADMIN_TOKEN: bearer token for /admin
@@ -38,14 +39,24 @@ type Config struct {
 
 // File is the YAML configuration file.
 type File struct {
-	EventRetention Duration `yaml:"event_retention"`   // raw events kept this long (default 400d)
-	CookieMaxAge   Duration `yaml:"cookie_max_age"`    // bt_vid lifetime (default 400d, Chrome's cap)
-	SecureCookie   *bool    `yaml:"secure_cookie"`     // force Secure on (default: when the request is https)
-	TimelineLimit  int      `yaml:"timeline_limit"`    // events returned by the admin API (default 500)
-	Sites          []string `yaml:"sites"`             // accepted data-site values; empty: any
-	MaxInFlight    int      `yaml:"max_in_flight"`     // local stack: requests served at once before 503 (default 512)
-	RateLimitPerIP float64  `yaml:"rate_limit_per_ip"` // local stack: requests per second per client address (default 100; -1 disables)
-	RateLimitBurst float64  `yaml:"rate_limit_burst"`  // local stack: burst per client address (default 2x the rate)
+	EventRetention Duration     `yaml:"event_retention"`   // raw events kept this long (default 400d)
+	CookieMaxAge   Duration     `yaml:"cookie_max_age"`    // bt_vid lifetime (default 400d, Chrome's cap)
+	SecureCookie   *bool        `yaml:"secure_cookie"`     // force Secure on (default: when the request is https)
+	TimelineLimit  int          `yaml:"timeline_limit"`    // events returned by the admin API (default 500)
+	Sites          []string     `yaml:"sites"`             // accepted data-site values; empty: any
+	LinkHosts      []string     `yaml:"link_hosts"`        // hosts tracked links may redirect to (".example.com": subdomains too); empty: any
+	AdminTokens    []AdminToken `yaml:"admin_tokens"`      // more admin tokens, stored as SHA-256 hashes, with scopes
+	MaxInFlight    int          `yaml:"max_in_flight"`     // local stack: requests served at once before 503 (default 512)
+	RateLimitPerIP float64      `yaml:"rate_limit_per_ip"` // local stack: requests per second per client address (default 100; -1 disables)
+	RateLimitBurst float64      `yaml:"rate_limit_burst"`  // local stack: burst per client address (default 2x the rate)
+}
+
+// AdminToken is an admin credential: the hex SHA-256 of the token (never
+// the token itself) and its scopes (read, write, erase).
+type AdminToken struct {
+	Name   string   `yaml:"name"`
+	SHA256 string   `yaml:"sha256"`
+	Scopes []string `yaml:"scopes"`
 }
 
 // Duration is a time.Duration that also accepts days ("400d").
@@ -113,6 +124,10 @@ func FromEnv(getenv func(string) string, mode Mode) (*Config, error) {
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return nil, &Error{"BATON_ADDR", "want host:port, e.g. 127.0.0.1:8080"}
+	}
+	c.PublicURL = strings.TrimSuffix(or(getenv("BATON_PUBLIC_URL"), "http://"+c.Addr), "/")
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+		return nil, &Error{"BATON_PUBLIC_URL", fmt.Sprintf("%q is not a base URL like https://track.example.com", c.PublicURL)}
 	}
 	if v := getenv("BATON_TRUST_PROXY"); v != "" {
 		b, err := strconv.ParseBool(v)

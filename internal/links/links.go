@@ -127,6 +127,12 @@ func (r *Registry) PutCampaign(ctx context.Context, c Campaign) (Campaign, error
 		if c.SentAt.IsZero() {
 			c.SentAt = old.SentAt
 		}
+		if c.UTM == (UTM{}) {
+			c.UTM = old.UTM
+		}
+		if c.Name == "" {
+			c.Name = old.Name
+		}
 	} else if !errors.Is(err, ErrNotFound) {
 		return Campaign{}, err
 	}

@@ -13,12 +13,15 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/admin"
+	"github.com/baton-hq/baton/internal/click"
 	"github.com/baton-hq/baton/internal/collect"
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/links"
+	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
 	"github.com/baton-hq/baton/internal/visitor"
@@ -33,12 +36,18 @@ type App struct {
 	People   *identity.Directory
 	Stitcher *identity.Stitcher
 	Cookie   visitor.Cookie
+	Links    *links.Registry
+	Eraser   *privacy.Eraser
+	Click    *click.Handler
 	Collect  *collect.Handler
 	Admin    *admin.Handler
 	Log      *slog.Logger
 
 	closers []func() error
 }
+
+// PushQueue is the queue MQLs wait in for delivery to the SFA.
+const PushQueue = "push"
 
 // OpenTable opens the configured store.
 func OpenTable(ctx context.Context, cfg *config.Config) (table.Table, error) {
@@ -63,6 +72,14 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 	if err != nil {
 		return nil, err
 	}
+	creds := []admin.Credential{admin.FullAccess(cfg.AdminToken)}
+	for _, t := range cfg.File.AdminTokens {
+		c, err := admin.NewCredential(t.Name, t.SHA256, t.Scopes)
+		if err != nil {
+			return nil, &config.Error{Setting: "BATON_CONFIG", Problem: "admin_tokens: " + err.Error()}
+		}
+		creds = append(creds, c)
+	}
 	a.Cookie = visitor.Cookie{Domain: cfg.CookieDomain, MaxAge: time.Duration(cfg.File.CookieMaxAge), Secure: cfg.File.SecureCookie}
 	a.Collect = &collect.Handler{
 		Events:   a.Events,
@@ -74,7 +91,13 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 		WriteKey: cfg.WriteKey,
 		Log:      log,
 	}
-	a.Admin = &admin.Handler{Token: cfg.AdminToken, People: a.People, Timelines: a.Stitcher, TimelineLimit: cfg.File.TimelineLimit, Log: log}
+	a.Links = &links.Registry{T: tbl, AllowedHosts: cfg.File.LinkHosts}
+	a.Eraser = &privacy.Eraser{T: tbl, Dir: a.People, Log: a.Events, Queues: []string{PushQueue}}
+	a.Click = &click.Handler{Links: a.Links, Events: a.Events, People: a.Stitcher, Cookie: a.Cookie, Enrich: enrich, Log: log}
+	a.Admin = &admin.Handler{
+		Credentials: creds, People: a.People, Timelines: a.Stitcher, TimelineLimit: cfg.File.TimelineLimit,
+		Eraser: a.Eraser, Links: a.Links, PublicURL: cfg.PublicURL, Log: log,
+	}
 	return a, nil
 }
 
@@ -114,8 +137,16 @@ func (a *App) AdminHandler() http.Handler {
 	return Wrap(a.Log, mux)
 }
 
+// ClickHandler returns the tracked-link and open-pixel routes (the click function).
+func (a *App) ClickHandler() http.Handler {
+	mux := http.NewServeMux()
+	a.Click.Routes(mux)
+	return Wrap(a.Log, mux)
+}
+
 func (a *App) collectRoutes(mux *http.ServeMux) {
 	a.Collect.Routes(mux)
+	a.Click.Routes(mux)
 	mux.Handle("GET /t.js", tag.Handler())
 }
 

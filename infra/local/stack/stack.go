@@ -47,6 +47,10 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Stack, e
 		return nil, err
 	}
 	s := &Stack{App: app, URL: "http://" + ln.Addr().String(), ln: ln}
+	if cfg.PublicURL == "http://"+cfg.Addr { // not set: the address we actually listen on
+		cfg.PublicURL = s.URL
+		app.Admin.PublicURL = s.URL
+	}
 	s.srv = &http.Server{
 		Handler:           guard(cfg, app.Handler(routes)),
 		ReadHeaderTimeout: 10 * time.Second,

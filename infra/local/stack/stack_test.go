@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -101,5 +103,70 @@ func TestDemoAndTagServed(t *testing.T) {
 		if strings.HasSuffix(p, ".html") && !strings.Contains(string(b), `src="/t.js"`) {
 			t.Errorf("%s does not embed the tag", p)
 		}
+	}
+}
+
+func do(t *testing.T, method, url, tok, body string) (int, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	if tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode == 302 {
+		return 302, []byte(resp.Header.Get("Location"))
+	}
+	return resp.StatusCode, b
+}
+
+func TestLinksAndErasureOverHTTP(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "baton.yaml")
+	readOnly := "read-only-token-0123456789"
+	os.WriteFile(cfg, []byte("link_hosts: [www.example.com]\nadmin_tokens:\n  - name: analyst\n    sha256: "+admin.HashToken(readOnly)+"\n    scopes: [read]\n"), 0o600)
+	s := stack.ForTest(t, map[string]string{"BATON_CONFIG": cfg})
+
+	code, b := do(t, "POST", s.URL+"/admin/links", token, `{"campaign":"dec-news","urls":["https://www.example.com/offer"],"utm":{"source":"newsletter","medium":"email"},"honeypot":true}`)
+	if code != 201 {
+		t.Fatalf("POST /admin/links: %d %s", code, b)
+	}
+	var res struct {
+		Links []admin.LinkView `json:"links"`
+	}
+	json.Unmarshal(b, &res)
+	if len(res.Links) != 2 || !res.Links[1].Honeypot || !strings.HasPrefix(res.Links[0].Tracked, s.URL+"/c/") {
+		t.Fatalf("links %s", b)
+	}
+	if code, b := do(t, "POST", s.URL+"/admin/links", token, `{"campaign":"dec-news","urls":["https://evil.example/"]}`); code != 400 || !strings.Contains(string(b), "not in the allowed link hosts") {
+		t.Fatalf("disallowed host: %d %s", code, b)
+	}
+	if code, _ := do(t, "POST", s.URL+"/admin/links", readOnly, `{"campaign":"x","urls":["https://www.example.com/"]}`); code != 403 {
+		t.Fatalf("read-only token wrote: %d", code)
+	}
+	code, loc := do(t, "GET", strings.Replace(res.Links[0].Tracked, "{{baton_token}}", "not-a-token", 1), "", "")
+	if code != 302 || string(loc) != "https://www.example.com/offer?utm_medium=email&utm_source=newsletter" {
+		t.Fatalf("click: %d %s", code, loc)
+	}
+
+	resp, err := http.Post(s.URL+"/e", "text/plain", strings.NewReader(`{"type":"form_submit","messageId":"f1","anonymousId":"erase-me-browser","properties":{"fields":{"email":"forget@example.com"}}}`))
+	if err != nil || resp.StatusCode != 204 {
+		t.Fatalf("submit: %v %v", err, resp)
+	}
+	if code, _ := do(t, "DELETE", s.URL+"/admin/people?email=forget@example.com", readOnly, ""); code != 403 {
+		t.Fatalf("read-only token erased: %d", code)
+	}
+	if code, b := do(t, "GET", s.URL+"/admin/people?email=forget@example.com", readOnly, ""); code != 200 {
+		t.Fatalf("read-only token cannot read: %d %s", code, b)
+	}
+	if code, b := do(t, "DELETE", s.URL+"/admin/people?email=forget@example.com", token, ""); code != 200 || !strings.Contains(string(b), `"erased":true`) {
+		t.Fatalf("erase: %d %s", code, b)
+	}
+	if code, _ := do(t, "GET", s.URL+"/admin/people?email=forget@example.com", token, ""); code != 404 {
+		t.Fatalf("after erase: %d", code)
 	}
 }

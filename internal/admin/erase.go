@@ -1,0 +1,54 @@
+package admin
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/privacy"
+)
+
+// Eraser forgets a person; see privacy.Eraser.
+type Eraser interface {
+	Erase(ctx context.Context, personID string) (privacy.Report, error)
+}
+
+func (h *Handler) eraseRoutes(mux *http.ServeMux) {
+	mux.Handle("DELETE /admin/people/{id}", h.Require(ScopeErase, func(w http.ResponseWriter, r *http.Request) {
+		h.erase(w, r, r.PathValue("id"))
+	}))
+	mux.Handle("DELETE /admin/people", h.Require(ScopeErase, func(w http.ResponseWriter, r *http.Request) {
+		email, err := event.NormalizeEmail(r.URL.Query().Get("email"))
+		if err != nil {
+			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "query parameter email must be an email address", Field: "email"})
+			return
+		}
+		p, err := h.People.ByEmail(r.Context(), email)
+		if errors.Is(err, identity.ErrNotFound) {
+			httpx.Error(w, http.StatusNotFound, "no such person")
+			return
+		}
+		if err != nil {
+			h.fail(w, err)
+			return
+		}
+		h.erase(w, r, p.ID)
+	}))
+}
+
+func (h *Handler) erase(w http.ResponseWriter, r *http.Request, id string) {
+	rep, err := h.Eraser.Erase(r.Context(), id)
+	if errors.Is(err, identity.ErrNotFound) {
+		httpx.Error(w, http.StatusNotFound, "no such person")
+		return
+	}
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	h.log().Info("person erased", "visitors", rep.Visitors, "events", rep.Events) // no personal data in logs
+	httpx.JSON(w, http.StatusOK, map[string]any{"erased": true, "visitors": rep.Visitors, "events": rep.Events})
+}

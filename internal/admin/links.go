@@ -1,0 +1,119 @@
+package admin
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/links"
+)
+
+// LinkRegistry registers tracked links; see links.Registry.
+type LinkRegistry interface {
+	PutCampaign(ctx context.Context, c links.Campaign) (links.Campaign, error)
+	Campaign(ctx context.Context, id string) (links.Campaign, error)
+	Add(ctx context.Context, campaign string, urls []string, honeypot bool) ([]links.Link, error)
+	Links(ctx context.Context, campaign string) ([]links.Link, error)
+}
+
+type linksRequest struct {
+	Campaign string    `json:"campaign"`
+	Name     string    `json:"name"`
+	URLs     []string  `json:"urls"`
+	SentAt   time.Time `json:"sentAt"`
+	UTM      links.UTM `json:"utm"`
+	Honeypot bool      `json:"honeypot"` // add a hidden link to put in the email: clicks on it are scanners
+}
+
+// LinkView is a registered link and the URL to put in the email, with the
+// recipient token as a merge field.
+type LinkView struct {
+	ID       string `json:"id"`
+	URL      string `json:"url"`
+	Tracked  string `json:"tracked"`
+	Honeypot bool   `json:"honeypot,omitempty"`
+}
+
+func (h *Handler) linkRoutes(mux *http.ServeMux) {
+	mux.Handle("POST /admin/links", h.Require(ScopeWrite, h.addLinks))
+	mux.Handle("GET /admin/campaigns/{id}", h.Require(ScopeRead, h.getCampaign))
+}
+
+func (h *Handler) tracked(l links.Link) LinkView {
+	return LinkView{ID: l.ID, URL: l.URL, Tracked: strings.TrimSuffix(h.PublicURL, "/") + "/c/" + l.ID + "/{{baton_token}}", Honeypot: l.Honeypot}
+}
+
+func (h *Handler) addLinks(w http.ResponseWriter, r *http.Request) {
+	body, status, err := httpx.ReadBody(w, r, 256<<10)
+	if err != nil {
+		httpx.Error(w, status, err.Error())
+		return
+	}
+	var req linksRequest
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	if err := dec.Decode(&req); err != nil {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "body must be {\"campaign\": ..., \"urls\": [...]}: " + err.Error()})
+		return
+	}
+	if !links.ValidCampaign(req.Campaign) {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "campaign must be 1-64 of a-z 0-9 _ -", Field: "campaign"})
+		return
+	}
+	camp, err := h.Links.PutCampaign(r.Context(), links.Campaign{ID: req.Campaign, Name: req.Name, SentAt: req.SentAt, UTM: req.UTM})
+	if err != nil {
+		h.linkErr(w, err)
+		return
+	}
+	ls, err := h.Links.Add(r.Context(), req.Campaign, req.URLs, false)
+	if err != nil {
+		h.linkErr(w, err)
+		return
+	}
+	if req.Honeypot {
+		hp, err := h.Links.Add(r.Context(), req.Campaign, []string{ls[0].URL}, true)
+		if err != nil {
+			h.linkErr(w, err)
+			return
+		}
+		ls = append(ls, hp...)
+	}
+	out := make([]LinkView, 0, len(ls))
+	for _, l := range ls {
+		out = append(out, h.tracked(l))
+	}
+	httpx.JSON(w, http.StatusCreated, map[string]any{"campaign": camp, "links": out})
+}
+
+func (h *Handler) getCampaign(w http.ResponseWriter, r *http.Request) {
+	c, err := h.Links.Campaign(r.Context(), r.PathValue("id"))
+	if errors.Is(err, links.ErrNotFound) {
+		httpx.Error(w, http.StatusNotFound, "no such campaign")
+		return
+	}
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	ls, err := h.Links.Links(r.Context(), c.ID)
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	out := make([]LinkView, 0, len(ls))
+	for _, l := range ls {
+		out = append(out, h.tracked(l))
+	}
+	httpx.JSON(w, http.StatusOK, map[string]any{"campaign": c, "links": out})
+}
+
+func (h *Handler) linkErr(w http.ResponseWriter, err error) {
+	if errors.Is(err, links.ErrInvalid) {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: strings.TrimPrefix(err.Error(), "links: invalid: "), Field: "urls"})
+		return
+	}
+	h.fail(w, err)
+}
