@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/baton-hq/baton/internal/config"
@@ -23,10 +24,12 @@ var demoFiles embed.FS
 
 // Stack is a running local Baton.
 type Stack struct {
-	App *server.App
-	URL string // e.g. http://127.0.0.1:8080
-	srv *http.Server
-	ln  net.Listener
+	App  *server.App
+	URL  string // e.g. http://127.0.0.1:8080
+	srv  *http.Server
+	ln   net.Listener
+	stop context.CancelFunc
+	wg   sync.WaitGroup
 }
 
 // Start opens the store, assembles Baton and serves it on cfg.Addr
@@ -64,7 +67,44 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Stack, e
 			app.Log.Error("serve", "err", err)
 		}
 	}()
+	var bg context.Context
+	bg, s.stop = context.WithCancel(context.Background())
+	if p, ok := app.Table.(purger); ok {
+		s.every(bg, time.Hour, "retention", func(ctx context.Context) error {
+			n, err := p.PurgeExpired(ctx)
+			if n > 0 {
+				app.Log.Info("retention: purged expired items", "items", n)
+			}
+			return err
+		})
+	}
 	return s, nil
+}
+
+// purger is the embedded store's stand-in for DynamoDB's TTL deletion.
+type purger interface {
+	PurgeExpired(ctx context.Context) (int, error)
+}
+
+// every runs fn on a schedule until the stack closes: the local stack's
+// stand-in for EventBridge schedules.
+func (s *Stack) every(ctx context.Context, d time.Duration, name string, fn func(context.Context) error) {
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		t := time.NewTicker(d)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := fn(ctx); err != nil && ctx.Err() == nil {
+					s.App.Log.Error(name, "err", err)
+				}
+			}
+		}
+	}()
 }
 
 // guard bounds what one process accepts: requests in flight (503 past it)
@@ -90,6 +130,8 @@ func (s *Stack) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	err := s.srv.Shutdown(ctx)
+	s.stop()
+	s.wg.Wait()
 	if cerr := s.App.Close(); err == nil {
 		err = cerr
 	}

@@ -59,6 +59,13 @@ func openDB(path string) (*bolt.DB, error) {
 	return db, nil
 }
 
+// DB exposes the bbolt handle, for tests that inspect the raw file.
+func (t *Table) DB() *bolt.DB {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.db
+}
+
 // Close closes the file.
 func (t *Table) Close() error {
 	t.mu.Lock()
