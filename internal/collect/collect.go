@@ -41,6 +41,7 @@ type Handler struct {
 	Sites    []string // accepted site ids; empty: any
 	Cookie   visitor.Cookie
 	WriteKey string
+	Consent  Consent
 	Now      func() time.Time
 	Log      *slog.Logger
 }
@@ -52,6 +53,8 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	for _, call := range []string{"track", "identify", "page", "screen", "group", "alias", "batch"} {
 		mux.HandleFunc("POST /v1/"+call, h.server(call))
 	}
+	mux.HandleFunc("POST /optout", h.optOut)
+	mux.HandleFunc("POST /optin", h.optIn)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		httpx.JSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -140,6 +143,23 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 		writeParseError(w, err)
 		return
 	}
+	if reason := h.Consent.refused(r); reason != "" {
+		// Collection is off for this browser: nothing is stored, and the
+		// answer is a success so the tag does not retry.
+		httpx.JSON(w, http.StatusAccepted, map[string]any{"stored": 0, "reason": reason})
+		return
+	}
+	kept := evs[:0]
+	for _, ev := range evs {
+		if h.Consent.allowed(ev) {
+			kept = append(kept, ev)
+		}
+	}
+	if dropped := len(evs) - len(kept); len(kept) == 0 {
+		httpx.JSON(w, http.StatusAccepted, map[string]any{"stored": 0, "dropped": dropped, "reason": "consent required"})
+		return
+	}
+	evs = kept
 	vid, fromCookie := h.Cookie.Read(r)
 	if !fromCookie {
 		vid = adoptVisitor(evs)

@@ -282,3 +282,53 @@ func TestAcceptedHookGetsNewEventsOnly(t *testing.T) {
 		t.Fatalf("hook saw %v", got)
 	}
 }
+
+func TestConsentGPCAndOptOut(t *testing.T) {
+	e := newEnv(t)
+	e.h.Consent = collect.Consent{RequiredSites: map[string]bool{"eu": true}}
+	stored := func(vid string) int {
+		evs, _ := e.log.Visitor(context.Background(), vid)
+		return len(evs)
+	}
+	ev := func(id, site, consent string) string {
+		ctx := ""
+		if consent != "" {
+			ctx = `,"context":{"consent":"` + consent + `"}`
+		}
+		return `{"type":"page_view","messageId":"` + id + `","anonymousId":"consent-vis-1","site":"` + site + `","properties":{"url":"https://www.example.com/"}` + ctx + `}`
+	}
+	if w := e.do("POST", "/e", ev("a", "eu", ""), nil); w.Code != 202 || stored("consent-vis-1") != 0 {
+		t.Fatalf("no consent on a consent-required site: %d, %d stored", w.Code, stored("consent-vis-1"))
+	}
+	if w := e.do("POST", "/e", ev("b", "eu", "granted"), nil); w.Code != 204 || stored("consent-vis-1") != 1 {
+		t.Fatalf("consent granted: %d", w.Code)
+	}
+	if w := e.do("POST", "/e", ev("c", "us", ""), nil); w.Code != 204 || stored("consent-vis-1") != 2 {
+		t.Fatalf("site without consent mode: %d", w.Code)
+	}
+	if w := e.do("POST", "/e", ev("d", "us", "denied"), nil); w.Code != 202 || stored("consent-vis-1") != 2 {
+		t.Fatalf("consent denied: %d", w.Code)
+	}
+	if w := e.do("POST", "/e", ev("e", "us", "granted"), map[string]string{"Sec-GPC": "1"}); w.Code != 202 || stored("consent-vis-1") != 2 {
+		t.Fatalf("GPC: %d", w.Code)
+	}
+	if w := e.do("POST", "/e", ev("e", "us", "maybe"), nil); w.Code != 400 {
+		t.Fatalf("bad consent value: %d", w.Code)
+	}
+	w := e.do("POST", "/optout", "", map[string]string{"Cookie": "bt_vid=consent-vis-1"})
+	var cleared, optedOut bool
+	for _, c := range w.Result().Cookies() {
+		cleared = cleared || c.Name == "bt_vid" && c.MaxAge < 0
+		optedOut = optedOut || c.Name == collect.OptOutCookie && c.Value == "1" && c.HttpOnly
+	}
+	if w.Code != 204 || !cleared || !optedOut {
+		t.Fatalf("optout: %d %v", w.Code, w.Result().Cookies())
+	}
+	if w := e.do("POST", "/e", ev("f", "us", ""), map[string]string{"Cookie": "bt_optout=1"}); w.Code != 202 || stored("consent-vis-1") != 2 {
+		t.Fatalf("after opt-out: %d", w.Code)
+	}
+	e.h.Consent.IgnoreGPC = true
+	if w := e.do("POST", "/e", ev("g", "us", ""), map[string]string{"Sec-GPC": "1"}); w.Code != 204 || stored("consent-vis-1") != 3 {
+		t.Fatalf("GPC ignored by configuration: %d", w.Code)
+	}
+}

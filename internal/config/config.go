@@ -44,11 +44,19 @@ type File struct {
 	SecureCookie   *bool        `yaml:"secure_cookie"`     // force Secure on (default: when the request is https)
 	TimelineLimit  int          `yaml:"timeline_limit"`    // events returned by the admin API (default 500)
 	Sites          []string     `yaml:"sites"`             // accepted data-site values; empty: any
+	Consent        ConsentFile  `yaml:"consent"`           // consent mode and Global Privacy Control
 	LinkHosts      []string     `yaml:"link_hosts"`        // hosts tracked links may redirect to (".example.com": subdomains too); empty: any
 	AdminTokens    []AdminToken `yaml:"admin_tokens"`      // more admin tokens, stored as SHA-256 hashes, with scopes
 	MaxInFlight    int          `yaml:"max_in_flight"`     // local stack: requests served at once before 503 (default 512)
 	RateLimitPerIP float64      `yaml:"rate_limit_per_ip"` // local stack: requests per second per client address (default 100; -1 disables)
 	RateLimitBurst float64      `yaml:"rate_limit_burst"`  // local stack: burst per client address (default 2x the rate)
+}
+
+// ConsentFile is the consent section of the configuration file.
+type ConsentFile struct {
+	Required      bool     `yaml:"required"`       // every site needs consent granted by the page
+	RequiredSites []string `yaml:"required_sites"` // these sites need it
+	IgnoreGPC     bool     `yaml:"ignore_gpc"`     // do not honour Sec-GPC: 1 (default: honour)
 }
 
 // AdminToken is an admin credential: the hex SHA-256 of the token (never

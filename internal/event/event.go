@@ -93,6 +93,7 @@ type Event struct {
 	UTM         UTM            `json:"utm,omitzero"`
 	Properties  map[string]any `json:"properties,omitempty"`
 	Traits      map[string]any `json:"traits,omitempty"`
+	Consent     string         `json:"consent,omitempty"` // granted / denied, as the page's consent manager said
 	Client      Client         `json:"client,omitzero"`
 	Enrichment  Enrichment     `json:"enrichment,omitzero"`
 }

@@ -85,6 +85,7 @@ type wireContext struct {
 	Campaign  *wireCampaign  `json:"campaign"`
 	Traits    map[string]any `json:"traits"`
 	Webdriver bool           `json:"webdriver"`
+	Consent   string         `json:"consent"` // "granted" or "denied", from a consent-managed page
 }
 
 type wirePage struct {
@@ -256,6 +257,12 @@ func parseOne(raw json.RawMessage, src Source, forceType, batchSentAt string, ba
 			ev.Client.Locale = c.Locale
 		}
 		ev.Client.Webdriver = ev.Client.Webdriver || c.Webdriver
+		switch c.Consent {
+		case "", "granted", "denied":
+			ev.Consent = c.Consent
+		default:
+			return Event{}, errf("context.consent", "must be \"granted\" or \"denied\"")
+		}
 		if ev.Traits == nil && len(c.Traits) > 0 && ev.Type == Identify {
 			ev.Traits = c.Traits
 		}

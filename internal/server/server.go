@@ -183,3 +183,11 @@ func newEnricher(cfg *config.Config) (func(*http.Request, *event.Event), error) 
 	}
 	return nil, nil
 }
+
+func consent(c config.ConsentFile) collect.Consent {
+	out := collect.Consent{RequiredAll: c.Required, IgnoreGPC: c.IgnoreGPC, RequiredSites: map[string]bool{}}
+	for _, s := range c.RequiredSites {
+		out.RequiredSites[s] = true
+	}
+	return out
+}

@@ -82,3 +82,12 @@ func hostInDomain(hostport, domain string) bool {
 	domain = strings.ToLower(domain)
 	return host == domain || strings.HasSuffix(host, "."+domain)
 }
+
+// DomainFor is the cookie Domain attribute for a request: the configured
+// domain when the request's host is inside it, else none (host-only).
+func (c Cookie) DomainFor(r *http.Request) string {
+	if c.Domain != "" && hostInDomain(r.Host, c.Domain) {
+		return c.Domain
+	}
+	return ""
+}

@@ -1,0 +1,66 @@
+package collect
+
+import (
+	"net/http"
+
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/httpx"
+)
+
+// OptOutCookie marks a browser that opted out: collect stores nothing for
+// it, without a store read on the hot path.
+const OptOutCookie = "bt_optout"
+
+// Consent is the server side of privacy controls.
+type Consent struct {
+	RequiredSites map[string]bool // sites whose events need context.consent = "granted"
+	RequiredAll   bool            // every site needs consent
+	IgnoreGPC     bool            // do not honour Sec-GPC: 1 (default: honour it)
+}
+
+// refused says why nothing may be collected from this browser at all.
+func (c Consent) refused(r *http.Request) string {
+	if ck, err := r.Cookie(OptOutCookie); err == nil && ck.Value == "1" {
+		return "opted out"
+	}
+	if !c.IgnoreGPC && r.Header.Get("Sec-GPC") == "1" {
+		return "Global Privacy Control"
+	}
+	return ""
+}
+
+// allowed reports whether an event may be stored under the site's consent mode.
+func (c Consent) allowed(ev event.Event) bool {
+	if ev.Consent == "denied" {
+		return false
+	}
+	if c.RequiredAll || c.RequiredSites[ev.Site] {
+		return ev.Consent == "granted"
+	}
+	return true
+}
+
+// optOut removes the visitor cookie and stops collection for the browser.
+func (h *Handler) optOut(w http.ResponseWriter, r *http.Request) {
+	origin, ok := h.allowedOrigin(r)
+	if !ok {
+		httpx.Error(w, http.StatusForbidden, "origin not allowed")
+		return
+	}
+	h.cors(w, origin)
+	h.Cookie.Clear(w, r)
+	http.SetCookie(w, &http.Cookie{Name: OptOutCookie, Value: "1", Path: "/", MaxAge: 400 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https", Domain: h.Cookie.DomainFor(r)})
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// optIn lifts a browser's opt-out.
+func (h *Handler) optIn(w http.ResponseWriter, r *http.Request) {
+	origin, ok := h.allowedOrigin(r)
+	if !ok {
+		httpx.Error(w, http.StatusForbidden, "origin not allowed")
+		return
+	}
+	h.cors(w, origin)
+	http.SetCookie(w, &http.Cookie{Name: OptOutCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Domain: h.Cookie.DomainFor(r)})
+	w.WriteHeader(http.StatusNoContent)
+}
