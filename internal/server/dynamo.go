@@ -2,12 +2,24 @@ package server
 
 import (
 	"context"
-	"errors"
 
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/table/dynamotable"
 )
 
+// openDynamo opens the DynamoDB table. With an explicit endpoint (dynalite or
+// DynamoDB Local) the table is created when absent; on AWS the SAM template
+// owns it.
 func openDynamo(ctx context.Context, cfg *config.Config) (table.Table, error) {
-	return nil, errors.New("config: BATON_STORE=dynamodb: not wired yet")
+	t, err := dynamotable.NewFromEnv(ctx, cfg.Table, cfg.DynamoEndpoint)
+	if err != nil {
+		return nil, &config.Error{Setting: "BATON_TABLE", Problem: err.Error()}
+	}
+	if cfg.DynamoEndpoint != "" {
+		if err := t.CreateTable(ctx); err != nil {
+			return nil, &config.Error{Setting: "BATON_DYNAMODB_ENDPOINT", Problem: err.Error()}
+		}
+	}
+	return t, nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/baton-hq/baton/infra/local/stack"
 	"github.com/baton-hq/baton/internal/admin"
+	"github.com/baton-hq/baton/internal/testutil/dynalite"
 )
 
 const token = "test-admin-token-0123456789"
@@ -168,5 +169,28 @@ func TestLinksAndErasureOverHTTP(t *testing.T) {
 	}
 	if code, _ := do(t, "GET", s.URL+"/admin/people?email=forget@example.com", token, ""); code != 404 {
 		t.Fatalf("after erase: %d", code)
+	}
+}
+
+// TestOnDynamoDB runs the foundation's flow with the DynamoDB store, against
+// dynalite on loopback: the same code as on AWS.
+func TestOnDynamoDB(t *testing.T) {
+	endpoint := dynalite.Shared(t)
+	s := stack.ForTest(t, map[string]string{
+		"BATON_STORE": "dynamodb", "BATON_TABLE": "baton-stack-test", "BATON_DYNAMODB_ENDPOINT": endpoint,
+	})
+	for _, body := range []string{
+		`{"type":"page_view","messageId":"d1","anonymousId":"dyn-browser-1","properties":{"url":"https://www.example.com/pricing"}}`,
+		`{"type":"form_submit","messageId":"d2","anonymousId":"dyn-browser-1","properties":{"fields":{"email":"dyn@example.com","company":"Dyn"}}}`,
+	} {
+		resp, err := http.Post(s.URL+"/e", "text/plain", strings.NewReader(body))
+		if err != nil || resp.StatusCode != 204 {
+			t.Fatalf("POST /e: %v %v", err, resp)
+		}
+	}
+	code, b := admin_(t, s, "/admin/people?email=dyn@example.com", token)
+	var v admin.PersonView
+	if code != 200 || json.Unmarshal(b, &v) != nil || len(v.Timeline) != 2 || v.Person.Attributes["company"] != "Dyn" {
+		t.Fatalf("%d %s", code, b)
 	}
 }

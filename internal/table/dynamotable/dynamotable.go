@@ -58,6 +58,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
@@ -116,6 +117,15 @@ func NewFromEnv(ctx context.Context, tableName, endpoint string, optFns ...func(
 	}
 	if endpoint != "" && cfg.Region == "" {
 		cfg.Region = "us-east-1"
+	}
+	if endpoint != "" {
+		// A local endpoint (dynalite, DynamoDB Local) accepts any signature;
+		// without AWS credentials in the environment, sign with dummy ones.
+		if cfg.Credentials == nil {
+			cfg.Credentials = credentials.NewStaticCredentialsProvider("local", "local", "")
+		} else if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+			cfg.Credentials = credentials.NewStaticCredentialsProvider("local", "local", "")
+		}
 	}
 	fns := []func(*dynamodb.Options){func(o *dynamodb.Options) {
 		if endpoint != "" {

@@ -170,8 +170,8 @@ func startOnce(node, bin string) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	var stderr strings.Builder
-	cmd.Stderr = &lockedWriter{w: &stderr}
+	stderr := &lockedWriter{w: new(strings.Builder)}
+	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("dynalite: start: %w", err)
 	}
@@ -192,7 +192,7 @@ func startOnce(node, bin string) (*server, error) {
 	select {
 	case <-listening:
 	case <-s.exited:
-		return nil, fmt.Errorf("dynalite exited before listening on port %d: %s", port, cmd.Stderr.(*lockedWriter).String())
+		return nil, fmt.Errorf("dynalite exited before listening on port %d: %s", port, stderr.String())
 	case <-time.After(30 * time.Second):
 		s.stop()
 		return nil, errors.New("dynalite: not listening after 30s")
