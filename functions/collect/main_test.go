@@ -3,69 +3,20 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-lambda-go/events"
-
-	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/lambdahttp"
-	"github.com/baton-hq/baton/internal/server"
+	"github.com/baton-hq/baton/internal/testutil/lambdatest"
 )
-
-func newApp(t *testing.T) *server.App {
-	t.Helper()
-	env := map[string]string{
-		"BATON_DATA":         t.TempDir(),
-		"BATON_ADMIN_TOKEN":  "sample-admin-token-0123456789",
-		"BATON_WRITE_KEY":    "REPLACE_WITH_WRITE_KEY",
-		"BATON_SITE_ORIGINS": "https://www.example.com",
-	}
-	cfg, err := config.FromEnv(func(k string) string { return env[k] }, config.Deployed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tbl, err := server.OpenTable(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	app, err := server.New(context.Background(), cfg, tbl, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { app.Close() })
-	return app
-}
-
-func invoke(t *testing.T, h lambdahttp.Adapter, name string) events.APIGatewayV2HTTPResponse {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "..", "events", "collect", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Decode exactly as the Lambda runtime does: JSON into the handler's argument.
-	var ev events.APIGatewayV2HTTPRequest
-	if err := json.Unmarshal(data, &ev); err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	resp, err := h.Handle(context.Background(), ev)
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return resp
-}
 
 // TestSampleEvents feeds every sample in events/collect through the Lambda
 // entry point, in the order a visitor would produce them.
 func TestSampleEvents(t *testing.T) {
-	app := newApp(t)
+	app := lambdatest.NewApp(t)
 	h := lambdahttp.Adapter{Handler: app.CollectHandler()}
 
-	resp := invoke(t, h, "page_view.json")
+	resp := lambdatest.Invoke(t, h, "collect/page_view.json")
 	if resp.StatusCode != 204 {
 		t.Fatalf("page_view: status %d body %s", resp.StatusCode, resp.Body)
 	}
@@ -76,10 +27,10 @@ func TestSampleEvents(t *testing.T) {
 	if resp.Headers["Access-Control-Allow-Origin"] != "https://www.example.com" || resp.Headers["Access-Control-Allow-Credentials"] != "true" {
 		t.Errorf("page_view: CORS headers %v", resp.Headers)
 	}
-	if resp := invoke(t, h, "batch.json"); resp.StatusCode != 204 {
+	if resp := lambdatest.Invoke(t, h, "collect/batch.json"); resp.StatusCode != 204 {
 		t.Fatalf("batch: status %d body %s", resp.StatusCode, resp.Body)
 	}
-	if resp := invoke(t, h, "form_submit_identify.json"); resp.StatusCode != 204 {
+	if resp := lambdatest.Invoke(t, h, "collect/form_submit_identify.json"); resp.StatusCode != 204 {
 		t.Fatalf("form submit: status %d body %s", resp.StatusCode, resp.Body)
 	}
 	p, err := app.People.ByEmail(context.Background(), "hanako.yamada@example.co.jp")
@@ -100,19 +51,22 @@ func TestSampleEvents(t *testing.T) {
 	if got := strings.Join(types, ","); got != "form_submit,page_view,custom,download,page_view" {
 		t.Errorf("timeline (newest first) = %s", got)
 	}
-	if resp := invoke(t, h, "function_url_page_view.json"); resp.StatusCode != 204 {
+	if resp := lambdatest.Invoke(t, h, "collect/function_url_page_view.json"); resp.StatusCode != 204 {
 		t.Errorf("function URL: status %d body %s", resp.StatusCode, resp.Body)
 	}
-	resp = invoke(t, h, "bad_input.json")
+	resp = lambdatest.Invoke(t, h, "collect/bad_input.json")
 	var body struct{ Error, Field string }
 	if resp.StatusCode != 400 || json.Unmarshal([]byte(resp.Body), &body) != nil || body.Field != "properties.url" {
 		t.Errorf("bad input: status %d body %s", resp.StatusCode, resp.Body)
 	}
-	resp = invoke(t, h, "segment_identify.json")
+	resp = lambdatest.Invoke(t, h, "collect/segment_identify.json")
 	if resp.StatusCode != 200 || !strings.Contains(resp.Body, `"success":true`) {
 		t.Fatalf("segment identify: status %d body %s", resp.StatusCode, resp.Body)
 	}
 	if _, err := app.People.ByEmail(context.Background(), "taro@example.com"); err != nil {
 		t.Errorf("segment identify did not create the person: %v", err)
+	}
+	if n := len(lambdatest.Samples(t, "collect")); n != 6 {
+		t.Fatalf("%d collect samples; each needs a case here", n)
 	}
 }
