@@ -3,6 +3,7 @@ package conformance
 import (
 	"github.com/baton-hq/baton/internal/identity/identitytest"
 	"github.com/baton-hq/baton/internal/privacy/privacytest"
+	"github.com/baton-hq/baton/internal/qualify/qualifytest"
 	"github.com/baton-hq/baton/internal/queue/queuetest"
 	"github.com/baton-hq/baton/internal/table/tabletest"
 )
@@ -13,5 +14,6 @@ func suites() []tabletest.Suite {
 		identitytest.Suite(),
 		queuetest.Suite(),
 		privacytest.Suite(),
+		qualifytest.Suite(),
 	}
 }

@@ -1,0 +1,370 @@
+// Package qualify is the processing side of Baton: it scores a person's
+// events under the rules, keeps the ledger that explains every point, moves
+// the lifecycle stage, and raises an MQL exactly once per cycle, handing it
+// to the outbox in the same transaction. The same code runs in-process on
+// the local stack and in the score function on DynamoDB Streams.
+//
+// Layout under the person's partition:
+//
+//	PK=P#<person>  SK=SCORE                  the score record (engine state, stage, cycle), versioned
+//	PK=P#<person>  SK=L#<time>#<event>#<n>   ledger: one contribution (rule, event, delta)
+//	PK=P#<person>  SK=H#<time>#<stage>       stage history
+//	PK=P#<person>  SK=MQL#<cycle>            the MQL of a cycle (conditional put: once)
+//	PK=MQLS        SK=<time>#<person>#<cycle> index of MQLs, newest last
+package qualify
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/eventlog"
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// Contribution is one ledger entry: a rule's effect on a score.
+type Contribution struct {
+	Rule      string    `json:"rule"`
+	Kind      string    `json:"kind"` // behaviour, decay, reset
+	EventID   string    `json:"eventId,omitempty"`
+	EventType string    `json:"eventType,omitempty"`
+	URL       string    `json:"url,omitempty"`
+	Delta     float64   `json:"delta"`
+	At        time.Time `json:"at"`
+}
+
+// Verdict is the engine's judgement of a person now.
+type Verdict struct {
+	Behaviour float64        `json:"behaviour"`
+	Fit       float64        `json:"fit"`
+	Grade     string         `json:"grade"`
+	Band      string         `json:"band,omitempty"`
+	BANT      int            `json:"bant"`
+	Excluded  string         `json:"excluded,omitempty"`  // why the person can never qualify (competitor ...)
+	Condition string         `json:"condition,omitempty"` // the MQL condition met, "" for none
+	Facts     []string       `json:"facts,omitempty"`     // what satisfied it
+	FitRules  []Contribution `json:"fitRules,omitempty"`
+}
+
+// Engine applies the rules file. State is the engine's own, stored opaque.
+type Engine interface {
+	// Apply scores events into the state; applying an event twice changes
+	// nothing the second time.
+	Apply(state json.RawMessage, evs []event.Event, now time.Time) (json.RawMessage, []Contribution, error)
+	// Evaluate judges the person now.
+	Evaluate(state json.RawMessage, attrs map[string]string, email string, now time.Time) (Verdict, error)
+	// Recycle resets the behaviour score for a new cycle.
+	Recycle(state json.RawMessage, now time.Time) (json.RawMessage, Contribution, error)
+	// Version names the rules in force.
+	Version() string
+}
+
+// Record is a person's score record.
+type Record struct {
+	Person     string          `json:"person"`
+	State      json.RawMessage `json:"state,omitempty"`
+	Stage      string          `json:"stage"`
+	Cycle      int             `json:"cycle"` // MQL cycles: 1 for the first qualification
+	Verdict    Verdict         `json:"verdict"`
+	Rules      string          `json:"rules"`
+	UpdatedAt  time.Time       `json:"updatedAt"`
+	MQLAt      time.Time       `json:"mqlAt,omitzero"`
+	AcceptedAt time.Time       `json:"acceptedAt,omitzero"` // time to accept = AcceptedAt - MQLAt
+	version    int64
+}
+
+// MQL is a qualification: raised once per cycle.
+type MQL struct {
+	ID        string    `json:"id"` // <person>-c<cycle>: the idempotency key downstream
+	Person    string    `json:"person"`
+	Email     string    `json:"email"`
+	Cycle     int       `json:"cycle"`
+	At        time.Time `json:"at"`
+	Condition string    `json:"condition"`
+	Facts     []string  `json:"facts"`
+	Verdict   Verdict   `json:"verdict"`
+	Events    []string  `json:"events"` // the scored events behind it, newest first
+	Rules     string    `json:"rules"`
+}
+
+// Outbox returns the writes that hand an MQL on, committed atomically with
+// the MQL itself (the durable queue locally; nothing on AWS, where the
+// stream relays MQL items to SQS).
+type Outbox func(m MQL) ([]table.Write, error)
+
+// Qualifier runs scoring.
+type Qualifier struct {
+	T      table.Table
+	Dir    *identity.Directory
+	Log    *eventlog.Log
+	Engine Engine
+	Outbox Outbox
+	Now    func() time.Time
+}
+
+func (q *Qualifier) now() time.Time {
+	if q.Now != nil {
+		return q.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// Process scores newly stored events: each counts for the person its
+// visitor belonged to at the event's time. Events of anonymous visitors wait
+// until the visitor is identified (then ScorePerson scores them).
+// Identifying events rescore the person's whole timeline, which is how
+// anonymous history counts retroactively.
+func (q *Qualifier) Process(ctx context.Context, evs []event.Event) error {
+	byPerson := map[string][]event.Event{}
+	retro := map[string]bool{}
+	var order []string
+	for _, ev := range evs {
+		link, err := q.Dir.GetLink(ctx, ev.VisitorID)
+		if err != nil {
+			return err
+		}
+		p := link.PersonAt(ev.Timestamp)
+		if p == "" {
+			continue
+		}
+		if _, ok := byPerson[p]; !ok {
+			order = append(order, p)
+		}
+		byPerson[p] = append(byPerson[p], ev)
+		if ev.Email() != "" || ev.Type == event.EmailClick {
+			retro[p] = true
+		}
+	}
+	for _, p := range order {
+		var err error
+		if retro[p] {
+			err = q.ScorePerson(ctx, p)
+		} else {
+			err = q.apply(ctx, p, byPerson[p])
+		}
+		if err != nil && !errors.Is(err, identity.ErrNotFound) {
+			return err
+		}
+	}
+	return nil
+}
+
+// ScorePerson applies the person's whole timeline (idempotent: events
+// already scored are skipped by the engine).
+func (q *Qualifier) ScorePerson(ctx context.Context, person string) error {
+	st := &identity.Stitcher{Dir: q.Dir, Log: q.Log}
+	tl, err := st.Timeline(ctx, person, 0)
+	if err != nil {
+		return err
+	}
+	eventlog.SortOldestFirst(tl)
+	return q.apply(ctx, person, tl)
+}
+
+// chunk bounds the events applied per transaction: DynamoDB takes at most
+// 100 writes in one.
+const chunk = 25
+
+func (q *Qualifier) apply(ctx context.Context, person string, evs []event.Event) error {
+	if len(evs) == 0 {
+		evs = nil
+	}
+	for start := 0; start == 0 || start < len(evs); start += chunk {
+		end := min(start+chunk, len(evs))
+		if err := q.applyChunk(ctx, person, evs[start:end]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (q *Qualifier) applyChunk(ctx context.Context, person string, evs []event.Event) error {
+	for attempt := 0; attempt < 10; attempt++ {
+		p, err := q.Dir.Get(ctx, person)
+		if err != nil {
+			return err
+		}
+		rec, err := q.Record(ctx, person)
+		if err != nil {
+			return err
+		}
+		now := q.now()
+		state, contribs, err := q.Engine.Apply(rec.State, evs, now)
+		if err != nil {
+			return err
+		}
+		verdict, err := q.Engine.Evaluate(state, p.Attributes, p.Email, now)
+		if err != nil {
+			return err
+		}
+		ws := make([]table.Write, 0, len(contribs)+6)
+		for i, c := range contribs {
+			data, _ := json.Marshal(c)
+			sk := fmt.Sprintf("L#%s#%s#%02d", c.At.UTC().Format(time.RFC3339Nano), c.EventID, i)
+			ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: sk, Kind: "ledger", Data: data}, table.Always))
+		}
+		prev := rec.Stage
+		rec.State, rec.Verdict, rec.Rules, rec.UpdatedAt = state, verdict, q.Engine.Version(), now
+		if rec.Stage == "" || rec.Stage == StageAnonymous {
+			rec.Stage = StageLead
+		}
+		var mql *MQL
+		if verdict.Condition != "" && verdict.Excluded == "" && Qualifies(rec.Stage) {
+			rec.Cycle++
+			rec.Stage, rec.MQLAt = StageMQL, now
+			mql = &MQL{
+				ID: fmt.Sprintf("%s-c%d", person, rec.Cycle), Person: person, Email: p.Email, Cycle: rec.Cycle, At: now,
+				Condition: verdict.Condition, Facts: verdict.Facts, Verdict: verdict, Rules: rec.Rules,
+				Events: q.scoredEvents(ctx, person, contribs),
+			}
+		}
+		if rec.Stage != prev {
+			ws = append(ws, historyWrite(person, prev, rec.Stage, now, "scoring"))
+		}
+		data, _ := json.Marshal(rec)
+		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: "SCORE", Kind: "score", Data: data}, table.VersionIs(rec.version)))
+		if mql != nil {
+			mw, err := q.mqlWrites(*mql)
+			if err != nil {
+				return err
+			}
+			ws = append(ws, mw...)
+		}
+		err = q.T.Transact(ctx, ws)
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, table.ErrConditionFailed) {
+			return err
+		}
+		// Someone else scored this person meanwhile (a duplicate or
+		// concurrent delivery): start again from their result.
+	}
+	return errors.New("qualify: too much contention scoring person")
+}
+
+func (q *Qualifier) mqlWrites(m MQL) ([]table.Write, error) {
+	data, _ := json.Marshal(m)
+	ws := []table.Write{
+		table.Put(table.Item{PK: identity.PersonPK(m.Person), SK: fmt.Sprintf("MQL#%04d", m.Cycle), Kind: "mql", Data: data}, table.NotExists),
+		table.Put(table.Item{PK: "MQLS", SK: fmt.Sprintf("%s#%s#%04d", m.At.Format(time.RFC3339Nano), m.Person, m.Cycle), Kind: "mqlindex", Data: data}, table.NotExists),
+	}
+	if q.Outbox != nil {
+		ow, err := q.Outbox(m)
+		if err != nil {
+			return nil, err
+		}
+		ws = append(ws, ow...)
+	}
+	return ws, nil
+}
+
+// scoredEvents lists the events whose points stand behind an MQL: those in
+// the ledger (and this round's contributions), newest first, at most 50.
+func (q *Qualifier) scoredEvents(ctx context.Context, person string, fresh []Contribution) []string {
+	seen := map[string]bool{}
+	var ids []string
+	add := func(c Contribution) {
+		if c.EventID != "" && c.Delta > 0 && !seen[c.EventID] {
+			seen[c.EventID] = true
+			ids = append(ids, c.EventID)
+		}
+	}
+	for i := len(fresh) - 1; i >= 0; i-- {
+		add(fresh[i])
+	}
+	led, err := q.Ledger(ctx, person)
+	if err == nil {
+		for i := len(led) - 1; i >= 0 && len(ids) < 50; i-- {
+			add(led[i])
+		}
+	}
+	return ids
+}
+
+// Record reads a person's score record (zero record when never scored).
+func (q *Qualifier) Record(ctx context.Context, person string) (Record, error) {
+	it, err := q.T.Get(ctx, identity.PersonPK(person), "SCORE")
+	if errors.Is(err, table.ErrNotFound) {
+		return Record{Person: person, Stage: StageLead}, nil
+	}
+	if err != nil {
+		return Record{}, err
+	}
+	var r Record
+	if err := json.Unmarshal(it.Data, &r); err != nil {
+		return Record{}, err
+	}
+	r.version = it.Version
+	return r, nil
+}
+
+// Ledger returns a person's contributions, oldest first.
+func (q *Qualifier) Ledger(ctx context.Context, person string) ([]Contribution, error) {
+	items, err := q.T.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: "L#", Consistent: true})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Contribution, 0, len(items))
+	for _, it := range items {
+		var c Contribution
+		if err := json.Unmarshal(it.Data, &c); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// MQLs returns a person's MQLs, first cycle first.
+func (q *Qualifier) MQLs(ctx context.Context, person string) ([]MQL, error) {
+	items, err := q.T.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: "MQL#", Consistent: true})
+	if err != nil {
+		return nil, err
+	}
+	return decodeMQLs(items)
+}
+
+// RecentMQLs lists MQLs of everyone, newest first.
+func (q *Qualifier) RecentMQLs(ctx context.Context, limit int) ([]MQL, error) {
+	items, err := q.T.Query(ctx, table.Query{PK: "MQLS", Reverse: true, Limit: limit, Consistent: true})
+	if err != nil {
+		return nil, err
+	}
+	return decodeMQLs(items)
+}
+
+func decodeMQLs(items []table.Item) ([]MQL, error) {
+	out := make([]MQL, 0, len(items))
+	for _, it := range items {
+		var m MQL
+		if err := json.Unmarshal(it.Data, &m); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// History returns a person's stage changes, oldest first.
+func (q *Qualifier) History(ctx context.Context, person string) ([]StageChange, error) {
+	items, err := q.T.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: "H#", Consistent: true})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]StageChange, 0, len(items))
+	for _, it := range items {
+		var c StageChange
+		if err := json.Unmarshal(it.Data, &c); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
+	return out, nil
+}

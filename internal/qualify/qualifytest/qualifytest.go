@@ -1,0 +1,287 @@
+// Package qualifytest is the conformance suite of the scoring pipeline:
+// exactly-once MQLs under duplicate and concurrent delivery, retroactive
+// scoring, the ledger, recycling and sales outcomes, on every backend. It
+// drives the pipeline with a small points engine of its own so the
+// pipeline's guarantees are tested apart from the rules language (which has
+// its own tests).
+package qualifytest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/eventlog"
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/queue"
+	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/table/tabletest"
+)
+
+// Suite returns the suite.
+func Suite() tabletest.Suite { return tabletest.Suite{Name: "qualify", Run: run} }
+
+// points is a minimal engine: fixed points per event type, MQL at 30.
+type points struct{}
+
+type pstate struct {
+	Score float64         `json:"score"`
+	Seen  map[string]bool `json:"seen"`
+}
+
+var value = map[string]float64{event.PageView: 5, event.Download: 20, event.FormSubmit: 10, event.EmailClick: 3}
+
+func (points) Version() string { return "points-v1" }
+
+func (points) Apply(raw json.RawMessage, evs []event.Event, now time.Time) (json.RawMessage, []qualify.Contribution, error) {
+	var st pstate
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &st); err != nil {
+			return nil, nil, err
+		}
+	}
+	if st.Seen == nil {
+		st.Seen = map[string]bool{}
+	}
+	var cs []qualify.Contribution
+	for _, ev := range evs {
+		if st.Seen[ev.ID] || ev.Flagged() || value[ev.Type] == 0 {
+			continue
+		}
+		st.Seen[ev.ID] = true
+		st.Score += value[ev.Type]
+		cs = append(cs, qualify.Contribution{Rule: ev.Type, Kind: "behaviour", EventID: ev.ID, EventType: ev.Type, URL: ev.URL, Delta: value[ev.Type], At: ev.Timestamp})
+	}
+	out, _ := json.Marshal(st)
+	return out, cs, nil
+}
+
+func (points) Evaluate(raw json.RawMessage, attrs map[string]string, email string, now time.Time) (qualify.Verdict, error) {
+	var st pstate
+	if len(raw) > 0 {
+		json.Unmarshal(raw, &st)
+	}
+	v := qualify.Verdict{Behaviour: st.Score, Grade: "B"}
+	if attrs["company"] == "Competitor" {
+		v.Excluded = "competitor"
+	}
+	if st.Score >= 30 {
+		v.Condition, v.Facts = "hot", []string{fmt.Sprintf("behaviour %.0f >= 30", st.Score)}
+	}
+	return v, nil
+}
+
+func (points) Recycle(raw json.RawMessage, now time.Time) (json.RawMessage, qualify.Contribution, error) {
+	var st pstate
+	json.Unmarshal(raw, &st)
+	c := qualify.Contribution{Rule: "recycle", Kind: "reset", Delta: -st.Score, At: now}
+	st.Score = 0
+	out, _ := json.Marshal(st)
+	return out, c, nil
+}
+
+var t0 = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+
+type fx struct {
+	q     *qualify.Qualifier
+	st    *identity.Stitcher
+	log   *eventlog.Log
+	queue *queue.Queue
+}
+
+func newFx(t *testing.T, f tabletest.Factory) fx {
+	tb := f(t)
+	log := &eventlog.Log{T: tb}
+	dir := &identity.Directory{T: tb}
+	qu := &queue.Queue{T: tb, Name: "push"}
+	q := &qualify.Qualifier{T: tb, Dir: dir, Log: log, Engine: points{},
+		Outbox: func(m qualify.MQL) ([]table.Write, error) { return qu.EnqueueWrites(m.ID, m, time.Time{}) }}
+	return fx{q: q, st: &identity.Stitcher{Dir: dir, Log: log}, log: log, queue: qu}
+}
+
+func ev(vis, id, typ string, at time.Time) event.Event {
+	return event.Event{ID: id, Type: typ, VisitorID: vis, URL: "https://www.example.com/" + id, ReceivedAt: at, Timestamp: at}
+}
+
+func (f fx) store(t *testing.T, evs ...event.Event) {
+	t.Helper()
+	if _, err := f.log.Append(context.Background(), evs); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (f fx) identify(t *testing.T, vis, email string, at time.Time) identity.Person {
+	t.Helper()
+	p, _, err := f.st.Identify(context.Background(), identity.Identification{Visitor: vis, Email: email, At: at, Strength: identity.Strong})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func (f fx) process(t *testing.T, evs ...event.Event) {
+	t.Helper()
+	if err := f.q.Process(context.Background(), evs); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func run(t *testing.T, f tabletest.Factory) {
+	ctx := context.Background()
+	t.Run("RetroactiveScoringOfAnonymousHistory", func(t *testing.T) {
+		x := newFx(t, f)
+		anon := []event.Event{ev("v1", "a1", event.PageView, t0), ev("v1", "a2", event.Download, t0.Add(time.Minute))}
+		x.store(t, anon...)
+		x.process(t, anon...) // anonymous: nobody to score yet
+		form := ev("v1", "a3", event.FormSubmit, t0.Add(2*time.Minute))
+		form.Properties = map[string]any{"fields": map[string]any{"email": "retro@example.com"}}
+		x.store(t, form)
+		p := x.identify(t, "v1", "retro@example.com", form.Timestamp)
+		x.process(t, form)
+		rec, _ := x.q.Record(ctx, p.ID)
+		if rec.Verdict.Behaviour != 35 || rec.Stage != qualify.StageMQL || rec.Cycle != 1 {
+			t.Fatalf("record %+v", rec)
+		}
+		led, _ := x.q.Ledger(ctx, p.ID)
+		if len(led) != 3 {
+			t.Fatalf("ledger %+v", led)
+		}
+		mqls, _ := x.q.MQLs(ctx, p.ID)
+		if len(mqls) != 1 || mqls[0].Condition != "hot" || len(mqls[0].Events) != 3 || mqls[0].ID != p.ID+"-c1" {
+			t.Fatalf("mqls %+v", mqls)
+		}
+		hist, _ := x.q.History(ctx, p.ID)
+		if len(hist) != 1 || hist[0].To != qualify.StageMQL {
+			t.Fatalf("history %+v", hist)
+		}
+	})
+	t.Run("ExactlyOnceUnderDuplicateAndConcurrentDelivery", func(t *testing.T) {
+		x := newFx(t, f)
+		p := x.identify(t, "v2", "dup@example.com", t0)
+		var evs []event.Event
+		for i := 0; i < 8; i++ {
+			evs = append(evs, ev("v2", fmt.Sprintf("d%d", i), event.PageView, t0.Add(time.Duration(i+1)*time.Minute)))
+		}
+		x.store(t, evs...)
+		var wg sync.WaitGroup
+		for w := 0; w < 6; w++ {
+			wg.Add(1)
+			go func(w int) {
+				defer wg.Done()
+				// each worker gets the whole batch, in a different order
+				batch := append([]event.Event(nil), evs[w%len(evs):]...)
+				batch = append(batch, evs[:w%len(evs)]...)
+				if err := x.q.Process(ctx, batch); err != nil {
+					t.Error(err)
+				}
+			}(w)
+		}
+		wg.Wait()
+		x.process(t, evs...) // and once more, late
+		rec, _ := x.q.Record(ctx, p.ID)
+		if rec.Verdict.Behaviour != 40 || rec.Cycle != 1 {
+			t.Fatalf("record after duplicates: %+v", rec)
+		}
+		led, _ := x.q.Ledger(ctx, p.ID)
+		if len(led) != 8 {
+			t.Fatalf("ledger has %d entries, want 8", len(led))
+		}
+		if mqls, _ := x.q.MQLs(ctx, p.ID); len(mqls) != 1 {
+			t.Fatalf("%d MQLs", len(mqls))
+		}
+		if n, _ := x.queue.Pending(ctx); n != 1 {
+			t.Fatalf("%d messages queued, want 1", n)
+		}
+		recent, _ := x.q.RecentMQLs(ctx, 10)
+		if len(recent) != 1 {
+			t.Fatalf("MQL index has %d", len(recent))
+		}
+	})
+	t.Run("ExcludedNeverQualifies", func(t *testing.T) {
+		x := newFx(t, f)
+		p := x.identify(t, "v3", "rival@competitor.example", t0)
+		if _, _, err := x.st.Dir.Update(ctx, p.ID, map[string]string{"company": "Competitor"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		e := []event.Event{ev("v3", "c1", event.Download, t0.Add(time.Minute)), ev("v3", "c2", event.Download, t0.Add(2*time.Minute))}
+		x.store(t, e...)
+		x.process(t, e...)
+		rec, _ := x.q.Record(ctx, p.ID)
+		if rec.Stage != qualify.StageLead || rec.Verdict.Excluded == "" {
+			t.Fatalf("excluded person: %+v", rec)
+		}
+	})
+	t.Run("RecycleAndRequalify", func(t *testing.T) {
+		x := newFx(t, f)
+		p := x.identify(t, "v4", "cycle@example.com", t0)
+		first := []event.Event{ev("v4", "r1", event.Download, t0.Add(time.Minute)), ev("v4", "r2", event.FormSubmit, t0.Add(2*time.Minute))}
+		x.store(t, first...)
+		x.process(t, first...)
+		res, err := x.q.Outcome(ctx, p.ID, "rejected", "sf-evt-1", "sales@acme", t0.Add(time.Hour))
+		if err != nil || !res.Applied || !res.Recycled || res.Stage != qualify.StageRecycled {
+			t.Fatalf("reject: %+v %v", res, err)
+		}
+		if res, _ := x.q.Outcome(ctx, p.ID, "rejected", "sf-evt-1", "", t0.Add(time.Hour)); res.Applied || res.Ignored == "" {
+			t.Fatalf("duplicate delivery applied: %+v", res)
+		}
+		led, _ := x.q.Ledger(ctx, p.ID)
+		if last := led[len(led)-1]; last.Kind != "reset" || last.Delta != -30 {
+			t.Fatalf("no reset in the ledger: %+v", last)
+		}
+		second := []event.Event{ev("v4", "r3", event.PageView, t0.Add(2*time.Hour)), ev("v4", "r4", event.Download, t0.Add(3*time.Hour))}
+		x.store(t, second...)
+		x.process(t, second...)
+		rec, _ := x.q.Record(ctx, p.ID)
+		if rec.Stage != qualify.StageRecycled || rec.Verdict.Behaviour != 25 {
+			t.Fatalf("after reset, 25 points must not requalify: %+v", rec)
+		}
+		third := []event.Event{ev("v4", "r5", event.PageView, t0.Add(4*time.Hour))}
+		x.store(t, third...)
+		x.process(t, third...)
+		mqls, _ := x.q.MQLs(ctx, p.ID)
+		if len(mqls) != 2 || mqls[1].Cycle != 2 || mqls[1].ID != p.ID+"-c2" {
+			t.Fatalf("requalification: %+v", mqls)
+		}
+		if n, _ := x.queue.Pending(ctx); n != 2 {
+			t.Fatalf("queued %d", n)
+		}
+	})
+	t.Run("OutOfOrderOutcomes", func(t *testing.T) {
+		x := newFx(t, f)
+		p := x.identify(t, "v5", "won@example.com", t0)
+		e := []event.Event{ev("v5", "w1", event.Download, t0.Add(time.Minute)), ev("v5", "w2", event.FormSubmit, t0.Add(2*time.Minute))}
+		x.store(t, e...)
+		x.process(t, e...)
+		if res, err := x.q.Outcome(ctx, p.ID, "won", "d-won", "", t0.Add(48*time.Hour)); err != nil || res.Stage != qualify.StageCustomer {
+			t.Fatalf("won: %+v %v", res, err)
+		}
+		res, err := x.q.Outcome(ctx, p.ID, "accepted", "d-acc", "", t0.Add(time.Hour))
+		if err != nil || res.Applied || res.Stage != qualify.StageCustomer {
+			t.Fatalf("late accepted moved a customer back: %+v %v", res, err)
+		}
+		if _, err := x.q.Outcome(ctx, p.ID, "teleported", "d-x", "", t0); err == nil {
+			t.Fatal("unknown outcome accepted")
+		}
+	})
+	t.Run("AcceptRecordsTimeToAccept", func(t *testing.T) {
+		x := newFx(t, f)
+		p := x.identify(t, "v6", "sla@example.com", t0)
+		e := []event.Event{ev("v6", "s1", event.Download, t0.Add(time.Minute)), ev("v6", "s2", event.FormSubmit, t0.Add(2*time.Minute))}
+		x.store(t, e...)
+		x.process(t, e...)
+		rec, _ := x.q.Record(ctx, p.ID)
+		acceptAt := rec.MQLAt.Add(90 * time.Minute)
+		if _, err := x.q.Outcome(ctx, p.ID, "accepted", "a1", "rep@acme", acceptAt); err != nil {
+			t.Fatal(err)
+		}
+		rec, _ = x.q.Record(ctx, p.ID)
+		if rec.Stage != qualify.StageSAL || rec.AcceptedAt.Sub(rec.MQLAt) != 90*time.Minute {
+			t.Fatalf("record %+v", rec)
+		}
+	})
+}

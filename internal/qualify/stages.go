@@ -1,0 +1,171 @@
+package qualify
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// Lifecycle stages.
+const (
+	StageAnonymous   = "anonymous"
+	StageLead        = "lead"
+	StageMQL         = "mql"
+	StageSAL         = "sal" // accepted by sales
+	StageSQL         = "sql"
+	StageOpportunity = "opportunity"
+	StageCustomer    = "customer"
+	StageRejected    = "rejected"
+	StageLost        = "lost"
+	StageRecycled    = "recycled" // back to nurturing; can qualify again
+)
+
+// transitions lists where each stage may go. Sales may skip steps forward
+// (an MQL can be won without being marked accepted), never backward.
+var transitions = map[string][]string{
+	StageAnonymous:   {StageLead},
+	StageLead:        {StageMQL},
+	StageRecycled:    {StageMQL},
+	StageMQL:         {StageSAL, StageSQL, StageOpportunity, StageCustomer, StageRejected, StageLost},
+	StageSAL:         {StageSQL, StageOpportunity, StageCustomer, StageRejected, StageLost},
+	StageSQL:         {StageOpportunity, StageCustomer, StageLost},
+	StageOpportunity: {StageCustomer, StageLost},
+	StageRejected:    {StageRecycled},
+	StageLost:        {StageRecycled},
+	StageCustomer:    {},
+}
+
+// ErrTransition is a move the lifecycle does not allow.
+var ErrTransition = errors.New("qualify: invalid stage transition")
+
+// Transition validates a stage change.
+func Transition(from, to string) error {
+	next, ok := transitions[from]
+	if !ok {
+		return fmt.Errorf("%w: unknown stage %q", ErrTransition, from)
+	}
+	if _, ok := transitions[to]; !ok {
+		return fmt.Errorf("%w: unknown stage %q", ErrTransition, to)
+	}
+	for _, n := range next {
+		if n == to {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: %s -> %s", ErrTransition, from, to)
+}
+
+// Qualifies reports whether a person in the stage can become an MQL.
+func Qualifies(stage string) bool { return stage == StageLead || stage == StageRecycled }
+
+// StageChange is one entry of a person's stage history.
+type StageChange struct {
+	From   string    `json:"from"`
+	To     string    `json:"to"`
+	At     time.Time `json:"at"`
+	Reason string    `json:"reason"`
+	Owner  string    `json:"owner,omitempty"`
+}
+
+func historyWrite(person, from, to string, at time.Time, reason string) table.Write {
+	data, _ := json.Marshal(StageChange{From: from, To: to, At: at, Reason: reason})
+	return table.Put(table.Item{PK: identity.PersonPK(person), SK: "H#" + at.UTC().Format(time.RFC3339Nano) + "#" + to, Kind: "stage", Data: data}, table.Always)
+}
+
+// Outcomes sales can report, and the stage each moves to.
+var outcomeStage = map[string]string{
+	"accepted":    StageSAL,
+	"rejected":    StageRejected,
+	"sql":         StageSQL,
+	"opportunity": StageOpportunity,
+	"won":         StageCustomer,
+	"lost":        StageLost,
+}
+
+// OutcomeResult says what a sales outcome did.
+type OutcomeResult struct {
+	Applied  bool   `json:"applied"`
+	Stage    string `json:"stage"`
+	Ignored  string `json:"ignored,omitempty"` // why nothing changed: duplicate, stale
+	Recycled bool   `json:"recycled,omitempty"`
+}
+
+// Outcome applies a sales verdict. Deliveries are deduplicated by delivery
+// id; an outcome that would move the person backward (a late or
+// out-of-order delivery) is ignored. Rejected and lost leads are recycled:
+// their behaviour score is reset and they may qualify again.
+func (q *Qualifier) Outcome(ctx context.Context, person, outcome, deliveryID, owner string, at time.Time) (OutcomeResult, error) {
+	target, ok := outcomeStage[outcome]
+	if !ok {
+		return OutcomeResult{}, fmt.Errorf("qualify: unknown outcome %q (accepted, rejected, sql, opportunity, won, lost)", outcome)
+	}
+	if at.IsZero() {
+		at = q.now()
+	}
+	for attempt := 0; attempt < 10; attempt++ {
+		rec, err := q.Record(ctx, person)
+		if err != nil {
+			return OutcomeResult{}, err
+		}
+		if _, err := q.Dir.Get(ctx, person); err != nil {
+			return OutcomeResult{}, err
+		}
+		res := OutcomeResult{Stage: rec.Stage}
+		if deliveryID != "" {
+			if _, err := q.T.Get(ctx, identity.PersonPK(person), "FB#"+deliveryID); err == nil {
+				res.Ignored = "duplicate delivery"
+				return res, nil
+			}
+		}
+		if rec.Stage == target {
+			res.Ignored = "already " + target
+			return res, nil
+		}
+		if err := Transition(rec.Stage, target); err != nil {
+			res.Ignored = "stale: " + err.Error()
+			return res, nil
+		}
+		now := q.now()
+		ws := []table.Write{}
+		if deliveryID != "" {
+			mark, _ := json.Marshal(map[string]any{"outcome": outcome, "at": at})
+			ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: "FB#" + deliveryID, Kind: "feedback", Data: mark}, table.NotExists))
+		}
+		hist := StageChange{From: rec.Stage, To: target, At: at, Reason: "sales: " + outcome, Owner: owner}
+		data, _ := json.Marshal(hist)
+		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: "H#" + at.UTC().Format(time.RFC3339Nano) + "#" + target, Kind: "stage", Data: data}, table.Always))
+		rec.Stage = target
+		if target == StageSAL && !rec.MQLAt.IsZero() {
+			rec.AcceptedAt = at
+		}
+		if target == StageRejected || target == StageLost {
+			state, c, err := q.Engine.Recycle(rec.State, now)
+			if err != nil {
+				return OutcomeResult{}, err
+			}
+			rec.State = state
+			cd, _ := json.Marshal(c)
+			ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: fmt.Sprintf("L#%s#recycle#00", now.Format(time.RFC3339Nano)), Kind: "ledger", Data: cd}, table.Always))
+			ws = append(ws, historyWrite(person, target, StageRecycled, at.Add(time.Nanosecond), "recycled after "+outcome))
+			rec.Stage = StageRecycled
+			res.Recycled = true
+		}
+		rec.UpdatedAt = now
+		rd, _ := json.Marshal(rec)
+		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: "SCORE", Kind: "score", Data: rd}, table.VersionIs(rec.version)))
+		err = q.T.Transact(ctx, ws)
+		if err == nil {
+			res.Applied, res.Stage = true, rec.Stage
+			return res, nil
+		}
+		if !errors.Is(err, table.ErrConditionFailed) {
+			return OutcomeResult{}, err
+		}
+	}
+	return OutcomeResult{}, errors.New("qualify: too much contention applying outcome")
+}
