@@ -26,8 +26,9 @@ import (
 // Suite returns the suite.
 func Suite() tabletest.Suite { return tabletest.Suite{Name: "qualify", Run: run} }
 
-// points is a minimal engine: fixed points per event type, MQL at 30.
-type points struct{}
+// points is a minimal engine: fixed points per event type (times mult,
+// which stands for a changed rules file), MQL at 30.
+type points struct{ mult float64 }
 
 type pstate struct {
 	Score float64         `json:"score"`
@@ -36,9 +37,16 @@ type pstate struct {
 
 var value = map[string]float64{event.PageView: 5, event.Download: 20, event.FormSubmit: 10, event.EmailClick: 3}
 
-func (points) Version() string { return "points-v1" }
+func (p points) Version() string { return fmt.Sprintf("points-x%g", p.m()) }
 
-func (points) Apply(raw json.RawMessage, evs []event.Event, now time.Time) (json.RawMessage, []qualify.Contribution, error) {
+func (p points) m() float64 {
+	if p.mult == 0 {
+		return 1
+	}
+	return p.mult
+}
+
+func (p points) Apply(raw json.RawMessage, evs []event.Event, now time.Time) (json.RawMessage, []qualify.Contribution, error) {
 	var st pstate
 	if len(raw) > 0 {
 		if err := json.Unmarshal(raw, &st); err != nil {
@@ -54,8 +62,9 @@ func (points) Apply(raw json.RawMessage, evs []event.Event, now time.Time) (json
 			continue
 		}
 		st.Seen[ev.ID] = true
-		st.Score += value[ev.Type]
-		cs = append(cs, qualify.Contribution{Rule: ev.Type, Kind: "behaviour", EventID: ev.ID, EventType: ev.Type, URL: ev.URL, Delta: value[ev.Type], At: ev.Timestamp})
+		v := value[ev.Type] * p.m()
+		st.Score += v
+		cs = append(cs, qualify.Contribution{Rule: ev.Type, Kind: "behaviour", EventID: ev.ID, EventType: ev.Type, URL: ev.URL, Delta: v, At: ev.Timestamp})
 	}
 	out, _ := json.Marshal(st)
 	return out, cs, nil
@@ -266,6 +275,40 @@ func run(t *testing.T, f tabletest.Factory) {
 		}
 		if _, err := x.q.Outcome(ctx, p.ID, "teleported", "d-x", "", t0); err == nil {
 			t.Fatal("unknown outcome accepted")
+		}
+	})
+	t.Run("RescoreAfterRulesChange", func(t *testing.T) {
+		x := newFx(t, f)
+		p := x.identify(t, "v7", "rescore@example.com", t0)
+		e := []event.Event{ev("v7", "x1", event.PageView, t0.Add(time.Minute)), ev("v7", "x2", event.PageView, t0.Add(2*time.Minute)), ev("v7", "x3", event.Download, t0.Add(3*time.Minute))}
+		x.store(t, e...)
+		x.process(t, e...)
+		if rec, _ := x.q.Record(ctx, p.ID); rec.Verdict.Behaviour != 30 || rec.Stage != qualify.StageMQL {
+			t.Fatalf("before: %+v", rec)
+		}
+		// a person below the threshold under the old rules
+		other := x.identify(t, "v8", "later@example.com", t0)
+		o := []event.Event{ev("v8", "y1", event.PageView, t0.Add(time.Minute)), ev("v8", "y2", event.Download, t0.Add(2*time.Minute))}
+		x.store(t, o...)
+		x.process(t, o...)
+		if rec, _ := x.q.Record(ctx, other.ID); rec.Stage != qualify.StageLead || rec.Verdict.Behaviour != 25 {
+			t.Fatalf("other before: %+v", rec)
+		}
+		x.q.Engine = points{mult: 2} // the rules file changed
+		rep, err := x.q.Rescore(ctx)
+		if err != nil || rep.People != 2 || rep.MQLs != 1 || rep.Rules != "points-x2" {
+			t.Fatalf("rescore: %+v %v", rep, err)
+		}
+		rec, _ := x.q.Record(ctx, p.ID)
+		led, _ := x.q.Ledger(ctx, p.ID)
+		if rec.Verdict.Behaviour != 60 || rec.Rules != "points-x2" || len(led) != 3 || led[2].Delta != 40 {
+			t.Fatalf("after: %+v ledger %+v", rec, led)
+		}
+		if mqls, _ := x.q.MQLs(ctx, p.ID); len(mqls) != 1 {
+			t.Fatalf("rescore raised a second MQL in the same cycle: %d", len(mqls))
+		}
+		if rec, _ := x.q.Record(ctx, other.ID); rec.Stage != qualify.StageMQL || rec.Verdict.Behaviour != 50 {
+			t.Fatalf("other after: %+v", rec)
 		}
 	})
 	t.Run("AcceptRecordsTimeToAccept", func(t *testing.T) {

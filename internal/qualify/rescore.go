@@ -1,0 +1,96 @@
+package qualify
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// RescoreReport says what a rescore did.
+type RescoreReport struct {
+	People int    `json:"people"`
+	MQLs   int    `json:"newMqls"`
+	Rules  string `json:"rules"`
+}
+
+// Rescore replays every person's stored events under the current rules:
+// the behaviour state and ledger are rebuilt from scratch. Stages, MQLs
+// already raised and sales outcomes are history and stay; a person whose new
+// score meets the definition and who can qualify becomes an MQL now.
+func (q *Qualifier) Rescore(ctx context.Context) (RescoreReport, error) {
+	rep := RescoreReport{Rules: q.Engine.Version()}
+	var people []string
+	err := q.T.Scan(ctx, "P#", func(it table.Item) error {
+		if it.SK == "PERSON" {
+			people = append(people, strings.TrimPrefix(it.PK, "P#"))
+		}
+		return nil
+	})
+	if err != nil {
+		return rep, err
+	}
+	for _, p := range people {
+		before, err := q.MQLs(ctx, p)
+		if err != nil {
+			return rep, err
+		}
+		if err := q.RescorePerson(ctx, p); err != nil {
+			if errors.Is(err, identity.ErrNotFound) {
+				continue
+			}
+			return rep, err
+		}
+		after, err := q.MQLs(ctx, p)
+		if err != nil {
+			return rep, err
+		}
+		rep.People++
+		rep.MQLs += len(after) - len(before)
+	}
+	return rep, nil
+}
+
+// RescorePerson rebuilds one person's behaviour state and ledger.
+func (q *Qualifier) RescorePerson(ctx context.Context, person string) error {
+	for {
+		items, err := q.T.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: "L#", Limit: 100, Consistent: true})
+		if err != nil {
+			return err
+		}
+		if len(items) == 0 {
+			break
+		}
+		ws := make([]table.Write, 0, len(items))
+		for _, it := range items {
+			ws = append(ws, table.Del(it.PK, it.SK, table.Always))
+		}
+		for _, err := range q.T.PutMany(ctx, ws) {
+			if err != nil {
+				return err
+			}
+		}
+	}
+	for attempt := 0; attempt < 10; attempt++ {
+		rec, err := q.Record(ctx, person)
+		if err != nil {
+			return err
+		}
+		if rec.version == 0 {
+			break // never scored
+		}
+		rec.State = nil
+		data, _ := json.Marshal(rec)
+		err = q.T.Put(ctx, table.Item{PK: identity.PersonPK(person), SK: "SCORE", Kind: "score", Data: data}, table.VersionIs(rec.version))
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, table.ErrConditionFailed) {
+			return err
+		}
+	}
+	return q.ScorePerson(ctx, person)
+}
