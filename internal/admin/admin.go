@@ -33,6 +33,7 @@ type Handler struct {
 	TimelineLimit int
 	Eraser        Eraser       // nil: no erasure route
 	Links         LinkRegistry // nil: no link routes
+	Scores        Scores       // nil: no scoring routes
 	PublicURL     string       // where Baton is reached from outside, for tracked link URLs
 	Log           *slog.Logger
 }
@@ -46,6 +47,9 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	}
 	if h.Links != nil {
 		h.linkRoutes(mux)
+	}
+	if h.Scores != nil {
+		h.scoreRoutes(mux)
 	}
 }
 

@@ -1,0 +1,116 @@
+package admin
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/qualify"
+)
+
+// Scores reads and recomputes scores; see qualify.Qualifier.
+type Scores interface {
+	Record(ctx context.Context, person string) (qualify.Record, error)
+	Ledger(ctx context.Context, person string) ([]qualify.Contribution, error)
+	MQLs(ctx context.Context, person string) ([]qualify.MQL, error)
+	History(ctx context.Context, person string) ([]qualify.StageChange, error)
+	RecentMQLs(ctx context.Context, limit int) ([]qualify.MQL, error)
+	Rescore(ctx context.Context) (qualify.RescoreReport, error)
+}
+
+// Explanation is why a person has the score, grade and stage they have.
+type Explanation struct {
+	Person        identity.Person        `json:"person"`
+	Stage         string                 `json:"stage"`
+	Behaviour     float64                `json:"behaviour"`
+	Fit           float64                `json:"fit"`
+	Grade         string                 `json:"grade"`
+	Band          string                 `json:"band,omitempty"`
+	BANT          int                    `json:"bant"`
+	Excluded      string                 `json:"excluded,omitempty"`
+	Rules         string                 `json:"rules"`
+	Contributions []qualify.Contribution `json:"contributions"` // behaviour ledger, oldest first
+	FitRules      []qualify.Contribution `json:"fitRules"`
+	MQLs          []qualify.MQL          `json:"mqls"` // with the condition that fired and the events behind it
+	History       []qualify.StageChange  `json:"history"`
+}
+
+func (h *Handler) scoreRoutes(mux *http.ServeMux) {
+	mux.Handle("GET /admin/people/{id}/explain", h.Require(ScopeRead, h.explain))
+	mux.Handle("GET /admin/mqls", h.Require(ScopeRead, h.mqls))
+	mux.Handle("POST /admin/rescore", h.Require(ScopeWrite, h.rescore))
+}
+
+func (h *Handler) explain(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p, err := h.People.Get(ctx, r.PathValue("id"))
+	if errors.Is(err, identity.ErrNotFound) {
+		httpx.Error(w, http.StatusNotFound, "no such person")
+		return
+	}
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	rec, err := h.Scores.Record(ctx, p.ID)
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	ex := Explanation{
+		Person: p, Stage: rec.Stage, Behaviour: rec.Verdict.Behaviour, Fit: rec.Verdict.Fit, Grade: rec.Verdict.Grade,
+		Band: rec.Verdict.Band, BANT: rec.Verdict.BANT, Excluded: rec.Verdict.Excluded, Rules: rec.Rules,
+		FitRules: nonNil(rec.Verdict.FitRules),
+	}
+	if ex.Contributions, err = h.Scores.Ledger(ctx, p.ID); err != nil {
+		h.fail(w, err)
+		return
+	}
+	if ex.MQLs, err = h.Scores.MQLs(ctx, p.ID); err != nil {
+		h.fail(w, err)
+		return
+	}
+	if ex.History, err = h.Scores.History(ctx, p.ID); err != nil {
+		h.fail(w, err)
+		return
+	}
+	ex.Contributions = nonNil(ex.Contributions)
+	httpx.JSON(w, http.StatusOK, ex)
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func (h *Handler) mqls(w http.ResponseWriter, r *http.Request) {
+	limit := 100
+	if v := r.URL.Query().Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "limit must be 1-1000", Field: "limit"})
+			return
+		}
+		limit = n
+	}
+	ms, err := h.Scores.RecentMQLs(r.Context(), limit)
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	httpx.JSON(w, http.StatusOK, map[string]any{"mqls": nonNil(ms)})
+}
+
+func (h *Handler) rescore(w http.ResponseWriter, r *http.Request) {
+	rep, err := h.Scores.Rescore(r.Context())
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	httpx.JSON(w, http.StatusOK, rep)
+}
