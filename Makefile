@@ -43,6 +43,10 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	$(GO) run ./infra/bench
 
+## loadtest: the full load test (bounded, loopback only) with throughput and latency figures
+loadtest:
+	LOADTEST=full $(GO) test -count=1 -run 'TestLoad$$' -v ./infra/loadtest
+
 ## build: one bootstrap per Lambda function (provided.al2023, arm64)
 build:
 	@set -e; for f in $(FUNCTIONS); do \

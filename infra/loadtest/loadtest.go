@@ -1,0 +1,168 @@
+// Package loadtest drives a running Baton with a realistic mix of traffic
+// from many concurrent visitors and then checks what was stored: every
+// acknowledged event exactly once, no duplicate people. `make loadtest` runs
+// the full version; `make test` runs a short one. Loopback only, bounded by
+// request count and time.
+package loadtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/cookiejar"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Config sizes a run.
+type Config struct {
+	BaseURL     string
+	Visitors    int           // concurrent browsers
+	PerVisitor  int           // requests each
+	Known       float64       // share of visitors who submit a form
+	Timeout     time.Duration // whole run
+	EmailDomain string
+}
+
+// Ack is an event the server acknowledged (2xx).
+type Ack struct {
+	Visitor string
+	ID      string
+	Type    string
+	Email   string
+}
+
+// Result is what a run sent and saw.
+type Result struct {
+	Sent, Acked, Rejected, Failed int64
+	Duplicates                    int64 // requests resent with a messageId already sent
+	Acks                          []Ack
+	Emails                        map[string]bool
+	Latencies                     []time.Duration
+	Elapsed                       time.Duration
+}
+
+// Throughput is acknowledged-or-rejected requests per second.
+func (r *Result) Throughput() float64 {
+	return float64(r.Sent) / r.Elapsed.Seconds()
+}
+
+// Percentile returns the p-th latency percentile (0-100).
+func (r *Result) Percentile(p float64) time.Duration {
+	if len(r.Latencies) == 0 {
+		return 0
+	}
+	l := append([]time.Duration(nil), r.Latencies...)
+	sort.Slice(l, func(i, j int) bool { return l[i] < l[j] })
+	return l[min(len(l)-1, int(float64(len(l))*p/100))]
+}
+
+// Run sends the traffic.
+func Run(ctx context.Context, c Config) (*Result, error) {
+	if c.Timeout == 0 {
+		c.Timeout = 2 * time.Minute
+	}
+	if c.EmailDomain == "" {
+		c.EmailDomain = "load.example.com"
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.Timeout)
+	defer cancel()
+	res := &Result{Emails: map[string]bool{}}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	start := time.Now()
+	tr := &http.Transport{MaxIdleConnsPerHost: c.Visitors, MaxConnsPerHost: c.Visitors}
+	defer tr.CloseIdleConnections()
+	run := fmt.Sprintf("%x", time.Now().UnixNano())
+	for v := 0; v < c.Visitors; v++ {
+		wg.Add(1)
+		go func(v int) {
+			defer wg.Done()
+			jar, _ := cookiejar.New(nil)
+			client := &http.Client{Transport: tr, Jar: jar, Timeout: 10 * time.Second}
+			rng := rand.New(rand.NewPCG(uint64(v), 42))
+			anon := fmt.Sprintf("lt-%s-%d", run, v)
+			email := ""
+			if rng.Float64() < c.Known {
+				// Some people use two browsers: same email from two visitors.
+				email = fmt.Sprintf("person-%s-%d@%s", run, v/2*2, c.EmailDomain)
+			}
+			var sent []string
+			for i := 0; i < c.PerVisitor && ctx.Err() == nil; i++ {
+				typ, body, id := pick(rng, anon, run, v, i, email, i == c.PerVisitor-1)
+				if len(sent) > 0 && rng.Float64() < 0.05 { // a retried request: same messageId
+					id = sent[rng.IntN(len(sent))]
+					body = fmt.Sprintf(`{"type":"page_view","messageId":%q,"anonymousId":%q,"properties":{"url":"https://www.example.com/retry"}}`, id, anon)
+					typ = "page_view"
+					atomic.AddInt64(&res.Duplicates, 1)
+				}
+				t0 := time.Now()
+				resp, err := client.Post(c.BaseURL+"/e", "text/plain", strings.NewReader(body))
+				lat := time.Since(t0)
+				atomic.AddInt64(&res.Sent, 1)
+				if err != nil {
+					atomic.AddInt64(&res.Failed, 1)
+					continue
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				switch {
+				case resp.StatusCode == 204:
+					atomic.AddInt64(&res.Acked, 1)
+					if id != "" {
+						sent = append(sent, id)
+						e := ""
+						if typ == "form_submit" {
+							e = email
+						}
+						mu.Lock()
+						res.Acks = append(res.Acks, Ack{Visitor: anon, ID: id, Type: typ, Email: e})
+						if e != "" {
+							res.Emails[e] = true
+						}
+						mu.Unlock()
+					}
+				case resp.StatusCode >= 400 && resp.StatusCode < 500:
+					atomic.AddInt64(&res.Rejected, 1)
+				default:
+					atomic.AddInt64(&res.Failed, 1)
+				}
+				mu.Lock()
+				res.Latencies = append(res.Latencies, lat)
+				mu.Unlock()
+			}
+		}(v)
+	}
+	wg.Wait()
+	res.Elapsed = time.Since(start)
+	if ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return res, fmt.Errorf("loadtest: run did not finish within %s", c.Timeout)
+	}
+	return res, nil
+}
+
+// pick chooses the next request of a visitor: mostly page views, some
+// downloads and custom events, a bad request now and then, and a form
+// submit last for known visitors. Bad requests return an empty id.
+func pick(rng *rand.Rand, anon, run string, v, i int, email string, last bool) (typ, body, id string) {
+	id = fmt.Sprintf("%s-%d-%d", run, v, i)
+	page := fmt.Sprintf("https://www.example.com/p/%d", rng.IntN(40))
+	switch r := rng.Float64(); {
+	case last && email != "":
+		return "form_submit", fmt.Sprintf(`{"type":"form_submit","messageId":%q,"anonymousId":%q,"properties":{"url":"https://www.example.com/contact","fields":{"email":%q,"company":"Load Co","title":"部長"}}}`, id, anon, email), id
+	case r < 0.04:
+		return "bad", `{"type":"page_view","messageId":"` + id + `","properties":{"url":42}}`, ""
+	case r < 0.15:
+		return "download", fmt.Sprintf(`{"type":"download","messageId":%q,"anonymousId":%q,"properties":{"url":"https://www.example.com/files/whitepaper.pdf"}}`, id, anon), id
+	case r < 0.20:
+		return "custom", fmt.Sprintf(`{"type":"custom","event":"video_played","messageId":%q,"anonymousId":%q,"properties":{"url":%q}}`, id, anon, page), id
+	default:
+		return "page_view", fmt.Sprintf(`{"type":"page_view","messageId":%q,"anonymousId":%q,"properties":{"url":%q,"title":"Page"}}`, id, anon, page), id
+	}
+}

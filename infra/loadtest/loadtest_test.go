@@ -1,0 +1,126 @@
+package loadtest
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/infra/local/stack"
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// TestLoad drives the local stack with concurrent visitors and checks that
+// every acknowledged event is stored exactly once and that no person exists
+// twice. LOADTEST=full (make loadtest) runs the large version and prints
+// figures beside a bare net/http handler measured in the same run.
+func TestLoad(t *testing.T) {
+	visitors, per := 24, 15
+	full := os.Getenv("LOADTEST") == "full"
+	if full {
+		visitors, per = 200, 60
+	}
+	s := stack.ForTest(t, map[string]string{"BATON_CONFIG": writeConfig(t)})
+	res, err := Run(context.Background(), Config{BaseURL: s.URL, Visitors: visitors, PerVisitor: per, Known: 0.5, Timeout: 4 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Failed > 0 {
+		t.Fatalf("%d requests failed (no answer or 5xx)", res.Failed)
+	}
+	if res.Rejected == 0 || res.Duplicates == 0 {
+		t.Fatalf("the mix lacked bad inputs (%d) or duplicates (%d): the checks below would prove less", res.Rejected, res.Duplicates)
+	}
+	ctx := context.Background()
+	// Every acknowledged event is stored, exactly once (the table key makes
+	// a second copy impossible; count them to prove none is missing).
+	byVisitor := map[string]map[string]bool{}
+	for _, a := range res.Acks {
+		if byVisitor[a.Visitor] == nil {
+			byVisitor[a.Visitor] = map[string]bool{}
+		}
+		byVisitor[a.Visitor][a.ID] = true
+	}
+	stored := 0
+	for v, ids := range byVisitor {
+		evs, err := s.App.Events.Visitor(ctx, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]int{}
+		for _, ev := range evs {
+			seen[ev.ID]++
+		}
+		for id := range ids {
+			if seen[id] != 1 {
+				t.Fatalf("acknowledged event %s of %s stored %d times", id, v, seen[id])
+			}
+		}
+		stored += len(evs)
+	}
+	// No duplicate people: one person per email, holding every visitor that submitted it.
+	people := map[string]string{}
+	if err := s.App.Table.Scan(ctx, "P#", func(it table.Item) error {
+		if it.SK == "PERSON" {
+			p, err := s.App.People.Get(ctx, strings.TrimPrefix(it.PK, "P#"))
+			if err != nil {
+				return err
+			}
+			if prev, dup := people[p.Email]; dup {
+				return fmt.Errorf("email %s has two people: %s and %s", p.Email, prev, p.ID)
+			}
+			people[p.Email] = p.ID
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for e := range res.Emails {
+		if people[e] == "" {
+			t.Fatalf("no person for %s", e)
+		}
+	}
+	if len(people) != len(res.Emails) {
+		t.Fatalf("%d people for %d emails", len(people), len(res.Emails))
+	}
+	t.Logf("load: %d requests (%d acknowledged, %d rejected as bad input, %d duplicates), %d events stored, %d people",
+		res.Sent, res.Acked, res.Rejected, res.Duplicates, stored, len(people))
+	t.Logf("collect on the local stack: %.0f req/s, p50 %s, p99 %s", res.Throughput(), res.Percentile(50).Round(time.Microsecond), res.Percentile(99).Round(time.Microsecond))
+	if full {
+		bare := bareBaseline(t, visitors, per)
+		t.Logf("bare net/http handler:      %.0f req/s, p50 %s, p99 %s", bare.Throughput(), bare.Percentile(50).Round(time.Microsecond), bare.Percentile(99).Round(time.Microsecond))
+		t.Logf("ratio collect/bare throughput: %.2f", res.Throughput()/bare.Throughput())
+	}
+}
+
+func writeConfig(t *testing.T) string {
+	p := t.TempDir() + "/baton.yaml"
+	// One client address sends everything here: no per-client rate limit.
+	if err := os.WriteFile(p, []byte("rate_limit_per_ip: -1\nmax_in_flight: 4096\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func bareBaseline(t *testing.T, visitors, per int) *Result {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.WriteHeader(http.StatusNoContent)
+	})}
+	go srv.Serve(ln)
+	defer srv.Close()
+	res, err := Run(context.Background(), Config{BaseURL: "http://" + ln.Addr().String(), Visitors: visitors, PerVisitor: per, Known: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
