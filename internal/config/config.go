@@ -31,6 +31,7 @@ type Config struct {
 	Table          string   // BATON_TABLE: DynamoDB table name
 	DynamoEndpoint string   // BATON_DYNAMODB_ENDPOINT: a DynamoDB-API endpoint (local testing)
 	RulesFile      string   // BATON_RULES: the scoring and MQL rules file
+	LinkKeys       string   // BATON_LINK_KEYS: signing keys of newsletter recipient tokens
 	GeoIPCity      string   // BATON_GEOIP_CITY_DB: a GeoIP2/GeoLite2 City mmdb
 	GeoIPASN       string   // BATON_GEOIP_ASN_DB: a GeoLite2 ASN mmdb
 	File           File     // BATON_CONFIG: the YAML file
@@ -127,6 +128,7 @@ func FromEnv(getenv func(string) string, mode Mode) (*Config, error) {
 		Table:          getenv("BATON_TABLE"),
 		DynamoEndpoint: getenv("BATON_DYNAMODB_ENDPOINT"),
 		RulesFile:      getenv("BATON_RULES"),
+		LinkKeys:       getenv("BATON_LINK_KEYS"),
 		GeoIPCity:      getenv("BATON_GEOIP_CITY_DB"),
 		GeoIPASN:       getenv("BATON_GEOIP_ASN_DB"),
 	}

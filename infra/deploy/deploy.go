@@ -1,0 +1,154 @@
+// Package deploy reads the SAM template, so tests can hold it to the code:
+// every function built and routed, every variable the code needs defined,
+// every sample event owned by a function, no permission the code never uses.
+package deploy
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Function is one AWS::Serverless::Function of the template.
+type Function struct {
+	Resource string
+	Name     string // functions/<Name>
+	Env      map[string]bool
+	Actions  map[string]bool // IAM actions granted
+	Events   []string        // event source types (HttpApi, DynamoDB, SQS, Schedule)
+}
+
+// Template is the parsed template.
+type Template struct {
+	Functions map[string]*Function // by Name
+	GlobalEnv map[string]bool
+	Resources map[string]string // logical id -> type
+}
+
+// Load parses template.yaml.
+func Load(path string) (*Template, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	doc := root.Content[0]
+	t := &Template{Functions: map[string]*Function{}, GlobalEnv: map[string]bool{}, Resources: map[string]string{}}
+	if g := get(doc, "Globals", "Function", "Environment", "Variables"); g != nil {
+		for _, k := range keys(g) {
+			t.GlobalEnv[k] = true
+		}
+	}
+	res := get(doc, "Resources")
+	if res == nil {
+		return nil, fmt.Errorf("%s: no Resources", path)
+	}
+	for i := 0; i+1 < len(res.Content); i += 2 {
+		id, r := res.Content[i].Value, res.Content[i+1]
+		typ := scalar(get(r, "Type"))
+		t.Resources[id] = typ
+		if typ != "AWS::Serverless::Function" {
+			continue
+		}
+		code := scalar(get(r, "Properties", "CodeUri"))
+		name := strings.TrimSuffix(strings.TrimPrefix(code, "build/"), "/")
+		if name == "" || strings.Contains(name, "/") {
+			return nil, fmt.Errorf("%s: CodeUri %q is not build/<function>/", id, code)
+		}
+		f := &Function{Resource: id, Name: name, Env: map[string]bool{}, Actions: map[string]bool{}}
+		if v := get(r, "Properties", "Environment", "Variables"); v != nil {
+			for _, k := range keys(v) {
+				f.Env[k] = true
+			}
+		}
+		collectActions(get(r, "Properties", "Policies"), f.Actions)
+		if ev := get(r, "Properties", "Events"); ev != nil {
+			for j := 1; j < len(ev.Content); j += 2 {
+				f.Events = append(f.Events, scalar(get(ev.Content[j], "Type")))
+			}
+		}
+		t.Functions[name] = f
+	}
+	return t, nil
+}
+
+// Names lists the functions, sorted.
+func (t *Template) Names() []string {
+	var out []string
+	for n := range t.Functions {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// HasEnv reports whether a function sees a variable (its own or global).
+func (t *Template) HasEnv(fn, name string) bool {
+	return t.GlobalEnv[name] || t.Functions[fn] != nil && t.Functions[fn].Env[name]
+}
+
+func get(n *yaml.Node, path ...string) *yaml.Node {
+	for _, p := range path {
+		if n == nil || n.Kind != yaml.MappingNode {
+			return nil
+		}
+		var next *yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == p {
+				next = n.Content[i+1]
+			}
+		}
+		n = next
+	}
+	return n
+}
+
+func keys(n *yaml.Node) []string {
+	var out []string
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i < len(n.Content); i += 2 {
+		out = append(out, n.Content[i].Value)
+	}
+	return out
+}
+
+func scalar(n *yaml.Node) string {
+	if n == nil {
+		return ""
+	}
+	return n.Value
+}
+
+// collectActions finds every Action under a Policies tree.
+func collectActions(n *yaml.Node, into map[string]bool) {
+	if n == nil {
+		return
+	}
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == "Action" {
+				v := n.Content[i+1]
+				if v.Kind == yaml.ScalarNode {
+					into[v.Value] = true
+				}
+				for _, c := range v.Content {
+					into[c.Value] = true
+				}
+				continue
+			}
+			collectActions(n.Content[i+1], into)
+		}
+		return
+	}
+	for _, c := range n.Content {
+		collectActions(c, into)
+	}
+}
