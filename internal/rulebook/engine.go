@@ -1,0 +1,369 @@
+package rulebook
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/url"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/qualify"
+)
+
+// Engine applies a rules file; it implements qualify.Engine.
+type Engine struct {
+	R *Rules
+}
+
+// State is what the engine keeps per person, stored as JSON in the score
+// record. The behaviour score is kept as of At and decayed lazily when read,
+// so no nightly job is needed.
+type State struct {
+	Score   float64            `json:"score"`
+	At      time.Time          `json:"at,omitzero"`
+	Seen    map[string]int64   `json:"seen,omitempty"`    // scored event id -> unix day of the event
+	PerDay  map[string]float64 `json:"perDay,omitempty"`  // "<rule>|<day>" -> points, for daily caps
+	PerRule map[string]float64 `json:"perRule,omitempty"` // rule -> points this cycle, for per-person caps
+	Fired   map[string]bool    `json:"fired,omitempty"`   // once-rules that scored this cycle
+}
+
+// keep bounds the state: bookkeeping for events older than this goes (raw
+// events are gone by then too, so they cannot be replayed).
+const keep = 800 * 24 * time.Hour
+
+func decode(raw json.RawMessage) (*State, error) {
+	st := &State{}
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, st); err != nil {
+			return nil, fmt.Errorf("rulebook: corrupt state: %w", err)
+		}
+	}
+	if st.Seen == nil {
+		st.Seen = map[string]int64{}
+	}
+	if st.PerDay == nil {
+		st.PerDay = map[string]float64{}
+	}
+	if st.PerRule == nil {
+		st.PerRule = map[string]float64{}
+	}
+	if st.Fired == nil {
+		st.Fired = map[string]bool{}
+	}
+	return st, nil
+}
+
+// Version names the rules in force.
+func (e *Engine) Version() string { return e.R.Version }
+
+// decay is the factor a score loses over d.
+func (e *Engine) decay(d time.Duration) float64 {
+	if e.R.HalfLife <= 0 || d <= 0 {
+		return 1
+	}
+	return math.Pow(0.5, float64(d)/float64(e.R.HalfLife))
+}
+
+// ScoreAt is the behaviour score at t.
+func (e *Engine) ScoreAt(st *State, t time.Time) float64 {
+	if st.At.IsZero() {
+		return st.Score
+	}
+	return st.Score * e.decay(t.Sub(st.At))
+}
+
+// Apply scores events into the state. An event already scored is skipped;
+// events may come in any order (retroactive scoring of older history): each
+// contribution is decayed from its own event time.
+func (e *Engine) Apply(raw json.RawMessage, evs []event.Event, now time.Time) (json.RawMessage, []qualify.Contribution, error) {
+	st, err := decode(raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []qualify.Contribution
+	for _, ev := range evs {
+		if _, seen := st.Seen[ev.ID]; seen || ev.ID == "" {
+			continue
+		}
+		st.Seen[ev.ID] = ev.Timestamp.Unix() / 86400
+		if ev.Flagged() {
+			continue // bots and scanners are kept, never scored
+		}
+		for _, r := range e.R.Behaviour {
+			if !r.matches(ev) {
+				continue
+			}
+			pts := r.Points
+			if r.Once {
+				if st.Fired[r.Name] {
+					continue
+				}
+				st.Fired[r.Name] = true
+			}
+			day := r.Name + "|" + ev.Timestamp.UTC().Format("2006-01-02")
+			if r.CapPerDay > 0 && pts > 0 {
+				pts = math.Min(pts, r.CapPerDay-st.PerDay[day])
+			}
+			if r.CapPerPerson > 0 && pts > 0 {
+				pts = math.Min(pts, r.CapPerPerson-st.PerRule[r.Name])
+			}
+			if pts == 0 || (r.Points > 0 && pts < 0) {
+				continue // capped
+			}
+			st.PerDay[day] += pts
+			st.PerRule[r.Name] += pts
+			e.add(st, pts, ev.Timestamp)
+			out = append(out, qualify.Contribution{Rule: r.Name, Kind: "behaviour", EventID: ev.ID, EventType: ev.Type, URL: ev.URL, Delta: pts, At: ev.Timestamp})
+		}
+	}
+	prune(st, now)
+	b, err := json.Marshal(st)
+	return b, out, err
+}
+
+// add puts points earned at t into the score kept as of st.At.
+func (e *Engine) add(st *State, pts float64, t time.Time) {
+	switch {
+	case st.At.IsZero():
+		st.Score, st.At = pts, t
+	case t.After(st.At):
+		st.Score = st.Score*e.decay(t.Sub(st.At)) + pts
+		st.At = t
+	default:
+		st.Score += pts * e.decay(st.At.Sub(t))
+	}
+}
+
+func prune(st *State, now time.Time) {
+	oldest := now.Add(-keep).Unix() / 86400
+	for id, day := range st.Seen {
+		if day < oldest {
+			delete(st.Seen, id)
+		}
+	}
+	cutoff := now.Add(-keep).UTC().Format("2006-01-02")
+	for k := range st.PerDay {
+		if _, day, _ := strings.Cut(k, "|"); day < cutoff {
+			delete(st.PerDay, k)
+		}
+	}
+}
+
+func (r *BehaviourRule) matches(ev event.Event) bool {
+	if len(r.Types) > 0 && !r.Types[ev.Type] {
+		return false
+	}
+	if ev.Type == event.EmailOpen && !r.Types[event.EmailOpen] {
+		return false // opens score only where a rule names them
+	}
+	if len(r.URL) > 0 && !anyMatch(r.URL, ev.URL) {
+		return false
+	}
+	if r.Form != nil {
+		if ev.Type != event.FormSubmit {
+			return false
+		}
+		f, _ := ev.Properties["form"].(map[string]any)
+		if !matchAny(r.Form, str(f["id"]), str(f["name"]), str(f["action"])) {
+			return false
+		}
+	}
+	if r.File != nil {
+		u, err := url.Parse(ev.URL)
+		if ev.Type != event.Download || err != nil || !r.File.MatchString(path.Base(u.Path)) {
+			return false
+		}
+	}
+	if r.Campaign != nil && !matchAny(r.Campaign, ev.UTM.Campaign, str(ev.Properties["campaign"])) {
+		return false
+	}
+	if r.Event != nil && (ev.Type != event.Custom || !r.Event.MatchString(ev.Name)) {
+		return false
+	}
+	return true
+}
+
+func anyMatch(res []*regexp.Regexp, s string) bool {
+	if u, err := url.Parse(s); err == nil && u.Host != "" {
+		s = u.Path // URL patterns match the path ("/pricing*"); "re:" patterns may use the whole URL
+		for _, re := range res {
+			if re.MatchString(s) {
+				return true
+			}
+		}
+		s = u.String()
+	}
+	for _, re := range res {
+		if re.MatchString(s) {
+			return true
+		}
+	}
+	return false
+}
+
+func matchAny(re *regexp.Regexp, vals ...string) bool {
+	for _, v := range vals {
+		if v != "" && re.MatchString(v) {
+			return true
+		}
+	}
+	return false
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+// Fit scores a person's attributes.
+func (e *Engine) Fit(attrs map[string]string, email string) (score float64, grade string, contribs []qualify.Contribution, excluded string) {
+	domain := ""
+	if at := strings.LastIndexByte(email, '@'); at >= 0 {
+		domain = strings.ToLower(email[at+1:])
+	}
+	if e.R.Competitors[domain] {
+		excluded = "competitor domain " + domain
+	}
+	for _, r := range e.R.Fit {
+		v := attrs[r.Attribute]
+		if r.Attribute == "email_domain" {
+			v = domain
+		}
+		if v == "" || !r.matches(v) {
+			continue
+		}
+		score += r.Points
+		contribs = append(contribs, qualify.Contribution{Rule: r.Name, Kind: "fit", Delta: r.Points})
+	}
+	grade = "D"
+	for _, g := range e.R.Grades {
+		if score >= g.Min {
+			grade = g.Grade
+			break
+		}
+	}
+	return score, grade, contribs, excluded
+}
+
+var leadingNumber = regexp.MustCompile(`[0-9][0-9,]*(\.[0-9]+)?`)
+
+func (r *FitRule) matches(v string) bool {
+	if r.Pattern != nil && !r.Pattern.MatchString(v) {
+		return false
+	}
+	if r.In != nil && !r.In[strings.ToLower(strings.TrimSpace(v))] {
+		return false
+	}
+	if r.Min != nil || r.Max != nil {
+		m := leadingNumber.FindString(v)
+		n, err := strconv.ParseFloat(strings.ReplaceAll(m, ",", ""), 64)
+		if m == "" || err != nil {
+			return false
+		}
+		if r.Min != nil && n < *r.Min || r.Max != nil && n > *r.Max {
+			return false
+		}
+	}
+	return true
+}
+
+// BANT counts the confirmed facts.
+func (e *Engine) BANT(attrs map[string]string) (int, []string) {
+	var got []string
+	for _, k := range []string{"budget", "authority", "need", "timeframe"} {
+		f, ok := e.R.BANT.Fields[k]
+		if !ok {
+			continue
+		}
+		v := strings.TrimSpace(attrs[f.Attribute])
+		if v != "" && (f.Confirmed == nil || f.Confirmed.MatchString(v)) {
+			got = append(got, k)
+		}
+	}
+	return len(got), got
+}
+
+// Band names the behaviour band of a score ("" below every band).
+func (e *Engine) Band(score float64) string {
+	for _, b := range e.R.Bands {
+		if score >= b.Min {
+			return b.Name
+		}
+	}
+	return ""
+}
+
+// Evaluate judges the person now: scores, grade, band, BANT, and the first
+// MQL condition that holds, with the facts that satisfied it.
+func (e *Engine) Evaluate(raw json.RawMessage, attrs map[string]string, email string, now time.Time) (qualify.Verdict, error) {
+	st, err := decode(raw)
+	if err != nil {
+		return qualify.Verdict{}, err
+	}
+	v := qualify.Verdict{Behaviour: round(e.ScoreAt(st, now))}
+	v.Fit, v.Grade, v.FitRules, v.Excluded = e.Fit(attrs, email)
+	v.Band = e.Band(v.Behaviour)
+	var bant []string
+	v.BANT, bant = e.BANT(attrs)
+	if v.Excluded != "" {
+		return v, nil
+	}
+	for _, c := range e.R.MQL {
+		if facts, ok := c.holds(v, bant); ok {
+			v.Condition, v.Facts = c.Name, facts
+			break
+		}
+	}
+	return v, nil
+}
+
+func (c *Condition) holds(v qualify.Verdict, bant []string) ([]string, bool) {
+	var facts []string
+	if c.MinBehaviour != nil {
+		if v.Behaviour < *c.MinBehaviour {
+			return nil, false
+		}
+		facts = append(facts, fmt.Sprintf("behaviour %g >= %g", v.Behaviour, *c.MinBehaviour))
+	}
+	if c.Grades != nil {
+		if !c.Grades[v.Grade] {
+			return nil, false
+		}
+		facts = append(facts, "grade "+v.Grade)
+	}
+	if c.MinBANT > 0 {
+		if v.BANT < c.MinBANT {
+			return nil, false
+		}
+		facts = append(facts, fmt.Sprintf("BANT %d of 4 (%s) >= %d", v.BANT, strings.Join(bant, ", "), c.MinBANT))
+	}
+	if c.Matrix != nil {
+		if !c.Matrix[v.Band][v.Grade] {
+			return nil, false
+		}
+		facts = append(facts, fmt.Sprintf("matrix cell %s x %s", v.Band, v.Grade))
+	}
+	return facts, true
+}
+
+// Recycle starts a new cycle: the behaviour score is multiplied by the
+// configured factor (0 resets it), once-rules and per-person caps start over.
+// Events already scored never score again.
+func (e *Engine) Recycle(raw json.RawMessage, now time.Time) (json.RawMessage, qualify.Contribution, error) {
+	st, err := decode(raw)
+	if err != nil {
+		return nil, qualify.Contribution{}, err
+	}
+	before := e.ScoreAt(st, now)
+	st.Score, st.At = before*e.R.Recycle.Multiply, now
+	st.PerRule, st.Fired = map[string]float64{}, map[string]bool{}
+	b, err := json.Marshal(st)
+	return b, qualify.Contribution{Rule: "recycle", Kind: "reset", Delta: round(st.Score - before), At: now}, err
+}
+
+func round(f float64) float64 { return math.Round(f*100) / 100 }

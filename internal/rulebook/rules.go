@@ -1,0 +1,492 @@
+// Package rulebook is the MQL definition as code: the reviewed YAML file in
+// which marketing and sales agree how people are scored (behaviour and fit),
+// graded, and when they qualify; and the engine that applies it.
+//
+// Parsing is strict: an unknown key, a wrong type or an impossible value is
+// refused with the file, line and field, so a typo in a reviewed file never
+// silently does nothing.
+package rulebook
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Rules is a parsed, validated rules file.
+type Rules struct {
+	Version     string // name: + content hash, stored with every score
+	HalfLife    time.Duration
+	Behaviour   []*BehaviourRule
+	Fit         []*FitRule
+	Grades      []GradeThreshold // best first
+	FreeMail    map[string]bool
+	Competitors map[string]bool
+	BANT        BANT
+	Bands       []Band // highest first
+	MQL         []*Condition
+	Recycle     Recycle
+}
+
+// BehaviourRule gives points for matching events.
+type BehaviourRule struct {
+	Name         string
+	Types        map[string]bool
+	URL          []*regexp.Regexp
+	Form         *regexp.Regexp // form id, name or action
+	File         *regexp.Regexp // download file name
+	Campaign     *regexp.Regexp // utm campaign or email campaign
+	Event        *regexp.Regexp // custom event name
+	Points       float64
+	Once         bool
+	CapPerDay    float64 // 0: none
+	CapPerPerson float64 // 0: none
+}
+
+// FitRule gives fit points for a person attribute.
+type FitRule struct {
+	Name      string
+	Attribute string // company, title, industry, employees, email_domain ...
+	Pattern   *regexp.Regexp
+	In        map[string]bool
+	Min, Max  *float64
+	Points    float64
+}
+
+// GradeThreshold: a fit score at or above Min earns Grade.
+type GradeThreshold struct {
+	Grade string
+	Min   float64
+}
+
+// BANT maps form fields to the four BANT facts.
+type BANT struct {
+	Fields map[string]BANTField // budget, authority, need, timeframe
+}
+
+// BANTField says which attribute holds a fact and what counts as confirmed.
+type BANTField struct {
+	Attribute string
+	Confirmed *regexp.Regexp // nil: any non-empty value
+}
+
+// Band is a behaviour band of the cross-scoring matrix.
+type Band struct {
+	Name string
+	Min  float64
+}
+
+// Condition is one way to qualify: all of its parts must hold.
+type Condition struct {
+	Name         string
+	MinBehaviour *float64
+	Grades       map[string]bool
+	MinBANT      int
+	Matrix       map[string]map[string]bool // band -> grades that qualify
+}
+
+// Recycle says what happens to the behaviour score when sales reject or lose a lead.
+type Recycle struct {
+	Multiply float64 // new score = old * Multiply (0 resets)
+}
+
+// ParseError names the file, line and field.
+type ParseError struct {
+	File  string
+	Line  int
+	Field string
+	Msg   string
+}
+
+func (e *ParseError) Error() string {
+	return fmt.Sprintf("%s:%d: %s: %s", e.File, e.Line, e.Field, e.Msg)
+}
+
+// Load reads and parses a rules file.
+func Load(p string) (*Rules, error) {
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path.Base(p), data)
+}
+
+// DefaultFreeMail are consumer mail domains, penalised by free_mail rules.
+var DefaultFreeMail = []string{
+	"gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.jp", "ymail.com", "outlook.com", "outlook.jp", "hotmail.com",
+	"hotmail.co.jp", "live.com", "live.jp", "msn.com", "icloud.com", "me.com", "mac.com", "aol.com", "gmx.net", "gmx.de",
+	"mail.ru", "yandex.ru", "proton.me", "protonmail.com", "docomo.ne.jp", "ezweb.ne.jp", "au.com", "softbank.ne.jp", "i.softbank.jp", "nifty.com", "biglobe.ne.jp", "ocn.ne.jp",
+}
+
+type parser struct {
+	file string
+	err  *ParseError
+}
+
+func (p *parser) fail(n *yaml.Node, field, format string, a ...any) {
+	if p.err == nil {
+		line := 0
+		if n != nil {
+			line = n.Line
+		}
+		p.err = &ParseError{File: p.file, Line: line, Field: field, Msg: fmt.Sprintf(format, a...)}
+	}
+}
+
+// fields walks a mapping, refusing keys not in allowed.
+func (p *parser) fields(n *yaml.Node, field string, allowed ...string) map[string]*yaml.Node {
+	out := map[string]*yaml.Node{}
+	if n == nil {
+		return out
+	}
+	if n.Kind != yaml.MappingNode {
+		p.fail(n, field, "must be a mapping")
+		return out
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i].Value
+		ok := false
+		for _, a := range allowed {
+			ok = ok || a == k
+		}
+		if !ok {
+			p.fail(n.Content[i], join(field, k), "unknown key (allowed: %s)", strings.Join(allowed, ", "))
+			continue
+		}
+		if _, dup := out[k]; dup {
+			p.fail(n.Content[i], join(field, k), "given twice")
+		}
+		out[k] = n.Content[i+1]
+	}
+	return out
+}
+
+func join(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "." + b
+}
+
+func (p *parser) str(n *yaml.Node, field string) string {
+	if n == nil {
+		return ""
+	}
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!map" || n.Tag == "!!seq" {
+		p.fail(n, field, "must be a string")
+		return ""
+	}
+	return n.Value
+}
+
+func (p *parser) num(n *yaml.Node, field string) float64 {
+	if n == nil {
+		return 0
+	}
+	f, err := strconv.ParseFloat(n.Value, 64)
+	if n.Kind != yaml.ScalarNode || err != nil || (n.Tag != "!!int" && n.Tag != "!!float") {
+		p.fail(n, field, "must be a number")
+		return 0
+	}
+	return f
+}
+
+func (p *parser) boolean(n *yaml.Node, field string) bool {
+	if n == nil {
+		return false
+	}
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+		p.fail(n, field, "must be true or false")
+		return false
+	}
+	return n.Value == "true"
+}
+
+func (p *parser) list(n *yaml.Node, field string) []*yaml.Node {
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.ScalarNode {
+		return []*yaml.Node{n}
+	}
+	if n.Kind != yaml.SequenceNode {
+		p.fail(n, field, "must be a list")
+		return nil
+	}
+	return n.Content
+}
+
+func (p *parser) strs(n *yaml.Node, field string) []string {
+	var out []string
+	for i, c := range p.list(n, field) {
+		out = append(out, p.str(c, fmt.Sprintf("%s[%d]", field, i)))
+	}
+	return out
+}
+
+// pattern compiles "re:<regexp>" or a glob (* and ?), case-insensitively.
+func (p *parser) pattern(n *yaml.Node, field string) *regexp.Regexp {
+	s := p.str(n, field)
+	if n == nil || p.err != nil {
+		return nil
+	}
+	src := ""
+	if re, ok := strings.CutPrefix(s, "re:"); ok {
+		src = re
+	} else {
+		src = "^" + strings.NewReplacer(`\*`, ".*", `\?`, ".").Replace(regexp.QuoteMeta(s)) + "$"
+	}
+	re, err := regexp.Compile("(?i)" + src)
+	if err != nil {
+		p.fail(n, field, "bad pattern: %v", err)
+		return nil
+	}
+	return re
+}
+
+var eventTypes = map[string]bool{"page_view": true, "download": true, "outbound": true, "form_submit": true, "email_click": true, "email_open": true, "custom": true, "identify": true}
+
+// Parse parses and validates a rules file.
+func Parse(name string, data []byte) (*Rules, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, &ParseError{File: name, Line: yamlLine(err), Field: "(file)", Msg: err.Error()}
+	}
+	if len(root.Content) == 0 {
+		return nil, &ParseError{File: name, Line: 1, Field: "(file)", Msg: "empty rules file"}
+	}
+	p := &parser{file: name}
+	r := &Rules{FreeMail: map[string]bool{}, Competitors: map[string]bool{}, BANT: BANT{Fields: map[string]BANTField{}}, Recycle: Recycle{Multiply: 0}}
+	top := p.fields(root.Content[0], "", "name", "decay", "behaviour", "fit", "grades", "bant", "bands", "mql", "recycle")
+	label := p.str(top["name"], "name")
+	if d := p.fields(top["decay"], "decay", "half_life"); d["half_life"] != nil {
+		hl, err := parseDuration(p.str(d["half_life"], "decay.half_life"))
+		if err != nil {
+			p.fail(d["half_life"], "decay.half_life", "%v", err)
+		}
+		r.HalfLife = hl
+	}
+	names := map[string]bool{}
+	for i, n := range p.list(top["behaviour"], "behaviour") {
+		f := fmt.Sprintf("behaviour[%d]", i)
+		m := p.fields(n, f, "name", "type", "url", "form", "file", "campaign", "event", "points", "once", "cap_per_day", "cap_per_person")
+		br := &BehaviourRule{Name: p.str(m["name"], f+".name"), Types: map[string]bool{}}
+		if br.Name == "" {
+			p.fail(n, f+".name", "required")
+		} else if names[br.Name] {
+			p.fail(m["name"], f+".name", "%q used twice", br.Name)
+		}
+		names[br.Name] = true
+		for _, t := range p.strs(m["type"], f+".type") {
+			if !eventTypes[t] {
+				p.fail(m["type"], f+".type", "unknown event type %q", t)
+			}
+			br.Types[t] = true
+		}
+		for j, u := range p.list(m["url"], f+".url") {
+			br.URL = append(br.URL, p.pattern(u, fmt.Sprintf("%s.url[%d]", f, j)))
+		}
+		br.Form = p.pattern(m["form"], f+".form")
+		br.File = p.pattern(m["file"], f+".file")
+		br.Campaign = p.pattern(m["campaign"], f+".campaign")
+		br.Event = p.pattern(m["event"], f+".event")
+		if m["points"] == nil {
+			p.fail(n, f+".points", "required")
+		}
+		br.Points = p.num(m["points"], f+".points")
+		br.Once = p.boolean(m["once"], f+".once")
+		br.CapPerDay = p.num(m["cap_per_day"], f+".cap_per_day")
+		br.CapPerPerson = p.num(m["cap_per_person"], f+".cap_per_person")
+		if br.CapPerDay < 0 || br.CapPerPerson < 0 {
+			p.fail(n, f+".cap_per_day", "caps must not be negative")
+		}
+		if len(br.Types) == 0 && br.URL == nil && br.Form == nil && br.File == nil && br.Campaign == nil && br.Event == nil {
+			p.fail(n, f, "matches every event: give a type, url, form, file, campaign or event")
+		}
+		r.Behaviour = append(r.Behaviour, br)
+	}
+	fit := p.fields(top["fit"], "fit", "rules", "free_mail", "competitors")
+	for i, n := range p.list(fit["rules"], "fit.rules") {
+		f := fmt.Sprintf("fit.rules[%d]", i)
+		m := p.fields(n, f, "name", "attribute", "match", "in", "min", "max", "points")
+		fr := &FitRule{Name: p.str(m["name"], f+".name"), Attribute: p.str(m["attribute"], f+".attribute")}
+		if fr.Name == "" {
+			p.fail(n, f+".name", "required")
+		}
+		if fr.Attribute == "" {
+			p.fail(n, f+".attribute", "required")
+		}
+		fr.Pattern = p.pattern(m["match"], f+".match")
+		if m["in"] != nil {
+			fr.In = map[string]bool{}
+			for _, v := range p.strs(m["in"], f+".in") {
+				fr.In[strings.ToLower(v)] = true
+			}
+		}
+		if m["min"] != nil {
+			v := p.num(m["min"], f+".min")
+			fr.Min = &v
+		}
+		if m["max"] != nil {
+			v := p.num(m["max"], f+".max")
+			fr.Max = &v
+		}
+		if fr.Pattern == nil && fr.In == nil && fr.Min == nil && fr.Max == nil {
+			p.fail(n, f, "give match, in, min or max")
+		}
+		if m["points"] == nil {
+			p.fail(n, f+".points", "required")
+		}
+		fr.Points = p.num(m["points"], f+".points")
+		r.Fit = append(r.Fit, fr)
+	}
+	if fm := fit["free_mail"]; fm != nil {
+		m := p.fields(fm, "fit.free_mail", "points", "domains")
+		pts := p.num(m["points"], "fit.free_mail.points")
+		domains := p.strs(m["domains"], "fit.free_mail.domains")
+		if len(domains) == 0 {
+			domains = DefaultFreeMail
+		}
+		for _, d := range domains {
+			r.FreeMail[strings.ToLower(d)] = true
+		}
+		r.Fit = append(r.Fit, &FitRule{Name: "free-mail", Attribute: "email_domain", In: r.FreeMail, Points: pts})
+	}
+	for _, d := range p.strs(fit["competitors"], "fit.competitors") {
+		r.Competitors[strings.ToLower(d)] = true
+	}
+	gm := p.fields(top["grades"], "grades", "A", "B", "C")
+	for _, g := range []string{"A", "B", "C"} {
+		if gm[g] != nil {
+			r.Grades = append(r.Grades, GradeThreshold{Grade: g, Min: p.num(gm[g], "grades."+g)})
+		}
+	}
+	for i := 1; i < len(r.Grades); i++ {
+		if r.Grades[i].Min > r.Grades[i-1].Min {
+			p.fail(top["grades"], "grades", "thresholds must fall from A to C")
+		}
+	}
+	bm := p.fields(top["bant"], "bant", "budget", "authority", "need", "timeframe")
+	for _, k := range []string{"budget", "authority", "need", "timeframe"} {
+		if bm[k] == nil {
+			continue
+		}
+		m := p.fields(bm[k], "bant."+k, "field", "confirmed")
+		bf := BANTField{Attribute: p.str(m["field"], "bant."+k+".field"), Confirmed: p.pattern(m["confirmed"], "bant."+k+".confirmed")}
+		if bf.Attribute == "" {
+			p.fail(bm[k], "bant."+k+".field", "required")
+		}
+		r.BANT.Fields[k] = bf
+	}
+	bandNames := map[string]bool{}
+	for i, n := range p.list(top["bands"], "bands") {
+		f := fmt.Sprintf("bands[%d]", i)
+		m := p.fields(n, f, "name", "min")
+		b := Band{Name: p.str(m["name"], f+".name"), Min: p.num(m["min"], f+".min")}
+		if b.Name == "" {
+			p.fail(n, f+".name", "required")
+		}
+		bandNames[b.Name] = true
+		r.Bands = append(r.Bands, b)
+	}
+	sort.SliceStable(r.Bands, func(i, j int) bool { return r.Bands[i].Min > r.Bands[j].Min })
+	if len(p.list(top["mql"], "mql")) == 0 && p.err == nil {
+		p.fail(&root, "mql", "required: at least one condition")
+	}
+	for i, n := range p.list(top["mql"], "mql") {
+		f := fmt.Sprintf("mql[%d]", i)
+		m := p.fields(n, f, "name", "min_behaviour", "grades", "min_bant", "matrix")
+		c := &Condition{Name: p.str(m["name"], f+".name")}
+		if c.Name == "" {
+			p.fail(n, f+".name", "required")
+		}
+		if m["min_behaviour"] != nil {
+			v := p.num(m["min_behaviour"], f+".min_behaviour")
+			c.MinBehaviour = &v
+		}
+		if m["grades"] != nil {
+			c.Grades = map[string]bool{}
+			for _, g := range p.strs(m["grades"], f+".grades") {
+				if !strings.Contains("ABCD", g) || len(g) != 1 {
+					p.fail(m["grades"], f+".grades", "unknown grade %q (A-D)", g)
+				}
+				c.Grades[g] = true
+			}
+		}
+		c.MinBANT = int(p.num(m["min_bant"], f+".min_bant"))
+		if c.MinBANT < 0 || c.MinBANT > 4 {
+			p.fail(m["min_bant"], f+".min_bant", "must be 0-4")
+		}
+		if mx := m["matrix"]; mx != nil {
+			c.Matrix = map[string]map[string]bool{}
+			if mx.Kind != yaml.MappingNode {
+				p.fail(mx, f+".matrix", "must map band names to grade lists")
+			} else {
+				for j := 0; j+1 < len(mx.Content); j += 2 {
+					band := mx.Content[j].Value
+					if !bandNames[band] {
+						p.fail(mx.Content[j], f+".matrix."+band, "unknown band (define it under bands)")
+					}
+					c.Matrix[band] = map[string]bool{}
+					for _, g := range p.strs(mx.Content[j+1], f+".matrix."+band) {
+						c.Matrix[band][g] = true
+					}
+				}
+			}
+		}
+		if c.MinBehaviour == nil && c.Grades == nil && c.MinBANT == 0 && c.Matrix == nil {
+			p.fail(n, f, "a condition needs min_behaviour, grades, min_bant or matrix")
+		}
+		r.MQL = append(r.MQL, c)
+	}
+	if rc := top["recycle"]; rc != nil {
+		m := p.fields(rc, "recycle", "multiply")
+		r.Recycle.Multiply = p.num(m["multiply"], "recycle.multiply")
+		if r.Recycle.Multiply < 0 || r.Recycle.Multiply > 1 {
+			p.fail(m["multiply"], "recycle.multiply", "must be between 0 and 1")
+		}
+	}
+	if p.err != nil {
+		return nil, p.err
+	}
+	sum := sha256.Sum256(data)
+	if label == "" {
+		label = "rules"
+	}
+	r.Version = label + "@" + hex.EncodeToString(sum[:6])
+	return r, nil
+}
+
+func parseDuration(s string) (time.Duration, error) {
+	if d, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.ParseFloat(d, 64)
+		if err != nil || n <= 0 {
+			return 0, fmt.Errorf("bad duration %q (e.g. 30d, 72h)", s)
+		}
+		return time.Duration(n * 24 * float64(time.Hour)), nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("bad duration %q (e.g. 30d, 72h)", s)
+	}
+	return d, nil
+}
+
+var lineRE = regexp.MustCompile(`line (\d+)`)
+
+func yamlLine(err error) int {
+	if m := lineRE.FindStringSubmatch(err.Error()); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return n
+	}
+	return 0
+}
