@@ -164,6 +164,7 @@ func (h *Handler) open(w http.ResponseWriter, r *http.Request) {
 				if _, err := h.People.LinkPerson(r.Context(), vid, claims.PersonID, time.Time{}, identity.Strong); err != nil && !errors.Is(err, identity.ErrNotFound) {
 					h.log().Error("open: link", "err", err)
 				}
+				h.accepted(r.Context(), ev)
 			}
 		}
 	}
@@ -189,6 +190,13 @@ func (h *Handler) record(w http.ResponseWriter, r *http.Request, ev *event.Event
 			h.log().Error("click: link visitor", "err", err)
 		}
 	}
+	h.accepted(r.Context(), *ev) // after linking, so the click counts for the person
+}
+
+func (h *Handler) accepted(ctx context.Context, ev event.Event) {
+	if h.Accepted != nil {
+		h.Accepted(ctx, []event.Event{ev})
+	}
 }
 
 func (h *Handler) store(ctx context.Context, r *http.Request, ev *event.Event, vid string) bool {
@@ -201,8 +209,5 @@ func (h *Handler) store(ctx context.Context, r *http.Request, ev *event.Event, v
 		h.log().Error("click: store event", "err", err, "type", ev.Type)
 		return false
 	}
-	if h.Accepted != nil && fresh[0] {
-		h.Accepted(ctx, []event.Event{*ev})
-	}
-	return true
+	return fresh[0]
 }

@@ -106,6 +106,10 @@ type Error struct {
 
 func (e *Error) Error() string { return fmt.Sprintf("config: %s: %s", e.Setting, e.Problem) }
 
+// DefaultRules is the rules file the local stack uses when BATON_RULES is
+// unset (relative to the repository root, where `make dev` runs).
+const DefaultRules = "infra/rules.yaml"
+
 // Mode says what a missing secret does.
 type Mode int
 
@@ -190,6 +194,11 @@ func FromEnv(getenv func(string) string, mode Mode) (*Config, error) {
 		}
 		if err := ParseFile(data, &c.File); err != nil {
 			return nil, &Error{"BATON_CONFIG", fmt.Sprintf("%s: %v", path, err)}
+		}
+	}
+	if c.RulesFile == "" && mode == Local {
+		if _, err := os.Stat(DefaultRules); err == nil {
+			c.RulesFile = DefaultRules
 		}
 	}
 	if v := getenv("BATON_EVENT_RETENTION"); v != "" {

@@ -22,6 +22,9 @@ import (
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/links"
 	"github.com/baton-hq/baton/internal/privacy"
+	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/queue"
+	"github.com/baton-hq/baton/internal/rulebook"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
 	"github.com/baton-hq/baton/internal/visitor"
@@ -39,9 +42,12 @@ type App struct {
 	Links    *links.Registry
 	Eraser   *privacy.Eraser
 	Click    *click.Handler
-	Collect  *collect.Handler
-	Admin    *admin.Handler
-	Log      *slog.Logger
+	Push     *queue.Queue
+	// Qualifier scores people; nil without a rules file.
+	Qualifier *qualify.Qualifier
+	Collect   *collect.Handler
+	Admin     *admin.Handler
+	Log       *slog.Logger
 
 	closers []func() error
 }
@@ -94,11 +100,44 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 	a.Links = &links.Registry{T: tbl, AllowedHosts: cfg.File.LinkHosts}
 	a.Eraser = &privacy.Eraser{T: tbl, Dir: a.People, Log: a.Events, Queues: []string{PushQueue}}
 	a.Click = &click.Handler{Links: a.Links, Events: a.Events, People: a.Stitcher, Cookie: a.Cookie, Enrich: enrich, Log: log}
+	a.Push = &queue.Queue{T: tbl, Name: PushQueue}
+	if cfg.RulesFile != "" {
+		rules, err := rulebook.Load(cfg.RulesFile)
+		if err != nil {
+			return nil, &config.Error{Setting: "BATON_RULES", Problem: err.Error()}
+		}
+		a.Qualifier = &qualify.Qualifier{T: tbl, Dir: a.People, Log: a.Events, Engine: &rulebook.Engine{R: rules}}
+		if cfg.Store == "bolt" {
+			// Locally MQLs go to the durable queue in the same transaction;
+			// on AWS the stream relays MQL items to SQS.
+			a.Qualifier.Outbox = func(m qualify.MQL) ([]table.Write, error) { return a.Push.EnqueueWrites(m.ID, m, time.Time{}) }
+		}
+	}
 	a.Admin = &admin.Handler{
 		Credentials: creds, People: a.People, Timelines: a.Stitcher, TimelineLimit: cfg.File.TimelineLimit,
 		Eraser: a.Eraser, Links: a.Links, PublicURL: cfg.PublicURL, Log: log,
 	}
+	if a.Qualifier != nil {
+		a.Admin.Scores = a.Qualifier
+	}
 	return a, nil
+}
+
+// ScoreInProcess makes the collectors score accepted events at once (the
+// local stack); on AWS the score function does it from the table's stream.
+func (a *App) ScoreInProcess() {
+	if a.Qualifier == nil {
+		return
+	}
+	score := func(ctx context.Context, evs []event.Event) {
+		// The events are stored: a scoring failure is logged, and the next
+		// event of the person (or a rescore) catches up.
+		if err := a.Qualifier.Process(context.WithoutCancel(ctx), evs); err != nil {
+			a.Log.Error("score", "err", err)
+		}
+	}
+	a.Collect.Accepted = score
+	a.Click.Accepted = score
 }
 
 // Close releases the table and anything else the App opened.

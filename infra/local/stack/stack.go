@@ -44,6 +44,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Stack, e
 		tbl.Close()
 		return nil, err
 	}
+	app.ScoreInProcess()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		app.Close()

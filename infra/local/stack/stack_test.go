@@ -1,6 +1,7 @@
 package stack_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -192,5 +193,66 @@ func TestOnDynamoDB(t *testing.T) {
 	var v admin.PersonView
 	if code != 200 || json.Unmarshal(b, &v) != nil || len(v.Timeline) != 2 || v.Person.Attributes["company"] != "Dyn" {
 		t.Fatalf("%d %s", code, b)
+	}
+}
+
+// TestDemoVisitorBecomesMQL browses the demo site's pages, downloads the
+// whitepaper and sends the contact form; the person is an MQL with the
+// condition and the events behind it, and the explanation adds up.
+func TestDemoVisitorBecomesMQL(t *testing.T) {
+	s := stack.ForTest(t, nil)
+	send := func(body string) {
+		t.Helper()
+		resp, err := http.Post(s.URL+"/e", "text/plain", strings.NewReader(body))
+		if err != nil || resp.StatusCode != 204 {
+			t.Fatalf("POST /e: %v %v", err, resp)
+		}
+	}
+	page := func(id, p string) {
+		send(`{"type":"page_view","messageId":"` + id + `","anonymousId":"demo-browser-42","properties":{"url":"` + s.URL + p + `"}}`)
+	}
+	page("m1", "/demo/index.html")
+	page("m2", "/demo/pricing.html")
+	page("m3", "/demo/whitepaper.html")
+	send(`{"type":"download","messageId":"m4","anonymousId":"demo-browser-42","properties":{"url":"` + s.URL + `/demo/files/whitepaper.pdf"}}`)
+	code, b := do(t, "GET", s.URL+"/admin/mqls", token, "")
+	if code != 200 || !strings.Contains(string(b), `"mqls":[]`) {
+		t.Fatalf("an anonymous visitor is an MQL: %d %s", code, b)
+	}
+	send(`{"type":"form_submit","messageId":"m5","anonymousId":"demo-browser-42","properties":{"url":"` + s.URL + `/demo/contact.html","form":{"id":"contact","name":"contact","action":"` + s.URL + `/demo/thanks.html"},"fields":{"email":"buyer@maker.example","company":"Maker","title":"購買部長","employees":"250-999"}}}`)
+
+	code, b = do(t, "GET", s.URL+"/admin/mqls", token, "")
+	var list struct{ MQLs []map[string]any }
+	if code != 200 || json.Unmarshal(b, &list) != nil || len(list.MQLs) != 1 || list.MQLs[0]["condition"] != "hot-and-fit" {
+		t.Fatalf("mqls: %d %s", code, b)
+	}
+	code, b = admin_(t, s, "/admin/people?email=buyer@maker.example", token)
+	var v admin.PersonView
+	json.Unmarshal(b, &v)
+	code, b = do(t, "GET", s.URL+"/admin/people/"+v.Person.ID+"/explain", token, "")
+	var ex admin.Explanation
+	if code != 200 || json.Unmarshal(b, &ex) != nil {
+		t.Fatalf("explain: %d %s", code, b)
+	}
+	if ex.Stage != "mql" || ex.Grade != "A" || len(ex.MQLs) != 1 || len(ex.MQLs[0].Events) < 4 || len(ex.FitRules) != 2 {
+		t.Fatalf("explanation %s", b)
+	}
+	sum := 0.0
+	rules := map[string]bool{}
+	for _, c := range ex.Contributions {
+		sum += c.Delta
+		rules[c.Rule] = true
+	}
+	for _, r := range []string{"page-view", "pricing-page", "whitepaper-download", "contact-form", "any-form"} {
+		if !rules[r] {
+			t.Errorf("no %s contribution in %v", r, rules)
+		}
+	}
+	if sum < ex.Behaviour-0.5 || sum > ex.Behaviour+0.5 { // all within minutes: decay is negligible
+		t.Errorf("ledger sums to %v, score is %v", sum, ex.Behaviour)
+	}
+	// The MQL is queued for delivery exactly once.
+	if n, err := s.App.Push.Pending(context.Background()); err != nil || n != 1 {
+		t.Fatalf("push queue has %d (%v)", n, err)
 	}
 }
