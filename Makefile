@@ -52,6 +52,7 @@ build:
 	@set -e; for f in $(FUNCTIONS); do \
 	  echo "build $$f"; \
 	  GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w' -o $(BUILD)/$$f/bootstrap ./functions/$$f; \
+	  cp infra/rules.yaml $(BUILD)/$$f/rules.yaml; \
 	done
 
 ## deploy: build and deploy with AWS SAM (guided on first run)

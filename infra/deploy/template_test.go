@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/baton-hq/baton/internal/qualify"
 )
 
 const root = "../.."
@@ -57,15 +59,17 @@ func TestEnvironment(t *testing.T) {
 	}
 	read := map[string]bool{}
 	re := regexp.MustCompile(`"(BATON_[A-Z_]+)"`)
-	filepath.Walk(filepath.Join(root, "internal"), func(p string, info os.FileInfo, err error) error {
-		if err == nil && strings.HasSuffix(p, ".go") && !strings.HasSuffix(p, "_test.go") {
-			b, _ := os.ReadFile(p)
-			for _, m := range re.FindAllStringSubmatch(string(b), -1) {
-				read[m[1]] = true
+	for _, dir := range []string{"internal", "functions"} {
+		filepath.Walk(filepath.Join(root, dir), func(p string, info os.FileInfo, err error) error {
+			if err == nil && strings.HasSuffix(p, ".go") && !strings.HasSuffix(p, "_test.go") {
+				b, _ := os.ReadFile(p)
+				for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+					read[m[1]] = true
+				}
 			}
-		}
-		return nil
-	})
+			return nil
+		})
+	}
 	check := func(where string, env map[string]bool) {
 		for v := range env {
 			if strings.HasPrefix(v, "BATON_") && !read[v] {
@@ -76,6 +80,19 @@ func TestEnvironment(t *testing.T) {
 	check("Globals", tpl.GlobalEnv)
 	for _, f := range tpl.Functions {
 		check(f.Resource, f.Env)
+	}
+}
+
+// TestStreamFilterMatchesTheCode: the score function's filter lets through
+// exactly the item kinds its handler acts on.
+func TestStreamFilterMatchesTheCode(t *testing.T) {
+	b, _ := os.ReadFile(filepath.Join(root, "template.yaml"))
+	want := `"kind": {"S": ["` + strings.Join(qualify.StreamKinds, `", "`) + `"]}`
+	if !strings.Contains(string(b), want) {
+		t.Fatalf("template.yaml's score filter does not list %s", want)
+	}
+	if _, err := os.Stat(filepath.Join(root, "infra", "rules.yaml")); err != nil {
+		t.Fatalf("BATON_RULES points at the packaged infra/rules.yaml: %v", err)
 	}
 }
 

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/baton-hq/baton/internal/config"
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/server"
+	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/table/bolttable"
+)
+
+// flaky fails reads of one visitor, as a throttled or failing table would.
+type flaky struct {
+	table.Table
+	visitor string
+}
+
+func (f flaky) Get(ctx context.Context, pk, sk string) (table.Item, error) {
+	if pk == "V#"+f.visitor {
+		return table.Item{}, errors.New("ProvisionedThroughputExceededException")
+	}
+	return f.Table.Get(ctx, pk, sk)
+}
+
+func newApp(t *testing.T, failVisitor string) *server.App {
+	env := map[string]string{
+		"BATON_DATA": t.TempDir(), "BATON_ADMIN_TOKEN": "REPLACE_WITH_ADMIN_TOKEN", "BATON_RULES": "../../infra/rules.yaml",
+	}
+	cfg, err := config.FromEnv(func(k string) string { return env[k] }, config.Deployed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bt, err := bolttable.Open(filepath.Join(cfg.DataDir, "baton.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tbl table.Table = bt
+	if failVisitor != "" {
+		tbl = flaky{Table: bt, visitor: failVisitor}
+	}
+	app, err := server.New(context.Background(), cfg, tbl, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { app.Close() })
+	return app
+}
+
+func sample(t *testing.T, name string, replace ...string) events.DynamoDBEvent {
+	b, err := os.ReadFile(filepath.Join("..", "..", "events", "score", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := strings.NewReplacer(replace...)
+	var ev events.DynamoDBEvent
+	if err := json.Unmarshal([]byte(r.Replace(string(b))), &ev); err != nil {
+		t.Fatal(err)
+	}
+	// Documents are binary (base64 in the JSON): replace inside them too.
+	for i := range ev.Records {
+		img := ev.Records[i].Change.NewImage
+		if d, ok := img["doc"]; ok && d.DataType() == events.DataTypeBinary {
+			img["doc"] = events.NewBinaryAttribute([]byte(r.Replace(string(d.Binary()))))
+		}
+	}
+	return ev
+}
+
+func TestStreamBatch(t *testing.T) {
+	app := newApp(t, "")
+	ctx := context.Background()
+	p, _, err := app.Stitcher.Identify(ctx, identity.Identification{Visitor: "stream-visitor-1", Email: "stream@example.com", Strength: identity.Strong})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var relayed []qualify.MQL
+	h := handler(app, func(_ context.Context, m qualify.MQL) error { relayed = append(relayed, m); return nil })
+	resp, err := h(ctx, sample(t, "stream_batch.json", "PERSON_ID", p.ID))
+	if err != nil || len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("failures %+v %v", resp.BatchItemFailures, err)
+	}
+	led, _ := app.Qualifier.Ledger(ctx, p.ID)
+	got := map[string]bool{}
+	for _, c := range led {
+		got[c.EventID+"/"+c.Rule] = true
+	}
+	if !got["s1/pricing-page"] || !got["s2/whitepaper-download"] || got["old/page-view"] {
+		t.Fatalf("ledger %v", got)
+	}
+	if len(relayed) != 1 || relayed[0].ID != p.ID+"-c1" {
+		t.Fatalf("relayed %+v", relayed)
+	}
+	// The same batch again (Lambda retries): nothing changes.
+	before := len(led)
+	if resp, _ := h(ctx, sample(t, "stream_batch.json", "PERSON_ID", p.ID)); len(resp.BatchItemFailures) != 0 {
+		t.Fatal(resp)
+	}
+	led, _ = app.Qualifier.Ledger(ctx, p.ID)
+	if len(led) != before {
+		t.Fatalf("replay added ledger entries: %d -> %d", before, len(led))
+	}
+}
+
+func TestPartialBatchFailure(t *testing.T) {
+	app := newApp(t, "fail-visitor")
+	ctx := context.Background()
+	p, _, err := app.Stitcher.Identify(ctx, identity.Identification{Visitor: "stream-visitor-1", Email: "partial@example.com", Strength: identity.Strong})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := handler(app, nil)(ctx, sample(t, "stream_partial_failure.json"))
+	if err != nil || len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != "800" {
+		t.Fatalf("failures %+v %v", resp.BatchItemFailures, err)
+	}
+	led, _ := app.Qualifier.Ledger(ctx, p.ID)
+	ids := map[string]bool{}
+	for _, c := range led {
+		ids[c.EventID] = true
+	}
+	if !ids["s4"] || ids["s3"] {
+		t.Fatalf("before the failure must be done, after it left for the retry: %v", ids)
+	}
+}

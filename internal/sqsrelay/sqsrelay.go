@@ -1,0 +1,53 @@
+// Package sqsrelay sends MQLs written to the table on to the push queue
+// (SQS), from the table's stream: the MQL item and its delivery are never
+// out of step, because the stream replays until the send succeeded.
+package sqsrelay
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/baton-hq/baton/internal/qualify"
+)
+
+// Sender is the part of the SQS client the relay uses.
+type Sender interface {
+	SendMessage(ctx context.Context, in *sqs.SendMessageInput, opts ...func(*sqs.Options)) (*sqs.SendMessageOutput, error)
+}
+
+// Relay sends MQLs to one queue.
+type Relay struct {
+	SQS      Sender
+	QueueURL string
+}
+
+// New builds a relay from the default AWS configuration.
+func New(ctx context.Context, queueURL string) (*Relay, error) {
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &Relay{SQS: sqs.NewFromConfig(cfg), QueueURL: queueURL}, nil
+}
+
+// Send sends one MQL; the MQL id travels as a message attribute so the push
+// side stays idempotent even when SQS delivers twice.
+func (r *Relay) Send(ctx context.Context, m qualify.MQL) error {
+	body, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	_, err = r.SQS.SendMessage(ctx, &sqs.SendMessageInput{
+		QueueUrl:    aws.String(r.QueueURL),
+		MessageBody: aws.String(string(body)),
+		MessageAttributes: map[string]sqstypes.MessageAttributeValue{
+			"mql_id": {DataType: aws.String("String"), StringValue: aws.String(m.ID)},
+		},
+	})
+	return err
+}
