@@ -34,7 +34,8 @@ type Handler struct {
 	Eraser        Eraser       // nil: no erasure route
 	Links         LinkRegistry // nil: no link routes
 	Scores        Scores       // nil: no scoring routes
-	PublicURL     string       // where Baton is reached from outside, for tracked link URLs
+	Deliveries    *DeliveryAdmin
+	PublicURL     string // where Baton is reached from outside, for tracked link URLs
 	Log           *slog.Logger
 }
 
@@ -50,6 +51,9 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	}
 	if h.Scores != nil {
 		h.scoreRoutes(mux)
+	}
+	if h.Deliveries != nil {
+		h.deliveryRoutes(mux)
 	}
 }
 

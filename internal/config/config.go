@@ -31,6 +31,8 @@ type Config struct {
 	Table          string   // BATON_TABLE: DynamoDB table name
 	DynamoEndpoint string   // BATON_DYNAMODB_ENDPOINT: a DynamoDB-API endpoint (local testing)
 	RulesFile      string   // BATON_RULES: the scoring and MQL rules file
+	WebhookURL     string   // BATON_WEBHOOK_URL: deliver MQLs to this URL (Standard Webhooks signed)
+	WebhookSecret  string   // BATON_WEBHOOK_SECRET: whsec_... signing secret
 	LinkKeys       string   // BATON_LINK_KEYS: signing keys of newsletter recipient tokens
 	GeoIPCity      string   // BATON_GEOIP_CITY_DB: a GeoIP2/GeoLite2 City mmdb
 	GeoIPASN       string   // BATON_GEOIP_ASN_DB: a GeoLite2 ASN mmdb
@@ -133,6 +135,8 @@ func FromEnv(getenv func(string) string, mode Mode) (*Config, error) {
 		DynamoEndpoint: getenv("BATON_DYNAMODB_ENDPOINT"),
 		RulesFile:      getenv("BATON_RULES"),
 		LinkKeys:       getenv("BATON_LINK_KEYS"),
+		WebhookURL:     getenv("BATON_WEBHOOK_URL"),
+		WebhookSecret:  getenv("BATON_WEBHOOK_SECRET"),
 		GeoIPCity:      getenv("BATON_GEOIP_CITY_DB"),
 		GeoIPASN:       getenv("BATON_GEOIP_ASN_DB"),
 	}
@@ -194,6 +198,11 @@ func FromEnv(getenv func(string) string, mode Mode) (*Config, error) {
 		}
 		if err := ParseFile(data, &c.File); err != nil {
 			return nil, &Error{"BATON_CONFIG", fmt.Sprintf("%s: %v", path, err)}
+		}
+	}
+	if c.WebhookURL != "" {
+		if u, err := url.Parse(c.WebhookURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return nil, &Error{"BATON_WEBHOOK_URL", "want an http(s) URL"}
 		}
 	}
 	if c.RulesFile == "" && mode == Local {

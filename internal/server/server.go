@@ -22,6 +22,7 @@ import (
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/links"
 	"github.com/baton-hq/baton/internal/privacy"
+	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/queue"
 	"github.com/baton-hq/baton/internal/rulebook"
@@ -43,6 +44,8 @@ type App struct {
 	Eraser   *privacy.Eraser
 	Click    *click.Handler
 	Push     *queue.Queue
+	Pusher   *push.Worker
+	Inbox    *push.Inbox
 	// Qualifier scores people; nil without a rules file.
 	Qualifier *qualify.Qualifier
 	Collect   *collect.Handler
@@ -113,6 +116,17 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 			a.Qualifier.Outbox = func(m qualify.MQL) ([]table.Write, error) { return a.Push.EnqueueWrites(m.ID, m, time.Time{}) }
 		}
 	}
+	a.Inbox = &push.Inbox{T: tbl}
+	a.Pusher = &push.Worker{Queue: a.Push, T: tbl, Dir: a.People, Stitcher: a.Stitcher, Log: log}
+	if cfg.WebhookURL != "" {
+		if _, err := push.Key(cfg.WebhookSecret); err != nil {
+			return nil, &config.Error{Setting: "BATON_WEBHOOK_SECRET", Problem: err.Error()}
+		}
+		a.Pusher.Connectors = append(a.Pusher.Connectors, &push.Webhook{URL: cfg.WebhookURL, Secret: cfg.WebhookSecret})
+	}
+	if len(a.Pusher.Connectors) == 0 {
+		a.Pusher.Connectors = []push.Connector{a.Inbox} // no SFA configured: the built-in inbox
+	}
 	a.Admin = &admin.Handler{
 		Credentials: creds, People: a.People, Timelines: a.Stitcher, TimelineLimit: cfg.File.TimelineLimit,
 		Eraser: a.Eraser, Links: a.Links, PublicURL: cfg.PublicURL, Log: log,
@@ -120,6 +134,7 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 	if a.Qualifier != nil {
 		a.Admin.Scores = a.Qualifier
 	}
+	a.Admin.Deliveries = &admin.DeliveryAdmin{Queue: a.Push, Inbox: a.Inbox}
 	return a, nil
 }
 

@@ -79,6 +79,11 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Stack, e
 			return err
 		})
 	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		app.Pusher.Run(bg, 500*time.Millisecond) // the local stand-in for the push function on SQS
+	}()
 	return s, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/baton-hq/baton/infra/local/stack"
 	"github.com/baton-hq/baton/internal/admin"
@@ -251,8 +252,32 @@ func TestDemoVisitorBecomesMQL(t *testing.T) {
 	if sum < ex.Behaviour-0.5 || sum > ex.Behaviour+0.5 { // all within minutes: decay is negligible
 		t.Errorf("ledger sums to %v, score is %v", sum, ex.Behaviour)
 	}
-	// The MQL is queued for delivery exactly once.
-	if n, err := s.App.Push.Pending(context.Background()); err != nil || n != 1 {
-		t.Fatalf("push queue has %d (%v)", n, err)
+	// Seconds later the lead is in the built-in inbox (no SFA configured), once.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		code, b = do(t, "GET", s.URL+"/admin/inbox", token, "")
+		if strings.Contains(string(b), "buyer@maker.example") || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	var inbox struct{ Leads []map[string]any }
+	if code != 200 || json.Unmarshal(b, &inbox) != nil || len(inbox.Leads) != 1 || inbox.Leads[0]["condition"] != "hot-and-fit" {
+		t.Fatalf("inbox: %d %s", code, b)
+	}
+	req, _ := http.NewRequest("GET", s.URL+"/admin/inbox", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Accept", "text/html")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	html, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(html), "<h2>buyer@maker.example</h2>") || !strings.Contains(string(html), "hot-and-fit") {
+		t.Fatalf("inbox page: %s", html)
+	}
+	if n, err := s.App.Push.Pending(context.Background()); err != nil || n != 0 {
+		t.Fatalf("push queue still has %d (%v)", n, err)
 	}
 }

@@ -1,0 +1,87 @@
+package admin
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+
+	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/push"
+	"github.com/baton-hq/baton/internal/queue"
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// DeliveryAdmin is what the admin API shows of MQL delivery.
+type DeliveryAdmin struct {
+	Queue *queue.Queue
+	Inbox *push.Inbox
+}
+
+func (h *Handler) deliveryRoutes(mux *http.ServeMux) {
+	mux.Handle("GET /admin/deadletters", h.Require(ScopeRead, h.deadLetters))
+	mux.Handle("POST /admin/deadletters/{id}/replay", h.Require(ScopeWrite, h.replay))
+	mux.Handle("GET /admin/inbox", h.Require(ScopeRead, h.inbox))
+}
+
+func (h *Handler) deadLetters(w http.ResponseWriter, r *http.Request) {
+	ms, err := h.Deliveries.Queue.Dead(r.Context())
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	httpx.JSON(w, http.StatusOK, map[string]any{"deadLetters": ms})
+}
+
+func (h *Handler) replay(w http.ResponseWriter, r *http.Request) {
+	err := h.Deliveries.Queue.Replay(r.Context(), r.PathValue("id"))
+	if errors.Is(err, table.ErrNotFound) {
+		httpx.Error(w, http.StatusNotFound, "no such dead letter")
+		return
+	}
+	if err != nil {
+		httpx.Error(w, http.StatusConflict, err.Error())
+		return
+	}
+	httpx.JSON(w, http.StatusOK, map[string]any{"replayed": r.PathValue("id")})
+}
+
+var inboxPage = template.Must(template.New("inbox").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Baton — MQL inbox</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#1d2733}
+.lead{border:1px solid #ccd;border-radius:6px;padding:1em;margin:1em 0}h2{margin:.2em 0}.why{color:#0f3d5e;font-weight:600}
+pre{white-space:pre-wrap;background:#f5f7fa;padding:.6em}</style></head><body>
+<h1>MQL inbox</h1><p>Leads Baton handed over (the built-in connector, used when no SFA is configured). Newest first.</p>
+{{range .}}<div class="lead"><h2>{{.Email}}</h2>
+<div class="why">{{.Condition}}: {{range $i, $r := .Reasons}}{{if $i}}; {{end}}{{$r}}{{end}}</div>
+<div>Behaviour {{printf "%.0f" .BehaviourScore}} · fit {{printf "%.0f" .FitScore}} · grade {{.Grade}} · qualified {{.QualifiedAt.Format "2006-01-02 15:04"}}</div>
+<pre>{{.Summary}}</pre></div>
+{{else}}<p>No MQLs yet. Browse <a href="/demo/">the demo site</a> and send its contact form.</p>{{end}}
+</body></html>`))
+
+// inbox answers JSON, or an HTML page for a browser that asks for one.
+func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
+	leads, err := h.Deliveries.Inbox.List(r.Context(), 100)
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	if wantsHTML(r) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+		inboxPage.Execute(w, leads)
+		return
+	}
+	httpx.JSON(w, http.StatusOK, map[string]any{"leads": leads})
+}
+
+func wantsHTML(r *http.Request) bool {
+	if r.URL.Query().Get("format") == "html" {
+		return true
+	}
+	for _, a := range r.Header.Values("Accept") {
+		if len(a) >= 9 && a[:9] == "text/html" {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,51 @@
+package push
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// Inbox is the built-in connector the local stack uses when no SFA is
+// configured: leads land in the table, shown at /admin/mqls and /admin/inbox,
+// so a newcomer sees the whole flow.
+type Inbox struct {
+	T table.Table
+}
+
+// Name implements Connector.
+func (i *Inbox) Name() string { return "inbox" }
+
+// Push stores the lead once per MQL.
+func (i *Inbox) Push(ctx context.Context, l Lead) (string, error) {
+	data, err := json.Marshal(l)
+	if err != nil {
+		return "", err
+	}
+	sk := l.QualifiedAt.UTC().Format(time.RFC3339Nano) + "#" + l.MQLID
+	err = i.T.Put(ctx, table.Item{PK: "INBOX", SK: sk, Kind: "inbox", Data: data}, table.NotExists)
+	if err != nil && !errors.Is(err, table.ErrConditionFailed) {
+		return "", err
+	}
+	return l.MQLID, nil
+}
+
+// List returns the inbox, newest first.
+func (i *Inbox) List(ctx context.Context, limit int) ([]Lead, error) {
+	items, err := i.T.Query(ctx, table.Query{PK: "INBOX", Reverse: true, Limit: limit})
+	if err != nil {
+		return nil, err
+	}
+	out := []Lead{}
+	for _, it := range items {
+		var l Lead
+		if err := json.Unmarshal(it.Data, &l); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}

@@ -1,0 +1,228 @@
+package push_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/eventlog"
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/push"
+	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/queue"
+	"github.com/baton-hq/baton/internal/table/bolttable"
+)
+
+const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
+type receiver struct {
+	mu       sync.Mutex
+	fail     int // answer 503 this many times first
+	status   int // then this (0: 200)
+	ids      map[string]int
+	bodies   []map[string]any
+	verified int
+}
+
+func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	body, _ := io.ReadAll(r.Body)
+	if err := push.Verify(secret, r.Header, body, time.Now(), 5*time.Minute); err == nil {
+		rc.verified++
+	}
+	if rc.fail > 0 {
+		rc.fail--
+		w.Header().Set("Retry-After", "7")
+		w.WriteHeader(503)
+		return
+	}
+	if rc.status != 0 {
+		w.WriteHeader(rc.status)
+		w.Write([]byte(`{"error":"bad payload"}`))
+		return
+	}
+	rc.ids[r.Header.Get("webhook-id")]++
+	var m map[string]any
+	json.Unmarshal(body, &m)
+	rc.bodies = append(rc.bodies, m)
+	w.WriteHeader(200)
+}
+
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
+
+type fx struct {
+	w     *push.Worker
+	q     *queue.Queue
+	inbox *push.Inbox
+	clk   *clock
+	mql   qualify.MQL
+}
+
+func setup(t *testing.T, rc *receiver) fx {
+	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tb.Close() })
+	ctx := context.Background()
+	clk := &clock{t: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)}
+	log := &eventlog.Log{T: tb}
+	dir := &identity.Directory{T: tb}
+	st := &identity.Stitcher{Dir: dir, Log: log}
+	evs := []event.Event{
+		{ID: "e1", Type: event.PageView, VisitorID: "pv1", URL: "https://www.example.com/?utm_source=google&utm_medium=cpc&utm_campaign=brand", UTM: event.UTM{Source: "google", Medium: "cpc", Campaign: "brand"}, Timestamp: clk.t.Add(-3 * time.Hour)},
+		{ID: "e2", Type: event.Download, VisitorID: "pv1", URL: "https://www.example.com/a.pdf", Timestamp: clk.t.Add(-2 * time.Hour)},
+		{ID: "e3", Type: event.EmailClick, VisitorID: "pv1", URL: "https://www.example.com/webinar", Properties: map[string]any{"campaign": "nov-news"}, Timestamp: clk.t.Add(-time.Hour)},
+	}
+	if _, err := log.Append(ctx, evs); err != nil {
+		t.Fatal(err)
+	}
+	p, _, err := st.Identify(ctx, identity.Identification{Visitor: "pv1", Email: "lead@example.com", Strength: identity.Strong, At: clk.t, Fields: map[string]string{"company": "Acme", "last_name": "Yamada"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := &queue.Queue{T: tb, Name: "push", Now: clk.now}
+	mql := qualify.MQL{ID: p.ID + "-c1", Person: p.ID, Email: p.Email, Cycle: 1, At: clk.t, Condition: "hot-and-fit", Facts: []string{"behaviour 45 >= 40", "grade A"}, Verdict: qualify.Verdict{Behaviour: 45, Fit: 50, Grade: "A"}}
+	if err := q.Enqueue(ctx, mql.ID, mql); err != nil {
+		t.Fatal(err)
+	}
+	inbox := &push.Inbox{T: tb}
+	srv := httptest.NewServer(rc)
+	t.Cleanup(srv.Close)
+	w := &push.Worker{Queue: q, T: tb, Dir: dir, Stitcher: st, Now: clk.now,
+		Connectors: []push.Connector{inbox, &push.Webhook{URL: srv.URL, Secret: secret}}}
+	return fx{w: w, q: q, inbox: inbox, clk: clk, mql: mql}
+}
+
+func (f fx) drain(t *testing.T, rounds int, step time.Duration) {
+	for i := 0; i < rounds; i++ {
+		if _, err := f.w.RunOnce(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		f.clk.t = f.clk.t.Add(step)
+	}
+}
+
+func TestDeliversWhatSalesNeeds(t *testing.T) {
+	rc := &receiver{ids: map[string]int{}}
+	f := setup(t, rc)
+	f.drain(t, 1, time.Second)
+	if rc.ids[f.mql.ID] != 1 || rc.verified != 1 {
+		t.Fatalf("webhook deliveries %v, verified %d", rc.ids, rc.verified)
+	}
+	data := rc.bodies[0]["data"].(map[string]any)
+	if data["email"] != "lead@example.com" || data["condition"] != "hot-and-fit" || data["grade"] != "A" {
+		t.Fatalf("payload %v", data)
+	}
+	first := data["firstTouch"].(map[string]any)
+	last := data["lastTouch"].(map[string]any)
+	if first["source"] != "google" || first["campaign"] != "brand" || last["medium"] != "email" || last["campaign"] != "nov-news" {
+		t.Fatalf("touches first %v last %v", first, last)
+	}
+	if acts := data["activity"].([]any); len(acts) != 3 || acts[0].(map[string]any)["type"] != "email_click" {
+		t.Fatalf("activity %v", acts)
+	}
+	leads, _ := f.inbox.List(context.Background(), 10)
+	if len(leads) != 1 || !strings.Contains(leads[0].Summary(), "hot-and-fit") || !strings.Contains(leads[0].Summary(), "https://www.example.com/a.pdf") {
+		t.Fatalf("inbox %+v", leads)
+	}
+	if n, _ := f.q.Pending(context.Background()); n != 0 {
+		t.Fatalf("%d left in the queue", n)
+	}
+}
+
+// TestOutageNoLossNoDuplicate: the SFA answers 503 for a while; the MQL
+// arrives once, the inbox (which succeeded at once) is not pushed again, and
+// Retry-After is honoured.
+func TestOutageNoLossNoDuplicate(t *testing.T) {
+	rc := &receiver{ids: map[string]int{}, fail: 4}
+	f := setup(t, rc)
+	ctx := context.Background()
+	f.w.RunOnce(ctx)
+	m, _ := f.q.Get(ctx, f.mql.ID)
+	if m.Due.Sub(f.clk.t) < 7*time.Second || !strings.Contains(m.LastError, "503") {
+		t.Fatalf("retry scheduled at %v (now %v), error %q: Retry-After not honoured", m.Due, f.clk.t, m.LastError)
+	}
+	f.drain(t, 40, 30*time.Second)
+	if rc.ids[f.mql.ID] != 1 {
+		t.Fatalf("webhook got the MQL %d times", rc.ids[f.mql.ID])
+	}
+	leads, _ := f.inbox.List(ctx, 10)
+	if len(leads) != 1 {
+		t.Fatalf("inbox has %d", len(leads))
+	}
+	ds, _ := push.Deliveries(ctx, f.w.T, f.mql.Person)
+	if len(ds) != 2 {
+		t.Fatalf("deliveries %+v", ds)
+	}
+}
+
+func TestPermanentErrorDeadLettersAndReplays(t *testing.T) {
+	rc := &receiver{ids: map[string]int{}, status: 400}
+	f := setup(t, rc)
+	ctx := context.Background()
+	f.drain(t, 3, time.Minute)
+	dead, _ := f.q.Dead(ctx)
+	if len(dead) != 1 || !strings.Contains(dead[0].LastError, "400") {
+		t.Fatalf("dead letters %+v", dead)
+	}
+	rc.mu.Lock()
+	rc.status = 0 // fixed on the SFA side
+	rc.mu.Unlock()
+	if err := f.q.Replay(ctx, f.mql.ID); err != nil {
+		t.Fatal(err)
+	}
+	f.drain(t, 2, time.Minute)
+	if rc.ids[f.mql.ID] != 1 {
+		t.Fatalf("after replay: %v", rc.ids)
+	}
+	if dead, _ := f.q.Dead(ctx); len(dead) != 0 {
+		t.Fatalf("still dead %+v", dead)
+	}
+}
+
+func TestGivesUpAfterMaxAttempts(t *testing.T) {
+	rc := &receiver{ids: map[string]int{}, fail: 1000}
+	f := setup(t, rc)
+	f.w.MaxAttempts = 3
+	f.drain(t, 20, time.Hour)
+	dead, _ := f.q.Dead(context.Background())
+	if len(dead) != 1 || !strings.Contains(dead[0].LastError, "gave up after 3 attempts") {
+		t.Fatalf("dead %+v", dead)
+	}
+}
+
+func TestVerifyRejectsTamperingAndStale(t *testing.T) {
+	key, _ := push.Key(secret)
+	body := []byte(`{"a":1}`)
+	now := time.Now()
+	h := http.Header{}
+	h.Set("webhook-id", "msg_1")
+	h.Set("webhook-timestamp", "0")
+	h.Set("webhook-signature", push.Sign(key, "msg_1", now.Unix(), body))
+	if push.Verify(secret, h, body, now, 5*time.Minute) == nil {
+		t.Fatal("stale timestamp accepted")
+	}
+	h.Set("webhook-timestamp", strconv.FormatInt(now.Unix(), 10))
+	if err := push.Verify(secret, h, body, now, 5*time.Minute); err != nil {
+		t.Fatalf("valid signature refused: %v", err)
+	}
+	if push.Verify(secret, h, []byte(`{"a":2}`), now, 5*time.Minute) == nil {
+		t.Fatal("tampered body accepted")
+	}
+	if push.Verify("whsec_"+strings.Repeat("A", 40), h, body, now, 5*time.Minute) == nil {
+		t.Fatal("wrong secret accepted")
+	}
+}
