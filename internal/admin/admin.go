@@ -35,6 +35,7 @@ type Handler struct {
 	Links         LinkRegistry // nil: no link routes
 	Scores        Scores       // nil: no scoring routes
 	Deliveries    *DeliveryAdmin
+	Recipients    *Recipients
 	PublicURL     string // where Baton is reached from outside, for tracked link URLs
 	Log           *slog.Logger
 }
@@ -54,6 +55,9 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	}
 	if h.Deliveries != nil {
 		h.deliveryRoutes(mux)
+	}
+	if h.Recipients != nil {
+		h.recipientRoutes(mux)
 	}
 }
 

@@ -5,6 +5,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -28,6 +29,7 @@ import (
 	"github.com/baton-hq/baton/internal/rulebook"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
+	"github.com/baton-hq/baton/internal/token"
 	"github.com/baton-hq/baton/internal/visitor"
 	"github.com/baton-hq/baton/tag"
 )
@@ -100,6 +102,10 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 		WriteKey: cfg.WriteKey,
 		Log:      log,
 	}
+	keyring, err := linkKeys(cfg)
+	if err != nil {
+		return nil, err
+	}
 	a.Links = &links.Registry{T: tbl, AllowedHosts: cfg.File.LinkHosts}
 	a.Eraser = &privacy.Eraser{T: tbl, Dir: a.People, Log: a.Events, Queues: []string{PushQueue}}
 	a.Click = &click.Handler{Links: a.Links, Events: a.Events, People: a.Stitcher, Cookie: a.Cookie, Enrich: enrich, Log: log}
@@ -135,6 +141,13 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 		a.Admin.Scores = a.Qualifier
 	}
 	a.Admin.Deliveries = &admin.DeliveryAdmin{Queue: a.Push, Inbox: a.Inbox}
+	a.Admin.Recipients = &admin.Recipients{T: tbl, Dir: a.People, Keyring: keyring}
+	if keyring != nil {
+		a.Click.Verify = func(tok string, now time.Time) (click.Claims, error) {
+			c, err := keyring.Verify(tok, now)
+			return click.Claims{PersonID: c.PersonID, Campaign: c.Campaign, IssuedAt: c.IssuedAt}, err
+		}
+	}
 	return a, nil
 }
 
@@ -244,4 +257,33 @@ func consent(c config.ConsentFile) collect.Consent {
 		out.RequiredSites[s] = true
 	}
 	return out
+}
+
+// linkKeys reads BATON_LINK_KEYS. The local stack, when it is unset, keeps
+// a generated key in its data directory so tokens survive restarts.
+func linkKeys(cfg *config.Config) (*token.Keyring, error) {
+	spec := cfg.LinkKeys
+	if spec == "" && cfg.Store == "bolt" {
+		p := filepath.Join(cfg.DataDir, "link-keys")
+		b, err := os.ReadFile(p)
+		if errors.Is(err, os.ErrNotExist) {
+			b = []byte("k1:" + token.NewSecret())
+			if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+				return nil, err
+			}
+			err = os.WriteFile(p, b, 0o600)
+		}
+		if err != nil {
+			return nil, &config.Error{Setting: "BATON_LINK_KEYS", Problem: err.Error()}
+		}
+		spec = string(b)
+	}
+	if spec == "" {
+		return nil, nil
+	}
+	kr, err := token.ParseKeyring(spec)
+	if err != nil {
+		return nil, &config.Error{Setting: "BATON_LINK_KEYS", Problem: err.Error()}
+	}
+	return kr, nil
 }

@@ -2,6 +2,7 @@ package stack_test
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -279,5 +280,56 @@ func TestDemoVisitorBecomesMQL(t *testing.T) {
 	}
 	if n, err := s.App.Push.Pending(context.Background()); err != nil || n != 0 {
 		t.Fatalf("push queue still has %d (%v)", n, err)
+	}
+}
+
+// TestMarketerNewsletterFlow is the README's marketer walkthrough: register
+// links, upload recipients, a recipient clicks, the browser is known.
+func TestMarketerNewsletterFlow(t *testing.T) {
+	s := stack.ForTest(t, nil)
+	code, b := do(t, "POST", s.URL+"/admin/links", token, `{"campaign":"nov-news","urls":["https://www.example.com/webinar"],"utm":{"source":"newsletter","medium":"email","campaign":"nov-news"}}`)
+	if code != 201 {
+		t.Fatalf("links: %d %s", code, b)
+	}
+	var lr struct{ Links []admin.LinkView }
+	json.Unmarshal(b, &lr)
+	req, _ := http.NewRequest("POST", s.URL+"/admin/recipients?campaign=nov-news", strings.NewReader("\xef\xbb\xbf氏名,会社名,メールアドレス\r\n山田 花子,\"サンプル, Inc.\",Hanako@Example.co.jp\r\n,,broken\r\n"))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "text/csv")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("X-Baton-Minted") != "1" || !strings.Contains(resp.Header.Get("X-Baton-Row-Errors"), `"line":3`) {
+		t.Fatalf("recipients: %d %v %s", resp.StatusCode, resp.Header, out)
+	}
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(out), "\xef\xbb\xbf"))).ReadAll()
+	if err != nil || len(rows) != 3 || rows[0][3] != "baton_token" || rows[1][3] == "" || rows[2][3] != "" {
+		t.Fatalf("csv %q %v", rows, err)
+	}
+	tracked := strings.Replace(lr.Links[0].Tracked, "{{baton_token}}", rows[1][3], 1)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err = c.Get(tracked)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 302 || resp.Header.Get("Location") != "https://www.example.com/webinar?utm_campaign=nov-news&utm_medium=email&utm_source=newsletter" {
+		t.Fatalf("click: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	// The browser is now known: its next page view is Hanako's.
+	pv, _ := c.Post(s.URL+"/e", "text/plain", strings.NewReader(`{"type":"page_view","messageId":"after-click","properties":{"url":"https://www.example.com/webinar"}}`))
+	pv.Body.Close()
+	code, b = admin_(t, s, "/admin/people?email=hanako@example.co.jp", token)
+	var v admin.PersonView
+	if code != 200 || json.Unmarshal(b, &v) != nil || len(v.Timeline) != 2 || v.Timeline[1].Type != "email_click" || v.Person.Attributes["company"] != "サンプル, Inc." || v.Person.Attributes["name"] != "山田 花子" {
+		t.Fatalf("person after click: %d %s", code, b)
+	}
+	code, b = do(t, "GET", s.URL+"/admin/people/"+v.Person.ID+"/explain", token, "")
+	if !strings.Contains(string(b), `"rule":"newsletter-click"`) || !strings.Contains(string(b), `"rule":"november-campaign"`) {
+		t.Fatalf("click not scored: %s", b)
 	}
 }

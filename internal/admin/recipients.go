@@ -1,0 +1,97 @@
+package admin
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/links"
+	"github.com/baton-hq/baton/internal/privacy"
+	"github.com/baton-hq/baton/internal/recipientcsv"
+	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/token"
+)
+
+// Recipients mints recipient tokens for a campaign's list.
+type Recipients struct {
+	T       table.Table
+	Dir     *identity.Directory
+	Keyring *token.Keyring // nil: BATON_LINK_KEYS not configured
+	Now     func() time.Time
+}
+
+func (h *Handler) recipientRoutes(mux *http.ServeMux) {
+	mux.Handle("POST /admin/recipients", h.Require(ScopeWrite, h.recipients))
+}
+
+// recipients takes a CSV (email plus any columns) and answers the same CSV
+// with a baton_token column; the people are created as leads from the list.
+// Row problems are reported in the X-Baton-Row-Errors header (JSON).
+func (h *Handler) recipients(w http.ResponseWriter, r *http.Request) {
+	rc := h.Recipients
+	if rc.Keyring == nil {
+		httpx.Error(w, http.StatusServiceUnavailable, "recipient tokens need BATON_LINK_KEYS")
+		return
+	}
+	campaign := r.URL.Query().Get("campaign")
+	if !links.ValidCampaign(campaign) {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "query parameter campaign must be 1-64 of a-z 0-9 _ -", Field: "campaign"})
+		return
+	}
+	now := time.Now()
+	if rc.Now != nil {
+		now = rc.Now()
+	}
+	body := http.MaxBytesReader(w, r.Body, recipientcsv.MaxBytes)
+	var out bytes.Buffer
+	res, err := recipientcsv.Mint(body, &out, func(row recipientcsv.Row) (string, error) {
+		return rc.mint(r.Context(), campaign, row, now)
+	})
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			httpx.Error(w, http.StatusRequestEntityTooLarge, "the CSV is too large")
+			return
+		}
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error()})
+		return
+	}
+	errs, _ := json.Marshal(res.Errors)
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+campaign+`-recipients.csv"`)
+	w.Header().Set("X-Baton-Minted", itoa(res.Minted))
+	if len(errs) < 8000 {
+		w.Header().Set("X-Baton-Row-Errors", string(errs))
+	}
+	w.WriteHeader(http.StatusOK)
+	w.Write(out.Bytes())
+}
+
+func (rc *Recipients) mint(ctx context.Context, campaign string, row recipientcsv.Row, now time.Time) (string, error) {
+	if gone, err := privacy.Erased(ctx, rc.T, row.Email); err != nil {
+		return "", err
+	} else if gone {
+		return "", errors.New("this person asked to be forgotten")
+	}
+	p, _, err := rc.Dir.Ensure(ctx, row.Email, "list:"+campaign)
+	if err != nil {
+		return "", err
+	}
+	known, custom := identity.SplitAttributes(row.Fields)
+	if len(known)+len(custom) > 0 {
+		if _, _, err := rc.Dir.Update(ctx, p.ID, known, custom); err != nil {
+			return "", err
+		}
+	}
+	return rc.Keyring.Sign(token.Claims{PersonID: p.ID, Campaign: campaign, IssuedAt: now})
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}

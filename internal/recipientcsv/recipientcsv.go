@@ -1,0 +1,172 @@
+// Package recipientcsv adds a baton_token column to a marketer's recipient
+// list: the CSV goes in as exported from any email service or Excel, and
+// comes out the same with one more column to use as a merge field.
+package recipientcsv
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/baton-hq/baton/internal/event"
+)
+
+// Limits.
+const (
+	MaxBytes = 20 << 20
+	MaxRows  = 100_000
+)
+
+// TokenColumn is the column added (or refilled when present).
+const TokenColumn = "baton_token"
+
+// Row is one recipient.
+type Row struct {
+	Line   int
+	Email  string            // normalised
+	Fields map[string]string // the other columns, by header
+}
+
+// RowError says why a row got no token.
+type RowError struct {
+	Line   int    `json:"line"`
+	Reason string `json:"reason"`
+}
+
+// Result summarises a run.
+type Result struct {
+	Minted int        `json:"minted"`
+	Errors []RowError `json:"errors"`
+}
+
+var emailHeaders = map[string]bool{
+	"email": true, "e-mail": true, "mail": true, "email address": true, "e-mail address": true, "emailaddress": true,
+	"email_address": true, "mail address": true, "メール": true, "メールアドレス": true, "eメール": true, "eメールアドレス": true, "ｅメール": true,
+}
+
+// Mint reads a CSV with a header row, calls mint for each row with a valid
+// email, and writes the same CSV with the token column. Rows without a
+// valid email keep their place with an empty token and are reported, so the
+// marketer sees every recipient and what went wrong. A UTF-8 BOM (Excel) is
+// kept; CRLF line ends are kept.
+func Mint(r io.Reader, w io.Writer, mint func(Row) (string, error)) (Result, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxBytes+1))
+	if err != nil {
+		return Result{}, err
+	}
+	if len(data) > MaxBytes {
+		return Result{}, fmt.Errorf("the CSV is larger than %d MB", MaxBytes>>20)
+	}
+	bom := bytes.HasPrefix(data, []byte("\xef\xbb\xbf"))
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(data) {
+		return Result{}, errors.New("the CSV is not UTF-8 (Excel in Japan saves Shift_JIS: choose \"CSV UTF-8\" when saving)")
+	}
+	crlf := bytes.Contains(data, []byte("\r\n"))
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = false
+	header, err := cr.Read()
+	if err == io.EOF {
+		return Result{}, errors.New("the CSV is empty")
+	}
+	if err != nil {
+		return Result{}, fmt.Errorf("header: %w", err)
+	}
+	emailCol, tokenCol := -1, -1
+	for i, h := range header {
+		n := strings.ToLower(strings.TrimSpace(h))
+		if emailCol < 0 && emailHeaders[n] {
+			emailCol = i
+		}
+		if n == TokenColumn {
+			tokenCol = i
+		}
+	}
+	if emailCol < 0 {
+		return Result{}, fmt.Errorf("no email column: the header has %q; name one of them email or メールアドレス", header)
+	}
+	out := header
+	if tokenCol < 0 {
+		tokenCol = len(header)
+		out = append(append([]string{}, header...), TokenColumn)
+	}
+	bw := bufio.NewWriter(w)
+	if bom {
+		bw.WriteString("\xef\xbb\xbf")
+	}
+	cw := csv.NewWriter(bw)
+	cw.UseCRLF = crlf
+	if err := cw.Write(out); err != nil {
+		return Result{}, err
+	}
+	res := Result{Errors: []RowError{}}
+	for rows := 0; ; rows++ {
+		line, _ := cr.FieldPos(0)
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return res, fmt.Errorf("line %d: %v", pe.Line, pe.Err)
+			}
+			return res, err
+		}
+		line, _ = cr.FieldPos(0)
+		if rows >= MaxRows {
+			return res, fmt.Errorf("more than %d recipients: split the list", MaxRows)
+		}
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue // blank line
+		}
+		row := make([]string, len(out))
+		copy(row, rec)
+		if len(rec) > len(header) {
+			res.Errors = append(res.Errors, RowError{Line: line, Reason: fmt.Sprintf("%d fields, the header has %d", len(rec), len(header))})
+			row = append(row[:len(out)], rec[len(out):]...)
+		}
+		token, reason := "", ""
+		switch {
+		case emailCol >= len(rec):
+			reason = "no email field"
+		default:
+			email, err := event.NormalizeEmail(rec[emailCol])
+			if err != nil {
+				reason = fmt.Sprintf("%q is not an email address", rec[emailCol])
+				break
+			}
+			fields := map[string]string{}
+			for i, h := range header {
+				if i < len(rec) && i != emailCol && i != tokenCol && rec[i] != "" {
+					fields[h] = rec[i]
+				}
+			}
+			token, err = mint(Row{Line: line, Email: email, Fields: fields})
+			if err != nil {
+				reason = err.Error()
+			}
+		}
+		if reason != "" {
+			res.Errors = append(res.Errors, RowError{Line: line, Reason: reason})
+			token = ""
+		} else {
+			res.Minted++
+		}
+		row[tokenCol] = token
+		if err := cw.Write(row); err != nil {
+			return res, err
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return res, err
+	}
+	return res, bw.Flush()
+}

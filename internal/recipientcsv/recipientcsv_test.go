@@ -1,0 +1,101 @@
+package recipientcsv
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"strings"
+	"testing"
+)
+
+func tokens(r Row) (string, error) {
+	if strings.HasSuffix(r.Email, "@erased.example") {
+		return "", errors.New("erased on request")
+	}
+	return "tok-" + strings.SplitN(r.Email, "@", 2)[0], nil
+}
+
+func run(t *testing.T, in string) (string, Result) {
+	t.Helper()
+	var out bytes.Buffer
+	res, err := Mint(strings.NewReader(in), &out, tokens)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), res
+}
+
+func TestJapaneseNamesOddQuotingBOMAndCRLF(t *testing.T) {
+	in := "\xef\xbb\xbf氏名,会社名,メールアドレス,メモ\r\n" +
+		"山田 太郎,\"株式会社サンプル, 東京\",Taro.Yamada@Example.co.jp,\"改行を\r\n含む\"\r\n" +
+		"\"O'Brien, \"\"Pat\"\"\",Acme,pat@acme.example,\r\n" +
+		"鈴木,,not-an-email,\r\n" +
+		"\r\n" +
+		"佐藤,Gone,sato@erased.example,\r\n"
+	out, res := run(t, in)
+	if !strings.HasPrefix(out, "\xef\xbb\xbf") || !strings.Contains(out, "\r\n") {
+		t.Fatal("BOM or CRLF not kept")
+	}
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, "\xef\xbb\xbf"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(rows[0], "|") != "氏名|会社名|メールアドレス|メモ|baton_token" {
+		t.Fatalf("header %q", rows[0])
+	}
+	if rows[1][1] != "株式会社サンプル, 東京" || rows[1][3] != "改行を\r\n含む" && rows[1][3] != "改行を\n含む" || rows[1][4] != "tok-taro.yamada" {
+		t.Fatalf("row 1 %q", rows[1])
+	}
+	if rows[2][0] != `O'Brien, "Pat"` || rows[2][4] != "tok-pat" {
+		t.Fatalf("row 2 %q", rows[2])
+	}
+	if rows[3][4] != "" || rows[4][4] != "" || len(rows) != 5 {
+		t.Fatalf("rows %q", rows)
+	}
+	if res.Minted != 2 || len(res.Errors) != 2 || res.Errors[0].Line != 5 || !strings.Contains(res.Errors[1].Reason, "erased") {
+		t.Fatalf("result %+v", res)
+	}
+}
+
+func TestExistingTokenColumnIsRefilled(t *testing.T) {
+	out, _ := run(t, "email,baton_token\na@b.example,old\n")
+	if out != "email,baton_token\na@b.example,tok-a\n" {
+		t.Fatalf("%q", out)
+	}
+}
+
+func TestRefusals(t *testing.T) {
+	for _, in := range []string{"", "name,company\nx,y\n", "email\n\"unterminated\n", "\x82\xa0\x82\xa2,email\n"} {
+		var out bytes.Buffer
+		if _, err := Mint(strings.NewReader(in), &out, tokens); err == nil {
+			t.Errorf("%q accepted", in)
+		}
+	}
+	var out bytes.Buffer
+	_, err := Mint(strings.NewReader("name,company\nx,y\n"), &out, tokens)
+	if err == nil || !strings.Contains(err.Error(), `"name" "company"`) {
+		t.Errorf("missing email column error does not name the headers: %v", err)
+	}
+}
+
+func TestRaggedRows(t *testing.T) {
+	out, res := run(t, "email,name\na@b.example\nc@d.example,C,extra\n")
+	if res.Minted != 2 || len(res.Errors) != 1 || !strings.Contains(out, "tok-a") {
+		t.Fatalf("%q %+v", out, res)
+	}
+}
+
+func FuzzMint(f *testing.F) {
+	f.Add([]byte("email,name\na@b.example,x\n"))
+	f.Add([]byte("\xef\xbb\xbfメールアドレス\r\n\"a@b.example\"\r\n"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		var out bytes.Buffer
+		res, err := Mint(bytes.NewReader(in), &out, tokens)
+		if err != nil {
+			return
+		}
+		if res.Minted < 0 || !strings.Contains(out.String(), TokenColumn) {
+			t.Fatalf("output without the token column: %q", out.String())
+		}
+	})
+}
