@@ -58,7 +58,7 @@ func main() {
 	fmt.Printf("collect throughput, %d page views per target, %d concurrent clients, loopback, one run\n", *n, *c)
 	fmt.Printf("  %-34s %10s %10s %10s %8s\n", "target", "req/s", "p50", "p99", "errors")
 	b.print("bare net/http handler (204)")
-	k.print("POST /e on local stack (bbolt)")
+	k.print("POST /e, local stack (bbolt, enriched, scored)")
 	fmt.Printf("  ratio collect/bare throughput: %.2f\n", k.rps/b.rps)
 	if k.errors > 0 {
 		os.Exit(1)
@@ -117,7 +117,10 @@ func load(url string, n, c int) result {
 				id := seq.Add(1)
 				body := fmt.Sprintf(`{"type":"page_view","messageId":"%s%d","anonymousId":"%svisitor-%d","properties":{"url":"https://www.example.com/p/%d","title":"Page"}}`, prefix, id, prefix, w, id%50)
 				t0 := time.Now()
-				resp, err := client.Post(url, "text/plain", strings.NewReader(body))
+				req, _ := http.NewRequest("POST", url, strings.NewReader(body))
+				req.Header.Set("Content-Type", "text/plain")
+				req.Header.Set("User-Agent", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36")
+				resp, err := client.Do(req)
 				if err != nil {
 					errs.Add(1)
 					continue

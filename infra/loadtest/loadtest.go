@@ -103,7 +103,10 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 					atomic.AddInt64(&res.Duplicates, 1)
 				}
 				t0 := time.Now()
-				resp, err := client.Post(c.BaseURL+"/e", "text/plain", strings.NewReader(body))
+				req, _ := http.NewRequestWithContext(ctx, "POST", c.BaseURL+"/e", strings.NewReader(body))
+				req.Header.Set("Content-Type", "text/plain")
+				req.Header.Set("User-Agent", browserUA)
+				resp, err := client.Do(req)
 				lat := time.Since(t0)
 				atomic.AddInt64(&res.Sent, 1)
 				if err != nil {
@@ -146,6 +149,8 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 	}
 	return res, nil
 }
+
+const browserUA = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15"
 
 // pick chooses the next request of a visitor: mostly page views, some
 // downloads and custom events, a bad request now and then, and a form

@@ -12,15 +12,19 @@ package click
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/enrichment"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/links"
+	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/visitor"
 )
 
@@ -59,6 +63,7 @@ type Handler struct {
 	Cookie   visitor.Cookie
 	Enrich   func(r *http.Request, ev *event.Event)       // UA, bot and scanner flags, truncated IP
 	Accepted func(ctx context.Context, evs []event.Event) // in-process scoring
+	T        table.Table                                  // keeps a day of click times per recipient, for burst detection
 	Now      func() time.Time
 	Log      *slog.Logger
 }
@@ -132,6 +137,15 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 		ev.Properties["person"] = claims.PersonID
 		ev.UserID = claims.PersonID
 	}
+	// Signals only a scanner gives: the honeypot, a click seconds after the
+	// send, several links of one email within two seconds.
+	sc := enrichment.ClickContext{Method: r.Method, SentAt: camp.SentAt, ClickedAt: now, Honeypot: link.Honeypot}
+	if ok {
+		sc.OtherClicks = h.recentClicks(r.Context(), claims.PersonID, link.Campaign, now)
+	}
+	if scanner, why := enrichment.ClickSignals(sc); scanner {
+		ev.Enrichment.Scanner, ev.Enrichment.FlagReason = true, why
+	}
 	h.record(w, r, &ev, ok, claims)
 	http.Redirect(w, r, dest, http.StatusFound)
 }
@@ -199,10 +213,35 @@ func (h *Handler) accepted(ctx context.Context, ev event.Event) {
 	}
 }
 
+// recentClicks returns the recipient's clicks on this campaign in the last
+// minute and records this one (kept a day).
+func (h *Handler) recentClicks(ctx context.Context, person, campaign string, now time.Time) []time.Time {
+	if h.T == nil {
+		return nil
+	}
+	prefix := "C#" + campaign + "#"
+	items, err := h.T.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: prefix, After: prefix + fmt.Sprintf("%020d", now.Add(-time.Minute).UnixNano())})
+	if err != nil {
+		h.log().Error("click: recent clicks", "err", err)
+	}
+	var out []time.Time
+	for _, it := range items {
+		if n, err := strconv.ParseInt(strings.TrimPrefix(it.SK, prefix), 10, 64); err == nil {
+			out = append(out, time.Unix(0, n))
+		}
+	}
+	_ = h.T.Put(ctx, table.Item{PK: identity.PersonPK(person), SK: prefix + fmt.Sprintf("%020d", now.UnixNano()), Kind: "click", Data: []byte("{}"), Expires: now.Add(24 * time.Hour)}, table.Always)
+	return out
+}
+
 func (h *Handler) store(ctx context.Context, r *http.Request, ev *event.Event, vid string) bool {
 	ev.VisitorID = vid
+	flagged, why := ev.Enrichment.Scanner, ev.Enrichment.FlagReason
 	if h.Enrich != nil {
 		h.Enrich(r, ev)
+	}
+	if flagged && !ev.Enrichment.Scanner { // keep the click-time signal
+		ev.Enrichment.Scanner, ev.Enrichment.FlagReason = true, why
 	}
 	fresh, err := h.Events.Append(ctx, []event.Event{*ev})
 	if err != nil {

@@ -6,17 +6,18 @@ package server
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/baton-hq/baton/internal/admin"
 	"github.com/baton-hq/baton/internal/click"
 	"github.com/baton-hq/baton/internal/collect"
 	"github.com/baton-hq/baton/internal/config"
+	"github.com/baton-hq/baton/internal/enrichment"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/httpx"
@@ -79,10 +80,11 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 	a.Events = &eventlog.Log{T: tbl, Retention: time.Duration(cfg.File.EventRetention)}
 	a.People = &identity.Directory{T: tbl}
 	a.Stitcher = &identity.Stitcher{Dir: a.People, Log: a.Events}
-	enrich, err := newEnricher(cfg)
+	enrich, closeEnrich, err := newEnricher(cfg)
 	if err != nil {
 		return nil, err
 	}
+	a.closers = append(a.closers, closeEnrich)
 	creds := []admin.Credential{admin.FullAccess(cfg.AdminToken)}
 	for _, t := range cfg.File.AdminTokens {
 		c, err := admin.NewCredential(t.Name, t.SHA256, t.Scopes)
@@ -108,7 +110,7 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 	}
 	a.Links = &links.Registry{T: tbl, AllowedHosts: cfg.File.LinkHosts}
 	a.Eraser = &privacy.Eraser{T: tbl, Dir: a.People, Log: a.Events, Queues: []string{PushQueue}}
-	a.Click = &click.Handler{Links: a.Links, Events: a.Events, People: a.Stitcher, Cookie: a.Cookie, Enrich: enrich, Log: log}
+	a.Click = &click.Handler{Links: a.Links, Events: a.Events, People: a.Stitcher, Cookie: a.Cookie, Enrich: enrich, T: tbl, Log: log}
 	a.Push = &queue.Queue{T: tbl, Name: PushQueue}
 	if cfg.RulesFile != "" {
 		rules, err := rulebook.Load(cfg.RulesFile)
@@ -242,13 +244,17 @@ func Wrap(log *slog.Logger, h http.Handler) http.Handler {
 	return httpx.SecurityHeaders(httpx.Recover(func(msg string, args ...any) { log.Error(msg, args...) }, h))
 }
 
-// newEnricher returns the collector's per-event enrichment. Until GeoIP and
-// user-agent enrichment are configured it keeps no address at all.
-func newEnricher(cfg *config.Config) (func(*http.Request, *event.Event), error) {
-	if cfg.GeoIPCity != "" || cfg.GeoIPASN != "" {
-		return nil, fmt.Errorf("config: BATON_GEOIP_CITY_DB: GeoIP enrichment is not available in this build")
+// newEnricher returns the collectors' per-event enrichment: user agent,
+// bot and scanner flags, GeoIP when databases are configured, and the
+// client address truncated before anything is stored.
+func newEnricher(cfg *config.Config) (func(*http.Request, *event.Event), func() error, error) {
+	e, err := enrichment.New(enrichment.Config{CityDB: cfg.GeoIPCity, ASNDB: cfg.GeoIPASN})
+	if err != nil {
+		return nil, nil, &config.Error{Setting: strings.SplitN(err.Error(), ":", 2)[0], Problem: err.Error()}
 	}
-	return nil, nil
+	return func(r *http.Request, ev *event.Event) {
+		e.Enrich(enrichment.Request{UserAgent: ev.Client.UserAgent, IP: httpx.ClientIP(r, cfg.TrustProxy), Method: r.Method, Webdriver: ev.Client.Webdriver}, ev)
+	}, e.Close, nil
 }
 
 func consent(c config.ConsentFile) collect.Consent {

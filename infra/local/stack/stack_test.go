@@ -333,3 +333,37 @@ func TestMarketerNewsletterFlow(t *testing.T) {
 		t.Fatalf("click not scored: %s", b)
 	}
 }
+
+// TestBotsAreKeptButNeverScore: a crawler's page views are stored, flagged,
+// and add nothing to anyone's score.
+func TestBotsAreKeptButNeverScore(t *testing.T) {
+	s := stack.ForTest(t, nil)
+	send := func(ua, body string) {
+		req, _ := http.NewRequest("POST", s.URL+"/e", strings.NewReader(body))
+		req.Header.Set("User-Agent", ua)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 204 {
+			t.Fatalf("POST /e: %v %v", err, resp)
+		}
+	}
+	send(browserUA, `{"type":"form_submit","messageId":"b1","anonymousId":"bot-browser-1","properties":{"fields":{"email":"crawled@example.com"}}}`)
+	send("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", `{"type":"page_view","messageId":"b2","anonymousId":"bot-browser-1","properties":{"url":"https://www.example.com/pricing"}}`)
+	send("curl/8.5.0", `{"type":"page_view","messageId":"b3","anonymousId":"bot-browser-1","properties":{"url":"https://www.example.com/pricing"}}`)
+	code, b := admin_(t, s, "/admin/people?email=crawled@example.com", token)
+	var v admin.PersonView
+	if code != 200 || json.Unmarshal(b, &v) != nil || len(v.Timeline) != 3 {
+		t.Fatalf("bot events not kept: %d %s", code, b)
+	}
+	for _, ev := range v.Timeline[:2] {
+		if !ev.Enrichment.Bot || ev.Enrichment.FlagReason == "" {
+			t.Fatalf("not flagged: %+v", ev)
+		}
+	}
+	if v.Timeline[2].Enrichment.Browser != "Chrome" || v.Timeline[2].Client.IP != "127.0.0.0" {
+		t.Fatalf("browser event not enriched / address not truncated: %+v", v.Timeline[2])
+	}
+	_, b = do(t, "GET", s.URL+"/admin/people/"+v.Person.ID+"/explain", token, "")
+	if strings.Contains(string(b), "pricing-page") || strings.Contains(string(b), `"eventId":"b2"`) || strings.Contains(string(b), `"eventId":"b3"`) {
+		t.Fatalf("a bot event scored: %s", b)
+	}
+}

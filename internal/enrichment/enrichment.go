@@ -1,0 +1,324 @@
+// Package enrichment says what each event came from: browser, OS and device
+// (github.com/mssola/useragent), whether it was a bot or an email security
+// scanner (patterns kept as data in data/), and where (country, region,
+// city, network) from the operator's GeoIP databases
+// (github.com/oschwald/geoip2-golang). The client address is used in memory
+// only: what is stored is truncated (IPv4 /24, IPv6 /48).
+package enrichment
+
+import (
+	"bufio"
+	_ "embed"
+	"fmt"
+	"net"
+	"net/netip"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/mssola/useragent"
+	"github.com/oschwald/geoip2-golang"
+
+	"github.com/baton-hq/baton/internal/event"
+)
+
+//go:embed data/bots.txt
+var botsData string
+
+//go:embed data/scanners.txt
+var scannersData string
+
+// Config names the GeoIP databases (optional) and extra bot patterns.
+type Config struct {
+	CityDB           string // a GeoIP2/GeoLite2 City mmdb
+	ASNDB            string // a GeoLite2 ASN mmdb
+	ExtraBotPatterns []string
+}
+
+// Request is what enrichment needs from the HTTP request.
+type Request struct {
+	UserAgent string
+	IP        netip.Addr
+	Method    string
+	Webdriver bool
+}
+
+type pattern struct {
+	sub string
+	re  *regexp.Regexp
+	why string
+}
+
+func (p pattern) match(lower string) bool {
+	if p.re != nil {
+		return p.re.MatchString(lower)
+	}
+	return strings.Contains(lower, p.sub)
+}
+
+type network struct {
+	prefix netip.Prefix
+	vendor string
+}
+
+// Enricher enriches events; safe for concurrent use.
+type Enricher struct {
+	city, asn  *geoip2.Reader
+	bots       []pattern
+	scannerUAs []pattern
+	scannerNet []network
+}
+
+// New loads the pattern data and opens the databases.
+func New(cfg Config) (*Enricher, error) {
+	e := &Enricher{}
+	var err error
+	if e.bots, err = parsePatterns(botsData, cfg.ExtraBotPatterns); err != nil {
+		return nil, err
+	}
+	if err := e.parseScanners(scannersData); err != nil {
+		return nil, err
+	}
+	if cfg.CityDB != "" {
+		if e.city, err = open(cfg.CityDB, "City"); err != nil {
+			return nil, fmt.Errorf("BATON_GEOIP_CITY_DB: %w", err)
+		}
+	}
+	if cfg.ASNDB != "" {
+		if e.asn, err = open(cfg.ASNDB, "ASN"); err != nil {
+			e.Close()
+			return nil, fmt.Errorf("BATON_GEOIP_ASN_DB: %w", err)
+		}
+	}
+	return e, nil
+}
+
+func open(path, kind string) (*geoip2.Reader, error) {
+	r, err := geoip2.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: not a readable mmdb: %v", path, err)
+	}
+	if t := r.Metadata().DatabaseType; !strings.Contains(t, kind) {
+		r.Close()
+		return nil, fmt.Errorf("%s: database type %q is not a %s database", path, t, kind)
+	}
+	return r, nil
+}
+
+// Close closes the databases.
+func (e *Enricher) Close() error {
+	if e.city != nil {
+		e.city.Close()
+	}
+	if e.asn != nil {
+		e.asn.Close()
+	}
+	return nil
+}
+
+func parsePatterns(data string, extra []string) ([]pattern, error) {
+	var out []pattern
+	lines := strings.Split(data, "\n")
+	for _, x := range extra {
+		lines = append(lines, x+"\tconfigured")
+	}
+	for i, line := range lines {
+		if line = strings.TrimSpace(line); line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		pat, why, _ := strings.Cut(line, "\t")
+		p := pattern{why: strings.TrimSpace(why)}
+		if p.why == "" {
+			p.why = "bot"
+		}
+		if re, ok := strings.CutPrefix(pat, "re:"); ok {
+			c, err := regexp.Compile("(?i)" + re)
+			if err != nil {
+				return nil, fmt.Errorf("bot pattern %d %q: %v", i+1, pat, err)
+			}
+			p.re = c
+		} else {
+			p.sub = strings.ToLower(strings.TrimSpace(pat))
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func (e *Enricher) parseScanners(data string) error {
+	sc := bufio.NewScanner(strings.NewReader(data))
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 3 {
+			return fmt.Errorf("scanners.txt:%d: want kind<TAB>value<TAB>vendor", n)
+		}
+		switch f[0] {
+		case "ua":
+			e.scannerUAs = append(e.scannerUAs, pattern{sub: strings.ToLower(f[1]), why: f[2]})
+		case "net":
+			p, err := netip.ParsePrefix(f[1])
+			if err != nil {
+				return fmt.Errorf("scanners.txt:%d: %v", n, err)
+			}
+			e.scannerNet = append(e.scannerNet, network{prefix: p.Masked(), vendor: f[2]})
+		default:
+			return fmt.Errorf("scanners.txt:%d: unknown kind %q", n, f[0])
+		}
+	}
+	return nil
+}
+
+// TruncateIP keeps the network, not the host: IPv4 /24, IPv6 /48.
+func TruncateIP(ip netip.Addr) netip.Addr {
+	ip = ip.Unmap()
+	bits := 48
+	if ip.Is4() {
+		bits = 24
+	}
+	p, err := ip.Prefix(bits)
+	if err != nil {
+		return netip.Addr{}
+	}
+	return p.Addr()
+}
+
+// Enrich fills ev.Enrichment and stores the truncated address in ev.Client.IP.
+func (e *Enricher) Enrich(r Request, ev *event.Event) {
+	ua := r.UserAgent
+	if ua == "" {
+		ua = ev.Client.UserAgent
+	}
+	en := &ev.Enrichment
+	lower := strings.ToLower(ua)
+	p := useragent.New(ua)
+	en.Browser, en.BrowserVersion = p.Browser()
+	en.OS = p.OS()
+	switch {
+	case p.Bot():
+		en.Device = "bot"
+	case strings.Contains(lower, "ipad") || strings.Contains(lower, "tablet") || strings.Contains(lower, "android") && !strings.Contains(lower, "mobile"):
+		en.Device = "tablet"
+	case p.Mobile():
+		en.Device = "mobile"
+	default:
+		en.Device = "desktop"
+	}
+	if why := e.botReason(ua, lower, p, r.Webdriver || ev.Client.Webdriver); why != "" {
+		en.Bot, en.Device, en.FlagReason = true, "bot", why
+	}
+	ip := r.IP.Unmap()
+	if ev.Type == event.EmailClick || ev.Type == event.EmailOpen {
+		if why := e.scannerReason(ev.Type, r.Method, lower, ua, ip); why != "" {
+			en.Scanner, en.FlagReason = true, why
+			en.Bot = false // a scanner, not a crawler: kept apart for reports
+		}
+	}
+	if ip.IsValid() {
+		e.geo(ip, en)
+		ev.Client.IP = TruncateIP(ip).String()
+	} else {
+		ev.Client.IP = ""
+	}
+}
+
+func (e *Enricher) botReason(ua, lower string, p *useragent.UserAgent, webdriver bool) string {
+	switch {
+	case strings.TrimSpace(ua) == "":
+		return "empty-user-agent"
+	case webdriver:
+		return "webdriver"
+	}
+	for _, b := range e.bots {
+		if b.match(lower) {
+			return b.why
+		}
+	}
+	if p.Bot() {
+		return "crawler"
+	}
+	return ""
+}
+
+func (e *Enricher) scannerReason(typ, method, lower, ua string, ip netip.Addr) string {
+	if method == "HEAD" {
+		return "head-request"
+	}
+	for _, s := range e.scannerUAs {
+		if s.match(lower) {
+			return "scanner:" + s.why
+		}
+	}
+	for _, n := range e.scannerNet {
+		if ip.IsValid() && n.prefix.Contains(ip) {
+			return "scanner:" + n.vendor
+		}
+	}
+	if typ == event.EmailOpen && (strings.TrimSpace(ua) == "Mozilla/5.0" || ip.IsValid() && appleNet.Contains(ip)) {
+		return "apple-mpp" // Apple Mail Privacy Protection prefetches every image
+	}
+	return ""
+}
+
+// appleNet is Apple's own address block, from which Mail Privacy Protection
+// fetches images.
+var appleNet = netip.MustParsePrefix("17.0.0.0/8")
+
+func (e *Enricher) geo(ip netip.Addr, en *event.Enrichment) {
+	nip := net.IP(ip.AsSlice())
+	if e.city != nil {
+		if c, err := e.city.City(nip); err == nil {
+			en.Country = c.Country.IsoCode
+			if len(c.Subdivisions) > 0 {
+				en.Region = c.Subdivisions[0].IsoCode
+				if en.Region == "" {
+					en.Region = c.Subdivisions[0].Names["en"]
+				}
+			}
+			en.City = c.City.Names["en"]
+		}
+	}
+	if e.asn != nil {
+		if a, err := e.asn.ASN(nip); err == nil {
+			en.ASN, en.Org = a.AutonomousSystemNumber, a.AutonomousSystemOrganization
+		}
+	}
+}
+
+// ClickContext is what is known about a click besides its request.
+type ClickContext struct {
+	Method        string
+	SentAt        time.Time // when the campaign was sent (zero: unknown)
+	ClickedAt     time.Time
+	OtherClicks   []time.Time // earlier clicks of links of the same email by the same recipient
+	Honeypot      bool        // the hidden link no human sees
+	MinHumanDelay time.Duration
+}
+
+// ClickSignals flags clicks only a scanner makes: HEAD requests, the
+// honeypot link, clicks within seconds of the send, several links of one
+// email within ~2 seconds.
+func ClickSignals(c ClickContext) (bool, string) {
+	if c.Method == "HEAD" {
+		return true, "head-request"
+	}
+	if c.Honeypot {
+		return true, "honeypot-link"
+	}
+	min := c.MinHumanDelay
+	if min == 0 {
+		min = 10 * time.Second
+	}
+	if !c.SentAt.IsZero() && c.ClickedAt.Sub(c.SentAt) >= 0 && c.ClickedAt.Sub(c.SentAt) < min {
+		return true, "clicked-seconds-after-send"
+	}
+	for _, t := range c.OtherClicks {
+		if d := c.ClickedAt.Sub(t); d >= -2*time.Second && d <= 2*time.Second {
+			return true, "burst-of-links"
+		}
+	}
+	return false, ""
+}

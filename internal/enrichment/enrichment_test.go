@@ -1,0 +1,300 @@
+package enrichment
+
+import (
+	"encoding/json"
+	"net"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/maxmind/mmdbwriter"
+	"github.com/maxmind/mmdbwriter/mmdbtype"
+
+	"github.com/baton-hq/baton/internal/event"
+)
+
+// writeDB builds a small mmdb of the given type from CIDR -> record.
+func writeDB(t testing.TB, typ string, recs map[string]mmdbtype.Map) string {
+	t.Helper()
+	tree, err := mmdbwriter.New(mmdbwriter.Options{DatabaseType: typ, RecordSize: 28, IncludeReservedNetworks: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for cidr, rec := range recs {
+		_, n, err := net.ParseCIDR(cidr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tree.Insert(n, rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := filepath.Join(t.TempDir(), typ+".mmdb")
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := tree.WriteTo(f); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func names(en string) mmdbtype.Map {
+	return mmdbtype.Map{"names": mmdbtype.Map{"en": mmdbtype.String(en)}}
+}
+
+func cityRec(country, region, city string) mmdbtype.Map {
+	sub := names(region)
+	sub["iso_code"] = mmdbtype.String(region[:2])
+	c := names(country)
+	c["iso_code"] = mmdbtype.String(country)
+	return mmdbtype.Map{"country": c, "subdivisions": mmdbtype.Slice{sub}, "city": names(city)}
+}
+
+func dbs(t testing.TB) Config {
+	city := writeDB(t, "GeoIP2-City", map[string]mmdbtype.Map{
+		"203.0.113.0/24": cityRec("JP", "13-Tokyo", "Tokyo"),
+		"2001:db8::/32":  cityRec("DE", "BE-Berlin", "Berlin"),
+	})
+	asn := writeDB(t, "GeoLite2-ASN", map[string]mmdbtype.Map{
+		"203.0.113.0/24": {"autonomous_system_number": mmdbtype.Uint32(64500), "autonomous_system_organization": mmdbtype.String("Example Corp")},
+	})
+	return Config{CityDB: city, ASNDB: asn}
+}
+
+const (
+	chromeWin   = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+	safariMac   = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15"
+	iphone      = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1"
+	ipad        = "Mozilla/5.0 (iPad; CPU OS 17_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Mobile/15E148 Safari/604.1"
+	androidPh   = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36"
+	androidTab  = "Mozilla/5.0 (Linux; Android 13; SM-X700) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+	edge        = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.2903.51"
+	firefox     = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
+	googlebot   = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+	headless    = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36"
+	gptbot      = "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2; +https://openai.com/gptbot)"
+	uptimerobot = "Mozilla/5.0+(compatible; UptimeRobot/2.0; http://www.uptimerobot.com/)"
+)
+
+func TestUserAgents(t *testing.T) {
+	e, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		ua, browser, os, device string
+		bot                     bool
+		reason                  string
+	}{
+		{chromeWin, "Chrome", "Windows 10", "desktop", false, ""},
+		{safariMac, "Safari", "Intel Mac OS X 10_15_7", "desktop", false, ""},
+		{iphone, "Safari", "CPU iPhone OS 18_1 like Mac OS X", "mobile", false, ""},
+		{ipad, "Safari", "CPU OS 17_6 like Mac OS X", "tablet", false, ""},
+		{androidPh, "Chrome", "Android 14", "mobile", false, ""},
+		{androidTab, "Chrome", "Android 13", "tablet", false, ""},
+		{edge, "Edge", "Windows 10", "desktop", false, ""},
+		{firefox, "Firefox", "Linux x86_64", "desktop", false, ""},
+		{googlebot, "Googlebot", "", "bot", true, "crawler"},
+		{headless, "", "", "bot", true, "headless-browser"},
+		{gptbot, "", "", "bot", true, "ai-crawler"},
+		{uptimerobot, "", "", "bot", true, "monitoring"},
+		{"curl/8.5.0", "", "", "bot", true, "tool"},
+		{"python-requests/2.32.3", "", "", "bot", true, "tool"},
+		{"Go-http-client/2.0", "", "", "bot", true, "tool"},
+		{"", "", "", "bot", true, "empty-user-agent"},
+	}
+	for _, c := range cases {
+		ev := event.Event{Type: event.PageView}
+		e.Enrich(Request{UserAgent: c.ua}, &ev)
+		en := ev.Enrichment
+		if en.Bot != c.bot || en.Device != c.device || c.reason != "" && en.FlagReason != c.reason {
+			t.Errorf("%q: bot=%v device=%s reason=%s; want %v %s %s", c.ua, en.Bot, en.Device, en.FlagReason, c.bot, c.device, c.reason)
+		}
+		if c.browser != "" && en.Browser != c.browser || c.os != "" && en.OS != c.os {
+			t.Errorf("%q: browser %q os %q; want %q %q", c.ua, en.Browser, en.OS, c.browser, c.os)
+		}
+	}
+	ev := event.Event{Type: event.PageView}
+	e.Enrich(Request{UserAgent: chromeWin, Webdriver: true}, &ev)
+	if !ev.Enrichment.Bot || ev.Enrichment.FlagReason != "webdriver" {
+		t.Errorf("navigator.webdriver not flagged: %+v", ev.Enrichment)
+	}
+	e2, _ := New(Config{ExtraBotPatterns: []string{"acme-monitor"}})
+	ev = event.Event{Type: event.PageView}
+	e2.Enrich(Request{UserAgent: "Mozilla/5.0 acme-monitor/1.0"}, &ev)
+	if !ev.Enrichment.Bot || ev.Enrichment.FlagReason != "configured" {
+		t.Errorf("configured pattern: %+v", ev.Enrichment)
+	}
+}
+
+func TestScanners(t *testing.T) {
+	e, _ := New(Config{})
+	cases := []struct {
+		typ, method, ua, ip, reason string
+	}{
+		{event.EmailClick, "HEAD", chromeWin, "198.51.100.1", "head-request"},
+		{event.EmailClick, "GET", "Mozilla/5.0 (Windows NT 10.0) Barracuda Sentinel", "198.51.100.1", "scanner:barracuda"},
+		{event.EmailClick, "GET", chromeWin, "40.107.22.5", "scanner:microsoft-eop"},
+		{event.EmailClick, "GET", chromeWin, "148.163.140.10", "scanner:proofpoint"},
+		{event.EmailClick, "GET", chromeWin, "205.139.110.60", "scanner:mimecast"},
+		{event.EmailOpen, "GET", "Mozilla/5.0", "198.51.100.1", "apple-mpp"},
+		{event.EmailOpen, "GET", safariMac, "17.58.1.2", "apple-mpp"},
+		{event.EmailClick, "GET", chromeWin, "198.51.100.1", ""},
+		{event.PageView, "HEAD", chromeWin, "40.107.22.5", ""}, // scanners are an email matter
+	}
+	for _, c := range cases {
+		ev := event.Event{Type: c.typ}
+		e.Enrich(Request{UserAgent: c.ua, Method: c.method, IP: netip.MustParseAddr(c.ip)}, &ev)
+		if (c.reason != "") != ev.Enrichment.Scanner || c.reason != "" && ev.Enrichment.FlagReason != c.reason {
+			t.Errorf("%s %s %q %s: scanner=%v reason=%q; want %q", c.typ, c.method, c.ua, c.ip, ev.Enrichment.Scanner, ev.Enrichment.FlagReason, c.reason)
+		}
+		if c.reason != "" && !ev.Flagged() {
+			t.Errorf("%s: scanner event not flagged", c.reason)
+		}
+	}
+}
+
+func TestClickSignals(t *testing.T) {
+	sent := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	cases := []struct {
+		c    ClickContext
+		want string
+	}{
+		{ClickContext{Method: "HEAD", ClickedAt: sent.Add(time.Hour)}, "head-request"},
+		{ClickContext{Honeypot: true, ClickedAt: sent.Add(time.Hour)}, "honeypot-link"},
+		{ClickContext{SentAt: sent, ClickedAt: sent.Add(3 * time.Second)}, "clicked-seconds-after-send"},
+		{ClickContext{SentAt: sent, ClickedAt: sent.Add(time.Hour), OtherClicks: []time.Time{sent.Add(time.Hour - time.Second)}}, "burst-of-links"},
+		{ClickContext{SentAt: sent, ClickedAt: sent.Add(time.Hour), OtherClicks: []time.Time{sent.Add(time.Hour - time.Minute)}}, ""},
+		{ClickContext{SentAt: sent, ClickedAt: sent.Add(2 * time.Minute)}, ""},
+	}
+	for _, c := range cases {
+		got, why := ClickSignals(c.c)
+		if got != (c.want != "") || why != c.want {
+			t.Errorf("%+v: %v %q, want %q", c.c, got, why, c.want)
+		}
+	}
+}
+
+func TestGeoIP(t *testing.T) {
+	e, err := New(dbs(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	ev := event.Event{Type: event.PageView}
+	e.Enrich(Request{UserAgent: chromeWin, IP: netip.MustParseAddr("203.0.113.77")}, &ev)
+	en := ev.Enrichment
+	if en.Country != "JP" || en.Region != "13" || en.City != "Tokyo" || en.ASN != 64500 || en.Org != "Example Corp" {
+		t.Fatalf("IPv4: %+v", en)
+	}
+	ev = event.Event{Type: event.PageView}
+	e.Enrich(Request{UserAgent: chromeWin, IP: netip.MustParseAddr("2001:db8:1234:5678::1")}, &ev)
+	if ev.Enrichment.Country != "DE" || ev.Enrichment.City != "Berlin" || ev.Enrichment.ASN != 0 {
+		t.Fatalf("IPv6: %+v", ev.Enrichment)
+	}
+	ev = event.Event{Type: event.PageView}
+	e.Enrich(Request{UserAgent: chromeWin, IP: netip.MustParseAddr("198.51.100.9")}, &ev)
+	if ev.Enrichment.Country != "" || ev.Enrichment.City != "" || ev.Client.IP != "198.51.100.0" {
+		t.Fatalf("address without entry: %+v %s", ev.Enrichment, ev.Client.IP)
+	}
+	ev = event.Event{Type: event.PageView}
+	e.Enrich(Request{UserAgent: chromeWin, IP: netip.MustParseAddr("::ffff:203.0.113.77")}, &ev)
+	if ev.Enrichment.Country != "JP" || ev.Client.IP != "203.0.113.0" {
+		t.Fatalf("IPv4-mapped: %+v %s", ev.Enrichment, ev.Client.IP)
+	}
+}
+
+func TestNoDatabaseSkipsCleanly(t *testing.T) {
+	e, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := event.Event{Type: event.PageView}
+	e.Enrich(Request{UserAgent: chromeWin, IP: netip.MustParseAddr("203.0.113.77")}, &ev)
+	if ev.Enrichment.Country != "" || ev.Client.IP != "203.0.113.0" {
+		t.Fatalf("%+v", ev)
+	}
+}
+
+func TestBadDatabases(t *testing.T) {
+	notDB := filepath.Join(t.TempDir(), "x.mmdb")
+	os.WriteFile(notDB, []byte("not a database"), 0o600)
+	asn := dbs(t).ASNDB
+	for _, c := range []struct {
+		cfg     Config
+		setting string
+	}{
+		{Config{CityDB: "/nonexistent/city.mmdb"}, "BATON_GEOIP_CITY_DB"},
+		{Config{CityDB: notDB}, "BATON_GEOIP_CITY_DB"},
+		{Config{CityDB: asn}, "BATON_GEOIP_CITY_DB"}, // an ASN database given as City
+		{Config{ASNDB: notDB}, "BATON_GEOIP_ASN_DB"},
+	} {
+		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.setting) {
+			t.Errorf("%+v: %v", c.cfg, err)
+		}
+	}
+}
+
+func TestTruncation(t *testing.T) {
+	for in, want := range map[string]string{
+		"203.0.113.77":          "203.0.113.0",
+		"2001:db8:1234:5678::1": "2001:db8:1234::",
+		"::ffff:192.0.2.200":    "192.0.2.0",
+		"fe80::1:2:3:4":         "fe80::",
+	} {
+		if got := TruncateIP(netip.MustParseAddr(in)).String(); got != want {
+			t.Errorf("TruncateIP(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+// TestFullAddressNeverStored marshals enriched events and looks for the
+// full address anywhere in them.
+func TestFullAddressNeverStored(t *testing.T) {
+	e, _ := New(dbs(t))
+	for _, ip := range []string{"203.0.113.77", "2001:db8:1234:5678:9abc::1"} {
+		ev := event.Event{Type: event.EmailClick, Client: event.Client{IP: ip}}
+		e.Enrich(Request{UserAgent: chromeWin, IP: netip.MustParseAddr(ip)}, &ev)
+		b, _ := json.Marshal(ev)
+		if strings.Contains(string(b), ip) || strings.Contains(string(b), "77") && strings.Contains(ip, "77") {
+			t.Fatalf("full address %s in %s", ip, b)
+		}
+	}
+}
+
+func FuzzEnrich(f *testing.F) {
+	e, _ := New(Config{})
+	for _, ua := range []string{chromeWin, googlebot, "", "Mozilla/5.0", "((((", "\x00\xff"} {
+		f.Add(ua, "GET")
+	}
+	f.Fuzz(func(t *testing.T, ua, method string) {
+		ev := event.Event{Type: event.EmailClick}
+		e.Enrich(Request{UserAgent: ua, Method: method, IP: netip.MustParseAddr("203.0.113.5")}, &ev)
+		if ev.Client.IP != "203.0.113.0" {
+			t.Fatalf("address %q", ev.Client.IP)
+		}
+	})
+}
+
+func BenchmarkEnrich(b *testing.B) {
+	run := func(b *testing.B, cfg Config) {
+		e, err := New(cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ip := netip.MustParseAddr("203.0.113.77")
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			ev := event.Event{Type: event.PageView}
+			e.Enrich(Request{UserAgent: chromeWin, IP: ip}, &ev)
+		}
+	}
+	b.Run("no-geoip", func(b *testing.B) { run(b, Config{}) })
+	b.Run("geoip", func(b *testing.B) { run(b, dbs(b)) })
+}
