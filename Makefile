@@ -12,10 +12,14 @@ dev:
 	$(GO) run ./infra/local
 
 ## deps: install what the tests need besides Go modules (dynalite)
-deps: infra/dynalite/node_modules/.bin/dynalite
+deps: infra/dynalite/node_modules/.bin/dynalite tag/browser/node_modules/playwright-core/package.json
 
 infra/dynalite/node_modules/.bin/dynalite: infra/dynalite/package-lock.json
 	npm ci --prefix infra/dynalite --no-audit --no-fund
+	touch $@
+
+tag/browser/node_modules/playwright-core/package.json: tag/browser/package-lock.json
+	npm ci --prefix tag/browser --no-audit --no-fund
 	touch $@
 
 ## test: format and vet checks, every test, and a short run of every fuzz target
@@ -59,8 +63,9 @@ build:
 deploy: build
 	sam deploy --template-file template.yaml $(if $(wildcard samconfig.toml),,--guided)
 
+## generate: rebuild the tag (tag/dist/t.js) from tag/src
 generate:
-	$(GO) generate ./...
+	$(GO) generate ./tag
 
 clean:
 	rm -rf $(BUILD)

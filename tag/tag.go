@@ -1,4 +1,8 @@
-// Package tag embeds the built website tag and serves it at /t.js.
+// Package tag embeds the built website tag and serves it at /t.js. The
+// source is src/tag.js; `go generate ./tag` rebuilds dist/t.js (a test
+// fails when it is stale).
+//
+//go:generate go run ./build
 package tag
 
 import (

@@ -1,0 +1,166 @@
+// Browser scenarios for the tag's tests: each runs in a fresh browser
+// context of Debian's Chromium and prints one JSON line with what the Go
+// test needs to check the server's store (the visitor id, what the page
+// saw). The assertions themselves are in tag/browser_test.go, on what the
+// server stored, not on what the script thinks it sent.
+import { chromium } from 'playwright-core';
+
+const site = process.env.SITE;         // test site base URL
+const control = process.env.CONTROL;   // collector proxy control base URL
+const only = process.env.SCENARIO;     // run one scenario (debugging)
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--disable-blink-features=AutomationControlled'],
+});
+
+// A desktop Chrome's user agent: headless Chromium's own ("HeadlessChrome")
+// is rightly flagged as a bot by the collector, and bots never identify
+// anyone. The "bot" scenario keeps it, to see that flag.
+const desktopUA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+
+const settle = (page) => page.waitForTimeout(400);
+const aid = (page) => page.evaluate(() => localStorage.getItem('bt_aid'));
+const queued = (page) => page.evaluate(() => JSON.parse(localStorage.getItem('bt_q') || '[]').length);
+
+const scenarios = {
+  async pageview(page) {
+    await page.goto(site + '/index.html');
+    await settle(page);
+    return { aid: await aid(page) };
+  },
+  async spa(page) {
+    await page.goto(site + '/index.html');
+    await settle(page);
+    await page.click('#spa');
+    await settle(page);
+    await page.goBack(); // popstate
+    await settle(page);
+    return { aid: await aid(page) };
+  },
+  async downloads(page) {
+    await page.goto(site + '/index.html');
+    await settle(page);
+    await page.click('#pdf');
+    await page.click('#forced');
+    await page.click('#xlsx', { button: 'middle' });
+    await settle(page);
+    return { aid: await aid(page) };
+  },
+  async outbound(page) {
+    await page.goto(site + '/index.html');
+    await settle(page);
+    await page.click('#outbound');
+    await page.click('#internal', { noWaitAfter: true }).catch(() => {});
+    await settle(page);
+    return { aid: await aid(page), url: page.url() };
+  },
+  async form(page) {
+    await page.goto(site + '/form.html');
+    await settle(page);
+    const id = await aid(page);
+    await page.fill('[name=email]', 'Form.User@Example.com');
+    await page.fill('[name=company]', 'Formco');
+    await page.fill('[name=password]', 'hunter2-secret');
+    await page.fill('[name=ccn]', '4111111111111111');
+    await Promise.all([page.waitForURL(/thanks/), page.click('#send')]);
+    await page.waitForSelector('#thanks');
+    await settle(page);
+    return { aid: id, url: page.url() };
+  },
+  async ignoredform(page) {
+    await page.goto(site + '/form.html');
+    await settle(page);
+    const id = await aid(page);
+    await page.fill('#search [name=email]', 'ignored@example.com');
+    await Promise.all([page.waitForURL(/thanks/), page.click('#search-send')]);
+    await settle(page);
+    return { aid: id };
+  },
+  async japanese(page) {
+    await page.goto(site + '/jp.html');
+    await settle(page);
+    const id = await aid(page);
+    await page.fill('[name=f1]', 'yamada@example.jp');
+    await page.fill('[name=f2]', '山田商事');
+    await Promise.all([page.waitForURL(/thanks/), page.click('#send')]);
+    await settle(page);
+    return { aid: id };
+  },
+  async spaform(page) {
+    await page.goto(site + '/spa.html');
+    await settle(page);
+    await page.fill('#work-email', 'spa.user@example.com');
+    await page.click('#send');
+    await page.waitForSelector('#done');
+    await settle(page);
+    return { aid: await aid(page), url: page.url() };
+  },
+  async consent(page) {
+    await page.goto(site + '/consent.html');
+    await settle(page);
+    const before = await aid(page);
+    await page.click('#track'); // before consent: must not be sent
+    await settle(page);
+    await page.click('#accept');
+    await settle(page);
+    await page.click('#track');
+    await settle(page);
+    return { aid: await aid(page), after: before };
+  },
+  async optout(page) {
+    await page.goto(site + '/consent.html');
+    await page.click('#accept');
+    await settle(page);
+    const id = await aid(page);
+    await page.click('#optout');
+    await settle(page);
+    const left = await page.evaluate(() => ['bt_aid', 'bt_q', 'bt_consent'].filter((k) => localStorage.getItem(k) != null));
+    await page.goto(site + '/index.html');
+    await settle(page);
+    return { aid: id, left, after: await aid(page) };
+  },
+  async gpc(page) {
+    await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
+    await page.goto(site + '/index.html');
+    await settle(page);
+    await page.click('#pdf');
+    await settle(page);
+    const cookies = await page.context().cookies(process.env.COLLECTOR);
+    return { aid: await aid(page), url: cookies.map((c) => c.name).join(',') };
+  },
+  async bot(page) {
+    await page.goto(site + '/index.html');
+    await settle(page);
+    return { aid: await aid(page) };
+  },
+  async retry(page) {
+    await fetch(control + '/down');
+    await page.goto(site + '/index.html');
+    await settle(page);
+    const id = await aid(page);
+    const waiting = await queued(page);
+    await fetch(control + '/up');
+    await page.goto(site + '/jp.html');
+    await settle(page);
+    return { aid: id, waiting, after: await queued(page) };
+  },
+};
+
+for (const [name, run] of Object.entries(scenarios)) {
+  if (only && only !== name) continue;
+  const context = await browser.newContext(name === 'bot' ? {} : { userAgent: desktopUA });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  try {
+    const out = await run(page);
+    console.log(JSON.stringify({ name, ...out, errors }));
+  } catch (e) {
+    console.log(JSON.stringify({ name, failed: String(e), errors }));
+  }
+  await context.close();
+}
+await browser.close();

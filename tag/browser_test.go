@@ -1,0 +1,272 @@
+package tag_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/baton-hq/baton/infra/local/stack"
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/identity"
+)
+
+type result struct {
+	Name   string   `json:"name"`
+	Failed string   `json:"failed"`
+	Errors []string `json:"errors"`
+	AID    string   `json:"aid"`
+	URL    string   `json:"url"`
+	Left   []string `json:"left"`
+	After  any      `json:"after"`
+	Wait   int      `json:"waiting"`
+}
+
+// need skips, or under CI fails, when the browser or its driver is missing.
+func need(t *testing.T, path, hint string) {
+	if _, err := os.Stat(path); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s missing (%s): browser tests must run in CI", path, hint)
+		}
+		t.Skipf("%s missing (%s)", path, hint)
+	}
+}
+
+// TestInBrowser loads test pages with the tag in headless Chromium against
+// the local stack, and checks what the server stored.
+func TestInBrowser(t *testing.T) {
+	chromium := os.Getenv("CHROMIUM")
+	if chromium == "" {
+		chromium = "/usr/bin/chromium"
+	}
+	need(t, chromium, "apt-get install chromium")
+	need(t, "browser/node_modules/playwright-core", "npm ci --prefix tag/browser")
+
+	// The site that embeds the tag, on its own origin.
+	var collector string
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimPrefix(r.URL.Path, "/")
+		if b, err := os.ReadFile(filepath.Join("testdata", "site", filepath.Base(name))); err == nil && strings.HasSuffix(name, ".html") {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Write(bytes.ReplaceAll(b, []byte("{{COLLECTOR}}"), []byte(collector)))
+			return
+		}
+		w.Write([]byte("file"))
+	}))
+	defer site.Close()
+	s := stack.ForTest(t, map[string]string{"BATON_SITE_ORIGINS": site.URL})
+
+	// The collector, behind a proxy that can be taken down.
+	var down atomic.Bool
+	target, _ := url.Parse(s.URL)
+	rp := httputil.NewSingleHostReverseProxy(target)
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/control/down":
+			down.Store(true)
+			return
+		case "/control/up":
+			down.Store(false)
+			return
+		}
+		if down.Load() && r.URL.Path == "/e" {
+			w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+			w.Header().Set("Access-Control-Allow-Credentials", "true")
+			http.Error(w, `{"error":"down"}`, http.StatusServiceUnavailable)
+			return
+		}
+		rp.ServeHTTP(w, r)
+	}))
+	defer proxy.Close()
+	collector = proxy.URL
+
+	cmd := exec.Command("node", "browser/scenarios.mjs")
+	cmd.Env = append(os.Environ(), "SITE="+site.URL, "COLLECTOR="+proxy.URL, "CONTROL="+proxy.URL+"/control", "CHROMIUM="+chromium)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("scenarios: %v\n%s", err, out)
+	}
+	results := map[string]result{}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		var r result
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			t.Fatalf("scenario output %q: %v", sc.Text(), err)
+		}
+		results[r.Name] = r
+	}
+	ctx := context.Background()
+	events := func(t *testing.T, vid string) []event.Event {
+		t.Helper()
+		if vid == "" {
+			t.Fatal("no visitor id")
+		}
+		evs, err := s.App.Events.Visitor(ctx, vid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return evs
+	}
+	kinds := func(evs []event.Event) string {
+		var k []string
+		for _, e := range evs {
+			k = append(k, e.Type)
+		}
+		return strings.Join(k, ",")
+	}
+	person := func(t *testing.T, email string) (identity.Person, []event.Event) {
+		t.Helper()
+		p, err := s.App.People.ByEmail(ctx, email)
+		if err != nil {
+			t.Fatalf("%s not identified: %v", email, err)
+		}
+		tl, err := s.App.Stitcher.Timeline(ctx, p.ID, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p, tl
+	}
+	run := func(name string, check func(t *testing.T, r result)) {
+		t.Run(name, func(t *testing.T) {
+			r, ok := results[name]
+			if !ok {
+				t.Fatal("scenario did not run")
+			}
+			if r.Failed != "" || len(r.Errors) > 0 {
+				t.Fatalf("scenario failed: %s %v", r.Failed, r.Errors)
+			}
+			check(t, r)
+		})
+	}
+
+	run("pageview", func(t *testing.T, r result) {
+		evs := events(t, r.AID)
+		if kinds(evs) != "page_view" || evs[0].URL != site.URL+"/index.html" || evs[0].Title != "Home" || evs[0].Site != "test" {
+			t.Fatalf("stored %+v", evs)
+		}
+		if evs[0].Enrichment.Bot || evs[0].Enrichment.Browser != "Chrome" || evs[0].Client.IP != "127.0.0.0" {
+			t.Fatalf("enrichment %+v client %+v", evs[0].Enrichment, evs[0].Client)
+		}
+	})
+	run("spa", func(t *testing.T, r result) {
+		evs := events(t, r.AID)
+		if kinds(evs) != "page_view,page_view,page_view" || evs[1].URL != site.URL+"/spa/step2" || evs[1].Referrer != site.URL+"/index.html" || evs[2].URL != site.URL+"/index.html" {
+			t.Fatalf("stored %s %+v", kinds(evs), evs)
+		}
+	})
+	run("downloads", func(t *testing.T, r result) {
+		evs := events(t, r.AID)
+		got := map[string]bool{}
+		for _, e := range evs {
+			if e.Type == event.Download {
+				got[strings.TrimPrefix(e.URL, site.URL)] = true
+			}
+		}
+		for _, u := range []string{"/files/guide.pdf", "/get?id=42", "/files/prices.xlsx"} {
+			if !got[u] {
+				t.Errorf("no download of %s in %v", u, got)
+			}
+		}
+	})
+	run("outbound", func(t *testing.T, r result) {
+		evs := events(t, r.AID)
+		n := 0
+		for _, e := range evs {
+			if e.Type == event.Outbound {
+				n++
+				if e.URL != "https://partner.example/welcome" {
+					t.Errorf("outbound url %s", e.URL)
+				}
+			}
+		}
+		if n != 1 {
+			t.Fatalf("%d outbound events (an internal link is not outbound): %s", n, kinds(evs))
+		}
+	})
+	run("form", func(t *testing.T, r result) {
+		if !strings.Contains(r.URL, "/thanks.html?email=Form.User%40Example.com") || !strings.Contains(r.URL, "password=hunter2-secret") {
+			t.Fatalf("the page's own submit did not go through: %s", r.URL)
+		}
+		p, tl := person(t, "form.user@example.com")
+		if p.Attributes["company"] != "Formco" || kinds(tl) != "form_submit,page_view" {
+			t.Fatalf("person %+v timeline %s", p, kinds(tl))
+		}
+		all, _ := json.Marshal(tl)
+		for _, secret := range []string{"hunter2-secret", "hidden-csrf-value", "ignored-note-value", "4111111111111111"} {
+			if bytes.Contains(all, []byte(secret)) {
+				t.Errorf("%s was stored", secret)
+			}
+		}
+	})
+	run("ignoredform", func(t *testing.T, r result) {
+		if _, err := s.App.People.ByEmail(ctx, "ignored@example.com"); err == nil {
+			t.Fatal("a form marked data-baton-ignore identified someone")
+		}
+		if strings.Contains(kinds(events(t, r.AID)), "form_submit") {
+			t.Fatal("ignored form recorded")
+		}
+	})
+	run("japanese", func(t *testing.T, r result) {
+		p, tl := person(t, "yamada@example.jp")
+		if kinds(tl) != "form_submit,page_view" || p.Custom["f2"] != "山田商事" {
+			t.Fatalf("person %+v timeline %s", p, kinds(tl))
+		}
+	})
+	run("spaform", func(t *testing.T, r result) {
+		_, tl := person(t, "spa.user@example.com")
+		if !strings.HasPrefix(kinds(tl), "page_view,form_submit,page_view") || !strings.HasSuffix(r.URL, "/spa/welcome") {
+			t.Fatalf("timeline %s at %s", kinds(tl), r.URL)
+		}
+	})
+	run("consent", func(t *testing.T, r result) {
+		if r.After != nil {
+			t.Fatalf("the tag stored an id before consent: %v", r.After)
+		}
+		evs := events(t, r.AID)
+		if kinds(evs) != "page_view,custom" || evs[1].Name != "clicked_cta" || evs[0].Consent != "granted" {
+			t.Fatalf("stored %s %+v", kinds(evs), evs)
+		}
+	})
+	run("optout", func(t *testing.T, r result) {
+		if len(r.Left) != 0 || r.After != nil {
+			t.Fatalf("opt-out left storage %v, id after %v", r.Left, r.After)
+		}
+		evs := events(t, r.AID)
+		if kinds(evs) != "page_view" {
+			t.Fatalf("after opt-out: %s", kinds(evs))
+		}
+	})
+	run("gpc", func(t *testing.T, r result) {
+		// Nothing was sent: no id was even created, and the collector never
+		// set its cookie (it would have on any request).
+		if r.AID != "" || r.URL != "" {
+			t.Fatalf("Global Privacy Control on, yet the tag kept an id %q / the collector set cookies %q", r.AID, r.URL)
+		}
+	})
+	run("bot", func(t *testing.T, r result) {
+		evs := events(t, r.AID)
+		if len(evs) != 1 || !evs[0].Enrichment.Bot {
+			t.Fatalf("headless Chromium not flagged: %+v", evs)
+		}
+	})
+	run("retry", func(t *testing.T, r result) {
+		if r.Wait != 1 || r.After != float64(0) {
+			t.Fatalf("queue while down %d, after %v", r.Wait, r.After)
+		}
+		evs := events(t, r.AID)
+		if kinds(evs) != "page_view,page_view" || evs[0].URL != site.URL+"/index.html" {
+			t.Fatalf("after the collector came back: %s %+v", kinds(evs), evs)
+		}
+	})
+}

@@ -1,0 +1,38 @@
+// Package tagbuild builds the website tag from tag/src with esbuild's Go
+// API, so the Go toolchain alone builds it.
+package tagbuild
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+
+	"github.com/evanw/esbuild/pkg/api"
+)
+
+// Build returns the minified tag built from dir/tag.js.
+func Build(dir string) ([]byte, error) {
+	res := api.Build(api.BuildOptions{
+		EntryPoints:       []string{filepath.Join(dir, "tag.js")},
+		Bundle:            true,
+		Format:            api.FormatIIFE,
+		Target:            api.ES2017,
+		MinifyWhitespace:  true,
+		MinifyIdentifiers: true,
+		MinifySyntax:      true,
+		LegalComments:     api.LegalCommentsNone,
+		Charset:           api.CharsetUTF8,
+		Write:             false,
+	})
+	if len(res.Errors) > 0 {
+		var msgs []string
+		for _, m := range res.Errors {
+			msgs = append(msgs, m.Text)
+		}
+		return nil, errors.New("esbuild: " + strings.Join(msgs, "; "))
+	}
+	if len(res.OutputFiles) != 1 {
+		return nil, errors.New("esbuild: expected one output file")
+	}
+	return res.OutputFiles[0].Contents, nil
+}
