@@ -1,0 +1,434 @@
+// Package crmfake runs local fakes of the Salesforce, HubSpot and kintone
+// REST APIs over real HTTP, reproducing their documented endpoints, success
+// bodies and error shapes, with fault injection (outages, rate limits,
+// expired sessions, specific error bodies) and counters, for the
+// connectors' tests.
+package crmfake
+
+import (
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Fault is a canned answer served instead of the real one.
+type Fault struct {
+	Status  int
+	Body    string
+	Headers map[string]string
+}
+
+type base struct {
+	mu     sync.Mutex
+	faults []Fault
+	Calls  map[string]int // "METHOD /path-pattern" -> count
+	*httptest.Server
+}
+
+// Fail makes the next n API calls answer f.
+func (b *base) Fail(n int, f Fault) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for i := 0; i < n; i++ {
+		b.faults = append(b.faults, f)
+	}
+}
+
+// fault serves a queued fault, if any (callers hold mu).
+func (b *base) fault(w http.ResponseWriter) bool {
+	if len(b.faults) == 0 {
+		return false
+	}
+	f := b.faults[0]
+	b.faults = b.faults[1:]
+	for k, v := range f.Headers {
+		w.Header().Set(k, v)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(f.Status)
+	io.WriteString(w, f.Body)
+	return true
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// ---- Salesforce ----
+
+// Salesforce fakes the OAuth token endpoint and sObject upserts.
+type Salesforce struct {
+	base
+	ClientID, ClientSecret string
+	PublicKey              *rsa.PublicKey            // for the JWT bearer flow
+	Leads                  map[string]map[string]any // external id -> fields (+ Id)
+	Tasks                  map[string]map[string]any
+	tokens                 map[string]bool
+	seq                    int
+}
+
+// Salesforce error bodies, as the REST API sends them.
+const (
+	SFInvalidSession     = `[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]`
+	SFRequestLimit       = `[{"message":"TotalRequests Limit exceeded.","errorCode":"REQUEST_LIMIT_EXCEEDED"}]`
+	SFDuplicatesDetected = `[{"message":"Use one of these records?","errorCode":"DUPLICATES_DETECTED","fields":[]}]`
+	SFInvalidField       = `[{"message":"No such column 'Baton_Score__c' on sobject of type Lead","errorCode":"INVALID_FIELD"}]`
+	SFMultipleChoices    = `["/services/data/v62.0/sobjects/Lead/00Q000000000001AAA","/services/data/v62.0/sobjects/Lead/00Q000000000002AAA"]`
+	SFServiceUnavailable = `[{"message":"Service temporarily unavailable","errorCode":"SERVER_UNAVAILABLE"}]`
+)
+
+// NewSalesforce starts the fake.
+func NewSalesforce() *Salesforce {
+	s := &Salesforce{ClientID: "3MVG9-fake-client", ClientSecret: "fake-secret", Leads: map[string]map[string]any{}, Tasks: map[string]map[string]any{}, tokens: map[string]bool{}}
+	s.Calls = map[string]int{}
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	return s
+}
+
+// ExpireTokens invalidates every access token (the next call gets 401 INVALID_SESSION_ID).
+func (s *Salesforce) ExpireTokens() {
+	s.mu.Lock()
+	s.tokens = map[string]bool{}
+	s.mu.Unlock()
+}
+
+func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r.URL.Path == "/services/oauth2/token" {
+		s.Calls["POST token"]++
+		s.token(w, r)
+		return
+	}
+	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/services/data/"), "/")
+	if len(parts) != 5 || parts[1] != "sobjects" || (parts[2] != "Lead" && parts[2] != "Task") {
+		writeJSON(w, 404, []map[string]string{{"message": "The requested resource does not exist", "errorCode": "NOT_FOUND"}})
+		return
+	}
+	s.Calls[r.Method+" "+parts[2]]++
+	if !s.tokens[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")] {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(401)
+		io.WriteString(w, SFInvalidSession)
+		return
+	}
+	if s.fault(w) {
+		return
+	}
+	store := s.Leads
+	if parts[2] == "Task" {
+		store = s.Tasks
+	}
+	key := parts[4]
+	switch r.Method {
+	case "GET":
+		rec, ok := store[key]
+		if !ok {
+			writeJSON(w, 404, []map[string]string{{"message": "Provided external ID field does not exist or is not accessible: " + key, "errorCode": "NOT_FOUND"}})
+			return
+		}
+		writeJSON(w, 200, map[string]any{"attributes": map[string]string{"type": parts[2]}, "Id": rec["Id"]})
+	case "PATCH":
+		var fields map[string]any
+		if err := json.NewDecoder(r.Body).Decode(&fields); err != nil {
+			writeJSON(w, 400, []map[string]string{{"message": "JSON parser error", "errorCode": "JSON_PARSER_ERROR"}})
+			return
+		}
+		rec, exists := store[key]
+		if !exists {
+			var missing []string
+			req := []string{"LastName", "Company"}
+			if parts[2] == "Task" {
+				req = []string{"WhoId"}
+			}
+			for _, f := range req {
+				if fields[f] == nil || fields[f] == "" {
+					missing = append(missing, f)
+				}
+			}
+			if len(missing) > 0 {
+				writeJSON(w, 400, []map[string]any{{"message": "Required fields are missing: [" + strings.Join(missing, ", ") + "]", "errorCode": "REQUIRED_FIELD_MISSING", "fields": missing}})
+				return
+			}
+			s.seq++
+			prefix := "00Q"
+			if parts[2] == "Task" {
+				prefix = "00T"
+			}
+			rec = map[string]any{"Id": fmt.Sprintf("%s%012dAAA", prefix, s.seq)}
+			store[key] = rec
+		}
+		for k, v := range fields {
+			rec[k] = v
+		}
+		status := 200
+		if !exists {
+			status = 201
+		}
+		writeJSON(w, status, map[string]any{"id": rec["Id"], "success": true, "errors": []any{}, "created": !exists})
+	default:
+		writeJSON(w, 405, []map[string]string{{"message": "HTTP Method '" + r.Method + "' not allowed", "errorCode": "METHOD_NOT_ALLOWED"}})
+	}
+}
+
+func (s *Salesforce) token(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	bad := func(code, desc string) {
+		writeJSON(w, 400, map[string]string{"error": code, "error_description": desc})
+	}
+	switch r.Form.Get("grant_type") {
+	case "client_credentials":
+		if r.Form.Get("client_id") != s.ClientID || r.Form.Get("client_secret") != s.ClientSecret {
+			bad("invalid_client", "invalid client credentials")
+			return
+		}
+	case "urn:ietf:params:oauth:grant-type:jwt-bearer":
+		if err := s.checkJWT(r.Form.Get("assertion")); err != nil {
+			bad("invalid_grant", err.Error())
+			return
+		}
+	default:
+		bad("unsupported_grant_type", "grant type not supported")
+		return
+	}
+	s.seq++
+	tok := fmt.Sprintf("00Dfake!token%d", s.seq)
+	s.tokens[tok] = true
+	writeJSON(w, 200, map[string]string{"access_token": tok, "instance_url": s.URL, "id": s.URL + "/id/00D/005", "token_type": "Bearer", "issued_at": fmt.Sprint(time.Now().UnixMilli()), "signature": "fake"})
+}
+
+func (s *Salesforce) checkJWT(assertion string) error {
+	parts := strings.Split(assertion, ".")
+	if len(parts) != 3 || s.PublicKey == nil {
+		return fmt.Errorf("invalid assertion")
+	}
+	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
+	if err != nil {
+		return fmt.Errorf("invalid assertion")
+	}
+	sum := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
+	if rsa.VerifyPKCS1v15(s.PublicKey, crypto.SHA256, sum[:], sig) != nil {
+		return fmt.Errorf("invalid assertion signature")
+	}
+	raw, _ := base64.RawURLEncoding.DecodeString(parts[1])
+	var c struct {
+		Iss, Sub, Aud string
+		Exp           int64
+	}
+	if json.Unmarshal(raw, &c) != nil || c.Iss != s.ClientID || c.Aud != s.URL || c.Sub == "" {
+		return fmt.Errorf("audience or issuer is invalid")
+	}
+	if time.Unix(c.Exp, 0).Before(time.Now()) {
+		return fmt.Errorf("expired authorization code")
+	}
+	return nil
+}
+
+// ---- HubSpot ----
+
+// HubSpot fakes contacts batch upsert and notes.
+type HubSpot struct {
+	base
+	Token    string
+	Contacts map[string]map[string]string // email -> properties (+ hs_object_id)
+	Notes    []map[string]any
+	seq      int
+}
+
+// HubSpot error bodies and headers.
+const (
+	HSSecondlyLimit = `{"status":"error","message":"You have reached your secondly limit.","errorType":"RATE_LIMIT","correlationId":"c6f2b1e0-0000-4000-8000-000000000000","policyName":"SECONDLY","groupName":"publicapi:private-app-api-calls-secondly:12345"}`
+	HSDailyLimit    = `{"status":"error","message":"You have reached your daily limit.","errorType":"RATE_LIMIT","correlationId":"c6f2b1e0-0000-4000-8000-000000000001","policyName":"DAILY","groupName":"publicapi:private-app-api-calls-daily:12345"}`
+	HSConflict      = `{"status":"error","message":"Contact already exists. Existing ID: 101","correlationId":"c6f2b1e0-0000-4000-8000-000000000002","category":"CONFLICT"}`
+	HSMissingScopes = `{"status":"error","message":"This app hasn't been granted all required scopes to make this call.","correlationId":"c6f2b1e0-0000-4000-8000-000000000003","category":"MISSING_SCOPES"}`
+)
+
+// RateHeaders are the headers HubSpot sends with a 429.
+var RateHeaders = map[string]string{
+	"X-HubSpot-RateLimit-Interval-Milliseconds": "1000", "X-HubSpot-RateLimit-Max": "100", "X-HubSpot-RateLimit-Remaining": "0",
+	"X-HubSpot-RateLimit-Secondly": "10", "X-HubSpot-RateLimit-Secondly-Remaining": "0",
+}
+
+// NewHubSpot starts the fake.
+func NewHubSpot() *HubSpot {
+	h := &HubSpot{Token: "pat-na1-fake-token", Contacts: map[string]map[string]string{}}
+	h.Calls = map[string]int{}
+	h.Server = httptest.NewServer(http.HandlerFunc(h.serve))
+	return h
+}
+
+func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.Calls[r.Method+" "+r.URL.Path]++
+	if r.Header.Get("Authorization") != "Bearer "+h.Token {
+		writeJSON(w, 401, map[string]string{"status": "error", "message": "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview", "correlationId": "c6f2b1e0-0000-4000-8000-000000000009", "category": "INVALID_AUTHENTICATION"})
+		return
+	}
+	if h.fault(w) {
+		return
+	}
+	now := time.Now().UTC().Format(time.RFC3339Nano)
+	switch r.URL.Path {
+	case "/crm/v3/objects/contacts/batch/upsert":
+		var req struct {
+			Inputs []struct {
+				IDProperty string            `json:"idProperty"`
+				ID         string            `json:"id"`
+				Properties map[string]string `json:"properties"`
+			} `json:"inputs"`
+		}
+		json.NewDecoder(r.Body).Decode(&req)
+		var results, errs []map[string]any
+		for _, in := range req.Inputs {
+			if in.IDProperty != "email" || !strings.Contains(in.ID, "@") {
+				errs = append(errs, map[string]any{"status": "error", "category": "VALIDATION_ERROR", "message": "Property values were not valid: email " + in.ID, "context": map[string][]string{"id": {in.ID}}})
+				continue
+			}
+			c, exists := h.Contacts[in.ID]
+			if !exists {
+				h.seq++
+				c = map[string]string{"hs_object_id": fmt.Sprint(100 + h.seq), "email": in.ID}
+				h.Contacts[in.ID] = c
+			}
+			for k, v := range in.Properties {
+				c[k] = v
+			}
+			results = append(results, map[string]any{"id": c["hs_object_id"], "properties": c, "createdAt": now, "updatedAt": now, "archived": false, "new": !exists})
+		}
+		body := map[string]any{"status": "COMPLETE", "results": nonNil(results), "startedAt": now, "completedAt": now}
+		status := 200
+		if len(errs) > 0 {
+			body["errors"], body["numErrors"], status = errs, len(errs), 207
+		}
+		writeJSON(w, status, body)
+	case "/crm/v3/objects/notes/search":
+		var req struct {
+			FilterGroups []struct {
+				Filters []struct{ PropertyName, Operator, Value string } `json:"filters"`
+			} `json:"filterGroups"`
+		}
+		json.NewDecoder(r.Body).Decode(&req)
+		var hits []map[string]any
+		for _, n := range h.Notes {
+			body := n["properties"].(map[string]any)["hs_note_body"].(string)
+			for _, g := range req.FilterGroups {
+				for _, f := range g.Filters {
+					if f.PropertyName == "hs_note_body" && f.Operator == "CONTAINS_TOKEN" && strings.Contains(body, f.Value) {
+						hits = append(hits, n)
+					}
+				}
+			}
+		}
+		writeJSON(w, 200, map[string]any{"total": len(hits), "results": nonNil(hits)})
+	case "/crm/v3/objects/notes":
+		var note map[string]any
+		json.NewDecoder(r.Body).Decode(&note)
+		h.seq++
+		note["id"] = fmt.Sprint(9000 + h.seq)
+		h.Notes = append(h.Notes, note)
+		writeJSON(w, 201, map[string]any{"id": note["id"], "properties": note["properties"], "createdAt": now, "updatedAt": now, "archived": false})
+	default:
+		writeJSON(w, 404, map[string]string{"status": "error", "message": "Unable to route " + r.Method + " request", "category": "OBJECT_NOT_FOUND"})
+	}
+}
+
+func nonNil(s []map[string]any) []map[string]any {
+	if s == nil {
+		return []map[string]any{}
+	}
+	return s
+}
+
+// ---- kintone ----
+
+// Kintone fakes record upserts of one app.
+type Kintone struct {
+	base
+	App        int
+	APIToken   string
+	EmailField string
+	Records    map[string]map[string]string // email -> field code -> value
+	revisions  map[string]int
+	ids        map[string]int
+	seq        int
+}
+
+// kintone error bodies.
+const (
+	KintoneValidation = `{"code":"CB_VA01","id":"1505999166-897850006","message":"入力内容が正しくありません。","errors":{"records[0].record.company.value":{"messages":["必須です。"]}}}`
+	KintoneTooMany    = `{"code":"GAIA_TM12","id":"1505999166-897850007","message":"同時リクエスト数の上限を超えています。"}`
+)
+
+// NewKintone starts the fake.
+func NewKintone() *Kintone {
+	k := &Kintone{App: 42, APIToken: "fake-kintone-api-token", EmailField: "email", Records: map[string]map[string]string{}, revisions: map[string]int{}, ids: map[string]int{}}
+	k.Calls = map[string]int{}
+	k.Server = httptest.NewServer(http.HandlerFunc(k.serve))
+	return k
+}
+
+func (k *Kintone) serve(w http.ResponseWriter, r *http.Request) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.Calls[r.Method+" "+r.URL.Path]++
+	if r.URL.Path != "/k/v1/records.json" || r.Method != "PUT" {
+		writeJSON(w, 404, map[string]string{"code": "GAIA_RE01", "id": "1505999166-1", "message": "指定したページは見つかりません。"})
+		return
+	}
+	if r.Header.Get("X-Cybozu-API-Token") != k.APIToken {
+		writeJSON(w, 401, map[string]string{"code": "GAIA_IA02", "id": "1505999166-2", "message": "指定されたAPIトークンが、アプリで生成されたAPIトークンと一致しません。"})
+		return
+	}
+	if k.fault(w) {
+		return
+	}
+	var req struct {
+		App     int  `json:"app"`
+		Upsert  bool `json:"upsert"`
+		Records []struct {
+			UpdateKey struct{ Field, Value string }     `json:"updateKey"`
+			Record    map[string]struct{ Value string } `json:"record"`
+		} `json:"records"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.App != k.App {
+		writeJSON(w, 400, map[string]any{"code": "CB_VA01", "id": "1505999166-3", "message": "入力内容が正しくありません。", "errors": map[string]any{"app": map[string][]string{"messages": {"必須です。"}}}})
+		return
+	}
+	var out []map[string]string
+	for i, rec := range req.Records {
+		if rec.UpdateKey.Field != k.EmailField || rec.UpdateKey.Value == "" {
+			writeJSON(w, 400, map[string]any{"code": "CB_VA01", "id": "1505999166-4", "message": "入力内容が正しくありません。", "errors": map[string]any{fmt.Sprintf("records[%d].updateKey.value", i): map[string][]string{"messages": {"必須です。"}}}})
+			return
+		}
+		key := rec.UpdateKey.Value
+		op := "UPDATE"
+		if _, ok := k.Records[key]; !ok {
+			if !req.Upsert {
+				writeJSON(w, 404, map[string]string{"code": "GAIA_RE01", "id": "1505999166-5", "message": "指定したレコード（email: " + key + "）が見つかりません。"})
+				return
+			}
+			k.seq++
+			k.Records[key] = map[string]string{k.EmailField: key}
+			k.ids[key] = k.seq
+			op = "INSERT"
+		}
+		for code, v := range rec.Record {
+			k.Records[key][code] = v.Value
+		}
+		k.revisions[key]++
+		out = append(out, map[string]string{"id": fmt.Sprint(k.ids[key]), "revision": fmt.Sprint(k.revisions[key]), "operation": op})
+	}
+	writeJSON(w, 200, map[string]any{"records": out})
+}

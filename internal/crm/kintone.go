@@ -1,0 +1,125 @@
+package crm
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/baton-hq/baton/internal/push"
+)
+
+// Kintone upserts a record in an app, keyed by the email field (which must
+// be set to "prohibit duplicate values" in the app, as updateKey requires).
+type Kintone struct {
+	BaseURL    string // https://<subdomain>.cybozu.com
+	App        int
+	APIToken   string
+	EmailField string            // field code of the email (the update key)
+	Fields     map[string]string // Baton attribute or lead field -> kintone field code
+	Client     *http.Client
+	Now        func() time.Time
+}
+
+// Name implements push.Connector.
+func (k *Kintone) Name() string { return "kintone" }
+
+// Validate names the first missing setting.
+func (k *Kintone) Validate() error {
+	switch {
+	case k.BaseURL == "":
+		return errors.New("kintone: base_url is required")
+	case k.App <= 0:
+		return errors.New("kintone: app must be the app's number")
+	case k.APIToken == "":
+		return errors.New("kintone: api_token is required")
+	case k.EmailField == "":
+		return errors.New("kintone: email_field is required")
+	}
+	return nil
+}
+
+// Push implements push.Connector.
+func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
+	rec := map[string]any{}
+	set := func(code, v string) {
+		if code != "" && v != "" {
+			rec[code] = map[string]string{"value": v}
+		}
+	}
+	for attr, code := range k.Fields {
+		switch attr {
+		case "mql_condition":
+			set(code, l.Condition)
+		case "mql_summary":
+			set(code, l.Summary())
+		case "grade":
+			set(code, l.Grade)
+		case "behaviour_score":
+			set(code, jsonNumber(l.BehaviourScore))
+		case "qualified_at":
+			set(code, l.QualifiedAt.UTC().Format(time.RFC3339))
+		default:
+			set(code, l.Attributes[attr])
+		}
+	}
+	body, _ := json.Marshal(map[string]any{
+		"app": k.App, "upsert": true,
+		"records": []any{map[string]any{"updateKey": map[string]string{"field": k.EmailField, "value": l.Email}, "record": rec}},
+	})
+	req, _ := http.NewRequestWithContext(ctx, "PUT", strings.TrimSuffix(k.BaseURL, "/")+"/k/v1/records.json", bytes.NewReader(body))
+	req.Header.Set("X-Cybozu-API-Token", k.APIToken)
+	req.Header.Set("Content-Type", "application/json")
+	c := k.Client
+	if c == nil {
+		c = &http.Client{Timeout: 20 * time.Second}
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return "", &push.Error{Connector: "kintone", Message: err.Error()}
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode == 200 {
+		var r struct {
+			Records []struct {
+				ID string `json:"id"`
+			} `json:"records"`
+		}
+		if json.Unmarshal(out, &r) == nil && len(r.Records) == 1 {
+			return r.Records[0].ID, nil
+		}
+		return "", &push.Error{Connector: "kintone", Status: 200, Message: "unexpected answer: " + string(out)}
+	}
+	var e struct {
+		Code    string          `json:"code"`
+		ID      string          `json:"id"`
+		Message string          `json:"message"`
+		Errors  json.RawMessage `json:"errors"`
+	}
+	json.Unmarshal(out, &e)
+	pe := &push.Error{Connector: "kintone", Status: resp.StatusCode, Code: e.Code, Message: e.Message}
+	if len(e.Errors) > 2 {
+		pe.Message += " " + string(e.Errors)
+	}
+	now := time.Now()
+	if k.Now != nil {
+		now = k.Now()
+	}
+	switch {
+	case resp.StatusCode == 429 || resp.StatusCode >= 500 || e.Code == "GAIA_TM12" || e.Code == "CB_TO01":
+		pe.RetryAfter = push.RetryAfter(resp.Header, now) // too many requests, timeouts, maintenance
+	default:
+		pe.Permanent = true // CB_VA01 validation, GAIA_* authentication and permission errors
+	}
+	return "", pe
+}
+
+func jsonNumber(f float64) string {
+	b, _ := json.Marshal(f)
+	return string(b)
+}
