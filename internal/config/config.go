@@ -33,11 +33,24 @@ type Config struct {
 	RulesFile      string   // BATON_RULES: the scoring and MQL rules file
 	WebhookURL     string   // BATON_WEBHOOK_URL: deliver MQLs to this URL (Standard Webhooks signed)
 	WebhookSecret  string   // BATON_WEBHOOK_SECRET: whsec_... signing secret
+	Secrets        Secrets
 	LinkKeys       string   // BATON_LINK_KEYS: signing keys of newsletter recipient tokens
 	GeoIPCity      string   // BATON_GEOIP_CITY_DB: a GeoIP2/GeoLite2 City mmdb
 	GeoIPASN       string   // BATON_GEOIP_ASN_DB: a GeoLite2 ASN mmdb
 	File           File     // BATON_CONFIG: the YAML file
 	Generated      []string // settings that were generated because unset (printed at local start)
+}
+
+// Secrets are the connectors' and feedback sources' credentials, only ever
+// from the environment (Secrets Manager / SSM on AWS).
+type Secrets struct {
+	SalesforceClientSecret string // BATON_SALESFORCE_CLIENT_SECRET
+	SalesforcePrivateKey   string // BATON_SALESFORCE_PRIVATE_KEY (PEM, JWT bearer flow)
+	HubSpotToken           string // BATON_HUBSPOT_TOKEN (private app)
+	KintoneAPIToken        string // BATON_KINTONE_API_TOKEN
+	FeedbackSecret         string // BATON_FEEDBACK_SECRET: Salesforce Flow callouts and generic webhooks (whsec_...)
+	HubSpotClientSecret    string // BATON_HUBSPOT_CLIENT_SECRET: verifies HubSpot webhook signatures
+	KintoneWebhookToken    string // BATON_KINTONE_WEBHOOK_TOKEN: the token in kintone's webhook URL
 }
 
 // File is the YAML configuration file.
@@ -48,6 +61,9 @@ type File struct {
 	TimelineLimit  int          `yaml:"timeline_limit"`    // events returned by the admin API (default 500)
 	Sites          []string     `yaml:"sites"`             // accepted data-site values; empty: any
 	Consent        ConsentFile  `yaml:"consent"`           // consent mode and Global Privacy Control
+	SFA            SFAFile      `yaml:"sfa"`               // where MQLs go (secrets come from the environment)
+	Feedback       FeedbackFile `yaml:"feedback"`          // sales outcomes coming back
+	SLA            SLAFile      `yaml:"sla"`               // how fast sales must accept an MQL
 	LinkHosts      []string     `yaml:"link_hosts"`        // hosts tracked links may redirect to (".example.com": subdomains too); empty: any
 	AdminTokens    []AdminToken `yaml:"admin_tokens"`      // more admin tokens, stored as SHA-256 hashes, with scopes
 	MaxInFlight    int          `yaml:"max_in_flight"`     // local stack: requests served at once before 503 (default 512)
@@ -60,6 +76,47 @@ type ConsentFile struct {
 	Required      bool     `yaml:"required"`       // every site needs consent granted by the page
 	RequiredSites []string `yaml:"required_sites"` // these sites need it
 	IgnoreGPC     bool     `yaml:"ignore_gpc"`     // do not honour Sec-GPC: 1 (default: honour)
+}
+
+// SFAFile configures the connectors; their secrets are environment
+// variables: BATON_SALESFORCE_CLIENT_SECRET or BATON_SALESFORCE_PRIVATE_KEY,
+// BATON_HUBSPOT_TOKEN, BATON_KINTONE_API_TOKEN.
+type SFAFile struct {
+	Salesforce *struct {
+		LoginURL   string            `yaml:"login_url"`
+		ClientID   string            `yaml:"client_id"`
+		Username   string            `yaml:"username"` // JWT bearer flow
+		APIVersion string            `yaml:"api_version"`
+		LeadKey    string            `yaml:"lead_key"` // external-id field on Lead (person id)
+		TaskKey    string            `yaml:"task_key"` // external-id field on Task (MQL id)
+		Fields     map[string]string `yaml:"fields"`
+	} `yaml:"salesforce"`
+	HubSpot *struct {
+		BaseURL string            `yaml:"base_url"`
+		Fields  map[string]string `yaml:"fields"`
+	} `yaml:"hubspot"`
+	Kintone *struct {
+		BaseURL    string            `yaml:"base_url"`
+		App        int               `yaml:"app"`
+		EmailField string            `yaml:"email_field"`
+		Fields     map[string]string `yaml:"fields"`
+	} `yaml:"kintone"`
+}
+
+// FeedbackFile maps SFA statuses to outcomes (accepted, rejected, sql,
+// opportunity, won, lost). Secrets: BATON_FEEDBACK_SECRET (Salesforce Flow
+// and generic webhooks), BATON_HUBSPOT_CLIENT_SECRET, BATON_KINTONE_WEBHOOK_TOKEN.
+type FeedbackFile struct {
+	Salesforce   map[string]string `yaml:"salesforce_status"` // Lead Status -> outcome
+	HubSpot      map[string]string `yaml:"hubspot"`           // lifecyclestage / hs_lead_status value -> outcome
+	Kintone      map[string]string `yaml:"kintone_status"`    // process status -> outcome
+	KintoneField string            `yaml:"kintone_status_field"`
+}
+
+// SLAFile sets the service level sales agreed to.
+type SLAFile struct {
+	AcceptWithin Duration `yaml:"accept_within"` // default 24h
+	WebhookURL   string   `yaml:"webhook_url"`   // breaches announced here (signed with BATON_WEBHOOK_SECRET)
 }
 
 // AdminToken is an admin credential: the hex SHA-256 of the token (never
@@ -136,9 +193,18 @@ func FromEnv(getenv func(string) string, mode Mode) (*Config, error) {
 		RulesFile:      getenv("BATON_RULES"),
 		LinkKeys:       getenv("BATON_LINK_KEYS"),
 		WebhookURL:     getenv("BATON_WEBHOOK_URL"),
-		WebhookSecret:  getenv("BATON_WEBHOOK_SECRET"),
-		GeoIPCity:      getenv("BATON_GEOIP_CITY_DB"),
-		GeoIPASN:       getenv("BATON_GEOIP_ASN_DB"),
+		Secrets: Secrets{
+			SalesforceClientSecret: getenv("BATON_SALESFORCE_CLIENT_SECRET"),
+			SalesforcePrivateKey:   getenv("BATON_SALESFORCE_PRIVATE_KEY"),
+			HubSpotToken:           getenv("BATON_HUBSPOT_TOKEN"),
+			KintoneAPIToken:        getenv("BATON_KINTONE_API_TOKEN"),
+			FeedbackSecret:         getenv("BATON_FEEDBACK_SECRET"),
+			HubSpotClientSecret:    getenv("BATON_HUBSPOT_CLIENT_SECRET"),
+			KintoneWebhookToken:    getenv("BATON_KINTONE_WEBHOOK_TOKEN"),
+		},
+		WebhookSecret: getenv("BATON_WEBHOOK_SECRET"),
+		GeoIPCity:     getenv("BATON_GEOIP_CITY_DB"),
+		GeoIPASN:      getenv("BATON_GEOIP_ASN_DB"),
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return nil, &Error{"BATON_ADDR", "want host:port, e.g. 127.0.0.1:8080"}
@@ -244,6 +310,9 @@ func (f *File) defaults() {
 	}
 	if f.TimelineLimit == 0 {
 		f.TimelineLimit = 500
+	}
+	if f.SLA.AcceptWithin == 0 {
+		f.SLA.AcceptWithin = Duration(24 * time.Hour)
 	}
 	if f.MaxInFlight == 0 {
 		f.MaxInFlight = 512

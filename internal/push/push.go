@@ -282,7 +282,29 @@ func (w *Worker) delivered(ctx context.Context, m qualify.MQL, connector string)
 
 func (w *Worker) record(ctx context.Context, m qualify.MQL, d Delivery) error {
 	data, _ := json.Marshal(d)
-	return w.T.Put(ctx, table.Item{PK: identity.PersonPK(m.Person), SK: deliverySK(m.ID, d.Connector), Kind: "delivery", Data: data}, table.Always)
+	ws := []table.Write{table.Put(table.Item{PK: identity.PersonPK(m.Person), SK: deliverySK(m.ID, d.Connector), Kind: "delivery", Data: data}, table.Always)}
+	if d.ExternalID != "" {
+		// The SFA's id for the person, so its webhooks can name them.
+		ref, _ := json.Marshal(map[string]string{"person": m.Person})
+		ws = append(ws, table.Put(table.Item{PK: ExternalPK(d.Connector, d.ExternalID), SK: "EXT", Kind: "external", Data: ref}, table.Always))
+	}
+	return w.T.Transact(ctx, ws)
+}
+
+// ExternalPK is where an SFA's record id points back to the person.
+func ExternalPK(connector, id string) string { return "EXT#" + connector + "#" + id }
+
+// PersonByExternalID resolves an SFA record id to the person it was pushed for.
+func PersonByExternalID(ctx context.Context, t table.Table, connector, id string) (string, error) {
+	it, err := t.Get(ctx, ExternalPK(connector, id), "EXT")
+	if err != nil {
+		return "", err
+	}
+	var ref struct {
+		Person string `json:"person"`
+	}
+	err = json.Unmarshal(it.Data, &ref)
+	return ref.Person, err
 }
 
 // Deliveries lists a person's deliveries.

@@ -23,6 +23,7 @@ import (
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/links"
+	"github.com/baton-hq/baton/internal/outcome"
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
@@ -46,6 +47,7 @@ type App struct {
 	Links    *links.Registry
 	Eraser   *privacy.Eraser
 	Click    *click.Handler
+	Feedback *outcome.Handler // nil without a rules file
 	Push     *queue.Queue
 	Pusher   *push.Worker
 	Inbox    *push.Inbox
@@ -126,14 +128,19 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 	}
 	a.Inbox = &push.Inbox{T: tbl}
 	a.Pusher = &push.Worker{Queue: a.Push, T: tbl, Dir: a.People, Stitcher: a.Stitcher, Log: log}
-	if cfg.WebhookURL != "" {
-		if _, err := push.Key(cfg.WebhookSecret); err != nil {
-			return nil, &config.Error{Setting: "BATON_WEBHOOK_SECRET", Problem: err.Error()}
-		}
-		a.Pusher.Connectors = append(a.Pusher.Connectors, &push.Webhook{URL: cfg.WebhookURL, Secret: cfg.WebhookSecret})
+	if a.Pusher.Connectors, err = connectors(cfg); err != nil {
+		return nil, err
 	}
 	if len(a.Pusher.Connectors) == 0 {
 		a.Pusher.Connectors = []push.Connector{a.Inbox} // no SFA configured: the built-in inbox
+	}
+	if a.Qualifier != nil {
+		fb := cfg.File.Feedback
+		a.Feedback = &outcome.Handler{
+			Apply: a.Qualifier, People: a.People, T: tbl, PublicURL: cfg.PublicURL, Log: log,
+			SharedSecret: cfg.Secrets.FeedbackSecret, HubSpotClientSecret: cfg.Secrets.HubSpotClientSecret, KintoneToken: cfg.Secrets.KintoneWebhookToken,
+			SalesforceStatus: fb.Salesforce, HubSpotValues: fb.HubSpot, KintoneStatus: fb.Kintone, KintoneField: fb.KintoneField,
+		}
 	}
 	a.Admin = &admin.Handler{
 		Credentials: creds, People: a.People, Timelines: a.Stitcher, TimelineLimit: cfg.File.TimelineLimit,
@@ -186,6 +193,9 @@ func (a *App) Handler(extra ...func(*http.ServeMux)) http.Handler {
 	mux := http.NewServeMux()
 	a.collectRoutes(mux)
 	a.Admin.Routes(mux)
+	if a.Feedback != nil {
+		a.Feedback.Routes(mux)
+	}
 	for _, f := range extra {
 		f(mux)
 	}
@@ -203,6 +213,15 @@ func (a *App) CollectHandler() http.Handler {
 func (a *App) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
 	a.Admin.Routes(mux)
+	return Wrap(a.Log, mux)
+}
+
+// FeedbackHandler returns the /feedback routes (the feedback function).
+func (a *App) FeedbackHandler() http.Handler {
+	mux := http.NewServeMux()
+	if a.Feedback != nil {
+		a.Feedback.Routes(mux)
+	}
 	return Wrap(a.Log, mux)
 }
 

@@ -1,0 +1,400 @@
+// Package outcome receives sales' verdicts from the SFA — POST
+// /feedback/{source} — verifies that each really comes from it, and turns
+// it into a lifecycle outcome (accepted, rejected, sql, opportunity, won,
+// lost). Duplicate and out-of-order deliveries are safe: each carries a
+// delivery id, and the lifecycle never moves backward.
+package outcome
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/push"
+	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// Verdict is one outcome reported by an SFA.
+type Verdict struct {
+	DeliveryID string
+	PersonID   string // Baton's person id, when the SFA echoes it
+	ExternalID string // the SFA's record id
+	Email      string
+	Outcome    string
+	Owner      string
+	At         time.Time
+}
+
+// Applier applies outcomes; see qualify.Qualifier.
+type Applier interface {
+	Outcome(ctx context.Context, person, outcome, deliveryID, owner string, at time.Time) (qualify.OutcomeResult, error)
+}
+
+// Handler serves /feedback.
+type Handler struct {
+	Apply     Applier
+	People    *identity.Directory
+	T         table.Table
+	PublicURL string // HubSpot signs the full URL it called
+
+	SharedSecret        string // Salesforce Flow / EventBridge header X-Baton-Secret; generic webhooks (whsec_)
+	HubSpotClientSecret string
+	KintoneToken        string
+
+	SalesforceStatus map[string]string // Lead Status -> outcome
+	HubSpotValues    map[string]string // lifecyclestage / hs_lead_status value -> outcome
+	KintoneStatus    map[string]string // process status -> outcome
+	KintoneField     string            // status field code
+
+	Now func() time.Time
+	Log *slog.Logger
+}
+
+// Defaults for the usual picklists.
+var (
+	DefaultSalesforce = map[string]string{
+		"Working - Contacted": "accepted", "Working": "accepted", "Qualified": "sql", "Closed - Converted": "sql",
+		"Closed - Not Converted": "rejected", "Unqualified": "rejected",
+	}
+	DefaultHubSpot = map[string]string{
+		"IN_PROGRESS": "accepted", "CONNECTED": "accepted", "OPEN_DEAL": "sql", "UNQUALIFIED": "rejected", "BAD_TIMING": "rejected",
+		"salesqualifiedlead": "sql", "opportunity": "opportunity", "customer": "won",
+	}
+	DefaultKintone = map[string]string{"対応中": "accepted", "商談化": "sql", "受注": "won", "失注": "lost", "見送り": "rejected"}
+)
+
+// Routes registers the feedback endpoints.
+func (h *Handler) Routes(mux *http.ServeMux) {
+	mux.HandleFunc("POST /feedback/salesforce", h.salesforce)
+	mux.HandleFunc("POST /feedback/hubspot", h.hubspot)
+	mux.HandleFunc("POST /feedback/kintone/{token}", h.kintone)
+	mux.HandleFunc("POST /feedback/webhook", h.webhook)
+}
+
+func (h *Handler) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return time.Now()
+}
+
+func (h *Handler) read(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	body, status, err := httpx.ReadBody(w, r, 256<<10)
+	if err != nil {
+		httpx.Error(w, status, err.Error())
+		return nil, false
+	}
+	return body, true
+}
+
+func unauthorized(w http.ResponseWriter, why string) {
+	httpx.Error(w, http.StatusUnauthorized, why)
+}
+
+func same(a, b string) bool {
+	return a != "" && b != "" && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
+// salesforce takes a Flow HTTP callout ({eventId, externalId, email, status,
+// owner, changedAt}) or a Change Data Capture event as relayed by
+// EventBridge, both with the shared secret in X-Baton-Secret.
+func (h *Handler) salesforce(w http.ResponseWriter, r *http.Request) {
+	if !same(r.Header.Get("X-Baton-Secret"), h.SharedSecret) {
+		unauthorized(w, "missing or wrong X-Baton-Secret")
+		return
+	}
+	body, ok := h.read(w, r)
+	if !ok {
+		return
+	}
+	vs, err := ParseSalesforce(body, h.SalesforceStatus)
+	if err != nil {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error()})
+		return
+	}
+	h.apply(w, r, "salesforce", vs)
+}
+
+// ParseSalesforce reads a Flow callout or an EventBridge CDC event.
+func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error) {
+	if statuses == nil {
+		statuses = DefaultSalesforce
+	}
+	var probe struct {
+		DetailType string `json:"detail-type"`
+	}
+	if err := json.Unmarshal(body, &probe); err != nil {
+		return nil, fmt.Errorf("body must be a JSON object: %v", err)
+	}
+	if probe.DetailType != "" {
+		var ev struct {
+			ID     string    `json:"id"`
+			Time   time.Time `json:"time"`
+			Detail struct {
+				Payload map[string]any `json:"payload"`
+			} `json:"detail"`
+		}
+		if err := json.Unmarshal(body, &ev); err != nil {
+			return nil, fmt.Errorf("not an EventBridge event: %v", err)
+		}
+		hdr, _ := ev.Detail.Payload["ChangeEventHeader"].(map[string]any)
+		if hdr == nil || hdr["entityName"] != "Lead" {
+			return nil, errors.New("detail.payload.ChangeEventHeader.entityName must be Lead")
+		}
+		status, _ := ev.Detail.Payload["Status"].(string)
+		if status == "" {
+			return nil, nil // a change to other fields: nothing for the lifecycle
+		}
+		out, ok := statuses[status]
+		if !ok {
+			return nil, nil
+		}
+		ids, _ := hdr["recordIds"].([]any)
+		var vs []Verdict
+		for _, id := range ids {
+			s, _ := id.(string)
+			owner, _ := ev.Detail.Payload["OwnerId"].(string)
+			pid, _ := ev.Detail.Payload["Baton_Person_Id__c"].(string)
+			vs = append(vs, Verdict{DeliveryID: "sfcdc-" + ev.ID + "-" + s, ExternalID: s, PersonID: pid, Outcome: out, Owner: owner, At: ev.Time})
+		}
+		return vs, nil
+	}
+	var f struct {
+		EventID    string    `json:"eventId"`
+		LeadID     string    `json:"leadId"`
+		ExternalID string    `json:"externalId"`
+		Email      string    `json:"email"`
+		Status     string    `json:"status"`
+		Outcome    string    `json:"outcome"`
+		Owner      string    `json:"owner"`
+		ChangedAt  time.Time `json:"changedAt"`
+	}
+	if err := json.Unmarshal(body, &f); err != nil {
+		return nil, fmt.Errorf("flow callout: %v", err)
+	}
+	out := f.Outcome
+	if out == "" {
+		out = statuses[f.Status]
+	}
+	if out == "" {
+		return nil, fmt.Errorf("status %q maps to no outcome (configure feedback.salesforce_status)", f.Status)
+	}
+	if f.EventID == "" {
+		return nil, errors.New("eventId is required (deduplication)")
+	}
+	return []Verdict{{DeliveryID: "sf-" + f.EventID, PersonID: f.ExternalID, ExternalID: f.LeadID, Email: f.Email, Outcome: out, Owner: f.Owner, At: f.ChangedAt}}, nil
+}
+
+// hubspot verifies X-HubSpot-Signature-v3 and its 5-minute window.
+func (h *Handler) hubspot(w http.ResponseWriter, r *http.Request) {
+	body, ok := h.read(w, r)
+	if !ok {
+		return
+	}
+	uri := strings.TrimSuffix(h.PublicURL, "/") + r.URL.RequestURI()
+	if err := VerifyHubSpot(h.HubSpotClientSecret, r.Method, uri, body, r.Header, h.now()); err != nil {
+		unauthorized(w, err.Error())
+		return
+	}
+	vs, err := ParseHubSpot(body, h.HubSpotValues)
+	if err != nil {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error()})
+		return
+	}
+	h.apply(w, r, "hubspot", vs)
+}
+
+// VerifyHubSpot checks a v3 signature: base64(HMAC-SHA256(client secret,
+// method + uri + body + timestamp)), timestamp within five minutes.
+func VerifyHubSpot(secret, method, uri string, body []byte, hd http.Header, now time.Time) error {
+	sig, ts := hd.Get("X-HubSpot-Signature-v3"), hd.Get("X-HubSpot-Request-Timestamp")
+	if secret == "" || sig == "" || ts == "" {
+		return errors.New("missing X-HubSpot-Signature-v3 or X-HubSpot-Request-Timestamp")
+	}
+	ms, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return errors.New("bad X-HubSpot-Request-Timestamp")
+	}
+	if d := now.Sub(time.UnixMilli(ms)); d > 5*time.Minute || d < -5*time.Minute {
+		return errors.New("X-HubSpot-Request-Timestamp outside the five-minute window")
+	}
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(method + uri))
+	mac.Write(body)
+	mac.Write([]byte(ts))
+	want := base64.StdEncoding.EncodeToString(mac.Sum(nil))
+	if !hmac.Equal([]byte(sig), []byte(want)) {
+		return errors.New("X-HubSpot-Signature-v3 does not match")
+	}
+	return nil
+}
+
+// ParseHubSpot reads a webhook batch of contact.propertyChange events.
+func ParseHubSpot(body []byte, values map[string]string) ([]Verdict, error) {
+	if values == nil {
+		values = DefaultHubSpot
+	}
+	var evs []struct {
+		EventID          json.Number `json:"eventId"`
+		SubscriptionType string      `json:"subscriptionType"`
+		ObjectID         json.Number `json:"objectId"`
+		PropertyName     string      `json:"propertyName"`
+		PropertyValue    string      `json:"propertyValue"`
+		OccurredAt       int64       `json:"occurredAt"`
+	}
+	if err := json.Unmarshal(body, &evs); err != nil {
+		return nil, fmt.Errorf("body must be HubSpot's array of events: %v", err)
+	}
+	var vs []Verdict
+	for _, e := range evs {
+		if e.SubscriptionType != "contact.propertyChange" || (e.PropertyName != "lifecyclestage" && e.PropertyName != "hs_lead_status") {
+			continue
+		}
+		out, ok := values[e.PropertyValue]
+		if !ok {
+			continue
+		}
+		vs = append(vs, Verdict{DeliveryID: "hs-" + e.EventID.String(), ExternalID: e.ObjectID.String(), Outcome: out, At: time.UnixMilli(e.OccurredAt)})
+	}
+	return vs, nil
+}
+
+// kintone: kintone webhooks are not signed, so the URL carries a secret token.
+func (h *Handler) kintone(w http.ResponseWriter, r *http.Request) {
+	if !same(r.PathValue("token"), h.KintoneToken) {
+		unauthorized(w, "wrong webhook token")
+		return
+	}
+	body, ok := h.read(w, r)
+	if !ok {
+		return
+	}
+	vs, err := ParseKintone(body, h.KintoneField, h.KintoneStatus)
+	if err != nil {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error()})
+		return
+	}
+	h.apply(w, r, "kintone", vs)
+}
+
+// ParseKintone reads a kintone webhook (UPDATE_RECORD / UPDATE_STATUS).
+func ParseKintone(body []byte, field string, statuses map[string]string) ([]Verdict, error) {
+	if statuses == nil {
+		statuses = DefaultKintone
+	}
+	var p struct {
+		ID     string                               `json:"id"`
+		Type   string                               `json:"type"`
+		Record map[string]struct{ Type, Value any } `json:"record"`
+	}
+	if err := json.Unmarshal(body, &p); err != nil || p.Record == nil {
+		return nil, fmt.Errorf("body must be a kintone webhook with a record")
+	}
+	if p.Type != "UPDATE_STATUS" && p.Type != "UPDATE_RECORD" && p.Type != "ADD_RECORD" {
+		return nil, nil
+	}
+	str := func(code string) string { s, _ := p.Record[code].Value.(string); return s }
+	status := ""
+	if field != "" {
+		status = str(field)
+	} else {
+		for _, f := range p.Record {
+			if t, _ := f.Type.(string); t == "STATUS" {
+				status, _ = f.Value.(string)
+			}
+		}
+	}
+	out, ok := statuses[status]
+	if !ok {
+		return nil, nil
+	}
+	return []Verdict{{DeliveryID: "kt-" + p.ID, ExternalID: str("$id"), Email: str("email"), Outcome: out}}, nil
+}
+
+// webhook: a generic source signed per Standard Webhooks.
+func (h *Handler) webhook(w http.ResponseWriter, r *http.Request) {
+	body, ok := h.read(w, r)
+	if !ok {
+		return
+	}
+	if err := push.Verify(h.SharedSecret, r.Header, body, h.now(), 5*time.Minute); err != nil {
+		unauthorized(w, err.Error())
+		return
+	}
+	var p struct {
+		PersonID string    `json:"personId"`
+		Email    string    `json:"email"`
+		Outcome  string    `json:"outcome"`
+		Owner    string    `json:"owner"`
+		At       time.Time `json:"at"`
+	}
+	if err := json.Unmarshal(body, &p); err != nil || p.Outcome == "" {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "body must be {\"email\" or \"personId\", \"outcome\", \"owner\", \"at\"}"})
+		return
+	}
+	h.apply(w, r, "webhook", []Verdict{{DeliveryID: "wh-" + r.Header.Get("webhook-id"), PersonID: p.PersonID, Email: p.Email, Outcome: p.Outcome, Owner: p.Owner, At: p.At}})
+}
+
+// apply resolves each verdict's person and applies it. Unknown people are
+// acknowledged (ignored), not refused: the SFA would otherwise retry forever.
+func (h *Handler) apply(w http.ResponseWriter, r *http.Request, source string, vs []Verdict) {
+	type res struct {
+		DeliveryID string `json:"deliveryId"`
+		qualify.OutcomeResult
+	}
+	results := []res{}
+	for _, v := range vs {
+		pid, err := h.resolve(r.Context(), source, v)
+		if err != nil {
+			results = append(results, res{DeliveryID: v.DeliveryID, OutcomeResult: qualify.OutcomeResult{Ignored: "unknown person"}})
+			continue
+		}
+		out, err := h.Apply.Outcome(r.Context(), pid, v.Outcome, v.DeliveryID, v.Owner, v.At)
+		if err != nil && strings.Contains(err.Error(), "unknown outcome") {
+			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error(), Field: "outcome"})
+			return
+		}
+		if err != nil {
+			h.Log.Error("feedback", "source", source, "err", err)
+			httpx.Unavailable(w, 10*time.Second)
+			return
+		}
+		results = append(results, res{DeliveryID: v.DeliveryID, OutcomeResult: out})
+	}
+	httpx.JSON(w, http.StatusOK, map[string]any{"results": results})
+}
+
+func (h *Handler) resolve(ctx context.Context, source string, v Verdict) (string, error) {
+	if v.PersonID != "" {
+		if _, err := h.People.Get(ctx, v.PersonID); err == nil {
+			return v.PersonID, nil
+		}
+	}
+	if v.ExternalID != "" {
+		if pid, err := push.PersonByExternalID(ctx, h.T, source, v.ExternalID); err == nil {
+			return pid, nil
+		}
+	}
+	if v.Email != "" {
+		if e, err := event.NormalizeEmail(v.Email); err == nil {
+			if p, err := h.People.ByEmail(ctx, e); err == nil {
+				return p.ID, nil
+			}
+		}
+	}
+	return "", identity.ErrNotFound
+}

@@ -1,0 +1,223 @@
+package outcome_test
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/eventlog"
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/outcome"
+	"github.com/baton-hq/baton/internal/push"
+	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/rulebook"
+	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/table/bolttable"
+)
+
+const (
+	shared    = "whsec_c2VjcmV0LWZvci1mZWVkYmFjay10ZXN0cw=="
+	hsSecret  = "hubspot-client-secret"
+	ktToken   = "kintone-webhook-token-123"
+	publicURL = "https://track.example.com"
+)
+
+type fx struct {
+	srv *httptest.Server
+	q   *qualify.Qualifier
+	tb  table.Table
+	p   identity.Person
+	now time.Time
+}
+
+// setup makes a person an MQL, delivered to every SFA (so each knows them
+// by its own record id).
+func setup(t *testing.T) *fx {
+	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tb.Close() })
+	ctx := context.Background()
+	rules, err := rulebook.Load("../../infra/rules.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := &eventlog.Log{T: tb}
+	dir := &identity.Directory{T: tb}
+	st := &identity.Stitcher{Dir: dir, Log: log}
+	q := &qualify.Qualifier{T: tb, Dir: dir, Log: log, Engine: &rulebook.Engine{R: rules}}
+	now := time.Now().UTC()
+	evs := []event.Event{
+		{ID: "a", Type: event.Download, VisitorID: "fb-v", URL: "https://www.example.com/a.pdf", Timestamp: now},
+		{ID: "b", Type: event.FormSubmit, VisitorID: "fb-v", Timestamp: now, Properties: map[string]any{"form": map[string]any{"id": "contact"}}},
+	}
+	log.Append(ctx, evs)
+	p, _, err := st.Identify(ctx, identity.Identification{Visitor: "fb-v", Email: "sales-ready@example.com", Strength: identity.Strong, Fields: map[string]string{"title": "部長", "employees": "500"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Process(ctx, evs); err != nil {
+		t.Fatal(err)
+	}
+	if rec, _ := q.Record(ctx, p.ID); rec.Stage != qualify.StageMQL {
+		t.Fatalf("setup: not an MQL: %+v", rec)
+	}
+	for conn, ext := range map[string]string{"salesforce": "00Q000000000001AAA", "hubspot": "501", "kintone": "7"} {
+		ref, _ := json.Marshal(map[string]string{"person": p.ID})
+		tb.Put(ctx, table.Item{PK: push.ExternalPK(conn, ext), SK: "EXT", Data: ref}, table.Always)
+	}
+	h := &outcome.Handler{Apply: q, People: dir, T: tb, PublicURL: publicURL, SharedSecret: shared, HubSpotClientSecret: hsSecret, KintoneToken: ktToken,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	mux := http.NewServeMux()
+	h.Routes(mux)
+	f := &fx{srv: httptest.NewServer(mux), q: q, tb: tb, p: p, now: now}
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func (f *fx) post(t *testing.T, path, body string, hdr map[string]string) (int, string) {
+	req, _ := http.NewRequest("POST", f.srv.URL+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func (f *fx) stage(t *testing.T) string {
+	rec, err := f.q.Record(context.Background(), f.p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec.Stage
+}
+
+func TestSalesforceFlowAndCDC(t *testing.T) {
+	f := setup(t)
+	flow := `{"eventId":"e1","leadId":"00Q000000000001AAA","status":"Working - Contacted","owner":"rep@acme.example","changedAt":"` + f.now.Format(time.RFC3339) + `"}`
+	if code, _ := f.post(t, "/feedback/salesforce", flow, nil); code != 401 {
+		t.Fatalf("no secret: %d", code)
+	}
+	if code, _ := f.post(t, "/feedback/salesforce", flow, map[string]string{"X-Baton-Secret": "wrong"}); code != 401 {
+		t.Fatalf("wrong secret: %d", code)
+	}
+	code, body := f.post(t, "/feedback/salesforce", flow, map[string]string{"X-Baton-Secret": shared})
+	if code != 200 || !strings.Contains(body, `"applied":true`) || f.stage(t) != qualify.StageSAL {
+		t.Fatalf("flow: %d %s stage %s", code, body, f.stage(t))
+	}
+	// The same delivery again: ignored.
+	if _, body := f.post(t, "/feedback/salesforce", flow, map[string]string{"X-Baton-Secret": shared}); !strings.Contains(body, "duplicate") {
+		t.Fatalf("duplicate: %s", body)
+	}
+	cdc := `{"version":"0","id":"4f5c-cdc","detail-type":"LeadChangeEvent","source":"aws.partner/salesforce.com/00D/0YL","time":"` + f.now.Add(time.Hour).Format(time.RFC3339) + `",
+	  "detail":{"payload":{"ChangeEventHeader":{"entityName":"Lead","recordIds":["00Q000000000001AAA"],"changeType":"UPDATE","changedFields":["Status"],"commitTimestamp":1795528800000},"Status":"Closed - Not Converted","OwnerId":"005xx"}}}`
+	code, body = f.post(t, "/feedback/salesforce", cdc, map[string]string{"X-Baton-Secret": shared})
+	if code != 200 || !strings.Contains(body, `"recycled":true`) || f.stage(t) != qualify.StageRecycled {
+		t.Fatalf("cdc: %d %s stage %s", code, body, f.stage(t))
+	}
+	for _, bad := range []string{`[1]`, `{"eventId":"x","status":"Nonsense"}`, `{"status":"Working"}`, `not json`} {
+		if code, _ := f.post(t, "/feedback/salesforce", bad, map[string]string{"X-Baton-Secret": shared}); code != 400 {
+			t.Errorf("%s: %d", bad, code)
+		}
+	}
+}
+
+func hubspotSign(uri, body string, ts int64) map[string]string {
+	mac := hmac.New(sha256.New, []byte(hsSecret))
+	mac.Write([]byte("POST" + uri + body + strconv.FormatInt(ts, 10)))
+	return map[string]string{"X-HubSpot-Signature-v3": base64.StdEncoding.EncodeToString(mac.Sum(nil)), "X-HubSpot-Request-Timestamp": strconv.FormatInt(ts, 10)}
+}
+
+func TestHubSpotSignature(t *testing.T) {
+	f := setup(t)
+	body := `[{"eventId":1001,"subscriptionId":7,"portalId":62515,"occurredAt":` + fmt.Sprint(f.now.UnixMilli()) + `,"subscriptionType":"contact.propertyChange","attemptNumber":0,"objectId":501,"propertyName":"lifecyclestage","propertyValue":"salesqualifiedlead","changeSource":"CRM"}]`
+	ts := time.Now().UnixMilli()
+	uri := publicURL + "/feedback/hubspot"
+	if code, _ := f.post(t, "/feedback/hubspot", body, hubspotSign(uri, body+"x", ts)); code != 401 {
+		t.Fatalf("signature over another body: %d", code)
+	}
+	if code, _ := f.post(t, "/feedback/hubspot", body, hubspotSign(uri, body, time.Now().Add(-6*time.Minute).UnixMilli())); code != 401 {
+		t.Fatalf("stale timestamp: %d", code)
+	}
+	if code, _ := f.post(t, "/feedback/hubspot", body, nil); code != 401 {
+		t.Fatalf("no signature: %d", code)
+	}
+	code, resp := f.post(t, "/feedback/hubspot", body, hubspotSign(uri, body, ts))
+	if code != 200 || f.stage(t) != qualify.StageSQL {
+		t.Fatalf("valid: %d %s stage %s", code, resp, f.stage(t))
+	}
+	if code, _ := f.post(t, "/feedback/hubspot", `{"not":"an array"}`, hubspotSign(uri, `{"not":"an array"}`, ts)); code != 400 {
+		t.Fatalf("malformed: %d", code)
+	}
+}
+
+func TestKintoneToken(t *testing.T) {
+	f := setup(t)
+	body := `{"id":"01e9a8f0-kt","type":"UPDATE_STATUS","app":{"id":"42","name":"リード管理"},"record":{"$id":{"type":"__ID__","value":"7"},"email":{"type":"SINGLE_LINE_TEXT","value":"sales-ready@example.com"},"ステータス":{"type":"STATUS","value":"受注"}},"recordTitle":"山田","url":"https://example.cybozu.com/k/42/show#record=7"}`
+	if code, _ := f.post(t, "/feedback/kintone/wrong-token", body, nil); code != 401 {
+		t.Fatalf("wrong token: %d", code)
+	}
+	code, resp := f.post(t, "/feedback/kintone/"+ktToken, body, nil)
+	if code != 200 || f.stage(t) != qualify.StageCustomer {
+		t.Fatalf("%d %s stage %s", code, resp, f.stage(t))
+	}
+	if code, _ := f.post(t, "/feedback/kintone/"+ktToken, `{"type":`, nil); code != 400 {
+		t.Fatalf("malformed: %d", code)
+	}
+}
+
+func TestGenericWebhook(t *testing.T) {
+	f := setup(t)
+	key, _ := push.Key(shared)
+	body := `{"email":"Sales-Ready@example.com","outcome":"lost","owner":"rep"}`
+	now := time.Now()
+	hdr := map[string]string{"webhook-id": "msg_1", "webhook-timestamp": strconv.FormatInt(now.Unix(), 10), "webhook-signature": push.Sign(key, "msg_1", now.Unix(), []byte(body))}
+	stale := map[string]string{"webhook-id": "msg_1", "webhook-timestamp": strconv.FormatInt(now.Add(-time.Hour).Unix(), 10), "webhook-signature": push.Sign(key, "msg_1", now.Add(-time.Hour).Unix(), []byte(body))}
+	if code, _ := f.post(t, "/feedback/webhook", body, stale); code != 401 {
+		t.Fatalf("stale: %d", code)
+	}
+	if code, _ := f.post(t, "/feedback/webhook", body+" ", hdr); code != 401 {
+		t.Fatalf("tampered: %d", code)
+	}
+	code, resp := f.post(t, "/feedback/webhook", body, hdr)
+	if code != 200 || f.stage(t) != qualify.StageRecycled {
+		t.Fatalf("%d %s stage %s", code, resp, f.stage(t))
+	}
+	unknown := `{"email":"nobody@example.com","outcome":"won"}`
+	hdr2 := map[string]string{"webhook-id": "msg_2", "webhook-timestamp": strconv.FormatInt(now.Unix(), 10), "webhook-signature": push.Sign(key, "msg_2", now.Unix(), []byte(unknown))}
+	if code, resp := f.post(t, "/feedback/webhook", unknown, hdr2); code != 200 || !strings.Contains(resp, "unknown person") {
+		t.Fatalf("unknown person: %d %s", code, resp)
+	}
+}
+
+func FuzzParsers(f *testing.F) {
+	f.Add([]byte(`{"eventId":"e","status":"Working"}`))
+	f.Add([]byte(`{"detail-type":"x","detail":{"payload":{"ChangeEventHeader":{"entityName":"Lead","recordIds":["a"]},"Status":"Qualified"}}}`))
+	f.Add([]byte(`[{"eventId":1,"subscriptionType":"contact.propertyChange","objectId":1,"propertyName":"lifecyclestage","propertyValue":"customer"}]`))
+	f.Add([]byte(`{"id":"x","type":"UPDATE_STATUS","record":{"s":{"type":"STATUS","value":"受注"}}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		outcome.ParseSalesforce(b, nil)
+		outcome.ParseHubSpot(b, nil)
+		outcome.ParseKintone(b, "", nil)
+	})
+}
