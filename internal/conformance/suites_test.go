@@ -15,5 +15,6 @@ func suites() []tabletest.Suite {
 		queuetest.Suite(),
 		privacytest.Suite(),
 		qualifytest.Suite(),
+		qualifytest.SLASuite(),
 	}
 }

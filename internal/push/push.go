@@ -203,50 +203,69 @@ func (w *Worker) handle(ctx context.Context, m queue.Message) error {
 	if err := json.Unmarshal(m.Body, &mql); err != nil {
 		return w.Queue.DeadLetter(ctx, m, "undecodable message: "+err.Error())
 	}
+	res := w.Deliver(ctx, mql)
+	switch {
+	case res.Done:
+		return w.Queue.Ack(ctx, m)
+	case res.Permanent:
+		return w.Queue.DeadLetter(ctx, m, res.Reason)
+	}
+	max := w.MaxAttempts
+	if max == 0 {
+		max = 12
+	}
+	if m.Attempts >= max {
+		return w.Queue.DeadLetter(ctx, m, fmt.Sprintf("gave up after %d attempts: %s", m.Attempts, res.Reason))
+	}
+	return w.Queue.Retry(ctx, m, w.delay(m.Attempts, res.RetryAfter), res.Reason)
+}
+
+// Result is the outcome of one delivery attempt of an MQL to every connector.
+type Result struct {
+	Done       bool          // every connector has it
+	Permanent  bool          // will not succeed as is: dead-letter it
+	Reason     string        // why not done
+	RetryAfter time.Duration // the longest wait an SFA asked for
+}
+
+// Deliver pushes an MQL to each connector that does not have it yet. It is
+// what both the local queue worker and the push function (SQS) call.
+func (w *Worker) Deliver(ctx context.Context, mql qualify.MQL) Result {
 	lead, err := w.Build(ctx, mql)
 	if errors.Is(err, identity.ErrNotFound) {
-		return w.Queue.Ack(ctx, m) // the person was erased meanwhile: nothing to deliver
+		return Result{Done: true} // the person was erased meanwhile: nothing to deliver
 	}
 	if err != nil {
-		return w.Queue.Retry(ctx, m, w.delay(m.Attempts, 0), "build lead: "+err.Error())
+		return Result{Reason: "build lead: " + err.Error()}
 	}
-	var retryAfter time.Duration
+	var res Result
 	var transient []string
 	for _, c := range w.Connectors {
 		if done, err := w.delivered(ctx, mql, c.Name()); err != nil {
-			return err
+			return Result{Reason: err.Error()}
 		} else if done {
 			continue
 		}
 		ext, err := c.Push(ctx, lead)
 		if err == nil {
 			if err := w.record(ctx, mql, Delivery{MQLID: mql.ID, Connector: c.Name(), ExternalID: ext, At: w.now()}); err != nil {
-				return err
+				return Result{Reason: err.Error()}
 			}
 			continue
 		}
 		var pe *Error
 		if errors.As(err, &pe) && pe.Permanent {
 			w.log().Warn("push: permanent failure", "connector", c.Name(), "mql", mql.ID, "err", err)
-			return w.Queue.DeadLetter(ctx, m, err.Error())
+			return Result{Permanent: true, Reason: err.Error()}
 		}
-		if errors.As(err, &pe) && pe.RetryAfter > retryAfter {
-			retryAfter = pe.RetryAfter
+		if errors.As(err, &pe) && pe.RetryAfter > res.RetryAfter {
+			res.RetryAfter = pe.RetryAfter
 		}
 		transient = append(transient, err.Error())
 	}
-	if len(transient) == 0 {
-		return w.Queue.Ack(ctx, m)
-	}
-	max := w.MaxAttempts
-	if max == 0 {
-		max = 12
-	}
-	reason := strings.Join(transient, "; ")
-	if m.Attempts >= max {
-		return w.Queue.DeadLetter(ctx, m, fmt.Sprintf("gave up after %d attempts: %s", m.Attempts, reason))
-	}
-	return w.Queue.Retry(ctx, m, w.delay(m.Attempts, retryAfter), reason)
+	res.Done = len(transient) == 0
+	res.Reason = strings.Join(transient, "; ")
+	return res
 }
 
 // delay is exponential backoff with full jitter, but never sooner than the

@@ -51,3 +51,18 @@ func (r *Relay) Send(ctx context.Context, m qualify.MQL) error {
 	})
 	return err
 }
+
+// DeadLetter sends a message body to the queue (the DLQ) with the reason.
+func (r *Relay) DeadLetter(ctx context.Context, body, reason string) error {
+	if len(reason) > 1000 {
+		reason = reason[:1000]
+	}
+	_, err := r.SQS.SendMessage(ctx, &sqs.SendMessageInput{
+		QueueUrl:    aws.String(r.QueueURL),
+		MessageBody: aws.String(body),
+		MessageAttributes: map[string]sqstypes.MessageAttributeValue{
+			"reason": {DataType: aws.String("String"), StringValue: aws.String(reason)},
+		},
+	})
+	return err
+}

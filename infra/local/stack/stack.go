@@ -79,6 +79,10 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Stack, e
 			return err
 		})
 	}
+	s.every(bg, time.Minute, "sweep", func(ctx context.Context) error {
+		_, err := app.Sweep(ctx)
+		return err
+	})
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()

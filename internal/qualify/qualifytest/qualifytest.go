@@ -328,3 +328,43 @@ func run(t *testing.T, f tabletest.Factory) {
 		}
 	})
 }
+
+// SLASuite checks breach detection and announce-once.
+func SLASuite() tabletest.Suite {
+	return tabletest.Suite{Name: "sla", Run: func(t *testing.T, f tabletest.Factory) {
+		ctx := context.Background()
+		x := newFx(t, f)
+		clock := t0.Add(5 * time.Minute)
+		x.q.Now = func() time.Time { return clock }
+		var ids []string
+		for i, email := range []string{"slow@example.com", "fast@example.com"} {
+			vis := fmt.Sprintf("sla-%d", i)
+			p := x.identify(t, vis, email, t0)
+			ids = append(ids, p.ID)
+			e := []event.Event{ev(vis, vis+"a", event.Download, t0.Add(time.Minute)), ev(vis, vis+"b", event.FormSubmit, t0.Add(2*time.Minute))}
+			x.store(t, e...)
+			x.process(t, e...)
+		}
+		clock = clock.Add(2 * time.Hour)
+		if _, err := x.q.Outcome(ctx, ids[1], "accepted", "acc-1", "rep", clock); err != nil {
+			t.Fatal(err)
+		}
+		var announced []string
+		announce := func(_ context.Context, b qualify.Breach) error {
+			announced = append(announced, b.MQL.Person)
+			return nil
+		}
+		clock = clock.Add(23 * time.Hour) // 25h after qualifying
+		bs, err := x.q.SweepSLA(ctx, 24*time.Hour, 30*24*time.Hour, announce)
+		if err != nil || len(bs) != 1 || bs[0].MQL.Person != ids[0] || len(announced) != 1 {
+			t.Fatalf("breaches %+v %v announced %v", bs, err, announced)
+		}
+		if bs, _ := x.q.SweepSLA(ctx, 24*time.Hour, 30*24*time.Hour, announce); len(bs) != 0 || len(announced) != 1 {
+			t.Fatalf("announced twice: %v", announced)
+		}
+		rec, _ := x.q.Record(ctx, ids[1])
+		if rec.AcceptedAt.Sub(rec.MQLAt) != 2*time.Hour {
+			t.Fatalf("time to accept %v", rec.AcceptedAt.Sub(rec.MQLAt))
+		}
+	}}
+}

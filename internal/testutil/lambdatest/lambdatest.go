@@ -21,18 +21,23 @@ import (
 
 // Env is the environment the sample events are written for.
 var Env = map[string]string{
-	"BATON_ADMIN_TOKEN":  "REPLACE_WITH_ADMIN_TOKEN",
-	"BATON_WRITE_KEY":    "REPLACE_WITH_WRITE_KEY",
-	"BATON_SITE_ORIGINS": "https://www.example.com",
+	"BATON_ADMIN_TOKEN":           "REPLACE_WITH_ADMIN_TOKEN",
+	"BATON_WRITE_KEY":             "REPLACE_WITH_WRITE_KEY",
+	"BATON_SITE_ORIGINS":          "https://www.example.com",
+	"BATON_FEEDBACK_SECRET":       "REPLACE_WITH_FEEDBACK_SECRET",
+	"BATON_KINTONE_WEBHOOK_TOKEN": "REPLACE_WITH_KINTONE_TOKEN",
 }
 
 // NewApp assembles Baton as a deployed function would (secrets required),
 // on an embedded store in a temporary directory.
-func NewApp(t testing.TB) *server.App {
+func NewApp(t testing.TB, overrides ...string) *server.App {
 	t.Helper()
-	env := map[string]string{"BATON_DATA": t.TempDir()}
+	env := map[string]string{"BATON_DATA": t.TempDir(), "BATON_RULES": filepath.Join(root(t), "infra", "rules.yaml")}
 	for k, v := range Env {
 		env[k] = v
+	}
+	for i := 0; i+1 < len(overrides); i += 2 {
+		env[overrides[i]] = overrides[i+1]
 	}
 	cfg, err := config.FromEnv(func(k string) string { return env[k] }, config.Deployed)
 	if err != nil {
