@@ -160,7 +160,7 @@ func pick(rng *rand.Rand, anon, run string, v, i int, email string, last bool) (
 	page := fmt.Sprintf("https://www.example.com/p/%d", rng.IntN(40))
 	switch r := rng.Float64(); {
 	case last && email != "":
-		return "form_submit", fmt.Sprintf(`{"type":"form_submit","messageId":%q,"anonymousId":%q,"properties":{"url":"https://www.example.com/contact","fields":{"email":%q,"company":"Load Co","title":"部長"}}}`, id, anon, email), id
+		return "form_submit", fmt.Sprintf(`{"type":"form_submit","messageId":%q,"anonymousId":%q,"properties":{"url":"https://www.example.com/contact","form":{"id":"contact"},"fields":{"email":%q,"company":"Load Co","title":"部長","employees":"500"}}}`, id, anon, email), id
 	case r < 0.04:
 		return "bad", `{"type":"page_view","messageId":"` + id + `","properties":{"url":42}}`, ""
 	case r < 0.15:

@@ -6,8 +6,10 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -25,7 +27,17 @@ func TestLoad(t *testing.T) {
 	if full {
 		visitors, per = 200, 60
 	}
-	s := stack.ForTest(t, map[string]string{"BATON_CONFIG": writeConfig(t)})
+	// A fake SFA counting deliveries per MQL (webhook-id is the MQL id).
+	var mu sync.Mutex
+	delivered := map[string]int{}
+	sfa := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		delivered[r.Header.Get("webhook-id")]++
+		mu.Unlock()
+		w.WriteHeader(200)
+	}))
+	defer sfa.Close()
+	s := stack.ForTest(t, map[string]string{"BATON_CONFIG": writeConfig(t), "BATON_WEBHOOK_URL": sfa.URL, "BATON_WEBHOOK_SECRET": "whsec_bG9hZHRlc3Qtd2ViaG9vay1zZWNyZXQ="})
 	res, err := Run(context.Background(), Config{BaseURL: s.URL, Visitors: visitors, PerVisitor: per, Known: 0.5, Timeout: 4 * time.Minute})
 	if err != nil {
 		t.Fatal(err)
@@ -88,6 +100,41 @@ func TestLoad(t *testing.T) {
 	if len(people) != len(res.Emails) {
 		t.Fatalf("%d people for %d emails", len(people), len(res.Emails))
 	}
+	// Every qualifying person has exactly one MQL, delivered once to the SFA.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		n, err := s.App.Push.Pending(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	mqls, err := s.App.Qualifier.RecentMQLs(ctx, 10000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(mqls) == 0 {
+		t.Fatal("nobody qualified: the MQL checks would prove nothing")
+	}
+	perPerson := map[string]int{}
+	for _, m := range mqls {
+		perPerson[m.Person]++
+		mu.Lock()
+		n := delivered[m.ID]
+		mu.Unlock()
+		if n != 1 {
+			t.Fatalf("MQL %s delivered %d times", m.ID, n)
+		}
+	}
+	for p, n := range perPerson {
+		if n != 1 {
+			t.Fatalf("person %s has %d MQLs", p, n)
+		}
+	}
+	t.Logf("load: %d MQLs, each delivered once", len(mqls))
 	t.Logf("load: %d requests (%d acknowledged, %d rejected as bad input, %d duplicates), %d events stored, %d people",
 		res.Sent, res.Acked, res.Rejected, res.Duplicates, stored, len(people))
 	t.Logf("collect on the local stack: %.0f req/s, p50 %s, p99 %s", res.Throughput(), res.Percentile(50).Round(time.Microsecond), res.Percentile(99).Round(time.Microsecond))
