@@ -82,6 +82,7 @@ type ConsentFile struct {
 // variables: BATON_SALESFORCE_CLIENT_SECRET or BATON_SALESFORCE_PRIVATE_KEY,
 // BATON_HUBSPOT_TOKEN, BATON_KINTONE_API_TOKEN.
 type SFAFile struct {
+	Erase      bool `yaml:"erase"` // pass erasure requests on: delete the Lead / contact / record too
 	Salesforce *struct {
 		LoginURL   string            `yaml:"login_url"`
 		ClientID   string            `yaml:"client_id"`

@@ -259,3 +259,30 @@ func TestKintoneErrors(t *testing.T) {
 		t.Fatalf("bad token: %+v", pe)
 	}
 }
+
+// TestForget: an erasure can be passed on to each SFA.
+func TestForget(t *testing.T) {
+	ctx := context.Background()
+	sff, hsf, ktf := crmfake.NewSalesforce(), crmfake.NewHubSpot(), crmfake.NewKintone()
+	defer sff.Close()
+	defer hsf.Close()
+	defer ktf.Close()
+	type forgetter interface {
+		push.Connector
+		Forget(ctx context.Context, personID, email string) error
+	}
+	for _, c := range []forgetter{sf(sff), hs(hsf), kt(ktf)} {
+		if _, err := c.Push(ctx, lead); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Forget(ctx, lead.PersonID, lead.Email); err != nil {
+			t.Fatalf("%s: %v", c.Name(), err)
+		}
+		if err := c.Forget(ctx, lead.PersonID, lead.Email); err != nil {
+			t.Fatalf("%s: forgetting twice: %v", c.Name(), err)
+		}
+	}
+	if len(sff.Leads) != 0 || len(hsf.Contacts) != 0 || len(ktf.Records) != 0 {
+		t.Fatalf("left: %d leads, %d contacts, %d records", len(sff.Leads), len(hsf.Contacts), len(ktf.Records))
+	}
+}

@@ -192,3 +192,15 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 func htmlEscape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
 }
+
+// Forget permanently deletes the contact under HubSpot's GDPR endpoint.
+func (h *HubSpot) Forget(ctx context.Context, personID, email string) error {
+	status, body, hd, err := h.do(ctx, "POST", "/crm/v3/objects/contacts/gdpr-delete", map[string]string{"idProperty": "email", "objectId": email})
+	if err != nil {
+		return err
+	}
+	if status == 204 || status == 200 || status == 404 {
+		return nil
+	}
+	return h.hsError(status, body, hd)
+}

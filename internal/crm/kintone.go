@@ -7,6 +7,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -122,4 +124,43 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 func jsonNumber(f float64) string {
 	b, _ := json.Marshal(f)
 	return string(b)
+}
+
+// Forget deletes the person's record, found by the email field.
+func (k *Kintone) Forget(ctx context.Context, personID, email string) error {
+	c := k.Client
+	if c == nil {
+		c = &http.Client{Timeout: 20 * time.Second}
+	}
+	q := url.Values{"app": {strconv.Itoa(k.App)}, "query": {k.EmailField + ` = "` + strings.ReplaceAll(email, `"`, `\"`) + `"`}, "fields": {"$id"}}
+	req, _ := http.NewRequestWithContext(ctx, "GET", strings.TrimSuffix(k.BaseURL, "/")+"/k/v1/records.json?"+q.Encode(), nil)
+	req.Header.Set("X-Cybozu-API-Token", k.APIToken)
+	resp, err := c.Do(req)
+	if err != nil {
+		return &push.Error{Connector: "kintone", Message: err.Error()}
+	}
+	defer resp.Body.Close()
+	var found struct {
+		Records []struct {
+			ID struct{ Value string } `json:"$id"`
+		} `json:"records"`
+	}
+	if resp.StatusCode != 200 || json.NewDecoder(resp.Body).Decode(&found) != nil {
+		return &push.Error{Connector: "kintone", Status: resp.StatusCode, Message: "record lookup failed"}
+	}
+	if len(found.Records) == 0 {
+		return nil
+	}
+	del := url.Values{"app": {strconv.Itoa(k.App)}, "ids[0]": {found.Records[0].ID.Value}}
+	req, _ = http.NewRequestWithContext(ctx, "DELETE", strings.TrimSuffix(k.BaseURL, "/")+"/k/v1/records.json?"+del.Encode(), nil)
+	req.Header.Set("X-Cybozu-API-Token", k.APIToken)
+	resp2, err := c.Do(req)
+	if err != nil {
+		return &push.Error{Connector: "kintone", Message: err.Error()}
+	}
+	resp2.Body.Close()
+	if resp2.StatusCode != 200 {
+		return &push.Error{Connector: "kintone", Status: resp2.StatusCode, Message: "delete failed"}
+	}
+	return nil
 }

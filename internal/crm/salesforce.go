@@ -303,3 +303,31 @@ func ratingFor(grade string) string {
 	}
 	return "Cold"
 }
+
+// Forget deletes the person's Lead (erasure requests).
+func (s *Salesforce) Forget(ctx context.Context, personID, email string) error {
+	v := s.APIVersion
+	if v == "" {
+		v = "v62.0"
+	}
+	status, body, h, err := s.call(ctx, "GET", "/services/data/"+v+"/sobjects/Lead/"+s.LeadKey+"/"+url.PathEscape(personID)+"?fields=Id", nil)
+	if err != nil {
+		return err
+	}
+	if status == 404 {
+		return nil // never pushed
+	}
+	if status != 200 {
+		return sfError(status, body, h, s.now())
+	}
+	var r struct{ Id string }
+	json.Unmarshal(body, &r)
+	status, body, h, err = s.call(ctx, "DELETE", "/services/data/"+v+"/sobjects/Lead/"+url.PathEscape(r.Id), nil)
+	if err != nil {
+		return err
+	}
+	if status != 204 && status != 404 {
+		return sfError(status, body, h, s.now())
+	}
+	return nil
+}

@@ -28,7 +28,11 @@ type Eraser struct {
 	Dir    *identity.Directory
 	Log    *eventlog.Log
 	Queues []string // queue names whose messages may name the person (ids start with the person id)
-	Now    func() time.Time
+	// Tell, when set, asks the sales systems to forget the person too
+	// (configurable: some companies must keep sales records). It runs
+	// first: if it fails, nothing is erased yet and the erasure can be retried.
+	Tell func(ctx context.Context, personID, email string) error
+	Now  func() time.Time
 }
 
 // Report says what an erasure removed.
@@ -65,6 +69,11 @@ func (e *Eraser) Erase(ctx context.Context, personID string) (Report, error) {
 		return Report{}, err
 	}
 	rep := Report{Person: personID}
+	if e.Tell != nil {
+		if err := e.Tell(ctx, personID, p.Email); err != nil {
+			return rep, fmt.Errorf("tell the SFA: %w", err)
+		}
+	}
 	visitors, err := e.Dir.Visitors(ctx, personID)
 	if err != nil {
 		return rep, err

@@ -1,6 +1,9 @@
 package server
 
 import (
+	"context"
+	"fmt"
+
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/crm"
 	"github.com/baton-hq/baton/internal/push"
@@ -40,4 +43,21 @@ func connectors(cfg *config.Config) ([]push.Connector, error) {
 		out = append(out, &push.Webhook{URL: cfg.WebhookURL, Secret: cfg.WebhookSecret})
 	}
 	return out, nil
+}
+
+// tellConnectors passes an erasure on to every connector that can forget.
+func tellConnectors(cs []push.Connector) func(ctx context.Context, personID, email string) error {
+	type forgetter interface {
+		Forget(ctx context.Context, personID, email string) error
+	}
+	return func(ctx context.Context, personID, email string) error {
+		for _, c := range cs {
+			if f, ok := c.(forgetter); ok {
+				if err := f.Forget(ctx, personID, email); err != nil {
+					return fmt.Errorf("%s: %w", c.Name(), err)
+				}
+			}
+		}
+		return nil
+	}
 }

@@ -131,6 +131,9 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 	if a.Pusher.Connectors, err = connectors(cfg); err != nil {
 		return nil, err
 	}
+	if cfg.File.SFA.Erase {
+		a.Eraser.Tell = tellConnectors(a.Pusher.Connectors)
+	}
 	if len(a.Pusher.Connectors) == 0 {
 		a.Pusher.Connectors = []push.Connector{a.Inbox} // no SFA configured: the built-in inbox
 	}

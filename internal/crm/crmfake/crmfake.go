@@ -112,6 +112,23 @@ func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/services/data/"), "/")
+	if len(parts) == 4 && r.Method == "DELETE" && parts[2] == "Lead" { // delete by record id
+		s.Calls["DELETE Lead"]++
+		if !s.tokens[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")] {
+			w.WriteHeader(401)
+			io.WriteString(w, SFInvalidSession)
+			return
+		}
+		for k, rec := range s.Leads {
+			if rec["Id"] == parts[3] {
+				delete(s.Leads, k)
+				w.WriteHeader(204)
+				return
+			}
+		}
+		writeJSON(w, 404, []map[string]string{{"message": "entity is deleted", "errorCode": "ENTITY_IS_DELETED"}})
+		return
+	}
 	if len(parts) != 5 || parts[1] != "sobjects" || (parts[2] != "Lead" && parts[2] != "Task") {
 		writeJSON(w, 404, []map[string]string{{"message": "The requested resource does not exist", "errorCode": "NOT_FOUND"}})
 		return
@@ -313,6 +330,15 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 			body["errors"], body["numErrors"], status = errs, len(errs), 207
 		}
 		writeJSON(w, status, body)
+	case "/crm/v3/objects/contacts/gdpr-delete":
+		var req struct{ IDProperty, ObjectID string }
+		json.NewDecoder(r.Body).Decode(&req)
+		if _, ok := h.Contacts[req.ObjectID]; !ok {
+			writeJSON(w, 404, map[string]string{"status": "error", "message": "resource not found", "category": "OBJECT_NOT_FOUND"})
+			return
+		}
+		delete(h.Contacts, req.ObjectID)
+		w.WriteHeader(204)
 	case "/crm/v3/objects/notes/search":
 		var req struct {
 			FilterGroups []struct {
@@ -383,6 +409,10 @@ func (k *Kintone) serve(w http.ResponseWriter, r *http.Request) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	k.Calls[r.Method+" "+r.URL.Path]++
+	if r.URL.Path == "/k/v1/records.json" && (r.Method == "GET" || r.Method == "DELETE") && r.Header.Get("X-Cybozu-API-Token") == k.APIToken {
+		k.queryOrDelete(w, r)
+		return
+	}
 	if r.URL.Path != "/k/v1/records.json" || r.Method != "PUT" {
 		writeJSON(w, 404, map[string]string{"code": "GAIA_RE01", "id": "1505999166-1", "message": "指定したページは見つかりません。"})
 		return
@@ -431,4 +461,29 @@ func (k *Kintone) serve(w http.ResponseWriter, r *http.Request) {
 		out = append(out, map[string]string{"id": fmt.Sprint(k.ids[key]), "revision": fmt.Sprint(k.revisions[key]), "operation": op})
 	}
 	writeJSON(w, 200, map[string]any{"records": out})
+}
+
+// queryOrDelete serves GET (query `<email field> = "x"`) and DELETE (ids[0]).
+func (k *Kintone) queryOrDelete(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if r.Method == "GET" {
+		var out []map[string]any
+		for email, id := range k.ids {
+			if strings.Contains(q.Get("query"), `"`+email+`"`) {
+				out = append(out, map[string]any{"$id": map[string]string{"type": "__ID__", "value": fmt.Sprint(id)}})
+			}
+		}
+		if out == nil {
+			out = []map[string]any{}
+		}
+		writeJSON(w, 200, map[string]any{"records": out, "totalCount": nil})
+		return
+	}
+	for email, id := range k.ids {
+		if fmt.Sprint(id) == q.Get("ids[0]") {
+			delete(k.ids, email)
+			delete(k.Records, email)
+		}
+	}
+	writeJSON(w, 200, map[string]any{})
 }
