@@ -36,6 +36,7 @@ type Handler struct {
 	Scores        Scores       // nil: no scoring routes
 	Deliveries    *DeliveryAdmin
 	Recipients    *Recipients
+	Reports       *Reports
 	PublicURL     string // where Baton is reached from outside, for tracked link URLs
 	Log           *slog.Logger
 }
@@ -58,6 +59,9 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	}
 	if h.Recipients != nil {
 		h.recipientRoutes(mux)
+	}
+	if h.Reports != nil {
+		h.reportRoutes(mux)
 	}
 }
 

@@ -64,6 +64,10 @@ func FullAccess(tok string) Credential {
 // time against every credential (no early exit that would time the match).
 func (h *Handler) authorize(r *http.Request) (Credential, bool) {
 	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok {
+		// A browser opening the dashboard: the token as the Basic password.
+		_, tok, ok = r.BasicAuth()
+	}
 	if !ok || tok == "" {
 		return Credential{}, false
 	}
@@ -84,7 +88,8 @@ func (h *Handler) Require(scope string, next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, ok := h.authorize(r)
 		if !ok {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="baton-admin"`)
+			w.Header().Add("WWW-Authenticate", `Bearer realm="baton-admin"`)
+			w.Header().Add("WWW-Authenticate", `Basic realm="Baton admin (password: an admin token)", charset="UTF-8"`)
 			httpx.Error(w, http.StatusUnauthorized, "missing or wrong bearer token")
 			return
 		}

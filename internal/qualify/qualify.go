@@ -75,6 +75,7 @@ type Record struct {
 	UpdatedAt  time.Time       `json:"updatedAt"`
 	MQLAt      time.Time       `json:"mqlAt,omitzero"`
 	AcceptedAt time.Time       `json:"acceptedAt,omitzero"` // time to accept = AcceptedAt - MQLAt
+	Touches    []Touch         `json:"touches,omitempty"`   // first touch and the latest ones (reports, attribution)
 	version    int64
 }
 
@@ -210,6 +211,7 @@ func (q *Qualifier) applyChunk(ctx context.Context, person string, evs []event.E
 		}
 		prev := rec.Stage
 		rec.State, rec.Verdict, rec.Rules, rec.UpdatedAt = state, verdict, q.Engine.Version(), now
+		rec.Touches = addTouches(rec.Touches, evs)
 		if rec.Stage == "" || rec.Stage == StageAnonymous {
 			rec.Stage = StageLead
 		}
@@ -224,7 +226,13 @@ func (q *Qualifier) applyChunk(ctx context.Context, person string, evs []event.E
 			}
 		}
 		if rec.Stage != prev {
-			ws = append(ws, historyWrite(person, prev, rec.Stage, now, "scoring"))
+			at := now
+			if prev == StageLead && rec.version == 0 {
+				ws = append(ws, historyWrite(person, StageAnonymous, StageLead, p.CreatedAt, "identified"))
+			}
+			ws = append(ws, historyWrite(person, prev, rec.Stage, at, "scoring"))
+		} else if rec.version == 0 {
+			ws = append(ws, historyWrite(person, StageAnonymous, StageLead, p.CreatedAt, "identified"))
 		}
 		data, _ := json.Marshal(rec)
 		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: "SCORE", Kind: "score", Data: data}, table.VersionIs(rec.version)))

@@ -153,6 +153,7 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 		a.Admin.Scores = a.Qualifier
 	}
 	a.Admin.Deliveries = &admin.DeliveryAdmin{Queue: a.Push, Inbox: a.Inbox}
+	a.Admin.Reports = &admin.Reports{T: tbl, SLA: time.Duration(cfg.File.SLA.AcceptWithin)}
 	a.Admin.Recipients = &admin.Recipients{T: tbl, Dir: a.People, Keyring: keyring}
 	if keyring != nil {
 		a.Click.Verify = func(tok string, now time.Time) (click.Claims, error) {

@@ -164,8 +164,11 @@ func run(t *testing.T, f tabletest.Factory) {
 		if len(mqls) != 1 || mqls[0].Condition != "hot" || len(mqls[0].Events) != 3 || mqls[0].ID != p.ID+"-c1" {
 			t.Fatalf("mqls %+v", mqls)
 		}
+		if len(rec.Touches) != 1 || rec.Touches[0].Channel != "direct" || rec.Touches[0].EventID != "a1" {
+			t.Fatalf("first touch %+v", rec.Touches)
+		}
 		hist, _ := x.q.History(ctx, p.ID)
-		if len(hist) != 1 || hist[0].To != qualify.StageMQL {
+		if len(hist) != 2 || hist[0].To != qualify.StageLead || hist[1].To != qualify.StageMQL {
 			t.Fatalf("history %+v", hist)
 		}
 	})

@@ -1,0 +1,101 @@
+package stack_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/baton-hq/baton/infra/local/stack"
+)
+
+// TestReportsAndDashboard drives two visitors to MQLs (one of them twice,
+// with duplicate events), has sales accept one, and checks the reports and
+// the dashboard rendered in Chromium.
+func TestReportsAndDashboard(t *testing.T) {
+	s := stack.ForTest(t, nil)
+	send := func(body string) {
+		t.Helper()
+		resp, err := http.Post(s.URL+"/e", "text/plain", strings.NewReader(body))
+		if err != nil || resp.StatusCode != 204 {
+			t.Fatalf("POST /e: %v %v", err, resp)
+		}
+	}
+	journey := func(vid, email, ref string) {
+		for i := 0; i < 2; i++ { // everything delivered twice: the reports must not count twice
+			send(`{"type":"page_view","messageId":"` + vid + `-1","anonymousId":"` + vid + `","properties":{"url":"https://www.example.com/pricing?` + ref + `","referrer":"https://www.google.com/"}}`)
+			send(`{"type":"download","messageId":"` + vid + `-2","anonymousId":"` + vid + `","properties":{"url":"https://www.example.com/files/whitepaper.pdf"}}`)
+			send(`{"type":"form_submit","messageId":"` + vid + `-3","anonymousId":"` + vid + `","properties":{"url":"https://www.example.com/contact","form":{"id":"contact"},"fields":{"email":"` + email + `","title":"部長","employees":"500"}}}`)
+		}
+	}
+	journey("dash-visitor-1", "one@maker.example", "utm_source=google&utm_medium=cpc&utm_campaign=brand")
+	journey("dash-visitor-2", "two@maker.example", "x=1")
+	code, b := do(t, "GET", s.URL+"/admin/reports/funnel", token, "")
+	var funnel struct {
+		Rows []struct {
+			Group  string
+			Counts map[string]int
+		}
+	}
+	if code != 200 || json.Unmarshal(b, &funnel) != nil || funnel.Rows[0].Counts["lead"] != 2 || funnel.Rows[0].Counts["mql"] != 2 {
+		t.Fatalf("funnel: %d %s", code, b)
+	}
+	groups := map[string]int{}
+	for _, r := range funnel.Rows[1:] {
+		groups[r.Group] = r.Counts["mql"]
+	}
+	if groups["paid"] != 1 || groups["search"] != 1 {
+		t.Fatalf("by channel %v", groups)
+	}
+	if code, b := do(t, "GET", s.URL+"/admin/reports/mql-quality?format=csv", token, ""); code != 200 || !strings.Contains(string(b), "condition,hot-and-fit,2,0,0,0,0,0") {
+		t.Fatalf("quality csv: %d %s", code, b)
+	}
+	if code, b := do(t, "GET", s.URL+"/admin/reports/attribution", token, ""); code != 200 || !strings.Contains(string(b), `"first":{"paid":1,"search":1}`) {
+		t.Fatalf("attribution: %d %s", code, b)
+	}
+	if code, b := do(t, "GET", s.URL+"/admin/reports/sla?from=2000-01-01", token, ""); code != 200 || !strings.Contains(string(b), `"mqls":2`) {
+		t.Fatalf("sla: %d %s", code, b)
+	}
+	for _, bad := range []string{"/admin/reports/funnel?from=yesterday", "/admin/reports/funnel?by=color", "/admin/reports/nonsense"} {
+		if code, _ := do(t, "GET", s.URL+bad, token, ""); code != 400 && code != 404 {
+			t.Errorf("%s: %d", bad, code)
+		}
+	}
+
+	chromium := "/usr/bin/chromium"
+	if _, err := os.Stat(chromium); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("chromium missing: the dashboard must be rendered in CI")
+		}
+		t.Skip("chromium missing")
+	}
+	shot := filepath.Join(t.TempDir(), "dashboard.png")
+	cmd := exec.Command("node", "../../../tag/browser/dashboard.mjs")
+	cmd.Env = append(os.Environ(), "URL="+s.URL+"/admin/", "TOKEN="+token, "SHOT="+shot)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("dashboard: %v %s", err, out)
+	}
+	var page struct {
+		Status, Bars, Charts int
+		Values               []string
+		Text                 string
+	}
+	if err := json.Unmarshal(out, &page); err != nil {
+		t.Fatal(err)
+	}
+	if page.Status != 200 || page.Charts != 3 || page.Bars < 8 || page.Values[0] != "2" || page.Values[1] != "2" || !strings.Contains(page.Text, "Funnel by first-touch channel") {
+		t.Fatalf("dashboard: %+v", page)
+	}
+	if st, err := os.Stat(shot); err != nil || st.Size() < 5000 {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if dir := os.Getenv("BATON_SCREENSHOTS"); dir != "" {
+		b, _ := os.ReadFile(shot)
+		os.WriteFile(filepath.Join(dir, "dashboard.png"), b, 0o644)
+	}
+}

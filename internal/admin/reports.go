@@ -1,0 +1,246 @@
+package admin
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"html/template"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/reports"
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// Reports serves /admin/reports and the dashboard.
+type Reports struct {
+	T   table.Table
+	SLA time.Duration
+	Now func() time.Time
+}
+
+func (h *Handler) reportRoutes(mux *http.ServeMux) {
+	mux.Handle("GET /admin/reports/{name}", h.Require(ScopeRead, h.report))
+	mux.Handle("GET /admin/{$}", h.Require(ScopeRead, h.dashboard))
+}
+
+func (rp *Reports) now() time.Time {
+	if rp.Now != nil {
+		return rp.Now()
+	}
+	return time.Now()
+}
+
+func parseFilter(r *http.Request) (reports.Filter, string, error) {
+	q := r.URL.Query()
+	f := reports.Filter{By: q.Get("by"), Channel: q.Get("channel")}
+	switch f.By {
+	case "", "channel", "source", "medium", "campaign":
+	default:
+		return f, "by", fmt.Errorf("by must be channel, source, medium or campaign")
+	}
+	for _, p := range []struct {
+		name string
+		t    *time.Time
+	}{{"from", &f.From}, {"to", &f.To}} {
+		v := q.Get(p.name)
+		if v == "" {
+			continue
+		}
+		t, err := time.Parse("2006-01-02", v)
+		if err != nil {
+			if t, err = time.Parse(time.RFC3339, v); err != nil {
+				return f, p.name, fmt.Errorf("%s must be a date (2026-11-01) or RFC 3339 time", p.name)
+			}
+		}
+		*p.t = t
+	}
+	return f, "", nil
+}
+
+func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
+	f, field, err := parseFilter(r)
+	if err != nil {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error(), Field: field})
+		return
+	}
+	people, err := reports.Load(r.Context(), h.Reports.T)
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	var header []string
+	var rows [][]string
+	var body any
+	switch name := r.PathValue("name"); name {
+	case "funnel":
+		fr := reports.Funnel(people, f)
+		body = map[string]any{"stages": reports.Stages, "rows": fr}
+		header = append([]string{"group"}, reports.Stages...)
+		for i := 1; i < len(reports.Stages); i++ {
+			header = append(header, reports.Stages[i-1]+"->"+reports.Stages[i])
+		}
+		for _, x := range fr {
+			row := []string{x.Group}
+			for _, s := range reports.Stages {
+				row = append(row, strconv.Itoa(x.Counts[s]))
+			}
+			for i := 1; i < len(reports.Stages); i++ {
+				row = append(row, num(x.Conversion[reports.Stages[i-1]+"->"+reports.Stages[i]]))
+			}
+			rows = append(rows, row)
+		}
+	case "attribution":
+		a := reports.Attribution(people, f)
+		body = map[string]any{"models": reports.Models, "stages": a}
+		header = []string{"stage", "model", "group", "credit"}
+		for _, stage := range sortedKeys(a) {
+			for _, m := range reports.Models {
+				for _, g := range sortedKeys(a[stage][m]) {
+					rows = append(rows, []string{stage, m, g, num(a[stage][m][g])})
+				}
+			}
+		}
+	case "sla":
+		s := reports.SLA(people, f, h.Reports.SLA, h.Reports.now())
+		body = map[string]any{"acceptWithinHours": h.Reports.SLA.Hours(), "rows": s}
+		header = []string{"owner", "mqls", "accepted", "within_sla", "share_within", "median_hours_to_accept", "open_breaches"}
+		for _, x := range s {
+			rows = append(rows, []string{x.Owner, strconv.Itoa(x.MQLs), strconv.Itoa(x.Accepted), strconv.Itoa(x.WithinSLA), num(x.ShareWithin), num(x.MedianHours), strconv.Itoa(x.OpenBreaches)})
+		}
+	case "mql-quality":
+		q := reports.Quality(people, f)
+		body = map[string]any{"rows": q}
+		header = []string{"dimension", "value", "mqls", "sal", "sql", "won", "rejected", "lost"}
+		for _, x := range q {
+			rows = append(rows, []string{x.Dimension, x.Value, strconv.Itoa(x.MQLs), strconv.Itoa(x.SAL), strconv.Itoa(x.SQL), strconv.Itoa(x.Won), strconv.Itoa(x.Rejected), strconv.Itoa(x.Lost)})
+		}
+	default:
+		httpx.Error(w, http.StatusNotFound, "no report "+name+" (funnel, attribution, sla, mql-quality)")
+		return
+	}
+	if r.URL.Query().Get("format") == "csv" || strings.Contains(r.Header.Get("Accept"), "text/csv") {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+r.PathValue("name")+`.csv"`)
+		cw := csv.NewWriter(w)
+		cw.Write(header)
+		cw.WriteAll(rows)
+		return
+	}
+	httpx.JSON(w, http.StatusOK, body)
+}
+
+func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// bar is one bar of an inline SVG chart.
+type bar struct {
+	Label string
+	Value float64
+	Text  string
+	Y     int
+	W     int
+}
+
+type chart struct {
+	Title  string
+	Bars   []bar
+	Height int
+}
+
+func newChart(title string, labels []string, values []float64, text func(float64) string) chart {
+	max := 0.0
+	for _, v := range values {
+		if v > max {
+			max = v
+		}
+	}
+	c := chart{Title: title, Height: 28*len(labels) + 10}
+	for i, l := range labels {
+		w := 0
+		if max > 0 {
+			w = int(values[i] / max * 360)
+		}
+		c.Bars = append(c.Bars, bar{Label: l, Value: values[i], Text: text(values[i]), Y: 28*i + 5, W: w})
+	}
+	return c
+}
+
+var dashboardPage = template.Must(template.New("dash").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Baton — reports</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:64em;margin:2em auto;padding:0 1em;color:#1d2733}
+h1{margin-bottom:0}.grid{display:grid;grid-template-columns:1fr 1fr;gap:2em}
+table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #dde;padding:.3em .5em;text-align:right}td:first-child,th:first-child{text-align:left}
+svg text{font:13px system-ui,sans-serif;fill:#1d2733}.bar{fill:#0f3d5e}.muted{color:#667}</style></head><body>
+<h1>Baton reports</h1><p class="muted">Funnel, attribution, follow-up and MQL quality, from the same data sales and marketing see. JSON and CSV at /admin/reports/{funnel,attribution,sla,mql-quality}.</p>
+<div class="grid">
+{{range .Charts}}<section><h2>{{.Title}}</h2>
+<svg role="img" aria-label="{{.Title}}" width="560" height="{{.Height}}" viewBox="0 0 560 {{.Height}}">
+{{range .Bars}}<text x="0" y="{{.Y}}" dy="15">{{.Label}}</text><rect class="bar" x="130" y="{{.Y}}" width="{{.W}}" height="20"><title>{{.Label}}: {{.Text}}</title></rect><text x="{{.W}}" dx="136" y="{{.Y}}" dy="15" class="value">{{.Text}}</text>
+{{end}}</svg></section>
+{{end}}</div>
+<h2>Funnel by first-touch channel</h2>
+<table><tr><th>channel</th>{{range .Stages}}<th>{{.}}</th>{{end}}</tr>
+{{range .Funnel}}<tr><td>{{.Group}}</td>{{$c := .Counts}}{{range $.Stages}}<td>{{index $c .}}</td>{{end}}</tr>{{end}}</table>
+<h2>Follow-up (SLA {{.SLAHours}}h)</h2>
+<table><tr><th>owner</th><th>MQLs</th><th>accepted</th><th>within SLA</th><th>median hours</th><th>open breaches</th></tr>
+{{range .SLA}}<tr><td>{{.Owner}}</td><td>{{.MQLs}}</td><td>{{.Accepted}}</td><td>{{.ShareWithin}}</td><td>{{.MedianHours}}</td><td>{{.OpenBreaches}}</td></tr>{{end}}</table>
+</body></html>`))
+
+// dashboard renders the reports with inline SVG charts: no scripts.
+func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
+	f, field, err := parseFilter(r)
+	if err != nil {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error(), Field: field})
+		return
+	}
+	people, err := reports.Load(context.WithoutCancel(r.Context()), h.Reports.T)
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	funnel := reports.Funnel(people, f)
+	var all reports.FunnelRow
+	if len(funnel) > 0 {
+		all = funnel[0]
+	}
+	var vals []float64
+	for _, s := range reports.Stages {
+		vals = append(vals, float64(all.Counts[s]))
+	}
+	charts := []chart{newChart("Funnel", reports.Stages, vals, func(v float64) string { return strconv.Itoa(int(v)) })}
+	att := reports.Attribution(people, f)["mql"]["position"]
+	keys := sortedKeys(att)
+	var av []float64
+	for _, k := range keys {
+		av = append(av, att[k])
+	}
+	charts = append(charts, newChart("MQLs by channel (40/20/40)", keys, av, num))
+	var qk []string
+	var qv []float64
+	for _, q := range reports.Quality(people, f) {
+		if q.Dimension == "condition" && q.MQLs > 0 {
+			qk = append(qk, q.Value)
+			qv = append(qv, float64(q.SQL)/float64(q.MQLs))
+		}
+	}
+	charts = append(charts, newChart("MQL to SQL rate by condition", qk, qv, func(v float64) string { return fmt.Sprintf("%.0f%%", v*100) }))
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	dashboardPage.Execute(w, map[string]any{
+		"Charts": charts, "Stages": reports.Stages, "Funnel": funnel,
+		"SLA": reports.SLA(people, f, h.Reports.SLA, h.Reports.now()), "SLAHours": h.Reports.SLA.Hours(),
+	})
+}

@@ -1,0 +1,435 @@
+// Package reports computes the numbers sales and marketing share: the
+// funnel by channel, attribution of MQLs, SQLs and deals to touches, the
+// follow-up SLA, and the quality of each MQL condition. They are computed
+// from durable per-person facts (score records with their touches, stage
+// history, MQLs), never from raw events, so raw-event retention does not
+// erase them.
+package reports
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// Stages of the funnel, in order.
+var Stages = []string{qualify.StageLead, qualify.StageMQL, qualify.StageSAL, qualify.StageSQL, qualify.StageOpportunity, qualify.StageCustomer}
+
+// Person is what reports know of one person.
+type Person struct {
+	ID      string
+	Rec     qualify.Record
+	History []qualify.StageChange
+	MQLs    []qualify.MQL
+}
+
+// Load reads every person's facts (one pass over the people partitions).
+func Load(ctx context.Context, t table.Table) ([]*Person, error) {
+	by := map[string]*Person{}
+	get := func(pk string) *Person {
+		id := strings.TrimPrefix(pk, "P#")
+		p := by[id]
+		if p == nil {
+			p = &Person{ID: id}
+			by[id] = p
+		}
+		return p
+	}
+	err := t.Scan(ctx, "P#", func(it table.Item) error {
+		switch {
+		case it.SK == "SCORE":
+			return json.Unmarshal(it.Data, &get(it.PK).Rec)
+		case strings.HasPrefix(it.SK, "H#"):
+			var c qualify.StageChange
+			if err := json.Unmarshal(it.Data, &c); err != nil {
+				return err
+			}
+			p := get(it.PK)
+			p.History = append(p.History, c)
+		case strings.HasPrefix(it.SK, "MQL#"):
+			var m qualify.MQL
+			if err := json.Unmarshal(it.Data, &m); err != nil {
+				return err
+			}
+			p := get(it.PK)
+			p.MQLs = append(p.MQLs, m)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Person, 0, len(by))
+	for _, p := range by {
+		if p.Rec.Person == "" && len(p.History) == 0 {
+			continue // never scored: not in the funnel yet
+		}
+		sort.SliceStable(p.History, func(i, j int) bool { return p.History[i].At.Before(p.History[j].At) })
+		sort.SliceStable(p.MQLs, func(i, j int) bool { return p.MQLs[i].Cycle < p.MQLs[j].Cycle })
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+// Filter selects what a report covers.
+type Filter struct {
+	From, To time.Time // stage entries (or MQLs) within [From, To); zero: unbounded
+	By       string    // channel (default), source, medium or campaign
+	Channel  string    // only people whose first touch is on this channel
+}
+
+func (f Filter) in(t time.Time) bool {
+	return (f.From.IsZero() || !t.Before(f.From)) && (f.To.IsZero() || t.Before(f.To))
+}
+
+// Key is the group a touch falls in.
+func (f Filter) Key(t *qualify.Touch) string {
+	if t == nil {
+		return "(none)"
+	}
+	v := t.Channel
+	switch f.By {
+	case "source":
+		v = t.Source
+	case "medium":
+		v = t.Medium
+	case "campaign":
+		v = t.Campaign
+	}
+	if v == "" {
+		return "(none)"
+	}
+	return v
+}
+
+func first(p *Person) *qualify.Touch {
+	if len(p.Rec.Touches) == 0 {
+		return nil
+	}
+	return &p.Rec.Touches[0]
+}
+
+// reached returns when the person first entered each funnel stage; a
+// later stage reached by skipping implies the ones it skipped, at the same time.
+func reached(p *Person) map[string]time.Time {
+	at := map[string]time.Time{}
+	for _, c := range p.History {
+		i := index(c.To)
+		if i < 0 {
+			continue
+		}
+		for j := 0; j <= i; j++ {
+			if _, ok := at[Stages[j]]; !ok {
+				at[Stages[j]] = c.At
+			}
+		}
+	}
+	return at
+}
+
+func index(stage string) int {
+	for i, s := range Stages {
+		if s == stage {
+			return i
+		}
+	}
+	return -1
+}
+
+// FunnelRow is one group's waterfall.
+type FunnelRow struct {
+	Group      string             `json:"group"`
+	Counts     map[string]int     `json:"counts"`     // stage -> people who reached it in the period
+	Conversion map[string]float64 `json:"conversion"` // "lead->mql" -> share
+	MedianDays map[string]float64 `json:"medianDays"` // "lead->mql" -> median days between the stages
+}
+
+// Funnel is the demand waterfall by first-touch group.
+func Funnel(people []*Person, f Filter) []FunnelRow {
+	rows := map[string]*FunnelRow{}
+	gaps := map[string]map[string][]float64{}
+	for _, p := range people {
+		ft := first(p)
+		if f.Channel != "" && (ft == nil || ft.Channel != f.Channel) {
+			continue
+		}
+		g := f.Key(ft)
+		for _, key := range []string{g, "(all)"} {
+			r := rows[key]
+			if r == nil {
+				r = &FunnelRow{Group: key, Counts: map[string]int{}, Conversion: map[string]float64{}, MedianDays: map[string]float64{}}
+				rows[key] = r
+				gaps[key] = map[string][]float64{}
+			}
+			at := reached(p)
+			for i, s := range Stages {
+				t, ok := at[s]
+				if !ok || !f.in(t) {
+					continue
+				}
+				r.Counts[s]++
+				if i > 0 {
+					if prev, ok := at[Stages[i-1]]; ok {
+						pair := Stages[i-1] + "->" + s
+						gaps[key][pair] = append(gaps[key][pair], t.Sub(prev).Hours()/24)
+					}
+				}
+			}
+		}
+	}
+	var out []FunnelRow
+	for key, r := range rows {
+		for i := 1; i < len(Stages); i++ {
+			pair := Stages[i-1] + "->" + Stages[i]
+			if n := r.Counts[Stages[i-1]]; n > 0 {
+				r.Conversion[pair] = round(float64(r.Counts[Stages[i]]) / float64(n))
+			}
+			if g := gaps[key][pair]; len(g) > 0 {
+				r.MedianDays[pair] = round(median(g))
+			}
+		}
+		out = append(out, *r)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if (out[i].Group == "(all)") != (out[j].Group == "(all)") {
+			return out[i].Group == "(all)"
+		}
+		return out[i].Group < out[j].Group
+	})
+	return out
+}
+
+// Models of attribution.
+var Models = []string{"first", "last", "linear", "position"}
+
+// Attribution credits each stage's conversions to the touches before them:
+// first touch, last touch, linear, and position-based (40/20/40).
+// Result: stage -> model -> group -> credit (credits of one conversion sum to 1).
+func Attribution(people []*Person, f Filter) map[string]map[string]map[string]float64 {
+	out := map[string]map[string]map[string]float64{}
+	for _, stage := range []string{qualify.StageMQL, qualify.StageSQL, qualify.StageCustomer} {
+		out[stage] = map[string]map[string]float64{}
+		for _, m := range Models {
+			out[stage][m] = map[string]float64{}
+		}
+		for _, p := range people {
+			at, ok := reached(p)[stage]
+			if !ok || !f.in(at) {
+				continue
+			}
+			var ts []qualify.Touch
+			for _, t := range p.Rec.Touches {
+				if !t.At.After(at) {
+					ts = append(ts, t)
+				}
+			}
+			if len(ts) == 0 {
+				out[stage]["first"]["(none)"]++
+				out[stage]["last"]["(none)"]++
+				out[stage]["linear"]["(none)"]++
+				out[stage]["position"]["(none)"]++
+				continue
+			}
+			n := len(ts)
+			out[stage]["first"][f.Key(&ts[0])]++
+			out[stage]["last"][f.Key(&ts[n-1])]++
+			for i := range ts {
+				out[stage]["linear"][f.Key(&ts[i])] += 1 / float64(n)
+				out[stage]["position"][f.Key(&ts[i])] += positionWeight(i, n)
+			}
+		}
+		for _, m := range Models {
+			for k, v := range out[stage][m] {
+				out[stage][m][k] = round(v)
+			}
+		}
+	}
+	return out
+}
+
+func positionWeight(i, n int) float64 {
+	switch {
+	case n == 1:
+		return 1
+	case n == 2:
+		return 0.5
+	case i == 0 || i == n-1:
+		return 0.4
+	default:
+		return 0.2 / float64(n-2)
+	}
+}
+
+// SLARow summarises follow-up for one owner.
+type SLARow struct {
+	Owner        string  `json:"owner"`
+	MQLs         int     `json:"mqls"`
+	Accepted     int     `json:"accepted"`
+	WithinSLA    int     `json:"withinSla"`
+	ShareWithin  float64 `json:"shareWithin"`
+	MedianHours  float64 `json:"medianHoursToAccept"`
+	OpenBreaches int     `json:"openBreaches"`
+}
+
+// SLA reports time to accept against the SLA, by owner ("(all)" first;
+// MQLs not accepted yet count under "(unassigned)").
+func SLA(people []*Person, f Filter, within time.Duration, now time.Time) []SLARow {
+	rows := map[string]*SLARow{}
+	hours := map[string][]float64{}
+	add := func(owner string, fn func(r *SLARow)) {
+		for _, k := range []string{owner, "(all)"} {
+			if rows[k] == nil {
+				rows[k] = &SLARow{Owner: k}
+			}
+			fn(rows[k])
+		}
+	}
+	for _, p := range people {
+		for _, m := range p.MQLs {
+			if !f.in(m.At) {
+				continue
+			}
+			var acc *qualify.StageChange
+			for i, c := range p.History {
+				if c.At.Before(m.At) {
+					continue
+				}
+				if c.To == qualify.StageSAL || (c.From == qualify.StageMQL && c.To != qualify.StageRejected && c.To != qualify.StageLost) {
+					acc = &p.History[i]
+					break
+				}
+				if c.To == qualify.StageRejected || c.To == qualify.StageRecycled {
+					break
+				}
+			}
+			owner := "(unassigned)"
+			if acc != nil && acc.Owner != "" {
+				owner = acc.Owner
+			}
+			add(owner, func(r *SLARow) {
+				r.MQLs++
+				switch {
+				case acc != nil:
+					r.Accepted++
+					d := acc.At.Sub(m.At)
+					if d <= within {
+						r.WithinSLA++
+					}
+					hours[r.Owner] = append(hours[r.Owner], d.Hours())
+				case p.Rec.Stage == qualify.StageMQL && p.Rec.Cycle == m.Cycle && now.Sub(m.At) > within:
+					r.OpenBreaches++
+				}
+			})
+		}
+	}
+	var out []SLARow
+	for k, r := range rows {
+		if r.Accepted > 0 {
+			r.ShareWithin = round(float64(r.WithinSLA) / float64(r.Accepted))
+			r.MedianHours = round(median(hours[k]))
+		}
+		out = append(out, *r)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if (out[i].Owner == "(all)") != (out[j].Owner == "(all)") {
+			return out[i].Owner == "(all)"
+		}
+		return out[i].Owner < out[j].Owner
+	})
+	return out
+}
+
+// QualityRow says what one MQL condition (or grade, or band) produced.
+type QualityRow struct {
+	Dimension string `json:"dimension"` // condition, grade, band
+	Value     string `json:"value"`
+	MQLs      int    `json:"mqls"`
+	SAL       int    `json:"sal"`
+	SQL       int    `json:"sql"`
+	Won       int    `json:"won"`
+	Rejected  int    `json:"rejected"`
+	Lost      int    `json:"lost"`
+}
+
+// Quality follows each MQL of the period to what sales made of it.
+func Quality(people []*Person, f Filter) []QualityRow {
+	rows := map[string]*QualityRow{}
+	for _, p := range people {
+		for mi, m := range p.MQLs {
+			if !f.in(m.At) {
+				continue
+			}
+			var end time.Time // the cycle ends at the next MQL
+			if mi+1 < len(p.MQLs) {
+				end = p.MQLs[mi+1].At
+			}
+			got := map[string]bool{}
+			for _, c := range p.History {
+				if c.At.Before(m.At) || (!end.IsZero() && !c.At.Before(end)) {
+					continue
+				}
+				got[c.To] = true
+			}
+			for _, dv := range [][2]string{{"condition", m.Condition}, {"grade", m.Verdict.Grade}, {"band", m.Verdict.Band}} {
+				if dv[1] == "" {
+					continue
+				}
+				k := dv[0] + "\x00" + dv[1]
+				r := rows[k]
+				if r == nil {
+					r = &QualityRow{Dimension: dv[0], Value: dv[1]}
+					rows[k] = r
+				}
+				r.MQLs++
+				if got[qualify.StageSAL] || got[qualify.StageSQL] || got[qualify.StageOpportunity] || got[qualify.StageCustomer] {
+					r.SAL++
+				}
+				if got[qualify.StageSQL] || got[qualify.StageOpportunity] || got[qualify.StageCustomer] {
+					r.SQL++
+				}
+				if got[qualify.StageCustomer] {
+					r.Won++
+				}
+				if got[qualify.StageRejected] {
+					r.Rejected++
+				}
+				if got[qualify.StageLost] {
+					r.Lost++
+				}
+			}
+		}
+	}
+	var out []QualityRow
+	for _, r := range rows {
+		out = append(out, *r)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Dimension != out[j].Dimension {
+			return out[i].Dimension < out[j].Dimension
+		}
+		return out[i].Value < out[j].Value
+	})
+	return out
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func round(f float64) float64 {
+	return float64(int64(f*1000+0.5)) / 1000
+}

@@ -1,0 +1,136 @@
+package reports
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/internal/qualify"
+)
+
+var t0 = time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)
+
+func day(n float64) time.Time { return t0.Add(time.Duration(n * 24 * float64(time.Hour))) }
+
+func touch(at time.Time, ch, src, med string) qualify.Touch {
+	return qualify.Touch{At: at, Channel: ch, Source: src, Medium: med}
+}
+
+func hist(steps ...any) []qualify.StageChange {
+	var out []qualify.StageChange
+	from := qualify.StageAnonymous
+	for i := 0; i+2 < len(steps)+1; i += 3 {
+		c := qualify.StageChange{From: from, To: steps[i].(string), At: steps[i+1].(time.Time), Owner: steps[i+2].(string)}
+		out = append(out, c)
+		from = c.To
+	}
+	return out
+}
+
+func mql(at time.Time, cond, grade, band string) qualify.MQL {
+	return qualify.MQL{Cycle: 1, At: at, Condition: cond, Verdict: qualify.Verdict{Grade: grade, Band: band}}
+}
+
+// seeded is a small history whose reports are computed by hand in the tests.
+func seeded() []*Person {
+	return []*Person{
+		{ID: "p1", Rec: qualify.Record{Stage: qualify.StageCustomer, Cycle: 1, Touches: []qualify.Touch{touch(day(0), "search", "google", "organic"), touch(day(1), "email", "newsletter", "email")}},
+			History: hist(qualify.StageLead, day(0), "", qualify.StageMQL, day(2), "", qualify.StageSAL, day(2.125), "rep-a", qualify.StageSQL, day(5), "rep-a", qualify.StageCustomer, day(10), "rep-a"),
+			MQLs:    []qualify.MQL{mql(day(2), "hot-and-fit", "A", "hot")}},
+		{ID: "p2", Rec: qualify.Record{Stage: qualify.StageRecycled, Cycle: 1, Touches: []qualify.Touch{touch(day(0), "social", "linkedin.com", "")}},
+			History: hist(qualify.StageLead, day(0), "", qualify.StageMQL, day(1), "", qualify.StageRejected, day(2.25), "rep-b", qualify.StageRecycled, day(2.25), ""),
+			MQLs:    []qualify.MQL{mql(day(1), "bant-confirmed", "B", "warm")}},
+		{ID: "p3", Rec: qualify.Record{Stage: qualify.StageLead}, History: hist(qualify.StageLead, day(0), "")},
+		{ID: "p4", Rec: qualify.Record{Stage: qualify.StageMQL, Cycle: 1, Touches: []qualify.Touch{touch(day(0), "direct", "", ""), touch(day(1), "paid", "google", "cpc"), touch(day(2), "email", "newsletter", "email"), touch(day(3), "social", "x.com", "")}},
+			History: hist(qualify.StageLead, day(0), "", qualify.StageMQL, day(4), ""),
+			MQLs:    []qualify.MQL{mql(day(4), "cross-scoring", "C", "hot")}},
+	}
+}
+
+func TestFunnel(t *testing.T) {
+	rows := Funnel(seeded(), Filter{})
+	all := rows[0]
+	if all.Group != "(all)" {
+		t.Fatalf("first row %s", all.Group)
+	}
+	want := map[string]int{"lead": 4, "mql": 3, "sal": 1, "sql": 1, "opportunity": 1, "customer": 1}
+	if !reflect.DeepEqual(all.Counts, want) {
+		t.Fatalf("counts %v, want %v", all.Counts, want)
+	}
+	if all.Conversion["lead->mql"] != 0.75 || all.Conversion["mql->sal"] != 0.333 || all.Conversion["opportunity->customer"] != 1 {
+		t.Fatalf("conversion %v", all.Conversion)
+	}
+	if all.MedianDays["lead->mql"] != 2 || all.MedianDays["mql->sal"] != 0.125 || all.MedianDays["sal->sql"] != 2.875 {
+		t.Fatalf("median days %v", all.MedianDays)
+	}
+	groups := map[string]map[string]int{}
+	for _, r := range rows[1:] {
+		groups[r.Group] = r.Counts
+	}
+	if groups["search"]["customer"] != 1 || groups["social"]["mql"] != 1 || groups["(none)"]["lead"] != 1 || groups["direct"]["mql"] != 1 || len(groups) != 4 {
+		t.Fatalf("by channel %v", groups)
+	}
+	// A period filter: stages entered within days 1 to 3 only.
+	in := Funnel(seeded(), Filter{From: day(1), To: day(3)})[0]
+	if in.Counts["lead"] != 0 || in.Counts["mql"] != 2 || in.Counts["sal"] != 1 {
+		t.Fatalf("period counts %v", in.Counts)
+	}
+	if bySource := Funnel(seeded(), Filter{By: "source"}); bySource[1].Group != "(none)" || bySource[2].Group != "google" {
+		t.Fatalf("by source %+v", bySource)
+	}
+}
+
+func TestAttribution(t *testing.T) {
+	a := Attribution(seeded(), Filter{})["mql"]
+	check := func(model string, want map[string]float64) {
+		t.Helper()
+		if !reflect.DeepEqual(a[model], want) {
+			t.Errorf("%s: %v, want %v", model, a[model], want)
+		}
+	}
+	check("first", map[string]float64{"search": 1, "social": 1, "direct": 1})
+	check("last", map[string]float64{"email": 1, "social": 2})
+	check("linear", map[string]float64{"search": 0.5, "email": 0.75, "social": 1.25, "direct": 0.25, "paid": 0.25})
+	check("position", map[string]float64{"search": 0.5, "email": 0.6, "social": 1.4, "direct": 0.4, "paid": 0.1})
+	won := Attribution(seeded(), Filter{})["customer"]
+	if !reflect.DeepEqual(won["first"], map[string]float64{"search": 1}) || !reflect.DeepEqual(won["last"], map[string]float64{"email": 1}) {
+		t.Errorf("won: %v", won)
+	}
+}
+
+func TestSLA(t *testing.T) {
+	rows := SLA(seeded(), Filter{}, 24*time.Hour, day(30))
+	by := map[string]SLARow{}
+	for _, r := range rows {
+		by[r.Owner] = r
+	}
+	if r := by["(all)"]; r.MQLs != 3 || r.Accepted != 1 || r.WithinSLA != 1 || r.ShareWithin != 1 || r.MedianHours != 3 || r.OpenBreaches != 1 {
+		t.Fatalf("all %+v", r)
+	}
+	if r := by["rep-a"]; r.MQLs != 1 || r.Accepted != 1 {
+		t.Fatalf("rep-a %+v", r)
+	}
+	if r := by["(unassigned)"]; r.MQLs != 2 || r.OpenBreaches != 1 || r.Accepted != 0 {
+		t.Fatalf("unassigned %+v", r)
+	}
+}
+
+func TestQuality(t *testing.T) {
+	got := map[string]QualityRow{}
+	for _, r := range Quality(seeded(), Filter{}) {
+		got[r.Dimension+"/"+r.Value] = r
+	}
+	want := map[string]QualityRow{
+		"condition/hot-and-fit":    {Dimension: "condition", Value: "hot-and-fit", MQLs: 1, SAL: 1, SQL: 1, Won: 1},
+		"condition/bant-confirmed": {Dimension: "condition", Value: "bant-confirmed", MQLs: 1, Rejected: 1},
+		"condition/cross-scoring":  {Dimension: "condition", Value: "cross-scoring", MQLs: 1},
+		"grade/A":                  {Dimension: "grade", Value: "A", MQLs: 1, SAL: 1, SQL: 1, Won: 1},
+		"grade/B":                  {Dimension: "grade", Value: "B", MQLs: 1, Rejected: 1},
+		"grade/C":                  {Dimension: "grade", Value: "C", MQLs: 1},
+		"band/hot":                 {Dimension: "band", Value: "hot", MQLs: 2, SAL: 1, SQL: 1, Won: 1},
+		"band/warm":                {Dimension: "band", Value: "warm", MQLs: 1, Rejected: 1},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("quality\n got %v\nwant %v", got, want)
+	}
+}
