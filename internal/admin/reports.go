@@ -79,7 +79,14 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 	switch name := r.PathValue("name"); name {
 	case "funnel":
 		fr := reports.Funnel(people, f)
-		body = map[string]any{"stages": reports.Stages, "rows": fr}
+		counters := map[string]map[string]int64{}
+		if f.By == "" || f.By == "channel" {
+			if counters, err = reports.FunnelCounters(r.Context(), h.Reports.T, f); err != nil {
+				h.fail(w, err)
+				return
+			}
+		}
+		body = map[string]any{"stages": reports.Stages, "rows": fr, "counters": counters}
 		header = append([]string{"group"}, reports.Stages...)
 		for i := 1; i < len(reports.Stages); i++ {
 			header = append(header, reports.Stages[i-1]+"->"+reports.Stages[i])

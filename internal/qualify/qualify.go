@@ -225,15 +225,20 @@ func (q *Qualifier) applyChunk(ctx context.Context, person string, evs []event.E
 				Events: q.scoredEvents(ctx, person, contribs),
 			}
 		}
-		if rec.Stage != prev {
-			at := now
-			if prev == StageLead && rec.version == 0 {
-				ws = append(ws, historyWrite(person, StageAnonymous, StageLead, p.CreatedAt, "identified"))
-			}
-			ws = append(ws, historyWrite(person, prev, rec.Stage, at, "scoring"))
-		} else if rec.version == 0 {
+		cnt := counts{}
+		ch := channelOf(rec)
+		if rec.version == 0 {
 			ws = append(ws, historyWrite(person, StageAnonymous, StageLead, p.CreatedAt, "identified"))
+			cnt.transition(StageAnonymous, StageLead, p.CreatedAt, ch)
 		}
+		if rec.Stage != prev {
+			ws = append(ws, historyWrite(person, prev, rec.Stage, now, "scoring"))
+			cnt.transition(prev, rec.Stage, now, ch)
+		}
+		if mql != nil {
+			cnt.mql(*mql)
+		}
+		ws = append(ws, cnt.writes()...)
 		data, _ := json.Marshal(rec)
 		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: "SCORE", Kind: "score", Data: data}, table.VersionIs(rec.version)))
 		if mql != nil {

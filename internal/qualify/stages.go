@@ -139,6 +139,8 @@ func (q *Qualifier) Outcome(ctx context.Context, person, outcome, deliveryID, ow
 		hist := StageChange{From: rec.Stage, To: target, At: at, Reason: "sales: " + outcome, Owner: owner}
 		data, _ := json.Marshal(hist)
 		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: "H#" + at.UTC().Format(time.RFC3339Nano) + "#" + target, Kind: "stage", Data: data}, table.Always))
+		cnt := counts{}
+		cnt.transition(rec.Stage, target, at, channelOf(rec))
 		rec.Stage = target
 		if target == StageSAL && !rec.MQLAt.IsZero() {
 			rec.AcceptedAt = at
@@ -154,7 +156,9 @@ func (q *Qualifier) Outcome(ctx context.Context, person, outcome, deliveryID, ow
 			ws = append(ws, historyWrite(person, target, StageRecycled, at.Add(time.Nanosecond), "recycled after "+outcome))
 			rec.Stage = StageRecycled
 			res.Recycled = true
+			cnt.transition(target, StageRecycled, at, channelOf(rec))
 		}
+		ws = append(ws, cnt.writes()...)
 		rec.UpdatedAt = now
 		rd, _ := json.Marshal(rec)
 		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: "SCORE", Kind: "score", Data: rd}, table.VersionIs(rec.version)))

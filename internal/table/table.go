@@ -57,11 +57,20 @@ func (c Cond) IsNotExists() bool      { return c.kind == 1 }
 func (c Cond) IsExists() bool         { return c.kind == 3 }
 func (c Cond) Version() (int64, bool) { return c.version, c.kind == 2 }
 
-// Write is one part of a batch or transaction: a put (Item) or a delete.
+// Write is one part of a batch or transaction: a put (Item), a delete, or
+// counter additions (Add; in Transact only, with Cond Always).
 type Write struct {
 	Item   Item
 	Delete bool
 	Cond   Cond
+	Add    map[string]int64
+}
+
+// AddTo returns a Write that adds to an item's counters, creating the item
+// when absent: DynamoDB's ADD, inside a transaction so that a count and the
+// fact it counts are written together, exactly once.
+func AddTo(pk, sk, kind string, deltas map[string]int64) Write {
+	return Write{Item: Item{PK: pk, SK: sk, Kind: kind}, Add: deltas}
 }
 
 // Put returns a put Write.

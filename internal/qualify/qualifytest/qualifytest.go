@@ -262,6 +262,17 @@ func run(t *testing.T, f tabletest.Factory) {
 		if n, _ := x.queue.Pending(ctx); n != 2 {
 			t.Fatalf("queued %d", n)
 		}
+		// The write-time counters saw each stage change once, duplicates included.
+		items, _ := x.q.T.Query(ctx, table.Query{PK: qualify.AggFunnel})
+		sum := map[string]int64{}
+		for _, it := range items {
+			for k, v := range it.Counters {
+				sum[k] += v
+			}
+		}
+		if sum["lead"] != 1 || sum["mql"] != 2 || sum["rejected"] != 1 || sum["recycled"] != 1 {
+			t.Fatalf("funnel counters %v", sum)
+		}
 	})
 	t.Run("OutOfOrderOutcomes", func(t *testing.T) {
 		x := newFx(t, f)

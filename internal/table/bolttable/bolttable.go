@@ -192,6 +192,26 @@ func (t *Table) apply(b *bolt.Bucket, w table.Write) error {
 	if w.Delete {
 		return b.Delete(k)
 	}
+	if w.Add != nil {
+		r := record{Kind: w.Item.Kind, Version: 1, Counters: map[string]int64{}}
+		if exists {
+			r = record{Kind: cur.Kind, Data: cur.Data, Version: cur.Version + 1, Counters: map[string]int64{}}
+			if !cur.Expires.IsZero() {
+				r.Expires = cur.Expires.UnixNano()
+			}
+			for n, v := range cur.Counters {
+				r.Counters[n] = v
+			}
+		}
+		for n, d := range w.Add {
+			r.Counters[n] += d
+		}
+		v, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		return b.Put(k, v)
+	}
 	r := record{Kind: w.Item.Kind, Data: w.Item.Data, Counters: w.Item.Counters, Version: cur.Version + 1}
 	if !exists {
 		r.Version = 1

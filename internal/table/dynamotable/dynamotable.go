@@ -50,6 +50,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -444,7 +445,7 @@ type state struct {
 
 // needsRead reports whether planning w needs the item's current version.
 func needsRead(w table.Write) bool {
-	if w.Delete {
+	if w.Delete || w.Add != nil {
 		return false
 	}
 	_, isVer := w.Cond.Version()
@@ -670,6 +671,10 @@ func (t *Table) Transact(ctx context.Context, ws []table.Write) error {
 		plans := make([]plan, len(ws))
 		items := make([]types.TransactWriteItem, len(ws))
 		for i, w := range ws {
+			if w.Add != nil {
+				items[i].Update = addUpdate(t.name, w)
+				continue
+			}
 			if plans[i], err = planWrite(w, cur[i], now); err != nil {
 				return err
 			}
@@ -1023,7 +1028,20 @@ func (t *Table) transactEmulated(ctx context.Context, ws []table.Write) error {
 			}
 			u := undo{pk: w.Item.PK, sk: w.Item.SK, old: raws[i]}
 			var err error
-			if w.Delete {
+			if w.Add != nil {
+				up := addUpdate(t.name, w)
+				for k, v := range g.names {
+					up.ExpressionAttributeNames[k] = v
+				}
+				for k, v := range g.values {
+					up.ExpressionAttributeValues[k] = v
+				}
+				u.newVer = curs[i].ver + 1
+				_, err = t.c.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+					TableName: up.TableName, Key: up.Key, UpdateExpression: up.UpdateExpression, ConditionExpression: g.exprPtr(),
+					ExpressionAttributeNames: up.ExpressionAttributeNames, ExpressionAttributeValues: up.ExpressionAttributeValues,
+				})
+			} else if w.Delete {
 				_, err = t.c.DeleteItem(ctx, &dynamodb.DeleteItemInput{
 					TableName: &t.name, Key: keyOf(w.Item.PK, w.Item.SK),
 					ConditionExpression: g.exprPtr(), ExpressionAttributeNames: g.namesOrNil(), ExpressionAttributeValues: g.valuesOrNil(),
@@ -1104,4 +1122,30 @@ func checkCond(c table.Cond, cur state) error {
 		return table.ErrConditionFailed
 	}
 	return nil
+}
+
+// addUpdate is the transaction item for counter additions: ADD on each
+// counter and on the version, the kind set when the item is created.
+func addUpdate(tableName string, w table.Write) *types.Update {
+	names := map[string]string{"#ver": attrVer, "#kind": attrKind}
+	values := map[string]types.AttributeValue{":one": num(1), ":kind": str(w.Item.Kind)}
+	adds := []string{"#ver :one"}
+	keys := make([]string, 0, len(w.Add))
+	for k := range w.Add {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for i, k := range keys {
+		n, v := fmt.Sprintf("#c%d", i), fmt.Sprintf(":c%d", i)
+		names[n] = counterPref + k
+		values[v] = num(w.Add[k])
+		adds = append(adds, n+" "+v)
+	}
+	return &types.Update{
+		TableName:                 aws.String(tableName),
+		Key:                       keyOf(w.Item.PK, w.Item.SK),
+		UpdateExpression:          aws.String("ADD " + strings.Join(adds, ", ") + " SET #kind = if_not_exists(#kind, :kind)"),
+		ExpressionAttributeNames:  names,
+		ExpressionAttributeValues: values,
+	}
 }

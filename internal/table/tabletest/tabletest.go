@@ -223,6 +223,48 @@ func contract(t *testing.T, newTable Factory) {
 			t.Fatalf("after concurrent adds: %+v", it)
 		}
 	})
+	t.Run("TransactAddCountsOnce", func(t *testing.T) {
+		tb := newTable(t)
+		count := func(id string) error {
+			return tb.Transact(ctx, []table.Write{
+				table.Put(table.Item{PK: "CNT#" + id, SK: "C", Data: []byte("{}")}, table.NotExists),
+				table.AddTo("AGG#funnel", "2026-11-24#search", "agg", map[string]int64{"mql": 1, "lead": 2}),
+			})
+		}
+		if err := count("e1"); err != nil {
+			t.Fatal(err)
+		}
+		if err := count("e1"); !errors.Is(err, table.ErrConditionFailed) {
+			t.Fatalf("repeat: %v", err)
+		}
+		var wg sync.WaitGroup
+		for i := 0; i < 10; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				if err := count(fmt.Sprintf("c%d", i)); err != nil {
+					t.Error(err)
+				}
+			}(i)
+		}
+		wg.Wait()
+		it, err := tb.Get(ctx, "AGG#funnel", "2026-11-24#search")
+		if err != nil || it.Counters["mql"] != 11 || it.Counters["lead"] != 22 || it.Kind != "agg" {
+			t.Fatalf("counters %+v %v", it, err)
+		}
+		// A failed transaction adds nothing.
+		err = tb.Transact(ctx, []table.Write{
+			table.AddTo("AGG#funnel", "2026-11-24#search", "agg", map[string]int64{"mql": 100}),
+			table.Put(table.Item{PK: "CNT#e1", SK: "C"}, table.NotExists),
+		})
+		if !errors.Is(err, table.ErrConditionFailed) {
+			t.Fatalf("failing transaction: %v", err)
+		}
+		it, _ = tb.Get(ctx, "AGG#funnel", "2026-11-24#search")
+		if it.Counters["mql"] != 11 {
+			t.Fatalf("a failed transaction added: %v", it.Counters)
+		}
+	})
 	t.Run("Expiry", func(t *testing.T) {
 		tb := newTable(t)
 		past := time.Now().Add(-time.Hour)

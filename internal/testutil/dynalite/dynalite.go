@@ -444,9 +444,12 @@ func (p *txProxy) transact(r *http.Request, api string, body []byte) (int, []byt
 		} else if del, ok := ti["Delete"]; ok && len(ti) == 1 {
 			op, req = "DeleteItem", del
 			key, _ = del["Key"].(map[string]any)
+		} else if up, ok := ti["Update"]; ok && len(ti) == 1 {
+			op, req = "UpdateItem", up
+			key, _ = up["Key"].(map[string]any)
 		} else {
 			rollback()
-			return http.StatusBadRequest, errorBody("ValidationException", "the dynalite test proxy supports only Put and Delete in TransactWriteItems")
+			return http.StatusBadRequest, errorBody("ValidationException", "the dynalite test proxy supports Put, Delete and Update in TransactWriteItems")
 		}
 		req["ReturnValues"] = "ALL_OLD"
 		status, out, err := p.call(r, api, op, req)

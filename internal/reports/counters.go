@@ -1,0 +1,46 @@
+package reports
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// FunnelCounters reads the funnel's write-time counters (ADD on aggregate
+// items, in the same transaction as each stage change) for the filter's
+// days: channel -> stage -> people who entered it. "(all)" sums the channels.
+func FunnelCounters(ctx context.Context, t table.Table, f Filter) (map[string]map[string]int64, error) {
+	items, err := t.Query(ctx, table.Query{PK: qualify.AggFunnel, Consistent: true})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]map[string]int64{"(all)": {}}
+	for _, it := range items {
+		day, channel, ok := strings.Cut(it.SK, "#")
+		if !ok {
+			continue
+		}
+		d, err := time.Parse("2006-01-02", day)
+		if err != nil {
+			continue
+		}
+		// Counters are by day: a day is in when it overlaps the period.
+		if (!f.To.IsZero() && !d.Before(f.To)) || (!f.From.IsZero() && d.Add(24*time.Hour).Before(f.From.Add(time.Nanosecond))) {
+			continue
+		}
+		if f.Channel != "" && channel != f.Channel {
+			continue
+		}
+		if out[channel] == nil {
+			out[channel] = map[string]int64{}
+		}
+		for stage, n := range it.Counters {
+			out[channel][stage] += n
+			out["(all)"][stage] += n
+		}
+	}
+	return out, nil
+}
