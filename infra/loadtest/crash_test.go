@@ -9,11 +9,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/baton-hq/baton/internal/eventlog"
+	"github.com/baton-hq/baton/internal/queue"
+	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
 )
 
@@ -32,7 +35,7 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 	addr := freeAddr(t)
 	start := func() *exec.Cmd {
 		cmd := exec.Command(bin)
-		cmd.Env = append(os.Environ(), "BATON_ADDR="+addr, "BATON_DATA="+data, "BATON_ADMIN_TOKEN=crash-admin-token-0123456789", "BATON_CONFIG="+writeConfig(t))
+		cmd.Env = append(os.Environ(), "BATON_ADDR="+addr, "BATON_DATA="+data, "BATON_ADMIN_TOKEN=crash-admin-token-0123456789", "BATON_CONFIG="+writeConfig(t), "BATON_RULES=../rules.yaml")
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -43,7 +46,7 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan *Result, 1)
 	go func() {
-		res, _ := Run(ctx, Config{BaseURL: "http://" + addr, Visitors: 16, PerVisitor: 400, Known: 0.3, Timeout: time.Minute})
+		res, _ := Run(ctx, Config{BaseURL: "http://" + addr, Visitors: 64, PerVisitor: 120, Known: 0.6, Timeout: time.Minute})
 		done <- res
 	}()
 	time.Sleep(700 * time.Millisecond) // mid-load
@@ -82,10 +85,40 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 			}
 		}
 	}
+	// Every MQL raised before the kill is either still queued for delivery
+	// or was delivered: none was lost between scoring and hand-off.
+	mqlItems, err := tb.Query(context.Background(), table.Query{PK: "MQLS"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := &queue.Queue{T: tb, Name: "push"}
+	lostMQLs := 0
+	for _, it := range mqlItems {
+		var m struct{ ID string }
+		json.Unmarshal(it.Data, &m)
+		if _, err := q.Get(context.Background(), m.ID); err == nil {
+			continue
+		}
+		inbox, _ := tb.Query(context.Background(), table.Query{PK: "INBOX"})
+		found := false
+		for _, in := range inbox {
+			found = found || strings.HasSuffix(in.SK, "#"+m.ID)
+		}
+		if !found {
+			lostMQLs++
+		}
+	}
 	tb.Close()
 	if missing > 0 {
 		t.Fatalf("%d of %d acknowledged events lost in the crash", missing, len(res.Acks))
 	}
+	if len(mqlItems) == 0 {
+		t.Fatal("no MQL was raised before the kill: the MQL check proves nothing")
+	}
+	if lostMQLs > 0 {
+		t.Fatalf("%d of %d MQLs neither queued nor delivered after the crash", lostMQLs, len(mqlItems))
+	}
+	t.Logf("%d MQLs raised before the kill: all queued or delivered", len(mqlItems))
 	// And the stack starts again on that file and serves.
 	cmd = start()
 	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()

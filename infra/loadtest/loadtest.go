@@ -95,7 +95,7 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 			}
 			var sent []string
 			for i := 0; i < c.PerVisitor && ctx.Err() == nil; i++ {
-				typ, body, id := pick(rng, anon, run, v, i, email, i == c.PerVisitor-1)
+				typ, body, id := pick(rng, anon, run, v, i, email, i == min(c.PerVisitor-1, 10))
 				if len(sent) > 0 && rng.Float64() < 0.05 { // a retried request: same messageId
 					id = sent[rng.IntN(len(sent))]
 					body = fmt.Sprintf(`{"type":"page_view","messageId":%q,"anonymousId":%q,"properties":{"url":"https://www.example.com/retry"}}`, id, anon)
