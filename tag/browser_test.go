@@ -165,6 +165,15 @@ func TestInBrowser(t *testing.T) {
 			t.Fatalf("stored %s %+v", kinds(evs), evs)
 		}
 	})
+	run("bfcache", func(t *testing.T, r result) {
+		evs := events(t, r.AID)
+		if kinds(evs) != "page_view,page_view,page_view" || evs[2].URL != site.URL+"/index.html" {
+			t.Fatalf("stored %s", kinds(evs))
+		}
+		if r.URL != "1" {
+			t.Fatalf("the page was not restored from the back-forward cache: the check of its page view would prove nothing")
+		}
+	})
 	run("downloads", func(t *testing.T, r result) {
 		evs := events(t, r.AID)
 		got := map[string]bool{}

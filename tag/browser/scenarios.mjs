@@ -11,6 +11,7 @@ const only = process.env.SCENARIO;     // run one scenario (debugging)
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  ignoreDefaultArgs: ['--disable-back-forward-cache'], // Playwright turns it off; the bfcache scenario needs it
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync',
     '--disable-blink-features=AutomationControlled'],
@@ -39,6 +40,17 @@ const scenarios = {
     await page.goBack(); // popstate
     await settle(page);
     return { aid: await aid(page) };
+  },
+  async bfcache(page) {
+    await page.goto(site + '/index.html');
+    await settle(page);
+    await page.evaluate(() => addEventListener('pageshow', (e) => { if (e.persisted) sessionStorage.setItem('restored', '1'); }));
+    await page.goto(site + '/jp.html');
+    await settle(page);
+    await page.goBack({ waitUntil: 'commit' }); // a restore fires pageshow, not load
+    await settle(page);
+    const restored = await page.evaluate(() => sessionStorage.getItem('restored'));
+    return { aid: await aid(page), url: restored || '' };
   },
   async downloads(page) {
     await page.goto(site + '/index.html');
