@@ -2,22 +2,6 @@
 // bearer token, on the API Gateway HTTP API.
 package main
 
-import (
-	"context"
-	"fmt"
-	"os"
+import "github.com/baton-hq/baton/internal/server"
 
-	"github.com/aws/aws-lambda-go/lambda"
-
-	"github.com/baton-hq/baton/internal/lambdahttp"
-	"github.com/baton-hq/baton/internal/server"
-)
-
-func main() {
-	app, err := server.FromEnv(context.Background())
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	lambda.Start(lambdahttp.Adapter{Handler: app.AdminHandler()}.Handle)
-}
+func main() { server.StartHTTP((*server.App).AdminHandler) }

@@ -5,26 +5,18 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
-
-	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/baton-hq/baton/internal/server"
 	"github.com/baton-hq/baton/internal/sqsrelay"
 )
 
 func main() {
-	ctx := context.Background()
-	app, err := server.FromEnv(ctx)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	dlq, err := sqsrelay.New(ctx, os.Getenv("BATON_PUSH_DLQ_URL"))
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	lambda.Start(handler(app.Pusher, dlq.DeadLetter))
+	server.Start(func(app *server.App) (any, error) {
+		dlq, err := sqsrelay.New(context.Background(), os.Getenv("BATON_PUSH_DLQ_URL"))
+		if err != nil {
+			return nil, err
+		}
+		return handler(app.Pusher, dlq.DeadLetter), nil
+	})
 }

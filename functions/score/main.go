@@ -6,29 +6,22 @@ package main
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"os"
-
-	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/baton-hq/baton/internal/server"
 	"github.com/baton-hq/baton/internal/sqsrelay"
 )
 
 func main() {
-	ctx := context.Background()
-	app, err := server.FromEnv(ctx)
-	if err == nil && app.Qualifier == nil {
-		err = fmt.Errorf("config: BATON_RULES: the score function needs a rules file")
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	relay, err := sqsrelay.New(ctx, os.Getenv("BATON_PUSH_QUEUE_URL"))
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	lambda.Start(handler(app, relay.Send))
+	server.Start(func(app *server.App) (any, error) {
+		if app.Qualifier == nil {
+			return nil, errors.New("config: BATON_RULES: the score function needs a rules file")
+		}
+		relay, err := sqsrelay.New(context.Background(), os.Getenv("BATON_PUSH_QUEUE_URL"))
+		if err != nil {
+			return nil, err
+		}
+		return handler(app, relay.Send), nil
+	})
 }

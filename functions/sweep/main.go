@@ -4,22 +4,14 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"os"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/baton-hq/baton/internal/server"
 )
 
 func main() {
-	app, err := server.FromEnv(context.Background())
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	lambda.Start(handler(app))
+	server.Start(func(app *server.App) (any, error) { return handler(app), nil })
 }
 
 func handler(app *server.App) func(context.Context, events.EventBridgeEvent) (map[string]int, error) {

@@ -4,11 +4,11 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/baton-hq/baton/internal/config"
+	"github.com/baton-hq/baton/internal/testutil/repo"
 )
 
 // ForTest starts a stack on a free loopback port with its data in a
@@ -21,7 +21,7 @@ func ForTest(t testing.TB, env map[string]string) *Stack {
 		"BATON_DATA":        t.TempDir(),
 		"BATON_ADMIN_TOKEN": "test-admin-token-0123456789",
 		"BATON_WRITE_KEY":   "test-write-key-0123456789",
-		"BATON_RULES":       filepath.Join(repoRoot(t), "infra", "rules.yaml"),
+		"BATON_RULES":       filepath.Join(repo.Root(t), "infra", "rules.yaml"),
 	}
 	for k, v := range env {
 		vars[k] = v
@@ -36,21 +36,4 @@ func ForTest(t testing.TB, env map[string]string) *Stack {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
-}
-
-func repoRoot(t testing.TB) string {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found")
-		}
-		dir = parent
-	}
 }

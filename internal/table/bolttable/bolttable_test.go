@@ -11,19 +11,7 @@ import (
 
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
-	"github.com/baton-hq/baton/internal/table/tabletest"
 )
-
-func TestConformance(t *testing.T) {
-	tabletest.Run(t, func(t *testing.T) table.Table {
-		tb, err := bolttable.Open(filepath.Join(t.TempDir(), "baton.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { tb.Close() })
-		return tb
-	})
-}
 
 func TestPurgeExpired(t *testing.T) {
 	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "baton.db"))

@@ -17,6 +17,7 @@ import (
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/lambdahttp"
 	"github.com/baton-hq/baton/internal/server"
+	"github.com/baton-hq/baton/internal/testutil/repo"
 )
 
 // Env is the environment the sample events are written for.
@@ -32,7 +33,7 @@ var Env = map[string]string{
 // on an embedded store in a temporary directory.
 func NewApp(t testing.TB, overrides ...string) *server.App {
 	t.Helper()
-	env := map[string]string{"BATON_DATA": t.TempDir(), "BATON_RULES": filepath.Join(root(t), "infra", "rules.yaml")}
+	env := map[string]string{"BATON_DATA": t.TempDir(), "BATON_RULES": filepath.Join(repo.Root(t), "infra", "rules.yaml")}
 	for k, v := range Env {
 		env[k] = v
 	}
@@ -59,7 +60,7 @@ func NewApp(t testing.TB, overrides ...string) *server.App {
 // it through the adapter.
 func Invoke(t testing.TB, a lambdahttp.Adapter, name string, replace ...string) events.APIGatewayV2HTTPResponse {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(root(t), "events", name))
+	data, err := os.ReadFile(filepath.Join(repo.Root(t), "events", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +79,7 @@ func Invoke(t testing.TB, a lambdahttp.Adapter, name string, replace ...string) 
 // Samples lists the sample files of one function folder.
 func Samples(t testing.TB, function string) []string {
 	t.Helper()
-	m, err := filepath.Glob(filepath.Join(root(t), "events", function, "*.json"))
+	m, err := filepath.Glob(filepath.Join(repo.Root(t), "events", function, "*.json"))
 	if err != nil || len(m) == 0 {
 		t.Fatalf("no samples for %s: %v", function, err)
 	}
@@ -86,21 +87,4 @@ func Samples(t testing.TB, function string) []string {
 		m[i] = filepath.Join(function, filepath.Base(m[i]))
 	}
 	return m
-}
-
-func root(t testing.TB) string {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found")
-		}
-		dir = parent
-	}
 }
