@@ -19,6 +19,7 @@ import (
 	"github.com/baton-hq/baton/internal/server"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
+	"github.com/baton-hq/baton/internal/testutil/dynalite"
 )
 
 // flaky fails reads of one visitor, as a throttled or failing table would.
@@ -34,7 +35,19 @@ func (f flaky) Get(ctx context.Context, pk, sk string) (table.Item, error) {
 	return f.Table.Get(ctx, pk, sk)
 }
 
-func newApp(t *testing.T, failVisitor string) *server.App {
+// stores are the backends the stream handler is tested on.
+var stores = map[string]func(t *testing.T, dir string) table.Table{
+	"bolt": func(t *testing.T, dir string) table.Table {
+		bt, err := bolttable.Open(filepath.Join(dir, "baton.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return bt
+	},
+	"dynamodb": func(t *testing.T, dir string) table.Table { return dynalite.NewTable(t) },
+}
+
+func newApp(t *testing.T, store, failVisitor string) *server.App {
 	env := map[string]string{
 		"BATON_DATA": t.TempDir(), "BATON_ADMIN_TOKEN": "REPLACE_WITH_ADMIN_TOKEN", "BATON_RULES": "../../infra/rules.yaml",
 	}
@@ -42,11 +55,8 @@ func newApp(t *testing.T, failVisitor string) *server.App {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bt, err := bolttable.Open(filepath.Join(cfg.DataDir, "baton.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tbl table.Table = bt
+	bt := stores[store](t, cfg.DataDir)
+	tbl := bt
 	if failVisitor != "" {
 		tbl = flaky{Table: bt, visitor: failVisitor}
 	}
@@ -79,7 +89,13 @@ func sample(t *testing.T, name string, replace ...string) events.DynamoDBEvent {
 }
 
 func TestStreamBatch(t *testing.T) {
-	app := newApp(t, "")
+	for store := range stores {
+		t.Run(store, func(t *testing.T) { testStreamBatch(t, store) })
+	}
+}
+
+func testStreamBatch(t *testing.T, store string) {
+	app := newApp(t, store, "")
 	ctx := context.Background()
 	p, _, err := app.Stitcher.Identify(ctx, identity.Identification{Visitor: "stream-visitor-1", Email: "stream@example.com", Strength: identity.Strong})
 	if err != nil {
@@ -114,7 +130,13 @@ func TestStreamBatch(t *testing.T) {
 }
 
 func TestPartialBatchFailure(t *testing.T) {
-	app := newApp(t, "fail-visitor")
+	for store := range stores {
+		t.Run(store, func(t *testing.T) { testPartialBatchFailure(t, store) })
+	}
+}
+
+func testPartialBatchFailure(t *testing.T, store string) {
+	app := newApp(t, store, "fail-visitor")
 	ctx := context.Background()
 	p, _, err := app.Stitcher.Identify(ctx, identity.Identification{Visitor: "stream-visitor-1", Email: "partial@example.com", Strength: identity.Strong})
 	if err != nil {

@@ -237,3 +237,51 @@ func TestOpenPixel(t *testing.T) {
 		t.Fatalf("timeline after bad pixels %+v", tl)
 	}
 }
+
+// TestScannerClicksAreFlaggedAndIdentifyNobody: the honeypot link, a click
+// seconds after the send and a burst of links are a scanner's: kept, flagged,
+// and they never identify the browser.
+func TestScannerClicksAreFlaggedAndIdentifyNobody(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	e.h.Now = func() time.Time { return now }
+	e.h.T = e.log.T
+	if _, err := e.reg.PutCampaign(ctx, links.Campaign{ID: "dec-news", SentAt: now.Add(-3 * time.Second)}); err != nil {
+		t.Fatal(err)
+	}
+	ls, _ := e.reg.Add(ctx, "dec-news", []string{"https://www.example.com/a", "https://www.example.com/b"}, false)
+	hp, _ := e.reg.Add(ctx, "dec-news", []string{"https://www.example.com/a"}, true)
+	tok := "/ok-" + e.ann.ID + "-dec-news"
+	cases := []struct {
+		path, browser, reason string
+	}{
+		{"/c/" + ls[0].ID + tok, "scan-browser-1", "clicked-seconds-after-send"},
+		{"/c/" + hp[0].ID + tok, "scan-browser-2", "honeypot-link"},
+	}
+	for _, c := range cases {
+		e.get("GET", c.path, c.browser)
+		evs := e.events(t, c.browser)
+		if len(evs) != 1 || !evs[0].Enrichment.Scanner || evs[0].Enrichment.FlagReason != c.reason {
+			t.Fatalf("%s: %+v", c.reason, evs)
+		}
+		if l, _ := e.dir.GetLink(ctx, c.browser); len(l.History) != 0 {
+			t.Fatalf("%s: a scanner click identified the browser", c.reason)
+		}
+	}
+	// An hour later, two links of the email within a second: a burst.
+	now = now.Add(time.Hour)
+	e.get("GET", "/c/"+ls[0].ID+tok, "burst-browser")
+	now = now.Add(800 * time.Millisecond)
+	e.get("GET", "/c/"+ls[1].ID+tok, "burst-browser")
+	evs := e.events(t, "burst-browser")
+	flagged := 0
+	for _, ev := range evs {
+		if ev.Enrichment.FlagReason == "burst-of-links" {
+			flagged++
+		}
+	}
+	if len(evs) != 2 || flagged != 1 {
+		t.Fatalf("burst: %+v", evs)
+	}
+}

@@ -124,6 +124,11 @@ func guard(cfg *config.Config, h http.Handler) http.Handler {
 		rl := &httpx.RateLimiter{Rate: rate, Burst: cfg.File.RateLimitBurst}
 		h = rl.Middleware(func(r *http.Request) string { return httpx.ClientIP(r, cfg.TrustProxy).String() }, h)
 	}
+	if rate := cfg.File.RateLimitPerSite; rate > 0 {
+		// Per site (the browser's Origin): one site's flood cannot starve the others.
+		rl := &httpx.RateLimiter{Rate: rate, Burst: 2 * rate}
+		h = rl.Middleware(func(r *http.Request) string { return "site:" + r.Header.Get("Origin") }, h)
+	}
 	return httpx.Limit(cfg.File.MaxInFlight, h)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -365,5 +366,54 @@ func TestBotsAreKeptButNeverScore(t *testing.T) {
 	_, b = do(t, "GET", s.URL+"/admin/people/"+v.Person.ID+"/explain", token, "")
 	if strings.Contains(string(b), "pricing-page") || strings.Contains(string(b), `"eventId":"b2"`) || strings.Contains(string(b), `"eventId":"b3"`) {
 		t.Fatalf("a bot event scored: %s", b)
+	}
+}
+
+// TestRateLimits: a client over its rate gets 429 with Retry-After; another
+// client is unaffected.
+func TestRateLimits(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "baton.yaml")
+	os.WriteFile(cfg, []byte("rate_limit_per_ip: 5\nrate_limit_burst: 5\nrate_limit_per_site: 8\n"), 0o600)
+	s := stack.ForTest(t, map[string]string{"BATON_CONFIG": cfg, "BATON_TRUST_PROXY": "true", "BATON_SITE_ORIGINS": "https://a.example,https://b.example"})
+	post := func(ip, origin string) *http.Response {
+		req, _ := http.NewRequest("POST", s.URL+"/e", strings.NewReader(`{"type":"page_view","messageId":"`+ip+origin+`","anonymousId":"rl-visitor-1","properties":{"url":"https://a.example/"}}`))
+		req.Header.Set("X-Forwarded-For", ip)
+		if origin != "" {
+			req.Header.Set("Origin", origin)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	limited := 0
+	for i := 0; i < 8; i++ {
+		if r := post("198.51.100.7", ""); r.StatusCode == 429 {
+			limited++
+			if r.Header.Get("Retry-After") == "" {
+				t.Fatal("429 without Retry-After")
+			}
+		}
+	}
+	if limited != 3 {
+		t.Fatalf("%d of 8 requests limited, want 3 (burst 5)", limited)
+	}
+	if r := post("198.51.100.8", ""); r.StatusCode != 204 {
+		t.Fatalf("another client was limited: %d", r.StatusCode)
+	}
+	// One site over its rate, from many addresses; the other site is served.
+	siteLimited := 0
+	for i := 0; i < 20; i++ {
+		if post(fmt.Sprintf("203.0.113.%d", i), "https://a.example").StatusCode == 429 {
+			siteLimited++
+		}
+	}
+	if siteLimited < 3 { // burst 16 of 20
+		t.Fatalf("site over its rate: %d of 20 limited", siteLimited)
+	}
+	if r := post("203.0.113.200", "https://b.example"); r.StatusCode != 204 {
+		t.Fatalf("the other site was limited: %d", r.StatusCode)
 	}
 }
