@@ -28,6 +28,7 @@ type Config struct {
 	Known       float64       // share of visitors who submit a form
 	Timeout     time.Duration // whole run
 	EmailDomain string
+	Clicks      []string // tracked newsletter links (with recipient tokens) to click now and then
 }
 
 // Ack is an event the server acknowledged (2xx).
@@ -42,6 +43,7 @@ type Ack struct {
 type Result struct {
 	Sent, Acked, Rejected, Failed int64
 	Duplicates                    int64 // requests resent with a messageId already sent
+	Clicks                        int64 // tracked links clicked (answered 302)
 	Acks                          []Ack
 	Emails                        map[string]bool
 	Latencies                     []time.Duration
@@ -85,7 +87,8 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 		go func(v int) {
 			defer wg.Done()
 			jar, _ := cookiejar.New(nil)
-			client := &http.Client{Transport: tr, Jar: jar, Timeout: 10 * time.Second}
+			client := &http.Client{Transport: tr, Jar: jar, Timeout: 10 * time.Second,
+				CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 			rng := rand.New(rand.NewPCG(uint64(v), 42))
 			anon := fmt.Sprintf("lt-%s-%d", run, v)
 			email := ""
@@ -95,6 +98,28 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 			}
 			var sent []string
 			for i := 0; i < c.PerVisitor && ctx.Err() == nil; i++ {
+				// A newsletter click in this browser, once it has its cookie (a
+				// click first would give it another id, linked as an alias).
+				if len(c.Clicks) > 0 && len(sent) > 0 && rng.Float64() < 0.05 {
+					req, _ := http.NewRequestWithContext(ctx, "GET", c.Clicks[rng.IntN(len(c.Clicks))], nil)
+					req.Header.Set("User-Agent", browserUA)
+					t0 := time.Now()
+					resp, err := client.Do(req)
+					atomic.AddInt64(&res.Sent, 1)
+					if err != nil || resp.StatusCode != http.StatusFound {
+						atomic.AddInt64(&res.Failed, 1)
+					} else {
+						atomic.AddInt64(&res.Clicks, 1)
+					}
+					if resp != nil {
+						io.Copy(io.Discard, resp.Body)
+						resp.Body.Close()
+					}
+					mu.Lock()
+					res.Latencies = append(res.Latencies, time.Since(t0))
+					mu.Unlock()
+					continue
+				}
 				typ, body, id := pick(rng, anon, run, v, i, email, i == min(c.PerVisitor-1, 10))
 				if len(sent) > 0 && rng.Float64() < 0.05 { // a retried request: same messageId
 					id = sent[rng.IntN(len(sent))]

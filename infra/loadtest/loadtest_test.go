@@ -15,6 +15,7 @@ import (
 
 	"github.com/baton-hq/baton/infra/local/stack"
 	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/token"
 )
 
 // TestLoad drives the local stack with concurrent visitors and checks that
@@ -38,14 +39,32 @@ func TestLoad(t *testing.T) {
 	}))
 	defer sfa.Close()
 	s := stack.ForTest(t, map[string]string{"BATON_CONFIG": writeConfig(t), "BATON_WEBHOOK_URL": sfa.URL, "BATON_WEBHOOK_SECRET": "whsec_bG9hZHRlc3Qtd2ViaG9vay1zZWNyZXQ="})
-	res, err := Run(context.Background(), Config{BaseURL: s.URL, Visitors: visitors, PerVisitor: per, Known: 0.5, Timeout: 4 * time.Minute})
+	// Newsletter links with recipient tokens, clicked during the load.
+	ctx0 := context.Background()
+	ls, err := s.App.Links.Add(ctx0, "load-news", []string{"https://www.example.com/webinar"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var clicks []string
+	for i := 0; i < 10; i++ {
+		p, _, err := s.App.People.Ensure(ctx0, fmt.Sprintf("reader-%d@load.example", i), "list")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, err := s.App.Admin.Recipients.Keyring.Sign(token.Claims{PersonID: p.ID, Campaign: "load-news", IssuedAt: time.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		clicks = append(clicks, s.URL+"/c/"+ls[0].ID+"/"+tok)
+	}
+	res, err := Run(context.Background(), Config{BaseURL: s.URL, Visitors: visitors, PerVisitor: per, Known: 0.5, Timeout: 4 * time.Minute, Clicks: clicks})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Failed > 0 {
 		t.Fatalf("%d requests failed (no answer or 5xx)", res.Failed)
 	}
-	if res.Rejected == 0 || res.Duplicates == 0 {
+	if res.Rejected == 0 || res.Duplicates == 0 || res.Clicks == 0 {
 		t.Fatalf("the mix lacked bad inputs (%d) or duplicates (%d): the checks below would prove less", res.Rejected, res.Duplicates)
 	}
 	ctx := context.Background()
@@ -82,6 +101,9 @@ func TestLoad(t *testing.T) {
 			p, err := s.App.People.Get(ctx, strings.TrimPrefix(it.PK, "P#"))
 			if err != nil {
 				return err
+			}
+			if strings.HasSuffix(p.Email, "@load.example") {
+				return nil // the newsletter list, created before the load
 			}
 			if prev, dup := people[p.Email]; dup {
 				return fmt.Errorf("email %s has two people: %s and %s", p.Email, prev, p.ID)
@@ -135,8 +157,8 @@ func TestLoad(t *testing.T) {
 		}
 	}
 	t.Logf("load: %d MQLs, each delivered once", len(mqls))
-	t.Logf("load: %d requests (%d acknowledged, %d rejected as bad input, %d duplicates), %d events stored, %d people",
-		res.Sent, res.Acked, res.Rejected, res.Duplicates, stored, len(people))
+	t.Logf("load: %d requests (%d acknowledged, %d rejected as bad input, %d duplicates, %d newsletter clicks), %d events stored, %d people",
+		res.Sent, res.Acked, res.Rejected, res.Duplicates, res.Clicks, stored, len(people))
 	t.Logf("collect on the local stack: %.0f req/s, p50 %s, p99 %s", res.Throughput(), res.Percentile(50).Round(time.Microsecond), res.Percentile(99).Round(time.Microsecond))
 	if full {
 		bare := bareBaseline(t, visitors, per)
