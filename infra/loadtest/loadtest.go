@@ -44,6 +44,7 @@ type Result struct {
 	Sent, Acked, Rejected, Failed int64
 	Duplicates                    int64 // requests resent with a messageId already sent
 	Clicks                        int64 // tracked links clicked (answered 302)
+	FirstError                    string
 	Acks                          []Ack
 	Emails                        map[string]bool
 	Latencies                     []time.Duration
@@ -108,6 +109,13 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 					atomic.AddInt64(&res.Sent, 1)
 					if err != nil || resp.StatusCode != http.StatusFound {
 						atomic.AddInt64(&res.Failed, 1)
+						mu.Lock()
+						if res.FirstError == "" && err != nil {
+							res.FirstError = err.Error()
+						} else if res.FirstError == "" {
+							res.FirstError = "click: " + resp.Status
+						}
+						mu.Unlock()
 					} else {
 						atomic.AddInt64(&res.Clicks, 1)
 					}
@@ -136,6 +144,11 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 				atomic.AddInt64(&res.Sent, 1)
 				if err != nil {
 					atomic.AddInt64(&res.Failed, 1)
+					mu.Lock()
+					if res.FirstError == "" {
+						res.FirstError = err.Error()
+					}
+					mu.Unlock()
 					continue
 				}
 				io.Copy(io.Discard, resp.Body)
@@ -160,6 +173,11 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 					atomic.AddInt64(&res.Rejected, 1)
 				default:
 					atomic.AddInt64(&res.Failed, 1)
+					mu.Lock()
+					if res.FirstError == "" {
+						res.FirstError = resp.Status
+					}
+					mu.Unlock()
 				}
 				mu.Lock()
 				res.Latencies = append(res.Latencies, lat)

@@ -62,7 +62,7 @@ func TestLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	if res.Failed > 0 {
-		t.Fatalf("%d requests failed (no answer or 5xx)", res.Failed)
+		t.Fatalf("%d requests failed (no answer or 5xx), the first: %s", res.Failed, res.FirstError)
 	}
 	if res.Rejected == 0 || res.Duplicates == 0 || res.Clicks == 0 {
 		t.Fatalf("the mix lacked bad inputs (%d) or duplicates (%d): the checks below would prove less", res.Rejected, res.Duplicates)
@@ -170,7 +170,7 @@ func TestLoad(t *testing.T) {
 func writeConfig(t *testing.T) string {
 	p := t.TempDir() + "/baton.yaml"
 	// One client address sends everything here: no per-client rate limit.
-	if err := os.WriteFile(p, []byte("rate_limit_per_ip: -1\nmax_in_flight: 4096\n"), 0o600); err != nil {
+	if err := os.WriteFile(p, []byte("rate_limit_per_ip: -1\nrate_limit_per_site: -1\nmax_in_flight: 4096\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return p

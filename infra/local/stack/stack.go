@@ -127,7 +127,15 @@ func guard(cfg *config.Config, h http.Handler) http.Handler {
 	if rate := cfg.File.RateLimitPerSite; rate > 0 {
 		// Per site (the browser's Origin): one site's flood cannot starve the others.
 		rl := &httpx.RateLimiter{Rate: rate, Burst: 2 * rate}
-		h = rl.Middleware(func(r *http.Request) string { return "site:" + r.Header.Get("Origin") }, h)
+		limited := rl.Middleware(func(r *http.Request) string { return r.Header.Get("Origin") }, h)
+		next := h
+		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("Origin") == "" {
+				next.ServeHTTP(w, r) // not a browser page: the per-client limit applies
+				return
+			}
+			limited.ServeHTTP(w, r)
+		})
 	}
 	return httpx.Limit(cfg.File.MaxInFlight, h)
 }
