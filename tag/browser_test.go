@@ -159,6 +159,12 @@ func TestInBrowser(t *testing.T) {
 			t.Fatalf("enrichment %+v client %+v", evs[0].Enrichment, evs[0].Client)
 		}
 	})
+	run("identify", func(t *testing.T, r result) {
+		p, tl := person(t, "api.user@example.com")
+		if p.Attributes["company"] != "API Co" || kinds(tl) != "identify,page_view" {
+			t.Fatalf("baton('identify'): person %+v timeline %s", p, kinds(tl))
+		}
+	})
 	run("spa", func(t *testing.T, r result) {
 		evs := events(t, r.AID)
 		if kinds(evs) != "page_view,page_view,page_view" || evs[1].URL != site.URL+"/spa/step2" || evs[1].Referrer != site.URL+"/index.html" || evs[2].URL != site.URL+"/index.html" {

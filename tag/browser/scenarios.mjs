@@ -32,6 +32,13 @@ const scenarios = {
     await settle(page);
     return { aid: await aid(page) };
   },
+  async identify(page) {
+    await page.goto(site + '/index.html');
+    await settle(page);
+    await page.evaluate(() => baton('identify', { email: 'api.user@example.com', company: 'API Co' }));
+    await settle(page);
+    return { aid: await aid(page) };
+  },
   async spa(page) {
     await page.goto(site + '/index.html');
     await settle(page);
