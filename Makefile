@@ -46,6 +46,7 @@ fuzz:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	$(GO) run ./infra/bench
+	@$(GO) test -count=1 -run 'TestWriteUnitsPerEvent$$' -v ./infra/deploy | grep '^cost:' 
 
 ## loadtest: the full load test (bounded, loopback only) with throughput and latency figures
 loadtest:
