@@ -35,6 +35,8 @@ func main() {
   collect       POST %[1]s/e
   Segment API   POST %[1]s/v1/{track,identify,page,batch}
   admin API     %[1]s/admin/people?email=...
+  dashboard     %[1]s/admin/   (browser login: any user name, an admin token as password)
+  MQL inbox     %[1]s/admin/inbox
 
 `, s.URL, cfg.DataDir)
 	for _, name := range cfg.Generated {
