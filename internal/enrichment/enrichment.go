@@ -14,6 +14,7 @@ import (
 	"net/netip"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mssola/useragent"
@@ -67,11 +68,55 @@ type Enricher struct {
 	bots       []pattern
 	scannerUAs []pattern
 	scannerNet []network
+
+	mu    sync.Mutex
+	cache map[string]uaInfo // parsed user agents: a site's visitors share few of them
+}
+
+// uaInfo is what one user agent string says, parsed once.
+type uaInfo struct {
+	browser, version, os, device, bot string
+}
+
+const cacheSize = 4096
+
+// parse returns the user agent's browser, OS, device and bot reason.
+func (e *Enricher) parse(ua string) uaInfo {
+	e.mu.Lock()
+	info, ok := e.cache[ua]
+	e.mu.Unlock()
+	if ok {
+		return info
+	}
+	lower := strings.ToLower(ua)
+	p := useragent.New(ua)
+	info.browser, info.version = p.Browser()
+	info.os = p.OS()
+	switch {
+	case p.Bot():
+		info.device = "bot"
+	case strings.Contains(lower, "ipad") || strings.Contains(lower, "tablet") || strings.Contains(lower, "android") && !strings.Contains(lower, "mobile"):
+		info.device = "tablet"
+	case p.Mobile():
+		info.device = "mobile"
+	default:
+		info.device = "desktop"
+	}
+	info.bot = e.botReason(ua, lower, p)
+	if len(ua) <= 512 {
+		e.mu.Lock()
+		if len(e.cache) >= cacheSize {
+			e.cache = make(map[string]uaInfo, cacheSize) // start over: bounded memory
+		}
+		e.cache[ua] = info
+		e.mu.Unlock()
+	}
+	return info
 }
 
 // New loads the pattern data and opens the databases.
 func New(cfg Config) (*Enricher, error) {
-	e := &Enricher{}
+	e := &Enricher{cache: map[string]uaInfo{}}
 	var err error
 	if e.bots, err = parsePatterns(botsData, cfg.ExtraBotPatterns); err != nil {
 		return nil, err
@@ -194,20 +239,13 @@ func (e *Enricher) Enrich(r Request, ev *event.Event) {
 	}
 	en := &ev.Enrichment
 	lower := strings.ToLower(ua)
-	p := useragent.New(ua)
-	en.Browser, en.BrowserVersion = p.Browser()
-	en.OS = p.OS()
-	switch {
-	case p.Bot():
-		en.Device = "bot"
-	case strings.Contains(lower, "ipad") || strings.Contains(lower, "tablet") || strings.Contains(lower, "android") && !strings.Contains(lower, "mobile"):
-		en.Device = "tablet"
-	case p.Mobile():
-		en.Device = "mobile"
-	default:
-		en.Device = "desktop"
+	info := e.parse(ua)
+	en.Browser, en.BrowserVersion, en.OS, en.Device = info.browser, info.version, info.os, info.device
+	why := info.bot
+	if why == "" && (r.Webdriver || ev.Client.Webdriver) {
+		why = "webdriver"
 	}
-	if why := e.botReason(ua, lower, p, r.Webdriver || ev.Client.Webdriver); why != "" {
+	if why != "" {
 		en.Bot, en.Device, en.FlagReason = true, "bot", why
 	}
 	ip := r.IP.Unmap()
@@ -225,12 +263,9 @@ func (e *Enricher) Enrich(r Request, ev *event.Event) {
 	}
 }
 
-func (e *Enricher) botReason(ua, lower string, p *useragent.UserAgent, webdriver bool) string {
-	switch {
-	case strings.TrimSpace(ua) == "":
+func (e *Enricher) botReason(ua, lower string, p *useragent.UserAgent) string {
+	if strings.TrimSpace(ua) == "" {
 		return "empty-user-agent"
-	case webdriver:
-		return "webdriver"
 	}
 	for _, b := range e.bots {
 		if b.match(lower) {

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -296,5 +297,14 @@ func BenchmarkEnrich(b *testing.B) {
 		}
 	}
 	b.Run("no-geoip", func(b *testing.B) { run(b, Config{}) })
+	b.Run("uncached-ua", func(b *testing.B) { // every event a user agent never seen: the parser's cost
+		e, _ := New(Config{})
+		ip := netip.MustParseAddr("203.0.113.77")
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			ev := event.Event{Type: event.PageView}
+			e.Enrich(Request{UserAgent: chromeWin + " build/" + strconv.Itoa(i), IP: ip}, &ev)
+		}
+	})
 	b.Run("geoip", func(b *testing.B) { run(b, dbs(b)) })
 }
