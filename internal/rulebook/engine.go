@@ -3,6 +3,7 @@ package rulebook
 import (
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"math"
 	"net/url"
 	"path"
@@ -26,10 +27,17 @@ type Engine struct {
 type State struct {
 	Score   float64            `json:"score"`
 	At      time.Time          `json:"at,omitzero"`
-	Seen    map[string]int64   `json:"seen,omitempty"`    // scored event id -> unix day of the event
+	Seen    map[string]int64   `json:"seen,omitempty"`    // hash of each event a rule matched -> unix day of the event
 	PerDay  map[string]float64 `json:"perDay,omitempty"`  // "<rule>|<day>" -> points, for daily caps
 	PerRule map[string]float64 `json:"perRule,omitempty"` // rule -> points this cycle, for per-person caps
 	Fired   map[string]bool    `json:"fired,omitempty"`   // once-rules that scored this cycle
+}
+
+// seenKey is a short stable key for an event id (64-bit FNV-1a, base 36).
+func seenKey(id string) string {
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	return strconv.FormatUint(h.Sum64(), 36)
 }
 
 // keep bounds the state: bookkeeping for events older than this goes (raw
@@ -87,17 +95,18 @@ func (e *Engine) Apply(raw json.RawMessage, evs []event.Event, now time.Time) (j
 	}
 	var out []qualify.Contribution
 	for _, ev := range evs {
-		if _, seen := st.Seen[ev.ID]; seen || ev.ID == "" {
-			continue
-		}
-		st.Seen[ev.ID] = ev.Timestamp.Unix() / 86400
-		if ev.Flagged() {
+		id := seenKey(ev.ID)
+		if _, seen := st.Seen[id]; seen || ev.ID == "" || ev.Flagged() {
 			continue // bots and scanners are kept, never scored
 		}
 		for _, r := range e.R.Behaviour {
 			if !r.matches(ev) {
 				continue
 			}
+			// Only events a rule matched are remembered: one that matched
+			// none would match none again, and the state stays small (the
+			// score record is one DynamoDB item, at most 400 KB).
+			st.Seen[id] = ev.Timestamp.Unix() / 86400
 			pts := r.Points
 			if r.Once {
 				if st.Fired[r.Name] {
