@@ -37,7 +37,12 @@ func (rp *Reports) now() time.Time {
 
 func parseFilter(r *http.Request) (reports.Filter, string, error) {
 	q := r.URL.Query()
-	f := reports.Filter{By: q.Get("by"), Channel: q.Get("channel")}
+	f := reports.Filter{By: q.Get("by"), Channel: q.Get("channel"), Period: q.Get("period")}
+	switch f.Period {
+	case "", "day", "week", "month":
+	default:
+		return f, "period", fmt.Errorf("period must be day, week or month")
+	}
 	switch f.By {
 	case "", "channel", "source", "medium", "campaign":
 	default:
@@ -87,12 +92,12 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		body = map[string]any{"stages": reports.Stages, "rows": fr, "counters": counters}
-		header = append([]string{"group"}, reports.Stages...)
+		header = append([]string{"period", "group"}, reports.Stages...)
 		for i := 1; i < len(reports.Stages); i++ {
 			header = append(header, reports.Stages[i-1]+"->"+reports.Stages[i])
 		}
 		for _, x := range fr {
-			row := []string{x.Group}
+			row := []string{x.Period, x.Group}
 			for _, s := range reports.Stages {
 				row = append(row, strconv.Itoa(x.Counts[s]))
 			}

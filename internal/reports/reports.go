@@ -82,6 +82,22 @@ type Filter struct {
 	From, To time.Time // stage entries (or MQLs) within [From, To); zero: unbounded
 	By       string    // channel (default), source, medium or campaign
 	Channel  string    // only people whose first touch is on this channel
+	Period   string    // "", day, week or month: funnel rows per period of stage entry
+}
+
+// PeriodOf names the period t falls in ("" without a period).
+func (f Filter) PeriodOf(t time.Time) string {
+	t = t.UTC()
+	switch f.Period {
+	case "day":
+		return t.Format("2006-01-02")
+	case "week": // ISO weeks, named by their Monday
+		d := (int(t.Weekday()) + 6) % 7
+		return t.AddDate(0, 0, -d).Format("2006-01-02")
+	case "month":
+		return t.Format("2006-01")
+	}
+	return ""
 }
 
 func (f Filter) in(t time.Time) bool {
@@ -142,8 +158,9 @@ func index(stage string) int {
 	return -1
 }
 
-// FunnelRow is one group's waterfall.
+// FunnelRow is one group's waterfall (in one period, when asked per period).
 type FunnelRow struct {
+	Period     string             `json:"period,omitempty"`
 	Group      string             `json:"group"`
 	Counts     map[string]int     `json:"counts"`     // stage -> people who reached it in the period
 	Conversion map[string]float64 `json:"conversion"` // "lead->mql" -> share
@@ -160,18 +177,20 @@ func Funnel(people []*Person, f Filter) []FunnelRow {
 			continue
 		}
 		g := f.Key(ft)
-		for _, key := range []string{g, "(all)"} {
-			r := rows[key]
-			if r == nil {
-				r = &FunnelRow{Group: key, Counts: map[string]int{}, Conversion: map[string]float64{}, MedianDays: map[string]float64{}}
-				rows[key] = r
-				gaps[key] = map[string][]float64{}
+		at := reached(p)
+		for i, s := range Stages {
+			t, ok := at[s]
+			if !ok || !f.in(t) {
+				continue
 			}
-			at := reached(p)
-			for i, s := range Stages {
-				t, ok := at[s]
-				if !ok || !f.in(t) {
-					continue
+			per := f.PeriodOf(t)
+			for _, grp := range []string{g, "(all)"} {
+				key := per + "\x00" + grp
+				r := rows[key]
+				if r == nil {
+					r = &FunnelRow{Period: per, Group: grp, Counts: map[string]int{}, Conversion: map[string]float64{}, MedianDays: map[string]float64{}}
+					rows[key] = r
+					gaps[key] = map[string][]float64{}
 				}
 				r.Counts[s]++
 				if i > 0 {
@@ -197,6 +216,9 @@ func Funnel(people []*Person, f Filter) []FunnelRow {
 		out = append(out, *r)
 	}
 	sort.Slice(out, func(i, j int) bool {
+		if out[i].Period != out[j].Period {
+			return out[i].Period < out[j].Period
+		}
 		if (out[i].Group == "(all)") != (out[j].Group == "(all)") {
 			return out[i].Group == "(all)"
 		}

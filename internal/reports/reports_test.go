@@ -134,3 +134,36 @@ func TestQuality(t *testing.T) {
 		t.Fatalf("quality\n got %v\nwant %v", got, want)
 	}
 }
+
+func TestFunnelPerPeriod(t *testing.T) {
+	all := map[string]map[string]int{}
+	for _, r := range Funnel(seeded(), Filter{Period: "day"}) {
+		if r.Group == "(all)" {
+			all[r.Period] = r.Counts
+		}
+	}
+	want := map[string]map[string]int{
+		"2026-10-01": {"lead": 4},
+		"2026-10-02": {"mql": 1},
+		"2026-10-03": {"mql": 1, "sal": 1},
+		"2026-10-05": {"mql": 1},
+		"2026-10-06": {"sql": 1},
+		"2026-10-11": {"opportunity": 1, "customer": 1},
+	}
+	if !reflect.DeepEqual(all, want) {
+		t.Fatalf("per day %v\nwant %v", all, want)
+	}
+	weeks := map[string]int{}
+	for _, r := range Funnel(seeded(), Filter{Period: "week"}) {
+		if r.Group == "(all)" {
+			weeks[r.Period] = r.Counts["mql"]
+		}
+	}
+	// 2026-10-01 is a Thursday: its ISO week starts on Monday 2026-09-28.
+	if weeks["2026-09-28"] != 2 || weeks["2026-10-05"] != 1 {
+		t.Fatalf("per week %v", weeks)
+	}
+	if got := (Filter{Period: "month"}).PeriodOf(day(40)); got != "2026-11" {
+		t.Fatalf("month %s", got)
+	}
+}

@@ -65,7 +65,10 @@ func TestReportsAndDashboard(t *testing.T) {
 	if code, b := do(t, "GET", s.URL+"/admin/reports/sla?from=2000-01-01", token, ""); code != 200 || !strings.Contains(string(b), `"mqls":2`) {
 		t.Fatalf("sla: %d %s", code, b)
 	}
-	for _, bad := range []string{"/admin/reports/funnel?from=yesterday", "/admin/reports/funnel?by=color", "/admin/reports/nonsense"} {
+	if code, b := do(t, "GET", s.URL+"/admin/reports/funnel?period=month&format=csv", token, ""); code != 200 || !strings.Contains(string(b), "period,group,lead") || !strings.Contains(string(b), ",(all),2,2,") {
+		t.Fatalf("funnel per month: %d %s", code, b)
+	}
+	for _, bad := range []string{"/admin/reports/funnel?from=yesterday", "/admin/reports/funnel?by=color", "/admin/reports/funnel?period=decade", "/admin/reports/nonsense"} {
 		if code, _ := do(t, "GET", s.URL+bad, token, ""); code != 400 && code != 404 {
 			t.Errorf("%s: %d", bad, code)
 		}
