@@ -5,30 +5,41 @@ FUNCTIONS := $(notdir $(wildcard functions/*))
 FUZZTIME ?= 5s
 BUILD := build
 
-.PHONY: dev test vet fuzz bench loadtest build deploy deps clean generate
+.PHONY: dev test test-shifted vet fuzz bench loadtest build deploy deps clean generate
 
 ## dev: run all of Baton locally on the embedded store, with the demo site
 dev:
 	$(GO) run ./infra/local
 
-## deps: install what the tests need besides Go modules (dynalite)
-deps: infra/dynalite/node_modules/.bin/dynalite tag/browser/node_modules/playwright-core/package.json
+## deps: install what the tests need besides Go modules: moto's server
+## (DynamoDB, Streams, SQS; pip, only where missing) and playwright-core
+deps: moto tag/browser/node_modules/playwright-core/package.json
 
-infra/dynalite/node_modules/.bin/dynalite: infra/dynalite/package-lock.json
-	npm ci --prefix infra/dynalite --no-audit --no-fund
-	touch $@
+.PHONY: moto
+moto:
+	@python3 -c 'import moto, moto.server, werkzeug, boto3; assert moto.__version__.startswith("5.")' 2>/dev/null || \
+	  python3 -m pip install --quiet 'moto[server]==5.2.1'
 
 tag/browser/node_modules/playwright-core/package.json: tag/browser/package-lock.json
 	npm ci --prefix tag/browser --no-audit --no-fund
 	touch $@
 
-## test: format and vet checks, every test, and a short run of every fuzz target
+CLOCK := github.com/baton-hq/baton/internal/clock.skew
+
+## test: format and vet checks, every test, the suite again with the clock
+## moved two years forward and 40 days back (no test may meet the wall
+## clock), and a short run of every fuzz target
 test: deps vet
 	$(GO) test -count=1 ./...
+	$(MAKE) --no-print-directory test-shifted
 	$(MAKE) --no-print-directory fuzz
 
+test-shifted:
+	$(GO) test -count=1 -ldflags '-X $(CLOCK)=17520h' ./...
+	$(GO) test -count=1 -ldflags '-X $(CLOCK)=-960h' ./...
+
 vet:
-	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './infra/dynalite/*')); \
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path '*/node_modules/*')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/identity"
@@ -17,8 +16,8 @@ func TestSampleEvents(t *testing.T) {
 	app := lambdatest.NewApp(t)
 	ctx := context.Background()
 	evs := []event.Event{
-		{ID: "a", Type: event.Download, VisitorID: "fv", URL: "https://www.example.com/a.pdf", Timestamp: time.Now()},
-		{ID: "b", Type: event.FormSubmit, VisitorID: "fv", Timestamp: time.Now(), Properties: map[string]any{"form": map[string]any{"id": "contact"}}},
+		{ID: "a", Type: event.Download, VisitorID: "fv", URL: "https://www.example.com/a.pdf", Timestamp: lambdatest.T0},
+		{ID: "b", Type: event.FormSubmit, VisitorID: "fv", Timestamp: lambdatest.T0, Properties: map[string]any{"form": map[string]any{"id": "contact"}}},
 	}
 	app.Events.Append(ctx, evs)
 	p, _, err := app.Stitcher.Identify(ctx, identity.Identification{Visitor: "fv", Email: "p1@example.com", Strength: identity.Strong, Fields: map[string]string{"title": "部長", "employees": "500"}})

@@ -19,7 +19,7 @@ import (
 	"github.com/baton-hq/baton/internal/server"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
-	"github.com/baton-hq/baton/internal/testutil/dynalite"
+	"github.com/baton-hq/baton/internal/testutil/moto"
 )
 
 // flaky fails reads of one visitor, as a throttled or failing table would.
@@ -44,7 +44,7 @@ var stores = map[string]func(t *testing.T, dir string) table.Table{
 		}
 		return bt
 	},
-	"dynamodb": func(t *testing.T, dir string) table.Table { return dynalite.NewTable(t) },
+	"dynamodb": func(t *testing.T, dir string) table.Table { return moto.NewTable(t) },
 }
 
 func newApp(t *testing.T, store, failVisitor string) *server.App {

@@ -23,10 +23,9 @@ func TestScheduledSweep(t *testing.T) {
 	if err := json.Unmarshal(b, &ev); err != nil || ev.DetailType != "Scheduled Event" {
 		t.Fatalf("sample: %v", err)
 	}
-	app := lambdatest.NewApp(t)
+	app, clk := lambdatest.NewAppClock(t)
 	ctx := context.Background()
-	old := time.Now().Add(-48 * time.Hour)
-	app.Qualifier.Now = func() time.Time { return old }
+	old := lambdatest.T0
 	evs := []event.Event{
 		{ID: "a", Type: event.Download, VisitorID: "sv", URL: "https://www.example.com/a.pdf", Timestamp: old},
 		{ID: "b", Type: event.FormSubmit, VisitorID: "sv", Timestamp: old, Properties: map[string]any{"form": map[string]any{"id": "contact"}}},
@@ -36,7 +35,7 @@ func TestScheduledSweep(t *testing.T) {
 		t.Fatal(err)
 	}
 	app.Qualifier.Process(ctx, evs)
-	app.Qualifier.Now = nil
+	clk.Set(old.Add(48 * time.Hour))
 	out, err := handler(app)(ctx, ev)
 	if err != nil || out["breaches"] != 1 {
 		t.Fatalf("breaches %+v %v", out, err)

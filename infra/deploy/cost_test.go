@@ -13,10 +13,12 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/baton-hq/baton/internal/changefeed"
 	"github.com/baton-hq/baton/internal/config"
+	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/server"
 	"github.com/baton-hq/baton/internal/table"
-	"github.com/baton-hq/baton/internal/testutil/dynalite"
+	"github.com/baton-hq/baton/internal/testutil/moto"
 )
 
 // meter records the DynamoDB write request units of what Baton writes: one
@@ -81,7 +83,7 @@ func (m *meter) take() float64 {
 	return v
 }
 
-// TestWriteUnitsPerEvent measures, on the DynamoDB store (dynalite), the
+// TestWriteUnitsPerEvent measures, on the DynamoDB store (moto), the
 // write request units each kind of request costs, for the README's cost
 // estimate: an anonymous page view must stay one write of one unit.
 func TestWriteUnitsPerEvent(t *testing.T) {
@@ -91,12 +93,15 @@ func TestWriteUnitsPerEvent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := &meter{Table: dynalite.NewTable(t)}
+	dyn := moto.NewTable(t)
+	m := &meter{Table: dyn}
 	app, err := server.New(context.Background(), cfg, m, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	app.ScoreInProcess() // count scoring too, as the score function would write it
+	// Count scoring too: the table's stream read back from moto, handled as
+	// the score function handles it.
+	score := &changefeed.Consumer{Feed: dyn.Stream(qualify.StreamKinds...), Handle: app.Changes(app.RelayToQueue)}
 	srv := httptest.NewServer(app.Handler())
 	defer srv.Close()
 	ua := "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
@@ -107,6 +112,9 @@ func TestWriteUnitsPerEvent(t *testing.T) {
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil || resp.StatusCode != 204 {
 			t.Fatalf("%v %v", err, resp)
+		}
+		if err := score.Drain(context.Background()); err != nil {
+			t.Fatal(err)
 		}
 		return m.take()
 	}

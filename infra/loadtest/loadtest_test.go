@@ -123,6 +123,9 @@ func TestLoad(t *testing.T) {
 		t.Fatalf("%d people for %d emails", len(people), len(res.Emails))
 	}
 	// Every qualifying person has exactly one MQL, delivered once to the SFA.
+	if err := s.Settle(ctx); err != nil {
+		t.Fatal(err)
+	}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		n, err := s.App.Push.Pending(ctx)

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/baton-hq/baton/internal/clock"
+
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/links"
@@ -43,7 +45,7 @@ func (h *Handler) recipients(w http.ResponseWriter, r *http.Request) {
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "query parameter campaign must be 1-64 of a-z 0-9 _ -", Field: "campaign"})
 		return
 	}
-	now := time.Now()
+	now := clock.Now()
 	if rc.Now != nil {
 		now = rc.Now()
 	}

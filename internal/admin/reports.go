@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/clock"
+
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/reports"
 	"github.com/baton-hq/baton/internal/table"
@@ -32,7 +34,7 @@ func (rp *Reports) now() time.Time {
 	if rp.Now != nil {
 		return rp.Now()
 	}
-	return time.Now()
+	return clock.Now()
 }
 
 func parseFilter(r *http.Request) (reports.Filter, string, error) {

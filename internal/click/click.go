@@ -19,6 +19,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/clock"
+
 	"github.com/baton-hq/baton/internal/enrichment"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/httpx"
@@ -56,16 +58,15 @@ type PersonLinker interface {
 
 // Handler serves the click and open routes.
 type Handler struct {
-	Links    Registry
-	Verify   Verifier
-	Events   EventWriter
-	People   PersonLinker
-	Cookie   visitor.Cookie
-	Enrich   func(r *http.Request, ev *event.Event)       // UA, bot and scanner flags, truncated IP
-	Accepted func(ctx context.Context, evs []event.Event) // in-process scoring
-	T        table.Table                                  // keeps a day of click times per recipient, for burst detection
-	Now      func() time.Time
-	Log      *slog.Logger
+	Links  Registry
+	Verify Verifier
+	Events EventWriter
+	People PersonLinker
+	Cookie visitor.Cookie
+	Enrich func(r *http.Request, ev *event.Event) // UA, bot and scanner flags, truncated IP
+	T      table.Table                            // keeps a day of click times per recipient, for burst detection
+	Now    func() time.Time
+	Log    *slog.Logger
 }
 
 // Routes registers the endpoints (GET also answers HEAD).
@@ -78,7 +79,7 @@ func (h *Handler) now() time.Time {
 	if h.Now != nil {
 		return h.Now().UTC()
 	}
-	return time.Now().UTC()
+	return clock.Now().UTC()
 }
 
 func (h *Handler) log() *slog.Logger {
@@ -178,7 +179,6 @@ func (h *Handler) open(w http.ResponseWriter, r *http.Request) {
 				if _, err := h.People.LinkPerson(r.Context(), vid, claims.PersonID, time.Time{}, identity.Strong); err != nil && !errors.Is(err, identity.ErrNotFound) {
 					h.log().Error("open: link", "err", err)
 				}
-				h.accepted(r.Context(), ev)
 			}
 		}
 	}
@@ -203,13 +203,6 @@ func (h *Handler) record(w http.ResponseWriter, r *http.Request, ev *event.Event
 		if _, err := h.People.LinkPerson(r.Context(), vid, c.PersonID, ev.Timestamp, identity.Weak); err != nil && !errors.Is(err, identity.ErrNotFound) {
 			h.log().Error("click: link visitor", "err", err)
 		}
-	}
-	h.accepted(r.Context(), *ev) // after linking, so the click counts for the person
-}
-
-func (h *Handler) accepted(ctx context.Context, ev event.Event) {
-	if h.Accepted != nil {
-		h.Accepted(ctx, []event.Event{ev})
 	}
 }
 

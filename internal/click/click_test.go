@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/click"
+	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
@@ -28,6 +29,7 @@ type env struct {
 	st   *identity.Stitcher
 	link links.Link
 	ann  identity.Person
+	clk  *clock.Manual // the fixture's one clock, down to the store
 }
 
 // tokens is a stand-in verifier: the token format itself is linktoken's and
@@ -41,14 +43,15 @@ func verify(tok string, _ time.Time) (click.Claims, error) {
 }
 
 func newEnv(t *testing.T) *env {
-	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"))
+	clk := clock.NewManual(time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC))
+	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"), bolttable.WithClock(clk.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { tb.Close() })
-	e := &env{reg: &links.Registry{T: tb, AllowedHosts: []string{"www.example.com", ".example.org"}}, log: &eventlog.Log{T: tb}, dir: &identity.Directory{T: tb}}
+	e := &env{reg: &links.Registry{T: tb, AllowedHosts: []string{"www.example.com", ".example.org"}, Now: clk.Now}, log: &eventlog.Log{T: tb}, dir: &identity.Directory{T: tb, Now: clk.Now}, clk: clk}
 	e.st = &identity.Stitcher{Dir: e.dir, Log: e.log}
-	e.h = &click.Handler{Links: e.reg, Verify: verify, Events: e.log, People: e.st}
+	e.h = &click.Handler{Links: e.reg, Verify: verify, Events: e.log, People: e.st, Now: clk.Now}
 	e.mux = http.NewServeMux()
 	e.h.Routes(e.mux)
 	ctx := context.Background()
@@ -245,7 +248,7 @@ func TestScannerClicksAreFlaggedAndIdentifyNobody(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-	e.h.Now = func() time.Time { return now }
+	e.clk.Set(now)
 	e.h.T = e.log.T
 	if _, err := e.reg.PutCampaign(ctx, links.Campaign{ID: "dec-news", SentAt: now.Add(-3 * time.Second)}); err != nil {
 		t.Fatal(err)
@@ -271,8 +274,10 @@ func TestScannerClicksAreFlaggedAndIdentifyNobody(t *testing.T) {
 	}
 	// An hour later, two links of the email within a second: a burst.
 	now = now.Add(time.Hour)
+	e.clk.Set(now)
 	e.get("GET", "/c/"+ls[0].ID+tok, "burst-browser")
 	now = now.Add(800 * time.Millisecond)
+	e.clk.Set(now)
 	e.get("GET", "/c/"+ls[1].ID+tok, "burst-browser")
 	evs := e.events(t, "burst-browser")
 	flagged := 0

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/clock"
+
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
@@ -32,10 +34,9 @@ type Identifier interface {
 
 // Handler serves the collection endpoints.
 type Handler struct {
-	Events   EventWriter
-	People   Identifier
-	Enrich   func(r *http.Request, ev *event.Event)       // fills Client.IP (truncated) and Enrichment; nil: no IP kept
-	Accepted func(ctx context.Context, evs []event.Event) // called with newly stored events (in-process scoring)
+	Events EventWriter
+	People Identifier
+	Enrich func(r *http.Request, ev *event.Event) // fills Client.IP (truncated) and Enrichment; nil: no IP kept
 
 	Origins  []string // allowed browser origins; the collector's own origin is always allowed
 	Sites    []string // accepted site ids; empty: any
@@ -64,7 +65,7 @@ func (h *Handler) now() time.Time {
 	if h.Now != nil {
 		return h.Now()
 	}
-	return time.Now()
+	return clock.Now()
 }
 
 func (h *Handler) log() *slog.Logger {
@@ -252,7 +253,7 @@ func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Even
 			h.Enrich(r, &evs[i])
 		}
 	}
-	fresh, err := h.Events.Append(r.Context(), evs)
+	_, err := h.Events.Append(r.Context(), evs)
 	if err != nil {
 		h.log().Error("store events", "err", err, "count", len(evs))
 		httpx.Unavailable(w, 5*time.Second)
@@ -273,17 +274,6 @@ func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Even
 			h.log().Error("identify", "err", err, "event", ev.ID)
 			httpx.Unavailable(w, 2*time.Second)
 			return false
-		}
-	}
-	if h.Accepted != nil {
-		var accepted []event.Event
-		for i, ev := range evs {
-			if fresh[i] || ev.Email() != "" {
-				accepted = append(accepted, ev)
-			}
-		}
-		if len(accepted) > 0 {
-			h.Accepted(r.Context(), accepted)
 		}
 	}
 	return true

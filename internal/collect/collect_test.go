@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/baton-hq/baton/internal/collect"
 	"github.com/baton-hq/baton/internal/event"
@@ -263,23 +262,6 @@ func TestIdentifyFailureIsRetryableAndRetrySucceeds(t *testing.T) {
 	}
 	if _, err := e.dir.ByEmail(context.Background(), "x@example.com"); err != nil {
 		t.Fatalf("retry of an already stored event did not identify: %v", err)
-	}
-}
-
-func TestAcceptedHookGetsNewEventsOnly(t *testing.T) {
-	e := newEnv(t)
-	var got []string
-	e.h.Accepted = func(_ context.Context, evs []event.Event) {
-		for _, ev := range evs {
-			got = append(got, ev.ID)
-		}
-	}
-	e.h.Now = func() time.Time { return time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC) }
-	e.do("POST", "/e", body("a"), nil)
-	e.do("POST", "/e", body("a"), nil)
-	e.do("POST", "/e", body("b"), nil)
-	if strings.Join(got, ",") != "a,b" {
-		t.Fatalf("hook saw %v", got)
 	}
 }
 

@@ -5,6 +5,7 @@ package conformance
 import (
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
@@ -12,8 +13,8 @@ import (
 )
 
 func TestBolt(t *testing.T) {
-	tabletest.Run(t, func(t *testing.T) table.Table {
-		tb, err := bolttable.Open(filepath.Join(t.TempDir(), "baton.db"))
+	tabletest.Run(t, func(t *testing.T, now func() time.Time) table.Table {
+		tb, err := bolttable.Open(filepath.Join(t.TempDir(), "baton.db"), bolttable.WithClock(now))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,16 +2,18 @@ package conformance
 
 import (
 	"testing"
+	"time"
 
 	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/table/dynamotable"
 	"github.com/baton-hq/baton/internal/table/tabletest"
-	"github.com/baton-hq/baton/internal/testutil/dynalite"
+	"github.com/baton-hq/baton/internal/testutil/moto"
 )
 
-// TestDynamo runs everything against a real DynamoDB-API server (dynalite,
-// started on loopback); under CI=true a missing dynalite fails the test.
+// TestDynamo runs everything against moto's DynamoDB (native transactions),
+// started single-threaded on loopback; under CI=true a missing moto fails.
 func TestDynamo(t *testing.T) {
-	tabletest.Run(t, func(t *testing.T) table.Table {
-		return dynalite.NewTable(t)
+	tabletest.Run(t, func(t *testing.T, now func() time.Time) table.Table {
+		return moto.NewTable(t, dynamotable.WithClock(now))
 	}, suites()...)
 }

@@ -147,7 +147,9 @@ func TestSalesforceErrors(t *testing.T) {
 	}
 }
 
-func hs(f *crmfake.HubSpot) *crm.HubSpot { return &crm.HubSpot{BaseURL: f.URL, Token: f.Token} }
+func hs(f *crmfake.HubSpot) *crm.HubSpot {
+	return &crm.HubSpot{BaseURL: f.URL, Token: f.Token, Now: func() time.Time { return time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC) }}
+}
 
 func TestHubSpotUpsertAndNoteOnce(t *testing.T) {
 	f := crmfake.NewHubSpot()

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/clock"
+
 	"github.com/baton-hq/baton/internal/push"
 )
 
@@ -67,7 +69,7 @@ func (h *HubSpot) hsError(status int, body []byte, hd http.Header) *push.Error {
 		PolicyName string `json:"policyName"`
 	}
 	json.Unmarshal(body, &e)
-	now := time.Now()
+	now := clock.Now()
 	if h.Now != nil {
 		now = h.Now()
 	}
@@ -85,7 +87,7 @@ func (h *HubSpot) hsError(status int, body []byte, hd http.Header) *push.Error {
 				pe.RetryAfter = time.Duration(iv) * time.Millisecond
 			}
 			if e.PolicyName == "DAILY" { // until the daily window resets (midnight in the account's zone; UTC here)
-				pe.RetryAfter = time.Until(now.UTC().Truncate(24 * time.Hour).Add(24 * time.Hour))
+				pe.RetryAfter = now.UTC().Truncate(24 * time.Hour).Add(24 * time.Hour).Sub(now)
 			}
 		}
 	case status >= 500:

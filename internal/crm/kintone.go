@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/clock"
+
 	"github.com/baton-hq/baton/internal/push"
 )
 
@@ -108,7 +110,7 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 	if len(e.Errors) > 2 {
 		pe.Message += " " + string(e.Errors)
 	}
-	now := time.Now()
+	now := clock.Now()
 	if k.Now != nil {
 		now = k.Now()
 	}

@@ -25,6 +25,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/baton-hq/baton/internal/clock"
+
 	"github.com/baton-hq/baton/internal/push"
 )
 
@@ -77,7 +79,7 @@ func (s *Salesforce) now() time.Time {
 	if s.Now != nil {
 		return s.Now()
 	}
-	return time.Now()
+	return clock.Now()
 }
 
 // authenticate gets an access token by the configured OAuth 2.0 flow.

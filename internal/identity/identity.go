@@ -23,6 +23,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/baton-hq/baton/internal/clock"
+
 	"github.com/baton-hq/baton/internal/table"
 )
 
@@ -99,7 +101,7 @@ func (d *Directory) now() time.Time {
 	if d.Now != nil {
 		return d.Now().UTC()
 	}
-	return time.Now().UTC()
+	return clock.Now().UTC()
 }
 
 // PersonPK is the partition of a person.

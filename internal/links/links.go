@@ -22,6 +22,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/clock"
+
 	"github.com/baton-hq/baton/internal/table"
 )
 
@@ -84,7 +86,7 @@ func (r *Registry) now() time.Time {
 	if r.Now != nil {
 		return r.Now().UTC()
 	}
-	return time.Now().UTC()
+	return clock.Now().UTC()
 }
 
 // CheckDestination validates a destination URL: absolute http(s), no

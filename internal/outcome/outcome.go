@@ -20,6 +20,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/clock"
+
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
@@ -89,7 +91,7 @@ func (h *Handler) now() time.Time {
 	if h.Now != nil {
 		return h.Now()
 	}
-	return time.Now()
+	return clock.Now()
 }
 
 func (h *Handler) read(w http.ResponseWriter, r *http.Request) ([]byte, bool) {

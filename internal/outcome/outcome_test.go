@@ -1,6 +1,7 @@
 package outcome_test
 
 import (
+	"github.com/baton-hq/baton/internal/clock"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -46,7 +47,9 @@ type fx struct {
 // setup makes a person an MQL, delivered to every SFA (so each knows them
 // by its own record id).
 func setup(t *testing.T) *fx {
-	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"))
+	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	clk := clock.Fixed(now)
+	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"), bolttable.WithClock(clk))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,10 +60,9 @@ func setup(t *testing.T) *fx {
 		t.Fatal(err)
 	}
 	log := &eventlog.Log{T: tb}
-	dir := &identity.Directory{T: tb}
+	dir := &identity.Directory{T: tb, Now: clk}
 	st := &identity.Stitcher{Dir: dir, Log: log}
-	q := &qualify.Qualifier{T: tb, Dir: dir, Log: log, Engine: &rulebook.Engine{R: rules}}
-	now := time.Now().UTC()
+	q := &qualify.Qualifier{T: tb, Dir: dir, Log: log, Engine: &rulebook.Engine{R: rules}, Now: clk}
 	evs := []event.Event{
 		{ID: "a", Type: event.Download, VisitorID: "fb-v", URL: "https://www.example.com/a.pdf", Timestamp: now},
 		{ID: "b", Type: event.FormSubmit, VisitorID: "fb-v", Timestamp: now, Properties: map[string]any{"form": map[string]any{"id": "contact"}}},
@@ -81,7 +83,7 @@ func setup(t *testing.T) *fx {
 		tb.Put(ctx, table.Item{PK: push.ExternalPK(conn, ext), SK: "EXT", Data: ref}, table.Always)
 	}
 	h := &outcome.Handler{Apply: q, People: dir, T: tb, PublicURL: publicURL, SharedSecret: shared, HubSpotClientSecret: hsSecret, KintoneToken: ktToken,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clk}
 	mux := http.NewServeMux()
 	h.Routes(mux)
 	f := &fx{srv: httptest.NewServer(mux), q: q, tb: tb, p: p, now: now}
@@ -151,12 +153,12 @@ func hubspotSign(uri, body string, ts int64) map[string]string {
 func TestHubSpotSignature(t *testing.T) {
 	f := setup(t)
 	body := `[{"eventId":1001,"subscriptionId":7,"portalId":62515,"occurredAt":` + fmt.Sprint(f.now.UnixMilli()) + `,"subscriptionType":"contact.propertyChange","attemptNumber":0,"objectId":501,"propertyName":"lifecyclestage","propertyValue":"salesqualifiedlead","changeSource":"CRM"}]`
-	ts := time.Now().UnixMilli()
+	ts := f.now.UnixMilli()
 	uri := publicURL + "/feedback/hubspot"
 	if code, _ := f.post(t, "/feedback/hubspot", body, hubspotSign(uri, body+"x", ts)); code != 401 {
 		t.Fatalf("signature over another body: %d", code)
 	}
-	if code, _ := f.post(t, "/feedback/hubspot", body, hubspotSign(uri, body, time.Now().Add(-6*time.Minute).UnixMilli())); code != 401 {
+	if code, _ := f.post(t, "/feedback/hubspot", body, hubspotSign(uri, body, f.now.Add(-6*time.Minute).UnixMilli())); code != 401 {
 		t.Fatalf("stale timestamp: %d", code)
 	}
 	if code, _ := f.post(t, "/feedback/hubspot", body, nil); code != 401 {
@@ -190,7 +192,7 @@ func TestGenericWebhook(t *testing.T) {
 	f := setup(t)
 	key, _ := push.Key(shared)
 	body := `{"email":"Sales-Ready@example.com","outcome":"lost","owner":"rep"}`
-	now := time.Now()
+	now := f.now
 	hdr := map[string]string{"webhook-id": "msg_1", "webhook-timestamp": strconv.FormatInt(now.Unix(), 10), "webhook-signature": push.Sign(key, "msg_1", now.Unix(), []byte(body))}
 	stale := map[string]string{"webhook-id": "msg_1", "webhook-timestamp": strconv.FormatInt(now.Add(-time.Hour).Unix(), 10), "webhook-signature": push.Sign(key, "msg_1", now.Add(-time.Hour).Unix(), []byte(body))}
 	if code, _ := f.post(t, "/feedback/webhook", body, stale); code != 401 {

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/clock"
+
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/table"
@@ -107,7 +109,7 @@ func (e *Eraser) Erase(ctx context.Context, personID string) (Report, error) {
 		}
 		rep.Items += len(ws)
 	}
-	now := time.Now().UTC()
+	now := clock.Now().UTC()
 	if e.Now != nil {
 		now = e.Now().UTC()
 	}

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/clock"
+
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/qualify"
@@ -154,7 +156,7 @@ func (w *Worker) now() time.Time {
 	if w.Now != nil {
 		return w.Now().UTC()
 	}
-	return time.Now().UTC()
+	return clock.Now().UTC()
 }
 
 // RunOnce receives due messages and delivers them; it returns how many it handled.

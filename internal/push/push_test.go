@@ -31,13 +31,14 @@ type receiver struct {
 	ids      map[string]int
 	bodies   []map[string]any
 	verified int
+	now      func() time.Time // the fixture's clock
 }
 
 func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	body, _ := io.ReadAll(r.Body)
-	if err := push.Verify(secret, r.Header, body, time.Now(), 5*time.Minute); err == nil {
+	if err := push.Verify(secret, r.Header, body, rc.now(), 5*time.Minute); err == nil {
 		rc.verified++
 	}
 	if rc.fail > 0 {
@@ -71,15 +72,15 @@ type fx struct {
 }
 
 func setup(t *testing.T, rc *receiver) fx {
-	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"))
+	clk := &clock{t: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)}
+	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"), bolttable.WithClock(clk.now))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { tb.Close() })
 	ctx := context.Background()
-	clk := &clock{t: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)}
 	log := &eventlog.Log{T: tb}
-	dir := &identity.Directory{T: tb}
+	dir := &identity.Directory{T: tb, Now: clk.now}
 	st := &identity.Stitcher{Dir: dir, Log: log}
 	evs := []event.Event{
 		{ID: "e1", Type: event.PageView, VisitorID: "pv1", URL: "https://www.example.com/?utm_source=google&utm_medium=cpc&utm_campaign=brand", UTM: event.UTM{Source: "google", Medium: "cpc", Campaign: "brand"}, Timestamp: clk.t.Add(-3 * time.Hour)},
@@ -99,10 +100,11 @@ func setup(t *testing.T, rc *receiver) fx {
 		t.Fatal(err)
 	}
 	inbox := &push.Inbox{T: tb}
+	rc.now = clk.now
 	srv := httptest.NewServer(rc)
 	t.Cleanup(srv.Close)
 	w := &push.Worker{Queue: q, T: tb, Dir: dir, Stitcher: st, Now: clk.now,
-		Connectors: []push.Connector{inbox, &push.Webhook{URL: srv.URL, Secret: secret}}}
+		Connectors: []push.Connector{inbox, &push.Webhook{URL: srv.URL, Secret: secret, Now: clk.now}}}
 	return fx{w: w, q: q, inbox: inbox, clk: clk, mql: mql}
 }
 
@@ -207,7 +209,7 @@ func TestGivesUpAfterMaxAttempts(t *testing.T) {
 func TestVerifyRejectsTamperingAndStale(t *testing.T) {
 	key, _ := push.Key(secret)
 	body := []byte(`{"a":1}`)
-	now := time.Now()
+	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 	h := http.Header{}
 	h.Set("webhook-id", "msg_1")
 	h.Set("webhook-timestamp", "0")

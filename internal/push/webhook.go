@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/baton-hq/baton/internal/clock"
 )
 
 // Webhook posts the lead as JSON, signed per the Standard Webhooks spec
@@ -81,7 +83,7 @@ func (w *Webhook) Push(ctx context.Context, l Lead) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	now := time.Now()
+	now := clock.Now()
 	if w.Now != nil {
 		now = w.Now()
 	}

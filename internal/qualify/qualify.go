@@ -1,8 +1,9 @@
 // Package qualify is the processing side of Baton: it scores a person's
 // events under the rules, keeps the ledger that explains every point, moves
-// the lifecycle stage, and raises an MQL exactly once per cycle, handing it
-// to the outbox in the same transaction. The same code runs in-process on
-// the local stack and in the score function on DynamoDB Streams.
+// the lifecycle stage, and raises an MQL exactly once per cycle (a
+// conditional put); the MQL item's change on the table's feed hands it to
+// delivery. The same code consumes the embedded store's feed on the local
+// stack and DynamoDB Streams in the score function.
 //
 // Layout under the person's partition:
 //
@@ -20,6 +21,8 @@ import (
 	"fmt"
 	"sort"
 	"time"
+
+	"github.com/baton-hq/baton/internal/clock"
 
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
@@ -93,18 +96,12 @@ type MQL struct {
 	Rules     string    `json:"rules"`
 }
 
-// Outbox returns the writes that hand an MQL on, committed atomically with
-// the MQL itself (the durable queue locally; nothing on AWS, where the
-// stream relays MQL items to SQS).
-type Outbox func(m MQL) ([]table.Write, error)
-
 // Qualifier runs scoring.
 type Qualifier struct {
 	T      table.Table
 	Dir    *identity.Directory
 	Log    *eventlog.Log
 	Engine Engine
-	Outbox Outbox
 	Now    func() time.Time
 }
 
@@ -112,7 +109,7 @@ func (q *Qualifier) now() time.Time {
 	if q.Now != nil {
 		return q.Now().UTC()
 	}
-	return time.Now().UTC()
+	return clock.Now().UTC()
 }
 
 // Process scores newly stored events: each counts for the person its
@@ -264,15 +261,8 @@ func (q *Qualifier) applyChunk(ctx context.Context, person string, evs []event.E
 func (q *Qualifier) mqlWrites(m MQL) ([]table.Write, error) {
 	data, _ := json.Marshal(m)
 	ws := []table.Write{
-		table.Put(table.Item{PK: identity.PersonPK(m.Person), SK: fmt.Sprintf("MQL#%04d", m.Cycle), Kind: "mql", Data: data}, table.NotExists),
+		table.Put(table.Item{PK: identity.PersonPK(m.Person), SK: fmt.Sprintf("MQL#%04d", m.Cycle), Kind: KindMQL, Data: data}, table.NotExists),
 		table.Put(table.Item{PK: "MQLS", SK: fmt.Sprintf("%s#%s#%04d", m.At.Format(time.RFC3339Nano), m.Person, m.Cycle), Kind: "mqlindex", Data: data}, table.NotExists),
-	}
-	if q.Outbox != nil {
-		ow, err := q.Outbox(m)
-		if err != nil {
-			return nil, err
-		}
-		ws = append(ws, ow...)
 	}
 	return ws, nil
 }

@@ -4,53 +4,52 @@ import (
 	"context"
 	"encoding/json"
 
-	"github.com/aws/aws-lambda-go/events"
-
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
-	"github.com/baton-hq/baton/internal/streams"
+	"github.com/baton-hq/baton/internal/table"
 )
 
-// Relay hands a newly written MQL to delivery (SQS on AWS).
+// Relay hands a newly written MQL to delivery: SQS on AWS, the table's
+// durable queue on the local stack. It must be idempotent by MQL id.
 type Relay func(ctx context.Context, m MQL) error
 
-// StreamKinds are the item kinds the score function's event source mapping
-// lets through (its filter criteria): events to score, visitor links (a
+// StreamKinds are the item kinds the change feed carries to scoring (on AWS,
+// the score function's filter criteria): events to score, visitor links (a
 // browser became known: score its history), MQLs to relay.
-var StreamKinds = []string{eventlog.KindEvent, identity.KindLink, "mql"}
+var StreamKinds = []string{eventlog.KindEvent, identity.KindLink, KindMQL}
 
-// HandleStream processes one DynamoDB Streams batch in order. At the first
-// record that fails it stops and reports that record: Lambda retries the
-// batch from there, and everything before it is done (and idempotent if
-// seen again). A malformed record is skipped, not retried forever.
-func (q *Qualifier) HandleStream(ctx context.Context, batch events.DynamoDBEvent, relay Relay) events.DynamoDBEventResponse {
-	var resp events.DynamoDBEventResponse
-	for _, rec := range batch.Records {
-		if err := q.handleRecord(ctx, rec, relay); err != nil {
-			resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: rec.Change.SequenceNumber})
-			return resp
+// KindMQL is the kind of the MQL item of a cycle.
+const KindMQL = "mql"
+
+// HandleChanges processes changes of the table's feed in order, the same
+// code on every store: the score Lambda hands it DynamoDB Streams records,
+// the local stack its embedded feed (or the DynamoDB stream it polls). It
+// returns how many changes are done; at the first failure it stops, and the
+// caller retries from there. Everything it does is idempotent, so a change
+// seen again changes nothing.
+func (q *Qualifier) HandleChanges(ctx context.Context, cs []table.Change, relay Relay) (int, error) {
+	for i, c := range cs {
+		if err := q.handleChange(ctx, c, relay); err != nil {
+			return i, err
 		}
 	}
-	return resp
+	return len(cs), nil
 }
 
-func (q *Qualifier) handleRecord(ctx context.Context, rec events.DynamoDBEventRecord, relay Relay) error {
-	if rec.EventName == "REMOVE" {
+func (q *Qualifier) handleChange(ctx context.Context, c table.Change, relay Relay) error {
+	if c.Op != table.OpInsert && c.Op != table.OpModify {
 		return nil // TTL expiry and erasure: nothing to score
 	}
-	it, err := streams.Item(rec)
-	if err != nil {
-		return nil // malformed: skipping beats blocking the shard
-	}
+	it := c.Item
 	switch it.Kind {
 	case eventlog.KindEvent:
-		if rec.EventName != "INSERT" {
+		if c.Op != table.OpInsert {
 			return nil
 		}
 		ev, err := eventlog.Decode(it)
 		if err != nil {
-			return nil
+			return nil // malformed: skipping beats blocking the shard
 		}
 		return q.Process(ctx, []event.Event{ev})
 	case identity.KindLink:
@@ -61,8 +60,8 @@ func (q *Qualifier) handleRecord(ctx context.Context, rec events.DynamoDBEventRe
 		if cur, ok := l.Current(); ok {
 			return ignoreGone(q.ScorePerson(ctx, cur.Person))
 		}
-	case "mql":
-		if rec.EventName != "INSERT" || relay == nil {
+	case KindMQL:
+		if c.Op != table.OpInsert || relay == nil {
 			return nil
 		}
 		var m MQL

@@ -20,6 +20,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/clock"
+
 	"github.com/baton-hq/baton/internal/table"
 )
 
@@ -58,7 +60,7 @@ func (q *Queue) now() time.Time {
 	if q.Now != nil {
 		return q.Now().UTC()
 	}
-	return time.Now().UTC()
+	return clock.Now().UTC()
 }
 
 func (q *Queue) pk() string      { return "Q#" + q.Name }

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/crm"
@@ -11,26 +12,26 @@ import (
 
 // connectors builds the configured SFA connectors, refusing a half
 // configured one with the setting it lacks.
-func connectors(cfg *config.Config) ([]push.Connector, error) {
+func connectors(cfg *config.Config, now func() time.Time) ([]push.Connector, error) {
 	var out []push.Connector
 	sec := cfg.Secrets
 	if s := cfg.File.SFA.Salesforce; s != nil {
 		c := &crm.Salesforce{LoginURL: s.LoginURL, ClientID: s.ClientID, ClientSecret: sec.SalesforceClientSecret, Username: s.Username,
-			PrivateKeyPEM: sec.SalesforcePrivateKey, APIVersion: s.APIVersion, LeadKey: s.LeadKey, TaskKey: s.TaskKey, Fields: s.Fields}
+			PrivateKeyPEM: sec.SalesforcePrivateKey, APIVersion: s.APIVersion, LeadKey: s.LeadKey, TaskKey: s.TaskKey, Fields: s.Fields, Now: now}
 		if err := c.Validate(); err != nil {
 			return nil, &config.Error{Setting: "BATON_CONFIG sfa.salesforce", Problem: err.Error()}
 		}
 		out = append(out, c)
 	}
 	if h := cfg.File.SFA.HubSpot; h != nil {
-		c := &crm.HubSpot{BaseURL: h.BaseURL, Token: sec.HubSpotToken, Fields: h.Fields}
+		c := &crm.HubSpot{BaseURL: h.BaseURL, Token: sec.HubSpotToken, Fields: h.Fields, Now: now}
 		if err := c.Validate(); err != nil {
 			return nil, &config.Error{Setting: "BATON_HUBSPOT_TOKEN", Problem: err.Error()}
 		}
 		out = append(out, c)
 	}
 	if k := cfg.File.SFA.Kintone; k != nil {
-		c := &crm.Kintone{BaseURL: k.BaseURL, App: k.App, APIToken: sec.KintoneAPIToken, EmailField: k.EmailField, Fields: k.Fields}
+		c := &crm.Kintone{BaseURL: k.BaseURL, App: k.App, APIToken: sec.KintoneAPIToken, EmailField: k.EmailField, Fields: k.Fields, Now: now}
 		if err := c.Validate(); err != nil {
 			return nil, &config.Error{Setting: "BATON_CONFIG sfa.kintone", Problem: err.Error()}
 		}
@@ -40,7 +41,7 @@ func connectors(cfg *config.Config) ([]push.Connector, error) {
 		if _, err := push.Key(cfg.WebhookSecret); err != nil {
 			return nil, &config.Error{Setting: "BATON_WEBHOOK_SECRET", Problem: err.Error()}
 		}
-		out = append(out, &push.Webhook{URL: cfg.WebhookURL, Secret: cfg.WebhookSecret})
+		out = append(out, &push.Webhook{URL: cfg.WebhookURL, Secret: cfg.WebhookSecret, Now: now})
 	}
 	return out, nil
 }

@@ -2,17 +2,18 @@ package server
 
 import (
 	"context"
+	"time"
 
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/dynamotable"
 )
 
-// openDynamo opens the DynamoDB table. With an explicit endpoint (dynalite or
+// openDynamo opens the DynamoDB table. With an explicit endpoint (moto or
 // DynamoDB Local) the table is created when absent; on AWS the SAM template
 // owns it.
-func openDynamo(ctx context.Context, cfg *config.Config) (table.Table, error) {
-	t, err := dynamotable.NewFromEnv(ctx, cfg.Table, cfg.DynamoEndpoint)
+func openDynamo(ctx context.Context, cfg *config.Config, now func() time.Time) (table.Table, error) {
+	t, err := dynamotable.NewFromEnv(ctx, cfg.Table, cfg.DynamoEndpoint, now)
 	if err != nil {
 		return nil, &config.Error{Setting: "BATON_TABLE", Problem: err.Error()}
 	}

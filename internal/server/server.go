@@ -6,6 +6,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
@@ -14,7 +15,9 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/admin"
+	"github.com/baton-hq/baton/internal/changefeed"
 	"github.com/baton-hq/baton/internal/click"
+	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/collect"
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/enrichment"
@@ -31,6 +34,7 @@ import (
 	"github.com/baton-hq/baton/internal/rulebook"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
+	"github.com/baton-hq/baton/internal/table/dynamotable"
 	"github.com/baton-hq/baton/internal/token"
 	"github.com/baton-hq/baton/internal/visitor"
 	"github.com/baton-hq/baton/tag"
@@ -56,31 +60,47 @@ type App struct {
 	Collect   *collect.Handler
 	Admin     *admin.Handler
 	Log       *slog.Logger
+	// Now is the clock every part runs on (clock.Now unless a test sets one
+	// with WithClock).
+	Now func() time.Time
 
 	closers []func() error
 }
 
+// Option adjusts how an App is assembled.
+type Option func(*App)
+
+// WithClock hands one clock to every part of the App (tests).
+func WithClock(now func() time.Time) Option { return func(a *App) { a.Now = now } }
+
 // PushQueue is the queue MQLs wait in for delivery to the SFA.
 const PushQueue = "push"
 
-// OpenTable opens the configured store.
-func OpenTable(ctx context.Context, cfg *config.Config) (table.Table, error) {
+// OpenTable opens the configured store. The embedded store announces the
+// kinds scoring consumes on its change feed, as the DynamoDB stream (with
+// the template's filter criteria) does on AWS.
+func OpenTable(ctx context.Context, cfg *config.Config, now func() time.Time) (table.Table, error) {
 	switch cfg.Store {
 	case "bolt":
-		return bolttable.Open(filepath.Join(cfg.DataDir, "baton.db"))
+		return bolttable.Open(filepath.Join(cfg.DataDir, "baton.db"), bolttable.WithFeed(qualify.StreamKinds...), bolttable.WithClock(now))
 	default:
-		return openDynamo(ctx, cfg)
+		return openDynamo(ctx, cfg, now)
 	}
 }
 
 // New assembles Baton on an open table. The App owns the table afterwards.
-func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Logger) (*App, error) {
+func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Logger, opts ...Option) (*App, error) {
 	if log == nil {
 		log = slog.Default()
 	}
 	a := &App{Config: cfg, Table: tbl, Log: log, closers: []func() error{tbl.Close}}
+	for _, o := range opts {
+		o(a)
+	}
+	a.Now = clock.Or(a.Now)
+	now := a.Now
 	a.Events = &eventlog.Log{T: tbl, Retention: time.Duration(cfg.File.EventRetention)}
-	a.People = &identity.Directory{T: tbl}
+	a.People = &identity.Directory{T: tbl, Now: now}
 	a.Stitcher = &identity.Stitcher{Dir: a.People, Log: a.Events}
 	enrich, closeEnrich, err := newEnricher(cfg)
 	if err != nil {
@@ -104,31 +124,28 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 		Sites:    cfg.File.Sites,
 		Cookie:   a.Cookie,
 		WriteKey: cfg.WriteKey,
+		Consent:  consent(cfg.File.Consent),
 		Log:      log,
+		Now:      now,
 	}
 	keyring, err := linkKeys(cfg)
 	if err != nil {
 		return nil, err
 	}
-	a.Links = &links.Registry{T: tbl, AllowedHosts: cfg.File.LinkHosts}
-	a.Eraser = &privacy.Eraser{T: tbl, Dir: a.People, Log: a.Events, Queues: []string{PushQueue}}
-	a.Click = &click.Handler{Links: a.Links, Events: a.Events, People: a.Stitcher, Cookie: a.Cookie, Enrich: enrich, T: tbl, Log: log}
-	a.Push = &queue.Queue{T: tbl, Name: PushQueue}
+	a.Links = &links.Registry{T: tbl, AllowedHosts: cfg.File.LinkHosts, Now: now}
+	a.Eraser = &privacy.Eraser{T: tbl, Dir: a.People, Log: a.Events, Queues: []string{PushQueue}, Now: now}
+	a.Click = &click.Handler{Links: a.Links, Events: a.Events, People: a.Stitcher, Cookie: a.Cookie, Enrich: enrich, T: tbl, Log: log, Now: now}
+	a.Push = &queue.Queue{T: tbl, Name: PushQueue, Now: now}
 	if cfg.RulesFile != "" {
 		rules, err := rulebook.Load(cfg.RulesFile)
 		if err != nil {
 			return nil, &config.Error{Setting: "BATON_RULES", Problem: err.Error()}
 		}
-		a.Qualifier = &qualify.Qualifier{T: tbl, Dir: a.People, Log: a.Events, Engine: &rulebook.Engine{R: rules}}
-		if cfg.Store == "bolt" {
-			// Locally MQLs go to the durable queue in the same transaction;
-			// on AWS the stream relays MQL items to SQS.
-			a.Qualifier.Outbox = func(m qualify.MQL) ([]table.Write, error) { return a.Push.EnqueueWrites(m.ID, m, time.Time{}) }
-		}
+		a.Qualifier = &qualify.Qualifier{T: tbl, Dir: a.People, Log: a.Events, Engine: &rulebook.Engine{R: rules}, Now: now}
 	}
 	a.Inbox = &push.Inbox{T: tbl}
-	a.Pusher = &push.Worker{Queue: a.Push, T: tbl, Dir: a.People, Stitcher: a.Stitcher, Log: log}
-	if a.Pusher.Connectors, err = connectors(cfg); err != nil {
+	a.Pusher = &push.Worker{Queue: a.Push, T: tbl, Dir: a.People, Stitcher: a.Stitcher, Log: log, Now: now}
+	if a.Pusher.Connectors, err = connectors(cfg, now); err != nil {
 		return nil, err
 	}
 	if cfg.File.SFA.Erase {
@@ -140,7 +157,7 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 	if a.Qualifier != nil {
 		fb := cfg.File.Feedback
 		a.Feedback = &outcome.Handler{
-			Apply: a.Qualifier, People: a.People, T: tbl, PublicURL: cfg.PublicURL, Log: log,
+			Apply: a.Qualifier, People: a.People, T: tbl, PublicURL: cfg.PublicURL, Log: log, Now: now,
 			SharedSecret: cfg.Secrets.FeedbackSecret, HubSpotClientSecret: cfg.Secrets.HubSpotClientSecret, KintoneToken: cfg.Secrets.KintoneWebhookToken,
 			SalesforceStatus: fb.Salesforce, HubSpotValues: fb.HubSpot, KintoneStatus: fb.Kintone, KintoneField: fb.KintoneField,
 		}
@@ -153,8 +170,8 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 		a.Admin.Scores = a.Qualifier
 	}
 	a.Admin.Deliveries = &admin.DeliveryAdmin{Queue: a.Push, Inbox: a.Inbox}
-	a.Admin.Reports = &admin.Reports{T: tbl, SLA: time.Duration(cfg.File.SLA.AcceptWithin)}
-	a.Admin.Recipients = &admin.Recipients{T: tbl, Dir: a.People, Keyring: keyring}
+	a.Admin.Reports = &admin.Reports{T: tbl, SLA: time.Duration(cfg.File.SLA.AcceptWithin), Now: now}
+	a.Admin.Recipients = &admin.Recipients{T: tbl, Dir: a.People, Keyring: keyring, Now: now}
 	if keyring != nil {
 		a.Click.Verify = func(tok string, now time.Time) (click.Claims, error) {
 			c, err := keyring.Verify(tok, now)
@@ -164,21 +181,42 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 	return a, nil
 }
 
-// ScoreInProcess makes the collectors score accepted events at once (the
-// local stack); on AWS the score function does it from the table's stream.
-func (a *App) ScoreInProcess() {
-	if a.Qualifier == nil {
-		return
+// RelayToQueue hands an MQL from the change feed to the table's durable
+// push queue (the local stack's SQS); a repeat is already queued.
+func (a *App) RelayToQueue(ctx context.Context, m qualify.MQL) error {
+	err := a.Push.Enqueue(ctx, m.ID, m)
+	if errors.Is(err, queue.ErrDuplicate) {
+		return nil
 	}
-	score := func(ctx context.Context, evs []event.Event) {
-		// The events are stored: a scoring failure is logged, and the next
-		// event of the person (or a rescore) catches up.
-		if err := a.Qualifier.Process(context.WithoutCancel(ctx), evs); err != nil {
-			a.Log.Error("score", "err", err)
+	return err
+}
+
+// Changes is the handler of the table's change feed: scoring and the MQL
+// relay, the code the score function runs on the DynamoDB stream.
+func (a *App) Changes(relay qualify.Relay) func(ctx context.Context, cs []table.Change) (int, error) {
+	return func(ctx context.Context, cs []table.Change) (int, error) {
+		if a.Qualifier == nil {
+			return len(cs), nil // no rules: nothing scores, nothing qualifies
 		}
+		return a.Qualifier.HandleChanges(ctx, cs, relay)
 	}
-	a.Collect.Accepted = score
-	a.Click.Accepted = score
+}
+
+// Feed returns the consumer of the table's change feed that runs scoring
+// and relays MQLs to the durable push queue: the local stack's score
+// function. The embedded store has its own feed; on DynamoDB (moto or
+// DynamoDB Local) it reads the table's stream.
+func (a *App) Feed() (*changefeed.Consumer, error) {
+	c := &changefeed.Consumer{Handle: a.Changes(a.RelayToQueue), Log: a.Log}
+	switch t := a.Table.(type) {
+	case *bolttable.Table:
+		c.Feed, c.Wake = t, t.Wake()
+	case *dynamotable.Table:
+		c.Feed = t.Stream(qualify.StreamKinds...)
+	default:
+		return nil, fmt.Errorf("server: the %T store has no change feed", a.Table)
+	}
+	return c, nil
 }
 
 // Close releases the table and anything else the App opened.
@@ -250,7 +288,7 @@ func FromEnv(ctx context.Context) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	tbl, err := OpenTable(ctx, cfg)
+	tbl, err := OpenTable(ctx, cfg, clock.Now)
 	if err != nil {
 		return nil, err
 	}

@@ -39,7 +39,7 @@ func (a *App) announceBreach(ctx context.Context, b qualify.Breach) error {
 	body, _ := json.Marshal(map[string]any{"type": "mql.sla_breached", "data": map[string]any{
 		"mqlId": b.MQL.ID, "personId": b.MQL.Person, "email": b.MQL.Email, "qualifiedAt": b.MQL.At, "waitingFor": b.Age.Round(time.Minute).String(), "condition": b.MQL.Condition,
 	}})
-	now := time.Now()
+	now := a.Now()
 	id := "sla-" + b.MQL.ID
 	req, _ := http.NewRequestWithContext(ctx, "POST", url, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")

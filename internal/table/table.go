@@ -120,3 +120,29 @@ type Table interface {
 func (it Item) Live(now time.Time) bool {
 	return it.Expires.IsZero() || now.Before(it.Expires)
 }
+
+// Change is one committed write as a change feed announces it: on AWS a
+// DynamoDB Streams record, on the embedded store an entry of its feed
+// written in the same transaction as the item.
+type Change struct {
+	Op   string // INSERT, MODIFY or REMOVE
+	Item Item
+	Seq  string // position in the feed (the stream record's sequence number)
+}
+
+// Change operations.
+const (
+	OpInsert = "INSERT"
+	OpModify = "MODIFY"
+	OpRemove = "REMOVE"
+)
+
+// Feed is a store's change feed as one consumer reads it: changes of the
+// kinds the store was opened to announce, in commit order, at least once.
+// Next returns the oldest changes not yet acknowledged (none: an empty
+// slice); Ack acknowledges every change up to and including the one given,
+// and unacknowledged changes come again from the next Next.
+type Feed interface {
+	Next(ctx context.Context, max int) ([]Change, error)
+	Ack(ctx context.Context, upTo Change) error
+}

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/baton-hq/baton/internal/changefeed"
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/server"
@@ -24,18 +25,19 @@ var demoFiles embed.FS
 
 // Stack is a running local Baton.
 type Stack struct {
-	App  *server.App
-	URL  string // e.g. http://127.0.0.1:8080
-	srv  *http.Server
-	ln   net.Listener
-	stop context.CancelFunc
-	wg   sync.WaitGroup
+	App     *server.App
+	URL     string               // e.g. http://127.0.0.1:8080
+	Changes *changefeed.Consumer // scoring and the MQL relay
+	srv     *http.Server
+	ln      net.Listener
+	stop    context.CancelFunc
+	wg      sync.WaitGroup
 }
 
 // Start opens the store, assembles Baton and serves it on cfg.Addr
 // (127.0.0.1:0 picks a free port).
 func Start(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Stack, error) {
-	tbl, err := server.OpenTable(ctx, cfg)
+	tbl, err := server.OpenTable(ctx, cfg, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +46,11 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Stack, e
 		tbl.Close()
 		return nil, err
 	}
-	app.ScoreInProcess()
+	feed, err := app.Feed()
+	if err != nil {
+		app.Close()
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		app.Close()
@@ -88,8 +94,20 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Stack, e
 		defer s.wg.Done()
 		app.Pusher.Run(bg, 500*time.Millisecond) // the local stand-in for the push function on SQS
 	}()
+	// The local stand-in for the score function on the DynamoDB stream: the
+	// same handler, on the embedded feed or the stream of a local DynamoDB.
+	s.Changes = feed
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		feed.Run(bg)
+	}()
 	return s, nil
 }
+
+// Settle handles every change on the feed now (tests call it before reading
+// what scoring writes, instead of sleeping).
+func (s *Stack) Settle(ctx context.Context) error { return s.Changes.Drain(ctx) }
 
 // purger is the embedded store's stand-in for DynamoDB's TTL deletion.
 type purger interface {

@@ -16,7 +16,7 @@ import (
 
 	"github.com/baton-hq/baton/infra/local/stack"
 	"github.com/baton-hq/baton/internal/admin"
-	"github.com/baton-hq/baton/internal/testutil/dynalite"
+	"github.com/baton-hq/baton/internal/testutil/moto"
 )
 
 const token = "test-admin-token-0123456789"
@@ -177,9 +177,9 @@ func TestLinksAndErasureOverHTTP(t *testing.T) {
 }
 
 // TestOnDynamoDB runs the foundation's flow with the DynamoDB store, against
-// dynalite on loopback: the same code as on AWS.
+// moto on loopback: the same code as on AWS.
 func TestOnDynamoDB(t *testing.T) {
-	endpoint := dynalite.Shared(t)
+	endpoint := moto.Shared(t)
 	s := stack.ForTest(t, map[string]string{
 		"BATON_STORE": "dynamodb", "BATON_TABLE": "baton-stack-test", "BATON_DYNAMODB_ENDPOINT": endpoint,
 	})
@@ -218,11 +218,13 @@ func TestDemoVisitorBecomesMQL(t *testing.T) {
 	page("m2", "/demo/pricing.html")
 	page("m3", "/demo/whitepaper.html")
 	send(`{"type":"download","messageId":"m4","anonymousId":"demo-browser-42","properties":{"url":"` + s.URL + `/demo/files/whitepaper.pdf"}}`)
+	settle(t, s)
 	code, b := do(t, "GET", s.URL+"/admin/mqls", token, "")
 	if code != 200 || !strings.Contains(string(b), `"mqls":[]`) {
 		t.Fatalf("an anonymous visitor is an MQL: %d %s", code, b)
 	}
 	send(`{"type":"form_submit","messageId":"m5","anonymousId":"demo-browser-42","properties":{"url":"` + s.URL + `/demo/contact.html","form":{"id":"contact","name":"contact","action":"` + s.URL + `/demo/thanks.html"},"fields":{"email":"buyer@maker.example","company":"Maker","title":"購買部長","employees":"250-999"}}}`)
+	settle(t, s)
 
 	code, b = do(t, "GET", s.URL+"/admin/mqls", token, "")
 	var list struct{ MQLs []map[string]any }
@@ -415,5 +417,14 @@ func TestRateLimits(t *testing.T) {
 	}
 	if r := post("203.0.113.200", "https://b.example"); r.StatusCode != 204 {
 		t.Fatalf("the other site was limited: %d", r.StatusCode)
+	}
+}
+
+// settle waits for the change feed to be handled (scoring is not on the
+// request path).
+func settle(t *testing.T, s *stack.Stack) {
+	t.Helper()
+	if err := s.Settle(context.Background()); err != nil {
+		t.Fatal(err)
 	}
 }

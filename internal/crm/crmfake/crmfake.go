@@ -18,6 +18,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/baton-hq/baton/internal/clock"
 )
 
 // Fault is a canned answer served instead of the real one.
@@ -222,7 +224,7 @@ func (s *Salesforce) token(w http.ResponseWriter, r *http.Request) {
 	s.seq++
 	tok := fmt.Sprintf("00Dfake!token%d", s.seq)
 	s.tokens[tok] = true
-	writeJSON(w, 200, map[string]string{"access_token": tok, "instance_url": s.URL, "id": s.URL + "/id/00D/005", "token_type": "Bearer", "issued_at": fmt.Sprint(time.Now().UnixMilli()), "signature": "fake"})
+	writeJSON(w, 200, map[string]string{"access_token": tok, "instance_url": s.URL, "id": s.URL + "/id/00D/005", "token_type": "Bearer", "issued_at": fmt.Sprint(clock.Now().UnixMilli()), "signature": "fake"})
 }
 
 func (s *Salesforce) checkJWT(assertion string) error {
@@ -246,7 +248,7 @@ func (s *Salesforce) checkJWT(assertion string) error {
 	if json.Unmarshal(raw, &c) != nil || c.Iss != s.ClientID || c.Aud != s.URL || c.Sub == "" {
 		return fmt.Errorf("audience or issuer is invalid")
 	}
-	if time.Unix(c.Exp, 0).Before(time.Now()) {
+	if time.Unix(c.Exp, 0).Before(clock.Now()) {
 		return fmt.Errorf("expired authorization code")
 	}
 	return nil
@@ -296,7 +298,7 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 	if h.fault(w) {
 		return
 	}
-	now := time.Now().UTC().Format(time.RFC3339Nano)
+	now := clock.Now().UTC().Format(time.RFC3339Nano)
 	switch r.URL.Path {
 	case "/crm/v3/objects/contacts/batch/upsert":
 		var req struct {

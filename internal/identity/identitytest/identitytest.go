@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
@@ -33,9 +34,10 @@ type fixture struct {
 }
 
 func newFixture(t *testing.T, f tabletest.Factory) fixture {
-	tb := f(t)
+	now := clock.Fixed(t0.Add(time.Hour))
+	tb := f(t, now)
 	log := &eventlog.Log{T: tb, Retention: 400 * 24 * time.Hour}
-	dir := &identity.Directory{T: tb}
+	dir := &identity.Directory{T: tb, Now: now}
 	return fixture{log: log, dir: dir, st: &identity.Stitcher{Dir: dir, Log: log}}
 }
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
@@ -82,7 +83,7 @@ func Populate(t *testing.T, tb table.Table) (*privacy.Eraser, Seed) {
 
 func run(t *testing.T, f tabletest.Factory) {
 	ctx := context.Background()
-	tb := f(t)
+	tb := f(t, clock.Fixed(t0.Add(time.Hour)))
 	e, seed := Populate(t, tb)
 	rep, err := e.Erase(ctx, seed.Victim.ID)
 	if err != nil {

@@ -14,11 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/qualify"
-	"github.com/baton-hq/baton/internal/queue"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/tabletest"
 )
@@ -97,20 +97,19 @@ func (points) Recycle(raw json.RawMessage, now time.Time) (json.RawMessage, qual
 var t0 = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 
 type fx struct {
-	q     *qualify.Qualifier
-	st    *identity.Stitcher
-	log   *eventlog.Log
-	queue *queue.Queue
+	q   *qualify.Qualifier
+	st  *identity.Stitcher
+	log *eventlog.Log
+	clk *clock.Manual // the one clock of the fixture, down to the store
 }
 
 func newFx(t *testing.T, f tabletest.Factory) fx {
-	tb := f(t)
+	clk := clock.NewManual(t0.Add(time.Minute))
+	tb := f(t, clk.Now)
 	log := &eventlog.Log{T: tb}
-	dir := &identity.Directory{T: tb}
-	qu := &queue.Queue{T: tb, Name: "push"}
-	q := &qualify.Qualifier{T: tb, Dir: dir, Log: log, Engine: points{},
-		Outbox: func(m qualify.MQL) ([]table.Write, error) { return qu.EnqueueWrites(m.ID, m, time.Time{}) }}
-	return fx{q: q, st: &identity.Stitcher{Dir: dir, Log: log}, log: log, queue: qu}
+	dir := &identity.Directory{T: tb, Now: clk.Now}
+	q := &qualify.Qualifier{T: tb, Dir: dir, Log: log, Engine: points{}, Now: clk.Now}
+	return fx{q: q, st: &identity.Stitcher{Dir: dir, Log: log}, log: log, clk: clk}
 }
 
 func ev(vis, id, typ string, at time.Time) event.Event {
@@ -206,9 +205,6 @@ func run(t *testing.T, f tabletest.Factory) {
 		if mqls, _ := x.q.MQLs(ctx, p.ID); len(mqls) != 1 {
 			t.Fatalf("%d MQLs", len(mqls))
 		}
-		if n, _ := x.queue.Pending(ctx); n != 1 {
-			t.Fatalf("%d messages queued, want 1", n)
-		}
 		recent, _ := x.q.RecentMQLs(ctx, 10)
 		if len(recent) != 1 {
 			t.Fatalf("MQL index has %d", len(recent))
@@ -234,6 +230,7 @@ func run(t *testing.T, f tabletest.Factory) {
 		first := []event.Event{ev("v4", "r1", event.Download, t0.Add(time.Minute)), ev("v4", "r2", event.FormSubmit, t0.Add(2*time.Minute))}
 		x.store(t, first...)
 		x.process(t, first...)
+		x.clk.Set(t0.Add(time.Hour))
 		res, err := x.q.Outcome(ctx, p.ID, "rejected", "sf-evt-1", "sales@acme", t0.Add(time.Hour))
 		if err != nil || !res.Applied || !res.Recycled || res.Stage != qualify.StageRecycled {
 			t.Fatalf("reject: %+v %v", res, err)
@@ -246,6 +243,7 @@ func run(t *testing.T, f tabletest.Factory) {
 			t.Fatalf("no reset in the ledger: %+v", last)
 		}
 		second := []event.Event{ev("v4", "r3", event.PageView, t0.Add(2*time.Hour)), ev("v4", "r4", event.Download, t0.Add(3*time.Hour))}
+		x.clk.Set(t0.Add(3 * time.Hour))
 		x.store(t, second...)
 		x.process(t, second...)
 		rec, _ := x.q.Record(ctx, p.ID)
@@ -253,14 +251,12 @@ func run(t *testing.T, f tabletest.Factory) {
 			t.Fatalf("after reset, 25 points must not requalify: %+v", rec)
 		}
 		third := []event.Event{ev("v4", "r5", event.PageView, t0.Add(4*time.Hour))}
+		x.clk.Set(t0.Add(4 * time.Hour))
 		x.store(t, third...)
 		x.process(t, third...)
 		mqls, _ := x.q.MQLs(ctx, p.ID)
 		if len(mqls) != 2 || mqls[1].Cycle != 2 || mqls[1].ID != p.ID+"-c2" {
 			t.Fatalf("requalification: %+v", mqls)
-		}
-		if n, _ := x.queue.Pending(ctx); n != 2 {
-			t.Fatalf("queued %d", n)
 		}
 		// The write-time counters saw each stage change once, duplicates included.
 		items, _ := x.q.T.Query(ctx, table.Query{PK: qualify.AggFunnel})
@@ -348,8 +344,8 @@ func SLASuite() tabletest.Suite {
 	return tabletest.Suite{Name: "sla", Run: func(t *testing.T, f tabletest.Factory) {
 		ctx := context.Background()
 		x := newFx(t, f)
-		clock := t0.Add(5 * time.Minute)
-		x.q.Now = func() time.Time { return clock }
+		now := t0.Add(5 * time.Minute)
+		x.clk.Set(now)
 		var ids []string
 		for i, email := range []string{"slow@example.com", "fast@example.com"} {
 			vis := fmt.Sprintf("sla-%d", i)
@@ -359,8 +355,9 @@ func SLASuite() tabletest.Suite {
 			x.store(t, e...)
 			x.process(t, e...)
 		}
-		clock = clock.Add(2 * time.Hour)
-		if _, err := x.q.Outcome(ctx, ids[1], "accepted", "acc-1", "rep", clock); err != nil {
+		now = now.Add(2 * time.Hour)
+		x.clk.Set(now)
+		if _, err := x.q.Outcome(ctx, ids[1], "accepted", "acc-1", "rep", now); err != nil {
 			t.Fatal(err)
 		}
 		var announced []string
@@ -368,7 +365,7 @@ func SLASuite() tabletest.Suite {
 			announced = append(announced, b.MQL.Person)
 			return nil
 		}
-		clock = clock.Add(23 * time.Hour) // 25h after qualifying
+		x.clk.Set(now.Add(23 * time.Hour)) // 25h after qualifying
 		bs, err := x.q.SweepSLA(ctx, 24*time.Hour, 30*24*time.Hour, announce)
 		if err != nil || len(bs) != 1 || bs[0].MQL.Person != ids[0] || len(announced) != 1 {
 			t.Fatalf("breaches %+v %v announced %v", bs, err, announced)

@@ -33,7 +33,7 @@ func run(t *testing.T, f tabletest.Factory) {
 	ctx := context.Background()
 	newQ := func(t *testing.T) (*queue.Queue, *clock) {
 		c := &clock{t: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}
-		return &queue.Queue{T: f(t), Name: "push", Now: c.now}, c
+		return &queue.Queue{T: f(t, c.now), Name: "push", Now: c.now}, c
 	}
 	t.Run("EnqueueIsIdempotent", func(t *testing.T) {
 		q, _ := newQ(t)

@@ -7,21 +7,28 @@ package bolttable
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/baton-hq/baton/internal/clock"
 
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/baton-hq/baton/internal/table"
 )
 
-var bucket = []byte("items")
+var (
+	bucket     = []byte("items")
+	feedBucket = []byte("feed") // change feed: big-endian sequence -> feedEntry
+)
 
 // Table is a bbolt-backed table.
 type Table struct {
@@ -29,10 +36,30 @@ type Table struct {
 	db   *bolt.DB
 	path string
 	now  func() time.Time
+	feed map[string]bool // kinds announced on the change feed
+	wake chan struct{}   // signalled after a commit that fed the feed
 }
 
+// Option configures a Table.
+type Option func(*Table)
+
+// WithFeed makes every write of an item of these kinds also write a change
+// to the table's feed, in the same transaction (the embedded store's
+// DynamoDB Streams; the kinds are the score function's filter criteria).
+func WithFeed(kinds ...string) Option {
+	return func(t *Table) {
+		for _, k := range kinds {
+			t.feed[k] = true
+		}
+	}
+}
+
+// WithClock sets the clock expiry (TTL) is judged by: tests hand theirs
+// down so that no fixture meets the wall clock.
+func WithClock(now func() time.Time) Option { return func(t *Table) { t.now = clock.Or(now) } }
+
 // Open opens (creating when absent) the table file at path.
-func Open(path string) (*Table, error) {
+func Open(path string, opts ...Option) (*Table, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, err
 	}
@@ -40,7 +67,11 @@ func Open(path string) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Table{db: db, path: path, now: time.Now}, nil
+	t := &Table{db: db, path: path, now: clock.Now, feed: map[string]bool{}, wake: make(chan struct{}, 1)}
+	for _, o := range opts {
+		o(t)
+	}
+	return t, nil
 }
 
 func openDB(path string) (*bolt.DB, error) {
@@ -50,6 +81,9 @@ func openDB(path string) (*bolt.DB, error) {
 	}
 	db.MaxBatchDelay = 2 * time.Millisecond
 	if err := db.Update(func(tx *bolt.Tx) error {
+		if _, err := tx.CreateBucketIfNotExists(feedBucket); err != nil {
+			return err
+		}
 		_, err := tx.CreateBucketIfNotExists(bucket)
 		return err
 	}); err != nil {
@@ -190,6 +224,11 @@ func (t *Table) apply(b *bolt.Bucket, w table.Write) error {
 		return err
 	}
 	if w.Delete {
+		if exists {
+			if err := t.announce(b.Tx(), table.OpRemove, cur); err != nil {
+				return err
+			}
+		}
 		return b.Delete(k)
 	}
 	if w.Add != nil {
@@ -221,6 +260,15 @@ func (t *Table) apply(b *bolt.Bucket, w table.Write) error {
 	}
 	v, err := json.Marshal(r)
 	if err != nil {
+		return err
+	}
+	op := table.OpModify
+	if !exists {
+		op = table.OpInsert
+	}
+	stored := w.Item
+	stored.Version = r.Version
+	if err := t.announce(b.Tx(), op, stored); err != nil {
 		return err
 	}
 	return b.Put(k, v)
@@ -479,3 +527,94 @@ func (t *Table) PurgeExpired(ctx context.Context) (int, error) {
 	})
 	return n, err
 }
+
+// feedEntry is one change on the embedded store's feed.
+type feedEntry struct {
+	Op   string `json:"op"`
+	PK   string `json:"pk"`
+	SK   string `json:"sk"`
+	Item record `json:"item"`
+}
+
+// announce writes the change to the feed when its kind is announced; it
+// runs inside the write's own transaction, so a change is on the feed
+// exactly when it is committed.
+func (t *Table) announce(tx *bolt.Tx, op string, it table.Item) error {
+	if !t.feed[it.Kind] {
+		return nil
+	}
+	fb := tx.Bucket(feedBucket)
+	seq, err := fb.NextSequence()
+	if err != nil {
+		return err
+	}
+	e := feedEntry{Op: op, PK: it.PK, SK: it.SK, Item: record{Kind: it.Kind, Data: it.Data, Version: it.Version, Counters: it.Counters}}
+	if !it.Expires.IsZero() {
+		e.Item.Expires = it.Expires.UnixNano()
+	}
+	v, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	tx.OnCommit(func() {
+		select {
+		case t.wake <- struct{}{}:
+		default:
+		}
+	})
+	return fb.Put(seqKey(seq), v)
+}
+
+func seqKey(n uint64) []byte {
+	var k [8]byte
+	binary.BigEndian.PutUint64(k[:], n)
+	return k[:]
+}
+
+// Next returns up to max of the oldest unacknowledged changes.
+func (t *Table) Next(ctx context.Context, max int) ([]table.Change, error) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	var out []table.Change
+	err := t.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(feedBucket).Cursor()
+		for k, v := c.First(); k != nil && len(out) < max; k, v = c.Next() {
+			var e feedEntry
+			if err := json.Unmarshal(v, &e); err != nil {
+				return fmt.Errorf("bolttable: corrupt feed entry %x: %w", k, err)
+			}
+			it := table.Item{PK: e.PK, SK: e.SK, Kind: e.Item.Kind, Data: e.Item.Data, Version: e.Item.Version, Counters: e.Item.Counters}
+			if e.Item.Expires != 0 {
+				it.Expires = time.Unix(0, e.Item.Expires)
+			}
+			out = append(out, table.Change{Op: e.Op, Item: it, Seq: fmt.Sprintf("%020d", binary.BigEndian.Uint64(k))})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Ack removes every change up to and including upTo from the feed.
+func (t *Table) Ack(ctx context.Context, upTo table.Change) error {
+	n, err := strconv.ParseUint(upTo.Seq, 10, 64)
+	if err != nil {
+		return fmt.Errorf("bolttable: bad feed position %q", upTo.Seq)
+	}
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.db.Batch(func(tx *bolt.Tx) error {
+		c := tx.Bucket(feedBucket).Cursor()
+		for k, _ := c.First(); k != nil && binary.BigEndian.Uint64(k) <= n; k, _ = c.First() {
+			if err := c.Delete(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Wake is signalled after a commit that put a change on the feed, so a
+// consumer need not poll fast.
+func (t *Table) Wake() <-chan struct{} { return t.wake }
+
+var _ table.Feed = (*Table)(nil)

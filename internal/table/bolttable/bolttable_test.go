@@ -14,13 +14,13 @@ import (
 )
 
 func TestPurgeExpired(t *testing.T) {
-	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "baton.db"))
+	now := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "baton.db"), bolttable.WithClock(func() time.Time { return now }))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer tb.Close()
 	ctx := context.Background()
-	now := time.Now()
 	for i, exp := range []time.Time{now.Add(-time.Hour), now.Add(-time.Minute), now.Add(time.Hour), {}} {
 		if err := tb.Put(ctx, table.Item{PK: "V#1", SK: fmt.Sprintf("E#%d", i), Expires: exp}, table.Always); err != nil {
 			t.Fatal(err)

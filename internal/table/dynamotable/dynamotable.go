@@ -32,17 +32,6 @@
 // DynamoDB limits apply: a transaction holds at most 100 writes and may not
 // name the same key twice; an item is at most 400 KB; PK at most 2048 bytes
 // and SK at most 1024 bytes.
-//
-// # Servers without transactions
-//
-// DynamoDB-API emulators used for testing (dynalite) do not implement
-// TransactWriteItems. When the server answers UnknownOperationException to
-// it, Table switches to an emulation: it reads every item of the transaction,
-// checks the conditions, applies the writes one by one, each conditional on
-// the state it read, and undoes the ones applied if a later one fails. That is
-// all-or-nothing unless the process dies midway, but not isolated (readers
-// can see a transaction half applied); emulated transactions of one Table are
-// serialized. Real DynamoDB never takes this path.
 package dynamotable
 
 import (
@@ -54,15 +43,15 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
+
+	"github.com/baton-hq/baton/internal/clock"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/baton-hq/baton/internal/table"
 )
@@ -94,24 +83,32 @@ type Table struct {
 	c    *dynamodb.Client
 	name string
 	now  func() time.Time
-
-	emulateTx atomic.Bool
-	txMu      sync.Mutex // serializes emulated transactions
 }
 
+// Option configures a Table.
+type Option func(*Table)
+
+// WithClock sets the clock expiry (the exp attribute) is judged by: tests
+// hand theirs down so that no fixture meets the wall clock.
+func WithClock(now func() time.Time) Option { return func(t *Table) { t.now = clock.Or(now) } }
+
 // New returns a Table on an existing client.
-func New(client *dynamodb.Client, tableName string) *Table {
-	return &Table{c: client, name: tableName, now: time.Now}
+func New(client *dynamodb.Client, tableName string, opts ...Option) *Table {
+	t := &Table{c: client, name: tableName, now: clock.Now}
+	for _, o := range opts {
+		o(t)
+	}
+	return t
 }
 
 // NewFromEnv builds a client from the default AWS configuration (environment,
 // shared config, instance role) and returns a Table on it. endpoint, when not
-// empty, overrides the DynamoDB endpoint (dynalite, DynamoDB Local); the
+// empty, overrides the DynamoDB endpoint (moto, DynamoDB Local); the
 // region then defaults to us-east-1 when none is configured. optFns adjust the
 // client after that. The SDK's standard retryer is kept: throttling
 // (ThrottlingException, ProvisionedThroughputExceededException) is retried
 // with exponential backoff and jitter.
-func NewFromEnv(ctx context.Context, tableName, endpoint string, optFns ...func(*dynamodb.Options)) (*Table, error) {
+func NewFromEnv(ctx context.Context, tableName, endpoint string, now func() time.Time, optFns ...func(*dynamodb.Options)) (*Table, error) {
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("dynamotable: load AWS config: %w", err)
@@ -120,7 +117,7 @@ func NewFromEnv(ctx context.Context, tableName, endpoint string, optFns ...func(
 		cfg.Region = "us-east-1"
 	}
 	if endpoint != "" {
-		// A local endpoint (dynalite, DynamoDB Local) accepts any signature;
+		// A local endpoint (moto, DynamoDB Local) accepts any signature;
 		// without AWS credentials in the environment, sign with dummy ones.
 		if cfg.Credentials == nil {
 			cfg.Credentials = credentials.NewStaticCredentialsProvider("local", "local", "")
@@ -133,7 +130,7 @@ func NewFromEnv(ctx context.Context, tableName, endpoint string, optFns ...func(
 			o.BaseEndpoint = aws.String(endpoint)
 		}
 	}}
-	return New(dynamodb.NewFromConfig(cfg, append(fns, optFns...)...), tableName), nil
+	return New(dynamodb.NewFromConfig(cfg, append(fns, optFns...)...), tableName, WithClock(now)), nil
 }
 
 // Name returns the DynamoDB table name.
@@ -142,17 +139,12 @@ func (t *Table) Name() string { return t.name }
 // Client returns the underlying DynamoDB client.
 func (t *Table) Client() *dynamodb.Client { return t.c }
 
-// TransactionsEmulated reports whether the server turned out not to support
-// TransactWriteItems and Transact is being emulated (see the package comment).
-func (t *Table) TransactionsEmulated() bool { return t.emulateTx.Load() }
-
 // Close does nothing: the client holds no resources that need releasing.
 func (t *Table) Close() error { return nil }
 
 // CreateTable creates the table when it does not exist (PK/SK string keys,
 // on-demand capacity, a NEW_AND_OLD_IMAGES stream), waits until it is ACTIVE
-// and enables TTL on the ttl attribute. Servers that do not implement streams
-// or TTL (dynalite) are tolerated.
+// and enables TTL on the ttl attribute.
 func (t *Table) CreateTable(ctx context.Context) error {
 	_, err := t.c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &t.name})
 	var notFound *types.ResourceNotFoundException
@@ -211,9 +203,6 @@ func (t *Table) waitActive(ctx context.Context) error {
 func (t *Table) enableTTL(ctx context.Context) error {
 	out, err := t.c.DescribeTimeToLive(ctx, &dynamodb.DescribeTimeToLiveInput{TableName: &t.name})
 	if err != nil {
-		if unsupported(err) {
-			return nil
-		}
 		return fmt.Errorf("dynamotable: describe TTL of %s: %w", t.name, err)
 	}
 	if d := out.TimeToLiveDescription; d != nil &&
@@ -227,17 +216,10 @@ func (t *Table) enableTTL(ctx context.Context) error {
 			Enabled:       aws.Bool(true),
 		},
 	})
-	if err != nil && !unsupported(err) {
+	if err != nil {
 		return fmt.Errorf("dynamotable: enable TTL on %s: %w", t.name, err)
 	}
 	return nil
-}
-
-// unsupported reports an operation the server does not implement (dynalite
-// has neither UpdateTimeToLive nor TransactWriteItems).
-func unsupported(err error) bool {
-	var ae smithy.APIError
-	return errors.As(err, &ae) && ae.ErrorCode() == "UnknownOperationException"
 }
 
 func isConditionFailed(err error) bool {
@@ -656,9 +638,6 @@ func (t *Table) Transact(ctx context.Context, ws []table.Write) error {
 		}
 		seen[k] = true
 	}
-	if t.emulateTx.Load() {
-		return t.transactEmulated(ctx, ws)
-	}
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
 		if err := backoff(ctx, attempt); err != nil {
 			return err
@@ -700,10 +679,6 @@ func (t *Table) Transact(ctx context.Context, ws []table.Write) error {
 		_, err = t.c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 		if err == nil {
 			return nil
-		}
-		if unsupported(err) {
-			t.emulateTx.Store(true)
-			return t.transactEmulated(ctx, ws)
 		}
 		var tce *types.TransactionCanceledException
 		if !errors.As(err, &tce) {
@@ -974,155 +949,6 @@ func (t *Table) Scan(ctx context.Context, pkPrefix string, fn func(table.Item) e
 }
 
 // ---- transactions on servers without TransactWriteItems ----
-
-// undo restores one key after an emulated write.
-type undo struct {
-	pk, sk string
-	old    map[string]types.AttributeValue // nil: there was no item
-	newVer int64                           // version written; 0: deleted
-}
-
-// transactEmulated applies ws one by one, each guarded on the state read at
-// the start, undoing the applied ones when a later one fails.
-func (t *Table) transactEmulated(ctx context.Context, ws []table.Write) error {
-	t.txMu.Lock()
-	defer t.txMu.Unlock()
-	for attempt := 1; attempt <= maxAttempts; attempt++ {
-		if err := backoff(ctx, attempt); err != nil {
-			return err
-		}
-		raws := make([]map[string]types.AttributeValue, len(ws))
-		curs := make([]state, len(ws))
-		for i, w := range ws {
-			out, err := t.c.GetItem(ctx, &dynamodb.GetItemInput{
-				TableName: &t.name, Key: keyOf(w.Item.PK, w.Item.SK), ConsistentRead: aws.Bool(true),
-			})
-			if err != nil {
-				return fmt.Errorf("dynamotable: transact: %w", err)
-			}
-			raws[i] = out.Item
-			if out.Item != nil {
-				it, err := decode(out.Item)
-				if err != nil {
-					return err
-				}
-				curs[i] = state{live: it.Live(t.now()), ver: it.Version}
-			}
-		}
-		for i, w := range ws {
-			if err := checkCond(w.Cond, curs[i]); err != nil {
-				return err
-			}
-		}
-		var done []undo
-		var failed error
-		for i, w := range ws {
-			// Guard on exactly the state read (same version, or still no item).
-			g := cond{expr: "attribute_not_exists(#pk)", names: map[string]string{"#pk": attrPK}}
-			if raws[i] != nil {
-				g = cond{
-					expr:   "#ver = :ver",
-					names:  map[string]string{"#ver": attrVer},
-					values: map[string]types.AttributeValue{":ver": num(curs[i].ver)},
-				}
-			}
-			u := undo{pk: w.Item.PK, sk: w.Item.SK, old: raws[i]}
-			var err error
-			if w.Add != nil {
-				up := addUpdate(t.name, w)
-				for k, v := range g.names {
-					up.ExpressionAttributeNames[k] = v
-				}
-				for k, v := range g.values {
-					up.ExpressionAttributeValues[k] = v
-				}
-				u.newVer = curs[i].ver + 1
-				_, err = t.c.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-					TableName: up.TableName, Key: up.Key, UpdateExpression: up.UpdateExpression, ConditionExpression: g.exprPtr(),
-					ExpressionAttributeNames: up.ExpressionAttributeNames, ExpressionAttributeValues: up.ExpressionAttributeValues,
-				})
-			} else if w.Delete {
-				_, err = t.c.DeleteItem(ctx, &dynamodb.DeleteItemInput{
-					TableName: &t.name, Key: keyOf(w.Item.PK, w.Item.SK),
-					ConditionExpression: g.exprPtr(), ExpressionAttributeNames: g.namesOrNil(), ExpressionAttributeValues: g.valuesOrNil(),
-				})
-			} else {
-				u.newVer = 1
-				if curs[i].live {
-					u.newVer = curs[i].ver + 1
-				}
-				_, err = t.c.PutItem(ctx, &dynamodb.PutItemInput{
-					TableName: &t.name, Item: encode(w.Item, u.newVer),
-					ConditionExpression: g.exprPtr(), ExpressionAttributeNames: g.namesOrNil(), ExpressionAttributeValues: g.valuesOrNil(),
-				})
-			}
-			if err != nil {
-				failed = err
-				break
-			}
-			done = append(done, u)
-		}
-		if failed == nil {
-			return nil
-		}
-		if err := t.rollback(context.WithoutCancel(ctx), done); err != nil {
-			return fmt.Errorf("dynamotable: emulated transaction failed (%v) and was left partly applied: %w", failed, err)
-		}
-		if !isConditionFailed(failed) {
-			return fmt.Errorf("dynamotable: transact: %w", failed)
-		}
-		// A concurrent writer changed an item after it was read: start over.
-	}
-	return errContention
-}
-
-func (t *Table) rollback(ctx context.Context, done []undo) error {
-	var errs []error
-	for i := len(done) - 1; i >= 0; i-- {
-		u := done[i]
-		var err error
-		switch {
-		case u.newVer == 0 && u.old == nil: // deleted nothing
-		case u.newVer == 0: // deleted: put back unless recreated
-			_, err = t.c.PutItem(ctx, &dynamodb.PutItemInput{
-				TableName: &t.name, Item: u.old,
-				ConditionExpression:      aws.String("attribute_not_exists(#pk)"),
-				ExpressionAttributeNames: map[string]string{"#pk": attrPK},
-			})
-		default: // put: restore (or remove) unless changed since
-			names := map[string]string{"#ver": attrVer}
-			values := map[string]types.AttributeValue{":ver": num(u.newVer)}
-			if u.old == nil {
-				_, err = t.c.DeleteItem(ctx, &dynamodb.DeleteItemInput{
-					TableName: &t.name, Key: keyOf(u.pk, u.sk),
-					ConditionExpression: aws.String("#ver = :ver"), ExpressionAttributeNames: names, ExpressionAttributeValues: values,
-				})
-			} else {
-				_, err = t.c.PutItem(ctx, &dynamodb.PutItemInput{
-					TableName: &t.name, Item: u.old,
-					ConditionExpression: aws.String("#ver = :ver"), ExpressionAttributeNames: names, ExpressionAttributeValues: values,
-				})
-			}
-		}
-		if err != nil {
-			errs = append(errs, fmt.Errorf("undo %s/%s: %w", u.pk, u.sk, err))
-		}
-	}
-	return errors.Join(errs...)
-}
-
-// checkCond evaluates a caller's condition against a read state (as
-// bolttable does).
-func checkCond(c table.Cond, cur state) error {
-	v, isVer := c.Version()
-	switch {
-	case c.IsNotExists() && cur.live,
-		c.IsExists() && !cur.live,
-		isVer && (!cur.live || cur.ver != v):
-		return table.ErrConditionFailed
-	}
-	return nil
-}
 
 // addUpdate is the transaction item for counter additions: ADD on each
 // counter and on the version, the kind set when the item is created.

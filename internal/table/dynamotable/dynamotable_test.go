@@ -20,55 +20,82 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/dynamotable"
 	"github.com/baton-hq/baton/internal/table/tabletest"
-	"github.com/baton-hq/baton/internal/testutil/dynalite"
+	"github.com/baton-hq/baton/internal/testutil/moto"
 )
 
-// TestConformance runs the contract through the harness's tables, where
-// TransactWriteItems works (the dynalite test proxy), so the code that runs
-// on DynamoDB is the code tested.
+// TestConformance runs the contract on moto's DynamoDB, whose
+// TransactWriteItems is native: the code that runs on DynamoDB is the code
+// tested, with no emulation anywhere.
 func TestConformance(t *testing.T) {
-	tabletest.Run(t, func(t *testing.T) table.Table {
-		tb := dynalite.NewTable(t)
-		t.Cleanup(func() {
-			if tb.TransactionsEmulated() {
-				t.Error("transactions were emulated behind the transaction proxy")
-			}
-		})
-		return tb
+	tabletest.Run(t, func(t *testing.T, now func() time.Time) table.Table {
+		return moto.NewTable(t, dynamotable.WithClock(now))
 	})
 }
 
-// TestConformanceEmulatedTransactions runs the contract against a bare
-// dynalite, which has no TransactWriteItems: Transact falls back to the
-// emulation.
-func TestConformanceEmulatedTransactions(t *testing.T) {
-	endpoint := dynalite.Start(t)
-	n := 0
-	tabletest.Run(t, func(t *testing.T) table.Table {
-		n++
-		tb := dynamotable.New(dynalite.Client(endpoint), fmt.Sprintf("baton-emulated-%d", n))
-		if err := tb.CreateTable(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		if strings.HasSuffix(t.Name(), "/Transact") {
-			t.Cleanup(func() {
-				if !tb.TransactionsEmulated() {
-					t.Error("Transact on a bare dynalite did not fall back to the emulation")
-				}
-			})
-		}
-		return tb
+// TestTransactionsAreNative checks the parts of TransactWriteItems the
+// contract cannot see: a caller's failed condition comes back from the
+// server's cancellation reasons (nothing applied), and concurrent
+// transactions on one item all land, each retried on its version guard.
+func TestTransactionsAreNative(t *testing.T) {
+	ctx := context.Background()
+	tb := moto.NewTable(t, dynamotable.WithClock(clock.Fixed(t0)))
+	if err := tb.Put(ctx, table.Item{PK: "P#1", SK: "X"}, table.NotExists); err != nil {
+		t.Fatal(err)
+	}
+	err := tb.Transact(ctx, []table.Write{
+		table.Put(table.Item{PK: "P#1", SK: "A", Data: []byte("a")}, table.Always),
+		table.Put(table.Item{PK: "P#1", SK: "X"}, table.NotExists),
 	})
+	if !errors.Is(err, table.ErrConditionFailed) {
+		t.Fatalf("transaction with a failing condition: %v", err)
+	}
+	if _, err := tb.Get(ctx, "P#1", "A"); !errors.Is(err, table.ErrNotFound) {
+		t.Fatalf("a cancelled transaction applied a write: %v", err)
+	}
+	// The raw API answers with cancellation reasons: the path Transact reads.
+	_, raw := tb.Client().TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{{
+		Put: &types.Put{TableName: aws.String(tb.Name()), Item: map[string]types.AttributeValue{
+			"PK": &types.AttributeValueMemberS{Value: "P#1"}, "SK": &types.AttributeValueMemberS{Value: "X"}},
+			ConditionExpression: aws.String("attribute_not_exists(PK)")},
+	}}})
+	var tce *types.TransactionCanceledException
+	if !errors.As(raw, &tce) || len(tce.CancellationReasons) != 1 || aws.ToString(tce.CancellationReasons[0].Code) != "ConditionalCheckFailed" {
+		t.Fatalf("server did not cancel with reasons: %v", raw)
+	}
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := tb.Transact(ctx, []table.Write{
+				table.Put(table.Item{PK: "P#2", SK: "SCORE", Data: []byte(fmt.Sprint(i))}, table.Always),
+				table.AddTo("AGG#t", "d", "agg", map[string]int64{"n": 1}),
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if it, _ := tb.Get(ctx, "P#2", "SCORE"); it.Version != 8 {
+		t.Fatalf("version after 8 concurrent transactions = %d", it.Version)
+	}
+	if it, _ := tb.Get(ctx, "AGG#t", "d"); it.Counters["n"] != 8 {
+		t.Fatalf("counter after 8 transactions = %v", it.Counters)
+	}
 }
+
+var t0 = time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
 
 // TestLayout pins the attribute layout the SAM template and the stream
 // consumers rely on.
 func TestLayout(t *testing.T) {
 	ctx := context.Background()
-	tb := dynalite.NewTable(t)
+	tb := moto.NewTable(t)
 	exp := time.Unix(1900000000, 500)
 	if err := tb.Put(ctx, table.Item{PK: "P#1", SK: "S", Kind: "k", Data: []byte("{}"), Expires: exp, Counters: map[string]int64{"n": 3}}, table.Always); err != nil {
 		t.Fatal(err)
@@ -115,8 +142,8 @@ func TestLayout(t *testing.T) {
 // match bolttable.
 func TestSemantics(t *testing.T) {
 	ctx := context.Background()
-	tb := dynalite.NewTable(t)
-	past, future := time.Now().Add(-time.Hour), time.Now().Add(time.Hour)
+	tb := moto.NewTable(t, dynamotable.WithClock(clock.Fixed(t0)))
+	past, future := t0.Add(-time.Hour), t0.Add(time.Hour)
 
 	t.Run("AddKeepsEmptyKind", func(t *testing.T) {
 		if err := tb.Put(ctx, table.Item{PK: "A#1", SK: "C", Data: []byte("d"), Expires: future}, table.Always); err != nil {
@@ -242,11 +269,11 @@ func TestSemantics(t *testing.T) {
 }
 
 // TestThrottlingRetried checks that NewFromEnv keeps the SDK's retryer: a
-// proxy in front of dynalite answers the first PutItem and the first GetItem
+// proxy in front of moto answers the first PutItem and the first GetItem
 // with a throttling error, and both operations still succeed. (Throttles back
 // off from a 1s base with jitter, so this takes about a second.)
 func TestThrottlingRetried(t *testing.T) {
-	endpoint := dynalite.Shared(t)
+	endpoint := moto.Shared(t)
 	target, err := url.Parse(endpoint)
 	if err != nil {
 		t.Fatal(err)
@@ -278,17 +305,17 @@ func TestThrottlingRetried(t *testing.T) {
 	defer srv.Close()
 
 	// Only the fake credentials and region below; no profile, no files.
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDDYNALITE")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "dynalite-secret")
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDMOTO")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "moto-secret")
 	t.Setenv("AWS_SESSION_TOKEN", "")
-	t.Setenv("AWS_REGION", dynalite.Region)
+	t.Setenv("AWS_REGION", moto.Region)
 	t.Setenv("AWS_PROFILE", "")
 	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
 	t.Setenv("AWS_MAX_ATTEMPTS", "")
 	t.Setenv("AWS_RETRY_MODE", "")
 	ctx := context.Background()
-	tb, err := dynamotable.NewFromEnv(ctx, fmt.Sprintf("baton-throttle-%d", time.Now().UnixNano()), srv.URL)
+	tb, err := dynamotable.NewFromEnv(ctx, moto.TableName(), srv.URL, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,11 +13,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/table"
 )
 
-// Factory returns a fresh, empty table for one test.
-type Factory func(t *testing.T) table.Table
+// Factory returns a fresh, empty table for one test whose expiry is judged
+// by now: every fixture hands its clock down, so no test meets the wall clock.
+type Factory func(t *testing.T, now func() time.Time) table.Table
 
 // Suite is a named group of conformance tests for a repository built on the
 // table (events, people, ledger, ...): written once, run on every backend.
@@ -34,10 +36,14 @@ func Run(t *testing.T, newTable Factory, suites ...Suite) {
 	}
 }
 
+// t0 is the contract's clock reading.
+var t0 = time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+
 func contract(t *testing.T, newTable Factory) {
 	ctx := context.Background()
+	now := clock.Fixed(t0)
 	t.Run("PutGet", func(t *testing.T) {
-		tb := newTable(t)
+		tb := newTable(t, now)
 		if _, err := tb.Get(ctx, "P#1", "A"); !errors.Is(err, table.ErrNotFound) {
 			t.Fatalf("Get absent: err = %v, want ErrNotFound", err)
 		}
@@ -60,7 +66,7 @@ func contract(t *testing.T, newTable Factory) {
 		}
 	})
 	t.Run("Conditions", func(t *testing.T) {
-		tb := newTable(t)
+		tb := newTable(t, now)
 		it := table.Item{PK: "P#1", SK: "A", Data: []byte("a")}
 		if err := tb.Put(ctx, it, table.NotExists); err != nil {
 			t.Fatal(err)
@@ -92,7 +98,7 @@ func contract(t *testing.T, newTable Factory) {
 		}
 	})
 	t.Run("ConcurrentCreateOneWinner", func(t *testing.T) {
-		tb := newTable(t)
+		tb := newTable(t, now)
 		var wg sync.WaitGroup
 		var mu sync.Mutex
 		wins := 0
@@ -116,7 +122,7 @@ func contract(t *testing.T, newTable Factory) {
 		}
 	})
 	t.Run("Transact", func(t *testing.T) {
-		tb := newTable(t)
+		tb := newTable(t, now)
 		if err := tb.Put(ctx, table.Item{PK: "X", SK: "1", Data: []byte("old")}, table.Always); err != nil {
 			t.Fatal(err)
 		}
@@ -142,7 +148,7 @@ func contract(t *testing.T, newTable Factory) {
 		}
 	})
 	t.Run("PutMany", func(t *testing.T) {
-		tb := newTable(t)
+		tb := newTable(t, now)
 		if err := tb.Put(ctx, table.Item{PK: "V#1", SK: "E#b"}, table.Always); err != nil {
 			t.Fatal(err)
 		}
@@ -160,7 +166,7 @@ func contract(t *testing.T, newTable Factory) {
 		}
 	})
 	t.Run("Query", func(t *testing.T) {
-		tb := newTable(t)
+		tb := newTable(t, now)
 		for _, sk := range []string{"E#3", "E#1", "E#2", "F#1", "D#9"} {
 			if err := tb.Put(ctx, table.Item{PK: "V#q", SK: sk}, table.Always); err != nil {
 				t.Fatal(err)
@@ -196,7 +202,7 @@ func contract(t *testing.T, newTable Factory) {
 		check("other partition", sks(table.Query{PK: "V#none"}))
 	})
 	t.Run("Add", func(t *testing.T) {
-		tb := newTable(t)
+		tb := newTable(t, now)
 		got, err := tb.Add(ctx, "AGG#d", "C", "agg", map[string]int64{"views": 2, "forms": 1})
 		if err != nil {
 			t.Fatal(err)
@@ -224,7 +230,7 @@ func contract(t *testing.T, newTable Factory) {
 		}
 	})
 	t.Run("TransactAddCountsOnce", func(t *testing.T) {
-		tb := newTable(t)
+		tb := newTable(t, now)
 		count := func(id string) error {
 			return tb.Transact(ctx, []table.Write{
 				table.Put(table.Item{PK: "CNT#" + id, SK: "C", Data: []byte("{}")}, table.NotExists),
@@ -266,12 +272,12 @@ func contract(t *testing.T, newTable Factory) {
 		}
 	})
 	t.Run("Expiry", func(t *testing.T) {
-		tb := newTable(t)
-		past := time.Now().Add(-time.Hour)
+		tb := newTable(t, now)
+		past := t0.Add(-time.Hour)
 		if err := tb.Put(ctx, table.Item{PK: "V#x", SK: "E#old", Expires: past}, table.Always); err != nil {
 			t.Fatal(err)
 		}
-		if err := tb.Put(ctx, table.Item{PK: "V#x", SK: "E#new", Expires: time.Now().Add(time.Hour)}, table.Always); err != nil {
+		if err := tb.Put(ctx, table.Item{PK: "V#x", SK: "E#new", Expires: t0.Add(time.Hour)}, table.Always); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := tb.Get(ctx, "V#x", "E#old"); !errors.Is(err, table.ErrNotFound) {
@@ -287,7 +293,7 @@ func contract(t *testing.T, newTable Factory) {
 		}
 	})
 	t.Run("Scan", func(t *testing.T) {
-		tb := newTable(t)
+		tb := newTable(t, now)
 		want := map[string]bool{}
 		for i := 0; i < 1203; i++ {
 			pk := fmt.Sprintf("V#%04d", i)

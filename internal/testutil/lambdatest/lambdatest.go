@@ -11,6 +11,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/internal/clock"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -29,10 +32,22 @@ var Env = map[string]string{
 	"BATON_KINTONE_WEBHOOK_TOKEN": "REPLACE_WITH_KINTONE_TOKEN",
 }
 
+// T0 is the time the apps of NewApp start at.
+var T0 = time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+
 // NewApp assembles Baton as a deployed function would (secrets required),
-// on an embedded store in a temporary directory.
+// on an embedded store in a temporary directory, with a clock of its own
+// reading T0.
 func NewApp(t testing.TB, overrides ...string) *server.App {
 	t.Helper()
+	app, _ := NewAppClock(t, overrides...)
+	return app
+}
+
+// NewAppClock is NewApp returning the App's clock too, which the test moves.
+func NewAppClock(t testing.TB, overrides ...string) (*server.App, *clock.Manual) {
+	t.Helper()
+	clk := clock.NewManual(T0)
 	env := map[string]string{"BATON_DATA": t.TempDir(), "BATON_RULES": filepath.Join(repo.Root(t), "infra", "rules.yaml")}
 	for k, v := range Env {
 		env[k] = v
@@ -44,16 +59,16 @@ func NewApp(t testing.TB, overrides ...string) *server.App {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tbl, err := server.OpenTable(context.Background(), cfg)
+	tbl, err := server.OpenTable(context.Background(), cfg, clk.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	app, err := server.New(context.Background(), cfg, tbl, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	app, err := server.New(context.Background(), cfg, tbl, slog.New(slog.NewTextHandler(io.Discard, nil)), server.WithClock(clk.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { app.Close() })
-	return app
+	return app, clk
 }
 
 // Invoke reads events/<name>, replaces placeholders (e.g. LINK_ID) and runs
