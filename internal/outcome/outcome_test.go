@@ -1,13 +1,13 @@
 package outcome_test
 
 import (
-	"github.com/baton-hq/baton/internal/clock"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"github.com/baton-hq/baton/internal/clock"
 	"io"
 	"log/slog"
 	"net/http"
