@@ -37,7 +37,7 @@ type Handler struct {
 	Deliveries    *DeliveryAdmin
 	Recipients    *Recipients
 	Reports       *Reports
-	PublicURL     string // where Baton is reached from outside, for tracked link URLs
+	PublicURL     string // where Baton is reached from outside, for tracked link URLs (empty: the request's own, see httpx.BaseURL)
 	Log           *slog.Logger
 }
 

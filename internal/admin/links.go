@@ -43,8 +43,8 @@ func (h *Handler) linkRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/campaigns/{id}", h.Require(ScopeRead, h.getCampaign))
 }
 
-func (h *Handler) tracked(l links.Link) LinkView {
-	return LinkView{ID: l.ID, URL: l.URL, Tracked: strings.TrimSuffix(h.PublicURL, "/") + "/c/" + l.ID + "/{{baton_token}}", Honeypot: l.Honeypot}
+func (h *Handler) tracked(r *http.Request, l links.Link) LinkView {
+	return LinkView{ID: l.ID, URL: l.URL, Tracked: httpx.BaseURL(h.PublicURL, r) + "/c/" + l.ID + "/{{baton_token}}", Honeypot: l.Honeypot}
 }
 
 func (h *Handler) addLinks(w http.ResponseWriter, r *http.Request) {
@@ -83,7 +83,7 @@ func (h *Handler) addLinks(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]LinkView, 0, len(ls))
 	for _, l := range ls {
-		out = append(out, h.tracked(l))
+		out = append(out, h.tracked(r, l))
 	}
 	httpx.JSON(w, http.StatusCreated, map[string]any{"campaign": camp, "links": out})
 }
@@ -105,7 +105,7 @@ func (h *Handler) getCampaign(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]LinkView, 0, len(ls))
 	for _, l := range ls {
-		out = append(out, h.tracked(l))
+		out = append(out, h.tracked(r, l))
 	}
 	httpx.JSON(w, http.StatusOK, map[string]any{"campaign": c, "links": out})
 }

@@ -19,7 +19,7 @@ import (
 
 // Config is the whole configuration.
 type Config struct {
-	PublicURL      string   // BATON_PUBLIC_URL: how browsers and emails reach Baton (tracked links)
+	PublicURL      string   // BATON_PUBLIC_URL: how browsers and emails reach Baton (tracked links); deployed and unset: empty, the request's own address (httpx.BaseURL)
 	Addr           string   // BATON_ADDR: listen address of the local stack
 	DataDir        string   // BATON_DATA: where the embedded store keeps its file
 	AdminToken     string   // BATON_ADMIN_TOKEN: bearer token for /admin
@@ -211,9 +211,14 @@ func FromEnv(getenv func(string) string, mode Mode) (*Config, error) {
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return nil, &Error{"BATON_ADDR", "want host:port, e.g. 127.0.0.1:8080"}
 	}
-	c.PublicURL = strings.TrimSuffix(or(getenv("BATON_PUBLIC_URL"), "http://"+c.Addr), "/")
-	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
-		return nil, &Error{"BATON_PUBLIC_URL", fmt.Sprintf("%q is not a base URL like https://track.example.com", c.PublicURL)}
+	c.PublicURL = strings.TrimSuffix(strings.TrimSpace(getenv("BATON_PUBLIC_URL")), "/")
+	if c.PublicURL == "" && mode == Local {
+		c.PublicURL = "http://" + c.Addr
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+			return nil, &Error{"BATON_PUBLIC_URL", fmt.Sprintf("%q is not a base URL like https://track.example.com", c.PublicURL)}
+		}
 	}
 	if v := getenv("BATON_TRUST_PROXY"); v != "" {
 		b, err := strconv.ParseBool(v)

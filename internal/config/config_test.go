@@ -87,3 +87,27 @@ func TestFileAndOrigins(t *testing.T) {
 		t.Errorf("origins %v domain %q", c.SiteOrigins, c.CookieDomain)
 	}
 }
+
+// TestPublicURL: locally the listen address stands in for an unset
+// BATON_PUBLIC_URL; deployed it stays empty (each request's own address).
+func TestPublicURL(t *testing.T) {
+	token := map[string]string{"BATON_ADMIN_TOKEN": "0123456789abcdef"}
+	c, err := FromEnv(env(token), Local)
+	if err != nil || c.PublicURL != "http://127.0.0.1:8080" {
+		t.Fatalf("local: %q, %v", c.PublicURL, err)
+	}
+	c, err = FromEnv(env(token), Deployed)
+	if err != nil || c.PublicURL != "" {
+		t.Fatalf("deployed, unset: %q, %v", c.PublicURL, err)
+	}
+	token["BATON_PUBLIC_URL"] = "https://track.example.com/"
+	c, err = FromEnv(env(token), Deployed)
+	if err != nil || c.PublicURL != "https://track.example.com" {
+		t.Fatalf("deployed, set: %q, %v", c.PublicURL, err)
+	}
+	token["BATON_PUBLIC_URL"] = "track.example.com"
+	var ce *Error
+	if _, err = FromEnv(env(token), Deployed); !errors.As(err, &ce) || ce.Setting != "BATON_PUBLIC_URL" {
+		t.Fatalf("deployed, bad: %v", err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -50,6 +51,20 @@ func ReadBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, int,
 		return nil, http.StatusBadRequest, errors.New("could not read request body")
 	}
 	return body, 0, nil
+}
+
+// BaseURL is where the client reached Baton: configured (BATON_PUBLIC_URL)
+// when set, else the scheme and host of the request itself (on AWS the
+// execute-api address; lambdahttp sets X-Forwarded-Proto).
+func BaseURL(configured string, r *http.Request) string {
+	if configured != "" {
+		return strings.TrimSuffix(configured, "/")
+	}
+	scheme := "http"
+	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }
 
 // SecurityHeaders sets the headers every response carries.

@@ -51,7 +51,7 @@ type Handler struct {
 	Apply     Applier
 	People    *identity.Directory
 	T         table.Table
-	PublicURL string // HubSpot signs the full URL it called
+	PublicURL string // HubSpot signs the full URL it called (empty: the request's own, see httpx.BaseURL)
 
 	SharedSecret        string // Salesforce Flow / EventBridge header X-Baton-Secret; generic webhooks (whsec_)
 	HubSpotClientSecret string
@@ -207,7 +207,7 @@ func (h *Handler) hubspot(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	uri := strings.TrimSuffix(h.PublicURL, "/") + r.URL.RequestURI()
+	uri := httpx.BaseURL(h.PublicURL, r) + r.URL.RequestURI()
 	if err := VerifyHubSpot(h.HubSpotClientSecret, r.Method, uri, body, r.Header, h.now()); err != nil {
 		unauthorized(w, err.Error())
 		return
