@@ -7,6 +7,7 @@ import (
 	"context"
 	"os"
 
+	"github.com/baton-hq/baton/internal/lambdafn"
 	"github.com/baton-hq/baton/internal/server"
 	"github.com/baton-hq/baton/internal/sqsrelay"
 )
@@ -17,6 +18,6 @@ func main() {
 		if err != nil {
 			return nil, err
 		}
-		return handler(app.Pusher, dlq.DeadLetter), nil
+		return lambdafn.Push(app.Pusher, dlq.DeadLetter), nil
 	})
 }

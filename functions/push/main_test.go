@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/baton-hq/baton/internal/lambdafn"
+
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/baton-hq/baton/internal/testutil/lambdatest"
@@ -49,7 +51,7 @@ func TestSQSBatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	var dead []string
-	h := handler(app.Pusher, func(_ context.Context, body, reason string) error { dead = append(dead, reason); return nil })
+	h := lambdafn.Push(app.Pusher, func(_ context.Context, body, reason string) error { dead = append(dead, reason); return nil })
 	resp, err := h(ctx, batch)
 	if err != nil || len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != "m-2" {
 		t.Fatalf("failures %+v %v", resp.BatchItemFailures, err)

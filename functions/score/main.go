@@ -9,6 +9,7 @@ import (
 	"errors"
 	"os"
 
+	"github.com/baton-hq/baton/internal/lambdafn"
 	"github.com/baton-hq/baton/internal/server"
 	"github.com/baton-hq/baton/internal/sqsrelay"
 )
@@ -22,6 +23,6 @@ func main() {
 		if err != nil {
 			return nil, err
 		}
-		return handler(app, relay.Send), nil
+		return lambdafn.Score(app, relay.Send), nil
 	})
 }

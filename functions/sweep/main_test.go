@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/baton-hq/baton/internal/lambdafn"
+
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/baton-hq/baton/internal/event"
@@ -36,11 +38,11 @@ func TestScheduledSweep(t *testing.T) {
 	}
 	app.Qualifier.Process(ctx, evs)
 	clk.Set(old.Add(48 * time.Hour))
-	out, err := handler(app)(ctx, ev)
+	out, err := lambdafn.Sweep(app)(ctx, ev)
 	if err != nil || out["breaches"] != 1 {
 		t.Fatalf("breaches %+v %v", out, err)
 	}
-	if out, _ := handler(app)(ctx, ev); out["breaches"] != 0 {
+	if out, _ := lambdafn.Sweep(app)(ctx, ev); out["breaches"] != 0 {
 		t.Fatal("announced twice")
 	}
 }
