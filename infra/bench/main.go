@@ -43,7 +43,7 @@ func main() {
 		fail(err)
 	}
 	cfg.File.RateLimitPerIP = -1 // one client address sends everything here
-	s, err := stack.Start(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s, err := stack.Start(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 	if err != nil {
 		fail(err)
 	}

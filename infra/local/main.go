@@ -23,7 +23,7 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	s, err := stack.Start(ctx, cfg, log)
+	s, err := stack.Start(ctx, cfg, log, nil)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "baton:", err)
 		os.Exit(1)

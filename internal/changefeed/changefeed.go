@@ -7,6 +7,7 @@ package changefeed
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/baton-hq/baton/internal/table"
@@ -25,6 +26,8 @@ type Consumer struct {
 	Backoff time.Duration   // wait after a failure (default 1s)
 	Batch   int             // changes per batch (default 100)
 	Log     *slog.Logger
+
+	mu sync.Mutex // one step at a time: Drain waits for Run's batch in hand
 }
 
 // rewinder is a feed whose read position must be reset after a failure
@@ -33,6 +36,8 @@ type rewinder interface{ Rewind() }
 
 // Step reads and handles one batch; it reports whether there was anything.
 func (c *Consumer) Step(ctx context.Context) (bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	n := c.Batch
 	if n <= 0 {
 		n = 100

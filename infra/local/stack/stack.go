@@ -35,13 +35,14 @@ type Stack struct {
 }
 
 // Start opens the store, assembles Baton and serves it on cfg.Addr
-// (127.0.0.1:0 picks a free port).
-func Start(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Stack, error) {
-	tbl, err := server.OpenTable(ctx, cfg, nil)
+// (127.0.0.1:0 picks a free port). now is the clock of everything (nil: the
+// wall clock; tests pass theirs).
+func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, now func() time.Time) (*Stack, error) {
+	tbl, err := server.OpenTable(ctx, cfg, now)
 	if err != nil {
 		return nil, err
 	}
-	app, err := server.New(ctx, cfg, tbl, log)
+	app, err := server.New(ctx, cfg, tbl, log, server.WithClock(now))
 	if err != nil {
 		tbl.Close()
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/testutil/repo"
@@ -15,6 +16,12 @@ import (
 // temporary directory; env overrides settings (BATON_* names). It stops when
 // the test ends.
 func ForTest(t testing.TB, env map[string]string) *Stack {
+	t.Helper()
+	return ForTestClock(t, env, nil)
+}
+
+// ForTestClock is ForTest on the given clock (nil: the wall clock).
+func ForTestClock(t testing.TB, env map[string]string, now func() time.Time) *Stack {
 	t.Helper()
 	vars := map[string]string{
 		"BATON_ADDR":        "127.0.0.1:0",
@@ -30,7 +37,7 @@ func ForTest(t testing.TB, env map[string]string) *Stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := Start(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s, err := Start(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -287,6 +287,22 @@ func NewHubSpot() *HubSpot {
 	return h
 }
 
+// Contact returns a copy of the stored contact with that email (nil: none),
+// safe while the fake serves.
+func (h *HubSpot) Contact(email string) map[string]string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	c, ok := h.Contacts[email]
+	if !ok {
+		return nil
+	}
+	out := map[string]string{}
+	for k, v := range c {
+		out[k] = v
+	}
+	return out
+}
+
 func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
