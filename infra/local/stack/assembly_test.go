@@ -202,14 +202,16 @@ func TestAssembly(t *testing.T) {
 	})
 	t.Run("max_in_flight", func(t *testing.T) {
 		s, _ := start(t, "max_in_flight: 1\nrate_limit_per_ip: -1\n", nil)
-		// One client holds the only slot with a body it never finishes.
-		c, err := net.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))
-		if err != nil {
-			t.Fatal(err)
+		// Clients hold the only slot with bodies they never finish.
+		for range 3 {
+			c, err := net.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			fmt.Fprintf(c, "POST /e HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n{")
 		}
-		defer c.Close()
-		fmt.Fprintf(c, "POST /e HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n{")
-		deadline := time.Now().Add(5 * time.Second)
+		deadline := time.Now().Add(20 * time.Second)
 		code := 0
 		for time.Now().Before(deadline) { // until the held request is in flight
 			if code = post(t, s, pv("mf", "inflight-1", "www", "")).StatusCode; code == 503 {
