@@ -61,6 +61,9 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, now func()
 	if cfg.PublicURL == "http://"+cfg.Addr { // not set: the address we actually listen on
 		cfg.PublicURL = s.URL
 		app.Admin.PublicURL = s.URL
+		if app.Feedback != nil { // HubSpot signs the URL it called
+			app.Feedback.PublicURL = s.URL
+		}
 	}
 	s.srv = &http.Server{
 		Handler:           guard(cfg, app.Handler(routes)),

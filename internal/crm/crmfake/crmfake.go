@@ -98,6 +98,22 @@ func NewSalesforce() *Salesforce {
 	return s
 }
 
+// Lead returns a copy of the Lead stored under that external id (nil: none),
+// safe while the fake serves.
+func (s *Salesforce) Lead(externalID string) map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l, ok := s.Leads[externalID]
+	if !ok {
+		return nil
+	}
+	out := map[string]any{}
+	for k, v := range l {
+		out[k] = v
+	}
+	return out
+}
+
 // ExpireTokens invalidates every access token (the next call gets 401 INVALID_SESSION_ID).
 func (s *Salesforce) ExpireTokens() {
 	s.mu.Lock()
@@ -421,6 +437,22 @@ func NewKintone() *Kintone {
 	k.Calls = map[string]int{}
 	k.Server = httptest.NewServer(http.HandlerFunc(k.serve))
 	return k
+}
+
+// Record returns a copy of the record with that email (nil: none), safe
+// while the fake serves.
+func (k *Kintone) Record(email string) map[string]string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	r, ok := k.Records[email]
+	if !ok {
+		return nil
+	}
+	out := map[string]string{}
+	for c, v := range r {
+		out[c] = v
+	}
+	return out
 }
 
 func (k *Kintone) serve(w http.ResponseWriter, r *http.Request) {
