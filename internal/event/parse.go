@@ -313,10 +313,9 @@ func resolveType(ev *Event, typ string, w wire, src Source) error {
 	case Download, Outbound, FormSubmit:
 		ev.Type = typ
 	case EmailClick, EmailOpen:
-		if src == Browser {
-			return errf("type", "%q is recorded by Baton's tracked links only", typ)
-		}
-		ev.Type = typ
+		// From no client, the tag or the server-side API: a forged click
+		// would score a recipient (and name them) without their click.
+		return errf("type", "%q is recorded by Baton's tracked links only", typ)
 	case "":
 		return errf("type", "required: one of page_view, download, outbound, form_submit, custom, identify")
 	default:

@@ -125,6 +125,8 @@ func TestRejections(t *testing.T) {
 		{"no type", `{"messageId":"m","properties":{"url":"https://a.example/"}}`, Browser, 400, "type"},
 		{"unknown type", `{"type":"teleport","messageId":"m"}`, Browser, 400, "type"},
 		{"email_click from a browser", `{"type":"email_click","messageId":"m","properties":{"url":"https://a.example/"}}`, Browser, 400, "type"},
+		{"email_click from the server API", `{"type":"email_click","messageId":"m","userId":"u1","properties":{"url":"https://a.example/"}}`, Server, 400, "type"},
+		{"email_open in a server batch", `{"batch":[{"type":"page","userId":"u1","properties":{"url":"https://a.example/"}},{"type":"email_open","userId":"u1"}]}`, Server, 400, "type"},
 		{"no messageId", `{"type":"page_view","properties":{"url":"https://a.example/"}}`, Browser, 400, "messageId"},
 		{"messageId wrong type", `{"type":"page_view","messageId":7,"properties":{"url":"https://a.example/"}}`, Browser, 400, "messageId"},
 		{"messageId with space", `{"type":"page_view","messageId":"a b","properties":{"url":"https://a.example/"}}`, Browser, 400, "messageId"},
@@ -239,8 +241,8 @@ func FuzzParse(f *testing.F) {
 			if ev.ID == "" || ev.Type == "" || ev.Timestamp.After(recv) {
 				t.Fatalf("invalid event accepted: %+v", ev)
 			}
-			if src == Browser && (ev.Type == EmailClick || ev.Type == EmailOpen) {
-				t.Fatalf("server-only type accepted from browser")
+			if ev.Type == EmailClick || ev.Type == EmailOpen {
+				t.Fatalf("a tracked-link-only type was accepted from a client")
 			}
 			if _, err := json.Marshal(ev); err != nil {
 				t.Fatalf("accepted event does not marshal: %v", err)

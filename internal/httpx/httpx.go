@@ -93,3 +93,44 @@ func Recover(log func(msg string, args ...any), h http.Handler) http.Handler {
 		h.ServeHTTP(w, r)
 	})
 }
+
+// Routes serves mux, answering requests that match no route with the
+// documented JSON error body: 404, or 405 with the Allow header the mux
+// computed (ServeMux's own answers are plain text).
+func Routes(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			mux.ServeHTTP(w, r) // ServeHTTP sets the path values Handler does not
+			return
+		}
+		probe := &statusRecorder{header: http.Header{}}
+		h.ServeHTTP(probe, r)
+		switch probe.status {
+		case http.StatusMethodNotAllowed:
+			w.Header().Set("Allow", probe.header.Get("Allow"))
+			Error(w, http.StatusMethodNotAllowed, r.Method+" is not allowed here")
+		case http.StatusNotFound, 0:
+			Error(w, http.StatusNotFound, "no such route")
+		default: // a redirect (path cleaning, trailing slash): keep the mux's answer
+			for k, v := range probe.header {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(probe.status)
+		}
+	})
+}
+
+// statusRecorder keeps only what the mux's own fallback handlers set.
+type statusRecorder struct {
+	header http.Header
+	status int
+}
+
+func (s *statusRecorder) Header() http.Header         { return s.header }
+func (s *statusRecorder) Write(b []byte) (int, error) { return len(b), nil }
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+}

@@ -107,6 +107,20 @@ func (d *Directory) now() time.Time {
 // PersonPK is the partition of a person.
 func PersonPK(id string) string { return "P#" + id }
 
+// ValidPersonID reports whether id has the shape of a person id
+// (p_ and 24 lower-case hex digits).
+func ValidPersonID(id string) bool {
+	if len(id) != 26 || id[:2] != "p_" {
+		return false
+	}
+	for _, c := range id[2:] {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
 func newPersonID() string {
 	var b [12]byte
 	_, _ = rand.Read(b[:])
@@ -171,8 +185,8 @@ func (d *Directory) Get(ctx context.Context, id string) (Person, error) {
 }
 
 func (d *Directory) get(ctx context.Context, id string) (Person, int64, error) {
-	if id == "" {
-		return Person{}, 0, ErrNotFound
+	if !ValidPersonID(id) {
+		return Person{}, 0, ErrNotFound // a malformed id names nobody
 	}
 	it, err := d.T.Get(ctx, PersonPK(id), "PERSON")
 	if errors.Is(err, table.ErrNotFound) {

@@ -241,21 +241,21 @@ func (a *App) Handler(extra ...func(*http.ServeMux)) http.Handler {
 	for _, f := range extra {
 		f(mux)
 	}
-	return Wrap(a.Log, mux)
+	return Wrap(a.Log, httpx.Routes(mux))
 }
 
 // CollectHandler returns the public collection routes (the collect function).
 func (a *App) CollectHandler() http.Handler {
 	mux := http.NewServeMux()
 	a.collectRoutes(mux)
-	return Wrap(a.Log, mux)
+	return Wrap(a.Log, httpx.Routes(mux))
 }
 
 // AdminHandler returns the /admin routes (the admin function).
 func (a *App) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
 	a.Admin.Routes(mux)
-	return Wrap(a.Log, mux)
+	return Wrap(a.Log, httpx.Routes(mux))
 }
 
 // FeedbackHandler returns the /feedback routes (the feedback function).
@@ -264,14 +264,14 @@ func (a *App) FeedbackHandler() http.Handler {
 	if a.Feedback != nil {
 		a.Feedback.Routes(mux)
 	}
-	return Wrap(a.Log, mux)
+	return Wrap(a.Log, httpx.Routes(mux))
 }
 
 // ClickHandler returns the tracked-link and open-pixel routes (the click function).
 func (a *App) ClickHandler() http.Handler {
 	mux := http.NewServeMux()
 	a.Click.Routes(mux)
-	return Wrap(a.Log, mux)
+	return Wrap(a.Log, httpx.Routes(mux))
 }
 
 func (a *App) collectRoutes(mux *http.ServeMux) {

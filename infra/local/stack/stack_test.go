@@ -469,3 +469,26 @@ func settle(t *testing.T, s *stack.Stack) {
 		t.Fatal(err)
 	}
 }
+
+// TestErrorsAreJSON: malformed ids, unknown routes and wrong methods get the
+// documented JSON error body, never a 500 or plain text.
+func TestErrorsAreJSON(t *testing.T) {
+	s := stack.ForTest(t, nil)
+	for _, c := range []struct {
+		method, path string
+		code         int
+	}{
+		{"GET", "/admin/people/%00", 404},
+		{"GET", "/admin/people/p_zz", 404},
+		{"GET", "/admin/people/..%2f..%2fetc", 404},
+		{"GET", "/e", 405},
+		{"GET", "/v1/batch", 405},
+		{"GET", "/no/such/route", 404},
+	} {
+		code, b := do(t, c.method, s.URL+c.path, token, "")
+		var body struct{ Error string }
+		if code != c.code || json.Unmarshal(b, &body) != nil || body.Error == "" {
+			t.Errorf("%s %s: %d %s", c.method, c.path, code, b)
+		}
+	}
+}
