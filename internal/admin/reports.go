@@ -2,7 +2,6 @@ package admin
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/csvout"
 
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/reports"
@@ -140,9 +140,9 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("format") == "csv" || strings.Contains(r.Header.Get("Accept"), "text/csv") {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+r.PathValue("name")+`.csv"`)
-		cw := csv.NewWriter(w)
+		cw := csvout.NewWriter(w, true)
 		cw.Write(header)
-		cw.WriteAll(rows)
+		cw.WriteAll(rows) // the status is sent: a failed write leaves the client a short file
 		return
 	}
 	httpx.JSON(w, http.StatusOK, body)

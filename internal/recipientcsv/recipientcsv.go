@@ -13,6 +13,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/baton-hq/baton/internal/csvout"
 	"github.com/baton-hq/baton/internal/event"
 )
 
@@ -62,7 +63,6 @@ func Mint(r io.Reader, w io.Writer, mint func(Row) (string, error)) (Result, err
 	if len(data) > MaxBytes {
 		return Result{}, fmt.Errorf("the CSV is larger than %d MB", MaxBytes>>20)
 	}
-	bom := bytes.HasPrefix(data, []byte("\xef\xbb\xbf"))
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
 		return Result{}, errors.New("the CSV is not UTF-8 (Excel in Japan saves Shift_JIS: choose \"CSV UTF-8\" when saving)")
@@ -97,11 +97,7 @@ func Mint(r io.Reader, w io.Writer, mint func(Row) (string, error)) (Result, err
 		out = append(append([]string{}, header...), TokenColumn)
 	}
 	bw := bufio.NewWriter(w)
-	if bom {
-		bw.WriteString("\xef\xbb\xbf")
-	}
-	cw := csv.NewWriter(bw)
-	cw.UseCRLF = crlf
+	cw := csvout.NewWriter(bw, crlf) // always a BOM, formula cells neutralised
 	if err := cw.Write(out); err != nil {
 		return Result{}, err
 	}
@@ -164,8 +160,7 @@ func Mint(r io.Reader, w io.Writer, mint func(Row) (string, error)) (Result, err
 			return res, err
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	if err := cw.Flush(); err != nil {
 		return res, err
 	}
 	return res, bw.Flush()

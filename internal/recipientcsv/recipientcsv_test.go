@@ -59,7 +59,17 @@ func TestJapaneseNamesOddQuotingBOMAndCRLF(t *testing.T) {
 
 func TestExistingTokenColumnIsRefilled(t *testing.T) {
 	out, _ := run(t, "email,baton_token\na@b.example,old\n")
-	if out != "email,baton_token\na@b.example,tok-a\n" {
+	if out != "\ufeffemail,baton_token\na@b.example,tok-a\n" {
+		t.Fatalf("%q", out)
+	}
+}
+
+// TestOutputIsSpreadsheetSafe: the file that goes back to Excel starts with
+// a BOM even when the upload had none, and a cell that would run as a
+// formula is neutralised.
+func TestOutputIsSpreadsheetSafe(t *testing.T) {
+	out, _ := run(t, "email,name\na@b.example,\"=HYPERLINK(\"\"http://evil.example\"\")\"\n")
+	if out != "\ufeffemail,name,baton_token\na@b.example,\"'=HYPERLINK(\"\"http://evil.example\"\")\",tok-a\n" {
 		t.Fatalf("%q", out)
 	}
 }

@@ -33,6 +33,7 @@ func TestReportsAndDashboard(t *testing.T) {
 	}
 	journey("dash-visitor-1", "one@maker.example", "utm_source=google&utm_medium=cpc&utm_campaign=brand")
 	journey("dash-visitor-2", "two@maker.example", "x=1")
+	settle(t, s)
 	code, b := do(t, "GET", s.URL+"/admin/reports/funnel", token, "")
 	var funnel struct {
 		Rows []struct {
@@ -106,5 +107,25 @@ func TestReportsAndDashboard(t *testing.T) {
 	if dir := os.Getenv("BATON_SCREENSHOTS"); dir != "" {
 		b, _ := os.ReadFile(shot)
 		os.WriteFile(filepath.Join(dir, "dashboard.png"), b, 0o644)
+	}
+}
+
+// TestReportCSVIsSpreadsheetSafe: a hostile UTM source comes back
+// neutralised, in a file Excel reads as UTF-8 (BOM).
+func TestReportCSVIsSpreadsheetSafe(t *testing.T) {
+	s := stack.ForTest(t, nil)
+	for _, body := range []string{
+		`{"type":"page_view","messageId":"h1","anonymousId":"hostile-visitor-1","properties":{"url":"https://www.example.com/pricing?utm_source=%3DHYPERLINK(%22http://evil.example%22)&utm_medium=cpc"}}`,
+		`{"type":"form_submit","messageId":"h2","anonymousId":"hostile-visitor-1","properties":{"url":"https://www.example.com/contact","fields":{"email":"hostile@maker.example"}}}`,
+	} {
+		resp, err := http.Post(s.URL+"/e", "text/plain", strings.NewReader(body))
+		if err != nil || resp.StatusCode != 204 {
+			t.Fatalf("POST /e: %v %v", err, resp)
+		}
+	}
+	settle(t, s)
+	code, b := do(t, "GET", s.URL+"/admin/reports/funnel?by=source&format=csv", token, "")
+	if code != 200 || !strings.HasPrefix(string(b), "\ufeff") || !strings.Contains(string(b), `"'=HYPERLINK(""http://evil.example"")"`) || strings.Contains(string(b), `,"=HYPERLINK`) {
+		t.Fatalf("funnel CSV by source: %d %s", code, b)
 	}
 }

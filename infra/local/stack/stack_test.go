@@ -372,6 +372,7 @@ func TestMarketerNewsletterFlow(t *testing.T) {
 	if code != 200 || json.Unmarshal(b, &v) != nil || len(v.Timeline) != 2 || v.Timeline[1].Type != "email_click" || v.Person.Attributes["company"] != "サンプル, Inc." || v.Person.Attributes["name"] != "山田 花子" {
 		t.Fatalf("person after click: %d %s", code, b)
 	}
+	settle(t, s)
 	code, b = do(t, "GET", s.URL+"/admin/people/"+v.Person.ID+"/explain", token, "")
 	if !strings.Contains(string(b), `"rule":"newsletter-click"`) || !strings.Contains(string(b), `"rule":"november-campaign"`) {
 		t.Fatalf("click not scored: %s", b)
@@ -406,7 +407,11 @@ func TestBotsAreKeptButNeverScore(t *testing.T) {
 	if v.Timeline[2].Enrichment.Browser != "Chrome" || v.Timeline[2].Client.IP != "127.0.0.0" {
 		t.Fatalf("browser event not enriched / address not truncated: %+v", v.Timeline[2])
 	}
+	settle(t, s)
 	_, b = do(t, "GET", s.URL+"/admin/people/"+v.Person.ID+"/explain", token, "")
+	if !strings.Contains(string(b), `"stage":"lead"`) {
+		t.Fatalf("the person was never scored, so the check below would prove nothing: %s", b)
+	}
 	if strings.Contains(string(b), "pricing-page") || strings.Contains(string(b), `"eventId":"b2"`) || strings.Contains(string(b), `"eventId":"b3"`) {
 		t.Fatalf("a bot event scored: %s", b)
 	}

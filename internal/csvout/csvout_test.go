@@ -1,0 +1,67 @@
+package csvout
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strings"
+	"testing"
+)
+
+func TestBOMAndFormulaCells(t *testing.T) {
+	var b bytes.Buffer
+	w := NewWriter(&b, true)
+	if err := w.WriteAll([][]string{
+		{"source", "count"},
+		{`=HYPERLINK("http://evil.example","x")`, "3"},
+		{"+cmd|' /C calc'!A0", "-5"},
+		{"@SUM(A1)", "+3.2"},
+		{"+Inf", "-0x1p-2"},
+		{"\tTAB", "-"},
+		{"株式会社テスト", "0"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if !strings.HasPrefix(out, BOM) {
+		t.Fatal("no BOM")
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, BOM))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"source", "count"},
+		{`'=HYPERLINK("http://evil.example","x")`, "3"},
+		{"'+cmd|' /C calc'!A0", "-5"},
+		{"'@SUM(A1)", "+3.2"},
+		{"'+Inf", "'-0x1p-2"},
+		{"'\tTAB", "'-"},
+		{"株式会社テスト", "0"},
+	}
+	for i := range want {
+		if strings.Join(recs[i], "|") != strings.Join(want[i], "|") {
+			t.Errorf("row %d: %q, want %q", i, recs[i], want[i])
+		}
+	}
+}
+
+func TestEmptyFileHasBOM(t *testing.T) {
+	var b bytes.Buffer
+	if err := NewWriter(&b, false).Flush(); err != nil || b.String() != BOM {
+		t.Fatalf("%q %v", b.String(), err)
+	}
+}
+
+func FuzzCell(f *testing.F) {
+	f.Add("=1+1")
+	f.Add("-3")
+	f.Fuzz(func(t *testing.T, s string) {
+		c := Cell(s)
+		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) && !number.MatchString(c) {
+			t.Fatalf("%q left as %q", s, c)
+		}
+		if c != s && c != "'"+s {
+			t.Fatalf("%q changed to %q", s, c)
+		}
+	})
+}
