@@ -3,10 +3,17 @@ package tag_test
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
+	"encoding/base64"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 
+	"github.com/andybalholm/brotli"
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/baton-hq/baton/internal/lambdahttp"
 	"github.com/baton-hq/baton/tag"
 	"github.com/baton-hq/baton/tag/internal/tagbuild"
 )
@@ -54,6 +61,170 @@ func TestServedWithCachingAndETag(t *testing.T) {
 	h.ServeHTTP(w, r)
 	if w.Code != http.StatusNotModified || w.Body.Len() != 0 {
 		t.Fatalf("revalidation: %d", w.Code)
+	}
+}
+
+func get(t *testing.T, h http.Handler, header ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	r := httptest.NewRequest("GET", "/t.js", nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		r.Header.Add(header[i], header[i+1])
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+// inflate decodes a body by its Content-Encoding.
+func inflate(t *testing.T, w *httptest.ResponseRecorder) []byte {
+	t.Helper()
+	var r io.Reader = bytes.NewReader(w.Body.Bytes())
+	switch enc := w.Header().Get("Content-Encoding"); enc {
+	case "":
+	case "gzip":
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = zr
+	case "br":
+		r = brotli.NewReader(r)
+	default:
+		t.Fatalf("unexpected Content-Encoding %q", enc)
+	}
+	b, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatalf("decoding %s: %v", w.Header().Get("Content-Encoding"), err)
+	}
+	return b
+}
+
+// TestPrecompressed: br, gzip and identity each decode to the tag, with
+// Vary: Accept-Encoding, their own Content-Encoding and a distinct strong
+// ETag, and each revalidates to a 304 with its own ETag only.
+func TestPrecompressed(t *testing.T) {
+	h := tag.Handler()
+	etags := map[string]string{}
+	sizes := map[string]int{}
+	for _, c := range []struct{ accept, want string }{
+		{"gzip, deflate, br, zstd", "br"},
+		{"gzip", "gzip"},
+		{"", ""},
+	} {
+		var w *httptest.ResponseRecorder
+		if c.accept == "" {
+			w = get(t, h)
+		} else {
+			w = get(t, h, "Accept-Encoding", c.accept)
+		}
+		if w.Code != 200 {
+			t.Fatalf("%q: %d", c.accept, w.Code)
+		}
+		if got := w.Header().Get("Content-Encoding"); got != c.want {
+			t.Errorf("Accept-Encoding %q: Content-Encoding %q, want %q", c.accept, got, c.want)
+		}
+		if w.Header().Get("Vary") != "Accept-Encoding" {
+			t.Errorf("%q: Vary %q", c.accept, w.Header().Get("Vary"))
+		}
+		if w.Header().Get("Cache-Control") != "public, max-age=3600, stale-while-revalidate=86400" {
+			t.Errorf("%q: Cache-Control %q", c.accept, w.Header().Get("Cache-Control"))
+		}
+		if !bytes.Equal(inflate(t, w), tag.JS()) {
+			t.Errorf("%q: %s body does not decode to the tag", c.accept, c.want)
+		}
+		etag := w.Header().Get("ETag")
+		if len(etag) < 3 || etag[0] != '"' || etag[len(etag)-1] != '"' {
+			t.Errorf("%q: ETag %q is not a strong validator", c.accept, etag)
+		}
+		etags[c.want] = etag
+		sizes[c.want] = w.Body.Len()
+	}
+	if len(map[string]bool{etags["br"]: true, etags["gzip"]: true, etags[""]: true}) != 3 {
+		t.Fatalf("ETags not distinct per encoding: %v", etags)
+	}
+	t.Logf("t.js: %d bytes identity, %d bytes gzip, %d bytes br", sizes[""], sizes["gzip"], sizes["br"])
+	if !(sizes["br"] < sizes[""] && sizes["gzip"] < sizes[""]) {
+		t.Errorf("compressed variants are not smaller: %v", sizes)
+	}
+
+	// Revalidation: 304 for the variant the request gets, 200 when the
+	// client holds another variant's ETag.
+	for enc, accept := range map[string]string{"br": "br, gzip", "gzip": "gzip", "": "identity"} {
+		w := get(t, h, "Accept-Encoding", accept, "If-None-Match", etags[enc])
+		if w.Code != http.StatusNotModified || w.Body.Len() != 0 {
+			t.Errorf("%q with its own ETag: %d, want 304", accept, w.Code)
+		}
+		if w.Header().Get("ETag") != etags[enc] || w.Header().Get("Vary") != "Accept-Encoding" {
+			t.Errorf("%q 304: headers %v", accept, w.Header())
+		}
+	}
+	w := get(t, h, "Accept-Encoding", "gzip", "If-None-Match", etags["br"])
+	if w.Code != 200 || w.Header().Get("Content-Encoding") != "gzip" {
+		t.Errorf("gzip request holding the br ETag: %d %q, want 200 gzip", w.Code, w.Header().Get("Content-Encoding"))
+	}
+	w = get(t, h, "Accept-Encoding", "gzip, br", "If-None-Match", etags["gzip"]+", "+etags["br"])
+	if w.Code != http.StatusNotModified {
+		t.Errorf("If-None-Match listing both: %d, want 304", w.Code)
+	}
+}
+
+// TestAcceptEncodingQValues: q-values decide, q=0 excludes, ties prefer br,
+// then gzip, then identity.
+func TestAcceptEncodingQValues(t *testing.T) {
+	h := tag.Handler()
+	for accept, want := range map[string]string{
+		"br;q=0, gzip":                "gzip",
+		"br;q=0,gzip;q=0":             "",
+		"gzip;q=1.0, br;q=0.5":        "gzip",
+		"gzip;q=0.5, br;q=0.5":        "br",
+		"gzip;q=0.8, br;q=0.9":        "br",
+		"identity;q=1, gzip;q=0.5":    "",
+		"*":                           "br",
+		"*;q=0.5, br;q=0":             "gzip",
+		"*;q=0":                       "",
+		"deflate, zstd":               "",
+		"GZIP":                        "gzip",
+		"x-gzip":                      "gzip",
+		"br;q=bogus, gzip":            "gzip",
+		"identity":                    "",
+		"br ; q=0.2, gzip ; q = 0.1 ": "br",
+	} {
+		w := get(t, h, "Accept-Encoding", accept)
+		if got := w.Header().Get("Content-Encoding"); got != want {
+			t.Errorf("Accept-Encoding %q: Content-Encoding %q, want %q", accept, got, want)
+		}
+		if !bytes.Equal(inflate(t, w), tag.JS()) {
+			t.Errorf("Accept-Encoding %q: body does not decode to the tag", accept)
+		}
+	}
+}
+
+// TestPrecompressedThroughLambda: on AWS the compressed tag leaves the
+// Lambda adapter base64-encoded, with its Content-Encoding and Vary.
+func TestPrecompressedThroughLambda(t *testing.T) {
+	a := lambdahttp.Adapter{Handler: tag.Handler()}
+	for _, enc := range []string{"br", "gzip"} {
+		var ev events.APIGatewayV2HTTPRequest
+		ev.RawPath = "/t.js"
+		ev.RequestContext.HTTP.Method = "GET"
+		ev.Headers = map[string]string{"accept-encoding": enc}
+		resp, err := a.Handle(context.Background(), ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != 200 || !resp.IsBase64Encoded || resp.Headers["Content-Encoding"] != enc || resp.Headers["Vary"] != "Accept-Encoding" {
+			t.Fatalf("%s: %d base64=%v %v", enc, resp.StatusCode, resp.IsBase64Encoded, resp.Headers)
+		}
+		body, err := base64.StdEncoding.DecodeString(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := httptest.NewRecorder()
+		w.Header().Set("Content-Encoding", enc)
+		w.Body = bytes.NewBuffer(body)
+		if !bytes.Equal(inflate(t, w), tag.JS()) {
+			t.Fatalf("%s through Lambda does not decode to the tag", enc)
+		}
 	}
 }
 

@@ -86,7 +86,9 @@ func Request(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (*http.Requ
 }
 
 // Response converts a recorded answer; Set-Cookie headers go to the Cookies
-// field, which is how payload 2.0 returns several cookies.
+// field, which is how payload 2.0 returns several cookies. Binary bodies
+// (not UTF-8, or with a Content-Encoding such as gzip or br) are returned
+// base64-encoded with IsBase64Encoded set.
 func Response(status int, h http.Header, body []byte) events.APIGatewayV2HTTPResponse {
 	resp := events.APIGatewayV2HTTPResponse{StatusCode: status, Headers: map[string]string{}}
 	for k, vs := range h {
@@ -96,7 +98,9 @@ func Response(status int, h http.Header, body []byte) events.APIGatewayV2HTTPRes
 		}
 		resp.Headers[k] = strings.Join(vs, ", ")
 	}
-	if utf8.Valid(body) {
+	// A compressed body is binary even when its bytes happen to be valid
+	// UTF-8: API Gateway must decode it, not pass it on as text.
+	if enc := strings.TrimSpace(h.Get("Content-Encoding")); (enc == "" || strings.EqualFold(enc, "identity")) && utf8.Valid(body) {
 		resp.Body = string(body)
 	} else {
 		resp.Body = base64.StdEncoding.EncodeToString(body)

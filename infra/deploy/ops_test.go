@@ -1,0 +1,287 @@
+package deploy
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+)
+
+// opsTemplate is template.yaml as yaml.Nodes, for the operations checks.
+type opsTemplate struct {
+	doc       *yaml.Node
+	resources map[string]*yaml.Node // logical id -> resource
+	order     []string
+}
+
+func loadOps(t *testing.T) *opsTemplate {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(root, "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n yaml.Node
+	if err := yaml.Unmarshal(data, &n); err != nil {
+		t.Fatal(err)
+	}
+	o := &opsTemplate{doc: n.Content[0], resources: map[string]*yaml.Node{}}
+	res := get(o.doc, "Resources")
+	for i := 0; i+1 < len(res.Content); i += 2 {
+		o.resources[res.Content[i].Value] = res.Content[i+1]
+		o.order = append(o.order, res.Content[i].Value)
+	}
+	return o
+}
+
+// ofType lists the logical ids of one resource type, in template order.
+func (o *opsTemplate) ofType(typ string) []string {
+	var out []string
+	for _, id := range o.order {
+		if scalar(get(o.resources[id], "Type")) == typ {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// ref returns the name a !Ref (or {Ref: name}) node refers to.
+func ref(n *yaml.Node) string {
+	if n == nil {
+		return ""
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!Ref" {
+		return n.Value
+	}
+	return scalar(get(n, "Ref"))
+}
+
+// getAtt returns "Resource.Attr" for a !GetAtt (short or long form).
+func getAtt(n *yaml.Node) string {
+	if n == nil {
+		return ""
+	}
+	if n.Tag == "!GetAtt" {
+		if n.Kind == yaml.ScalarNode {
+			return n.Value
+		}
+		var parts []string
+		for _, c := range n.Content {
+			parts = append(parts, c.Value)
+		}
+		return strings.Join(parts, ".")
+	}
+	if v := get(n, "Fn::GetAtt"); v != nil {
+		if v.Kind == yaml.ScalarNode {
+			return v.Value
+		}
+		var parts []string
+		for _, c := range v.Content {
+			parts = append(parts, c.Value)
+		}
+		return strings.Join(parts, ".")
+	}
+	return ""
+}
+
+// sub returns the string of a !Sub (or {Fn::Sub: string}).
+func sub(n *yaml.Node) string {
+	if n == nil {
+		return ""
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!Sub" {
+		return n.Value
+	}
+	return scalar(get(n, "Fn::Sub"))
+}
+
+// alarmOn reports whether an alarm watches metric in namespace with a
+// dimension whose value satisfies match.
+func (o *opsTemplate) alarmOn(namespace, metric, dimension string, match func(*yaml.Node) bool) []string {
+	var out []string
+	for _, id := range o.ofType("AWS::CloudWatch::Alarm") {
+		p := get(o.resources[id], "Properties")
+		if scalar(get(p, "Namespace")) != namespace || scalar(get(p, "MetricName")) != metric {
+			continue
+		}
+		dims := get(p, "Dimensions")
+		if dims == nil {
+			continue
+		}
+		for _, d := range dims.Content {
+			if scalar(get(d, "Name")) == dimension && match(get(d, "Value")) {
+				out = append(out, id)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// TestFunctionsHaveAlarmsAndLogGroups: every function has an Errors and a
+// Throttles alarm and a log group /aws/lambda/<function> kept for
+// LogRetentionDays.
+func TestFunctionsHaveAlarmsAndLogGroups(t *testing.T) {
+	o := loadOps(t)
+	fns := o.ofType("AWS::Serverless::Function")
+	if len(fns) == 0 {
+		t.Fatal("no AWS::Serverless::Function in template.yaml")
+	}
+	if p := get(o.doc, "Parameters", "LogRetentionDays"); scalar(get(p, "Type")) != "Number" || scalar(get(p, "Default")) != "30" {
+		t.Errorf("parameter LogRetentionDays: want a Number defaulting to 30")
+	}
+	for _, fn := range fns {
+		isFn := func(n *yaml.Node) bool { return ref(n) == fn }
+		for _, metric := range []string{"Errors", "Throttles"} {
+			if len(o.alarmOn("AWS/Lambda", metric, "FunctionName", isFn)) == 0 {
+				t.Errorf("%s has no %s alarm", fn, metric)
+			}
+		}
+		var groups []string
+		for _, id := range o.ofType("AWS::Logs::LogGroup") {
+			p := get(o.resources[id], "Properties")
+			if sub(get(p, "LogGroupName")) == "/aws/lambda/${"+fn+"}" {
+				groups = append(groups, id)
+				if r := ref(get(p, "RetentionInDays")); r != "LogRetentionDays" {
+					t.Errorf("%s (log group of %s): RetentionInDays is not !Ref LogRetentionDays", id, fn)
+				}
+			}
+		}
+		if len(groups) != 1 {
+			t.Errorf("%s: %d log groups named /aws/lambda/${%s}, want 1", fn, len(groups), fn)
+		}
+	}
+}
+
+// TestAlarms: the dead-letter queues' depth and age, the API's 5xx and the
+// score stream's iterator age are watched, and every alarm notifies
+// AlarmTopicArn when it is set (and nobody when it is empty).
+func TestAlarms(t *testing.T) {
+	o := loadOps(t)
+	// Dead-letter queues: redrive targets and event source failure destinations.
+	dlqs := map[string]bool{}
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n == nil {
+			return
+		}
+		if n.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k, v := n.Content[i].Value, n.Content[i+1]
+				if k == "deadLetterTargetArn" {
+					dlqs[strings.TrimSuffix(getAtt(v), ".Arn")] = true
+				}
+				if k == "OnFailure" {
+					if d := getAtt(get(v, "Destination")); d != "" {
+						dlqs[strings.TrimSuffix(d, ".Arn")] = true
+					}
+				}
+				walk(v)
+			}
+			return
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(get(o.doc, "Resources"))
+	if len(dlqs) == 0 {
+		t.Fatal("found no dead-letter queue in template.yaml")
+	}
+	for q := range dlqs {
+		if scalar(get(o.resources[q], "Type")) != "AWS::SQS::Queue" {
+			continue
+		}
+		isQ := func(n *yaml.Node) bool { return getAtt(n) == q+".QueueName" }
+		for _, metric := range []string{"ApproximateNumberOfMessagesVisible", "ApproximateAgeOfOldestMessage"} {
+			if len(o.alarmOn("AWS/SQS", metric, "QueueName", isQ)) == 0 {
+				t.Errorf("dead-letter queue %s has no %s alarm", q, metric)
+			}
+		}
+	}
+	isAPI := func(n *yaml.Node) bool { return scalar(get(o.resources[ref(n)], "Type")) == "AWS::Serverless::HttpApi" }
+	if len(o.alarmOn("AWS/ApiGateway", "5xx", "ApiId", isAPI)) == 0 {
+		t.Error("no 5xx alarm on the HTTP API (AWS/ApiGateway 5xx, dimension ApiId)")
+	}
+	for _, fn := range o.ofType("AWS::Serverless::Function") {
+		ev := get(o.resources[fn], "Properties", "Events")
+		for i := 1; ev != nil && i < len(ev.Content); i += 2 {
+			if scalar(get(ev.Content[i], "Type")) != "DynamoDB" {
+				continue
+			}
+			if len(o.alarmOn("AWS/Lambda", "IteratorAge", "FunctionName", func(n *yaml.Node) bool { return ref(n) == fn })) == 0 {
+				t.Errorf("%s reads a stream but has no IteratorAge alarm", fn)
+			}
+		}
+	}
+	for _, id := range o.ofType("AWS::CloudWatch::Alarm") {
+		a := get(o.resources[id], "Properties", "AlarmActions")
+		if a == nil || a.Tag != "!If" || len(a.Content) != 3 || a.Content[0].Value != "HasAlarmTopic" ||
+			len(a.Content[1].Content) != 1 || ref(a.Content[1].Content[0]) != "AlarmTopicArn" || ref(a.Content[2]) != "AWS::NoValue" {
+			t.Errorf("%s: AlarmActions must be !If [HasAlarmTopic, [!Ref AlarmTopicArn], !Ref AWS::NoValue]", id)
+		}
+	}
+}
+
+// TestAdminRootRoute: the admin function is routed GET /admin/ besides
+// /admin/{proxy+}, which needs a segment after /admin/. HTTP API route keys
+// cannot end in "/", so the route is GET /admin, which API Gateway matches
+// for /admin/ too (see the comment in template.yaml).
+func TestAdminRootRoute(t *testing.T) {
+	o := loadOps(t)
+	var admin string
+	for _, fn := range o.ofType("AWS::Serverless::Function") {
+		if scalar(get(o.resources[fn], "Properties", "CodeUri")) == "build/admin/" {
+			admin = fn
+		}
+	}
+	if admin == "" {
+		t.Fatal("no function with CodeUri build/admin/")
+	}
+	var routes []string
+	ev := get(o.resources[admin], "Properties", "Events")
+	for i := 1; ev != nil && i < len(ev.Content); i += 2 {
+		p := get(ev.Content[i], "Properties")
+		if scalar(get(ev.Content[i], "Type")) == "HttpApi" {
+			routes = append(routes, scalar(get(p, "Method"))+" "+scalar(get(p, "Path")))
+		}
+	}
+	if !slices.Contains(routes, "GET /admin") && !slices.Contains(routes, "ANY /admin") {
+		t.Errorf("%s routes %v: no GET /admin (the route API Gateway serves /admin/ with)", admin, routes)
+	}
+	for _, r := range routes {
+		if strings.HasSuffix(r, "/") {
+			t.Errorf("%s: route %q ends in /, which an HTTP API cannot route", admin, r)
+		}
+	}
+}
+
+// TestWaf: the web ACL is CLOUDFRONT-scoped, exists only with HasWaf, has a
+// rate-based rule limited by WafRateLimit, and is attached to the
+// distribution under the same condition.
+func TestWaf(t *testing.T) {
+	o := loadOps(t)
+	acls := o.ofType("AWS::WAFv2::WebACL")
+	if len(acls) != 1 {
+		t.Fatalf("%d WAFv2 web ACLs, want 1", len(acls))
+	}
+	acl := o.resources[acls[0]]
+	if scalar(get(acl, "Condition")) != "HasWaf" || scalar(get(acl, "Properties", "Scope")) != "CLOUDFRONT" {
+		t.Errorf("%s: want Condition HasWaf and Scope CLOUDFRONT", acls[0])
+	}
+	rules := get(acl, "Properties", "Rules")
+	if rules == nil || len(rules.Content) != 1 || ref(get(rules.Content[0], "Statement", "RateBasedStatement", "Limit")) != "WafRateLimit" {
+		t.Errorf("%s: want one rate-based rule limited by !Ref WafRateLimit", acls[0])
+	}
+	if d := get(o.doc, "Parameters", "EnableWaf", "Description"); !strings.Contains(scalar(d), "us-east-1") {
+		t.Error("EnableWaf's description must say a CloudFront-scope web ACL needs us-east-1")
+	}
+	for _, id := range o.ofType("AWS::CloudFront::Distribution") {
+		w := get(o.resources[id], "Properties", "DistributionConfig", "WebACLId")
+		if w == nil || w.Tag != "!If" || len(w.Content) != 3 || w.Content[0].Value != "HasWaf" || getAtt(w.Content[1]) != acls[0]+".Arn" {
+			t.Errorf("%s: WebACLId must be !If [HasWaf, !GetAtt %s.Arn, !Ref AWS::NoValue]", id, acls[0])
+		}
+	}
+}

@@ -1,0 +1,94 @@
+package lambdahttp_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/base64"
+	"io"
+	"net/http"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/baton-hq/baton/internal/lambdahttp"
+)
+
+func decode(t *testing.T, resp events.APIGatewayV2HTTPResponse) []byte {
+	t.Helper()
+	if !resp.IsBase64Encoded {
+		return []byte(resp.Body)
+	}
+	b, err := base64.StdEncoding.DecodeString(resp.Body)
+	if err != nil {
+		t.Fatalf("body flagged base64 but is not: %v", err)
+	}
+	return b
+}
+
+// TestBinaryBodiesAreBase64: text goes as is; a body that is not UTF-8, or
+// carries a Content-Encoding (even when its bytes are valid UTF-8), goes
+// base64-encoded, and decodes to the same bytes.
+func TestBinaryBodiesAreBase64(t *testing.T) {
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte("console.log('hi')"))
+	zw.Close()
+	for _, c := range []struct {
+		name     string
+		encoding string
+		body     []byte
+		base64   bool
+	}{
+		{"text", "", []byte(`{"ok":true}`), false},
+		{"identity", "identity", []byte("plain"), false},
+		{"invalid UTF-8", "", []byte{0xff, 0xfe, 0x00, 0x01}, true},
+		{"gzip", "gzip", gz.Bytes(), true},
+		{"br, valid UTF-8 bytes", "br", []byte("abc"), true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := http.Header{"Content-Type": {"application/octet-stream"}}
+			if c.encoding != "" {
+				h.Set("Content-Encoding", c.encoding)
+			}
+			resp := lambdahttp.Response(200, h, c.body)
+			if resp.IsBase64Encoded != c.base64 {
+				t.Fatalf("IsBase64Encoded = %v, want %v", resp.IsBase64Encoded, c.base64)
+			}
+			if got := decode(t, resp); !bytes.Equal(got, c.body) {
+				t.Fatalf("body %q, want %q", got, c.body)
+			}
+		})
+	}
+}
+
+// TestAdapterGzipRoundTrip: a gzipped answer through the adapter arrives
+// base64-encoded with its Content-Encoding, and inflates to the original.
+func TestAdapterGzipRoundTrip(t *testing.T) {
+	const text = "window.baton = 1;"
+	a := lambdahttp.Adapter{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Encoding", "gzip")
+		zw := gzip.NewWriter(w)
+		io.WriteString(zw, text)
+		zw.Close()
+	})}
+	var ev events.APIGatewayV2HTTPRequest
+	ev.RawPath = "/t.js"
+	ev.RequestContext.HTTP.Method = "GET"
+	ev.Headers = map[string]string{"accept-encoding": "gzip"}
+	resp, err := a.Handle(context.Background(), ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !resp.IsBase64Encoded || resp.Headers["Content-Encoding"] != "gzip" {
+		t.Fatalf("base64 %v, headers %v", resp.IsBase64Encoded, resp.Headers)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(decode(t, resp)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(zr)
+	if string(got) != text {
+		t.Fatalf("inflated %q", got)
+	}
+}
