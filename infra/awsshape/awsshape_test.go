@@ -73,8 +73,8 @@ func TestAWSShape(t *testing.T) {
 	// The push queue with its dead-letter queue, as in template.yaml.
 	dlqURL, dlqARN := createQueue(t, sqsc, tbl.Name()+"-push-dlq", nil)
 	pushURL, pushARN := createQueue(t, sqsc, tbl.Name()+"-push", map[string]string{
-		"VisibilityTimeout": "120",
-		"RedrivePolicy":     `{"deadLetterTargetArn":"` + dlqARN + `","maxReceiveCount":"8"}`,
+		"VisibilityTimeout": "360",
+		"RedrivePolicy":     `{"deadLetterTargetArn":"` + dlqARN + `","maxReceiveCount":"400"}`,
 	})
 
 	hook := newReceiver(t, clk)
