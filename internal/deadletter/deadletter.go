@@ -104,34 +104,27 @@ func (s *Store) Dead(ctx context.Context) ([]queue.Message, error) {
 // deletes it from the DLQ. An id in no queue is table.ErrNotFound.
 func (s *Store) Replay(ctx context.Context, id string) error {
 	for _, q := range s.queues() {
-		var found *sqstypes.Message
 		got, err := s.scan(ctx, q.url, func(m sqstypes.Message) bool { return aws.ToString(m.MessageId) == id })
-		if len(got) > 0 && aws.ToString(got[len(got)-1].MessageId) == id {
-			found = &got[len(got)-1]
-			got = got[:len(got)-1]
-		}
-		s.release(ctx, q.url, got)
-		if err != nil {
-			if found != nil {
-				s.release(ctx, q.url, []sqstypes.Message{*found})
+		if err != nil || len(got) == 0 || aws.ToString(got[len(got)-1].MessageId) != id {
+			s.release(ctx, q.url, got)
+			if err != nil {
+				return err
 			}
-			return err
-		}
-		if found == nil {
 			continue
 		}
+		found := got[len(got)-1]
+		s.release(ctx, q.url, got[:len(got)-1])
 		if q.name != PushDLQ {
-			s.release(ctx, q.url, []sqstypes.Message{*found})
+			s.release(ctx, q.url, []sqstypes.Message{found})
 			return ErrNotReplayable
 		}
-		if err := s.resend(ctx, *found); err != nil {
-			s.release(ctx, q.url, []sqstypes.Message{*found})
+		if err := s.resend(ctx, found); err != nil {
+			s.release(ctx, q.url, []sqstypes.Message{found})
 			return err
 		}
 		// Sent: a failed delete leaves a copy here, which a second replay
 		// would deliver again; delivery is idempotent by MQL id.
-		_, err = s.SQS.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(q.url), ReceiptHandle: found.ReceiptHandle})
-		if err != nil {
+		if _, err := s.SQS.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(q.url), ReceiptHandle: found.ReceiptHandle}); err != nil {
 			return fmt.Errorf("deadletter: replayed %s but could not delete it from the DLQ: %w", id, err)
 		}
 		return nil

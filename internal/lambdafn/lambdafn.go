@@ -104,9 +104,10 @@ func Push(w *push.Worker, client SQS, q PushQueues) func(context.Context, events
 					QueueUrl: aws.String(q.URL), ReceiptHandle: aws.String(msg.ReceiptHandle), VisibilityTimeout: delay,
 				})
 				if err != nil { // the queue's own visibility timeout applies instead
-					log.Error("push: backoff", "mql", m.ID, "seconds", delay, "err", err)
+					log.Error("push: backoff not set", "mql", m.ID, "seconds", delay, "reason", res.Reason, "err", err)
+				} else {
+					log.Warn("push: retry later", "mql", m.ID, "seconds", delay, "reason", res.Reason)
 				}
-				log.Warn("push: retry later", "mql", m.ID, "seconds", delay, "reason", res.Reason)
 				fail(msg.MessageId)
 			}
 		}
