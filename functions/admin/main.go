@@ -1,7 +1,28 @@
 // Command admin is the admin Lambda function: every /admin route behind the
-// bearer token, on the API Gateway HTTP API.
+// bearer token, on the API Gateway HTTP API. Dead letters are the SQS
+// dead-letter queues' (push, and the score function's failures).
 package main
 
-import "github.com/baton-hq/baton/internal/server"
+import (
+	"context"
+	"os"
 
-func main() { server.StartHTTP((*server.App).AdminHandler) }
+	"github.com/baton-hq/baton/internal/deadletter"
+	"github.com/baton-hq/baton/internal/lambdahttp"
+	"github.com/baton-hq/baton/internal/server"
+)
+
+func main() {
+	server.Start(func(app *server.App) (any, error) {
+		dead, err := deadletter.New(context.Background(), deadletter.Queues{
+			Push: os.Getenv("BATON_PUSH_QUEUE_URL"), PushDLQ: os.Getenv("BATON_PUSH_DLQ_URL"), ScoreFailures: os.Getenv("BATON_SCORE_FAILURE_QUEUE_URL"),
+		})
+		if err != nil {
+			return nil, err
+		}
+		if dead != nil { // unset: the table's queue, as locally
+			app.Admin.Deliveries.Queue = dead
+		}
+		return lambdahttp.Adapter{Handler: app.AdminHandler()}.Handle, nil
+	})
+}

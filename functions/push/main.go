@@ -1,6 +1,7 @@
 // Command push is the push function: it consumes MQLs from SQS and delivers
 // them to the configured SFA connectors, reporting partial batch failures.
-// Permanent failures go straight to the dead-letter queue with the reason.
+// Transient failures back off on the message's visibility timeout;
+// permanent ones go straight to the dead-letter queue with the reason.
 package main
 
 import (
@@ -14,10 +15,11 @@ import (
 
 func main() {
 	server.Start(func(app *server.App) (any, error) {
-		dlq, err := sqsrelay.New(context.Background(), os.Getenv("BATON_PUSH_DLQ_URL"))
+		client, err := sqsrelay.NewClient(context.Background())
 		if err != nil {
 			return nil, err
 		}
-		return lambdafn.Push(app.Pusher, dlq.DeadLetter), nil
+		queues := lambdafn.PushQueues{URL: os.Getenv("BATON_PUSH_QUEUE_URL"), DeadLetterURL: os.Getenv("BATON_PUSH_DLQ_URL")}
+		return lambdafn.Push(app.Pusher, client, queues), nil
 	})
 }

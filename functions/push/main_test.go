@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +16,7 @@ import (
 	"github.com/baton-hq/baton/internal/lambdafn"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/baton-hq/baton/internal/testutil/lambdatest"
 )
@@ -50,14 +52,18 @@ func TestSQSBatch(t *testing.T) {
 	if err := json.Unmarshal([]byte(strings.NewReplacer(repl...).Replace(string(b))), &batch); err != nil {
 		t.Fatal(err)
 	}
-	var dead []string
-	h := lambdafn.Push(app.Pusher, func(_ context.Context, body, reason string) error { dead = append(dead, reason); return nil })
+	q := &fakeSQS{}
+	h := lambdafn.Push(app.Pusher, q, lambdafn.PushQueues{URL: "push-url", DeadLetterURL: "dlq-url"})
 	resp, err := h(ctx, batch)
 	if err != nil || len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != "m-2" {
 		t.Fatalf("failures %+v %v", resp.BatchItemFailures, err)
 	}
-	if len(dead) != 1 || !strings.Contains(dead[0], "undecodable") {
-		t.Fatalf("dead letters %v", dead)
+	if len(q.dead) != 1 || !strings.Contains(q.dead[0], "undecodable") {
+		t.Fatalf("dead letters %v", q.dead)
+	}
+	// The outage backs m-2 off: first receive, no Retry-After, 1-2 s.
+	if len(q.backoff) != 1 || q.backoff[0] != "push-url AQEBm-2 1" && q.backoff[0] != "push-url AQEBm-2 2" {
+		t.Fatalf("visibility changes %v", q.backoff)
 	}
 	// SQS delivers the whole batch again: the first is not pushed twice.
 	fail = false
@@ -72,4 +78,21 @@ func TestSQSBatch(t *testing.T) {
 			t.Fatalf("%s delivered %d times", id, n)
 		}
 	}
+}
+
+// fakeSQS records the push function's SQS calls (the sample's receipt
+// handles are not real; internal/lambdafn tests the calls on moto).
+type fakeSQS struct{ dead, backoff []string }
+
+func (f *fakeSQS) ChangeMessageVisibility(_ context.Context, in *sqs.ChangeMessageVisibilityInput, _ ...func(*sqs.Options)) (*sqs.ChangeMessageVisibilityOutput, error) {
+	f.backoff = append(f.backoff, fmt.Sprintf("%s %s %d", *in.QueueUrl, *in.ReceiptHandle, in.VisibilityTimeout))
+	return &sqs.ChangeMessageVisibilityOutput{}, nil
+}
+
+func (f *fakeSQS) SendMessage(_ context.Context, in *sqs.SendMessageInput, _ ...func(*sqs.Options)) (*sqs.SendMessageOutput, error) {
+	if *in.QueueUrl != "dlq-url" {
+		return nil, fmt.Errorf("sent to %s", *in.QueueUrl)
+	}
+	f.dead = append(f.dead, *in.MessageAttributes["reason"].StringValue)
+	return &sqs.SendMessageOutput{}, nil
 }

@@ -73,8 +73,8 @@ func TestAWSShape(t *testing.T) {
 	// The push queue with its dead-letter queue, as in template.yaml.
 	dlqURL, dlqARN := createQueue(t, sqsc, tbl.Name()+"-push-dlq", nil)
 	pushURL, pushARN := createQueue(t, sqsc, tbl.Name()+"-push", map[string]string{
-		"VisibilityTimeout": "120",
-		"RedrivePolicy":     `{"deadLetterTargetArn":"` + dlqARN + `","maxReceiveCount":"8"}`,
+		"VisibilityTimeout": "360",
+		"RedrivePolicy":     `{"deadLetterTargetArn":"` + dlqARN + `","maxReceiveCount":"400"}`,
 	})
 
 	hook := newReceiver(t, clk)
@@ -112,9 +112,8 @@ func TestAWSShape(t *testing.T) {
 	adminFn := lambdahttp.Adapter{Handler: app.AdminHandler()}
 	feedbackFn := lambdahttp.Adapter{Handler: app.FeedbackHandler()}
 	relay := &sqsrelay.Relay{SQS: sqsc, QueueURL: pushURL}
-	dlq := &sqsrelay.Relay{SQS: sqsc, QueueURL: dlqURL}
 	score := lambdafn.Score(app, relay.Send)
-	pushFn := lambdafn.Push(app.Pusher, dlq.DeadLetter)
+	pushFn := lambdafn.Push(app.Pusher, sqsc, lambdafn.PushQueues{URL: pushURL, DeadLetterURL: dlqURL})
 	sweep := lambdafn.Sweep(app)
 
 	filters, batchSize := scoreFilter(t)

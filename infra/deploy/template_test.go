@@ -6,9 +6,14 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"gopkg.in/yaml.v3"
+
+	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
 )
 
@@ -125,5 +130,88 @@ func TestLeastPrivilege(t *testing.T) {
 				t.Errorf("%s lacks %s, which every function's store calls", f.Resource, a)
 			}
 		}
+	}
+}
+
+// TestPushQueueSizing holds the push queue, its event source and its
+// redrive policy to the push function's timeout and backoff schedule
+// (push.Worker.BackoffBounds, the delays lambdafn.Push sets as visibility
+// timeouts): SQS retries a failed invocation only after the function can
+// no longer be running, at most five deliveries run at once without
+// reserved concurrency, and neither a day-long SFA limit nor a multi-hour
+// outage dead-letters an MQL, which still reaches the DLQ with days of
+// retention left.
+func TestPushQueueSizing(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(root, "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	tpl := doc.Content[0]
+	num := func(n *yaml.Node, what string) int {
+		t.Helper()
+		v, err := strconv.Atoi(scalar(n))
+		if err != nil {
+			t.Fatalf("%s: %q is not a number", what, scalar(n))
+		}
+		return v
+	}
+	fn := get(tpl, "Resources", "PushFunction", "Properties")
+	timeoutNode := get(fn, "Timeout")
+	if timeoutNode == nil {
+		timeoutNode = get(tpl, "Globals", "Function", "Timeout")
+	}
+	timeout := num(timeoutNode, "PushFunction Timeout")
+	queue := get(tpl, "Resources", "PushQueue", "Properties")
+	if v := num(get(queue, "VisibilityTimeout"), "PushQueue VisibilityTimeout"); v < 6*timeout {
+		t.Errorf("PushQueue VisibilityTimeout %d s < 6 x the push function's timeout (%d s)", v, timeout)
+	}
+
+	// The event source caps concurrency; reserved concurrency is opt-in.
+	var sqsEvents int
+	ev := get(fn, "Events")
+	for i := 1; ev != nil && i < len(ev.Content); i += 2 {
+		if scalar(get(ev.Content[i], "Type")) != "SQS" {
+			continue
+		}
+		sqsEvents++
+		if c := get(ev.Content[i], "Properties", "ScalingConfig", "MaximumConcurrency"); c == nil {
+			t.Errorf("PushFunction's SQS event %s has no ScalingConfig.MaximumConcurrency", ev.Content[i-1].Value)
+		} else if n := num(c, "MaximumConcurrency"); n < 2 || n > 10 {
+			t.Errorf("MaximumConcurrency %d: SQS allows 2..1000, the SFAs a few at a time", n)
+		}
+	}
+	if sqsEvents != 1 {
+		t.Errorf("PushFunction has %d SQS events, want 1", sqsEvents)
+	}
+	if rc := get(fn, "ReservedConcurrentExecutions"); rc != nil && (rc.Tag != "!If" || len(rc.Content) != 3 || rc.Content[0].Value != "HasReservedConcurrency") {
+		t.Errorf("PushFunction reserves concurrency unconditionally; only the ReservedConcurrency parameter may")
+	}
+	if d := scalar(get(tpl, "Parameters", "ReservedConcurrency", "Default")); d != "0" {
+		t.Errorf("ReservedConcurrency defaults to %q, want 0 (none)", d)
+	}
+
+	// Redrive and retention against the backoff schedule.
+	maxReceives := num(get(queue, "RedrivePolicy", "maxReceiveCount"), "maxReceiveCount")
+	retention := time.Duration(num(get(queue, "MessageRetentionPeriod"), "PushQueue MessageRetentionPeriod")) * time.Second
+	dlqRetention := time.Duration(num(get(tpl, "Resources", "PushDeadLetterQueue", "Properties", "MessageRetentionPeriod"), "DLQ MessageRetentionPeriod")) * time.Second
+	var w push.Worker // the defaults the deployed push function runs with
+	var shortest, longest time.Duration
+	for a := 0; a < maxReceives; a++ {
+		lo, hi := w.BackoffBounds(a)
+		shortest += lo
+		longest += hi + time.Duration(timeout)*time.Second
+	}
+	if shortest < 48*time.Hour {
+		t.Errorf("maxReceiveCount %d dead-letters after %v of failures at the shortest backoff; want 48 h (a daily limit, a long outage)", maxReceives, shortest)
+	}
+	if retention < 14*24*time.Hour || dlqRetention < retention {
+		t.Errorf("retention: push queue %v, DLQ %v; want 14 days on both (expiry counts from the first enqueue)", retention, dlqRetention)
+	}
+	if left := dlqRetention - longest; left < 7*24*time.Hour {
+		t.Errorf("a message reaches the DLQ after up to %v, leaving %v to replay it; want a week", longest, left)
 	}
 }

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"errors"
 	"html/template"
 	"net/http"
@@ -11,9 +12,18 @@ import (
 	"github.com/baton-hq/baton/internal/table"
 )
 
+// DeadLetters are the MQLs delivery gave up on, each with its reason
+// (LastError): the table's queue (queue.Queue) locally, the SQS dead-letter
+// queues (deadletter.Store) on AWS. Replay of an unknown id is
+// table.ErrNotFound.
+type DeadLetters interface {
+	Dead(ctx context.Context) ([]queue.Message, error)
+	Replay(ctx context.Context, id string) error
+}
+
 // DeliveryAdmin is what the admin API shows of MQL delivery.
 type DeliveryAdmin struct {
-	Queue *queue.Queue
+	Queue DeadLetters
 	Inbox *push.Inbox
 }
 

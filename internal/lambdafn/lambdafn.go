@@ -7,12 +7,18 @@ package lambdafn
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
+	"strconv"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/server"
+	"github.com/baton-hq/baton/internal/sqsrelay"
 	"github.com/baton-hq/baton/internal/table/dynamotable"
 )
 
@@ -38,13 +44,39 @@ func Score(app *server.App, relay qualify.Relay) func(context.Context, events.Dy
 	}
 }
 
-// DeadLetter parks a message with the reason it failed.
-type DeadLetter func(ctx context.Context, body, reason string) error
+// SQS is the part of the SQS client the push function uses: changing a
+// failed message's visibility (its backoff) and sending to the dead-letter
+// queue.
+type SQS interface {
+	ChangeMessageVisibility(ctx context.Context, in *sqs.ChangeMessageVisibilityInput, opts ...func(*sqs.Options)) (*sqs.ChangeMessageVisibilityOutput, error)
+	SendMessage(ctx context.Context, in *sqs.SendMessageInput, opts ...func(*sqs.Options)) (*sqs.SendMessageOutput, error)
+}
+
+// PushQueues are the queues of the push function.
+type PushQueues struct {
+	URL           string // the push queue (its event source): backoff changes visibility there
+	DeadLetterURL string // permanent failures go there with their reason
+}
+
+// MaxVisibility is the longest backoff a message gets: SQS allows 12 hours
+// of visibility timeout counted from the receive, which happened shortly
+// before the invocation; the margin covers that.
+const MaxVisibility = 12*time.Hour - 15*time.Minute
 
 // Push delivers each MQL of an SQS batch to the connectors, reporting
-// partial batch failures; permanent failures go to the dead-letter queue
-// with their reason.
-func Push(w *push.Worker, dlq DeadLetter) func(context.Context, events.SQSEvent) (events.SQSEventResponse, error) {
+// partial batch failures. A transient failure is retried after the
+// connector's Retry-After, or else exponential backoff with jitter on the
+// message's ApproximateReceiveCount: the handler sets the message's
+// visibility timeout to that delay and reports it failed, so SQS keeps it
+// hidden until then and the queue's redrive policy ends it. Permanent
+// failures go to the dead-letter queue with their reason (message attribute
+// "reason").
+func Push(w *push.Worker, client SQS, q PushQueues) func(context.Context, events.SQSEvent) (events.SQSEventResponse, error) {
+	dlq := &sqsrelay.Relay{SQS: client, QueueURL: q.DeadLetterURL}
+	log := w.Log
+	if log == nil {
+		log = slog.Default()
+	}
 	return func(ctx context.Context, batch events.SQSEvent) (events.SQSEventResponse, error) {
 		var resp events.SQSEventResponse
 		fail := func(id string) {
@@ -53,7 +85,7 @@ func Push(w *push.Worker, dlq DeadLetter) func(context.Context, events.SQSEvent)
 		for _, msg := range batch.Records {
 			var m qualify.MQL
 			if err := json.Unmarshal([]byte(msg.Body), &m); err != nil {
-				if dlq(ctx, msg.Body, "undecodable message: "+err.Error()) != nil {
+				if dlq.DeadLetter(ctx, msg.Body, "undecodable message: "+err.Error()) != nil {
 					fail(msg.MessageId)
 				}
 				continue
@@ -62,15 +94,42 @@ func Push(w *push.Worker, dlq DeadLetter) func(context.Context, events.SQSEvent)
 			switch {
 			case res.Done:
 			case res.Permanent:
-				if dlq(ctx, msg.Body, res.Reason) != nil {
-					fail(msg.MessageId)
+				if err := dlq.DeadLetter(ctx, msg.Body, res.Reason); err != nil {
+					log.Error("push: dead-letter", "mql", m.ID, "err", err)
+					fail(msg.MessageId) // retried; the redrive policy ends it if this persists
 				}
 			default:
-				fail(msg.MessageId) // SQS redelivers after the visibility timeout; the redrive policy ends it
+				delay := Visibility(w.Backoff(receives(msg)-1, res.RetryAfter))
+				_, err := client.ChangeMessageVisibility(ctx, &sqs.ChangeMessageVisibilityInput{
+					QueueUrl: aws.String(q.URL), ReceiptHandle: aws.String(msg.ReceiptHandle), VisibilityTimeout: delay,
+				})
+				if err != nil { // the queue's own visibility timeout applies instead
+					log.Error("push: backoff not set", "mql", m.ID, "seconds", delay, "reason", res.Reason, "err", err)
+				} else {
+					log.Warn("push: retry later", "mql", m.ID, "seconds", delay, "reason", res.Reason)
+				}
+				fail(msg.MessageId)
 			}
 		}
 		return resp, nil
 	}
+}
+
+// receives is how often SQS has handed out the message, this time included.
+func receives(msg events.SQSMessage) int {
+	n, err := strconv.Atoi(msg.Attributes["ApproximateReceiveCount"])
+	if err != nil || n < 1 {
+		return 1
+	}
+	return n
+}
+
+// Visibility is a backoff as an SQS visibility timeout: whole seconds,
+// rounded up, at least 1, at most MaxVisibility.
+func Visibility(d time.Duration) int32 {
+	d = min(d, MaxVisibility)
+	s := (d + time.Second - 1) / time.Second
+	return int32(max(s, 1))
 }
 
 // Sweep runs the clock-driven work once (SLA breaches).

@@ -270,25 +270,41 @@ func (w *Worker) Deliver(ctx context.Context, mql qualify.MQL) Result {
 	return res
 }
 
-// delay is exponential backoff with full jitter, but never sooner than the
-// SFA asked.
+// delay is exponential backoff with equal jitter (between half and all of
+// the doubled delay), but never sooner than the SFA asked.
 func (w *Worker) delay(attempt int, retryAfter time.Duration) time.Duration {
-	base, max := w.BaseDelay, w.MaxDelay
-	if base == 0 {
-		base = 2 * time.Second
-	}
-	if max == 0 {
-		max = 15 * time.Minute
-	}
-	d := base << min(attempt, 20)
-	if d > max || d <= 0 {
-		d = max
-	}
-	d = d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
+	lo, hi := w.BackoffBounds(attempt)
+	d := lo + time.Duration(rand.Int64N(int64(hi-lo)+1))
 	if retryAfter > d {
 		d = retryAfter
 	}
 	return d
+}
+
+// Backoff is how long to wait before delivering again after the given
+// number of failed attempts (0 for the first failure): exponential backoff
+// with jitter, never sooner than the SFA's Retry-After. The push function
+// on SQS uses it for the message's visibility timeout.
+func (w *Worker) Backoff(attempt int, retryAfter time.Duration) time.Duration {
+	return w.delay(max(attempt, 0), retryAfter)
+}
+
+// BackoffBounds is the range the jittered delay after attempt lies in:
+// BaseDelay doubled per attempt, capped at MaxDelay, of which at least half.
+// The template's redrive policy is sized from it (infra/deploy tests).
+func (w *Worker) BackoffBounds(attempt int) (lo, hi time.Duration) {
+	base, cap := w.BaseDelay, w.MaxDelay
+	if base == 0 {
+		base = 2 * time.Second
+	}
+	if cap == 0 {
+		cap = 15 * time.Minute
+	}
+	d := base << min(max(attempt, 0), 20)
+	if d > cap || d <= 0 {
+		d = cap
+	}
+	return d / 2, d
 }
 
 func deliverySK(mqlID, connector string) string { return "DLV#" + mqlID + "#" + connector }

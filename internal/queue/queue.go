@@ -42,6 +42,7 @@ type Message struct {
 	Due       time.Time       `json:"due"`
 	State     string          `json:"state"` // ready, dead
 	DeadAt    time.Time       `json:"deadAt,omitzero"`
+	Queue     string          `json:"queue,omitempty"` // on AWS, the SQS queue it waits in (deadletter); empty for the table's queue
 
 	version int64
 }

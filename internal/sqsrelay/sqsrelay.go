@@ -28,11 +28,21 @@ type Relay struct {
 
 // New builds a relay from the default AWS configuration.
 func New(ctx context.Context, queueURL string) (*Relay, error) {
+	c, err := NewClient(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &Relay{SQS: c, QueueURL: queueURL}, nil
+}
+
+// NewClient is an SQS client from the default AWS configuration (the
+// function's role on Lambda).
+func NewClient(ctx context.Context) (*sqs.Client, error) {
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &Relay{SQS: sqs.NewFromConfig(cfg), QueueURL: queueURL}, nil
+	return sqs.NewFromConfig(cfg), nil
 }
 
 // Send sends one MQL; the MQL id travels as a message attribute so the push

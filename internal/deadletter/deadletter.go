@@ -1,0 +1,287 @@
+// Package deadletter serves /admin/deadletters on AWS from the SQS
+// dead-letter queues: the push DLQ (MQLs no connector would take, with the
+// reason the push function gave, or moved there by the push queue's redrive
+// policy) and, read only, the score function's failure destination (stream
+// batches it gave up on). Locally the dead letters live in the table's
+// queue (queue.Queue); both satisfy admin.DeadLetters.
+//
+// SQS has no way to look at a message without receiving it. Listing
+// receives each message with a short visibility timeout (so that the next
+// receive returns the next ones), keyed by MessageId, and then makes every
+// received message visible again at once: nothing is consumed, and a
+// release that fails only hides a message for that short while. Replay
+// receives the same way until it meets the message (it needs the receipt
+// handle), sends its body to the push queue and deletes it from the DLQ.
+package deadletter
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/baton-hq/baton/internal/queue"
+	"github.com/baton-hq/baton/internal/sqsrelay"
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// SQS is the part of the SQS client the store uses.
+type SQS interface {
+	ReceiveMessage(ctx context.Context, in *sqs.ReceiveMessageInput, opts ...func(*sqs.Options)) (*sqs.ReceiveMessageOutput, error)
+	ChangeMessageVisibilityBatch(ctx context.Context, in *sqs.ChangeMessageVisibilityBatchInput, opts ...func(*sqs.Options)) (*sqs.ChangeMessageVisibilityBatchOutput, error)
+	DeleteMessage(ctx context.Context, in *sqs.DeleteMessageInput, opts ...func(*sqs.Options)) (*sqs.DeleteMessageOutput, error)
+	SendMessage(ctx context.Context, in *sqs.SendMessageInput, opts ...func(*sqs.Options)) (*sqs.SendMessageOutput, error)
+}
+
+// Queues are the queue URLs the store works on.
+type Queues struct {
+	Push          string // replayed MQLs go back here
+	PushDLQ       string // dead MQLs: listed, replayed, deleted once replayed
+	ScoreFailures string // optional: the score function's failure destination, listed only
+}
+
+// Names of the queues in listed messages (queue.Message.Queue).
+const (
+	PushDLQ       = "push-dlq"
+	ScoreFailures = "score-failures"
+)
+
+// ErrNotReplayable: the dead letter is a record of a failed stream batch,
+// not an MQL.
+var ErrNotReplayable = errors.New("a score failure names stream records, not an MQL: it cannot be replayed to the push queue; rescore the people concerned (POST /admin/rescore)")
+
+// Store lists and replays the dead letters in SQS.
+type Store struct {
+	SQS SQS
+	Queues
+	Max  int           // most messages read per queue (default 1000)
+	Hold time.Duration // how long a message read stays hidden before its release (default 30 s)
+	Wait int32         // long-poll seconds of each receive (default 1: short polls can miss messages)
+}
+
+// New is the store on the default AWS configuration, or nil when no push
+// DLQ is configured (the admin API then serves the table's queue).
+func New(ctx context.Context, q Queues) (*Store, error) {
+	if q.PushDLQ == "" {
+		return nil, nil
+	}
+	if q.Push == "" {
+		return nil, errors.New("deadletter: the push DLQ is configured without the push queue to replay to")
+	}
+	c, err := sqsrelay.NewClient(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &Store{SQS: c, Queues: q}, nil
+}
+
+// Dead lists the dead letters of every configured queue, oldest first, with
+// the reason each is there (queue.Message.LastError).
+func (s *Store) Dead(ctx context.Context) ([]queue.Message, error) {
+	out := []queue.Message{}
+	for _, q := range s.queues() {
+		got, err := s.scan(ctx, q.url, func(sqstypes.Message) bool { return false })
+		s.release(ctx, q.url, got)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range got {
+			out = append(out, view(q.name, m))
+		}
+	}
+	slices.SortStableFunc(out, func(a, b queue.Message) int { return a.Enqueued.Compare(b.Enqueued) })
+	return out, nil
+}
+
+// Replay sends a push dead letter (by MessageId) back to the push queue and
+// deletes it from the DLQ. An id in no queue is table.ErrNotFound.
+func (s *Store) Replay(ctx context.Context, id string) error {
+	for _, q := range s.queues() {
+		got, err := s.scan(ctx, q.url, func(m sqstypes.Message) bool { return aws.ToString(m.MessageId) == id })
+		if err != nil || len(got) == 0 || aws.ToString(got[len(got)-1].MessageId) != id {
+			s.release(ctx, q.url, got)
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		found := got[len(got)-1]
+		s.release(ctx, q.url, got[:len(got)-1])
+		if q.name != PushDLQ {
+			s.release(ctx, q.url, []sqstypes.Message{found})
+			return ErrNotReplayable
+		}
+		if err := s.resend(ctx, found); err != nil {
+			s.release(ctx, q.url, []sqstypes.Message{found})
+			return err
+		}
+		// Sent: a failed delete leaves a copy here, which a second replay
+		// would deliver again; delivery is idempotent by MQL id.
+		if _, err := s.SQS.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(q.url), ReceiptHandle: found.ReceiptHandle}); err != nil {
+			return fmt.Errorf("deadletter: replayed %s but could not delete it from the DLQ: %w", id, err)
+		}
+		return nil
+	}
+	return fmt.Errorf("deadletter: %s: %w", id, table.ErrNotFound)
+}
+
+type named struct{ name, url string }
+
+func (s *Store) queues() []named {
+	qs := []named{{PushDLQ, s.PushDLQ}}
+	if s.ScoreFailures != "" {
+		qs = append(qs, named{ScoreFailures, s.ScoreFailures})
+	}
+	return qs
+}
+
+// scan receives the queue's messages, each once by MessageId, until the
+// queue has no more visible, stop says so (the message it stopped at is the
+// last returned), or Max is reached. Every message returned is hidden for
+// Hold; the caller releases them. On an error it returns what it received.
+func (s *Store) scan(ctx context.Context, url string, stop func(sqstypes.Message) bool) ([]sqstypes.Message, error) {
+	limit, hold, wait := s.Max, s.Hold, s.Wait
+	if limit == 0 {
+		limit = 1000
+	}
+	if hold == 0 {
+		hold = 30 * time.Second
+	}
+	if wait == 0 {
+		wait = 1
+	}
+	var out []sqstypes.Message
+	seen := map[string]bool{}
+	for len(out) < limit {
+		r, err := s.SQS.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
+			QueueUrl: aws.String(url), MaxNumberOfMessages: int32(min(10, limit-len(out))),
+			VisibilityTimeout: int32(hold / time.Second), WaitTimeSeconds: wait,
+			MessageAttributeNames:       []string{"All"},
+			MessageSystemAttributeNames: []sqstypes.MessageSystemAttributeName{sqstypes.MessageSystemAttributeNameSentTimestamp},
+		})
+		if err != nil {
+			return out, err
+		}
+		fresh := 0
+		for _, m := range r.Messages {
+			id := aws.ToString(m.MessageId)
+			if seen[id] { // back already: the hold ran out during a long listing
+				continue
+			}
+			seen[id] = true
+			fresh++
+			out = append(out, m)
+			if stop(m) {
+				return out, nil
+			}
+		}
+		if fresh == 0 {
+			return out, nil
+		}
+	}
+	return out, nil
+}
+
+// release makes received messages visible again, ten per call. It runs
+// even when ctx has ended; a failure only leaves them hidden for Hold.
+func (s *Store) release(ctx context.Context, url string, ms []sqstypes.Message) {
+	ctx = context.WithoutCancel(ctx)
+	for i := 0; i < len(ms); i += 10 {
+		var entries []sqstypes.ChangeMessageVisibilityBatchRequestEntry
+		for j, m := range ms[i:min(i+10, len(ms))] {
+			entries = append(entries, sqstypes.ChangeMessageVisibilityBatchRequestEntry{
+				Id: aws.String(strconv.Itoa(j)), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0,
+			})
+		}
+		s.SQS.ChangeMessageVisibilityBatch(ctx, &sqs.ChangeMessageVisibilityBatchInput{QueueUrl: aws.String(url), Entries: entries})
+	}
+}
+
+// resend puts a dead MQL back on the push queue as the relay sent it (body
+// and mql_id attribute), as a new message with its receive count at zero.
+func (s *Store) resend(ctx context.Context, m sqstypes.Message) error {
+	attrs := map[string]sqstypes.MessageAttributeValue{}
+	if a, ok := m.MessageAttributes["mql_id"]; ok && aws.ToString(a.StringValue) != "" {
+		attrs["mql_id"] = sqstypes.MessageAttributeValue{DataType: aws.String("String"), StringValue: a.StringValue}
+	} else {
+		var mql struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal([]byte(aws.ToString(m.Body)), &mql) == nil && mql.ID != "" {
+			attrs["mql_id"] = sqstypes.MessageAttributeValue{DataType: aws.String("String"), StringValue: aws.String(mql.ID)}
+		}
+	}
+	_, err := s.SQS.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(s.Push), MessageBody: m.Body, MessageAttributes: attrs})
+	return err
+}
+
+// view is a dead letter as the admin API shows it.
+func view(queueName string, m sqstypes.Message) queue.Message {
+	body := aws.ToString(m.Body)
+	out := queue.Message{ID: aws.ToString(m.MessageId), Body: json.RawMessage(body), State: "dead", Queue: queueName}
+	if !json.Valid([]byte(body)) {
+		out.Body, _ = json.Marshal(body) // an undecodable message, shown as a string
+	}
+	if ms, err := strconv.ParseInt(m.Attributes[string(sqstypes.MessageSystemAttributeNameSentTimestamp)], 10, 64); err == nil {
+		out.Enqueued = time.UnixMilli(ms).UTC()
+	}
+	if a, ok := m.MessageAttributes["reason"]; ok {
+		out.LastError = aws.ToString(a.StringValue)
+	}
+	if out.LastError == "" {
+		switch queueName {
+		case ScoreFailures:
+			out.LastError = scoreFailureReason(body)
+		default:
+			out.LastError = "delivery kept failing: SQS moved it here after the push queue's maxReceiveCount receives"
+		}
+	}
+	return out
+}
+
+// scoreFailureReason reads the invocation record Lambda sends to an event
+// source mapping's on-failure destination.
+func scoreFailureReason(body string) string {
+	var rec struct {
+		RequestContext struct {
+			Condition              string `json:"condition"`
+			ApproximateInvokeCount int    `json:"approximateInvokeCount"`
+		} `json:"requestContext"`
+		ResponseContext struct {
+			FunctionError string `json:"functionError"`
+		} `json:"responseContext"`
+		Batch struct {
+			ShardID      string `json:"shardId"`
+			Start        string `json:"startSequenceNumber"`
+			End          string `json:"endSequenceNumber"`
+			BatchSize    int    `json:"batchSize"`
+			FirstArrival string `json:"approximateArrivalOfFirstRecord"`
+			LastArrival  string `json:"approximateArrivalOfLastRecord"`
+		} `json:"DDBStreamBatchInfo"`
+	}
+	if json.Unmarshal([]byte(body), &rec) != nil {
+		return "score: a stream batch failed (unreadable failure record)"
+	}
+	s := "score: stream batch failed"
+	if c := rec.RequestContext.Condition; c != "" {
+		s += " (" + c
+		if e := rec.ResponseContext.FunctionError; e != "" {
+			s += ", " + e
+		}
+		s += ")"
+	}
+	if n := rec.RequestContext.ApproximateInvokeCount; n > 0 {
+		s += fmt.Sprintf(" after %d invocations", n)
+	}
+	if b := rec.Batch; b.Start != "" {
+		s += fmt.Sprintf(": %d records %s..%s of shard %s, arrived %s..%s", b.BatchSize, b.Start, b.End, b.ShardID, b.FirstArrival, b.LastArrival)
+	}
+	return s + "; rescore the people concerned (POST /admin/rescore)"
+}

@@ -1,0 +1,72 @@
+package deadletter_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/baton-hq/baton/internal/deadletter"
+	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/testutil/moto"
+)
+
+func queueURL(t *testing.T, c *sqs.Client, name string) string {
+	t.Helper()
+	out, err := c.CreateQueue(context.Background(), &sqs.CreateQueueInput{QueueName: aws.String(moto.TableName() + "-" + name)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return *out.QueueUrl
+}
+
+// TestListsEveryMessageWithoutConsuming: more dead letters than one receive
+// returns are listed once each, in order, with their reasons (a message the
+// redrive policy moved has none of its own), and stay in the queue.
+func TestListsEveryMessageWithoutConsuming(t *testing.T) {
+	ctx := context.Background()
+	c := moto.SQS(moto.Shared(t))
+	s := &deadletter.Store{SQS: c, Queues: deadletter.Queues{Push: queueURL(t, c, "push"), PushDLQ: queueURL(t, c, "dlq")}}
+	const n = 25
+	for i := range n {
+		in := &sqs.SendMessageInput{QueueUrl: aws.String(s.PushDLQ), MessageBody: aws.String(fmt.Sprintf(`{"id":"m%d"}`, i))}
+		if i > 0 {
+			in.MessageAttributes = map[string]sqstypes.MessageAttributeValue{"reason": {DataType: aws.String("String"), StringValue: aws.String(fmt.Sprintf("reason %d", i))}}
+		}
+		if _, err := c.SendMessage(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for round := range 2 {
+		ms, err := s.Dead(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		for _, m := range ms {
+			if seen[m.ID] || m.Queue != deadletter.PushDLQ || m.State != "dead" || m.Enqueued.IsZero() {
+				t.Fatalf("round %d: %+v", round, m)
+			}
+			seen[m.ID] = true
+			if strings.Contains(string(m.Body), `"m0"`) != strings.Contains(m.LastError, "maxReceiveCount") {
+				t.Fatalf("round %d: %s: reason %q", round, m.Body, m.LastError)
+			}
+		}
+		if len(seen) != n {
+			t.Fatalf("round %d: listed %d of %d", round, len(seen), n)
+		}
+	}
+	// A bounded listing stops at Max; replay of an unknown id is not found.
+	s.Max = 7
+	if ms, err := s.Dead(ctx); err != nil || len(ms) != 7 {
+		t.Fatalf("bounded listing: %d %v", len(ms), err)
+	}
+	if err := s.Replay(ctx, "no-such-id"); !errors.Is(err, table.ErrNotFound) {
+		t.Fatalf("replay of an unknown id: %v", err)
+	}
+}

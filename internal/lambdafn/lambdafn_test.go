@@ -1,0 +1,191 @@
+package lambdafn_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/baton-hq/baton/internal/lambdafn"
+	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/server"
+	"github.com/baton-hq/baton/internal/sqsrelay"
+	"github.com/baton-hq/baton/internal/testutil/lambdatest"
+	"github.com/baton-hq/baton/internal/testutil/moto"
+)
+
+// recorder passes the push function's SQS calls to moto and keeps the
+// visibility changes, so a test can check the exact delay as well as what
+// moto (which honours ChangeMessageVisibility) makes of it.
+type recorder struct {
+	*sqs.Client
+	mu         sync.Mutex
+	visibility map[string]int32 // receipt handle -> seconds
+}
+
+func (r *recorder) ChangeMessageVisibility(ctx context.Context, in *sqs.ChangeMessageVisibilityInput, opts ...func(*sqs.Options)) (*sqs.ChangeMessageVisibilityOutput, error) {
+	r.mu.Lock()
+	r.visibility[aws.ToString(in.ReceiptHandle)] = in.VisibilityTimeout
+	r.mu.Unlock()
+	return r.Client.ChangeMessageVisibility(ctx, in, opts...)
+}
+
+var queues = 0
+
+// pushSetup creates a push queue and its DLQ on moto and an App whose only
+// connector is a webhook answering with status and Retry-After.
+func pushSetup(t *testing.T, status int, retryAfter string) (*server.App, *recorder, lambdafn.PushQueues) {
+	t.Helper()
+	sfa := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if retryAfter != "" {
+			w.Header().Set("Retry-After", retryAfter)
+		}
+		w.WriteHeader(status)
+		fmt.Fprintf(w, "status %d", status)
+	}))
+	t.Cleanup(sfa.Close)
+	app := lambdatest.NewApp(t, "BATON_WEBHOOK_URL", sfa.URL, "BATON_WEBHOOK_SECRET", "whsec_c2VjcmV0LWZvci1mZWVkYmFjay10ZXN0cw==")
+	c := moto.SQS(moto.Shared(t))
+	queues++
+	name := strings.NewReplacer("/", "-", "_", "-").Replace(fmt.Sprintf("%s-%d", t.Name(), queues))
+	urls := lambdafn.PushQueues{}
+	for _, q := range []struct {
+		url  *string
+		name string
+	}{{&urls.DeadLetterURL, name + "-dlq"}, {&urls.URL, name}} {
+		out, err := c.CreateQueue(context.Background(), &sqs.CreateQueueInput{QueueName: aws.String(q.name), Attributes: map[string]string{"VisibilityTimeout": "360"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		*q.url = *out.QueueUrl
+	}
+	return app, &recorder{Client: c, visibility: map[string]int32{}}, urls
+}
+
+// enqueueMQL relays an MQL of a new person to the push queue, as the score
+// function does, and receives it as the event source mapping would.
+func enqueueMQL(t *testing.T, app *server.App, c *sqs.Client, url string) events.SQSMessage {
+	t.Helper()
+	ctx := context.Background()
+	p, _, err := app.People.Ensure(ctx, "backoff@example.com", "form")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := qualify.MQL{ID: p.ID + "-c1", Person: p.ID, Email: "backoff@example.com", Cycle: 1, At: lambdatest.T0, Condition: "hot-and-fit"}
+	if err := (&sqsrelay.Relay{SQS: c, QueueURL: url}).Send(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	msgs := receive(t, c, url)
+	if len(msgs) != 1 {
+		t.Fatalf("received %d messages", len(msgs))
+	}
+	return msgs[0]
+}
+
+func receive(t *testing.T, c *sqs.Client, url string) []events.SQSMessage {
+	t.Helper()
+	r, err := c.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{
+		QueueUrl: aws.String(url), MaxNumberOfMessages: 10,
+		MessageAttributeNames:       []string{"All"},
+		MessageSystemAttributeNames: []sqstypes.MessageSystemAttributeName{sqstypes.MessageSystemAttributeNameAll},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []events.SQSMessage
+	for _, m := range r.Messages {
+		msg := events.SQSMessage{MessageId: *m.MessageId, ReceiptHandle: *m.ReceiptHandle, Body: *m.Body, Attributes: m.Attributes, MessageAttributes: map[string]events.SQSMessageAttribute{}}
+		for k, a := range m.MessageAttributes {
+			msg.MessageAttributes[k] = events.SQSMessageAttribute{StringValue: a.StringValue, DataType: aws.ToString(a.DataType)}
+		}
+		out = append(out, msg)
+	}
+	return out
+}
+
+func notVisible(t *testing.T, c *sqs.Client, url string) string {
+	t.Helper()
+	a, err := c.GetQueueAttributes(context.Background(), &sqs.GetQueueAttributesInput{QueueUrl: aws.String(url), AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameApproximateNumberOfMessagesNotVisible, sqstypes.QueueAttributeNameApproximateNumberOfMessages}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.Attributes["ApproximateNumberOfMessages"] + " visible, " + a.Attributes["ApproximateNumberOfMessagesNotVisible"] + " not visible"
+}
+
+// TestPushBacksOffOnRetryAfter: a connector answering 429 with Retry-After
+// 7 s leaves the message on the push queue, hidden for exactly 7 s (its
+// visibility timeout changed from the queue's 360 s), reported as a batch
+// item failure; nothing is dead-lettered.
+func TestPushBacksOffOnRetryAfter(t *testing.T) {
+	app, c, q := pushSetup(t, http.StatusTooManyRequests, "7")
+	msg := enqueueMQL(t, app, c.Client, q.URL)
+	// The event source mapping has the message in flight: release it, so
+	// that what hides it afterwards is the handler's visibility change.
+	if _, err := c.Client.ChangeMessageVisibility(context.Background(), &sqs.ChangeMessageVisibilityInput{QueueUrl: &q.URL, ReceiptHandle: &msg.ReceiptHandle, VisibilityTimeout: 0}); err != nil {
+		t.Fatal(err)
+	}
+	if got := notVisible(t, c.Client, q.URL); got != "1 visible, 0 not visible" {
+		t.Fatalf("before the push: %s", got)
+	}
+	resp, err := lambdafn.Push(app.Pusher, c, q)(context.Background(), events.SQSEvent{Records: []events.SQSMessage{msg}})
+	if err != nil || len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != msg.MessageId {
+		t.Fatalf("failures %+v %v", resp.BatchItemFailures, err)
+	}
+	if got := c.visibility[msg.ReceiptHandle]; got != 7 {
+		t.Fatalf("visibility timeout %d s, want the Retry-After's 7 (changes %v)", got, c.visibility)
+	}
+	if again := receive(t, c.Client, q.URL); len(again) != 0 {
+		t.Fatalf("the message is receivable right after backing off: %+v", again)
+	}
+	if got := notVisible(t, c.Client, q.URL); got != "0 visible, 1 not visible" {
+		t.Fatalf("after the push: %s", got)
+	}
+	if dead := receive(t, c.Client, q.DeadLetterURL); len(dead) != 0 {
+		t.Fatalf("dead-lettered a transient failure: %+v", dead)
+	}
+}
+
+// TestPushBackoffSchedule: without Retry-After the delay grows with the
+// message's ApproximateReceiveCount (exponential, jittered, capped), and a
+// Retry-After beyond SQS's 12 h is capped below it (moto accepts it).
+func TestPushBackoffSchedule(t *testing.T) {
+	cases := []struct {
+		name       string
+		status     int
+		retryAfter string
+		receives   string
+		lo, hi     time.Duration
+	}{
+		{"first", http.StatusServiceUnavailable, "", "1", time.Second, 2 * time.Second},
+		{"fifth", http.StatusServiceUnavailable, "", "5", 16 * time.Second, 32 * time.Second},
+		{"capped", http.StatusServiceUnavailable, "", "300", 450 * time.Second, 900 * time.Second},
+		{"daily-limit", http.StatusTooManyRequests, "86400", "1", lambdafn.MaxVisibility, lambdafn.MaxVisibility},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			app, c, q := pushSetup(t, tc.status, tc.retryAfter)
+			msg := enqueueMQL(t, app, c.Client, q.URL)
+			msg.Attributes["ApproximateReceiveCount"] = tc.receives
+			resp, err := lambdafn.Push(app.Pusher, c, q)(context.Background(), events.SQSEvent{Records: []events.SQSMessage{msg}})
+			if err != nil || len(resp.BatchItemFailures) != 1 {
+				t.Fatalf("failures %+v %v", resp.BatchItemFailures, err)
+			}
+			got := time.Duration(c.visibility[msg.ReceiptHandle]) * time.Second
+			if got < tc.lo || got > tc.hi {
+				t.Fatalf("visibility %v, want %v..%v", got, tc.lo, tc.hi)
+			}
+			if again := receive(t, c.Client, q.URL); len(again) != 0 {
+				t.Fatalf("receivable right after backing off")
+			}
+		})
+	}
+}
