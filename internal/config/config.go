@@ -14,25 +14,26 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/httpx"
 	"gopkg.in/yaml.v3"
 )
 
 // Config is the whole configuration.
 type Config struct {
-	PublicURL      string   // BATON_PUBLIC_URL: how browsers and emails reach Baton (tracked links); deployed and unset: empty, the request's own address (httpx.BaseURL)
-	Addr           string   // BATON_ADDR: listen address of the local stack
-	DataDir        string   // BATON_DATA: where the embedded store keeps its file
-	AdminToken     string   // BATON_ADMIN_TOKEN: bearer token for /admin
-	WriteKey       string   // BATON_WRITE_KEY: HTTP Basic user of the Segment-compatible API
-	SiteOrigins    []string // BATON_SITE_ORIGINS: browser origins allowed to send events
-	CookieDomain   string   // BATON_COOKIE_DOMAIN: Domain of the bt_vid cookie (registrable domain)
-	TrustProxy     bool     // BATON_TRUST_PROXY: take the client address from X-Forwarded-For
-	Store          string   // BATON_STORE: bolt (default) or dynamodb
-	Table          string   // BATON_TABLE: DynamoDB table name
-	DynamoEndpoint string   // BATON_DYNAMODB_ENDPOINT: a DynamoDB-API endpoint (local testing)
-	RulesFile      string   // BATON_RULES: the scoring and MQL rules file
-	WebhookURL     string   // BATON_WEBHOOK_URL: deliver MQLs to this URL (Standard Webhooks signed)
-	WebhookSecret  string   // BATON_WEBHOOK_SECRET: whsec_... signing secret
+	PublicURL      string        // BATON_PUBLIC_URL: how browsers and emails reach Baton (tracked links); deployed and unset: empty, the request's own address (httpx.BaseURL)
+	Addr           string        // BATON_ADDR: listen address of the local stack
+	DataDir        string        // BATON_DATA: where the embedded store keeps its file
+	AdminToken     string        // BATON_ADMIN_TOKEN: bearer token for /admin
+	WriteKey       string        // BATON_WRITE_KEY: HTTP Basic user of the Segment-compatible API
+	SiteOrigins    []string      // BATON_SITE_ORIGINS: browser origins allowed to send events
+	CookieDomain   string        // BATON_COOKIE_DOMAIN: Domain of the bt_vid cookie (registrable domain)
+	TrustProxy     httpx.Proxies // BATON_TRUST_PROXY: proxies trusted to report the client in X-Forwarded-For
+	Store          string        // BATON_STORE: bolt (default) or dynamodb
+	Table          string        // BATON_TABLE: DynamoDB table name
+	DynamoEndpoint string        // BATON_DYNAMODB_ENDPOINT: a DynamoDB-API endpoint (local testing)
+	RulesFile      string        // BATON_RULES: the scoring and MQL rules file
+	WebhookURL     string        // BATON_WEBHOOK_URL: deliver MQLs to this URL (Standard Webhooks signed)
+	WebhookSecret  string        // BATON_WEBHOOK_SECRET: whsec_... signing secret
 	Secrets        Secrets
 	LinkKeys       string   // BATON_LINK_KEYS: signing keys of newsletter recipient tokens
 	GeoIPCity      string   // BATON_GEOIP_CITY_DB: a GeoIP2/GeoLite2 City mmdb
@@ -220,13 +221,11 @@ func FromEnv(getenv func(string) string, mode Mode) (*Config, error) {
 			return nil, &Error{"BATON_PUBLIC_URL", fmt.Sprintf("%q is not a base URL like https://track.example.com", c.PublicURL)}
 		}
 	}
-	if v := getenv("BATON_TRUST_PROXY"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return nil, &Error{"BATON_TRUST_PROXY", "want true or false"}
-		}
-		c.TrustProxy = b
+	proxies, err := httpx.ParseProxies(getenv("BATON_TRUST_PROXY"))
+	if err != nil {
+		return nil, &Error{"BATON_TRUST_PROXY", err.Error() + " (e.g. 1 behind one proxy, or 10.0.0.0/8)"}
 	}
+	c.TrustProxy = proxies
 	for _, o := range strings.Split(getenv("BATON_SITE_ORIGINS"), ",") {
 		o = strings.TrimSpace(o)
 		if o == "" {

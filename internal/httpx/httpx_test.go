@@ -48,3 +48,45 @@ func TestRoutesAnswerJSONForUnknownRoutes(t *testing.T) {
 		}
 	}
 }
+
+func TestClientIPReadsForwardedForFromTheRight(t *testing.T) {
+	req := func(peer string, xff ...string) *http.Request {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = peer
+		for _, x := range xff {
+			r.Header.Add("X-Forwarded-For", x)
+		}
+		return r
+	}
+	mustProxies := func(v string) Proxies {
+		p, err := ParseProxies(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	for _, c := range []struct {
+		trust, peer string
+		xff         []string
+		want        string
+	}{
+		{"", "198.51.100.1:5", []string{"203.0.113.9"}, "198.51.100.1"},                         // no proxy trusted
+		{"1", "10.0.0.2:5", []string{"6.6.6.6, 203.0.113.9"}, "203.0.113.9"},                    // the client's own entry is ignored
+		{"true", "10.0.0.2:5", []string{"6.6.6.6", "203.0.113.9"}, "203.0.113.9"},               // several header lines
+		{"2", "10.0.0.3:5", []string{"6.6.6.6, 203.0.113.9, 10.0.0.2"}, "203.0.113.9"},          // two proxies
+		{"2", "198.51.100.1:5", []string{"203.0.113.9"}, "198.51.100.1"},                        // bypassed a proxy: the peer
+		{"1", "10.0.0.2:5", []string{"not-an-ip"}, "10.0.0.2"},                                  // garbage: the peer
+		{"10.0.0.0/8", "10.0.0.2:5", []string{"6.6.6.6, 203.0.113.9, 10.1.1.1"}, "203.0.113.9"}, // trusted CIDRs skipped
+		{"10.0.0.0/8", "198.51.100.1:5", []string{"6.6.6.6"}, "198.51.100.1"},                   // untrusted peer: XFF ignored
+		{"10.0.0.0/8, 192.0.2.7", "192.0.2.7:5", []string{"::ffff:203.0.113.9"}, "203.0.113.9"}, // v4-mapped unmapped
+	} {
+		if got := ClientIP(req(c.peer, c.xff...), mustProxies(c.trust)).String(); got != c.want {
+			t.Errorf("trust %q peer %s xff %q: %s, want %s", c.trust, c.peer, c.xff, got, c.want)
+		}
+	}
+	for _, bad := range []string{"-1", "11", "proxy.example", "10.0.0.0/33"} {
+		if _, err := ParseProxies(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}

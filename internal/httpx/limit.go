@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"fmt"
 	"net"
 	"net/http"
 	"net/netip"
@@ -97,16 +98,101 @@ func (l *RateLimiter) Middleware(key func(*http.Request) string, h http.Handler)
 	})
 }
 
-// ClientIP is the client's address: the connection's peer, or with
-// trustProxy the first X-Forwarded-For entry (set by the load balancer or
-// CloudFront in front of Baton). The zero Addr when unknown.
-func ClientIP(r *http.Request, trustProxy bool) netip.Addr {
-	if trustProxy {
-		first, _, _ := strings.Cut(r.Header.Get("X-Forwarded-For"), ",")
-		if ip, err := netip.ParseAddr(strings.TrimSpace(first)); err == nil {
-			return ip.Unmap()
+// Proxies says which proxies in front of Baton are trusted to report the
+// client's address in X-Forwarded-For (BATON_TRUST_PROXY). The zero value
+// trusts none: the connection's peer is the client.
+type Proxies struct {
+	Hops  int            // this many proxies append to X-Forwarded-For
+	CIDRs []netip.Prefix // or: proxies at these addresses
+}
+
+// ParseProxies reads BATON_TRUST_PROXY: empty or false (none), true (one
+// proxy), a number of proxies, or a comma-separated list of proxy addresses
+// and CIDRs.
+func ParseProxies(v string) (Proxies, error) {
+	v = strings.TrimSpace(v)
+	switch v {
+	case "", "false", "0":
+		return Proxies{}, nil
+	case "true":
+		return Proxies{Hops: 1}, nil
+	}
+	if n, err := strconv.Atoi(v); err == nil {
+		if n < 0 || n > 10 {
+			return Proxies{}, fmt.Errorf("%d proxies: want 0 to 10", n)
+		}
+		return Proxies{Hops: n}, nil
+	}
+	var p Proxies
+	for _, f := range strings.Split(v, ",") {
+		f = strings.TrimSpace(f)
+		if pre, err := netip.ParsePrefix(f); err == nil {
+			p.CIDRs = append(p.CIDRs, pre.Masked())
+			continue
+		}
+		ip, err := netip.ParseAddr(f)
+		if err != nil {
+			return Proxies{}, fmt.Errorf("%q is neither a number of proxies nor an address or CIDR", f)
+		}
+		p.CIDRs = append(p.CIDRs, netip.PrefixFrom(ip.Unmap(), ip.Unmap().BitLen()))
+	}
+	return p, nil
+}
+
+func (p Proxies) trusted(ip netip.Addr) bool {
+	for _, c := range p.CIDRs {
+		if c.Contains(ip) {
+			return true
 		}
 	}
+	return false
+}
+
+// ClientIP is the client's address, the one function that rate limits,
+// stored (truncated) addresses and scanner-network checks all use. It reads
+// X-Forwarded-For from the right, where trusted proxies appended what they
+// saw, so entries a client wrote itself (on the left) never count: with
+// Hops n, the n-th entry from the right; with CIDRs, the right-most entry
+// that is not a trusted proxy, and only when the peer itself is one. A
+// chain shorter than promised (a request that bypassed the proxies) gives
+// the peer. The zero Addr when unknown.
+func ClientIP(r *http.Request, p Proxies) netip.Addr {
+	peer := peerAddr(r)
+	if p.Hops == 0 && len(p.CIDRs) == 0 {
+		return peer
+	}
+	var chain []string
+	for _, h := range r.Header.Values("X-Forwarded-For") {
+		for _, e := range strings.Split(h, ",") {
+			chain = append(chain, strings.TrimSpace(e))
+		}
+	}
+	if p.Hops > 0 {
+		if len(chain) < p.Hops {
+			return peer
+		}
+		ip, err := netip.ParseAddr(chain[len(chain)-p.Hops])
+		if err != nil {
+			return peer
+		}
+		return ip.Unmap()
+	}
+	if !p.trusted(peer) {
+		return peer
+	}
+	for i := len(chain) - 1; i >= 0; i-- {
+		ip, err := netip.ParseAddr(chain[i])
+		if err != nil {
+			return peer
+		}
+		if ip = ip.Unmap(); !p.trusted(ip) {
+			return ip
+		}
+	}
+	return peer
+}
+
+func peerAddr(r *http.Request) netip.Addr {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr

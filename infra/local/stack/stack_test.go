@@ -8,6 +8,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -495,5 +498,31 @@ func TestErrorsAreJSON(t *testing.T) {
 		if code != c.code || json.Unmarshal(b, &body) != nil || body.Error == "" {
 			t.Errorf("%s %s: %d %s", c.method, c.path, code, b)
 		}
+	}
+}
+
+// TestForwardedForCannotDodgeTheLimit: behind one trusted proxy (a real
+// reverse proxy that appends the peer to X-Forwarded-For), a client that
+// writes a new X-Forwarded-For on every request is still one client.
+func TestForwardedForCannotDodgeTheLimit(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "baton.yaml")
+	os.WriteFile(cfg, []byte("rate_limit_per_ip: 0.001\nrate_limit_burst: 3\n"), 0o600)
+	s := stack.ForTest(t, map[string]string{"BATON_CONFIG": cfg, "BATON_TRUST_PROXY": "1"})
+	target, _ := url.Parse(s.URL)
+	proxy := httptest.NewServer(httputil.NewSingleHostReverseProxy(target))
+	defer proxy.Close()
+	codes := map[int]int{}
+	for i := range 10 {
+		req, _ := http.NewRequest("POST", proxy.URL+"/e", strings.NewReader(fmt.Sprintf(`{"type":"page_view","messageId":"xff-%d","anonymousId":"xff-visitor-1","properties":{"url":"https://www.example.com/"}}`, i)))
+		req.Header.Set("X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i)) // a new "address" each time
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		codes[resp.StatusCode]++
+	}
+	if codes[204] != 3 || codes[429] != 7 {
+		t.Fatalf("rotating X-Forwarded-For: %v, want 3 served (burst) and 7 limited", codes)
 	}
 }
