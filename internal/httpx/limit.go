@@ -11,6 +11,37 @@ import (
 	"time"
 )
 
+// LimitPerClient bounds the requests one client (by key) has in flight:
+// past max it is answered 429 at once, so a client trickling slow bodies
+// holds at most max of the process's slots and cannot starve the others.
+func LimitPerClient(max int, key func(*http.Request) string, h http.Handler) http.Handler {
+	if max <= 0 {
+		return h
+	}
+	var mu sync.Mutex
+	busy := map[string]int{}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		k := key(r)
+		mu.Lock()
+		if busy[k] >= max {
+			mu.Unlock()
+			w.Header().Set("Retry-After", "1")
+			Error(w, http.StatusTooManyRequests, "too many requests in flight from this client")
+			return
+		}
+		busy[k]++
+		mu.Unlock()
+		defer func() {
+			mu.Lock()
+			if busy[k]--; busy[k] == 0 {
+				delete(busy, k) // the map holds only clients with requests in flight
+			}
+			mu.Unlock()
+		}()
+		h.ServeHTTP(w, r)
+	})
+}
+
 // Limit bounds the requests in flight: past max, a request is answered 503
 // with Retry-After at once instead of queueing without bound. Back-pressure
 // the client can act on beats unbounded memory.

@@ -226,6 +226,32 @@ func TestAssembly(t *testing.T) {
 		}
 		cover("max_in_flight")
 	})
+	t.Run("max_in_flight_per_client", func(t *testing.T) {
+		s, _ := start(t, "max_in_flight: 3\nmax_in_flight_per_client: 2\nrate_limit_per_ip: -1\n", map[string]string{"BATON_TRUST_PROXY": "1"})
+		// A slow-POST client opens more connections than the whole process
+		// serves at once, trickling bodies it never finishes.
+		for range 5 {
+			c, err := net.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			fmt.Fprintf(c, "POST /e HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 198.51.100.66\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n{")
+		}
+		deadline := time.Now().Add(20 * time.Second)
+		slow := 0
+		for time.Now().Before(deadline) { // until its two slots are held
+			if slow = post(t, s, pv("pc-slow", "per-client-slow-1", "www", ""), "X-Forwarded-For", "198.51.100.66").StatusCode; slow == 429 {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		other := post(t, s, pv("pc-other", "per-client-other-1", "www", ""), "X-Forwarded-For", "198.51.100.77").StatusCode
+		if slow != 429 || other != 204 {
+			t.Fatalf("slow client %d (want 429), another client %d (want 204)", slow, other)
+		}
+		cover("max_in_flight_per_client")
+	})
 	t.Run("sla.accept_within,sla.webhook_url", func(t *testing.T) {
 		var mu sync.Mutex
 		var got []map[string]any

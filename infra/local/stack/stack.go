@@ -139,8 +139,9 @@ func (s *Stack) every(ctx context.Context, d time.Duration, name string, fn func
 	}()
 }
 
-// guard bounds what one process accepts: requests in flight (503 past it)
-// and a token bucket per client address (429).
+// guard bounds what one process accepts: requests in flight per client
+// (429 past it) and in all (503 past it), and a token bucket per client
+// address (429). Slow bodies end at the server's ReadTimeout.
 func guard(cfg *config.Config, h http.Handler) http.Handler {
 	if rate := cfg.File.RateLimitPerIP; rate > 0 {
 		rl := &httpx.RateLimiter{Rate: rate, Burst: cfg.File.RateLimitBurst}
@@ -159,7 +160,9 @@ func guard(cfg *config.Config, h http.Handler) http.Handler {
 			limited.ServeHTTP(w, r)
 		})
 	}
-	return httpx.Limit(cfg.File.MaxInFlight, h)
+	h = httpx.Limit(cfg.File.MaxInFlight, h)
+	// Outermost: a client over its share is refused before it takes a slot.
+	return httpx.LimitPerClient(cfg.File.MaxPerClient, func(r *http.Request) string { return httpx.ClientIP(r, cfg.TrustProxy).String() }, h)
 }
 
 // routes adds what only the local stack serves: the demo site.
