@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -30,6 +31,7 @@ import (
 	"github.com/baton-hq/baton/internal/crm/crmfake"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/secrets"
 	"github.com/baton-hq/baton/internal/server"
 	"github.com/baton-hq/baton/internal/sqsrelay"
 	"github.com/baton-hq/baton/internal/testutil/moto"
@@ -133,6 +135,17 @@ func TestFunctionsStartOnAWS(t *testing.T) {
 		arn = strings.ReplaceAll(strings.ReplaceAll(arn, `\?`, "."), `\*`, ".*")
 		if got := aws.ToString(created.ARN); !regexp.MustCompile("^" + arn + "$").MatchString(got) {
 			t.Errorf("the functions' policy resource %s does not match the secret's ARN %s", cfnSub(t, secretARN, refs), got)
+		}
+	})
+
+	t.Run("MissingSecret", func(t *testing.T) {
+		t.Setenv("BATON_STORE", "dynamodb")
+		t.Setenv("BATON_TABLE", tbl.Name())
+		t.Setenv(secrets.Variable, secretName+"-missing")
+		_, err := server.FromEnv(ctx)
+		var ce *config.Error
+		if !errors.As(err, &ce) || ce.Setting != secrets.Variable || !strings.Contains(err.Error(), "ResourceNotFound") {
+			t.Errorf("start-up with a missing secret: %v, want a config error naming %s", err, secrets.Variable)
 		}
 	})
 
