@@ -43,7 +43,8 @@ type Config struct {
 }
 
 // Secrets are the connectors' and feedback sources' credentials, only ever
-// from the environment (Secrets Manager / SSM on AWS).
+// from getenv: on AWS that reads them from the Secrets Manager secret
+// BATON_SECRETS_ARN names (internal/secrets), never the environment itself.
 type Secrets struct {
 	SalesforceClientSecret string // BATON_SALESFORCE_CLIENT_SECRET
 	SalesforcePrivateKey   string // BATON_SALESFORCE_PRIVATE_KEY (PEM, JWT bearer flow)
