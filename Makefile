@@ -63,12 +63,23 @@ bench:
 loadtest:
 	LOADTEST=full $(GO) test -count=1 -run 'TestLoad$$' -v ./infra/loadtest
 
-## build: one bootstrap per Lambda function (provided.al2023, arm64)
+# CONFIG: the configuration file packaged as each function's baton.yaml
+# (BATON_CONFIG): infra/baton.yaml when present, else the example (which sets
+# nothing). RULES: the rules file packaged as rules.yaml (BATON_RULES).
+CONFIG ?= $(if $(wildcard infra/baton.yaml),infra/baton.yaml,infra/baton.example.yaml)
+RULES ?= infra/rules.yaml
+
+## build: one bootstrap per Lambda function (provided.al2023, arm64), with
+## the rules file (RULES) and the configuration file (CONFIG) beside it
 build:
+	@test -f "$(CONFIG)" || { echo "CONFIG=$(CONFIG): no such file"; exit 1; }
+	@test -f "$(RULES)" || { echo "RULES=$(RULES): no such file"; exit 1; }
+	@echo "config $(CONFIG), rules $(RULES)"
 	@set -e; for f in $(FUNCTIONS); do \
-	  echo "build $$f"; \
+	  echo "build $$f"; mkdir -p $(BUILD)/$$f; \
 	  GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w' -o $(BUILD)/$$f/bootstrap ./functions/$$f; \
-	  cp infra/rules.yaml $(BUILD)/$$f/rules.yaml; \
+	  cp "$(RULES)" $(BUILD)/$$f/rules.yaml; \
+	  cp "$(CONFIG)" $(BUILD)/$$f/baton.yaml; \
 	done
 
 ## deploy: build and deploy with AWS SAM (guided on first run)

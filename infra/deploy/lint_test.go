@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/baton-hq/baton/internal/secrets"
 )
 
 // tool returns the path of an external program the test needs, or skips the
@@ -233,43 +235,47 @@ func TestFindCycle(t *testing.T) {
 }
 
 // onAWS sorts every variable internal/config reads: required says why each
-// function needs it on AWS (config.Deployed has no usable default), optional
-// why unset is fine there.
-var onAWS = struct{ required, optional map[string]string }{
+// function needs it in its environment on AWS (config.Deployed has no usable
+// default), optional why unset is fine there, secret why it is a key of the
+// Secrets Manager secret (BATON_SECRETS_ARN) and never in the environment.
+var onAWS = struct{ required, optional, secret map[string]string }{
 	required: map[string]string{
-		"BATON_STORE":       "the default, bolt, is a local file: on Lambda it must be dynamodb",
-		"BATON_TABLE":       "required when BATON_STORE=dynamodb",
-		"BATON_ADMIN_TOKEN": "config.Deployed refuses to start without it",
-		"BATON_RULES":       "no default when deployed; without it nothing scores and /feedback is off",
+		"BATON_STORE":  "the default, bolt, is a local file: on Lambda it must be dynamodb",
+		"BATON_TABLE":  "required when BATON_STORE=dynamodb",
+		"BATON_RULES":  "no default when deployed; without it nothing scores and /feedback is off",
+		"BATON_CONFIG": "make build packages baton.yaml: without it the file's settings (sfa, feedback, sla, ...) would be ignored on AWS",
 	},
 	optional: map[string]string{
-		"BATON_ADDR":                     "local stack's listen address",
-		"BATON_DATA":                     "bolt's directory, unused with dynamodb",
-		"BATON_DYNAMODB_ENDPOINT":        "local testing only",
-		"BATON_CONFIG":                   "built-in defaults for the YAML settings",
-		"BATON_PUBLIC_URL":               "deployed and unset: each request's own address (httpx.BaseURL)",
-		"BATON_WRITE_KEY":                "unset: the Segment-compatible API is off",
-		"BATON_SITE_ORIGINS":             "unset: no browser origin may send events",
-		"BATON_COOKIE_DOMAIN":            "unset: host-only visitor cookie",
-		"BATON_TRUST_PROXY":              "default false",
-		"BATON_EVENT_RETENTION":          "default 400d",
-		"BATON_LINK_KEYS":                "unset: recipient tokens off (set per function below)",
-		"BATON_WEBHOOK_URL":              "unset: no MQL webhook",
-		"BATON_WEBHOOK_SECRET":           "unset: no signed webhooks",
-		"BATON_SALESFORCE_CLIENT_SECRET": "unset: that connector off",
-		"BATON_SALESFORCE_PRIVATE_KEY":   "unset: that connector off",
-		"BATON_HUBSPOT_TOKEN":            "unset: that connector off",
-		"BATON_KINTONE_API_TOKEN":        "unset: that connector off",
-		"BATON_FEEDBACK_SECRET":          "unset: that feedback source off",
-		"BATON_HUBSPOT_CLIENT_SECRET":    "unset: that feedback source off",
-		"BATON_KINTONE_WEBHOOK_TOKEN":    "unset: that feedback source off",
-		"BATON_GEOIP_CITY_DB":            "unset: no GeoIP enrichment",
-		"BATON_GEOIP_ASN_DB":             "unset: no GeoIP enrichment",
+		"BATON_ADDR":              "local stack's listen address",
+		"BATON_DATA":              "bolt's directory, unused with dynamodb",
+		"BATON_DYNAMODB_ENDPOINT": "local testing only",
+		"BATON_PUBLIC_URL":        "deployed and unset: each request's own address (httpx.BaseURL)",
+		"BATON_SITE_ORIGINS":      "unset: no browser origin may send events",
+		"BATON_COOKIE_DOMAIN":     "unset: host-only visitor cookie",
+		"BATON_TRUST_PROXY":       "default false",
+		"BATON_EVENT_RETENTION":   "default 400d",
+		"BATON_WEBHOOK_URL":       "unset: no MQL webhook",
+		"BATON_GEOIP_CITY_DB":     "unset: no GeoIP enrichment",
+		"BATON_GEOIP_ASN_DB":      "unset: no GeoIP enrichment",
+	},
+	secret: map[string]string{
+		"BATON_ADMIN_TOKEN":              "config.Deployed refuses to start without it: the secret must hold it",
+		"BATON_WRITE_KEY":                "absent: the Segment-compatible API is off",
+		"BATON_LINK_KEYS":                "absent: recipient tokens off",
+		"BATON_WEBHOOK_SECRET":           "absent: no signed webhooks",
+		"BATON_SALESFORCE_CLIENT_SECRET": "absent: that connector off",
+		"BATON_SALESFORCE_PRIVATE_KEY":   "absent: that connector off",
+		"BATON_HUBSPOT_TOKEN":            "absent: that connector off",
+		"BATON_KINTONE_API_TOKEN":        "absent: that connector off",
+		"BATON_FEEDBACK_SECRET":          "absent: that feedback source off",
+		"BATON_HUBSPOT_CLIENT_SECRET":    "absent: that feedback source off",
+		"BATON_KINTONE_WEBHOOK_TOKEN":    "absent: that feedback source off",
 	},
 }
 
-// linkKeysFor are the functions that issue or verify recipient tokens.
-var linkKeysFor = []string{"admin", "click", "collect"}
+// secretARN is the one secret the functions may read: the SecretsName
+// parameter's secret (Secrets Manager appends six random characters).
+const secretARN = "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:${SecretsName}-??????"
 
 // TestTransformedTemplate checks the CloudFormation SAM generates from
 // template.yaml: no dependency cycle among its resources, and every Lambda
@@ -287,14 +293,18 @@ func TestTransformedTemplate(t *testing.T) {
 	t.Run("FunctionEnvironment", func(t *testing.T) {
 		read := configVars(t)
 		for _, v := range read {
-			if onAWS.required[v] == "" && onAWS.optional[v] == "" {
-				t.Errorf("internal/config reads %s: add it to onAWS, required (and set it in template.yaml) or optional", v)
+			if onAWS.required[v] == "" && onAWS.optional[v] == "" && onAWS.secret[v] == "" {
+				t.Errorf("internal/config reads %s: add it to onAWS, required (and set it in template.yaml), optional or secret (and to secrets.Names)", v)
 			}
 		}
-		for _, v := range append(slices.Sorted(maps.Keys(onAWS.required)), slices.Sorted(maps.Keys(onAWS.optional))...) {
+		listed := slices.Concat(slices.Sorted(maps.Keys(onAWS.required)), slices.Sorted(maps.Keys(onAWS.optional)), slices.Sorted(maps.Keys(onAWS.secret)))
+		for _, v := range listed {
 			if !slices.Contains(read, v) {
 				t.Errorf("onAWS lists %s, which internal/config no longer reads", v)
 			}
+		}
+		if got, want := slices.Sorted(maps.Keys(onAWS.secret)), slices.Sorted(slices.Values(secrets.Names)); !slices.Equal(got, want) {
+			t.Errorf("onAWS.secret lists %v; the secret's keys (secrets.Names) are %v", got, want)
 		}
 		byCode := map[string]string{} // functions/<name> -> logical id
 		for id, r := range res {
@@ -312,14 +322,23 @@ func TestTransformedTemplate(t *testing.T) {
 			id := byCode[name]
 			env := functionEnv(res[id])
 			need := slices.Sorted(maps.Keys(onAWS.required))
+			need = append(need, secrets.Variable)
 			need = append(need, mainVars(t, name)...)
-			if slices.Contains(linkKeysFor, name) {
-				need = append(need, "BATON_LINK_KEYS")
-			}
 			for _, v := range need {
 				if _, ok := env[v]; !ok {
 					t.Errorf("%s (functions/%s): %s not set", id, name, v)
 				}
+			}
+			for _, v := range slices.Sorted(maps.Keys(onAWS.secret)) {
+				if _, ok := env[v]; ok {
+					t.Errorf("%s: %s is in the environment; it belongs in the secret (%s)", id, v, secrets.Variable)
+				}
+			}
+			if ref, _ := env[secrets.Variable].(map[string]any); ref["Ref"] != "SecretsName" {
+				t.Errorf("%s: %s is %v, want a Ref to the SecretsName parameter", id, secrets.Variable, env[secrets.Variable])
+			}
+			if !readsSecret(res, res[id]) {
+				t.Errorf("%s: its role does not allow secretsmanager:GetSecretValue on %s", id, secretARN)
 			}
 			if env["BATON_STORE"] != "dynamodb" {
 				t.Errorf("%s: BATON_STORE is %v, want dynamodb", id, env["BATON_STORE"])
@@ -330,6 +349,39 @@ func TestTransformedTemplate(t *testing.T) {
 			}
 		}
 	})
+}
+
+// readsSecret reports whether a function's role allows GetSecretValue on
+// exactly the SecretsName secret (no other resource, no wildcard action).
+func readsSecret(res map[string]map[string]any, fn map[string]any) bool {
+	props, _ := fn["Properties"].(map[string]any)
+	role, _ := props["Role"].(map[string]any)
+	att, _ := role["Fn::GetAtt"].([]any)
+	if len(att) == 0 {
+		return false
+	}
+	name, _ := att[0].(string)
+	rp, _ := res[name]["Properties"].(map[string]any)
+	policies, _ := rp["Policies"].([]any)
+	found := false
+	for _, p := range policies {
+		doc, _ := p.(map[string]any)["PolicyDocument"].(map[string]any)
+		stmts, _ := doc["Statement"].([]any)
+		for _, s := range stmts {
+			st, _ := s.(map[string]any)
+			acts, _ := st["Action"].([]any)
+			for _, a := range acts {
+				if a, _ := a.(string); strings.HasPrefix(a, "secretsmanager:") {
+					res, _ := st["Resource"].(map[string]any)
+					if a != "secretsmanager:GetSecretValue" || res["Fn::Sub"] != secretARN {
+						return false
+					}
+					found = true
+				}
+			}
+		}
+	}
+	return found
 }
 
 // configVars are the variables internal/config reads through getenv.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/secrets"
 )
 
 const root = "../.."
@@ -56,11 +57,22 @@ func TestEveryFunctionIsDeployedAndBuilds(t *testing.T) {
 func TestEnvironment(t *testing.T) {
 	tpl := load(t)
 	for _, fn := range tpl.Names() {
-		for _, v := range []string{"BATON_STORE", "BATON_TABLE", "BATON_ADMIN_TOKEN"} {
+		// BATON_ADMIN_TOKEN, which every function needs, is in the secret.
+		for _, v := range []string{"BATON_STORE", "BATON_TABLE", secrets.Variable} {
 			if !tpl.HasEnv(fn, v) {
 				t.Errorf("%s: %s not set", fn, v)
 			}
 		}
+		// No secret value in the environment: the functions read them from
+		// the secret at start-up.
+		for _, v := range secrets.Names {
+			if tpl.HasEnv(fn, v) {
+				t.Errorf("%s: %s is set in the template; it belongs in the secret (%s)", fn, v, secrets.Variable)
+			}
+		}
+	}
+	if b, _ := os.ReadFile(filepath.Join(root, "template.yaml")); strings.Contains(string(b), "{{resolve:") {
+		t.Errorf("template.yaml resolves a dynamic reference at deploy time; secrets are read at run time (%s)", secrets.Variable)
 	}
 	read := map[string]bool{}
 	re := regexp.MustCompile(`"(BATON_[A-Z_]+)"`)
@@ -129,6 +141,9 @@ func TestLeastPrivilege(t *testing.T) {
 			if !f.Actions[a] {
 				t.Errorf("%s lacks %s, which every function's store calls", f.Resource, a)
 			}
+		}
+		if !f.Actions["secretsmanager:GetSecretValue"] {
+			t.Errorf("%s lacks secretsmanager:GetSecretValue: every function reads BATON_ADMIN_TOKEN from the secret at start-up", f.Resource)
 		}
 	}
 }

@@ -12,17 +12,23 @@ import (
 
 	"github.com/baton-hq/baton/infra/local/stack"
 	"github.com/baton-hq/baton/internal/config"
+	"github.com/baton-hq/baton/internal/server"
 )
 
 func main() {
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	cfg, err := config.FromEnv(os.Getenv, config.Local)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	getenv, err := server.Getenv(ctx) // BATON_SECRETS_ARN works here too
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	cfg, err := config.FromEnv(getenv, config.Local)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 	s, err := stack.Start(ctx, cfg, log, nil)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "baton:", err)

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -31,19 +32,20 @@ type Config struct {
 	Store          string        // BATON_STORE: bolt (default) or dynamodb
 	Table          string        // BATON_TABLE: DynamoDB table name
 	DynamoEndpoint string        // BATON_DYNAMODB_ENDPOINT: a DynamoDB-API endpoint (local testing)
-	RulesFile      string        // BATON_RULES: the scoring and MQL rules file
+	RulesFile      string        // BATON_RULES: the scoring and MQL rules file (relative: to LAMBDA_TASK_ROOT when set)
 	WebhookURL     string        // BATON_WEBHOOK_URL: deliver MQLs to this URL (Standard Webhooks signed)
 	WebhookSecret  string        // BATON_WEBHOOK_SECRET: whsec_... signing secret
 	Secrets        Secrets
 	LinkKeys       string   // BATON_LINK_KEYS: signing keys of newsletter recipient tokens
 	GeoIPCity      string   // BATON_GEOIP_CITY_DB: a GeoIP2/GeoLite2 City mmdb
 	GeoIPASN       string   // BATON_GEOIP_ASN_DB: a GeoLite2 ASN mmdb
-	File           File     // BATON_CONFIG: the YAML file
+	File           File     // BATON_CONFIG: the YAML file (relative: to LAMBDA_TASK_ROOT when set)
 	Generated      []string // settings that were generated because unset (printed at local start)
 }
 
 // Secrets are the connectors' and feedback sources' credentials, only ever
-// from the environment (Secrets Manager / SSM on AWS).
+// from getenv: on AWS that reads them from the Secrets Manager secret
+// BATON_SECRETS_ARN names (internal/secrets), never the environment itself.
 type Secrets struct {
 	SalesforceClientSecret string // BATON_SALESFORCE_CLIENT_SECRET
 	SalesforcePrivateKey   string // BATON_SALESFORCE_PRIVATE_KEY (PEM, JWT bearer flow)
@@ -194,7 +196,7 @@ func FromEnv(getenv func(string) string, mode Mode) (*Config, error) {
 		Store:          or(getenv("BATON_STORE"), "bolt"),
 		Table:          getenv("BATON_TABLE"),
 		DynamoEndpoint: getenv("BATON_DYNAMODB_ENDPOINT"),
-		RulesFile:      getenv("BATON_RULES"),
+		RulesFile:      taskPath(getenv, getenv("BATON_RULES")),
 		LinkKeys:       getenv("BATON_LINK_KEYS"),
 		WebhookURL:     getenv("BATON_WEBHOOK_URL"),
 		Secrets: Secrets{
@@ -264,7 +266,7 @@ func FromEnv(getenv func(string) string, mode Mode) (*Config, error) {
 			return nil, &Error{s.name, "too short: use at least 16 random characters"}
 		}
 	}
-	if path := getenv("BATON_CONFIG"); path != "" {
+	if path := taskPath(getenv, getenv("BATON_CONFIG")); path != "" {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			return nil, &Error{"BATON_CONFIG", err.Error()}
@@ -336,6 +338,25 @@ func (f *File) defaults() {
 	if f.RateLimitBurst == 0 {
 		f.RateLimitBurst = 2 * f.RateLimitPerIP
 	}
+}
+
+// TaskRoot is the variable Lambda sets to the directory the function's
+// package is unpacked in (/var/task): relative BATON_CONFIG and BATON_RULES
+// paths resolve against it, so the files `make build` packages beside each
+// bootstrap are found whatever the working directory.
+const TaskRoot = "LAMBDA_TASK_ROOT"
+
+// taskPath resolves a relative file path against LAMBDA_TASK_ROOT when that
+// is set; otherwise (the local stack) it stays relative to the working
+// directory.
+func taskPath(getenv func(string) string, path string) string {
+	if path == "" || filepath.IsAbs(path) {
+		return path
+	}
+	if root := getenv(TaskRoot); root != "" {
+		return filepath.Join(root, path)
+	}
+	return path
 }
 
 func or(v, def string) string {

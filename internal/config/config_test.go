@@ -111,3 +111,51 @@ func TestPublicURL(t *testing.T) {
 		t.Fatalf("deployed, bad: %v", err)
 	}
 }
+
+// TestRelativePathsResolveAgainstTaskRoot: on Lambda (LAMBDA_TASK_ROOT set)
+// relative BATON_CONFIG and BATON_RULES name files in the task root, the
+// directory make build packages them in, whatever the working directory;
+// without it they stay relative to the working directory; absolute paths
+// are kept.
+func TestRelativePathsResolveAgainstTaskRoot(t *testing.T) {
+	root := t.TempDir()
+	if err := os.WriteFile(filepath.Join(root, "baton.yaml"), []byte("timeline_limit: 7\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := FromEnv(env(map[string]string{"LAMBDA_TASK_ROOT": root, "BATON_CONFIG": "baton.yaml", "BATON_RULES": "rules.yaml"}), Local)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.File.TimelineLimit != 7 {
+		t.Errorf("timeline_limit %d: the file in LAMBDA_TASK_ROOT was not read", c.File.TimelineLimit)
+	}
+	if want := filepath.Join(root, "rules.yaml"); c.RulesFile != want {
+		t.Errorf("rules file %q, want %q", c.RulesFile, want)
+	}
+
+	// Without LAMBDA_TASK_ROOT: the working directory.
+	t.Chdir(root)
+	c, err = FromEnv(env(map[string]string{"BATON_CONFIG": "baton.yaml", "BATON_RULES": "rules.yaml"}), Local)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.File.TimelineLimit != 7 || c.RulesFile != "rules.yaml" {
+		t.Errorf("without LAMBDA_TASK_ROOT: timeline_limit %d, rules %q", c.File.TimelineLimit, c.RulesFile)
+	}
+
+	// Absolute paths are kept; a relative one missing from the task root
+	// is an error naming the resolved path.
+	other := t.TempDir()
+	c, err = FromEnv(env(map[string]string{"LAMBDA_TASK_ROOT": other, "BATON_CONFIG": filepath.Join(root, "baton.yaml"), "BATON_RULES": "/abs/rules.yaml"}), Local)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.File.TimelineLimit != 7 || c.RulesFile != "/abs/rules.yaml" {
+		t.Errorf("absolute paths: timeline_limit %d, rules %q", c.File.TimelineLimit, c.RulesFile)
+	}
+	_, err = FromEnv(env(map[string]string{"LAMBDA_TASK_ROOT": other, "BATON_CONFIG": "baton.yaml"}), Local)
+	var ce *Error
+	if !errors.As(err, &ce) || ce.Setting != "BATON_CONFIG" || !strings.Contains(err.Error(), filepath.Join(other, "baton.yaml")) {
+		t.Errorf("missing file in the task root: %v", err)
+	}
+}

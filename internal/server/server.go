@@ -32,6 +32,7 @@ import (
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/queue"
 	"github.com/baton-hq/baton/internal/rulebook"
+	"github.com/baton-hq/baton/internal/secrets"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
 	"github.com/baton-hq/baton/internal/table/dynamotable"
@@ -281,10 +282,16 @@ func (a *App) collectRoutes(mux *http.ServeMux) {
 }
 
 // FromEnv is how a deployed function starts: configuration from the
-// environment (secrets required, none generated), the configured store.
+// environment (secrets required, none generated), with the Secrets Manager
+// secret named by BATON_SECRETS_ARN over it when set (read once, here), and
+// the configured store.
 func FromEnv(ctx context.Context) (*App, error) {
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	cfg, err := config.FromEnv(os.Getenv, config.Deployed)
+	getenv, err := Getenv(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := config.FromEnv(getenv, config.Deployed)
 	if err != nil {
 		return nil, err
 	}
@@ -298,6 +305,24 @@ func FromEnv(ctx context.Context) (*App, error) {
 		return nil, err
 	}
 	return app, nil
+}
+
+// Getenv returns how a deployed function reads its settings: os.Getenv,
+// with the values of the Secrets Manager secret BATON_SECRETS_ARN names
+// over it when that is set (internal/secrets).
+func Getenv(ctx context.Context) (func(string) string, error) {
+	id := strings.TrimSpace(os.Getenv(secrets.Variable))
+	if id == "" {
+		return os.Getenv, nil
+	}
+	st, err := secrets.New(ctx, id)
+	if err == nil {
+		var getenv func(string) string
+		if getenv, err = st.Getenv(ctx, os.Getenv); err == nil {
+			return getenv, nil
+		}
+	}
+	return nil, &config.Error{Setting: secrets.Variable, Problem: err.Error()}
 }
 
 // Wrap adds the middleware every Baton endpoint has.

@@ -1,5 +1,5 @@
 // Package moto runs moto's server (infra/moto/serve.py: DynamoDB with native
-// TransactWriteItems, DynamoDB Streams, SQS) for tests, single-threaded on a
+// TransactWriteItems, DynamoDB Streams, SQS, Secrets Manager) for tests, single-threaded on a
 // free loopback port, with fake credentials, so no test ever touches AWS.
 //
 // moto is a Python package (moto[server] 5.2.1; `make deps` installs it with
@@ -24,6 +24,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/baton-hq/baton/internal/table/dynamotable"
@@ -190,6 +191,11 @@ func Streams(endpoint string) *dynamodbstreams.Client {
 
 // SQS returns an SQS client for the endpoint.
 func SQS(endpoint string) *sqs.Client { return sqs.NewFromConfig(Config(endpoint)) }
+
+// SecretsManager returns a Secrets Manager client for the endpoint.
+func SecretsManager(endpoint string) *secretsmanager.Client {
+	return secretsmanager.NewFromConfig(Config(endpoint))
+}
 
 // TableName returns a table name unique within this test binary.
 func TableName() string {
