@@ -43,6 +43,7 @@ func main() {
 		fail(err)
 	}
 	cfg.File.RateLimitPerIP = -1 // one client address sends everything here
+	cfg.File.MaxPerClient = -1
 	s, err := stack.Start(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 	if err != nil {
 		fail(err)

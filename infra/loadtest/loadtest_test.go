@@ -172,8 +172,8 @@ func TestLoad(t *testing.T) {
 
 func writeConfig(t *testing.T) string {
 	p := t.TempDir() + "/baton.yaml"
-	// One client address sends everything here: no per-client rate limit.
-	if err := os.WriteFile(p, []byte("rate_limit_per_ip: -1\nrate_limit_per_site: -1\nmax_in_flight: 4096\n"), 0o600); err != nil {
+	// One client address sends everything here: no per-client limits.
+	if err := os.WriteFile(p, []byte("rate_limit_per_ip: -1\nrate_limit_per_site: -1\nmax_in_flight: 4096\nmax_in_flight_per_client: -1\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return p

@@ -38,8 +38,9 @@ type Handler struct {
 	People Identifier
 	Enrich func(r *http.Request, ev *event.Event) // fills Client.IP (truncated) and Enrichment; nil: no IP kept
 
-	Origins  []string // allowed browser origins; the collector's own origin is always allowed
-	Sites    []string // accepted site ids; empty: any
+	Origins  []string       // allowed browser origins; the collector's own origin is always allowed
+	Sites    []string       // accepted site ids; empty: any
+	Scrub    event.Scrubber // removes secrets and email addresses from stored URLs
 	Cookie   visitor.Cookie
 	WriteKey string
 	Consent  Consent
@@ -135,7 +136,7 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	received := h.now()
-	evs, err := event.Parse(body, event.Browser, "", event.Meta{ReceivedAt: received, Client: event.Client{UserAgent: r.UserAgent()}})
+	evs, err := event.Parse(body, event.Browser, "", event.Meta{ReceivedAt: received, Client: event.Client{UserAgent: r.UserAgent()}, Scrub: h.Scrub})
 	if err != nil {
 		writeParseError(w, err)
 		return
@@ -200,7 +201,7 @@ func (h *Handler) server(call string) http.HandlerFunc {
 			httpx.Error(w, status, err.Error())
 			return
 		}
-		evs, err := event.Parse(body, event.Server, force, event.Meta{ReceivedAt: h.now(), Client: event.Client{UserAgent: r.UserAgent()}})
+		evs, err := event.Parse(body, event.Server, force, event.Meta{ReceivedAt: h.now(), Client: event.Client{UserAgent: r.UserAgent()}, Scrub: h.Scrub})
 		if err != nil {
 			writeParseError(w, err)
 			return

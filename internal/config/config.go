@@ -68,6 +68,7 @@ type File struct {
 	Feedback         FeedbackFile `yaml:"feedback"`                 // sales outcomes coming back
 	SLA              SLAFile      `yaml:"sla"`                      // how fast sales must accept an MQL
 	LinkHosts        []string     `yaml:"link_hosts"`               // hosts tracked links may redirect to (".example.com": subdomains too); empty: any
+	ScrubParams      []string     `yaml:"scrub_params"`             // more URL parameters never stored (besides password/token/csrf/session/card-like names and any holding an email)
 	AdminTokens      []AdminToken `yaml:"admin_tokens"`             // more admin tokens, stored as SHA-256 hashes, with scopes
 	MaxInFlight      int          `yaml:"max_in_flight"`            // local stack: requests served at once before 503 (default 512)
 	MaxPerClient     int          `yaml:"max_in_flight_per_client"` // local stack: requests one client address may have in flight before 429 (default 16; -1 disables)

@@ -44,6 +44,7 @@ type Meta struct {
 	ReceivedAt time.Time
 	Client     Client
 	Site       string
+	Scrub      Scrubber // what to remove from every URL and referrer
 }
 
 // Source selects the rules a body is parsed under.
@@ -244,7 +245,7 @@ func parseOne(raw json.RawMessage, src Source, forceType, batchSentAt string, ba
 	if err := times(&ev, w); err != nil {
 		return Event{}, err
 	}
-	if err := page(&ev, w); err != nil {
+	if err := page(&ev, w, meta.Scrub); err != nil {
 		return Event{}, err
 	}
 	if c := w.Context; c != nil {
@@ -383,7 +384,7 @@ func parseTime(s string) (time.Time, error) {
 }
 
 // page fills url, title, referrer and UTM from properties or context.page.
-func page(ev *Event, w wire) error {
+func page(ev *Event, w wire, scrub Scrubber) error {
 	get := func(k string) (string, error) {
 		v, ok := ev.Properties[k]
 		if !ok || v == nil {
@@ -429,6 +430,19 @@ func page(ev *Event, w wire) error {
 	}
 	if len(ev.Title) > 1024 {
 		return errf("properties.title", "longer than 1024 bytes")
+	}
+	// Secrets and addresses never reach the store, the timeline or the SFA;
+	// the copies in properties are the same strings.
+	ev.URL, ev.Referrer = scrub.URL(ev.URL), scrub.URL(ev.Referrer)
+	for _, k := range []string{"url", "referrer"} {
+		if v, ok := ev.Properties[k].(string); ok {
+			ev.Properties[k] = scrub.URL(v)
+		}
+	}
+	if v, ok := ev.Properties["search"].(string); ok { // Segment's page.search: "?a=b"
+		if q, changed := scrub.params(strings.TrimPrefix(v, "?")); changed {
+			ev.Properties["search"] = "?" + q
+		}
 	}
 	if ev.URL != "" {
 		ev.UTM = ParseUTM(ev.URL)

@@ -126,6 +126,7 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 		Cookie:   a.Cookie,
 		WriteKey: cfg.WriteKey,
 		Consent:  consent(cfg.File.Consent),
+		Scrub:    event.Scrubber{Params: cfg.File.ScrubParams},
 		Log:      log,
 		Now:      now,
 	}

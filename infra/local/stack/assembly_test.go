@@ -144,6 +144,24 @@ func TestAssembly(t *testing.T) {
 		}
 		cover("event_retention", "cookie_max_age", "secure_cookie")
 	})
+	t.Run("scrub_params", func(t *testing.T) {
+		s, _ := start(t, "scrub_params: [member_no]\n", nil)
+		post(t, s, `{"type":"page_view","messageId":"sc1","anonymousId":"scrub-browser-0001","properties":{"url":"https://www.example.com/thanks?member_no=778899&password=hunter2&email=taro%40example.co.jp&plan=pro","referrer":"https://www.example.com/contact?csrf_token=abc"}}`)
+		evs, err := s.App.Events.Visitor(context.Background(), "scrub-browser-0001")
+		if err != nil || len(evs) != 1 {
+			t.Fatalf("%v %v", evs, err)
+		}
+		raw, _ := json.Marshal(evs[0])
+		for _, secret := range []string{"778899", "hunter2", "taro", "csrf_token", "abc"} {
+			if strings.Contains(string(raw), secret) {
+				t.Fatalf("stored %q: %s", secret, raw)
+			}
+		}
+		if evs[0].URL != "https://www.example.com/thanks?plan=pro" {
+			t.Fatalf("url %s", evs[0].URL)
+		}
+		cover("scrub_params")
+	})
 	t.Run("timeline_limit", func(t *testing.T) {
 		s, _ := start(t, "timeline_limit: 2\n", nil)
 		for i := range 3 {

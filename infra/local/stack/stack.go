@@ -170,6 +170,9 @@ func routes(mux *http.ServeMux) {
 	demo, _ := fs.Sub(demoFiles, "demo")
 	mux.Handle("GET /demo/", http.StripPrefix("/demo/", http.FileServerFS(demo)))
 	mux.Handle("GET /demo", http.RedirectHandler("/demo/", http.StatusFound))
+	// The demo's contact form posts (a GET form would put its fields in the
+	// next page's URL); the tag has recorded it, the site just says thanks.
+	mux.Handle("POST /demo/thanks.html", http.RedirectHandler("/demo/thanks.html", http.StatusSeeOther))
 	mux.Handle("GET /{$}", http.RedirectHandler("/demo/", http.StatusFound))
 }
 

@@ -526,3 +526,22 @@ func TestForwardedForCannotDodgeTheLimit(t *testing.T) {
 		t.Fatalf("rotating X-Forwarded-For: %v, want 3 served (burst) and 7 limited", codes)
 	}
 }
+
+// TestDemoContactFormPosts: the demo's contact form is a POST (a GET form
+// would put its fields, password included, into the next page's URL), and
+// the site answers it with the thanks page.
+func TestDemoContactFormPosts(t *testing.T) {
+	s := stack.ForTest(t, nil)
+	code, b := do(t, "GET", s.URL+"/demo/contact.html", "", "")
+	if code != 200 || !strings.Contains(string(b), `method="post"`) {
+		t.Fatalf("contact page: %d, form method not post", code)
+	}
+	resp, err := http.PostForm(s.URL+"/demo/thanks.html", url.Values{"email": {"x@example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Request.Method != "GET" || !strings.HasSuffix(resp.Request.URL.Path, "/demo/thanks.html") || resp.Request.URL.RawQuery != "" {
+		t.Fatalf("POST thanks: %d %s %s", resp.StatusCode, resp.Request.Method, resp.Request.URL)
+	}
+}
