@@ -25,6 +25,8 @@ tag/browser/node_modules/playwright-core/package.json: tag/browser/package-lock.
 	touch $@
 
 CLOCK := github.com/baton-hq/baton/internal/clock.skew
+# staticcheck 2026.2.2 (module version v0.8.2), from the Go module proxy
+STATICCHECK ?= v0.8.2
 
 ## test: format and vet checks, every test, the suite again with the clock
 ## moved two years forward and 40 days back (no test may meet the wall
@@ -42,6 +44,7 @@ vet:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path '*/node_modules/*')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK) ./...
 
 ## fuzz: run each fuzz target for FUZZTIME
 fuzz:

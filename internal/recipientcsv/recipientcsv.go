@@ -103,7 +103,6 @@ func Mint(r io.Reader, w io.Writer, mint func(Row) (string, error)) (Result, err
 	}
 	res := Result{Errors: []RowError{}}
 	for rows := 0; ; rows++ {
-		line, _ := cr.FieldPos(0)
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
@@ -115,7 +114,7 @@ func Mint(r io.Reader, w io.Writer, mint func(Row) (string, error)) (Result, err
 			}
 			return res, err
 		}
-		line, _ = cr.FieldPos(0)
+		line, _ := cr.FieldPos(0)
 		if rows >= MaxRows {
 			return res, fmt.Errorf("more than %d recipients: split the list", MaxRows)
 		}

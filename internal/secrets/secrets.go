@@ -87,7 +87,7 @@ func (s *Store) Values(ctx context.Context) (map[string]string, error) {
 		return nil, fmt.Errorf("read secret %s: %w", s.SecretID, err)
 	}
 	if out.SecretString == nil {
-		return nil, fmt.Errorf("secret %s has no string value: store a JSON object of %s, ...", s.SecretID, Names[0])
+		return nil, fmt.Errorf("secret %s has no string value: store a JSON object of %s and the other names", s.SecretID, Names[0])
 	}
 	v, err := Parse(*out.SecretString)
 	if err != nil {
@@ -103,7 +103,7 @@ func (s *Store) Values(ctx context.Context) (map[string]string, error) {
 func Parse(data string) (map[string]string, error) {
 	var raw map[string]any
 	if err := json.Unmarshal([]byte(data), &raw); err != nil || raw == nil {
-		return nil, fmt.Errorf("want a JSON object of %s, ...", Names[0])
+		return nil, fmt.Errorf("want a JSON object of %s and the other names", Names[0])
 	}
 	var unknown []string
 	out := map[string]string{}

@@ -277,7 +277,9 @@ func TestDemoVisitorBecomesMQL(t *testing.T) {
 	}
 	code, b = admin_(t, s, "/admin/people?email=buyer@maker.example", token)
 	var v admin.PersonView
-	json.Unmarshal(b, &v)
+	if code != 200 || json.Unmarshal(b, &v) != nil {
+		t.Fatalf("person: %d %s", code, b)
+	}
 	code, b = do(t, "GET", s.URL+"/admin/people/"+v.Person.ID+"/explain", token, "")
 	var ex admin.Explanation
 	if code != 200 || json.Unmarshal(b, &ex) != nil {
@@ -377,7 +379,7 @@ func TestMarketerNewsletterFlow(t *testing.T) {
 	}
 	settle(t, s)
 	code, b = do(t, "GET", s.URL+"/admin/people/"+v.Person.ID+"/explain", token, "")
-	if !strings.Contains(string(b), `"rule":"newsletter-click"`) || !strings.Contains(string(b), `"rule":"november-campaign"`) {
+	if code != 200 || !strings.Contains(string(b), `"rule":"newsletter-click"`) || !strings.Contains(string(b), `"rule":"november-campaign"`) {
 		t.Fatalf("click not scored: %s", b)
 	}
 }

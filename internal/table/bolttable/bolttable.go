@@ -415,7 +415,7 @@ func (t *Table) Query(ctx context.Context, q table.Query) ([]table.Item, error) 
 			if q.After != "" {
 				end = []byte(q.PK + "\x00" + q.After)
 			}
-			k, v = c.Seek(end)
+			k, _ = c.Seek(end)
 			if k == nil {
 				k, v = c.Last()
 			} else {
