@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -30,6 +31,9 @@ type EventWriter interface {
 // Identifier links a browser to a person; see identity.Stitcher.
 type Identifier interface {
 	Identify(ctx context.Context, id identity.Identification) (identity.Person, identity.LinkResult, error)
+	// PersonOf is the person a visitor id belongs to now ("" when none).
+	PersonOf(ctx context.Context, visitor string) (string, error)
+	LinkPerson(ctx context.Context, visitor, person string, at time.Time, st identity.Strength) (identity.LinkResult, error)
 }
 
 // Handler serves the collection endpoints.
@@ -55,6 +59,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	for _, call := range []string{"track", "identify", "page", "screen", "group", "alias", "batch"} {
 		mux.HandleFunc("POST /v1/"+call, h.server(call))
 	}
+	mux.HandleFunc("POST /v1/import", h.server("batch")) // analytics-java's batch endpoint
 	mux.HandleFunc("POST /optout", h.optOut)
 	mux.HandleFunc("POST /optin", h.optIn)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -201,7 +206,11 @@ func (h *Handler) server(call string) http.HandlerFunc {
 			httpx.Error(w, status, err.Error())
 			return
 		}
-		evs, err := event.Parse(body, event.Server, force, event.Meta{ReceivedAt: h.now(), Client: event.Client{UserAgent: r.UserAgent()}, Scrub: h.Scrub})
+		// The HTTP client is the customer's backend (curl, analytics-java,
+		// Go's net/http ...), not the visitor: its user agent and address
+		// say nothing about the visitor. Only context.userAgent and
+		// context.ip, the visitor's as the SDK reports them, count.
+		evs, err := event.Parse(body, event.Server, force, event.Meta{ReceivedAt: h.now(), Scrub: h.Scrub})
 		if err != nil {
 			writeParseError(w, err)
 			return
@@ -218,11 +227,79 @@ func (h *Handler) server(call string) http.HandlerFunc {
 				evs[i].VisitorID = "u:" + evs[i].UserID
 			}
 		}
-		if !h.store(w, r, evs) {
+		visitorRequest := r.Clone(r.Context())
+		visitorRequest.Header.Del("X-Forwarded-For")
+		visitorRequest.RemoteAddr = ""
+		skipped, ok := h.storeAs(w, r, visitorRequest, evs)
+		if !ok {
 			return
 		}
-		httpx.JSON(w, http.StatusOK, map[string]bool{"success": true})
+		if !h.linkUserIDs(w, r, evs) {
+			return
+		}
+		out := map[string]any{"success": true}
+		if len(skipped) > 0 {
+			out["skipped"] = skipped // accepted and stored, but identified nobody: said, never silent
+		}
+		httpx.JSON(w, http.StatusOK, out)
 	}
+}
+
+// Skip is an event that was stored but did not identify anyone, and why.
+type Skip struct {
+	Index  int    `json:"index"`
+	Reason string `json:"reason"`
+}
+
+// linkUserIDs follows Segment's identity model: a userId belongs to the
+// person its anonymousId (or its alias's previousId) belongs to, so later
+// calls that carry only the userId attach to that person.
+func (h *Handler) linkUserIDs(w http.ResponseWriter, r *http.Request, evs []event.Event) bool {
+	for _, ev := range evs {
+		a, b := ev.VisitorID, ""
+		switch {
+		case ev.UserID != "" && ev.VisitorID != "u:"+ev.UserID:
+			b = "u:" + ev.UserID // identify, track ... with both ids
+		case ev.Type == event.Custom && ev.Name == "$alias":
+			if prev, _ := ev.Properties["previousId"].(string); prev != "" && ev.UserID != "" {
+				a, b = "u:"+ev.UserID, prev // alias {previousId, userId}
+				if !visitor.Valid(prev) {
+					b = "u:" + prev
+				}
+			}
+		}
+		if b == "" || ev.Flagged() {
+			continue
+		}
+		if err := h.join(r.Context(), a, b, ev.Timestamp); err != nil {
+			h.log().Error("link user id", "err", err, "event", ev.ID)
+			httpx.Unavailable(w, 2*time.Second)
+			return false
+		}
+	}
+	return true
+}
+
+// join links whichever of two visitor ids has no person to the other's.
+func (h *Handler) join(ctx context.Context, a, b string, at time.Time) error {
+	pa, err := h.People.PersonOf(ctx, a)
+	if err != nil {
+		return err
+	}
+	pb, err := h.People.PersonOf(ctx, b)
+	if err != nil {
+		return err
+	}
+	switch {
+	case pa != "" && pb == "":
+		_, err = h.People.LinkPerson(ctx, b, pa, at, identity.Strong)
+	case pb != "" && pa == "":
+		_, err = h.People.LinkPerson(ctx, a, pb, at, identity.Strong)
+	}
+	if errors.Is(err, identity.ErrNotFound) {
+		return nil // erased meanwhile
+	}
+	return err
 }
 
 func (h *Handler) checkSites(evs []event.Event) error {
@@ -248,23 +325,43 @@ func (h *Handler) checkSites(evs []event.Event) error {
 // store enriches, writes and identifies; it answers the error itself and
 // reports whether the caller should acknowledge.
 func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Event) bool {
+	_, ok := h.storeAs(w, r, r, evs)
+	return ok
+}
+
+// storeAs is store with the request enrichment reads the visitor's address
+// from (the server API's events carry it in context.ip); it returns the
+// events that carried an email but identified nobody.
+func (h *Handler) storeAs(w http.ResponseWriter, r, visitorRequest *http.Request, evs []event.Event) ([]Skip, bool) {
 	for i := range evs {
+		if ip := evs[i].Client.IP; ip != "" && visitorRequest != r {
+			if a, err := netip.ParseAddr(ip); err == nil {
+				visitorRequest.RemoteAddr = netip.AddrPortFrom(a, 0).String()
+			}
+		} else if visitorRequest != r {
+			visitorRequest.RemoteAddr = ""
+		}
 		evs[i].Client.IP = ""
 		if h.Enrich != nil {
-			h.Enrich(r, &evs[i])
+			h.Enrich(visitorRequest, &evs[i])
 		}
 	}
 	_, err := h.Events.Append(r.Context(), evs)
 	if err != nil {
 		h.log().Error("store events", "err", err, "count", len(evs))
 		httpx.Unavailable(w, 5*time.Second)
-		return false
+		return nil, false
 	}
 	// Identification runs for repeats too: a client retrying after a failed
 	// identify must get it done, and identifying twice changes nothing.
-	for _, ev := range evs {
+	var skipped []Skip
+	for i, ev := range evs {
 		email := ev.Email()
-		if email == "" || ev.Flagged() {
+		if email == "" {
+			continue
+		}
+		if ev.Flagged() {
+			skipped = append(skipped, Skip{Index: i, Reason: "flagged as automated (" + ev.Enrichment.FlagReason + "): stored, identifies nobody"})
 			continue
 		}
 		_, _, err := h.People.Identify(r.Context(), identity.Identification{
@@ -274,10 +371,10 @@ func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Even
 		if err != nil {
 			h.log().Error("identify", "err", err, "event", ev.ID)
 			httpx.Unavailable(w, 2*time.Second)
-			return false
+			return nil, false
 		}
 	}
-	return true
+	return skipped, true
 }
 
 func sourceOf(ev event.Event) string {

@@ -229,7 +229,7 @@ func (failingWriter) Append(context.Context, []event.Event) ([]bool, error) {
 	return nil, errors.New("disk on fire")
 }
 
-type failingPeople struct{}
+type failingPeople struct{ collect.Identifier }
 
 func (failingPeople) Identify(context.Context, identity.Identification) (identity.Person, identity.LinkResult, error) {
 	return identity.Person{}, identity.LinkResult{}, errors.New("throttled")

@@ -42,6 +42,10 @@ type Request struct {
 	IP        netip.Addr
 	Method    string
 	Webdriver bool
+	// UserAgentUnknown: the sender could not know the visitor's user agent
+	// (a backend calling /v1 without context.userAgent). An empty one is
+	// then no sign of a robot.
+	UserAgentUnknown bool
 }
 
 type pattern struct {
@@ -242,6 +246,9 @@ func (e *Enricher) Enrich(r Request, ev *event.Event) {
 	info := e.parse(ua)
 	en.Browser, en.BrowserVersion, en.OS, en.Device = info.browser, info.version, info.os, info.device
 	why := info.bot
+	if strings.TrimSpace(ua) == "" && r.UserAgentUnknown {
+		why, en.Device = "", ""
+	}
 	if why == "" && (r.Webdriver || ev.Client.Webdriver) {
 		why = "webdriver"
 	}

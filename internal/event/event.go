@@ -56,6 +56,7 @@ type Client struct {
 	Locale    string `json:"locale,omitempty"`
 	Webdriver bool   `json:"webdriver,omitempty"`
 	Method    string `json:"method,omitempty"` // HTTP method of tracked clicks (HEAD never counts)
+	API       string `json:"api,omitempty"`    // "server": sent by a backend through /v1 (the HTTP client is not the visitor)
 }
 
 // Enrichment is what the server derived about the client.

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -81,6 +82,7 @@ type wire struct {
 
 type wireContext struct {
 	UserAgent string         `json:"userAgent"`
+	IP        string         `json:"ip"` // the end user's address (server-side SDKs)
 	Locale    string         `json:"locale"`
 	Page      *wirePage      `json:"page"`
 	Campaign  *wireCampaign  `json:"campaign"`
@@ -239,6 +241,9 @@ func parseOne(raw json.RawMessage, src Source, forceType, batchSentAt string, ba
 	if err := checkID("userId", ev.UserID, 128); err != nil {
 		return Event{}, err
 	}
+	if src == Server {
+		ev.Client.API = "server"
+	}
 	if src == Server && ev.AnonymousID == "" && ev.UserID == "" {
 		return Event{}, errf("anonymousId", "anonymousId or userId is required")
 	}
@@ -253,6 +258,13 @@ func parseOne(raw json.RawMessage, src Source, forceType, batchSentAt string, ba
 			// A server-side SDK reports its end user's browser here; the
 			// request's own user agent is the SDK's.
 			ev.Client.UserAgent = c.UserAgent
+		}
+		if src == Server && c.IP != "" {
+			// The end user's address as the SDK reports it (truncated by
+			// enrichment before anything is stored).
+			if a, err := netip.ParseAddr(c.IP); err == nil {
+				ev.Client.IP = a.String()
+			}
 		}
 		if c.Locale != "" && len(c.Locale) <= 35 {
 			ev.Client.Locale = c.Locale

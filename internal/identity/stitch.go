@@ -173,3 +173,13 @@ func (s *Stitcher) LinkPerson(ctx context.Context, visitor, person string, at ti
 	}
 	return res, nil
 }
+
+// PersonOf returns the person a visitor belongs to now ("" for nobody).
+func (s *Stitcher) PersonOf(ctx context.Context, visitor string) (string, error) {
+	l, err := s.Dir.GetLink(ctx, visitor)
+	if err != nil {
+		return "", err
+	}
+	cur, _ := l.Current()
+	return cur.Person, nil
+}

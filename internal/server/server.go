@@ -340,7 +340,8 @@ func newEnricher(cfg *config.Config) (func(*http.Request, *event.Event), func() 
 		return nil, nil, &config.Error{Setting: strings.SplitN(err.Error(), ":", 2)[0], Problem: err.Error()}
 	}
 	return func(r *http.Request, ev *event.Event) {
-		e.Enrich(enrichment.Request{UserAgent: ev.Client.UserAgent, IP: httpx.ClientIP(r, cfg.TrustProxy), Method: r.Method, Webdriver: ev.Client.Webdriver}, ev)
+		e.Enrich(enrichment.Request{UserAgent: ev.Client.UserAgent, IP: httpx.ClientIP(r, cfg.TrustProxy), Method: r.Method, Webdriver: ev.Client.Webdriver,
+			UserAgentUnknown: ev.Client.API == "server"}, ev)
 	}, e.Close, nil
 }
 

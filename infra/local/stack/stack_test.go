@@ -547,3 +547,70 @@ func TestDemoContactFormPosts(t *testing.T) {
 		t.Fatalf("POST thanks: %d %s %s", resp.StatusCode, resp.Request.Method, resp.Request.URL)
 	}
 }
+
+// TestServerSideIngestion: calls from a customer's backend (curl,
+// analytics-java ...) are judged by the visitor's context.userAgent and
+// context.ip, never the HTTP client's; Segment's identity model holds
+// (userId after identify, alias); analytics-java's /v1/import works.
+func TestServerSideIngestion(t *testing.T) {
+	s := stack.ForTest(t, nil)
+	call := func(path, ua, body string) (int, map[string]any) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", s.URL+path, strings.NewReader(body))
+		req.SetBasicAuth("test-write-key-0123456789", "")
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("User-Agent", ua)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out map[string]any
+		json.NewDecoder(resp.Body).Decode(&out)
+		return resp.StatusCode, out
+	}
+	// identify from curl, no context.userAgent: the person exists.
+	if code, out := call("/v1/identify", "curl/8.5.0", `{"anonymousId":"srv-anon-0001","userId":"crm-42","traits":{"email":"backend@maker.example","company":"Maker"},"context":{"ip":"203.0.113.77"}}`); code != 200 || out["skipped"] != nil {
+		t.Fatalf("identify from curl: %d %v", code, out)
+	}
+	p, err := s.App.People.ByEmail(context.Background(), "backend@maker.example")
+	if err != nil {
+		t.Fatalf("identify from curl created nobody: %v", err)
+	}
+	// track with only the userId, from analytics-java, on /v1/import.
+	if code, out := call("/v1/import", "analytics-java/3.5.1", `{"batch":[{"type":"track","userId":"crm-42","event":"Signed Contract","context":{"userAgent":"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"}}]}`); code != 200 {
+		t.Fatalf("import: %d %v", code, out)
+	}
+	// alias: an earlier anonymous id joins the same person.
+	call("/v1/track", "Go-http-client/1.1", `{"anonymousId":"srv-anon-0002","event":"Viewed Pricing"}`)
+	if code, out := call("/v1/alias", "Go-http-client/1.1", `{"previousId":"srv-anon-0002","userId":"crm-42"}`); code != 200 {
+		t.Fatalf("alias: %d %v", code, out)
+	}
+	code, b := do(t, "GET", s.URL+"/admin/people/"+p.ID, token, "")
+	var v admin.PersonView
+	if code != 200 || json.Unmarshal(b, &v) != nil {
+		t.Fatalf("person: %d %s", code, b)
+	}
+	names := map[string]bool{}
+	for _, ev := range v.Timeline {
+		names[ev.Name] = true
+		if ev.Enrichment.Bot {
+			t.Errorf("a backend call was stored as a bot: %+v", ev)
+		}
+		if ev.Client.IP != "" && ev.Client.IP != "203.0.113.0" {
+			t.Errorf("stored address %q is not the visitor's (context.ip truncated)", ev.Client.IP)
+		}
+	}
+	if !names["Signed Contract"] || !names["Viewed Pricing"] {
+		t.Fatalf("timeline after identify, userId-only track and alias: %s", b)
+	}
+	// A crawler's identify (its userAgent in context) is stored, identifies
+	// nobody, and the answer says so.
+	code, out := call("/v1/identify", "curl/8.5.0", `{"anonymousId":"srv-anon-0003","traits":{"email":"crawler@maker.example"},"context":{"userAgent":"Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"}}`)
+	if code != 200 || out["skipped"] == nil {
+		t.Fatalf("bot identify: %d %v", code, out)
+	}
+	if _, err := s.App.People.ByEmail(context.Background(), "crawler@maker.example"); err == nil {
+		t.Fatal("a crawler's identify created a person")
+	}
+}
