@@ -41,7 +41,7 @@ func main() {
   collect       POST %[1]s/e
   Segment API   POST %[1]s/v1/{track,identify,page,batch}
   admin API     %[1]s/admin/people?email=...
-  dashboard     %[1]s/admin/   (browser login: any user name, an admin token as password)
+  dashboard     %[1]s/admin/   (sign in with the admin token)
   MQL inbox     %[1]s/admin/inbox
 
 `, s.URL, cfg.DataDir)

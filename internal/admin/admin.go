@@ -10,6 +10,7 @@ import (
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/session"
 )
 
 // People reads people; see identity.Directory.
@@ -37,12 +38,17 @@ type Handler struct {
 	Deliveries    *DeliveryAdmin
 	Recipients    *Recipients
 	Reports       *Reports
-	PublicURL     string // where Baton is reached from outside, for tracked link URLs (empty: the request's own, see httpx.BaseURL)
+	Sessions      *session.Store // browser sign-in at /admin/login; nil: bearer tokens only
+	PublicURL     string         // where Baton is reached from outside, for tracked link URLs (empty: the request's own, see httpx.BaseURL)
 	Log           *slog.Logger
 }
 
-// Routes registers the admin endpoints on mux, all behind the bearer token.
+// Routes registers the admin endpoints on mux, all behind a bearer token
+// or a browser session, and the sign-in pages.
 func (h *Handler) Routes(mux *http.ServeMux) {
+	if h.Sessions != nil {
+		h.sessionRoutes(mux)
+	}
 	mux.Handle("GET /admin/people", h.Require(ScopeRead, h.findPerson))
 	mux.Handle("GET /admin/people/{id}", h.Require(ScopeRead, h.getPerson))
 	if h.Eraser != nil {

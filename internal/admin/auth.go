@@ -1,14 +1,20 @@
 package admin
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"mime"
 	"net/http"
+	"net/url"
 	"strings"
+	"time"
 
 	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/session"
 )
 
 // Scopes an admin token can hold.
@@ -60,15 +66,17 @@ func FullAccess(tok string) Credential {
 	return Credential{Name: "BATON_ADMIN_TOKEN", Hash: sha256.Sum256([]byte(tok)), Scopes: map[string]bool{ScopeRead: true, ScopeWrite: true, ScopeErase: true}}
 }
 
-// authorize finds the credential presented, comparing hashes in constant
-// time against every credential (no early exit that would time the match).
-func (h *Handler) authorize(r *http.Request) (Credential, bool) {
-	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok {
-		// A browser opening the dashboard: the token as the Basic password.
-		_, tok, ok = r.BasicAuth()
-	}
-	if !ok || tok == "" {
+// fingerprint is what a session keeps of its credential: a hash of the
+// token's hash, so the table holds nothing the configuration does not.
+func (c Credential) fingerprint() string {
+	sum := sha256.Sum256(append([]byte("baton-session-credential:"), c.Hash[:]...))
+	return hex.EncodeToString(sum[:])
+}
+
+// match finds the credential of a token, comparing hashes in constant time
+// against every credential (no early exit that would time the match).
+func (h *Handler) match(tok string) (Credential, bool) {
+	if tok == "" {
 		return Credential{}, false
 	}
 	sum := sha256.Sum256([]byte(tok))
@@ -82,21 +90,213 @@ func (h *Handler) authorize(r *http.Request) (Credential, bool) {
 	return found, match == 1
 }
 
-// Require wraps a handler with the bearer-token check for a scope; other
-// packages use it for their admin routes.
-func (h *Handler) Require(scope string, next http.HandlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, ok := h.authorize(r)
+// byFingerprint finds the credential a session was opened with; a token
+// removed from the configuration since then matches nothing.
+func (h *Handler) byFingerprint(fp string) (Credential, bool) {
+	var found Credential
+	match := 0
+	for _, c := range h.Credentials {
+		if subtle.ConstantTimeCompare([]byte(fp), []byte(c.fingerprint())) == 1 {
+			found, match = c, 1
+		}
+	}
+	return found, match == 1
+}
+
+// caller is who made an authenticated request, and how.
+type caller struct {
+	Cred      Credential
+	Session   *session.Session // nil: a bearer token (an API client)
+	SessionID string
+}
+
+type callerKey struct{}
+
+// callerOf returns the caller Require put on the request's context.
+func callerOf(r *http.Request) (caller, bool) {
+	c, ok := r.Context().Value(callerKey{}).(caller)
+	return c, ok
+}
+
+// errNoCredentials: the request carries no credentials at all, or ones
+// that are not (or no longer) valid.
+var errNoCredentials = errors.New("no credentials")
+
+// authenticate finds the caller: a bearer token (API clients) or the
+// session cookie (browsers signed in at /admin/login). HTTP Basic is not
+// accepted: a browser would send it by itself with any cross-site request.
+func (h *Handler) authenticate(r *http.Request) (caller, string, error) {
+	authz := r.Header.Get("Authorization")
+	if tok, ok := strings.CutPrefix(authz, "Bearer "); ok {
+		c, ok := h.match(strings.TrimSpace(tok))
 		if !ok {
-			w.Header().Add("WWW-Authenticate", `Bearer realm="baton-admin"`)
-			w.Header().Add("WWW-Authenticate", `Basic realm="Baton admin (password: an admin token)", charset="UTF-8"`)
-			httpx.Error(w, http.StatusUnauthorized, "missing or wrong bearer token")
+			return caller{}, "missing or wrong bearer token", errNoCredentials
+		}
+		return caller{Cred: c}, "", nil
+	}
+	// Any other Authorization (Basic credentials a browser still caches from
+	// before sign-in pages) is ignored: the session cookie decides.
+	if h.Sessions != nil {
+		if ck, err := r.Cookie(SessionCookie); err == nil && ck.Value != "" {
+			s, err := h.Sessions.Get(r.Context(), ck.Value)
+			if errors.Is(err, session.ErrNotFound) {
+				return caller{}, "your session has ended: sign in again at /admin/login", errNoCredentials
+			}
+			if err != nil {
+				return caller{}, "", err
+			}
+			c, ok := h.byFingerprint(s.Credential)
+			if !ok {
+				return caller{}, "the token this session was opened with is no longer accepted: sign in again", errNoCredentials
+			}
+			return caller{Cred: c, Session: &s, SessionID: ck.Value}, "", nil
+		}
+	}
+	if authz != "" {
+		return caller{}, "send Authorization: Bearer <admin token> (HTTP Basic is not accepted; browsers sign in at /admin/login)", errNoCredentials
+	}
+	return caller{}, "missing or wrong bearer token", errNoCredentials
+}
+
+// safe methods change nothing; every other one is state-changing.
+func safe(method string) bool {
+	return method == http.MethodGet || method == http.MethodHead || method == http.MethodOptions
+}
+
+// Body types a state-changing API request may declare.
+var (
+	jsonBody = []string{"application/json"}
+	csvBody  = []string{"text/csv"}
+)
+
+// Require wraps a handler with the admin check for a scope: a bearer token
+// or a browser session. A state-changing request must come from Baton's
+// own origin (or from no browser page at all); with a session it must carry
+// the session's CSRF token, with a bearer token a JSON body.
+func (h *Handler) Require(scope string, next http.HandlerFunc) http.Handler {
+	return h.require(scope, jsonBody, next)
+}
+
+// require is Require with the body types the route takes.
+func (h *Handler) require(scope string, bodies []string, next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !safe(r.Method) {
+			if err := h.sameOrigin(r); err != nil {
+				httpx.Error(w, http.StatusForbidden, err.Error())
+				return
+			}
+		}
+		c, problem, err := h.authenticate(r)
+		if err != nil && !errors.Is(err, errNoCredentials) {
+			h.log().Error("admin session", "err", err)
+			httpx.Unavailable(w, 5*time.Second)
 			return
 		}
-		if !c.Scopes[scope] {
+		if err != nil {
+			if h.Sessions != nil {
+				if _, cerr := r.Cookie(SessionCookie); cerr == nil {
+					h.clearCookie(w, r) // ended or expired: the browser forgets it
+				}
+				if safe(r.Method) && wantsHTML(r) {
+					h.toLogin(w, r)
+					return
+				}
+			}
+			w.Header().Set("WWW-Authenticate", `Bearer realm="baton-admin"`)
+			httpx.Error(w, http.StatusUnauthorized, problem)
+			return
+		}
+		if !c.Cred.Scopes[scope] {
 			httpx.Error(w, http.StatusForbidden, "this token lacks the "+scope+" scope")
 			return
 		}
-		next(w, r)
+		if !safe(r.Method) {
+			if c.Session != nil {
+				if !c.Session.ValidCSRF(csrfToken(w, r)) {
+					httpx.Error(w, http.StatusForbidden, "missing or wrong CSRF token (X-CSRF-Token header or csrf form field)")
+					return
+				}
+			} else if status, msg := apiBody(r, bodies); status != 0 {
+				httpx.Error(w, status, msg)
+				return
+			}
+		}
+		next(w, r.WithContext(context.WithValue(r.Context(), callerKey{}, c)))
 	})
+}
+
+// apiBody holds a bearer request that changes state to the body types of
+// its route: a cross-site form can only send form encodings and
+// text/plain. A request without a body (DELETE, POST .../replay) may omit
+// the Content-Type.
+func apiBody(r *http.Request, bodies []string) (int, string) {
+	ct := r.Header.Get("Content-Type")
+	if ct == "" && r.ContentLength == 0 {
+		return 0, ""
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err == nil {
+		for _, b := range bodies {
+			if mt == b {
+				return 0, ""
+			}
+		}
+	}
+	return http.StatusUnsupportedMediaType, "Content-Type must be " + strings.Join(bodies, " or ")
+}
+
+// csrfToken is the CSRF token a session request carries: the X-CSRF-Token
+// header, or the csrf field of a form.
+func csrfToken(w http.ResponseWriter, r *http.Request) string {
+	if tok := r.Header.Get("X-CSRF-Token"); tok != "" {
+		return tok
+	}
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt != "application/x-www-form-urlencoded" {
+		return ""
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		return ""
+	}
+	return r.PostForm.Get("csrf")
+}
+
+// sameOrigin refuses a state-changing request a browser sent from another
+// site: Sec-Fetch-Site other than same-origin (or none: typed by the user),
+// or an Origin (else a Referer) that is not Baton's own. Requests without
+// these headers are not from a browser page (curl, scripts) and pass; a
+// browser's session request still needs its CSRF token.
+func (h *Handler) sameOrigin(r *http.Request) error {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "", "same-origin", "none":
+	default:
+		return errors.New("cross-origin request refused")
+	}
+	if o := r.Header.Get("Origin"); o != "" {
+		if !h.ownOrigin(r, o) {
+			return errors.New("cross-origin request refused (Origin " + o + ")")
+		}
+		return nil
+	}
+	if ref := r.Header.Get("Referer"); ref != "" && !h.ownOrigin(r, ref) {
+		return errors.New("cross-origin request refused (Referer)")
+	}
+	return nil
+}
+
+// ownOrigin reports whether a URL (an Origin or a Referer) is Baton's: the
+// scheme and host of the public URL, or the host the request was sent to
+// (as net/http.CrossOriginProtection compares it). "null" is nobody's.
+func (h *Handler) ownOrigin(r *http.Request, raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return false
+	}
+	if h.PublicURL != "" {
+		if p, err := url.Parse(h.PublicURL); err == nil && strings.EqualFold(p.Scheme, u.Scheme) && strings.EqualFold(p.Host, u.Host) {
+			return true
+		}
+	}
+	return strings.EqualFold(u.Host, r.Host)
 }

@@ -28,7 +28,7 @@ type Recipients struct {
 }
 
 func (h *Handler) recipientRoutes(mux *http.ServeMux) {
-	mux.Handle("POST /admin/recipients", h.Require(ScopeWrite, h.recipients))
+	mux.Handle("POST /admin/recipients", h.require(ScopeWrite, csvBody, h.recipients))
 }
 
 // recipients takes a CSV (email plus any columns) and answers the same CSV

@@ -192,13 +192,14 @@ func newChart(title string, labels []string, values []float64, text func(float64
 	return c
 }
 
-var dashboardPage = template.Must(template.New("dash").Parse(`<!doctype html>
+var dashboardPage = template.Must(template.Must(template.New("dash").Parse(navTmpl)).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Baton — reports</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:64em;margin:2em auto;padding:0 1em;color:#1d2733}
 h1{margin-bottom:0}.grid{display:grid;grid-template-columns:1fr 1fr;gap:2em}
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #dde;padding:.3em .5em;text-align:right}td:first-child,th:first-child{text-align:left}
-svg text{font:13px system-ui,sans-serif;fill:#1d2733}.bar{fill:#0f3d5e}.muted{color:#667}</style></head><body>
-<h1>Baton reports</h1><p class="muted">Funnel, attribution, follow-up and MQL quality, from the same data sales and marketing see. JSON and CSV at /admin/reports/{funnel,attribution,sla,mql-quality}.</p>
+svg text{font:13px system-ui,sans-serif;fill:#1d2733}.bar{fill:#0f3d5e}.muted{color:#667}
+.signout{float:right;color:#667;font-size:.9em}.signout button{font:inherit;margin-left:.4em}</style></head><body>
+{{template "nav" .Nav}}<h1>Baton reports</h1><p class="muted">Funnel, attribution, follow-up and MQL quality, from the same data sales and marketing see. JSON and CSV at /admin/reports/{funnel,attribution,sla,mql-quality}.</p>
 <div class="grid">
 {{range .Charts}}<section><h2>{{.Title}}</h2>
 <svg role="img" aria-label="{{.Title}}" width="560" height="{{.Height}}" viewBox="0 0 560 {{.Height}}">
@@ -251,10 +252,9 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	charts = append(charts, newChart("MQL to SQL rate by condition", qk, qv, func(v float64) string { return fmt.Sprintf("%.0f%%", v*100) }))
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	htmlHeaders(w)
 	dashboardPage.Execute(w, map[string]any{
-		"Charts": charts, "Stages": reports.Stages, "Funnel": funnel,
+		"Nav": nav(r), "Charts": charts, "Stages": reports.Stages, "Funnel": funnel,
 		"SLA": reports.SLA(people, f, h.Reports.SLA, h.Reports.now()), "SLAHours": h.Reports.SLA.Hours(),
 	})
 }

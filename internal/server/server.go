@@ -33,6 +33,7 @@ import (
 	"github.com/baton-hq/baton/internal/queue"
 	"github.com/baton-hq/baton/internal/rulebook"
 	"github.com/baton-hq/baton/internal/secrets"
+	"github.com/baton-hq/baton/internal/session"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
 	"github.com/baton-hq/baton/internal/table/dynamotable"
@@ -167,6 +168,7 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 	a.Admin = &admin.Handler{
 		Credentials: creds, People: a.People, Timelines: a.Stitcher, TimelineLimit: cfg.File.TimelineLimit,
 		Eraser: a.Eraser, Links: a.Links, PublicURL: cfg.PublicURL, Log: log,
+		Sessions: &session.Store{T: tbl, Now: now}, // browser sign-in (the dashboard)
 	}
 	if a.Qualifier != nil {
 		a.Admin.Scores = a.Qualifier

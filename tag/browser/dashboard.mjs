@@ -1,18 +1,21 @@
-// Renders Baton's report dashboard in Debian's Chromium and takes a
-// screenshot; prints what the page shows for the Go test to check.
+// Renders Baton's report dashboard in Debian's Chromium, signed in through
+// the sign-in form, and takes a screenshot; prints what the page shows for
+// the Go test to check.
 import { chromium } from 'playwright-core';
+import { signIn } from './signin.mjs';
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
-const context = await browser.newContext({ httpCredentials: { username: 'admin', password: process.env.TOKEN }, viewport: { width: 1200, height: 900 } });
+const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
 const page = await context.newPage();
-const resp = await page.goto(process.env.URL);
+const { resp } = await signIn(page, process.env.URL, process.env.TOKEN);
 await page.screenshot({ path: process.env.SHOT, fullPage: true });
 const out = {
   status: resp.status(),
+  url: page.url(),
   bars: await page.locator('svg rect.bar').count(),
   charts: await page.locator('svg').count(),
   values: await page.locator('svg text.value').allTextContents(),

@@ -120,6 +120,9 @@ func do(t *testing.T, method, url, tok, body string) (int, []byte) {
 	if tok != "" {
 		req.Header.Set("Authorization", "Bearer "+tok)
 	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json") // an API call (text/plain would be refused)
+	}
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := c.Do(req)
 	if err != nil {
