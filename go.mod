@@ -1,6 +1,6 @@
 module github.com/baton-hq/baton
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/andybalholm/brotli v1.3.0
@@ -37,4 +37,5 @@ require (
 	github.com/oschwald/maxminddb-golang/v2 v2.1.1 // indirect
 	go4.org/netipx v0.0.0-20231129151722-fdeea329fbba // indirect
 	golang.org/x/sys v0.45.0 // indirect
+	golang.org/x/text v0.44.0 // indirect
 )

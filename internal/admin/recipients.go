@@ -25,6 +25,8 @@ type Recipients struct {
 	Dir     *identity.Directory
 	Keyring *token.Keyring // nil: BATON_LINK_KEYS not configured
 	Now     func() time.Time
+	// FieldNames maps list columns to attributes as forms' fields are.
+	FieldNames identity.FieldNames
 }
 
 func (h *Handler) recipientRoutes(mux *http.ServeMux) {
@@ -84,7 +86,7 @@ func (rc *Recipients) mint(ctx context.Context, campaign string, row recipientcs
 	if err != nil {
 		return "", err
 	}
-	known, custom := identity.SplitAttributes(row.Fields)
+	known, custom := identity.SplitAttributes(row.Fields, rc.FieldNames)
 	if len(known)+len(custom) > 0 {
 		if _, _, err := rc.Dir.Update(ctx, p.ID, known, custom); err != nil {
 			return "", err

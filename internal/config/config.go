@@ -58,23 +58,24 @@ type Secrets struct {
 
 // File is the YAML configuration file.
 type File struct {
-	EventRetention   Duration     `yaml:"event_retention"`          // raw events kept this long (default 400d)
-	CookieMaxAge     Duration     `yaml:"cookie_max_age"`           // bt_vid lifetime (default 400d, Chrome's cap)
-	SecureCookie     *bool        `yaml:"secure_cookie"`            // force Secure on (default: when the request is https)
-	TimelineLimit    int          `yaml:"timeline_limit"`           // events returned by the admin API (default 500)
-	Sites            []string     `yaml:"sites"`                    // accepted data-site values; empty: any
-	Consent          ConsentFile  `yaml:"consent"`                  // consent mode and Global Privacy Control
-	SFA              SFAFile      `yaml:"sfa"`                      // where MQLs go (secrets come from the environment)
-	Feedback         FeedbackFile `yaml:"feedback"`                 // sales outcomes coming back
-	SLA              SLAFile      `yaml:"sla"`                      // how fast sales must accept an MQL
-	LinkHosts        []string     `yaml:"link_hosts"`               // hosts tracked links may redirect to (".example.com": subdomains too); empty: any
-	ScrubParams      []string     `yaml:"scrub_params"`             // more URL parameters never stored (besides password/token/csrf/session/card-like names and any holding an email)
-	AdminTokens      []AdminToken `yaml:"admin_tokens"`             // more admin tokens, stored as SHA-256 hashes, with scopes
-	MaxInFlight      int          `yaml:"max_in_flight"`            // local stack: requests served at once before 503 (default 512)
-	MaxPerClient     int          `yaml:"max_in_flight_per_client"` // local stack: requests one client address may have in flight before 429 (default 16; -1 disables)
-	RateLimitPerIP   float64      `yaml:"rate_limit_per_ip"`        // local stack: requests per second per client address (default 100; -1 disables)
-	RateLimitBurst   float64      `yaml:"rate_limit_burst"`         // local stack: burst per client address (default 2x the rate)
-	RateLimitPerSite float64      `yaml:"rate_limit_per_site"`      // local stack: requests per second per browser Origin (default 1000; -1 disables)
+	EventRetention   Duration          `yaml:"event_retention"`          // raw events kept this long (default 400d)
+	CookieMaxAge     Duration          `yaml:"cookie_max_age"`           // bt_vid lifetime (default 400d, Chrome's cap)
+	SecureCookie     *bool             `yaml:"secure_cookie"`            // force Secure on (default: when the request is https)
+	TimelineLimit    int               `yaml:"timeline_limit"`           // events returned by the admin API (default 500)
+	Sites            []string          `yaml:"sites"`                    // accepted data-site values; empty: any
+	Consent          ConsentFile       `yaml:"consent"`                  // consent mode and Global Privacy Control
+	SFA              SFAFile           `yaml:"sfa"`                      // where MQLs go (secrets come from the environment)
+	Feedback         FeedbackFile      `yaml:"feedback"`                 // sales outcomes coming back
+	SLA              SLAFile           `yaml:"sla"`                      // how fast sales must accept an MQL
+	LinkHosts        []string          `yaml:"link_hosts"`               // hosts tracked links may redirect to (".example.com": subdomains too); empty: any
+	ScrubParams      []string          `yaml:"scrub_params"`             // more URL parameters never stored (besides password/token/csrf/session/card-like names and any holding an email)
+	FormFields       map[string]string `yaml:"form_fields"`              // a site's own form field names -> attributes (e.g. text-123: company), before the built-in names
+	AdminTokens      []AdminToken      `yaml:"admin_tokens"`             // more admin tokens, stored as SHA-256 hashes, with scopes
+	MaxInFlight      int               `yaml:"max_in_flight"`            // local stack: requests served at once before 503 (default 512)
+	MaxPerClient     int               `yaml:"max_in_flight_per_client"` // local stack: requests one client address may have in flight before 429 (default 16; -1 disables)
+	RateLimitPerIP   float64           `yaml:"rate_limit_per_ip"`        // local stack: requests per second per client address (default 100; -1 disables)
+	RateLimitBurst   float64           `yaml:"rate_limit_burst"`         // local stack: burst per client address (default 2x the rate)
+	RateLimitPerSite float64           `yaml:"rate_limit_per_site"`      // local stack: requests per second per browser Origin (default 1000; -1 disables)
 }
 
 // ConsentFile is the consent section of the configuration file.

@@ -8,13 +8,15 @@ import (
 
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Stitcher links visitors to people and reads a person's timeline across
 // all of their visitors.
 type Stitcher struct {
-	Dir *Directory
-	Log *eventlog.Log
+	Dir        *Directory
+	Log        *eventlog.Log
+	FieldNames FieldNames // the site's own form field names (config: form_fields)
 }
 
 // Identification is one "this browser is this email" fact.
@@ -35,7 +37,7 @@ func (s *Stitcher) Identify(ctx context.Context, id Identification) (Person, Lin
 	if err != nil {
 		return Person{}, LinkResult{}, err
 	}
-	known, custom := SplitAttributes(id.Fields)
+	known, custom := SplitAttributes(id.Fields, s.FieldNames)
 	if len(known)+len(custom) > 0 {
 		if p, _, err = s.Dir.Update(ctx, p.ID, known, custom); err != nil {
 			return Person{}, LinkResult{}, err
@@ -115,14 +117,42 @@ var attributeNames = map[string]string{
 	"need": "need", "needs": "need", "課題": "need", "ニーズ": "need",
 	"timeframe": "timeframe", "timeline": "timeframe", "導入時期": "timeframe", "検討時期": "timeframe",
 	"message": "message", "comments": "message", "inquiry": "message", "お問い合わせ内容": "message", "ご質問": "message",
+	// Form builders' own names. Contact Form 7:
+	"your-company": "company", "your-organization": "company", "your-position": "title", "your-title": "title",
+	"your-department": "department", "your-tel": "phone", "your-phone": "phone", "your-message": "message",
+	"your-first-name": "first_name", "your-last-name": "last_name",
+	// HubSpot forms (internal property names):
+	"numemployees": "employees", "annualrevenue": "revenue", "mobilephone": "phone", "address": "city",
+	// Marketo forms (lower-cased):
+	"numberofemployees": "employees", "annualrevenue__c": "revenue", "mainphone": "phone",
+	// formrun / Japanese builders (romaji):
+	"kaisha": "company", "kaishamei": "company", "yakushoku": "title", "busho": "department",
+}
+
+// FieldNames maps a site's own form field names (a form builder's
+// "text-123") to attribute names: the config file's form_fields, consulted
+// before the built-in names.
+type FieldNames map[string]string
+
+// KnownAttribute reports whether name is one of Baton's attribute names.
+func KnownAttribute(name string) bool {
+	for _, a := range attributeNames {
+		if a == name {
+			return true
+		}
+	}
+	return false
 }
 
 // SplitAttributes sorts submitted fields into known attributes and custom
 // ones, dropping emails (the person key) and anything that looks like a
 // secret, in case a page's form sent one despite the tag's filters.
-func SplitAttributes(fields map[string]string) (known, custom map[string]string) {
+func SplitAttributes(fields map[string]string, extra FieldNames) (known, custom map[string]string) {
 	known, custom = map[string]string{}, map[string]string{}
 	for k, v := range fields {
+		// NFKC: full-width letters and digits (ＣＥＯ, ３００名) are the
+		// half-width ones; Japanese forms send both.
+		k, v = norm.NFKC.String(k), strings.TrimSpace(norm.NFKC.String(v))
 		key := strings.ToLower(strings.TrimSpace(k))
 		if key == "" || v == "" || len(key) > 100 {
 			continue
@@ -133,8 +163,12 @@ func SplitAttributes(fields map[string]string) (known, custom map[string]string)
 		if sensitive(key) || event.IsEmailKey(key) {
 			continue
 		}
+		if name, ok := extra[key]; ok {
+			known[name] = v
+			continue
+		}
 		if name, ok := attributeNames[key]; ok {
-			known[name] = strings.TrimSpace(v)
+			known[name] = v
 			continue
 		}
 		custom[k] = v

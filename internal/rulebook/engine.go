@@ -14,6 +14,7 @@ import (
 
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/qualify"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Engine applies a rules file; it implements qualify.Engine.
@@ -262,6 +263,9 @@ func (e *Engine) Fit(attrs map[string]string, email string) (score float64, grad
 var leadingNumber = regexp.MustCompile(`[0-9][0-9,]*(\.[0-9]+)?`)
 
 func (r *FitRule) matches(v string) bool {
+	// Full-width input (３００名, ＣＥＯ, ＪＰ) is the same value to a reader:
+	// NFKC makes it the same to the rules.
+	v = norm.NFKC.String(v)
 	if r.Pattern != nil && !r.Pattern.MatchString(v) {
 		return false
 	}

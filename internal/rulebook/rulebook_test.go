@@ -189,6 +189,9 @@ func TestFitGradesAndExclusion(t *testing.T) {
 		{map[string]string{"title": "CTO", "industry": "software"}, "d@gmail.com", 30, "B"},
 		{map[string]string{"country": "日本"}, "e@corp.example", 5, "D"},
 		{map[string]string{"title": "Director of IT"}, "f@corp.example", 30, "B"},
+		// Full-width input, as Japanese forms send it: the same values.
+		{map[string]string{"title": "ＣＴＯ", "industry": "ｓｏｆｔｗａｒｅ", "employees": "３００名"}, "g@corp.example", 70, "A"},
+		{map[string]string{"country": "ＪＰ"}, "h@corp.example", 5, "D"},
 	}
 	for _, c := range cases {
 		s, g, _, ex := e.Fit(c.attrs, c.email)

@@ -40,6 +40,7 @@ import (
 	"github.com/baton-hq/baton/internal/token"
 	"github.com/baton-hq/baton/internal/visitor"
 	"github.com/baton-hq/baton/tag"
+	"golang.org/x/text/unicode/norm"
 )
 
 // App is an assembled Baton.
@@ -103,7 +104,14 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 	now := a.Now
 	a.Events = &eventlog.Log{T: tbl, Retention: time.Duration(cfg.File.EventRetention)}
 	a.People = &identity.Directory{T: tbl, Now: now}
-	a.Stitcher = &identity.Stitcher{Dir: a.People, Log: a.Events}
+	fieldNames := identity.FieldNames{}
+	for k, v := range cfg.File.FormFields {
+		if !identity.KnownAttribute(v) {
+			return nil, &config.Error{Setting: "BATON_CONFIG", Problem: fmt.Sprintf("form_fields: %s maps to %q, which is no attribute (name, company, title, employees ...)", k, v)}
+		}
+		fieldNames[strings.ToLower(norm.NFKC.String(k))] = v
+	}
+	a.Stitcher = &identity.Stitcher{Dir: a.People, Log: a.Events, FieldNames: fieldNames}
 	enrich, closeEnrich, err := newEnricher(cfg)
 	if err != nil {
 		return nil, err
@@ -175,7 +183,7 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 	}
 	a.Admin.Deliveries = &admin.DeliveryAdmin{Queue: a.Push, Inbox: a.Inbox}
 	a.Admin.Reports = &admin.Reports{T: tbl, SLA: time.Duration(cfg.File.SLA.AcceptWithin), Now: now}
-	a.Admin.Recipients = &admin.Recipients{T: tbl, Dir: a.People, Keyring: keyring, Now: now}
+	a.Admin.Recipients = &admin.Recipients{T: tbl, Dir: a.People, Keyring: keyring, Now: now, FieldNames: fieldNames}
 	if keyring != nil {
 		a.Click.Verify = func(tok string, now time.Time) (click.Claims, error) {
 			c, err := keyring.Verify(tok, now)

@@ -162,6 +162,25 @@ func TestAssembly(t *testing.T) {
 		}
 		cover("scrub_params")
 	})
+	t.Run("form_fields", func(t *testing.T) {
+		s, _ := start(t, "form_fields: {text-123: company, Your-Position: title}\n", nil)
+		post(t, s, `{"type":"form_submit","messageId":"ff1","anonymousId":"form-fields-0001","properties":{"fields":{"email":"builder@maker.example","text-123":"Ｍａｋｅｒ株式会社","your-position":"ＣＴＯ","従業員数":"３００名"}}}`)
+		if err := s.Settle(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		p, err := s.App.People.ByEmail(context.Background(), "builder@maker.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := p.Attributes; a["company"] != "Maker株式会社" || a["title"] != "CTO" || a["employees"] != "300名" {
+			t.Fatalf("attributes %v", p.Attributes)
+		}
+		rec, _ := s.App.Qualifier.Record(context.Background(), p.ID)
+		if rec.Verdict.Grade != "A" {
+			t.Fatalf("a CTO of 300 people is grade A under the shipped rules: %+v", rec.Verdict)
+		}
+		cover("form_fields")
+	})
 	t.Run("timeline_limit", func(t *testing.T) {
 		s, _ := start(t, "timeline_limit: 2\n", nil)
 		for i := range 3 {
