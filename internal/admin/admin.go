@@ -59,6 +59,8 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	}
 	if h.Scores != nil {
 		h.scoreRoutes(mux)
+	} else {
+		h.noScoringRoutes(mux)
 	}
 	if h.Deliveries != nil {
 		h.deliveryRoutes(mux)

@@ -44,6 +44,17 @@ func (h *Handler) scoreRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/rescore", h.Require(ScopeWrite, h.rescore))
 }
 
+// noScoringRoutes answer the scoring routes when no rules file is loaded:
+// the reason, not a bare 404.
+func (h *Handler) noScoringRoutes(mux *http.ServeMux) {
+	off := func(w http.ResponseWriter, r *http.Request) {
+		httpx.Error(w, http.StatusConflict, "scoring is off: no rules file is loaded (set BATON_RULES to the rules file, e.g. infra/rules.yaml)")
+	}
+	mux.Handle("GET /admin/people/{id}/explain", h.Require(ScopeRead, off))
+	mux.Handle("GET /admin/mqls", h.Require(ScopeRead, off))
+	mux.Handle("POST /admin/rescore", h.Require(ScopeWrite, off))
+}
+
 func (h *Handler) explain(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p, err := h.People.Get(ctx, r.PathValue("id"))

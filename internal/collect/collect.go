@@ -45,6 +45,8 @@ type Handler struct {
 	Origins  []string       // allowed browser origins; the collector's own origin is always allowed
 	Sites    []string       // accepted site ids; empty: any
 	Scrub    event.Scrubber // removes secrets and email addresses from stored URLs
+	// ScoringOff says why nothing is scored ("" when scoring runs), for /healthz.
+	ScoringOff string
 	Cookie   visitor.Cookie
 	WriteKey string
 	Consent  Consent
@@ -63,7 +65,11 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /optout", h.optOut)
 	mux.HandleFunc("POST /optin", h.optIn)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		httpx.JSON(w, http.StatusOK, map[string]string{"status": "ok"})
+		scoring := "on"
+		if h.ScoringOff != "" {
+			scoring = "off: " + h.ScoringOff
+		}
+		httpx.JSON(w, http.StatusOK, map[string]string{"status": "ok", "scoring": scoring})
 	})
 }
 

@@ -283,9 +283,7 @@ func FromEnv(getenv func(string) string, mode Mode) (*Config, error) {
 		}
 	}
 	if c.RulesFile == "" && mode == Local {
-		if _, err := os.Stat(DefaultRules); err == nil {
-			c.RulesFile = DefaultRules
-		}
+		c.RulesFile = findRules()
 	}
 	if v := getenv("BATON_EVENT_RETENTION"); v != "" {
 		d, err := ParseDuration(v)
@@ -372,4 +370,36 @@ func randomToken() string {
 	var b [24]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
+}
+
+// findRules looks for the shipped rules file where `make dev` and a built
+// binary would have it: the working directory, beside the executable, then
+// the repository above the working directory. "" when none is found.
+func findRules() string {
+	var dirs []string
+	if wd, err := os.Getwd(); err == nil {
+		dirs = append(dirs, wd)
+	}
+	if exe, err := os.Executable(); err == nil {
+		dirs = append(dirs, filepath.Dir(exe))
+	}
+	if wd, err := os.Getwd(); err == nil {
+		for d := wd; ; d = filepath.Dir(d) {
+			if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+				dirs = append(dirs, d)
+				break
+			}
+			if filepath.Dir(d) == d {
+				break
+			}
+		}
+	}
+	for _, d := range dirs {
+		for _, p := range []string{filepath.Join(d, DefaultRules), filepath.Join(d, "rules.yaml")} {
+			if _, err := os.Stat(p); err == nil {
+				return p
+			}
+		}
+	}
+	return ""
 }

@@ -154,6 +154,11 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 		}
 		a.Qualifier = &qualify.Qualifier{T: tbl, Dir: a.People, Log: a.Events, Engine: &rulebook.Engine{R: rules}, Now: now}
 	}
+	if a.Qualifier == nil {
+		// Loud: everything is collected, nothing is scored or qualified.
+		a.Collect.ScoringOff = "no rules file is loaded (set BATON_RULES)"
+		log.Warn("SCORING IS OFF: no rules file is loaded; events are collected but nobody is scored or qualified. Set BATON_RULES to the rules file (e.g. infra/rules.yaml).")
+	}
 	a.Inbox = &push.Inbox{T: tbl}
 	a.Pusher = &push.Worker{Queue: a.Push, T: tbl, Dir: a.People, Stitcher: a.Stitcher, Log: log, Now: now}
 	if a.Pusher.Connectors, err = connectors(cfg, now); err != nil {

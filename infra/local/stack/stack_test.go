@@ -617,3 +617,21 @@ func TestServerSideIngestion(t *testing.T) {
 		t.Fatal("a crawler's identify created a person")
 	}
 }
+
+// TestNoRulesFileIsLoud: without a rules file Baton still collects, and
+// says that scoring is off where people look: /healthz and explain.
+func TestNoRulesFileIsLoud(t *testing.T) {
+	t.Chdir(t.TempDir()) // started outside the repository, BATON_RULES unset
+	s := stack.ForTest(t, map[string]string{"BATON_RULES": ""})
+	if s.App.Qualifier != nil {
+		t.Fatal("a rules file was found outside the repository")
+	}
+	code, b := do(t, "GET", s.URL+"/healthz", "", "")
+	if code != 200 || !strings.Contains(string(b), `"scoring":"off: no rules file`) {
+		t.Fatalf("healthz: %d %s", code, b)
+	}
+	code, b = do(t, "GET", s.URL+"/admin/people/p_000000000000000000000000/explain", token, "")
+	if code != 409 || !strings.Contains(string(b), "BATON_RULES") {
+		t.Fatalf("explain without rules: %d %s", code, b)
+	}
+}

@@ -28,7 +28,9 @@ func ForTestClock(t testing.TB, env map[string]string, now func() time.Time) *St
 		"BATON_DATA":        t.TempDir(),
 		"BATON_ADMIN_TOKEN": "test-admin-token-0123456789",
 		"BATON_WRITE_KEY":   "test-write-key-0123456789",
-		"BATON_RULES":       filepath.Join(repo.Root(t), "infra", "rules.yaml"),
+	}
+	if _, set := env["BATON_RULES"]; !set {
+		vars["BATON_RULES"] = filepath.Join(repo.Root(t), "infra", "rules.yaml")
 	}
 	for k, v := range env {
 		vars[k] = v
