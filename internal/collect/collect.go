@@ -42,16 +42,16 @@ type Handler struct {
 	People Identifier
 	Enrich func(r *http.Request, ev *event.Event) // fills Client.IP (truncated) and Enrichment; nil: no IP kept
 
-	Origins  []string       // allowed browser origins; the collector's own origin is always allowed
-	Sites    []string       // accepted site ids; empty: any
-	Scrub    event.Scrubber // removes secrets and email addresses from stored URLs
+	Origins []string       // allowed browser origins; the collector's own origin is always allowed
+	Sites   []string       // accepted site ids; empty: any
+	Scrub   event.Scrubber // removes secrets and email addresses from stored URLs
 	// ScoringOff says why nothing is scored ("" when scoring runs), for /healthz.
 	ScoringOff string
-	Cookie   visitor.Cookie
-	WriteKey string
-	Consent  Consent
-	Now      func() time.Time
-	Log      *slog.Logger
+	Cookie     visitor.Cookie
+	WriteKey   string
+	Consent    Consent
+	Now        func() time.Time
+	Log        *slog.Logger
 }
 
 // Routes registers the endpoints on mux.
