@@ -31,6 +31,7 @@ type Explanation struct {
 	Band          string                 `json:"band,omitempty"`
 	BANT          int                    `json:"bant"`
 	Excluded      string                 `json:"excluded,omitempty"`
+	Waiting       string                 `json:"waiting,omitempty"` // why a recycled person cannot qualify yet
 	Rules         string                 `json:"rules"`
 	Contributions []qualify.Contribution `json:"contributions"` // behaviour ledger, oldest first
 	FitRules      []qualify.Contribution `json:"fitRules"`
@@ -73,7 +74,7 @@ func (h *Handler) explain(w http.ResponseWriter, r *http.Request) {
 	}
 	ex := Explanation{
 		Person: p, Stage: rec.Stage, Behaviour: rec.Verdict.Behaviour, Fit: rec.Verdict.Fit, Grade: rec.Verdict.Grade,
-		Band: rec.Verdict.Band, BANT: rec.Verdict.BANT, Excluded: rec.Verdict.Excluded, Rules: rec.Rules,
+		Band: rec.Verdict.Band, BANT: rec.Verdict.BANT, Excluded: rec.Verdict.Excluded, Waiting: rec.Verdict.Waiting, Rules: rec.Rules,
 		FitRules: nonNil(rec.Verdict.FitRules),
 	}
 	if ex.Contributions, err = h.Scores.Ledger(ctx, p.ID); err != nil {

@@ -50,6 +50,7 @@ type Verdict struct {
 	BANT      int            `json:"bant"`
 	Excluded  string         `json:"excluded,omitempty"`  // why the person can never qualify (competitor ...)
 	Condition string         `json:"condition,omitempty"` // the MQL condition met, "" for none
+	Waiting   string         `json:"waiting,omitempty"`   // why a recycled person cannot qualify yet (new evidence needed)
 	Facts     []string       `json:"facts,omitempty"`     // what satisfied it
 	FitRules  []Contribution `json:"fitRules,omitempty"`
 }
@@ -169,19 +170,25 @@ func (q *Qualifier) ScorePerson(ctx context.Context, person string) error {
 const chunk = 25
 
 func (q *Qualifier) apply(ctx context.Context, person string, evs []event.Event) error {
+	return q.applyMay(ctx, person, evs, true)
+}
+
+// applyMay applies events; with mayQualify false it never raises an MQL
+// (a rescore replaying history sales already answered).
+func (q *Qualifier) applyMay(ctx context.Context, person string, evs []event.Event, mayQualify bool) error {
 	if len(evs) == 0 {
 		evs = nil
 	}
 	for start := 0; start == 0 || start < len(evs); start += chunk {
 		end := min(start+chunk, len(evs))
-		if err := q.applyChunk(ctx, person, evs[start:end]); err != nil {
+		if err := q.applyChunk(ctx, person, evs[start:end], mayQualify); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (q *Qualifier) applyChunk(ctx context.Context, person string, evs []event.Event) error {
+func (q *Qualifier) applyChunk(ctx context.Context, person string, evs []event.Event, mayQualify bool) error {
 	for attempt := 0; attempt < 10; attempt++ {
 		p, err := q.Dir.Get(ctx, person)
 		if err != nil {
@@ -213,7 +220,7 @@ func (q *Qualifier) applyChunk(ctx context.Context, person string, evs []event.E
 			rec.Stage = StageLead
 		}
 		var mql *MQL
-		if verdict.Condition != "" && verdict.Excluded == "" && Qualifies(rec.Stage) {
+		if mayQualify && verdict.Condition != "" && verdict.Excluded == "" && Qualifies(rec.Stage) {
 			rec.Cycle++
 			rec.Stage, rec.MQLAt = StageMQL, now
 			mql = &MQL{

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"time"
 
+	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/table"
 )
@@ -92,5 +94,44 @@ func (q *Qualifier) RescorePerson(ctx context.Context, person string) error {
 			return err
 		}
 	}
-	return q.ScorePerson(ctx, person)
+	return q.replay(ctx, person)
+}
+
+// replay applies the person's timeline oldest first with the recycles of
+// their stage history in between, at the times sales closed them: the
+// lifecycle is an input of the replay, so a rescore never brings back a
+// lead sales rejected unless new evidence after the recycle qualifies them.
+// Events up to the last recycle raise no MQL (sales answered those).
+func (q *Qualifier) replay(ctx context.Context, person string) error {
+	hist, err := q.History(ctx, person)
+	if err != nil {
+		return err
+	}
+	var recycles []time.Time
+	for _, h := range hist {
+		if h.To == StageRecycled {
+			recycles = append(recycles, h.At)
+		}
+	}
+	st := &identity.Stitcher{Dir: q.Dir, Log: q.Log}
+	tl, err := st.Timeline(ctx, person, 0)
+	if err != nil {
+		return err
+	}
+	eventlog.SortOldestFirst(tl)
+	i := 0
+	for _, at := range recycles {
+		j := i
+		for j < len(tl) && !tl[j].Timestamp.After(at) {
+			j++
+		}
+		if err := q.applyMay(ctx, person, tl[i:j], false); err != nil {
+			return err
+		}
+		if err := q.recycleState(ctx, person, at); err != nil {
+			return err
+		}
+		i = j
+	}
+	return q.applyMay(ctx, person, tl[i:], true)
 }

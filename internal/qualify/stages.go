@@ -112,7 +112,8 @@ func (q *Qualifier) Outcome(ctx context.Context, person, outcome, deliveryID, ow
 		if err != nil {
 			return OutcomeResult{}, err
 		}
-		if _, err := q.Dir.Get(ctx, person); err != nil {
+		p, err := q.Dir.Get(ctx, person)
+		if err != nil {
 			return OutcomeResult{}, err
 		}
 		res := OutcomeResult{Stage: rec.Stage}
@@ -146,13 +147,15 @@ func (q *Qualifier) Outcome(ctx context.Context, person, outcome, deliveryID, ow
 			rec.AcceptedAt = at
 		}
 		if target == StageRejected || target == StageLost {
-			state, c, err := q.Engine.Recycle(rec.State, now)
+			w, err := q.recycle(person, &rec, now)
 			if err != nil {
 				return OutcomeResult{}, err
 			}
-			rec.State = state
-			cd, _ := json.Marshal(c)
-			ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: fmt.Sprintf("L#%s#recycle#00", now.Format(time.RFC3339Nano)), Kind: "ledger", Data: cd}, table.Always))
+			ws = append(ws, w)
+			// explain must show the score after the recycle, not before.
+			if rec.Verdict, err = q.Engine.Evaluate(rec.State, p.Attributes, p.Email, now); err != nil {
+				return OutcomeResult{}, err
+			}
 			ws = append(ws, historyWrite(person, target, StageRecycled, at.Add(time.Nanosecond), "recycled after "+outcome))
 			rec.Stage = StageRecycled
 			res.Recycled = true
@@ -172,4 +175,37 @@ func (q *Qualifier) Outcome(ctx context.Context, person, outcome, deliveryID, ow
 		}
 	}
 	return OutcomeResult{}, errors.New("qualify: too much contention applying outcome")
+}
+
+// recycle resets the behaviour state of rec for a new cycle at t and
+// returns the ledger entry that explains it (written with the record).
+func (q *Qualifier) recycle(person string, rec *Record, t time.Time) (table.Write, error) {
+	state, c, err := q.Engine.Recycle(rec.State, t)
+	if err != nil {
+		return table.Write{}, err
+	}
+	rec.State = state
+	cd, _ := json.Marshal(c)
+	return table.Put(table.Item{PK: identity.PersonPK(person), SK: fmt.Sprintf("L#%s#recycle#00", t.UTC().Format(time.RFC3339Nano)), Kind: "ledger", Data: cd}, table.Always), nil
+}
+
+// recycleState applies a recycle at t to the stored record (a rescore
+// replaying the stage history).
+func (q *Qualifier) recycleState(ctx context.Context, person string, t time.Time) error {
+	for attempt := 0; attempt < 10; attempt++ {
+		rec, err := q.Record(ctx, person)
+		if err != nil {
+			return err
+		}
+		w, err := q.recycle(person, &rec, t)
+		if err != nil {
+			return err
+		}
+		data, _ := json.Marshal(rec)
+		err = q.T.Transact(ctx, []table.Write{w, table.Put(table.Item{PK: identity.PersonPK(person), SK: "SCORE", Kind: "score", Data: data}, table.VersionIs(rec.version))})
+		if !errors.Is(err, table.ErrConditionFailed) {
+			return err
+		}
+	}
+	return errors.New("qualify: too much contention recycling person")
 }

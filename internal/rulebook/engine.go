@@ -32,6 +32,11 @@ type State struct {
 	PerDay  map[string]float64 `json:"perDay,omitempty"`  // "<rule>|<day>" -> points, for daily caps
 	PerRule map[string]float64 `json:"perRule,omitempty"` // rule -> points this cycle, for per-person caps
 	Fired   map[string]bool    `json:"fired,omitempty"`   // once-rules that scored this cycle
+	// RecycledAt is when sales last rejected or lost the person; NewPoints
+	// the behaviour points earned by events after it (the new evidence a
+	// recycled person needs before qualifying again).
+	RecycledAt time.Time `json:"recycledAt,omitzero"`
+	NewPoints  float64   `json:"newPoints,omitempty"`
 }
 
 // seenKey is a short stable key for an event id (64-bit FNV-1a, base 36).
@@ -127,6 +132,9 @@ func (e *Engine) Apply(raw json.RawMessage, evs []event.Event, now time.Time) (j
 			}
 			st.PerDay[day] += pts
 			st.PerRule[r.Name] += pts
+			if !st.RecycledAt.IsZero() && ev.Timestamp.After(st.RecycledAt) && pts > 0 {
+				st.NewPoints += pts
+			}
 			e.add(st, pts, ev.Timestamp)
 			out = append(out, qualify.Contribution{Rule: r.Name, Kind: "behaviour", EventID: ev.ID, EventType: ev.Type, URL: ev.URL, Delta: pts, At: ev.Timestamp})
 		}
@@ -326,6 +334,16 @@ func (e *Engine) Evaluate(raw json.RawMessage, attrs map[string]string, email st
 	if v.Excluded != "" {
 		return v, nil
 	}
+	if rc := e.R.Recycle; !st.RecycledAt.IsZero() {
+		if until := st.RecycledAt.Add(rc.Cooldown); now.Before(until) {
+			v.Waiting = fmt.Sprintf("recycled %s: no MQL before %s (recycle.cooldown)", st.RecycledAt.UTC().Format(time.RFC3339), until.UTC().Format(time.RFC3339))
+			return v, nil
+		}
+		if st.NewPoints < rc.MinNewBehaviour {
+			v.Waiting = fmt.Sprintf("recycled %s: %g of %g behaviour points earned since (recycle.min_new_behaviour)", st.RecycledAt.UTC().Format(time.RFC3339), round(st.NewPoints), rc.MinNewBehaviour)
+			return v, nil
+		}
+	}
 	for _, c := range e.R.MQL {
 		if facts, ok := c.holds(v, bant); ok {
 			v.Condition, v.Facts = c.Name, facts
@@ -375,6 +393,7 @@ func (e *Engine) Recycle(raw json.RawMessage, now time.Time) (json.RawMessage, q
 	before := e.ScoreAt(st, now)
 	st.Score, st.At = before*e.R.Recycle.Multiply, now
 	st.PerRule, st.Fired = map[string]float64{}, map[string]bool{}
+	st.RecycledAt, st.NewPoints = now, 0
 	b, err := json.Marshal(st)
 	return b, qualify.Contribution{Rule: "recycle", Kind: "reset", Delta: round(st.Score - before), At: now}, err
 }

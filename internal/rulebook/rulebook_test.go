@@ -261,6 +261,38 @@ func TestRecycle(t *testing.T) {
 	}
 }
 
+// TestRecycledNeedsNewEvidence: a rejected lead whose grade and BANT still
+// hold does not qualify again on them; only behaviour after the recycle,
+// past the cooldown, brings it back.
+func TestRecycledNeedsNewEvidence(t *testing.T) {
+	e := load(t)
+	attrs := map[string]string{"title": "部長", "employees": "500", "budget": "yes", "authority": "yes", "need": "yes", "timeframe": "3ヶ月"}
+	raw, _, _ := apply(t, e, nil, t0, event.Event{ID: "p1", Type: event.PageView, URL: "https://x.example/pricing", Timestamp: t0})
+	if v, _ := e.Evaluate(raw, attrs, "buyer@maker.example", t0); v.Condition == "" {
+		t.Fatalf("setup: not qualified before the recycle: %+v", v)
+	}
+	recycledAt := t0.Add(time.Hour)
+	raw, _, _ = e.Recycle(raw, recycledAt)
+	for _, c := range []struct {
+		at   time.Time
+		evs  []event.Event
+		want bool
+	}{
+		{recycledAt.Add(time.Minute), nil, false}, // standing attributes alone
+		{recycledAt.Add(2 * time.Hour), []event.Event{{ID: "p2", Type: event.PageView, URL: "https://x.example/pricing", Timestamp: recycledAt.Add(time.Hour)}}, false},     // a point (pricing capped today), and in the cooldown
+		{recycledAt.Add(25 * time.Hour), []event.Event{{ID: "d1", Type: event.Download, URL: "https://x.example/a.pdf", Timestamp: recycledAt.Add(25 * time.Hour)}}, false}, // past the cooldown, 16 < 20 new points
+		{recycledAt.Add(26 * time.Hour), []event.Event{{ID: "d2", Type: event.Download, URL: "https://x.example/b.pdf", Timestamp: recycledAt.Add(26 * time.Hour)}}, true},
+	} {
+		if len(c.evs) > 0 {
+			raw, _, _ = apply(t, e, raw, c.at, c.evs...)
+		}
+		v, err := e.Evaluate(raw, attrs, "buyer@maker.example", c.at)
+		if err != nil || (v.Condition != "") != c.want || (!c.want && v.Waiting == "") {
+			t.Fatalf("at +%v: %+v %v (want qualified %v)", c.at.Sub(recycledAt), v, err, c.want)
+		}
+	}
+}
+
 func mustParse(t *testing.T, src string) *Rules {
 	t.Helper()
 	r, err := Parse("test.yaml", []byte(src))

@@ -94,9 +94,19 @@ type Condition struct {
 	Matrix       map[string]map[string]bool // band -> grades that qualify
 }
 
+// DefaultMinNewBehaviour is recycle.min_new_behaviour when the file says
+// nothing: some new behaviour is always needed.
+const DefaultMinNewBehaviour = 10
+
 // Recycle says what happens to the behaviour score when sales reject or lose a lead.
 type Recycle struct {
 	Multiply float64 // new score = old * Multiply (0 resets)
+	// MinNewBehaviour is the behaviour a recycled person must show after the
+	// recycle before any condition can qualify them again: standing
+	// attributes (grade, BANT) alone never bring a rejected lead back.
+	MinNewBehaviour float64
+	// Cooldown is how long after the recycle no MQL is raised at all.
+	Cooldown time.Duration
 }
 
 // ParseError names the file, line and field.
@@ -265,7 +275,7 @@ func Parse(name string, data []byte) (*Rules, error) {
 		return nil, &ParseError{File: name, Line: 1, Field: "(file)", Msg: "empty rules file"}
 	}
 	p := &parser{file: name}
-	r := &Rules{FreeMail: map[string]bool{}, Competitors: map[string]bool{}, BANT: BANT{Fields: map[string]BANTField{}}, Recycle: Recycle{Multiply: 0}}
+	r := &Rules{FreeMail: map[string]bool{}, Competitors: map[string]bool{}, BANT: BANT{Fields: map[string]BANTField{}}, Recycle: Recycle{Multiply: 0, MinNewBehaviour: DefaultMinNewBehaviour}}
 	top := p.fields(root.Content[0], "", "name", "decay", "behaviour", "fit", "grades", "bant", "bands", "mql", "recycle")
 	label := p.str(top["name"], "name")
 	if d := p.fields(top["decay"], "decay", "half_life"); d["half_life"] != nil {
@@ -449,8 +459,21 @@ func Parse(name string, data []byte) (*Rules, error) {
 		r.MQL = append(r.MQL, c)
 	}
 	if rc := top["recycle"]; rc != nil {
-		m := p.fields(rc, "recycle", "multiply")
+		m := p.fields(rc, "recycle", "multiply", "min_new_behaviour", "cooldown")
 		r.Recycle.Multiply = p.num(m["multiply"], "recycle.multiply")
+		if n := m["min_new_behaviour"]; n != nil {
+			r.Recycle.MinNewBehaviour = p.num(n, "recycle.min_new_behaviour")
+			if r.Recycle.MinNewBehaviour <= 0 {
+				p.fail(n, "recycle.min_new_behaviour", "must be more than 0: a recycled lead qualifies again only on new behaviour")
+			}
+		}
+		if c := m["cooldown"]; c != nil {
+			d, err := parseDuration(p.str(c, "recycle.cooldown"))
+			if err != nil || d < 0 {
+				p.fail(c, "recycle.cooldown", "want a duration such as 7d or 36h")
+			}
+			r.Recycle.Cooldown = d
+		}
 		if r.Recycle.Multiply < 0 || r.Recycle.Multiply > 1 {
 			p.fail(m["multiply"], "recycle.multiply", "must be between 0 and 1")
 		}

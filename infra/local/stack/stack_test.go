@@ -1,6 +1,7 @@
 package stack_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -13,12 +14,15 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/baton-hq/baton/infra/local/stack"
 	"github.com/baton-hq/baton/internal/admin"
+	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/testutil/moto"
 )
 
@@ -633,5 +637,61 @@ func TestNoRulesFileIsLoud(t *testing.T) {
 	code, b = do(t, "GET", s.URL+"/admin/people/p_000000000000000000000000/explain", token, "")
 	if code != 409 || !strings.Contains(string(b), "BATON_RULES") {
 		t.Fatalf("explain without rules: %d %s", code, b)
+	}
+}
+
+// TestRejectedLeadNeedsNewEvidence: with the shipped rules, an MQL sales
+// reject through the signed feedback webhook is recycled; one page view
+// later it is no MQL again, nor after a rescore; explain shows the score
+// after the recycle and why it waits.
+func TestRejectedLeadNeedsNewEvidence(t *testing.T) {
+	const secret = "whsec_c2VjcmV0LWZvci1yZWN5Y2xpbmctdGVzdHM="
+	clk := clock.NewManual(time.Date(2026, 11, 24, 1, 0, 0, 0, time.UTC))
+	s := stack.ForTestClock(t, map[string]string{"BATON_FEEDBACK_SECRET": secret}, clk.Now)
+	// Qualified by BANT: the standing facts that still hold after sales say no.
+	if r, err := http.Post(s.URL+"/e", "text/plain", strings.NewReader(`{"type":"form_submit","messageId":"bant-1","anonymousId":"recycle-browser-1","properties":{"url":"https://www.example.com/contact","form":{"id":"contact"},"fields":{"email":"rejected@maker.example","title":"部長","employees":"300","budget":"yes","authority":"yes","need":"CRM連携","timeframe":"3ヶ月"}}}`)); err != nil || r.StatusCode != 204 {
+		t.Fatalf("form: %v %v", err, r)
+	}
+	settle(t, s)
+	p, err := s.App.People.ByEmail(context.Background(), "rejected@maker.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	person := p.ID
+	if mqls, _ := s.App.Qualifier.MQLs(context.Background(), person); len(mqls) != 1 || mqls[0].Condition != "bant-confirmed" {
+		t.Fatalf("setup: %+v", mqls)
+	}
+	clk.Advance(time.Hour)
+	body := []byte(`{"personId":"` + person + `","outcome":"rejected","owner":"rep@acme.example","reason":"no budget"}`)
+	key, _ := push.Key(secret)
+	req, _ := http.NewRequest("POST", s.URL+"/feedback/webhook", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("webhook-id", "msg_reject_1")
+	req.Header.Set("webhook-timestamp", strconv.FormatInt(clk.Now().Unix(), 10))
+	req.Header.Set("webhook-signature", push.Sign(key, "msg_reject_1", clk.Now().Unix(), body))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("feedback: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	clk.Advance(time.Second * 7)
+	if r, err := http.Post(s.URL+"/e", "text/plain", strings.NewReader(`{"type":"page_view","messageId":"after-reject-1","anonymousId":"recycle-browser-1","properties":{"url":"https://www.example.com/pricing"}}`)); err != nil || r.StatusCode != 204 {
+		t.Fatalf("page view: %v %v", err, r)
+	}
+	settle(t, s)
+	mqls, _ := s.App.Qualifier.MQLs(context.Background(), person)
+	if len(mqls) != 1 {
+		t.Fatalf("one page view after a rejection raised a new MQL: %d MQLs", len(mqls))
+	}
+	code, b := do(t, "GET", s.URL+"/admin/people/"+person+"/explain", token, "")
+	if code != 200 || !strings.Contains(string(b), `"stage":"recycled"`) || !strings.Contains(string(b), "recycle.") {
+		t.Fatalf("explain after the recycle: %d %s", code, b)
+	}
+	code, b = do(t, "POST", s.URL+"/admin/rescore", token, `{}`)
+	if code != 200 || !strings.Contains(string(b), `"newMqls":0`) {
+		t.Fatalf("rescore after a rejection: %d %s", code, b)
+	}
+	if mqls, _ := s.App.Qualifier.MQLs(context.Background(), person); len(mqls) != 1 {
+		t.Fatalf("rescore re-raised a rejected lead: %d MQLs", len(mqls))
 	}
 }
