@@ -31,6 +31,7 @@ type result struct {
 	Left   []string `json:"left"`
 	After  any      `json:"after"`
 	Wait   int      `json:"waiting"`
+	Info   any      `json:"info"`
 }
 
 // need skips, or under CI fails, when the browser or its driver is missing.
@@ -118,6 +119,25 @@ func TestInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		return evs
+	}
+	// pageViews returns the page views whose URL starts with prefix.
+	pageViews := func(evs []event.Event, prefix string) []event.Event {
+		var out []event.Event
+		for _, e := range evs {
+			if e.Type == event.PageView && strings.HasPrefix(e.URL, prefix) {
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	count := func(evs []event.Event, kind string) int {
+		n := 0
+		for _, e := range evs {
+			if e.Type == kind {
+				n++
+			}
+		}
+		return n
 	}
 	kinds := func(evs []event.Event) string {
 		var k []string
@@ -211,11 +231,14 @@ func TestInBrowser(t *testing.T) {
 		}
 	})
 	run("form", func(t *testing.T, r result) {
-		if !strings.Contains(r.URL, "/thanks.html?email=Form.User%40Example.com") || !strings.Contains(r.URL, "password=hunter2-secret") {
-			t.Fatalf("the page's own submit did not go through: %s", r.URL)
+		for _, f := range []string{"/thanks.html?email=Form.User%40Example.com", "password=hunter2-secret", "csrf_token=hidden-csrf-value", "internal_note=", "ccn="} {
+			if !strings.Contains(r.URL, f) {
+				t.Fatalf("the page's own submit did not go through with %s: %s", f, r.URL)
+			}
 		}
 		p, tl := person(t, "form.user@example.com")
-		if p.Attributes["company"] != "Formco" || kinds(tl) != "form_submit,page_view" {
+		// form.html, its submit, thanks.html?..., then index.html from a link there.
+		if p.Attributes["company"] != "Formco" || count(tl, event.FormSubmit) != 1 || count(tl, event.PageView) != 3 {
 			t.Fatalf("person %+v timeline %s", p, kinds(tl))
 		}
 		all, _ := json.Marshal(tl)
@@ -224,19 +247,41 @@ func TestInBrowser(t *testing.T) {
 				t.Errorf("%s was stored", secret)
 			}
 		}
+		// The GET form's fields the tag refused (password, hidden csrf_token,
+		// data-baton-ignore'd, autocomplete=cc-number) and the email address
+		// are gone from the next page view's URL, and from the referrer of the
+		// one after; the harmless company field stays.
+		evs := events(t, r.AID)
+		want := site.URL + "/thanks.html?company=Formco"
+		thanks, home := pageViews(evs, site.URL+"/thanks.html"), pageViews(evs, site.URL+"/index.html")
+		if len(thanks) != 1 || thanks[0].URL != want {
+			t.Fatalf("thanks page views %+v, want one at %s", thanks, want)
+		}
+		if len(home) != 1 || home[0].Referrer != want {
+			t.Fatalf("the next page's referrer: %+v, want %s", home, want)
+		}
 	})
 	run("ignoredform", func(t *testing.T, r result) {
 		if _, err := s.App.People.ByEmail(ctx, "ignored@example.com"); err == nil {
 			t.Fatal("a form marked data-baton-ignore identified someone")
 		}
-		if strings.Contains(kinds(events(t, r.AID)), "form_submit") {
+		evs := events(t, r.AID)
+		if strings.Contains(kinds(evs), "form_submit") {
 			t.Fatal("ignored form recorded")
+		}
+		// Its fields are not in the next page view's URL either.
+		if thanks := pageViews(evs, site.URL+"/thanks.html"); len(thanks) != 1 || thanks[0].URL != site.URL+"/thanks.html" {
+			t.Fatalf("thanks page views %+v", thanks)
 		}
 	})
 	run("japanese", func(t *testing.T, r result) {
 		p, tl := person(t, "yamada@example.jp")
-		if kinds(tl) != "form_submit,page_view" || p.Custom["f2"] != "山田商事" {
+		if kinds(tl) != "page_view,form_submit,page_view" || p.Custom["f2"] != "山田商事" {
 			t.Fatalf("person %+v timeline %s", p, kinds(tl))
+		}
+		// f1 held an email address: dropped from the URL; f2 stays.
+		if u := tl[0].URL; !strings.HasPrefix(u, site.URL+"/thanks.html?f2=") || strings.Contains(u, "f1=") || strings.Contains(u, "yamada") {
+			t.Fatalf("thanks page view at %s", u)
 		}
 	})
 	run("spaform", func(t *testing.T, r result) {
@@ -261,6 +306,57 @@ func TestInBrowser(t *testing.T) {
 		evs := events(t, r.AID)
 		if kinds(evs) != "page_view,custom" || evs[1].Name != "clicked_cta" || evs[0].Consent != "granted" {
 			t.Fatalf("stored %s %+v", kinds(evs), evs)
+		}
+	})
+	run("gtagdenied", func(t *testing.T, r result) {
+		// Nothing stored in the browser, nothing sent (the collector would
+		// have set its cookie on any request).
+		if r.AID != "" || r.URL != "" || len(r.Left) != 0 {
+			t.Fatalf("analytics_storage denied, yet id %q, collector cookies %q, storage %v", r.AID, r.URL, r.Left)
+		}
+	})
+	run("gtaggranted", func(t *testing.T, r result) {
+		if r.After != nil {
+			t.Fatalf("an id was stored while analytics_storage was denied: %v", r.After)
+		}
+		evs := events(t, r.AID)
+		if kinds(evs) != "page_view" || evs[0].URL != site.URL+"/gtag.html" || evs[0].Consent != "granted" {
+			t.Fatalf("stored %s %+v (after withdrawal nothing more may be)", kinds(evs), evs)
+		}
+		if len(r.Left) != 0 {
+			t.Fatalf("withdrawal left %v in storage", r.Left)
+		}
+		// The page's own dataLayer.push wrapper (Tag Manager's, say) saw
+		// every push, and the entries are all in dataLayer.
+		if info, _ := r.Info.(map[string]any); info["seen"] != "consent,cta,consent" || info["entries"] != float64(4) {
+			t.Fatalf("dataLayer.push chain broken: %v", r.Info)
+		}
+	})
+	run("gtagrequired", func(t *testing.T, r result) {
+		if r.After != nil {
+			t.Fatalf("gtag granted overrode data-consent=required: id %v before baton('consent', true)", r.After)
+		}
+		evs := events(t, r.AID)
+		if kinds(evs) != "page_view" || evs[0].Consent != "granted" {
+			t.Fatalf("stored %s %+v", kinds(evs), evs)
+		}
+	})
+	run("gtm", func(t *testing.T, r result) {
+		// The queued call and the page view leave in the same instant, in
+		// separate requests: their order in the store is not the page's.
+		evs := events(t, r.AID)
+		if len(evs) != 2 || count(evs, event.PageView) != 1 || count(evs, event.Custom) != 1 {
+			t.Fatalf("stored %s %+v", kinds(evs), evs)
+		}
+		for _, e := range evs {
+			if e.Type == event.Custom && e.Name != "gtm_loaded" {
+				t.Errorf("custom event %q", e.Name)
+			}
+		}
+		for _, e := range evs {
+			if e.Site != "gtm" {
+				t.Errorf("site %q: the ?site= of the tag's URL was not read", e.Site)
+			}
 		}
 	})
 	run("optout", func(t *testing.T, r result) {

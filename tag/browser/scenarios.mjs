@@ -25,6 +25,8 @@ const desktopUA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, li
 const settle = (page) => page.waitForTimeout(400);
 const aid = (page) => page.evaluate(() => localStorage.getItem('bt_aid'));
 const queued = (page) => page.evaluate(() => JSON.parse(localStorage.getItem('bt_q') || '[]').length);
+const stored = (page) => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('bt_')).sort());
+const collectorCookies = async (page) => (await page.context().cookies(process.env.COLLECTOR)).map((c) => c.name).join(',');
 
 const scenarios = {
   async pageview(page) {
@@ -87,7 +89,10 @@ const scenarios = {
     await Promise.all([page.waitForURL(/thanks/), page.click('#send')]);
     await page.waitForSelector('#thanks');
     await settle(page);
-    return { aid: id, url: page.url() };
+    const url = page.url(); // the GET form's fields, secrets included, in the URL
+    await Promise.all([page.waitForURL(/index/), page.click('#home')]); // thanks.html?... is now the referrer
+    await settle(page);
+    return { aid: id, url };
   },
   async ignoredform(page) {
     await page.goto(site + '/form.html');
@@ -129,6 +134,50 @@ const scenarios = {
     await settle(page);
     return { aid: await aid(page), after: before };
   },
+  // Google consent mode: analytics_storage denied by default, never granted.
+  async gtagdenied(page) {
+    await page.goto(site + '/gtag.html');
+    await settle(page);
+    await page.click('#track');
+    await page.click('#event');
+    await settle(page);
+    return { aid: await aid(page), url: await collectorCookies(page), left: await stored(page) };
+  },
+  // Denied by default, granted by an update (the banner), then withdrawn.
+  async gtaggranted(page) {
+    await page.goto(site + '/gtag.html');
+    await settle(page);
+    const before = await aid(page);
+    await page.click('#grant');
+    await settle(page);
+    const id = await aid(page);
+    await page.click('#event'); // a Tag Manager event, not a page view
+    await settle(page);
+    await page.click('#deny');
+    await settle(page);
+    const left = await stored(page);
+    await page.click('#track'); // after withdrawal: must not be sent
+    await settle(page);
+    const info = await page.evaluate(() => ({ seen: seen.join(','), entries: dataLayer.length }));
+    return { aid: id, after: before, left, info };
+  },
+  // gtag says granted, but data-consent="required" still waits for baton('consent', true).
+  async gtagrequired(page) {
+    await page.goto(site + '/gtag-required.html');
+    await settle(page);
+    await page.click('#track');
+    await settle(page);
+    const before = await aid(page);
+    await page.click('#accept');
+    await settle(page);
+    return { aid: await aid(page), after: before };
+  },
+  // Loaded the way the Tag Manager template loads it: injected, site in the query.
+  async gtm(page) {
+    await page.goto(site + '/gtm.html');
+    await settle(page);
+    return { aid: await aid(page) };
+  },
   async optout(page) {
     await page.goto(site + '/consent.html');
     await page.click('#accept');
@@ -147,8 +196,7 @@ const scenarios = {
     await settle(page);
     await page.click('#pdf');
     await settle(page);
-    const cookies = await page.context().cookies(process.env.COLLECTOR);
-    return { aid: await aid(page), url: cookies.map((c) => c.name).join(',') };
+    return { aid: await aid(page), url: await collectorCookies(page) };
   },
   async bot(page) {
     await page.goto(site + '/index.html');
