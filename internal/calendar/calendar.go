@@ -1,0 +1,172 @@
+// Package calendar is the working calendar sales keep: a time zone, working
+// days and hours, and public holidays (Japan's computed from the Act on
+// National Holidays). The SLA is measured on it ("8 business hours" means
+// eight hours of the sales team's working time, not of the wall clock), and
+// days (daily caps, report periods) are the time zone's days.
+package calendar
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Calendar is a working calendar. The zero value is UTC, every hour of
+// every day working: plain wall-clock time.
+type Calendar struct {
+	Loc *time.Location
+	// Business limits working time to Days, Start-End, outside Holidays.
+	Business   bool
+	Days       [7]bool       // by time.Weekday
+	Start, End time.Duration // working hours, from midnight
+	Japan      bool          // Japanese public holidays are off
+	Extra      map[string]bool
+}
+
+// Location is the calendar's time zone (UTC when unset).
+func (c Calendar) Location() *time.Location {
+	if c.Loc == nil {
+		return time.UTC
+	}
+	return c.Loc
+}
+
+// Day is the calendar day of t in the calendar's time zone, as YYYY-MM-DD.
+func (c Calendar) Day(t time.Time) string { return t.In(c.Location()).Format("2006-01-02") }
+
+// Working reports whether the day of t (in the calendar's zone) is a working day.
+func (c Calendar) Working(t time.Time) bool {
+	if !c.Business {
+		return true
+	}
+	t = t.In(c.Location())
+	if !c.Days[t.Weekday()] || c.Extra[t.Format("2006-01-02")] {
+		return false
+	}
+	if c.Japan {
+		if _, ok := JapanHoliday(t.Year(), t.Month(), t.Day()); ok {
+			return false
+		}
+	}
+	return true
+}
+
+// Between is the working time from a to b (0 when b is not after a).
+func (c Calendar) Between(a, b time.Time) time.Duration {
+	if !b.After(a) {
+		return 0
+	}
+	if !c.Business {
+		return b.Sub(a)
+	}
+	loc := c.Location()
+	a, b = a.In(loc), b.In(loc)
+	var total time.Duration
+	for day := time.Date(a.Year(), a.Month(), a.Day(), 0, 0, 0, 0, loc); day.Before(b); day = day.AddDate(0, 0, 1) {
+		if !c.Working(day) {
+			continue
+		}
+		open, close := day.Add(c.Start), day.Add(c.End)
+		from, to := maxTime(open, a), minTime(close, b)
+		if to.After(from) {
+			total += to.Sub(from)
+		}
+	}
+	return total
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// Describe says a duration as people read it on this calendar: "24h", or
+// "8 business hours", "3 business days" (of the working day's length).
+func (c Calendar) Describe(d time.Duration) string {
+	if !c.Business {
+		return fmtDuration(d)
+	}
+	day := c.End - c.Start
+	if day > 0 && d >= day && d%day == 0 {
+		n := int(d / day)
+		if n == 1 {
+			return "1 business day"
+		}
+		return fmt.Sprintf("%d business days", n)
+	}
+	if d%time.Hour == 0 {
+		n := int(d / time.Hour)
+		if n == 1 {
+			return "1 business hour"
+		}
+		return fmt.Sprintf("%d business hours", n)
+	}
+	return fmtDuration(d) + " of business time"
+}
+
+func fmtDuration(d time.Duration) string {
+	switch {
+	case d%(24*time.Hour) == 0 && d >= 48*time.Hour:
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%dh", d/time.Hour)
+	case d%time.Minute == 0:
+		return strings.TrimSuffix(d.String(), "0s")
+	}
+	return d.String()
+}
+
+// ParseHours reads "09:00-18:00".
+func ParseHours(s string) (start, end time.Duration, err error) {
+	a, b, ok := strings.Cut(strings.TrimSpace(s), "-")
+	if !ok {
+		return 0, 0, fmt.Errorf("%q: want HH:MM-HH:MM, e.g. 09:00-18:00", s)
+	}
+	p := func(v string) (time.Duration, error) {
+		t, err := time.Parse("15:04", strings.TrimSpace(v))
+		if err != nil {
+			return 0, fmt.Errorf("%q: want HH:MM", v)
+		}
+		return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
+	}
+	if start, err = p(a); err != nil {
+		return
+	}
+	if end, err = p(b); err != nil {
+		return
+	}
+	if end <= start {
+		return 0, 0, fmt.Errorf("%q: the day must end after it starts", s)
+	}
+	return start, end, nil
+}
+
+// ParseDays reads weekday names (mon, tue ... or 月, 火 ...).
+func ParseDays(names []string) ([7]bool, error) {
+	var out [7]bool
+	idx := map[string]time.Weekday{
+		"sun": time.Sunday, "mon": time.Monday, "tue": time.Tuesday, "wed": time.Wednesday, "thu": time.Thursday, "fri": time.Friday, "sat": time.Saturday,
+		"日": time.Sunday, "月": time.Monday, "火": time.Tuesday, "水": time.Wednesday, "木": time.Thursday, "金": time.Friday, "土": time.Saturday,
+	}
+	for _, n := range names {
+		k := strings.ToLower(strings.TrimSpace(n))
+		if len(k) > 3 && k[0] < 0x80 {
+			k = k[:3]
+		}
+		d, ok := idx[k]
+		if !ok {
+			return out, fmt.Errorf("%q is not a weekday (mon ... sun)", n)
+		}
+		out[d] = true
+	}
+	return out, nil
+}
