@@ -1,6 +1,7 @@
 // Command admin is the admin Lambda function: every /admin route behind the
 // bearer token, on the API Gateway HTTP API. Dead letters are the SQS
-// dead-letter queues' (push, and the score function's failures).
+// dead-letter queues' (push, and the score function's failures); erasure
+// deletes a person's from the push DLQ.
 package main
 
 import (
@@ -22,6 +23,7 @@ func main() {
 		}
 		if dead != nil { // unset: the table's queue, as locally
 			app.Admin.Deliveries.Queue = dead
+			app.Eraser.Register(dead) // erasure deletes the person's dead letters too
 		}
 		return lambdahttp.Adapter{Handler: app.AdminHandler()}.Handle, nil
 	})

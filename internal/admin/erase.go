@@ -49,6 +49,6 @@ func (h *Handler) erase(w http.ResponseWriter, r *http.Request, id string) {
 		h.fail(w, err)
 		return
 	}
-	h.log().Info("person erased", "visitors", rep.Visitors, "events", rep.Events) // no personal data in logs
-	httpx.JSON(w, http.StatusOK, map[string]any{"erased": true, "visitors": rep.Visitors, "events": rep.Events})
+	h.log().Info("person erased", "visitors", rep.Visitors, "events", rep.Events, "items", rep.Items) // no personal data in logs
+	httpx.JSON(w, http.StatusOK, map[string]any{"erased": true, "visitors": rep.Visitors, "events": rep.Events, "items": rep.Items, "removed": rep.Removed})
 }

@@ -11,6 +11,7 @@ package click
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -26,6 +27,7 @@ import (
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/links"
+	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/visitor"
 )
@@ -46,14 +48,18 @@ type Registry interface {
 	Campaign(ctx context.Context, id string) (links.Campaign, error)
 }
 
-// EventWriter stores events; see eventlog.Log.
+// EventWriter stores events and deletes them (erasure); see eventlog.Log.
 type EventWriter interface {
 	Append(ctx context.Context, evs []event.Event) ([]bool, error)
+	DeleteEvents(ctx context.Context, visitor string, ids ...string) (privacy.Removed, error)
 }
 
-// PersonLinker links a browser to a person by id; see identity.Stitcher.
+// PersonLinker links a browser to a person by id, and says whether a
+// person may be recorded at all (known and not erased); see
+// identity.Stitcher.
 type PersonLinker interface {
 	LinkPerson(ctx context.Context, visitor, person string, at time.Time, s identity.Strength) (identity.LinkResult, error)
+	Active(ctx context.Context, person string) (bool, error)
 }
 
 // Handler serves the click and open routes.
@@ -64,7 +70,7 @@ type Handler struct {
 	People PersonLinker
 	Cookie visitor.Cookie
 	Enrich func(r *http.Request, ev *event.Event) // UA, bot and scanner flags, truncated IP
-	T      table.Table                            // keeps a day of click times per recipient, for burst detection
+	T      table.Table                            // keeps a day of click times per recipient (burst detection) and where each personal event is (erasure)
 	Now    func() time.Time
 	Log    *slog.Logger
 }
@@ -89,7 +95,10 @@ func (h *Handler) log() *slog.Logger {
 	return slog.Default()
 }
 
-func (h *Handler) claims(token, campaign string, now time.Time) (Claims, bool) {
+// claims verifies a token for the campaign. A valid token of a person who
+// is not active (erased, or being erased) counts as no token: nothing
+// personal is recorded, nothing brings them back.
+func (h *Handler) claims(ctx context.Context, token, campaign string, now time.Time) (Claims, bool) {
 	if h.Verify == nil || token == "" || len(token) > 512 {
 		return Claims{}, false
 	}
@@ -97,7 +106,12 @@ func (h *Handler) claims(token, campaign string, now time.Time) (Claims, bool) {
 	if err != nil || c.Campaign != campaign || c.PersonID == "" {
 		return Claims{}, false
 	}
-	return c, true
+	active, err := h.People.Active(ctx, c.PersonID)
+	if err != nil {
+		h.log().Error("click: is the person active", "err", err) // the reader still lands; nothing personal is recorded
+		return Claims{}, false
+	}
+	return c, active
 }
 
 func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
@@ -133,7 +147,7 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 	if link.Honeypot {
 		ev.Properties["honeypot"] = true
 	}
-	claims, ok := h.claims(r.PathValue("token"), link.Campaign, now)
+	claims, ok := h.claims(ctx, r.PathValue("token"), link.Campaign, now)
 	if ok {
 		ev.Properties["person"] = claims.PersonID
 		ev.UserID = claims.PersonID
@@ -165,7 +179,7 @@ func (h *Handler) open(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store, max-age=0")
 	if r.Method != http.MethodHead {
 		now := h.now()
-		if claims, ok := h.claims(token, campaign, now); ok {
+		if claims, ok := h.claims(r.Context(), token, campaign, now); ok {
 			ev := event.Event{
 				ID: event.NewID(), Type: event.EmailOpen, ReceivedAt: now, Timestamp: now, UserID: claims.PersonID,
 				Properties: map[string]any{"campaign": campaign, "person": claims.PersonID},
@@ -175,8 +189,8 @@ func (h *Handler) open(w http.ResponseWriter, r *http.Request) {
 			// fetch images without the reader's browser. They are kept under
 			// a per-person pseudo-visitor that belongs to the person.
 			vid := "o:" + claims.PersonID
-			if h.store(r.Context(), r, &ev, vid) {
-				if _, err := h.People.LinkPerson(r.Context(), vid, claims.PersonID, time.Time{}, identity.Strong); err != nil && !errors.Is(err, identity.ErrNotFound) {
+			if h.store(r.Context(), r, &ev, vid, claims.PersonID) {
+				if _, err := h.People.LinkPerson(r.Context(), vid, claims.PersonID, time.Time{}, identity.Strong); err != nil && !gone(err) {
 					h.log().Error("open: link", "err", err)
 				}
 			}
@@ -196,11 +210,15 @@ func (h *Handler) record(w http.ResponseWriter, r *http.Request, ev *event.Event
 		vid = visitor.NewID()
 	}
 	h.Cookie.Set(w, r, vid)
-	if !h.store(r.Context(), r, ev, vid) {
+	person := ""
+	if verified {
+		person = c.PersonID
+	}
+	if !h.store(r.Context(), r, ev, vid, person) {
 		return
 	}
 	if verified && !ev.Flagged() {
-		if _, err := h.People.LinkPerson(r.Context(), vid, c.PersonID, ev.Timestamp, identity.Weak); err != nil && !errors.Is(err, identity.ErrNotFound) {
+		if _, err := h.People.LinkPerson(r.Context(), vid, c.PersonID, ev.Timestamp, identity.Weak); err != nil && !gone(err) {
 			h.log().Error("click: link visitor", "err", err)
 		}
 	}
@@ -223,12 +241,23 @@ func (h *Handler) recentClicks(ctx context.Context, person, campaign string, now
 			out = append(out, time.Unix(0, n))
 		}
 	}
-	_ = h.T.Put(ctx, table.Item{PK: identity.PersonPK(person), SK: prefix + fmt.Sprintf("%020d", now.UnixNano()), Kind: "click", Data: []byte("{}"), Expires: now.Add(24 * time.Hour)}, table.Always)
+	_ = h.T.Put(ctx, table.Item{PK: identity.PersonPK(person), SK: prefix + fmt.Sprintf("%020d", now.UnixNano()), Kind: KindClick, Data: []byte("{}"), Expires: now.Add(24 * time.Hour)}, table.Always)
 	return out
 }
 
-func (h *Handler) store(ctx context.Context, r *http.Request, ev *event.Event, vid string) bool {
+// store stores the event under the visitor. An event naming a person
+// (person != "") is first recorded under the person (CE#<event id>), so
+// that erasure finds it wherever it is: a scanner's click or a forwarded
+// email's is not in any period of the person's browsers.
+func (h *Handler) store(ctx context.Context, r *http.Request, ev *event.Event, vid, person string) bool {
 	ev.VisitorID = vid
+	if person != "" && h.T != nil {
+		ref, _ := json.Marshal(map[string]string{"visitor": vid})
+		if err := h.T.Put(ctx, table.Item{PK: identity.PersonPK(person), SK: eventRefPrefix + ev.ID, Kind: KindEventRef, Data: ref}, table.Always); err != nil {
+			h.log().Error("click: record the event under the person", "err", err, "type", ev.Type)
+			return false
+		}
+	}
 	flagged, why := ev.Enrichment.Scanner, ev.Enrichment.FlagReason
 	if h.Enrich != nil {
 		h.Enrich(r, ev)

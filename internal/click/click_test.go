@@ -17,6 +17,8 @@ import (
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/links"
+	"github.com/baton-hq/baton/internal/privacy"
+	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
 )
 
@@ -288,5 +290,45 @@ func TestScannerClicksAreFlaggedAndIdentifyNobody(t *testing.T) {
 	}
 	if len(evs) != 2 || flagged != 1 {
 		t.Fatalf("burst: %+v", evs)
+	}
+}
+
+// TestErasedPersonsTokenRecordsNothingPersonal: a valid token of a person
+// who was erased (or is being erased: the tombstone is written first)
+// still lands the reader, and records nobody: no click memory, no person
+// on the event, no browser linked, no open.
+func TestErasedPersonsTokenRecordsNothingPersonal(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	tb := e.reg.T
+	e.h.T = tb
+	if err := tb.Put(ctx, table.Item{PK: privacy.TombstonePK(e.ann.Email), SK: "TOMB", Kind: privacy.KindTombstone, Data: []byte(`{}`)}, table.Always); err != nil {
+		t.Fatal(err)
+	}
+	for _, tok := range []string{"ok-" + e.ann.ID + "-nov-news", "ok-p_000000000000000000000000-nov-news"} {
+		if w := e.get("GET", "/c/"+e.link.ID+"/"+tok, "erased-browser-1"); w.Code != 302 {
+			t.Fatalf("%s: status %d", tok, w.Code)
+		}
+		if w := e.get("GET", "/o/nov-news/"+tok+".gif", ""); w.Code != 200 {
+			t.Fatalf("%s: pixel %d", tok, w.Code)
+		}
+	}
+	evs := e.events(t, "erased-browser-1")
+	if len(evs) != 2 {
+		t.Fatalf("clicks not kept anonymously: %+v", evs)
+	}
+	for _, ev := range evs {
+		if ev.Properties["person"] != nil || ev.UserID != "" {
+			t.Fatalf("recorded a person: %+v", ev)
+		}
+	}
+	if l, _ := e.dir.GetLink(ctx, "erased-browser-1"); len(l.History) != 0 {
+		t.Fatalf("identified the browser: %+v", l)
+	}
+	if evs := e.events(t, "o:"+e.ann.ID); len(evs) != 0 {
+		t.Fatalf("open recorded: %+v", evs)
+	}
+	if items, _ := tb.Query(ctx, table.Query{PK: identity.PersonPK(e.ann.ID)}); len(items) != 1 || items[0].SK != "PERSON" {
+		t.Fatalf("written under the person: %+v", items)
 	}
 }

@@ -20,20 +20,25 @@ import (
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/visitor"
 )
 
-// EventWriter stores events; see eventlog.Log.
+// EventWriter stores events, and deletes one an erasure raced; see
+// eventlog.Log.
 type EventWriter interface {
 	Append(ctx context.Context, evs []event.Event) ([]bool, error)
+	DeleteEvents(ctx context.Context, visitor string, ids ...string) (privacy.Removed, error)
 }
 
-// Identifier links a browser to a person; see identity.Stitcher.
+// Identifier links a browser to a person, and tells whether an email was
+// erased; see identity.Stitcher.
 type Identifier interface {
 	Identify(ctx context.Context, id identity.Identification) (identity.Person, identity.LinkResult, error)
 	// PersonOf is the person a visitor id belongs to now ("" when none).
 	PersonOf(ctx context.Context, visitor string) (string, error)
 	LinkPerson(ctx context.Context, visitor, person string, at time.Time, st identity.Strength) (identity.LinkResult, error)
+	Erased(ctx context.Context, email string) (bool, error)
 }
 
 // Handler serves the collection endpoints.
@@ -173,6 +178,17 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	evs = kept
+	kept, dropped, ok := h.dropErased(w, r, evs)
+	if !ok {
+		return
+	}
+	if len(kept) == 0 {
+		// Every event names a person who asked to be forgotten: nothing is
+		// stored (the form would bring their email back), as for consent.
+		httpx.JSON(w, http.StatusAccepted, map[string]any{"stored": 0, "dropped": dropped, "reason": "erased"})
+		return
+	}
+	evs = kept
 	vid, fromCookie := h.Cookie.Read(r)
 	if !fromCookie {
 		vid = adoptVisitor(evs)
@@ -223,6 +239,13 @@ func (h *Handler) server(call string) http.HandlerFunc {
 		}
 		if err := h.checkSites(evs); err != nil {
 			writeParseError(w, err)
+			return
+		}
+		if evs, _, ok = h.dropErased(w, r, evs); !ok {
+			return
+		}
+		if len(evs) == 0 { // every event names an erased person: nothing stored
+			httpx.JSON(w, http.StatusOK, map[string]bool{"success": true})
 			return
 		}
 		for i := range evs {
@@ -328,6 +351,37 @@ func (h *Handler) checkSites(evs []event.Event) error {
 	return nil
 }
 
+// dropErased removes the events that name the email of a person who asked
+// to be forgotten: they are not stored (their email and fields would come
+// back) and identify nobody. It answers a storage error itself (ok false).
+func (h *Handler) dropErased(w http.ResponseWriter, r *http.Request, evs []event.Event) (kept []event.Event, dropped int, ok bool) {
+	kept = evs[:0:0]
+	erased := map[string]bool{}
+	for _, ev := range evs {
+		email := ev.Email()
+		if email == "" {
+			kept = append(kept, ev)
+			continue
+		}
+		gone, seen := erased[email]
+		if !seen {
+			var err error
+			if gone, err = h.People.Erased(r.Context(), email); err != nil {
+				h.log().Error("tombstone check", "err", err)
+				httpx.Unavailable(w, 2*time.Second)
+				return nil, 0, false
+			}
+			erased[email] = gone
+		}
+		if gone {
+			dropped++
+			continue
+		}
+		kept = append(kept, ev)
+	}
+	return kept, dropped, true
+}
+
 // store enriches, writes and identifies; it answers the error itself and
 // reports whether the caller should acknowledge.
 func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Event) bool {
@@ -374,6 +428,16 @@ func (h *Handler) storeAs(w http.ResponseWriter, r, visitorRequest *http.Request
 			Visitor: ev.VisitorID, Email: email, Fields: ev.Attributes(), At: ev.Timestamp,
 			Strength: identity.Strong, Source: sourceOf(ev),
 		})
+		if errors.Is(err, identity.ErrErased) {
+			// Erased since the check above: the event names them, and
+			// their browser is not theirs, so the erasure cannot find it.
+			if _, err := h.Events.DeleteEvents(r.Context(), ev.VisitorID, ev.ID); err != nil {
+				h.log().Error("delete an erased person's event", "err", err)
+				httpx.Unavailable(w, 2*time.Second)
+				return nil, false
+			}
+			continue
+		}
 		if err != nil {
 			h.log().Error("identify", "err", err, "event", ev.ID)
 			httpx.Unavailable(w, 2*time.Second)

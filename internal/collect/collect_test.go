@@ -14,6 +14,8 @@ import (
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/privacy"
+	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
 	"github.com/baton-hq/baton/internal/visitor"
 )
@@ -23,6 +25,7 @@ type env struct {
 	mux *http.ServeMux
 	log *eventlog.Log
 	dir *identity.Directory
+	tb  table.Table
 }
 
 func newEnv(t *testing.T) *env {
@@ -40,7 +43,7 @@ func newEnv(t *testing.T) *env {
 	}
 	mux := http.NewServeMux()
 	h.Routes(mux)
-	return &env{h: h, mux: mux, log: log, dir: dir}
+	return &env{h: h, mux: mux, log: log, dir: dir, tb: tb}
 }
 
 func (e *env) do(method, path, body string, hdr map[string]string) *httptest.ResponseRecorder {
@@ -229,11 +232,17 @@ func (failingWriter) Append(context.Context, []event.Event) ([]bool, error) {
 	return nil, errors.New("disk on fire")
 }
 
+func (failingWriter) DeleteEvents(context.Context, string, ...string) (privacy.Removed, error) {
+	return nil, errors.New("disk on fire")
+}
+
 type failingPeople struct{ collect.Identifier }
 
 func (failingPeople) Identify(context.Context, identity.Identification) (identity.Person, identity.LinkResult, error) {
 	return identity.Person{}, identity.LinkResult{}, errors.New("throttled")
 }
+
+func (failingPeople) Erased(context.Context, string) (bool, error) { return false, nil }
 
 func TestStoreFailureIsRetryable(t *testing.T) {
 	e := newEnv(t)
@@ -312,5 +321,77 @@ func TestConsentGPCAndOptOut(t *testing.T) {
 	e.h.Consent.IgnoreGPC = true
 	if w := e.do("POST", "/e", ev("g", "us", ""), map[string]string{"Sec-GPC": "1"}); w.Code != 204 || stored("consent-vis-1") != 3 {
 		t.Fatalf("GPC ignored by configuration: %d", w.Code)
+	}
+}
+
+// TestErasedEmailIsNotCollected: a form (or a server-side identify) naming
+// the email of a person who asked to be forgotten is not stored and
+// creates nobody; the answer is the documented 202 for refused events.
+func TestErasedEmailIsNotCollected(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	if err := e.tb.Put(ctx, table.Item{PK: privacy.TombstonePK("gone@example.com"), SK: "TOMB", Kind: privacy.KindTombstone, Data: []byte(`{}`)}, table.Always); err != nil {
+		t.Fatal(err)
+	}
+	form := `{"type":"form_submit","messageId":"f1","anonymousId":"erased-browser-1","properties":{"fields":{"email":"Gone@Example.com","name":"Gone Person"}}}`
+	w := e.do("POST", "/e", form, nil)
+	var got map[string]any
+	if w.Code != 202 || json.Unmarshal(w.Body.Bytes(), &got) != nil || got["stored"] != 0.0 || got["reason"] != "erased" {
+		t.Fatalf("replayed form: %d %s", w.Code, w.Body)
+	}
+	if len(w.Result().Cookies()) != 0 {
+		t.Error("a cookie was set for a request that stored nothing")
+	}
+	// With other events in the batch, those are stored; the form is not.
+	batch := `[` + strings.Replace(pv, "%s", "p1", 1) + `,` + strings.Replace(form, `"f1"`, `"f2"`, 1) + `]`
+	if w := e.do("POST", "/e", batch, nil); w.Code != 204 {
+		t.Fatalf("mixed batch: %d %s", w.Code, w.Body)
+	}
+	ident := `{"userId":"crm-42","traits":{"email":"gone@example.com","name":"Gone Person"}}`
+	r := httptest.NewRequest("POST", "/v1/identify", strings.NewReader(ident))
+	r.SetBasicAuth("write-key-0123456789", "")
+	r.Header.Set("Content-Type", "application/json")
+	sw := httptest.NewRecorder()
+	e.mux.ServeHTTP(sw, r)
+	if sw.Code != 200 {
+		t.Fatalf("identify: %d %s", sw.Code, sw.Body)
+	}
+	if _, err := e.dir.ByEmail(ctx, "gone@example.com"); !errors.Is(err, identity.ErrNotFound) {
+		t.Fatalf("the erased person came back: %v", err)
+	}
+	if err := e.tb.Scan(ctx, "", func(it table.Item) error {
+		for _, s := range privacy.Strings(it.Data) {
+			if strings.Contains(s, "gone@example.com") || strings.Contains(s, "Gone Person") {
+				t.Errorf("stored %s/%s: %s", it.PK, it.SK, s)
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if evs, _ := e.log.Visitor(ctx, "anon-fallback-1"); len(evs) != 1 || evs[0].ID != "p1" {
+		t.Fatalf("the batch's other event: %+v", evs)
+	}
+}
+
+// erasedMeanwhile is a person erased between the collector's tombstone
+// check and the identification.
+type erasedMeanwhile struct{ collect.Identifier }
+
+func (erasedMeanwhile) Identify(context.Context, identity.Identification) (identity.Person, identity.LinkResult, error) {
+	return identity.Person{}, identity.LinkResult{}, identity.ErrErased
+}
+
+func (erasedMeanwhile) Erased(context.Context, string) (bool, error) { return false, nil }
+
+func TestFormOfAPersonErasedMeanwhileIsNotKept(t *testing.T) {
+	e := newEnv(t)
+	e.h.People = erasedMeanwhile{}
+	form := `{"type":"form_submit","messageId":"f1","anonymousId":"racing-browser-1","properties":{"fields":{"email":"racing@example.com"}}}`
+	if w := e.do("POST", "/e", form, nil); w.Code != 204 {
+		t.Fatalf("status %d %s", w.Code, w.Body)
+	}
+	if evs, _ := e.log.Visitor(context.Background(), "racing-browser-1"); len(evs) != 0 {
+		t.Fatalf("kept %+v", evs)
 	}
 }

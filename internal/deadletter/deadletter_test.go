@@ -12,6 +12,7 @@ import (
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/baton-hq/baton/internal/deadletter"
+	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/testutil/moto"
 )
@@ -68,5 +69,31 @@ func TestListsEveryMessageWithoutConsuming(t *testing.T) {
 	}
 	if err := s.Replay(ctx, "no-such-id"); !errors.Is(err, table.ErrNotFound) {
 		t.Fatalf("replay of an unknown id: %v", err)
+	}
+}
+
+// TestForgetDeletesAPersonsDeadLetters: erasure deletes the push DLQ's
+// messages about the person (by person id or email in the MQL) and leaves
+// the others listed.
+func TestForgetDeletesAPersonsDeadLetters(t *testing.T) {
+	ctx := context.Background()
+	c := moto.SQS(moto.Shared(t))
+	s := &deadletter.Store{SQS: c, Queues: deadletter.Queues{Push: queueURL(t, c, "push-forget"), PushDLQ: queueURL(t, c, "dlq-forget")}}
+	for _, body := range []string{
+		`{"id":"p_0123456789abcdef01234567-c1","person":"p_0123456789abcdef01234567","email":"ann@example.com"}`,
+		`{"id":"resend","email":"Ann@Example.com"}`,
+		`{"id":"p_fedcba9876543210fedcba98-c1","person":"p_fedcba9876543210fedcba98","email":"bob@example.com"}`,
+	} {
+		if _, err := c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(s.PushDLQ), MessageBody: aws.String(body)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := s.Forget(ctx, privacy.Subject{Person: "p_0123456789abcdef01234567", Email: "ann@example.com"})
+	if err != nil || r[deadletter.KindSQSDeadLetter] != 2 {
+		t.Fatalf("forget: %v %v", r, err)
+	}
+	ms, err := s.Dead(ctx)
+	if err != nil || len(ms) != 1 || !strings.Contains(string(ms[0].Body), "bob@example.com") {
+		t.Fatalf("left %+v %v", ms, err)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
 )
 
@@ -136,4 +137,35 @@ func SortOldestFirst(evs []event.Event) {
 		}
 		return evs[i].ID < evs[j].ID
 	})
+}
+
+// ForgetVisitor deletes everything the log keeps under a visitor (its
+// events and aliases): erasure of a browser only one person ever had.
+func (l *Log) ForgetVisitor(ctx context.Context, visitor string) (privacy.Removed, error) {
+	r, err := privacy.DeleteQuery(ctx, l.T, table.Query{PK: VisitorPK(visitor), Prefix: "E#"}, nil)
+	if err != nil {
+		return r, err
+	}
+	a, err := privacy.DeleteQuery(ctx, l.T, table.Query{PK: VisitorPK(visitor), Prefix: "A#"}, nil)
+	r.Merge(a)
+	return r, err
+}
+
+// ForgetEvents deletes the visitor's events that match: erasure of the
+// periods a shared browser was the erased person's.
+func (l *Log) ForgetEvents(ctx context.Context, visitor string, match func(event.Event) bool) (privacy.Removed, error) {
+	return privacy.DeleteQuery(ctx, l.T, table.Query{PK: VisitorPK(visitor), Prefix: "E#"}, func(it table.Item) bool {
+		ev, err := Decode(it)
+		return err == nil && match(ev)
+	})
+}
+
+// DeleteEvents deletes events of a visitor by id (those already gone count
+// nothing).
+func (l *Log) DeleteEvents(ctx context.Context, visitor string, ids ...string) (privacy.Removed, error) {
+	items := make([]table.Item, len(ids))
+	for i, id := range ids {
+		items[i] = table.Item{PK: VisitorPK(visitor), SK: "E#" + id, Kind: KindEvent}
+	}
+	return privacy.DeleteItems(ctx, l.T, items)
 }

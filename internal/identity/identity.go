@@ -39,6 +39,10 @@ const (
 // ErrNotFound is returned for an unknown person.
 var ErrNotFound = errors.New("identity: person not found")
 
+// ErrErased is returned instead of creating, or linking a browser to, a
+// person who asked to be forgotten (their email has a tombstone).
+var ErrErased = errors.New("identity: the person asked to be forgotten")
+
 // Strength says how sure an identification is. A form submit (or a
 // server-side identify) is Strong; a tracked email click is Weak, because
 // emails get forwarded: a weak link never moves a browser away from a person
@@ -128,10 +132,17 @@ func newPersonID() string {
 }
 
 // Ensure returns the person with the (already normalised) email, creating it
-// when absent. Two concurrent first calls create one person.
+// when absent. Two concurrent first calls create one person. An erased
+// email is ErrErased: a replayed form or list import does not bring the
+// person back (nor does one during their erasure).
 func (d *Directory) Ensure(ctx context.Context, email, source string) (p Person, created bool, err error) {
 	if email == "" {
 		return Person{}, false, errors.New("identity: empty email")
+	}
+	if gone, err := d.Erased(ctx, email); err != nil {
+		return Person{}, false, err
+	} else if gone {
+		return Person{}, false, ErrErased
 	}
 	for attempt := 0; attempt < 3; attempt++ {
 		p, err = d.ByEmail(ctx, email)
@@ -349,9 +360,9 @@ func (d *Directory) Visitors(ctx context.Context, person string) ([]string, erro
 	return out, nil
 }
 
-// Forget removes a person from a visitor's history (erasure): their periods
+// unlink removes a person from a visitor's history (erasure): their periods
 // stay as periods of nobody, so other people's periods are unchanged.
-func (d *Directory) Forget(ctx context.Context, visitor, person string) error {
+func (d *Directory) unlink(ctx context.Context, visitor, person string) error {
 	for attempt := 0; attempt < 8; attempt++ {
 		l, err := d.GetLink(ctx, visitor)
 		if err != nil {

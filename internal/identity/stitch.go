@@ -189,8 +189,14 @@ func sensitive(k string) bool {
 // names the person, not an email). Weak links never move a browser away
 // from a person a form identified.
 func (s *Stitcher) LinkPerson(ctx context.Context, visitor, person string, at time.Time, st Strength) (LinkResult, error) {
-	if _, err := s.Dir.Get(ctx, person); err != nil {
+	p, err := s.Dir.Get(ctx, person)
+	if err != nil {
 		return LinkResult{}, err
+	}
+	if gone, err := s.Dir.Erased(ctx, p.Email); err != nil {
+		return LinkResult{}, err
+	} else if gone {
+		return LinkResult{}, ErrErased // being erased: link nothing to them
 	}
 	res, err := s.Dir.LinkVisitor(ctx, visitor, person, at, st)
 	if err != nil || res.Refused {

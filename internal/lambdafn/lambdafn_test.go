@@ -189,3 +189,26 @@ func TestPushBackoffSchedule(t *testing.T) {
 		})
 	}
 }
+
+// TestPushDropsErasedPersonsMessage: SQS cannot delete an erased person's
+// messages selectively, so the push function drops them: the message is
+// done (no batch item failure, nothing dead-lettered), the SFA never hears
+// of it, even when the SFA would fail.
+func TestPushDropsErasedPersonsMessage(t *testing.T) {
+	app, c, q := pushSetup(t, http.StatusBadRequest, "") // the SFA would refuse: a dead letter if it were tried
+	msg := enqueueMQL(t, app, c.Client, q.URL)
+	p, err := app.People.ByEmail(context.Background(), "backoff@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.Eraser.Erase(context.Background(), p.ID); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := lambdafn.Push(app.Pusher, c, q)(context.Background(), events.SQSEvent{Records: []events.SQSMessage{msg}})
+	if err != nil || len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("failures %+v %v", resp.BatchItemFailures, err)
+	}
+	if dead := receive(t, c.Client, q.DeadLetterURL); len(dead) != 0 {
+		t.Fatalf("dead-lettered: %+v", dead)
+	}
+}

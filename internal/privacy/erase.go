@@ -1,5 +1,11 @@
 // Package privacy implements the right to erasure: forgetting a person on
 // request, everywhere Baton keeps something of them.
+//
+// Erasure is complete by construction: every package that writes data about
+// a person implements Forgetter for its own items (it alone knows its keys),
+// and the composition root (internal/server) registers each of them with
+// the Eraser. This package knows no other package's keys; it owns only the
+// tombstone, the hash of an erased email that keeps the person erased.
 package privacy
 
 import (
@@ -9,27 +15,92 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
 	"github.com/baton-hq/baton/internal/clock"
-
-	"github.com/baton-hq/baton/internal/eventlog"
-	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/table"
 )
+
+// Subject is the person being forgotten, as each package needs it to find
+// its items.
+type Subject struct {
+	Person   string   // the person id
+	Email    string   // the normalised email
+	Visitors []string // every visitor id ever linked to the person (browsers, their other ids, pseudo-visitors)
+}
+
+// Removed counts what was deleted, by item kind (table.Item.Kind, or a
+// name for things outside the table such as SQS messages).
+type Removed map[string]int
+
+// Add counts n more of kind.
+func (r Removed) Add(kind string, n int) {
+	if n > 0 {
+		if kind == "" {
+			kind = "other"
+		}
+		r[kind] += n
+	}
+}
+
+// Merge adds o's counts.
+func (r Removed) Merge(o Removed) {
+	for k, n := range o {
+		r.Add(k, n)
+	}
+}
+
+// Total is the number of things removed.
+func (r Removed) Total() int {
+	n := 0
+	for _, c := range r {
+		n += c
+	}
+	return n
+}
+
+// Forgetter deletes one package's data about a person. It must be
+// idempotent (an erasure that failed half way is retried) and must not
+// depend on what other Forgetters delete.
+type Forgetter interface {
+	Forget(ctx context.Context, s Subject) (Removed, error)
+}
+
+// ForgetterFunc adapts a function to Forgetter.
+type ForgetterFunc func(ctx context.Context, s Subject) (Removed, error)
+
+// Forget implements Forgetter.
+func (f ForgetterFunc) Forget(ctx context.Context, s Subject) (Removed, error) { return f(ctx, s) }
+
+// People is the people directory (identity): who a person id is, and the
+// Forgetter of the person's own records. It runs after every other
+// Forgetter, because the person's record and visitor links are what an
+// erasure that failed half way is retried from.
+type People interface {
+	Subject(ctx context.Context, personID string) (Subject, error)
+	Forgetter
+}
 
 // Compactor rewrites a store so freed pages keep no old bytes (bbolt).
 type Compactor interface {
 	Compact(ctx context.Context) error
 }
 
+// purger removes items past their expiry that a store keeps until its next
+// purge (bbolt; DynamoDB's TTL does it on its own).
+type purger interface {
+	PurgeExpired(ctx context.Context) (int, error)
+}
+
 // Eraser forgets people.
 type Eraser struct {
-	T      table.Table
-	Dir    *identity.Directory
-	Log    *eventlog.Log
-	Queues []string // queue names whose messages may name the person (ids start with the person id)
+	T      table.Table // the tombstones; compacted afterwards when it is a Compactor
+	People People
+	// Forgetters are every other package that keeps data about people;
+	// the composition root registers them (Register).
+	Forgetters []Forgetter
 	// Tell, when set, asks the sales systems to forget the person too
 	// (configurable: some companies must keep sales records). It runs
 	// first: if it fails, nothing is erased yet and the erasure can be retried.
@@ -37,23 +108,34 @@ type Eraser struct {
 	Now  func() time.Time
 }
 
+// Register adds Forgetters.
+func (e *Eraser) Register(fs ...Forgetter) { e.Forgetters = append(e.Forgetters, fs...) }
+
 // Report says what an erasure removed.
 type Report struct {
-	Person   string `json:"person"`
-	Visitors int    `json:"visitors"`
-	Events   int    `json:"events"`
-	Items    int    `json:"items"`
+	Person   string  `json:"-"`
+	Visitors int     `json:"visitors"` // visitor ids the person had
+	Events   int     `json:"events"`   // raw events removed
+	Items    int     `json:"items"`    // everything removed
+	Removed  Removed `json:"removed"`  // by kind
 }
 
-// TombstonePK is where the hash of an erased email is kept: list imports
-// and old tokens must not bring the person back. Only a hash is kept.
+// TombstonePK is where the hash of an erased email is kept: list imports,
+// replayed forms and old tokens must not bring the person back. Only a
+// hash is kept.
 func TombstonePK(email string) string {
 	sum := sha256.Sum256([]byte("baton-erased:" + email))
 	return "TOMB#" + hex.EncodeToString(sum[:])
 }
 
+// KindTombstone is the kind of a tombstone item.
+const KindTombstone = "tombstone"
+
 // Erased reports whether an email was erased.
 func Erased(ctx context.Context, t table.Table, email string) (bool, error) {
+	if email == "" {
+		return false, nil
+	}
 	_, err := t.Get(ctx, TombstonePK(email), "TOMB")
 	if errors.Is(err, table.ErrNotFound) {
 		return false, nil
@@ -61,147 +143,165 @@ func Erased(ctx context.Context, t table.Table, email string) (bool, error) {
 	return err == nil, err
 }
 
-// Erase removes the person, their attributes, their links to visitors,
-// every event of those visitors while they were the person's, their score
-// ledger and everything else under the person's partition, queue messages
-// about them, and leaves a tombstone keyed by a hash of the email.
+// Erase forgets a person: the tombstone first (from then on nothing
+// re-creates, records or delivers them), then every registered Forgetter,
+// then the person's own records, and on the embedded store a compaction
+// of the file. An unknown person is the People directory's not-found error.
 func (e *Eraser) Erase(ctx context.Context, personID string) (Report, error) {
-	p, err := e.Dir.Get(ctx, personID)
+	s, err := e.People.Subject(ctx, personID)
 	if err != nil {
 		return Report{}, err
 	}
-	rep := Report{Person: personID}
+	rep := Report{Person: s.Person, Visitors: len(s.Visitors), Removed: Removed{}}
 	if e.Tell != nil {
-		if err := e.Tell(ctx, personID, p.Email); err != nil {
+		if err := e.Tell(ctx, s.Person, s.Email); err != nil {
 			return rep, fmt.Errorf("tell the SFA: %w", err)
 		}
 	}
-	visitors, err := e.Dir.Visitors(ctx, personID)
-	if err != nil {
-		return rep, err
-	}
-	for _, v := range visitors {
-		n, err := e.eraseVisitor(ctx, v, personID)
-		if err != nil {
-			return rep, fmt.Errorf("erase visitor: %w", err)
-		}
-		rep.Visitors++
-		rep.Events += n
-	}
-	for _, q := range e.Queues {
-		n, err := e.deletePrefix(ctx, "Q#"+q, "M#"+personID)
-		if err != nil {
-			return rep, err
-		}
-		rep.Items += n
-		ready, err := e.T.Query(ctx, table.Query{PK: "Q#" + q + "#R", Consistent: true})
-		if err != nil {
-			return rep, err
-		}
-		var ws []table.Write
-		for _, it := range ready {
-			if _, id, _ := strings.Cut(it.SK, "#"); strings.HasPrefix(id, personID) {
-				ws = append(ws, table.Del(it.PK, it.SK, table.Always))
-			}
-		}
-		if err := firstErr(e.T.PutMany(ctx, ws)); err != nil {
-			return rep, err
-		}
-		rep.Items += len(ws)
-	}
-	now := clock.Now().UTC()
-	if e.Now != nil {
-		now = e.Now().UTC()
-	}
+	now := clock.Or(e.Now)().UTC()
 	tomb, _ := json.Marshal(map[string]any{"erasedAt": now})
-	if err := e.T.Put(ctx, table.Item{PK: TombstonePK(p.Email), SK: "TOMB", Kind: "tombstone", Data: tomb}, table.Always); err != nil {
+	if err := e.T.Put(ctx, table.Item{PK: TombstonePK(s.Email), SK: "TOMB", Kind: KindTombstone, Data: tomb}, table.Always); err != nil {
 		return rep, err
 	}
-	// The person partition last: if anything above failed, the erasure can
-	// be retried from the person's visitors.
-	n, err := e.deletePrefix(ctx, identity.PersonPK(personID), "")
-	if err != nil {
-		return rep, err
+	for _, f := range append(append([]Forgetter(nil), e.Forgetters...), e.People) {
+		r, err := f.Forget(ctx, s)
+		rep.Removed.Merge(r)
+		if err != nil {
+			return rep.total(), fmt.Errorf("erase (%T): %w", f, err)
+		}
 	}
-	rep.Items += n
-	if err := e.T.Delete(ctx, "EMAIL#"+p.Email, "EMAIL", table.Always); err != nil {
-		return rep, err
+	if p, ok := e.T.(purger); ok {
+		if _, err := p.PurgeExpired(ctx); err != nil {
+			return rep.total(), fmt.Errorf("purge after erasure: %w", err)
+		}
 	}
-	rep.Items++
 	if c, ok := e.T.(Compactor); ok {
 		if err := c.Compact(ctx); err != nil {
-			return rep, fmt.Errorf("compact after erasure: %w", err)
+			return rep.total(), fmt.Errorf("compact after erasure: %w", err)
 		}
 	}
-	return rep, nil
+	return rep.total(), nil
 }
 
-// eraseVisitor removes the visitor's events from the person's periods, and
-// the whole visitor when it never belonged to anyone else.
-func (e *Eraser) eraseVisitor(ctx context.Context, visitor, person string) (int, error) {
-	link, err := e.Dir.GetLink(ctx, visitor)
-	if err != nil {
-		return 0, err
-	}
-	shared := false
-	for _, s := range link.History {
-		if s.Person != person && s.Person != "" {
-			shared = true
-		}
-	}
-	if !shared {
-		return e.deletePrefix(ctx, eventlog.VisitorPK(visitor), "")
-	}
-	evs, err := e.Log.Visitor(ctx, visitor)
-	if err != nil {
-		return 0, err
-	}
-	var ws []table.Write
-	for _, ev := range evs {
-		if link.PersonAt(ev.Timestamp) == person {
-			ws = append(ws, table.Del(eventlog.VisitorPK(visitor), "E#"+ev.ID, table.Always))
-		}
-	}
-	if err := firstErr(e.T.PutMany(ctx, ws)); err != nil {
-		return 0, err
-	}
-	if err := e.Dir.Forget(ctx, visitor, person); err != nil {
-		return 0, err
-	}
-	return len(ws), nil
+func (r Report) total() Report {
+	r.Items, r.Events = r.Removed.Total(), r.Removed["event"]
+	return r
 }
 
-// deletePrefix deletes every item of a partition whose sort key starts with prefix.
-func (e *Eraser) deletePrefix(ctx context.Context, pk, prefix string) (int, error) {
-	total := 0
+// DeleteItems deletes items as a query returned them, counting each by its
+// kind. Items already gone count nothing and are no error.
+func DeleteItems(ctx context.Context, t table.Table, items []table.Item) (Removed, error) {
+	r := Removed{}
+	for start := 0; start < len(items); start += 100 {
+		page := items[start:min(start+100, len(items))]
+		ws := make([]table.Write, len(page))
+		for i, it := range page {
+			ws[i] = table.Del(it.PK, it.SK, table.Exists)
+		}
+		var msgs []string
+		for i, err := range t.PutMany(ctx, ws) {
+			switch {
+			case err == nil:
+				r.Add(page[i].Kind, 1)
+			case errors.Is(err, table.ErrConditionFailed): // gone meanwhile
+			default:
+				msgs = append(msgs, err.Error())
+			}
+		}
+		if len(msgs) > 0 {
+			return r, errors.New(strings.Join(msgs, "; "))
+		}
+	}
+	return r, nil
+}
+
+// DeleteQuery deletes the items of one partition a query selects (all of
+// the prefix, in pages) for which match returns true (nil: every one).
+func DeleteQuery(ctx context.Context, t table.Table, q table.Query, match func(table.Item) bool) (Removed, error) {
+	r := Removed{}
+	q.Limit, q.Consistent, q.Reverse = 200, true, false
 	for {
-		items, err := e.T.Query(ctx, table.Query{PK: pk, Prefix: prefix, Limit: 200, Consistent: true})
+		items, err := t.Query(ctx, q)
 		if err != nil {
-			return total, err
+			return r, err
 		}
 		if len(items) == 0 {
-			return total, nil
+			return r, nil
 		}
-		ws := make([]table.Write, 0, len(items))
+		var del []table.Item
 		for _, it := range items {
-			ws = append(ws, table.Del(it.PK, it.SK, table.Always))
+			if match == nil || match(it) {
+				del = append(del, it)
+			}
 		}
-		if err := firstErr(e.T.PutMany(ctx, ws)); err != nil {
-			return total, err
+		n, err := DeleteItems(ctx, t, del)
+		r.Merge(n)
+		if err != nil {
+			return r, err
 		}
-		total += len(items)
+		q.After = items[len(items)-1].SK
 	}
 }
 
-func firstErr(errs []error) error {
-	var msgs []string
-	for _, err := range errs {
-		if err != nil {
-			msgs = append(msgs, err.Error())
+// Mentions reports whether a JSON document names the person: a string
+// anywhere in it (see Strings) contains their person id or email.
+func Mentions(doc []byte, s Subject) bool {
+	for _, str := range Strings(doc) {
+		if s.Person != "" && strings.Contains(str, s.Person) || s.Email != "" && strings.Contains(strings.ToLower(str), s.Email) {
+			return true
 		}
 	}
-	if len(msgs) > 0 {
-		return errors.New(strings.Join(msgs, "; "))
+	return false
+}
+
+// Strings returns every string a JSON document holds, keys included, with
+// strings that are themselves JSON or base64 (a []byte field) decoded too,
+// recursively. A document that is not JSON is returned as one string.
+func Strings(doc []byte) []string {
+	var out []string
+	collect(doc, &out, 0)
+	sort.Strings(out)
+	return out
+}
+
+func collect(doc []byte, out *[]string, depth int) {
+	var v any
+	if depth > 6 || json.Unmarshal(doc, &v) != nil {
+		*out = append(*out, string(doc))
+		return
 	}
-	return nil
+	walk(v, out, depth)
+}
+
+func walk(v any, out *[]string, depth int) {
+	switch x := v.(type) {
+	case string:
+		str(x, out, depth)
+	case map[string]any:
+		for k, e := range x {
+			str(k, out, depth)
+			walk(e, out, depth)
+		}
+	case []any:
+		for _, e := range x {
+			walk(e, out, depth)
+		}
+	}
+}
+
+func str(s string, out *[]string, depth int) {
+	*out = append(*out, s)
+	if depth > 6 {
+		return
+	}
+	t := strings.TrimSpace(s)
+	if strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") || strings.HasPrefix(t, `"`) {
+		var v any
+		if json.Unmarshal([]byte(t), &v) == nil {
+			walk(v, out, depth+1)
+		}
+	}
+	if b, ok := decodeBase64(t); ok {
+		collect(b, out, depth+1)
+	}
 }

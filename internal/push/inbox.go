@@ -16,6 +16,8 @@ type Inbox struct {
 	T table.Table
 }
 
+const inboxPK = "INBOX"
+
 // Name implements Connector.
 func (i *Inbox) Name() string { return "inbox" }
 
@@ -26,7 +28,7 @@ func (i *Inbox) Push(ctx context.Context, l Lead) (string, error) {
 		return "", err
 	}
 	sk := l.QualifiedAt.UTC().Format(time.RFC3339Nano) + "#" + l.MQLID
-	err = i.T.Put(ctx, table.Item{PK: "INBOX", SK: sk, Kind: "inbox", Data: data}, table.NotExists)
+	err = i.T.Put(ctx, table.Item{PK: inboxPK, SK: sk, Kind: KindInbox, Data: data}, table.NotExists)
 	if err != nil && !errors.Is(err, table.ErrConditionFailed) {
 		return "", err
 	}
@@ -35,7 +37,7 @@ func (i *Inbox) Push(ctx context.Context, l Lead) (string, error) {
 
 // List returns the inbox, newest first.
 func (i *Inbox) List(ctx context.Context, limit int) ([]Lead, error) {
-	items, err := i.T.Query(ctx, table.Query{PK: "INBOX", Reverse: true, Limit: limit})
+	items, err := i.T.Query(ctx, table.Query{PK: inboxPK, Reverse: true, Limit: limit})
 	if err != nil {
 		return nil, err
 	}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/queue"
 	"github.com/baton-hq/baton/internal/table"
@@ -232,7 +233,18 @@ type Result struct {
 
 // Deliver pushes an MQL to each connector that does not have it yet. It is
 // what both the local queue worker and the push function (SQS) call.
+//
+// An MQL of a person who asked to be forgotten (their email has a
+// tombstone) is dropped, reported done: on AWS the push queue is SQS, whose
+// messages cannot be deleted selectively, so an erasure leaves them to this
+// check. The same holds for a dead letter replayed after the erasure.
 func (w *Worker) Deliver(ctx context.Context, mql qualify.MQL) Result {
+	if gone, err := privacy.Erased(ctx, w.T, mql.Email); err != nil {
+		return Result{Reason: "tombstone check: " + err.Error()}
+	} else if gone {
+		w.log().Info("push: dropped the MQL of an erased person") // no personal data in logs
+		return Result{Done: true}
+	}
 	lead, err := w.Build(ctx, mql)
 	if errors.Is(err, identity.ErrNotFound) {
 		return Result{Done: true} // the person was erased meanwhile: nothing to deliver
@@ -319,11 +331,11 @@ func (w *Worker) delivered(ctx context.Context, m qualify.MQL, connector string)
 
 func (w *Worker) record(ctx context.Context, m qualify.MQL, d Delivery) error {
 	data, _ := json.Marshal(d)
-	ws := []table.Write{table.Put(table.Item{PK: identity.PersonPK(m.Person), SK: deliverySK(m.ID, d.Connector), Kind: "delivery", Data: data}, table.Always)}
+	ws := []table.Write{table.Put(table.Item{PK: identity.PersonPK(m.Person), SK: deliverySK(m.ID, d.Connector), Kind: KindDelivery, Data: data}, table.Always)}
 	if d.ExternalID != "" {
 		// The SFA's id for the person, so its webhooks can name them.
 		ref, _ := json.Marshal(map[string]string{"person": m.Person})
-		ws = append(ws, table.Put(table.Item{PK: ExternalPK(d.Connector, d.ExternalID), SK: "EXT", Kind: "external", Data: ref}, table.Always))
+		ws = append(ws, table.Put(table.Item{PK: ExternalPK(d.Connector, d.ExternalID), SK: "EXT", Kind: KindExternal, Data: ref}, table.Always))
 	}
 	return w.T.Transact(ctx, ws)
 }

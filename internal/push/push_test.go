@@ -16,9 +16,11 @@ import (
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/queue"
+	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
 )
 
@@ -226,5 +228,33 @@ func TestVerifyRejectsTamperingAndStale(t *testing.T) {
 	}
 	if push.Verify("whsec_"+strings.Repeat("A", 40), h, body, now, 5*time.Minute) == nil {
 		t.Fatal("wrong secret accepted")
+	}
+}
+
+// TestErasedPersonsMQLIsDropped: on AWS an erasure cannot delete the SQS
+// messages about the person, so delivery checks the tombstone: the MQL is
+// done, no connector hears of it, nothing is recorded.
+func TestErasedPersonsMQLIsDropped(t *testing.T) {
+	rc := &receiver{ids: map[string]int{}}
+	f := setup(t, rc)
+	ctx := context.Background()
+	if err := f.w.T.Put(ctx, table.Item{PK: privacy.TombstonePK(f.mql.Email), SK: "TOMB", Kind: privacy.KindTombstone, Data: []byte(`{}`)}, table.Always); err != nil {
+		t.Fatal(err)
+	}
+	if res := f.w.Deliver(ctx, f.mql); !res.Done {
+		t.Fatalf("result %+v", res)
+	}
+	f.drain(t, 1, time.Second) // the local queue's message: dropped the same way
+	if len(rc.ids) != 0 {
+		t.Fatalf("the webhook got %v", rc.ids)
+	}
+	if leads, _ := f.inbox.List(ctx, 10); len(leads) != 0 {
+		t.Fatalf("inbox %+v", leads)
+	}
+	if ds, _ := push.Deliveries(ctx, f.w.T, f.mql.Person); len(ds) != 0 {
+		t.Fatalf("deliveries recorded %+v", ds)
+	}
+	if n, _ := f.q.Pending(ctx); n != 0 {
+		t.Fatalf("%d still queued", n)
 	}
 }

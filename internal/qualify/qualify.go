@@ -229,6 +229,15 @@ func (q *Qualifier) applyChunk(ctx context.Context, person string, evs []event.E
 				Events: q.scoredEvents(ctx, person, contribs),
 			}
 		}
+		if mql != nil {
+			// The MQL index and delivery are outside the person's
+			// partition: never raise one for a person being erased.
+			if gone, err := q.Dir.Erased(ctx, p.Email); err != nil {
+				return err
+			} else if gone {
+				return identity.ErrNotFound
+			}
+		}
 		cnt := counts{}
 		ch := channelOf(rec)
 		if rec.version == 0 {
@@ -269,10 +278,22 @@ func (q *Qualifier) mqlWrites(m MQL) ([]table.Write, error) {
 	data, _ := json.Marshal(m)
 	ws := []table.Write{
 		table.Put(table.Item{PK: identity.PersonPK(m.Person), SK: fmt.Sprintf("MQL#%04d", m.Cycle), Kind: KindMQL, Data: data}, table.NotExists),
-		table.Put(table.Item{PK: "MQLS", SK: fmt.Sprintf("%s#%s#%04d", m.At.Format(time.RFC3339Nano), m.Person, m.Cycle), Kind: "mqlindex", Data: data}, table.NotExists),
+		table.Put(table.Item{PK: MQLIndex, SK: mqlIndexSK(m), Kind: KindMQLIndex, Data: data}, table.NotExists),
 	}
 	return ws, nil
 }
+
+// MQLIndex is the partition of the MQL index (/admin/mqls, the SLA sweep).
+const MQLIndex = "MQLS"
+
+// KindMQLIndex is the kind of an MQL index entry.
+const KindMQLIndex = "mqlindex"
+
+// mqlIndexSK is an MQL's place in the index: by time, then person and cycle.
+func mqlIndexSK(m MQL) string { return mqlIndexPrefix(m) + fmt.Sprintf("%04d", m.Cycle) }
+
+// mqlIndexPrefix is the start of an MQL's index key: its time and person.
+func mqlIndexPrefix(m MQL) string { return m.At.UTC().Format(time.RFC3339Nano) + "#" + m.Person + "#" }
 
 // scoredEvents lists the events whose points stand behind an MQL: those in
 // the ledger (and this round's contributions), newest first, at most 50.
@@ -342,7 +363,7 @@ func (q *Qualifier) MQLs(ctx context.Context, person string) ([]MQL, error) {
 
 // RecentMQLs lists MQLs of everyone, newest first.
 func (q *Qualifier) RecentMQLs(ctx context.Context, limit int) ([]MQL, error) {
-	items, err := q.T.Query(ctx, table.Query{PK: "MQLS", Reverse: true, Limit: limit, Consistent: true})
+	items, err := q.T.Query(ctx, table.Query{PK: MQLIndex, Reverse: true, Limit: limit, Consistent: true})
 	if err != nil {
 		return nil, err
 	}

@@ -23,7 +23,7 @@ type Breach struct {
 func (q *Qualifier) SweepSLA(ctx context.Context, within, lookback time.Duration, announce func(context.Context, Breach) error) ([]Breach, error) {
 	now := q.now()
 	start := now.Add(-lookback).Format(time.RFC3339Nano)
-	items, err := q.T.Query(ctx, table.Query{PK: "MQLS", After: start, Consistent: true})
+	items, err := q.T.Query(ctx, table.Query{PK: MQLIndex, After: start, Consistent: true})
 	if err != nil {
 		return nil, err
 	}

@@ -144,7 +144,6 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 		return nil, err
 	}
 	a.Links = &links.Registry{T: tbl, AllowedHosts: cfg.File.LinkHosts, Now: now}
-	a.Eraser = &privacy.Eraser{T: tbl, Dir: a.People, Log: a.Events, Queues: []string{PushQueue}, Now: now}
 	a.Click = &click.Handler{Links: a.Links, Events: a.Events, People: a.Stitcher, Cookie: a.Cookie, Enrich: enrich, T: tbl, Log: log, Now: now}
 	a.Push = &queue.Queue{T: tbl, Name: PushQueue, Now: now}
 	if cfg.RulesFile != "" {
@@ -164,6 +163,7 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 	if a.Pusher.Connectors, err = connectors(cfg, now); err != nil {
 		return nil, err
 	}
+	a.Eraser = a.eraser()
 	if cfg.File.SFA.Erase {
 		a.Eraser.Tell = tellConnectors(a.Pusher.Connectors)
 	}
@@ -196,6 +196,30 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 		}
 	}
 	return a, nil
+}
+
+// eraser registers every package that keeps data about a person with the
+// Eraser, each forgetting its own items; identity (the people directory)
+// runs last. A package that starts keeping data about people adds itself
+// here; the erasure suite (internal/privacy/privacytest) decodes the whole
+// store afterwards and fails on anything left.
+func (a *App) eraser() *privacy.Eraser {
+	scoring := a.Qualifier
+	if scoring == nil { // no rules file now; scores kept under an earlier one still go
+		scoring = &qualify.Qualifier{T: a.Table}
+	}
+	e := &privacy.Eraser{T: a.Table, People: a.Stitcher, Now: a.Now}
+	e.Register(
+		a.Click,  // click memory, and every click and open event naming the person
+		scoring,  // score, ledger, stage history, MQLs and the MQL index, feedback and SLA marks
+		a.Pusher, // delivery records and the SFAs' record ids (EXT#...)
+		a.Inbox,  // the built-in inbox's leads
+		a.Push,   // the push queue's messages and dead letters (on AWS: see push.Worker.Deliver)
+	)
+	if f, ok := a.Table.(privacy.Forgetter); ok {
+		e.Register(f) // the store's own copies: the embedded store's change feed
+	}
+	return e
 }
 
 // RelayToQueue hands an MQL from the change feed to the table's durable

@@ -1,135 +1,522 @@
-// Package privacytest is the erasure conformance suite: after erasing a
-// person, a scan of the whole store finds nothing of them, on every backend.
+// Package privacytest is the erasure conformance suite: Baton assembled as
+// the composition root assembles it (server.New) on the backend under test,
+// a person taken through the whole flow (browsing on several browsers, one
+// shared, a form, a real MQL delivered to the inbox and an SFA that records
+// its own id, a recycled second MQL dead-lettered and a third one waiting in
+// the queue, a newsletter click and open), then erased over the admin API.
+// Afterwards the whole store is decoded (every item's keys, and its data as
+// JSON, recursively, base64 and nested JSON included) and none of the
+// person's strings may be left; the admin lists no longer show them; and a
+// replayed form, an old recipient token and an old queued MQL do not bring
+// them back. Another person sharing a browser keeps everything of theirs.
 package privacytest
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/baton-hq/baton/internal/clock"
-	"github.com/baton-hq/baton/internal/event"
-	"github.com/baton-hq/baton/internal/eventlog"
+	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/privacy"
-	"github.com/baton-hq/baton/internal/queue"
+	"github.com/baton-hq/baton/internal/push"
+	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/server"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/tabletest"
+	"github.com/baton-hq/baton/internal/testutil/repo"
+	"github.com/baton-hq/baton/internal/token"
 )
 
 // Suite returns the suite.
 func Suite() tabletest.Suite { return tabletest.Suite{Name: "erasure", Run: run} }
 
-// Seed is a person with history, sharing a browser with someone else.
-type Seed struct {
+// T0 is when the fixture's story starts.
+var T0 = time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+
+const (
+	adminToken = "privacytest-admin-token-0123456789"
+	browserUA  = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+
+	VictimEmail = "zelda.victim@example.com"
+	OtherEmail  = "oscar.other@example.com"
+)
+
+// Fixture is Baton with the victim's and the other person's history.
+type Fixture struct {
+	App   *server.App
+	HTTP  http.Handler
+	Clock *clock.Manual
+	SFA   *SFA
+
 	Victim, Other identity.Person
+	VictimMQLs    []qualify.MQL
 	Secrets       []string // strings that must not survive the erasure
 	Keep          []string // strings that must survive (the other person)
+
+	Form  string // the victim's contact form as their laptop sent it (to replay)
+	Click string // the path of the victim's tracked link, with their token
+	Open  string // the path of the victim's open pixel
+
+	relayed map[string]bool
 }
 
-var t0 = time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+// SFA is a connector that keeps its own record id for each lead, as
+// Salesforce or HubSpot do, and fails on demand.
+type SFA struct {
+	mu   sync.Mutex
+	n    int
+	Fail string // "": accept; "transient" or "permanent": fail so
+}
 
-// Populate writes the seed; exported so backend-specific tests (raw file
-// scans) reuse it.
-func Populate(t *testing.T, tb table.Table) (*privacy.Eraser, Seed) {
-	ctx := context.Background()
-	log := &eventlog.Log{T: tb}
-	dir := &identity.Directory{T: tb}
-	st := &identity.Stitcher{Dir: dir, Log: log}
-	pv := func(vis, id string, at time.Time, url string) event.Event {
-		return event.Event{ID: id, Type: event.PageView, VisitorID: vis, URL: url, ReceivedAt: at, Timestamp: at}
+// Name implements push.Connector.
+func (s *SFA) Name() string { return "sfa" }
+
+// Pushed is how many leads the SFA took.
+func (s *SFA) Pushed() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.n
+}
+
+// Push implements push.Connector.
+func (s *SFA) Push(ctx context.Context, l push.Lead) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch s.Fail {
+	case "transient":
+		return "", &push.Error{Connector: "sfa", Status: 503, Message: "maintenance"}
+	case "permanent":
+		return "", &push.Error{Connector: "sfa", Status: 400, Message: "validation rule", Permanent: true}
 	}
-	form := pv("victim-laptop-77", "vform", t0.Add(2*time.Minute), "https://www.example.com/contact-victim")
-	form.Type = event.FormSubmit
-	form.Properties = map[string]any{"fields": map[string]any{"email": "zelda.victim@example.com", "name": "Zelda Victimova"}}
-	evs := []event.Event{
-		pv("victim-laptop-77", "v1", t0, "https://www.example.com/secret-victim-page"),
-		form,
-		pv("victim-phone-88", "v2", t0.Add(time.Minute), "https://www.example.com/victim-phone-page"),
-		pv("shared-kiosk-99", "k1", t0, "https://www.example.com/kiosk-victim-page"),
-		pv("shared-kiosk-99", "k2", t0.Add(10*time.Minute), "https://www.example.com/kiosk-other-page"),
-	}
-	evs[0].AnonymousID = "victim-fallback-66"
-	if _, err := log.Append(ctx, evs); err != nil {
-		t.Fatal(err)
-	}
-	id := func(vis, email string, at time.Time, fields map[string]string) identity.Person {
-		p, _, err := st.Identify(ctx, identity.Identification{Visitor: vis, Email: email, At: at, Strength: identity.Strong, Fields: fields})
-		if err != nil {
-			t.Fatal(err)
+	s.n++
+	return fmt.Sprintf("00Q%012d", s.n), nil
+}
+
+// Do serves one request through the fixture's HTTP handler.
+func (f *Fixture) Do(t testing.TB, method, path, body string, hdr map[string]string) *httptest.ResponseRecorder {
+	t.Helper()
+	r := httptest.NewRequest(method, path, strings.NewReader(body))
+	r.Header.Set("User-Agent", browserUA)
+	for k, v := range hdr {
+		if k == "Cookie" {
+			r.AddCookie(&http.Cookie{Name: "bt_vid", Value: v})
+			continue
 		}
-		return p
+		r.Header.Set(k, v)
 	}
-	victim := id("victim-laptop-77", "zelda.victim@example.com", t0.Add(2*time.Minute), map[string]string{"name": "Zelda Victimova", "company": "Victim Industries"})
-	id("victim-phone-88", "zelda.victim@example.com", t0.Add(3*time.Minute), nil)
-	id("shared-kiosk-99", "zelda.victim@example.com", t0.Add(4*time.Minute), nil)
-	other := id("shared-kiosk-99", "oscar.other@example.com", t0.Add(5*time.Minute), map[string]string{"name": "Oscar Other"})
-	q := &queue.Queue{T: tb, Name: "push"}
-	if err := q.Enqueue(ctx, victim.ID+"-c1", map[string]string{"email": "zelda.victim@example.com"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := tb.Put(ctx, table.Item{PK: identity.PersonPK(victim.ID), SK: "L#0001", Kind: "ledger", Data: []byte(`{"rule":"pricing","person":"` + victim.ID + `"}`)}, table.Always); err != nil {
-		t.Fatal(err)
-	}
-	e := &privacy.Eraser{T: tb, Dir: dir, Log: log, Queues: []string{"push"}}
-	return e, Seed{
-		Victim: victim, Other: other,
-		Secrets: []string{"zelda.victim@example.com", "Zelda Victimova", "Victim Industries", victim.ID, "victim-laptop-77", "victim-phone-88",
-			"victim-fallback-66", "secret-victim-page", "victim-phone-page", "kiosk-victim-page", "contact-victim"},
-		Keep: []string{"oscar.other@example.com", "Oscar Other", "kiosk-other-page", other.ID},
-	}
+	w := httptest.NewRecorder()
+	f.HTTP.ServeHTTP(w, r)
+	return w
 }
 
-func run(t *testing.T, f tabletest.Factory) {
+// Admin calls the admin API with the full-access token, a body as JSON
+// (CSV for the recipients route), as an API client must.
+func (f *Fixture) Admin(t testing.TB, method, path, body string) *httptest.ResponseRecorder {
+	t.Helper()
+	hdr := map[string]string{"Authorization": "Bearer " + adminToken}
+	if body != "" {
+		hdr["Content-Type"] = "application/json"
+		if strings.HasPrefix(path, "/admin/recipients") {
+			hdr["Content-Type"] = "text/csv"
+		}
+	}
+	return f.Do(t, method, path, body, hdr)
+}
+
+// send posts one event from a browser (its cookie) and advances the clock.
+func (f *Fixture) send(t testing.TB, browser, body string) {
+	t.Helper()
+	if w := f.Do(t, "POST", "/e", body, map[string]string{"Cookie": browser, "Content-Type": "text/plain"}); w.Code != 204 {
+		t.Fatalf("POST /e from %s: %d %s", browser, w.Code, w.Body)
+	}
+	f.Clock.Advance(time.Minute)
+}
+
+func page(id, url string) string {
+	return `{"type":"page_view","messageId":"` + id + `","properties":{"url":"` + url + `"}}`
+}
+
+func download(id string) string {
+	return `{"type":"download","messageId":"` + id + `","properties":{"url":"https://www.example.com/files/whitepaper.pdf"}}`
+}
+
+func form(id, url string, fields map[string]string) string {
+	b, _ := json.Marshal(fields)
+	return `{"type":"form_submit","messageId":"` + id + `","properties":{"url":"` + url + `","form":{"id":"contact"},"fields":` + string(b) + `}}`
+}
+
+// Populate assembles Baton on tb (its clock: clk) and writes the story.
+// Exported so backend-specific tests (the raw bbolt file) reuse it.
+func Populate(t testing.TB, tb table.Table, clk *clock.Manual) *Fixture {
+	t.Helper()
 	ctx := context.Background()
-	tb := f(t, clock.Fixed(t0.Add(time.Hour)))
-	e, seed := Populate(t, tb)
-	rep, err := e.Erase(ctx, seed.Victim.ID)
+	vars := map[string]string{
+		"BATON_DATA":        t.TempDir(),
+		"BATON_ADMIN_TOKEN": adminToken,
+		"BATON_WRITE_KEY":   "privacytest-write-key-0123456789",
+		"BATON_RULES":       filepath.Join(repo.Root(t), "infra", "rules.yaml"),
+		"BATON_LINK_KEYS":   "k1:" + token.NewSecret(),
+	}
+	cfg, err := config.FromEnv(func(k string) string { return vars[k] }, config.Local)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Visitors != 4 || rep.Events < 4 { // laptop, its fallback id, phone, kiosk
-		t.Errorf("report %+v", rep)
-	}
-	var all strings.Builder
-	if err := tb.Scan(ctx, "", func(it table.Item) error {
-		all.WriteString(it.PK + "\n" + it.SK + "\n" + string(it.Data) + "\n")
-		return nil
-	}); err != nil {
+	app, err := server.New(ctx, cfg, tb, slog.New(slog.NewTextHandler(io.Discard, nil)), server.WithClock(clk.Now))
+	if err != nil {
 		t.Fatal(err)
 	}
-	dump := all.String()
-	for _, s := range seed.Secrets {
-		if strings.Contains(dump, s) {
-			t.Errorf("after erasure the store still holds %q", s)
+	f := &Fixture{App: app, HTTP: app.Handler(), Clock: clk, SFA: &SFA{}, relayed: map[string]bool{}}
+	app.Pusher.Connectors = append(app.Pusher.Connectors, f.SFA) // the inbox, and an SFA with ids of its own
+
+	// The victim browses on a laptop (whose tag also sent a fallback id),
+	// downloads, sends the contact form; later a phone and a shared kiosk.
+	laptop := func(body string) string {
+		return strings.Replace(body, `"messageId"`, `"anonymousId":"victim-fallback-66","messageId"`, 1)
+	}
+	f.send(t, "victim-laptop-77", laptop(page("v1", "https://www.example.com/secret-victim-page")))
+	f.send(t, "shared-kiosk-99", page("k1", "https://www.example.com/kiosk-victim-page"))
+	f.send(t, "victim-laptop-77", laptop(page("v2", "https://www.example.com/pricing")))
+	f.send(t, "victim-laptop-77", laptop(download("v3")))
+	f.Form = form("v4", "https://www.example.com/contact-victim", map[string]string{
+		"email": "Zelda.Victim@example.com", "name": "Zelda Victimova", "company": "Victim Industries",
+		"phone": "+81-3-5555-0199", "title": "購買部長", "employees": "250-999",
+	})
+	f.send(t, "victim-laptop-77", f.Form)
+	f.send(t, "victim-phone-88", page("v5", "https://www.example.com/victim-phone-page"))
+	f.send(t, "victim-phone-88", form("v6", "https://www.example.com/newsletter", map[string]string{"email": VictimEmail}))
+	f.send(t, "shared-kiosk-99", form("k2", "https://www.example.com/newsletter", map[string]string{"email": VictimEmail}))
+	// The other person: their own laptop, and the kiosk after the victim.
+	f.send(t, "shared-kiosk-99", form("k3", "https://www.example.com/newsletter", map[string]string{"email": OtherEmail, "name": "Oscar Other"}))
+	f.send(t, "shared-kiosk-99", page("k4", "https://www.example.com/kiosk-other-page"))
+	f.send(t, "oscar-laptop-11", page("o1", "https://www.example.com/pricing"))
+	f.send(t, "oscar-laptop-11", download("o2"))
+	f.send(t, "oscar-laptop-11", form("o3", "https://www.example.com/contact", map[string]string{
+		"email": OtherEmail, "name": "Oscar Other", "company": "Other Corp", "title": "購買部長", "employees": "500",
+	}))
+	if f.Victim, err = app.People.ByEmail(ctx, VictimEmail); err != nil {
+		t.Fatal(err)
+	}
+	if f.Other, err = app.People.ByEmail(ctx, OtherEmail); err != nil {
+		t.Fatal(err)
+	}
+
+	// Scoring (the change feed's work), relay and delivery: both are MQLs,
+	// delivered to the inbox and the SFA.
+	f.score(t, f.Victim.ID, f.Other.ID)
+	f.relayAndDeliver(t)
+
+	// A newsletter: the victim clicks on a tablet and opens the email; the
+	// other person clicks too.
+	w := f.Admin(t, "POST", "/admin/links", `{"campaign":"nov-news","urls":["https://www.example.com/webinar"]}`)
+	var lr struct{ Links []struct{ ID string } }
+	if w.Code != 201 || json.Unmarshal(w.Body.Bytes(), &lr) != nil || len(lr.Links) != 1 {
+		t.Fatalf("links: %d %s", w.Code, w.Body)
+	}
+	w = f.Admin(t, "POST", "/admin/recipients?campaign=nov-news", "email,name\r\n"+VictimEmail+",Zelda Victimova\r\n"+OtherEmail+",Oscar Other\r\n")
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(w.Body.String(), "\ufeff"))).ReadAll()
+	if w.Code != 200 || err != nil || len(rows) != 3 || rows[1][2] == "" || rows[2][2] == "" {
+		t.Fatalf("recipients: %d %q %v", w.Code, rows, err)
+	}
+	f.Click = "/c/" + lr.Links[0].ID + "/" + rows[1][2]
+	f.Open = "/o/nov-news/" + rows[1][2] + ".gif"
+	if w := f.Do(t, "GET", f.Click, "", map[string]string{"Cookie": "victim-tablet-55"}); w.Code != 302 {
+		t.Fatalf("click: %d", w.Code)
+	}
+	f.Clock.Advance(time.Minute)
+	if w := f.Do(t, "GET", f.Open, "", nil); w.Code != 200 {
+		t.Fatalf("open: %d", w.Code)
+	}
+	if w := f.Do(t, "GET", "/c/"+lr.Links[0].ID+"/"+rows[2][2], "", map[string]string{"Cookie": "oscar-laptop-11"}); w.Code != 302 {
+		t.Fatalf("other's click: %d", w.Code)
+	}
+	f.Clock.Advance(time.Minute)
+	// The victim forwarded the email: the other person clicks the victim's
+	// link on their own browser (the click is recorded for the victim, and
+	// links nothing: a form identified that browser).
+	if w := f.Do(t, "GET", f.Click, "", map[string]string{"Cookie": "oscar-laptop-11"}); w.Code != 302 {
+		t.Fatalf("forwarded click: %d", w.Code)
+	}
+	f.Clock.Advance(time.Minute)
+
+	// Sales reject the victim; they qualify again (a second MQL), which the
+	// SFA refuses for good (a dead letter); rejected again, they qualify a
+	// third time, and that delivery waits in the queue.
+	for i, fail := range []string{"permanent", "transient"} {
+		if _, err := app.Qualifier.Outcome(ctx, f.Victim.ID, "rejected", fmt.Sprintf("crm-feedback-%d", i), "rep@seller.example", clk.Now()); err != nil {
+			t.Fatal(err)
+		}
+		f.Clock.Advance(25 * time.Hour) // past the shipped rules' recycle.cooldown: new evidence counts
+		f.send(t, "victim-laptop-77", download(fmt.Sprintf("v%d", 10+2*i)))
+		f.send(t, "victim-laptop-77", form(fmt.Sprintf("v%d", 11+2*i), "https://www.example.com/contact-victim", map[string]string{"email": VictimEmail}))
+		f.score(t, f.Victim.ID)
+		f.SFA.Fail = fail
+		f.relayAndDeliver(t)
+		f.SFA.Fail = ""
+	}
+	// The victim clicks the newsletter again: the click memory (kept a day)
+	// is fresh when the erasure comes.
+	if w := f.Do(t, "GET", f.Click, "", map[string]string{"Cookie": "victim-tablet-55"}); w.Code != 302 {
+		t.Fatalf("second click: %d", w.Code)
+	}
+	if f.VictimMQLs, err = app.Qualifier.MQLs(ctx, f.Victim.ID); err != nil || len(f.VictimMQLs) != 3 {
+		t.Fatalf("the victim's MQLs: %d %v", len(f.VictimMQLs), err)
+	}
+	if dead, err := app.Push.Dead(ctx); err != nil || len(dead) != 1 || dead[0].ID != f.VictimMQLs[1].ID {
+		t.Fatalf("dead letters %+v %v", dead, err)
+	}
+	if n, err := app.Push.Pending(ctx); err != nil || n != 1 {
+		t.Fatalf("%d deliveries waiting (%v), want the third MQL's", n, err)
+	}
+
+	f.Secrets = []string{
+		VictimEmail, "Zelda", "Victimova", "Victim Industries", "5555-0199", f.Victim.ID,
+		"victim-laptop-77", "victim-fallback-66", "victim-phone-88", "victim-tablet-55",
+		"secret-victim-page", "victim-phone-page", "kiosk-victim-page", "contact-victim",
+	}
+	f.Keep = []string{OtherEmail, "Oscar Other", "Other Corp", "kiosk-other-page", f.Other.ID, "shared-kiosk-99", "oscar-laptop-11"}
+	return f
+}
+
+// score runs what the change feed runs for a newly known browser.
+func (f *Fixture) score(t testing.TB, people ...string) {
+	t.Helper()
+	for _, p := range people {
+		if err := f.App.Qualifier.ScorePerson(context.Background(), p); err != nil {
+			t.Fatal(err)
 		}
 	}
-	for _, s := range seed.Keep {
-		if !strings.Contains(dump, s) {
+}
+
+// relayAndDeliver relays every MQL not yet relayed (the change feed's MQL
+// relay) and runs the push worker once.
+func (f *Fixture) relayAndDeliver(t testing.TB) {
+	t.Helper()
+	ctx := context.Background()
+	ms, err := f.App.Qualifier.RecentMQLs(ctx, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if f.relayed[m.ID] {
+			continue
+		}
+		if err := f.App.RelayToQueue(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		f.relayed[m.ID] = true
+	}
+	if _, err := f.App.Pusher.RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Leftovers decodes every item of the store and returns, per secret found,
+// where: keys, kind, counter names and the data's strings (JSON decoded
+// recursively, base64 and nested JSON included; see privacy.Strings).
+func Leftovers(t testing.TB, tb table.Table, secrets []string) map[string][]string {
+	t.Helper()
+	found := map[string][]string{}
+	err := tb.Scan(context.Background(), "", func(it table.Item) error {
+		strs := append([]string{it.PK, it.SK, it.Kind, string(it.Data)}, privacy.Strings(it.Data)...)
+		for k := range it.Counters {
+			strs = append(strs, k)
+		}
+		for _, s := range secrets {
+			for _, str := range strs {
+				if strings.Contains(strings.ToLower(str), strings.ToLower(s)) {
+					found[s] = append(found[s], it.PK+" "+it.SK)
+					break
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return found
+}
+
+// AssertForgotten fails for every secret still in the store and every
+// string to keep that is not.
+func AssertForgotten(t testing.TB, tb table.Table, secrets, keep []string) {
+	t.Helper()
+	for s, where := range Leftovers(t, tb, secrets) {
+		t.Errorf("after erasure the store still holds %q in %v", s, where)
+	}
+	found := Leftovers(t, tb, keep)
+	for _, s := range keep {
+		if len(found[s]) == 0 {
 			t.Errorf("erasure removed the other person's %q", s)
 		}
 	}
-	dir := e.Dir
-	if _, err := dir.Get(ctx, seed.Victim.ID); err != identity.ErrNotFound {
-		t.Errorf("person still readable: %v", err)
+}
+
+var base64Run = regexp.MustCompile(`[A-Za-z0-9+/]{8,}={0,2}`)
+
+// FileLeftovers returns the secrets found in a store's raw file (bbolt):
+// in the bytes as they are, and in what every base64 run in them decodes
+// to (item data is base64 in each record's JSON), at each of the four
+// alignments since a freed page may hold a fragment, two levels deep.
+func FileLeftovers(raw []byte, secrets []string) []string {
+	views := [][]byte{bytes.ToLower(raw)}
+	level := [][]byte{raw}
+	for depth := 0; depth < 2; depth++ {
+		var next [][]byte
+		for _, v := range level {
+			for _, run := range base64Run.FindAll(v, -1) {
+				run = bytes.TrimRight(run, "=")
+				for off := 0; off < 4 && off < len(run); off++ {
+					s := run[off:]
+					if d, err := base64.StdEncoding.DecodeString(string(s[:len(s)/4*4])); err == nil && len(d) > 0 {
+						next = append(next, d)
+						views = append(views, bytes.ToLower(d))
+					}
+				}
+			}
+		}
+		level = next
 	}
-	if _, err := dir.ByEmail(ctx, "zelda.victim@example.com"); err != identity.ErrNotFound {
-		t.Errorf("email still resolves: %v", err)
+	var found []string
+	for _, s := range secrets {
+		for _, v := range views {
+			if bytes.Contains(v, []byte(strings.ToLower(s))) {
+				found = append(found, s)
+				break
+			}
+		}
 	}
-	if gone, err := privacy.Erased(ctx, tb, "zelda.victim@example.com"); !gone || err != nil {
+	return found
+}
+
+func run(t *testing.T, newTable tabletest.Factory) {
+	ctx := context.Background()
+	clk := clock.NewManual(T0)
+	tb := newTable(t, clk.Now)
+	f := Populate(t, tb, clk)
+	app := f.App
+
+	// Before: everything to erase is there, so the checks below prove something.
+	found := Leftovers(t, tb, f.Secrets)
+	for _, s := range f.Secrets {
+		if len(found[s]) == 0 {
+			t.Fatalf("%q is not in the store before the erasure: the test would prove nothing", s)
+		}
+	}
+	for _, path := range []string{"/admin/mqls", "/admin/inbox", "/admin/deadletters"} {
+		if w := f.Admin(t, "GET", path, ""); w.Code != 200 || !strings.Contains(w.Body.String(), VictimEmail) {
+			t.Fatalf("%s before the erasure: %d %s", path, w.Code, w.Body)
+		}
+	}
+
+	w := f.Admin(t, "DELETE", "/admin/people/"+f.Victim.ID, "")
+	var rep struct {
+		Erased   bool
+		Visitors int
+		Events   int
+		Items    int
+		Removed  map[string]int
+	}
+	if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &rep) != nil || !rep.Erased {
+		t.Fatalf("erase: %d %s", w.Code, w.Body)
+	}
+	// laptop, its fallback id, phone, kiosk, tablet (the click), the open pixel's pseudo-visitor
+	if rep.Visitors != 6 || rep.Events < 10 || rep.Items < rep.Events {
+		t.Errorf("report %s", w.Body)
+	}
+	for _, kind := range []string{"person", "email", "member", "link", "alias", "event", "score", "ledger", "stage", "mql", "mqlindex",
+		"feedback", "delivery", "external", "inbox", "qmsg", "qready", "qdead", "click", "clickref"} {
+		if rep.Removed[kind] == 0 {
+			t.Errorf("nothing of kind %q removed: %s", kind, w.Body)
+		}
+	}
+	AssertForgotten(t, tb, f.Secrets, f.Keep)
+
+	// The admin API no longer shows them; the other person is still there.
+	for _, path := range []string{"/admin/mqls", "/admin/inbox", "/admin/deadletters", "/admin/people/" + f.Victim.ID, "/admin/people?email=" + VictimEmail} {
+		w := f.Admin(t, "GET", path, "")
+		for _, s := range f.Secrets {
+			if strings.Contains(strings.ToLower(w.Body.String()), strings.ToLower(s)) {
+				t.Errorf("%s still shows %q: %s", path, s, w.Body)
+			}
+		}
+	}
+	for _, path := range []string{"/admin/mqls", "/admin/inbox"} {
+		if w := f.Admin(t, "GET", path, ""); !strings.Contains(w.Body.String(), OtherEmail) {
+			t.Errorf("%s lost the other person: %s", path, w.Body)
+		}
+	}
+	if w := f.Admin(t, "GET", "/admin/people/"+f.Victim.ID, ""); w.Code != 404 {
+		t.Errorf("the person is still readable: %d", w.Code)
+	}
+	if gone, err := privacy.Erased(ctx, tb, VictimEmail); !gone || err != nil {
 		t.Errorf("no tombstone: %v %v", gone, err)
 	}
-	st := &identity.Stitcher{Dir: dir, Log: e.Log}
-	tl, err := st.Timeline(ctx, seed.Other.ID, 0)
-	if err != nil || len(tl) != 1 || tl[0].ID != "k2" {
-		t.Errorf("other person's timeline %+v %v", tl, err)
+
+	// The shared kiosk's events of the other person's period stay theirs.
+	tl, err := app.Stitcher.Timeline(ctx, f.Other.ID, 0)
+	var ids []string
+	for _, ev := range tl {
+		if ev.Type != "email_click" {
+			ids = append(ids, ev.ID)
+		}
 	}
-	// The shared browser can be identified again afterwards.
-	if _, _, err := st.Identify(ctx, identity.Identification{Visitor: "shared-kiosk-99", Email: "new@example.com", At: t0.Add(time.Hour), Strength: identity.Strong}); err != nil {
-		t.Fatal(err)
+	slices.Sort(ids)
+	if err != nil || strings.Join(ids, ",") != "k3,k4,o1,o2,o3" || len(tl) != 6 {
+		t.Errorf("other person's timeline %v (%d events) %v", ids, len(tl), err)
 	}
-	l, _ := dir.GetLink(ctx, "shared-kiosk-99")
+
+	pushed := f.SFA.Pushed()
+	// Nothing brings them back: their form replayed from their laptop, their
+	// old token clicked and opened, their queued MQL delivered (an SQS
+	// message cannot be deleted: the push function drops it).
+	w = f.Do(t, "POST", "/e", f.Form, map[string]string{"Cookie": "victim-laptop-77"})
+	if w.Code != 202 || !strings.Contains(w.Body.String(), `"stored":0`) {
+		t.Errorf("replayed form: %d %s", w.Code, w.Body)
+	}
+	if w := f.Do(t, "GET", f.Click, "", nil); w.Code != 302 {
+		t.Errorf("old token's click: %d", w.Code)
+	}
+	if w := f.Do(t, "GET", f.Open, "", nil); w.Code != 200 {
+		t.Errorf("old token's open: %d", w.Code)
+	}
+	for _, m := range f.VictimMQLs {
+		if res := app.Pusher.Deliver(ctx, m); !res.Done {
+			t.Errorf("an erased person's MQL was not dropped: %+v", res)
+		}
+	}
+	if err := app.Qualifier.ScorePerson(ctx, f.Victim.ID); err != nil && err != identity.ErrNotFound {
+		t.Errorf("rescoring the erased person: %v", err)
+	}
+	if _, err := app.People.ByEmail(ctx, VictimEmail); err != identity.ErrNotFound {
+		t.Errorf("the person came back: %v", err)
+	}
+	for s, where := range Leftovers(t, tb, f.Secrets) {
+		t.Errorf("after the replays the store holds %q again in %v", s, where)
+	}
+	if n := f.SFA.Pushed(); n != pushed {
+		t.Errorf("%d leads pushed to the SFA after the erasure", n-pushed)
+	}
+
+	// The shared browser can be identified again afterwards, by someone else.
+	f.send(t, "shared-kiosk-99", form("k9", "https://www.example.com/newsletter", map[string]string{"email": "new@example.com"}))
+	l, _ := app.People.GetLink(ctx, "shared-kiosk-99")
 	open := 0
 	for _, s := range l.History {
 		if s.To.IsZero() {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/queue"
 	"github.com/baton-hq/baton/internal/table/tabletest"
 )
@@ -162,6 +163,38 @@ func run(t *testing.T, f tabletest.Factory) {
 		}
 		if err := q.Replay(ctx, "bad"); err == nil {
 			t.Fatal("replaying a live message succeeded")
+		}
+	})
+	t.Run("ForgetAPerson", func(t *testing.T) {
+		q, _ := newQ(t)
+		const p, other = "p_0123456789abcdef01234567", "p_fedcba9876543210fedcba98"
+		type body struct{ Person, Email string }
+		q.Enqueue(ctx, p+"-c1", body{p, "ann@example.com"})
+		q.Enqueue(ctx, p+"-c2", body{p, "ann@example.com"})
+		q.Enqueue(ctx, "resend-7", body{Email: "ann@example.com"}) // names her only in the body
+		q.Enqueue(ctx, other+"-c1", body{other, "bob@example.com"})
+		ms, _ := q.Receive(ctx, 1, time.Minute) // p-c1: leased
+		if len(ms) != 1 || ms[0].ID != p+"-c1" {
+			t.Fatalf("received %+v", ms)
+		}
+		if err := q.DeadLetter(ctx, ms[0], "permanent"); err != nil { // now dead
+			t.Fatal(err)
+		}
+		r, err := q.Forget(ctx, privacy.Subject{Person: p, Email: "ann@example.com"})
+		if err != nil || r["qmsg"] != 3 || r["qready"] != 2 || r["qdead"] != 1 || r.Total() != 6 {
+			t.Fatalf("forget: %v %v", r, err)
+		}
+		if dead, _ := q.Dead(ctx); len(dead) != 0 {
+			t.Fatalf("dead letters left %+v", dead)
+		}
+		if n, _ := q.Pending(ctx); n != 1 {
+			t.Fatalf("%d pending, want the other person's", n)
+		}
+		if ms, _ := q.Receive(ctx, 10, time.Minute); len(ms) != 1 || ms[0].ID != other+"-c1" {
+			t.Fatalf("left %+v", ms)
+		}
+		if r, err := q.Forget(ctx, privacy.Subject{Person: p, Email: "ann@example.com"}); err != nil || r.Total() != 0 {
+			t.Fatalf("forgetting again: %v %v", r, err)
 		}
 	})
 }

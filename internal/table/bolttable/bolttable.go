@@ -22,6 +22,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
 )
 
@@ -46,6 +47,9 @@ type Option func(*Table)
 // WithFeed makes every write of an item of these kinds also write a change
 // to the table's feed, in the same transaction (the embedded store's
 // DynamoDB Streams; the kinds are the score function's filter criteria).
+// Like those filter criteria, the feed carries inserts and modifications
+// only: a deletion is not announced, so an erasure puts nothing of the
+// person back on the feed.
 func WithFeed(kinds ...string) Option {
 	return func(t *Table) {
 		for _, k := range kinds {
@@ -107,12 +111,17 @@ func (t *Table) Close() error {
 	return t.db.Close()
 }
 
-// Compact rewrites the file with only live items and replaces the old one,
-// so that bytes of deleted items (kept by bbolt in freed pages) are gone
-// from disk: erasure must not leave a person readable in the file.
+// Compact rewrites the file and replaces the old one, so that bytes of
+// deleted items (kept by bbolt in freed pages) are gone from disk: erasure
+// must not leave a person readable in the file. Changes on the feed whose
+// item no longer exists are dropped first: nothing is left for them to act
+// on, and they would keep a deleted item's data in the new file.
 func (t *Table) Compact(ctx context.Context) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if err := t.db.Update(dropOrphanedChanges); err != nil {
+		return err
+	}
 	tmp := t.path + ".compact"
 	os.Remove(tmp)
 	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: 2 * time.Second})
@@ -224,11 +233,6 @@ func (t *Table) apply(b *bolt.Bucket, w table.Write) error {
 		return err
 	}
 	if w.Delete {
-		if exists {
-			if err := t.announce(b.Tx(), table.OpRemove, cur); err != nil {
-				return err
-			}
-		}
 		return b.Delete(k)
 	}
 	if w.Add != nil {
@@ -563,6 +567,77 @@ func (t *Table) announce(tx *bolt.Tx, op string, it table.Item) error {
 		}
 	})
 	return fb.Put(seqKey(seq), v)
+}
+
+// Forget implements privacy.Forgetter for the feed: changes not consumed
+// yet that name the person (their id or email in the key or the data) hold
+// copies of their items. Scoring loses nothing by their going: the
+// person's own changes are moot once they are erased, and a browser they
+// shared gets a new change of its link from the erasure itself, naming
+// who has it now. (Changes of items the erasure deletes go at Compact.)
+func (t *Table) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, error) {
+	r := privacy.Removed{}
+	if s.Person == "" {
+		return r, nil
+	}
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	err := t.db.Update(func(tx *bolt.Tx) error {
+		feed := tx.Bucket(feedBucket)
+		if feed == nil {
+			return nil
+		}
+		var drop [][]byte
+		err := feed.ForEach(func(k, v []byte) error {
+			var e feedEntry
+			if json.Unmarshal(v, &e) != nil {
+				return nil
+			}
+			if strings.Contains(e.PK+e.SK, s.Person) || privacy.Mentions(e.Item.Data, s) {
+				drop = append(drop, append([]byte(nil), k...))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range drop {
+			if err := feed.Delete(k); err != nil {
+				return err
+			}
+		}
+		r.Add("change", len(drop))
+		return nil
+	})
+	return r, err
+}
+
+// dropOrphanedChanges deletes the feed's changes of items that are gone.
+func dropOrphanedChanges(tx *bolt.Tx) error {
+	items, feed := tx.Bucket(bucket), tx.Bucket(feedBucket)
+	if feed == nil {
+		return nil
+	}
+	var orphans [][]byte
+	err := feed.ForEach(func(k, v []byte) error {
+		var e feedEntry
+		if json.Unmarshal(v, &e) != nil {
+			return nil // Next reports a corrupt entry; it is not ours to drop
+		}
+		if ik, err := key(e.PK, e.SK); err == nil && items.Get(ik) == nil {
+			orphans = append(orphans, append([]byte(nil), k...))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range orphans {
+		if err := feed.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func seqKey(n uint64) []byte {

@@ -1,0 +1,71 @@
+package calendar
+
+import (
+	"testing"
+	"time"
+)
+
+// The Cabinet Office's lists for 2025 and 2026.
+func TestJapanHolidays(t *testing.T) {
+	want := map[int][]string{
+		2025: {"01-01", "01-13", "02-11", "02-23", "02-24", "03-20", "04-29", "05-03", "05-04", "05-05", "05-06", "07-21", "08-11", "09-15", "09-23", "10-13", "11-03", "11-23", "11-24"},
+		2026: {"01-01", "01-12", "02-11", "02-23", "03-20", "04-29", "05-03", "05-04", "05-05", "05-06", "07-20", "08-11", "09-21", "09-22", "09-23", "10-12", "11-03", "11-23"},
+	}
+	for y, days := range want {
+		set := map[string]bool{}
+		for _, d := range days {
+			set[d] = true
+		}
+		for d := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC); d.Year() == y; d = d.AddDate(0, 0, 1) {
+			_, got := JapanHoliday(d.Year(), d.Month(), d.Day())
+			if got != set[d.Format("01-02")] {
+				t.Errorf("%s: holiday %v, want %v", d.Format("2006-01-02"), got, !got)
+			}
+		}
+	}
+}
+
+func TestBusinessTime(t *testing.T) {
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	days, _ := ParseDays([]string{"mon", "tue", "wed", "thu", "fri"})
+	start, end, err := ParseHours("09:00-18:00")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := Calendar{Loc: tokyo, Business: true, Days: days, Start: start, End: end, Japan: true}
+	at := func(s string) time.Time {
+		v, err := time.ParseInLocation("2006-01-02 15:04", s, tokyo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for _, cc := range []struct {
+		from, to string
+		want     time.Duration
+	}{
+		{"2026-11-27 17:00", "2026-11-30 10:00", 2 * time.Hour},    // Friday 17:00 to Monday 10:00: the weekend does not count
+		{"2026-11-20 23:30", "2026-11-24 09:30", 30 * time.Minute}, // 11-23 is Labour Thanksgiving Day
+		{"2026-12-01 08:00", "2026-12-01 20:00", 9 * time.Hour},
+		{"2026-12-01 12:00", "2026-12-01 12:00", 0},
+	} {
+		if got := c.Between(at(cc.from), at(cc.to)); got != cc.want {
+			t.Errorf("%s to %s: %v, want %v", cc.from, cc.to, got, cc.want)
+		}
+	}
+	if got := c.Describe(27 * time.Hour); got != "3 business days" {
+		t.Errorf("describe 27h = %q", got)
+	}
+	if got := c.Describe(8 * time.Hour); got != "8 business hours" {
+		t.Errorf("describe 8h = %q", got)
+	}
+	if got := (Calendar{}).Describe(24 * time.Hour); got != "24h" {
+		t.Errorf("wall clock 24h = %q", got)
+	}
+	if got := (Calendar{}).Describe(20 * time.Second); got != "20s" {
+		t.Errorf("wall clock 20s = %q", got)
+	}
+	if c.Day(at("2026-12-01 00:30")) != "2026-12-01" || (Calendar{}).Day(at("2026-12-01 00:30")) != "2026-11-30" {
+		t.Error("days are the calendar's time zone's")
+	}
+}

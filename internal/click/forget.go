@@ -1,0 +1,61 @@
+package click
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/privacy"
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// Items click keeps under the person's partition:
+//
+//	PK=P#<person>  SK=C#<campaign>#<unix ns>  a click time, kept a day (scanner bursts)
+//	PK=P#<person>  SK=CE#<event id>           where a click or open naming the person is stored
+const (
+	KindClick    = "click"
+	KindEventRef = "clickref"
+
+	eventRefPrefix = "CE#"
+)
+
+// gone reports a person who is unknown or erased: nothing to link.
+func gone(err error) bool {
+	return errors.Is(err, identity.ErrNotFound) || errors.Is(err, identity.ErrErased)
+}
+
+// Forget implements privacy.Forgetter for what tracked links keep of a
+// person: their click memory, and every click and open event that names
+// them, wherever it is stored (with the record of where).
+func (h *Handler) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, error) {
+	if h.T == nil {
+		return privacy.Removed{}, nil
+	}
+	pk := identity.PersonPK(s.Person)
+	r, err := privacy.DeleteQuery(ctx, h.T, table.Query{PK: pk, Prefix: "C#"}, nil)
+	if err != nil {
+		return r, err
+	}
+	refs, err := h.T.Query(ctx, table.Query{PK: pk, Prefix: eventRefPrefix, Consistent: true})
+	if err != nil {
+		return r, err
+	}
+	for _, it := range refs {
+		var ref struct {
+			Visitor string `json:"visitor"`
+		}
+		if json.Unmarshal(it.Data, &ref) == nil && ref.Visitor != "" {
+			n, err := h.Events.DeleteEvents(ctx, ref.Visitor, strings.TrimPrefix(it.SK, eventRefPrefix))
+			r.Merge(n)
+			if err != nil {
+				return r, err
+			}
+		}
+	}
+	n, err := privacy.DeleteItems(ctx, h.T, refs)
+	r.Merge(n)
+	return r, err
+}

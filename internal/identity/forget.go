@@ -1,0 +1,134 @@
+package identity
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/privacy"
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// Erased reports whether the email was erased (it has a tombstone).
+func (d *Directory) Erased(ctx context.Context, email string) (bool, error) {
+	return privacy.Erased(ctx, d.T, email)
+}
+
+// Active reports whether a person may be recorded: known, and not erased
+// (nor being erased). A verified recipient token names a person by id; one
+// who is not active is recorded as nobody.
+func (d *Directory) Active(ctx context.Context, id string) (bool, error) {
+	p, err := d.Get(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	gone, err := d.Erased(ctx, p.Email)
+	return !gone && err == nil, err
+}
+
+// Subject is who a person id is, for erasure: their email and every
+// visitor id ever linked to them. An unknown person is ErrNotFound.
+func (d *Directory) Subject(ctx context.Context, id string) (privacy.Subject, error) {
+	p, err := d.Get(ctx, id)
+	if err != nil {
+		return privacy.Subject{}, err
+	}
+	vs, err := d.Visitors(ctx, id)
+	if err != nil {
+		return privacy.Subject{}, err
+	}
+	return privacy.Subject{Person: p.ID, Email: p.Email, Visitors: vs}, nil
+}
+
+// Subject implements privacy.People.
+func (s *Stitcher) Subject(ctx context.Context, id string) (privacy.Subject, error) {
+	return s.Dir.Subject(ctx, id)
+}
+
+// Active reports whether a person may be recorded; see Directory.Active.
+func (s *Stitcher) Active(ctx context.Context, id string) (bool, error) { return s.Dir.Active(ctx, id) }
+
+// Erased reports whether an email was erased; see Directory.Erased.
+func (s *Stitcher) Erased(ctx context.Context, email string) (bool, error) {
+	return s.Dir.Erased(ctx, email)
+}
+
+// Forget implements privacy.Forgetter for what identity keeps, and runs
+// last (privacy.People): the events of each of the person's browsers from
+// the periods it was theirs (a browser only they had goes whole: events,
+// aliases and link; a shared one keeps the other people's periods and
+// events, the person's periods becoming nobody's), the email key, and the
+// person's partition, the person record last. Whatever another package
+// left in the partition goes with it (a scoring run that raced the
+// erasure); every package forgets its own items before.
+func (s *Stitcher) Forget(ctx context.Context, sub privacy.Subject) (privacy.Removed, error) {
+	r := privacy.Removed{}
+	for _, v := range sub.Visitors {
+		n, err := s.forgetVisitor(ctx, v, sub.Person)
+		r.Merge(n)
+		if err != nil {
+			return r, err
+		}
+	}
+	t := s.Dir.T
+	if sub.Email != "" {
+		it, err := t.Get(ctx, "EMAIL#"+sub.Email, "EMAIL")
+		switch {
+		case errors.Is(err, table.ErrNotFound):
+		case err != nil:
+			return r, err
+		default:
+			var ref struct {
+				Person string `json:"person"`
+			}
+			if json.Unmarshal(it.Data, &ref) == nil && ref.Person == sub.Person {
+				n, err := privacy.DeleteItems(ctx, t, []table.Item{it})
+				r.Merge(n)
+				if err != nil {
+					return r, err
+				}
+			}
+		}
+	}
+	n, err := privacy.DeleteQuery(ctx, t, table.Query{PK: PersonPK(sub.Person)}, func(it table.Item) bool { return it.SK != "PERSON" })
+	r.Merge(n)
+	if err != nil {
+		return r, err
+	}
+	n, err = privacy.DeleteItems(ctx, t, []table.Item{{PK: PersonPK(sub.Person), SK: "PERSON", Kind: KindPerson}})
+	r.Merge(n)
+	return r, err
+}
+
+// forgetVisitor removes the visitor's events from the person's periods, and
+// the whole visitor when it never belonged to anyone else.
+func (s *Stitcher) forgetVisitor(ctx context.Context, visitor, person string) (privacy.Removed, error) {
+	link, err := s.Dir.GetLink(ctx, visitor)
+	if err != nil {
+		return nil, err
+	}
+	shared := false
+	for _, sp := range link.History {
+		if sp.Person != person && sp.Person != "" {
+			shared = true
+		}
+	}
+	if !shared {
+		r, err := s.Log.ForgetVisitor(ctx, visitor)
+		if err != nil {
+			return r, err
+		}
+		n, err := privacy.DeleteItems(ctx, s.Dir.T, []table.Item{{PK: "V#" + visitor, SK: "LINK", Kind: KindLink}})
+		r.Merge(n)
+		return r, err
+	}
+	r, err := s.Log.ForgetEvents(ctx, visitor, func(ev event.Event) bool { return link.PersonAt(ev.Timestamp) == person })
+	if err != nil {
+		return r, err
+	}
+	return r, s.Dir.unlink(ctx, visitor, person)
+}
