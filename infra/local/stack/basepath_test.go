@@ -147,6 +147,35 @@ func TestBasePath(t *testing.T) {
 		}
 	})
 
+	t.Run("AdminSignInUnderThePrefix", func(t *testing.T) {
+		jar, _ := cookiejar.New(nil)
+		cj := noFollow(jar)
+		page, _ := http.NewRequest("GET", origin+"/_bt/admin/reports/funnel", nil)
+		page.Header.Set("Accept", "text/html")
+		resp, err := cj.Do(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "../login") {
+			t.Fatalf("a browser at /_bt/admin/reports/funnel signed out: %d to %q, want a relative redirect to the sign-in page", resp.StatusCode, loc)
+		}
+		req, _ := http.NewRequest("POST", origin+"/_bt/admin/login", strings.NewReader(url.Values{"token": {token}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", origin)
+		login, err := cj.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		login.Body.Close()
+		if ck := setCookie(login, admin.SessionCookie); login.StatusCode != http.StatusSeeOther || ck == nil || ck.Path != "/_bt/admin" {
+			t.Fatalf("sign-in: %d, session cookie %+v; want Path /_bt/admin", login.StatusCode, ck)
+		}
+		if resp := send(cj, "GET", "/_bt/admin/", "", "", ""); resp.StatusCode != 200 {
+			t.Fatalf("the dashboard signed in: %d", resp.StatusCode)
+		}
+	})
+
 	t.Run("NewsletterLinksCarryThePrefix", func(t *testing.T) {
 		resp := send(c, "POST", "/_bt/admin/links", token, "application/json", `{"campaign":"bp-news","urls":["https://www.example.com/webinar"]}`)
 		var lr struct{ Links []admin.LinkView }
