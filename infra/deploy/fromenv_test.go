@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -29,6 +30,7 @@ import (
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/crm/crmfake"
+	"github.com/baton-hq/baton/internal/lambdahttp"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/secrets"
@@ -159,6 +161,10 @@ func TestFunctionsStartOnAWS(t *testing.T) {
 			"EventRetentionDays": "90", "MQLWebhookURL": hookSrv.URL,
 			"DomainName": "track.example.com", "CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0000",
 		}},
+		// Behind the site's own CloudFront distribution, under /_bt.
+		{"SiteDistribution", map[string]string{
+			"SiteOrigins": "https://www.example.com", "PublicURL": "https://www.example.com", "BasePath": "/_bt",
+		}},
 	} {
 		t.Run(params.name, func(t *testing.T) {
 			ev := &cfnEval{t: t, refs: maps.Clone(refs), conds: mapOf(tpl["Conditions"])}
@@ -209,6 +215,25 @@ func TestFunctionsStartOnAWS(t *testing.T) {
 			}
 			if len(apps) != len(envs) || len(apps) == 0 {
 				t.Fatalf("%d of %d functions started", len(apps), len(envs))
+			}
+
+			// The HTTP functions answer as API Gateway hands them requests:
+			// under BasePath its stage of that name stays in the path.
+			base := params.values["BasePath"]
+			for fn, path := range map[string]string{"collect": "/healthz", "admin": "/admin/people"} {
+				for _, p := range []struct {
+					path string
+					want int
+				}{{base + path, map[string]int{"collect": 200, "admin": 401}[fn]}, {"/elsewhere" + path, 404}} {
+					h := map[string]func(*server.App) http.Handler{"collect": (*server.App).CollectHandler, "admin": (*server.App).AdminHandler}[fn](apps[fn])
+					resp, err := lambdahttp.Adapter{Handler: h}.Handle(ctx, events.APIGatewayV2HTTPRequest{
+						RawPath: p.path, Headers: map[string]string{"host": "abc123.execute-api.us-east-1.amazonaws.com"},
+						RequestContext: events.APIGatewayV2HTTPRequestContext{HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "GET", Path: p.path, SourceIP: "192.0.2.1"}},
+					})
+					if err != nil || resp.StatusCode != p.want {
+						t.Errorf("%s: GET %s: %d %s, %v; want %d", fn, p.path, resp.StatusCode, resp.Body, err, p.want)
+					}
+				}
 			}
 
 			// score relays an MQL to the push queue; push delivers it.
@@ -272,8 +297,9 @@ func checkConfig(t *testing.T, fn string, c *config.Config, params map[string]st
 	if time.Duration(c.File.EventRetention) != retention {
 		t.Errorf("event retention %v, want %v", time.Duration(c.File.EventRetention), retention)
 	}
-	if c.PublicURL != params["PublicURL"] || (c.TrustProxy.Hops == 1) != (params["DomainName"] != "") {
-		t.Errorf("parameters not applied: public URL %q, trust proxy %v", c.PublicURL, c.TrustProxy)
+	behindCloudFront := params["DomainName"] != "" || params["BasePath"] != ""
+	if c.PublicURL != params["PublicURL"] || (c.TrustProxy.Hops == 1) != behindCloudFront || c.BasePath != params["BasePath"] {
+		t.Errorf("parameters not applied: public URL %q, trust proxy %v, base path %q", c.PublicURL, c.TrustProxy, c.BasePath)
 	}
 	// The per-function parameters, where the function uses them.
 	for _, p := range []struct {

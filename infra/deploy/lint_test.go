@@ -6,12 +6,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/secrets"
 )
 
@@ -240,10 +242,11 @@ func TestFindCycle(t *testing.T) {
 // Secrets Manager secret (BATON_SECRETS_ARN) and never in the environment.
 var onAWS = struct{ required, optional, secret map[string]string }{
 	required: map[string]string{
-		"BATON_STORE":  "the default, bolt, is a local file: on Lambda it must be dynamodb",
-		"BATON_TABLE":  "required when BATON_STORE=dynamodb",
-		"BATON_RULES":  "no default when deployed; without it nothing scores and /feedback is off",
-		"BATON_CONFIG": "make build packages baton.yaml: without it the file's settings (sfa, feedback, sla, ...) would be ignored on AWS",
+		"BATON_STORE":     "the default, bolt, is a local file: on Lambda it must be dynamodb",
+		"BATON_TABLE":     "required when BATON_STORE=dynamodb",
+		"BATON_RULES":     "no default when deployed; without it nothing scores and /feedback is off",
+		"BATON_CONFIG":    "make build packages baton.yaml: without it the file's settings (sfa, feedback, sla, ...) would be ignored on AWS",
+		"BATON_BASE_PATH": "the BasePath parameter (empty: the root): behind a site's CloudFront distribution the API's stage of that name keeps the prefix in every function's path, and every function must strip it",
 	},
 	optional: map[string]string{
 		"BATON_ADDR":              "local stack's listen address",
@@ -421,4 +424,86 @@ func functionEnv(r map[string]any) map[string]any {
 	env, _ := props["Environment"].(map[string]any)
 	vars, _ := env["Variables"].(map[string]any)
 	return vars
+}
+
+// TestBasePathStage: with BasePath the HTTP API gets a stage named after it,
+// which is how Baton is served under a path of the site's own host behind
+// the site's CloudFront distribution: API Gateway routes /_bt/e by the route
+// for /e and leaves /_bt in the path each function gets (a named stage stays
+// in rawPath), which BATON_BASE_PATH strips. Only with BasePath, on the API,
+// deployed automatically, throttled as the $default stage; SAM's invoke
+// permissions cover every stage; every value the parameter allows is a base
+// path Baton accepts as is; the template's own distribution caches the tag
+// under it.
+func TestBasePathStage(t *testing.T) {
+	tpl := transformed(t)
+	res := resources(t, tpl)
+	var named []string
+	var def map[string]any
+	for _, id := range slices.Sorted(maps.Keys(res)) {
+		if res[id]["Type"] != "AWS::ApiGatewayV2::Stage" {
+			continue
+		}
+		if p := mapOf(res[id]["Properties"]); p["StageName"] == "$default" {
+			def = p
+		} else {
+			named = append(named, id)
+		}
+	}
+	if len(named) != 1 || def == nil {
+		t.Fatalf("stages: $default %v, named %v; want the $default stage and one named after BasePath", def != nil, named)
+	}
+	st := res[named[0]]
+	p := mapOf(st["Properties"])
+	name, _ := json.Marshal(p["StageName"])
+	api, _ := mapOf(p["ApiId"])["Ref"].(string)
+	if st["Condition"] != "HasBasePath" || string(name) != `{"Fn::Select":[1,{"Fn::Split":["/",{"Ref":"BasePath"}]}]}` ||
+		res[api]["Type"] != "AWS::ApiGatewayV2::Api" || p["AutoDeploy"] != true {
+		t.Errorf("%s: Condition %v, StageName %s, ApiId %v, AutoDeploy %v; want HasBasePath, !Select [1, !Split [/, !Ref BasePath]], the HTTP API, true",
+			named[0], st["Condition"], name, p["ApiId"], p["AutoDeploy"])
+	}
+	if !reflect.DeepEqual(p["DefaultRouteSettings"], def["DefaultRouteSettings"]) {
+		t.Errorf("%s is throttled %v, the $default stage %v", named[0], p["DefaultRouteSettings"], def["DefaultRouteSettings"])
+	}
+	perms := 0
+	for id, r := range res {
+		props := mapOf(r["Properties"])
+		if r["Type"] != "AWS::Lambda::Permission" || props["Principal"] != "apigateway.amazonaws.com" {
+			continue
+		}
+		perms++
+		arn, _ := mapOf(props["SourceArn"])["Fn::Sub"].([]any)
+		if len(arn) != 2 || mapOf(arn[1])["__Stage__"] != "*" {
+			t.Errorf("%s: SourceArn %v does not let every stage invoke the function", id, props["SourceArn"])
+		}
+	}
+	if perms == 0 {
+		t.Error("no API Gateway invoke permission in the transformed template")
+	}
+
+	pattern, _ := mapOf(mapOf(tpl["Parameters"])["BasePath"])["AllowedPattern"].(string)
+	re, err := regexp.Compile(pattern)
+	if err != nil || !re.MatchString("") || !re.MatchString("/_bt") {
+		t.Fatalf("BasePath's AllowedPattern %q (%v) must allow empty and /_bt", pattern, err)
+	}
+	for _, v := range []string{"", "/_bt", "/baton", "/a-b_C9", "/", "/_bt/", "/a/b", "/a.b", "/a~b", "/a b", "_bt", "/$default"} {
+		if !re.MatchString(v) {
+			continue
+		}
+		c, err := config.FromEnv(func(k string) string { return map[string]string{"BATON_BASE_PATH": v}[k] }, config.Local)
+		if err != nil || c.BasePath != v {
+			t.Errorf("BasePath allows %q, which Baton reads as %v, %v", v, c, err)
+		}
+	}
+
+	for id, r := range res {
+		if r["Type"] != "AWS::CloudFront::Distribution" {
+			continue
+		}
+		for _, b := range mapOf(mapOf(r["Properties"])["DistributionConfig"])["CacheBehaviors"].([]any) {
+			if pp := mapOf(b)["PathPattern"]; !reflect.DeepEqual(pp, map[string]any{"Fn::Sub": "${BasePath}/t.js"}) {
+				t.Errorf("%s: cache behaviour %v, want the tag's, under BasePath", id, pp)
+			}
+		}
+	}
 }

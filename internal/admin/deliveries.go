@@ -66,7 +66,7 @@ pre{white-space:pre-wrap;background:#f5f7fa;padding:.6em}
 <div class="why">{{.Condition}}: {{range $i, $r := .Reasons}}{{if $i}}; {{end}}{{$r}}{{end}}</div>
 <div>Behaviour {{printf "%.0f" .BehaviourScore}} · fit {{printf "%.0f" .FitScore}} · grade {{.Grade}} · qualified {{.QualifiedAt.Format "2006-01-02 15:04"}}</div>
 <pre>{{.Summary}}</pre></div>
-{{else}}<p>No MQLs yet. Browse <a href="/demo/">the demo site</a> and send its contact form.</p>{{end}}
+{{else}}<p>No MQLs yet. Browse <a href="../demo/">the demo site</a> and send its contact form.</p>{{end}}
 </body></html>`))
 
 // inbox answers JSON, or an HTML page for a browser that asks for one.

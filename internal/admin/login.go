@@ -107,7 +107,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	}
 	h.log().Info("admin signed in", "credential", c.Name)
 	http.SetCookie(w, &http.Cookie{
-		Name: SessionCookie, Value: id, Path: h.cookiePath(), MaxAge: int(s.Expires.Sub(s.Created).Seconds()),
+		Name: SessionCookie, Value: id, Path: h.cookiePath(r), MaxAge: int(s.Expires.Sub(s.Created).Seconds()),
 		HttpOnly: true, Secure: h.secure(r), SameSite: http.SameSiteStrictMode,
 	})
 	seeOther(w, "./"+next)
@@ -183,14 +183,14 @@ func cleanNext(next string) string {
 }
 
 // cookiePath is /admin below the public URL's path (a prefix in front of
-// Baton), else /admin.
-func (h *Handler) cookiePath() string {
+// Baton) and the base path Baton serves under (BATON_BASE_PATH), else /admin.
+func (h *Handler) cookiePath(r *http.Request) string {
 	if h.PublicURL != "" {
 		if u, err := url.Parse(h.PublicURL); err == nil {
-			return strings.TrimSuffix(u.Path, "/") + "/admin"
+			return strings.TrimSuffix(u.Path, "/") + httpx.BasePath(r) + "/admin"
 		}
 	}
-	return "/admin"
+	return httpx.BasePath(r) + "/admin"
 }
 
 // secure: the cookie is sent only over https when Baton is reached by it.
@@ -199,7 +199,7 @@ func (h *Handler) secure(r *http.Request) bool {
 }
 
 func (h *Handler) clearCookie(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: h.cookiePath(), MaxAge: -1, HttpOnly: true, Secure: h.secure(r), SameSite: http.SameSiteStrictMode})
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: h.cookiePath(r), MaxAge: -1, HttpOnly: true, Secure: h.secure(r), SameSite: http.SameSiteStrictMode})
 }
 
 // navView is the sign-out form on the admin pages of a signed-in browser.

@@ -49,7 +49,7 @@ func (h *Handler) optOut(w http.ResponseWriter, r *http.Request) {
 	}
 	h.cors(w, origin)
 	h.Cookie.Clear(w, r)
-	http.SetCookie(w, &http.Cookie{Name: OptOutCookie, Value: "1", Path: "/", MaxAge: 400 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https", Domain: h.Cookie.DomainFor(r)})
+	http.SetCookie(w, &http.Cookie{Name: OptOutCookie, Value: "1", Path: h.Cookie.CookiePath(), MaxAge: 400 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https", Domain: h.Cookie.DomainFor(r)})
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -61,6 +61,6 @@ func (h *Handler) optIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.cors(w, origin)
-	http.SetCookie(w, &http.Cookie{Name: OptOutCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Domain: h.Cookie.DomainFor(r)})
+	http.SetCookie(w, &http.Cookie{Name: OptOutCookie, Value: "", Path: h.Cookie.CookiePath(), MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Domain: h.Cookie.DomainFor(r)})
 	w.WriteHeader(http.StatusNoContent)
 }

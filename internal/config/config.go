@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -22,6 +23,7 @@ import (
 // Config is the whole configuration.
 type Config struct {
 	PublicURL      string        // BATON_PUBLIC_URL: how browsers and emails reach Baton (tracked links); deployed and unset: empty, the request's own address (httpx.BaseURL)
+	BasePath       string        // BATON_BASE_PATH: the path prefix every route is served under (e.g. /_bt); empty: the root
 	Addr           string        // BATON_ADDR: listen address of the local stack
 	DataDir        string        // BATON_DATA: where the embedded store keeps its file
 	AdminToken     string        // BATON_ADMIN_TOKEN: bearer token for /admin
@@ -226,6 +228,16 @@ func FromEnv(getenv func(string) string, mode Mode) (*Config, error) {
 			return nil, &Error{"BATON_PUBLIC_URL", fmt.Sprintf("%q is not a base URL like https://track.example.com", c.PublicURL)}
 		}
 	}
+	base, err := basePath(getenv("BATON_BASE_PATH"))
+	if err != nil {
+		return nil, &Error{"BATON_BASE_PATH", err.Error()}
+	}
+	c.BasePath = base
+	if c.BasePath != "" && c.PublicURL != "" {
+		if u, _ := url.Parse(c.PublicURL); u.Path != "" {
+			return nil, &Error{"BATON_PUBLIC_URL", fmt.Sprintf("%q has a path: with BATON_BASE_PATH give only the scheme and host (e.g. https://www.example.com); the base path %s is added to it", c.PublicURL, c.BasePath)}
+		}
+	}
 	proxies, err := httpx.ParseProxies(getenv("BATON_TRUST_PROXY"))
 	if err != nil {
 		return nil, &Error{"BATON_TRUST_PROXY", err.Error() + " (e.g. 1 behind one proxy, or 10.0.0.0/8)"}
@@ -357,6 +369,27 @@ func taskPath(getenv func(string) string, path string) string {
 		return filepath.Join(root, path)
 	}
 	return path
+}
+
+// basePathRE is a base path: one or more segments of unreserved URL
+// characters, none starting with a dot (no "." or ".."), no trailing slash.
+var basePathRE = regexp.MustCompile(`^(/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+$`)
+
+// basePath validates BATON_BASE_PATH: "" or "/" (the root, returned as "")
+// or a prefix like /_bt or /tools/baton.
+func basePath(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	switch {
+	case v == "" || v == "/":
+		return "", nil
+	case !strings.HasPrefix(v, "/"):
+		return "", fmt.Errorf("%q must start with /, e.g. /_bt", v)
+	case strings.HasSuffix(v, "/"):
+		return "", fmt.Errorf("%q must not end with / (write /_bt, not /_bt/)", v)
+	case !basePathRE.MatchString(v):
+		return "", fmt.Errorf("%q: want path segments of letters, digits and - _ . ~ (not starting with a dot), e.g. /_bt", v)
+	}
+	return v, nil
 }
 
 func or(v, def string) string {

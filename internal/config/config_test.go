@@ -159,3 +159,31 @@ func TestRelativePathsResolveAgainstTaskRoot(t *testing.T) {
 		t.Errorf("missing file in the task root: %v", err)
 	}
 }
+
+// TestBasePath: BATON_BASE_PATH is a prefix like /_bt ("/" and unset are the
+// root); anything else is refused, and so is a public URL that carries a
+// path of its own beside it (the base path is added to it).
+func TestBasePath(t *testing.T) {
+	for v, want := range map[string]string{"": "", "/": "", "/_bt": "/_bt", " /tools/baton ": "/tools/baton", "/a.b~c-d_e": "/a.b~c-d_e"} {
+		c, err := FromEnv(env(map[string]string{"BATON_BASE_PATH": v}), Local)
+		if err != nil || c.BasePath != want {
+			t.Errorf("%q: %q, %v; want %q", v, c.BasePath, err, want)
+		}
+	}
+	for _, v := range []string{"_bt", "/_bt/", "//", "/_bt//x", "/.", "/..", "/_bt/../x", "/a b", "/%2e", "/é", "/_bt?x=1", "/_bt#x", "/a;b"} {
+		_, err := FromEnv(env(map[string]string{"BATON_BASE_PATH": v}), Local)
+		var ce *Error
+		if !errors.As(err, &ce) || ce.Setting != "BATON_BASE_PATH" {
+			t.Errorf("%q: err = %v, want one naming BATON_BASE_PATH", v, err)
+		}
+	}
+	c, err := FromEnv(env(map[string]string{"BATON_BASE_PATH": "/_bt", "BATON_PUBLIC_URL": "https://www.example.com/"}), Local)
+	if err != nil || c.PublicURL != "https://www.example.com" {
+		t.Errorf("public URL with a base path: %q, %v", c.PublicURL, err)
+	}
+	_, err = FromEnv(env(map[string]string{"BATON_BASE_PATH": "/_bt", "BATON_PUBLIC_URL": "https://www.example.com/_bt"}), Local)
+	var ce *Error
+	if !errors.As(err, &ce) || ce.Setting != "BATON_PUBLIC_URL" {
+		t.Errorf("public URL with a path beside a base path: err = %v, want one naming BATON_PUBLIC_URL", err)
+	}
+}

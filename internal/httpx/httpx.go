@@ -3,6 +3,7 @@
 package httpx
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -55,16 +56,100 @@ func ReadBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, int,
 
 // BaseURL is where the client reached Baton: configured (BATON_PUBLIC_URL)
 // when set, else the scheme and host of the request itself (on AWS the
-// execute-api address; lambdahttp sets X-Forwarded-Proto).
+// execute-api address; lambdahttp sets X-Forwarded-Proto), followed by the
+// base path the request was served under (BATON_BASE_PATH, see Under).
 func BaseURL(configured string, r *http.Request) string {
 	if configured != "" {
-		return strings.TrimSuffix(configured, "/")
+		return strings.TrimSuffix(configured, "/") + BasePath(r)
 	}
 	scheme := "http"
 	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
 		scheme = "https"
 	}
-	return scheme + "://" + r.Host
+	return scheme + "://" + r.Host + BasePath(r)
+}
+
+type basePathKey struct{}
+
+// BasePath is the path prefix the request was served under (see Under): ""
+// at the root, else e.g. "/_bt". Handlers see paths without it; what they
+// hand back to browsers (URLs, cookie paths) needs it.
+func BasePath(r *http.Request) string {
+	p, _ := r.Context().Value(basePathKey{}).(string)
+	return p
+}
+
+// Under serves h under a path prefix (BATON_BASE_PATH, e.g. "/_bt"; "" is
+// the root and returns h itself), so Baton can live on a site's own host
+// behind its reverse proxy (https://www.example.com/_bt/t.js). h sees the
+// path without the prefix, as at the root; BasePath tells it the prefix. A
+// request outside the prefix is a 404 (JSON), and a redirect h answers with
+// an absolute path ("/demo/", ServeMux's own "add a slash") gets the prefix
+// put back in front.
+func Under(base string, h http.Handler) http.Handler {
+	if base == "" || base == "/" {
+		return h
+	}
+	base = strings.TrimSuffix(base, "/")
+	strip := http.StripPrefix(base, h)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != base && !strings.HasPrefix(r.URL.Path, base+"/") {
+			Error(w, http.StatusNotFound, "no such route")
+			return
+		}
+		if r.URL.Path == base { // the prefix itself: its root, as a directory
+			u := base + "/"
+			if r.URL.RawQuery != "" {
+				u += "?" + r.URL.RawQuery
+			}
+			w.Header().Set("Location", u)
+			w.WriteHeader(http.StatusMovedPermanently)
+			return
+		}
+		r = r.WithContext(context.WithValue(r.Context(), basePathKey{}, base))
+		strip.ServeHTTP(&prefixedRedirects{ResponseWriter: w, base: base}, r)
+	})
+}
+
+// prefixedRedirects puts the base path in front of a Location that is an
+// absolute path, as the response's header is written.
+type prefixedRedirects struct {
+	http.ResponseWriter
+	base  string
+	wrote bool
+}
+
+func (p *prefixedRedirects) fix() {
+	if p.wrote {
+		return
+	}
+	p.wrote = true
+	h := p.ResponseWriter.Header()
+	if loc := h.Get("Location"); strings.HasPrefix(loc, "/") { // "//x" too: it stays a path under the prefix
+
+		h.Set("Location", p.base+loc)
+	}
+}
+
+func (p *prefixedRedirects) WriteHeader(code int) {
+	p.fix()
+	p.ResponseWriter.WriteHeader(code)
+}
+
+func (p *prefixedRedirects) Write(b []byte) (int, error) {
+	p.fix()
+	return p.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (p *prefixedRedirects) Unwrap() http.ResponseWriter { return p.ResponseWriter }
+
+// Flush passes a flush on (streamed answers).
+func (p *prefixedRedirects) Flush() {
+	p.fix()
+	if f, ok := p.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
 }
 
 // SecurityHeaders sets the headers every response carries.

@@ -90,3 +90,52 @@ func TestClientIPReadsForwardedForFromTheRight(t *testing.T) {
 		}
 	}
 }
+
+// TestUnder: under a base path, routes answer with the prefix only, see
+// their paths without it, learn it from BasePath (and BaseURL), and their
+// absolute-path redirects get it back.
+func TestUnder(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /p/{id}", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, r.URL.Path+" "+r.PathValue("id")+" "+BasePath(r)+" "+BaseURL("", r)+" "+BaseURL("https://www.example.com", r))
+	})
+	mux.Handle("GET /{$}", http.RedirectHandler("/p/home", http.StatusFound))
+	mux.Handle("GET /away", http.RedirectHandler("https://elsewhere.example/x", http.StatusFound))
+	mux.Handle("GET /dir/", http.NotFoundHandler())
+	h := Under("/_bt", Routes(mux))
+	for _, c := range []struct {
+		path     string
+		code     int
+		body     string
+		location string
+	}{
+		{"/_bt/p/42", 200, "/p/42 42 /_bt http://example.com/_bt https://www.example.com/_bt", ""},
+		{"/_bt/", 302, "", "/_bt/p/home"},
+		{"/_bt", 301, "", "/_bt/"},
+		{"/_bt?x=1", 301, "", "/_bt/?x=1"},
+		{"/_bt/dir", 3, "", "/_bt/dir/"},     // ServeMux adds the slash
+		{"/_bt/p/../p/7", 3, "", "/_bt/p/7"}, // ServeMux cleans the path
+		{"/_bt//p/7", 3, "", "/_bt/p/7"},     // a protocol-relative redirect stays a path
+		{"/_bt/away", 302, "", "https://elsewhere.example/x"},
+		{"/p/42", 404, `"error":"no such route"`, ""},
+		{"/_btx/p/42", 404, `"error":"no such route"`, ""},
+		{"/", 404, `"error":"no such route"`, ""},
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", c.path, nil))
+		code := rec.Code
+		if c.code == 3 { // ServeMux's own redirect; its status has changed between Go releases
+			code = code / 100
+		}
+		if code != c.code || !strings.Contains(rec.Body.String(), c.body) || rec.Header().Get("Location") != c.location {
+			t.Errorf("GET %s: %d %q Location %q; want %d %q Location %q", c.path, rec.Code, rec.Body.String(), rec.Header().Get("Location"), c.code, c.body, c.location)
+		}
+	}
+	// No base path: the handler itself, BasePath empty.
+	root := Under("", Routes(mux))
+	rec := httptest.NewRecorder()
+	root.ServeHTTP(rec, httptest.NewRequest("GET", "/p/1", nil))
+	if rec.Body.String() != "/p/1 1  http://example.com https://www.example.com" {
+		t.Errorf("at the root: %q", rec.Body.String())
+	}
+}

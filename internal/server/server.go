@@ -125,7 +125,7 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 		}
 		creds = append(creds, c)
 	}
-	a.Cookie = visitor.Cookie{Domain: cfg.CookieDomain, MaxAge: time.Duration(cfg.File.CookieMaxAge), Secure: cfg.File.SecureCookie}
+	a.Cookie = visitor.Cookie{Domain: cfg.CookieDomain, MaxAge: time.Duration(cfg.File.CookieMaxAge), Secure: cfg.File.SecureCookie, Path: cfg.BasePath}
 	a.Collect = &collect.Handler{
 		Events:   a.Events,
 		People:   a.Stitcher,
@@ -282,21 +282,21 @@ func (a *App) Handler(extra ...func(*http.ServeMux)) http.Handler {
 	for _, f := range extra {
 		f(mux)
 	}
-	return Wrap(a.Log, httpx.Routes(mux))
+	return a.serve(mux)
 }
 
 // CollectHandler returns the public collection routes (the collect function).
 func (a *App) CollectHandler() http.Handler {
 	mux := http.NewServeMux()
 	a.collectRoutes(mux)
-	return Wrap(a.Log, httpx.Routes(mux))
+	return a.serve(mux)
 }
 
 // AdminHandler returns the /admin routes (the admin function).
 func (a *App) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
 	a.Admin.Routes(mux)
-	return Wrap(a.Log, httpx.Routes(mux))
+	return a.serve(mux)
 }
 
 // FeedbackHandler returns the /feedback routes (the feedback function).
@@ -305,14 +305,21 @@ func (a *App) FeedbackHandler() http.Handler {
 	if a.Feedback != nil {
 		a.Feedback.Routes(mux)
 	}
-	return Wrap(a.Log, httpx.Routes(mux))
+	return a.serve(mux)
 }
 
 // ClickHandler returns the tracked-link and open-pixel routes (the click function).
 func (a *App) ClickHandler() http.Handler {
 	mux := http.NewServeMux()
 	a.Click.Routes(mux)
-	return Wrap(a.Log, httpx.Routes(mux))
+	return a.serve(mux)
+}
+
+// serve is how every set of routes is served: under the base path
+// (BATON_BASE_PATH: the one place the prefix is stripped; httpx.BaseURL
+// and the cookies' Path put it back), with the shared middleware.
+func (a *App) serve(mux *http.ServeMux) http.Handler {
+	return Wrap(a.Log, httpx.Under(a.Config.BasePath, httpx.Routes(mux)))
 }
 
 func (a *App) collectRoutes(mux *http.ServeMux) {

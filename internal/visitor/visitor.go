@@ -32,6 +32,18 @@ type Cookie struct {
 	Domain string        // registrable domain, set only when the request's host is inside it
 	MaxAge time.Duration // default 400 days (Chrome's cap on cookie lifetime)
 	Secure *bool         // nil: Secure when the request came over https
+	// Path is the base path Baton is served under (BATON_BASE_PATH, e.g.
+	// /_bt): the cookie's Path, so a browser sends it to Baton's routes only,
+	// not to every page of the site Baton shares a host with. "": "/".
+	Path string
+}
+
+// CookiePath is the Path of Baton's cookies: the base path, or "/".
+func (c Cookie) CookiePath() string {
+	if c.Path == "" {
+		return "/"
+	}
+	return c.Path
 }
 
 // Read returns the visitor id the request's cookie carries, if well formed.
@@ -43,8 +55,11 @@ func (c Cookie) Read(r *http.Request) (string, bool) {
 	return ck.Value, true
 }
 
-// Set sets or refreshes the cookie: set by the server and HttpOnly, so
-// browsers that cap script-set cookies (Safari's 7 days) keep it.
+// Set sets or refreshes the cookie: set by the server and HttpOnly, out of
+// reach of caps on cookies written by scripts. Safari caps server-set
+// cookies too (7 days) when the server is not the site's own (a CNAME to
+// another domain, another IP address): hence Baton under the site's host
+// and a path, Path being that base path (README, "Embedding the tag").
 func (c Cookie) Set(w http.ResponseWriter, r *http.Request, id string) {
 	secure := r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
 	if c.Secure != nil {
@@ -55,7 +70,7 @@ func (c Cookie) Set(w http.ResponseWriter, r *http.Request, id string) {
 		maxAge = 400 * 24 * time.Hour
 	}
 	ck := &http.Cookie{
-		Name: CookieName, Value: id, Path: "/", MaxAge: int(maxAge.Seconds()),
+		Name: CookieName, Value: id, Path: c.CookiePath(), MaxAge: int(maxAge.Seconds()),
 		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
 	}
 	if c.Domain != "" && hostInDomain(r.Host, c.Domain) {
@@ -64,13 +79,16 @@ func (c Cookie) Set(w http.ResponseWriter, r *http.Request, id string) {
 	http.SetCookie(w, ck)
 }
 
-// Clear removes the cookie (opt-out).
+// Clear removes the cookie (opt-out). Under a base path it also removes one
+// with Path "/": what Baton set before it moved under the prefix.
 func (c Cookie) Clear(w http.ResponseWriter, r *http.Request) {
-	ck := &http.Cookie{Name: CookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode}
-	if c.Domain != "" && hostInDomain(r.Host, c.Domain) {
-		ck.Domain = c.Domain
+	paths := []string{c.CookiePath()}
+	if paths[0] != "/" {
+		paths = append(paths, "/")
 	}
-	http.SetCookie(w, ck)
+	for _, p := range paths {
+		http.SetCookie(w, &http.Cookie{Name: CookieName, Value: "", Path: p, MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Domain: c.DomainFor(r)})
+	}
 }
 
 func hostInDomain(hostport, domain string) bool {

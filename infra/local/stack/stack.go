@@ -26,7 +26,7 @@ var demoFiles embed.FS
 // Stack is a running local Baton.
 type Stack struct {
 	App     *server.App
-	URL     string               // e.g. http://127.0.0.1:8080
+	URL     string               // where Baton answers: e.g. http://127.0.0.1:8080, or http://127.0.0.1:8080/_bt under BATON_BASE_PATH
 	Changes *changefeed.Consumer // scoring and the MQL relay
 	srv     *http.Server
 	ln      net.Listener
@@ -57,12 +57,13 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, now func()
 		app.Close()
 		return nil, err
 	}
-	s := &Stack{App: app, URL: "http://" + ln.Addr().String(), ln: ln}
-	if cfg.PublicURL == "http://"+cfg.Addr { // not set: the address we actually listen on
-		cfg.PublicURL = s.URL
-		app.Admin.PublicURL = s.URL
+	origin := "http://" + ln.Addr().String()
+	s := &Stack{App: app, URL: origin + cfg.BasePath, ln: ln}
+	if cfg.PublicURL == "http://"+cfg.Addr { // not set: the address we actually listen on (the base path is added per request)
+		cfg.PublicURL = origin
+		app.Admin.PublicURL = origin
 		if app.Feedback != nil { // HubSpot signs the URL it called
-			app.Feedback.PublicURL = s.URL
+			app.Feedback.PublicURL = origin
 		}
 	}
 	s.srv = &http.Server{

@@ -112,7 +112,7 @@ func TestDemoAndTagServed(t *testing.T) {
 		if resp.StatusCode != 200 {
 			t.Errorf("%s: %d", p, resp.StatusCode)
 		}
-		if strings.HasSuffix(p, ".html") && !strings.Contains(string(b), `src="/t.js"`) {
+		if strings.HasSuffix(p, ".html") && !strings.Contains(string(b), `src="../t.js"`) {
 			t.Errorf("%s does not embed the tag", p)
 		}
 	}

@@ -1,0 +1,268 @@
+package proxytest_test
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/internal/testutil/repo"
+)
+
+const (
+	basePath = "/_bt"
+	// documented is the upstream address docs/proxy's snippets name (Baton's
+	// BATON_ADDR beside the web server); the tests put the stack's in its place.
+	documented = "127.0.0.1:8080"
+	// clientIP is the address the tests' requests come from: not the
+	// proxies' own 127.0.0.1, so the stored address tells who reported it.
+	clientIP = "127.0.1.7"
+	// forged is what a client writes into X-Forwarded-For itself.
+	forged = "198.51.100.23"
+)
+
+// missing skips the test, or fails it when CI=true (where every tool must
+// be installed: .ci/run installs them).
+func missing(t *testing.T, what, hint string) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s missing (%s): the proxy tests must run in CI", what, hint)
+	}
+	t.Skipf("%s missing (%s)", what, hint)
+}
+
+// program finds the first of names on PATH or in the sbin directories
+// (which a non-root user's PATH may lack).
+func program(t *testing.T, hint string, names ...string) string {
+	t.Helper()
+	for _, n := range names {
+		if p, err := exec.LookPath(n); err == nil {
+			return p
+		}
+		for _, dir := range []string{"/usr/sbin", "/usr/local/sbin", "/sbin"} {
+			p := filepath.Join(dir, n)
+			if st, err := os.Stat(p); err == nil && !st.IsDir() && st.Mode()&0o111 != 0 {
+				return p
+			}
+		}
+	}
+	missing(t, strings.Join(names, " or "), hint)
+	return ""
+}
+
+// freePort returns a loopback port nothing listens on now.
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// snippet is docs/proxy/<name> as documented, with upstream in place of the
+// documented address of Baton.
+func snippet(t *testing.T, name, upstream string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(repo.Root(t), "docs", "proxy", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b, []byte(documented)) {
+		t.Fatalf("docs/proxy/%s no longer names Baton at %s", name, documented)
+	}
+	return strings.ReplaceAll(string(b), documented, upstream)
+}
+
+func write(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// serve runs a web server in the foreground until the test ends, and waits
+// until it accepts connections on port. Its output and the log files are
+// shown when it fails to start, or when the test fails.
+func serve(t *testing.T, name string, port int, logs []string, path string, args ...string) {
+	t.Helper()
+	cmd := exec.Command(path, args...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	dieWithTest(cmd)
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	done := make(chan struct{})
+	var waitErr error
+	go func() { waitErr = cmd.Wait(); close(done) }()
+	show := func() string {
+		var b strings.Builder
+		for _, l := range logs {
+			if c, err := os.ReadFile(l); err == nil && len(c) > 0 {
+				fmt.Fprintf(&b, "\n--- %s\n%s", l, c)
+			}
+		}
+		return b.String()
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			cmd.Process.Kill()
+			<-done
+		}
+		if t.Failed() {
+			t.Logf("%s output:\n%s%s", name, out.String(), show())
+		}
+	})
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	for deadline := time.Now().Add(15 * time.Second); ; {
+		if c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond); err == nil {
+			c.Close()
+			return
+		}
+		select {
+		case <-done:
+			t.Fatalf("%s exited before listening on %s: %v\n%s%s", name, addr, waitErr, out.String(), show())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s not listening on %s after 15s%s", name, addr, show())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// startNginx runs nginx on port with docs/proxy/nginx.conf in its server
+// block, proxying to upstream; root, when set, is the site it serves at /.
+// One process (master_process off), as the current user, everything in a
+// temporary prefix.
+func startNginx(t *testing.T, port int, upstream, root string) {
+	t.Helper()
+	bin := program(t, "apt-get install nginx", "nginx")
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(dir, "baton.conf"), snippet(t, "nginx.conf", upstream))
+	site := ""
+	if root != "" {
+		site = fmt.Sprintf("root %q;\n        index index.html;\n", root)
+	}
+	write(t, filepath.Join(dir, "nginx.conf"), fmt.Sprintf(`master_process off;
+worker_processes 1;
+pid %[1]q;
+error_log %[2]q warn;
+events { worker_connections 256; }
+http {
+    access_log %[3]q;
+    client_body_temp_path %[4]q;
+    proxy_temp_path %[5]q;
+    fastcgi_temp_path %[6]q;
+    uwsgi_temp_path %[7]q;
+    scgi_temp_path %[8]q;
+    types { text/html html; }
+    default_type application/octet-stream;
+    server {
+        listen 127.0.0.1:%[9]d;
+        server_name localhost;
+        %[10]s
+        include %[11]q;
+    }
+}
+`, filepath.Join(dir, "nginx.pid"), filepath.Join(dir, "error.log"), filepath.Join(dir, "access.log"),
+		filepath.Join(dir, "tmp", "client_body"), filepath.Join(dir, "tmp", "proxy"), filepath.Join(dir, "tmp", "fastcgi"),
+		filepath.Join(dir, "tmp", "uwsgi"), filepath.Join(dir, "tmp", "scgi"), port, site, filepath.Join(dir, "baton.conf")))
+	serve(t, "nginx", port, []string{filepath.Join(dir, "error.log")},
+		bin, "-p", dir+"/", "-e", filepath.Join(dir, "error.log"), "-c", filepath.Join(dir, "nginx.conf"), "-g", "daemon off;")
+}
+
+// startApache runs Apache httpd on port with docs/proxy/apache.conf in a
+// virtual host, proxying to upstream: one process (-X), its own
+// configuration loading the modules the snippet needs (Debian's apache2
+// builds them as modules), everything in a temporary directory. Run by
+// root, httpd refuses to serve as root: it serves as nobody.
+func startApache(t *testing.T, port int, upstream string) {
+	t.Helper()
+	bin := program(t, "apt-get install apache2", "apache2", "httpd")
+	var mods string
+	for _, d := range []string{"/usr/lib/apache2/modules", "/usr/lib64/httpd/modules", "/usr/lib/httpd/modules", "/usr/libexec/apache2"} {
+		if _, err := os.Stat(filepath.Join(d, "mod_proxy_http.so")); err == nil {
+			mods = d
+			break
+		}
+	}
+	if mods == "" {
+		missing(t, "mod_proxy_http.so", "apt-get install apache2")
+	}
+	compiled, _ := exec.Command(bin, "-l").Output()
+	var conf strings.Builder
+	load := func(module, file string) {
+		if !bytes.Contains(compiled, []byte(strings.TrimSuffix(file, ".so")+".c")) {
+			fmt.Fprintf(&conf, "LoadModule %s %q\n", module, filepath.Join(mods, file))
+		}
+	}
+	if !bytes.Contains(compiled, []byte("prefork.c")) && !bytes.Contains(compiled, []byte("event.c")) && !bytes.Contains(compiled, []byte("worker.c")) {
+		load("mpm_event_module", "mod_mpm_event.so")
+	}
+	load("authz_core_module", "mod_authz_core.so")
+	load("unixd_module", "mod_unixd.so")
+	load("proxy_module", "mod_proxy.so")
+	load("proxy_http_module", "mod_proxy_http.so")
+	load("headers_module", "mod_headers.so")
+	load("env_module", "mod_env.so")
+
+	dir := t.TempDir()
+	if os.Geteuid() == 0 {
+		group := "nogroup"
+		if _, err := user.LookupGroup(group); err != nil {
+			group = "nobody"
+		}
+		fmt.Fprintf(&conf, "User nobody\nGroup %s\n", group)
+		// nobody reads nothing here, but must reach the runtime directory.
+		if err := os.Chmod(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := filepath.Join(dir, "run")
+	if err := os.MkdirAll(run, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(dir, "baton.conf"), snippet(t, "apache.conf", upstream))
+	fmt.Fprintf(&conf, `ServerRoot %[1]q
+ServerName 127.0.0.1
+Listen 127.0.0.1:%[2]d
+PidFile %[3]q
+DefaultRuntimeDir %[4]q
+ErrorLog %[5]q
+LogLevel warn
+<VirtualHost 127.0.0.1:%[2]d>
+    Include %[6]q
+</VirtualHost>
+`, dir, port, filepath.Join(run, "httpd.pid"), run, filepath.Join(dir, "error.log"), filepath.Join(dir, "baton.conf"))
+	write(t, filepath.Join(dir, "httpd.conf"), conf.String())
+	serve(t, "apache", port, []string{filepath.Join(dir, "error.log")}, bin, "-X", "-f", filepath.Join(dir, "httpd.conf"))
+}
+
+// client makes requests from clientIP, without following redirects and
+// without asking for compression unless a test does.
+func client(jar http.CookieJar) *http.Client {
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(clientIP)}, Timeout: 5 * time.Second}
+	return &http.Client{
+		Transport:     &http.Transport{DialContext: d.DialContext, DisableCompression: true},
+		Jar:           jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		Timeout:       15 * time.Second,
+	}
+}
