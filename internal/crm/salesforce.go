@@ -63,7 +63,7 @@ type Salesforce struct {
 	// (e.g. "allowSave=true"); empty: none, the org's duplicate rules apply.
 	DuplicateRuleHeader string
 	Client              *http.Client
-	Now           func() time.Time
+	Now                 func() time.Time
 
 	mu       sync.Mutex
 	token    string
