@@ -49,6 +49,10 @@ type Salesforce struct {
 	// Contact has (DUPLICATES_DETECTED), unless the request carries
 	// Sforce-Duplicate-Rule-Header: allowSave=true.
 	DuplicateRule bool
+	// Now is the fake org's clock (default clock.Now): JWT assertions expire by it.
+	Now func() time.Time
+	// Versions counts REST calls per API version (v62.0 ...).
+	Versions map[string]int
 	// Login is the generic login host (login.salesforce.com): it serves the
 	// JWT bearer flow but refuses client credentials, which need My Domain.
 	Login *httptest.Server
@@ -80,7 +84,7 @@ const (
 func NewSalesforce() *Salesforce {
 	s := &Salesforce{ClientID: "3MVG9-fake-client", ClientSecret: "fake-secret", Audience: "https://login.salesforce.com", LeadKey: "Baton_Person_Id__c",
 		Leads: map[string]map[string]any{}, Tasks: map[string]map[string]any{}, Contacts: map[string]map[string]any{}, Opportunities: map[string]map[string]any{},
-		tokens: map[string]bool{}}
+		tokens: map[string]bool{}, Versions: map[string]int{}, Now: clock.Now}
 	s.Calls = map[string]int{}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.Login = httptest.NewServer(http.HandlerFunc(s.serveLogin))
@@ -237,6 +241,7 @@ func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/services/data/"), "/")
+	s.Versions[parts[0]]++
 	if len(parts) == 2 && parts[1] == "query" && r.Method == "GET" {
 		s.Calls["GET query"]++
 		if s.fault(w) {
@@ -591,7 +596,7 @@ func (s *Salesforce) token(w http.ResponseWriter, r *http.Request) {
 	s.seq++
 	tok := fmt.Sprintf("00Dfake!token%d", s.seq)
 	s.tokens[tok] = true
-	writeJSON(w, 200, map[string]string{"access_token": tok, "instance_url": s.URL, "id": s.URL + "/id/00D/005", "token_type": "Bearer", "issued_at": fmt.Sprint(clock.Now().UnixMilli()), "signature": "fake"})
+	writeJSON(w, 200, map[string]string{"access_token": tok, "instance_url": s.URL, "id": s.URL + "/id/00D/005", "token_type": "Bearer", "issued_at": fmt.Sprint(s.Now().UnixMilli()), "signature": "fake"})
 }
 
 func (s *Salesforce) checkJWT(assertion string) error {
@@ -615,7 +620,7 @@ func (s *Salesforce) checkJWT(assertion string) error {
 	if json.Unmarshal(raw, &c) != nil || c.Iss != s.ClientID || c.Aud != s.Audience || c.Sub == "" {
 		return fmt.Errorf("audience is invalid")
 	}
-	if time.Unix(c.Exp, 0).Before(clock.Now()) {
+	if time.Unix(c.Exp, 0).Before(s.Now()) {
 		return fmt.Errorf("expired authorization code")
 	}
 	return nil
