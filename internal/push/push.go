@@ -221,7 +221,7 @@ type Worker struct {
 	Dir         *identity.Directory
 	Stitcher    *identity.Stitcher
 	Connectors  []Connector
-	MaxAttempts int           // then dead-letter (default 12)
+	MaxAttempts int           // local queue: a connector failing this often is dead (default 12); on SQS the redrive policy decides
 	BaseDelay   time.Duration // first retry delay (default 2s), doubled each attempt
 	MaxDelay    time.Duration // cap (default 15m)
 	Lease       time.Duration // how long a message is ours (default 2m)
