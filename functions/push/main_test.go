@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/baton-hq/baton/internal/lambdafn"
 
@@ -37,7 +38,7 @@ func TestSQSBatch(t *testing.T) {
 		w.WriteHeader(200)
 	}))
 	defer sfa.Close()
-	app := lambdatest.NewApp(t, "BATON_WEBHOOK_URL", sfa.URL, "BATON_WEBHOOK_SECRET", "whsec_c2VjcmV0LWZvci1mZWVkYmFjay10ZXN0cw==")
+	app, clk := lambdatest.NewAppClock(t, "BATON_WEBHOOK_URL", sfa.URL, "BATON_WEBHOOK_SECRET", "whsec_c2VjcmV0LWZvci1mZWVkYmFjay10ZXN0cw==")
 	ctx := context.Background()
 	var repl []string
 	for i, email := range []string{"p1@example.com", "p2@example.com"} {
@@ -65,7 +66,9 @@ func TestSQSBatch(t *testing.T) {
 	if len(q.backoff) != 1 || q.backoff[0] != "push-url AQEBm-2 1" && q.backoff[0] != "push-url AQEBm-2 2" {
 		t.Fatalf("visibility changes %v", q.backoff)
 	}
-	// SQS delivers the whole batch again: the first is not pushed twice.
+	// SQS delivers the whole batch again once m-2's visibility timeout has
+	// passed: the first is not pushed twice.
+	clk.Advance(2 * time.Second)
 	fail = false
 	if resp, _ := h(ctx, batch); len(resp.BatchItemFailures) != 0 {
 		t.Fatalf("retry failures %+v", resp.BatchItemFailures)

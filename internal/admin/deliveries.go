@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/queue"
 	"github.com/baton-hq/baton/internal/table"
@@ -25,9 +26,15 @@ type DeadLetters interface {
 type DeliveryAdmin struct {
 	Queue DeadLetters
 	Inbox *push.Inbox
+	// Status lists an MQL's delivery per connector (push.Worker.Status);
+	// nil: no /admin/mqls/{id}/deliveries.
+	Status func(ctx context.Context, mqlID string) ([]push.Delivery, error)
 }
 
 func (h *Handler) deliveryRoutes(mux *http.ServeMux) {
+	if h.Deliveries.Status != nil {
+		mux.Handle("GET /admin/mqls/{id}/deliveries", h.Require(ScopeRead, h.mqlDeliveries))
+	}
 	mux.Handle("GET /admin/deadletters", h.Require(ScopeRead, h.deadLetters))
 	mux.Handle("POST /admin/deadletters/{id}/replay", h.Require(ScopeWrite, h.replay))
 	mux.Handle("GET /admin/inbox", h.Require(ScopeRead, h.inbox))
@@ -40,6 +47,37 @@ func (h *Handler) deadLetters(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	httpx.JSON(w, http.StatusOK, map[string]any{"deadLetters": ms})
+}
+
+// mqlDeliveries shows an MQL's delivery to each connector: pending,
+// delivered (with the SFA's id), retrying (last error, next attempt) or dead.
+func (h *Handler) mqlDeliveries(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	ds, err := h.Deliveries.Status(r.Context(), id)
+	if errors.Is(err, identity.ErrNotFound) {
+		httpx.Error(w, http.StatusNotFound, "no such MQL")
+		return
+	}
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	if h.Scores != nil { // the MQL itself must exist, not just its person
+		ms, err := h.Scores.MQLs(r.Context(), push.PersonOfMQL(id))
+		if err != nil {
+			h.fail(w, err)
+			return
+		}
+		found := false
+		for _, m := range ms {
+			found = found || m.ID == id
+		}
+		if !found {
+			httpx.Error(w, http.StatusNotFound, "no such MQL")
+			return
+		}
+	}
+	httpx.JSON(w, http.StatusOK, map[string]any{"mqlId": id, "deliveries": ds})
 }
 
 func (h *Handler) replay(w http.ResponseWriter, r *http.Request) {

@@ -93,17 +93,25 @@ type ConsentFile struct {
 type SFAFile struct {
 	Erase      bool `yaml:"erase"` // pass erasure requests on: delete the Lead / contact / record too
 	Salesforce *struct {
-		LoginURL   string            `yaml:"login_url"`
-		ClientID   string            `yaml:"client_id"`
-		Username   string            `yaml:"username"` // JWT bearer flow
-		APIVersion string            `yaml:"api_version"`
-		LeadKey    string            `yaml:"lead_key"` // external-id field on Lead (person id)
-		TaskKey    string            `yaml:"task_key"` // external-id field on Task (MQL id)
-		Fields     map[string]string `yaml:"fields"`
+		LoginURL            string                       `yaml:"login_url"`
+		TokenURL            string                       `yaml:"token_url"`    // OAuth token host (default login_url): the org's My Domain for client credentials
+		JWTAudience         string                       `yaml:"jwt_audience"` // aud of the JWT bearer assertion (default https://login.salesforce.com; test.salesforce.com for sandboxes)
+		ClientID            string                       `yaml:"client_id"`
+		Username            string                       `yaml:"username"` // JWT bearer flow
+		APIVersion          string                       `yaml:"api_version"`
+		LeadKey             string                       `yaml:"lead_key"`              // external-id field on Lead (person id)
+		TaskKey             string                       `yaml:"task_key"`              // external-id field on Task (MQL id)
+		Fields              map[string]string            `yaml:"fields"`                // attribute -> Lead field, replacing the default one ("": none)
+		MatchByEmail        *bool                        `yaml:"match_by_email"`        // find an existing Contact or Lead by email before creating (default true)
+		DuplicateRuleHeader string                       `yaml:"duplicate_rule_header"` // Sforce-Duplicate-Rule-Header on writes, e.g. allowSave=true
+		Picklists           map[string]map[string]string `yaml:"picklists"`             // Lead field -> value -> the org's picklist value
 	} `yaml:"salesforce"`
 	HubSpot *struct {
-		BaseURL string            `yaml:"base_url"`
-		Fields  map[string]string `yaml:"fields"`
+		BaseURL        string            `yaml:"base_url"`
+		Fields         map[string]string `yaml:"fields"`
+		SetLifecycle   *bool             `yaml:"set_lifecycle"`   // move lifecyclestage forward to marketingqualifiedlead (default true)
+		LifecycleOrder []string          `yaml:"lifecycle_order"` // the account's stages, earliest first (custom stage ids included)
+		TimeZone       string            `yaml:"time_zone"`       // the account's time zone: the DAILY limit resets at its midnight (default UTC)
 	} `yaml:"hubspot"`
 	Kintone *struct {
 		BaseURL    string            `yaml:"base_url"`

@@ -187,3 +187,36 @@ func TestBasePath(t *testing.T) {
 		t.Errorf("public URL with a path beside a base path: err = %v, want one naming BATON_PUBLIC_URL", err)
 	}
 }
+
+// TestConnectorKeys: the connectors' settings parse, with their defaults
+// left to the connectors (nil: match_by_email and set_lifecycle on).
+func TestConnectorKeys(t *testing.T) {
+	var f File
+	err := ParseFile([]byte(`sfa:
+  salesforce:
+    login_url: https://login.salesforce.com
+    token_url: https://acme.my.salesforce.com
+    jwt_audience: https://test.salesforce.com
+    duplicate_rule_header: allowSave=true
+    picklists: {LeadSource: {baton: Web}, StateCode: {東京都: "13"}}
+    fields: {country: ""}
+  hubspot:
+    set_lifecycle: false
+    lifecycle_order: [subscriber, lead, marketingqualifiedlead, "1234567", customer]
+    time_zone: Asia/Tokyo
+`), &f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, h := f.SFA.Salesforce, f.SFA.HubSpot
+	if s.TokenURL != "https://acme.my.salesforce.com" || s.JWTAudience != "https://test.salesforce.com" || s.MatchByEmail != nil || s.DuplicateRuleHeader != "allowSave=true" ||
+		s.Picklists["StateCode"]["東京都"] != "13" || s.Picklists["LeadSource"]["baton"] != "Web" || s.Fields["country"] != "" || len(s.Fields) != 1 {
+		t.Errorf("salesforce %+v", s)
+	}
+	if h.SetLifecycle == nil || *h.SetLifecycle || len(h.LifecycleOrder) != 5 || h.LifecycleOrder[3] != "1234567" || h.TimeZone != "Asia/Tokyo" {
+		t.Errorf("hubspot %+v", h)
+	}
+	if err := ParseFile([]byte("sfa:\n  hubspot:\n    set_lifecycle: maybe\n"), &File{}); err == nil {
+		t.Error("set_lifecycle: maybe accepted")
+	}
+}

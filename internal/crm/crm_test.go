@@ -155,11 +155,13 @@ func TestHubSpotUpsertAndNoteOnce(t *testing.T) {
 	f := crmfake.NewHubSpot()
 	defer f.Close()
 	c := hs(f)
-	id, err := c.Push(context.Background(), lead)
+	// The push worker keeps the delivery's progress (the note id) between attempts.
+	ctx := push.WithProgress(context.Background(), push.MemProgress{})
+	id, err := c.Push(ctx, lead)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Push(context.Background(), lead); err != nil {
+	if _, err := c.Push(ctx, lead); err != nil {
 		t.Fatal(err)
 	}
 	ct := f.Contacts[lead.Email]

@@ -8,24 +8,44 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // the account's time zone on hosts without zoneinfo (Lambda)
 
 	"github.com/baton-hq/baton/internal/clock"
 
 	"github.com/baton-hq/baton/internal/push"
 )
 
-// HubSpot upserts the contact by email with lifecycle stage
-// marketingqualifiedlead and adds a note with the MQL reason, once.
+// HubSpot upserts the contact by email, moves its lifecycle stage forward
+// to marketingqualifiedlead (never back), and adds a note with the MQL
+// reason, once.
 type HubSpot struct {
 	BaseURL string // https://api.hubapi.com
 	Token   string // private app access token
 	Fields  map[string]string
-	Client  *http.Client
-	Now     func() time.Time
+	// KeepLifecycle leaves lifecyclestage alone (sfa.hubspot.set_lifecycle: false).
+	KeepLifecycle bool
+	// LifecycleOrder is the account's stages, earliest first (custom stage
+	// ids included); default HubSpot's: subscriber, lead,
+	// marketingqualifiedlead, salesqualifiedlead, opportunity, customer,
+	// evangelist. A contact already at or past marketingqualifiedlead, or
+	// at a stage not in the list, keeps its stage.
+	LifecycleOrder []string
+	// TimeZone is the account's time zone (IANA name, default UTC): the
+	// DAILY API limit resets at its midnight.
+	TimeZone string
+	Client   *http.Client
+	Now      func() time.Time
 }
+
+// DefaultLifecycleOrder is HubSpot's own lifecycle stages, earliest first.
+var DefaultLifecycleOrder = []string{"subscriber", "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer", "evangelist"}
+
+const mqlStage = "marketingqualifiedlead"
 
 // Name implements push.Connector.
 func (h *HubSpot) Name() string { return "hubspot" }
@@ -35,7 +55,27 @@ func (h *HubSpot) Validate() error {
 	if h.Token == "" {
 		return errors.New("hubspot: token is required")
 	}
+	if _, err := h.location(); err != nil {
+		return fmt.Errorf("hubspot: time_zone %q: %v (want an IANA name like Asia/Tokyo)", h.TimeZone, err)
+	}
+	if len(h.LifecycleOrder) > 0 && !slices.Contains(h.LifecycleOrder, mqlStage) && !h.KeepLifecycle {
+		return fmt.Errorf("hubspot: lifecycle_order must contain %s, the stage an MQL is set to", mqlStage)
+	}
 	return nil
+}
+
+func (h *HubSpot) location() (*time.Location, error) {
+	if h.TimeZone == "" {
+		return time.UTC, nil
+	}
+	return time.LoadLocation(h.TimeZone)
+}
+
+func (h *HubSpot) order() []string {
+	if len(h.LifecycleOrder) > 0 {
+		return h.LifecycleOrder
+	}
+	return DefaultLifecycleOrder
 }
 
 func (h *HubSpot) do(ctx context.Context, method, path string, body any) (int, []byte, http.Header, error) {
@@ -43,19 +83,24 @@ func (h *HubSpot) do(ctx context.Context, method, path string, body any) (int, [
 	if base == "" {
 		base = "https://api.hubapi.com"
 	}
-	b, _ := json.Marshal(body)
-	req, _ := http.NewRequestWithContext(ctx, method, strings.TrimSuffix(base, "/")+path, bytes.NewReader(b))
-	req.Header.Set("Authorization", "Bearer "+h.Token)
-	req.Header.Set("Content-Type", "application/json")
-	c := h.Client
-	if c == nil {
-		c = &http.Client{Timeout: 20 * time.Second}
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
 	}
-	resp, err := c.Do(req)
+	req, _ := http.NewRequestWithContext(ctx, method, strings.TrimSuffix(base, "/")+path, rd)
+	req.Header.Set("Authorization", "Bearer "+h.Token)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := push.NoRedirects(h.Client, 20*time.Second).Do(req)
 	if err != nil {
 		return 0, nil, nil, &push.Error{Connector: "hubspot", Message: err.Error()}
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		return 0, nil, nil, push.Redirected("hubspot", resp)
+	}
 	out, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	return resp.StatusCode, out, resp.Header, nil
 }
@@ -86,8 +131,13 @@ func (h *HubSpot) hsError(status int, body []byte, hd http.Header) *push.Error {
 			if iv, err := strconv.Atoi(hd.Get("X-HubSpot-RateLimit-Interval-Milliseconds")); err == nil && iv > 0 {
 				pe.RetryAfter = time.Duration(iv) * time.Millisecond
 			}
-			if e.PolicyName == "DAILY" { // until the daily window resets (midnight in the account's zone; UTC here)
-				pe.RetryAfter = now.UTC().Truncate(24 * time.Hour).Add(24 * time.Hour).Sub(now)
+			if e.PolicyName == "DAILY" { // until the daily window resets: midnight in the account's time zone
+				loc, err := h.location()
+				if err != nil {
+					loc = time.UTC
+				}
+				n := now.In(loc)
+				pe.RetryAfter = time.Date(n.Year(), n.Month(), n.Day()+1, 0, 0, 0, 0, loc).Sub(now)
 			}
 		}
 	case status >= 500:
@@ -105,7 +155,16 @@ var hsDefaults = map[string]string{
 
 // Push implements push.Connector.
 func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
-	props := map[string]string{"email": l.Email, "lifecyclestage": "marketingqualifiedlead"}
+	props := map[string]string{"email": l.Email}
+	if !h.KeepLifecycle {
+		forward, err := h.forward(ctx, l.Email)
+		if err != nil {
+			return "", err
+		}
+		if forward {
+			props["lifecyclestage"] = mqlStage
+		}
+	}
 	for attr, p := range hsDefaults {
 		if v := l.Attributes[attr]; v != "" {
 			props[p] = v
@@ -151,26 +210,14 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 		return "", &push.Error{Connector: "hubspot", Status: status, Message: "upsert answered without a contact id"}
 	}
 	contact := res.Results[0].ID
-	// The note carries a marker with the MQL id: look for it first, so a
-	// retry after a lost answer never adds a second note.
-	marker := "baton-mql-" + l.MQLID
-	status, body, hd, err = h.do(ctx, "POST", "/crm/v3/objects/notes/search", map[string]any{
-		"filterGroups": []any{map[string]any{"filters": []any{map[string]any{"propertyName": "hs_note_body", "operator": "CONTAINS_TOKEN", "value": marker}}}},
-		"limit":        1,
-	})
-	if err != nil {
-		return "", err
-	}
-	if status != 200 {
-		return "", h.hsError(status, body, hd)
-	}
-	var found struct {
-		Total int `json:"total"`
-	}
-	json.Unmarshal(body, &found)
-	if found.Total > 0 {
+	// One note per MQL: its id is kept with the delivery (push.Progress), so
+	// a retry never adds a second one. Search cannot tell: HubSpot's index
+	// lags its writes, and search has its own, lower rate limit.
+	prog := push.ProgressFrom(ctx)
+	if prog.Step("note") != "" {
 		return contact, nil
 	}
+	marker := "baton-mql-" + l.MQLID
 	note := map[string]any{
 		"properties": map[string]string{
 			"hs_timestamp": l.QualifiedAt.UTC().Format(time.RFC3339),
@@ -188,7 +235,47 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 	if status != 201 && status != 200 {
 		return "", h.hsError(status, body, hd)
 	}
+	var created struct {
+		ID string `json:"id"`
+	}
+	json.Unmarshal(body, &created)
+	if created.ID == "" {
+		created.ID = "created"
+	}
+	if err := prog.SaveStep(ctx, "note", created.ID); err != nil {
+		return "", &push.Error{Connector: "hubspot", Message: "note " + created.ID + " created but not recorded: " + err.Error()}
+	}
 	return contact, nil
+}
+
+// forward reads the contact's lifecycle stage and reports whether setting
+// marketingqualifiedlead moves it forward: a new contact, no stage yet, or
+// an earlier one. HubSpot refuses backward moves; a stage outside the
+// configured order (a custom one) is left alone.
+func (h *HubSpot) forward(ctx context.Context, email string) (bool, error) {
+	status, body, hd, err := h.do(ctx, "GET", "/crm/v3/objects/contacts/"+url.PathEscape(email)+"?idProperty=email&properties=lifecyclestage", nil)
+	if err != nil {
+		return false, err
+	}
+	switch status {
+	case 404:
+		return true, nil
+	case 200:
+	default:
+		return false, h.hsError(status, body, hd)
+	}
+	var c struct {
+		Properties struct {
+			Stage string `json:"lifecyclestage"`
+		} `json:"properties"`
+	}
+	json.Unmarshal(body, &c)
+	if c.Properties.Stage == "" {
+		return true, nil
+	}
+	order := h.order()
+	cur := slices.Index(order, c.Properties.Stage)
+	return cur >= 0 && cur < slices.Index(order, mqlStage), nil
 }
 
 func htmlEscape(s string) string {

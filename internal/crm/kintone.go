@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -78,16 +80,15 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 	req, _ := http.NewRequestWithContext(ctx, "PUT", strings.TrimSuffix(k.BaseURL, "/")+"/k/v1/records.json", bytes.NewReader(body))
 	req.Header.Set("X-Cybozu-API-Token", k.APIToken)
 	req.Header.Set("Content-Type", "application/json")
-	c := k.Client
-	if c == nil {
-		c = &http.Client{Timeout: 20 * time.Second}
-	}
-	resp, err := c.Do(req)
+	resp, err := k.client().Do(req)
 	if err != nil {
 		return "", &push.Error{Connector: "kintone", Message: err.Error()}
 	}
 	defer resp.Body.Close()
 	out, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		return "", push.Redirected("kintone", resp)
+	}
 	if resp.StatusCode == 200 {
 		var r struct {
 			Records []struct {
@@ -115,8 +116,8 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 		now = k.Now()
 	}
 	switch {
-	case resp.StatusCode == 429 || resp.StatusCode >= 500 || e.Code == "GAIA_TM12" || e.Code == "CB_TO01":
-		pe.RetryAfter = push.RetryAfter(resp.Header, now) // too many requests, timeouts, maintenance
+	case resp.StatusCode == 429 || resp.StatusCode >= 500 || e.Code == "GAIA_TM12" || e.Code == "CB_TO01" || e.Code == "GAIA_RE18" || e.Code == "GAIA_DA02":
+		pe.RetryAfter = push.RetryAfter(resp.Header, now) // too many requests, timeouts, maintenance, "try again later", database lock
 	default:
 		pe.Permanent = true // CB_VA01 validation, GAIA_* authentication and permission errors
 	}
@@ -128,12 +129,60 @@ func jsonNumber(f float64) string {
 	return string(b)
 }
 
+func (k *Kintone) client() *http.Client {
+	return push.NoRedirects(k.Client, 20*time.Second)
+}
+
+// Check reads the app's form (GET /k/v1/app/form/fields.json) and makes
+// sure the update key can be one: the email field exists, is text (1 line)
+// or a number, and has 値の重複を禁止する (unique) set. A *push.Error that is
+// not Permanent means kintone could not be asked (try again later).
+func (k *Kintone) Check(ctx context.Context) error {
+	q := url.Values{"app": {strconv.Itoa(k.App)}}
+	req, _ := http.NewRequestWithContext(ctx, "GET", strings.TrimSuffix(k.BaseURL, "/")+"/k/v1/app/form/fields.json?"+q.Encode(), nil)
+	req.Header.Set("X-Cybozu-API-Token", k.APIToken)
+	resp, err := k.client().Do(req)
+	if err != nil {
+		return &push.Error{Connector: "kintone", Message: "reading the app's form fields: " + err.Error()}
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	if resp.StatusCode != 200 {
+		var e struct{ Code, Message string }
+		json.Unmarshal(out, &e)
+		return &push.Error{Connector: "kintone", Status: resp.StatusCode, Code: e.Code, Message: "reading the form fields of app " + strconv.Itoa(k.App) + ": " + e.Message,
+			Permanent: resp.StatusCode >= 400 && resp.StatusCode < 500 && resp.StatusCode != 429}
+	}
+	var form struct {
+		Properties map[string]struct {
+			Type   string `json:"type"`
+			Label  string `json:"label"`
+			Unique bool   `json:"unique"`
+		} `json:"properties"`
+	}
+	if err := json.Unmarshal(out, &form); err != nil {
+		return &push.Error{Connector: "kintone", Status: 200, Message: "form fields: " + err.Error()}
+	}
+	f, ok := form.Properties[k.EmailField]
+	switch {
+	case !ok:
+		var codes []string
+		for c := range form.Properties {
+			codes = append(codes, c)
+		}
+		sort.Strings(codes)
+		return fmt.Errorf("kintone: email_field %q: app %d has no field with that code (its field codes: %s)", k.EmailField, k.App, strings.Join(codes, ", "))
+	case f.Type != "SINGLE_LINE_TEXT" && f.Type != "NUMBER":
+		return fmt.Errorf("kintone: email_field %q (%s) is a %s field: the update key must be a 文字列（1行） (SINGLE_LINE_TEXT) or 数値 (NUMBER) field", k.EmailField, f.Label, f.Type)
+	case !f.Unique:
+		return fmt.Errorf("kintone: email_field %q (%s) does not prohibit duplicate values: set 値の重複を禁止する (unique) on it in the app's form settings", k.EmailField, f.Label)
+	}
+	return nil
+}
+
 // Forget deletes the person's record, found by the email field.
 func (k *Kintone) Forget(ctx context.Context, personID, email string) error {
-	c := k.Client
-	if c == nil {
-		c = &http.Client{Timeout: 20 * time.Second}
-	}
+	c := k.client()
 	q := url.Values{"app": {strconv.Itoa(k.App)}, "query": {k.EmailField + ` = "` + strings.ReplaceAll(email, `"`, `\"`) + `"`}, "fields": {"$id"}}
 	req, _ := http.NewRequestWithContext(ctx, "GET", strings.TrimSuffix(k.BaseURL, "/")+"/k/v1/records.json?"+q.Encode(), nil)
 	req.Header.Set("X-Cybozu-API-Token", k.APIToken)

@@ -33,7 +33,16 @@ import (
 // Salesforce upserts the Lead by an external-id field and records a
 // completed Task with the MQL reason, itself upserted by the MQL id.
 type Salesforce struct {
-	LoginURL      string // https://login.salesforce.com or https://<domain>.my.salesforce.com
+	LoginURL string // https://login.salesforce.com, https://test.salesforce.com or https://<domain>.my.salesforce.com
+	// TokenURL is the host of the OAuth token endpoint (default LoginURL):
+	// the client-credentials flow needs the org's My Domain
+	// (https://<domain>.my.salesforce.com); the generic login hosts refuse it.
+	TokenURL string
+	// JWTAudience is the aud of the JWT bearer assertion: always the generic
+	// login host, https://login.salesforce.com (default), or
+	// https://test.salesforce.com for a sandbox (the default when LoginURL is
+	// test.salesforce.com), never the My Domain.
+	JWTAudience   string
 	ClientID      string
 	ClientSecret  string // client-credentials flow
 	Username      string // JWT bearer flow (with PrivateKeyPEM)
@@ -41,9 +50,20 @@ type Salesforce struct {
 	APIVersion    string            // default v62.0
 	LeadKey       string            // external-id field on Lead holding the Baton person id, e.g. Baton_Person_Id__c
 	TaskKey       string            // external-id field on Task holding the MQL id, e.g. Baton_MQL_Id__c
-	Fields        map[string]string // Baton attribute -> Lead field (added to the defaults)
-	Client        *http.Client
-	Now           func() time.Time
+	Fields        map[string]string // Baton attribute -> Lead field, replacing the default field of that attribute ("": send none)
+	// Picklists maps values per Lead field before sending (field -> Baton's
+	// value -> the org's picklist value, e.g. LeadSource: {Baton: Web},
+	// CountryCode: {日本: JP}); a value mapped to "" is not sent.
+	Picklists map[string]map[string]string
+	// MatchByEmail looks for the person in the org before creating a Lead:
+	// a Contact with the email gets the Task; a Lead with the email but no
+	// Baton id is adopted (the id set on it) instead of duplicated.
+	MatchByEmail bool
+	// DuplicateRuleHeader is sent as Sforce-Duplicate-Rule-Header on writes
+	// (e.g. "allowSave=true"); empty: none, the org's duplicate rules apply.
+	DuplicateRuleHeader string
+	Client              *http.Client
+	Now                 func() time.Time
 
 	mu       sync.Mutex
 	token    string
@@ -64,15 +84,47 @@ func (s *Salesforce) Validate() error {
 		return errors.New("salesforce: give client_secret (client credentials) or username and private key (JWT bearer)")
 	case s.LeadKey == "" || s.TaskKey == "":
 		return errors.New("salesforce: lead_key and task_key (external-id fields) are required")
+	case s.ClientSecret != "" && genericLoginHost(s.tokenURL()):
+		return fmt.Errorf("salesforce: the client-credentials flow needs the org's My Domain as token host, not %s: set token_url (or login_url) to https://<domain>.my.salesforce.com", s.tokenURL())
+	}
+	if a := s.JWTAudience; a != "" {
+		if u, err := url.Parse(a); err != nil || u.Scheme != "https" || u.Host == "" || u.Path != "" && u.Path != "/" {
+			return fmt.Errorf("salesforce: jwt_audience %q is not https://login.salesforce.com or https://test.salesforce.com", a)
+		}
 	}
 	return nil
 }
 
-func (s *Salesforce) client() *http.Client {
-	if s.Client != nil {
-		return s.Client
+// genericLoginHost reports whether u is login.salesforce.com or
+// test.salesforce.com.
+func genericLoginHost(u string) bool {
+	p, err := url.Parse(u)
+	if err != nil {
+		return false
 	}
-	return &http.Client{Timeout: 20 * time.Second}
+	h := strings.ToLower(p.Hostname())
+	return h == "login.salesforce.com" || h == "test.salesforce.com"
+}
+
+func (s *Salesforce) tokenURL() string {
+	if s.TokenURL != "" {
+		return strings.TrimSuffix(s.TokenURL, "/")
+	}
+	return strings.TrimSuffix(s.LoginURL, "/")
+}
+
+func (s *Salesforce) audience() string {
+	if s.JWTAudience != "" {
+		return strings.TrimSuffix(s.JWTAudience, "/")
+	}
+	if p, err := url.Parse(s.LoginURL); err == nil && strings.EqualFold(p.Hostname(), "test.salesforce.com") {
+		return "https://test.salesforce.com"
+	}
+	return "https://login.salesforce.com"
+}
+
+func (s *Salesforce) client() *http.Client {
+	return push.NoRedirects(s.Client, 20*time.Second)
 }
 
 func (s *Salesforce) now() time.Time {
@@ -97,7 +149,7 @@ func (s *Salesforce) authenticate(ctx context.Context) (string, string, error) {
 		form.Set("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer")
 		form.Set("assertion", assertion)
 	}
-	req, _ := http.NewRequestWithContext(ctx, "POST", strings.TrimSuffix(s.LoginURL, "/")+"/services/oauth2/token", strings.NewReader(form.Encode()))
+	req, _ := http.NewRequestWithContext(ctx, "POST", s.tokenURL()+"/services/oauth2/token", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	resp, err := s.client().Do(req)
 	if err != nil {
@@ -105,6 +157,9 @@ func (s *Salesforce) authenticate(ctx context.Context) (string, string, error) {
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		return "", "", push.Redirected("salesforce", resp)
+	}
 	if resp.StatusCode != 200 {
 		var e struct {
 			Error       string `json:"error"`
@@ -141,7 +196,7 @@ func (s *Salesforce) jwt() (string, error) {
 	}
 	enc := base64.RawURLEncoding
 	header := enc.EncodeToString([]byte(`{"alg":"RS256","typ":"JWT"}`))
-	claims, _ := json.Marshal(map[string]any{"iss": s.ClientID, "sub": s.Username, "aud": strings.TrimSuffix(s.LoginURL, "/"), "exp": s.now().Add(3 * time.Minute).Unix()})
+	claims, _ := json.Marshal(map[string]any{"iss": s.ClientID, "sub": s.Username, "aud": s.audience(), "exp": s.now().Add(3 * time.Minute).Unix()})
 	signing := header + "." + enc.EncodeToString(claims)
 	sum := sha256.Sum256([]byte(signing))
 	sig, err := rsa.SignPKCS1v15(nil, key, crypto.SHA256, sum[:])
@@ -167,13 +222,26 @@ func (s *Salesforce) call(ctx context.Context, method, path string, body any) (i
 			s.token, s.instance = tok, inst
 			s.mu.Unlock()
 		}
-		b, _ := json.Marshal(body)
-		req, _ := http.NewRequestWithContext(ctx, method, strings.TrimSuffix(inst, "/")+path, bytes.NewReader(b))
+		var rd io.Reader // GET and DELETE carry no body
+		if body != nil {
+			b, _ := json.Marshal(body)
+			rd = bytes.NewReader(b)
+		}
+		req, _ := http.NewRequestWithContext(ctx, method, strings.TrimSuffix(inst, "/")+path, rd)
 		req.Header.Set("Authorization", "Bearer "+tok)
-		req.Header.Set("Content-Type", "application/json")
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
+			if s.DuplicateRuleHeader != "" {
+				req.Header.Set("Sforce-Duplicate-Rule-Header", s.DuplicateRuleHeader)
+			}
+		}
 		resp, err := s.client().Do(req)
 		if err != nil {
 			return 0, nil, nil, &push.Error{Connector: "salesforce", Message: err.Error()}
+		}
+		if resp.StatusCode >= 301 && resp.StatusCode < 400 {
+			resp.Body.Close()
+			return 0, nil, nil, push.Redirected("salesforce", resp)
 		}
 		out, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 		resp.Body.Close()
@@ -212,8 +280,8 @@ func sfError(status int, body []byte, h http.Header, now time.Time) *push.Error 
 	case status == 300:
 		e.Code, e.Permanent = "MULTIPLE_CHOICES", true
 		e.Message = "several Leads share the external id: " + strings.TrimSpace(string(body))
-	case status == 429 || status >= 500:
-		e.RetryAfter = push.RetryAfter(h, now)
+	case status == 429 || status >= 500 || e.Code == "UNABLE_TO_LOCK_ROW":
+		e.RetryAfter = push.RetryAfter(h, now) // row locks clear when the other transaction ends
 	default:
 		e.Permanent = true // 400 DUPLICATES_DETECTED, REQUIRED_FIELD_MISSING, INVALID_FIELD, 401 after refresh, 403, 404
 	}
@@ -225,68 +293,212 @@ var sfDefaults = map[string]string{
 	"industry": "Industry", "country": "Country", "city": "City", "region": "State", "website": "Website",
 }
 
-// Push implements push.Connector.
-func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
+func (s *Salesforce) base() string {
 	v := s.APIVersion
 	if v == "" {
 		v = "v62.0"
 	}
+	return "/services/data/" + v
+}
+
+// leadFields maps the lead's attributes to Lead fields; placeholders says
+// whether the required LastName and Company get stand-ins when unknown.
+func (s *Salesforce) leadFields(l push.Lead, placeholders bool) map[string]any {
 	lead := map[string]any{"Email": l.Email, "LeadSource": "Baton", "Rating": ratingFor(l.Grade)}
+	mapping := map[string]string{}
 	for attr, field := range sfDefaults {
-		if val := l.Attributes[attr]; val != "" {
-			lead[field] = val
-		}
+		mapping[attr] = field
 	}
 	for attr, field := range s.Fields {
+		if field == "" {
+			delete(mapping, attr) // a default dropped, e.g. Country with State and Country picklists
+		} else {
+			mapping[attr] = field
+		}
+	}
+	for attr, field := range mapping {
 		if val := l.Attributes[attr]; val != "" {
 			lead[field] = val
 		}
 	}
-	if lead["LastName"] == nil { // required by Salesforce
-		name := l.Attributes["name"]
-		if name == "" {
-			name = strings.SplitN(l.Email, "@", 2)[0]
+	if lead["LastName"] == nil && mapping["last_name"] == "LastName" {
+		if name := l.Attributes["name"]; name != "" {
+			// Only a full name ("山田 太郎", "Taro Yamada"): it stays whole in
+			// LastName, less the first name when the form gave that too.
+			lead["LastName"] = withoutFirstName(name, l.Attributes["first_name"])
+		} else if placeholders {
+			lead["LastName"] = strings.SplitN(l.Email, "@", 2)[0] // required by Salesforce
 		}
-		lead["LastName"] = name
 	}
-	if lead["Company"] == nil {
+	if lead["Company"] == nil && placeholders {
 		lead["Company"] = "[not provided]"
 	}
-	now := s.now()
-	status, body, h, err := s.call(ctx, "PATCH", "/services/data/"+v+"/sobjects/Lead/"+s.LeadKey+"/"+url.PathEscape(l.PersonID), lead)
-	if err != nil {
-		return "", err
-	}
-	leadID := ""
-	switch status {
-	case 200, 201:
-		var r struct {
-			ID      string `json:"id"`
-			Success bool   `json:"success"`
+	for field, values := range s.Picklists {
+		v, ok := lead[field].(string)
+		if !ok {
+			continue
 		}
-		json.Unmarshal(body, &r)
-		leadID = r.ID
-	case 204: // some API versions answer an update without a body
-	default:
-		return "", sfError(status, body, h, now)
+		mapped, found := values[v]
+		if !found {
+			for from, to := range values {
+				if strings.EqualFold(from, v) {
+					mapped, found = to, true
+				}
+			}
+		}
+		switch {
+		case found && mapped == "":
+			delete(lead, field)
+		case found:
+			lead[field] = mapped
+		}
 	}
-	if leadID == "" {
-		status, body, h, err = s.call(ctx, "GET", "/services/data/"+v+"/sobjects/Lead/"+s.LeadKey+"/"+url.PathEscape(l.PersonID)+"?fields=Id", nil)
+	return lead
+}
+
+// withoutFirstName removes the first name from a full name when it is one
+// of its words: "山田 太郎" less "太郎" is "山田".
+func withoutFirstName(full, first string) string {
+	words := strings.Fields(full)
+	if first == "" || len(words) < 2 {
+		return full
+	}
+	for i, w := range words {
+		if w == first {
+			return strings.Join(append(words[:i:i], words[i+1:]...), " ")
+		}
+	}
+	return full
+}
+
+// converted is what a converted Lead became.
+type converted struct {
+	LeadID, ContactID, OpportunityID string
+}
+
+// conversion reads whether the person's Lead was converted, and into what.
+func (s *Salesforce) conversion(ctx context.Context, personID string, now time.Time) (converted, bool, error) {
+	status, body, h, err := s.call(ctx, "GET", s.base()+"/sobjects/Lead/"+s.LeadKey+"/"+url.PathEscape(personID)+"?fields=Id,IsConverted,ConvertedContactId,ConvertedOpportunityId", nil)
+	if err != nil {
+		return converted{}, false, err
+	}
+	if status != 200 {
+		return converted{}, false, sfError(status, body, h, now)
+	}
+	var r struct {
+		Id                     string
+		IsConverted            bool
+		ConvertedContactId     string
+		ConvertedOpportunityId string
+	}
+	json.Unmarshal(body, &r)
+	return converted{r.Id, r.ConvertedContactId, r.ConvertedOpportunityId}, r.IsConverted, nil
+}
+
+func soqlString(v string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(v) + "'"
+}
+
+// query runs a SOQL query and returns its records.
+func (s *Salesforce) query(ctx context.Context, q string, now time.Time) ([]map[string]any, error) {
+	status, body, h, err := s.call(ctx, "GET", s.base()+"/query?q="+url.QueryEscape(q), nil)
+	if err != nil {
+		return nil, err
+	}
+	if status != 200 {
+		return nil, sfError(status, body, h, now)
+	}
+	var r struct {
+		Records []map[string]any `json:"records"`
+	}
+	if err := json.Unmarshal(body, &r); err != nil {
+		return nil, &push.Error{Connector: "salesforce", Status: status, Message: "query answer: " + err.Error()}
+	}
+	return r.Records, nil
+}
+
+// match is who the Task goes on when the org already knows the email.
+type match struct {
+	own       *converted // the person's own Lead, converted
+	adopt     string     // a Lead without Baton's id to set it on
+	contactID string
+}
+
+func (s *Salesforce) match(ctx context.Context, l push.Lead, now time.Time) (match, error) {
+	leads, err := s.query(ctx, "SELECT Id, IsConverted, ConvertedContactId, ConvertedOpportunityId, "+s.LeadKey+" FROM Lead WHERE Email = "+soqlString(l.Email)+" LIMIT 20", now)
+	if err != nil {
+		return match{}, err
+	}
+	str := func(r map[string]any, f string) string { v, _ := r[f].(string); return v }
+	adopt := ""
+	for _, r := range leads {
+		isConv, _ := r["IsConverted"].(bool)
+		switch key := str(r, s.LeadKey); {
+		case key == l.PersonID && isConv:
+			return match{own: &converted{str(r, "Id"), str(r, "ConvertedContactId"), str(r, "ConvertedOpportunityId")}}, nil
+		case key == l.PersonID:
+			return match{}, nil // ours: upsert as usual
+		case key == "" && !isConv && adopt == "":
+			adopt = str(r, "Id")
+		}
+	}
+	if adopt != "" {
+		return match{adopt: adopt}, nil
+	}
+	contacts, err := s.query(ctx, "SELECT Id FROM Contact WHERE Email = "+soqlString(l.Email)+" LIMIT 1", now)
+	if err != nil {
+		return match{}, err
+	}
+	if len(contacts) > 0 {
+		return match{contactID: str(contacts[0], "Id")}, nil
+	}
+	return match{}, nil
+}
+
+// Push implements push.Connector: the Lead (upserted by Baton's person id,
+// or an existing one matched by email), then the Task on it, or on the
+// Contact (and Opportunity) a converted Lead became.
+func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
+	now := s.now()
+	var m match
+	if s.MatchByEmail {
+		var err error
+		if m, err = s.match(ctx, l, now); err != nil {
+			return "", err
+		}
+	}
+	var leadID, who, what string
+	switch {
+	case m.own != nil:
+		leadID, who, what = m.own.LeadID, m.own.ContactID, m.own.OpportunityID
+	case m.adopt != "":
+		fields := s.leadFields(l, false)
+		delete(fields, "LeadSource") // where the Lead came from stays as sales entered it
+		fields[s.LeadKey] = l.PersonID
+		status, body, h, err := s.call(ctx, "PATCH", s.base()+"/sobjects/Lead/"+url.PathEscape(m.adopt), fields)
 		if err != nil {
 			return "", err
 		}
-		if status != 200 {
+		if status != 204 && status != 200 {
 			return "", sfError(status, body, h, now)
 		}
-		var r struct{ Id string }
-		json.Unmarshal(body, &r)
-		leadID = r.Id
+		leadID, who = m.adopt, m.adopt
+	case m.contactID != "":
+		leadID, who = m.contactID, m.contactID
+	default:
+		var err error
+		if leadID, who, what, err = s.upsertLead(ctx, l, now); err != nil {
+			return "", err
+		}
 	}
 	task := map[string]any{
-		"WhoId": leadID, "Subject": "MQL: " + l.Condition, "Description": l.Summary(),
+		"WhoId": who, "Subject": "MQL: " + l.Condition, "Description": l.Summary(),
 		"Status": "Completed", "Priority": "High", "ActivityDate": l.QualifiedAt.Format("2006-01-02"),
 	}
-	status, body, h, err = s.call(ctx, "PATCH", "/services/data/"+v+"/sobjects/Task/"+s.TaskKey+"/"+url.PathEscape(l.MQLID), task)
+	if what != "" {
+		task["WhatId"] = what
+	}
+	status, body, h, err := s.call(ctx, "PATCH", s.base()+"/sobjects/Task/"+s.TaskKey+"/"+url.PathEscape(l.MQLID), task)
 	if err != nil {
 		return "", err
 	}
@@ -294,6 +506,45 @@ func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 		return "", sfError(status, body, h, now)
 	}
 	return leadID, nil
+}
+
+// upsertLead upserts the Lead by Baton's person id; once sales converted
+// it, the Task goes on the Contact and Opportunity it became.
+func (s *Salesforce) upsertLead(ctx context.Context, l push.Lead, now time.Time) (leadID, who, what string, err error) {
+	status, body, h, err := s.call(ctx, "PATCH", s.base()+"/sobjects/Lead/"+s.LeadKey+"/"+url.PathEscape(l.PersonID), s.leadFields(l, true))
+	if err != nil {
+		return "", "", "", err
+	}
+	switch status {
+	case 200, 201:
+		var r struct {
+			ID string `json:"id"`
+		}
+		json.Unmarshal(body, &r)
+		leadID = r.ID
+	case 204: // some API versions answer an update without a body
+	default:
+		pe := sfError(status, body, h, now)
+		if pe.Code != "CANNOT_UPDATE_CONVERTED_LEAD" {
+			return "", "", "", pe
+		}
+		c, isConv, err := s.conversion(ctx, l.PersonID, now)
+		if err != nil {
+			return "", "", "", err
+		}
+		if !isConv || c.ContactID == "" {
+			return "", "", "", pe
+		}
+		return c.LeadID, c.ContactID, c.OpportunityID, nil
+	}
+	if leadID == "" {
+		c, _, err := s.conversion(ctx, l.PersonID, now)
+		if err != nil {
+			return "", "", "", err
+		}
+		leadID = c.LeadID
+	}
+	return leadID, leadID, "", nil
 }
 
 func ratingFor(grade string) string {
@@ -308,11 +559,7 @@ func ratingFor(grade string) string {
 
 // Forget deletes the person's Lead (erasure requests).
 func (s *Salesforce) Forget(ctx context.Context, personID, email string) error {
-	v := s.APIVersion
-	if v == "" {
-		v = "v62.0"
-	}
-	status, body, h, err := s.call(ctx, "GET", "/services/data/"+v+"/sobjects/Lead/"+s.LeadKey+"/"+url.PathEscape(personID)+"?fields=Id", nil)
+	status, body, h, err := s.call(ctx, "GET", s.base()+"/sobjects/Lead/"+s.LeadKey+"/"+url.PathEscape(personID)+"?fields=Id", nil)
 	if err != nil {
 		return err
 	}
@@ -324,7 +571,7 @@ func (s *Salesforce) Forget(ctx context.Context, personID, email string) error {
 	}
 	var r struct{ Id string }
 	json.Unmarshal(body, &r)
-	status, body, h, err = s.call(ctx, "DELETE", "/services/data/"+v+"/sobjects/Lead/"+url.PathEscape(r.Id), nil)
+	status, body, h, err = s.call(ctx, "DELETE", s.base()+"/sobjects/Lead/"+url.PathEscape(r.Id), nil)
 	if err != nil {
 		return err
 	}

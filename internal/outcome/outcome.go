@@ -61,6 +61,7 @@ type Handler struct {
 	HubSpotValues    map[string]string // lifecyclestage / hs_lead_status value -> outcome
 	KintoneStatus    map[string]string // process status -> outcome
 	KintoneField     string            // status field code
+	KintoneEmail     string            // email field code (sfa.kintone.email_field; default "email")
 
 	Now func() time.Time
 	Log *slog.Logger
@@ -245,7 +246,9 @@ func VerifyHubSpot(secret, method, uri string, body []byte, hd http.Header, now 
 	return nil
 }
 
-// ParseHubSpot reads a webhook batch of contact.propertyChange events.
+// ParseHubSpot reads a webhook batch of property changes of contacts:
+// contact.propertyChange, or the generic object.propertyChange with
+// objectTypeId 0-1 (contacts).
 func ParseHubSpot(body []byte, values map[string]string) ([]Verdict, error) {
 	if values == nil {
 		values = DefaultHubSpot
@@ -257,13 +260,15 @@ func ParseHubSpot(body []byte, values map[string]string) ([]Verdict, error) {
 		PropertyName     string      `json:"propertyName"`
 		PropertyValue    string      `json:"propertyValue"`
 		OccurredAt       int64       `json:"occurredAt"`
+		ObjectTypeID     string      `json:"objectTypeId"`
 	}
 	if err := json.Unmarshal(body, &evs); err != nil {
 		return nil, fmt.Errorf("body must be HubSpot's array of events: %v", err)
 	}
 	var vs []Verdict
 	for _, e := range evs {
-		if e.SubscriptionType != "contact.propertyChange" || (e.PropertyName != "lifecyclestage" && e.PropertyName != "hs_lead_status") {
+		contact := e.SubscriptionType == "contact.propertyChange" || e.SubscriptionType == "object.propertyChange" && e.ObjectTypeID == "0-1"
+		if !contact || (e.PropertyName != "lifecyclestage" && e.PropertyName != "hs_lead_status") {
 			continue
 		}
 		out, ok := values[e.PropertyValue]
@@ -285,7 +290,7 @@ func (h *Handler) kintone(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	vs, err := ParseKintone(body, h.KintoneField, h.KintoneStatus)
+	vs, err := ParseKintone(body, h.KintoneField, h.KintoneEmail, h.KintoneStatus)
 	if err != nil {
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error()})
 		return
@@ -293,10 +298,15 @@ func (h *Handler) kintone(w http.ResponseWriter, r *http.Request) {
 	h.apply(w, r, "kintone", vs)
 }
 
-// ParseKintone reads a kintone webhook (UPDATE_RECORD / UPDATE_STATUS).
-func ParseKintone(body []byte, field string, statuses map[string]string) ([]Verdict, error) {
+// ParseKintone reads a kintone webhook (UPDATE_RECORD / UPDATE_STATUS):
+// the status from field (default: the process-management STATUS field),
+// the email from emailField (the connector's email_field; default "email").
+func ParseKintone(body []byte, field, emailField string, statuses map[string]string) ([]Verdict, error) {
 	if statuses == nil {
 		statuses = DefaultKintone
+	}
+	if emailField == "" {
+		emailField = "email"
 	}
 	var p struct {
 		ID     string                               `json:"id"`
@@ -324,7 +334,7 @@ func ParseKintone(body []byte, field string, statuses map[string]string) ([]Verd
 	if !ok {
 		return nil, nil
 	}
-	return []Verdict{{DeliveryID: "kt-" + p.ID, ExternalID: str("$id"), Email: str("email"), Outcome: out}}, nil
+	return []Verdict{{DeliveryID: "kt-" + p.ID, ExternalID: str("$id"), Email: str(emailField), Outcome: out}}, nil
 }
 
 // webhook: a generic source signed per Standard Webhooks.

@@ -220,6 +220,35 @@ func FuzzParsers(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		outcome.ParseSalesforce(b, nil)
 		outcome.ParseHubSpot(b, nil)
-		outcome.ParseKintone(b, "", nil)
+		outcome.ParseKintone(b, "", "", nil)
 	})
+}
+
+// TestHubSpotGenericObjectWebhooks: the generic object.propertyChange
+// format counts for contacts (objectTypeId 0-1), not for other objects.
+func TestHubSpotGenericObjectWebhooks(t *testing.T) {
+	body := `[{"eventId":901,"subscriptionId":7,"portalId":1,"appId":2,"occurredAt":1795000000000,"subscriptionType":"object.propertyChange","attemptNumber":0,"objectId":551,"objectTypeId":"0-1","propertyName":"lifecyclestage","propertyValue":"customer","changeSource":"CRM","sourceId":"userId:1"},` +
+		`{"eventId":902,"subscriptionId":7,"portalId":1,"appId":2,"occurredAt":1795000000000,"subscriptionType":"object.propertyChange","attemptNumber":0,"objectId":552,"objectTypeId":"0-3","propertyName":"lifecyclestage","propertyValue":"customer","changeSource":"CRM"},` +
+		`{"eventId":903,"subscriptionId":8,"portalId":1,"occurredAt":1795000000000,"subscriptionType":"contact.propertyChange","attemptNumber":0,"objectId":553,"propertyName":"hs_lead_status","propertyValue":"UNQUALIFIED","changeSource":"CRM"}]`
+	vs, err := outcome.ParseHubSpot([]byte(body), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) != 2 || vs[0].ExternalID != "551" || vs[0].Outcome != "won" || vs[0].DeliveryID != "hs-901" || vs[1].ExternalID != "553" || vs[1].Outcome != "rejected" {
+		t.Fatalf("verdicts %+v", vs)
+	}
+}
+
+// TestKintoneEmailField: the email comes from the connector's email
+// field, whatever its code.
+func TestKintoneEmailField(t *testing.T) {
+	body := `{"id":"kt-9","type":"UPDATE_STATUS","app":{"id":"42"},"record":{"$id":{"type":"__ID__","value":"9"},"メールアドレス":{"type":"SINGLE_LINE_TEXT","value":"taro@example.co.jp"},"email":{"type":"SINGLE_LINE_TEXT","value":"other@example.com"},"ステータス":{"type":"STATUS","value":"受注"}}}`
+	vs, err := outcome.ParseKintone([]byte(body), "", "メールアドレス", nil)
+	if err != nil || len(vs) != 1 || vs[0].Email != "taro@example.co.jp" || vs[0].Outcome != "won" {
+		t.Fatalf("%+v %v", vs, err)
+	}
+	vs, _ = outcome.ParseKintone([]byte(body), "", "", nil)
+	if len(vs) != 1 || vs[0].Email != "other@example.com" {
+		t.Fatalf("default email field: %+v", vs)
+	}
 }

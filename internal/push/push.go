@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -130,12 +131,88 @@ type Connector interface {
 	Push(ctx context.Context, l Lead) (externalID string, err error)
 }
 
-// Delivery records one connector's delivery of one MQL.
+// Delivery is one connector's delivery of one MQL: its status (pending,
+// delivered with the SFA's id, retrying with the last error and when it is
+// due again, dead with the reason), kept per MQL and connector so that each
+// connector retries, dead-letters and replays on its own.
 type Delivery struct {
-	MQLID      string    `json:"mqlId"`
-	Connector  string    `json:"connector"`
-	ExternalID string    `json:"externalId,omitempty"`
-	At         time.Time `json:"at"`
+	MQLID       string            `json:"mqlId"`
+	Connector   string            `json:"connector"`
+	Status      string            `json:"status"` // pending, delivered, retrying, dead
+	ExternalID  string            `json:"externalId,omitempty"`
+	Attempts    int               `json:"attempts,omitempty"`
+	LastError   string            `json:"lastError,omitempty"`
+	NextAttempt time.Time         `json:"nextAttempt,omitzero"`
+	Steps       map[string]string `json:"steps,omitempty"` // what a connector remembers between attempts (e.g. HubSpot's note id)
+	At          time.Time         `json:"at"`              // last change
+}
+
+// Delivery statuses.
+const (
+	StatusPending   = "pending"
+	StatusDelivered = "delivered"
+	StatusRetrying  = "retrying"
+	StatusDead      = "dead"
+)
+
+// Progress lets a connector remember what it already did for one delivery
+// (an object it created, say), so a retry never does it twice without
+// having to search the SFA, whose search index may lag its writes. The
+// worker keeps it in the delivery record; Push finds it in its context.
+type Progress interface {
+	Step(key string) string
+	SaveStep(ctx context.Context, key, value string) error
+}
+
+type progressKey struct{}
+
+// WithProgress hands a Progress to a connector's Push.
+func WithProgress(ctx context.Context, p Progress) context.Context {
+	return context.WithValue(ctx, progressKey{}, p)
+}
+
+// ProgressFrom returns the Progress of ctx; without one, a throwaway one in
+// memory (nothing is remembered across calls).
+func ProgressFrom(ctx context.Context) Progress {
+	if p, ok := ctx.Value(progressKey{}).(Progress); ok && p != nil {
+		return p
+	}
+	return MemProgress{}
+}
+
+// MemProgress is a Progress in memory (tests, and calls outside the worker).
+type MemProgress map[string]string
+
+// Step implements Progress.
+func (m MemProgress) Step(key string) string { return m[key] }
+
+// SaveStep implements Progress.
+func (m MemProgress) SaveStep(_ context.Context, key, value string) error {
+	m[key] = value
+	return nil
+}
+
+// NoRedirects returns a copy of c (a default client when nil) that never
+// follows a redirect: a write answered 3xx has not been done, so the
+// connector sees the 3xx and reports it (see Redirected) instead of
+// replaying the request somewhere else or taking the next page's 200 as
+// success.
+func NoRedirects(c *http.Client, timeout time.Duration) *http.Client {
+	out := &http.Client{Timeout: timeout}
+	if c != nil {
+		cp := *c
+		out = &cp
+	}
+	out.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return out
+}
+
+// Redirected is the failure of a request answered with a redirect:
+// transient (a moved endpoint or a maintenance page may come back; if it
+// persists the MQL is dead-lettered with this reason).
+func Redirected(connector string, resp *http.Response) *Error {
+	return &Error{Connector: connector, Status: resp.StatusCode, Code: "REDIRECT",
+		Message: fmt.Sprintf("answered with a redirect to %q instead of doing the request; redirects are never followed (check the configured URL)", resp.Header.Get("Location"))}
 }
 
 // Worker drains the push queue.
@@ -145,7 +222,7 @@ type Worker struct {
 	Dir         *identity.Directory
 	Stitcher    *identity.Stitcher
 	Connectors  []Connector
-	MaxAttempts int           // then dead-letter (default 12)
+	MaxAttempts int           // local queue: a connector failing this often is dead (default 12); on SQS the redrive policy decides
 	BaseDelay   time.Duration // first retry delay (default 2s), doubled each attempt
 	MaxDelay    time.Duration // cap (default 15m)
 	Lease       time.Duration // how long a message is ours (default 2m)
@@ -206,39 +283,45 @@ func (w *Worker) handle(ctx context.Context, m queue.Message) error {
 	if err := json.Unmarshal(m.Body, &mql); err != nil {
 		return w.Queue.DeadLetter(ctx, m, "undecodable message: "+err.Error())
 	}
-	res := w.Deliver(ctx, mql)
+	max := w.MaxAttempts
+	if max == 0 {
+		max = 12
+	}
+	res := w.deliver(ctx, mql, max)
 	switch {
 	case res.Done:
 		return w.Queue.Ack(ctx, m)
 	case res.Permanent:
 		return w.Queue.DeadLetter(ctx, m, res.Reason)
 	}
-	max := w.MaxAttempts
-	if max == 0 {
-		max = 12
-	}
-	if m.Attempts >= max {
-		return w.Queue.DeadLetter(ctx, m, fmt.Sprintf("gave up after %d attempts: %s", m.Attempts, res.Reason))
-	}
-	return w.Queue.Retry(ctx, m, w.delay(m.Attempts, res.RetryAfter), res.Reason)
+	// Due again when the first connector still waiting is.
+	return w.Queue.Retry(ctx, m, res.RetryAfter, res.Reason)
 }
 
 // Result is the outcome of one delivery attempt of an MQL to every connector.
 type Result struct {
 	Done       bool          // every connector has it
-	Permanent  bool          // will not succeed as is: dead-letter it
+	Permanent  bool          // every connector is settled, some dead: dead-letter the MQL (a replay retries only those)
 	Reason     string        // why not done
-	RetryAfter time.Duration // the longest wait an SFA asked for
+	RetryAfter time.Duration // until the first connector still retrying is due again (its backoff, or the SFA's Retry-After)
 }
 
-// Deliver pushes an MQL to each connector that does not have it yet. It is
-// what both the local queue worker and the push function (SQS) call.
+// Deliver pushes an MQL to each connector that does not have it yet, each
+// on its own: a connector that fails, permanently or not, never holds back
+// another, and each has its own attempts, backoff and dead letter, recorded
+// per MQL and connector (Deliveries, Status). It is what the push function
+// (SQS) calls; there the queue's redrive policy ends a message that keeps
+// failing, so no connector gives up by its attempt count.
 //
 // An MQL of a person who asked to be forgotten (their email has a
 // tombstone) is dropped, reported done: on AWS the push queue is SQS, whose
 // messages cannot be deleted selectively, so an erasure leaves them to this
 // check. The same holds for a dead letter replayed after the erasure.
 func (w *Worker) Deliver(ctx context.Context, mql qualify.MQL) Result {
+	return w.deliver(ctx, mql, 0)
+}
+
+func (w *Worker) deliver(ctx context.Context, mql qualify.MQL, maxAttempts int) Result {
 	if gone, err := privacy.Erased(ctx, w.T, mql.Email); err != nil {
 		return Result{Reason: "tombstone check: " + err.Error()}
 	} else if gone {
@@ -252,34 +335,106 @@ func (w *Worker) Deliver(ctx context.Context, mql qualify.MQL) Result {
 	if err != nil {
 		return Result{Reason: "build lead: " + err.Error()}
 	}
-	var res Result
-	var transient []string
-	for _, c := range w.Connectors {
-		if done, err := w.delivered(ctx, mql, c.Name()); err != nil {
+	now := w.now()
+	states := make([]Delivery, len(w.Connectors))
+	open := false // some connector is pending or retrying: this MQL is in flight
+	for i, c := range w.Connectors {
+		d, err := w.state(ctx, mql, c.Name())
+		if err != nil {
 			return Result{Reason: err.Error()}
-		} else if done {
+		}
+		states[i] = d
+		open = open || d.Status == StatusPending || d.Status == StatusRetrying
+	}
+	if !open { // nothing in flight but some dead: the dead letter was replayed
+		for i := range states {
+			if states[i].Status == StatusDead {
+				states[i].Status, states[i].Attempts, states[i].NextAttempt = StatusRetrying, 0, time.Time{}
+			}
+		}
+	}
+	var waiting, dead []string
+	var next time.Time
+	for i, c := range w.Connectors {
+		d := &states[i]
+		switch {
+		case d.Status == StatusDelivered:
+			continue
+		case d.Status == StatusDead:
+			dead = append(dead, d.LastError)
+			continue
+		case d.NextAttempt.After(now): // its own backoff: not due yet
+			waiting = append(waiting, d.LastError)
+			if next.IsZero() || d.NextAttempt.Before(next) {
+				next = d.NextAttempt
+			}
 			continue
 		}
-		ext, err := c.Push(ctx, lead)
+		prog := &recordProgress{w: w, mql: mql, d: d}
+		ext, err := c.Push(WithProgress(ctx, prog), lead)
+		d.Attempts++
+		d.At = w.now()
 		if err == nil {
-			if err := w.record(ctx, mql, Delivery{MQLID: mql.ID, Connector: c.Name(), ExternalID: ext, At: w.now()}); err != nil {
+			d.Status, d.ExternalID, d.LastError, d.NextAttempt = StatusDelivered, ext, "", time.Time{}
+			if err := w.record(ctx, mql, *d); err != nil {
 				return Result{Reason: err.Error()}
 			}
 			continue
 		}
 		var pe *Error
-		if errors.As(err, &pe) && pe.Permanent {
+		isPE := errors.As(err, &pe)
+		d.LastError = err.Error()
+		switch {
+		case isPE && pe.Permanent:
 			w.log().Warn("push: permanent failure", "connector", c.Name(), "mql", mql.ID, "err", err)
-			return Result{Permanent: true, Reason: err.Error()}
+			d.Status, d.NextAttempt = StatusDead, time.Time{}
+		case maxAttempts > 0 && d.Attempts >= maxAttempts:
+			d.Status, d.NextAttempt = StatusDead, time.Time{}
+			d.LastError = fmt.Sprintf("%s: gave up after %d attempts: %s", c.Name(), d.Attempts, err)
+		default:
+			var ra time.Duration
+			if isPE {
+				ra = pe.RetryAfter
+			}
+			d.Status, d.NextAttempt = StatusRetrying, d.At.Add(w.delay(d.Attempts-1, ra))
 		}
-		if errors.As(err, &pe) && pe.RetryAfter > res.RetryAfter {
-			res.RetryAfter = pe.RetryAfter
+		if err := w.record(ctx, mql, *d); err != nil {
+			return Result{Reason: err.Error()}
 		}
-		transient = append(transient, err.Error())
+		if d.Status == StatusDead {
+			dead = append(dead, d.LastError)
+			continue
+		}
+		waiting = append(waiting, d.LastError)
+		if next.IsZero() || d.NextAttempt.Before(next) {
+			next = d.NextAttempt
+		}
 	}
-	res.Done = len(transient) == 0
-	res.Reason = strings.Join(transient, "; ")
-	return res
+	switch {
+	case len(waiting) > 0:
+		return Result{Reason: strings.Join(append(waiting, dead...), "; "), RetryAfter: max(next.Sub(w.now()), 0)}
+	case len(dead) > 0:
+		return Result{Permanent: true, Reason: strings.Join(dead, "; ")}
+	}
+	return Result{Done: true}
+}
+
+// recordProgress keeps a connector's steps in its delivery record, written
+// at once.
+type recordProgress struct {
+	w   *Worker
+	mql qualify.MQL
+	d   *Delivery
+}
+
+func (p *recordProgress) Step(key string) string { return p.d.Steps[key] }
+
+func (p *recordProgress) SaveStep(ctx context.Context, key, value string) error {
+	if p.d.Steps == nil {
+		p.d.Steps = map[string]string{}
+	}
+	p.d.Steps[key] = value
+	return p.w.record(ctx, p.mql, *p.d)
 }
 
 // delay is exponential backoff with equal jitter (between half and all of
@@ -321,23 +476,85 @@ func (w *Worker) BackoffBounds(attempt int) (lo, hi time.Duration) {
 
 func deliverySK(mqlID, connector string) string { return "DLV#" + mqlID + "#" + connector }
 
-func (w *Worker) delivered(ctx context.Context, m qualify.MQL, connector string) (bool, error) {
-	_, err := w.T.Get(ctx, identity.PersonPK(m.Person), deliverySK(m.ID, connector))
+// state reads a connector's delivery record of an MQL (pending when none).
+func (w *Worker) state(ctx context.Context, m qualify.MQL, connector string) (Delivery, error) {
+	it, err := w.T.Get(ctx, identity.PersonPK(m.Person), deliverySK(m.ID, connector))
 	if errors.Is(err, table.ErrNotFound) {
-		return false, nil
+		return Delivery{MQLID: m.ID, Connector: connector, Status: StatusPending}, nil
 	}
-	return err == nil, err
+	if err != nil {
+		return Delivery{}, err
+	}
+	return decodeDelivery(it.Data)
+}
+
+func decodeDelivery(data []byte) (Delivery, error) {
+	var d Delivery
+	if err := json.Unmarshal(data, &d); err != nil {
+		return d, err
+	}
+	if d.Status == "" {
+		d.Status = StatusDelivered // recorded before statuses: only deliveries were
+	}
+	return d, nil
 }
 
 func (w *Worker) record(ctx context.Context, m qualify.MQL, d Delivery) error {
 	data, _ := json.Marshal(d)
 	ws := []table.Write{table.Put(table.Item{PK: identity.PersonPK(m.Person), SK: deliverySK(m.ID, d.Connector), Kind: KindDelivery, Data: data}, table.Always)}
-	if d.ExternalID != "" {
+	if d.Status == StatusDelivered && d.ExternalID != "" {
 		// The SFA's id for the person, so its webhooks can name them.
 		ref, _ := json.Marshal(map[string]string{"person": m.Person})
 		ws = append(ws, table.Put(table.Item{PK: ExternalPK(d.Connector, d.ExternalID), SK: "EXT", Kind: KindExternal, Data: ref}, table.Always))
 	}
 	return w.T.Transact(ctx, ws)
+}
+
+// PersonOfMQL is the person an MQL id belongs to (ids are <person>-c<cycle>).
+func PersonOfMQL(mqlID string) string {
+	if i := strings.LastIndex(mqlID, "-c"); i > 0 {
+		return mqlID[:i]
+	}
+	return ""
+}
+
+// Status lists an MQL's delivery to each configured connector: pending
+// until one tried, then delivered, retrying or dead. Its person unknown
+// (or erased): identity.ErrNotFound.
+func (w *Worker) Status(ctx context.Context, mqlID string) ([]Delivery, error) {
+	person := PersonOfMQL(mqlID)
+	if person == "" {
+		return nil, identity.ErrNotFound
+	}
+	if _, err := w.Dir.Get(ctx, person); err != nil {
+		return nil, err
+	}
+	m := qualify.MQL{ID: mqlID, Person: person}
+	out := []Delivery{}
+	seen := map[string]bool{}
+	for _, c := range w.Connectors {
+		d, err := w.state(ctx, m, c.Name())
+		if err != nil {
+			return nil, err
+		}
+		seen[c.Name()] = true
+		out = append(out, d)
+	}
+	// Connectors no longer configured that did handle it.
+	items, err := w.T.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: "DLV#" + mqlID + "#"})
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range items {
+		d, err := decodeDelivery(it.Data)
+		if err != nil {
+			return nil, err
+		}
+		if !seen[d.Connector] {
+			out = append(out, d)
+		}
+	}
+	return out, nil
 }
 
 // ExternalPK is where an SFA's record id points back to the person.
@@ -356,7 +573,7 @@ func PersonByExternalID(ctx context.Context, t table.Table, connector, id string
 	return ref.Person, err
 }
 
-// Deliveries lists a person's deliveries.
+// Deliveries lists a person's delivery records, whatever their status.
 func Deliveries(ctx context.Context, t table.Table, person string) ([]Delivery, error) {
 	items, err := t.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: "DLV#"})
 	if err != nil {
@@ -364,8 +581,8 @@ func Deliveries(ctx context.Context, t table.Table, person string) ([]Delivery, 
 	}
 	out := []Delivery{}
 	for _, it := range items {
-		var d Delivery
-		if err := json.Unmarshal(it.Data, &d); err != nil {
+		d, err := decodeDelivery(it.Data)
+		if err != nil {
 			return nil, err
 		}
 		out = append(out, d)

@@ -3,6 +3,7 @@ package push_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -256,5 +257,138 @@ func TestErasedPersonsMQLIsDropped(t *testing.T) {
 	}
 	if n, _ := f.q.Pending(ctx); n != 0 {
 		t.Fatalf("%d still queued", n)
+	}
+}
+
+// scripted is a connector answering the queued errors, then success.
+type scripted struct {
+	name  string
+	mu    sync.Mutex
+	errs  []error
+	calls int
+}
+
+func (s *scripted) Name() string { return s.name }
+
+func (s *scripted) Push(ctx context.Context, l push.Lead) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls++
+	if len(s.errs) > 0 {
+		err := s.errs[0]
+		s.errs = s.errs[1:]
+		return "", err
+	}
+	return s.name + "-" + l.MQLID, nil
+}
+
+func statusOf(t *testing.T, f fx) map[string]push.Delivery {
+	t.Helper()
+	ds, err := f.w.Status(context.Background(), f.mql.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]push.Delivery{}
+	for _, d := range ds {
+		out[d.Connector] = d
+	}
+	return out
+}
+
+// TestConnectorsDeliverIndependently: a connector failing permanently
+// neither stops nor repeats the others; the MQL is dead-lettered for that
+// connector only, and a replay pushes to it alone.
+func TestConnectorsDeliverIndependently(t *testing.T) {
+	rc := &receiver{ids: map[string]int{}}
+	f := setup(t, rc)
+	ctx := context.Background()
+	bad := &scripted{name: "crm", errs: []error{&push.Error{Connector: "crm", Status: 400, Code: "INVALID_FIELD", Message: "no such field", Permanent: true}}}
+	f.w.Connectors = []push.Connector{bad, f.w.Connectors[0], f.w.Connectors[1]}
+	if st := statusOf(t, f); st["crm"].Status != "pending" || st["webhook"].Status != "pending" {
+		t.Fatalf("before: %+v", st)
+	}
+	f.drain(t, 3, time.Minute)
+	if rc.ids[f.mql.ID] != 1 {
+		t.Fatalf("the webhook was held back by another connector's permanent failure: %v", rc.ids)
+	}
+	if leads, _ := f.inbox.List(ctx, 10); len(leads) != 1 {
+		t.Fatalf("inbox has %d", len(leads))
+	}
+	dead, _ := f.q.Dead(ctx)
+	if len(dead) != 1 || !strings.Contains(dead[0].LastError, "INVALID_FIELD") || strings.Contains(dead[0].LastError, "webhook") {
+		t.Fatalf("dead letters %+v", dead)
+	}
+	st := statusOf(t, f)
+	if st["crm"].Status != "dead" || !strings.Contains(st["crm"].LastError, "INVALID_FIELD") || st["webhook"].Status != "delivered" || st["webhook"].ExternalID != f.mql.ID || st["inbox"].Status != "delivered" {
+		t.Fatalf("status %+v", st)
+	}
+	if err := f.q.Replay(ctx, f.mql.ID); err != nil {
+		t.Fatal(err)
+	}
+	f.drain(t, 2, time.Minute)
+	if bad.calls != 2 || rc.ids[f.mql.ID] != 1 {
+		t.Fatalf("after replay: crm called %d times, webhook got it %d times", bad.calls, rc.ids[f.mql.ID])
+	}
+	if st := statusOf(t, f); st["crm"].Status != "delivered" || st["crm"].Attempts != 1 {
+		t.Fatalf("after replay %+v", st["crm"])
+	}
+	if n, _ := f.q.Pending(ctx); n != 0 {
+		t.Fatalf("%d pending", n)
+	}
+}
+
+// TestConnectorsRetryOnTheirOwnSchedule: one SFA asks to come back in an
+// hour; another's blip is retried within seconds, not after that hour, and
+// the status shows each one's next attempt.
+func TestConnectorsRetryOnTheirOwnSchedule(t *testing.T) {
+	rc := &receiver{ids: map[string]int{}}
+	f := setup(t, rc)
+	ctx := context.Background()
+	slow := &scripted{name: "slow", errs: []error{&push.Error{Connector: "slow", Status: 429, Code: "RATE_LIMIT:DAILY", RetryAfter: time.Hour}}}
+	blip := &scripted{name: "blip", errs: []error{&push.Error{Connector: "blip", Status: 503}}}
+	f.w.Connectors = []push.Connector{slow, blip}
+	f.drain(t, 1, 0)
+	st := statusOf(t, f)
+	if st["slow"].Status != "retrying" || !st["slow"].NextAttempt.Equal(f.clk.t.Add(time.Hour)) || st["blip"].Status != "retrying" || st["blip"].NextAttempt.After(f.clk.t.Add(2*time.Second)) {
+		t.Fatalf("status %+v", st)
+	}
+	f.drain(t, 10, time.Second)
+	if blip.calls != 2 || slow.calls != 1 {
+		t.Fatalf("after 10 s: blip called %d times (want 2), slow %d (want 1)", blip.calls, slow.calls)
+	}
+	if st := statusOf(t, f); st["blip"].Status != "delivered" || st["slow"].Status != "retrying" {
+		t.Fatalf("status %+v", st)
+	}
+	f.clk.t = f.clk.t.Add(time.Hour)
+	f.drain(t, 2, time.Second)
+	if st := statusOf(t, f); st["slow"].Status != "delivered" || blip.calls != 2 {
+		t.Fatalf("after the hour: %+v, blip calls %d", st, blip.calls)
+	}
+	if n, _ := f.q.Pending(ctx); n != 0 {
+		t.Fatalf("%d pending", n)
+	}
+}
+
+// TestWebhookNeverFollowsRedirects: a 3xx is a transient failure with its
+// reason, never a delivery to wherever it points.
+func TestWebhookNeverFollowsRedirects(t *testing.T) {
+	var mu sync.Mutex
+	moved := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/moved" {
+			mu.Lock()
+			moved++
+			mu.Unlock()
+			w.WriteHeader(200)
+			return
+		}
+		http.Redirect(w, r, "/moved", http.StatusTemporaryRedirect)
+	}))
+	defer srv.Close()
+	wh := &push.Webhook{URL: srv.URL + "/hook", Secret: secret}
+	_, err := wh.Push(context.Background(), push.Lead{MQLID: "p_1-c1", Email: "a@example.com"})
+	var pe *push.Error
+	if !errors.As(err, &pe) || pe.Permanent || pe.Status != 307 || !strings.Contains(pe.Message, "/moved") || moved != 0 {
+		t.Fatalf("redirect: %v (followed %d times)", err, moved)
 	}
 }

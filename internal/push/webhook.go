@@ -95,11 +95,7 @@ func (w *Webhook) Push(ctx context.Context, l Lead) (string, error) {
 	req.Header.Set("webhook-id", l.MQLID) // stable across retries: receivers deduplicate on it
 	req.Header.Set("webhook-timestamp", strconv.FormatInt(now.Unix(), 10))
 	req.Header.Set("webhook-signature", Sign(key, l.MQLID, now.Unix(), body))
-	c := w.Client
-	if c == nil {
-		c = &http.Client{Timeout: 15 * time.Second}
-	}
-	resp, err := c.Do(req)
+	resp, err := NoRedirects(w.Client, 15*time.Second).Do(req)
 	if err != nil {
 		return "", &Error{Connector: "webhook", Message: err.Error()}
 	}
@@ -108,6 +104,8 @@ func (w *Webhook) Push(ctx context.Context, l Lead) (string, error) {
 	switch {
 	case resp.StatusCode >= 200 && resp.StatusCode < 300:
 		return l.MQLID, nil
+	case resp.StatusCode >= 300 && resp.StatusCode < 400:
+		return "", Redirected("webhook", resp)
 	case resp.StatusCode == 408 || resp.StatusCode == 429 || resp.StatusCode >= 500:
 		return "", &Error{Connector: "webhook", Status: resp.StatusCode, Message: string(msg), RetryAfter: RetryAfter(resp.Header, now)}
 	default:

@@ -2,7 +2,9 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/baton-hq/baton/internal/config"
@@ -16,17 +18,23 @@ func connectors(cfg *config.Config, now func() time.Time) ([]push.Connector, err
 	var out []push.Connector
 	sec := cfg.Secrets
 	if s := cfg.File.SFA.Salesforce; s != nil {
-		c := &crm.Salesforce{LoginURL: s.LoginURL, ClientID: s.ClientID, ClientSecret: sec.SalesforceClientSecret, Username: s.Username,
-			PrivateKeyPEM: sec.SalesforcePrivateKey, APIVersion: s.APIVersion, LeadKey: s.LeadKey, TaskKey: s.TaskKey, Fields: s.Fields, Now: now}
+		c := &crm.Salesforce{LoginURL: s.LoginURL, TokenURL: s.TokenURL, JWTAudience: s.JWTAudience, ClientID: s.ClientID, ClientSecret: sec.SalesforceClientSecret, Username: s.Username,
+			PrivateKeyPEM: sec.SalesforcePrivateKey, APIVersion: s.APIVersion, LeadKey: s.LeadKey, TaskKey: s.TaskKey, Fields: s.Fields,
+			MatchByEmail: s.MatchByEmail == nil || *s.MatchByEmail, DuplicateRuleHeader: s.DuplicateRuleHeader, Picklists: s.Picklists, Now: now}
 		if err := c.Validate(); err != nil {
 			return nil, &config.Error{Setting: "BATON_CONFIG sfa.salesforce", Problem: err.Error()}
 		}
 		out = append(out, c)
 	}
 	if h := cfg.File.SFA.HubSpot; h != nil {
-		c := &crm.HubSpot{BaseURL: h.BaseURL, Token: sec.HubSpotToken, Fields: h.Fields, Now: now}
+		c := &crm.HubSpot{BaseURL: h.BaseURL, Token: sec.HubSpotToken, Fields: h.Fields, KeepLifecycle: h.SetLifecycle != nil && !*h.SetLifecycle,
+			LifecycleOrder: h.LifecycleOrder, TimeZone: h.TimeZone, Now: now}
 		if err := c.Validate(); err != nil {
-			return nil, &config.Error{Setting: "BATON_HUBSPOT_TOKEN", Problem: err.Error()}
+			setting := "BATON_CONFIG sfa.hubspot"
+			if sec.HubSpotToken == "" {
+				setting = "BATON_HUBSPOT_TOKEN"
+			}
+			return nil, &config.Error{Setting: setting, Problem: err.Error()}
 		}
 		out = append(out, c)
 	}
@@ -44,6 +52,34 @@ func connectors(cfg *config.Config, now func() time.Time) ([]push.Connector, err
 		out = append(out, &push.Webhook{URL: cfg.WebhookURL, Secret: cfg.WebhookSecret, Now: now})
 	}
 	return out, nil
+}
+
+// checkConnectors asks each connector that can (kintone: its update key
+// field) whether the SFA is set up for it. A definite problem stops
+// start-up naming it; an SFA that cannot be reached now only warns, since
+// deliveries wait for it anyway.
+func checkConnectors(ctx context.Context, cs []push.Connector, log *slog.Logger) error {
+	type checker interface {
+		Check(ctx context.Context) error
+	}
+	for _, c := range cs {
+		ch, ok := c.(checker)
+		if !ok {
+			continue
+		}
+		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		err := ch.Check(cctx)
+		cancel()
+		var pe *push.Error
+		switch {
+		case err == nil:
+		case errors.As(err, &pe) && !pe.Permanent:
+			log.Warn("connector check: the SFA could not be asked; deliveries wait for it", "connector", c.Name(), "err", err)
+		default:
+			return &config.Error{Setting: "BATON_CONFIG sfa." + c.Name(), Problem: err.Error()}
+		}
+	}
+	return nil
 }
 
 // tellConnectors passes an erasure on to every connector that can forget.

@@ -163,6 +163,9 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 	if a.Pusher.Connectors, err = connectors(cfg, now); err != nil {
 		return nil, err
 	}
+	if err := checkConnectors(ctx, a.Pusher.Connectors, log); err != nil {
+		return nil, err
+	}
 	a.Eraser = a.eraser()
 	if cfg.File.SFA.Erase {
 		a.Eraser.Tell = tellConnectors(a.Pusher.Connectors)
@@ -177,6 +180,9 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 			SharedSecret: cfg.Secrets.FeedbackSecret, HubSpotClientSecret: cfg.Secrets.HubSpotClientSecret, KintoneToken: cfg.Secrets.KintoneWebhookToken,
 			SalesforceStatus: fb.Salesforce, HubSpotValues: fb.HubSpot, KintoneStatus: fb.Kintone, KintoneField: fb.KintoneField,
 		}
+		if k := cfg.File.SFA.Kintone; k != nil {
+			a.Feedback.KintoneEmail = k.EmailField
+		}
 	}
 	a.Admin = &admin.Handler{
 		Credentials: creds, People: a.People, Timelines: a.Stitcher, TimelineLimit: cfg.File.TimelineLimit,
@@ -186,7 +192,7 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 	if a.Qualifier != nil {
 		a.Admin.Scores = a.Qualifier
 	}
-	a.Admin.Deliveries = &admin.DeliveryAdmin{Queue: a.Push, Inbox: a.Inbox}
+	a.Admin.Deliveries = &admin.DeliveryAdmin{Queue: a.Push, Inbox: a.Inbox, Status: a.Pusher.Status}
 	a.Admin.Reports = &admin.Reports{T: tbl, SLA: time.Duration(cfg.File.SLA.AcceptWithin), Now: now}
 	a.Admin.Recipients = &admin.Recipients{T: tbl, Dir: a.People, Keyring: keyring, Now: now, FieldNames: fieldNames}
 	if keyring != nil {

@@ -3,11 +3,17 @@ package stack_test
 import (
 	"context"
 	"crypto/hmac"
+	"crypto/rand"
+	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
+	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -328,7 +334,7 @@ func TestAssembly(t *testing.T) {
 		if contact["company"] != "Maker" {
 			t.Fatalf("contact %v", contact)
 		}
-		cover("sfa.hubspot")
+		cover("sfa.hubspot", "sfa.hubspot.base_url", "sfa.hubspot.fields")
 		// Sales set a lead status the configured map names: the signed webhook recycles.
 		body := `[{"eventId":77,"subscriptionId":1,"portalId":1,"occurredAt":` + fmt.Sprint(t0.UnixMilli()) +
 			`,"subscriptionType":"contact.propertyChange","attemptNumber":0,"objectId":` + contact["hs_object_id"] + `,"propertyName":"hs_lead_status","propertyValue":"NURTURE_LATER","changeSource":"CRM"}]`
@@ -358,7 +364,7 @@ func TestAssembly(t *testing.T) {
 		if l := f.Lead(p); l["Title"] != "購買部長" {
 			t.Fatalf("lead %v", l)
 		}
-		cover("sfa.salesforce")
+		cover("sfa.salesforce", "sfa.salesforce.login_url", "sfa.salesforce.client_id", "sfa.salesforce.lead_key", "sfa.salesforce.task_key", "sfa.salesforce.fields")
 	})
 	t.Run("sfa.kintone,sfa.erase", func(t *testing.T) {
 		f := crmfake.NewKintone()
@@ -370,7 +376,7 @@ func TestAssembly(t *testing.T) {
 		if r := f.Record("kintone-record@maker.example"); r["company"] != "Maker" {
 			t.Fatalf("record %v", r)
 		}
-		cover("sfa.kintone")
+		cover("sfa.kintone", "sfa.kintone.base_url", "sfa.kintone.app", "sfa.kintone.email_field", "sfa.kintone.fields")
 		if code, b := do(t, "DELETE", s.URL+"/admin/people/"+p, token, ""); code != 200 {
 			t.Fatalf("erase: %d %s", code, b)
 		}
@@ -415,6 +421,171 @@ func TestAssembly(t *testing.T) {
 		cover("feedback.kintone_status", "feedback.kintone_status_field")
 	})
 
+	sfBase := func(f *crmfake.Salesforce, extra string) string {
+		return "sfa:\n  salesforce:\n    login_url: " + f.URL + "\n    client_id: " + f.ClientID + "\n    lead_key: Baton_Person_Id__c\n    task_key: Baton_MQL_Id__c\n" + extra
+	}
+	sfEnv := func(f *crmfake.Salesforce) map[string]string {
+		return map[string]string{"BATON_SALESFORCE_CLIENT_SECRET": f.ClientSecret}
+	}
+	deliveries := func(t *testing.T, s *stack.Stack, mql string) map[string]map[string]any {
+		t.Helper()
+		code, b := do(t, "GET", s.URL+"/admin/mqls/"+mql+"/deliveries", token, "")
+		var v struct{ Deliveries []map[string]any }
+		if code != 200 || json.Unmarshal(b, &v) != nil {
+			t.Fatalf("deliveries: %d %s", code, b)
+		}
+		out := map[string]map[string]any{}
+		for _, d := range v.Deliveries {
+			out[d["connector"].(string)] = d
+		}
+		return out
+	}
+	t.Run("sfa.salesforce.token_url", func(t *testing.T) {
+		// Client credentials: the generic login host refuses them, the My Domain serves them.
+		f := crmfake.NewSalesforce()
+		defer f.Close()
+		s, _ := start(t, strings.Replace(sfBase(f, "    token_url: "+f.URL+"\n"), "login_url: "+f.URL, "login_url: "+f.Login.URL, 1), sfEnv(f))
+		p := qualifyOne(t, s, "sf-tok-1", "token-url@maker.example")
+		deliver(t, s, func() bool { return f.Lead(p) != nil })
+		if f.Calls["POST token"] == 0 || f.Calls["POST login token"] != 0 {
+			t.Fatalf("token calls: My Domain %d, login host %d", f.Calls["POST token"], f.Calls["POST login token"])
+		}
+		if d := deliveries(t, s, p+"-c1")["salesforce"]; d["status"] != "delivered" || d["externalId"] != f.Lead(p)["Id"] {
+			t.Fatalf("delivery %v", d)
+		}
+		cover("sfa.salesforce.token_url")
+	})
+	t.Run("sfa.salesforce.username,jwt_audience,api_version", func(t *testing.T) {
+		f := crmfake.NewSalesforce()
+		defer f.Close()
+		f.Audience = "https://test.salesforce.com" // a sandbox
+		key, _ := rsa.GenerateKey(rand.Reader, 2048)
+		f.PublicKey = &key.PublicKey
+		der, _ := x509.MarshalPKCS8PrivateKey(key)
+		pemKey := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+		s, clk := start(t, sfBase(f, "    username: integration@maker.example\n    jwt_audience: https://test.salesforce.com\n    api_version: v61.0\n"),
+			map[string]string{"BATON_SALESFORCE_PRIVATE_KEY": pemKey})
+		f.Now = clk.Now // the assertion expires by the stack's clock
+		p := qualifyOne(t, s, "sf-jwt-1", "jwt@maker.example")
+		deliver(t, s, func() bool { return f.Lead(p) != nil })
+		if f.Versions["v61.0"] == 0 || f.Versions["v62.0"] != 0 {
+			t.Fatalf("api versions used %v", f.Versions)
+		}
+		cover("sfa.salesforce.username", "sfa.salesforce.jwt_audience", "sfa.salesforce.api_version")
+	})
+	t.Run("sfa.salesforce.match_by_email,duplicate_rule_header", func(t *testing.T) {
+		// By default a Lead sales created with the email is adopted, not duplicated.
+		f := crmfake.NewSalesforce()
+		defer f.Close()
+		f.DuplicateRule = true
+		existing := f.AddLead(map[string]any{"LastName": "佐藤", "Company": "Maker", "Email": "known@maker.example"})
+		s, _ := start(t, sfBase(f, ""), sfEnv(f))
+		p := qualifyOne(t, s, "sf-match-1", "known@maker.example")
+		deliver(t, s, func() bool { return f.Lead(p) != nil })
+		if l := f.Lead(p); l["Id"] != existing || len(f.Leads) != 1 {
+			t.Fatalf("not adopted: %v (%d leads)", l, len(f.Leads))
+		}
+		// Off, with the header: the duplicate rule lets a second Lead be saved.
+		g := crmfake.NewSalesforce()
+		defer g.Close()
+		g.DuplicateRule = true
+		g.AddLead(map[string]any{"LastName": "佐藤", "Company": "Maker", "Email": "dup@maker.example"})
+		s2, _ := start(t, sfBase(g, "    match_by_email: false\n    duplicate_rule_header: allowSave=true\n"), sfEnv(g))
+		p2 := qualifyOne(t, s2, "sf-match-2", "dup@maker.example")
+		deliver(t, s2, func() bool { return g.Lead(p2) != nil })
+		if len(g.Leads) != 2 {
+			t.Fatalf("%d leads, want the duplicate saved", len(g.Leads))
+		}
+		cover("sfa.salesforce.match_by_email", "sfa.salesforce.duplicate_rule_header")
+	})
+	t.Run("sfa.salesforce.picklists", func(t *testing.T) {
+		f := crmfake.NewSalesforce()
+		defer f.Close()
+		f.Picklists = map[string][]string{"LeadSource": {"Web", "Other"}}
+		f.StateCountryPicklists = true
+		s, _ := start(t, sfBase(f, "    fields: {country: CountryCode, region: StateCode}\n    picklists: {LeadSource: {baton: Web}, CountryCode: {日本: JP}, StateCode: {東京都: \"13\"}}\n"), sfEnv(f))
+		post(t, s, `{"type":"form_submit","messageId":"sf-pl-0","anonymousId":"sf-pl-1","properties":{"fields":{"email":"picklist@maker.example","country":"日本","都道府県":"東京都"}}}`)
+		p := qualifyOne(t, s, "sf-pl-1", "picklist@maker.example")
+		deliver(t, s, func() bool { return f.Lead(p) != nil })
+		if l := f.Lead(p); l["LeadSource"] != "Web" || l["CountryCode"] != "JP" || l["StateCode"] != "13" || l["Country"] != nil {
+			t.Fatalf("lead %v", l)
+		}
+		cover("sfa.salesforce.picklists")
+	})
+	t.Run("sfa.hubspot.set_lifecycle,lifecycle_order", func(t *testing.T) {
+		f := crmfake.NewHubSpot()
+		defer f.Close()
+		f.LifecycleOrder = []string{"subscriber", "webinar_attendee", "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer", "evangelist"}
+		f.Contacts["order@maker.example"] = map[string]string{"hs_object_id": "71", "email": "order@maker.example", "lifecyclestage": "webinar_attendee"}
+		f.Contacts["keep@maker.example"] = map[string]string{"hs_object_id": "72", "email": "keep@maker.example", "lifecyclestage": "subscriber"}
+		s, _ := start(t, "sfa:\n  hubspot:\n    base_url: "+f.URL+"\n    lifecycle_order: [subscriber, webinar_attendee, lead, marketingqualifiedlead, salesqualifiedlead, opportunity, customer, evangelist]\n",
+			map[string]string{"BATON_HUBSPOT_TOKEN": f.Token})
+		qualifyOne(t, s, "hs-order-1", "order@maker.example")
+		deliver(t, s, func() bool { return f.Contact("order@maker.example")["company"] == "Maker" })
+		if c := f.Contact("order@maker.example"); c["lifecyclestage"] != "marketingqualifiedlead" {
+			t.Fatalf("a custom stage before MQL was not moved forward: %v", c)
+		}
+		cover("sfa.hubspot.lifecycle_order")
+		off, _ := start(t, "sfa:\n  hubspot:\n    base_url: "+f.URL+"\n    set_lifecycle: false\n", map[string]string{"BATON_HUBSPOT_TOKEN": f.Token})
+		qualifyOne(t, off, "hs-keep-1", "keep@maker.example")
+		deliver(t, off, func() bool { return f.Contact("keep@maker.example")["company"] == "Maker" })
+		if c := f.Contact("keep@maker.example"); c["lifecyclestage"] != "subscriber" {
+			t.Fatalf("set_lifecycle: false wrote the stage: %v", c)
+		}
+		cover("sfa.hubspot.set_lifecycle")
+	})
+	t.Run("sfa.hubspot.time_zone", func(t *testing.T) {
+		f := crmfake.NewHubSpot()
+		defer f.Close()
+		s, _ := start(t, "sfa:\n  hubspot:\n    base_url: "+f.URL+"\n    time_zone: Asia/Tokyo\n", map[string]string{"BATON_HUBSPOT_TOKEN": f.Token})
+		p := qualifyOne(t, s, "hs-tz-1", "daily@maker.example")
+		f.Fail(1, crmfake.Fault{Status: 429, Body: crmfake.HSDailyLimit})
+		if _, err := s.App.Pusher.RunOnce(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		// 01:00 UTC is 10:00 in Tokyo: the daily limit resets at 15:00 UTC.
+		d := deliveries(t, s, p+"-c1")["hubspot"]
+		if d["status"] != "retrying" || d["nextAttempt"] != "2026-11-24T15:00:00Z" || !strings.Contains(fmt.Sprint(d["lastError"]), "DAILY") {
+			t.Fatalf("delivery %v", d)
+		}
+		cover("sfa.hubspot.time_zone")
+	})
+	t.Run("sfa.kintone.email_field", func(t *testing.T) {
+		// The update key is checked at start-up: a LINK field stops it, naming the field.
+		f := crmfake.NewKintone()
+		defer f.Close()
+		p := filepath.Join(t.TempDir(), "baton.yaml")
+		os.WriteFile(p, []byte("sfa:\n  kintone:\n    base_url: "+f.URL+"\n    app: 42\n    email_field: mail_link\n"), 0o600)
+		vars := map[string]string{"BATON_CONFIG": p, "BATON_ADDR": "127.0.0.1:0", "BATON_DATA": t.TempDir(), "BATON_KINTONE_API_TOKEN": f.APIToken}
+		cfg, err := config.FromEnv(func(k string) string { return vars[k] }, config.Local)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st, err := stack.Start(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil); err == nil || !strings.Contains(err.Error(), "mail_link") || !strings.Contains(err.Error(), "LINK") {
+			if st != nil {
+				st.Close()
+			}
+			t.Fatalf("start-up with a LINK update key: %v", err)
+		}
+		// A unique text field with its own code: records keyed by it, and
+		// kintone feedback finds the person by it.
+		f.Fields["メール"] = map[string]any{"type": "SINGLE_LINE_TEXT", "code": "メール", "label": "メール", "unique": true}
+		f.EmailField = "メール"
+		tok := "kintone-webhook-token-email-field"
+		s, _ := start(t, "sfa:\n  kintone:\n    base_url: "+f.URL+"\n    app: 42\n    email_field: メール\n", map[string]string{"BATON_KINTONE_API_TOKEN": f.APIToken, "BATON_KINTONE_WEBHOOK_TOKEN": tok})
+		pid := qualifyOne(t, s, "kt-email-1", "kintone-mail@maker.example")
+		deliver(t, s, func() bool { return f.Record("kintone-mail@maker.example") != nil })
+		body := `{"id":"kt-evt-email","type":"UPDATE_STATUS","app":{"id":"42"},"record":{"$id":{"type":"__ID__","value":"9999"},"メール":{"type":"SINGLE_LINE_TEXT","value":"kintone-mail@maker.example"},"ステータス":{"type":"STATUS","value":"見送り"}}}`
+		resp, err := http.Post(s.URL+"/feedback/kintone/"+tok, "application/json", strings.NewReader(body))
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("feedback: %v %v", err, resp)
+		}
+		if rec, _ := s.App.Qualifier.Record(context.Background(), pid); rec.Stage != "recycled" {
+			t.Fatalf("feedback did not find the person by the configured email field: stage %s", rec.Stage)
+		}
+		cover("sfa.kintone.email_field")
+	})
+
 	// Every key of the file must have been exercised above.
 	t.Run("schema", func(t *testing.T) {
 		var missing []string
@@ -430,8 +601,8 @@ func TestAssembly(t *testing.T) {
 	})
 }
 
-// keys lists the file's keys: top-level ones, and one level down inside
-// sections (consent.required, sfa.hubspot ...).
+// keys lists the file's keys: top-level ones, and down inside sections and
+// their subsections (consent.required, sfa.erase, sfa.hubspot.time_zone ...).
 func keys(t reflect.Type, prefix string) []string {
 	var out []string
 	for i := range t.NumField() {
@@ -441,8 +612,11 @@ func keys(t reflect.Type, prefix string) []string {
 			continue
 		}
 		ft := f.Type
-		if ft.Kind() == reflect.Struct && prefix == "" && ft.Name() != "Duration" {
-			out = append(out, keys(ft, name+".")...)
+		for ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		if ft.Kind() == reflect.Struct && strings.Count(prefix, ".") < 2 && ft.Name() != "Duration" {
+			out = append(out, keys(ft, prefix+name+".")...)
 			continue
 		}
 		out = append(out, prefix+name)

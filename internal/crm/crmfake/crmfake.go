@@ -6,15 +6,12 @@
 package crmfake
 
 import (
-	"crypto"
-	"crypto/rsa"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -67,219 +64,29 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	json.NewEncoder(w).Encode(v)
 }
 
-// ---- Salesforce ----
-
-// Salesforce fakes the OAuth token endpoint and sObject upserts.
-type Salesforce struct {
-	base
-	ClientID, ClientSecret string
-	PublicKey              *rsa.PublicKey            // for the JWT bearer flow
-	Leads                  map[string]map[string]any // external id -> fields (+ Id)
-	Tasks                  map[string]map[string]any
-	tokens                 map[string]bool
-	seq                    int
-}
-
-// Salesforce error bodies, as the REST API sends them.
-const (
-	SFInvalidSession     = `[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]`
-	SFRequestLimit       = `[{"message":"TotalRequests Limit exceeded.","errorCode":"REQUEST_LIMIT_EXCEEDED"}]`
-	SFDuplicatesDetected = `[{"message":"Use one of these records?","errorCode":"DUPLICATES_DETECTED","fields":[]}]`
-	SFInvalidField       = `[{"message":"No such column 'Baton_Score__c' on sobject of type Lead","errorCode":"INVALID_FIELD"}]`
-	SFMultipleChoices    = `["/services/data/v62.0/sobjects/Lead/00Q000000000001AAA","/services/data/v62.0/sobjects/Lead/00Q000000000002AAA"]`
-	SFServiceUnavailable = `[{"message":"Service temporarily unavailable","errorCode":"SERVER_UNAVAILABLE"}]`
-)
-
-// NewSalesforce starts the fake.
-func NewSalesforce() *Salesforce {
-	s := &Salesforce{ClientID: "3MVG9-fake-client", ClientSecret: "fake-secret", Leads: map[string]map[string]any{}, Tasks: map[string]map[string]any{}, tokens: map[string]bool{}}
-	s.Calls = map[string]int{}
-	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
-	return s
-}
-
-// Lead returns a copy of the Lead stored under that external id (nil: none),
-// safe while the fake serves.
-func (s *Salesforce) Lead(externalID string) map[string]any {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	l, ok := s.Leads[externalID]
-	if !ok {
-		return nil
-	}
-	out := map[string]any{}
-	for k, v := range l {
-		out[k] = v
-	}
-	return out
-}
-
-// ExpireTokens invalidates every access token (the next call gets 401 INVALID_SESSION_ID).
-func (s *Salesforce) ExpireTokens() {
-	s.mu.Lock()
-	s.tokens = map[string]bool{}
-	s.mu.Unlock()
-}
-
-func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if r.URL.Path == "/services/oauth2/token" {
-		s.Calls["POST token"]++
-		s.token(w, r)
-		return
-	}
-	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/services/data/"), "/")
-	if len(parts) == 4 && r.Method == "DELETE" && parts[2] == "Lead" { // delete by record id
-		s.Calls["DELETE Lead"]++
-		if !s.tokens[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")] {
-			w.WriteHeader(401)
-			io.WriteString(w, SFInvalidSession)
-			return
-		}
-		for k, rec := range s.Leads {
-			if rec["Id"] == parts[3] {
-				delete(s.Leads, k)
-				w.WriteHeader(204)
-				return
-			}
-		}
-		writeJSON(w, 404, []map[string]string{{"message": "entity is deleted", "errorCode": "ENTITY_IS_DELETED"}})
-		return
-	}
-	if len(parts) != 5 || parts[1] != "sobjects" || (parts[2] != "Lead" && parts[2] != "Task") {
-		writeJSON(w, 404, []map[string]string{{"message": "The requested resource does not exist", "errorCode": "NOT_FOUND"}})
-		return
-	}
-	s.Calls[r.Method+" "+parts[2]]++
-	if !s.tokens[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")] {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(401)
-		io.WriteString(w, SFInvalidSession)
-		return
-	}
-	if s.fault(w) {
-		return
-	}
-	store := s.Leads
-	if parts[2] == "Task" {
-		store = s.Tasks
-	}
-	key := parts[4]
-	switch r.Method {
-	case "GET":
-		rec, ok := store[key]
-		if !ok {
-			writeJSON(w, 404, []map[string]string{{"message": "Provided external ID field does not exist or is not accessible: " + key, "errorCode": "NOT_FOUND"}})
-			return
-		}
-		writeJSON(w, 200, map[string]any{"attributes": map[string]string{"type": parts[2]}, "Id": rec["Id"]})
-	case "PATCH":
-		var fields map[string]any
-		if err := json.NewDecoder(r.Body).Decode(&fields); err != nil {
-			writeJSON(w, 400, []map[string]string{{"message": "JSON parser error", "errorCode": "JSON_PARSER_ERROR"}})
-			return
-		}
-		rec, exists := store[key]
-		if !exists {
-			var missing []string
-			req := []string{"LastName", "Company"}
-			if parts[2] == "Task" {
-				req = []string{"WhoId"}
-			}
-			for _, f := range req {
-				if fields[f] == nil || fields[f] == "" {
-					missing = append(missing, f)
-				}
-			}
-			if len(missing) > 0 {
-				writeJSON(w, 400, []map[string]any{{"message": "Required fields are missing: [" + strings.Join(missing, ", ") + "]", "errorCode": "REQUIRED_FIELD_MISSING", "fields": missing}})
-				return
-			}
-			s.seq++
-			prefix := "00Q"
-			if parts[2] == "Task" {
-				prefix = "00T"
-			}
-			rec = map[string]any{"Id": fmt.Sprintf("%s%012dAAA", prefix, s.seq)}
-			store[key] = rec
-		}
-		for k, v := range fields {
-			rec[k] = v
-		}
-		status := 200
-		if !exists {
-			status = 201
-		}
-		writeJSON(w, status, map[string]any{"id": rec["Id"], "success": true, "errors": []any{}, "created": !exists})
-	default:
-		writeJSON(w, 405, []map[string]string{{"message": "HTTP Method '" + r.Method + "' not allowed", "errorCode": "METHOD_NOT_ALLOWED"}})
-	}
-}
-
-func (s *Salesforce) token(w http.ResponseWriter, r *http.Request) {
-	r.ParseForm()
-	bad := func(code, desc string) {
-		writeJSON(w, 400, map[string]string{"error": code, "error_description": desc})
-	}
-	switch r.Form.Get("grant_type") {
-	case "client_credentials":
-		if r.Form.Get("client_id") != s.ClientID || r.Form.Get("client_secret") != s.ClientSecret {
-			bad("invalid_client", "invalid client credentials")
-			return
-		}
-	case "urn:ietf:params:oauth:grant-type:jwt-bearer":
-		if err := s.checkJWT(r.Form.Get("assertion")); err != nil {
-			bad("invalid_grant", err.Error())
-			return
-		}
-	default:
-		bad("unsupported_grant_type", "grant type not supported")
-		return
-	}
-	s.seq++
-	tok := fmt.Sprintf("00Dfake!token%d", s.seq)
-	s.tokens[tok] = true
-	writeJSON(w, 200, map[string]string{"access_token": tok, "instance_url": s.URL, "id": s.URL + "/id/00D/005", "token_type": "Bearer", "issued_at": fmt.Sprint(clock.Now().UnixMilli()), "signature": "fake"})
-}
-
-func (s *Salesforce) checkJWT(assertion string) error {
-	parts := strings.Split(assertion, ".")
-	if len(parts) != 3 || s.PublicKey == nil {
-		return fmt.Errorf("invalid assertion")
-	}
-	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
-	if err != nil {
-		return fmt.Errorf("invalid assertion")
-	}
-	sum := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
-	if rsa.VerifyPKCS1v15(s.PublicKey, crypto.SHA256, sum[:], sig) != nil {
-		return fmt.Errorf("invalid assertion signature")
-	}
-	raw, _ := base64.RawURLEncoding.DecodeString(parts[1])
-	var c struct {
-		Iss, Sub, Aud string
-		Exp           int64
-	}
-	if json.Unmarshal(raw, &c) != nil || c.Iss != s.ClientID || c.Aud != s.URL || c.Sub == "" {
-		return fmt.Errorf("audience or issuer is invalid")
-	}
-	if time.Unix(c.Exp, 0).Before(clock.Now()) {
-		return fmt.Errorf("expired authorization code")
-	}
-	return nil
-}
-
 // ---- HubSpot ----
 
-// HubSpot fakes contacts batch upsert and notes.
+// HubSpot fakes contacts (read by email, batch upsert, GDPR delete) and
+// notes (create, search), as HubSpot behaves: the lifecycle stage only
+// moves forward, and search sees a write only after SearchLag.
 type HubSpot struct {
 	base
 	Token    string
 	Contacts map[string]map[string]string // email -> properties (+ hs_object_id)
 	Notes    []map[string]any
-	seq      int
+	// LifecycleOrder is the account's lifecycle stages, earliest first
+	// (default HubSpot's own): a contact's stage is never set to an earlier
+	// one, and an unknown stage is refused.
+	LifecycleOrder []string
+	// SearchLag is how long a created note stays invisible to search, as
+	// HubSpot's search index lags its writes (default 10 s).
+	SearchLag time.Duration
+	Now       func() time.Time
+	seq       int
 }
+
+// DefaultLifecycle is HubSpot's lifecycle stages, earliest first.
+var DefaultLifecycle = []string{"subscriber", "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer", "evangelist", "other"}
 
 // HubSpot error bodies and headers.
 const (
@@ -297,7 +104,7 @@ var RateHeaders = map[string]string{
 
 // NewHubSpot starts the fake.
 func NewHubSpot() *HubSpot {
-	h := &HubSpot{Token: "pat-na1-fake-token", Contacts: map[string]map[string]string{}}
+	h := &HubSpot{Token: "pat-na1-fake-token", Contacts: map[string]map[string]string{}, LifecycleOrder: DefaultLifecycle, SearchLag: 10 * time.Second, Now: clock.Now}
 	h.Calls = map[string]int{}
 	h.Server = httptest.NewServer(http.HandlerFunc(h.serve))
 	return h
@@ -330,7 +137,35 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 	if h.fault(w) {
 		return
 	}
-	now := clock.Now().UTC().Format(time.RFC3339Nano)
+	now := h.Now().UTC().Format(time.RFC3339Nano)
+	if id, ok := strings.CutPrefix(r.URL.Path, "/crm/v3/objects/contacts/"); ok && r.Method == "GET" && !strings.Contains(id, "/") {
+		var c map[string]string
+		if r.URL.Query().Get("idProperty") == "email" {
+			c = h.Contacts[strings.ToLower(id)]
+		} else {
+			for _, x := range h.Contacts {
+				if x["hs_object_id"] == id {
+					c = x
+				}
+			}
+		}
+		if c == nil {
+			writeJSON(w, 404, map[string]string{"status": "error", "message": "Object not found.  objectId are usually numeric.", "correlationId": "c6f2b1e0-0000-4000-8000-000000000010", "category": "OBJECT_NOT_FOUND"})
+			return
+		}
+		props := map[string]any{"hs_object_id": c["hs_object_id"]}
+		for _, p := range strings.Split(r.URL.Query().Get("properties"), ",") {
+			if p != "" {
+				if v, ok := c[p]; ok {
+					props[p] = v
+				} else {
+					props[p] = nil
+				}
+			}
+		}
+		writeJSON(w, 200, map[string]any{"id": c["hs_object_id"], "properties": props, "createdAt": now, "updatedAt": now, "archived": false})
+		return
+	}
 	switch r.URL.Path {
 	case "/crm/v3/objects/contacts/batch/upsert":
 		var req struct {
@@ -341,6 +176,23 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 			} `json:"inputs"`
 		}
 		json.NewDecoder(r.Body).Decode(&req)
+		for _, in := range req.Inputs {
+			stage, ok := in.Properties["lifecyclestage"]
+			if !ok || stage == "" {
+				continue
+			}
+			to := slices.Index(h.LifecycleOrder, stage)
+			if to < 0 {
+				writeJSON(w, 400, map[string]any{"status": "error", "category": "VALIDATION_ERROR", "correlationId": "c6f2b1e0-0000-4000-8000-000000000011",
+					"message": fmt.Sprintf(`Property values were not valid: [{"isValid":false,"message":"%s was not one of the allowed options","error":"INVALID_OPTION","name":"lifecyclestage"}]`, stage)})
+				return
+			}
+			if c := h.Contacts[in.ID]; c != nil && c["lifecyclestage"] != "" && slices.Index(h.LifecycleOrder, c["lifecyclestage"]) > to {
+				writeJSON(w, 400, map[string]any{"status": "error", "category": "VALIDATION_ERROR", "correlationId": "c6f2b1e0-0000-4000-8000-000000000012",
+					"message": fmt.Sprintf(`Property values were not valid: [{"isValid":false,"message":"The lifecycle stage can't be set backward from %s to %s. Clear the property first to move it backward.","error":"INVALID_LIFECYCLE_STAGE","name":"lifecyclestage"}]`, c["lifecyclestage"], stage)})
+				return
+			}
+		}
 		var results, errs []map[string]any
 		for _, in := range req.Inputs {
 			if in.IDProperty != "email" || !strings.Contains(in.ID, "@") {
@@ -382,6 +234,9 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 		json.NewDecoder(r.Body).Decode(&req)
 		var hits []map[string]any
 		for _, n := range h.Notes {
+			if at, _ := n["indexedAt"].(time.Time); at.After(h.Now()) {
+				continue // not in the search index yet
+			}
 			body := n["properties"].(map[string]any)["hs_note_body"].(string)
 			for _, g := range req.FilterGroups {
 				for _, f := range g.Filters {
@@ -397,6 +252,7 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 		json.NewDecoder(r.Body).Decode(&note)
 		h.seq++
 		note["id"] = fmt.Sprint(9000 + h.seq)
+		note["indexedAt"] = h.Now().Add(h.SearchLag)
 		h.Notes = append(h.Notes, note)
 		writeJSON(w, 201, map[string]any{"id": note["id"], "properties": note["properties"], "createdAt": now, "updatedAt": now, "archived": false})
 	default:
@@ -413,27 +269,41 @@ func nonNil(s []map[string]any) []map[string]any {
 
 // ---- kintone ----
 
-// Kintone fakes record upserts of one app.
+// Kintone fakes record upserts of one app, its form's fields, and what
+// kintone refuses: an update key that is not a unique text or number field.
 type Kintone struct {
 	base
 	App        int
 	APIToken   string
 	EmailField string
-	Records    map[string]map[string]string // email -> field code -> value
-	revisions  map[string]int
-	ids        map[string]int
-	seq        int
+	// Fields are the app's form fields (GET /k/v1/app/form/fields.json):
+	// field code -> properties (type, code, label, unique ...).
+	Fields    map[string]map[string]any
+	Records   map[string]map[string]string // email -> field code -> value
+	revisions map[string]int
+	ids       map[string]int
+	seq       int
 }
 
 // kintone error bodies.
 const (
 	KintoneValidation = `{"code":"CB_VA01","id":"1505999166-897850006","message":"入力内容が正しくありません。","errors":{"records[0].record.company.value":{"messages":["必須です。"]}}}`
 	KintoneTooMany    = `{"code":"GAIA_TM12","id":"1505999166-897850007","message":"同時リクエスト数の上限を超えています。"}`
+	KintoneRetryLater = `{"code":"GAIA_RE18","id":"1505999166-897850008","message":"データの処理中です。しばらく待ってから再度お試しください。"}`
+	KintoneDBLocked   = `{"code":"GAIA_DA02","id":"1505999166-897850009","message":"データベースのロックに失敗したため、変更を保存できませんでした。時間をおいて再度お試しください。"}`
 )
 
 // NewKintone starts the fake.
 func NewKintone() *Kintone {
-	k := &Kintone{App: 42, APIToken: "fake-kintone-api-token", EmailField: "email", Records: map[string]map[string]string{}, revisions: map[string]int{}, ids: map[string]int{}}
+	k := &Kintone{App: 42, APIToken: "fake-kintone-api-token", EmailField: "email", Records: map[string]map[string]string{}, revisions: map[string]int{}, ids: map[string]int{},
+		Fields: map[string]map[string]any{
+			"email":      {"type": "SINGLE_LINE_TEXT", "code": "email", "label": "メールアドレス", "noLabel": false, "required": true, "unique": true, "maxLength": "", "minLength": "", "defaultValue": "", "expression": "", "hideExpression": false},
+			"company":    {"type": "SINGLE_LINE_TEXT", "code": "company", "label": "会社名", "noLabel": false, "required": false, "unique": false},
+			"name":       {"type": "SINGLE_LINE_TEXT", "code": "name", "label": "氏名", "noLabel": false, "required": false, "unique": false},
+			"mql_reason": {"type": "MULTI_LINE_TEXT", "code": "mql_reason", "label": "MQL理由", "noLabel": false, "required": false},
+			"grade":      {"type": "SINGLE_LINE_TEXT", "code": "grade", "label": "グレード", "noLabel": false, "required": false, "unique": false},
+			"mail_link":  {"type": "LINK", "code": "mail_link", "label": "メール（リンク）", "noLabel": false, "required": false, "unique": true, "protocol": "MAIL"},
+		}}
 	k.Calls = map[string]int{}
 	k.Server = httptest.NewServer(http.HandlerFunc(k.serve))
 	return k
@@ -459,6 +329,21 @@ func (k *Kintone) serve(w http.ResponseWriter, r *http.Request) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	k.Calls[r.Method+" "+r.URL.Path]++
+	if r.URL.Path == "/k/v1/app/form/fields.json" && r.Method == "GET" {
+		if r.Header.Get("X-Cybozu-API-Token") != k.APIToken {
+			writeJSON(w, 401, map[string]string{"code": "GAIA_IA02", "id": "1505999166-2", "message": "指定されたAPIトークンが、アプリで生成されたAPIトークンと一致しません。"})
+			return
+		}
+		if k.fault(w) {
+			return
+		}
+		if r.URL.Query().Get("app") != fmt.Sprint(k.App) {
+			writeJSON(w, 404, map[string]string{"code": "GAIA_AP01", "id": "1505999166-6", "message": "指定したアプリ（id: " + r.URL.Query().Get("app") + "）が見つかりません。削除されている可能性があります。"})
+			return
+		}
+		writeJSON(w, 200, map[string]any{"properties": k.Fields, "revision": "7"})
+		return
+	}
 	if r.URL.Path == "/k/v1/records.json" && (r.Method == "GET" || r.Method == "DELETE") && r.Header.Get("X-Cybozu-API-Token") == k.APIToken {
 		k.queryOrDelete(w, r)
 		return
@@ -488,6 +373,11 @@ func (k *Kintone) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	var out []map[string]string
 	for i, rec := range req.Records {
+		// updateKey: a field with 値の重複を禁止する set, of type text (1 line) or number.
+		if f := k.Fields[rec.UpdateKey.Field]; f == nil || (f["type"] != "SINGLE_LINE_TEXT" && f["type"] != "NUMBER") || f["unique"] != true {
+			writeJSON(w, 400, map[string]any{"code": "CB_VA01", "id": "1505999166-7", "message": "入力内容が正しくありません。", "errors": map[string]any{fmt.Sprintf("records[%d].updateKey.field", i): map[string][]string{"messages": {"重複禁止が設定された文字列（1行）または数値フィールドを指定してください。"}}}})
+			return
+		}
 		if rec.UpdateKey.Field != k.EmailField || rec.UpdateKey.Value == "" {
 			writeJSON(w, 400, map[string]any{"code": "CB_VA01", "id": "1505999166-4", "message": "入力内容が正しくありません。", "errors": map[string]any{fmt.Sprintf("records[%d].updateKey.value", i): map[string][]string{"messages": {"必須です。"}}}})
 			return

@@ -1,0 +1,627 @@
+package crmfake
+
+import (
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/baton-hq/baton/internal/clock"
+)
+
+// Salesforce fakes the OAuth token endpoints (the org's My Domain, its
+// URL, and the generic login host, Login), sObject upserts by external id,
+// updates and deletes by record id, and the SOQL queries the connector
+// sends, with what the real org refuses: converted Leads, restricted
+// picklists, State and Country picklists, duplicate rules, bodies on GET.
+type Salesforce struct {
+	base
+	ClientID, ClientSecret string
+	PublicKey              *rsa.PublicKey // for the JWT bearer flow
+	// Audience is the only aud a JWT assertion may name: the generic login
+	// host (https://test.salesforce.com for a sandbox), never the My Domain.
+	Audience string
+	// LeadKey is the external-id field on Lead (stored on the record too).
+	LeadKey string
+	Leads   map[string]map[string]any // external id (or "#"+Id for Leads without one) -> fields (+ Id)
+	Tasks   map[string]map[string]any // Task external id -> fields
+	// Contacts and Opportunities by record id.
+	Contacts      map[string]map[string]any
+	Opportunities map[string]map[string]any
+	// Picklists are restricted picklist fields of Lead and their values:
+	// any other value is refused with INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST.
+	Picklists map[string][]string
+	// StateCountryPicklists turns on State and Country picklists: CountryCode
+	// and StateCode are restricted to CountryCodes / StateCodes, and the
+	// Country and State text fields accept only their names.
+	StateCountryPicklists bool
+	// DuplicateRule refuses a new Lead whose Email an existing Lead or
+	// Contact has (DUPLICATES_DETECTED), unless the request carries
+	// Sforce-Duplicate-Rule-Header: allowSave=true.
+	DuplicateRule bool
+	// Now is the fake org's clock (default clock.Now): JWT assertions expire by it.
+	Now func() time.Time
+	// Versions counts REST calls per API version (v62.0 ...).
+	Versions map[string]int
+	// Login is the generic login host (login.salesforce.com): it serves the
+	// JWT bearer flow but refuses client credentials, which need My Domain.
+	Login *httptest.Server
+
+	tokens map[string]bool
+	seq    int
+}
+
+// CountryCodes and StateCodes are the fake org's State and Country picklist
+// values: code -> name.
+var (
+	CountryCodes = map[string]string{"JP": "Japan", "US": "United States", "GB": "United Kingdom"}
+	StateCodes   = map[string]string{"13": "Tokyo", "27": "Osaka", "CA": "California", "NY": "New York"}
+)
+
+// Salesforce error bodies, as the REST API sends them.
+const (
+	SFInvalidSession     = `[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]`
+	SFRequestLimit       = `[{"message":"TotalRequests Limit exceeded.","errorCode":"REQUEST_LIMIT_EXCEEDED"}]`
+	SFDuplicatesDetected = `[{"message":"Use one of these records?","errorCode":"DUPLICATES_DETECTED","fields":[]}]`
+	SFInvalidField       = `[{"message":"No such column 'Baton_Score__c' on sobject of type Lead","errorCode":"INVALID_FIELD"}]`
+	SFMultipleChoices    = `["/services/data/v62.0/sobjects/Lead/00Q000000000001AAA","/services/data/v62.0/sobjects/Lead/00Q000000000002AAA"]`
+	SFServiceUnavailable = `[{"message":"Service temporarily unavailable","errorCode":"SERVER_UNAVAILABLE"}]`
+	SFUnableToLockRow    = `[{"message":"unable to obtain exclusive access to this record or 1 records: 00Q000000000001AAA","errorCode":"UNABLE_TO_LOCK_ROW","fields":[]}]`
+	SFConvertedLead      = `[{"message":"cannot reference converted lead","errorCode":"CANNOT_UPDATE_CONVERTED_LEAD","fields":[]}]`
+)
+
+// NewSalesforce starts the fake (and its generic login host).
+func NewSalesforce() *Salesforce {
+	s := &Salesforce{ClientID: "3MVG9-fake-client", ClientSecret: "fake-secret", Audience: "https://login.salesforce.com", LeadKey: "Baton_Person_Id__c",
+		Leads: map[string]map[string]any{}, Tasks: map[string]map[string]any{}, Contacts: map[string]map[string]any{}, Opportunities: map[string]map[string]any{},
+		tokens: map[string]bool{}, Versions: map[string]int{}, Now: clock.Now}
+	s.Calls = map[string]int{}
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.Login = httptest.NewServer(http.HandlerFunc(s.serveLogin))
+	return s
+}
+
+// Close stops both servers.
+func (s *Salesforce) Close() {
+	s.Login.Close()
+	s.Server.Close()
+}
+
+func copyRec(r map[string]any) map[string]any {
+	if r == nil {
+		return nil
+	}
+	out := map[string]any{}
+	for k, v := range r {
+		out[k] = v
+	}
+	return out
+}
+
+// Lead returns a copy of the Lead stored under that external id (nil: none),
+// safe while the fake serves.
+func (s *Salesforce) Lead(externalID string) map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return copyRec(s.Leads[externalID])
+}
+
+// LeadByID returns a copy of the Lead with that record id (nil: none).
+func (s *Salesforce) LeadByID(id string) map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, l := s.leadByID(id)
+	return copyRec(l)
+}
+
+// Task returns a copy of the Task stored under that external id (nil: none).
+func (s *Salesforce) Task(externalID string) map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return copyRec(s.Tasks[externalID])
+}
+
+func (s *Salesforce) newID(prefix string) string {
+	s.seq++
+	return fmt.Sprintf("%s%012dAAA", prefix, s.seq)
+}
+
+// AddLead stores a Lead sales created (without Baton's external id unless
+// fields name it) and returns its id.
+func (s *Salesforce) AddLead(fields map[string]any) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec := copyRec(fields)
+	rec["Id"] = s.newID("00Q")
+	rec["IsConverted"] = false
+	key, _ := rec[s.LeadKey].(string)
+	if key == "" {
+		key = "#" + rec["Id"].(string)
+	}
+	s.Leads[key] = rec
+	return rec["Id"].(string)
+}
+
+// AddContact stores a Contact and returns its id.
+func (s *Salesforce) AddContact(fields map[string]any) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec := copyRec(fields)
+	rec["Id"] = s.newID("003")
+	s.Contacts[rec["Id"].(string)] = rec
+	return rec["Id"].(string)
+}
+
+// Convert converts the Lead with that external id as sales would: into a
+// Contact and, with opportunity, an Opportunity. It returns their ids.
+func (s *Salesforce) Convert(externalID string, opportunity bool) (contactID, opportunityID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l := s.Leads[externalID]
+	if l == nil {
+		return "", ""
+	}
+	contactID = s.newID("003")
+	s.Contacts[contactID] = map[string]any{"Id": contactID, "LastName": l["LastName"], "FirstName": l["FirstName"], "Email": l["Email"]}
+	l["IsConverted"], l["ConvertedContactId"] = true, contactID
+	if opportunity {
+		opportunityID = s.newID("006")
+		s.Opportunities[opportunityID] = map[string]any{"Id": opportunityID, "Name": fmt.Sprint(l["Company"], "-")}
+		l["ConvertedOpportunityId"] = opportunityID
+	}
+	return contactID, opportunityID
+}
+
+// ExpireTokens invalidates every access token (the next call gets 401 INVALID_SESSION_ID).
+func (s *Salesforce) ExpireTokens() {
+	s.mu.Lock()
+	s.tokens = map[string]bool{}
+	s.mu.Unlock()
+}
+
+func sfErr(w http.ResponseWriter, status int, code, msg string, fields ...string) {
+	if fields == nil {
+		fields = []string{}
+	}
+	writeJSON(w, status, []map[string]any{{"message": msg, "errorCode": code, "fields": fields}})
+}
+
+func (s *Salesforce) leadByID(id string) (string, map[string]any) {
+	for k, rec := range s.Leads {
+		if rec["Id"] == id {
+			return k, rec
+		}
+	}
+	return "", nil
+}
+
+func (s *Salesforce) serveLogin(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r.URL.Path != "/services/oauth2/token" {
+		http.NotFound(w, r)
+		return
+	}
+	s.Calls["POST login token"]++
+	r.ParseForm()
+	if r.Form.Get("grant_type") == "client_credentials" {
+		// The generic host cannot tell which org's client this is.
+		writeJSON(w, 400, map[string]string{"error": "invalid_grant", "error_description": "request not supported on this domain"})
+		return
+	}
+	s.token(w, r)
+}
+
+func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r.URL.Path == "/services/oauth2/token" {
+		s.Calls["POST token"]++
+		s.token(w, r)
+		return
+	}
+	if !s.tokens[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")] {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(401)
+		io.WriteString(w, SFInvalidSession)
+		return
+	}
+	if (r.Method == "GET" || r.Method == "DELETE") && (r.ContentLength > 0 || len(r.TransferEncoding) > 0) {
+		sfErr(w, 400, "JSON_PARSER_ERROR", "Unexpected request body on "+r.Method)
+		return
+	}
+	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/services/data/"), "/")
+	s.Versions[parts[0]]++
+	if len(parts) == 2 && parts[1] == "query" && r.Method == "GET" {
+		s.Calls["GET query"]++
+		if s.fault(w) {
+			return
+		}
+		s.query(w, r.URL.Query().Get("q"))
+		return
+	}
+	if len(parts) == 4 && parts[1] == "sobjects" && parts[2] == "Lead" { // by record id
+		s.Calls[r.Method+" Lead by id"]++
+		if r.Method == "DELETE" {
+			s.Calls["DELETE Lead"]++
+		}
+		if s.fault(w) {
+			return
+		}
+		s.leadByRecordID(w, r, parts[3])
+		return
+	}
+	if len(parts) != 5 || parts[1] != "sobjects" || (parts[2] != "Lead" && parts[2] != "Task") {
+		sfErr(w, 404, "NOT_FOUND", "The requested resource does not exist")
+		return
+	}
+	s.Calls[r.Method+" "+parts[2]]++
+	if s.fault(w) {
+		return
+	}
+	store := s.Leads
+	if parts[2] == "Task" {
+		store = s.Tasks
+	}
+	key := parts[4]
+	switch r.Method {
+	case "GET":
+		rec, ok := store[key]
+		if !ok {
+			sfErr(w, 404, "NOT_FOUND", "Provided external ID field does not exist or is not accessible: "+key)
+			return
+		}
+		out := map[string]any{"attributes": map[string]string{"type": parts[2]}}
+		fields := r.URL.Query().Get("fields")
+		if fields == "" {
+			fields = "Id"
+		}
+		for _, f := range strings.Split(fields, ",") {
+			out[strings.TrimSpace(f)] = rec[strings.TrimSpace(f)]
+		}
+		writeJSON(w, 200, out)
+	case "PATCH":
+		var fields map[string]any
+		if err := json.NewDecoder(r.Body).Decode(&fields); err != nil {
+			sfErr(w, 400, "JSON_PARSER_ERROR", "JSON parser error")
+			return
+		}
+		rec, exists := store[key]
+		if parts[2] == "Lead" {
+			if exists && rec["IsConverted"] == true {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(400)
+				io.WriteString(w, SFConvertedLead)
+				return
+			}
+			if !s.validLead(w, fields) {
+				return
+			}
+			if !exists && !s.allowDuplicate(w, r, fields) {
+				return
+			}
+		} else if !s.validTask(w, fields) {
+			return
+		}
+		if !exists {
+			var missing []string
+			req := []string{"LastName", "Company"}
+			if parts[2] == "Task" {
+				req = []string{"WhoId"}
+			}
+			for _, f := range req {
+				if fields[f] == nil || fields[f] == "" {
+					missing = append(missing, f)
+				}
+			}
+			if len(missing) > 0 {
+				sfErr(w, 400, "REQUIRED_FIELD_MISSING", "Required fields are missing: ["+strings.Join(missing, ", ")+"]", missing...)
+				return
+			}
+			prefix := "00Q"
+			if parts[2] == "Task" {
+				prefix = "00T"
+			}
+			rec = map[string]any{"Id": s.newID(prefix)}
+			if parts[2] == "Lead" {
+				rec["IsConverted"], rec[s.LeadKey] = false, key
+			}
+			store[key] = rec
+		}
+		for k, v := range fields {
+			rec[k] = v
+		}
+		status := 200
+		if !exists {
+			status = 201
+		}
+		writeJSON(w, status, map[string]any{"id": rec["Id"], "success": true, "errors": []any{}, "created": !exists})
+	default:
+		sfErr(w, 405, "METHOD_NOT_ALLOWED", "HTTP Method '"+r.Method+"' not allowed")
+	}
+}
+
+// leadByRecordID serves GET, PATCH and DELETE /sobjects/Lead/{id}.
+func (s *Salesforce) leadByRecordID(w http.ResponseWriter, r *http.Request, id string) {
+	key, rec := s.leadByID(id)
+	if rec == nil {
+		sfErr(w, 404, "ENTITY_IS_DELETED", "entity is deleted")
+		return
+	}
+	switch r.Method {
+	case "DELETE":
+		delete(s.Leads, key)
+		w.WriteHeader(204)
+	case "GET":
+		writeJSON(w, 200, rec)
+	case "PATCH":
+		var fields map[string]any
+		if err := json.NewDecoder(r.Body).Decode(&fields); err != nil {
+			sfErr(w, 400, "JSON_PARSER_ERROR", "JSON parser error")
+			return
+		}
+		if rec["IsConverted"] == true {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(400)
+			io.WriteString(w, SFConvertedLead)
+			return
+		}
+		if !s.validLead(w, fields) {
+			return
+		}
+		if ext, ok := fields[s.LeadKey].(string); ok && ext != "" && !strings.HasPrefix(key, "#") && key != ext {
+			sfErr(w, 400, "DUPLICATE_VALUE", "duplicate value found: "+s.LeadKey+" duplicates value on record with id: "+id, s.LeadKey)
+			return
+		}
+		for k, v := range fields {
+			rec[k] = v
+		}
+		if ext, ok := fields[s.LeadKey].(string); ok && ext != "" && key != ext {
+			if _, taken := s.Leads[ext]; taken {
+				sfErr(w, 400, "DUPLICATE_VALUE", "duplicate value found: "+s.LeadKey+" duplicates value on record with id: "+id, s.LeadKey)
+				return
+			}
+			delete(s.Leads, key)
+			s.Leads[ext] = rec
+		}
+		w.WriteHeader(204)
+	default:
+		sfErr(w, 405, "METHOD_NOT_ALLOWED", "HTTP Method '"+r.Method+"' not allowed")
+	}
+}
+
+// validLead applies restricted picklists and State and Country picklists.
+func (s *Salesforce) validLead(w http.ResponseWriter, fields map[string]any) bool {
+	for f, allowed := range s.Picklists {
+		if v, ok := fields[f]; ok {
+			str, _ := v.(string)
+			if !slices.Contains(allowed, str) {
+				sfErr(w, 400, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", f+": bad value for restricted picklist field: "+str, f)
+				return false
+			}
+		}
+	}
+	if !s.StateCountryPicklists {
+		return true
+	}
+	for _, c := range []struct {
+		code, text string
+		values     map[string]string
+		what       string
+	}{{"CountryCode", "Country", CountryCodes, "country/territory"}, {"StateCode", "State", StateCodes, "state"}} {
+		if v, ok := fields[c.code]; ok {
+			if _, known := c.values[fmt.Sprint(v)]; !known {
+				sfErr(w, 400, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", c.code+": bad value for restricted picklist field: "+fmt.Sprint(v), c.code)
+				return false
+			}
+		}
+		if v, ok := fields[c.text]; ok {
+			named := false
+			for _, name := range c.values {
+				named = named || name == v
+			}
+			if !named {
+				sfErr(w, 400, "FIELD_INTEGRITY_EXCEPTION", "There's a problem with this "+c.what+", even though it may appear correct. Please select a "+c.what+" from the list of valid "+c.what+"s.: "+c.text, c.text)
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (s *Salesforce) allowDuplicate(w http.ResponseWriter, r *http.Request, fields map[string]any) bool {
+	if !s.DuplicateRule || strings.Contains(strings.ReplaceAll(strings.ToLower(r.Header.Get("Sforce-Duplicate-Rule-Header")), " ", ""), "allowsave=true") {
+		return true
+	}
+	email, _ := fields["Email"].(string)
+	if email == "" {
+		return true
+	}
+	for _, store := range []map[string]map[string]any{s.Leads, s.Contacts} {
+		for _, rec := range store {
+			if e, _ := rec["Email"].(string); strings.EqualFold(e, email) {
+				writeJSON(w, 400, []map[string]any{{"duplicateResult": map[string]any{"allowSave": false, "duplicateRule": "Standard_Lead_Duplicate_Rule", "matchResults": []any{}},
+					"errorCode": "DUPLICATES_DETECTED", "message": "You're creating a duplicate record. We recommend you use an existing record instead.", "fields": []string{}}})
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// validTask checks the Task's references: WhoId a Lead (not converted) or
+// a Contact, WhatId an Opportunity.
+func (s *Salesforce) validTask(w http.ResponseWriter, fields map[string]any) bool {
+	if who, _ := fields["WhoId"].(string); who != "" {
+		_, l := s.leadByID(who)
+		switch {
+		case l != nil && l["IsConverted"] == true:
+			sfErr(w, 400, "CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead", "WhoId")
+			return false
+		case l == nil && s.Contacts[who] == nil:
+			sfErr(w, 400, "INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", "WhoId")
+			return false
+		}
+	}
+	if what, _ := fields["WhatId"].(string); what != "" && s.Opportunities[what] == nil {
+		sfErr(w, 400, "INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", "WhatId")
+		return false
+	}
+	return true
+}
+
+var (
+	soqlRe = regexp.MustCompile(`(?is)^\s*SELECT\s+(.+?)\s+FROM\s+(\w+)(?:\s+WHERE\s+(.+?))?(?:\s+LIMIT\s+(\d+))?\s*$`)
+	condRe = regexp.MustCompile(`(?is)^\s*(\w+)\s*=\s*('(?:[^'\\]|\\.)*'|true|false|null)\s*$`)
+)
+
+// query runs the SOQL subset the connector sends: SELECT fields FROM
+// Lead|Contact [WHERE f = 'v' AND g = false ...] [LIMIT n].
+func (s *Salesforce) query(w http.ResponseWriter, q string) {
+	m := soqlRe.FindStringSubmatch(q)
+	if m == nil {
+		sfErr(w, 400, "MALFORMED_QUERY", "unexpected token in: "+q)
+		return
+	}
+	var store []map[string]any
+	switch m[2] {
+	case "Lead":
+		for _, r := range s.Leads {
+			store = append(store, r)
+		}
+	case "Contact":
+		for _, r := range s.Contacts {
+			store = append(store, r)
+		}
+	default:
+		sfErr(w, 400, "INVALID_TYPE", "sObject type '"+m[2]+"' is not supported.")
+		return
+	}
+	slices.SortFunc(store, func(a, b map[string]any) int { return strings.Compare(a["Id"].(string), b["Id"].(string)) })
+	type cond struct {
+		field string
+		value any
+	}
+	var conds []cond
+	if m[3] != "" {
+		for _, c := range regexp.MustCompile(`(?i)\s+AND\s+`).Split(m[3], -1) {
+			cm := condRe.FindStringSubmatch(c)
+			if cm == nil {
+				sfErr(w, 400, "MALFORMED_QUERY", "unexpected token: "+c)
+				return
+			}
+			var v any
+			switch strings.ToLower(cm[2]) {
+			case "true":
+				v = true
+			case "false":
+				v = false
+			case "null":
+				v = nil
+			default:
+				v = regexp.MustCompile(`\\(.)`).ReplaceAllString(cm[2][1:len(cm[2])-1], "$1")
+			}
+			conds = append(conds, cond{cm[1], v})
+		}
+	}
+	limit := -1
+	if m[4] != "" {
+		limit, _ = strconv.Atoi(m[4])
+	}
+	records := []map[string]any{}
+	for _, r := range store {
+		ok := true
+		for _, c := range conds {
+			got := r[c.field]
+			switch want := c.value.(type) {
+			case string:
+				g, _ := got.(string)
+				ok = ok && strings.EqualFold(g, want)
+			case bool:
+				g, _ := got.(bool)
+				ok = ok && g == want
+			case nil:
+				ok = ok && (got == nil || got == "")
+			}
+		}
+		if !ok {
+			continue
+		}
+		out := map[string]any{"attributes": map[string]string{"type": m[2], "url": "/services/data/v62.0/sobjects/" + m[2] + "/" + r["Id"].(string)}}
+		for _, f := range strings.Split(m[1], ",") {
+			f = strings.TrimSpace(f)
+			out[f] = r[f]
+			if f == "IsConverted" && r[f] == nil {
+				out[f] = false
+			}
+		}
+		records = append(records, out)
+		if limit >= 0 && len(records) == limit {
+			break
+		}
+	}
+	writeJSON(w, 200, map[string]any{"totalSize": len(records), "done": true, "records": records})
+}
+
+func (s *Salesforce) token(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	bad := func(code, desc string) {
+		writeJSON(w, 400, map[string]string{"error": code, "error_description": desc})
+	}
+	switch r.Form.Get("grant_type") {
+	case "client_credentials":
+		if r.Form.Get("client_id") != s.ClientID || r.Form.Get("client_secret") != s.ClientSecret {
+			bad("invalid_client", "invalid client credentials")
+			return
+		}
+	case "urn:ietf:params:oauth:grant-type:jwt-bearer":
+		if err := s.checkJWT(r.Form.Get("assertion")); err != nil {
+			bad("invalid_grant", err.Error())
+			return
+		}
+	default:
+		bad("unsupported_grant_type", "grant type not supported")
+		return
+	}
+	s.seq++
+	tok := fmt.Sprintf("00Dfake!token%d", s.seq)
+	s.tokens[tok] = true
+	writeJSON(w, 200, map[string]string{"access_token": tok, "instance_url": s.URL, "id": s.URL + "/id/00D/005", "token_type": "Bearer", "issued_at": fmt.Sprint(s.Now().UnixMilli()), "signature": "fake"})
+}
+
+func (s *Salesforce) checkJWT(assertion string) error {
+	parts := strings.Split(assertion, ".")
+	if len(parts) != 3 || s.PublicKey == nil {
+		return fmt.Errorf("invalid assertion")
+	}
+	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
+	if err != nil {
+		return fmt.Errorf("invalid assertion")
+	}
+	sum := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
+	if rsa.VerifyPKCS1v15(s.PublicKey, crypto.SHA256, sum[:], sig) != nil {
+		return fmt.Errorf("invalid assertion signature")
+	}
+	raw, _ := base64.RawURLEncoding.DecodeString(parts[1])
+	var c struct {
+		Iss, Sub, Aud string
+		Exp           int64
+	}
+	if json.Unmarshal(raw, &c) != nil || c.Iss != s.ClientID || c.Aud != s.Audience || c.Sub == "" {
+		return fmt.Errorf("audience is invalid")
+	}
+	if time.Unix(c.Exp, 0).Before(s.Now()) {
+		return fmt.Errorf("expired authorization code")
+	}
+	return nil
+}

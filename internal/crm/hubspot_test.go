@@ -1,0 +1,114 @@
+package crm_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/internal/crm/crmfake"
+	"github.com/baton-hq/baton/internal/push"
+)
+
+// TestHubSpotLifecycleOnlyForward: a contact sales already moved past MQL
+// keeps its stage (HubSpot refuses the backward move, as the fake does);
+// an earlier stage moves forward; custom orders and switching it off.
+func TestHubSpotLifecycleOnlyForward(t *testing.T) {
+	ctx := context.Background()
+	f := crmfake.NewHubSpot()
+	defer f.Close()
+	f.Contacts[lead.Email] = map[string]string{"hs_object_id": "51", "email": lead.Email, "lifecyclestage": "customer"}
+	if _, err := hs(f).Push(ctx, lead); err != nil {
+		t.Fatalf("a customer qualifying again: %v", err)
+	}
+	if c := f.Contact(lead.Email); c["lifecyclestage"] != "customer" || c["company"] != "サンプル株式会社" {
+		t.Fatalf("contact %v", c)
+	}
+	f.Contacts[lead.Email]["lifecyclestage"] = "lead"
+	if _, err := hs(f).Push(ctx, lead); err != nil {
+		t.Fatal(err)
+	}
+	if c := f.Contact(lead.Email); c["lifecyclestage"] != "marketingqualifiedlead" {
+		t.Fatalf("lead not moved forward: %v", c)
+	}
+	// A custom stage after MQL in the account's order.
+	f.LifecycleOrder = []string{"subscriber", "lead", "marketingqualifiedlead", "1234567", "salesqualifiedlead", "opportunity", "customer", "evangelist"}
+	f.Contacts[lead.Email]["lifecyclestage"] = "1234567"
+	c := hs(f)
+	c.LifecycleOrder = f.LifecycleOrder
+	if _, err := c.Push(ctx, lead); err != nil || f.Contact(lead.Email)["lifecyclestage"] != "1234567" {
+		t.Fatalf("custom stage: %v %v", err, f.Contact(lead.Email))
+	}
+	// Not written at all.
+	f.Contacts[lead.Email]["lifecyclestage"] = "subscriber"
+	c = hs(f)
+	c.KeepLifecycle = true
+	if _, err := c.Push(ctx, lead); err != nil || f.Contact(lead.Email)["lifecyclestage"] != "subscriber" {
+		t.Fatalf("set_lifecycle off: %v %v", err, f.Contact(lead.Email))
+	}
+}
+
+// TestHubSpotNoteOnceWithoutSearch: HubSpot's search lags its writes, so
+// a retry right after a lost answer would find no note; the note id kept
+// with the delivery prevents the second one.
+func TestHubSpotNoteOnceWithoutSearch(t *testing.T) {
+	f := crmfake.NewHubSpot()
+	defer f.Close()
+	ctx := push.WithProgress(context.Background(), push.MemProgress{})
+	c := hs(f)
+	if _, err := c.Push(ctx, lead); err != nil {
+		t.Fatal(err)
+	}
+	// The upsert of the retry is rate-limited; then it goes through.
+	f.Fail(1, crmfake.Fault{Status: 429, Body: crmfake.HSSecondlyLimit, Headers: crmfake.RateHeaders})
+	c.Push(ctx, lead)
+	if _, err := c.Push(ctx, lead); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Notes) != 1 || push.ProgressFrom(ctx).Step("note") != f.Notes[0]["id"] {
+		t.Fatalf("%d notes", len(f.Notes))
+	}
+	if f.Calls["POST /crm/v3/objects/notes/search"] != 0 {
+		t.Fatal("searched notes")
+	}
+}
+
+// TestHubSpotDailyLimitUntilMidnightInTheAccountsZone: the DAILY limit
+// resets at midnight in the account's time zone.
+func TestHubSpotDailyLimitUntilMidnightInTheAccountsZone(t *testing.T) {
+	f := crmfake.NewHubSpot()
+	defer f.Close()
+	for _, tc := range []struct {
+		zone string
+		want time.Duration
+	}{{"", 14 * time.Hour}, {"Asia/Tokyo", 5 * time.Hour}, {"America/New_York", 19 * time.Hour}} {
+		f.Fail(1, crmfake.Fault{Status: 429, Body: crmfake.HSDailyLimit})
+		c := hs(f) // 2026-11-24 10:00 UTC: 19:00 in Tokyo, 05:00 in New York
+		c.TimeZone = tc.zone
+		if err := c.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		_, err := c.Push(context.Background(), lead)
+		if pe := perr(t, err); pe.RetryAfter != tc.want {
+			t.Errorf("%q: retry after %v, want %v", tc.zone, pe.RetryAfter, tc.want)
+		}
+	}
+	c := hs(f)
+	c.TimeZone = "Mars/Olympus"
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "time_zone") {
+		t.Fatalf("bad zone: %v", err)
+	}
+}
+
+// TestHubSpotRedirectIsNotDelivered: a 3xx is a transient failure.
+func TestHubSpotRedirectIsNotDelivered(t *testing.T) {
+	f := crmfake.NewHubSpot()
+	defer f.Close()
+	f.Fail(1, crmfake.Fault{Status: 307, Headers: map[string]string{"Location": f.URL + "/crm/v3/objects/contacts/batch/upsert"}})
+	c := hs(f)
+	c.KeepLifecycle = true // the redirect answers the first call
+	_, err := c.Push(context.Background(), lead)
+	if pe := perr(t, err); pe.Permanent || pe.Status != 307 || len(f.Contacts) != 0 {
+		t.Fatalf("%+v", pe)
+	}
+}

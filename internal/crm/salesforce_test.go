@@ -1,0 +1,254 @@
+package crm_test
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"strings"
+	"testing"
+
+	"github.com/baton-hq/baton/internal/crm"
+	"github.com/baton-hq/baton/internal/crm/crmfake"
+	"github.com/baton-hq/baton/internal/push"
+)
+
+// TestSalesforceConvertedLead: once sales converted the Lead, upserting it
+// is refused; the Task goes on the Contact and Opportunity it became, with
+// or without matching by email, instead of a dead letter.
+func TestSalesforceConvertedLead(t *testing.T) {
+	for _, byEmail := range []bool{false, true} {
+		f := crmfake.NewSalesforce()
+		c := sf(f)
+		c.MatchByEmail = byEmail
+		leadID, err := c.Push(context.Background(), lead)
+		if err != nil {
+			t.Fatal(err)
+		}
+		contact, opp := f.Convert(lead.PersonID, true)
+		next := lead
+		next.MQLID = lead.PersonID + "-c2"
+		id, err := c.Push(context.Background(), next)
+		if err != nil {
+			t.Fatalf("match_by_email %v: after conversion: %v", byEmail, err)
+		}
+		task := f.Task(next.MQLID)
+		if id != leadID || task["WhoId"] != contact || task["WhatId"] != opp {
+			t.Fatalf("match_by_email %v: id %s, task %v; want who %s what %s", byEmail, id, task, contact, opp)
+		}
+		f.Close()
+	}
+	// Converted without an opportunity: the Contact alone.
+	f := crmfake.NewSalesforce()
+	defer f.Close()
+	c := sf(f)
+	c.Push(context.Background(), lead)
+	contact, _ := f.Convert(lead.PersonID, false)
+	next := lead
+	next.MQLID = lead.PersonID + "-c2"
+	if _, err := c.Push(context.Background(), next); err != nil {
+		t.Fatal(err)
+	}
+	if task := f.Task(next.MQLID); task["WhoId"] != contact || task["WhatId"] != nil {
+		t.Fatalf("task %v", task)
+	}
+}
+
+// TestSalesforceRowLockIsTransient: UNABLE_TO_LOCK_ROW clears when the
+// other transaction ends: retried, not dead-lettered.
+func TestSalesforceRowLockIsTransient(t *testing.T) {
+	f := crmfake.NewSalesforce()
+	defer f.Close()
+	f.Fail(1, crmfake.Fault{Status: 400, Body: crmfake.SFUnableToLockRow})
+	_, err := sf(f).Push(context.Background(), lead)
+	if pe := perr(t, err); pe.Permanent || pe.Code != "UNABLE_TO_LOCK_ROW" {
+		t.Fatalf("%+v", pe)
+	}
+	if _, err := sf(f).Push(context.Background(), lead); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSalesforceTokenHostAndAudience: client credentials go to the My
+// Domain (token_url), which the generic login host refuses; the JWT
+// assertion's aud is the generic login host whatever the token host.
+func TestSalesforceTokenHostAndAudience(t *testing.T) {
+	f := crmfake.NewSalesforce()
+	defer f.Close()
+	generic := sf(f)
+	generic.LoginURL = f.Login.URL
+	_, err := generic.Push(context.Background(), lead)
+	if pe := perr(t, err); !pe.Permanent || pe.Code != "invalid_grant" || !strings.Contains(pe.Message, "not supported on this domain") {
+		t.Fatalf("client credentials on the generic host: %+v", pe)
+	}
+	myDomain := sf(f)
+	myDomain.LoginURL, myDomain.TokenURL = f.Login.URL, f.URL
+	if _, err := myDomain.Push(context.Background(), lead); err != nil {
+		t.Fatalf("token_url: %v", err)
+	}
+	if err := (&crm.Salesforce{LoginURL: "https://login.salesforce.com", ClientID: "x", ClientSecret: "y", LeadKey: "a", TaskKey: "b"}).Validate(); err == nil || !strings.Contains(err.Error(), "My Domain") {
+		t.Fatalf("validate: %v", err)
+	}
+
+	key, _ := rsa.GenerateKey(rand.Reader, 2048)
+	f.PublicKey = &key.PublicKey
+	der, _ := x509.MarshalPKCS8PrivateKey(key)
+	jwt := func(login, token, aud string) error {
+		c := sf(f)
+		c.ClientSecret, c.Username = "", "integration@example.com"
+		c.PrivateKeyPEM = string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+		c.LoginURL, c.TokenURL, c.JWTAudience = login, token, aud
+		_, err := c.Push(context.Background(), lead)
+		return err
+	}
+	// Token from the My Domain, aud the generic host (the default).
+	if err := jwt(f.URL, "", ""); err != nil {
+		t.Fatalf("jwt on My Domain: %v", err)
+	}
+	if err := jwt(f.Login.URL, "", ""); err != nil {
+		t.Fatalf("jwt on the login host: %v", err)
+	}
+	// A sandbox: aud https://test.salesforce.com.
+	f.Audience = "https://test.salesforce.com"
+	if pe := perr(t, jwt(f.URL, "", "")); pe.Code != "invalid_grant" {
+		t.Fatalf("sandbox with the production audience: %+v", pe)
+	}
+	if err := jwt(f.URL, "", "https://test.salesforce.com"); err != nil {
+		t.Fatalf("jwt_audience: %v", err)
+	}
+}
+
+// TestSalesforceMatchByEmail: a Contact with the email gets the Task (no
+// Lead created); a Lead sales created without Baton's id gets the id set
+// instead of a duplicate; off, the org's duplicate rule decides, and the
+// configured Sforce-Duplicate-Rule-Header lets the save through.
+func TestSalesforceMatchByEmail(t *testing.T) {
+	ctx := context.Background()
+	f := crmfake.NewSalesforce()
+	defer f.Close()
+	f.DuplicateRule = true
+	contact := f.AddContact(map[string]any{"LastName": "山田", "Email": "HANAKO@example.co.jp"})
+	c := sf(f)
+	c.MatchByEmail = true
+	id, err := c.Push(ctx, lead)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id != contact || len(f.Leads) != 0 || f.Task(lead.MQLID)["WhoId"] != contact {
+		t.Fatalf("id %s, leads %v, task %v", id, f.Leads, f.Task(lead.MQLID))
+	}
+
+	g := crmfake.NewSalesforce()
+	defer g.Close()
+	g.DuplicateRule = true
+	existing := g.AddLead(map[string]any{"LastName": "山田", "Company": "サンプル", "Email": lead.Email, "LeadSource": "Trade Show"})
+	c = sf(g)
+	c.MatchByEmail = true
+	if id, err := c.Push(ctx, lead); err != nil || id != existing {
+		t.Fatalf("adopt: %s %v", id, err)
+	}
+	l := g.Lead(lead.PersonID)
+	if len(g.Leads) != 1 || l["Id"] != existing || l["LeadSource"] != "Trade Show" || l["Title"] != "部長" || g.Task(lead.MQLID)["WhoId"] != existing {
+		t.Fatalf("leads %v", g.Leads)
+	}
+	if _, err := c.Push(ctx, lead); err != nil || len(g.Leads) != 1 {
+		t.Fatalf("again: %v, %d leads", err, len(g.Leads))
+	}
+
+	// Off: the duplicate rule blocks the new Lead, unless the header allows it.
+	h := crmfake.NewSalesforce()
+	defer h.Close()
+	h.DuplicateRule = true
+	h.AddLead(map[string]any{"LastName": "山田", "Company": "サンプル", "Email": lead.Email})
+	c = sf(h)
+	if pe := perr(t, func() error { _, err := c.Push(ctx, lead); return err }()); pe.Code != "DUPLICATES_DETECTED" || !pe.Permanent {
+		t.Fatalf("%+v", pe)
+	}
+	c.DuplicateRuleHeader = "allowSave=true"
+	if _, err := c.Push(ctx, lead); err != nil || len(h.Leads) != 2 {
+		t.Fatalf("allowSave: %v, %d leads", err, len(h.Leads))
+	}
+}
+
+// TestSalesforcePicklists: restricted picklists refuse values the org does
+// not have; the configured map translates them, and with State and
+// Country picklists the text fields give way to the codes.
+func TestSalesforcePicklists(t *testing.T) {
+	ctx := context.Background()
+	f := crmfake.NewSalesforce()
+	defer f.Close()
+	f.Picklists = map[string][]string{"LeadSource": {"Web", "Phone Inquiry", "Other"}}
+	f.StateCountryPicklists = true
+	l := lead
+	l.Attributes = map[string]string{"last_name": "山田", "company": "サンプル", "country": "日本", "region": "東京都"}
+	if pe := perr(t, func() error { _, err := sf(f).Push(ctx, l); return err }()); pe.Code != "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST" || !pe.Permanent || !strings.Contains(pe.Message, "LeadSource") {
+		t.Fatalf("unmapped: %+v", pe)
+	}
+	c := sf(f)
+	c.Picklists = map[string]map[string]string{"LeadSource": {"baton": "Web"}}
+	if pe := perr(t, func() error { _, err := c.Push(ctx, l); return err }()); pe.Code != "FIELD_INTEGRITY_EXCEPTION" {
+		t.Fatalf("country text with State and Country picklists: %+v", pe)
+	}
+	c.Fields = map[string]string{"country": "CountryCode", "region": "StateCode"}
+	c.Picklists = map[string]map[string]string{"LeadSource": {"baton": "Web"}, "CountryCode": {"Japan": "JP", "日本": "JP"}, "StateCode": {"東京都": "13"}}
+	if _, err := c.Push(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	got := f.Lead(l.PersonID)
+	if got["LeadSource"] != "Web" || got["CountryCode"] != "JP" || got["StateCode"] != "13" || got["Country"] != nil || got["State"] != nil {
+		t.Fatalf("lead %v", got)
+	}
+	// "" drops a default field.
+	g := crmfake.NewSalesforce()
+	defer g.Close()
+	c = sf(g)
+	c.Fields = map[string]string{"country": "", "region": ""}
+	if _, err := c.Push(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	if got := g.Lead(l.PersonID); got["Country"] != nil || got["State"] != nil || got["LastName"] != "山田" {
+		t.Fatalf("dropped defaults still sent: %v", got)
+	}
+}
+
+// TestSalesforceJapaneseNames: 姓/名 given separately go to LastName and
+// FirstName; a full name alone stays whole in LastName; with the first
+// name too, LastName is the rest.
+func TestSalesforceJapaneseNames(t *testing.T) {
+	f := crmfake.NewSalesforce()
+	defer f.Close()
+	cases := []struct {
+		attrs       map[string]string
+		last, first any
+	}{
+		{map[string]string{"last_name": "山田", "first_name": "太郎", "name": "山田 太郎"}, "山田", "太郎"},
+		{map[string]string{"name": "山田 太郎"}, "山田 太郎", nil},
+		{map[string]string{"name": "山田 太郎", "first_name": "太郎"}, "山田", "太郎"},
+	}
+	for i, tc := range cases {
+		l := lead
+		l.PersonID = "p_names" + string(rune('a'+i))
+		l.Attributes = tc.attrs
+		if _, err := sf(f).Push(context.Background(), l); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.Lead(l.PersonID); got["LastName"] != tc.last || got["FirstName"] != tc.first {
+			t.Errorf("%v: LastName %v FirstName %v", tc.attrs, got["LastName"], got["FirstName"])
+		}
+	}
+}
+
+// TestSalesforceRedirectIsNotDelivered: a 3xx is never followed (nor its
+// target's answer taken for the upsert's): a transient failure.
+func TestSalesforceRedirectIsNotDelivered(t *testing.T) {
+	f := crmfake.NewSalesforce()
+	defer f.Close()
+	f.Fail(1, crmfake.Fault{Status: 307, Headers: map[string]string{"Location": f.URL + "/services/data/v62.0/sobjects/Lead/Baton_Person_Id__c/" + lead.PersonID}})
+	_, err := sf(f).Push(context.Background(), lead)
+	if pe := perr(t, err); pe.Permanent || pe.Status != 307 || pe.Code != "REDIRECT" || len(f.Leads) != 0 {
+		t.Fatalf("%+v, leads %d", pe, len(f.Leads))
+	}
+}
+
+var _ push.Connector = (*crm.Salesforce)(nil)
