@@ -145,9 +145,20 @@ func curatedRule(pat, why, source string) (rule, error) {
 	return rule{re: c, why: why, source: source, pattern: pat}, nil
 }
 
+// sources are the data a detector is built from; tests build detectors
+// without some of it to measure what the rest catches.
+type sources struct {
+	bots, cua, isbot string
+	skipCUA          func(pattern string) bool // crawler-user-agents patterns left out
+}
+
 func newDetector(extra []string) (*detector, error) {
+	return buildDetector(sources{bots: botsData, cua: cuaData, isbot: isbotData}, extra)
+}
+
+func buildDetector(src sources, extra []string) (*detector, error) {
 	d := &detector{index: map[uint32][]litRule{}}
-	err := dataLines(botsData, func(n int, f []string) error {
+	err := dataLines(src.bots, func(n int, f []string) error {
 		if len(f) < 2 {
 			return fmt.Errorf("bots.txt:%d: want pattern<TAB>category<TAB># what it is", n)
 		}
@@ -179,12 +190,15 @@ func newDetector(extra []string) (*detector, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = dataLines(cuaData, func(n int, f []string) error {
+	err = dataLines(src.cua, func(n int, f []string) error {
 		if len(f) != 2 {
 			return fmt.Errorf("crawler-user-agents.tsv:%d: want pattern<TAB>tags", n)
 		}
-		if disabled[f[0]] {
-			delete(disabled, f[0])
+		if _, ok := disabled[f[0]]; ok {
+			disabled[f[0]] = false
+			return nil
+		}
+		if src.skipCUA != nil && src.skipCUA(f[0]) {
 			return nil
 		}
 		c, err := regexp.Compile(f[0])
@@ -197,10 +211,13 @@ func newDetector(extra []string) (*detector, error) {
 	if err != nil {
 		return nil, err
 	}
-	for p := range disabled {
+	for p, unseen := range disabled {
+		if !unseen || src.cua == "" {
+			continue
+		}
 		return nil, fmt.Errorf("vendor-overrides.txt: %q is not a crawler-user-agents pattern (any more?)", p)
 	}
-	err = dataLines(isbotData, func(n int, f []string) error {
+	err = dataLines(src.isbot, func(n int, f []string) error {
 		for len(f) < 3 {
 			f = append(f, "")
 		}
@@ -363,7 +380,12 @@ func isLocale(f string) bool {
 
 // match returns the first rule, in order, that the user agent matches:
 // its index, or -1.
-func (d *detector) match(ua string) int {
+func (d *detector) match(ua string) int { return d.matchOpt(ua, false) }
+
+// matchOpt is match, without isbot's generic patterns if specificOnly:
+// for feature phones, whose user agents ("DoCoMo/2.0 N905i(c100;TB;W24H16)",
+// "MAUI_WAP_Browser") have the shapes isbot takes for HTTP libraries'.
+func (d *detector) matchOpt(ua string, specificOnly bool) int {
 	ua = d.mask(ua)
 	var buf [32]int32
 	cand := append(buf[:0], d.always...)
@@ -388,6 +410,9 @@ func (d *detector) match(ua string) int {
 			continue
 		}
 		last = r
+		if specificOnly && d.rules[r].source == "isbot" {
+			continue
+		}
 		if d.rules[r].match(ua) {
 			return int(r)
 		}

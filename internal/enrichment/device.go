@@ -31,6 +31,9 @@ func containsAny(s string, subs ...string) bool {
 // deviceClass says what kind of device a (lower-cased) user agent comes
 // from; p is its parse.
 func deviceClass(lower string, p *useragent.UserAgent) string {
+	if strings.Contains(lower, "kaios") {
+		return FeaturePhone
+	}
 	switch {
 	case containsAny(lower, "docomo/", "kddi-", "up.browser", "up.link", "netfront", "maui", "softbank/", "vodafone/", "j-phone/",
 		"willcom", "opera mini/", "obigo", "kaios", "series40", "nokia", "profile/midp", "configuration/cldc", "jasmine/", "ucweb/2.0 (midp"):
@@ -48,13 +51,17 @@ func deviceClass(lower string, p *useragent.UserAgent) string {
 		return Console
 	case containsAny(lower, "qtcarbrowser", "tesla/", "android automotive", "; automotive", "polestar", "carplay"):
 		return Car
-	case containsAny(lower, "watchos", "wear os", "wearos", "smartwatch", "; watch", "galaxy watch", "sm-r8", "sm-r9", "sm-r5", "sm-r7", "tizen 2.3.2; samsung sm-r", "fitbit", "garmin"):
+	case containsAny(lower, "watchos", "watch os", "(watch;", "(apple watch;", "pixel watch", "ticwatch", "wear os", "wearos", "smartwatch", "; watch", "galaxy watch", "sm-r8", "sm-r9", "sm-r5", "sm-r7", "tizen 2.3.2; samsung sm-r", "fitbit", "garmin"):
 		return Wearable
 	case containsAny(lower, "ipad", "tablet", "kindle", "silk/", "playbook", "; kf", "nexus 7", "nexus 9", "nexus 10", "sm-t", "sm-x", "sm-p6", "mediapad", "matepad", "lenovo tb", "lenovo yt"):
 		if strings.Contains(lower, "android") && strings.Contains(lower, "mobile") && !containsAny(lower, "ipad", "tablet", "kindle", "silk/") {
 			return Mobile // e.g. "SM-T" phone-sized Samsung models in mobile mode
 		}
 		return Tablet
+	case strings.Contains(lower, "macintosh") && strings.Contains(lower, "mobile/"):
+		return Tablet // iPadOS web views ask for desktop sites but keep "Mobile/15E148"
+	case strings.Contains(lower, "opera mini") || strings.Contains(lower, "opera mobi"):
+		return Mobile
 	case strings.Contains(lower, "android") && !strings.Contains(lower, "mobile") && !strings.Contains(lower, "windows"):
 		return Tablet // Android without "Mobile" is a tablet (Chrome's own rule)
 	case containsAny(lower, "iphone", "ipod", "windows phone", "blackberry", "bb10", "mobile", "symbian", "palm", "webos", "harmonyos") || p.Mobile():
@@ -93,7 +100,7 @@ func osName(ua, lower string, p *useragent.UserAgent) string {
 		}
 		return "Android" + version(lower, "android ")
 	case strings.Contains(lower, "like mac os x") || containsAny(lower, "iphone", "ipad", "ipod"):
-		if strings.Contains(lower, "watchos") {
+		if strings.Contains(lower, "watchos") || strings.Contains(lower, "watch os") {
 			return "watchOS" + version(lower, "watch os ", "watchos ", "watchos/")
 		}
 		if strings.Contains(lower, "appletv") || strings.Contains(lower, "tvos") {

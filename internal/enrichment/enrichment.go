@@ -94,7 +94,7 @@ func (e *Enricher) parse(ua string) uaInfo {
 	info.browser, info.version = p.Browser()
 	info.os = osName(ua, lower, p)
 	info.device = deviceClass(lower, p)
-	info.bot = e.botReason(ua)
+	info.bot = e.botReason(ua, info.device == FeaturePhone)
 	if info.bot != "" {
 		info.device = BotDevice
 	}
@@ -231,11 +231,11 @@ func (e *Enricher) Enrich(r Request, ev *event.Event) {
 
 // botReason returns why the user agent is a bot's (the category of the
 // first pattern it matches), or "".
-func (e *Enricher) botReason(ua string) string {
+func (e *Enricher) botReason(ua string, featurePhone bool) string {
 	if strings.TrimSpace(ua) == "" {
 		return "empty-user-agent"
 	}
-	if r := e.bots.match(ua); r >= 0 {
+	if r := e.bots.matchOpt(ua, featurePhone); r >= 0 {
 		return e.bots.rules[r].why
 	}
 	return ""
