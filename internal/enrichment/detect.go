@@ -70,7 +70,14 @@ type detector struct {
 	rules  []rule
 	always []int32              // rules without a usable literal
 	index  map[uint32][]litRule // first three bytes (lower case) of a literal -> literals
-	masks  []*regexp.Regexp     // device tokens blanked before matching
+	masks  []mask               // device tokens blanked before matching
+}
+
+// mask is a device or app token to blank, with literals one of which it
+// needs (nil: always tried): a cheap test before the regexp.
+type mask struct {
+	re   *regexp.Regexp
+	lits []string
 }
 
 type litRule struct {
@@ -243,7 +250,7 @@ func buildDetector(src sources, extra []string) (*detector, error) {
 		if err != nil {
 			return fmt.Errorf("devices.txt:%d: %v", n, err)
 		}
-		d.masks = append(d.masks, c)
+		d.masks = append(d.masks, mask{c, requiredLiterals(c)})
 		return nil
 	})
 	if err != nil {
@@ -357,9 +364,14 @@ func (d *detector) mask(ua string) string {
 			}
 		}
 	}
+	lower := strings.ToLower(ua)
 	for _, m := range d.masks {
-		if m.MatchString(ua) {
-			ua = m.ReplaceAllString(ua, "K")
+		if m.lits != nil && !containsAny(lower, m.lits...) {
+			continue
+		}
+		if m.re.MatchString(ua) {
+			ua = m.re.ReplaceAllString(ua, "K")
+			lower = strings.ToLower(ua)
 		}
 	}
 	return ua

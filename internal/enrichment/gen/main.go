@@ -47,7 +47,7 @@ func main() {
 	flag.Parse()
 	pins, err := ReadPins(filepath.Join(vendorDir, "PINS"))
 	if err != nil {
-		log.Fatal(err)
+		log.Fatalf("%v (run from internal/enrichment: go generate ./internal/enrichment, or make generate)", err)
 	}
 	dir := *src
 	if dir == "" {
