@@ -89,9 +89,17 @@ build:
 deploy: build
 	sam deploy --template-file template.yaml $(if $(wildcard samconfig.toml),,--guided)
 
-## generate: rebuild the tag (tag/dist/t.js) from tag/src
+## generate: rebuild the tag (tag/dist/t.js) from tag/src, and the vendored
+## bot data (internal/enrichment/data/vendor) from the npm packages pinned in
+## its PINS (npm pack; bot-data-latest moves the pins to the current versions)
 generate:
 	$(GO) generate ./tag
+	$(GO) generate ./internal/enrichment
+
+.PHONY: bot-data-latest
+bot-data-latest:
+	cd internal/enrichment && $(GO) run ./gen -latest
+	$(GO) test -count=1 -run 'TestVendoredData|TestDetectionQuality' ./internal/enrichment
 
 clean:
 	rm -rf $(BUILD)

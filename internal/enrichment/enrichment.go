@@ -1,10 +1,17 @@
-// Package enrichment says what each event came from: browser, OS and device
-// (github.com/mssola/useragent), whether it was a bot or an email security
-// scanner (patterns kept as data in data/), and where (country, region,
-// city, network) from the operator's GeoIP databases
-// (github.com/oschwald/geoip2-golang). The client address is used in memory
-// only: what is stored is truncated (IPv4 /24, IPv6 /48).
+// Package enrichment says what each event came from: browser
+// (github.com/mssola/useragent), normalised OS ("iOS 18.7", "Android 14",
+// "Windows 10/11", "macOS") and device class (desktop, mobile, tablet, tv,
+// console, car, wearable, feature-phone, bot); whether it was a bot (curated
+// patterns in data/bots.txt, then the vendored lists of the npm packages
+// crawler-user-agents and isbot in data/vendor/, pinned in data/vendor/PINS
+// and refreshed by make generate) or an email security scanner
+// (data/scanners.txt); and where (country, region, city, network) from the
+// operator's GeoIP databases (github.com/oschwald/geoip2-golang). The client
+// address is used in memory only: what is stored is truncated (IPv4 /24,
+// IPv6 /48).
 package enrichment
+
+//go:generate go run ./gen
 
 import (
 	"bufio"
@@ -12,7 +19,6 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -48,18 +54,13 @@ type Request struct {
 	UserAgentUnknown bool
 }
 
+// pattern is an email scanner's user agent substring.
 type pattern struct {
 	sub string
-	re  *regexp.Regexp
 	why string
 }
 
-func (p pattern) match(lower string) bool {
-	if p.re != nil {
-		return p.re.MatchString(lower)
-	}
-	return strings.Contains(lower, p.sub)
-}
+func (p pattern) match(lower string) bool { return strings.Contains(lower, p.sub) }
 
 type network struct {
 	prefix netip.Prefix
@@ -69,7 +70,7 @@ type network struct {
 // Enricher enriches events; safe for concurrent use.
 type Enricher struct {
 	city, asn  *geoip2.Reader
-	bots       []pattern
+	bots       *detector
 	scannerUAs []pattern
 	scannerNet []network
 
@@ -95,18 +96,12 @@ func (e *Enricher) parse(ua string) uaInfo {
 	lower := strings.ToLower(ua)
 	p := useragent.New(ua)
 	info.browser, info.version = p.Browser()
-	info.os = p.OS()
-	switch {
-	case p.Bot():
-		info.device = "bot"
-	case strings.Contains(lower, "ipad") || strings.Contains(lower, "tablet") || strings.Contains(lower, "android") && !strings.Contains(lower, "mobile"):
-		info.device = "tablet"
-	case p.Mobile():
-		info.device = "mobile"
-	default:
-		info.device = "desktop"
+	info.os = osName(ua, lower, p)
+	info.device = deviceClass(lower, p)
+	info.bot = e.botReason(ua, info.device == FeaturePhone)
+	if info.bot != "" {
+		info.device = BotDevice
 	}
-	info.bot = e.botReason(ua, lower, p)
 	if len(ua) <= 512 {
 		e.mu.Lock()
 		if len(e.cache) >= cacheSize {
@@ -122,7 +117,7 @@ func (e *Enricher) parse(ua string) uaInfo {
 func New(cfg Config) (*Enricher, error) {
 	e := &Enricher{cache: map[string]uaInfo{}}
 	var err error
-	if e.bots, err = parsePatterns(botsData, cfg.ExtraBotPatterns); err != nil {
+	if e.bots, err = newDetector(cfg.ExtraBotPatterns); err != nil {
 		return nil, err
 	}
 	if err := e.parseScanners(scannersData); err != nil {
@@ -163,35 +158,6 @@ func (e *Enricher) Close() error {
 		e.asn.Close()
 	}
 	return nil
-}
-
-func parsePatterns(data string, extra []string) ([]pattern, error) {
-	var out []pattern
-	lines := strings.Split(data, "\n")
-	for _, x := range extra {
-		lines = append(lines, x+"\tconfigured")
-	}
-	for i, line := range lines {
-		if line = strings.TrimSpace(line); line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		pat, why, _ := strings.Cut(line, "\t")
-		p := pattern{why: strings.TrimSpace(why)}
-		if p.why == "" {
-			p.why = "bot"
-		}
-		if re, ok := strings.CutPrefix(pat, "re:"); ok {
-			c, err := regexp.Compile("(?i)" + re)
-			if err != nil {
-				return nil, fmt.Errorf("bot pattern %d %q: %v", i+1, pat, err)
-			}
-			p.re = c
-		} else {
-			p.sub = strings.ToLower(strings.TrimSpace(pat))
-		}
-		out = append(out, p)
-	}
-	return out, nil
 }
 
 func (e *Enricher) parseScanners(data string) error {
@@ -253,7 +219,7 @@ func (e *Enricher) Enrich(r Request, ev *event.Event) {
 		why = "webdriver"
 	}
 	if why != "" {
-		en.Bot, en.Device, en.FlagReason = true, "bot", why
+		en.Bot, en.Device, en.FlagReason = true, BotDevice, why
 	}
 	ip := r.IP.Unmap()
 	if ev.Type == event.EmailClick || ev.Type == event.EmailOpen {
@@ -270,17 +236,14 @@ func (e *Enricher) Enrich(r Request, ev *event.Event) {
 	}
 }
 
-func (e *Enricher) botReason(ua, lower string, p *useragent.UserAgent) string {
+// botReason returns why the user agent is a bot's (the category of the
+// first pattern it matches), or "".
+func (e *Enricher) botReason(ua string, featurePhone bool) string {
 	if strings.TrimSpace(ua) == "" {
 		return "empty-user-agent"
 	}
-	for _, b := range e.bots {
-		if b.match(lower) {
-			return b.why
-		}
-	}
-	if p.Bot() {
-		return "crawler"
+	if r := e.bots.matchOpt(ua, featurePhone); r >= 0 {
+		return e.bots.rules[r].why
 	}
 	return ""
 }

@@ -93,14 +93,14 @@ func TestUserAgents(t *testing.T) {
 		bot                     bool
 		reason                  string
 	}{
-		{chromeWin, "Chrome", "Windows 10", "desktop", false, ""},
-		{safariMac, "Safari", "Intel Mac OS X 10_15_7", "desktop", false, ""},
-		{iphone, "Safari", "CPU iPhone OS 18_1 like Mac OS X", "mobile", false, ""},
-		{ipad, "Safari", "CPU OS 17_6 like Mac OS X", "tablet", false, ""},
+		{chromeWin, "Chrome", "Windows 10/11", "desktop", false, ""},
+		{safariMac, "Safari", "macOS", "desktop", false, ""},
+		{iphone, "Safari", "iOS 18.1", "mobile", false, ""},
+		{ipad, "Safari", "iOS 17.6", "tablet", false, ""},
 		{androidPh, "Chrome", "Android 14", "mobile", false, ""},
 		{androidTab, "Chrome", "Android 13", "tablet", false, ""},
-		{edge, "Edge", "Windows 10", "desktop", false, ""},
-		{firefox, "Firefox", "Linux x86_64", "desktop", false, ""},
+		{edge, "Edge", "Windows 10/11", "desktop", false, ""},
+		{firefox, "Firefox", "Linux", "desktop", false, ""},
 		{googlebot, "Googlebot", "", "bot", true, "crawler"},
 		{headless, "", "", "bot", true, "headless-browser"},
 		{gptbot, "", "", "bot", true, "ai-crawler"},
