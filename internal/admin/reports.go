@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/calendar"
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/csvout"
 
@@ -23,6 +24,9 @@ type Reports struct {
 	T   table.Table
 	SLA time.Duration
 	Now func() time.Time
+	// Calendar: the configured time zone (report days, dates in from/to)
+	// and the working time the SLA is measured in.
+	Calendar calendar.Calendar
 }
 
 func (h *Handler) reportRoutes(mux *http.ServeMux) {
@@ -37,9 +41,9 @@ func (rp *Reports) now() time.Time {
 	return clock.Now()
 }
 
-func parseFilter(r *http.Request) (reports.Filter, string, error) {
+func (rp *Reports) parseFilter(r *http.Request) (reports.Filter, string, error) {
 	q := r.URL.Query()
-	f := reports.Filter{By: q.Get("by"), Channel: q.Get("channel"), Period: q.Get("period")}
+	f := reports.Filter{By: q.Get("by"), Channel: q.Get("channel"), Period: q.Get("period"), Loc: rp.Calendar.Location()}
 	switch f.Period {
 	case "", "day", "week", "month":
 	default:
@@ -58,7 +62,7 @@ func parseFilter(r *http.Request) (reports.Filter, string, error) {
 		if v == "" {
 			continue
 		}
-		t, err := time.Parse("2006-01-02", v)
+		t, err := time.ParseInLocation("2006-01-02", v, f.Loc) // a date is a day where sales are
 		if err != nil {
 			if t, err = time.Parse(time.RFC3339, v); err != nil {
 				return f, p.name, fmt.Errorf("%s must be a date (2026-11-01) or RFC 3339 time", p.name)
@@ -70,7 +74,7 @@ func parseFilter(r *http.Request) (reports.Filter, string, error) {
 }
 
 func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
-	f, field, err := parseFilter(r)
+	f, field, err := h.Reports.parseFilter(r)
 	if err != nil {
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error(), Field: field})
 		return
@@ -120,11 +124,11 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	case "sla":
-		s := reports.SLA(people, f, h.Reports.SLA, h.Reports.now())
-		body = map[string]any{"acceptWithinHours": h.Reports.SLA.Hours(), "rows": s}
-		header = []string{"owner", "mqls", "accepted", "within_sla", "share_within", "median_hours_to_accept", "open_breaches"}
+		s := reports.SLA(people, f, h.Reports.SLA, h.Reports.Calendar, h.Reports.now())
+		body = map[string]any{"acceptWithinHours": h.Reports.SLA.Hours(), "sla": h.Reports.Calendar.Describe(h.Reports.SLA), "businessTime": h.Reports.Calendar.Business, "rows": s}
+		header = []string{"owner", "mqls", "responded", "accepted", "rejected", "within_sla", "share_within", "median_hours_to_respond", "open_breaches"}
 		for _, x := range s {
-			rows = append(rows, []string{x.Owner, strconv.Itoa(x.MQLs), strconv.Itoa(x.Accepted), strconv.Itoa(x.WithinSLA), num(x.ShareWithin), num(x.MedianHours), strconv.Itoa(x.OpenBreaches)})
+			rows = append(rows, []string{x.Owner, strconv.Itoa(x.MQLs), strconv.Itoa(x.Responded), strconv.Itoa(x.Accepted), strconv.Itoa(x.Rejected), strconv.Itoa(x.WithinSLA), num(x.ShareWithin), num(x.MedianHours), strconv.Itoa(x.OpenBreaches)})
 		}
 	case "mql-quality":
 		q := reports.Quality(people, f)
@@ -209,14 +213,14 @@ svg text{font:13px system-ui,sans-serif;fill:#1d2733}.bar{fill:#0f3d5e}.muted{co
 <h2>Funnel by first-touch channel</h2>
 <table><tr><th>channel</th>{{range .Stages}}<th>{{.}}</th>{{end}}</tr>
 {{range .Funnel}}<tr><td>{{.Group}}</td>{{$c := .Counts}}{{range $.Stages}}<td>{{index $c .}}</td>{{end}}</tr>{{end}}</table>
-<h2>Follow-up (SLA {{.SLAHours}}h)</h2>
-<table><tr><th>owner</th><th>MQLs</th><th>accepted</th><th>within SLA</th><th>median hours</th><th>open breaches</th></tr>
-{{range .SLA}}<tr><td>{{.Owner}}</td><td>{{.MQLs}}</td><td>{{.Accepted}}</td><td>{{.ShareWithin}}</td><td>{{.MedianHours}}</td><td>{{.OpenBreaches}}</td></tr>{{end}}</table>
+<h2>Follow-up (SLA {{.SLAText}})</h2>
+<table><tr><th>owner</th><th>MQLs</th><th>answered</th><th>accepted</th><th>rejected</th><th>within SLA</th><th>median hours to answer</th><th>open breaches</th></tr>
+{{range .SLA}}<tr><td>{{.Owner}}</td><td>{{.MQLs}}</td><td>{{.Responded}}</td><td>{{.Accepted}}</td><td>{{.Rejected}}</td><td>{{.ShareWithin}}</td><td>{{.MedianHours}}</td><td>{{.OpenBreaches}}</td></tr>{{end}}</table>
 </body></html>`))
 
 // dashboard renders the reports with inline SVG charts: no scripts.
 func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
-	f, field, err := parseFilter(r)
+	f, field, err := h.Reports.parseFilter(r)
 	if err != nil {
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error(), Field: field})
 		return
@@ -255,6 +259,6 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 	htmlHeaders(w)
 	dashboardPage.Execute(w, map[string]any{
 		"Nav": nav(r), "Charts": charts, "Stages": reports.Stages, "Funnel": funnel,
-		"SLA": reports.SLA(people, f, h.Reports.SLA, h.Reports.now()), "SLAHours": h.Reports.SLA.Hours(),
+		"SLA": reports.SLA(people, f, h.Reports.SLA, h.Reports.Calendar, h.Reports.now()), "SLAText": h.Reports.Calendar.Describe(h.Reports.SLA),
 	})
 }

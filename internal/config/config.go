@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/calendar"
 	"github.com/baton-hq/baton/internal/httpx"
 	"gopkg.in/yaml.v3"
 )
@@ -69,6 +70,8 @@ type File struct {
 	SFA              SFAFile           `yaml:"sfa"`                      // where MQLs go (secrets come from the environment)
 	Feedback         FeedbackFile      `yaml:"feedback"`                 // sales outcomes coming back
 	SLA              SLAFile           `yaml:"sla"`                      // how fast sales must accept an MQL
+	Timezone         string            `yaml:"timezone"`                 // IANA zone of days (daily caps, report periods) and times shown (default UTC)
+	Calendar         CalendarFile      `yaml:"calendar"`                 // sales' working days, hours and holidays
 	LinkHosts        []string          `yaml:"link_hosts"`               // hosts tracked links may redirect to (".example.com": subdomains too); empty: any
 	ScrubParams      []string          `yaml:"scrub_params"`             // more URL parameters never stored (besides password/token/csrf/session/card-like names and any holding an email)
 	FormFields       map[string]string `yaml:"form_fields"`              // a site's own form field names -> attributes (e.g. text-123: company), before the built-in names
@@ -135,6 +138,14 @@ type FeedbackFile struct {
 type SLAFile struct {
 	AcceptWithin Duration `yaml:"accept_within"` // default 24h
 	WebhookURL   string   `yaml:"webhook_url"`   // breaches announced here (signed with BATON_WEBHOOK_SECRET)
+	BusinessTime bool     `yaml:"business_time"` // count only the calendar's working time
+}
+
+// CalendarFile is sales' working calendar (the SLA's business time).
+type CalendarFile struct {
+	WorkingDays []string `yaml:"working_days"` // default mon..fri
+	Hours       string   `yaml:"hours"`        // default 09:00-18:00
+	Holidays    []string `yaml:"holidays"`     // "japan" (Japanese public holidays) and/or dates (2026-12-29)
 }
 
 // AdminToken is an admin credential: the hex SHA-256 of the token (never
@@ -296,6 +307,9 @@ func FromEnv(getenv func(string) string, mode Mode) (*Config, error) {
 		if err := ParseFile(data, &c.File); err != nil {
 			return nil, &Error{"BATON_CONFIG", fmt.Sprintf("%s: %v", path, err)}
 		}
+		if _, err := c.File.Cal(); err != nil {
+			return nil, &Error{"BATON_CONFIG", fmt.Sprintf("%s: %v", path, err)}
+		}
 	}
 	if c.WebhookURL != "" {
 		if u, err := url.Parse(c.WebhookURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -443,4 +457,44 @@ func findRules() string {
 		}
 	}
 	return ""
+}
+
+// Cal builds the working calendar from the file (validated at start-up).
+func (f File) Cal() (calendar.Calendar, error) {
+	c := calendar.Calendar{Business: f.SLA.BusinessTime, Extra: map[string]bool{}}
+	if f.Timezone != "" {
+		loc, err := time.LoadLocation(f.Timezone)
+		if err != nil {
+			return c, fmt.Errorf("timezone: %q is not an IANA time zone (e.g. Asia/Tokyo)", f.Timezone)
+		}
+		c.Loc = loc
+	}
+	days := f.Calendar.WorkingDays
+	if len(days) == 0 {
+		days = []string{"mon", "tue", "wed", "thu", "fri"}
+	}
+	var err error
+	if c.Days, err = calendar.ParseDays(days); err != nil {
+		return c, fmt.Errorf("calendar.working_days: %v", err)
+	}
+	hours := f.Calendar.Hours
+	if hours == "" {
+		hours = "09:00-18:00"
+	}
+	if c.Start, c.End, err = calendar.ParseHours(hours); err != nil {
+		return c, fmt.Errorf("calendar.hours: %v", err)
+	}
+	for _, h := range f.Calendar.Holidays {
+		switch h = strings.TrimSpace(h); {
+		case strings.EqualFold(h, "japan"):
+			c.Japan = true
+		default:
+			d, err := time.Parse("2006-01-02", h)
+			if err != nil {
+				return c, fmt.Errorf("calendar.holidays: %q is neither japan nor a date (2026-12-29)", h)
+			}
+			c.Extra[d.Format("2006-01-02")] = true
+		}
+	}
+	return c, nil
 }

@@ -30,20 +30,30 @@ func funnelIndex(s string) int {
 
 // counts accumulates counter additions for one transaction (an item may
 // appear once in a DynamoDB transaction).
-type counts map[[2]string]map[string]int64
+type counts struct {
+	m   map[[2]string]map[string]int64
+	loc *time.Location // days are this zone's (the configured timezone)
+}
+
+func newCounts(loc *time.Location) counts {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return counts{m: map[[2]string]map[string]int64{}, loc: loc}
+}
 
 func (c counts) add(pk, sk, name string) {
 	k := [2]string{pk, sk}
-	if c[k] == nil {
-		c[k] = map[string]int64{}
+	if c.m[k] == nil {
+		c.m[k] = map[string]int64{}
 	}
-	c[k][name]++
+	c.m[k][name]++
 }
 
 // transition counts entering to from from: every funnel stage passed (a
 // skip forward counts the stages skipped), or the exit stage itself.
 func (c counts) transition(from, to string, at time.Time, channel string) {
-	sk := at.UTC().Format("2006-01-02") + "#" + channel
+	sk := at.In(c.loc).Format("2006-01-02") + "#" + channel
 	fi, ti := funnelIndex(from), funnelIndex(to)
 	if ti < 0 {
 		c.add(AggFunnel, sk, to) // rejected, lost, recycled
@@ -58,7 +68,7 @@ func (c counts) transition(from, to string, at time.Time, channel string) {
 }
 
 func (c counts) mql(m MQL) {
-	day := m.At.UTC().Format("2006-01-02") + "#"
+	day := m.At.In(c.loc).Format("2006-01-02") + "#"
 	for _, dv := range [][2]string{{"condition", m.Condition}, {"grade", m.Verdict.Grade}, {"band", m.Verdict.Band}} {
 		if dv[1] != "" {
 			c.add(AggMQL, day+dv[0]+":"+dv[1], "mqls")
@@ -67,8 +77,8 @@ func (c counts) mql(m MQL) {
 }
 
 func (c counts) writes() []table.Write {
-	out := make([]table.Write, 0, len(c))
-	for k, d := range c {
+	out := make([]table.Write, 0, len(c.m))
+	for k, d := range c.m {
 		out = append(out, table.AddTo(k[0], k[1], "agg", d))
 	}
 	return out

@@ -22,6 +22,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/baton-hq/baton/internal/calendar"
 	"github.com/baton-hq/baton/internal/clock"
 
 	"github.com/baton-hq/baton/internal/event"
@@ -104,6 +105,9 @@ type Qualifier struct {
 	Log    *eventlog.Log
 	Engine Engine
 	Now    func() time.Time
+	// Calendar is sales' working calendar: its time zone names the days
+	// counters count on, its working time measures the SLA.
+	Calendar calendar.Calendar
 }
 
 func (q *Qualifier) now() time.Time {
@@ -238,7 +242,7 @@ func (q *Qualifier) applyChunk(ctx context.Context, person string, evs []event.E
 				return identity.ErrNotFound
 			}
 		}
-		cnt := counts{}
+		cnt := newCounts(q.Calendar.Location())
 		ch := channelOf(rec)
 		if rec.version == 0 {
 			ws = append(ws, historyWrite(person, StageAnonymous, StageLead, p.CreatedAt, "identified"))

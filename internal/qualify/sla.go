@@ -33,8 +33,9 @@ func (q *Qualifier) SweepSLA(ctx context.Context, within, lookback time.Duration
 		if err := json.Unmarshal(it.Data, &m); err != nil {
 			return out, err
 		}
-		if now.Sub(m.At) < within {
-			break // ordered by time: the rest are younger
+		waited := q.Calendar.Between(m.At, now) // working time, on a business calendar
+		if waited < within {
+			break // ordered by time: the rest waited no longer
 		}
 		rec, err := q.Record(ctx, m.Person)
 		if err != nil {
@@ -48,7 +49,7 @@ func (q *Qualifier) SweepSLA(ctx context.Context, within, lookback time.Duration
 		} else if !errors.Is(err, table.ErrNotFound) {
 			return out, err
 		}
-		b := Breach{MQL: m, Age: now.Sub(m.At)}
+		b := Breach{MQL: m, Age: waited}
 		if announce != nil {
 			if err := announce(ctx, b); err != nil {
 				return out, fmt.Errorf("announce SLA breach of %s: %w", m.ID, err)

@@ -140,7 +140,7 @@ func (q *Qualifier) Outcome(ctx context.Context, person, outcome, deliveryID, ow
 		hist := StageChange{From: rec.Stage, To: target, At: at, Reason: "sales: " + outcome, Owner: owner}
 		data, _ := json.Marshal(hist)
 		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: "H#" + at.UTC().Format(time.RFC3339Nano) + "#" + target, Kind: "stage", Data: data}, table.Always))
-		cnt := counts{}
+		cnt := newCounts(q.Calendar.Location())
 		cnt.transition(rec.Stage, target, at, channelOf(rec))
 		rec.Stage = target
 		if target == StageSAL && !rec.MQLAt.IsZero() {

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/calendar"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/table"
 )
@@ -79,15 +80,20 @@ func Load(ctx context.Context, t table.Table) ([]*Person, error) {
 
 // Filter selects what a report covers.
 type Filter struct {
-	From, To time.Time // stage entries (or MQLs) within [From, To); zero: unbounded
-	By       string    // channel (default), source, medium or campaign
-	Channel  string    // only people whose first touch is on this channel
-	Period   string    // "", day, week or month: funnel rows per period of stage entry
+	From, To time.Time      // stage entries (or MQLs) within [From, To); zero: unbounded
+	By       string         // channel (default), source, medium or campaign
+	Channel  string         // only people whose first touch is on this channel
+	Period   string         // "", day, week or month: funnel rows per period of stage entry
+	Loc      *time.Location // periods are this zone's days (the configured timezone; nil: UTC)
 }
 
 // PeriodOf names the period t falls in ("" without a period).
 func (f Filter) PeriodOf(t time.Time) string {
-	t = t.UTC()
+	if f.Loc != nil {
+		t = t.In(f.Loc)
+	} else {
+		t = t.UTC()
+	}
 	switch f.Period {
 	case "day":
 		return t.Format("2006-01-02")
@@ -292,16 +298,19 @@ func positionWeight(i, n int) float64 {
 type SLARow struct {
 	Owner        string  `json:"owner"`
 	MQLs         int     `json:"mqls"`
+	Responded    int     `json:"responded"` // accepted or rejected: sales answered either way
 	Accepted     int     `json:"accepted"`
-	WithinSLA    int     `json:"withinSla"`
+	Rejected     int     `json:"rejected"`
+	WithinSLA    int     `json:"withinSla"` // responses within the SLA
 	ShareWithin  float64 `json:"shareWithin"`
-	MedianHours  float64 `json:"medianHoursToAccept"`
+	MedianHours  float64 `json:"medianHoursToRespond"` // working hours on a business calendar
 	OpenBreaches int     `json:"openBreaches"`
 }
 
-// SLA reports time to accept against the SLA, by owner ("(all)" first;
-// MQLs not accepted yet count under "(unassigned)").
-func SLA(people []*Person, f Filter, within time.Duration, now time.Time) []SLARow {
+// SLA reports time to respond (accept or reject) against the SLA, measured
+// in the calendar's working time, by owner ("(all)" first; MQLs nobody
+// answered yet count under "(unassigned)").
+func SLA(people []*Person, f Filter, within time.Duration, cal calendar.Calendar, now time.Time) []SLARow {
 	rows := map[string]*SLARow{}
 	hours := map[string][]float64{}
 	add := func(owner string, fn func(r *SLARow)) {
@@ -317,16 +326,16 @@ func SLA(people []*Person, f Filter, within time.Duration, now time.Time) []SLAR
 			if !f.in(m.At) {
 				continue
 			}
-			var acc *qualify.StageChange
+			var acc *qualify.StageChange // the first answer from sales to this MQL
 			for i, c := range p.History {
 				if c.At.Before(m.At) {
 					continue
 				}
-				if c.To == qualify.StageSAL || (c.From == qualify.StageMQL && c.To != qualify.StageRejected && c.To != qualify.StageLost) {
+				if c.To == qualify.StageSAL || c.To == qualify.StageRejected || (c.From == qualify.StageMQL && c.To != qualify.StageLost) {
 					acc = &p.History[i]
 					break
 				}
-				if c.To == qualify.StageRejected || c.To == qualify.StageRecycled {
+				if c.To == qualify.StageRecycled {
 					break
 				}
 			}
@@ -338,13 +347,18 @@ func SLA(people []*Person, f Filter, within time.Duration, now time.Time) []SLAR
 				r.MQLs++
 				switch {
 				case acc != nil:
-					r.Accepted++
-					d := acc.At.Sub(m.At)
+					r.Responded++
+					if acc.To == qualify.StageRejected {
+						r.Rejected++
+					} else {
+						r.Accepted++
+					}
+					d := cal.Between(m.At, acc.At)
 					if d <= within {
 						r.WithinSLA++
 					}
 					hours[r.Owner] = append(hours[r.Owner], d.Hours())
-				case p.Rec.Stage == qualify.StageMQL && p.Rec.Cycle == m.Cycle && now.Sub(m.At) > within:
+				case p.Rec.Stage == qualify.StageMQL && p.Rec.Cycle == m.Cycle && cal.Between(m.At, now) > within:
 					r.OpenBreaches++
 				}
 			})
@@ -352,8 +366,8 @@ func SLA(people []*Person, f Filter, within time.Duration, now time.Time) []SLAR
 	}
 	var out []SLARow
 	for k, r := range rows {
-		if r.Accepted > 0 {
-			r.ShareWithin = round(float64(r.WithinSLA) / float64(r.Accepted))
+		if r.Responded > 0 {
+			r.ShareWithin = round(float64(r.WithinSLA) / float64(r.Responded))
 			r.MedianHours = round(median(hours[k]))
 		}
 		out = append(out, *r)

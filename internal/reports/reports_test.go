@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/baton-hq/baton/internal/calendar"
 	"github.com/baton-hq/baton/internal/qualify"
 )
 
@@ -99,19 +100,45 @@ func TestAttribution(t *testing.T) {
 }
 
 func TestSLA(t *testing.T) {
-	rows := SLA(seeded(), Filter{}, 24*time.Hour, day(30))
+	rows := SLA(seeded(), Filter{}, 24*time.Hour, calendar.Calendar{}, day(30))
 	by := map[string]SLARow{}
 	for _, r := range rows {
 		by[r.Owner] = r
 	}
-	if r := by["(all)"]; r.MQLs != 3 || r.Accepted != 1 || r.WithinSLA != 1 || r.ShareWithin != 1 || r.MedianHours != 3 || r.OpenBreaches != 1 {
+	// A rejection is an answer too: rep-b answered after 30 hours, late.
+	if r := by["(all)"]; r.MQLs != 3 || r.Responded != 2 || r.Accepted != 1 || r.Rejected != 1 || r.WithinSLA != 1 || r.ShareWithin != 0.5 || r.MedianHours != 16.5 || r.OpenBreaches != 1 {
 		t.Fatalf("all %+v", r)
 	}
-	if r := by["rep-a"]; r.MQLs != 1 || r.Accepted != 1 {
+	if r := by["rep-a"]; r.MQLs != 1 || r.Accepted != 1 || r.WithinSLA != 1 {
 		t.Fatalf("rep-a %+v", r)
 	}
-	if r := by["(unassigned)"]; r.MQLs != 2 || r.OpenBreaches != 1 || r.Accepted != 0 {
+	if r := by["rep-b"]; r.MQLs != 1 || r.Rejected != 1 || r.WithinSLA != 0 {
+		t.Fatalf("rep-b %+v", r)
+	}
+	if r := by["(unassigned)"]; r.MQLs != 1 || r.OpenBreaches != 1 || r.Responded != 0 {
 		t.Fatalf("unassigned %+v", r)
+	}
+}
+
+// TestSLAOnBusinessTime: an MQL raised Friday 17:00 in Tokyo and accepted
+// Monday 10:00 waited two working hours, not 65 wall-clock hours.
+func TestSLAOnBusinessTime(t *testing.T) {
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	days, _ := calendar.ParseDays([]string{"mon", "tue", "wed", "thu", "fri"})
+	cal := calendar.Calendar{Loc: tokyo, Business: true, Days: days, Start: 9 * time.Hour, End: 18 * time.Hour, Japan: true}
+	mql := time.Date(2026, 11, 27, 17, 0, 0, 0, tokyo)
+	acc := time.Date(2026, 11, 30, 10, 0, 0, 0, tokyo)
+	p := &Person{
+		Rec:     qualify.Record{Stage: qualify.StageSAL, Cycle: 1},
+		MQLs:    []qualify.MQL{{ID: "x-c1", Cycle: 1, At: mql}},
+		History: hist(qualify.StageLead, mql, "", qualify.StageMQL, mql, "", qualify.StageSAL, acc, "rep-c"),
+	}
+	rows := SLA([]*Person{p}, Filter{}, 8*time.Hour, cal, acc)
+	if rows[0].WithinSLA != 1 || rows[0].MedianHours != 2 {
+		t.Fatalf("on business time: %+v", rows[0])
+	}
+	if rows := SLA([]*Person{p}, Filter{}, 8*time.Hour, calendar.Calendar{}, acc); rows[0].WithinSLA != 0 {
+		t.Fatalf("on the wall clock the same answer is late: %+v", rows[0])
 	}
 }
 

@@ -20,6 +20,16 @@ import (
 // Engine applies a rules file; it implements qualify.Engine.
 type Engine struct {
 	R *Rules
+	// Loc is the time zone whose days daily caps count (the configured
+	// timezone; nil: UTC), so 23:30 and 00:30 in Tokyo are two days.
+	Loc *time.Location
+}
+
+func (e *Engine) loc() *time.Location {
+	if e.Loc == nil {
+		return time.UTC
+	}
+	return e.Loc
 }
 
 // State is what the engine keeps per person, stored as JSON in the score
@@ -120,7 +130,7 @@ func (e *Engine) Apply(raw json.RawMessage, evs []event.Event, now time.Time) (j
 				}
 				st.Fired[r.Name] = true
 			}
-			day := r.Name + "|" + ev.Timestamp.UTC().Format("2006-01-02")
+			day := r.Name + "|" + ev.Timestamp.In(e.loc()).Format("2006-01-02")
 			if r.CapPerDay > 0 && pts > 0 {
 				pts = math.Min(pts, r.CapPerDay-st.PerDay[day])
 			}

@@ -102,6 +102,10 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 	}
 	a.Now = clock.Or(a.Now)
 	now := a.Now
+	cal, err := cfg.File.Cal()
+	if err != nil {
+		return nil, &config.Error{Setting: "BATON_CONFIG", Problem: err.Error()}
+	}
 	a.Events = &eventlog.Log{T: tbl, Retention: time.Duration(cfg.File.EventRetention)}
 	a.People = &identity.Directory{T: tbl, Now: now}
 	fieldNames := identity.FieldNames{}
@@ -151,7 +155,7 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 		if err != nil {
 			return nil, &config.Error{Setting: "BATON_RULES", Problem: err.Error()}
 		}
-		a.Qualifier = &qualify.Qualifier{T: tbl, Dir: a.People, Log: a.Events, Engine: &rulebook.Engine{R: rules}, Now: now}
+		a.Qualifier = &qualify.Qualifier{T: tbl, Dir: a.People, Log: a.Events, Engine: &rulebook.Engine{R: rules, Loc: cal.Location()}, Now: now, Calendar: cal}
 	}
 	if a.Qualifier == nil {
 		// Loud: everything is collected, nothing is scored or qualified.
@@ -193,7 +197,7 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 		a.Admin.Scores = a.Qualifier
 	}
 	a.Admin.Deliveries = &admin.DeliveryAdmin{Queue: a.Push, Inbox: a.Inbox, Status: a.Pusher.Status}
-	a.Admin.Reports = &admin.Reports{T: tbl, SLA: time.Duration(cfg.File.SLA.AcceptWithin), Now: now}
+	a.Admin.Reports = &admin.Reports{T: tbl, SLA: time.Duration(cfg.File.SLA.AcceptWithin), Now: now, Calendar: cal}
 	a.Admin.Recipients = &admin.Recipients{T: tbl, Dir: a.People, Keyring: keyring, Now: now, FieldNames: fieldNames}
 	if keyring != nil {
 		a.Click.Verify = func(tok string, now time.Time) (click.Claims, error) {

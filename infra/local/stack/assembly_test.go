@@ -187,6 +187,51 @@ func TestAssembly(t *testing.T) {
 		}
 		cover("form_fields")
 	})
+	t.Run("timezone", func(t *testing.T) {
+		s, clk := start(t, "timezone: Asia/Tokyo\n", nil)
+		tokyo, _ := time.LoadLocation("Asia/Tokyo")
+		clk.Set(time.Date(2026, 11, 24, 23, 30, 0, 0, tokyo)) // 14:30 UTC
+		post(t, s, `{"type":"form_submit","messageId":"tz0","anonymousId":"tz-browser-0001","properties":{"fields":{"email":"tokyo@maker.example"}}}`)
+		post(t, s, `{"type":"page_view","messageId":"tz1","anonymousId":"tz-browser-0001","properties":{"url":"https://www.example.com/pricing"}}`)
+		clk.Advance(time.Hour) // 00:30 in Tokyo: another day there, the same day in UTC
+		post(t, s, `{"type":"page_view","messageId":"tz2","anonymousId":"tz-browser-0001","properties":{"url":"https://www.example.com/pricing"}}`)
+		if err := s.Settle(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		p, _ := s.App.People.ByEmail(context.Background(), "tokyo@maker.example")
+		led, _ := s.App.Qualifier.Ledger(context.Background(), p.ID)
+		pricing := 0
+		for _, c := range led {
+			if c.Rule == "pricing-page" {
+				pricing++
+			}
+		}
+		if pricing != 2 {
+			t.Fatalf("the pricing page's daily cap counted Tokyo's days as one: %d contributions", pricing)
+		}
+		cover("timezone")
+	})
+	t.Run("calendar,sla.business_time", func(t *testing.T) {
+		s, clk := start(t, "timezone: Asia/Tokyo\nsla: {accept_within: 2h, business_time: true}\ncalendar:\n  working_days: [mon, tue, wed, thu, fri]\n  hours: \"09:00-18:00\"\n  holidays: [japan, 2026-11-24]\n", nil)
+		tokyo, _ := time.LoadLocation("Asia/Tokyo")
+		clk.Set(time.Date(2026, 11, 20, 17, 0, 0, 0, tokyo)) // Friday 17:00
+		qualifyOne(t, s, "cal-1", "weekend@maker.example")
+		// Monday 23rd is a Japanese public holiday, Tuesday 24th a company one:
+		// by Wednesday 09:30 sales had 1.5 working hours.
+		clk.Set(time.Date(2026, 11, 25, 9, 30, 0, 0, tokyo))
+		if bs, err := s.App.Sweep(context.Background()); err != nil || len(bs) != 0 {
+			t.Fatalf("breach within 2 business hours: %v %v", bs, err)
+		}
+		clk.Set(time.Date(2026, 11, 25, 10, 30, 0, 0, tokyo))
+		if bs, err := s.App.Sweep(context.Background()); err != nil || len(bs) != 1 {
+			t.Fatalf("no breach after 2.5 business hours: %v %v", bs, err)
+		}
+		code, b := do(t, "GET", s.URL+"/admin/reports/sla", token, "")
+		if code != 200 || !strings.Contains(string(b), `"sla":"2 business hours"`) {
+			t.Fatalf("sla report: %d %s", code, b)
+		}
+		cover("calendar.working_days", "calendar.hours", "calendar.holidays", "sla.business_time")
+	})
 	t.Run("timeline_limit", func(t *testing.T) {
 		s, _ := start(t, "timeline_limit: 2\n", nil)
 		for i := range 3 {
