@@ -133,9 +133,9 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 	case "mql-quality":
 		q := reports.Quality(people, f)
 		body = map[string]any{"rows": q}
-		header = []string{"dimension", "value", "mqls", "sal", "sql", "won", "rejected", "lost"}
+		header = []string{"dimension", "value", "mqls", "sal", "sql", "won", "rejected", "lost", "why"}
 		for _, x := range q {
-			rows = append(rows, []string{x.Dimension, x.Value, strconv.Itoa(x.MQLs), strconv.Itoa(x.SAL), strconv.Itoa(x.SQL), strconv.Itoa(x.Won), strconv.Itoa(x.Rejected), strconv.Itoa(x.Lost)})
+			rows = append(rows, []string{x.Dimension, x.Value, strconv.Itoa(x.MQLs), strconv.Itoa(x.SAL), strconv.Itoa(x.SQL), strconv.Itoa(x.Won), strconv.Itoa(x.Rejected), strconv.Itoa(x.Lost), whyText(x.Why)})
 		}
 	default:
 		httpx.Error(w, http.StatusNotFound, "no report "+name+" (funnel, attribution, sla, mql-quality)")
@@ -196,7 +196,7 @@ func newChart(title string, labels []string, values []float64, text func(float64
 	return c
 }
 
-var dashboardPage = template.Must(template.Must(template.New("dash").Parse(navTmpl)).Parse(`<!doctype html>
+var dashboardPage = template.Must(template.Must(template.New("dash").Funcs(template.FuncMap{"why": whyText}).Parse(navTmpl)).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Baton — reports</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:64em;margin:2em auto;padding:0 1em;color:#1d2733}
 h1{margin-bottom:0}.grid{display:grid;grid-template-columns:1fr 1fr;gap:2em}
@@ -216,7 +216,25 @@ svg text{font:13px system-ui,sans-serif;fill:#1d2733}.bar{fill:#0f3d5e}.muted{co
 <h2>Follow-up (SLA {{.SLAText}})</h2>
 <table><tr><th>owner</th><th>MQLs</th><th>answered</th><th>accepted</th><th>rejected</th><th>within SLA</th><th>median hours to answer</th><th>open breaches</th></tr>
 {{range .SLA}}<tr><td>{{.Owner}}</td><td>{{.MQLs}}</td><td>{{.Responded}}</td><td>{{.Accepted}}</td><td>{{.Rejected}}</td><td>{{.ShareWithin}}</td><td>{{.MedianHours}}</td><td>{{.OpenBreaches}}</td></tr>{{end}}</table>
+<h2>MQL quality by condition</h2>
+<table><tr><th>condition</th><th>MQLs</th><th>SAL</th><th>SQL</th><th>won</th><th>rejected</th><th>lost</th><th>why, as sales said</th></tr>
+{{range .Quality}}<tr><td>{{.Value}}</td><td>{{.MQLs}}</td><td>{{.SAL}}</td><td>{{.SQL}}</td><td>{{.Won}}</td><td>{{.Rejected}}</td><td>{{.Lost}}</td><td>{{why .Why}}</td></tr>{{end}}</table>
 </body></html>`))
+
+// whyText says the reasons as people read them: "rejected: no budget x3; lost: timing".
+func whyText(m map[string]int) string {
+	keys := sortedKeys(m)
+	sort.SliceStable(keys, func(i, j int) bool { return m[keys[i]] > m[keys[j]] })
+	var parts []string
+	for _, k := range keys {
+		if m[k] > 1 {
+			parts = append(parts, fmt.Sprintf("%s x%d", k, m[k]))
+		} else {
+			parts = append(parts, k)
+		}
+	}
+	return strings.Join(parts, "; ")
+}
 
 // dashboard renders the reports with inline SVG charts: no scripts.
 func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
@@ -249,7 +267,11 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 	charts = append(charts, newChart("MQLs by channel (40/20/40)", keys, av, num))
 	var qk []string
 	var qv []float64
+	var conditions []reports.QualityRow
 	for _, q := range reports.Quality(people, f) {
+		if q.Dimension == "condition" {
+			conditions = append(conditions, q)
+		}
 		if q.Dimension == "condition" && q.MQLs > 0 {
 			qk = append(qk, q.Value)
 			qv = append(qv, float64(q.SQL)/float64(q.MQLs))
@@ -260,5 +282,6 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 	dashboardPage.Execute(w, map[string]any{
 		"Nav": nav(r), "Charts": charts, "Stages": reports.Stages, "Funnel": funnel,
 		"SLA": reports.SLA(people, f, h.Reports.SLA, h.Reports.Calendar, h.Reports.now()), "SLAText": h.Reports.Calendar.Describe(h.Reports.SLA),
+		"Quality": conditions,
 	})
 }

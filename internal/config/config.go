@@ -132,6 +132,7 @@ type FeedbackFile struct {
 	HubSpot      map[string]string `yaml:"hubspot"`           // lifecyclestage / hs_lead_status value -> outcome
 	Kintone      map[string]string `yaml:"kintone_status"`    // process status -> outcome
 	KintoneField string            `yaml:"kintone_status_field"`
+	KintoneWhy   string            `yaml:"kintone_reason_field"` // field code of sales' reason (見送り理由 ...)
 }
 
 // SLAFile sets the service level sales agreed to.

@@ -38,12 +38,13 @@ type Verdict struct {
 	Email      string
 	Outcome    string
 	Owner      string
+	Why        string // the reason sales gave (rejected: "no budget")
 	At         time.Time
 }
 
 // Applier applies outcomes; see qualify.Qualifier.
 type Applier interface {
-	Outcome(ctx context.Context, person, outcome, deliveryID, owner string, at time.Time) (qualify.OutcomeResult, error)
+	OutcomeWhy(ctx context.Context, person, outcome, deliveryID, owner, why string, at time.Time) (qualify.OutcomeResult, error)
 }
 
 // Handler serves /feedback.
@@ -61,6 +62,7 @@ type Handler struct {
 	HubSpotValues    map[string]string // lifecyclestage / hs_lead_status value -> outcome
 	KintoneStatus    map[string]string // process status -> outcome
 	KintoneField     string            // status field code
+	KintoneReason    string            // field code of the reason sales give (見送り理由 ...); "" for none
 	KintoneEmail     string            // email field code (sfa.kintone.email_field; default "email")
 
 	Now func() time.Time
@@ -184,6 +186,7 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 		Status     string    `json:"status"`
 		Outcome    string    `json:"outcome"`
 		Owner      string    `json:"owner"`
+		Reason     string    `json:"reason"` // e.g. the Lead's disqualification reason field, passed by the Flow
 		ChangedAt  time.Time `json:"changedAt"`
 	}
 	if err := json.Unmarshal(body, &f); err != nil {
@@ -199,7 +202,7 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 	if f.EventID == "" {
 		return nil, errors.New("eventId is required (deduplication)")
 	}
-	return []Verdict{{DeliveryID: "sf-" + f.EventID, PersonID: f.ExternalID, ExternalID: f.LeadID, Email: f.Email, Outcome: out, Owner: f.Owner, At: f.ChangedAt}}, nil
+	return []Verdict{{DeliveryID: "sf-" + f.EventID, PersonID: f.ExternalID, ExternalID: f.LeadID, Email: f.Email, Outcome: out, Owner: f.Owner, Why: f.Reason, At: f.ChangedAt}}, nil
 }
 
 // hubspot verifies X-HubSpot-Signature-v3 and its 5-minute window.
@@ -275,7 +278,11 @@ func ParseHubSpot(body []byte, values map[string]string) ([]Verdict, error) {
 		if !ok {
 			continue
 		}
-		vs = append(vs, Verdict{DeliveryID: "hs-" + e.EventID.String(), ExternalID: e.ObjectID.String(), Outcome: out, At: time.UnixMilli(e.OccurredAt)})
+		v := Verdict{DeliveryID: "hs-" + e.EventID.String(), ExternalID: e.ObjectID.String(), Outcome: out, At: time.UnixMilli(e.OccurredAt)}
+		if e.PropertyName == "hs_lead_status" {
+			v.Why = e.PropertyValue // the lead status sales chose is their reason (UNQUALIFIED, BAD_TIMING ...)
+		}
+		vs = append(vs, v)
 	}
 	return vs, nil
 }
@@ -291,6 +298,11 @@ func (h *Handler) kintone(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	vs, err := ParseKintone(body, h.KintoneField, h.KintoneEmail, h.KintoneStatus)
+	if h.KintoneReason != "" {
+		for i := range vs {
+			vs[i].Why = kintoneField(body, h.KintoneReason)
+		}
+	}
 	if err != nil {
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error()})
 		return
@@ -352,13 +364,14 @@ func (h *Handler) webhook(w http.ResponseWriter, r *http.Request) {
 		Email    string    `json:"email"`
 		Outcome  string    `json:"outcome"`
 		Owner    string    `json:"owner"`
+		Reason   string    `json:"reason"`
 		At       time.Time `json:"at"`
 	}
 	if err := json.Unmarshal(body, &p); err != nil || p.Outcome == "" {
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "body must be {\"email\" or \"personId\", \"outcome\", \"owner\", \"at\"}"})
 		return
 	}
-	h.apply(w, r, "webhook", []Verdict{{DeliveryID: "wh-" + r.Header.Get("webhook-id"), PersonID: p.PersonID, Email: p.Email, Outcome: p.Outcome, Owner: p.Owner, At: p.At}})
+	h.apply(w, r, "webhook", []Verdict{{DeliveryID: "wh-" + r.Header.Get("webhook-id"), PersonID: p.PersonID, Email: p.Email, Outcome: p.Outcome, Owner: p.Owner, Why: p.Reason, At: p.At}})
 }
 
 // apply resolves each verdict's person and applies it. Unknown people are
@@ -375,7 +388,7 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request, source string, v
 			results = append(results, res{DeliveryID: v.DeliveryID, OutcomeResult: qualify.OutcomeResult{Ignored: "unknown person"}})
 			continue
 		}
-		out, err := h.Apply.Outcome(r.Context(), pid, v.Outcome, v.DeliveryID, v.Owner, v.At)
+		out, err := h.Apply.OutcomeWhy(r.Context(), pid, v.Outcome, v.DeliveryID, v.Owner, v.Why, v.At)
 		if err != nil && strings.Contains(err.Error(), "unknown outcome") {
 			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error(), Field: "outcome"})
 			return
@@ -409,4 +422,16 @@ func (h *Handler) resolve(ctx context.Context, source string, v Verdict) (string
 		}
 	}
 	return "", identity.ErrNotFound
+}
+
+// kintoneField reads one field's value from a kintone webhook's record.
+func kintoneField(body []byte, code string) string {
+	var p struct {
+		Record map[string]struct{ Value any } `json:"record"`
+	}
+	if json.Unmarshal(body, &p) != nil {
+		return ""
+	}
+	v, _ := p.Record[code].Value.(string)
+	return v
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/baton-hq/baton/internal/identity"
@@ -70,6 +71,7 @@ type StageChange struct {
 	At     time.Time `json:"at"`
 	Reason string    `json:"reason"`
 	Owner  string    `json:"owner,omitempty"`
+	Why    string    `json:"why,omitempty"` // sales' reason for a rejection or loss, as their SFA gave it
 }
 
 func historyWrite(person, from, to string, at time.Time, reason string) table.Write {
@@ -100,6 +102,15 @@ type OutcomeResult struct {
 // out-of-order delivery) is ignored. Rejected and lost leads are recycled:
 // their behaviour score is reset and they may qualify again.
 func (q *Qualifier) Outcome(ctx context.Context, person, outcome, deliveryID, owner string, at time.Time) (OutcomeResult, error) {
+	return q.OutcomeWhy(ctx, person, outcome, deliveryID, owner, "", at)
+}
+
+// OutcomeWhy is Outcome with sales' reason (why rejected or lost), kept on
+// the stage history for the MQL-quality report.
+func (q *Qualifier) OutcomeWhy(ctx context.Context, person, outcome, deliveryID, owner, why string, at time.Time) (OutcomeResult, error) {
+	if len(why) > 200 {
+		why = why[:200]
+	}
 	target, ok := outcomeStage[outcome]
 	if !ok {
 		return OutcomeResult{}, fmt.Errorf("qualify: unknown outcome %q (accepted, rejected, sql, opportunity, won, lost)", outcome)
@@ -137,7 +148,7 @@ func (q *Qualifier) Outcome(ctx context.Context, person, outcome, deliveryID, ow
 			mark, _ := json.Marshal(map[string]any{"outcome": outcome, "at": at})
 			ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: "FB#" + deliveryID, Kind: "feedback", Data: mark}, table.NotExists))
 		}
-		hist := StageChange{From: rec.Stage, To: target, At: at, Reason: "sales: " + outcome, Owner: owner}
+		hist := StageChange{From: rec.Stage, To: target, At: at, Reason: "sales: " + outcome, Owner: owner, Why: strings.TrimSpace(why)}
 		data, _ := json.Marshal(hist)
 		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: "H#" + at.UTC().Format(time.RFC3339Nano) + "#" + target, Kind: "stage", Data: data}, table.Always))
 		cnt := newCounts(q.Calendar.Location())

@@ -391,6 +391,8 @@ type QualityRow struct {
 	Won       int    `json:"won"`
 	Rejected  int    `json:"rejected"`
 	Lost      int    `json:"lost"`
+	// Why counts the reasons sales gave, e.g. "rejected: no budget" -> 3.
+	Why map[string]int `json:"why,omitempty"`
 }
 
 // Quality follows each MQL of the period to what sales made of it.
@@ -406,11 +408,15 @@ func Quality(people []*Person, f Filter) []QualityRow {
 				end = p.MQLs[mi+1].At
 			}
 			got := map[string]bool{}
+			var whys []string
 			for _, c := range p.History {
 				if c.At.Before(m.At) || (!end.IsZero() && !c.At.Before(end)) {
 					continue
 				}
 				got[c.To] = true
+				if c.Why != "" && (c.To == qualify.StageRejected || c.To == qualify.StageLost) {
+					whys = append(whys, c.To+": "+c.Why)
+				}
 			}
 			for _, dv := range [][2]string{{"condition", m.Condition}, {"grade", m.Verdict.Grade}, {"band", m.Verdict.Band}} {
 				if dv[1] == "" {
@@ -437,6 +443,12 @@ func Quality(people []*Person, f Filter) []QualityRow {
 				}
 				if got[qualify.StageLost] {
 					r.Lost++
+				}
+				for _, w := range whys {
+					if r.Why == nil {
+						r.Why = map[string]int{}
+					}
+					r.Why[w]++
 				}
 			}
 		}

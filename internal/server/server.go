@@ -182,7 +182,7 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 		a.Feedback = &outcome.Handler{
 			Apply: a.Qualifier, People: a.People, T: tbl, PublicURL: cfg.PublicURL, Log: log, Now: now,
 			SharedSecret: cfg.Secrets.FeedbackSecret, HubSpotClientSecret: cfg.Secrets.HubSpotClientSecret, KintoneToken: cfg.Secrets.KintoneWebhookToken,
-			SalesforceStatus: fb.Salesforce, HubSpotValues: fb.HubSpot, KintoneStatus: fb.Kintone, KintoneField: fb.KintoneField,
+			SalesforceStatus: fb.Salesforce, HubSpotValues: fb.HubSpot, KintoneStatus: fb.Kintone, KintoneField: fb.KintoneField, KintoneReason: fb.KintoneWhy,
 		}
 		if k := cfg.File.SFA.Kintone; k != nil {
 			a.Feedback.KintoneEmail = k.EmailField

@@ -450,12 +450,12 @@ func TestAssembly(t *testing.T) {
 	})
 	t.Run("feedback.kintone_status,feedback.kintone_status_field", func(t *testing.T) {
 		tok := "kintone-webhook-token-0123456789"
-		s, _ := start(t, "feedback:\n  kintone_status_field: 対応状況\n  kintone_status: {ナーチャリング送り: rejected}\n", map[string]string{"BATON_KINTONE_WEBHOOK_TOKEN": tok})
+		s, _ := start(t, "feedback:\n  kintone_status_field: 対応状況\n  kintone_status: {ナーチャリング送り: rejected}\n  kintone_reason_field: 見送り理由\n", map[string]string{"BATON_KINTONE_WEBHOOK_TOKEN": tok})
 		p := qualifyOne(t, s, "kt-1", "kintone-lead@maker.example")
 		// Neither the STATUS field (not the configured one) nor a default
 		// value decides: only the configured field and mapping can recycle.
 		body := `{"id":"kt-evt-1","type":"UPDATE_RECORD","app":{"id":"42"},"record":{"$id":{"type":"__ID__","value":"9"},"email":{"type":"SINGLE_LINE_TEXT","value":"kintone-lead@maker.example"},` +
-			`"ステータス":{"type":"STATUS","value":"受注"},"対応状況":{"type":"DROP_DOWN","value":"ナーチャリング送り"}}}`
+			`"ステータス":{"type":"STATUS","value":"受注"},"対応状況":{"type":"DROP_DOWN","value":"ナーチャリング送り"},"見送り理由":{"type":"MULTI_LINE_TEXT","value":"予算なし"}}}`
 		resp, err := http.Post(s.URL+"/feedback/kintone/"+tok, "application/json", strings.NewReader(body))
 		if err != nil || resp.StatusCode != 200 {
 			t.Fatalf("feedback: %v %v", err, resp)
@@ -463,7 +463,17 @@ func TestAssembly(t *testing.T) {
 		if rec, _ := s.App.Qualifier.Record(context.Background(), p); rec.Stage != "recycled" {
 			t.Fatalf("configured kintone field and value did not map: stage %s", rec.Stage)
 		}
-		cover("feedback.kintone_status", "feedback.kintone_status_field")
+		hist, _ := s.App.Qualifier.History(context.Background(), p)
+		why := ""
+		for _, h := range hist {
+			if h.To == "rejected" {
+				why = h.Why
+			}
+		}
+		if why != "予算なし" {
+			t.Fatalf("the reason field's value is not on the stage history: %+v", hist)
+		}
+		cover("feedback.kintone_status", "feedback.kintone_status_field", "feedback.kintone_reason_field")
 	})
 
 	sfBase := func(f *crmfake.Salesforce, extra string) string {

@@ -694,4 +694,9 @@ func TestRejectedLeadNeedsNewEvidence(t *testing.T) {
 	if mqls, _ := s.App.Qualifier.MQLs(context.Background(), person); len(mqls) != 1 {
 		t.Fatalf("rescore re-raised a rejected lead: %d MQLs", len(mqls))
 	}
+	// Sales' reason reaches the MQL-quality report.
+	code, b = do(t, "GET", s.URL+"/admin/reports/mql-quality", token, "")
+	if code != 200 || !strings.Contains(string(b), `"why":{"rejected: no budget":1}`) {
+		t.Fatalf("quality report without the reason: %d %s", code, b)
+	}
 }
