@@ -14,7 +14,6 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -30,6 +29,7 @@ import (
 
 // Touch is a marketing touch: where a person came from.
 type Touch struct {
+	Channel  string    `json:"channel,omitempty"` // search, social, email, paid, referral, direct: the reports' channels
 	Source   string    `json:"source,omitempty"`
 	Medium   string    `json:"medium,omitempty"`
 	Campaign string    `json:"campaign,omitempty"`
@@ -69,10 +69,10 @@ func (l Lead) Summary() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "MQL (%s): %s\n", l.Condition, strings.Join(l.Reasons, "; "))
 	fmt.Fprintf(&b, "Behaviour %.0f, fit %.0f (grade %s)\n", l.BehaviourScore, l.FitScore, l.Grade)
-	if l.FirstTouch.Source != "" || l.FirstTouch.Referrer != "" {
+	if l.FirstTouch.Channel != "" || l.FirstTouch.Source != "" || l.FirstTouch.Referrer != "" {
 		fmt.Fprintf(&b, "First touch: %s\n", l.FirstTouch.describe())
 	}
-	if l.LastTouch.Source != "" || l.LastTouch.Referrer != "" {
+	if l.LastTouch.Channel != "" || l.LastTouch.Source != "" || l.LastTouch.Referrer != "" {
 		fmt.Fprintf(&b, "Last touch: %s\n", l.LastTouch.describe())
 	}
 	b.WriteString("Recent activity:\n")
@@ -91,13 +91,16 @@ func (l Lead) Summary() string {
 
 func (t Touch) describe() string {
 	parts := []string{}
-	for _, p := range []string{t.Source, t.Medium, t.Campaign} {
+	for _, p := range []string{t.Channel, t.Source, t.Medium, t.Campaign} {
 		if p != "" {
 			parts = append(parts, p)
 		}
 	}
 	if len(parts) == 0 && t.Referrer != "" {
 		parts = append(parts, "referrer "+t.Referrer)
+	}
+	if t.URL == "" {
+		return strings.Join(parts, " / ")
 	}
 	return strings.Join(parts, " / ") + " (" + t.URL + ")"
 }
@@ -228,6 +231,10 @@ type Worker struct {
 	Lease       time.Duration // how long a message is ours (default 2m)
 	Now         func() time.Time
 	Log         *slog.Logger
+	// Touches returns the person's touches as scoring kept them (first
+	// touch and the latest): the same facts the reports attribute, so sales
+	// and marketing see one first touch. Nil: derived from the timeline.
+	Touches func(ctx context.Context, person string) ([]qualify.Touch, error)
 }
 
 func (w *Worker) now() time.Time {
@@ -615,39 +622,39 @@ func (w *Worker) Build(ctx context.Context, m qualify.MQL) (Lead, error) {
 		if len(l.Activity) < 50 {
 			l.Activity = append(l.Activity, Activity{Type: ev.Type, Name: ev.Name, URL: ev.URL, Title: ev.Title, At: ev.Timestamp})
 		}
-		if t, ok := touch(ev); ok {
-			if l.LastTouch.At.IsZero() {
-				l.LastTouch = t
+		if w.Touches == nil {
+			if qt, ok := qualify.TouchOf(ev); ok {
+				if l.LastTouch.At.IsZero() {
+					l.LastTouch = fromTouch(qt, ev.URL, ev.Referrer)
+				}
+				l.FirstTouch = fromTouch(qt, ev.URL, ev.Referrer)
 			}
-			l.FirstTouch = t
+		}
+	}
+	if w.Touches != nil {
+		ts, err := w.Touches(ctx, m.Person)
+		if err != nil {
+			return Lead{}, err
+		}
+		var before []qualify.Touch // touches up to the qualification
+		for _, t := range ts {
+			if !t.At.After(m.At) {
+				before = append(before, t)
+			}
+		}
+		if len(before) > 0 {
+			l.FirstTouch = fromTouch(before[0], "", "")
+			l.LastTouch = fromTouch(before[len(before)-1], "", "")
 		}
 	}
 	return l, nil
 }
 
-// touch reports whether an event is a marketing touch: it carries UTM
-// parameters or an external referrer, or is a newsletter click.
-func touch(ev event.Event) (Touch, bool) {
-	t := Touch{Source: ev.UTM.Source, Medium: ev.UTM.Medium, Campaign: ev.UTM.Campaign, URL: ev.URL, At: ev.Timestamp}
-	if ev.Type == event.EmailClick {
-		if t.Medium == "" {
-			t.Medium = "email"
-		}
-		if c, _ := ev.Properties["campaign"].(string); c != "" && t.Campaign == "" {
-			t.Campaign = c
-		}
-		return t, true
+// fromTouch is a scoring touch as the hand-off shows it.
+func fromTouch(t qualify.Touch, url, referrer string) Touch {
+	out := Touch{Channel: t.Channel, Source: t.Source, Medium: t.Medium, Campaign: t.Campaign, At: t.At, URL: url}
+	if t.Channel == "referral" || t.Channel == "search" || t.Channel == "social" {
+		out.Referrer = referrer
 	}
-	if !ev.UTM.Empty() {
-		return t, true
-	}
-	if ev.Referrer != "" {
-		ru, err1 := url.Parse(ev.Referrer)
-		pu, err2 := url.Parse(ev.URL)
-		if err1 == nil && err2 == nil && !strings.EqualFold(ru.Hostname(), pu.Hostname()) {
-			t.Referrer = ev.Referrer
-			return t, true
-		}
-	}
-	return t, false
+	return out
 }

@@ -403,3 +403,14 @@ func (q *Qualifier) History(ctx context.Context, person string) ([]StageChange, 
 	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
 	return out, nil
 }
+
+// Touches returns the marketing touches scoring kept for a person (the
+// first touch and the latest ones, oldest first): the one definition of a
+// touch that the hand-off and the reports both use.
+func (q *Qualifier) Touches(ctx context.Context, person string) ([]Touch, error) {
+	rec, err := q.Record(ctx, person)
+	if err != nil {
+		return nil, err
+	}
+	return rec.Touches, nil
+}

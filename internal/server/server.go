@@ -164,6 +164,9 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 	}
 	a.Inbox = &push.Inbox{T: tbl}
 	a.Pusher = &push.Worker{Queue: a.Push, T: tbl, Dir: a.People, Stitcher: a.Stitcher, Log: log, Now: now}
+	if a.Qualifier != nil {
+		a.Pusher.Touches = a.Qualifier.Touches // one touch definition for sales and the reports
+	}
 	if a.Pusher.Connectors, err = connectors(cfg, now); err != nil {
 		return nil, err
 	}

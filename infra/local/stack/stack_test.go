@@ -700,3 +700,43 @@ func TestRejectedLeadNeedsNewEvidence(t *testing.T) {
 		t.Fatalf("quality report without the reason: %d %s", code, b)
 	}
 }
+
+// TestOneFirstTouch: the hand-off to sales and the reports name the same
+// first and last touch (one definition, kept by scoring).
+func TestOneFirstTouch(t *testing.T) {
+	s := stack.ForTest(t, nil)
+	for _, body := range []string{
+		`{"type":"page_view","messageId":"ft1","anonymousId":"touch-browser-1","properties":{"url":"https://www.example.com/?utm_source=google&utm_medium=cpc&utm_campaign=brand"}}`,
+		`{"type":"page_view","messageId":"ft2","anonymousId":"touch-browser-1","properties":{"url":"https://www.example.com/pricing","referrer":"https://twitter.com/someone"}}`,
+		`{"type":"download","messageId":"ft3","anonymousId":"touch-browser-1","properties":{"url":"https://www.example.com/files/whitepaper.pdf"}}`,
+		`{"type":"form_submit","messageId":"ft4","anonymousId":"touch-browser-1","properties":{"url":"https://www.example.com/contact","form":{"id":"contact"},"fields":{"email":"touch@maker.example","title":"部長","employees":"500"}}}`,
+	} {
+		if r, err := http.Post(s.URL+"/e", "text/plain", strings.NewReader(body)); err != nil || r.StatusCode != 204 {
+			t.Fatalf("POST /e: %v %v", err, r)
+		}
+	}
+	settle(t, s)
+	var lead map[string]any
+	deadline := time.Now().Add(10 * time.Second)
+	for lead == nil && time.Now().Before(deadline) {
+		s.App.Pusher.RunOnce(context.Background())
+		code, b := do(t, "GET", s.URL+"/admin/inbox", token, "")
+		var inbox struct{ Leads []map[string]any }
+		if code == 200 && json.Unmarshal(b, &inbox) == nil && len(inbox.Leads) == 1 {
+			lead = inbox.Leads[0]
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if lead == nil {
+		t.Fatal("no lead in the inbox")
+	}
+	first, _ := lead["firstTouch"].(map[string]any)
+	last, _ := lead["lastTouch"].(map[string]any)
+	if first["channel"] != "paid" || last["channel"] != "social" {
+		t.Fatalf("hand-off touches: first %v last %v", first, last)
+	}
+	code, b := do(t, "GET", s.URL+"/admin/reports/attribution", token, "")
+	if code != 200 || !strings.Contains(string(b), `"first":{"paid":1}`) || !strings.Contains(string(b), `"last":{"social":1}`) {
+		t.Fatalf("attribution disagrees with the hand-off: %d %s", code, b)
+	}
+}
