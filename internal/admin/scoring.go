@@ -19,6 +19,9 @@ type Scores interface {
 	History(ctx context.Context, person string) ([]qualify.StageChange, error)
 	RecentMQLs(ctx context.Context, limit int) ([]qualify.MQL, error)
 	Rescore(ctx context.Context) (qualify.RescoreReport, error)
+	// DryRun reports what a rescore would change, writing nothing (nil:
+	// the rules in force).
+	DryRun(ctx context.Context, e qualify.Engine) (qualify.DryRunReport, error)
 }
 
 // Explanation is why a person has the score, grade and stage they have.
@@ -119,6 +122,20 @@ func (h *Handler) mqls(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) rescore(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Query().Get("dry_run") {
+	case "1", "true":
+		rep, err := h.Scores.DryRun(r.Context(), nil)
+		if err != nil {
+			h.fail(w, err)
+			return
+		}
+		httpx.JSON(w, http.StatusOK, rep)
+		return
+	case "", "0", "false":
+	default:
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "dry_run must be 1 or 0", Field: "dry_run"})
+		return
+	}
 	rep, err := h.Scores.Rescore(r.Context())
 	if err != nil {
 		h.fail(w, err)

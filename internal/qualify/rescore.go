@@ -135,3 +135,109 @@ func (q *Qualifier) replay(ctx context.Context, person string) error {
 	}
 	return q.applyMay(ctx, person, tl[i:], true)
 }
+
+// DryRunReport says what a rescore under an engine would change, written
+// nowhere: who would become an MQL, who is an MQL waiting for sales and
+// would no longer qualify, by condition.
+type DryRunReport struct {
+	Rules        string         `json:"rules"`
+	People       int            `json:"people"`
+	WouldQualify []Change       `json:"wouldQualify"` // not an MQL now, would be raised one
+	WouldDrop    []Change       `json:"wouldDrop"`    // an MQL awaiting sales now, would not qualify
+	ByCondition  map[string]int `json:"byCondition"`  // conditions of the would-be MQLs
+}
+
+// Change is one person a dry run would move.
+type Change struct {
+	Person    string `json:"person"`
+	Email     string `json:"email"`
+	Stage     string `json:"stage"`     // now
+	Condition string `json:"condition"` // the condition that would fire ("" for a drop)
+	Waiting   string `json:"waiting,omitempty"`
+}
+
+// DryRun replays every person's stored events and recycles under engine e
+// (nil: the rules in force) in memory and compares the verdict with their
+// stage now. It writes nothing.
+func (q *Qualifier) DryRun(ctx context.Context, e Engine) (DryRunReport, error) {
+	if e == nil {
+		e = q.Engine
+	}
+	rep := DryRunReport{Rules: e.Version(), WouldQualify: []Change{}, WouldDrop: []Change{}, ByCondition: map[string]int{}}
+	var people []string
+	err := q.T.Scan(ctx, "P#", func(it table.Item) error {
+		if it.SK == "PERSON" {
+			people = append(people, strings.TrimPrefix(it.PK, "P#"))
+		}
+		return nil
+	})
+	if err != nil {
+		return rep, err
+	}
+	for _, id := range people {
+		p, err := q.Dir.Get(ctx, id)
+		if errors.Is(err, identity.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return rep, err
+		}
+		rec, err := q.Record(ctx, id)
+		if err != nil {
+			return rep, err
+		}
+		v, err := q.simulate(ctx, p, e)
+		if err != nil {
+			return rep, err
+		}
+		rep.People++
+		qualifies := v.Condition != "" && v.Excluded == ""
+		c := Change{Person: id, Email: p.Email, Stage: rec.Stage, Condition: v.Condition, Waiting: v.Waiting}
+		switch {
+		case qualifies && Qualifies(rec.Stage):
+			rep.WouldQualify = append(rep.WouldQualify, c)
+			rep.ByCondition[v.Condition]++
+		case !qualifies && rec.Stage == StageMQL:
+			rep.WouldDrop = append(rep.WouldDrop, c)
+		}
+	}
+	return rep, nil
+}
+
+// simulate judges a person under e from their timeline and recycles, in
+// memory.
+func (q *Qualifier) simulate(ctx context.Context, p identity.Person, e Engine) (Verdict, error) {
+	hist, err := q.History(ctx, p.ID)
+	if err != nil {
+		return Verdict{}, err
+	}
+	st := &identity.Stitcher{Dir: q.Dir, Log: q.Log}
+	tl, err := st.Timeline(ctx, p.ID, 0)
+	if err != nil {
+		return Verdict{}, err
+	}
+	eventlog.SortOldestFirst(tl)
+	now := q.now()
+	var state json.RawMessage
+	i := 0
+	for _, h := range hist {
+		if h.To != StageRecycled {
+			continue
+		}
+		j := i
+		for j < len(tl) && !tl[j].Timestamp.After(h.At) {
+			j++
+		}
+		if state, _, err = e.Apply(state, tl[i:j], now); err != nil {
+			return Verdict{}, err
+		}
+		if state, _, err = e.Recycle(state, h.At); err != nil {
+			return Verdict{}, err
+		}
+		i = j
+	}
+	if state, _, err = e.Apply(state, tl[i:], now); err != nil {
+		return Verdict{}, err
+	}
+	return e.Evaluate(state, p.Attributes, p.Email, now)
+}

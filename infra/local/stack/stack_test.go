@@ -687,6 +687,10 @@ func TestRejectedLeadNeedsNewEvidence(t *testing.T) {
 	if code != 200 || !strings.Contains(string(b), `"stage":"recycled"`) || !strings.Contains(string(b), "recycle.") {
 		t.Fatalf("explain after the recycle: %d %s", code, b)
 	}
+	code, b = do(t, "POST", s.URL+"/admin/rescore?dry_run=1", token, `{}`)
+	if code != 200 || !strings.Contains(string(b), `"wouldQualify":[]`) || !strings.Contains(string(b), `"people":1`) {
+		t.Fatalf("dry run after a rejection: %d %s", code, b)
+	}
 	code, b = do(t, "POST", s.URL+"/admin/rescore", token, `{}`)
 	if code != 200 || !strings.Contains(string(b), `"newMqls":0`) {
 		t.Fatalf("rescore after a rejection: %d %s", code, b)

@@ -10,6 +10,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -304,6 +306,22 @@ func run(t *testing.T, f tabletest.Factory) {
 		if rec, _ := x.q.Record(ctx, other.ID); rec.Stage != qualify.StageLead || rec.Verdict.Behaviour != 25 {
 			t.Fatalf("other before: %+v", rec)
 		}
+		// A dry run under the new rules says what the rescore will do, and
+		// writes nothing.
+		before := dump(t, x.q.T)
+		dry, err := x.q.DryRun(ctx, points{mult: 2})
+		if err != nil || dry.People != 2 || len(dry.WouldQualify) != 1 || dry.WouldQualify[0].Person != other.ID || dry.ByCondition["hot"] != 1 || len(dry.WouldDrop) != 0 {
+			t.Fatalf("dry run: %+v %v", dry, err)
+		}
+		if same, _ := x.q.DryRun(ctx, nil); len(same.WouldQualify)+len(same.WouldDrop) != 0 {
+			t.Fatalf("a dry run under the rules in force changes something: %+v", same)
+		}
+		if stricter, _ := x.q.DryRun(ctx, points{mult: 0.5}); len(stricter.WouldDrop) != 1 || stricter.WouldDrop[0].Person != p.ID {
+			t.Fatalf("stricter rules: %+v", stricter)
+		}
+		if after := dump(t, x.q.T); after != before {
+			t.Fatal("a dry run wrote to the store")
+		}
 		x.q.Engine = points{mult: 2} // the rules file changed
 		rep, err := x.q.Rescore(ctx)
 		if err != nil || rep.People != 2 || rep.MQLs != 1 || rep.Rules != "points-x2" {
@@ -378,4 +396,20 @@ func SLASuite() tabletest.Suite {
 			t.Fatalf("time to accept %v", rec.AcceptedAt.Sub(rec.MQLAt))
 		}
 	}}
+}
+
+// dump is the whole store as text (keys, versions, data), to prove a read
+// wrote nothing.
+func dump(t *testing.T, tb table.Table) string {
+	t.Helper()
+	var b strings.Builder
+	if err := tb.Scan(context.Background(), "", func(it table.Item) error {
+		fmt.Fprintf(&b, "%s|%s|%d|%s\n", it.PK, it.SK, it.Version, it.Data)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(b.String(), "\n")
+	sort.Strings(lines)
+	return strings.Join(lines, "\n")
 }
