@@ -9,6 +9,7 @@ import (
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/table"
 )
 
 // Scores reads and recomputes scores; see qualify.Qualifier.
@@ -18,7 +19,8 @@ type Scores interface {
 	MQLs(ctx context.Context, person string) ([]qualify.MQL, error)
 	History(ctx context.Context, person string) ([]qualify.StageChange, error)
 	RecentMQLs(ctx context.Context, limit int) ([]qualify.MQL, error)
-	Rescore(ctx context.Context) (qualify.RescoreReport, error)
+	StartRescore(ctx context.Context) (qualify.Job, error)
+	RescoreJob(ctx context.Context, id string) (qualify.Job, error)
 	// DryRun reports what a rescore would change, writing nothing (nil:
 	// the rules in force).
 	DryRun(ctx context.Context, e qualify.Engine) (qualify.DryRunReport, error)
@@ -46,6 +48,7 @@ func (h *Handler) scoreRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/people/{id}/explain", h.Require(ScopeRead, h.explain))
 	mux.Handle("GET /admin/mqls", h.Require(ScopeRead, h.mqls))
 	mux.Handle("POST /admin/rescore", h.Require(ScopeWrite, h.rescore))
+	mux.Handle("GET /admin/rescore/{id}", h.Require(ScopeRead, h.rescoreJob))
 }
 
 // noScoringRoutes answer the scoring routes when no rules file is loaded:
@@ -136,10 +139,27 @@ func (h *Handler) rescore(w http.ResponseWriter, r *http.Request) {
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "dry_run must be 1 or 0", Field: "dry_run"})
 		return
 	}
-	rep, err := h.Scores.Rescore(r.Context())
+	// A background job: this request only records it. The local stack's
+	// worker runs it at once; on AWS the sweep function advances it on its
+	// schedule (invoke the sweep function to start at once).
+	job, err := h.Scores.StartRescore(r.Context())
 	if err != nil {
 		h.fail(w, err)
 		return
 	}
-	httpx.JSON(w, http.StatusOK, rep)
+	w.Header().Set("Location", "rescore/"+job.ID)
+	httpx.JSON(w, http.StatusAccepted, map[string]any{"job": job, "poll": "/admin/rescore/" + job.ID})
+}
+
+func (h *Handler) rescoreJob(w http.ResponseWriter, r *http.Request) {
+	job, err := h.Scores.RescoreJob(r.Context(), r.PathValue("id"))
+	if errors.Is(err, table.ErrNotFound) {
+		httpx.Error(w, http.StatusNotFound, "no such rescore job")
+		return
+	}
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	httpx.JSON(w, http.StatusOK, job)
 }

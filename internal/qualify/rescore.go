@@ -12,50 +12,6 @@ import (
 	"github.com/baton-hq/baton/internal/table"
 )
 
-// RescoreReport says what a rescore did.
-type RescoreReport struct {
-	People int    `json:"people"`
-	MQLs   int    `json:"newMqls"`
-	Rules  string `json:"rules"`
-}
-
-// Rescore replays every person's stored events under the current rules:
-// the behaviour state and ledger are rebuilt from scratch. Stages, MQLs
-// already raised and sales outcomes are history and stay; a person whose new
-// score meets the definition and who can qualify becomes an MQL now.
-func (q *Qualifier) Rescore(ctx context.Context) (RescoreReport, error) {
-	rep := RescoreReport{Rules: q.Engine.Version()}
-	var people []string
-	err := q.T.Scan(ctx, "P#", func(it table.Item) error {
-		if it.SK == "PERSON" {
-			people = append(people, strings.TrimPrefix(it.PK, "P#"))
-		}
-		return nil
-	})
-	if err != nil {
-		return rep, err
-	}
-	for _, p := range people {
-		before, err := q.MQLs(ctx, p)
-		if err != nil {
-			return rep, err
-		}
-		if err := q.RescorePerson(ctx, p); err != nil {
-			if errors.Is(err, identity.ErrNotFound) {
-				continue
-			}
-			return rep, err
-		}
-		after, err := q.MQLs(ctx, p)
-		if err != nil {
-			return rep, err
-		}
-		rep.People++
-		rep.MQLs += len(after) - len(before)
-	}
-	return rep, nil
-}
-
 // RescorePerson rebuilds one person's behaviour state and ledger.
 func (q *Qualifier) RescorePerson(ctx context.Context, person string) error {
 	for {

@@ -21,7 +21,16 @@ func (a *App) Sweep(ctx context.Context) ([]qualify.Breach, error) {
 		return nil, nil
 	}
 	sla := a.Config.File.SLA
-	return a.Qualifier.SweepSLA(ctx, time.Duration(sla.AcceptWithin), 90*24*time.Hour, a.announceBreach)
+	bs, err := a.Qualifier.SweepSLA(ctx, time.Duration(sla.AcceptWithin), 90*24*time.Hour, a.announceBreach)
+	if err != nil {
+		return bs, err
+	}
+	// Rescore jobs advance here on AWS (the admin request only records
+	// them), bounded so the sweep ends in its timeout; progress is saved
+	// per person and the next run resumes.
+	rctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	return bs, a.Qualifier.RunRescores(rctx)
 }
 
 // announceBreach posts the breach to the SLA webhook, signed like every

@@ -90,6 +90,10 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, now func()
 			return err
 		})
 	}
+	if app.Qualifier != nil {
+		// Rescore jobs run in the background, resumed after a restart.
+		s.every(bg, time.Second, "rescore", app.Qualifier.RunRescores)
+	}
 	s.every(bg, time.Minute, "sweep", func(ctx context.Context) error {
 		_, err := app.Sweep(ctx)
 		return err

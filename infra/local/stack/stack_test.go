@@ -691,9 +691,25 @@ func TestRejectedLeadNeedsNewEvidence(t *testing.T) {
 	if code != 200 || !strings.Contains(string(b), `"wouldQualify":[]`) || !strings.Contains(string(b), `"people":1`) {
 		t.Fatalf("dry run after a rejection: %d %s", code, b)
 	}
+	// The rescore is a background job: 202, then poll until done.
 	code, b = do(t, "POST", s.URL+"/admin/rescore", token, `{}`)
-	if code != 200 || !strings.Contains(string(b), `"newMqls":0`) {
-		t.Fatalf("rescore after a rejection: %d %s", code, b)
+	var started struct {
+		Job  struct{ ID string }
+		Poll string
+	}
+	if code != 202 || json.Unmarshal(b, &started) != nil || started.Job.ID == "" {
+		t.Fatalf("rescore: %d %s", code, b)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		code, b = do(t, "GET", s.URL+started.Poll, token, "")
+		if strings.Contains(string(b), `"status":"done"`) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if code != 200 || !strings.Contains(string(b), `"status":"done"`) || !strings.Contains(string(b), `"newMqls":0`) || !strings.Contains(string(b), `"total":1`) {
+		t.Fatalf("rescore job after a rejection: %d %s", code, b)
 	}
 	if mqls, _ := s.App.Qualifier.MQLs(context.Background(), person); len(mqls) != 1 {
 		t.Fatalf("rescore re-raised a rejected lead: %d MQLs", len(mqls))

@@ -323,9 +323,27 @@ func run(t *testing.T, f tabletest.Factory) {
 			t.Fatal("a dry run wrote to the store")
 		}
 		x.q.Engine = points{mult: 2} // the rules file changed
-		rep, err := x.q.Rescore(ctx)
-		if err != nil || rep.People != 2 || rep.MQLs != 1 || rep.Rules != "points-x2" {
-			t.Fatalf("rescore: %+v %v", rep, err)
+		job, err := x.q.StartRescore(ctx)
+		if err != nil || job.Total != 2 || job.Done != 0 || job.Status != "running" || job.Rules != "points-x2" {
+			t.Fatalf("rescore job: %+v %v", job, err)
+		}
+		// One person, then the process "dies": a new Qualifier on the same
+		// store finds the job and finishes it.
+		if job, err = x.q.AdvanceRescore(ctx, job.ID, 1); err != nil || job.Done != 1 {
+			t.Fatalf("first slice: %+v %v", job, err)
+		}
+		restarted := *x.q
+		if err := restarted.RunRescores(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if job, err = restarted.RescoreJob(ctx, job.ID); err != nil || job.Status != "done" || job.Done != 2 || job.NewMQLs != 1 {
+			t.Fatalf("rescore after the restart: %+v %v", job, err)
+		}
+		if active, _ := restarted.ActiveRescores(ctx); len(active) != 0 {
+			t.Fatalf("jobs left running: %+v", active)
+		}
+		if strings.Contains(dump(t, x.q.T), p.ID+`"`) && strings.Contains(dump(t, x.q.T), "JOB#rescore#") {
+			t.Fatal("a finished job still lists the people it rescored")
 		}
 		rec, _ := x.q.Record(ctx, p.ID)
 		led, _ := x.q.Ledger(ctx, p.ID)
