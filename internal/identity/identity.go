@@ -381,3 +381,30 @@ func (d *Directory) unlink(ctx context.Context, visitor, person string) error {
 	}
 	return errors.New("identity: too much contention forgetting visitor")
 }
+
+// errEnough stops a scan early.
+var errEnough = errors.New("enough")
+
+// Sample returns up to n people, in no particular order (checks that need
+// a look at the population, never the hot path).
+func (d *Directory) Sample(ctx context.Context, n int) ([]Person, error) {
+	var out []Person
+	err := d.T.Scan(ctx, "P#", func(it table.Item) error {
+		if it.SK != "PERSON" {
+			return nil
+		}
+		var p Person
+		if err := json.Unmarshal(it.Data, &p); err != nil {
+			return err
+		}
+		out = append(out, p)
+		if len(out) >= n {
+			return errEnough
+		}
+		return nil
+	})
+	if errors.Is(err, errEnough) {
+		err = nil
+	}
+	return out, err
+}

@@ -409,3 +409,26 @@ func (e *Engine) Recycle(raw json.RawMessage, now time.Time) (json.RawMessage, q
 }
 
 func round(f float64) float64 { return math.Round(f*100) / 100 }
+
+// Unfed lists the fit rules whose attribute none of the given people has
+// (email_domain always exists): a rule on an attribute no form fills scores
+// nobody, and without this it does so silently. "" values count as absent.
+func (e *Engine) Unfed(people []map[string]string) []string {
+	var out []string
+	for _, r := range e.R.Fit {
+		if r.Attribute == "email_domain" {
+			continue
+		}
+		fed := false
+		for _, attrs := range people {
+			if attrs[r.Attribute] != "" {
+				fed = true
+				break
+			}
+		}
+		if !fed {
+			out = append(out, fmt.Sprintf("fit rule %s: attribute %q is set on none of %d people (a form field that maps to it? see form_fields)", r.Name, r.Attribute, len(people)))
+		}
+	}
+	return out
+}

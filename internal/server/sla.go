@@ -11,6 +11,7 @@ import (
 
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/rulebook"
 )
 
 // Sweep runs the clock-driven work once: SLA breaches are found and
@@ -24,6 +25,13 @@ func (a *App) Sweep(ctx context.Context) ([]qualify.Breach, error) {
 	bs, err := a.Qualifier.SweepSLA(ctx, time.Duration(sla.AcceptWithin), 90*24*time.Hour, a.announceBreach)
 	if err != nil {
 		return bs, err
+	}
+	unfed, err := a.UnfedFitRules(ctx)
+	if err != nil {
+		return bs, err
+	}
+	for _, u := range unfed {
+		a.Log.Warn("rules: " + u)
 	}
 	// Rescore jobs advance here on AWS (the admin request only records
 	// them), bounded so the sweep ends in its timeout; progress is saved
@@ -64,4 +72,30 @@ func (a *App) announceBreach(ctx context.Context, b qualify.Breach) error {
 		return fmt.Errorf("SLA webhook answered %d", resp.StatusCode)
 	}
 	return nil
+}
+
+// unfedSample bounds the people the unfed-rule check reads; below
+// unfedMinimum people it says nothing (too early to tell).
+const (
+	unfedSample  = 500
+	unfedMinimum = 20
+)
+
+// UnfedFitRules names the fit rules whose attribute none of (a sample of)
+// the people has: a rule that silently scores nobody, reported by the sweep
+// in the log.
+func (a *App) UnfedFitRules(ctx context.Context) ([]string, error) {
+	eng, ok := a.Qualifier.Engine.(*rulebook.Engine)
+	if !ok {
+		return nil, nil
+	}
+	people, err := a.People.Sample(ctx, unfedSample)
+	if err != nil || len(people) < unfedMinimum {
+		return nil, err
+	}
+	attrs := make([]map[string]string, len(people))
+	for i, p := range people {
+		attrs[i] = p.Attributes
+	}
+	return eng.Unfed(attrs), nil
 }

@@ -760,3 +760,24 @@ func TestOneFirstTouch(t *testing.T) {
 		t.Fatalf("attribution disagrees with the hand-off: %d %s", code, b)
 	}
 }
+
+// TestUnfedFitRuleIsReported: a fit rule on an attribute no form fills
+// scores nobody; once there are enough people, the check names it.
+func TestUnfedFitRuleIsReported(t *testing.T) {
+	s := stack.ForTest(t, nil)
+	for i := range 25 {
+		body := fmt.Sprintf(`{"type":"form_submit","messageId":"unfed-%d","anonymousId":"unfed-browser-%04d","properties":{"fields":{"email":"p%d@maker.example","title":"部長","employees":"300","country":"JP"}}}`, i, i, i)
+		if r, err := http.Post(s.URL+"/e", "text/plain", strings.NewReader(body)); err != nil || r.StatusCode != 204 {
+			t.Fatalf("POST /e: %v %v", err, r)
+		}
+	}
+	got, err := s.App.UnfedFitRules(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(got, "\n")
+	// industry is a fit rule of the shipped rules that these forms never fill.
+	if !strings.Contains(text, `"industry"`) || strings.Contains(text, `"title"`) || strings.Contains(text, `"employees"`) {
+		t.Fatalf("unfed fit rules: %q", got)
+	}
+}
