@@ -97,7 +97,9 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		body = map[string]any{"stages": reports.Stages, "rows": fr, "counters": counters}
+		body = map[string]any{"stages": reports.Stages, "rows": fr, "counters": counters,
+			// Why the two may differ, said where the numbers are read.
+			"countersNote": "counters are counted when each stage change is written, under the first-touch channel known at that moment and the day it happened in the configured time zone; rows are computed now from each person's facts. They differ when a first touch becomes known later (anonymous history stitched after the stage change) or when a person was erased (counters are aggregates and stay)."}
 		header = append([]string{"period", "group"}, reports.Stages...)
 		for i := 1; i < len(reports.Stages); i++ {
 			header = append(header, reports.Stages[i-1]+"->"+reports.Stages[i])

@@ -235,6 +235,9 @@ type Worker struct {
 	// touch and the latest): the same facts the reports attribute, so sales
 	// and marketing see one first touch. Nil: derived from the timeline.
 	Touches func(ctx context.Context, person string) ([]qualify.Touch, error)
+	// Loc is the zone times are shown to sales in (the configured
+	// timezone; nil: UTC): the lead's times and the summary's.
+	Loc *time.Location
 }
 
 func (w *Worker) now() time.Time {
@@ -607,10 +610,14 @@ func (w *Worker) Build(ctx context.Context, m qualify.MQL) (Lead, error) {
 	if err != nil {
 		return Lead{}, err
 	}
+	loc := w.Loc
+	if loc == nil {
+		loc = time.UTC
+	}
 	l := Lead{
 		MQLID: m.ID, PersonID: p.ID, Email: p.Email, Attributes: p.Attributes,
 		BehaviourScore: m.Verdict.Behaviour, FitScore: m.Verdict.Fit, Grade: m.Verdict.Grade,
-		Condition: m.Condition, Reasons: m.Facts, QualifiedAt: m.At, Activity: []Activity{},
+		Condition: m.Condition, Reasons: m.Facts, QualifiedAt: m.At.In(loc), Activity: []Activity{},
 	}
 	if l.Attributes == nil {
 		l.Attributes = map[string]string{}
@@ -620,7 +627,7 @@ func (w *Worker) Build(ctx context.Context, m qualify.MQL) (Lead, error) {
 			continue
 		}
 		if len(l.Activity) < 50 {
-			l.Activity = append(l.Activity, Activity{Type: ev.Type, Name: ev.Name, URL: ev.URL, Title: ev.Title, At: ev.Timestamp})
+			l.Activity = append(l.Activity, Activity{Type: ev.Type, Name: ev.Name, URL: ev.URL, Title: ev.Title, At: ev.Timestamp.In(loc)})
 		}
 		if w.Touches == nil {
 			if qt, ok := qualify.TouchOf(ev); ok {

@@ -167,6 +167,7 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 	if a.Qualifier != nil {
 		a.Pusher.Touches = a.Qualifier.Touches // one touch definition for sales and the reports
 	}
+	a.Pusher.Loc = cal.Location()
 	if a.Pusher.Connectors, err = connectors(cfg, now); err != nil {
 		return nil, err
 	}

@@ -230,6 +230,15 @@ func TestAssembly(t *testing.T) {
 		if code != 200 || !strings.Contains(string(b), `"sla":"2 business hours"`) {
 			t.Fatalf("sla report: %d %s", code, b)
 		}
+		// Times reach sales in the configured zone.
+		deliver(t, s, func() bool {
+			leads, _ := s.App.Inbox.List(context.Background(), 10)
+			return len(leads) == 1
+		})
+		code, b = do(t, "GET", s.URL+"/admin/inbox", token, "")
+		if code != 200 || !strings.Contains(string(b), `"qualifiedAt":"2026-11-20T17:00:00+09:00"`) {
+			t.Fatalf("inbox times not in Tokyo time: %d %s", code, b)
+		}
 		cover("calendar.working_days", "calendar.hours", "calendar.holidays", "sla.business_time")
 	})
 	t.Run("timeline_limit", func(t *testing.T) {
