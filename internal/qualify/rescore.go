@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/baton-hq/baton/internal/eventlog"
@@ -25,13 +24,7 @@ type RescoreReport struct {
 // score meets the definition and who can qualify becomes an MQL now.
 func (q *Qualifier) Rescore(ctx context.Context) (RescoreReport, error) {
 	rep := RescoreReport{Rules: q.Engine.Version()}
-	var people []string
-	err := q.T.Scan(ctx, "P#", func(it table.Item) error {
-		if it.SK == "PERSON" {
-			people = append(people, strings.TrimPrefix(it.PK, "P#"))
-		}
-		return nil
-	})
+	people, err := identity.PersonIDs(ctx, q.T)
 	if err != nil {
 		return rep, err
 	}
@@ -59,7 +52,7 @@ func (q *Qualifier) Rescore(ctx context.Context) (RescoreReport, error) {
 // RescorePerson rebuilds one person's behaviour state and ledger.
 func (q *Qualifier) RescorePerson(ctx context.Context, person string) error {
 	for {
-		items, err := q.T.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: "L#", Limit: 100, Consistent: true})
+		items, err := q.T.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: ledgerPfx, Limit: 100, Consistent: true})
 		if err != nil {
 			return err
 		}
@@ -86,7 +79,7 @@ func (q *Qualifier) RescorePerson(ctx context.Context, person string) error {
 		}
 		rec.State = nil
 		data, _ := json.Marshal(rec)
-		err = q.T.Put(ctx, table.Item{PK: identity.PersonPK(person), SK: "SCORE", Kind: "score", Data: data}, table.VersionIs(rec.version))
+		err = q.T.Put(ctx, table.Item{PK: identity.PersonPK(person), SK: scoreSK, Kind: "score", Data: data}, table.VersionIs(rec.version))
 		if err == nil {
 			break
 		}

@@ -19,7 +19,6 @@ import (
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/qualify"
-	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/tabletest"
 )
 
@@ -259,10 +258,10 @@ func run(t *testing.T, f tabletest.Factory) {
 			t.Fatalf("requalification: %+v", mqls)
 		}
 		// The write-time counters saw each stage change once, duplicates included.
-		items, _ := x.q.T.Query(ctx, table.Query{PK: qualify.AggFunnel})
+		days, _ := qualify.FunnelDays(ctx, x.q.T)
 		sum := map[string]int64{}
-		for _, it := range items {
-			for k, v := range it.Counters {
+		for _, d := range days {
+			for k, v := range d.Counters {
 				sum[k] += v
 			}
 		}
