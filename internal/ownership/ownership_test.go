@@ -214,11 +214,10 @@ func mapKeys[V any](m map[string]V) func(func(string) bool) {
 
 // row is a row of README's storage table.
 type row struct {
-	line           int
-	item           string
-	pks, sks       []string // the backquoted keys, each up to its first '<'
-	owner          string
-	matchedByKinds []string
+	line     int
+	item     string
+	pks, sks []string // the backquoted keys, each up to its first '<'
+	owner    string
 }
 
 var backquoted = regexp.MustCompile("`([^`]*)`")

@@ -1,4 +1,4 @@
-package server
+package core
 
 import (
 	"bytes"
@@ -16,7 +16,7 @@ import (
 // Sweep runs the clock-driven work once: SLA breaches are found and
 // announced (once each). Retention is DynamoDB TTL on AWS and the local
 // stack's purge.
-func (a *App) Sweep(ctx context.Context) ([]qualify.Breach, error) {
+func (a *Core) Sweep(ctx context.Context) ([]qualify.Breach, error) {
 	if a.Qualifier == nil {
 		return nil, nil
 	}
@@ -26,7 +26,7 @@ func (a *App) Sweep(ctx context.Context) ([]qualify.Breach, error) {
 
 // announceBreach posts the breach to the SLA webhook, signed like every
 // Baton webhook (Standard Webhooks, BATON_WEBHOOK_SECRET).
-func (a *App) announceBreach(ctx context.Context, b qualify.Breach) error {
+func (a *Core) announceBreach(ctx context.Context, b qualify.Breach) error {
 	url := a.Config.File.SLA.WebhookURL
 	a.Log.Warn("SLA breach", "mql", b.MQL.ID, "age", b.Age.Round(time.Minute).String())
 	if url == "" {
