@@ -2,6 +2,9 @@
 // (GET /c/<link>/<token>) and the open pixel (GET /o/<campaign>/<token>.gif).
 package main
 
-import "github.com/baton-hq/baton/internal/server"
+import (
+	"github.com/baton-hq/baton/internal/server/core"
+	"github.com/baton-hq/baton/internal/server/web"
+)
 
-func main() { server.StartHTTP((*server.App).ClickHandler) }
+func main() { core.StartHTTP(web.ClickHandler) }

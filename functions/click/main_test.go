@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/baton-hq/baton/internal/server/web"
+
 	"github.com/baton-hq/baton/internal/lambdahttp"
 	"github.com/baton-hq/baton/internal/testutil/lambdatest"
 	"github.com/baton-hq/baton/internal/token"
@@ -26,7 +28,11 @@ func TestSampleEvents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := lambdahttp.Adapter{Handler: app.ClickHandler()}
+	routes, err := web.ClickHandler(app.Core) // what main.go serves, on the test's core
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := lambdahttp.Adapter{Handler: routes}
 	repl := []string{"LINK_ID", ls[0].ID, "TOKEN", tok, "CAMPAIGN", "nov-news"}
 
 	resp := lambdatest.Invoke(t, h, "click/click.json", repl...)

@@ -3,6 +3,9 @@
 // API Gateway HTTP API or a Function URL.
 package main
 
-import "github.com/baton-hq/baton/internal/server"
+import (
+	"github.com/baton-hq/baton/internal/server/core"
+	"github.com/baton-hq/baton/internal/server/web"
+)
 
-func main() { server.StartHTTP((*server.App).CollectHandler) }
+func main() { core.StartHTTP(web.CollectHandler) }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/baton-hq/baton/internal/server/web"
+
 	"github.com/baton-hq/baton/internal/lambdahttp"
 	"github.com/baton-hq/baton/internal/testutil/lambdatest"
 )
@@ -14,7 +16,11 @@ import (
 // entry point, in the order a visitor would produce them.
 func TestSampleEvents(t *testing.T) {
 	app := lambdatest.NewApp(t)
-	h := lambdahttp.Adapter{Handler: app.CollectHandler()}
+	routes, err := web.CollectHandler(app.Core) // what main.go serves, on the test's core
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := lambdahttp.Adapter{Handler: routes}
 
 	resp := lambdatest.Invoke(t, h, "collect/page_view.json")
 	if resp.StatusCode != 204 {

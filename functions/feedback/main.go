@@ -3,17 +3,8 @@
 package main
 
 import (
-	"errors"
-
-	"github.com/baton-hq/baton/internal/lambdahttp"
-	"github.com/baton-hq/baton/internal/server"
+	"github.com/baton-hq/baton/internal/server/core"
+	"github.com/baton-hq/baton/internal/server/feedback"
 )
 
-func main() {
-	server.Start(func(app *server.App) (any, error) {
-		if app.Feedback == nil {
-			return nil, errors.New("config: BATON_RULES: the feedback function needs the rules file (recycling)")
-		}
-		return lambdahttp.Adapter{Handler: app.FeedbackHandler()}.Handle, nil
-	})
-}
+func main() { core.StartHTTP(feedback.Handler) }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/baton-hq/baton/internal/server/feedback"
+
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/lambdahttp"
@@ -27,7 +29,11 @@ func TestSampleEvents(t *testing.T) {
 	if err := app.Qualifier.Process(ctx, evs); err != nil {
 		t.Fatal(err)
 	}
-	h := lambdahttp.Adapter{Handler: app.FeedbackHandler()}
+	routes, err := feedback.Handler(app.Core) // what main.go serves, on the test's core
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := lambdahttp.Adapter{Handler: routes}
 	stage := func() string { r, _ := app.Qualifier.Record(ctx, p.ID); return r.Stage }
 	if stage() != qualify.StageMQL {
 		t.Fatalf("setup: %s", stage())

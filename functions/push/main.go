@@ -9,17 +9,22 @@ import (
 	"os"
 
 	"github.com/baton-hq/baton/internal/lambdafn"
-	"github.com/baton-hq/baton/internal/server"
+	"github.com/baton-hq/baton/internal/server/core"
+	"github.com/baton-hq/baton/internal/server/delivery"
 	"github.com/baton-hq/baton/internal/sqsrelay"
 )
 
 func main() {
-	server.Start(func(app *server.App) (any, error) {
+	core.Start(func(c *core.Core) (any, error) {
+		d, err := delivery.New(context.Background(), c)
+		if err != nil {
+			return nil, err
+		}
 		client, err := sqsrelay.NewClient(context.Background())
 		if err != nil {
 			return nil, err
 		}
 		queues := lambdafn.PushQueues{URL: os.Getenv("BATON_PUSH_QUEUE_URL"), DeadLetterURL: os.Getenv("BATON_PUSH_DLQ_URL")}
-		return lambdafn.Push(app.Pusher, client, queues), nil
+		return lambdafn.Push(d.Pusher, client, queues), nil
 	})
 }

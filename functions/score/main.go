@@ -10,19 +10,19 @@ import (
 	"os"
 
 	"github.com/baton-hq/baton/internal/lambdafn"
-	"github.com/baton-hq/baton/internal/server"
+	"github.com/baton-hq/baton/internal/server/core"
 	"github.com/baton-hq/baton/internal/sqsrelay"
 )
 
 func main() {
-	server.Start(func(app *server.App) (any, error) {
-		if app.Qualifier == nil {
+	core.Start(func(c *core.Core) (any, error) {
+		if c.Qualifier == nil {
 			return nil, errors.New("config: BATON_RULES: the score function needs a rules file")
 		}
 		relay, err := sqsrelay.New(context.Background(), os.Getenv("BATON_PUSH_QUEUE_URL"))
 		if err != nil {
 			return nil, err
 		}
-		return lambdafn.Score(app, relay.Send), nil
+		return lambdafn.Score(c, relay.Send), nil
 	})
 }

@@ -104,7 +104,7 @@ func testStreamBatch(t *testing.T, store string) {
 		t.Fatal(err)
 	}
 	var relayed []qualify.MQL
-	h := lambdafn.Score(app, func(_ context.Context, m qualify.MQL) error { relayed = append(relayed, m); return nil })
+	h := lambdafn.Score(app.Core, func(_ context.Context, m qualify.MQL) error { relayed = append(relayed, m); return nil })
 	resp, err := h(ctx, sample(t, "stream_batch.json", "PERSON_ID", p.ID))
 	if err != nil || len(resp.BatchItemFailures) != 0 {
 		t.Fatalf("failures %+v %v", resp.BatchItemFailures, err)
@@ -144,7 +144,7 @@ func testPartialBatchFailure(t *testing.T, store string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := lambdafn.Score(app, nil)(ctx, sample(t, "stream_partial_failure.json"))
+	resp, err := lambdafn.Score(app.Core, nil)(ctx, sample(t, "stream_partial_failure.json"))
 	if err != nil || len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != "800" {
 		t.Fatalf("failures %+v %v", resp.BatchItemFailures, err)
 	}

@@ -4,9 +4,9 @@ package main
 
 import (
 	"github.com/baton-hq/baton/internal/lambdafn"
-	"github.com/baton-hq/baton/internal/server"
+	"github.com/baton-hq/baton/internal/server/core"
 )
 
 func main() {
-	server.Start(func(app *server.App) (any, error) { return lambdafn.Sweep(app), nil })
+	core.Start(func(c *core.Core) (any, error) { return lambdafn.Sweep(c), nil })
 }

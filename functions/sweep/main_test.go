@@ -38,11 +38,11 @@ func TestScheduledSweep(t *testing.T) {
 	}
 	app.Qualifier.Process(ctx, evs)
 	clk.Set(old.Add(48 * time.Hour))
-	out, err := lambdafn.Sweep(app)(ctx, ev)
+	out, err := lambdafn.Sweep(app.Core)(ctx, ev)
 	if err != nil || out["breaches"] != 1 {
 		t.Fatalf("breaches %+v %v", out, err)
 	}
-	if out, _ := lambdafn.Sweep(app)(ctx, ev); out["breaches"] != 0 {
+	if out, _ := lambdafn.Sweep(app.Core)(ctx, ev); out["breaches"] != 0 {
 		t.Fatal("announced twice")
 	}
 }

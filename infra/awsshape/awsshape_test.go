@@ -112,9 +112,9 @@ func TestAWSShape(t *testing.T) {
 	adminFn := lambdahttp.Adapter{Handler: app.AdminHandler()}
 	feedbackFn := lambdahttp.Adapter{Handler: app.FeedbackHandler()}
 	relay := &sqsrelay.Relay{SQS: sqsc, QueueURL: pushURL}
-	score := lambdafn.Score(app, relay.Send)
+	score := lambdafn.Score(app.Core, relay.Send)
 	pushFn := lambdafn.Push(app.Pusher, sqsc, lambdafn.PushQueues{URL: pushURL, DeadLetterURL: dlqURL})
-	sweep := lambdafn.Sweep(app)
+	sweep := lambdafn.Sweep(app.Core)
 
 	filters, batchSize := scoreFilter(t)
 	stream := newStreamReader(t, ctx, tbl, endpoint)

@@ -8,15 +8,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/baton-hq/baton/internal/eventlog"
+	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/queue"
-	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
 )
 
@@ -89,7 +88,7 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 	// Every MQL raised before the kill is either still on the change feed
 	// (the restarted stack relays it), queued for delivery, or delivered:
 	// none was lost between scoring and hand-off.
-	mqlItems, err := tb.Query(context.Background(), table.Query{PK: "MQLS"})
+	mqlItems, err := (&qualify.Qualifier{T: tb}).RecentMQLs(context.Background(), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,16 +106,14 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 	}
 	q := &queue.Queue{T: tb, Name: "push"}
 	lostMQLs := 0
-	for _, it := range mqlItems {
-		var m struct{ ID string }
-		json.Unmarshal(it.Data, &m)
+	for _, m := range mqlItems {
 		if _, err := q.Get(context.Background(), m.ID); err == nil || onFeed[m.ID] {
 			continue
 		}
-		inbox, _ := tb.Query(context.Background(), table.Query{PK: "INBOX"})
+		inbox, _ := (&push.Inbox{T: tb}).List(context.Background(), 0)
 		found := false
 		for _, in := range inbox {
-			found = found || strings.HasSuffix(in.SK, "#"+m.ID)
+			found = found || in.MQLID == m.ID
 		}
 		if !found {
 			lostMQLs++

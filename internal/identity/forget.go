@@ -94,12 +94,12 @@ func (s *Stitcher) Forget(ctx context.Context, sub privacy.Subject) (privacy.Rem
 			}
 		}
 	}
-	n, err := privacy.DeleteQuery(ctx, t, table.Query{PK: PersonPK(sub.Person)}, func(it table.Item) bool { return it.SK != "PERSON" })
+	n, err := privacy.DeleteQuery(ctx, t, table.Query{PK: PersonPK(sub.Person)}, func(it table.Item) bool { return it.SK != personSK })
 	r.Merge(n)
 	if err != nil {
 		return r, err
 	}
-	n, err = privacy.DeleteItems(ctx, t, []table.Item{{PK: PersonPK(sub.Person), SK: "PERSON", Kind: KindPerson}})
+	n, err = privacy.DeleteItems(ctx, t, []table.Item{{PK: PersonPK(sub.Person), SK: personSK, Kind: KindPerson}})
 	r.Merge(n)
 	return r, err
 }
@@ -122,7 +122,7 @@ func (s *Stitcher) forgetVisitor(ctx context.Context, visitor, person string) (p
 		if err != nil {
 			return r, err
 		}
-		n, err := privacy.DeleteItems(ctx, s.Dir.T, []table.Item{{PK: "V#" + visitor, SK: "LINK", Kind: KindLink}})
+		n, err := privacy.DeleteItems(ctx, s.Dir.T, []table.Item{{PK: visitorPK(visitor), SK: linkSK, Kind: KindLink}})
 		r.Merge(n)
 		return r, err
 	}

@@ -21,10 +21,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/baton-hq/baton/internal/clock"
-
+	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/table"
 )
 
@@ -108,8 +109,52 @@ func (d *Directory) now() time.Time {
 	return clock.Now().UTC()
 }
 
+// The person's partition is identity's: it builds and decodes its keys
+// (PersonPK, ScanPeople). Other packages keep their own kinds of item there
+// under their own sort-key prefixes (qualify: SCORE, L#, H#, MQL#, FB#,
+// SLA#; push: DLV#; click: C#, CE#), reaching it through PersonPK only.
+const personPrefix = "P#"
+
 // PersonPK is the partition of a person.
-func PersonPK(id string) string { return "P#" + id }
+func PersonPK(id string) string { return personPrefix + id }
+
+// PersonOf decodes a person's partition key: the person id, and whether pk
+// is one.
+func PersonOf(pk string) (string, bool) { return strings.CutPrefix(pk, personPrefix) }
+
+// ScanPeople visits every item of every person's partition (one pass over
+// the table's people), with the person it belongs to.
+func ScanPeople(ctx context.Context, t table.Table, fn func(person string, it table.Item) error) error {
+	return t.Scan(ctx, personPrefix, func(it table.Item) error {
+		id, _ := PersonOf(it.PK)
+		return fn(id, it)
+	})
+}
+
+// PersonIDs lists every person (the person record's partitions).
+func PersonIDs(ctx context.Context, t table.Table) ([]string, error) {
+	var out []string
+	err := ScanPeople(ctx, t, func(person string, it table.Item) error {
+		if it.SK == personSK {
+			out = append(out, person)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Keys of identity's items: the person record in the person's partition,
+// the person's visitors (sort key: the visitor's partition key), and the
+// visitor's link in the visitor's partition (eventlog's, which builds it).
+const (
+	personSK = "PERSON"
+	linkSK   = "LINK"
+)
+
+func visitorPK(visitor string) string { return eventlog.VisitorPK(visitor) }
+
+// memberSK is the sort key of a person's visitor: the visitor's partition key.
+func memberSK(visitor string) string { return eventlog.VisitorPK(visitor) }
 
 // ValidPersonID reports whether id has the shape of a person id
 // (p_ and 24 lower-case hex digits).
@@ -158,7 +203,7 @@ func (d *Directory) Ensure(ctx context.Context, email, source string) (p Person,
 		ref, _ := json.Marshal(map[string]string{"person": p.ID})
 		err = d.T.Transact(ctx, []table.Write{
 			table.Put(table.Item{PK: "EMAIL#" + email, SK: "EMAIL", Kind: KindEmail, Data: ref}, table.NotExists),
-			table.Put(table.Item{PK: PersonPK(p.ID), SK: "PERSON", Kind: KindPerson, Data: data}, table.NotExists),
+			table.Put(table.Item{PK: PersonPK(p.ID), SK: personSK, Kind: KindPerson, Data: data}, table.NotExists),
 		})
 		if err == nil {
 			return p, true, nil
@@ -199,7 +244,7 @@ func (d *Directory) get(ctx context.Context, id string) (Person, int64, error) {
 	if !ValidPersonID(id) {
 		return Person{}, 0, ErrNotFound // a malformed id names nobody
 	}
-	it, err := d.T.Get(ctx, PersonPK(id), "PERSON")
+	it, err := d.T.Get(ctx, PersonPK(id), personSK)
 	if errors.Is(err, table.ErrNotFound) {
 		return Person{}, 0, ErrNotFound
 	}
@@ -228,7 +273,7 @@ func (d *Directory) Update(ctx context.Context, id string, attrs, custom map[str
 		}
 		p.UpdatedAt = d.now()
 		data, _ := json.Marshal(p)
-		err = d.T.Put(ctx, table.Item{PK: PersonPK(id), SK: "PERSON", Kind: KindPerson, Data: data}, table.VersionIs(ver))
+		err = d.T.Put(ctx, table.Item{PK: PersonPK(id), SK: personSK, Kind: KindPerson, Data: data}, table.VersionIs(ver))
 		if err == nil {
 			return p, true, nil
 		}
@@ -258,7 +303,7 @@ func merge(dst *map[string]string, src map[string]string) bool {
 
 // GetLink reads a visitor's link (empty when never identified).
 func (d *Directory) GetLink(ctx context.Context, visitor string) (Link, error) {
-	it, err := d.T.Get(ctx, "V#"+visitor, "LINK")
+	it, err := d.T.Get(ctx, visitorPK(visitor), linkSK)
 	if errors.Is(err, table.ErrNotFound) {
 		return Link{Visitor: visitor}, nil
 	}
@@ -334,8 +379,8 @@ func (d *Directory) LinkVisitor(ctx context.Context, visitor, person string, at 
 		data, _ := json.Marshal(l)
 		member, _ := json.Marshal(map[string]any{"visitor": visitor, "linkedAt": d.now()})
 		err = d.T.Transact(ctx, []table.Write{
-			table.Put(table.Item{PK: "V#" + visitor, SK: "LINK", Kind: KindLink, Data: data}, table.VersionIs(l.version)),
-			table.Put(table.Item{PK: PersonPK(person), SK: "V#" + visitor, Kind: KindMember, Data: member}, table.Always),
+			table.Put(table.Item{PK: visitorPK(visitor), SK: linkSK, Kind: KindLink, Data: data}, table.VersionIs(l.version)),
+			table.Put(table.Item{PK: PersonPK(person), SK: memberSK(visitor), Kind: KindMember, Data: member}, table.Always),
 		})
 		if err == nil {
 			return res, nil
@@ -349,13 +394,13 @@ func (d *Directory) LinkVisitor(ctx context.Context, visitor, person string, at 
 
 // Visitors lists the visitors ever linked to a person.
 func (d *Directory) Visitors(ctx context.Context, person string) ([]string, error) {
-	items, err := d.T.Query(ctx, table.Query{PK: PersonPK(person), Prefix: "V#"})
+	items, err := d.T.Query(ctx, table.Query{PK: PersonPK(person), Prefix: memberSK("")})
 	if err != nil {
 		return nil, err
 	}
 	out := make([]string, 0, len(items))
 	for _, it := range items {
-		out = append(out, it.SK[2:])
+		out = append(out, strings.TrimPrefix(it.SK, memberSK("")))
 	}
 	return out, nil
 }
@@ -374,7 +419,7 @@ func (d *Directory) unlink(ctx context.Context, visitor, person string) error {
 			}
 		}
 		data, _ := json.Marshal(l)
-		err = d.T.Put(ctx, table.Item{PK: "V#" + visitor, SK: "LINK", Kind: KindLink, Data: data}, table.VersionIs(l.version))
+		err = d.T.Put(ctx, table.Item{PK: visitorPK(visitor), SK: linkSK, Kind: KindLink, Data: data}, table.VersionIs(l.version))
 		if err == nil || !errors.Is(err, table.ErrConditionFailed) {
 			return err
 		}

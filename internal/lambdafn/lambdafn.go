@@ -17,7 +17,7 @@ import (
 
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
-	"github.com/baton-hq/baton/internal/server"
+	"github.com/baton-hq/baton/internal/server/core"
 	"github.com/baton-hq/baton/internal/sqsrelay"
 	"github.com/baton-hq/baton/internal/table/dynamotable"
 )
@@ -26,7 +26,7 @@ import (
 // the local stack runs on its feed. A record that cannot be decoded is
 // skipped (it would block the shard forever); at the first failure the
 // batch reports that record, and Lambda retries from there.
-func Score(app *server.App, relay qualify.Relay) func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+func Score(app *core.Core, relay qualify.Relay) func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
 	handle := app.Changes(relay)
 	return func(ctx context.Context, batch events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
 		cs, bad := dynamotable.LambdaChanges(batch.Records)
@@ -133,7 +133,7 @@ func Visibility(d time.Duration) int32 {
 }
 
 // Sweep runs the clock-driven work once (SLA breaches).
-func Sweep(app *server.App) func(context.Context, events.EventBridgeEvent) (map[string]int, error) {
+func Sweep(app *core.Core) func(context.Context, events.EventBridgeEvent) (map[string]int, error) {
 	return func(ctx context.Context, _ events.EventBridgeEvent) (map[string]int, error) {
 		bs, err := app.Sweep(ctx)
 		return map[string]int{"breaches": len(bs)}, err

@@ -13,8 +13,8 @@ import (
 //	PK=AGG#funnel  SK=<day>#<first-touch channel>  counters: one per stage entered that day
 //	PK=AGG#mql     SK=<day>#<dimension>:<value>    counters: mqls (by condition, grade, band)
 const (
-	AggFunnel = "AGG#funnel"
-	AggMQL    = "AGG#mql"
+	aggFunnel = "AGG#funnel"
+	aggMQL    = "AGG#mql"
 )
 
 var funnelOrder = []string{StageLead, StageMQL, StageSAL, StageSQL, StageOpportunity, StageCustomer}
@@ -56,14 +56,14 @@ func (c counts) transition(from, to string, at time.Time, channel string) {
 	sk := at.In(c.loc).Format("2006-01-02") + "#" + channel
 	fi, ti := funnelIndex(from), funnelIndex(to)
 	if ti < 0 {
-		c.add(AggFunnel, sk, to) // rejected, lost, recycled
+		c.add(aggFunnel, sk, to) // rejected, lost, recycled
 		return
 	}
 	if fi < 0 && from != StageAnonymous { // back from recycling: a new cycle enters only the stage itself
 		fi = ti - 1
 	}
 	for i := fi + 1; i <= ti; i++ {
-		c.add(AggFunnel, sk, funnelOrder[i])
+		c.add(aggFunnel, sk, funnelOrder[i])
 	}
 }
 
@@ -71,7 +71,7 @@ func (c counts) mql(m MQL) {
 	day := m.At.In(c.loc).Format("2006-01-02") + "#"
 	for _, dv := range [][2]string{{"condition", m.Condition}, {"grade", m.Verdict.Grade}, {"band", m.Verdict.Band}} {
 		if dv[1] != "" {
-			c.add(AggMQL, day+dv[0]+":"+dv[1], "mqls")
+			c.add(aggMQL, day+dv[0]+":"+dv[1], "mqls")
 		}
 	}
 }

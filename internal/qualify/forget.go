@@ -16,7 +16,7 @@ import (
 // counters are aggregates without the person and stay. It needs only T.
 func (q *Qualifier) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, error) {
 	pk := identity.PersonPK(s.Person)
-	mqls, err := q.T.Query(ctx, table.Query{PK: pk, Prefix: "MQL#", Consistent: true})
+	mqls, err := q.T.Query(ctx, table.Query{PK: pk, Prefix: mqlPfx, Consistent: true})
 	if err != nil {
 		return nil, err
 	}
@@ -26,13 +26,13 @@ func (q *Qualifier) Forget(ctx context.Context, s privacy.Subject) (privacy.Remo
 		if err := json.Unmarshal(it.Data, &m); err != nil {
 			continue // unreadable: the item itself still goes below
 		}
-		n, err := privacy.DeleteQuery(ctx, q.T, table.Query{PK: MQLIndex, Prefix: mqlIndexPrefix(m)}, nil)
+		n, err := privacy.DeleteQuery(ctx, q.T, table.Query{PK: mqlIndex, Prefix: mqlIndexPrefix(m)}, nil)
 		r.Merge(n)
 		if err != nil {
 			return r, err
 		}
 	}
-	for _, prefix := range []string{"MQL#", "SCORE", "L#", "H#", "FB#", "SLA#"} {
+	for _, prefix := range []string{mqlPfx, scoreSK, ledgerPfx, historyPfx, fbPfx, slaPfx} {
 		n, err := privacy.DeleteQuery(ctx, q.T, table.Query{PK: pk, Prefix: prefix}, nil)
 		r.Merge(n)
 		if err != nil {

@@ -214,7 +214,7 @@ func (q *Qualifier) applyChunk(ctx context.Context, person string, evs []event.E
 		ws := make([]table.Write, 0, len(contribs)+6)
 		for i, c := range contribs {
 			data, _ := json.Marshal(c)
-			sk := fmt.Sprintf("L#%s#%s#%02d", c.At.UTC().Format(time.RFC3339Nano), c.EventID, i)
+			sk := fmt.Sprintf(ledgerPfx+"%s#%s#%02d", c.At.UTC().Format(time.RFC3339Nano), c.EventID, i)
 			ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: sk, Kind: "ledger", Data: data}, table.Always))
 		}
 		prev := rec.Stage
@@ -257,7 +257,7 @@ func (q *Qualifier) applyChunk(ctx context.Context, person string, evs []event.E
 		}
 		ws = append(ws, cnt.writes()...)
 		data, _ := json.Marshal(rec)
-		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: "SCORE", Kind: "score", Data: data}, table.VersionIs(rec.version)))
+		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: scoreSK, Kind: "score", Data: data}, table.VersionIs(rec.version)))
 		if mql != nil {
 			mw, err := q.mqlWrites(*mql)
 			if err != nil {
@@ -281,14 +281,14 @@ func (q *Qualifier) applyChunk(ctx context.Context, person string, evs []event.E
 func (q *Qualifier) mqlWrites(m MQL) ([]table.Write, error) {
 	data, _ := json.Marshal(m)
 	ws := []table.Write{
-		table.Put(table.Item{PK: identity.PersonPK(m.Person), SK: fmt.Sprintf("MQL#%04d", m.Cycle), Kind: KindMQL, Data: data}, table.NotExists),
-		table.Put(table.Item{PK: MQLIndex, SK: mqlIndexSK(m), Kind: KindMQLIndex, Data: data}, table.NotExists),
+		table.Put(table.Item{PK: identity.PersonPK(m.Person), SK: fmt.Sprintf(mqlPfx+"%04d", m.Cycle), Kind: KindMQL, Data: data}, table.NotExists),
+		table.Put(table.Item{PK: mqlIndex, SK: mqlIndexSK(m), Kind: KindMQLIndex, Data: data}, table.NotExists),
 	}
 	return ws, nil
 }
 
-// MQLIndex is the partition of the MQL index (/admin/mqls, the SLA sweep).
-const MQLIndex = "MQLS"
+// mqlIndex is the partition of the MQL index (/admin/mqls, the SLA sweep).
+const mqlIndex = "MQLS"
 
 // KindMQLIndex is the kind of an MQL index entry.
 const KindMQLIndex = "mqlindex"
@@ -324,7 +324,7 @@ func (q *Qualifier) scoredEvents(ctx context.Context, person string, fresh []Con
 
 // Record reads a person's score record (zero record when never scored).
 func (q *Qualifier) Record(ctx context.Context, person string) (Record, error) {
-	it, err := q.T.Get(ctx, identity.PersonPK(person), "SCORE")
+	it, err := q.T.Get(ctx, identity.PersonPK(person), scoreSK)
 	if errors.Is(err, table.ErrNotFound) {
 		return Record{Person: person, Stage: StageLead}, nil
 	}
@@ -341,7 +341,7 @@ func (q *Qualifier) Record(ctx context.Context, person string) (Record, error) {
 
 // Ledger returns a person's contributions, oldest first.
 func (q *Qualifier) Ledger(ctx context.Context, person string) ([]Contribution, error) {
-	items, err := q.T.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: "L#", Consistent: true})
+	items, err := q.T.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: ledgerPfx, Consistent: true})
 	if err != nil {
 		return nil, err
 	}
@@ -358,7 +358,7 @@ func (q *Qualifier) Ledger(ctx context.Context, person string) ([]Contribution, 
 
 // MQLs returns a person's MQLs, first cycle first.
 func (q *Qualifier) MQLs(ctx context.Context, person string) ([]MQL, error) {
-	items, err := q.T.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: "MQL#", Consistent: true})
+	items, err := q.T.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: mqlPfx, Consistent: true})
 	if err != nil {
 		return nil, err
 	}
@@ -367,7 +367,7 @@ func (q *Qualifier) MQLs(ctx context.Context, person string) ([]MQL, error) {
 
 // RecentMQLs lists MQLs of everyone, newest first.
 func (q *Qualifier) RecentMQLs(ctx context.Context, limit int) ([]MQL, error) {
-	items, err := q.T.Query(ctx, table.Query{PK: MQLIndex, Reverse: true, Limit: limit, Consistent: true})
+	items, err := q.T.Query(ctx, table.Query{PK: mqlIndex, Reverse: true, Limit: limit, Consistent: true})
 	if err != nil {
 		return nil, err
 	}
@@ -388,7 +388,7 @@ func decodeMQLs(items []table.Item) ([]MQL, error) {
 
 // History returns a person's stage changes, oldest first.
 func (q *Qualifier) History(ctx context.Context, person string) ([]StageChange, error) {
-	items, err := q.T.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: "H#", Consistent: true})
+	items, err := q.T.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: historyPfx, Consistent: true})
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/baton-hq/baton/internal/eventlog"
@@ -15,7 +14,7 @@ import (
 // RescorePerson rebuilds one person's behaviour state and ledger.
 func (q *Qualifier) RescorePerson(ctx context.Context, person string) error {
 	for {
-		items, err := q.T.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: "L#", Limit: 100, Consistent: true})
+		items, err := q.T.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: ledgerPfx, Limit: 100, Consistent: true})
 		if err != nil {
 			return err
 		}
@@ -42,7 +41,7 @@ func (q *Qualifier) RescorePerson(ctx context.Context, person string) error {
 		}
 		rec.State = nil
 		data, _ := json.Marshal(rec)
-		err = q.T.Put(ctx, table.Item{PK: identity.PersonPK(person), SK: "SCORE", Kind: "score", Data: data}, table.VersionIs(rec.version))
+		err = q.T.Put(ctx, table.Item{PK: identity.PersonPK(person), SK: scoreSK, Kind: "score", Data: data}, table.VersionIs(rec.version))
 		if err == nil {
 			break
 		}
@@ -120,13 +119,7 @@ func (q *Qualifier) DryRun(ctx context.Context, e Engine) (DryRunReport, error) 
 		e = q.Engine
 	}
 	rep := DryRunReport{Rules: e.Version(), WouldQualify: []Change{}, WouldDrop: []Change{}, ByCondition: map[string]int{}}
-	var people []string
-	err := q.T.Scan(ctx, "P#", func(it table.Item) error {
-		if it.SK == "PERSON" {
-			people = append(people, strings.TrimPrefix(it.PK, "P#"))
-		}
-		return nil
-	})
+	people, err := identity.PersonIDs(ctx, q.T)
 	if err != nil {
 		return rep, err
 	}

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/baton-hq/baton/internal/identity"
@@ -25,7 +24,7 @@ import (
 // Layout, owned here:
 //
 //	PK=JOB#rescore  SK=<job id>            the job: rules, progress, status
-//	PK=JOB#rescore#<job id>  SK=P#<chunk>  the people to rescore, 500 ids a chunk
+//	PK=JOB#rescore#<job id>  SK=chunk<n>    the people to rescore, 500 ids a chunk
 
 const (
 	jobPK     = "JOB#rescore"
@@ -51,13 +50,8 @@ type Job struct {
 // StartRescore records a job over every person (their ids listed now) and
 // returns it; nothing is rescored yet.
 func (q *Qualifier) StartRescore(ctx context.Context) (Job, error) {
-	var people []string
-	if err := q.T.Scan(ctx, "P#", func(it table.Item) error {
-		if it.SK == "PERSON" {
-			people = append(people, strings.TrimPrefix(it.PK, "P#"))
-		}
-		return nil
-	}); err != nil {
+	people, err := identity.PersonIDs(ctx, q.T)
+	if err != nil {
 		return Job{}, err
 	}
 	sort.Strings(people)
@@ -65,7 +59,7 @@ func (q *Qualifier) StartRescore(ctx context.Context) (Job, error) {
 	j := Job{ID: fmt.Sprintf("%s-%s", now.Format("20060102T150405"), shortID()), Rules: q.Engine.Version(), Status: jobActive, Total: len(people), StartedAt: now}
 	for i := 0; i < len(people); i += jobChunk {
 		ids, _ := json.Marshal(people[i:min(i+jobChunk, len(people))])
-		if err := q.T.Put(ctx, table.Item{PK: jobPK + "#" + j.ID, SK: fmt.Sprintf("P#%06d", i/jobChunk), Kind: KindJob, Data: ids}, table.NotExists); err != nil {
+		if err := q.T.Put(ctx, table.Item{PK: jobPK + "#" + j.ID, SK: fmt.Sprintf("chunk%06d", i/jobChunk), Kind: KindJob, Data: ids}, table.NotExists); err != nil {
 			return Job{}, err
 		}
 	}
@@ -122,7 +116,7 @@ func (q *Qualifier) AdvanceRescore(ctx context.Context, id string, n int) (Job, 
 		return j, err
 	}
 	for k := 0; k < n && j.Done < j.Total && ctx.Err() == nil; k++ {
-		chunk, err := q.T.Get(ctx, jobPK+"#"+j.ID, fmt.Sprintf("P#%06d", j.Done/jobChunk))
+		chunk, err := q.T.Get(ctx, jobPK+"#"+j.ID, fmt.Sprintf("chunk%06d", j.Done/jobChunk))
 		if err != nil {
 			return j, err
 		}

@@ -23,7 +23,7 @@ type Breach struct {
 func (q *Qualifier) SweepSLA(ctx context.Context, within, lookback time.Duration, announce func(context.Context, Breach) error) ([]Breach, error) {
 	now := q.now()
 	start := now.Add(-lookback).Format(time.RFC3339Nano)
-	items, err := q.T.Query(ctx, table.Query{PK: MQLIndex, After: start, Consistent: true})
+	items, err := q.T.Query(ctx, table.Query{PK: mqlIndex, After: start, Consistent: true})
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +44,7 @@ func (q *Qualifier) SweepSLA(ctx context.Context, within, lookback time.Duration
 		if rec.Stage != StageMQL || rec.Cycle != m.Cycle {
 			continue // accepted, rejected, or a later cycle
 		}
-		if _, err := q.T.Get(ctx, identity.PersonPK(m.Person), "SLA#"+m.ID); err == nil {
+		if _, err := q.T.Get(ctx, identity.PersonPK(m.Person), slaPfx+m.ID); err == nil {
 			continue // announced already
 		} else if !errors.Is(err, table.ErrNotFound) {
 			return out, err
@@ -56,7 +56,7 @@ func (q *Qualifier) SweepSLA(ctx context.Context, within, lookback time.Duration
 			}
 		}
 		mark, _ := json.Marshal(map[string]any{"mql": m.ID, "announcedAt": now, "age": b.Age.String()})
-		if err := q.T.Put(ctx, table.Item{PK: identity.PersonPK(m.Person), SK: "SLA#" + m.ID, Kind: "sla", Data: mark}, table.NotExists); err != nil && !errors.Is(err, table.ErrConditionFailed) {
+		if err := q.T.Put(ctx, table.Item{PK: identity.PersonPK(m.Person), SK: slaPfx + m.ID, Kind: "sla", Data: mark}, table.NotExists); err != nil && !errors.Is(err, table.ErrConditionFailed) {
 			return out, err
 		}
 		out = append(out, b)

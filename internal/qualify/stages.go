@@ -76,7 +76,7 @@ type StageChange struct {
 
 func historyWrite(person, from, to string, at time.Time, reason string) table.Write {
 	data, _ := json.Marshal(StageChange{From: from, To: to, At: at, Reason: reason})
-	return table.Put(table.Item{PK: identity.PersonPK(person), SK: "H#" + at.UTC().Format(time.RFC3339Nano) + "#" + to, Kind: "stage", Data: data}, table.Always)
+	return table.Put(table.Item{PK: identity.PersonPK(person), SK: historyPfx + at.UTC().Format(time.RFC3339Nano) + "#" + to, Kind: "stage", Data: data}, table.Always)
 }
 
 // Outcomes sales can report, and the stage each moves to.
@@ -129,7 +129,7 @@ func (q *Qualifier) OutcomeWhy(ctx context.Context, person, outcome, deliveryID,
 		}
 		res := OutcomeResult{Stage: rec.Stage}
 		if deliveryID != "" {
-			if _, err := q.T.Get(ctx, identity.PersonPK(person), "FB#"+deliveryID); err == nil {
+			if _, err := q.T.Get(ctx, identity.PersonPK(person), fbPfx+deliveryID); err == nil {
 				res.Ignored = "duplicate delivery"
 				return res, nil
 			}
@@ -146,11 +146,11 @@ func (q *Qualifier) OutcomeWhy(ctx context.Context, person, outcome, deliveryID,
 		ws := []table.Write{}
 		if deliveryID != "" {
 			mark, _ := json.Marshal(map[string]any{"outcome": outcome, "at": at})
-			ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: "FB#" + deliveryID, Kind: "feedback", Data: mark}, table.NotExists))
+			ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: fbPfx + deliveryID, Kind: "feedback", Data: mark}, table.NotExists))
 		}
 		hist := StageChange{From: rec.Stage, To: target, At: at, Reason: "sales: " + outcome, Owner: owner, Why: strings.TrimSpace(why)}
 		data, _ := json.Marshal(hist)
-		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: "H#" + at.UTC().Format(time.RFC3339Nano) + "#" + target, Kind: "stage", Data: data}, table.Always))
+		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: historyPfx + at.UTC().Format(time.RFC3339Nano) + "#" + target, Kind: "stage", Data: data}, table.Always))
 		cnt := newCounts(q.Calendar.Location())
 		cnt.transition(rec.Stage, target, at, channelOf(rec))
 		rec.Stage = target
@@ -175,7 +175,7 @@ func (q *Qualifier) OutcomeWhy(ctx context.Context, person, outcome, deliveryID,
 		ws = append(ws, cnt.writes()...)
 		rec.UpdatedAt = now
 		rd, _ := json.Marshal(rec)
-		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: "SCORE", Kind: "score", Data: rd}, table.VersionIs(rec.version)))
+		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: scoreSK, Kind: "score", Data: rd}, table.VersionIs(rec.version)))
 		err = q.T.Transact(ctx, ws)
 		if err == nil {
 			res.Applied, res.Stage = true, rec.Stage
@@ -197,7 +197,7 @@ func (q *Qualifier) recycle(person string, rec *Record, t time.Time) (table.Writ
 	}
 	rec.State = state
 	cd, _ := json.Marshal(c)
-	return table.Put(table.Item{PK: identity.PersonPK(person), SK: fmt.Sprintf("L#%s#recycle#00", t.UTC().Format(time.RFC3339Nano)), Kind: "ledger", Data: cd}, table.Always), nil
+	return table.Put(table.Item{PK: identity.PersonPK(person), SK: fmt.Sprintf(ledgerPfx+"%s#recycle#00", t.UTC().Format(time.RFC3339Nano)), Kind: "ledger", Data: cd}, table.Always), nil
 }
 
 // recycleState applies a recycle at t to the stored record (a rescore
@@ -213,7 +213,7 @@ func (q *Qualifier) recycleState(ctx context.Context, person string, t time.Time
 			return err
 		}
 		data, _ := json.Marshal(rec)
-		err = q.T.Transact(ctx, []table.Write{w, table.Put(table.Item{PK: identity.PersonPK(person), SK: "SCORE", Kind: "score", Data: data}, table.VersionIs(rec.version))})
+		err = q.T.Transact(ctx, []table.Write{w, table.Put(table.Item{PK: identity.PersonPK(person), SK: scoreSK, Kind: "score", Data: data}, table.VersionIs(rec.version))})
 		if !errors.Is(err, table.ErrConditionFailed) {
 			return err
 		}

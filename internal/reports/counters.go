@@ -2,7 +2,6 @@ package reports
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/baton-hq/baton/internal/qualify"
@@ -13,20 +12,13 @@ import (
 // items, in the same transaction as each stage change) for the filter's
 // days: channel -> stage -> people who entered it. "(all)" sums the channels.
 func FunnelCounters(ctx context.Context, t table.Table, f Filter) (map[string]map[string]int64, error) {
-	items, err := t.Query(ctx, table.Query{PK: qualify.AggFunnel, Consistent: true})
+	days, err := qualify.FunnelDays(ctx, t)
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]map[string]int64{"(all)": {}}
-	for _, it := range items {
-		day, channel, ok := strings.Cut(it.SK, "#")
-		if !ok {
-			continue
-		}
-		d, err := time.Parse("2006-01-02", day)
-		if err != nil {
-			continue
-		}
+	for _, fd := range days {
+		d, channel := fd.Day, fd.Channel
 		// Counters are by day: a day is in when it overlaps the period.
 		if (!f.To.IsZero() && !d.Before(f.To)) || (!f.From.IsZero() && d.Add(24*time.Hour).Before(f.From.Add(time.Nanosecond))) {
 			continue
@@ -37,7 +29,7 @@ func FunnelCounters(ctx context.Context, t table.Table, f Filter) (map[string]ma
 		if out[channel] == nil {
 			out[channel] = map[string]int64{}
 		}
-		for stage, n := range it.Counters {
+		for stage, n := range fd.Counters {
 			out[channel][stage] += n
 			out["(all)"][stage] += n
 		}

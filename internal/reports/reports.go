@@ -8,9 +8,7 @@ package reports
 
 import (
 	"context"
-	"encoding/json"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/baton-hq/baton/internal/calendar"
@@ -21,62 +19,12 @@ import (
 // Stages of the funnel, in order.
 var Stages = []string{qualify.StageLead, qualify.StageMQL, qualify.StageSAL, qualify.StageSQL, qualify.StageOpportunity, qualify.StageCustomer}
 
-// Person is what reports know of one person.
-type Person struct {
-	ID      string
-	Rec     qualify.Record
-	History []qualify.StageChange
-	MQLs    []qualify.MQL
-}
+// Person is what reports know of one person: qualify's facts.
+type Person = qualify.Facts
 
-// Load reads every person's facts (one pass over the people partitions).
-func Load(ctx context.Context, t table.Table) ([]*Person, error) {
-	by := map[string]*Person{}
-	get := func(pk string) *Person {
-		id := strings.TrimPrefix(pk, "P#")
-		p := by[id]
-		if p == nil {
-			p = &Person{ID: id}
-			by[id] = p
-		}
-		return p
-	}
-	err := t.Scan(ctx, "P#", func(it table.Item) error {
-		switch {
-		case it.SK == "SCORE":
-			return json.Unmarshal(it.Data, &get(it.PK).Rec)
-		case strings.HasPrefix(it.SK, "H#"):
-			var c qualify.StageChange
-			if err := json.Unmarshal(it.Data, &c); err != nil {
-				return err
-			}
-			p := get(it.PK)
-			p.History = append(p.History, c)
-		case strings.HasPrefix(it.SK, "MQL#"):
-			var m qualify.MQL
-			if err := json.Unmarshal(it.Data, &m); err != nil {
-				return err
-			}
-			p := get(it.PK)
-			p.MQLs = append(p.MQLs, m)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*Person, 0, len(by))
-	for _, p := range by {
-		if p.Rec.Person == "" && len(p.History) == 0 {
-			continue // never scored: not in the funnel yet
-		}
-		sort.SliceStable(p.History, func(i, j int) bool { return p.History[i].At.Before(p.History[j].At) })
-		sort.SliceStable(p.MQLs, func(i, j int) bool { return p.MQLs[i].Cycle < p.MQLs[j].Cycle })
-		out = append(out, p)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out, nil
-}
+// Load reads every scored person's facts (one pass over the people
+// partitions, through qualify, which owns the items).
+func Load(ctx context.Context, t table.Table) ([]*Person, error) { return qualify.AllFacts(ctx, t) }
 
 // Filter selects what a report covers.
 type Filter struct {

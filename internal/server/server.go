@@ -1,126 +1,73 @@
-// Package server assembles Baton from its parts: the table, the
-// repositories and every HTTP route. The local stack serves it all in one
-// process; each Lambda function serves the routes it owns.
+// Package server assembles the whole of Baton: every part (server/core,
+// server/web, server/delivery, server/feedback) and admin with erasure on
+// one core. The local stack serves it all in one process, the admin
+// function its /admin routes; every other function assembles only its
+// parts (functions/*/main.go). No store is opened here: the functions run
+// on DynamoDB (core.FromEnv), the local stack opens its store with
+// internal/stores.
 package server
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/baton-hq/baton/internal/admin"
-	"github.com/baton-hq/baton/internal/changefeed"
-	"github.com/baton-hq/baton/internal/click"
-	"github.com/baton-hq/baton/internal/clock"
-	"github.com/baton-hq/baton/internal/collect"
 	"github.com/baton-hq/baton/internal/config"
-	"github.com/baton-hq/baton/internal/enrichment"
-	"github.com/baton-hq/baton/internal/event"
-	"github.com/baton-hq/baton/internal/eventlog"
-	"github.com/baton-hq/baton/internal/httpx"
-	"github.com/baton-hq/baton/internal/identity"
-	"github.com/baton-hq/baton/internal/links"
 	"github.com/baton-hq/baton/internal/outcome"
 	"github.com/baton-hq/baton/internal/privacy"
-	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
-	"github.com/baton-hq/baton/internal/queue"
-	"github.com/baton-hq/baton/internal/rulebook"
-	"github.com/baton-hq/baton/internal/secrets"
+	"github.com/baton-hq/baton/internal/server/core"
+	"github.com/baton-hq/baton/internal/server/delivery"
+	"github.com/baton-hq/baton/internal/server/feedback"
+	"github.com/baton-hq/baton/internal/server/web"
 	"github.com/baton-hq/baton/internal/session"
 	"github.com/baton-hq/baton/internal/table"
-	"github.com/baton-hq/baton/internal/table/bolttable"
-	"github.com/baton-hq/baton/internal/table/dynamotable"
-	"github.com/baton-hq/baton/internal/token"
-	"github.com/baton-hq/baton/internal/visitor"
-	"github.com/baton-hq/baton/tag"
-	"golang.org/x/text/unicode/norm"
 )
 
-// App is an assembled Baton.
+// App is an assembled Baton: every part on one core. The local stack serves
+// it all in one process, and the admin function serves its /admin routes
+// (erasure and the reports reach every part). The other functions assemble
+// only their parts on the core (functions/*/main.go).
 type App struct {
-	Config   *config.Config
-	Table    table.Table
-	Events   *eventlog.Log
-	People   *identity.Directory
-	Stitcher *identity.Stitcher
-	Cookie   visitor.Cookie
-	Links    *links.Registry
+	*core.Core
+	*web.Web
+	*delivery.Delivery
 	Eraser   *privacy.Eraser
-	Click    *click.Handler
 	Feedback *outcome.Handler // nil without a rules file
-	Push     *queue.Queue
-	Pusher   *push.Worker
-	Inbox    *push.Inbox
-	// Qualifier scores people; nil without a rules file.
-	Qualifier *qualify.Qualifier
-	Collect   *collect.Handler
-	Admin     *admin.Handler
-	Log       *slog.Logger
-	// Now is the clock every part runs on (clock.Now unless a test sets one
-	// with WithClock).
-	Now func() time.Time
-
-	closers []func() error
+	Admin    *admin.Handler
 }
 
 // Option adjusts how an App is assembled.
-type Option func(*App)
+type Option func(*options)
+
+type options struct{ now func() time.Time }
 
 // WithClock hands one clock to every part of the App (tests).
-func WithClock(now func() time.Time) Option { return func(a *App) { a.Now = now } }
-
-// PushQueue is the queue MQLs wait in for delivery to the SFA.
-const PushQueue = "push"
-
-// OpenTable opens the configured store. The embedded store announces the
-// kinds scoring consumes on its change feed, as the DynamoDB stream (with
-// the template's filter criteria) does on AWS.
-func OpenTable(ctx context.Context, cfg *config.Config, now func() time.Time) (table.Table, error) {
-	switch cfg.Store {
-	case "bolt":
-		return bolttable.Open(filepath.Join(cfg.DataDir, "baton.db"), bolttable.WithFeed(qualify.StreamKinds...), bolttable.WithClock(now))
-	default:
-		return openDynamo(ctx, cfg, now)
-	}
-}
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
 
 // New assembles Baton on an open table. The App owns the table afterwards.
 func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Logger, opts ...Option) (*App, error) {
-	if log == nil {
-		log = slog.Default()
+	var o options
+	for _, f := range opts {
+		f(&o)
 	}
-	a := &App{Config: cfg, Table: tbl, Log: log, closers: []func() error{tbl.Close}}
-	for _, o := range opts {
-		o(a)
-	}
-	a.Now = clock.Or(a.Now)
-	now := a.Now
-	cal, err := cfg.File.Cal()
-	if err != nil {
-		return nil, &config.Error{Setting: "BATON_CONFIG", Problem: err.Error()}
-	}
-	a.Events = &eventlog.Log{T: tbl, Retention: time.Duration(cfg.File.EventRetention)}
-	a.People = &identity.Directory{T: tbl, Now: now}
-	fieldNames := identity.FieldNames{}
-	for k, v := range cfg.File.FormFields {
-		if !identity.KnownAttribute(v) {
-			return nil, &config.Error{Setting: "BATON_CONFIG", Problem: fmt.Sprintf("form_fields: %s maps to %q, which is no attribute (name, company, title, employees ...)", k, v)}
-		}
-		fieldNames[strings.ToLower(norm.NFKC.String(k))] = v
-	}
-	a.Stitcher = &identity.Stitcher{Dir: a.People, Log: a.Events, FieldNames: fieldNames}
-	enrich, closeEnrich, err := newEnricher(cfg)
+	c, err := core.New(cfg, tbl, log, o.now)
 	if err != nil {
 		return nil, err
 	}
-	a.closers = append(a.closers, closeEnrich)
+	return Assemble(ctx, c)
+}
+
+// Assemble assembles every part of Baton on the core.
+func Assemble(ctx context.Context, c *core.Core) (*App, error) {
+	cfg, now := c.Config, c.Now
+	a := &App{Core: c}
+	var err error
+	if a.Web, err = web.New(c); err != nil {
+		return nil, err
+	}
 	creds := []admin.Credential{admin.FullAccess(cfg.AdminToken)}
 	for _, t := range cfg.File.AdminTokens {
 		c, err := admin.NewCredential(t.Name, t.SHA256, t.Scopes)
@@ -129,86 +76,25 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 		}
 		creds = append(creds, c)
 	}
-	a.Cookie = visitor.Cookie{Domain: cfg.CookieDomain, MaxAge: time.Duration(cfg.File.CookieMaxAge), Secure: cfg.File.SecureCookie, Path: cfg.BasePath}
-	a.Collect = &collect.Handler{
-		Events:   a.Events,
-		People:   a.Stitcher,
-		Enrich:   enrich,
-		Origins:  cfg.SiteOrigins,
-		Sites:    cfg.File.Sites,
-		Cookie:   a.Cookie,
-		WriteKey: cfg.WriteKey,
-		Consent:  consent(cfg.File.Consent),
-		Scrub:    event.Scrubber{Params: cfg.File.ScrubParams},
-		Log:      log,
-		Now:      now,
-	}
-	keyring, err := linkKeys(cfg)
-	if err != nil {
-		return nil, err
-	}
-	a.Links = &links.Registry{T: tbl, AllowedHosts: cfg.File.LinkHosts, Now: now}
-	a.Click = &click.Handler{Links: a.Links, Events: a.Events, People: a.Stitcher, Cookie: a.Cookie, Enrich: enrich, T: tbl, Log: log, Now: now}
-	a.Push = &queue.Queue{T: tbl, Name: PushQueue, Now: now}
-	if cfg.RulesFile != "" {
-		rules, err := rulebook.Load(cfg.RulesFile)
-		if err != nil {
-			return nil, &config.Error{Setting: "BATON_RULES", Problem: err.Error()}
-		}
-		a.Qualifier = &qualify.Qualifier{T: tbl, Dir: a.People, Log: a.Events, Engine: &rulebook.Engine{R: rules, Loc: cal.Location()}, Now: now, Calendar: cal}
-	}
-	if a.Qualifier == nil {
-		// Loud: everything is collected, nothing is scored or qualified.
-		a.Collect.ScoringOff = "no rules file is loaded (set BATON_RULES)"
-		log.Warn("SCORING IS OFF: no rules file is loaded; events are collected but nobody is scored or qualified. Set BATON_RULES to the rules file (e.g. infra/rules.yaml).")
-	}
-	a.Inbox = &push.Inbox{T: tbl}
-	a.Pusher = &push.Worker{Queue: a.Push, T: tbl, Dir: a.People, Stitcher: a.Stitcher, Log: log, Now: now}
-	if a.Qualifier != nil {
-		a.Pusher.Touches = a.Qualifier.Touches // one touch definition for sales and the reports
-	}
-	a.Pusher.Loc = cal.Location()
-	if a.Pusher.Connectors, err = connectors(cfg, now); err != nil {
-		return nil, err
-	}
-	if err := checkConnectors(ctx, a.Pusher.Connectors, log); err != nil {
+	if a.Delivery, err = delivery.New(ctx, c); err != nil {
 		return nil, err
 	}
 	a.Eraser = a.eraser()
 	if cfg.File.SFA.Erase {
-		a.Eraser.Tell = tellConnectors(a.Pusher.Connectors)
+		a.Eraser.Tell = a.TellConnectors()
 	}
-	if len(a.Pusher.Connectors) == 0 {
-		a.Pusher.Connectors = []push.Connector{a.Inbox} // no SFA configured: the built-in inbox
-	}
-	if a.Qualifier != nil {
-		fb := cfg.File.Feedback
-		a.Feedback = &outcome.Handler{
-			Apply: a.Qualifier, People: a.People, T: tbl, PublicURL: cfg.PublicURL, Log: log, Now: now,
-			SharedSecret: cfg.Secrets.FeedbackSecret, HubSpotClientSecret: cfg.Secrets.HubSpotClientSecret, KintoneToken: cfg.Secrets.KintoneWebhookToken,
-			SalesforceStatus: fb.Salesforce, HubSpotValues: fb.HubSpot, KintoneStatus: fb.Kintone, KintoneField: fb.KintoneField, KintoneReason: fb.KintoneWhy,
-		}
-		if k := cfg.File.SFA.Kintone; k != nil {
-			a.Feedback.KintoneEmail = k.EmailField
-		}
-	}
+	a.Feedback = feedback.New(c)
 	a.Admin = &admin.Handler{
 		Credentials: creds, People: a.People, Timelines: a.Stitcher, TimelineLimit: cfg.File.TimelineLimit,
-		Eraser: a.Eraser, Links: a.Links, PublicURL: cfg.PublicURL, Log: log,
-		Sessions: &session.Store{T: tbl, Now: now}, // browser sign-in (the dashboard)
+		Eraser: a.Eraser, Links: a.Links, PublicURL: cfg.PublicURL, Log: c.Log,
+		Sessions: &session.Store{T: c.Table, Now: now}, // browser sign-in (the dashboard)
 	}
 	if a.Qualifier != nil {
 		a.Admin.Scores = a.Qualifier
 	}
 	a.Admin.Deliveries = &admin.DeliveryAdmin{Queue: a.Push, Inbox: a.Inbox, Status: a.Pusher.Status}
-	a.Admin.Reports = &admin.Reports{T: tbl, SLA: time.Duration(cfg.File.SLA.AcceptWithin), Now: now, Calendar: cal}
-	a.Admin.Recipients = &admin.Recipients{T: tbl, Dir: a.People, Keyring: keyring, Now: now, FieldNames: fieldNames}
-	if keyring != nil {
-		a.Click.Verify = func(tok string, now time.Time) (click.Claims, error) {
-			c, err := keyring.Verify(tok, now)
-			return click.Claims{PersonID: c.PersonID, Campaign: c.Campaign, IssuedAt: c.IssuedAt}, err
-		}
-	}
+	a.Admin.Reports = &admin.Reports{T: c.Table, SLA: time.Duration(cfg.File.SLA.AcceptWithin), Now: now, Calendar: c.Cal}
+	a.Admin.Recipients = &admin.Recipients{T: c.Table, Dir: a.People, Keyring: a.Keyring, Now: now, FieldNames: c.FieldNames}
 	return a, nil
 }
 
@@ -236,59 +122,10 @@ func (a *App) eraser() *privacy.Eraser {
 	return e
 }
 
-// RelayToQueue hands an MQL from the change feed to the table's durable
-// push queue (the local stack's SQS); a repeat is already queued.
-func (a *App) RelayToQueue(ctx context.Context, m qualify.MQL) error {
-	err := a.Push.Enqueue(ctx, m.ID, m)
-	if errors.Is(err, queue.ErrDuplicate) {
-		return nil
-	}
-	return err
-}
-
-// Changes is the handler of the table's change feed: scoring and the MQL
-// relay, the code the score function runs on the DynamoDB stream.
-func (a *App) Changes(relay qualify.Relay) func(ctx context.Context, cs []table.Change) (int, error) {
-	return func(ctx context.Context, cs []table.Change) (int, error) {
-		if a.Qualifier == nil {
-			return len(cs), nil // no rules: nothing scores, nothing qualifies
-		}
-		return a.Qualifier.HandleChanges(ctx, cs, relay)
-	}
-}
-
-// Feed returns the consumer of the table's change feed that runs scoring
-// and relays MQLs to the durable push queue: the local stack's score
-// function. The embedded store has its own feed; on DynamoDB (moto or
-// DynamoDB Local) it reads the table's stream.
-func (a *App) Feed() (*changefeed.Consumer, error) {
-	c := &changefeed.Consumer{Handle: a.Changes(a.RelayToQueue), Log: a.Log}
-	switch t := a.Table.(type) {
-	case *bolttable.Table:
-		c.Feed, c.Wake = t, t.Wake()
-	case *dynamotable.Table:
-		c.Feed = t.Stream(qualify.StreamKinds...)
-	default:
-		return nil, fmt.Errorf("server: the %T store has no change feed", a.Table)
-	}
-	return c, nil
-}
-
-// Close releases the table and anything else the App opened.
-func (a *App) Close() error {
-	var first error
-	for i := len(a.closers) - 1; i >= 0; i-- {
-		if err := a.closers[i](); err != nil && first == nil {
-			first = err
-		}
-	}
-	return first
-}
-
 // Handler returns every route of Baton, with the shared middleware.
 func (a *App) Handler(extra ...func(*http.ServeMux)) http.Handler {
 	mux := http.NewServeMux()
-	a.collectRoutes(mux)
+	a.Web.Routes(mux)
 	a.Admin.Routes(mux)
 	if a.Feedback != nil {
 		a.Feedback.Routes(mux)
@@ -296,21 +133,21 @@ func (a *App) Handler(extra ...func(*http.ServeMux)) http.Handler {
 	for _, f := range extra {
 		f(mux)
 	}
-	return a.serve(mux)
+	return a.Serve(mux)
 }
 
 // CollectHandler returns the public collection routes (the collect function).
 func (a *App) CollectHandler() http.Handler {
 	mux := http.NewServeMux()
-	a.collectRoutes(mux)
-	return a.serve(mux)
+	a.Web.Routes(mux)
+	return a.Serve(mux)
 }
 
 // AdminHandler returns the /admin routes (the admin function).
 func (a *App) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
 	a.Admin.Routes(mux)
-	return a.serve(mux)
+	return a.Serve(mux)
 }
 
 // FeedbackHandler returns the /feedback routes (the feedback function).
@@ -319,125 +156,45 @@ func (a *App) FeedbackHandler() http.Handler {
 	if a.Feedback != nil {
 		a.Feedback.Routes(mux)
 	}
-	return a.serve(mux)
+	return a.Serve(mux)
 }
 
 // ClickHandler returns the tracked-link and open-pixel routes (the click function).
 func (a *App) ClickHandler() http.Handler {
 	mux := http.NewServeMux()
 	a.Click.Routes(mux)
-	return a.serve(mux)
+	return a.Serve(mux)
 }
 
-// serve is how every set of routes is served: under the base path
-// (BATON_BASE_PATH: the one place the prefix is stripped; httpx.BaseURL
-// and the cookies' Path put it back), with the shared middleware.
-func (a *App) serve(mux *http.ServeMux) http.Handler {
-	return Wrap(a.Log, httpx.Under(a.Config.BasePath, httpx.Routes(mux)))
-}
-
-func (a *App) collectRoutes(mux *http.ServeMux) {
-	a.Collect.Routes(mux)
-	a.Click.Routes(mux)
-	mux.Handle("GET /t.js", tag.Handler())
-}
-
-// FromEnv is how a deployed function starts: configuration from the
-// environment (secrets required, none generated), with the Secrets Manager
-// secret named by BATON_SECRETS_ARN over it when set (read once, here), and
-// the configured store.
+// FromEnv assembles the whole App as a deployed function starts (the
+// admin function; core.FromEnv: configuration, secrets, DynamoDB).
 func FromEnv(ctx context.Context) (*App, error) {
-	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	getenv, err := Getenv(ctx)
+	c, err := core.FromEnv(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := config.FromEnv(getenv, config.Deployed)
+	app, err := Assemble(ctx, c)
 	if err != nil {
-		return nil, err
-	}
-	tbl, err := OpenTable(ctx, cfg, clock.Now)
-	if err != nil {
-		return nil, err
-	}
-	app, err := New(ctx, cfg, tbl, log)
-	if err != nil {
-		tbl.Close()
+		c.Close()
 		return nil, err
 	}
 	return app, nil
 }
 
-// Getenv returns how a deployed function reads its settings: os.Getenv,
-// with the values of the Secrets Manager secret BATON_SECRETS_ARN names
-// over it when that is set (internal/secrets).
-func Getenv(ctx context.Context) (func(string) string, error) {
-	id := strings.TrimSpace(os.Getenv(secrets.Variable))
-	if id == "" {
-		return os.Getenv, nil
-	}
-	st, err := secrets.New(ctx, id)
-	if err == nil {
-		var getenv func(string) string
-		if getenv, err = st.Getenv(ctx, os.Getenv); err == nil {
-			return getenv, nil
+// Start is how the admin function begins: the whole App from the
+// environment, then the handler build returns, served by Lambda.
+func Start(build func(*App) (any, error)) {
+	core.Start(func(c *core.Core) (any, error) {
+		app, err := Assemble(context.Background(), c)
+		if err != nil {
+			return nil, err
 		}
-	}
-	return nil, &config.Error{Setting: secrets.Variable, Problem: err.Error()}
+		return build(app)
+	})
 }
+
+// Getenv is core.Getenv: os.Getenv with BATON_SECRETS_ARN's values over it.
+func Getenv(ctx context.Context) (func(string) string, error) { return core.Getenv(ctx) }
 
 // Wrap adds the middleware every Baton endpoint has.
-func Wrap(log *slog.Logger, h http.Handler) http.Handler {
-	return httpx.SecurityHeaders(httpx.Recover(func(msg string, args ...any) { log.Error(msg, args...) }, h))
-}
-
-// newEnricher returns the collectors' per-event enrichment: user agent,
-// bot and scanner flags, GeoIP when databases are configured, and the
-// client address truncated before anything is stored.
-func newEnricher(cfg *config.Config) (func(*http.Request, *event.Event), func() error, error) {
-	e, err := enrichment.New(enrichment.Config{CityDB: cfg.GeoIPCity, ASNDB: cfg.GeoIPASN})
-	if err != nil {
-		return nil, nil, &config.Error{Setting: strings.SplitN(err.Error(), ":", 2)[0], Problem: err.Error()}
-	}
-	return func(r *http.Request, ev *event.Event) {
-		e.Enrich(enrichment.Request{UserAgent: ev.Client.UserAgent, IP: httpx.ClientIP(r, cfg.TrustProxy), Method: r.Method, Webdriver: ev.Client.Webdriver,
-			UserAgentUnknown: ev.Client.API == "server"}, ev)
-	}, e.Close, nil
-}
-
-func consent(c config.ConsentFile) collect.Consent {
-	out := collect.Consent{RequiredAll: c.Required, IgnoreGPC: c.IgnoreGPC, RequiredSites: map[string]bool{}}
-	for _, s := range c.RequiredSites {
-		out.RequiredSites[s] = true
-	}
-	return out
-}
-
-// linkKeys reads BATON_LINK_KEYS. The local stack, when it is unset, keeps
-// a generated key in its data directory so tokens survive restarts.
-func linkKeys(cfg *config.Config) (*token.Keyring, error) {
-	spec := cfg.LinkKeys
-	if spec == "" && cfg.Store == "bolt" {
-		p := filepath.Join(cfg.DataDir, "link-keys")
-		b, err := os.ReadFile(p)
-		if errors.Is(err, os.ErrNotExist) {
-			b = []byte("k1:" + token.NewSecret())
-			if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-				return nil, err
-			}
-			err = os.WriteFile(p, b, 0o600)
-		}
-		if err != nil {
-			return nil, &config.Error{Setting: "BATON_LINK_KEYS", Problem: err.Error()}
-		}
-		spec = string(b)
-	}
-	if spec == "" {
-		return nil, nil
-	}
-	kr, err := token.ParseKeyring(spec)
-	if err != nil {
-		return nil, &config.Error{Setting: "BATON_LINK_KEYS", Problem: err.Error()}
-	}
-	return kr, nil
-}
+func Wrap(log *slog.Logger, h http.Handler) http.Handler { return core.Wrap(log, h) }

@@ -62,6 +62,9 @@ func TestAssembly(t *testing.T) {
 		clk := clock.NewManual(t0)
 		return stack.ForTestClock(t, vars, clk.Now), clk
 	}
+	// Every request on a connection of its own: a kept-alive connection
+	// would let a request overtake connections still waiting to be served.
+	fresh := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 30 * time.Second}
 	post := func(t *testing.T, s *stack.Stack, body string, hdr ...string) *http.Response {
 		t.Helper()
 		req, _ := http.NewRequest("POST", s.URL+"/e", strings.NewReader(body))
@@ -69,7 +72,7 @@ func TestAssembly(t *testing.T) {
 		for i := 0; i+1 < len(hdr); i += 2 {
 			req.Header.Set(hdr[i], hdr[i+1])
 		}
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := fresh.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/server"
+	"github.com/baton-hq/baton/internal/stores"
 )
 
 //go:embed demo
@@ -38,7 +39,7 @@ type Stack struct {
 // (127.0.0.1:0 picks a free port). now is the clock of everything (nil: the
 // wall clock; tests pass theirs).
 func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, now func() time.Time) (*Stack, error) {
-	tbl, err := server.OpenTable(ctx, cfg, now)
+	tbl, err := stores.Open(ctx, cfg, now)
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +48,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, now func()
 		tbl.Close()
 		return nil, err
 	}
-	feed, err := app.Feed()
+	feed, err := Feed(app)
 	if err != nil {
 		app.Close()
 		return nil, err
@@ -112,6 +113,13 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, now func()
 		feed.Run(bg)
 	}()
 	return s, nil
+}
+
+// Feed returns the consumer of the App's change feed that runs scoring and
+// relays MQLs to the durable push queue: the local stand-in for the score
+// function on the DynamoDB stream.
+func Feed(app *server.App) (*changefeed.Consumer, error) {
+	return stores.Feed(app.Table, app.Changes(app.RelayToQueue), app.Log)
 }
 
 // Settle handles every change on the feed now (tests call it before reading

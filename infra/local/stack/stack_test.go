@@ -238,7 +238,7 @@ func TestOnDynamoDB(t *testing.T) {
 	}
 	// Reading the whole stream again (a restarted consumer starts at
 	// TRIM_HORIZON) changes nothing.
-	again, err := s.App.Feed()
+	again, err := stack.Feed(s.App)
 	if err != nil {
 		t.Fatal(err)
 	}

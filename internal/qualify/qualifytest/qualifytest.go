@@ -261,10 +261,10 @@ func run(t *testing.T, f tabletest.Factory) {
 			t.Fatalf("requalification: %+v", mqls)
 		}
 		// The write-time counters saw each stage change once, duplicates included.
-		items, _ := x.q.T.Query(ctx, table.Query{PK: qualify.AggFunnel})
+		days, _ := qualify.FunnelDays(ctx, x.q.T)
 		sum := map[string]int64{}
-		for _, it := range items {
-			for k, v := range it.Counters {
+		for _, d := range days {
+			for k, v := range d.Counters {
 				sum[k] += v
 			}
 		}

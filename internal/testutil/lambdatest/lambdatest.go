@@ -20,6 +20,7 @@ import (
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/lambdahttp"
 	"github.com/baton-hq/baton/internal/server"
+	"github.com/baton-hq/baton/internal/stores"
 	"github.com/baton-hq/baton/internal/testutil/repo"
 )
 
@@ -59,7 +60,7 @@ func NewAppClock(t testing.TB, overrides ...string) (*server.App, *clock.Manual)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tbl, err := server.OpenTable(context.Background(), cfg, clk.Now)
+	tbl, err := stores.Open(context.Background(), cfg, clk.Now)
 	if err != nil {
 		t.Fatal(err)
 	}

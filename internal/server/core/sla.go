@@ -1,4 +1,4 @@
-package server
+package core
 
 import (
 	"bytes"
@@ -17,7 +17,7 @@ import (
 // Sweep runs the clock-driven work once: SLA breaches are found and
 // announced (once each). Retention is DynamoDB TTL on AWS and the local
 // stack's purge.
-func (a *App) Sweep(ctx context.Context) ([]qualify.Breach, error) {
+func (a *Core) Sweep(ctx context.Context) ([]qualify.Breach, error) {
 	if a.Qualifier == nil {
 		return nil, nil
 	}
@@ -43,7 +43,7 @@ func (a *App) Sweep(ctx context.Context) ([]qualify.Breach, error) {
 
 // announceBreach posts the breach to the SLA webhook, signed like every
 // Baton webhook (Standard Webhooks, BATON_WEBHOOK_SECRET).
-func (a *App) announceBreach(ctx context.Context, b qualify.Breach) error {
+func (a *Core) announceBreach(ctx context.Context, b qualify.Breach) error {
 	url := a.Config.File.SLA.WebhookURL
 	a.Log.Warn("SLA breach", "mql", b.MQL.ID, "age", b.Age.Round(time.Minute).String())
 	if url == "" {
@@ -84,7 +84,7 @@ const (
 // UnfedFitRules names the fit rules whose attribute none of (a sample of)
 // the people has: a rule that silently scores nobody, reported by the sweep
 // in the log.
-func (a *App) UnfedFitRules(ctx context.Context) ([]string, error) {
+func (a *Core) UnfedFitRules(ctx context.Context) ([]string, error) {
 	eng, ok := a.Qualifier.Engine.(*rulebook.Engine)
 	if !ok {
 		return nil, nil

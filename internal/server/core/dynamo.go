@@ -1,4 +1,4 @@
-package server
+package core
 
 import (
 	"context"
@@ -9,10 +9,10 @@ import (
 	"github.com/baton-hq/baton/internal/table/dynamotable"
 )
 
-// openDynamo opens the DynamoDB table. With an explicit endpoint (moto or
+// OpenDynamo opens the DynamoDB table. With an explicit endpoint (moto or
 // DynamoDB Local) the table is created when absent; on AWS the SAM template
 // owns it.
-func openDynamo(ctx context.Context, cfg *config.Config, now func() time.Time) (table.Table, error) {
+func OpenDynamo(ctx context.Context, cfg *config.Config, now func() time.Time) (table.Table, error) {
 	t, err := dynamotable.NewFromEnv(ctx, cfg.Table, cfg.DynamoEndpoint, now)
 	if err != nil {
 		return nil, &config.Error{Setting: "BATON_TABLE", Problem: err.Error()}

@@ -1,0 +1,327 @@
+// Package ownership checks who owns what in the one table: every kind of
+// item's keys are built and decoded by exactly one package (its owner),
+// which exposes what others need. The owner table below is the single
+// source of truth; README's storage table must say the same.
+package ownership
+
+import (
+	"bufio"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/baton-hq/baton/internal/testutil/repo"
+)
+
+// kind is one kind of item: its partition-key prefix, its sort-key prefix
+// ("" when the partition holds one kind) and the package that owns it.
+type kind struct {
+	pk, sk, owner string
+}
+
+const (
+	eventlog = "internal/eventlog"
+	identity = "internal/identity"
+	qualify  = "internal/qualify"
+	push     = "internal/push"
+	click    = "internal/click"
+	links    = "internal/links"
+	privacy  = "internal/privacy"
+	session  = "internal/session"
+	queue    = "internal/queue"
+)
+
+// kinds is who owns what.
+var kinds = []kind{
+	{"V#", "E#", eventlog},     // events
+	{"V#", "A#", eventlog},     // aliases
+	{"V#", "LINK", identity},   // the visitor's link to people (in eventlog's partition, via eventlog.VisitorPK)
+	{"P#", "PERSON", identity}, // the person
+	{"P#", "V#", identity},     // the person's visitors (the SK is eventlog.VisitorPK)
+	{"P#", "SCORE", qualify},   // score record
+	{"P#", "L#", qualify},      // ledger
+	{"P#", "H#", qualify},      // stage history
+	{"P#", "MQL#", qualify},    // MQLs
+	{"P#", "FB#", qualify},     // sales outcomes applied
+	{"P#", "SLA#", qualify},    // SLA breaches announced
+	{"P#", "DLV#", push},       // deliveries
+	{"P#", "C#", click},        // recent clicks
+	{"P#", "CE#", click},       // where a click or open naming the person is stored
+	{"EMAIL#", "EMAIL", identity},
+	{"TOMB#", "TOMB", privacy},
+	{"SESS#", "SESS", session},
+	{"JOB#", "", qualify}, // rescore jobs and their lists of people
+	{"MQLS", "", qualify},
+	{"AGG#", "", qualify},
+	{"LINK#", "LINK", links},
+	{"CAMP#", "CAMP", links},
+	{"CAMP#", "L#", links},
+	{"EXT#", "EXT", push},
+	{"INBOX", "", push},
+	{"Q#", "", queue},   // ready index, dead letters
+	{"Q#", "M#", queue}, // messages
+}
+
+// partitionOwner is the owner of each partition-key prefix: the package
+// that builds and decodes the partition's key (others use its function).
+var partitionOwner = map[string]string{
+	"V#": eventlog, "P#": identity, "EMAIL#": identity, "TOMB#": privacy, "SESS#": session, "JOB#": qualify,
+	"MQLS": qualify, "AGG#": qualify, "LINK#": links, "CAMP#": links, "EXT#": push, "INBOX": push, "Q#": queue,
+}
+
+// plainSK are sort keys that are whole words shared with ordinary text
+// (LINK, PERSON, ...): too common to find by literal, checked through
+// README only.
+var plainSK = map[string]bool{"LINK": true, "PERSON": true, "EMAIL": true, "TOMB": true, "SESS": true, "CAMP": true, "EXT": true}
+
+// allowed maps each key prefix searched for in literals to the packages
+// that may spell it.
+func allowed() map[string][]string {
+	out := map[string][]string{}
+	add := func(p, owner string) {
+		if !slices.Contains(out[p], owner) {
+			out[p] = append(out[p], owner)
+		}
+	}
+	for p, o := range partitionOwner {
+		add(p, o)
+	}
+	for _, k := range kinds {
+		if k.sk != "" && !plainSK[k.sk] && partitionOwner[k.sk] == "" {
+			add(k.sk, k.owner)
+		}
+	}
+	return out
+}
+
+// matches reports whether the literal s spells prefix p: it starts with it,
+// and a prefix that is a word (SCORE, MQLS, INBOX) is not part of a longer one.
+func matches(s, p string) bool {
+	if !strings.HasPrefix(s, p) {
+		return false
+	}
+	if strings.HasSuffix(p, "#") || len(s) == len(p) {
+		return true
+	}
+	c := s[len(p)]
+	return !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_')
+}
+
+// keyLike is what a key prefix looks like: capitals then '#'.
+var keyLike = regexp.MustCompile(`^[A-Z]{1,8}#`)
+
+// sources lists the non-test Go files under internal/, functions/ and
+// infra/, and the package directory of each. Test-support packages (files
+// importing "testing", such as the store conformance suite with its
+// made-up keys) are tests and are left out.
+func sources(t *testing.T, fset *token.FileSet, root string) map[string]*ast.File {
+	t.Helper()
+	out := map[string]*ast.File{}
+	for _, dir := range []string{"internal", "functions", "infra"} {
+		err := filepath.WalkDir(filepath.Join(root, dir), func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && (d.Name() == "node_modules" || d.Name() == "testdata") {
+				return filepath.SkipDir
+			}
+			if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+				return nil
+			}
+			f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+			if err != nil {
+				return err
+			}
+			for _, im := range f.Imports {
+				if im.Path.Value == `"testing"` {
+					return nil
+				}
+			}
+			rel, _ := filepath.Rel(root, path)
+			out[filepath.ToSlash(rel)] = f
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+// TestKeysOnlyInTheirOwner fails naming file:line where a literal of a key
+// prefix appears outside the package that owns it, and on a literal that
+// looks like a key prefix no owner is known for.
+func TestKeysOnlyInTheirOwner(t *testing.T) {
+	root := repo.Root(t)
+	perm := allowed()
+	prefixes := make([]string, 0, len(perm))
+	for p := range perm {
+		prefixes = append(prefixes, p)
+	}
+	// Longest first: "CE#" is not "C#", "MQL#" not "MQLS".
+	slices.SortFunc(prefixes, func(a, b string) int { return len(b) - len(a) })
+	fset := token.NewFileSet()
+	files := sources(t, fset, root)
+	if len(files) < 50 {
+		t.Fatalf("only %d source files found under %s", len(files), root)
+	}
+	for _, rel := range slices.Sorted(mapKeys(files)) {
+		pkg := filepath.ToSlash(filepath.Dir(rel))
+		ast.Inspect(files[rel], func(n ast.Node) bool {
+			lit, ok := n.(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return true
+			}
+			s, err := strconv.Unquote(lit.Value)
+			if err != nil {
+				return true
+			}
+			pos := fset.Position(lit.Pos())
+			where := fmt.Sprintf("%s:%d", rel, pos.Line)
+			for _, p := range prefixes {
+				if matches(s, p) {
+					if !slices.Contains(perm[p], pkg) {
+						t.Errorf("%s: %q spells the key prefix %s, owned by %s: use the owner's API", where, s, p, strings.Join(perm[p], ", "))
+					}
+					return true
+				}
+			}
+			if keyLike.MatchString(s) {
+				t.Errorf("%s: %q looks like a key prefix no owner is known for: add its kind to the owner table (internal/ownership) and README's storage table", where, s)
+			}
+			return true
+		})
+	}
+}
+
+func mapKeys[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// row is a row of README's storage table.
+type row struct {
+	line     int
+	item     string
+	pks, sks []string // the backquoted keys, each up to its first '<'
+	owner    string
+}
+
+var backquoted = regexp.MustCompile("`([^`]*)`")
+
+func keys(cell string) []string {
+	var out []string
+	for _, m := range backquoted.FindAllStringSubmatch(cell, -1) {
+		k, _, _ := strings.Cut(m[1], "<")
+		out = append(out, k)
+	}
+	return out
+}
+
+// readmeRows reads README's storage table.
+func readmeRows(t *testing.T, root string) []row {
+	t.Helper()
+	f, err := os.Open(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var rows []row
+	in, header, n := false, false, 0
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		n++
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "## "):
+			in = line == "## Storage"
+			header = false
+			continue
+		case !in || !strings.HasPrefix(line, "|"):
+			continue
+		}
+		cells := strings.Split(strings.Trim(line, "|"), "|")
+		for i := range cells {
+			cells[i] = strings.TrimSpace(cells[i])
+		}
+		if !header {
+			header = true
+			if len(cells) < 4 || cells[3] != "owner" {
+				t.Fatalf("README.md:%d: the storage table has no owner column (item | PK | SK | owner): %s", n, line)
+			}
+			continue
+		}
+		if strings.HasPrefix(cells[0], "---") {
+			continue
+		}
+		r := row{line: n, item: cells[0]}
+		if len(cells) > 1 {
+			r.pks = keys(cells[1])
+		}
+		if len(cells) > 2 {
+			r.sks = keys(cells[2])
+		}
+		if len(cells) > 3 {
+			r.owner = strings.Trim(cells[3], "`")
+		}
+		rows = append(rows, r)
+	}
+	if len(rows) == 0 {
+		t.Fatal("README.md: no storage table under ## Storage")
+	}
+	return rows
+}
+
+// TestREADMENamesTheOwners compares README's storage table with the owner
+// table: every row names its owner, the owner the table gives its keys,
+// and every kind of the table is in README.
+func TestREADMENamesTheOwners(t *testing.T) {
+	rows := readmeRows(t, repo.Root(t))
+	seen := map[kind]bool{}
+	for i := range rows {
+		r := &rows[i]
+		where := fmt.Sprintf("README.md:%d (%s)", r.line, r.item)
+		if r.owner == "" {
+			t.Errorf("%s: no owner", where)
+			continue
+		}
+		owners := map[string]bool{}
+		for _, k := range kinds {
+			if !slices.ContainsFunc(r.pks, func(pk string) bool { return strings.HasPrefix(pk, k.pk) }) {
+				continue
+			}
+			if k.sk != "" && !slices.ContainsFunc(r.sks, func(sk string) bool { return strings.HasPrefix(sk, k.sk) }) {
+				continue
+			}
+			seen[k] = true
+			owners[k.owner] = true
+		}
+		switch {
+		case len(owners) == 0:
+			t.Errorf("%s: keys %v %v are no kind of the owner table (internal/ownership): add it there", where, r.pks, r.sks)
+		case len(owners) > 1:
+			t.Errorf("%s: keys %v %v match kinds of several owners %v", where, r.pks, r.sks, slices.Sorted(mapKeys(owners)))
+		case !owners[r.owner]:
+			t.Errorf("%s: README names %s as the owner; the owner table says %v", where, r.owner, slices.Sorted(mapKeys(owners)))
+		}
+	}
+	for _, k := range kinds {
+		if !seen[k] {
+			t.Errorf("the kind PK %s SK %q (owner %s) is missing from README's storage table", k.pk, k.sk, k.owner)
+		}
+	}
+}

@@ -1,0 +1,112 @@
+package qualify
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// Sort keys of qualify's items in the person's partition (identity's
+// partition, reached through identity.PersonPK): qualify alone builds and
+// decodes them; reports read them through Facts and FunnelDays.
+const (
+	scoreSK    = "SCORE" // the score record
+	ledgerPfx  = "L#"    // L#<time>#<event>#<n>: ledger entries
+	historyPfx = "H#"    // H#<time>#<stage>: stage history
+	mqlPfx     = "MQL#"  // MQL#<cycle>: the cycle's MQL
+	fbPfx      = "FB#"   // FB#<delivery>: an applied sales outcome
+	slaPfx     = "SLA#"  // SLA#<mql>: an announced SLA breach
+)
+
+// Facts are one person's durable scoring facts: the score record (with its
+// touches), the stage history and the MQLs.
+type Facts struct {
+	ID      string
+	Rec     Record
+	History []StageChange
+	MQLs    []MQL
+}
+
+// AllFacts reads every scored person's facts in one pass over the people's
+// partitions, people by id, each's history oldest first and MQLs by cycle.
+// People never scored (no record, no history) are left out.
+func AllFacts(ctx context.Context, t table.Table) ([]*Facts, error) {
+	by := map[string]*Facts{}
+	get := func(id string) *Facts {
+		p := by[id]
+		if p == nil {
+			p = &Facts{ID: id}
+			by[id] = p
+		}
+		return p
+	}
+	err := identity.ScanPeople(ctx, t, func(id string, it table.Item) error {
+		switch {
+		case it.SK == scoreSK:
+			return json.Unmarshal(it.Data, &get(id).Rec)
+		case strings.HasPrefix(it.SK, historyPfx):
+			var c StageChange
+			if err := json.Unmarshal(it.Data, &c); err != nil {
+				return err
+			}
+			p := get(id)
+			p.History = append(p.History, c)
+		case strings.HasPrefix(it.SK, mqlPfx):
+			var m MQL
+			if err := json.Unmarshal(it.Data, &m); err != nil {
+				return err
+			}
+			p := get(id)
+			p.MQLs = append(p.MQLs, m)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Facts, 0, len(by))
+	for _, p := range by {
+		if p.Rec.Person == "" && len(p.History) == 0 {
+			continue // never scored: not in the funnel yet
+		}
+		sort.SliceStable(p.History, func(i, j int) bool { return p.History[i].At.Before(p.History[j].At) })
+		sort.SliceStable(p.MQLs, func(i, j int) bool { return p.MQLs[i].Cycle < p.MQLs[j].Cycle })
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+// FunnelDay is one day's funnel counter of one first-touch channel: people
+// who entered each stage that day.
+type FunnelDay struct {
+	Day      time.Time // the day's start (UTC date as written)
+	Channel  string
+	Counters map[string]int64
+}
+
+// FunnelDays reads the funnel's write-time counters, every day's.
+func FunnelDays(ctx context.Context, t table.Table) ([]FunnelDay, error) {
+	items, err := t.Query(ctx, table.Query{PK: aggFunnel, Consistent: true})
+	if err != nil {
+		return nil, err
+	}
+	var out []FunnelDay
+	for _, it := range items {
+		day, channel, ok := strings.Cut(it.SK, "#")
+		if !ok {
+			continue
+		}
+		d, err := time.Parse("2006-01-02", day)
+		if err != nil {
+			continue
+		}
+		out = append(out, FunnelDay{Day: d, Channel: channel, Counters: it.Counters})
+	}
+	return out, nil
+}

@@ -1,0 +1,174 @@
+// Package core is what every Baton function starts from: the
+// configuration, the table, the clock, the people directory with the event
+// log, and scoring when a rules file is loaded. The parts a function serves
+// are assembled on it by their own packages (server/web, server/delivery,
+// server/feedback; the whole App, with admin, in server), so that each
+// Lambda links only what it serves. Lambdas open DynamoDB here; the
+// embedded store is the local stack's (internal/stores).
+package core
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/baton-hq/baton/internal/calendar"
+	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/config"
+	"github.com/baton-hq/baton/internal/eventlog"
+	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/rulebook"
+	"github.com/baton-hq/baton/internal/secrets"
+	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/visitor"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Core is the part of Baton every function has.
+type Core struct {
+	Config *config.Config
+	Table  table.Table
+	Log    *slog.Logger
+	// Now is the clock every part runs on (clock.Now unless a test hands
+	// its own).
+	Now func() time.Time
+	// Cal is the configured business calendar (timezone, working time).
+	Cal        calendar.Calendar
+	Events     *eventlog.Log
+	People     *identity.Directory
+	Stitcher   *identity.Stitcher
+	FieldNames identity.FieldNames
+	Cookie     visitor.Cookie
+	// Qualifier scores people; nil without a rules file.
+	Qualifier *qualify.Qualifier
+
+	closers []func() error
+}
+
+// New assembles the core on an open table, which it owns afterwards (a nil
+// log: slog's default; a nil clock: the wall clock).
+func New(cfg *config.Config, tbl table.Table, log *slog.Logger, now func() time.Time) (*Core, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	now = clock.Or(now)
+	c := &Core{Config: cfg, Table: tbl, Log: log, Now: now, closers: []func() error{tbl.Close}}
+	cal, err := cfg.File.Cal()
+	if err != nil {
+		return nil, &config.Error{Setting: "BATON_CONFIG", Problem: err.Error()}
+	}
+	c.Cal = cal
+	c.Events = &eventlog.Log{T: tbl, Retention: time.Duration(cfg.File.EventRetention)}
+	c.People = &identity.Directory{T: tbl, Now: now}
+	c.FieldNames = identity.FieldNames{}
+	for k, v := range cfg.File.FormFields {
+		if !identity.KnownAttribute(v) {
+			return nil, &config.Error{Setting: "BATON_CONFIG", Problem: fmt.Sprintf("form_fields: %s maps to %q, which is no attribute (name, company, title, employees ...)", k, v)}
+		}
+		c.FieldNames[strings.ToLower(norm.NFKC.String(k))] = v
+	}
+	c.Stitcher = &identity.Stitcher{Dir: c.People, Log: c.Events, FieldNames: c.FieldNames}
+	c.Cookie = visitor.Cookie{Domain: cfg.CookieDomain, MaxAge: time.Duration(cfg.File.CookieMaxAge), Secure: cfg.File.SecureCookie, Path: cfg.BasePath}
+	if cfg.RulesFile != "" {
+		rules, err := rulebook.Load(cfg.RulesFile)
+		if err != nil {
+			return nil, &config.Error{Setting: "BATON_RULES", Problem: err.Error()}
+		}
+		c.Qualifier = &qualify.Qualifier{T: tbl, Dir: c.People, Log: c.Events, Engine: &rulebook.Engine{R: rules, Loc: cal.Location()}, Now: now, Calendar: cal}
+	} else {
+		// Loud: everything is collected, nothing is scored or qualified.
+		log.Warn("SCORING IS OFF: no rules file is loaded; events are collected but nobody is scored or qualified. Set BATON_RULES to the rules file (e.g. infra/rules.yaml).")
+	}
+	return c, nil
+}
+
+// OnClose adds something Close releases (before the table).
+func (c *Core) OnClose(f func() error) { c.closers = append(c.closers, f) }
+
+// Close releases the table and anything else the parts opened.
+func (c *Core) Close() error {
+	var first error
+	for i := len(c.closers) - 1; i >= 0; i-- {
+		if err := c.closers[i](); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// Changes is the handler of the table's change feed: scoring and the MQL
+// relay, the code the score function runs on the DynamoDB stream.
+func (c *Core) Changes(relay qualify.Relay) func(ctx context.Context, cs []table.Change) (int, error) {
+	return func(ctx context.Context, cs []table.Change) (int, error) {
+		if c.Qualifier == nil {
+			return len(cs), nil // no rules: nothing scores, nothing qualifies
+		}
+		return c.Qualifier.HandleChanges(ctx, cs, relay)
+	}
+}
+
+// Serve is how every set of routes is served: under the base path
+// (BATON_BASE_PATH: the one place the prefix is stripped; httpx.BaseURL
+// and the cookies' Path put it back), with the shared middleware.
+func (c *Core) Serve(mux *http.ServeMux) http.Handler {
+	return Wrap(c.Log, httpx.Under(c.Config.BasePath, httpx.Routes(mux)))
+}
+
+// Wrap adds the middleware every Baton endpoint has.
+func Wrap(log *slog.Logger, h http.Handler) http.Handler {
+	return httpx.SecurityHeaders(httpx.Recover(func(msg string, args ...any) { log.Error(msg, args...) }, h))
+}
+
+// FromEnv is how a deployed function starts: configuration from the
+// environment (secrets required, none generated), with the Secrets Manager
+// secret named by BATON_SECRETS_ARN over it when set (read once, here), on
+// the DynamoDB table: the functions run on DynamoDB only (the embedded
+// store is the local stack's).
+func FromEnv(ctx context.Context) (*Core, error) {
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	getenv, err := Getenv(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := config.FromEnv(getenv, config.Deployed)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Store != "dynamodb" {
+		return nil, &config.Error{Setting: "BATON_STORE", Problem: fmt.Sprintf("%q: the functions run on DynamoDB (set dynamodb); the embedded store is the local stack's", cfg.Store)}
+	}
+	tbl, err := OpenDynamo(ctx, cfg, clock.Now)
+	if err != nil {
+		return nil, err
+	}
+	c, err := New(cfg, tbl, log, nil)
+	if err != nil {
+		tbl.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// Getenv returns how a deployed function reads its settings: os.Getenv,
+// with the values of the Secrets Manager secret BATON_SECRETS_ARN names
+// over it when that is set (internal/secrets).
+func Getenv(ctx context.Context) (func(string) string, error) {
+	id := strings.TrimSpace(os.Getenv(secrets.Variable))
+	if id == "" {
+		return os.Getenv, nil
+	}
+	st, err := secrets.New(ctx, id)
+	if err == nil {
+		var getenv func(string) string
+		if getenv, err = st.Getenv(ctx, os.Getenv); err == nil {
+			return getenv, nil
+		}
+	}
+	return nil, &config.Error{Setting: secrets.Variable, Problem: err.Error()}
+}

@@ -1,0 +1,70 @@
+// Package delivery assembles MQL delivery on the core: the push queue, the
+// worker with the configured SFA connectors (internal/crm) or the built-in
+// inbox. The push function serves it; admin uses it for the deliveries'
+// status and to tell the SFAs of an erasure.
+package delivery
+
+import (
+	"context"
+	"errors"
+
+	"github.com/baton-hq/baton/internal/push"
+	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/queue"
+	"github.com/baton-hq/baton/internal/server/core"
+)
+
+// PushQueue is the queue MQLs wait in for delivery to the SFA.
+const PushQueue = "push"
+
+// Delivery is the MQL delivery part of Baton.
+type Delivery struct {
+	Push   *queue.Queue
+	Pusher *push.Worker
+	Inbox  *push.Inbox
+	// Connectors are the configured SFA connectors (none: the Pusher
+	// delivers to the Inbox).
+	Connectors []push.Connector
+}
+
+// New assembles delivery on the core, refusing a half configured connector
+// with the setting it lacks, and asking each that can whether its SFA is
+// set up for it.
+func New(ctx context.Context, c *core.Core) (*Delivery, error) {
+	d := &Delivery{
+		Push:  &queue.Queue{T: c.Table, Name: PushQueue, Now: c.Now},
+		Inbox: &push.Inbox{T: c.Table},
+	}
+	d.Pusher = &push.Worker{Queue: d.Push, T: c.Table, Dir: c.People, Stitcher: c.Stitcher, Log: c.Log, Now: c.Now, Loc: c.Cal.Location()}
+	if c.Qualifier != nil {
+		d.Pusher.Touches = c.Qualifier.Touches // one touch definition for sales and the reports
+	}
+	var err error
+	if d.Connectors, err = connectors(c.Config, c.Now); err != nil {
+		return nil, err
+	}
+	if err := checkConnectors(ctx, d.Connectors, c.Log); err != nil {
+		return nil, err
+	}
+	d.Pusher.Connectors = d.Connectors
+	if len(d.Connectors) == 0 {
+		d.Pusher.Connectors = []push.Connector{d.Inbox} // no SFA configured: the built-in inbox
+	}
+	return d, nil
+}
+
+// RelayToQueue hands an MQL from the change feed to the table's durable
+// push queue (the local stack's SQS); a repeat is already queued.
+func (d *Delivery) RelayToQueue(ctx context.Context, m qualify.MQL) error {
+	err := d.Push.Enqueue(ctx, m.ID, m)
+	if errors.Is(err, queue.ErrDuplicate) {
+		return nil
+	}
+	return err
+}
+
+// TellConnectors passes an erasure on to every configured connector that
+// can forget (sfa.erase).
+func (d *Delivery) TellConnectors() func(ctx context.Context, personID, email string) error {
+	return tellConnectors(d.Connectors)
+}

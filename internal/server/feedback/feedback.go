@@ -1,0 +1,42 @@
+// Package feedback assembles the sales-outcome routes (POST
+// /feedback/{source}) on the core: the feedback function's part.
+package feedback
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/baton-hq/baton/internal/outcome"
+	"github.com/baton-hq/baton/internal/server/core"
+)
+
+// New returns the feedback handler; nil without a rules file (outcomes
+// move stages and recycle leads, which scoring owns).
+func New(c *core.Core) *outcome.Handler {
+	if c.Qualifier == nil {
+		return nil
+	}
+	cfg := c.Config
+	fb := cfg.File.Feedback
+	h := &outcome.Handler{
+		Apply: c.Qualifier, People: c.People, T: c.Table, PublicURL: cfg.PublicURL, Log: c.Log, Now: c.Now,
+		SharedSecret: cfg.Secrets.FeedbackSecret, HubSpotClientSecret: cfg.Secrets.HubSpotClientSecret, KintoneToken: cfg.Secrets.KintoneWebhookToken,
+		SalesforceStatus: fb.Salesforce, HubSpotValues: fb.HubSpot, KintoneStatus: fb.Kintone, KintoneField: fb.KintoneField, KintoneReason: fb.KintoneWhy,
+	}
+	if k := cfg.File.SFA.Kintone; k != nil {
+		h.KintoneEmail = k.EmailField
+	}
+	return h
+}
+
+// Handler assembles the /feedback routes on the core (the feedback
+// function), which needs the rules file.
+func Handler(c *core.Core) (http.Handler, error) {
+	h := New(c)
+	if h == nil {
+		return nil, errors.New("config: BATON_RULES: the feedback function needs the rules file (recycling)")
+	}
+	mux := http.NewServeMux()
+	h.Routes(mux)
+	return c.Serve(mux), nil
+}
