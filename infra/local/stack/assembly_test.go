@@ -64,7 +64,7 @@ func TestAssembly(t *testing.T) {
 	}
 	// Every request on a connection of its own: a kept-alive connection
 	// would let a request overtake connections still waiting to be served.
-	fresh := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 30 * time.Second}
+	fresh := &http.Client{Transport: asBrowser{&http.Transport{DisableKeepAlives: true}}, Timeout: 30 * time.Second}
 	post := func(t *testing.T, s *stack.Stack, body string, hdr ...string) *http.Response {
 		t.Helper()
 		req, _ := http.NewRequest("POST", s.URL+"/e", strings.NewReader(body))
