@@ -47,7 +47,9 @@ func (s Scrubber) URL(raw string) string {
 		return raw // validated elsewhere; never stored when invalid
 	}
 	changed := false
-	if emailish.MatchString(u.Path) {
+	// Until none is left: a replacement can join what remains into a new
+	// address ("a@b.cc@d.ee").
+	for i := 0; i < 8 && emailish.MatchString(u.Path); i++ {
 		u.Path = emailish.ReplaceAllString(u.Path, "redacted")
 		u.RawPath = ""
 		changed = true
