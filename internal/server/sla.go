@@ -13,10 +13,16 @@ import (
 	"github.com/baton-hq/baton/internal/qualify"
 )
 
-// Sweep runs the clock-driven work once: SLA breaches are found and
+// Sweep runs the clock-driven work once: newsletter clicks whose visits
+// are over are judged (click.Handler.Settle), SLA breaches are found and
 // announced (once each). Retention is DynamoDB TTL on AWS and the local
 // stack's purge.
 func (a *App) Sweep(ctx context.Context) ([]qualify.Breach, error) {
+	if a.Click != nil {
+		if _, err := a.Click.Settle(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if a.Qualifier == nil {
 		return nil, nil
 	}
