@@ -41,15 +41,15 @@ type client struct {
 
 var clients = map[string]client{
 	"reader":    {ip: "203.0.113.10", ua: chromeUA, cookie: "lead-laptop-0001"}, // the lead's own laptop (a form identified it)
-	"phone":     {ip: "198.51.100.77", ua: iphoneUA},                           // the lead's phone, new to Baton
-	"sandbox":   {ip: "35.180.1.2", ua: chromeUA},                              // a cloud sandbox (no listed network, a browser's user agent)
-	"sandbox2":  {ip: "52.14.8.9", ua: chromeUA},                               // another cloud address
-	"eop":       {ip: "40.94.3.4", ua: chromeUA},                               // Microsoft Defender / Safe Links (40.94.0.0/16)
-	"proofpt":   {ip: "148.163.130.5", ua: chromeUA},                           // Proofpoint URL Defense
-	"mimecast":  {ip: "192.0.2.40", ua: "Mozilla/5.0 Mimecast URL Protect"},    // Mimecast, by user agent
-	"symantec":  {ip: "216.82.241.3", ua: chromeUA},                            // Symantec Email Security.cloud
-	"curl":      {ip: "192.0.2.50", ua: "python-requests/2.32.3"},              // a script
-	"office":    {ip: "192.0.2.60", ua: chromeUA},                              // someone at an address no list knows
+	"phone":     {ip: "198.51.100.77", ua: iphoneUA},                            // the lead's phone, new to Baton
+	"sandbox":   {ip: "35.180.1.2", ua: chromeUA},                               // a cloud sandbox (no listed network, a browser's user agent)
+	"sandbox2":  {ip: "52.14.8.9", ua: chromeUA},                                // another cloud address
+	"eop":       {ip: "40.94.3.4", ua: chromeUA},                                // Microsoft Defender / Safe Links (40.94.0.0/16)
+	"proofpt":   {ip: "148.163.130.5", ua: chromeUA},                            // Proofpoint URL Defense
+	"mimecast":  {ip: "192.0.2.40", ua: "Mozilla/5.0 Mimecast URL Protect"},     // Mimecast, by user agent
+	"symantec":  {ip: "216.82.241.3", ua: chromeUA},                             // Symantec Email Security.cloud
+	"curl":      {ip: "192.0.2.50", ua: "python-requests/2.32.3"},               // a script
+	"office":    {ip: "192.0.2.60", ua: chromeUA},                               // someone at an address no list knows
 	"bingprev":  {ip: "192.0.2.70", ua: "Mozilla/5.0 (Windows NT 10.0) AppleWebKit/537.36 BingPreview/1.0b"},
 	"gsafety":   {ip: "192.0.2.80", ua: "Mozilla/5.0 (compatible; Google-Safety; +http://www.google.com/bot.html)"},
 	"checker":   {ip: "192.0.2.90", ua: chromeUA}, // sends HEAD first
