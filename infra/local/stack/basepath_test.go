@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/baton-hq/baton/infra/local/stack"
 	"github.com/baton-hq/baton/internal/admin"
@@ -20,7 +19,7 @@ import (
 // and nowhere else, the URLs Baton hands out carry it, its cookies are
 // scoped to it, and its redirects stay under it.
 func TestBasePath(t *testing.T) {
-	clk := clock.NewManual(time.Now())
+	clk := clock.NewManual(clock.Now())
 	s := stack.ForTestClock(t, map[string]string{"BATON_BASE_PATH": "/_bt"}, clk.Now)
 	origin := strings.TrimSuffix(s.URL, "/_bt")
 	if origin == s.URL {

@@ -401,6 +401,26 @@ func TestLateVerdictWithdrawsThroughTheLedger(t *testing.T) {
 	}
 }
 
+// TestScannerWindowIsTheCampaigns: POST /admin/links takes the campaign's
+// scanner window (0-3600 s) and the campaign keeps it.
+func TestScannerWindowIsTheCampaigns(t *testing.T) {
+	w := newWorld(t, 120, false)
+	code, b := do(t, "GET", w.s.URL+"/admin/campaigns/nov-news", token, "")
+	if code != 200 || !strings.Contains(string(b), `"scannerWindow":120`) {
+		t.Fatalf("campaign: %d %s", code, b)
+	}
+	for _, bad := range []string{"-1", "3601"} {
+		code, b := do(t, "POST", w.s.URL+"/admin/links", token, `{"campaign":"nov-news","urls":["https://www.example.com/a"],"scannerWindow":`+bad+`}`)
+		if code != 400 || !strings.Contains(string(b), "scannerWindow") {
+			t.Errorf("scannerWindow %s: %d %s", bad, code, b)
+		}
+	}
+	// Registering more links without a window keeps the campaign's.
+	if code, b := do(t, "POST", w.s.URL+"/admin/links", token, `{"campaign":"nov-news","urls":["https://www.example.com/f"]}`); code != 201 || !strings.Contains(string(b), `"scannerWindow":120`) {
+		t.Errorf("more links: %d %s", code, b)
+	}
+}
+
 // TestOpensThroughImageProxies: Gmail's and Yahoo's image proxies fetch the
 // pixel when the reader opens the email, so their opens are the reader's;
 // Apple Mail Privacy Protection prefetches every image and the gateways'

@@ -343,7 +343,7 @@ func TestDemoVisitorBecomesMQL(t *testing.T) {
 // TestMarketerNewsletterFlow is the README's marketer walkthrough: register
 // links, upload recipients, a recipient clicks, the browser is known.
 func TestMarketerNewsletterFlow(t *testing.T) {
-	clk := clock.NewManual(time.Now())
+	clk := clock.NewManual(clock.Now())
 	s := stack.ForTestClock(t, nil, clk.Now)
 	code, b := do(t, "POST", s.URL+"/admin/links", token, `{"campaign":"nov-news","urls":["https://www.example.com/webinar"],"utm":{"source":"newsletter","medium":"email","campaign":"nov-news"}}`)
 	if code != 201 {
