@@ -8,13 +8,14 @@ import (
 
 	"github.com/baton-hq/baton/internal/server/web"
 
+	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/lambdahttp"
 	"github.com/baton-hq/baton/internal/testutil/lambdatest"
 	"github.com/baton-hq/baton/internal/token"
 )
 
 func TestSampleEvents(t *testing.T) {
-	app := lambdatest.NewApp(t)
+	app, clk := lambdatest.NewAppClock(t)
 	ctx := context.Background()
 	ls, err := app.Links.Add(ctx, "nov-news", []string{"https://www.example.com/webinar"}, false)
 	if err != nil {
@@ -50,6 +51,12 @@ func TestSampleEvents(t *testing.T) {
 	resp = lambdatest.Invoke(t, h, "click/unknown_link.json")
 	if resp.StatusCode != 404 || !strings.Contains(resp.Body, "unknown link") {
 		t.Fatalf("unknown: %d %s", resp.StatusCode, resp.Body)
+	}
+	// The click's visit is judged by the sweep once it is over; then the
+	// browser is the reader's. (The HEAD, a link checker's, is another client.)
+	clk.Advance(event.ClickSettle)
+	if _, err := app.Sweep(ctx); err != nil {
+		t.Fatal(err)
 	}
 	tl, err := app.Stitcher.Timeline(ctx, p.ID, 0)
 	if err != nil || len(tl) != 2 {

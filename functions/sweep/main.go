@@ -5,8 +5,15 @@ package main
 import (
 	"github.com/baton-hq/baton/internal/lambdafn"
 	"github.com/baton-hq/baton/internal/server/core"
+	"github.com/baton-hq/baton/internal/server/web"
 )
 
 func main() {
-	core.Start(func(c *core.Core) (any, error) { return lambdafn.Sweep(c), nil })
+	core.Start(func(c *core.Core) (any, error) {
+		// The click handler judges newsletter clicks whose visits are over.
+		if _, err := web.New(c); err != nil {
+			return nil, err
+		}
+		return lambdafn.Sweep(c), nil
+	})
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -176,13 +177,18 @@ func throughProxy(t *testing.T, s *stack.Stack, origin, name string) {
 		if resp.StatusCode != 302 || resp.Header.Get("Location") != "https://www.example.com/webinar?utm_medium=email&utm_source=newsletter" {
 			t.Fatalf("click: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 		}
-		p, err := s.App.People.ByEmail(ctx, email)
-		if err != nil {
-			t.Fatal(err)
+		// The click is stored under the browser's cookie (it identifies the
+		// browser once the sweep judged its visit).
+		var vid string
+		u, _ := url.Parse(origin + basePath + "/")
+		for _, c := range jar.Cookies(u) {
+			if c.Name == "bt_vid" {
+				vid = c.Value
+			}
 		}
-		tl, err := s.App.Stitcher.Timeline(ctx, p.ID, 0)
-		if err != nil || len(tl) != 1 || tl[0].Type != event.EmailClick || tl[0].Client.IP != "127.0.1.0" {
-			t.Fatalf("timeline after the click %+v, %v; want one email_click from 127.0.1.0", tl, err)
+		evs, err := s.App.Events.Visitor(ctx, vid)
+		if err != nil || len(evs) != 1 || evs[0].Type != event.EmailClick || evs[0].Client.IP != "127.0.1.0" {
+			t.Fatalf("events after the click %+v, %v; want one email_click from 127.0.1.0", evs, err)
 		}
 	})
 }

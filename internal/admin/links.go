@@ -27,6 +27,8 @@ type linksRequest struct {
 	SentAt   time.Time `json:"sentAt"`
 	UTM      links.UTM `json:"utm"`
 	Honeypot bool      `json:"honeypot"` // add a hidden link to put in the email: clicks on it are scanners
+	// ScannerWindow: seconds after sentAt in which a click is a scanner's (default 10)
+	ScannerWindow int `json:"scannerWindow"`
 }
 
 // LinkView is a registered link and the URL to put in the email, with the
@@ -63,7 +65,11 @@ func (h *Handler) addLinks(w http.ResponseWriter, r *http.Request) {
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "campaign must be 1-64 of a-z 0-9 _ -", Field: "campaign"})
 		return
 	}
-	camp, err := h.Links.PutCampaign(r.Context(), links.Campaign{ID: req.Campaign, Name: req.Name, SentAt: req.SentAt, UTM: req.UTM})
+	if req.ScannerWindow < 0 || req.ScannerWindow > links.MaxScannerWindow {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "scannerWindow must be 0 to 3600 seconds", Field: "scannerWindow"})
+		return
+	}
+	camp, err := h.Links.PutCampaign(r.Context(), links.Campaign{ID: req.Campaign, Name: req.Name, SentAt: req.SentAt, UTM: req.UTM, ScannerWindow: req.ScannerWindow})
 	if err != nil {
 		h.linkErr(w, err)
 		return

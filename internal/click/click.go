@@ -6,17 +6,22 @@
 // The destination always comes from the link registry, never from the
 // request. The token names the person and campaign and is verified before
 // anything personal is recorded; a bad token still lands the reader on the
-// page, anonymously. HEAD requests (link checkers, scanners) never count.
+// page, anonymously. HEAD requests (link checkers, scanners) never count,
+// and mark their client a scanner.
+//
+// A recipient's clicks are judged per visit (visit.go): the clicks of one
+// client on one recipient's email within event.VisitWindow. When any signal
+// fires, every click of the client is flagged, the earlier ones after the
+// fact, and none identifies the browser; a click identifies the browser
+// and scores only once Settle judged its visit human.
 package click
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -48,17 +53,22 @@ type Registry interface {
 	Campaign(ctx context.Context, id string) (links.Campaign, error)
 }
 
-// EventWriter stores events and deletes them (erasure); see eventlog.Log.
+// EventWriter stores events, judges them after the fact (a click's visit)
+// and deletes them (erasure); see eventlog.Log.
 type EventWriter interface {
 	Append(ctx context.Context, evs []event.Event) ([]bool, error)
+	Get(ctx context.Context, visitor, id string) (event.Event, error)
+	Flag(ctx context.Context, visitor, id, why string) (bool, error)
+	JudgeHuman(ctx context.Context, visitor, id string) (bool, error)
 	DeleteEvents(ctx context.Context, visitor string, ids ...string) (privacy.Removed, error)
 }
 
-// PersonLinker links a browser to a person by id, and says whether a
-// person may be recorded at all (known and not erased); see
-// identity.Stitcher.
+// PersonLinker links a browser to a person by id, undoes a click's link,
+// and says whether a person may be recorded at all (known and not erased);
+// see identity.Stitcher.
 type PersonLinker interface {
 	LinkPerson(ctx context.Context, visitor, person string, at time.Time, s identity.Strength) (identity.LinkResult, error)
+	UndoClickLink(ctx context.Context, visitor, person string) (bool, error)
 	Active(ctx context.Context, person string) (bool, error)
 }
 
@@ -70,7 +80,7 @@ type Handler struct {
 	People PersonLinker
 	Cookie visitor.Cookie
 	Enrich func(r *http.Request, ev *event.Event) // UA, bot and scanner flags, truncated IP
-	T      table.Table                            // keeps a day of click times per recipient (burst detection) and where each personal event is (erasure)
+	T      table.Table                            // keeps a day of a recipient's clicks (visits), the clicks waiting to be judged, and where each personal event is (erasure)
 	Now    func() time.Time
 	Log    *slog.Logger
 }
@@ -133,11 +143,13 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 	dest := links.Destination(link, camp)
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer") // the token never leaks to the destination
-	if r.Method == http.MethodHead {
+	now := h.now()
+	claims, ok := h.claims(ctx, r.PathValue("token"), link.Campaign, now)
+	head := r.Method == http.MethodHead
+	if head && !ok {
 		http.Redirect(w, r, dest, http.StatusFound)
 		return
 	}
-	now := h.now()
 	ev := event.Event{
 		ID: event.NewID(), Type: event.EmailClick, URL: dest, ReceivedAt: now, Timestamp: now,
 		UTM:        event.ParseUTM(dest),
@@ -147,21 +159,39 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 	if link.Honeypot {
 		ev.Properties["honeypot"] = true
 	}
-	claims, ok := h.claims(ctx, r.PathValue("token"), link.Campaign, now)
 	if ok {
 		ev.Properties["person"] = claims.PersonID
 		ev.UserID = claims.PersonID
 	}
-	// Signals only a scanner gives: the honeypot, a click seconds after the
-	// send, several links of one email within two seconds.
-	sc := enrichment.ClickContext{Method: r.Method, SentAt: camp.SentAt, ClickedAt: now, Honeypot: link.Honeypot}
-	if ok {
-		sc.OtherClicks = h.recentClicks(r.Context(), claims.PersonID, link.Campaign, now)
+	vid, had := h.Cookie.Read(r)
+	if !had {
+		vid = visitor.NewID()
 	}
-	if scanner, why := enrichment.ClickSignals(sc); scanner {
-		ev.Enrichment.Scanner, ev.Enrichment.FlagReason = true, why
+	if !head {
+		h.Cookie.Set(w, r, vid)
 	}
-	h.record(w, r, &ev, ok, claims)
+	ev.VisitorID = vid
+	// What the click says on its own: its user agent and network, and
+	// the signals only a scanner gives (HEAD, the honeypot, a click within
+	// the campaign's scanner window after the send).
+	h.enrich(r, &ev)
+	sc := enrichment.ClickContext{Method: r.Method, SentAt: camp.SentAt, ClickedAt: now, Honeypot: link.Honeypot, MinHumanDelay: camp.ScannerDelay()}
+	if scanner, why := enrichment.ClickSignals(sc); scanner && !ev.Enrichment.Scanner {
+		ev.Enrichment.Scanner, ev.Enrichment.Bot, ev.Enrichment.FlagReason = true, false, why
+	}
+	if !ok {
+		h.store(ctx, &ev, "")
+		http.Redirect(w, r, dest, http.StatusFound)
+		return
+	}
+	// A recipient's click is judged with the rest of its visit, and it
+	// identifies the browser (and scores) only once the visit is over and
+	// nothing flagged it (Settle). A HEAD is stored nowhere but marks its
+	// client a scanner.
+	v := h.visit(ctx, &ev, r.RemoteAddr, claims.PersonID, link, had, head)
+	if !head && h.store(ctx, &ev, claims.PersonID) {
+		v.stored(ctx)
+	}
 	http.Redirect(w, r, dest, http.StatusFound)
 }
 
@@ -188,8 +218,10 @@ func (h *Handler) open(w http.ResponseWriter, r *http.Request) {
 			// Opens identify no browser: mail clients and privacy proxies
 			// fetch images without the reader's browser. They are kept under
 			// a per-person pseudo-visitor that belongs to the person.
-			vid := "o:" + claims.PersonID
-			if h.store(r.Context(), r, &ev, vid, claims.PersonID) {
+			ev.VisitorID = "o:" + claims.PersonID
+			h.enrich(r, &ev)
+			vid := ev.VisitorID
+			if h.store(r.Context(), &ev, claims.PersonID) {
 				if _, err := h.People.LinkPerson(r.Context(), vid, claims.PersonID, time.Time{}, identity.Strong); err != nil && !gone(err) {
 					h.log().Error("open: link", "err", err)
 				}
@@ -202,68 +234,29 @@ func (h *Handler) open(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// record stores a click and, for a verified human click, links the browser
-// to the person. Failures are logged, never shown: the reader must land.
-func (h *Handler) record(w http.ResponseWriter, r *http.Request, ev *event.Event, verified bool, c Claims) {
-	vid, had := h.Cookie.Read(r)
-	if !had {
-		vid = visitor.NewID()
-	}
-	h.Cookie.Set(w, r, vid)
-	person := ""
-	if verified {
-		person = c.PersonID
-	}
-	if !h.store(r.Context(), r, ev, vid, person) {
-		return
-	}
-	if verified && !ev.Flagged() {
-		if _, err := h.People.LinkPerson(r.Context(), vid, c.PersonID, ev.Timestamp, identity.Weak); err != nil && !gone(err) {
-			h.log().Error("click: link visitor", "err", err)
-		}
-	}
-}
-
-// recentClicks returns the recipient's clicks on this campaign in the last
-// minute and records this one (kept a day).
-func (h *Handler) recentClicks(ctx context.Context, person, campaign string, now time.Time) []time.Time {
-	if h.T == nil {
-		return nil
-	}
-	prefix := "C#" + campaign + "#"
-	items, err := h.T.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: prefix, After: prefix + fmt.Sprintf("%020d", now.Add(-time.Minute).UnixNano())})
-	if err != nil {
-		h.log().Error("click: recent clicks", "err", err)
-	}
-	var out []time.Time
-	for _, it := range items {
-		if n, err := strconv.ParseInt(strings.TrimPrefix(it.SK, prefix), 10, 64); err == nil {
-			out = append(out, time.Unix(0, n))
-		}
-	}
-	_ = h.T.Put(ctx, table.Item{PK: identity.PersonPK(person), SK: prefix + fmt.Sprintf("%020d", now.UnixNano()), Kind: KindClick, Data: []byte("{}"), Expires: now.Add(24 * time.Hour)}, table.Always)
-	return out
-}
-
-// store stores the event under the visitor. An event naming a person
-// (person != "") is first recorded under the person (CE#<event id>), so
-// that erasure finds it wherever it is: a scanner's click or a forwarded
-// email's is not in any period of the person's browsers.
-func (h *Handler) store(ctx context.Context, r *http.Request, ev *event.Event, vid, person string) bool {
-	ev.VisitorID = vid
-	if person != "" && h.T != nil {
-		ref, _ := json.Marshal(map[string]string{"visitor": vid})
-		if err := h.T.Put(ctx, table.Item{PK: identity.PersonPK(person), SK: eventRefPrefix + ev.ID, Kind: KindEventRef, Data: ref}, table.Always); err != nil {
-			h.log().Error("click: record the event under the person", "err", err, "type", ev.Type)
-			return false
-		}
-	}
+// enrich fills in what the request says about the client (user agent,
+// network, scanner) and keeps a flag set before.
+func (h *Handler) enrich(r *http.Request, ev *event.Event) {
 	flagged, why := ev.Enrichment.Scanner, ev.Enrichment.FlagReason
 	if h.Enrich != nil {
 		h.Enrich(r, ev)
 	}
 	if flagged && !ev.Enrichment.Scanner { // keep the click-time signal
 		ev.Enrichment.Scanner, ev.Enrichment.FlagReason = true, why
+	}
+}
+
+// store stores the event under its visitor. An event naming a person
+// (person != "") is first recorded under the person (CE#<event id>), so
+// that erasure finds it wherever it is: a scanner's click or a forwarded
+// email's is not in any period of the person's browsers.
+func (h *Handler) store(ctx context.Context, ev *event.Event, person string) bool {
+	if person != "" && h.T != nil {
+		ref, _ := json.Marshal(map[string]string{"visitor": ev.VisitorID})
+		if err := h.T.Put(ctx, table.Item{PK: identity.PersonPK(person), SK: eventRefPrefix + ev.ID, Kind: KindEventRef, Data: ref}, table.Always); err != nil {
+			h.log().Error("click: record the event under the person", "err", err, "type", ev.Type)
+			return false
+		}
 	}
 	fresh, err := h.Events.Append(ctx, []event.Event{*ev})
 	if err != nil {

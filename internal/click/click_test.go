@@ -53,7 +53,7 @@ func newEnv(t *testing.T) *env {
 	t.Cleanup(func() { tb.Close() })
 	e := &env{reg: &links.Registry{T: tb, AllowedHosts: []string{"www.example.com", ".example.org"}, Now: clk.Now}, log: &eventlog.Log{T: tb}, dir: &identity.Directory{T: tb, Now: clk.Now}, clk: clk}
 	e.st = &identity.Stitcher{Dir: e.dir, Log: e.log}
-	e.h = &click.Handler{Links: e.reg, Verify: verify, Events: e.log, People: e.st, Now: clk.Now}
+	e.h = &click.Handler{Links: e.reg, Verify: verify, Events: e.log, People: e.st, T: tb, Now: clk.Now}
 	e.mux = http.NewServeMux()
 	e.h.Routes(e.mux)
 	ctx := context.Background()
@@ -79,6 +79,16 @@ func (e *env) get(method, path, cookie string) *httptest.ResponseRecorder {
 	w := httptest.NewRecorder()
 	e.mux.ServeHTTP(w, r)
 	return w
+}
+
+// settle moves the clock past the click's visit and runs the sweep's
+// judgement.
+func (e *env) settle(t *testing.T) {
+	t.Helper()
+	e.clk.Set(e.clk.Now().Add(event.ClickSettle))
+	if _, err := e.h.Settle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func (e *env) events(t *testing.T, visitor string) []event.Event {
@@ -111,7 +121,17 @@ func TestClickRecordsIdentifiesAndRedirects(t *testing.T) {
 	if len(evs) != 1 || evs[0].Type != event.EmailClick || evs[0].Properties["person"] != e.ann.ID || evs[0].Properties["campaign"] != "nov-news" {
 		t.Fatalf("stored %+v", evs)
 	}
+	// The click's visit is judged once it is over: until then it
+	// identifies nobody.
 	l, _ := e.dir.GetLink(context.Background(), vid)
+	if len(l.History) != 0 {
+		t.Fatalf("identified before the visit was judged: %+v", l)
+	}
+	e.settle(t)
+	if evs := e.events(t, vid); evs[0].Enrichment.Visit != event.VisitHuman {
+		t.Fatalf("not judged: %+v", evs[0].Enrichment)
+	}
+	l, _ = e.dir.GetLink(context.Background(), vid)
 	if cur, ok := l.Current(); !ok || cur.Person != e.ann.ID || cur.Strength != identity.Weak {
 		t.Fatalf("browser not identified: %+v", l)
 	}
@@ -131,6 +151,7 @@ func TestForwardedEmailDoesNotTakeOverAFormIdentifiedBrowser(t *testing.T) {
 	if w.Code != 302 {
 		t.Fatalf("status %d", w.Code)
 	}
+	e.settle(t)
 	bob, _ := e.dir.ByEmail(ctx, "bob@example.com")
 	l, _ := e.dir.GetLink(ctx, "bob-browser-1")
 	if cur, _ := l.Current(); cur.Person != bob.ID {
@@ -274,7 +295,8 @@ func TestScannerClicksAreFlaggedAndIdentifyNobody(t *testing.T) {
 			t.Fatalf("%s: a scanner click identified the browser", c.reason)
 		}
 	}
-	// An hour later, two links of the email within a second: a burst.
+	// An hour later, two links of the email within a second: a burst;
+	// both clicks are flagged, the first one after the fact.
 	now = now.Add(time.Hour)
 	e.clk.Set(now)
 	e.get("GET", "/c/"+ls[0].ID+tok, "burst-browser")
@@ -288,8 +310,12 @@ func TestScannerClicksAreFlaggedAndIdentifyNobody(t *testing.T) {
 			flagged++
 		}
 	}
-	if len(evs) != 2 || flagged != 1 {
+	if len(evs) != 2 || flagged != 2 {
 		t.Fatalf("burst: %+v", evs)
+	}
+	e.settle(t)
+	if l, _ := e.dir.GetLink(ctx, "burst-browser"); len(l.History) != 0 {
+		t.Fatalf("a burst identified the browser: %+v", l)
 	}
 }
 

@@ -13,8 +13,9 @@ import (
 
 // Items click keeps under the person's partition:
 //
-//	PK=P#<person>  SK=C#<campaign>#<unix ns>  a click time, kept a day (scanner bursts)
-//	PK=P#<person>  SK=CE#<event id>           where a click or open naming the person is stored
+//	PK=P#<person>  SK=C#<campaign>#<unix ns>#<event id>  a click: client, visit, verdict; kept a day (visit.go)
+//	PK=P#<person>  SK=CE#<event id>                      where a click or open naming the person is stored
+//	PK=CLICKDUE    SK=<due unix ns>#<person>#<event id>  a click waiting to be judged (Settle)
 const (
 	KindClick    = "click"
 	KindEventRef = "clickref"
@@ -28,7 +29,7 @@ func gone(err error) bool {
 }
 
 // Forget implements privacy.Forgetter for what tracked links keep of a
-// person: their click memory, and every click and open event that names
+// person: their click memory, the clicks waiting to be judged, and every click and open event that names
 // them, wherever it is stored (with the record of where).
 func (h *Handler) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, error) {
 	if h.T == nil {
@@ -56,6 +57,15 @@ func (h *Handler) Forget(ctx context.Context, s privacy.Subject) (privacy.Remove
 		}
 	}
 	n, err := privacy.DeleteItems(ctx, h.T, refs)
+	r.Merge(n)
+	if err != nil {
+		return r, err
+	}
+	dues, err := h.dueOf(ctx, s.Person)
+	if err != nil {
+		return r, err
+	}
+	n, err = privacy.DeleteItems(ctx, h.T, dues)
 	r.Merge(n)
 	return r, err
 }

@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -73,6 +74,8 @@ type Enricher struct {
 	bots       *detector
 	scannerUAs []pattern
 	scannerNet []network
+	openUAs    []pattern // image proxies fetching for the reader: their opens are human
+	openNet    []network
 
 	mu    sync.Mutex
 	cache map[string]uaInfo // parsed user agents: a site's visitors share few of them
@@ -174,12 +177,22 @@ func (e *Enricher) parseScanners(data string) error {
 		switch f[0] {
 		case "ua":
 			e.scannerUAs = append(e.scannerUAs, pattern{sub: strings.ToLower(f[1]), why: f[2]})
-		case "net":
+		case "open-ua":
+			e.openUAs = append(e.openUAs, pattern{sub: strings.ToLower(f[1]), why: f[2]})
+		case "net", "open-net":
 			p, err := netip.ParsePrefix(f[1])
 			if err != nil {
 				return fmt.Errorf("scanners.txt:%d: %v", n, err)
 			}
-			e.scannerNet = append(e.scannerNet, network{prefix: p.Masked(), vendor: f[2]})
+			if p.Masked() != p {
+				return fmt.Errorf("scanners.txt:%d: %s has host bits set", n, f[1])
+			}
+			nw := network{prefix: p, vendor: f[2]}
+			if f[0] == "net" {
+				e.scannerNet = append(e.scannerNet, nw)
+			} else {
+				e.openNet = append(e.openNet, nw)
+			}
 		default:
 			return fmt.Errorf("scanners.txt:%d: unknown kind %q", n, f[0])
 		}
@@ -222,7 +235,15 @@ func (e *Enricher) Enrich(r Request, ev *event.Event) {
 		en.Bot, en.Device, en.FlagReason = true, BotDevice, why
 	}
 	ip := r.IP.Unmap()
-	if ev.Type == event.EmailClick || ev.Type == event.EmailOpen {
+	if ev.Type == event.EmailOpen && r.Method != "HEAD" && e.imageProxy(lower, ip) {
+		// Gmail's and Yahoo's image proxies fetch when the reader opens
+		// the email: the open is theirs, whatever the proxy's user agent
+		// looks like to the bot lists.
+		en.Bot, en.FlagReason = false, ""
+		if en.Device == BotDevice {
+			en.Device = ""
+		}
+	} else if ev.Type == event.EmailClick || ev.Type == event.EmailOpen {
 		if why := e.scannerReason(ev.Type, r.Method, lower, ua, ip); why != "" {
 			en.Scanner, en.FlagReason = true, why
 			en.Bot = false // a scanner, not a crawler: kept apart for reports
@@ -246,6 +267,28 @@ func (e *Enricher) botReason(ua string, featurePhone bool) string {
 		return e.bots.rules[r].why
 	}
 	return ""
+}
+
+// imageProxy reports whether an open came through a mail service's image
+// proxy that fetches for the reader (open-ua, open-net in scanners.txt).
+// A scanner's own user agent wins over the network.
+func (e *Enricher) imageProxy(lower string, ip netip.Addr) bool {
+	for _, p := range e.openUAs {
+		if p.match(lower) {
+			return true
+		}
+	}
+	for _, s := range e.scannerUAs {
+		if s.match(lower) {
+			return false
+		}
+	}
+	for _, n := range e.openNet {
+		if ip.IsValid() && n.prefix.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }
 
 func (e *Enricher) scannerReason(typ, method, lower, ua string, ip netip.Addr) string {
@@ -295,17 +338,18 @@ func (e *Enricher) geo(ip netip.Addr, en *event.Enrichment) {
 
 // ClickContext is what is known about a click besides its request.
 type ClickContext struct {
-	Method        string
-	SentAt        time.Time // when the campaign was sent (zero: unknown)
-	ClickedAt     time.Time
-	OtherClicks   []time.Time // earlier clicks of links of the same email by the same recipient
-	Honeypot      bool        // the hidden link no human sees
+	Method    string
+	SentAt    time.Time // when the campaign was sent (zero: unknown)
+	ClickedAt time.Time
+	Honeypot  bool // the hidden link no human sees
+	// MinHumanDelay is the campaign's scanner window: a click sooner after
+	// SentAt is a scanner's (0: 10 seconds).
 	MinHumanDelay time.Duration
 }
 
-// ClickSignals flags clicks only a scanner makes: HEAD requests, the
-// honeypot link, clicks within seconds of the send, several links of one
-// email within ~2 seconds.
+// ClickSignals flags a click only a scanner makes, judged on its own: HEAD
+// requests, the honeypot link, clicks within the campaign's scanner window
+// after the send. What the rest of the click's visit says is VisitSignals.
 func ClickSignals(c ClickContext) (bool, string) {
 	if c.Method == "HEAD" {
 		return true, "head-request"
@@ -320,10 +364,79 @@ func ClickSignals(c ClickContext) (bool, string) {
 	if !c.SentAt.IsZero() && c.ClickedAt.Sub(c.SentAt) >= 0 && c.ClickedAt.Sub(c.SentAt) < min {
 		return true, "clicked-seconds-after-send"
 	}
-	for _, t := range c.OtherClicks {
-		if d := c.ClickedAt.Sub(t); d >= -2*time.Second && d <= 2*time.Second {
-			return true, "burst-of-links"
+	return false, ""
+}
+
+// VisitClick is one click of a visit: when, and which link.
+type VisitClick struct {
+	At   time.Time
+	Link string
+}
+
+// Visit signals' thresholds.
+const (
+	burstGap   = 2 * time.Second        // two different links this close: no reader
+	paceLinks  = 3                      // distinct links ...
+	paceWithin = 60 * time.Second       // ... within this time ...
+	paceJitter = 500 * time.Millisecond // ... at a steady pace: gaps alike within this
+	paceSpread = 0.15                   // or within this fraction of the mean gap
+	crawlLinks = 5                      // this many distinct links within paceWithin, at any pace
+)
+
+// VisitSignals judges the clicks of one visit (one client on one
+// recipient's email), in any order: a burst (two different links within two
+// seconds), a crawl at a steady pace (3 or more different links within 60
+// seconds, the gaps between them alike: within half a second, or 15% of
+// their mean), or 5 or more different links within 60 seconds at any pace.
+// A reader opens a link or two, and not on a metronome.
+func VisitSignals(clicks []VisitClick) (bool, string) {
+	cs := append([]VisitClick(nil), clicks...)
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].At.Before(cs[j].At) })
+	for i := range cs {
+		for j := i + 1; j < len(cs) && cs[j].At.Sub(cs[i].At) <= burstGap; j++ {
+			if cs[j].Link != cs[i].Link {
+				return true, "burst-of-links"
+			}
+		}
+	}
+	// first visits of each distinct link, in order
+	var firsts []VisitClick
+	seen := map[string]bool{}
+	for _, c := range cs {
+		if !seen[c.Link] {
+			seen[c.Link] = true
+			firsts = append(firsts, c)
+		}
+	}
+	for i := range firsts {
+		j := i
+		for j+1 < len(firsts) && firsts[j+1].At.Sub(firsts[i].At) <= paceWithin {
+			j++
+		}
+		run := firsts[i : j+1]
+		if len(run) >= crawlLinks {
+			return true, "many-links"
+		}
+		if len(run) >= paceLinks && steady(run) {
+			return true, "steady-pace"
 		}
 	}
 	return false, ""
+}
+
+// steady reports whether the gaps between consecutive clicks are alike.
+func steady(run []VisitClick) bool {
+	var lo, hi, sum time.Duration
+	for k := 1; k < len(run); k++ {
+		g := run[k].At.Sub(run[k-1].At)
+		if k == 1 || g < lo {
+			lo = g
+		}
+		if k == 1 || g > hi {
+			hi = g
+		}
+		sum += g
+	}
+	mean := sum / time.Duration(len(run)-1)
+	return hi-lo <= paceJitter || float64(hi-lo) <= paceSpread*float64(mean)
 }

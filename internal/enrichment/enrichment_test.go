@@ -134,6 +134,11 @@ func TestUserAgents(t *testing.T) {
 	}
 }
 
+const (
+	gmailProxy = "Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)"
+	yahooProxy = "YahooMailProxy; https://help.yahoo.com/kb/yahoo-mail-proxy-SLN28749.html"
+)
+
 func TestScanners(t *testing.T) {
 	e, _ := New(Config{})
 	cases := []struct {
@@ -147,7 +152,30 @@ func TestScanners(t *testing.T) {
 		{event.EmailOpen, "GET", "Mozilla/5.0", "198.51.100.1", "apple-mpp"},
 		{event.EmailOpen, "GET", safariMac, "17.58.1.2", "apple-mpp"},
 		{event.EmailClick, "GET", chromeWin, "198.51.100.1", ""},
-		{event.PageView, "HEAD", chromeWin, "40.107.22.5", ""}, // scanners are an email matter
+		{event.PageView, "HEAD", chromeWin, "40.107.22.5", ""},                      // scanners are an email matter
+		{event.EmailClick, "GET", chromeWin, "40.94.12.7", "scanner:microsoft-eop"}, // Defender detonation / Safe Links
+		{event.EmailClick, "GET", chromeWin, "2a01:111:f403:c10c::5", "scanner:microsoft-eop"},
+		{event.EmailClick, "GET", chromeWin, "185.58.85.12", "scanner:mimecast"}, // UK
+		{event.EmailClick, "GET", chromeWin, "103.13.69.20", "scanner:mimecast"}, // Australia
+		{event.EmailClick, "GET", chromeWin, "205.220.165.9", "scanner:proofpoint"},
+		{event.EmailClick, "GET", chromeWin, "216.82.241.3", "scanner:symantec"},
+		{event.EmailClick, "GET", chromeWin, "150.70.97.3", "scanner:trendmicro"},
+		{event.EmailClick, "GET", chromeWin, "35.157.190.230", "scanner:barracuda"},
+		{event.EmailClick, "GET", "Mozilla/5.0 (compatible; Google-Safety; +http://www.google.com/bot.html)", "198.51.100.1", "scanner:google-safety"},
+		{event.EmailClick, "GET", "Mozilla/5.0 (Windows NT 6.1; WOW64) AppleWebKit/534+ (KHTML, like Gecko) BingPreview/1.0b", "198.51.100.1", "scanner:microsoft-bingpreview"},
+		{event.EmailClick, "GET", gmailProxy, "66.249.84.3", "scanner:google-image-proxy"}, // a proxy never clicks
+		// Opens: image proxies fetching for the reader are the reader's open;
+		// Apple Mail Privacy Protection and the gateways' image scanning are not.
+		{event.EmailOpen, "GET", gmailProxy, "66.249.84.3", ""},
+		{event.EmailOpen, "GET", gmailProxy, "198.51.100.1", ""},
+		{event.EmailOpen, "GET", "Mozilla/5.0 (Windows NT 5.1)", "66.102.8.20", ""}, // Google's proxy address
+		{event.EmailOpen, "GET", yahooProxy, "98.137.11.1", ""},
+		{event.EmailOpen, "HEAD", gmailProxy, "66.249.84.3", "head-request"},
+		{event.EmailOpen, "GET", "Mozilla/5.0", "17.58.1.2", "apple-mpp"},
+		{event.EmailOpen, "GET", "Mozilla/5.0 (Windows NT 10.0) Barracuda Sentinel", "198.51.100.1", "scanner:barracuda"},
+		{event.EmailOpen, "GET", chromeWin, "205.139.110.60", "scanner:mimecast"},
+		{event.EmailOpen, "GET", "Mozilla/5.0 Mimecast image scanner", "66.102.8.20", "scanner:mimecast"}, // a scanner's own name beats the network
+		{event.EmailOpen, "GET", chromeWin, "40.94.12.7", "scanner:microsoft-eop"},
 	}
 	for _, c := range cases {
 		ev := event.Event{Type: c.typ}
@@ -157,6 +185,9 @@ func TestScanners(t *testing.T) {
 		}
 		if c.reason != "" && !ev.Flagged() {
 			t.Errorf("%s: scanner event not flagged", c.reason)
+		}
+		if c.reason == "" && c.typ == event.EmailOpen && ev.Flagged() {
+			t.Errorf("open %q from %s: flagged %+v; an image proxy's open is the reader's", c.ua, c.ip, ev.Enrichment)
 		}
 	}
 }
@@ -170,14 +201,44 @@ func TestClickSignals(t *testing.T) {
 		{ClickContext{Method: "HEAD", ClickedAt: sent.Add(time.Hour)}, "head-request"},
 		{ClickContext{Honeypot: true, ClickedAt: sent.Add(time.Hour)}, "honeypot-link"},
 		{ClickContext{SentAt: sent, ClickedAt: sent.Add(3 * time.Second)}, "clicked-seconds-after-send"},
-		{ClickContext{SentAt: sent, ClickedAt: sent.Add(time.Hour), OtherClicks: []time.Time{sent.Add(time.Hour - time.Second)}}, "burst-of-links"},
-		{ClickContext{SentAt: sent, ClickedAt: sent.Add(time.Hour), OtherClicks: []time.Time{sent.Add(time.Hour - time.Minute)}}, ""},
 		{ClickContext{SentAt: sent, ClickedAt: sent.Add(2 * time.Minute)}, ""},
+		{ClickContext{SentAt: sent, ClickedAt: sent.Add(25 * time.Second)}, ""},
+		{ClickContext{SentAt: sent, ClickedAt: sent.Add(25 * time.Second), MinHumanDelay: 30 * time.Second}, "clicked-seconds-after-send"}, // the campaign's own window
 	}
 	for _, c := range cases {
 		got, why := ClickSignals(c.c)
 		if got != (c.want != "") || why != c.want {
 			t.Errorf("%+v: %v %q, want %q", c.c, got, why, c.want)
+		}
+	}
+}
+
+func TestVisitSignals(t *testing.T) {
+	t0 := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	at := func(s float64, link string) VisitClick {
+		return VisitClick{At: t0.Add(time.Duration(s * float64(time.Second))), Link: link}
+	}
+	cases := []struct {
+		name   string
+		clicks []VisitClick
+		want   string
+	}{
+		{"one click", []VisitClick{at(0, "a")}, ""},
+		{"double click on one link", []VisitClick{at(0, "a"), at(0.4, "a")}, ""},
+		{"two links within two seconds", []VisitClick{at(0, "a"), at(1.5, "b")}, "burst-of-links"},
+		{"two links, any order", []VisitClick{at(1.5, "b"), at(0, "a")}, "burst-of-links"},
+		{"sandbox: a link every 3 s", []VisitClick{at(0, "a"), at(3, "b"), at(6, "c")}, "steady-pace"},
+		{"sandbox: every 20 s", []VisitClick{at(0, "a"), at(20, "b"), at(40.2, "c")}, "steady-pace"},
+		{"reader: three links, irregular", []VisitClick{at(0, "a"), at(7, "b"), at(41, "c")}, ""},
+		{"reader: three links over two minutes", []VisitClick{at(0, "a"), at(50, "b"), at(100, "c")}, ""},
+		{"reader: same link again and again", []VisitClick{at(0, "a"), at(3, "a"), at(6, "a")}, ""},
+		{"five links in a minute", []VisitClick{at(0, "a"), at(4, "b"), at(15, "c"), at(33, "d"), at(50, "e")}, "many-links"},
+		{"four links in a minute, irregular", []VisitClick{at(0, "a"), at(4, "b"), at(15, "c"), at(50, "d")}, ""},
+	}
+	for _, c := range cases {
+		got, why := VisitSignals(c.clicks)
+		if got != (c.want != "") || why != c.want {
+			t.Errorf("%s: %v %q, want %q", c.name, got, why, c.want)
 		}
 	}
 }

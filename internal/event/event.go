@@ -68,11 +68,16 @@ type Enrichment struct {
 	Bot            bool   `json:"bot,omitempty"`
 	Scanner        bool   `json:"scanner,omitempty"` // email security scanner
 	FlagReason     string `json:"flagReason,omitempty"`
-	Country        string `json:"country,omitempty"`
-	Region         string `json:"region,omitempty"`
-	City           string `json:"city,omitempty"`
-	ASN            uint   `json:"asn,omitempty"`
-	Org            string `json:"org,omitempty"`
+	// Visit is the verdict on a newsletter click's visit (the clicks of one
+	// client on one recipient's email): VisitHuman once it was judged and
+	// nothing flagged it, VisitScanner when a later click of the visit
+	// flagged this one. Empty: not judged yet (see Scorable).
+	Visit   string `json:"visit,omitempty"`
+	Country string `json:"country,omitempty"`
+	Region  string `json:"region,omitempty"`
+	City    string `json:"city,omitempty"`
+	ASN     uint   `json:"asn,omitempty"`
+	Org     string `json:"org,omitempty"`
 }
 
 // Event is one validated, server-stamped event as it is stored.
@@ -97,6 +102,36 @@ type Event struct {
 	Consent     string         `json:"consent,omitempty"` // granted / denied, as the page's consent manager said
 	Client      Client         `json:"client,omitzero"`
 	Enrichment  Enrichment     `json:"enrichment,omitzero"`
+}
+
+// Verdicts on a click's visit (Enrichment.Visit).
+const (
+	VisitHuman   = "human"
+	VisitScanner = "scanner"
+)
+
+// VisitWindow is how long a visit lasts from its first click: the clicks of
+// one client on one recipient's email within it are judged together.
+const VisitWindow = 60 * time.Second
+
+// ClickSettle is how long after it a newsletter click is judged: its visit
+// is over (VisitWindow) with a margin for requests in flight. The sweep
+// judges due clicks; until then a click neither scores nor identifies.
+const ClickSettle = 2 * time.Minute
+
+// Scorable reports whether scoring may count the event at now: a newsletter
+// click only once its visit was judged human, or ClickSettle after it (a
+// click stored before visits were judged, or one the sweep has not reached:
+// every scanner signal of its visit was seen by then). Flagged events are
+// never scorable.
+func (e *Event) Scorable(now time.Time) bool {
+	if e.Flagged() {
+		return false
+	}
+	if e.Type == EmailClick && e.Enrichment.Visit != VisitHuman {
+		return !now.Before(e.Timestamp.Add(ClickSettle))
+	}
+	return true
 }
 
 // Flagged reports whether the event came from a bot or a scanner: kept for

@@ -169,3 +169,82 @@ func (l *Log) DeleteEvents(ctx context.Context, visitor string, ids ...string) (
 	}
 	return privacy.DeleteItems(ctx, l.T, items)
 }
+
+// ErrNotFound is returned for an event that is not stored (never, or no
+// longer: erased, expired).
+var ErrNotFound = errors.New("eventlog: event not found")
+
+// Get reads one event of a visitor.
+func (l *Log) Get(ctx context.Context, visitor, id string) (event.Event, error) {
+	ev, _, err := l.get(ctx, visitor, id)
+	return ev, err
+}
+
+func (l *Log) get(ctx context.Context, visitor, id string) (event.Event, table.Item, error) {
+	it, err := l.T.Get(ctx, VisitorPK(visitor), "E#"+id)
+	if errors.Is(err, table.ErrNotFound) {
+		return event.Event{}, it, ErrNotFound
+	}
+	if err != nil {
+		return event.Event{}, it, err
+	}
+	ev, err := Decode(it)
+	return ev, it, err
+}
+
+// update rewrites a stored event with change (compare-and-swap on the item's
+// version); change reports whether it changed anything. The rewrite is a
+// modification on the table's change feed, which scoring reads.
+func (l *Log) update(ctx context.Context, visitor, id string, change func(*event.Event) bool) (bool, error) {
+	for attempt := 0; attempt < 8; attempt++ {
+		ev, old, err := l.get(ctx, visitor, id)
+		if err != nil {
+			return false, err
+		}
+		if !change(&ev) {
+			return false, nil
+		}
+		data, err := json.Marshal(ev)
+		if err != nil {
+			return false, err
+		}
+		old.Data = data
+		err = l.T.Put(ctx, old, table.VersionIs(old.Version))
+		if err == nil {
+			return true, nil
+		}
+		if !errors.Is(err, table.ErrConditionFailed) {
+			return false, err
+		}
+	}
+	return false, errors.New("eventlog: too much contention updating event")
+}
+
+// Flag marks a stored event as a scanner's (why: the reason), after the fact:
+// a click judged with the rest of its visit. A flagged event never scores;
+// the modification on the change feed makes scoring withdraw what it gave.
+// It reports whether the event changed (false: already flagged).
+func (l *Log) Flag(ctx context.Context, visitor, id, why string) (bool, error) {
+	return l.update(ctx, visitor, id, func(ev *event.Event) bool {
+		if ev.Enrichment.Scanner {
+			return false
+		}
+		ev.Enrichment.Scanner, ev.Enrichment.Bot, ev.Enrichment.FlagReason = true, false, why
+		ev.Enrichment.Visit = event.VisitScanner
+		return true
+	})
+}
+
+// JudgeHuman records that the event's visit was judged and nothing flagged
+// it (event.VisitHuman). The modification on the change feed is what scores
+// a newsletter click from then on. It reports whether the event changed
+// (false: already judged, or flagged).
+func (l *Log) JudgeHuman(ctx context.Context, visitor, id string) (bool, error) {
+	return l.update(ctx, visitor, id, func(ev *event.Event) bool {
+		if ev.Flagged() || ev.Enrichment.Visit == event.VisitHuman {
+			return false
+		}
+		ev.Enrichment.Visit = event.VisitHuman
+		return true
+	})
+}

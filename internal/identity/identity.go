@@ -453,3 +453,45 @@ func (d *Directory) Sample(ctx context.Context, n int) ([]Person, error) {
 	}
 	return out, err
 }
+
+// UndoClickLink undoes what a newsletter click's weak link did: when the
+// visitor's current period is the person's and only a click made it (Weak),
+// the period is removed, the period it ended (if any) is in force again, and
+// the visitor leaves the person's visitors when no other period is theirs.
+// A click later judged a scanner's must not have identified anyone. A form's
+// link (Strong) is never undone. It reports whether anything changed.
+func (d *Directory) UndoClickLink(ctx context.Context, visitor, person string) (bool, error) {
+	for attempt := 0; attempt < 8; attempt++ {
+		l, err := d.GetLink(ctx, visitor)
+		if err != nil {
+			return false, err
+		}
+		cur, ok := l.Current()
+		if !ok || cur.Person != person || cur.Strength != Weak {
+			return false, nil
+		}
+		n := len(l.History) - 1
+		l.History = l.History[:n]
+		if n > 0 && !cur.From.IsZero() && l.History[n-1].To.Equal(cur.From) {
+			l.History[n-1].To = time.Time{} // the switch is undone
+		}
+		still := false
+		for _, s := range l.History {
+			still = still || s.Person == person
+		}
+		l.Visitor = visitor
+		data, _ := json.Marshal(l)
+		ws := []table.Write{table.Put(table.Item{PK: visitorPK(visitor), SK: linkSK, Kind: KindLink, Data: data}, table.VersionIs(l.version))}
+		if !still {
+			ws = append(ws, table.Del(PersonPK(person), memberSK(visitor), table.Always))
+		}
+		err = d.T.Transact(ctx, ws)
+		if err == nil {
+			return true, nil
+		}
+		if !errors.Is(err, table.ErrConditionFailed) {
+			return false, err
+		}
+	}
+	return false, errors.New("identity: too much contention undoing a link")
+}

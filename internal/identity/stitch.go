@@ -223,3 +223,23 @@ func (s *Stitcher) PersonOf(ctx context.Context, visitor string) (string, error)
 	cur, _ := l.Current()
 	return cur.Person, nil
 }
+
+// UndoClickLink undoes a newsletter click's weak link of the visitor (and
+// of the other ids its browser sent, which LinkPerson linked with it); see
+// Directory.UndoClickLink.
+func (s *Stitcher) UndoClickLink(ctx context.Context, visitor, person string) (bool, error) {
+	changed, err := s.Dir.UndoClickLink(ctx, visitor, person)
+	if err != nil || !changed {
+		return changed, err
+	}
+	aliases, err := s.Log.Aliases(ctx, visitor)
+	if err != nil {
+		return changed, err
+	}
+	for _, a := range aliases {
+		if _, err := s.Dir.UndoClickLink(ctx, a, person); err != nil {
+			return changed, err
+		}
+	}
+	return changed, nil
+}

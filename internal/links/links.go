@@ -38,11 +38,30 @@ type Link struct {
 
 // Campaign groups the links of one email send.
 type Campaign struct {
-	ID        string    `json:"id"`
-	Name      string    `json:"name,omitempty"`
-	SentAt    time.Time `json:"sentAt,omitzero"` // clicks seconds after the send are scanners
-	UTM       UTM       `json:"utm,omitzero"`    // added to destinations that carry no utm_* of their own
-	CreatedAt time.Time `json:"createdAt"`
+	ID     string    `json:"id"`
+	Name   string    `json:"name,omitempty"`
+	SentAt time.Time `json:"sentAt,omitzero"` // clicks seconds after the send are scanners
+	UTM    UTM       `json:"utm,omitzero"`    // added to destinations that carry no utm_* of their own
+	// ScannerWindow is how many seconds after SentAt a click is a
+	// scanner's (0: DefaultScannerWindow). Raise it for a list whose
+	// security gateways take longer to scan.
+	ScannerWindow int       `json:"scannerWindow,omitempty"`
+	CreatedAt     time.Time `json:"createdAt"`
+}
+
+// DefaultScannerWindow is the scanner window of a campaign that sets none.
+const DefaultScannerWindow = 10 * time.Second
+
+// MaxScannerWindow bounds a campaign's scanner window (an hour).
+const MaxScannerWindow = 3600
+
+// ScannerDelay returns the campaign's window after the send in which a click
+// is a scanner's.
+func (c Campaign) ScannerDelay() time.Duration {
+	if c.ScannerWindow > 0 {
+		return time.Duration(c.ScannerWindow) * time.Second
+	}
+	return DefaultScannerWindow
 }
 
 // UTM defaults for a campaign's destinations.
@@ -124,6 +143,9 @@ func (r *Registry) PutCampaign(ctx context.Context, c Campaign) (Campaign, error
 	if !ValidCampaign(c.ID) {
 		return Campaign{}, fmt.Errorf("%w: campaign %q: use 1-64 of a-z 0-9 _ -", ErrInvalid, c.ID)
 	}
+	if c.ScannerWindow < 0 || c.ScannerWindow > MaxScannerWindow {
+		return Campaign{}, fmt.Errorf("%w: scannerWindow must be 0 to %d seconds", ErrInvalid, MaxScannerWindow)
+	}
 	if old, err := r.Campaign(ctx, c.ID); err == nil {
 		c.CreatedAt = old.CreatedAt
 		if c.SentAt.IsZero() {
@@ -134,6 +156,9 @@ func (r *Registry) PutCampaign(ctx context.Context, c Campaign) (Campaign, error
 		}
 		if c.Name == "" {
 			c.Name = old.Name
+		}
+		if c.ScannerWindow == 0 {
+			c.ScannerWindow = old.ScannerWindow
 		}
 	} else if !errors.Is(err, ErrNotFound) {
 		return Campaign{}, err

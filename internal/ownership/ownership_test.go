@@ -59,7 +59,8 @@ var kinds = []kind{
 	{"EMAIL#", "EMAIL", identity},
 	{"TOMB#", "TOMB", privacy},
 	{"SESS#", "SESS", session},
-	{"JOB#", "", qualify}, // rescore jobs and their lists of people
+	{"JOB#", "", qualify},   // rescore jobs and their lists of people
+	{"CLICKDUE", "", click}, // clicks waiting for their visit's verdict
 	{"MQLS", "", qualify},
 	{"AGG#", "", qualify},
 	{"LINK#", "LINK", links},
@@ -74,7 +75,7 @@ var kinds = []kind{
 // partitionOwner is the owner of each partition-key prefix: the package
 // that builds and decodes the partition's key (others use its function).
 var partitionOwner = map[string]string{
-	"V#": eventlog, "P#": identity, "EMAIL#": identity, "TOMB#": privacy, "SESS#": session, "JOB#": qualify,
+	"V#": eventlog, "P#": identity, "EMAIL#": identity, "TOMB#": privacy, "SESS#": session, "JOB#": qualify, "CLICKDUE": click,
 	"MQLS": qualify, "AGG#": qualify, "LINK#": links, "CAMP#": links, "EXT#": push, "INBOX": push, "Q#": queue,
 }
 

@@ -192,6 +192,20 @@ func (q *Qualifier) applyMay(ctx context.Context, person string, evs []event.Eve
 	return nil
 }
 
+// scorable keeps the events scoring may count at now (event.Scorable): a
+// newsletter click waits for its visit's verdict, so a scanner's click
+// never scores, not even for a moment. One it skips is scored by a later
+// pass (the sweep's judgement is a change on the feed).
+func scorable(evs []event.Event, now time.Time) []event.Event {
+	out := evs[:0:0]
+	for _, ev := range evs {
+		if ev.Scorable(now) {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
 func (q *Qualifier) applyChunk(ctx context.Context, person string, evs []event.Event, mayQualify bool) error {
 	for attempt := 0; attempt < 10; attempt++ {
 		p, err := q.Dir.Get(ctx, person)
@@ -203,6 +217,7 @@ func (q *Qualifier) applyChunk(ctx context.Context, person string, evs []event.E
 			return err
 		}
 		now := q.now()
+		evs := scorable(evs, now)
 		state, contribs, err := q.Engine.Apply(rec.State, evs, now)
 		if err != nil {
 			return err

@@ -167,6 +167,7 @@ func (q *Qualifier) simulate(ctx context.Context, p identity.Person, e Engine) (
 	}
 	eventlog.SortOldestFirst(tl)
 	now := q.now()
+	tl = scorable(tl, now)
 	var state json.RawMessage
 	i := 0
 	for _, h := range hist {

@@ -44,12 +44,12 @@ func (q *Qualifier) handleChange(ctx context.Context, c table.Change, relay Rela
 	it := c.Item
 	switch it.Kind {
 	case eventlog.KindEvent:
-		if c.Op != table.OpInsert {
-			return nil
-		}
 		ev, err := eventlog.Decode(it)
 		if err != nil {
 			return nil // malformed: skipping beats blocking the shard
+		}
+		if c.Op == table.OpModify {
+			return q.judged(ctx, ev)
 		}
 		return q.Process(ctx, []event.Event{ev})
 	case identity.KindLink:
@@ -71,6 +71,32 @@ func (q *Qualifier) handleChange(ctx context.Context, c table.Change, relay Rela
 		return relay(ctx, m)
 	}
 	return nil
+}
+
+// judged handles a stored event judged after the fact (eventlog.Flag,
+// eventlog.JudgeHuman): a newsletter click whose visit was judged. Judged
+// human, it is scored now. Flagged, whatever it gave is withdrawn: the
+// person is rescored from scratch (RescorePerson replays their timeline;
+// the engine skips flagged events), which rebuilds the ledger without it.
+func (q *Qualifier) judged(ctx context.Context, ev event.Event) error {
+	if !ev.Flagged() {
+		return q.Process(ctx, []event.Event{ev})
+	}
+	person := ""
+	if ev.Type == event.EmailClick && identity.ValidPersonID(ev.UserID) {
+		person = ev.UserID // the recipient the click's token named
+	}
+	if person == "" {
+		link, err := q.Dir.GetLink(ctx, ev.VisitorID)
+		if err != nil {
+			return err
+		}
+		person = link.PersonAt(ev.Timestamp)
+	}
+	if person == "" {
+		return nil
+	}
+	return ignoreGone(q.RescorePerson(ctx, person))
 }
 
 func ignoreGone(err error) error {

@@ -12,13 +12,15 @@ import (
 
 	"github.com/baton-hq/baton/infra/local/stack"
 	"github.com/baton-hq/baton/internal/admin"
+	"github.com/baton-hq/baton/internal/clock"
 )
 
 // TestBasePath: with BATON_BASE_PATH every route answers under the prefix
 // and nowhere else, the URLs Baton hands out carry it, its cookies are
 // scoped to it, and its redirects stay under it.
 func TestBasePath(t *testing.T) {
-	s := stack.ForTest(t, map[string]string{"BATON_BASE_PATH": "/_bt"})
+	clk := clock.NewManual(clock.Now())
+	s := stack.ForTestClock(t, map[string]string{"BATON_BASE_PATH": "/_bt"}, clk.Now)
 	origin := strings.TrimSuffix(s.URL, "/_bt")
 	if origin == s.URL {
 		t.Fatalf("stack URL %s does not end in the base path", s.URL)
@@ -203,7 +205,9 @@ func TestBasePath(t *testing.T) {
 		if ck := setCookie(click, "bt_vid"); ck == nil || ck.Path != "/_bt" {
 			t.Fatalf("click's bt_vid %+v, want Path /_bt", ck)
 		}
-		// The browser is the recipient now: its page view under the prefix is theirs.
+		// Once the sweep judged the click's visit, the browser is the
+		// recipient's: its page view under the prefix is theirs.
+		judgeClicks(t, s, clk)
 		pv, err := cj.Post(s.URL+"/e", "text/plain", strings.NewReader(`{"type":"page_view","messageId":"bp-after-click","properties":{"url":"https://www.example.com/webinar"}}`))
 		if err != nil {
 			t.Fatal(err)

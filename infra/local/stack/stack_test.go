@@ -22,6 +22,7 @@ import (
 	"github.com/baton-hq/baton/infra/local/stack"
 	"github.com/baton-hq/baton/internal/admin"
 	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/testutil/moto"
 )
@@ -342,7 +343,8 @@ func TestDemoVisitorBecomesMQL(t *testing.T) {
 // TestMarketerNewsletterFlow is the README's marketer walkthrough: register
 // links, upload recipients, a recipient clicks, the browser is known.
 func TestMarketerNewsletterFlow(t *testing.T) {
-	s := stack.ForTest(t, nil)
+	clk := clock.NewManual(clock.Now())
+	s := stack.ForTestClock(t, nil, clk.Now)
 	code, b := do(t, "POST", s.URL+"/admin/links", token, `{"campaign":"nov-news","urls":["https://www.example.com/webinar"],"utm":{"source":"newsletter","medium":"email","campaign":"nov-news"}}`)
 	if code != 201 {
 		t.Fatalf("links: %d %s", code, b)
@@ -376,7 +378,9 @@ func TestMarketerNewsletterFlow(t *testing.T) {
 	if resp.StatusCode != 302 || resp.Header.Get("Location") != "https://www.example.com/webinar?utm_campaign=nov-news&utm_medium=email&utm_source=newsletter" {
 		t.Fatalf("click: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	// The browser is now known: its next page view is Hanako's.
+	// Once the sweep judged the click's visit (nothing flagged it), the
+	// browser is known: its next page view is Hanako's.
+	judgeClicks(t, s, clk)
 	pv, _ := c.Post(s.URL+"/e", "text/plain", strings.NewReader(`{"type":"page_view","messageId":"after-click","properties":{"url":"https://www.example.com/webinar"}}`))
 	pv.Body.Close()
 	code, b = admin_(t, s, "/admin/people?email=hanako@example.co.jp", token)
@@ -480,6 +484,18 @@ func TestRateLimits(t *testing.T) {
 
 // settle waits for the change feed to be handled (scoring is not on the
 // request path).
+// judgeClicks moves the clock past the clicks' visits, runs the sweep
+// (which judges them) and lets scoring see the result.
+func judgeClicks(t *testing.T, s *stack.Stack, clk *clock.Manual) {
+	t.Helper()
+	settle(t, s)
+	clk.Advance(event.ClickSettle)
+	if _, err := s.App.Sweep(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, s)
+}
+
 func settle(t *testing.T, s *stack.Stack) {
 	t.Helper()
 	if err := s.Settle(context.Background()); err != nil {

@@ -32,6 +32,7 @@ import (
 
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/config"
+	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/push"
@@ -253,6 +254,12 @@ func Populate(t testing.TB, tb table.Table, clk *clock.Manual) *Fixture {
 		t.Fatalf("forwarded click: %d", w.Code)
 	}
 	f.Clock.Advance(time.Minute)
+	// The sweep judges the clicks once their visits are over: the victim's
+	// tablet becomes theirs.
+	f.Clock.Advance(event.ClickSettle)
+	if _, err := app.Click.Settle(ctx); err != nil {
+		t.Fatal(err)
+	}
 
 	// Sales reject the victim; they qualify again (a second MQL), which the
 	// SFA refuses for good (a dead letter); rejected again, they qualify a

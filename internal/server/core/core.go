@@ -47,6 +47,9 @@ type Core struct {
 	Cookie     visitor.Cookie
 	// Qualifier scores people; nil without a rules file.
 	Qualifier *qualify.Qualifier
+	// SettleClicks judges newsletter clicks whose visits are over (set by
+	// web.New, which owns the click handler; the sweep runs it).
+	SettleClicks func(ctx context.Context) (int, error)
 
 	closers []func() error
 }

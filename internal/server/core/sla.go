@@ -14,10 +14,16 @@ import (
 	"github.com/baton-hq/baton/internal/rulebook"
 )
 
-// Sweep runs the clock-driven work once: SLA breaches are found and
+// Sweep runs the clock-driven work once: newsletter clicks whose visits
+// are over are judged (click.Handler.Settle), SLA breaches are found and
 // announced (once each). Retention is DynamoDB TTL on AWS and the local
 // stack's purge.
 func (a *Core) Sweep(ctx context.Context) ([]qualify.Breach, error) {
+	if a.SettleClicks != nil {
+		if _, err := a.SettleClicks(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if a.Qualifier == nil {
 		return nil, nil
 	}
