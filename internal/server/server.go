@@ -25,6 +25,7 @@ import (
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/lab"
 	"github.com/baton-hq/baton/internal/links"
 	"github.com/baton-hq/baton/internal/outcome"
 	"github.com/baton-hq/baton/internal/privacy"
@@ -198,6 +199,11 @@ func New(ctx context.Context, cfg *config.Config, tbl table.Table, log *slog.Log
 	}
 	if a.Qualifier != nil {
 		a.Admin.Scores = a.Qualifier
+		text, err := os.ReadFile(cfg.RulesFile)
+		if err != nil {
+			return nil, &config.Error{Setting: "BATON_RULES", Problem: err.Error()}
+		}
+		a.Admin.Lab = &lab.Lab{T: tbl, Q: a.Qualifier, Rules: a.Qualifier.Engine.(*rulebook.Engine).R, Text: text, File: filepath.Base(cfg.RulesFile), Loc: cal.Location(), Now: now}
 	}
 	a.Admin.Deliveries = &admin.DeliveryAdmin{Queue: a.Push, Inbox: a.Inbox, Status: a.Pusher.Status}
 	a.Admin.Reports = &admin.Reports{T: tbl, SLA: time.Duration(cfg.File.SLA.AcceptWithin), Now: now, Calendar: cal}
