@@ -165,6 +165,7 @@ func (l *Lab) Suggest(ctx context.Context, minOutcomes int) (Suggestions, error)
 	}
 	for i, c := range l.Rules.MQL {
 		e := evidence("condition", c.Name, 0, fates, func(f fate) bool { return f.m.Condition == c.Name })
+		e.judge(base)
 		if c.MinBehaviour != nil {
 			var mine []fate
 			for _, f := range fates {
