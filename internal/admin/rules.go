@@ -296,7 +296,8 @@ button{font:inherit;font-weight:600;padding:.4em 1.2em;color:#fff;background:#0f
 <div>Would stop being MQLs<b>{{len .WouldStop}}</b>accepted {{pct (index .Stop.Share "accepted")}}, rejected {{pct (index .Stop.Share "rejected")}}</div>
 </div>
 <p class="muted">{{.People}} people replayed in memory, events in time order, under both files; {{.StoredMQLs}} MQLs were actually raised for them.</p>
-{{end}}{{if .Report}}<h3>By condition</h3>
+{{end}}{{if .Report}}<p class="muted"><span class="bar" style="width:1em"></span> rules in force · <span class="bar cand" style="width:1em"></span> candidate</p>
+<h3>By condition</h3>
 <table><tr><th>condition</th><th>in force</th><th>candidate</th><th class="l"></th></tr>
 {{range .ByCond}}<tr><td>{{.Key}}</td><td>{{.Current}}</td><td>{{.Cand}}</td><td class="l"><span class="bar" style="width:{{.CurrentP}}px"></span><br><span class="bar cand" style="width:{{.CandP}}px"></span></td></tr>{{end}}</table>
 <h3>By month of the would-be qualification</h3>

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -411,4 +412,17 @@ func union(a, b map[string]int) map[string]int {
 		out[k] = 1
 	}
 	return out
+}
+
+// ParseShare reads a bound such as "10%" or "0.1" as a share (0.1).
+func ParseShare(s string) (float64, error) {
+	pct := strings.HasSuffix(s, "%")
+	f, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(s, "%")), 64)
+	if err != nil || f < 0 || math.IsInf(f, 0) || math.IsNaN(f) {
+		return 0, fmt.Errorf("%q: want a share such as 10%% or 0.1", s)
+	}
+	if pct {
+		f /= 100
+	}
+	return f, nil
 }
