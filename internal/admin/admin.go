@@ -10,6 +10,7 @@ import (
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/lab"
 	"github.com/baton-hq/baton/internal/session"
 )
 
@@ -38,6 +39,7 @@ type Handler struct {
 	Deliveries    *DeliveryAdmin
 	Recipients    *Recipients
 	Reports       *Reports
+	Lab           *lab.Lab       // the MQL definition lab (/admin/rules); nil without a rules file
 	Sessions      *session.Store // browser sign-in at /admin/login; nil: bearer tokens only
 	PublicURL     string         // where Baton is reached from outside, for tracked link URLs (empty: the request's own, see httpx.BaseURL)
 	Log           *slog.Logger
@@ -70,6 +72,11 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	}
 	if h.Reports != nil {
 		h.reportRoutes(mux)
+	}
+	if h.Lab != nil {
+		h.labRoutes(mux)
+	} else {
+		h.noLabRoutes(mux)
 	}
 }
 

@@ -205,7 +205,7 @@ h1{margin-bottom:0}.grid{display:grid;grid-template-columns:1fr 1fr;gap:2em}
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #dde;padding:.3em .5em;text-align:right}td:first-child,th:first-child{text-align:left}
 svg text{font:13px system-ui,sans-serif;fill:#1d2733}.bar{fill:#0f3d5e}.muted{color:#667}
 .signout{float:right;color:#667;font-size:.9em}.signout button{font:inherit;margin-left:.4em}</style></head><body>
-{{template "nav" .Nav}}<h1>Baton reports</h1><p class="muted">Funnel, attribution, follow-up and MQL quality, from the same data sales and marketing see. JSON and CSV at /admin/reports/{funnel,attribution,sla,mql-quality}.</p>
+{{template "nav" .Nav}}<h1>Baton reports</h1><p class="muted">Funnel, attribution, follow-up and MQL quality, from the same data sales and marketing see. JSON and CSV at /admin/reports/{funnel,attribution,sla,mql-quality}. Try a change to the MQL definition in the <a href="rules">lab</a>.</p>
 <div class="grid">
 {{range .Charts}}<section><h2>{{.Title}}</h2>
 <svg role="img" aria-label="{{.Title}}" width="560" height="{{.Height}}" viewBox="0 0 560 {{.Height}}">

@@ -110,3 +110,23 @@ func FunnelDays(ctx context.Context, t table.Table) ([]FunnelDay, error) {
 	}
 	return out, nil
 }
+
+// AllLedgers reads every person's behaviour contributions in one pass over
+// the people's partitions (the lab's evidence), keyed by person id.
+func AllLedgers(ctx context.Context, t table.Table) (map[string][]Contribution, error) {
+	out := map[string][]Contribution{}
+	err := identity.ScanPeople(ctx, t, func(person string, it table.Item) error {
+		if !strings.HasPrefix(it.SK, ledgerPfx) {
+			return nil
+		}
+		var c Contribution
+		if err := json.Unmarshal(it.Data, &c); err != nil {
+			return err
+		}
+		if c.Kind == "behaviour" {
+			out[person] = append(out[person], c)
+		}
+		return nil
+	})
+	return out, err
+}

@@ -11,13 +11,17 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/baton-hq/baton/internal/admin"
 	"github.com/baton-hq/baton/internal/config"
+	"github.com/baton-hq/baton/internal/lab"
 	"github.com/baton-hq/baton/internal/outcome"
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/rulebook"
 	"github.com/baton-hq/baton/internal/server/core"
 	"github.com/baton-hq/baton/internal/server/delivery"
 	"github.com/baton-hq/baton/internal/server/feedback"
@@ -91,6 +95,11 @@ func Assemble(ctx context.Context, c *core.Core) (*App, error) {
 	}
 	if a.Qualifier != nil {
 		a.Admin.Scores = a.Qualifier
+		text, err := os.ReadFile(cfg.RulesFile)
+		if err != nil {
+			return nil, &config.Error{Setting: "BATON_RULES", Problem: err.Error()}
+		}
+		a.Admin.Lab = &lab.Lab{T: c.Table, Q: a.Qualifier, Rules: a.Qualifier.Engine.(*rulebook.Engine).R, Text: text, File: filepath.Base(cfg.RulesFile), Loc: c.Cal.Location(), Now: now}
 	}
 	a.Admin.Deliveries = &admin.DeliveryAdmin{Queue: a.Push, Inbox: a.Inbox, Status: a.Pusher.Status}
 	a.Admin.Reports = &admin.Reports{T: c.Table, SLA: time.Duration(cfg.File.SLA.AcceptWithin), Now: now, Calendar: c.Cal}

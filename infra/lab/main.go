@@ -1,0 +1,133 @@
+// Command lab is the MQL definition lab for pull-request CI: it simulates a
+// candidate rules file against stored history (nothing is written), prints
+// what would change against the rules in force, and exits 1 when the MQL
+// count moves by more than -max-change.
+//
+//	go run ./infra/lab -rules candidate.yaml -data .baton -max-change 10%
+//	BATON_STORE=dynamodb BATON_TABLE=baton go run ./infra/lab -rules candidate.yaml -max-change 10%
+//
+// The rules in force are -current (default $BATON_RULES, else
+// infra/rules.yaml). The embedded store (-data, the local stack's data
+// directory) must not be open elsewhere: stop the stack or copy the
+// directory. Without -data, the DynamoDB table of BATON_TABLE is read with
+// the environment's AWS credentials (BATON_DYNAMODB_ENDPOINT for a local
+// one); read access is enough. Exit status: 0 within the bound, 1 beyond
+// it, 2 for a bad rules file or a usage or storage error.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/lab"
+	"github.com/baton-hq/baton/internal/rulebook"
+	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/table/bolttable"
+	"github.com/baton-hq/baton/internal/table/dynamotable"
+)
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Getenv, clock.Now, os.Stdout, os.Stderr))
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, now func() time.Time, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("lab", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	rules := fs.String("rules", "", "the candidate rules file (required)")
+	current := fs.String("current", "", "the rules file in force (default $BATON_RULES, else infra/rules.yaml)")
+	data := fs.String("data", "", "the embedded store's data directory (default: DynamoDB, BATON_TABLE)")
+	maxChange := fs.String("max-change", "10%", "largest accepted change of the MQL count, e.g. 10% or 0.1")
+	tz := fs.String("timezone", "UTC", "IANA zone of months and weeks (the configured timezone)")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	fail := func(err error) int {
+		fmt.Fprintln(stderr, "lab:", err)
+		return 2
+	}
+	if *rules == "" {
+		return fail(errors.New("-rules is required"))
+	}
+	bound, err := lab.ParseShare(*maxChange)
+	if err != nil {
+		return fail(fmt.Errorf("-max-change: %w", err))
+	}
+	loc, err := time.LoadLocation(*tz)
+	if err != nil {
+		return fail(fmt.Errorf("-timezone: %w", err))
+	}
+	if *current == "" {
+		*current = getenv("BATON_RULES")
+	}
+	if *current == "" {
+		*current = filepath.Join("infra", "rules.yaml")
+	}
+	inForce, text, err := load(*current)
+	if err != nil {
+		return fail(err)
+	}
+	cand, _, err := load(*rules)
+	if err != nil {
+		return fail(err) // rulebook's file:line: field: problem
+	}
+	t, err := open(ctx, *data, getenv)
+	if err != nil {
+		return fail(err)
+	}
+	defer t.Close()
+	rep, err := lab.New(t, inForce, text, filepath.Base(*current), loc, now).Simulate(ctx, cand, lab.Options{})
+	if err != nil {
+		return fail(err)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(rep)
+	} else {
+		fmt.Fprint(stdout, rep.Text())
+	}
+	if rep.Exceeds(bound) {
+		fmt.Fprintf(stderr, "lab: the MQL count moves %+.1f%%, beyond the %.1f%% allowed (-max-change)\n", rep.Change*100, bound*100)
+		return 1
+	}
+	fmt.Fprintf(stderr, "lab: the MQL count moves %+.1f%%, within %.1f%%\n", rep.Change*100, bound*100)
+	return 0
+}
+
+func load(p string) (*rulebook.Rules, []byte, error) {
+	text, err := os.ReadFile(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := lab.Parse(filepath.Base(p), text)
+	return r, text, err
+}
+
+// open opens the store read for the simulation: the embedded store of a
+// data directory (it must exist), or the DynamoDB table.
+func open(ctx context.Context, dir string, getenv func(string) string) (table.Table, error) {
+	if dir != "" {
+		p := filepath.Join(dir, "baton.db")
+		if _, err := os.Stat(p); err != nil {
+			return nil, fmt.Errorf("-data: no store at %s: %w", p, err)
+		}
+		t, err := bolttable.Open(p)
+		if err != nil {
+			return nil, fmt.Errorf("-data: %w (is the local stack running on it? stop it or copy the directory)", err)
+		}
+		return t, nil
+	}
+	if getenv("BATON_STORE") != "dynamodb" || getenv("BATON_TABLE") == "" {
+		return nil, errors.New("give -data <the local stack's data directory>, or BATON_STORE=dynamodb and BATON_TABLE")
+	}
+	return dynamotable.NewFromEnv(ctx, getenv("BATON_TABLE"), getenv("BATON_DYNAMODB_ENDPOINT"), clock.Now)
+}

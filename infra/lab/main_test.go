@@ -1,0 +1,103 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/infra/local/stack"
+	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/testutil/repo"
+)
+
+// TestLabCLI builds a history on the local stack (two strong MQLs, two
+// middling ones, one of them rejected), stops it, and runs the CI check on
+// its data directory: raising hot-and-fit's threshold from 40 to 60 halves
+// the MQLs, beyond a 10% bound (exit 1), within a 60% one (exit 0).
+func TestLabCLI(t *testing.T) {
+	dir := t.TempDir()
+	clk := clock.NewManual(time.Date(2026, 10, 20, 1, 0, 0, 0, time.UTC))
+	s := stack.ForTestClock(t, map[string]string{"BATON_DATA": dir}, clk.Now)
+	send := func(body string) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", s.URL+"/e", strings.NewReader(body))
+		req.Header.Set("Content-Type", "text/plain")
+		// A browser: Go's own user agent is rightly a bot, and bots never score.
+		req.Header.Set("User-Agent", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 204 {
+			t.Fatalf("POST /e: %v %v", err, resp)
+		}
+		resp.Body.Close()
+	}
+	for i, strong := range []bool{true, true, false, false} {
+		vid := "cli-lab-test-browser-" + string(rune('a'+i))
+		email := "cli-" + string(rune('a'+i)) + "@maker.example"
+		send(`{"type":"page_view","messageId":"` + vid + `-1","anonymousId":"` + vid + `","properties":{"url":"https://www.example.com/pricing"}}`)
+		fields := `"email":"` + email + `","title":"部長"`
+		if strong {
+			send(`{"type":"download","messageId":"` + vid + `-2","anonymousId":"` + vid + `","properties":{"url":"https://www.example.com/files/whitepaper.pdf"}}`)
+			fields += `,"employees":"500"`
+		}
+		send(`{"type":"form_submit","messageId":"` + vid + `-3","anonymousId":"` + vid + `","properties":{"url":"https://www.example.com/contact","form":{"id":"contact"},"fields":{` + fields + `}}}`)
+		clk.Advance(24 * time.Hour)
+	}
+	if err := s.Settle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.App.People.ByEmail(context.Background(), "cli-c@maker.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.App.Qualifier.OutcomeWhy(context.Background(), p.ID, "rejected", "", "rep", "no budget", clk.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	root := repo.Root(t)
+	shipped, err := os.ReadFile(filepath.Join(root, "infra", "rules.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cand := filepath.Join(t.TempDir(), "candidate.yaml")
+	os.WriteFile(cand, []byte(strings.Replace(string(shipped), "    min_behaviour: 40\n", "    min_behaviour: 60\n", 1)), 0o600)
+	env := func(k string) string {
+		if k == "BATON_RULES" {
+			return filepath.Join(root, "infra", "rules.yaml")
+		}
+		return ""
+	}
+	var out, errs bytes.Buffer
+	if code := run(context.Background(), []string{"-rules", cand, "-data", dir, "-max-change", "10%"}, env, clk.Now, &out, &errs); code != 1 {
+		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errs.String())
+	}
+	t.Logf("%s%s", out.String(), errs.String())
+	for _, want := range []string{"MQLs: 4 -> 2 (-50.0%)", "would stop being MQLs: 2 (accepted 0, SQL 0, won 0, rejected 1, lost 0)", "cli-c@maker.example hot-and-fit recycled", "rejected: no budget", "beyond the 10.0% allowed"} {
+		if !strings.Contains(out.String()+errs.String(), want) {
+			t.Fatalf("missing %q:\n%s\n%s", want, out.String(), errs.String())
+		}
+	}
+	out.Reset()
+	errs.Reset()
+	if code := run(context.Background(), []string{"-rules", cand, "-data", dir, "-max-change", "60%", "-json"}, env, clk.Now, &out, &errs); code != 0 || !strings.Contains(out.String(), `"change": -0.5`) {
+		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errs.String())
+	}
+	// A bad candidate names the line and field; a missing store is explained.
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte("name: x\nmql:\n  - name: a\n    min_behaviour: lots\n"), 0o600)
+	errs.Reset()
+	if code := run(context.Background(), []string{"-rules", bad, "-data", dir}, env, clk.Now, &out, &errs); code != 2 || !strings.Contains(errs.String(), "bad.yaml:4: mql[0].min_behaviour: must be a number") {
+		t.Fatalf("bad rules: %d %s", code, errs.String())
+	}
+	errs.Reset()
+	if code := run(context.Background(), []string{"-rules", cand, "-data", t.TempDir()}, env, clk.Now, &out, &errs); code != 2 || !strings.Contains(errs.String(), "no store at") {
+		t.Fatalf("no store: %d %s", code, errs.String())
+	}
+}

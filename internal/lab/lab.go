@@ -1,0 +1,428 @@
+// Package lab is the MQL definition lab: it tries a candidate rules file
+// against stored history before anyone merges it, and reads the outcomes
+// sales reported to suggest changes. Nothing here writes to the store:
+// a simulation replays each person's events and recycles in memory under
+// both the rules in force and the candidate (qualify.Simulate), and
+// suggestions only read MQLs, the stage history and the ledger.
+//
+// The same code serves POST /admin/rules/simulate, the admin page
+// GET /admin/rules, GET /admin/rules/suggestions, and the pull-request
+// check infra/lab.
+package lab
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/eventlog"
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/reports"
+	"github.com/baton-hq/baton/internal/rulebook"
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// Lab holds the store and the rules in force.
+type Lab struct {
+	T     table.Table
+	Q     *qualify.Qualifier // the replay; its engine is not used (each side brings its own)
+	Rules *rulebook.Rules    // the rules in force
+	Text  []byte             // the rules file in force, as reviewed (for suggestions' line numbers)
+	File  string             // its name (rules.yaml)
+	Loc   *time.Location     // months and weeks are this zone's (the configured timezone; nil: UTC)
+	Now   func() time.Time
+	// Workers replay people in parallel (default 8): on DynamoDB each
+	// person is a few queries, mostly waiting.
+	Workers int
+}
+
+// New builds a Lab over a table with the rules in force (their file's text
+// and name for suggestions).
+func New(t table.Table, rules *rulebook.Rules, text []byte, file string, loc *time.Location, now func() time.Time) *Lab {
+	now = clock.Or(now)
+	dir := &identity.Directory{T: t, Now: now}
+	q := &qualify.Qualifier{T: t, Dir: dir, Log: &eventlog.Log{T: t}, Engine: &rulebook.Engine{R: rules, Loc: loc}, Now: now}
+	return &Lab{T: t, Q: q, Rules: rules, Text: text, File: file, Loc: loc, Now: now}
+}
+
+func (l *Lab) now() time.Time { return clock.Or(l.Now)().UTC() }
+
+func (l *Lab) loc() *time.Location {
+	if l.Loc == nil {
+		return time.UTC
+	}
+	return l.Loc
+}
+
+// Options bound one simulation run.
+type Options struct {
+	After  string        // start after this person id (the previous run's Next)
+	Limit  int           // at most this many people (0: all)
+	Budget time.Duration // stop starting new people after this long (0: none)
+}
+
+// Report is what a candidate rules file would change, against the rules in
+// force, over the people simulated.
+type Report struct {
+	Current   Side `json:"current"`
+	Candidate Side `json:"candidate"`
+	// Change is the relative change of the MQL count, (candidate - current)
+	// / current (1 when current is 0 and candidate is not).
+	Change      float64   `json:"change"`
+	People      int       `json:"people"`         // simulated in this run
+	Total       int       `json:"total"`          // people in the store
+	Complete    bool      `json:"complete"`       // every person after Options.After was simulated
+	Next        string    `json:"next,omitempty"` // when not complete: run again with after=Next
+	StoredMQLs  int       `json:"storedMqls"`     // MQLs actually raised, of the people simulated
+	WindowFrom  time.Time `json:"windowFrom,omitzero"`
+	WindowTo    time.Time `json:"windowTo"`
+	Weeks       float64   `json:"weeks"` // the history window in weeks (load = MQLs / weeks)
+	WouldBecome []Person  `json:"wouldBecome"`
+	WouldStop   []Person  `json:"wouldStop"`
+	Become      Group     `json:"become"` // how the people in WouldBecome fared so far
+	Stop        Group     `json:"stop"`
+}
+
+// Side is one rules file's MQLs over the history.
+type Side struct {
+	Rules       string         `json:"rules"`
+	MQLs        int            `json:"mqls"`
+	People      int            `json:"people"` // qualified at least once
+	ByCondition map[string]int `json:"byCondition"`
+	ByMonth     map[string]int `json:"byMonth"` // "2026-11": would-be MQLs of that month
+	ByWeek      map[string]int `json:"byWeek"`  // ISO week "2026-W47"
+	PerWeek     float64        `json:"perWeek"` // the expected weekly load on sales
+}
+
+// Person is someone a candidate moves, with what sales made of them so far.
+type Person struct {
+	ID        string    `json:"person"`
+	Email     string    `json:"email"`
+	Stage     string    `json:"stage"`               // now
+	Condition string    `json:"condition,omitempty"` // the condition that fires (the candidate's for a would-be MQL, the current rules' for a drop)
+	At        time.Time `json:"at,omitzero"`         // when they would have qualified (or did, under the rules in force)
+	Outcome   Outcome   `json:"outcome"`
+	History   []string  `json:"history"` // sales' stage changes: "2026-11-25 sal", "2026-12-01 rejected: no budget"
+}
+
+// Outcome is what sales made of a person, any cycle.
+type Outcome struct {
+	Accepted bool `json:"accepted"` // SAL or any later stage
+	SQL      bool `json:"sql"`      // SQL, opportunity or customer
+	Won      bool `json:"won"`
+	Rejected bool `json:"rejected"`
+	Lost     bool `json:"lost"`
+}
+
+// Group counts the outcomes of a group of people and their shares.
+type Group struct {
+	People   int                `json:"people"`
+	Accepted int                `json:"accepted"`
+	SQL      int                `json:"sql"`
+	Won      int                `json:"won"`
+	Rejected int                `json:"rejected"`
+	Lost     int                `json:"lost"`
+	Share    map[string]float64 `json:"share"` // accepted, sql, won, rejected, lost: of People
+}
+
+func (g *Group) add(o Outcome) {
+	g.People++
+	for _, c := range []struct {
+		ok bool
+		n  *int
+	}{{o.Accepted, &g.Accepted}, {o.SQL, &g.SQL}, {o.Won, &g.Won}, {o.Rejected, &g.Rejected}, {o.Lost, &g.Lost}} {
+		if c.ok {
+			*c.n++
+		}
+	}
+}
+
+func (g *Group) shares() {
+	g.Share = map[string]float64{}
+	if g.People == 0 {
+		return
+	}
+	for k, n := range map[string]int{"accepted": g.Accepted, "sql": g.SQL, "won": g.Won, "rejected": g.Rejected, "lost": g.Lost} {
+		g.Share[k] = round(float64(n) / float64(g.People))
+	}
+}
+
+// ErrNoRules is the answer of a lab without rules in force.
+var ErrNoRules = errors.New("lab: no rules file is loaded")
+
+// Parse parses a candidate rules file; errors are rulebook's ParseError
+// (file, line, field).
+func Parse(name string, text []byte) (*rulebook.Rules, error) {
+	if len(strings.TrimSpace(string(text))) == 0 {
+		return nil, &rulebook.ParseError{File: name, Line: 1, Field: "(file)", Msg: "empty rules file"}
+	}
+	return rulebook.Parse(name, text)
+}
+
+// Simulate replays stored history under the rules in force and the
+// candidate, in memory, and compares them. It writes nothing.
+func (l *Lab) Simulate(ctx context.Context, cand *rulebook.Rules, o Options) (Report, error) {
+	if l.Rules == nil {
+		return Report{}, ErrNoRules
+	}
+	start := time.Now() // the budget is the caller's real time, not the (test) clock
+	people, err := reports.Load(ctx, l.T)
+	if err != nil {
+		return Report{}, err
+	}
+	cur := &rulebook.Engine{R: l.Rules, Loc: l.Loc}
+	can := &rulebook.Engine{R: cand, Loc: l.Loc}
+	rep := Report{
+		Current: newSide(cur.Version()), Candidate: newSide(can.Version()),
+		Total: len(people), WindowTo: l.now(), WouldBecome: []Person{}, WouldStop: []Person{},
+	}
+	i := sort.Search(len(people), func(i int) bool { return people[i].ID > o.After })
+	todo := people[i:]
+	workers := l.Workers
+	if workers <= 0 {
+		workers = 8
+	}
+	type result struct {
+		p    identity.Person
+		sims []qualify.Simulation
+		err  error
+	}
+	done := 0
+	for done < len(todo) {
+		if o.Limit > 0 && done >= o.Limit || o.Budget > 0 && time.Since(start) > o.Budget || ctx.Err() != nil {
+			break
+		}
+		n := min(workers*4, len(todo)-done)
+		if o.Limit > 0 {
+			n = min(n, o.Limit-done)
+		}
+		batch := todo[done : done+n]
+		res := make([]result, len(batch))
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, workers)
+		for k, rp := range batch {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer wg.Done()
+				defer func() { <-sem }()
+				p, sims, err := l.Q.Simulate(ctx, rp.ID, cur, can)
+				res[k] = result{p, sims, err}
+			}()
+		}
+		wg.Wait()
+		for k, r := range res {
+			if errors.Is(r.err, identity.ErrNotFound) {
+				continue // erased meanwhile
+			}
+			if r.err != nil {
+				return rep, fmt.Errorf("lab: simulating %s: %w", batch[k].ID, r.err)
+			}
+			l.tally(&rep, batch[k], r.p, r.sims[0], r.sims[1])
+		}
+		done += n
+	}
+	rep.Complete = done == len(todo)
+	if !rep.Complete && done > 0 {
+		rep.Next = todo[done-1].ID
+	} else if !rep.Complete {
+		rep.Next = o.After
+	}
+	rep.Weeks = 1
+	if !rep.WindowFrom.IsZero() && rep.WindowTo.After(rep.WindowFrom) {
+		rep.Weeks = math.Max(1, round(rep.WindowTo.Sub(rep.WindowFrom).Hours()/(24*7)))
+	}
+	for _, s := range []*Side{&rep.Current, &rep.Candidate} {
+		s.PerWeek = round(float64(s.MQLs) / rep.Weeks)
+	}
+	rep.Change = change(rep.Current.MQLs, rep.Candidate.MQLs)
+	rep.Become.shares()
+	rep.Stop.shares()
+	sort.Slice(rep.WouldBecome, func(i, j int) bool { return rep.WouldBecome[i].At.Before(rep.WouldBecome[j].At) })
+	sort.Slice(rep.WouldStop, func(i, j int) bool { return rep.WouldStop[i].At.Before(rep.WouldStop[j].At) })
+	return rep, nil
+}
+
+func newSide(rules string) Side {
+	return Side{Rules: rules, ByCondition: map[string]int{}, ByMonth: map[string]int{}, ByWeek: map[string]int{}}
+}
+
+func change(cur, cand int) float64 {
+	if cur == 0 {
+		if cand == 0 {
+			return 0
+		}
+		return 1
+	}
+	return round(float64(cand-cur) / float64(cur))
+}
+
+func (l *Lab) tally(rep *Report, rp *reports.Person, p identity.Person, cur, can qualify.Simulation) {
+	rep.People++
+	rep.StoredMQLs += len(rp.MQLs)
+	if !cur.First.IsZero() && (rep.WindowFrom.IsZero() || cur.First.Before(rep.WindowFrom)) {
+		rep.WindowFrom = cur.First
+	}
+	for _, x := range []struct {
+		s   *Side
+		sim qualify.Simulation
+	}{{&rep.Current, cur}, {&rep.Candidate, can}} {
+		if len(x.sim.MQLs) > 0 {
+			x.s.People++
+		}
+		for _, m := range x.sim.MQLs {
+			x.s.MQLs++
+			x.s.ByCondition[m.Condition]++
+			at := m.At.In(l.loc())
+			x.s.ByMonth[at.Format("2006-01")]++
+			y, w := at.ISOWeek()
+			x.s.ByWeek[fmt.Sprintf("%04d-W%02d", y, w)]++
+		}
+	}
+	if (len(cur.MQLs) > 0) == (len(can.MQLs) > 0) {
+		return
+	}
+	o, hist := OutcomeOf(rp.History)
+	who := Person{ID: p.ID, Email: p.Email, Stage: rp.Rec.Stage, Outcome: o, History: hist}
+	if len(can.MQLs) > 0 {
+		who.Condition, who.At = can.MQLs[0].Condition, can.MQLs[0].At
+		rep.WouldBecome = append(rep.WouldBecome, who)
+		rep.Become.add(o)
+	} else {
+		who.Condition, who.At = cur.MQLs[0].Condition, cur.MQLs[0].At
+		rep.WouldStop = append(rep.WouldStop, who)
+		rep.Stop.add(o)
+	}
+}
+
+// OutcomeOf reads what sales made of a person from their stage history
+// (any cycle), and the sales stage changes as text.
+func OutcomeOf(hist []qualify.StageChange) (Outcome, []string) {
+	var o Outcome
+	lines := []string{}
+	for _, h := range hist {
+		switch h.To {
+		case qualify.StageSAL:
+			o.Accepted = true
+		case qualify.StageSQL, qualify.StageOpportunity:
+			o.Accepted, o.SQL = true, true
+		case qualify.StageCustomer:
+			o.Accepted, o.SQL, o.Won = true, true, true
+		case qualify.StageRejected:
+			o.Rejected = true
+		case qualify.StageLost:
+			o.Lost = true
+		default:
+			continue
+		}
+		line := h.At.UTC().Format("2006-01-02") + " " + h.To
+		if h.Why != "" {
+			line += ": " + h.Why
+		}
+		lines = append(lines, line)
+	}
+	return o, lines
+}
+
+func round(f float64) float64 { return math.Round(f*1000) / 1000 }
+
+// Describe says a condition as people read it: "behaviour >= 40, grade A or B".
+func Describe(c *rulebook.Condition) string {
+	var parts []string
+	if c.MinBehaviour != nil {
+		parts = append(parts, fmt.Sprintf("behaviour >= %g", *c.MinBehaviour))
+	}
+	if c.Grades != nil {
+		parts = append(parts, "grade "+strings.Join(keys(c.Grades), " or "))
+	}
+	if c.MinBANT > 0 {
+		parts = append(parts, fmt.Sprintf("BANT %d of 4", c.MinBANT))
+	}
+	if c.Matrix != nil {
+		var cells []string
+		for _, band := range keys(c.Matrix) {
+			if g := keys(c.Matrix[band]); len(g) > 0 {
+				cells = append(cells, band+" x "+strings.Join(g, "/"))
+			}
+		}
+		parts = append(parts, "matrix "+strings.Join(cells, ", "))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Exceeds reports whether the MQL count moved by more than max (a share:
+// 0.1 for 10%) in either direction.
+func (r Report) Exceeds(max float64) bool { return math.Abs(r.Change) > max+1e-9 }
+
+// Text is the report as a reviewer reads it in a pull request's CI log.
+func (r Report) Text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "MQL definition lab: %s -> %s\n", r.Current.Rules, r.Candidate.Rules)
+	fmt.Fprintf(&b, "people simulated: %d of %d", r.People, r.Total)
+	if !r.Complete {
+		fmt.Fprintf(&b, " (incomplete: continue after %s)", r.Next)
+	}
+	fmt.Fprintf(&b, "; history window %.1f weeks\n\n", r.Weeks)
+	fmt.Fprintf(&b, "MQLs: %d -> %d (%+.1f%%); people qualified %d -> %d; weekly load on sales %.2f -> %.2f\n",
+		r.Current.MQLs, r.Candidate.MQLs, r.Change*100, r.Current.People, r.Candidate.People, r.Current.PerWeek, r.Candidate.PerWeek)
+	b.WriteString("\nby condition:\n")
+	for _, c := range keys(union(r.Current.ByCondition, r.Candidate.ByCondition)) {
+		fmt.Fprintf(&b, "  %-24s %5d -> %5d\n", c, r.Current.ByCondition[c], r.Candidate.ByCondition[c])
+	}
+	b.WriteString("by month:\n")
+	for _, m := range keys(union(r.Current.ByMonth, r.Candidate.ByMonth)) {
+		fmt.Fprintf(&b, "  %-24s %5d -> %5d\n", m, r.Current.ByMonth[m], r.Candidate.ByMonth[m])
+	}
+	for _, g := range []struct {
+		title string
+		ps    []Person
+		grp   Group
+	}{{"would become MQLs", r.WouldBecome, r.Become}, {"would stop being MQLs", r.WouldStop, r.Stop}} {
+		fmt.Fprintf(&b, "\n%s: %d (accepted %d, SQL %d, won %d, rejected %d, lost %d)\n", g.title, g.grp.People, g.grp.Accepted, g.grp.SQL, g.grp.Won, g.grp.Rejected, g.grp.Lost)
+		for _, p := range g.ps {
+			fmt.Fprintf(&b, "  %s %s %s %s [%s]\n", p.At.In(time.UTC).Format("2006-01-02"), p.Email, p.Condition, p.Stage, strings.Join(p.History, "; "))
+		}
+	}
+	return b.String()
+}
+
+func union(a, b map[string]int) map[string]int {
+	out := map[string]int{}
+	for k := range a {
+		out[k] = 1
+	}
+	for k := range b {
+		out[k] = 1
+	}
+	return out
+}
+
+// ParseShare reads a bound such as "10%" or "0.1" as a share (0.1).
+func ParseShare(s string) (float64, error) {
+	pct := strings.HasSuffix(s, "%")
+	f, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(s, "%")), 64)
+	if err != nil || f < 0 || math.IsInf(f, 0) || math.IsNaN(f) {
+		return 0, fmt.Errorf("%q: want a share such as 10%% or 0.1", s)
+	}
+	if pct {
+		f /= 100
+	}
+	return f, nil
+}

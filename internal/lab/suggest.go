@@ -1,0 +1,434 @@
+package lab
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/reports"
+	"gopkg.in/yaml.v3"
+)
+
+// DefaultMinOutcomes is how many MQLs sales must have answered (accepted or
+// rejected) before the lab suggests anything.
+const DefaultMinOutcomes = 30
+
+// MinPerRule is how many answered MQLs a single rule needs before a change
+// to it is proposed; with fewer, its evidence is shown and nothing proposed.
+const MinPerRule = 5
+
+// TooFewError: not enough outcomes to suggest anything.
+type TooFewError struct {
+	Have, Need int
+}
+
+func (e *TooFewError) Error() string {
+	return fmt.Sprintf("too few outcomes to suggest changes: sales answered %d MQLs (accepted or rejected), at least %d are needed (min_outcomes)", e.Have, e.Need)
+}
+
+// Suggestions is the evidence for each rule and the changes it supports.
+type Suggestions struct {
+	Rules       string     `json:"rules"`
+	File        string     `json:"file"`
+	MinOutcomes int        `json:"minOutcomes"`
+	MQLs        int        `json:"mqls"`
+	Baseline    Evidence   `json:"baseline"` // every MQL
+	Items       []Evidence `json:"items"`    // behaviour rules, fit rules, MQL conditions, in file order
+	// Diff is every proposal as a diff of the rules file, each hunk headed
+	// by the evidence behind it. Nothing is ever applied: a person reviews
+	// it, simulates it (POST /admin/rules/simulate) and opens a pull request.
+	Diff string `json:"diff"`
+	Note string `json:"note"`
+}
+
+// Evidence is how the MQLs a rule touched fared.
+type Evidence struct {
+	Kind     string  `json:"kind"` // behaviour, fit, condition, all
+	Name     string  `json:"name"`
+	Points   float64 `json:"points,omitempty"` // behaviour and fit rules
+	MQLs     int     `json:"mqls"`             // MQLs it touched
+	Answered int     `json:"answered"`         // of them, accepted or rejected by sales
+	Accepted int     `json:"accepted"`         // SAL or later
+	SQL      int     `json:"sql"`
+	Won      int     `json:"won"`
+	Rejected int     `json:"rejected"`
+	Lost     int     `json:"lost"`
+	// AcceptRate is Accepted / Answered with its 95% Wilson interval.
+	AcceptRate float64    `json:"acceptRate"`
+	AcceptCI   [2]float64 `json:"acceptCI"`
+	// WinRate is Won / (Won + Lost), with its interval, when deals closed.
+	WinRate  *float64    `json:"winRate,omitempty"`
+	WinCI    *[2]float64 `json:"winCI,omitempty"`
+	Verdict  string      `json:"verdict"` // better than all MQLs, worse, no clear difference, too few outcomes
+	Proposal *Proposal   `json:"proposal,omitempty"`
+}
+
+// Proposal is one changed line of the rules file.
+type Proposal struct {
+	Field string  `json:"field"` // behaviour[3].points
+	Line  int     `json:"line"`
+	From  float64 `json:"from"`
+	To    float64 `json:"to"`
+	Old   string  `json:"old"` // the line as it is
+	New   string  `json:"new"` // the line proposed
+	Why   string  `json:"why"`
+}
+
+// fate is one MQL and what sales made of it within its cycle.
+type fate struct {
+	m        qualify.MQL
+	o        Outcome
+	answered bool
+	rules    map[string]bool // behaviour rules whose points stood behind it (this cycle)
+}
+
+// Suggest reads every MQL's outcome and the rules that touched it. It
+// refuses (TooFewError) with fewer than minOutcomes answered MQLs.
+func (l *Lab) Suggest(ctx context.Context, minOutcomes int) (Suggestions, error) {
+	if l.Rules == nil {
+		return Suggestions{}, ErrNoRules
+	}
+	if minOutcomes <= 0 {
+		minOutcomes = DefaultMinOutcomes
+	}
+	people, err := reports.Load(ctx, l.T)
+	if err != nil {
+		return Suggestions{}, err
+	}
+	ledger, err := l.ledgers(ctx)
+	if err != nil {
+		return Suggestions{}, err
+	}
+	var fates []fate
+	for _, p := range people {
+		for mi, m := range p.MQLs {
+			var end, start time.Time
+			if mi+1 < len(p.MQLs) {
+				end = p.MQLs[mi+1].At
+			}
+			var cyc []qualify.StageChange
+			for _, h := range p.History {
+				if h.To == qualify.StageRecycled && h.At.Before(m.At) {
+					start = h.At // behaviour before the last recycle did not count
+				}
+				if !h.At.Before(m.At) && (end.IsZero() || h.At.Before(end)) {
+					cyc = append(cyc, h)
+				}
+			}
+			o, _ := OutcomeOf(cyc)
+			f := fate{m: m, o: o, answered: good(o) || o.Rejected, rules: map[string]bool{}}
+			for _, c := range ledger[p.ID] {
+				if c.At.After(start) && !c.At.After(m.At) && c.Delta != 0 {
+					f.rules[c.Rule] = true
+				}
+			}
+			fates = append(fates, f)
+		}
+	}
+	s := Suggestions{Rules: l.Rules.Version, File: l.File, MinOutcomes: minOutcomes, MQLs: len(fates),
+		Note: "Suggestions are never applied: review the diff, simulate it with POST /admin/rules/simulate (or go run ./infra/lab), and change the rules file by pull request."}
+	s.Baseline = evidence("all", "every MQL", 0, fates, func(fate) bool { return true })
+	if s.Baseline.Answered < minOutcomes {
+		return s, &TooFewError{Have: s.Baseline.Answered, Need: minOutcomes}
+	}
+	lines := locate(l.Text)
+	base := s.Baseline.AcceptRate
+	for i, r := range l.Rules.Behaviour {
+		e := evidence("behaviour", r.Name, r.Points, fates, func(f fate) bool { return f.rules[r.Name] })
+		e.Proposal = pointsProposal(&e, base, fmt.Sprintf("behaviour[%d].points", i), lines)
+		s.Items = append(s.Items, e)
+	}
+	fi := 0
+	for _, r := range l.Rules.Fit {
+		field := fmt.Sprintf("fit.rules[%d].points", fi)
+		if r.Name == "free-mail" && r.Attribute == "email_domain" && fi == len(l.Rules.Fit)-1 && lines["fit.free_mail.points"].line > 0 {
+			field = "fit.free_mail.points"
+		} else {
+			fi++
+		}
+		e := evidence("fit", r.Name, r.Points, fates, func(f fate) bool {
+			for _, c := range f.m.Verdict.FitRules {
+				if c.Rule == r.Name {
+					return true
+				}
+			}
+			return false
+		})
+		e.Proposal = pointsProposal(&e, base, field, lines)
+		s.Items = append(s.Items, e)
+	}
+	for i, c := range l.Rules.MQL {
+		e := evidence("condition", c.Name, 0, fates, func(f fate) bool { return f.m.Condition == c.Name })
+		e.judge(base)
+		if c.MinBehaviour != nil {
+			var mine []fate
+			for _, f := range fates {
+				if f.m.Condition == c.Name && f.answered {
+					mine = append(mine, f)
+				}
+			}
+			e.Proposal = thresholdProposal(&e, base, *c.MinBehaviour, mine, fmt.Sprintf("mql[%d].min_behaviour", i), lines)
+		}
+		s.Items = append(s.Items, e)
+	}
+	s.Diff = diff(l.File, s.Items)
+	return s, nil
+}
+
+type entry struct {
+	Rule  string
+	Delta float64
+	At    time.Time
+}
+
+// ledgers reads every person's ledger (rule, points, time), in one pass.
+func (l *Lab) ledgers(ctx context.Context) (map[string][]entry, error) {
+	all, err := qualify.AllLedgers(ctx, l.T)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]entry, len(all))
+	for id, cs := range all {
+		for _, c := range cs {
+			out[id] = append(out[id], entry{Rule: c.Rule, Delta: c.Delta, At: c.At})
+		}
+	}
+	return out, nil
+}
+
+func evidence(kind, name string, points float64, fates []fate, touched func(fate) bool) Evidence {
+	e := Evidence{Kind: kind, Name: name, Points: points}
+	for _, f := range fates {
+		if !touched(f) {
+			continue
+		}
+		e.MQLs++
+		if f.answered {
+			e.Answered++
+		}
+		for _, c := range []struct {
+			ok bool
+			n  *int
+		}{{good(f.o), &e.Accepted}, {f.o.SQL, &e.SQL}, {f.o.Won, &e.Won}, {f.o.Rejected, &e.Rejected}, {f.o.Lost, &e.Lost}} {
+			if c.ok {
+				*c.n++
+			}
+		}
+	}
+	e.AcceptRate, e.AcceptCI = rate(e.Accepted, e.Answered)
+	if closed := e.Won + e.Lost; closed > 0 {
+		r, ci := rate(e.Won, closed)
+		e.WinRate, e.WinCI = &r, &ci
+	}
+	return e
+}
+
+// good: sales accepted the MQL and did not reject it afterwards.
+func good(o Outcome) bool { return o.Accepted && !o.Rejected }
+
+func rate(k, n int) (float64, [2]float64) {
+	if n == 0 {
+		return 0, [2]float64{0, 1}
+	}
+	lo, hi := Wilson(k, n)
+	return round(float64(k) / float64(n)), [2]float64{round(lo), round(hi)}
+}
+
+// Wilson is the 95% Wilson score interval of k successes in n trials.
+func Wilson(k, n int) (lo, hi float64) {
+	if n == 0 {
+		return 0, 1
+	}
+	const z = 1.959964
+	p, nf := float64(k)/float64(n), float64(n)
+	den := 1 + z*z/nf
+	mid := (p + z*z/(2*nf)) / den
+	half := z * math.Sqrt(p*(1-p)/nf+z*z/(4*nf*nf)) / den
+	return math.Max(0, mid-half), math.Min(1, mid+half)
+}
+
+func pct(f float64) string { return fmt.Sprintf("%.0f%%", f*100) }
+
+func (e *Evidence) summary() string {
+	s := fmt.Sprintf("%d of %d answered MQLs accepted (%s, 95%% CI %s-%s)", e.Accepted, e.Answered, pct(e.AcceptRate), pct(e.AcceptCI[0]), pct(e.AcceptCI[1]))
+	if e.WinRate != nil {
+		s += fmt.Sprintf(", won %d of %d closed (%s)", e.Won, e.Won+e.Lost, pct(*e.WinRate))
+	}
+	return s
+}
+
+// judge sets the verdict against the baseline rate: a rule is better or
+// worse only when its whole interval is on one side of it.
+func (e *Evidence) judge(base float64) int {
+	switch {
+	case e.Answered < MinPerRule:
+		e.Verdict = fmt.Sprintf("too few outcomes (%d answered, %d needed)", e.Answered, MinPerRule)
+		return 0
+	case e.AcceptCI[0] > base:
+		e.Verdict = "better than all MQLs (" + pct(base) + " accepted)"
+		return 1
+	case e.AcceptCI[1] < base:
+		e.Verdict = "worse than all MQLs (" + pct(base) + " accepted)"
+		return -1
+	}
+	e.Verdict = "no clear difference from all MQLs (" + pct(base) + " accepted)"
+	return 0
+}
+
+// pointsProposal scales a rule's points by how its MQLs fared against all
+// MQLs (at most doubled, at least zero) when the difference is clear.
+func pointsProposal(e *Evidence, base float64, field string, lines map[string]spot) *Proposal {
+	dir := e.judge(base)
+	at, ok := lines[field]
+	if dir == 0 || !ok || base == 0 {
+		return nil
+	}
+	ratio := math.Min(e.AcceptRate/base, 2)
+	to := math.Round(e.Points * ratio)
+	if e.Points < 0 { // a penalty: people it hit did better than average, soften it; worse, harden it
+		to = math.Round(e.Points / math.Max(ratio, 0.5))
+	}
+	if to == e.Points {
+		return nil
+	}
+	verb := "lower"
+	if math.Abs(to) > math.Abs(e.Points) == (e.Points > 0) {
+		verb = "raise"
+	}
+	why := fmt.Sprintf("%s %s %q %g -> %g: %s; all MQLs %s", verb, e.Kind, e.Name, e.Points, to, e.summary(), pct(base))
+	return at.propose(field, e.Points, to, why)
+}
+
+// thresholdProposal raises a condition's min_behaviour to the behaviour
+// score that separates the MQLs sales rejected from those they accepted,
+// when raising it would have spared sales at least twice as many
+// rejections as it would have cost acceptances.
+func thresholdProposal(e *Evidence, base, current float64, mine []fate, field string, lines map[string]spot) *Proposal {
+	if e.judge(base); e.Answered < MinPerRule {
+		return nil
+	}
+	at, ok := lines[field]
+	if !ok {
+		return nil
+	}
+	var cands []float64
+	for _, f := range mine {
+		if b := math.Ceil(f.m.Verdict.Behaviour); b > current {
+			cands = append(cands, b)
+		}
+	}
+	sort.Float64s(cands)
+	best, bestScore, bestAcc, bestRej := 0.0, 0.0, 0, 0
+	for _, t := range cands {
+		acc, rej := 0, 0 // below t: would no longer qualify
+		for _, f := range mine {
+			if f.m.Verdict.Behaviour < t {
+				if good(f.o) {
+					acc++
+				} else {
+					rej++
+				}
+			}
+		}
+		if rej >= 2 && rej >= 2*acc {
+			if score := float64(rej - 2*acc); score > bestScore {
+				best, bestScore, bestAcc, bestRej = t, score, acc, rej
+			}
+		}
+	}
+	if best == 0 {
+		e.Verdict += "; no higher min_behaviour spares sales clearly more rejections than acceptances"
+		return nil
+	}
+	e.Verdict += fmt.Sprintf("; below behaviour %g: %d rejected, %d accepted", best, bestRej, bestAcc)
+	why := fmt.Sprintf("raise condition %q min_behaviour %g -> %g: of its %d answered MQLs, those below %g were %d rejected and %d accepted; %s", e.Name, current, best, len(mine), best, bestRej, bestAcc, e.summary())
+	return at.propose(field, current, best, why)
+}
+
+// spot is where a value sits in the rules file.
+type spot struct {
+	line, col int
+	value     string
+	text      string // the whole line
+}
+
+func (s spot) propose(field string, from, to float64, why string) *Proposal {
+	nv := fmt.Sprintf("%g", to)
+	newLine := s.text
+	if c := s.col - 1; c >= 0 && c+len(s.value) <= len(s.text) && s.text[c:c+len(s.value)] == s.value {
+		newLine = s.text[:c] + nv + s.text[c+len(s.value):]
+	}
+	return &Proposal{Field: field, Line: s.line, From: from, To: to, Old: s.text, New: newLine, Why: why}
+}
+
+// locate finds the lines of the values suggestions may change: each
+// behaviour and fit rule's points, free_mail's points, each condition's
+// min_behaviour.
+func locate(text []byte) map[string]spot {
+	out := map[string]spot{}
+	var root yaml.Node
+	if yaml.Unmarshal(text, &root) != nil || len(root.Content) == 0 {
+		return out
+	}
+	lines := strings.Split(string(text), "\n")
+	at := func(field string, n *yaml.Node) {
+		if n != nil && n.Kind == yaml.ScalarNode && n.Line > 0 && n.Line <= len(lines) {
+			out[field] = spot{line: n.Line, col: n.Column, value: n.Value, text: strings.TrimRight(lines[n.Line-1], "\r")}
+		}
+	}
+	get := func(m *yaml.Node, key string) *yaml.Node {
+		if m == nil || m.Kind != yaml.MappingNode {
+			return nil
+		}
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if m.Content[i].Value == key {
+				return m.Content[i+1]
+			}
+		}
+		return nil
+	}
+	seq := func(n *yaml.Node) []*yaml.Node {
+		if n == nil || n.Kind != yaml.SequenceNode {
+			return nil
+		}
+		return n.Content
+	}
+	top := root.Content[0]
+	for i, r := range seq(get(top, "behaviour")) {
+		at(fmt.Sprintf("behaviour[%d].points", i), get(r, "points"))
+	}
+	fit := get(top, "fit")
+	for i, r := range seq(get(fit, "rules")) {
+		at(fmt.Sprintf("fit.rules[%d].points", i), get(r, "points"))
+	}
+	at("fit.free_mail.points", get(get(fit, "free_mail"), "points"))
+	for i, c := range seq(get(top, "mql")) {
+		at(fmt.Sprintf("mql[%d].min_behaviour", i), get(c, "min_behaviour"))
+	}
+	return out
+}
+
+// diff writes the proposals as a unified diff of the rules file, each hunk
+// headed by the evidence behind it.
+func diff(file string, items []Evidence) string {
+	var ps []*Proposal
+	for _, e := range items {
+		if e.Proposal != nil {
+			ps = append(ps, e.Proposal)
+		}
+	}
+	if len(ps) == 0 {
+		return ""
+	}
+	sort.Slice(ps, func(i, j int) bool { return ps[i].Line < ps[j].Line })
+	var b strings.Builder
+	fmt.Fprintf(&b, "--- a/%s\n+++ b/%s (suggested, not applied)\n", file, file)
+	for _, p := range ps {
+		fmt.Fprintf(&b, "@@ -%d +%d @@ %s\n# evidence: %s\n-%s\n+%s\n", p.Line, p.Line, p.Field, p.Why, p.Old, p.New)
+	}
+	return b.String()
+}

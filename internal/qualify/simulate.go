@@ -1,0 +1,145 @@
+package qualify
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/eventlog"
+	"github.com/baton-hq/baton/internal/identity"
+)
+
+// Simulation is one person's stored history replayed under one engine, in
+// memory: when they would have qualified, and the verdict now.
+type Simulation struct {
+	Rules   string    `json:"rules"`
+	Verdict Verdict   `json:"verdict"`        // the verdict now, as DryRun judges it
+	MQLs    []SimMQL  `json:"mqls"`           // would-be qualifications, oldest first (one per cycle at most)
+	First   time.Time `json:"first,omitzero"` // the person's first stored event (zero: none)
+	Events  int       `json:"events"`         // events replayed
+}
+
+// SimMQL is a would-be qualification: the first time, in a cycle, a
+// condition held after an event.
+type SimMQL struct {
+	At        time.Time `json:"at"`
+	Condition string    `json:"condition"`
+	Cycle     int       `json:"cycle"`
+	Facts     []string  `json:"facts,omitempty"`
+}
+
+// Simulate replays a person's stored events oldest first under each engine,
+// in memory, writing nothing. The recycles of their stage history come in
+// between at the times sales closed them (the lifecycle is an input, as in
+// a rescore). The verdict is taken after each event from the person's
+// identification on (their anonymous history counts once they are
+// identified, at that moment), and the first time a condition holds in a
+// cycle is a would-be MQL; a recycle starts the next cycle. Attributes
+// (grade, BANT) are the person's today: the store keeps no history of them.
+func (q *Qualifier) Simulate(ctx context.Context, person string, engines ...Engine) (identity.Person, []Simulation, error) {
+	p, err := q.Dir.Get(ctx, person)
+	if err != nil {
+		return identity.Person{}, nil, err
+	}
+	hist, err := q.History(ctx, person)
+	if err != nil {
+		return p, nil, err
+	}
+	var recycles []time.Time
+	for _, h := range hist {
+		if h.To == StageRecycled {
+			recycles = append(recycles, h.At)
+		}
+	}
+	st := &identity.Stitcher{Dir: q.Dir, Log: q.Log}
+	tl, err := st.Timeline(ctx, person, 0)
+	if err != nil {
+		return p, nil, err
+	}
+	eventlog.SortOldestFirst(tl)
+	out := make([]Simulation, 0, len(engines))
+	for _, e := range engines {
+		s, err := q.replayIn(e, p, tl, recycles)
+		if err != nil {
+			return p, nil, err
+		}
+		out = append(out, s)
+	}
+	return p, out, nil
+}
+
+func (q *Qualifier) replayIn(e Engine, p identity.Person, tl []event.Event, recycles []time.Time) (Simulation, error) {
+	now := q.now()
+	s := Simulation{Rules: e.Version(), MQLs: []SimMQL{}, Events: len(tl)}
+	if len(tl) > 0 {
+		s.First = tl[0].Timestamp
+	}
+	var state json.RawMessage
+	var err error
+	cycle, qualified := 1, false
+	identified := p.CreatedAt.IsZero()
+	eval := func(at time.Time) error {
+		if qualified || at.After(now) {
+			return nil
+		}
+		v, err := e.Evaluate(state, p.Attributes, p.Email, at)
+		if err != nil {
+			return err
+		}
+		if v.Condition != "" && v.Excluded == "" {
+			s.MQLs = append(s.MQLs, SimMQL{At: at, Condition: v.Condition, Cycle: cycle, Facts: v.Facts})
+			qualified = true
+		}
+		return nil
+	}
+	recycle := func(at time.Time) error {
+		if state, _, err = e.Recycle(state, at); err != nil {
+			return err
+		}
+		cycle, qualified = cycle+1, false
+		return nil
+	}
+	ri := 0
+	for i := range tl {
+		ev := tl[i]
+		for ri < len(recycles) && ev.Timestamp.After(recycles[ri]) {
+			if !identified && !recycles[ri].Before(p.CreatedAt) {
+				identified = true
+				if err := eval(p.CreatedAt); err != nil {
+					return s, err
+				}
+			}
+			if err := recycle(recycles[ri]); err != nil {
+				return s, err
+			}
+			ri++
+		}
+		if !identified && !ev.Timestamp.Before(p.CreatedAt) {
+			identified = true
+			if err := eval(p.CreatedAt); err != nil {
+				return s, err
+			}
+		}
+		if state, _, err = e.Apply(state, tl[i:i+1], now); err != nil {
+			return s, err
+		}
+		if identified {
+			if err := eval(ev.Timestamp); err != nil {
+				return s, err
+			}
+		}
+	}
+	if !identified {
+		if err := eval(p.CreatedAt); err != nil {
+			return s, err
+		}
+	}
+	for ; ri < len(recycles); ri++ {
+		if err := recycle(recycles[ri]); err != nil {
+			return s, err
+		}
+	}
+	s.Verdict, err = e.Evaluate(state, p.Attributes, p.Email, now)
+	return s, err
+}

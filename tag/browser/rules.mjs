@@ -1,0 +1,40 @@
+// Renders the MQL definition lab (GET /admin/rules) in Debian's Chromium,
+// signed in through the sign-in form; pastes the candidate rules file from
+// $CANDIDATE into the form, submits it (the form carries the session's CSRF
+// token) and screenshots both pages. Prints what the pages show for the Go
+// test to check.
+import { readFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { signIn } from './signin.mjs';
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+const page = await context.newPage();
+const violations = [];
+page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
+const { resp } = await signIn(page, process.env.URL, process.env.TOKEN);
+const rules = {
+  status: resp.status(),
+  csp: resp.headers()['content-security-policy'] || '',
+  text: await page.locator('body').innerText(),
+  scripts: await page.locator('script').count(),
+};
+await page.screenshot({ path: process.env.SHOT, fullPage: true });
+await page.locator('#rules').fill(readFileSync(process.env.CANDIDATE, 'utf8'));
+const answered = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/admin/rules/simulate'));
+await page.getByRole('button', { name: 'Simulate' }).click();
+const sim = await answered;
+await page.waitForLoadState('load');
+await page.screenshot({ path: process.env.SHOT2, fullPage: true });
+const result = {
+  status: sim.status(),
+  url: page.url(),
+  text: await page.locator('body').innerText(),
+  bars: await page.locator('span.bar').count(),
+};
+console.log(JSON.stringify({ rules, result, violations }));
+await browser.close();
