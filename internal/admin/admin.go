@@ -10,6 +10,7 @@ import (
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/offline"
 	"github.com/baton-hq/baton/internal/session"
 )
 
@@ -37,6 +38,7 @@ type Handler struct {
 	Scores        Scores       // nil: no scoring routes
 	Deliveries    *DeliveryAdmin
 	Recipients    *Recipients
+	Touches       *offline.Importer // nil: no offline touch import
 	Reports       *Reports
 	Sessions      *session.Store // browser sign-in at /admin/login; nil: bearer tokens only
 	PublicURL     string         // where Baton is reached from outside, for tracked link URLs (empty: the request's own, see httpx.BaseURL)
@@ -70,6 +72,9 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	}
 	if h.Reports != nil {
 		h.reportRoutes(mux)
+	}
+	if h.Touches != nil {
+		h.touchRoutes(mux)
 	}
 }
 

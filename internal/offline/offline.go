@@ -29,6 +29,7 @@ import (
 	"github.com/baton-hq/baton/internal/csvin"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/privacy"
 )
 
 // Limits.
@@ -69,9 +70,11 @@ type FileError struct{ Msg string }
 
 func (e *FileError) Error() string { return e.Msg }
 
-// Events stores events; see eventlog.Log.
+// Events stores events (and deletes one whose person was erased during
+// the import); see eventlog.Log.
 type Events interface {
 	Append(ctx context.Context, evs []event.Event) ([]bool, error)
+	DeleteEvents(ctx context.Context, visitor string, ids ...string) (privacy.Removed, error)
 }
 
 // Linker links the pseudo-visitor to its person; see identity.Stitcher.
@@ -305,16 +308,7 @@ func (im *Importer) row(ctx context.Context, email, name string, day time.Time, 
 			return false, created, err
 		}
 	}
-	// The pseudo-visitor is the person's from the start (as the open
-	// pixel's): linked before the event is stored, so scoring finds the
-	// person whichever change it sees first.
 	vid := Visitor(p.ID)
-	if _, err := im.Link.LinkPerson(ctx, vid, p.ID, time.Time{}, identity.Strong); err != nil {
-		if errors.Is(err, identity.ErrNotFound) {
-			err = identity.ErrErased // erased meanwhile
-		}
-		return false, created, err
-	}
 	ev := event.Event{
 		ID: EventID(email, name, day.Format("2006-01-02")), Type: event.Offline, VisitorID: vid, UserID: p.ID,
 		ReceivedAt: now, Timestamp: day.UTC(),
@@ -322,6 +316,20 @@ func (im *Importer) row(ctx context.Context, email, name string, day time.Time, 
 	}
 	ok, err := im.Events.Append(ctx, []event.Event{ev})
 	if err != nil {
+		return false, created, err
+	}
+	// Then the pseudo-visitor becomes the person's from the start (as the
+	// open pixel's): a new link makes scoring take the visitor's history,
+	// so the person's first stage change already knows this touch (the
+	// funnel's counters file the lead under its channel).
+	if _, err := im.Link.LinkPerson(ctx, vid, p.ID, time.Time{}, identity.Strong); err != nil {
+		if errors.Is(err, identity.ErrNotFound) || errors.Is(err, identity.ErrErased) {
+			// Erased meanwhile: the event must not outlive them.
+			if _, derr := im.Events.DeleteEvents(ctx, vid, ev.ID); derr != nil {
+				return false, created, derr
+			}
+			err = identity.ErrErased
+		}
 		return false, created, err
 	}
 	return ok[0], created, nil
