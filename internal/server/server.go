@@ -15,8 +15,8 @@ import (
 
 	"github.com/baton-hq/baton/internal/admin"
 	"github.com/baton-hq/baton/internal/config"
-	"github.com/baton-hq/baton/internal/outcome"
 	"github.com/baton-hq/baton/internal/offline"
+	"github.com/baton-hq/baton/internal/outcome"
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/server/core"
