@@ -11,6 +11,7 @@ import (
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/lab"
+	"github.com/baton-hq/baton/internal/offline"
 	"github.com/baton-hq/baton/internal/session"
 )
 
@@ -38,6 +39,7 @@ type Handler struct {
 	Scores        Scores       // nil: no scoring routes
 	Deliveries    *DeliveryAdmin
 	Recipients    *Recipients
+	Touches       *offline.Importer // nil: no offline touch import
 	Reports       *Reports
 	Lab           *lab.Lab       // the MQL definition lab (/admin/rules); nil without a rules file
 	Sessions      *session.Store // browser sign-in at /admin/login; nil: bearer tokens only
@@ -77,6 +79,9 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 		h.labRoutes(mux)
 	} else {
 		h.noLabRoutes(mux)
+	}
+	if h.Touches != nil {
+		h.touchRoutes(mux)
 	}
 }
 

@@ -18,7 +18,23 @@ const (
 	EmailOpen  = "email_open"
 	Custom     = "custom"
 	Identify   = "identify"
+	// Offline is an offline touch (an exhibition booth visit, a seminar, a
+	// business card exchange) imported by an operator at POST /admin/touches;
+	// properties "event" (the event's name) and "channel". Server-only, as
+	// email clicks are: never accepted from the tag or /v1.
+	Offline = "offline"
 )
+
+// Channels of offline touches (property "channel" of an Offline event).
+const (
+	ChannelExhibition   = "exhibition"    // 展示会: a booth visit
+	ChannelSeminar      = "seminar"       // セミナー
+	ChannelWebinar      = "webinar"       // ウェビナー
+	ChannelBusinessCard = "business-card" // 名刺交換
+)
+
+// OfflineChannels are the channels an offline touch may have.
+var OfflineChannels = []string{ChannelExhibition, ChannelSeminar, ChannelWebinar, ChannelBusinessCard}
 
 // browserTypes are the types the public collector accepts from a browser.
 // email_click and email_open are recorded only by the click function, which

@@ -329,6 +329,10 @@ func resolveType(ev *Event, typ string, w wire, src Source) error {
 		// From no client, the tag or the server-side API: a forged click
 		// would score a recipient (and name them) without their click.
 		return errf("type", "%q is recorded by Baton's tracked links only", typ)
+	case Offline:
+		// Imported by an operator (POST /admin/touches) only: from a client
+		// it would score and name a person who met nobody.
+		return errf("type", "%q is recorded by Baton's offline touch import only", typ)
 	case "":
 		return errf("type", "required: one of page_view, download, outbound, form_submit, custom, identify")
 	default:

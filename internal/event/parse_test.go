@@ -126,6 +126,8 @@ func TestRejections(t *testing.T) {
 		{"unknown type", `{"type":"teleport","messageId":"m"}`, Browser, 400, "type"},
 		{"email_click from a browser", `{"type":"email_click","messageId":"m","properties":{"url":"https://a.example/"}}`, Browser, 400, "type"},
 		{"email_click from the server API", `{"type":"email_click","messageId":"m","userId":"u1","properties":{"url":"https://a.example/"}}`, Server, 400, "type"},
+		{"offline from a browser", `{"type":"offline","messageId":"m","properties":{"event":"Expo","channel":"exhibition"}}`, Browser, 400, "type"},
+		{"offline from the server API", `{"type":"offline","messageId":"m","userId":"u1","properties":{"event":"Expo","channel":"exhibition"}}`, Server, 400, "type"},
 		{"email_open in a server batch", `{"batch":[{"type":"page","userId":"u1","properties":{"url":"https://a.example/"}},{"type":"email_open","userId":"u1"}]}`, Server, 400, "type"},
 		{"no messageId", `{"type":"page_view","properties":{"url":"https://a.example/"}}`, Browser, 400, "messageId"},
 		{"messageId wrong type", `{"type":"page_view","messageId":7,"properties":{"url":"https://a.example/"}}`, Browser, 400, "messageId"},
@@ -241,7 +243,7 @@ func FuzzParse(f *testing.F) {
 			if ev.ID == "" || ev.Type == "" || ev.Timestamp.After(recv) {
 				t.Fatalf("invalid event accepted: %+v", ev)
 			}
-			if ev.Type == EmailClick || ev.Type == EmailOpen {
+			if ev.Type == EmailClick || ev.Type == EmailOpen || ev.Type == Offline {
 				t.Fatalf("a tracked-link-only type was accepted from a client")
 			}
 			if _, err := json.Marshal(ev); err != nil {

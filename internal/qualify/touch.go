@@ -13,7 +13,7 @@ import (
 // attribution outlive the raw events' retention.
 type Touch struct {
 	At       time.Time `json:"at"`
-	Channel  string    `json:"channel"` // search, social, email, paid, referral, direct
+	Channel  string    `json:"channel"` // search, social, email, paid, referral, direct; offline: exhibition, seminar, webinar, business-card
 	Source   string    `json:"source,omitempty"`
 	Medium   string    `json:"medium,omitempty"`
 	Campaign string    `json:"campaign,omitempty"`
@@ -24,11 +24,20 @@ type Touch struct {
 const maxTouches = 30
 
 // TouchOf reports whether an event is a marketing touch and classifies it:
-// UTM parameters, a newsletter click, or an external referrer. A visit
-// without any of them is direct, and counts only as a person's first touch.
+// UTM parameters, a newsletter click, an offline touch (its channel, the
+// event's name as the campaign), or an external referrer. A visit without
+// any of them is direct, and counts only as a person's first touch.
 func TouchOf(ev event.Event) (Touch, bool) {
 	t := Touch{At: ev.Timestamp, Source: ev.UTM.Source, Medium: strings.ToLower(ev.UTM.Medium), Campaign: ev.UTM.Campaign, EventID: ev.ID}
 	switch {
+	case ev.Type == event.Offline:
+		ch, _ := ev.Properties["channel"].(string)
+		if ch == "" {
+			return t, false
+		}
+		t.Channel, t.Medium = ch, "offline"
+		t.Campaign, _ = ev.Properties["event"].(string)
+		return t, true
 	case ev.Type == event.EmailClick:
 		t.Channel, t.Medium = "email", "email"
 		if c, _ := ev.Properties["campaign"].(string); c != "" && t.Campaign == "" {

@@ -11,8 +11,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/baton-hq/baton/internal/csvin"
 	"github.com/baton-hq/baton/internal/csvout"
 	"github.com/baton-hq/baton/internal/event"
 )
@@ -53,24 +53,16 @@ var emailHeaders = map[string]bool{
 // Mint reads a CSV with a header row, calls mint for each row with a valid
 // email, and writes the same CSV with the token column. Rows without a
 // valid email keep their place with an empty token and are reported, so the
-// marketer sees every recipient and what went wrong. A UTF-8 BOM (Excel) is
-// kept; CRLF line ends are kept.
+// marketer sees every recipient and what went wrong. The list may be UTF-8
+// (with or without a BOM) or Shift_JIS (see csvin); the answer is UTF-8 with
+// a BOM, CRLF line ends are kept.
 func Mint(r io.Reader, w io.Writer, mint func(Row) (string, error)) (Result, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxBytes+1))
+	data, _, err := csvin.Read(r, MaxBytes)
 	if err != nil {
 		return Result{}, err
 	}
-	if len(data) > MaxBytes {
-		return Result{}, fmt.Errorf("the CSV is larger than %d MB", MaxBytes>>20)
-	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(data) {
-		return Result{}, errors.New("the CSV is not UTF-8 (Excel in Japan saves Shift_JIS: choose \"CSV UTF-8\" when saving)")
-	}
 	crlf := bytes.Contains(data, []byte("\r\n"))
-	cr := csv.NewReader(bytes.NewReader(data))
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = false
+	cr := csvin.NewReader(data)
 	header, err := cr.Read()
 	if err == io.EOF {
 		return Result{}, errors.New("the CSV is empty")

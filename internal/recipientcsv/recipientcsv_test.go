@@ -6,6 +6,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/encoding/japanese"
 )
 
 func tokens(r Row) (string, error) {
@@ -57,6 +59,23 @@ func TestJapaneseNamesOddQuotingBOMAndCRLF(t *testing.T) {
 	}
 }
 
+// TestShiftJISList: a list saved by Japanese Excel (Shift_JIS/CP932) is
+// read as such, and comes back as UTF-8 with a BOM.
+func TestShiftJISList(t *testing.T) {
+	in, err := japanese.ShiftJIS.NewEncoder().String("氏名,会社名,メールアドレス\r\n髙橋 一郎,株式会社サンプル,ichiro@example.co.jp\r\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, res := run(t, in)
+	if res.Minted != 1 || out != "\ufeff氏名,会社名,メールアドレス,baton_token\r\n髙橋 一郎,株式会社サンプル,ichiro@example.co.jp,tok-ichiro\r\n" {
+		t.Fatalf("%q %+v", out, res)
+	}
+	var buf bytes.Buffer
+	if _, err := Mint(strings.NewReader("email,name\r\na@b.example,\x82\r\n"), &buf, tokens); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Fatalf("undecodable list: %v", err)
+	}
+}
+
 func TestExistingTokenColumnIsRefilled(t *testing.T) {
 	out, _ := run(t, "email,baton_token\na@b.example,old\n")
 	if out != "\ufeffemail,baton_token\na@b.example,tok-a\n" {
@@ -75,7 +94,7 @@ func TestOutputIsSpreadsheetSafe(t *testing.T) {
 }
 
 func TestRefusals(t *testing.T) {
-	for _, in := range []string{"", "name,company\nx,y\n", "email\n\"unterminated\n", "\x82\xa0\x82\xa2,email\n"} {
+	for _, in := range []string{"", "name,company\nx,y\n", "email\n\"unterminated\n", "email\n\xff\xfe@b.example\n"} {
 		var out bytes.Buffer
 		if _, err := Mint(strings.NewReader(in), &out, tokens); err == nil {
 			t.Errorf("%q accepted", in)

@@ -189,6 +189,9 @@ func (r *BehaviourRule) matches(ev event.Event) bool {
 	if ev.Type == event.EmailOpen && !r.Types[event.EmailOpen] {
 		return false // opens score only where a rule names them
 	}
+	if ev.Type == event.Offline && !r.Types[event.Offline] {
+		return false // so do offline touches: a page-view or campaign rule never counts a booth visit
+	}
 	if len(r.URL) > 0 && !anyMatch(r.URL, ev.URL) {
 		return false
 	}
@@ -210,7 +213,21 @@ func (r *BehaviourRule) matches(ev event.Event) bool {
 	if r.Campaign != nil && !matchAny(r.Campaign, ev.UTM.Campaign, str(ev.Properties["campaign"])) {
 		return false
 	}
-	if r.Event != nil && (ev.Type != event.Custom || !r.Event.MatchString(ev.Name)) {
+	if r.Event != nil {
+		switch ev.Type {
+		case event.Custom:
+			if !r.Event.MatchString(ev.Name) {
+				return false
+			}
+		case event.Offline:
+			if !r.Event.MatchString(str(ev.Properties["event"])) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	if r.Channel != nil && (ev.Type != event.Offline || !r.Channel.MatchString(str(ev.Properties["channel"]))) {
 		return false
 	}
 	return true

@@ -43,7 +43,7 @@ func apply(t *testing.T, e *Engine, raw json.RawMessage, now time.Time, evs ...e
 
 func TestExampleRulesParse(t *testing.T) {
 	e := load(t)
-	if len(e.R.Behaviour) != 9 || len(e.R.MQL) != 3 || e.R.HalfLife != 30*24*time.Hour || !strings.HasPrefix(e.R.Version, "acme-2026-11@") {
+	if len(e.R.Behaviour) != 10 || len(e.R.MQL) != 3 || e.R.HalfLife != 30*24*time.Hour || !strings.HasPrefix(e.R.Version, "acme-2026-11@") {
 		t.Fatalf("parsed %+v", e.R)
 	}
 }
@@ -93,6 +93,48 @@ func TestOpensDoNotScoreUnlessNamed(t *testing.T) {
 	open := event.Event{ID: "o", Type: event.EmailOpen, Timestamp: t0, Properties: map[string]any{"campaign": "nov-news"}}
 	if _, s, _ := apply(t, e, nil, t0, open); s != 0 {
 		t.Fatalf("an open scored %v through a rule that does not name opens", s)
+	}
+}
+
+// TestOfflineTouchRules: a rule of type offline may narrow on the channel
+// and on the event's name; offline touches score only where a rule names
+// their type (a campaign or custom-event rule never counts a booth visit).
+func TestOfflineTouchRules(t *testing.T) {
+	e := &Engine{R: mustParse(t, `
+behaviour:
+  - {name: booth, type: offline, channel: exhibition, points: 20}
+  - {name: dx-seminar, type: offline, channel: "re:seminar|webinar", event: "*DX*", points: 10}
+  - {name: cards, type: offline, channel: business-card, points: 3}
+  - {name: campaign, campaign: "*", points: 5}
+  - {name: video, event: "*", points: 8}
+mql: [{name: x, min_behaviour: 1000}]
+`)}
+	off := func(id, channel, name string) event.Event {
+		return event.Event{ID: id, Type: event.Offline, Timestamp: t0, Properties: map[string]any{"channel": channel, "event": name}}
+	}
+	for _, c := range []struct {
+		ev   event.Event
+		want string
+	}{
+		{off("o1", "exhibition", "Japan IT Week 秋"), "booth"},
+		{off("o2", "seminar", "製造業DXセミナー"), "dx-seminar"},
+		{off("o3", "webinar", "製造業DXウェビナー"), "dx-seminar"},
+		{off("o4", "seminar", "採用説明会"), ""},
+		{off("o5", "business-card", "商談会"), "cards"},
+		{event.Event{ID: "c1", Type: event.Custom, Name: "exhibition", Timestamp: t0}, "video"},
+	} {
+		if _, _, rules := apply(t, e, nil, t0, c.ev); strings.Join(rules, ",") != c.want {
+			t.Errorf("%s: rules %v, want %q", c.ev.ID, rules, c.want)
+		}
+	}
+	for _, src := range []string{
+		"behaviour: [{name: a, type: offline, channel: exhibtion, points: 1}]\nmql: [{name: x, min_behaviour: 1}]\n",
+		"behaviour: [{name: a, type: page_view, channel: seminar, points: 1}]\nmql: [{name: x, min_behaviour: 1}]\n",
+	} {
+		var pe *ParseError
+		if _, err := Parse("rules.yaml", []byte(src)); !errors.As(err, &pe) || pe.Field != "behaviour[0].channel" {
+			t.Errorf("%q: %v", src, err)
+		}
 	}
 }
 

@@ -14,11 +14,13 @@ import (
 	"os"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/event"
 	"gopkg.in/yaml.v3"
 )
 
@@ -45,7 +47,8 @@ type BehaviourRule struct {
 	Form         *regexp.Regexp // form id, name or action
 	File         *regexp.Regexp // download file name
 	Campaign     *regexp.Regexp // utm campaign or email campaign
-	Event        *regexp.Regexp // custom event name
+	Event        *regexp.Regexp // custom event name, or an offline touch's event name
+	Channel      *regexp.Regexp // offline touch channel (exhibition, seminar, webinar, business-card)
 	Points       float64
 	Once         bool
 	CapPerDay    float64 // 0: none
@@ -263,7 +266,7 @@ func (p *parser) pattern(n *yaml.Node, field string) *regexp.Regexp {
 	return re
 }
 
-var eventTypes = map[string]bool{"page_view": true, "download": true, "outbound": true, "form_submit": true, "email_click": true, "email_open": true, "custom": true, "identify": true}
+var eventTypes = map[string]bool{"page_view": true, "download": true, "outbound": true, "form_submit": true, "email_click": true, "email_open": true, "custom": true, "identify": true, "offline": true}
 
 // Parse parses and validates a rules file.
 func Parse(name string, data []byte) (*Rules, error) {
@@ -288,7 +291,7 @@ func Parse(name string, data []byte) (*Rules, error) {
 	names := map[string]bool{}
 	for i, n := range p.list(top["behaviour"], "behaviour") {
 		f := fmt.Sprintf("behaviour[%d]", i)
-		m := p.fields(n, f, "name", "type", "url", "form", "file", "campaign", "event", "points", "once", "cap_per_day", "cap_per_person")
+		m := p.fields(n, f, "name", "type", "url", "form", "file", "campaign", "event", "channel", "points", "once", "cap_per_day", "cap_per_person")
 		br := &BehaviourRule{Name: p.str(m["name"], f+".name"), Types: map[string]bool{}}
 		if br.Name == "" {
 			p.fail(n, f+".name", "required")
@@ -309,6 +312,13 @@ func Parse(name string, data []byte) (*Rules, error) {
 		br.File = p.pattern(m["file"], f+".file")
 		br.Campaign = p.pattern(m["campaign"], f+".campaign")
 		br.Event = p.pattern(m["event"], f+".event")
+		br.Channel = p.pattern(m["channel"], f+".channel")
+		if c := m["channel"]; c != nil && c.Kind == yaml.ScalarNode && !strings.HasPrefix(c.Value, "re:") && !strings.ContainsAny(c.Value, "*?") && !slices.Contains(event.OfflineChannels, c.Value) {
+			p.fail(c, f+".channel", "unknown channel %q: one of %s (or a pattern)", c.Value, strings.Join(event.OfflineChannels, ", "))
+		}
+		if br.Channel != nil && len(br.Types) > 0 && !br.Types[event.Offline] {
+			p.fail(m["channel"], f+".channel", "only offline touches have a channel: add type offline")
+		}
 		if m["points"] == nil {
 			p.fail(n, f+".points", "required")
 		}
@@ -319,8 +329,8 @@ func Parse(name string, data []byte) (*Rules, error) {
 		if br.CapPerDay < 0 || br.CapPerPerson < 0 {
 			p.fail(n, f+".cap_per_day", "caps must not be negative")
 		}
-		if len(br.Types) == 0 && br.URL == nil && br.Form == nil && br.File == nil && br.Campaign == nil && br.Event == nil {
-			p.fail(n, f, "matches every event: give a type, url, form, file, campaign or event")
+		if len(br.Types) == 0 && br.URL == nil && br.Form == nil && br.File == nil && br.Campaign == nil && br.Event == nil && br.Channel == nil {
+			p.fail(n, f, "matches every event: give a type, url, form, file, campaign, event or channel")
 		}
 		r.Behaviour = append(r.Behaviour, br)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/baton-hq/baton/internal/admin"
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/lab"
+	"github.com/baton-hq/baton/internal/offline"
 	"github.com/baton-hq/baton/internal/outcome"
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/qualify"
@@ -104,6 +105,7 @@ func Assemble(ctx context.Context, c *core.Core) (*App, error) {
 	a.Admin.Deliveries = &admin.DeliveryAdmin{Queue: a.Push, Inbox: a.Inbox, Status: a.Pusher.Status}
 	a.Admin.Reports = &admin.Reports{T: c.Table, SLA: time.Duration(cfg.File.SLA.AcceptWithin), Now: now, Calendar: c.Cal}
 	a.Admin.Recipients = &admin.Recipients{T: c.Table, Dir: a.People, Keyring: a.Keyring, Now: now, FieldNames: c.FieldNames}
+	a.Admin.Touches = &offline.Importer{Dir: a.People, Link: a.Stitcher, Events: a.Events, FieldNames: c.FieldNames, Loc: c.Cal.Location(), Now: now}
 	return a, nil
 }
 

@@ -16,6 +16,7 @@ import (
 
 	"github.com/baton-hq/baton/infra/local/stack"
 	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/rulebook"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/testutil/repo"
 )
@@ -365,7 +366,11 @@ func TestRulesLabSuggestions(t *testing.T) {
 			t.Fatalf("item without evidence: %+v", it)
 		}
 	}
-	if kinds["behaviour"] != 9 || kinds["fit"] != 7 || kinds["condition"] != 3 {
+	shipped, err := rulebook.Load(filepath.Join(repo.Root(t), "infra", "rules.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kinds["behaviour"] != len(shipped.Behaviour) || kinds["fit"] != 7 || kinds["condition"] != len(shipped.MQL) {
 		t.Fatalf("kinds: %v", kinds)
 	}
 	contact := sg.Items[byName["contact-form"]]

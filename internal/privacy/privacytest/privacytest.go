@@ -127,13 +127,13 @@ func (f *Fixture) Do(t testing.TB, method, path, body string, hdr map[string]str
 }
 
 // Admin calls the admin API with the full-access token, a body as JSON
-// (CSV for the recipients route), as an API client must.
+// (CSV for the recipients and touches routes), as an API client must.
 func (f *Fixture) Admin(t testing.TB, method, path, body string) *httptest.ResponseRecorder {
 	t.Helper()
 	hdr := map[string]string{"Authorization": "Bearer " + adminToken}
 	if body != "" {
 		hdr["Content-Type"] = "application/json"
-		if strings.HasPrefix(path, "/admin/recipients") {
+		if strings.HasPrefix(path, "/admin/recipients") || strings.HasPrefix(path, "/admin/touches") {
 			hdr["Content-Type"] = "text/csv"
 		}
 	}
@@ -234,6 +234,10 @@ func Populate(t testing.TB, tb table.Table, clk *clock.Manual) *Fixture {
 	if w.Code != 200 || err != nil || len(rows) != 3 || rows[1][2] == "" || rows[2][2] == "" {
 		t.Fatalf("recipients: %d %q %v", w.Code, rows, err)
 	}
+	// Both met sales at exhibitions (imported offline touches).
+	if w := f.Admin(t, "POST", "/admin/touches", touchList); w.Code != 200 || !strings.Contains(w.Body.String(), `"imported":2`) {
+		t.Fatalf("offline touches: %d %s", w.Code, w.Body)
+	}
 	f.Click = "/c/" + lr.Links[0].ID + "/" + rows[1][2]
 	f.Open = "/o/nov-news/" + rows[1][2] + ".gif"
 	if w := f.Do(t, "GET", f.Click, "", map[string]string{"Cookie": "victim-tablet-55"}); w.Code != 302 {
@@ -294,11 +298,15 @@ func Populate(t testing.TB, tb table.Table, clk *clock.Manual) *Fixture {
 	f.Secrets = []string{
 		VictimEmail, "Zelda", "Victimova", "Victim Industries", "5555-0199", f.Victim.ID,
 		"victim-laptop-77", "victim-fallback-66", "victim-phone-88", "victim-tablet-55",
-		"secret-victim-page", "victim-phone-page", "kiosk-victim-page", "contact-victim",
+		"secret-victim-page", "victim-phone-page", "kiosk-victim-page", "contact-victim", "victim-expo-booth",
 	}
 	f.Keep = []string{OtherEmail, "Oscar Other", "Other Corp", "kiosk-other-page", f.Other.ID, "shared-kiosk-99", "oscar-laptop-11"}
 	return f
 }
+
+// touchList is an offline touch list with both people (the victim's event
+// name is one of the secrets).
+var touchList = "email,name,event,date,channel\r\n" + VictimEmail + ",Zelda Victimova,victim-expo-booth,2026-10-20,exhibition\r\n" + OtherEmail + ",Oscar Other,Tokyo Expo,2026-10-20,展示会\r\n"
 
 // score runs what the change feed runs for a newly known browser.
 func (f *Fixture) score(t testing.TB, people ...string) {
@@ -480,12 +488,12 @@ func run(t *testing.T, newTable tabletest.Factory) {
 	tl, err := app.Stitcher.Timeline(ctx, f.Other.ID, 0)
 	var ids []string
 	for _, ev := range tl {
-		if ev.Type != "email_click" {
+		if ev.Type != "email_click" && ev.Type != "offline" {
 			ids = append(ids, ev.ID)
 		}
 	}
 	slices.Sort(ids)
-	if err != nil || strings.Join(ids, ",") != "k3,k4,o1,o2,o3" || len(tl) != 6 {
+	if err != nil || strings.Join(ids, ",") != "k3,k4,o1,o2,o3" || len(tl) != 7 { // and their click and offline touch
 		t.Errorf("other person's timeline %v (%d events) %v", ids, len(tl), err)
 	}
 
@@ -502,6 +510,9 @@ func run(t *testing.T, newTable tabletest.Factory) {
 	}
 	if w := f.Do(t, "GET", f.Open, "", nil); w.Code != 200 {
 		t.Errorf("old token's open: %d", w.Code)
+	}
+	if w := f.Admin(t, "POST", "/admin/touches", touchList); w.Code != 200 || !strings.Contains(w.Body.String(), "forgotten") {
+		t.Errorf("offline touches imported again: %d %s", w.Code, w.Body)
 	}
 	for _, m := range f.VictimMQLs {
 		if res := app.Pusher.Deliver(ctx, m); !res.Done {

@@ -1,0 +1,117 @@
+package stack_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/text/encoding/japanese"
+
+	"github.com/baton-hq/baton/infra/local/stack"
+	"github.com/baton-hq/baton/internal/admin"
+	"github.com/baton-hq/baton/internal/clock"
+)
+
+// TestShiftJISExhibitionList: an exhibition's attendee list as Japanese
+// Excel saves it (Shift_JIS) imports through the admin API; the attendees
+// are leads whose first touch is the exhibition in the funnel, the example
+// rules give the booth visit its points, and the same file again stores
+// nothing new.
+func TestShiftJISExhibitionList(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "baton.yaml")
+	if err := os.WriteFile(cfg, []byte("timezone: Asia/Tokyo\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	clk := clock.NewManual(time.Date(2026, 11, 6, 18, 0, 0, 0, tokyo))
+	s := stack.ForTestClock(t, map[string]string{"BATON_CONFIG": cfg}, clk.Now)
+	list, err := japanese.ShiftJIS.NewEncoder().String("氏名,会社名,役職,メールアドレス,イベント名,日付,チャネル\r\n" +
+		"山田 太郎,株式会社サンプル,情報システム部長,Taro.Yamada@Example.co.jp,Japan IT Week 秋,2026/11/6,展示会\r\n" +
+		"髙橋 花子,サンプル工業,,hanako@example.co.jp,Japan IT Week 秋,2026/11/6,展示会\r\n" +
+		"不明,,,not-an-email,Japan IT Week 秋,2026/11/6,展示会\r\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := func() (int, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", s.URL+"/admin/touches", strings.NewReader(list))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "text/csv")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, b
+	}
+	type result struct {
+		Rows, Imported, Repeated, NewPeople int
+		Errors                              []struct {
+			Line   int
+			Reason string
+		}
+	}
+	code, b := post()
+	var res result
+	if code != 200 || json.Unmarshal(b, &res) != nil || res.Rows != 3 || res.Imported != 2 || res.NewPeople != 2 || len(res.Errors) != 1 || res.Errors[0].Line != 4 {
+		t.Fatalf("import: %d %s", code, b)
+	}
+	settle(t, s)
+
+	code, b = admin_(t, s, "/admin/people?email=taro.yamada@example.co.jp", token)
+	var v admin.PersonView
+	if code != 200 || json.Unmarshal(b, &v) != nil || v.Person.Attributes["company"] != "株式会社サンプル" || v.Person.Attributes["title"] != "情報システム部長" ||
+		len(v.Timeline) != 1 || v.Timeline[0].Type != "offline" || v.Timeline[0].Properties["channel"] != "exhibition" {
+		t.Fatalf("person: %d %s", code, b)
+	}
+	code, b = do(t, "GET", s.URL+"/admin/people/"+v.Person.ID+"/explain", token, "")
+	var ex admin.Explanation
+	if code != 200 || json.Unmarshal(b, &ex) != nil {
+		t.Fatalf("explain: %d %s", code, b)
+	}
+	booth := 0.0
+	for _, c := range ex.Contributions {
+		if c.Rule == "exhibition-booth" {
+			booth += c.Delta
+		}
+	}
+	if booth != 20 {
+		t.Fatalf("the booth visit scored %v, want the example rule's 20: %s", booth, b)
+	}
+
+	code, b = do(t, "GET", s.URL+"/admin/reports/funnel?by=channel", token, "")
+	if code != 200 || !strings.Contains(string(b), `"exhibition"`) {
+		t.Fatalf("funnel: %d %s", code, b)
+	}
+	if !strings.Contains(string(b), `{"group":"exhibition","counts":{"lead":2}`) || !strings.Contains(string(b), `"exhibition":{"lead":2}`) {
+		t.Fatalf("funnel by channel: the attendees are no exhibition leads: %s", b)
+	}
+	code, b = do(t, "GET", s.URL+"/admin/reports/funnel?by=channel&channel=exhibition", token, "")
+	if code != 200 || !strings.Contains(string(b), `"lead":2`) {
+		t.Fatalf("funnel of the exhibition: %d %s", code, b)
+	}
+
+	// The same file again: nothing new is stored, nothing scores twice.
+	clk.Advance(time.Hour)
+	code, b = post()
+	if code != 200 || json.Unmarshal(b, &res) != nil || res.Imported != 0 || res.Repeated != 2 || res.NewPeople != 0 {
+		t.Fatalf("import again: %d %s", code, b)
+	}
+	settle(t, s)
+	code, b = admin_(t, s, "/admin/people?email=taro.yamada@example.co.jp", token)
+	if code != 200 || json.Unmarshal(b, &v) != nil || len(v.Timeline) != 1 {
+		t.Fatalf("person after the second import: %d %s", code, b)
+	}
+
+	// A file that is neither UTF-8 nor Shift_JIS is refused naming the line.
+	list = "email,event,date,channel\r\na@b.example,Expo,2026-11-06,exhibition\r\nc@d.example,\xff\xfe,2026-11-06,exhibition\r\n"
+	if code, b = post(); code != 400 || !strings.Contains(string(b), "line 3") {
+		t.Fatalf("undecodable file: %d %s", code, b)
+	}
+}

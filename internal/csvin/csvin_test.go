@@ -1,0 +1,92 @@
+package csvin
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/japanese"
+)
+
+const japaneseCSV = "氏名,会社名,メールアドレス,イベント名\r\n山田 太郎,株式会社サンプル,taro@example.co.jp,展示会①（髙島屋ホール）\r\n鈴木 ﾊﾅｺ,ｶﾌﾞｼｷｶﾞｲｼｬ,hanako@example.co.jp,\"名刺交換, 東京\"\r\n"
+
+func sjis(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := japanese.ShiftJIS.NewEncoder().Bytes([]byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestShiftJIS: what Japanese Excel writes (CP932, with its NEC and IBM
+// extensions such as ① and 髙, and half-width kana) reads as the same text.
+func TestShiftJIS(t *testing.T) {
+	raw := sjis(t, japaneseCSV)
+	if strings.Contains(string(raw), "氏名") {
+		t.Fatal("the test file is not Shift_JIS")
+	}
+	text, enc, err := Decode(raw)
+	if err != nil || enc != ShiftJIS || string(text) != japaneseCSV {
+		t.Fatalf("%s %q %v", enc, text, err)
+	}
+	rows, err := NewReader(text).ReadAll()
+	if err != nil || len(rows) != 3 || rows[2][3] != "名刺交換, 東京" {
+		t.Fatalf("%q %v", rows, err)
+	}
+}
+
+func TestUTF8WithAndWithoutBOM(t *testing.T) {
+	for _, in := range []string{japaneseCSV, "\ufeff" + japaneseCSV, "email\na@b.example\n"} {
+		text, enc, err := Decode([]byte(in))
+		if err != nil || enc != UTF8 || string(text) != strings.TrimPrefix(in, "\ufeff") {
+			t.Fatalf("%q: %s %q %v", in, enc, text, err)
+		}
+	}
+}
+
+// TestNeitherNamesTheLine: bytes that are neither UTF-8 nor CP932, a UTF-8
+// file with a stray byte after its BOM, and a file mixing the two (which
+// CP932 alone would turn into mojibake without any error) are refused,
+// naming the line.
+func TestNeitherNamesTheLine(t *testing.T) {
+	mixed := append([]byte("email,氏名\r\na@b.example,山田\r\n"), sjis(t, "c@d.example,鈴木\r\n")...)
+	for _, c := range []struct {
+		name string
+		in   []byte
+		line int
+		say  string
+	}{
+		{"garbage", []byte("email,name\r\na@b.example,ok\r\nc@d.example,\xff\xfe\xa0\x80\r\n"), 3, "neither UTF-8 nor Shift_JIS"},
+		{"a lone lead byte", append(sjis(t, "メール,氏名\n"), "x@y.example,\x82\n"...), 2, "neither"},
+		{"BOM then not UTF-8", append([]byte("\ufeffemail\n"), sjis(t, "山田\n")...), 2, "BOM"},
+		{"mixed", mixed, 3, "line 1 is UTF-8"},
+	} {
+		_, _, err := Decode(c.in)
+		var e *Error
+		if !errors.As(err, &e) || e.Line != c.line || !strings.Contains(err.Error(), c.say) || !strings.Contains(err.Error(), "CSV UTF-8") {
+			t.Errorf("%s: %v", c.name, err)
+		}
+	}
+}
+
+func TestReadLimit(t *testing.T) {
+	var tl *TooLarge
+	if _, _, err := Read(strings.NewReader(strings.Repeat("a", 11)), 10); !errors.As(err, &tl) {
+		t.Fatalf("%v", err)
+	}
+	if text, _, err := Read(strings.NewReader("email\n"), 10); err != nil || string(text) != "email\n" {
+		t.Fatalf("%q %v", text, err)
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	f.Add([]byte(japaneseCSV))
+	f.Add([]byte("\x82\xa0\x82\xa2,email\n"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		text, _, err := Decode(in)
+		if err == nil && !strings.HasPrefix(string(in), "\ufeff") && strings.ContainsRune(string(text), '\ufffd') && !strings.ContainsRune(string(in), '\ufffd') {
+			t.Fatalf("replacement character in accepted text %q", text)
+		}
+	})
+}

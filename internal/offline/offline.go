@@ -1,0 +1,336 @@
+// Package offline imports offline touches: the attendee lists of
+// exhibitions, seminars and webinars, and exchanged business cards, as CSV
+// (UTF-8 or Shift_JIS, see csvin). Each row makes its person (when needed,
+// with the row's other columns as attributes) and one event of type
+// offline, stored under the person's pseudo-visitor "o:<person>" (as email
+// opens are), so scoring sees it through the change feed like any event:
+// rules of type offline score it, and it is a touch on its channel in the
+// funnel and attribution.
+//
+// An import is idempotent: the event id is a hash of the email, the event's
+// name and the date, so the same file (or the same row in another file)
+// stores nothing new the second time.
+package offline
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/baton-hq/baton/internal/csvin"
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/privacy"
+)
+
+// Limits.
+const (
+	MaxBytes     = 20 << 20
+	MaxRows      = 100_000
+	MaxEventName = 200
+)
+
+// Visitor is the pseudo-visitor a person's offline touches (and email
+// opens, see internal/click) are stored under.
+func Visitor(person string) string { return "o:" + person }
+
+// Defaults fill a column the file lacks, or a row leaves empty.
+type Defaults struct {
+	Event   string
+	Date    string
+	Channel string
+}
+
+// RowError says why a row was not imported.
+type RowError struct {
+	Line   int    `json:"line"`
+	Reason string `json:"reason"`
+}
+
+// Result summarises an import.
+type Result struct {
+	Rows      int        `json:"rows"`      // data rows read (blank lines aside)
+	Imported  int        `json:"imported"`  // touches stored now
+	Repeated  int        `json:"repeated"`  // touches stored by an earlier import (or earlier in this file)
+	NewPeople int        `json:"newPeople"` // people created
+	Errors    []RowError `json:"errors"`    // rows not imported, and why
+}
+
+// FileError is a problem with the file as a whole (the answer is a 400).
+type FileError struct{ Msg string }
+
+func (e *FileError) Error() string { return e.Msg }
+
+// Events stores events (and deletes one whose person was erased during
+// the import); see eventlog.Log.
+type Events interface {
+	Append(ctx context.Context, evs []event.Event) ([]bool, error)
+	DeleteEvents(ctx context.Context, visitor string, ids ...string) (privacy.Removed, error)
+}
+
+// Linker links the pseudo-visitor to its person; see identity.Stitcher.
+type Linker interface {
+	LinkPerson(ctx context.Context, visitor, person string, at time.Time, s identity.Strength) (identity.LinkResult, error)
+}
+
+// Importer imports offline touches.
+type Importer struct {
+	Dir        *identity.Directory
+	Link       Linker
+	Events     Events
+	FieldNames identity.FieldNames // list columns to attributes, as forms' fields
+	Loc        *time.Location      // the configured timezone: dates are days there (nil: UTC)
+	Now        func() time.Time
+}
+
+// header names, NFKC-normalised and lower-cased.
+var (
+	eventHeaders   = []string{"event", "event name", "event_name", "eventname", "イベント名", "イベント", "展示会名", "セミナー名", "ウェビナー名"}
+	dateHeaders    = []string{"date", "event date", "event_date", "日付", "開催日", "来場日", "参加日", "交換日"}
+	channelHeaders = []string{"channel", "チャネル", "チャンネル", "種別", "接点"}
+)
+
+// channelNames maps what a list may say (NFKC, lower case) to a channel.
+var channelNames = map[string]string{
+	"exhibition": event.ChannelExhibition, "展示会": event.ChannelExhibition, "expo": event.ChannelExhibition, "trade show": event.ChannelExhibition, "tradeshow": event.ChannelExhibition,
+	"seminar": event.ChannelSeminar, "セミナー": event.ChannelSeminar,
+	"webinar": event.ChannelWebinar, "ウェビナー": event.ChannelWebinar, "オンラインセミナー": event.ChannelWebinar,
+	"business-card": event.ChannelBusinessCard, "business card": event.ChannelBusinessCard, "business_card": event.ChannelBusinessCard, "名刺交換": event.ChannelBusinessCard, "名刺": event.ChannelBusinessCard,
+}
+
+// Channel returns the channel a list's value names, or "".
+func Channel(s string) string { return channelNames[key(s)] }
+
+func key(s string) string { return strings.ToLower(strings.TrimSpace(norm.NFKC.String(s))) }
+
+// EventID is the id of the offline touch of email at the event on a day:
+// the same row imported twice is one event.
+func EventID(email, eventName, day string) string {
+	h := sha256.Sum256([]byte(email + "\x00" + key(eventName) + "\x00" + day))
+	return "off_" + hex.EncodeToString(h[:16])
+}
+
+// ParseDate reads YYYY-MM-DD or YYYY/MM/DD (Excel's 2026/1/5 too) as the
+// start of that day in loc.
+func ParseDate(s string, loc *time.Location) (time.Time, error) {
+	s = strings.TrimSpace(norm.NFKC.String(s))
+	for _, layout := range []string{"2006-1-2", "2006/1/2"} {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("date %q: write YYYY-MM-DD or YYYY/MM/DD", s)
+}
+
+type columns struct{ email, event, date, channel int }
+
+// Import reads the CSV and imports its rows. A row that cannot be imported
+// (no valid email, event, date or channel, a person who asked to be
+// forgotten) is reported in Result.Errors and the others go on. A problem
+// with the file is a *FileError; any other error (the store) stops the
+// import, and importing the file again completes it.
+func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Result, error) {
+	res := Result{Errors: []RowError{}}
+	loc := im.Loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	now := time.Now
+	if im.Now != nil {
+		now = im.Now
+	}
+	if def.Channel != "" && Channel(def.Channel) == "" {
+		return res, &FileError{Msg: fmt.Sprintf("channel %q: %s", def.Channel, channelHint)}
+	}
+	if def.Date != "" {
+		if _, err := ParseDate(def.Date, loc); err != nil {
+			return res, &FileError{Msg: err.Error()}
+		}
+	}
+	text, _, err := csvin.Read(r, MaxBytes)
+	if err != nil {
+		var ce *csvin.Error
+		var tl *csvin.TooLarge
+		if errors.As(err, &ce) || errors.As(err, &tl) {
+			return res, &FileError{Msg: err.Error()}
+		}
+		return res, err
+	}
+	cr := csvin.NewReader(text)
+	header, err := cr.Read()
+	if err == io.EOF {
+		return res, &FileError{Msg: "the CSV is empty"}
+	}
+	if err != nil {
+		return res, &FileError{Msg: "header: " + err.Error()}
+	}
+	col := columns{-1, -1, -1, -1}
+	for i, h := range header {
+		k := key(h)
+		switch {
+		case col.email < 0 && event.IsEmailKey(k):
+			col.email = i
+		case col.event < 0 && slices.Contains(eventHeaders, k):
+			col.event = i
+		case col.date < 0 && slices.Contains(dateHeaders, k):
+			col.date = i
+		case col.channel < 0 && slices.Contains(channelHeaders, k):
+			col.channel = i
+		}
+	}
+	var missing []string
+	if col.email < 0 {
+		missing = append(missing, "email (メールアドレス)")
+	}
+	if col.event < 0 && def.Event == "" {
+		missing = append(missing, "event (イベント名) or ?event=")
+	}
+	if col.date < 0 && def.Date == "" {
+		missing = append(missing, "date (日付) or ?date=")
+	}
+	if col.channel < 0 && def.Channel == "" {
+		missing = append(missing, "channel (exhibition/展示会, seminar/セミナー, webinar/ウェビナー, business-card/名刺交換) or ?channel=")
+	}
+	if len(missing) > 0 {
+		return res, &FileError{Msg: fmt.Sprintf("missing columns: %s; the header has %q", strings.Join(missing, ", "), header)}
+	}
+	today := now().In(loc)
+	endOfToday := time.Date(today.Year(), today.Month(), today.Day()+1, 0, 0, 0, 0, loc)
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return res, &FileError{Msg: fmt.Sprintf("line %d: %v", pe.Line, pe.Err)}
+			}
+			return res, err
+		}
+		line, _ := cr.FieldPos(0)
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue // blank line
+		}
+		if res.Rows++; res.Rows > MaxRows {
+			return res, &FileError{Msg: fmt.Sprintf("more than %d rows: split the list", MaxRows)}
+		}
+		fail := func(format string, a ...any) {
+			res.Errors = append(res.Errors, RowError{Line: line, Reason: fmt.Sprintf(format, a...)})
+		}
+		if len(rec) > len(header) {
+			fail("%d fields, the header has %d", len(rec), len(header))
+			continue
+		}
+		get := func(i int, d string) string {
+			if i >= 0 && i < len(rec) && strings.TrimSpace(rec[i]) != "" {
+				return strings.TrimSpace(rec[i])
+			}
+			return strings.TrimSpace(d)
+		}
+		rawEmail := get(col.email, "")
+		email, err := event.NormalizeEmail(rawEmail)
+		if err != nil {
+			fail("%q is not an email address", rawEmail)
+			continue
+		}
+		name := strings.TrimSpace(norm.NFKC.String(get(col.event, def.Event)))
+		if name == "" {
+			fail("no event name")
+			continue
+		}
+		if len(name) > MaxEventName {
+			fail("the event name is longer than %d bytes", MaxEventName)
+			continue
+		}
+		day, err := ParseDate(get(col.date, def.Date), loc)
+		if err != nil {
+			fail("%v", err)
+			continue
+		}
+		if !day.Before(endOfToday) {
+			fail("date %s is in the future", day.Format("2006-01-02"))
+			continue
+		}
+		rawChannel := get(col.channel, def.Channel)
+		channel := Channel(rawChannel)
+		if channel == "" {
+			fail("channel %q: %s", rawChannel, channelHint)
+			continue
+		}
+		fields := map[string]string{}
+		for i, h := range header {
+			if i < len(rec) && i != col.email && i != col.event && i != col.date && i != col.channel && rec[i] != "" {
+				fields[h] = rec[i]
+			}
+		}
+		fresh, created, err := im.row(ctx, email, name, day, channel, fields, now().UTC())
+		switch {
+		case errors.Is(err, identity.ErrErased):
+			fail("this person asked to be forgotten")
+			continue
+		case err != nil:
+			return res, fmt.Errorf("line %d: %w", line, err)
+		}
+		if created {
+			res.NewPeople++
+		}
+		if fresh {
+			res.Imported++
+		} else {
+			res.Repeated++
+		}
+	}
+	return res, nil
+}
+
+const channelHint = "one of exhibition (展示会), seminar (セミナー), webinar (ウェビナー), business-card (名刺交換)"
+
+// row makes the person and stores the touch; it reports whether the touch
+// is new and whether the person is.
+func (im *Importer) row(ctx context.Context, email, name string, day time.Time, channel string, fields map[string]string, now time.Time) (fresh, created bool, err error) {
+	p, created, err := im.Dir.Ensure(ctx, email, "offline:"+channel) // refuses an erased email
+	if err != nil {
+		return false, false, err
+	}
+	known, custom := identity.SplitAttributes(fields, im.FieldNames)
+	if len(known)+len(custom) > 0 {
+		if _, _, err := im.Dir.Update(ctx, p.ID, known, custom); err != nil {
+			return false, created, err
+		}
+	}
+	vid := Visitor(p.ID)
+	ev := event.Event{
+		ID: EventID(email, name, day.Format("2006-01-02")), Type: event.Offline, VisitorID: vid, UserID: p.ID,
+		ReceivedAt: now, Timestamp: day.UTC(),
+		Properties: map[string]any{"event": name, "channel": channel},
+	}
+	ok, err := im.Events.Append(ctx, []event.Event{ev})
+	if err != nil {
+		return false, created, err
+	}
+	// Then the pseudo-visitor becomes the person's from the start (as the
+	// open pixel's): a new link makes scoring take the visitor's history,
+	// so the person's first stage change already knows this touch (the
+	// funnel's counters file the lead under its channel).
+	if _, err := im.Link.LinkPerson(ctx, vid, p.ID, time.Time{}, identity.Strong); err != nil {
+		if errors.Is(err, identity.ErrNotFound) || errors.Is(err, identity.ErrErased) {
+			// Erased meanwhile: the event must not outlive them.
+			if _, derr := im.Events.DeleteEvents(ctx, vid, ev.ID); derr != nil {
+				return false, created, derr
+			}
+			err = identity.ErrErased
+		}
+		return false, created, err
+	}
+	return ok[0], created, nil
+}

@@ -1,0 +1,179 @@
+package offline
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/text/encoding/japanese"
+
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/eventlog"
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/privacy"
+	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/table/bolttable"
+)
+
+var tokyo = time.FixedZone("JST", 9*3600)
+
+// now: 2026-11-06 08:00 in Tokyo, still the 5th in UTC.
+var now = time.Date(2026, 11, 5, 23, 0, 0, 0, time.UTC)
+
+type fixture struct {
+	im  *Importer
+	tb  table.Table
+	log *eventlog.Log
+	dir *identity.Directory
+}
+
+func newFixture(t *testing.T) fixture {
+	t.Helper()
+	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tb.Close() })
+	log := &eventlog.Log{T: tb}
+	dir := &identity.Directory{T: tb, Now: func() time.Time { return now }}
+	st := &identity.Stitcher{Dir: dir, Log: log}
+	im := &Importer{Dir: dir, Link: st, Events: log, FieldNames: identity.FieldNames{"部署名": "department"}, Loc: tokyo, Now: func() time.Time { return now }}
+	return fixture{im, tb, log, dir}
+}
+
+func sjis(t *testing.T, s string) string {
+	t.Helper()
+	b, err := japanese.ShiftJIS.NewEncoder().String(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+const list = "氏名,会社名,部署名,メールアドレス,イベント名,日付,チャネル\r\n" +
+	"山田 太郎,株式会社サンプル,情報システム部,Taro@Example.co.jp,Japan IT Week 秋,2026/11/6,展示会\r\n" +
+	"髙橋 花子,サンプル工業,,hanako@example.co.jp,製造業ＤＸセミナー,2026-10-30,セミナー\r\n" +
+	"佐藤 一郎,,,ichiro@example.co.jp,Japan IT Week 秋,2026/11/06,名刺交換\r\n" +
+	"壊れた,,,not-an-email,Japan IT Week 秋,2026/11/6,展示会\r\n" +
+	"日付なし,,,d@example.co.jp,Japan IT Week 秋,11月6日,展示会\r\n" +
+	"未来,,,f@example.co.jp,来年の展示会,2026/11/7,展示会\r\n" +
+	"種別不明,,,c@example.co.jp,Japan IT Week 秋,2026/11/6,電話\r\n" +
+	"消えた人,,,gone@example.co.jp,Japan IT Week 秋,2026/11/6,展示会\r\n" +
+	"\r\n"
+
+// TestShiftJISExhibitionList: a list saved by Japanese Excel imports; each
+// valid row is a person (with the list's columns as attributes) and one
+// offline event under their pseudo-visitor, dated in the configured
+// timezone; bad rows and an erased person are reported by line.
+func TestShiftJISExhibitionList(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	if err := f.tb.Put(ctx, table.Item{PK: privacy.TombstonePK("gone@example.co.jp"), SK: "TOMB", Kind: privacy.KindTombstone, Data: []byte(`{}`)}, table.Always); err != nil {
+		t.Fatal(err)
+	}
+	res, err := f.im.Import(ctx, strings.NewReader(sjis(t, list)), Defaults{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rows != 8 || res.Imported != 3 || res.Repeated != 0 || res.NewPeople != 3 || len(res.Errors) != 5 {
+		t.Fatalf("%+v", res)
+	}
+	for i, want := range []struct {
+		line int
+		say  string
+	}{{5, "not an email"}, {6, "YYYY-MM-DD"}, {7, "future"}, {8, "channel"}, {9, "forgotten"}} {
+		if e := res.Errors[i]; e.Line != want.line || !strings.Contains(e.Reason, want.say) {
+			t.Errorf("error %d: %+v, want line %d %q", i, e, want.line, want.say)
+		}
+	}
+	p, err := f.dir.ByEmail(ctx, "taro@example.co.jp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Attributes["name"] != "山田 太郎" || p.Attributes["company"] != "株式会社サンプル" || p.Attributes["department"] != "情報システム部" || p.Source != "offline:exhibition" {
+		t.Fatalf("person %+v", p)
+	}
+	evs, err := f.log.Visitor(ctx, Visitor(p.ID))
+	if err != nil || len(evs) != 1 {
+		t.Fatalf("events %+v %v", evs, err)
+	}
+	ev := evs[0]
+	if ev.Type != event.Offline || ev.Properties["event"] != "Japan IT Week 秋" || ev.Properties["channel"] != "exhibition" || ev.UserID != p.ID ||
+		!ev.Timestamp.Equal(time.Date(2026, 11, 6, 0, 0, 0, 0, tokyo)) || ev.ID != EventID("taro@example.co.jp", "Japan IT Week 秋", "2026-11-06") {
+		t.Fatalf("event %+v", ev)
+	}
+	l, err := f.dir.GetLink(ctx, Visitor(p.ID))
+	if cur, ok := l.Current(); err != nil || !ok || cur.Person != p.ID || cur.Strength != identity.Strong || !cur.From.IsZero() {
+		t.Fatalf("link %+v %v", l, err)
+	}
+	h, _ := f.dir.ByEmail(ctx, "hanako@example.co.jp")
+	if evs, _ := f.log.Visitor(ctx, Visitor(h.ID)); len(evs) != 1 || evs[0].Properties["event"] != "製造業DXセミナー" || evs[0].Properties["channel"] != "seminar" {
+		t.Fatalf("seminar %+v", evs) // NFKC: the full-width ＤＸ is DX
+	}
+	if _, err := f.dir.ByEmail(ctx, "gone@example.co.jp"); !errors.Is(err, identity.ErrNotFound) {
+		t.Fatalf("an erased person came back: %v", err)
+	}
+
+	// The same file again (as UTF-8 this time) stores nothing new.
+	again, err := f.im.Import(ctx, strings.NewReader("\ufeff"+list), Defaults{})
+	if err != nil || again.Imported != 0 || again.Repeated != 3 || again.NewPeople != 0 || len(again.Errors) != 5 {
+		t.Fatalf("again: %+v %v", again, err)
+	}
+}
+
+// TestDefaultsAndColumnNames: a business card list without channel, event
+// or date columns takes them from the query; English headers work too.
+func TestDefaultsAndColumnNames(t *testing.T) {
+	f := newFixture(t)
+	res, err := f.im.Import(context.Background(), strings.NewReader("Email,Name,Company\na@b.example,A,B Corp\n"), Defaults{Event: "Partner meetup", Date: "2026-11-01", Channel: "business card"})
+	if err != nil || res.Imported != 1 || len(res.Errors) != 0 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	p, _ := f.dir.ByEmail(context.Background(), "a@b.example")
+	evs, _ := f.log.Visitor(context.Background(), Visitor(p.ID))
+	if len(evs) != 1 || evs[0].Properties["channel"] != "business-card" || p.Attributes["company"] != "B Corp" {
+		t.Fatalf("%+v %+v", evs, p)
+	}
+}
+
+func TestFileErrors(t *testing.T) {
+	f := newFixture(t)
+	for _, c := range []struct {
+		in  string
+		def Defaults
+		say string
+	}{
+		{"", Defaults{}, "empty"},
+		{"email,event\na@b.example,x\n", Defaults{}, "date (日付)"},
+		{"email,event,date,channel\na@b.example,x,2026-11-01,expo\nb@b.example,\xff\xfe,2026-11-01,expo\n", Defaults{}, "line 3"},
+		{"email\na@b.example\n", Defaults{Event: "x", Date: "2026-11-01", Channel: "phone"}, "channel"},
+		{"email,event,date,channel\n\"a@b.example,x\n", Defaults{}, "line 2"},
+	} {
+		_, err := f.im.Import(context.Background(), strings.NewReader(c.in), c.def)
+		var fe *FileError
+		if !errors.As(err, &fe) || !strings.Contains(err.Error(), c.say) {
+			t.Errorf("%q: %v", c.in, err)
+		}
+	}
+}
+
+func TestChannelsAndDates(t *testing.T) {
+	for in, want := range map[string]string{"展示会": "exhibition", " Exhibition ": "exhibition", "ｾﾐﾅｰ": "seminar", "ウェビナー": "webinar", "名刺交換": "business-card", "Business-Card": "business-card", "電話": ""} {
+		if got := Channel(in); got != want {
+			t.Errorf("%q: %q, want %q", in, got, want)
+		}
+	}
+	for _, in := range []string{"2026-11-06", "2026/11/6", "２０２６/１１/０６"} {
+		if d, err := ParseDate(in, tokyo); err != nil || !d.Equal(time.Date(2026, 11, 6, 0, 0, 0, 0, tokyo)) {
+			t.Errorf("%q: %v %v", in, d, err)
+		}
+	}
+	for _, in := range []string{"11/6/2026", "2026-13-01", "2026年11月6日", ""} {
+		if _, err := ParseDate(in, tokyo); err == nil {
+			t.Errorf("%q accepted", in)
+		}
+	}
+}
