@@ -18,6 +18,7 @@ import (
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/rulebook"
 	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/testutil/moto"
 	"github.com/baton-hq/baton/internal/testutil/repo"
 )
 
@@ -27,8 +28,14 @@ import (
 // sales' outcomes on ten of them. It returns the people's ids by email.
 func labHistory(t *testing.T) (*stack.Stack, *clock.Manual, map[string]string) {
 	t.Helper()
+	return labHistoryOn(t, nil)
+}
+
+// labHistoryOn is labHistory on the store env selects (nil: the embedded one).
+func labHistoryOn(t *testing.T, env map[string]string) (*stack.Stack, *clock.Manual, map[string]string) {
+	t.Helper()
 	clk := clock.NewManual(time.Date(2026, 10, 20, 1, 0, 0, 0, time.UTC))
-	s := stack.ForTestClock(t, nil, clk.Now)
+	s := stack.ForTestClock(t, env, clk.Now)
 	send := func(body string) {
 		t.Helper()
 		resp, err := http.Post(s.URL+"/e", "text/plain", strings.NewReader(body))
@@ -192,8 +199,17 @@ func postRules(t *testing.T, s *stack.Stack, path, contentType, body string) (in
 // middling people who drop out with what sales made of them, counts by
 // condition, month and week, and leaves the store untouched (a full dump
 // before and after, reports included).
+// TestRulesLabSimulate runs on both stores: the lab must work within the
+// admin function's limits on DynamoDB as on the embedded store.
 func TestRulesLabSimulate(t *testing.T) {
-	s, _, ids := labHistory(t)
+	t.Run("bolt", func(t *testing.T) { testRulesLabSimulate(t, nil) })
+	t.Run("dynamodb", func(t *testing.T) {
+		testRulesLabSimulate(t, map[string]string{"BATON_STORE": "dynamodb", "BATON_TABLE": moto.TableName(), "BATON_DYNAMODB_ENDPOINT": moto.Shared(t)})
+	})
+}
+
+func testRulesLabSimulate(t *testing.T, env map[string]string) {
+	s, _, ids := labHistoryOn(t, env)
 	cand := raised(t)
 	before := stableDump(t, s.App.Table)
 	_, quality := do(t, "GET", s.URL+"/admin/reports/mql-quality", token, "")
