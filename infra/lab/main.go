@@ -79,7 +79,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, now fun
 	if err != nil {
 		return fail(err) // rulebook's file:line: field: problem
 	}
-	t, err := open(ctx, *data, getenv)
+	t, err := open(ctx, *data, getenv, now)
 	if err != nil {
 		return fail(err)
 	}
@@ -114,13 +114,13 @@ func load(p string) (*rulebook.Rules, []byte, error) {
 
 // open opens the store read for the simulation: the embedded store of a
 // data directory (it must exist), or the DynamoDB table.
-func open(ctx context.Context, dir string, getenv func(string) string) (table.Table, error) {
+func open(ctx context.Context, dir string, getenv func(string) string, now func() time.Time) (table.Table, error) {
 	if dir != "" {
 		p := filepath.Join(dir, "baton.db")
 		if _, err := os.Stat(p); err != nil {
 			return nil, fmt.Errorf("-data: no store at %s: %w", p, err)
 		}
-		t, err := bolttable.Open(p)
+		t, err := bolttable.Open(p, bolttable.WithClock(now)) // expiry judged by the run's clock
 		if err != nil {
 			return nil, fmt.Errorf("-data: %w (is the local stack running on it? stop it or copy the directory)", err)
 		}
@@ -129,5 +129,5 @@ func open(ctx context.Context, dir string, getenv func(string) string) (table.Ta
 	if getenv("BATON_STORE") != "dynamodb" || getenv("BATON_TABLE") == "" {
 		return nil, errors.New("give -data <the local stack's data directory>, or BATON_STORE=dynamodb and BATON_TABLE")
 	}
-	return dynamotable.NewFromEnv(ctx, getenv("BATON_TABLE"), getenv("BATON_DYNAMODB_ENDPOINT"), clock.Now)
+	return dynamotable.NewFromEnv(ctx, getenv("BATON_TABLE"), getenv("BATON_DYNAMODB_ENDPOINT"), now)
 }
