@@ -135,10 +135,11 @@ func (q *Qualifier) DryRun(ctx context.Context, e Engine) (DryRunReport, error) 
 		if err != nil {
 			return rep, err
 		}
-		v, err := q.simulate(ctx, p, e)
+		_, sims, err := q.Simulate(ctx, id, e)
 		if err != nil {
 			return rep, err
 		}
+		v := sims[0].Verdict
 		rep.People++
 		qualifies := v.Condition != "" && v.Excluded == ""
 		c := Change{Person: id, Email: p.Email, Stage: rec.Stage, Condition: v.Condition, Waiting: v.Waiting}
@@ -151,43 +152,4 @@ func (q *Qualifier) DryRun(ctx context.Context, e Engine) (DryRunReport, error) 
 		}
 	}
 	return rep, nil
-}
-
-// simulate judges a person under e from their timeline and recycles, in
-// memory.
-func (q *Qualifier) simulate(ctx context.Context, p identity.Person, e Engine) (Verdict, error) {
-	hist, err := q.History(ctx, p.ID)
-	if err != nil {
-		return Verdict{}, err
-	}
-	st := &identity.Stitcher{Dir: q.Dir, Log: q.Log}
-	tl, err := st.Timeline(ctx, p.ID, 0)
-	if err != nil {
-		return Verdict{}, err
-	}
-	eventlog.SortOldestFirst(tl)
-	now := q.now()
-	tl = scorable(tl, now)
-	var state json.RawMessage
-	i := 0
-	for _, h := range hist {
-		if h.To != StageRecycled {
-			continue
-		}
-		j := i
-		for j < len(tl) && !tl[j].Timestamp.After(h.At) {
-			j++
-		}
-		if state, _, err = e.Apply(state, tl[i:j], now); err != nil {
-			return Verdict{}, err
-		}
-		if state, _, err = e.Recycle(state, h.At); err != nil {
-			return Verdict{}, err
-		}
-		i = j
-	}
-	if state, _, err = e.Apply(state, tl[i:], now); err != nil {
-		return Verdict{}, err
-	}
-	return e.Evaluate(state, p.Attributes, p.Email, now)
 }
