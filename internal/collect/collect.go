@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
-	"net/netip"
 	"strings"
 	"time"
 
@@ -45,7 +44,10 @@ type Identifier interface {
 type Handler struct {
 	Events EventWriter
 	People Identifier
-	Enrich func(r *http.Request, ev *event.Event) // fills Client.IP (truncated) and Enrichment; nil: no IP kept
+	// Enrich fills Client.IP (truncated) and Enrichment; nil: no IP kept. For
+	// the server API's events the address is the one the SDK reported
+	// (Client.IP from context.ip), never the request's.
+	Enrich func(r *http.Request, ev *event.Event)
 
 	Origins []string       // allowed browser origins; the collector's own origin is always allowed
 	Sites   []string       // accepted site ids; empty: any
@@ -199,7 +201,7 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 			evs[i].AnonymousID = ""
 		}
 	}
-	if !h.store(w, r, evs) {
+	if _, ok := h.store(w, r, evs); !ok {
 		return
 	}
 	h.Cookie.Set(w, r, vid)
@@ -256,10 +258,7 @@ func (h *Handler) server(call string) http.HandlerFunc {
 				evs[i].VisitorID = "u:" + evs[i].UserID
 			}
 		}
-		visitorRequest := r.Clone(r.Context())
-		visitorRequest.Header.Del("X-Forwarded-For")
-		visitorRequest.RemoteAddr = ""
-		skipped, ok := h.storeAs(w, r, visitorRequest, evs)
+		skipped, ok := h.store(w, r, evs)
 		if !ok {
 			return
 		}
@@ -383,27 +382,15 @@ func (h *Handler) dropErased(w http.ResponseWriter, r *http.Request, evs []event
 }
 
 // store enriches, writes and identifies; it answers the error itself and
-// reports whether the caller should acknowledge.
-func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Event) bool {
-	_, ok := h.storeAs(w, r, r, evs)
-	return ok
-}
-
-// storeAs is store with the request enrichment reads the visitor's address
-// from (the server API's events carry it in context.ip); it returns the
-// events that carried an email but identified nobody.
-func (h *Handler) storeAs(w http.ResponseWriter, r, visitorRequest *http.Request, evs []event.Event) ([]Skip, bool) {
+// reports whether the caller should acknowledge, and returns the events that
+// carried an email but identified nobody.
+func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Event) ([]Skip, bool) {
 	for i := range evs {
-		if ip := evs[i].Client.IP; ip != "" && visitorRequest != r {
-			if a, err := netip.ParseAddr(ip); err == nil {
-				visitorRequest.RemoteAddr = netip.AddrPortFrom(a, 0).String()
-			}
-		} else if visitorRequest != r {
-			visitorRequest.RemoteAddr = ""
+		if evs[i].Client.API != "server" {
+			evs[i].Client.IP = "" // only the server API reports an address (context.ip)
 		}
-		evs[i].Client.IP = ""
 		if h.Enrich != nil {
-			h.Enrich(visitorRequest, &evs[i])
+			h.Enrich(r, &evs[i])
 		}
 	}
 	_, err := h.Events.Append(r.Context(), evs)

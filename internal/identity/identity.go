@@ -434,8 +434,8 @@ var errEnough = errors.New("enough")
 // a look at the population, never the hot path).
 func (d *Directory) Sample(ctx context.Context, n int) ([]Person, error) {
 	var out []Person
-	err := d.T.Scan(ctx, "P#", func(it table.Item) error {
-		if it.SK != "PERSON" {
+	err := ScanPeople(ctx, d.T, func(_ string, it table.Item) error {
+		if it.SK != personSK {
 			return nil
 		}
 		var p Person

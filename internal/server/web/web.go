@@ -7,6 +7,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -115,8 +116,13 @@ func newEnricher(cfg *config.Config) (func(*http.Request, *event.Event), func() 
 		return nil, nil, &config.Error{Setting: strings.SplitN(err.Error(), ":", 2)[0], Problem: err.Error()}
 	}
 	return func(r *http.Request, ev *event.Event) {
-		e.Enrich(enrichment.Request{UserAgent: ev.Client.UserAgent, IP: httpx.ClientIP(r, cfg.TrustProxy), Method: r.Method, Webdriver: ev.Client.Webdriver,
-			UserAgentUnknown: ev.Client.API == "server"}, ev)
+		server := ev.Client.API == "server" // a backend's call: the HTTP client is not the visitor
+		ip := httpx.ClientIP(r, cfg.TrustProxy)
+		if server {
+			ip, _ = netip.ParseAddr(ev.Client.IP) // context.ip as the SDK reported it; none: unknown
+		}
+		e.Enrich(enrichment.Request{UserAgent: ev.Client.UserAgent, IP: ip, Method: r.Method, Webdriver: ev.Client.Webdriver,
+			UserAgentUnknown: server}, ev)
 	}, e.Close, nil
 }
 
