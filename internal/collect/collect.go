@@ -184,17 +184,21 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if len(kept) == 0 {
-		// Every event names a person who asked to be forgotten: nothing is
-		// stored (the form would bring their email back), as for consent.
-		httpx.JSON(w, http.StatusAccepted, map[string]any{"stored": 0, "dropped": dropped, "reason": "erased"})
-		return
-	}
-	evs = kept
 	vid, fromCookie := h.Cookie.Read(r)
 	if !fromCookie {
 		vid = adoptVisitor(evs)
 	}
+	if len(kept) == 0 {
+		// Every event names a person who asked to be forgotten: nothing is
+		// stored (the form would bring their email back). The answer is a
+		// stored submission's, cookie and all: anyone can type an email
+		// into a form, and must not learn that its owner was erased.
+		slog.Info("collect: events naming an erased person not stored", "dropped", dropped)
+		h.Cookie.Set(w, r, vid)
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	evs = kept
 	for i := range evs {
 		evs[i].VisitorID = vid
 		if evs[i].AnonymousID == vid {
