@@ -7,59 +7,62 @@
 // sent and removed when the collector answers, so an event survives a
 // failed send or a page that unloads first; the server stores each
 // messageId once, so sending twice is harmless. 4xx answers are never retried.
-((w, d, nav) => {
-  var script = d.currentScript;
+//
+// Written for its gzipped size (the budget is in tag_test.go): one storage
+// helper, the collector's URLs resolved against the tag's own.
+((w, d, nav, script) => {
   if (!script || w.__baton) return;
   w.__baton = 1;
+  var src = new URL(script.src);
   // A data-* attribute, else the query parameter of that name in the tag's
   // URL (t.js?site=www), for loaders that cannot set attributes (GTM).
-  var attr = (n) => { return script.getAttribute('data-' + n) || new URL(script.src).searchParams.get(n); };
-  var endpoint = script.src.replace(/\/t\.js([?#].*)?$/, '');
-  var site = attr('site') || '';
+  var attr = (n) => script.dataset[n] || src.searchParams.get(n);
+  var site = attr('site');
   var needConsent = attr('consent') == 'required';
-  var files = new RegExp('\\.(' + (attr('downloads') || 'pdf|docx?|xlsx?|pptx?|zip|csv|txt|rtf|key|od[tsp]|gz|dmg|exe|msi') + ')$', 'i');
-  // localStorage keys: bt_q (the queue), bt_aid (visitor id), bt_consent,
+  var files = RegExp('\\.(' + (attr('downloads') || 'pdf|(doc|xls|ppt)x?|zip|csv|txt|rtf|key|od[tsp]|gz|dmg|exe|msi') + ')$', 'i');
+  // localStorage: store(k) reads, store(k, v) writes, store(k, 0 or '')
+  // removes. Keys: bt_q (the queue), bt_aid (visitor id), bt_consent,
   // bt_optout, bt_strip (query parameters clean() drops).
-  var get = (k) => { try { return localStorage[k]; } catch (e) { } };
-  var set = (k, v) => { try { v == null ? delete localStorage[k] : localStorage[k] = v; } catch (e) { } };
-  // 128 random bits (getRandomValues, unlike randomUUID, works on http pages too).
-  var uuid = () => { return crypto.getRandomValues(new Uint32Array(4)).join('-'); };
-  var aid = get('bt_aid'); // created with the first event sent: nothing is stored before consent
-  var denied, updated; // Google consent mode: analytics_storage denied; an update seen
-  var off = () => {
-    return get('bt_optout') || denied || (needConsent && !get('bt_consent')) || (nav.globalPrivacyControl && attr('gpc') != 'ignore');
+  var store = (k, v) => {
+    try {
+      var s = localStorage;
+      return v ? s[k] = v : v == 0 ? delete s[k] : s[k];
+    } catch (e) { }
   };
-  var forget = (keys) => { keys.map((k) => set(k)); aid = 0; };
-  var queue = () => { try { return JSON.parse(get('bt_q')) || []; } catch (e) { return []; } };
-  var save = (q) => { set('bt_q', q.length ? JSON.stringify(q.slice(-100)) : null); };
-  var sending = {};
+  // 128 random bits (getRandomValues, unlike randomUUID, works on http pages too).
+  var uuid = () => crypto.getRandomValues(new Uint32Array(4)).join('-');
+  var now = () => new Date().toISOString();
+  var aid = store('bt_aid'); // created with the first event sent: nothing is stored before consent
+  var denied, updated; // Google consent mode: analytics_storage denied; an update seen
+  var off = () => store('bt_optout') || denied || needConsent && !store('bt_consent') || nav.globalPrivacyControl && attr('gpc') != 'ignore';
+  var forget = (...keys) => { aid = 0; ['bt_q', 'bt_aid', ...keys].map((k) => store(k, 0)); };
+  var queue = () => { try { return JSON.parse(store('bt_q')) || []; } catch (e) { return []; } };
+  var save = (q) => store('bt_q', q.length && JSON.stringify(q.slice(-100)));
 
-  // send posts what is queued; unloading uses sendBeacon, which gives no
-  // answer, so those events stay queued and the next page resends them.
-  var send = (unloading) => {
-    var q = queue().filter((e) => { return !sending[e.messageId]; });
-    if (!q.length || off()) return;
-    var body = JSON.stringify({ batch: q, sentAt: new Date().toISOString() });
-    // A string body goes as text/plain: no CORS preflight.
-    if (unloading) return nav.sendBeacon(endpoint + '/e', body);
-    var ids = q.map((e) => { sending[e.messageId] = 1; return e.messageId; });
-    fetch(endpoint + '/e', { method: 'POST', body: body, keepalive: body.length < 6e4, credentials: 'include' })
-      .then((r) => { if (r.status < 500) save(queue().filter((e) => { return !ids.includes(e.messageId); })); }, () => { })
-      .then(() => { ids.map((i) => delete sending[i]); });
+  // send posts events (the new one, or what earlier pages left queued) and
+  // unqueues them when answered. Unloading uses sendBeacon, which gives no
+  // answer: those events stay queued and the next page resends them. A
+  // string body goes as text/plain: no CORS preflight.
+  var send = (q, unloading) => {
+    if (q[0] && !off()) {
+      var body = JSON.stringify({ batch: q, sentAt: now() }), url = new URL('e', src);
+      unloading ? nav.sendBeacon(url, body) : fetch(url, { method: 'POST', body, keepalive: body.length < 6e4, credentials: 'include' })
+        .then((r) => r.status < 500 && save(queue().filter((e) => !q.some((s) => s.messageId == e.messageId))), () => { });
+    }
   };
 
   var track = (type, props, extra) => {
-    if (off()) return;
-    if (!aid) set('bt_aid', aid = uuid());
-    var e = {
-      type: type, messageId: uuid(), anonymousId: aid, site: site, timestamp: new Date().toISOString(), properties: props || {},
-      context: { webdriver: nav.webdriver || undefined, consent: needConsent || updated ? 'granted' : undefined }, // undefined: left out
-    };
-    Object.assign(e, extra);
-    var q = queue();
-    q.push(e);
-    save(q);
-    send();
+    if (!off()) {
+      aid || store('bt_aid', aid = uuid());
+      var e = Object.assign({
+        type, messageId: uuid(), anonymousId: aid, site, timestamp: now(), properties: props,
+        context: { webdriver: nav.webdriver, consent: needConsent || updated ? 'granted' : '' },
+      }, extra);
+      var q = queue();
+      q.push(e);
+      save(q);
+      send([e]);
+    }
   };
 
   var EMAIL = /e-?mail|メール/i;
@@ -71,73 +74,71 @@
   var clean = (u) => {
     if (u) {
       u = new URL(u);
-      [...u.searchParams].map(([k, v]) => (SECRET.test(k) || (get('bt_strip') || '').split(' ').includes(k) || /\S@\S+\.\S/.test(v)) && u.searchParams.delete(k));
+      [...u.searchParams].map(([k, v]) => (SECRET.test(k) || (store('bt_strip') || '').split(' ').includes(k) || /\S@\S+\.\S/.test(v)) && u.searchParams.delete(k));
       return u.href;
     }
   };
 
   // page records a page view of a new URL; while collection is off it
-  // records nothing, and the page is recorded when collection starts.
-  var lastURL;
+  // records nothing, and the page is recorded when it starts.
+  var last;
   var page = () => {
-    if (off() || location.href == lastURL) return;
-    track('page_view', { url: clean(location.href), title: d.title, referrer: clean(lastURL || d.referrer) });
-    lastURL = location.href;
+    if (!off() && location.href != last) {
+      track('page_view', { url: clean(location.href), title: d.title, referrer: clean(last || d.referrer) });
+      last = location.href;
+    }
   };
-  ['pushState', 'replaceState'].forEach((m) => {
-    var orig = history[m];
-    history[m] = function (...a) { setTimeout(page); return orig.apply(this, a); }; // keeps `this`
+  var on = (type, f, target = w) => target.addEventListener(type, f, 1);
+  ['pushState', 'replaceState'].map((m, orig) => {
+    orig = history[m];
+    history[m] = function () { setTimeout(page); return orig.apply(this, arguments); }; // keeps `this`
   });
-  w.addEventListener('popstate', page);
-  w.addEventListener('pageshow', (e) => { if (e.persisted) { lastURL = 0; page(); } });
-  w.addEventListener('pagehide', () => { send(1); });
+  on('popstate', page);
+  on('pageshow', (e) => e.persisted && page(last = 0));
+  on('pagehide', () => send(queue(), 1));
 
-  var click = (e) => {
-    if (e.button > 1) return; // auxclick: middle button only
-    var a = e.target.closest && e.target.closest('a[href]');
-    if (!a || /^(mailto|tel|javascript):/i.test(a.href)) return;
-    if (a.hasAttribute('data-baton-download') || files.test(a.pathname)) track('download', { url: a.href, text: a.textContent.trim().slice(0, 100) });
-    else if (a.host != location.host && /^https?:$/.test(a.protocol)) track('outbound', { url: a.href });
+  // Clicks (auxclick: the middle button) on http(s) links: downloads and
+  // outbound links.
+  var click = (e, a) => {
+    a = e.button < 2 && e.target.closest && e.target.closest('a[href]');
+    if (a && /^https?:$/.test(a.protocol)) {
+      a.hasAttribute('data-baton-download') || files.test(a.pathname) ? track('download', { url: a.href, text: a.textContent.trim().slice(0, 100) })
+        : a.host != location.host && track('outbound', { url: a.href });
+    }
   };
-  d.addEventListener('click', click, true);
-  d.addEventListener('auxclick', click, true);
+  on('click', click, d);
+  on('auxclick', click, d);
 
-  d.addEventListener('submit', (e) => {
+  // Form submits with an email field identify the visitor. The listener only
+  // reads, and swallows its errors: the page's own submit always proceeds.
+  on('submit', (e) => {
     try {
-      var f = e.target, fields = {}, email, ignore = f.hasAttribute('data-baton-ignore'), strip = get('bt_strip') || '';
-      [...f.elements].map((el) => {
-        var n = el.name || el.id, t = el.type;
-        if (!n || el.disabled || (/^(checkbox|radio)$/.test(t) && !el.checked)) return; // not submitted
-        if (ignore || el.hasAttribute('data-baton-ignore') || /^(password|hidden|file|submit|button|reset|image)$/.test(t) ||
-          /^cc-/.test(el.autocomplete) || SECRET.test(n)) {
+      var f = e.target, fields = {}, email, ignore = f.hasAttribute('data-baton-ignore'), strip = store('bt_strip') || '';
+      for (var el of f.elements) {
+        var n = el.name || el.id, t = el.type, v = (el.value + '').slice(0, 500);
+        if (!n || el.disabled || /^(ch|rad)/.test(t) && !el.checked) continue; // not submitted
+        if (ignore || el.hasAttribute('data-baton-ignore') || /^(pas|hid|fil|sub|but|res|ima)/.test(t) || /^cc-/.test(el.autocomplete) || SECRET.test(n)) {
           // Refused. A GET form puts it in the next page's URL: clean() drops it there.
           if (f.method == 'get') strip += ' ' + el.name;
-          return;
+        } else {
+          if (t == 'email' || EMAIL.test([n, el.placeholder, ((el.labels || [])[0] || 0).textContent])) email = email || v;
+          fields[n] = v;
         }
-        var v = (el.value + '').slice(0, 500);
-        if (t == 'email' || EMAIL.test([n, el.placeholder, ((el.labels || [])[0] || 0).textContent])) email = email || v;
-        fields[n] = v;
-      });
+      }
       if (email && !ignore) {
         fields.email = email;
-        track('form_submit', { url: clean(location.href), title: d.title, form: { id: f.id, name: f.getAttribute('name') || '', action: f.action }, fields: fields });
+        track('form_submit', { url: clean(location.href), title: d.title, form: { id: f.id, name: f.getAttribute('name'), action: f.action }, fields });
       }
-      if (!off()) set('bt_strip', strip.slice(-2e3));
+      off() || store('bt_strip', strip.slice(-2e3));
     } catch (err) { }
-  }, true);
+  }, d);
 
   var api = (cmd, a, b) => {
-    if (cmd == 'page') { lastURL = 0; page(); }
-    else if (cmd == 'track') track('custom', b, { event: a });
-    else if (cmd == 'identify') track('identify', {}, { traits: a });
-    else if (cmd == 'consent') {
-      if (a) { set('bt_optout'); set('bt_consent', 1); page(); }
-      else {
-        forget(['bt_q', 'bt_aid', 'bt_consent', 'bt_strip']);
-        set('bt_optout', 1);
-        fetch(endpoint + '/optout', { method: 'POST', credentials: 'include' }).catch(() => { });
-      }
-    }
+    cmd == 'page' ? page(last = 0)
+      : cmd == 'track' ? track('custom', b, { event: a })
+        : cmd == 'identify' ? track('identify', {}, { traits: a })
+          : cmd == 'consent' && (a ? (store('bt_optout', 0), store('bt_consent', 1), page())
+            : (forget('bt_consent', 'bt_strip'), store('bt_optout', 1), fetch(new URL('optout', src), { method: 'POST', credentials: 'include' }).catch(() => { })));
   };
 
   // Google consent mode v2: gtag('consent', 'default' | 'update', {...})
@@ -148,21 +149,20 @@
   var gtag = (a) => {
     var v = a && a[0] == 'consent' && (a[2] || 0).analytics_storage;
     if (v) {
-      if (a[1] == 'update') (updated = 1, denied = v == 'denied') && forget(['bt_q', 'bt_aid']);
-      else if (!updated) denied = denied || v == 'denied';
+      a[1] == 'update' ? (updated = 1, denied = v == 'denied') && forget() : updated || (denied = denied || v == 'denied');
       return 1;
     }
   };
   var dl = w.dataLayer = w.dataLayer || [], push = dl.push; // Tag Manager's wrapper, or any other, is chained
   dl.map(gtag);
   dl.push = function (...a) {
-    if (a.filter(gtag)[0]) page();
+    a.filter(gtag)[0] && page();
     return push.apply(this, a);
   };
 
   var pending = (w.baton || 0).q || [];
   w.baton = api;
-  send();
+  send(queue());
   page();
-  pending.forEach((args) => { api(...args); });
-})(window, document, navigator);
+  pending.map((args) => api(...args));
+})(window, document, navigator, document.currentScript);
