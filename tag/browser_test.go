@@ -293,9 +293,12 @@ func TestInBrowser(t *testing.T) {
 				t.Errorf("attribute %s = %q, want %q (attributes %v)", k, p.Attributes[k], v, p.Attributes)
 			}
 		}
-		// The address has no attribute: custom, under its field name; the
-		// email is the person's key, not a custom attribute.
-		if len(p.Custom) != 1 || p.Custom["text-77"] != "東京都港区" || kinds(tl) != "page_view,form_submit,page_view" {
+		// The address and the kind of inquiry (お問い合わせ種別, a select whose
+		// options say 会社) have no attribute, nor has a radio (its label is
+		// its option's, 会社員): custom, under their field names. The email
+		// is the person's key, not a custom attribute.
+		if len(p.Custom) != 3 || p.Custom["text-77"] != "東京都港区" || p.Custom["menu-5"] != "会社について" || p.Custom["radio-6"] != "会社員" ||
+			kinds(tl) != "page_view,form_submit,page_view" {
 			t.Fatalf("custom %v timeline %s", p.Custom, kinds(tl))
 		}
 	})

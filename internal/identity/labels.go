@@ -44,8 +44,8 @@ var genericWords = map[string]bool{
 // ending last in the label wins, the longer on a tie, so the head of a
 // compound decides: 会社電話番号 and "company phone" are phones, "company
 // size" is the employee count, 会社名 and "company name" are the company. An
-// empty attribute is a field no attribute holds (an address), so it stays
-// custom. Latin keywords match whole words only ("tel" is not in "hotel").
+// empty attribute is a field no attribute holds (an address, a kind of
+// inquiry: お問い合わせ種別), so it stays custom. Latin keywords match whole words only ("tel" is not in "hotel").
 var labelKeywords = map[string]string{
 	// Japanese
 	"会社": "company", "企業": "company", "法人": "company", "団体": "company", "組織": "company", "貴社": "company", "御社": "company",
@@ -69,7 +69,7 @@ var labelKeywords = map[string]string{
 	"お問い合わせ": "message", "問い合わせ": "message", "問合せ": "message", "ご質問": "message", "ご要望": "message", "ご相談": "message",
 	"内容": "message", "備考": "message",
 	"メール": "email",
-	"住所":  "", "郵便番号": "", "番地": "",
+	"住所":  "", "郵便番号": "", "番地": "", "種別": "", "区分": "",
 	// English
 	"company": "company", "organization": "company", "organisation": "company", "employer": "company",
 	"company name": "company", "organization name": "company", "organisation name": "company", "business name": "company",
@@ -92,7 +92,7 @@ var labelKeywords = map[string]string{
 	"need": "need", "needs": "need", "challenge": "need", "challenges": "need",
 	"message": "message", "comment": "message", "comments": "message", "inquiry": "message", "enquiry": "message", "question": "message",
 	"email": "email", "e-mail": "email", "mail": "email", "email address": "email", "e-mail address": "email", "mail address": "email",
-	"address": "", "zip": "", "postal code": "", "postcode": "",
+	"address": "", "zip": "", "postal code": "", "postcode": "", "type": "",
 }
 
 // kana marks a reading (お名前(フリガナ)): not the attribute itself.

@@ -81,6 +81,7 @@ func TestLabelAttribute(t *testing.T) {
 		"Last name":           "last_name",
 		"Email address":       "email",
 		"Company address":     "",
+		"Inquiry type":        "",
 		"Country":             "country",
 		"State/Province":      "region",
 		"Website":             "website",

@@ -114,20 +114,24 @@
   // Form submits with an email field identify the visitor. The listener only
   // reads, and swallows its errors: the page's own submit always proceeds.
   // A field whose name has a digit (a form builder's text-123) also sends
-  // its label, for the collector to tell what it holds.
+  // its label, for the collector to tell what it holds (not a checkbox's
+  // or radio's: their label is the option's).
   on('submit', (e) => {
     try {
       var f = e.target, fields = {}, labels = {}, email, ignore = f.hasAttribute('data-baton-ignore'), strip = store('bt_strip') || '';
       for (var el of f.elements) {
-        var n = el.name || el.id, t = el.type, v = (el.value + '').slice(0, 500), l = el.labels?.[0]?.textContent || el.ariaLabel;
-        if (!n || el.disabled || /^(ch|rad)/.test(t) && !el.checked) continue; // not submitted
+        // l: the field's label, without the text of a control inside it (a
+        // wrapping label's select holds its options' text).
+        var n = el.name || el.id, t = el.type, v = (el.value + '').slice(0, 500), box = /^(ch|rad)/.test(t),
+          l = el.labels?.[0]?.textContent.replace(el.textContent, '') || el.ariaLabel;
+        if (!n || el.disabled || box && !el.checked) continue; // not submitted
         if (ignore || el.hasAttribute('data-baton-ignore') || REFUSED.test([t, el.autocomplete, n])) {
           // Refused. A GET form puts it in the next page's URL: clean() drops it there.
           if (f.method == 'get') strip += ' ' + el.name;
         } else {
           if (t == 'email' || EMAIL.test([n, el.placeholder, l])) email ||= v;
           fields[n] = v;
-          if (/\d/.test(n)) labels[n] = l || el.placeholder;
+          if (/\d/.test(n) && !box) labels[n] = l || el.placeholder; // a checkbox's or radio's label is its option's
         }
       }
       if (email && !ignore) {
