@@ -403,6 +403,16 @@ func TestInBrowser(t *testing.T) {
 			t.Fatalf("headless Chromium not flagged: %+v", evs)
 		}
 	})
+	run("upgrade", func(t *testing.T, r result) {
+		if r.After != float64(0) {
+			t.Fatalf("queue after sending: %v (the older tag's event was not unqueued)", r.After)
+		}
+		evs := events(t, r.AID)
+		old := pageViews(evs, site.URL+"/old-page")
+		if len(old) != 1 || old[0].ID != "old-tag-message-1" || old[0].Title != "Old" || len(pageViews(evs, site.URL+"/index.html")) != 1 {
+			t.Fatalf("stored %s %+v", kinds(evs), evs)
+		}
+	})
 	run("retry", func(t *testing.T, r result) {
 		if r.Wait != 1 || r.After != float64(0) {
 			t.Fatalf("queue while down %d, after %v", r.Wait, r.After)

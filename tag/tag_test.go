@@ -19,7 +19,7 @@ import (
 )
 
 // Budget is the most the built tag may weigh, gzipped: its weight now
-// (1,766), so it cannot grow unnoticed. Target is issue 17's goal, not met:
+// (1,769), so it cannot grow unnoticed. Target is issue 17's goal, not met:
 // every remaining byte is a feature (consent mode, URL scrubbing, the
 // retrying queue, form filters and labels).
 const (

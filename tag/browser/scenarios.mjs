@@ -223,6 +223,20 @@ const scenarios = {
     await settle(page);
     return { aid: await aid(page) };
   },
+  // An event the previous tag left queued, in the Segment form: sent by this
+  // tag in its compact batch, stored, and unqueued.
+  async upgrade(page) {
+    await page.addInitScript(() => {
+      if (sessionStorage.getItem('seeded')) return;
+      sessionStorage.setItem('seeded', '1');
+      localStorage.setItem('bt_aid', '1234567-2345678-3456789-4567890');
+      localStorage.setItem('bt_q', JSON.stringify([{ type: 'page_view', messageId: 'old-tag-message-1', anonymousId: '1234567-2345678-3456789-4567890',
+        site: 'test', timestamp: new Date(Date.now() - 60000).toISOString(), properties: { url: location.origin + '/old-page', title: 'Old' }, context: {} }]));
+    });
+    await page.goto(site + '/index.html');
+    await settle(page);
+    return { aid: await aid(page), after: await queued(page) };
+  },
   async retry(page) {
     await fetch(control + '/down');
     await page.goto(site + '/index.html');

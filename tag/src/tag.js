@@ -57,19 +57,20 @@
   var save = (q) => store('bt_q', q.length && JSON.stringify(q.slice(-100)));
 
   // send posts events (the new one, or what earlier pages left queued) and
-  // unqueues them when answered (the body holds their ids). Unloading uses
+  // unqueues them when answered: those the body holds, whatever their form
+  // (an older tag queued them in the Segment one). Unloading uses
   // sendBeacon, which gives no answer: those events stay queued and the
   // next page resends them. A string body goes as text/plain: no CORS
   // preflight.
   var send = (q, unloading, body = JSON.stringify({ b: q, sent: Date.now() }), url = new URL('e', src)) => {
     q[0] && !off() && (unloading ? nav.sendBeacon(url, body) : fetch(url, { method: 'POST', body, keepalive: body.length < 6e4, credentials: 'include' })
-      .then((r) => r.status < 500 && save(queue().filter((e) => !body.includes(e.i))), () => { }));
+      .then((r) => r.status < 500 && save(queue().filter((e) => !body.includes(JSON.stringify(e)))), () => { }));
   };
 
   // track queues and sends one event: t type, p properties, n the custom
   // event's name or the identify traits; c: sent under consent.
   var track = (t, p, n, q = queue(), e) => {
-    off() || (q.push(e = { t, p, n, i: uuid(), a: store('bt_aid', aid ||= uuid()), s: site, ts: Date.now(), w: nav.webdriver, c: needConsent || updated }), save(q), send([e]));
+    off() || (q.push(e = { t, p, n, i: uuid(), a: aid ||= uuid(), s: site, ts: Date.now(), w: nav.webdriver, c: needConsent || updated }), store('bt_aid', aid), save(q), send([e]));
   };
 
   var EMAIL = /e-?mail|メール/i;
