@@ -78,6 +78,13 @@ type wire struct {
 	PreviousID   string          `json:"previousId"`
 	GroupID      string          `json:"groupId"`
 	Integrations json.RawMessage `json:"integrations"`
+}
+
+// browserWire is an event as POST /e takes it: the Segment form, or the
+// tag's compact one. The Segment API decodes wire alone, so its callers'
+// own top-level keys are ignored as they always were.
+type browserWire struct {
+	wire
 	tagWire
 }
 
@@ -132,7 +139,7 @@ type wireBatch struct {
 }
 
 // fromCompact turns a compact tag event into the Segment form.
-func (w *wire) fromCompact() error {
+func (w *browserWire) fromCompact() error {
 	c := w.tagWire
 	w.Type, w.MessageID, w.AnonymousID, w.Site, w.Properties = c.T, c.I, c.A, c.S, c.P
 	w.Timestamp, w.Event, w.Traits = "", "", nil
@@ -268,13 +275,19 @@ func parseOne(raw json.RawMessage, src Source, forceType, batchSentAt string, ba
 		return Event{}, errf("", "an event must be a JSON object")
 	}
 	var w wire
-	if err := json.Unmarshal(raw, &w); err != nil {
-		return Event{}, jsonErr(err)
-	}
-	if w.T != "" && src == Browser {
-		if err := w.fromCompact(); err != nil {
-			return Event{}, err
+	if src == Browser {
+		var bw browserWire
+		if err := json.Unmarshal(raw, &bw); err != nil {
+			return Event{}, jsonErr(err)
 		}
+		if bw.T != "" {
+			if err := bw.fromCompact(); err != nil {
+				return Event{}, err
+			}
+		}
+		w = bw.wire
+	} else if err := json.Unmarshal(raw, &w); err != nil {
+		return Event{}, jsonErr(err)
 	}
 	if w.SentAt == "" {
 		w.SentAt = batchSentAt
@@ -650,7 +663,7 @@ func checkID(field, s string, max int) error {
 func jsonErr(err error) error {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		field := strings.TrimPrefix(te.Field, "tagWire.") // the compact keys are embedded
+		field := strings.TrimPrefix(strings.TrimPrefix(te.Field, "wire."), "tagWire.") // browserWire embeds both
 		if field == "" {
 			field = "(body)"
 		}

@@ -140,6 +140,9 @@ func TestSegmentCalls(t *testing.T) {
 	}{
 		{"track", `{"userId":"u","event":"download","properties":{"url":"https://x.example/a.pdf"}}`, Download, ""},
 		{"track", `{"anonymousId":"a","event":"Webinar Registered"}`, Custom, "Webinar Registered"},
+		// The tag's compact keys mean nothing to the Segment API: a caller's
+		// own top-level keys of those names are ignored, as unknown keys are.
+		{"track", `{"anonymousId":"a","event":"Own Keys","t":5,"p":"x","n":[1],"ts":"now"}`, Custom, "Own Keys"},
 		{"page", `{"anonymousId":"a","name":"Home","properties":{"url":"https://x.example/"}}`, PageView, "Home"},
 		{"page", `{"anonymousId":"a","context":{"page":{"url":"https://x.example/ctx"}}}`, PageView, ""},
 		{"identify", `{"userId":"u","traits":{"email":"A@B.example"}}`, Identify, ""},
