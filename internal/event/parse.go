@@ -133,9 +133,12 @@ type wireBatch struct {
 	Batch   []json.RawMessage `json:"batch"`
 	SentAt  string            `json:"sentAt"`
 	Context *wireContext      `json:"context"`
-	// The tag's compact form: {"b": [...], "sent": ms}.
+}
+
+// tagBatch is the tag's compact batch: {"b": [...], "sent": ms}.
+type tagBatch struct {
 	B    []json.RawMessage `json:"b"`
-	Sent *float64          `json:"sent"`
+	Sent *float64          `json:"sent"` // when it was sent, ms since the epoch (client clock)
 }
 
 // fromCompact turns a compact tag event into the Segment form.
@@ -222,7 +225,7 @@ func Parse(body []byte, src Source, forceType string, meta Meta) ([]Event, error
 			raws, sentAt, context = b.Batch, b.SentAt, b.Context
 		} else if probe.B != nil && src == Browser {
 			batched = true
-			var b wireBatch
+			var b tagBatch
 			if err := json.Unmarshal(body, &b); err != nil {
 				return nil, jsonErr(err)
 			}
