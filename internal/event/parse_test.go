@@ -124,7 +124,7 @@ func TestParseBatchForms(t *testing.T) {
 	if err != nil || len(evs) != 2 {
 		t.Fatalf("array: %d events, %v (a repeated messageId in one request is kept once)", len(evs), err)
 	}
-	batch := `{"sentAt":"2026-11-24T11:00:10Z","batch":[{"type":"track","event":"Signed Up","userId":"u1","timestamp":"2026-11-24T11:00:00Z"}]}`
+	batch := `{"sentAt":"2026-11-24T11:00:10Z","sent":"own key","b":1,"batch":[{"type":"track","event":"Signed Up","userId":"u1","timestamp":"2026-11-24T11:00:00Z"}]}`
 	evs, err = Parse([]byte(batch), Server, "", meta())
 	if err != nil {
 		t.Fatal(err)
