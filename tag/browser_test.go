@@ -276,12 +276,30 @@ func TestInBrowser(t *testing.T) {
 	})
 	run("japanese", func(t *testing.T, r result) {
 		p, tl := person(t, "yamada@example.jp")
-		if kinds(tl) != "page_view,form_submit,page_view" || p.Custom["f2"] != "山田商事" {
+		// f2's name says nothing; its label 会社名 says it is the company.
+		if kinds(tl) != "page_view,form_submit,page_view" || p.Attributes["company"] != "山田商事" || len(p.Custom) != 0 {
 			t.Fatalf("person %+v timeline %s", p, kinds(tl))
 		}
 		// f1 held an email address: dropped from the URL; f2 stays.
 		if u := tl[0].URL; !strings.HasPrefix(u, site.URL+"/thanks.html?f2=") || strings.Contains(u, "f1=") || strings.Contains(u, "yamada") {
 			t.Fatalf("thanks page view at %s", u)
+		}
+	})
+	run("builder", func(t *testing.T, r result) {
+		p, tl := person(t, "label.user@example.jp")
+		want := map[string]string{"company": "株式会社ラベル", "title": "部長", "employees": "300名", "department": "営業部", "phone": "03-1234-5678"}
+		for k, v := range want {
+			if p.Attributes[k] != v {
+				t.Errorf("attribute %s = %q, want %q (attributes %v)", k, p.Attributes[k], v, p.Attributes)
+			}
+		}
+		// The address and the kind of inquiry (お問い合わせ種別, a select whose
+		// options say 会社) have no attribute, nor has a radio (its label is
+		// its option's, 会社員): custom, under their field names. The email
+		// is the person's key, not a custom attribute.
+		if len(p.Custom) != 3 || p.Custom["text-77"] != "東京都港区" || p.Custom["menu-5"] != "会社について" || p.Custom["radio-6"] != "会社員" ||
+			kinds(tl) != "page_view,form_submit,page_view" {
+			t.Fatalf("custom %v timeline %s", p.Custom, kinds(tl))
 		}
 	})
 	run("spaform", func(t *testing.T, r result) {
@@ -363,6 +381,10 @@ func TestInBrowser(t *testing.T) {
 		if len(r.Left) != 0 || r.After != nil {
 			t.Fatalf("opt-out left storage %v, id after %v", r.Left, r.After)
 		}
+		// The collector cleared its visitor cookie and set its opt-out one.
+		if r.Info != "bt_optout" {
+			t.Fatalf("collector cookies after opt-out: %v", r.Info)
+		}
 		evs := events(t, r.AID)
 		if kinds(evs) != "page_view" {
 			t.Fatalf("after opt-out: %s", kinds(evs))
@@ -379,6 +401,16 @@ func TestInBrowser(t *testing.T) {
 		evs := events(t, r.AID)
 		if len(evs) != 1 || !evs[0].Enrichment.Bot {
 			t.Fatalf("headless Chromium not flagged: %+v", evs)
+		}
+	})
+	run("upgrade", func(t *testing.T, r result) {
+		if r.After != float64(0) {
+			t.Fatalf("queue after sending: %v (the older tag's event was not unqueued)", r.After)
+		}
+		evs := events(t, r.AID)
+		old := pageViews(evs, site.URL+"/old-page")
+		if len(old) != 1 || old[0].ID != "old-tag-message-1" || old[0].Title != "Old" || len(pageViews(evs, site.URL+"/index.html")) != 1 {
+			t.Fatalf("stored %s %+v", kinds(evs), evs)
 		}
 	})
 	run("retry", func(t *testing.T, r result) {

@@ -18,8 +18,14 @@ import (
 	"github.com/baton-hq/baton/tag/internal/tagbuild"
 )
 
-// Budget is the most the built tag may weigh, gzipped.
-const Budget = 2048
+// Budget is the most the built tag may weigh, gzipped: its weight now
+// (1,769), so it cannot grow unnoticed. Target is issue 17's goal, not met:
+// every remaining byte is a feature (consent mode, URL scrubbing, the
+// retrying queue, form filters and labels).
+const (
+	Budget = 1770
+	Target = 1500
+)
 
 func gzipped(b []byte) int {
 	var buf bytes.Buffer
@@ -41,7 +47,7 @@ func TestBuiltTagIsFresh(t *testing.T) {
 
 func TestSizeBudget(t *testing.T) {
 	n := gzipped(tag.JS())
-	t.Logf("tag: %d bytes minified, %d bytes gzipped (budget %d)", len(tag.JS()), n, Budget)
+	t.Logf("tag: %d bytes minified, %d bytes gzipped (budget %d, target %d)", len(tag.JS()), n, Budget, Target)
 	if n > Budget {
 		t.Fatalf("the tag is %d bytes gzipped, over the %d-byte budget", n, Budget)
 	}
@@ -236,4 +242,5 @@ func BenchmarkTagSize(b *testing.B) {
 	b.ReportMetric(float64(len(tag.JS())), "minified-bytes")
 	b.ReportMetric(float64(gzipped(tag.JS())), "gzip-bytes")
 	b.ReportMetric(Budget, "budget-bytes")
+	b.ReportMetric(Target, "target-bytes")
 }

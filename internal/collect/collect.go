@@ -416,7 +416,7 @@ func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Even
 			continue
 		}
 		_, _, err := h.People.Identify(r.Context(), identity.Identification{
-			Visitor: ev.VisitorID, Email: email, Fields: ev.Attributes(), At: ev.Timestamp,
+			Visitor: ev.VisitorID, Email: email, Fields: ev.Attributes(), Labels: ev.Labels(), At: ev.Timestamp,
 			Strength: identity.Strong, Source: sourceOf(ev),
 		})
 		if errors.Is(err, identity.ErrErased) {

@@ -162,6 +162,31 @@ func TestFormSubmitIdentifies(t *testing.T) {
 	}
 }
 
+// TestCompactFormLabelsDecideAttributes: the tag's compact form, whose
+// fields have machine-like names (a form builder's) and Japanese labels:
+// the labels decide the attributes of the person it identifies.
+func TestCompactFormLabelsDecideAttributes(t *testing.T) {
+	e := newEnv(t)
+	form := `{"b":[{"t":"form_submit","i":"f1","a":"anon-fallback-1","s":"www","ts":1767225600000,"c":true,"p":{"url":"https://www.example.com/contact",
+	  "form":{"id":"wpcf7-f12"},"fields":{"email":"lead@example.jp","text-123":"山田商事","your-field-7":"部長","field_5":"３００名","text-9":"lead@example.jp"},
+	  "labels":{"text-123":"会社名（必須）","your-field-7":"役職","field_5":"従業員数","text-9":"メールアドレス"}}}],"sent":1767225601000}`
+	if w := e.do("POST", "/e", form, map[string]string{"Content-Type": "text/plain;charset=UTF-8"}); w.Code != 204 {
+		t.Fatalf("status %d %s", w.Code, w.Body)
+	}
+	p, err := e.dir.ByEmail(context.Background(), "lead@example.jp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Attributes["company"] != "山田商事" || p.Attributes["title"] != "部長" || p.Attributes["employees"] != "300名" || len(p.Custom) != 0 {
+		t.Fatalf("attributes %v custom %v", p.Attributes, p.Custom)
+	}
+	// Labels that are not strings are refused, naming the field.
+	bad := strings.Replace(form, `"field_5":"従業員数"`, `"field_5":5`, 1)
+	if w := e.do("POST", "/e", bad, nil); w.Code != 400 || errBody(t, w)["field"] != "properties.labels.field_5" {
+		t.Fatalf("label of the wrong type: %d %s", w.Code, w.Body)
+	}
+}
+
 func TestRejectionPaths(t *testing.T) {
 	e := newEnv(t)
 	big := strings.Repeat(" ", event.MaxRequestBytes+10)

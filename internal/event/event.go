@@ -193,6 +193,23 @@ func (e *Event) Attributes() map[string]string {
 	return out
 }
 
+// Labels returns a submitted form's field labels by field name: the tag
+// sends the label of each field whose name says nothing (text-123), for the
+// server to decide the attribute by meaning (identity.SplitLabelled).
+func (e *Event) Labels() map[string]string {
+	m, _ := e.Properties["labels"].(map[string]any)
+	if e.Type != FormSubmit || len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		if s, ok := v.(string); ok && s != "" {
+			out[k] = s
+		}
+	}
+	return out
+}
+
 func formFields(props map[string]any) map[string]any {
 	if f, ok := props["fields"].(map[string]any); ok {
 		return f

@@ -80,6 +80,30 @@ type wire struct {
 	Integrations json.RawMessage `json:"integrations"`
 }
 
+// browserWire is an event as POST /e takes it: the Segment form, or the
+// tag's compact one. The Segment API decodes wire alone, so its callers'
+// own top-level keys are ignored as they always were.
+type browserWire struct {
+	wire
+	tagWire
+}
+
+// tagWire is the tag's compact form of an event (POST /e only): one-letter
+// keys keep the tag small. An event with "t" is in this form, and its keys
+// replace the Segment ones above; events queued by an older tag, in the
+// Segment form, still parse as they were.
+type tagWire struct {
+	T  string          `json:"t"`  // type: page, download, outbound, form_submit, track (custom), identify
+	I  string          `json:"i"`  // messageId
+	A  string          `json:"a"`  // anonymousId
+	S  string          `json:"s"`  // site
+	TS *float64        `json:"ts"` // when it happened, ms since the epoch (client clock)
+	P  map[string]any  `json:"p"`  // properties
+	N  json.RawMessage `json:"n"`  // the custom event's name (track), the traits (identify)
+	W  bool            `json:"w"`  // navigator.webdriver
+	C  bool            `json:"c"`  // sent under consent (data-consent=required, Google consent mode granted)
+}
+
 type wireContext struct {
 	UserAgent string         `json:"userAgent"`
 	IP        string         `json:"ip"` // the end user's address (server-side SDKs)
@@ -109,6 +133,52 @@ type wireBatch struct {
 	Batch   []json.RawMessage `json:"batch"`
 	SentAt  string            `json:"sentAt"`
 	Context *wireContext      `json:"context"`
+}
+
+// tagBatch is the tag's compact batch: {"b": [...], "sent": ms}.
+type tagBatch struct {
+	B    []json.RawMessage `json:"b"`
+	Sent *float64          `json:"sent"` // when it was sent, ms since the epoch (client clock)
+}
+
+// fromCompact turns a compact tag event into the Segment form.
+func (w *browserWire) fromCompact() error {
+	c := w.tagWire
+	w.Type, w.MessageID, w.AnonymousID, w.Site, w.Properties = c.T, c.I, c.A, c.S, c.P
+	w.Timestamp, w.Event, w.Traits = "", "", nil
+	if c.T == "track" {
+		w.Type = Custom // a name that is one of Baton's types stays custom: the tag's track is custom
+	}
+	if c.TS != nil {
+		ts, err := unixMilli(*c.TS)
+		if err != nil {
+			return errf("ts", "%v", err)
+		}
+		w.Timestamp = ts
+	}
+	if len(c.N) > 0 && string(c.N) != "null" {
+		if c.T == Identify {
+			if err := json.Unmarshal(c.N, &w.Traits); err != nil {
+				return errf("n", "identify traits must be an object")
+			}
+		} else if err := json.Unmarshal(c.N, &w.Event); err != nil {
+			return errf("n", "the event's name must be a string")
+		}
+	}
+	w.Context = &wireContext{Webdriver: c.W}
+	if c.C {
+		w.Context.Consent = "granted"
+	}
+	return nil
+}
+
+// unixMilli formats a client's ms-since-epoch time as RFC 3339 for times();
+// a value that is no time gets an error.
+func unixMilli(ms float64) (string, error) {
+	if ms != ms || ms < 0 || ms > 1e15 {
+		return "", errors.New("not a time in milliseconds since the epoch")
+	}
+	return time.UnixMilli(int64(ms)).UTC().Format(time.RFC3339Nano), nil
 }
 
 // Parse decodes a request body holding one event, a JSON array of events, or
@@ -141,6 +211,7 @@ func Parse(body []byte, src Source, forceType string, meta Meta) ([]Event, error
 	case '{':
 		var probe struct {
 			Batch json.RawMessage `json:"batch"`
+			B     json.RawMessage `json:"b"` // the tag's compact batch
 		}
 		if err := json.Unmarshal(body, &probe); err != nil {
 			return nil, jsonErr(err)
@@ -152,6 +223,19 @@ func Parse(body []byte, src Source, forceType string, meta Meta) ([]Event, error
 				return nil, jsonErr(err)
 			}
 			raws, sentAt, context = b.Batch, b.SentAt, b.Context
+		} else if probe.B != nil && src == Browser {
+			batched = true
+			var b tagBatch
+			if err := json.Unmarshal(body, &b); err != nil {
+				return nil, jsonErr(err)
+			}
+			raws = b.B
+			if b.Sent != nil {
+				var err error
+				if sentAt, err = unixMilli(*b.Sent); err != nil {
+					return nil, errf("sent", "%v", err)
+				}
+			}
 		} else {
 			raws = []json.RawMessage{body}
 		}
@@ -194,7 +278,18 @@ func parseOne(raw json.RawMessage, src Source, forceType, batchSentAt string, ba
 		return Event{}, errf("", "an event must be a JSON object")
 	}
 	var w wire
-	if err := json.Unmarshal(raw, &w); err != nil {
+	if src == Browser {
+		var bw browserWire
+		if err := json.Unmarshal(raw, &bw); err != nil {
+			return Event{}, jsonErr(err)
+		}
+		if bw.T != "" {
+			if err := bw.fromCompact(); err != nil {
+				return Event{}, err
+			}
+		}
+		w = bw.wire
+	} else if err := json.Unmarshal(raw, &w); err != nil {
 		return Event{}, jsonErr(err)
 	}
 	if w.SentAt == "" {
@@ -535,6 +630,17 @@ func required(ev *Event) error {
 				}
 			}
 		}
+		if l, ok := ev.Properties["labels"]; ok && l != nil {
+			m, ok := l.(map[string]any)
+			if !ok {
+				return errf("properties.labels", "must be an object of field name to label text")
+			}
+			for k, v := range m {
+				if _, ok := v.(string); !ok {
+					return errf("properties.labels."+k, "must be a string")
+				}
+			}
+		}
 	case Identify:
 		if len(ev.Traits) == 0 && ev.UserID == "" {
 			return errf("traits", "identify needs traits or a userId")
@@ -560,7 +666,7 @@ func checkID(field, s string, max int) error {
 func jsonErr(err error) error {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		field := te.Field
+		field := strings.TrimPrefix(strings.TrimPrefix(te.Field, "wire."), "tagWire.") // browserWire embeds both
 		if field == "" {
 			field = "(body)"
 		}
@@ -583,6 +689,8 @@ func jsonKind(k string) string {
 		return "an array"
 	case "bool":
 		return "a boolean"
+	case "float64":
+		return "a number"
 	default:
 		return "a " + k
 	}

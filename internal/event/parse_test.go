@@ -3,6 +3,7 @@ package event
 import (
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -38,6 +39,64 @@ func TestParseTagPageView(t *testing.T) {
 	}
 }
 
+// TestParseTagCompact: the tag's compact form (one-letter keys, times in
+// ms) parses to the same events as the Segment form, and an event an older
+// tag left queued, in the Segment form, still parses inside a compact batch.
+func TestParseTagCompact(t *testing.T) {
+	ms := func(tm time.Time) string { return strconv.FormatInt(tm.UnixMilli(), 10) }
+	sent := recv.Add(-30 * time.Second) // the client clock runs 30 s behind
+	body := `{"b":[
+	  {"t":"page","i":"m-1","a":"anon-1","s":"www","ts":` + ms(sent.Add(-10*time.Second)) + `,"w":true,"c":true,
+	   "p":{"url":"https://www.example.com/p?utm_source=nl","title":"P","referrer":"https://google.com/"}},
+	  {"t":"download","i":"m-2","a":"anon-1","s":"www","ts":` + ms(sent) + `,"p":{"url":"https://www.example.com/a.pdf","text":"Guide"}},
+	  {"t":"outbound","i":"m-3","a":"anon-1","ts":` + ms(sent) + `,"p":{"url":"https://partner.example/"}},
+	  {"t":"track","i":"m-4","a":"anon-1","n":"download","p":{"plan":"pro"}},
+	  {"t":"identify","i":"m-5","a":"anon-1","n":{"email":"A@B.example","company":"Acme"}},
+	  {"t":"form_submit","i":"m-6","a":"anon-1","p":{"url":"https://www.example.com/c","form":{"id":"contact"},"fields":{"email":"c@d.example"}}},
+	  {"type":"page_view","messageId":"old-1","anonymousId":"anon-1","timestamp":"` + sent.Format(time.RFC3339) + `","properties":{"url":"https://www.example.com/old"}}
+	],"sent":` + ms(sent) + `}`
+	evs, err := Parse([]byte(body), Browser, "", meta())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct{ id, typ, name string }{
+		{"m-1", PageView, ""}, {"m-2", Download, ""}, {"m-3", Outbound, ""}, {"m-4", Custom, "download"},
+		{"m-5", Identify, ""}, {"m-6", FormSubmit, ""}, {"old-1", PageView, ""},
+	}
+	if len(evs) != len(want) {
+		t.Fatalf("%d events", len(evs))
+	}
+	for i, w := range want {
+		if e := evs[i]; e.ID != w.id || e.Type != w.typ || e.Name != w.name || e.AnonymousID != "anon-1" {
+			t.Errorf("event %d: %+v, want %+v", i, e, w)
+		}
+	}
+	pv := evs[0]
+	if pv.URL != "https://www.example.com/p?utm_source=nl" || pv.Title != "P" || pv.Referrer != "https://google.com/" || pv.UTM.Source != "nl" ||
+		pv.Site != "www" || !pv.Client.Webdriver || pv.Consent != "granted" {
+		t.Errorf("page view %+v", pv)
+	}
+	// Skew corrected from ts and sent as from timestamp and sentAt.
+	if !pv.Timestamp.Equal(recv.Add(-10 * time.Second)) {
+		t.Errorf("timestamp %v, want receivedAt - 10s", pv.Timestamp)
+	}
+	if !evs[6].Timestamp.Equal(recv) {
+		t.Errorf("old-form event in a compact batch: timestamp %v, want receivedAt (its time is when it was sent)", evs[6].Timestamp)
+	}
+	if evs[1].Client.Webdriver || evs[1].Consent != "" || evs[1].Properties["text"] != "Guide" {
+		t.Errorf("download %+v", evs[1])
+	}
+	if evs[3].Properties["plan"] != "pro" {
+		t.Errorf("track properties %v", evs[3].Properties)
+	}
+	if evs[4].Email() != "a@b.example" || evs[4].Attributes()["company"] != "Acme" {
+		t.Errorf("identify traits %v", evs[4].Traits)
+	}
+	if evs[5].Email() != "c@d.example" {
+		t.Errorf("form %+v", evs[5])
+	}
+}
+
 func TestCorrectSkew(t *testing.T) {
 	orig := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC) // a client clock years off
 	cases := []struct {
@@ -65,7 +124,7 @@ func TestParseBatchForms(t *testing.T) {
 	if err != nil || len(evs) != 2 {
 		t.Fatalf("array: %d events, %v (a repeated messageId in one request is kept once)", len(evs), err)
 	}
-	batch := `{"sentAt":"2026-11-24T11:00:10Z","batch":[{"type":"track","event":"Signed Up","userId":"u1","timestamp":"2026-11-24T11:00:00Z"}]}`
+	batch := `{"sentAt":"2026-11-24T11:00:10Z","sent":"own key","b":1,"batch":[{"type":"track","event":"Signed Up","userId":"u1","timestamp":"2026-11-24T11:00:00Z"}]}`
 	evs, err = Parse([]byte(batch), Server, "", meta())
 	if err != nil {
 		t.Fatal(err)
@@ -81,6 +140,9 @@ func TestSegmentCalls(t *testing.T) {
 	}{
 		{"track", `{"userId":"u","event":"download","properties":{"url":"https://x.example/a.pdf"}}`, Download, ""},
 		{"track", `{"anonymousId":"a","event":"Webinar Registered"}`, Custom, "Webinar Registered"},
+		// The tag's compact keys mean nothing to the Segment API: a caller's
+		// own top-level keys of those names are ignored, as unknown keys are.
+		{"track", `{"anonymousId":"a","event":"Own Keys","t":5,"p":"x","n":[1],"ts":"now"}`, Custom, "Own Keys"},
 		{"page", `{"anonymousId":"a","name":"Home","properties":{"url":"https://x.example/"}}`, PageView, "Home"},
 		{"page", `{"anonymousId":"a","context":{"page":{"url":"https://x.example/ctx"}}}`, PageView, ""},
 		{"identify", `{"userId":"u","traits":{"email":"A@B.example"}}`, Identify, ""},
@@ -152,6 +214,20 @@ func TestRejections(t *testing.T) {
 		{"server call without ids", `{"type":"track","event":"x"}`, Server, 400, "anonymousId"},
 		{"event too large", `{"type":"custom","event":"x","messageId":"m","properties":{"p":"` + big + `"}}`, Browser, 413, ""},
 		{"invalid utf-8", "{\"type\":\"custom\",\"event\":\"\xff\"}", Browser, 400, ""},
+		{"compact: ts not a number", `{"t":"page","i":"m","ts":"now","p":{"url":"https://a.example/"}}`, Browser, 400, "ts"},
+		{"compact: ts out of range", `{"t":"page","i":"m","ts":-5,"p":{"url":"https://a.example/"}}`, Browser, 400, "ts"},
+		{"compact: ts before 2000", `{"t":"page","i":"m","ts":1000,"p":{"url":"https://a.example/"}}`, Browser, 400, "timestamp"},
+		{"compact: properties not object", `{"t":"page","i":"m","p":[1]}`, Browser, 400, "p"},
+		{"compact: no messageId", `{"t":"page","p":{"url":"https://a.example/"}}`, Browser, 400, "messageId"},
+		{"compact: unknown type", `{"t":"teleport","i":"m"}`, Browser, 400, "type"},
+		{"compact: email_click", `{"t":"email_click","i":"m","p":{"url":"https://a.example/"}}`, Browser, 400, "type"},
+		{"compact: track name not a string", `{"t":"track","i":"m","n":{"x":1}}`, Browser, 400, "n"},
+		{"compact: track without name", `{"t":"track","i":"m"}`, Browser, 400, "event"},
+		{"compact: identify traits not an object", `{"t":"identify","i":"m","n":"x"}`, Browser, 400, "n"},
+		{"compact: bad sent", `{"b":[{"t":"page","i":"m","p":{"url":"https://a.example/"}}],"sent":"x"}`, Browser, 400, "sent"},
+		{"compact: sent out of range", `{"b":[{"t":"page","i":"m","p":{"url":"https://a.example/"}}],"sent":1e300}`, Browser, 400, "sent"},
+		{"compact: empty batch", `{"b":[]}`, Browser, 400, "batch"},
+		{"compact form from the server API", `{"t":"track","n":"x","a":"a1"}`, Server, 400, "type"},
 	}
 	for _, c := range cases {
 		_, err := Parse([]byte(c.body), c.src, "", meta())
@@ -219,6 +295,8 @@ func FuzzParse(f *testing.F) {
 		`{"batch":[{"type":"track","event":"download","userId":"u","properties":{"url":"https://x.example/a.pdf"}}],"sentAt":"2026-01-01T00:00:00Z"}`,
 		`{"type":"form_submit","messageId":"m","properties":{"fields":{"email":"a@b.co"}}}`,
 		`{"type":"identify","messageId":"m","traits":{"email":"a@b.co"},"timestamp":"2026-01-01T00:00:00+09:00"}`,
+		`{"b":[{"t":"page","i":"m","a":"x","s":"www","ts":1767225600000,"w":true,"c":true,"p":{"url":"https://a.example/"}},{"t":"identify","i":"n","n":{"email":"a@b.co"}}],"sent":1767225601000}`,
+		`{"t":"form_submit","i":"m","p":{"url":"https://a.example/","fields":{"text-1":"Acme","email":"a@b.co"},"labels":{"text-1":"会社名"}}}`,
 	} {
 		f.Add([]byte(s), false)
 		f.Add([]byte(s), true)

@@ -24,7 +24,8 @@ type Identification struct {
 	Visitor  string
 	Email    string // normalised
 	Fields   map[string]string
-	At       time.Time // when it happened (the identifying event's time)
+	Labels   map[string]string // a form field's label by field name, for names that say nothing (text-123)
+	At       time.Time         // when it happened (the identifying event's time)
 	Strength Strength
 	Source   string
 }
@@ -37,7 +38,7 @@ func (s *Stitcher) Identify(ctx context.Context, id Identification) (Person, Lin
 	if err != nil {
 		return Person{}, LinkResult{}, err
 	}
-	known, custom := SplitAttributes(id.Fields, s.FieldNames)
+	known, custom := SplitLabelled(id.Fields, id.Labels, s.FieldNames)
 	if len(known)+len(custom) > 0 {
 		if p, _, err = s.Dir.Update(ctx, p.ID, known, custom); err != nil {
 			return Person{}, LinkResult{}, err
@@ -148,11 +149,22 @@ func KnownAttribute(name string) bool {
 // ones, dropping emails (the person key) and anything that looks like a
 // secret, in case a page's form sent one despite the tag's filters.
 func SplitAttributes(fields map[string]string, extra FieldNames) (known, custom map[string]string) {
+	return SplitLabelled(fields, nil, extra)
+}
+
+// SplitLabelled is SplitAttributes for a form whose fields came with their
+// labels: a field whose name says nothing (MachineLike: text-123) and is not
+// one of the site's form_fields takes the attribute its label names
+// (LabelAttribute: 会社名 is company); a label naming an email or a secret
+// drops the field, as its name would.
+func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, custom map[string]string) {
 	known, custom = map[string]string{}, map[string]string{}
-	for k, v := range fields {
+	type field struct{ key, value string }
+	var byLabel map[string][]field
+	for raw, v := range fields {
 		// NFKC: full-width letters and digits (ＣＥＯ, ３００名) are the
 		// half-width ones; Japanese forms send both.
-		k, v = norm.NFKC.String(k), strings.TrimSpace(norm.NFKC.String(v))
+		k, v := norm.NFKC.String(raw), strings.TrimSpace(norm.NFKC.String(v))
 		key := strings.ToLower(strings.TrimSpace(k))
 		if key == "" || v == "" || len(key) > 100 {
 			continue
@@ -171,7 +183,36 @@ func SplitAttributes(fields map[string]string, extra FieldNames) (known, custom 
 			known[name] = v
 			continue
 		}
+		if label := labels[raw]; label != "" && MachineLike(key) {
+			if sensitive(strings.ToLower(norm.NFKC.String(label))) {
+				continue
+			}
+			switch name := LabelAttribute(label, extra); name {
+			case "email":
+				continue // the person key, sent as "email" too
+			case "":
+			default:
+				if byLabel == nil {
+					byLabel = map[string][]field{}
+				}
+				byLabel[name] = append(byLabel[name], field{k, v})
+				continue
+			}
+		}
 		custom[k] = v
+	}
+	// A field named for what it holds wins over one labelled so; of two
+	// labelled alike, the first by name (not map order). The others stay
+	// custom: nothing submitted is lost.
+	for name, fs := range byLabel {
+		sort.Slice(fs, func(i, j int) bool { return fs[i].key < fs[j].key })
+		for i, f := range fs {
+			if _, taken := known[name]; i == 0 && !taken {
+				known[name] = f.value
+			} else {
+				custom[f.key] = f.value
+			}
+		}
 	}
 	return known, custom
 }

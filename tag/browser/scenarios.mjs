@@ -113,6 +113,25 @@ const scenarios = {
     await settle(page);
     return { aid: id };
   },
+  // A form builder's machine-like field names, labelled in Japanese (label[for], a wrapping
+  // label, aria-label, placeholder): the labels decide the attributes.
+  async builder(page) {
+    await page.goto(site + '/builder.html');
+    await settle(page);
+    const id = await aid(page);
+    await page.fill('[name=text-123]', '株式会社ラベル');
+    await page.fill('[name=your-field-7]', '部長');
+    await page.fill('[name=field_5]', '３００名');
+    await page.fill('[name=input_3]', '営業部');
+    await page.fill('[name=tel-9]', '03-1234-5678');
+    await page.fill('[name=email-456]', 'label.user@example.jp');
+    await page.fill('[name=text-77]', '東京都港区');
+    await page.selectOption('[name=menu-5]', '会社について'); // an option's text is no label
+    await page.check('[name=radio-6][value=会社員]'); // a radio's label is its option's, not the field's
+    await Promise.all([page.waitForURL(/thanks/), page.click('#send')]);
+    await settle(page);
+    return { aid: id };
+  },
   async spaform(page) {
     await page.goto(site + '/spa.html');
     await settle(page);
@@ -186,9 +205,10 @@ const scenarios = {
     await page.click('#optout');
     await settle(page);
     const left = await page.evaluate(() => ['bt_aid', 'bt_q', 'bt_consent'].filter((k) => localStorage.getItem(k) != null));
+    const cookies = await collectorCookies(page); // the collector's answer to /optout
     await page.goto(site + '/index.html');
     await settle(page);
-    return { aid: id, left, after: await aid(page) };
+    return { aid: id, left, after: await aid(page), info: cookies };
   },
   async gpc(page) {
     await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
@@ -202,6 +222,20 @@ const scenarios = {
     await page.goto(site + '/index.html');
     await settle(page);
     return { aid: await aid(page) };
+  },
+  // An event the previous tag left queued, in the Segment form: sent by this
+  // tag in its compact batch, stored, and unqueued.
+  async upgrade(page) {
+    await page.addInitScript(() => {
+      if (sessionStorage.getItem('seeded')) return;
+      sessionStorage.setItem('seeded', '1');
+      localStorage.setItem('bt_aid', '1234567-2345678-3456789-4567890');
+      localStorage.setItem('bt_q', JSON.stringify([{ type: 'page_view', messageId: 'old-tag-message-1', anonymousId: '1234567-2345678-3456789-4567890',
+        site: 'test', timestamp: new Date(Date.now() - 60000).toISOString(), properties: { url: location.origin + '/old-page', title: 'Old' }, context: {} }]));
+    });
+    await page.goto(site + '/index.html');
+    await settle(page);
+    return { aid: await aid(page), after: await queued(page) };
   },
   async retry(page) {
     await fetch(control + '/down');

@@ -1,0 +1,169 @@
+package identity
+
+import (
+	"testing"
+	"unicode/utf8"
+)
+
+func TestMachineLike(t *testing.T) {
+	for name, want := range map[string]bool{
+		"text-123": true, "your-field-7": true, "field_5": true, "input_3": true, "input_1.3": true, "entry.123456": true,
+		"wpforms[fields][2]": true, "nf-field-5": true, "f2": true, "field": true, "your-field": true, "ｔｅｘｔ－１２": true,
+		"company": false, "your-company": false, "work_address": false, "会社名": false, "message": false, "how_did_you_hear": false,
+	} {
+		if got := MachineLike(name); got != want {
+			t.Errorf("MachineLike(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
+
+func TestLabelAttribute(t *testing.T) {
+	cases := map[string]string{
+		// Japanese, with the marks and asides forms add
+		"会社名":     "company",
+		"企業名":     "company",
+		"貴社名 ※必須": "company",
+		"御社名（必須）": "company",
+		"会社名（例：株式会社サンプル）": "company",
+		"法人名・団体名":         "company",
+		"役職":              "title",
+		"役職名":             "title",
+		"部署":              "department",
+		"所属部署名":           "department",
+		"氏名":              "name",
+		"お名前":             "name",
+		"ご担当者名":           "name",
+		"姓":               "last_name",
+		"名":               "first_name",
+		"名（めい）":           "first_name",
+		"姓名":              "name",
+		"電話番号":            "phone",
+		"電話番号（ハイフンなし）":    "phone",
+		"会社電話番号":          "phone",
+		"携帯電話":            "phone",
+		"従業員数":            "employees",
+		"会社規模":            "employees",
+		"社員数":             "employees",
+		"年商":              "revenue",
+		"業種":              "industry",
+		"都道府県":            "region",
+		"国":               "country",
+		"貴社のWebサイト":       "website",
+		"ご予算":             "budget",
+		"導入時期":            "timeframe",
+		"お問い合わせ内容":        "message",
+		"メールアドレス":         "email",
+		"メールアドレス（確認用）":    "email",
+		"お名前（フリガナ）":       "",
+		"会社名(カナ)":         "",
+		"ご住所":             "",
+		"郵便番号":            "",
+		// full width
+		"ＴＥＬ":   "phone",
+		"Ｅメール":  "email",
+		"会社名 ＊": "company",
+		// English
+		"Company":             "company",
+		"Company name *":      "company",
+		"Your organization":   "company",
+		"Job title":           "title",
+		"Title (required)":    "title",
+		"Position":            "title",
+		"Department":          "department",
+		"Phone number":        "phone",
+		"Tel.":                "phone",
+		"Company phone":       "phone",
+		"Number of employees": "employees",
+		"Company size":        "employees",
+		"Full name":           "name",
+		"Your name":           "name",
+		"First name":          "first_name",
+		"Last name":           "last_name",
+		"Email address":       "email",
+		"Company address":     "",
+		"Inquiry type":        "",
+		"Country":             "country",
+		"State/Province":      "region",
+		"Website":             "website",
+		"Comments":            "message",
+		"Hotel preference":    "", // "tel" only as a word
+		"Username":            "", // "name" only as a word
+		"Statement":           "", // "state" only as a word
+		"例）山田 太郎":             "",
+		"03-1234-5678":        "",
+		"":                    "",
+	}
+	for label, want := range cases {
+		if got := LabelAttribute(label, nil); got != want {
+			t.Errorf("LabelAttribute(%q) = %q, want %q", label, got, want)
+		}
+	}
+	// The site's form_fields apply to labels too, before Baton's names.
+	extra := FieldNames{"ご所属": "company", "会社名": "department"}
+	if got := LabelAttribute("ご所属（必須）", extra); got != "company" {
+		t.Errorf("form_fields on a label: %q", got)
+	}
+	if got := LabelAttribute("会社名", extra); got != "department" {
+		t.Errorf("form_fields before built-in names: %q", got)
+	}
+}
+
+func TestSplitLabelled(t *testing.T) {
+	fields := map[string]string{
+		"text-123":     "山田商事",
+		"your-field-7": "部長",
+		"field_5":      "３００名",
+		"input_3":      "営業部",
+		"text-9":       "yamada@example.jp", // labelled メールアドレス: the person key, dropped
+		"text-10":      "1234",              // labelled 暗証番号: a secret, dropped
+		"text-11":      "東京都港区",             // labelled ご住所: no attribute
+		"company":      "Named Co",          // a meaningful name wins over its label
+		"field_8":      "no label",
+		"menu-4":       "IT",
+	}
+	labels := map[string]string{
+		"text-123": "会社名 *", "your-field-7": "役職", "field_5": "従業員数", "input_3": "部署名", "text-9": "メールアドレス",
+		"text-10": "暗証番号", "text-11": "ご住所", "company": "ご担当者名", "menu-4": "業種",
+	}
+	known, custom := SplitLabelled(fields, labels, FieldNames{"menu-4": "need"})
+	want := map[string]string{"company": "Named Co", "title": "部長", "employees": "300名", "department": "営業部", "need": "IT"}
+	if len(known) != len(want) {
+		t.Errorf("known = %v, want %v", known, want)
+	}
+	for k, v := range want {
+		if known[k] != v {
+			t.Errorf("known[%s] = %q, want %q (known %v)", k, known[k], v, known)
+		}
+	}
+	// The labelled company lost to the named one: kept, as custom.
+	if len(custom) != 3 || custom["text-11"] != "東京都港区" || custom["field_8"] != "no label" || custom["text-123"] != "山田商事" {
+		t.Errorf("custom = %v", custom)
+	}
+	// Without labels, as before: machine-like names stay custom.
+	known, custom = SplitAttributes(map[string]string{"text-123": "山田商事"}, nil)
+	if len(known) != 0 || custom["text-123"] != "山田商事" {
+		t.Errorf("no labels: known %v custom %v", known, custom)
+	}
+	// A label on a meaningful name does not override it.
+	known, _ = SplitLabelled(map[string]string{"your-company": "Acme"}, map[string]string{"your-company": "役職"}, nil)
+	if known["company"] != "Acme" || known["title"] != "" {
+		t.Errorf("named field: %v", known)
+	}
+}
+
+// FuzzLabelAttribute: any label gives an attribute Baton knows, or none,
+// without panicking.
+func FuzzLabelAttribute(f *testing.F) {
+	for _, s := range []string{"会社名（必須）", "Company name *", "お名前(フリガナ)", "ＴＥＬ", "tel", "【必須】部署", "(", "「」", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, label string) {
+		a := LabelAttribute(label, nil)
+		if a != "" && a != "email" && !KnownAttribute(a) {
+			t.Fatalf("LabelAttribute(%q) = %q, no attribute", label, a)
+		}
+		if utf8.ValidString(label) {
+			_ = MachineLike(label)
+		}
+	})
+}
