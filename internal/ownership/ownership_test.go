@@ -53,6 +53,7 @@ var kinds = []kind{
 	{"P#", "MQL#", qualify},    // MQLs
 	{"P#", "FB#", qualify},     // sales outcomes applied
 	{"P#", "SLA#", qualify},    // SLA breaches announced
+	{"P#", "DEAL#", qualify},   // deals sales reported (amount, currency, close date)
 	{"P#", "DLV#", push},       // deliveries
 	{"P#", "C#", click},        // recent clicks
 	{"P#", "CE#", click},       // where a click or open naming the person is stored

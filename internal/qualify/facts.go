@@ -30,6 +30,7 @@ type Facts struct {
 	Rec     Record
 	History []StageChange
 	MQLs    []MQL
+	Deals   []Deal // by cycle
 }
 
 // AllFacts reads every scored person's facts in one pass over the people's
@@ -63,6 +64,13 @@ func AllFacts(ctx context.Context, t table.Table) ([]*Facts, error) {
 			}
 			p := get(id)
 			p.MQLs = append(p.MQLs, m)
+		case strings.HasPrefix(it.SK, dealPfx):
+			var d Deal
+			if err := json.Unmarshal(it.Data, &d); err != nil {
+				return err
+			}
+			p := get(id)
+			p.Deals = append(p.Deals, d)
 		}
 		return nil
 	})
@@ -76,6 +84,7 @@ func AllFacts(ctx context.Context, t table.Table) ([]*Facts, error) {
 		}
 		sort.SliceStable(p.History, func(i, j int) bool { return p.History[i].At.Before(p.History[j].At) })
 		sort.SliceStable(p.MQLs, func(i, j int) bool { return p.MQLs[i].Cycle < p.MQLs[j].Cycle })
+		sort.SliceStable(p.Deals, func(i, j int) bool { return p.Deals[i].Cycle < p.Deals[j].Cycle })
 		out = append(out, p)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
