@@ -33,54 +33,20 @@ type Facts struct {
 	Deals   []Deal // by cycle
 }
 
-// AllFacts reads every scored person's facts in one pass over the people's
-// partitions, people by id, each's history oldest first and MQLs by cycle.
-// People never scored (no record, no history) are left out.
+// AllFacts reads every scored person's facts, people by id, each's history
+// oldest first and MQLs and deals by cycle, through the index of scored
+// people: what it reads grows with people and their stage changes, never
+// with their events (the ledger is not read). People never scored (no
+// record, no history) are left out.
 func AllFacts(ctx context.Context, t table.Table) ([]*Facts, error) {
-	by := map[string]*Facts{}
-	get := func(id string) *Facts {
-		p := by[id]
-		if p == nil {
-			p = &Facts{ID: id}
-			by[id] = p
-		}
-		return p
-	}
-	err := identity.ScanPeople(ctx, t, func(id string, it table.Item) error {
-		switch {
-		case it.SK == scoreSK:
-			return json.Unmarshal(it.Data, &get(id).Rec)
-		case strings.HasPrefix(it.SK, historyPfx):
-			var c StageChange
-			if err := json.Unmarshal(it.Data, &c); err != nil {
-				return err
-			}
-			p := get(id)
-			p.History = append(p.History, c)
-		case strings.HasPrefix(it.SK, mqlPfx):
-			var m MQL
-			if err := json.Unmarshal(it.Data, &m); err != nil {
-				return err
-			}
-			p := get(id)
-			p.MQLs = append(p.MQLs, m)
-		case strings.HasPrefix(it.SK, dealPfx):
-			var d Deal
-			if err := json.Unmarshal(it.Data, &d); err != nil {
-				return err
-			}
-			p := get(id)
-			p.Deals = append(p.Deals, d)
-		}
-		return nil
-	})
+	all, err := indexedFacts(ctx, t)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*Facts, 0, len(by))
-	for _, p := range by {
+	out := make([]*Facts, 0, len(all))
+	for _, p := range all {
 		if p.Rec.Person == "" && len(p.History) == 0 {
-			continue // never scored: not in the funnel yet
+			continue // never scored (an index entry left by an erasure under way)
 		}
 		sort.SliceStable(p.History, func(i, j int) bool { return p.History[i].At.Before(p.History[j].At) })
 		sort.SliceStable(p.MQLs, func(i, j int) bool { return p.MQLs[i].Cycle < p.MQLs[j].Cycle })

@@ -461,7 +461,7 @@ func run(t *testing.T, newTable tabletest.Factory) {
 		t.Errorf("report %s", w.Body)
 	}
 	for _, kind := range []string{"person", "email", "member", "link", "alias", "event", "score", "ledger", "stage", "mql", "mqlindex",
-		"feedback", "deal", "delivery", "external", "inbox", "qmsg", "qready", "qdead", "click", "clickref"} {
+		"feedback", "deal", "scored", "delivery", "external", "inbox", "qmsg", "qready", "qdead", "click", "clickref"} {
 		if rep.Removed[kind] == 0 {
 			t.Errorf("nothing of kind %q removed: %s", kind, w.Body)
 		}
