@@ -37,9 +37,15 @@ type Facts struct {
 // oldest first and MQLs and deals by cycle, through the index of scored
 // people: what it reads grows with people and their stage changes, never
 // with their events (the ledger is not read). People never scored (no
-// record, no history) are left out.
+// record, no history) are left out. It never writes.
 func AllFacts(ctx context.Context, t table.Table) ([]*Facts, error) {
-	all, err := indexedFacts(ctx, t)
+	var all []*Facts
+	done, err := indexComplete(ctx, t)
+	if err == nil && done {
+		all, err = indexedFacts(ctx, t)
+	} else if err == nil {
+		all, err = scanFacts(ctx, t) // people scored before the index, until the sweep indexes them
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -103,5 +109,44 @@ func AllLedgers(ctx context.Context, t table.Table) (map[string][]Contribution, 
 		}
 		return nil
 	})
+	return out, err
+}
+
+// scanFacts reads every person's facts in one pass over the people's
+// partitions (ledger included: what a store not yet indexed offers).
+func scanFacts(ctx context.Context, t table.Table) ([]*Facts, error) {
+	by := map[string]*Facts{}
+	get := func(id string) *Facts {
+		p := by[id]
+		if p == nil {
+			p = &Facts{ID: id}
+			by[id] = p
+		}
+		return p
+	}
+	err := identity.ScanPeople(ctx, t, func(id string, it table.Item) error {
+		var err error
+		switch {
+		case it.SK == scoreSK:
+			err = json.Unmarshal(it.Data, &get(id).Rec)
+		case strings.HasPrefix(it.SK, historyPfx):
+			var c StageChange
+			err = json.Unmarshal(it.Data, &c)
+			get(id).History = append(get(id).History, c)
+		case strings.HasPrefix(it.SK, mqlPfx):
+			var m MQL
+			err = json.Unmarshal(it.Data, &m)
+			get(id).MQLs = append(get(id).MQLs, m)
+		case strings.HasPrefix(it.SK, dealPfx):
+			var d Deal
+			err = json.Unmarshal(it.Data, &d)
+			get(id).Deals = append(get(id).Deals, d)
+		}
+		return err
+	})
+	out := make([]*Facts, 0, len(by))
+	for _, p := range by {
+		out = append(out, p)
+	}
 	return out, err
 }

@@ -43,12 +43,18 @@ func withIndex(ws []table.Write, person string, rec Record) []table.Write {
 	return append(ws, table.Put(table.Item{PK: scoredPK(person), SK: person, Kind: "scored"}, table.Always))
 }
 
-// ScoredPeople lists every scored person from the index (the first call on
-// a store scored before the index existed indexes them, once).
-func ScoredPeople(ctx context.Context, t table.Table) ([]string, error) {
-	if err := backfillIndex(ctx, t); err != nil {
-		return nil, err
+// indexComplete reports whether every scored person is in the index
+// (IndexScoredPeople has run on this store).
+func indexComplete(ctx context.Context, t table.Table) (bool, error) {
+	_, err := t.Get(ctx, scoredMeta, scoredDone)
+	if errors.Is(err, table.ErrNotFound) {
+		return false, nil
 	}
+	return err == nil, err
+}
+
+// scoredPeople lists every indexed person.
+func scoredPeople(ctx context.Context, t table.Table) ([]string, error) {
 	var out []string
 	for i := range scoredShards {
 		items, err := t.Query(ctx, table.Query{PK: fmt.Sprintf("%s%02d", scoredPfx, i), Consistent: true})
@@ -63,32 +69,36 @@ func ScoredPeople(ctx context.Context, t table.Table) ([]string, error) {
 	return out, nil
 }
 
-// backfillIndex indexes the people whose score records predate the index:
-// one pass over the people's partitions, the first time only.
-func backfillIndex(ctx context.Context, t table.Table) error {
-	if _, err := t.Get(ctx, scoredMeta, scoredDone); err == nil {
-		return nil
-	} else if !errors.Is(err, table.ErrNotFound) {
-		return err
+// IndexScoredPeople indexes the people whose score records predate the
+// index, once per store (one pass over the people's partitions; the sweep
+// runs it, so no read path ever writes). Until it has run, AllFacts reads
+// by that pass instead. It returns how many people it indexed.
+func IndexScoredPeople(ctx context.Context, t table.Table) (int, error) {
+	if done, err := indexComplete(ctx, t); done || err != nil {
+		return 0, err
 	}
 	var ws []table.Write
 	err := identity.ScanPeople(ctx, t, func(person string, it table.Item) error {
 		if it.SK == scoreSK {
-			ws = append(ws, table.Put(table.Item{PK: scoredPK(person), SK: person, Kind: "scored"}, table.Always))
+			ws = append(ws, table.Put(table.Item{PK: scoredPK(person), SK: person, Kind: "scored"}, table.NotExists))
 		}
 		return nil
 	})
 	if err != nil {
-		return err
+		return 0, err
 	}
+	n := 0
 	for start := 0; start < len(ws); start += 100 {
 		for _, err := range t.PutMany(ctx, ws[start:min(start+100, len(ws))]) {
-			if err != nil {
-				return err
+			switch {
+			case err == nil:
+				n++
+			case !errors.Is(err, table.ErrConditionFailed): // failed: indexed by their first score
+				return n, err
 			}
 		}
 	}
-	return t.Put(ctx, table.Item{PK: scoredMeta, SK: scoredDone, Kind: "scored"}, table.Always)
+	return n, t.Put(ctx, table.Item{PK: scoredMeta, SK: scoredDone, Kind: "scored"}, table.Always)
 }
 
 // factsOf reads one person's facts by key: the score record, then the
@@ -144,7 +154,7 @@ func factsOf(ctx context.Context, t table.Table, id string) (*Facts, error) {
 // indexedFacts reads every indexed person's facts, a few people at a time
 // (on DynamoDB each is four requests).
 func indexedFacts(ctx context.Context, t table.Table) ([]*Facts, error) {
-	ids, err := ScoredPeople(ctx, t)
+	ids, err := scoredPeople(ctx, t)
 	if err != nil {
 		return nil, err
 	}
