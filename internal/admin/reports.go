@@ -142,7 +142,7 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 			rows = append(rows, []string{x.Dimension, x.Value, strconv.Itoa(x.MQLs), strconv.Itoa(x.SAL), strconv.Itoa(x.SQL), strconv.Itoa(x.Won), strconv.Itoa(x.Rejected), strconv.Itoa(x.Lost), whyText(x.Why)})
 		}
 	default:
-		httpx.Error(w, http.StatusNotFound, "no report "+name+" (funnel, attribution, sla, mql-quality)")
+		httpx.Error(w, http.StatusNotFound, "no report "+name+" (funnel, attribution, sla, mql-quality, revenue, reps, kpi)")
 		return
 	}
 	if r.URL.Query().Get("format") == "csv" || strings.Contains(r.Header.Get("Accept"), "text/csv") {
@@ -207,7 +207,7 @@ h1{margin-bottom:0}.grid{display:grid;grid-template-columns:1fr 1fr;gap:2em}
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #dde;padding:.3em .5em;text-align:right}td:first-child,th:first-child{text-align:left}
 svg text{font:13px system-ui,sans-serif;fill:#1d2733}.bar{fill:#0f3d5e}.muted{color:#667}
 .signout{float:right;color:#667;font-size:.9em}.signout button{font:inherit;margin-left:.4em}</style></head><body>
-{{template "nav" .Nav}}<h1>Baton reports</h1><p class="muted">Funnel, attribution, follow-up and MQL quality, from the same data sales and marketing see. JSON and CSV at /admin/reports/{funnel,attribution,sla,mql-quality}. Try a change to the MQL definition in the <a href="rules">lab</a>.</p>
+{{template "nav" .Nav}}<h1>Baton reports</h1><p class="muted">Funnel, attribution, follow-up and MQL quality, from the same data sales and marketing see. JSON and CSV at /admin/reports/{funnel,attribution,sla,mql-quality,revenue,reps,kpi}. Try a change to the MQL definition in the <a href="rules">lab</a>.</p>
 {{template "kpi" .KPI}}
 <div class="grid">
 {{range .Charts}}<section><h2>{{.Title}}</h2>
