@@ -447,7 +447,11 @@ func dealOf(amount *float64, currency, closeDate, source string, at time.Time) *
 // at UTC midnight, or an ISO date.
 func hubspotDate(v string) (string, error) {
 	if ms, err := strconv.ParseInt(v, 10, 64); err == nil {
-		return time.UnixMilli(ms).UTC().Format("2006-01-02"), nil
+		t := time.UnixMilli(ms).UTC()
+		if t.Year() < 1 || t.Year() > 9999 {
+			return "", fmt.Errorf("%q is out of range", v)
+		}
+		return t.Format("2006-01-02"), nil
 	}
 	if t, err := time.Parse("2006-01-02", v); err == nil {
 		return t.Format("2006-01-02"), nil
