@@ -115,3 +115,31 @@ func TestWebhookAmount(t *testing.T) {
 		t.Fatalf("huge amount: %d %s", code, resp)
 	}
 }
+
+// TestSalesforceOpportunityCDC: an Opportunity's change event (relayed by
+// EventBridge) carries the changed Amount, CurrencyIsoCode, CloseDate and
+// StageName, and the person through the enriched Baton_Person_Id__c.
+func TestSalesforceOpportunityCDC(t *testing.T) {
+	f := setup(t)
+	event := func(id, fields string) string {
+		return `{"version":"0","id":"` + id + `","detail-type":"OpportunityChangeEvent","source":"aws.partner/salesforce.com/00D/0YL","time":"` + f.now.Add(time.Hour).Format(time.RFC3339) + `",` +
+			`"detail":{"payload":{"ChangeEventHeader":{"entityName":"Opportunity","recordIds":["006000000000001AAA"],"changeType":"UPDATE","commitTimestamp":1795528800000}` + fields + `}}}`
+	}
+	hdr := map[string]string{"X-Baton-Secret": shared}
+	code, body := f.post(t, "/feedback/salesforce", event("opp-cdc-1", `,"Amount":3600000,"CurrencyIsoCode":"JPY","CloseDate":"2026-12-10","StageName":"Closed Won","Baton_Person_Id__c":"`+f.p.ID+`"`), hdr)
+	if code != 200 || !strings.Contains(body, `"deal":true`) || f.stage(t) != qualify.StageCustomer {
+		t.Fatalf("%d %s stage %s", code, body, f.stage(t))
+	}
+	if d := f.deal(t); d.Amount != 3600000 || d.Currency != "JPY" || d.CloseDate != "2026-12-10" || d.Outcome != "won" || d.Source != "salesforce" {
+		t.Fatalf("deal %+v", d)
+	}
+	// Another field changed: nothing to do.
+	if code, body := f.post(t, "/feedback/salesforce", event("opp-cdc-2", `,"Description":"x","Baton_Person_Id__c":"`+f.p.ID+`"`), hdr); code != 200 || !strings.Contains(body, `"results":[]`) {
+		t.Fatalf("other field: %d %s", code, body)
+	}
+	for _, bad := range []string{`,"Amount":100`, `,"Amount":"100","Baton_Person_Id__c":"` + f.p.ID + `"`} {
+		if code, body := f.post(t, "/feedback/salesforce", event("opp-cdc-3", bad), hdr); code != 400 || !strings.Contains(body, "error") {
+			t.Errorf("%s: %d %s", bad, code, body)
+		}
+	}
+}

@@ -160,8 +160,11 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 			return nil, fmt.Errorf("not an EventBridge event: %v", err)
 		}
 		hdr, _ := ev.Detail.Payload["ChangeEventHeader"].(map[string]any)
+		if hdr != nil && hdr["entityName"] == "Opportunity" {
+			return opportunityChange(ev.ID, ev.Time, hdr, ev.Detail.Payload)
+		}
 		if hdr == nil || hdr["entityName"] != "Lead" {
-			return nil, errors.New("detail.payload.ChangeEventHeader.entityName must be Lead")
+			return nil, errors.New("detail.payload.ChangeEventHeader.entityName must be Lead or Opportunity")
 		}
 		status, _ := ev.Detail.Payload["Status"].(string)
 		if status == "" {
@@ -218,6 +221,52 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 		}
 	}
 	return []Verdict{{DeliveryID: "sf-" + f.EventID, PersonID: f.ExternalID, ExternalID: f.LeadID, Email: f.Email, Outcome: out, Owner: f.Owner, Why: f.Reason, At: f.ChangedAt, Deal: deal}}, nil
+}
+
+// OpportunityStages maps Salesforce's closed Opportunity stages to outcomes;
+// any other stage changes the deal alone.
+var OpportunityStages = map[string]string{"Closed Won": "won", "Closed Lost": "lost"}
+
+// opportunityChange reads an Opportunity's Change Data Capture event: its
+// Amount, CurrencyIsoCode, CloseDate and StageName when they changed (CDC
+// sends changed fields only). The person is the Opportunity's
+// Baton_Person_Id__c, copied from the Lead at conversion (Lead field
+// mapping) and sent with every event as an enriched field of the channel.
+func opportunityChange(id string, at time.Time, hdr, payload map[string]any) ([]Verdict, error) {
+	pid, _ := payload["Baton_Person_Id__c"].(string)
+	if pid == "" {
+		return nil, errors.New("an Opportunity change needs Baton_Person_Id__c (map it from the Lead at conversion and enrich the CDC channel with it)")
+	}
+	var amount *float64
+	switch a := payload["Amount"].(type) {
+	case nil:
+	case float64:
+		amount = &a
+	default:
+		return nil, fmt.Errorf("the Opportunity's Amount must be a number, not %v", a)
+	}
+	cur, _ := payload["CurrencyIsoCode"].(string)
+	cd, _ := payload["CloseDate"].(string)
+	stage, _ := payload["StageName"].(string)
+	out := OpportunityStages[stage]
+	deal := dealOf(amount, cur, cd, "salesforce", at)
+	if deal == nil && out == "" {
+		return nil, nil // a change to other fields
+	}
+	if deal != nil {
+		deal.Outcome = out
+		if err := qualify.ValidateDeal(*deal); err != nil {
+			return nil, err
+		}
+	}
+	owner, _ := payload["OwnerId"].(string)
+	ids, _ := hdr["recordIds"].([]any)
+	var vs []Verdict
+	for _, rid := range ids {
+		s, _ := rid.(string)
+		vs = append(vs, Verdict{DeliveryID: "sfcdc-" + id + "-" + s, ExternalID: s, PersonID: pid, Outcome: out, Owner: owner, At: at, Deal: deal})
+	}
+	return vs, nil
 }
 
 // hubspot verifies X-HubSpot-Signature-v3 and its 5-minute window.

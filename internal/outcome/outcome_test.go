@@ -219,6 +219,7 @@ func FuzzParsers(f *testing.F) {
 	f.Add([]byte(`[{"eventId":1,"subscriptionType":"contact.propertyChange","objectId":1,"propertyName":"lifecyclestage","propertyValue":"customer"}]`))
 	f.Add([]byte(`{"id":"x","type":"UPDATE_STATUS","record":{"s":{"type":"STATUS","value":"受注"}}}`))
 	f.Add([]byte(`{"eventId":"e","outcome":"won","amount":12.5,"currencyIsoCode":"JPY","closeDate":"2026-11-30"}`))
+	f.Add([]byte(`{"detail-type":"x","detail":{"payload":{"ChangeEventHeader":{"entityName":"Opportunity","recordIds":["a"]},"Amount":5,"StageName":"Closed Won","Baton_Person_Id__c":"p"}}}`))
 	f.Add([]byte(`[{"eventId":1,"subscriptionType":"contact.propertyChange","objectId":1,"propertyName":"recent_deal_close_date","propertyValue":"1795000000000"}]`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		outcome.ParseSalesforce(b, nil)
