@@ -39,6 +39,7 @@ func BenchmarkReportReads(b *testing.B) {
 		}
 		sizes = append(sizes, n)
 	}
+	perLoad := map[int]int64{}
 	for _, n := range sizes {
 		// Built once per size: b.Run calls the function again for each b.N.
 		start := clock.Now()
@@ -88,9 +89,21 @@ func BenchmarkReportReads(b *testing.B) {
 				}
 			}
 			b.StopTimer()
-			b.ReportMetric(float64(ct.Counts().Items)/float64(b.N), "items/load")
+			perLoad[n] = ct.Counts().Items / int64(b.N)
+			b.ReportMetric(float64(perLoad[n]), "items/load")
 		})
 	}
+	line := "report reads: items per load"
+	for _, n := range sizes {
+		line += fmt.Sprintf(", %d events: %d", n, perLoad[n])
+	}
+	verdict := "met"
+	for _, n := range sizes {
+		if perLoad[n] != perLoad[sizes[0]] {
+			verdict = "NOT met"
+		}
+	}
+	fmt.Printf("%s (target: the same for every event count; %s)\n", line, verdict)
 }
 
 func splitComma(s string) []string {
