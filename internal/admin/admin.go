@@ -55,6 +55,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	}
 	mux.Handle("GET /admin/people", h.Require(ScopeRead, h.findPerson))
 	mux.Handle("GET /admin/people/{id}", h.Require(ScopeRead, h.getPerson))
+	h.timelineRoutes(mux) // timeline.go
 	if h.Eraser != nil {
 		h.eraseRoutes(mux)
 	}

@@ -27,11 +27,13 @@ type Reports struct {
 	// Calendar: the configured time zone (report days, dates in from/to)
 	// and the working time the SLA is measured in.
 	Calendar calendar.Calendar
+	Targets  map[string]int // monthly KPI targets by funnel stage (kpi_targets)
 }
 
 func (h *Handler) reportRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/reports/{name}", h.Require(ScopeRead, h.report))
 	mux.Handle("GET /admin/{$}", h.Require(ScopeRead, h.dashboard))
+	h.salesReportRoutes(mux) // revenue, reps, kpi (salesreports.go)
 }
 
 func (rp *Reports) now() time.Time {
@@ -140,7 +142,7 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 			rows = append(rows, []string{x.Dimension, x.Value, strconv.Itoa(x.MQLs), strconv.Itoa(x.SAL), strconv.Itoa(x.SQL), strconv.Itoa(x.Won), strconv.Itoa(x.Rejected), strconv.Itoa(x.Lost), whyText(x.Why)})
 		}
 	default:
-		httpx.Error(w, http.StatusNotFound, "no report "+name+" (funnel, attribution, sla, mql-quality)")
+		httpx.Error(w, http.StatusNotFound, "no report "+name+" (funnel, attribution, sla, mql-quality, revenue, reps, kpi)")
 		return
 	}
 	if r.URL.Query().Get("format") == "csv" || strings.Contains(r.Header.Get("Accept"), "text/csv") {
@@ -198,14 +200,15 @@ func newChart(title string, labels []string, values []float64, text func(float64
 	return c
 }
 
-var dashboardPage = template.Must(template.Must(template.New("dash").Funcs(template.FuncMap{"why": whyText}).Parse(navTmpl)).Parse(`<!doctype html>
+var dashboardPage = template.Must(template.Must(template.New("dash").Funcs(template.FuncMap{"why": whyText, "pct": pct}).Parse(navTmpl)).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Baton — reports</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:64em;margin:2em auto;padding:0 1em;color:#1d2733}
 h1{margin-bottom:0}.grid{display:grid;grid-template-columns:1fr 1fr;gap:2em}
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #dde;padding:.3em .5em;text-align:right}td:first-child,th:first-child{text-align:left}
 svg text{font:13px system-ui,sans-serif;fill:#1d2733}.bar{fill:#0f3d5e}.muted{color:#667}
 .signout{float:right;color:#667;font-size:.9em}.signout button{font:inherit;margin-left:.4em}</style></head><body>
-{{template "nav" .Nav}}<h1>Baton reports</h1><p class="muted">Funnel, attribution, follow-up and MQL quality, from the same data sales and marketing see. JSON and CSV at /admin/reports/{funnel,attribution,sla,mql-quality}. Try a change to the MQL definition in the <a href="rules">lab</a>.</p>
+{{template "nav" .Nav}}<h1>Baton reports</h1><p class="muted">Funnel, attribution, follow-up and MQL quality, from the same data sales and marketing see. JSON and CSV at /admin/reports/{funnel,attribution,sla,mql-quality,revenue,reps,kpi}. Try a change to the MQL definition in the <a href="rules">lab</a>.</p>
+{{template "kpi" .KPI}}
 <div class="grid">
 {{range .Charts}}<section><h2>{{.Title}}</h2>
 <svg role="img" aria-label="{{.Title}}" width="560" height="{{.Height}}" viewBox="0 0 560 {{.Height}}">
@@ -280,8 +283,18 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	charts = append(charts, newChart("MQL to SQL rate by condition", qk, qv, func(v float64) string { return fmt.Sprintf("%.0f%%", v*100) }))
+	kpi, field, err := h.kpi(r)
+	if err != nil {
+		if field != "" {
+			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error(), Field: field})
+			return
+		}
+		h.fail(w, err)
+		return
+	}
 	htmlHeaders(w)
 	dashboardPage.Execute(w, map[string]any{
+		"KPI": kpi,
 		"Nav": nav(r), "Charts": charts, "Stages": reports.Stages, "Funnel": funnel,
 		"SLA": reports.SLA(people, f, h.Reports.SLA, h.Reports.Calendar, h.Reports.now()), "SLAText": h.Reports.Calendar.Describe(h.Reports.SLA),
 		"Quality": conditions,

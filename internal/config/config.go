@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -72,6 +73,7 @@ type File struct {
 	SLA              SLAFile           `yaml:"sla"`                      // how fast sales must accept an MQL
 	Timezone         string            `yaml:"timezone"`                 // IANA zone of days (daily caps, report periods) and times shown (default UTC)
 	Calendar         CalendarFile      `yaml:"calendar"`                 // sales' working days, hours and holidays
+	KPITargets       map[string]int    `yaml:"kpi_targets"`              // monthly targets: funnel stage -> people entering it a month
 	LinkHosts        []string          `yaml:"link_hosts"`               // hosts tracked links may redirect to (".example.com": subdomains too); empty: any
 	ScrubParams      []string          `yaml:"scrub_params"`             // more URL parameters never stored (besides password/token/csrf/session/card-like names and any holding an email)
 	FormFields       map[string]string `yaml:"form_fields"`              // a site's own form field names -> attributes (e.g. text-123: company), before the built-in names
@@ -133,6 +135,11 @@ type FeedbackFile struct {
 	Kintone      map[string]string `yaml:"kintone_status"`    // process status -> outcome
 	KintoneField string            `yaml:"kintone_status_field"`
 	KintoneWhy   string            `yaml:"kintone_reason_field"` // field code of sales' reason (見送り理由 ...)
+	// Field codes of the deal on the kintone record (defaults: amount,
+	// currency, close_date): NUMBER, text or drop-down, DATE.
+	KintoneAmount    string `yaml:"kintone_amount_field"`
+	KintoneCurrency  string `yaml:"kintone_currency_field"`
+	KintoneCloseDate string `yaml:"kintone_close_date_field"`
 }
 
 // SLAFile sets the service level sales agreed to.
@@ -342,8 +349,19 @@ func ParseFile(data []byte, f *File) error {
 	if f.TimelineLimit < 0 {
 		return fmt.Errorf("timeline_limit: must not be negative")
 	}
+	for stage, n := range f.KPITargets {
+		if !slices.Contains(KPIStages, stage) {
+			return fmt.Errorf("kpi_targets: %q is not a funnel stage (%s)", stage, strings.Join(KPIStages, ", "))
+		}
+		if n < 0 {
+			return fmt.Errorf("kpi_targets.%s: must not be negative", stage)
+		}
+	}
 	return nil
 }
+
+// KPIStages are the funnel stages a monthly target may name.
+var KPIStages = []string{"lead", "mql", "sal", "sql", "opportunity", "customer"}
 
 func (f *File) defaults() {
 	if f.EventRetention == 0 {

@@ -16,5 +16,6 @@ func suites() []tabletest.Suite {
 		privacytest.Suite(),
 		qualifytest.Suite(),
 		qualifytest.SLASuite(),
+		qualifytest.DealSuite(),
 	}
 }

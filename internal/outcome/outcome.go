@@ -40,11 +40,13 @@ type Verdict struct {
 	Owner      string
 	Why        string // the reason sales gave (rejected: "no budget")
 	At         time.Time
+	Deal       *qualify.DealReport // the opportunity's amount, currency, close date, when the SFA sent them
 }
 
-// Applier applies outcomes; see qualify.Qualifier.
+// Applier applies outcomes and records deals; see qualify.Qualifier.
 type Applier interface {
 	OutcomeWhy(ctx context.Context, person, outcome, deliveryID, owner, why string, at time.Time) (qualify.OutcomeResult, error)
+	RecordDeal(ctx context.Context, person string, d qualify.DealReport) (bool, error)
 }
 
 // Handler serves /feedback.
@@ -64,6 +66,7 @@ type Handler struct {
 	KintoneField     string            // status field code
 	KintoneReason    string            // field code of the reason sales give (見送り理由 ...); "" for none
 	KintoneEmail     string            // email field code (sfa.kintone.email_field; default "email")
+	KintoneDeal      KintoneDealFields // field codes of the deal's amount, currency and close date
 
 	Now func() time.Time
 	Log *slog.Logger
@@ -157,8 +160,11 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 			return nil, fmt.Errorf("not an EventBridge event: %v", err)
 		}
 		hdr, _ := ev.Detail.Payload["ChangeEventHeader"].(map[string]any)
+		if hdr != nil && hdr["entityName"] == "Opportunity" {
+			return opportunityChange(ev.ID, ev.Time, hdr, ev.Detail.Payload)
+		}
 		if hdr == nil || hdr["entityName"] != "Lead" {
-			return nil, errors.New("detail.payload.ChangeEventHeader.entityName must be Lead")
+			return nil, errors.New("detail.payload.ChangeEventHeader.entityName must be Lead or Opportunity")
 		}
 		status, _ := ev.Detail.Payload["Status"].(string)
 		if status == "" {
@@ -188,21 +194,79 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 		Owner      string    `json:"owner"`
 		Reason     string    `json:"reason"` // e.g. the Lead's disqualification reason field, passed by the Flow
 		ChangedAt  time.Time `json:"changedAt"`
+		// The Opportunity's fields, passed by a Flow on Opportunity (or on
+		// the converted Lead's Opportunity): Amount, CurrencyIsoCode, CloseDate.
+		Amount          *float64 `json:"amount"`
+		CurrencyIsoCode string   `json:"currencyIsoCode"`
+		CloseDate       string   `json:"closeDate"`
 	}
 	if err := json.Unmarshal(body, &f); err != nil {
 		return nil, fmt.Errorf("flow callout: %v", err)
 	}
+	deal := dealOf(f.Amount, f.CurrencyIsoCode, f.CloseDate, "salesforce", f.ChangedAt)
 	out := f.Outcome
 	if out == "" {
 		out = statuses[f.Status]
 	}
-	if out == "" {
+	if out == "" && deal == nil {
 		return nil, fmt.Errorf("status %q maps to no outcome (configure feedback.salesforce_status)", f.Status)
 	}
 	if f.EventID == "" {
 		return nil, errors.New("eventId is required (deduplication)")
 	}
-	return []Verdict{{DeliveryID: "sf-" + f.EventID, PersonID: f.ExternalID, ExternalID: f.LeadID, Email: f.Email, Outcome: out, Owner: f.Owner, Why: f.Reason, At: f.ChangedAt}}, nil
+	if deal != nil {
+		deal.Outcome = out
+		if err := qualify.ValidateDeal(*deal); err != nil {
+			return nil, err
+		}
+	}
+	return []Verdict{{DeliveryID: "sf-" + f.EventID, PersonID: f.ExternalID, ExternalID: f.LeadID, Email: f.Email, Outcome: out, Owner: f.Owner, Why: f.Reason, At: f.ChangedAt, Deal: deal}}, nil
+}
+
+// OpportunityStages maps Salesforce's closed Opportunity stages to outcomes;
+// any other stage changes the deal alone.
+var OpportunityStages = map[string]string{"Closed Won": "won", "Closed Lost": "lost"}
+
+// opportunityChange reads an Opportunity's Change Data Capture event: its
+// Amount, CurrencyIsoCode, CloseDate and StageName when they changed (CDC
+// sends changed fields only). The person is the Opportunity's
+// Baton_Person_Id__c, copied from the Lead at conversion (Lead field
+// mapping) and sent with every event as an enriched field of the channel.
+func opportunityChange(id string, at time.Time, hdr, payload map[string]any) ([]Verdict, error) {
+	pid, _ := payload["Baton_Person_Id__c"].(string)
+	if pid == "" {
+		return nil, errors.New("an Opportunity change needs Baton_Person_Id__c (map it from the Lead at conversion and enrich the CDC channel with it)")
+	}
+	var amount *float64
+	switch a := payload["Amount"].(type) {
+	case nil:
+	case float64:
+		amount = &a
+	default:
+		return nil, fmt.Errorf("the Opportunity's Amount must be a number, not %v", a)
+	}
+	cur, _ := payload["CurrencyIsoCode"].(string)
+	cd, _ := payload["CloseDate"].(string)
+	stage, _ := payload["StageName"].(string)
+	out := OpportunityStages[stage]
+	deal := dealOf(amount, cur, cd, "salesforce", at)
+	if deal == nil && out == "" {
+		return nil, nil // a change to other fields
+	}
+	if deal != nil {
+		deal.Outcome = out
+		if err := qualify.ValidateDeal(*deal); err != nil {
+			return nil, err
+		}
+	}
+	owner, _ := payload["OwnerId"].(string)
+	ids, _ := hdr["recordIds"].([]any)
+	var vs []Verdict
+	for _, rid := range ids {
+		s, _ := rid.(string)
+		vs = append(vs, Verdict{DeliveryID: "sfcdc-" + id + "-" + s, ExternalID: s, PersonID: pid, Outcome: out, Owner: owner, At: at, Deal: deal})
+	}
+	return vs, nil
 }
 
 // hubspot verifies X-HubSpot-Signature-v3 and its 5-minute window.
@@ -271,7 +335,36 @@ func ParseHubSpot(body []byte, values map[string]string) ([]Verdict, error) {
 	var vs []Verdict
 	for _, e := range evs {
 		contact := e.SubscriptionType == "contact.propertyChange" || e.SubscriptionType == "object.propertyChange" && e.ObjectTypeID == "0-1"
-		if !contact || (e.PropertyName != "lifecyclestage" && e.PropertyName != "hs_lead_status") {
+		if !contact {
+			continue
+		}
+		at := time.UnixMilli(e.OccurredAt)
+		switch e.PropertyName {
+		case "recent_deal_amount", "recent_deal_close_date":
+			// The contact's rollups of its deals (HubSpot keeps them from
+			// the associated deals' amount and closedate): the deal as the
+			// contact carries it, without an association lookup.
+			d := &qualify.DealReport{Source: "hubspot", At: at}
+			if e.PropertyName == "recent_deal_amount" {
+				a, err := strconv.ParseFloat(e.PropertyValue, 64)
+				if err != nil {
+					return nil, fmt.Errorf("event %s: recent_deal_amount %q is not a number", e.EventID, e.PropertyValue)
+				}
+				d.Amount = &a
+			} else {
+				cd, err := hubspotDate(e.PropertyValue)
+				if err != nil {
+					return nil, fmt.Errorf("event %s: recent_deal_close_date: %v", e.EventID, err)
+				}
+				d.CloseDate = cd
+			}
+			if err := qualify.ValidateDeal(*d); err != nil {
+				return nil, fmt.Errorf("event %s: %v", e.EventID, err)
+			}
+			vs = append(vs, Verdict{DeliveryID: "hs-" + e.EventID.String(), ExternalID: e.ObjectID.String(), At: at, Deal: d})
+			continue
+		case "lifecyclestage", "hs_lead_status":
+		default:
 			continue
 		}
 		out, ok := values[e.PropertyValue]
@@ -298,9 +391,12 @@ func (h *Handler) kintone(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	vs, err := ParseKintone(body, h.KintoneField, h.KintoneEmail, h.KintoneStatus)
-	if h.KintoneReason != "" {
-		for i := range vs {
+	for i := range vs {
+		if h.KintoneReason != "" {
 			vs[i].Why = kintoneField(body, h.KintoneReason)
+		}
+		if vs[i].Deal, err = kintoneDeal(body, h.KintoneDeal, vs[i].Outcome); err != nil {
+			break
 		}
 	}
 	if err != nil {
@@ -349,6 +445,69 @@ func ParseKintone(body []byte, field, emailField string, statuses map[string]str
 	return []Verdict{{DeliveryID: "kt-" + p.ID, ExternalID: str("$id"), Email: str(emailField), Outcome: out}}, nil
 }
 
+// KintoneDealFields names the kintone fields holding the deal (field codes
+// are each app's own; defaults: amount, currency, close_date).
+type KintoneDealFields struct{ Amount, Currency, CloseDate string }
+
+// kintoneDeal reads the deal fields of a kintone record: a NUMBER field's
+// value is a string ("1200000"), a DATE field's YYYY-MM-DD; empty fields
+// are absent.
+func kintoneDeal(body []byte, f KintoneDealFields, outcome string) (*qualify.DealReport, error) {
+	if f.Amount == "" {
+		f.Amount = "amount"
+	}
+	if f.Currency == "" {
+		f.Currency = "currency"
+	}
+	if f.CloseDate == "" {
+		f.CloseDate = "close_date"
+	}
+	var amount *float64
+	if s := strings.TrimSpace(kintoneField(body, f.Amount)); s != "" {
+		a, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return nil, fmt.Errorf("record.%s: %q is not a number", f.Amount, s)
+		}
+		amount = &a
+	}
+	d := dealOf(amount, kintoneField(body, f.Currency), kintoneField(body, f.CloseDate), "kintone", time.Time{})
+	if d == nil {
+		return nil, nil
+	}
+	d.Outcome = outcome
+	return d, qualify.ValidateDeal(*d)
+}
+
+// dealOf is the deal a delivery carries (nil: none of its fields).
+func dealOf(amount *float64, currency, closeDate, source string, at time.Time) *qualify.DealReport {
+	currency, closeDate = strings.ToUpper(strings.TrimSpace(currency)), strings.TrimSpace(closeDate)
+	if amount == nil && currency == "" && closeDate == "" {
+		return nil
+	}
+	if len(closeDate) > 10 { // a datetime: its date
+		if t, err := time.Parse(time.RFC3339, closeDate); err == nil {
+			closeDate = t.UTC().Format("2006-01-02")
+		}
+	}
+	return &qualify.DealReport{Amount: amount, Currency: currency, CloseDate: closeDate, Source: source, At: at}
+}
+
+// hubspotDate reads a HubSpot date property: milliseconds since the epoch
+// at UTC midnight, or an ISO date.
+func hubspotDate(v string) (string, error) {
+	if ms, err := strconv.ParseInt(v, 10, 64); err == nil {
+		t := time.UnixMilli(ms).UTC()
+		if t.Year() < 1 || t.Year() > 9999 {
+			return "", fmt.Errorf("%q is out of range", v)
+		}
+		return t.Format("2006-01-02"), nil
+	}
+	if t, err := time.Parse("2006-01-02", v); err == nil {
+		return t.Format("2006-01-02"), nil
+	}
+	return "", fmt.Errorf("%q is neither epoch milliseconds nor YYYY-MM-DD", v)
+}
+
 // webhook: a generic source signed per Standard Webhooks.
 func (h *Handler) webhook(w http.ResponseWriter, r *http.Request) {
 	body, ok := h.read(w, r)
@@ -366,12 +525,24 @@ func (h *Handler) webhook(w http.ResponseWriter, r *http.Request) {
 		Owner    string    `json:"owner"`
 		Reason   string    `json:"reason"`
 		At       time.Time `json:"at"`
+		// The deal: "amount" (a number), "currency" (ISO 4217), "closeDate" (YYYY-MM-DD).
+		Amount    *float64 `json:"amount"`
+		Currency  string   `json:"currency"`
+		CloseDate string   `json:"closeDate"`
 	}
-	if err := json.Unmarshal(body, &p); err != nil || p.Outcome == "" {
-		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "body must be {\"email\" or \"personId\", \"outcome\", \"owner\", \"at\"}"})
+	if err := json.Unmarshal(body, &p); err != nil || (p.Outcome == "" && p.Amount == nil) {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "body must be {\"email\" or \"personId\", \"outcome\", \"owner\", \"at\"} (optionally \"amount\", \"currency\", \"closeDate\")"})
 		return
 	}
-	h.apply(w, r, "webhook", []Verdict{{DeliveryID: "wh-" + r.Header.Get("webhook-id"), PersonID: p.PersonID, Email: p.Email, Outcome: p.Outcome, Owner: p.Owner, Why: p.Reason, At: p.At}})
+	deal := dealOf(p.Amount, p.Currency, p.CloseDate, "webhook", p.At)
+	if deal != nil {
+		deal.Outcome = p.Outcome
+		if err := qualify.ValidateDeal(*deal); err != nil {
+			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error()})
+			return
+		}
+	}
+	h.apply(w, r, "webhook", []Verdict{{DeliveryID: "wh-" + r.Header.Get("webhook-id"), PersonID: p.PersonID, Email: p.Email, Outcome: p.Outcome, Owner: p.Owner, Why: p.Reason, At: p.At, Deal: deal}})
 }
 
 // apply resolves each verdict's person and applies it. Unknown people are
@@ -380,12 +551,27 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request, source string, v
 	type res struct {
 		DeliveryID string `json:"deliveryId"`
 		qualify.OutcomeResult
+		Deal bool `json:"deal,omitempty"` // the deal's amount, currency or close date changed
 	}
 	results := []res{}
 	for _, v := range vs {
 		pid, err := h.resolve(r.Context(), source, v)
 		if err != nil {
 			results = append(results, res{DeliveryID: v.DeliveryID, OutcomeResult: qualify.OutcomeResult{Ignored: "unknown person"}})
+			continue
+		}
+		// The deal first: it is idempotent, and a retry after a failure
+		// below finds the outcome not yet applied.
+		var dealChanged bool
+		if v.Deal != nil {
+			if dealChanged, err = h.Apply.RecordDeal(r.Context(), pid, *v.Deal); err != nil {
+				h.Log.Error("feedback deal", "source", source, "err", err)
+				httpx.Unavailable(w, 10*time.Second)
+				return
+			}
+		}
+		if v.Outcome == "" {
+			results = append(results, res{DeliveryID: v.DeliveryID, OutcomeResult: qualify.OutcomeResult{Ignored: "no outcome"}, Deal: dealChanged})
 			continue
 		}
 		out, err := h.Apply.OutcomeWhy(r.Context(), pid, v.Outcome, v.DeliveryID, v.Owner, v.Why, v.At)
@@ -398,7 +584,7 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request, source string, v
 			httpx.Unavailable(w, 10*time.Second)
 			return
 		}
-		results = append(results, res{DeliveryID: v.DeliveryID, OutcomeResult: out})
+		results = append(results, res{DeliveryID: v.DeliveryID, OutcomeResult: out, Deal: dealChanged})
 	}
 	httpx.JSON(w, http.StatusOK, map[string]any{"results": results})
 }

@@ -83,7 +83,8 @@ func setup(t *testing.T) *fx {
 		tb.Put(ctx, table.Item{PK: push.ExternalPK(conn, ext), SK: "EXT", Data: ref}, table.Always)
 	}
 	h := &outcome.Handler{Apply: q, People: dir, T: tb, PublicURL: publicURL, SharedSecret: shared, HubSpotClientSecret: hsSecret, KintoneToken: ktToken,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clk}
+		KintoneDeal: outcome.KintoneDealFields{Amount: "受注金額", Currency: "通貨", CloseDate: "受注日"},
+		Log:         slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clk}
 	mux := http.NewServeMux()
 	h.Routes(mux)
 	f := &fx{srv: httptest.NewServer(mux), q: q, tb: tb, p: p, now: now}
@@ -217,6 +218,9 @@ func FuzzParsers(f *testing.F) {
 	f.Add([]byte(`{"detail-type":"x","detail":{"payload":{"ChangeEventHeader":{"entityName":"Lead","recordIds":["a"]},"Status":"Qualified"}}}`))
 	f.Add([]byte(`[{"eventId":1,"subscriptionType":"contact.propertyChange","objectId":1,"propertyName":"lifecyclestage","propertyValue":"customer"}]`))
 	f.Add([]byte(`{"id":"x","type":"UPDATE_STATUS","record":{"s":{"type":"STATUS","value":"受注"}}}`))
+	f.Add([]byte(`{"eventId":"e","outcome":"won","amount":12.5,"currencyIsoCode":"JPY","closeDate":"2026-11-30"}`))
+	f.Add([]byte(`{"detail-type":"x","detail":{"payload":{"ChangeEventHeader":{"entityName":"Opportunity","recordIds":["a"]},"Amount":5,"StageName":"Closed Won","Baton_Person_Id__c":"p"}}}`))
+	f.Add([]byte(`[{"eventId":1,"subscriptionType":"contact.propertyChange","objectId":1,"propertyName":"recent_deal_close_date","propertyValue":"1795000000000"}]`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		outcome.ParseSalesforce(b, nil)
 		outcome.ParseHubSpot(b, nil)

@@ -53,6 +53,7 @@ var kinds = []kind{
 	{"P#", "MQL#", qualify},    // MQLs
 	{"P#", "FB#", qualify},     // sales outcomes applied
 	{"P#", "SLA#", qualify},    // SLA breaches announced
+	{"P#", "DEAL#", qualify},   // deals sales reported (amount, currency, close date)
 	{"P#", "DLV#", push},       // deliveries
 	{"P#", "C#", click},        // recent clicks
 	{"P#", "CE#", click},       // where a click or open naming the person is stored
@@ -63,6 +64,7 @@ var kinds = []kind{
 	{"CLICKDUE", "", click}, // clicks waiting for their visit's verdict
 	{"MQLS", "", qualify},
 	{"AGG#", "", qualify},
+	{"SCORED#", "", qualify}, // the index of scored people (reports)
 	{"LINK#", "LINK", links},
 	{"CAMP#", "CAMP", links},
 	{"CAMP#", "L#", links},
@@ -76,7 +78,7 @@ var kinds = []kind{
 // that builds and decodes the partition's key (others use its function).
 var partitionOwner = map[string]string{
 	"V#": eventlog, "P#": identity, "EMAIL#": identity, "TOMB#": privacy, "SESS#": session, "JOB#": qualify, "CLICKDUE": click,
-	"MQLS": qualify, "AGG#": qualify, "LINK#": links, "CAMP#": links, "EXT#": push, "INBOX": push, "Q#": queue,
+	"MQLS": qualify, "AGG#": qualify, "SCORED#": qualify, "LINK#": links, "CAMP#": links, "EXT#": push, "INBOX": push, "Q#": queue,
 }
 
 // plainSK are sort keys that are whole words shared with ordinary text

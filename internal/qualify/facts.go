@@ -30,52 +30,33 @@ type Facts struct {
 	Rec     Record
 	History []StageChange
 	MQLs    []MQL
+	Deals   []Deal // by cycle
 }
 
-// AllFacts reads every scored person's facts in one pass over the people's
-// partitions, people by id, each's history oldest first and MQLs by cycle.
-// People never scored (no record, no history) are left out.
+// AllFacts reads every scored person's facts, people by id, each's history
+// oldest first and MQLs and deals by cycle, through the index of scored
+// people: what it reads grows with people and their stage changes, never
+// with their events (the ledger is not read). People never scored (no
+// record, no history) are left out. It never writes.
 func AllFacts(ctx context.Context, t table.Table) ([]*Facts, error) {
-	by := map[string]*Facts{}
-	get := func(id string) *Facts {
-		p := by[id]
-		if p == nil {
-			p = &Facts{ID: id}
-			by[id] = p
-		}
-		return p
+	var all []*Facts
+	done, err := indexComplete(ctx, t)
+	if err == nil && done {
+		all, err = indexedFacts(ctx, t)
+	} else if err == nil {
+		all, err = scanFacts(ctx, t) // people scored before the index, until the sweep indexes them
 	}
-	err := identity.ScanPeople(ctx, t, func(id string, it table.Item) error {
-		switch {
-		case it.SK == scoreSK:
-			return json.Unmarshal(it.Data, &get(id).Rec)
-		case strings.HasPrefix(it.SK, historyPfx):
-			var c StageChange
-			if err := json.Unmarshal(it.Data, &c); err != nil {
-				return err
-			}
-			p := get(id)
-			p.History = append(p.History, c)
-		case strings.HasPrefix(it.SK, mqlPfx):
-			var m MQL
-			if err := json.Unmarshal(it.Data, &m); err != nil {
-				return err
-			}
-			p := get(id)
-			p.MQLs = append(p.MQLs, m)
-		}
-		return nil
-	})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*Facts, 0, len(by))
-	for _, p := range by {
+	out := make([]*Facts, 0, len(all))
+	for _, p := range all {
 		if p.Rec.Person == "" && len(p.History) == 0 {
-			continue // never scored: not in the funnel yet
+			continue // never scored (an index entry left by an erasure under way)
 		}
 		sort.SliceStable(p.History, func(i, j int) bool { return p.History[i].At.Before(p.History[j].At) })
 		sort.SliceStable(p.MQLs, func(i, j int) bool { return p.MQLs[i].Cycle < p.MQLs[j].Cycle })
+		sort.SliceStable(p.Deals, func(i, j int) bool { return p.Deals[i].Cycle < p.Deals[j].Cycle })
 		out = append(out, p)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
@@ -128,5 +109,44 @@ func AllLedgers(ctx context.Context, t table.Table) (map[string][]Contribution, 
 		}
 		return nil
 	})
+	return out, err
+}
+
+// scanFacts reads every person's facts in one pass over the people's
+// partitions (ledger included: what a store not yet indexed offers).
+func scanFacts(ctx context.Context, t table.Table) ([]*Facts, error) {
+	by := map[string]*Facts{}
+	get := func(id string) *Facts {
+		p := by[id]
+		if p == nil {
+			p = &Facts{ID: id}
+			by[id] = p
+		}
+		return p
+	}
+	err := identity.ScanPeople(ctx, t, func(id string, it table.Item) error {
+		var err error
+		switch {
+		case it.SK == scoreSK:
+			err = json.Unmarshal(it.Data, &get(id).Rec)
+		case strings.HasPrefix(it.SK, historyPfx):
+			var c StageChange
+			err = json.Unmarshal(it.Data, &c)
+			get(id).History = append(get(id).History, c)
+		case strings.HasPrefix(it.SK, mqlPfx):
+			var m MQL
+			err = json.Unmarshal(it.Data, &m)
+			get(id).MQLs = append(get(id).MQLs, m)
+		case strings.HasPrefix(it.SK, dealPfx):
+			var d Deal
+			err = json.Unmarshal(it.Data, &d)
+			get(id).Deals = append(get(id).Deals, d)
+		}
+		return err
+	})
+	out := make([]*Facts, 0, len(by))
+	for _, p := range by {
+		out = append(out, p)
+	}
 	return out, err
 }

@@ -12,8 +12,9 @@ import (
 // Forget implements privacy.Forgetter for what scoring keeps of a person:
 // the MQL index entries of their MQLs (first, so that a retry still finds
 // them from the MQL items), the MQL items, the score record, the ledger,
-// the stage history, sales feedback marks and SLA marks. The report
-// counters are aggregates without the person and stay. It needs only T.
+// the stage history, sales feedback marks, SLA marks, deals and the
+// entry in the index of scored people. The report counters are aggregates
+// without the person and stay. It needs only T.
 func (q *Qualifier) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, error) {
 	pk := identity.PersonPK(s.Person)
 	mqls, err := q.T.Query(ctx, table.Query{PK: pk, Prefix: mqlPfx, Consistent: true})
@@ -32,7 +33,12 @@ func (q *Qualifier) Forget(ctx context.Context, s privacy.Subject) (privacy.Remo
 			return r, err
 		}
 	}
-	for _, prefix := range []string{mqlPfx, scoreSK, ledgerPfx, historyPfx, fbPfx, slaPfx} {
+	n, err := q.forgetIndexed(ctx, s.Person)
+	r.Merge(n)
+	if err != nil {
+		return r, err
+	}
+	for _, prefix := range []string{mqlPfx, scoreSK, ledgerPfx, historyPfx, fbPfx, slaPfx, dealPfx} {
 		n, err := privacy.DeleteQuery(ctx, q.T, table.Query{PK: pk, Prefix: prefix}, nil)
 		r.Merge(n)
 		if err != nil {

@@ -272,6 +272,7 @@ func (q *Qualifier) applyChunk(ctx context.Context, person string, evs []event.E
 		}
 		ws = append(ws, cnt.writes()...)
 		data, _ := json.Marshal(rec)
+		ws = withIndex(ws, person, rec)
 		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: scoreSK, Kind: "score", Data: data}, table.VersionIs(rec.version)))
 		if mql != nil {
 			mw, err := q.mqlWrites(*mql)

@@ -175,6 +175,7 @@ func (q *Qualifier) OutcomeWhy(ctx context.Context, person, outcome, deliveryID,
 		ws = append(ws, cnt.writes()...)
 		rec.UpdatedAt = now
 		rd, _ := json.Marshal(rec)
+		ws = withIndex(ws, person, rec)
 		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: scoreSK, Kind: "score", Data: rd}, table.VersionIs(rec.version)))
 		err = q.T.Transact(ctx, ws)
 		if err == nil {
@@ -213,7 +214,7 @@ func (q *Qualifier) recycleState(ctx context.Context, person string, t time.Time
 			return err
 		}
 		data, _ := json.Marshal(rec)
-		err = q.T.Transact(ctx, []table.Write{w, table.Put(table.Item{PK: identity.PersonPK(person), SK: scoreSK, Kind: "score", Data: data}, table.VersionIs(rec.version))})
+		err = q.T.Transact(ctx, withIndex([]table.Write{w, table.Put(table.Item{PK: identity.PersonPK(person), SK: scoreSK, Kind: "score", Data: data}, table.VersionIs(rec.version))}, person, rec))
 		if !errors.Is(err, table.ErrConditionFailed) {
 			return err
 		}

@@ -212,12 +212,12 @@ func Attribution(people []*Person, f Filter) map[string]map[string]map[string]fl
 				out[stage]["position"]["(none)"]++
 				continue
 			}
-			n := len(ts)
-			out[stage]["first"][f.Key(&ts[0])]++
-			out[stage]["last"][f.Key(&ts[n-1])]++
-			for i := range ts {
-				out[stage]["linear"][f.Key(&ts[i])] += 1 / float64(n)
-				out[stage]["position"][f.Key(&ts[i])] += positionWeight(i, n)
+			for _, m := range Models {
+				for i, w := range Weights(len(ts), m) {
+					if w != 0 {
+						out[stage][m][f.Key(&ts[i])] += w
+					}
+				}
 			}
 		}
 		for _, m := range Models {
@@ -227,6 +227,32 @@ func Attribution(people []*Person, f Filter) map[string]map[string]map[string]fl
 		}
 	}
 	return out
+}
+
+// Weights is each of n touches' share of one conversion under the model
+// (first, last, linear, position: 40/20/40); the shares sum to 1.
+func Weights(n int, model string) []float64 {
+	w := make([]float64, n)
+	if n == 0 {
+		return w
+	}
+	for i := range w {
+		switch model {
+		case "first":
+			if i == 0 {
+				w[i] = 1
+			}
+		case "last":
+			if i == n-1 {
+				w[i] = 1
+			}
+		case "linear":
+			w[i] = 1 / float64(n)
+		case "position":
+			w[i] = positionWeight(i, n)
+		}
+	}
+	return w
 }
 
 func positionWeight(i, n int) float64 {

@@ -103,7 +103,7 @@ func Assemble(ctx context.Context, c *core.Core) (*App, error) {
 		a.Admin.Lab = &lab.Lab{T: c.Table, Q: a.Qualifier, Rules: a.Qualifier.Engine.(*rulebook.Engine).R, Text: text, File: filepath.Base(cfg.RulesFile), Loc: c.Cal.Location(), Now: now}
 	}
 	a.Admin.Deliveries = &admin.DeliveryAdmin{Queue: a.Push, Inbox: a.Inbox, Status: a.Pusher.Status}
-	a.Admin.Reports = &admin.Reports{T: c.Table, SLA: time.Duration(cfg.File.SLA.AcceptWithin), Now: now, Calendar: c.Cal}
+	a.Admin.Reports = &admin.Reports{T: c.Table, SLA: time.Duration(cfg.File.SLA.AcceptWithin), Now: now, Calendar: c.Cal, Targets: cfg.File.KPITargets}
 	a.Admin.Recipients = &admin.Recipients{T: c.Table, Dir: a.People, Keyring: a.Keyring, Now: now, FieldNames: c.FieldNames}
 	a.Admin.Touches = &offline.Importer{Dir: a.People, Link: a.Stitcher, Events: a.Events, FieldNames: c.FieldNames, Loc: c.Cal.Location(), Now: now}
 	return a, nil

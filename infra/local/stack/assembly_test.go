@@ -487,6 +487,46 @@ func TestAssembly(t *testing.T) {
 		}
 		cover("feedback.kintone_status", "feedback.kintone_status_field", "feedback.kintone_reason_field")
 	})
+	t.Run("feedback.kintone_amount_field,feedback.kintone_currency_field,feedback.kintone_close_date_field", func(t *testing.T) {
+		tok := "kintone-webhook-token-deal-fields"
+		s, _ := start(t, "feedback:\n  kintone_amount_field: 受注金額\n  kintone_currency_field: 通貨\n  kintone_close_date_field: 受注日\n", map[string]string{"BATON_KINTONE_WEBHOOK_TOKEN": tok})
+		p := qualifyOne(t, s, "kt-deal-1", "kintone-deal@maker.example")
+		// The default codes (amount ...) are on the record too: only the configured ones count.
+		body := `{"id":"kt-evt-deal","type":"UPDATE_STATUS","app":{"id":"42"},"record":{"$id":{"type":"__ID__","value":"11"},"email":{"type":"SINGLE_LINE_TEXT","value":"kintone-deal@maker.example"},` +
+			`"ステータス":{"type":"STATUS","value":"受注"},"受注金額":{"type":"NUMBER","value":"2750000"},"通貨":{"type":"DROP_DOWN","value":"JPY"},"受注日":{"type":"DATE","value":"2026-11-25"},"amount":{"type":"NUMBER","value":"1"}}}`
+		resp, err := http.Post(s.URL+"/feedback/kintone/"+tok, "application/json", strings.NewReader(body))
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("feedback: %v %v", err, resp)
+		}
+		ds, err := s.App.Qualifier.Deals(context.Background(), p)
+		if err != nil || len(ds) != 1 || ds[0].Amount != 2750000 || ds[0].Currency != "JPY" || ds[0].CloseDate != "2026-11-25" || ds[0].Outcome != "won" {
+			t.Fatalf("deal from the configured fields: %+v %v", ds, err)
+		}
+		cover("feedback.kintone_amount_field", "feedback.kintone_currency_field", "feedback.kintone_close_date_field")
+	})
+	t.Run("kpi_targets", func(t *testing.T) {
+		s, _ := start(t, "kpi_targets: {sql: 3, lead: 10}\n", nil)
+		qualifyOne(t, s, "kpi-1", "kpi-lead@maker.example")
+		code, b := do(t, "GET", s.URL+"/admin/reports/kpi", token, "")
+		var k struct {
+			Month string
+			Rows  []struct {
+				Stage          string
+				Target, Actual int
+			}
+		}
+		if code != 200 || json.Unmarshal(b, &k) != nil || k.Month != t0.Format("2006-01") || len(k.Rows) != 2 ||
+			k.Rows[0].Stage != "lead" || k.Rows[0].Target != 10 || k.Rows[0].Actual != 1 || k.Rows[1].Stage != "sql" || k.Rows[1].Target != 3 || k.Rows[1].Actual != 0 {
+			t.Fatalf("kpi: %d %s", code, b)
+		}
+		var f config.File
+		for _, bad := range []string{"kpi_targets: {deal: 3}\n", "kpi_targets: {mql: -1}\n", "kpi_targets: {mql: lots}\n"} {
+			if err := config.ParseFile([]byte(bad), &f); err == nil || !strings.Contains(err.Error(), "kpi_targets") && !strings.Contains(err.Error(), "lots") {
+				t.Errorf("%q: %v", bad, err)
+			}
+		}
+		cover("kpi_targets")
+	})
 
 	sfBase := func(f *crmfake.Salesforce, extra string) string {
 		return "sfa:\n  salesforce:\n    login_url: " + f.URL + "\n    client_id: " + f.ClientID + "\n    lead_key: Baton_Person_Id__c\n    task_key: Baton_MQL_Id__c\n" + extra

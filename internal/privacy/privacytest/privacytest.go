@@ -268,6 +268,11 @@ func Populate(t testing.TB, tb table.Table, clk *clock.Manual) *Fixture {
 	// Sales reject the victim; they qualify again (a second MQL), which the
 	// SFA refuses for good (a dead letter); rejected again, they qualify a
 	// third time, and that delivery waits in the queue.
+	// Sales first report the deal they opened (the revenue report's amount).
+	amount := 4200000.0
+	if _, err := app.Qualifier.RecordDeal(ctx, f.Victim.ID, qualify.DealReport{Amount: &amount, Currency: "JPY", CloseDate: "2026-11-30", Outcome: "opportunity", Source: "salesforce"}); err != nil {
+		t.Fatal(err)
+	}
 	for i, fail := range []string{"permanent", "transient"} {
 		if _, err := app.Qualifier.Outcome(ctx, f.Victim.ID, "rejected", fmt.Sprintf("crm-feedback-%d", i), "rep@seller.example", clk.Now()); err != nil {
 			t.Fatal(err)
@@ -456,7 +461,7 @@ func run(t *testing.T, newTable tabletest.Factory) {
 		t.Errorf("report %s", w.Body)
 	}
 	for _, kind := range []string{"person", "email", "member", "link", "alias", "event", "score", "ledger", "stage", "mql", "mqlindex",
-		"feedback", "delivery", "external", "inbox", "qmsg", "qready", "qdead", "click", "clickref"} {
+		"feedback", "deal", "scored", "delivery", "external", "inbox", "qmsg", "qready", "qdead", "click", "clickref"} {
 		if rep.Removed[kind] == 0 {
 			t.Errorf("nothing of kind %q removed: %s", kind, w.Body)
 		}

@@ -16,7 +16,8 @@ import (
 
 // Sweep runs the clock-driven work once: newsletter clicks whose visits
 // are over are judged (click.Handler.Settle), SLA breaches are found and
-// announced (once each). Retention is DynamoDB TTL on AWS and the local
+// announced (once each), and (once per store) the reports' index of scored
+// people is completed. Retention is DynamoDB TTL on AWS and the local
 // stack's purge.
 func (a *Core) Sweep(ctx context.Context) ([]qualify.Breach, error) {
 	if a.SettleClicks != nil {
@@ -26,6 +27,13 @@ func (a *Core) Sweep(ctx context.Context) ([]qualify.Breach, error) {
 	}
 	if a.Qualifier == nil {
 		return nil, nil
+	}
+	// Once per store: people scored before the reports' index are indexed
+	// (until then the reports read by a pass over the people).
+	if n, err := qualify.IndexScoredPeople(ctx, a.Table); err != nil {
+		return nil, err
+	} else if n > 0 {
+		a.Log.Info("reports: indexed people scored before the index", "people", n)
 	}
 	sla := a.Config.File.SLA
 	bs, err := a.Qualifier.SweepSLA(ctx, time.Duration(sla.AcceptWithin), 90*24*time.Hour, a.announceBreach)

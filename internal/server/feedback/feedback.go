@@ -22,6 +22,7 @@ func New(c *core.Core) *outcome.Handler {
 		Apply: c.Qualifier, People: c.People, T: c.Table, PublicURL: cfg.PublicURL, Log: c.Log, Now: c.Now,
 		SharedSecret: cfg.Secrets.FeedbackSecret, HubSpotClientSecret: cfg.Secrets.HubSpotClientSecret, KintoneToken: cfg.Secrets.KintoneWebhookToken,
 		SalesforceStatus: fb.Salesforce, HubSpotValues: fb.HubSpot, KintoneStatus: fb.Kintone, KintoneField: fb.KintoneField, KintoneReason: fb.KintoneWhy,
+		KintoneDeal: outcome.KintoneDealFields{Amount: fb.KintoneAmount, Currency: fb.KintoneCurrency, CloseDate: fb.KintoneCloseDate},
 	}
 	if k := cfg.File.SFA.Kintone; k != nil {
 		h.KintoneEmail = k.EmailField

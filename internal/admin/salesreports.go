@@ -1,0 +1,157 @@
+package admin
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/baton-hq/baton/internal/csvout"
+	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/reports"
+)
+
+// The reports sales and marketing run the business on: revenue by
+// channel and campaign, each rep's results, the month against its targets.
+// Literal paths: they take precedence over /admin/reports/{name}.
+func (h *Handler) salesReportRoutes(mux *http.ServeMux) {
+	mux.Handle("GET /admin/reports/revenue", h.Require(ScopeRead, h.revenueReport))
+	mux.Handle("GET /admin/reports/reps", h.Require(ScopeRead, h.repsReport))
+	mux.Handle("GET /admin/reports/kpi", h.Require(ScopeRead, h.kpiReport))
+}
+
+// modelNames says what each attribution model is, for people and files.
+var modelNames = map[string]string{"first": "first touch", "last": "last touch", "linear": "linear", "position": "40/20/40"}
+
+func (h *Handler) revenueReport(w http.ResponseWriter, r *http.Request) {
+	f, field, err := h.Reports.parseFilter(r)
+	if err != nil {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error(), Field: field})
+		return
+	}
+	dims := []string{"channel", "campaign"}
+	if f.By != "" {
+		dims = []string{f.By}
+	}
+	people, err := reports.Load(r.Context(), h.Reports.T)
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	rows, totals := reports.Revenue(people, f, dims)
+	// kind -> currency -> model -> dimension -> group -> amount: the same
+	// numbers as rows, shaped for reading one model at a time.
+	nested := map[string]map[string]map[string]map[string]map[string]float64{reports.Won: {}, reports.Pipeline: {}}
+	for _, x := range rows {
+		byCur := nested[x.Kind]
+		if byCur[x.Currency] == nil {
+			byCur[x.Currency] = map[string]map[string]map[string]float64{}
+		}
+		if byCur[x.Currency][x.Model] == nil {
+			byCur[x.Currency][x.Model] = map[string]map[string]float64{}
+		}
+		if byCur[x.Currency][x.Model][x.Dimension] == nil {
+			byCur[x.Currency][x.Model][x.Dimension] = map[string]float64{}
+		}
+		byCur[x.Currency][x.Model][x.Dimension][x.Group] = x.Amount
+	}
+	body := map[string]any{"models": reports.Models, "modelNames": modelNames, "dimensions": dims, "totals": totals, "rows": rows,
+		reports.Won: nested[reports.Won], reports.Pipeline: nested[reports.Pipeline],
+		"note": "won: deals whose person became a customer in the deal's MQL cycle, credited to the touches before the win; pipeline: open deals (the person between MQL and opportunity in that cycle), credited to the touches before the deal opened. A deal is in the period of its close date (else of the win or opening). Currencies are never summed together."}
+	header := []string{"kind", "currency", "model", "dimension", "group", "amount", "deals"}
+	var out [][]string
+	for _, x := range rows {
+		out = append(out, []string{x.Kind, x.Currency, modelNames[x.Model], x.Dimension, x.Group, num(x.Amount), num(x.Deals)})
+	}
+	h.table(w, r, "revenue", header, out, body)
+}
+
+func (h *Handler) repsReport(w http.ResponseWriter, r *http.Request) {
+	f, field, err := h.Reports.parseFilter(r)
+	if err != nil {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error(), Field: field})
+		return
+	}
+	people, err := reports.Load(r.Context(), h.Reports.T)
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	rows := reports.Reps(people, f, h.Reports.SLA, h.Reports.Calendar)
+	body := map[string]any{"sla": h.Reports.Calendar.Describe(h.Reports.SLA), "rows": rows,
+		"note": "each MQL counts for the rep the SFA named on its first answer (else on a later change of its cycle); winRate is won / (won + lost); days are from the MQL."}
+	header := []string{"owner", "dimension", "segment", "mqls", "accepted", "rejected", "within_sla", "sql", "won", "lost", "win_rate", "median_days_to_sql", "median_days_to_won", "won_amount"}
+	var out [][]string
+	for _, x := range rows {
+		var amounts []string
+		for _, c := range sortedKeys(x.WonAmount) {
+			amounts = append(amounts, c+" "+num(x.WonAmount[c]))
+		}
+		out = append(out, []string{x.Owner, x.Dimension, x.Segment, strconv.Itoa(x.MQLs), strconv.Itoa(x.Accepted), strconv.Itoa(x.Rejected), strconv.Itoa(x.WithinSLA),
+			strconv.Itoa(x.SQL), strconv.Itoa(x.Won), strconv.Itoa(x.Lost), num(x.WinRate), num(x.MedianDaysToSQL), num(x.MedianDaysToWon), strings.Join(amounts, "; ")})
+	}
+	h.table(w, r, "reps", header, out, body)
+}
+
+func (h *Handler) kpiReport(w http.ResponseWriter, r *http.Request) {
+	k, field, err := h.kpi(r)
+	if err != nil {
+		if field != "" {
+			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error(), Field: field})
+			return
+		}
+		h.fail(w, err)
+		return
+	}
+	header := []string{"month", "stage", "target", "actual", "share", "run_rate", "run_rate_share", "on_track"}
+	var out [][]string
+	for _, x := range k.Rows {
+		out = append(out, []string{k.Month, x.Stage, strconv.Itoa(x.Target), strconv.FormatInt(x.Actual, 10), num(x.Share), num(x.RunRate), num(x.RunRateShare), strconv.FormatBool(x.OnTrack)})
+	}
+	h.table(w, r, "kpi", header, out, k)
+}
+
+// kpi is the month asked for (?month=YYYY-MM; default: this one) against
+// the configured targets; a field names bad input.
+func (h *Handler) kpi(r *http.Request) (reports.KPIReport, string, error) {
+	now := h.Reports.now()
+	month := now
+	if v := r.URL.Query().Get("month"); v != "" {
+		m, err := time.ParseInLocation("2006-01", v, h.Reports.Calendar.Location())
+		if err != nil {
+			return reports.KPIReport{}, "month", errBadMonth
+		}
+		month = m
+	}
+	k, err := reports.KPIs(r.Context(), h.Reports.T, h.Reports.Targets, h.Reports.Calendar, month, now)
+	return k, "", err
+}
+
+var errBadMonth = errors.New("month must be YYYY-MM (2026-11)")
+
+// table answers JSON, or CSV (BOM, formula-safe) when asked with
+// ?format=csv or Accept: text/csv.
+func (h *Handler) table(w http.ResponseWriter, r *http.Request, name string, header []string, rows [][]string, body any) {
+	if r.URL.Query().Get("format") == "csv" || strings.Contains(r.Header.Get("Accept"), "text/csv") {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
+		cw := csvout.NewWriter(w, true)
+		cw.Write(header)
+		cw.WriteAll(rows) // the status is sent: a failed write leaves the client a short file
+		return
+	}
+	httpx.JSON(w, http.StatusOK, body)
+}
+
+// The dashboard's KPI section: target, actual so far and the run rate.
+func init() {
+	template.Must(dashboardPage.New("kpi").Parse(`{{if .Rows}}<section class="kpi"><h2>KPI {{.Month}}: target and run rate</h2>
+<p class="muted">{{pct .Elapsed}} of the month's working time gone; the run rate projects this month's actual to its end.</p>
+<table><tr><th>stage</th><th>target</th><th>actual</th><th>of target</th><th>run rate</th><th>run rate of target</th><th></th></tr>
+{{range .Rows}}<tr class="kpi-row" data-stage="{{.Stage}}"><td>{{.Stage}}</td><td>{{.Target}}</td><td>{{.Actual}}</td><td>{{pct .Share}}</td><td>{{printf "%.1f" .RunRate}}</td><td>{{pct .RunRateShare}}</td><td>{{if .OnTrack}}on track{{else}}behind{{end}}</td></tr>
+{{end}}</table></section>{{end}}`))
+}
+
+func pct(v float64) string { return strconv.FormatFloat(v*100, 'f', 0, 64) + "%" }

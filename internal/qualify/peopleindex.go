@@ -1,0 +1,183 @@
+package qualify
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"sort"
+	"sync"
+
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/privacy"
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// The index of scored people: one small item per person, written with
+// their first score record (in the same transaction), so that reports read
+// each person's facts by key (score record, stage history, MQLs, deals) and
+// never the ledger, which grows with every scored event.
+//
+//	PK=SCORED#<shard>  SK=<person>
+//	PK=SCORED#meta     SK=INDEXED  once the people scored before the index are in it
+const (
+	scoredPfx    = "SCORED#"
+	scoredMeta   = scoredPfx + "meta"
+	scoredDone   = "INDEXED"
+	scoredShards = 16 // partitions, so no one DynamoDB partition takes every first score
+)
+
+func scoredPK(person string) string {
+	h := fnv.New32a()
+	h.Write([]byte(person))
+	return fmt.Sprintf("%s%02d", scoredPfx, h.Sum32()%scoredShards)
+}
+
+// withIndex adds the person's index entry to the writes that create their
+// score record (version 0); a repeat is harmless (same item).
+func withIndex(ws []table.Write, person string, rec Record) []table.Write {
+	if rec.version != 0 {
+		return ws
+	}
+	return append(ws, table.Put(table.Item{PK: scoredPK(person), SK: person, Kind: "scored"}, table.Always))
+}
+
+// indexComplete reports whether every scored person is in the index
+// (IndexScoredPeople has run on this store).
+func indexComplete(ctx context.Context, t table.Table) (bool, error) {
+	_, err := t.Get(ctx, scoredMeta, scoredDone)
+	if errors.Is(err, table.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// scoredPeople lists every indexed person.
+func scoredPeople(ctx context.Context, t table.Table) ([]string, error) {
+	var out []string
+	for i := range scoredShards {
+		items, err := t.Query(ctx, table.Query{PK: fmt.Sprintf("%s%02d", scoredPfx, i), Consistent: true})
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range items {
+			out = append(out, it.SK)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// IndexScoredPeople indexes the people whose score records predate the
+// index, once per store (one pass over the people's partitions; the sweep
+// runs it, so no read path ever writes). Until it has run, AllFacts reads
+// by that pass instead. It returns how many people it indexed.
+func IndexScoredPeople(ctx context.Context, t table.Table) (int, error) {
+	if done, err := indexComplete(ctx, t); done || err != nil {
+		return 0, err
+	}
+	var ws []table.Write
+	err := identity.ScanPeople(ctx, t, func(person string, it table.Item) error {
+		if it.SK == scoreSK {
+			ws = append(ws, table.Put(table.Item{PK: scoredPK(person), SK: person, Kind: "scored"}, table.NotExists))
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for start := 0; start < len(ws); start += 100 {
+		for _, err := range t.PutMany(ctx, ws[start:min(start+100, len(ws))]) {
+			switch {
+			case err == nil:
+				n++
+			case !errors.Is(err, table.ErrConditionFailed): // failed: indexed by their first score
+				return n, err
+			}
+		}
+	}
+	return n, t.Put(ctx, table.Item{PK: scoredMeta, SK: scoredDone, Kind: "scored"}, table.Always)
+}
+
+// factsOf reads one person's facts by key: the score record, then the
+// stage history, MQLs and deals by their prefixes (never the ledger).
+func factsOf(ctx context.Context, t table.Table, id string) (*Facts, error) {
+	pk := identity.PersonPK(id)
+	p := &Facts{ID: id}
+	it, err := t.Get(ctx, pk, scoreSK)
+	switch {
+	case err == nil:
+		if err := json.Unmarshal(it.Data, &p.Rec); err != nil {
+			return nil, err
+		}
+	case !errors.Is(err, table.ErrNotFound):
+		return nil, err
+	}
+	for _, part := range []struct {
+		prefix string
+		add    func([]byte) error
+	}{
+		{historyPfx, func(b []byte) error {
+			var c StageChange
+			err := json.Unmarshal(b, &c)
+			p.History = append(p.History, c)
+			return err
+		}},
+		{mqlPfx, func(b []byte) error {
+			var m MQL
+			err := json.Unmarshal(b, &m)
+			p.MQLs = append(p.MQLs, m)
+			return err
+		}},
+		{dealPfx, func(b []byte) error {
+			var d Deal
+			err := json.Unmarshal(b, &d)
+			p.Deals = append(p.Deals, d)
+			return err
+		}},
+	} {
+		items, err := t.Query(ctx, table.Query{PK: pk, Prefix: part.prefix, Consistent: true})
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range items {
+			if err := part.add(it.Data); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return p, nil
+}
+
+// indexedFacts reads every indexed person's facts, a few people at a time
+// (on DynamoDB each is four requests).
+func indexedFacts(ctx context.Context, t table.Table) ([]*Facts, error) {
+	ids, err := scoredPeople(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Facts, len(ids))
+	errs := make([]error, len(ids))
+	sem := make(chan struct{}, 8)
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			out[i], errs[i] = factsOf(ctx, t, id)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// forgetIndexed removes the person's index entry.
+func (q *Qualifier) forgetIndexed(ctx context.Context, person string) (privacy.Removed, error) {
+	return privacy.DeleteQuery(ctx, q.T, table.Query{PK: scoredPK(person), Prefix: person}, nil)
+}

@@ -1,0 +1,84 @@
+package qualify
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/table/bolttable"
+	"github.com/baton-hq/baton/internal/table/tablecount"
+)
+
+// TestIndexBackfill: before the index is complete the reports read by a
+// pass over the people and write nothing; IndexScoredPeople (the sweep's)
+// indexes the people scored before it, once; then their ledger is never read.
+func TestIndexBackfill(t *testing.T) {
+	at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	bt, err := bolttable.Open(filepath.Join(t.TempDir(), "i.db"), bolttable.WithClock(clock.Fixed(at)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bt.Close()
+	ctx := context.Background()
+	old := func(person string, ledger int) {
+		t.Helper()
+		rec, _ := json.Marshal(Record{Person: person, Stage: StageLead})
+		h, _ := json.Marshal(StageChange{From: StageAnonymous, To: StageLead, At: at})
+		ws := []table.Write{
+			table.Put(table.Item{PK: identity.PersonPK(person), SK: scoreSK, Kind: "score", Data: rec}, table.Always),
+			table.Put(table.Item{PK: identity.PersonPK(person), SK: historyPfx + "1", Kind: "stage", Data: h}, table.Always),
+		}
+		for i := range ledger {
+			ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: ledgerPfx + string(rune('a'+i)), Kind: "ledger", Data: []byte(`{}`)}, table.Always))
+		}
+		if err := bt.Transact(ctx, ws); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old("p_000000000000000000000001", 20)
+	old("p_000000000000000000000002", 3)
+	ct := tablecount.New(bt)
+	facts, err := AllFacts(ctx, ct)
+	if err != nil || len(facts) != 2 || facts[0].ID != "p_000000000000000000000001" || len(facts[0].History) != 1 {
+		t.Fatalf("first read: %+v %v", facts, err)
+	}
+	// 2 people x (score, stage, ledger) through the scan.
+	if c := ct.Counts(); c.Scans != 1 || c.Items != 2+2+23 {
+		t.Fatalf("read before the index: %+v", c)
+	}
+	if ids, _ := scoredPeople(ctx, bt); len(ids) != 0 {
+		t.Fatalf("a read wrote the index: %v", ids)
+	}
+	for i, want := range []int{2, 0} { // the second run finds the index complete
+		if n, err := IndexScoredPeople(ctx, bt); err != nil || n != want {
+			t.Fatalf("index run %d: %d %v", i, n, err)
+		}
+	}
+	ct.Reset()
+	if facts, err = AllFacts(ctx, ct); err != nil || len(facts) != 2 {
+		t.Fatalf("second read: %+v %v", facts, err)
+	}
+	// Per person: the index entry, the score record, one stage change; the
+	// meta item. No scan, no ledger.
+	if c := ct.Counts(); c.Scans != 0 || c.Items != 2*3+1 {
+		t.Fatalf("second read counts %+v", c)
+	}
+	// A person scored now is indexed by their own first transaction.
+	rec, _ := json.Marshal(Record{Person: "p_000000000000000000000003", Stage: StageLead})
+	ws := withIndex([]table.Write{table.Put(table.Item{PK: identity.PersonPK("p_000000000000000000000003"), SK: scoreSK, Kind: "score", Data: rec}, table.VersionIs(0))}, "p_000000000000000000000003", Record{})
+	if err := bt.Transact(ctx, ws); err != nil {
+		t.Fatal(err)
+	}
+	if facts, _ := AllFacts(ctx, bt); len(facts) != 3 {
+		t.Fatalf("after a first score: %d people", len(facts))
+	}
+	q := &Qualifier{T: bt}
+	if n, err := q.forgetIndexed(ctx, "p_000000000000000000000003"); err != nil || n["scored"] != 1 {
+		t.Fatalf("forget: %v %v", n, err)
+	}
+}

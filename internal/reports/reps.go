@@ -1,0 +1,165 @@
+package reports
+
+import (
+	"sort"
+	"time"
+
+	"github.com/baton-hq/baton/internal/calendar"
+	"github.com/baton-hq/baton/internal/qualify"
+)
+
+// RepRow is what one sales rep made of the MQLs of one segment.
+type RepRow struct {
+	Owner     string `json:"owner"`
+	Dimension string `json:"dimension"` // all, grade, channel (first touch)
+	Segment   string `json:"segment"`
+	MQLs      int    `json:"mqls"` // received: MQLs the rep answered or holds
+	Accepted  int    `json:"accepted"`
+	Rejected  int    `json:"rejected"`
+	WithinSLA int    `json:"withinSla"` // answered (either way) within the SLA
+	SQL       int    `json:"sql"`
+	Won       int    `json:"won"`
+	Lost      int    `json:"lost"`
+	// WinRate is won / (won + lost): of the deals closed, the share won.
+	WinRate         float64            `json:"winRate"`
+	MedianDaysToSQL float64            `json:"medianDaysToSql"` // from the MQL
+	MedianDaysToWon float64            `json:"medianDaysToWon"` // from the MQL
+	WonAmount       map[string]float64 `json:"wonAmount,omitempty"`
+}
+
+// Reps follows every MQL of the period to the rep who took it (the owner
+// sales' SFA named on its first answer, else on any later change of the
+// cycle; "(unassigned)" while nobody did) and says what became of it, per
+// rep ("(all)" first) and segment: all, the MQL's grade, the person's
+// first-touch channel.
+func Reps(people []*Person, f Filter, within time.Duration, cal calendar.Calendar) []RepRow {
+	type key struct{ owner, dim, seg string }
+	rows := map[key]*RepRow{}
+	days := map[key][2][]float64{}
+	for _, p := range people {
+		ft := first(p)
+		if f.Channel != "" && (ft == nil || ft.Channel != f.Channel) {
+			continue
+		}
+		channel := Filter{}.Key(ft)
+		for mi, m := range p.MQLs {
+			if !f.in(m.At) {
+				continue
+			}
+			var end time.Time
+			if mi+1 < len(p.MQLs) {
+				end = p.MQLs[mi+1].At
+			}
+			var owner string
+			var answer, sqlAt, wonAt time.Time
+			accepted, rejected, lost := false, false, false
+			for _, c := range p.History {
+				if c.At.Before(m.At) || (!end.IsZero() && !c.At.Before(end)) {
+					continue
+				}
+				if owner == "" && c.Owner != "" {
+					owner = c.Owner
+				}
+				switch c.To {
+				case qualify.StageRejected:
+					rejected = true
+				case qualify.StageLost:
+					lost = true
+				case qualify.StageSAL, qualify.StageSQL, qualify.StageOpportunity, qualify.StageCustomer:
+					accepted = true
+				}
+				if answer.IsZero() && (c.To == qualify.StageSAL || c.To == qualify.StageRejected || c.From == qualify.StageMQL && c.To != qualify.StageLost) {
+					answer = c.At
+				}
+				if sqlAt.IsZero() && (c.To == qualify.StageSQL || c.To == qualify.StageOpportunity || c.To == qualify.StageCustomer) {
+					sqlAt = c.At
+				}
+				if c.To == qualify.StageCustomer {
+					wonAt = c.At
+				}
+			}
+			if owner == "" {
+				owner = "(unassigned)"
+			}
+			var won map[string]float64
+			for _, d := range p.Deals {
+				if d.Cycle == m.Cycle && d.HasAmount && !wonAt.IsZero() {
+					cur := d.Currency
+					if cur == "" {
+						cur = "(none)"
+					}
+					won = map[string]float64{cur: d.Amount}
+				}
+			}
+			for _, o := range []string{owner, "(all)"} {
+				for _, ds := range [][2]string{{"all", "(all)"}, {"grade", orNone(m.Verdict.Grade)}, {"channel", channel}} {
+					k := key{o, ds[0], ds[1]}
+					r := rows[k]
+					if r == nil {
+						r = &RepRow{Owner: o, Dimension: ds[0], Segment: ds[1]}
+						rows[k] = r
+					}
+					r.MQLs++
+					if accepted {
+						r.Accepted++
+					}
+					if rejected {
+						r.Rejected++
+					}
+					if !answer.IsZero() && cal.Between(m.At, answer) <= within {
+						r.WithinSLA++
+					}
+					d := days[k]
+					if !sqlAt.IsZero() {
+						r.SQL++
+						d[0] = append(d[0], sqlAt.Sub(m.At).Hours()/24)
+					}
+					if !wonAt.IsZero() {
+						r.Won++
+						d[1] = append(d[1], wonAt.Sub(m.At).Hours()/24)
+					} else if lost {
+						r.Lost++
+					}
+					days[k] = d
+					for cur, a := range won {
+						if r.WonAmount == nil {
+							r.WonAmount = map[string]float64{}
+						}
+						r.WonAmount[cur] = roundMoney(r.WonAmount[cur] + a)
+					}
+				}
+			}
+		}
+	}
+	out := make([]RepRow, 0, len(rows))
+	for k, r := range rows {
+		if r.Won+r.Lost > 0 {
+			r.WinRate = round(float64(r.Won) / float64(r.Won+r.Lost))
+		}
+		r.MedianDaysToSQL = round(median(days[k][0]))
+		r.MedianDaysToWon = round(median(days[k][1]))
+		out = append(out, *r)
+	}
+	dimOrder := map[string]int{"all": 0, "grade": 1, "channel": 2}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Owner != b.Owner {
+			if (a.Owner == "(all)") != (b.Owner == "(all)") {
+				return a.Owner == "(all)"
+			}
+			return a.Owner < b.Owner
+		}
+		if a.Dimension != b.Dimension {
+			return dimOrder[a.Dimension] < dimOrder[b.Dimension]
+		}
+		return a.Segment < b.Segment
+	})
+	return out
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}

@@ -1,0 +1,198 @@
+package reports
+
+import (
+	"sort"
+	"time"
+
+	"github.com/baton-hq/baton/internal/qualify"
+)
+
+// Revenue kinds: deals won, and deals still open (the pipeline).
+const (
+	Won      = "won"
+	Pipeline = "pipeline"
+)
+
+// RevenueRow is the amount one group is credited with, of one kind, in one
+// currency, under one model (amounts of different currencies never sum).
+type RevenueRow struct {
+	Kind      string  `json:"kind"` // won, pipeline
+	Currency  string  `json:"currency"`
+	Model     string  `json:"model"`
+	Dimension string  `json:"dimension"` // channel, campaign (or the filter's by)
+	Group     string  `json:"group"`
+	Amount    float64 `json:"amount"`
+	Deals     float64 `json:"deals"` // the share of deals credited
+}
+
+// RevenueTotal is the amount of one kind in one currency, before attribution.
+type RevenueTotal struct {
+	Kind     string  `json:"kind"`
+	Currency string  `json:"currency"`
+	Amount   float64 `json:"amount"`
+	Deals    int     `json:"deals"`
+}
+
+// DealState says what became of a deal: won (when), in the pipeline (since
+// when), or closed without a win ("").
+func DealState(p *Person, d qualify.Deal) (string, time.Time) {
+	var start, end time.Time // the deal's MQL cycle
+	for i, m := range p.MQLs {
+		if m.Cycle == d.Cycle {
+			start = m.At
+			if i+1 < len(p.MQLs) {
+				end = p.MQLs[i+1].At
+			}
+		}
+	}
+	var opened time.Time
+	lost := false
+	for _, c := range p.History {
+		if c.At.Before(start) || (!end.IsZero() && !c.At.Before(end)) {
+			continue
+		}
+		switch c.To {
+		case qualify.StageCustomer:
+			return Won, c.At
+		case qualify.StageLost, qualify.StageRejected:
+			lost = true
+		case qualify.StageSQL, qualify.StageOpportunity:
+			if opened.IsZero() {
+				opened = c.At
+			}
+		}
+	}
+	switch d.Outcome {
+	case "won":
+		return Won, d.At
+	case "lost", "rejected":
+		return "", time.Time{}
+	}
+	if lost || p.Rec.Cycle != d.Cycle {
+		return "", time.Time{}
+	}
+	switch p.Rec.Stage {
+	case qualify.StageMQL, qualify.StageSAL, qualify.StageSQL, qualify.StageOpportunity:
+		if opened.IsZero() {
+			opened = d.At
+		}
+		return Pipeline, opened
+	}
+	return "", time.Time{}
+}
+
+// Revenue attributes the amounts of won deals and of the open pipeline to
+// the touches before each (before the win; before the deal opened) under
+// every model, by each dimension (channel, campaign, ... as Filter.By
+// names them). A deal is in the period when its close date (else when it
+// was won or opened) is.
+func Revenue(people []*Person, f Filter, dims []string) ([]RevenueRow, []RevenueTotal) {
+	type key struct{ kind, cur, model, dim, group string }
+	sums := map[key][2]float64{}
+	totals := map[[2]string]*RevenueTotal{}
+	for _, p := range people {
+		for _, d := range p.Deals {
+			if !d.HasAmount {
+				continue
+			}
+			kind, at := DealState(p, d)
+			if kind == "" {
+				continue
+			}
+			when := at
+			if d.CloseDate != "" {
+				if cd, err := time.ParseInLocation("2006-01-02", d.CloseDate, loc(f)); err == nil {
+					when = cd
+				}
+			}
+			if !f.in(when) {
+				continue
+			}
+			cur := d.Currency
+			if cur == "" {
+				cur = "(none)"
+			}
+			tk := [2]string{kind, cur}
+			if totals[tk] == nil {
+				totals[tk] = &RevenueTotal{Kind: kind, Currency: cur}
+			}
+			totals[tk].Amount += d.Amount
+			totals[tk].Deals++
+			var ts []qualify.Touch
+			for _, t := range p.Rec.Touches {
+				if !t.At.After(at) {
+					ts = append(ts, t)
+				}
+			}
+			for _, dim := range dims {
+				g := f
+				g.By = dim
+				for _, m := range Models {
+					if len(ts) == 0 {
+						k := key{kind, cur, m, dim, "(none)"}
+						v := sums[k]
+						sums[k] = [2]float64{v[0] + d.Amount, v[1] + 1}
+						continue
+					}
+					for i, w := range Weights(len(ts), m) {
+						if w == 0 {
+							continue
+						}
+						k := key{kind, cur, m, dim, g.Key(&ts[i])}
+						v := sums[k]
+						sums[k] = [2]float64{v[0] + w*d.Amount, v[1] + w}
+					}
+				}
+			}
+		}
+	}
+	rows := make([]RevenueRow, 0, len(sums))
+	for k, v := range sums {
+		rows = append(rows, RevenueRow{Kind: k.kind, Currency: k.cur, Model: k.model, Dimension: k.dim, Group: k.group, Amount: roundMoney(v[0]), Deals: round(v[1])})
+	}
+	order := map[string]int{}
+	for i, m := range Models {
+		order[m] = i
+	}
+	sort.Slice(rows, func(i, j int) bool {
+		a, b := rows[i], rows[j]
+		switch {
+		case a.Kind != b.Kind:
+			return a.Kind > b.Kind // won first
+		case a.Currency != b.Currency:
+			return a.Currency < b.Currency
+		case a.Dimension != b.Dimension:
+			return a.Dimension < b.Dimension
+		case a.Model != b.Model:
+			return order[a.Model] < order[b.Model]
+		}
+		return a.Group < b.Group
+	})
+	out := make([]RevenueTotal, 0, len(totals))
+	for _, t := range totals {
+		t.Amount = roundMoney(t.Amount)
+		out = append(out, *t)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Kind != out[j].Kind {
+			return out[i].Kind > out[j].Kind
+		}
+		return out[i].Currency < out[j].Currency
+	})
+	return rows, out
+}
+
+func loc(f Filter) *time.Location {
+	if f.Loc != nil {
+		return f.Loc
+	}
+	return time.UTC
+}
+
+// roundMoney keeps cents: credits of a split amount still sum to it.
+func roundMoney(v float64) float64 {
+	if v < 0 {
+		return -roundMoney(-v)
+	}
+	return float64(int64(v*100+0.5)) / 100
+}
