@@ -37,6 +37,7 @@ type Ack struct {
 	ID      string
 	Type    string
 	Email   string
+	Sent    time.Time // when the request was sent
 }
 
 // Result is what a run sent and saw.
@@ -57,11 +58,14 @@ func (r *Result) Throughput() float64 {
 }
 
 // Percentile returns the p-th latency percentile (0-100).
-func (r *Result) Percentile(p float64) time.Duration {
-	if len(r.Latencies) == 0 {
+func (r *Result) Percentile(p float64) time.Duration { return Percentile(r.Latencies, p) }
+
+// Percentile returns the p-th percentile (0-100) of durations.
+func Percentile(ds []time.Duration, p float64) time.Duration {
+	if len(ds) == 0 {
 		return 0
 	}
-	l := append([]time.Duration(nil), r.Latencies...)
+	l := append([]time.Duration(nil), ds...)
 	sort.Slice(l, func(i, j int) bool { return l[i] < l[j] })
 	return l[min(len(l)-1, int(float64(len(l))*p/100))]
 }
@@ -163,7 +167,7 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 							e = email
 						}
 						mu.Lock()
-						res.Acks = append(res.Acks, Ack{Visitor: anon, ID: id, Type: typ, Email: e})
+						res.Acks = append(res.Acks, Ack{Visitor: anon, ID: id, Type: typ, Email: e, Sent: t0})
 						if e != "" {
 							res.Emails[e] = true
 						}
