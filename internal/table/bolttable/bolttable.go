@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -184,8 +183,8 @@ func key(pk, sk string) ([]byte, error) {
 }
 
 func decode(k, v []byte) (table.Item, error) {
-	var r record
-	if err := json.Unmarshal(v, &r); err != nil {
+	r, err := decodeRecord(v)
+	if err != nil {
 		return table.Item{}, fmt.Errorf("bolttable: corrupt item %q: %w", k, err)
 	}
 	pk, sk, _ := bytes.Cut(k, []byte{0})
@@ -260,11 +259,7 @@ func (t *Table) apply(b *bolt.Bucket, w table.Write) error {
 		for n, d := range w.Add {
 			r.Counters[n] += d
 		}
-		v, err := json.Marshal(r)
-		if err != nil {
-			return err
-		}
-		return b.Put(k, v)
+		return b.Put(k, r.encode())
 	}
 	r := record{Kind: w.Item.Kind, Data: w.Item.Data, Counters: w.Item.Counters, Version: cur.Version + 1}
 	if !exists {
@@ -273,10 +268,7 @@ func (t *Table) apply(b *bolt.Bucket, w table.Write) error {
 	if !w.Item.Expires.IsZero() {
 		r.Expires = w.Item.Expires.UnixNano()
 	}
-	v, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
+	v := r.encode()
 	op := table.OpModify
 	if !exists {
 		op = table.OpInsert
@@ -396,12 +388,8 @@ func (t *Table) Add(ctx context.Context, pk, sk, kind string, deltas map[string]
 		for name, d := range deltas {
 			r.Counters[name] += d
 		}
-		v, err := json.Marshal(r)
-		if err != nil {
-			return err
-		}
 		out = r.Counters
-		return b.Put(k, v)
+		return b.Put(k, r.encode())
 	})
 	return out, err
 }
@@ -567,10 +555,7 @@ func (t *Table) announce(tx *bolt.Tx, op string, it table.Item) error {
 	if !it.Expires.IsZero() {
 		e.Item.Expires = it.Expires.UnixNano()
 	}
-	v, err := json.Marshal(e)
-	if err != nil {
-		return err
-	}
+	v := e.encode()
 	tx.OnCommit(func() {
 		select {
 		case t.wake <- struct{}{}:
@@ -600,8 +585,8 @@ func (t *Table) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed,
 		}
 		var drop [][]byte
 		err := feed.ForEach(func(k, v []byte) error {
-			var e feedEntry
-			if json.Unmarshal(v, &e) != nil {
+			e, err := decodeFeed(v)
+			if err != nil {
 				return nil
 			}
 			if strings.Contains(e.PK+e.SK, s.Person) || privacy.Mentions(e.Item.Data, s) {
@@ -631,8 +616,8 @@ func dropOrphanedChanges(tx *bolt.Tx) error {
 	}
 	var orphans [][]byte
 	err := feed.ForEach(func(k, v []byte) error {
-		var e feedEntry
-		if json.Unmarshal(v, &e) != nil {
+		e, err := decodeFeed(v)
+		if err != nil {
 			return nil // Next reports a corrupt entry; it is not ours to drop
 		}
 		if ik, err := key(e.PK, e.SK); err == nil && items.Get(ik) == nil {
@@ -665,8 +650,8 @@ func (t *Table) Next(ctx context.Context, max int) ([]table.Change, error) {
 	err := t.db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(feedBucket).Cursor()
 		for k, v := c.First(); k != nil && len(out) < max; k, v = c.Next() {
-			var e feedEntry
-			if err := json.Unmarshal(v, &e); err != nil {
+			e, err := decodeFeed(v)
+			if err != nil {
 				return fmt.Errorf("bolttable: corrupt feed entry %x: %w", k, err)
 			}
 			it := table.Item{PK: e.PK, SK: e.SK, Kind: e.Item.Kind, Data: e.Item.Data, Version: e.Item.Version, Counters: e.Item.Counters}
