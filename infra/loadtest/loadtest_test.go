@@ -207,6 +207,42 @@ func TestLoad(t *testing.T) {
 	}
 	t.Logf("form submit -> MQL at the fake SFA (HubSpot), during the load, %d MQLs: p50 %s, p99 %s (target p99 <= 1s: %s)",
 		len(lat), Percentile(lat, 50).Round(time.Millisecond), p99.Round(time.Millisecond), met)
+	if full {
+		// A busy site's steady traffic rather than a burst: the same mix,
+		// paced, new visitors; each MQL timed from its form to the fake.
+		const rate = 250
+		paced, err := Run(context.Background(), Config{BaseURL: s.URL, Visitors: 100, PerVisitor: 20, Known: 0.5, Rate: rate, Timeout: 2 * time.Minute})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Settle(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			if n, err := s.App.Push.Pending(ctx); err != nil || n == 0 {
+				break
+			}
+		}
+		var steady []time.Duration
+		for _, a := range paced.Acks {
+			mu.Lock()
+			at, ok := arrived[a.Email]
+			mu.Unlock()
+			if a.Type == "form_submit" && ok {
+				steady = append(steady, at.Sub(a.Sent))
+			}
+		}
+		if len(steady) == 0 {
+			t.Fatal("nobody of the paced load qualified: no latency to report")
+		}
+		p99 := Percentile(steady, 99)
+		met := "met"
+		if p99 > time.Second {
+			met = "MISSED"
+		}
+		t.Logf("form submit -> MQL at the fake SFA (HubSpot), %d req/s paced (%.0f reached), %d MQLs: p50 %s, p99 %s (target p99 <= 1s: %s)",
+			rate, paced.Throughput(), len(steady), Percentile(steady, 50).Round(time.Millisecond), p99.Round(time.Millisecond), met)
+	}
 	// The same path on the stack at rest: one qualifying visitor at a time
 	// (a pricing page, then the contact form), each timed from the form's
 	// request to the contact's arrival at the fake.
