@@ -27,6 +27,7 @@ type Config struct {
 	PerVisitor  int           // requests each
 	Known       float64       // share of visitors who submit a form
 	Timeout     time.Duration // whole run
+	Rate        float64       // requests per second across all visitors; 0: as fast as they go
 	EmailDomain string
 	Clicks      []string // tracked newsletter links (with recipient tokens) to click now and then
 }
@@ -37,6 +38,7 @@ type Ack struct {
 	ID      string
 	Type    string
 	Email   string
+	Sent    time.Time // when the request was sent
 }
 
 // Result is what a run sent and saw.
@@ -57,11 +59,14 @@ func (r *Result) Throughput() float64 {
 }
 
 // Percentile returns the p-th latency percentile (0-100).
-func (r *Result) Percentile(p float64) time.Duration {
-	if len(r.Latencies) == 0 {
+func (r *Result) Percentile(p float64) time.Duration { return Percentile(r.Latencies, p) }
+
+// Percentile returns the p-th percentile (0-100) of durations.
+func Percentile(ds []time.Duration, p float64) time.Duration {
+	if len(ds) == 0 {
 		return 0
 	}
-	l := append([]time.Duration(nil), r.Latencies...)
+	l := append([]time.Duration(nil), ds...)
 	sort.Slice(l, func(i, j int) bool { return l[i] < l[j] })
 	return l[min(len(l)-1, int(float64(len(l))*p/100))]
 }
@@ -83,6 +88,27 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 	tr := &http.Transport{MaxIdleConnsPerHost: c.Visitors, MaxConnsPerHost: c.Visitors}
 	defer tr.CloseIdleConnections()
 	run := fmt.Sprintf("%x", time.Now().UnixNano())
+	// A paced run hands out requests at the rate to whichever visitor is
+	// ready (a tick that finds every visitor waiting is dropped).
+	var pace chan struct{}
+	if c.Rate > 0 {
+		pace = make(chan struct{})
+		go func() {
+			t := time.NewTicker(time.Duration(float64(time.Second) / c.Rate))
+			defer t.Stop()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-t.C:
+					select {
+					case pace <- struct{}{}:
+					default: // every visitor busy: the tick is lost, as a real visitor would not wait
+					}
+				}
+			}
+		}()
+	}
 	for v := 0; v < c.Visitors; v++ {
 		wg.Add(1)
 		go func(v int) {
@@ -99,6 +125,13 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 			}
 			var sent []string
 			for i := 0; i < c.PerVisitor && ctx.Err() == nil; i++ {
+				if pace != nil {
+					select {
+					case <-pace:
+					case <-ctx.Done():
+						continue
+					}
+				}
 				// A newsletter click in this browser, once it has its cookie (a
 				// click first would give it another id, linked as an alias).
 				if len(c.Clicks) > 0 && len(sent) > 0 && rng.Float64() < 0.05 {
@@ -163,7 +196,7 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 							e = email
 						}
 						mu.Lock()
-						res.Acks = append(res.Acks, Ack{Visitor: anon, ID: id, Type: typ, Email: e})
+						res.Acks = append(res.Acks, Ack{Visitor: anon, ID: id, Type: typ, Email: e, Sent: t0})
 						if e != "" {
 							res.Emails[e] = true
 						}

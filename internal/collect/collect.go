@@ -12,6 +12,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/baton-hq/baton/internal/clock"
@@ -59,6 +60,8 @@ type Handler struct {
 	Consent    Consent
 	Now        func() time.Time
 	Log        *slog.Logger
+
+	joined joinedPairs // id pairs joined lately (linkUserIDs)
 }
 
 // Routes registers the endpoints on mux.
@@ -285,10 +288,17 @@ type Skip struct {
 
 // linkUserIDs follows Segment's identity model: a userId belongs to the
 // person its anonymousId (or its alias's previousId) belongs to, so later
-// calls that carry only the userId attach to that person.
+// calls that carry only the userId attach to that person. Every call that
+// carries both ids ties them (Segment's identity graph takes ids from track
+// and page calls as well as identify), but joining costs two reads, so a
+// pair is joined once per request, and a track or page whose pair this
+// process joined lately (h.joined) is not joined again: only identify,
+// alias and new pairings read.
 func (h *Handler) linkUserIDs(w http.ResponseWriter, r *http.Request, evs []event.Event) bool {
+	done := map[[2]string]bool{}
 	for _, ev := range evs {
 		a, b := ev.VisitorID, ""
+		explicit := ev.Type == event.Identify
 		switch {
 		case ev.UserID != "" && ev.VisitorID != "u:"+ev.UserID:
 			b = "u:" + ev.UserID // identify, track ... with both ids
@@ -298,40 +308,80 @@ func (h *Handler) linkUserIDs(w http.ResponseWriter, r *http.Request, evs []even
 				if !visitor.Valid(prev) {
 					b = "u:" + prev
 				}
+				explicit = true
 			}
 		}
-		if b == "" || ev.Flagged() {
+		pair := [2]string{a, b}
+		if b == "" || ev.Flagged() || done[pair] || (!explicit && h.joined.recent(pair, h.now())) {
 			continue
 		}
-		if err := h.join(r.Context(), a, b, ev.Timestamp); err != nil {
+		done[pair] = true
+		same, err := h.join(r.Context(), a, b, ev.Timestamp)
+		if err != nil {
 			h.log().Error("link user id", "err", err, "event", ev.ID)
 			httpx.Unavailable(w, 2*time.Second)
 			return false
+		}
+		if same {
+			h.joined.add(pair, h.now())
 		}
 	}
 	return true
 }
 
-// join links whichever of two visitor ids has no person to the other's.
-func (h *Handler) join(ctx context.Context, a, b string, at time.Time) error {
+// join links whichever of two visitor ids has no person to the other's. It
+// reports whether both belong to one person now (nothing left to join).
+func (h *Handler) join(ctx context.Context, a, b string, at time.Time) (bool, error) {
 	pa, err := h.People.PersonOf(ctx, a)
 	if err != nil {
-		return err
+		return false, err
 	}
 	pb, err := h.People.PersonOf(ctx, b)
 	if err != nil {
-		return err
+		return false, err
 	}
 	switch {
 	case pa != "" && pb == "":
 		_, err = h.People.LinkPerson(ctx, b, pa, at, identity.Strong)
 	case pb != "" && pa == "":
 		_, err = h.People.LinkPerson(ctx, a, pb, at, identity.Strong)
+	default:
+		return pa != "" && pa == pb, nil
 	}
 	if errors.Is(err, identity.ErrNotFound) {
-		return nil // erased meanwhile
+		return false, nil // erased meanwhile
 	}
-	return err
+	return err == nil, err
+}
+
+// joinedPairs remembers, for a while, the id pairs found on one person, so
+// that a logged-in user's every track call does not read both links again.
+// A pair is forgotten after joinedFor: a link undone since (a scanner's
+// click link, an erasure) is joined again by the next call after that.
+type joinedPairs struct {
+	mu    sync.Mutex
+	pairs map[[2]string]time.Time
+}
+
+const (
+	joinedFor = 10 * time.Minute
+	joinedMax = 100_000 // pairs kept; the memory is forgotten whole beyond it
+)
+
+func (j *joinedPairs) recent(p [2]string, now time.Time) bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	at, ok := j.pairs[p]
+	return ok && now.Sub(at) < joinedFor && !now.Before(at)
+}
+
+func (j *joinedPairs) add(p [2]string, now time.Time) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.pairs == nil || len(j.pairs) >= joinedMax {
+		j.pairs = map[[2]string]time.Time{}
+	}
+	j.pairs[p] = now
 }
 
 func (h *Handler) checkSites(evs []event.Event) error {

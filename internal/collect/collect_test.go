@@ -9,7 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/collect"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
@@ -419,5 +421,132 @@ func TestFormOfAPersonErasedMeanwhileIsNotKept(t *testing.T) {
 	}
 	if evs, _ := e.log.Visitor(context.Background(), "racing-browser-1"); len(evs) != 0 {
 		t.Fatalf("kept %+v", evs)
+	}
+}
+
+// counting counts the calls that read the table and those that write it.
+type counting struct {
+	table.Table
+	reads, writes int
+}
+
+func (c *counting) Get(ctx context.Context, pk, sk string) (table.Item, error) {
+	c.reads++
+	return c.Table.Get(ctx, pk, sk)
+}
+
+func (c *counting) Query(ctx context.Context, q table.Query) ([]table.Item, error) {
+	c.reads++
+	return c.Table.Query(ctx, q)
+}
+
+func (c *counting) Scan(ctx context.Context, p string, fn func(table.Item) error) error {
+	c.reads++
+	return c.Table.Scan(ctx, p, fn)
+}
+
+func (c *counting) Put(ctx context.Context, it table.Item, cond table.Cond) error {
+	c.writes++
+	return c.Table.Put(ctx, it, cond)
+}
+
+func (c *counting) PutMany(ctx context.Context, ws []table.Write) []error {
+	c.writes++
+	return c.Table.PutMany(ctx, ws)
+}
+
+func (c *counting) Transact(ctx context.Context, ws []table.Write) error {
+	c.writes++
+	return c.Table.Transact(ctx, ws)
+}
+
+// countingEnv is newEnv with every table call counted.
+func countingEnv(t *testing.T) (*env, *counting) {
+	e := newEnv(t)
+	c := &counting{Table: e.tb}
+	e.log.T, e.dir.T = c, c
+	return e, c
+}
+
+func TestAnonymousPageViewIsOneWriteNoRead(t *testing.T) {
+	e, c := countingEnv(t)
+	seg := map[string]string{"Content-Type": "application/json", "Authorization": "Basic d3JpdGUta2V5LTAxMjM0NTY3ODk6"}
+	for _, call := range []struct{ path, body string }{
+		{"/e", body("pv-1")},
+		{"/v1/page", `{"anonymousId":"srv-anon-1","messageId":"pv-2","properties":{"url":"https://www.example.com/"}}`},
+		{"/v1/batch", `{"batch":[{"type":"page","anonymousId":"srv-anon-1","messageId":"pv-3","properties":{"url":"https://www.example.com/a"}},{"type":"track","event":"Video Played","anonymousId":"srv-anon-2","messageId":"pv-4"}]}`},
+	} {
+		c.reads, c.writes = 0, 0
+		hdr := seg
+		if call.path == "/e" {
+			hdr = nil
+		}
+		if w := e.do("POST", call.path, call.body, hdr); w.Code/100 != 2 {
+			t.Fatalf("%s: status %d %s", call.path, w.Code, w.Body)
+		}
+		if c.reads != 0 || c.writes != 1 {
+			t.Fatalf("%s: %d reads and %d writes, want none and one", call.path, c.reads, c.writes)
+		}
+	}
+}
+
+// TestUserIDLinking: a track or page carrying both ids ties them as
+// identify does, but a pair already on one person is not read again on
+// every call; a pair on nobody yet is, so a later identification counts.
+func TestUserIDLinking(t *testing.T) {
+	e, c := countingEnv(t)
+	m := clock.NewManual(time.Date(2031, 5, 12, 9, 0, 0, 0, time.UTC))
+	e.h.Now, e.dir.Now = m.Now, m.Now
+	ctx := context.Background()
+	seg := map[string]string{"Content-Type": "application/json", "Authorization": "Basic d3JpdGUta2V5LTAxMjM0NTY3ODk6"}
+	post := func(path, b string) {
+		t.Helper()
+		if w := e.do("POST", path, b, seg); w.Code != 200 {
+			t.Fatalf("%s: status %d %s", path, w.Code, w.Body)
+		}
+	}
+	track := func(n int, anon, user string) string {
+		var evs []string
+		for i := 0; i < n; i++ {
+			evs = append(evs, `{"type":"track","event":"Report Viewed","anonymousId":"`+anon+`","userId":"`+user+`","messageId":"`+anon+user+strings.Repeat("i", i+1)+`"}`)
+		}
+		return `{"batch":[` + strings.Join(evs, ",") + `]}`
+	}
+	// Nobody yet: the track reads both links and links nothing.
+	post("/v1/batch", track(3, "seg-anon-1", "42"))
+	if c.reads != 2 {
+		t.Fatalf("three tracks of one new pair: %d reads, want 2 (one join per pair and request)", c.reads)
+	}
+	// A form identifies the browser; the next track with the pair ties the
+	// userId to that person.
+	if w := e.do("POST", "/e", `{"type":"form_submit","messageId":"f1","anonymousId":"seg-anon-1","properties":{"url":"https://www.example.com/contact","fields":{"email":"track@example.com"}}}`, nil); w.Code != 204 {
+		t.Fatalf("form: %d %s", w.Code, w.Body)
+	}
+	post("/v1/track", `{"event":"Report Viewed","anonymousId":"seg-anon-1","userId":"42","messageId":"t-after-form"}`)
+	p, err := e.dir.ByEmail(ctx, "track@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l, err := e.dir.GetLink(ctx, "u:42"); err != nil || l.PersonAt(e.h.Now()) != p.ID {
+		t.Fatalf("userId not tied to the person of its anonymousId: %+v %v", l, err)
+	}
+	// The pair is on one person now: later calls with it read nothing.
+	c.reads = 0
+	post("/v1/batch", track(5, "seg-anon-1", "42"))
+	post("/v1/page", `{"anonymousId":"seg-anon-1","userId":"42","messageId":"p-later","properties":{"url":"https://www.example.com/"}}`)
+	if c.reads != 0 {
+		t.Fatalf("calls with a pair already joined read %d times", c.reads)
+	}
+	// identify always joins.
+	post("/v1/identify", `{"anonymousId":"seg-anon-1","userId":"42","messageId":"i-again"}`)
+	if c.reads == 0 {
+		t.Fatal("identify did not join its ids")
+	}
+	// The memory of a joined pair lapses: a link undone since is mended.
+	m.Advance(11 * time.Minute)
+	c.reads = 0
+	post("/v1/track", `{"event":"Report Viewed","anonymousId":"seg-anon-1","userId":"42","messageId":"t-lapsed"}`)
+	if c.reads != 2 {
+		t.Fatalf("a pair joined 11 minutes ago: %d reads, want 2", c.reads)
 	}
 }

@@ -78,7 +78,8 @@ type Enricher struct {
 	openNet    []network
 
 	mu    sync.Mutex
-	cache map[string]uaInfo // parsed user agents: a site's visitors share few of them
+	cache map[string]uaInfo      // parsed user agents: a site's visitors share few of them
+	geos  map[netip.Addr]geoInfo // addresses looked up (geo)
 }
 
 // uaInfo is what one user agent string says, parsed once.
@@ -315,25 +316,66 @@ func (e *Enricher) scannerReason(typ, method, lower, ua string, ip netip.Addr) s
 // fetches images.
 var appleNet = netip.MustParsePrefix("17.0.0.0/8")
 
+// geoInfo is what the databases say of one address.
+type geoInfo struct {
+	country, region, city, org string
+	asn                        uint
+	cityOK, asnOK              bool // the database answered
+}
+
+// geo fills the location of an address. Lookups are kept (a visitor's
+// events come from one address, and decoding a City record is most of a
+// lookup), in memory only and bounded like the user agents.
 func (e *Enricher) geo(ip netip.Addr, en *event.Enrichment) {
+	if e.city == nil && e.asn == nil {
+		return
+	}
+	e.mu.Lock()
+	g, ok := e.geos[ip]
+	e.mu.Unlock()
+	if !ok {
+		g = e.lookup(ip)
+		e.mu.Lock()
+		if e.geos == nil || len(e.geos) >= cacheSize {
+			e.geos = make(map[netip.Addr]geoInfo, cacheSize) // start over: bounded memory
+		}
+		e.geos[ip] = g
+		e.mu.Unlock()
+	}
+	if g.cityOK {
+		en.Country, en.City = g.country, g.city
+		if g.region != "" {
+			en.Region = g.region
+		}
+	}
+	if g.asnOK {
+		en.ASN, en.Org = g.asn, g.org
+	}
+}
+
+func (e *Enricher) lookup(ip netip.Addr) geoInfo {
+	var g geoInfo
 	nip := net.IP(ip.AsSlice())
 	if e.city != nil {
 		if c, err := e.city.City(nip); err == nil {
-			en.Country = c.Country.IsoCode
+			g.cityOK = true
+			g.country = c.Country.IsoCode
 			if len(c.Subdivisions) > 0 {
-				en.Region = c.Subdivisions[0].IsoCode
-				if en.Region == "" {
-					en.Region = c.Subdivisions[0].Names["en"]
+				g.region = c.Subdivisions[0].IsoCode
+				if g.region == "" {
+					g.region = c.Subdivisions[0].Names["en"]
 				}
 			}
-			en.City = c.City.Names["en"]
+			g.city = c.City.Names["en"]
 		}
 	}
 	if e.asn != nil {
 		if a, err := e.asn.ASN(nip); err == nil {
-			en.ASN, en.Org = a.AutonomousSystemNumber, a.AutonomousSystemOrganization
+			g.asnOK = true
+			g.asn, g.org = a.AutonomousSystemNumber, a.AutonomousSystemOrganization
 		}
 	}
+	return g
 }
 
 // ClickContext is what is known about a click besides its request.

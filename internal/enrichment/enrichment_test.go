@@ -270,6 +270,17 @@ func TestGeoIP(t *testing.T) {
 	if ev.Enrichment.Country != "JP" || ev.Client.IP != "203.0.113.0" {
 		t.Fatalf("IPv4-mapped: %+v %s", ev.Enrichment, ev.Client.IP)
 	}
+	// Addresses seen before answer from memory, the same as the databases.
+	for _, c := range []struct{ ip, country string }{{"203.0.113.77", "JP"}, {"2001:db8:1234:5678::1", "DE"}, {"198.51.100.9", ""}} {
+		ev = event.Event{Type: event.PageView}
+		e.Enrich(Request{UserAgent: chromeWin, IP: netip.MustParseAddr(c.ip)}, &ev)
+		if ev.Enrichment.Country != c.country {
+			t.Fatalf("%s the second time: %+v", c.ip, ev.Enrichment)
+		}
+	}
+	if en := ev.Enrichment; en.ASN != 0 || en.Org != "" || en.City != "" {
+		t.Fatalf("an address without entry, the second time: %+v", en)
+	}
 }
 
 func TestNoDatabaseSkipsCleanly(t *testing.T) {

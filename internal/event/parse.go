@@ -129,6 +129,28 @@ type wireCampaign struct {
 	Content string `json:"content"`
 }
 
+// rawBatch is a body's "batch", split into its events; present tells a
+// "batch": null (an empty batch) from a single event.
+type rawBatch struct {
+	present bool
+	events  []json.RawMessage
+}
+
+func (b *rawBatch) UnmarshalJSON(data []byte) error {
+	b.present = true
+	if string(data) == "null" {
+		return nil
+	}
+	return json.Unmarshal(data, &b.events)
+}
+
+func orNull(raw json.RawMessage) []byte {
+	if raw == nil {
+		return []byte("null")
+	}
+	return raw
+}
+
 type wireBatch struct {
 	Batch   []json.RawMessage `json:"batch"`
 	SentAt  string            `json:"sentAt"`
@@ -209,21 +231,31 @@ func Parse(body []byte, src Source, forceType string, meta Meta) ([]Event, error
 			return nil, jsonErr(err)
 		}
 	case '{':
-		var probe struct {
-			Batch json.RawMessage `json:"batch"`
-			B     json.RawMessage `json:"b"` // the tag's compact batch
+		// One pass finds the batch and splits it into events; a single
+		// event is decoded once, by parseOne.
+		var top struct {
+			Batch   rawBatch        `json:"batch"`
+			SentAt  json.RawMessage `json:"sentAt"`
+			Context json.RawMessage `json:"context"`
+			B       json.RawMessage `json:"b"` // the tag's compact batch (decoded only as one)
 		}
-		if err := json.Unmarshal(body, &probe); err != nil {
+		if err := json.Unmarshal(body, &top); err != nil {
 			return nil, jsonErr(err)
 		}
-		if probe.Batch != nil {
+		if top.Batch.present {
 			batched = true
-			var b wireBatch
-			if err := json.Unmarshal(body, &b); err != nil {
-				return nil, jsonErr(err)
+			if top.SentAt != nil || top.Context != nil {
+				// The batch's own fields, decoded as one object so that an
+				// error names them as a decode of the whole body would.
+				var b wireBatch
+				obj := append(append(append(append([]byte(`{"sentAt":`), orNull(top.SentAt)...), `,"context":`...), orNull(top.Context)...), '}')
+				if err := json.Unmarshal(obj, &b); err != nil {
+					return nil, jsonErr(err)
+				}
+				sentAt, context = b.SentAt, b.Context
 			}
-			raws, sentAt, context = b.Batch, b.SentAt, b.Context
-		} else if probe.B != nil && src == Browser {
+			raws = top.Batch.events
+		} else if top.B != nil && src == Browser {
 			batched = true
 			var b tagBatch
 			if err := json.Unmarshal(body, &b); err != nil {

@@ -15,8 +15,9 @@ import (
 
 // TestNoBytesLeftInTheFile reads the embedded store's file itself: bbolt
 // keeps deleted data in freed pages, so erasure compacts the file. Item
-// data is base64 inside each record's JSON, so the file is searched
-// decoded too (privacytest.FileLeftovers).
+// data is stored as is, but base64 inside the records of files written in
+// the older JSON form, so the file is searched decoded too
+// (privacytest.FileLeftovers).
 func TestNoBytesLeftInTheFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "baton.db")
 	clk := clock.NewManual(privacytest.T0)

@@ -238,6 +238,9 @@ type Worker struct {
 	// Loc is the zone times are shown to sales in (the configured
 	// timezone; nil: UTC): the lead's times and the summary's.
 	Loc *time.Location
+	// Wake, when set, is signalled when a message was queued (the local
+	// relay): Run looks at once instead of waiting out its poll interval.
+	Wake <-chan struct{}
 }
 
 func (w *Worker) now() time.Time {
@@ -273,10 +276,13 @@ func (w *Worker) Run(ctx context.Context, interval time.Duration) {
 			w.log().Error("push", "err", err)
 		}
 		if n == 0 || err != nil {
+			t := time.NewTimer(interval)
 			select {
 			case <-ctx.Done():
-			case <-time.After(interval):
+			case <-t.C:
+			case <-w.Wake:
 			}
+			t.Stop()
 		}
 	}
 }

@@ -37,7 +37,9 @@ func Open(ctx context.Context, cfg *config.Config, now func() time.Time) (table.
 // has its own feed; on DynamoDB (moto or DynamoDB Local) it reads the
 // table's stream.
 func Feed(t table.Table, handle func(ctx context.Context, cs []table.Change) (int, error), log *slog.Logger) (*changefeed.Consumer, error) {
-	c := &changefeed.Consumer{Handle: handle, Log: log}
+	// Lanes: scoring's writes share group commits (a person's events are
+	// in their visitors' partitions, in order within each, as on AWS).
+	c := &changefeed.Consumer{Handle: handle, Log: log, Lanes: 8, Batch: 256}
 	switch t := t.(type) {
 	case *bolttable.Table:
 		c.Feed, c.Wake = t, t.Wake()

@@ -645,13 +645,16 @@ func TestAssembly(t *testing.T) {
 		f := crmfake.NewHubSpot()
 		defer f.Close()
 		s, _ := start(t, "sfa:\n  hubspot:\n    base_url: "+f.URL+"\n    time_zone: Asia/Tokyo\n", map[string]string{"BATON_HUBSPOT_TOKEN": f.Token})
-		p := qualifyOne(t, s, "hs-tz-1", "daily@maker.example")
+		// The fault first: the stack's worker is woken by the MQL's relay
+		// and may deliver before this test's RunOnce does.
 		f.Fail(1, crmfake.Fault{Status: 429, Body: crmfake.HSDailyLimit})
-		if _, err := s.App.Pusher.RunOnce(context.Background()); err != nil {
-			t.Fatal(err)
-		}
+		p := qualifyOne(t, s, "hs-tz-1", "daily@maker.example")
+		var d map[string]any
+		deliver(t, s, func() bool {
+			d = deliveries(t, s, p+"-c1")["hubspot"]
+			return d["status"] != "pending"
+		})
 		// 01:00 UTC is 10:00 in Tokyo: the daily limit resets at 15:00 UTC.
-		d := deliveries(t, s, p+"-c1")["hubspot"]
 		if d["status"] != "retrying" || d["nextAttempt"] != "2026-11-24T15:00:00Z" || !strings.Contains(fmt.Sprint(d["lastError"]), "DAILY") {
 			t.Fatalf("delivery %v", d)
 		}

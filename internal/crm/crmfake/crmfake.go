@@ -82,7 +82,11 @@ type HubSpot struct {
 	// HubSpot's search index lags its writes (default 10 s).
 	SearchLag time.Duration
 	Now       func() time.Time
-	seq       int
+	// Upserted, when set, is told of every contact an upsert wrote, with
+	// the properties it sent (the load test times MQL delivery by it); it
+	// runs while the fake holds its lock, so it must not call the fake.
+	Upserted func(email string, props map[string]string)
+	seq      int
 }
 
 // DefaultLifecycle is HubSpot's lifecycle stages, earliest first.
@@ -207,6 +211,9 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 			}
 			for k, v := range in.Properties {
 				c[k] = v
+			}
+			if h.Upserted != nil {
+				h.Upserted(in.ID, in.Properties)
 			}
 			results = append(results, map[string]any{"id": c["hs_object_id"], "properties": c, "createdAt": now, "updatedAt": now, "archived": false, "new": !exists})
 		}

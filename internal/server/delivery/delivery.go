@@ -25,6 +25,8 @@ type Delivery struct {
 	// Connectors are the configured SFA connectors (none: the Pusher
 	// delivers to the Inbox).
 	Connectors []push.Connector
+
+	queued chan struct{} // wakes the Pusher when RelayToQueue queued an MQL
 }
 
 // New assembles delivery on the core, refusing a half configured connector
@@ -32,10 +34,11 @@ type Delivery struct {
 // set up for it.
 func New(ctx context.Context, c *core.Core) (*Delivery, error) {
 	d := &Delivery{
-		Push:  &queue.Queue{T: c.Table, Name: PushQueue, Now: c.Now},
-		Inbox: &push.Inbox{T: c.Table},
+		Push:   &queue.Queue{T: c.Table, Name: PushQueue, Now: c.Now},
+		Inbox:  &push.Inbox{T: c.Table},
+		queued: make(chan struct{}, 1),
 	}
-	d.Pusher = &push.Worker{Queue: d.Push, T: c.Table, Dir: c.People, Stitcher: c.Stitcher, Log: c.Log, Now: c.Now, Loc: c.Cal.Location()}
+	d.Pusher = &push.Worker{Queue: d.Push, T: c.Table, Dir: c.People, Stitcher: c.Stitcher, Log: c.Log, Now: c.Now, Loc: c.Cal.Location(), Wake: d.queued}
 	if c.Qualifier != nil {
 		d.Pusher.Touches = c.Qualifier.Touches // one touch definition for sales and the reports
 	}
@@ -59,6 +62,12 @@ func (d *Delivery) RelayToQueue(ctx context.Context, m qualify.MQL) error {
 	err := d.Push.Enqueue(ctx, m.ID, m)
 	if errors.Is(err, queue.ErrDuplicate) {
 		return nil
+	}
+	if err == nil {
+		select { // the worker delivers it now, not at its next poll
+		case d.queued <- struct{}{}:
+		default:
+		}
 	}
 	return err
 }

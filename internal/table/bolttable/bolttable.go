@@ -1,6 +1,6 @@
 // Package bolttable implements table.Table on an embedded bbolt file, so the
 // local stack and small sites need nothing installed. Writes from concurrent
-// requests are group-committed (bbolt's Batch): each is durable when it
+// requests are group-committed (see commitLoop): each is durable when it
 // returns, and concurrency does not multiply fsyncs.
 package bolttable
 
@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -39,6 +38,9 @@ type Table struct {
 	now  func() time.Time
 	feed map[string]bool // kinds announced on the change feed
 	wake chan struct{}   // signalled after a commit that fed the feed
+
+	commits chan commit // writes waiting for the committer (commitLoop)
+	closed  bool        // set under mu by Close: no write is queued after it
 }
 
 // Option configures a Table.
@@ -71,19 +73,23 @@ func Open(path string, opts ...Option) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Table{db: db, path: path, now: clock.Now, feed: map[string]bool{}, wake: make(chan struct{}, 1)}
+	t := &Table{db: db, path: path, now: clock.Now, feed: map[string]bool{}, wake: make(chan struct{}, 1),
+		commits: make(chan commit, maxBatch)}
 	for _, o := range opts {
 		o(t)
 	}
+	go t.commitLoop()
 	return t, nil
 }
 
 func openDB(path string) (*bolt.DB, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	// The free list is not written on every commit (it is rebuilt from the
+	// pages when the file is opened): a commit writes only the pages it
+	// changed, the meta page and its two syncs.
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	db.MaxBatchDelay = 2 * time.Millisecond
 	if err := db.Update(func(tx *bolt.Tx) error {
 		if _, err := tx.CreateBucketIfNotExists(feedBucket); err != nil {
 			return err
@@ -108,6 +114,10 @@ func (t *Table) DB() *bolt.DB {
 func (t *Table) Close() error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if !t.closed {
+		t.closed = true
+		close(t.commits)
+	}
 	return t.db.Close()
 }
 
@@ -173,8 +183,8 @@ func key(pk, sk string) ([]byte, error) {
 }
 
 func decode(k, v []byte) (table.Item, error) {
-	var r record
-	if err := json.Unmarshal(v, &r); err != nil {
+	r, err := decodeRecord(v)
+	if err != nil {
 		return table.Item{}, fmt.Errorf("bolttable: corrupt item %q: %w", k, err)
 	}
 	pk, sk, _ := bytes.Cut(k, []byte{0})
@@ -249,11 +259,7 @@ func (t *Table) apply(b *bolt.Bucket, w table.Write) error {
 		for n, d := range w.Add {
 			r.Counters[n] += d
 		}
-		v, err := json.Marshal(r)
-		if err != nil {
-			return err
-		}
-		return b.Put(k, v)
+		return b.Put(k, r.encode())
 	}
 	r := record{Kind: w.Item.Kind, Data: w.Item.Data, Counters: w.Item.Counters, Version: cur.Version + 1}
 	if !exists {
@@ -262,10 +268,7 @@ func (t *Table) apply(b *bolt.Bucket, w table.Write) error {
 	if !w.Item.Expires.IsZero() {
 		r.Expires = w.Item.Expires.UnixNano()
 	}
-	v, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
+	v := r.encode()
 	op := table.OpModify
 	if !exists {
 		op = table.OpInsert
@@ -318,7 +321,7 @@ func (t *Table) Transact(ctx context.Context, ws []table.Write) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return t.db.Batch(func(tx *bolt.Tx) error {
+	return t.batch(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucket)
 		for _, w := range ws {
 			if err := t.apply(b, w); err != nil {
@@ -340,7 +343,7 @@ func (t *Table) PutMany(ctx context.Context, ws []table.Write) []error {
 		}
 		return errs
 	}
-	err := t.db.Batch(func(tx *bolt.Tx) error {
+	err := t.batch(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucket)
 		for i, w := range ws {
 			errs[i] = t.apply(b, w)
@@ -367,7 +370,7 @@ func (t *Table) Add(ctx context.Context, pk, sk, kind string, deltas map[string]
 		return nil, err
 	}
 	var out map[string]int64
-	err = t.db.Batch(func(tx *bolt.Tx) error {
+	err = t.batch(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucket)
 		cur, exists, err := t.current(b, k)
 		if err != nil {
@@ -385,12 +388,8 @@ func (t *Table) Add(ctx context.Context, pk, sk, kind string, deltas map[string]
 		for name, d := range deltas {
 			r.Counters[name] += d
 		}
-		v, err := json.Marshal(r)
-		if err != nil {
-			return err
-		}
 		out = r.Counters
-		return b.Put(k, v)
+		return b.Put(k, r.encode())
 	})
 	return out, err
 }
@@ -556,10 +555,7 @@ func (t *Table) announce(tx *bolt.Tx, op string, it table.Item) error {
 	if !it.Expires.IsZero() {
 		e.Item.Expires = it.Expires.UnixNano()
 	}
-	v, err := json.Marshal(e)
-	if err != nil {
-		return err
-	}
+	v := e.encode()
 	tx.OnCommit(func() {
 		select {
 		case t.wake <- struct{}{}:
@@ -589,8 +585,8 @@ func (t *Table) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed,
 		}
 		var drop [][]byte
 		err := feed.ForEach(func(k, v []byte) error {
-			var e feedEntry
-			if json.Unmarshal(v, &e) != nil {
+			e, err := decodeFeed(v)
+			if err != nil {
 				return nil
 			}
 			if strings.Contains(e.PK+e.SK, s.Person) || privacy.Mentions(e.Item.Data, s) {
@@ -620,8 +616,8 @@ func dropOrphanedChanges(tx *bolt.Tx) error {
 	}
 	var orphans [][]byte
 	err := feed.ForEach(func(k, v []byte) error {
-		var e feedEntry
-		if json.Unmarshal(v, &e) != nil {
+		e, err := decodeFeed(v)
+		if err != nil {
 			return nil // Next reports a corrupt entry; it is not ours to drop
 		}
 		if ik, err := key(e.PK, e.SK); err == nil && items.Get(ik) == nil {
@@ -654,8 +650,8 @@ func (t *Table) Next(ctx context.Context, max int) ([]table.Change, error) {
 	err := t.db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(feedBucket).Cursor()
 		for k, v := c.First(); k != nil && len(out) < max; k, v = c.Next() {
-			var e feedEntry
-			if err := json.Unmarshal(v, &e); err != nil {
+			e, err := decodeFeed(v)
+			if err != nil {
 				return fmt.Errorf("bolttable: corrupt feed entry %x: %w", k, err)
 			}
 			it := table.Item{PK: e.PK, SK: e.SK, Kind: e.Item.Kind, Data: e.Item.Data, Version: e.Item.Version, Counters: e.Item.Counters}
@@ -677,7 +673,7 @@ func (t *Table) Ack(ctx context.Context, upTo table.Change) error {
 	}
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	return t.db.Batch(func(tx *bolt.Tx) error {
+	return t.batch(func(tx *bolt.Tx) error {
 		c := tx.Bucket(feedBucket).Cursor()
 		for k, _ := c.First(); k != nil && binary.BigEndian.Uint64(k) <= n; k, _ = c.First() {
 			if err := c.Delete(); err != nil {
@@ -693,3 +689,104 @@ func (t *Table) Ack(ctx context.Context, upTo table.Change) error {
 func (t *Table) Wake() <-chan struct{} { return t.wake }
 
 var _ table.Feed = (*Table)(nil)
+
+// maxBatch bounds the writes one commit carries.
+const maxBatch = 1024
+
+// commit is one write waiting for the committer.
+type commit struct {
+	db   *bolt.DB
+	fn   func(*bolt.Tx) error
+	done chan error
+}
+
+// errSolo tells a writer whose function failed inside a group commit to run
+// it in a transaction of its own (the group was rolled back without it).
+var errSolo = errors.New("bolttable: run solo")
+
+// batch runs fn in a group commit and returns once that commit is durable
+// (fn may run more than once, as with bbolt's Batch). The caller holds
+// t.mu.RLock, so Compact cannot swap the file under a queued write.
+//
+// Unlike bbolt's Batch, which waits MaxBatchDelay for company before every
+// commit, the committer starts a commit as soon as it is free, with every
+// write that queued while the previous one was syncing: a lone write pays
+// no delay, and under load a commit carries as many writes as are in
+// flight, so fsyncs stay one per commit.
+func (t *Table) batch(fn func(*bolt.Tx) error) error {
+	if t.closed {
+		return bolt.ErrDatabaseNotOpen
+	}
+	c := commit{db: t.db, fn: fn, done: make(chan error, 1)}
+	t.commits <- c
+	err := <-c.done
+	if err == errSolo {
+		err = c.db.Update(fn)
+	}
+	return err
+}
+
+// commitLoop is the committer: it takes the writes queued so far and
+// commits them in one transaction, until Close.
+func (t *Table) commitLoop() {
+	for c := range t.commits {
+		calls := []commit{c}
+	more:
+		for len(calls) < maxBatch {
+			select {
+			case c, ok := <-t.commits:
+				if !ok {
+					break more
+				}
+				calls = append(calls, c)
+			default:
+				break more
+			}
+		}
+		groupCommit(calls)
+	}
+}
+
+// groupCommit commits calls in one transaction. A call whose function fails
+// is taken out and told to run solo (so its error is its own), and the rest
+// is retried, as bbolt's Batch does.
+func groupCommit(calls []commit) {
+	db := calls[0].db
+	for len(calls) > 0 {
+		failed := -1
+		err := db.Update(func(tx *bolt.Tx) error {
+			for i, c := range calls {
+				if c.db != db {
+					continue // cannot happen while writers hold t.mu; run solo below
+				}
+				if err := safeCall(c.fn, tx); err != nil {
+					failed = i
+					return err
+				}
+			}
+			return nil
+		})
+		if failed >= 0 {
+			calls[failed].done <- errSolo
+			calls = append(calls[:failed], calls[failed+1:]...)
+			continue
+		}
+		for _, c := range calls {
+			if c.db != db {
+				c.done <- errSolo
+				continue
+			}
+			c.done <- err
+		}
+		return
+	}
+}
+
+func safeCall(fn func(*bolt.Tx) error, tx *bolt.Tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("bolttable: panic in a write: %v", p)
+		}
+	}()
+	return fn(tx)
+}
