@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/recipientcsv"
 	"github.com/baton-hq/baton/internal/session"
 )
 
@@ -252,6 +253,13 @@ func csrfToken(w http.ResponseWriter, r *http.Request) string {
 		return tok
 	}
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt == "multipart/form-data" { // a page's file upload (the recipient list)
+		r.Body = http.MaxBytesReader(w, r.Body, recipientcsv.MaxBytes+64<<10)
+		if err := r.ParseMultipartForm(8 << 20); err != nil {
+			return ""
+		}
+		return r.PostFormValue("csrf")
+	}
 	if mt != "application/x-www-form-urlencoded" {
 		return ""
 	}

@@ -90,6 +90,9 @@ func (h *Handler) replay(w http.ResponseWriter, r *http.Request) {
 		httpx.Error(w, http.StatusConflict, err.Error())
 		return
 	}
+	if replayedPage(w, r, r.PathValue("id")) {
+		return
+	}
 	httpx.JSON(w, http.StatusOK, map[string]any{"replayed": r.PathValue("id")})
 }
 

@@ -109,6 +109,10 @@ func (h *Handler) getCampaign(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, err)
 		return
 	}
+	if wantsHTML(r) {
+		h.campaignPage(w, r, c, ls)
+		return
+	}
 	out := make([]LinkView, 0, len(ls))
 	for _, l := range ls {
 		out = append(out, h.tracked(r, l))

@@ -107,6 +107,10 @@ func nonNil[T any](s []T) []T {
 }
 
 func (h *Handler) mqls(w http.ResponseWriter, r *http.Request) {
+	if wantsHTML(r) {
+		h.mqlsPage(w, r)
+		return
+	}
 	limit := 100
 	if v := r.URL.Query().Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
