@@ -126,6 +126,22 @@ func (p page) Score(f float64) string {
 	return strconv.FormatFloat(f, 'f', 1, 64)
 }
 
+// Attr names a person attribute (company, title...) in the page's language.
+func (p page) Attr(k string) string {
+	if j, ok := ja["attr:"+k]; ok && p.L == "ja" {
+		return j
+	}
+	return k
+}
+
+// Days says a duration in days ("30 days") when it is whole days.
+func (p page) Days(d time.Duration) string {
+	if d > 0 && d%(24*time.Hour) == 0 {
+		return p.F("%d days", int(d/(24*time.Hour)))
+	}
+	return d.String()
+}
+
 // Stage names a lifecycle stage in the page's language.
 func (p page) Stage(s string) string {
 	if s == "" {

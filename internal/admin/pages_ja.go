@@ -129,6 +129,12 @@ var ja = map[string]string{
 	"%d min ago":                      "%d 分前",
 	"%d h ago":                        "%d 時間前",
 	"%d days ago":                     "%d 日前",
+	", ":                              "、",
+	"%d days":                         "%d 日",
+	"attr:company":                    "会社名", "attr:title": "役職", "attr:name": "氏名", "attr:first_name": "名", "attr:last_name": "姓",
+	"attr:department": "部署", "attr:phone": "電話番号", "attr:industry": "業種", "attr:employees": "従業員数", "attr:revenue": "売上規模",
+	"attr:country": "国", "attr:region": "都道府県", "attr:city": "市区町村", "attr:website": "ウェブサイト", "attr:budget": "予算",
+	"attr:authority": "決裁権", "attr:need": "ニーズ", "attr:timeframe": "導入時期", "attr:message": "メッセージ",
 	// Form errors.
 	"Campaign id: 1-64 of a-z 0-9 _ - (lower case, no spaces).": "キャンペーン ID：英小文字・数字・_・- で 1〜64 文字（空白なし）。",
 	"Give at least one destination URL, one per line.":          "リンク先 URL を 1 行に 1 つ、少なくとも 1 つ入力してください。",

@@ -103,7 +103,7 @@ type personPageView struct {
 	Timeline     []event.Event
 	Page, PageNo int
 	Prev, Next   string
-	HalfLife     string
+	HalfLife     time.Duration
 }
 
 // ledgerLine is one behaviour contribution in words: "+15 pricing-page
@@ -168,7 +168,7 @@ func (h *Handler) personPage(w http.ResponseWriter, r *http.Request, p identity.
 		var half time.Duration
 		if h.Lab != nil {
 			half = h.Lab.Rules.HalfLife
-			v.HalfLife = half.String()
+			v.HalfLife = half
 		}
 		for i := len(v.Ex.Contributions) - 1; i >= 0 && len(v.Ledger) < 100; i-- {
 			c := v.Ex.Contributions[i]
