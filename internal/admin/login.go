@@ -214,6 +214,3 @@ func nav(r *http.Request) *navView {
 	}
 	return nil
 }
-
-// navTmpl is the sign-out form (relative action: pages are in /admin/).
-const navTmpl = `{{define "nav"}}{{with .}}<form class="signout" method="post" action="logout"><span>Signed in with {{.Name}}</span> <input type="hidden" name="csrf" value="{{.CSRF}}"><button type="submit">Sign out</button></form>{{end}}{{end}}`

@@ -38,11 +38,15 @@ var templateFiles embed.FS
 // pages are parsed once: each page file with the layout around it.
 var pages = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, name := range []string{"people", "person", "mqls", "campaigns", "campaign"} {
-		out[name] = template.Must(template.New(name).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
+	for _, name := range []string{"people", "person", "mqls", "campaigns", "campaign", "dashboard", "rules", "inbox"} {
+		out[name] = template.Must(template.New(name).Funcs(pageFuncs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return out
 }()
+
+var pageFuncs = template.FuncMap{"why": whyText, "mul100": func(f float64) float64 { return f * 100 },
+	"pct": pctText, "signed": signedPct, "join": strings.Join,
+	"day": func(t time.Time) string { return t.UTC().Format("2006-01-02") }}
 
 // LangCookie keeps the language a user chose with the switch.
 const LangCookie = "baton_lang"

@@ -190,6 +190,17 @@ func (h *Handler) campaignPage(w http.ResponseWriter, r *http.Request, c links.C
 	v := campaignView{C: c, Created: r.URL.Query().Get("m") == "created", CanMint: h.Recipients != nil && h.Recipients.Keyring != nil}
 	v.Pixel = httpx.BaseURL(h.PublicURL, r) + "/o/" + c.ID + "/{{baton_token}}.gif"
 	byID := map[string]*linkCount{}
+	// A stable order (ids are random): by creation, then destination, the
+	// honeypot last.
+	sort.SliceStable(ls, func(i, j int) bool {
+		if ls[i].Honeypot != ls[j].Honeypot {
+			return !ls[i].Honeypot
+		}
+		if !ls[i].CreatedAt.Equal(ls[j].CreatedAt) {
+			return ls[i].CreatedAt.Before(ls[j].CreatedAt)
+		}
+		return ls[i].URL < ls[j].URL
+	})
 	for _, l := range ls {
 		v.Links = append(v.Links, h.tracked(r, l))
 	}

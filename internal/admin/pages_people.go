@@ -14,6 +14,7 @@ import (
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/reports"
 )
 
 // peopleView is the people search page.
@@ -24,6 +25,8 @@ type peopleView struct {
 	Rows            []personRow
 	Searched, More  bool
 	Total           int
+	Reached, Group  string // from a dashboard count: the people behind it
+	Behind          map[string]bool
 }
 
 type personRow struct {
@@ -55,6 +58,21 @@ func (h *Handler) peopleSearch(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		v.Grades = sortedKeys(grades)
+		if v.Reached, v.Group = q.Get("reached"), q.Get("group"); v.Reached != "" && h.Reports != nil {
+			f, _, err := h.Reports.parseFilter(r)
+			if err != nil {
+				v.Error = err.Error()
+				h.render(w, r, http.StatusBadRequest, "people", "People", "", "people", v)
+				return
+			}
+			if v.Group == "" {
+				v.Group = "(all)"
+			}
+			v.Behind = map[string]bool{}
+			for _, p := range reports.Behind(all, f, v.Group, v.Reached) {
+				v.Behind[p.ID] = true
+			}
+		}
 	}
 	needle := strings.ToLower(v.Q)
 	v.Searched = true
@@ -70,7 +88,7 @@ func (h *Handler) peopleSearch(w http.ResponseWriter, r *http.Request) {
 			if needle != "" && !strings.Contains(strings.ToLower(row.Email+"\x00"+row.Name+"\x00"+row.Company), needle) {
 				return nil
 			}
-			if (v.Stage != "" && row.Stage != v.Stage) || (v.Grade != "" && row.Grade != v.Grade) {
+			if (v.Stage != "" && row.Stage != v.Stage) || (v.Grade != "" && row.Grade != v.Grade) || (v.Behind != nil && !v.Behind[p.ID]) {
 				return nil
 			}
 			v.Total++

@@ -332,7 +332,9 @@ func TestDemoVisitorBecomesMQL(t *testing.T) {
 	}
 	html, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if !strings.Contains(string(html), "<h2>buyer@maker.example</h2>") || !strings.Contains(string(html), "hot-and-fit") {
+	// The card names the person (linking to their page), company and
+	// title, and why.
+	if !strings.Contains(string(html), `">buyer@maker.example</a></h2>`) || !strings.Contains(string(html), "buyer@maker.example · Maker · 購買部長") || !strings.Contains(string(html), "hot-and-fit") {
 		t.Fatalf("inbox page: %s", html)
 	}
 	if n, err := s.App.Push.Pending(context.Background()); err != nil || n != 0 {

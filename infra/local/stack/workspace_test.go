@@ -107,7 +107,7 @@ func TestWorkspaceInChromium(t *testing.T) {
 	res := run("create", "SENT="+sentAt.Format("2006-01-02T15:04"), "LIST="+list, "DOWNLOAD="+download)
 	var created struct {
 		URL, Note string
-		Tracked   []string
+		Tracked   [][2]string // destination, tracked link
 	}
 	json.Unmarshal(res["created"], &created)
 	if !strings.HasSuffix(created.URL, "/admin/campaigns/nov-news?m=created") || !strings.Contains(created.Note, "Campaign created") || len(created.Tracked) != 4 {
@@ -132,10 +132,10 @@ func TestWorkspaceInChromium(t *testing.T) {
 	// The newsletter goes out: the lead clicks the pricing link five
 	// minutes after the send, a security gateway clicks the white paper
 	// link two seconds after it, Apple's proxy fetches the pixel.
-	var tracked []string
+	tracked := map[string]string{} // destination -> the recipient's link
 	for _, c := range created.Tracked {
-		if strings.Contains(c, "/c/") {
-			tracked = append(tracked, strings.Replace(c, "{{baton_token}}", tok, 1))
+		if strings.Contains(c[1], "/c/") && !strings.Contains(c[0], "honeypot") {
+			tracked[c[0]] = strings.Replace(c[1], "{{baton_token}}", tok, 1)
 		}
 	}
 	hit := func(at time.Duration, url, ip string) {
@@ -153,9 +153,9 @@ func TestWorkspaceInChromium(t *testing.T) {
 		}
 		resp.Body.Close()
 	}
-	hit(2*time.Second, tracked[1], "40.94.3.4") // Microsoft Defender, in the scanner window
+	hit(2*time.Second, tracked["https://www.example.com/whitepaper"], "40.94.3.4") // Microsoft Defender, in the scanner window
 	hit(3*time.Second, s.URL+"/o/nov-news/"+tok+".gif", "17.58.1.2")
-	hit(5*time.Minute, tracked[0], "203.0.113.10")
+	hit(5*time.Minute, tracked["https://www.example.com/pricing"], "203.0.113.10")
 	judgeClicks(t, s, clk)
 	clk.Advance(2 * 24 * time.Hour) // read two days later: the ledger has decayed
 
