@@ -19,6 +19,7 @@ import (
 
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/table"
 )
 
@@ -242,4 +243,25 @@ func pathOf(raw string) string {
 		return raw
 	}
 	return u.Path
+}
+
+// deny refuses a request: a page saying why (with the way to sign in) for
+// a browser's page or form, the JSON error for an API client.
+func (h *Handler) deny(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	if !wantsHTML(r) || h.Sessions == nil {
+		httpx.Error(w, status, msg)
+		return
+	}
+	base := baseOf(r)
+	v := peopleView{Error: msg, SignIn: status == http.StatusUnauthorized || status == http.StatusForbidden}
+	h.render(w, r, status, "people", "Error", base, "", v)
+}
+
+// baseOf is where /admin/ is relative to the request's page.
+func baseOf(r *http.Request) string {
+	rest := r.URL.Path
+	if i := strings.Index(rest, "/admin/"); i >= 0 {
+		return strings.Repeat("../", strings.Count(rest[i+len("/admin/"):], "/"))
+	}
+	return ""
 }

@@ -20,6 +20,7 @@ import (
 // peopleView is the people search page.
 type peopleView struct {
 	Error           string
+	SignIn          bool // the error page offers to sign in (again)
 	Q, Stage, Grade string
 	Stages, Grades  []string
 	Rows            []personRow

@@ -50,7 +50,7 @@ func (h *Handler) labRoutes(mux *http.ServeMux) {
 // noLabRoutes answer the lab's routes when no rules file is loaded.
 func (h *Handler) noLabRoutes(mux *http.ServeMux) {
 	off := func(w http.ResponseWriter, r *http.Request) {
-		httpx.Error(w, http.StatusConflict, "the MQL definition lab is off: no rules file is loaded (set BATON_RULES to the rules file, e.g. infra/rules.yaml)")
+		h.deny(w, r, http.StatusConflict, "the MQL definition lab is off: no rules file is loaded (set BATON_RULES to the rules file, e.g. infra/rules.yaml)")
 	}
 	mux.Handle("GET /admin/rules", h.Require(ScopeRead, off))
 	mux.Handle("POST /admin/rules/simulate", h.require(ScopeRead, rulesBody, off))

@@ -1,0 +1,122 @@
+package admin_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"mime/multipart"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// TestWorkspacePagesNegotiate: a browser gets the page, in its language,
+// an API client the JSON as before, from the same route.
+func TestWorkspacePagesNegotiate(t *testing.T) {
+	f := newFixture(t)
+	cookie, _ := f.login(fullToken)
+	if a := f.req("POST", "/admin/links", linkJSON, "Authorization", "Bearer "+fullToken, "Content-Type", "application/json"); a.code != 201 {
+		t.Fatalf("links: %d %s", a.code, a.body)
+	}
+	for _, path := range []string{"/admin/campaigns", "/admin/campaigns/nov-news", "/admin/people", "/admin/"} {
+		a := f.req("GET", path, "", "Cookie", cookie, "Accept", "text/html,application/xhtml+xml")
+		if a.code != 200 || !strings.HasPrefix(a.hdr.Get("Content-Type"), "text/html") || !strings.Contains(a.body, `<html lang="en">`) ||
+			!strings.Contains(a.body, `aria-label="Main"`) || strings.Contains(a.body, "<script") || !strings.Contains(a.hdr.Get("Content-Security-Policy"), "default-src 'none'") {
+			t.Errorf("%s page: %d %v %.300s", path, a.code, a.hdr, a.body)
+		}
+		ja := f.req("GET", path, "", "Cookie", cookie, "Accept", "text/html", "Accept-Language", "ja-JP,ja;q=0.9,en;q=0.5")
+		if ja.code != 200 || !strings.Contains(ja.body, `<html lang="ja">`) || !strings.Contains(ja.body, "キャンペーン") || ja.hdr.Get("Content-Language") != "ja" {
+			t.Errorf("%s in Japanese: %d %.300s", path, ja.code, ja.body)
+		}
+	}
+	// Without a rules file the lab says so, on a page.
+	if a := f.req("GET", "/admin/rules", "", "Cookie", cookie, "Accept", "text/html"); a.code != 409 || !strings.Contains(a.body, `role="alert"`) || !strings.Contains(a.body, "BATON_RULES") {
+		t.Errorf("lab off: %d %s", a.code, a.body)
+	}
+	var body struct {
+		Campaign struct{ ID string }
+		Links    []struct{ Tracked string }
+	}
+	a := f.req("GET", "/admin/campaigns/nov-news", "", "Authorization", "Bearer "+fullToken)
+	if a.code != 200 || json.Unmarshal([]byte(a.body), &body) != nil || body.Campaign.ID != "nov-news" || len(body.Links) != 1 {
+		t.Fatalf("campaign JSON: %d %s", a.code, a.body)
+	}
+	if a := f.req("GET", "/admin/campaigns", "", "Authorization", "Bearer "+fullToken); a.code != 200 || !strings.Contains(a.body, `"campaigns":[{"id":"nov-news"`) {
+		t.Fatalf("campaigns JSON: %d %s", a.code, a.body)
+	}
+	// The switch: ?lang= wins over the browser and is remembered.
+	a = f.req("GET", "/admin/campaigns?lang=ja", "", "Cookie", cookie, "Accept", "text/html", "Accept-Language", "en")
+	if !strings.Contains(a.body, `<html lang="ja">`) || !strings.Contains(a.hdr.Get("Set-Cookie"), "baton_lang=ja") {
+		t.Fatalf("switch: %v %.200s", a.hdr, a.body)
+	}
+	a = f.req("GET", "/admin/campaigns", "", "Cookie", cookie+"; baton_lang=ja", "Accept", "text/html", "Accept-Language", "en")
+	if !strings.Contains(a.body, `<html lang="ja">`) {
+		t.Fatalf("remembered language: %.200s", a.body)
+	}
+	// A browser without a session is sent to sign in, in its language.
+	a = f.req("GET", "/admin/campaigns", "", "Accept", "text/html")
+	if a.code != 303 || a.hdr.Get("Location") != "login?next=campaigns" {
+		t.Fatalf("no session: %d %v", a.code, a.hdr)
+	}
+	if a := f.req("GET", "/admin/login", "", "Accept-Language", "ja"); !strings.Contains(a.body, `<html lang="ja">`) || !strings.Contains(a.body, "管理トークン") {
+		t.Fatalf("sign-in page in Japanese: %s", a.body)
+	}
+}
+
+// TestCampaignFormNeedsCSRF: the new-campaign form and the recipient
+// upload change state, so a session's request carries its CSRF token; a
+// refusal is a page for a browser; a bad field says which.
+func TestCampaignFormNeedsCSRF(t *testing.T) {
+	f := newFixture(t)
+	cookie, csrf := f.login(fullToken)
+	form := url.Values{"id": {"dec-news"}, "name": {"December"}, "urls": {"https://www.example.com/a\r\nhttps://www.example.com/b"}, "honeypot": {"1"}, "sent_at": {"2026-12-01T10:00"}}
+	post := func(v url.Values, hdr ...string) answer {
+		return f.req("POST", "/admin/campaigns", v.Encode(), append([]string{"Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded", "Accept", "text/html"}, hdr...)...)
+	}
+	if a := post(form); a.code != 403 || !strings.HasPrefix(a.hdr.Get("Content-Type"), "text/html") || !strings.Contains(a.body, "CSRF") {
+		t.Fatalf("without CSRF: %d %v %s", a.code, a.hdr, a.body)
+	}
+	if a := post(form, "Origin", "https://evil.example"); a.code != 403 {
+		t.Fatalf("cross-origin: %d", a.code)
+	}
+	bad := url.Values{"csrf": {csrf}, "id": {"Dec News"}, "urls": {"https://www.example.com/"}}
+	if a := post(bad); a.code != 400 || !strings.Contains(a.body, `role="alert"`) || !strings.Contains(a.body, "Campaign id: 1-64") || !strings.Contains(a.body, `value="Dec News"`) {
+		t.Fatalf("bad id: %d %s", a.code, a.body)
+	}
+	bad = url.Values{"csrf": {csrf}, "id": {"dec"}, "urls": {"javascript:alert(1)"}}
+	if a := post(bad); a.code != 400 || !strings.Contains(a.body, `role="alert"`) {
+		t.Fatalf("bad URL: %d %s", a.code, a.body)
+	}
+	form.Set("csrf", csrf)
+	if a := post(form); a.code != 303 || a.hdr.Get("Location") != "campaigns/dec-news?m=created" {
+		t.Fatalf("create: %d %v %s", a.code, a.hdr, a.body)
+	}
+	a := f.req("GET", "/admin/campaigns/dec-news", "", "Authorization", "Bearer "+fullToken)
+	if !strings.Contains(a.body, `"name":"December"`) || strings.Count(a.body, `"tracked"`) != 3 || !strings.Contains(a.body, `"honeypot":true`) || !strings.Contains(a.body, `"sentAt":"2026-12-01T10:00:00Z"`) {
+		t.Fatalf("created campaign: %s", a.body)
+	}
+	// The recipient list: multipart with the form's CSRF token.
+	upload := func(withCSRF bool) answer {
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		if withCSRF {
+			mw.WriteField("csrf", csrf)
+		}
+		fw, _ := mw.CreateFormFile("list", "list.csv")
+		fw.Write([]byte("email,name\r\na@maker.example,A\r\n"))
+		mw.Close()
+		return f.req("POST", "/admin/campaigns/dec-news/recipients", b.String(), "Cookie", cookie, "Content-Type", mw.FormDataContentType(), "Accept", "text/html")
+	}
+	if a := upload(false); a.code != 403 || !strings.Contains(a.body, "CSRF") {
+		t.Fatalf("upload without CSRF: %d %s", a.code, a.body)
+	}
+	// Past the checks: this fixture has no link keys, and says so.
+	if a := upload(true); a.code != 503 || !strings.Contains(a.body, "BATON_LINK_KEYS") || !strings.HasPrefix(a.hdr.Get("Content-Type"), "text/html") {
+		t.Fatalf("upload: %d %s", a.code, a.body)
+	}
+	// A read-only session may look, not create: a page says so.
+	ro, roCSRF := f.login(readToken)
+	form.Set("csrf", roCSRF)
+	if a := f.req("POST", "/admin/campaigns", form.Encode(), "Cookie", ro, "Content-Type", "application/x-www-form-urlencoded", "Accept", "text/html"); a.code != 403 || !strings.Contains(a.body, "lacks the write scope") || !strings.Contains(a.body, `href="login"`) {
+		t.Fatalf("read-only: %d %s", a.code, a.body)
+	}
+}
