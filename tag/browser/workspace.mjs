@@ -91,6 +91,11 @@ if (process.env.PHASE === 'create') {
   await page.getByRole('button', { name: 'Search' }).click();
   await page.waitForLoadState('load');
   out.search = await page.locator('main').innerText();
+  // A number on the dashboard opens the people behind it.
+  await page.goto(base);
+  await page.locator('table').first().locator('tr', { hasText: '(all)' }).locator('a').nth(1).click();
+  await page.waitForLoadState('load');
+  out.behind = { url: page.url(), text: await page.locator('main').innerText() };
   for (const [name, path] of [['people', 'people'], ['campaigns', 'campaigns'], ['dashboard', ''], ['rules', 'rules'], ['inbox', 'inbox']]) {
     const r = await page.goto(base + path);
     out.overflow[name] = await fits(page, name);
@@ -98,8 +103,12 @@ if (process.env.PHASE === 'create') {
   }
   // Japanese: chosen by the browser's language, switched back by the link.
   const jp = await newPage({ locale: 'ja-JP', extraHTTPHeaders: { 'Accept-Language': 'ja,en;q=0.5' } });
-  await signIn(jp, base + 'campaigns/nov-news', process.env.TOKEN);
-  out.ja = { lang: await jp.getAttribute('html', 'lang'), report: await jp.locator('main').innerText() };
+  await jp.goto(base + 'login');
+  out.ja = { login: await jp.locator('main').innerText() };
+  if (shots) await jp.screenshot({ path: `${shots}/login-ja.png`, fullPage: true });
+  await signIn(jp, base + 'campaigns/nov-news', process.env.TOKEN, { label: '管理トークン', button: 'サインイン' });
+  out.ja.lang = await jp.getAttribute('html', 'lang');
+  out.ja.report = await jp.locator('main').innerText();
   out.overflow.campaignJa = await fits(jp, 'campaign-ja');
   await jp.goto(out.person.url);
   out.ja.person = await jp.locator('main').innerText();

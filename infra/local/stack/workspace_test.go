@@ -202,6 +202,11 @@ func TestWorkspaceInChromium(t *testing.T) {
 	if search := str("search"); !strings.Contains(search, "山田 太郎") || strings.Contains(search, "佐藤 花子") {
 		t.Errorf("search for acme:\n%s", search)
 	}
+	var behind struct{ URL, Text string }
+	json.Unmarshal(res["behind"], &behind)
+	if !strings.Contains(behind.URL, "reached=mql") || !strings.Contains(behind.Text, "reached MQL, group (all)") || !strings.Contains(behind.Text, "山田 太郎") || strings.Contains(behind.Text, "佐藤 花子") {
+		t.Errorf("people behind the dashboard's MQL count: %+v", behind)
+	}
 	var overflow map[string]any
 	json.Unmarshal(res["overflow"], &overflow)
 	for name, v := range overflow {
@@ -218,9 +223,9 @@ func TestWorkspaceInChromium(t *testing.T) {
 	if len(overflow) < 14 {
 		t.Errorf("pages measured: %v", overflow)
 	}
-	var ja struct{ Lang, Report, Person, Nav string }
+	var ja struct{ Login, Lang, Report, Person, Nav string }
 	json.Unmarshal(res["ja"], &ja)
-	if ja.Lang != "ja" || !strings.Contains(ja.Report, "クリックした人") || !strings.Contains(ja.Person, "MQL になった理由") || !strings.Contains(ja.Person, "2026年11月24日 10:05") || !strings.Contains(ja.Nav, "人物") {
+	if !strings.Contains(ja.Login, "管理トークン") || ja.Lang != "ja" || !strings.Contains(ja.Report, "クリックした人") || !strings.Contains(ja.Person, "MQL になった理由") || !strings.Contains(ja.Person, "2026年11月24日 10:05") || !strings.Contains(ja.Nav, "人物") {
 		t.Errorf("Japanese: %+v", ja)
 	}
 	var switched struct{ Lang, H2 string }
