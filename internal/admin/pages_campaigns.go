@@ -160,7 +160,8 @@ type campaignView struct {
 	Created bool
 	CanMint bool
 	Report  campaignReport
-	Upload  string // a problem with the uploaded list
+	Names   map[string]string // person id -> name (else email), of the people in the report
+	Upload  string            // a problem with the uploaded list
 }
 
 // campaignReport is what the recipients did: opens and clicks with
@@ -220,6 +221,10 @@ func (h *Handler) campaignPage(w http.ResponseWriter, r *http.Request, c links.C
 			h.fail(w, err)
 			return
 		}
+	}
+	v.Names = map[string]string{}
+	for _, k := range v.Report.Clickers {
+		v.Names[k.Person] = displayName(map[string]string{"name": k.Name}, k.Email)
 	}
 	h.render(w, r, http.StatusOK, "campaign", c.ID, "../", "campaigns", v)
 }

@@ -50,7 +50,7 @@ if (process.env.PHASE === 'create') {
   await page.getByLabel('utm_campaign').fill('nov-news');
   await page.getByRole('button', { name: 'Create campaign' }).click();
   await page.waitForURL(/campaigns\/nov-news/);
-  out.created = { url: page.url(), note: await page.getByRole('status').innerText(), tracked: await page.locator('tr:has(td code)').evaluateAll((rows) => rows.map((r) => [r.cells[0].innerText, r.cells[1].innerText])) };
+  out.created = { url: page.url(), note: await page.getByRole('status').innerText(), tracked: await page.locator('tr.tracked').evaluateAll((rows) => rows.map((r) => [r.querySelector('.dest').innerText, r.querySelector('code').innerText, r.querySelector('.chip') ? 'honeypot' : ''])) };
   if (shots) await page.screenshot({ path: `${shots}/campaign-created.png`, fullPage: true });
   await page.getByLabel('Recipient CSV').setInputFiles(process.env.LIST);
   const download = page.waitForEvent('download');
