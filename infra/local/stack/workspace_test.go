@@ -240,3 +240,49 @@ func TestWorkspaceInChromium(t *testing.T) {
 	}
 	fmt.Fprintln(os.Stderr, "workspace screenshots in", shots)
 }
+
+// TestDemoThanksOpensThePersonInChromium: the demo's contact form, sent
+// in Chromium, lands on a thanks page whose link (relative: right on the
+// stack's own random port) opens the sender's page in the workspace after
+// signing in; the footer links to the workspace.
+func TestDemoThanksOpensThePersonInChromium(t *testing.T) {
+	if _, err := os.Stat("/usr/bin/chromium"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("chromium missing: the demo must be tested in a browser in CI")
+		}
+		t.Skip("chromium missing")
+	}
+	s := stack.ForTest(t, nil)
+	shots := os.Getenv("BATON_SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	cmd := exec.Command("node", "../../../tag/browser/workspace.mjs")
+	cmd.Env = append(os.Environ(), "PHASE=demo", "DEMO="+s.URL+"/demo/", "URL="+s.URL+"/admin/", "TOKEN="+token, "EMAIL=Visitor@Demo-Buyer.example", "SHOTS="+shots)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("workspace.mjs demo: %v %s", err, out)
+	}
+	var res struct {
+		Errors []string
+		Thanks struct{ URL, Href, Footer string }
+		Person struct{ URL, Text string }
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("%v %s", err, out)
+	}
+	if len(res.Errors) > 0 {
+		t.Errorf("console errors: %v", res.Errors)
+	}
+	if res.Thanks.Href != "../admin/people?email=visitor%40demo-buyer.example" || res.Thanks.Footer != "../admin/people" {
+		t.Errorf("thanks page: %+v", res.Thanks)
+	}
+	p, err := s.App.People.ByEmail(context.Background(), "visitor@demo-buyer.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(res.Person.URL, "/admin/people/"+p.ID) || !strings.Contains(res.Person.Text, "Demo Buyer Inc.") || !strings.Contains(res.Person.Text, "form_submit") {
+		t.Fatalf("person page: %+v", res.Person)
+	}
+}
