@@ -218,6 +218,7 @@ var ja = map[string]string{
 	"Enter an admin token.":                                                        "管理トークンを入力してください。",
 	"That token is not valid. Check it and try again.":                             "そのトークンは無効です。確認してもう一度お試しください。",
 	"Baton could not start your session (storage unavailable); try again shortly.": "セッションを開始できませんでした（ストレージが利用できません）。しばらくしてからお試しください。",
+	"What led to it": "MQL に至った行動",
 	// Form errors.
 	"Campaign id: 1-64 of a-z 0-9 _ - (lower case, no spaces).": "キャンペーン ID：英小文字・数字・_・- で 1〜64 文字（空白なし）。",
 	"Give at least one destination URL, one per line.":          "リンク先 URL を 1 行に 1 つ、少なくとも 1 つ入力してください。",
@@ -247,6 +248,8 @@ func init() {
 
 // en holds the English for keys that are not English text themselves.
 var en = map[string]string{
+	"page_view": "page view", "download": "download", "outbound": "outbound link", "form_submit": "form submit",
+	"email_click": "newsletter click", "email_open": "newsletter open", "identify": "identified", "offline": "offline touch",
 	"model:first": "first touch", "model:last": "last touch", "model:linear": "linear", "model:position": "position-based (40/20/40)",
 	"explain:first":    "all credit to the first touch.",
 	"explain:last":     "all credit to the last touch before the conversion.",

@@ -138,7 +138,11 @@ type ledgerLine struct {
 type mqlCard struct {
 	M          qualify.MQL
 	Deliveries []push.Delivery
+	Behind     []event.Event // the scored events behind it, newest first
 }
+
+// behindLimit is how many of the newest events are searched for an MQL's.
+const behindLimit = 200
 
 const timelinePage = 25
 
@@ -229,10 +233,23 @@ func (h *Handler) personPage(w http.ResponseWriter, r *http.Request, p identity.
 		v.Page = 0
 	}
 	v.PageNo = v.Page + 1
-	evs, err := h.Timelines.Timeline(ctx, p.ID, (v.Page+1)*timelinePage+1)
+	// One read serves the page of the timeline and the events behind the
+	// MQLs (the most recent ones: what sales needs to see first).
+	evs, err := h.Timelines.Timeline(ctx, p.ID, max((v.Page+1)*timelinePage+1, behindLimit))
 	if err != nil {
 		h.fail(w, err)
 		return
+	}
+	byID := map[string]event.Event{}
+	for _, ev := range evs {
+		byID[ev.ID] = ev
+	}
+	for i := range v.MQLs {
+		for _, id := range v.MQLs[i].M.Events {
+			if ev, ok := byID[id]; ok && len(v.MQLs[i].Behind) < 10 {
+				v.MQLs[i].Behind = append(v.MQLs[i].Behind, ev)
+			}
+		}
 	}
 	if from := v.Page * timelinePage; from < len(evs) {
 		evs = evs[from:]

@@ -4,15 +4,19 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/baton-hq/baton/internal/admin"
+	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/queue"
 	"github.com/baton-hq/baton/internal/table"
 )
@@ -168,5 +172,61 @@ func TestReplayButton(t *testing.T) {
 	a = f.req("POST", "/admin/deadletters/p_1-c1/replay", "", "Authorization", "Bearer "+fullToken)
 	if a.code != 200 || a.body != `{"replayed":"p_1-c1"}`+"\n" && a.body != `{"replayed":"p_1-c1"}` {
 		t.Fatalf("API replay: %d %q", a.code, a.body)
+	}
+}
+
+type onePerson struct{ noPeople }
+
+func (onePerson) Get(_ context.Context, id string) (identity.Person, error) {
+	if id != "p_1" {
+		return identity.Person{}, identity.ErrNotFound
+	}
+	return identity.Person{ID: "p_1", Email: "a@maker.example", Attributes: map[string]string{"name": "Sato Hanako", "company": "Maker"}}, nil
+}
+
+// events is a timeline of n page views, newest first.
+type events int
+
+func (n events) Timeline(_ context.Context, _ string, limit int) ([]event.Event, error) {
+	var out []event.Event
+	for i := int(n); i > 0 && len(out) < limit; i-- {
+		out = append(out, event.Event{ID: fmt.Sprintf("e%02d", i), Type: event.PageView, URL: fmt.Sprintf("https://www.example.com/page-%02d", i), Timestamp: time.Date(2026, 11, 1, 0, i, 0, 0, time.UTC)})
+	}
+	return out, nil
+}
+
+// TestPersonTimelinePages: the person's page shows the timeline 25 events
+// a page, newest first, with links to newer and older pages.
+func TestPersonTimelinePages(t *testing.T) {
+	f := newFixture(t)
+	f.h.People, f.h.Timelines = onePerson{}, events(60)
+	cookie, _ := f.login(fullToken)
+	get := func(q string) string {
+		a := f.req("GET", "/admin/people/p_1"+q, "", "Cookie", cookie, "Accept", "text/html")
+		if a.code != 200 {
+			t.Fatalf("person page%s: %d %s", q, a.code, a.body)
+		}
+		return a.body
+	}
+	first := get("")
+	if !strings.Contains(first, "<h1>Sato Hanako</h1>") || !strings.Contains(first, "page-60") || !strings.Contains(first, "page-36") || strings.Contains(first, "page-35") ||
+		!strings.Contains(first, `href="?page=1#timeline"`) || strings.Contains(first, "Newer") {
+		t.Fatalf("first page: %s", first)
+	}
+	second := get("?page=1")
+	if !strings.Contains(second, "page-35") || !strings.Contains(second, "page-11") || strings.Contains(second, "page-36") || strings.Contains(second, "page-10") ||
+		!strings.Contains(second, `href="?page=0#timeline"`) || !strings.Contains(second, `href="?page=2#timeline"`) || !strings.Contains(second, "Page 2") {
+		t.Fatalf("second page: %s", second)
+	}
+	last := get("?page=2")
+	if !strings.Contains(last, "page-10") || !strings.Contains(last, "page-01") || strings.Contains(last, "?page=3") {
+		t.Fatalf("last page: %s", last)
+	}
+	if bad := get("?page=-4"); !strings.Contains(bad, "page-60") { // nonsense is the first page
+		t.Fatalf("page=-4: %s", bad)
+	}
+	// The API answer is the person as before.
+	if a := f.req("GET", "/admin/people/p_1", "", "Authorization", "Bearer "+fullToken); a.code != 200 || !strings.Contains(a.body, `"email":"a@maker.example"`) {
+		t.Fatalf("JSON: %d %s", a.code, a.body)
 	}
 }

@@ -188,7 +188,7 @@ func TestWorkspaceInChromium(t *testing.T) {
 		t.Fatalf("person page: %s %s", person.URL, person.Title)
 	}
 	// Why, in words, and what the person did, in the configured zone.
-	for _, want := range []string{"Why this person is an MQL", "Hand-off", "decayed to", "2 days ago", "pricing", "Stage history", "What this person did", "24 Nov 2026 10:05", "email_click", "Acme Software"} {
+	for _, want := range []string{"Why this person is an MQL", "What led to it", "Hand-off", "decayed to", "2 days ago", "pricing", "Stage history", "What this person did", "24 Nov 2026 10:05", "newsletter click", "Acme Software"} {
 		if !strings.Contains(person.Text, want) {
 			t.Errorf("person page lacks %q:\n%s", want, person.Text)
 		}
@@ -282,7 +282,7 @@ func TestDemoThanksOpensThePersonInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasSuffix(res.Person.URL, "/admin/people/"+p.ID) || !strings.Contains(res.Person.Text, "Demo Buyer Inc.") || !strings.Contains(res.Person.Text, "form_submit") {
+	if !strings.HasSuffix(res.Person.URL, "/admin/people/"+p.ID) || !strings.Contains(res.Person.Text, "Demo Buyer Inc.") || !strings.Contains(res.Person.Text, "form submit") {
 		t.Fatalf("person page: %+v", res.Person)
 	}
 }
