@@ -79,7 +79,9 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 	for _, s := range reports.Stages {
 		vals = append(vals, float64(all.Counts[s]))
 	}
-	v.Charts = []chart{newChart("Funnel", reports.Stages, vals, func(v float64) string { return strconv.Itoa(int(v)) })}
+	fc := newChart("Funnel", reports.Stages, vals, func(v float64) string { return strconv.Itoa(int(v)) })
+	fc.Stages = true
+	v.Charts = []chart{fc}
 	att := reports.Attribution(people, f)["mql"][v.Model]
 	keys := sortedKeys(att)
 	var av []float64

@@ -175,6 +175,7 @@ type bar struct {
 type chart struct {
 	Title  string
 	Sub    string // a line under the title (the model, in its words)
+	Stages bool   // the labels are lifecycle stages (named in the page's language)
 	Bars   []bar
 	Height int
 }

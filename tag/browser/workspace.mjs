@@ -136,6 +136,12 @@ if (process.env.PHASE === 'demo') {
   out.ja.person = await jp.locator('main').innerText();
   out.ja.nav = await jp.locator('header nav').innerText();
   out.overflow.personJa = await fits(jp, 'person-ja');
+  for (const [name, path] of [['dashboard', ''], ['mqls', 'mqls'], ['people', 'people'], ['campaigns', 'campaigns'], ['rules', 'rules'], ['inbox', 'inbox']]) {
+    await jp.goto(base + path);
+    out.ja[name] = await jp.locator('main').innerText();
+    out.overflow[name + 'Ja'] = await fits(jp, name + '-ja');
+  }
+  await jp.goto(out.person.url);
   await jp.getByRole('link', { name: 'English' }).click();
   await jp.waitForLoadState('load');
   out.switched = { lang: await jp.getAttribute('html', 'lang'), h2: await jp.locator('h2').first().innerText() };

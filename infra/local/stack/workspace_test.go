@@ -220,13 +220,20 @@ func TestWorkspaceInChromium(t *testing.T) {
 			t.Errorf("%s scrolls sideways: %v", name, v)
 		}
 	}
-	if len(overflow) < 14 {
+	if len(overflow) < 20 {
 		t.Errorf("pages measured: %v", overflow)
 	}
 	var ja struct{ Login, Lang, Report, Person, Nav string }
 	json.Unmarshal(res["ja"], &ja)
 	if !strings.Contains(ja.Login, "管理トークン") || ja.Lang != "ja" || !strings.Contains(ja.Report, "クリックした人") || !strings.Contains(ja.Person, "MQL になった理由") || !strings.Contains(ja.Person, "2026年11月24日 10:05") || !strings.Contains(ja.Nav, "人物") {
 		t.Errorf("Japanese: %+v", ja)
+	}
+	var jaPages map[string]any
+	json.Unmarshal(res["ja"], &jaPages)
+	for page, want := range map[string]string{"dashboard": "初回接点チャネル別ファネル", "mqls": "デッドレター", "people": "メール・氏名・会社名", "campaigns": "新しいキャンペーン", "rules": "適用中の条件とその結果", "inbox": "MQL 受信箱"} {
+		if text, _ := jaPages[page].(string); !strings.Contains(text, want) {
+			t.Errorf("%s in Japanese lacks %q:\n%s", page, want, text)
+		}
 	}
 	var switched struct{ Lang, H2 string }
 	json.Unmarshal(res["switched"], &switched)
