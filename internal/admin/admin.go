@@ -127,7 +127,11 @@ func (h *Handler) findPerson(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) getPerson(w http.ResponseWriter, r *http.Request) {
 	p, err := h.People.Get(r.Context(), r.PathValue("id"))
-	if err == nil && wantsHTML(r) {
+	if wantsHTML(r) && (err == nil || errors.Is(err, identity.ErrNotFound)) {
+		if err != nil {
+			h.pageError(w, r, http.StatusNotFound, "../", "No such person (never known, or erased).")
+			return
+		}
 		h.personPage(w, r, p)
 		return
 	}

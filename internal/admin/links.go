@@ -97,6 +97,10 @@ func (h *Handler) addLinks(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) getCampaign(w http.ResponseWriter, r *http.Request) {
 	c, err := h.Links.Campaign(r.Context(), r.PathValue("id"))
 	if errors.Is(err, links.ErrNotFound) {
+		if wantsHTML(r) {
+			h.pageError(w, r, http.StatusNotFound, "../", "No such campaign.")
+			return
+		}
 		httpx.Error(w, http.StatusNotFound, "no such campaign")
 		return
 	}

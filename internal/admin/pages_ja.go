@@ -219,6 +219,8 @@ var ja = map[string]string{
 	"That token is not valid. Check it and try again.":                             "そのトークンは無効です。確認してもう一度お試しください。",
 	"Baton could not start your session (storage unavailable); try again shortly.": "セッションを開始できませんでした（ストレージが利用できません）。しばらくしてからお試しください。",
 	"What led to it": "MQL に至った行動",
+	"No such person (never known, or erased).": "該当する人物はいません（記録がないか、削除されました）。",
+	"No such campaign.":                        "該当するキャンペーンはありません。",
 	// Form errors.
 	"Campaign id: 1-64 of a-z 0-9 _ - (lower case, no spaces).": "キャンペーン ID：英小文字・数字・_・- で 1〜64 文字（空白なし）。",
 	"Give at least one destination URL, one per line.":          "リンク先 URL を 1 行に 1 つ、少なくとも 1 つ入力してください。",

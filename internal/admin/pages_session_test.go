@@ -225,6 +225,15 @@ func TestPersonTimelinePages(t *testing.T) {
 	if bad := get("?page=-4"); !strings.Contains(bad, "page-60") { // nonsense is the first page
 		t.Fatalf("page=-4: %s", bad)
 	}
+	// An unknown person or campaign is a page for a browser, JSON for the API.
+	for _, path := range []string{"/admin/people/p_2", "/admin/campaigns/nope"} {
+		if a := f.req("GET", path, "", "Cookie", cookie, "Accept", "text/html", "Accept-Language", "ja"); a.code != 404 || !strings.Contains(a.body, `role="alert"`) || !strings.Contains(a.body, "該当する") {
+			t.Errorf("%s in a browser: %d %s", path, a.code, a.body)
+		}
+		if a := f.req("GET", path, "", "Authorization", "Bearer "+fullToken); a.code != 404 || !strings.HasPrefix(a.hdr.Get("Content-Type"), "application/json") {
+			t.Errorf("%s for the API: %d %s", path, a.code, a.body)
+		}
+	}
 	// The API answer is the person as before.
 	if a := f.req("GET", "/admin/people/p_1", "", "Authorization", "Bearer "+fullToken); a.code != 200 || !strings.Contains(a.body, `"email":"a@maker.example"`) {
 		t.Fatalf("JSON: %d %s", a.code, a.body)
