@@ -43,6 +43,7 @@ type Handler struct {
 	Reports       *Reports
 	Lab           *lab.Lab       // the MQL definition lab (/admin/rules); nil without a rules file
 	Sessions      *session.Store // browser sign-in at /admin/login; nil: bearer tokens only
+	Workspace     *Workspace     // the workspace pages' reads (people search, campaign reports); nil: without them
 	PublicURL     string         // where Baton is reached from outside, for tracked link URLs (empty: the request's own, see httpx.BaseURL)
 	Log           *slog.Logger
 }
@@ -84,6 +85,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	if h.Touches != nil {
 		h.touchRoutes(mux)
 	}
+	h.pageRoutes(mux)
 }
 
 func (h *Handler) log() *slog.Logger {
@@ -108,6 +110,9 @@ type VisitorView struct {
 
 func (h *Handler) findPerson(w http.ResponseWriter, r *http.Request) {
 	raw := r.URL.Query().Get("email")
+	if wantsHTML(r) && h.browsePerson(w, r, raw) {
+		return
+	}
 	if raw == "" {
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "query parameter email is required", Field: "email"})
 		return
@@ -123,6 +128,14 @@ func (h *Handler) findPerson(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) getPerson(w http.ResponseWriter, r *http.Request) {
 	p, err := h.People.Get(r.Context(), r.PathValue("id"))
+	if wantsHTML(r) && (err == nil || errors.Is(err, identity.ErrNotFound)) {
+		if err != nil {
+			h.pageError(w, r, http.StatusNotFound, "../", "No such person (never known, or erased).")
+			return
+		}
+		h.personPage(w, r, p)
+		return
+	}
 	h.writePerson(w, r, p, err)
 }
 

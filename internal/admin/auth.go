@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/recipientcsv"
 	"github.com/baton-hq/baton/internal/session"
 )
 
@@ -182,7 +183,7 @@ func (h *Handler) require(scope string, bodies []string, next http.HandlerFunc) 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !safe(r.Method) {
 			if err := h.sameOrigin(r); err != nil {
-				httpx.Error(w, http.StatusForbidden, err.Error())
+				h.deny(w, r, http.StatusForbidden, err.Error())
 				return
 			}
 		}
@@ -203,17 +204,17 @@ func (h *Handler) require(scope string, bodies []string, next http.HandlerFunc) 
 				}
 			}
 			w.Header().Set("WWW-Authenticate", `Bearer realm="baton-admin"`)
-			httpx.Error(w, http.StatusUnauthorized, problem)
+			h.deny(w, r, http.StatusUnauthorized, problem)
 			return
 		}
 		if !c.Cred.Scopes[scope] {
-			httpx.Error(w, http.StatusForbidden, "this token lacks the "+scope+" scope")
+			h.deny(w, r, http.StatusForbidden, "this token lacks the "+scope+" scope")
 			return
 		}
 		if !safe(r.Method) {
 			if c.Session != nil {
 				if !c.Session.ValidCSRF(csrfToken(w, r)) {
-					httpx.Error(w, http.StatusForbidden, "missing or wrong CSRF token (X-CSRF-Token header or csrf form field)")
+					h.deny(w, r, http.StatusForbidden, "missing or wrong CSRF token (X-CSRF-Token header or csrf form field)")
 					return
 				}
 			} else if status, msg := apiBody(r, bodies); status != 0 {
@@ -252,6 +253,13 @@ func csrfToken(w http.ResponseWriter, r *http.Request) string {
 		return tok
 	}
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt == "multipart/form-data" { // a page's file upload (the recipient list)
+		r.Body = http.MaxBytesReader(w, r.Body, recipientcsv.MaxBytes+64<<10)
+		if err := r.ParseMultipartForm(8 << 20); err != nil {
+			return ""
+		}
+		return r.PostFormValue("csrf")
+	}
 	if mt != "application/x-www-form-urlencoded" {
 		return ""
 	}

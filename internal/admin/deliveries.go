@@ -3,7 +3,6 @@ package admin
 import (
 	"context"
 	"errors"
-	"html/template"
 	"net/http"
 
 	"github.com/baton-hq/baton/internal/httpx"
@@ -90,22 +89,11 @@ func (h *Handler) replay(w http.ResponseWriter, r *http.Request) {
 		httpx.Error(w, http.StatusConflict, err.Error())
 		return
 	}
+	if replayedPage(w, r, r.PathValue("id")) {
+		return
+	}
 	httpx.JSON(w, http.StatusOK, map[string]any{"replayed": r.PathValue("id")})
 }
-
-var inboxPage = template.Must(template.Must(template.New("inbox").Parse(navTmpl)).Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Baton — MQL inbox</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#1d2733}
-.lead{border:1px solid #ccd;border-radius:6px;padding:1em;margin:1em 0}h2{margin:.2em 0}.why{color:#0f3d5e;font-weight:600}
-pre{white-space:pre-wrap;background:#f5f7fa;padding:.6em}
-.signout{float:right;color:#667;font-size:.9em}.signout button{font:inherit;margin-left:.4em}</style></head><body>
-{{template "nav" .Nav}}<h1>MQL inbox</h1><p>Leads Baton handed over (the built-in connector, used when no SFA is configured). Newest first.</p>
-{{range .Leads}}<div class="lead"><h2>{{.Email}}</h2>
-<div class="why">{{.Condition}}: {{range $i, $r := .Reasons}}{{if $i}}; {{end}}{{$r}}{{end}}</div>
-<div>Behaviour {{printf "%.0f" .BehaviourScore}} · fit {{printf "%.0f" .FitScore}} · grade {{.Grade}} · qualified {{.QualifiedAt.Format "2006-01-02 15:04"}}</div>
-<pre>{{.Summary}}</pre></div>
-{{else}}<p>No MQLs yet. Browse <a href="../demo/">the demo site</a> and send its contact form.</p>{{end}}
-</body></html>`))
 
 // inbox answers JSON, or an HTML page for a browser that asks for one.
 func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
@@ -115,8 +103,7 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if wantsHTML(r) {
-		htmlHeaders(w)
-		inboxPage.Execute(w, map[string]any{"Leads": leads, "Nav": nav(r)})
+		h.render(w, r, http.StatusOK, "inbox", "MQL inbox", "", "inbox", leads)
 		return
 	}
 	httpx.JSON(w, http.StatusOK, map[string]any{"leads": leads})

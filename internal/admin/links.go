@@ -97,6 +97,10 @@ func (h *Handler) addLinks(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) getCampaign(w http.ResponseWriter, r *http.Request) {
 	c, err := h.Links.Campaign(r.Context(), r.PathValue("id"))
 	if errors.Is(err, links.ErrNotFound) {
+		if wantsHTML(r) {
+			h.pageError(w, r, http.StatusNotFound, "../", "No such campaign.")
+			return
+		}
 		httpx.Error(w, http.StatusNotFound, "no such campaign")
 		return
 	}
@@ -107,6 +111,10 @@ func (h *Handler) getCampaign(w http.ResponseWriter, r *http.Request) {
 	ls, err := h.Links.Links(r.Context(), c.ID)
 	if err != nil {
 		h.fail(w, err)
+		return
+	}
+	if wantsHTML(r) {
+		h.campaignPage(w, r, c, ls)
 		return
 	}
 	out := make([]LinkView, 0, len(ls))

@@ -31,8 +31,8 @@ func (h *Handler) sessionRoutes(mux *http.ServeMux) {
 }
 
 var loginTmpl = template.Must(template.New("login").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Baton — sign in</title>
+<html lang="{{.L}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Baton — {{.T "sign in"}}</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;color:#1d2733;background:#f5f7fa;margin:0}
 main{max-width:26em;margin:12vh auto;padding:2em;background:#fff;border:1px solid #dde;border-radius:8px}
 h1{margin:0 0 .2em;font-size:1.5em}p{margin:.4em 0 1em}.muted{color:#667;font-size:.9em}
@@ -40,22 +40,28 @@ label{display:block;font-weight:600;margin:1em 0 .3em}input[type=password]{box-s
 button{margin-top:1.2em;font:inherit;font-weight:600;padding:.5em 1.4em;color:#fff;background:#0f3d5e;border:0;border-radius:4px;cursor:pointer}
 .error{color:#8a1c1c;background:#fdecec;border:1px solid #e9b4b4;border-radius:4px;padding:.6em .8em}
 .note{background:#eef5ee;border:1px solid #b9d6b9;border-radius:4px;padding:.6em .8em}</style></head><body>
-<main><h1>Baton admin</h1><p class="muted">Reports, MQL inbox and the admin API.</p>
-{{if .Error}}<p class="error" role="alert">{{.Error}}</p>{{end}}{{if .Note}}<p class="note" role="status">{{.Note}}</p>{{end}}
+<main><h1>Baton</h1><p class="muted">{{.T "The workspace of marketing and sales: people, MQLs, campaigns and reports."}}</p>
+<p class="muted lang"><a href="?lang=en" lang="en">English</a> · <a href="?lang=ja" lang="ja">日本語</a></p>
+{{if .Error}}<p class="error" role="alert">{{.T .Error}}</p>{{end}}{{if .Note}}<p class="note" role="status">{{.T .Note}}</p>{{end}}
 <form method="post" action="login">
-<label for="token">Admin token</label>
+<label for="token">{{.T "Admin token"}}</label>
 <input id="token" name="token" type="password" autocomplete="current-password" required autofocus aria-describedby="token-help">
-<p id="token-help" class="muted">BATON_ADMIN_TOKEN, or a token from admin_tokens; what you can do is that token's scopes.</p>
+<p id="token-help" class="muted">{{.T "BATON_ADMIN_TOKEN, or a token from admin_tokens; what you can do is that token's scopes."}}</p>
 {{if .Next}}<input type="hidden" name="next" value="{{.Next}}">{{end}}
-<button type="submit">Sign in</button>
+<button type="submit">{{.T "Sign in"}}</button>
 </form></main>
 </body></html>`))
 
 type loginView struct {
 	Error, Note, Next string
+	L                 string // en, ja
 }
 
-func (h *Handler) renderLogin(w http.ResponseWriter, status int, v loginView) {
+// T translates the sign-in page's texts.
+func (v loginView) T(s string) string { return page{L: v.L}.T(s) }
+
+func (h *Handler) renderLogin(w http.ResponseWriter, r *http.Request, status int, v loginView) {
+	v.L = h.lang(w, r)
 	htmlHeaders(w)
 	w.WriteHeader(status)
 	_ = loginTmpl.Execute(w, v)
@@ -69,40 +75,40 @@ func (h *Handler) loginPage(w http.ResponseWriter, r *http.Request) {
 	case "ended":
 		v.Error = "Your session has ended. Sign in again."
 	}
-	h.renderLogin(w, http.StatusOK, v)
+	h.renderLogin(w, r, http.StatusOK, v)
 }
 
 // login checks the token like a bearer token and opens a session.
 func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	if err := h.sameOrigin(r); err != nil {
-		h.renderLogin(w, http.StatusForbidden, loginView{Error: "Sign-in refused: the form was not sent from this site."})
+		h.renderLogin(w, r, http.StatusForbidden, loginView{Error: "Sign-in refused: the form was not sent from this site."})
 		return
 	}
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
-		h.renderLogin(w, http.StatusUnsupportedMediaType, loginView{Error: "Sign in with the form on this page."})
+		h.renderLogin(w, r, http.StatusUnsupportedMediaType, loginView{Error: "Sign in with the form on this page."})
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	if err := r.ParseForm(); err != nil {
-		h.renderLogin(w, http.StatusBadRequest, loginView{Error: "The form could not be read; try again."})
+		h.renderLogin(w, r, http.StatusBadRequest, loginView{Error: "The form could not be read; try again."})
 		return
 	}
 	next := cleanNext(r.PostForm.Get("next"))
 	tok := strings.TrimSpace(r.PostForm.Get("token"))
 	if tok == "" {
-		h.renderLogin(w, http.StatusBadRequest, loginView{Error: "Enter an admin token.", Next: next})
+		h.renderLogin(w, r, http.StatusBadRequest, loginView{Error: "Enter an admin token.", Next: next})
 		return
 	}
 	c, ok := h.match(tok)
 	if !ok {
 		h.log().Info("admin sign-in refused: wrong token")
-		h.renderLogin(w, http.StatusUnauthorized, loginView{Error: "That token is not valid. Check it and try again.", Next: next})
+		h.renderLogin(w, r, http.StatusUnauthorized, loginView{Error: "That token is not valid. Check it and try again.", Next: next})
 		return
 	}
 	id, s, err := h.Sessions.Create(r.Context(), c.fingerprint(), c.Name)
 	if err != nil {
 		h.log().Error("admin session", "err", err)
-		h.renderLogin(w, http.StatusServiceUnavailable, loginView{Error: "Baton could not start your session (storage unavailable); try again shortly.", Next: next})
+		h.renderLogin(w, r, http.StatusServiceUnavailable, loginView{Error: "Baton could not start your session (storage unavailable); try again shortly.", Next: next})
 		return
 	}
 	h.log().Info("admin signed in", "credential", c.Name)
@@ -214,6 +220,3 @@ func nav(r *http.Request) *navView {
 	}
 	return nil
 }
-
-// navTmpl is the sign-out form (relative action: pages are in /admin/).
-const navTmpl = `{{define "nav"}}{{with .}}<form class="signout" method="post" action="logout"><span>Signed in with {{.Name}}</span> <input type="hidden" name="csrf" value="{{.CSRF}}"><button type="submit">Sign out</button></form>{{end}}{{end}}`

@@ -65,6 +65,12 @@ func (h *Handler) recipients(w http.ResponseWriter, r *http.Request) {
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error()})
 		return
 	}
+	if l, ok := h.lister(); ok { // the campaign's report counts the list
+		if err := l.ListMinted(r.Context(), campaign, res.Minted); err != nil {
+			h.fail(w, err)
+			return
+		}
+	}
 	errs, _ := json.Marshal(res.Errors)
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+campaign+`-recipients.csv"`)

@@ -1,9 +1,7 @@
 package admin
 
 import (
-	"context"
 	"fmt"
-	"html/template"
 	"net/http"
 	"sort"
 	"strconv"
@@ -178,6 +176,8 @@ type bar struct {
 
 type chart struct {
 	Title  string
+	Sub    string // a line under the title (the model, in its words)
+	Stages bool   // the labels are lifecycle stages (named in the page's language)
 	Bars   []bar
 	Height int
 }
@@ -200,32 +200,6 @@ func newChart(title string, labels []string, values []float64, text func(float64
 	return c
 }
 
-var dashboardPage = template.Must(template.Must(template.New("dash").Funcs(template.FuncMap{"why": whyText, "pct": pct}).Parse(navTmpl)).Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Baton — reports</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:64em;margin:2em auto;padding:0 1em;color:#1d2733}
-h1{margin-bottom:0}.grid{display:grid;grid-template-columns:1fr 1fr;gap:2em}
-table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #dde;padding:.3em .5em;text-align:right}td:first-child,th:first-child{text-align:left}
-svg text{font:13px system-ui,sans-serif;fill:#1d2733}.bar{fill:#0f3d5e}.muted{color:#667}
-.signout{float:right;color:#667;font-size:.9em}.signout button{font:inherit;margin-left:.4em}</style></head><body>
-{{template "nav" .Nav}}<h1>Baton reports</h1><p class="muted">Funnel, attribution, follow-up and MQL quality, from the same data sales and marketing see. JSON and CSV at /admin/reports/{funnel,attribution,sla,mql-quality,revenue,reps,kpi}. Try a change to the MQL definition in the <a href="rules">lab</a>.</p>
-{{template "kpi" .KPI}}
-<div class="grid">
-{{range .Charts}}<section><h2>{{.Title}}</h2>
-<svg role="img" aria-label="{{.Title}}" width="560" height="{{.Height}}" viewBox="0 0 560 {{.Height}}">
-{{range .Bars}}<text x="0" y="{{.Y}}" dy="15">{{.Label}}</text><rect class="bar" x="130" y="{{.Y}}" width="{{.W}}" height="20"><title>{{.Label}}: {{.Text}}</title></rect><text x="{{.W}}" dx="136" y="{{.Y}}" dy="15" class="value">{{.Text}}</text>
-{{end}}</svg></section>
-{{end}}</div>
-<h2>Funnel by first-touch channel</h2>
-<table><tr><th>channel</th>{{range .Stages}}<th>{{.}}</th>{{end}}</tr>
-{{range .Funnel}}<tr><td>{{.Group}}</td>{{$c := .Counts}}{{range $.Stages}}<td>{{index $c .}}</td>{{end}}</tr>{{end}}</table>
-<h2>Follow-up (SLA {{.SLAText}})</h2>
-<table><tr><th>owner</th><th>MQLs</th><th>answered</th><th>accepted</th><th>rejected</th><th>within SLA</th><th>median hours to answer</th><th>open breaches</th></tr>
-{{range .SLA}}<tr><td>{{.Owner}}</td><td>{{.MQLs}}</td><td>{{.Responded}}</td><td>{{.Accepted}}</td><td>{{.Rejected}}</td><td>{{.ShareWithin}}</td><td>{{.MedianHours}}</td><td>{{.OpenBreaches}}</td></tr>{{end}}</table>
-<h2>MQL quality by condition</h2>
-<table><tr><th>condition</th><th>MQLs</th><th>SAL</th><th>SQL</th><th>won</th><th>rejected</th><th>lost</th><th>why, as sales said</th></tr>
-{{range .Quality}}<tr><td>{{.Value}}</td><td>{{.MQLs}}</td><td>{{.SAL}}</td><td>{{.SQL}}</td><td>{{.Won}}</td><td>{{.Rejected}}</td><td>{{.Lost}}</td><td>{{why .Why}}</td></tr>{{end}}</table>
-</body></html>`))
-
 // whyText says the reasons as people read them: "rejected: no budget x3; lost: timing".
 func whyText(m map[string]int) string {
 	keys := sortedKeys(m)
@@ -239,64 +213,4 @@ func whyText(m map[string]int) string {
 		}
 	}
 	return strings.Join(parts, "; ")
-}
-
-// dashboard renders the reports with inline SVG charts: no scripts.
-func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
-	f, field, err := h.Reports.parseFilter(r)
-	if err != nil {
-		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error(), Field: field})
-		return
-	}
-	people, err := reports.Load(context.WithoutCancel(r.Context()), h.Reports.T)
-	if err != nil {
-		h.fail(w, err)
-		return
-	}
-	funnel := reports.Funnel(people, f)
-	var all reports.FunnelRow
-	if len(funnel) > 0 {
-		all = funnel[0]
-	}
-	var vals []float64
-	for _, s := range reports.Stages {
-		vals = append(vals, float64(all.Counts[s]))
-	}
-	charts := []chart{newChart("Funnel", reports.Stages, vals, func(v float64) string { return strconv.Itoa(int(v)) })}
-	att := reports.Attribution(people, f)["mql"]["position"]
-	keys := sortedKeys(att)
-	var av []float64
-	for _, k := range keys {
-		av = append(av, att[k])
-	}
-	charts = append(charts, newChart("MQLs by channel (40/20/40)", keys, av, num))
-	var qk []string
-	var qv []float64
-	var conditions []reports.QualityRow
-	for _, q := range reports.Quality(people, f) {
-		if q.Dimension == "condition" {
-			conditions = append(conditions, q)
-		}
-		if q.Dimension == "condition" && q.MQLs > 0 {
-			qk = append(qk, q.Value)
-			qv = append(qv, float64(q.SQL)/float64(q.MQLs))
-		}
-	}
-	charts = append(charts, newChart("MQL to SQL rate by condition", qk, qv, func(v float64) string { return fmt.Sprintf("%.0f%%", v*100) }))
-	kpi, field, err := h.kpi(r)
-	if err != nil {
-		if field != "" {
-			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error(), Field: field})
-			return
-		}
-		h.fail(w, err)
-		return
-	}
-	htmlHeaders(w)
-	dashboardPage.Execute(w, map[string]any{
-		"KPI": kpi,
-		"Nav": nav(r), "Charts": charts, "Stages": reports.Stages, "Funnel": funnel,
-		"SLA": reports.SLA(people, f, h.Reports.SLA, h.Reports.Calendar, h.Reports.now()), "SLAText": h.Reports.Calendar.Describe(h.Reports.SLA),
-		"Quality": conditions,
-	})
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html/template"
 	"io"
 	"mime"
 	"net/http"
@@ -51,7 +50,7 @@ func (h *Handler) labRoutes(mux *http.ServeMux) {
 // noLabRoutes answer the lab's routes when no rules file is loaded.
 func (h *Handler) noLabRoutes(mux *http.ServeMux) {
 	off := func(w http.ResponseWriter, r *http.Request) {
-		httpx.Error(w, http.StatusConflict, "the MQL definition lab is off: no rules file is loaded (set BATON_RULES to the rules file, e.g. infra/rules.yaml)")
+		h.deny(w, r, http.StatusConflict, "the MQL definition lab is off: no rules file is loaded (set BATON_RULES to the rules file, e.g. infra/rules.yaml)")
 	}
 	mux.Handle("GET /admin/rules", h.Require(ScopeRead, off))
 	mux.Handle("POST /admin/rules/simulate", h.require(ScopeRead, rulesBody, off))
@@ -229,9 +228,7 @@ func (h *Handler) renderRules(w http.ResponseWriter, r *http.Request, status int
 		v.Months = compare(rep.Current.ByMonth, rep.Candidate.ByMonth)
 		v.ByCond = compare(rep.Current.ByCondition, rep.Candidate.ByCondition)
 	}
-	htmlHeaders(w)
-	w.WriteHeader(status)
-	_ = rulesTmpl.Execute(w, v)
+	h.render(w, r, status, "rules", "MQL definition and lab", v.Up, "rules", v)
 }
 
 func compare(cur, cand map[string]int) []monthRow {
@@ -261,60 +258,3 @@ func maxInt(a, b int) int {
 func pctText(f float64) string { return fmt.Sprintf("%.0f%%", f*100) }
 
 func signedPct(f float64) string { return fmt.Sprintf("%+.1f%%", f*100) }
-
-var rulesTmpl = template.Must(template.New("rules").Funcs(template.FuncMap{
-	"why": whyText, "pct": pctText, "signed": signedPct, "join": strings.Join,
-	"day": func(t time.Time) string { return t.UTC().Format("2006-01-02") },
-}).Parse(`{{define "nav"}}{{with .Nav}}<form class="signout" method="post" action="{{$.Up}}logout"><span>Signed in with {{.Name}}</span> <input type="hidden" name="csrf" value="{{.CSRF}}"><button type="submit">Sign out</button></form>{{end}}{{end}}<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Baton — MQL definition lab</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:68em;margin:2em auto;padding:0 1em;color:#1d2733}
-h1{margin-bottom:0}table{border-collapse:collapse;width:100%;margin-bottom:1em}td,th{border-bottom:1px solid #dde;padding:.3em .5em;text-align:right;vertical-align:top}
-td:first-child,th:first-child,td.l,th.l{text-align:left}.muted{color:#667}code{font-size:.92em}
-textarea{box-sizing:border-box;width:100%;height:22em;font:13px/1.4 ui-monospace,monospace;padding:.5em;border:1px solid #99a;border-radius:4px}
-button{font:inherit;font-weight:600;padding:.4em 1.2em;color:#fff;background:#0f3d5e;border:0;border-radius:4px;cursor:pointer}
-.signout{float:right;color:#667;font-size:.9em}.signout button{font:inherit;font-weight:normal;color:#1d2733;background:#eee;border:1px solid #99a;padding:.1em .6em;margin-left:.4em}
-.error{color:#8a1c1c;background:#fdecec;border:1px solid #e9b4b4;border-radius:4px;padding:.6em .8em}
-.note{background:#fff7e0;border:1px solid #e6cf8a;border-radius:4px;padding:.6em .8em}
-.summary{display:grid;grid-template-columns:repeat(4,1fr);gap:1em;margin:1em 0}.summary div{background:#f5f7fa;border:1px solid #dde;border-radius:6px;padding:.6em .8em}
-.summary b{display:block;font-size:1.5em}.up{color:#1b6e1b}.down{color:#8a1c1c}
-.bar{display:inline-block;height:.8em;background:#0f3d5e;vertical-align:middle}.bar.cand{background:#c77d1a}</style></head><body>
-{{template "nav" .}}<p class="muted"><a href="{{.Up}}./">Reports</a> · MQL definition lab</p>
-<h1>MQL definition lab</h1>
-<p class="muted">The rules in force: <b>{{.Name}}</b> <code>{{.Version}}</code> ({{.File}}). Changes go through a pull request; here you can try one against stored history first. Nothing on this page writes anything.</p>
-<h2>Conditions in force and what they produced</h2>
-<table><tr><th>condition</th><th class="l">definition</th><th>MQLs</th><th>accepted</th><th>SQL</th><th>won</th><th>rejected</th><th>lost</th><th class="l">why, as sales said</th></tr>
-{{range .Conditions}}<tr><td>{{.Name}}</td><td class="l">{{.Text}}</td><td>{{.Q.MQLs}}</td><td>{{.Q.SAL}}</td><td>{{.Q.SQL}}</td><td>{{.Q.Won}}</td><td>{{.Q.Rejected}}</td><td>{{.Q.Lost}}</td><td class="l">{{why .Q.Why}}</td></tr>
-{{end}}{{range .Former}}<tr class="muted"><td>{{.Value}}</td><td class="l">(not in the rules in force)</td><td>{{.MQLs}}</td><td>{{.SAL}}</td><td>{{.SQL}}</td><td>{{.Won}}</td><td>{{.Rejected}}</td><td>{{.Lost}}</td><td class="l">{{why .Why}}</td></tr>
-{{end}}</table>
-<p class="muted">Suggestions from sales' outcomes (JSON, with a diff of the rules file): <a href="{{.Up}}rules/suggestions">rules/suggestions</a>.</p>
-{{with .Report}}<h2 id="result">Simulation: {{.Candidate.Rules}}</h2>
-{{if not .Complete}}<p class="note" role="status">Partial: {{.People}} of {{.Total}} people simulated within this request's time budget. Continue with <code>POST /admin/rules/simulate?after={{.Next}}</code>, or run the whole store with <code>go run ./infra/lab</code>.</p>{{end}}
-<div class="summary">
-<div>MQLs<b>{{.Current.MQLs}} → {{.Candidate.MQLs}}</b><span class="{{if lt .Change 0.0}}down{{else}}up{{end}}">{{signed .Change}}</span></div>
-<div>Sales' weekly load<b>{{printf "%.1f" .Current.PerWeek}} → {{printf "%.1f" .Candidate.PerWeek}}</b>MQLs a week over {{printf "%.1f" .Weeks}} weeks</div>
-<div>Would become MQLs<b>{{len .WouldBecome}}</b>accepted {{pct (index .Become.Share "accepted")}}, rejected {{pct (index .Become.Share "rejected")}}</div>
-<div>Would stop being MQLs<b>{{len .WouldStop}}</b>accepted {{pct (index .Stop.Share "accepted")}}, rejected {{pct (index .Stop.Share "rejected")}}</div>
-</div>
-<p class="muted">{{.People}} people replayed in memory, events in time order, under both files; {{.StoredMQLs}} MQLs were actually raised for them.</p>
-{{end}}{{if .Report}}<p class="muted"><span class="bar" style="width:1em"></span> rules in force · <span class="bar cand" style="width:1em"></span> candidate</p>
-<h3>By condition</h3>
-<table><tr><th>condition</th><th>in force</th><th>candidate</th><th class="l"></th></tr>
-{{range .ByCond}}<tr><td>{{.Key}}</td><td>{{.Current}}</td><td>{{.Cand}}</td><td class="l"><span class="bar" style="width:{{.CurrentP}}px"></span><br><span class="bar cand" style="width:{{.CandP}}px"></span></td></tr>{{end}}</table>
-<h3>By month of the would-be qualification</h3>
-<table><tr><th>month</th><th>in force</th><th>candidate</th><th class="l"></th></tr>
-{{range .Months}}<tr><td>{{.Key}}</td><td>{{.Current}}</td><td>{{.Cand}}</td><td class="l"><span class="bar" style="width:{{.CurrentP}}px"></span><br><span class="bar cand" style="width:{{.CandP}}px"></span></td></tr>{{end}}</table>
-<h3>Would stop being MQLs</h3>
-{{with .Report}}{{template "people" .WouldStop}}<p class="muted">Of them: accepted {{.Stop.Accepted}}, SQL {{.Stop.SQL}}, won {{.Stop.Won}}, rejected {{.Stop.Rejected}}, lost {{.Stop.Lost}}.</p>
-<h3>Would become MQLs</h3>
-{{template "people" .WouldBecome}}<p class="muted">Of them: accepted {{.Become.Accepted}}, SQL {{.Become.SQL}}, won {{.Become.Won}}, rejected {{.Become.Rejected}}, lost {{.Become.Lost}}.</p>{{end}}
-{{end}}
-<h2>Try a candidate rules file</h2>
-{{if .Error}}<p class="error" role="alert">{{.Error}}</p>{{end}}
-<form method="post" action="{{.Action}}">{{with .Nav}}<input type="hidden" name="csrf" value="{{.CSRF}}">{{end}}
-<label for="rules"><b>Candidate rules file</b> (YAML, as in the pull request)</label>
-<textarea id="rules" name="rules" spellcheck="false" required>{{.Candidate}}</textarea>
-<p><button type="submit">Simulate</button> <span class="muted">Replays stored history under the candidate and the rules in force; writes nothing.</span></p>
-</form>
-</body></html>
-{{define "people"}}{{if .}}<table><tr><th>when</th><th class="l">person</th><th class="l">condition</th><th class="l">stage now</th><th class="l">what sales did</th></tr>
-{{range .}}<tr><td>{{day .At}}</td><td class="l">{{.Email}}</td><td class="l">{{.Condition}}</td><td class="l">{{.Stage}}</td><td class="l">{{join .History "; "}}</td></tr>{{end}}</table>{{else}}<p class="muted">Nobody.</p>{{end}}{{end}}`))

@@ -2,7 +2,6 @@ package admin
 
 import (
 	"errors"
-	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -145,13 +144,3 @@ func (h *Handler) table(w http.ResponseWriter, r *http.Request, name string, hea
 	httpx.JSON(w, http.StatusOK, body)
 }
 
-// The dashboard's KPI section: target, actual so far and the run rate.
-func init() {
-	template.Must(dashboardPage.New("kpi").Parse(`{{if .Rows}}<section class="kpi"><h2>KPI {{.Month}}: target and run rate</h2>
-<p class="muted">{{pct .Elapsed}} of the month's working time gone; the run rate projects this month's actual to its end.</p>
-<table><tr><th>stage</th><th>target</th><th>actual</th><th>of target</th><th>run rate</th><th>run rate of target</th><th></th></tr>
-{{range .Rows}}<tr class="kpi-row" data-stage="{{.Stage}}"><td>{{.Stage}}</td><td>{{.Target}}</td><td>{{.Actual}}</td><td>{{pct .Share}}</td><td>{{printf "%.1f" .RunRate}}</td><td>{{pct .RunRateShare}}</td><td>{{if .OnTrack}}on track{{else}}behind{{end}}</td></tr>
-{{end}}</table></section>{{end}}`))
-}
-
-func pct(v float64) string { return strconv.FormatFloat(v*100, 'f', 0, 64) + "%" }

@@ -55,7 +55,7 @@ func (h *Handler) scoreRoutes(mux *http.ServeMux) {
 // the reason, not a bare 404.
 func (h *Handler) noScoringRoutes(mux *http.ServeMux) {
 	off := func(w http.ResponseWriter, r *http.Request) {
-		httpx.Error(w, http.StatusConflict, "scoring is off: no rules file is loaded (set BATON_RULES to the rules file, e.g. infra/rules.yaml)")
+		h.deny(w, r, http.StatusConflict, "scoring is off: no rules file is loaded (set BATON_RULES to the rules file, e.g. infra/rules.yaml)")
 	}
 	mux.Handle("GET /admin/people/{id}/explain", h.Require(ScopeRead, off))
 	mux.Handle("GET /admin/mqls", h.Require(ScopeRead, off))
@@ -107,6 +107,10 @@ func nonNil[T any](s []T) []T {
 }
 
 func (h *Handler) mqls(w http.ResponseWriter, r *http.Request) {
+	if wantsHTML(r) {
+		h.mqlsPage(w, r)
+		return
+	}
 	limit := 100
 	if v := r.URL.Query().Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)

@@ -495,3 +495,18 @@ func (d *Directory) UndoClickLink(ctx context.Context, visitor, person string) (
 	}
 	return false, errors.New("identity: too much contention undoing a link")
 }
+
+// ScanPersons visits every person record (one pass over the people's
+// partitions), for the workspace's people search.
+func ScanPersons(ctx context.Context, t table.Table, fn func(Person) error) error {
+	return ScanPeople(ctx, t, func(_ string, it table.Item) error {
+		if it.SK != personSK {
+			return nil
+		}
+		var p Person
+		if err := json.Unmarshal(it.Data, &p); err != nil {
+			return err
+		}
+		return fn(p)
+	})
+}

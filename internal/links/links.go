@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 
@@ -47,6 +48,10 @@ type Campaign struct {
 	// security gateways take longer to scan.
 	ScannerWindow int       `json:"scannerWindow,omitempty"`
 	CreatedAt     time.Time `json:"createdAt"`
+	// Recipients is how many tokens the last recipient list minted, at
+	// ListAt (a count only: who got one is not kept here).
+	Recipients int       `json:"recipients,omitempty"`
+	ListAt     time.Time `json:"listAt,omitzero"`
 }
 
 // DefaultScannerWindow is the scanner window of a campaign that sets none.
@@ -160,6 +165,9 @@ func (r *Registry) PutCampaign(ctx context.Context, c Campaign) (Campaign, error
 		if c.ScannerWindow == 0 {
 			c.ScannerWindow = old.ScannerWindow
 		}
+		if c.ListAt.IsZero() {
+			c.Recipients, c.ListAt = old.Recipients, old.ListAt
+		}
 	} else if !errors.Is(err, ErrNotFound) {
 		return Campaign{}, err
 	}
@@ -174,6 +182,44 @@ func (r *Registry) PutCampaign(ctx context.Context, c Campaign) (Campaign, error
 func (r *Registry) Campaign(ctx context.Context, id string) (Campaign, error) {
 	var c Campaign
 	return c, r.get(ctx, "CAMP#"+id, "CAMP", &c)
+}
+
+// Campaigns lists every campaign, newest first (a scan of the campaigns'
+// partitions: for the workspace's campaign list, never a hot path).
+func (r *Registry) Campaigns(ctx context.Context) ([]Campaign, error) {
+	var out []Campaign
+	err := r.T.Scan(ctx, "CAMP#", func(it table.Item) error {
+		if it.SK != "CAMP" {
+			return nil
+		}
+		var c Campaign
+		if err := json.Unmarshal(it.Data, &c); err != nil {
+			return err
+		}
+		out = append(out, c)
+		return nil
+	})
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].CreatedAt.Equal(out[j].CreatedAt) {
+			return out[i].CreatedAt.After(out[j].CreatedAt)
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out, err
+}
+
+// ListMinted records that a recipient list minted n tokens for the
+// campaign now.
+func (r *Registry) ListMinted(ctx context.Context, campaign string, n int) error {
+	c, err := r.Campaign(ctx, campaign)
+	if errors.Is(err, ErrNotFound) {
+		c = Campaign{ID: campaign}
+	} else if err != nil {
+		return err
+	}
+	c.Recipients, c.ListAt = n, r.now()
+	_, err = r.PutCampaign(ctx, c)
+	return err
 }
 
 // Add registers destinations for a campaign (created when absent) and

@@ -1,13 +1,14 @@
 // Signs a Chromium page in to Baton's admin through its sign-in form, as an
 // operator does: open an admin page, get sent to /admin/login, type the
 // token, land back on the page asked for. Returns what the Go tests check.
-export async function signIn(page, adminURL, token, { shot } = {}) {
+// label and button name the form's controls in the page's language.
+export async function signIn(page, adminURL, token, { shot, label = 'Admin token', button = 'Sign in' } = {}) {
   const first = await page.goto(adminURL);
-  const login = { url: page.url(), status: first.status(), label: await page.getByLabel('Admin token').count() };
+  const login = { url: page.url(), status: first.status(), label: await page.getByLabel(label).count() };
   if (shot) await page.screenshot({ path: shot, fullPage: true });
-  await page.getByLabel('Admin token').fill(token);
+  await page.getByLabel(label).fill(token);
   const landed = page.waitForResponse((r) => r.request().isNavigationRequest() && r.request().method() === 'GET' && !r.url().includes('/admin/login'));
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: button }).click();
   const resp = await landed;
   await page.waitForLoadState('load');
   return { login, resp };

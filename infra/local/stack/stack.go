@@ -184,8 +184,10 @@ func routes(mux *http.ServeMux) {
 	mux.Handle("GET /demo/", http.StripPrefix("/demo/", http.FileServerFS(demo)))
 	mux.Handle("GET /demo", http.RedirectHandler("/demo/", http.StatusFound))
 	// The demo's contact form posts (a GET form would put its fields in the
-	// next page's URL); the tag has recorded it, the site just says thanks.
-	mux.Handle("POST /demo/thanks.html", http.RedirectHandler("/demo/thanks.html", http.StatusSeeOther))
+	// next page's URL); the tag has recorded it, the site says thanks with
+	// a link to the sender's page in the workspace (demo.go).
+	mux.HandleFunc("POST /demo/thanks.html", demoThanksPost)
+	mux.HandleFunc("GET /demo/thanks.html", demoThanks)
 	mux.Handle("GET /{$}", http.RedirectHandler("/demo/", http.StatusFound))
 }
 

@@ -332,7 +332,9 @@ func TestDemoVisitorBecomesMQL(t *testing.T) {
 	}
 	html, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if !strings.Contains(string(html), "<h2>buyer@maker.example</h2>") || !strings.Contains(string(html), "hot-and-fit") {
+	// The card names the person (linking to their page), company and
+	// title, and why.
+	if !strings.Contains(string(html), `">buyer@maker.example</a></h2>`) || !strings.Contains(string(html), "buyer@maker.example · Maker · 購買部長") || !strings.Contains(string(html), "hot-and-fit") {
 		t.Fatalf("inbox page: %s", html)
 	}
 	if n, err := s.App.Push.Pending(context.Background()); err != nil || n != 0 {
@@ -561,13 +563,63 @@ func TestDemoContactFormPosts(t *testing.T) {
 	if code != 200 || !strings.Contains(string(b), `method="post"`) {
 		t.Fatalf("contact page: %d, form method not post", code)
 	}
-	resp, err := http.PostForm(s.URL+"/demo/thanks.html", url.Values{"email": {"x@example.com"}})
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	resp, err := client.PostForm(s.URL+"/demo/thanks.html", url.Values{"email": {" X@Example.com"}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	thanks, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != 200 || resp.Request.Method != "GET" || !strings.HasSuffix(resp.Request.URL.Path, "/demo/thanks.html") || resp.Request.URL.RawQuery != "" {
 		t.Fatalf("POST thanks: %d %s %s", resp.StatusCode, resp.Request.Method, resp.Request.URL)
+	}
+	// The thanks page links to the sender's page in the workspace relative
+	// to itself (right on any address), with no token or address in it.
+	if !strings.Contains(string(thanks), `href="../admin/people?email=x%40example.com"`) || strings.Contains(string(thanks), "127.0.0.1") || strings.Contains(string(thanks), "BATON_ADMIN_TOKEN") {
+		t.Fatalf("thanks page: %s", thanks)
+	}
+	if code, b := do(t, "GET", s.URL+"/demo/pricing.html", "", ""); code != 200 || !strings.Contains(string(b), `<a href="../admin/people">the Baton workspace</a>`) {
+		t.Fatalf("footer: %d %s", code, b)
+	}
+	// The whitepaper is a real PDF of one page: every cross-reference
+	// points at its object, and there is one page object.
+	code, pdf := do(t, "GET", s.URL+"/demo/files/whitepaper.pdf", "", "")
+	if code != 200 {
+		t.Fatalf("whitepaper: %d", code)
+	}
+	checkOnePagePDF(t, pdf)
+}
+
+// checkOnePagePDF reads a PDF's cross-reference table and checks each
+// entry's offset lands on its object, the trailer's startxref on the
+// table, and that the page tree has one page with text on it.
+func checkOnePagePDF(t *testing.T, pdf []byte) {
+	t.Helper()
+	s := string(pdf)
+	if !strings.HasPrefix(s, "%PDF-1.") || !strings.HasSuffix(strings.TrimSpace(s), "%%EOF") {
+		t.Fatal("not a PDF")
+	}
+	i := strings.LastIndex(s, "startxref\n")
+	var xref int
+	if _, err := fmt.Sscanf(s[i+len("startxref\n"):], "%d", &xref); err != nil || !strings.HasPrefix(s[xref:], "xref\n") {
+		t.Fatalf("startxref %d does not point at the xref table", xref)
+	}
+	lines := strings.Split(s[xref:], "\n")
+	var first, n int
+	fmt.Sscanf(lines[1], "%d %d", &first, &n)
+	if n < 4 {
+		t.Fatalf("xref has %d entries", n)
+	}
+	for obj := 1; obj < n; obj++ {
+		var off, gen int
+		fmt.Sscanf(lines[2+obj], "%d %d", &off, &gen)
+		if !strings.HasPrefix(s[off:], fmt.Sprintf("%d 0 obj", obj)) {
+			t.Fatalf("object %d not at offset %d", obj, off)
+		}
+	}
+	if strings.Count(s, "/Type /Page ") != 1 || !strings.Contains(s, "/Count 1") || !strings.Contains(s, ") Tj") {
+		t.Fatalf("not one page of text")
 	}
 }
 

@@ -1,0 +1,267 @@
+package admin
+
+// The workspace: server-rendered pages for marketers and sales (people,
+// MQLs, campaigns), in English or Japanese, times in the configured time
+// zone. Each page is the HTML answer of a route that answers JSON to API
+// clients (content negotiation by Accept). No scripts: pageCSP holds.
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"html/template"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// Workspace is what the workspace pages read beyond the API's parts.
+type Workspace struct {
+	T      table.Table
+	Events interface { // stored events by id (eventlog.Log)
+		Get(ctx context.Context, visitor, id string) (event.Event, error)
+	}
+	Loc *time.Location // the configured time zone (nil: UTC)
+	Now func() time.Time
+}
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+// pages are parsed once: each page file with the layout around it.
+var pages = func() map[string]*template.Template {
+	out := map[string]*template.Template{}
+	for _, name := range []string{"people", "person", "mqls", "campaigns", "campaign", "dashboard", "rules", "inbox"} {
+		out[name] = template.Must(template.New(name).Funcs(pageFuncs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
+	}
+	return out
+}()
+
+var pageFuncs = template.FuncMap{"why": whyText, "mul100": func(f float64) float64 { return f * 100 },
+	"pct": pctText, "signed": signedPct, "join": strings.Join,
+	"day": func(t time.Time) string { return t.UTC().Format("2006-01-02") }}
+
+// LangCookie keeps the language a user chose with the switch.
+const LangCookie = "baton_lang"
+
+// page is what every workspace page's template gets: its language, where
+// /admin/ is relative to it, and the helpers that speak the language.
+type page struct {
+	L      string // en, ja
+	Title  string
+	Base   string // "" for /admin/x, "../" for /admin/x/y
+	Active string // the navigation entry of this page
+	Nav    *navView
+	Switch map[string]string // language -> this page in it
+	Loc    *time.Location
+	Now    time.Time
+	Data   any
+}
+
+// T translates an English text into the page's language.
+func (p page) T(s string) string {
+	if p.L == "ja" {
+		if j, ok := ja[s]; ok {
+			return j
+		}
+	}
+	if e, ok := en[s]; ok {
+		return e
+	}
+	return s
+}
+
+// F is T with fmt.Sprintf arguments.
+func (p page) F(s string, args ...any) string { return fmt.Sprintf(p.T(s), args...) }
+
+// When is a time in the configured zone, in the language's format.
+func (p page) When(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	t = t.In(p.Loc)
+	if p.L == "ja" {
+		return t.Format("2006年1月2日 15:04")
+	}
+	return t.Format("2 Jan 2006 15:04")
+}
+
+// Ago says how long before now t was, in words.
+func (p page) Ago(t time.Time) string {
+	d := p.Now.Sub(t)
+	switch {
+	case t.IsZero():
+		return ""
+	case d < time.Minute:
+		return p.T("just now")
+	case d < time.Hour:
+		return p.F("%d min ago", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return p.F("%d h ago", int(d.Hours()))
+	default:
+		return p.F("%d days ago", int(d.Hours()/24))
+	}
+}
+
+// N formats a count with thousands separators (both languages use commas).
+func (p page) N(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 {
+		return "-" + p.N(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// Score formats a score: whole when whole, else one decimal.
+func (p page) Score(f float64) string {
+	if f == math.Trunc(f) {
+		return strconv.FormatFloat(f, 'f', 0, 64)
+	}
+	return strconv.FormatFloat(f, 'f', 1, 64)
+}
+
+// Attr names a person attribute (company, title...) in the page's language.
+func (p page) Attr(k string) string {
+	if j, ok := ja["attr:"+k]; ok && p.L == "ja" {
+		return j
+	}
+	return k
+}
+
+// Days says a duration in days ("30 days") when it is whole days.
+func (p page) Days(d time.Duration) string {
+	if d > 0 && d%(24*time.Hour) == 0 {
+		return p.F("%d days", int(d/(24*time.Hour)))
+	}
+	return d.String()
+}
+
+// Stage names a lifecycle stage in the page's language.
+func (p page) Stage(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return p.T("stage:" + s)
+}
+
+// lang picks the page's language: ?lang= (remembered in a cookie), the
+// cookie, then the browser's Accept-Language; English by default.
+func (h *Handler) lang(w http.ResponseWriter, r *http.Request) string {
+	if l := r.URL.Query().Get("lang"); l == "en" || l == "ja" {
+		http.SetCookie(w, &http.Cookie{Name: LangCookie, Value: l, Path: h.cookiePath(r), MaxAge: 400 * 24 * 3600, HttpOnly: true, Secure: h.secure(r), SameSite: http.SameSiteLaxMode})
+		return l
+	}
+	if c, err := r.Cookie(LangCookie); err == nil && (c.Value == "en" || c.Value == "ja") {
+		return c.Value
+	}
+	return acceptLanguage(r.Header.Get("Accept-Language"))
+}
+
+// acceptLanguage returns ja or en, whichever the header prefers (by q).
+func acceptLanguage(h string) string {
+	best, bestQ := "en", -1.0
+	for _, part := range strings.Split(h, ",") {
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				q = f
+			}
+		}
+		primary, _, _ := strings.Cut(strings.ToLower(tag), "-")
+		if (primary == "ja" || primary == "en") && q > bestQ {
+			best, bestQ = primary, q
+		}
+	}
+	return best
+}
+
+func (h *Handler) loc() *time.Location {
+	if h.Workspace != nil && h.Workspace.Loc != nil {
+		return h.Workspace.Loc
+	}
+	return time.UTC
+}
+
+func (h *Handler) wsNow() time.Time {
+	if h.Workspace != nil && h.Workspace.Now != nil {
+		return h.Workspace.Now()
+	}
+	return clock.Now()
+}
+
+// render writes a workspace page. base is where /admin/ is relative to the
+// page ("" or "../").
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name, title, base, active string, data any) {
+	p := page{L: h.lang(w, r), Title: title, Base: base, Active: active, Nav: nav(r), Loc: h.loc(), Now: h.wsNow(), Data: data, Switch: map[string]string{}}
+	for _, l := range []string{"en", "ja"} {
+		q := r.URL.Query()
+		q.Set("lang", l)
+		p.Switch[l] = "?" + q.Encode()
+	}
+	htmlHeaders(w)
+	w.Header().Set("Content-Language", p.L)
+	w.Header().Add("Vary", "Accept, Accept-Language, Cookie")
+	w.WriteHeader(status)
+	if err := pages[name].ExecuteTemplate(w, "layout", p); err != nil {
+		h.log().Error("admin page", "page", name, "err", err)
+	}
+}
+
+// pageError renders a short page saying what is wrong, for a browser.
+func (h *Handler) pageError(w http.ResponseWriter, r *http.Request, status int, base, msg string) {
+	h.render(w, r, status, "people", "Error", base, "", peopleView{Error: msg})
+}
+
+// displayName is how a person is called on the pages: name, else email.
+func displayName(attrs map[string]string, email string) string {
+	if n := strings.TrimSpace(attrs["name"]); n != "" {
+		return n
+	}
+	if n := strings.TrimSpace(attrs["last_name"] + " " + attrs["first_name"]); n != "" {
+		return n
+	}
+	return email
+}
+
+// pathOf is the path of a URL for a sentence ("/pricing"), the URL itself
+// when it has none.
+func pathOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Path == "" {
+		return raw
+	}
+	return u.Path
+}
+
+// deny refuses a request: a page saying why (with the way to sign in) for
+// a browser's page or form, the JSON error for an API client.
+func (h *Handler) deny(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	if !wantsHTML(r) || h.Sessions == nil {
+		httpx.Error(w, status, msg)
+		return
+	}
+	base := baseOf(r)
+	v := peopleView{Error: msg, SignIn: status == http.StatusUnauthorized || status == http.StatusForbidden}
+	h.render(w, r, status, "people", "Error", base, "", v)
+}
+
+// baseOf is where /admin/ is relative to the request's page.
+func baseOf(r *http.Request) string {
+	rest := r.URL.Path
+	if i := strings.Index(rest, "/admin/"); i >= 0 {
+		return strings.Repeat("../", strings.Count(rest[i+len("/admin/"):], "/"))
+	}
+	return ""
+}

@@ -1,0 +1,374 @@
+package admin
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/baton-hq/baton/internal/click"
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/links"
+	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/recipientcsv"
+)
+
+// campaignLister is what the campaign pages need of the link registry
+// beyond LinkRegistry (links.Registry has both).
+type campaignLister interface {
+	Campaigns(ctx context.Context) ([]links.Campaign, error)
+	ListMinted(ctx context.Context, campaign string, n int) error
+}
+
+// formBody: a bearer client may post the page's form too (no browser
+// sends a bearer token by itself).
+var formBody = []string{"application/x-www-form-urlencoded"}
+
+// campaignForm is the new-campaign form, as typed (kept on an error).
+type campaignForm struct {
+	ID, Name, URLs, Source, Medium, Campaign, Content, SentAt, Window string
+	Honeypot                                                          bool
+}
+
+type campaignsView struct {
+	Campaigns []links.Campaign
+	Form      campaignForm
+	Error     string
+	Field     string
+}
+
+func (h *Handler) pageRoutes(mux *http.ServeMux) {
+	if h.Links != nil {
+		mux.Handle("GET /admin/campaigns", h.Require(ScopeRead, h.campaignsPage))
+		mux.Handle("POST /admin/campaigns", h.require(ScopeWrite, formBody, h.createCampaign))
+		if h.Recipients != nil {
+			mux.Handle("POST /admin/campaigns/{id}/recipients", h.require(ScopeWrite, csvBody, h.uploadRecipients))
+		}
+	}
+}
+
+func (h *Handler) lister() (campaignLister, bool) {
+	l, ok := h.Links.(campaignLister)
+	return l, ok
+}
+
+func (h *Handler) campaignsPage(w http.ResponseWriter, r *http.Request) {
+	h.renderCampaigns(w, r, http.StatusOK, campaignsView{Form: campaignForm{Source: "newsletter", Medium: "email", Window: "10", Honeypot: true}})
+}
+
+func (h *Handler) renderCampaigns(w http.ResponseWriter, r *http.Request, status int, v campaignsView) {
+	var err error
+	if l, ok := h.lister(); ok {
+		if v.Campaigns, err = l.Campaigns(r.Context()); err != nil {
+			h.fail(w, err)
+			return
+		}
+	}
+	if !wantsHTML(r) && status == http.StatusOK {
+		httpx.JSON(w, status, map[string]any{"campaigns": nonNil(v.Campaigns)})
+		return
+	}
+	h.render(w, r, status, "campaigns", "Campaigns", "", "campaigns", v)
+}
+
+// createCampaign takes the page's form (a session's, with its CSRF token:
+// API clients use POST /admin/links) and goes to the new campaign's page.
+func (h *Handler) createCampaign(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 256<<10)
+	if err := r.ParseForm(); err != nil {
+		httpx.Error(w, http.StatusBadRequest, "the form could not be read")
+		return
+	}
+	f := campaignForm{ID: strings.TrimSpace(r.PostForm.Get("id")), Name: strings.TrimSpace(r.PostForm.Get("name")), URLs: r.PostForm.Get("urls"),
+		Source: strings.TrimSpace(r.PostForm.Get("utm_source")), Medium: strings.TrimSpace(r.PostForm.Get("utm_medium")),
+		Campaign: strings.TrimSpace(r.PostForm.Get("utm_campaign")), Content: strings.TrimSpace(r.PostForm.Get("utm_content")),
+		SentAt: strings.TrimSpace(r.PostForm.Get("sent_at")), Window: strings.TrimSpace(r.PostForm.Get("scanner_window")), Honeypot: r.PostForm.Get("honeypot") != ""}
+	bad := func(field, msg string) {
+		h.renderCampaigns(w, r, http.StatusBadRequest, campaignsView{Form: f, Error: msg, Field: field})
+	}
+	if !links.ValidCampaign(f.ID) {
+		bad("id", "Campaign id: 1-64 of a-z 0-9 _ - (lower case, no spaces).")
+		return
+	}
+	var urls []string
+	for _, line := range strings.Split(f.URLs, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			urls = append(urls, line)
+		}
+	}
+	if len(urls) == 0 {
+		bad("urls", "Give at least one destination URL, one per line.")
+		return
+	}
+	var sent time.Time
+	if f.SentAt != "" {
+		t, err := time.ParseInLocation("2006-01-02T15:04", f.SentAt, h.loc())
+		if err != nil {
+			bad("sent_at", "Send time: a date and time such as 2026-11-04T10:00.")
+			return
+		}
+		sent = t
+	}
+	window := 0
+	if f.Window != "" {
+		n, err := strconv.Atoi(f.Window)
+		if err != nil || n < 0 || n > links.MaxScannerWindow {
+			bad("scanner_window", "Scanner window: 0 to 3600 seconds.")
+			return
+		}
+		window = n
+	}
+	ctx := r.Context()
+	if _, err := h.Links.PutCampaign(ctx, links.Campaign{ID: f.ID, Name: f.Name, SentAt: sent, ScannerWindow: window,
+		UTM: links.UTM{Source: f.Source, Medium: f.Medium, Campaign: f.Campaign, Content: f.Content}}); err != nil {
+		h.formLinkErr(w, r, err, bad)
+		return
+	}
+	ls, err := h.Links.Add(ctx, f.ID, urls, false)
+	if err != nil {
+		h.formLinkErr(w, r, err, bad)
+		return
+	}
+	if f.Honeypot {
+		if _, err := h.Links.Add(ctx, f.ID, []string{ls[0].URL}, true); err != nil {
+			h.formLinkErr(w, r, err, bad)
+			return
+		}
+	}
+	seeOther(w, "campaigns/"+f.ID+"?m=created")
+}
+
+func (h *Handler) formLinkErr(w http.ResponseWriter, r *http.Request, err error, bad func(field, msg string)) {
+	if errors.Is(err, links.ErrInvalid) {
+		bad("urls", strings.TrimPrefix(err.Error(), "links: invalid: "))
+		return
+	}
+	h.fail(w, err)
+}
+
+// campaignView is a campaign's page: its links, the recipient list form,
+// and the report.
+type campaignView struct {
+	C       links.Campaign
+	Links   []LinkView
+	Pixel   string
+	Created bool
+	CanMint bool
+	Report  campaignReport
+	Names   map[string]string // person id -> name (else email), of the people in the report
+	Upload  string            // a problem with the uploaded list
+}
+
+// campaignReport is what the recipients did: opens and clicks with
+// scanners and Apple Mail Privacy Protection apart, clicks per link, the
+// people who clicked and those who became MQLs afterwards.
+type campaignReport struct {
+	OpenPeople, MPPOpens, ScannerOpens  int
+	HumanClickers, HumanClicks, Pending int
+	ScannerClicks, ScannerClients       int
+	PerLink                             []linkCount
+	Clickers                            []clicker
+	MQLs                                []qualify.MQL
+}
+
+type linkCount struct {
+	Link                    LinkView
+	Human, Pending, Scanner int
+}
+
+type clicker struct {
+	Person, Name, Email string
+	Clicks              int
+	Last                time.Time
+}
+
+func (h *Handler) campaignPage(w http.ResponseWriter, r *http.Request, c links.Campaign, ls []links.Link) {
+	v := campaignView{C: c, Created: r.URL.Query().Get("m") == "created", CanMint: h.Recipients != nil && h.Recipients.Keyring != nil}
+	v.Pixel = httpx.BaseURL(h.PublicURL, r) + "/o/" + c.ID + "/{{baton_token}}.gif"
+	byID := map[string]*linkCount{}
+	// A stable order (ids are random): by creation, then destination, the
+	// honeypot last.
+	sort.SliceStable(ls, func(i, j int) bool {
+		if ls[i].Honeypot != ls[j].Honeypot {
+			return !ls[i].Honeypot
+		}
+		if !ls[i].CreatedAt.Equal(ls[j].CreatedAt) {
+			return ls[i].CreatedAt.Before(ls[j].CreatedAt)
+		}
+		return ls[i].URL < ls[j].URL
+	})
+	for _, l := range ls {
+		v.Links = append(v.Links, h.tracked(r, l))
+	}
+	for i := range v.Links {
+		v.Report.PerLink = append(v.Report.PerLink, linkCount{Link: v.Links[i]})
+	}
+	for i := range v.Report.PerLink {
+		byID[v.Report.PerLink[i].Link.ID] = &v.Report.PerLink[i]
+	}
+	if h.Workspace != nil && h.Workspace.Events != nil {
+		evs, err := click.CampaignEvents(r.Context(), h.Workspace.T, h.Workspace.Events, c.ID)
+		if err != nil {
+			h.fail(w, err)
+			return
+		}
+		if err := h.campaignReport(r, &v.Report, evs, byID, c); err != nil {
+			h.fail(w, err)
+			return
+		}
+	}
+	v.Names = map[string]string{}
+	for _, k := range v.Report.Clickers {
+		v.Names[k.Person] = displayName(map[string]string{"name": k.Name}, k.Email)
+	}
+	h.render(w, r, http.StatusOK, "campaign", c.ID, "../", "campaigns", v)
+}
+
+// human: an event no scanner signal flagged (a click may still await its
+// visit's verdict: Pending).
+func human(ev event.Event) bool { return !ev.Enrichment.Scanner && !ev.Enrichment.Bot }
+
+func (h *Handler) campaignReport(r *http.Request, rep *campaignReport, evs []event.Event, byID map[string]*linkCount, c links.Campaign) error {
+	opens, clickers, scannerClients := map[string]bool{}, map[string]*clicker{}, map[string]bool{}
+	for _, ev := range evs {
+		person, _ := ev.Properties["person"].(string)
+		switch ev.Type {
+		case event.EmailOpen:
+			switch {
+			case ev.Enrichment.FlagReason == "apple-mpp":
+				rep.MPPOpens++
+			case !human(ev):
+				rep.ScannerOpens++
+			default:
+				opens[person] = true
+			}
+		case event.EmailClick:
+			link, _ := ev.Properties["link"].(string)
+			lc := byID[link]
+			if lc == nil {
+				lc = &linkCount{}
+			}
+			if !human(ev) {
+				rep.ScannerClicks++
+				lc.Scanner++
+				scannerClients[ev.Client.UserAgent+"|"+ev.Client.IP] = true
+				continue
+			}
+			if ev.Enrichment.Visit == "" {
+				rep.Pending++
+				lc.Pending++
+			} else {
+				lc.Human++
+			}
+			rep.HumanClicks++
+			k := clickers[person]
+			if k == nil {
+				k = &clicker{Person: person}
+				clickers[person] = k
+			}
+			k.Clicks++
+			if ev.Timestamp.After(k.Last) {
+				k.Last = ev.Timestamp
+			}
+		}
+	}
+	rep.OpenPeople, rep.HumanClickers, rep.ScannerClients = len(opens), len(clickers), len(scannerClients)
+	for _, k := range clickers {
+		if p, err := h.People.Get(r.Context(), k.Person); err == nil {
+			k.Email, k.Name = p.Email, displayName(p.Attributes, "")
+		}
+		if h.Scores != nil {
+			ms, err := h.Scores.MQLs(r.Context(), k.Person)
+			if err != nil {
+				return err
+			}
+			for _, m := range ms {
+				// Raised after the send (or, without one, after the list
+				// went out): the campaign may have helped.
+				since := c.SentAt
+				if since.IsZero() {
+					since = c.CreatedAt
+				}
+				if !m.At.Before(since) {
+					rep.MQLs = append(rep.MQLs, m)
+				}
+			}
+		}
+		rep.Clickers = append(rep.Clickers, *k)
+	}
+	sort.Slice(rep.Clickers, func(i, j int) bool { return rep.Clickers[i].Last.After(rep.Clickers[j].Last) })
+	sort.Slice(rep.MQLs, func(i, j int) bool { return rep.MQLs[i].At.After(rep.MQLs[j].At) })
+	return nil
+}
+
+// uploadRecipients takes the page's recipient list (multipart, with the
+// session's CSRF token) and answers the tokenised CSV as a download; API
+// clients post text/csv to POST /admin/recipients as before.
+func (h *Handler) uploadRecipients(w http.ResponseWriter, r *http.Request) {
+	campaign := r.PathValue("id")
+	if !links.ValidCampaign(campaign) {
+		httpx.Error(w, http.StatusNotFound, "no such campaign")
+		return
+	}
+	if r.MultipartForm == nil {
+		// A bearer client's text/csv body: the API's route does the rest.
+		q := r.URL.Query()
+		q.Set("campaign", campaign)
+		r.URL.RawQuery = q.Encode()
+		h.recipients(w, r)
+		return
+	}
+	c, err := h.Links.Campaign(r.Context(), campaign)
+	if errors.Is(err, links.ErrNotFound) {
+		h.pageError(w, r, http.StatusNotFound, "../../", "No such campaign: "+campaign)
+		return
+	}
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	rc := h.Recipients
+	if rc.Keyring == nil {
+		h.pageError(w, r, http.StatusServiceUnavailable, "../../", "Recipient tokens need BATON_LINK_KEYS to be configured.")
+		return
+	}
+	files := r.MultipartForm.File["list"]
+	if len(files) != 1 {
+		h.pageError(w, r, http.StatusBadRequest, "../../", "Choose one CSV file of recipients (an email column, any other columns).")
+		return
+	}
+	f, err := files[0].Open()
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	defer f.Close()
+	now := h.wsNow()
+	if rc.Now != nil {
+		now = rc.Now()
+	}
+	var out bytes.Buffer
+	res, err := recipientcsv.Mint(f, &out, func(row recipientcsv.Row) (string, error) {
+		return rc.mint(r.Context(), campaign, row, now)
+	})
+	if err != nil {
+		h.pageError(w, r, http.StatusBadRequest, "../../", "The list could not be read: "+err.Error())
+		return
+	}
+	if l, ok := h.lister(); ok {
+		if err := l.ListMinted(r.Context(), c.ID, res.Minted); err != nil {
+			h.fail(w, err)
+			return
+		}
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+campaign+`-recipients.csv"`)
+	w.Header().Set("X-Baton-Minted", strconv.Itoa(res.Minted))
+	w.WriteHeader(http.StatusOK)
+	w.Write(out.Bytes())
+}

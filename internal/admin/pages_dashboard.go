@@ -1,0 +1,130 @@
+package admin
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/reports"
+)
+
+// dashboardView is the reports page: filters, charts, the funnel with
+// each count linking to its people, follow-up and MQL quality.
+type dashboardView struct {
+	From, To, Channel, Model, By        string
+	Channels, Models, Stages, ByOptions []string
+	Charts                              []chart
+	Funnel                              []funnelRow
+	SLA                                 []reports.SLARow
+	SLAText                             string
+	Quality                             []reports.QualityRow
+	KPI                                 reports.KPIReport
+	Error                               string
+}
+
+type funnelRow struct {
+	Group string
+	Cells []funnelCell
+}
+
+type funnelCell struct {
+	N    int
+	Link string
+}
+
+// dashboard renders the reports with inline SVG charts: no scripts.
+func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
+	f, field, err := h.Reports.parseFilter(r)
+	if err != nil {
+		if !wantsHTML(r) {
+			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error(), Field: field})
+			return
+		}
+		f = reports.Filter{Loc: h.Reports.Calendar.Location()}
+	}
+	q := r.URL.Query()
+	v := dashboardView{From: q.Get("from"), To: q.Get("to"), Channel: f.Channel, Model: q.Get("model"), By: f.By, Models: reports.Models, Stages: reports.Stages,
+		ByOptions: []string{"channel", "source", "medium", "campaign"}}
+	if v.By == "" {
+		v.By = "channel"
+	}
+	if err != nil {
+		v.Error = err.Error()
+	}
+	switch v.Model {
+	case "first", "last", "linear", "position":
+	default:
+		v.Model = "position"
+	}
+	people, err := reports.Load(context.WithoutCancel(r.Context()), h.Reports.T)
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	channels := map[string]bool{}
+	for _, row := range reports.Funnel(people, reports.Filter{Loc: f.Loc}) {
+		if row.Group != "(all)" && row.Group != "(none)" {
+			channels[row.Group] = true
+		}
+	}
+	v.Channels = sortedKeys(channels)
+	funnel := reports.Funnel(people, f)
+	var all reports.FunnelRow
+	if len(funnel) > 0 {
+		all = funnel[0]
+	}
+	var vals []float64
+	for _, s := range reports.Stages {
+		vals = append(vals, float64(all.Counts[s]))
+	}
+	fc := newChart("Funnel", reports.Stages, vals, func(v float64) string { return strconv.Itoa(int(v)) })
+	fc.Stages = true
+	v.Charts = []chart{fc}
+	att := reports.Attribution(people, f)["mql"][v.Model]
+	keys := sortedKeys(att)
+	var av []float64
+	for _, k := range keys {
+		av = append(av, att[k])
+	}
+	mc := newChart("MQLs by channel", keys, av, num)
+	mc.Sub = "model:" + v.Model
+	v.Charts = append(v.Charts, mc)
+	var qk []string
+	var qv []float64
+	for _, row := range reports.Quality(people, f) {
+		if row.Dimension == "condition" {
+			v.Quality = append(v.Quality, row)
+			if row.MQLs > 0 {
+				qk = append(qk, row.Value)
+				qv = append(qv, float64(row.SQL)/float64(row.MQLs))
+			}
+		}
+	}
+	v.Charts = append(v.Charts, newChart("MQL to SQL rate by condition", qk, qv, func(v float64) string { return fmt.Sprintf("%.0f%%", v*100) }))
+	for _, row := range funnel {
+		fr := funnelRow{Group: row.Group}
+		for _, s := range reports.Stages {
+			lq := url.Values{"reached": {s}, "group": {row.Group}}
+			for _, k := range []string{"from", "to", "channel", "by"} {
+				if x := q.Get(k); x != "" && v.Error == "" {
+					lq.Set(k, x)
+				}
+			}
+			fr.Cells = append(fr.Cells, funnelCell{N: row.Counts[s], Link: "people?" + lq.Encode()})
+		}
+		v.Funnel = append(v.Funnel, fr)
+	}
+	v.SLA = reports.SLA(people, f, h.Reports.SLA, h.Reports.Calendar, h.Reports.now())
+	v.SLAText = h.Reports.Calendar.Describe(h.Reports.SLA)
+	if v.KPI, field, err = h.kpi(r); err != nil {
+		if field == "" {
+			h.fail(w, err)
+			return
+		}
+		v.Error = err.Error()
+	}
+	h.render(w, r, http.StatusOK, "dashboard", "Reports", "", "reports", v)
+}

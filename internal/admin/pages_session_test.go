@@ -1,0 +1,241 @@
+package admin_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/internal/admin"
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/queue"
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// TestWorkspacePagesNegotiate: a browser gets the page, in its language,
+// an API client the JSON as before, from the same route.
+func TestWorkspacePagesNegotiate(t *testing.T) {
+	f := newFixture(t)
+	cookie, _ := f.login(fullToken)
+	if a := f.req("POST", "/admin/links", linkJSON, "Authorization", "Bearer "+fullToken, "Content-Type", "application/json"); a.code != 201 {
+		t.Fatalf("links: %d %s", a.code, a.body)
+	}
+	for _, path := range []string{"/admin/campaigns", "/admin/campaigns/nov-news", "/admin/people", "/admin/"} {
+		a := f.req("GET", path, "", "Cookie", cookie, "Accept", "text/html,application/xhtml+xml")
+		if a.code != 200 || !strings.HasPrefix(a.hdr.Get("Content-Type"), "text/html") || !strings.Contains(a.body, `<html lang="en">`) ||
+			!strings.Contains(a.body, `aria-label="Main"`) || strings.Contains(a.body, "<script") || !strings.Contains(a.hdr.Get("Content-Security-Policy"), "default-src 'none'") {
+			t.Errorf("%s page: %d %v %.300s", path, a.code, a.hdr, a.body)
+		}
+		ja := f.req("GET", path, "", "Cookie", cookie, "Accept", "text/html", "Accept-Language", "ja-JP,ja;q=0.9,en;q=0.5")
+		if ja.code != 200 || !strings.Contains(ja.body, `<html lang="ja">`) || !strings.Contains(ja.body, "キャンペーン") || ja.hdr.Get("Content-Language") != "ja" {
+			t.Errorf("%s in Japanese: %d %.300s", path, ja.code, ja.body)
+		}
+	}
+	// Without a rules file the lab says so, on a page.
+	if a := f.req("GET", "/admin/rules", "", "Cookie", cookie, "Accept", "text/html"); a.code != 409 || !strings.Contains(a.body, `role="alert"`) || !strings.Contains(a.body, "BATON_RULES") {
+		t.Errorf("lab off: %d %s", a.code, a.body)
+	}
+	var body struct {
+		Campaign struct{ ID string }
+		Links    []struct{ Tracked string }
+	}
+	a := f.req("GET", "/admin/campaigns/nov-news", "", "Authorization", "Bearer "+fullToken)
+	if a.code != 200 || json.Unmarshal([]byte(a.body), &body) != nil || body.Campaign.ID != "nov-news" || len(body.Links) != 1 {
+		t.Fatalf("campaign JSON: %d %s", a.code, a.body)
+	}
+	if a := f.req("GET", "/admin/campaigns", "", "Authorization", "Bearer "+fullToken); a.code != 200 || !strings.Contains(a.body, `"campaigns":[{"id":"nov-news"`) {
+		t.Fatalf("campaigns JSON: %d %s", a.code, a.body)
+	}
+	// The switch: ?lang= wins over the browser and is remembered.
+	a = f.req("GET", "/admin/campaigns?lang=ja", "", "Cookie", cookie, "Accept", "text/html", "Accept-Language", "en")
+	if !strings.Contains(a.body, `<html lang="ja">`) || !strings.Contains(a.hdr.Get("Set-Cookie"), "baton_lang=ja") {
+		t.Fatalf("switch: %v %.200s", a.hdr, a.body)
+	}
+	a = f.req("GET", "/admin/campaigns", "", "Cookie", cookie+"; baton_lang=ja", "Accept", "text/html", "Accept-Language", "en")
+	if !strings.Contains(a.body, `<html lang="ja">`) {
+		t.Fatalf("remembered language: %.200s", a.body)
+	}
+	// A browser without a session is sent to sign in, in its language.
+	a = f.req("GET", "/admin/campaigns", "", "Accept", "text/html")
+	if a.code != 303 || a.hdr.Get("Location") != "login?next=campaigns" {
+		t.Fatalf("no session: %d %v", a.code, a.hdr)
+	}
+	if a := f.req("GET", "/admin/login", "", "Accept-Language", "ja"); !strings.Contains(a.body, `<html lang="ja">`) || !strings.Contains(a.body, "管理トークン") {
+		t.Fatalf("sign-in page in Japanese: %s", a.body)
+	}
+}
+
+// TestCampaignFormNeedsCSRF: the new-campaign form and the recipient
+// upload change state, so a session's request carries its CSRF token; a
+// refusal is a page for a browser; a bad field says which.
+func TestCampaignFormNeedsCSRF(t *testing.T) {
+	f := newFixture(t)
+	cookie, csrf := f.login(fullToken)
+	form := url.Values{"id": {"dec-news"}, "name": {"December"}, "urls": {"https://www.example.com/a\r\nhttps://www.example.com/b"}, "honeypot": {"1"}, "sent_at": {"2026-12-01T10:00"}}
+	post := func(v url.Values, hdr ...string) answer {
+		return f.req("POST", "/admin/campaigns", v.Encode(), append([]string{"Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded", "Accept", "text/html"}, hdr...)...)
+	}
+	if a := post(form); a.code != 403 || !strings.HasPrefix(a.hdr.Get("Content-Type"), "text/html") || !strings.Contains(a.body, "CSRF") {
+		t.Fatalf("without CSRF: %d %v %s", a.code, a.hdr, a.body)
+	}
+	if a := post(form, "Origin", "https://evil.example"); a.code != 403 {
+		t.Fatalf("cross-origin: %d", a.code)
+	}
+	bad := url.Values{"csrf": {csrf}, "id": {"Dec News"}, "urls": {"https://www.example.com/"}}
+	if a := post(bad); a.code != 400 || !strings.Contains(a.body, `role="alert"`) || !strings.Contains(a.body, "Campaign id: 1-64") || !strings.Contains(a.body, `value="Dec News"`) {
+		t.Fatalf("bad id: %d %s", a.code, a.body)
+	}
+	bad = url.Values{"csrf": {csrf}, "id": {"dec"}, "urls": {"javascript:alert(1)"}}
+	if a := post(bad); a.code != 400 || !strings.Contains(a.body, `role="alert"`) {
+		t.Fatalf("bad URL: %d %s", a.code, a.body)
+	}
+	form.Set("csrf", csrf)
+	if a := post(form); a.code != 303 || a.hdr.Get("Location") != "campaigns/dec-news?m=created" {
+		t.Fatalf("create: %d %v %s", a.code, a.hdr, a.body)
+	}
+	a := f.req("GET", "/admin/campaigns/dec-news", "", "Authorization", "Bearer "+fullToken)
+	if !strings.Contains(a.body, `"name":"December"`) || strings.Count(a.body, `"tracked"`) != 3 || !strings.Contains(a.body, `"honeypot":true`) || !strings.Contains(a.body, `"sentAt":"2026-12-01T10:00:00Z"`) {
+		t.Fatalf("created campaign: %s", a.body)
+	}
+	// The recipient list: multipart with the form's CSRF token.
+	upload := func(withCSRF bool) answer {
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		if withCSRF {
+			mw.WriteField("csrf", csrf)
+		}
+		fw, _ := mw.CreateFormFile("list", "list.csv")
+		fw.Write([]byte("email,name\r\na@maker.example,A\r\n"))
+		mw.Close()
+		return f.req("POST", "/admin/campaigns/dec-news/recipients", b.String(), "Cookie", cookie, "Content-Type", mw.FormDataContentType(), "Accept", "text/html")
+	}
+	if a := upload(false); a.code != 403 || !strings.Contains(a.body, "CSRF") {
+		t.Fatalf("upload without CSRF: %d %s", a.code, a.body)
+	}
+	// Past the checks: this fixture has no link keys, and says so.
+	if a := upload(true); a.code != 503 || !strings.Contains(a.body, "BATON_LINK_KEYS") || !strings.HasPrefix(a.hdr.Get("Content-Type"), "text/html") {
+		t.Fatalf("upload: %d %s", a.code, a.body)
+	}
+	// A read-only session may look, not create: a page says so.
+	ro, roCSRF := f.login(readToken)
+	form.Set("csrf", roCSRF)
+	if a := f.req("POST", "/admin/campaigns", form.Encode(), "Cookie", ro, "Content-Type", "application/x-www-form-urlencoded", "Accept", "text/html"); a.code != 403 || !strings.Contains(a.body, "lacks the write scope") || !strings.Contains(a.body, `href="login"`) {
+		t.Fatalf("read-only: %d %s", a.code, a.body)
+	}
+}
+
+// deadQueue is a dead-letter queue of one message that records replays.
+type deadQueue struct{ replayed []string }
+
+func (q *deadQueue) Dead(context.Context) ([]queue.Message, error) {
+	return []queue.Message{{ID: "p_1-c1", LastError: "salesforce: 400 REQUIRED_FIELD_MISSING", State: "dead"}}, nil
+}
+
+func (q *deadQueue) Replay(_ context.Context, id string) error {
+	if id != "p_1-c1" {
+		return table.ErrNotFound
+	}
+	q.replayed = append(q.replayed, id)
+	return nil
+}
+
+// TestReplayButton: the MQL page's replay form (a session's, with its CSRF
+// token) replays the dead letter and comes back to the list saying so; the
+// API's answer is unchanged.
+func TestReplayButton(t *testing.T) {
+	f := newFixture(t)
+	q := &deadQueue{}
+	f.h.Deliveries = &admin.DeliveryAdmin{Queue: q}
+	mux := http.NewServeMux()
+	f.h.Routes(mux)
+	srv := httptest.NewServer(httpx.Routes(mux))
+	defer srv.Close()
+	f.url = srv.URL
+	cookie, csrf := f.login(fullToken)
+	form := url.Values{"csrf": {csrf}}.Encode()
+	a := f.req("POST", "/admin/deadletters/p_1-c1/replay", form, "Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded", "Accept", "text/html")
+	if a.code != 303 || a.hdr.Get("Location") != "../../mqls?replayed=p_1-c1#dead" || len(q.replayed) != 1 {
+		t.Fatalf("replay button: %d %v %v", a.code, a.hdr, q.replayed)
+	}
+	if a := f.req("POST", "/admin/deadletters/p_1-c1/replay", "", "Cookie", cookie, "Accept", "text/html"); a.code != 403 || len(q.replayed) != 1 {
+		t.Fatalf("replay without CSRF: %d", a.code)
+	}
+	a = f.req("POST", "/admin/deadletters/p_1-c1/replay", "", "Authorization", "Bearer "+fullToken)
+	if a.code != 200 || a.body != `{"replayed":"p_1-c1"}`+"\n" && a.body != `{"replayed":"p_1-c1"}` {
+		t.Fatalf("API replay: %d %q", a.code, a.body)
+	}
+}
+
+type onePerson struct{ noPeople }
+
+func (onePerson) Get(_ context.Context, id string) (identity.Person, error) {
+	if id != "p_1" {
+		return identity.Person{}, identity.ErrNotFound
+	}
+	return identity.Person{ID: "p_1", Email: "a@maker.example", Attributes: map[string]string{"name": "Sato Hanako", "company": "Maker"}}, nil
+}
+
+// events is a timeline of n page views, newest first.
+type events int
+
+func (n events) Timeline(_ context.Context, _ string, limit int) ([]event.Event, error) {
+	var out []event.Event
+	for i := int(n); i > 0 && len(out) < limit; i-- {
+		out = append(out, event.Event{ID: fmt.Sprintf("e%02d", i), Type: event.PageView, URL: fmt.Sprintf("https://www.example.com/page-%02d", i), Timestamp: time.Date(2026, 11, 1, 0, i, 0, 0, time.UTC)})
+	}
+	return out, nil
+}
+
+// TestPersonTimelinePages: the person's page shows the timeline 25 events
+// a page, newest first, with links to newer and older pages.
+func TestPersonTimelinePages(t *testing.T) {
+	f := newFixture(t)
+	f.h.People, f.h.Timelines = onePerson{}, events(60)
+	cookie, _ := f.login(fullToken)
+	get := func(q string) string {
+		a := f.req("GET", "/admin/people/p_1"+q, "", "Cookie", cookie, "Accept", "text/html")
+		if a.code != 200 {
+			t.Fatalf("person page%s: %d %s", q, a.code, a.body)
+		}
+		return a.body
+	}
+	first := get("")
+	if !strings.Contains(first, "<h1>Sato Hanako</h1>") || !strings.Contains(first, "page-60") || !strings.Contains(first, "page-36") || strings.Contains(first, "page-35") ||
+		!strings.Contains(first, `href="?page=1#timeline"`) || strings.Contains(first, "Newer") {
+		t.Fatalf("first page: %s", first)
+	}
+	second := get("?page=1")
+	if !strings.Contains(second, "page-35") || !strings.Contains(second, "page-11") || strings.Contains(second, "page-36") || strings.Contains(second, "page-10") ||
+		!strings.Contains(second, `href="?page=0#timeline"`) || !strings.Contains(second, `href="?page=2#timeline"`) || !strings.Contains(second, "Page 2") {
+		t.Fatalf("second page: %s", second)
+	}
+	last := get("?page=2")
+	if !strings.Contains(last, "page-10") || !strings.Contains(last, "page-01") || strings.Contains(last, "?page=3") {
+		t.Fatalf("last page: %s", last)
+	}
+	if bad := get("?page=-4"); !strings.Contains(bad, "page-60") { // nonsense is the first page
+		t.Fatalf("page=-4: %s", bad)
+	}
+	// An unknown person or campaign is a page for a browser, JSON for the API.
+	for _, path := range []string{"/admin/people/p_2", "/admin/campaigns/nope"} {
+		if a := f.req("GET", path, "", "Cookie", cookie, "Accept", "text/html", "Accept-Language", "ja"); a.code != 404 || !strings.Contains(a.body, `role="alert"`) || !strings.Contains(a.body, "該当する") {
+			t.Errorf("%s in a browser: %d %s", path, a.code, a.body)
+		}
+		if a := f.req("GET", path, "", "Authorization", "Bearer "+fullToken); a.code != 404 || !strings.HasPrefix(a.hdr.Get("Content-Type"), "application/json") {
+			t.Errorf("%s for the API: %d %s", path, a.code, a.body)
+		}
+	}
+	// The API answer is the person as before.
+	if a := f.req("GET", "/admin/people/p_1", "", "Authorization", "Bearer "+fullToken); a.code != 200 || !strings.Contains(a.body, `"email":"a@maker.example"`) {
+		t.Fatalf("JSON: %d %s", a.code, a.body)
+	}
+}

@@ -1,0 +1,93 @@
+package admin
+
+import (
+	"io/fs"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestJapaneseCoversPages: every text a page template translates, and every
+// dynamic key (stages, models, event types, statuses), has its Japanese.
+func TestJapaneseCoversPages(t *testing.T) {
+	re := regexp.MustCompile(`\$\.[TF] "([^"]*)"|\$\.T \(print "([a-z]+:)" ([a-z.]+)\)`)
+	keys := map[string]bool{}
+	err := fs.WalkDir(templateFiles, "templates", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(templateFiles, path)
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			if m[1] != "" {
+				keys[m[1]] = true
+			}
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) < 100 {
+		t.Fatalf("found only %d texts: is the pattern right?", len(keys))
+	}
+	for _, m := range []string{"first", "last", "linear", "position"} {
+		keys["model:"+m], keys["explain:"+m] = true, true
+	}
+	for _, k := range []string{"channel", "source", "medium", "campaign"} {
+		keys["by:"+k] = true
+	}
+	for _, k := range []string{"explain:(none)", "explain:direct", "pending", "delivered", "retrying", "dead", "decay", "reset",
+		"page_view", "download", "outbound", "form_submit", "email_click", "email_open", "custom", "identify", "offline",
+		"just now", "%d min ago", "%d h ago", "%d days ago", "%d days", ", ", "Error", "People", "MQLs", "Campaigns", "Reports", "MQL definition and lab", "MQL inbox",
+		// The sign-in page (login.go).
+		"sign in", "Admin token", "Sign in", "You are signed out.", "Your session has ended. Sign in again.", "Enter an admin token.",
+		"That token is not valid. Check it and try again.", "Sign-in refused: the form was not sent from this site.",
+		"Sign in with the form on this page.", "The form could not be read; try again.",
+		"Baton could not start your session (storage unavailable); try again shortly.",
+		"The workspace of marketing and sales: people, MQLs, campaigns and reports.",
+		"BATON_ADMIN_TOKEN, or a token from admin_tokens; what you can do is that token's scopes."} {
+		keys[k] = true
+	}
+	for _, s := range []string{"anonymous", "lead", "mql", "sal", "sql", "opportunity", "customer", "rejected", "lost", "recycled"} {
+		keys["stage:"+s] = true
+	}
+	var missing []string
+	for k := range keys {
+		if _, ok := ja[k]; !ok {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		t.Errorf("no Japanese for:\n%s", strings.Join(missing, "\n"))
+	}
+}
+
+func TestAcceptLanguage(t *testing.T) {
+	for h, want := range map[string]string{
+		"":                        "en",
+		"ja":                      "ja",
+		"ja-JP,ja;q=0.9,en;q=0.8": "ja",
+		"en-US,en;q=0.9,ja;q=0.8": "en",
+		"fr-FR,ja;q=0.5":          "ja",
+		"de, fr":                  "en",
+		"en;q=0.2, ja;q=0.7":      "ja",
+		"JA-jp":                   "ja",
+		"ja;q=abc":                "ja",
+		";;;,,, q=":               "en",
+	} {
+		if got := acceptLanguage(h); got != want {
+			t.Errorf("%q: %s, want %s", h, got, want)
+		}
+	}
+}
+
+func FuzzAcceptLanguage(f *testing.F) {
+	for _, s := range []string{"ja-JP,ja;q=0.9", "en;q=0.2, ja;q=0.7", ";q=", ","} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, h string) {
+		if l := acceptLanguage(h); l != "en" && l != "ja" {
+			t.Fatalf("%q -> %q", h, l)
+		}
+	})
+}

@@ -1,0 +1,150 @@
+// Drives the workspace in Debian's Chromium as a marketer and a salesperson
+// would, signed in through the sign-in form. PHASE=create: create a campaign
+// in the form and upload the recipient list ($LIST), saving the tokenised
+// CSV the browser downloads ($DOWNLOAD). PHASE=read: read the campaign's
+// report, open a person who clicked, open an MQL from the list, replay
+// nothing, and visit every page at 1280 and 390 px wide, in English and in
+// Japanese (Accept-Language: ja), screenshots in $SHOTS. Prints what it saw
+// for the Go test to check.
+import { chromium } from 'playwright-core';
+import { signIn } from './signin.mjs';
+
+const base = process.env.URL; // .../admin/
+const shots = process.env.SHOTS;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    // A person at the demo, not a robot: the collector identifies no webdriver.
+    '--disable-blink-features=AutomationControlled'],
+});
+const errors = [];
+async function newPage(opts) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, ...opts });
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`${page.url()}: ${m.text()}`); });
+  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
+  return page;
+}
+
+// fits reports the widths at which the page scrolls sideways (none: fits).
+async function fits(page, name) {
+  const over = [];
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    const m = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    if (m.scroll > m.client) over.push({ width, ...m });
+    if (shots) await page.screenshot({ path: `${shots}/${name}-${width}.png`, fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  return over;
+}
+
+const out = { errors };
+if (process.env.PHASE === 'demo') {
+  // The demo: send the contact form, follow the thanks page's link to the
+  // sender's page in the workspace, signing in on the way.
+  // Headless Chromium says so in its user agent: a bot, never identified.
+  const page = await newPage({ userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36' });
+  await page.goto(process.env.DEMO + 'contact.html');
+  await page.getByLabel('Email').fill(process.env.EMAIL);
+  await page.getByLabel('Company').fill('Demo Buyer Inc.');
+  await Promise.all([page.waitForURL(/thanks/), page.getByRole('button', { name: 'Send' }).click()]);
+  out.thanks = { url: page.url(), href: await page.locator('#person').getAttribute('href'), footer: await page.locator('footer a').getAttribute('href') };
+  if (shots) await page.screenshot({ path: `${shots}/demo-thanks.png`, fullPage: true });
+  await page.locator('#person').click();
+  await page.getByLabel('Admin token').fill(process.env.TOKEN);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/admin\/people/);
+  for (let i = 0; i < 20 && !/\/admin\/people\/[^/?]+$/.test(page.url()); i++) { // the tag's beacon may still be on its way
+    await page.waitForTimeout(250);
+    await page.goto(new URL(out.thanks.href, out.thanks.url).href);
+  }
+  out.person = { url: page.url(), text: await page.locator('main').innerText() };
+} else if (process.env.PHASE === 'create') {
+  const page = await newPage();
+  const { resp } = await signIn(page, base + 'campaigns', process.env.TOKEN);
+  out.campaignsStatus = resp.status();
+  await page.getByLabel('Campaign id').fill('nov-news');
+  await page.getByLabel('Name', { exact: true }).fill('November newsletter');
+  await page.getByLabel('Send time').fill(process.env.SENT);
+  await page.getByLabel('Destination URLs, one per line').fill('https://www.example.com/pricing\nhttps://www.example.com/whitepaper');
+  await page.getByLabel('utm_campaign').fill('nov-news');
+  await page.getByRole('button', { name: 'Create campaign' }).click();
+  await page.waitForURL(/campaigns\/nov-news/);
+  out.created = { url: page.url(), note: await page.getByRole('status').innerText(), tracked: await page.locator('tr.tracked').evaluateAll((rows) => rows.map((r) => [r.querySelector('.dest').innerText, r.querySelector('code').innerText, r.querySelector('.chip') ? 'honeypot' : ''])) };
+  if (shots) await page.screenshot({ path: `${shots}/campaign-created.png`, fullPage: true });
+  await page.getByLabel('Recipient CSV').setInputFiles(process.env.LIST);
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Upload and download with tokens' }).click();
+  const d = await download;
+  await d.saveAs(process.env.DOWNLOAD);
+  out.download = d.suggestedFilename();
+  // A form with an error keeps what was typed and says what is wrong.
+  await page.goto(base + 'campaigns');
+  await page.getByLabel('Campaign id').fill('Bad Id!');
+  await page.getByLabel('Destination URLs, one per line').fill('https://www.example.com/');
+  await page.locator('#c-id').evaluate((e) => e.removeAttribute('pattern')); // past the browser's own check
+  const before = errors.length;
+  await page.getByRole('button', { name: 'Create campaign' }).click();
+  await page.waitForLoadState('load');
+  // Chromium logs the form's 400 answer (as meant) as a failed resource.
+  errors.splice(before, errors.length - before, ...errors.slice(before).filter((e) => !/status of 400/.test(e)));
+  out.badForm = { alert: await page.getByRole('alert').innerText(), kept: await page.getByLabel('Destination URLs, one per line').inputValue() };
+} else {
+  const page = await newPage();
+  await signIn(page, base + 'campaigns/nov-news', process.env.TOKEN);
+  out.report = await page.locator('.stats').innerText();
+  out.perLink = await page.locator('table').first().innerText();
+  out.overflow = {};
+  out.overflow.campaign = await fits(page, 'campaign');
+  await page.getByRole('link', { name: process.env.LEAD_NAME }).first().click();
+  await page.waitForLoadState('load');
+  out.person = { url: page.url(), title: await page.title(), text: await page.locator('main').innerText() };
+  out.overflow.person = await fits(page, 'person');
+  await page.goto(base + 'mqls');
+  out.mqls = await page.locator('main').innerText();
+  out.overflow.mqls = await fits(page, 'mqls');
+  await page.getByRole('link', { name: process.env.LEAD_NAME }).first().click();
+  await page.waitForLoadState('load');
+  out.mqlPerson = page.url();
+  await page.goto(base + 'people');
+  await page.getByLabel('Email, name or company').fill(process.env.SEARCH);
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.waitForLoadState('load');
+  out.search = await page.locator('main').innerText();
+  // A number on the dashboard opens the people behind it.
+  await page.goto(base);
+  await page.locator('table').first().locator('tr', { hasText: '(all)' }).locator('a').nth(1).click();
+  await page.waitForLoadState('load');
+  out.behind = { url: page.url(), text: await page.locator('main').innerText() };
+  for (const [name, path] of [['people', 'people'], ['campaigns', 'campaigns'], ['dashboard', ''], ['rules', 'rules'], ['inbox', 'inbox']]) {
+    const r = await page.goto(base + path);
+    out.overflow[name] = await fits(page, name);
+    out.overflow[name + 'Status'] = r.status();
+  }
+  // Japanese: chosen by the browser's language, switched back by the link.
+  const jp = await newPage({ locale: 'ja-JP', extraHTTPHeaders: { 'Accept-Language': 'ja,en;q=0.5' } });
+  await jp.goto(base + 'login');
+  out.ja = { login: await jp.locator('main').innerText() };
+  if (shots) await jp.screenshot({ path: `${shots}/login-ja.png`, fullPage: true });
+  await signIn(jp, base + 'campaigns/nov-news', process.env.TOKEN, { label: '管理トークン', button: 'サインイン' });
+  out.ja.lang = await jp.getAttribute('html', 'lang');
+  out.ja.report = await jp.locator('main').innerText();
+  out.overflow.campaignJa = await fits(jp, 'campaign-ja');
+  await jp.goto(out.person.url);
+  out.ja.person = await jp.locator('main').innerText();
+  out.ja.nav = await jp.locator('header nav').innerText();
+  out.overflow.personJa = await fits(jp, 'person-ja');
+  for (const [name, path] of [['dashboard', ''], ['mqls', 'mqls'], ['people', 'people'], ['campaigns', 'campaigns'], ['rules', 'rules'], ['inbox', 'inbox']]) {
+    await jp.goto(base + path);
+    out.ja[name] = await jp.locator('main').innerText();
+    out.overflow[name + 'Ja'] = await fits(jp, name + '-ja');
+  }
+  await jp.goto(out.person.url);
+  await jp.getByRole('link', { name: 'English' }).click();
+  await jp.waitForLoadState('load');
+  out.switched = { lang: await jp.getAttribute('html', 'lang'), h2: await jp.locator('h2').first().innerText() };
+}
+console.log(JSON.stringify(out));
+await browser.close();
