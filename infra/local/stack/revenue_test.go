@@ -215,8 +215,8 @@ func TestWonAmountInRevenueReport(t *testing.T) {
 	}
 	code, b = do(t, "GET", s.URL+"/admin/", token, "")
 	page := string(b)
-	if code != 200 || !strings.Contains(page, "KPI 2026-11") || !strings.Contains(page, `<tr class="kpi-row" data-stage="mql"><td>mql</td><td>4</td><td>2</td><td>50%</td><td>2.6</td><td>66%</td><td>behind</td>`) ||
-		!strings.Contains(page, `data-stage="customer"><td>customer</td><td>1</td><td>1</td><td>100%</td><td>1.3</td><td>131%</td><td>on track</td>`) {
+	if code != 200 || !strings.Contains(page, "KPI 2026-11") || !strings.Contains(page, `<tr class="kpi-row" data-stage="mql"><td>MQL</td><td class="n">4</td><td class="n">2</td><td class="n">50%</td><td class="n">2.6</td><td class="n">66%</td><td>behind</td>`) ||
+		!strings.Contains(page, `data-stage="customer"><td>customer</td><td class="n">1</td><td class="n">1</td><td class="n">100%</td><td class="n">1.3</td><td class="n">131%</td><td>on track</td>`) {
 		t.Fatalf("dashboard: %d %s", code, b)
 	}
 	// The same, as a signed-in browser shows it.
@@ -239,7 +239,7 @@ func TestWonAmountInRevenueReport(t *testing.T) {
 		t.Fatalf("dashboard in chromium: %v %s", err, out)
 	}
 	if shown.Status != 200 || !strings.Contains(shown.Text, "KPI 2026-11: target and run rate") || !strings.Contains(shown.Text, "76% of the month's working time gone") ||
-		!strings.Contains(shown.Text, "mql\t4\t2\t50%\t2.6\t66%\tbehind") || !strings.Contains(shown.Text, "customer\t1\t1\t100%\t1.3\t131%\ton track") {
+		!strings.Contains(shown.Text, "MQL\t4\t2\t50%\t2.6\t66%\tbehind") || !strings.Contains(shown.Text, "customer\t1\t1\t100%\t1.3\t131%\ton track") {
 		t.Fatalf("dashboard in chromium: %+v", shown)
 	}
 	if dir := os.Getenv("BATON_SCREENSHOTS"); dir != "" {
