@@ -15,10 +15,12 @@
 package qualify
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -125,11 +127,16 @@ func (q *Qualifier) now() time.Time {
 func (q *Qualifier) Process(ctx context.Context, evs []event.Event) error {
 	byPerson := map[string][]event.Event{}
 	retro := map[string]bool{}
+	links := map[string]identity.Link{} // a run of changes is mostly a few visitors' events
 	var order []string
 	for _, ev := range evs {
-		link, err := q.Dir.GetLink(ctx, ev.VisitorID)
-		if err != nil {
-			return err
+		link, ok := links[ev.VisitorID]
+		if !ok {
+			var err error
+			if link, err = q.Dir.GetLink(ctx, ev.VisitorID); err != nil {
+				return err
+			}
+			links[ev.VisitorID] = link
 		}
 		p := link.PersonAt(ev.Timestamp)
 		if p == "" {
@@ -169,27 +176,31 @@ func (q *Qualifier) ScorePerson(ctx context.Context, person string) error {
 	return q.apply(ctx, person, tl)
 }
 
-// chunk bounds the events applied per transaction: DynamoDB takes at most
-// 100 writes in one.
-const chunk = 25
+// maxLedgerWrites bounds the ledger entries written in one transaction:
+// DynamoDB takes at most 100 writes in one, and the record, its stage
+// history, counters and an MQL come with them.
+const maxLedgerWrites = 80
 
 func (q *Qualifier) apply(ctx context.Context, person string, evs []event.Event) error {
 	return q.applyMay(ctx, person, evs, true)
 }
 
 // applyMay applies events; with mayQualify false it never raises an MQL
-// (a rescore replaying history sales already answered).
+// (a rescore replaying history sales already answered). The person's record
+// is read, the events applied and the record written once, unless their
+// ledger entries need more than one transaction.
 func (q *Qualifier) applyMay(ctx context.Context, person string, evs []event.Event, mayQualify bool) error {
-	if len(evs) == 0 {
-		evs = nil
-	}
-	for start := 0; start == 0 || start < len(evs); start += chunk {
-		end := min(start+chunk, len(evs))
-		if err := q.applyChunk(ctx, person, evs[start:end], mayQualify); err != nil {
+	evs = scorable(evs, q.now())
+	for {
+		n, err := q.applyPrefix(ctx, person, evs, mayQualify)
+		if err != nil {
 			return err
 		}
+		if n >= len(evs) {
+			return nil
+		}
+		evs = evs[n:]
 	}
-	return nil
 }
 
 // scorable keeps the events scoring may count at now (event.Scorable): a
@@ -206,25 +217,49 @@ func scorable(evs []event.Event, now time.Time) []event.Event {
 	return out
 }
 
-func (q *Qualifier) applyChunk(ctx context.Context, person string, evs []event.Event, mayQualify bool) error {
+// cut is how many of evs fit one transaction, given the contributions
+// applying all of them gave (in event order).
+func cut(evs []event.Event, contribs []Contribution) int {
+	if len(contribs) <= maxLedgerWrites {
+		return len(evs)
+	}
+	over := contribs[maxLedgerWrites].EventID
+	for i, ev := range evs {
+		if ev.ID == over {
+			return max(i, 1)
+		}
+	}
+	return len(evs)
+}
+
+// applyPrefix applies as many of evs as one transaction can record and
+// returns how many that was (at least one, or zero for none given: the
+// record of a newly identified person is written all the same).
+func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.Event, mayQualify bool) (int, error) {
 	for attempt := 0; attempt < 10; attempt++ {
 		p, err := q.Dir.Get(ctx, person)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		rec, err := q.Record(ctx, person)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		now := q.now()
-		evs := scorable(evs, now)
 		state, contribs, err := q.Engine.Apply(rec.State, evs, now)
 		if err != nil {
-			return err
+			return 0, err
 		}
+		n := cut(evs, contribs)
+		if n < len(evs) {
+			if state, contribs, err = q.Engine.Apply(rec.State, evs[:n], now); err != nil {
+				return 0, err
+			}
+		}
+		done := evs[:n]
 		verdict, err := q.Engine.Evaluate(state, p.Attributes, p.Email, now)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		ws := make([]table.Write, 0, len(contribs)+6)
 		for i, c := range contribs {
@@ -232,9 +267,9 @@ func (q *Qualifier) applyChunk(ctx context.Context, person string, evs []event.E
 			sk := fmt.Sprintf(ledgerPfx+"%s#%s#%02d", c.At.UTC().Format(time.RFC3339Nano), c.EventID, i)
 			ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: sk, Kind: "ledger", Data: data}, table.Always))
 		}
-		prev := rec.Stage
-		rec.State, rec.Verdict, rec.Rules, rec.UpdatedAt = state, verdict, q.Engine.Version(), now
-		rec.Touches = addTouches(rec.Touches, evs)
+		prev, prevState, prevTouches, prevVerdict := rec.Stage, rec.State, rec.Touches, rec.Verdict
+		rec.State, rec.Verdict, rec.Rules = state, verdict, q.Engine.Version()
+		rec.Touches = addTouches(slices.Clone(rec.Touches), done)
 		if rec.Stage == "" || rec.Stage == StageAnonymous {
 			rec.Stage = StageLead
 		}
@@ -248,13 +283,18 @@ func (q *Qualifier) applyChunk(ctx context.Context, person string, evs []event.E
 				Events: q.scoredEvents(ctx, person, contribs),
 			}
 		}
+		if mql == nil && rec.version != 0 && len(contribs) == 0 && rec.Stage == prev && bytes.Equal(state, prevState) &&
+			slices.Equal(rec.Touches, prevTouches) && sameJudgement(verdict, prevVerdict) && rec.Rules == q.Engine.Version() {
+			return n, nil // events seen before, or none a rule matched: nothing to write
+		}
+		rec.UpdatedAt = now
 		if mql != nil {
 			// The MQL index and delivery are outside the person's
 			// partition: never raise one for a person being erased.
 			if gone, err := q.Dir.Erased(ctx, p.Email); err != nil {
-				return err
+				return 0, err
 			} else if gone {
-				return identity.ErrNotFound
+				return 0, identity.ErrNotFound
 			}
 		}
 		cnt := newCounts(q.Calendar.Location())
@@ -276,21 +316,36 @@ func (q *Qualifier) applyChunk(ctx context.Context, person string, evs []event.E
 		if mql != nil {
 			mw, err := q.mqlWrites(*mql)
 			if err != nil {
-				return err
+				return 0, err
 			}
 			ws = append(ws, mw...)
 		}
-		err = q.T.Transact(ctx, ws)
+		if len(ws) == 1 {
+			// The record alone: a conditional put costs half a
+			// transaction's write units on DynamoDB.
+			err = q.T.Put(ctx, ws[0].Item, ws[0].Cond)
+		} else {
+			err = q.T.Transact(ctx, ws)
+		}
 		if err == nil {
-			return nil
+			return n, nil
 		}
 		if !errors.Is(err, table.ErrConditionFailed) {
-			return err
+			return 0, err
 		}
 		// Someone else scored this person meanwhile (a duplicate or
 		// concurrent delivery): start again from their result.
 	}
-	return errors.New("qualify: too much contention scoring person")
+	return 0, errors.New("qualify: too much contention scoring person")
+}
+
+// sameJudgement reports whether two verdicts judge alike, the behaviour
+// score aside (it decays with time alone).
+func sameJudgement(a, b Verdict) bool {
+	a.Behaviour, b.Behaviour = 0, 0
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	return bytes.Equal(ja, jb)
 }
 
 func (q *Qualifier) mqlWrites(m MQL) ([]table.Write, error) {

@@ -28,11 +28,41 @@ const KindMQL = "mql"
 // returns how many changes are done; at the first failure it stops, and the
 // caller retries from there. Everything it does is idempotent, so a change
 // seen again changes nothing.
+//
+// Inserted events are scored a run at a time: consecutive event inserts
+// (up to the next change of another kind, which keeps its place in the
+// order) go through Process together, so each person's score record is
+// read, decoded and written once for the run, not once per event.
 func (q *Qualifier) HandleChanges(ctx context.Context, cs []table.Change, relay Relay) (int, error) {
+	var run []event.Event
+	start := 0 // the first change of the run
+	flush := func() error {
+		if len(run) == 0 {
+			return nil
+		}
+		err := q.Process(ctx, run)
+		run = run[:0]
+		return err
+	}
 	for i, c := range cs {
+		if c.Op == table.OpInsert && c.Item.Kind == eventlog.KindEvent {
+			if len(run) == 0 {
+				start = i
+			}
+			if ev, err := eventlog.Decode(c.Item); err == nil {
+				run = append(run, ev)
+			} // malformed: skipping beats blocking the shard
+			continue
+		}
+		if err := flush(); err != nil {
+			return start, err
+		}
 		if err := q.handleChange(ctx, c, relay); err != nil {
 			return i, err
 		}
+	}
+	if err := flush(); err != nil {
+		return start, err
 	}
 	return len(cs), nil
 }

@@ -3,7 +3,6 @@ package rulebook
 import (
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
 	"math"
 	"net/url"
 	"path"
@@ -32,56 +31,6 @@ func (e *Engine) loc() *time.Location {
 	return e.Loc
 }
 
-// State is what the engine keeps per person, stored as JSON in the score
-// record. The behaviour score is kept as of At and decayed lazily when read,
-// so no nightly job is needed.
-type State struct {
-	Score   float64            `json:"score"`
-	At      time.Time          `json:"at,omitzero"`
-	Seen    map[string]int64   `json:"seen,omitempty"`    // hash of each event a rule matched -> unix day of the event
-	PerDay  map[string]float64 `json:"perDay,omitempty"`  // "<rule>|<day>" -> points, for daily caps
-	PerRule map[string]float64 `json:"perRule,omitempty"` // rule -> points this cycle, for per-person caps
-	Fired   map[string]bool    `json:"fired,omitempty"`   // once-rules that scored this cycle
-	// RecycledAt is when sales last rejected or lost the person; NewPoints
-	// the behaviour points earned by events after it (the new evidence a
-	// recycled person needs before qualifying again).
-	RecycledAt time.Time `json:"recycledAt,omitzero"`
-	NewPoints  float64   `json:"newPoints,omitempty"`
-}
-
-// seenKey is a short stable key for an event id (64-bit FNV-1a, base 36).
-func seenKey(id string) string {
-	h := fnv.New64a()
-	h.Write([]byte(id))
-	return strconv.FormatUint(h.Sum64(), 36)
-}
-
-// keep bounds the state: bookkeeping for events older than this goes (raw
-// events are gone by then too, so they cannot be replayed).
-const keep = 800 * 24 * time.Hour
-
-func decode(raw json.RawMessage) (*State, error) {
-	st := &State{}
-	if len(raw) > 0 {
-		if err := json.Unmarshal(raw, st); err != nil {
-			return nil, fmt.Errorf("rulebook: corrupt state: %w", err)
-		}
-	}
-	if st.Seen == nil {
-		st.Seen = map[string]int64{}
-	}
-	if st.PerDay == nil {
-		st.PerDay = map[string]float64{}
-	}
-	if st.PerRule == nil {
-		st.PerRule = map[string]float64{}
-	}
-	if st.Fired == nil {
-		st.Fired = map[string]bool{}
-	}
-	return st, nil
-}
-
 // Version names the rules in force.
 func (e *Engine) Version() string { return e.R.Version }
 
@@ -103,26 +52,40 @@ func (e *Engine) ScoreAt(st *State, t time.Time) float64 {
 
 // Apply scores events into the state. An event already scored is skipped;
 // events may come in any order (retroactive scoring of older history): each
-// contribution is decayed from its own event time.
+// contribution is decayed from its own event time. The state is decoded
+// once and encoded once per call: callers hand it every event they have for
+// the person (the score path: a feed batch).
 func (e *Engine) Apply(raw json.RawMessage, evs []event.Event, now time.Time) (json.RawMessage, []qualify.Contribution, error) {
-	st, err := decode(raw)
+	st, err := e.decode(raw)
 	if err != nil {
 		return nil, nil, err
 	}
-	var out []qualify.Contribution
-	for _, ev := range evs {
-		id := seenKey(ev.ID)
-		if _, seen := st.Seen[id]; seen || ev.ID == "" || ev.Flagged() {
+	out := e.ApplyState(st, evs, nil)
+	prune(st, now, e.loc())
+	return encodeState(st), out, nil
+}
+
+// ApplyState scores events into a decoded state, appending the
+// contributions to out.
+func (e *Engine) ApplyState(st *State, evs []event.Event, out []qualify.Contribution) []qualify.Contribution {
+	loc := e.loc()
+	for i := range evs {
+		ev := &evs[i]
+		if ev.ID == "" || ev.Flagged() {
 			continue // bots and scanners are kept, never scored
 		}
+		w := seenWord(ev.ID, ev.Timestamp)
+		if uint32(w>>32) < st.Floor || st.has(w) {
+			continue
+		}
+		day, dayKnown := uint32(0), false
 		for _, r := range e.R.Behaviour {
-			if !r.matches(ev) {
+			if !r.matches(*ev) {
 				continue
 			}
 			// Only events a rule matched are remembered: one that matched
-			// none would match none again, and the state stays small (the
-			// score record is one DynamoDB item, at most 400 KB).
-			st.Seen[id] = ev.Timestamp.Unix() / 86400
+			// none would match none again, and the state stays small.
+			st.remember(w)
 			pts := r.Points
 			if r.Once {
 				if st.Fired[r.Name] {
@@ -130,9 +93,11 @@ func (e *Engine) Apply(raw json.RawMessage, evs []event.Event, now time.Time) (j
 				}
 				st.Fired[r.Name] = true
 			}
-			day := r.Name + "|" + ev.Timestamp.In(e.loc()).Format("2006-01-02")
+			if r.CapPerDay > 0 && !dayKnown {
+				day, dayKnown = localDay(ev.Timestamp, loc), true
+			}
 			if r.CapPerDay > 0 && pts > 0 {
-				pts = math.Min(pts, r.CapPerDay-st.PerDay[day])
+				pts = math.Min(pts, r.CapPerDay-st.dayPoints(r.Name, day))
 			}
 			if r.CapPerPerson > 0 && pts > 0 {
 				pts = math.Min(pts, r.CapPerPerson-st.PerRule[r.Name])
@@ -140,7 +105,9 @@ func (e *Engine) Apply(raw json.RawMessage, evs []event.Event, now time.Time) (j
 			if pts == 0 || (r.Points > 0 && pts < 0) {
 				continue // capped
 			}
-			st.PerDay[day] += pts
+			if r.CapPerDay > 0 {
+				st.addDayPoints(r.Name, day, pts)
+			}
 			st.PerRule[r.Name] += pts
 			if !st.RecycledAt.IsZero() && ev.Timestamp.After(st.RecycledAt) && pts > 0 {
 				st.NewPoints += pts
@@ -149,9 +116,7 @@ func (e *Engine) Apply(raw json.RawMessage, evs []event.Event, now time.Time) (j
 			out = append(out, qualify.Contribution{Rule: r.Name, Kind: "behaviour", EventID: ev.ID, EventType: ev.Type, URL: ev.URL, Delta: pts, At: ev.Timestamp})
 		}
 	}
-	prune(st, now)
-	b, err := json.Marshal(st)
-	return b, out, err
+	return out
 }
 
 // add puts points earned at t into the score kept as of st.At.
@@ -164,21 +129,6 @@ func (e *Engine) add(st *State, pts float64, t time.Time) {
 		st.At = t
 	default:
 		st.Score += pts * e.decay(st.At.Sub(t))
-	}
-}
-
-func prune(st *State, now time.Time) {
-	oldest := now.Add(-keep).Unix() / 86400
-	for id, day := range st.Seen {
-		if day < oldest {
-			delete(st.Seen, id)
-		}
-	}
-	cutoff := now.Add(-keep).UTC().Format("2006-01-02")
-	for k := range st.PerDay {
-		if _, day, _ := strings.Cut(k, "|"); day < cutoff {
-			delete(st.PerDay, k)
-		}
 	}
 }
 
@@ -349,26 +299,31 @@ func (e *Engine) Band(score float64) string {
 // Evaluate judges the person now: scores, grade, band, BANT, and the first
 // MQL condition that holds, with the facts that satisfied it.
 func (e *Engine) Evaluate(raw json.RawMessage, attrs map[string]string, email string, now time.Time) (qualify.Verdict, error) {
-	st, err := decode(raw)
+	st, err := e.decode(raw)
 	if err != nil {
 		return qualify.Verdict{}, err
 	}
+	return e.EvaluateState(st, attrs, email, now), nil
+}
+
+// EvaluateState is Evaluate on a decoded state.
+func (e *Engine) EvaluateState(st *State, attrs map[string]string, email string, now time.Time) qualify.Verdict {
 	v := qualify.Verdict{Behaviour: round(e.ScoreAt(st, now))}
 	v.Fit, v.Grade, v.FitRules, v.Excluded = e.Fit(attrs, email)
 	v.Band = e.Band(v.Behaviour)
 	var bant []string
 	v.BANT, bant = e.BANT(attrs)
 	if v.Excluded != "" {
-		return v, nil
+		return v
 	}
 	if rc := e.R.Recycle; !st.RecycledAt.IsZero() {
 		if until := st.RecycledAt.Add(rc.Cooldown); now.Before(until) {
 			v.Waiting = fmt.Sprintf("recycled %s: no MQL before %s (recycle.cooldown)", st.RecycledAt.UTC().Format(time.RFC3339), until.UTC().Format(time.RFC3339))
-			return v, nil
+			return v
 		}
 		if st.NewPoints < rc.MinNewBehaviour {
 			v.Waiting = fmt.Sprintf("recycled %s: %g of %g behaviour points earned since (recycle.min_new_behaviour)", st.RecycledAt.UTC().Format(time.RFC3339), round(st.NewPoints), rc.MinNewBehaviour)
-			return v, nil
+			return v
 		}
 	}
 	for _, c := range e.R.MQL {
@@ -377,7 +332,7 @@ func (e *Engine) Evaluate(raw json.RawMessage, attrs map[string]string, email st
 			break
 		}
 	}
-	return v, nil
+	return v
 }
 
 func (c *Condition) holds(v qualify.Verdict, bant []string) ([]string, bool) {
@@ -413,16 +368,21 @@ func (c *Condition) holds(v qualify.Verdict, bant []string) ([]string, bool) {
 // configured factor (0 resets it), once-rules and per-person caps start over.
 // Events already scored never score again.
 func (e *Engine) Recycle(raw json.RawMessage, now time.Time) (json.RawMessage, qualify.Contribution, error) {
-	st, err := decode(raw)
+	st, err := e.decode(raw)
 	if err != nil {
 		return nil, qualify.Contribution{}, err
 	}
+	c := e.RecycleState(st, now)
+	return encodeState(st), c, nil
+}
+
+// RecycleState is Recycle on a decoded state.
+func (e *Engine) RecycleState(st *State, now time.Time) qualify.Contribution {
 	before := e.ScoreAt(st, now)
 	st.Score, st.At = before*e.R.Recycle.Multiply, now
 	st.PerRule, st.Fired = map[string]float64{}, map[string]bool{}
 	st.RecycledAt, st.NewPoints = now, 0
-	b, err := json.Marshal(st)
-	return b, qualify.Contribution{Rule: "recycle", Kind: "reset", Delta: round(st.Score - before), At: now}, err
+	return qualify.Contribution{Rule: "recycle", Kind: "reset", Delta: round(st.Score - before), At: now}
 }
 
 func round(f float64) float64 { return math.Round(f*100) / 100 }

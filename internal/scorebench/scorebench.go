@@ -100,19 +100,23 @@ func Engine(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	// Every 2,000 events start again from the same history, so the person
+	// keeps the same length of history however long the benchmark runs.
+	const cycle = 20 * Batch
 	base := state
-	evs := make([]event.Event, Batch)
+	evs := make([]event.Event, cycle)
+	for k := range evs {
+		evs[k] = Event(vis, HistoryEvents+k, T0)
+	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for done := 0; done < b.N; done += Batch {
 		n := min(Batch, b.N-done)
-		for k := 0; k < n; k++ {
-			evs[k] = Event(vis, HistoryEvents+done+k, T0)
+		k := done % cycle
+		if k == 0 {
+			state = base
 		}
-		if done%(20*Batch) == 0 {
-			state = base // the history stays the same length: every 2,000 events start again from it
-		}
-		if state, _, err = e.Apply(state, evs[:n], evs[n-1].Timestamp); err != nil {
+		if state, _, err = e.Apply(state, evs[k:k+n], evs[k+n-1].Timestamp); err != nil {
 			b.Fatal(err)
 		}
 	}
