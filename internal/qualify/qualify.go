@@ -71,6 +71,26 @@ type Engine interface {
 	Version() string
 }
 
+// ApplyEvaluator is an Engine that can apply events and judge the result
+// in one step, decoding the state once (the score path uses it when the
+// engine has it).
+type ApplyEvaluator interface {
+	ApplyEvaluate(state json.RawMessage, evs []event.Event, attrs map[string]string, email string, now time.Time) (json.RawMessage, []Contribution, Verdict, error)
+}
+
+// applyEvaluate is Apply then Evaluate, in one step where the engine can.
+func applyEvaluate(e Engine, state json.RawMessage, evs []event.Event, p identity.Person, now time.Time) (json.RawMessage, []Contribution, Verdict, error) {
+	if ae, ok := e.(ApplyEvaluator); ok {
+		return ae.ApplyEvaluate(state, evs, p.Attributes, p.Email, now)
+	}
+	st, cs, err := e.Apply(state, evs, now)
+	if err != nil {
+		return nil, nil, Verdict{}, err
+	}
+	v, err := e.Evaluate(st, p.Attributes, p.Email, now)
+	return st, cs, v, err
+}
+
 // Record is a person's score record.
 type Record struct {
 	Person     string          `json:"person"`
@@ -83,7 +103,12 @@ type Record struct {
 	MQLAt      time.Time       `json:"mqlAt,omitzero"`
 	AcceptedAt time.Time       `json:"acceptedAt,omitzero"` // time to accept = AcceptedAt - MQLAt
 	Touches    []Touch         `json:"touches,omitempty"`   // first touch and the latest ones (reports, attribution)
-	version    int64
+	// Pending are ledger entries not yet written as ledger items: the
+	// latest contributions ride on the record (one write per batch) until
+	// they would make it larger than pendingBudget, then they go out as
+	// items in the record's transaction. The ledger is both.
+	Pending []Contribution `json:"pending,omitempty"`
+	version int64
 }
 
 // MQL is a qualification: raised once per cycle.
@@ -246,27 +271,18 @@ func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.
 			return 0, err
 		}
 		now := q.now()
-		state, contribs, err := q.Engine.Apply(rec.State, evs, now)
+		state, contribs, verdict, err := applyEvaluate(q.Engine, rec.State, evs, p, now)
 		if err != nil {
 			return 0, err
 		}
 		n := cut(evs, contribs)
 		if n < len(evs) {
-			if state, contribs, err = q.Engine.Apply(rec.State, evs[:n], now); err != nil {
+			if state, contribs, verdict, err = applyEvaluate(q.Engine, rec.State, evs[:n], p, now); err != nil {
 				return 0, err
 			}
 		}
 		done := evs[:n]
-		verdict, err := q.Engine.Evaluate(state, p.Attributes, p.Email, now)
-		if err != nil {
-			return 0, err
-		}
-		ws := make([]table.Write, 0, len(contribs)+6)
-		for i, c := range contribs {
-			data, _ := json.Marshal(c)
-			sk := fmt.Sprintf(ledgerPfx+"%s#%s#%02d", c.At.UTC().Format(time.RFC3339Nano), c.EventID, i)
-			ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: sk, Kind: "ledger", Data: data}, table.Always))
-		}
+		ws := make([]table.Write, 0, len(contribs)+len(rec.Pending)+6)
 		prev, prevState, prevTouches, prevVerdict := rec.Stage, rec.State, rec.Touches, rec.Verdict
 		rec.State, rec.Verdict, rec.Rules = state, verdict, q.Engine.Version()
 		rec.Touches = addTouches(slices.Clone(rec.Touches), done)
@@ -311,7 +327,15 @@ func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.
 			cnt.mql(*mql)
 		}
 		ws = append(ws, cnt.writes()...)
+		rec.Pending = append(slices.Clone(rec.Pending), contribs...)
 		data, _ := json.Marshal(rec)
+		if len(data) > pendingBudget || mql != nil || len(rec.Pending) > maxLedgerWrites {
+			// Written out: an MQL's transaction costs the same either way,
+			// and its events must be in the ledger its explanation reads.
+			ws = append(ws, ledgerWrites(person, rec.Pending)...)
+			rec.Pending = nil
+			data, _ = json.Marshal(rec)
+		}
 		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: scoreSK, Kind: "score", Data: data}, table.VersionIs(rec.version)))
 		if mql != nil {
 			mw, err := q.mqlWrites(*mql)
@@ -337,6 +361,27 @@ func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.
 		// concurrent delivery): start again from their result.
 	}
 	return 0, errors.New("qualify: too much contention scoring person")
+}
+
+// pendingBudget is the largest score record (its data) that keeps pending
+// ledger entries: with the item's keys it stays within two DynamoDB write
+// units, so a known person's page view costs 3 (the event, the record).
+const pendingBudget = 1900
+
+// ledgerWrites writes contributions out as ledger items, each keyed by its
+// time, event and place among the event's contributions.
+func ledgerWrites(person string, cs []Contribution) []table.Write {
+	ws := make([]table.Write, 0, len(cs))
+	for i, c := range cs {
+		n := 0
+		for j := i - 1; j >= 0 && cs[j].EventID == c.EventID && cs[j].At.Equal(c.At); j-- {
+			n++
+		}
+		data, _ := json.Marshal(c)
+		sk := fmt.Sprintf(ledgerPfx+"%s#%s#%02d", c.At.UTC().Format(time.RFC3339Nano), c.EventID, n)
+		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: sk, Kind: "ledger", Data: data}, table.Always))
+	}
+	return ws
 }
 
 // sameJudgement reports whether two verdicts judge alike, the behaviour
@@ -409,19 +454,28 @@ func (q *Qualifier) Record(ctx context.Context, person string) (Record, error) {
 	return r, nil
 }
 
-// Ledger returns a person's contributions, oldest first.
+// Ledger returns a person's contributions, oldest first: the ledger items
+// and the entries still pending on the score record.
 func (q *Qualifier) Ledger(ctx context.Context, person string) ([]Contribution, error) {
 	items, err := q.T.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: ledgerPfx, Consistent: true})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Contribution, 0, len(items))
+	rec, err := q.Record(ctx, person)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Contribution, 0, len(items)+len(rec.Pending))
 	for _, it := range items {
 		var c Contribution
 		if err := json.Unmarshal(it.Data, &c); err != nil {
 			return nil, err
 		}
 		out = append(out, c)
+	}
+	if len(rec.Pending) > 0 {
+		out = append(out, rec.Pending...)
+		sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
 	}
 	return out, nil
 }

@@ -65,6 +65,18 @@ func (e *Engine) Apply(raw json.RawMessage, evs []event.Event, now time.Time) (j
 	return encodeState(st), out, nil
 }
 
+// ApplyEvaluate is Apply then Evaluate at now on one decoded state
+// (qualify.ApplyEvaluator): the score path decodes a person's state once a batch.
+func (e *Engine) ApplyEvaluate(raw json.RawMessage, evs []event.Event, attrs map[string]string, email string, now time.Time) (json.RawMessage, []qualify.Contribution, qualify.Verdict, error) {
+	st, err := e.decode(raw)
+	if err != nil {
+		return nil, nil, qualify.Verdict{}, err
+	}
+	out := e.ApplyState(st, evs, nil)
+	prune(st, now, e.loc())
+	return encodeState(st), out, e.EvaluateState(st, attrs, email, now), nil
+}
+
 // ApplyState scores events into a decoded state, appending the
 // contributions to out.
 func (e *Engine) ApplyState(st *State, evs []event.Event, out []qualify.Contribution) []qualify.Contribution {
@@ -79,8 +91,9 @@ func (e *Engine) ApplyState(st *State, evs []event.Event, out []qualify.Contribu
 			continue
 		}
 		day, dayKnown := uint32(0), false
+		m := matchee{ev: ev}
 		for _, r := range e.R.Behaviour {
-			if !r.matches(*ev) {
+			if !r.matches(&m) {
 				continue
 			}
 			// Only events a rule matched are remembered: one that matched
@@ -132,7 +145,25 @@ func (e *Engine) add(st *State, pts float64, t time.Time) {
 	}
 }
 
-func (r *BehaviourRule) matches(ev event.Event) bool {
+// matchee is an event being matched, its URL parsed once for every rule.
+type matchee struct {
+	ev     *event.Event
+	parsed bool
+	u      *url.URL
+}
+
+func (m *matchee) url() *url.URL {
+	if !m.parsed {
+		m.parsed = true
+		if u, err := url.Parse(m.ev.URL); err == nil {
+			m.u = u
+		}
+	}
+	return m.u
+}
+
+func (r *BehaviourRule) matches(m *matchee) bool {
+	ev := m.ev
 	if len(r.Types) > 0 && !r.Types[ev.Type] {
 		return false
 	}
@@ -142,7 +173,7 @@ func (r *BehaviourRule) matches(ev event.Event) bool {
 	if ev.Type == event.Offline && !r.Types[event.Offline] {
 		return false // so do offline touches: a page-view or campaign rule never counts a booth visit
 	}
-	if len(r.URL) > 0 && !anyMatch(r.URL, ev.URL) {
+	if len(r.URL) > 0 && !anyMatch(r.URL, ev.URL, m.url()) {
 		return false
 	}
 	if r.Form != nil {
@@ -155,8 +186,8 @@ func (r *BehaviourRule) matches(ev event.Event) bool {
 		}
 	}
 	if r.File != nil {
-		u, err := url.Parse(ev.URL)
-		if ev.Type != event.Download || err != nil || !r.File.MatchString(path.Base(u.Path)) {
+		u := m.url()
+		if ev.Type != event.Download || u == nil || !r.File.MatchString(path.Base(u.Path)) {
 			return false
 		}
 	}
@@ -183,8 +214,8 @@ func (r *BehaviourRule) matches(ev event.Event) bool {
 	return true
 }
 
-func anyMatch(res []*regexp.Regexp, s string) bool {
-	if u, err := url.Parse(s); err == nil && u.Host != "" {
+func anyMatch(res []*regexp.Regexp, s string, u *url.URL) bool {
+	if u != nil && u.Host != "" {
 		s = u.Path // URL patterns match the path ("/pricing*"); "re:" patterns may use the whole URL
 		for _, re := range res {
 			if re.MatchString(s) {
