@@ -1,7 +1,9 @@
 // Command bench measures Baton's collector on the local stack against a bare
 // net/http handler answering 204, on this machine in the same run, and
-// prints both with their ratio (`make bench`). Loopback only; bounded by
-// request count.
+// prints both with their ratio; then scoring: the rules engine and the
+// whole score path on the embedded store for a person with a long history,
+// and the time to rescore a million stored events (`make bench`). Loopback
+// only; bounded by request and event counts.
 package main
 
 import (
@@ -17,16 +19,68 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"testing"
 	"time"
 
 	"github.com/baton-hq/baton/infra/local/stack"
 	"github.com/baton-hq/baton/internal/config"
+	"github.com/baton-hq/baton/internal/scorebench"
 )
 
 func main() {
 	n := flag.Int("n", 20000, "requests per target")
 	c := flag.Int("c", 32, "concurrent clients")
+	people := flag.Int("rescore-people", 1000, "people in the rescore (1,000 events each)")
 	flag.Parse()
+	collect(*n, *c)
+	if err := scoring(*people); err != nil {
+		fail(err)
+	}
+}
+
+// scoring prints the engine's and the score path's throughput (per second
+// of processor time: per core, whatever else this machine runs; and per
+// second of wall time) and a rescore's time beside their targets.
+func scoring(people int) error {
+	const target = 100000
+	fmt.Printf("scoring, a person with %d matched events, %d events per feed batch\n", scorebench.HistoryEvents, scorebench.Batch)
+	fmt.Printf("  %-46s %14s %12s %s\n", "", "events/cpu-s", "events/s", "target")
+	for _, b := range []struct {
+		name string
+		fn   func(*testing.B)
+	}{{"rules engine (rulebook.Engine.Apply)", scorebench.Engine}, {"score path, bbolt (qualify.HandleChanges)", scorebench.ScorePath}} {
+		r := testing.Benchmark(b.fn)
+		if r.N == 0 {
+			return fmt.Errorf("benchmark %s failed", b.name)
+		}
+		cpu := r.Extra["events/cpu-s"]
+		fmt.Printf("  %-46s %14.0f %12.0f >= %d per core: %s\n", b.name, cpu, r.Extra["events/s"], target, verdict(cpu >= target))
+	}
+	dir, err := os.MkdirTemp("", "baton-rescore-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	events := people * 1000
+	wall, cpu, err := scorebench.Rescore(context.Background(), dir, people, 1000)
+	if err != nil {
+		return err
+	}
+	limit := time.Duration(events) * time.Second / target
+	fmt.Printf("  rescore of %d stored events (%d people, rescore job, bbolt): %v wall, %v processor; target <= %v per core: %s\n",
+		events, people, wall.Round(time.Millisecond), cpu.Round(time.Millisecond), limit, verdict(cpu <= limit))
+	return nil
+}
+
+func verdict(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "NOT MET"
+}
+
+// collect measures the collector against the bare handler.
+func collect(n, c int) {
 
 	bare, err := bareServer()
 	if err != nil {
@@ -51,12 +105,12 @@ func main() {
 	defer s.Close()
 
 	// Warm both up so connection setup is not measured.
-	load(bare, 500, *c)
-	load(s.URL+"/e", 500, *c)
-	b := load(bare, *n, *c)
-	k := load(s.URL+"/e", *n, *c)
+	load(bare, 500, c)
+	load(s.URL+"/e", 500, c)
+	b := load(bare, n, c)
+	k := load(s.URL+"/e", n, c)
 
-	fmt.Printf("collect throughput, %d page views per target, %d concurrent clients, loopback, one run\n", *n, *c)
+	fmt.Printf("collect throughput, %d page views per target, %d concurrent clients, loopback, one run\n", n, c)
 	fmt.Printf("  %-34s %10s %10s %10s %8s\n", "target", "req/s", "p50", "p99", "errors")
 	b.print("bare net/http handler (204)")
 	k.print("POST /e, local stack (bbolt, enriched, scored)")

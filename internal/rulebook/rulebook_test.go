@@ -336,7 +336,7 @@ func TestRecycledNeedsNewEvidence(t *testing.T) {
 	}
 }
 
-func mustParse(t *testing.T, src string) *Rules {
+func mustParse(t testing.TB, src string) *Rules {
 	t.Helper()
 	r, err := Parse("test.yaml", []byte(src))
 	if err != nil {

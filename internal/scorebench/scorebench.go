@@ -135,6 +135,7 @@ func Engine(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/(CPU()-cpu).Seconds(), "events/cpu-s")
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64(len(state)), "state-bytes")
 }
 
 // Fixture is a bbolt store holding one identified person with a scored
@@ -240,18 +241,18 @@ func ScorePath(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 }
 
-// Rescore stores people×perPerson events on a bbolt store under dir,
-// scores them, and times rescoring everyone (the rescore job, as
-// POST /admin/rescore runs it).
-func Rescore(ctx context.Context, dir string, people, perPerson int) (time.Duration, error) {
+// Rescore stores people×perPerson events on a bbolt store under dir and
+// times rescoring everyone (the rescore job, as POST /admin/rescore starts
+// it), in wall and processor time.
+func Rescore(ctx context.Context, dir string, people, perPerson int) (wall, cpu time.Duration, err error) {
 	r, err := Rules()
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	clk := clock.NewManual(T0)
 	t, err := bolttable.Open(filepath.Join(dir, "rescore.db"), bolttable.WithClock(clk.Now))
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer t.Close()
 	log := &eventlog.Log{T: t}
@@ -262,7 +263,7 @@ func Rescore(ctx context.Context, dir string, people, perPerson int) (time.Durat
 	for p := 0; p < people; p++ {
 		vis := fmt.Sprintf("rescore-%05d", p)
 		if _, _, err := st.Identify(ctx, identity.Identification{Visitor: vis, Email: vis + "@example.com", At: T0, Strength: identity.Strong}); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		for i := 0; i < perPerson; i += 1000 {
 			evs := make([]event.Event, 0, 1000)
@@ -270,20 +271,23 @@ func Rescore(ctx context.Context, dir string, people, perPerson int) (time.Durat
 				evs = append(evs, Event(vis, k, T0))
 			}
 			if _, err := log.Append(ctx, evs); err != nil {
-				return 0, err
+				return 0, 0, err
 			}
 		}
 	}
 	clk.Set(end)
 	job, err := q.StartRescore(ctx)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	start := time.Now()
+	start, cpu0 := time.Now(), CPU()
 	for job.Status != "done" {
 		if job, err = q.AdvanceRescore(ctx, job.ID, 50); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 	}
-	return time.Since(start), nil
+	if job.Done != people {
+		return 0, 0, fmt.Errorf("scorebench: rescored %d of %d people", job.Done, people)
+	}
+	return time.Since(start), CPU() - cpu0, nil
 }
