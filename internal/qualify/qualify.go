@@ -233,10 +233,10 @@ func (q *Qualifier) applyMay(ctx context.Context, person string, evs []event.Eve
 // never scores, not even for a moment. One it skips is scored by a later
 // pass (the sweep's judgement is a change on the feed).
 func scorable(evs []event.Event, now time.Time) []event.Event {
-	out := evs[:0:0]
-	for _, ev := range evs {
-		if ev.Scorable(now) {
-			out = append(out, ev)
+	out := make([]event.Event, 0, len(evs))
+	for i := range evs {
+		if evs[i].Scorable(now) {
+			out = append(out, evs[i])
 		}
 	}
 	return out

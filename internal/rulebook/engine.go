@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/baton-hq/baton/internal/event"
@@ -22,6 +23,28 @@ type Engine struct {
 	// Loc is the time zone whose days daily caps count (the configured
 	// timezone; nil: UTC), so 23:30 and 00:30 in Tokyo are two days.
 	Loc *time.Location
+
+	once   sync.Once
+	byType map[string][]*BehaviourRule // the rules an event of a type may match, in file order
+}
+
+// candidates are the behaviour rules an event of type t may match: a rule
+// naming other types never does, and most rules name one.
+func (e *Engine) candidates(t string) []*BehaviourRule {
+	e.once.Do(func() {
+		e.byType = map[string][]*BehaviourRule{}
+		for typ := range eventTypes {
+			for _, r := range e.R.Behaviour {
+				if len(r.Types) == 0 || r.Types[typ] {
+					e.byType[typ] = append(e.byType[typ], r)
+				}
+			}
+		}
+	})
+	if rs, ok := e.byType[t]; ok {
+		return rs
+	}
+	return e.R.Behaviour // a type the rules language does not know: every rule judges it
 }
 
 func (e *Engine) loc() *time.Location {
@@ -92,7 +115,7 @@ func (e *Engine) ApplyState(st *State, evs []event.Event, out []qualify.Contribu
 		}
 		day, dayKnown := uint32(0), false
 		m := matchee{ev: ev}
-		for _, r := range e.R.Behaviour {
+		for _, r := range e.candidates(ev.Type) {
 			if !r.matches(&m) {
 				continue
 			}
@@ -150,6 +173,7 @@ type matchee struct {
 	ev     *event.Event
 	parsed bool
 	u      *url.URL
+	full   string // u.String(), once asked for
 }
 
 func (m *matchee) url() *url.URL {
@@ -173,7 +197,7 @@ func (r *BehaviourRule) matches(m *matchee) bool {
 	if ev.Type == event.Offline && !r.Types[event.Offline] {
 		return false // so do offline touches: a page-view or campaign rule never counts a booth visit
 	}
-	if len(r.URL) > 0 && !anyMatch(r.URL, ev.URL, m.url()) {
+	if len(r.URL) > 0 && !m.anyMatch(r.URL) {
 		return false
 	}
 	if r.Form != nil {
@@ -214,15 +238,19 @@ func (r *BehaviourRule) matches(m *matchee) bool {
 	return true
 }
 
-func anyMatch(res []*regexp.Regexp, s string, u *url.URL) bool {
-	if u != nil && u.Host != "" {
+func (m *matchee) anyMatch(res []*regexp.Regexp) bool {
+	s := m.ev.URL
+	if u := m.url(); u != nil && u.Host != "" {
 		s = u.Path // URL patterns match the path ("/pricing*"); "re:" patterns may use the whole URL
 		for _, re := range res {
 			if re.MatchString(s) {
 				return true
 			}
 		}
-		s = u.String()
+		if m.full == "" {
+			m.full = u.String()
+		}
+		s = m.full
 	}
 	for _, re := range res {
 		if re.MatchString(s) {
