@@ -283,7 +283,7 @@ func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.
 		}
 		done := evs[:n]
 		ws := make([]table.Write, 0, len(contribs)+len(rec.Pending)+6)
-		prev, prevState, prevTouches, prevVerdict := rec.Stage, rec.State, rec.Touches, rec.Verdict
+		prev, prevState, prevTouches, prevVerdict, prevRules := rec.Stage, rec.State, rec.Touches, rec.Verdict, rec.Rules
 		rec.State, rec.Verdict, rec.Rules = state, verdict, q.Engine.Version()
 		rec.Touches = addTouches(slices.Clone(rec.Touches), done)
 		if rec.Stage == "" || rec.Stage == StageAnonymous {
@@ -300,7 +300,7 @@ func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.
 			}
 		}
 		if mql == nil && rec.version != 0 && len(contribs) == 0 && rec.Stage == prev && bytes.Equal(state, prevState) &&
-			slices.Equal(rec.Touches, prevTouches) && sameJudgement(verdict, prevVerdict) && rec.Rules == q.Engine.Version() {
+			slices.Equal(rec.Touches, prevTouches) && sameJudgement(verdict, prevVerdict) && prevRules == rec.Rules {
 			return n, nil // events seen before, or none a rule matched: nothing to write
 		}
 		rec.UpdatedAt = now

@@ -100,6 +100,36 @@ func (e *Engine) ApplyEvaluate(raw json.RawMessage, evs []event.Event, attrs map
 	return encodeState(st), out, e.EvaluateState(st, attrs, email, now), nil
 }
 
+// Open decodes a state for a replay event by event (qualify.Replayer).
+func (e *Engine) Open(raw json.RawMessage) (qualify.Replay, error) {
+	st, err := e.decode(raw)
+	if err != nil {
+		return nil, err
+	}
+	return &replay{e: e, st: st}, nil
+}
+
+// replay is an open state: Apply, Evaluate and Recycle as the Engine's,
+// without encoding between them.
+type replay struct {
+	e  *Engine
+	st *State
+}
+
+func (r *replay) Apply(evs []event.Event, now time.Time) ([]qualify.Contribution, error) {
+	out := r.e.ApplyState(r.st, evs, nil)
+	prune(r.st, now, r.e.loc())
+	return out, nil
+}
+
+func (r *replay) Evaluate(attrs map[string]string, email string, now time.Time) (qualify.Verdict, error) {
+	return r.e.EvaluateState(r.st, attrs, email, now), nil
+}
+
+func (r *replay) Recycle(now time.Time) (qualify.Contribution, error) {
+	return r.e.RecycleState(r.st, now), nil
+}
+
 // ApplyState scores events into a decoded state, appending the
 // contributions to out.
 func (e *Engine) ApplyState(st *State, evs []event.Event, out []qualify.Contribution) []qualify.Contribution {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/qualify"
 )
 
 // TestStateBounded: however long the history, the state keeps at most
@@ -122,4 +123,43 @@ func FuzzState(f *testing.F) {
 			t.Fatal("state does not survive a round trip")
 		}
 	})
+}
+
+// TestOpenReplaysAsApply: a replay on an open state judges exactly as the
+// encoded state does between calls (Simulate uses the first, scoring the
+// second).
+func TestOpenReplaysAsApply(t *testing.T) {
+	e := load(t)
+	attrs := map[string]string{"title": "部長", "employees": "500"}
+	r, err := e.Open(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw json.RawMessage
+	for i := 0; i < 300; i++ {
+		at := t0.Add(time.Duration(i) * 37 * time.Minute)
+		ev := pv(fmt.Sprintf("o%d", i), []string{"https://x.example/pricing", "https://x.example/blog", "https://x.example/careers"}[i%3], at)
+		if i%7 == 0 {
+			ev = event.Event{ID: ev.ID, Type: event.Download, URL: fmt.Sprintf("https://x.example/%d.pdf", i), Timestamp: at}
+		}
+		c1, _ := r.Apply([]event.Event{ev}, at)
+		var c2 []qualify.Contribution
+		raw, c2, err = e.Apply(raw, []event.Event{ev}, at)
+		if err != nil || len(c1) != len(c2) {
+			t.Fatalf("event %d: %v vs %v (%v)", i, c1, c2, err)
+		}
+		if i == 150 {
+			a, _ := r.Recycle(at)
+			var b qualify.Contribution
+			raw, b, _ = e.Recycle(raw, at)
+			if a != b {
+				t.Fatalf("recycle %+v vs %+v", a, b)
+			}
+		}
+		v1, _ := r.Evaluate(attrs, "a@maker.example", at)
+		v2, _ := e.Evaluate(raw, attrs, "a@maker.example", at)
+		if v1.Behaviour != v2.Behaviour || v1.Condition != v2.Condition || v1.Waiting != v2.Waiting {
+			t.Fatalf("event %d: %+v vs %+v", i, v1, v2)
+		}
+	}
 }
