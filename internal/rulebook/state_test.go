@@ -21,7 +21,8 @@ func TestStateBounded(t *testing.T) {
 	e := load(t)
 	var evs []event.Event
 	for i := 0; i < maxSeen+1000; i++ {
-		evs = append(evs, pv(fmt.Sprintf("e%05d", i), fmt.Sprintf("https://x.example/blog/%d", i), t0.Add(time.Duration(i)*10*time.Minute)))
+		id := fmt.Sprintf("%08x-%d", uint32(i)*2654435761, i) // ids as spread as the tag's UUIDs
+		evs = append(evs, pv(id, fmt.Sprintf("https://x.example/blog/%d", i), t0.Add(time.Duration(i)*10*time.Minute)))
 	}
 	now := evs[len(evs)-1].Timestamp
 	raw, _, err := e.Apply(nil, evs, now)

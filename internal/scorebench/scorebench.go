@@ -68,7 +68,7 @@ func Rules() (*rulebook.Rules, error) {
 // so daily and per-person caps and once-rules all come into play.
 func Event(visitor string, i int, start time.Time) event.Event {
 	at := start.Add(time.Duration(i) * 7 * time.Minute)
-	ev := event.Event{ID: fmt.Sprintf("%s-%07d", visitor, i), VisitorID: visitor, Type: event.PageView, ReceivedAt: at, Timestamp: at}
+	ev := event.Event{ID: fmt.Sprintf("%s-%016x", visitor, spread(uint64(i))), VisitorID: visitor, Type: event.PageView, ReceivedAt: at, Timestamp: at}
 	switch i % 10 {
 	case 6:
 		ev.URL = "https://www.example.com/pricing"
@@ -98,6 +98,14 @@ func CPU() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// spread makes message ids as random as the tag's (UUIDs), deterministically.
+func spread(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	return x ^ x>>31
 }
 
 // Engine measures the rules engine: a person with HistoryEvents matched
