@@ -73,22 +73,32 @@ type Engine interface {
 
 // ApplyEvaluator is an Engine that can apply events and judge the result
 // in one step, decoding the state once (the score path uses it when the
-// engine has it).
+// engine has it). It applies evs in order and stops before an event whose
+// contributions could take their number past max (one event at least), and
+// says how many it applied.
 type ApplyEvaluator interface {
-	ApplyEvaluate(state json.RawMessage, evs []event.Event, attrs map[string]string, email string, now time.Time) (json.RawMessage, []Contribution, Verdict, error)
+	ApplyEvaluate(state json.RawMessage, evs []event.Event, max int, attrs map[string]string, email string, now time.Time) (json.RawMessage, []Contribution, Verdict, int, error)
 }
 
-// applyEvaluate is Apply then Evaluate, in one step where the engine can.
-func applyEvaluate(e Engine, state json.RawMessage, evs []event.Event, p identity.Person, now time.Time) (json.RawMessage, []Contribution, Verdict, error) {
+// applyEvaluate applies as many of evs as one transaction can record
+// (maxLedgerWrites contributions), then judges: in one step where the engine
+// can, else by applying all and again the part that fits.
+func applyEvaluate(e Engine, state json.RawMessage, evs []event.Event, p identity.Person, now time.Time) (json.RawMessage, []Contribution, Verdict, int, error) {
 	if ae, ok := e.(ApplyEvaluator); ok {
-		return ae.ApplyEvaluate(state, evs, p.Attributes, p.Email, now)
+		return ae.ApplyEvaluate(state, evs, maxLedgerWrites, p.Attributes, p.Email, now)
 	}
 	st, cs, err := e.Apply(state, evs, now)
 	if err != nil {
-		return nil, nil, Verdict{}, err
+		return nil, nil, Verdict{}, 0, err
+	}
+	n := cut(evs, cs)
+	if n < len(evs) {
+		if st, cs, err = e.Apply(state, evs[:n], now); err != nil {
+			return nil, nil, Verdict{}, 0, err
+		}
 	}
 	v, err := e.Evaluate(st, p.Attributes, p.Email, now)
-	return st, cs, v, err
+	return st, cs, v, n, err
 }
 
 // Record is a person's score record.
@@ -271,15 +281,9 @@ func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.
 			return 0, err
 		}
 		now := q.now()
-		state, contribs, verdict, err := applyEvaluate(q.Engine, rec.State, evs, p, now)
+		state, contribs, verdict, n, err := applyEvaluate(q.Engine, rec.State, evs, p, now)
 		if err != nil {
 			return 0, err
-		}
-		n := cut(evs, contribs)
-		if n < len(evs) {
-			if state, contribs, verdict, err = applyEvaluate(q.Engine, rec.State, evs[:n], p, now); err != nil {
-				return 0, err
-			}
 		}
 		done := evs[:n]
 		ws := make([]table.Write, 0, len(contribs)+len(rec.Pending)+6)

@@ -89,15 +89,24 @@ func (e *Engine) Apply(raw json.RawMessage, evs []event.Event, now time.Time) (j
 }
 
 // ApplyEvaluate is Apply then Evaluate at now on one decoded state
-// (qualify.ApplyEvaluator): the score path decodes a person's state once a batch.
-func (e *Engine) ApplyEvaluate(raw json.RawMessage, evs []event.Event, attrs map[string]string, email string, now time.Time) (json.RawMessage, []qualify.Contribution, qualify.Verdict, error) {
+// (qualify.ApplyEvaluator): the score path decodes a person's state once a
+// batch. It stops before an event whose rules could take the contributions
+// past max, and says how many events it applied.
+func (e *Engine) ApplyEvaluate(raw json.RawMessage, evs []event.Event, max int, attrs map[string]string, email string, now time.Time) (json.RawMessage, []qualify.Contribution, qualify.Verdict, int, error) {
 	st, err := e.decode(raw)
 	if err != nil {
-		return nil, nil, qualify.Verdict{}, err
+		return nil, nil, qualify.Verdict{}, 0, err
 	}
-	out := e.ApplyState(st, evs, nil)
+	var out []qualify.Contribution
+	n := 0
+	for ; n < len(evs); n++ {
+		if n > 0 && len(out)+len(e.candidates(evs[n].Type)) > max {
+			break
+		}
+		out = e.ApplyState(st, evs[n:n+1], out)
+	}
 	prune(st, now, e.loc())
-	return encodeState(st), out, e.EvaluateState(st, attrs, email, now), nil
+	return encodeState(st), out, e.EvaluateState(st, attrs, email, now), n, nil
 }
 
 // Open decodes a state for a replay event by event (qualify.Replayer).

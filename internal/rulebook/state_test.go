@@ -164,3 +164,26 @@ func TestOpenReplaysAsApply(t *testing.T) {
 		}
 	}
 }
+
+// TestApplyEvaluateStopsAtMax: the score path's one-step apply stops
+// before an event that could take the contributions past max (a DynamoDB
+// transaction holds 100 writes), and the rest applies after it the same.
+func TestApplyEvaluateStopsAtMax(t *testing.T) {
+	e := &Engine{R: mustParse(t, "behaviour:\n  - {name: pv, type: page_view, points: 1}\n  - {name: blog, type: page_view, url: \"/blog*\", points: 2}\nmql: [{name: x, min_behaviour: 1000}]\n")}
+	var evs []event.Event
+	for i := 0; i < 100; i++ {
+		evs = append(evs, pv(fmt.Sprintf("m%d", i), "https://x.example/blog/a", t0.Add(time.Duration(i)*time.Minute)))
+	}
+	now := evs[99].Timestamp
+	raw, cs, v, n, err := e.ApplyEvaluate(nil, evs, 81, nil, "a@b.example", now)
+	if err != nil || n != 40 || len(cs) != 80 || v.Behaviour != 120 {
+		t.Fatalf("applied %d events, %d contributions, behaviour %v: %v", n, len(cs), v.Behaviour, err)
+	}
+	raw, cs, v, n, err = e.ApplyEvaluate(raw, evs[n:], 1000, nil, "a@b.example", now)
+	if err != nil || n != 60 || len(cs) != 120 || v.Behaviour != 300 {
+		t.Fatalf("rest: applied %d, %d contributions, behaviour %v: %v", n, len(cs), v.Behaviour, err)
+	}
+	if _, cs, _, n, _ := e.ApplyEvaluate(raw, evs, 2, nil, "", now); n != 100 || len(cs) != 0 {
+		t.Fatalf("all seen: applied %d, %d contributions", n, len(cs))
+	}
+}

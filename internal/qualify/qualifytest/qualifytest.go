@@ -461,6 +461,24 @@ func run(t *testing.T, f tabletest.Factory) {
 			t.Fatalf("after a rescore the ledger has %d entries, want 36", len(led))
 		}
 	})
+	t.Run("BatchLargerThanATransaction", func(t *testing.T) {
+		x := newFx(t, f)
+		x.q.Engine = points{mult: 0.01} // 0.05 a page view: 250 of them never qualify
+		p := x.identify(t, "vt", "big-batch@example.com", t0)
+		var evs []event.Event
+		for i := 0; i < 250; i++ {
+			evs = append(evs, ev("vt", fmt.Sprintf("t%03d", i), event.PageView, t0.Add(time.Duration(i+1)*time.Second)))
+		}
+		x.store(t, evs...)
+		if n, err := x.q.HandleChanges(ctx, x.changes(t, evs...), nil); err != nil || n != len(evs) {
+			t.Fatalf("handled %d of %d: %v", n, len(evs), err)
+		}
+		rec, _ := x.q.Record(ctx, p.ID)
+		led, _ := x.q.Ledger(ctx, p.ID)
+		if len(led) != 250 || math.Abs(rec.Verdict.Behaviour-12.5) > 1e-9 {
+			t.Fatalf("%d ledger entries, behaviour %v; want 250, 12.5", len(led), rec.Verdict.Behaviour)
+		}
+	})
 	t.Run("AcceptRecordsTimeToAccept", func(t *testing.T) {
 		x := newFx(t, f)
 		p := x.identify(t, "v6", "sla@example.com", t0)
