@@ -35,34 +35,38 @@ const KindMQL = "mql"
 // read, decoded and written once for the run, not once per event.
 func (q *Qualifier) HandleChanges(ctx context.Context, cs []table.Change, relay Relay) (int, error) {
 	var run []event.Event
-	start := 0 // the first change of the run
-	flush := func() error {
-		if len(run) == 0 {
-			return nil
+	var at []int // the change of each event of the run
+	// flush scores the run; when that fails, it scores the run's events one
+	// at a time, so what precedes the failing change is done and the
+	// caller retries from that change, not from the start of the run.
+	flush := func() (int, error) {
+		defer func() { run, at = run[:0], at[:0] }()
+		if len(run) == 0 || q.Process(ctx, run) == nil {
+			return 0, nil
 		}
-		err := q.Process(ctx, run)
-		run = run[:0]
-		return err
+		for k := range run {
+			if err := q.Process(ctx, run[k:k+1]); err != nil {
+				return at[k], err
+			}
+		}
+		return 0, nil
 	}
 	for i, c := range cs {
 		if c.Op == table.OpInsert && c.Item.Kind == eventlog.KindEvent {
-			if len(run) == 0 {
-				start = i
-			}
 			if ev, err := eventlog.Decode(c.Item); err == nil {
-				run = append(run, ev)
+				run, at = append(run, ev), append(at, i)
 			} // malformed: skipping beats blocking the shard
 			continue
 		}
-		if err := flush(); err != nil {
-			return start, err
+		if k, err := flush(); err != nil {
+			return k, err
 		}
 		if err := q.handleChange(ctx, c, relay); err != nil {
 			return i, err
 		}
 	}
-	if err := flush(); err != nil {
-		return start, err
+	if k, err := flush(); err != nil {
+		return k, err
 	}
 	return len(cs), nil
 }
