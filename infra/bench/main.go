@@ -4,7 +4,10 @@
 // (`make bench`): the tag's POST /e and the Segment API's POST /v1/batch,
 // with durable writes (the embedded store syncs each group commit before
 // answering), enrichment (user agent, GeoIP from small databases written
-// here) and unique message ids. Loopback only; bounded by request count.
+// here) and unique message ids. Then scoring: the rules engine and the
+// whole score path on the embedded store for a person with a long history,
+// and the time to rescore a million stored events. Loopback only; bounded
+// by request and event counts.
 package main
 
 import (
@@ -24,6 +27,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"testing"
 	"time"
 
 	"github.com/maxmind/mmdbwriter"
@@ -31,6 +35,7 @@ import (
 
 	"github.com/baton-hq/baton/infra/local/stack"
 	"github.com/baton-hq/baton/internal/config"
+	"github.com/baton-hq/baton/internal/scorebench"
 )
 
 // target is issue 17's: collection at half the bare handler's throughput.
@@ -42,6 +47,7 @@ func main() {
 	visitors := flag.Int("visitors", 1000, "distinct visitors the requests come from")
 	batch := flag.Int("batch", 10, "events per /v1/batch request")
 	prof := flag.String("cpuprofile", "", "write a CPU profile of the collector's runs to this file")
+	people := flag.Int("rescore-people", 1000, "people in the rescore (1,000 events each)")
 	flag.Parse()
 
 	bare, err := bareServer()
@@ -109,9 +115,58 @@ func main() {
 	// beside) moves less, so it is printed as well.
 	fmt.Printf("  CPU per request, bare/collect: /e %.2f, /v1/batch %.2f (where the throughput ratio goes when CPU is the limit)\n",
 		bareE.cpu.Seconds()/e.cpu.Seconds(), bareV.cpu.Seconds()/v.cpu.Seconds())
+	s.Close()
+	if err := scoring(*people); err != nil {
+		fail(err)
+	}
 	if e.errors+v.errors > 0 {
 		os.Exit(1)
 	}
+}
+
+// scoring prints the engine's and the score path's throughput (per second
+// of processor time: per core, whatever else this machine runs; and per
+// second of wall time) and a rescore's time beside their targets.
+func scoring(people int) error {
+	const target = 100000
+	fmt.Printf("scoring, people with %d+ matched events; per processor second (per core) and per second\n", scorebench.HistoryEvents)
+	fmt.Printf("  %-54s %14s %12s %s\n", "", "events/cpu-s", "events/s", "target")
+	for _, b := range []struct {
+		name string
+		fn   func(*testing.B)
+	}{
+		{"rules engine (rulebook.Engine.Apply, 100 a call)", scorebench.Engine},
+		{fmt.Sprintf("score path, bbolt, %d-change feed batches", scorebench.Batch), scorebench.ScorePath(scorebench.Batch)},
+		{fmt.Sprintf("score path, bbolt, %d-change batches (AWS's)", scorebench.AWSBatch), scorebench.ScorePath(scorebench.AWSBatch)},
+	} {
+		r := testing.Benchmark(b.fn)
+		if r.N == 0 {
+			return fmt.Errorf("benchmark %s failed", b.name)
+		}
+		cpu := r.Extra["events/cpu-s"]
+		fmt.Printf("  %-54s %14.0f %12.0f >= %d per core: %s\n", b.name, cpu, r.Extra["events/s"], target, met(cpu >= target))
+	}
+	dir, err := os.MkdirTemp("", "baton-rescore-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	events := people * 1000
+	wall, cpu, err := scorebench.Rescore(context.Background(), dir, people, 1000)
+	if err != nil {
+		return err
+	}
+	limit := time.Duration(events) * time.Second / target
+	fmt.Printf("  rescore of %d stored events (%d people, rescore job, bbolt): %v wall, %v processor; target <= %v per core: %s\n",
+		events, people, wall.Round(time.Millisecond), cpu.Round(time.Millisecond), limit, met(cpu <= limit))
+	return nil
+}
+
+func met(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "NOT MET"
 }
 
 func verdict(name string, ratio float64) {

@@ -85,7 +85,9 @@ func (m *meter) take() float64 {
 
 // TestWriteUnitsPerEvent measures, on the DynamoDB store (moto), the
 // write request units each kind of request costs, for the README's cost
-// estimate: an anonymous page view must stay one write of one unit.
+// estimate: an anonymous page view must stay one write of one unit, a known
+// person's page view three (the event and the score record, pending ledger
+// entries riding on it), a repeat one (nothing scored twice, nothing written).
 func TestWriteUnitsPerEvent(t *testing.T) {
 	env := map[string]string{"BATON_STORE": "dynamodb", "BATON_TABLE": "cost", "BATON_ADMIN_TOKEN": "cost-admin-token-0123456789",
 		"BATON_RULES": filepath.Join(root, "infra", "rules.yaml"), "BATON_DATA": t.TempDir()}
@@ -134,5 +136,11 @@ func TestWriteUnitsPerEvent(t *testing.T) {
 	}
 	if known <= anon || form <= known {
 		t.Fatalf("scoring must cost more than storing: %v %v %v", anon, known, form)
+	}
+	if known > 3 {
+		t.Fatalf("a known person's page view costs %.0f write units, want at most 3 (the event, the score record written once)", known)
+	}
+	if repeat != 1 {
+		t.Fatalf("a repeated event costs %.0f write units, want 1 (a failed conditional put, nothing scored)", repeat)
 	}
 }

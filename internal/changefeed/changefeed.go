@@ -25,7 +25,7 @@ type Consumer struct {
 	Wake    <-chan struct{} // optional: signalled when changes arrive
 	Idle    time.Duration   // poll interval when idle (default 200ms)
 	Backoff time.Duration   // wait after a failure (default 1s)
-	Batch   int             // changes per batch (default 100)
+	Batch   int             // changes per batch (default 100; EmbeddedBatch on the embedded store)
 	// Lanes is how many changes of a batch are handled at once (default 1):
 	// the batch is split by partition key, each key's changes in order in
 	// one lane, as a DynamoDB stream shard with a parallelization factor
@@ -37,6 +37,12 @@ type Consumer struct {
 
 	mu sync.Mutex // one step at a time: Drain waits for Run's batch in hand
 }
+
+// EmbeddedBatch is the batch the local stack reads from the embedded
+// store's feed: scoring reads and writes each person's record once a batch,
+// and a local commit is cheap next to a DynamoDB call, so batches are
+// larger than the score function's (template.yaml BatchSize, 100).
+const EmbeddedBatch = 1000
 
 // rewinder is a feed whose read position must be reset after a failure
 // (a DynamoDB stream's iterators); the embedded feed needs nothing.

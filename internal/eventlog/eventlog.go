@@ -13,7 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -130,13 +130,46 @@ func (l *Log) Aliases(ctx context.Context, visitor string) ([]string, error) {
 }
 
 // SortOldestFirst orders events by corrected time, then id for stability.
-func SortOldestFirst(evs []event.Event) {
-	sort.SliceStable(evs, func(i, j int) bool {
-		if !evs[i].Timestamp.Equal(evs[j].Timestamp) {
-			return evs[i].Timestamp.Before(evs[j].Timestamp)
-		}
-		return evs[i].ID < evs[j].ID
-	})
+func SortOldestFirst(evs []event.Event) { sortEvents(evs, oldestFirst) }
+
+// SortNewestFirst is SortOldestFirst reversed.
+func SortNewestFirst(evs []event.Event) {
+	sortEvents(evs, func(a, b *event.Event) int { return oldestFirst(b, a) })
+}
+
+func oldestFirst(a, b *event.Event) int {
+	if c := a.Timestamp.Compare(b.Timestamp); c != 0 {
+		return c
+	}
+	return strings.Compare(a.ID, b.ID)
+}
+
+// sortEvents sorts stably by cmp. Events are large: a list already in
+// order (or in reverse) is left (or reversed) in place, others are sorted
+// by index and each event moved once (a rescore sorts every history).
+func sortEvents(evs []event.Event, cmp func(a, b *event.Event) int) {
+	asc, desc := true, true
+	for i := 1; i < len(evs) && (asc || desc); i++ {
+		c := cmp(&evs[i-1], &evs[i])
+		asc, desc = asc && c <= 0, desc && c > 0
+	}
+	switch {
+	case asc:
+		return
+	case desc:
+		slices.Reverse(evs)
+		return
+	}
+	idx := make([]int32, len(evs))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortStableFunc(idx, func(a, b int32) int { return cmp(&evs[a], &evs[b]) })
+	out := make([]event.Event, len(evs))
+	for i, j := range idx {
+		out[i] = evs[j]
+	}
+	copy(evs, out)
 }
 
 // ForgetVisitor deletes everything the log keeps under a visitor (its

@@ -84,12 +84,7 @@ func (s *Stitcher) Timeline(ctx context.Context, person string, limit int) ([]ev
 			}
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if !out[i].Timestamp.Equal(out[j].Timestamp) {
-			return out[i].Timestamp.After(out[j].Timestamp)
-		}
-		return out[i].ID > out[j].ID
-	})
+	eventlog.SortNewestFirst(out)
 	if limit > 0 && len(out) > limit {
 		out = out[:limit]
 	}

@@ -97,18 +97,31 @@ func FunnelDays(ctx context.Context, t table.Table) ([]FunnelDay, error) {
 func AllLedgers(ctx context.Context, t table.Table) (map[string][]Contribution, error) {
 	out := map[string][]Contribution{}
 	err := identity.ScanPeople(ctx, t, func(person string, it table.Item) error {
-		if !strings.HasPrefix(it.SK, ledgerPfx) {
-			return nil
+		var cs []Contribution
+		switch {
+		case it.SK == scoreSK: // entries pending on the score record
+			var r Record
+			if err := json.Unmarshal(it.Data, &r); err != nil {
+				return err
+			}
+			cs = r.Pending
+		case strings.HasPrefix(it.SK, ledgerPfx):
+			var c Contribution
+			if err := json.Unmarshal(it.Data, &c); err != nil {
+				return err
+			}
+			cs = []Contribution{c}
 		}
-		var c Contribution
-		if err := json.Unmarshal(it.Data, &c); err != nil {
-			return err
-		}
-		if c.Kind == "behaviour" {
-			out[person] = append(out[person], c)
+		for _, c := range cs {
+			if c.Kind == "behaviour" {
+				out[person] = append(out[person], c)
+			}
 		}
 		return nil
 	})
+	for _, cs := range out {
+		sort.SliceStable(cs, func(i, j int) bool { return cs[i].At.Before(cs[j].At) })
+	}
 	return out, err
 }
 

@@ -15,10 +15,12 @@
 package qualify
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -69,6 +71,36 @@ type Engine interface {
 	Version() string
 }
 
+// ApplyEvaluator is an Engine that can apply events and judge the result
+// in one step, decoding the state once (the score path uses it when the
+// engine has it). It applies evs in order and stops before an event whose
+// contributions could take their number past max (one event at least), and
+// says how many it applied.
+type ApplyEvaluator interface {
+	ApplyEvaluate(state json.RawMessage, evs []event.Event, max int, attrs map[string]string, email string, now time.Time) (json.RawMessage, []Contribution, Verdict, int, error)
+}
+
+// applyEvaluate applies as many of evs as one transaction can record
+// (maxLedgerWrites contributions), then judges: in one step where the engine
+// can, else by applying all and again the part that fits.
+func applyEvaluate(e Engine, state json.RawMessage, evs []event.Event, p identity.Person, now time.Time) (json.RawMessage, []Contribution, Verdict, int, error) {
+	if ae, ok := e.(ApplyEvaluator); ok {
+		return ae.ApplyEvaluate(state, evs, maxLedgerWrites, p.Attributes, p.Email, now)
+	}
+	st, cs, err := e.Apply(state, evs, now)
+	if err != nil {
+		return nil, nil, Verdict{}, 0, err
+	}
+	n := cut(evs, cs)
+	if n < len(evs) {
+		if st, cs, err = e.Apply(state, evs[:n], now); err != nil {
+			return nil, nil, Verdict{}, 0, err
+		}
+	}
+	v, err := e.Evaluate(st, p.Attributes, p.Email, now)
+	return st, cs, v, n, err
+}
+
 // Record is a person's score record.
 type Record struct {
 	Person     string          `json:"person"`
@@ -81,7 +113,12 @@ type Record struct {
 	MQLAt      time.Time       `json:"mqlAt,omitzero"`
 	AcceptedAt time.Time       `json:"acceptedAt,omitzero"` // time to accept = AcceptedAt - MQLAt
 	Touches    []Touch         `json:"touches,omitempty"`   // first touch and the latest ones (reports, attribution)
-	version    int64
+	// Pending are ledger entries not yet written as ledger items: the
+	// latest contributions ride on the record (one write per batch) until
+	// they would make it larger than pendingBudget, then they go out as
+	// items in the record's transaction. The ledger is both.
+	Pending []Contribution `json:"pending,omitempty"`
+	version int64
 }
 
 // MQL is a qualification: raised once per cycle.
@@ -125,11 +162,16 @@ func (q *Qualifier) now() time.Time {
 func (q *Qualifier) Process(ctx context.Context, evs []event.Event) error {
 	byPerson := map[string][]event.Event{}
 	retro := map[string]bool{}
+	links := map[string]identity.Link{} // a run of changes is mostly a few visitors' events
 	var order []string
 	for _, ev := range evs {
-		link, err := q.Dir.GetLink(ctx, ev.VisitorID)
-		if err != nil {
-			return err
+		link, ok := links[ev.VisitorID]
+		if !ok {
+			var err error
+			if link, err = q.Dir.GetLink(ctx, ev.VisitorID); err != nil {
+				return err
+			}
+			links[ev.VisitorID] = link
 		}
 		p := link.PersonAt(ev.Timestamp)
 		if p == "" {
@@ -169,27 +211,31 @@ func (q *Qualifier) ScorePerson(ctx context.Context, person string) error {
 	return q.apply(ctx, person, tl)
 }
 
-// chunk bounds the events applied per transaction: DynamoDB takes at most
-// 100 writes in one.
-const chunk = 25
+// maxLedgerWrites bounds the ledger entries written in one transaction:
+// DynamoDB takes at most 100 writes in one, and the record, its stage
+// history, counters and an MQL come with them.
+const maxLedgerWrites = 80
 
 func (q *Qualifier) apply(ctx context.Context, person string, evs []event.Event) error {
 	return q.applyMay(ctx, person, evs, true)
 }
 
 // applyMay applies events; with mayQualify false it never raises an MQL
-// (a rescore replaying history sales already answered).
+// (a rescore replaying history sales already answered). The person's record
+// is read, the events applied and the record written once, unless their
+// ledger entries need more than one transaction.
 func (q *Qualifier) applyMay(ctx context.Context, person string, evs []event.Event, mayQualify bool) error {
-	if len(evs) == 0 {
-		evs = nil
-	}
-	for start := 0; start == 0 || start < len(evs); start += chunk {
-		end := min(start+chunk, len(evs))
-		if err := q.applyChunk(ctx, person, evs[start:end], mayQualify); err != nil {
+	evs = scorable(evs, q.now())
+	for {
+		n, err := q.applyPrefix(ctx, person, evs, mayQualify)
+		if err != nil {
 			return err
 		}
+		if n >= len(evs) {
+			return nil
+		}
+		evs = evs[n:]
 	}
-	return nil
 }
 
 // scorable keeps the events scoring may count at now (event.Scorable): a
@@ -197,44 +243,53 @@ func (q *Qualifier) applyMay(ctx context.Context, person string, evs []event.Eve
 // never scores, not even for a moment. One it skips is scored by a later
 // pass (the sweep's judgement is a change on the feed).
 func scorable(evs []event.Event, now time.Time) []event.Event {
-	out := evs[:0:0]
-	for _, ev := range evs {
-		if ev.Scorable(now) {
-			out = append(out, ev)
+	out := make([]event.Event, 0, len(evs))
+	for i := range evs {
+		if evs[i].Scorable(now) {
+			out = append(out, evs[i])
 		}
 	}
 	return out
 }
 
-func (q *Qualifier) applyChunk(ctx context.Context, person string, evs []event.Event, mayQualify bool) error {
+// cut is how many of evs fit one transaction, given the contributions
+// applying all of them gave (in event order).
+func cut(evs []event.Event, contribs []Contribution) int {
+	if len(contribs) <= maxLedgerWrites {
+		return len(evs)
+	}
+	over := contribs[maxLedgerWrites].EventID
+	for i, ev := range evs {
+		if ev.ID == over {
+			return max(i, 1)
+		}
+	}
+	return len(evs)
+}
+
+// applyPrefix applies as many of evs as one transaction can record and
+// returns how many that was (at least one, or zero for none given: the
+// record of a newly identified person is written all the same).
+func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.Event, mayQualify bool) (int, error) {
 	for attempt := 0; attempt < 10; attempt++ {
 		p, err := q.Dir.Get(ctx, person)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		rec, err := q.Record(ctx, person)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		now := q.now()
-		evs := scorable(evs, now)
-		state, contribs, err := q.Engine.Apply(rec.State, evs, now)
+		state, contribs, verdict, n, err := applyEvaluate(q.Engine, rec.State, evs, p, now)
 		if err != nil {
-			return err
+			return 0, err
 		}
-		verdict, err := q.Engine.Evaluate(state, p.Attributes, p.Email, now)
-		if err != nil {
-			return err
-		}
-		ws := make([]table.Write, 0, len(contribs)+6)
-		for i, c := range contribs {
-			data, _ := json.Marshal(c)
-			sk := fmt.Sprintf(ledgerPfx+"%s#%s#%02d", c.At.UTC().Format(time.RFC3339Nano), c.EventID, i)
-			ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: sk, Kind: "ledger", Data: data}, table.Always))
-		}
-		prev := rec.Stage
-		rec.State, rec.Verdict, rec.Rules, rec.UpdatedAt = state, verdict, q.Engine.Version(), now
-		rec.Touches = addTouches(rec.Touches, evs)
+		done := evs[:n]
+		ws := make([]table.Write, 0, len(contribs)+len(rec.Pending)+6)
+		prev, prevState, prevTouches, prevVerdict, prevRules := rec.Stage, rec.State, rec.Touches, rec.Verdict, rec.Rules
+		rec.State, rec.Verdict, rec.Rules = state, verdict, q.Engine.Version()
+		rec.Touches = addTouches(slices.Clone(rec.Touches), done)
 		if rec.Stage == "" || rec.Stage == StageAnonymous {
 			rec.Stage = StageLead
 		}
@@ -248,13 +303,18 @@ func (q *Qualifier) applyChunk(ctx context.Context, person string, evs []event.E
 				Events: q.scoredEvents(ctx, person, contribs),
 			}
 		}
+		if mql == nil && rec.version != 0 && len(contribs) == 0 && rec.Stage == prev && bytes.Equal(state, prevState) &&
+			slices.Equal(rec.Touches, prevTouches) && sameJudgement(verdict, prevVerdict) && prevRules == rec.Rules {
+			return n, nil // events seen before, or none a rule matched: nothing to write
+		}
+		rec.UpdatedAt = now
 		if mql != nil {
 			// The MQL index and delivery are outside the person's
 			// partition: never raise one for a person being erased.
 			if gone, err := q.Dir.Erased(ctx, p.Email); err != nil {
-				return err
+				return 0, err
 			} else if gone {
-				return identity.ErrNotFound
+				return 0, identity.ErrNotFound
 			}
 		}
 		cnt := newCounts(q.Calendar.Location())
@@ -271,27 +331,71 @@ func (q *Qualifier) applyChunk(ctx context.Context, person string, evs []event.E
 			cnt.mql(*mql)
 		}
 		ws = append(ws, cnt.writes()...)
+		rec.Pending = append(slices.Clone(rec.Pending), contribs...)
 		data, _ := json.Marshal(rec)
+		if len(data) > pendingBudget || mql != nil || len(rec.Pending) > maxLedgerWrites {
+			// Written out: an MQL's transaction costs the same either way,
+			// and its events must be in the ledger its explanation reads.
+			ws = append(ws, ledgerWrites(person, rec.Pending)...)
+			rec.Pending = nil
+			data, _ = json.Marshal(rec)
+		}
 		ws = withIndex(ws, person, rec)
 		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: scoreSK, Kind: "score", Data: data}, table.VersionIs(rec.version)))
 		if mql != nil {
 			mw, err := q.mqlWrites(*mql)
 			if err != nil {
-				return err
+				return 0, err
 			}
 			ws = append(ws, mw...)
 		}
-		err = q.T.Transact(ctx, ws)
+		if len(ws) == 1 {
+			// The record alone: a conditional put costs half a
+			// transaction's write units on DynamoDB.
+			err = q.T.Put(ctx, ws[0].Item, ws[0].Cond)
+		} else {
+			err = q.T.Transact(ctx, ws)
+		}
 		if err == nil {
-			return nil
+			return n, nil
 		}
 		if !errors.Is(err, table.ErrConditionFailed) {
-			return err
+			return 0, err
 		}
 		// Someone else scored this person meanwhile (a duplicate or
 		// concurrent delivery): start again from their result.
 	}
-	return errors.New("qualify: too much contention scoring person")
+	return 0, errors.New("qualify: too much contention scoring person")
+}
+
+// pendingBudget is the largest score record (its data) that keeps pending
+// ledger entries: with the item's keys it stays within two DynamoDB write
+// units, so a known person's page view costs 3 (the event, the record).
+const pendingBudget = 1900
+
+// ledgerWrites writes contributions out as ledger items, each keyed by its
+// time, event and place among the event's contributions.
+func ledgerWrites(person string, cs []Contribution) []table.Write {
+	ws := make([]table.Write, 0, len(cs))
+	for i, c := range cs {
+		n := 0
+		for j := i - 1; j >= 0 && cs[j].EventID == c.EventID && cs[j].At.Equal(c.At); j-- {
+			n++
+		}
+		data, _ := json.Marshal(c)
+		sk := fmt.Sprintf(ledgerPfx+"%s#%s#%02d", c.At.UTC().Format(time.RFC3339Nano), c.EventID, n)
+		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: sk, Kind: "ledger", Data: data}, table.Always))
+	}
+	return ws
+}
+
+// sameJudgement reports whether two verdicts judge alike, the behaviour
+// score aside (it decays with time alone).
+func sameJudgement(a, b Verdict) bool {
+	a.Behaviour, b.Behaviour = 0, 0
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	return bytes.Equal(ja, jb)
 }
 
 func (q *Qualifier) mqlWrites(m MQL) ([]table.Write, error) {
@@ -355,19 +459,28 @@ func (q *Qualifier) Record(ctx context.Context, person string) (Record, error) {
 	return r, nil
 }
 
-// Ledger returns a person's contributions, oldest first.
+// Ledger returns a person's contributions, oldest first: the ledger items
+// and the entries still pending on the score record.
 func (q *Qualifier) Ledger(ctx context.Context, person string) ([]Contribution, error) {
 	items, err := q.T.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: ledgerPfx, Consistent: true})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Contribution, 0, len(items))
+	rec, err := q.Record(ctx, person)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Contribution, 0, len(items)+len(rec.Pending))
 	for _, it := range items {
 		var c Contribution
 		if err := json.Unmarshal(it.Data, &c); err != nil {
 			return nil, err
 		}
 		out = append(out, c)
+	}
+	if len(rec.Pending) > 0 {
+		out = append(out, rec.Pending...)
+		sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
 	}
 	return out, nil
 }

@@ -39,7 +39,7 @@ func (q *Qualifier) RescorePerson(ctx context.Context, person string) error {
 		if rec.version == 0 {
 			break // never scored
 		}
-		rec.State = nil
+		rec.State, rec.Pending = nil, nil
 		data, _ := json.Marshal(rec)
 		err = q.T.Put(ctx, table.Item{PK: identity.PersonPK(person), SK: scoreSK, Kind: "score", Data: data}, table.VersionIs(rec.version))
 		if err == nil {

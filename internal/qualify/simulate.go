@@ -69,21 +69,65 @@ func (q *Qualifier) Simulate(ctx context.Context, person string, engines ...Engi
 	return p, out, nil
 }
 
+// Replayer is an Engine that opens a person's state once for a replay
+// event by event (Simulate): without it every event decodes and encodes
+// the whole state.
+type Replayer interface {
+	Open(state json.RawMessage) (Replay, error)
+}
+
+// Replay is one person's engine state, open.
+type Replay interface {
+	Apply(evs []event.Event, now time.Time) ([]Contribution, error)
+	Evaluate(attrs map[string]string, email string, now time.Time) (Verdict, error)
+	Recycle(now time.Time) (Contribution, error)
+}
+
+// open starts a replay from an empty state.
+func open(e Engine) (Replay, error) {
+	if r, ok := e.(Replayer); ok {
+		return r.Open(nil)
+	}
+	return &rawReplay{e: e}, nil
+}
+
+// rawReplay replays through the Engine interface, state encoded between calls.
+type rawReplay struct {
+	e     Engine
+	state json.RawMessage
+}
+
+func (r *rawReplay) Apply(evs []event.Event, now time.Time) (cs []Contribution, err error) {
+	r.state, cs, err = r.e.Apply(r.state, evs, now)
+	return cs, err
+}
+
+func (r *rawReplay) Evaluate(attrs map[string]string, email string, now time.Time) (Verdict, error) {
+	return r.e.Evaluate(r.state, attrs, email, now)
+}
+
+func (r *rawReplay) Recycle(now time.Time) (c Contribution, err error) {
+	r.state, c, err = r.e.Recycle(r.state, now)
+	return c, err
+}
+
 func (q *Qualifier) replayIn(e Engine, p identity.Person, tl []event.Event, recycles []time.Time) (Simulation, error) {
 	now := q.now()
 	s := Simulation{Rules: e.Version(), MQLs: []SimMQL{}, Events: len(tl)}
 	if len(tl) > 0 {
 		s.First = tl[0].Timestamp
 	}
-	var state json.RawMessage
-	var err error
+	state, err := open(e)
+	if err != nil {
+		return s, err
+	}
 	cycle, qualified := 1, false
 	identified := p.CreatedAt.IsZero()
 	eval := func(at time.Time) error {
 		if qualified || at.After(now) {
 			return nil
 		}
-		v, err := e.Evaluate(state, p.Attributes, p.Email, at)
+		v, err := state.Evaluate(p.Attributes, p.Email, at)
 		if err != nil {
 			return err
 		}
@@ -94,7 +138,7 @@ func (q *Qualifier) replayIn(e Engine, p identity.Person, tl []event.Event, recy
 		return nil
 	}
 	recycle := func(at time.Time) error {
-		if state, _, err = e.Recycle(state, at); err != nil {
+		if _, err := state.Recycle(at); err != nil {
 			return err
 		}
 		cycle, qualified = cycle+1, false
@@ -121,7 +165,7 @@ func (q *Qualifier) replayIn(e Engine, p identity.Person, tl []event.Event, recy
 				return s, err
 			}
 		}
-		if state, _, err = e.Apply(state, tl[i:i+1], now); err != nil {
+		if _, err := state.Apply(tl[i:i+1], now); err != nil {
 			return s, err
 		}
 		if identified {
@@ -140,6 +184,6 @@ func (q *Qualifier) replayIn(e Engine, p identity.Person, tl []event.Event, recy
 			return s, err
 		}
 	}
-	s.Verdict, err = e.Evaluate(state, p.Attributes, p.Email, now)
+	s.Verdict, err = state.Evaluate(p.Attributes, p.Email, now)
 	return s, err
 }

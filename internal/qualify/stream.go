@@ -28,11 +28,45 @@ const KindMQL = "mql"
 // returns how many changes are done; at the first failure it stops, and the
 // caller retries from there. Everything it does is idempotent, so a change
 // seen again changes nothing.
+//
+// Inserted events are scored a run at a time: consecutive event inserts
+// (up to the next change of another kind, which keeps its place in the
+// order) go through Process together, so each person's score record is
+// read, decoded and written once for the run, not once per event.
 func (q *Qualifier) HandleChanges(ctx context.Context, cs []table.Change, relay Relay) (int, error) {
+	var run []event.Event
+	var at []int // the change of each event of the run
+	// flush scores the run; when that fails, it scores the run's events one
+	// at a time, so what precedes the failing change is done and the
+	// caller retries from that change, not from the start of the run.
+	flush := func() (int, error) {
+		defer func() { run, at = run[:0], at[:0] }()
+		if len(run) == 0 || q.Process(ctx, run) == nil {
+			return 0, nil
+		}
+		for k := range run {
+			if err := q.Process(ctx, run[k:k+1]); err != nil {
+				return at[k], err
+			}
+		}
+		return 0, nil
+	}
 	for i, c := range cs {
+		if c.Op == table.OpInsert && c.Item.Kind == eventlog.KindEvent {
+			if ev, err := eventlog.Decode(c.Item); err == nil {
+				run, at = append(run, ev), append(at, i)
+			} // malformed: skipping beats blocking the shard
+			continue
+		}
+		if k, err := flush(); err != nil {
+			return k, err
+		}
 		if err := q.handleChange(ctx, c, relay); err != nil {
 			return i, err
 		}
+	}
+	if k, err := flush(); err != nil {
+		return k, err
 	}
 	return len(cs), nil
 }

@@ -3,13 +3,13 @@ package rulebook
 import (
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
 	"math"
 	"net/url"
 	"path"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/baton-hq/baton/internal/event"
@@ -23,6 +23,28 @@ type Engine struct {
 	// Loc is the time zone whose days daily caps count (the configured
 	// timezone; nil: UTC), so 23:30 and 00:30 in Tokyo are two days.
 	Loc *time.Location
+
+	once   sync.Once
+	byType map[string][]*BehaviourRule // the rules an event of a type may match, in file order
+}
+
+// candidates are the behaviour rules an event of type t may match: a rule
+// naming other types never does, and most rules name one.
+func (e *Engine) candidates(t string) []*BehaviourRule {
+	e.once.Do(func() {
+		e.byType = map[string][]*BehaviourRule{}
+		for typ := range eventTypes {
+			for _, r := range e.R.Behaviour {
+				if len(r.Types) == 0 || r.Types[typ] {
+					e.byType[typ] = append(e.byType[typ], r)
+				}
+			}
+		}
+	})
+	if rs, ok := e.byType[t]; ok {
+		return rs
+	}
+	return e.R.Behaviour // a type the rules language does not know: every rule judges it
 }
 
 func (e *Engine) loc() *time.Location {
@@ -30,56 +52,6 @@ func (e *Engine) loc() *time.Location {
 		return time.UTC
 	}
 	return e.Loc
-}
-
-// State is what the engine keeps per person, stored as JSON in the score
-// record. The behaviour score is kept as of At and decayed lazily when read,
-// so no nightly job is needed.
-type State struct {
-	Score   float64            `json:"score"`
-	At      time.Time          `json:"at,omitzero"`
-	Seen    map[string]int64   `json:"seen,omitempty"`    // hash of each event a rule matched -> unix day of the event
-	PerDay  map[string]float64 `json:"perDay,omitempty"`  // "<rule>|<day>" -> points, for daily caps
-	PerRule map[string]float64 `json:"perRule,omitempty"` // rule -> points this cycle, for per-person caps
-	Fired   map[string]bool    `json:"fired,omitempty"`   // once-rules that scored this cycle
-	// RecycledAt is when sales last rejected or lost the person; NewPoints
-	// the behaviour points earned by events after it (the new evidence a
-	// recycled person needs before qualifying again).
-	RecycledAt time.Time `json:"recycledAt,omitzero"`
-	NewPoints  float64   `json:"newPoints,omitempty"`
-}
-
-// seenKey is a short stable key for an event id (64-bit FNV-1a, base 36).
-func seenKey(id string) string {
-	h := fnv.New64a()
-	h.Write([]byte(id))
-	return strconv.FormatUint(h.Sum64(), 36)
-}
-
-// keep bounds the state: bookkeeping for events older than this goes (raw
-// events are gone by then too, so they cannot be replayed).
-const keep = 800 * 24 * time.Hour
-
-func decode(raw json.RawMessage) (*State, error) {
-	st := &State{}
-	if len(raw) > 0 {
-		if err := json.Unmarshal(raw, st); err != nil {
-			return nil, fmt.Errorf("rulebook: corrupt state: %w", err)
-		}
-	}
-	if st.Seen == nil {
-		st.Seen = map[string]int64{}
-	}
-	if st.PerDay == nil {
-		st.PerDay = map[string]float64{}
-	}
-	if st.PerRule == nil {
-		st.PerRule = map[string]float64{}
-	}
-	if st.Fired == nil {
-		st.Fired = map[string]bool{}
-	}
-	return st, nil
 }
 
 // Version names the rules in force.
@@ -103,26 +75,92 @@ func (e *Engine) ScoreAt(st *State, t time.Time) float64 {
 
 // Apply scores events into the state. An event already scored is skipped;
 // events may come in any order (retroactive scoring of older history): each
-// contribution is decayed from its own event time.
+// contribution is decayed from its own event time. The state is decoded
+// once and encoded once per call: callers hand it every event they have for
+// the person (the score path: a feed batch).
 func (e *Engine) Apply(raw json.RawMessage, evs []event.Event, now time.Time) (json.RawMessage, []qualify.Contribution, error) {
-	st, err := decode(raw)
+	st, err := e.decode(raw)
 	if err != nil {
 		return nil, nil, err
 	}
+	out := e.ApplyState(st, evs, nil)
+	prune(st, now, e.loc())
+	return encodeState(st), out, nil
+}
+
+// ApplyEvaluate is Apply then Evaluate at now on one decoded state
+// (qualify.ApplyEvaluator): the score path decodes a person's state once a
+// batch. It stops before an event whose rules could take the contributions
+// past max, and says how many events it applied.
+func (e *Engine) ApplyEvaluate(raw json.RawMessage, evs []event.Event, max int, attrs map[string]string, email string, now time.Time) (json.RawMessage, []qualify.Contribution, qualify.Verdict, int, error) {
+	st, err := e.decode(raw)
+	if err != nil {
+		return nil, nil, qualify.Verdict{}, 0, err
+	}
 	var out []qualify.Contribution
-	for _, ev := range evs {
-		id := seenKey(ev.ID)
-		if _, seen := st.Seen[id]; seen || ev.ID == "" || ev.Flagged() {
+	n := 0
+	for ; n < len(evs); n++ {
+		if n > 0 && len(out)+len(e.candidates(evs[n].Type)) > max {
+			break
+		}
+		out = e.ApplyState(st, evs[n:n+1], out)
+	}
+	prune(st, now, e.loc())
+	return encodeState(st), out, e.EvaluateState(st, attrs, email, now), n, nil
+}
+
+// Open decodes a state for a replay event by event (qualify.Replayer).
+func (e *Engine) Open(raw json.RawMessage) (qualify.Replay, error) {
+	st, err := e.decode(raw)
+	if err != nil {
+		return nil, err
+	}
+	return &replay{e: e, st: st}, nil
+}
+
+// replay is an open state: Apply, Evaluate and Recycle as the Engine's,
+// without encoding between them.
+type replay struct {
+	e  *Engine
+	st *State
+}
+
+func (r *replay) Apply(evs []event.Event, now time.Time) ([]qualify.Contribution, error) {
+	out := r.e.ApplyState(r.st, evs, nil)
+	prune(r.st, now, r.e.loc())
+	return out, nil
+}
+
+func (r *replay) Evaluate(attrs map[string]string, email string, now time.Time) (qualify.Verdict, error) {
+	return r.e.EvaluateState(r.st, attrs, email, now), nil
+}
+
+func (r *replay) Recycle(now time.Time) (qualify.Contribution, error) {
+	return r.e.RecycleState(r.st, now), nil
+}
+
+// ApplyState scores events into a decoded state, appending the
+// contributions to out.
+func (e *Engine) ApplyState(st *State, evs []event.Event, out []qualify.Contribution) []qualify.Contribution {
+	loc := e.loc()
+	for i := range evs {
+		ev := &evs[i]
+		if ev.ID == "" || ev.Flagged() {
 			continue // bots and scanners are kept, never scored
 		}
-		for _, r := range e.R.Behaviour {
-			if !r.matches(ev) {
+		w := seenWord(ev.ID, ev.Timestamp)
+		if uint32(w>>32) < st.Floor || st.has(w) {
+			continue
+		}
+		day, dayKnown := uint32(0), false
+		m := matchee{ev: ev}
+		for _, r := range e.candidates(ev.Type) {
+			if !r.matches(&m) {
 				continue
 			}
 			// Only events a rule matched are remembered: one that matched
-			// none would match none again, and the state stays small (the
-			// score record is one DynamoDB item, at most 400 KB).
-			st.Seen[id] = ev.Timestamp.Unix() / 86400
+			// none would match none again, and the state stays small.
+			st.remember(w)
 			pts := r.Points
 			if r.Once {
 				if st.Fired[r.Name] {
@@ -130,9 +168,11 @@ func (e *Engine) Apply(raw json.RawMessage, evs []event.Event, now time.Time) (j
 				}
 				st.Fired[r.Name] = true
 			}
-			day := r.Name + "|" + ev.Timestamp.In(e.loc()).Format("2006-01-02")
+			if r.CapPerDay > 0 && !dayKnown {
+				day, dayKnown = localDay(ev.Timestamp, loc), true
+			}
 			if r.CapPerDay > 0 && pts > 0 {
-				pts = math.Min(pts, r.CapPerDay-st.PerDay[day])
+				pts = math.Min(pts, r.CapPerDay-st.dayPoints(r.Name, day))
 			}
 			if r.CapPerPerson > 0 && pts > 0 {
 				pts = math.Min(pts, r.CapPerPerson-st.PerRule[r.Name])
@@ -140,7 +180,9 @@ func (e *Engine) Apply(raw json.RawMessage, evs []event.Event, now time.Time) (j
 			if pts == 0 || (r.Points > 0 && pts < 0) {
 				continue // capped
 			}
-			st.PerDay[day] += pts
+			if r.CapPerDay > 0 {
+				st.addDayPoints(r.Name, day, pts)
+			}
 			st.PerRule[r.Name] += pts
 			if !st.RecycledAt.IsZero() && ev.Timestamp.After(st.RecycledAt) && pts > 0 {
 				st.NewPoints += pts
@@ -149,9 +191,7 @@ func (e *Engine) Apply(raw json.RawMessage, evs []event.Event, now time.Time) (j
 			out = append(out, qualify.Contribution{Rule: r.Name, Kind: "behaviour", EventID: ev.ID, EventType: ev.Type, URL: ev.URL, Delta: pts, At: ev.Timestamp})
 		}
 	}
-	prune(st, now)
-	b, err := json.Marshal(st)
-	return b, out, err
+	return out
 }
 
 // add puts points earned at t into the score kept as of st.At.
@@ -167,22 +207,26 @@ func (e *Engine) add(st *State, pts float64, t time.Time) {
 	}
 }
 
-func prune(st *State, now time.Time) {
-	oldest := now.Add(-keep).Unix() / 86400
-	for id, day := range st.Seen {
-		if day < oldest {
-			delete(st.Seen, id)
-		}
-	}
-	cutoff := now.Add(-keep).UTC().Format("2006-01-02")
-	for k := range st.PerDay {
-		if _, day, _ := strings.Cut(k, "|"); day < cutoff {
-			delete(st.PerDay, k)
-		}
-	}
+// matchee is an event being matched, its URL parsed once for every rule.
+type matchee struct {
+	ev     *event.Event
+	parsed bool
+	u      *url.URL
+	full   string // u.String(), once asked for
 }
 
-func (r *BehaviourRule) matches(ev event.Event) bool {
+func (m *matchee) url() *url.URL {
+	if !m.parsed {
+		m.parsed = true
+		if u, err := url.Parse(m.ev.URL); err == nil {
+			m.u = u
+		}
+	}
+	return m.u
+}
+
+func (r *BehaviourRule) matches(m *matchee) bool {
+	ev := m.ev
 	if len(r.Types) > 0 && !r.Types[ev.Type] {
 		return false
 	}
@@ -192,7 +236,7 @@ func (r *BehaviourRule) matches(ev event.Event) bool {
 	if ev.Type == event.Offline && !r.Types[event.Offline] {
 		return false // so do offline touches: a page-view or campaign rule never counts a booth visit
 	}
-	if len(r.URL) > 0 && !anyMatch(r.URL, ev.URL) {
+	if len(r.URL) > 0 && !m.anyMatch(r.URL) {
 		return false
 	}
 	if r.Form != nil {
@@ -205,8 +249,8 @@ func (r *BehaviourRule) matches(ev event.Event) bool {
 		}
 	}
 	if r.File != nil {
-		u, err := url.Parse(ev.URL)
-		if ev.Type != event.Download || err != nil || !r.File.MatchString(path.Base(u.Path)) {
+		u := m.url()
+		if ev.Type != event.Download || u == nil || !r.File.MatchString(path.Base(u.Path)) {
 			return false
 		}
 	}
@@ -233,15 +277,19 @@ func (r *BehaviourRule) matches(ev event.Event) bool {
 	return true
 }
 
-func anyMatch(res []*regexp.Regexp, s string) bool {
-	if u, err := url.Parse(s); err == nil && u.Host != "" {
+func (m *matchee) anyMatch(res []*regexp.Regexp) bool {
+	s := m.ev.URL
+	if u := m.url(); u != nil && u.Host != "" {
 		s = u.Path // URL patterns match the path ("/pricing*"); "re:" patterns may use the whole URL
 		for _, re := range res {
 			if re.MatchString(s) {
 				return true
 			}
 		}
-		s = u.String()
+		if m.full == "" {
+			m.full = u.String()
+		}
+		s = m.full
 	}
 	for _, re := range res {
 		if re.MatchString(s) {
@@ -349,26 +397,31 @@ func (e *Engine) Band(score float64) string {
 // Evaluate judges the person now: scores, grade, band, BANT, and the first
 // MQL condition that holds, with the facts that satisfied it.
 func (e *Engine) Evaluate(raw json.RawMessage, attrs map[string]string, email string, now time.Time) (qualify.Verdict, error) {
-	st, err := decode(raw)
+	st, err := e.decode(raw)
 	if err != nil {
 		return qualify.Verdict{}, err
 	}
+	return e.EvaluateState(st, attrs, email, now), nil
+}
+
+// EvaluateState is Evaluate on a decoded state.
+func (e *Engine) EvaluateState(st *State, attrs map[string]string, email string, now time.Time) qualify.Verdict {
 	v := qualify.Verdict{Behaviour: round(e.ScoreAt(st, now))}
 	v.Fit, v.Grade, v.FitRules, v.Excluded = e.Fit(attrs, email)
 	v.Band = e.Band(v.Behaviour)
 	var bant []string
 	v.BANT, bant = e.BANT(attrs)
 	if v.Excluded != "" {
-		return v, nil
+		return v
 	}
 	if rc := e.R.Recycle; !st.RecycledAt.IsZero() {
 		if until := st.RecycledAt.Add(rc.Cooldown); now.Before(until) {
 			v.Waiting = fmt.Sprintf("recycled %s: no MQL before %s (recycle.cooldown)", st.RecycledAt.UTC().Format(time.RFC3339), until.UTC().Format(time.RFC3339))
-			return v, nil
+			return v
 		}
 		if st.NewPoints < rc.MinNewBehaviour {
 			v.Waiting = fmt.Sprintf("recycled %s: %g of %g behaviour points earned since (recycle.min_new_behaviour)", st.RecycledAt.UTC().Format(time.RFC3339), round(st.NewPoints), rc.MinNewBehaviour)
-			return v, nil
+			return v
 		}
 	}
 	for _, c := range e.R.MQL {
@@ -377,7 +430,7 @@ func (e *Engine) Evaluate(raw json.RawMessage, attrs map[string]string, email st
 			break
 		}
 	}
-	return v, nil
+	return v
 }
 
 func (c *Condition) holds(v qualify.Verdict, bant []string) ([]string, bool) {
@@ -413,16 +466,21 @@ func (c *Condition) holds(v qualify.Verdict, bant []string) ([]string, bool) {
 // configured factor (0 resets it), once-rules and per-person caps start over.
 // Events already scored never score again.
 func (e *Engine) Recycle(raw json.RawMessage, now time.Time) (json.RawMessage, qualify.Contribution, error) {
-	st, err := decode(raw)
+	st, err := e.decode(raw)
 	if err != nil {
 		return nil, qualify.Contribution{}, err
 	}
+	c := e.RecycleState(st, now)
+	return encodeState(st), c, nil
+}
+
+// RecycleState is Recycle on a decoded state.
+func (e *Engine) RecycleState(st *State, now time.Time) qualify.Contribution {
 	before := e.ScoreAt(st, now)
 	st.Score, st.At = before*e.R.Recycle.Multiply, now
 	st.PerRule, st.Fired = map[string]float64{}, map[string]bool{}
 	st.RecycledAt, st.NewPoints = now, 0
-	b, err := json.Marshal(st)
-	return b, qualify.Contribution{Rule: "recycle", Kind: "reset", Delta: round(st.Score - before), At: now}, err
+	return qualify.Contribution{Rule: "recycle", Kind: "reset", Delta: round(st.Score - before), At: now}
 }
 
 func round(f float64) float64 { return math.Round(f*100) / 100 }

@@ -37,7 +37,7 @@ func apply(t *testing.T, e *Engine, raw json.RawMessage, now time.Time, evs ...e
 	for _, c := range cs {
 		rules = append(rules, c.Rule)
 	}
-	st, _ := decode(out)
+	st, _ := e.decode(out)
 	return out, e.ScoreAt(st, now), rules
 }
 
@@ -195,7 +195,7 @@ func TestDecayExact(t *testing.T) {
 	if s != 40 {
 		t.Fatal(s)
 	}
-	st, _ := decode(raw)
+	st, _ := e.decode(raw)
 	if got := e.ScoreAt(st, t0.Add(10*24*time.Hour)); math.Abs(got-20) > 1e-9 {
 		t.Fatalf("after one half-life: %v, want 20", got)
 	}
@@ -205,13 +205,13 @@ func TestDecayExact(t *testing.T) {
 	// An older event arriving late counts with its own age: at t0+10d the
 	// score is 40*0.5 (a, 10 days old) + 40*0.25 (b, 20 days old).
 	raw, _, _ = apply(t, e, raw, t0, dl("b", t0.Add(-10*24*time.Hour)))
-	st, _ = decode(raw)
+	st, _ = e.decode(raw)
 	if got := e.ScoreAt(st, t0.Add(10*24*time.Hour)); math.Abs(got-30) > 1e-9 {
 		t.Fatalf("out of order: %v, want 30", got)
 	}
 	// Order of arrival does not matter.
 	raw3, _, _ := apply(t, e, nil, t0, dl("b", t0.Add(-10*24*time.Hour)), dl("a", t0))
-	st3, _ := decode(raw3)
+	st3, _ := e.decode(raw3)
 	if got := e.ScoreAt(st3, t0.Add(10*24*time.Hour)); math.Abs(got-30) > 1e-9 {
 		t.Fatalf("in order: %v, want 30", got)
 	}
@@ -263,8 +263,9 @@ func TestBANTAndConditions(t *testing.T) {
 	}
 	// Cross-scoring: hot (>= 60) x C qualifies through the matrix; warm x C does not.
 	state := func(score float64) json.RawMessage {
-		b, _ := json.Marshal(State{Score: score, At: t0})
-		return b
+		st := newState()
+		st.Score, st.At = score, t0
+		return encodeState(st)
 	}
 	c := map[string]string{"title": "課長"} // grade C
 	if v, _ := e.Evaluate(state(65), c, "x@corp.example", t0); v.Condition != "cross-scoring" || v.Band != "hot" {
@@ -292,7 +293,7 @@ func TestRecycle(t *testing.T) {
 	if err != nil || c.Delta != -s || c.Kind != "reset" {
 		t.Fatalf("recycle %+v %v", c, err)
 	}
-	st, _ := decode(raw)
+	st, _ := e.decode(raw)
 	if e.ScoreAt(st, t0) != 0 || len(st.PerRule) != 0 {
 		t.Fatalf("after recycle %+v", st)
 	}
@@ -335,7 +336,7 @@ func TestRecycledNeedsNewEvidence(t *testing.T) {
 	}
 }
 
-func mustParse(t *testing.T, src string) *Rules {
+func mustParse(t testing.TB, src string) *Rules {
 	t.Helper()
 	r, err := Parse("test.yaml", []byte(src))
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"sync"
@@ -357,6 +358,127 @@ func run(t *testing.T, f tabletest.Factory) {
 			t.Fatalf("other after: %+v", rec)
 		}
 	})
+	t.Run("FeedBatchScoresEachPersonOnce", func(t *testing.T) {
+		x := newFx(t, f)
+		w := &writes{Table: x.q.T}
+		x.q.T = w
+		a := x.identify(t, "va", "batch-a@example.com", t0)
+		b := x.identify(t, "vb", "batch-b@example.com", t0)
+		var evs []event.Event
+		for i := 0; i < 6; i++ { // interleaved: a, b, a, b ...
+			vis := []string{"va", "vb"}[i%2]
+			evs = append(evs, ev(vis, fmt.Sprintf("%s-%d", vis, i), event.PageView, t0.Add(time.Duration(i+1)*time.Minute)))
+		}
+		evs = append(evs, ev("va", "va-dl", event.Download, t0.Add(10*time.Minute))) // a: 15 + 20 = 35, qualifies
+		x.store(t, evs...)
+		cs := x.changes(t, evs...)
+		// A link and an MQL change in the middle keep their place.
+		link, err := x.q.Dir.GetLink(ctx, "vb")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ld, _ := json.Marshal(link)
+		old, _ := json.Marshal(qualify.MQL{ID: "earlier-c1", Person: "earlier"})
+		cs = append(cs[:3:3], append([]table.Change{{Op: table.OpInsert, Item: table.Item{Kind: identity.KindLink, Data: ld}},
+			{Op: table.OpInsert, Item: table.Item{Kind: qualify.KindMQL, Data: old}}}, cs[3:]...)...)
+		var relayed []string
+		relay := func(_ context.Context, m qualify.MQL) error { relayed = append(relayed, m.ID); return nil }
+		if n, err := x.q.HandleChanges(ctx, cs, relay); err != nil || n != len(cs) {
+			t.Fatalf("handled %d of %d: %v", n, len(cs), err)
+		}
+		// Runs: [a0 b1 a2] link(b) mql [b3 a4 b5 a-dl]: each person's record
+		// written once per run (b's link scores b's timeline, nothing new).
+		if got := w.score[identity.PersonPK(a.ID)]; got != 2 {
+			t.Errorf("a's score record written %d times, want 2 (once per run of events)", got)
+		}
+		if got := w.score[identity.PersonPK(b.ID)]; got != 2 {
+			t.Errorf("b's score record written %d times, want 2", got)
+		}
+		ra, _ := x.q.Record(ctx, a.ID)
+		rb, _ := x.q.Record(ctx, b.ID)
+		if ra.Verdict.Behaviour != 35 || ra.Stage != qualify.StageMQL || rb.Verdict.Behaviour != 15 || rb.Stage != qualify.StageLead {
+			t.Fatalf("a %+v\nb %+v", ra, rb)
+		}
+		mqls, _ := x.q.MQLs(ctx, a.ID)
+		if len(mqls) != 1 || len(relayed) != 1 || relayed[0] != "earlier-c1" {
+			t.Fatalf("MQLs %+v, relayed %v", mqls, relayed)
+		}
+		// The batch again (at-least-once delivery): nothing scored, nothing written.
+		w.reset()
+		if n, err := x.q.HandleChanges(ctx, cs, relay); err != nil || n != len(cs) {
+			t.Fatalf("again: handled %d of %d: %v", n, len(cs), err)
+		}
+		if len(w.score) != 0 || w.ledger != 0 {
+			t.Fatalf("a repeated batch wrote score records %v, ledger items %d", w.score, w.ledger)
+		}
+		if mqls, _ := x.q.MQLs(ctx, a.ID); len(mqls) != 1 {
+			t.Fatalf("%d MQLs after a repeated batch", len(mqls))
+		}
+	})
+	t.Run("LedgerExplainsEveryPoint", func(t *testing.T) {
+		x := newFx(t, f)
+		w := &writes{Table: x.q.T}
+		x.q.T = w
+		x.q.Engine = points{mult: 0.1} // 40 page views to qualify: a long ledger
+		p := x.identify(t, "vl", "ledger@example.com", t0)
+		for run := 0; run < 12; run++ {
+			var evs []event.Event
+			for i := 0; i < 3; i++ {
+				evs = append(evs, ev("vl", fmt.Sprintf("l%02d-%d", run, i), event.PageView, t0.Add(time.Duration(run*3+i+1)*time.Minute)))
+			}
+			x.store(t, evs...)
+			if n, err := x.q.HandleChanges(ctx, x.changes(t, evs...), nil); err != nil || n != len(evs) {
+				t.Fatalf("run %d: %d %v", run, n, err)
+			}
+			rec, _ := x.q.Record(ctx, p.ID)
+			led, _ := x.q.Ledger(ctx, p.ID)
+			sum, ids := 0.0, map[string]bool{}
+			for _, c := range led {
+				sum += c.Delta
+				if ids[c.EventID] {
+					t.Fatalf("run %d: event %s twice in the ledger", run, c.EventID)
+				}
+				ids[c.EventID] = true
+			}
+			if len(led) != 3*(run+1) || math.Abs(sum-rec.Verdict.Behaviour) > 1e-9 {
+				t.Fatalf("run %d: ledger of %d entries explains %v points, the score is %v", run, len(led), sum, rec.Verdict.Behaviour)
+			}
+		}
+		// Most runs cost the record alone; the entries went out as items
+		// when the record grew (and with no loss: counted above).
+		if w.ledger == 0 || w.ledger >= 36 {
+			t.Fatalf("%d ledger items written for 36 entries: want some, fewer than one per entry", w.ledger)
+		}
+		lab, err := qualify.AllLedgers(ctx, x.q.T)
+		if err != nil || len(lab[p.ID]) != 36 {
+			t.Fatalf("AllLedgers has %d of 36 entries: %v", len(lab[p.ID]), err)
+		}
+		// A rescore rebuilds the same ledger.
+		if err := x.q.RescorePerson(ctx, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		if led, _ := x.q.Ledger(ctx, p.ID); len(led) != 36 {
+			t.Fatalf("after a rescore the ledger has %d entries, want 36", len(led))
+		}
+	})
+	t.Run("BatchLargerThanATransaction", func(t *testing.T) {
+		x := newFx(t, f)
+		x.q.Engine = points{mult: 0.01} // 0.05 a page view: 250 of them never qualify
+		p := x.identify(t, "vt", "big-batch@example.com", t0)
+		var evs []event.Event
+		for i := 0; i < 250; i++ {
+			evs = append(evs, ev("vt", fmt.Sprintf("t%03d", i), event.PageView, t0.Add(time.Duration(i+1)*time.Second)))
+		}
+		x.store(t, evs...)
+		if n, err := x.q.HandleChanges(ctx, x.changes(t, evs...), nil); err != nil || n != len(evs) {
+			t.Fatalf("handled %d of %d: %v", n, len(evs), err)
+		}
+		rec, _ := x.q.Record(ctx, p.ID)
+		led, _ := x.q.Ledger(ctx, p.ID)
+		if len(led) != 250 || math.Abs(rec.Verdict.Behaviour-12.5) > 1e-9 {
+			t.Fatalf("%d ledger entries, behaviour %v; want 250, 12.5", len(led), rec.Verdict.Behaviour)
+		}
+	})
 	t.Run("AcceptRecordsTimeToAccept", func(t *testing.T) {
 		x := newFx(t, f)
 		p := x.identify(t, "v6", "sla@example.com", t0)
@@ -373,6 +495,65 @@ func run(t *testing.T, f tabletest.Factory) {
 			t.Fatalf("record %+v", rec)
 		}
 	})
+}
+
+// changes are the stored events as the table's feed announces them.
+func (f fx) changes(t *testing.T, evs ...event.Event) []table.Change {
+	t.Helper()
+	out := make([]table.Change, 0, len(evs))
+	for _, e := range evs {
+		it, err := f.q.T.Get(context.Background(), eventlog.VisitorPK(e.VisitorID), "E#"+e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, table.Change{Op: table.OpInsert, Item: it})
+	}
+	return out
+}
+
+// writes counts what scoring writes: score records by partition, ledger items.
+type writes struct {
+	table.Table
+	mu     sync.Mutex
+	score  map[string]int
+	ledger int
+}
+
+func (w *writes) reset() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.score, w.ledger = nil, 0
+}
+
+func (w *writes) count(ws []table.Write) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.score == nil {
+		w.score = map[string]int{}
+	}
+	for _, x := range ws {
+		switch x.Item.Kind {
+		case "score":
+			w.score[x.Item.PK]++
+		case "ledger":
+			w.ledger++
+		}
+	}
+}
+
+func (w *writes) Put(ctx context.Context, it table.Item, c table.Cond) error {
+	w.count([]table.Write{table.Put(it, c)})
+	return w.Table.Put(ctx, it, c)
+}
+
+func (w *writes) Transact(ctx context.Context, ws []table.Write) error {
+	w.count(ws)
+	return w.Table.Transact(ctx, ws)
+}
+
+func (w *writes) PutMany(ctx context.Context, ws []table.Write) []error {
+	w.count(ws)
+	return w.Table.PutMany(ctx, ws)
 }
 
 // SLASuite checks breach detection and announce-once.
