@@ -1,0 +1,57 @@
+package push
+
+import (
+	"context"
+
+	"github.com/baton-hq/baton/internal/account"
+)
+
+// AccountConnector is a connector that also takes account qualifications
+// (MQAs): the account with the people behind it and why, as its SFA keeps
+// companies. Connectors that do not implement it are left out of an MQA's
+// delivery.
+type AccountConnector interface {
+	PushAccount(ctx context.Context, m account.MQA) (externalID string, err error)
+}
+
+// DeliverAccount pushes an MQA to each connector that takes accounts and
+// does not have it yet, each on its own as Deliver does for MQLs; the
+// delivery records are kept in the account's partition.
+func (w *Worker) DeliverAccount(ctx context.Context, m account.MQA) Result {
+	return w.deliverAccount(ctx, m, 0)
+}
+
+func (w *Worker) deliverAccount(ctx context.Context, m account.MQA, maxAttempts int) Result {
+	return w.run(ctx, target{pk: account.PK(m.Account), id: m.ID}, maxAttempts,
+		func(ctx context.Context, c Connector) (string, bool, error) {
+			ac, ok := c.(AccountConnector)
+			if !ok {
+				return "", false, nil
+			}
+			ext, err := ac.PushAccount(ctx, m)
+			return ext, true, err
+		})
+}
+
+// AccountDeliveries lists an MQA's delivery to each connector that takes
+// accounts.
+func (w *Worker) AccountDeliveries(ctx context.Context, m account.MQA) ([]Delivery, error) {
+	out := []Delivery{}
+	for _, c := range w.Connectors {
+		if _, ok := c.(AccountConnector); !ok {
+			continue
+		}
+		d, err := w.state(ctx, target{pk: account.PK(m.Account), id: m.ID}, c.Name())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// PushAccount implements AccountConnector: the MQA as JSON, type
+// "mqa.created", signed like an MQL.
+func (w *Webhook) PushAccount(ctx context.Context, m account.MQA) (string, error) {
+	return w.post(ctx, m.ID, "mqa.created", m)
+}
