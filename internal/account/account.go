@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/rulebook"
@@ -54,16 +55,16 @@ var ErrNotFound = errors.New("account: not found")
 // Account is a company and the people Baton knows there.
 type Account struct {
 	ID         string            `json:"id"`
-	Name       string            `json:"name"`              // the company name most of its people gave (or the domain)
-	Keys       []string          `json:"keys"`              // grouping keys: d:<domain>, n:<normalised company name>
-	Attributes map[string]string `json:"attributes"`        // company attributes, the value most of its people gave
-	Members    []Member          `json:"members"`           // people, most recently active first
-	Roles      map[string]int    `json:"roles"`             // buying-group coverage: role -> people
-	Behaviour  float64           `json:"behaviour"`         // sum of the members' behaviour scores
-	Fit        float64           `json:"fit"`               // the rules' fit of the company's attributes
-	Score      float64           `json:"score"`             // Behaviour + Fit
+	Name       string            `json:"name"`       // the company name most of its people gave (or the domain)
+	Keys       []string          `json:"keys"`       // grouping keys: d:<domain>, n:<normalised company name>
+	Attributes map[string]string `json:"attributes"` // company attributes, the value most of its people gave
+	Members    []Member          `json:"members"`    // people, most recently active first
+	Roles      map[string]int    `json:"roles"`      // buying-group coverage: role -> people
+	Behaviour  float64           `json:"behaviour"`  // sum of the members' behaviour scores
+	Fit        float64           `json:"fit"`        // the rules' fit of the company's attributes
+	Score      float64           `json:"score"`      // Behaviour + Fit
 	LastActive time.Time         `json:"lastActive,omitzero"`
-	Visits     Visits            `json:"visits"`             // anonymous visits from the company's network
+	Visits     Visits            `json:"visits"`               // anonymous visits from the company's network
 	MergedInto string            `json:"mergedInto,omitempty"` // merged away: the account that took its people
 	MQAs       []string          `json:"mqas,omitempty"`       // MQAs raised, oldest first
 	LastMQA    time.Time         `json:"lastMqa,omitzero"`     // when the latest was raised: its window runs from there
@@ -118,6 +119,7 @@ type Scores interface {
 type Book struct {
 	T      table.Table
 	Dir    *identity.Directory
+	Log    *eventlog.Log // a newly linked browser's events are its person's activity
 	Scores Scores
 	// Engine judges the company's fit (its attributes under the rules'
 	// fit rules); nil: fit 0.
@@ -134,8 +136,8 @@ type Book struct {
 }
 
 // NewBook is a Book on the rules (nil: no rules file: grouping only).
-func NewBook(t table.Table, dir *identity.Directory, scores Scores, rules *rulebook.Rules, engine qualify.Engine, now func() time.Time) *Book {
-	b := &Book{T: t, Dir: dir, Scores: scores, Engine: engine, Now: now, FreeMail: map[string]bool{}}
+func NewBook(t table.Table, dir *identity.Directory, log *eventlog.Log, scores Scores, rules *rulebook.Rules, engine qualify.Engine, now func() time.Time) *Book {
+	b := &Book{T: t, Dir: dir, Log: log, Scores: scores, Engine: engine, Now: now, FreeMail: map[string]bool{}}
 	for _, d := range FreeMail {
 		b.FreeMail[d] = true
 	}

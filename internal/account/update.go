@@ -62,12 +62,29 @@ func (b *Book) HandleChanges(ctx context.Context, cs []table.Change) (int, error
 				visits = append(visits, visit{ev.Enrichment.Org, ev.ID, ev.Timestamp})
 			}
 		case identity.KindLink:
+			// A browser became someone's: its events (often in an earlier
+			// batch, when nobody was known for it) are their activity.
 			var l identity.Link
-			if json.Unmarshal(c.Item.Data, &l) == nil {
-				if cur, ok := l.Current(); ok {
-					touch(cur.Person, time.Time{})
+			if json.Unmarshal(c.Item.Data, &l) != nil {
+				continue
+			}
+			cur, ok := l.Current()
+			if !ok {
+				continue
+			}
+			var latest time.Time
+			if b.Log != nil {
+				evs, err := b.Log.Visitor(ctx, l.Visitor)
+				if err != nil {
+					return 0, err
+				}
+				for _, ev := range evs {
+					if ev.Scorable(b.now()) && l.PersonAt(ev.Timestamp) == cur.Person && ev.Timestamp.After(latest) {
+						latest = ev.Timestamp
+					}
 				}
 			}
+			touch(cur.Person, latest)
 		}
 	}
 	for _, p := range order {

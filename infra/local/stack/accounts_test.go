@@ -1,0 +1,170 @@
+package stack_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/infra/local/stack"
+	"github.com/baton-hq/baton/internal/account"
+	"github.com/baton-hq/baton/internal/push"
+)
+
+// hookRecorder is a webhook receiver that checks each message's signature
+// and keeps them by type.
+type hookRecorder struct {
+	secret string
+	mu     sync.Mutex
+	got    map[string][]json.RawMessage // type -> data
+	ids    map[string]int               // webhook-id -> deliveries
+}
+
+func newHookRecorder(t *testing.T, secret string) (*hookRecorder, *httptest.Server) {
+	h := &hookRecorder{secret: secret, got: map[string][]json.RawMessage{}, ids: map[string]int{}}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if err := push.Verify(secret, r.Header, body, sentAt(r), time.Minute); err != nil {
+			t.Errorf("webhook signature: %v", err)
+		}
+		var m struct {
+			Type string          `json:"type"`
+			Data json.RawMessage `json:"data"`
+		}
+		if err := json.Unmarshal(body, &m); err != nil {
+			t.Errorf("webhook body: %v", err)
+		}
+		h.mu.Lock()
+		h.got[m.Type] = append(h.got[m.Type], m.Data)
+		h.ids[r.Header.Get("webhook-id")]++
+		h.mu.Unlock()
+	}))
+	t.Cleanup(srv.Close)
+	return h, srv
+}
+
+func (h *hookRecorder) count(typ string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.got[typ])
+}
+
+// sentAt is the time the webhook says it was sent (the stack's clock is
+// not the test's to read): the signature check is what matters here.
+func sentAt(r *http.Request) time.Time {
+	n, _ := strconv.ParseInt(r.Header.Get("webhook-timestamp"), 10, 64)
+	return time.Unix(n, 0)
+}
+
+// TestAccountsAndMQA: two people of one corporate domain, one of them
+// writing the company name differently (全角, ㈱), are one account with its
+// score and buying group; a third person at free mail stays out. Without
+// a decision maker the account is no MQA; once a 部長 of the company
+// qualifies, the MQA (rules file: two people active within 14 days, a
+// decision maker among them) reaches the webhook once, with the people and
+// why, and more activity raises nothing more in the window.
+func TestAccountsAndMQA(t *testing.T) {
+	const secret = "whsec_c2VjcmV0LWZvci1hY2NvdW50cy10ZXN0"
+	hook, srv := newHookRecorder(t, secret)
+	s := stack.ForTest(t, map[string]string{"BATON_WEBHOOK_URL": srv.URL, "BATON_WEBHOOK_SECRET": secret})
+	const tok = "test-admin-token-0123456789"
+	form := func(vid, email, company, title string) {
+		t.Helper()
+		body := `{"type":"form_submit","messageId":"` + vid + `-f","anonymousId":"` + vid + `","properties":{"url":"https://www.example.com/contact","form":{"id":"contact"},"fields":{"email":"` + email + `","company":"` + company + `","title":"` + title + `"}}}`
+		resp, err := http.Post(s.URL+"/e", "text/plain", strings.NewReader(body))
+		if err != nil || resp.StatusCode != 204 {
+			t.Fatalf("form: %v %v", err, resp)
+		}
+		settle(t, s)
+	}
+	form("v-acct-1", "ichiro@kaisha-acme.example", "株式会社アクメ", "開発担当")
+	form("v-acct-2", "jiro@kaisha-acme.example", "㈱ＡＣＭＥ", "エンジニア")
+	form("v-acct-3", "saburo@gmail.com", "", "Engineer")
+
+	list := func(sort string) []account.Account {
+		t.Helper()
+		code, body := do(t, "GET", s.URL+"/admin/accounts?sort="+sort, tok, "")
+		if code != 200 {
+			t.Fatalf("GET /admin/accounts: %d %s", code, body)
+		}
+		var out struct{ Accounts []account.Account }
+		if err := json.Unmarshal(body, &out); err != nil {
+			t.Fatal(err)
+		}
+		return out.Accounts
+	}
+	as := list("score")
+	if len(as) != 1 {
+		t.Fatalf("want one account (the free-mail person in none), got %+v", as)
+	}
+	a := as[0]
+	if len(a.Members) != 2 || a.Roles[account.Practitioner] != 2 || a.Roles[account.DecisionMaker] != 0 {
+		t.Fatalf("account: %+v", a)
+	}
+	if a.Score <= 0 || a.Score != a.Behaviour+a.Fit || a.Behaviour != a.Members[0].Behaviour+a.Members[1].Behaviour {
+		t.Fatalf("account score %v = behaviour %v + fit %v; members %+v", a.Score, a.Behaviour, a.Fit, a.Members)
+	}
+	deliver(t, s, func() bool { return hook.count("mql.created") == 0 })
+	if n := hook.count("mqa.created"); n != 0 {
+		t.Fatalf("no decision maker yet, but %d MQAs", n)
+	}
+
+	// A decision maker of the same company qualifies: the MQA goes out.
+	pid := qualifyOne(t, s, "v-acct-4", "shiro@kaisha-acme.example")
+	deliver(t, s, func() bool { return hook.count("mqa.created") == 1 })
+	code, body := do(t, "GET", s.URL+"/admin/accounts/"+a.ID, tok, "")
+	if code != 200 {
+		t.Fatalf("GET account: %d %s", code, body)
+	}
+	var view struct {
+		account.Account
+		MQAList []account.MQA `json:"mqaList"`
+	}
+	if err := json.Unmarshal(body, &view); err != nil {
+		t.Fatal(err)
+	}
+	if len(view.Members) != 3 || view.Roles[account.DecisionMaker] != 1 || len(view.MQAList) != 1 {
+		t.Fatalf("account after the 部長: %+v", view)
+	}
+	var sent account.MQA
+	hook.mu.Lock()
+	_ = json.Unmarshal(hook.got["mqa.created"][0], &sent)
+	hook.mu.Unlock()
+	if sent.ID != view.MQAList[0].ID || sent.Account != a.ID || len(sent.People) != 3 || len(sent.Reasons) == 0 || sent.Domain() != "kaisha-acme.example" {
+		t.Fatalf("MQA sent: %+v", sent)
+	}
+	found := false
+	for _, p := range sent.People {
+		found = found || (p.Person == pid && p.Role == account.DecisionMaker)
+	}
+	if !found {
+		t.Fatalf("the decision maker is not among the MQA's people: %+v", sent.People)
+	}
+
+	// More activity of the account in the same window: no second MQA.
+	form("v-acct-5", "goro@kaisha-acme.example", "アクメ", "課長")
+	deliver(t, s, func() bool { return true })
+	for range 5 {
+		if _, err := s.App.Pusher.RunOnce(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := hook.count("mqa.created"); n != 1 {
+		t.Fatalf("MQA delivered %d times", n)
+	}
+	hook.mu.Lock()
+	for id, n := range hook.ids {
+		if n != 1 {
+			t.Errorf("webhook-id %s delivered %d times", id, n)
+		}
+	}
+	hook.mu.Unlock()
+	if as := list("activity"); len(as) != 1 || len(as[0].Members) != 4 || as[0].Roles[account.Manager] != 1 {
+		t.Fatalf("after the 課長: %+v", as)
+	}
+}
