@@ -69,6 +69,7 @@ type Account struct {
 	MQAs       []string          `json:"mqas,omitempty"`       // MQAs raised, oldest first
 	LastMQA    time.Time         `json:"lastMqa,omitzero"`     // when the latest was raised: its window runs from there
 	UpdatedAt  time.Time         `json:"updatedAt"`
+	Named      bool              `json:"named,omitempty"` // an operator named it (split): the name stays
 	version    int64
 }
 
@@ -262,10 +263,13 @@ func (b *Book) recompute(a *Account, now time.Time) {
 	a.Attributes = b.attributes(a)
 	if c := a.Attributes["company"]; c != "" {
 		a.Name = c
-	} else if a.Name == "" {
+	} else if !a.Named {
+		a.Name = "" // never a name only a former member gave
 		for _, k := range a.Keys {
-			a.Name = strings.TrimPrefix(strings.TrimPrefix(k, "d:"), "n:")
-			break
+			if d, ok := strings.CutPrefix(k, "d:"); ok {
+				a.Name = d
+				break
+			}
 		}
 	}
 	a.Fit = 0

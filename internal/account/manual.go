@@ -104,7 +104,7 @@ func (b *Book) Split(ctx context.Context, id string, people []string, name strin
 			return Account{}, &Error{"people: a split leaves at least one person behind"}
 		}
 		sum := sha256.Sum256([]byte(id + "\x00" + strings.Join(people, ",") + "\x00" + fmt.Sprint(len(src.MQAs), src.UpdatedAt.UnixNano())))
-		dst := Account{ID: "a" + hex.EncodeToString(sum[:8]), Name: name}
+		dst := Account{ID: "a" + hex.EncodeToString(sum[:8]), Name: name, Named: name != ""}
 		var ws []table.Write
 		for _, p := range people {
 			i := slices.IndexFunc(src.Members, func(m Member) bool { return m.Person == p })
@@ -121,7 +121,7 @@ func (b *Book) Split(ctx context.Context, id string, people []string, name strin
 		b.recompute(&src, now)
 		b.recompute(&dst, now)
 		if dst.Name == "" {
-			dst.Name = src.Name
+			dst.Name, dst.Named = src.Name, true
 		}
 		ws = append(ws, src.put(), dst.put())
 		err = b.T.Transact(ctx, ws)
@@ -155,9 +155,24 @@ func (b *Book) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, 
 			break
 		}
 		b.recompute(&a, b.now())
-		err = b.T.Transact(ctx, []table.Write{a.put()})
+		ws := []table.Write{a.put()}
+		if len(a.Members) == 0 {
+			// Its last person: the account (its name and keys came from
+			// them) goes with them.
+			ws = []table.Write{table.Del(listPK, a.ID, table.VersionIs(a.version))}
+			for _, k := range a.Keys {
+				ws = append(ws, table.Del(keyPfx+k, keySK, table.Always))
+			}
+		}
+		err = b.T.Transact(ctx, ws)
 		if err == nil {
 			removed.Add(kindAcct, 1)
+			if len(a.Members) == 0 {
+				removed.Add(kindKey, len(a.Keys))
+				if err := b.forgetMQAs(ctx, a.ID, removed); err != nil {
+					return removed, err
+				}
+			}
 			break
 		}
 		if !errors.Is(err, table.ErrConditionFailed) {
@@ -187,4 +202,19 @@ func (b *Book) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, 
 	}
 	removed.Add(kindMember, 1)
 	return removed, nil
+}
+
+// forgetMQAs deletes every MQA of an account erased with its last person.
+func (b *Book) forgetMQAs(ctx context.Context, id string, removed privacy.Removed) error {
+	ms, err := b.MQAs(ctx, id)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if err := b.T.Delete(ctx, PK(id), mqaSK(m.N), table.Always); err != nil {
+			return err
+		}
+		removed.Add(KindMQA, 1)
+	}
+	return nil
 }
