@@ -25,6 +25,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/clock"
 
 	"github.com/baton-hq/baton/internal/push"
@@ -47,10 +48,14 @@ type Salesforce struct {
 	ClientSecret  string // client-credentials flow
 	Username      string // JWT bearer flow (with PrivateKeyPEM)
 	PrivateKeyPEM string
-	APIVersion    string            // default v62.0
-	LeadKey       string            // external-id field on Lead holding the Baton person id, e.g. Baton_Person_Id__c
-	TaskKey       string            // external-id field on Task holding the MQL id, e.g. Baton_MQL_Id__c
-	Fields        map[string]string // Baton attribute -> Lead field, replacing the default field of that attribute ("": send none)
+	APIVersion    string // default v62.0
+	LeadKey       string // external-id field on Lead holding the Baton person id, e.g. Baton_Person_Id__c
+	TaskKey       string // external-id field on Task holding the MQL id, e.g. Baton_MQL_Id__c
+	// AccountKey is the external-id field on Account holding Baton's
+	// account id (e.g. Baton_Account_Id__c): MQAs upsert the Account by it
+	// and add a Task (TaskKey: the MQA id). Empty: MQAs are not sent here.
+	AccountKey string
+	Fields     map[string]string // Baton attribute -> Lead field, replacing the default field of that attribute ("": send none)
 	// Picklists maps values per Lead field before sending (field -> Baton's
 	// value -> the org's picklist value, e.g. LeadSource: {Baton: Web},
 	// CountryCode: {日本: JP}); a value mapped to "" is not sent.
@@ -579,4 +584,63 @@ func (s *Salesforce) Forget(ctx context.Context, personID, email string) error {
 		return sfError(status, body, h, s.now())
 	}
 	return nil
+}
+
+// PushAccount implements push.AccountConnector: the Account upserted by
+// Baton's account id (AccountKey), then a completed Task on it with the
+// MQA's people and why, upserted by the MQA id. Without an AccountKey,
+// push.ErrNotTaken.
+func (s *Salesforce) PushAccount(ctx context.Context, m account.MQA) (string, error) {
+	if s.AccountKey == "" {
+		return "", push.ErrNotTaken
+	}
+	now := s.now()
+	name := m.Name
+	if name == "" {
+		name = m.Account
+	}
+	fields := map[string]any{"Name": name}
+	if d := m.Domain(); d != "" {
+		fields["Website"] = d
+	}
+	path := s.base() + "/sobjects/Account/" + s.AccountKey + "/" + url.PathEscape(m.Account)
+	status, body, h, err := s.call(ctx, "PATCH", path, fields)
+	if err != nil {
+		return "", err
+	}
+	var r struct {
+		ID string `json:"id"`
+	}
+	switch status {
+	case 200, 201:
+		json.Unmarshal(body, &r)
+	case 204: // an update answered without a body: read the id
+		status, body, h, err = s.call(ctx, "GET", path+"?fields=Id", nil)
+		if err != nil {
+			return "", err
+		}
+		if status != 200 {
+			return "", sfError(status, body, h, now)
+		}
+		var got struct{ Id string }
+		json.Unmarshal(body, &got)
+		r.ID = got.Id
+	default:
+		return "", sfError(status, body, h, now)
+	}
+	if r.ID == "" {
+		return "", &push.Error{Connector: "salesforce", Status: status, Message: "Account upsert answered without an id"}
+	}
+	task := map[string]any{
+		"WhatId": r.ID, "Subject": "MQA: " + m.Condition, "Description": m.Summary(),
+		"Status": "Completed", "Priority": "High", "ActivityDate": m.At.Format("2006-01-02"),
+	}
+	status, body, h, err = s.call(ctx, "PATCH", s.base()+"/sobjects/Task/"+s.TaskKey+"/"+url.PathEscape(m.ID), task)
+	if err != nil {
+		return "", err
+	}
+	if status != 200 && status != 201 && status != 204 {
+		return "", sfError(status, body, h, now)
+	}
+	return r.ID, nil
 }

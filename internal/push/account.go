@@ -2,9 +2,15 @@ package push
 
 import (
 	"context"
+	"errors"
 
 	"github.com/baton-hq/baton/internal/account"
 )
+
+// ErrNotTaken is what PushAccount answers when its connector is not set up
+// for accounts (Salesforce without an account key, say): it is left out of
+// the MQA's delivery, as a connector without PushAccount is.
+var ErrNotTaken = errors.New("push: this connector is not set up for accounts")
 
 // AccountConnector is a connector that also takes account qualifications
 // (MQAs): the account with the people behind it and why, as its SFA keeps
@@ -29,6 +35,9 @@ func (w *Worker) deliverAccount(ctx context.Context, m account.MQA, maxAttempts 
 				return "", false, nil
 			}
 			ext, err := ac.PushAccount(ctx, m)
+			if errors.Is(err, ErrNotTaken) {
+				return "", false, nil
+			}
 			return ext, true, err
 		})
 }
@@ -39,7 +48,7 @@ func (w *Worker) AccountDeliveries(ctx context.Context, m account.MQA) ([]Delive
 	out := []Delivery{}
 	for _, c := range w.Connectors {
 		if _, ok := c.(AccountConnector); !ok {
-			continue
+			continue // (one not set up for accounts shows as pending)
 		}
 		d, err := w.state(ctx, target{pk: account.PK(m.Account), id: m.ID}, c.Name())
 		if err != nil {

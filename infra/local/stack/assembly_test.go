@@ -29,6 +29,7 @@ import (
 	"github.com/baton-hq/baton/infra/local/stack"
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/config"
+	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/crm/crmfake"
 	"github.com/baton-hq/baton/internal/table"
 )
@@ -422,6 +423,37 @@ func TestAssembly(t *testing.T) {
 			t.Fatalf("lead %v", l)
 		}
 		cover("sfa.salesforce", "sfa.salesforce.login_url", "sfa.salesforce.client_id", "sfa.salesforce.lead_key", "sfa.salesforce.task_key", "sfa.salesforce.fields")
+	})
+	t.Run("sfa.salesforce.account_key", func(t *testing.T) {
+		// Two people of one company qualify: the MQA upserts the Account by
+		// Baton's account id and puts a Task with the people on it, once.
+		f := crmfake.NewSalesforce()
+		defer f.Close()
+		s, _ := start(t, "sfa:\n  salesforce:\n    login_url: "+f.URL+"\n    client_id: "+f.ClientID+"\n    lead_key: Baton_Person_Id__c\n    task_key: Baton_MQL_Id__c\n    account_key: Baton_Account_Id__c\n",
+			map[string]string{"BATON_SALESFORCE_CLIENT_SECRET": f.ClientSecret})
+		qualifyOne(t, s, "sfa-1", "one@account-maker.example")
+		qualifyOne(t, s, "sfa-2", "two@account-maker.example")
+		as, err := s.App.Accounts.List(context.Background(), account.ByScore, 0)
+		if err != nil || len(as) != 1 || len(as[0].MQAs) != 1 {
+			t.Fatalf("accounts %+v %v", as, err)
+		}
+		id, mqa := as[0].ID, as[0].MQAs[0]
+		deliver(t, s, func() bool { return f.Task(mqa) != nil })
+		acct, task := f.Account(id), f.Task(mqa)
+		desc, _ := task["Description"].(string)
+		if acct["Name"] != "Maker" || acct["Website"] != "account-maker.example" || task["WhatId"] != acct["Id"] ||
+			!strings.Contains(desc, "one@account-maker.example") || !strings.Contains(desc, "two@account-maker.example") || task["Subject"] != "MQA: buying-group-active" {
+			t.Fatalf("account %v task %v", acct, task)
+		}
+		for range 3 {
+			if _, err := s.App.Pusher.RunOnce(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := f.Calls["PATCH Account"]; n != 1 {
+			t.Fatalf("the Account was upserted %d times", n)
+		}
+		cover("sfa.salesforce.account_key")
 	})
 	t.Run("sfa.kintone,sfa.erase", func(t *testing.T) {
 		f := crmfake.NewKintone()
