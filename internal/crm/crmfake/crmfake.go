@@ -66,14 +66,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // ---- HubSpot ----
 
-// HubSpot fakes contacts (read by email, batch upsert, GDPR delete) and
-// notes (create, search), as HubSpot behaves: the lifecycle stage only
+// HubSpot fakes contacts (read by email, batch upsert, GDPR delete),
+// companies (create, search) and notes (create, search), as HubSpot behaves: the lifecycle stage only
 // moves forward, and search sees a write only after SearchLag.
 type HubSpot struct {
 	base
 	Token    string
 	Contacts map[string]map[string]string // email -> properties (+ hs_object_id)
 	Notes    []map[string]any
+	// Companies by id: properties (+ hs_object_id), and when search sees them.
+	Companies map[string]map[string]string
+	companyAt map[string]time.Time
 	// LifecycleOrder is the account's lifecycle stages, earliest first
 	// (default HubSpot's own): a contact's stage is never set to an earlier
 	// one, and an unknown stage is refused.
@@ -104,7 +107,7 @@ var RateHeaders = map[string]string{
 
 // NewHubSpot starts the fake.
 func NewHubSpot() *HubSpot {
-	h := &HubSpot{Token: "pat-na1-fake-token", Contacts: map[string]map[string]string{}, LifecycleOrder: DefaultLifecycle, SearchLag: 10 * time.Second, Now: clock.Now}
+	h := &HubSpot{Token: "pat-na1-fake-token", Contacts: map[string]map[string]string{}, Companies: map[string]map[string]string{}, companyAt: map[string]time.Time{}, LifecycleOrder: DefaultLifecycle, SearchLag: 10 * time.Second, Now: clock.Now}
 	h.Calls = map[string]int{}
 	h.Server = httptest.NewServer(http.HandlerFunc(h.serve))
 	return h
@@ -243,6 +246,53 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 					if f.PropertyName == "hs_note_body" && f.Operator == "CONTAINS_TOKEN" && strings.Contains(body, f.Value) {
 						hits = append(hits, n)
 					}
+				}
+			}
+		}
+		writeJSON(w, 200, map[string]any{"total": len(hits), "results": nonNil(hits)})
+	case "/crm/v3/objects/companies":
+		var req struct {
+			Properties map[string]string `json:"properties"`
+		}
+		json.NewDecoder(r.Body).Decode(&req)
+		if req.Properties["name"] == "" && req.Properties["domain"] == "" {
+			writeJSON(w, 400, map[string]string{"status": "error", "message": "a company needs a name or a domain", "category": "VALIDATION_ERROR"})
+			return
+		}
+		h.seq++
+		id := fmt.Sprint(5000 + h.seq)
+		c := map[string]string{"hs_object_id": id}
+		for k, v := range req.Properties {
+			c[k] = v
+		}
+		h.Companies[id], h.companyAt[id] = c, h.Now().Add(h.SearchLag)
+		writeJSON(w, 201, map[string]any{"id": id, "properties": c, "createdAt": now, "updatedAt": now, "archived": false})
+	case "/crm/v3/objects/companies/search":
+		var req struct {
+			FilterGroups []struct {
+				Filters []struct{ PropertyName, Operator, Value string } `json:"filters"`
+			} `json:"filterGroups"`
+		}
+		json.NewDecoder(r.Body).Decode(&req)
+		var hits []map[string]any
+		ids := make([]string, 0, len(h.Companies))
+		for id := range h.Companies {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		for _, id := range ids {
+			if h.companyAt[id].After(h.Now()) {
+				continue // not in the search index yet
+			}
+			c := h.Companies[id]
+			for _, g := range req.FilterGroups {
+				all := len(g.Filters) > 0
+				for _, f := range g.Filters {
+					all = all && f.Operator == "EQ" && strings.EqualFold(c[f.PropertyName], f.Value)
+				}
+				if all {
+					hits = append(hits, map[string]any{"id": id, "properties": c})
+					break
 				}
 			}
 		}
