@@ -122,6 +122,10 @@ type SFAFile struct {
 		App        int               `yaml:"app"`
 		EmailField string            `yaml:"email_field"`
 		Fields     map[string]string `yaml:"fields"`
+		// The MQA app: one record per MQA, keyed by account_key_field.
+		AccountApp      int               `yaml:"account_app"`
+		AccountKeyField string            `yaml:"account_key_field"`
+		AccountFields   map[string]string `yaml:"account_fields"`
 	} `yaml:"kintone"`
 }
 

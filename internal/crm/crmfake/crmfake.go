@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -32,6 +33,10 @@ type base struct {
 	Calls  map[string]int // "METHOD /path-pattern" -> count
 	*httptest.Server
 }
+
+// Lock and Unlock hold the fake still while a test reads its maps.
+func (b *base) Lock()   { b.mu.Lock() }
+func (b *base) Unlock() { b.mu.Unlock() }
 
 // Fail makes the next n API calls answer f.
 func (b *base) Fail(n int, f Fault) {
@@ -319,8 +324,8 @@ func nonNil(s []map[string]any) []map[string]any {
 
 // ---- kintone ----
 
-// Kintone fakes record upserts of one app, its form's fields, and what
-// kintone refuses: an update key that is not a unique text or number field.
+// Kintone fakes record upserts of the leads' app and of an MQA app, their
+// forms' fields, and what kintone refuses: an update key that is not a unique text or number field.
 type Kintone struct {
 	base
 	App        int
@@ -333,6 +338,33 @@ type Kintone struct {
 	revisions map[string]int
 	ids       map[string]int
 	seq       int
+	// A second app (MQAs: one record per MQA), same API token: its number,
+	// update key field, form fields and records (update key -> field code
+	// -> value). AccountApp 0: none.
+	AccountApp      int
+	AccountKeyField string
+	AccountFields   map[string]map[string]any
+	AccountRecords  map[string]map[string]string
+	accountRevs     map[string]int
+	accountIDs      map[string]int
+}
+
+// app is what an upsert works on: one app's form, key and records.
+type kintoneApp struct {
+	fields    map[string]map[string]any
+	key       string
+	records   map[string]map[string]string
+	ids, revs map[string]int
+}
+
+func (k *Kintone) app(n int) (kintoneApp, bool) {
+	switch {
+	case n == k.App:
+		return kintoneApp{k.Fields, k.EmailField, k.Records, k.ids, k.revisions}, true
+	case k.AccountApp != 0 && n == k.AccountApp:
+		return kintoneApp{k.AccountFields, k.AccountKeyField, k.AccountRecords, k.accountIDs, k.accountRevs}, true
+	}
+	return kintoneApp{}, false
 }
 
 // kintone error bodies.
@@ -346,6 +378,14 @@ const (
 // NewKintone starts the fake.
 func NewKintone() *Kintone {
 	k := &Kintone{App: 42, APIToken: "fake-kintone-api-token", EmailField: "email", Records: map[string]map[string]string{}, revisions: map[string]int{}, ids: map[string]int{},
+		AccountApp: 43, AccountKeyField: "mqa_id", AccountRecords: map[string]map[string]string{}, accountRevs: map[string]int{}, accountIDs: map[string]int{},
+		AccountFields: map[string]map[string]any{
+			"mqa_id":  {"type": "SINGLE_LINE_TEXT", "code": "mqa_id", "label": "MQA ID", "noLabel": false, "required": true, "unique": true},
+			"company": {"type": "SINGLE_LINE_TEXT", "code": "company", "label": "会社名", "noLabel": false, "required": false, "unique": false},
+			"domain":  {"type": "SINGLE_LINE_TEXT", "code": "domain", "label": "ドメイン", "noLabel": false, "required": false, "unique": false},
+			"reason":  {"type": "MULTI_LINE_TEXT", "code": "reason", "label": "MQA理由", "noLabel": false, "required": false},
+			"score":   {"type": "NUMBER", "code": "score", "label": "アカウントスコア", "noLabel": false, "required": false, "unique": false},
+		},
 		Fields: map[string]map[string]any{
 			"email":      {"type": "SINGLE_LINE_TEXT", "code": "email", "label": "メールアドレス", "noLabel": false, "required": true, "unique": true, "maxLength": "", "minLength": "", "defaultValue": "", "expression": "", "hideExpression": false},
 			"company":    {"type": "SINGLE_LINE_TEXT", "code": "company", "label": "会社名", "noLabel": false, "required": false, "unique": false},
@@ -387,11 +427,11 @@ func (k *Kintone) serve(w http.ResponseWriter, r *http.Request) {
 		if k.fault(w) {
 			return
 		}
-		if r.URL.Query().Get("app") != fmt.Sprint(k.App) {
-			writeJSON(w, 404, map[string]string{"code": "GAIA_AP01", "id": "1505999166-6", "message": "指定したアプリ（id: " + r.URL.Query().Get("app") + "）が見つかりません。削除されている可能性があります。"})
+		if a, ok := k.app(atoi(r.URL.Query().Get("app"))); ok {
+			writeJSON(w, 200, map[string]any{"properties": a.fields, "revision": "7"})
 			return
 		}
-		writeJSON(w, 200, map[string]any{"properties": k.Fields, "revision": "7"})
+		writeJSON(w, 404, map[string]string{"code": "GAIA_AP01", "id": "1505999166-6", "message": "指定したアプリ（id: " + r.URL.Query().Get("app") + "）が見つかりません。削除されている可能性があります。"})
 		return
 	}
 	if r.URL.Path == "/k/v1/records.json" && (r.Method == "GET" || r.Method == "DELETE") && r.Header.Get("X-Cybozu-API-Token") == k.APIToken {
@@ -417,40 +457,63 @@ func (k *Kintone) serve(w http.ResponseWriter, r *http.Request) {
 			Record    map[string]struct{ Value string } `json:"record"`
 		} `json:"records"`
 	}
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.App != k.App {
+	err := json.NewDecoder(r.Body).Decode(&req)
+	a, known := k.app(req.App)
+	if err != nil || !known {
 		writeJSON(w, 400, map[string]any{"code": "CB_VA01", "id": "1505999166-3", "message": "入力内容が正しくありません。", "errors": map[string]any{"app": map[string][]string{"messages": {"必須です。"}}}})
 		return
 	}
 	var out []map[string]string
 	for i, rec := range req.Records {
 		// updateKey: a field with 値の重複を禁止する set, of type text (1 line) or number.
-		if f := k.Fields[rec.UpdateKey.Field]; f == nil || (f["type"] != "SINGLE_LINE_TEXT" && f["type"] != "NUMBER") || f["unique"] != true {
+		if f := a.fields[rec.UpdateKey.Field]; f == nil || (f["type"] != "SINGLE_LINE_TEXT" && f["type"] != "NUMBER") || f["unique"] != true {
 			writeJSON(w, 400, map[string]any{"code": "CB_VA01", "id": "1505999166-7", "message": "入力内容が正しくありません。", "errors": map[string]any{fmt.Sprintf("records[%d].updateKey.field", i): map[string][]string{"messages": {"重複禁止が設定された文字列（1行）または数値フィールドを指定してください。"}}}})
 			return
 		}
-		if rec.UpdateKey.Field != k.EmailField || rec.UpdateKey.Value == "" {
+		if rec.UpdateKey.Field != a.key || rec.UpdateKey.Value == "" {
 			writeJSON(w, 400, map[string]any{"code": "CB_VA01", "id": "1505999166-4", "message": "入力内容が正しくありません。", "errors": map[string]any{fmt.Sprintf("records[%d].updateKey.value", i): map[string][]string{"messages": {"必須です。"}}}})
 			return
 		}
 		key := rec.UpdateKey.Value
 		op := "UPDATE"
-		if _, ok := k.Records[key]; !ok {
+		if _, ok := a.records[key]; !ok {
 			if !req.Upsert {
-				writeJSON(w, 404, map[string]string{"code": "GAIA_RE01", "id": "1505999166-5", "message": "指定したレコード（email: " + key + "）が見つかりません。"})
+				writeJSON(w, 404, map[string]string{"code": "GAIA_RE01", "id": "1505999166-5", "message": "指定したレコード（" + a.key + ": " + key + "）が見つかりません。"})
 				return
 			}
 			k.seq++
-			k.Records[key] = map[string]string{k.EmailField: key}
-			k.ids[key] = k.seq
+			a.records[key] = map[string]string{a.key: key}
+			a.ids[key] = k.seq
 			op = "INSERT"
 		}
 		for code, v := range rec.Record {
-			k.Records[key][code] = v.Value
+			a.records[key][code] = v.Value
 		}
-		k.revisions[key]++
-		out = append(out, map[string]string{"id": fmt.Sprint(k.ids[key]), "revision": fmt.Sprint(k.revisions[key]), "operation": op})
+		a.revs[key]++
+		out = append(out, map[string]string{"id": fmt.Sprint(a.ids[key]), "revision": fmt.Sprint(a.revs[key]), "operation": op})
 	}
 	writeJSON(w, 200, map[string]any{"records": out})
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
+// AccountRecord returns a copy of the MQA app's record with that key (nil:
+// none).
+func (k *Kintone) AccountRecord(key string) map[string]string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	r, ok := k.AccountRecords[key]
+	if !ok {
+		return nil
+	}
+	out := map[string]string{}
+	for c, v := range r {
+		out[c] = v
+	}
+	return out
 }
 
 // queryOrDelete serves GET (query `<email field> = "x"`) and DELETE (ids[0]).

@@ -39,7 +39,8 @@ func connectors(cfg *config.Config, now func() time.Time) ([]push.Connector, err
 		out = append(out, c)
 	}
 	if k := cfg.File.SFA.Kintone; k != nil {
-		c := &crm.Kintone{BaseURL: k.BaseURL, App: k.App, APIToken: sec.KintoneAPIToken, EmailField: k.EmailField, Fields: k.Fields, Now: now}
+		c := &crm.Kintone{BaseURL: k.BaseURL, App: k.App, APIToken: sec.KintoneAPIToken, EmailField: k.EmailField, Fields: k.Fields,
+			AccountApp: k.AccountApp, AccountKeyField: k.AccountKeyField, AccountFields: k.AccountFields, Now: now}
 		if err := c.Validate(); err != nil {
 			return nil, &config.Error{Setting: "BATON_CONFIG sfa.kintone", Problem: err.Error()}
 		}
