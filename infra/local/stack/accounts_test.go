@@ -3,13 +3,19 @@ package stack_test
 import (
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/maxmind/mmdbwriter"
+	"github.com/maxmind/mmdbwriter/mmdbtype"
 
 	"github.com/baton-hq/baton/infra/local/stack"
 	"github.com/baton-hq/baton/internal/account"
@@ -103,6 +109,9 @@ func TestAccountsAndMQA(t *testing.T) {
 		t.Fatalf("want one account (the free-mail person in none), got %+v", as)
 	}
 	a := as[0]
+	if a.Visits.Count != 0 { // no ASN database: attribution is off
+		t.Fatalf("visits without an ASN database: %+v", a.Visits)
+	}
 	if len(a.Members) != 2 || a.Roles[account.Practitioner] != 2 || a.Roles[account.DecisionMaker] != 0 {
 		t.Fatalf("account: %+v", a)
 	}
@@ -166,5 +175,71 @@ func TestAccountsAndMQA(t *testing.T) {
 	hook.mu.Unlock()
 	if as := list("activity"); len(as) != 1 || len(as[0].Members) != 4 || as[0].Roles[account.Manager] != 1 {
 		t.Fatalf("after the 課長: %+v", as)
+	}
+}
+
+// asnDB writes a GeoLite2-ASN database (MaxMind's format) naming the
+// organisation of each network.
+func asnDB(t *testing.T, orgs map[string]string) string {
+	t.Helper()
+	tree, err := mmdbwriter.New(mmdbwriter.Options{DatabaseType: "GeoLite2-ASN", RecordSize: 28, IncludeReservedNetworks: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	asn := uint32(64500)
+	for cidr, org := range orgs {
+		_, n, err := net.ParseCIDR(cidr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		asn++
+		if err := tree.Insert(n, mmdbtype.Map{"autonomous_system_number": mmdbtype.Uint32(asn), "autonomous_system_organization": mmdbtype.String(org)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := filepath.Join(t.TempDir(), "GeoLite2-ASN.mmdb")
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := tree.WriteTo(f); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestAnonymousVisitsByNetwork: with an ASN database, visits of unknown
+// browsers from a network whose organisation is a known account's company
+// count as that account's anonymous visits, a repeated event once; a
+// network naming no account (an access provider) founds none.
+func TestAnonymousVisitsByNetwork(t *testing.T) {
+	db := asnDB(t, map[string]string{"203.0.113.0/24": "ACME Corporation", "198.51.100.0/24": "Example Broadband K.K."})
+	s := stack.ForTest(t, map[string]string{"BATON_GEOIP_ASN_DB": db, "BATON_TRUST_PROXY": "1"})
+	const tok = "test-admin-token-0123456789"
+	send := func(ip, body string) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", s.URL+"/e", strings.NewReader(body))
+		req.Header.Set("Content-Type", "text/plain")
+		req.Header.Set("X-Forwarded-For", ip)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 204 {
+			t.Fatalf("event: %v %v", err, resp)
+		}
+		settle(t, s)
+	}
+	send("192.0.2.10", `{"type":"form_submit","messageId":"asn-f","anonymousId":"v-asn-known","properties":{"url":"https://www.example.com/contact","form":{"id":"contact"},"fields":{"email":"buyer@acme-corp.example","company":"Acme Inc.","title":"部長"}}}`)
+	view := `{"type":"page_view","messageId":"asn-1","anonymousId":"v-asn-anon","properties":{"url":"https://www.example.com/pricing"}}`
+	send("203.0.113.7", view)
+	send("203.0.113.7", view) // the same event again: stored once, counted once
+	send("203.0.113.8", `{"type":"page_view","messageId":"asn-2","anonymousId":"v-asn-anon2","properties":{"url":"https://www.example.com/docs"}}`)
+	send("198.51.100.5", `{"type":"page_view","messageId":"asn-3","anonymousId":"v-asn-isp","properties":{"url":"https://www.example.com/"}}`)
+	code, body := do(t, "GET", s.URL+"/admin/accounts", tok, "")
+	var out struct{ Accounts []account.Account }
+	if code != 200 || json.Unmarshal(body, &out) != nil {
+		t.Fatalf("%d %s", code, body)
+	}
+	if len(out.Accounts) != 1 || out.Accounts[0].Visits.Count != 2 || out.Accounts[0].Name != "Acme Inc." || out.Accounts[0].Visits.Last.IsZero() {
+		t.Fatalf("accounts: %s", body)
 	}
 }
