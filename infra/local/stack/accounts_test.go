@@ -243,3 +243,98 @@ func TestAnonymousVisitsByNetwork(t *testing.T) {
 		t.Fatalf("accounts: %s", body)
 	}
 }
+
+// TestAccountMergeAndSplit: an operator joins two accounts of one company
+// (people found by either's keys land in the merged one afterwards) and
+// moves a person out into an account of their own, where their later
+// activity keeps them; every bad request is a JSON 4xx saying why.
+func TestAccountMergeAndSplit(t *testing.T) {
+	s := stack.ForTest(t, nil)
+	const tok = "test-admin-token-0123456789"
+	form := func(vid, email, company, title string) {
+		t.Helper()
+		body := `{"type":"form_submit","messageId":"` + vid + `-f","anonymousId":"` + vid + `","properties":{"url":"https://www.example.com/contact","form":{"id":"contact"},"fields":{"email":"` + email + `","company":"` + company + `","title":"` + title + `"}}}`
+		resp, err := http.Post(s.URL+"/e", "text/plain", strings.NewReader(body))
+		if err != nil || resp.StatusCode != 204 {
+			t.Fatalf("form: %v %v", err, resp)
+		}
+		settle(t, s)
+	}
+	list := func() []account.Account {
+		t.Helper()
+		code, body := do(t, "GET", s.URL+"/admin/accounts", tok, "")
+		var out struct{ Accounts []account.Account }
+		if code != 200 || json.Unmarshal(body, &out) != nil {
+			t.Fatalf("%d %s", code, body)
+		}
+		return out.Accounts
+	}
+	form("v-m-1", "a@alpha.example", "Alpha", "部長")
+	form("v-m-2", "b@alpha-group.example", "Alpha Holdings", "課長")
+	as := list()
+	if len(as) != 2 {
+		t.Fatalf("two domains, two names: %+v", as)
+	}
+	into, from := as[0].ID, as[1].ID
+	for _, c := range []struct {
+		method, path, body string
+		code               int
+		want               string
+	}{
+		{"POST", "/admin/accounts/" + into + "/merge", `{"from":"` + into + `"}`, 409, "itself"},
+		{"POST", "/admin/accounts/nope/merge", `{"from":"` + from + `"}`, 400, "account id"},
+		{"POST", "/admin/accounts/" + into + "/merge", `{"from":"nope"}`, 400, "from"},
+		{"POST", "/admin/accounts/" + into + "/merge", `{"form":"` + from + `"}`, 400, "unknown field"},
+		{"POST", "/admin/accounts/" + into + "/merge", `{"from":"a0000000000000000"}`, 404, "no such account"},
+		{"POST", "/admin/accounts/" + into + "/split", `{"people":[]}`, 400, "people"},
+		{"POST", "/admin/accounts/" + into + "/split", `{"people":["p_nobody"]}`, 400, "leaves at least one"},
+		{"GET", "/admin/accounts?sort=name", "", 400, "sort"},
+		{"GET", "/admin/accounts?limit=0", "", 400, "limit"},
+		{"GET", "/admin/accounts/a0000000000000000", "", 404, "no such account"},
+	} {
+		code, body := do(t, c.method, s.URL+c.path, tok, c.body)
+		var e struct{ Error string }
+		if code != c.code || json.Unmarshal(body, &e) != nil || !strings.Contains(e.Error, c.want) {
+			t.Errorf("%s %s %s: %d %s, want %d saying %q", c.method, c.path, c.body, code, body, c.code, c.want)
+		}
+	}
+	if code, _ := do(t, "POST", s.URL+"/admin/accounts/"+into+"/merge", "", `{"from":"`+from+`"}`); code != 401 {
+		t.Fatalf("merge without a token: %d", code)
+	}
+	if code, body := do(t, "POST", s.URL+"/admin/accounts/"+into+"/merge", tok, `{"from":"`+from+`"}`); code != 200 {
+		t.Fatalf("merge: %d %s", code, body)
+	}
+	form("v-m-3", "c@alpha-group.example", "", "担当") // found by the merged account's domain
+	as = list()
+	if len(as) != 1 || as[0].ID != into || len(as[0].Members) != 3 || as[0].Roles[account.DecisionMaker] != 1 || as[0].Roles[account.Manager] != 1 {
+		t.Fatalf("after the merge: %+v", as)
+	}
+	c, err := s.App.People.ByEmail(t.Context(), "c@alpha-group.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, body := do(t, "POST", s.URL+"/admin/accounts/"+into+"/split", tok, `{"people":["`+c.ID+`"],"name":"Alpha Group Japan"}`)
+	var split account.Account
+	if code != 200 || json.Unmarshal(body, &split) != nil || split.Name != "Alpha Group Japan" || len(split.Members) != 1 {
+		t.Fatalf("split: %d %s", code, body)
+	}
+	// Their next visit: still where the operator put them.
+	resp, err := http.Post(s.URL+"/e", "text/plain", strings.NewReader(`{"type":"page_view","messageId":"v-m-3-p","anonymousId":"v-m-3","properties":{"url":"https://www.example.com/pricing"}}`))
+	if err != nil || resp.StatusCode != 204 {
+		t.Fatalf("page view: %v %v", err, resp)
+	}
+	settle(t, s)
+	as = list()
+	if len(as) != 2 {
+		t.Fatalf("after the split: %+v", as)
+	}
+	for _, a := range as {
+		want := 2
+		if a.ID == split.ID {
+			want = 1
+		}
+		if len(a.Members) != want {
+			t.Fatalf("account %s (%s): %d members, want %d", a.ID, a.Name, len(a.Members), want)
+		}
+	}
+}
