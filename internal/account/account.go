@@ -260,7 +260,7 @@ func (b *Book) recompute(a *Account, now time.Time) {
 			a.LastActive = m.LastActive
 		}
 	}
-	a.Attributes = b.attributes(a)
+	a.Attributes = vote(a.Members)
 	if c := a.Attributes["company"]; c != "" {
 		a.Name = c
 	} else if !a.Named {
@@ -290,13 +290,13 @@ func round(f float64) float64 {
 	return float64(int64(f*10+0.5)) / 10
 }
 
-// attributes are the company attributes most of the members gave (ties:
-// the most recently active member's).
-func (b *Book) attributes(a *Account) map[string]string {
+// vote returns the company attributes most of the members gave (ties: the
+// first member's, the most recently active).
+func vote(members []Member) map[string]string {
 	out := map[string]string{}
 	votes := map[string]map[string]int{}
 	first := map[string]string{}
-	for _, m := range a.Members {
+	for _, m := range members {
 		for _, k := range companyAttributes {
 			v := strings.TrimSpace(m.Company[k])
 			if v == "" {

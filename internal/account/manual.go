@@ -154,21 +154,34 @@ func (b *Book) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, 
 		if !a.remove(s.Person) {
 			break
 		}
+		// Keys only the erased person gave (their company's name as they
+		// wrote it, their domain) go with them.
+		var gone []string
+		a.Keys = slices.DeleteFunc(a.Keys, func(k string) bool {
+			if a.givenByMember(b, k) {
+				return false
+			}
+			gone = append(gone, k)
+			return true
+		})
 		b.recompute(&a, b.now())
 		ws := []table.Write{a.put()}
+		for _, k := range gone {
+			ws = append(ws, table.Del(keyPfx+k, keySK, table.Always))
+		}
 		if len(a.Members) == 0 {
 			// Its last person: the account (its name and keys came from
 			// them) goes with them.
 			ws = []table.Write{table.Del(listPK, a.ID, table.VersionIs(a.version))}
-			for _, k := range a.Keys {
+			for _, k := range gone {
 				ws = append(ws, table.Del(keyPfx+k, keySK, table.Always))
 			}
 		}
 		err = b.T.Transact(ctx, ws)
 		if err == nil {
 			removed.Add(kindAcct, 1)
+			removed.Add(kindKey, len(gone))
 			if len(a.Members) == 0 {
-				removed.Add(kindKey, len(a.Keys))
 				if err := b.forgetMQAs(ctx, a.ID, removed); err != nil {
 					return removed, err
 				}
@@ -190,6 +203,14 @@ func (b *Book) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, 
 		if len(m.People) == n {
 			continue
 		}
+		// What the MQA says of the company came from its people: from
+		// those left.
+		m.Attributes = vote(m.People)
+		m.Keys = slices.DeleteFunc(m.Keys, func(k string) bool { return !(&Account{Members: m.People}).givenByMember(b, k) })
+		m.Name = m.Attributes["company"]
+		if m.Name == "" {
+			m.Name = m.Domain()
+		}
 		w, _ := m.write()
 		w.Cond = table.Always
 		if err := b.T.Transact(ctx, []table.Write{w}); err != nil {
@@ -202,6 +223,16 @@ func (b *Book) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, 
 	}
 	removed.Add(kindMember, 1)
 	return removed, nil
+}
+
+// givenByMember reports whether one of the account's members has the key.
+func (a *Account) givenByMember(b *Book, key string) bool {
+	for _, m := range a.Members {
+		if slices.Contains(b.Keys(identity.Person{Email: m.Email, Attributes: map[string]string{"company": m.Company["company"]}}), key) {
+			return true
+		}
+	}
+	return false
 }
 
 // forgetMQAs deletes every MQA of an account erased with its last person.

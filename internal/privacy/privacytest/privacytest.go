@@ -221,6 +221,17 @@ func Populate(t testing.TB, tb table.Table, clk *clock.Manual) *Fixture {
 	// delivered to the inbox and the SFA.
 	f.score(t, f.Victim.ID, f.Other.ID)
 	f.relayAndDeliver(t)
+	// Both work at example.com: one account (the feed's work after
+	// scoring), which becomes an MQA (two active decision makers) and keeps
+	// the victim's company name among its keys.
+	for _, p := range []string{f.Victim.ID, f.Other.ID} {
+		if err := app.Accounts.Refresh(ctx, p, clk.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if as, err := app.Accounts.List(ctx, "score", 0); err != nil || len(as) != 1 || len(as[0].Members) != 2 || len(as[0].MQAs) != 1 {
+		t.Fatalf("accounts %+v %v", as, err)
+	}
 
 	// A newsletter: the victim clicks on a tablet and opens the email; the
 	// other person clicks too.
@@ -299,6 +310,7 @@ func Populate(t testing.TB, tb table.Table, clk *clock.Manual) *Fixture {
 		VictimEmail, "Zelda", "Victimova", "Victim Industries", "5555-0199", f.Victim.ID,
 		"victim-laptop-77", "victim-fallback-66", "victim-phone-88", "victim-tablet-55",
 		"secret-victim-page", "victim-phone-page", "kiosk-victim-page", "contact-victim", "victim-expo-booth",
+		"victimindustries", // the account's key of the victim's company
 	}
 	f.Keep = []string{OtherEmail, "Oscar Other", "Other Corp", "kiosk-other-page", f.Other.ID, "shared-kiosk-99", "oscar-laptop-11"}
 	return f
@@ -456,7 +468,7 @@ func run(t *testing.T, newTable tabletest.Factory) {
 		t.Errorf("report %s", w.Body)
 	}
 	for _, kind := range []string{"person", "email", "member", "link", "alias", "event", "score", "ledger", "stage", "mql", "mqlindex",
-		"feedback", "delivery", "external", "inbox", "qmsg", "qready", "qdead", "click", "clickref"} {
+		"feedback", "delivery", "external", "inbox", "qmsg", "qready", "qdead", "click", "clickref", "account", "accountkey", "accountmember", "mqa"} {
 		if rep.Removed[kind] == 0 {
 			t.Errorf("nothing of kind %q removed: %s", kind, w.Body)
 		}
