@@ -27,9 +27,9 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/infra/local/stack"
+	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/config"
-	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/crm/crmfake"
 	"github.com/baton-hq/baton/internal/table"
 )
