@@ -2,9 +2,11 @@ package push
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 
 	"github.com/baton-hq/baton/internal/account"
+	"github.com/baton-hq/baton/internal/qualify"
 )
 
 // ErrNotTaken is what PushAccount answers when its connector is not set up
@@ -18,6 +20,27 @@ var ErrNotTaken = errors.New("push: this connector is not set up for accounts")
 // delivery.
 type AccountConnector interface {
 	PushAccount(ctx context.Context, m account.MQA) (externalID string, err error)
+}
+
+// DeliverBody delivers one message of the push queue (SQS on AWS): an MQL
+// (a bare qualify.MQL), or an MQA (account.MQA.Message). It returns the
+// MQL's or MQA's id; an error only for a body that is neither.
+func (w *Worker) DeliverBody(ctx context.Context, body []byte) (string, Result, error) {
+	return w.deliverBody(ctx, body, 0)
+}
+
+func (w *Worker) deliverBody(ctx context.Context, body []byte, maxAttempts int) (string, Result, error) {
+	var msg struct {
+		qualify.MQL
+		MQA *account.MQA `json:"mqa"`
+	}
+	if err := json.Unmarshal(body, &msg); err != nil {
+		return "", Result{}, err
+	}
+	if msg.MQA != nil {
+		return msg.MQA.ID, w.deliverAccount(ctx, *msg.MQA, maxAttempts), nil
+	}
+	return msg.ID, w.deliver(ctx, msg.MQL, maxAttempts), nil
 }
 
 // DeliverAccount pushes an MQA to each connector that takes accounts and

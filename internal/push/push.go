@@ -17,7 +17,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/clock"
 
 	"github.com/baton-hq/baton/internal/event"
@@ -290,22 +289,13 @@ func (w *Worker) log() *slog.Logger {
 }
 
 func (w *Worker) handle(ctx context.Context, m queue.Message) error {
-	var msg struct {
-		qualify.MQL
-		MQA *account.MQA `json:"mqa"` // an account qualification (account.MQA.Message)
-	}
-	if err := json.Unmarshal(m.Body, &msg); err != nil {
-		return w.Queue.DeadLetter(ctx, m, "undecodable message: "+err.Error())
-	}
 	max := w.MaxAttempts
 	if max == 0 {
 		max = 12
 	}
-	var res Result
-	if msg.MQA != nil {
-		res = w.deliverAccount(ctx, *msg.MQA, max)
-	} else {
-		res = w.deliver(ctx, msg.MQL, max)
+	_, res, err := w.deliverBody(ctx, m.Body, max)
+	if err != nil {
+		return w.Queue.DeadLetter(ctx, m, "undecodable message: "+err.Error())
 	}
 	switch {
 	case res.Done:
