@@ -6,7 +6,6 @@ package lambdafn
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
 	"strconv"
 	"time"
