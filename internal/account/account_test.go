@@ -11,6 +11,7 @@ import (
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/rulebook"
 	"github.com/baton-hq/baton/internal/table"
@@ -148,5 +149,25 @@ func TestFreeMailAndNoCompanyStayOut(t *testing.T) {
 	as := w.accounts()
 	if len(as) != 1 || len(as[0].Members) != 2 || len(as[0].Keys) != 2 {
 		t.Fatalf("by company name: %+v", as)
+	}
+}
+
+// TestErasureWinsARace: a person being erased (their tombstone written,
+// the Forgetters not yet done) is not written back into an account by a
+// refresh that read them before.
+func TestErasureWinsARace(t *testing.T) {
+	w := newWorld(t)
+	cs := w.person("v1", "leaving@maker.example", map[string]string{"company": "Maker", "title": "部長"})
+	if _, err := w.q.HandleChanges(context.Background(), cs, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.tb.Put(context.Background(), table.Item{PK: privacy.TombstonePK("leaving@maker.example"), SK: "TOMB", Kind: privacy.KindTombstone}, table.Always); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := w.book.HandleChanges(context.Background(), cs); err != nil || n != len(cs) {
+		t.Fatalf("%d %v", n, err)
+	}
+	if as := w.accounts(); len(as) != 0 {
+		t.Fatalf("the erased person founded %+v", as)
 	}
 }

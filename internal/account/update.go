@@ -10,6 +10,7 @@ import (
 
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
 )
 
@@ -281,8 +282,14 @@ func (b *Book) refresh(ctx context.Context, p identity.Person, active time.Time)
 		ws = append(ws, w)
 		target.MQAs, target.LastMQA = append(target.MQAs, q.ID), now
 	}
-	ws = append(ws, target.put(), memberWrite(p.ID, membership{Account: target.ID, Placed: mem.Placed}))
-	if err := b.T.Transact(ctx, ws); err != nil {
+	ws = append(ws, target.put(), memberWrite(p.ID, membership{Account: target.ID, Placed: mem.Placed}), privacy.NotErased(p.Email))
+	err = b.T.Transact(ctx, ws)
+	if errors.Is(err, table.ErrConditionFailed) {
+		if gone, gerr := privacy.Erased(ctx, b.T, p.Email); gerr != nil || gone {
+			return "", gerr // erased meanwhile: nothing of theirs is written
+		}
+	}
+	if err != nil {
 		return "", err
 	}
 	if n := len(target.MQAs); n > 0 {
