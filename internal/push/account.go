@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"github.com/baton-hq/baton/internal/account"
+	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/qualify"
 )
 
@@ -51,6 +52,19 @@ func (w *Worker) DeliverAccount(ctx context.Context, m account.MQA) Result {
 }
 
 func (w *Worker) deliverAccount(ctx context.Context, m account.MQA, maxAttempts int) Result {
+	// People erased since the MQA was raised are left out: on AWS its
+	// message (SQS) cannot be changed by the erasure.
+	kept := m.People[:0:0]
+	for _, p := range m.People {
+		gone, err := privacy.Erased(ctx, w.T, p.Email)
+		if err != nil {
+			return Result{Reason: "tombstone check: " + err.Error()}
+		}
+		if !gone {
+			kept = append(kept, p)
+		}
+	}
+	m.People = kept
 	return w.run(ctx, target{pk: account.PK(m.Account), id: m.ID}, maxAttempts,
 		func(ctx context.Context, c Connector) (string, bool, error) {
 			ac, ok := c.(AccountConnector)
