@@ -2,6 +2,7 @@ package account_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -25,7 +26,7 @@ var t0 = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 // the test hands the changes over itself (twice, as at-least-once
 // delivery may).
 type world struct {
-	t    *testing.T
+	t    testing.TB
 	clk  *clock.Manual
 	tb   table.Table
 	dir  *identity.Directory
@@ -35,7 +36,7 @@ type world struct {
 	sent []account.MQA
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	clk := clock.NewManual(t0)
 	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"), bolttable.WithClock(clk.Now))
 	if err != nil {
@@ -169,5 +170,31 @@ func TestErasureWinsARace(t *testing.T) {
 	}
 	if as := w.accounts(); len(as) != 0 {
 		t.Fatalf("the erased person founded %+v", as)
+	}
+}
+
+// BenchmarkRefreshBigAccount: what keeping an account current costs per
+// person refresh (one event of a member), with the members kept inside the
+// account item, against an account of 10 and of 300 people.
+func BenchmarkRefreshBigAccount(b *testing.B) {
+	for _, size := range []int{10, 300} {
+		b.Run(fmt.Sprintf("members=%d", size), func(b *testing.B) {
+			w := newWorld(b)
+			var last []table.Change
+			for i := range size {
+				last = w.person(fmt.Sprintf("v%d", i), fmt.Sprintf("p%d@big.example", i), map[string]string{"company": "Big", "title": "担当"})
+				w.handle(last)
+			}
+			if as := w.accounts(); len(as) != 1 || len(as[0].Members) != size {
+				b.Fatalf("%d accounts", len(as))
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				if _, err := w.book.HandleChanges(context.Background(), last); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
