@@ -55,14 +55,15 @@ var ErrNotFound = errors.New("account: not found")
 // Account is a company and the people Baton knows there.
 type Account struct {
 	ID         string            `json:"id"`
-	Name       string            `json:"name"`       // the company name most of its people gave (or the domain)
-	Keys       []string          `json:"keys"`       // grouping keys: d:<domain>, n:<normalised company name>
-	Attributes map[string]string `json:"attributes"` // company attributes, the value most of its people gave
-	Members    []Member          `json:"members"`    // people, most recently active first
-	Roles      map[string]int    `json:"roles"`      // buying-group coverage: role -> people
-	Behaviour  float64           `json:"behaviour"`  // sum of the members' behaviour scores
-	Fit        float64           `json:"fit"`        // the rules' fit of the company's attributes
-	Score      float64           `json:"score"`      // Behaviour + Fit
+	Name       string            `json:"name"`          // the company name most of its people gave (or the domain)
+	Keys       []string          `json:"keys"`          // grouping keys: d:<domain>, n:<normalised company name>
+	Attributes map[string]string `json:"attributes"`    // company attributes: the SFA's value, else the value most of its people gave
+	SFA        map[string]string `json:"sfa,omitempty"` // what the SFAs reported of the company (SetSFA)
+	Members    []Member          `json:"members"`       // people, most recently active first
+	Roles      map[string]int    `json:"roles"`         // buying-group coverage: role -> people
+	Behaviour  float64           `json:"behaviour"`     // sum of the members' behaviour scores
+	Fit        float64           `json:"fit"`           // the rules' fit of the company's attributes
+	Score      float64           `json:"score"`         // Behaviour + Fit
 	LastActive time.Time         `json:"lastActive,omitzero"`
 	Visits     Visits            `json:"visits"`               // anonymous visits from the company's network
 	MergedInto string            `json:"mergedInto,omitempty"` // merged away: the account that took its people
@@ -261,6 +262,11 @@ func (b *Book) recompute(a *Account, now time.Time) {
 		}
 	}
 	a.Attributes = vote(a.Members)
+	for k, v := range a.SFA {
+		if v != "" && slices.Contains(companyAttributes, k) {
+			a.Attributes[k] = v // the SFA's record of the company wins
+		}
+	}
 	if c := a.Attributes["company"]; c != "" {
 		a.Name = c
 	} else if !a.Named {
@@ -324,4 +330,37 @@ func vote(members []Member) map[string]string {
 		out[k] = best
 	}
 	return out
+}
+
+// SetSFA keeps what an SFA reported of the account's company (company,
+// industry, employees, revenue, country, website); those values take
+// precedence over the people's in its attributes (and so its fit).
+func (b *Book) SetSFA(ctx context.Context, id string, attrs map[string]string) error {
+	for range 10 {
+		a, err := b.live(ctx, id)
+		if errors.Is(err, ErrNotFound) {
+			return nil // erased or gone meanwhile
+		}
+		if err != nil {
+			return err
+		}
+		changed := false
+		for k, v := range attrs {
+			if v = strings.TrimSpace(v); v != "" && slices.Contains(companyAttributes, k) && a.SFA[k] != v {
+				if a.SFA == nil {
+					a.SFA = map[string]string{}
+				}
+				a.SFA[k], changed = v, true
+			}
+		}
+		if !changed {
+			return nil
+		}
+		b.recompute(&a, b.now())
+		err = b.T.Transact(ctx, []table.Write{a.put()})
+		if !errors.Is(err, table.ErrConditionFailed) {
+			return err
+		}
+	}
+	return errors.New("account: too much contention keeping SFA values")
 }

@@ -198,3 +198,26 @@ func BenchmarkRefreshBigAccount(b *testing.B) {
 		})
 	}
 }
+
+// TestSFAValuesWin: what the SFA keeps of the company takes precedence over
+// what its people gave, in its attributes and so in its fit.
+func TestSFAValuesWin(t *testing.T) {
+	w := newWorld(t)
+	w.handle(w.person("v1", "a@shop.example", map[string]string{"company": "Shop", "industry": "小売"}))
+	before := w.accounts()[0]
+	if before.Attributes["industry"] != "小売" {
+		t.Fatalf("attributes %v", before.Attributes)
+	}
+	if err := w.book.SetSFA(context.Background(), before.ID, map[string]string{"industry": "製造業", "owner": "ignored"}); err != nil {
+		t.Fatal(err)
+	}
+	after := w.accounts()[0]
+	if after.Attributes["industry"] != "製造業" || after.Fit != before.Fit+20 || after.Score != before.Score+20 || after.SFA["owner"] != "" {
+		t.Fatalf("before %+v, after %+v", before, after)
+	}
+	// A member's refresh keeps the SFA's value.
+	w.handle(w.person("v2", "b@shop.example", map[string]string{"company": "Shop", "industry": "小売"}))
+	if a := w.accounts()[0]; a.Attributes["industry"] != "製造業" {
+		t.Fatalf("after a refresh: %v", a.Attributes)
+	}
+}

@@ -78,8 +78,15 @@ func TestSalesforceAccountAndTask(t *testing.T) {
 		t.Fatalf("without account_key: %v", err)
 	}
 	c.AccountKey = "Baton_Account_Id__c"
+	// Sales already keep the company, with what they know of it.
+	f.Accounts[mqa.Account] = map[string]any{"Id": "001000000000099AAA", "Baton_Account_Id__c": mqa.Account, "Name": "サンプル株式会社", "Industry": "Manufacturing", "NumberOfEmployees": 1200.0}
+	var facts map[string]string
+	ctx := push.WithFacts(context.Background(), func(_ context.Context, attrs map[string]string) error {
+		facts = attrs
+		return nil
+	})
 	for range 2 {
-		id, err := c.PushAccount(context.Background(), mqa)
+		id, err := c.PushAccount(ctx, mqa)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -88,7 +95,10 @@ func TestSalesforceAccountAndTask(t *testing.T) {
 			t.Fatalf("account %v task %v", a, task)
 		}
 	}
-	if len(f.Accounts) != 1 || len(f.Tasks) != 1 {
+	if len(f.Accounts) != 1 || len(f.Tasks) != 1 || f.Account(mqa.Account)["Id"] != "001000000000099AAA" {
 		t.Fatalf("%d accounts, %d tasks", len(f.Accounts), len(f.Tasks))
+	}
+	if facts["industry"] != "Manufacturing" || facts["employees"] != "1200" || facts["company"] != "サンプル株式会社" || facts["website"] != "sample.co.jp" {
+		t.Fatalf("facts reported %v", facts)
 	}
 }

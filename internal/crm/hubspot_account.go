@@ -66,6 +66,10 @@ func (h *HubSpot) PushAccount(ctx context.Context, m account.MQA) (string, error
 	return company, nil
 }
 
+// hsCompanyAttrs are the company properties read back, by the account
+// attribute they fill.
+var hsCompanyAttrs = map[string]string{"name": "company", "industry": "industry", "numberofemployees": "employees", "annualrevenue": "revenue", "country": "country"}
+
 // company finds the account's company by domain (or name), or creates it.
 func (h *HubSpot) company(ctx context.Context, m account.MQA) (string, error) {
 	prop, value := "domain", m.Domain()
@@ -75,7 +79,7 @@ func (h *HubSpot) company(ctx context.Context, m account.MQA) (string, error) {
 	if value != "" {
 		status, body, hd, err := h.do(ctx, "POST", "/crm/v3/objects/companies/search", map[string]any{
 			"filterGroups": []any{map[string]any{"filters": []any{map[string]string{"propertyName": prop, "operator": "EQ", "value": value}}}},
-			"properties":   []string{"name", "domain"}, "limit": 1,
+			"properties":   []string{"name", "domain", "industry", "numberofemployees", "annualrevenue", "country"}, "limit": 1,
 		})
 		if err != nil {
 			return "", err
@@ -85,11 +89,23 @@ func (h *HubSpot) company(ctx context.Context, m account.MQA) (string, error) {
 		}
 		var found struct {
 			Results []struct {
-				ID string `json:"id"`
+				ID         string            `json:"id"`
+				Properties map[string]string `json:"properties"`
 			} `json:"results"`
 		}
 		json.Unmarshal(body, &found)
 		if len(found.Results) > 0 && found.Results[0].ID != "" {
+			// What sales keep of the company: Baton's account takes it
+			// over the people's values.
+			facts := map[string]string{}
+			for prop, attr := range hsCompanyAttrs {
+				if v := found.Results[0].Properties[prop]; v != "" {
+					facts[attr] = v
+				}
+			}
+			if err := push.ReportFacts(ctx, facts); err != nil {
+				return "", &push.Error{Connector: "hubspot", Message: "keeping the company's values: " + err.Error()}
+			}
 			return found.Results[0].ID, nil
 		}
 	}

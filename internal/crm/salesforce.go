@@ -21,6 +21,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -586,6 +587,12 @@ func (s *Salesforce) Forget(ctx context.Context, personID, email string) error {
 	return nil
 }
 
+// sfAccountAttrs are the Account fields read back, by the account
+// attribute they fill.
+var sfAccountAttrs = map[string]string{"Name": "company", "Industry": "industry", "NumberOfEmployees": "employees", "AnnualRevenue": "revenue", "BillingCountry": "country", "Website": "website"}
+
+var sfAccountFields = []string{"Id", "AnnualRevenue", "BillingCountry", "Industry", "Name", "NumberOfEmployees", "Website"}
+
 // PushAccount implements push.AccountConnector: the Account upserted by
 // Baton's account id (AccountKey), then a completed Task on it with the
 // MQA's people and why, upserted by the MQA id. Without an AccountKey,
@@ -608,28 +615,37 @@ func (s *Salesforce) PushAccount(ctx context.Context, m account.MQA) (string, er
 	if err != nil {
 		return "", err
 	}
-	var r struct {
-		ID string `json:"id"`
-	}
-	switch status {
-	case 200, 201:
-		json.Unmarshal(body, &r)
-	case 204: // an update answered without a body: read the id
-		status, body, h, err = s.call(ctx, "GET", path+"?fields=Id", nil)
-		if err != nil {
-			return "", err
-		}
-		if status != 200 {
-			return "", sfError(status, body, h, now)
-		}
-		var got struct{ Id string }
-		json.Unmarshal(body, &got)
-		r.ID = got.Id
-	default:
+	if status != 200 && status != 201 && status != 204 {
 		return "", sfError(status, body, h, now)
 	}
+	// The Account as the org keeps it: its id (an update may answer 204
+	// without one) and what sales know of the company, which Baton's
+	// account takes over the people's values.
+	status, body, h, err = s.call(ctx, "GET", path+"?fields="+strings.Join(sfAccountFields, ","), nil)
+	if err != nil {
+		return "", err
+	}
+	if status != 200 {
+		return "", sfError(status, body, h, now)
+	}
+	var got map[string]any
+	json.Unmarshal(body, &got)
+	var r struct{ ID string }
+	r.ID, _ = got["Id"].(string)
 	if r.ID == "" {
-		return "", &push.Error{Connector: "salesforce", Status: status, Message: "Account upsert answered without an id"}
+		return "", &push.Error{Connector: "salesforce", Status: status, Message: "the Account upserted has no Id"}
+	}
+	facts := map[string]string{}
+	for field, attr := range sfAccountAttrs {
+		switch v := got[field].(type) {
+		case string:
+			facts[attr] = v
+		case float64:
+			facts[attr] = strconv.FormatFloat(v, 'f', -1, 64)
+		}
+	}
+	if err := push.ReportFacts(ctx, facts); err != nil {
+		return "", &push.Error{Connector: "salesforce", Message: "keeping the Account's values: " + err.Error()}
 	}
 	task := map[string]any{
 		"WhatId": r.ID, "Subject": "MQA: " + m.Condition, "Description": m.Summary(),

@@ -23,6 +23,29 @@ type AccountConnector interface {
 	PushAccount(ctx context.Context, m account.MQA) (externalID string, err error)
 }
 
+// FactsSink takes what an SFA knows of an account's company, by Baton's
+// attribute names (company, industry, employees, revenue, country,
+// website): its values take precedence over what the people gave.
+type FactsSink func(ctx context.Context, attrs map[string]string) error
+
+type factsKey struct{}
+
+// WithFacts hands a FactsSink to a connector's PushAccount (the worker
+// does, with AccountFacts; tests with their own).
+func WithFacts(ctx context.Context, f FactsSink) context.Context {
+	return context.WithValue(ctx, factsKey{}, f)
+}
+
+// ReportFacts hands what the SFA knows of the account being delivered back
+// to Baton (a connector calls it from PushAccount; without a sink in ctx it
+// does nothing).
+func ReportFacts(ctx context.Context, attrs map[string]string) error {
+	if f, ok := ctx.Value(factsKey{}).(FactsSink); ok && f != nil && len(attrs) > 0 {
+		return f(ctx, attrs)
+	}
+	return nil
+}
+
 // DeliverBody delivers one message of the push queue (SQS on AWS): an MQL
 // (a bare qualify.MQL), or an MQA (account.MQA.Message). It returns the
 // MQL's or MQA's id; an error only for a body that is neither.
@@ -70,6 +93,11 @@ func (w *Worker) deliverAccount(ctx context.Context, m account.MQA, maxAttempts 
 			ac, ok := c.(AccountConnector)
 			if !ok {
 				return "", false, nil
+			}
+			if w.AccountFacts != nil {
+				ctx = WithFacts(ctx, func(ctx context.Context, attrs map[string]string) error {
+					return w.AccountFacts(ctx, m.Account, attrs)
+				})
 			}
 			ext, err := ac.PushAccount(ctx, m)
 			if errors.Is(err, ErrNotTaken) {

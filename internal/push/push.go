@@ -235,6 +235,9 @@ type Worker struct {
 	// touch and the latest): the same facts the reports attribute, so sales
 	// and marketing see one first touch. Nil: derived from the timeline.
 	Touches func(ctx context.Context, person string) ([]qualify.Touch, error)
+	// AccountFacts keeps what an SFA reported of an account's company while
+	// taking an MQA (ReportFacts); nil: not kept.
+	AccountFacts func(ctx context.Context, account string, attrs map[string]string) error
 	// Loc is the zone times are shown to sales in (the configured
 	// timezone; nil: UTC): the lead's times and the summary's.
 	Loc *time.Location

@@ -456,6 +456,10 @@ func TestAssembly(t *testing.T) {
 		if n != 1 {
 			t.Fatalf("the Account was upserted %d times", n)
 		}
+		// What the org keeps of the Account is the account's now.
+		if a, err := s.App.Accounts.Get(context.Background(), id); err != nil || a.SFA["website"] != "account-maker.example" || a.SFA["company"] != "Maker" {
+			t.Fatalf("SFA values %+v %v", a.SFA, err)
+		}
 		cover("sfa.salesforce.account_key")
 	})
 	t.Run("sfa.kintone,sfa.erase", func(t *testing.T) {

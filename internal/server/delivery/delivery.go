@@ -49,7 +49,8 @@ func New(ctx context.Context, c *core.Core) (*Delivery, error) {
 	}
 	d.Pusher.Connectors = d.Connectors
 	if c.Accounts != nil {
-		c.Accounts.Send = d.RelayAccount // MQAs wait in the same queue as MQLs
+		c.Accounts.Send = d.RelayAccount          // MQAs wait in the same queue as MQLs
+		d.Pusher.AccountFacts = c.Accounts.SetSFA // what the SFAs know of the company
 	}
 	if len(d.Connectors) == 0 {
 		d.Pusher.Connectors = []push.Connector{d.Inbox} // no SFA configured: the built-in inbox
