@@ -298,6 +298,12 @@ func (b *Book) refresh(ctx context.Context, p identity.Person, active time.Time)
 	return "", nil
 }
 
+// MaxMembers bounds the people an account item keeps (DynamoDB items are
+// at most 400 KB, and a write that cannot fit would stop the feed): past
+// it, the least recently active person leaves the list (their record still
+// names the account, so their next activity brings them back).
+const MaxMembers = 500
+
 // upsert puts a member in the account, keeping the latest activity known.
 func (a *Account) upsert(m Member) {
 	for i := range a.Members {
@@ -310,6 +316,15 @@ func (a *Account) upsert(m Member) {
 		}
 	}
 	a.Members = append(a.Members, m)
+	if len(a.Members) > MaxMembers {
+		least := 0
+		for i, x := range a.Members {
+			if x.LastActive.Before(a.Members[least].LastActive) {
+				least = i
+			}
+		}
+		a.Members = slices.Delete(a.Members, least, least+1)
+	}
 }
 
 // remove takes a person out of the account; false when they were not in it.
