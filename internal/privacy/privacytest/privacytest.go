@@ -446,7 +446,7 @@ func run(t *testing.T, newTable tabletest.Factory) {
 			t.Fatalf("%q is not in the store before the erasure: the test would prove nothing", s)
 		}
 	}
-	for _, path := range []string{"/admin/mqls", "/admin/inbox", "/admin/deadletters"} {
+	for _, path := range []string{"/admin/mqls", "/admin/inbox", "/admin/deadletters", "/admin/accounts"} {
 		if w := f.Admin(t, "GET", path, ""); w.Code != 200 || !strings.Contains(w.Body.String(), VictimEmail) {
 			t.Fatalf("%s before the erasure: %d %s", path, w.Code, w.Body)
 		}
@@ -476,7 +476,7 @@ func run(t *testing.T, newTable tabletest.Factory) {
 	AssertForgotten(t, tb, f.Secrets, f.Keep)
 
 	// The admin API no longer shows them; the other person is still there.
-	for _, path := range []string{"/admin/mqls", "/admin/inbox", "/admin/deadletters", "/admin/people/" + f.Victim.ID, "/admin/people?email=" + VictimEmail} {
+	for _, path := range []string{"/admin/mqls", "/admin/inbox", "/admin/deadletters", "/admin/accounts", "/admin/people/" + f.Victim.ID, "/admin/people?email=" + VictimEmail} {
 		w := f.Admin(t, "GET", path, "")
 		for _, s := range f.Secrets {
 			if strings.Contains(strings.ToLower(w.Body.String()), strings.ToLower(s)) {
@@ -484,7 +484,7 @@ func run(t *testing.T, newTable tabletest.Factory) {
 			}
 		}
 	}
-	for _, path := range []string{"/admin/mqls", "/admin/inbox"} {
+	for _, path := range []string{"/admin/mqls", "/admin/inbox", "/admin/accounts"} {
 		if w := f.Admin(t, "GET", path, ""); !strings.Contains(w.Body.String(), OtherEmail) {
 			t.Errorf("%s lost the other person: %s", path, w.Body)
 		}
