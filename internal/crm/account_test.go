@@ -67,9 +67,11 @@ func TestHubSpotCompanyOnce(t *testing.T) {
 	}
 }
 
-// TestSalesforceAccountAndTask: the Account is upserted by Baton's account
-// id and the Task (by the MQA id) hangs on it; without an account key the
-// connector takes no MQAs.
+// TestSalesforceAccountAndTask: an Account sales keep already (found by
+// Baton's account id) is left as they keep it and gets the Task, its values
+// reported back; a new one is created with the company's name and domain;
+// a repeat adds nothing. Without an account key the connector takes no
+// MQAs.
 func TestSalesforceAccountAndTask(t *testing.T) {
 	f := crmfake.NewSalesforce()
 	defer f.Close()
@@ -78,8 +80,7 @@ func TestSalesforceAccountAndTask(t *testing.T) {
 		t.Fatalf("without account_key: %v", err)
 	}
 	c.AccountKey = "Baton_Account_Id__c"
-	// Sales already keep the company, with what they know of it.
-	f.Accounts[mqa.Account] = map[string]any{"Id": "001000000000099AAA", "Baton_Account_Id__c": mqa.Account, "Name": "サンプル株式会社", "Industry": "Manufacturing", "NumberOfEmployees": 1200.0}
+	f.Accounts[mqa.Account] = map[string]any{"Id": "001000000000099AAA", "Baton_Account_Id__c": mqa.Account, "Name": "サンプル株式会社（本社）", "Industry": "Manufacturing", "NumberOfEmployees": 1200.0}
 	var facts map[string]string
 	ctx := push.WithFacts(context.Background(), func(_ context.Context, attrs map[string]string) error {
 		facts = attrs
@@ -91,14 +92,24 @@ func TestSalesforceAccountAndTask(t *testing.T) {
 			t.Fatal(err)
 		}
 		a, task := f.Account(mqa.Account), f.Task(mqa.ID)
-		if a["Id"] != id || a["Name"] != "サンプル株式会社" || a["Website"] != "sample.co.jp" || task["WhatId"] != id || !strings.Contains(task["Description"].(string), "tanto@sample.co.jp") {
+		if id != "001000000000099AAA" || a["Name"] != "サンプル株式会社（本社）" || a["Website"] != nil || task["WhatId"] != id || !strings.Contains(task["Description"].(string), "tanto@sample.co.jp") {
 			t.Fatalf("account %v task %v", a, task)
 		}
 	}
-	if len(f.Accounts) != 1 || len(f.Tasks) != 1 || f.Account(mqa.Account)["Id"] != "001000000000099AAA" {
-		t.Fatalf("%d accounts, %d tasks", len(f.Accounts), len(f.Tasks))
+	if len(f.Accounts) != 1 || len(f.Tasks) != 1 || f.Calls["PATCH Account"] != 0 {
+		t.Fatalf("%d accounts, %d tasks, %d Account writes", len(f.Accounts), len(f.Tasks), f.Calls["PATCH Account"])
 	}
-	if facts["industry"] != "Manufacturing" || facts["employees"] != "1200" || facts["company"] != "サンプル株式会社" || facts["website"] != "sample.co.jp" {
+	if facts["industry"] != "Manufacturing" || facts["employees"] != "1200" || facts["company"] != "サンプル株式会社（本社）" {
+		t.Fatalf("facts reported %v", facts)
+	}
+	// A company the org does not know yet.
+	other := mqa
+	other.ID, other.Account = "a00000000000000ff-q1", "a00000000000000ff"
+	id, err := c.PushAccount(ctx, other)
+	if a := f.Account(other.Account); err != nil || a["Id"] != id || a["Name"] != "サンプル株式会社" || a["Website"] != "sample.co.jp" || f.Task(other.ID)["WhatId"] != id {
+		t.Fatalf("new account %v: %v", a, err)
+	}
+	if facts["website"] != "sample.co.jp" {
 		t.Fatalf("facts reported %v", facts)
 	}
 }

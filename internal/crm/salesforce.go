@@ -587,43 +587,60 @@ func (s *Salesforce) Forget(ctx context.Context, personID, email string) error {
 	return nil
 }
 
+// sfCode is the first errorCode of a Salesforce error body.
+func sfCode(body []byte) string {
+	var es []struct {
+		ErrorCode string `json:"errorCode"`
+	}
+	if json.Unmarshal(body, &es) == nil && len(es) > 0 {
+		return es[0].ErrorCode
+	}
+	return ""
+}
+
 // sfAccountAttrs are the Account fields read back, by the account
 // attribute they fill.
 var sfAccountAttrs = map[string]string{"Name": "company", "Industry": "industry", "NumberOfEmployees": "employees", "AnnualRevenue": "revenue", "BillingCountry": "country", "Website": "website"}
 
 var sfAccountFields = []string{"Id", "AnnualRevenue", "BillingCountry", "Industry", "Name", "NumberOfEmployees", "Website"}
 
-// PushAccount implements push.AccountConnector: the Account upserted by
-// Baton's account id (AccountKey), then a completed Task on it with the
-// MQA's people and why, upserted by the MQA id. Without an AccountKey,
-// push.ErrNotTaken.
+// PushAccount implements push.AccountConnector: the Account found by
+// Baton's account id (AccountKey), or created with it (Name, Website); then
+// a completed Task on it with the MQA's people and why, upserted by the MQA
+// id. An existing Account is not written: sales own it. Without an
+// AccountKey, push.ErrNotTaken.
 func (s *Salesforce) PushAccount(ctx context.Context, m account.MQA) (string, error) {
 	if s.AccountKey == "" {
 		return "", push.ErrNotTaken
 	}
 	now := s.now()
-	name := m.Name
-	if name == "" {
-		name = m.Account
-	}
-	fields := map[string]any{"Name": name}
-	if d := m.Domain(); d != "" {
-		fields["Website"] = d
-	}
 	path := s.base() + "/sobjects/Account/" + s.AccountKey + "/" + url.PathEscape(m.Account)
-	status, body, h, err := s.call(ctx, "PATCH", path, fields)
+	read := path + "?fields=" + strings.Join(sfAccountFields, ",")
+	// The Account as the org keeps it: an existing one is left as sales
+	// keep it (its name, website ...), and what they know of the company
+	// is taken over the people's values in Baton's account.
+	status, body, h, err := s.call(ctx, "GET", read, nil)
 	if err != nil {
 		return "", err
 	}
-	if status != 200 && status != 201 && status != 204 {
-		return "", sfError(status, body, h, now)
-	}
-	// The Account as the org keeps it: its id (an update may answer 204
-	// without one) and what sales know of the company, which Baton's
-	// account takes over the people's values.
-	status, body, h, err = s.call(ctx, "GET", path+"?fields="+strings.Join(sfAccountFields, ","), nil)
-	if err != nil {
-		return "", err
+	if status == 404 && sfCode(body) == "NOT_FOUND" {
+		name := m.Name
+		if name == "" {
+			name = m.Account
+		}
+		fields := map[string]any{"Name": name}
+		if d := m.Domain(); d != "" {
+			fields["Website"] = d
+		}
+		if status, body, h, err = s.call(ctx, "PATCH", path, fields); err != nil {
+			return "", err
+		}
+		if status != 200 && status != 201 && status != 204 {
+			return "", sfError(status, body, h, now)
+		}
+		if status, body, h, err = s.call(ctx, "GET", read, nil); err != nil {
+			return "", err
+		}
 	}
 	if status != 200 {
 		return "", sfError(status, body, h, now)
