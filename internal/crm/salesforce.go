@@ -53,8 +53,9 @@ type Salesforce struct {
 	LeadKey       string // external-id field on Lead holding the Baton person id, e.g. Baton_Person_Id__c
 	TaskKey       string // external-id field on Task holding the MQL id, e.g. Baton_MQL_Id__c
 	// AccountKey is the external-id field on Account holding Baton's
-	// account id (e.g. Baton_Account_Id__c): MQAs upsert the Account by it
-	// and add a Task (TaskKey: the MQA id). Empty: MQAs are not sent here.
+	// account id (e.g. Baton_Account_Id__c): an MQA finds the Account by it
+	// (or creates it) and adds a Task (TaskKey: the MQA id). Empty: MQAs
+	// are not sent here.
 	AccountKey string
 	Fields     map[string]string // Baton attribute -> Lead field, replacing the default field of that attribute ("": send none)
 	// Picklists maps values per Lead field before sending (field -> Baton's
