@@ -23,6 +23,7 @@ func main() {
 		if err != nil {
 			return nil, err
 		}
+		c.Accounts.Send = relay.SendAccount // MQAs take the MQLs' queue
 		return lambdafn.Score(c, relay.Send), nil
 	})
 }

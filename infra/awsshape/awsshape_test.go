@@ -112,6 +112,7 @@ func TestAWSShape(t *testing.T) {
 	adminFn := lambdahttp.Adapter{Handler: app.AdminHandler()}
 	feedbackFn := lambdahttp.Adapter{Handler: app.FeedbackHandler()}
 	relay := &sqsrelay.Relay{SQS: sqsc, QueueURL: pushURL}
+	app.Accounts.Send = relay.SendAccount // as functions/score does
 	score := lambdafn.Score(app.Core, relay.Send)
 	pushFn := lambdafn.Push(app.Pusher, sqsc, lambdafn.PushQueues{URL: pushURL, DeadLetterURL: dlqURL})
 	sweep := lambdafn.Sweep(app.Core)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
@@ -40,6 +41,7 @@ type Handler struct {
 	Deliveries    *DeliveryAdmin
 	Recipients    *Recipients
 	Touches       *offline.Importer // nil: no offline touch import
+	Accounts      *account.Book     // nil: no account routes (no rules file)
 	Reports       *Reports
 	Lab           *lab.Lab       // the MQL definition lab (/admin/rules); nil without a rules file
 	Sessions      *session.Store // browser sign-in at /admin/login; nil: bearer tokens only
@@ -86,6 +88,9 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 		h.touchRoutes(mux)
 	}
 	h.pageRoutes(mux)
+	if h.Accounts != nil {
+		h.accountRoutes(mux)
+	}
 }
 
 func (h *Handler) log() *slog.Logger {

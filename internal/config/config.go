@@ -106,6 +106,7 @@ type SFAFile struct {
 		APIVersion          string                       `yaml:"api_version"`
 		LeadKey             string                       `yaml:"lead_key"`              // external-id field on Lead (person id)
 		TaskKey             string                       `yaml:"task_key"`              // external-id field on Task (MQL id)
+		AccountKey          string                       `yaml:"account_key"`           // external-id field on Account (Baton's account id): MQAs go there ("": none)
 		Fields              map[string]string            `yaml:"fields"`                // attribute -> Lead field, replacing the default one ("": none)
 		MatchByEmail        *bool                        `yaml:"match_by_email"`        // find an existing Contact or Lead by email before creating (default true)
 		DuplicateRuleHeader string                       `yaml:"duplicate_rule_header"` // Sforce-Duplicate-Rule-Header on writes, e.g. allowSave=true
@@ -123,6 +124,10 @@ type SFAFile struct {
 		App        int               `yaml:"app"`
 		EmailField string            `yaml:"email_field"`
 		Fields     map[string]string `yaml:"fields"`
+		// The MQA app: one record per MQA, keyed by account_key_field.
+		AccountApp      int               `yaml:"account_app"`
+		AccountKeyField string            `yaml:"account_key_field"`
+		AccountFields   map[string]string `yaml:"account_fields"`
 	} `yaml:"kintone"`
 }
 

@@ -225,7 +225,7 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 		},
 		"associations": []any{map[string]any{
 			"to":    map[string]string{"id": contact},
-			"types": []any{map[string]any{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 202}},
+			"types": []any{map[string]any{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": noteToContact}},
 		}},
 	}
 	status, body, hd, err = h.do(ctx, "POST", "/crm/v3/objects/notes", note)

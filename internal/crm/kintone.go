@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/clock"
 
 	"github.com/baton-hq/baton/internal/push"
@@ -27,8 +28,17 @@ type Kintone struct {
 	APIToken   string
 	EmailField string            // field code of the email (the update key)
 	Fields     map[string]string // Baton attribute or lead field -> kintone field code
-	Client     *http.Client
-	Now        func() time.Time
+	// AccountApp is the app MQAs go to, one record per MQA keyed by
+	// AccountKeyField (a unique text field holding the MQA id), with
+	// AccountFields (account, company, domain, mqa_condition, mqa_summary,
+	// score, people, qualified_at, or a company attribute -> field code).
+	// 0: MQAs are not sent to kintone. The API token must be valid for both
+	// apps (kintone takes several, comma-separated).
+	AccountApp      int
+	AccountKeyField string
+	AccountFields   map[string]string
+	Client          *http.Client
+	Now             func() time.Time
 }
 
 // Name implements push.Connector.
@@ -45,8 +55,52 @@ func (k *Kintone) Validate() error {
 		return errors.New("kintone: api_token is required")
 	case k.EmailField == "":
 		return errors.New("kintone: email_field is required")
+	case k.AccountApp < 0:
+		return errors.New("kintone: account_app must be the MQA app's number")
+	case k.AccountApp > 0 && k.AccountKeyField == "":
+		return errors.New("kintone: account_key_field is required with account_app")
 	}
 	return nil
+}
+
+// PushAccount implements push.AccountConnector: a record of the MQA app,
+// upserted by the MQA id. Without an AccountApp, push.ErrNotTaken.
+func (k *Kintone) PushAccount(ctx context.Context, m account.MQA) (string, error) {
+	if k.AccountApp == 0 {
+		return "", push.ErrNotTaken
+	}
+	rec := map[string]any{}
+	for what, code := range k.AccountFields {
+		v := ""
+		switch what {
+		case "account":
+			v = m.Account
+		case "company":
+			v = m.Name
+		case "domain":
+			v = m.Domain()
+		case "mqa_condition":
+			v = m.Condition
+		case "mqa_summary":
+			v = m.Summary()
+		case "score":
+			v = jsonNumber(m.Score)
+		case "people":
+			var es []string
+			for _, p := range m.People {
+				es = append(es, p.Email)
+			}
+			v = strings.Join(es, "\n")
+		case "qualified_at":
+			v = m.At.UTC().Format(time.RFC3339)
+		default:
+			v = m.Attributes[what]
+		}
+		if code != "" && v != "" {
+			rec[code] = map[string]string{"value": v}
+		}
+	}
+	return k.upsert(ctx, k.AccountApp, k.AccountKeyField, m.ID, rec)
 }
 
 // Push implements push.Connector.
@@ -73,9 +127,14 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 			set(code, l.Attributes[attr])
 		}
 	}
+	return k.upsert(ctx, k.App, k.EmailField, l.Email, rec)
+}
+
+// upsert writes one record of an app by its update key.
+func (k *Kintone) upsert(ctx context.Context, app int, keyField, key string, rec map[string]any) (string, error) {
 	body, _ := json.Marshal(map[string]any{
-		"app": k.App, "upsert": true,
-		"records": []any{map[string]any{"updateKey": map[string]string{"field": k.EmailField, "value": l.Email}, "record": rec}},
+		"app": app, "upsert": true,
+		"records": []any{map[string]any{"updateKey": map[string]string{"field": keyField, "value": key}, "record": rec}},
 	})
 	req, _ := http.NewRequestWithContext(ctx, "PUT", strings.TrimSuffix(k.BaseURL, "/")+"/k/v1/records.json", bytes.NewReader(body))
 	req.Header.Set("X-Cybozu-API-Token", k.APIToken)
@@ -138,7 +197,16 @@ func (k *Kintone) client() *http.Client {
 // or a number, and has 値の重複を禁止する (unique) set. A *push.Error that is
 // not Permanent means kintone could not be asked (try again later).
 func (k *Kintone) Check(ctx context.Context) error {
-	q := url.Values{"app": {strconv.Itoa(k.App)}}
+	if err := k.checkKey(ctx, k.App, k.EmailField, "email_field"); err != nil || k.AccountApp == 0 {
+		return err
+	}
+	return k.checkKey(ctx, k.AccountApp, k.AccountKeyField, "account_key_field")
+}
+
+// checkKey checks that field of app can be its update key (setting names
+// it in the configuration).
+func (k *Kintone) checkKey(ctx context.Context, app int, field, setting string) error {
+	q := url.Values{"app": {strconv.Itoa(app)}}
 	req, _ := http.NewRequestWithContext(ctx, "GET", strings.TrimSuffix(k.BaseURL, "/")+"/k/v1/app/form/fields.json?"+q.Encode(), nil)
 	req.Header.Set("X-Cybozu-API-Token", k.APIToken)
 	resp, err := k.client().Do(req)
@@ -150,7 +218,7 @@ func (k *Kintone) Check(ctx context.Context) error {
 	if resp.StatusCode != 200 {
 		var e struct{ Code, Message string }
 		json.Unmarshal(out, &e)
-		return &push.Error{Connector: "kintone", Status: resp.StatusCode, Code: e.Code, Message: "reading the form fields of app " + strconv.Itoa(k.App) + ": " + e.Message,
+		return &push.Error{Connector: "kintone", Status: resp.StatusCode, Code: e.Code, Message: "reading the form fields of app " + strconv.Itoa(app) + ": " + e.Message,
 			Permanent: resp.StatusCode >= 400 && resp.StatusCode < 500 && resp.StatusCode != 429}
 	}
 	var form struct {
@@ -163,7 +231,7 @@ func (k *Kintone) Check(ctx context.Context) error {
 	if err := json.Unmarshal(out, &form); err != nil {
 		return &push.Error{Connector: "kintone", Status: 200, Message: "form fields: " + err.Error()}
 	}
-	f, ok := form.Properties[k.EmailField]
+	f, ok := form.Properties[field]
 	switch {
 	case !ok:
 		var codes []string
@@ -171,11 +239,11 @@ func (k *Kintone) Check(ctx context.Context) error {
 			codes = append(codes, c)
 		}
 		sort.Strings(codes)
-		return fmt.Errorf("kintone: email_field %q: app %d has no field with that code (its field codes: %s)", k.EmailField, k.App, strings.Join(codes, ", "))
+		return fmt.Errorf("kintone: %s %q: app %d has no field with that code (its field codes: %s)", setting, field, app, strings.Join(codes, ", "))
 	case f.Type != "SINGLE_LINE_TEXT" && f.Type != "NUMBER":
-		return fmt.Errorf("kintone: email_field %q (%s) is a %s field: the update key must be a 文字列（1行） (SINGLE_LINE_TEXT) or 数値 (NUMBER) field", k.EmailField, f.Label, f.Type)
+		return fmt.Errorf("kintone: %s %q (%s) is a %s field: the update key must be a 文字列（1行） (SINGLE_LINE_TEXT) or 数値 (NUMBER) field", setting, field, f.Label, f.Type)
 	case !f.Unique:
-		return fmt.Errorf("kintone: email_field %q (%s) does not prohibit duplicate values: set 値の重複を禁止する (unique) on it in the app's form settings", k.EmailField, f.Label)
+		return fmt.Errorf("kintone: %s %q (%s) does not prohibit duplicate values: set 値の重複を禁止する (unique) on it in the app's form settings", setting, field, f.Label)
 	}
 	return nil
 }

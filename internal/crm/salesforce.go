@@ -21,10 +21,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/clock"
 
 	"github.com/baton-hq/baton/internal/push"
@@ -47,10 +49,15 @@ type Salesforce struct {
 	ClientSecret  string // client-credentials flow
 	Username      string // JWT bearer flow (with PrivateKeyPEM)
 	PrivateKeyPEM string
-	APIVersion    string            // default v62.0
-	LeadKey       string            // external-id field on Lead holding the Baton person id, e.g. Baton_Person_Id__c
-	TaskKey       string            // external-id field on Task holding the MQL id, e.g. Baton_MQL_Id__c
-	Fields        map[string]string // Baton attribute -> Lead field, replacing the default field of that attribute ("": send none)
+	APIVersion    string // default v62.0
+	LeadKey       string // external-id field on Lead holding the Baton person id, e.g. Baton_Person_Id__c
+	TaskKey       string // external-id field on Task holding the MQL id, e.g. Baton_MQL_Id__c
+	// AccountKey is the external-id field on Account holding Baton's
+	// account id (e.g. Baton_Account_Id__c): an MQA finds the Account by it
+	// (or creates it) and adds a Task (TaskKey: the MQA id). Empty: MQAs
+	// are not sent here.
+	AccountKey string
+	Fields     map[string]string // Baton attribute -> Lead field, replacing the default field of that attribute ("": send none)
 	// Picklists maps values per Lead field before sending (field -> Baton's
 	// value -> the org's picklist value, e.g. LeadSource: {Baton: Web},
 	// CountryCode: {日本: JP}); a value mapped to "" is not sent.
@@ -579,4 +586,95 @@ func (s *Salesforce) Forget(ctx context.Context, personID, email string) error {
 		return sfError(status, body, h, s.now())
 	}
 	return nil
+}
+
+// sfCode is the first errorCode of a Salesforce error body.
+func sfCode(body []byte) string {
+	var es []struct {
+		ErrorCode string `json:"errorCode"`
+	}
+	if json.Unmarshal(body, &es) == nil && len(es) > 0 {
+		return es[0].ErrorCode
+	}
+	return ""
+}
+
+// sfAccountAttrs are the Account fields read back, by the account
+// attribute they fill.
+var sfAccountAttrs = map[string]string{"Name": "company", "Industry": "industry", "NumberOfEmployees": "employees", "AnnualRevenue": "revenue", "BillingCountry": "country", "Website": "website"}
+
+var sfAccountFields = []string{"Id", "AnnualRevenue", "BillingCountry", "Industry", "Name", "NumberOfEmployees", "Website"}
+
+// PushAccount implements push.AccountConnector: the Account found by
+// Baton's account id (AccountKey), or created with it (Name, Website); then
+// a completed Task on it with the MQA's people and why, upserted by the MQA
+// id. An existing Account is not written: sales own it. Without an
+// AccountKey, push.ErrNotTaken.
+func (s *Salesforce) PushAccount(ctx context.Context, m account.MQA) (string, error) {
+	if s.AccountKey == "" {
+		return "", push.ErrNotTaken
+	}
+	now := s.now()
+	path := s.base() + "/sobjects/Account/" + s.AccountKey + "/" + url.PathEscape(m.Account)
+	read := path + "?fields=" + strings.Join(sfAccountFields, ",")
+	// The Account as the org keeps it: an existing one is left as sales
+	// keep it (its name, website ...), and what they know of the company
+	// is taken over the people's values in Baton's account.
+	status, body, h, err := s.call(ctx, "GET", read, nil)
+	if err != nil {
+		return "", err
+	}
+	if status == 404 && sfCode(body) == "NOT_FOUND" {
+		name := m.Name
+		if name == "" {
+			name = m.Account
+		}
+		fields := map[string]any{"Name": name}
+		if d := m.Domain(); d != "" {
+			fields["Website"] = d
+		}
+		if status, body, h, err = s.call(ctx, "PATCH", path, fields); err != nil {
+			return "", err
+		}
+		if status != 200 && status != 201 && status != 204 {
+			return "", sfError(status, body, h, now)
+		}
+		if status, body, h, err = s.call(ctx, "GET", read, nil); err != nil {
+			return "", err
+		}
+	}
+	if status != 200 {
+		return "", sfError(status, body, h, now)
+	}
+	var got map[string]any
+	json.Unmarshal(body, &got)
+	var r struct{ ID string }
+	r.ID, _ = got["Id"].(string)
+	if r.ID == "" {
+		return "", &push.Error{Connector: "salesforce", Status: status, Message: "the Account upserted has no Id"}
+	}
+	facts := map[string]string{}
+	for field, attr := range sfAccountAttrs {
+		switch v := got[field].(type) {
+		case string:
+			facts[attr] = v
+		case float64:
+			facts[attr] = strconv.FormatFloat(v, 'f', -1, 64)
+		}
+	}
+	if err := push.ReportFacts(ctx, facts); err != nil {
+		return "", &push.Error{Connector: "salesforce", Message: "keeping the Account's values: " + err.Error()}
+	}
+	task := map[string]any{
+		"WhatId": r.ID, "Subject": "MQA: " + m.Condition, "Description": m.Summary(),
+		"Status": "Completed", "Priority": "High", "ActivityDate": m.At.Format("2006-01-02"),
+	}
+	status, body, h, err = s.call(ctx, "PATCH", s.base()+"/sobjects/Task/"+s.TaskKey+"/"+url.PathEscape(m.ID), task)
+	if err != nil {
+		return "", err
+	}
+	if status != 200 && status != 201 && status != 204 {
+		return "", sfError(status, body, h, now)
+	}
+	return r.ID, nil
 }

@@ -6,7 +6,6 @@ package lambdafn
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
 	"strconv"
 	"time"
@@ -83,19 +82,18 @@ func Push(w *push.Worker, client SQS, q PushQueues) func(context.Context, events
 			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: id})
 		}
 		for _, msg := range batch.Records {
-			var m qualify.MQL
-			if err := json.Unmarshal([]byte(msg.Body), &m); err != nil {
+			id, res, err := w.DeliverBody(ctx, []byte(msg.Body)) // an MQL or an MQA
+			if err != nil {
 				if dlq.DeadLetter(ctx, msg.Body, "undecodable message: "+err.Error()) != nil {
 					fail(msg.MessageId)
 				}
 				continue
 			}
-			res := w.Deliver(ctx, m)
 			switch {
 			case res.Done:
 			case res.Permanent:
 				if err := dlq.DeadLetter(ctx, msg.Body, res.Reason); err != nil {
-					log.Error("push: dead-letter", "mql", m.ID, "err", err)
+					log.Error("push: dead-letter", "mql", id, "err", err)
 					fail(msg.MessageId) // retried; the redrive policy ends it if this persists
 				}
 			default:
@@ -104,9 +102,9 @@ func Push(w *push.Worker, client SQS, q PushQueues) func(context.Context, events
 					QueueUrl: aws.String(q.URL), ReceiptHandle: aws.String(msg.ReceiptHandle), VisibilityTimeout: delay,
 				})
 				if err != nil { // the queue's own visibility timeout applies instead
-					log.Error("push: backoff not set", "mql", m.ID, "seconds", delay, "reason", res.Reason, "err", err)
+					log.Error("push: backoff not set", "mql", id, "seconds", delay, "reason", res.Reason, "err", err)
 				} else {
-					log.Warn("push: retry later", "mql", m.ID, "seconds", delay, "reason", res.Reason)
+					log.Warn("push: retry later", "mql", id, "seconds", delay, "reason", res.Reason)
 				}
 				fail(msg.MessageId)
 			}

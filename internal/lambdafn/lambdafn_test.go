@@ -15,7 +15,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
+	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/lambdafn"
+	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/server"
 	"github.com/baton-hq/baton/internal/sqsrelay"
@@ -210,5 +212,41 @@ func TestPushDropsErasedPersonsMessage(t *testing.T) {
 	}
 	if dead := receive(t, c.Client, q.DeadLetterURL); len(dead) != 0 {
 		t.Fatalf("dead-lettered: %+v", dead)
+	}
+}
+
+// TestPushDeliversMQAs: an MQA the score function sent to SQS
+// (sqsrelay.SendAccount) is delivered by the push function like an MQL,
+// recorded per connector under its account; one the SFA refuses for good
+// goes to the dead-letter queue with the reason.
+func TestPushDeliversMQAs(t *testing.T) {
+	ctx := context.Background()
+	m := account.MQA{ID: "a0123456789abcdef-q1", Account: "a0123456789abcdef", Name: "Maker", N: 1, At: lambdatest.T0, Condition: "buying-group-active",
+		Reasons: []string{"2 people active within 14 days (at least 2)"}, Keys: []string{"d:maker.example"},
+		People: []account.Member{{Person: "p_1", Email: "a@maker.example", Role: account.DecisionMaker}, {Person: "p_2", Email: "b@maker.example"}}}
+	for _, c := range []struct {
+		status int
+		want   string
+	}{{200, push.StatusDelivered}, {400, push.StatusDead}} {
+		app, sq, q := pushSetup(t, c.status, "")
+		if err := (&sqsrelay.Relay{SQS: sq.Client, QueueURL: q.URL}).SendAccount(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		msgs := receive(t, sq.Client, q.URL)
+		if len(msgs) != 1 || msgs[0].MessageAttributes["mql_id"].StringValue == nil || *msgs[0].MessageAttributes["mql_id"].StringValue != m.ID {
+			t.Fatalf("messages %+v", msgs)
+		}
+		resp, err := lambdafn.Push(app.Pusher, sq, q)(ctx, events.SQSEvent{Records: msgs})
+		if err != nil || len(resp.BatchItemFailures) != 0 {
+			t.Fatalf("%d: failures %+v %v", c.status, resp.BatchItemFailures, err)
+		}
+		ds, err := app.Pusher.AccountDeliveries(ctx, m)
+		if err != nil || len(ds) != 1 || ds[0].Status != c.want || ds[0].Connector != "webhook" {
+			t.Fatalf("%d: deliveries %+v %v", c.status, ds, err)
+		}
+		dead := receive(t, sq.Client, q.DeadLetterURL)
+		if (c.want == push.StatusDead) != (len(dead) == 1) || (len(dead) == 1 && !strings.Contains(dead[0].Body, m.ID)) {
+			t.Fatalf("%d: dead letters %+v", c.status, dead)
+		}
 	}
 }

@@ -38,6 +38,7 @@ const (
 	privacy  = "internal/privacy"
 	session  = "internal/session"
 	queue    = "internal/queue"
+	account  = "internal/account"
 )
 
 // kinds is who owns what.
@@ -70,8 +71,13 @@ var kinds = []kind{
 	{"CAMP#", "L#", links},
 	{"EXT#", "EXT", push},
 	{"INBOX", "", push},
-	{"Q#", "", queue},   // ready index, dead letters
-	{"Q#", "M#", queue}, // messages
+	{"Q#", "", queue},            // ready index, dead letters
+	{"Q#", "M#", queue},          // messages
+	{"ACCTS", "", account},       // accounts
+	{"ACCTKEY#", "KEY", account}, // grouping keys
+	{"P#", "ACCTOF", account},    // the person's account
+	{"ACCT#", "MQA#", account},   // MQAs
+	{"ACCT#", "DLV#", push},      // MQA deliveries (the SK is push's, the partition account.PK)
 }
 
 // partitionOwner is the owner of each partition-key prefix: the package
@@ -79,12 +85,13 @@ var kinds = []kind{
 var partitionOwner = map[string]string{
 	"V#": eventlog, "P#": identity, "EMAIL#": identity, "TOMB#": privacy, "SESS#": session, "JOB#": qualify, "CLICKDUE": click,
 	"MQLS": qualify, "AGG#": qualify, "SCORED#": qualify, "LINK#": links, "CAMP#": links, "EXT#": push, "INBOX": push, "Q#": queue,
+	"ACCTS": account, "ACCTKEY#": account, "ACCT#": account,
 }
 
 // plainSK are sort keys that are whole words shared with ordinary text
 // (LINK, PERSON, ...): too common to find by literal, checked through
 // README only.
-var plainSK = map[string]bool{"LINK": true, "PERSON": true, "EMAIL": true, "TOMB": true, "SESS": true, "CAMP": true, "EXT": true}
+var plainSK = map[string]bool{"LINK": true, "PERSON": true, "EMAIL": true, "TOMB": true, "SESS": true, "CAMP": true, "EXT": true, "KEY": true}
 
 // allowed maps each key prefix searched for in literals to the packages
 // that may spell it.

@@ -235,6 +235,9 @@ type Worker struct {
 	// touch and the latest): the same facts the reports attribute, so sales
 	// and marketing see one first touch. Nil: derived from the timeline.
 	Touches func(ctx context.Context, person string) ([]qualify.Touch, error)
+	// AccountFacts keeps what an SFA reported of an account's company while
+	// taking an MQA (ReportFacts); nil: not kept.
+	AccountFacts func(ctx context.Context, account string, attrs map[string]string) error
 	// Loc is the zone times are shown to sales in (the configured
 	// timezone; nil: UTC): the lead's times and the summary's.
 	Loc *time.Location
@@ -295,15 +298,14 @@ func (w *Worker) log() *slog.Logger {
 }
 
 func (w *Worker) handle(ctx context.Context, m queue.Message) error {
-	var mql qualify.MQL
-	if err := json.Unmarshal(m.Body, &mql); err != nil {
-		return w.Queue.DeadLetter(ctx, m, "undecodable message: "+err.Error())
-	}
 	max := w.MaxAttempts
 	if max == 0 {
 		max = 12
 	}
-	res := w.deliver(ctx, mql, max)
+	_, res, err := w.deliverBody(ctx, m.Body, max)
+	if err != nil {
+		return w.Queue.DeadLetter(ctx, m, "undecodable message: "+err.Error())
+	}
 	switch {
 	case res.Done:
 		return w.Queue.Ack(ctx, m)
@@ -351,11 +353,27 @@ func (w *Worker) deliver(ctx context.Context, mql qualify.MQL, maxAttempts int) 
 	if err != nil {
 		return Result{Reason: "build lead: " + err.Error()}
 	}
+	return w.run(ctx, target{pk: identity.PersonPK(mql.Person), id: mql.ID, person: mql.Person}, maxAttempts,
+		func(ctx context.Context, c Connector) (string, bool, error) {
+			ext, err := c.Push(ctx, lead)
+			return ext, true, err
+		})
+}
+
+// target is what a delivery is of: the partition its delivery records are
+// kept in, the MQL's (or MQA's) id, and the person an SFA's record id maps
+// back to ("" for none).
+type target struct{ pk, id, person string }
+
+// run delivers to each connector that does not have it yet (see Deliver);
+// push does one connector's part, ok false when the connector takes no
+// such thing (it is left out).
+func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(ctx context.Context, c Connector) (ext string, ok bool, err error)) Result {
 	now := w.now()
 	states := make([]Delivery, len(w.Connectors))
 	open := false // some connector is pending or retrying: this MQL is in flight
 	for i, c := range w.Connectors {
-		d, err := w.state(ctx, mql, c.Name())
+		d, err := w.state(ctx, t, c.Name())
 		if err != nil {
 			return Result{Reason: err.Error()}
 		}
@@ -386,13 +404,16 @@ func (w *Worker) deliver(ctx context.Context, mql qualify.MQL, maxAttempts int) 
 			}
 			continue
 		}
-		prog := &recordProgress{w: w, mql: mql, d: d}
-		ext, err := c.Push(WithProgress(ctx, prog), lead)
+		prog := &recordProgress{w: w, t: t, d: d}
+		ext, ok, err := push(WithProgress(ctx, prog), c)
+		if !ok {
+			continue
+		}
 		d.Attempts++
 		d.At = w.now()
 		if err == nil {
 			d.Status, d.ExternalID, d.LastError, d.NextAttempt = StatusDelivered, ext, "", time.Time{}
-			if err := w.record(ctx, mql, *d); err != nil {
+			if err := w.record(ctx, t, *d); err != nil {
 				return Result{Reason: err.Error()}
 			}
 			continue
@@ -402,7 +423,7 @@ func (w *Worker) deliver(ctx context.Context, mql qualify.MQL, maxAttempts int) 
 		d.LastError = err.Error()
 		switch {
 		case isPE && pe.Permanent:
-			w.log().Warn("push: permanent failure", "connector", c.Name(), "mql", mql.ID, "err", err)
+			w.log().Warn("push: permanent failure", "connector", c.Name(), "id", t.id, "err", err)
 			d.Status, d.NextAttempt = StatusDead, time.Time{}
 		case maxAttempts > 0 && d.Attempts >= maxAttempts:
 			d.Status, d.NextAttempt = StatusDead, time.Time{}
@@ -414,7 +435,7 @@ func (w *Worker) deliver(ctx context.Context, mql qualify.MQL, maxAttempts int) 
 			}
 			d.Status, d.NextAttempt = StatusRetrying, d.At.Add(w.delay(d.Attempts-1, ra))
 		}
-		if err := w.record(ctx, mql, *d); err != nil {
+		if err := w.record(ctx, t, *d); err != nil {
 			return Result{Reason: err.Error()}
 		}
 		if d.Status == StatusDead {
@@ -438,9 +459,9 @@ func (w *Worker) deliver(ctx context.Context, mql qualify.MQL, maxAttempts int) 
 // recordProgress keeps a connector's steps in its delivery record, written
 // at once.
 type recordProgress struct {
-	w   *Worker
-	mql qualify.MQL
-	d   *Delivery
+	w *Worker
+	t target
+	d *Delivery
 }
 
 func (p *recordProgress) Step(key string) string { return p.d.Steps[key] }
@@ -450,7 +471,7 @@ func (p *recordProgress) SaveStep(ctx context.Context, key, value string) error 
 		p.d.Steps = map[string]string{}
 	}
 	p.d.Steps[key] = value
-	return p.w.record(ctx, p.mql, *p.d)
+	return p.w.record(ctx, p.t, *p.d)
 }
 
 // delay is exponential backoff with equal jitter (between half and all of
@@ -493,10 +514,10 @@ func (w *Worker) BackoffBounds(attempt int) (lo, hi time.Duration) {
 func deliverySK(mqlID, connector string) string { return "DLV#" + mqlID + "#" + connector }
 
 // state reads a connector's delivery record of an MQL (pending when none).
-func (w *Worker) state(ctx context.Context, m qualify.MQL, connector string) (Delivery, error) {
-	it, err := w.T.Get(ctx, identity.PersonPK(m.Person), deliverySK(m.ID, connector))
+func (w *Worker) state(ctx context.Context, t target, connector string) (Delivery, error) {
+	it, err := w.T.Get(ctx, t.pk, deliverySK(t.id, connector))
 	if errors.Is(err, table.ErrNotFound) {
-		return Delivery{MQLID: m.ID, Connector: connector, Status: StatusPending}, nil
+		return Delivery{MQLID: t.id, Connector: connector, Status: StatusPending}, nil
 	}
 	if err != nil {
 		return Delivery{}, err
@@ -515,12 +536,12 @@ func decodeDelivery(data []byte) (Delivery, error) {
 	return d, nil
 }
 
-func (w *Worker) record(ctx context.Context, m qualify.MQL, d Delivery) error {
+func (w *Worker) record(ctx context.Context, t target, d Delivery) error {
 	data, _ := json.Marshal(d)
-	ws := []table.Write{table.Put(table.Item{PK: identity.PersonPK(m.Person), SK: deliverySK(m.ID, d.Connector), Kind: KindDelivery, Data: data}, table.Always)}
-	if d.Status == StatusDelivered && d.ExternalID != "" {
+	ws := []table.Write{table.Put(table.Item{PK: t.pk, SK: deliverySK(t.id, d.Connector), Kind: KindDelivery, Data: data}, table.Always)}
+	if d.Status == StatusDelivered && d.ExternalID != "" && t.person != "" {
 		// The SFA's id for the person, so its webhooks can name them.
-		ref, _ := json.Marshal(map[string]string{"person": m.Person})
+		ref, _ := json.Marshal(map[string]string{"person": t.person})
 		ws = append(ws, table.Put(table.Item{PK: ExternalPK(d.Connector, d.ExternalID), SK: "EXT", Kind: KindExternal, Data: ref}, table.Always))
 	}
 	return w.T.Transact(ctx, ws)
@@ -545,7 +566,7 @@ func (w *Worker) Status(ctx context.Context, mqlID string) ([]Delivery, error) {
 	if _, err := w.Dir.Get(ctx, person); err != nil {
 		return nil, err
 	}
-	m := qualify.MQL{ID: mqlID, Person: person}
+	m := target{pk: identity.PersonPK(person), id: mqlID, person: person}
 	out := []Delivery{}
 	seen := map[string]bool{}
 	for _, c := range w.Connectors {

@@ -75,11 +75,16 @@ func Verify(secret string, h http.Header, body []byte, now time.Time, tolerance 
 
 // Push implements Connector.
 func (w *Webhook) Push(ctx context.Context, l Lead) (string, error) {
+	return w.post(ctx, l.MQLID, "mql.created", l)
+}
+
+// post sends one signed message; id is its webhook-id (and the id returned).
+func (w *Webhook) post(ctx context.Context, id, typ string, data any) (string, error) {
 	key, err := Key(w.Secret)
 	if err != nil {
 		return "", &Error{Connector: "webhook", Message: err.Error(), Permanent: true}
 	}
-	body, err := json.Marshal(map[string]any{"type": "mql.created", "data": l})
+	body, err := json.Marshal(map[string]any{"type": typ, "data": data})
 	if err != nil {
 		return "", err
 	}
@@ -92,9 +97,9 @@ func (w *Webhook) Push(ctx context.Context, l Lead) (string, error) {
 		return "", &Error{Connector: "webhook", Message: err.Error(), Permanent: true}
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("webhook-id", l.MQLID) // stable across retries: receivers deduplicate on it
+	req.Header.Set("webhook-id", id) // stable across retries: receivers deduplicate on it
 	req.Header.Set("webhook-timestamp", strconv.FormatInt(now.Unix(), 10))
-	req.Header.Set("webhook-signature", Sign(key, l.MQLID, now.Unix(), body))
+	req.Header.Set("webhook-signature", Sign(key, id, now.Unix(), body))
 	resp, err := NoRedirects(w.Client, 15*time.Second).Do(req)
 	if err != nil {
 		return "", &Error{Connector: "webhook", Message: err.Error()}
@@ -103,7 +108,7 @@ func (w *Webhook) Push(ctx context.Context, l Lead) (string, error) {
 	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 	switch {
 	case resp.StatusCode >= 200 && resp.StatusCode < 300:
-		return l.MQLID, nil
+		return id, nil
 	case resp.StatusCode >= 300 && resp.StatusCode < 400:
 		return "", Redirected("webhook", resp)
 	case resp.StatusCode == 408 || resp.StatusCode == 429 || resp.StatusCode >= 500:

@@ -366,6 +366,12 @@ func TestParseErrorsNameLineAndField(t *testing.T) {
 		{"name: only-a-name\n", 1, "mql"},
 		{"recycle:\n  multiply: 2\nmql: [{name: x, min_behaviour: 1}]\n", 2, "recycle.multiply"},
 		{"behaviour: [\n", 1, "(file)"},
+		{"mql: [{name: x, min_behaviour: 1}]\nmqa:\n  min_people: 0\n", 3, "mqa.min_people"},
+		{"mql: [{name: x, min_behaviour: 1}]\nmqa:\n  min_people: 2.5\n", 3, "mqa.min_people"},
+		{"mql: [{name: x, min_behaviour: 1}]\nmqa:\n  within_days: -1\n", 3, "mqa.within_days"},
+		{"mql: [{name: x, min_behaviour: 1}]\nmqa:\n  require_roles: [ceo]\n", 3, "mqa.require_roles"},
+		{"mql: [{name: x, min_behaviour: 1}]\nmqa:\n  min_peple: 2\n", 3, "mqa.min_peple"},
+		{"mql: [{name: x, min_behaviour: 1}]\nmqa: [2]\n", 2, "mqa"},
 	}
 	for _, c := range cases {
 		_, err := Parse("rules.yaml", []byte(c.src))
@@ -380,11 +386,28 @@ func TestParseErrorsNameLineAndField(t *testing.T) {
 	}
 }
 
+// TestMQARule: the example file's MQA, and the defaults of a bare one.
+func TestMQARule(t *testing.T) {
+	r := load(t).R.MQA
+	if r == nil || r.Name != "buying-group-active" || r.MinPeople != 2 || r.Within != 14*24*time.Hour || len(r.RequireRoles) != 1 || r.RequireRoles[0] != "decision_maker" {
+		t.Fatalf("example mqa: %+v", r)
+	}
+	bare, err := Parse("r.yaml", []byte("mql: [{name: x, min_behaviour: 1}]\nmqa: {}\n"))
+	if err != nil || bare.MQA == nil || bare.MQA.Name != "mqa" || bare.MQA.MinPeople != 2 || bare.MQA.Within != 14*24*time.Hour || bare.MQA.RequireRoles != nil {
+		t.Fatalf("bare mqa: %+v %v", bare, err)
+	}
+	none, err := Parse("r.yaml", []byte("mql: [{name: x, min_behaviour: 1}]\n"))
+	if err != nil || none.MQA != nil {
+		t.Fatalf("no mqa: %+v %v", none.MQA, err)
+	}
+}
+
 func FuzzParse(f *testing.F) {
 	src, _ := readExample()
 	f.Add(src)
 	f.Add([]byte("mql: [{name: x, min_behaviour: 1}]"))
 	f.Add([]byte("behaviour: [{name: a, url: '*', points: 1e309}]"))
+	f.Add([]byte("mql: [{name: x, min_behaviour: 1}]\nmqa: {min_people: 3, within_days: 7.5, require_roles: [manager, decision_maker], min_score: 10}"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := Parse("fuzz.yaml", data)
 		if err != nil {

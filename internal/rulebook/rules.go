@@ -37,6 +37,7 @@ type Rules struct {
 	Bands       []Band // highest first
 	MQL         []*Condition
 	Recycle     Recycle
+	MQA         *MQA // the account-level qualification; nil: none (mqa.go)
 }
 
 // BehaviourRule gives points for matching events.
@@ -279,7 +280,7 @@ func Parse(name string, data []byte) (*Rules, error) {
 	}
 	p := &parser{file: name}
 	r := &Rules{FreeMail: map[string]bool{}, Competitors: map[string]bool{}, BANT: BANT{Fields: map[string]BANTField{}}, Recycle: Recycle{Multiply: 0, MinNewBehaviour: DefaultMinNewBehaviour}}
-	top := p.fields(root.Content[0], "", "name", "decay", "behaviour", "fit", "grades", "bant", "bands", "mql", "recycle")
+	top := p.fields(root.Content[0], "", "name", "decay", "behaviour", "fit", "grades", "bant", "bands", "mql", "recycle", "mqa")
 	label := p.str(top["name"], "name")
 	if d := p.fields(top["decay"], "decay", "half_life"); d["half_life"] != nil {
 		hl, err := parseDuration(p.str(d["half_life"], "decay.half_life"))
@@ -488,6 +489,7 @@ func Parse(name string, data []byte) (*Rules, error) {
 			p.fail(m["multiply"], "recycle.multiply", "must be between 0 and 1")
 		}
 	}
+	r.MQA = p.mqa(top["mqa"])
 	if p.err != nil {
 		return nil, p.err
 	}

@@ -102,6 +102,7 @@ func Assemble(ctx context.Context, c *core.Core) (*App, error) {
 		}
 		a.Admin.Lab = &lab.Lab{T: c.Table, Q: a.Qualifier, Rules: a.Qualifier.Engine.(*rulebook.Engine).R, Text: text, File: filepath.Base(cfg.RulesFile), Loc: c.Cal.Location(), Now: now}
 	}
+	a.Admin.Accounts = c.Accounts
 	a.Admin.Deliveries = &admin.DeliveryAdmin{Queue: a.Push, Inbox: a.Inbox, Status: a.Pusher.Status}
 	a.Admin.Reports = &admin.Reports{T: c.Table, SLA: time.Duration(cfg.File.SLA.AcceptWithin), Now: now, Calendar: c.Cal, Targets: cfg.File.KPITargets}
 	a.Admin.Recipients = &admin.Recipients{T: c.Table, Dir: a.People, Keyring: a.Keyring, Now: now, FieldNames: c.FieldNames}
@@ -128,6 +129,9 @@ func (a *App) eraser() *privacy.Eraser {
 		a.Inbox,  // the built-in inbox's leads
 		a.Push,   // the push queue's messages and dead letters (on AWS: see push.Worker.Deliver)
 	)
+	if a.Accounts != nil {
+		e.Register(a.Accounts) // the person's place in their account and in its MQAs
+	}
 	if f, ok := a.Table.(privacy.Forgetter); ok {
 		e.Register(f) // the store's own copies: the embedded store's change feed
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
+	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/qualify"
 )
 
@@ -48,7 +49,17 @@ func NewClient(ctx context.Context) (*sqs.Client, error) {
 // Send sends one MQL; the MQL id travels as a message attribute so the push
 // side stays idempotent even when SQS delivers twice.
 func (r *Relay) Send(ctx context.Context, m qualify.MQL) error {
-	body, err := json.Marshal(m)
+	return r.send(ctx, m.ID, m)
+}
+
+// SendAccount sends one MQA (as push.AccountMessage shapes it: its id and
+// the MQA under "mqa"), idempotent downstream by its id like an MQL.
+func (r *Relay) SendAccount(ctx context.Context, m account.MQA) error {
+	return r.send(ctx, m.ID, m.Message())
+}
+
+func (r *Relay) send(ctx context.Context, id string, v any) error {
+	body, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
@@ -56,7 +67,7 @@ func (r *Relay) Send(ctx context.Context, m qualify.MQL) error {
 		QueueUrl:    aws.String(r.QueueURL),
 		MessageBody: aws.String(string(body)),
 		MessageAttributes: map[string]sqstypes.MessageAttributeValue{
-			"mql_id": {DataType: aws.String("String"), StringValue: aws.String(m.ID)},
+			"mql_id": {DataType: aws.String("String"), StringValue: aws.String(id)},
 		},
 	})
 	return err

@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/infra/local/stack"
+	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/crm/crmfake"
@@ -423,6 +424,44 @@ func TestAssembly(t *testing.T) {
 		}
 		cover("sfa.salesforce", "sfa.salesforce.login_url", "sfa.salesforce.client_id", "sfa.salesforce.lead_key", "sfa.salesforce.task_key", "sfa.salesforce.fields")
 	})
+	t.Run("sfa.salesforce.account_key", func(t *testing.T) {
+		// Two people of one company qualify: the MQA upserts the Account by
+		// Baton's account id and puts a Task with the people on it, once.
+		f := crmfake.NewSalesforce()
+		defer f.Close()
+		s, _ := start(t, "sfa:\n  salesforce:\n    login_url: "+f.URL+"\n    client_id: "+f.ClientID+"\n    lead_key: Baton_Person_Id__c\n    task_key: Baton_MQL_Id__c\n    account_key: Baton_Account_Id__c\n",
+			map[string]string{"BATON_SALESFORCE_CLIENT_SECRET": f.ClientSecret})
+		qualifyOne(t, s, "sfa-1", "one@account-maker.example")
+		qualifyOne(t, s, "sfa-2", "two@account-maker.example")
+		as, err := s.App.Accounts.List(context.Background(), account.ByScore, 0)
+		if err != nil || len(as) != 1 || len(as[0].MQAs) != 1 {
+			t.Fatalf("accounts %+v %v", as, err)
+		}
+		id, mqa := as[0].ID, as[0].MQAs[0]
+		deliver(t, s, func() bool { return f.Task(mqa) != nil })
+		acct, task := f.Account(id), f.Task(mqa)
+		desc, _ := task["Description"].(string)
+		if acct["Name"] != "Maker" || acct["Website"] != "account-maker.example" || task["WhatId"] != acct["Id"] ||
+			!strings.Contains(desc, "one@account-maker.example") || !strings.Contains(desc, "two@account-maker.example") || task["Subject"] != "MQA: buying-group-active" {
+			t.Fatalf("account %v task %v", acct, task)
+		}
+		for range 3 {
+			if _, err := s.App.Pusher.RunOnce(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		f.Lock()
+		n := f.Calls["PATCH Account"]
+		f.Unlock()
+		if n != 1 {
+			t.Fatalf("the Account was upserted %d times", n)
+		}
+		// What the org keeps of the Account is the account's now.
+		if a, err := s.App.Accounts.Get(context.Background(), id); err != nil || a.SFA["website"] != "account-maker.example" || a.SFA["company"] != "Maker" {
+			t.Fatalf("SFA values %+v %v", a.SFA, err)
+		}
+		cover("sfa.salesforce.account_key")
+	})
 	t.Run("sfa.kintone,sfa.erase", func(t *testing.T) {
 		f := crmfake.NewKintone()
 		defer f.Close()
@@ -441,6 +480,45 @@ func TestAssembly(t *testing.T) {
 			t.Fatalf("sfa.erase: the kintone record survived the erasure: %v", r)
 		}
 		cover("sfa.erase")
+	})
+	t.Run("sfa.kintone.account_app,account_key_field,account_fields", func(t *testing.T) {
+		// An MQA is a record of the MQA app (keyed by the MQA id), and a
+		// company with a note at HubSpot beside it: each once.
+		f := crmfake.NewKintone()
+		defer f.Close()
+		h := crmfake.NewHubSpot()
+		defer h.Close()
+		s, _ := start(t, "sfa:\n  kintone:\n    base_url: "+f.URL+"\n    app: 42\n    email_field: email\n    account_app: 43\n    account_key_field: mqa_id\n    account_fields: {company: company, domain: domain, mqa_summary: reason, score: score}\n  hubspot:\n    base_url: "+h.URL+"\n",
+			map[string]string{"BATON_KINTONE_API_TOKEN": f.APIToken, "BATON_HUBSPOT_TOKEN": h.Token})
+		qualifyOne(t, s, "kta-1", "one@kintone-maker.example")
+		qualifyOne(t, s, "kta-2", "two@kintone-maker.example")
+		as, err := s.App.Accounts.List(context.Background(), account.ByActivity, 0)
+		if err != nil || len(as) != 1 || len(as[0].MQAs) != 1 {
+			t.Fatalf("accounts %+v %v", as, err)
+		}
+		mqa := as[0].MQAs[0]
+		deliver(t, s, func() bool {
+			h.Lock()
+			defer h.Unlock()
+			return f.AccountRecord(mqa) != nil && len(h.Companies) == 1 && len(h.Notes) == 3 // two MQL notes, one MQA note
+		})
+		r := f.AccountRecord(mqa)
+		if r["company"] != "Maker" || r["domain"] != "kintone-maker.example" || !strings.Contains(r["reason"], "two@kintone-maker.example") || r["score"] != fmt.Sprint(as[0].Score) {
+			t.Fatalf("MQA record %v (account %+v)", r, as[0])
+		}
+		for range 3 {
+			if _, err := s.App.Pusher.RunOnce(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		h.Lock()
+		defer h.Unlock()
+		f.Lock()
+		defer f.Unlock()
+		if n := f.Calls["PUT /k/v1/records.json"]; n != 3 || len(h.Companies) != 1 || len(h.Notes) != 3 {
+			t.Fatalf("%d kintone upserts (2 leads, 1 MQA), %d companies, %d notes", n, len(h.Companies), len(h.Notes))
+		}
+		cover("sfa.kintone.account_app", "sfa.kintone.account_key_field", "sfa.kintone.account_fields")
 	})
 	t.Run("feedback.salesforce_status", func(t *testing.T) {
 		secret := "feedback-secret-0123456789"

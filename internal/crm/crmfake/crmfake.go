@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -32,6 +33,10 @@ type base struct {
 	Calls  map[string]int // "METHOD /path-pattern" -> count
 	*httptest.Server
 }
+
+// Lock and Unlock hold the fake still while a test reads its maps.
+func (b *base) Lock()   { b.mu.Lock() }
+func (b *base) Unlock() { b.mu.Unlock() }
 
 // Fail makes the next n API calls answer f.
 func (b *base) Fail(n int, f Fault) {
@@ -66,14 +71,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // ---- HubSpot ----
 
-// HubSpot fakes contacts (read by email, batch upsert, GDPR delete) and
-// notes (create, search), as HubSpot behaves: the lifecycle stage only
+// HubSpot fakes contacts (read by email, batch upsert, GDPR delete),
+// companies (create, search) and notes (create, search), as HubSpot behaves: the lifecycle stage only
 // moves forward, and search sees a write only after SearchLag.
 type HubSpot struct {
 	base
 	Token    string
 	Contacts map[string]map[string]string // email -> properties (+ hs_object_id)
 	Notes    []map[string]any
+	// Companies by id: properties (+ hs_object_id), and when search sees them.
+	Companies map[string]map[string]string
+	companyAt map[string]time.Time
 	// LifecycleOrder is the account's lifecycle stages, earliest first
 	// (default HubSpot's own): a contact's stage is never set to an earlier
 	// one, and an unknown stage is refused.
@@ -108,7 +116,7 @@ var RateHeaders = map[string]string{
 
 // NewHubSpot starts the fake.
 func NewHubSpot() *HubSpot {
-	h := &HubSpot{Token: "pat-na1-fake-token", Contacts: map[string]map[string]string{}, LifecycleOrder: DefaultLifecycle, SearchLag: 10 * time.Second, Now: clock.Now}
+	h := &HubSpot{Token: "pat-na1-fake-token", Contacts: map[string]map[string]string{}, Companies: map[string]map[string]string{}, companyAt: map[string]time.Time{}, LifecycleOrder: DefaultLifecycle, SearchLag: 10 * time.Second, Now: clock.Now}
 	h.Calls = map[string]int{}
 	h.Server = httptest.NewServer(http.HandlerFunc(h.serve))
 	return h
@@ -254,6 +262,53 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		writeJSON(w, 200, map[string]any{"total": len(hits), "results": nonNil(hits)})
+	case "/crm/v3/objects/companies":
+		var req struct {
+			Properties map[string]string `json:"properties"`
+		}
+		json.NewDecoder(r.Body).Decode(&req)
+		if req.Properties["name"] == "" && req.Properties["domain"] == "" {
+			writeJSON(w, 400, map[string]string{"status": "error", "message": "a company needs a name or a domain", "category": "VALIDATION_ERROR"})
+			return
+		}
+		h.seq++
+		id := fmt.Sprint(5000 + h.seq)
+		c := map[string]string{"hs_object_id": id}
+		for k, v := range req.Properties {
+			c[k] = v
+		}
+		h.Companies[id], h.companyAt[id] = c, h.Now().Add(h.SearchLag)
+		writeJSON(w, 201, map[string]any{"id": id, "properties": c, "createdAt": now, "updatedAt": now, "archived": false})
+	case "/crm/v3/objects/companies/search":
+		var req struct {
+			FilterGroups []struct {
+				Filters []struct{ PropertyName, Operator, Value string } `json:"filters"`
+			} `json:"filterGroups"`
+		}
+		json.NewDecoder(r.Body).Decode(&req)
+		var hits []map[string]any
+		ids := make([]string, 0, len(h.Companies))
+		for id := range h.Companies {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		for _, id := range ids {
+			if h.companyAt[id].After(h.Now()) {
+				continue // not in the search index yet
+			}
+			c := h.Companies[id]
+			for _, g := range req.FilterGroups {
+				all := len(g.Filters) > 0
+				for _, f := range g.Filters {
+					all = all && f.Operator == "EQ" && strings.EqualFold(c[f.PropertyName], f.Value)
+				}
+				if all {
+					hits = append(hits, map[string]any{"id": id, "properties": c})
+					break
+				}
+			}
+		}
+		writeJSON(w, 200, map[string]any{"total": len(hits), "results": nonNil(hits)})
 	case "/crm/v3/objects/notes":
 		var note map[string]any
 		json.NewDecoder(r.Body).Decode(&note)
@@ -276,8 +331,8 @@ func nonNil(s []map[string]any) []map[string]any {
 
 // ---- kintone ----
 
-// Kintone fakes record upserts of one app, its form's fields, and what
-// kintone refuses: an update key that is not a unique text or number field.
+// Kintone fakes record upserts of the leads' app and of an MQA app, their
+// forms' fields, and what kintone refuses: an update key that is not a unique text or number field.
 type Kintone struct {
 	base
 	App        int
@@ -290,6 +345,33 @@ type Kintone struct {
 	revisions map[string]int
 	ids       map[string]int
 	seq       int
+	// A second app (MQAs: one record per MQA), same API token: its number,
+	// update key field, form fields and records (update key -> field code
+	// -> value). AccountApp 0: none.
+	AccountApp      int
+	AccountKeyField string
+	AccountFields   map[string]map[string]any
+	AccountRecords  map[string]map[string]string
+	accountRevs     map[string]int
+	accountIDs      map[string]int
+}
+
+// app is what an upsert works on: one app's form, key and records.
+type kintoneApp struct {
+	fields    map[string]map[string]any
+	key       string
+	records   map[string]map[string]string
+	ids, revs map[string]int
+}
+
+func (k *Kintone) app(n int) (kintoneApp, bool) {
+	switch {
+	case n == k.App:
+		return kintoneApp{k.Fields, k.EmailField, k.Records, k.ids, k.revisions}, true
+	case k.AccountApp != 0 && n == k.AccountApp:
+		return kintoneApp{k.AccountFields, k.AccountKeyField, k.AccountRecords, k.accountIDs, k.accountRevs}, true
+	}
+	return kintoneApp{}, false
 }
 
 // kintone error bodies.
@@ -303,6 +385,14 @@ const (
 // NewKintone starts the fake.
 func NewKintone() *Kintone {
 	k := &Kintone{App: 42, APIToken: "fake-kintone-api-token", EmailField: "email", Records: map[string]map[string]string{}, revisions: map[string]int{}, ids: map[string]int{},
+		AccountApp: 43, AccountKeyField: "mqa_id", AccountRecords: map[string]map[string]string{}, accountRevs: map[string]int{}, accountIDs: map[string]int{},
+		AccountFields: map[string]map[string]any{
+			"mqa_id":  {"type": "SINGLE_LINE_TEXT", "code": "mqa_id", "label": "MQA ID", "noLabel": false, "required": true, "unique": true},
+			"company": {"type": "SINGLE_LINE_TEXT", "code": "company", "label": "会社名", "noLabel": false, "required": false, "unique": false},
+			"domain":  {"type": "SINGLE_LINE_TEXT", "code": "domain", "label": "ドメイン", "noLabel": false, "required": false, "unique": false},
+			"reason":  {"type": "MULTI_LINE_TEXT", "code": "reason", "label": "MQA理由", "noLabel": false, "required": false},
+			"score":   {"type": "NUMBER", "code": "score", "label": "アカウントスコア", "noLabel": false, "required": false, "unique": false},
+		},
 		Fields: map[string]map[string]any{
 			"email":      {"type": "SINGLE_LINE_TEXT", "code": "email", "label": "メールアドレス", "noLabel": false, "required": true, "unique": true, "maxLength": "", "minLength": "", "defaultValue": "", "expression": "", "hideExpression": false},
 			"company":    {"type": "SINGLE_LINE_TEXT", "code": "company", "label": "会社名", "noLabel": false, "required": false, "unique": false},
@@ -344,11 +434,11 @@ func (k *Kintone) serve(w http.ResponseWriter, r *http.Request) {
 		if k.fault(w) {
 			return
 		}
-		if r.URL.Query().Get("app") != fmt.Sprint(k.App) {
-			writeJSON(w, 404, map[string]string{"code": "GAIA_AP01", "id": "1505999166-6", "message": "指定したアプリ（id: " + r.URL.Query().Get("app") + "）が見つかりません。削除されている可能性があります。"})
+		if a, ok := k.app(atoi(r.URL.Query().Get("app"))); ok {
+			writeJSON(w, 200, map[string]any{"properties": a.fields, "revision": "7"})
 			return
 		}
-		writeJSON(w, 200, map[string]any{"properties": k.Fields, "revision": "7"})
+		writeJSON(w, 404, map[string]string{"code": "GAIA_AP01", "id": "1505999166-6", "message": "指定したアプリ（id: " + r.URL.Query().Get("app") + "）が見つかりません。削除されている可能性があります。"})
 		return
 	}
 	if r.URL.Path == "/k/v1/records.json" && (r.Method == "GET" || r.Method == "DELETE") && r.Header.Get("X-Cybozu-API-Token") == k.APIToken {
@@ -374,40 +464,63 @@ func (k *Kintone) serve(w http.ResponseWriter, r *http.Request) {
 			Record    map[string]struct{ Value string } `json:"record"`
 		} `json:"records"`
 	}
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.App != k.App {
+	err := json.NewDecoder(r.Body).Decode(&req)
+	a, known := k.app(req.App)
+	if err != nil || !known {
 		writeJSON(w, 400, map[string]any{"code": "CB_VA01", "id": "1505999166-3", "message": "入力内容が正しくありません。", "errors": map[string]any{"app": map[string][]string{"messages": {"必須です。"}}}})
 		return
 	}
 	var out []map[string]string
 	for i, rec := range req.Records {
 		// updateKey: a field with 値の重複を禁止する set, of type text (1 line) or number.
-		if f := k.Fields[rec.UpdateKey.Field]; f == nil || (f["type"] != "SINGLE_LINE_TEXT" && f["type"] != "NUMBER") || f["unique"] != true {
+		if f := a.fields[rec.UpdateKey.Field]; f == nil || (f["type"] != "SINGLE_LINE_TEXT" && f["type"] != "NUMBER") || f["unique"] != true {
 			writeJSON(w, 400, map[string]any{"code": "CB_VA01", "id": "1505999166-7", "message": "入力内容が正しくありません。", "errors": map[string]any{fmt.Sprintf("records[%d].updateKey.field", i): map[string][]string{"messages": {"重複禁止が設定された文字列（1行）または数値フィールドを指定してください。"}}}})
 			return
 		}
-		if rec.UpdateKey.Field != k.EmailField || rec.UpdateKey.Value == "" {
+		if rec.UpdateKey.Field != a.key || rec.UpdateKey.Value == "" {
 			writeJSON(w, 400, map[string]any{"code": "CB_VA01", "id": "1505999166-4", "message": "入力内容が正しくありません。", "errors": map[string]any{fmt.Sprintf("records[%d].updateKey.value", i): map[string][]string{"messages": {"必須です。"}}}})
 			return
 		}
 		key := rec.UpdateKey.Value
 		op := "UPDATE"
-		if _, ok := k.Records[key]; !ok {
+		if _, ok := a.records[key]; !ok {
 			if !req.Upsert {
-				writeJSON(w, 404, map[string]string{"code": "GAIA_RE01", "id": "1505999166-5", "message": "指定したレコード（email: " + key + "）が見つかりません。"})
+				writeJSON(w, 404, map[string]string{"code": "GAIA_RE01", "id": "1505999166-5", "message": "指定したレコード（" + a.key + ": " + key + "）が見つかりません。"})
 				return
 			}
 			k.seq++
-			k.Records[key] = map[string]string{k.EmailField: key}
-			k.ids[key] = k.seq
+			a.records[key] = map[string]string{a.key: key}
+			a.ids[key] = k.seq
 			op = "INSERT"
 		}
 		for code, v := range rec.Record {
-			k.Records[key][code] = v.Value
+			a.records[key][code] = v.Value
 		}
-		k.revisions[key]++
-		out = append(out, map[string]string{"id": fmt.Sprint(k.ids[key]), "revision": fmt.Sprint(k.revisions[key]), "operation": op})
+		a.revs[key]++
+		out = append(out, map[string]string{"id": fmt.Sprint(a.ids[key]), "revision": fmt.Sprint(a.revs[key]), "operation": op})
 	}
 	writeJSON(w, 200, map[string]any{"records": out})
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
+// AccountRecord returns a copy of the MQA app's record with that key (nil:
+// none).
+func (k *Kintone) AccountRecord(key string) map[string]string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	r, ok := k.AccountRecords[key]
+	if !ok {
+		return nil
+	}
+	out := map[string]string{}
+	for c, v := range r {
+		out[c] = v
+	}
+	return out
 }
 
 // queryOrDelete serves GET (query `<email field> = "x"`) and DELETE (ids[0]).

@@ -35,6 +35,9 @@ type Salesforce struct {
 	LeadKey string
 	Leads   map[string]map[string]any // external id (or "#"+Id for Leads without one) -> fields (+ Id)
 	Tasks   map[string]map[string]any // Task external id -> fields
+	// Accounts by external id (AccountKey, stored on the record too).
+	Accounts   map[string]map[string]any
+	AccountKey string
 	// Contacts and Opportunities by record id.
 	Contacts      map[string]map[string]any
 	Opportunities map[string]map[string]any
@@ -83,7 +86,7 @@ const (
 // NewSalesforce starts the fake (and its generic login host).
 func NewSalesforce() *Salesforce {
 	s := &Salesforce{ClientID: "3MVG9-fake-client", ClientSecret: "fake-secret", Audience: "https://login.salesforce.com", LeadKey: "Baton_Person_Id__c",
-		Leads: map[string]map[string]any{}, Tasks: map[string]map[string]any{}, Contacts: map[string]map[string]any{}, Opportunities: map[string]map[string]any{},
+		Leads: map[string]map[string]any{}, Tasks: map[string]map[string]any{}, Accounts: map[string]map[string]any{}, AccountKey: "Baton_Account_Id__c", Contacts: map[string]map[string]any{}, Opportunities: map[string]map[string]any{},
 		tokens: map[string]bool{}, Versions: map[string]int{}, Now: clock.Now}
 	s.Calls = map[string]int{}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
@@ -261,7 +264,7 @@ func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
 		s.leadByRecordID(w, r, parts[3])
 		return
 	}
-	if len(parts) != 5 || parts[1] != "sobjects" || (parts[2] != "Lead" && parts[2] != "Task") {
+	if len(parts) != 5 || parts[1] != "sobjects" || (parts[2] != "Lead" && parts[2] != "Task" && parts[2] != "Account") {
 		sfErr(w, 404, "NOT_FOUND", "The requested resource does not exist")
 		return
 	}
@@ -270,8 +273,15 @@ func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	store := s.Leads
-	if parts[2] == "Task" {
+	switch parts[2] {
+	case "Task":
 		store = s.Tasks
+	case "Account":
+		if parts[3] != s.AccountKey {
+			sfErr(w, 404, "NOT_FOUND", "Provided external ID field does not exist or is not accessible: "+parts[3])
+			return
+		}
+		store = s.Accounts
 	}
 	key := parts[4]
 	switch r.Method {
@@ -310,14 +320,17 @@ func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
 			if !exists && !s.allowDuplicate(w, r, fields) {
 				return
 			}
-		} else if !s.validTask(w, fields) {
+		} else if parts[2] == "Task" && !s.validTask(w, fields) {
 			return
 		}
 		if !exists {
 			var missing []string
 			req := []string{"LastName", "Company"}
-			if parts[2] == "Task" {
-				req = []string{"WhoId"}
+			switch parts[2] {
+			case "Task":
+				req = nil // no field of its own is required (Status, Priority default)
+			case "Account":
+				req = []string{"Name"}
 			}
 			for _, f := range req {
 				if fields[f] == nil || fields[f] == "" {
@@ -328,13 +341,13 @@ func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
 				sfErr(w, 400, "REQUIRED_FIELD_MISSING", "Required fields are missing: ["+strings.Join(missing, ", ")+"]", missing...)
 				return
 			}
-			prefix := "00Q"
-			if parts[2] == "Task" {
-				prefix = "00T"
-			}
+			prefix := map[string]string{"Lead": "00Q", "Task": "00T", "Account": "001"}[parts[2]]
 			rec = map[string]any{"Id": s.newID(prefix)}
-			if parts[2] == "Lead" {
+			switch parts[2] {
+			case "Lead":
 				rec["IsConverted"], rec[s.LeadKey] = false, key
+			case "Account":
+				rec[s.AccountKey] = key
 			}
 			store[key] = rec
 		}
@@ -459,8 +472,26 @@ func (s *Salesforce) allowDuplicate(w http.ResponseWriter, r *http.Request, fiel
 	return true
 }
 
+// accountByID is the Account with that record id (nil: none).
+func (s *Salesforce) accountByID(id string) map[string]any {
+	for _, a := range s.Accounts {
+		if a["Id"] == id {
+			return a
+		}
+	}
+	return nil
+}
+
+// Account returns a copy of the Account stored under that external id
+// (nil: none).
+func (s *Salesforce) Account(externalID string) map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return copyRec(s.Accounts[externalID])
+}
+
 // validTask checks the Task's references: WhoId a Lead (not converted) or
-// a Contact, WhatId an Opportunity.
+// a Contact, WhatId an Opportunity or an Account.
 func (s *Salesforce) validTask(w http.ResponseWriter, fields map[string]any) bool {
 	if who, _ := fields["WhoId"].(string); who != "" {
 		_, l := s.leadByID(who)
@@ -473,7 +504,7 @@ func (s *Salesforce) validTask(w http.ResponseWriter, fields map[string]any) boo
 			return false
 		}
 	}
-	if what, _ := fields["WhatId"].(string); what != "" && s.Opportunities[what] == nil {
+	if what, _ := fields["WhatId"].(string); what != "" && s.Opportunities[what] == nil && s.accountByID(what) == nil {
 		sfErr(w, 400, "INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", "WhatId")
 		return false
 	}

@@ -221,6 +221,17 @@ func Populate(t testing.TB, tb table.Table, clk *clock.Manual) *Fixture {
 	// delivered to the inbox and the SFA.
 	f.score(t, f.Victim.ID, f.Other.ID)
 	f.relayAndDeliver(t)
+	// Both work at example.com: one account (the feed's work after
+	// scoring), which becomes an MQA (two active decision makers) and keeps
+	// the victim's company name among its keys.
+	for _, p := range []string{f.Victim.ID, f.Other.ID} {
+		if err := app.Accounts.Refresh(ctx, p, clk.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if as, err := app.Accounts.List(ctx, "score", 0); err != nil || len(as) != 1 || len(as[0].Members) != 2 || len(as[0].MQAs) != 1 {
+		t.Fatalf("accounts %+v %v", as, err)
+	}
 
 	// A newsletter: the victim clicks on a tablet and opens the email; the
 	// other person clicks too.
@@ -304,6 +315,7 @@ func Populate(t testing.TB, tb table.Table, clk *clock.Manual) *Fixture {
 		VictimEmail, "Zelda", "Victimova", "Victim Industries", "5555-0199", f.Victim.ID,
 		"victim-laptop-77", "victim-fallback-66", "victim-phone-88", "victim-tablet-55",
 		"secret-victim-page", "victim-phone-page", "kiosk-victim-page", "contact-victim", "victim-expo-booth",
+		"victimindustries", // the account's key of the victim's company
 	}
 	f.Keep = []string{OtherEmail, "Oscar Other", "Other Corp", "kiosk-other-page", f.Other.ID, "shared-kiosk-99", "oscar-laptop-11"}
 	return f
@@ -439,7 +451,7 @@ func run(t *testing.T, newTable tabletest.Factory) {
 			t.Fatalf("%q is not in the store before the erasure: the test would prove nothing", s)
 		}
 	}
-	for _, path := range []string{"/admin/mqls", "/admin/inbox", "/admin/deadletters"} {
+	for _, path := range []string{"/admin/mqls", "/admin/inbox", "/admin/deadletters", "/admin/accounts"} {
 		if w := f.Admin(t, "GET", path, ""); w.Code != 200 || !strings.Contains(w.Body.String(), VictimEmail) {
 			t.Fatalf("%s before the erasure: %d %s", path, w.Code, w.Body)
 		}
@@ -461,7 +473,7 @@ func run(t *testing.T, newTable tabletest.Factory) {
 		t.Errorf("report %s", w.Body)
 	}
 	for _, kind := range []string{"person", "email", "member", "link", "alias", "event", "score", "ledger", "stage", "mql", "mqlindex",
-		"feedback", "deal", "scored", "delivery", "external", "inbox", "qmsg", "qready", "qdead", "click", "clickref"} {
+		"feedback", "deal", "scored", "delivery", "external", "inbox", "qmsg", "qready", "qdead", "click", "clickref", "account", "accountkey", "accountmember", "mqa"} {
 		if rep.Removed[kind] == 0 {
 			t.Errorf("nothing of kind %q removed: %s", kind, w.Body)
 		}
@@ -469,7 +481,7 @@ func run(t *testing.T, newTable tabletest.Factory) {
 	AssertForgotten(t, tb, f.Secrets, f.Keep)
 
 	// The admin API no longer shows them; the other person is still there.
-	for _, path := range []string{"/admin/mqls", "/admin/inbox", "/admin/deadletters", "/admin/people/" + f.Victim.ID, "/admin/people?email=" + VictimEmail} {
+	for _, path := range []string{"/admin/mqls", "/admin/inbox", "/admin/deadletters", "/admin/accounts", "/admin/people/" + f.Victim.ID, "/admin/people?email=" + VictimEmail} {
 		w := f.Admin(t, "GET", path, "")
 		for _, s := range f.Secrets {
 			if strings.Contains(strings.ToLower(w.Body.String()), strings.ToLower(s)) {
@@ -477,7 +489,7 @@ func run(t *testing.T, newTable tabletest.Factory) {
 			}
 		}
 	}
-	for _, path := range []string{"/admin/mqls", "/admin/inbox"} {
+	for _, path := range []string{"/admin/mqls", "/admin/inbox", "/admin/accounts"} {
 		if w := f.Admin(t, "GET", path, ""); !strings.Contains(w.Body.String(), OtherEmail) {
 			t.Errorf("%s lost the other person: %s", path, w.Body)
 		}

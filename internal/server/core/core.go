@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/calendar"
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/config"
@@ -47,6 +48,9 @@ type Core struct {
 	Cookie     visitor.Cookie
 	// Qualifier scores people; nil without a rules file.
 	Qualifier *qualify.Qualifier
+	// Accounts groups scored people into accounts and raises MQAs (kept
+	// current on the change feed after scoring); nil without a rules file.
+	Accounts *account.Book
 	// SettleClicks judges newsletter clicks whose visits are over (set by
 	// web.New, which owns the click handler; the sweep runs it).
 	SettleClicks func(ctx context.Context) (int, error)
@@ -84,6 +88,7 @@ func New(cfg *config.Config, tbl table.Table, log *slog.Logger, now func() time.
 			return nil, &config.Error{Setting: "BATON_RULES", Problem: err.Error()}
 		}
 		c.Qualifier = &qualify.Qualifier{T: tbl, Dir: c.People, Log: c.Events, Engine: &rulebook.Engine{R: rules, Loc: cal.Location()}, Now: now, Calendar: cal}
+		c.Accounts = account.NewBook(tbl, c.People, c.Events, c.Qualifier, rules, c.Qualifier.Engine, now)
 	} else {
 		// Loud: everything is collected, nothing is scored or qualified.
 		log.Warn("SCORING IS OFF: no rules file is loaded; events are collected but nobody is scored or qualified. Set BATON_RULES to the rules file (e.g. infra/rules.yaml).")
@@ -106,13 +111,20 @@ func (c *Core) Close() error {
 }
 
 // Changes is the handler of the table's change feed: scoring and the MQL
-// relay, the code the score function runs on the DynamoDB stream.
+// relay, then the accounts of the people scoring just handled (MQAs go to
+// Accounts.Send), the code the score function runs on the DynamoDB stream.
 func (c *Core) Changes(relay qualify.Relay) func(ctx context.Context, cs []table.Change) (int, error) {
 	return func(ctx context.Context, cs []table.Change) (int, error) {
 		if c.Qualifier == nil {
 			return len(cs), nil // no rules: nothing scores, nothing qualifies
 		}
-		return c.Qualifier.HandleChanges(ctx, cs, relay)
+		n, err := c.Qualifier.HandleChanges(ctx, cs, relay)
+		if c.Accounts != nil && n > 0 {
+			if _, aerr := c.Accounts.HandleChanges(ctx, cs[:n]); aerr != nil {
+				return 0, aerr // scoring is idempotent: the batch comes again
+			}
+		}
+		return n, err
 	}
 }
 

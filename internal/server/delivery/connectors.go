@@ -19,7 +19,7 @@ func connectors(cfg *config.Config, now func() time.Time) ([]push.Connector, err
 	sec := cfg.Secrets
 	if s := cfg.File.SFA.Salesforce; s != nil {
 		c := &crm.Salesforce{LoginURL: s.LoginURL, TokenURL: s.TokenURL, JWTAudience: s.JWTAudience, ClientID: s.ClientID, ClientSecret: sec.SalesforceClientSecret, Username: s.Username,
-			PrivateKeyPEM: sec.SalesforcePrivateKey, APIVersion: s.APIVersion, LeadKey: s.LeadKey, TaskKey: s.TaskKey, Fields: s.Fields,
+			PrivateKeyPEM: sec.SalesforcePrivateKey, APIVersion: s.APIVersion, LeadKey: s.LeadKey, TaskKey: s.TaskKey, AccountKey: s.AccountKey, Fields: s.Fields,
 			MatchByEmail: s.MatchByEmail == nil || *s.MatchByEmail, DuplicateRuleHeader: s.DuplicateRuleHeader, Picklists: s.Picklists, Now: now}
 		if err := c.Validate(); err != nil {
 			return nil, &config.Error{Setting: "BATON_CONFIG sfa.salesforce", Problem: err.Error()}
@@ -39,7 +39,8 @@ func connectors(cfg *config.Config, now func() time.Time) ([]push.Connector, err
 		out = append(out, c)
 	}
 	if k := cfg.File.SFA.Kintone; k != nil {
-		c := &crm.Kintone{BaseURL: k.BaseURL, App: k.App, APIToken: sec.KintoneAPIToken, EmailField: k.EmailField, Fields: k.Fields, Now: now}
+		c := &crm.Kintone{BaseURL: k.BaseURL, App: k.App, APIToken: sec.KintoneAPIToken, EmailField: k.EmailField, Fields: k.Fields,
+			AccountApp: k.AccountApp, AccountKeyField: k.AccountKeyField, AccountFields: k.AccountFields, Now: now}
 		if err := c.Validate(); err != nil {
 			return nil, &config.Error{Setting: "BATON_CONFIG sfa.kintone", Problem: err.Error()}
 		}

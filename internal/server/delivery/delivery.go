@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/queue"
@@ -50,6 +51,10 @@ func New(ctx context.Context, c *core.Core) (*Delivery, error) {
 		return nil, err
 	}
 	d.Pusher.Connectors = d.Connectors
+	if c.Accounts != nil {
+		c.Accounts.Send = d.RelayAccount          // MQAs wait in the same queue as MQLs
+		d.Pusher.AccountFacts = c.Accounts.SetSFA // what the SFAs know of the company
+	}
 	if len(d.Connectors) == 0 {
 		d.Pusher.Connectors = []push.Connector{d.Inbox} // no SFA configured: the built-in inbox
 	}
@@ -68,6 +73,16 @@ func (d *Delivery) RelayToQueue(ctx context.Context, m qualify.MQL) error {
 		case d.queued <- struct{}{}:
 		default:
 		}
+	}
+	return err
+}
+
+// RelayAccount hands an MQA to the table's durable push queue; a repeat is
+// already queued.
+func (d *Delivery) RelayAccount(ctx context.Context, m account.MQA) error {
+	err := d.Push.Enqueue(ctx, m.ID, m.Message())
+	if errors.Is(err, queue.ErrDuplicate) {
+		return nil
 	}
 	return err
 }

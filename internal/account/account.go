@@ -1,0 +1,366 @@
+// Package account groups people into accounts (the companies they work
+// for) and judges accounts: who of a company is active, which roles of its
+// buying group are present, the account score, the anonymous visits from
+// its network, and the account-level qualification (MQA) of the rules file.
+//
+// Layout (docs/accounts.md explains the 名寄せ rule and the score):
+//
+//	PK=ACCTS            SK=<account>        the account: members, attributes, score, visits (versioned)
+//	PK=ACCTKEY#<key>    SK=KEY              which account a grouping key (d:<domain>, n:<company>) belongs to
+//	PK=P#<person>       SK=ACCTOF           the person's account, and whether an operator placed them there
+//	PK=ACCT#<account>   SK=MQA#<window>     an MQA raised (conditional put: once per account and window)
+package account
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/eventlog"
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/rulebook"
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// Key layout; see the package comment.
+const (
+	listPK     = "ACCTS"
+	keyPfx     = "ACCTKEY#"
+	keySK      = "KEY"
+	memberSK   = "ACCTOF"
+	acctPfx    = "ACCT#"
+	mqaPfx     = "MQA#"
+	kindAcct   = "account"
+	kindKey    = "accountkey"
+	kindMember = "accountmember"
+	// KindMQA is the kind of an MQA item.
+	KindMQA = "mqa"
+)
+
+// PK is the partition of an account's own records (its MQAs; push keeps
+// their deliveries there).
+func PK(id string) string { return acctPfx + id }
+
+// ErrNotFound: no such account.
+var ErrNotFound = errors.New("account: not found")
+
+// Account is a company and the people Baton knows there.
+type Account struct {
+	ID         string            `json:"id"`
+	Name       string            `json:"name"`          // the company name most of its people gave (or the domain)
+	Keys       []string          `json:"keys"`          // grouping keys: d:<domain>, n:<normalised company name>
+	Attributes map[string]string `json:"attributes"`    // company attributes: the SFA's value, else the value most of its people gave
+	SFA        map[string]string `json:"sfa,omitempty"` // what the SFAs reported of the company (SetSFA)
+	Members    []Member          `json:"members"`       // people, most recently active first
+	Roles      map[string]int    `json:"roles"`         // buying-group coverage: role -> people
+	Behaviour  float64           `json:"behaviour"`     // sum of the members' behaviour scores
+	Fit        float64           `json:"fit"`           // the rules' fit of the company's attributes
+	Score      float64           `json:"score"`         // Behaviour + Fit
+	LastActive time.Time         `json:"lastActive,omitzero"`
+	Visits     Visits            `json:"visits"`               // anonymous visits from the company's network
+	MergedInto string            `json:"mergedInto,omitempty"` // merged away: the account that took its people
+	MQAs       []string          `json:"mqas,omitempty"`       // MQAs raised, oldest first
+	LastMQA    time.Time         `json:"lastMqa,omitzero"`     // when the latest was raised: its window runs from there
+	UpdatedAt  time.Time         `json:"updatedAt"`
+	Named      bool              `json:"named,omitempty"` // an operator named it (split): the name stays
+	version    int64
+}
+
+// Member is one person of an account as the account sees them.
+type Member struct {
+	Person     string    `json:"person"`
+	Email      string    `json:"email"`
+	Name       string    `json:"name,omitempty"`
+	Title      string    `json:"title,omitempty"`
+	Role       string    `json:"role,omitempty"`
+	Behaviour  float64   `json:"behaviour"`
+	Fit        float64   `json:"fit"`
+	Grade      string    `json:"grade,omitempty"`
+	Stage      string    `json:"stage,omitempty"`
+	LastActive time.Time `json:"lastActive,omitzero"` // their latest event that counts
+	Placed     bool      `json:"placed,omitempty"`    // an operator put them here (merge, split): grouping keys no longer move them
+	// Company are the company attributes the person gave (company,
+	// industry, employees ...): the account's attributes are voted from
+	// them without reading every member.
+	Company map[string]string `json:"company,omitempty"`
+}
+
+// Visits are anonymous visits attributed to the account: events of
+// unidentified browsers whose network (GeoIP ASN organisation) names the
+// company.
+type Visits struct {
+	Count  int       `json:"count"`
+	Last   time.Time `json:"last,omitzero"`
+	Recent []string  `json:"recent,omitempty"` // the latest event ids, newest last (a repeat of the feed counts once)
+}
+
+// companyAttributes are the person attributes that describe the company;
+// the account takes the value most of its people gave.
+var companyAttributes = []string{"company", "industry", "employees", "revenue", "country", "website"}
+
+// membership is the ACCTOF record.
+type membership struct {
+	Account string `json:"account"`
+	Placed  bool   `json:"placed,omitempty"`
+}
+
+// Scores reads a person's score record (qualify.Qualifier).
+type Scores interface {
+	Record(ctx context.Context, person string) (qualify.Record, error)
+}
+
+// Book keeps the accounts.
+type Book struct {
+	T      table.Table
+	Dir    *identity.Directory
+	Log    *eventlog.Log // a newly linked browser's events are its person's activity
+	Scores Scores
+	// Engine judges the company's fit (its attributes under the rules'
+	// fit rules); nil: fit 0.
+	Engine qualify.Engine
+	// MQA is the rules file's account qualification; nil: none.
+	MQA *rulebook.MQA
+	// FreeMail are the domains that never group people (FreeMail and the
+	// rules file's; see NewBook).
+	FreeMail map[string]bool
+	// Send hands a raised MQA to delivery (the push queue); it must be
+	// idempotent by MQA id. Nil: MQAs are recorded, not delivered.
+	Send func(ctx context.Context, m MQA) error
+	Now  func() time.Time
+}
+
+// NewBook is a Book on the rules (nil: no rules file: grouping only).
+func NewBook(t table.Table, dir *identity.Directory, log *eventlog.Log, scores Scores, rules *rulebook.Rules, engine qualify.Engine, now func() time.Time) *Book {
+	b := &Book{T: t, Dir: dir, Log: log, Scores: scores, Engine: engine, Now: now, FreeMail: map[string]bool{}}
+	for _, d := range FreeMail {
+		b.FreeMail[d] = true
+	}
+	for _, d := range rulebook.DefaultFreeMail {
+		b.FreeMail[d] = true
+	}
+	if rules != nil {
+		for d := range rules.FreeMail {
+			b.FreeMail[d] = true
+		}
+		b.MQA = rules.MQA
+	}
+	return b
+}
+
+func (b *Book) now() time.Time { return clock.Or(b.Now)().UTC() }
+
+// Keys are the grouping keys of a person: their corporate email domain
+// (d:) and their normalised company name (n:), either may be missing.
+func (b *Book) Keys(p identity.Person) []string {
+	var ks []string
+	if d := Domain(p.Email, b.FreeMail); d != "" {
+		ks = append(ks, "d:"+d)
+	}
+	if n := CompanyKey(p.Attributes["company"]); n != "" {
+		ks = append(ks, "n:"+n)
+	}
+	return ks
+}
+
+// idOf is the id of an account founded on a key: the same key always
+// founds the same id, so two racing founders write the same account.
+func idOf(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return "a" + hex.EncodeToString(sum[:8])
+}
+
+// Get reads an account.
+func (b *Book) Get(ctx context.Context, id string) (Account, error) {
+	it, err := b.T.Get(ctx, listPK, id)
+	if errors.Is(err, table.ErrNotFound) {
+		return Account{}, ErrNotFound
+	}
+	if err != nil {
+		return Account{}, err
+	}
+	return decode(it)
+}
+
+func decode(it table.Item) (Account, error) {
+	var a Account
+	if err := json.Unmarshal(it.Data, &a); err != nil {
+		return a, err
+	}
+	a.version = it.Version
+	return a, nil
+}
+
+func (a *Account) put() table.Write {
+	data, _ := json.Marshal(a)
+	return table.Put(table.Item{PK: listPK, SK: a.ID, Kind: kindAcct, Data: data}, table.VersionIs(a.version))
+}
+
+// Sort orders of List.
+const (
+	ByScore    = "score"
+	ByActivity = "activity"
+)
+
+// List returns the live accounts (merged ones left out), best score or most
+// recent activity first. It reads the accounts' one partition.
+func (b *Book) List(ctx context.Context, by string, limit int) ([]Account, error) {
+	items, err := b.T.Query(ctx, table.Query{PK: listPK})
+	if err != nil {
+		return nil, err
+	}
+	out := []Account{}
+	for _, it := range items {
+		a, err := decode(it)
+		if err != nil {
+			return nil, err
+		}
+		if a.MergedInto == "" && len(a.Members)+a.Visits.Count > 0 {
+			out = append(out, a)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if by == ByActivity && !out[i].LastActive.Equal(out[j].LastActive) {
+			return out[i].LastActive.After(out[j].LastActive)
+		}
+		if out[i].Score != out[j].Score {
+			return out[i].Score > out[j].Score
+		}
+		return out[i].ID < out[j].ID
+	})
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// recompute derives the account's attributes, roles and score from its
+// members.
+func (b *Book) recompute(a *Account, now time.Time) {
+	sort.SliceStable(a.Members, func(i, j int) bool {
+		if !a.Members[i].LastActive.Equal(a.Members[j].LastActive) {
+			return a.Members[i].LastActive.After(a.Members[j].LastActive)
+		}
+		return a.Members[i].Person < a.Members[j].Person
+	})
+	a.Roles = map[string]int{}
+	a.Behaviour, a.LastActive = 0, a.Visits.Last
+	for _, m := range a.Members {
+		if m.Role != "" {
+			a.Roles[m.Role]++
+		}
+		a.Behaviour += m.Behaviour
+		if m.LastActive.After(a.LastActive) {
+			a.LastActive = m.LastActive
+		}
+	}
+	a.Attributes = vote(a.Members)
+	for k, v := range a.SFA {
+		if v != "" && slices.Contains(companyAttributes, k) {
+			a.Attributes[k] = v // the SFA's record of the company wins
+		}
+	}
+	if c := a.Attributes["company"]; c != "" {
+		a.Name = c
+	} else if !a.Named {
+		a.Name = "" // never a name only a former member gave
+		for _, k := range a.Keys {
+			if d, ok := strings.CutPrefix(k, "d:"); ok {
+				a.Name = d
+				break
+			}
+		}
+	}
+	a.Fit = 0
+	if b.Engine != nil {
+		if v, err := b.Engine.Evaluate(nil, a.Attributes, "", now); err == nil {
+			a.Fit = v.Fit
+		}
+	}
+	a.Score = round(a.Behaviour + a.Fit)
+	a.Behaviour = round(a.Behaviour)
+	a.UpdatedAt = now
+}
+
+func round(f float64) float64 {
+	if f < 0 {
+		return -float64(int64(-f*10+0.5)) / 10
+	}
+	return float64(int64(f*10+0.5)) / 10
+}
+
+// vote returns the company attributes most of the members gave (ties: the
+// first member's, the most recently active).
+func vote(members []Member) map[string]string {
+	out := map[string]string{}
+	votes := map[string]map[string]int{}
+	first := map[string]string{}
+	for _, m := range members {
+		for _, k := range companyAttributes {
+			v := strings.TrimSpace(m.Company[k])
+			if v == "" {
+				continue
+			}
+			if votes[k] == nil {
+				votes[k] = map[string]int{}
+				first[k] = v
+			}
+			votes[k][v]++
+		}
+	}
+	for k, vs := range votes {
+		best, n := first[k], vs[first[k]]
+		keys := make([]string, 0, len(vs))
+		for v := range vs {
+			keys = append(keys, v)
+		}
+		slices.Sort(keys)
+		for _, v := range keys {
+			if vs[v] > n {
+				best, n = v, vs[v]
+			}
+		}
+		out[k] = best
+	}
+	return out
+}
+
+// SetSFA keeps what an SFA reported of the account's company (company,
+// industry, employees, revenue, country, website); those values take
+// precedence over the people's in its attributes (and so its fit).
+func (b *Book) SetSFA(ctx context.Context, id string, attrs map[string]string) error {
+	for range 10 {
+		a, err := b.live(ctx, id)
+		if errors.Is(err, ErrNotFound) {
+			return nil // erased or gone meanwhile
+		}
+		if err != nil {
+			return err
+		}
+		changed := false
+		for k, v := range attrs {
+			if v = strings.TrimSpace(v); v != "" && slices.Contains(companyAttributes, k) && a.SFA[k] != v {
+				if a.SFA == nil {
+					a.SFA = map[string]string{}
+				}
+				a.SFA[k], changed = v, true
+			}
+		}
+		if !changed {
+			return nil
+		}
+		b.recompute(&a, b.now())
+		err = b.T.Transact(ctx, []table.Write{a.put()})
+		if !errors.Is(err, table.ErrConditionFailed) {
+			return err
+		}
+	}
+	return errors.New("account: too much contention keeping SFA values")
+}

@@ -1,0 +1,223 @@
+package account_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/internal/account"
+	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/eventlog"
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/privacy"
+	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/rulebook"
+	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/table/bolttable"
+	"github.com/baton-hq/baton/internal/testutil/repo"
+)
+
+var t0 = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+
+// world is scoring and accounts on an embedded store, without the feed:
+// the test hands the changes over itself (twice, as at-least-once
+// delivery may).
+type world struct {
+	t    testing.TB
+	clk  *clock.Manual
+	tb   table.Table
+	dir  *identity.Directory
+	log  *eventlog.Log
+	q    *qualify.Qualifier
+	book *account.Book
+	sent []account.MQA
+}
+
+func newWorld(t testing.TB) *world {
+	clk := clock.NewManual(t0)
+	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"), bolttable.WithClock(clk.Now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tb.Close() })
+	rules, err := rulebook.Load(filepath.Join(repo.Root(t), "infra", "rules.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &world{t: t, clk: clk, tb: tb, dir: &identity.Directory{T: tb, Now: clk.Now}, log: &eventlog.Log{T: tb}}
+	w.q = &qualify.Qualifier{T: tb, Dir: w.dir, Log: w.log, Engine: &rulebook.Engine{R: rules}, Now: clk.Now}
+	w.book = account.NewBook(tb, w.dir, w.log, w.q, rules, w.q.Engine, clk.Now)
+	w.book.Send = func(_ context.Context, m account.MQA) error {
+		w.sent = append(w.sent, m)
+		return nil
+	}
+	return w
+}
+
+// person identifies a browser as someone with attributes and has them view
+// a page; it returns the changes the feed would carry.
+func (w *world) person(vid, email string, attrs map[string]string) []table.Change {
+	w.t.Helper()
+	ctx := context.Background()
+	p, _, err := w.dir.Ensure(ctx, email, "form")
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if _, _, err := w.dir.Update(ctx, p.ID, attrs, nil); err != nil {
+		w.t.Fatal(err)
+	}
+	if _, err := w.dir.LinkVisitor(ctx, vid, p.ID, w.clk.Now(), identity.Strong); err != nil {
+		w.t.Fatal(err)
+	}
+	ev := event.Event{ID: vid + "-pv", Type: event.PageView, VisitorID: vid, URL: "https://www.example.com/pricing", Timestamp: w.clk.Now(), ReceivedAt: w.clk.Now()}
+	if _, err := w.log.Append(ctx, []event.Event{ev}); err != nil {
+		w.t.Fatal(err)
+	}
+	var cs []table.Change
+	for _, k := range [][2]string{{eventlog.VisitorPK(vid), "E#" + ev.ID}, {eventlog.VisitorPK(vid), "LINK"}} {
+		it, err := w.tb.Get(ctx, k[0], k[1])
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		cs = append(cs, table.Change{Op: table.OpInsert, Item: it})
+	}
+	return cs
+}
+
+// handle runs scoring, then accounts, as server/core does.
+func (w *world) handle(cs []table.Change) {
+	w.t.Helper()
+	ctx := context.Background()
+	if _, err := w.q.HandleChanges(ctx, cs, nil); err != nil {
+		w.t.Fatal(err)
+	}
+	if n, err := w.book.HandleChanges(ctx, cs); err != nil || n != len(cs) {
+		w.t.Fatalf("accounts handled %d of %d: %v", n, len(cs), err)
+	}
+}
+
+func (w *world) accounts() []account.Account {
+	w.t.Helper()
+	as, err := w.book.List(context.Background(), account.ByScore, 0)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return as
+}
+
+// TestFeedTwiceChangesNothing: the same changes handled again (the feed
+// delivers at least once) leave the account as it was and raise no second
+// MQA; the window's end lets the next one be raised.
+func TestFeedTwiceChangesNothing(t *testing.T) {
+	w := newWorld(t)
+	a := w.person("v1", "ceo@maker.example", map[string]string{"company": "株式会社メーカー", "title": "代表取締役"})
+	w.clk.Advance(time.Hour)
+	b := w.person("v2", "dev@maker.example", map[string]string{"company": "メーカー", "title": "エンジニア"})
+	w.handle(a)
+	w.handle(b)
+	first := w.accounts()
+	if len(first) != 1 || len(first[0].Members) != 2 || len(w.sent) != 1 || w.sent[0].Reasons[0] != "2 people active within 14 days (at least 2)" {
+		t.Fatalf("accounts %+v, sent %+v", first, w.sent)
+	}
+	w.handle(append(a, b...))
+	again := w.accounts()
+	if len(again) != 1 || again[0].Score != first[0].Score || len(again[0].MQAs) != 1 || len(w.sent) != 1 ||
+		!again[0].Members[0].LastActive.Equal(first[0].Members[0].LastActive) {
+		t.Fatalf("after a replay: %+v (was %+v), %d sent", again, first, len(w.sent))
+	}
+	// Fifteen days on, both are active again: a new window, a new MQA.
+	w.clk.Advance(15 * 24 * time.Hour)
+	w.handle(w.person("v3", "ceo@maker.example", nil))
+	w.handle(w.person("v4", "dev@maker.example", nil))
+	if as := w.accounts(); len(as[0].MQAs) != 2 || len(w.sent) != 2 || w.sent[1].N != 2 {
+		t.Fatalf("next window: %+v, %d sent", as[0].MQAs, len(w.sent))
+	}
+}
+
+// TestFreeMailAndNoCompanyStayOut: a free-mail address without a company
+// is in no account; with a company, the company name groups it.
+func TestFreeMailAndNoCompanyStayOut(t *testing.T) {
+	w := newWorld(t)
+	w.handle(w.person("v1", "someone@docomo.ne.jp", map[string]string{"title": "部長"}))
+	if as := w.accounts(); len(as) != 0 {
+		t.Fatalf("a free-mail person founded %+v", as)
+	}
+	w.handle(w.person("v2", "taro@gmail.com", map[string]string{"company": "（株）サンプル"}))
+	w.handle(w.person("v3", "hanako@sample.co.jp", map[string]string{"company": "サンプル株式会社"}))
+	as := w.accounts()
+	if len(as) != 1 || len(as[0].Members) != 2 || len(as[0].Keys) != 2 {
+		t.Fatalf("by company name: %+v", as)
+	}
+}
+
+// TestErasureWinsARace: a person being erased (their tombstone written,
+// the Forgetters not yet done) is not written back into an account by a
+// refresh that read them before.
+func TestErasureWinsARace(t *testing.T) {
+	w := newWorld(t)
+	cs := w.person("v1", "leaving@maker.example", map[string]string{"company": "Maker", "title": "部長"})
+	if _, err := w.q.HandleChanges(context.Background(), cs, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.tb.Put(context.Background(), table.Item{PK: privacy.TombstonePK("leaving@maker.example"), SK: "TOMB", Kind: privacy.KindTombstone}, table.Always); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := w.book.HandleChanges(context.Background(), cs); err != nil || n != len(cs) {
+		t.Fatalf("%d %v", n, err)
+	}
+	if as := w.accounts(); len(as) != 0 {
+		t.Fatalf("the erased person founded %+v", as)
+	}
+}
+
+// BenchmarkRefreshBigAccount: what keeping an account current costs per
+// person refresh (one event of a member), with the members kept inside the
+// account item, against an account of 10 and of 300 people.
+func BenchmarkRefreshBigAccount(b *testing.B) {
+	for _, size := range []int{10, 300} {
+		b.Run(fmt.Sprintf("members=%d", size), func(b *testing.B) {
+			w := newWorld(b)
+			var last []table.Change
+			for i := range size {
+				last = w.person(fmt.Sprintf("v%d", i), fmt.Sprintf("p%d@big.example", i), map[string]string{"company": "Big", "title": "担当"})
+				w.handle(last)
+			}
+			if as := w.accounts(); len(as) != 1 || len(as[0].Members) != size {
+				b.Fatalf("%d accounts", len(as))
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				if _, err := w.book.HandleChanges(context.Background(), last); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// TestSFAValuesWin: what the SFA keeps of the company takes precedence over
+// what its people gave, in its attributes and so in its fit.
+func TestSFAValuesWin(t *testing.T) {
+	w := newWorld(t)
+	w.handle(w.person("v1", "a@shop.example", map[string]string{"company": "Shop", "industry": "小売"}))
+	before := w.accounts()[0]
+	if before.Attributes["industry"] != "小売" {
+		t.Fatalf("attributes %v", before.Attributes)
+	}
+	if err := w.book.SetSFA(context.Background(), before.ID, map[string]string{"industry": "製造業", "owner": "ignored"}); err != nil {
+		t.Fatal(err)
+	}
+	after := w.accounts()[0]
+	if after.Attributes["industry"] != "製造業" || after.Fit != before.Fit+20 || after.Score != before.Score+20 || after.SFA["owner"] != "" {
+		t.Fatalf("before %+v, after %+v", before, after)
+	}
+	// A member's refresh keeps the SFA's value.
+	w.handle(w.person("v2", "b@shop.example", map[string]string{"company": "Shop", "industry": "小売"}))
+	if a := w.accounts()[0]; a.Attributes["industry"] != "製造業" {
+		t.Fatalf("after a refresh: %v", a.Attributes)
+	}
+}

@@ -1,0 +1,251 @@
+package account
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/privacy"
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// Error is an operator's request that cannot be done as asked (the admin
+// API answers it 4xx with the message).
+type Error struct{ Msg string }
+
+func (e *Error) Error() string { return e.Msg }
+
+// maxMove bounds the people one split moves: their records and the two
+// accounts are written in one transaction (DynamoDB takes 100 writes).
+const maxMove = 90
+
+// Merge joins account from into account into: from's people and grouping
+// keys go to into (people found by those keys land there from now on), and
+// from is kept as a pointer to into. Its MQAs stay where they were raised.
+func (b *Book) Merge(ctx context.Context, into, from string) (Account, error) {
+	if into == from {
+		return Account{}, &Error{"an account cannot be merged into itself"}
+	}
+	for range 10 {
+		dst, err := b.Get(ctx, into)
+		if err != nil {
+			return Account{}, err
+		}
+		src, err := b.Get(ctx, from)
+		if err != nil {
+			return Account{}, err
+		}
+		if dst.MergedInto != "" {
+			return Account{}, &Error{fmt.Sprintf("account %s was merged into %s: merge into that one", into, dst.MergedInto)}
+		}
+		if src.MergedInto != "" {
+			return Account{}, &Error{fmt.Sprintf("account %s was already merged into %s", from, src.MergedInto)}
+		}
+		if len(src.Keys) > maxMove {
+			return Account{}, &Error{"too many grouping keys to merge at once"}
+		}
+		now := b.now()
+		var ws []table.Write
+		for _, k := range src.Keys {
+			ws = append(ws, keyWrite(k, dst.ID, table.Always))
+			if !slices.Contains(dst.Keys, k) {
+				dst.Keys = append(dst.Keys, k)
+			}
+		}
+		for _, m := range src.Members {
+			dst.upsert(m)
+		}
+		dst.Visits.Count += src.Visits.Count
+		if src.Visits.Last.After(dst.Visits.Last) {
+			dst.Visits.Last = src.Visits.Last
+		}
+		src.Members, src.Keys, src.MergedInto, src.Visits = nil, nil, dst.ID, Visits{}
+		b.recompute(&dst, now)
+		b.recompute(&src, now)
+		ws = append(ws, dst.put(), src.put())
+		err = b.T.Transact(ctx, ws)
+		if err == nil {
+			// Members' own records still name from: live() follows the
+			// pointer until their next refresh rewrites them.
+			return dst, nil
+		}
+		if !errors.Is(err, table.ErrConditionFailed) {
+			return Account{}, err
+		}
+	}
+	return Account{}, errors.New("account: too much contention merging")
+}
+
+// Split moves people out of an account into a new one (named name, or
+// after the account): an operator's correction of the grouping, so the
+// moved people stay there whatever their keys say (Placed). The grouping
+// keys stay with the old account.
+func (b *Book) Split(ctx context.Context, id string, people []string, name string) (Account, error) {
+	if len(people) == 0 {
+		return Account{}, &Error{"people: give the ids of the people to move"}
+	}
+	if len(people) > maxMove {
+		return Account{}, &Error{fmt.Sprintf("people: at most %d at once", maxMove)}
+	}
+	for range 10 {
+		src, err := b.Get(ctx, id)
+		if err != nil {
+			return Account{}, err
+		}
+		if src.MergedInto != "" {
+			return Account{}, &Error{fmt.Sprintf("account %s was merged into %s", id, src.MergedInto)}
+		}
+		if len(people) >= len(src.Members) {
+			return Account{}, &Error{"people: a split leaves at least one person behind"}
+		}
+		sum := sha256.Sum256([]byte(id + "\x00" + strings.Join(people, ",") + "\x00" + fmt.Sprint(len(src.MQAs), src.UpdatedAt.UnixNano())))
+		dst := Account{ID: "a" + hex.EncodeToString(sum[:8]), Name: name, Named: name != ""}
+		var ws []table.Write
+		for _, p := range people {
+			i := slices.IndexFunc(src.Members, func(m Member) bool { return m.Person == p })
+			if i < 0 {
+				return Account{}, &Error{fmt.Sprintf("people: %s is not in account %s", p, id)}
+			}
+			m := src.Members[i]
+			m.Placed = true
+			dst.upsert(m)
+			src.remove(p)
+			ws = append(ws, memberWrite(p, membership{Account: dst.ID, Placed: true}))
+		}
+		now := b.now()
+		b.recompute(&src, now)
+		b.recompute(&dst, now)
+		if dst.Name == "" {
+			dst.Name, dst.Named = src.Name, true
+		}
+		ws = append(ws, src.put(), dst.put())
+		err = b.T.Transact(ctx, ws)
+		if err == nil {
+			return dst, nil
+		}
+		if !errors.Is(err, table.ErrConditionFailed) {
+			return Account{}, err
+		}
+	}
+	return Account{}, errors.New("account: too much contention splitting")
+}
+
+// Forget removes a person from their account, the MQAs that name them and
+// their account record (privacy.Forgetter).
+func (b *Book) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, error) {
+	removed := privacy.Removed{}
+	mem, had, err := b.membership(ctx, s.Person)
+	if err != nil || !had {
+		return removed, err
+	}
+	for range 10 {
+		a, err := b.live(ctx, mem.Account)
+		if errors.Is(err, ErrNotFound) {
+			break
+		}
+		if err != nil {
+			return removed, err
+		}
+		if !a.remove(s.Person) {
+			break
+		}
+		// Keys only the erased person gave (their company's name as they
+		// wrote it, their domain) go with them.
+		var gone []string
+		a.Keys = slices.DeleteFunc(a.Keys, func(k string) bool {
+			if a.givenByMember(b, k) {
+				return false
+			}
+			gone = append(gone, k)
+			return true
+		})
+		b.recompute(&a, b.now())
+		ws := []table.Write{a.put()}
+		for _, k := range gone {
+			ws = append(ws, table.Del(keyPfx+k, keySK, table.Always))
+		}
+		if len(a.Members) == 0 {
+			// Its last person: the account (its name and keys came from
+			// them) goes with them.
+			ws = []table.Write{table.Del(listPK, a.ID, table.VersionIs(a.version))}
+			for _, k := range gone {
+				ws = append(ws, table.Del(keyPfx+k, keySK, table.Always))
+			}
+		}
+		err = b.T.Transact(ctx, ws)
+		if err == nil {
+			removed.Add(kindAcct, 1)
+			removed.Add(kindKey, len(gone))
+			if len(a.Members) == 0 {
+				if err := b.forgetMQAs(ctx, a.ID, removed); err != nil {
+					return removed, err
+				}
+			}
+			break
+		}
+		if !errors.Is(err, table.ErrConditionFailed) {
+			return removed, err
+		}
+	}
+	// MQAs keep who was active then: drop the person from each.
+	ms, err := b.MQAs(ctx, mem.Account)
+	if err != nil {
+		return removed, err
+	}
+	for _, m := range ms {
+		n := len(m.People)
+		m.People = slices.DeleteFunc(m.People, func(p Member) bool { return p.Person == s.Person || (s.Email != "" && p.Email == s.Email) })
+		if len(m.People) == n {
+			continue
+		}
+		// What the MQA says of the company came from its people: from
+		// those left.
+		m.Attributes = vote(m.People)
+		m.Keys = slices.DeleteFunc(m.Keys, func(k string) bool { return !(&Account{Members: m.People}).givenByMember(b, k) })
+		m.Name = m.Attributes["company"]
+		if m.Name == "" {
+			m.Name = m.Domain()
+		}
+		w, _ := m.write()
+		w.Cond = table.Always
+		if err := b.T.Transact(ctx, []table.Write{w}); err != nil {
+			return removed, err
+		}
+		removed.Add(KindMQA, 1)
+	}
+	if err := b.T.Delete(ctx, identity.PersonPK(s.Person), memberSK, table.Always); err != nil {
+		return removed, err
+	}
+	removed.Add(kindMember, 1)
+	return removed, nil
+}
+
+// givenByMember reports whether one of the account's members has the key.
+func (a *Account) givenByMember(b *Book, key string) bool {
+	for _, m := range a.Members {
+		if slices.Contains(b.Keys(identity.Person{Email: m.Email, Attributes: map[string]string{"company": m.Company["company"]}}), key) {
+			return true
+		}
+	}
+	return false
+}
+
+// forgetMQAs deletes every MQA of an account erased with its last person.
+func (b *Book) forgetMQAs(ctx context.Context, id string, removed privacy.Removed) error {
+	ms, err := b.MQAs(ctx, id)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if err := b.T.Delete(ctx, PK(id), mqaSK(m.N), table.Always); err != nil {
+			return err
+		}
+		removed.Add(KindMQA, 1)
+	}
+	return nil
+}

@@ -1,0 +1,182 @@
+package account
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// MQA is an account qualification: what sales receive about the account,
+// with the people behind it and why.
+type MQA struct {
+	ID         string            `json:"id"` // <account>-q<n>: the idempotency key downstream
+	Account    string            `json:"account"`
+	Name       string            `json:"name"` // the company
+	N          int               `json:"n"`
+	At         time.Time         `json:"at"`
+	Condition  string            `json:"condition"` // the rules file's mqa.name
+	Reasons    []string          `json:"reasons"`
+	Keys       []string          `json:"keys"`
+	Attributes map[string]string `json:"attributes"`
+	Score      float64           `json:"score"`
+	Behaviour  float64           `json:"behaviour"`
+	Fit        float64           `json:"fit"`
+	Roles      map[string]int    `json:"roles"`
+	People     []Member          `json:"people"` // the active people, most recently active first
+	Sent       bool              `json:"sent,omitempty"`
+}
+
+// Message is the push queue's message of an MQA (local queue and SQS
+// alike): its id, and the MQA under "mqa", beside MQL messages (a bare
+// qualify.MQL); push.Worker tells them apart.
+func (m MQA) Message() any { return map[string]any{"id": m.ID, "mqa": m} }
+
+// Domain is the account's first email domain ("" for none): what an SFA
+// matches companies by.
+func (m MQA) Domain() string {
+	for _, k := range m.Keys {
+		if d, ok := strings.CutPrefix(k, "d:"); ok {
+			return d
+		}
+	}
+	return ""
+}
+
+// Summary is the text sales read: why this account, now, and who.
+func (m MQA) Summary() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "MQA (%s): %s\n", m.Condition, strings.Join(m.Reasons, "; "))
+	fmt.Fprintf(&b, "Account score %.0f (behaviour %.0f, fit %.0f)\n", m.Score, m.Behaviour, m.Fit)
+	b.WriteString("People:\n")
+	for _, p := range m.People {
+		fmt.Fprintf(&b, "- %s %s (%s, %s) behaviour %.0f, last active %s\n", p.Name, p.Email, p.Title, orNone(p.Role), p.Behaviour, p.LastActive.Format("2006-01-02 15:04"))
+	}
+	return b.String()
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "role unknown"
+	}
+	return s
+}
+
+// judge decides whether the account qualifies now (the rules file's mqa):
+// enough people active within the window, the required roles among them,
+// the score; and no MQA of the account within the last window: one per
+// account per qualification window.
+func (b *Book) judge(a *Account, now time.Time) (MQA, bool) {
+	r := b.MQA
+	if r == nil || a.MergedInto != "" {
+		return MQA{}, false
+	}
+	if !a.LastMQA.IsZero() && now.Sub(a.LastMQA) < r.Within {
+		return MQA{}, false
+	}
+	var people []Member
+	roles := map[string]int{}
+	for _, m := range a.Members {
+		if !m.LastActive.IsZero() && now.Sub(m.LastActive) <= r.Within && !m.LastActive.After(now.Add(time.Minute)) {
+			people = append(people, m)
+			if m.Role != "" {
+				roles[m.Role]++
+			}
+		}
+	}
+	if len(people) < r.MinPeople || a.Score < r.MinScore {
+		return MQA{}, false
+	}
+	for _, role := range r.RequireRoles {
+		if roles[role] == 0 {
+			return MQA{}, false
+		}
+	}
+	days := r.Within.Hours() / 24
+	reasons := []string{fmt.Sprintf("%d people active within %g days (at least %d)", len(people), days, r.MinPeople)}
+	if len(r.RequireRoles) > 0 {
+		reasons = append(reasons, "roles present: "+strings.Join(r.RequireRoles, ", "))
+	}
+	var have []string
+	for _, role := range Roles {
+		if roles[role] > 0 {
+			have = append(have, fmt.Sprintf("%s %d", role, roles[role]))
+		}
+	}
+	if len(have) > 0 {
+		reasons = append(reasons, "buying group: "+strings.Join(have, ", "))
+	}
+	reasons = append(reasons, fmt.Sprintf("account score %.0f", a.Score))
+	n := len(a.MQAs) + 1
+	return MQA{
+		ID: fmt.Sprintf("%s-q%d", a.ID, n), Account: a.ID, Name: a.Name, N: n, At: now, Condition: r.Name, Reasons: reasons,
+		Keys: slices.Clone(a.Keys), Attributes: a.Attributes, Score: a.Score, Behaviour: a.Behaviour, Fit: a.Fit, Roles: roles, People: people,
+	}, true
+}
+
+func mqaSK(n int) string { return fmt.Sprintf(mqaPfx+"%04d", n) }
+
+func (m MQA) write() (table.Write, error) {
+	data, err := json.Marshal(m)
+	return table.Put(table.Item{PK: PK(m.Account), SK: mqaSK(m.N), Kind: KindMQA, Data: data}, table.NotExists), err
+}
+
+// MQAs lists an account's MQAs, first first.
+func (b *Book) MQAs(ctx context.Context, id string) ([]MQA, error) {
+	items, err := b.T.Query(ctx, table.Query{PK: PK(id), Prefix: mqaPfx, Consistent: true})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]MQA, 0, len(items))
+	for _, it := range items {
+		var m MQA
+		if err := json.Unmarshal(it.Data, &m); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// flush hands the account's MQAs not yet handed over to delivery (Send),
+// then marks them sent. A failure leaves them unsent: the next refresh of
+// the account (the feed retries the batch) sends them again, and delivery
+// is idempotent by MQA id.
+func (b *Book) flush(ctx context.Context, mqaID string) error {
+	if b.Send == nil {
+		return nil
+	}
+	i := strings.LastIndex(mqaID, "-q")
+	if i <= 0 {
+		return fmt.Errorf("account: bad MQA id %q", mqaID)
+	}
+	var n int
+	if _, err := fmt.Sscanf(mqaID[i+2:], "%d", &n); err != nil {
+		return fmt.Errorf("account: bad MQA id %q", mqaID)
+	}
+	it, err := b.T.Get(ctx, PK(mqaID[:i]), mqaSK(n))
+	if errors.Is(err, table.ErrNotFound) {
+		return nil // forgotten meanwhile
+	}
+	if err != nil {
+		return err
+	}
+	var m MQA
+	if err := json.Unmarshal(it.Data, &m); err != nil {
+		return err
+	}
+	if m.Sent {
+		return nil
+	}
+	if err := b.Send(ctx, m); err != nil {
+		return err
+	}
+	m.Sent = true
+	data, _ := json.Marshal(m)
+	return b.T.Put(ctx, table.Item{PK: it.PK, SK: it.SK, Kind: KindMQA, Data: data}, table.VersionIs(it.Version))
+}

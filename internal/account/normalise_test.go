@@ -1,0 +1,103 @@
+package account
+
+import (
+	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+func TestCompanyKey(t *testing.T) {
+	same := [][]string{
+		{"株式会社アクメ", "アクメ株式会社", "(株)アクメ", "㈱アクメ", "（株）アクメ", "ｱｸﾒ", "アクメ 株式会社", "有限会社アクメ", "(有)アクメ"},
+		{"ACME Inc.", "Acme, Inc", "ＡＣＭＥ", "acme co., ltd.", "ACME K.K.", "Acme Corporation", " a c m e "},
+		{"サンプル・テクノロジー株式会社", "サンプル テクノロジー(株)", "サンプルテクノロジー"},
+	}
+	for _, group := range same {
+		want := CompanyKey(group[0])
+		if want == "" {
+			t.Fatalf("%q: empty key", group[0])
+		}
+		for _, n := range group[1:] {
+			if got := CompanyKey(n); got != want {
+				t.Errorf("CompanyKey(%q) = %q, want %q (as %q)", n, got, want, group[0])
+			}
+		}
+	}
+	if CompanyKey("アクメ") == CompanyKey("アクメ商事") {
+		t.Error("different companies share a key")
+	}
+	for _, empty := range []string{"", "株式会社", " ", "(株)", "・"} {
+		if k := CompanyKey(empty); k != "" {
+			t.Errorf("CompanyKey(%q) = %q, want empty", empty, k)
+		}
+	}
+}
+
+func TestDomain(t *testing.T) {
+	free := map[string]bool{}
+	for _, d := range FreeMail {
+		free[d] = true
+	}
+	for email, want := range map[string]string{
+		"taro@Acme.co.jp":        "acme.co.jp",
+		"a@gmail.com":            "",
+		"a@yahoo.co.jp":          "",
+		"a@docomo.ne.jp":         "",
+		"a@ezweb.ne.jp":          "",
+		"a@softbank.ne.jp":       "",
+		"a@outlook.jp":           "",
+		"a@icloud.com":           "",
+		"not-an-email":           "",
+		"trailing@":              "",
+		"x@sub.example.com.":     "sub.example.com",
+		"quoted\"@\"@example.jp": "example.jp",
+	} {
+		if got := Domain(email, free); got != want {
+			t.Errorf("Domain(%q) = %q, want %q", email, got, want)
+		}
+	}
+}
+
+func TestRole(t *testing.T) {
+	for title, want := range map[string]string{
+		"代表取締役社長": DecisionMaker, "取締役": DecisionMaker, "営業本部長": DecisionMaker, "情報システム部長": DecisionMaker,
+		"ＣＥＯ": DecisionMaker, "VP of Engineering": DecisionMaker, "Director, IT": DecisionMaker, "Head of Sales": DecisionMaker,
+		"部長代理": Manager, "課長": Manager, "係長": Manager, "Engineering Manager": Manager, "ｍａｎａｇｅｒ": Manager, "Team Lead": Manager,
+		"主任": Practitioner, "開発担当": Practitioner, "エンジニア": Practitioner, "Software Engineer": Practitioner, "ｴﾝｼﾞﾆｱ": Practitioner,
+		"": "", "学生": "", "VPN administrator": Practitioner,
+	} {
+		if got := Role(title); got != want {
+			t.Errorf("Role(%q) = %q, want %q", title, got, want)
+		}
+	}
+}
+
+// FuzzNormalise: the 名寄せ functions never panic, keys are valid UTF-8
+// without spaces, and full/half width never matters (a name and its NFKC
+// form have one key).
+func FuzzNormalise(f *testing.F) {
+	for _, s := range []string{"株式会社アクメ", "㈱ＡＣＭＥ", "Acme Co., Ltd.", "", "\xff\xfe", "部長代理", "VP", "a@b.c"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		k := CompanyKey(s)
+		if !utf8.ValidString(k) && utf8.ValidString(s) {
+			t.Fatalf("CompanyKey(%q) = %q: invalid UTF-8", s, k)
+		}
+		for _, r := range k {
+			if r == ' ' || r == '　' {
+				t.Fatalf("CompanyKey(%q) = %q has a space", s, k)
+			}
+		}
+		if utf8.ValidString(s) && CompanyKey(norm.NFKC.String(s)) != k {
+			t.Fatalf("CompanyKey(%q) differs from the key of its NFKC form", s)
+		}
+		switch r := Role(s); r {
+		case "", DecisionMaker, Manager, Practitioner:
+		default:
+			t.Fatalf("Role(%q) = %q", s, r)
+		}
+		_ = Domain(s, map[string]bool{})
+	})
+}

@@ -1,0 +1,386 @@
+package account
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/baton-hq/baton/internal/eventlog"
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/privacy"
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// HandleChanges keeps accounts current from the table's change feed. It
+// runs on the changes scoring has just handled (server/core runs
+// qualify.HandleChanges first), so each person it refreshes has their new
+// score: for every person named by the batch's events and visitor links it
+// reads the person, their score record and their account (a few reads per
+// person, once per batch) and writes the account in one transaction.
+// Events of unidentified browsers whose GeoIP organisation names a known
+// account count as its anonymous visits. Everything is idempotent, so on
+// failure the whole batch is reported undone (0) and comes again.
+func (b *Book) HandleChanges(ctx context.Context, cs []table.Change) (int, error) {
+	active := map[string]time.Time{}
+	var order []string
+	touch := func(p string, at time.Time) {
+		if _, ok := active[p]; !ok {
+			order = append(order, p)
+		}
+		if at.After(active[p]) {
+			active[p] = at
+		}
+	}
+	type visit struct {
+		org, id string
+		at      time.Time
+	}
+	var visits []visit
+	for _, c := range cs {
+		if c.Op != table.OpInsert && c.Op != table.OpModify {
+			continue
+		}
+		switch c.Item.Kind {
+		case eventlog.KindEvent:
+			ev, err := eventlog.Decode(c.Item)
+			if err != nil {
+				continue
+			}
+			link, err := b.Dir.GetLink(ctx, ev.VisitorID)
+			if err != nil {
+				return 0, err
+			}
+			at := ev.Timestamp
+			if ev.Flagged() || ev.Enrichment.Bot || !ev.Scorable(b.now()) {
+				at = time.Time{} // refresh the score, but it is no activity
+			}
+			if p := link.PersonAt(ev.Timestamp); p != "" {
+				touch(p, at)
+			} else if ev.Enrichment.Org != "" && !at.IsZero() {
+				visits = append(visits, visit{ev.Enrichment.Org, ev.ID, ev.Timestamp})
+			}
+		case identity.KindLink:
+			// A browser became someone's: its events (often in an earlier
+			// batch, when nobody was known for it) are their activity.
+			var l identity.Link
+			if json.Unmarshal(c.Item.Data, &l) != nil {
+				continue
+			}
+			cur, ok := l.Current()
+			if !ok {
+				continue
+			}
+			var latest time.Time
+			if b.Log != nil {
+				evs, err := b.Log.Visitor(ctx, l.Visitor)
+				if err != nil {
+					return 0, err
+				}
+				for _, ev := range evs {
+					if ev.Scorable(b.now()) && l.PersonAt(ev.Timestamp) == cur.Person && ev.Timestamp.After(latest) {
+						latest = ev.Timestamp
+					}
+				}
+			}
+			touch(cur.Person, latest)
+		}
+	}
+	for _, p := range order {
+		if err := b.Refresh(ctx, p, active[p]); err != nil {
+			return 0, err
+		}
+	}
+	for _, v := range visits {
+		if err := b.AttributeVisit(ctx, v.org, v.id, v.at); err != nil {
+			return 0, err
+		}
+	}
+	return len(cs), nil
+}
+
+func (b *Book) membership(ctx context.Context, person string) (membership, bool, error) {
+	it, err := b.T.Get(ctx, identity.PersonPK(person), memberSK)
+	if errors.Is(err, table.ErrNotFound) {
+		return membership{}, false, nil
+	}
+	if err != nil {
+		return membership{}, false, err
+	}
+	var m membership
+	err = json.Unmarshal(it.Data, &m)
+	return m, err == nil, err
+}
+
+func memberWrite(person string, m membership) table.Write {
+	data, _ := json.Marshal(m)
+	return table.Put(table.Item{PK: identity.PersonPK(person), SK: memberSK, Kind: kindMember, Data: data}, table.Always)
+}
+
+// live follows an account id through merges to the account that has its
+// people now (ErrNotFound: none).
+func (b *Book) live(ctx context.Context, id string) (Account, error) {
+	for range 8 {
+		a, err := b.Get(ctx, id)
+		if err != nil || a.MergedInto == "" {
+			return a, err
+		}
+		id = a.MergedInto
+	}
+	return Account{}, fmt.Errorf("account %s: merged too many times over", id)
+}
+
+// keyOwner is the account a grouping key belongs to ("" for none).
+func (b *Book) keyOwner(ctx context.Context, key string) (string, error) {
+	it, err := b.T.Get(ctx, keyPfx+key, keySK)
+	if errors.Is(err, table.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return string(it.Data), nil
+}
+
+func keyWrite(key, id string, c table.Cond) table.Write {
+	return table.Put(table.Item{PK: keyPfx + key, SK: keySK, Kind: kindKey, Data: []byte(id)}, c)
+}
+
+// resolve finds the account of a person's grouping keys (the 名寄せ rule):
+// the account of the first key that has one, the domain before the company
+// name; keys nobody has yet are claimed for it. With no key known, the
+// first key founds a new account. Two keys of different accounts are left
+// as they are: joining them is an operator's merge.
+func (b *Book) resolve(ctx context.Context, keys []string) (id string, claim []string, err error) {
+	for _, k := range keys {
+		owner, err := b.keyOwner(ctx, k)
+		if err != nil {
+			return "", nil, err
+		}
+		switch {
+		case owner == "":
+			claim = append(claim, k)
+		case id == "":
+			id = owner
+		}
+	}
+	if id == "" && len(keys) > 0 {
+		id = idOf(keys[0])
+	}
+	return id, claim, nil
+}
+
+// Refresh brings a person's place in the accounts up to date: which
+// account they belong to (grouping keys, unless an operator placed them),
+// their role, score and latest activity (active: an event time, zero for
+// none) there; the account's score, and its MQA when it now qualifies.
+func (b *Book) Refresh(ctx context.Context, person string, active time.Time) error {
+	p, err := b.Dir.Get(ctx, person)
+	if errors.Is(err, identity.ErrNotFound) {
+		return nil // erased meanwhile
+	}
+	if err != nil {
+		return err
+	}
+	var latest string
+	for range 10 {
+		latest, err = b.refresh(ctx, p, active)
+		if !errors.Is(err, table.ErrConditionFailed) {
+			break
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if latest == "" {
+		return nil
+	}
+	// The account's latest MQA, raised now or by an earlier refresh whose
+	// hand-over failed: sent once.
+	return b.flush(ctx, latest)
+}
+
+func (b *Book) refresh(ctx context.Context, p identity.Person, active time.Time) (latestMQA string, err error) {
+	now := b.now()
+	mem, had, err := b.membership(ctx, p.ID)
+	if err != nil {
+		return "", err
+	}
+	var target Account
+	var claim []string
+	found := false
+	if had && mem.Placed {
+		if target, err = b.live(ctx, mem.Account); err == nil {
+			found = true
+		} else if !errors.Is(err, ErrNotFound) {
+			return "", err
+		}
+	}
+	if !found {
+		mem.Placed = false
+		var id string
+		if id, claim, err = b.resolve(ctx, b.Keys(p)); err != nil {
+			return "", err
+		}
+		if id != "" {
+			if target, err = b.live(ctx, id); errors.Is(err, ErrNotFound) {
+				target = Account{ID: id}
+			} else if err != nil {
+				return "", err
+			}
+			found = true
+		}
+	}
+	var ws []table.Write
+	if had && (!found || mem.Account != target.ID) { // moved: leave the old account
+		old, err := b.live(ctx, mem.Account)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return "", err
+		}
+		if err == nil && old.ID != target.ID && old.remove(p.ID) {
+			b.recompute(&old, now)
+			ws = append(ws, old.put())
+		}
+	}
+	if !found {
+		if had {
+			ws = append(ws, table.Del(identity.PersonPK(p.ID), memberSK, table.Always))
+		}
+		if len(ws) == 0 {
+			return "", nil
+		}
+		return "", b.T.Transact(ctx, ws)
+	}
+	for _, k := range claim {
+		ws = append(ws, keyWrite(k, target.ID, table.NotExists))
+		if !slices.Contains(target.Keys, k) {
+			target.Keys = append(target.Keys, k)
+		}
+	}
+	rec, err := b.Scores.Record(ctx, p.ID)
+	if err != nil {
+		return "", err
+	}
+	m := Member{Person: p.ID, Email: p.Email, Name: p.Attributes["name"], Title: p.Attributes["title"],
+		Role: Role(p.Attributes["title"]), Behaviour: rec.Verdict.Behaviour, Fit: rec.Verdict.Fit, Grade: rec.Verdict.Grade,
+		Stage: rec.Stage, LastActive: active, Placed: mem.Placed, Company: map[string]string{}}
+	for _, k := range companyAttributes {
+		if v := p.Attributes[k]; v != "" {
+			m.Company[k] = v
+		}
+	}
+	target.upsert(m)
+	b.recompute(&target, now)
+	q, ok := b.judge(&target, now)
+	if ok {
+		w, err := q.write()
+		if err != nil {
+			return "", err
+		}
+		ws = append(ws, w)
+		target.MQAs, target.LastMQA = append(target.MQAs, q.ID), now
+	}
+	ws = append(ws, target.put(), memberWrite(p.ID, membership{Account: target.ID, Placed: mem.Placed}), privacy.NotErased(p.Email))
+	err = b.T.Transact(ctx, ws)
+	if errors.Is(err, table.ErrConditionFailed) {
+		if gone, gerr := privacy.Erased(ctx, b.T, p.Email); gerr != nil || gone {
+			return "", gerr // erased meanwhile: nothing of theirs is written
+		}
+	}
+	if err != nil {
+		return "", err
+	}
+	if n := len(target.MQAs); n > 0 {
+		return target.MQAs[n-1], nil
+	}
+	return "", nil
+}
+
+// MaxMembers bounds the people an account item keeps (DynamoDB items are
+// at most 400 KB, and a write that cannot fit would stop the feed): past
+// it, the least recently active person leaves the list (their record still
+// names the account, so their next activity brings them back).
+const MaxMembers = 500
+
+// upsert puts a member in the account, keeping the latest activity known.
+func (a *Account) upsert(m Member) {
+	for i := range a.Members {
+		if a.Members[i].Person == m.Person {
+			if a.Members[i].LastActive.After(m.LastActive) {
+				m.LastActive = a.Members[i].LastActive
+			}
+			a.Members[i] = m
+			return
+		}
+	}
+	a.Members = append(a.Members, m)
+	if len(a.Members) > MaxMembers {
+		least := 0
+		for i, x := range a.Members {
+			if x.LastActive.Before(a.Members[least].LastActive) {
+				least = i
+			}
+		}
+		a.Members = slices.Delete(a.Members, least, least+1)
+	}
+}
+
+// remove takes a person out of the account; false when they were not in it.
+func (a *Account) remove(person string) bool {
+	n := len(a.Members)
+	a.Members = slices.DeleteFunc(a.Members, func(m Member) bool { return m.Person == person })
+	return len(a.Members) != n
+}
+
+// maxRecentVisits bounds the event ids an account remembers to count a
+// repeated change once.
+const maxRecentVisits = 50
+
+// AttributeVisit counts an anonymous visit (an event of a browser nobody
+// is known for) to the account whose company name the visit's network
+// organisation (GeoIP ASN data) normalises to. Organisations that name no
+// known account (access providers, mostly) are left alone: an account is
+// founded by people, never by a network name.
+func (b *Book) AttributeVisit(ctx context.Context, org, eventID string, at time.Time) error {
+	key := CompanyKey(org)
+	if key == "" {
+		return nil
+	}
+	id, err := b.keyOwner(ctx, "n:"+key)
+	if err != nil || id == "" {
+		return err
+	}
+	for range 10 {
+		a, err := b.live(ctx, id)
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if slices.Contains(a.Visits.Recent, eventID) {
+			return nil
+		}
+		a.Visits.Count++
+		a.Visits.Recent = append(a.Visits.Recent, eventID)
+		if len(a.Visits.Recent) > maxRecentVisits {
+			a.Visits.Recent = a.Visits.Recent[len(a.Visits.Recent)-maxRecentVisits:]
+		}
+		if at.After(a.Visits.Last) {
+			a.Visits.Last = at
+		}
+		b.recompute(&a, b.now())
+		err = b.T.Put(ctx, table.Item{PK: listPK, SK: a.ID, Kind: kindAcct, Data: mustJSON(a)}, table.VersionIs(a.version))
+		if !errors.Is(err, table.ErrConditionFailed) {
+			return err
+		}
+	}
+	return errors.New("account: too much contention counting a visit")
+}
+
+func mustJSON(v any) []byte {
+	data, _ := json.Marshal(v)
+	return data
+}

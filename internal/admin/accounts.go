@@ -1,0 +1,169 @@
+package admin
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"regexp"
+	"strconv"
+
+	"github.com/baton-hq/baton/internal/account"
+	"github.com/baton-hq/baton/internal/httpx"
+)
+
+func (h *Handler) accountRoutes(mux *http.ServeMux) {
+	mux.Handle("GET /admin/accounts", h.Require(ScopeRead, h.listAccounts))
+	mux.Handle("GET /admin/accounts/{id}", h.Require(ScopeRead, h.getAccount))
+	mux.Handle("POST /admin/accounts/{id}/merge", h.Require(ScopeWrite, h.mergeAccount))
+	mux.Handle("POST /admin/accounts/{id}/split", h.Require(ScopeWrite, h.splitAccount))
+}
+
+var accountID = regexp.MustCompile(`^a[0-9a-f]{16}$`)
+
+// AccountView is an account with its MQAs.
+type AccountView struct {
+	account.Account
+	MQAList []account.MQA `json:"mqaList"`
+}
+
+// listAccounts lists accounts, ?sort=score (default) or activity, ?limit=.
+func (h *Handler) listAccounts(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	by := q.Get("sort")
+	if by == "" {
+		by = account.ByScore
+	}
+	if by != account.ByScore && by != account.ByActivity {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "sort must be score or activity", Field: "sort"})
+		return
+	}
+	limit := 100
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 1000 {
+			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "limit must be 1-1000", Field: "limit"})
+			return
+		}
+		limit = n
+	}
+	as, err := h.Accounts.List(r.Context(), by, limit)
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	httpx.JSON(w, http.StatusOK, map[string]any{"accounts": as, "sort": by})
+}
+
+// pathAccount reads and checks the {id} of the path.
+func pathAccount(w http.ResponseWriter, r *http.Request) (string, bool) {
+	id := r.PathValue("id")
+	if !accountID.MatchString(id) {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "not an account id (a followed by 16 hex digits)", Field: "id"})
+		return "", false
+	}
+	return id, true
+}
+
+func (h *Handler) getAccount(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathAccount(w, r)
+	if !ok {
+		return
+	}
+	a, err := h.Accounts.Get(r.Context(), id)
+	if err != nil {
+		h.accountErr(w, err)
+		return
+	}
+	ms, err := h.Accounts.MQAs(r.Context(), id)
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	httpx.JSON(w, http.StatusOK, AccountView{Account: a, MQAList: ms})
+}
+
+func (h *Handler) accountErr(w http.ResponseWriter, err error) {
+	var ae *account.Error
+	switch {
+	case errors.Is(err, account.ErrNotFound):
+		httpx.Error(w, http.StatusNotFound, "no such account")
+	case errors.As(err, &ae):
+		httpx.JSON(w, http.StatusConflict, httpx.ErrorBody{Error: ae.Msg})
+	default:
+		h.fail(w, err)
+	}
+}
+
+// readJSON decodes a small JSON body strictly into v; false after answering
+// what is wrong.
+func readJSON(w http.ResponseWriter, r *http.Request, v any, shape string) bool {
+	body, status, err := httpx.ReadBody(w, r, 64<<10)
+	if err != nil {
+		httpx.Error(w, status, err.Error())
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "body must be " + shape + ": " + err.Error()})
+		return false
+	}
+	return true
+}
+
+// mergeAccount merges the account of the body ({"from": <id>}) into the
+// path's.
+func (h *Handler) mergeAccount(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathAccount(w, r)
+	if !ok {
+		return
+	}
+	var req struct {
+		From string `json:"from"`
+	}
+	if !readJSON(w, r, &req, `{"from": "<account id>"}`) {
+		return
+	}
+	if !accountID.MatchString(req.From) {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "from must be an account id", Field: "from"})
+		return
+	}
+	a, err := h.Accounts.Merge(r.Context(), id, req.From)
+	if err != nil {
+		h.accountErr(w, err)
+		return
+	}
+	httpx.JSON(w, http.StatusOK, a)
+}
+
+// splitAccount moves people ({"people": [ids], "name": ...}) out of the
+// path's account into a new one.
+func (h *Handler) splitAccount(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathAccount(w, r)
+	if !ok {
+		return
+	}
+	var req struct {
+		People []string `json:"people"`
+		Name   string   `json:"name"`
+	}
+	if !readJSON(w, r, &req, `{"people": ["<person id>", ...], "name": "..."}`) {
+		return
+	}
+	if len(req.Name) > 200 {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "name: at most 200 bytes", Field: "name"})
+		return
+	}
+	a, err := h.Accounts.Split(r.Context(), id, req.People, req.Name)
+	var ae *account.Error
+	if errors.As(err, &ae) {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: ae.Msg, Field: "people"})
+		return
+	}
+	if err != nil {
+		h.accountErr(w, err)
+		return
+	}
+	httpx.JSON(w, http.StatusOK, a)
+}

@@ -1,0 +1,115 @@
+package crm_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/internal/account"
+	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/crm/crmfake"
+	"github.com/baton-hq/baton/internal/push"
+)
+
+// mqa is an account qualification as internal/account raises it.
+var mqa = account.MQA{
+	ID: "a0123456789abcdef-q1", Account: "a0123456789abcdef", Name: "サンプル株式会社", N: 1,
+	At: time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC), Condition: "buying-group-active",
+	Reasons: []string{"2 people active within 14 days (at least 2)", "roles present: decision_maker"},
+	Keys:    []string{"d:sample.co.jp", "n:サンプル"}, Attributes: map[string]string{"company": "サンプル株式会社", "industry": "製造業"},
+	Score: 120, Behaviour: 100, Fit: 20, Roles: map[string]int{account.DecisionMaker: 1, account.Practitioner: 1},
+	People: []account.Member{
+		{Person: "p_1", Email: "bucho@sample.co.jp", Name: "山田 太郎", Title: "情報システム部長", Role: account.DecisionMaker, Behaviour: 60},
+		{Person: "p_2", Email: "tanto@sample.co.jp", Name: "佐藤 花子", Title: "担当", Role: account.Practitioner, Behaviour: 40},
+	},
+}
+
+// TestHubSpotCompanyOnce: the MQA finds no company by domain, creates it
+// and notes the people on it; a retry after a lost answer (search lags)
+// creates neither a second company nor a second note; a later MQA of the
+// same account finds the company by its domain.
+func TestHubSpotCompanyOnce(t *testing.T) {
+	f := crmfake.NewHubSpot()
+	defer f.Close()
+	clk := clock.NewManual(mqa.At)
+	f.Now = clk.Now
+	c := hs(f)
+	prog := push.MemProgress{}
+	ctx := push.WithProgress(context.Background(), prog)
+	f.Fail(1, crmfake.Fault{Status: 502, Body: `{"status":"error","message":"bad gateway"}`})
+	if _, err := c.PushAccount(ctx, mqa); err == nil {
+		t.Fatal("a 502 is no delivery")
+	}
+	id, err := c.PushAccount(ctx, mqa)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PushAccount(ctx, mqa); err != nil { // the answer was lost: the worker tries again
+		t.Fatal(err)
+	}
+	if len(f.Companies) != 1 || f.Companies[id]["domain"] != "sample.co.jp" || f.Companies[id]["name"] != "サンプル株式会社" || len(f.Notes) != 1 {
+		t.Fatalf("companies %v, notes %d", f.Companies, len(f.Notes))
+	}
+	body := f.Notes[0]["properties"].(map[string]any)["hs_note_body"].(string)
+	assoc := f.Notes[0]["associations"].([]any)[0].(map[string]any)
+	if !strings.Contains(body, "bucho@sample.co.jp") || !strings.Contains(body, "MQA: buying-group-active") || assoc["to"].(map[string]any)["id"] != id {
+		t.Fatalf("note %v", f.Notes[0])
+	}
+	// The next window's MQA, once search has indexed the company.
+	clk.Advance(time.Hour)
+	next := mqa
+	next.ID, next.N = "a0123456789abcdef-q2", 2
+	id2, err := c.PushAccount(push.WithProgress(context.Background(), push.MemProgress{}), next)
+	if err != nil || id2 != id || len(f.Companies) != 1 || len(f.Notes) != 2 {
+		t.Fatalf("second MQA: %v %s, %d companies, %d notes", err, id2, len(f.Companies), len(f.Notes))
+	}
+}
+
+// TestSalesforceAccountAndTask: an Account sales keep already (found by
+// Baton's account id) is left as they keep it and gets the Task, its values
+// reported back; a new one is created with the company's name and domain;
+// a repeat adds nothing. Without an account key the connector takes no
+// MQAs.
+func TestSalesforceAccountAndTask(t *testing.T) {
+	f := crmfake.NewSalesforce()
+	defer f.Close()
+	c := sf(f)
+	if _, err := c.PushAccount(context.Background(), mqa); !errors.Is(err, push.ErrNotTaken) {
+		t.Fatalf("without account_key: %v", err)
+	}
+	c.AccountKey = "Baton_Account_Id__c"
+	f.Accounts[mqa.Account] = map[string]any{"Id": "001000000000099AAA", "Baton_Account_Id__c": mqa.Account, "Name": "サンプル株式会社（本社）", "Industry": "Manufacturing", "NumberOfEmployees": 1200.0}
+	var facts map[string]string
+	ctx := push.WithFacts(context.Background(), func(_ context.Context, attrs map[string]string) error {
+		facts = attrs
+		return nil
+	})
+	for range 2 {
+		id, err := c.PushAccount(ctx, mqa)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, task := f.Account(mqa.Account), f.Task(mqa.ID)
+		if id != "001000000000099AAA" || a["Name"] != "サンプル株式会社（本社）" || a["Website"] != nil || task["WhatId"] != id || !strings.Contains(task["Description"].(string), "tanto@sample.co.jp") {
+			t.Fatalf("account %v task %v", a, task)
+		}
+	}
+	if len(f.Accounts) != 1 || len(f.Tasks) != 1 || f.Calls["PATCH Account"] != 0 {
+		t.Fatalf("%d accounts, %d tasks, %d Account writes", len(f.Accounts), len(f.Tasks), f.Calls["PATCH Account"])
+	}
+	if facts["industry"] != "Manufacturing" || facts["employees"] != "1200" || facts["company"] != "サンプル株式会社（本社）" {
+		t.Fatalf("facts reported %v", facts)
+	}
+	// A company the org does not know yet.
+	other := mqa
+	other.ID, other.Account = "a00000000000000ff-q1", "a00000000000000ff"
+	id, err := c.PushAccount(ctx, other)
+	if a := f.Account(other.Account); err != nil || a["Id"] != id || a["Name"] != "サンプル株式会社" || a["Website"] != "sample.co.jp" || f.Task(other.ID)["WhatId"] != id {
+		t.Fatalf("new account %v: %v", a, err)
+	}
+	if facts["website"] != "sample.co.jp" {
+		t.Fatalf("facts reported %v", facts)
+	}
+}

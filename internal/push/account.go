@@ -1,0 +1,131 @@
+package push
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	"github.com/baton-hq/baton/internal/account"
+	"github.com/baton-hq/baton/internal/privacy"
+	"github.com/baton-hq/baton/internal/qualify"
+)
+
+// ErrNotTaken is what PushAccount answers when its connector is not set up
+// for accounts (Salesforce without an account key, say): it is left out of
+// the MQA's delivery, as a connector without PushAccount is.
+var ErrNotTaken = errors.New("push: this connector is not set up for accounts")
+
+// AccountConnector is a connector that also takes account qualifications
+// (MQAs): the account with the people behind it and why, as its SFA keeps
+// companies. Connectors that do not implement it are left out of an MQA's
+// delivery.
+type AccountConnector interface {
+	PushAccount(ctx context.Context, m account.MQA) (externalID string, err error)
+}
+
+// FactsSink takes what an SFA knows of an account's company, by Baton's
+// attribute names (company, industry, employees, revenue, country,
+// website): its values take precedence over what the people gave.
+type FactsSink func(ctx context.Context, attrs map[string]string) error
+
+type factsKey struct{}
+
+// WithFacts hands a FactsSink to a connector's PushAccount (the worker
+// does, with AccountFacts; tests with their own).
+func WithFacts(ctx context.Context, f FactsSink) context.Context {
+	return context.WithValue(ctx, factsKey{}, f)
+}
+
+// ReportFacts hands what the SFA knows of the account being delivered back
+// to Baton (a connector calls it from PushAccount; without a sink in ctx it
+// does nothing).
+func ReportFacts(ctx context.Context, attrs map[string]string) error {
+	if f, ok := ctx.Value(factsKey{}).(FactsSink); ok && f != nil && len(attrs) > 0 {
+		return f(ctx, attrs)
+	}
+	return nil
+}
+
+// DeliverBody delivers one message of the push queue (SQS on AWS): an MQL
+// (a bare qualify.MQL), or an MQA (account.MQA.Message). It returns the
+// MQL's or MQA's id; an error only for a body that is neither.
+func (w *Worker) DeliverBody(ctx context.Context, body []byte) (string, Result, error) {
+	return w.deliverBody(ctx, body, 0)
+}
+
+func (w *Worker) deliverBody(ctx context.Context, body []byte, maxAttempts int) (string, Result, error) {
+	var msg struct {
+		qualify.MQL
+		MQA *account.MQA `json:"mqa"`
+	}
+	if err := json.Unmarshal(body, &msg); err != nil {
+		return "", Result{}, err
+	}
+	if msg.MQA != nil {
+		return msg.MQA.ID, w.deliverAccount(ctx, *msg.MQA, maxAttempts), nil
+	}
+	return msg.ID, w.deliver(ctx, msg.MQL, maxAttempts), nil
+}
+
+// DeliverAccount pushes an MQA to each connector that takes accounts and
+// does not have it yet, each on its own as Deliver does for MQLs; the
+// delivery records are kept in the account's partition.
+func (w *Worker) DeliverAccount(ctx context.Context, m account.MQA) Result {
+	return w.deliverAccount(ctx, m, 0)
+}
+
+func (w *Worker) deliverAccount(ctx context.Context, m account.MQA, maxAttempts int) Result {
+	// People erased since the MQA was raised are left out: on AWS its
+	// message (SQS) cannot be changed by the erasure.
+	kept := m.People[:0:0]
+	for _, p := range m.People {
+		gone, err := privacy.Erased(ctx, w.T, p.Email)
+		if err != nil {
+			return Result{Reason: "tombstone check: " + err.Error()}
+		}
+		if !gone {
+			kept = append(kept, p)
+		}
+	}
+	m.People = kept
+	return w.run(ctx, target{pk: account.PK(m.Account), id: m.ID}, maxAttempts,
+		func(ctx context.Context, c Connector) (string, bool, error) {
+			ac, ok := c.(AccountConnector)
+			if !ok {
+				return "", false, nil
+			}
+			if w.AccountFacts != nil {
+				ctx = WithFacts(ctx, func(ctx context.Context, attrs map[string]string) error {
+					return w.AccountFacts(ctx, m.Account, attrs)
+				})
+			}
+			ext, err := ac.PushAccount(ctx, m)
+			if errors.Is(err, ErrNotTaken) {
+				return "", false, nil
+			}
+			return ext, true, err
+		})
+}
+
+// AccountDeliveries lists an MQA's delivery to each connector that takes
+// accounts.
+func (w *Worker) AccountDeliveries(ctx context.Context, m account.MQA) ([]Delivery, error) {
+	out := []Delivery{}
+	for _, c := range w.Connectors {
+		if _, ok := c.(AccountConnector); !ok {
+			continue // (one not set up for accounts shows as pending)
+		}
+		d, err := w.state(ctx, target{pk: account.PK(m.Account), id: m.ID}, c.Name())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// PushAccount implements AccountConnector: the MQA as JSON, type
+// "mqa.created", signed like an MQL.
+func (w *Webhook) PushAccount(ctx context.Context, m account.MQA) (string, error) {
+	return w.post(ctx, m.ID, "mqa.created", m)
+}
