@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -271,9 +272,18 @@ func (b *Book) refresh(ctx context.Context, p identity.Person, active time.Time)
 			m.Company[k] = v
 		}
 	}
+	prev, known := target.member(p.ID)
 	target.upsert(m)
 	b.recompute(&target, now)
 	q, ok := b.judge(&target, now)
+	if !ok && len(ws) == 0 && had && known && mem.Account == target.ID && sameStanding(prev, m) {
+		// A page view of a known member moves only their points and their
+		// activity within the day: the account item (up to 500 members) is
+		// not rewritten for that, or each page view would cost its size in
+		// write units. Their points reach the account with their next
+		// change of day, role, stage, grade or company, or any MQA.
+		return "", nil
+	}
 	if ok {
 		w, err := q.write()
 		if err != nil {
@@ -325,6 +335,28 @@ func (a *Account) upsert(m Member) {
 		}
 		a.Members = slices.Delete(a.Members, least, least+1)
 	}
+}
+
+// member returns the account's entry for a person.
+func (a *Account) member(person string) (Member, bool) {
+	for _, m := range a.Members {
+		if m.Person == person {
+			return m, true
+		}
+	}
+	return Member{}, false
+}
+
+// sameStanding reports whether a member's entry would change only in its
+// points and in its activity within the same day.
+func sameStanding(old, cur Member) bool {
+	day := func(t time.Time) string { return t.UTC().Format("2006-01-02") }
+	if cur.LastActive.Before(old.LastActive) {
+		cur.LastActive = old.LastActive
+	}
+	return old.Email == cur.Email && old.Name == cur.Name && old.Title == cur.Title && old.Role == cur.Role &&
+		old.Grade == cur.Grade && old.Stage == cur.Stage && old.Placed == cur.Placed && old.Fit == cur.Fit &&
+		day(old.LastActive) == day(cur.LastActive) && maps.Equal(old.Company, cur.Company)
 }
 
 // remove takes a person out of the account; false when they were not in it.
