@@ -479,6 +479,9 @@ func run(t *testing.T, f tabletest.Factory) {
 			t.Fatalf("%d ledger entries, behaviour %v; want 250, 12.5", len(led), rec.Verdict.Behaviour)
 		}
 	})
+	t.Run("RescoreIsAllOrNothingPerPerson", func(t *testing.T) {
+		rescoreAllOrNothing(t, func(t *testing.T) fx { return newFx(t, f) })
+	})
 	t.Run("AcceptRecordsTimeToAccept", func(t *testing.T) {
 		x := newFx(t, f)
 		p := x.identify(t, "v6", "sla@example.com", t0)
