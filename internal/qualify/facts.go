@@ -16,7 +16,7 @@ import (
 // decodes them; reports read them through Facts and FunnelDays.
 const (
 	scoreSK    = "SCORE" // the score record
-	ledgerPfx  = "L#"    // L#<time>#<event>#<n>: ledger entries
+	ledgerPfx  = "L#"    // L#<time>#<event>#<n> (generation 0), L#g<gen>#<time>#<event>#<n>: ledger entries
 	historyPfx = "H#"    // H#<time>#<stage>: stage history
 	mqlPfx     = "MQL#"  // MQL#<cycle>: the cycle's MQL
 	fbPfx      = "FB#"   // FB#<delivery>: an applied sales outcome
@@ -95,30 +95,46 @@ func FunnelDays(ctx context.Context, t table.Table) ([]FunnelDay, error) {
 // AllLedgers reads every person's behaviour contributions in one pass over
 // the people's partitions (the lab's evidence), keyed by person id.
 func AllLedgers(ctx context.Context, t table.Table) (map[string][]Contribution, error) {
+	type entry struct {
+		gen int
+		c   Contribution
+	}
+	items := map[string][]entry{}
+	gens := map[string]int{}
 	out := map[string][]Contribution{}
 	err := identity.ScanPeople(ctx, t, func(person string, it table.Item) error {
-		var cs []Contribution
 		switch {
 		case it.SK == scoreSK: // entries pending on the score record
 			var r Record
 			if err := json.Unmarshal(it.Data, &r); err != nil {
 				return err
 			}
-			cs = r.Pending
+			gens[person] = r.Gen
+			for _, c := range r.Pending {
+				if c.Kind == "behaviour" {
+					out[person] = append(out[person], c)
+				}
+			}
 		case strings.HasPrefix(it.SK, ledgerPfx):
 			var c Contribution
 			if err := json.Unmarshal(it.Data, &c); err != nil {
 				return err
 			}
-			cs = []Contribution{c}
-		}
-		for _, c := range cs {
 			if c.Kind == "behaviour" {
-				out[person] = append(out[person], c)
+				items[person] = append(items[person], entry{ledgerGen(it.SK), c})
 			}
 		}
 		return nil
 	})
+	// Only the generation the record names explains it (another is a
+	// rescore's, being written or being deleted).
+	for person, es := range items {
+		for _, e := range es {
+			if e.gen == gens[person] {
+				out[person] = append(out[person], e.c)
+			}
+		}
+	}
 	for _, cs := range out {
 		sort.SliceStable(cs, func(i, j int) bool { return cs[i].At.Before(cs[j].At) })
 	}

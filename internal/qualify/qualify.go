@@ -8,7 +8,7 @@
 // Layout under the person's partition:
 //
 //	PK=P#<person>  SK=SCORE                  the score record (engine state, stage, cycle), versioned
-//	PK=P#<person>  SK=L#<time>#<event>#<n>   ledger: one contribution (rule, event, delta)
+//	PK=P#<person>  SK=L#g<gen>#<time>#<event>#<n>  ledger: one contribution (rule, event, delta) of the record's generation
 //	PK=P#<person>  SK=H#<time>#<stage>       stage history
 //	PK=P#<person>  SK=MQL#<cycle>            the MQL of a cycle (conditional put: once)
 //	PK=MQLS        SK=<time>#<person>#<cycle> index of MQLs, newest last
@@ -22,6 +22,8 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/baton-hq/baton/internal/calendar"
@@ -118,6 +120,12 @@ type Record struct {
 	// they would make it larger than pendingBudget, then they go out as
 	// items in the record's transaction. The ledger is both.
 	Pending []Contribution `json:"pending,omitempty"`
+	// Gen is the generation of the ledger items that explain this record.
+	// A rescore writes the rebuilt ledger under the next generation (no
+	// reader looks there), then flips Gen with the record in one
+	// conditional write, then deletes the old generation: readers and
+	// crashes see the old person or the rebuilt one, never half of each.
+	Gen     int `json:"gen,omitempty"`
 	version int64
 }
 
@@ -336,7 +344,7 @@ func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.
 		if len(data) > pendingBudget || mql != nil || len(rec.Pending) > maxLedgerWrites {
 			// Written out: an MQL's transaction costs the same either way,
 			// and its events must be in the ledger its explanation reads.
-			ws = append(ws, ledgerWrites(person, rec.Pending)...)
+			ws = append(ws, ledgerWrites(person, rec.Gen, rec.Pending)...)
 			rec.Pending = nil
 			data, _ = json.Marshal(rec)
 		}
@@ -373,9 +381,9 @@ func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.
 // units, so a known person's page view costs 3 (the event, the record).
 const pendingBudget = 1900
 
-// ledgerWrites writes contributions out as ledger items, each keyed by its
-// time, event and place among the event's contributions.
-func ledgerWrites(person string, cs []Contribution) []table.Write {
+// ledgerWrites writes contributions out as ledger items of a generation,
+// each keyed by its time, event and place among the event's contributions.
+func ledgerWrites(person string, gen int, cs []Contribution) []table.Write {
 	ws := make([]table.Write, 0, len(cs))
 	for i, c := range cs {
 		n := 0
@@ -383,10 +391,38 @@ func ledgerWrites(person string, cs []Contribution) []table.Write {
 			n++
 		}
 		data, _ := json.Marshal(c)
-		sk := fmt.Sprintf(ledgerPfx+"%s#%s#%02d", c.At.UTC().Format(time.RFC3339Nano), c.EventID, n)
+		sk := fmt.Sprintf(ledgerPrefix(gen)+"%s#%s#%02d", c.At.UTC().Format(time.RFC3339Nano), c.EventID, n)
 		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: sk, Kind: "ledger", Data: data}, table.Always))
 	}
 	return ws
+}
+
+// ledgerPrefix starts the sort keys of a ledger generation. Generation 0
+// is the first layout's (L#<time>...), which ledgerGen tells apart.
+func ledgerPrefix(gen int) string {
+	if gen == 0 {
+		return ledgerPfx
+	}
+	return fmt.Sprintf(ledgerPfx+"g%06d#", gen)
+}
+
+// ledgerGen is the generation of a ledger item's sort key.
+func ledgerGen(sk string) int {
+	rest, ok := strings.CutPrefix(sk, ledgerPfx+"g")
+	if !ok {
+		return 0
+	}
+	n, _ := strconv.Atoi(rest[:min(6, len(rest))])
+	return n
+}
+
+// ledgerItems reads the ledger items of one generation.
+func (q *Qualifier) ledgerItems(ctx context.Context, person string, gen int) ([]table.Item, error) {
+	items, err := q.T.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: ledgerPrefix(gen), Consistent: true})
+	if gen == 0 {
+		items = slices.DeleteFunc(items, func(it table.Item) bool { return ledgerGen(it.SK) != 0 })
+	}
+	return items, err
 }
 
 // sameJudgement reports whether two verdicts judge alike, the behaviour
@@ -422,21 +458,22 @@ func mqlIndexPrefix(m MQL) string { return m.At.UTC().Format(time.RFC3339Nano) +
 // scoredEvents lists the events whose points stand behind an MQL: those in
 // the ledger (and this round's contributions), newest first, at most 50.
 func (q *Qualifier) scoredEvents(ctx context.Context, person string, fresh []Contribution) []string {
+	led, err := q.Ledger(ctx, person)
+	if err != nil {
+		led = nil
+	}
+	return scoredFrom(append(led, fresh...))
+}
+
+// scoredFrom lists the events that gave points in a ledger (oldest first),
+// newest first, at most 50.
+func scoredFrom(led []Contribution) []string {
 	seen := map[string]bool{}
 	var ids []string
-	add := func(c Contribution) {
-		if c.EventID != "" && c.Delta > 0 && !seen[c.EventID] {
+	for i := len(led) - 1; i >= 0 && len(ids) < 50; i-- {
+		if c := led[i]; c.EventID != "" && c.Delta > 0 && !seen[c.EventID] {
 			seen[c.EventID] = true
 			ids = append(ids, c.EventID)
-		}
-	}
-	for i := len(fresh) - 1; i >= 0; i-- {
-		add(fresh[i])
-	}
-	led, err := q.Ledger(ctx, person)
-	if err == nil {
-		for i := len(led) - 1; i >= 0 && len(ids) < 50; i-- {
-			add(led[i])
 		}
 	}
 	return ids
@@ -460,29 +497,37 @@ func (q *Qualifier) Record(ctx context.Context, person string) (Record, error) {
 }
 
 // Ledger returns a person's contributions, oldest first: the ledger items
-// and the entries still pending on the score record.
+// of the record's generation and the entries still pending on the record,
+// read as one state (the record did not change while its items were read).
 func (q *Qualifier) Ledger(ctx context.Context, person string) ([]Contribution, error) {
-	items, err := q.T.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: ledgerPfx, Consistent: true})
-	if err != nil {
-		return nil, err
-	}
-	rec, err := q.Record(ctx, person)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Contribution, 0, len(items)+len(rec.Pending))
-	for _, it := range items {
-		var c Contribution
-		if err := json.Unmarshal(it.Data, &c); err != nil {
+	for attempt := 0; ; attempt++ {
+		rec, err := q.Record(ctx, person)
+		if err != nil {
 			return nil, err
 		}
-		out = append(out, c)
+		items, err := q.ledgerItems(ctx, person, rec.Gen)
+		if err != nil {
+			return nil, err
+		}
+		if again, err := q.Record(ctx, person); err != nil {
+			return nil, err
+		} else if again.version != rec.version && attempt < 5 {
+			continue // scored meanwhile: read the new state
+		}
+		out := make([]Contribution, 0, len(items)+len(rec.Pending))
+		for _, it := range items {
+			var c Contribution
+			if err := json.Unmarshal(it.Data, &c); err != nil {
+				return nil, err
+			}
+			out = append(out, c)
+		}
+		if len(rec.Pending) > 0 {
+			out = append(out, rec.Pending...)
+			sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
+		}
+		return out, nil
 	}
-	if len(rec.Pending) > 0 {
-		out = append(out, rec.Pending...)
-		sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
-	}
-	return out, nil
 }
 
 // MQLs returns a person's MQLs, first cycle first.

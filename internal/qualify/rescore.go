@@ -4,63 +4,100 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"slices"
 	"time"
 
+	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/table"
 )
 
-// RescorePerson rebuilds one person's behaviour state and ledger.
+// RescorePerson rebuilds one person's behaviour state and ledger, all or
+// nothing: the new ledger is written under the next generation, where no
+// reader looks; one conditional write then puts the rebuilt record (naming
+// that generation) with the stage change and MQL it brings, if any; only
+// then are the old generation's items deleted. A crash before the flip
+// leaves the person as they were (the next rescore clears the unfinished
+// generation); a crash after it leaves them rebuilt, with the old items
+// invisible until the next rescore clears them.
 func (q *Qualifier) RescorePerson(ctx context.Context, person string) error {
-	for {
-		items, err := q.T.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: ledgerPfx, Limit: 100, Consistent: true})
-		if err != nil {
-			return err
-		}
-		if len(items) == 0 {
-			break
-		}
-		ws := make([]table.Write, 0, len(items))
-		for _, it := range items {
-			ws = append(ws, table.Del(it.PK, it.SK, table.Always))
-		}
-		for _, err := range q.T.PutMany(ctx, ws) {
-			if err != nil {
-				return err
-			}
-		}
-	}
 	for attempt := 0; attempt < 10; attempt++ {
 		rec, err := q.Record(ctx, person)
 		if err != nil {
 			return err
 		}
 		if rec.version == 0 {
-			break // never scored
+			// Never scored: there is nothing to be half of; scoring writes
+			// them from scratch (they have no stage history to replay).
+			return q.ScorePerson(ctx, person)
 		}
-		rec.State, rec.Pending = nil, nil
-		data, _ := json.Marshal(rec)
-		err = q.T.Put(ctx, table.Item{PK: identity.PersonPK(person), SK: scoreSK, Kind: "score", Data: data}, table.VersionIs(rec.version))
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, table.ErrConditionFailed) {
+		if err := q.dropLedgers(ctx, person, func(gen int) bool { return gen != rec.Gen }); err != nil {
 			return err
 		}
+		next, ws, contribs, err := q.rebuild(ctx, person, rec)
+		if err != nil {
+			return err
+		}
+		for start := 0; start < len(contribs); start += 25 {
+			for _, err := range q.T.PutMany(ctx, ledgerWrites(person, next.Gen, contribs[start:min(start+25, len(contribs))])) {
+				if err != nil {
+					return err
+				}
+			}
+		}
+		data, _ := json.Marshal(next)
+		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: scoreSK, Kind: "score", Data: data}, table.VersionIs(rec.version)))
+		if err := q.T.Transact(ctx, ws); errors.Is(err, table.ErrConditionFailed) {
+			continue // scored meanwhile: rebuild from their result
+		} else if err != nil {
+			return err
+		}
+		return q.dropLedgers(ctx, person, func(gen int) bool { return gen != next.Gen })
 	}
-	return q.replay(ctx, person)
+	return errors.New("qualify: too much contention rescoring person")
 }
 
-// replay applies the person's timeline oldest first with the recycles of
-// their stage history in between, at the times sales closed them: the
-// lifecycle is an input of the replay, so a rescore never brings back a
-// lead sales rejected unless new evidence after the recycle qualifies them.
-// Events up to the last recycle raise no MQL (sales answered those).
-func (q *Qualifier) replay(ctx context.Context, person string) error {
-	hist, err := q.History(ctx, person)
+// dropLedgers deletes the person's ledger items of the generations drop
+// names.
+func (q *Qualifier) dropLedgers(ctx context.Context, person string, drop func(gen int) bool) error {
+	items, err := q.T.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: ledgerPfx, Consistent: true})
 	if err != nil {
 		return err
+	}
+	var ws []table.Write
+	for _, it := range items {
+		if drop(ledgerGen(it.SK)) {
+			ws = append(ws, table.Del(it.PK, it.SK, table.Always))
+		}
+	}
+	for start := 0; start < len(ws); start += 25 {
+		for _, err := range q.T.PutMany(ctx, ws[start:min(start+25, len(ws))]) {
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// rebuild replays the person's timeline oldest first, in memory, with the
+// recycles of their stage history in between at the times sales closed
+// them: the lifecycle is an input of the replay, so a rescore never brings
+// back a lead sales rejected unless new evidence after the last recycle
+// qualifies them (events up to it raise no MQL: sales answered those). It
+// returns the rebuilt record (under the next ledger generation), the
+// writes that go with it (a stage change, its counters and an MQL) and the
+// ledger entries to write under that generation.
+func (q *Qualifier) rebuild(ctx context.Context, person string, rec Record) (Record, []table.Write, []Contribution, error) {
+	p, err := q.Dir.Get(ctx, person)
+	if err != nil {
+		return rec, nil, nil, err
+	}
+	hist, err := q.History(ctx, person)
+	if err != nil {
+		return rec, nil, nil, err
 	}
 	var recycles []time.Time
 	for _, h := range hist {
@@ -71,24 +108,82 @@ func (q *Qualifier) replay(ctx context.Context, person string) error {
 	st := &identity.Stitcher{Dir: q.Dir, Log: q.Log}
 	tl, err := st.Timeline(ctx, person, 0)
 	if err != nil {
-		return err
+		return rec, nil, nil, err
 	}
 	eventlog.SortOldestFirst(tl)
+	now := q.now()
+	tl = scorable(tl, now)
+	next := rec
+	next.State, next.Pending, next.Gen = nil, nil, rec.Gen+1
+	var all []Contribution
+	var verdict Verdict
+	apply := func(evs []event.Event) error {
+		for {
+			state, cs, v, n, err := applyEvaluate(q.Engine, next.State, evs, p, now)
+			if err != nil {
+				return err
+			}
+			next.State, verdict = state, v
+			all = append(all, cs...)
+			next.Touches = addTouches(slices.Clone(next.Touches), evs[:n])
+			if n >= len(evs) {
+				return nil
+			}
+			evs = evs[n:]
+		}
+	}
 	i := 0
 	for _, at := range recycles {
 		j := i
 		for j < len(tl) && !tl[j].Timestamp.After(at) {
 			j++
 		}
-		if err := q.applyMay(ctx, person, tl[i:j], false); err != nil {
-			return err
+		if err := apply(tl[i:j]); err != nil {
+			return rec, nil, nil, err
 		}
-		if err := q.recycleState(ctx, person, at); err != nil {
-			return err
+		state, c, err := q.Engine.Recycle(next.State, at)
+		if err != nil {
+			return rec, nil, nil, err
 		}
+		next.State, all = state, append(all, c)
 		i = j
 	}
-	return q.applyMay(ctx, person, tl[i:], true)
+	if err := apply(tl[i:]); err != nil {
+		return rec, nil, nil, err
+	}
+	if verdict, err = q.Engine.Evaluate(next.State, p.Attributes, p.Email, now); err != nil {
+		return rec, nil, nil, err
+	}
+	next.Verdict, next.Rules, next.UpdatedAt = verdict, q.Engine.Version(), now
+	var ws []table.Write
+	if verdict.Condition != "" && verdict.Excluded == "" && Qualifies(next.Stage) {
+		// The MQL index and delivery are outside the person's partition:
+		// never raise one for a person being erased.
+		if gone, err := q.Dir.Erased(ctx, p.Email); err != nil {
+			return rec, nil, nil, err
+		} else if gone {
+			return rec, nil, nil, identity.ErrNotFound
+		}
+		prev := next.Stage
+		next.Cycle++
+		next.Stage, next.MQLAt = StageMQL, now
+		m := MQL{
+			ID: fmt.Sprintf("%s-c%d", person, next.Cycle), Person: person, Email: p.Email, Cycle: next.Cycle, At: now,
+			Condition: verdict.Condition, Facts: verdict.Facts, Verdict: verdict, Rules: next.Rules,
+			Events: scoredFrom(all),
+		}
+		cnt := newCounts(q.Calendar.Location())
+		cnt.transition(prev, StageMQL, now, channelOf(next))
+		cnt.mql(m)
+		ws = append(ws, historyWrite(person, prev, StageMQL, now, "scoring"))
+		ws = append(ws, cnt.writes()...)
+		mw, err := q.mqlWrites(m)
+		if err != nil {
+			return rec, nil, nil, err
+		}
+		ws = append(ws, mw...)
+	}
+	return next, ws, all, nil
 }
 
 // DryRunReport says what a rescore under an engine would change, written

@@ -198,26 +198,5 @@ func (q *Qualifier) recycle(person string, rec *Record, t time.Time) (table.Writ
 	}
 	rec.State = state
 	cd, _ := json.Marshal(c)
-	return table.Put(table.Item{PK: identity.PersonPK(person), SK: fmt.Sprintf(ledgerPfx+"%s#recycle#00", t.UTC().Format(time.RFC3339Nano)), Kind: "ledger", Data: cd}, table.Always), nil
-}
-
-// recycleState applies a recycle at t to the stored record (a rescore
-// replaying the stage history).
-func (q *Qualifier) recycleState(ctx context.Context, person string, t time.Time) error {
-	for attempt := 0; attempt < 10; attempt++ {
-		rec, err := q.Record(ctx, person)
-		if err != nil {
-			return err
-		}
-		w, err := q.recycle(person, &rec, t)
-		if err != nil {
-			return err
-		}
-		data, _ := json.Marshal(rec)
-		err = q.T.Transact(ctx, withIndex([]table.Write{w, table.Put(table.Item{PK: identity.PersonPK(person), SK: scoreSK, Kind: "score", Data: data}, table.VersionIs(rec.version))}, person, rec))
-		if !errors.Is(err, table.ErrConditionFailed) {
-			return err
-		}
-	}
-	return errors.New("qualify: too much contention recycling person")
+	return table.Put(table.Item{PK: identity.PersonPK(person), SK: fmt.Sprintf(ledgerPrefix(rec.Gen)+"%s#recycle#00", t.UTC().Format(time.RFC3339Nano)), Kind: "ledger", Data: cd}, table.Always), nil
 }
