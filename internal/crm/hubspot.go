@@ -228,12 +228,21 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 			"types": []any{map[string]any{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": noteToContact}},
 		}},
 	}
-	status, body, hd, err = h.do(ctx, "POST", "/crm/v3/objects/notes", note)
-	if err != nil {
+	if err := h.createNote(ctx, prog, note); err != nil {
 		return "", err
 	}
+	return contact, nil
+}
+
+// createNote creates a note and records its id with the delivery, so that
+// a retry never adds a second one.
+func (h *HubSpot) createNote(ctx context.Context, prog push.Progress, note map[string]any) error {
+	status, body, hd, err := h.do(ctx, "POST", "/crm/v3/objects/notes", note)
+	if err != nil {
+		return err
+	}
 	if status != 201 && status != 200 {
-		return "", h.hsError(status, body, hd)
+		return h.hsError(status, body, hd)
 	}
 	var created struct {
 		ID string `json:"id"`
@@ -243,9 +252,9 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 		created.ID = "created"
 	}
 	if err := prog.SaveStep(ctx, "note", created.ID); err != nil {
-		return "", &push.Error{Connector: "hubspot", Message: "note " + created.ID + " created but not recorded: " + err.Error()}
+		return &push.Error{Connector: "hubspot", Message: "note " + created.ID + " created but not recorded: " + err.Error()}
 	}
-	return contact, nil
+	return nil
 }
 
 // forward reads the contact's lifecycle stage and reports whether setting

@@ -46,22 +46,8 @@ func (h *HubSpot) PushAccount(ctx context.Context, m account.MQA) (string, error
 			"types": []any{map[string]any{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": noteToCompany}},
 		}},
 	}
-	status, body, hd, err := h.do(ctx, "POST", "/crm/v3/objects/notes", note)
-	if err != nil {
+	if err := h.createNote(ctx, prog, note); err != nil {
 		return "", err
-	}
-	if status != 201 && status != 200 {
-		return "", h.hsError(status, body, hd)
-	}
-	var created struct {
-		ID string `json:"id"`
-	}
-	json.Unmarshal(body, &created)
-	if created.ID == "" {
-		created.ID = "created"
-	}
-	if err := prog.SaveStep(ctx, "note", created.ID); err != nil {
-		return "", &push.Error{Connector: "hubspot", Message: "note " + created.ID + " created but not recorded: " + err.Error()}
 	}
 	return company, nil
 }
