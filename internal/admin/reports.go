@@ -73,15 +73,25 @@ func (rp *Reports) parseFilter(r *http.Request) (reports.Filter, string, error) 
 	return f, "", nil
 }
 
-func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
+// loadReport reads a report request's filter and the people's facts; false
+// when it has answered (a 400 naming the bad filter, or a failure).
+func (h *Handler) loadReport(w http.ResponseWriter, r *http.Request) (reports.Filter, []*reports.Person, bool) {
 	f, field, err := h.Reports.parseFilter(r)
 	if err != nil {
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error(), Field: field})
-		return
+		return f, nil, false
 	}
 	people, err := reports.Load(r.Context(), h.Reports.T)
 	if err != nil {
 		h.fail(w, err)
+		return f, nil, false
+	}
+	return f, people, true
+}
+
+func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
+	f, people, ok := h.loadReport(w, r)
+	if !ok {
 		return
 	}
 	var header []string
@@ -92,6 +102,7 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 		fr := reports.Funnel(people, f)
 		counters := map[string]map[string]int64{}
 		if f.By == "" || f.By == "channel" {
+			var err error
 			if counters, err = reports.FunnelCounters(r.Context(), h.Reports.T, f); err != nil {
 				h.fail(w, err)
 				return

@@ -25,19 +25,13 @@ func (h *Handler) salesReportRoutes(mux *http.ServeMux) {
 var modelNames = map[string]string{"first": "first touch", "last": "last touch", "linear": "linear", "position": "40/20/40"}
 
 func (h *Handler) revenueReport(w http.ResponseWriter, r *http.Request) {
-	f, field, err := h.Reports.parseFilter(r)
-	if err != nil {
-		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error(), Field: field})
+	f, people, ok := h.loadReport(w, r)
+	if !ok {
 		return
 	}
 	dims := []string{"channel", "campaign"}
 	if f.By != "" {
 		dims = []string{f.By}
-	}
-	people, err := reports.Load(r.Context(), h.Reports.T)
-	if err != nil {
-		h.fail(w, err)
-		return
 	}
 	rows, totals := reports.Revenue(people, f, dims)
 	// kind -> currency -> model -> dimension -> group -> amount: the same
@@ -68,14 +62,8 @@ func (h *Handler) revenueReport(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) repsReport(w http.ResponseWriter, r *http.Request) {
-	f, field, err := h.Reports.parseFilter(r)
-	if err != nil {
-		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error(), Field: field})
-		return
-	}
-	people, err := reports.Load(r.Context(), h.Reports.T)
-	if err != nil {
-		h.fail(w, err)
+	f, people, ok := h.loadReport(w, r)
+	if !ok {
 		return
 	}
 	rows := reports.Reps(people, f, h.Reports.SLA, h.Reports.Calendar)
