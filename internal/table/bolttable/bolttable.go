@@ -20,6 +20,7 @@ import (
 	"github.com/baton-hq/baton/internal/clock"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
@@ -715,7 +716,7 @@ var errSolo = errors.New("bolttable: run solo")
 // flight, so fsyncs stay one per commit.
 func (t *Table) batch(fn func(*bolt.Tx) error) error {
 	if t.closed {
-		return bolt.ErrDatabaseNotOpen
+		return bolterrors.ErrDatabaseNotOpen
 	}
 	c := commit{db: t.db, fn: fn, done: make(chan error, 1)}
 	t.commits <- c
