@@ -2,8 +2,10 @@ package account_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -219,5 +221,59 @@ func TestSFAValuesWin(t *testing.T) {
 	w.handle(w.person("v2", "b@shop.example", map[string]string{"company": "Shop", "industry": "小売"}))
 	if a := w.accounts()[0]; a.Attributes["industry"] != "製造業" {
 		t.Fatalf("after a refresh: %v", a.Attributes)
+	}
+}
+
+// TestFailedHandOverIsRetried: an MQA whose hand-over failed is sent when
+// the changes come again, though nothing about the members changed.
+func TestFailedHandOverIsRetried(t *testing.T) {
+	w := newWorld(t)
+	send := w.book.Send
+	w.book.Send = func(context.Context, account.MQA) error { return errors.New("queue down") }
+	a := w.person("v1", "ceo@maker.example", map[string]string{"company": "株式会社メーカー", "title": "代表取締役"})
+	w.clk.Advance(time.Hour)
+	b := w.person("v2", "dev@maker.example", map[string]string{"company": "メーカー", "title": "エンジニア"})
+	ctx := context.Background()
+	w.handle(a)
+	if _, err := w.q.HandleChanges(ctx, b, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.book.HandleChanges(ctx, b); err == nil {
+		t.Fatal("a failed hand-over was not reported: the batch would be acknowledged")
+	}
+	w.book.Send = send
+	w.handle(b) // the feed delivers the batch again
+	if len(w.sent) != 1 || !strings.Contains(w.sent[0].ID, "-q1-") {
+		t.Fatalf("after the replay %d MQAs sent: %+v", len(w.sent), w.sent)
+	}
+}
+
+// TestMQAIdsAreNeverReused: an account erased with its last member and
+// founded again from the same domain raises MQAs under new ids (delivery
+// is idempotent by id: a reused id would be skipped as delivered).
+func TestMQAIdsAreNeverReused(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	raise := func(suffix string) {
+		w.handle(w.person("v1"+suffix, "ceo-"+suffix+"@maker.example", map[string]string{"company": "株式会社メーカー", "title": "代表取締役"}))
+		w.clk.Advance(time.Hour)
+		w.handle(w.person("v2"+suffix, "dev-"+suffix+"@maker.example", map[string]string{"company": "メーカー", "title": "エンジニア"}))
+	}
+	raise("a")
+	e := &privacy.Eraser{T: w.tb, People: &identity.Stitcher{Dir: w.dir, Log: w.log}, Now: w.clk.Now}
+	e.Register(w.q, w.book)
+	for _, email := range []string{"ceo-a@maker.example", "dev-a@maker.example"} {
+		p, err := w.dir.ByEmail(ctx, email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.Erase(ctx, p.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.clk.Advance(time.Hour)
+	raise("b")
+	if len(w.sent) != 2 || w.sent[0].Account != w.sent[1].Account || w.sent[0].ID == w.sent[1].ID {
+		t.Fatalf("MQAs sent %+v", w.sent)
 	}
 }

@@ -60,6 +60,9 @@ func (b *Book) Merge(ctx context.Context, into, from string) (Account, error) {
 		for _, m := range src.Members {
 			dst.upsert(m)
 		}
+		if src.LastMQA.After(dst.LastMQA) {
+			dst.LastMQA = src.LastMQA // one MQA per window across the merge
+		}
 		dst.Visits.Count += src.Visits.Count
 		if src.Visits.Last.After(dst.Visits.Last) {
 			dst.Visits.Last = src.Visits.Last
@@ -121,7 +124,9 @@ func (b *Book) Split(ctx context.Context, id string, people []string, name strin
 		b.recompute(&src, now)
 		b.recompute(&dst, now)
 		if dst.Name == "" {
-			dst.Name, dst.Named = src.Name, true
+			// Not Named: the name is its people's, and goes when the
+			// member who gave it is erased (an operator's name stays).
+			dst.Name = src.Name
 		}
 		ws = append(ws, src.put(), dst.put())
 		err = b.T.Transact(ctx, ws)

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -114,10 +116,16 @@ func (b *Book) judge(a *Account, now time.Time) (MQA, bool) {
 	reasons = append(reasons, fmt.Sprintf("account score %.0f", a.Score))
 	n := len(a.MQAs) + 1
 	return MQA{
-		ID: fmt.Sprintf("%s-q%d", a.ID, n), Account: a.ID, Name: a.Name, N: n, At: now, Condition: r.Name, Reasons: reasons,
+		// The raise time makes the id unique for good: an account erased
+		// with its last member and founded again from the same domain
+		// starts at q1 again, and delivery is idempotent by this id.
+		ID: fmt.Sprintf("%s-q%d-%s", a.ID, n, now.UTC().Format("20060102150405")), Account: a.ID, Name: a.Name, N: n, At: now, Condition: r.Name, Reasons: reasons,
 		Keys: slices.Clone(a.Keys), Attributes: a.Attributes, Score: a.Score, Behaviour: a.Behaviour, Fit: a.Fit, Roles: roles, People: people,
 	}, true
 }
+
+// mqaIDPattern reads an MQA id: <account>-q<n>-<raised, UTC seconds>.
+var mqaIDPattern = regexp.MustCompile(`^(.+)-q([0-9]{1,6})-[0-9]{14}$`)
 
 func mqaSK(n int) string { return fmt.Sprintf(mqaPfx+"%04d", n) }
 
@@ -151,15 +159,12 @@ func (b *Book) flush(ctx context.Context, mqaID string) error {
 	if b.Send == nil {
 		return nil
 	}
-	i := strings.LastIndex(mqaID, "-q")
-	if i <= 0 {
+	parts := mqaIDPattern.FindStringSubmatch(mqaID)
+	if parts == nil {
 		return fmt.Errorf("account: bad MQA id %q", mqaID)
 	}
-	var n int
-	if _, err := fmt.Sscanf(mqaID[i+2:], "%d", &n); err != nil {
-		return fmt.Errorf("account: bad MQA id %q", mqaID)
-	}
-	it, err := b.T.Get(ctx, PK(mqaID[:i]), mqaSK(n))
+	n, _ := strconv.Atoi(parts[2])
+	it, err := b.T.Get(ctx, PK(parts[1]), mqaSK(n))
 	if errors.Is(err, table.ErrNotFound) {
 		return nil // forgotten meanwhile
 	}

@@ -281,7 +281,12 @@ func (b *Book) refresh(ctx context.Context, p identity.Person, active time.Time)
 		// activity within the day: the account item (up to 500 members) is
 		// not rewritten for that, or each page view would cost its size in
 		// write units. Their points reach the account with their next
-		// change of day, role, stage, grade or company, or any MQA.
+		// change of day, role, stage, grade or company, or any MQA. The
+		// latest MQA is still handed on: its earlier hand-over may have
+		// failed (flush sends it once).
+		if n := len(target.MQAs); n > 0 {
+			return target.MQAs[n-1], nil
+		}
 		return "", nil
 	}
 	if ok {
