@@ -179,5 +179,5 @@ func indexedFacts(ctx context.Context, t table.Table) ([]*Facts, error) {
 
 // forgetIndexed removes the person's index entry.
 func (q *Qualifier) forgetIndexed(ctx context.Context, person string) (privacy.Removed, error) {
-	return privacy.DeleteQuery(ctx, q.T, table.Query{PK: scoredPK(person), Prefix: person}, nil)
+	return privacy.DeleteQuery(ctx, q.T, table.Query{PK: scoredPK(person), Prefix: person}, func(it table.Item) bool { return it.SK == person })
 }

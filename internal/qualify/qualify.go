@@ -85,15 +85,15 @@ type ApplyEvaluator interface {
 // applyEvaluate applies as many of evs as one transaction can record
 // (maxLedgerWrites contributions), then judges: in one step where the engine
 // can, else by applying all and again the part that fits.
-func applyEvaluate(e Engine, state json.RawMessage, evs []event.Event, p identity.Person, now time.Time) (json.RawMessage, []Contribution, Verdict, int, error) {
+func applyEvaluate(e Engine, state json.RawMessage, evs []event.Event, limit int, p identity.Person, now time.Time) (json.RawMessage, []Contribution, Verdict, int, error) {
 	if ae, ok := e.(ApplyEvaluator); ok {
-		return ae.ApplyEvaluate(state, evs, maxLedgerWrites, p.Attributes, p.Email, now)
+		return ae.ApplyEvaluate(state, evs, limit, p.Attributes, p.Email, now)
 	}
 	st, cs, err := e.Apply(state, evs, now)
 	if err != nil {
 		return nil, nil, Verdict{}, 0, err
 	}
-	n := cut(evs, cs)
+	n := cut(evs, cs, limit)
 	if n < len(evs) {
 		if st, cs, err = e.Apply(state, evs[:n], now); err != nil {
 			return nil, nil, Verdict{}, 0, err
@@ -260,13 +260,13 @@ func scorable(evs []event.Event, now time.Time) []event.Event {
 	return out
 }
 
-// cut is how many of evs fit one transaction, given the contributions
-// applying all of them gave (in event order).
-func cut(evs []event.Event, contribs []Contribution) int {
-	if len(contribs) <= maxLedgerWrites {
+// cut is how many of evs fit one transaction of at most limit ledger
+// entries, given the contributions applying all of them gave (in event order).
+func cut(evs []event.Event, contribs []Contribution, limit int) int {
+	if len(contribs) <= limit {
 		return len(evs)
 	}
-	over := contribs[maxLedgerWrites].EventID
+	over := contribs[limit].EventID
 	for i, ev := range evs {
 		if ev.ID == over {
 			return max(i, 1)
@@ -289,7 +289,10 @@ func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.
 			return 0, err
 		}
 		now := q.now()
-		state, contribs, verdict, n, err := applyEvaluate(q.Engine, rec.State, evs, p, now)
+		// The pending entries go out with the new ones when they are
+		// written out: together they must fit the transaction.
+		limit := max(maxLedgerWrites-len(rec.Pending), 1)
+		state, contribs, verdict, n, err := applyEvaluate(q.Engine, rec.State, evs, limit, p, now)
 		if err != nil {
 			return 0, err
 		}
@@ -511,8 +514,11 @@ func (q *Qualifier) Ledger(ctx context.Context, person string) ([]Contribution, 
 		}
 		if again, err := q.Record(ctx, person); err != nil {
 			return nil, err
-		} else if again.version != rec.version && attempt < 5 {
-			continue // scored meanwhile: read the new state
+		} else if again.version != rec.version {
+			if attempt < 5 {
+				continue // scored meanwhile: read the new state
+			}
+			return nil, errors.New("qualify: the ledger kept changing while it was read")
 		}
 		out := make([]Contribution, 0, len(items)+len(rec.Pending))
 		for _, it := range items {

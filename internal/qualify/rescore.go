@@ -49,9 +49,15 @@ func (q *Qualifier) RescorePerson(ctx context.Context, person string) error {
 		}
 		data, _ := json.Marshal(next)
 		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: scoreSK, Kind: "score", Data: data}, table.VersionIs(rec.version)))
-		if err := q.T.Transact(ctx, ws); errors.Is(err, table.ErrConditionFailed) {
-			continue // scored meanwhile: rebuild from their result
-		} else if err != nil {
+		if err := q.T.Transact(ctx, ws); err != nil {
+			// Not flipped: the new generation goes (an erasure may have
+			// run meanwhile and must not find it left behind).
+			if derr := q.dropLedgers(ctx, person, func(gen int) bool { return gen == next.Gen }); derr != nil {
+				return derr
+			}
+			if errors.Is(err, table.ErrConditionFailed) {
+				continue // scored (or erased) meanwhile: start again from what is there
+			}
 			return err
 		}
 		return q.dropLedgers(ctx, person, func(gen int) bool { return gen != next.Gen })
@@ -119,7 +125,7 @@ func (q *Qualifier) rebuild(ctx context.Context, person string, rec Record) (Rec
 	var verdict Verdict
 	apply := func(evs []event.Event) error {
 		for {
-			state, cs, v, n, err := applyEvaluate(q.Engine, next.State, evs, p, now)
+			state, cs, v, n, err := applyEvaluate(q.Engine, next.State, evs, maxLedgerWrites, p, now)
 			if err != nil {
 				return err
 			}
