@@ -12,7 +12,6 @@ import (
 	"net/url"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/baton-hq/baton/internal/account"
 )
@@ -152,12 +151,4 @@ func (h *Handler) accountFormError(w http.ResponseWriter, r *http.Request, id st
 		return
 	}
 	h.accountPage(w, r, status, "../../", a, mqas, msg, field)
-}
-
-// lastActive is an account's latest activity, its anonymous visits included.
-func lastActive(a account.Account) time.Time {
-	if a.Visits.Last.After(a.LastActive) {
-		return a.Visits.Last
-	}
-	return a.LastActive
 }
