@@ -150,14 +150,17 @@ func (h *Handler) mergeAccount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a, err := h.Accounts.Merge(r.Context(), id, req.From)
-	if form && !errors.Is(err, account.ErrNotFound) {
-		if err == nil {
+	if form {
+		var ae *account.Error
+		switch {
+		case err == nil:
 			seeOther(w, "../"+a.ID+"?m=merged")
 			return
-		}
-		var ae *account.Error
-		if errors.As(err, &ae) {
+		case errors.As(err, &ae):
 			h.accountFormError(w, r, id, http.StatusConflict, ae.Msg, "merge")
+			return
+		case errors.Is(err, account.ErrNotFound): // either account went meanwhile
+			h.accountFormError(w, r, id, http.StatusNotFound, "No such account.", "merge")
 			return
 		}
 	}
