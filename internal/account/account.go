@@ -267,9 +267,11 @@ func (b *Book) recompute(a *Account, now time.Time) {
 			a.Attributes[k] = v // the SFA's record of the company wins
 		}
 	}
-	if c := a.Attributes["company"]; c != "" {
+	switch c := a.Attributes["company"]; {
+	case a.Named && a.Name != "": // an operator's name (split) stays
+	case c != "":
 		a.Name = c
-	} else if !a.Named {
+	default:
 		a.Name = "" // never a name only a former member gave
 		for _, k := range a.Keys {
 			if d, ok := strings.CutPrefix(k, "d:"); ok {

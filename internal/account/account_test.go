@@ -277,3 +277,26 @@ func TestMQAIdsAreNeverReused(t *testing.T) {
 		t.Fatalf("MQAs sent %+v", w.sent)
 	}
 }
+
+// TestSplitNameStays: the name an operator gives a split account stays
+// when its people, who give their company's name, are refreshed.
+func TestSplitNameStays(t *testing.T) {
+	w := newWorld(t)
+	w.handle(w.person("v1", "a@kaisha.example", map[string]string{"company": "株式会社カイシャ"}))
+	w.handle(w.person("v2", "b@kaisha.example", map[string]string{"company": "株式会社カイシャ"}))
+	as := w.accounts()
+	b, err := w.dir.ByEmail(context.Background(), "b@kaisha.example")
+	if err != nil || len(as) != 1 {
+		t.Fatalf("%v %+v", err, as)
+	}
+	split, err := w.book.Split(context.Background(), as[0].ID, []string{b.ID}, "カイシャ 大阪支社")
+	if err != nil || split.Name != "カイシャ 大阪支社" {
+		t.Fatalf("split: %+v %v", split, err)
+	}
+	w.clk.Advance(48 * time.Hour) // another day: the refresh rewrites the account
+	w.handle(w.person("v3", "b@kaisha.example", map[string]string{"company": "株式会社カイシャ"}))
+	got, err := w.book.Get(context.Background(), split.ID)
+	if err != nil || got.Name != "カイシャ 大阪支社" || len(got.Members) != 1 || got.UpdatedAt.Equal(split.UpdatedAt) {
+		t.Fatalf("after their refresh: %+v %v", got, err)
+	}
+}

@@ -178,6 +178,12 @@ func (b *Book) resolve(ctx context.Context, keys []string) (id string, claim []s
 // their role, score and latest activity (active: an event time, zero for
 // none) there; the account's score, and its MQA when it now qualifies.
 func (b *Book) Refresh(ctx context.Context, person string, active time.Time) error {
+	return b.refreshPerson(ctx, person, active, false)
+}
+
+// refreshPerson is Refresh; rescored: the person's points changed without
+// an event (a rescore), so they are written even within the same day.
+func (b *Book) refreshPerson(ctx context.Context, person string, active time.Time, rescored bool) error {
 	p, err := b.Dir.Get(ctx, person)
 	if errors.Is(err, identity.ErrNotFound) {
 		return nil // erased meanwhile
@@ -187,7 +193,7 @@ func (b *Book) Refresh(ctx context.Context, person string, active time.Time) err
 	}
 	var latest string
 	for range 10 {
-		latest, err = b.refresh(ctx, p, active)
+		latest, err = b.refresh(ctx, p, active, rescored)
 		if !errors.Is(err, table.ErrConditionFailed) {
 			break
 		}
@@ -203,7 +209,7 @@ func (b *Book) Refresh(ctx context.Context, person string, active time.Time) err
 	return b.flush(ctx, latest)
 }
 
-func (b *Book) refresh(ctx context.Context, p identity.Person, active time.Time) (latestMQA string, err error) {
+func (b *Book) refresh(ctx context.Context, p identity.Person, active time.Time, rescored bool) (latestMQA string, err error) {
 	now := b.now()
 	mem, had, err := b.membership(ctx, p.ID)
 	if err != nil {
@@ -273,10 +279,12 @@ func (b *Book) refresh(ctx context.Context, p identity.Person, active time.Time)
 		}
 	}
 	prev, known := target.member(p.ID)
+	before := target.Score
 	target.upsert(m)
 	b.recompute(&target, now)
 	q, ok := b.judge(&target, now)
-	if !ok && len(ws) == 0 && had && known && mem.Account == target.ID && sameStanding(prev, m) {
+	moved := rescored && (prev.Behaviour != m.Behaviour || target.Score != before) // a rescore's points are written
+	if !ok && !moved && len(ws) == 0 && had && known && mem.Account == target.ID && sameStanding(prev, m) {
 		// A page view of a known member moves only their points and their
 		// activity within the day: the account item (up to 500 members) is
 		// not rewritten for that, or each page view would cost its size in

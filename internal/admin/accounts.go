@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/httpx"
@@ -52,6 +53,10 @@ func (h *Handler) listAccounts(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, err)
 		return
 	}
+	if wantsHTML(r) {
+		h.accountsPage(w, r, by, as)
+		return
+	}
 	httpx.JSON(w, http.StatusOK, map[string]any{"accounts": as, "sort": by})
 }
 
@@ -71,6 +76,10 @@ func (h *Handler) getAccount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a, err := h.Accounts.Get(r.Context(), id)
+	if errors.Is(err, account.ErrNotFound) && wantsHTML(r) {
+		h.pageError(w, r, http.StatusNotFound, "../", "No such account.")
+		return
+	}
 	if err != nil {
 		h.accountErr(w, err)
 		return
@@ -78,6 +87,10 @@ func (h *Handler) getAccount(w http.ResponseWriter, r *http.Request) {
 	ms, err := h.Accounts.MQAs(r.Context(), id)
 	if err != nil {
 		h.fail(w, err)
+		return
+	}
+	if wantsHTML(r) {
+		h.accountPage(w, r, http.StatusOK, "../", a, ms, "", "")
 		return
 	}
 	httpx.JSON(w, http.StatusOK, AccountView{Account: a, MQAList: ms})
@@ -122,14 +135,35 @@ func (h *Handler) mergeAccount(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		From string `json:"from"`
 	}
-	if !readJSON(w, r, &req, `{"from": "<account id>"}`) {
+	form := formPost(r) // the account page's form (csrfToken parsed it)
+	if form {
+		req.From = r.PostForm.Get("from")
+	} else if !readJSON(w, r, &req, `{"from": "<account id>"}`) {
 		return
 	}
 	if !accountID.MatchString(req.From) {
+		if form {
+			h.accountFormError(w, r, id, http.StatusBadRequest, "Choose the account to merge into this one.", "merge")
+			return
+		}
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "from must be an account id", Field: "from"})
 		return
 	}
 	a, err := h.Accounts.Merge(r.Context(), id, req.From)
+	if form {
+		var ae *account.Error
+		switch {
+		case err == nil:
+			seeOther(w, "../"+a.ID+"?m=merged")
+			return
+		case errors.As(err, &ae):
+			h.accountFormError(w, r, id, http.StatusConflict, ae.Msg, "merge")
+			return
+		case errors.Is(err, account.ErrNotFound): // either account went meanwhile
+			h.accountFormError(w, r, id, http.StatusNotFound, "No such account.", "merge")
+			return
+		}
+	}
 	if err != nil {
 		h.accountErr(w, err)
 		return
@@ -148,15 +182,34 @@ func (h *Handler) splitAccount(w http.ResponseWriter, r *http.Request) {
 		People []string `json:"people"`
 		Name   string   `json:"name"`
 	}
-	if !readJSON(w, r, &req, `{"people": ["<person id>", ...], "name": "..."}`) {
+	form := formPost(r) // the account page's form (csrfToken parsed it)
+	if form {
+		req.People, req.Name = r.PostForm["people"], strings.TrimSpace(r.PostForm.Get("name"))
+	} else if !readJSON(w, r, &req, `{"people": ["<person id>", ...], "name": "..."}`) {
 		return
 	}
 	if len(req.Name) > 200 {
+		if form {
+			h.accountFormError(w, r, id, http.StatusBadRequest, "The new account's name: at most 200 bytes.", "split")
+			return
+		}
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "name: at most 200 bytes", Field: "name"})
 		return
 	}
+	if form && len(req.People) == 0 {
+		h.accountFormError(w, r, id, http.StatusBadRequest, "Choose the people to move to a new account.", "split")
+		return
+	}
 	a, err := h.Accounts.Split(r.Context(), id, req.People, req.Name)
+	if form && err == nil {
+		seeOther(w, "../"+a.ID+"?m=split")
+		return
+	}
 	var ae *account.Error
+	if form && errors.As(err, &ae) {
+		h.accountFormError(w, r, id, http.StatusBadRequest, ae.Msg, "split")
+		return
+	}
 	if errors.As(err, &ae) {
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: ae.Msg, Field: "people"})
 		return

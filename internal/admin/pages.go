@@ -39,7 +39,7 @@ var templateFiles embed.FS
 // pages are parsed once: each page file with the layout around it.
 var pages = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, name := range []string{"people", "person", "mqls", "campaigns", "campaign", "dashboard", "rules", "inbox"} {
+	for _, name := range []string{"people", "person", "mqls", "campaigns", "campaign", "dashboard", "rules", "inbox", "accounts", "account"} {
 		out[name] = template.Must(template.New(name).Funcs(pageFuncs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return out
@@ -205,10 +205,17 @@ func (h *Handler) wsNow() time.Time {
 // page ("" or "../").
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name, title, base, active string, data any) {
 	p := page{L: h.lang(w, r), Title: title, Base: base, Active: active, Nav: nav(r), Loc: h.loc(), Now: h.wsNow(), Data: data, Switch: map[string]string{}}
+	to := "" // the language links: this page, or where it says (a form's answer)
+	if s, ok := data.(interface{ switchTo() string }); ok {
+		to = s.switchTo()
+	}
 	for _, l := range []string{"en", "ja"} {
 		q := r.URL.Query()
+		if to != "" {
+			q = url.Values{}
+		}
 		q.Set("lang", l)
-		p.Switch[l] = "?" + q.Encode()
+		p.Switch[l] = to + "?" + q.Encode()
 	}
 	htmlHeaders(w)
 	w.Header().Set("Content-Language", p.L)

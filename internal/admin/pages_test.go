@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/baton-hq/baton/internal/account"
 )
 
 // TestJapaneseCoversPages: every text a page template translates, and every
@@ -50,6 +52,15 @@ func TestJapaneseCoversPages(t *testing.T) {
 	}
 	for _, s := range []string{"anonymous", "lead", "mql", "sal", "sql", "opportunity", "customer", "rejected", "lost", "recycled"} {
 		keys["stage:"+s] = true
+	}
+	for _, r := range account.Roles {
+		keys["role:"+r] = true
+	}
+	// The accounts pages' notes and form errors (pages_accounts.go, accounts.go).
+	for _, k := range []string{"Accounts", "No such account.", "Choose the account to merge into this one.", "Choose the people to move to a new account.",
+		"The new account's name: at most 200 bytes.", "The other account's people and keys are in this one now.",
+		"The people chosen are in this new account; their keys no longer move them."} {
+		keys[k] = true
 	}
 	var missing []string
 	for k := range keys {

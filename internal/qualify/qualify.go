@@ -153,6 +153,10 @@ type Qualifier struct {
 	// Calendar is sales' working calendar: its time zone names the days
 	// counters count on, its working time measures the SLA.
 	Calendar calendar.Calendar
+	// Rescored, when set, is told of each person a rescore job rebuilt,
+	// before the job records them done (their account takes the new
+	// score: account.Book.Rescored); an error retries the person.
+	Rescored func(ctx context.Context, person string) error
 }
 
 func (q *Qualifier) now() time.Time {

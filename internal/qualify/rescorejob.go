@@ -132,6 +132,11 @@ func (q *Qualifier) AdvanceRescore(ctx context.Context, id string, n int) (Job, 
 		if err := q.RescorePerson(ctx, person); err != nil && !errors.Is(err, identity.ErrNotFound) {
 			return j, err
 		}
+		if q.Rescored != nil {
+			if err := q.Rescored(ctx, person); err != nil {
+				return j, err
+			}
+		}
 		after, err := q.MQLs(ctx, person)
 		if err != nil {
 			return j, err

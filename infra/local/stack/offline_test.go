@@ -20,7 +20,9 @@ import (
 // TestShiftJISExhibitionList: an exhibition's attendee list as Japanese
 // Excel saves it (Shift_JIS) imports through the admin API; the attendees
 // are leads whose first touch is the exhibition in the funnel, the example
-// rules give the booth visit its points, and the same file again stores
+// rules give the booth visit its points, an attendee who later qualifies
+// through a search ad is credited to the exhibition (first touch) and the
+// ad (last) under every attribution model, and the same file again stores
 // nothing new.
 func TestShiftJISExhibitionList(t *testing.T) {
 	cfg := filepath.Join(t.TempDir(), "baton.yaml")
@@ -97,6 +99,46 @@ func TestShiftJISExhibitionList(t *testing.T) {
 		t.Fatalf("funnel of the exhibition: %d %s", code, b)
 	}
 
+	// The 部長 comes to the site from a search ad the next morning and sends
+	// the contact form: an MQL whose first touch is the exhibition and last
+	// the ad, in every attribution model as in the funnel.
+	clk.Advance(15 * time.Hour)
+	for i, body := range []string{
+		`{"type":"page_view","messageId":"sj-1","anonymousId":"v-sjis-taro","properties":{"url":"https://www.example.com/pricing?utm_source=google&utm_medium=cpc&utm_campaign=it-week-follow"}}`,
+		`{"type":"form_submit","messageId":"sj-2","anonymousId":"v-sjis-taro","properties":{"url":"https://www.example.com/contact","form":{"id":"contact"},"fields":{"email":"taro.yamada@example.co.jp"}}}`,
+	} {
+		resp, err := http.Post(s.URL+"/e", "text/plain", strings.NewReader(body))
+		if err != nil || resp.StatusCode != 204 {
+			t.Fatalf("event %d: %v %v", i, err, resp)
+		}
+		resp.Body.Close()
+	}
+	settle(t, s)
+	code, b = do(t, "GET", s.URL+"/admin/people/"+v.Person.ID+"/explain", token, "")
+	if code != 200 || json.Unmarshal(b, &ex) != nil || ex.Stage != "mql" {
+		t.Fatalf("the attendee did not qualify after the contact form: %d %s", code, b)
+	}
+	code, b = do(t, "GET", s.URL+"/admin/reports/attribution", token, "")
+	var attr struct {
+		Stages map[string]map[string]map[string]float64
+	}
+	if code != 200 || json.Unmarshal(b, &attr) != nil {
+		t.Fatalf("attribution: %d %s", code, b)
+	}
+	mql := attr.Stages["mql"]
+	if mql["first"]["exhibition"] != 1 || mql["last"]["paid"] != 1 || mql["linear"]["exhibition"] != 0.5 || mql["linear"]["paid"] != 0.5 ||
+		mql["position"]["exhibition"] != 0.5 || mql["position"]["paid"] != 0.5 || len(mql["first"]) != 1 {
+		t.Fatalf("MQL attribution: want first touch exhibition, last the ad: %s", b)
+	}
+	code, b = do(t, "GET", s.URL+"/admin/reports/attribution?by=campaign", token, "")
+	if code != 200 || json.Unmarshal(b, &attr) != nil || attr.Stages["mql"]["first"]["Japan IT Week 秋"] != 1 {
+		t.Fatalf("attribution by campaign: the exhibition's name is the campaign: %d %s", code, b)
+	}
+	code, b = do(t, "GET", s.URL+"/admin/reports/funnel?by=channel&channel=exhibition", token, "")
+	if code != 200 || !strings.Contains(string(b), `"lead":2,"mql":1`) {
+		t.Fatalf("funnel of the exhibition after the MQL: %d %s", code, b)
+	}
+
 	// The same file again: nothing new is stored, nothing scores twice.
 	clk.Advance(time.Hour)
 	code, b = post()
@@ -105,8 +147,17 @@ func TestShiftJISExhibitionList(t *testing.T) {
 	}
 	settle(t, s)
 	code, b = admin_(t, s, "/admin/people?email=taro.yamada@example.co.jp", token)
-	if code != 200 || json.Unmarshal(b, &v) != nil || len(v.Timeline) != 1 {
+	offline := 0
+	if code != 200 || json.Unmarshal(b, &v) != nil {
 		t.Fatalf("person after the second import: %d %s", code, b)
+	}
+	for _, e := range v.Timeline {
+		if e.Type == "offline" {
+			offline++
+		}
+	}
+	if offline != 1 {
+		t.Fatalf("the booth visit is stored %d times after the second import: %s", offline, b)
 	}
 
 	// A file that is neither UTF-8 nor Shift_JIS is refused naming the line.

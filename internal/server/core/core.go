@@ -89,6 +89,7 @@ func New(cfg *config.Config, tbl table.Table, log *slog.Logger, now func() time.
 		}
 		c.Qualifier = &qualify.Qualifier{T: tbl, Dir: c.People, Log: c.Events, Engine: &rulebook.Engine{R: rules, Loc: cal.Location()}, Now: now, Calendar: cal}
 		c.Accounts = account.NewBook(tbl, c.People, c.Events, c.Qualifier, rules, c.Qualifier.Engine, now)
+		c.Qualifier.Rescored = c.Accounts.Rescored // a rules change reaches the account scores
 	} else {
 		// Loud: everything is collected, nothing is scored or qualified.
 		log.Warn("SCORING IS OFF: no rules file is loaded; events are collected but nobody is scored or qualified. Set BATON_RULES to the rules file (e.g. infra/rules.yaml).")

@@ -1,0 +1,185 @@
+package stack_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/infra/local/stack"
+	"github.com/baton-hq/baton/internal/account"
+	"github.com/baton-hq/baton/internal/clock"
+)
+
+// TestAccountsPageInChromium: the accounts in the workspace, in Chromium.
+// A company whose 部長, 課長 and 担当 came to the site (one of them writing
+// the company name in English, so the network's ASN name finds it) and
+// whose network brought two anonymous visits; another company, active
+// later with a lower score. The list sorts by score and by recent
+// activity; the account's page shows its people with their roles, the
+// buying group, the score, the attributes, the anonymous visits and the
+// MQA; a person split out with the page's form lands in a new account and
+// merges back with the other form; an empty merge says what is wrong.
+// Every page fits 1,280 and 390 px, logs no console error, and is in
+// Japanese for a browser that asks for it.
+func TestAccountsPageInChromium(t *testing.T) {
+	chromium := "/usr/bin/chromium"
+	if _, err := os.Stat(chromium); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("chromium missing: the workspace must be tested in a browser in CI")
+		}
+		t.Skip("chromium missing")
+	}
+	dir := t.TempDir()
+	shots := os.Getenv("BATON_SCREENSHOTS")
+	if shots == "" {
+		shots = filepath.Join(dir, "shots")
+		os.Mkdir(shots, 0o755)
+	}
+	cfg := filepath.Join(dir, "baton.yaml")
+	os.WriteFile(cfg, []byte("timezone: Asia/Tokyo\n"), 0o600)
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	clk := clock.NewManual(time.Date(2026, 11, 16, 10, 0, 0, 0, tokyo))
+	db := asnDB(t, map[string]string{"203.0.113.0/24": "ACME Corporation"})
+	s := stack.ForTestClock(t, map[string]string{"BATON_CONFIG": cfg, "BATON_GEOIP_ASN_DB": db, "BATON_TRUST_PROXY": "1"}, clk.Now)
+
+	send := func(ip, body string) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", s.URL+"/e", strings.NewReader(body))
+		req.Header.Set("Content-Type", "text/plain")
+		req.Header.Set("X-Forwarded-For", ip)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 204 {
+			t.Fatalf("event: %v %v", err, resp)
+		}
+		resp.Body.Close()
+		clk.Advance(time.Minute)
+	}
+	form := func(vid, email, name, company, title string) {
+		t.Helper()
+		send("192.0.2.10", fmt.Sprintf(`{"type":"form_submit","messageId":"%s-f","anonymousId":"%s","properties":{"url":"https://www.example.com/contact","form":{"id":"contact"},"fields":{"email":"%s","name":"%s","company":"%s","title":"%s","industry":"製造業"}}}`, vid, vid, email, name, company, title))
+	}
+	send("192.0.2.10", `{"type":"page_view","messageId":"ap-y1","anonymousId":"v-ap-yamada","properties":{"url":"https://www.example.com/pricing"}}`)
+	send("192.0.2.10", `{"type":"download","messageId":"ap-y2","anonymousId":"v-ap-yamada","properties":{"url":"https://www.example.com/files/whitepaper.pdf"}}`)
+	form("v-ap-yamada", "yamada@kaisha-acme.example", "山田 太郎", "株式会社アクメ", "情報システム部長")
+	form("v-ap-sato", "sato@kaisha-acme.example", "佐藤 花子", "株式会社アクメ", "開発課長")
+	form("v-ap-suzuki", "suzuki@kaisha-acme.example", "鈴木 一郎", "ACME Co., Ltd.", "開発担当")
+	settle(t, s) // the account knows its English name before its network's visits come
+	send("203.0.113.7", `{"type":"page_view","messageId":"ap-a1","anonymousId":"v-ap-anon1","properties":{"url":"https://www.example.com/pricing"}}`)
+	send("203.0.113.8", `{"type":"page_view","messageId":"ap-a2","anonymousId":"v-ap-anon2","properties":{"url":"https://www.example.com/docs"}}`)
+	clk.Advance(3 * time.Hour)
+	send("192.0.2.20", `{"type":"form_submit","messageId":"ap-b-f","anonymousId":"v-ap-beta","properties":{"url":"https://www.example.com/newsletter","form":{"id":"newsletter"},"fields":{"email":"takahashi@beta-kogyo.example","name":"高橋 次郎","company":"ベータ工業株式会社","title":"エンジニア"}}}`)
+	settle(t, s)
+	clk.Advance(time.Hour)
+
+	code, b := do(t, "GET", s.URL+"/admin/accounts", token, "")
+	var listed struct{ Accounts []account.Account }
+	if code != 200 || json.Unmarshal(b, &listed) != nil || len(listed.Accounts) != 2 {
+		t.Fatalf("accounts: %d %s", code, b)
+	}
+	acme, beta := listed.Accounts[0], listed.Accounts[1]
+	if acme.Name != "株式会社アクメ" || beta.Name != "ベータ工業株式会社" || acme.Score <= beta.Score || !beta.LastActive.After(acme.LastActive) ||
+		acme.Visits.Count != 2 || len(acme.MQAs) != 1 || len(acme.Members) != 3 {
+		t.Fatalf("the world this test needs: %s", b)
+	}
+
+	cmd := exec.Command("node", "../../../tag/browser/accounts.mjs")
+	cmd.Env = append(os.Environ(), "URL="+s.URL+"/admin/", "TOKEN="+token, "SHOTS="+shots,
+		"ACCOUNT=株式会社アクメ", "SPLIT_PERSON=佐藤 花子", "SPLIT_NAME=アクメ 開発本部")
+	cmd.Stderr = os.Stderr
+	raw, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("accounts.mjs: %v %s", err, raw)
+	}
+	var res struct {
+		Errors     []string
+		ListStatus int
+		ByScore    []string
+		List       string
+		Current    string
+		ByActivity struct {
+			URL   string
+			Names []string
+		}
+		Account       struct{ URL, Title, Text string }
+		Split, Merged struct{ URL, Note, Text string }
+		BadMerge      struct {
+			Status         int
+			Alert, English string
+		}
+		Ja       struct{ Lang, List, Nav, Account string }
+		Overflow map[string][]any
+	}
+	if err := json.Unmarshal(raw, &res); err != nil {
+		t.Fatalf("%v %s", err, raw)
+	}
+	if len(res.Errors) > 0 {
+		t.Errorf("console errors: %v", res.Errors)
+	}
+	if res.ListStatus != 200 || res.Current != "Accounts" || strings.Join(res.ByScore, "|") != "株式会社アクメ|ベータ工業株式会社" {
+		t.Errorf("list by score: %d %q %q\n%s", res.ListStatus, res.Current, res.ByScore, res.List)
+	}
+	for _, want := range []string{"kaisha-acme.example", "decision maker 1", "manager 1", "practitioner 1", "practitioner 1\t"} {
+		if !strings.Contains(res.List, want) {
+			t.Errorf("list lacks %q:\n%s", want, res.List)
+		}
+	}
+	if !strings.HasSuffix(res.ByActivity.URL, "sort=activity") || strings.Join(res.ByActivity.Names, "|") != "ベータ工業株式会社|株式会社アクメ" {
+		t.Errorf("list by recent activity: %+v", res.ByActivity)
+	}
+	if !strings.HasSuffix(res.Account.URL, "/admin/accounts/"+acme.ID) || !strings.HasPrefix(res.Account.Title, "株式会社アクメ") {
+		t.Errorf("account page: %s %s", res.Account.URL, res.Account.Title)
+	}
+	score := func(f float64) string { return fmt.Sprintf("%.0f", f) } // the page's whole scores
+	for _, want := range []string{
+		"Account score\n" + score(acme.Score), "Buying group\n3 / 3",
+		"山田 太郎", "情報システム部長", "decision maker", "佐藤 花子", "開発課長", "manager", "鈴木 一郎", "開発担当", "practitioner",
+		"decision maker: 1", "Anonymous visits\n2", "2 visits from the company's network",
+		"industry\t製造業", "company\t株式会社アクメ", "buying-group-active", "Merge another account into this one", "Split people into a new account",
+	} {
+		if !strings.Contains(res.Account.Text, want) {
+			t.Errorf("account page lacks %q:\n%s", want, res.Account.Text)
+		}
+	}
+	if !strings.Contains(res.Split.Note, "new account") || !strings.Contains(res.Split.Text, "アクメ 開発本部") || !strings.Contains(res.Split.Text, "佐藤 花子") || strings.Contains(res.Split.Text, "山田 太郎") {
+		t.Errorf("after the split form: %+v", res.Split)
+	}
+	if !strings.HasSuffix(res.Merged.URL, "/admin/accounts/"+acme.ID+"?m=merged") || !strings.Contains(res.Merged.Note, "are in this one now") || !strings.Contains(res.Merged.Text, "佐藤 花子") {
+		t.Errorf("after the merge form: %+v", res.Merged)
+	}
+	got, err := s.App.Accounts.Get(context.Background(), acme.ID)
+	if err != nil || len(got.Members) != 3 {
+		t.Errorf("the account after split and merge back: %+v %v", got, err)
+	}
+	if res.BadMerge.Status != 400 || !strings.Contains(res.BadMerge.Alert, "Choose the account to merge") || !strings.HasPrefix(res.BadMerge.English, "../../accounts/"+acme.ID+"?") {
+		t.Errorf("empty merge form: %+v", res.BadMerge)
+	}
+	if res.Ja.Lang != "ja" || !strings.Contains(res.Ja.Nav, "アカウント") || !strings.Contains(res.Ja.List, "購買グループ") || !strings.Contains(res.Ja.List, "決裁者 1") {
+		t.Errorf("Japanese list: %+v", res.Ja)
+	}
+	for _, want := range []string{"アカウントスコア", "揃っている役割", "決裁者", "管理職", "担当者", "匿名の訪問", "別のアカウントをこのアカウントに統合", "業種"} {
+		if !strings.Contains(res.Ja.Account, want) {
+			t.Errorf("Japanese account page lacks %q:\n%s", want, res.Ja.Account)
+		}
+	}
+	if len(res.Overflow) != 5 {
+		t.Errorf("pages measured: %v", res.Overflow)
+	}
+	for name, over := range res.Overflow {
+		if len(over) > 0 {
+			t.Errorf("%s scrolls sideways: %v", name, over)
+		}
+	}
+	for _, n := range []string{"accounts-1280.png", "account-390.png", "account-ja-1280.png"} {
+		if st, err := os.Stat(filepath.Join(shots, n)); err != nil || st.Size() < 5000 {
+			t.Errorf("screenshot %s: %v", n, err)
+		}
+	}
+	fmt.Fprintln(os.Stderr, "accounts screenshots in", shots)
+}

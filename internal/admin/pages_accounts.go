@@ -1,0 +1,154 @@
+package admin
+
+// The accounts pages of the workspace: the list (by score or recent
+// activity) and an account's page (its people with their roles, the
+// buying group, score, attributes, anonymous visits, MQAs, and the merge
+// and split forms). They are the HTML answers of GET /admin/accounts and
+// /admin/accounts/{id}; the forms post to the API's merge and split routes
+// with the session's CSRF token.
+
+import (
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/baton-hq/baton/internal/account"
+)
+
+type accountsView struct {
+	Sort string
+	Rows []accountRow
+}
+
+type accountRow struct {
+	A        account.Account
+	Domain   string
+	Covered  int // roles of the buying group present
+	Coverage []roleCount
+}
+
+type roleCount struct {
+	Role string
+	N    int
+}
+
+func coverage(a account.Account) ([]roleCount, int) {
+	var out []roleCount
+	n := 0
+	for _, r := range account.Roles {
+		out = append(out, roleCount{r, a.Roles[r]})
+		if a.Roles[r] > 0 {
+			n++
+		}
+	}
+	return out, n
+}
+
+// domainOf is the account's first email domain, else its first company key.
+func domainOf(a account.Account) string {
+	for _, k := range a.Keys {
+		if d, ok := strings.CutPrefix(k, "d:"); ok {
+			return d
+		}
+	}
+	return ""
+}
+
+func (h *Handler) accountsPage(w http.ResponseWriter, r *http.Request, by string, as []account.Account) {
+	v := accountsView{Sort: by}
+	for _, a := range as {
+		cov, n := coverage(a)
+		v.Rows = append(v.Rows, accountRow{A: a, Domain: domainOf(a), Covered: n, Coverage: cov})
+	}
+	h.render(w, r, http.StatusOK, "accounts", "Accounts", "", "accounts", v)
+}
+
+type accountPageView struct {
+	A        account.Account
+	Domain   string
+	Covered  int
+	Coverage []roleCount
+	Attrs    []accountAttr
+	MQAs     []account.MQA // newest first
+	Others   []account.Account
+	Note     string // what the last form did
+	Error    string
+	Field    string // the form the error is about: merge, split
+	self     string // the account's page, relative to the page's address
+}
+
+type accountAttr struct {
+	Key, Value string
+	FromSFA    bool
+}
+
+// accountPage renders an account; base is where /admin/ is relative to
+// the page's address (its own, or the form's that answers with it), status
+// and the error say what a form got wrong.
+func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request, status int, base string, a account.Account, mqas []account.MQA, errMsg, field string) {
+	v := accountPageView{A: a, Domain: domainOf(a), Error: errMsg, Field: field, self: base + "accounts/" + url.PathEscape(a.ID)}
+	v.Coverage, v.Covered = coverage(a)
+	keys := make([]string, 0, len(a.Attributes))
+	for k := range a.Attributes {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v.Attrs = append(v.Attrs, accountAttr{Key: k, Value: a.Attributes[k], FromSFA: a.SFA[k] != "" && a.SFA[k] == a.Attributes[k]})
+	}
+	for i := len(mqas) - 1; i >= 0; i-- {
+		v.MQAs = append(v.MQAs, mqas[i])
+	}
+	if errMsg == "" {
+		switch r.URL.Query().Get("m") {
+		case "merged":
+			v.Note = "The other account's people and keys are in this one now."
+		case "split":
+			v.Note = "The people chosen are in this new account; their keys no longer move them."
+		}
+	}
+	// The accounts one could merge into this one (the list's first 200).
+	others, err := h.Accounts.List(r.Context(), account.ByScore, 200)
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	for _, o := range others {
+		if o.ID != a.ID {
+			v.Others = append(v.Others, o)
+		}
+	}
+	name := a.Name
+	if name == "" {
+		name = a.ID
+	}
+	h.render(w, r, status, "account", name, base, "accounts", v)
+}
+
+// switchTo: the language links of a page answering a form lead to the
+// account's page (the form's address takes no GET).
+func (v accountPageView) switchTo() string { return v.self }
+
+// formPost reports whether the request is a workspace form (a signed-in
+// browser's urlencoded post): the page answers it, not JSON.
+func formPost(r *http.Request) bool {
+	c, ok := callerOf(r)
+	return ok && c.Session != nil && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded")
+}
+
+// accountFormError answers a form with the account's page saying what is
+// wrong (at the form's address, /admin/accounts/{id}/<form>).
+func (h *Handler) accountFormError(w http.ResponseWriter, r *http.Request, id string, status int, msg, field string) {
+	a, err := h.Accounts.Get(r.Context(), id)
+	if err != nil {
+		h.pageError(w, r, http.StatusNotFound, "../../", "No such account.")
+		return
+	}
+	mqas, err := h.Accounts.MQAs(r.Context(), id)
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	h.accountPage(w, r, status, "../../", a, mqas, msg, field)
+}

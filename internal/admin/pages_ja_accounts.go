@@ -1,0 +1,56 @@
+package admin
+
+// jaAccounts is the accounts pages in Japanese (joined to ja at start).
+var jaAccounts = map[string]string{
+	"%d visits from the company's network by browsers nobody is known for; the latest %s.": "この会社のネットワークから、まだ誰か分からないブラウザによる訪問が %d 件あります。最新は %s です。",
+	"Account score":    "アカウントスコア",
+	"Account to merge": "統合するアカウント",
+	"Account":          "アカウント",
+	"Accounts":         "アカウント",
+	"Anonymous visits": "匿名の訪問",
+	"Buying group":     "購買グループ",
+	"Choose the account to merge into this one.":  "このアカウントに統合するアカウントを選んでください。",
+	"Choose the people to move to a new account.": "新しいアカウントに移す人を選んでください。",
+	"Companies and the people Baton knows there, grouped by corporate email domain and company name. Score: the people's behaviour plus the company's fit.": "会社と、Baton が把握しているその会社の人物です。会社のメールドメインと会社名で名寄せします。スコアは人物の行動スコアの合計に会社の適合度を加えたものです。",
+	"Its people and keys move here; people found by its keys land here from now on.":                                                                        "そのアカウントの人物と名寄せキーがこちらに移ります。以後そのキーで見つかった人はこちらに入ります。",
+	"Last active":                         "最終活動",
+	"Latest":                              "最新",
+	"MQAs":                                "MQA",
+	"Merge another account into this one": "別のアカウントをこのアカウントに統合",
+	"Merge":                               "統合する",
+	"Merged into":                         "統合先",
+	"New account's name":                  "新しいアカウントの名前",
+	"No MQA yet.":                         "MQA はまだありません。",
+	"No accounts yet: people join one when they give a corporate email or a company name.": "アカウントはまだありません。会社のメールアドレスか会社名が分かった人がアカウントに入ります。",
+	"No such account.": "そのアカウントはありません。",
+	"None attributed (visits are attributed when the GeoIP ASN database names this company's network).": "ありません（GeoIP ASN データベースがこの会社のネットワークを示すとき、訪問をアカウントに結び付けます）。",
+	"People to move":  "移す人",
+	"Recent activity": "最近の活動",
+	"Role":            "役割",
+	"Roles are read from job titles (部長 decision maker, 課長 manager, 担当 practitioner…).": "役割は役職から判定します（部長は決裁者、課長は管理職、担当は担当者など）。",
+	"Sort by":                         "並べ替え",
+	"Sort":                            "並べ替え",
+	"Split people into a new account": "人物を新しいアカウントに分割",
+	"Split":                           "分割する",
+	"The new account's name: at most 200 bytes.":                                                                "新しいアカウントの名前は 200 バイトまでです。",
+	"The other account's people and keys are in this one now.":                                                  "もう一方のアカウントの人物と名寄せキーをこのアカウントに統合しました。",
+	"The people chosen are in this new account; their keys no longer move them.":                                "選んだ人物をこの新しいアカウントに移しました。以後、名寄せキーで移動することはありません。",
+	"The people chosen are placed in the new account: their email domain and company name no longer move them.": "選んだ人物は新しいアカウントに固定され、メールドメインや会社名で移動しなくなります。",
+	"from the SFA":        "SFA の値",
+	"missing":             "不在",
+	"roles present":       "揃っている役割",
+	"role:decision_maker": "決裁者",
+	"role:manager":        "管理職",
+	"role:practitioner":   "担当者",
+}
+
+func init() {
+	for k, v := range jaAccounts {
+		if _, ok := ja[k]; !ok {
+			ja[k] = v
+		}
+	}
+	for k, v := range map[string]string{"role:decision_maker": "decision maker", "role:manager": "manager", "role:practitioner": "practitioner"} {
+		en[k] = v
+	}
+}

@@ -1,0 +1,89 @@
+// Drives the workspace's accounts pages in Debian's Chromium, signed in
+// through the sign-in form: the list sorted by score and by recent
+// activity, an account's page ($ACCOUNT), a person split out of it
+// ($SPLIT_PERSON into $SPLIT_NAME) and merged back with the page's forms,
+// a merge form sent empty, and the pages in Japanese. Every page is
+// measured at 1280 and 390 px wide (screenshots in $SHOTS). Prints what it
+// saw for the Go test to check.
+import { chromium } from 'playwright-core';
+import { signIn } from './signin.mjs';
+
+const base = process.env.URL; // .../admin/
+const shots = process.env.SHOTS;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const errors = [];
+async function newPage(opts) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...opts });
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`${page.url()}: ${m.text()}`); });
+  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
+  return page;
+}
+
+// fits reports the widths at which the page scrolls sideways (none: fits).
+async function fits(page, name) {
+  const over = [];
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    const m = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    if (m.scroll > m.client) over.push({ width, ...m });
+    if (shots) await page.screenshot({ path: `${shots}/${name}-${width}.png`, fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  return over;
+}
+
+const names = (page) => page.locator('main tbody tr td:first-child a').allInnerTexts();
+const out = { errors, overflow: {} };
+const page = await newPage();
+const { resp } = await signIn(page, base + 'accounts', process.env.TOKEN);
+out.listStatus = resp.status();
+out.byScore = await names(page);
+out.list = await page.locator('main').innerText();
+out.current = await page.locator('header nav a[aria-current=page]').innerText();
+out.overflow.accounts = await fits(page, 'accounts');
+await page.getByRole('link', { name: 'Recent activity' }).click();
+await page.waitForLoadState('load');
+out.byActivity = { url: page.url(), names: await names(page) };
+
+await page.getByRole('link', { name: process.env.ACCOUNT }).click();
+await page.waitForLoadState('load');
+out.account = { url: page.url(), title: await page.title(), text: await page.locator('main').innerText() };
+out.overflow.account = await fits(page, 'account');
+
+// Split a person out with the page's form, then merge the new account back.
+await page.getByLabel(process.env.SPLIT_PERSON).check();
+await page.getByLabel("New account's name").fill(process.env.SPLIT_NAME);
+await Promise.all([page.waitForURL(/m=split/), page.getByRole('button', { name: 'Split', exact: true }).click()]);
+out.split = { url: page.url(), note: await page.getByRole('status').innerText(), text: await page.locator('main').innerText() };
+const splitID = new URL(page.url()).pathname.split('/').pop();
+await page.goto(out.account.url);
+await page.getByLabel('Account to merge').selectOption(splitID);
+await Promise.all([page.waitForURL(/m=merged/), page.getByRole('button', { name: 'Merge', exact: true }).click()]);
+out.merged = { url: page.url(), note: await page.getByRole('status').innerText(), text: await page.locator('main').innerText() };
+
+// The merge form sent with nothing chosen: the page says what is wrong.
+const before = errors.length;
+const answered = page.waitForResponse((r) => r.request().method() === 'POST');
+await page.getByRole('button', { name: 'Merge', exact: true }).click();
+const bad = await answered;
+await page.waitForLoadState('load');
+// Chromium logs the form's 400 answer (as meant) as a failed resource.
+errors.splice(before, errors.length - before, ...errors.slice(before).filter((e) => !/status of 400/.test(e)));
+out.badMerge = { status: bad.status(), alert: await page.getByRole('alert').innerText(), english: await page.getByRole('link', { name: 'English' }).getAttribute('href') };
+out.overflow.badMerge = await fits(page, 'account-error');
+
+// Japanese, as a browser that asks for it gets the pages.
+const jp = await newPage({ locale: 'ja-JP', extraHTTPHeaders: { 'Accept-Language': 'ja,en;q=0.5' } });
+await signIn(jp, base + 'accounts', process.env.TOKEN, { label: '管理トークン', button: 'サインイン' });
+out.ja = { lang: await jp.getAttribute('html', 'lang'), list: await jp.locator('main').innerText(), nav: await jp.locator('header nav').innerText() };
+out.overflow.accountsJa = await fits(jp, 'accounts-ja');
+await jp.goto(out.account.url);
+out.ja.account = await jp.locator('main').innerText();
+out.overflow.accountJa = await fits(jp, 'account-ja');
+console.log(JSON.stringify(out));
+await browser.close();
