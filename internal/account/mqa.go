@@ -124,14 +124,49 @@ func (b *Book) judge(a *Account, now time.Time) (MQA, bool) {
 	}, true
 }
 
+// Stored reads an MQA as it is stored now (false: gone, with its account or
+// its people's erasure). Delivery sends this copy, not the one a queue
+// message carried when it was raised: an erasure since then has rewritten
+// or removed it.
+func Stored(ctx context.Context, t table.Table, mqaID string) (MQA, bool, error) {
+	m, _, ok, err := stored(ctx, t, mqaID)
+	return m, ok, err
+}
+
+func stored(ctx context.Context, t table.Table, mqaID string) (MQA, table.Item, bool, error) {
+	parts := mqaIDPattern.FindStringSubmatch(mqaID)
+	if parts == nil {
+		return MQA{}, table.Item{}, false, fmt.Errorf("account: bad MQA id %q", mqaID)
+	}
+	n, _ := strconv.Atoi(parts[2])
+	it, err := t.Get(ctx, PK(parts[1]), mqaSK(n))
+	if errors.Is(err, table.ErrNotFound) {
+		return MQA{}, it, false, nil
+	}
+	if err != nil {
+		return MQA{}, it, false, err
+	}
+	var m MQA
+	if err := json.Unmarshal(it.Data, &m); err != nil {
+		return MQA{}, it, false, err
+	}
+	return m, it, true, nil
+}
+
 // mqaIDPattern reads an MQA id: <account>-q<n>-<raised, UTC seconds>.
-var mqaIDPattern = regexp.MustCompile(`^(.+)-q([0-9]{1,6})-[0-9]{14}$`)
+var mqaIDPattern = regexp.MustCompile(`^(.+)-q([0-9]{1,6})(?:-[0-9]{14})?$`)
 
 func mqaSK(n int) string { return fmt.Sprintf(mqaPfx+"%04d", n) }
 
 func (m MQA) write() (table.Write, error) {
+	it, err := m.Item()
+	return table.Put(it, table.NotExists), err
+}
+
+// Item is the MQA as the account's partition keeps it.
+func (m MQA) Item() (table.Item, error) {
 	data, err := json.Marshal(m)
-	return table.Put(table.Item{PK: PK(m.Account), SK: mqaSK(m.N), Kind: KindMQA, Data: data}, table.NotExists), err
+	return table.Item{PK: PK(m.Account), SK: mqaSK(m.N), Kind: KindMQA, Data: data}, err
 }
 
 // MQAs lists an account's MQAs, first first.
@@ -159,21 +194,9 @@ func (b *Book) flush(ctx context.Context, mqaID string) error {
 	if b.Send == nil {
 		return nil
 	}
-	parts := mqaIDPattern.FindStringSubmatch(mqaID)
-	if parts == nil {
-		return fmt.Errorf("account: bad MQA id %q", mqaID)
-	}
-	n, _ := strconv.Atoi(parts[2])
-	it, err := b.T.Get(ctx, PK(parts[1]), mqaSK(n))
-	if errors.Is(err, table.ErrNotFound) {
-		return nil // forgotten meanwhile
-	}
-	if err != nil {
-		return err
-	}
-	var m MQA
-	if err := json.Unmarshal(it.Data, &m); err != nil {
-		return err
+	m, it, ok, err := stored(ctx, b.T, mqaID)
+	if err != nil || !ok {
+		return err // gone: forgotten meanwhile
 	}
 	if m.Sent {
 		return nil

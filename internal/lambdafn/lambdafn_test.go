@@ -21,6 +21,7 @@ import (
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/server"
 	"github.com/baton-hq/baton/internal/sqsrelay"
+	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/testutil/lambdatest"
 	"github.com/baton-hq/baton/internal/testutil/moto"
 )
@@ -229,6 +230,13 @@ func TestPushDeliversMQAs(t *testing.T) {
 		want   string
 	}{{200, push.StatusDelivered}, {400, push.StatusDead}} {
 		app, sq, q := pushSetup(t, c.status, "")
+		it, err := m.Item() // the score function stored it before sending
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := app.Table.Put(ctx, it, table.Always); err != nil {
+			t.Fatal(err)
+		}
 		if err := (&sqsrelay.Relay{SQS: sq.Client, QueueURL: q.URL}).SendAccount(ctx, m); err != nil {
 			t.Fatal(err)
 		}

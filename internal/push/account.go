@@ -75,8 +75,19 @@ func (w *Worker) DeliverAccount(ctx context.Context, m account.MQA) Result {
 }
 
 func (w *Worker) deliverAccount(ctx context.Context, m account.MQA, maxAttempts int) Result {
-	// People erased since the MQA was raised are left out: on AWS its
-	// message (SQS) cannot be changed by the erasure.
+	// The MQA as it is stored now: on AWS its message (SQS) cannot be
+	// changed by an erasure, which rewrote the stored one (or removed it
+	// with the account).
+	stored, ok, err := account.Stored(ctx, w.T, m.ID)
+	if err != nil {
+		return Result{Reason: "MQA check: " + err.Error()}
+	}
+	if !ok {
+		w.log().Info("push: dropped an MQA whose account was erased")
+		return Result{Done: true}
+	}
+	m = stored
+	// People erased since are left out, whatever the stored copy says.
 	kept := m.People[:0:0]
 	for _, p := range m.People {
 		gone, err := privacy.Erased(ctx, w.T, p.Email)

@@ -50,6 +50,17 @@ func TestMQALeavesOutErasedPeople(t *testing.T) {
 	if err := tb.Put(ctx, table.Item{PK: privacy.TombstonePK("erased@maker.example"), SK: "TOMB", Kind: privacy.KindTombstone}, table.Always); err != nil {
 		t.Fatal(err)
 	}
+	// Not yet stored (account raised it elsewhere): dropped, nothing sent.
+	if res := w.DeliverAccount(ctx, m); !res.Done || len(got) != 0 {
+		t.Fatalf("an MQA nobody stored was delivered: %+v %d", res, len(got))
+	}
+	it, err := m.Item()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tb.Put(ctx, it, table.Always); err != nil {
+		t.Fatal(err)
+	}
 	for range 2 {
 		if res := w.DeliverAccount(ctx, m); !res.Done {
 			t.Fatalf("%+v", res)
