@@ -87,7 +87,7 @@ func (w *world) person(vid, email string, attrs map[string]string) []table.Chang
 	return cs
 }
 
-// handle runs scoring, then accounts, as server/core does.
+// handle runs scoring, then accounts, as app/core does.
 func (w *world) handle(cs []table.Change) {
 	w.t.Helper()
 	ctx := context.Background()

@@ -14,9 +14,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
+	"github.com/baton-hq/baton/internal/app/core"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
-	"github.com/baton-hq/baton/internal/server/core"
 	"github.com/baton-hq/baton/internal/sqsrelay"
 	"github.com/baton-hq/baton/internal/table/dynamotable"
 )

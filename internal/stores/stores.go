@@ -11,10 +11,10 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/baton-hq/baton/internal/app/core"
 	"github.com/baton-hq/baton/internal/changefeed"
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/qualify"
-	"github.com/baton-hq/baton/internal/server/core"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
 	"github.com/baton-hq/baton/internal/table/dynamotable"

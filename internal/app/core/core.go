@@ -1,8 +1,8 @@
 // Package core is what every Baton function starts from: the
 // configuration, the table, the clock, the people directory with the event
 // log, and scoring when a rules file is loaded. The parts a function serves
-// are assembled on it by their own packages (server/web, server/delivery,
-// server/feedback; the whole App, with admin, in server), so that each
+// are assembled on it by their own packages (app/web, app/delivery,
+// app/sales; the whole App, with admin, in app), so that each
 // Lambda links only what it serves. Lambdas open DynamoDB here; the
 // embedded store is the local stack's (internal/stores).
 package core

@@ -1,9 +1,9 @@
-// Package outcome receives sales' verdicts from the SFA — POST
+// Package feedback receives sales' verdicts from the SFA — POST
 // /feedback/{source} — verifies that each really comes from it, and turns
 // it into a lifecycle outcome (accepted, rejected, sql, opportunity, won,
 // lost). Duplicate and out-of-order deliveries are safe: each carries a
 // delivery id, and the lifecycle never moves backward.
-package outcome
+package feedback
 
 import (
 	"context"
