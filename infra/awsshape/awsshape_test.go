@@ -37,6 +37,7 @@ import (
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/sqsrelay"
+	"github.com/baton-hq/baton/internal/stdwebhook"
 	"github.com/baton-hq/baton/internal/table/dynamotable"
 	"github.com/baton-hq/baton/internal/testutil/moto"
 	"github.com/baton-hq/baton/internal/testutil/repo"
@@ -470,7 +471,7 @@ func invoke2(t *testing.T, fn lambdahttp.Adapter, ev events.APIGatewayV2HTTPRequ
 
 func mustKey(t *testing.T, secret string) []byte {
 	t.Helper()
-	k, err := push.Key(secret)
+	k, err := stdwebhook.Key(secret)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -485,7 +486,7 @@ func signedFeedback(clk *clock.Manual, id string, body, key []byte) events.APIGa
 		"content-type":      "application/json",
 		"webhook-id":        id,
 		"webhook-timestamp": strconv.FormatInt(ts, 10),
-		"webhook-signature": push.Sign(key, id, ts, body),
+		"webhook-signature": stdwebhook.Sign(key, id, ts, body),
 	}, nil, string(body))
 }
 
@@ -511,7 +512,7 @@ func newReceiver(t *testing.T, clk *clock.Manual) *receiver {
 		body, _ := io.ReadAll(r.Body)
 		rc.mu.Lock()
 		defer rc.mu.Unlock()
-		if err := push.Verify(webhookSecret, r.Header, body, clk.Now(), 5*time.Minute); err != nil {
+		if err := stdwebhook.Verify(webhookSecret, r.Header, body, clk.Now(), 5*time.Minute); err != nil {
 			rc.errs = append(rc.errs, r.URL.Path+": "+err.Error())
 			http.Error(w, err.Error(), http.StatusUnauthorized)
 			return

@@ -36,6 +36,7 @@ import (
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/secrets"
 	"github.com/baton-hq/baton/internal/sqsrelay"
+	"github.com/baton-hq/baton/internal/stdwebhook"
 	"github.com/baton-hq/baton/internal/testutil/moto"
 )
 
@@ -336,7 +337,7 @@ type webhookReceiver struct {
 
 func (h *webhookReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	if err := push.Verify(testWebhookKey, r.Header, body, clock.Now(), 5*time.Minute); err != nil {
+	if err := stdwebhook.Verify(testWebhookKey, r.Header, body, clock.Now(), 5*time.Minute); err != nil {
 		http.Error(w, err.Error(), http.StatusUnauthorized)
 		return
 	}

@@ -27,6 +27,7 @@ import (
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/stdwebhook"
 	"github.com/baton-hq/baton/internal/table"
 )
 
@@ -514,7 +515,7 @@ func (h *Handler) webhook(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := push.Verify(h.SharedSecret, r.Header, body, h.now(), 5*time.Minute); err != nil {
+	if err := stdwebhook.Verify(h.SharedSecret, r.Header, body, h.now(), 5*time.Minute); err != nil {
 		unauthorized(w, err.Error())
 		return
 	}

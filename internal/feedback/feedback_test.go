@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/stdwebhook"
 	"io"
 	"log/slog"
 	"net/http"
@@ -191,11 +192,11 @@ func TestKintoneToken(t *testing.T) {
 
 func TestGenericWebhook(t *testing.T) {
 	f := setup(t)
-	key, _ := push.Key(shared)
+	key, _ := stdwebhook.Key(shared)
 	body := `{"email":"Sales-Ready@example.com","outcome":"lost","owner":"rep"}`
 	now := f.now
-	hdr := map[string]string{"webhook-id": "msg_1", "webhook-timestamp": strconv.FormatInt(now.Unix(), 10), "webhook-signature": push.Sign(key, "msg_1", now.Unix(), []byte(body))}
-	stale := map[string]string{"webhook-id": "msg_1", "webhook-timestamp": strconv.FormatInt(now.Add(-time.Hour).Unix(), 10), "webhook-signature": push.Sign(key, "msg_1", now.Add(-time.Hour).Unix(), []byte(body))}
+	hdr := map[string]string{"webhook-id": "msg_1", "webhook-timestamp": strconv.FormatInt(now.Unix(), 10), "webhook-signature": stdwebhook.Sign(key, "msg_1", now.Unix(), []byte(body))}
+	stale := map[string]string{"webhook-id": "msg_1", "webhook-timestamp": strconv.FormatInt(now.Add(-time.Hour).Unix(), 10), "webhook-signature": stdwebhook.Sign(key, "msg_1", now.Add(-time.Hour).Unix(), []byte(body))}
 	if code, _ := f.post(t, "/feedback/webhook", body, stale); code != 401 {
 		t.Fatalf("stale: %d", code)
 	}
@@ -207,7 +208,7 @@ func TestGenericWebhook(t *testing.T) {
 		t.Fatalf("%d %s stage %s", code, resp, f.stage(t))
 	}
 	unknown := `{"email":"nobody@example.com","outcome":"won"}`
-	hdr2 := map[string]string{"webhook-id": "msg_2", "webhook-timestamp": strconv.FormatInt(now.Unix(), 10), "webhook-signature": push.Sign(key, "msg_2", now.Unix(), []byte(unknown))}
+	hdr2 := map[string]string{"webhook-id": "msg_2", "webhook-timestamp": strconv.FormatInt(now.Unix(), 10), "webhook-signature": stdwebhook.Sign(key, "msg_2", now.Unix(), []byte(unknown))}
 	if code, resp := f.post(t, "/feedback/webhook", unknown, hdr2); code != 200 || !strings.Contains(resp, "unknown person") {
 		t.Fatalf("unknown person: %d %s", code, resp)
 	}

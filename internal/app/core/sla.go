@@ -9,9 +9,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/rulebook"
+	"github.com/baton-hq/baton/internal/stdwebhook"
 )
 
 // Sweep runs the clock-driven work once: newsletter clicks whose visits
@@ -63,7 +63,7 @@ func (a *Core) announceBreach(ctx context.Context, b qualify.Breach) error {
 	if url == "" {
 		return nil
 	}
-	key, err := push.Key(a.Config.WebhookSecret)
+	key, err := stdwebhook.Key(a.Config.WebhookSecret)
 	if err != nil {
 		return fmt.Errorf("BATON_WEBHOOK_SECRET: %w", err)
 	}
@@ -76,7 +76,7 @@ func (a *Core) announceBreach(ctx context.Context, b qualify.Breach) error {
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("webhook-id", id)
 	req.Header.Set("webhook-timestamp", strconv.FormatInt(now.Unix(), 10))
-	req.Header.Set("webhook-signature", push.Sign(key, id, now.Unix(), body))
+	req.Header.Set("webhook-signature", stdwebhook.Sign(key, id, now.Unix(), body))
 	resp, err := (&http.Client{Timeout: 15 * time.Second}).Do(req)
 	if err != nil {
 		return err
