@@ -443,7 +443,7 @@ func (q *Qualifier) mqlWrites(m MQL) ([]table.Write, error) {
 	return ws, nil
 }
 
-// mqlIndex is the partition of the MQL index (/admin/mqls, the SLA sweep).
+// mqlIndex is the partition of the MQL index (/admin/mqls, the SLA sweep through MQLsSince).
 const mqlIndex = "MQLS"
 
 // KindMQLIndex is the kind of an MQL index entry.
@@ -542,6 +542,17 @@ func (q *Qualifier) MQLs(ctx context.Context, person string) ([]MQL, error) {
 // RecentMQLs lists MQLs of everyone, newest first.
 func (q *Qualifier) RecentMQLs(ctx context.Context, limit int) ([]MQL, error) {
 	items, err := q.T.Query(ctx, table.Query{PK: mqlIndex, Reverse: true, Limit: limit, Consistent: true})
+	if err != nil {
+		return nil, err
+	}
+	return decodeMQLs(items)
+}
+
+// MQLsSince lists MQLs of everyone qualified after since, oldest first:
+// exported for the SLA sweep (internal/sla), which reads the index from its
+// lookback.
+func (q *Qualifier) MQLsSince(ctx context.Context, since time.Time) ([]MQL, error) {
+	items, err := q.T.Query(ctx, table.Query{PK: mqlIndex, After: since.UTC().Format(time.RFC3339Nano), Consistent: true})
 	if err != nil {
 		return nil, err
 	}

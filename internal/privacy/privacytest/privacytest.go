@@ -3,7 +3,8 @@
 // a person taken through the whole flow (browsing on several browsers, one
 // shared, a form, a real MQL delivered to the inbox and an SFA that records
 // its own id, a recycled second MQL dead-lettered and a third one waiting in
-// the queue, a newsletter click and open), then erased over the admin API.
+// the queue and past its SLA, a newsletter click and open), then erased over
+// the admin API.
 // Afterwards the whole store is decoded (every item's keys, and its data as
 // JSON, recursively, base64 and nested JSON included) and none of the
 // person's strings may be left; the admin lists no longer show them; and a
@@ -38,6 +39,7 @@ import (
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/sla"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/tabletest"
 	"github.com/baton-hq/baton/internal/testutil/repo"
@@ -304,6 +306,12 @@ func Populate(t testing.TB, tb table.Table, clk *clock.Manual) *Fixture {
 	if f.VictimMQLs, err = a.Qualifier.MQLs(ctx, f.Victim.ID); err != nil || len(f.VictimMQLs) != 3 {
 		t.Fatalf("the victim's MQLs: %d %v", len(f.VictimMQLs), err)
 	}
+	// Sales have not answered the third MQL: the SLA sweep (every wait a
+	// breach) marks it announced in the victim's partition.
+	sweeper := &sla.Sweeper{Q: a.Qualifier, Now: clk.Now}
+	if bs, err := sweeper.Sweep(ctx, 0, 90*24*time.Hour, nil); err != nil || !slices.ContainsFunc(bs, func(b sla.Breach) bool { return b.MQL.ID == f.VictimMQLs[2].ID }) {
+		t.Fatalf("SLA breaches %+v %v, want the victim's third MQL", bs, err)
+	}
 	if dead, err := a.Push.Dead(ctx); err != nil || len(dead) != 1 || dead[0].ID != f.VictimMQLs[1].ID {
 		t.Fatalf("dead letters %+v %v", dead, err)
 	}
@@ -473,7 +481,7 @@ func run(t *testing.T, newTable tabletest.Factory) {
 		t.Errorf("report %s", w.Body)
 	}
 	for _, kind := range []string{"person", "email", "member", "link", "alias", "event", "score", "ledger", "stage", "mql", "mqlindex",
-		"feedback", "deal", "scored", "delivery", "external", "inbox", "qmsg", "qready", "qdead", "click", "clickref", "account", "accountkey", "accountmember", "mqa"} {
+		"feedback", "deal", "sla", "scored", "delivery", "external", "inbox", "qmsg", "qready", "qdead", "click", "clickref", "account", "accountkey", "accountmember", "mqa"} {
 		if rep.Removed[kind] == 0 {
 			t.Errorf("nothing of kind %q removed: %s", kind, w.Body)
 		}

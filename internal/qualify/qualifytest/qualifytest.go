@@ -22,6 +22,7 @@ import (
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/sla"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/tabletest"
 )
@@ -559,7 +560,8 @@ func (w *writes) PutMany(ctx context.Context, ws []table.Write) []error {
 	return w.Table.PutMany(ctx, ws)
 }
 
-// SLASuite checks breach detection and announce-once.
+// SLASuite checks breach detection and announce-once (internal/sla) on
+// scoring's fixture.
 func SLASuite() tabletest.Suite {
 	return tabletest.Suite{Name: "sla", Run: func(t *testing.T, f tabletest.Factory) {
 		ctx := context.Background()
@@ -581,16 +583,17 @@ func SLASuite() tabletest.Suite {
 			t.Fatal(err)
 		}
 		var announced []string
-		announce := func(_ context.Context, b qualify.Breach) error {
+		announce := func(_ context.Context, b sla.Breach) error {
 			announced = append(announced, b.MQL.Person)
 			return nil
 		}
 		x.clk.Set(now.Add(23 * time.Hour)) // 25h after qualifying
-		bs, err := x.q.SweepSLA(ctx, 24*time.Hour, 30*24*time.Hour, announce)
+		sweeper := &sla.Sweeper{Q: x.q, Now: x.clk.Now}
+		bs, err := sweeper.Sweep(ctx, 24*time.Hour, 30*24*time.Hour, announce)
 		if err != nil || len(bs) != 1 || bs[0].MQL.Person != ids[0] || len(announced) != 1 {
 			t.Fatalf("breaches %+v %v announced %v", bs, err, announced)
 		}
-		if bs, _ := x.q.SweepSLA(ctx, 24*time.Hour, 30*24*time.Hour, announce); len(bs) != 0 || len(announced) != 1 {
+		if bs, _ := sweeper.Sweep(ctx, 24*time.Hour, 30*24*time.Hour, announce); len(bs) != 0 || len(announced) != 1 {
 			t.Fatalf("announced twice: %v", announced)
 		}
 		rec, _ := x.q.Record(ctx, ids[1])

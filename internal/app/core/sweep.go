@@ -11,6 +11,7 @@ import (
 
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/rulebook"
+	"github.com/baton-hq/baton/internal/sla"
 	"github.com/baton-hq/baton/internal/stdwebhook"
 )
 
@@ -19,7 +20,7 @@ import (
 // announced (once each), and (once per store) the reports' index of scored
 // people is completed. Retention is DynamoDB TTL on AWS and the local
 // stack's purge.
-func (a *Core) Sweep(ctx context.Context) ([]qualify.Breach, error) {
+func (a *Core) Sweep(ctx context.Context) ([]sla.Breach, error) {
 	if a.SettleClicks != nil {
 		if _, err := a.SettleClicks(ctx); err != nil {
 			return nil, err
@@ -35,8 +36,8 @@ func (a *Core) Sweep(ctx context.Context) ([]qualify.Breach, error) {
 	} else if n > 0 {
 		a.Log.Info("reports: indexed people scored before the index", "people", n)
 	}
-	sla := a.Config.File.SLA
-	bs, err := a.Qualifier.SweepSLA(ctx, time.Duration(sla.AcceptWithin), 90*24*time.Hour, a.announceBreach)
+	sweeper := &sla.Sweeper{Q: a.Qualifier, Now: a.Now}
+	bs, err := sweeper.Sweep(ctx, time.Duration(a.Config.File.SLA.AcceptWithin), 90*24*time.Hour, a.announceBreach)
 	if err != nil {
 		return bs, err
 	}
@@ -57,7 +58,7 @@ func (a *Core) Sweep(ctx context.Context) ([]qualify.Breach, error) {
 
 // announceBreach posts the breach to the SLA webhook, signed like every
 // Baton webhook (Standard Webhooks, BATON_WEBHOOK_SECRET).
-func (a *Core) announceBreach(ctx context.Context, b qualify.Breach) error {
+func (a *Core) announceBreach(ctx context.Context, b sla.Breach) error {
 	url := a.Config.File.SLA.WebhookURL
 	a.Log.Warn("SLA breach", "mql", b.MQL.ID, "age", b.Age.Round(time.Minute).String())
 	if url == "" {
