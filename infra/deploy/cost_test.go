@@ -17,6 +17,7 @@ import (
 	"github.com/baton-hq/baton/internal/changefeed"
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/scorefeed"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/testutil/moto"
 )
@@ -105,7 +106,7 @@ func TestWriteUnitsPerEvent(t *testing.T) {
 	// the score function handles it. On AWS the MQL relay is an SQS send,
 	// which costs no write unit.
 	sqsSend := func(context.Context, qualify.MQL) error { return nil }
-	score := &changefeed.Consumer{Feed: dyn.Stream(qualify.StreamKinds...), Handle: a.Changes(sqsSend)}
+	score := &changefeed.Consumer{Feed: dyn.Stream(scorefeed.Kinds...), Handle: a.Changes(sqsSend)}
 	srv := httptest.NewServer(a.Handler())
 	defer srv.Close()
 	ua := "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"

@@ -446,6 +446,10 @@ func (q *Qualifier) mqlWrites(m MQL) ([]table.Write, error) {
 // mqlIndex is the partition of the MQL index (/admin/mqls, the SLA sweep through MQLsSince).
 const mqlIndex = "MQLS"
 
+// KindMQL is the kind of the MQL item of a cycle (its change on the feed
+// is relayed to delivery: internal/scorefeed).
+const KindMQL = "mql"
+
 // KindMQLIndex is the kind of an MQL index entry.
 const KindMQLIndex = "mqlindex"
 

@@ -25,6 +25,7 @@ import (
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/rulebook"
+	"github.com/baton-hq/baton/internal/scorefeed"
 	"github.com/baton-hq/baton/internal/secrets"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/visitor"
@@ -113,12 +114,12 @@ func (c *Core) Close() error {
 // Changes is the handler of the table's change feed: scoring and the MQL
 // relay, then the accounts of the people scoring just handled (MQAs go to
 // Accounts.Send), the code the score function runs on the DynamoDB stream.
-func (c *Core) Changes(relay qualify.Relay) func(ctx context.Context, cs []table.Change) (int, error) {
+func (c *Core) Changes(relay scorefeed.Relay) func(ctx context.Context, cs []table.Change) (int, error) {
 	return func(ctx context.Context, cs []table.Change) (int, error) {
 		if c.Qualifier == nil {
 			return len(cs), nil // no rules: nothing scores, nothing qualifies
 		}
-		n, err := c.Qualifier.HandleChanges(ctx, cs, relay)
+		n, err := scorefeed.HandleChanges(ctx, c.Qualifier, cs, relay)
 		if c.Accounts != nil && n > 0 {
 			if _, aerr := c.Accounts.HandleChanges(ctx, cs[:n]); aerr != nil {
 				return 0, aerr // scoring is idempotent: the batch comes again

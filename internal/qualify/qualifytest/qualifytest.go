@@ -22,6 +22,7 @@ import (
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/scorefeed"
 	"github.com/baton-hq/baton/internal/sla"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/tabletest"
@@ -384,7 +385,7 @@ func run(t *testing.T, f tabletest.Factory) {
 			{Op: table.OpInsert, Item: table.Item{Kind: qualify.KindMQL, Data: old}}}, cs[3:]...)...)
 		var relayed []string
 		relay := func(_ context.Context, m qualify.MQL) error { relayed = append(relayed, m.ID); return nil }
-		if n, err := x.q.HandleChanges(ctx, cs, relay); err != nil || n != len(cs) {
+		if n, err := scorefeed.HandleChanges(ctx, x.q, cs, relay); err != nil || n != len(cs) {
 			t.Fatalf("handled %d of %d: %v", n, len(cs), err)
 		}
 		// Runs: [a0 b1 a2] link(b) mql [b3 a4 b5 a-dl]: each person's record
@@ -406,7 +407,7 @@ func run(t *testing.T, f tabletest.Factory) {
 		}
 		// The batch again (at-least-once delivery): nothing scored, nothing written.
 		w.reset()
-		if n, err := x.q.HandleChanges(ctx, cs, relay); err != nil || n != len(cs) {
+		if n, err := scorefeed.HandleChanges(ctx, x.q, cs, relay); err != nil || n != len(cs) {
 			t.Fatalf("again: handled %d of %d: %v", n, len(cs), err)
 		}
 		if len(w.score) != 0 || w.ledger != 0 {
@@ -428,7 +429,7 @@ func run(t *testing.T, f tabletest.Factory) {
 				evs = append(evs, ev("vl", fmt.Sprintf("l%02d-%d", run, i), event.PageView, t0.Add(time.Duration(run*3+i+1)*time.Minute)))
 			}
 			x.store(t, evs...)
-			if n, err := x.q.HandleChanges(ctx, x.changes(t, evs...), nil); err != nil || n != len(evs) {
+			if n, err := scorefeed.HandleChanges(ctx, x.q, x.changes(t, evs...), nil); err != nil || n != len(evs) {
 				t.Fatalf("run %d: %d %v", run, n, err)
 			}
 			rec, _ := x.q.Record(ctx, p.ID)
@@ -471,7 +472,7 @@ func run(t *testing.T, f tabletest.Factory) {
 			evs = append(evs, ev("vt", fmt.Sprintf("t%03d", i), event.PageView, t0.Add(time.Duration(i+1)*time.Second)))
 		}
 		x.store(t, evs...)
-		if n, err := x.q.HandleChanges(ctx, x.changes(t, evs...), nil); err != nil || n != len(evs) {
+		if n, err := scorefeed.HandleChanges(ctx, x.q, x.changes(t, evs...), nil); err != nil || n != len(evs) {
 			t.Fatalf("handled %d of %d: %v", n, len(evs), err)
 		}
 		rec, _ := x.q.Record(ctx, p.ID)
