@@ -2,8 +2,8 @@
 // events under the rules, keeps the ledger that explains every point, moves
 // the lifecycle stage, and raises an MQL exactly once per cycle (a
 // conditional put); the MQL item's change on the table's feed hands it to
-// delivery. The same code consumes the embedded store's feed on the local
-// stack and DynamoDB Streams in the score function.
+// delivery. The feed's changes reach it through internal/scorefeed; the SLA
+// sweep is internal/sla.
 //
 // Layout under the person's partition:
 //
