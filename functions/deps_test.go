@@ -19,12 +19,12 @@ const module = "github.com/baton-hq/baton/"
 // admin keeps crm. No function links bbolt: they all run on DynamoDB
 // (core.FromEnv); the embedded store is the local stack's (internal/stores).
 var mustNot = map[string][]string{
-	"collect":  {"go.etcd.io/bbolt", module + "internal/crm", module + "internal/admin", module + "internal/session", module + "internal/server", module + "internal/stores"},
-	"click":    {"go.etcd.io/bbolt", module + "internal/crm", module + "internal/admin", module + "internal/session", module + "internal/server", module + "internal/stores"},
-	"score":    {"go.etcd.io/bbolt", module + "internal/crm", module + "internal/admin", module + "internal/session", module + "internal/server", module + "internal/stores"},
-	"sweep":    {"go.etcd.io/bbolt", module + "internal/crm", module + "internal/admin", module + "internal/session", module + "internal/server", module + "internal/stores"},
-	"push":     {"go.etcd.io/bbolt", module + "internal/admin", module + "internal/session", module + "internal/server", module + "internal/stores"},
-	"feedback": {"go.etcd.io/bbolt", module + "internal/crm", module + "internal/admin", module + "internal/session", module + "internal/server", module + "internal/stores"},
+	"collect":  {"go.etcd.io/bbolt", module + "internal/crm", module + "internal/admin", module + "internal/session", module + "internal/app", module + "internal/stores"},
+	"click":    {"go.etcd.io/bbolt", module + "internal/crm", module + "internal/admin", module + "internal/session", module + "internal/app", module + "internal/stores"},
+	"score":    {"go.etcd.io/bbolt", module + "internal/crm", module + "internal/admin", module + "internal/session", module + "internal/app", module + "internal/stores"},
+	"sweep":    {"go.etcd.io/bbolt", module + "internal/crm", module + "internal/admin", module + "internal/session", module + "internal/app", module + "internal/stores"},
+	"push":     {"go.etcd.io/bbolt", module + "internal/admin", module + "internal/session", module + "internal/app", module + "internal/stores"},
+	"feedback": {"go.etcd.io/bbolt", module + "internal/crm", module + "internal/admin", module + "internal/session", module + "internal/app", module + "internal/stores"},
 	"admin":    {"go.etcd.io/bbolt", module + "internal/stores"},
 }
 

@@ -8,13 +8,13 @@ import (
 	"context"
 	"os"
 
+	"github.com/baton-hq/baton/internal/app"
 	"github.com/baton-hq/baton/internal/deadletter"
 	"github.com/baton-hq/baton/internal/lambdahttp"
-	"github.com/baton-hq/baton/internal/server"
 )
 
 func main() {
-	server.Start(func(app *server.App) (any, error) {
+	app.Start(func(a *app.App) (any, error) {
 		dead, err := deadletter.New(context.Background(), deadletter.Queues{
 			Push: os.Getenv("BATON_PUSH_QUEUE_URL"), PushDLQ: os.Getenv("BATON_PUSH_DLQ_URL"), ScoreFailures: os.Getenv("BATON_SCORE_FAILURE_QUEUE_URL"),
 		})
@@ -22,9 +22,9 @@ func main() {
 			return nil, err
 		}
 		if dead != nil { // unset: the table's queue, as locally
-			app.Admin.Deliveries.Queue = dead
-			app.Eraser.Register(dead) // erasure deletes the person's dead letters too
+			a.Admin.Deliveries.Queue = dead
+			a.Eraser.Register(dead) // erasure deletes the person's dead letters too
 		}
-		return lambdahttp.Adapter{Handler: app.AdminHandler()}.Handle, nil
+		return lambdahttp.Adapter{Handler: a.AdminHandler()}.Handle, nil
 	})
 }

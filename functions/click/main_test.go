@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/baton-hq/baton/internal/server/web"
+	"github.com/baton-hq/baton/internal/app/web"
 
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/lambdahttp"

@@ -4,8 +4,8 @@
 package main
 
 import (
-	"github.com/baton-hq/baton/internal/server/core"
-	"github.com/baton-hq/baton/internal/server/web"
+	"github.com/baton-hq/baton/internal/app/core"
+	"github.com/baton-hq/baton/internal/app/web"
 )
 
 func main() { core.StartHTTP(web.CollectHandler) }

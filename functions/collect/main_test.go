@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/baton-hq/baton/internal/server/web"
+	"github.com/baton-hq/baton/internal/app/web"
 
 	"github.com/baton-hq/baton/internal/lambdahttp"
 	"github.com/baton-hq/baton/internal/testutil/lambdatest"

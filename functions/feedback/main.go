@@ -3,8 +3,8 @@
 package main
 
 import (
-	"github.com/baton-hq/baton/internal/server/core"
-	"github.com/baton-hq/baton/internal/server/feedback"
+	"github.com/baton-hq/baton/internal/app/core"
+	"github.com/baton-hq/baton/internal/app/sales"
 )
 
-func main() { core.StartHTTP(feedback.Handler) }
+func main() { core.StartHTTP(sales.Handler) }

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/baton-hq/baton/internal/server/feedback"
+	"github.com/baton-hq/baton/internal/app/sales"
 
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/identity"
@@ -29,7 +29,7 @@ func TestSampleEvents(t *testing.T) {
 	if err := app.Qualifier.Process(ctx, evs); err != nil {
 		t.Fatal(err)
 	}
-	routes, err := feedback.Handler(app.Core) // what main.go serves, on the test's core
+	routes, err := sales.Handler(app.Core) // what main.go serves, on the test's core
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,9 +8,9 @@ import (
 	"context"
 	"os"
 
+	"github.com/baton-hq/baton/internal/app/core"
+	"github.com/baton-hq/baton/internal/app/delivery"
 	"github.com/baton-hq/baton/internal/lambdafn"
-	"github.com/baton-hq/baton/internal/server/core"
-	"github.com/baton-hq/baton/internal/server/delivery"
 	"github.com/baton-hq/baton/internal/sqsrelay"
 )
 

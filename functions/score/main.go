@@ -9,8 +9,8 @@ import (
 	"errors"
 	"os"
 
+	"github.com/baton-hq/baton/internal/app/core"
 	"github.com/baton-hq/baton/internal/lambdafn"
-	"github.com/baton-hq/baton/internal/server/core"
 	"github.com/baton-hq/baton/internal/sqsrelay"
 )
 

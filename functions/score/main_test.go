@@ -15,10 +15,10 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/baton-hq/baton/internal/app"
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/qualify"
-	"github.com/baton-hq/baton/internal/server"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
 	"github.com/baton-hq/baton/internal/testutil/moto"
@@ -49,7 +49,7 @@ var stores = map[string]func(t *testing.T, dir string) table.Table{
 	"dynamodb": func(t *testing.T, dir string) table.Table { return moto.NewTable(t) },
 }
 
-func newApp(t *testing.T, store, failVisitor string) *server.App {
+func newApp(t *testing.T, store, failVisitor string) *app.App {
 	env := map[string]string{
 		"BATON_DATA": t.TempDir(), "BATON_ADMIN_TOKEN": "REPLACE_WITH_ADMIN_TOKEN", "BATON_RULES": "../../infra/rules.yaml",
 	}
@@ -62,12 +62,12 @@ func newApp(t *testing.T, store, failVisitor string) *server.App {
 	if failVisitor != "" {
 		tbl = flaky{Table: bt, visitor: failVisitor}
 	}
-	app, err := server.New(context.Background(), cfg, tbl, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	a, err := app.New(context.Background(), cfg, tbl, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { app.Close() })
-	return app
+	t.Cleanup(func() { a.Close() })
+	return a
 }
 
 func sample(t *testing.T, name string, replace ...string) events.DynamoDBEvent {
@@ -97,19 +97,19 @@ func TestStreamBatch(t *testing.T) {
 }
 
 func testStreamBatch(t *testing.T, store string) {
-	app := newApp(t, store, "")
+	a := newApp(t, store, "")
 	ctx := context.Background()
-	p, _, err := app.Stitcher.Identify(ctx, identity.Identification{Visitor: "stream-visitor-1", Email: "stream@example.com", Strength: identity.Strong})
+	p, _, err := a.Stitcher.Identify(ctx, identity.Identification{Visitor: "stream-visitor-1", Email: "stream@example.com", Strength: identity.Strong})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var relayed []qualify.MQL
-	h := lambdafn.Score(app.Core, func(_ context.Context, m qualify.MQL) error { relayed = append(relayed, m); return nil })
+	h := lambdafn.Score(a.Core, func(_ context.Context, m qualify.MQL) error { relayed = append(relayed, m); return nil })
 	resp, err := h(ctx, sample(t, "stream_batch.json", "PERSON_ID", p.ID))
 	if err != nil || len(resp.BatchItemFailures) != 0 {
 		t.Fatalf("failures %+v %v", resp.BatchItemFailures, err)
 	}
-	led, _ := app.Qualifier.Ledger(ctx, p.ID)
+	led, _ := a.Qualifier.Ledger(ctx, p.ID)
 	got := map[string]bool{}
 	for _, c := range led {
 		got[c.EventID+"/"+c.Rule] = true
@@ -125,7 +125,7 @@ func testStreamBatch(t *testing.T, store string) {
 	if resp, _ := h(ctx, sample(t, "stream_batch.json", "PERSON_ID", p.ID)); len(resp.BatchItemFailures) != 0 {
 		t.Fatal(resp)
 	}
-	led, _ = app.Qualifier.Ledger(ctx, p.ID)
+	led, _ = a.Qualifier.Ledger(ctx, p.ID)
 	if len(led) != before {
 		t.Fatalf("replay added ledger entries: %d -> %d", before, len(led))
 	}
@@ -138,17 +138,17 @@ func TestPartialBatchFailure(t *testing.T) {
 }
 
 func testPartialBatchFailure(t *testing.T, store string) {
-	app := newApp(t, store, "fail-visitor")
+	a := newApp(t, store, "fail-visitor")
 	ctx := context.Background()
-	p, _, err := app.Stitcher.Identify(ctx, identity.Identification{Visitor: "stream-visitor-1", Email: "partial@example.com", Strength: identity.Strong})
+	p, _, err := a.Stitcher.Identify(ctx, identity.Identification{Visitor: "stream-visitor-1", Email: "partial@example.com", Strength: identity.Strong})
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := lambdafn.Score(app.Core, nil)(ctx, sample(t, "stream_partial_failure.json"))
+	resp, err := lambdafn.Score(a.Core, nil)(ctx, sample(t, "stream_partial_failure.json"))
 	if err != nil || len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != "800" {
 		t.Fatalf("failures %+v %v", resp.BatchItemFailures, err)
 	}
-	led, _ := app.Qualifier.Ledger(ctx, p.ID)
+	led, _ := a.Qualifier.Ledger(ctx, p.ID)
 	ids := map[string]bool{}
 	for _, c := range led {
 		ids[c.EventID] = true

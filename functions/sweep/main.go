@@ -3,9 +3,9 @@
 package main
 
 import (
+	"github.com/baton-hq/baton/internal/app/core"
+	"github.com/baton-hq/baton/internal/app/web"
 	"github.com/baton-hq/baton/internal/lambdafn"
-	"github.com/baton-hq/baton/internal/server/core"
-	"github.com/baton-hq/baton/internal/server/web"
 )
 
 func main() {

@@ -14,11 +14,11 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/baton-hq/baton/internal/account"
+	"github.com/baton-hq/baton/internal/app"
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/lambdafn"
 	"github.com/baton-hq/baton/internal/lambdahttp"
-	"github.com/baton-hq/baton/internal/server"
 	"github.com/baton-hq/baton/internal/sqsrelay"
 	"github.com/baton-hq/baton/internal/table/dynamotable"
 	"github.com/baton-hq/baton/internal/testutil/moto"
@@ -51,16 +51,16 @@ func TestAWSShapeMQA(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app, err := server.New(ctx, cfg, tbl, slog.New(slog.NewTextHandler(io.Discard, nil)), server.WithClock(clk.Now))
+	a, err := app.New(ctx, cfg, tbl, slog.New(slog.NewTextHandler(io.Discard, nil)), app.WithClock(clk.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { app.Close() })
-	collectFn := lambdahttp.Adapter{Handler: app.CollectHandler()}
+	t.Cleanup(func() { a.Close() })
+	collectFn := lambdahttp.Adapter{Handler: a.CollectHandler()}
 	relay := &sqsrelay.Relay{SQS: sqsc, QueueURL: pushURL}
-	app.Accounts.Send = relay.SendAccount // as functions/score does
-	score := lambdafn.Score(app.Core, relay.Send)
-	pushFn := lambdafn.Push(app.Pusher, sqsc, lambdafn.PushQueues{URL: pushURL, DeadLetterURL: dlqURL})
+	a.Accounts.Send = relay.SendAccount // as functions/score does
+	score := lambdafn.Score(a.Core, relay.Send)
+	pushFn := lambdafn.Push(a.Pusher, sqsc, lambdafn.PushQueues{URL: pushURL, DeadLetterURL: dlqURL})
 	filters, batchSize := scoreFilter(t)
 	stream := newStreamReader(t, ctx, tbl, endpoint)
 	var scored []events.DynamoDBEventRecord
@@ -96,7 +96,7 @@ func TestAWSShapeMQA(t *testing.T) {
 		}
 	}
 	drain()
-	as, err := app.Accounts.List(ctx, account.ByScore, 0)
+	as, err := a.Accounts.List(ctx, account.ByScore, 0)
 	if err != nil || len(as) != 1 || len(as[0].Members) != 2 || len(as[0].MQAs) != 1 {
 		t.Fatalf("accounts %+v %v", as, err)
 	}

@@ -28,6 +28,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/baton-hq/baton/internal/admin"
+	"github.com/baton-hq/baton/internal/app"
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/event"
@@ -35,8 +36,8 @@ import (
 	"github.com/baton-hq/baton/internal/lambdahttp"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
-	"github.com/baton-hq/baton/internal/server"
 	"github.com/baton-hq/baton/internal/sqsrelay"
+	"github.com/baton-hq/baton/internal/stdwebhook"
 	"github.com/baton-hq/baton/internal/table/dynamotable"
 	"github.com/baton-hq/baton/internal/testutil/moto"
 	"github.com/baton-hq/baton/internal/testutil/repo"
@@ -99,23 +100,23 @@ func TestAWSShape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app, err := server.New(ctx, cfg, tbl, slog.New(slog.NewTextHandler(io.Discard, nil)), server.WithClock(clk.Now))
+	a, err := app.New(ctx, cfg, tbl, slog.New(slog.NewTextHandler(io.Discard, nil)), app.WithClock(clk.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { app.Close() })
-	if app.Qualifier == nil {
+	t.Cleanup(func() { a.Close() })
+	if a.Qualifier == nil {
 		t.Fatal("no qualifier: BATON_RULES not loaded")
 	}
 
-	collectFn := lambdahttp.Adapter{Handler: app.CollectHandler()}
-	adminFn := lambdahttp.Adapter{Handler: app.AdminHandler()}
-	feedbackFn := lambdahttp.Adapter{Handler: app.FeedbackHandler()}
+	collectFn := lambdahttp.Adapter{Handler: a.CollectHandler()}
+	adminFn := lambdahttp.Adapter{Handler: a.AdminHandler()}
+	feedbackFn := lambdahttp.Adapter{Handler: a.FeedbackHandler()}
 	relay := &sqsrelay.Relay{SQS: sqsc, QueueURL: pushURL}
-	app.Accounts.Send = relay.SendAccount // as functions/score does
-	score := lambdafn.Score(app.Core, relay.Send)
-	pushFn := lambdafn.Push(app.Pusher, sqsc, lambdafn.PushQueues{URL: pushURL, DeadLetterURL: dlqURL})
-	sweep := lambdafn.Sweep(app.Core)
+	a.Accounts.Send = relay.SendAccount // as functions/score does
+	score := lambdafn.Score(a.Core, relay.Send)
+	pushFn := lambdafn.Push(a.Pusher, sqsc, lambdafn.PushQueues{URL: pushURL, DeadLetterURL: dlqURL})
+	sweep := lambdafn.Sweep(a.Core)
 
 	filters, batchSize := scoreFilter(t)
 	stream := newStreamReader(t, ctx, tbl, endpoint)
@@ -187,7 +188,7 @@ func TestAWSShape(t *testing.T) {
 	visitorID := strings.TrimPrefix(cookie, "bt_vid=")
 
 	drain()
-	if mqls := recentMQLs(t, ctx, app); len(mqls) != 0 {
+	if mqls := recentMQLs(t, ctx, a); len(mqls) != 0 {
 		t.Fatalf("an anonymous visitor is an MQL: %+v", mqls)
 	}
 	if n := passedKinds["event"]; n != 4 {
@@ -221,7 +222,7 @@ func TestAWSShape(t *testing.T) {
 		}
 	}
 
-	mqls := recentMQLs(t, ctx, app)
+	mqls := recentMQLs(t, ctx, a)
 	if len(mqls) != 1 {
 		t.Fatalf("want one MQL, got %+v", mqls)
 	}
@@ -230,7 +231,7 @@ func TestAWSShape(t *testing.T) {
 		t.Fatalf("MQL %+v (qualified at %s)", mql, qualifiedAt)
 	}
 	pid := mql.Person
-	if rec, err := app.Qualifier.Record(ctx, pid); err != nil || rec.Stage != qualify.StageMQL || rec.Verdict.Grade != "A" {
+	if rec, err := a.Qualifier.Record(ctx, pid); err != nil || rec.Stage != qualify.StageMQL || rec.Verdict.Grade != "A" {
 		t.Fatalf("record %+v %v", rec, err)
 	}
 
@@ -293,8 +294,8 @@ func TestAWSShape(t *testing.T) {
 	// once. The same stream records scored again, and the same message
 	// pushed again (plus the copy the replayed MQL record relays), change
 	// nothing.
-	before, _ := app.Qualifier.Record(ctx, pid)
-	ledger, _ := app.Qualifier.Ledger(ctx, pid)
+	before, _ := a.Qualifier.Record(ctx, pid)
+	ledger, _ := a.Qualifier.Ledger(ctx, pid)
 	replay := append([]events.DynamoDBEventRecord(nil), scored...)
 	scoreBatches(t, ctx, score, replay, batchSize)
 	pushBatch(t, ctx, pushFn, sqsc, pushURL, first)
@@ -313,17 +314,17 @@ func TestAWSShape(t *testing.T) {
 	for _, m := range receive(t, ctx, sqsc, pushURL, pushARN) {
 		t.Errorf("replay queued another message: %s", m.Body)
 	}
-	if n := len(recentMQLs(t, ctx, app)); n != 1 {
+	if n := len(recentMQLs(t, ctx, a)); n != 1 {
 		t.Fatalf("after replay %d MQLs", n)
 	}
 	if n := len(hook.deliveries("/mql")); n != 1 {
 		t.Fatalf("after replay the webhook received %d MQL deliveries", n)
 	}
-	after, _ := app.Qualifier.Record(ctx, pid)
+	after, _ := a.Qualifier.Record(ctx, pid)
 	if b, a := mustJSON(before), mustJSON(after); b != a {
 		t.Errorf("replay changed the score record:\n%s\n%s", b, a)
 	}
-	if l, _ := app.Qualifier.Ledger(ctx, pid); len(l) != len(ledger) {
+	if l, _ := a.Qualifier.Ledger(ctx, pid); len(l) != len(ledger) {
 		t.Errorf("replay changed the ledger: %d contributions, then %d", len(ledger), len(l))
 	}
 	expectEmpty(t, ctx, sqsc, dlqURL, dlqARN, "dead-letter queue")
@@ -346,7 +347,7 @@ func TestAWSShape(t *testing.T) {
 	if code, body := invoke2(t, feedbackFn, stale); code != http.StatusUnauthorized {
 		t.Fatalf("feedback signed an hour ago: %d %s", code, body)
 	}
-	if rec, _ := app.Qualifier.Record(ctx, pid); rec.Stage != qualify.StageMQL {
+	if rec, _ := a.Qualifier.Record(ctx, pid); rec.Stage != qualify.StageMQL {
 		t.Fatalf("refused feedback moved the stage to %s", rec.Stage)
 	}
 	good := signedFeedback(clk, "fb-0001", fb, mustKey(t, feedbackSecret))
@@ -360,7 +361,7 @@ func TestAWSShape(t *testing.T) {
 	if code != 200 || json.Unmarshal([]byte(body), &res) != nil || len(res.Results) != 1 || !res.Results[0].Applied || !res.Results[0].Recycled {
 		t.Fatalf("feedback: %d %s", code, body)
 	}
-	if rec, err := app.Qualifier.Record(ctx, pid); err != nil || rec.Stage != qualify.StageRecycled {
+	if rec, err := a.Qualifier.Record(ctx, pid); err != nil || rec.Stage != qualify.StageRecycled {
 		t.Fatalf("after rejection the stage is %q (%v), want %s", rec.Stage, err, qualify.StageRecycled)
 	}
 	code, body = invoke2(t, feedbackFn, signedFeedback(clk, "fb-0001", fb, mustKey(t, feedbackSecret)))
@@ -470,7 +471,7 @@ func invoke2(t *testing.T, fn lambdahttp.Adapter, ev events.APIGatewayV2HTTPRequ
 
 func mustKey(t *testing.T, secret string) []byte {
 	t.Helper()
-	k, err := push.Key(secret)
+	k, err := stdwebhook.Key(secret)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -485,7 +486,7 @@ func signedFeedback(clk *clock.Manual, id string, body, key []byte) events.APIGa
 		"content-type":      "application/json",
 		"webhook-id":        id,
 		"webhook-timestamp": strconv.FormatInt(ts, 10),
-		"webhook-signature": push.Sign(key, id, ts, body),
+		"webhook-signature": stdwebhook.Sign(key, id, ts, body),
 	}, nil, string(body))
 }
 
@@ -511,7 +512,7 @@ func newReceiver(t *testing.T, clk *clock.Manual) *receiver {
 		body, _ := io.ReadAll(r.Body)
 		rc.mu.Lock()
 		defer rc.mu.Unlock()
-		if err := push.Verify(webhookSecret, r.Header, body, clk.Now(), 5*time.Minute); err != nil {
+		if err := stdwebhook.Verify(webhookSecret, r.Header, body, clk.Now(), 5*time.Minute); err != nil {
 			rc.errs = append(rc.errs, r.URL.Path+": "+err.Error())
 			http.Error(w, err.Error(), http.StatusUnauthorized)
 			return
@@ -892,9 +893,9 @@ func expectEmpty(t *testing.T, ctx context.Context, c *sqs.Client, url, arn, wha
 
 // --- helpers ---
 
-func recentMQLs(t *testing.T, ctx context.Context, app *server.App) []qualify.MQL {
+func recentMQLs(t *testing.T, ctx context.Context, a *app.App) []qualify.MQL {
 	t.Helper()
-	m, err := app.Qualifier.RecentMQLs(ctx, 50)
+	m, err := a.Qualifier.RecentMQLs(ctx, 50)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
+	"github.com/baton-hq/baton/internal/app"
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/deadletter"
@@ -23,7 +24,6 @@ import (
 	"github.com/baton-hq/baton/internal/lambdahttp"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/queue"
-	"github.com/baton-hq/baton/internal/server"
 	"github.com/baton-hq/baton/internal/sqsrelay"
 	"github.com/baton-hq/baton/internal/table/dynamotable"
 	"github.com/baton-hq/baton/internal/testutil/moto"
@@ -73,18 +73,18 @@ func TestDeadLettersOnSQS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app, err := server.New(ctx, cfg, tbl, slog.New(slog.NewTextHandler(io.Discard, nil)), server.WithClock(clk.Now))
+	a, err := app.New(ctx, cfg, tbl, slog.New(slog.NewTextHandler(io.Discard, nil)), app.WithClock(clk.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { app.Close() })
+	t.Cleanup(func() { a.Close() })
 	// What functions/push and functions/admin wire from the template's variables.
-	pushFn := lambdafn.Push(app.Pusher, sqsc, lambdafn.PushQueues{URL: pushURL, DeadLetterURL: dlqURL})
-	app.Admin.Deliveries.Queue = &deadletter.Store{SQS: sqsc, Queues: deadletter.Queues{Push: pushURL, PushDLQ: dlqURL, ScoreFailures: scoreURL}}
-	adminFn := lambdahttp.Adapter{Handler: app.AdminHandler()}
+	pushFn := lambdafn.Push(a.Pusher, sqsc, lambdafn.PushQueues{URL: pushURL, DeadLetterURL: dlqURL})
+	a.Admin.Deliveries.Queue = &deadletter.Store{SQS: sqsc, Queues: deadletter.Queues{Push: pushURL, PushDLQ: dlqURL, ScoreFailures: scoreURL}}
+	adminFn := lambdahttp.Adapter{Handler: a.AdminHandler()}
 
 	// An MQL relayed as the score function does; the SFA refuses it for good.
-	p, _, err := app.People.Ensure(ctx, email, "form")
+	p, _, err := a.People.Ensure(ctx, email, "form")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,10 +13,11 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/baton-hq/baton/internal/app"
 	"github.com/baton-hq/baton/internal/changefeed"
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/qualify"
-	"github.com/baton-hq/baton/internal/server"
+	"github.com/baton-hq/baton/internal/scorefeed"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/testutil/moto"
 )
@@ -97,7 +98,7 @@ func TestWriteUnitsPerEvent(t *testing.T) {
 	}
 	dyn := moto.NewTable(t)
 	m := &meter{Table: dyn}
-	app, err := server.New(context.Background(), cfg, m, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	a, err := app.New(context.Background(), cfg, m, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,8 +106,8 @@ func TestWriteUnitsPerEvent(t *testing.T) {
 	// the score function handles it. On AWS the MQL relay is an SQS send,
 	// which costs no write unit.
 	sqsSend := func(context.Context, qualify.MQL) error { return nil }
-	score := &changefeed.Consumer{Feed: dyn.Stream(qualify.StreamKinds...), Handle: app.Changes(sqsSend)}
-	srv := httptest.NewServer(app.Handler())
+	score := &changefeed.Consumer{Feed: dyn.Stream(scorefeed.Kinds...), Handle: a.Changes(sqsSend)}
+	srv := httptest.NewServer(a.Handler())
 	defer srv.Close()
 	ua := "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
 	send := func(body string) float64 {

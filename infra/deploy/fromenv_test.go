@@ -27,6 +27,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"gopkg.in/yaml.v3"
 
+	"github.com/baton-hq/baton/internal/app"
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/crm/crmfake"
@@ -34,8 +35,8 @@ import (
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/secrets"
-	"github.com/baton-hq/baton/internal/server"
 	"github.com/baton-hq/baton/internal/sqsrelay"
+	"github.com/baton-hq/baton/internal/stdwebhook"
 	"github.com/baton-hq/baton/internal/testutil/moto"
 )
 
@@ -64,7 +65,7 @@ var (
 // secret), only what Lambda itself adds besides (AWS_* credentials and
 // region, LAMBDA_TASK_ROOT: the directory `make build` lays out with
 // rules.yaml and baton.yaml) and AWS_ENDPOINT_URL pointing the SDK at moto.
-// server.FromEnv must succeed for each, with the settings of the parameters,
+// app.FromEnv must succeed for each, with the settings of the parameters,
 // the packaged files and the secret; then an MQL the score function relays
 // to the push queue is delivered by the push function's App to a HubSpot
 // (fake) configured in baton.yaml, with the token from the secret, and to
@@ -144,7 +145,7 @@ func TestFunctionsStartOnAWS(t *testing.T) {
 		t.Setenv("BATON_STORE", "dynamodb")
 		t.Setenv("BATON_TABLE", tbl.Name())
 		t.Setenv(secrets.Variable, secretName+"-missing")
-		_, err := server.FromEnv(ctx)
+		_, err := app.FromEnv(ctx)
 		var ce *config.Error
 		if !errors.As(err, &ce) || ce.Setting != secrets.Variable || !strings.Contains(err.Error(), "ResourceNotFound") {
 			t.Errorf("start-up with a missing secret: %v, want a config error naming %s", err, secrets.Variable)
@@ -175,7 +176,7 @@ func TestFunctionsStartOnAWS(t *testing.T) {
 					ev.refs[name] = fmt.Sprint(mapOf(p)["Default"])
 				}
 			}
-			apps := map[string]*server.App{}
+			apps := map[string]*app.App{}
 			envs := map[string]map[string]string{}
 			for _, id := range slices.Sorted(maps.Keys(res)) {
 				if res[id]["Type"] != "AWS::Lambda::Function" {
@@ -201,14 +202,14 @@ func TestFunctionsStartOnAWS(t *testing.T) {
 							t.Errorf("%s is empty", v)
 						}
 					}
-					app, err := server.FromEnv(ctx)
+					a, err := app.FromEnv(ctx)
 					if err != nil {
-						t.Fatalf("server.FromEnv with the template's environment: %v", err)
+						t.Fatalf("app.FromEnv with the template's environment: %v", err)
 					}
-					t.Cleanup(func() { app.Close() })
-					apps[name] = app
-					checkConfig(t, name, app.Config, params.values)
-					if app.Qualifier == nil || app.Feedback == nil {
+					t.Cleanup(func() { a.Close() })
+					apps[name] = a
+					checkConfig(t, name, a.Config, params.values)
+					if a.Qualifier == nil || a.Feedback == nil {
 						t.Error("no rules: the packaged rules.yaml was not read")
 					}
 				})
@@ -225,7 +226,7 @@ func TestFunctionsStartOnAWS(t *testing.T) {
 					path string
 					want int
 				}{{base + path, map[string]int{"collect": 200, "admin": 401}[fn]}, {"/elsewhere" + path, 404}} {
-					h := map[string]func(*server.App) http.Handler{"collect": (*server.App).CollectHandler, "admin": (*server.App).AdminHandler}[fn](apps[fn])
+					h := map[string]func(*app.App) http.Handler{"collect": (*app.App).CollectHandler, "admin": (*app.App).AdminHandler}[fn](apps[fn])
 					resp, err := lambdahttp.Adapter{Handler: h}.Handle(ctx, events.APIGatewayV2HTTPRequest{
 						RawPath: p.path, Headers: map[string]string{"host": "abc123.execute-api.us-east-1.amazonaws.com"},
 						RequestContext: events.APIGatewayV2HTTPRequestContext{HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "GET", Path: p.path, SourceIP: "192.0.2.1"}},
@@ -336,7 +337,7 @@ type webhookReceiver struct {
 
 func (h *webhookReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	if err := push.Verify(testWebhookKey, r.Header, body, clock.Now(), 5*time.Minute); err != nil {
+	if err := stdwebhook.Verify(testWebhookKey, r.Header, body, clock.Now(), 5*time.Minute); err != nil {
 		http.Error(w, err.Error(), http.StatusUnauthorized)
 		return
 	}

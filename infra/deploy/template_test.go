@@ -14,7 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/baton-hq/baton/internal/push"
-	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/scorefeed"
 	"github.com/baton-hq/baton/internal/secrets"
 )
 
@@ -104,7 +104,7 @@ func TestEnvironment(t *testing.T) {
 // exactly the item kinds its handler acts on.
 func TestStreamFilterMatchesTheCode(t *testing.T) {
 	b, _ := os.ReadFile(filepath.Join(root, "template.yaml"))
-	want := `"kind": {"S": ["` + strings.Join(qualify.StreamKinds, `", "`) + `"]}`
+	want := `"kind": {"S": ["` + strings.Join(scorefeed.Kinds, `", "`) + `"]}`
 	if !strings.Contains(string(b), want) {
 		t.Fatalf("template.yaml's score filter does not list %s", want)
 	}

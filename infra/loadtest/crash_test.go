@@ -16,6 +16,7 @@ import (
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/queue"
+	"github.com/baton-hq/baton/internal/scorefeed"
 	"github.com/baton-hq/baton/internal/table/bolttable"
 )
 
@@ -60,7 +61,7 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 	}
 	// Read the file the killed process left, as the restarted stack would.
 	// The killed process ran on the real clock: judge expiry by it too.
-	tb, err := bolttable.Open(filepath.Join(data, "baton.db"), bolttable.WithFeed(qualify.StreamKinds...), bolttable.WithClock(time.Now))
+	tb, err := bolttable.Open(filepath.Join(data, "baton.db"), bolttable.WithFeed(scorefeed.Kinds...), bolttable.WithClock(time.Now))
 	if err != nil {
 		t.Fatalf("reopen after SIGKILL: %v", err)
 	}

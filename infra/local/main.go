@@ -11,15 +11,15 @@ import (
 	"syscall"
 
 	"github.com/baton-hq/baton/infra/local/stack"
+	"github.com/baton-hq/baton/internal/app"
 	"github.com/baton-hq/baton/internal/config"
-	"github.com/baton-hq/baton/internal/server"
 )
 
 func main() {
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	getenv, err := server.Getenv(ctx) // BATON_SECRETS_ARN works here too
+	getenv, err := app.Getenv(ctx) // BATON_SECRETS_ARN works here too
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)

@@ -17,6 +17,7 @@ import (
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/rulebook"
+	"github.com/baton-hq/baton/internal/scorefeed"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
 	"github.com/baton-hq/baton/internal/testutil/repo"
@@ -89,11 +90,11 @@ func (w *world) person(vid, email string, attrs map[string]string) []table.Chang
 	return cs
 }
 
-// handle runs scoring, then accounts, as server/core does.
+// handle runs scoring, then accounts, as app/core does.
 func (w *world) handle(cs []table.Change) {
 	w.t.Helper()
 	ctx := context.Background()
-	if _, err := w.q.HandleChanges(ctx, cs, nil); err != nil {
+	if _, err := scorefeed.HandleChanges(ctx, w.q, cs, nil); err != nil {
 		w.t.Fatal(err)
 	}
 	if n, err := w.book.HandleChanges(ctx, cs); err != nil || n != len(cs) {
@@ -161,7 +162,7 @@ func TestFreeMailAndNoCompanyStayOut(t *testing.T) {
 func TestErasureWinsARace(t *testing.T) {
 	w := newWorld(t)
 	cs := w.person("v1", "leaving@maker.example", map[string]string{"company": "Maker", "title": "部長"})
-	if _, err := w.q.HandleChanges(context.Background(), cs, nil); err != nil {
+	if _, err := scorefeed.HandleChanges(context.Background(), w.q, cs, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.tb.Put(context.Background(), table.Item{PK: privacy.TombstonePK("leaving@maker.example"), SK: "TOMB", Kind: privacy.KindTombstone}, table.Always); err != nil {
@@ -235,7 +236,7 @@ func TestFailedHandOverIsRetried(t *testing.T) {
 	b := w.person("v2", "dev@maker.example", map[string]string{"company": "メーカー", "title": "エンジニア"})
 	ctx := context.Background()
 	w.handle(a)
-	if _, err := w.q.HandleChanges(ctx, b, nil); err != nil {
+	if _, err := scorefeed.HandleChanges(ctx, w.q, b, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := w.book.HandleChanges(ctx, b); err == nil {

@@ -16,8 +16,8 @@ import (
 )
 
 // HandleChanges keeps accounts current from the table's change feed. It
-// runs on the changes scoring has just handled (server/core runs
-// qualify.HandleChanges first), so each person it refreshes has their new
+// runs on the changes scoring has just handled (app/core runs
+// scorefeed.HandleChanges first), so each person it refreshes has their new
 // score: for every person named by the batch's events and visitor links it
 // reads the person, their score record and their account (a few reads per
 // person, once per batch) and writes the account in one transaction.

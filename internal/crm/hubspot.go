@@ -93,13 +93,13 @@ func (h *HubSpot) do(ctx context.Context, method, path string, body any) (int, [
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	resp, err := push.NoRedirects(h.Client, 20*time.Second).Do(req)
+	resp, err := noRedirects(h.Client, 20*time.Second).Do(req)
 	if err != nil {
 		return 0, nil, nil, &push.Error{Connector: "hubspot", Message: err.Error()}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
-		return 0, nil, nil, push.Redirected("hubspot", resp)
+		return 0, nil, nil, redirected("hubspot", resp)
 	}
 	out, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	return resp.StatusCode, out, resp.Header, nil
@@ -125,7 +125,7 @@ func (h *HubSpot) hsError(status int, body []byte, hd http.Header) *push.Error {
 	switch {
 	case status == 429:
 		pe.Code = "RATE_LIMIT:" + e.PolicyName
-		pe.RetryAfter = push.RetryAfter(hd, now)
+		pe.RetryAfter = retryAfter(hd, now)
 		if pe.RetryAfter == 0 {
 			pe.RetryAfter = time.Second // SECONDLY (and TEN_SECONDLY) windows
 			if iv, err := strconv.Atoi(hd.Get("X-HubSpot-RateLimit-Interval-Milliseconds")); err == nil && iv > 0 {
@@ -141,7 +141,7 @@ func (h *HubSpot) hsError(status int, body []byte, hd http.Header) *push.Error {
 			}
 		}
 	case status >= 500:
-		pe.RetryAfter = push.RetryAfter(hd, now)
+		pe.RetryAfter = retryAfter(hd, now)
 	default:
 		pe.Permanent = true // 400 validation, 401 bad token, 403 missing scopes, 409 conflict
 	}

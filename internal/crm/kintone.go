@@ -146,7 +146,7 @@ func (k *Kintone) upsert(ctx context.Context, app int, keyField, key string, rec
 	defer resp.Body.Close()
 	out, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
-		return "", push.Redirected("kintone", resp)
+		return "", redirected("kintone", resp)
 	}
 	if resp.StatusCode == 200 {
 		var r struct {
@@ -176,7 +176,7 @@ func (k *Kintone) upsert(ctx context.Context, app int, keyField, key string, rec
 	}
 	switch {
 	case resp.StatusCode == 429 || resp.StatusCode >= 500 || e.Code == "GAIA_TM12" || e.Code == "CB_TO01" || e.Code == "GAIA_RE18" || e.Code == "GAIA_DA02":
-		pe.RetryAfter = push.RetryAfter(resp.Header, now) // too many requests, timeouts, maintenance, "try again later", database lock
+		pe.RetryAfter = retryAfter(resp.Header, now) // too many requests, timeouts, maintenance, "try again later", database lock
 	default:
 		pe.Permanent = true // CB_VA01 validation, GAIA_* authentication and permission errors
 	}
@@ -189,7 +189,7 @@ func jsonNumber(f float64) string {
 }
 
 func (k *Kintone) client() *http.Client {
-	return push.NoRedirects(k.Client, 20*time.Second)
+	return noRedirects(k.Client, 20*time.Second)
 }
 
 // Check reads the app's form (GET /k/v1/app/form/fields.json) and makes

@@ -1,7 +1,9 @@
-// Package crm holds the SFA connectors: Salesforce, HubSpot and kintone,
-// each over plain net/http against its documented REST API. Each upserts by
-// a key the SFA enforces (external id, email), so delivering twice never
-// creates twice, and classifies every failure for the push worker:
+// Package crm holds every connector the push worker delivers through:
+// Salesforce, HubSpot and kintone, each over plain net/http against its
+// documented REST API, and the signed webhook. Each upserts by a key the SFA
+// enforces (external id, email; the webhook's id is the MQL's, receivers
+// deduplicate on it), so delivering twice never creates twice, and
+// classifies every failure for the push worker:
 // permanent (dead-letter it with the reason) or transient (retry, after the
 // SFA's Retry-After when it gives one).
 package crm
@@ -131,7 +133,7 @@ func (s *Salesforce) audience() string {
 }
 
 func (s *Salesforce) client() *http.Client {
-	return push.NoRedirects(s.Client, 20*time.Second)
+	return noRedirects(s.Client, 20*time.Second)
 }
 
 func (s *Salesforce) now() time.Time {
@@ -165,7 +167,7 @@ func (s *Salesforce) authenticate(ctx context.Context) (string, string, error) {
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
-		return "", "", push.Redirected("salesforce", resp)
+		return "", "", redirected("salesforce", resp)
 	}
 	if resp.StatusCode != 200 {
 		var e struct {
@@ -248,7 +250,7 @@ func (s *Salesforce) call(ctx context.Context, method, path string, body any) (i
 		}
 		if resp.StatusCode >= 301 && resp.StatusCode < 400 {
 			resp.Body.Close()
-			return 0, nil, nil, push.Redirected("salesforce", resp)
+			return 0, nil, nil, redirected("salesforce", resp)
 		}
 		out, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 		resp.Body.Close()
@@ -280,7 +282,7 @@ func sfError(status int, body []byte, h http.Header, now time.Time) *push.Error 
 	}
 	switch {
 	case status == 403 && e.Code == "REQUEST_LIMIT_EXCEEDED":
-		e.RetryAfter = push.RetryAfter(h, now)
+		e.RetryAfter = retryAfter(h, now)
 		if e.RetryAfter == 0 {
 			e.RetryAfter = 5 * time.Minute // the 24-hour API limit: come back much later than a blip
 		}
@@ -288,7 +290,7 @@ func sfError(status int, body []byte, h http.Header, now time.Time) *push.Error 
 		e.Code, e.Permanent = "MULTIPLE_CHOICES", true
 		e.Message = "several Leads share the external id: " + strings.TrimSpace(string(body))
 	case status == 429 || status >= 500 || e.Code == "UNABLE_TO_LOCK_ROW":
-		e.RetryAfter = push.RetryAfter(h, now) // row locks clear when the other transaction ends
+		e.RetryAfter = retryAfter(h, now) // row locks clear when the other transaction ends
 	default:
 		e.Permanent = true // 400 DUPLICATES_DETECTED, REQUIRED_FIELD_MISSING, INVALID_FIELD, 401 after refresh, 403, 404
 	}

@@ -112,7 +112,8 @@ func (d *Directory) now() time.Time {
 // The person's partition is identity's: it builds and decodes its keys
 // (PersonPK, ScanPeople). Other packages keep their own kinds of item there
 // under their own sort-key prefixes (qualify: SCORE, L#, H#, MQL#, FB#,
-// SLA#; push: DLV#; click: C#, CE#), reaching it through PersonPK only.
+// DEAL#; sla: SLA#; push: DLV#; click: C#, CE#), reaching it through
+// PersonPK only.
 const personPrefix = "P#"
 
 // PersonPK is the partition of a person.

@@ -14,9 +14,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
+	"github.com/baton-hq/baton/internal/app/core"
 	"github.com/baton-hq/baton/internal/push"
-	"github.com/baton-hq/baton/internal/qualify"
-	"github.com/baton-hq/baton/internal/server/core"
+	"github.com/baton-hq/baton/internal/scorefeed"
 	"github.com/baton-hq/baton/internal/sqsrelay"
 	"github.com/baton-hq/baton/internal/table/dynamotable"
 )
@@ -25,7 +25,7 @@ import (
 // the local stack runs on its feed. A record that cannot be decoded is
 // skipped (it would block the shard forever); at the first failure the
 // batch reports that record, and Lambda retries from there.
-func Score(app *core.Core, relay qualify.Relay) func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+func Score(app *core.Core, relay scorefeed.Relay) func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
 	handle := app.Changes(relay)
 	return func(ctx context.Context, batch events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
 		cs, bad := dynamotable.LambdaChanges(batch.Records)

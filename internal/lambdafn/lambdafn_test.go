@@ -16,10 +16,10 @@ import (
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/baton-hq/baton/internal/account"
+	"github.com/baton-hq/baton/internal/app"
 	"github.com/baton-hq/baton/internal/lambdafn"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
-	"github.com/baton-hq/baton/internal/server"
 	"github.com/baton-hq/baton/internal/sqsrelay"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/testutil/lambdatest"
@@ -46,7 +46,7 @@ var queues = 0
 
 // pushSetup creates a push queue and its DLQ on moto and an App whose only
 // connector is a webhook answering with status and Retry-After.
-func pushSetup(t *testing.T, status int, retryAfter string) (*server.App, *recorder, lambdafn.PushQueues) {
+func pushSetup(t *testing.T, status int, retryAfter string) (*app.App, *recorder, lambdafn.PushQueues) {
 	t.Helper()
 	sfa := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if retryAfter != "" {
@@ -56,7 +56,7 @@ func pushSetup(t *testing.T, status int, retryAfter string) (*server.App, *recor
 		fmt.Fprintf(w, "status %d", status)
 	}))
 	t.Cleanup(sfa.Close)
-	app := lambdatest.NewApp(t, "BATON_WEBHOOK_URL", sfa.URL, "BATON_WEBHOOK_SECRET", "whsec_c2VjcmV0LWZvci1mZWVkYmFjay10ZXN0cw==")
+	a := lambdatest.NewApp(t, "BATON_WEBHOOK_URL", sfa.URL, "BATON_WEBHOOK_SECRET", "whsec_c2VjcmV0LWZvci1mZWVkYmFjay10ZXN0cw==")
 	c := moto.SQS(moto.Shared(t))
 	queues++
 	name := strings.NewReplacer("/", "-", "_", "-").Replace(fmt.Sprintf("%s-%d", t.Name(), queues))
@@ -71,15 +71,15 @@ func pushSetup(t *testing.T, status int, retryAfter string) (*server.App, *recor
 		}
 		*q.url = *out.QueueUrl
 	}
-	return app, &recorder{Client: c, visibility: map[string]int32{}}, urls
+	return a, &recorder{Client: c, visibility: map[string]int32{}}, urls
 }
 
 // enqueueMQL relays an MQL of a new person to the push queue, as the score
 // function does, and receives it as the event source mapping would.
-func enqueueMQL(t *testing.T, app *server.App, c *sqs.Client, url string) events.SQSMessage {
+func enqueueMQL(t *testing.T, a *app.App, c *sqs.Client, url string) events.SQSMessage {
 	t.Helper()
 	ctx := context.Background()
-	p, _, err := app.People.Ensure(ctx, "backoff@example.com", "form")
+	p, _, err := a.People.Ensure(ctx, "backoff@example.com", "form")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,8 +129,8 @@ func notVisible(t *testing.T, c *sqs.Client, url string) string {
 // visibility timeout changed from the queue's 360 s), reported as a batch
 // item failure; nothing is dead-lettered.
 func TestPushBacksOffOnRetryAfter(t *testing.T) {
-	app, c, q := pushSetup(t, http.StatusTooManyRequests, "7")
-	msg := enqueueMQL(t, app, c.Client, q.URL)
+	a, c, q := pushSetup(t, http.StatusTooManyRequests, "7")
+	msg := enqueueMQL(t, a, c.Client, q.URL)
 	// The event source mapping has the message in flight: release it, so
 	// that what hides it afterwards is the handler's visibility change.
 	if _, err := c.Client.ChangeMessageVisibility(context.Background(), &sqs.ChangeMessageVisibilityInput{QueueUrl: &q.URL, ReceiptHandle: &msg.ReceiptHandle, VisibilityTimeout: 0}); err != nil {
@@ -139,7 +139,7 @@ func TestPushBacksOffOnRetryAfter(t *testing.T) {
 	if got := notVisible(t, c.Client, q.URL); got != "1 visible, 0 not visible" {
 		t.Fatalf("before the push: %s", got)
 	}
-	resp, err := lambdafn.Push(app.Pusher, c, q)(context.Background(), events.SQSEvent{Records: []events.SQSMessage{msg}})
+	resp, err := lambdafn.Push(a.Pusher, c, q)(context.Background(), events.SQSEvent{Records: []events.SQSMessage{msg}})
 	if err != nil || len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != msg.MessageId {
 		t.Fatalf("failures %+v %v", resp.BatchItemFailures, err)
 	}
@@ -175,10 +175,10 @@ func TestPushBackoffSchedule(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			app, c, q := pushSetup(t, tc.status, tc.retryAfter)
-			msg := enqueueMQL(t, app, c.Client, q.URL)
+			a, c, q := pushSetup(t, tc.status, tc.retryAfter)
+			msg := enqueueMQL(t, a, c.Client, q.URL)
 			msg.Attributes["ApproximateReceiveCount"] = tc.receives
-			resp, err := lambdafn.Push(app.Pusher, c, q)(context.Background(), events.SQSEvent{Records: []events.SQSMessage{msg}})
+			resp, err := lambdafn.Push(a.Pusher, c, q)(context.Background(), events.SQSEvent{Records: []events.SQSMessage{msg}})
 			if err != nil || len(resp.BatchItemFailures) != 1 {
 				t.Fatalf("failures %+v %v", resp.BatchItemFailures, err)
 			}
@@ -198,16 +198,16 @@ func TestPushBackoffSchedule(t *testing.T) {
 // done (no batch item failure, nothing dead-lettered), the SFA never hears
 // of it, even when the SFA would fail.
 func TestPushDropsErasedPersonsMessage(t *testing.T) {
-	app, c, q := pushSetup(t, http.StatusBadRequest, "") // the SFA would refuse: a dead letter if it were tried
-	msg := enqueueMQL(t, app, c.Client, q.URL)
-	p, err := app.People.ByEmail(context.Background(), "backoff@example.com")
+	a, c, q := pushSetup(t, http.StatusBadRequest, "") // the SFA would refuse: a dead letter if it were tried
+	msg := enqueueMQL(t, a, c.Client, q.URL)
+	p, err := a.People.ByEmail(context.Background(), "backoff@example.com")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := app.Eraser.Erase(context.Background(), p.ID); err != nil {
+	if _, err := a.Eraser.Erase(context.Background(), p.ID); err != nil {
 		t.Fatal(err)
 	}
-	resp, err := lambdafn.Push(app.Pusher, c, q)(context.Background(), events.SQSEvent{Records: []events.SQSMessage{msg}})
+	resp, err := lambdafn.Push(a.Pusher, c, q)(context.Background(), events.SQSEvent{Records: []events.SQSMessage{msg}})
 	if err != nil || len(resp.BatchItemFailures) != 0 {
 		t.Fatalf("failures %+v %v", resp.BatchItemFailures, err)
 	}
@@ -229,12 +229,12 @@ func TestPushDeliversMQAs(t *testing.T) {
 		status int
 		want   string
 	}{{200, push.StatusDelivered}, {400, push.StatusDead}} {
-		app, sq, q := pushSetup(t, c.status, "")
+		a, sq, q := pushSetup(t, c.status, "")
 		it, err := m.Item() // the score function stored it before sending
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := app.Table.Put(ctx, it, table.Always); err != nil {
+		if err := a.Table.Put(ctx, it, table.Always); err != nil {
 			t.Fatal(err)
 		}
 		if err := (&sqsrelay.Relay{SQS: sq.Client, QueueURL: q.URL}).SendAccount(ctx, m); err != nil {
@@ -244,11 +244,11 @@ func TestPushDeliversMQAs(t *testing.T) {
 		if len(msgs) != 1 || msgs[0].MessageAttributes["mql_id"].StringValue == nil || *msgs[0].MessageAttributes["mql_id"].StringValue != m.ID {
 			t.Fatalf("messages %+v", msgs)
 		}
-		resp, err := lambdafn.Push(app.Pusher, sq, q)(ctx, events.SQSEvent{Records: msgs})
+		resp, err := lambdafn.Push(a.Pusher, sq, q)(ctx, events.SQSEvent{Records: msgs})
 		if err != nil || len(resp.BatchItemFailures) != 0 {
 			t.Fatalf("%d: failures %+v %v", c.status, resp.BatchItemFailures, err)
 		}
-		ds, err := app.Pusher.AccountDeliveries(ctx, m)
+		ds, err := a.Pusher.AccountDeliveries(ctx, m)
 		if err != nil || len(ds) != 1 || ds[0].Status != c.want || ds[0].Connector != "webhook" {
 			t.Fatalf("%d: deliveries %+v %v", c.status, ds, err)
 		}

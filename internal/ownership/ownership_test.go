@@ -39,6 +39,7 @@ const (
 	session  = "internal/session"
 	queue    = "internal/queue"
 	account  = "internal/account"
+	sla      = "internal/sla"
 )
 
 // kinds is who owns what.
@@ -53,7 +54,7 @@ var kinds = []kind{
 	{"P#", "H#", qualify},      // stage history
 	{"P#", "MQL#", qualify},    // MQLs
 	{"P#", "FB#", qualify},     // sales outcomes applied
-	{"P#", "SLA#", qualify},    // SLA breaches announced
+	{"P#", "SLA#", sla},        // SLA breaches announced
 	{"P#", "DEAL#", qualify},   // deals sales reported (amount, currency, close date)
 	{"P#", "DLV#", push},       // deliveries
 	{"P#", "C#", click},        // recent clicks

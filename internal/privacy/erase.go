@@ -3,7 +3,7 @@
 //
 // Erasure is complete by construction: every package that writes data about
 // a person implements Forgetter for its own items (it alone knows its keys),
-// and the composition root (internal/server) registers each of them with
+// and the composition root (internal/app) registers each of them with
 // the Eraser. This package knows no other package's keys; it owns only the
 // tombstone, the hash of an erased email that keeps the person erased.
 package privacy

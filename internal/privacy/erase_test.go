@@ -9,7 +9,7 @@ import (
 
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/privacy/privacytest"
-	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/scorefeed"
 	"github.com/baton-hq/baton/internal/table/bolttable"
 )
 
@@ -22,7 +22,7 @@ func TestNoBytesLeftInTheFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "baton.db")
 	clk := clock.NewManual(privacytest.T0)
 	// As the local stack opens it: with the change feed scoring reads.
-	tb, err := bolttable.Open(path, bolttable.WithFeed(qualify.StreamKinds...), bolttable.WithClock(clk.Now))
+	tb, err := bolttable.Open(path, bolttable.WithFeed(scorefeed.Kinds...), bolttable.WithClock(clk.Now))
 	if err != nil {
 		t.Fatal(err)
 	}

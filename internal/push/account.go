@@ -134,9 +134,3 @@ func (w *Worker) AccountDeliveries(ctx context.Context, m account.MQA) ([]Delive
 	}
 	return out, nil
 }
-
-// PushAccount implements AccountConnector: the MQA as JSON, type
-// "mqa.created", signed like an MQL.
-func (w *Webhook) PushAccount(ctx context.Context, m account.MQA) (string, error) {
-	return w.post(ctx, m.ID, "mqa.created", m)
-}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/baton-hq/baton/internal/account"
 	bclock "github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/crm"
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/table"
@@ -42,7 +43,7 @@ func TestMQALeavesOutErasedPeople(t *testing.T) {
 	}))
 	defer srv.Close()
 	w := &push.Worker{T: tb, Now: clk.Now, Connectors: []push.Connector{
-		&push.Webhook{URL: srv.URL, Secret: "whsec_c2VjcmV0LWZvci1tcWEtdGVzdHMtMDEy", Now: clk.Now},
+		&crm.Webhook{URL: srv.URL, Secret: "whsec_c2VjcmV0LWZvci1tcWEtdGVzdHMtMDEy", Now: clk.Now},
 		&push.Inbox{T: tb}, // takes no accounts: left out
 	}}
 	m := account.MQA{ID: "a0123456789abcdef-q1", Account: "a0123456789abcdef", N: 1, At: clk.Now(), Condition: "mqa",

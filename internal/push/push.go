@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"net/http"
 	"strings"
 	"time"
 
@@ -193,29 +192,6 @@ func (m MemProgress) Step(key string) string { return m[key] }
 func (m MemProgress) SaveStep(_ context.Context, key, value string) error {
 	m[key] = value
 	return nil
-}
-
-// NoRedirects returns a copy of c (a default client when nil) that never
-// follows a redirect: a write answered 3xx has not been done, so the
-// connector sees the 3xx and reports it (see Redirected) instead of
-// replaying the request somewhere else or taking the next page's 200 as
-// success.
-func NoRedirects(c *http.Client, timeout time.Duration) *http.Client {
-	out := &http.Client{Timeout: timeout}
-	if c != nil {
-		cp := *c
-		out = &cp
-	}
-	out.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return out
-}
-
-// Redirected is the failure of a request answered with a redirect:
-// transient (a moved endpoint or a maintenance page may come back; if it
-// persists the MQL is dead-lettered with this reason).
-func Redirected(connector string, resp *http.Response) *Error {
-	return &Error{Connector: connector, Status: resp.StatusCode, Code: "REDIRECT",
-		Message: fmt.Sprintf("answered with a redirect to %q instead of doing the request; redirects are never followed (check the configured URL)", resp.Header.Get("Location"))}
 }
 
 // Worker drains the push queue.

@@ -20,7 +20,6 @@ const (
 	historyPfx = "H#"    // H#<time>#<stage>: stage history
 	mqlPfx     = "MQL#"  // MQL#<cycle>: the cycle's MQL
 	fbPfx      = "FB#"   // FB#<delivery>: an applied sales outcome
-	slaPfx     = "SLA#"  // SLA#<mql>: an announced SLA breach
 )
 
 // Facts are one person's durable scoring facts: the score record (with its

@@ -12,7 +12,7 @@ import (
 // Forget implements privacy.Forgetter for what scoring keeps of a person:
 // the MQL index entries of their MQLs (first, so that a retry still finds
 // them from the MQL items), the MQL items, the score record, the ledger,
-// the stage history, sales feedback marks, SLA marks, deals and the
+// the stage history, sales feedback marks, deals and the
 // entry in the index of scored people. The report counters are aggregates
 // without the person and stay. It needs only T.
 func (q *Qualifier) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, error) {
@@ -38,7 +38,7 @@ func (q *Qualifier) Forget(ctx context.Context, s privacy.Subject) (privacy.Remo
 	if err != nil {
 		return r, err
 	}
-	for _, prefix := range []string{mqlPfx, scoreSK, ledgerPfx, historyPfx, fbPfx, slaPfx, dealPfx} {
+	for _, prefix := range []string{mqlPfx, scoreSK, ledgerPfx, historyPfx, fbPfx, dealPfx} {
 		n, err := privacy.DeleteQuery(ctx, q.T, table.Query{PK: pk, Prefix: prefix}, nil)
 		r.Merge(n)
 		if err != nil {

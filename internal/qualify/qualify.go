@@ -2,8 +2,8 @@
 // events under the rules, keeps the ledger that explains every point, moves
 // the lifecycle stage, and raises an MQL exactly once per cycle (a
 // conditional put); the MQL item's change on the table's feed hands it to
-// delivery. The same code consumes the embedded store's feed on the local
-// stack and DynamoDB Streams in the score function.
+// delivery. The feed's changes reach it through internal/scorefeed; the SLA
+// sweep is internal/sla.
 //
 // Layout under the person's partition:
 //
@@ -450,8 +450,12 @@ func (q *Qualifier) mqlWrites(m MQL) ([]table.Write, error) {
 	return ws, nil
 }
 
-// mqlIndex is the partition of the MQL index (/admin/mqls, the SLA sweep).
+// mqlIndex is the partition of the MQL index (/admin/mqls, the SLA sweep through MQLsSince).
 const mqlIndex = "MQLS"
+
+// KindMQL is the kind of the MQL item of a cycle (its change on the feed
+// is relayed to delivery: internal/scorefeed).
+const KindMQL = "mql"
 
 // KindMQLIndex is the kind of an MQL index entry.
 const KindMQLIndex = "mqlindex"
@@ -552,6 +556,17 @@ func (q *Qualifier) MQLs(ctx context.Context, person string) ([]MQL, error) {
 // RecentMQLs lists MQLs of everyone, newest first.
 func (q *Qualifier) RecentMQLs(ctx context.Context, limit int) ([]MQL, error) {
 	items, err := q.T.Query(ctx, table.Query{PK: mqlIndex, Reverse: true, Limit: limit, Consistent: true})
+	if err != nil {
+		return nil, err
+	}
+	return decodeMQLs(items)
+}
+
+// MQLsSince lists MQLs of everyone qualified after since, oldest first:
+// exported for the SLA sweep (internal/sla), which reads the index from its
+// lookback.
+func (q *Qualifier) MQLsSince(ctx context.Context, since time.Time) ([]MQL, error) {
+	items, err := q.T.Query(ctx, table.Query{PK: mqlIndex, After: since.UTC().Format(time.RFC3339Nano), Consistent: true})
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,7 @@
 // Package scorebench measures scoring: the rules engine alone, the whole
 // score path on the embedded store (changes of the feed through
-// qualify.HandleChanges), and a rescore. The Go benchmarks of rulebook and
-// qualify and `make bench` (infra/bench) run the same code, so the figures
+// scorefeed.HandleChanges), and a rescore. The Go benchmarks of rulebook and
+// scorefeed and `make bench` (infra/bench) run the same code, so the figures
 // printed beside the targets are the ones the benchmarks measure.
 //
 // The person is the expensive case: a long history (HistoryEvents events a
@@ -25,6 +25,7 @@ import (
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/rulebook"
+	"github.com/baton-hq/baton/internal/scorefeed"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
 )
@@ -196,7 +197,7 @@ func NewFixture(ctx context.Context, dir string, people, history int) (*Fixture,
 				t.Close()
 				return nil, err
 			}
-			if _, err := q.HandleChanges(ctx, cs, nil); err != nil {
+			if _, err := scorefeed.HandleChanges(ctx, q, cs, nil); err != nil {
 				t.Close()
 				return nil, err
 			}
@@ -233,7 +234,7 @@ func (f *Fixture) Changes(ctx context.Context, i, n int) ([]table.Change, error)
 
 // ScorePath measures the whole score path on the embedded store: feed
 // batches of batch changes, each the events of one person with a long
-// history, through qualify.HandleChanges. Every person starts with
+// history, through scorefeed.HandleChanges. Every person starts with
 // HistoryEvents scored and gets 1,000 more at most (people enough for b.N),
 // so the history stays 1,200 to 2,200 events long. The events are stored
 // before the clock starts. It reports events per processor second and per
@@ -263,7 +264,7 @@ func scorePath(b *testing.B, batch int) {
 	b.ResetTimer()
 	cpu := CPU()
 	for _, cs := range batches {
-		if n, err := f.Q.HandleChanges(ctx, cs, nil); err != nil || n != len(cs) {
+		if n, err := scorefeed.HandleChanges(ctx, f.Q, cs, nil); err != nil || n != len(cs) {
 			b.Fatalf("handled %d of %d: %v", n, len(cs), err)
 		}
 	}

@@ -11,10 +11,10 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/baton-hq/baton/internal/app/core"
 	"github.com/baton-hq/baton/internal/changefeed"
 	"github.com/baton-hq/baton/internal/config"
-	"github.com/baton-hq/baton/internal/qualify"
-	"github.com/baton-hq/baton/internal/server/core"
+	"github.com/baton-hq/baton/internal/scorefeed"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
 	"github.com/baton-hq/baton/internal/table/dynamotable"
@@ -26,7 +26,7 @@ import (
 func Open(ctx context.Context, cfg *config.Config, now func() time.Time) (table.Table, error) {
 	switch cfg.Store {
 	case "bolt":
-		return bolttable.Open(filepath.Join(cfg.DataDir, "baton.db"), bolttable.WithFeed(qualify.StreamKinds...), bolttable.WithClock(now))
+		return bolttable.Open(filepath.Join(cfg.DataDir, "baton.db"), bolttable.WithFeed(scorefeed.Kinds...), bolttable.WithClock(now))
 	default:
 		return core.OpenDynamo(ctx, cfg, now)
 	}
@@ -44,7 +44,7 @@ func Feed(t table.Table, handle func(ctx context.Context, cs []table.Change) (in
 	case *bolttable.Table:
 		c.Feed, c.Wake, c.Batch = t, t.Wake(), changefeed.EmbeddedBatch
 	case *dynamotable.Table:
-		c.Feed = t.Stream(qualify.StreamKinds...)
+		c.Feed = t.Stream(scorefeed.Kinds...)
 	default:
 		return nil, fmt.Errorf("stores: the %T store has no change feed", t)
 	}

@@ -19,7 +19,7 @@ import (
 
 	"github.com/baton-hq/baton/infra/local/stack"
 	"github.com/baton-hq/baton/internal/account"
-	"github.com/baton-hq/baton/internal/push"
+	"github.com/baton-hq/baton/internal/stdwebhook"
 )
 
 // hookRecorder is a webhook receiver that checks each message's signature
@@ -35,7 +35,7 @@ func newHookRecorder(t *testing.T, secret string) (*hookRecorder, *httptest.Serv
 	h := &hookRecorder{secret: secret, got: map[string][]json.RawMessage{}, ids: map[string]int{}}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
-		if err := push.Verify(secret, r.Header, body, sentAt(r), time.Minute); err != nil {
+		if err := stdwebhook.Verify(secret, r.Header, body, sentAt(r), time.Minute); err != nil {
 			t.Errorf("webhook signature: %v", err)
 		}
 		var m struct {

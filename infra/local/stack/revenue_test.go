@@ -16,7 +16,7 @@ import (
 
 	"github.com/baton-hq/baton/infra/local/stack"
 	"github.com/baton-hq/baton/internal/clock"
-	"github.com/baton-hq/baton/internal/push"
+	"github.com/baton-hq/baton/internal/stdwebhook"
 )
 
 // TestWonAmountInRevenueReport: a visitor comes from search, then a paid
@@ -57,7 +57,7 @@ func TestWonAmountInRevenueReport(t *testing.T) {
 	}
 	other := qualifyOne(t, s, "revenue-visitor-2", "pipeline@maker.example")
 
-	key, _ := push.Key(secret)
+	key, _ := stdwebhook.Key(secret)
 	feedback := func(id, body string) string {
 		t.Helper()
 		clk.Advance(time.Minute)
@@ -65,7 +65,7 @@ func TestWonAmountInRevenueReport(t *testing.T) {
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("webhook-id", id)
 		req.Header.Set("webhook-timestamp", strconv.FormatInt(clk.Now().Unix(), 10))
-		req.Header.Set("webhook-signature", push.Sign(key, id, clk.Now().Unix(), []byte(body)))
+		req.Header.Set("webhook-signature", stdwebhook.Sign(key, id, clk.Now().Unix(), []byte(body)))
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil || resp.StatusCode != 200 {
 			t.Fatalf("feedback %s: %v %v", id, err, resp)

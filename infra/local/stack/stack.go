@@ -14,10 +14,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/baton-hq/baton/internal/app"
 	"github.com/baton-hq/baton/internal/changefeed"
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/httpx"
-	"github.com/baton-hq/baton/internal/server"
 	"github.com/baton-hq/baton/internal/stores"
 )
 
@@ -26,7 +26,7 @@ var demoFiles embed.FS
 
 // Stack is a running local Baton.
 type Stack struct {
-	App     *server.App
+	App     *app.App
 	URL     string               // where Baton answers: e.g. http://127.0.0.1:8080, or http://127.0.0.1:8080/_bt under BATON_BASE_PATH
 	Changes *changefeed.Consumer // scoring and the MQL relay
 	srv     *http.Server
@@ -43,32 +43,32 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, now func()
 	if err != nil {
 		return nil, err
 	}
-	app, err := server.New(ctx, cfg, tbl, log, server.WithClock(now))
+	a, err := app.New(ctx, cfg, tbl, log, app.WithClock(now))
 	if err != nil {
 		tbl.Close()
 		return nil, err
 	}
-	feed, err := Feed(app)
+	feed, err := Feed(a)
 	if err != nil {
-		app.Close()
+		a.Close()
 		return nil, err
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		app.Close()
+		a.Close()
 		return nil, err
 	}
 	origin := "http://" + ln.Addr().String()
-	s := &Stack{App: app, URL: origin + cfg.BasePath, ln: ln}
+	s := &Stack{App: a, URL: origin + cfg.BasePath, ln: ln}
 	if cfg.PublicURL == "http://"+cfg.Addr { // not set: the address we actually listen on (the base path is added per request)
 		cfg.PublicURL = origin
-		app.Admin.PublicURL = origin
-		if app.Feedback != nil { // HubSpot signs the URL it called
-			app.Feedback.PublicURL = origin
+		a.Admin.PublicURL = origin
+		if a.Feedback != nil { // HubSpot signs the URL it called
+			a.Feedback.PublicURL = origin
 		}
 	}
 	s.srv = &http.Server{
-		Handler:           guard(cfg, app.Handler(routes)),
+		Handler:           guard(cfg, a.Handler(routes)),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -77,32 +77,32 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, now func()
 	}
 	go func() {
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			app.Log.Error("serve", "err", err)
+			a.Log.Error("serve", "err", err)
 		}
 	}()
 	var bg context.Context
 	bg, s.stop = context.WithCancel(context.Background())
-	if p, ok := app.Table.(purger); ok {
+	if p, ok := a.Table.(purger); ok {
 		s.every(bg, time.Hour, "retention", func(ctx context.Context) error {
 			n, err := p.PurgeExpired(ctx)
 			if n > 0 {
-				app.Log.Info("retention: purged expired items", "items", n)
+				a.Log.Info("retention: purged expired items", "items", n)
 			}
 			return err
 		})
 	}
-	if app.Qualifier != nil {
+	if a.Qualifier != nil {
 		// Rescore jobs run in the background, resumed after a restart.
-		s.every(bg, time.Second, "rescore", app.Qualifier.RunRescores)
+		s.every(bg, time.Second, "rescore", a.Qualifier.RunRescores)
 	}
 	s.every(bg, time.Minute, "sweep", func(ctx context.Context) error {
-		_, err := app.Sweep(ctx)
+		_, err := a.Sweep(ctx)
 		return err
 	})
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		app.Pusher.Run(bg, 500*time.Millisecond) // the local stand-in for the push function on SQS
+		a.Pusher.Run(bg, 500*time.Millisecond) // the local stand-in for the push function on SQS
 	}()
 	// The local stand-in for the score function on the DynamoDB stream: the
 	// same handler, on the embedded feed or the stream of a local DynamoDB.
@@ -118,8 +118,8 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, now func()
 // Feed returns the consumer of the App's change feed that runs scoring and
 // relays MQLs to the durable push queue: the local stand-in for the score
 // function on the DynamoDB stream.
-func Feed(app *server.App) (*changefeed.Consumer, error) {
-	return stores.Feed(app.Table, app.Changes(app.RelayToQueue), app.Log)
+func Feed(a *app.App) (*changefeed.Consumer, error) {
+	return stores.Feed(a.Table, a.Changes(a.RelayToQueue), a.Log)
 }
 
 // Settle handles every change on the feed now (tests call it before reading

@@ -23,7 +23,7 @@ import (
 	"github.com/baton-hq/baton/internal/admin"
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/event"
-	"github.com/baton-hq/baton/internal/push"
+	"github.com/baton-hq/baton/internal/stdwebhook"
 	"github.com/baton-hq/baton/internal/testutil/moto"
 )
 
@@ -731,12 +731,12 @@ func TestRejectedLeadNeedsNewEvidence(t *testing.T) {
 	}
 	clk.Advance(time.Hour)
 	body := []byte(`{"personId":"` + person + `","outcome":"rejected","owner":"rep@acme.example","reason":"no budget"}`)
-	key, _ := push.Key(secret)
+	key, _ := stdwebhook.Key(secret)
 	req, _ := http.NewRequest("POST", s.URL+"/feedback/webhook", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("webhook-id", "msg_reject_1")
 	req.Header.Set("webhook-timestamp", strconv.FormatInt(clk.Now().Unix(), 10))
-	req.Header.Set("webhook-signature", push.Sign(key, "msg_reject_1", clk.Now().Unix(), body))
+	req.Header.Set("webhook-signature", stdwebhook.Sign(key, "msg_reject_1", clk.Now().Unix(), body))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("feedback: %v %v", err, resp)

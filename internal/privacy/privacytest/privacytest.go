@@ -1,9 +1,10 @@
 // Package privacytest is the erasure conformance suite: Baton assembled as
-// the composition root assembles it (server.New) on the backend under test,
+// the composition root assembles it (app.New) on the backend under test,
 // a person taken through the whole flow (browsing on several browsers, one
 // shared, a form, a real MQL delivered to the inbox and an SFA that records
 // its own id, a recycled second MQL dead-lettered and a third one waiting in
-// the queue, a newsletter click and open), then erased over the admin API.
+// the queue and past its SLA, a newsletter click and open), then erased over
+// the admin API.
 // Afterwards the whole store is decoded (every item's keys, and its data as
 // JSON, recursively, base64 and nested JSON included) and none of the
 // person's strings may be left; the admin lists no longer show them; and a
@@ -30,6 +31,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/baton-hq/baton/internal/app"
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/event"
@@ -37,7 +39,7 @@ import (
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
-	"github.com/baton-hq/baton/internal/server"
+	"github.com/baton-hq/baton/internal/sla"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/tabletest"
 	"github.com/baton-hq/baton/internal/testutil/repo"
@@ -60,7 +62,7 @@ const (
 
 // Fixture is Baton with the victim's and the other person's history.
 type Fixture struct {
-	App   *server.App
+	App   *app.App
 	HTTP  http.Handler
 	Clock *clock.Manual
 	SFA   *SFA
@@ -178,12 +180,12 @@ func Populate(t testing.TB, tb table.Table, clk *clock.Manual) *Fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app, err := server.New(ctx, cfg, tb, slog.New(slog.NewTextHandler(io.Discard, nil)), server.WithClock(clk.Now))
+	a, err := app.New(ctx, cfg, tb, slog.New(slog.NewTextHandler(io.Discard, nil)), app.WithClock(clk.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &Fixture{App: app, HTTP: app.Handler(), Clock: clk, SFA: &SFA{}, relayed: map[string]bool{}}
-	app.Pusher.Connectors = append(app.Pusher.Connectors, f.SFA) // the inbox, and an SFA with ids of its own
+	f := &Fixture{App: a, HTTP: a.Handler(), Clock: clk, SFA: &SFA{}, relayed: map[string]bool{}}
+	a.Pusher.Connectors = append(a.Pusher.Connectors, f.SFA) // the inbox, and an SFA with ids of its own
 
 	// The victim browses on a laptop (whose tag also sent a fallback id),
 	// downloads, sends the contact form; later a phone and a shared kiosk.
@@ -210,10 +212,10 @@ func Populate(t testing.TB, tb table.Table, clk *clock.Manual) *Fixture {
 	f.send(t, "oscar-laptop-11", form("o3", "https://www.example.com/contact", map[string]string{
 		"email": OtherEmail, "name": "Oscar Other", "company": "Other Corp", "title": "購買部長", "employees": "500",
 	}))
-	if f.Victim, err = app.People.ByEmail(ctx, VictimEmail); err != nil {
+	if f.Victim, err = a.People.ByEmail(ctx, VictimEmail); err != nil {
 		t.Fatal(err)
 	}
-	if f.Other, err = app.People.ByEmail(ctx, OtherEmail); err != nil {
+	if f.Other, err = a.People.ByEmail(ctx, OtherEmail); err != nil {
 		t.Fatal(err)
 	}
 
@@ -225,11 +227,11 @@ func Populate(t testing.TB, tb table.Table, clk *clock.Manual) *Fixture {
 	// scoring), which becomes an MQA (two active decision makers) and keeps
 	// the victim's company name among its keys.
 	for _, p := range []string{f.Victim.ID, f.Other.ID} {
-		if err := app.Accounts.Refresh(ctx, p, clk.Now()); err != nil {
+		if err := a.Accounts.Refresh(ctx, p, clk.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if as, err := app.Accounts.List(ctx, "score", 0); err != nil || len(as) != 1 || len(as[0].Members) != 2 || len(as[0].MQAs) != 1 {
+	if as, err := a.Accounts.List(ctx, "score", 0); err != nil || len(as) != 1 || len(as[0].Members) != 2 || len(as[0].MQAs) != 1 {
 		t.Fatalf("accounts %+v %v", as, err)
 	}
 
@@ -272,7 +274,7 @@ func Populate(t testing.TB, tb table.Table, clk *clock.Manual) *Fixture {
 	// The sweep judges the clicks once their visits are over: the victim's
 	// tablet becomes theirs.
 	f.Clock.Advance(event.ClickSettle)
-	if _, err := app.Click.Settle(ctx); err != nil {
+	if _, err := a.Click.Settle(ctx); err != nil {
 		t.Fatal(err)
 	}
 
@@ -281,11 +283,11 @@ func Populate(t testing.TB, tb table.Table, clk *clock.Manual) *Fixture {
 	// third time, and that delivery waits in the queue.
 	// Sales first report the deal they opened (the revenue report's amount).
 	amount := 4200000.0
-	if _, err := app.Qualifier.RecordDeal(ctx, f.Victim.ID, qualify.DealReport{Amount: &amount, Currency: "JPY", CloseDate: "2026-11-30", Outcome: "opportunity", Source: "salesforce"}); err != nil {
+	if _, err := a.Qualifier.RecordDeal(ctx, f.Victim.ID, qualify.DealReport{Amount: &amount, Currency: "JPY", CloseDate: "2026-11-30", Outcome: "opportunity", Source: "salesforce"}); err != nil {
 		t.Fatal(err)
 	}
 	for i, fail := range []string{"permanent", "transient"} {
-		if _, err := app.Qualifier.Outcome(ctx, f.Victim.ID, "rejected", fmt.Sprintf("crm-feedback-%d", i), "rep@seller.example", clk.Now()); err != nil {
+		if _, err := a.Qualifier.Outcome(ctx, f.Victim.ID, "rejected", fmt.Sprintf("crm-feedback-%d", i), "rep@seller.example", clk.Now()); err != nil {
 			t.Fatal(err)
 		}
 		f.Clock.Advance(25 * time.Hour) // past the shipped rules' recycle.cooldown: new evidence counts
@@ -301,13 +303,19 @@ func Populate(t testing.TB, tb table.Table, clk *clock.Manual) *Fixture {
 	if w := f.Do(t, "GET", f.Click, "", map[string]string{"Cookie": "victim-tablet-55"}); w.Code != 302 {
 		t.Fatalf("second click: %d", w.Code)
 	}
-	if f.VictimMQLs, err = app.Qualifier.MQLs(ctx, f.Victim.ID); err != nil || len(f.VictimMQLs) != 3 {
+	if f.VictimMQLs, err = a.Qualifier.MQLs(ctx, f.Victim.ID); err != nil || len(f.VictimMQLs) != 3 {
 		t.Fatalf("the victim's MQLs: %d %v", len(f.VictimMQLs), err)
 	}
-	if dead, err := app.Push.Dead(ctx); err != nil || len(dead) != 1 || dead[0].ID != f.VictimMQLs[1].ID {
+	// Sales have not answered the third MQL: the SLA sweep (every wait a
+	// breach) marks it announced in the victim's partition.
+	sweeper := &sla.Sweeper{Q: a.Qualifier, Now: clk.Now}
+	if bs, err := sweeper.Sweep(ctx, 0, 90*24*time.Hour, nil); err != nil || !slices.ContainsFunc(bs, func(b sla.Breach) bool { return b.MQL.ID == f.VictimMQLs[2].ID }) {
+		t.Fatalf("SLA breaches %+v %v, want the victim's third MQL", bs, err)
+	}
+	if dead, err := a.Push.Dead(ctx); err != nil || len(dead) != 1 || dead[0].ID != f.VictimMQLs[1].ID {
 		t.Fatalf("dead letters %+v %v", dead, err)
 	}
-	if n, err := app.Push.Pending(ctx); err != nil || n != 1 {
+	if n, err := a.Push.Pending(ctx); err != nil || n != 1 {
 		t.Fatalf("%d deliveries waiting (%v), want the third MQL's", n, err)
 	}
 
@@ -442,7 +450,7 @@ func run(t *testing.T, newTable tabletest.Factory) {
 	clk := clock.NewManual(T0)
 	tb := newTable(t, clk.Now)
 	f := Populate(t, tb, clk)
-	app := f.App
+	a := f.App
 
 	// Before: everything to erase is there, so the checks below prove something.
 	found := Leftovers(t, tb, f.Secrets)
@@ -473,7 +481,7 @@ func run(t *testing.T, newTable tabletest.Factory) {
 		t.Errorf("report %s", w.Body)
 	}
 	for _, kind := range []string{"person", "email", "member", "link", "alias", "event", "score", "ledger", "stage", "mql", "mqlindex",
-		"feedback", "deal", "scored", "delivery", "external", "inbox", "qmsg", "qready", "qdead", "click", "clickref", "account", "accountkey", "accountmember", "mqa"} {
+		"feedback", "deal", "sla", "scored", "delivery", "external", "inbox", "qmsg", "qready", "qdead", "click", "clickref", "account", "accountkey", "accountmember", "mqa"} {
 		if rep.Removed[kind] == 0 {
 			t.Errorf("nothing of kind %q removed: %s", kind, w.Body)
 		}
@@ -502,7 +510,7 @@ func run(t *testing.T, newTable tabletest.Factory) {
 	}
 
 	// The shared kiosk's events of the other person's period stay theirs.
-	tl, err := app.Stitcher.Timeline(ctx, f.Other.ID, 0)
+	tl, err := a.Stitcher.Timeline(ctx, f.Other.ID, 0)
 	var ids []string
 	for _, ev := range tl {
 		if ev.Type != "email_click" && ev.Type != "offline" {
@@ -532,14 +540,14 @@ func run(t *testing.T, newTable tabletest.Factory) {
 		t.Errorf("offline touches imported again: %d %s", w.Code, w.Body)
 	}
 	for _, m := range f.VictimMQLs {
-		if res := app.Pusher.Deliver(ctx, m); !res.Done {
+		if res := a.Pusher.Deliver(ctx, m); !res.Done {
 			t.Errorf("an erased person's MQL was not dropped: %+v", res)
 		}
 	}
-	if err := app.Qualifier.ScorePerson(ctx, f.Victim.ID); err != nil && err != identity.ErrNotFound {
+	if err := a.Qualifier.ScorePerson(ctx, f.Victim.ID); err != nil && err != identity.ErrNotFound {
 		t.Errorf("rescoring the erased person: %v", err)
 	}
-	if _, err := app.People.ByEmail(ctx, VictimEmail); err != identity.ErrNotFound {
+	if _, err := a.People.ByEmail(ctx, VictimEmail); err != identity.ErrNotFound {
 		t.Errorf("the person came back: %v", err)
 	}
 	for s, where := range Leftovers(t, tb, f.Secrets) {
@@ -551,7 +559,7 @@ func run(t *testing.T, newTable tabletest.Factory) {
 
 	// The shared browser can be identified again afterwards, by someone else.
 	f.send(t, "shared-kiosk-99", form("k9", "https://www.example.com/newsletter", map[string]string{"email": "new@example.com"}))
-	l, _ := app.People.GetLink(ctx, "shared-kiosk-99")
+	l, _ := a.People.GetLink(ctx, "shared-kiosk-99")
 	open := 0
 	for _, s := range l.History {
 		if s.To.IsZero() {

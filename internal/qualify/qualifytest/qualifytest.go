@@ -22,6 +22,8 @@ import (
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/scorefeed"
+	"github.com/baton-hq/baton/internal/sla"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/tabletest"
 )
@@ -383,7 +385,7 @@ func run(t *testing.T, f tabletest.Factory) {
 			{Op: table.OpInsert, Item: table.Item{Kind: qualify.KindMQL, Data: old}}}, cs[3:]...)...)
 		var relayed []string
 		relay := func(_ context.Context, m qualify.MQL) error { relayed = append(relayed, m.ID); return nil }
-		if n, err := x.q.HandleChanges(ctx, cs, relay); err != nil || n != len(cs) {
+		if n, err := scorefeed.HandleChanges(ctx, x.q, cs, relay); err != nil || n != len(cs) {
 			t.Fatalf("handled %d of %d: %v", n, len(cs), err)
 		}
 		// Runs: [a0 b1 a2] link(b) mql [b3 a4 b5 a-dl]: each person's record
@@ -405,7 +407,7 @@ func run(t *testing.T, f tabletest.Factory) {
 		}
 		// The batch again (at-least-once delivery): nothing scored, nothing written.
 		w.reset()
-		if n, err := x.q.HandleChanges(ctx, cs, relay); err != nil || n != len(cs) {
+		if n, err := scorefeed.HandleChanges(ctx, x.q, cs, relay); err != nil || n != len(cs) {
 			t.Fatalf("again: handled %d of %d: %v", n, len(cs), err)
 		}
 		if len(w.score) != 0 || w.ledger != 0 {
@@ -427,7 +429,7 @@ func run(t *testing.T, f tabletest.Factory) {
 				evs = append(evs, ev("vl", fmt.Sprintf("l%02d-%d", run, i), event.PageView, t0.Add(time.Duration(run*3+i+1)*time.Minute)))
 			}
 			x.store(t, evs...)
-			if n, err := x.q.HandleChanges(ctx, x.changes(t, evs...), nil); err != nil || n != len(evs) {
+			if n, err := scorefeed.HandleChanges(ctx, x.q, x.changes(t, evs...), nil); err != nil || n != len(evs) {
 				t.Fatalf("run %d: %d %v", run, n, err)
 			}
 			rec, _ := x.q.Record(ctx, p.ID)
@@ -470,7 +472,7 @@ func run(t *testing.T, f tabletest.Factory) {
 			evs = append(evs, ev("vt", fmt.Sprintf("t%03d", i), event.PageView, t0.Add(time.Duration(i+1)*time.Second)))
 		}
 		x.store(t, evs...)
-		if n, err := x.q.HandleChanges(ctx, x.changes(t, evs...), nil); err != nil || n != len(evs) {
+		if n, err := scorefeed.HandleChanges(ctx, x.q, x.changes(t, evs...), nil); err != nil || n != len(evs) {
 			t.Fatalf("handled %d of %d: %v", n, len(evs), err)
 		}
 		rec, _ := x.q.Record(ctx, p.ID)
@@ -559,7 +561,8 @@ func (w *writes) PutMany(ctx context.Context, ws []table.Write) []error {
 	return w.Table.PutMany(ctx, ws)
 }
 
-// SLASuite checks breach detection and announce-once.
+// SLASuite checks breach detection and announce-once (internal/sla) on
+// scoring's fixture.
 func SLASuite() tabletest.Suite {
 	return tabletest.Suite{Name: "sla", Run: func(t *testing.T, f tabletest.Factory) {
 		ctx := context.Background()
@@ -581,16 +584,17 @@ func SLASuite() tabletest.Suite {
 			t.Fatal(err)
 		}
 		var announced []string
-		announce := func(_ context.Context, b qualify.Breach) error {
+		announce := func(_ context.Context, b sla.Breach) error {
 			announced = append(announced, b.MQL.Person)
 			return nil
 		}
 		x.clk.Set(now.Add(23 * time.Hour)) // 25h after qualifying
-		bs, err := x.q.SweepSLA(ctx, 24*time.Hour, 30*24*time.Hour, announce)
+		sweeper := &sla.Sweeper{Q: x.q, Now: x.clk.Now}
+		bs, err := sweeper.Sweep(ctx, 24*time.Hour, 30*24*time.Hour, announce)
 		if err != nil || len(bs) != 1 || bs[0].MQL.Person != ids[0] || len(announced) != 1 {
 			t.Fatalf("breaches %+v %v announced %v", bs, err, announced)
 		}
-		if bs, _ := x.q.SweepSLA(ctx, 24*time.Hour, 30*24*time.Hour, announce); len(bs) != 0 || len(announced) != 1 {
+		if bs, _ := sweeper.Sweep(ctx, 24*time.Hour, 30*24*time.Hour, announce); len(bs) != 0 || len(announced) != 1 {
 			t.Fatalf("announced twice: %v", announced)
 		}
 		rec, _ := x.q.Record(ctx, ids[1])

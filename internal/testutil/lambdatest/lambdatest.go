@@ -17,9 +17,9 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/baton-hq/baton/internal/app"
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/lambdahttp"
-	"github.com/baton-hq/baton/internal/server"
 	"github.com/baton-hq/baton/internal/stores"
 	"github.com/baton-hq/baton/internal/testutil/repo"
 )
@@ -39,14 +39,14 @@ var T0 = time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
 // NewApp assembles Baton as a deployed function would (secrets required),
 // on an embedded store in a temporary directory, with a clock of its own
 // reading T0.
-func NewApp(t testing.TB, overrides ...string) *server.App {
+func NewApp(t testing.TB, overrides ...string) *app.App {
 	t.Helper()
-	app, _ := NewAppClock(t, overrides...)
-	return app
+	a, _ := NewAppClock(t, overrides...)
+	return a
 }
 
 // NewAppClock is NewApp returning the App's clock too, which the test moves.
-func NewAppClock(t testing.TB, overrides ...string) (*server.App, *clock.Manual) {
+func NewAppClock(t testing.TB, overrides ...string) (*app.App, *clock.Manual) {
 	t.Helper()
 	clk := clock.NewManual(T0)
 	env := map[string]string{"BATON_DATA": t.TempDir(), "BATON_RULES": filepath.Join(repo.Root(t), "infra", "rules.yaml")}
@@ -64,12 +64,12 @@ func NewAppClock(t testing.TB, overrides ...string) (*server.App, *clock.Manual)
 	if err != nil {
 		t.Fatal(err)
 	}
-	app, err := server.New(context.Background(), cfg, tbl, slog.New(slog.NewTextHandler(io.Discard, nil)), server.WithClock(clk.Now))
+	a, err := app.New(context.Background(), cfg, tbl, slog.New(slog.NewTextHandler(io.Discard, nil)), app.WithClock(clk.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { app.Close() })
-	return app, clk
+	t.Cleanup(func() { a.Close() })
+	return a, clk
 }
 
 // Invoke reads events/<name>, replaces placeholders (e.g. LINK_ID) and runs

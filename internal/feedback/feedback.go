@@ -1,9 +1,9 @@
-// Package outcome receives sales' verdicts from the SFA — POST
+// Package feedback receives sales' verdicts from the SFA — POST
 // /feedback/{source} — verifies that each really comes from it, and turns
 // it into a lifecycle outcome (accepted, rejected, sql, opportunity, won,
 // lost). Duplicate and out-of-order deliveries are safe: each carries a
 // delivery id, and the lifecycle never moves backward.
-package outcome
+package feedback
 
 import (
 	"context"
@@ -27,6 +27,7 @@ import (
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/stdwebhook"
 	"github.com/baton-hq/baton/internal/table"
 )
 
@@ -514,7 +515,7 @@ func (h *Handler) webhook(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := push.Verify(h.SharedSecret, r.Header, body, h.now(), 5*time.Minute); err != nil {
+	if err := stdwebhook.Verify(h.SharedSecret, r.Header, body, h.now(), 5*time.Minute); err != nil {
 		unauthorized(w, err.Error())
 		return
 	}

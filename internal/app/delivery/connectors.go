@@ -10,6 +10,7 @@ import (
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/crm"
 	"github.com/baton-hq/baton/internal/push"
+	"github.com/baton-hq/baton/internal/stdwebhook"
 )
 
 // connectors builds the configured SFA connectors, refusing a half
@@ -47,10 +48,10 @@ func connectors(cfg *config.Config, now func() time.Time) ([]push.Connector, err
 		out = append(out, c)
 	}
 	if cfg.WebhookURL != "" {
-		if _, err := push.Key(cfg.WebhookSecret); err != nil {
+		if _, err := stdwebhook.Key(cfg.WebhookSecret); err != nil {
 			return nil, &config.Error{Setting: "BATON_WEBHOOK_SECRET", Problem: err.Error()}
 		}
-		out = append(out, &push.Webhook{URL: cfg.WebhookURL, Secret: cfg.WebhookSecret, Now: now})
+		out = append(out, &crm.Webhook{URL: cfg.WebhookURL, Secret: cfg.WebhookSecret, Now: now})
 	}
 	return out, nil
 }

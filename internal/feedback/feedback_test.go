@@ -1,4 +1,4 @@
-package outcome_test
+package feedback_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/stdwebhook"
 	"io"
 	"log/slog"
 	"net/http"
@@ -20,8 +21,8 @@ import (
 
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
+	"github.com/baton-hq/baton/internal/feedback"
 	"github.com/baton-hq/baton/internal/identity"
-	"github.com/baton-hq/baton/internal/outcome"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/rulebook"
@@ -82,8 +83,8 @@ func setup(t *testing.T) *fx {
 		ref, _ := json.Marshal(map[string]string{"person": p.ID})
 		tb.Put(ctx, table.Item{PK: push.ExternalPK(conn, ext), SK: "EXT", Data: ref}, table.Always)
 	}
-	h := &outcome.Handler{Apply: q, People: dir, T: tb, PublicURL: publicURL, SharedSecret: shared, HubSpotClientSecret: hsSecret, KintoneToken: ktToken,
-		KintoneDeal: outcome.KintoneDealFields{Amount: "受注金額", Currency: "通貨", CloseDate: "受注日"},
+	h := &feedback.Handler{Apply: q, People: dir, T: tb, PublicURL: publicURL, SharedSecret: shared, HubSpotClientSecret: hsSecret, KintoneToken: ktToken,
+		KintoneDeal: feedback.KintoneDealFields{Amount: "受注金額", Currency: "通貨", CloseDate: "受注日"},
 		Log:         slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clk}
 	mux := http.NewServeMux()
 	h.Routes(mux)
@@ -191,11 +192,11 @@ func TestKintoneToken(t *testing.T) {
 
 func TestGenericWebhook(t *testing.T) {
 	f := setup(t)
-	key, _ := push.Key(shared)
+	key, _ := stdwebhook.Key(shared)
 	body := `{"email":"Sales-Ready@example.com","outcome":"lost","owner":"rep"}`
 	now := f.now
-	hdr := map[string]string{"webhook-id": "msg_1", "webhook-timestamp": strconv.FormatInt(now.Unix(), 10), "webhook-signature": push.Sign(key, "msg_1", now.Unix(), []byte(body))}
-	stale := map[string]string{"webhook-id": "msg_1", "webhook-timestamp": strconv.FormatInt(now.Add(-time.Hour).Unix(), 10), "webhook-signature": push.Sign(key, "msg_1", now.Add(-time.Hour).Unix(), []byte(body))}
+	hdr := map[string]string{"webhook-id": "msg_1", "webhook-timestamp": strconv.FormatInt(now.Unix(), 10), "webhook-signature": stdwebhook.Sign(key, "msg_1", now.Unix(), []byte(body))}
+	stale := map[string]string{"webhook-id": "msg_1", "webhook-timestamp": strconv.FormatInt(now.Add(-time.Hour).Unix(), 10), "webhook-signature": stdwebhook.Sign(key, "msg_1", now.Add(-time.Hour).Unix(), []byte(body))}
 	if code, _ := f.post(t, "/feedback/webhook", body, stale); code != 401 {
 		t.Fatalf("stale: %d", code)
 	}
@@ -207,7 +208,7 @@ func TestGenericWebhook(t *testing.T) {
 		t.Fatalf("%d %s stage %s", code, resp, f.stage(t))
 	}
 	unknown := `{"email":"nobody@example.com","outcome":"won"}`
-	hdr2 := map[string]string{"webhook-id": "msg_2", "webhook-timestamp": strconv.FormatInt(now.Unix(), 10), "webhook-signature": push.Sign(key, "msg_2", now.Unix(), []byte(unknown))}
+	hdr2 := map[string]string{"webhook-id": "msg_2", "webhook-timestamp": strconv.FormatInt(now.Unix(), 10), "webhook-signature": stdwebhook.Sign(key, "msg_2", now.Unix(), []byte(unknown))}
 	if code, resp := f.post(t, "/feedback/webhook", unknown, hdr2); code != 200 || !strings.Contains(resp, "unknown person") {
 		t.Fatalf("unknown person: %d %s", code, resp)
 	}
@@ -222,9 +223,9 @@ func FuzzParsers(f *testing.F) {
 	f.Add([]byte(`{"detail-type":"x","detail":{"payload":{"ChangeEventHeader":{"entityName":"Opportunity","recordIds":["a"]},"Amount":5,"StageName":"Closed Won","Baton_Person_Id__c":"p"}}}`))
 	f.Add([]byte(`[{"eventId":1,"subscriptionType":"contact.propertyChange","objectId":1,"propertyName":"recent_deal_close_date","propertyValue":"1795000000000"}]`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		outcome.ParseSalesforce(b, nil)
-		outcome.ParseHubSpot(b, nil)
-		outcome.ParseKintone(b, "", "", nil)
+		feedback.ParseSalesforce(b, nil)
+		feedback.ParseHubSpot(b, nil)
+		feedback.ParseKintone(b, "", "", nil)
 	})
 }
 
@@ -234,7 +235,7 @@ func TestHubSpotGenericObjectWebhooks(t *testing.T) {
 	body := `[{"eventId":901,"subscriptionId":7,"portalId":1,"appId":2,"occurredAt":1795000000000,"subscriptionType":"object.propertyChange","attemptNumber":0,"objectId":551,"objectTypeId":"0-1","propertyName":"lifecyclestage","propertyValue":"customer","changeSource":"CRM","sourceId":"userId:1"},` +
 		`{"eventId":902,"subscriptionId":7,"portalId":1,"appId":2,"occurredAt":1795000000000,"subscriptionType":"object.propertyChange","attemptNumber":0,"objectId":552,"objectTypeId":"0-3","propertyName":"lifecyclestage","propertyValue":"customer","changeSource":"CRM"},` +
 		`{"eventId":903,"subscriptionId":8,"portalId":1,"occurredAt":1795000000000,"subscriptionType":"contact.propertyChange","attemptNumber":0,"objectId":553,"propertyName":"hs_lead_status","propertyValue":"UNQUALIFIED","changeSource":"CRM"}]`
-	vs, err := outcome.ParseHubSpot([]byte(body), nil)
+	vs, err := feedback.ParseHubSpot([]byte(body), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,11 +248,11 @@ func TestHubSpotGenericObjectWebhooks(t *testing.T) {
 // field, whatever its code.
 func TestKintoneEmailField(t *testing.T) {
 	body := `{"id":"kt-9","type":"UPDATE_STATUS","app":{"id":"42"},"record":{"$id":{"type":"__ID__","value":"9"},"メールアドレス":{"type":"SINGLE_LINE_TEXT","value":"taro@example.co.jp"},"email":{"type":"SINGLE_LINE_TEXT","value":"other@example.com"},"ステータス":{"type":"STATUS","value":"受注"}}}`
-	vs, err := outcome.ParseKintone([]byte(body), "", "メールアドレス", nil)
+	vs, err := feedback.ParseKintone([]byte(body), "", "メールアドレス", nil)
 	if err != nil || len(vs) != 1 || vs[0].Email != "taro@example.co.jp" || vs[0].Outcome != "won" {
 		t.Fatalf("%+v %v", vs, err)
 	}
-	vs, _ = outcome.ParseKintone([]byte(body), "", "", nil)
+	vs, _ = feedback.ParseKintone([]byte(body), "", "", nil)
 	if len(vs) != 1 || vs[0].Email != "other@example.com" {
 		t.Fatalf("default email field: %+v", vs)
 	}

@@ -9,9 +9,10 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/rulebook"
+	"github.com/baton-hq/baton/internal/sla"
+	"github.com/baton-hq/baton/internal/stdwebhook"
 )
 
 // Sweep runs the clock-driven work once: newsletter clicks whose visits
@@ -19,7 +20,7 @@ import (
 // announced (once each), and (once per store) the reports' index of scored
 // people is completed. Retention is DynamoDB TTL on AWS and the local
 // stack's purge.
-func (a *Core) Sweep(ctx context.Context) ([]qualify.Breach, error) {
+func (a *Core) Sweep(ctx context.Context) ([]sla.Breach, error) {
 	if a.SettleClicks != nil {
 		if _, err := a.SettleClicks(ctx); err != nil {
 			return nil, err
@@ -35,8 +36,8 @@ func (a *Core) Sweep(ctx context.Context) ([]qualify.Breach, error) {
 	} else if n > 0 {
 		a.Log.Info("reports: indexed people scored before the index", "people", n)
 	}
-	sla := a.Config.File.SLA
-	bs, err := a.Qualifier.SweepSLA(ctx, time.Duration(sla.AcceptWithin), 90*24*time.Hour, a.announceBreach)
+	sweeper := &sla.Sweeper{Q: a.Qualifier, Now: a.Now}
+	bs, err := sweeper.Sweep(ctx, time.Duration(a.Config.File.SLA.AcceptWithin), 90*24*time.Hour, a.announceBreach)
 	if err != nil {
 		return bs, err
 	}
@@ -57,13 +58,13 @@ func (a *Core) Sweep(ctx context.Context) ([]qualify.Breach, error) {
 
 // announceBreach posts the breach to the SLA webhook, signed like every
 // Baton webhook (Standard Webhooks, BATON_WEBHOOK_SECRET).
-func (a *Core) announceBreach(ctx context.Context, b qualify.Breach) error {
+func (a *Core) announceBreach(ctx context.Context, b sla.Breach) error {
 	url := a.Config.File.SLA.WebhookURL
 	a.Log.Warn("SLA breach", "mql", b.MQL.ID, "age", b.Age.Round(time.Minute).String())
 	if url == "" {
 		return nil
 	}
-	key, err := push.Key(a.Config.WebhookSecret)
+	key, err := stdwebhook.Key(a.Config.WebhookSecret)
 	if err != nil {
 		return fmt.Errorf("BATON_WEBHOOK_SECRET: %w", err)
 	}
@@ -76,7 +77,7 @@ func (a *Core) announceBreach(ctx context.Context, b qualify.Breach) error {
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("webhook-id", id)
 	req.Header.Set("webhook-timestamp", strconv.FormatInt(now.Unix(), 10))
-	req.Header.Set("webhook-signature", push.Sign(key, id, now.Unix(), body))
+	req.Header.Set("webhook-signature", stdwebhook.Sign(key, id, now.Unix(), body))
 	resp, err := (&http.Client{Timeout: 15 * time.Second}).Do(req)
 	if err != nil {
 		return err

@@ -1,4 +1,10 @@
-package qualify
+// Package scorefeed consumes the table's change feed for scoring, the same
+// code on every store: the score function hands it DynamoDB Streams
+// records, the local stack its embedded feed (or the DynamoDB stream it
+// polls). Events go to scoring, a new visitor link rescores its person, an
+// event judged after the fact is scored or withdrawn, and a new MQL is
+// relayed to delivery. It uses qualify's exported API only.
+package scorefeed
 
 import (
 	"context"
@@ -7,33 +13,29 @@ import (
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/table"
 )
 
 // Relay hands a newly written MQL to delivery: SQS on AWS, the table's
 // durable queue on the local stack. It must be idempotent by MQL id.
-type Relay func(ctx context.Context, m MQL) error
+type Relay func(ctx context.Context, m qualify.MQL) error
 
-// StreamKinds are the item kinds the change feed carries to scoring (on AWS,
+// Kinds are the item kinds the change feed carries to scoring (on AWS,
 // the score function's filter criteria): events to score, visitor links (a
 // browser became known: score its history), MQLs to relay.
-var StreamKinds = []string{eventlog.KindEvent, identity.KindLink, KindMQL}
+var Kinds = []string{eventlog.KindEvent, identity.KindLink, qualify.KindMQL}
 
-// KindMQL is the kind of the MQL item of a cycle.
-const KindMQL = "mql"
-
-// HandleChanges processes changes of the table's feed in order, the same
-// code on every store: the score Lambda hands it DynamoDB Streams records,
-// the local stack its embedded feed (or the DynamoDB stream it polls). It
+// HandleChanges processes changes of the table's feed in order for q. It
 // returns how many changes are done; at the first failure it stops, and the
 // caller retries from there. Everything it does is idempotent, so a change
 // seen again changes nothing.
 //
 // Inserted events are scored a run at a time: consecutive event inserts
 // (up to the next change of another kind, which keeps its place in the
-// order) go through Process together, so each person's score record is
+// order) go through q.Process together, so each person's score record is
 // read, decoded and written once for the run, not once per event.
-func (q *Qualifier) HandleChanges(ctx context.Context, cs []table.Change, relay Relay) (int, error) {
+func HandleChanges(ctx context.Context, q *qualify.Qualifier, cs []table.Change, relay Relay) (int, error) {
 	var run []event.Event
 	var at []int // the change of each event of the run
 	// flush scores the run; when that fails, it scores the run's events one
@@ -61,7 +63,7 @@ func (q *Qualifier) HandleChanges(ctx context.Context, cs []table.Change, relay 
 		if k, err := flush(); err != nil {
 			return k, err
 		}
-		if err := q.handleChange(ctx, c, relay); err != nil {
+		if err := handleChange(ctx, q, c, relay); err != nil {
 			return i, err
 		}
 	}
@@ -71,7 +73,7 @@ func (q *Qualifier) HandleChanges(ctx context.Context, cs []table.Change, relay 
 	return len(cs), nil
 }
 
-func (q *Qualifier) handleChange(ctx context.Context, c table.Change, relay Relay) error {
+func handleChange(ctx context.Context, q *qualify.Qualifier, c table.Change, relay Relay) error {
 	if c.Op != table.OpInsert && c.Op != table.OpModify {
 		return nil // TTL expiry and erasure: nothing to score
 	}
@@ -83,7 +85,7 @@ func (q *Qualifier) handleChange(ctx context.Context, c table.Change, relay Rela
 			return nil // malformed: skipping beats blocking the shard
 		}
 		if c.Op == table.OpModify {
-			return q.judged(ctx, ev)
+			return judged(ctx, q, ev)
 		}
 		return q.Process(ctx, []event.Event{ev})
 	case identity.KindLink:
@@ -94,11 +96,11 @@ func (q *Qualifier) handleChange(ctx context.Context, c table.Change, relay Rela
 		if cur, ok := l.Current(); ok {
 			return ignoreGone(q.ScorePerson(ctx, cur.Person))
 		}
-	case KindMQL:
+	case qualify.KindMQL:
 		if c.Op != table.OpInsert || relay == nil {
 			return nil
 		}
-		var m MQL
+		var m qualify.MQL
 		if err := json.Unmarshal(it.Data, &m); err != nil {
 			return nil
 		}
@@ -110,9 +112,9 @@ func (q *Qualifier) handleChange(ctx context.Context, c table.Change, relay Rela
 // judged handles a stored event judged after the fact (eventlog.Flag,
 // eventlog.JudgeHuman): a newsletter click whose visit was judged. Judged
 // human, it is scored now. Flagged, whatever it gave is withdrawn: the
-// person is rescored from scratch (RescorePerson replays their timeline;
+// person is rescored from scratch (q.RescorePerson replays their timeline;
 // the engine skips flagged events), which rebuilds the ledger without it.
-func (q *Qualifier) judged(ctx context.Context, ev event.Event) error {
+func judged(ctx context.Context, q *qualify.Qualifier, ev event.Event) error {
 	if !ev.Flagged() {
 		return q.Process(ctx, []event.Event{ev})
 	}

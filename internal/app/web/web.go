@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/app/core"
 	"github.com/baton-hq/baton/internal/click"
 	"github.com/baton-hq/baton/internal/collect"
 	"github.com/baton-hq/baton/internal/config"
@@ -20,7 +21,6 @@ import (
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/links"
-	"github.com/baton-hq/baton/internal/server/core"
 	"github.com/baton-hq/baton/internal/token"
 	"github.com/baton-hq/baton/tag"
 )

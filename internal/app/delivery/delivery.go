@@ -9,10 +9,10 @@ import (
 	"errors"
 
 	"github.com/baton-hq/baton/internal/account"
+	"github.com/baton-hq/baton/internal/app/core"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/queue"
-	"github.com/baton-hq/baton/internal/server/core"
 )
 
 // PushQueue is the queue MQLs wait in for delivery to the SFA.

@@ -1,8 +1,8 @@
 // Package core is what every Baton function starts from: the
 // configuration, the table, the clock, the people directory with the event
 // log, and scoring when a rules file is loaded. The parts a function serves
-// are assembled on it by their own packages (server/web, server/delivery,
-// server/feedback; the whole App, with admin, in server), so that each
+// are assembled on it by their own packages (app/web, app/delivery,
+// app/sales; the whole App, with admin, in app), so that each
 // Lambda links only what it serves. Lambdas open DynamoDB here; the
 // embedded store is the local stack's (internal/stores).
 package core
@@ -25,6 +25,7 @@ import (
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/rulebook"
+	"github.com/baton-hq/baton/internal/scorefeed"
 	"github.com/baton-hq/baton/internal/secrets"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/visitor"
@@ -114,12 +115,12 @@ func (c *Core) Close() error {
 // Changes is the handler of the table's change feed: scoring and the MQL
 // relay, then the accounts of the people scoring just handled (MQAs go to
 // Accounts.Send), the code the score function runs on the DynamoDB stream.
-func (c *Core) Changes(relay qualify.Relay) func(ctx context.Context, cs []table.Change) (int, error) {
+func (c *Core) Changes(relay scorefeed.Relay) func(ctx context.Context, cs []table.Change) (int, error) {
 	return func(ctx context.Context, cs []table.Change) (int, error) {
 		if c.Qualifier == nil {
 			return len(cs), nil // no rules: nothing scores, nothing qualifies
 		}
-		n, err := c.Qualifier.HandleChanges(ctx, cs, relay)
+		n, err := scorefeed.HandleChanges(ctx, c.Qualifier, cs, relay)
 		if c.Accounts != nil && n > 0 {
 			if _, aerr := c.Accounts.HandleChanges(ctx, cs[:n]); aerr != nil {
 				return 0, aerr // scoring is idempotent: the batch comes again

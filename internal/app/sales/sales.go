@@ -1,28 +1,29 @@
-// Package feedback assembles the sales-outcome routes (POST
-// /feedback/{source}) on the core: the feedback function's part.
-package feedback
+// Package sales assembles the sales-outcome routes (POST
+// /feedback/{source}, internal/feedback) on the core: the feedback
+// function's part.
+package sales
 
 import (
 	"errors"
 	"net/http"
 
-	"github.com/baton-hq/baton/internal/outcome"
-	"github.com/baton-hq/baton/internal/server/core"
+	"github.com/baton-hq/baton/internal/app/core"
+	"github.com/baton-hq/baton/internal/feedback"
 )
 
 // New returns the feedback handler; nil without a rules file (outcomes
 // move stages and recycle leads, which scoring owns).
-func New(c *core.Core) *outcome.Handler {
+func New(c *core.Core) *feedback.Handler {
 	if c.Qualifier == nil {
 		return nil
 	}
 	cfg := c.Config
 	fb := cfg.File.Feedback
-	h := &outcome.Handler{
+	h := &feedback.Handler{
 		Apply: c.Qualifier, People: c.People, T: c.Table, PublicURL: cfg.PublicURL, Log: c.Log, Now: c.Now,
 		SharedSecret: cfg.Secrets.FeedbackSecret, HubSpotClientSecret: cfg.Secrets.HubSpotClientSecret, KintoneToken: cfg.Secrets.KintoneWebhookToken,
 		SalesforceStatus: fb.Salesforce, HubSpotValues: fb.HubSpot, KintoneStatus: fb.Kintone, KintoneField: fb.KintoneField, KintoneReason: fb.KintoneWhy,
-		KintoneDeal: outcome.KintoneDealFields{Amount: fb.KintoneAmount, Currency: fb.KintoneCurrency, CloseDate: fb.KintoneCloseDate},
+		KintoneDeal: feedback.KintoneDealFields{Amount: fb.KintoneAmount, Currency: fb.KintoneCurrency, CloseDate: fb.KintoneCloseDate},
 	}
 	if k := cfg.File.SFA.Kintone; k != nil {
 		h.KintoneEmail = k.EmailField

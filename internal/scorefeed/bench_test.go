@@ -1,4 +1,4 @@
-package qualify_test
+package scorefeed_test
 
 import (
 	"testing"

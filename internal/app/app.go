@@ -1,11 +1,11 @@
-// Package server assembles the whole of Baton: every part (server/core,
-// server/web, server/delivery, server/feedback) and admin with erasure on
-// one core. The local stack serves it all in one process, the admin
+// Package app is the composition root: it assembles the whole of Baton,
+// every part (app/core, app/web, app/delivery, app/sales) and admin with
+// erasure, on one core. The local stack serves it all in one process, the admin
 // function its /admin routes; every other function assembles only its
 // parts (functions/*/main.go). No store is opened here: the functions run
 // on DynamoDB (core.FromEnv), the local stack opens its store with
 // internal/stores.
-package server
+package app
 
 import (
 	"context"
@@ -16,18 +16,19 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/admin"
+	"github.com/baton-hq/baton/internal/app/core"
+	"github.com/baton-hq/baton/internal/app/delivery"
+	"github.com/baton-hq/baton/internal/app/sales"
+	"github.com/baton-hq/baton/internal/app/web"
 	"github.com/baton-hq/baton/internal/config"
+	"github.com/baton-hq/baton/internal/feedback"
 	"github.com/baton-hq/baton/internal/lab"
 	"github.com/baton-hq/baton/internal/offline"
-	"github.com/baton-hq/baton/internal/outcome"
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/rulebook"
-	"github.com/baton-hq/baton/internal/server/core"
-	"github.com/baton-hq/baton/internal/server/delivery"
-	"github.com/baton-hq/baton/internal/server/feedback"
-	"github.com/baton-hq/baton/internal/server/web"
 	"github.com/baton-hq/baton/internal/session"
+	"github.com/baton-hq/baton/internal/sla"
 	"github.com/baton-hq/baton/internal/table"
 )
 
@@ -40,7 +41,7 @@ type App struct {
 	*web.Web
 	*delivery.Delivery
 	Eraser   *privacy.Eraser
-	Feedback *outcome.Handler // nil without a rules file
+	Feedback *feedback.Handler // nil without a rules file
 	Admin    *admin.Handler
 }
 
@@ -88,7 +89,7 @@ func Assemble(ctx context.Context, c *core.Core) (*App, error) {
 	if cfg.File.SFA.Erase {
 		a.Eraser.Tell = a.TellConnectors()
 	}
-	a.Feedback = feedback.New(c)
+	a.Feedback = sales.New(c)
 	a.Admin = &admin.Handler{
 		Credentials: creds, People: a.People, Timelines: a.Stitcher, TimelineLimit: cfg.File.TimelineLimit,
 		Eraser: a.Eraser, Links: a.Links, PublicURL: cfg.PublicURL, Log: c.Log,
@@ -123,11 +124,12 @@ func (a *App) eraser() *privacy.Eraser {
 	}
 	e := &privacy.Eraser{T: a.Table, People: a.Stitcher, Now: a.Now}
 	e.Register(
-		a.Click,  // click memory, and every click and open event naming the person
-		scoring,  // score, ledger, stage history, MQLs and the MQL index, feedback and SLA marks
-		a.Pusher, // delivery records and the SFAs' record ids (EXT#...)
-		a.Inbox,  // the built-in inbox's leads
-		a.Push,   // the push queue's messages and dead letters (on AWS: see push.Worker.Deliver)
+		a.Click,                  // click memory, and every click and open event naming the person
+		scoring,                  // score, ledger, stage history, MQLs and the MQL index, feedback marks, deals
+		&sla.Sweeper{Q: scoring}, // SLA breach marks
+		a.Pusher,                 // delivery records and the SFAs' record ids (EXT#...)
+		a.Inbox,                  // the built-in inbox's leads
+		a.Push,                   // the push queue's messages and dead letters (on AWS: see push.Worker.Deliver)
 	)
 	if a.Accounts != nil {
 		e.Register(a.Accounts) // the person's place in their account and in its MQAs

@@ -1,4 +1,4 @@
-package outcome_test
+package feedback_test
 
 import (
 	"context"
@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/stdwebhook"
 )
 
 func (f *fx) deal(t *testing.T) qualify.Deal {
@@ -98,9 +98,9 @@ func TestKintoneDealFields(t *testing.T) {
 // an amount without an outcome updates the deal alone.
 func TestWebhookAmount(t *testing.T) {
 	f := setup(t)
-	key, _ := push.Key(shared)
+	key, _ := stdwebhook.Key(shared)
 	send := func(id, body string) (int, string) {
-		return f.post(t, "/feedback/webhook", body, map[string]string{"webhook-id": id, "webhook-timestamp": strconv.FormatInt(f.now.Unix(), 10), "webhook-signature": push.Sign(key, id, f.now.Unix(), []byte(body))})
+		return f.post(t, "/feedback/webhook", body, map[string]string{"webhook-id": id, "webhook-timestamp": strconv.FormatInt(f.now.Unix(), 10), "webhook-signature": stdwebhook.Sign(key, id, f.now.Unix(), []byte(body))})
 	}
 	if code, resp := send("msg_d1", `{"email":"sales-ready@example.com","outcome":"opportunity","amount":900,"currency":"usd","closeDate":"2026-12-31","at":"`+f.now.Format(time.RFC3339)+`"}`); code != 200 || !strings.Contains(resp, `"deal":true`) {
 		t.Fatalf("%d %s", code, resp)

@@ -1,0 +1,48 @@
+package crm
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/baton-hq/baton/internal/push"
+)
+
+// noRedirects returns a copy of c (a default client when nil) that never
+// follows a redirect: a write answered 3xx has not been done, so the
+// connector sees the 3xx and reports it (see redirected) instead of
+// replaying the request somewhere else or taking the next page's 200 as
+// success.
+func noRedirects(c *http.Client, timeout time.Duration) *http.Client {
+	out := &http.Client{Timeout: timeout}
+	if c != nil {
+		cp := *c
+		out = &cp
+	}
+	out.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return out
+}
+
+// redirected is the failure of a request answered with a redirect:
+// transient (a moved endpoint or a maintenance page may come back; if it
+// persists the MQL is dead-lettered with this reason).
+func redirected(connector string, resp *http.Response) *push.Error {
+	return &push.Error{Connector: connector, Status: resp.StatusCode, Code: "REDIRECT",
+		Message: fmt.Sprintf("answered with a redirect to %q instead of doing the request; redirects are never followed (check the configured URL)", resp.Header.Get("Location"))}
+}
+
+// retryAfter reads a Retry-After header (seconds or an HTTP date).
+func retryAfter(h http.Header, now time.Time) time.Duration {
+	v := h.Get("Retry-After")
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+		return time.Duration(n) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}

@@ -1,0 +1,79 @@
+package crm
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"github.com/baton-hq/baton/internal/account"
+	"github.com/baton-hq/baton/internal/push"
+	"github.com/baton-hq/baton/internal/stdwebhook"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/baton-hq/baton/internal/clock"
+)
+
+// Webhook posts the lead as JSON, signed per the Standard Webhooks spec
+// (webhook-id, webhook-timestamp, webhook-signature "v1,<base64 HMAC-SHA256>").
+type Webhook struct {
+	URL    string
+	Secret string // "whsec_" + base64 key
+	Client *http.Client
+	Now    func() time.Time
+}
+
+// Name implements push.Connector.
+func (w *Webhook) Name() string { return "webhook" }
+
+// Push implements push.Connector.
+func (w *Webhook) Push(ctx context.Context, l push.Lead) (string, error) {
+	return w.post(ctx, l.MQLID, "mql.created", l)
+}
+
+// post sends one signed message; id is its webhook-id (and the id returned).
+func (w *Webhook) post(ctx context.Context, id, typ string, data any) (string, error) {
+	key, err := stdwebhook.Key(w.Secret)
+	if err != nil {
+		return "", &push.Error{Connector: "webhook", Message: err.Error(), Permanent: true}
+	}
+	body, err := json.Marshal(map[string]any{"type": typ, "data": data})
+	if err != nil {
+		return "", err
+	}
+	now := clock.Now()
+	if w.Now != nil {
+		now = w.Now()
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.URL, bytes.NewReader(body))
+	if err != nil {
+		return "", &push.Error{Connector: "webhook", Message: err.Error(), Permanent: true}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("webhook-id", id) // stable across retries: receivers deduplicate on it
+	req.Header.Set("webhook-timestamp", strconv.FormatInt(now.Unix(), 10))
+	req.Header.Set("webhook-signature", stdwebhook.Sign(key, id, now.Unix(), body))
+	resp, err := noRedirects(w.Client, 15*time.Second).Do(req)
+	if err != nil {
+		return "", &push.Error{Connector: "webhook", Message: err.Error()}
+	}
+	defer resp.Body.Close()
+	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+	switch {
+	case resp.StatusCode >= 200 && resp.StatusCode < 300:
+		return id, nil
+	case resp.StatusCode >= 300 && resp.StatusCode < 400:
+		return "", redirected("webhook", resp)
+	case resp.StatusCode == 408 || resp.StatusCode == 429 || resp.StatusCode >= 500:
+		return "", &push.Error{Connector: "webhook", Status: resp.StatusCode, Message: string(msg), RetryAfter: retryAfter(resp.Header, now)}
+	default:
+		return "", &push.Error{Connector: "webhook", Status: resp.StatusCode, Message: string(msg), Permanent: true}
+	}
+}
+
+// PushAccount implements push.AccountConnector: the MQA as JSON, type
+// "mqa.created", signed like an MQL.
+func (w *Webhook) PushAccount(ctx context.Context, m account.MQA) (string, error) {
+	return w.post(ctx, m.ID, "mqa.created", m)
+}

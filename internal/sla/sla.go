@@ -1,0 +1,94 @@
+// Package sla holds sales to the time agreed for accepting an MQL: the
+// sweep finds MQLs still waiting past it (working time, on sales'
+// calendar) and announces each once, marking it in the person's partition.
+// It reads MQLs and stages through qualify's API and alone builds, decodes
+// and forgets its marks:
+//
+//	PK=P#<person>  SK=SLA#<mql>  an announced SLA breach
+package sla
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/privacy"
+	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// markPfx starts the sort key of an announced breach: SLA#<mql>.
+const markPfx = "SLA#"
+
+// Breach is an MQL sales did not accept in time.
+type Breach struct {
+	MQL qualify.MQL   `json:"mql"`
+	Age time.Duration `json:"age"`
+}
+
+// Sweeper finds and announces breaches; Q gives the table, sales' calendar
+// and the MQLs with their people's stages.
+type Sweeper struct {
+	Q   *qualify.Qualifier
+	Now func() time.Time
+}
+
+func (s *Sweeper) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return clock.Now().UTC()
+}
+
+// Sweep finds MQLs still waiting for sales after within and announces
+// each once. It looks back at most lookback (the MQL index is ordered by
+// time). announce may be nil (breaches are then only recorded).
+func (s *Sweeper) Sweep(ctx context.Context, within, lookback time.Duration, announce func(context.Context, Breach) error) ([]Breach, error) {
+	q := s.Q
+	now := s.now()
+	mqls, err := q.MQLsSince(ctx, now.Add(-lookback))
+	if err != nil {
+		return nil, err
+	}
+	var out []Breach
+	for _, m := range mqls {
+		waited := q.Calendar.Between(m.At, now) // working time, on a business calendar
+		if waited < within {
+			break // ordered by time: the rest waited no longer
+		}
+		rec, err := q.Record(ctx, m.Person)
+		if err != nil {
+			return out, err
+		}
+		if rec.Stage != qualify.StageMQL || rec.Cycle != m.Cycle {
+			continue // accepted, rejected, or a later cycle
+		}
+		if _, err := q.T.Get(ctx, identity.PersonPK(m.Person), markPfx+m.ID); err == nil {
+			continue // announced already
+		} else if !errors.Is(err, table.ErrNotFound) {
+			return out, err
+		}
+		b := Breach{MQL: m, Age: waited}
+		if announce != nil {
+			if err := announce(ctx, b); err != nil {
+				return out, fmt.Errorf("announce SLA breach of %s: %w", m.ID, err)
+			}
+		}
+		mark, _ := json.Marshal(map[string]any{"mql": m.ID, "announcedAt": now, "age": b.Age.String()})
+		if err := q.T.Put(ctx, table.Item{PK: identity.PersonPK(m.Person), SK: markPfx + m.ID, Kind: "sla", Data: mark}, table.NotExists); err != nil && !errors.Is(err, table.ErrConditionFailed) {
+			return out, err
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+// Forget implements privacy.Forgetter: the person's breach marks. It needs
+// only Q.T.
+func (s *Sweeper) Forget(ctx context.Context, sub privacy.Subject) (privacy.Removed, error) {
+	return privacy.DeleteQuery(ctx, s.Q.T, table.Query{PK: identity.PersonPK(sub.Person), Prefix: markPfx}, nil)
+}
