@@ -19,11 +19,12 @@ import (
 )
 
 // Budget is the most the built tag may weigh, gzipped: its weight now
-// (1,769), so it cannot grow unnoticed. Target is issue 17's goal, not met:
+// (1,800, of which 30 refuse fields whose label says password or card
+// number), so it cannot grow unnoticed. Target is issue 17's goal, not met:
 // every remaining byte is a feature (consent mode, URL scrubbing, the
 // retrying queue, form filters and labels).
 const (
-	Budget = 1770
+	Budget = 1800
 	Target = 1500
 )
 

@@ -94,8 +94,23 @@ func (b *Book) HandleChanges(ctx context.Context, cs []table.Change) (int, error
 			return 0, err
 		}
 	}
+	// One write per network organisation per batch, not per event: the
+	// account item holds its members, and rewriting it for each page view
+	// of an office's network would cost its size in write units each time.
+	byOrg := map[string][]string{}
+	latest := map[string]time.Time{}
+	var orgs []string
 	for _, v := range visits {
-		if err := b.AttributeVisit(ctx, v.org, v.id, v.at); err != nil {
+		if _, ok := byOrg[v.org]; !ok {
+			orgs = append(orgs, v.org)
+		}
+		byOrg[v.org] = append(byOrg[v.org], v.id)
+		if v.at.After(latest[v.org]) {
+			latest[v.org] = v.at
+		}
+	}
+	for _, org := range orgs {
+		if err := b.AttributeVisits(ctx, org, byOrg[org], latest[org]); err != nil {
 			return 0, err
 		}
 	}
@@ -383,12 +398,12 @@ func (a *Account) remove(person string) bool {
 // repeated change once.
 const maxRecentVisits = 50
 
-// AttributeVisit counts an anonymous visit (an event of a browser nobody
-// is known for) to the account whose company name the visit's network
-// organisation (GeoIP ASN data) normalises to. Organisations that name no
-// known account (access providers, mostly) are left alone: an account is
-// founded by people, never by a network name.
-func (b *Book) AttributeVisit(ctx context.Context, org, eventID string, at time.Time) error {
+// AttributeVisits counts anonymous visits (events of browsers nobody is
+// known for, the latest at at) to the account whose company name the
+// visits' network organisation (GeoIP ASN data) normalises to.
+// Organisations that name no known account (access providers, mostly) are
+// left alone: an account is founded by people, never by a network name.
+func (b *Book) AttributeVisits(ctx context.Context, org string, eventIDs []string, at time.Time) error {
 	key := CompanyKey(org)
 	if key == "" {
 		return nil
@@ -405,11 +420,18 @@ func (b *Book) AttributeVisit(ctx context.Context, org, eventID string, at time.
 		if err != nil {
 			return err
 		}
-		if slices.Contains(a.Visits.Recent, eventID) {
+		added := 0
+		for _, e := range eventIDs {
+			if slices.Contains(a.Visits.Recent, e) {
+				continue // a repeated change
+			}
+			added++
+			a.Visits.Recent = append(a.Visits.Recent, e)
+		}
+		if added == 0 {
 			return nil
 		}
-		a.Visits.Count++
-		a.Visits.Recent = append(a.Visits.Recent, eventID)
+		a.Visits.Count += added
 		if len(a.Visits.Recent) > maxRecentVisits {
 			a.Visits.Recent = a.Visits.Recent[len(a.Visits.Recent)-maxRecentVisits:]
 		}
@@ -422,7 +444,7 @@ func (b *Book) AttributeVisit(ctx context.Context, org, eventID string, at time.
 			return err
 		}
 	}
-	return errors.New("account: too much contention counting a visit")
+	return errors.New("account: too much contention counting visits")
 }
 
 func mustJSON(v any) []byte {

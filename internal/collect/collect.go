@@ -196,7 +196,7 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 		// stored (the form would bring their email back). The answer is a
 		// stored submission's, cookie and all: anyone can type an email
 		// into a form, and must not learn that its owner was erased.
-		slog.Info("collect: events naming an erased person not stored", "dropped", dropped)
+		h.log().Info("collect: events naming an erased person not stored", "dropped", dropped)
 		h.Cookie.Set(w, r, vid)
 		w.WriteHeader(http.StatusNoContent)
 		return

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"math"
 	"sort"
 	"time"
 
@@ -191,8 +192,7 @@ func loc(f Filter) *time.Location {
 
 // roundMoney keeps cents: credits of a split amount still sum to it.
 func roundMoney(v float64) float64 {
-	if v < 0 {
-		return -roundMoney(-v)
-	}
-	return float64(int64(v*100+0.5)) / 100
+	// math.Round: an int64 conversion overflows on summed amounts near the
+	// 1e15 cap a deal may carry.
+	return math.Round(v*100) / 100
 }

@@ -126,6 +126,7 @@ const scenarios = {
     await page.fill('[name=tel-9]', '03-1234-5678');
     await page.fill('[name=email-456]', 'label.user@example.jp');
     await page.fill('[name=text-77]', '東京都港区');
+    await page.fill('[name=text-88]', '4111111111111111'); // refused by its label: never sent
     await page.selectOption('[name=menu-5]', '会社について'); // an option's text is no label
     await page.check('[name=radio-6][value=会社員]'); // a radio's label is its option's, not the field's
     await Promise.all([page.waitForURL(/thanks/), page.click('#send')]);

@@ -77,7 +77,7 @@
   // Refused form fields: by type (password, hidden, file, buttons; at the
   // start of [type, autocomplete, name]), card autocomplete (cc-*), and
   // secret-like names. clean() tests ",name": only the names part applies.
-  var REFUSED = /^(pas|hid|fil|sub|but|res|ima)|\bcc-|pass|token|csrf|secret|card|cvc|cvv|ccnum|暗証/i;
+  var REFUSED = /^(pas|hid|fil|sub|but|res|ima)|\bcc-|pass|token|csrf|secret|card|cvc|cvv|ccnum|暗証|パスワ|カード番/i;
   // clean drops from a URL's query the parameters the tag would not send as
   // form fields (secret-like names; the names of refused fields of GET forms
   // submitted before, in bt_strip) and those whose value looks like an email
@@ -126,7 +126,7 @@
         var n = el.name || el.id, t = el.type, v = (el.value + '').slice(0, 500), box = /^(ch|rad)/.test(t),
           l = el.labels?.[0]?.textContent.replace(el.textContent, '') || el.ariaLabel;
         if (!n || el.disabled || box && !el.checked) continue; // not submitted
-        if (ignore || el.hasAttribute('data-baton-ignore') || REFUSED.test([t, el.autocomplete, n])) {
+        if (ignore || el.hasAttribute('data-baton-ignore') || REFUSED.test([t, el.autocomplete, n, l])) {
           // Refused. A GET form puts it in the next page's URL: clean() drops it there.
           if (f.method == 'get') strip += ' ' + el.name;
         } else {
