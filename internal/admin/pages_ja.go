@@ -230,6 +230,18 @@ var ja = map[string]string{
 	"What led to it": "MQL に至った行動",
 	"No such person (never known, or erased).": "該当する人物はいません（記録がないか、削除されました）。",
 	"No such campaign.":                        "該当するキャンペーンはありません。",
+	// Paged lists.
+	"%s people shown.":                        "%s 人を表示しています。",
+	"The first %d; narrow the search.":        "最初の %d 人です。条件を絞ってください。",
+	"No one matches.":                         "該当する人はいません。",
+	"No match among the %d people looked at.": "調べた %d 人には該当者がいません。",
+	"No match among the %d MQLs looked at.":   "調べた %d 件の MQL には該当がありません。",
+	"Without scoring there is no index of people: search by a whole email address.": "スコアリングが無効なため人物の索引がありません。メールアドレス全体で検索してください。",
+	"Pages":       "ページ",
+	"First page":  "最初のページ",
+	"More people": "さらに表示",
+	"Newest":      "最新",
+	"Older MQLs":  "さらに古い MQL",
 	// Form errors.
 	"Campaign id: 1-64 of a-z 0-9 _ - (lower case, no spaces).": "キャンペーン ID：英小文字・数字・_・- で 1〜64 文字（空白なし）。",
 	"Give at least one destination URL, one per line.":          "リンク先 URL を 1 行に 1 つ、少なくとも 1 つ入力してください。",
