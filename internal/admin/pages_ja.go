@@ -119,7 +119,6 @@ var ja = map[string]string{
 	"honeypot":                        "ハニーポット",
 	"honeypot: hide it in the email":  "ハニーポット：メール内で見えないように置く",
 	"human":                           "人",
-	"list of %s":                      "%s のリスト",
 	"now":                             "現在",
 	"other scanner opens: %d":         "その他スキャナの開封：%d",
 	"scanner":                         "スキャナ",
@@ -230,6 +229,9 @@ var ja = map[string]string{
 	"What led to it": "MQL に至った行動",
 	"No such person (never known, or erased).": "該当する人物はいません（記録がないか、削除されました）。",
 	"No such campaign.":                        "該当するキャンペーンはありません。",
+	"Choose one CSV file of recipients (an email column, any other columns).": "受信者の CSV ファイルを 1 つ選んでください（email 列と任意の列）。",
+	"no list uploaded yet": "リスト未アップロード",
+	"in the last list uploaded (%s); earlier lists not added": "最後にアップロードしたリスト（%s）の人数。それ以前のリストは含みません",
 	// Paged lists.
 	"%s people shown.":                        "%s 人を表示しています。",
 	"The first %d; narrow the search.":        "最初の %d 人です。条件を絞ってください。",
