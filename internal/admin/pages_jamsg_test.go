@@ -9,8 +9,8 @@ import (
 	"unicode"
 
 	"github.com/baton-hq/baton/internal/links"
-	"github.com/baton-hq/baton/internal/table/bolttable"
 	"github.com/baton-hq/baton/internal/recipientcsv"
+	"github.com/baton-hq/baton/internal/table/bolttable"
 )
 
 // TestJapaneseRunTimeMessages: the messages servers build at run time

@@ -143,4 +143,3 @@ func (h *Handler) table(w http.ResponseWriter, r *http.Request, name string, hea
 	}
 	httpx.JSON(w, http.StatusOK, body)
 }
-
