@@ -72,6 +72,9 @@ func (p page) T(s string) string {
 		if j, ok := ja[s]; ok {
 			return j
 		}
+		if j := jaPhrase(s); j != "" {
+			return j
+		}
 		if j := jaMessage(s); j != "" {
 			return j
 		}

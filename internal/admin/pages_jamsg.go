@@ -45,6 +45,30 @@ var jaPatterns = []struct {
 	{regexp.MustCompile(`^(\w+) must be a date \(2026-11-01\) or RFC 3339 time$`), "$1 は日付（2026-11-01）または RFC 3339 形式の日時にしてください"},
 }
 
+// jaPhrases are short run-time texts (an MQL condition's facts as the
+// rules engine words them, a stage change's reason): no sentence, no "。".
+var jaPhrases = []struct {
+	re *regexp.Regexp
+	ja string
+}{
+	{regexp.MustCompile(`^behaviour (\S+) >= (\S+)$`), "行動スコア $1 ≥ $2"},
+	{regexp.MustCompile(`^grade (\S+)$`), "グレード $1"},
+	{regexp.MustCompile(`^BANT (\d) of 4 \((.*)\) >= (\d)$`), "BANT 4 項目中 $1（$2）≥ $3"},
+	{regexp.MustCompile(`^matrix cell (\S+) x (\S+)$`), "マトリクス：行動帯 $1 × グレード $2"},
+	{regexp.MustCompile(`^sales: (.*)$`), "営業：$1"},
+	{regexp.MustCompile(`^recycled after (.*)$`), "$1 のためナーチャリングに戻す"},
+}
+
+// jaPhrase is a short run-time text in Japanese ("" when no pattern knows it).
+func jaPhrase(s string) string {
+	for _, p := range jaPhrases {
+		if m := p.re.FindStringSubmatchIndex(s); m != nil {
+			return string(p.re.ExpandString(nil, p.ja, s, m))
+		}
+	}
+	return ""
+}
+
 // jaMessage is a run-time message in Japanese ("" when no pattern knows
 // it). A message that wraps another ("...: line 3: ...") has the inner
 // one translated too.

@@ -62,6 +62,12 @@ func TestJapaneseRunTimeMessages(t *testing.T) {
 	if j := p.T("this token lacks the write scope"); !strings.Contains(j, "write") {
 		t.Errorf("the scope is lost: %s", j)
 	}
+	for en, want := range map[string]string{"matrix cell warm x A": "マトリクス：行動帯 warm × グレード A", "behaviour 42 >= 40": "行動スコア 42 ≥ 40",
+		"grade B": "グレード B", "sales: rejected": "営業：rejected", "scoring": "スコアリング"} {
+		if j := p.T(en); j != want {
+			t.Errorf("%q in Japanese: %q, want %q", en, j, want)
+		}
+	}
 	if j := p.T("No such campaign: dec-news"); !strings.Contains(j, "dec-news") {
 		t.Errorf("the campaign is lost: %s", j)
 	}
