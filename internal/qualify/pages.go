@@ -67,7 +67,7 @@ func ScoredPage(ctx context.Context, t table.Table, cursor string, limit int) ([
 			out = append(out, it.SK)
 		}
 		if len(out) == limit {
-			return out, fmt.Sprintf("%d:%s", shard, out[len(out)-1]), nil
+			return out, ScoredCursor(out[len(out)-1]), nil
 		}
 	}
 	return out, "", nil
