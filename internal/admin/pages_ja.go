@@ -236,6 +236,7 @@ var ja = map[string]string{
 	"scoring": "スコアリング", "identified": "本人特定", "recycled": "ナーチャリングに戻す",
 	"via:form": "フォーム", "via:click": "メールのクリック", "via:list": "リスト取込", "via:identify": "識別（API）", "via:": "—",
 	"(all)": "（全体）", "(unassigned)": "（担当者なし）", "(none)": "（接点なし）",
+	"Date": "日付", "Sales": "営業の結果",
 	// Paged lists.
 	"People shown: %s.":                       "表示中：%s 人。",
 	"The first %d; narrow the search.":        "最初の %d 人です。条件を絞ってください。",

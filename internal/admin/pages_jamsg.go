@@ -93,3 +93,29 @@ func jaMessage(s string) string {
 	}
 	return ""
 }
+
+// defParts word a condition's definition (lab.Describe: "behaviour >= 40,
+// grade A or B, BANT 3 of 4, matrix hot x A/B/C, warm x A") in Japanese.
+var defParts = []struct {
+	re *regexp.Regexp
+	ja string
+}{
+	{regexp.MustCompile(`behaviour >= (\S+?)(,|$)`), "行動スコア ≥ $1$2"},
+	{regexp.MustCompile(`grade (\S+(?: or \S+?)*)(,|$)`), "グレード $1$2"},
+	{regexp.MustCompile(`BANT (\d) of 4`), "BANT 4 項目中 $1 以上"},
+	{regexp.MustCompile(`matrix `), "マトリクス "},
+	{regexp.MustCompile(` x `), " × "},
+	{regexp.MustCompile(` or `), "・"},
+	{regexp.MustCompile(`, `), "、"},
+}
+
+// Def is a condition's definition in the page's language.
+func (p page) Def(s string) string {
+	if p.L != "ja" {
+		return s
+	}
+	for _, d := range defParts {
+		s = d.re.ReplaceAllString(s, d.ja)
+	}
+	return s
+}

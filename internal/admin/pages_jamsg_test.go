@@ -68,6 +68,16 @@ func TestJapaneseRunTimeMessages(t *testing.T) {
 			t.Errorf("%q in Japanese: %q, want %q", en, j, want)
 		}
 	}
+	for en, want := range map[string]string{
+		"behaviour >= 40, grade A or B":     "行動スコア ≥ 40、グレード A・B",
+		"grade A or B or C, BANT 3 of 4":    "グレード A・B・C、BANT 4 項目中 3 以上",
+		"matrix hot x A/B/C, warm x A":      "マトリクス hot × A/B/C、warm × A",
+		"behaviour >= 12.5, matrix hot x A": "行動スコア ≥ 12.5、マトリクス hot × A",
+	} {
+		if j := p.Def(en); j != want {
+			t.Errorf("definition %q in Japanese: %q, want %q", en, j, want)
+		}
+	}
 	if j := p.T("No such campaign: dec-news"); !strings.Contains(j, "dec-news") {
 		t.Errorf("the campaign is lost: %s", j)
 	}
