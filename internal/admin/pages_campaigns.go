@@ -212,7 +212,7 @@ func (h *Handler) campaignPage(w http.ResponseWriter, r *http.Request, c links.C
 		byID[v.Report.PerLink[i].Link.ID] = &v.Report.PerLink[i]
 	}
 	if h.Workspace != nil {
-		evs, err := click.CampaignActivity(r.Context(), h.Workspace.T, c.ID)
+		evs, err := click.CampaignActivity(r.Context(), h.Workspace.T, c.ID, h.wsNow())
 		if err != nil {
 			h.fail(w, err)
 			return

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
 )
@@ -17,7 +18,7 @@ import (
 // campaign report reads the campaign's activity alone (one query), never
 // the people's partitions nor the events.
 //
-//	PK=CAMPEV#<campaign>  SK=<event id>  type, person, link, client, time, verdict
+//	PK=CAMPEV#<campaign>  SK=<event id>  type, person, link, client, time, verdict (expires with the event)
 const (
 	KindActivity = "campaignevent"
 
@@ -40,15 +41,18 @@ type Activity struct {
 	Judged  bool      `json:"judged,omitempty"`  // a click whose visit was judged human
 }
 
-// CampaignActivity returns the campaign's recorded clicks and opens (one
-// query of the campaign's partition).
-func CampaignActivity(ctx context.Context, t table.Table, campaign string) ([]Activity, error) {
+// CampaignActivity returns the campaign's recorded clicks and opens not
+// expired at now (one query of the campaign's partition).
+func CampaignActivity(ctx context.Context, t table.Table, campaign string, now time.Time) ([]Activity, error) {
 	items, err := t.Query(ctx, table.Query{PK: activityPK(campaign), Consistent: true})
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Activity, 0, len(items))
 	for _, it := range items {
+		if !it.Live(now) {
+			continue
+		}
 		var a Activity
 		if err := json.Unmarshal(it.Data, &a); err != nil {
 			return nil, err
@@ -65,7 +69,11 @@ func (h *Handler) recordActivity(ctx context.Context, ev *event.Event, campaign,
 	a := Activity{Type: ev.Type, Person: person, Client: client, At: ev.Timestamp, Scanner: ev.Enrichment.Scanner || ev.Enrichment.Bot, Reason: ev.Enrichment.FlagReason}
 	a.Link, _ = ev.Properties["link"].(string)
 	data, _ := json.Marshal(a)
-	return h.T.Put(ctx, table.Item{PK: activityPK(campaign), SK: ev.ID, Kind: KindActivity, Data: data}, table.Always)
+	it := table.Item{PK: activityPK(campaign), SK: ev.ID, Kind: KindActivity, Data: data}
+	if l, ok := h.Events.(*eventlog.Log); ok && l.Retention > 0 {
+		it.Expires = ev.ReceivedAt.Add(l.Retention) // gone with its event
+	}
+	return h.T.Put(ctx, it, table.Always)
 }
 
 // updateActivity changes a click's record after the fact (flagged, or
