@@ -237,6 +237,7 @@ var ja = map[string]string{
 	"via:form": "フォーム", "via:click": "メールのクリック", "via:list": "リスト取込", "via:identify": "識別（API）", "via:": "—",
 	"(all)": "（全体）", "(unassigned)": "（担当者なし）", "(none)": "（接点なし）",
 	"Date": "日付", "Sales": "営業の結果",
+	"Looks through the people Baton has scored, 200 at a time; a whole email address finds anyone.": "スコアのある人物を 200 人ずつ検索します。メールアドレス全体を入れると、どの人物でも見つかります。",
 	// Paged lists.
 	"People shown: %s.":                       "表示中：%s 人。",
 	"The first %d; narrow the search.":        "最初の %d 人です。条件を絞ってください。",
