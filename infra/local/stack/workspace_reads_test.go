@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -176,5 +178,86 @@ func TestWorkspaceReadsBounded(t *testing.T) {
 		if a.Items != b.Items || a.Calls != b.Calls {
 			t.Errorf("%s reads more as raw events grow: %+v then %+v", p.path, b, a)
 		}
+	}
+}
+
+// TestWorkspacePaging: more MQLs and people than a page holds; following
+// the pages' links lists every one once, MQLs newest first, and the last
+// page offers no further link.
+func TestWorkspacePaging(t *testing.T) {
+	clk := clock.NewManual(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
+	s := stack.ForTestClock(t, map[string]string{"BATON_TRUST_PROXY": "1"}, clk.Now)
+	const people = 57
+	n := 0
+	collect := func(i int, typ, props string) {
+		t.Helper()
+		n++
+		body := fmt.Sprintf(`{"type":%q,"messageId":"paging-%d","properties":%s}`, typ, n, props)
+		req, _ := http.NewRequest("POST", s.URL+"/e", strings.NewReader(body))
+		req.Header.Set("Content-Type", "text/plain")
+		req.Header.Set("X-Forwarded-For", fmt.Sprintf("198.51.100.%d", n%250+1))
+		req.AddCookie(&http.Cookie{Name: visitor.CookieName, Value: fmt.Sprintf("paging-browser-%04d", i)})
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 204 {
+			t.Fatalf("POST /e: %v %v", err, resp)
+		}
+		resp.Body.Close()
+	}
+	for i := range people {
+		clk.Advance(time.Minute)
+		collect(i, "form_submit", fmt.Sprintf(`{"url":"https://www.example.com/contact","form":{"id":"contact"},"fields":{"email":"lead%02d@maker.example","name":"Lead %02d","title":"CEO","industry":"software"}}`, i, i))
+		collect(i, "download", `{"url":"https://www.example.com/files/whitepaper.pdf"}`)
+	}
+	settle(t, s)
+	lead := regexp.MustCompile(`>Lead (\d\d)</a>`)
+	next := regexp.MustCompile(`<a href="((?:mqls|people)\?[^"]*after=[^"]*)">`)
+	follow := func(path string) (pages int, names []string) {
+		t.Helper()
+		for path != "" && pages < 10 {
+			pages++
+			req, _ := http.NewRequest("GET", s.URL+"/admin/"+path, nil)
+			req.Header.Set("Authorization", "Bearer "+token)
+			req.Header.Set("Accept", "text/html")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				t.Fatalf("%s: %d %s", path, resp.StatusCode, b)
+			}
+			for _, m := range lead.FindAllStringSubmatch(string(b), -1) {
+				names = append(names, m[1])
+			}
+			path = ""
+			if m := next.FindStringSubmatch(string(b)); m != nil {
+				path = html.UnescapeString(m[1])
+			}
+		}
+		return pages, names
+	}
+	pages, names := follow("mqls")
+	recent, err := s.App.Qualifier.RecentMQLs(context.Background(), 100) // the index, newest first
+	if err != nil || len(recent) != people {
+		t.Fatalf("MQLs raised: %d %v", len(recent), err)
+	}
+	var want []string
+	for _, m := range recent {
+		want = append(want, strings.TrimSuffix(strings.TrimPrefix(m.Email, "lead"), "@maker.example"))
+	}
+	if pages != 2 || strings.Join(names, ",") != strings.Join(want, ",") {
+		t.Fatalf("MQL pages: %d, listed %v, want %v", pages, names, want)
+	}
+	pages, names = follow("people?q=lead")
+	seen := map[string]bool{}
+	for _, n := range names {
+		if seen[n] {
+			t.Fatalf("Lead %s listed twice", n)
+		}
+		seen[n] = true
+	}
+	if pages != 2 || len(seen) != people {
+		t.Fatalf("people pages: %d, %d people", pages, len(seen))
 	}
 }
