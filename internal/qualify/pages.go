@@ -30,17 +30,23 @@ func (q *Qualifier) MQLPage(ctx context.Context, cursor string, since, until tim
 	if len(items) == limit && limit > 0 {
 		next = items[len(items)-1].SK
 	}
-	if !since.IsZero() {
-		floor := since.UTC().Format(time.RFC3339Nano)
-		for i, it := range items {
-			if it.SK < floor {
-				items, next = items[:i], ""
-				break
-			}
-		}
-	}
 	ms, err := decodeMQLs(items)
-	return ms, next, err
+	if err != nil {
+		return nil, "", err
+	}
+	// By the MQLs' own times: the index's keys (RFC 3339 with trimmed
+	// fractions) sort a whole second after its fractions.
+	out := ms[:0]
+	for _, m := range ms {
+		switch {
+		case !since.IsZero() && m.At.Before(since.Add(-time.Second)):
+			return out, "", nil // well before the period: the rest are older
+		case (!since.IsZero() && m.At.Before(since)) || (!until.IsZero() && !m.At.Before(until)):
+			continue
+		}
+		out = append(out, m)
+	}
+	return out, next, nil
 }
 
 // ScoredPage returns up to limit people of the index of scored people
