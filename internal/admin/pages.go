@@ -47,7 +47,14 @@ var pages = func() map[string]*template.Template {
 
 var pageFuncs = template.FuncMap{"why": whyText, "mul100": func(f float64) float64 { return f * 100 },
 	"pct": pctText, "signed": signedPct, "join": strings.Join,
-	"day": func(t time.Time) string { return t.UTC().Format("2006-01-02") }}
+	"day":  func(t time.Time) string { return t.UTC().Format("2006-01-02") },
+	"args": func(p page, d any) pageArgs { return pageArgs{p, d} }}
+
+// pageArgs hand a sub-template its page (to translate) with its data.
+type pageArgs struct {
+	P page
+	D any
+}
 
 // LangCookie keeps the language a user chose with the switch.
 const LangCookie = "baton_lang"
@@ -70,6 +77,12 @@ type page struct {
 func (p page) T(s string) string {
 	if p.L == "ja" {
 		if j, ok := ja[s]; ok {
+			return j
+		}
+		if j := jaPhrase(s); j != "" {
+			return j
+		}
+		if j := jaMessage(s); j != "" {
 			return j
 		}
 	}

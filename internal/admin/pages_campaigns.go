@@ -211,8 +211,8 @@ func (h *Handler) campaignPage(w http.ResponseWriter, r *http.Request, c links.C
 	for i := range v.Report.PerLink {
 		byID[v.Report.PerLink[i].Link.ID] = &v.Report.PerLink[i]
 	}
-	if h.Workspace != nil && h.Workspace.Events != nil {
-		evs, err := click.CampaignEvents(r.Context(), h.Workspace.T, h.Workspace.Events, c.ID)
+	if h.Workspace != nil {
+		evs, err := click.CampaignActivity(r.Context(), h.Workspace.T, c.ID, h.wsNow())
 		if err != nil {
 			h.fail(w, err)
 			return
@@ -229,51 +229,48 @@ func (h *Handler) campaignPage(w http.ResponseWriter, r *http.Request, c links.C
 	h.render(w, r, http.StatusOK, "campaign", c.ID, "../", "campaigns", v)
 }
 
-// human: an event no scanner signal flagged (a click may still await its
-// visit's verdict: Pending).
-func human(ev event.Event) bool { return !ev.Enrichment.Scanner && !ev.Enrichment.Bot }
-
-func (h *Handler) campaignReport(r *http.Request, rep *campaignReport, evs []event.Event, byID map[string]*linkCount, c links.Campaign) error {
+// campaignReport counts the campaign's recorded clicks and opens (its own
+// partition, one query), then reads each human clicker's person and MQLs
+// by key.
+func (h *Handler) campaignReport(r *http.Request, rep *campaignReport, evs []click.Activity, byID map[string]*linkCount, c links.Campaign) error {
 	opens, clickers, scannerClients := map[string]bool{}, map[string]*clicker{}, map[string]bool{}
 	for _, ev := range evs {
-		person, _ := ev.Properties["person"].(string)
 		switch ev.Type {
 		case event.EmailOpen:
 			switch {
-			case ev.Enrichment.FlagReason == "apple-mpp":
+			case ev.Reason == "apple-mpp":
 				rep.MPPOpens++
-			case !human(ev):
+			case ev.Scanner:
 				rep.ScannerOpens++
 			default:
-				opens[person] = true
+				opens[ev.Person] = true
 			}
 		case event.EmailClick:
-			link, _ := ev.Properties["link"].(string)
-			lc := byID[link]
+			lc := byID[ev.Link]
 			if lc == nil {
 				lc = &linkCount{}
 			}
-			if !human(ev) {
+			if ev.Scanner {
 				rep.ScannerClicks++
 				lc.Scanner++
-				scannerClients[ev.Client.UserAgent+"|"+ev.Client.IP] = true
+				scannerClients[ev.Client] = true
 				continue
 			}
-			if ev.Enrichment.Visit == "" {
+			if !ev.Judged {
 				rep.Pending++
 				lc.Pending++
 			} else {
 				lc.Human++
 			}
 			rep.HumanClicks++
-			k := clickers[person]
+			k := clickers[ev.Person]
 			if k == nil {
-				k = &clicker{Person: person}
-				clickers[person] = k
+				k = &clicker{Person: ev.Person}
+				clickers[ev.Person] = k
 			}
 			k.Clicks++
-			if ev.Timestamp.After(k.Last) {
-				k.Last = ev.Timestamp
+			if ev.At.After(k.Last) {
+				k.Last = ev.At
 			}
 		}
 	}

@@ -3,8 +3,8 @@ package admin
 // ja is the workspace in Japanese: English text -> Japanese. A text
 // missing here shows in English; TestJapaneseCoversPages fails on one.
 var ja = map[string]string{
-	"%d human clicks, %d awaiting judgement": "人のクリック %d 件、判定待ち %d 件",
-	"%s people found.":                       "%s 人が見つかりました。",
+	"human clicks: %d · awaiting judgement: %d": "人のクリック %d 件・判定待ち %d 件",
+	"%s people found.":                          "%s 人が見つかりました。",
 	"A campaign is one email send: its tracked links, its recipient list with a token per person, and what the recipients did.":                             "キャンペーンはメール配信 1 回分です。計測リンク、受信者ごとのトークン付きリスト、受信者の行動をまとめます。",
 	"Add a hidden honeypot link (a click on it marks a security scanner)":                                                                                   "隠しハニーポットリンクを追加する（クリックしたのはセキュリティスキャナと判定）",
 	"An email column and any others (name, company…); UTF-8 or Shift_JIS (Excel). You get the same CSV back with a baton_token column for your email tool.": "email 列と任意の列（氏名、会社名など）。UTF-8 または Shift_JIS（Excel）。同じ CSV に baton_token 列を付けて返します。配信ツールに読み込ませてください。",
@@ -113,13 +113,12 @@ var ja = map[string]string{
 	"any":                             "すべて",
 	"created":                         "作成日時",
 	"decayed to %s":                   "減衰して現在 %s",
-	"from %d clients":                 "%d クライアントから",
+	"clients: %d":                     "クライアント %d 件",
 	"from its first visit":            "初回訪問から",
 	"halves every %s":                 "%s ごとに半減",
 	"honeypot":                        "ハニーポット",
 	"honeypot: hide it in the email":  "ハニーポット：メール内で見えないように置く",
 	"human":                           "人",
-	"list of %s":                      "%s のリスト",
 	"now":                             "現在",
 	"other scanner opens: %d":         "その他スキャナの開封：%d",
 	"scanner":                         "スキャナ",
@@ -230,6 +229,27 @@ var ja = map[string]string{
 	"What led to it": "MQL に至った行動",
 	"No such person (never known, or erased).": "該当する人物はいません（記録がないか、削除されました）。",
 	"No such campaign.":                        "該当するキャンペーンはありません。",
+	"Choose one CSV file of recipients (an email column, any other columns).": "受信者の CSV ファイルを 1 つ選んでください（email 列と任意の列）。",
+	"no list uploaded yet": "リスト未アップロード",
+	"in the last list uploaded (%s); earlier lists not added": "最後にアップロードしたリスト（%s）の人数。それ以前のリストは含みません",
+	// Stage change reasons, how a person or browser became known.
+	"scoring": "スコアリング", "identified": "本人特定", "recycled": "ナーチャリングに戻す",
+	"via:form": "フォーム", "via:click": "メールのクリック", "via:list": "リスト取込", "via:identify": "識別（API）", "via:": "—",
+	"(all)": "（全体）", "(unassigned)": "（担当者なし）", "(none)": "（接点なし）",
+	"Date": "日付", "Sales": "営業の結果",
+	"Looks through the people Baton has scored, 200 at a time; a whole email address finds anyone.": "スコアのある人物を 200 人ずつ検索します。メールアドレス全体を入れると、どの人物でも見つかります。",
+	// Paged lists.
+	"People shown: %s.":                       "表示中：%s 人。",
+	"The first %d; narrow the search.":        "最初の %d 人です。条件を絞ってください。",
+	"No one matches.":                         "該当する人はいません。",
+	"No match among the %d people looked at.": "調べた %d 人には該当者がいません。",
+	"No match among the %d MQLs looked at.":   "調べた %d 件の MQL には該当がありません。",
+	"Without scoring there is no index of people: search by a whole email address.": "スコアリングが無効なため人物の索引がありません。メールアドレス全体で検索してください。",
+	"Pages":       "ページ",
+	"First page":  "最初のページ",
+	"More people": "さらに表示",
+	"Newest":      "最新",
+	"Older MQLs":  "さらに古い MQL",
 	// Form errors.
 	"Campaign id: 1-64 of a-z 0-9 _ - (lower case, no spaces).": "キャンペーン ID：英小文字・数字・_・- で 1〜64 文字（空白なし）。",
 	"Give at least one destination URL, one per line.":          "リンク先 URL を 1 行に 1 つ、少なくとも 1 つ入力してください。",
@@ -259,6 +279,7 @@ func init() {
 
 // en holds the English for keys that are not English text themselves.
 var en = map[string]string{
+	"via:form": "form", "via:click": "newsletter click", "via:list": "list import", "via:identify": "identify (API)", "via:": "—",
 	"page_view": "page view", "download": "download", "outbound": "outbound link", "form_submit": "form submit",
 	"email_click": "newsletter click", "email_open": "newsletter open", "identify": "identified", "offline": "offline touch",
 	"model:first": "first touch", "model:last": "last touch", "model:linear": "linear", "model:position": "position-based (40/20/40)",

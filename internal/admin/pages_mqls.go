@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"sort"
@@ -21,7 +22,8 @@ type mqlsView struct {
 	Rows                                     []mqlRow
 	Dead                                     []queue.Message
 	Replayed, Error                          string
-	More                                     bool
+	Next, First                              string // the next page's query ("": none); the first page's, from a later page
+	Examined                                 int    // MQLs looked at for this page
 }
 
 type mqlRow struct {
@@ -30,12 +32,19 @@ type mqlRow struct {
 	Deliveries                  []push.Delivery
 }
 
-const mqlPageRows = 100
+// The MQL list reads the MQL index a page at a time, newest first, and
+// each listed MQL's person by key: a page reads at most mqlExamine index
+// items (filters that match rarely leave a page short, with a link to go
+// on), never every person.
+const (
+	mqlPageRows = 50
+	mqlExamine  = 500
+)
 
 func (h *Handler) mqlsPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	q := r.URL.Query()
-	v := mqlsView{Condition: q.Get("condition"), Grade: q.Get("grade"), Owner: q.Get("owner"), Stage: q.Get("stage"), From: q.Get("from"), To: q.Get("to"), Replayed: q.Get("replayed")}
+	v := mqlsView{Condition: q.Get("condition"), Grade: q.Get("grade"), Owner: strings.TrimSpace(q.Get("owner")), Stage: q.Get("stage"), From: q.Get("from"), To: q.Get("to"), Replayed: q.Get("replayed")}
 	var from, to time.Time
 	for _, p := range []struct {
 		s string
@@ -54,48 +63,44 @@ func (h *Handler) mqlsPage(w http.ResponseWriter, r *http.Request) {
 	if !to.IsZero() {
 		to = to.AddDate(0, 0, 1) // the whole last day
 	}
-	ms, err := h.Scores.RecentMQLs(ctx, 1000)
-	if err != nil {
-		h.fail(w, err)
-		return
-	}
-	facts := map[string]*qualify.Facts{}
-	if h.Workspace != nil {
-		all, err := qualify.AllFacts(ctx, h.Workspace.T)
+	cursor := q.Get("after")
+	owners := map[string]bool{}
+	for v.Examined < mqlExamine && len(v.Rows) < mqlPageRows {
+		ms, next, err := h.Scores.MQLPage(ctx, cursor, from, to, min(100, mqlExamine-v.Examined))
 		if err != nil {
 			h.fail(w, err)
 			return
 		}
-		for _, f := range all {
-			facts[f.ID] = f
-		}
-	}
-	conds, grades, owners, stages := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
-	for _, m := range ms {
-		row := mqlRow{M: m}
-		if f := facts[m.Person]; f != nil {
-			row.Stage = f.Rec.Stage
-			for _, c := range f.History {
-				if c.Owner != "" {
-					row.Owner = c.Owner
-				}
+		full := false
+		for _, m := range ms {
+			v.Examined++
+			cursor = qualify.MQLCursor(m)
+			if (v.Condition != "" && m.Condition != v.Condition) || (v.Grade != "" && m.Verdict.Grade != v.Grade) {
+				continue
+			}
+			row := mqlRow{M: m}
+			if err := h.personNow(ctx, &row); err != nil {
+				h.fail(w, err)
+				return
+			}
+			if row.Owner != "" {
+				owners[row.Owner] = true
+			}
+			if (v.Owner != "" && !strings.EqualFold(row.Owner, v.Owner)) || (v.Stage != "" && row.Stage != v.Stage) {
+				continue
+			}
+			v.Rows = append(v.Rows, row)
+			if len(v.Rows) == mqlPageRows {
+				full = true
+				break
 			}
 		}
-		conds[m.Condition], grades[m.Verdict.Grade], stages[row.Stage] = true, true, true
-		if row.Owner != "" {
-			owners[row.Owner] = true
+		if next == "" && !full {
+			cursor = "" // the index is read to its end (or to From)
+			break
 		}
-		if (v.Condition != "" && m.Condition != v.Condition) || (v.Grade != "" && m.Verdict.Grade != v.Grade) ||
-			(v.Owner != "" && row.Owner != v.Owner) || (v.Stage != "" && row.Stage != v.Stage) ||
-			(!from.IsZero() && m.At.Before(from)) || (!to.IsZero() && !m.At.Before(to)) {
-			continue
-		}
-		if len(v.Rows) == mqlPageRows {
-			v.More = true
-			continue
-		}
-		v.Rows = append(v.Rows, row)
 	}
+	v.First, v.Next = pageLinks("mqls", q, cursor)
 	for i := range v.Rows {
 		row := &v.Rows[i]
 		if p, err := h.People.Get(ctx, row.M.Person); err == nil {
@@ -105,16 +110,34 @@ func (h *Handler) mqlsPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if h.Deliveries != nil && h.Deliveries.Status != nil {
+			var err error
 			if row.Deliveries, err = h.Deliveries.Status(ctx, row.M.ID); err != nil && err != identity.ErrNotFound {
 				h.fail(w, err)
 				return
 			}
 		}
 	}
+	// The filters' choices: the rules' conditions and grades, every stage,
+	// and the owners seen on this page.
+	conds, grades := map[string]bool{}, map[string]bool{}
+	if h.Lab != nil && h.Lab.Rules != nil {
+		for _, c := range h.Lab.Rules.MQL {
+			conds[c.Name] = true
+		}
+		for _, g := range h.Lab.Rules.Grades {
+			grades[g.Grade] = true
+		}
+	}
+	for _, row := range v.Rows {
+		conds[row.M.Condition], grades[row.M.Verdict.Grade] = true, true
+	}
+	conds[v.Condition], grades[v.Grade] = true, true // a choice stays choosable
+	delete(conds, "")
 	delete(grades, "")
-	delete(stages, "")
-	v.Conditions, v.Grades, v.Owners, v.Stages = sortedKeys(conds), sortedKeys(grades), sortedKeys(owners), sortedKeys(stages)
+	v.Conditions, v.Grades, v.Owners = sortedKeys(conds), sortedKeys(grades), sortedKeys(owners)
+	v.Stages = allStages()
 	if h.Deliveries != nil {
+		var err error
 		if v.Dead, err = h.Deliveries.Queue.Dead(ctx); err != nil {
 			h.fail(w, err)
 			return
@@ -122,6 +145,50 @@ func (h *Handler) mqlsPage(w http.ResponseWriter, r *http.Request) {
 		sort.Slice(v.Dead, func(i, j int) bool { return v.Dead[i].DeadAt.After(v.Dead[j].DeadAt) })
 	}
 	h.render(w, r, http.StatusOK, "mqls", "MQLs", "", "mqls", v)
+}
+
+// pageLinks are the links to a list's first page (from a later one) and
+// to the page after cursor ("" when none), keeping the filters.
+func pageLinks(path string, q url.Values, cursor string) (first, next string) {
+	nq := url.Values{}
+	for k, vs := range q {
+		if k != "after" && k != "replayed" && k != "lang" {
+			nq[k] = vs
+		}
+	}
+	if q.Get("after") != "" {
+		first = path + "?" + nq.Encode()
+	}
+	if cursor != "" {
+		nq.Set("after", cursor)
+		next = path + "?" + nq.Encode()
+	}
+	return first, next
+}
+
+// personNow reads an MQL's person's stage now and sales owner by key: the
+// score record and the stage history.
+func (h *Handler) personNow(ctx context.Context, row *mqlRow) error {
+	rec, err := h.Scores.Record(ctx, row.M.Person)
+	if err != nil && err != identity.ErrNotFound {
+		return err
+	}
+	row.Stage = rec.Stage
+	hist, err := h.Scores.History(ctx, row.M.Person)
+	if err != nil && err != identity.ErrNotFound {
+		return err
+	}
+	for _, c := range hist {
+		if c.Owner != "" {
+			row.Owner = c.Owner
+		}
+	}
+	return nil
+}
+
+// allStages lists the lifecycle stages in funnel order.
+func allStages() []string {
+	return []string{qualify.StageLead, qualify.StageMQL, qualify.StageSAL, qualify.StageSQL, qualify.StageOpportunity, qualify.StageCustomer, qualify.StageRejected, qualify.StageLost, qualify.StageRecycled}
 }
 
 // replayedPage sends a browser that replayed a dead letter back to the

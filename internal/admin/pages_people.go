@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"errors"
 	"math"
 	"net/http"
@@ -24,10 +25,12 @@ type peopleView struct {
 	Q, Stage, Grade string
 	Stages, Grades  []string
 	Rows            []personRow
-	Searched, More  bool
-	Total           int
+	Searched        bool
+	Examined        int    // people looked at for this page
+	Next, First     string // the next page's query ("": none); the first page's, from a later page
+	NoIndex         bool   // without scoring there is no index to search: an exact email only
+	More            bool   // a report count's people beyond the ones shown
 	Reached, Group  string // from a dashboard count: the people behind it
-	Behind          map[string]bool
 }
 
 type personRow struct {
@@ -36,76 +39,151 @@ type personRow struct {
 	Updated                                       time.Time
 }
 
-const searchLimit = 200
+// People search reads the index of scored people a page at a time and
+// each person's record and score record by key: a page looks at most
+// peopleExamine people (a rare match leaves a page short, with a link to
+// go on) and never reads events or ledgers. An exact email is one lookup.
+const (
+	peopleRows    = 50
+	peopleExamine = 200
+	behindRows    = 200
+)
 
 // peopleSearch finds people by email, name or company (substring, any
 // case) and by stage and grade.
 func (h *Handler) peopleSearch(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
 	q := r.URL.Query()
-	v := peopleView{Q: strings.TrimSpace(q.Get("q")), Stage: q.Get("stage"), Grade: q.Get("grade")}
-	v.Stages = []string{qualify.StageLead, qualify.StageMQL, qualify.StageSAL, qualify.StageSQL, qualify.StageOpportunity, qualify.StageCustomer, qualify.StageRejected, qualify.StageLost, qualify.StageRecycled}
-	facts := map[string]*qualify.Facts{}
-	if h.Workspace != nil {
-		all, err := qualify.AllFacts(r.Context(), h.Workspace.T)
+	v := peopleView{Q: strings.TrimSpace(q.Get("q")), Stage: q.Get("stage"), Grade: q.Get("grade"), Stages: allStages(), Searched: true}
+	grades := map[string]bool{v.Grade: true}
+	if h.Lab != nil && h.Lab.Rules != nil {
+		for _, g := range h.Lab.Rules.Grades {
+			grades[g.Grade] = true
+		}
+	}
+	delete(grades, "")
+	v.Grades = sortedKeys(grades)
+	needle := strings.ToLower(v.Q)
+	keep := func(row personRow) bool {
+		return (needle == "" || strings.Contains(strings.ToLower(row.Email+"\x00"+row.Name+"\x00"+row.Company), needle)) &&
+			(v.Stage == "" || row.Stage == v.Stage) && (v.Grade == "" || row.Grade == v.Grade)
+	}
+	if v.Reached, v.Group = q.Get("reached"), q.Get("group"); v.Reached != "" && h.Reports != nil && h.Workspace != nil {
+		// The people behind a report count: the report's own read.
+		f, _, err := h.Reports.parseFilter(r)
+		if err != nil {
+			v.Error = err.Error()
+			h.render(w, r, http.StatusBadRequest, "people", "People", "", "people", v)
+			return
+		}
+		if v.Group == "" {
+			v.Group = "(all)"
+		}
+		all, err := qualify.AllFacts(ctx, h.Workspace.T)
 		if err != nil {
 			h.fail(w, err)
 			return
 		}
-		grades := map[string]bool{}
-		for _, f := range all {
-			facts[f.ID] = f
-			if g := f.Rec.Verdict.Grade; g != "" {
-				grades[g] = true
+		for _, f := range reports.Behind(all, f, v.Group, v.Reached) {
+			if len(v.Rows) == behindRows {
+				v.More = true
+				break
 			}
-		}
-		v.Grades = sortedKeys(grades)
-		if v.Reached, v.Group = q.Get("reached"), q.Get("group"); v.Reached != "" && h.Reports != nil {
-			f, _, err := h.Reports.parseFilter(r)
+			row, ok, err := h.personRow(ctx, f.ID, &f.Rec)
 			if err != nil {
-				v.Error = err.Error()
-				h.render(w, r, http.StatusBadRequest, "people", "People", "", "people", v)
+				h.fail(w, err)
 				return
 			}
-			if v.Group == "" {
-				v.Group = "(all)"
-			}
-			v.Behind = map[string]bool{}
-			for _, p := range reports.Behind(all, f, v.Group, v.Reached) {
-				v.Behind[p.ID] = true
+			if ok && keep(row) {
+				v.Rows = append(v.Rows, row)
 			}
 		}
+		h.render(w, r, http.StatusOK, "people", "People", "", "people", v)
+		return
 	}
-	needle := strings.ToLower(v.Q)
-	v.Searched = true
-	if h.Workspace != nil {
-		err := identity.ScanPersons(r.Context(), h.Workspace.T, func(p identity.Person) error {
-			row := personRow{ID: p.ID, Name: displayName(p.Attributes, ""), Email: p.Email, Company: p.Attributes["company"], Title: p.Attributes["title"], Stage: qualify.StageLead, Updated: p.UpdatedAt}
-			if f := facts[p.ID]; f != nil {
-				if f.Rec.Stage != "" {
-					row.Stage = f.Rec.Stage
-				}
-				row.Grade, row.Behaviour = f.Rec.Verdict.Grade, f.Rec.Verdict.Behaviour
+	if email, err := event.NormalizeEmail(v.Q); err == nil && strings.Contains(v.Q, "@") {
+		// An exact email: one lookup, scored or not.
+		p, err := h.People.ByEmail(ctx, email)
+		if err == nil {
+			row, ok, err := h.personRow(ctx, p.ID, nil)
+			if err != nil {
+				h.fail(w, err)
+				return
 			}
-			if needle != "" && !strings.Contains(strings.ToLower(row.Email+"\x00"+row.Name+"\x00"+row.Company), needle) {
-				return nil
+			if ok && keep(row) {
+				v.Rows = append(v.Rows, row)
 			}
-			if (v.Stage != "" && row.Stage != v.Stage) || (v.Grade != "" && row.Grade != v.Grade) || (v.Behind != nil && !v.Behind[p.ID]) {
-				return nil
-			}
-			v.Total++
-			v.Rows = append(v.Rows, row)
-			return nil
-		})
-		if err != nil {
+			h.render(w, r, http.StatusOK, "people", "People", "", "people", v)
+			return
+		} else if !errors.Is(err, identity.ErrNotFound) {
 			h.fail(w, err)
 			return
 		}
 	}
-	sort.Slice(v.Rows, func(i, j int) bool { return v.Rows[i].Updated.After(v.Rows[j].Updated) })
-	if len(v.Rows) > searchLimit {
-		v.Rows, v.More = v.Rows[:searchLimit], true
+	if h.Workspace == nil || h.Scores == nil {
+		v.NoIndex = true
+		h.render(w, r, http.StatusOK, "people", "People", "", "people", v)
+		return
 	}
+	cursor := q.Get("after")
+	for v.Examined < peopleExamine && len(v.Rows) < peopleRows {
+		ids, next, err := qualify.ScoredPage(ctx, h.Workspace.T, cursor, min(50, peopleExamine-v.Examined))
+		if err != nil {
+			v.Error = "This link to more results is broken: search again."
+			h.render(w, r, http.StatusBadRequest, "people", "People", "", "people", v)
+			return
+		}
+		full := false
+		for _, id := range ids {
+			v.Examined++
+			cursor = qualify.ScoredCursor(id)
+			row, ok, err := h.personRow(ctx, id, nil)
+			if err != nil {
+				h.fail(w, err)
+				return
+			}
+			if ok && keep(row) {
+				v.Rows = append(v.Rows, row)
+				if full = len(v.Rows) == peopleRows; full {
+					break
+				}
+			}
+		}
+		if next == "" && !full {
+			cursor = ""
+			break
+		}
+	}
+	v.First, v.Next = pageLinks("people", q, cursor)
+	sort.SliceStable(v.Rows, func(i, j int) bool { return v.Rows[i].Updated.After(v.Rows[j].Updated) })
 	h.render(w, r, http.StatusOK, "people", "People", "", "people", v)
+}
+
+// personRow reads a person's row by key: the person record and (unless
+// given) the score record. ok is false for a person gone (erased).
+func (h *Handler) personRow(ctx context.Context, id string, rec *qualify.Record) (personRow, bool, error) {
+	p, err := h.People.Get(ctx, id)
+	if errors.Is(err, identity.ErrNotFound) {
+		return personRow{}, false, nil
+	}
+	if err != nil {
+		return personRow{}, false, err
+	}
+	row := personRow{ID: p.ID, Name: displayName(p.Attributes, ""), Email: p.Email, Company: p.Attributes["company"], Title: p.Attributes["title"], Stage: qualify.StageLead, Updated: p.UpdatedAt}
+	if rec == nil && h.Scores != nil {
+		r, err := h.Scores.Record(ctx, id)
+		if err != nil && !errors.Is(err, identity.ErrNotFound) {
+			return personRow{}, false, err
+		}
+		rec = &r
+	}
+	if rec != nil {
+		if rec.Stage != "" {
+			row.Stage = rec.Stage
+		}
+		row.Grade, row.Behaviour = rec.Verdict.Grade, rec.Verdict.Behaviour
+	}
+	return row, true, nil
 }
 
 // personPageView is a person's page: who, why (MQLs), the score in words,

@@ -204,7 +204,7 @@ func newChart(title string, labels []string, values []float64, text func(float64
 	for i, l := range labels {
 		w := 0
 		if max > 0 {
-			w = int(values[i] / max * 360)
+			w = int(values[i] / max * 280)
 		}
 		c.Bars = append(c.Bars, bar{Label: l, Value: values[i], Text: text(values[i]), Y: 28*i + 5, W: w})
 	}

@@ -1,6 +1,8 @@
 package admin
 
 import (
+	"time"
+
 	"context"
 	"errors"
 	"net/http"
@@ -19,6 +21,8 @@ type Scores interface {
 	MQLs(ctx context.Context, person string) ([]qualify.MQL, error)
 	History(ctx context.Context, person string) ([]qualify.StageChange, error)
 	RecentMQLs(ctx context.Context, limit int) ([]qualify.MQL, error)
+	// MQLPage is a page of the MQL index, newest first (the workspace).
+	MQLPage(ctx context.Context, cursor string, since, until time.Time, limit int) ([]qualify.MQL, string, error)
 	StartRescore(ctx context.Context) (qualify.Job, error)
 	RescoreJob(ctx context.Context, id string) (qualify.Job, error)
 	// DryRun reports what a rescore would change, writing nothing (nil:

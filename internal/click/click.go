@@ -180,7 +180,7 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 		ev.Enrichment.Scanner, ev.Enrichment.Bot, ev.Enrichment.FlagReason = true, false, why
 	}
 	if !ok {
-		h.store(ctx, &ev, "")
+		h.store(ctx, &ev, "", "")
 		http.Redirect(w, r, dest, http.StatusFound)
 		return
 	}
@@ -189,7 +189,7 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 	// nothing flagged it (Settle). A HEAD is stored nowhere but marks its
 	// client a scanner.
 	v := h.visit(ctx, &ev, r.RemoteAddr, claims.PersonID, link, had, head)
-	if !head && h.store(ctx, &ev, claims.PersonID) {
+	if !head && h.store(ctx, &ev, claims.PersonID, v.self.Client) {
 		v.stored(ctx)
 	}
 	http.Redirect(w, r, dest, http.StatusFound)
@@ -221,7 +221,7 @@ func (h *Handler) open(w http.ResponseWriter, r *http.Request) {
 			ev.VisitorID = "o:" + claims.PersonID
 			h.enrich(r, &ev)
 			vid := ev.VisitorID
-			if h.store(r.Context(), &ev, claims.PersonID) {
+			if h.store(r.Context(), &ev, claims.PersonID, clientKey(&ev, r.RemoteAddr)) {
 				if _, err := h.People.LinkPerson(r.Context(), vid, claims.PersonID, time.Time{}, identity.Strong); err != nil && !gone(err) {
 					h.log().Error("open: link", "err", err)
 				}
@@ -250,12 +250,22 @@ func (h *Handler) enrich(r *http.Request, ev *event.Event) {
 // (person != "") is first recorded under the person (CE#<event id>), so
 // that erasure finds it wherever it is: a scanner's click or a forwarded
 // email's is not in any period of the person's browsers.
-func (h *Handler) store(ctx context.Context, ev *event.Event, person string) bool {
+//
+// It is also recorded in its campaign's partition (the campaign report),
+// with client the hash naming its client.
+func (h *Handler) store(ctx context.Context, ev *event.Event, person, client string) bool {
 	if person != "" && h.T != nil {
-		ref, _ := json.Marshal(map[string]string{"visitor": ev.VisitorID})
+		campaign, _ := ev.Properties["campaign"].(string)
+		ref, _ := json.Marshal(map[string]string{"visitor": ev.VisitorID, "campaign": campaign})
 		if err := h.T.Put(ctx, table.Item{PK: identity.PersonPK(person), SK: eventRefPrefix + ev.ID, Kind: KindEventRef, Data: ref}, table.Always); err != nil {
 			h.log().Error("click: record the event under the person", "err", err, "type", ev.Type)
 			return false
+		}
+		if campaign != "" {
+			if err := h.recordActivity(ctx, ev, campaign, person, client); err != nil {
+				h.log().Error("click: record the event in its campaign", "err", err, "type", ev.Type)
+				return false
+			}
 		}
 	}
 	fresh, err := h.Events.Append(ctx, []event.Event{*ev})

@@ -14,7 +14,7 @@ import (
 // Items click keeps under the person's partition:
 //
 //	PK=P#<person>  SK=C#<campaign>#<unix ns>#<event id>  a click: client, visit, verdict; kept a day (visit.go)
-//	PK=P#<person>  SK=CE#<event id>                      where a click or open naming the person is stored
+//	PK=P#<person>  SK=CE#<event id>                      where a click or open naming the person is stored (and its campaign)
 //	PK=CLICKDUE    SK=<due unix ns>#<person>#<event id>  a click waiting to be judged (Settle)
 const (
 	KindClick    = "click"
@@ -46,7 +46,15 @@ func (h *Handler) Forget(ctx context.Context, s privacy.Subject) (privacy.Remove
 	}
 	for _, it := range refs {
 		var ref struct {
-			Visitor string `json:"visitor"`
+			Visitor  string `json:"visitor"`
+			Campaign string `json:"campaign"`
+		}
+		if json.Unmarshal(it.Data, &ref) == nil && ref.Campaign != "" {
+			n, err := h.forgetActivity(ctx, ref.Campaign, strings.TrimPrefix(it.SK, eventRefPrefix))
+			r.Merge(n)
+			if err != nil {
+				return r, err
+			}
 		}
 		if json.Unmarshal(it.Data, &ref) == nil && ref.Visitor != "" {
 			n, err := h.Events.DeleteEvents(ctx, ref.Visitor, strings.TrimPrefix(it.SK, eventRefPrefix))

@@ -238,7 +238,7 @@ func (h *Handler) flagClick(ctx context.Context, person string, m memo) error {
 	if _, err := h.Events.Flag(ctx, m.Visitor, m.Event, m.Scanner); err != nil && !errors.Is(err, eventlog.ErrNotFound) {
 		return err
 	}
-	return nil
+	return h.updateActivity(ctx, campaignOfMemo(m.sk), m.Event, func(a *Activity) { a.Scanner, a.Reason = true, m.Scanner })
 }
 
 // Settle judges the clicks whose visits are over (event.ClickSettle after
@@ -305,6 +305,9 @@ func (h *Handler) settle(ctx context.Context, it table.Item) error {
 		return err
 	}
 	if _, err := h.People.LinkPerson(ctx, m.Visitor, d.Person, m.At, identity.Weak); err != nil && !gone(err) {
+		return err
+	}
+	if err := h.updateActivity(ctx, campaignOfMemo(m.sk), m.Event, func(a *Activity) { a.Judged = true }); err != nil {
 		return err
 	}
 	return done()

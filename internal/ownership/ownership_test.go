@@ -64,6 +64,7 @@ var kinds = []kind{
 	{"SESS#", "SESS", session},
 	{"JOB#", "", qualify},   // rescore jobs and their lists of people
 	{"CLICKDUE", "", click}, // clicks waiting for their visit's verdict
+	{"CAMPEV#", "", click},  // a campaign's clicks and opens (its report)
 	{"MQLS", "", qualify},
 	{"AGG#", "", qualify},
 	{"SCORED#", "", qualify}, // the index of scored people (reports)
@@ -84,7 +85,7 @@ var kinds = []kind{
 // partitionOwner is the owner of each partition-key prefix: the package
 // that builds and decodes the partition's key (others use its function).
 var partitionOwner = map[string]string{
-	"V#": eventlog, "P#": identity, "EMAIL#": identity, "TOMB#": privacy, "SESS#": session, "JOB#": qualify, "CLICKDUE": click,
+	"V#": eventlog, "P#": identity, "EMAIL#": identity, "TOMB#": privacy, "SESS#": session, "JOB#": qualify, "CLICKDUE": click, "CAMPEV#": click,
 	"MQLS": qualify, "AGG#": qualify, "SCORED#": qualify, "LINK#": links, "CAMP#": links, "EXT#": push, "INBOX": push, "Q#": queue,
 	"ACCTS": account, "ACCTKEY#": account, "ACCT#": account,
 }

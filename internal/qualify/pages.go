@@ -1,0 +1,88 @@
+package qualify
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// Paged reads for the workspace: a page of the MQL index, newest first,
+// and a page of the index of scored people, each with a cursor to go on
+// from. Neither reads more than its limit of index items.
+
+// MQLPage returns up to limit MQLs raised before the cursor (exclusive; ""
+// : the newest) and not before since (zero: no bound), newest first, with
+// the cursor of the next page ("" when there is none). until (zero: none)
+// starts the first page at that time.
+func (q *Qualifier) MQLPage(ctx context.Context, cursor string, since, until time.Time, limit int) ([]MQL, string, error) {
+	if cursor == "" && !until.IsZero() {
+		cursor = until.UTC().Format(time.RFC3339Nano)
+	}
+	items, err := q.T.Query(ctx, table.Query{PK: mqlIndex, After: cursor, Reverse: true, Limit: limit, Consistent: true})
+	if err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(items) == limit && limit > 0 {
+		next = items[len(items)-1].SK
+	}
+	ms, err := decodeMQLs(items)
+	if err != nil {
+		return nil, "", err
+	}
+	// By the MQLs' own times: the index's keys (RFC 3339 with trimmed
+	// fractions) sort a whole second after its fractions.
+	out := ms[:0]
+	for _, m := range ms {
+		switch {
+		case !since.IsZero() && m.At.Before(since.Add(-time.Second)):
+			return out, "", nil // well before the period: the rest are older
+		case (!since.IsZero() && m.At.Before(since)) || (!until.IsZero() && !m.At.Before(until)):
+			continue
+		}
+		out = append(out, m)
+	}
+	return out, next, nil
+}
+
+// ScoredPage returns up to limit people of the index of scored people
+// after the cursor ("": from the start), in index order (shard, then
+// person id), with the cursor of the next page ("" at the end). The index
+// is complete once IndexScoredPeople has run on the store.
+func ScoredPage(ctx context.Context, t table.Table, cursor string, limit int) ([]string, string, error) {
+	shard, after := 0, ""
+	if cursor != "" {
+		s, id, ok := strings.Cut(cursor, ":")
+		n, err := strconv.Atoi(s)
+		if !ok || err != nil || n < 0 || n >= scoredShards {
+			return nil, "", fmt.Errorf("qualify: bad cursor %q", cursor)
+		}
+		shard, after = n, id
+	}
+	var out []string
+	for ; shard < scoredShards; shard, after = shard+1, "" {
+		items, err := t.Query(ctx, table.Query{PK: fmt.Sprintf("%s%02d", scoredPfx, shard), After: after, Limit: limit - len(out), Consistent: true})
+		if err != nil {
+			return nil, "", err
+		}
+		for _, it := range items {
+			out = append(out, it.SK)
+		}
+		if len(out) == limit {
+			return out, ScoredCursor(out[len(out)-1]), nil
+		}
+	}
+	return out, "", nil
+}
+
+// MQLCursor is the cursor of the MQL page that follows m (MQLPage).
+func MQLCursor(m MQL) string { return mqlIndexSK(m) }
+
+// ScoredCursor is the cursor of the ScoredPage page that follows person.
+func ScoredCursor(person string) string {
+	return strings.TrimPrefix(scoredPK(person), scoredPfx) + ":" + person
+}
