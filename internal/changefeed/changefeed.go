@@ -28,10 +28,11 @@ type Consumer struct {
 	Batch   int             // changes per batch (default 100; EmbeddedBatch on the embedded store)
 	// Lanes is how many changes of a batch are handled at once (default 1):
 	// the batch is split by partition key, each key's changes in order in
-	// one lane, as a DynamoDB stream shard with a parallelization factor
-	// does on AWS. Handlers already take concurrent invocations (versioned
-	// writes); what it buys is that their writes share group commits
-	// instead of waiting for one durable commit each.
+	// one lane (what a stream shard's ParallelizationFactor does on AWS;
+	// the template sets none, so there a shard's batches go in order).
+	// Handlers already take concurrent invocations (versioned writes);
+	// what it buys is that their writes share group commits instead of
+	// waiting for one durable commit each.
 	Lanes int
 	Log   *slog.Logger
 
