@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -30,16 +31,17 @@ func (a *Core) Sweep(ctx context.Context) ([]sla.Breach, error) {
 		return nil, nil
 	}
 	// Once per store: people scored before the reports' index are indexed
-	// (until then the reports read by a pass over the people).
-	if n, err := qualify.IndexScoredPeople(ctx, a.Table); err != nil {
-		return nil, err
-	} else if n > 0 {
+	// (until then the reports read by a pass over the people). A failure
+	// here must not hold back the SLA and the rescores: it is reported at
+	// the end and tried again on the next run.
+	n, indexErr := qualify.IndexScoredPeople(ctx, a.Table)
+	if n > 0 {
 		a.Log.Info("reports: indexed people scored before the index", "people", n)
 	}
 	sweeper := &sla.Sweeper{Q: a.Qualifier, Now: a.Now}
 	bs, err := sweeper.Sweep(ctx, time.Duration(a.Config.File.SLA.AcceptWithin), 90*24*time.Hour, a.announceBreach)
 	if err != nil {
-		return bs, err
+		return bs, errors.Join(err, indexErr)
 	}
 	unfed, err := a.UnfedFitRules(ctx)
 	if err != nil {
@@ -53,7 +55,7 @@ func (a *Core) Sweep(ctx context.Context) ([]sla.Breach, error) {
 	// per person and the next run resumes.
 	rctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	return bs, a.Qualifier.RunRescores(rctx)
+	return bs, errors.Join(a.Qualifier.RunRescores(rctx), indexErr)
 }
 
 // announceBreach posts the breach to the SLA webhook, signed like every
