@@ -301,3 +301,52 @@ func TestSplitNameStays(t *testing.T) {
 		t.Fatalf("after their refresh: %+v %v", got, err)
 	}
 }
+
+// TestErasureReachesMQAsAfterAMerge: an MQA raised in the account a
+// person's account was merged into forgets them too (their own record
+// still names the account they started in).
+func TestErasureReachesMQAsAfterAMerge(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	w.handle(w.person("v0", "buyer@other.example", map[string]string{"company": "Other"}))
+	w.handle(w.person("v1", "ceo@maker.example", map[string]string{"company": "株式会社メーカー", "title": "代表取締役"}))
+	var into, from string
+	for _, a := range w.accounts() {
+		if a.Name == "Other" {
+			into = a.ID
+		} else {
+			from = a.ID
+		}
+	}
+	if into == "" || from == "" {
+		t.Fatalf("accounts %+v", w.accounts())
+	}
+	if _, err := w.book.Merge(ctx, into, from); err != nil {
+		t.Fatal(err)
+	}
+	w.clk.Advance(time.Hour)
+	// The colleague's activity raises the MQA; the CEO's own record still
+	// names the account they started in.
+	w.handle(w.person("v2", "dev@maker.example", map[string]string{"company": "メーカー", "title": "エンジニア"}))
+	ms, err := w.book.MQAs(ctx, into)
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("MQAs of the merged account: %+v %v", ms, err)
+	}
+	e := &privacy.Eraser{T: w.tb, People: &identity.Stitcher{Dir: w.dir, Log: w.log}, Now: w.clk.Now}
+	e.Register(w.q, w.book)
+	p, err := w.dir.ByEmail(ctx, "ceo@maker.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Erase(ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	ms, _ = w.book.MQAs(ctx, into)
+	for _, m := range ms {
+		for _, x := range m.People {
+			if x.Email == "ceo@maker.example" {
+				t.Fatalf("the erased person is still in MQA %s", m.ID)
+			}
+		}
+	}
+}

@@ -197,10 +197,20 @@ func (b *Book) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, 
 			return removed, err
 		}
 	}
-	// MQAs keep who was active then: drop the person from each.
-	ms, err := b.MQAs(ctx, mem.Account)
+	// MQAs keep who was active then: drop the person from each, in every
+	// account (a merge, a split or new grouping keys may have moved them
+	// since an MQA named them; erasure is rare, the accounts' list short).
+	accts, err := b.T.Query(ctx, table.Query{PK: listPK, Consistent: true})
 	if err != nil {
 		return removed, err
+	}
+	var ms []MQA
+	for _, it := range accts {
+		got, err := b.MQAs(ctx, it.SK)
+		if err != nil {
+			return removed, err
+		}
+		ms = append(ms, got...)
 	}
 	for _, m := range ms {
 		n := len(m.People)
