@@ -500,7 +500,10 @@ func TestAssembly(t *testing.T) {
 		deliver(t, s, func() bool {
 			h.Lock()
 			defer h.Unlock()
-			return f.AccountRecord(mqa) != nil && len(h.Companies) == 1 && len(h.Notes) == 3 // two MQL notes, one MQA note
+			// Each connector delivers on its own: wait for all of it (the
+			// two leads at kintone too), not only for the MQA.
+			return f.AccountRecord(mqa) != nil && f.Record("one@kintone-maker.example") != nil && f.Record("two@kintone-maker.example") != nil &&
+				len(h.Companies) == 1 && len(h.Notes) == 3 // two MQL notes, one MQA note
 		})
 		r := f.AccountRecord(mqa)
 		if r["company"] != "Maker" || r["domain"] != "kintone-maker.example" || !strings.Contains(r["reason"], "two@kintone-maker.example") || r["score"] != fmt.Sprint(as[0].Score) {
