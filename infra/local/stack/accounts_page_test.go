@@ -29,19 +29,9 @@ import (
 // Every page fits 1,280 and 390 px, logs no console error, and is in
 // Japanese for a browser that asks for it.
 func TestAccountsPageInChromium(t *testing.T) {
-	chromium := "/usr/bin/chromium"
-	if _, err := os.Stat(chromium); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium missing: the workspace must be tested in a browser in CI")
-		}
-		t.Skip("chromium missing")
-	}
+	needChromium(t, "the workspace must be tested in a browser in CI")
 	dir := t.TempDir()
-	shots := os.Getenv("BATON_SCREENSHOTS")
-	if shots == "" {
-		shots = filepath.Join(dir, "shots")
-		os.Mkdir(shots, 0o755)
-	}
+	shots := screenshotDir(dir)
 	cfg := filepath.Join(dir, "baton.yaml")
 	os.WriteFile(cfg, []byte("timezone: Asia/Tokyo\n"), 0o600)
 	tokyo, _ := time.LoadLocation("Asia/Tokyo")

@@ -75,13 +75,7 @@ func TestReportsAndDashboard(t *testing.T) {
 		}
 	}
 
-	chromium := "/usr/bin/chromium"
-	if _, err := os.Stat(chromium); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium missing: the dashboard must be rendered in CI")
-		}
-		t.Skip("chromium missing")
-	}
+	needChromium(t, "the dashboard must be rendered in CI")
 	shot := filepath.Join(t.TempDir(), "dashboard.png")
 	cmd := exec.Command("node", "../../../tag/browser/dashboard.mjs")
 	cmd.Env = append(os.Environ(), "URL="+s.URL+"/admin/", "TOKEN="+token, "SHOT="+shot)

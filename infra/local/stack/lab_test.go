@@ -434,13 +434,7 @@ func TestRulesLabPage(t *testing.T) {
 	if code != 200 || !strings.Contains(string(b), "hot-and-fit") || !strings.Contains(string(b), "behaviour &gt;= 40, grade A or B") || strings.Contains(string(b), "<script") {
 		t.Fatalf("page: %d %s", code, b)
 	}
-	chromium := "/usr/bin/chromium"
-	if _, err := os.Stat(chromium); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium missing: the lab page must be rendered in CI")
-		}
-		t.Skip("chromium missing")
-	}
+	needChromium(t, "the lab page must be rendered in CI")
 	dir := t.TempDir()
 	candFile := filepath.Join(dir, "candidate.yaml")
 	if err := os.WriteFile(candFile, []byte(raised(t)), 0o600); err != nil {

@@ -220,12 +220,7 @@ func TestWonAmountInRevenueReport(t *testing.T) {
 		t.Fatalf("dashboard: %d %s", code, b)
 	}
 	// The same, as a signed-in browser shows it.
-	if _, err := os.Stat("/usr/bin/chromium"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium missing: the dashboard must be rendered in CI")
-		}
-		t.Skip("chromium missing")
-	}
+	needChromium(t, "the dashboard must be rendered in CI")
 	shot := filepath.Join(t.TempDir(), "dashboard-kpi.png")
 	cmd := exec.Command("node", "../../../tag/browser/dashboard.mjs")
 	cmd.Env = append(os.Environ(), "URL="+s.URL+"/admin/", "TOKEN="+token, "SHOT="+shot)

@@ -33,13 +33,7 @@ const crossSiteForm = `<!doctype html><html><body>
 // cross-site (localhost). Nothing is registered; the session survives and
 // sign-out ends it.
 func TestBrowserSignInAndCrossSiteForms(t *testing.T) {
-	chromium := "/usr/bin/chromium"
-	if _, err := os.Stat(chromium); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium missing: the sign-in must be tested in a browser in CI")
-		}
-		t.Skip("chromium missing")
-	}
+	needChromium(t, "the sign-in must be tested in a browser in CI")
 	s := stack.ForTest(t, nil)
 	var served atomic.Int32
 	attacker := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -31,19 +31,9 @@ import (
 // 390 px without sideways scrolling, logs no console error, and is in
 // Japanese for a browser that asks for it.
 func TestWorkspaceInChromium(t *testing.T) {
-	chromium := "/usr/bin/chromium"
-	if _, err := os.Stat(chromium); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium missing: the workspace must be tested in a browser in CI")
-		}
-		t.Skip("chromium missing")
-	}
+	needChromium(t, "the workspace must be tested in a browser in CI")
 	dir := t.TempDir()
-	shots := os.Getenv("BATON_SCREENSHOTS")
-	if shots == "" {
-		shots = filepath.Join(dir, "shots")
-		os.Mkdir(shots, 0o755)
-	}
+	shots := screenshotDir(dir)
 	cfg := filepath.Join(dir, "baton.yaml")
 	os.WriteFile(cfg, []byte("timezone: Asia/Tokyo\nlink_hosts: [www.example.com]\n"), 0o600)
 	tokyo, _ := time.LoadLocation("Asia/Tokyo")
@@ -253,12 +243,7 @@ func TestWorkspaceInChromium(t *testing.T) {
 // stack's own random port) opens the sender's page in the workspace after
 // signing in; the footer links to the workspace.
 func TestDemoThanksOpensThePersonInChromium(t *testing.T) {
-	if _, err := os.Stat("/usr/bin/chromium"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium missing: the demo must be tested in a browser in CI")
-		}
-		t.Skip("chromium missing")
-	}
+	needChromium(t, "the demo must be tested in a browser in CI")
 	s := stack.ForTest(t, nil)
 	shots := os.Getenv("BATON_SCREENSHOTS")
 	if shots == "" {
