@@ -153,6 +153,22 @@ func stored(ctx context.Context, t table.Table, mqaID string) (MQA, table.Item, 
 	return m, it, true, nil
 }
 
+// RedactMessage cuts a queued MQA message (Message's shape) down to its
+// id, which names nobody: delivery reads the stored MQA by it (Stored),
+// which erasure rewrites. False for a message that is not an MQA's.
+func RedactMessage(body json.RawMessage) (json.RawMessage, bool) {
+	var msg struct {
+		MQA *struct {
+			ID string `json:"id"`
+		} `json:"mqa"`
+	}
+	if json.Unmarshal(body, &msg) != nil || msg.MQA == nil || msg.MQA.ID == "" {
+		return nil, false
+	}
+	out, _ := json.Marshal(map[string]any{"id": msg.MQA.ID, "mqa": map[string]string{"id": msg.MQA.ID}})
+	return out, true
+}
+
 // mqaIDPattern reads an MQA id: <account>-q<n>-<raised, UTC seconds>.
 var mqaIDPattern = regexp.MustCompile(`^(.+)-q([0-9]{1,6})(?:-[0-9]{14})?$`)
 

@@ -52,6 +52,12 @@ type Queue struct {
 	T    table.Table
 	Name string
 	Now  func() time.Time
+	// Redact, when set, cuts a message about a forgotten person down to a
+	// body that names nobody instead of deleting it, when it returns true:
+	// a message that is also other people's (the push queue's MQAs name
+	// every active colleague; their delivery reads the stored MQA, which
+	// the erasure rewrote).
+	Redact func(Message) (json.RawMessage, bool)
 }
 
 // ErrDuplicate is returned by Enqueue for an id already queued.

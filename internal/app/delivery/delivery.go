@@ -6,6 +6,7 @@ package delivery
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 
 	"github.com/baton-hq/baton/internal/account"
@@ -35,7 +36,10 @@ type Delivery struct {
 // set up for it.
 func New(ctx context.Context, c *core.Core) (*Delivery, error) {
 	d := &Delivery{
-		Push:   &queue.Queue{T: c.Table, Name: PushQueue, Now: c.Now},
+		Push: &queue.Queue{T: c.Table, Name: PushQueue, Now: c.Now,
+			// An MQA names colleagues too: erasing one keeps it queued,
+			// cut down to its id (delivery sends the stored, erased copy).
+			Redact: func(m queue.Message) (json.RawMessage, bool) { return account.RedactMessage(m.Body) }},
 		Inbox:  &push.Inbox{T: c.Table},
 		queued: make(chan struct{}, 1),
 	}

@@ -4,8 +4,10 @@ package queuetest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -195,6 +197,27 @@ func run(t *testing.T, f tabletest.Factory) {
 		}
 		if r, err := q.Forget(ctx, privacy.Subject{Person: p, Email: "ann@example.com"}); err != nil || r.Total() != 0 {
 			t.Fatalf("forgetting again: %v %v", r, err)
+		}
+	})
+	t.Run("ForgetRedactsSharedMessages", func(t *testing.T) {
+		// A message that is other people's too (Redact says so) stays
+		// queued with a body that names nobody.
+		q, _ := newQ(t)
+		q.Redact = func(m queue.Message) (json.RawMessage, bool) {
+			if !strings.Contains(string(m.Body), "colleague") {
+				return nil, false
+			}
+			return json.RawMessage(`{"id":"` + m.ID + `"}`), true
+		}
+		q.Enqueue(ctx, "shared-1", map[string]string{"people": "ann@example.com colleague@example.com"})
+		q.Enqueue(ctx, "hers-1", map[string]string{"email": "ann@example.com"})
+		r, err := q.Forget(ctx, privacy.Subject{Email: "ann@example.com"})
+		if err != nil || r["qredacted"] != 1 || r["qmsg"] != 1 {
+			t.Fatalf("forget: %v %v", r, err)
+		}
+		ms, _ := q.Receive(ctx, 10, time.Minute)
+		if len(ms) != 1 || ms[0].ID != "shared-1" || string(ms[0].Body) != `{"id":"shared-1"}` {
+			t.Fatalf("left %+v", ms)
 		}
 	})
 }
