@@ -166,11 +166,14 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 		writeParseError(w, err)
 		return
 	}
-	if reason := h.Consent.refused(r); reason != "" {
+	if reason := h.Consent.refused(r, evs); reason != "" {
 		// Collection is off for this browser: nothing is stored, and the
 		// answer is a success so the tag does not retry.
 		httpx.JSON(w, http.StatusAccepted, map[string]any{"stored": 0, "reason": reason})
 		return
+	}
+	if ck, err := r.Cookie(OptOutCookie); err == nil && ck.Value == "1" {
+		h.clearOptOut(w, r) // consent given again since the opt-out (refused)
 	}
 	kept := evs[:0]
 	for _, ev := range evs {

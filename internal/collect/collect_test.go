@@ -345,8 +345,18 @@ func TestConsentGPCAndOptOut(t *testing.T) {
 	if w := e.do("POST", "/e", ev("f", "us", ""), map[string]string{"Cookie": "bt_optout=1"}); w.Code != 202 || stored("consent-vis-1") != 2 {
 		t.Fatalf("after opt-out: %d", w.Code)
 	}
+	// Consent given again through the site's consent mode after the
+	// opt-out: the newer choice wins, and the opt-out cookie goes.
+	again := e.do("POST", "/e", ev("f2", "us", "granted"), map[string]string{"Cookie": "bt_optout=1"})
+	regranted := false
+	for _, c := range again.Result().Cookies() {
+		regranted = regranted || (c.Name == collect.OptOutCookie && c.MaxAge < 0)
+	}
+	if again.Code != 204 || stored("consent-vis-1") != 3 || !regranted {
+		t.Fatalf("consent again after the opt-out: %d, %d stored, opt-out cleared %v", again.Code, stored("consent-vis-1"), regranted)
+	}
 	e.h.Consent.IgnoreGPC = true
-	if w := e.do("POST", "/e", ev("g", "us", ""), map[string]string{"Sec-GPC": "1"}); w.Code != 204 || stored("consent-vis-1") != 3 {
+	if w := e.do("POST", "/e", ev("g", "us", ""), map[string]string{"Sec-GPC": "1"}); w.Code != 204 || stored("consent-vis-1") != 4 {
 		t.Fatalf("GPC ignored by configuration: %d", w.Code)
 	}
 }

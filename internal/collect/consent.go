@@ -19,14 +19,28 @@ type Consent struct {
 }
 
 // refused says why nothing may be collected from this browser at all.
-func (c Consent) refused(r *http.Request) string {
-	if ck, err := r.Cookie(OptOutCookie); err == nil && ck.Value == "1" {
+// An opt-out gives way to consent given since: every event granted
+// (context.consent, which the tag sends only once the visitor consented
+// through the site's consent mode after their opt-out) is the visitor's
+// newer choice (regranted).
+func (c Consent) refused(r *http.Request, evs []event.Event) string {
+	if ck, err := r.Cookie(OptOutCookie); err == nil && ck.Value == "1" && !regranted(evs) {
 		return "opted out"
 	}
 	if !c.IgnoreGPC && r.Header.Get("Sec-GPC") == "1" {
 		return "Global Privacy Control"
 	}
 	return ""
+}
+
+// regranted reports whether every event carries consent granted.
+func regranted(evs []event.Event) bool {
+	for _, ev := range evs {
+		if ev.Consent != "granted" {
+			return false
+		}
+	}
+	return len(evs) > 0
 }
 
 // allowed reports whether an event may be stored under the site's consent mode.
@@ -61,6 +75,11 @@ func (h *Handler) optIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.cors(w, origin)
-	http.SetCookie(w, &http.Cookie{Name: OptOutCookie, Value: "", Path: h.Cookie.CookiePath(), MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Domain: h.Cookie.DomainFor(r)})
+	h.clearOptOut(w, r)
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// clearOptOut removes the opt-out cookie.
+func (h *Handler) clearOptOut(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: OptOutCookie, Value: "", Path: h.Cookie.CookiePath(), MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Domain: h.Cookie.DomainFor(r)})
 }

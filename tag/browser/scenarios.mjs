@@ -211,6 +211,20 @@ const scenarios = {
     await settle(page);
     return { aid: id, left, after: await aid(page), info: cookies };
   },
+  // Opted out, then consent given again through the site's consent mode:
+  // the next page view is stored and the collector drops its opt-out cookie.
+  async optin(page) {
+    await page.goto(site + '/consent.html');
+    await page.click('#accept');
+    await settle(page);
+    await page.click('#optout');
+    await settle(page);
+    const out = await collectorCookies(page);
+    await page.click('#accept');
+    await page.goto(site + '/consent.html?again=1');
+    await settle(page);
+    return { aid: await aid(page), url: out, info: await collectorCookies(page) };
+  },
   async gpc(page) {
     await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
     await page.goto(site + '/index.html');
