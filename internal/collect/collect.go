@@ -172,7 +172,7 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 		httpx.JSON(w, http.StatusAccepted, map[string]any{"stored": 0, "reason": reason})
 		return
 	}
-	if ck, err := r.Cookie(OptOutCookie); err == nil && ck.Value == "1" {
+	if optedOut(r) {
 		h.clearOptOut(w, r) // consent given again since the opt-out (refused)
 	}
 	kept := evs[:0]

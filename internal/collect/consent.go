@@ -24,13 +24,19 @@ type Consent struct {
 // through the site's consent mode after their opt-out) is the visitor's
 // newer choice (regranted).
 func (c Consent) refused(r *http.Request, evs []event.Event) string {
-	if ck, err := r.Cookie(OptOutCookie); err == nil && ck.Value == "1" && !regranted(evs) {
+	if optedOut(r) && !regranted(evs) {
 		return "opted out"
 	}
 	if !c.IgnoreGPC && r.Header.Get("Sec-GPC") == "1" {
 		return "Global Privacy Control"
 	}
 	return ""
+}
+
+// optedOut reports whether the browser carries the opt-out cookie.
+func optedOut(r *http.Request) bool {
+	ck, err := r.Cookie(OptOutCookie)
+	return err == nil && ck.Value == "1"
 }
 
 // regranted reports whether every event carries consent granted.

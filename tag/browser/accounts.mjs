@@ -7,6 +7,7 @@
 // saw for the Go test to check.
 import { chromium } from 'playwright-core';
 import { signIn } from './signin.mjs';
+import { fits, watchErrors } from './pages.mjs';
 
 const base = process.env.URL; // .../admin/
 const shots = process.env.SHOTS;
@@ -19,23 +20,10 @@ const errors = [];
 async function newPage(opts) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...opts });
   const page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`${page.url()}: ${m.text()}`); });
-  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
+  watchErrors(page, errors);
   return page;
 }
 
-// fits reports the widths at which the page scrolls sideways (none: fits).
-async function fits(page, name) {
-  const over = [];
-  for (const width of [1280, 390]) {
-    await page.setViewportSize({ width, height: 900 });
-    const m = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-    if (m.scroll > m.client) over.push({ width, ...m });
-    if (shots) await page.screenshot({ path: `${shots}/${name}-${width}.png`, fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-  return over;
-}
 
 const names = (page) => page.locator('main tbody tr td:first-child a').allInnerTexts();
 const out = { errors, overflow: {} };
@@ -45,7 +33,7 @@ out.listStatus = resp.status();
 out.byScore = await names(page);
 out.list = await page.locator('main').innerText();
 out.current = await page.locator('header nav a[aria-current=page]').innerText();
-out.overflow.accounts = await fits(page, 'accounts');
+out.overflow.accounts = await fits(page, 'accounts', shots);
 await page.getByRole('link', { name: 'Recent activity' }).click();
 await page.waitForLoadState('load');
 out.byActivity = { url: page.url(), names: await names(page) };
@@ -53,7 +41,7 @@ out.byActivity = { url: page.url(), names: await names(page) };
 await page.getByRole('link', { name: process.env.ACCOUNT }).click();
 await page.waitForLoadState('load');
 out.account = { url: page.url(), title: await page.title(), text: await page.locator('main').innerText() };
-out.overflow.account = await fits(page, 'account');
+out.overflow.account = await fits(page, 'account', shots);
 
 // Split a person out with the page's form, then merge the new account back.
 await page.getByLabel(process.env.SPLIT_PERSON).check();
@@ -75,15 +63,15 @@ await page.waitForLoadState('load');
 // Chromium logs the form's 400 answer (as meant) as a failed resource.
 errors.splice(before, errors.length - before, ...errors.slice(before).filter((e) => !/status of 400/.test(e)));
 out.badMerge = { status: bad.status(), alert: await page.getByRole('alert').innerText(), english: await page.getByRole('link', { name: 'English' }).getAttribute('href') };
-out.overflow.badMerge = await fits(page, 'account-error');
+out.overflow.badMerge = await fits(page, 'account-error', shots);
 
 // Japanese, as a browser that asks for it gets the pages.
 const jp = await newPage({ locale: 'ja-JP', extraHTTPHeaders: { 'Accept-Language': 'ja,en;q=0.5' } });
 await signIn(jp, base + 'accounts', process.env.TOKEN, { label: '管理トークン', button: 'サインイン' });
 out.ja = { lang: await jp.getAttribute('html', 'lang'), list: await jp.locator('main').innerText(), nav: await jp.locator('header nav').innerText() };
-out.overflow.accountsJa = await fits(jp, 'accounts-ja');
+out.overflow.accountsJa = await fits(jp, 'accounts-ja', shots);
 await jp.goto(out.account.url);
 out.ja.account = await jp.locator('main').innerText();
-out.overflow.accountJa = await fits(jp, 'account-ja');
+out.overflow.accountJa = await fits(jp, 'account-ja', shots);
 console.log(JSON.stringify(out));
 await browser.close();

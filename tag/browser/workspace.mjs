@@ -8,6 +8,7 @@
 // for the Go test to check.
 import { chromium } from 'playwright-core';
 import { signIn } from './signin.mjs';
+import { fits, watchErrors } from './pages.mjs';
 
 const base = process.env.URL; // .../admin/
 const shots = process.env.SHOTS;
@@ -22,23 +23,10 @@ const errors = [];
 async function newPage(opts) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, ...opts });
   const page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`${page.url()}: ${m.text()}`); });
-  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
+  watchErrors(page, errors);
   return page;
 }
 
-// fits reports the widths at which the page scrolls sideways (none: fits).
-async function fits(page, name) {
-  const over = [];
-  for (const width of [1280, 390]) {
-    await page.setViewportSize({ width, height: 900 });
-    const m = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-    if (m.scroll > m.client) over.push({ width, ...m });
-    if (shots) await page.screenshot({ path: `${shots}/${name}-${width}.png`, fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-  return over;
-}
 
 const out = { errors };
 if (process.env.PHASE === 'demo') {
@@ -97,14 +85,14 @@ if (process.env.PHASE === 'demo') {
   out.report = await page.locator('.stats').innerText();
   out.perLink = await page.locator('table').first().innerText();
   out.overflow = {};
-  out.overflow.campaign = await fits(page, 'campaign');
+  out.overflow.campaign = await fits(page, 'campaign', shots);
   await page.getByRole('link', { name: process.env.LEAD_NAME }).first().click();
   await page.waitForLoadState('load');
   out.person = { url: page.url(), title: await page.title(), text: await page.locator('main').innerText() };
-  out.overflow.person = await fits(page, 'person');
+  out.overflow.person = await fits(page, 'person', shots);
   await page.goto(base + 'mqls');
   out.mqls = await page.locator('main').innerText();
-  out.overflow.mqls = await fits(page, 'mqls');
+  out.overflow.mqls = await fits(page, 'mqls', shots);
   await page.getByRole('link', { name: process.env.LEAD_NAME }).first().click();
   await page.waitForLoadState('load');
   out.mqlPerson = page.url();
@@ -120,7 +108,7 @@ if (process.env.PHASE === 'demo') {
   out.behind = { url: page.url(), text: await page.locator('main').innerText() };
   for (const [name, path] of [['people', 'people'], ['campaigns', 'campaigns'], ['dashboard', ''], ['rules', 'rules'], ['inbox', 'inbox']]) {
     const r = await page.goto(base + path);
-    out.overflow[name] = await fits(page, name);
+    out.overflow[name] = await fits(page, name, shots);
     out.overflow[name + 'Status'] = r.status();
   }
   // Japanese: chosen by the browser's language, switched back by the link.
@@ -131,15 +119,15 @@ if (process.env.PHASE === 'demo') {
   await signIn(jp, base + 'campaigns/nov-news', process.env.TOKEN, { label: '管理トークン', button: 'サインイン' });
   out.ja.lang = await jp.getAttribute('html', 'lang');
   out.ja.report = await jp.locator('main').innerText();
-  out.overflow.campaignJa = await fits(jp, 'campaign-ja');
+  out.overflow.campaignJa = await fits(jp, 'campaign-ja', shots);
   await jp.goto(out.person.url);
   out.ja.person = await jp.locator('main').innerText();
   out.ja.nav = await jp.locator('header nav').innerText();
-  out.overflow.personJa = await fits(jp, 'person-ja');
+  out.overflow.personJa = await fits(jp, 'person-ja', shots);
   for (const [name, path] of [['dashboard', ''], ['mqls', 'mqls'], ['people', 'people'], ['campaigns', 'campaigns'], ['rules', 'rules'], ['inbox', 'inbox']]) {
     await jp.goto(base + path);
     out.ja[name] = await jp.locator('main').innerText();
-    out.overflow[name + 'Ja'] = await fits(jp, name + '-ja');
+    out.overflow[name + 'Ja'] = await fits(jp, name + '-ja', shots);
   }
   await jp.goto(out.person.url);
   await jp.getByRole('link', { name: 'English' }).click();

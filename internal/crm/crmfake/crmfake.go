@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -131,11 +132,7 @@ func (h *HubSpot) Contact(email string) map[string]string {
 	if !ok {
 		return nil
 	}
-	out := map[string]string{}
-	for k, v := range c {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(c)
 }
 
 func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
@@ -415,11 +412,7 @@ func (k *Kintone) Record(email string) map[string]string {
 	if !ok {
 		return nil
 	}
-	out := map[string]string{}
-	for c, v := range r {
-		out[c] = v
-	}
-	return out
+	return maps.Clone(r)
 }
 
 func (k *Kintone) serve(w http.ResponseWriter, r *http.Request) {
@@ -516,11 +509,7 @@ func (k *Kintone) AccountRecord(key string) map[string]string {
 	if !ok {
 		return nil
 	}
-	out := map[string]string{}
-	for c, v := range r {
-		out[c] = v
-	}
-	return out
+	return maps.Clone(r)
 }
 
 // queryOrDelete serves GET (query `<email field> = "x"`) and DELETE (ids[0]).
