@@ -20,7 +20,9 @@ func edgeBodies() []string {
 	srv := `"type":"page","userId":"u","properties":{"url":"https://a.example/"}`
 	tag := `{"t":"page","i":"m","p":{"url":"https://a.example/"}}`
 	deep := func(n int) string { return strings.Repeat(`{"a":`, n) + "1" + strings.Repeat("}", n) }
-	many := func(n int, ev string) string { return `{"batch":[` + strings.TrimSuffix(strings.Repeat(ev+",", n), ",") + `]}` }
+	many := func(n int, ev string) string {
+		return `{"batch":[` + strings.TrimSuffix(strings.Repeat(ev+",", n), ",") + `]}`
+	}
 	return []string{
 		`{` + pv + `,"type":"custom","event":"x"}`,
 		`{"type":"custom","event":"x","messageId":"m","event":null}`,
