@@ -260,3 +260,19 @@ func FuzzParseSame(f *testing.F) {
 		sameParse(t, body, src, forceType, diffMeta(scrubbed))
 	})
 }
+
+// TestFastPathTaken: the bodies clients send are read by the fast decoder,
+// not handed to encoding/json (the differential tests pass either way).
+func TestFastPathTaken(t *testing.T) {
+	bodies := parseSeeds
+	for _, c := range benchBodies() {
+		bodies = append(bodies, c.body)
+	}
+	for _, b := range bodies {
+		for _, src := range []Source{Browser, Server} {
+			if _, err := parseFast([]byte(b), src, "", meta()); err == errSlow {
+				t.Errorf("src %d: %s left to encoding/json", src, b)
+			}
+		}
+	}
+}
