@@ -625,9 +625,16 @@ func page(ev *Event, w wire, scrub Scrubber) error {
 	}
 	// Secrets and addresses never reach the store, the timeline or the SFA;
 	// the copies in properties are the same strings.
+	rawURL, rawRef := ev.URL, ev.Referrer
 	ev.URL, ev.Referrer = scrub.URL(ev.URL), scrub.URL(ev.Referrer)
 	for _, k := range []string{"url", "referrer"} {
-		if v, ok := ev.Properties[k].(string); ok {
+		switch v, ok := ev.Properties[k].(string); {
+		case !ok:
+		case v == rawURL: // most often: scrubbed once
+			ev.Properties[k] = ev.URL
+		case v == rawRef:
+			ev.Properties[k] = ev.Referrer
+		default:
 			ev.Properties[k] = scrub.URL(v)
 		}
 	}
@@ -664,6 +671,10 @@ func checkURL(s string) error {
 
 // ParseUTM reads utm_* parameters from a URL; anything unparsable gives none.
 func ParseUTM(raw string) UTM {
+	// A "utm_" key is spelled so in the URL, or percent-encoded.
+	if !strings.Contains(raw, "utm_") && !strings.Contains(raw, "%") {
+		return UTM{}
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		return UTM{}

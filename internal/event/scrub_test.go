@@ -55,10 +55,13 @@ var scrubCorpus = []string{
 	"https://a.example/", "https://a.example/u/a@b.example/x", "https://a.example/u/a%40b.example", "https://u:p@a.example/",
 	"https://a.example/?x=1&token=2", "https://a.example/#a=1&code=2", "https://a.example/#mail-a@b.example", "mailto:a@b.example",
 	"https://a.example/?q=%zz&password=1", "https://a.example/p?ſession=1&\u212Aey=2", "%", "https://a.example/%",
+	"https://a.example/?utm_source=a&utm_medium=b&utm_campaign=c&utm_term=d&utm_content=e", "https://a.example/?%75tm_source=x",
+	"https://a.example/?utm%5Fsource=y&utm_source=z", "https://a.example/?utm_source=a;b&utm_medium=%zz&utm_term=+t+",
+	"https://a.example/#?utm_source=f", "utm_source=x", "?utm_source=x",
 }
 
 // TestScrubSameAsRegexp: isSecretName and hasEmail answer as the regular
-// expressions, and Scrubber.URL as the oracle's.
+// expressions, Scrubber.URL and ParseUTM as the oracle's.
 func TestScrubSameAsRegexp(t *testing.T) {
 	for _, s := range scrubCorpus {
 		sameScrub(t, s)
@@ -76,6 +79,9 @@ func sameScrub(t *testing.T, s string) {
 	sc := Scrubber{Params: []string{"member_no"}}
 	if got, want := sc.URL(s), oldScrubURL(sc, s); got != want {
 		t.Fatalf("URL(%q) = %q, oracle %q", s, got, want)
+	}
+	if got, want := ParseUTM(s), oldParseUTM(s); got != want {
+		t.Fatalf("ParseUTM(%q) = %+v, oracle %+v", s, got, want)
 	}
 }
 
