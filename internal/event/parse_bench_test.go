@@ -49,17 +49,24 @@ func benchBodies() []struct {
 }
 
 // BenchmarkParse: the cost of Parse per request and per event (ns/event).
-func BenchmarkParse(b *testing.B) {
+func BenchmarkParse(b *testing.B) { benchParse(b, Parse) }
+
+// BenchmarkParseOracle: the same for the parser as it was before the fast
+// decoder (parse_oracle_test.go), for the ratio in one run:
+// go test -bench 'Parse(Oracle)?$' ./internal/event.
+func BenchmarkParseOracle(b *testing.B) { benchParse(b, oldParse) }
+
+func benchParse(b *testing.B, parse func([]byte, Source, string, Meta) ([]Event, error)) {
 	for _, c := range benchBodies() {
 		body := []byte(c.body)
-		if evs, err := Parse(body, c.src, c.force, meta()); err != nil || len(evs) != c.events {
+		if evs, err := parse(body, c.src, c.force, meta()); err != nil || len(evs) != c.events {
 			b.Fatalf("%s: %d events, %v", c.name, len(evs), err)
 		}
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
 			m := meta()
 			for b.Loop() {
-				if _, err := Parse(body, c.src, c.force, m); err != nil {
+				if _, err := parse(body, c.src, c.force, m); err != nil {
 					b.Fatal(err)
 				}
 			}
