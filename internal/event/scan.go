@@ -29,13 +29,15 @@ var errNotThat = errors.New("event: wrong JSON type")
 const maxDepth = 10000
 
 // scan reads JSON from d at i. d is valid UTF-8 (Parse checks). The
-// strings of an event are cut from text, its one copy, when it is set.
+// strings of an event are cut from text, one copy of its bytes, when set:
+// one allocation instead of one a string (an event kept keeps its text,
+// about the size of its strings).
 type scan struct {
 	d     []byte
 	text  string
 	i     int
 	depth int
-	key   [2]int // where the key members passes is in d; [-1, -1] if unescaped
+	key   [2]int // where the key members passes is in d; [-1, -1] for an escaped one, decoded
 }
 
 // peek skips JSON whitespace and returns the next byte, 0 at the end.
