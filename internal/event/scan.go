@@ -283,8 +283,9 @@ func (s *scan) skip() bool {
 	}
 }
 
-// span passes one value and returns its bytes.
+// span passes one value and returns its bytes (json.RawMessage's).
 func (s *scan) span() ([]byte, bool) {
+	s.peek()
 	start := s.i
 	ok := s.skip()
 	return s.d[start:s.i], ok
