@@ -163,8 +163,9 @@ type tagBatch struct {
 	Sent *float64          `json:"sent"` // when it was sent, ms since the epoch (client clock)
 }
 
-// fromCompact turns a compact tag event into the Segment form.
-func (w *browserWire) fromCompact() error {
+// fromCompact turns a compact tag event into the Segment form; unmarshal
+// decodes "n" (json.Unmarshal, or unmarshalN of the fast decoder).
+func (w *browserWire) fromCompact(unmarshal func([]byte, any) error) error {
 	c := w.tagWire
 	w.Type, w.MessageID, w.AnonymousID, w.Site, w.Properties = c.T, c.I, c.A, c.S, c.P
 	w.Timestamp, w.Event, w.Traits = "", "", nil
@@ -180,10 +181,14 @@ func (w *browserWire) fromCompact() error {
 	}
 	if len(c.N) > 0 && string(c.N) != "null" {
 		if c.T == Identify {
-			if err := json.Unmarshal(c.N, &w.Traits); err != nil {
+			if err := unmarshal(c.N, &w.Traits); err == errSlow {
+				return err
+			} else if err != nil {
 				return errf("n", "identify traits must be an object")
 			}
-		} else if err := json.Unmarshal(c.N, &w.Event); err != nil {
+		} else if err := unmarshal(c.N, &w.Event); err == errSlow {
+			return err
+		} else if err != nil {
 			return errf("n", "the event's name must be a string")
 		}
 	}
@@ -218,6 +223,28 @@ func Parse(body []byte, src Source, forceType string, meta Meta) ([]Event, error
 	if !utf8.Valid(body) {
 		return nil, errf("", "body is not valid UTF-8")
 	}
+	if body[0] != '[' && body[0] != '{' {
+		return nil, errf("", "body must be a JSON object or array")
+	}
+	// The fast decoder (scan.go) reads what it can; encoding/json the rest,
+	// which is mostly malformed and answered with its errors.
+	evs, err := parseFast(body, src, forceType, meta)
+	if err == errSlow {
+		return parseStd(body, src, forceType, meta)
+	}
+	return evs, err
+}
+
+func parseFast(body []byte, src Source, forceType string, meta Meta) ([]Event, error) {
+	raws, sentAt, context, batched, err := topFast(body, src)
+	if err != nil {
+		return nil, err
+	}
+	return parseEvents(raws, batched, src, forceType, sentAt, context, meta, decodeFast)
+}
+
+// parseStd decodes with encoding/json, as Parse always did.
+func parseStd(body []byte, src Source, forceType string, meta Meta) ([]Event, error) {
 	var (
 		raws    []json.RawMessage
 		sentAt  string
@@ -271,9 +298,16 @@ func Parse(body []byte, src Source, forceType string, meta Meta) ([]Event, error
 		} else {
 			raws = []json.RawMessage{body}
 		}
-	default:
-		return nil, errf("", "body must be a JSON object or array")
 	}
+	evs := make([][]byte, len(raws))
+	for i, r := range raws {
+		evs[i] = r
+	}
+	return parseEvents(evs, batched, src, forceType, sentAt, context, meta, decodeStd)
+}
+
+// parseEvents validates a body's events, each decoded by decode.
+func parseEvents(raws [][]byte, batched bool, src Source, forceType, sentAt string, context *wireContext, meta Meta, decode func([]byte, Source) (wire, error)) ([]Event, error) {
 	if batched && len(raws) == 0 {
 		return nil, errf("batch", "batch is empty")
 	}
@@ -281,9 +315,9 @@ func Parse(body []byte, src Source, forceType string, meta Meta) ([]Event, error
 		return nil, errf("batch", "more than %d events in one request", MaxBatchEvents)
 	}
 	out := make([]Event, 0, len(raws))
-	seen := map[string]bool{}
+	var seen map[string]bool
 	for i, raw := range raws {
-		ev, err := parseOne(raw, src, forceType, sentAt, context, meta)
+		ev, err := parseOne(raw, src, forceType, sentAt, context, meta, decode)
 		if err != nil {
 			var e *Error
 			if errors.As(err, &e) && batched {
@@ -292,16 +326,42 @@ func Parse(body []byte, src Source, forceType string, meta Meta) ([]Event, error
 			}
 			return nil, err
 		}
-		if seen[ev.ID] { // the same message twice in one request is stored once
-			continue
+		if len(raws) > 1 {
+			if seen == nil {
+				seen = make(map[string]bool, len(raws))
+			}
+			if seen[ev.ID] { // the same message twice in one request is stored once
+				continue
+			}
+			seen[ev.ID] = true
 		}
-		seen[ev.ID] = true
 		out = append(out, ev)
 	}
 	return out, nil
 }
 
-func parseOne(raw json.RawMessage, src Source, forceType, batchSentAt string, batchCtx *wireContext, meta Meta) (Event, error) {
+// decodeStd decodes one event with encoding/json.
+func decodeStd(raw []byte, src Source) (wire, error) {
+	if src == Server {
+		var w wire
+		if err := json.Unmarshal(raw, &w); err != nil {
+			return wire{}, jsonErr(err)
+		}
+		return w, nil
+	}
+	var bw browserWire
+	if err := json.Unmarshal(raw, &bw); err != nil {
+		return wire{}, jsonErr(err)
+	}
+	if bw.T != "" {
+		if err := bw.fromCompact(json.Unmarshal); err != nil {
+			return wire{}, err
+		}
+	}
+	return bw.wire, nil
+}
+
+func parseOne(raw []byte, src Source, forceType, batchSentAt string, batchCtx *wireContext, meta Meta, decode func([]byte, Source) (wire, error)) (Event, error) {
 	if len(raw) > MaxEventBytes {
 		return Event{}, &Error{Status: 413, Message: fmt.Sprintf("event is larger than %d bytes", MaxEventBytes)}
 	}
@@ -309,20 +369,9 @@ func parseOne(raw json.RawMessage, src Source, forceType, batchSentAt string, ba
 	if len(raw) == 0 || raw[0] != '{' {
 		return Event{}, errf("", "an event must be a JSON object")
 	}
-	var w wire
-	if src == Browser {
-		var bw browserWire
-		if err := json.Unmarshal(raw, &bw); err != nil {
-			return Event{}, jsonErr(err)
-		}
-		if bw.T != "" {
-			if err := bw.fromCompact(); err != nil {
-				return Event{}, err
-			}
-		}
-		w = bw.wire
-	} else if err := json.Unmarshal(raw, &w); err != nil {
-		return Event{}, jsonErr(err)
+	w, err := decode(raw, src)
+	if err != nil {
+		return Event{}, err
 	}
 	if w.SentAt == "" {
 		w.SentAt = batchSentAt
@@ -357,7 +406,7 @@ func parseOne(raw json.RawMessage, src Source, forceType, batchSentAt string, ba
 		if src == Browser {
 			return Event{}, errf("messageId", "required: every event needs a unique messageId")
 		}
-		ev.ID = NewID()
+		ev.ID = newID()
 	}
 	if err := checkID("messageId", ev.ID, 100); err != nil {
 		return Event{}, err
@@ -576,9 +625,16 @@ func page(ev *Event, w wire, scrub Scrubber) error {
 	}
 	// Secrets and addresses never reach the store, the timeline or the SFA;
 	// the copies in properties are the same strings.
+	rawURL, rawRef := ev.URL, ev.Referrer
 	ev.URL, ev.Referrer = scrub.URL(ev.URL), scrub.URL(ev.Referrer)
 	for _, k := range []string{"url", "referrer"} {
-		if v, ok := ev.Properties[k].(string); ok {
+		switch v, ok := ev.Properties[k].(string); {
+		case !ok:
+		case v == rawURL: // most often: scrubbed once
+			ev.Properties[k] = ev.URL
+		case v == rawRef:
+			ev.Properties[k] = ev.Referrer
+		default:
 			ev.Properties[k] = scrub.URL(v)
 		}
 	}
@@ -615,6 +671,10 @@ func checkURL(s string) error {
 
 // ParseUTM reads utm_* parameters from a URL; anything unparsable gives none.
 func ParseUTM(raw string) UTM {
+	// A "utm_" key is spelled so in the URL, or percent-encoded.
+	if !strings.Contains(raw, "utm_") && !strings.Contains(raw, "%") {
+		return UTM{}
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		return UTM{}
@@ -727,6 +787,10 @@ func jsonKind(k string) string {
 		return "a " + k
 	}
 }
+
+// newID makes the messageId of a server call that sent none; the
+// differential tests make it deterministic.
+var newID = NewID
 
 // NewID returns a random 128-bit identifier, hex encoded.
 func NewID() string {

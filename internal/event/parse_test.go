@@ -169,15 +169,18 @@ func TestSegmentCalls(t *testing.T) {
 	}
 }
 
-// TestRejections covers every validation failure: each is a 4xx naming the problem.
-func TestRejections(t *testing.T) {
+type rejection struct {
+	name, body string
+	src        Source
+	status     int
+	field      string
+}
+
+// rejections are bodies Parse refuses, with the status and field it names
+// (also a corpus of the differential test).
+func rejections() []rejection {
 	big := strings.Repeat("x", MaxEventBytes)
-	cases := []struct {
-		name, body string
-		src        Source
-		status     int
-		field      string
-	}{
+	return []rejection{
 		{"empty", ``, Browser, 400, ""},
 		{"not json", `hello`, Browser, 400, ""},
 		{"malformed", `{"type":`, Browser, 400, ""},
@@ -233,7 +236,11 @@ func TestRejections(t *testing.T) {
 		{"compact: empty batch", `{"b":[]}`, Browser, 400, "batch"},
 		{"compact form from the server API", `{"t":"track","n":"x","a":"a1"}`, Server, 400, "type"},
 	}
-	for _, c := range cases {
+}
+
+// TestRejections covers every validation failure: each is a 4xx naming the problem.
+func TestRejections(t *testing.T) {
+	for _, c := range rejections() {
 		_, err := Parse([]byte(c.body), c.src, "", meta())
 		var e *Error
 		if !errors.As(err, &e) {
@@ -290,18 +297,21 @@ func TestEmailAndAttributes(t *testing.T) {
 
 func sprintf(f, a string) string { return strings.Replace(f, "%s", a, 1) }
 
+// parseSeeds are FuzzParse's seeds (and FuzzParseSame's).
+var parseSeeds = []string{
+	`{"type":"page_view","messageId":"m","properties":{"url":"https://a.example/?utm_source=x"}}`,
+	`[{"type":"custom","event":"e","messageId":"m"}]`,
+	`{"batch":[{"type":"track","event":"download","userId":"u","properties":{"url":"https://x.example/a.pdf"}}],"sentAt":"2026-01-01T00:00:00Z"}`,
+	`{"type":"form_submit","messageId":"m","properties":{"fields":{"email":"a@b.co"}}}`,
+	`{"type":"identify","messageId":"m","traits":{"email":"a@b.co"},"timestamp":"2026-01-01T00:00:00+09:00"}`,
+	`{"b":[{"t":"page","i":"m","a":"x","s":"www","ts":1767225600000,"w":true,"c":true,"p":{"url":"https://a.example/"}},{"t":"identify","i":"n","n":{"email":"a@b.co"}}],"sent":1767225601000}`,
+	`{"t":"form_submit","i":"m","p":{"url":"https://a.example/","fields":{"text-1":"Acme","email":"a@b.co"},"labels":{"text-1":"会社名"}}}`,
+}
+
 // FuzzParse: whatever the body, Parse returns events or an *Error, never
 // panics, and every event it returns is valid and within limits.
 func FuzzParse(f *testing.F) {
-	for _, s := range []string{
-		`{"type":"page_view","messageId":"m","properties":{"url":"https://a.example/?utm_source=x"}}`,
-		`[{"type":"custom","event":"e","messageId":"m"}]`,
-		`{"batch":[{"type":"track","event":"download","userId":"u","properties":{"url":"https://x.example/a.pdf"}}],"sentAt":"2026-01-01T00:00:00Z"}`,
-		`{"type":"form_submit","messageId":"m","properties":{"fields":{"email":"a@b.co"}}}`,
-		`{"type":"identify","messageId":"m","traits":{"email":"a@b.co"},"timestamp":"2026-01-01T00:00:00+09:00"}`,
-		`{"b":[{"t":"page","i":"m","a":"x","s":"www","ts":1767225600000,"w":true,"c":true,"p":{"url":"https://a.example/"}},{"t":"identify","i":"n","n":{"email":"a@b.co"}}],"sent":1767225601000}`,
-		`{"t":"form_submit","i":"m","p":{"url":"https://a.example/","fields":{"text-1":"Acme","email":"a@b.co"},"labels":{"text-1":"会社名"}}}`,
-	} {
+	for _, s := range parseSeeds {
 		f.Add([]byte(s), false)
 		f.Add([]byte(s), true)
 	}

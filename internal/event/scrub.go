@@ -3,7 +3,9 @@ package event
 import (
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Scrubber removes what must never be stored from a URL: query (and
@@ -24,8 +26,57 @@ var secretName = regexp.MustCompile(`(?i)(pass(word|wd)?|pwd|token|secret|csrf|x
 
 var emailish = regexp.MustCompile(`(?i)[a-z0-9._%+\-]+(@|%40)[a-z0-9.\-]+\.[a-z]{2,}`)
 
+// secretParts and secretNames are secretName for ASCII names, lower-cased:
+// the regular expression cost most of a page view's parsing. secretParts
+// is by first byte.
+var (
+	secretParts = partsByFirst("pass", "pwd", "token", "secret", "csrf", "xsrf", "session", "sessid", "sess_id", "auth",
+		"apikey", "api_key", "accesskey", "access_key", "privatekey", "private_key", "card", "cvc", "cvv", "ccv", "iban", "ssn", "signature")
+	secretNames = []string{"sig", "sid", "code", "otp", "pin", "key", "cc"}
+)
+
+func partsByFirst(parts ...string) (by [256][]string) {
+	for _, p := range parts {
+		by[p[0]] = append(by[p[0]], p)
+	}
+	return by
+}
+
+// isSecretName is secretName.MatchString(name). Unicode case folding ('ſ'
+// is an 's', 'K' a 'k') is left to the regular expression.
+func isSecretName(name string) bool {
+	var buf [64]byte
+	if len(name) > len(buf) {
+		return secretName.MatchString(name)
+	}
+	low := buf[:len(name)]
+	for i := range len(name) {
+		c := name[i]
+		if c >= utf8.RuneSelf {
+			return secretName.MatchString(name)
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		low[i] = c
+	}
+	for i, c := range low {
+		for _, p := range secretParts[c] {
+			if strings.HasPrefix(string(low[i:]), p) {
+				return true
+			}
+		}
+	}
+	return slices.Contains(secretNames, string(low))
+}
+
+// hasEmail is emailish.MatchString(s): no address without an "@" or "%40".
+func hasEmail(s string) bool {
+	return (strings.IndexByte(s, '@') >= 0 || strings.Contains(s, "%40")) && emailish.MatchString(s)
+}
+
 func (s Scrubber) drop(name, value string) bool {
-	if secretName.MatchString(name) || emailish.MatchString(value) {
+	if isSecretName(name) || hasEmail(value) {
 		return true
 	}
 	for _, p := range s.Params {
@@ -39,7 +90,9 @@ func (s Scrubber) drop(name, value string) bool {
 // URL returns raw without the parameters and addresses Scrubber removes;
 // the rest (order, encoding of what is kept) is left as sent.
 func (s Scrubber) URL(raw string) string {
-	if raw == "" {
+	// Nothing to remove without a query, a fragment or an address; url.Parse
+	// decodes only %XX, so "%40" is the only other spelling of "@".
+	if !strings.ContainsAny(raw, "?#@") && !strings.Contains(raw, "%40") {
 		return raw
 	}
 	u, err := url.Parse(raw)
@@ -49,7 +102,7 @@ func (s Scrubber) URL(raw string) string {
 	changed := false
 	// Until none is left: a replacement can join what remains into a new
 	// address ("a@b.cc@d.ee").
-	for i := 0; i < 8 && emailish.MatchString(u.Path); i++ {
+	for i := 0; i < 8 && hasEmail(u.Path); i++ {
 		u.Path = emailish.ReplaceAllString(u.Path, "redacted")
 		u.RawPath = ""
 		changed = true
@@ -62,7 +115,7 @@ func (s Scrubber) URL(raw string) string {
 		if d, err := url.PathUnescape(f); err == nil {
 			u.Fragment = d
 		}
-	} else if emailish.MatchString(u.Fragment) {
+	} else if hasEmail(u.Fragment) {
 		u.Fragment, u.RawFragment, changed = "", "", true
 	}
 	if !changed {

@@ -42,3 +42,52 @@ func FuzzScrubURL(f *testing.F) {
 		}
 	})
 }
+
+// scrubCorpus are names, values and URLs where the hand-written matchers
+// and the regular expressions they stand for could part.
+var scrubCorpus = []string{
+	"password", "PassWD", "pwd", "x_token", "Secret", "CSRF", "xsrf-t", "PHPSESSID", "sess_id", "sessid", "sessXid", "OAuth",
+	"apiKey", "api_key", "api-key", "AccessKey", "access_key", "private_key", "privatekey", "cardno", "CVC", "cvv2", "ccv", "IBAN",
+	"ssn", "x-signature", "sig", "SIG", "sig2", "sid", "Sid", "asid", "code", "Code", "zipcode", "otp", "pin", "Pin", "spin", "key",
+	"KEY", "keys", "cc", "CC", "acc", "ſession", "\u212Aey", "ſig", "paſs", "passw\u00f6rd", "名前", "", "q", "utm_source",
+	strings.Repeat("a", 64) + "token", strings.Repeat("a", 70), strings.Repeat("a", 63) + "ü",
+	"a@b.co", "a%40b.co", "A%40B.CO", "x@y", "@", "%40", "taro@example.co.jp", "mail a@b.cc@d.ee", "a@b.c", "1@2.ab",
+	"https://a.example/", "https://a.example/u/a@b.example/x", "https://a.example/u/a%40b.example", "https://u:p@a.example/",
+	"https://a.example/?x=1&token=2", "https://a.example/#a=1&code=2", "https://a.example/#mail-a@b.example", "mailto:a@b.example",
+	"https://a.example/?q=%zz&password=1", "https://a.example/p?ſession=1&\u212Aey=2", "%", "https://a.example/%",
+	"https://a.example/?utm_source=a&utm_medium=b&utm_campaign=c&utm_term=d&utm_content=e", "https://a.example/?%75tm_source=x",
+	"https://a.example/?utm%5Fsource=y&utm_source=z", "https://a.example/?utm_source=a;b&utm_medium=%zz&utm_term=+t+",
+	"https://a.example/#?utm_source=f", "utm_source=x", "?utm_source=x",
+}
+
+// TestScrubSameAsRegexp: isSecretName and hasEmail answer as the regular
+// expressions, Scrubber.URL and ParseUTM as the oracle's.
+func TestScrubSameAsRegexp(t *testing.T) {
+	for _, s := range scrubCorpus {
+		sameScrub(t, s)
+	}
+}
+
+func sameScrub(t *testing.T, s string) {
+	t.Helper()
+	if got, want := isSecretName(s), secretName.MatchString(s); got != want {
+		t.Fatalf("isSecretName(%q) = %v, secretName says %v", s, got, want)
+	}
+	if got, want := hasEmail(s), emailish.MatchString(s); got != want {
+		t.Fatalf("hasEmail(%q) = %v, emailish says %v", s, got, want)
+	}
+	sc := Scrubber{Params: []string{"member_no"}}
+	if got, want := sc.URL(s), oldScrubURL(sc, s); got != want {
+		t.Fatalf("URL(%q) = %q, oracle %q", s, got, want)
+	}
+	if got, want := ParseUTM(s), oldParseUTM(s); got != want {
+		t.Fatalf("ParseUTM(%q) = %+v, oracle %+v", s, got, want)
+	}
+}
+
+func FuzzScrubSame(f *testing.F) {
+	for _, s := range scrubCorpus {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) { sameScrub(t, s) })
+}
