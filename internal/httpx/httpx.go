@@ -43,7 +43,7 @@ func Unavailable(w http.ResponseWriter, retryAfter time.Duration) {
 // ReadBody reads at most limit bytes; a larger body is an error whose
 // status is 413.
 func ReadBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, int, error) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	body, err := readAll(http.MaxBytesReader(w, r.Body, limit), r.ContentLength, limit)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -52,6 +52,29 @@ func ReadBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, int,
 		return nil, http.StatusBadRequest, errors.New("could not read request body")
 	}
 	return body, 0, nil
+}
+
+// readAll is io.ReadAll sized by the declared length (one allocation, not
+// a doubling series); the reader still enforces the limit.
+func readAll(rd io.Reader, declared, limit int64) ([]byte, error) {
+	if declared <= 0 || declared > limit {
+		return io.ReadAll(rd)
+	}
+	b := make([]byte, 0, declared+1) // +1: io.ReadAll's EOF check needs no growth
+	for {
+		n, err := rd.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			rest, err := io.ReadAll(rd) // longer than declared: the reader decides
+			return append(b, rest...), err
+		}
+	}
 }
 
 // BaseURL is where the client reached Baton: configured (BATON_PUBLIC_URL)

@@ -139,3 +139,34 @@ func TestUnder(t *testing.T) {
 		t.Errorf("at the root: %q", rec.Body.String())
 	}
 }
+
+func TestReadBody(t *testing.T) {
+	const limit = 64
+	for _, c := range []struct {
+		name     string
+		body     string
+		declared int64 // -1: unknown (chunked)
+		status   int   // 0: read
+	}{
+		{"declared", strings.Repeat("a", 40), 40, 0},
+		{"at the limit", strings.Repeat("b", limit), limit, 0},
+		{"empty", "", 0, 0},
+		{"chunked", strings.Repeat("c", 50), -1, 0},
+		{"chunked over the limit", strings.Repeat("d", limit+1), -1, http.StatusRequestEntityTooLarge},
+		{"declared over the limit", strings.Repeat("e", limit+1), limit + 1, http.StatusRequestEntityTooLarge},
+		{"longer than declared", strings.Repeat("f", 30), 20, 0},
+		{"longer than declared, over the limit", strings.Repeat("g", limit+5), 10, http.StatusRequestEntityTooLarge},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := httptest.NewRequest("POST", "/e", strings.NewReader(c.body))
+			r.ContentLength = c.declared
+			got, status, err := ReadBody(httptest.NewRecorder(), r, limit)
+			if status != c.status {
+				t.Fatalf("status %d (%v), want %d", status, err, c.status)
+			}
+			if c.status == 0 && string(got) != c.body {
+				t.Fatalf("read %q, want %q", got, c.body)
+			}
+		})
+	}
+}

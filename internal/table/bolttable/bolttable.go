@@ -269,17 +269,23 @@ func (t *Table) apply(b *bolt.Bucket, w table.Write) error {
 	if !w.Item.Expires.IsZero() {
 		r.Expires = w.Item.Expires.UnixNano()
 	}
-	v := r.encode()
 	op := table.OpModify
 	if !exists {
 		op = table.OpInsert
 	}
-	stored := w.Item
-	stored.Version = r.Version
-	if err := t.announce(b.Tx(), op, stored); err != nil {
+	if !t.feed[r.Kind] {
+		return b.Put(k, r.encode())
+	}
+	// A feed entry is the change's header followed by the record as
+	// stored: one encoding, the item's value a slice of the entry's.
+	e := feedEntry{Op: op, PK: w.Item.PK, SK: w.Item.SK}
+	v := e.appendHeader(make([]byte, 0, e.headerSize()+r.size()))
+	start := len(v)
+	v = r.append(v)
+	if err := t.announce(b.Tx(), v); err != nil {
 		return err
 	}
-	return b.Put(k, v)
+	return b.Put(k, v[start:])
 }
 
 // Get reads one item.
@@ -540,30 +546,22 @@ type feedEntry struct {
 	Item record `json:"item"`
 }
 
-// announce writes the change to the feed when its kind is announced; it
-// runs inside the write's own transaction, so a change is on the feed
-// exactly when it is committed.
-func (t *Table) announce(tx *bolt.Tx, op string, it table.Item) error {
-	if !t.feed[it.Kind] {
-		return nil
-	}
+// announce writes a change (an encoded feed entry) to the feed; it runs
+// inside the write's own transaction, so a change is on the feed exactly
+// when it is committed.
+func (t *Table) announce(tx *bolt.Tx, entry []byte) error {
 	fb := tx.Bucket(feedBucket)
 	seq, err := fb.NextSequence()
 	if err != nil {
 		return err
 	}
-	e := feedEntry{Op: op, PK: it.PK, SK: it.SK, Item: record{Kind: it.Kind, Data: it.Data, Version: it.Version, Counters: it.Counters}}
-	if !it.Expires.IsZero() {
-		e.Item.Expires = it.Expires.UnixNano()
-	}
-	v := e.encode()
 	tx.OnCommit(func() {
 		select {
 		case t.wake <- struct{}{}:
 		default:
 		}
 	})
-	return fb.Put(seqKey(seq), v)
+	return fb.Put(seqKey(seq), entry)
 }
 
 // Forget implements privacy.Forgetter for the feed: changes not consumed

@@ -15,12 +15,15 @@ const binary1 = 0x01
 
 var errCorrupt = errors.New("bolttable: corrupt record")
 
-func (r record) encode() []byte {
-	n := 1 + 3*binary.MaxVarintLen64 + len(r.Kind) + len(r.Data)
+func (r record) encode() []byte { return r.append(make([]byte, 0, r.size())) }
+
+// size bounds the encoded record's length.
+func (r record) size() int {
+	n := 1 + 4*binary.MaxVarintLen64 + len(r.Kind) + len(r.Data)
 	for name := range r.Counters {
 		n += len(name) + 2*binary.MaxVarintLen64
 	}
-	return r.append(make([]byte, 0, n))
+	return n
 }
 
 func (r record) append(b []byte) []byte {
@@ -54,13 +57,18 @@ func decodeRecord(v []byte) (record, error) {
 }
 
 func (e feedEntry) encode() []byte {
-	b := make([]byte, 0, 4+len(e.Op)+len(e.PK)+len(e.SK)+3*binary.MaxVarintLen64+len(e.Item.Kind)+len(e.Item.Data)+16)
+	return e.Item.append(e.appendHeader(make([]byte, 0, e.headerSize()+e.Item.size())))
+}
+
+// appendHeader appends what precedes the record in an entry.
+func (e feedEntry) appendHeader(b []byte) []byte {
 	b = append(b, binary1)
 	b = appendBytes(b, []byte(e.Op))
 	b = appendBytes(b, []byte(e.PK))
-	b = appendBytes(b, []byte(e.SK))
-	return e.Item.append(b)
+	return appendBytes(b, []byte(e.SK))
 }
+
+func (e feedEntry) headerSize() int { return 1 + 3*binary.MaxVarintLen64 + len(e.Op) + len(e.PK) + len(e.SK) }
 
 func decodeFeed(v []byte) (feedEntry, error) {
 	var e feedEntry
