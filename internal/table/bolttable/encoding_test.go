@@ -93,3 +93,42 @@ func sameRecord(a, b record) bool {
 	return a.Kind == b.Kind && bytes.Equal(a.Data, b.Data) && a.Version == b.Version && a.Expires == b.Expires &&
 		(len(a.Counters) == 0 && len(b.Counters) == 0 || reflect.DeepEqual(a.Counters, b.Counters))
 }
+
+// TestFeedEntryIsTheStoredItem: a change on the feed carries the item as
+// stored (one encoding serves both).
+func TestFeedEntryIsTheStoredItem(t *testing.T) {
+	now := time.Date(2031, 1, 2, 3, 4, 5, 0, time.UTC)
+	tb, err := Open(filepath.Join(t.TempDir(), "b.db"), WithFeed("event"), WithClock(func() time.Time { return now }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tb.Close()
+	ctx := context.Background()
+	put := table.Item{PK: "V#1", SK: "E#a", Kind: "event", Data: []byte{0xB1, 0, 1, 2}, Expires: now.Add(time.Hour), Counters: map[string]int64{"n": 4}}
+	for i := 0; i < 2; i++ {
+		if err := tb.Put(ctx, put, table.Always); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tb.Put(ctx, table.Item{PK: "V#1", SK: "X", Kind: "other", Data: []byte("x")}, table.Always); err != nil {
+		t.Fatal(err)
+	}
+	got, err := tb.Get(ctx, "V#1", "E#a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := tb.Next(ctx, 10)
+	if err != nil || len(cs) != 2 {
+		t.Fatalf("feed %+v, %v; want the two writes of the announced kind", cs, err)
+	}
+	for i, op := range []string{table.OpInsert, table.OpModify} {
+		c := cs[i]
+		if c.Op != op || c.Item.PK != put.PK || c.Item.SK != put.SK || c.Item.Kind != put.Kind || string(c.Item.Data) != string(put.Data) ||
+			!c.Item.Expires.Equal(put.Expires) || c.Item.Counters["n"] != 4 || c.Item.Version != int64(i+1) {
+			t.Fatalf("change %d: %+v", i, c)
+		}
+	}
+	if got.Version != cs[1].Item.Version || string(got.Data) != string(cs[1].Item.Data) {
+		t.Fatalf("stored %+v, last change %+v", got, cs[1].Item)
+	}
+}
