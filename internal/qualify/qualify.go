@@ -172,11 +172,14 @@ func (q *Qualifier) now() time.Time {
 // Identifying events rescore the person's whole timeline, which is how
 // anonymous history counts retroactively.
 func (q *Qualifier) Process(ctx context.Context, evs []event.Event) error {
-	byPerson := map[string][]event.Event{}
+	// Events are large: each person's are gathered by index, and copied
+	// only when the run holds more than one person's (or anonymous) events.
+	byPerson := map[string][]int{}
 	retro := map[string]bool{}
 	links := map[string]identity.Link{} // a run of changes is mostly a few visitors' events
 	var order []string
-	for _, ev := range evs {
+	for i := range evs {
+		ev := &evs[i]
 		link, ok := links[ev.VisitorID]
 		if !ok {
 			var err error
@@ -192,7 +195,7 @@ func (q *Qualifier) Process(ctx context.Context, evs []event.Event) error {
 		if _, ok := byPerson[p]; !ok {
 			order = append(order, p)
 		}
-		byPerson[p] = append(byPerson[p], ev)
+		byPerson[p] = append(byPerson[p], i)
 		if ev.Email() != "" || ev.Type == event.EmailClick {
 			retro[p] = true
 		}
@@ -201,8 +204,14 @@ func (q *Qualifier) Process(ctx context.Context, evs []event.Event) error {
 		var err error
 		if retro[p] {
 			err = q.ScorePerson(ctx, p)
+		} else if idx := byPerson[p]; len(idx) == len(evs) {
+			err = q.apply(ctx, p, evs)
 		} else {
-			err = q.apply(ctx, p, byPerson[p])
+			own := make([]event.Event, len(idx))
+			for k, i := range idx {
+				own[k] = evs[i]
+			}
+			err = q.apply(ctx, p, own)
 		}
 		if err != nil && !errors.Is(err, identity.ErrNotFound) {
 			return err
@@ -255,8 +264,15 @@ func (q *Qualifier) applyMay(ctx context.Context, person string, evs []event.Eve
 // never scores, not even for a moment. One it skips is scored by a later
 // pass (the sweep's judgement is a change on the feed).
 func scorable(evs []event.Event, now time.Time) []event.Event {
-	out := make([]event.Event, 0, len(evs))
-	for i := range evs {
+	i := 0
+	for i < len(evs) && evs[i].Scorable(now) {
+		i++
+	}
+	if i == len(evs) {
+		return evs // all of them (the usual case): no copy
+	}
+	out := slices.Clone(evs[:i])
+	for ; i < len(evs); i++ {
 		if evs[i].Scorable(now) {
 			out = append(out, evs[i])
 		}
@@ -346,14 +362,23 @@ func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.
 			cnt.mql(*mql)
 		}
 		ws = append(ws, cnt.writes()...)
-		rec.Pending = append(slices.Clone(rec.Pending), contribs...)
-		data, _ := json.Marshal(rec)
-		if len(data) > pendingBudget || mql != nil || len(rec.Pending) > maxLedgerWrites {
+		pending := append(slices.Clone(rec.Pending), contribs...)
+		// The record without them first: a long history's state alone
+		// passes the budget, and then the record is encoded once.
+		rec.Pending = nil
+		data := encodeRecord(rec)
+		if len(pending) > 0 && len(data) <= pendingBudget && mql == nil && len(pending) <= maxLedgerWrites {
+			rec.Pending = pending
+			if with := encodeRecord(rec); len(with) <= pendingBudget {
+				data, pending = with, nil
+			} else {
+				rec.Pending = nil
+			}
+		}
+		if len(pending) > 0 {
 			// Written out: an MQL's transaction costs the same either way,
 			// and its events must be in the ledger its explanation reads.
-			ws = append(ws, ledgerWrites(person, rec.Gen, rec.Pending)...)
-			rec.Pending = nil
-			data, _ = json.Marshal(rec)
+			ws = append(ws, ledgerWrites(person, rec.Gen, pending)...)
 		}
 		ws = withIndex(ws, person, rec)
 		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: scoreSK, Kind: "score", Data: data}, table.VersionIs(rec.version)))
@@ -435,10 +460,9 @@ func (q *Qualifier) ledgerItems(ctx context.Context, person string, gen int) ([]
 // sameJudgement reports whether two verdicts judge alike, the behaviour
 // score aside (it decays with time alone).
 func sameJudgement(a, b Verdict) bool {
-	a.Behaviour, b.Behaviour = 0, 0
-	ja, _ := json.Marshal(a)
-	jb, _ := json.Marshal(b)
-	return bytes.Equal(ja, jb)
+	return a.Fit == b.Fit && a.Grade == b.Grade && a.Band == b.Band && a.BANT == b.BANT && a.Excluded == b.Excluded &&
+		a.Condition == b.Condition && a.Waiting == b.Waiting && slices.Equal(a.Facts, b.Facts) &&
+		slices.EqualFunc(a.FitRules, b.FitRules, func(x, y Contribution) bool { x.At, y.At = x.At.UTC(), y.At.UTC(); return x == y })
 }
 
 func (q *Qualifier) mqlWrites(m MQL) ([]table.Write, error) {
@@ -499,8 +523,8 @@ func (q *Qualifier) Record(ctx context.Context, person string) (Record, error) {
 	if err != nil {
 		return Record{}, err
 	}
-	var r Record
-	if err := json.Unmarshal(it.Data, &r); err != nil {
+	r, err := decodeRecord(it.Data)
+	if err != nil {
 		return Record{}, err
 	}
 	r.version = it.Version

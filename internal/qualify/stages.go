@@ -174,7 +174,7 @@ func (q *Qualifier) OutcomeWhy(ctx context.Context, person, outcome, deliveryID,
 		}
 		ws = append(ws, cnt.writes()...)
 		rec.UpdatedAt = now
-		rd, _ := json.Marshal(rec)
+		rd := encodeRecord(rec)
 		ws = withIndex(ws, person, rec)
 		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: scoreSK, Kind: "score", Data: rd}, table.VersionIs(rec.version)))
 		err = q.T.Transact(ctx, ws)

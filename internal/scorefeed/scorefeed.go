@@ -36,8 +36,8 @@ var Kinds = []string{eventlog.KindEvent, identity.KindLink, qualify.KindMQL}
 // order) go through q.Process together, so each person's score record is
 // read, decoded and written once for the run, not once per event.
 func HandleChanges(ctx context.Context, q *qualify.Qualifier, cs []table.Change, relay Relay) (int, error) {
-	var run []event.Event
-	var at []int // the change of each event of the run
+	run := make([]event.Event, 0, len(cs))
+	at := make([]int, 0, len(cs)) // the change of each event of the run
 	// flush scores the run; when that fails, it scores the run's events one
 	// at a time, so what precedes the failing change is done and the
 	// caller retries from that change, not from the start of the run.
