@@ -40,6 +40,9 @@ func (b *Book) HandleChanges(ctx context.Context, cs []table.Change) (int, error
 		at      time.Time
 	}
 	var visits []visit
+	// A visitor's link is read once a batch: its periods answer for every
+	// event of the batch (an anonymous visitor sends many).
+	links := map[string]identity.Link{}
 	for _, c := range cs {
 		if c.Op != table.OpInsert && c.Op != table.OpModify {
 			continue
@@ -50,9 +53,12 @@ func (b *Book) HandleChanges(ctx context.Context, cs []table.Change) (int, error
 			if err != nil {
 				continue
 			}
-			link, err := b.Dir.GetLink(ctx, ev.VisitorID)
-			if err != nil {
-				return 0, err
+			link, ok := links[ev.VisitorID]
+			if !ok {
+				if link, err = b.Dir.GetLink(ctx, ev.VisitorID); err != nil {
+					return 0, err
+				}
+				links[ev.VisitorID] = link
 			}
 			at := ev.Timestamp
 			if ev.Flagged() || ev.Enrichment.Bot || !ev.Scorable(b.now()) {

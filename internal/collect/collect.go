@@ -411,13 +411,18 @@ func (h *Handler) checkSites(evs []event.Event) error {
 // to be forgotten: they are not stored (their email and fields would come
 // back) and identify nobody. It answers a storage error itself (ok false).
 func (h *Handler) dropErased(w http.ResponseWriter, r *http.Request, evs []event.Event) (kept []event.Event, dropped int, ok bool) {
-	kept = evs[:0:0]
-	erased := map[string]bool{}
+	// Filtered in place (events are large): most carry no email, and a
+	// request's events are its own.
+	kept = evs[:0]
+	var erased map[string]bool
 	for _, ev := range evs {
 		email := ev.Email()
 		if email == "" {
 			kept = append(kept, ev)
 			continue
+		}
+		if erased == nil {
+			erased = map[string]bool{}
 		}
 		gone, seen := erased[email]
 		if !seen {

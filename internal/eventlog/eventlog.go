@@ -1,7 +1,7 @@
 // Package eventlog stores raw events under their visitor and reads a
 // visitor's history back. Layout on the table:
 //
-//	PK=V#<visitor>  SK=E#<messageId>   kind=event  the event (JSON), expires after retention
+//	PK=V#<visitor>  SK=E#<messageId>   kind=event  the event (codec.go), expires after retention
 //	PK=V#<visitor>  SK=A#<other id>    kind=alias  another id the same browser sent
 //
 // Keying the event by its messageId makes a repeat a failed conditional put:
@@ -78,19 +78,22 @@ func (l *Log) item(ev *event.Event) (table.Item, error) {
 	if ev.VisitorID == "" || ev.ID == "" {
 		return table.Item{}, errors.New("eventlog: event without visitor or id")
 	}
-	data, err := json.Marshal(ev)
-	if err != nil {
-		return table.Item{}, err
-	}
-	it := table.Item{PK: VisitorPK(ev.VisitorID), SK: "E#" + ev.ID, Kind: KindEvent, Data: data}
+	it := table.Item{PK: VisitorPK(ev.VisitorID), SK: "E#" + ev.ID, Kind: KindEvent, Data: encode(make([]byte, 0, encodedSize(ev)), ev)}
 	if l.Retention > 0 {
 		it.Expires = ev.ReceivedAt.Add(l.Retention)
 	}
 	return it, nil
 }
 
-// Decode reads an event item.
+// Decode reads an event item: the binary form, or JSON as stored before it.
 func Decode(it table.Item) (event.Event, error) {
+	if len(it.Data) > 0 && it.Data[0] == codecV1 {
+		ev, err := decode(it.Data)
+		if err != nil {
+			return ev, fmt.Errorf("eventlog: corrupt event %s/%s: %w", it.PK, it.SK, err)
+		}
+		return ev, nil
+	}
 	var ev event.Event
 	if err := json.Unmarshal(it.Data, &ev); err != nil {
 		return ev, fmt.Errorf("eventlog: corrupt event %s/%s: %w", it.PK, it.SK, err)
@@ -237,11 +240,7 @@ func (l *Log) update(ctx context.Context, visitor, id string, change func(*event
 		if !change(&ev) {
 			return false, nil
 		}
-		data, err := json.Marshal(ev)
-		if err != nil {
-			return false, err
-		}
-		old.Data = data
+		old.Data = encode(nil, &ev)
 		err = l.T.Put(ctx, old, table.VersionIs(old.Version))
 		if err == nil {
 			return true, nil

@@ -152,13 +152,22 @@ func (p *prefixedRedirects) Flush() {
 	}
 }
 
+// Values of the security headers, shared by every response: Header.Add
+// appends to a full slice, so it copies before it changes one.
+var (
+	nosniff        = []string{"nosniff"}
+	referrerPolicy = []string{"strict-origin-when-cross-origin"}
+	frameDeny      = []string{"DENY"}
+)
+
 // SecurityHeaders sets the headers every response carries.
 func SecurityHeaders(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Canonical keys and shared values: Set would allocate for each.
 		hd := w.Header()
-		hd.Set("X-Content-Type-Options", "nosniff")
-		hd.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		hd.Set("X-Frame-Options", "DENY")
+		hd["X-Content-Type-Options"] = nosniff
+		hd["Referrer-Policy"] = referrerPolicy
+		hd["X-Frame-Options"] = frameDeny
 		h.ServeHTTP(w, r)
 	})
 }

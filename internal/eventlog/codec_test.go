@@ -1,0 +1,224 @@
+package eventlog
+
+import (
+	"encoding/json"
+	"math"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// jsonRoundTrip is what storing an event as JSON gave back: the binary form
+// must give the same.
+func jsonRoundTrip(t testing.TB, ev event.Event) event.Event {
+	data, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out event.Event
+	if err := json.Unmarshal(data, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func binaryRoundTrip(t testing.TB, ev event.Event) event.Event {
+	out, err := Decode(table.Item{PK: "V#v", SK: "E#e", Data: encode(nil, &ev)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// fill sets every field of v (recursively into structs) to a value unlike
+// the zero value and unlike the other fields', so a field the codec leaves
+// out or mixes up fails the comparison.
+func fill(t *testing.T, v reflect.Value, n *int) {
+	switch v.Kind() {
+	case reflect.Struct:
+		if v.Type() == reflect.TypeOf(time.Time{}) {
+			*n++
+			v.Set(reflect.ValueOf(time.Date(2026, 1, 2, 3, 4, 5, *n, time.UTC)))
+			return
+		}
+		for i := 0; i < v.NumField(); i++ {
+			fill(t, v.Field(i), n)
+		}
+	case reflect.String:
+		*n++
+		v.SetString("s" + string(rune('A'+*n)))
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Uint, reflect.Uint32, reflect.Uint64:
+		*n++
+		v.SetUint(uint64(64500 + *n))
+	case reflect.Map:
+		*n++
+		v.Set(reflect.ValueOf(map[string]any{"k": float64(*n), "nested": map[string]any{"x": "y"}}))
+	default:
+		t.Fatalf("event field of kind %s: teach the codec (and this test) about it", v.Kind())
+	}
+}
+
+// TestCodecKeepsEveryField fails when a field is added to event.Event
+// and the binary form does not carry it.
+func TestCodecKeepsEveryField(t *testing.T) {
+	var ev event.Event
+	n := 0
+	fill(t, reflect.ValueOf(&ev).Elem(), &n)
+	if got := binaryRoundTrip(t, ev); !reflect.DeepEqual(got, ev) {
+		t.Fatalf("round trip lost something:\n got %+v\nwant %+v", got, ev)
+	}
+	// and each boolean alone (they share a flags byte)
+	for _, set := range []func(*event.Event){
+		func(e *event.Event) { e.Client.Webdriver = true },
+		func(e *event.Event) { e.Enrichment.Bot = true },
+		func(e *event.Event) { e.Enrichment.Scanner = true },
+	} {
+		var one event.Event
+		set(&one)
+		if got := binaryRoundTrip(t, one); !reflect.DeepEqual(got, one) {
+			t.Fatalf("got %+v, want %+v", got, one)
+		}
+	}
+}
+
+func TestCodecGivesWhatJSONGave(t *testing.T) {
+	at := time.Date(2026, 3, 4, 5, 6, 7, 891011121, time.UTC)
+	for name, ev := range map[string]event.Event{
+		"empty": {},
+		"page view": {ID: "m1", Type: event.PageView, VisitorID: "v1", ReceivedAt: at, Timestamp: at.Add(-time.Second),
+			URL: "https://例え.jp/p?q=1", Title: "製品紹介", Client: event.Client{UserAgent: "UA", IP: "203.0.113.0"},
+			Enrichment: event.Enrichment{Country: "JP", ASN: 64500, Org: "Example"}},
+		"form": {ID: "m2", Type: event.FormSubmit, VisitorID: "v1", Properties: map[string]any{
+			"fields": map[string]any{"email": "a@example.com", "会社名": "株式会社例"},
+			"labels": map[string]any{}, "list": []any{1.5, "x", nil, true, false, []any{}, map[string]any{}},
+			"nilList": []any(nil), "nilMap": map[string]any(nil), "int": 7, "int64": int64(-3), "uint8": uint8(2),
+			"strings": []string{"a", "b"}, "neg0": math.Copysign(0, -1), "big": 1e300, "null": nil,
+			"num": json.Number("12.5"),
+		}, Traits: map[string]any{"plan": "pro"}},
+		"invalid utf-8": {ID: "m3\xff", Title: "a\xffb\xc3", Properties: map[string]any{"k\xfe": "v\xff\xfe"}},
+		"far times":     {ID: "m4", Timestamp: time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC), SentAt: time.Date(2262, 4, 12, 0, 0, 0, 0, time.UTC)},
+		"offset time":   {ID: "m5", Timestamp: time.Date(2026, 1, 1, 9, 0, 0, 0, time.FixedZone("JST", 9*3600))},
+	} {
+		t.Run(name, func(t *testing.T) {
+			want, got := jsonRoundTrip(t, ev), binaryRoundTrip(t, ev)
+			// JSON keeps a time's offset as a fixed zone; the binary form
+			// keeps the instant in UTC, and every reader compares instants.
+			for _, p := range [][2]*time.Time{{&want.Timestamp, &got.Timestamp}, {&want.SentAt, &got.SentAt}} {
+				if !p[0].Equal(*p[1]) {
+					t.Fatalf("time %v, want %v", *p[1], *p[0])
+				}
+				*p[0] = *p[1]
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("binary round trip differs from JSON's:\n got %#v\nwant %#v", got, want)
+			}
+		})
+	}
+}
+
+func TestDecodeReadsJSONItems(t *testing.T) {
+	ev := event.Event{ID: "old", Type: event.PageView, VisitorID: "v", URL: "https://example.com/",
+		Timestamp: time.Date(2025, 5, 6, 7, 8, 9, 0, time.UTC), Properties: map[string]any{"a": 1.0}}
+	data, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Decode(table.Item{PK: "V#v", SK: "E#old", Data: data})
+	if err != nil || !reflect.DeepEqual(got, ev) {
+		t.Fatalf("Decode(JSON) = %+v, %v; want %+v", got, err, ev)
+	}
+}
+
+func TestDecodeRefusesCorruptData(t *testing.T) {
+	good := encode(nil, &event.Event{ID: "m", VisitorID: "v", Title: "abc", Properties: map[string]any{"k": []any{"v", 1.0}}})
+	for i := 1; i < len(good); i++ {
+		if _, err := Decode(table.Item{PK: "V#v", SK: "E#m", Data: good[:i]}); err == nil {
+			t.Fatalf("a truncated item (%d of %d bytes) decoded", i, len(good))
+		}
+	}
+	if _, err := Decode(table.Item{PK: "V#v", SK: "E#m", Data: append(good, 0)}); err == nil {
+		t.Fatal("an item with trailing bytes decoded")
+	}
+}
+
+// FuzzDecode: any stored bytes give an event or an error, never a panic;
+// what decodes encodes back to bytes that decode to the same event.
+func FuzzDecode(f *testing.F) {
+	f.Add(encode(nil, &event.Event{ID: "m", Properties: map[string]any{"k": []any{"v", 1.0, map[string]any{"x": nil}}}}))
+	f.Add([]byte{codecV1, 0xff, 0xff, 0xff})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ev, err := Decode(table.Item{Data: data})
+		if err != nil {
+			return
+		}
+		again := binaryRoundTrip(t, ev)
+		if !reflect.DeepEqual(normalise(again), normalise(ev)) {
+			t.Fatalf("re-encoded event differs:\n%#v\n%#v", again, ev)
+		}
+	})
+}
+
+// normalise makes NaN comparable (a JSON item may not hold one, but fuzzed
+// binary may).
+func normalise(ev event.Event) string {
+	b, _ := json.Marshal(ev)
+	return string(b)
+}
+
+// FuzzCodecMatchesJSON: events with fuzzed strings and properties (JSON
+// values) come back from the binary form as from JSON.
+func FuzzCodecMatchesJSON(f *testing.F) {
+	f.Add("m1", "https://example.com/?a=1", `{"fields":{"email":"a@example.com"},"n":[1,2.5,null,true]}`, int64(1767225600), 5)
+	f.Add("\xff", "", `{"":{}}`, int64(-62135596800), 0)
+	f.Fuzz(func(t *testing.T, id, url, props string, sec int64, ns int) {
+		var p map[string]any
+		if json.Unmarshal([]byte(props), &p) != nil {
+			p = nil
+		}
+		const span = 253402300799 + 62135596800 // years 1 to 9999, which JSON can hold
+		ts := time.Unix((sec%span+span)%span-62135596800, int64(ns%1e9+1e9)%1e9).UTC()
+		ev := event.Event{ID: id, URL: url, Title: props, Properties: p, Traits: p, Timestamp: ts}
+		want, got := jsonRoundTrip(t, ev), binaryRoundTrip(t, ev)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("binary round trip differs from JSON's:\n got %#v\nwant %#v", got, want)
+		}
+	})
+}
+
+// BenchmarkDecode compares decoding a collected page view in the binary
+// form and as JSON (what each consumer of the change feed pays per event).
+func BenchmarkDecode(b *testing.B) {
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	ev := event.Event{ID: "b1234567890-1", Type: event.PageView, Site: "www", VisitorID: "visitor-123456", ReceivedAt: at, Timestamp: at,
+		SentAt: at, URL: "https://www.example.com/products/widget?utm_source=news", Referrer: "https://www.google.com/", Title: "Widget | Example",
+		UTM:        event.UTM{Source: "news", Medium: "email"},
+		Client:     event.Client{UserAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36", IP: "203.0.113.0", Locale: "ja-JP"},
+		Enrichment: event.Enrichment{Browser: "Chrome", BrowserVersion: "131.0.0.0", OS: "Windows 10", Device: "desktop", Country: "JP", Region: "13", City: "Tokyo", ASN: 64500, Org: "Example Corp"}}
+	js, _ := json.Marshal(ev)
+	bin := encode(nil, &ev)
+	for _, c := range []struct {
+		name string
+		data []byte
+	}{{"binary", bin}, {"json", js}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(c.data)))
+			for b.Loop() {
+				if _, err := Decode(table.Item{Data: c.data}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	b.Run("encode", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			encode(nil, &ev)
+		}
+	})
+}
