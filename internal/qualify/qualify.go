@@ -224,11 +224,10 @@ func (q *Qualifier) Process(ctx context.Context, evs []event.Event) error {
 // already scored are skipped by the engine).
 func (q *Qualifier) ScorePerson(ctx context.Context, person string) error {
 	st := &identity.Stitcher{Dir: q.Dir, Log: q.Log}
-	tl, err := st.Timeline(ctx, person, 0)
+	tl, err := st.History(ctx, person)
 	if err != nil {
 		return err
 	}
-	eventlog.SortOldestFirst(tl)
 	return q.apply(ctx, person, tl)
 }
 

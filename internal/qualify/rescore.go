@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/event"
-	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/table"
 )
@@ -118,11 +117,10 @@ func (q *Qualifier) rebuild(ctx context.Context, person string, rec Record) (Rec
 		}
 	}
 	st := &identity.Stitcher{Dir: q.Dir, Log: q.Log}
-	tl, err := st.Timeline(ctx, person, 0)
+	tl, err := st.History(ctx, person)
 	if err != nil {
 		return rec, nil, nil, err
 	}
-	eventlog.SortOldestFirst(tl)
 	now := q.now()
 	tl = scorable(tl, now)
 	next := rec
