@@ -115,8 +115,8 @@ func AllLedgers(ctx context.Context, t table.Table) (map[string][]Contribution, 
 				}
 			}
 		case strings.HasPrefix(it.SK, ledgerPfx):
-			var c Contribution
-			if err := json.Unmarshal(it.Data, &c); err != nil {
+			c, err := decodeContribution(it.Data)
+			if err != nil {
 				return err
 			}
 			if c.Kind == "behaviour" {

@@ -416,14 +416,13 @@ const pendingBudget = 1900
 // each keyed by its time, event and place among the event's contributions.
 func ledgerWrites(person string, gen int, cs []Contribution) []table.Write {
 	ws := make([]table.Write, 0, len(cs))
+	pk := identity.PersonPK(person)
 	for i, c := range cs {
 		n := 0
 		for j := i - 1; j >= 0 && cs[j].EventID == c.EventID && cs[j].At.Equal(c.At); j-- {
 			n++
 		}
-		data, _ := json.Marshal(c)
-		sk := fmt.Sprintf(ledgerPrefix(gen)+"%s#%s#%02d", c.At.UTC().Format(time.RFC3339Nano), c.EventID, n)
-		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: sk, Kind: "ledger", Data: data}, table.Always))
+		ws = append(ws, table.Put(table.Item{PK: pk, SK: ledgerSK(gen, c.At, c.EventID, n), Kind: "ledger", Data: encodeContribution(c)}, table.Always))
 	}
 	return ws
 }
@@ -553,8 +552,8 @@ func (q *Qualifier) Ledger(ctx context.Context, person string) ([]Contribution, 
 		}
 		out := make([]Contribution, 0, len(items)+len(rec.Pending))
 		for _, it := range items {
-			var c Contribution
-			if err := json.Unmarshal(it.Data, &c); err != nil {
+			c, err := decodeContribution(it.Data)
+			if err != nil {
 				return nil, err
 			}
 			out = append(out, c)

@@ -197,6 +197,5 @@ func (q *Qualifier) recycle(person string, rec *Record, t time.Time) (table.Writ
 		return table.Write{}, err
 	}
 	rec.State = state
-	cd, _ := json.Marshal(c)
-	return table.Put(table.Item{PK: identity.PersonPK(person), SK: fmt.Sprintf(ledgerPrefix(rec.Gen)+"%s#recycle#00", t.UTC().Format(time.RFC3339Nano)), Kind: "ledger", Data: cd}, table.Always), nil
+	return table.Put(table.Item{PK: identity.PersonPK(person), SK: ledgerSK(rec.Gen, t, "recycle", 0), Kind: "ledger", Data: encodeContribution(c)}, table.Always), nil
 }
