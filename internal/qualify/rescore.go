@@ -157,10 +157,9 @@ func (q *Qualifier) rebuild(ctx context.Context, person string, rec Record) (Rec
 		next.State, all = state, append(all, c)
 		i = j
 	}
+	// The last stretch (after the last recycle, maybe empty) leaves the
+	// verdict now.
 	if err := apply(tl[i:]); err != nil {
-		return rec, nil, nil, err
-	}
-	if verdict, err = q.Engine.Evaluate(next.State, p.Attributes, p.Email, now); err != nil {
 		return rec, nil, nil, err
 	}
 	next.Verdict, next.Rules, next.UpdatedAt = verdict, q.Engine.Version(), now
