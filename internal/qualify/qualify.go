@@ -246,8 +246,9 @@ func (q *Qualifier) apply(ctx context.Context, person string, evs []event.Event)
 // ledger entries need more than one transaction.
 func (q *Qualifier) applyMay(ctx context.Context, person string, evs []event.Event, mayQualify bool) error {
 	evs = scorable(evs, q.now())
+	var known *scored
 	for {
-		n, err := q.applyPrefix(ctx, person, evs, mayQualify)
+		n, err := q.applyPrefix(ctx, person, evs, mayQualify, &known)
 		if err != nil {
 			return err
 		}
@@ -294,19 +295,32 @@ func cut(evs []event.Event, contribs []Contribution, limit int) int {
 	return len(evs)
 }
 
+// scored is a person and their score record as a write of applyPrefix
+// left them.
+type scored struct {
+	p   identity.Person
+	rec Record
+}
+
 // applyPrefix applies as many of evs as one transaction can record and
 // returns how many that was (at least one, or zero for none given: the
 // record of a newly identified person is written all the same).
-func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.Event, mayQualify bool) (int, error) {
+func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.Event, mayQualify bool, known **scored) (int, error) {
 	for attempt := 0; attempt < 10; attempt++ {
-		p, err := q.Dir.Get(ctx, person)
-		if err != nil {
-			return 0, err
+		var p identity.Person
+		var rec Record
+		if *known != nil && attempt == 0 {
+			p, rec = (*known).p, (*known).rec // as this call's last write left them
+		} else {
+			var err error
+			if p, err = q.Dir.Get(ctx, person); err != nil {
+				return 0, err
+			}
+			if rec, err = q.Record(ctx, person); err != nil {
+				return 0, err
+			}
 		}
-		rec, err := q.Record(ctx, person)
-		if err != nil {
-			return 0, err
-		}
+		*known = nil
 		now := q.now()
 		// The pending entries go out with the new ones when they are
 		// written out: together they must fit the transaction.
@@ -335,6 +349,7 @@ func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.
 		}
 		if mql == nil && rec.version != 0 && len(contribs) == 0 && rec.Stage == prev && bytes.Equal(state, prevState) &&
 			slices.Equal(rec.Touches, prevTouches) && sameJudgement(verdict, prevVerdict) && prevRules == rec.Rules {
+			*known = &scored{p, rec}
 			return n, nil // events seen before, or none a rule matched: nothing to write
 		}
 		rec.UpdatedAt = now
@@ -396,6 +411,8 @@ func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.
 			err = q.T.Transact(ctx, ws)
 		}
 		if err == nil {
+			rec.version++ // what the store holds now: the next part of a long run need not read it
+			*known = &scored{p, rec}
 			return n, nil
 		}
 		if !errors.Is(err, table.ErrConditionFailed) {
