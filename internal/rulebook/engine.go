@@ -93,7 +93,7 @@ func (e *Engine) ScoreAt(st *State, t time.Time) float64 {
 // once and encoded once per call: callers hand it every event they have for
 // the person (the score path: a feed batch).
 func (e *Engine) Apply(raw json.RawMessage, evs []event.Event, now time.Time) (json.RawMessage, []qualify.Contribution, error) {
-	st, err := e.decode(raw)
+	st, err := e.decodeFor(raw, len(evs))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -107,7 +107,7 @@ func (e *Engine) Apply(raw json.RawMessage, evs []event.Event, now time.Time) (j
 // batch. It stops before an event whose rules could take the contributions
 // past max, and says how many events it applied.
 func (e *Engine) ApplyEvaluate(raw json.RawMessage, evs []event.Event, max int, attrs map[string]string, email string, now time.Time) (json.RawMessage, []qualify.Contribution, qualify.Verdict, int, error) {
-	st, err := e.decode(raw)
+	st, err := e.decodeFor(raw, len(evs))
 	if err != nil {
 		return nil, nil, qualify.Verdict{}, 0, err
 	}
