@@ -152,13 +152,18 @@ func scoring(people int) error {
 	}
 	defer os.RemoveAll(dir)
 	events := people * 1000
-	wall, cpu, err := scorebench.Rescore(context.Background(), dir, people, 1000)
+	first, again, err := scorebench.Rescore(context.Background(), dir, people, 1000)
 	if err != nil {
 		return err
 	}
 	limit := time.Duration(events) * time.Second / target
-	fmt.Printf("  rescore of %d stored events (%d people, rescore job, bbolt): %v wall, %v processor; target <= %v per core: %s\n",
-		events, people, wall.Round(time.Millisecond), cpu.Round(time.Millisecond), limit, met(cpu <= limit))
+	for _, r := range []struct {
+		name string
+		t    scorebench.Timing
+	}{{"nobody scored yet", first}, {"everyone scored: new ledger generations", again}} {
+		fmt.Printf("  rescore of %d stored events (%d people, rescore job, bbolt, %s): %v wall, %v processor; target <= %v per core: %s\n",
+			events, people, r.name, r.t.Wall.Round(time.Millisecond), r.t.CPU.Round(time.Millisecond), limit, met(r.t.CPU <= limit))
+	}
 	return nil
 }
 

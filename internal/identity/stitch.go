@@ -64,6 +64,32 @@ func (s *Stitcher) Identify(ctx context.Context, id Identification) (Person, Lin
 // for each visitor only the events from the periods it belonged to the
 // person. limit <= 0 returns all.
 func (s *Stitcher) Timeline(ctx context.Context, person string, limit int) ([]event.Event, error) {
+	out, err := s.events(ctx, person)
+	if err != nil {
+		return nil, err
+	}
+	eventlog.SortNewestFirst(out)
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// History is the person's whole timeline oldest first (what scoring
+// replays): a person with one visitor gets that visitor's events as the
+// log reads them, already in order, without a copy or a sort.
+func (s *Stitcher) History(ctx context.Context, person string) ([]event.Event, error) {
+	out, err := s.events(ctx, person)
+	if err != nil {
+		return nil, err
+	}
+	eventlog.SortOldestFirst(out)
+	return out, nil
+}
+
+// events gathers the person's events across their visitors, each
+// visitor's oldest first (Log.Visitor's order).
+func (s *Stitcher) events(ctx context.Context, person string) ([]event.Event, error) {
 	visitors, err := s.Dir.Visitors(ctx, person)
 	if err != nil {
 		return nil, err
@@ -78,15 +104,18 @@ func (s *Stitcher) Timeline(ctx context.Context, person string, limit int) ([]ev
 		if err != nil {
 			return nil, err
 		}
-		for _, ev := range evs {
-			if link.PersonAt(ev.Timestamp) == person {
-				out = append(out, ev)
+		// Kept in place: events are large, and the list is the caller's.
+		kept := evs[:0]
+		for i := range evs {
+			if link.PersonAt(evs[i].Timestamp) == person {
+				kept = append(kept, evs[i])
 			}
 		}
-	}
-	eventlog.SortNewestFirst(out)
-	if limit > 0 && len(out) > limit {
-		out = out[:limit]
+		if out == nil {
+			out = kept
+		} else {
+			out = append(out, kept...)
+		}
 	}
 	return out, nil
 }

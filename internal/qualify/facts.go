@@ -104,8 +104,8 @@ func AllLedgers(ctx context.Context, t table.Table) (map[string][]Contribution, 
 	err := identity.ScanPeople(ctx, t, func(person string, it table.Item) error {
 		switch {
 		case it.SK == scoreSK: // entries pending on the score record
-			var r Record
-			if err := json.Unmarshal(it.Data, &r); err != nil {
+			r, err := decodeRecord(it.Data)
+			if err != nil {
 				return err
 			}
 			gens[person] = r.Gen
@@ -115,8 +115,8 @@ func AllLedgers(ctx context.Context, t table.Table) (map[string][]Contribution, 
 				}
 			}
 		case strings.HasPrefix(it.SK, ledgerPfx):
-			var c Contribution
-			if err := json.Unmarshal(it.Data, &c); err != nil {
+			c, err := decodeContribution(it.Data)
+			if err != nil {
 				return err
 			}
 			if c.Kind == "behaviour" {
@@ -156,7 +156,7 @@ func scanFacts(ctx context.Context, t table.Table) ([]*Facts, error) {
 		var err error
 		switch {
 		case it.SK == scoreSK:
-			err = json.Unmarshal(it.Data, &get(id).Rec)
+			get(id).Rec, err = decodeRecord(it.Data)
 		case strings.HasPrefix(it.SK, historyPfx):
 			var c StageChange
 			err = json.Unmarshal(it.Data, &c)

@@ -109,7 +109,7 @@ func factsOf(ctx context.Context, t table.Table, id string) (*Facts, error) {
 	it, err := t.Get(ctx, pk, scoreSK)
 	switch {
 	case err == nil:
-		if err := json.Unmarshal(it.Data, &p.Rec); err != nil {
+		if p.Rec, err = decodeRecord(it.Data); err != nil {
 			return nil, err
 		}
 	case !errors.Is(err, table.ErrNotFound):

@@ -172,11 +172,14 @@ func (q *Qualifier) now() time.Time {
 // Identifying events rescore the person's whole timeline, which is how
 // anonymous history counts retroactively.
 func (q *Qualifier) Process(ctx context.Context, evs []event.Event) error {
-	byPerson := map[string][]event.Event{}
+	// Events are large: each person's are gathered by index, and copied
+	// only when the run holds more than one person's (or anonymous) events.
+	byPerson := map[string][]int{}
 	retro := map[string]bool{}
 	links := map[string]identity.Link{} // a run of changes is mostly a few visitors' events
 	var order []string
-	for _, ev := range evs {
+	for i := range evs {
+		ev := &evs[i]
 		link, ok := links[ev.VisitorID]
 		if !ok {
 			var err error
@@ -192,7 +195,7 @@ func (q *Qualifier) Process(ctx context.Context, evs []event.Event) error {
 		if _, ok := byPerson[p]; !ok {
 			order = append(order, p)
 		}
-		byPerson[p] = append(byPerson[p], ev)
+		byPerson[p] = append(byPerson[p], i)
 		if ev.Email() != "" || ev.Type == event.EmailClick {
 			retro[p] = true
 		}
@@ -201,8 +204,14 @@ func (q *Qualifier) Process(ctx context.Context, evs []event.Event) error {
 		var err error
 		if retro[p] {
 			err = q.ScorePerson(ctx, p)
+		} else if idx := byPerson[p]; len(idx) == len(evs) {
+			err = q.apply(ctx, p, evs)
 		} else {
-			err = q.apply(ctx, p, byPerson[p])
+			own := make([]event.Event, len(idx))
+			for k, i := range idx {
+				own[k] = evs[i]
+			}
+			err = q.apply(ctx, p, own)
 		}
 		if err != nil && !errors.Is(err, identity.ErrNotFound) {
 			return err
@@ -215,11 +224,10 @@ func (q *Qualifier) Process(ctx context.Context, evs []event.Event) error {
 // already scored are skipped by the engine).
 func (q *Qualifier) ScorePerson(ctx context.Context, person string) error {
 	st := &identity.Stitcher{Dir: q.Dir, Log: q.Log}
-	tl, err := st.Timeline(ctx, person, 0)
+	tl, err := st.History(ctx, person)
 	if err != nil {
 		return err
 	}
-	eventlog.SortOldestFirst(tl)
 	return q.apply(ctx, person, tl)
 }
 
@@ -238,8 +246,9 @@ func (q *Qualifier) apply(ctx context.Context, person string, evs []event.Event)
 // ledger entries need more than one transaction.
 func (q *Qualifier) applyMay(ctx context.Context, person string, evs []event.Event, mayQualify bool) error {
 	evs = scorable(evs, q.now())
+	var known *scored
 	for {
-		n, err := q.applyPrefix(ctx, person, evs, mayQualify)
+		n, err := q.applyPrefix(ctx, person, evs, mayQualify, &known)
 		if err != nil {
 			return err
 		}
@@ -255,8 +264,15 @@ func (q *Qualifier) applyMay(ctx context.Context, person string, evs []event.Eve
 // never scores, not even for a moment. One it skips is scored by a later
 // pass (the sweep's judgement is a change on the feed).
 func scorable(evs []event.Event, now time.Time) []event.Event {
-	out := make([]event.Event, 0, len(evs))
-	for i := range evs {
+	i := 0
+	for i < len(evs) && evs[i].Scorable(now) {
+		i++
+	}
+	if i == len(evs) {
+		return evs // all of them (the usual case): no copy
+	}
+	out := slices.Clone(evs[:i])
+	for ; i < len(evs); i++ {
 		if evs[i].Scorable(now) {
 			out = append(out, evs[i])
 		}
@@ -279,19 +295,32 @@ func cut(evs []event.Event, contribs []Contribution, limit int) int {
 	return len(evs)
 }
 
+// scored is a person and their score record as a write of applyPrefix
+// left them.
+type scored struct {
+	p   identity.Person
+	rec Record
+}
+
 // applyPrefix applies as many of evs as one transaction can record and
 // returns how many that was (at least one, or zero for none given: the
 // record of a newly identified person is written all the same).
-func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.Event, mayQualify bool) (int, error) {
+func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.Event, mayQualify bool, known **scored) (int, error) {
 	for attempt := 0; attempt < 10; attempt++ {
-		p, err := q.Dir.Get(ctx, person)
-		if err != nil {
-			return 0, err
+		var p identity.Person
+		var rec Record
+		if *known != nil && attempt == 0 {
+			p, rec = (*known).p, (*known).rec // as this call's last write left them
+		} else {
+			var err error
+			if p, err = q.Dir.Get(ctx, person); err != nil {
+				return 0, err
+			}
+			if rec, err = q.Record(ctx, person); err != nil {
+				return 0, err
+			}
 		}
-		rec, err := q.Record(ctx, person)
-		if err != nil {
-			return 0, err
-		}
+		*known = nil
 		now := q.now()
 		// The pending entries go out with the new ones when they are
 		// written out: together they must fit the transaction.
@@ -320,6 +349,7 @@ func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.
 		}
 		if mql == nil && rec.version != 0 && len(contribs) == 0 && rec.Stage == prev && bytes.Equal(state, prevState) &&
 			slices.Equal(rec.Touches, prevTouches) && sameJudgement(verdict, prevVerdict) && prevRules == rec.Rules {
+			*known = &scored{p, rec}
 			return n, nil // events seen before, or none a rule matched: nothing to write
 		}
 		rec.UpdatedAt = now
@@ -346,14 +376,23 @@ func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.
 			cnt.mql(*mql)
 		}
 		ws = append(ws, cnt.writes()...)
-		rec.Pending = append(slices.Clone(rec.Pending), contribs...)
-		data, _ := json.Marshal(rec)
-		if len(data) > pendingBudget || mql != nil || len(rec.Pending) > maxLedgerWrites {
+		pending := append(slices.Clone(rec.Pending), contribs...)
+		// The record without them first: a long history's state alone
+		// passes the budget, and then the record is encoded once.
+		rec.Pending = nil
+		data := encodeRecord(rec)
+		if len(pending) > 0 && len(data) <= pendingBudget && mql == nil && len(pending) <= maxLedgerWrites {
+			rec.Pending = pending
+			if with := encodeRecord(rec); len(with) <= pendingBudget {
+				data, pending = with, nil
+			} else {
+				rec.Pending = nil
+			}
+		}
+		if len(pending) > 0 {
 			// Written out: an MQL's transaction costs the same either way,
 			// and its events must be in the ledger its explanation reads.
-			ws = append(ws, ledgerWrites(person, rec.Gen, rec.Pending)...)
-			rec.Pending = nil
-			data, _ = json.Marshal(rec)
+			ws = append(ws, ledgerWrites(person, rec.Gen, pending)...)
 		}
 		ws = withIndex(ws, person, rec)
 		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: scoreSK, Kind: "score", Data: data}, table.VersionIs(rec.version)))
@@ -372,6 +411,8 @@ func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.
 			err = q.T.Transact(ctx, ws)
 		}
 		if err == nil {
+			rec.version++ // what the store holds now: the next part of a long run need not read it
+			*known = &scored{p, rec}
 			return n, nil
 		}
 		if !errors.Is(err, table.ErrConditionFailed) {
@@ -392,14 +433,13 @@ const pendingBudget = 1900
 // each keyed by its time, event and place among the event's contributions.
 func ledgerWrites(person string, gen int, cs []Contribution) []table.Write {
 	ws := make([]table.Write, 0, len(cs))
+	pk := identity.PersonPK(person)
 	for i, c := range cs {
 		n := 0
 		for j := i - 1; j >= 0 && cs[j].EventID == c.EventID && cs[j].At.Equal(c.At); j-- {
 			n++
 		}
-		data, _ := json.Marshal(c)
-		sk := fmt.Sprintf(ledgerPrefix(gen)+"%s#%s#%02d", c.At.UTC().Format(time.RFC3339Nano), c.EventID, n)
-		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: sk, Kind: "ledger", Data: data}, table.Always))
+		ws = append(ws, table.Put(table.Item{PK: pk, SK: ledgerSK(gen, c.At, c.EventID, n), Kind: "ledger", Data: encodeContribution(c)}, table.Always))
 	}
 	return ws
 }
@@ -435,10 +475,9 @@ func (q *Qualifier) ledgerItems(ctx context.Context, person string, gen int) ([]
 // sameJudgement reports whether two verdicts judge alike, the behaviour
 // score aside (it decays with time alone).
 func sameJudgement(a, b Verdict) bool {
-	a.Behaviour, b.Behaviour = 0, 0
-	ja, _ := json.Marshal(a)
-	jb, _ := json.Marshal(b)
-	return bytes.Equal(ja, jb)
+	return a.Fit == b.Fit && a.Grade == b.Grade && a.Band == b.Band && a.BANT == b.BANT && a.Excluded == b.Excluded &&
+		a.Condition == b.Condition && a.Waiting == b.Waiting && slices.Equal(a.Facts, b.Facts) &&
+		slices.EqualFunc(a.FitRules, b.FitRules, func(x, y Contribution) bool { x.At, y.At = x.At.UTC(), y.At.UTC(); return x == y })
 }
 
 func (q *Qualifier) mqlWrites(m MQL) ([]table.Write, error) {
@@ -499,8 +538,8 @@ func (q *Qualifier) Record(ctx context.Context, person string) (Record, error) {
 	if err != nil {
 		return Record{}, err
 	}
-	var r Record
-	if err := json.Unmarshal(it.Data, &r); err != nil {
+	r, err := decodeRecord(it.Data)
+	if err != nil {
 		return Record{}, err
 	}
 	r.version = it.Version
@@ -530,8 +569,8 @@ func (q *Qualifier) Ledger(ctx context.Context, person string) ([]Contribution, 
 		}
 		out := make([]Contribution, 0, len(items)+len(rec.Pending))
 		for _, it := range items {
-			var c Contribution
-			if err := json.Unmarshal(it.Data, &c); err != nil {
+			c, err := decodeContribution(it.Data)
+			if err != nil {
 				return nil, err
 			}
 			out = append(out, c)

@@ -2,14 +2,13 @@ package qualify
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
 	"github.com/baton-hq/baton/internal/event"
-	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/table"
 )
@@ -33,26 +32,41 @@ func (q *Qualifier) RescorePerson(ctx context.Context, person string) error {
 			// them from scratch (they have no stage history to replay).
 			return q.ScorePerson(ctx, person)
 		}
-		if err := q.dropLedgers(ctx, person, func(gen int) bool { return gen != rec.Gen }); err != nil {
+		// One read of the ledger: the record's generation goes after the
+		// flip, any other (a rescore's that never flipped) goes now. The
+		// record's generation cannot grow meanwhile without the record
+		// changing, and then the flip fails.
+		items, err := q.T.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: ledgerPfx, Consistent: true})
+		if err != nil {
+			return err
+		}
+		var old, stale []table.Write
+		for _, it := range items {
+			if ledgerGen(it.SK) == rec.Gen {
+				old = append(old, table.Del(it.PK, it.SK, table.Always))
+			} else {
+				stale = append(stale, table.Del(it.PK, it.SK, table.Always))
+			}
+		}
+		if err := q.putMany(ctx, stale); err != nil {
 			return err
 		}
 		next, ws, contribs, err := q.rebuild(ctx, person, rec)
 		if err != nil {
 			return err
 		}
-		for start := 0; start < len(contribs); start += 25 {
-			for _, err := range q.T.PutMany(ctx, ledgerWrites(person, next.Gen, contribs[start:min(start+25, len(contribs))])) {
-				if err != nil {
-					return err
-				}
-			}
+		fresh := ledgerWrites(person, next.Gen, contribs)
+		if err := q.putMany(ctx, fresh); err != nil {
+			return err
 		}
-		data, _ := json.Marshal(next)
-		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: scoreSK, Kind: "score", Data: data}, table.VersionIs(rec.version)))
+		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: scoreSK, Kind: "score", Data: encodeRecord(next)}, table.VersionIs(rec.version)))
 		if err := q.T.Transact(ctx, ws); err != nil {
 			// Not flipped: the new generation goes (an erasure may have
 			// run meanwhile and must not find it left behind).
-			if derr := q.dropLedgers(ctx, person, func(gen int) bool { return gen == next.Gen }); derr != nil {
+			for i, w := range fresh {
+				fresh[i] = table.Del(w.Item.PK, w.Item.SK, table.Always)
+			}
+			if derr := q.putMany(ctx, fresh); derr != nil {
 				return derr
 			}
 			if errors.Is(err, table.ErrConditionFailed) {
@@ -60,26 +74,17 @@ func (q *Qualifier) RescorePerson(ctx context.Context, person string) error {
 			}
 			return err
 		}
-		return q.dropLedgers(ctx, person, func(gen int) bool { return gen != next.Gen })
+		return q.putMany(ctx, old)
 	}
 	return errors.New("qualify: too much contention rescoring person")
 }
 
-// dropLedgers deletes the person's ledger items of the generations drop
-// names.
-func (q *Qualifier) dropLedgers(ctx context.Context, person string, drop func(gen int) bool) error {
-	items, err := q.T.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: ledgerPfx, Consistent: true})
-	if err != nil {
-		return err
-	}
-	var ws []table.Write
-	for _, it := range items {
-		if drop(ledgerGen(it.SK)) {
-			ws = append(ws, table.Del(it.PK, it.SK, table.Always))
-		}
-	}
-	for start := 0; start < len(ws); start += 25 {
-		for _, err := range q.T.PutMany(ctx, ws[start:min(start+25, len(ws))]) {
+// putMany makes independent writes, a bounded number at a time (one
+// group commit each on bbolt), and returns the first error.
+func (q *Qualifier) putMany(ctx context.Context, ws []table.Write) error {
+	const most = 1000
+	for start := 0; start < len(ws); start += most {
+		for _, err := range q.T.PutMany(ctx, ws[start:min(start+most, len(ws))]) {
 			if err != nil {
 				return err
 			}
@@ -112,31 +117,29 @@ func (q *Qualifier) rebuild(ctx context.Context, person string, rec Record) (Rec
 		}
 	}
 	st := &identity.Stitcher{Dir: q.Dir, Log: q.Log}
-	tl, err := st.Timeline(ctx, person, 0)
+	tl, err := st.History(ctx, person)
 	if err != nil {
 		return rec, nil, nil, err
 	}
-	eventlog.SortOldestFirst(tl)
 	now := q.now()
 	tl = scorable(tl, now)
 	next := rec
 	next.State, next.Pending, next.Gen = nil, nil, rec.Gen+1
 	var all []Contribution
 	var verdict Verdict
+	// The rebuilt ledger is written apart from the record (putMany), so
+	// the events between recycles are applied in one call each: the state
+	// is decoded and encoded once a stretch, not once per transaction's
+	// worth of entries.
 	apply := func(evs []event.Event) error {
-		for {
-			state, cs, v, n, err := applyEvaluate(q.Engine, next.State, evs, maxLedgerWrites, p, now)
-			if err != nil {
-				return err
-			}
-			next.State, verdict = state, v
-			all = append(all, cs...)
-			next.Touches = addTouches(slices.Clone(next.Touches), evs[:n])
-			if n >= len(evs) {
-				return nil
-			}
-			evs = evs[n:]
+		state, cs, v, _, err := applyEvaluate(q.Engine, next.State, evs, math.MaxInt, p, now)
+		if err != nil {
+			return err
 		}
+		next.State, verdict = state, v
+		all = append(all, cs...)
+		next.Touches = addTouches(slices.Clone(next.Touches), evs)
+		return nil
 	}
 	i := 0
 	for _, at := range recycles {
@@ -154,10 +157,9 @@ func (q *Qualifier) rebuild(ctx context.Context, person string, rec Record) (Rec
 		next.State, all = state, append(all, c)
 		i = j
 	}
+	// The last stretch (after the last recycle, maybe empty) leaves the
+	// verdict now.
 	if err := apply(tl[i:]); err != nil {
-		return rec, nil, nil, err
-	}
-	if verdict, err = q.Engine.Evaluate(next.State, p.Attributes, p.Email, now); err != nil {
 		return rec, nil, nil, err
 	}
 	next.Verdict, next.Rules, next.UpdatedAt = verdict, q.Engine.Version(), now

@@ -115,14 +115,22 @@ func (q *Qualifier) AdvanceRescore(ctx context.Context, id string, n int) (Job, 
 	if err != nil || j.Status != jobActive {
 		return j, err
 	}
+	var ids []string // the chunk of people j.Done is in, read once a chunk
+	chunkAt := -1
 	for k := 0; k < n && j.Done < j.Total && ctx.Err() == nil; k++ {
-		chunk, err := q.T.Get(ctx, jobPK+"#"+j.ID, fmt.Sprintf("chunk%06d", j.Done/jobChunk))
-		if err != nil {
-			return j, err
+		if j.Done/jobChunk != chunkAt {
+			chunkAt = j.Done / jobChunk
+			chunk, err := q.T.Get(ctx, jobPK+"#"+j.ID, fmt.Sprintf("chunk%06d", chunkAt))
+			if err != nil {
+				return j, err
+			}
+			ids = nil
+			if err := json.Unmarshal(chunk.Data, &ids); err != nil {
+				return j, err
+			}
 		}
-		var ids []string
-		if err := json.Unmarshal(chunk.Data, &ids); err != nil {
-			return j, err
+		if j.Done%jobChunk >= len(ids) {
+			return j, fmt.Errorf("qualify: rescore job %s: chunk %d has %d people", j.ID, chunkAt, len(ids))
 		}
 		person := ids[j.Done%jobChunk]
 		before, err := q.MQLs(ctx, person)

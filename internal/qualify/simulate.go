@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/event"
-	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
 )
 
@@ -53,11 +52,10 @@ func (q *Qualifier) Simulate(ctx context.Context, person string, engines ...Engi
 		}
 	}
 	st := &identity.Stitcher{Dir: q.Dir, Log: q.Log}
-	tl, err := st.Timeline(ctx, person, 0)
+	tl, err := st.History(ctx, person)
 	if err != nil {
 		return p, nil, err
 	}
-	eventlog.SortOldestFirst(tl)
 	out := make([]Simulation, 0, len(engines))
 	for _, e := range engines {
 		s, err := q.replayIn(e, p, tl, recycles)

@@ -174,7 +174,7 @@ func (q *Qualifier) OutcomeWhy(ctx context.Context, person, outcome, deliveryID,
 		}
 		ws = append(ws, cnt.writes()...)
 		rec.UpdatedAt = now
-		rd, _ := json.Marshal(rec)
+		rd := encodeRecord(rec)
 		ws = withIndex(ws, person, rec)
 		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: scoreSK, Kind: "score", Data: rd}, table.VersionIs(rec.version)))
 		err = q.T.Transact(ctx, ws)
@@ -197,6 +197,5 @@ func (q *Qualifier) recycle(person string, rec *Record, t time.Time) (table.Writ
 		return table.Write{}, err
 	}
 	rec.State = state
-	cd, _ := json.Marshal(c)
-	return table.Put(table.Item{PK: identity.PersonPK(person), SK: fmt.Sprintf(ledgerPrefix(rec.Gen)+"%s#recycle#00", t.UTC().Format(time.RFC3339Nano)), Kind: "ledger", Data: cd}, table.Always), nil
+	return table.Put(table.Item{PK: identity.PersonPK(person), SK: ledgerSK(rec.Gen, t, "recycle", 0), Kind: "ledger", Data: encodeContribution(c)}, table.Always), nil
 }

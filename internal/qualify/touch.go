@@ -100,20 +100,31 @@ func channelOfReferrer(host string) string {
 // direct visits only as the very first touch; capped at maxTouches (the
 // first touch is always kept).
 func addTouches(list []Touch, evs []event.Event) []Touch {
-	seen := map[string]bool{}
+	seen := make(map[string]bool, len(list))
 	for _, t := range list {
 		seen[t.EventID] = true
 	}
-	for _, ev := range evs {
+	var first time.Time // the oldest touch so far
+	if len(list) > 0 {
+		first = list[0].At
+	}
+	for i := range evs {
+		ev := &evs[i]
 		if ev.Flagged() || seen[ev.ID] {
 			continue
 		}
-		t, ok := TouchOf(ev)
+		t, ok := TouchOf(*ev)
 		if !ok {
 			continue
 		}
+		if len(list) > 0 && t.Channel == "direct" && !t.At.Before(first) {
+			continue // not the first touch: the filter below would drop it
+		}
 		seen[ev.ID] = true
 		list = append(list, t)
+		if len(list) == 1 || t.At.Before(first) {
+			first = t.At
+		}
 	}
 	sort.SliceStable(list, func(i, j int) bool { return list[i].At.Before(list[j].At) })
 	out := list[:0]

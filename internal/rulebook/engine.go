@@ -26,12 +26,26 @@ type Engine struct {
 
 	once   sync.Once
 	byType map[string][]*BehaviourRule // the rules an event of a type may match, in file order
+	urlBit map[*BehaviourRule]uint     // rules with URL patterns: their bit in a cached mask (64 at most)
+
+	urlMu   sync.Mutex
+	urlHits map[string]uint64 // URL -> which rules' URL patterns match it (urlBit)
 }
+
+// maxCachedURLs bounds the cache of URL matches; it starts again when
+// full. A site's pages are far fewer: each is parsed and matched once.
+const maxCachedURLs = 4096
 
 // candidates are the behaviour rules an event of type t may match: a rule
 // naming other types never does, and most rules name one.
 func (e *Engine) candidates(t string) []*BehaviourRule {
 	e.once.Do(func() {
+		e.urlBit = map[*BehaviourRule]uint{}
+		for _, r := range e.R.Behaviour {
+			if len(r.URL) > 0 && len(e.urlBit) < 64 {
+				e.urlBit[r] = uint(len(e.urlBit))
+			}
+		}
 		e.byType = map[string][]*BehaviourRule{}
 		for typ := range eventTypes {
 			for _, r := range e.R.Behaviour {
@@ -79,7 +93,7 @@ func (e *Engine) ScoreAt(st *State, t time.Time) float64 {
 // once and encoded once per call: callers hand it every event they have for
 // the person (the score path: a feed batch).
 func (e *Engine) Apply(raw json.RawMessage, evs []event.Event, now time.Time) (json.RawMessage, []qualify.Contribution, error) {
-	st, err := e.decode(raw)
+	st, err := e.decodeFor(raw, len(evs))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -93,7 +107,7 @@ func (e *Engine) Apply(raw json.RawMessage, evs []event.Event, now time.Time) (j
 // batch. It stops before an event whose rules could take the contributions
 // past max, and says how many events it applied.
 func (e *Engine) ApplyEvaluate(raw json.RawMessage, evs []event.Event, max int, attrs map[string]string, email string, now time.Time) (json.RawMessage, []qualify.Contribution, qualify.Verdict, int, error) {
-	st, err := e.decode(raw)
+	st, err := e.decodeFor(raw, len(evs))
 	if err != nil {
 		return nil, nil, qualify.Verdict{}, 0, err
 	}
@@ -153,7 +167,7 @@ func (e *Engine) ApplyState(st *State, evs []event.Event, out []qualify.Contribu
 			continue
 		}
 		day, dayKnown := uint32(0), false
-		m := matchee{ev: ev}
+		m := matchee{ev: ev, e: e}
 		for _, r := range e.candidates(ev.Type) {
 			if !r.matches(&m) {
 				continue
@@ -210,9 +224,49 @@ func (e *Engine) add(st *State, pts float64, t time.Time) {
 // matchee is an event being matched, its URL parsed once for every rule.
 type matchee struct {
 	ev     *event.Event
+	e      *Engine
 	parsed bool
 	u      *url.URL
 	full   string // u.String(), once asked for
+	masked bool
+	mask   uint64 // the URL's cached matches (Engine.urlMask), once asked for
+}
+
+// urlMatches is whether one of r's URL patterns matches the event's URL,
+// from the engine's cache where r has a bit in it.
+func (m *matchee) urlMatches(r *BehaviourRule) bool {
+	bit, ok := m.e.urlBit[r]
+	if !ok {
+		return m.anyMatch(r.URL)
+	}
+	if !m.masked {
+		m.mask, m.masked = m.e.urlMask(m), true
+	}
+	return m.mask&(1<<bit) != 0
+}
+
+// urlMask is which rules' URL patterns match the event's URL: the cached
+// answer, or every such rule's matched now and remembered.
+func (e *Engine) urlMask(m *matchee) uint64 {
+	u := m.ev.URL
+	e.urlMu.Lock()
+	mask, ok := e.urlHits[u]
+	e.urlMu.Unlock()
+	if ok {
+		return mask
+	}
+	for r, bit := range e.urlBit {
+		if m.anyMatch(r.URL) {
+			mask |= 1 << bit
+		}
+	}
+	e.urlMu.Lock()
+	if e.urlHits == nil || len(e.urlHits) >= maxCachedURLs {
+		e.urlHits = make(map[string]uint64, 64)
+	}
+	e.urlHits[strings.Clone(u)] = mask // not a view into the event's item
+	e.urlMu.Unlock()
+	return mask
 }
 
 func (m *matchee) url() *url.URL {
@@ -236,7 +290,7 @@ func (r *BehaviourRule) matches(m *matchee) bool {
 	if ev.Type == event.Offline && !r.Types[event.Offline] {
 		return false // so do offline touches: a page-view or campaign rule never counts a booth visit
 	}
-	if len(r.URL) > 0 && !m.anyMatch(r.URL) {
+	if len(r.URL) > 0 && !m.urlMatches(r) {
 		return false
 	}
 	if r.Form != nil {

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -125,9 +126,15 @@ func newState() *State {
 // Seen is how many matched events the state remembers.
 func (st *State) Seen() int { return len(st.seen) }
 
-func (e *Engine) decode(raw json.RawMessage) (*State, error) {
+func (e *Engine) decode(raw json.RawMessage) (*State, error) { return e.decodeFor(raw, 0) }
+
+// decodeFor decodes a state with room to remember more events without
+// growing its list again (a batch's worth).
+func (e *Engine) decodeFor(raw json.RawMessage, more int) (*State, error) {
 	if len(raw) == 0 || string(raw) == "null" {
-		return newState(), nil
+		st := newState()
+		st.seen = make([]uint64, 0, more)
+		return st, nil
 	}
 	if raw[0] == '{' {
 		return e.decodeLegacy(raw)
@@ -136,12 +143,15 @@ func (e *Engine) decode(raw json.RawMessage) (*State, error) {
 		return nil, errors.New("rulebook: corrupt state: not an engine state")
 	}
 	b64 := raw[1+len(statePrefix) : len(raw)-1]
-	buf := make([]byte, base64.RawStdEncoding.DecodedLen(len(b64)))
+	scratch := scratches.Get().(*[]byte)
+	defer scratches.Put(scratch)
+	buf := slices.Grow((*scratch)[:0], base64.RawStdEncoding.DecodedLen(len(b64)))[:base64.RawStdEncoding.DecodedLen(len(b64))]
+	*scratch = buf
 	n, err := base64.RawStdEncoding.Decode(buf, b64)
 	if err != nil {
 		return nil, fmt.Errorf("rulebook: corrupt state: %w", err)
 	}
-	st, err := unmarshalState(buf[:n])
+	st, err := unmarshalState(buf[:n], more)
 	if err != nil {
 		return nil, fmt.Errorf("rulebook: corrupt state: %w", err)
 	}
@@ -194,8 +204,15 @@ func (e *Engine) decodeLegacy(raw json.RawMessage) (*State, error) {
 	return st, nil
 }
 
+// scratches hold a state's binary form between it and base64 (decode and
+// encode): nothing keeps it, and it is tens of kilobytes for a long history.
+var scratches = sync.Pool{New: func() any { return new([]byte) }}
+
 func encodeState(st *State) json.RawMessage {
-	bin := marshalState(st)
+	scratch := scratches.Get().(*[]byte)
+	defer scratches.Put(scratch)
+	bin := appendState((*scratch)[:0], st)
+	*scratch = bin
 	out := make([]byte, 0, 2+len(statePrefix)+base64.RawStdEncoding.EncodedLen(len(bin)))
 	out = append(out, '"')
 	out = append(out, statePrefix...)
@@ -218,8 +235,9 @@ func appendString(b []byte, s string) []byte {
 	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
 }
 
-func marshalState(st *State) []byte {
-	b := make([]byte, 0, 64+6*len(st.seen))
+// appendState appends the state's binary form to b.
+func appendState(b []byte, st *State) []byte {
+	b = slices.Grow(b, 64+6*len(st.seen))
 	b = append(b, 2) // format version
 	b = appendFloat(b, st.Score)
 	b = appendTime(b, st.At)
@@ -324,7 +342,7 @@ func (r *reader) string() string {
 	return s
 }
 
-func unmarshalState(b []byte) (*State, error) {
+func unmarshalState(b []byte, more int) (*State, error) {
 	if len(b) == 0 || b[0] != 2 {
 		return nil, errors.New("unknown format")
 	}
@@ -354,7 +372,7 @@ func unmarshalState(b []byte) (*State, error) {
 		st.perDay[name] = ds
 	}
 	n := r.count()
-	st.seen = make([]uint64, 0, n+8)
+	st.seen = make([]uint64, 0, n+max(8, more))
 	w := uint64(0)
 	for ; n > 0 && r.err == nil; n-- {
 		w += r.uvarint()

@@ -9,6 +9,7 @@ package scorefeed
 import (
 	"context"
 	"encoding/json"
+	"sync"
 
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
@@ -26,6 +27,10 @@ type Relay func(ctx context.Context, m qualify.MQL) error
 // browser became known: score its history), MQLs to relay.
 var Kinds = []string{eventlog.KindEvent, identity.KindLink, qualify.KindMQL}
 
+// runs are HandleChanges' buffers of decoded events: an event is large
+// (about a kilobyte), and a batch's worth is not garbage every batch.
+var runs = sync.Pool{New: func() any { return new([]event.Event) }}
+
 // HandleChanges processes changes of the table's feed in order for q. It
 // returns how many changes are done; at the first failure it stops, and the
 // caller retries from there. Everything it does is idempotent, so a change
@@ -36,12 +41,19 @@ var Kinds = []string{eventlog.KindEvent, identity.KindLink, qualify.KindMQL}
 // order) go through q.Process together, so each person's score record is
 // read, decoded and written once for the run, not once per event.
 func HandleChanges(ctx context.Context, q *qualify.Qualifier, cs []table.Change, relay Relay) (int, error) {
-	var run []event.Event
-	var at []int // the change of each event of the run
+	buf := runs.Get().(*[]event.Event)
+	run, used := (*buf)[:0], 0
+	defer func() {
+		clear(run[:used]) // the pool keeps no event's data alive
+		*buf = run[:0]
+		runs.Put(buf)
+	}()
+	at := make([]int, 0, len(cs)) // the change of each event of the run
 	// flush scores the run; when that fails, it scores the run's events one
 	// at a time, so what precedes the failing change is done and the
 	// caller retries from that change, not from the start of the run.
 	flush := func() (int, error) {
+		used = max(used, len(run))
 		defer func() { run, at = run[:0], at[:0] }()
 		if len(run) == 0 || q.Process(ctx, run) == nil {
 			return 0, nil

@@ -70,6 +70,19 @@ func (fx fixture) timeline(t *testing.T, person string) string {
 	for _, e := range evs {
 		s += e.ID + " "
 	}
+	// History (what scoring replays) is the same events oldest first.
+	hist, err := fx.st.History(context.Background(), person)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hist) != len(evs) {
+		t.Fatalf("history has %d events, timeline %d", len(hist), len(evs))
+	}
+	for i := range hist {
+		if hist[i].ID != evs[len(evs)-1-i].ID {
+			t.Fatalf("history is not the timeline oldest first: event %d is %s", i, hist[i].ID)
+		}
+	}
 	return s
 }
 
