@@ -294,12 +294,11 @@ func (d *decoder) value(depth int) any {
 	return nil
 }
 
-// decode reads the binary form (data starts with codecV1).
-func decode(data []byte) (event.Event, error) {
-	var ev event.Event
+// decode reads the binary form (data starts with codecV1) into ev.
+func decode(ev *event.Event, data []byte) error {
 	d := decoder{s: string(data)}
 	if d.byte() != codecV1 {
-		return ev, errCorrupt
+		return errCorrupt
 	}
 	flags := d.byte()
 	for i, p := range []*time.Time{&ev.ReceivedAt, &ev.SentAt, &ev.OriginalTS, &ev.Timestamp} {
@@ -319,7 +318,36 @@ func decode(data []byte) (event.Event, error) {
 	ev.Properties = d.mapOf(0)
 	ev.Traits = d.mapOf(0)
 	if d.bad || len(d.s) != 0 {
-		return event.Event{}, errCorrupt
+		return errCorrupt
 	}
-	return ev, nil
+	return nil
+}
+
+// peek reads the corrected time and the id from the head of the binary
+// form without decoding the rest (ok false: not the binary form, or
+// corrupt, for a full decode to say).
+func peek(data []byte) (at time.Time, id string, ok bool) {
+	if len(data) < 2 || data[0] != codecV1 {
+		return at, "", false
+	}
+	d := decoder{s: string(data[:min(len(data), 64)])} // times and a short id; a longer id is read below
+	d.byte()
+	flags := d.byte()
+	for i := 0; i < 4; i++ {
+		if flags&(1<<i) != 0 {
+			t := d.time()
+			if i == 3 {
+				at = t
+			}
+		}
+	}
+	if d.bad {
+		return time.Time{}, "", false
+	}
+	head := min(len(data), 64) - len(d.s)
+	n, w := binary.Uvarint(data[head:])
+	if w <= 0 || n > uint64(len(data)-head-w) {
+		return time.Time{}, "", false
+	}
+	return at, string(data[head+w : head+w+int(n)]), true
 }

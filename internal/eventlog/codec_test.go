@@ -1,11 +1,18 @@
 package eventlog
 
 import (
+	"context"
 	"encoding/json"
 	"math"
+	"path/filepath"
 	"reflect"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/baton-hq/baton/internal/table/bolttable"
 
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/table"
@@ -221,4 +228,56 @@ func BenchmarkDecode(b *testing.B) {
 			encode(nil, &ev)
 		}
 	})
+}
+
+// TestVisitorOrder: a visitor's events come back oldest first (then by id),
+// binary and JSON items alike, with long ids and equal times.
+func TestVisitorOrder(t *testing.T) {
+	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tb.Close()
+	l := &Log{T: tb}
+	ctx := context.Background()
+	base := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+	long := strings.Repeat("z", 100)
+	var evs []event.Event
+	for i, c := range []struct {
+		id  string
+		sec int
+	}{{"c", 3}, {"a", 3}, {long, 1}, {"b", 2}, {"d", 0}, {"e", 2}} {
+		evs = append(evs, event.Event{ID: c.id, Type: event.PageView, VisitorID: "v", Timestamp: base.Add(time.Duration(c.sec) * time.Second),
+			ReceivedAt: base.Add(time.Hour), Title: strconv.Itoa(i)})
+	}
+	if _, err := l.Append(ctx, evs[:4]); err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range evs[4:] { // as stored before the binary form
+		data, _ := json.Marshal(ev)
+		if err := tb.Put(ctx, table.Item{PK: VisitorPK("v"), SK: "E#" + ev.ID, Kind: KindEvent, Data: data}, table.Always); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := l.Visitor(ctx, "v")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, ev := range got {
+		ids = append(ids, ev.ID)
+		if ev.VisitorID != "v" || ev.Title == "" {
+			t.Fatalf("event %q decoded as %+v", ev.ID, ev)
+		}
+	}
+	if want := []string{"d", long, "b", "e", "a", "c"}; !slices.Equal(ids, want) {
+		t.Fatalf("order %q, want %q", ids, want)
+	}
+	// a corrupt item is an error, not a silently short history
+	if err := tb.Put(ctx, table.Item{PK: VisitorPK("v"), SK: "E#x", Kind: KindEvent, Data: []byte{codecV1, 1}}, table.Always); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Visitor(ctx, "v"); err == nil {
+		t.Fatal("a corrupt event read without an error")
+	}
 }

@@ -87,35 +87,71 @@ func (l *Log) item(ev *event.Event) (table.Item, error) {
 
 // Decode reads an event item: the binary form, or JSON as stored before it.
 func Decode(it table.Item) (event.Event, error) {
-	if len(it.Data) > 0 && it.Data[0] == codecV1 {
-		ev, err := decode(it.Data)
-		if err != nil {
-			return ev, fmt.Errorf("eventlog: corrupt event %s/%s: %w", it.PK, it.SK, err)
-		}
-		return ev, nil
-	}
 	var ev event.Event
-	if err := json.Unmarshal(it.Data, &ev); err != nil {
-		return ev, fmt.Errorf("eventlog: corrupt event %s/%s: %w", it.PK, it.SK, err)
-	}
-	return ev, nil
+	err := decodeInto(&ev, it)
+	return ev, err
 }
 
-// Visitor returns a visitor's stored events, oldest first.
+func decodeInto(ev *event.Event, it table.Item) error {
+	var err error
+	if len(it.Data) > 0 && it.Data[0] == codecV1 {
+		err = decode(ev, it.Data)
+	} else {
+		err = json.Unmarshal(it.Data, ev)
+	}
+	if err != nil {
+		*ev = event.Event{}
+		return fmt.Errorf("eventlog: corrupt event %s/%s: %w", it.PK, it.SK, err)
+	}
+	return nil
+}
+
+// Visitor returns a visitor's stored events, oldest first. The items are
+// put in order by the time and id read from their heads, then each is
+// decoded into its place: a rescore reads every history, and an event is
+// over a kilobyte to copy.
 func (l *Log) Visitor(ctx context.Context, visitor string) ([]event.Event, error) {
 	items, err := l.T.Query(ctx, table.Query{PK: VisitorPK(visitor), Prefix: "E#", Consistent: true})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]event.Event, 0, len(items))
-	for _, it := range items {
-		ev, err := Decode(it)
-		if err != nil {
+	type head struct {
+		at    time.Time
+		id    string
+		i     int32
+		whole bool // decoded already (a JSON item)
+	}
+	heads := make([]head, len(items))
+	var whole []event.Event // JSON items, decoded whole to find their heads
+	for i, it := range items {
+		at, id, binary := peek(it.Data)
+		if !binary {
+			if whole == nil {
+				whole = make([]event.Event, len(items))
+			}
+			if err := decodeInto(&whole[i], it); err != nil {
+				return nil, err
+			}
+			at, id = whole[i].Timestamp, whole[i].ID
+		}
+		heads[i] = head{at, id, int32(i), !binary}
+	}
+	slices.SortStableFunc(heads, func(a, b head) int {
+		if c := a.at.Compare(b.at); c != 0 {
+			return c
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	out := make([]event.Event, len(items))
+	for k, h := range heads {
+		if h.whole {
+			out[k] = whole[h.i]
+			continue
+		}
+		if err := decodeInto(&out[k], items[h.i]); err != nil {
 			return nil, err
 		}
-		out = append(out, ev)
 	}
-	SortOldestFirst(out)
 	return out, nil
 }
 
