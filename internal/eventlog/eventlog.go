@@ -107,52 +107,82 @@ func decodeInto(ev *event.Event, it table.Item) error {
 }
 
 // Visitor returns a visitor's stored events, oldest first. The items are
-// put in order by the time and id read from their heads, then each is
-// decoded into its place: a rescore reads every history, and an event is
-// over a kilobyte to copy.
+// put in order by their heads, then each is decoded into its place: a
+// rescore reads every history, and an event is over a kilobyte to copy.
 func (l *Log) Visitor(ctx context.Context, visitor string) ([]event.Event, error) {
-	items, err := l.T.Query(ctx, table.Query{PK: VisitorPK(visitor), Prefix: "E#", Consistent: true})
+	heads, err := l.Heads(ctx, visitor)
 	if err != nil {
 		return nil, err
 	}
-	type head struct {
-		at    time.Time
-		id    string
-		i     int32
-		whole bool // decoded already (a JSON item)
-	}
-	heads := make([]head, len(items))
-	var whole []event.Event // JSON items, decoded whole to find their heads
-	for i, it := range items {
-		at, id, binary := peek(it.Data)
-		if !binary {
-			if whole == nil {
-				whole = make([]event.Event, len(items))
-			}
-			if err := decodeInto(&whole[i], it); err != nil {
-				return nil, err
-			}
-			at, id = whole[i].Timestamp, whole[i].ID
-		}
-		heads[i] = head{at, id, int32(i), !binary}
-	}
-	slices.SortStableFunc(heads, func(a, b head) int {
-		if c := a.at.Compare(b.at); c != 0 {
-			return c
-		}
-		return strings.Compare(a.id, b.id)
-	})
-	out := make([]event.Event, len(items))
-	for k, h := range heads {
-		if h.whole {
-			out[k] = whole[h.i]
-			continue
-		}
-		if err := decodeInto(&out[k], items[h.i]); err != nil {
+	SortHeads(heads, false)
+	out := make([]event.Event, len(heads))
+	for k := range heads {
+		if err := heads[k].decode(&out[k]); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// Head is a stored event's time and id, read without decoding the rest:
+// what ordering and paging a history needs. Event decodes the whole.
+type Head struct {
+	At   time.Time // the event's corrected time (event.Event.Timestamp)
+	ID   string
+	item table.Item
+	ev   *event.Event // decoded already (an item stored as JSON)
+}
+
+// Event decodes the whole event.
+func (h Head) Event() (event.Event, error) {
+	var ev event.Event
+	err := h.decode(&ev)
+	return ev, err
+}
+
+func (h Head) decode(ev *event.Event) error {
+	if h.ev != nil {
+		*ev = *h.ev
+		return nil
+	}
+	return decodeInto(ev, h.item)
+}
+
+// Heads reads a visitor's stored events as heads, in no particular order.
+func (l *Log) Heads(ctx context.Context, visitor string) ([]Head, error) {
+	items, err := l.T.Query(ctx, table.Query{PK: VisitorPK(visitor), Prefix: "E#", Consistent: true})
+	if err != nil {
+		return nil, err
+	}
+	heads := make([]Head, len(items))
+	for i, it := range items {
+		at, id, ok := peek(it.Data)
+		h := Head{At: at, ID: id, item: it}
+		if !ok { // stored as JSON (or corrupt: the error is the decode's)
+			h.ev = new(event.Event)
+			if err := decodeInto(h.ev, it); err != nil {
+				return nil, err
+			}
+			h.At, h.ID = h.ev.Timestamp, h.ev.ID
+		}
+		heads[i] = h
+	}
+	return heads, nil
+}
+
+// SortHeads orders heads oldest first by time, then id (newest first with
+// newest), as SortOldestFirst and SortNewestFirst order events.
+func SortHeads(heads []Head, newest bool) {
+	slices.SortStableFunc(heads, func(a, b Head) int {
+		c := a.At.Compare(b.At)
+		if c == 0 {
+			c = strings.Compare(a.ID, b.ID)
+		}
+		if newest {
+			return -c
+		}
+		return c
+	})
 }
 
 // Aliases returns the other ids seen together with the visitor's cookie.

@@ -64,13 +64,52 @@ func (s *Stitcher) Identify(ctx context.Context, id Identification) (Person, Lin
 // for each visitor only the events from the periods it belonged to the
 // person. limit <= 0 returns all.
 func (s *Stitcher) Timeline(ctx context.Context, person string, limit int) ([]event.Event, error) {
-	out, err := s.events(ctx, person)
+	heads, err := s.heads(ctx, person)
 	if err != nil {
 		return nil, err
 	}
-	eventlog.SortNewestFirst(out)
-	if limit > 0 && len(out) > limit {
-		out = out[:limit]
+	if limit > 0 && len(heads) > limit {
+		heads = heads[:limit]
+	}
+	return decodeHeads(heads)
+}
+
+// heads is the person's timeline as event heads, newest first: ordering
+// and paging read each event's time and id, and only the events shown are
+// decoded.
+func (s *Stitcher) heads(ctx context.Context, person string) ([]eventlog.Head, error) {
+	visitors, err := s.Dir.Visitors(ctx, person)
+	if err != nil {
+		return nil, err
+	}
+	var out []eventlog.Head
+	for _, v := range visitors {
+		link, err := s.Dir.GetLink(ctx, v)
+		if err != nil {
+			return nil, err
+		}
+		hs, err := s.Log.Heads(ctx, v)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range hs {
+			if link.PersonAt(h.At) == person {
+				out = append(out, h)
+			}
+		}
+	}
+	eventlog.SortHeads(out, true)
+	return out, nil
+}
+
+func decodeHeads(heads []eventlog.Head) ([]event.Event, error) {
+	out := make([]event.Event, len(heads))
+	for i, h := range heads {
+		ev, err := h.Event()
+		if err != nil {
+			return nil, err
+		}
+		out[i] = ev
 	}
 	return out, nil
 }

@@ -40,23 +40,25 @@ func ParseTimelineCursor(s string) (TimelineCursor, error) {
 	return TimelineCursor{At: time.Unix(0, n).UTC(), ID: id}, nil
 }
 
-// after reports whether ev comes after the cursor in timeline order.
-func (c TimelineCursor) after(ev event.Event) bool {
-	return ev.Timestamp.Before(c.At) || ev.Timestamp.Equal(c.At) && ev.ID < c.ID
+// after reports whether an event at this time with this id comes after
+// the cursor in timeline order.
+func (c TimelineCursor) after(at time.Time, id string) bool {
+	return at.Before(c.At) || at.Equal(c.At) && id < c.ID
 }
 
 // TimelinePage returns up to limit events of the person's timeline after
 // the cursor (nil: from the newest), and the cursor of the next page (nil
-// on the last). It reads the person's whole timeline for each page: the
-// events are stored by message id, not by time.
+// on the last). Events are stored by message id, not by time, so each
+// page reads the heads (time and id) of every event of the person's
+// browsers, and decodes only the page's.
 func (s *Stitcher) TimelinePage(ctx context.Context, person string, limit int, from *TimelineCursor) ([]event.Event, *TimelineCursor, error) {
-	tl, err := s.Timeline(ctx, person, 0)
+	tl, err := s.heads(ctx, person)
 	if err != nil {
 		return nil, nil, err
 	}
 	i := 0
 	if from != nil {
-		for i < len(tl) && !from.after(tl[i]) {
+		for i < len(tl) && !from.after(tl[i].At, tl[i].ID) {
 			i++
 		}
 	}
@@ -64,7 +66,10 @@ func (s *Stitcher) TimelinePage(ctx context.Context, person string, limit int, f
 	if limit > 0 && i+limit < end {
 		end = i + limit
 	}
-	page := tl[i:end]
+	page, err := decodeHeads(tl[i:end])
+	if err != nil {
+		return nil, nil, err
+	}
 	if end == len(tl) || len(page) == 0 {
 		return page, nil, nil
 	}
