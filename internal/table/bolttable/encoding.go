@@ -68,7 +68,9 @@ func (e feedEntry) appendHeader(b []byte) []byte {
 	return appendBytes(b, []byte(e.SK))
 }
 
-func (e feedEntry) headerSize() int { return 1 + 3*binary.MaxVarintLen64 + len(e.Op) + len(e.PK) + len(e.SK) }
+func (e feedEntry) headerSize() int {
+	return 1 + 3*binary.MaxVarintLen64 + len(e.Op) + len(e.PK) + len(e.SK)
+}
 
 func decodeFeed(v []byte) (feedEntry, error) {
 	var e feedEntry
