@@ -49,7 +49,7 @@ func (b *Book) HandleChanges(ctx context.Context, cs []table.Change) (int, error
 		}
 		switch c.Item.Kind {
 		case eventlog.KindEvent:
-			ev, err := eventlog.Decode(c.Item)
+			ev, err := eventlog.DecodeWithoutProperties(c.Item) // who, when, bot, network only
 			if err != nil {
 				continue
 			}

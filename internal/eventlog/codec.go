@@ -295,7 +295,10 @@ func (d *decoder) value(depth int) any {
 }
 
 // decode reads the binary form (data starts with codecV1) into ev.
-func decode(ev *event.Event, data []byte) error {
+func decode(ev *event.Event, data []byte) error { return decodeTo(ev, data, true) }
+
+// decodeTo is decode, without the properties and traits unless props.
+func decodeTo(ev *event.Event, data []byte, props bool) error {
 	d := decoder{s: string(data)}
 	if d.byte() != codecV1 {
 		return errCorrupt
@@ -315,6 +318,12 @@ func decode(ev *event.Event, data []byte) error {
 		&c.UserAgent, &c.IP, &c.Locale, &c.Method, &c.API,
 		&e.Browser, &e.BrowserVersion, &e.OS, &e.Device, &e.FlagReason, &e.Visit, &e.Country, &e.Region, &e.City, &e.Org)
 	e.ASN = uint(d.uvarint())
+	if !props {
+		if d.bad {
+			return errCorrupt
+		}
+		return nil
+	}
 	ev.Properties = d.mapOf(0)
 	ev.Traits = d.mapOf(0)
 	if d.bad || len(d.s) != 0 {

@@ -281,3 +281,25 @@ func TestVisitorOrder(t *testing.T) {
 		t.Fatal("a corrupt event read without an error")
 	}
 }
+
+func TestDecodeWithoutProperties(t *testing.T) {
+	var ev event.Event
+	n := 0
+	fill(t, reflect.ValueOf(&ev).Elem(), &n)
+	got, err := DecodeWithoutProperties(table.Item{Data: encode(nil, &ev)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ev
+	want.Properties, want.Traits = nil, nil
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %+v\nwant %+v", got, want)
+	}
+	js, _ := json.Marshal(ev) // an item stored as JSON is read whole
+	if got, err := DecodeWithoutProperties(table.Item{Data: js}); err != nil || got.Properties == nil {
+		t.Fatalf("JSON item: %+v, %v", got, err)
+	}
+	if _, err := DecodeWithoutProperties(table.Item{Data: encode(nil, &ev)[:20]}); err == nil {
+		t.Fatal("a truncated item decoded")
+	}
+}
