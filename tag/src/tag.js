@@ -38,7 +38,6 @@
   // 128 random bits (getRandomValues, unlike randomUUID, works on http pages too).
   var uuid = () => crypto.getRandomValues(new Uint32Array(4)).join('-');
   var updated, last;
-  var forget = (...keys) => ['q', 'aid', ...keys].map((k) => store(k, 0));
 
   // off says whether collection is off. Google consent mode v2:
   // gtag('consent', 'default' | 'update', {...}) pushes its arguments to
@@ -53,7 +52,7 @@
         a[1] == 'update' ? (updated = true, denied = v == 'denied') : updated || (denied ||= v == 'denied');
       }
     }
-    updated && denied && forget();
+    updated && denied && ['q', 'aid'].map((k) => store(k, 0));
     return store('optout') || denied || needConsent && !store('consent') || nav.globalPrivacyControl && attr('gpc') != 'ignore';
   };
   var queue = () => { try { return JSON.parse(store('q')) || []; } catch { return []; } };
@@ -81,10 +80,10 @@
   // An email field: by type, name, label or placeholder.
   var EMAIL = /e-?mail|メール/i;
   // Refused form fields: by type (hidden, file, fieldset, buttons: at the
-  // start of [type, autocomplete, name, label]), card autocomplete (cc-*),
-  // and secret-like names or labels (パスワード, カード番号, 暗証番号).
-  // clean() tests ",name": only the names part applies.
-  var REFUSED = /^([hfbi]|su|re)|\bcc-|ccn|pass|token|csrf|secret|card|cv[cv]|暗証|パス|カード/i;
+  // start of [type, autocomplete, name, label]), card autocomplete and
+  // names (cc-number, ccnum), and secret-like names or labels (パスワード,
+  // カード番号, 暗証番号). clean() tests ",name": only the names part applies.
+  var REFUSED = /^([hfbi]|su|re)|cc[-n]|pass|token|csrf|secret|card|cv[cv]|暗証|パス|カード/i;
   // clean drops from a URL's query the parameters the tag would not send as
   // form fields (secret-like names; the names of refused fields of GET forms
   // submitted before, in bt_strip) and those whose value looks like an email
@@ -145,8 +144,8 @@
   var api = (cmd, a, b) => {
     cmd == 'page' ? page(last = 0)
       : cmd == 'consent' ? (a ? (store('optout', 0), store('consent', 1), page())
-        : (forget('consent', 'strip'), store('optout', 1), nav.sendBeacon(new URL('optout', src))))
-        : /^(track|identify)$/.test(cmd) && track(cmd, b, a);
+        : (['q', 'aid', 'consent', 'strip'].map((k) => store(k, 0)), store('optout', 1), nav.sendBeacon(new URL('optout', src))))
+        : (cmd == 'track' || cmd == 'identify') && track(cmd, b, a);
   };
 
   // Calls queued before the tag loaded run first: an opt-out or a consent
@@ -155,4 +154,4 @@
   w.baton = api;
   page();
   setInterval(page, 200); // single-page-app navigations (pushState, replaceState, back and forward), consent granted or withdrawn
-})(window, document, navigator, document.currentScript, location);
+})(self, document, navigator, document.currentScript, location);
