@@ -13,10 +13,11 @@
 // internal/event), and one 200 ms check finds single-page-app navigations
 // and Google consent mode changes, instead of wrapping history and dataLayer. gzip already shares repeated names, so
 // what costs is what appears once: prefer one code path to two.
-((w, d, nav, script, loc) => {
+(() => {
+  var script = document.currentScript;
   // Loaded twice (a snippet and Tag Manager): the second copy does nothing.
-  if (w.__baton) return;
-  w.__baton = 1;
+  if (self.__baton) return;
+  self.__baton = 1;
   var src = new URL(script.src);
   // A data-* attribute, else the query parameter of that name in the tag's
   // URL (t.js?site=www), for loaders that cannot set attributes (GTM).
@@ -47,13 +48,13 @@
   // tag's id and queue.
   var off = (denied, v) => {
     updated = false;
-    for (var a of w.dataLayer || []) {
+    for (var a of self.dataLayer || []) {
       if (v = a?.[0] == 'consent' && a[2]?.analytics_storage) {
         a[1] == 'update' ? (updated = true, denied = v == 'denied') : updated || (denied ||= v == 'denied');
       }
     }
     updated && denied && ['q', 'aid'].map((k) => store(k, 0));
-    return store('optout') || denied || needConsent && !store('consent') || nav.globalPrivacyControl && attr('gpc') != 'ignore';
+    return store('optout') || denied || needConsent && !store('consent') || navigator.globalPrivacyControl && attr('gpc') != 'ignore';
   };
   var queue = () => { try { return JSON.parse(store('q')) || []; } catch { return []; } };
   var save = (q) => store('q', q.length && JSON.stringify(q.slice(-100)));
@@ -66,7 +67,7 @@
   // string body goes as text/plain: no CORS preflight.
   var send = (q, unloading, body = JSON.stringify({ b: q, sent: Date.now() }), url = new URL('e', src)) => {
     save(q);
-    q[0] && !off() && (unloading ? nav.sendBeacon(url, body) : fetch(url, { method: 'POST', body, credentials: 'include' })
+    q[0] && !off() && (unloading ? navigator.sendBeacon(url, body) : fetch(url, { method: 'POST', body, credentials: 'include' })
       .then((r) => r.status < 500 && save(queue().filter((e) => !body.includes(JSON.stringify(e)))), queue));
   };
 
@@ -75,7 +76,7 @@
   // under consent. While collection is off nothing is recorded, nothing
   // stored (the visitor id is created with the first event).
   var track = (t, p, n) =>
-    off() || send([...queue(), { t, p, n, i: uuid(), a: store('aid') || store('aid', uuid()), s: site, ts: Date.now(), w: nav.webdriver, c: needConsent || updated }]);
+    off() || send([...queue(), { t, p, n, i: uuid(), a: store('aid') || store('aid', uuid()), s: site, ts: Date.now(), w: navigator.webdriver, c: needConsent || updated }]);
 
   // An email field: by type, name, label or placeholder.
   var EMAIL = /e-?mail|メール/i;
@@ -93,8 +94,10 @@
   // page records a page view of a new URL; while collection is off it
   // records nothing, and the page is recorded when collection starts. off()
   // runs on every 200 ms check, so that a consent withdrawn is acted on.
-  var page = () => !off() && loc.href != last && (track('page', { url: clean(loc.href), title: d.title, referrer: clean(last || d.referrer) }), last = loc.href);
-  var on = (type, f, target = w) => target.addEventListener(type, f, 1);
+  var page = () => !off() && location.href != last && (track('page', { url: clean(location.href), title: document.title, referrer: clean(last || document.referrer) }), last = location.href);
+  // Every listener on window, capturing: it sees the page's clicks and
+  // submits before any handler of the page can stop them.
+  var on = (type, f) => self.addEventListener(type, f, 1);
   on('pageshow', (e) => e.persisted && page(last = 0)); // back-forward cache restore
   on('pagehide', () => send(queue(), 1));
 
@@ -102,11 +105,11 @@
   // outbound links.
   var click = (e, a, t) => {
     a = e.button < 2 && e.target.closest('a');
-    /^http/.test(a?.protocol) && (t = a.hasAttribute('data-baton-download') || files.test(a.pathname) ? 'download' : a.host != loc.host && 'outbound') &&
+    /^http/.test(a?.protocol) && (t = a.hasAttribute('data-baton-download') || files.test(a.pathname) ? 'download' : a.host != location.host && 'outbound') &&
       track(t, { url: a.href, text: a.textContent.trim().slice(0, 100) });
   };
-  on('click', click, d);
-  on('auxclick', click, d);
+  on('click', click);
+  on('auxclick', click);
 
   // Form submits with an email field identify the visitor. The listener only
   // reads, and swallows its errors: the page's own submit always proceeds.
@@ -135,23 +138,23 @@
       // An ignored form has refused every field: no email.
       if (email) {
         fields.email = email;
-        track('form_submit', { url: clean(loc.href), title: d.title, form: { id: f.id, name: f.getAttribute('name'), action: f.action }, fields, labels });
+        track('form_submit', { url: clean(location.href), title: document.title, form: { id: f.id, name: f.getAttribute('name'), action: f.action }, fields, labels });
       }
       off() || store('strip', strip.slice(-2e3));
     } catch { }
-  }, d);
+  });
 
   var api = (cmd, a, b) => {
     cmd == 'page' ? page(last = 0)
       : cmd == 'consent' ? (a ? (store('optout', 0), store('consent', 1), page())
-        : (['q', 'aid', 'consent', 'strip'].map((k) => store(k, 0)), store('optout', 1), nav.sendBeacon(new URL('optout', src))))
+        : (['q', 'aid', 'consent', 'strip'].map((k) => store(k, 0)), store('optout', 1), navigator.sendBeacon(new URL('optout', src))))
         : (cmd == 'track' || cmd == 'identify') && track(cmd, b, a);
   };
 
   // Calls queued before the tag loaded run first: an opt-out or a consent
   // made then applies to this page's view.
-  w.baton?.q?.map((args) => api(...args));
-  w.baton = api;
+  self.baton?.q?.map((args) => api(...args));
+  self.baton = api;
   page();
   setInterval(page, 200); // single-page-app navigations (pushState, replaceState, back and forward), consent granted or withdrawn
-})(self, document, navigator, document.currentScript, location);
+})();
