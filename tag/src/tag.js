@@ -22,9 +22,7 @@
   // A data-* attribute, else the query parameter of that name in the tag's
   // URL (t.js?site=www), for loaders that cannot set attributes (GTM).
   var attr = (n) => script.dataset[n] || src.searchParams.get(n);
-  var site = attr('site');
   var needConsent = attr('consent') == 'required';
-  var files = RegExp('\\.(' + (attr('downloads') || 'pdf|(doc|xls|ppt)x?|zip|csv|txt|rtf|key|od[tsp]|gz|dmg|exe|msi') + ')$', 'i');
   // localStorage, keys prefixed bt_: store(k) reads, store(k, v) writes (and
   // returns v), store(k, 0 or '') removes. Keys: bt_q (the queue), bt_aid
   // (visitor id), bt_consent, bt_optout, bt_strip (query parameters clean()
@@ -76,10 +74,8 @@
   // under consent. While collection is off nothing is recorded, nothing
   // stored (the visitor id is created with the first event).
   var track = (t, p, n) =>
-    off() || send([...queue(), { t, p, n, i: uuid(), a: store('aid') || store('aid', uuid()), s: site, ts: Date.now(), w: navigator.webdriver, c: needConsent || updated }]);
+    off() || send([...queue(), { t, p, n, i: uuid(), a: store('aid') || store('aid', uuid()), s: attr('site'), ts: Date.now(), w: navigator.webdriver, c: needConsent || updated }]);
 
-  // An email field: by type, name, label or placeholder.
-  var EMAIL = /e-?mail|メール/i;
   // Refused form fields: by type (hidden, file, fieldset, buttons: at the
   // start of [type, autocomplete, name, label]), card autocomplete and
   // names (cc-number, ccnum), and secret-like names or labels (パスワード,
@@ -101,11 +97,12 @@
   on('pageshow', (e) => e.persisted && page(last = 0)); // back-forward cache restore
   on('pagehide', () => send(queue(), 1));
 
-  // Clicks (auxclick: the middle button) on http(s) links: downloads and
-  // outbound links.
+  // Clicks (auxclick: the middle button) on http(s) links: downloads (by
+  // the file extensions of data-downloads, a regexp alternation, else the
+  // default list) and outbound links.
   var click = (e, a, t) => {
     a = e.button < 2 && e.target.closest('a');
-    /^http/.test(a?.protocol) && (t = a.hasAttribute('data-baton-download') || files.test(a.pathname) ? 'download' : a.host != location.host && 'outbound') &&
+    /^http/.test(a?.protocol) && (t = a.hasAttribute('data-baton-download') || RegExp('\\.(' + (attr('downloads') || 'pdf|(doc|xls|ppt)x?|zip|csv|txt|rtf|key|od.|gz|dmg|exe|msi') + ')$', 'i').test(a.pathname) ? 'download' : a.host != location.host && 'outbound') &&
       track(t, { url: a.href, text: a.textContent.trim().slice(0, 100) });
   };
   on('click', click);
@@ -130,7 +127,7 @@
           // Refused. A GET form puts it in the next page's URL: clean() drops it there.
           if (f.method == 'get') strip += ' ' + el.name;
         } else {
-          if (EMAIL.test([t, n, l])) email ||= v;
+          if (/e-?mail|メール/i.test([t, n, l])) email ||= v; // by type, name, label or placeholder
           fields[n] = v;
           box || (labels[n] = l);
         }
