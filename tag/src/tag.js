@@ -78,9 +78,11 @@
 
   // Refused form fields: by type (hidden, file, fieldset, buttons: at the
   // start of [type, autocomplete, name, label]), card autocomplete and
-  // names (cc-number, ccnum), and secret-like names or labels (パスワード,
-  // カード番号, 暗証番号). clean() tests ",name": only the names part applies.
-  var REFUSED = /^([hfbi]|su|re)|cc[-n]|pass|token|csrf|secret|card|cv[cv]|暗証|パス|カード/i;
+  // names (cc-number, ccnum), and secret-like names or labels (暗証番号,
+  // パスワード, カード番号: 暗証|パス|カード, escaped, as is メール below: a
+  // file of ASCII alone gzips smaller). clean() tests ",name": only the
+  // names part applies.
+  var REFUSED = /^([hfbi]|su|re)|cc[-n]|pass|token|csrf|secret|card|cv[cv]|\u6697\u8a3c|\u30d1\u30b9|\u30ab\u30fc\u30c9/i;
   // clean drops from a URL's query the parameters the tag would not send as
   // form fields (secret-like names; the names of refused fields of GET forms
   // submitted before, in bt_strip) and those whose value looks like an email
@@ -115,7 +117,7 @@
   // text-123 holds.
   on('submit', (e) => {
     try {
-      var f = e.target, fields = {}, labels = {}, email, strip = store('strip') || '';
+      var f = e.target, fields = {}, labels = {}, email;
       for (var el of f.elements) {
         // l: the field's label, without the text of a control inside it (a
         // wrapping label's select holds its options' text), else its
@@ -124,10 +126,11 @@
           l = el.labels?.[0]?.textContent.replace(el.textContent, '') || el.ariaLabel || el.placeholder;
         if (!n || el.disabled || box && !el.checked) continue; // not submitted
         if (f.hasAttribute('data-baton-ignore') || el.hasAttribute('data-baton-ignore') || REFUSED.test([t, el.autocomplete, n, l])) {
-          // Refused. A GET form puts it in the next page's URL: clean() drops it there.
-          if (f.method == 'get') strip += ' ' + el.name;
+          // Refused. A GET form puts it in the next page's URL: clean() drops
+          // it there (bt_strip: names only, the last 2,000 characters).
+          f.method == 'get' && !off() && store('strip', ((store('strip') || '') + ' ' + el.name).slice(-2e3));
         } else {
-          if (/e-?mail|メール/i.test([t, n, l])) email ||= v; // by type, name, label or placeholder
+          if (/e-?mail|\u30e1\u30fc\u30eb/i.test([t, n, l])) email ||= v; // by type, name, label or placeholder (メール)
           fields[n] = v;
           box || (labels[n] = l);
         }
@@ -137,14 +140,15 @@
         fields.email = email;
         track('form_submit', { url: clean(location.href), title: document.title, form: { id: f.id, name: f.getAttribute('name'), action: f.action }, fields, labels });
       }
-      off() || store('strip', strip.slice(-2e3));
     } catch { }
   });
 
   var api = (cmd, a, b) => {
     cmd == 'page' ? page(last = 0)
-      : cmd == 'consent' ? (a ? (store('optout', 0), store('consent', 1), page())
-        : (['q', 'aid', 'consent', 'strip'].map((k) => store(k, 0)), store('optout', 1), navigator.sendBeacon(new URL('optout', src))))
+      // consent: true keeps bt_consent and drops bt_optout, false the
+      // reverse, and empties the rest of the tag's storage.
+      : cmd == 'consent' ? (store('optout', !a), store('consent', a), a ? page()
+        : (['q', 'aid', 'strip'].map((k) => store(k, 0)), navigator.sendBeacon(new URL('optout', src))))
         : (cmd == 'track' || cmd == 'identify') && track(cmd, b, a);
   };
 
