@@ -62,10 +62,11 @@
   // Segment one). Unloading uses sendBeacon, which gives no answer: those
   // events stay queued and the next page resends them; a fetch the unload
   // cuts off leaves its events queued too, and the beacon carries them. A
-  // string body goes as text/plain: no CORS preflight.
+  // string body goes as text/plain: no CORS preflight. fetch upper-cases
+  // 'post' (one capital letter fewer in the file).
   var send = (q, unloading, body = JSON.stringify({ b: q, sent: Date.now() }), url = new URL('e', src)) => {
     save(q);
-    q[0] && !off() && (unloading ? navigator.sendBeacon(url, body) : fetch(url, { method: 'POST', body, credentials: 'include' })
+    q[0] && !off() && (unloading ? navigator.sendBeacon(url, body) : fetch(url, { method: 'post', body, credentials: 'include' })
       .then((r) => r.status < 500 && save(queue().filter((e) => !body.includes(JSON.stringify(e)))), queue));
   };
 
@@ -79,10 +80,10 @@
   // Refused form fields: by type (hidden, file, fieldset, buttons: at the
   // start of [type, autocomplete, name, label]), card autocomplete and
   // names (cc-number, ccnum), and secret-like names or labels (暗証番号,
-  // パスワード, カード番号: 暗証|パス|カード, escaped, as is メール below: a
-  // file of ASCII alone gzips smaller). clean() tests ",name": only the
+  // 暗号, パスワード, カード番号: 暗|パス|カード, escaped, as is メール below:
+  // a file of ASCII alone gzips smaller). clean() tests ",name": only the
   // names part applies.
-  var REFUSED = /^([hfbi]|su|re)|cc[-n]|pass|token|csrf|secret|card|cv[cv]|\u6697\u8a3c|\u30d1\u30b9|\u30ab\u30fc\u30c9/i;
+  var REFUSED = /^([hfbi]|su|re)|cc[-n]|pass|token|csrf|secret|card|cv[cv]|\u6697|\u30d1\u30b9|\u30ab\u30fc\u30c9/i;
   // clean drops from a URL's query the parameters the tag would not send as
   // form fields (secret-like names; the names of refused fields of GET forms
   // submitted before, in bt_strip) and those whose value looks like an email
