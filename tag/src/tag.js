@@ -11,32 +11,35 @@
 // Written for its gzipped size (the budget is in tag_test.go): events go in
 // the collector's compact form (one-letter keys, times in ms: see tagWire in
 // internal/event), and one 200 ms check finds single-page-app navigations
-// and Google consent mode changes, instead of wrapping history and dataLayer. gzip already shares repeated names, so
-// what costs is what appears once: prefer one code path to two.
-(() => {
-  var script = document.currentScript;
-  // Loaded twice (a snippet and Tag Manager): the second copy does nothing.
-  if (self.__baton) return;
+// and Google consent mode changes, instead of wrapping history and
+// dataLayer. gzip already shares what repeats, so what costs is what appears
+// once: one code path rather than two, a value used once written where it
+// is used, no character the file would hold only there (its Japanese is
+// escaped). The tag is a block, not a function: its let declarations stay
+// out of the page's globals. Loaded twice (a snippet and Tag Manager), the
+// second copy does nothing.
+if (!self.__baton) {
   self.__baton = 1;
-  var src = new URL(script.src);
+  let script = document.currentScript;
+  let src = new URL(script.src);
   // A data-* attribute, else the query parameter of that name in the tag's
   // URL (t.js?site=www), for loaders that cannot set attributes (GTM).
-  var attr = (n) => script.dataset[n] || src.searchParams.get(n);
-  var needConsent = attr('consent') == 'required';
+  let attr = (n) => script.dataset[n] || src.searchParams.get(n);
+  let needConsent = attr('consent') == 'required';
   // localStorage, keys prefixed bt_: store(k) reads, store(k, v) writes (and
   // returns v), store(k, 0 or '') removes. Keys: bt_q (the queue), bt_aid
   // (visitor id), bt_consent, bt_optout, bt_strip (query parameters clean()
   // drops).
-  var store = (k, v) => {
+  let store = (k, v) => {
     try {
       var s = localStorage;
       k = 'bt_' + k;
       return v ? s[k] = v : v == 0 ? delete s[k] : s[k];
     } catch { }
   };
-  // 128 random bits (getRandomValues, unlike randomUUID, works on http pages too).
-  var uuid = () => crypto.getRandomValues(new Uint32Array(4)).join('-');
-  var updated, last;
+  // 160 random bits (getRandomValues, unlike randomUUID, works on http pages too).
+  let uuid = () => crypto.getRandomValues(new Uint32Array(5)).join('-');
+  let updated, last;
 
   // off says whether collection is off. Google consent mode v2:
   // gtag('consent', 'default' | 'update', {...}) pushes its arguments to
@@ -44,7 +47,7 @@
   // nothing is collected. A default never overrides a denied default nor an
   // update; an update to 'denied' (consent withdrawn) also removes the
   // tag's id and queue.
-  var off = (denied, v) => {
+  let off = (denied, v) => {
     updated = false;
     for (var a of self.dataLayer || []) {
       if (v = a?.[0] == 'consent' && a[2]?.analytics_storage) {
@@ -54,8 +57,8 @@
     updated && denied && ['q', 'aid'].map((k) => store(k, 0));
     return store('optout') || denied || needConsent && !store('consent') || navigator.globalPrivacyControl && attr('gpc') != 'ignore';
   };
-  var queue = () => { try { return JSON.parse(store('q')) || []; } catch { return []; } };
-  var save = (q) => store('q', q.length && JSON.stringify(q.slice(-100)));
+  let queue = () => { try { return JSON.parse(store('q')) || []; } catch { return []; } };
+  let save = (q) => store('q', q.length && JSON.stringify(q.slice(-100)));
 
   // send saves the queue q and posts it, and unqueues what the body held
   // when answered, whatever its form (an older tag queued events in the
@@ -64,7 +67,7 @@
   // cuts off leaves its events queued too, and the beacon carries them. A
   // string body goes as text/plain: no CORS preflight. fetch upper-cases
   // 'post' (one capital letter fewer in the file).
-  var send = (q, unloading, body = JSON.stringify({ b: q, sent: Date.now() }), url = new URL('e', src)) => {
+  let send = (q, unloading, body = JSON.stringify({ b: q, sent: Date.now() }), url = new URL('e', src)) => {
     save(q);
     q[0] && !off() && (unloading ? navigator.sendBeacon(url, body) : fetch(url, { method: 'post', body, credentials: 'include' })
       .then((r) => r.status < 500 && save(queue().filter((e) => !body.includes(JSON.stringify(e)))), queue));
@@ -74,7 +77,7 @@
   // p properties, n the custom event's name or the identify traits; c: sent
   // under consent. While collection is off nothing is recorded, nothing
   // stored (the visitor id is created with the first event).
-  var track = (t, p, n) =>
+  let track = (t, p, n) =>
     off() || send([...queue(), { t, p, n, i: uuid(), a: store('aid') || store('aid', uuid()), s: attr('site'), ts: Date.now(), w: navigator.webdriver, c: needConsent || updated }]);
 
   // Refused form fields: by type (hidden, file, fieldset, buttons: at the
@@ -83,27 +86,27 @@
   // 暗号, パスワード, カード番号: 暗|パス|カード, escaped, as is メール below:
   // a file of ASCII alone gzips smaller). clean() tests ",name": only the
   // names part applies.
-  var REFUSED = /^([hfbi]|su|re)|cc[-n]|pass|token|csrf|secret|card|cv[cv]|\u6697|\u30d1\u30b9|\u30ab\u30fc\u30c9/i;
+  let REFUSED = /^([hfbi]|su|re)|cc[-n]|pass|token|csrf|secret|card|cv[cv]|\u6697|\u30d1\u30b9|\u30ab\u30fc\u30c9/i;
   // clean drops from a URL's query the parameters the tag would not send as
   // form fields (secret-like names; the names of refused fields of GET forms
   // submitted before, in bt_strip) and those whose value looks like an email
   // address. It is used for the page URL and the referrer.
-  var clean = (u) => u && (u = new URL(u), [...u.searchParams].map(([k, v]) => (REFUSED.test([, k]) || store('strip')?.split(' ').includes(k) || /.@.+\../.test(v)) && u.searchParams.delete(k)), u.href);
+  let clean = (u) => u && (u = new URL(u), [...u.searchParams].map(([k, v]) => (REFUSED.test([, k]) || store('strip')?.split(' ').includes(k) || /.@.+\../.test(v)) && u.searchParams.delete(k)), u.href);
 
   // page records a page view of a new URL; while collection is off it
   // records nothing, and the page is recorded when collection starts. off()
   // runs on every 200 ms check, so that a consent withdrawn is acted on.
-  var page = () => !off() && location.href != last && (track('page', { url: clean(location.href), title: document.title, referrer: clean(last || document.referrer) }), last = location.href);
+  let page = () => !off() && location.href != last && (track('page', { url: clean(location.href), title: document.title, referrer: clean(last || document.referrer) }), last = location.href);
   // Every listener on window, capturing: it sees the page's clicks and
   // submits before any handler of the page can stop them.
-  var on = (type, f) => self.addEventListener(type, f, 1);
+  let on = (type, f) => self.addEventListener(type, f, 1);
   on('pageshow', (e) => e.persisted && page(last = 0)); // back-forward cache restore
   on('pagehide', () => send(queue(), 1));
 
   // Clicks (auxclick: the middle button) on http(s) links: downloads (by
   // the file extensions of data-downloads, a regexp alternation, else the
   // default list) and outbound links.
-  var click = (e, a, t) => {
+  let click = (e, a, t) => {
     a = e.button < 2 && e.target.closest('a');
     /^http/.test(a?.protocol) && (t = a.hasAttribute('data-baton-download') || RegExp('\\.(' + (attr('downloads') || 'pdf|(doc|xls|ppt)x?|zip|csv|txt|rtf|key|od.|gz|dmg|exe|msi') + ')$', 'i').test(a.pathname) ? 'download' : a.host != location.host && 'outbound') &&
       track(t, { url: a.href, text: a.textContent.trim().slice(0, 100) });
@@ -129,7 +132,7 @@
         if (f.hasAttribute('data-baton-ignore') || el.hasAttribute('data-baton-ignore') || REFUSED.test([t, el.autocomplete, n, l])) {
           // Refused. A GET form puts it in the next page's URL: clean() drops
           // it there (bt_strip: names only, the last 2,000 characters).
-          f.method == 'get' && !off() && store('strip', ((store('strip') || '') + ' ' + el.name).slice(-2e3));
+          f.method == 'get' && !off() && store('strip', ([store('strip')] + ' ' + el.name).slice(-2e3)); // [undefined] + ' ' is ' '
         } else {
           if (/e-?mail|\u30e1\u30fc\u30eb/i.test([t, n, l])) email ||= v; // by type, name, label or placeholder (メール)
           fields[n] = v;
@@ -144,7 +147,7 @@
     } catch { }
   });
 
-  var api = (cmd, a, b) => {
+  let api = (cmd, a, b) => {
     cmd == 'page' ? page(last = 0)
       // consent: true keeps bt_consent and drops bt_optout, false the
       // reverse, and empties the rest of the tag's storage.
@@ -159,4 +162,4 @@
   self.baton = api;
   page();
   setInterval(page, 200); // single-page-app navigations (pushState, replaceState, back and forward), consent granted or withdrawn
-})();
+}
