@@ -17,15 +17,48 @@
 // is used, no character the file would hold only there (its Japanese is
 // escaped). The tag is a block, not a function: its let declarations stay
 // out of the page's globals. Loaded twice (a snippet and Tag Manager), the
-// second copy does nothing.
+// second copy does nothing. The declarations come in the order that gzips
+// smallest (found by trying orders), not in reading order: each is a
+// function first called at the end, once all are declared, but for what
+// runs as it is declared (on() calls after on, needConsent after attr and
+// src).
 if (!self.__baton) {
   self.__baton = 1;
   let script = document.currentScript;
-  let src = new URL(script.src);
-  // A data-* attribute, else the query parameter of that name in the tag's
-  // URL (t.js?site=www), for loaders that cannot set attributes (GTM).
-  let attr = (n) => script.dataset[n] || src.searchParams.get(n);
-  let needConsent = attr('consent') == 'required';
+
+  // track queues and sends one event (with what is still queued): t type,
+  // p properties, n the custom event's name or the identify traits; c: sent
+  // under consent. While collection is off nothing is recorded, nothing
+  // stored (the visitor id is created with the first event).
+  let track = (t, p, n) =>
+    off() || send([...queue(), { t, p, n, i: uuid(), a: store('aid') || store('aid', uuid()), s: attr('site'), ts: Date.now(), w: navigator.webdriver, c: needConsent || updated }]);
+
+  // baton(cmd, a, b): 'page', 'consent' (a: given or not), 'track' (a: the
+  // event's name, b: its properties), 'identify' (a: traits).
+  let api = (cmd, a, b) => {
+    cmd == 'page' ? page(last = 0)
+      // consent: true keeps bt_consent and drops bt_optout, false the
+      // reverse, and empties the rest of the tag's storage.
+      : cmd == 'consent' ? (store('optout', !a), store('consent', a), a ? page()
+        : (['q', 'aid', 'strip'].map((k) => store(k, 0)), navigator.sendBeacon(new URL('optout', src))))
+        : (cmd == 'track' || cmd == 'identify') && track(cmd, b, a);
+  };
+
+  // send saves the queue q and posts it, and unqueues what the body held
+  // when answered, whatever its form (an older tag queued events in the
+  // Segment one). Unloading uses sendBeacon, which gives no answer: those
+  // events stay queued and the next page resends them; a fetch the unload
+  // cuts off leaves its events queued too, and the beacon carries them. A
+  // string body goes as text/plain: no CORS preflight. fetch upper-cases
+  // 'post' (one capital letter fewer in the file).
+  let send = (q, unloading, body = JSON.stringify({ b: q, sent: Date.now() }), url = new URL('e', src)) => {
+    save(q);
+    q[0] && !off() && (unloading ? navigator.sendBeacon(url, body) : fetch(url, { method: 'post', body, credentials: 'include' })
+      .then((r) => r.status < 500 && save(queue().filter((e) => !body.includes(JSON.stringify(e)))), queue));
+  };
+  let save = (q) => store('q', q.length && JSON.stringify(q.slice(-100)));
+  let queue = () => { try { return JSON.parse(store('q')) || []; } catch { return []; } };
+
   // localStorage, keys prefixed bt_: store(k) reads, store(k, v) writes (and
   // returns v), store(k, 0 or '') removes. Keys: bt_q (the queue), bt_aid
   // (visitor id), bt_consent, bt_optout, bt_strip (query parameters clean()
@@ -37,9 +70,6 @@ if (!self.__baton) {
       return v ? s[k] = v : v == 0 ? delete s[k] : s[k];
     } catch { }
   };
-  // 160 random bits (getRandomValues, unlike randomUUID, works on http pages too).
-  let uuid = () => crypto.getRandomValues(new Uint32Array(5)).join('-');
-  let updated, last;
 
   // off says whether collection is off. Google consent mode v2:
   // gtag('consent', 'default' | 'update', {...}) pushes its arguments to
@@ -57,28 +87,6 @@ if (!self.__baton) {
     updated && denied && ['q', 'aid'].map((k) => store(k, 0));
     return store('optout') || denied || needConsent && !store('consent') || navigator.globalPrivacyControl && attr('gpc') != 'ignore';
   };
-  let queue = () => { try { return JSON.parse(store('q')) || []; } catch { return []; } };
-  let save = (q) => store('q', q.length && JSON.stringify(q.slice(-100)));
-
-  // send saves the queue q and posts it, and unqueues what the body held
-  // when answered, whatever its form (an older tag queued events in the
-  // Segment one). Unloading uses sendBeacon, which gives no answer: those
-  // events stay queued and the next page resends them; a fetch the unload
-  // cuts off leaves its events queued too, and the beacon carries them. A
-  // string body goes as text/plain: no CORS preflight. fetch upper-cases
-  // 'post' (one capital letter fewer in the file).
-  let send = (q, unloading, body = JSON.stringify({ b: q, sent: Date.now() }), url = new URL('e', src)) => {
-    save(q);
-    q[0] && !off() && (unloading ? navigator.sendBeacon(url, body) : fetch(url, { method: 'post', body, credentials: 'include' })
-      .then((r) => r.status < 500 && save(queue().filter((e) => !body.includes(JSON.stringify(e)))), queue));
-  };
-
-  // track queues and sends one event (with what is still queued): t type,
-  // p properties, n the custom event's name or the identify traits; c: sent
-  // under consent. While collection is off nothing is recorded, nothing
-  // stored (the visitor id is created with the first event).
-  let track = (t, p, n) =>
-    off() || send([...queue(), { t, p, n, i: uuid(), a: store('aid') || store('aid', uuid()), s: attr('site'), ts: Date.now(), w: navigator.webdriver, c: needConsent || updated }]);
 
   // Refused form fields: by type (hidden, file, fieldset, buttons: at the
   // start of [type, autocomplete, name, label]), card autocomplete and
@@ -87,21 +95,31 @@ if (!self.__baton) {
   // a file of ASCII alone gzips smaller). clean() tests ",name": only the
   // names part applies.
   let REFUSED = /^([hfbi]|su|re)|cc[-n]|pass|token|csrf|secret|card|cv[cv]|\u6697|\u30d1\u30b9|\u30ab\u30fc\u30c9/i;
+
+  // page records a page view of a new URL; while collection is off it
+  // records nothing, and the page is recorded when collection starts. off()
+  // runs on every 200 ms check, so that a consent withdrawn is acted on.
+  let page = () => !off() && location.href != last && (track('page', { url: clean(location.href), title: document.title, referrer: clean(last || document.referrer) }), last = location.href);
+  let src = new URL(script.src);
+  let updated, last;
+
   // clean drops from a URL's query the parameters the tag would not send as
   // form fields (secret-like names; the names of refused fields of GET forms
   // submitted before, in bt_strip) and those whose value looks like an email
   // address. It is used for the page URL and the referrer.
   let clean = (u) => u && (u = new URL(u), [...u.searchParams].map(([k, v]) => (REFUSED.test([, k]) || store('strip')?.split(' ').includes(k) || /.@.+\../.test(v)) && u.searchParams.delete(k)), u.href);
 
-  // page records a page view of a new URL; while collection is off it
-  // records nothing, and the page is recorded when collection starts. off()
-  // runs on every 200 ms check, so that a consent withdrawn is acted on.
-  let page = () => !off() && location.href != last && (track('page', { url: clean(location.href), title: document.title, referrer: clean(last || document.referrer) }), last = location.href);
   // Every listener on window, capturing: it sees the page's clicks and
   // submits before any handler of the page can stop them.
   let on = (type, f) => self.addEventListener(type, f, 1);
-  on('pageshow', (e) => e.persisted && page(last = 0)); // back-forward cache restore
-  on('pagehide', () => send(queue(), 1));
+
+  // A data-* attribute, else the query parameter of that name in the tag's
+  // URL (t.js?site=www), for loaders that cannot set attributes (GTM).
+  let attr = (n) => script.dataset[n] || src.searchParams.get(n);
+  let needConsent = attr('consent') == 'required';
+
+  // 160 random bits (getRandomValues, unlike randomUUID, works on http pages too).
+  let uuid = () => crypto.getRandomValues(new Uint32Array(5)).join('-');
 
   // Clicks (auxclick: the middle button) on http(s) links: downloads (by
   // the file extensions of data-downloads, a regexp alternation, else the
@@ -111,8 +129,10 @@ if (!self.__baton) {
     /^http/.test(a?.protocol) && (t = a.hasAttribute('data-baton-download') || RegExp('\\.(' + (attr('downloads') || 'pdf|(doc|xls|ppt)x?|zip|csv|txt|rtf|key|od.|gz|dmg|exe|msi') + ')$', 'i').test(a.pathname) ? 'download' : a.host != location.host && 'outbound') &&
       track(t, { url: a.href, text: a.textContent.trim().slice(0, 100) });
   };
-  on('click', click);
+  on('pageshow', (e) => e.persisted && page(last = 0)); // back-forward cache restore
+  on('pagehide', () => send(queue(), 1));
   on('auxclick', click);
+  on('click', click);
 
   // Form submits with an email field identify the visitor. The listener only
   // reads, and swallows its errors: the page's own submit always proceeds.
@@ -146,15 +166,6 @@ if (!self.__baton) {
       }
     } catch { }
   });
-
-  let api = (cmd, a, b) => {
-    cmd == 'page' ? page(last = 0)
-      // consent: true keeps bt_consent and drops bt_optout, false the
-      // reverse, and empties the rest of the tag's storage.
-      : cmd == 'consent' ? (store('optout', !a), store('consent', a), a ? page()
-        : (['q', 'aid', 'strip'].map((k) => store(k, 0)), navigator.sendBeacon(new URL('optout', src))))
-        : (cmd == 'track' || cmd == 'identify') && track(cmd, b, a);
-  };
 
   // Calls queued before the tag loaded run first: an opt-out or a consent
   // made then applies to this page's view.
