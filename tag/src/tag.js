@@ -31,7 +31,7 @@ if (!self.__baton) {
   // under consent. While collection is off nothing is recorded, nothing
   // stored (the visitor id is created with the first event).
   let track = (t, p, n) =>
-    off() || send([...queue(), { t, p, n, i: uuid(), a: store('aid') || store('aid', uuid()), s: attr('site'), ts: Date.now(), w: navigator.webdriver, c: needConsent || updated }]);
+    off() || send([...queue(), { a: store('aid') || store('aid', uuid()), t, s: attr('site'), p, n, c: needConsent || updated, w: navigator.webdriver, i: uuid(), ts: Date.now() }]);
 
   // baton(cmd, a, b): 'page', 'consent' (a: given or not), 'track' (a: the
   // event's name, b: its properties), 'identify' (a: traits).
@@ -40,7 +40,7 @@ if (!self.__baton) {
       // consent: true keeps bt_consent and drops bt_optout, false the
       // reverse, and empties the rest of the tag's storage.
       : cmd == 'consent' ? (store('optout', !a), store('consent', a), a ? page()
-        : (['q', 'aid', 'strip'].map((k) => store(k, 0)), navigator.sendBeacon(new URL('optout', src))))
+        : (['strip', 'q', 'aid'].map((k) => store(k, 0)), navigator.sendBeacon(new URL('optout', src))))
         : (cmd == 'track' || cmd == 'identify') && track(cmd, b, a);
   };
 
@@ -85,7 +85,7 @@ if (!self.__baton) {
       }
     }
     updated && denied && ['q', 'aid'].map((k) => store(k, 0));
-    return store('optout') || denied || needConsent && !store('consent') || navigator.globalPrivacyControl && attr('gpc') != 'ignore';
+    return navigator.globalPrivacyControl && attr('gpc') != 'ignore' || denied || needConsent && !store('consent') || store('optout');
   };
 
   // Refused form fields: by type (hidden, file, fieldset, buttons: at the
@@ -94,7 +94,7 @@ if (!self.__baton) {
   // 暗号, パスワード, カード番号: 暗|パス|カード, escaped, as is メール below:
   // a file of ASCII alone gzips smaller). clean() tests ",name": only the
   // names part applies.
-  let REFUSED = /^([hfbi]|su|re)|cc[-n]|pass|token|csrf|secret|card|cv[cv]|\u6697|\u30d1\u30b9|\u30ab\u30fc\u30c9/i;
+  let REFUSED = /^([hfbi]|su|re)|\u30ab\u30fc\u30c9|cc[-n]|\u30d1\u30b9|token|pass|cv[cv]|\u6697|secret|card|csrf/i;
 
   // page records a page view of a new URL; while collection is off it
   // records nothing, and the page is recorded when collection starts. off()
@@ -126,7 +126,7 @@ if (!self.__baton) {
   // default list) and outbound links.
   let click = (e, a, t) => {
     a = e.button < 2 && e.target.closest('a');
-    /^http/.test(a?.protocol) && (t = a.hasAttribute('data-baton-download') || RegExp('\\.(' + (attr('downloads') || 'pdf|(doc|xls|ppt)x?|zip|csv|txt|rtf|key|od.|gz|dmg|exe|msi') + ')$', 'i').test(a.pathname) ? 'download' : a.host != location.host && 'outbound') &&
+    /^http/.test(a?.protocol) && (t = a.hasAttribute('data-baton-download') || RegExp('\\.(' + (attr('downloads') || 'exe|key|gz|csv|pdf|(doc|xls|ppt)x?|rtf|od.|msi|txt|dmg|zip') + ')$', 'i').test(a.pathname) ? 'download' : a.host != location.host && 'outbound') &&
       track(t, { url: a.href, text: a.textContent.trim().slice(0, 100) });
   };
   on('pageshow', (e) => e.persisted && page(last = 0)); // back-forward cache restore
@@ -146,8 +146,9 @@ if (!self.__baton) {
         // l: the field's label, without the text of a control inside it (a
         // wrapping label's select holds its options' text), else its
         // aria-label, else its placeholder.
-        var n = el.name || el.id, t = el.type, v = el.value?.slice(0, 500), box = /^(ch|rad)/.test(t),
-          l = el.labels?.[0]?.textContent.replace(el.textContent, '') || el.ariaLabel || el.placeholder;
+        var v = el.value?.slice(0, 500), t = el.type,
+          l = el.labels?.[0]?.textContent.replace(el.textContent, '') || el.ariaLabel || el.placeholder,
+          n = el.name || el.id, box = /^(ch|rad)/.test(t);
         if (!n || el.disabled || box && !el.checked) continue; // not submitted
         if (f.hasAttribute('data-baton-ignore') || el.hasAttribute('data-baton-ignore') || REFUSED.test([t, el.autocomplete, n, l])) {
           // Refused. A GET form puts it in the next page's URL: clean() drops
@@ -162,7 +163,7 @@ if (!self.__baton) {
       // An ignored form has refused every field: no email.
       if (email) {
         fields.email = email;
-        track('form_submit', { url: clean(location.href), title: document.title, form: { id: f.id, name: f.getAttribute('name'), action: f.action }, fields, labels });
+        track('form_submit', { url: clean(location.href), title: document.title, fields, form: { id: f.id, name: f.getAttribute('name'), action: f.action }, labels });
       }
     } catch { }
   });
