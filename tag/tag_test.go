@@ -19,11 +19,11 @@ import (
 )
 
 // Budget is the most the built tag may weigh, gzipped: its weight now
-// (1,559), so it cannot grow unnoticed. Target is issue 17's goal, not met:
+// (1,554), so it cannot grow unnoticed. Target is issue 17's goal, not met:
 // every remaining byte is a feature (consent mode, URL scrubbing, the
 // retrying queue, form filters and labels).
 const (
-	Budget = 1559
+	Budget = 1554
 	Target = 1500
 )
 

@@ -20,8 +20,8 @@
 // second copy does nothing. The declarations come in the order that gzips
 // smallest (found by trying orders), not in reading order: each is a
 // function first called at the end, once all are declared, but for what
-// runs as it is declared (on() calls after on, needConsent after attr and
-// src).
+// runs as it is declared (the listeners after click, needConsent after
+// attr and src).
 if (!self.__baton) {
   self.__baton = 1;
   let script = document.currentScript;
@@ -109,10 +109,6 @@ if (!self.__baton) {
   // address. It is used for the page URL and the referrer.
   let clean = (u) => u && (u = new URL(u), [...u.searchParams].map(([k, v]) => (REFUSED.test([, k]) || store('strip')?.split(' ').includes(k) || /.@.+\../.test(v)) && u.searchParams.delete(k)), u.href);
 
-  // Every listener on window, capturing: it sees the page's clicks and
-  // submits before any handler of the page can stop them.
-  let on = (type, f) => self.addEventListener(type, f, 1);
-
   // A data-* attribute, else the query parameter of that name in the tag's
   // URL (t.js?site=www), for loaders that cannot set attributes (GTM).
   let attr = (n) => script.dataset[n] || src.searchParams.get(n);
@@ -129,17 +125,19 @@ if (!self.__baton) {
     /^http/.test(a?.protocol) && (t = a.hasAttribute('data-baton-download') || RegExp('\\.(' + (attr('downloads') || 'exe|key|gz|csv|pdf|(doc|xls|ppt)x?|rtf|od.|msi|txt|dmg|zip') + ')$', 'i').test(a.pathname) ? 'download' : a.host != location.host && 'outbound') &&
       track(t, { url: a.href, text: a.textContent.trim().slice(0, 100) });
   };
-  on('pageshow', (e) => e.persisted && page(last = 0)); // back-forward cache restore
-  on('pagehide', () => send(queue(), 1));
-  on('auxclick', click);
-  on('click', click);
+  // Every listener on window, capturing (the 1): it sees the page's clicks
+  // and submits before any handler of the page can stop them.
+  self.addEventListener('pageshow', (e) => e.persisted && page(last = 0), 1); // back-forward cache restore
+  self.addEventListener('pagehide', () => send(queue(), 1), 1);
+  self.addEventListener('auxclick', click, 1);
+  self.addEventListener('click', click, 1);
 
   // Form submits with an email field identify the visitor. The listener only
   // reads, and swallows its errors: the page's own submit always proceeds.
   // Each field but a checkbox or radio (whose label is the option's) also
   // sends its label, for the collector to tell what a field named like
   // text-123 holds.
-  on('submit', (e) => {
+  self.addEventListener('submit', (e) => {
     try {
       var f = e.target, fields = {}, labels = {}, email;
       for (var el of f.elements) {
@@ -166,7 +164,7 @@ if (!self.__baton) {
         track('form_submit', { url: clean(location.href), title: document.title, fields, form: { id: f.id, name: f.getAttribute('name'), action: f.action }, labels });
       }
     } catch { }
-  });
+  }, 1);
 
   // Calls queued before the tag loaded run first: an opt-out or a consent
   // made then applies to this page's view.
