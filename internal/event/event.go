@@ -194,8 +194,8 @@ func (e *Event) Attributes() map[string]string {
 }
 
 // Labels returns a submitted form's field labels by field name: the tag
-// sends the label of each field whose name says nothing (text-123), for the
-// server to decide the attribute by meaning (identity.SplitLabelled).
+// sends each field's label, for the server to decide the attribute of a
+// field whose name says nothing (text-123) by meaning (identity.SplitLabelled).
 func (e *Event) Labels() map[string]string {
 	m, _ := e.Properties["labels"].(map[string]any)
 	if e.Type != FormSubmit || len(m) == 0 {

@@ -10,14 +10,16 @@ import (
 
 // Forms keyed by meaning: a form builder names its fields "text-123" or
 // "field_5", which say nothing, while the label the visitor read ("会社名",
-// "Job title") says what the field holds. The tag sends the label of such a
-// field (label[for], a wrapping <label>, aria-label, else the placeholder) in
-// properties.labels; here, in one place, the label decides the attribute.
+// "Job title") says what the field holds. The tag sends each field's label
+// (label[for], a wrapping <label>, aria-label, else the placeholder; not a
+// checkbox's or radio's, which is its option's) in properties.labels; here,
+// in one place, the label decides the attribute of a field whose name says
+// nothing (MachineLike).
 
 // MachineLike reports whether a form field's name says nothing about its
 // content: it has a digit (text-123, your-field-7, field_5, input_3,
 // entry.1234, wpforms[fields][2]) or only generic words (field, input,
-// text). The tag sends labels for names with a digit.
+// text). Only such a field is keyed by its label.
 func MachineLike(name string) bool {
 	name = strings.ToLower(norm.NFKC.String(name))
 	words := strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) })

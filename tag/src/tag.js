@@ -11,31 +11,65 @@
 // Written for its gzipped size (the budget is in tag_test.go): events go in
 // the collector's compact form (one-letter keys, times in ms: see tagWire in
 // internal/event), and one 200 ms check finds single-page-app navigations
-// and Google consent mode changes, instead of wrapping history and dataLayer.
-((w, d, nav, script, loc) => {
-  if (!script || w.__baton) return;
-  w.__baton = 1;
-  var src = new URL(script.src);
-  // A data-* attribute, else the query parameter of that name in the tag's
-  // URL (t.js?site=www), for loaders that cannot set attributes (GTM).
-  var attr = (n) => script.dataset[n] || src.searchParams.get(n);
-  var site = attr('site');
-  var needConsent = attr('consent') == 'required';
-  var files = RegExp('\\.(' + (attr('downloads') || 'pdf|(doc|xls|ppt)x?|zip|csv|txt|rtf|key|od[tsp]|gz|dmg|exe|msi') + ')$', 'i');
-  // localStorage: store(k) reads, store(k, v) writes (and returns v),
-  // store(k, 0 or '') removes. Keys: bt_q (the queue), bt_aid (visitor id),
-  // bt_consent, bt_optout, bt_strip (query parameters clean() drops).
-  var store = (k, v) => {
+// and Google consent mode changes, instead of wrapping history and
+// dataLayer. gzip already shares what repeats, so what costs is what appears
+// once: one code path rather than two, a value used once written where it
+// is used, no character the file would hold only there (its Japanese is
+// escaped). The tag is a block, not a function: its let declarations stay
+// out of the page's globals. Loaded twice (a snippet and Tag Manager), the
+// second copy does nothing. The declarations come in the order that gzips
+// smallest (found by trying orders), not in reading order: each is a
+// function first called at the end, once all are declared, but for what
+// runs as it is declared (the listeners after click, needConsent after
+// attr and src).
+if (!self.__baton) {
+  self.__baton = 1;
+  let script = document.currentScript;
+
+  // track queues and sends one event (with what is still queued): t type,
+  // p properties, n the custom event's name or the identify traits; c: sent
+  // under consent. While collection is off nothing is recorded, nothing
+  // stored (the visitor id is created with the first event).
+  let track = (t, p, n) =>
+    off() || send([...queue(), { a: store('aid') || store('aid', uuid()), t, s: attr('site'), p, n, c: needConsent || updated, w: navigator.webdriver, i: uuid(), ts: Date.now() }]);
+
+  // baton(cmd, a, b): 'page', 'consent' (a: given or not), 'track' (a: the
+  // event's name, b: its properties), 'identify' (a: traits).
+  let api = (cmd, a, b) => {
+    cmd == 'page' ? page(last = 0)
+      // consent: true keeps bt_consent and drops bt_optout, false the
+      // reverse, and empties the rest of the tag's storage.
+      : cmd == 'consent' ? (store('optout', !a), store('consent', a), a ? page()
+        : (['strip', 'q', 'aid'].map((k) => store(k, 0)), navigator.sendBeacon(new URL('optout', src))))
+        : (cmd == 'track' || cmd == 'identify') && track(cmd, b, a);
+  };
+
+  // send saves the queue q and posts it, and unqueues what the body held
+  // when answered, whatever its form (an older tag queued events in the
+  // Segment one). Unloading uses sendBeacon, which gives no answer: those
+  // events stay queued and the next page resends them; a fetch the unload
+  // cuts off leaves its events queued too, and the beacon carries them. A
+  // string body goes as text/plain: no CORS preflight. fetch upper-cases
+  // 'post' (one capital letter fewer in the file).
+  let send = (q, unloading, body = JSON.stringify({ b: q, sent: Date.now() }), url = new URL('e', src)) => {
+    save(q);
+    q[0] && !off() && (unloading ? navigator.sendBeacon(url, body) : fetch(url, { method: 'post', body, credentials: 'include' })
+      .then((r) => r.status < 500 && save(queue().filter((e) => !body.includes(JSON.stringify(e)))), queue));
+  };
+  let save = (q) => store('q', q.length && JSON.stringify(q.slice(-100)));
+  let queue = () => { try { return JSON.parse(store('q')) || []; } catch { return []; } };
+
+  // localStorage, keys prefixed bt_: store(k) reads, store(k, v) writes (and
+  // returns v), store(k, 0 or '') removes. Keys: bt_q (the queue), bt_aid
+  // (visitor id), bt_consent, bt_optout, bt_strip (query parameters clean()
+  // drops).
+  let store = (k, v) => {
     try {
       var s = localStorage;
+      k = 'bt_' + k;
       return v ? s[k] = v : v == 0 ? delete s[k] : s[k];
-    } catch (e) { }
+    } catch { }
   };
-  // 128 random bits (getRandomValues, unlike randomUUID, works on http pages too).
-  var uuid = () => crypto.getRandomValues(new Uint32Array(4)).join('-');
-  var aid = store('bt_aid'); // created with the first event sent: nothing is stored before consent
-  var updated, last;
-  var forget = (...keys) => { aid = 0; ['bt_q', 'bt_aid', ...keys].map((k) => store(k, 0)); };
 
   // off says whether collection is off. Google consent mode v2:
   // gtag('consent', 'default' | 'update', {...}) pushes its arguments to
@@ -43,117 +77,99 @@
   // nothing is collected. A default never overrides a denied default nor an
   // update; an update to 'denied' (consent withdrawn) also removes the
   // tag's id and queue.
-  var off = (denied, v) => {
+  let off = (denied, v) => {
     updated = false;
-    for (var a of w.dataLayer || []) {
+    for (var a of self.dataLayer || []) {
       if (v = a?.[0] == 'consent' && a[2]?.analytics_storage) {
         a[1] == 'update' ? (updated = true, denied = v == 'denied') : updated || (denied ||= v == 'denied');
       }
     }
-    updated && denied && forget();
-    return store('bt_optout') || denied || needConsent && !store('bt_consent') || nav.globalPrivacyControl && attr('gpc') != 'ignore';
-  };
-  var queue = () => { try { return JSON.parse(store('bt_q')) || []; } catch (e) { return []; } };
-  var save = (q) => store('bt_q', q.length && JSON.stringify(q.slice(-100)));
-
-  // send posts events (the new one, or what earlier pages left queued) and
-  // unqueues them when answered: those the body holds, whatever their form
-  // (an older tag queued them in the Segment one). Unloading uses
-  // sendBeacon, which gives no answer: those events stay queued and the
-  // next page resends them. A string body goes as text/plain: no CORS
-  // preflight.
-  var send = (q, unloading, body = JSON.stringify({ b: q, sent: Date.now() }), url = new URL('e', src)) => {
-    q[0] && !off() && (unloading ? nav.sendBeacon(url, body) : fetch(url, { method: 'POST', body, keepalive: body.length < 6e4, credentials: 'include' })
-      .then((r) => r.status < 500 && save(queue().filter((e) => !body.includes(JSON.stringify(e)))), () => { }));
+    updated && denied && ['q', 'aid'].map((k) => store(k, 0));
+    return navigator.globalPrivacyControl && attr('gpc') != 'ignore' || denied || needConsent && !store('consent') || store('optout');
   };
 
-  // track queues and sends one event: t type, p properties, n the custom
-  // event's name or the identify traits; c: sent under consent.
-  var track = (t, p, n, q = queue(), e) => {
-    off() || (q.push(e = { t, p, n, i: uuid(), a: aid ||= uuid(), s: site, ts: Date.now(), w: nav.webdriver, c: needConsent || updated }), store('bt_aid', aid), save(q), send([e]));
-  };
+  // Refused form fields: by type (hidden, file, fieldset, buttons: at the
+  // start of [type, autocomplete, name, label]), card autocomplete and
+  // names (cc-number, ccnum), and secret-like names or labels (暗証番号,
+  // 暗号, パスワード, カード番号: 暗|パス|カード, escaped, as is メール below:
+  // a file of ASCII alone gzips smaller). clean() tests ",name": only the
+  // names part applies.
+  let REFUSED = /^([hfbi]|su|re)|\u30ab\u30fc\u30c9|cc[-n]|\u30d1\u30b9|token|pass|cv[cv]|\u6697|secret|card|csrf/i;
 
-  var EMAIL = /e-?mail|メール/i;
-  // Refused form fields: by type (password, hidden, file, buttons; at the
-  // start of [type, autocomplete, name]), card autocomplete (cc-*), and
-  // secret-like names. clean() tests ",name": only the names part applies.
-  var REFUSED = /^(pas|hid|fil|sub|but|res|ima)|\bcc-|pass|token|csrf|secret|card|cvc|cvv|ccnum|暗証|パスワ|カード番/i;
+  // page records a page view of a new URL; while collection is off it
+  // records nothing, and the page is recorded when collection starts. off()
+  // runs on every 200 ms check, so that a consent withdrawn is acted on.
+  let page = () => !off() && location.href != last && (track('page', { url: clean(location.href), title: document.title, referrer: clean(last || document.referrer) }), last = location.href);
+  let src = new URL(script.src);
+  let updated, last;
+
   // clean drops from a URL's query the parameters the tag would not send as
   // form fields (secret-like names; the names of refused fields of GET forms
   // submitted before, in bt_strip) and those whose value looks like an email
   // address. It is used for the page URL and the referrer.
-  var clean = (u) => {
-    if (u) {
-      u = new URL(u);
-      [...u.searchParams].map(([k, v]) => (REFUSED.test([, k]) || store('bt_strip')?.split(' ').includes(k) || /\S@\S+\.\S/.test(v)) && u.searchParams.delete(k));
-      return u.href;
-    }
-  };
+  let clean = (u) => u && (u = new URL(u), [...u.searchParams].map(([k, v]) => (REFUSED.test([, k]) || store('strip')?.split(' ').includes(k) || /.@.+\../.test(v)) && u.searchParams.delete(k)), u.href);
 
-  // page records a page view of a new URL; while collection is off it
-  // records nothing, and the page is recorded when collection starts.
-  var page = () => {
-    if (!off() && loc.href != last) {
-      track('page', { url: clean(loc.href), title: d.title, referrer: clean(last || d.referrer) });
-      last = loc.href;
-    }
-  };
-  var on = (type, f, target = w) => target.addEventListener(type, f, 1);
-  on('pageshow', (e) => e.persisted && page(last = 0)); // back-forward cache restore
-  on('pagehide', () => send(queue(), 1));
+  // A data-* attribute, else the query parameter of that name in the tag's
+  // URL (t.js?site=www), for loaders that cannot set attributes (GTM).
+  let attr = (n) => script.dataset[n] || src.searchParams.get(n);
+  let needConsent = attr('consent') == 'required';
 
-  // Clicks (auxclick: the middle button) on http(s) links: downloads and
-  // outbound links.
-  var click = (e, a, t) => {
-    a = e.button < 2 && e.target.closest?.('a[href]');
-    /^https?:$/.test(a?.protocol) && (t = a.hasAttribute('data-baton-download') || files.test(a.pathname) ? 'download' : a.host != loc.host && 'outbound') &&
+  // 160 random bits (getRandomValues, unlike randomUUID, works on http pages too).
+  let uuid = () => crypto.getRandomValues(new Uint32Array(5)).join('-');
+
+  // Clicks (auxclick: the middle button) on http(s) links: downloads (by
+  // the file extensions of data-downloads, a regexp alternation, else the
+  // default list) and outbound links.
+  let click = (e, a, t) => {
+    a = e.button < 2 && e.target.closest('a');
+    /^http/.test(a?.protocol) && (t = a.hasAttribute('data-baton-download') || RegExp('\\.(' + (attr('downloads') || 'exe|key|gz|csv|pdf|(doc|xls|ppt)x?|rtf|od.|msi|txt|dmg|zip') + ')$', 'i').test(a.pathname) ? 'download' : a.host != location.host && 'outbound') &&
       track(t, { url: a.href, text: a.textContent.trim().slice(0, 100) });
   };
-  on('click', click, d);
-  on('auxclick', click, d);
+  // Every listener on window, capturing (the 1): it sees the page's clicks
+  // and submits before any handler of the page can stop them.
+  self.addEventListener('pageshow', (e) => e.persisted && page(last = 0), 1); // back-forward cache restore
+  self.addEventListener('pagehide', () => send(queue(), 1), 1);
+  self.addEventListener('auxclick', click, 1);
+  self.addEventListener('click', click, 1);
 
   // Form submits with an email field identify the visitor. The listener only
   // reads, and swallows its errors: the page's own submit always proceeds.
-  // A field whose name has a digit (a form builder's text-123) also sends
-  // its label, for the collector to tell what it holds (not a checkbox's
-  // or radio's: their label is the option's).
-  on('submit', (e) => {
+  // Each field but a checkbox or radio (whose label is the option's) also
+  // sends its label, for the collector to tell what a field named like
+  // text-123 holds.
+  self.addEventListener('submit', (e) => {
     try {
-      var f = e.target, fields = {}, labels = {}, email, ignore = f.hasAttribute('data-baton-ignore'), strip = store('bt_strip') || '';
+      var f = e.target, fields = {}, labels = {}, email;
       for (var el of f.elements) {
         // l: the field's label, without the text of a control inside it (a
-        // wrapping label's select holds its options' text).
-        var n = el.name || el.id, t = el.type, v = (el.value + '').slice(0, 500), box = /^(ch|rad)/.test(t),
-          l = el.labels?.[0]?.textContent.replace(el.textContent, '') || el.ariaLabel;
+        // wrapping label's select holds its options' text), else its
+        // aria-label, else its placeholder.
+        var v = el.value?.slice(0, 500), t = el.type,
+          l = el.labels?.[0]?.textContent.replace(el.textContent, '') || el.ariaLabel || el.placeholder,
+          n = el.name || el.id, box = /^(ch|rad)/.test(t);
         if (!n || el.disabled || box && !el.checked) continue; // not submitted
-        if (ignore || el.hasAttribute('data-baton-ignore') || REFUSED.test([t, el.autocomplete, n, l])) {
-          // Refused. A GET form puts it in the next page's URL: clean() drops it there.
-          if (f.method == 'get') strip += ' ' + el.name;
+        if (f.hasAttribute('data-baton-ignore') || el.hasAttribute('data-baton-ignore') || REFUSED.test([t, el.autocomplete, n, l])) {
+          // Refused. A GET form puts it in the next page's URL: clean() drops
+          // it there (bt_strip: names only, the last 2,000 characters).
+          f.method == 'get' && !off() && store('strip', ([store('strip')] + ' ' + el.name).slice(-2e3)); // [undefined] + ' ' is ' '
         } else {
-          if (t == 'email' || EMAIL.test([n, el.placeholder, l])) email ||= v;
+          if (/e-?mail|\u30e1\u30fc\u30eb/i.test([t, n, l])) email ||= v; // by type, name, label or placeholder (メール)
           fields[n] = v;
-          if (/\d/.test(n) && !box) labels[n] = l || el.placeholder; // a checkbox's or radio's label is its option's
+          box || (labels[n] = l);
         }
       }
-      if (email && !ignore) {
+      // An ignored form has refused every field: no email.
+      if (email) {
         fields.email = email;
-        track('form_submit', { url: clean(loc.href), title: d.title, form: { id: f.id, name: f.getAttribute('name'), action: f.action }, fields, labels });
+        track('form_submit', { url: clean(location.href), title: document.title, fields, form: { id: f.id, name: f.getAttribute('name'), action: f.action }, labels });
       }
-      off() || store('bt_strip', strip.slice(-2e3));
-    } catch (err) { }
-  }, d);
+    } catch { }
+  }, 1);
 
-  var api = (cmd, a, b) => {
-    cmd == 'page' ? page(last = 0)
-      : cmd == 'consent' ? (a ? (store('bt_optout', 0), store('bt_consent', 1), page())
-        : (forget('bt_consent', 'bt_strip'), store('bt_optout', 1), nav.sendBeacon(new URL('optout', src))))
-        : /^(track|identify)$/.test(cmd) && track(cmd, b, a);
-  };
-
-  var pending = w.baton?.q || [];
-  w.baton = api;
-  send(queue());
+  // Calls queued before the tag loaded run first: an opt-out or a consent
+  // made then applies to this page's view.
+  self.baton?.q?.map((args) => api(...args));
+  self.baton = api;
   page();
-  pending.map((args) => api(...args));
-  setInterval(page, 200); // single-page-app navigations (pushState, replaceState, back and forward), consent granted
-})(window, document, navigator, document.currentScript, location);
+  setInterval(page, 200); // single-page-app navigations (pushState, replaceState, back and forward), consent granted or withdrawn
+}
