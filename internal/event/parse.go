@@ -213,6 +213,22 @@ func unixMilli(ms float64) (string, error) {
 // the Segment call the body came to (/v1/track -> "track"). A single invalid
 // event rejects the whole request, so a request is stored all or nothing.
 func Parse(body []byte, src Source, forceType string, meta Meta) ([]Event, error) {
+	body, err := checkBody(body)
+	if err != nil {
+		return nil, err
+	}
+	// The fast decoder (scan.go) reads what it can; encoding/json the rest,
+	// which is mostly malformed and answered with its errors.
+	evs, err := parseFast(body, src, forceType, meta)
+	if err == errSlow {
+		return parseStd(body, src, forceType, meta)
+	}
+	return evs, err
+}
+
+// checkBody returns the body without surrounding space, or why no reader
+// is worth trying.
+func checkBody(body []byte) ([]byte, error) {
 	if len(body) > MaxRequestBytes {
 		return nil, &Error{Status: 413, Message: fmt.Sprintf("request body is larger than %d bytes", MaxRequestBytes)}
 	}
@@ -226,13 +242,7 @@ func Parse(body []byte, src Source, forceType string, meta Meta) ([]Event, error
 	if body[0] != '[' && body[0] != '{' {
 		return nil, errf("", "body must be a JSON object or array")
 	}
-	// The fast decoder (scan.go) reads what it can; encoding/json the rest,
-	// which is mostly malformed and answered with its errors.
-	evs, err := parseFast(body, src, forceType, meta)
-	if err == errSlow {
-		return parseStd(body, src, forceType, meta)
-	}
-	return evs, err
+	return body, nil
 }
 
 func parseFast(body []byte, src Source, forceType string, meta Meta) ([]Event, error) {

@@ -51,10 +51,10 @@ func benchBodies() []struct {
 // BenchmarkParse: the cost of Parse per request and per event (ns/event).
 func BenchmarkParse(b *testing.B) { benchParse(b, Parse) }
 
-// BenchmarkParseOracle: the same for the parser as it was before the fast
-// decoder (parse_oracle_test.go), for the ratio in one run:
-// go test -bench 'Parse(Oracle)?$' ./internal/event.
-func BenchmarkParseOracle(b *testing.B) { benchParse(b, oldParse) }
+// BenchmarkParseStd: the same with encoding/json alone reading the
+// bodies (the reader Parse had before scan.go), for the ratio in one run:
+// go test -bench 'Parse(Std)?$' ./internal/event.
+func BenchmarkParseStd(b *testing.B) { benchParse(b, parseWithStd) }
 
 func benchParse(b *testing.B, parse func([]byte, Source, string, Meta) ([]Event, error)) {
 	for _, c := range benchBodies() {
