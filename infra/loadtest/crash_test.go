@@ -49,7 +49,9 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 		res, _ := Run(ctx, Config{BaseURL: "http://" + addr, Visitors: 64, PerVisitor: 120, Known: 0.6, Timeout: time.Minute})
 		done <- res
 	}()
-	time.Sleep(700 * time.Millisecond) // mid-load
+	// Mid-load, once scoring has raised an MQL (so that the MQL check below
+	// has something to check, however slow this machine is today).
+	waitForMQL(t, "http://"+addr, done)
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -144,6 +146,32 @@ func freeAddr(t *testing.T) string {
 	}
 	defer ln.Close()
 	return ln.Addr().String()
+}
+
+// waitForMQL returns once the stack lists an MQL, or the load has ended
+// (its result is put back for the caller).
+func waitForMQL(t *testing.T, base string, done chan *Result) {
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		select {
+		case res := <-done:
+			done <- res
+			return
+		default:
+		}
+		req, _ := http.NewRequest("GET", base+"/admin/mqls?limit=1", nil)
+		req.Header.Set("Authorization", "Bearer crash-admin-token-0123456789")
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			var body struct{ MQLs []json.RawMessage }
+			json.NewDecoder(resp.Body).Decode(&body)
+			resp.Body.Close()
+			if len(body.MQLs) > 0 {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("no MQL within a minute of load")
 }
 
 func waitUp(t *testing.T, base string) {
