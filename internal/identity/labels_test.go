@@ -117,13 +117,14 @@ func TestSplitLabelled(t *testing.T) {
 		"text-9":       "yamada@example.jp", // labelled メールアドレス: the person key, dropped
 		"text-10":      "1234",              // labelled 暗証番号: a secret, dropped
 		"text-11":      "東京都港区",             // labelled ご住所: no attribute
+		"text-12":      "boss@example.jp",   // labelled ご連絡先 (its placeholder said メール): an email all the same, dropped
 		"company":      "Named Co",          // a meaningful name wins over its label
 		"field_8":      "no label",
 		"menu-4":       "IT",
 	}
 	labels := map[string]string{
 		"text-123": "会社名 *", "your-field-7": "役職", "field_5": "従業員数", "input_3": "部署名", "text-9": "メールアドレス",
-		"text-10": "暗証番号", "text-11": "ご住所", "company": "ご担当者名", "menu-4": "業種",
+		"text-10": "暗証番号", "text-11": "ご住所", "text-12": "ご連絡先", "company": "ご担当者名", "menu-4": "業種",
 	}
 	known, custom := SplitLabelled(fields, labels, FieldNames{"menu-4": "need"})
 	want := map[string]string{"company": "Named Co", "title": "部長", "employees": "300名", "department": "営業部", "need": "IT"}

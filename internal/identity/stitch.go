@@ -209,8 +209,10 @@ func KnownAttribute(name string) bool {
 }
 
 // SplitAttributes sorts submitted fields into known attributes and custom
-// ones, dropping emails (the person key) and anything that looks like a
-// secret, in case a page's form sent one despite the tag's filters.
+// ones, dropping emails (fields named or labelled so, and any value that is
+// an email address: the person key, or someone else's) and anything that
+// looks like a secret, in case a page's form sent one despite the tag's
+// filters.
 func SplitAttributes(fields map[string]string, extra FieldNames) (known, custom map[string]string) {
 	return SplitLabelled(fields, nil, extra)
 }
@@ -237,6 +239,9 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 		}
 		if sensitive(key) || event.IsEmailKey(key) {
 			continue
+		}
+		if _, err := event.NormalizeEmail(v); err == nil {
+			continue // an email whatever the field's name says: the person key, or someone else's address
 		}
 		if name, ok := extra[key]; ok {
 			known[name] = v

@@ -22,16 +22,18 @@
 // function first called at the end, once all are declared, but for what
 // runs as it is declared (the listeners after click, needConsent after
 // attr and src).
-if (!self.__baton) {
+if (!self.__baton && document.currentScript) { // not as a module: there it has no script element to read
   self.__baton = 1;
-  let script = document.currentScript;
+  let script = document.currentScript, aid;
 
   // track queues and sends one event (with what is still queued): t type,
   // p properties, n the custom event's name or the identify traits; c: sent
   // under consent. While collection is off nothing is recorded, nothing
   // stored (the visitor id is created with the first event).
+  // The visitor id lives in storage, and in aid for a page whose storage is
+  // blocked (then each page is a new visitor, but its events belong together).
   let track = (t, p, n) =>
-    off() || send([...queue(), { a: store('aid') || store('aid', uuid()), t, s: attr('site'), p, n, c: needConsent || updated, w: navigator.webdriver, i: uuid(), ts: Date.now() }]);
+    off() || send([...queue(), { a: aid = store('aid') || store('aid', aid || uuid()) || aid || uuid(), t, s: attr('site'), p, n, c: needConsent || updated, w: navigator.webdriver, i: uuid(), ts: Date.now() }]);
 
   // baton(cmd, a, b): 'page', 'consent' (a: given or not), 'track' (a: the
   // event's name, b: its properties), 'identify' (a: traits).
@@ -39,8 +41,8 @@ if (!self.__baton) {
     cmd == 'page' ? page(last = 0)
       // consent: true keeps bt_consent and drops bt_optout, false the
       // reverse, and empties the rest of the tag's storage.
-      : cmd == 'consent' ? (store('optout', !a), store('consent', a), a ? page()
-        : (['strip', 'q', 'aid'].map((k) => store(k, 0)), navigator.sendBeacon(new URL('optout', src))))
+      : cmd == 'consent' ? (store('optout', !a), store('consent', a || 0), a ? page()
+        : (aid = 0, ['strip', 'q', 'aid'].map((k) => store(k, 0)), navigator.sendBeacon(new URL('optout', src))))
         : (cmd == 'track' || cmd == 'identify') && track(cmd, b, a);
   };
 
@@ -94,7 +96,7 @@ if (!self.__baton) {
   // 暗号, パスワード, カード番号: 暗|パス|カード, escaped, as is メール below:
   // a file of ASCII alone gzips smaller). clean() tests ",name": only the
   // names part applies.
-  let REFUSED = /^([hfbi]|su|re)|\u30ab\u30fc\u30c9|cc[-n]|\u30d1\u30b9|token|pass|cv[cv]|\u6697|secret|card|csrf/i;
+  let REFUSED = /^([hfbi]|su|re)|\u30ab\u30fc\u30c9\u756a|\bcc-|ccnum|\u30d1\u30b9\u30ef|token|pass|cv[cv]|\u6697\u8a3c|secret|card|csrf/i;
 
   // page records a page view of a new URL; while collection is off it
   // records nothing, and the page is recorded when collection starts. off()
@@ -153,7 +155,7 @@ if (!self.__baton) {
           // it there (bt_strip: names only, the last 2,000 characters).
           f.method == 'get' && !off() && store('strip', ([store('strip')] + ' ' + el.name).slice(-2e3)); // [undefined] + ' ' is ' '
         } else {
-          if (/e-?mail|\u30e1\u30fc\u30eb/i.test([t, n, l])) email ||= v; // by type, name, label or placeholder (メール)
+          if (/e-?mail|\u30e1\u30fc\u30eb/i.test([t, n, l, el.placeholder])) email ||= v; // by type, name, label or placeholder (メール)
           fields[n] = v;
           box || (labels[n] = l);
         }
