@@ -21,8 +21,9 @@ coordinator_race() {
     [ "$(ls "$corpus" 2>/dev/null | wc -l)" = "$before" ]
 }
 
-for pkg in $($GO list ./...); do
-  dir=$($GO list -f '{{.Dir}}' "$pkg")
+pkgs=$($GO list ./...) || exit 1 # a list that fails must not pass as nothing to fuzz
+for pkg in $pkgs; do
+  dir=$($GO list -f '{{.Dir}}' "$pkg") || exit 1
   for fn in $(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //'); do
     echo "fuzz $pkg $fn ($FUZZTIME)"
     corpus="$dir/testdata/fuzz/$fn"

@@ -90,9 +90,11 @@ func (s Scrubber) drop(name, value string) bool {
 // URL returns raw without the parameters and addresses Scrubber removes;
 // the rest (order, encoding of what is kept) is left as sent.
 func (s Scrubber) URL(raw string) string {
-	// Nothing to remove without a query, a fragment or an address; url.Parse
-	// decodes only %XX, so "%40" is the only other spelling of "@".
-	if !strings.ContainsAny(raw, "?#@") && !strings.Contains(raw, "%40") {
+	// Nothing to remove without a query, a fragment or an address. An
+	// escape can spell "@" ("%40"), and a path, decoded once, can hold
+	// "%40" from "%2540", which the address pattern matches too: any "%"
+	// takes the long way.
+	if !strings.ContainsAny(raw, "?#@%") {
 		return raw
 	}
 	u, err := url.Parse(raw)

@@ -58,6 +58,7 @@ var scrubCorpus = []string{
 	"https://a.example/?utm_source=a&utm_medium=b&utm_campaign=c&utm_term=d&utm_content=e", "https://a.example/?%75tm_source=x",
 	"https://a.example/?utm%5Fsource=y&utm_source=z", "https://a.example/?utm_source=a;b&utm_medium=%zz&utm_term=+t+",
 	"https://a.example/#?utm_source=f", "utm_source=x", "?utm_source=x",
+	"https://x.example/u/jane%2540example.com", "https://x.example/u/jane%252540example.com", "https://x.example/%25",
 }
 
 // TestScrubSameAsRegexp: isSecretName and hasEmail answer as the regular

@@ -157,8 +157,9 @@ func appendValue(b []byte, v any) []byte {
 // decoder reads the binary form from one string (its substrings share it:
 // one allocation for every string of the event). The first problem sticks.
 type decoder struct {
-	s   string
-	bad bool
+	s      string
+	bad    bool
+	budget int // elements lists and maps may still claim: at most one a byte of the item
 }
 
 func (d *decoder) uvarint() uint64 {
@@ -222,10 +223,11 @@ func (d *decoder) strings(ps ...*string) {
 // takes at least one), so corrupt data cannot ask for a huge allocation.
 func (d *decoder) size() int {
 	n := d.uvarint()
-	if n > uint64(len(d.s)) {
+	if n > uint64(len(d.s)) || int(n) > d.budget {
 		d.bad, d.s = true, ""
 		return 0
 	}
+	d.budget -= int(n) // nested lists cannot each claim what is left
 	return int(n)
 }
 
@@ -279,7 +281,7 @@ func (d *decoder) value(depth int) any {
 	case tagList:
 		n := d.size()
 		l := make([]any, n)
-		for i := range l {
+		for i := 0; i < n && !d.bad; i++ {
 			l[i] = d.value(depth + 1)
 		}
 		return l
@@ -299,7 +301,7 @@ func decode(ev *event.Event, data []byte) error { return decodeTo(ev, data, true
 
 // decodeTo is decode, without the properties and traits unless props.
 func decodeTo(ev *event.Event, data []byte, props bool) error {
-	d := decoder{s: string(data)}
+	d := decoder{s: string(data), budget: len(data)}
 	if d.byte() != codecV1 {
 		return errCorrupt
 	}

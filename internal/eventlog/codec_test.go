@@ -2,10 +2,12 @@ package eventlog
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"math"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -301,5 +303,30 @@ func TestDecodeWithoutProperties(t *testing.T) {
 	}
 	if _, err := DecodeWithoutProperties(table.Item{Data: encode(nil, &ev)[:20]}); err == nil {
 		t.Fatal("a truncated item decoded")
+	}
+}
+
+// TestDecodeBoundsNestedLists: a corrupt item whose nested lists each claim
+// as many elements as bytes are left is refused without allocating them all.
+func TestDecodeBoundsNestedLists(t *testing.T) {
+	data := encode(nil, &event.Event{ID: "m"})
+	data = data[:len(data)-2] // drop the empty properties and traits
+	const depth = 2000
+	data = append(data, 1)      // one property,
+	data = append(data, 1, 'k') // named k, whose value is
+	for i := 0; i < depth; i++ {
+		// Each list claims as many elements as bytes are left after its
+		// header (3 bytes each), which each alone may.
+		data = append(data, tagList)
+		data = binary.AppendUvarint(data, uint64(max(3*(depth-1-i), 128)))
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	if _, err := Decode(table.Item{Data: data}); err == nil {
+		t.Fatal("a corrupt item decoded")
+	}
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > 1<<20 {
+		t.Fatalf("decoding a %d-byte item allocated %d bytes", len(data), got)
 	}
 }

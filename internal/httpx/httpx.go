@@ -55,11 +55,13 @@ func ReadBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, int,
 }
 
 // readAll is io.ReadAll sized by the declared length (one allocation, not
-// a doubling series); the reader still enforces the limit.
+// a doubling series), up to 64 KB: a client declaring more has to send it
+// before it gets more memory. The reader still enforces the limit.
 func readAll(rd io.Reader, declared, limit int64) ([]byte, error) {
 	if declared <= 0 || declared > limit {
 		return io.ReadAll(rd)
 	}
+	declared = min(declared, 64<<10)
 	b := make([]byte, 0, declared+1) // +1: io.ReadAll's EOF check needs no growth
 	for {
 		n, err := rd.Read(b[len(b):cap(b)])

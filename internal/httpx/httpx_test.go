@@ -147,20 +147,26 @@ func TestReadBody(t *testing.T) {
 		body     string
 		declared int64 // -1: unknown (chunked)
 		status   int   // 0: read
+		limit    int64 // 0: limit
 	}{
-		{"declared", strings.Repeat("a", 40), 40, 0},
-		{"at the limit", strings.Repeat("b", limit), limit, 0},
-		{"empty", "", 0, 0},
-		{"chunked", strings.Repeat("c", 50), -1, 0},
-		{"chunked over the limit", strings.Repeat("d", limit+1), -1, http.StatusRequestEntityTooLarge},
-		{"declared over the limit", strings.Repeat("e", limit+1), limit + 1, http.StatusRequestEntityTooLarge},
-		{"longer than declared", strings.Repeat("f", 30), 20, 0},
-		{"longer than declared, over the limit", strings.Repeat("g", limit+5), 10, http.StatusRequestEntityTooLarge},
+		{"declared", strings.Repeat("a", 40), 40, 0, 0},
+		{"at the limit", strings.Repeat("b", limit), limit, 0, 0},
+		{"empty", "", 0, 0, 0},
+		{"chunked", strings.Repeat("c", 50), -1, 0, 0},
+		{"chunked over the limit", strings.Repeat("d", limit+1), -1, http.StatusRequestEntityTooLarge, 0},
+		{"declared over the limit", strings.Repeat("e", limit+1), limit + 1, http.StatusRequestEntityTooLarge, 0},
+		{"longer than declared", strings.Repeat("f", 30), 20, 0, 0},
+		{"longer than declared, over the limit", strings.Repeat("g", limit+5), 10, http.StatusRequestEntityTooLarge, 0},
+		{"past the first allocation", strings.Repeat("h", 70<<10), 70 << 10, 0, 1 << 20},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := httptest.NewRequest("POST", "/e", strings.NewReader(c.body))
 			r.ContentLength = c.declared
-			got, status, err := ReadBody(httptest.NewRecorder(), r, limit)
+			lim := c.limit
+			if lim == 0 {
+				lim = limit
+			}
+			got, status, err := ReadBody(httptest.NewRecorder(), r, lim)
 			if status != c.status {
 				t.Fatalf("status %d (%v), want %d", status, err, c.status)
 			}
