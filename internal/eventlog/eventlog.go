@@ -86,11 +86,19 @@ func (l *Log) item(ev *event.Event) (table.Item, error) {
 }
 
 // Decode reads an event item: the binary form, or JSON as stored before it.
-func Decode(it table.Item) (event.Event, error) {
+func Decode(it table.Item) (event.Event, error) { return decodeItem(it, true) }
+
+// DecodeWithoutProperties reads an event item but its properties and
+// traits (left nil; an item stored as JSON is read whole): for a feed
+// consumer that looks at who, when and where only, the maps being most of
+// a decode's cost.
+func DecodeWithoutProperties(it table.Item) (event.Event, error) { return decodeItem(it, false) }
+
+func decodeItem(it table.Item, props bool) (event.Event, error) {
 	if len(it.Data) > 0 && it.Data[0] == codecV1 {
 		var ev event.Event // not through decodeInto: JSON's path would put it on the heap
-		if err := decode(&ev, it.Data); err != nil {
-			return event.Event{}, fmt.Errorf("eventlog: corrupt event %s/%s: %w", it.PK, it.SK, err)
+		if err := decodeTo(&ev, it.Data, props); err != nil {
+			return event.Event{}, corrupt(it, err)
 		}
 		return ev, nil
 	}
@@ -99,19 +107,8 @@ func Decode(it table.Item) (event.Event, error) {
 	return ev, err
 }
 
-// DecodeWithoutProperties reads an event item but its properties and
-// traits (left nil; an item stored as JSON is read whole): for a feed
-// consumer that looks at who, when and where only, the maps being most of
-// a decode's cost.
-func DecodeWithoutProperties(it table.Item) (event.Event, error) {
-	if len(it.Data) > 0 && it.Data[0] == codecV1 {
-		var ev event.Event
-		if err := decodeTo(&ev, it.Data, false); err != nil {
-			return event.Event{}, fmt.Errorf("eventlog: corrupt event %s/%s: %w", it.PK, it.SK, err)
-		}
-		return ev, nil
-	}
-	return Decode(it)
+func corrupt(it table.Item, err error) error {
+	return fmt.Errorf("eventlog: corrupt event %s/%s: %w", it.PK, it.SK, err)
 }
 
 func decodeInto(ev *event.Event, it table.Item) error {
@@ -123,7 +120,7 @@ func decodeInto(ev *event.Event, it table.Item) error {
 	}
 	if err != nil {
 		*ev = event.Event{}
-		return fmt.Errorf("eventlog: corrupt event %s/%s: %w", it.PK, it.SK, err)
+		return corrupt(it, err)
 	}
 	return nil
 }
@@ -137,17 +134,11 @@ func (l *Log) Visitor(ctx context.Context, visitor string) ([]event.Event, error
 		return nil, err
 	}
 	SortHeads(heads, false)
-	out := make([]event.Event, len(heads))
-	for k := range heads {
-		if err := heads[k].decode(&out[k]); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return DecodeHeads(heads)
 }
 
 // Head is a stored event's time and id, read without decoding the rest:
-// what ordering and paging a history needs. Event decodes the whole.
+// what ordering and paging a history needs. DecodeHeads decodes the whole.
 type Head struct {
 	At   time.Time // the event's corrected time (event.Event.Timestamp)
 	ID   string
@@ -155,12 +146,16 @@ type Head struct {
 	ev   *event.Event // decoded already (an item stored as JSON)
 }
 
-// Event decodes the whole event.
-func (h Head) Event() (event.Event, error) {
-	if h.ev != nil {
-		return *h.ev, nil
+// DecodeHeads decodes the events of heads, in their order, each straight
+// into its place in the list.
+func DecodeHeads(heads []Head) ([]event.Event, error) {
+	out := make([]event.Event, len(heads))
+	for k := range heads {
+		if err := heads[k].decode(&out[k]); err != nil {
+			return nil, err
+		}
 	}
-	return Decode(h.item)
+	return out, nil
 }
 
 func (h Head) decode(ev *event.Event) error {
@@ -193,8 +188,8 @@ func (l *Log) Heads(ctx context.Context, visitor string) ([]Head, error) {
 	return heads, nil
 }
 
-// SortHeads orders heads oldest first by time, then id (newest first with
-// newest), as SortOldestFirst and SortNewestFirst order events.
+// SortHeads orders heads oldest first by time, then id, stably (newest
+// first with newest: the reverse order, ties kept as they were).
 func SortHeads(heads []Head, newest bool) {
 	slices.SortStableFunc(heads, func(a, b Head) int {
 		c := a.At.Compare(b.At)
@@ -219,49 +214,6 @@ func (l *Log) Aliases(ctx context.Context, visitor string) ([]string, error) {
 		out = append(out, strings.TrimPrefix(it.SK, "A#"))
 	}
 	return out, nil
-}
-
-// SortOldestFirst orders events by corrected time, then id for stability.
-func SortOldestFirst(evs []event.Event) { sortEvents(evs, oldestFirst) }
-
-// SortNewestFirst is SortOldestFirst reversed.
-func SortNewestFirst(evs []event.Event) {
-	sortEvents(evs, func(a, b *event.Event) int { return oldestFirst(b, a) })
-}
-
-func oldestFirst(a, b *event.Event) int {
-	if c := a.Timestamp.Compare(b.Timestamp); c != 0 {
-		return c
-	}
-	return strings.Compare(a.ID, b.ID)
-}
-
-// sortEvents sorts stably by cmp. Events are large: a list already in
-// order (or in reverse) is left (or reversed) in place, others are sorted
-// by index and each event moved once (a rescore sorts every history).
-func sortEvents(evs []event.Event, cmp func(a, b *event.Event) int) {
-	asc, desc := true, true
-	for i := 1; i < len(evs) && (asc || desc); i++ {
-		c := cmp(&evs[i-1], &evs[i])
-		asc, desc = asc && c <= 0, desc && c > 0
-	}
-	switch {
-	case asc:
-		return
-	case desc:
-		slices.Reverse(evs)
-		return
-	}
-	idx := make([]int32, len(evs))
-	for i := range idx {
-		idx[i] = int32(i)
-	}
-	slices.SortStableFunc(idx, func(a, b int32) int { return cmp(&evs[a], &evs[b]) })
-	out := make([]event.Event, len(evs))
-	for i, j := range idx {
-		out[i] = evs[j]
-	}
-	copy(evs, out)
 }
 
 // ForgetVisitor deletes everything the log keeps under a visitor (its

@@ -64,20 +64,30 @@ func (s *Stitcher) Identify(ctx context.Context, id Identification) (Person, Lin
 // for each visitor only the events from the periods it belonged to the
 // person. limit <= 0 returns all.
 func (s *Stitcher) Timeline(ctx context.Context, person string, limit int) ([]event.Event, error) {
-	heads, err := s.heads(ctx, person)
+	heads, err := s.heads(ctx, person, true)
 	if err != nil {
 		return nil, err
 	}
 	if limit > 0 && len(heads) > limit {
 		heads = heads[:limit]
 	}
-	return decodeHeads(heads)
+	return eventlog.DecodeHeads(heads)
 }
 
-// heads is the person's timeline as event heads, newest first: ordering
-// and paging read each event's time and id, and only the events shown are
-// decoded.
-func (s *Stitcher) heads(ctx context.Context, person string) ([]eventlog.Head, error) {
+// History is the person's whole timeline oldest first (what scoring
+// replays).
+func (s *Stitcher) History(ctx context.Context, person string) ([]event.Event, error) {
+	heads, err := s.heads(ctx, person, false)
+	if err != nil {
+		return nil, err
+	}
+	return eventlog.DecodeHeads(heads)
+}
+
+// heads is the person's timeline as event heads, oldest or newest first:
+// ordering, filtering by the browsers' periods and paging read each
+// event's time and id, and only the events kept are decoded.
+func (s *Stitcher) heads(ctx context.Context, person string, newest bool) ([]eventlog.Head, error) {
 	visitors, err := s.Dir.Visitors(ctx, person)
 	if err != nil {
 		return nil, err
@@ -98,64 +108,7 @@ func (s *Stitcher) heads(ctx context.Context, person string) ([]eventlog.Head, e
 			}
 		}
 	}
-	eventlog.SortHeads(out, true)
-	return out, nil
-}
-
-func decodeHeads(heads []eventlog.Head) ([]event.Event, error) {
-	out := make([]event.Event, len(heads))
-	for i, h := range heads {
-		ev, err := h.Event()
-		if err != nil {
-			return nil, err
-		}
-		out[i] = ev
-	}
-	return out, nil
-}
-
-// History is the person's whole timeline oldest first (what scoring
-// replays): a person with one visitor gets that visitor's events as the
-// log reads them, already in order, without a copy or a sort.
-func (s *Stitcher) History(ctx context.Context, person string) ([]event.Event, error) {
-	out, err := s.events(ctx, person)
-	if err != nil {
-		return nil, err
-	}
-	eventlog.SortOldestFirst(out)
-	return out, nil
-}
-
-// events gathers the person's events across their visitors, each
-// visitor's oldest first (Log.Visitor's order).
-func (s *Stitcher) events(ctx context.Context, person string) ([]event.Event, error) {
-	visitors, err := s.Dir.Visitors(ctx, person)
-	if err != nil {
-		return nil, err
-	}
-	var out []event.Event
-	for _, v := range visitors {
-		link, err := s.Dir.GetLink(ctx, v)
-		if err != nil {
-			return nil, err
-		}
-		evs, err := s.Log.Visitor(ctx, v)
-		if err != nil {
-			return nil, err
-		}
-		// Kept in place: events are large, and the list is the caller's.
-		kept := evs[:0]
-		for i := range evs {
-			if link.PersonAt(evs[i].Timestamp) == person {
-				kept = append(kept, evs[i])
-			}
-		}
-		if out == nil {
-			out = kept
-		} else {
-			out = append(out, kept...)
-		}
-	}
+	eventlog.SortHeads(out, newest)
 	return out, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/eventlog"
 )
 
 // TimelineCursor is where a page of a timeline ended: its last event's
@@ -52,7 +53,7 @@ func (c TimelineCursor) after(at time.Time, id string) bool {
 // page reads the heads (time and id) of every event of the person's
 // browsers, and decodes only the page's.
 func (s *Stitcher) TimelinePage(ctx context.Context, person string, limit int, from *TimelineCursor) ([]event.Event, *TimelineCursor, error) {
-	tl, err := s.heads(ctx, person)
+	tl, err := s.heads(ctx, person, true)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -66,7 +67,7 @@ func (s *Stitcher) TimelinePage(ctx context.Context, person string, limit int, f
 	if limit > 0 && i+limit < end {
 		end = i + limit
 	}
-	page, err := decodeHeads(tl[i:end])
+	page, err := eventlog.DecodeHeads(tl[i:end])
 	if err != nil {
 		return nil, nil, err
 	}
