@@ -166,13 +166,14 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 		writeParseError(w, err)
 		return
 	}
-	if reason := h.Consent.refused(r, evs); reason != "" {
+	out := optedOut(r)
+	if reason := h.Consent.refused(r, out, evs); reason != "" {
 		// Collection is off for this browser: nothing is stored, and the
 		// answer is a success so the tag does not retry.
 		httpx.JSON(w, http.StatusAccepted, map[string]any{"stored": 0, "reason": reason})
 		return
 	}
-	if optedOut(r) {
+	if out {
 		h.clearOptOut(w, r) // consent given again since the opt-out (refused)
 	}
 	kept := evs[:0]

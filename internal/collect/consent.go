@@ -18,13 +18,14 @@ type Consent struct {
 	IgnoreGPC     bool            // do not honour Sec-GPC: 1 (default: honour it)
 }
 
-// refused says why nothing may be collected from this browser at all.
+// refused says why nothing may be collected from this browser at all
+// (optedOut: it carries the opt-out cookie).
 // An opt-out gives way to consent given since: every event granted
 // (context.consent, which the tag sends only once the visitor consented
 // through the site's consent mode after their opt-out) is the visitor's
 // newer choice (regranted).
-func (c Consent) refused(r *http.Request, evs []event.Event) string {
-	if optedOut(r) && !regranted(evs) {
+func (c Consent) refused(r *http.Request, optedOut bool, evs []event.Event) string {
+	if optedOut && !regranted(evs) {
 		return "opted out"
 	}
 	if !c.IgnoreGPC && r.Header.Get("Sec-GPC") == "1" {
