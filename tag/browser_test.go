@@ -413,6 +413,14 @@ func TestInBrowser(t *testing.T) {
 			t.Fatalf("consent given again, yet collection did not resume: %s", kinds(evs))
 		}
 	})
+	run("optin-open", func(t *testing.T, r result) {
+		if info, _ := r.Info.(string); r.URL != "bt_optout" || strings.Contains(info, "bt_optout") {
+			t.Fatalf("collector cookies after the opt-out %q, after consent again %q", r.URL, r.Info)
+		}
+		if evs := events(t, r.AID); kinds(evs) != "page_view" || evs[0].URL != site.URL+"/index.html?again=1" {
+			t.Fatalf("consent given again on a site without data-consent, yet collection did not resume: %s", kinds(evs))
+		}
+	})
 	run("gpc", func(t *testing.T, r result) {
 		// Nothing was sent: no id was even created, and the collector never
 		// set its cookie (it would have on any request).

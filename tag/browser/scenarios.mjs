@@ -22,7 +22,14 @@ const browser = await chromium.launch({
 // anyone. The "bot" scenario keeps it, to see that flag.
 const desktopUA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
-const settle = (page) => page.waitForTimeout(400);
+// settle gives the tag time to run, then waits (up to 5 s) for its queue to
+// empty: the collector answered, so what it was sent is stored. A loaded
+// machine answers later than a fixed wait; a queue that cannot empty (the
+// collector down) just waits the 5 s out.
+const settle = async (page) => {
+  await page.waitForTimeout(400);
+  await page.waitForFunction(() => !localStorage.getItem('bt_q'), null, { timeout: 5000 }).catch(() => {});
+};
 const aid = (page) => page.evaluate(() => localStorage.getItem('bt_aid'));
 const queued = (page) => page.evaluate(() => JSON.parse(localStorage.getItem('bt_q') || '[]').length);
 const stored = (page) => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('bt_')).sort());
@@ -223,6 +230,19 @@ const scenarios = {
     const out = await collectorCookies(page);
     await page.click('#accept');
     await page.goto(site + '/consent.html?again=1');
+    await settle(page);
+    return { aid: await aid(page), url: out, info: await collectorCookies(page) };
+  },
+  // The same on a site that does not require consent: an opt-out through
+  // baton('consent', false), then consent given again by baton('consent', true).
+  async 'optin-open'(page) {
+    await page.goto(site + '/index.html');
+    await settle(page);
+    await page.evaluate(() => baton('consent', false));
+    await settle(page);
+    const out = await collectorCookies(page);
+    await page.evaluate(() => baton('consent', true));
+    await page.goto(site + '/index.html?again=1');
     await settle(page);
     return { aid: await aid(page), url: out, info: await collectorCookies(page) };
   },

@@ -33,7 +33,7 @@ if (!self.__baton && document.currentScript) { // not as a module: there it has 
   // The visitor id lives in storage, and in aid for a page whose storage is
   // blocked (then each page is a new visitor, but its events belong together).
   let track = (t, p, n) =>
-    off() || send([...queue(), { a: aid = store('aid') || store('aid', aid || uuid()) || aid || uuid(), t, s: attr('site'), p, n, c: needConsent || updated, w: navigator.webdriver, i: uuid(), ts: Date.now() }]);
+    off() || send([...queue(), { a: aid = store('aid') || store('aid', aid || uuid()) || aid || uuid(), t, s: attr('site'), p, n, c: !!store('consent') || updated, w: navigator.webdriver, i: uuid(), ts: Date.now() }]);
 
   // baton(cmd, a, b): 'page', 'consent' (a: given or not), 'track' (a: the
   // event's name, b: its properties), 'identify' (a: traits).
