@@ -101,7 +101,7 @@ type tagWire struct {
 	P  map[string]any  `json:"p"`  // properties
 	N  json.RawMessage `json:"n"`  // the custom event's name (track), the traits (identify)
 	W  bool            `json:"w"`  // navigator.webdriver
-	C  bool            `json:"c"`  // sent under consent (data-consent=required, Google consent mode granted)
+	C  bool            `json:"c"`  // sent under consent (given by baton('consent', true), or Google consent mode granted)
 }
 
 type wireContext struct {
