@@ -134,7 +134,12 @@ type Book struct {
 	// Send hands a raised MQA to delivery (the push queue); it must be
 	// idempotent by MQA id. Nil: MQAs are recorded, not delivered.
 	Send func(ctx context.Context, m MQA) error
-	Now  func() time.Time
+	// Rewrite hands delivery an MQA an erasure is about to cut a person
+	// from, as it will be stored (sfa.erase: the SFAs' copies must stop
+	// naming them too). It runs before the stored MQA changes, so an
+	// erasure retried after it failed calls it again. Nil: not told.
+	Rewrite func(ctx context.Context, m MQA) error
+	Now     func() time.Time
 }
 
 // NewBook is a Book on the rules (nil: no rules file: grouping only).

@@ -148,6 +148,19 @@ func (b *Book) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, 
 	if err != nil || !had {
 		return removed, err
 	}
+	if b.Rewrite != nil {
+		// Before anything changes here: the account and its MQAs may go
+		// with their last person, and then nothing would say what to tell.
+		ms, err := b.naming(ctx, s)
+		if err != nil {
+			return removed, err
+		}
+		for _, m := range ms {
+			if err := b.Rewrite(ctx, m); err != nil {
+				return removed, fmt.Errorf("MQA %s at the SFA: %w", m.ID, err)
+			}
+		}
+	}
 	for range 10 {
 		a, err := b.live(ctx, mem.Account)
 		if errors.Is(err, ErrNotFound) {
@@ -197,35 +210,12 @@ func (b *Book) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, 
 			return removed, err
 		}
 	}
-	// MQAs keep who was active then: drop the person from each, in every
-	// account (a merge, a split or new grouping keys may have moved them
-	// since an MQA named them; erasure is rare, the accounts' list short).
-	accts, err := b.T.Query(ctx, table.Query{PK: listPK, Consistent: true})
+	// MQAs keep who was active then: drop the person from each.
+	ms, err := b.naming(ctx, s)
 	if err != nil {
 		return removed, err
 	}
-	var ms []MQA
-	for _, it := range accts {
-		got, err := b.MQAs(ctx, it.SK)
-		if err != nil {
-			return removed, err
-		}
-		ms = append(ms, got...)
-	}
 	for _, m := range ms {
-		n := len(m.People)
-		m.People = slices.DeleteFunc(m.People, func(p Member) bool { return p.Person == s.Person || (s.Email != "" && p.Email == s.Email) })
-		if len(m.People) == n {
-			continue
-		}
-		// What the MQA says of the company came from its people: from
-		// those left.
-		m.Attributes = vote(m.People)
-		m.Keys = slices.DeleteFunc(m.Keys, func(k string) bool { return !(&Account{Members: m.People}).givenByMember(b, k) })
-		m.Name = m.Attributes["company"]
-		if m.Name == "" {
-			m.Name = m.Domain()
-		}
 		w, _ := m.write()
 		w.Cond = table.Always
 		if err := b.T.Transact(ctx, []table.Write{w}); err != nil {
@@ -238,6 +228,40 @@ func (b *Book) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, 
 	}
 	removed.Add(kindMember, 1)
 	return removed, nil
+}
+
+// naming returns the MQAs that name the person, without them: in every
+// account (a merge, a split or new grouping keys may have moved them since
+// an MQA named them; erasure is rare, the accounts' list short).
+func (b *Book) naming(ctx context.Context, s privacy.Subject) ([]MQA, error) {
+	accts, err := b.T.Query(ctx, table.Query{PK: listPK, Consistent: true})
+	if err != nil {
+		return nil, err
+	}
+	var out []MQA
+	for _, it := range accts {
+		ms, err := b.MQAs(ctx, it.SK)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			n := len(m.People)
+			m.People = slices.DeleteFunc(m.People, func(p Member) bool { return p.Person == s.Person || (s.Email != "" && p.Email == s.Email) })
+			if len(m.People) == n {
+				continue
+			}
+			// What the MQA says of the company came from its people: from
+			// those left.
+			m.Attributes = vote(m.People)
+			m.Keys = slices.DeleteFunc(m.Keys, func(k string) bool { return !(&Account{Members: m.People}).givenByMember(b, k) })
+			m.Name = m.Attributes["company"]
+			if m.Name == "" {
+				m.Name = m.Domain()
+			}
+			out = append(out, m)
+		}
+	}
+	return out, nil
 }
 
 // givenByMember reports whether one of the account's members has the key.

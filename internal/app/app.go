@@ -88,6 +88,9 @@ func Assemble(ctx context.Context, c *core.Core) (*App, error) {
 	a.Eraser = a.eraser()
 	if cfg.File.SFA.Erase {
 		a.Eraser.Tell = a.TellConnectors()
+		if c.Accounts != nil {
+			c.Accounts.Rewrite = a.Pusher.RewriteAccount // MQAs the SFAs took stop naming the person
+		}
 	}
 	a.Feedback = sales.New(c)
 	a.Admin = &admin.Handler{

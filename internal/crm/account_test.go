@@ -113,3 +113,88 @@ func TestSalesforceAccountAndTask(t *testing.T) {
 		t.Fatalf("facts reported %v", facts)
 	}
 }
+
+// TestRewriteAccount: after an erasure cut a person from an MQA, each SFA's
+// copy is rewritten in place (no second Task, note or record), a value now
+// empty is emptied (kintone), and a copy sales deleted stays deleted.
+func TestRewriteAccount(t *testing.T) {
+	cut := mqa
+	cut.People = cut.People[1:] // bucho@ erased
+	gone := func(t *testing.T, where, text string) {
+		t.Helper()
+		if strings.Contains(text, "bucho@sample.co.jp") || !strings.Contains(text, "tanto@sample.co.jp") {
+			t.Fatalf("%s after the rewrite: %s", where, text)
+		}
+	}
+	t.Run("salesforce", func(t *testing.T) {
+		f := crmfake.NewSalesforce()
+		defer f.Close()
+		c := sf(f)
+		c.AccountKey = "Baton_Account_Id__c"
+		if _, err := c.PushAccount(context.Background(), mqa); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.RewriteAccount(context.Background(), cut); err != nil {
+			t.Fatal(err)
+		}
+		gone(t, "Task", f.Task(mqa.ID)["Description"].(string))
+		if len(f.Tasks) != 1 || f.Task(mqa.ID)["WhatId"] == nil {
+			t.Fatalf("tasks %v", f.Tasks)
+		}
+		delete(f.Tasks, mqa.ID) // sales deleted it
+		if err := c.RewriteAccount(context.Background(), cut); err != nil || len(f.Tasks) != 0 {
+			t.Fatalf("a deleted Task: %v, tasks %v", err, f.Tasks)
+		}
+	})
+	t.Run("hubspot", func(t *testing.T) {
+		f := crmfake.NewHubSpot()
+		defer f.Close()
+		c := hs(f)
+		ctx := push.WithProgress(context.Background(), push.MemProgress{})
+		if _, err := c.PushAccount(ctx, mqa); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.RewriteAccount(ctx, cut); err != nil {
+			t.Fatal(err)
+		}
+		if len(f.Notes) != 1 {
+			t.Fatalf("%d notes", len(f.Notes))
+		}
+		gone(t, "note", f.Notes[0]["properties"].(map[string]any)["hs_note_body"].(string))
+		f.Notes = nil // deleted at HubSpot
+		if err := c.RewriteAccount(ctx, cut); err != nil || len(f.Notes) != 0 {
+			t.Fatalf("a deleted note: %v, notes %v", err, f.Notes)
+		}
+		// No note recorded: nothing to rewrite, nothing asked.
+		calls := f.Calls["PATCH /crm/v3/objects/notes/9001"]
+		if err := c.RewriteAccount(push.WithProgress(context.Background(), push.MemProgress{}), cut); err != nil || f.Calls["PATCH /crm/v3/objects/notes/9001"] != calls {
+			t.Fatalf("without a note: %v", err)
+		}
+	})
+	t.Run("kintone", func(t *testing.T) {
+		f := crmfake.NewKintone()
+		defer f.Close()
+		c := kt(f)
+		c.AccountApp, c.AccountKeyField = f.AccountApp, f.AccountKeyField
+		c.AccountFields = map[string]string{"mqa_summary": "reason", "people": "company", "industry": "domain"}
+		if _, err := c.PushAccount(context.Background(), mqa); err != nil {
+			t.Fatal(err)
+		}
+		nobody := cut
+		nobody.People, nobody.Attributes = nil, map[string]string{} // the last person erased too
+		if err := c.RewriteAccount(context.Background(), cut); err != nil {
+			t.Fatal(err)
+		}
+		gone(t, "record", f.AccountRecord(mqa.ID)["reason"])
+		if err := c.RewriteAccount(context.Background(), nobody); err != nil {
+			t.Fatal(err)
+		}
+		if r := f.AccountRecord(mqa.ID); strings.Contains(r["reason"], "@") || r["company"] != "" || r["domain"] != "" || len(f.AccountRecords) != 1 {
+			t.Fatalf("record after the last erasure %v (%d records)", r, len(f.AccountRecords))
+		}
+		delete(f.AccountRecords, mqa.ID) // deleted at kintone
+		if err := c.RewriteAccount(context.Background(), cut); err != nil || len(f.AccountRecords) != 0 {
+			t.Fatalf("a deleted record: %v, records %v", err, f.AccountRecords)
+		}
+	})
+}

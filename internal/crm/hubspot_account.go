@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"time"
 
 	"github.com/baton-hq/baton/internal/account"
@@ -39,7 +40,7 @@ func (h *HubSpot) PushAccount(ctx context.Context, m account.MQA) (string, error
 	note := map[string]any{
 		"properties": map[string]string{
 			"hs_timestamp": m.At.UTC().Format(time.RFC3339),
-			"hs_note_body": fmt.Sprintf("<p><b>MQA: %s</b></p><pre>%s</pre><p>baton-mqa-%s</p>", htmlEscape(m.Condition), htmlEscape(m.Summary()), m.ID),
+			"hs_note_body": noteBody(m),
 		},
 		"associations": []any{map[string]any{
 			"to":    map[string]string{"id": company},
@@ -50,6 +51,30 @@ func (h *HubSpot) PushAccount(ctx context.Context, m account.MQA) (string, error
 		return "", err
 	}
 	return company, nil
+}
+
+// noteBody is the MQA's note: why, the people, and the MQA id (which
+// finds the note again when its id was not recorded).
+func noteBody(m account.MQA) string {
+	return fmt.Sprintf("<p><b>MQA: %s</b></p><pre>%s</pre><p>baton-mqa-%s</p>", htmlEscape(m.Condition), htmlEscape(m.Summary()), m.ID)
+}
+
+// RewriteAccount implements push.AccountRewriter: the MQA's note, by the id
+// its delivery recorded, gets the MQA's body as it now is. A note deleted
+// at HubSpot is left deleted.
+func (h *HubSpot) RewriteAccount(ctx context.Context, m account.MQA) error {
+	id := push.ProgressFrom(ctx).Step("note")
+	if id == "" {
+		return nil // no note was made
+	}
+	status, body, hd, err := h.do(ctx, "PATCH", "/crm/v3/objects/notes/"+url.PathEscape(id), map[string]any{"properties": map[string]string{"hs_note_body": noteBody(m)}})
+	if err != nil {
+		return err
+	}
+	if status == 404 || status == 200 {
+		return nil
+	}
+	return h.hsError(status, body, hd)
 }
 
 // hsCompanyAttrs are the company properties read back, by the account

@@ -69,6 +69,27 @@ func (k *Kintone) PushAccount(ctx context.Context, m account.MQA) (string, error
 	if k.AccountApp == 0 {
 		return "", push.ErrNotTaken
 	}
+	return k.upsert(ctx, k.AccountApp, k.AccountKeyField, m.ID, k.accountRecord(m, false), true)
+}
+
+// RewriteAccount implements push.AccountRewriter: the MQA app's record of
+// the MQA is updated to the MQA as it now is, a value now empty (the last
+// person's email, say) emptied. A record deleted at kintone stays deleted.
+func (k *Kintone) RewriteAccount(ctx context.Context, m account.MQA) error {
+	if k.AccountApp == 0 {
+		return nil
+	}
+	_, err := k.upsert(ctx, k.AccountApp, k.AccountKeyField, m.ID, k.accountRecord(m, true), false)
+	var pe *push.Error
+	if errors.As(err, &pe) && pe.Code == "GAIA_RE01" {
+		return nil
+	}
+	return err
+}
+
+// accountRecord is the MQA app's record of m, by the configured fields;
+// empty values are left out unless emptied is set.
+func (k *Kintone) accountRecord(m account.MQA, emptied bool) map[string]any {
 	rec := map[string]any{}
 	for what, code := range k.AccountFields {
 		v := ""
@@ -96,11 +117,11 @@ func (k *Kintone) PushAccount(ctx context.Context, m account.MQA) (string, error
 		default:
 			v = m.Attributes[what]
 		}
-		if code != "" && v != "" {
+		if code != "" && (v != "" || emptied) {
 			rec[code] = map[string]string{"value": v}
 		}
 	}
-	return k.upsert(ctx, k.AccountApp, k.AccountKeyField, m.ID, rec)
+	return rec
 }
 
 // Push implements push.Connector.
@@ -127,13 +148,14 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 			set(code, l.Attributes[attr])
 		}
 	}
-	return k.upsert(ctx, k.App, k.EmailField, l.Email, rec)
+	return k.upsert(ctx, k.App, k.EmailField, l.Email, rec, true)
 }
 
-// upsert writes one record of an app by its update key.
-func (k *Kintone) upsert(ctx context.Context, app int, keyField, key string, rec map[string]any) (string, error) {
+// upsert writes one record of an app by its update key; without insert,
+// a record that does not exist is kintone's GAIA_RE01.
+func (k *Kintone) upsert(ctx context.Context, app int, keyField, key string, rec map[string]any, insert bool) (string, error) {
 	body, _ := json.Marshal(map[string]any{
-		"app": app, "upsert": true,
+		"app": app, "upsert": insert,
 		"records": []any{map[string]any{"updateKey": map[string]string{"field": keyField, "value": key}, "record": rec}},
 	})
 	req, _ := http.NewRequestWithContext(ctx, "PUT", strings.TrimSuffix(k.BaseURL, "/")+"/k/v1/records.json", bytes.NewReader(body))

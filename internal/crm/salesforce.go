@@ -668,7 +668,7 @@ func (s *Salesforce) PushAccount(ctx context.Context, m account.MQA) (string, er
 		return "", &push.Error{Connector: "salesforce", Message: "keeping the Account's values: " + err.Error()}
 	}
 	task := map[string]any{
-		"WhatId": r.ID, "Subject": "MQA: " + m.Condition, "Description": m.Summary(),
+		"WhatId": r.ID, "Subject": "MQA: " + m.Condition, "Description": m.Summary(), // RewriteAccount writes it again
 		"Status": "Completed", "Priority": "High", "ActivityDate": m.At.Format("2006-01-02"),
 	}
 	status, body, h, err = s.call(ctx, "PATCH", s.base()+"/sobjects/Task/"+s.TaskKey+"/"+url.PathEscape(m.ID), task)
@@ -679,4 +679,31 @@ func (s *Salesforce) PushAccount(ctx context.Context, m account.MQA) (string, er
 		return "", sfError(status, body, h, now)
 	}
 	return r.ID, nil
+}
+
+// RewriteAccount implements push.AccountRewriter: the MQA's Task, found by
+// the MQA id, gets the MQA's description as it now is. A Task sales deleted
+// stays deleted (the upsert by external id would create it again).
+func (s *Salesforce) RewriteAccount(ctx context.Context, m account.MQA) error {
+	if s.AccountKey == "" {
+		return nil
+	}
+	path := s.base() + "/sobjects/Task/" + s.TaskKey + "/" + url.PathEscape(m.ID)
+	status, body, h, err := s.call(ctx, "GET", path+"?fields=Id", nil)
+	if err != nil {
+		return err
+	}
+	if status == 404 {
+		return nil
+	}
+	if status != 200 {
+		return sfError(status, body, h, s.now())
+	}
+	if status, body, h, err = s.call(ctx, "PATCH", path, map[string]any{"Description": m.Summary()}); err != nil {
+		return err
+	}
+	if status != 200 && status != 201 && status != 204 {
+		return sfError(status, body, h, s.now())
+	}
+	return nil
 }

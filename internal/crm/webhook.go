@@ -77,3 +77,12 @@ func (w *Webhook) post(ctx context.Context, id, typ string, data any) (string, e
 func (w *Webhook) PushAccount(ctx context.Context, m account.MQA) (string, error) {
 	return w.post(ctx, m.ID, "mqa.created", m)
 }
+
+// RewriteAccount implements push.AccountRewriter: the MQA as it now is,
+// type "mqa.updated", for the receiver to replace its copy. Each erasure
+// takes one person from it, so its count of people tells the versions
+// apart in the webhook-id (stable across retries).
+func (w *Webhook) RewriteAccount(ctx context.Context, m account.MQA) error {
+	_, err := w.post(ctx, m.ID+"-people-"+strconv.Itoa(len(m.People)), "mqa.updated", m)
+	return err
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 
 	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/privacy"
@@ -21,6 +22,38 @@ var ErrNotTaken = errors.New("push: this connector is not set up for accounts")
 // delivery.
 type AccountConnector interface {
 	PushAccount(ctx context.Context, m account.MQA) (externalID string, err error)
+}
+
+// AccountRewriter is an AccountConnector that can rewrite, in place, what
+// it made of an MQA it took (sfa.erase: an erasure cut a person from the
+// MQA, and the SFA's copy must stop naming them). What it made is in the
+// delivery's Progress. Something gone from the SFA is no error.
+type AccountRewriter interface {
+	RewriteAccount(ctx context.Context, m account.MQA) error
+}
+
+// RewriteAccount hands m, as it now is, to each connector that can rewrite
+// it and has taken it, or tried to (a failed attempt may have made part of
+// it), with that delivery's Progress.
+func (w *Worker) RewriteAccount(ctx context.Context, m account.MQA) error {
+	t := target{pk: account.PK(m.Account), id: m.ID}
+	for _, c := range w.Connectors {
+		rw, ok := c.(AccountRewriter)
+		if !ok {
+			continue
+		}
+		d, err := w.state(ctx, t, c.Name())
+		if err != nil {
+			return err
+		}
+		if d.Status != StatusDelivered && d.Attempts == 0 {
+			continue // nothing made yet: its delivery sends m as it is stored
+		}
+		if err := rw.RewriteAccount(WithProgress(ctx, &recordProgress{w: w, t: t, d: &d}), m); err != nil {
+			return fmt.Errorf("%s: %w", c.Name(), err)
+		}
+	}
+	return nil
 }
 
 // FactsSink takes what an SFA knows of an account's company, by Baton's

@@ -544,6 +544,103 @@ func TestAssembly(t *testing.T) {
 		}
 		cover("sfa.kintone.account_app", "sfa.kintone.account_key_field", "sfa.kintone.account_fields")
 	})
+	t.Run("sfa.erase,accounts", func(t *testing.T) {
+		// An erased person leaves the MQAs the SFAs took as well: the
+		// Salesforce Task, the HubSpot note, the kintone record and the
+		// webhook receiver's copy (mqa.updated) name only who is left.
+		sf := crmfake.NewSalesforce()
+		defer sf.Close()
+		kt := crmfake.NewKintone()
+		defer kt.Close()
+		hs := crmfake.NewHubSpot()
+		defer hs.Close()
+		const secret = "whsec_ZXJhc2UtbXFhLXdlYmhvb2stc2VjcmV0"
+		hook, srv := newHookRecorder(t, secret)
+		s, _ := start(t, "sfa:\n  erase: true\n  salesforce:\n    login_url: "+sf.URL+"\n    client_id: "+sf.ClientID+"\n    lead_key: Baton_Person_Id__c\n    task_key: Baton_MQL_Id__c\n    account_key: Baton_Account_Id__c\n"+
+			"  kintone:\n    base_url: "+kt.URL+"\n    app: 42\n    email_field: email\n    account_app: 43\n    account_key_field: mqa_id\n    account_fields: {company: company, mqa_summary: reason}\n  hubspot:\n    base_url: "+hs.URL+"\n",
+			map[string]string{"BATON_SALESFORCE_CLIENT_SECRET": sf.ClientSecret, "BATON_KINTONE_API_TOKEN": kt.APIToken, "BATON_HUBSPOT_TOKEN": hs.Token,
+				"BATON_WEBHOOK_URL": srv.URL, "BATON_WEBHOOK_SECRET": secret})
+		one := qualifyOne(t, s, "er-1", "one@erase-maker.example")
+		two := qualifyOne(t, s, "er-2", "two@erase-maker.example")
+		as, err := s.App.Accounts.List(context.Background(), account.ByActivity, 0)
+		if err != nil || len(as) != 1 || len(as[0].MQAs) != 1 {
+			t.Fatalf("accounts %+v %v", as, err)
+		}
+		m, err := s.App.Accounts.MQAs(context.Background(), as[0].ID)
+		if err != nil || len(m) != 1 {
+			t.Fatalf("MQAs %+v %v", m, err)
+		}
+		deliver(t, s, func() bool {
+			ds, err := s.App.Pusher.AccountDeliveries(context.Background(), m[0])
+			n := 0
+			for _, d := range ds {
+				if d.Status == "delivered" {
+					n++
+				}
+			}
+			return err == nil && n == 4
+		})
+		// copies are what each SFA keeps of the MQA now.
+		copies := func() map[string]string {
+			out := map[string]string{}
+			if task := sf.Task(m[0].ID); task != nil {
+				out["salesforce"], _ = task["Description"].(string)
+			}
+			out["kintone"] = kt.AccountRecord(m[0].ID)["reason"]
+			hs.Lock()
+			for _, n := range hs.Notes {
+				props, _ := n["properties"].(map[string]any)
+				if body, _ := props["hs_note_body"].(string); strings.Contains(body, "baton-mqa-"+m[0].ID) {
+					out["hubspot"] = body
+				}
+			}
+			hs.Unlock()
+			hook.mu.Lock()
+			last := hook.got["mqa.created"]
+			if u := hook.got["mqa.updated"]; len(u) > 0 {
+				last = u
+			}
+			if len(last) > 0 {
+				out["webhook"] = string(last[len(last)-1])
+			}
+			hook.mu.Unlock()
+			return out
+		}
+		for sfa, c := range copies() {
+			if !strings.Contains(c, "one@erase-maker.example") || !strings.Contains(c, "two@erase-maker.example") {
+				t.Fatalf("%s's MQA before any erasure: %s", sfa, c)
+			}
+		}
+		erase := func(p string) {
+			t.Helper()
+			if code, b := do(t, "DELETE", s.URL+"/admin/people/"+p, token, ""); code != 200 {
+				t.Fatalf("erase: %d %s", code, b)
+			}
+		}
+		erase(one)
+		got := copies()
+		if len(got) != 4 {
+			t.Fatalf("copies after the first erasure: %v", got)
+		}
+		for sfa, c := range got {
+			if strings.Contains(c, "one@erase-maker.example") || !strings.Contains(c, "two@erase-maker.example") {
+				t.Fatalf("%s's MQA after one@ was erased: %s", sfa, c)
+			}
+		}
+		// The last person: the account goes with them, and the copies name nobody.
+		erase(two)
+		for sfa, c := range copies() {
+			if strings.Contains(c, "@erase-maker.example") {
+				t.Fatalf("%s's MQA after both were erased: %s", sfa, c)
+			}
+		}
+		hook.mu.Lock()
+		ids := len(hook.ids)
+		hook.mu.Unlock()
+		if n := hook.count("mqa.updated"); n != 2 || ids != 3+2 { // two MQLs, one MQA, two rewrites: each with its own webhook-id
+			t.Fatalf("%d mqa.updated, %d webhook ids", n, ids)
+		}
+	})
 	t.Run("feedback.salesforce_status", func(t *testing.T) {
 		secret := "feedback-secret-0123456789"
 		s, _ := start(t, "feedback:\n  salesforce_status: {\"Nurture Later\": rejected}\n", map[string]string{"BATON_FEEDBACK_SECRET": secret})

@@ -147,6 +147,30 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := h.Now().UTC().Format(time.RFC3339Nano)
+	if id, ok := strings.CutPrefix(r.URL.Path, "/crm/v3/objects/notes/"); ok && r.Method == "PATCH" && id != "search" {
+		// Only the properties sent change; an unknown id is HubSpot's 404.
+		var req struct {
+			Properties map[string]any `json:"properties"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.Properties == nil {
+			writeJSON(w, 400, map[string]string{"status": "error", "message": "Invalid input JSON on line 1", "correlationId": "c6f2b1e0-0000-4000-8000-000000000011", "category": "VALIDATION_ERROR"})
+			return
+		}
+		for _, n := range h.Notes {
+			if n["id"] == id {
+				props, _ := n["properties"].(map[string]any)
+				if props == nil {
+					props = map[string]any{}
+					n["properties"] = props
+				}
+				maps.Copy(props, req.Properties)
+				writeJSON(w, 200, map[string]any{"id": id, "properties": props, "createdAt": now, "updatedAt": now, "archived": false})
+				return
+			}
+		}
+		writeJSON(w, 404, map[string]string{"status": "error", "message": "resource not found", "correlationId": "c6f2b1e0-0000-4000-8000-000000000012", "category": "OBJECT_NOT_FOUND"})
+		return
+	}
 	if id, ok := strings.CutPrefix(r.URL.Path, "/crm/v3/objects/contacts/"); ok && r.Method == "GET" && !strings.Contains(id, "/") {
 		var c map[string]string
 		if r.URL.Query().Get("idProperty") == "email" {
