@@ -484,6 +484,52 @@ func run(t *testing.T, f tabletest.Factory) {
 	t.Run("RescoreIsAllOrNothingPerPerson", func(t *testing.T) {
 		rescoreAllOrNothing(t, func(t *testing.T) fx { return newFx(t, f) })
 	})
+	t.Run("ConcurrentRescoresKeepTheLedger", func(t *testing.T) {
+		// Rescores of one person at once (a flagged event's, a job's): once
+		// they are done the record's ledger is whole, whoever won (a loser
+		// may delete keys the winner also wrote, but it then starts again
+		// from the winner's record and flips a generation of its own).
+		x := newFx(t, f)
+		p := x.identify(t, "vcr", "concurrent-rescore@example.com", t0)
+		var evs []event.Event
+		for i := range 20 {
+			evs = append(evs, ev("vcr", fmt.Sprintf("cr%02d", i), event.PageView, t0.Add(time.Duration(i+1)*time.Minute)))
+		}
+		x.store(t, evs...)
+		x.process(t, evs...)
+		check := func(when string) {
+			t.Helper()
+			rec, _ := x.q.Record(ctx, p.ID)
+			led, err := x.q.Ledger(ctx, p.ID)
+			sum := 0.0
+			for _, c := range led {
+				sum += c.Delta
+			}
+			if err != nil || len(led) != 20 || math.Abs(sum-rec.Verdict.Behaviour) > 1e-9 {
+				t.Fatalf("%s: a ledger of %d entries (want 20) explains %v points, the score is %v (%v)", when, len(led), sum, rec.Verdict.Behaviour, err)
+			}
+		}
+		check("scored")
+		for round := range 3 {
+			var wg sync.WaitGroup
+			errs := make(chan error, 3)
+			for range 3 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					errs <- x.q.RescorePerson(ctx, p.ID)
+				}()
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Fatalf("round %d: %v", round, err)
+				}
+			}
+			check(fmt.Sprintf("round %d", round))
+		}
+	})
 	t.Run("AcceptRecordsTimeToAccept", func(t *testing.T) {
 		x := newFx(t, f)
 		p := x.identify(t, "v6", "sla@example.com", t0)
