@@ -42,6 +42,9 @@ type Verdict struct {
 	Why        string // the reason sales gave (rejected: "no budget")
 	At         time.Time
 	Deal       *qualify.DealReport // the opportunity's amount, currency, close date, when the SFA sent them
+	// DealID is a HubSpot deal the webhook changed (DealProperty): the
+	// handler reads the deal and makes one verdict per contact on it.
+	DealID, DealProperty string
 }
 
 // Applier applies outcomes and records deals; see qualify.Qualifier.
@@ -62,12 +65,17 @@ type Handler struct {
 	KintoneToken        string
 
 	SalesforceStatus map[string]string // Lead Status -> outcome
-	HubSpotValues    map[string]string // lifecyclestage / hs_lead_status value -> outcome
-	KintoneStatus    map[string]string // process status -> outcome
-	KintoneField     string            // status field code
-	KintoneReason    string            // field code of the reason sales give (見送り理由 ...); "" for none
-	KintoneEmail     string            // email field code (sfa.kintone.email_field; default "email")
-	KintoneDeal      KintoneDealFields // field codes of the deal's amount, currency and close date
+	HubSpotValues    map[string]string // lifecyclestage / hs_lead_status / dealstage value -> outcome
+	// HubSpotDeals reads the deal a deal webhook names (nil: deal events
+	// are answered ignored: sfa.hubspot and BATON_HUBSPOT_TOKEN read them).
+	HubSpotDeals interface {
+		Deal(ctx context.Context, id string) (HubSpotDeal, error)
+	}
+	KintoneStatus map[string]string // process status -> outcome
+	KintoneField  string            // status field code
+	KintoneReason string            // field code of the reason sales give (見送り理由 ...); "" for none
+	KintoneEmail  string            // email field code (sfa.kintone.email_field; default "email")
+	KintoneDeal   KintoneDealFields // field codes of the deal's amount, currency and close date
 
 	Now func() time.Time
 	Log *slog.Logger
@@ -82,6 +90,7 @@ var (
 	DefaultHubSpot = map[string]string{
 		"IN_PROGRESS": "accepted", "CONNECTED": "accepted", "OPEN_DEAL": "sql", "UNQUALIFIED": "rejected", "BAD_TIMING": "rejected",
 		"salesqualifiedlead": "sql", "opportunity": "opportunity", "customer": "won",
+		"closedwon": "won", "closedlost": "lost", // the default sales pipeline's closed deal stages
 	}
 	DefaultKintone = map[string]string{"対応中": "accepted", "商談化": "sql", "受注": "won", "失注": "lost", "見送り": "rejected"}
 )
@@ -286,7 +295,67 @@ func (h *Handler) hubspot(w http.ResponseWriter, r *http.Request) {
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error()})
 		return
 	}
+	if vs, err = h.hubspotDeals(r.Context(), vs); err != nil {
+		// HubSpot retries a batch answered 5xx (outcomes and deals are
+		// idempotent by event): the deal is read again then.
+		h.Log.Error("feedback hubspot deal", "err", err)
+		httpx.Unavailable(w, 10*time.Second)
+		return
+	}
 	h.apply(w, r, "hubspot", vs)
+}
+
+// hubspotDeals turns each deal verdict into one per contact on the deal:
+// the deal as HubSpot has it now (amount, currency, close date) and, when
+// its stage changed, the outcome the stage maps to. A deal gone, or with no
+// contacts, leaves nothing; so do deal events without a reader.
+func (h *Handler) hubspotDeals(ctx context.Context, vs []Verdict) ([]Verdict, error) {
+	values := h.HubSpotValues
+	if values == nil {
+		values = DefaultHubSpot
+	}
+	out := vs[:0:0]
+	for _, v := range vs {
+		if v.DealID == "" {
+			out = append(out, v)
+			continue
+		}
+		if h.HubSpotDeals == nil {
+			h.Log.Warn("feedback hubspot: a deal event, but no HubSpot token to read the deal (sfa.hubspot, BATON_HUBSPOT_TOKEN)", "deal", v.DealID)
+			continue
+		}
+		d, err := h.HubSpotDeals.Deal(ctx, v.DealID)
+		if errors.Is(err, ErrDealGone) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		outcome := ""
+		if v.DealProperty == "dealstage" {
+			outcome = values[d.Stage]
+		}
+		deal := dealOf(d.Amount, d.Currency, d.CloseDate, "hubspot", v.At)
+		if deal != nil {
+			deal.Outcome = outcome
+			if err := qualify.ValidateDeal(*deal); err != nil {
+				h.Log.Warn("feedback hubspot: the deal's values are refused", "deal", v.DealID, "err", err)
+				deal = nil
+			}
+		}
+		if outcome == "" && deal == nil {
+			continue
+		}
+		seen := map[string]bool{}
+		for _, c := range d.Contacts {
+			if seen[c] {
+				continue // one contact under two association types
+			}
+			seen[c] = true
+			out = append(out, Verdict{DeliveryID: v.DeliveryID + "-" + c, ExternalID: c, Outcome: outcome, At: v.At, Deal: deal})
+		}
+	}
+	return out, nil
 }
 
 // VerifyHubSpot checks a v3 signature: base64(HMAC-SHA256(client secret,
@@ -316,7 +385,9 @@ func VerifyHubSpot(secret, method, uri string, body []byte, hd http.Header, now 
 
 // ParseHubSpot reads a webhook batch of property changes of contacts:
 // contact.propertyChange, or the generic object.propertyChange with
-// objectTypeId 0-1 (contacts).
+// objectTypeId 0-1 (contacts); and of deals (deal.propertyChange, or
+// objectTypeId 0-3): dealstage, amount, closedate, deal_currency_code,
+// each a verdict naming the deal (DealID), for the handler to read.
 func ParseHubSpot(body []byte, values map[string]string) ([]Verdict, error) {
 	if values == nil {
 		values = DefaultHubSpot
@@ -335,6 +406,13 @@ func ParseHubSpot(body []byte, values map[string]string) ([]Verdict, error) {
 	}
 	var vs []Verdict
 	for _, e := range evs {
+		if e.SubscriptionType == "deal.propertyChange" || e.SubscriptionType == "object.propertyChange" && e.ObjectTypeID == "0-3" {
+			switch e.PropertyName {
+			case "dealstage", "amount", "closedate", "deal_currency_code":
+				vs = append(vs, Verdict{DeliveryID: "hs-" + e.EventID.String(), DealID: e.ObjectID.String(), DealProperty: e.PropertyName, At: time.UnixMilli(e.OccurredAt)})
+			}
+			continue
+		}
 		contact := e.SubscriptionType == "contact.propertyChange" || e.SubscriptionType == "object.propertyChange" && e.ObjectTypeID == "0-1"
 		if !contact {
 			continue

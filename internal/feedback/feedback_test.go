@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/baton-hq/baton/internal/crm/crmfake"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/feedback"
@@ -38,6 +39,7 @@ const (
 )
 
 type fx struct {
+	h   *feedback.Handler
 	srv *httptest.Server
 	q   *qualify.Qualifier
 	tb  table.Table
@@ -88,7 +90,7 @@ func setup(t *testing.T) *fx {
 		Log:         slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clk}
 	mux := http.NewServeMux()
 	h.Routes(mux)
-	f := &fx{srv: httptest.NewServer(mux), q: q, tb: tb, p: p, now: now}
+	f := &fx{h: h, srv: httptest.NewServer(mux), q: q, tb: tb, p: p, now: now}
 	t.Cleanup(f.srv.Close)
 	return f
 }
@@ -255,5 +257,54 @@ func TestKintoneEmailField(t *testing.T) {
 	vs, _ = feedback.ParseKintone([]byte(body), "", "", nil)
 	if len(vs) != 1 || vs[0].Email != "other@example.com" {
 		t.Fatalf("default email field: %+v", vs)
+	}
+}
+
+// TestHubSpotDealStages: a deal's webhook names the deal alone; the deal is
+// read (with its contacts) and its amount and close date recorded for each
+// contact Baton knows, and a stage change to a closed stage is the outcome
+// (closedlost: lost, and a lost lead is recycled). A deal HubSpot no longer has leaves nothing; HubSpot
+// failing to answer is a 503, so HubSpot sends the batch again.
+func TestHubSpotDealStages(t *testing.T) {
+	f := setup(t)
+	hs := crmfake.NewHubSpot()
+	defer hs.Close()
+	hs.Deals = map[string]*crmfake.HubSpotDeal{
+		"7001": {Properties: map[string]string{"dealstage": "contractsent", "amount": "1200000", "deal_currency_code": "JPY", "closedate": "2026-12-20T00:00:00Z"}, Contacts: []string{"501", "999"}},
+	}
+	uri := publicURL + "/feedback/hubspot"
+	send := func(id int, property string) (int, string) {
+		t.Helper()
+		body := fmt.Sprintf(`[{"eventId":%d,"subscriptionId":9,"portalId":62515,"occurredAt":%d,"subscriptionType":"deal.propertyChange","attemptNumber":0,"objectId":7001,"propertyName":%q,"propertyValue":"x","changeSource":"CRM"}]`, id, f.now.UnixMilli(), property)
+		return f.post(t, "/feedback/hubspot", body, hubspotSign(uri, body, f.now.UnixMilli()))
+	}
+	// Without a HubSpot token the deal cannot be read: answered, nothing done.
+	if code, body := send(2001, "amount"); code != 200 || strings.Contains(body, "7001") {
+		t.Fatalf("no reader: %d %s", code, body)
+	}
+	f.h.HubSpotDeals = &feedback.HubSpotDeals{BaseURL: hs.URL, Token: hs.Token}
+	code, body := send(2002, "amount")
+	if code != 200 || !strings.Contains(body, `"deliveryId":"hs-2002-501","applied":false`) || !strings.Contains(body, `"deal":true`) || !strings.Contains(body, `"deliveryId":"hs-2002-999","applied":false,"stage":"","ignored":"unknown person"`) {
+		t.Fatalf("amount: %d %s", code, body)
+	}
+	deals, err := f.q.Deals(context.Background(), f.p.ID)
+	if err != nil || len(deals) != 1 || deals[0].Amount != 1200000 || deals[0].Currency != "JPY" || deals[0].CloseDate != "2026-12-20" || f.stage(t) != qualify.StageMQL {
+		t.Fatalf("deals %+v %v, stage %s", deals, err, f.stage(t))
+	}
+	hs.Deals["7001"].Properties["dealstage"] = "closedlost"
+	if code, body := send(2003, "dealstage"); code != 200 || !strings.Contains(body, `"applied":true,"stage":"recycled","recycled":true`) || f.stage(t) != qualify.StageRecycled { // lost, then recycled
+		t.Fatalf("closedlost: %d %s, stage %s", code, body, f.stage(t))
+	}
+	// An amount change of a lost deal is no second outcome.
+	if code, body := send(2004, "amount"); code != 200 || strings.Contains(body, `"applied":true`) {
+		t.Fatalf("amount after the loss: %d %s", code, body)
+	}
+	hs.Fail(1, crmfake.Fault{Status: 502, Body: `{"status":"error","message":"bad gateway"}`})
+	if code, _ := send(2005, "dealstage"); code != 503 {
+		t.Fatalf("HubSpot failing: %d, want 503", code)
+	}
+	delete(hs.Deals, "7001")
+	if code, body := send(2006, "dealstage"); code != 200 || strings.Contains(body, "hs-2006") {
+		t.Fatalf("a deleted deal: %d %s", code, body)
 	}
 }

@@ -433,6 +433,37 @@ func TestAssembly(t *testing.T) {
 		}
 		cover("feedback.hubspot")
 	})
+	t.Run("sfa.hubspot,feedback.hubspot deals", func(t *testing.T) {
+		// A deal's webhook names the deal: the stack reads it with the
+		// connector's token, and its contact, Baton's person, is won with the
+		// deal's amount.
+		f := crmfake.NewHubSpot()
+		defer f.Close()
+		s, _ := start(t, "sfa:\n  hubspot:\n    base_url: "+f.URL+"\n", map[string]string{"BATON_HUBSPOT_TOKEN": f.Token, "BATON_HUBSPOT_CLIENT_SECRET": "hubspot-app-secret-0123"})
+		p := qualifyOne(t, s, "hs-deal-1", "deal-lead@maker.example")
+		deliver(t, s, delivered(t, s, p, "hubspot"))
+		f.Lock()
+		f.Deals = map[string]*crmfake.HubSpotDeal{"8801": {Properties: map[string]string{"dealstage": "closedwon", "amount": "3300000", "deal_currency_code": "JPY", "closedate": "2026-11-24T00:00:00Z"}, Contacts: []string{f.Contacts["deal-lead@maker.example"]["hs_object_id"]}}}
+		f.Unlock()
+		body := `[{"eventId":78,"subscriptionId":2,"portalId":1,"occurredAt":` + fmt.Sprint(t0.UnixMilli()) + `,"subscriptionType":"deal.propertyChange","attemptNumber":0,"objectId":8801,"propertyName":"dealstage","propertyValue":"closedwon","changeSource":"CRM"}]`
+		ts := fmt.Sprint(t0.UnixMilli())
+		mac := hmac.New(sha256.New, []byte("hubspot-app-secret-0123"))
+		mac.Write([]byte("POST" + s.URL + "/feedback/hubspot" + body + ts))
+		req, _ := http.NewRequest("POST", s.URL+"/feedback/hubspot", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-HubSpot-Signature-v3", base64.StdEncoding.EncodeToString(mac.Sum(nil)))
+		req.Header.Set("X-HubSpot-Request-Timestamp", ts)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("hubspot deal feedback: %v %v", err, resp)
+		}
+		resp.Body.Close()
+		rec, _ := s.App.Qualifier.Record(context.Background(), p)
+		deals, err := s.App.Qualifier.Deals(context.Background(), p)
+		if rec.Stage != "customer" || err != nil || len(deals) != 1 || deals[0].Amount != 3300000 || deals[0].Currency != "JPY" {
+			t.Fatalf("a won deal: stage %s, deals %+v %v", rec.Stage, deals, err)
+		}
+	})
 	t.Run("sfa.salesforce", func(t *testing.T) {
 		f := crmfake.NewSalesforce()
 		defer f.Close()

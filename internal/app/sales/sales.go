@@ -28,6 +28,9 @@ func New(c *core.Core) *feedback.Handler {
 	if k := cfg.File.SFA.Kintone; k != nil {
 		h.KintoneEmail = k.EmailField
 	}
+	if hs := cfg.File.SFA.HubSpot; hs != nil && cfg.Secrets.HubSpotToken != "" {
+		h.HubSpotDeals = &feedback.HubSpotDeals{BaseURL: hs.BaseURL, Token: cfg.Secrets.HubSpotToken} // a deal's webhook names the deal alone
+	}
 	return h
 }
 

@@ -80,6 +80,7 @@ type HubSpot struct {
 	Token    string
 	Contacts map[string]map[string]string // email -> properties (+ hs_object_id)
 	Notes    []map[string]any
+	Deals    map[string]*HubSpotDeal // deal id -> deal (set by tests)
 	// Companies by id: properties (+ hs_object_id), and when search sees them.
 	Companies map[string]map[string]string
 	companyAt map[string]time.Time
@@ -147,6 +148,10 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := h.Now().UTC().Format(time.RFC3339Nano)
+	if id, ok := strings.CutPrefix(r.URL.Path, "/crm/v3/objects/deals/"); ok && r.Method == "GET" {
+		h.deal(w, r, id, now)
+		return
+	}
 	if id, ok := strings.CutPrefix(r.URL.Path, "/crm/v3/objects/notes/"); ok && r.Method == "PATCH" && id != "search" {
 		// Only the properties sent change; an unknown id is HubSpot's 404.
 		var req struct {
@@ -341,6 +346,44 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeJSON(w, 404, map[string]string{"status": "error", "message": "Unable to route " + r.Method + " request", "category": "OBJECT_NOT_FOUND"})
 	}
+}
+
+// HubSpotDeal is a deal of the fake: its properties and associated contacts' ids.
+type HubSpotDeal struct {
+	Properties map[string]string
+	Contacts   []string
+}
+
+// deal serves GET /crm/v3/objects/deals/{id}: the properties asked for
+// (null when unset), the associated contacts when asked
+// (associations=contacts; the key is left out without any), 404 for an
+// unknown deal.
+func (h *HubSpot) deal(w http.ResponseWriter, r *http.Request, id, now string) {
+	d := h.Deals[id]
+	if d == nil {
+		writeJSON(w, 404, map[string]string{"status": "error", "message": "resource not found", "correlationId": "c6f2b1e0-0000-4000-8000-000000000013", "category": "OBJECT_NOT_FOUND"})
+		return
+	}
+	props := map[string]any{"hs_object_id": id}
+	for _, p := range strings.Split(r.URL.Query().Get("properties"), ",") {
+		if p == "" {
+			continue
+		}
+		if v, ok := d.Properties[p]; ok {
+			props[p] = v
+		} else {
+			props[p] = nil
+		}
+	}
+	out := map[string]any{"id": id, "properties": props, "createdAt": now, "updatedAt": now, "archived": false}
+	if slices.Contains(strings.Split(r.URL.Query().Get("associations"), ","), "contacts") && len(d.Contacts) > 0 {
+		var rs []map[string]string
+		for _, c := range d.Contacts {
+			rs = append(rs, map[string]string{"id": c, "type": "deal_to_contact"})
+		}
+		out["associations"] = map[string]any{"contacts": map[string]any{"results": rs}}
+	}
+	writeJSON(w, 200, out)
 }
 
 func nonNil(s []map[string]any) []map[string]any {
