@@ -56,10 +56,6 @@ func decodeRecord(v []byte) (record, error) {
 	return r, nil
 }
 
-func (e feedEntry) encode() []byte {
-	return e.Item.append(e.appendHeader(make([]byte, 0, e.headerSize()+e.Item.size())))
-}
-
 // appendHeader appends what precedes the record in an entry.
 func (e feedEntry) appendHeader(b []byte) []byte {
 	b = append(b, binary1)

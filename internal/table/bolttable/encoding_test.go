@@ -132,3 +132,9 @@ func TestFeedEntryIsTheStoredItem(t *testing.T) {
 		t.Fatalf("stored %+v, last change %+v", got, cs[1].Item)
 	}
 }
+
+// encode is a whole entry in one piece, as the store writes it in two (the
+// header, then the record's bytes it shares with the item).
+func (e feedEntry) encode() []byte {
+	return e.Item.append(e.appendHeader(make([]byte, 0, e.headerSize()+e.Item.size())))
+}
