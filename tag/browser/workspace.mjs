@@ -44,7 +44,7 @@ if (process.env.PHASE === 'demo') {
   await page.getByLabel('Admin token').fill(process.env.TOKEN);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(/\/admin\/people/);
-  for (let i = 0; i < 20 && !/\/admin\/people\/[^/?]+$/.test(page.url()); i++) { // the tag's beacon may still be on its way
+  for (let i = 0; i < 60 && !/\/admin\/people\/[^/?]+$/.test(page.url()); i++) { // the tag's beacon may still be on its way
     await page.waitForTimeout(250);
     await page.goto(new URL(out.thanks.href, out.thanks.url).href);
   }
