@@ -394,3 +394,23 @@ func isSel(e ast.Expr, name string) bool {
 	sel, ok := e.(*ast.SelectorExpr)
 	return ok && sel.Sel.Name == name
 }
+
+// TestJapaneseSalesReasons: sales' reasons on the report and lab pages
+// name the stage in Japanese and keep sales' own words.
+func TestJapaneseSalesReasons(t *testing.T) {
+	why := map[string]int{"rejected: no budget": 2, "lost: 時期尚早": 1}
+	ja, en := page{L: "ja"}, page{L: "en"}
+	if got, want := ja.Why(why), "差し戻し：no budget ×2／失注：時期尚早"; got != want {
+		t.Errorf("Japanese: %q, want %q", got, want)
+	}
+	if got, want := en.Why(why), "rejected: no budget x2; lost: 時期尚早"; got != want {
+		t.Errorf("English: %q, want %q", got, want)
+	}
+	hist := []string{"2026-11-03 sal", "2026-11-05 rejected: 予算なし"}
+	if got, want := ja.History(hist), "2026-11-03 SAL（営業受入）／2026-11-05 差し戻し：予算なし"; got != want {
+		t.Errorf("Japanese history: %q, want %q", got, want)
+	}
+	if got, want := en.History(hist), "2026-11-03 sal; 2026-11-05 rejected: 予算なし"; got != want {
+		t.Errorf("English history: %q, want %q", got, want)
+	}
+}

@@ -503,7 +503,10 @@ func TestRulesLabPage(t *testing.T) {
 		if j.Status != 400 || j.Lang != "ja" {
 			t.Errorf("Japanese refused candidate: %d %s", j.Status, j.Lang)
 		}
-		for _, en := range []string{"unknown grade", "yaml:", "did not find", "expected", "Simulate"} {
+		if !strings.Contains(j.Text, "差し戻し：no budget ×2") { // sales' words kept, the stage in Japanese
+			t.Errorf("Japanese lab page: sales' reasons:\n%s", j.Text)
+		}
+		for _, en := range []string{"unknown grade", "yaml:", "did not find", "expected", "Simulate", "rejected:"} {
 			if strings.Contains(j.Text, en) {
 				t.Errorf("Japanese lab page shows %q:\n%s", en, j.Text)
 			}
