@@ -192,6 +192,35 @@ func (p page) History(lines []string) string {
 	return strings.Join(out, "／")
 }
 
+// Channel names a marketing channel (qualify.TouchOf's, an offline
+// touch's) in the page's language; one the rules file made up stays as it
+// is, and "(all)", "(none)" read as T has them.
+func (p page) Channel(c string) string {
+	if j, ok := ja["channel:"+c]; ok && p.L == "ja" {
+		return j
+	}
+	return p.T(c)
+}
+
+// Flag says why an event was taken for a scanner or a bot (enrichment's,
+// click's codes) in the page's language; a scanner vendor's name (from
+// scanners.txt) stays as it is.
+func (p page) Flag(why string) string {
+	if p.L != "ja" {
+		return why
+	}
+	if j, ok := ja["flag:"+why]; ok {
+		return j
+	}
+	if vendor, ok := strings.CutPrefix(why, "scanner:"); ok {
+		return vendor
+	}
+	if c, ok := strings.CutPrefix(why, "scanner-client:"); ok {
+		return "スキャナと判定済みのクライアント（" + c + "）"
+	}
+	return why
+}
+
 // Stage names a lifecycle stage in the page's language.
 func (p page) Stage(s string) string {
 	if s == "" {

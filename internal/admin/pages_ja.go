@@ -236,6 +236,14 @@ var ja = map[string]string{
 	"scoring": "スコアリング", "identified": "本人特定", "recycled": "ナーチャリングに戻す",
 	"via:form": "フォーム", "via:click": "メールのクリック", "via:list": "リスト取込", "via:identify": "識別（API）", "via:": "—",
 	"(all)": "（全体）", "(unassigned)": "（担当者なし）", "(none)": "（接点なし）",
+	// Why an event was taken for a scanner or a bot (enrichment, click).
+	"flag:apple-mpp": "Apple MPP", "flag:head-request": "HEAD リクエスト", "flag:honeypot-link": "ハニーポットリンクのクリック",
+	"flag:clicked-seconds-after-send": "配信直後のクリック", "flag:burst-of-links": "複数リンクの同時クリック", "flag:many-links": "多数のリンクのクリック",
+	"flag:steady-pace": "一定間隔のクリック",
+	// Channels (qualify.TouchOf, event.OfflineChannels).
+	"channel:direct": "ダイレクト", "channel:email": "メール", "channel:search": "自然検索", "channel:paid": "広告",
+	"channel:social": "ソーシャル", "channel:referral": "参照サイト", "channel:exhibition": "展示会", "channel:seminar": "セミナー",
+	"channel:webinar": "ウェビナー", "channel:business-card": "名刺交換",
 	"Date": "日付", "Sales": "営業の結果",
 	"Looks through the people Baton has scored, 200 at a time; a whole email address finds anyone.": "スコアのある人物を 200 人ずつ検索します。メールアドレス全体を入れると、どの人物でも見つかります。",
 	// Paged lists.

@@ -136,6 +136,11 @@ var jaPhrases = []struct {
 	{regexp.MustCompile(`^matrix cell (\S+) x (\S+)$`), "マトリクス：行動帯 $1 × グレード $2"},
 	{regexp.MustCompile(`^sales: (.*)$`), "営業：$1"},
 	{regexp.MustCompile(`^recycled after (.*)$`), "$1 のためナーチャリングに戻す"},
+	// Why a person cannot or not yet qualify (rulebook: Fit's exclusion, a
+	// recycled lead's wait).
+	{regexp.MustCompile(`^competitor domain (\S+)$`), "競合他社のドメイン（$1）"},
+	{regexp.MustCompile(`^recycled (\S+): no MQL before (\S+) \(recycle\.cooldown\)$`), "$1 にナーチャリングに戻したため、$2 まで MQL になりません（recycle.cooldown）"},
+	{regexp.MustCompile(`^recycled (\S+): (\S+) of (\S+) behaviour points earned since \(recycle\.min_new_behaviour\)$`), "$1 にナーチャリングに戻してから得た行動スコアは $2、必要なのは $3 です（recycle.min_new_behaviour）"},
 	// An MQA's reasons (account.judge; the roles' ones are jaRolePhrases).
 	{regexp.MustCompile(`^(\d+) people active within (\S+) days \(at least (\d+)\)$`), "$2 日以内に $1 人が活動（$3 人以上）"},
 	{regexp.MustCompile(`^account score (\S+)$`), "アカウントスコア $1"},

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/links"
 	"github.com/baton-hq/baton/internal/recipientcsv"
 	"github.com/baton-hq/baton/internal/rulebook"
@@ -412,5 +413,109 @@ func TestJapaneseSalesReasons(t *testing.T) {
 	}
 	if got, want := en.History(hist), "2026-11-03 sal; 2026-11-05 rejected: 予算なし"; got != want {
 		t.Errorf("English history: %q, want %q", got, want)
+	}
+}
+
+// TestJapanesePersonAndReportWords: channels, why an event is a
+// scanner's, why a person cannot or not yet qualify, in Japanese; English
+// pages unchanged; names nobody can know (a rules file's channel, a scanner
+// vendor) kept.
+func TestJapanesePersonAndReportWords(t *testing.T) {
+	jp, eng := page{L: "ja"}, page{L: "en"}
+	for _, c := range []struct {
+		got, want string
+	}{
+		{jp.Channel("direct"), "ダイレクト"}, {jp.Channel("business-card"), "名刺交換"}, {jp.Channel("(all)"), "（全体）"},
+		{jp.Channel("trade-fair-2026"), "trade-fair-2026"}, {eng.Channel("direct"), "direct"}, {eng.Channel("(all)"), "(all)"},
+		{jp.Flag("apple-mpp"), "Apple MPP"}, {jp.Flag("clicked-seconds-after-send"), "配信直後のクリック"}, {jp.Flag("scanner:Proofpoint"), "Proofpoint"},
+		{jp.Flag("scanner-client:Mimecast"), "スキャナと判定済みのクライアント（Mimecast）"}, {eng.Flag("apple-mpp"), "apple-mpp"},
+		{jp.T("competitor domain rival.example"), "競合他社のドメイン（rival.example）"},
+		{jp.T("recycled 2026-11-01T00:00:00Z: no MQL before 2026-11-08T00:00:00Z (recycle.cooldown)"), "2026-11-01T00:00:00Z にナーチャリングに戻したため、2026-11-08T00:00:00Z まで MQL になりません（recycle.cooldown）"},
+		{jp.T("recycled 2026-11-01T00:00:00Z: 3.5 of 10 behaviour points earned since (recycle.min_new_behaviour)"), "2026-11-01T00:00:00Z にナーチャリングに戻してから得た行動スコアは 3.5、必要なのは 10 です（recycle.min_new_behaviour）"},
+	} {
+		if c.got != c.want {
+			t.Errorf("%q, want %q", c.got, c.want)
+		}
+	}
+	root := repo.Root(t)
+	// Every channel qualify.TouchOf gives and every offline one has a name.
+	chans := map[string]bool{}
+	for _, c := range event.OfflineChannels {
+		chans[c] = true
+	}
+	walkGo(t, filepath.Join(root, "internal", "qualify", "touch.go"), func(fn string, n ast.Node) {
+		as, ok := n.(*ast.AssignStmt)
+		if ok {
+			for i, l := range as.Lhs {
+				if sel, ok := l.(*ast.SelectorExpr); ok && sel.Sel.Name == "Channel" && i < len(as.Rhs) {
+					if lit, ok := as.Rhs[i].(*ast.BasicLit); ok {
+						chans[literal(t, lit)] = true
+					}
+				}
+			}
+		}
+		if ret, ok := n.(*ast.ReturnStmt); ok && strings.HasPrefix(fn, "channelOf") {
+			if lit, ok := ret.Results[0].(*ast.BasicLit); ok {
+				chans[literal(t, lit)] = true
+			}
+		}
+	})
+	if len(chans) < 10 {
+		t.Errorf("found channels %v: is the walk right?", chans)
+	}
+	for c := range chans {
+		if jp.Channel(c) == c {
+			t.Errorf("channel %q has no Japanese (add channel:%s to ja)", c, c)
+		}
+	}
+	// Every code enrichment gives a scanner's event has a name.
+	codes := 0
+	for _, f := range goFiles(t, filepath.Join(root, "internal", "enrichment")) {
+		walkGo(t, f, func(fn string, n ast.Node) {
+			ret, ok := n.(*ast.ReturnStmt)
+			if !ok || (fn != "scannerReason" && !strings.HasSuffix(fn, "Signals")) || len(ret.Results) == 0 {
+				return
+			}
+			if lit, ok := ret.Results[len(ret.Results)-1].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				if code := literal(t, lit); code != "" {
+					codes++
+					if _, ok := ja["flag:"+code]; !ok {
+						t.Errorf("scanner reason %q has no Japanese (add flag:%s to ja)", code, code)
+					}
+				}
+			}
+		})
+	}
+	if codes < 7 {
+		t.Errorf("found %d scanner reasons: is the walk right?", codes)
+	}
+	// Why a person cannot or not yet qualify, as the rules engine words it.
+	waits := 0
+	walkGo(t, filepath.Join(root, "internal", "rulebook", "engine.go"), func(fn string, n ast.Node) {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok || len(as.Lhs) != 1 {
+			return
+		}
+		sel, isSel := as.Lhs[0].(*ast.SelectorExpr)
+		switch {
+		case isSel && sel.Sel.Name == "Waiting":
+			call := as.Rhs[0].(*ast.CallExpr)
+			waits++
+			format := literal(t, call.Args[0])
+			en := strings.NewReplacer("%s", "2026-11-01T00:00:00Z", "%g", "3.5").Replace(format)
+			if j := jp.T(en); j == en || asciiWord.MatchString(strings.NewReplacer("2026-11-01T00:00:00Z", "", "recycle.cooldown", "", "recycle.min_new_behaviour", "", "MQL", "").Replace(j)) {
+				t.Errorf("no Japanese for %q: %q", en, j)
+			}
+		case isIdent(as.Lhs[0], "excluded"):
+			bin := as.Rhs[0].(*ast.BinaryExpr)
+			waits++
+			en := literal(t, bin.X) + "rival.example"
+			if j := jp.T(en); j == en || asciiWord.MatchString(strings.ReplaceAll(j, "rival.example", "")) {
+				t.Errorf("no Japanese for %q: %q", en, j)
+			}
+		}
+	})
+	if waits < 3 {
+		t.Errorf("found %d exclusions and waits: is the walk right?", waits)
 	}
 }

@@ -189,6 +189,7 @@ type chart struct {
 	Title  string
 	Sub    string // a line under the title (the model, in its words)
 	Stages bool   // the labels are lifecycle stages (named in the page's language)
+	Chans  bool   // the labels are channels (named in the page's language)
 	Bars   []bar
 	Height int
 }
