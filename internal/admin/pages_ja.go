@@ -253,6 +253,7 @@ var ja = map[string]string{
 	"No match among the %d people looked at.": "調べた %d 人には該当者がいません。",
 	"No match among the %d MQLs looked at.":   "調べた %d 件の MQL には該当がありません。",
 	"Without scoring there is no index of people: search by a whole email address.": "スコアリングが無効なため人物の索引がありません。メールアドレス全体で検索してください。",
+	"This link to more results is broken: search again.":                            "この続きを表示するリンクは壊れています。もう一度検索してください。",
 	"Pages":       "ページ",
 	"First page":  "最初のページ",
 	"More people": "さらに表示",

@@ -43,6 +43,7 @@ var jaPatterns = []struct {
 	{regexp.MustCompile(`^period must be day, week or month$`), "期間の単位は day、week、month のいずれかです"},
 	{regexp.MustCompile(`^by must be channel, source, medium or campaign$`), "集計軸は channel、source、medium、campaign のいずれかです"},
 	{regexp.MustCompile(`^(\w+) must be a date \(2026-11-01\) or RFC 3339 time$`), "$1 は日付（2026-11-01）または RFC 3339 形式の日時にしてください"},
+	{regexp.MustCompile(`^month must be YYYY-MM \(2026-11\)$`), "月は YYYY-MM の形式（2026-11）にしてください"},
 	// account (the accounts pages' merge and split forms).
 	{regexp.MustCompile(`^an account cannot be merged into itself$`), "アカウントを同じアカウントに統合することはできません"},
 	{regexp.MustCompile(`^account (\S+) was merged into (\S+): merge into that one$`), "アカウント $1 は $2 に統合済みです。統合先のアカウントに統合してください"},

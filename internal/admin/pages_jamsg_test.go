@@ -519,3 +519,80 @@ func TestJapanesePersonAndReportWords(t *testing.T) {
 		t.Errorf("found %d exclusions and waits: is the walk right?", waits)
 	}
 }
+
+// TestJapaneseCoversAdminMessages walks this package's own messages that
+// reach a page (a view's Error or Note, pageError's and the account forms'
+// messages, the report filters' errors) and finds each in Japanese.
+func TestJapaneseCoversAdminMessages(t *testing.T) {
+	p := page{L: "ja"}
+	found := 0
+	check := func(en string) {
+		t.Helper()
+		found++
+		if j := p.T(en); j == en || !strings.ContainsFunc(j, func(r rune) bool { return unicode.In(r, unicode.Hiragana, unicode.Katakana, unicode.Han) }) {
+			t.Errorf("no Japanese for %q", en)
+		}
+	}
+	// A message built from a literal and a value: the value's sample.
+	msg := func(e ast.Expr) (string, bool) {
+		switch e := e.(type) {
+		case *ast.BasicLit:
+			return literal(t, e), e.Kind == token.STRING
+		case *ast.BinaryExpr:
+			if lit, ok := e.X.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				return literal(t, lit) + "the CSV is empty", true
+			}
+		}
+		return "", false
+	}
+	for _, f := range goFiles(t, ".") {
+		walkGo(t, f, func(fn string, n ast.Node) {
+			switch n := n.(type) {
+			case *ast.AssignStmt: // v.Error = "...", v.Note = "..."
+				for i, l := range n.Lhs {
+					if sel, ok := l.(*ast.SelectorExpr); ok && (sel.Sel.Name == "Error" || sel.Sel.Name == "Note") && i < len(n.Rhs) {
+						if en, ok := msg(n.Rhs[i]); ok {
+							check(en)
+						}
+					}
+				}
+			case *ast.CompositeLit: // loginView{Error: "..."}; not the API's httpx.ErrorBody
+				if isSel(n.Type, "ErrorBody") || isIdent(n.Type, "parseErrorBody") {
+					return
+				}
+				for _, e := range n.Elts {
+					if kv, ok := e.(*ast.KeyValueExpr); ok && isIdent(kv.Key, "Error") {
+						if en, ok := msg(kv.Value); ok {
+							check(en)
+						}
+					}
+				}
+			case *ast.ValueSpec: // var errBadMonth = errors.New("..."), shown by the dashboard
+				if len(n.Values) == 1 && strings.HasPrefix(n.Names[0].Name, "errBad") {
+					if en, ok := msg(n.Values[0].(*ast.CallExpr).Args[0]); ok {
+						check(en)
+					}
+				}
+			case *ast.CallExpr:
+				sel, ok := n.Fun.(*ast.SelectorExpr)
+				switch {
+				case ok && sel.Sel.Name == "pageError" && len(n.Args) == 5:
+					if en, ok := msg(n.Args[4]); ok {
+						check(en)
+					}
+				case ok && sel.Sel.Name == "accountFormError" && len(n.Args) == 6:
+					if en, ok := msg(n.Args[4]); ok {
+						check(en)
+					}
+				case ok && sel.Sel.Name == "Errorf" && fn == "parseFilter":
+					if en, ok := msg(n.Args[0]); ok {
+						check(strings.ReplaceAll(en, "%s", "from"))
+					}
+				}
+			}
+		})
+	}
+	if found < 20 {
+		t.Errorf("found %d messages: is the walk right?", found)
+	}
+}
