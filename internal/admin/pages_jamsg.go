@@ -133,7 +133,6 @@ var jaPhrases = []struct {
 }{
 	{regexp.MustCompile(`^behaviour (\S+) >= (\S+)$`), "行動スコア $1 ≥ $2"},
 	{regexp.MustCompile(`^grade (\S+)$`), "グレード $1"},
-	{regexp.MustCompile(`^BANT (\d) of 4 \((.*)\) >= (\d)$`), "BANT 4 項目中 $1（$2）≥ $3"},
 	{regexp.MustCompile(`^matrix cell (\S+) x (\S+)$`), "マトリクス：行動帯 $1 × グレード $2"},
 	{regexp.MustCompile(`^sales: (.*)$`), "営業：$1"},
 	{regexp.MustCompile(`^recycled after (.*)$`), "$1 のためナーチャリングに戻す"},
@@ -147,40 +146,58 @@ var jaPhrases = []struct {
 	{regexp.MustCompile(`^account score (\S+)$`), "アカウントスコア $1"},
 }
 
-// jaRolePhrases are an MQA's reasons that list buying-group roles
-// (account.judge: "roles present: decision_maker, manager", "buying group:
-// decision_maker 1, manager 2"): $1 is the list, its roles named as the
-// accounts pages name them.
-var jaRolePhrases = []struct {
-	re *regexp.Regexp
-	ja string
+// jaListPhrases are short texts with a list in them ("a, b"; the capture
+// named list), each item said by item: an MQA's reasons that list
+// buying-group roles (account.judge: "roles present: decision_maker,
+// manager", "buying group: decision_maker 1, manager 2"), named as the
+// accounts pages name them; an MQL's BANT fact, its items named as the
+// person page names those attributes.
+var jaListPhrases = []struct {
+	re   *regexp.Regexp
+	ja   string
+	item func(string) string
 }{
-	{regexp.MustCompile(`^roles present: (.+)$`), "揃っている役割：$1"},
-	{regexp.MustCompile(`^buying group: (.+)$`), "購買グループ：$1"},
+	{regexp.MustCompile(`^roles present: (?P<list>.+)$`), "揃っている役割：$1", jaRole},
+	{regexp.MustCompile(`^buying group: (?P<list>.+)$`), "購買グループ：$1", jaRole},
+	{regexp.MustCompile(`^BANT (\d) of 4 \((?P<list>.*)\) >= (\d)$`), "BANT 4 項目中 $1（$2）≥ $3", jaAttr},
 }
 
-// jaRoles words "decision_maker 1, manager" as "決裁者 1 人、管理職"; a role
-// the pages do not know stays as it is.
-func jaRoles(list string) string {
-	parts := strings.Split(list, ", ")
-	for i, p := range parts {
-		role, n, counted := strings.Cut(p, " ")
-		if j, ok := ja["role:"+role]; ok {
-			role = j
-		}
-		if counted {
-			role += " " + n + " 人"
-		}
-		parts[i] = role
+// jaRole words "decision_maker 1" as "決裁者 1 人"; a role the pages do not
+// know stays as it is.
+func jaRole(item string) string {
+	role, n, counted := strings.Cut(item, " ")
+	if j, ok := ja["role:"+role]; ok {
+		role = j
 	}
-	return strings.Join(parts, "、")
+	if counted {
+		role += " " + n + " 人"
+	}
+	return role
+}
+
+// jaAttr names a person attribute ("budget" -> "予算").
+func jaAttr(k string) string {
+	if j, ok := ja["attr:"+k]; ok {
+		return j
+	}
+	return k
 }
 
 // jaPhrase is a short run-time text in Japanese ("" when no pattern knows it).
 func jaPhrase(s string) string {
-	for _, p := range jaRolePhrases {
-		if m := p.re.FindStringSubmatch(s); m != nil {
-			return strings.Replace(p.ja, "$1", jaRoles(m[1]), 1)
+	for _, p := range jaListPhrases {
+		if m := p.re.FindStringSubmatchIndex(s); m != nil {
+			out := string(p.re.ExpandString(nil, p.ja, s, m))
+			n := p.re.SubexpIndex("list")
+			list := s[m[2*n]:m[2*n+1]]
+			if list == "" {
+				return out
+			}
+			var items []string
+			for _, it := range strings.Split(list, ", ") {
+				items = append(items, p.item(it))
+			}
+			return strings.Replace(out, list, strings.Join(items, "、"), 1)
 		}
 	}
 	for _, p := range jaPhrases {

@@ -133,7 +133,7 @@ func TestJapaneseAccountAndRulesMessages(t *testing.T) {
 
 // TestJapaneseCoversProducers walks the English the workspace can show
 // from other packages, as their source words it: every reason
-// account.judge gives an MQA, every account.Error the merge and split
+// account.judge gives an MQA, every fact of an MQL, every account.Error the merge and split
 // forms can meet, every message of a rules file's ParseError (rulebook,
 // lab), and yaml's and regexp's commonest errors inside one. Each, with
 // sample values, reads in Japanese with no English word left but the
@@ -143,7 +143,7 @@ func TestJapaneseCoversProducers(t *testing.T) {
 	root := repo.Root(t)
 	p := page{L: "ja"}
 	kept := map[string]bool{} // ASCII words the Japanese keeps on purpose
-	for _, tab := range [][]string{jaTemplates(jaPatterns), jaTemplates(jaPhrases), jaTemplates(jaRolePhrases)} {
+	for _, tab := range [][]string{jaTemplates(jaPatterns), jaTemplates(jaPhrases), jaTemplates(jaListPhrases)} {
 		for _, j := range tab {
 			for _, w := range asciiWord.FindAllString(j, -1) {
 				kept[w] = true
@@ -243,6 +243,32 @@ func TestJapaneseCoversProducers(t *testing.T) {
 	})
 	if reasons < 4 {
 		t.Errorf("found %d MQA reasons in account.judge: is the walk right?", reasons)
+	}
+
+	// An MQL's facts, as the rules engine's conditions give them.
+	facts := 0
+	walkGo(t, filepath.Join(root, "internal", "rulebook", "engine.go"), func(fn string, n ast.Node) {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || !isIdent(call.Fun, "append") || len(call.Args) != 2 || !isIdent(call.Args[0], "facts") {
+			return
+		}
+		facts++
+		switch a := call.Args[1].(type) {
+		case *ast.CallExpr: // fmt.Sprintf
+			format := literal(t, a.Args[0])
+			list := "A" // a grade, a band
+			if strings.Contains(format, "BANT") {
+				list = "budget, authority, need, timeframe"
+			}
+			check(strings.NewReplacer("%g", "42", "%d", "3", "%s", list).Replace(format), "A")
+		case *ast.BinaryExpr: // "grade " + v.Grade
+			check(literal(t, a.X)+"A", "A")
+		default:
+			t.Errorf("an MQL fact of a new shape: %T", a)
+		}
+	})
+	if facts < 4 {
+		t.Errorf("found %d MQL facts: is the walk right?", facts)
 	}
 
 	// account.Error: the merge and split refusals.
