@@ -14,6 +14,9 @@ var jaPatterns = []struct {
 }{
 	{regexp.MustCompile(`^this token lacks the (\w+) scope$`), "このトークンには $1 の権限がありません。権限のあるトークンでサインインしてください"},
 	{regexp.MustCompile(`^missing or wrong bearer token$`), "管理トークンがないか、正しくありません"},
+	{regexp.MustCompile(`^your session has ended: sign in again at /admin/login$`), "セッションが終了しました。/admin/login からもう一度サインインしてください"},
+	{regexp.MustCompile(`^the token this session was opened with is no longer accepted: sign in again$`), "このセッションを開いたトークンは使えなくなりました。もう一度サインインしてください"},
+	{regexp.MustCompile(`^send Authorization: Bearer <admin token> \(HTTP Basic is not accepted; browsers sign in at /admin/login\)$`), "Authorization: Bearer <管理トークン> を送ってください（HTTP Basic 認証は使えません。ブラウザからは /admin/login でサインインします）"},
 	{regexp.MustCompile(`^missing or wrong CSRF token`), "フォームの確認用トークンがないか、古くなっています。ページを開き直してから送信してください"},
 	{regexp.MustCompile(`^cross-origin request refused`), "別のサイトからの送信は受け付けません。ワークスペースのページから送信してください"},
 	{regexp.MustCompile(`^the MQL definition lab is off: no rules file is loaded`), "MQL 定義ラボは無効です。ルールファイルが読み込まれていません（BATON_RULES に infra/rules.yaml などのルールファイルを指定してください）"},

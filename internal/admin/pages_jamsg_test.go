@@ -547,8 +547,9 @@ func TestJapanesePersonAndReportWords(t *testing.T) {
 }
 
 // TestJapaneseCoversAdminMessages walks this package's own messages that
-// reach a page (a view's Error or Note, pageError's and the account forms'
-// messages, the report filters' errors) and finds each in Japanese.
+// reach a page (a view's Error or Note, pageError's, deny's and the account
+// forms' messages, sign-in problems, the report filters' errors) and finds
+// each in Japanese.
 func TestJapaneseCoversAdminMessages(t *testing.T) {
 	p := page{L: "ja"}
 	found := 0
@@ -593,6 +594,12 @@ func TestJapaneseCoversAdminMessages(t *testing.T) {
 						}
 					}
 				}
+			case *ast.ReturnStmt: // authenticate's problem, which deny shows
+				if fn == "authenticate" && len(n.Results) == 3 {
+					if en, ok := msg(n.Results[1]); ok && en != "" {
+						check(en)
+					}
+				}
 			case *ast.ValueSpec: // var errBadMonth = errors.New("..."), shown by the dashboard
 				if len(n.Values) == 1 && strings.HasPrefix(n.Names[0].Name, "errBad") {
 					if en, ok := msg(n.Values[0].(*ast.CallExpr).Args[0]); ok {
@@ -608,6 +615,14 @@ func TestJapaneseCoversAdminMessages(t *testing.T) {
 					}
 				case ok && sel.Sel.Name == "accountFormError" && len(n.Args) == 6:
 					if en, ok := msg(n.Args[4]); ok {
+						check(en)
+					}
+				case ok && sel.Sel.Name == "deny" && len(n.Args) == 4:
+					if en, ok := msg(n.Args[3]); ok {
+						check(strings.TrimSuffix(en, "the CSV is empty"))
+					}
+				case ok && sel.Sel.Name == "New" && fn == "sameOrigin":
+					if en, ok := msg(n.Args[0]); ok {
 						check(en)
 					}
 				case ok && sel.Sel.Name == "Errorf" && fn == "parseFilter":
