@@ -234,6 +234,7 @@ var ja = map[string]string{
 	"in the last list uploaded (%s); earlier lists not added": "最後にアップロードしたリスト（%s）の人数。それ以前のリストは含みません",
 	// Stage change reasons, how a person or browser became known.
 	"scoring": "スコアリング", "identified": "本人特定", "recycled": "ナーチャリングに戻す",
+	"recycle":  "ナーチャリングに戻す", // the rule of a reset (rulebook's recycle)
 	"via:form": "フォーム", "via:click": "メールのクリック", "via:list": "リスト取込", "via:identify": "識別（API）", "via:": "—",
 	"(all)": "（全体）", "(unassigned)": "（担当者なし）", "(none)": "（接点なし）",
 	// Why an event was taken for a scanner or a bot (enrichment, click).

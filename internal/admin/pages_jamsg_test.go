@@ -456,6 +456,7 @@ func TestJapanesePersonAndReportWords(t *testing.T) {
 		{jp.Flag("apple-mpp"), "Apple MPP"}, {jp.Flag("clicked-seconds-after-send"), "配信直後のクリック"}, {jp.Flag("scanner:Proofpoint"), "Proofpoint"},
 		{jp.Flag("scanner-client:Mimecast"), "スキャナと判定済みのクライアント（Mimecast）"}, {eng.Flag("apple-mpp"), "apple-mpp"},
 		{jp.T("competitor domain rival.example"), "競合他社のドメイン（rival.example）"},
+		{jp.T("recycle"), "ナーチャリングに戻す"}, // a reset's rule (rulebook.Engine.Recycle)
 		{jp.T("recycled 2026-11-01T00:00:00Z: no MQL before 2026-11-08T00:00:00Z (recycle.cooldown)"), "2026-11-01T00:00:00Z にナーチャリングに戻したため、2026-11-08T00:00:00Z まで MQL になりません（recycle.cooldown）"},
 		{jp.T("recycled 2026-11-01T00:00:00Z: 3.5 of 10 behaviour points earned since (recycle.min_new_behaviour)"), "2026-11-01T00:00:00Z にナーチャリングに戻してから得た行動スコアは 3.5、必要なのは 10 です（recycle.min_new_behaviour）"},
 	} {
