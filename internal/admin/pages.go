@@ -45,8 +45,8 @@ var pages = func() map[string]*template.Template {
 	return out
 }()
 
-var pageFuncs = template.FuncMap{"why": whyText, "mul100": func(f float64) float64 { return f * 100 },
-	"pct": pctText, "signed": signedPct, "join": strings.Join,
+var pageFuncs = template.FuncMap{"mul100": func(f float64) float64 { return f * 100 },
+	"pct": pctText, "signed": signedPct,
 	"day":  func(t time.Time) string { return t.UTC().Format("2006-01-02") },
 	"args": func(p page, d any) pageArgs { return pageArgs{p, d} }}
 
@@ -158,6 +158,67 @@ func (p page) Days(d time.Duration) string {
 		return p.F("%d days", int(d/(24*time.Hour)))
 	}
 	return d.String()
+}
+
+// Why says sales' reasons of a report row ("rejected: no budget" -> count)
+// with the stage in the page's language; sales' own words stay as written.
+func (p page) Why(m map[string]int) string {
+	if p.L != "ja" {
+		return whyText(m)
+	}
+	return whyWith(m, func(k string) string {
+		if stage, rest, ok := strings.Cut(k, ": "); ok {
+			return p.Stage(stage) + "：" + rest
+		}
+		return k
+	}, "%s ×%d", "／")
+}
+
+// History says a lab person's outcomes (lab.OutcomeOf: "2026-11-03
+// rejected: no budget") with the stages in the page's language.
+func (p page) History(lines []string) string {
+	if p.L != "ja" {
+		return strings.Join(lines, "; ")
+	}
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		day, rest, _ := strings.Cut(l, " ")
+		stage, why, hasWhy := strings.Cut(rest, ": ")
+		out[i] = day + " " + p.Stage(stage)
+		if hasWhy {
+			out[i] += "：" + why
+		}
+	}
+	return strings.Join(out, "／")
+}
+
+// Channel names a marketing channel (qualify.TouchOf's, an offline
+// touch's) in the page's language; one the rules file made up stays as it
+// is, and "(all)", "(none)" read as T has them.
+func (p page) Channel(c string) string {
+	if j, ok := ja["channel:"+c]; ok && p.L == "ja" {
+		return j
+	}
+	return p.T(c)
+}
+
+// Flag says why an event was taken for a scanner or a bot (enrichment's,
+// click's codes) in the page's language; a scanner vendor's name (from
+// scanners.txt) stays as it is.
+func (p page) Flag(why string) string {
+	if p.L != "ja" {
+		return why
+	}
+	if j, ok := ja["flag:"+why]; ok {
+		return j
+	}
+	if vendor, ok := strings.CutPrefix(why, "scanner:"); ok {
+		return vendor
+	}
+	if c, ok := strings.CutPrefix(why, "scanner-client:"); ok {
+		return "スキャナと判定済みのクライアント（" + c + "）"
+	}
+	return why
 }
 
 // Stage names a lifecycle stage in the page's language.

@@ -90,7 +90,7 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 		av = append(av, att[k])
 	}
 	mc := newChart("MQLs by channel", keys, av, num)
-	mc.Sub = "model:" + v.Model
+	mc.Sub, mc.Chans = "model:"+v.Model, true
 	v.Charts = append(v.Charts, mc)
 	var qk []string
 	var qv []float64

@@ -234,8 +234,17 @@ var ja = map[string]string{
 	"in the last list uploaded (%s); earlier lists not added": "最後にアップロードしたリスト（%s）の人数。それ以前のリストは含みません",
 	// Stage change reasons, how a person or browser became known.
 	"scoring": "スコアリング", "identified": "本人特定", "recycled": "ナーチャリングに戻す",
+	"recycle":  "ナーチャリングに戻す", // the rule of a reset (rulebook's recycle)
 	"via:form": "フォーム", "via:click": "メールのクリック", "via:list": "リスト取込", "via:identify": "識別（API）", "via:": "—",
 	"(all)": "（全体）", "(unassigned)": "（担当者なし）", "(none)": "（接点なし）",
+	// Why an event was taken for a scanner or a bot (enrichment, click).
+	"flag:apple-mpp": "Apple MPP", "flag:head-request": "HEAD リクエスト", "flag:honeypot-link": "ハニーポットリンクのクリック",
+	"flag:clicked-seconds-after-send": "配信直後のクリック", "flag:burst-of-links": "複数リンクの同時クリック", "flag:many-links": "多数のリンクのクリック",
+	"flag:steady-pace": "一定間隔のクリック",
+	// Channels (qualify.TouchOf, event.OfflineChannels).
+	"channel:direct": "ダイレクト", "channel:email": "メール", "channel:search": "自然検索", "channel:paid": "広告",
+	"channel:social": "ソーシャル", "channel:referral": "参照サイト", "channel:exhibition": "展示会", "channel:seminar": "セミナー",
+	"channel:webinar": "ウェビナー", "channel:business-card": "名刺交換",
 	"Date": "日付", "Sales": "営業の結果",
 	"Looks through the people Baton has scored, 200 at a time; a whole email address finds anyone.": "スコアのある人物を 200 人ずつ検索します。メールアドレス全体を入れると、どの人物でも見つかります。",
 	// Paged lists.
@@ -245,6 +254,7 @@ var ja = map[string]string{
 	"No match among the %d people looked at.": "調べた %d 人には該当者がいません。",
 	"No match among the %d MQLs looked at.":   "調べた %d 件の MQL には該当がありません。",
 	"Without scoring there is no index of people: search by a whole email address.": "スコアリングが無効なため人物の索引がありません。メールアドレス全体で検索してください。",
+	"This link to more results is broken: search again.":                            "この続きを表示するリンクは壊れています。もう一度検索してください。",
 	"Pages":       "ページ",
 	"First page":  "最初のページ",
 	"More people": "さらに表示",

@@ -36,6 +36,7 @@ var jaAccounts = map[string]string{
 	"The other account's people and keys are in this one now.":                                                  "もう一方のアカウントの人物と名寄せキーをこのアカウントに統合しました。",
 	"The people chosen are in this new account; their keys no longer move them.":                                "選んだ人物をこの新しいアカウントに移しました。以後、名寄せキーで移動することはありません。",
 	"The people chosen are placed in the new account: their email domain and company name no longer move them.": "選んだ人物は新しいアカウントに固定され、メールドメインや会社名で移動しなくなります。",
+	"; ":                  "／", // between an MQA's reasons, which list roles with 、
 	"from the SFA":        "SFA の値",
 	"missing":             "不在",
 	"roles present":       "揃っている役割",

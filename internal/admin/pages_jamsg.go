@@ -14,6 +14,9 @@ var jaPatterns = []struct {
 }{
 	{regexp.MustCompile(`^this token lacks the (\w+) scope$`), "このトークンには $1 の権限がありません。権限のあるトークンでサインインしてください"},
 	{regexp.MustCompile(`^missing or wrong bearer token$`), "管理トークンがないか、正しくありません"},
+	{regexp.MustCompile(`^your session has ended: sign in again at /admin/login$`), "セッションが終了しました。/admin/login からもう一度サインインしてください"},
+	{regexp.MustCompile(`^the token this session was opened with is no longer accepted: sign in again$`), "このセッションを開いたトークンは使えなくなりました。もう一度サインインしてください"},
+	{regexp.MustCompile(`^send Authorization: Bearer <admin token> \(HTTP Basic is not accepted; browsers sign in at /admin/login\)$`), "Authorization: Bearer <管理トークン> を送ってください（HTTP Basic 認証は使えません。ブラウザからは /admin/login でサインインします）"},
 	{regexp.MustCompile(`^missing or wrong CSRF token`), "フォームの確認用トークンがないか、古くなっています。ページを開き直してから送信してください"},
 	{regexp.MustCompile(`^cross-origin request refused`), "別のサイトからの送信は受け付けません。ワークスペースのページから送信してください"},
 	{regexp.MustCompile(`^the MQL definition lab is off: no rules file is loaded`), "MQL 定義ラボは無効です。ルールファイルが読み込まれていません（BATON_RULES に infra/rules.yaml などのルールファイルを指定してください）"},
@@ -43,6 +46,86 @@ var jaPatterns = []struct {
 	{regexp.MustCompile(`^period must be day, week or month$`), "期間の単位は day、week、month のいずれかです"},
 	{regexp.MustCompile(`^by must be channel, source, medium or campaign$`), "集計軸は channel、source、medium、campaign のいずれかです"},
 	{regexp.MustCompile(`^(\w+) must be a date \(2026-11-01\) or RFC 3339 time$`), "$1 は日付（2026-11-01）または RFC 3339 形式の日時にしてください"},
+	{regexp.MustCompile(`^month must be YYYY-MM \(2026-11\)$`), "月は YYYY-MM の形式（2026-11）にしてください"},
+	// account (the accounts pages' merge and split forms).
+	{regexp.MustCompile(`^an account cannot be merged into itself$`), "アカウントを同じアカウントに統合することはできません"},
+	{regexp.MustCompile(`^account (\S+) was merged into (\S+): merge into that one$`), "アカウント $1 は $2 に統合済みです。統合先のアカウントに統合してください"},
+	{regexp.MustCompile(`^account (\S+) was already merged into (\S+)$`), "アカウント $1 はすでに $2 に統合されています"},
+	{regexp.MustCompile(`^account (\S+) was merged into (\S+)$`), "アカウント $1 は $2 に統合済みです"},
+	{regexp.MustCompile(`^too many grouping keys to merge at once$`), "名寄せキーが多すぎるため、一度に統合できません"},
+	{regexp.MustCompile(`^people: give the ids of the people to move$`), "移す人を選んでください"},
+	{regexp.MustCompile(`^people: at most (\d+) at once$`), "一度に移せるのは $1 人までです"},
+	{regexp.MustCompile(`^people: a split leaves at least one person behind$`), "全員は移せません。少なくとも 1 人を元のアカウントに残してください"},
+	{regexp.MustCompile(`^people: (\S+) is not in account (\S+)$`), "人物 $1 はアカウント $2 にいません"},
+	// rulebook.ParseError ("file:line: field: message") and its messages.
+	{regexp.MustCompile(`^(.+?):\d+: \(file\): empty rules file$`), "$1 が空です"},
+	{regexp.MustCompile(`^(.+?):0: \(file\): yaml: (.*)$`), "$1：YAML の書式が正しくありません。$2"},
+	{regexp.MustCompile(`^(.+?):(\d+): \(file\): yaml: line \d+: (.*)$`), "$1 の $2 行目：YAML の書式が正しくありません。$3"},
+	{regexp.MustCompile(`^(.+?):0: \(file\): (.*)$`), "$1：$2"},
+	{regexp.MustCompile(`^(.+?):(\d+): \(file\): (.*)$`), "$1 の $2 行目：$3"},
+	{regexp.MustCompile(`^(.+?):(\d+): (.+?): (.*)$`), "$1 の $2 行目（$3）：$4"},
+	{regexp.MustCompile(`^empty rules file$`), "ルールファイルが空です"},
+	{regexp.MustCompile(`^required$`), "必須の項目です"},
+	{regexp.MustCompile(`^required: at least one condition$`), "必須の項目です。条件を 1 つ以上定義してください"},
+	{regexp.MustCompile(`^must be a mapping$`), "「キー: 値」の形式（マッピング）にしてください"},
+	{regexp.MustCompile(`^unknown key \(allowed: (.*)\)$`), "使えないキーです（使えるキー：$1）"},
+	{regexp.MustCompile(`^given twice$`), "2 回指定されています"},
+	{regexp.MustCompile(`^must be a string$`), "文字列にしてください"},
+	{regexp.MustCompile(`^must be a number$`), "数値にしてください"},
+	{regexp.MustCompile(`^must be true or false$`), "true または false にしてください"},
+	{regexp.MustCompile(`^must be a list$`), "リストにしてください"},
+	{regexp.MustCompile(`^bad pattern: (.*)$`), "パターンが正しくありません：$1"},
+	{regexp.MustCompile(`^(".*") used twice$`), "$1 が 2 回使われています"},
+	{regexp.MustCompile(`^unknown event type (".*")$`), "イベント種別 $1 はありません"},
+	{regexp.MustCompile(`^unknown channel (".*"): one of (.*) \(or a pattern\)$`), "チャネル $1 はありません。$2 のいずれか（またはパターン）にしてください"},
+	{regexp.MustCompile(`^only offline touches have a channel: add type offline$`), "channel はオフライン接点にだけ指定できます。type: offline を加えてください"},
+	{regexp.MustCompile(`^caps must not be negative$`), "上限に負の値は指定できません"},
+	{regexp.MustCompile(`^matches every event: give a type, url, form, file, campaign, event or channel$`), "すべてのイベントに一致してしまいます。type、url、form、file、campaign、event、channel のいずれかを指定してください"},
+	{regexp.MustCompile(`^give match, in, min or max$`), "match、in、min、max のいずれかを指定してください"},
+	{regexp.MustCompile(`^thresholds must fall from A to C$`), "しきい値は A、B、C の順に下がるようにしてください"},
+	{regexp.MustCompile(`^unknown grade (".*") \(A-D\)$`), "グレード $1 はありません（A〜D）"},
+	{regexp.MustCompile(`^must be 0-4$`), "0〜4 にしてください"},
+	{regexp.MustCompile(`^must map band names to grade lists$`), "行動帯の名前ごとにグレードのリストを指定してください"},
+	{regexp.MustCompile(`^unknown band \(define it under bands\)$`), "定義されていない行動帯です（bands に定義してください）"},
+	{regexp.MustCompile(`^a condition needs min_behaviour, grades, min_bant or matrix$`), "条件には min_behaviour、grades、min_bant、matrix のいずれかが必要です"},
+	{regexp.MustCompile(`^must be more than 0: a recycled lead qualifies again only on new behaviour$`), "0 より大きくしてください。ナーチャリングに戻したリードは、新しい行動があったときだけ再び MQL になります"},
+	{regexp.MustCompile(`^want a duration such as 7d or 36h$`), "7d や 36h のような期間にしてください"},
+	{regexp.MustCompile(`^must be between 0 and 1$`), "0〜1 にしてください"},
+	{regexp.MustCompile(`^must be a whole number from 1 to 1000$`), "1〜1000 の整数にしてください"},
+	{regexp.MustCompile(`^must be more than 0 and at most 366$`), "0 より大きく 366 以下にしてください"},
+	{regexp.MustCompile(`^unknown role (".*") \((.*)\)$`), "役割 $1 はありません（$2）"},
+	{regexp.MustCompile(`^bad duration (".*") \(e\.g\. 30d, 72h\)$`), "期間 $1 を読み取れません（例：30d、72h）"},
+	// yaml.v3's commonest, inside a ParseError.
+	{regexp.MustCompile(`^yaml: line (\d+): (.*)$`), "YAML の書式が正しくありません（$1 行目）：$2"},
+	{regexp.MustCompile(`^yaml: (.*)$`), "YAML の書式が正しくありません：$1"},
+	{regexp.MustCompile(`^mapping values are not allowed in this context$`), "ここには「キー: 値」を書けません（コロンの後の空白やインデントを確認してください）"},
+	{regexp.MustCompile(`^did not find expected key$`), "キーがあるはずの位置にありません（インデントを確認してください）"},
+	{regexp.MustCompile(`^did not find expected node content$`), "値があるはずの位置にありません"},
+	{regexp.MustCompile(`^did not find expected '-' indicator$`), "リストの「-」があるはずの位置にありません（インデントを確認してください）"},
+	{regexp.MustCompile(`^did not find expected ',' or '([\]}])'$`), "「,」または「$1」があるはずの位置にありません（括弧の閉じ忘れを確認してください）"},
+	{regexp.MustCompile(`^found unexpected end of stream$`), "ファイルが途中で終わっています（引用符や括弧の閉じ忘れを確認してください）"},
+	{regexp.MustCompile(`^found character that cannot start any token$`), "値の先頭に使えない文字があります（タブや @、` は引用符で囲んでください）"},
+	{regexp.MustCompile(`^found a tab character that violates indentation$`), "インデントにタブが使われています。空白にしてください"},
+	{regexp.MustCompile(`^found a tab character where an indentation space is expected$`), "インデントにタブが使われています。空白にしてください"},
+	{regexp.MustCompile(`^block sequence entries are not allowed in this context$`), "ここにはリストの項目（-）を書けません（インデントを確認してください）"},
+	{regexp.MustCompile(`^could not find expected ':'$`), "「:」があるはずの位置にありません"},
+	{regexp.MustCompile(`^unknown anchor '(.*)' referenced$`), "アンカー '$1' が定義されていません"},
+	// regexp's (a bad pattern).
+	{regexp.MustCompile("^error parsing regexp: (.*): (`.*`)$"), "正規表現を読み取れません（$1）：$2"},
+	{regexp.MustCompile(`^missing closing ([)\]])$`), "「$1」が閉じられていません"},
+	{regexp.MustCompile(`^unexpected \)$`), "対応する「(」のない「)」があります"},
+	{regexp.MustCompile(`^invalid nested repetition operator$`), "繰り返し記号が重なっています"},
+	{regexp.MustCompile(`^missing argument to repetition operator$`), "繰り返し記号の前に対象がありません"},
+	{regexp.MustCompile(`^invalid repeat count$`), "繰り返し回数が正しくありません"},
+	{regexp.MustCompile(`^invalid escape sequence$`), "エスケープが正しくありません"},
+	{regexp.MustCompile(`^trailing backslash at end of expression$`), "末尾に \\ があります"},
+	{regexp.MustCompile(`^invalid character class range$`), "文字クラスの範囲が正しくありません"},
+	{regexp.MustCompile(`^invalid character class$`), "文字クラスが正しくありません"},
+	{regexp.MustCompile(`^invalid named capture$`), "名前付きグループが正しくありません"},
+	{regexp.MustCompile(`^invalid or unsupported Perl syntax$`), "使えない構文です"},
+	{regexp.MustCompile(`^invalid UTF-8$`), "UTF-8 として正しくありません"},
+	{regexp.MustCompile(`^expression nests too deeply$`), "入れ子が深すぎます"},
+	{regexp.MustCompile(`^expression too large$`), "式が大きすぎます"},
 }
 
 // jaPhrases are short run-time texts (an MQL condition's facts as the
@@ -53,14 +136,73 @@ var jaPhrases = []struct {
 }{
 	{regexp.MustCompile(`^behaviour (\S+) >= (\S+)$`), "行動スコア $1 ≥ $2"},
 	{regexp.MustCompile(`^grade (\S+)$`), "グレード $1"},
-	{regexp.MustCompile(`^BANT (\d) of 4 \((.*)\) >= (\d)$`), "BANT 4 項目中 $1（$2）≥ $3"},
 	{regexp.MustCompile(`^matrix cell (\S+) x (\S+)$`), "マトリクス：行動帯 $1 × グレード $2"},
 	{regexp.MustCompile(`^sales: (.*)$`), "営業：$1"},
 	{regexp.MustCompile(`^recycled after (.*)$`), "$1 のためナーチャリングに戻す"},
+	// Why a person cannot or not yet qualify (rulebook: Fit's exclusion, a
+	// recycled lead's wait).
+	{regexp.MustCompile(`^competitor domain (\S+)$`), "競合他社のドメイン（$1）"},
+	{regexp.MustCompile(`^recycled (\S+): no MQL before (\S+) \(recycle\.cooldown\)$`), "$1 にナーチャリングに戻したため、$2 まで MQL になりません（recycle.cooldown）"},
+	{regexp.MustCompile(`^recycled (\S+): (\S+) of (\S+) behaviour points earned since \(recycle\.min_new_behaviour\)$`), "$1 にナーチャリングに戻してから得た行動スコアは $2、必要なのは $3 です（recycle.min_new_behaviour）"},
+	// An MQA's reasons (account.judge; the roles' ones are jaRolePhrases).
+	{regexp.MustCompile(`^(\d+) people active within (\S+) days \(at least (\d+)\)$`), "$2 日以内に $1 人が活動（$3 人以上）"},
+	{regexp.MustCompile(`^account score (\S+)$`), "アカウントスコア $1"},
+}
+
+// jaListPhrases are short texts with a list in them ("a, b"; the capture
+// named list), each item said by item: an MQA's reasons that list
+// buying-group roles (account.judge: "roles present: decision_maker,
+// manager", "buying group: decision_maker 1, manager 2"), named as the
+// accounts pages name them; an MQL's BANT fact, its items named as the
+// person page names those attributes.
+var jaListPhrases = []struct {
+	re   *regexp.Regexp
+	ja   string
+	item func(string) string
+}{
+	{regexp.MustCompile(`^roles present: (?P<list>.+)$`), "揃っている役割：$1", jaRole},
+	{regexp.MustCompile(`^buying group: (?P<list>.+)$`), "購買グループ：$1", jaRole},
+	{regexp.MustCompile(`^BANT (\d) of 4 \((?P<list>.*)\) >= (\d)$`), "BANT 4 項目中 $1（$2）≥ $3", jaAttr},
+}
+
+// jaRole words "decision_maker 1" as "決裁者 1 人"; a role the pages do not
+// know stays as it is.
+func jaRole(item string) string {
+	role, n, counted := strings.Cut(item, " ")
+	if j, ok := ja["role:"+role]; ok {
+		role = j
+	}
+	if counted {
+		role += " " + n + " 人"
+	}
+	return role
+}
+
+// jaAttr names a person attribute ("budget" -> "予算").
+func jaAttr(k string) string {
+	if j, ok := ja["attr:"+k]; ok {
+		return j
+	}
+	return k
 }
 
 // jaPhrase is a short run-time text in Japanese ("" when no pattern knows it).
 func jaPhrase(s string) string {
+	for _, p := range jaListPhrases {
+		if m := p.re.FindStringSubmatchIndex(s); m != nil {
+			out := string(p.re.ExpandString(nil, p.ja, s, m))
+			n := p.re.SubexpIndex("list")
+			list := s[m[2*n]:m[2*n+1]]
+			if list == "" {
+				return out
+			}
+			var items []string
+			for _, it := range strings.Split(list, ", ") {
+				items = append(items, p.item(it))
+			}
+			return strings.Replace(out, list, strings.Join(items, "、"), 1)
+		}
+	}
 	for _, p := range jaPhrases {
 		if m := p.re.FindStringSubmatchIndex(s); m != nil {
 			return string(p.re.ExpandString(nil, p.ja, s, m))
@@ -82,9 +224,14 @@ func jaMessage(s string) string {
 		var out []byte
 		out = p.re.ExpandString(out, p.ja, s, m)
 		j := string(out)
-		// The last capture may be a message of its own.
-		if n := len(m) / 2; n > 1 && m[2*(n-1)] >= 0 {
-			inner := s[m[2*(n-1)]:m[2*(n-1)+1]]
+		// A capture may be a message of its own (the last one usually: "line
+		// 3: ...", a rules file's "file:3: field: ..."; a regexp's error code
+		// before the expression).
+		for i := len(m)/2 - 1; i > 0; i-- {
+			if m[2*i] < 0 {
+				continue
+			}
+			inner := s[m[2*i]:m[2*i+1]]
 			if t := jaMessage(inner); t != "" {
 				j = strings.Replace(j, inner, strings.TrimSuffix(t, "。"), 1)
 			}

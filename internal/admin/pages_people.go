@@ -31,6 +31,7 @@ type peopleView struct {
 	NoIndex         bool   // without scoring there is no index to search: an exact email only
 	More            bool   // a report count's people beyond the ones shown
 	Reached, Group  string // from a dashboard count: the people behind it
+	ByChannel       bool   // the group is a channel
 }
 
 type personRow struct {
@@ -79,6 +80,7 @@ func (h *Handler) peopleSearch(w http.ResponseWriter, r *http.Request) {
 		if v.Group == "" {
 			v.Group = "(all)"
 		}
+		v.ByChannel = f.By == "" || f.By == "channel"
 		all, err := qualify.AllFacts(ctx, h.Workspace.T)
 		if err != nil {
 			h.fail(w, err)

@@ -189,6 +189,7 @@ type chart struct {
 	Title  string
 	Sub    string // a line under the title (the model, in its words)
 	Stages bool   // the labels are lifecycle stages (named in the page's language)
+	Chans  bool   // the labels are channels (named in the page's language)
 	Bars   []bar
 	Height int
 }
@@ -213,15 +214,20 @@ func newChart(title string, labels []string, values []float64, text func(float64
 
 // whyText says the reasons as people read them: "rejected: no budget x3; lost: timing".
 func whyText(m map[string]int) string {
+	return whyWith(m, func(k string) string { return k }, "%s x%d", "; ")
+}
+
+// whyWith is whyText with each reason said by say, counted as counted.
+func whyWith(m map[string]int, say func(string) string, counted, sep string) string {
 	keys := sortedKeys(m)
 	sort.SliceStable(keys, func(i, j int) bool { return m[keys[i]] > m[keys[j]] })
 	var parts []string
 	for _, k := range keys {
 		if m[k] > 1 {
-			parts = append(parts, fmt.Sprintf("%s x%d", k, m[k]))
+			parts = append(parts, fmt.Sprintf(counted, say(k), m[k]))
 		} else {
-			parts = append(parts, k)
+			parts = append(parts, say(k))
 		}
 	}
-	return strings.Join(parts, "; ")
+	return strings.Join(parts, sep)
 }

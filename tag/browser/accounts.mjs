@@ -2,7 +2,8 @@
 // through the sign-in form: the list sorted by score and by recent
 // activity, an account's page ($ACCOUNT), a person split out of it
 // ($SPLIT_PERSON into $SPLIT_NAME) and merged back with the page's forms,
-// a merge form sent empty, and the pages in Japanese. Every page is
+// a merge form sent empty, and the pages in Japanese (with the MQA's
+// reasons, a split of everyone and a stale merge refused). Every page is
 // measured at 1280 and 390 px wide (screenshots in $SHOTS). Prints what it
 // saw for the Go test to check.
 import { chromium } from 'playwright-core';
@@ -72,6 +73,32 @@ out.ja = { lang: await jp.getAttribute('html', 'lang'), list: await jp.locator('
 out.overflow.accountsJa = await fits(jp, 'accounts-ja', shots);
 await jp.goto(out.account.url);
 out.ja.account = await jp.locator('main').innerText();
+out.ja.mqa = await jp.locator('main .card .why').first().innerText();
 out.overflow.accountJa = await fits(jp, 'account-ja', shots);
+
+// The forms' refusals in Japanese: everyone chosen to split (a split
+// leaves someone behind), and a merge sent from a page another colleague's
+// merge ($MERGE_ID into this account, in a second tab) has made stale.
+const refused = async (button) => {
+  const before = errors.length;
+  const answered = jp.waitForResponse((r) => r.request().method() === 'POST');
+  await jp.getByRole('button', { name: button, exact: true }).click();
+  const resp = await answered;
+  await jp.waitForLoadState('load');
+  // Chromium logs the form's 4xx answer (as meant) as a failed resource.
+  errors.splice(before, errors.length - before, ...errors.slice(before).filter((e) => !/status of 4\d\d/.test(e)));
+  return { status: resp.status(), alert: await jp.getByRole('alert').innerText(), text: await jp.locator('main').innerText() };
+};
+for (const box of await jp.locator('input[name=people]').all()) await box.check();
+await jp.getByLabel('新しいアカウントの名前').fill('アクメ 全員');
+out.ja.splitAll = await refused('分割する');
+out.overflow.accountErrorJa = await fits(jp, 'account-error-ja', shots);
+await jp.goto(out.account.url);
+const colleague = await jp.context().newPage();
+await colleague.goto(out.account.url);
+await colleague.getByLabel('統合するアカウント').selectOption(process.env.MERGE_ID);
+await Promise.all([colleague.waitForURL(/m=merged/), colleague.getByRole('button', { name: '統合する', exact: true }).click()]);
+await jp.getByLabel('統合するアカウント').selectOption(process.env.MERGE_ID);
+out.ja.staleMerge = await refused('統合する');
 console.log(JSON.stringify(out));
 await browser.close();

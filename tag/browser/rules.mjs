@@ -1,7 +1,8 @@
 // Renders the MQL definition lab (GET /admin/rules) in Debian's Chromium,
 // signed in through the sign-in form; pastes the candidate rules file from
 // $CANDIDATE into the form, submits it (the form carries the session's CSRF
-// token) and screenshots both pages. Prints what the pages show for the Go
+// token) and screenshots both pages; then, in Japanese, sends candidates
+// the rules file's checks refuse. Prints what the pages show for the Go
 // test to check.
 import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
@@ -36,5 +37,21 @@ const result = {
   text: await page.locator('body').innerText(),
   bars: await page.locator('span.bar').count(),
 };
-console.log(JSON.stringify({ rules, result, violations }));
+
+// In Japanese, candidates the rules file's checks refuse ($BAD, $BAD_YAML):
+// the page says what is wrong in Japanese (screenshot $SHOT3).
+const jp = await (await browser.newContext({ viewport: { width: 1200, height: 900 }, locale: 'ja-JP', extraHTTPHeaders: { 'Accept-Language': 'ja,en;q=0.5' } })).newPage();
+await signIn(jp, process.env.URL, process.env.TOKEN, { label: '管理トークン', button: 'サインイン' });
+const refused = async (text) => {
+  await jp.locator('#rules').fill(text);
+  const answered = jp.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/admin/rules/simulate'));
+  await jp.getByRole('button', { name: 'シミュレーション' }).click();
+  const resp = await answered;
+  await jp.waitForLoadState('load');
+  return { status: resp.status(), lang: await jp.getAttribute('html', 'lang'), alert: await jp.getByRole('alert').innerText(), text: await jp.locator('main').innerText() };
+};
+const ja = { bad: await refused(process.env.BAD) };
+await jp.screenshot({ path: process.env.SHOT3, fullPage: true });
+ja.badYAML = await refused(process.env.BAD_YAML);
+console.log(JSON.stringify({ rules, result, ja, violations }));
 await browser.close();

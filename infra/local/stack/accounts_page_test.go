@@ -27,7 +27,8 @@ import (
 // MQA; a person split out with the page's form lands in a new account and
 // merges back with the other form; an empty merge says what is wrong.
 // Every page fits 1,280 and 390 px, logs no console error, and is in
-// Japanese for a browser that asks for it.
+// Japanese for a browser that asks for it, down to the MQA's reasons and
+// the forms' refusals (a split of everyone, a merge from a stale page).
 func TestAccountsPageInChromium(t *testing.T) {
 	needChromium(t, "the workspace must be tested in a browser in CI")
 	dir := t.TempDir()
@@ -81,7 +82,7 @@ func TestAccountsPageInChromium(t *testing.T) {
 
 	cmd := exec.Command("node", "../../../tag/browser/accounts.mjs")
 	cmd.Env = append(os.Environ(), "URL="+s.URL+"/admin/", "TOKEN="+token, "SHOTS="+shots,
-		"ACCOUNT=株式会社アクメ", "SPLIT_PERSON=佐藤 花子", "SPLIT_NAME=アクメ 開発本部")
+		"ACCOUNT=株式会社アクメ", "SPLIT_PERSON=佐藤 花子", "SPLIT_NAME=アクメ 開発本部", "MERGE_ID="+beta.ID)
 	cmd.Stderr = os.Stderr
 	raw, err := cmd.Output()
 	if err != nil {
@@ -103,7 +104,13 @@ func TestAccountsPageInChromium(t *testing.T) {
 			Status         int
 			Alert, English string
 		}
-		Ja       struct{ Lang, List, Nav, Account string }
+		Ja struct {
+			Lang, List, Nav, Account, MQA string
+			SplitAll, StaleMerge          struct {
+				Status      int
+				Alert, Text string
+			}
+		}
 		Overflow map[string][]any
 	}
 	if err := json.Unmarshal(raw, &res); err != nil {
@@ -143,9 +150,11 @@ func TestAccountsPageInChromium(t *testing.T) {
 	if !strings.HasSuffix(res.Merged.URL, "/admin/accounts/"+acme.ID+"?m=merged") || !strings.Contains(res.Merged.Note, "are in this one now") || !strings.Contains(res.Merged.Text, "佐藤 花子") {
 		t.Errorf("after the merge form: %+v", res.Merged)
 	}
+	// Split and merged back (3), then ベータ工業 merged in by the Japanese
+	// colleague's tab (4).
 	got, err := s.App.Accounts.Get(context.Background(), acme.ID)
-	if err != nil || len(got.Members) != 3 {
-		t.Errorf("the account after split and merge back: %+v %v", got, err)
+	if err != nil || len(got.Members) != 4 {
+		t.Errorf("the account after split, merge back and ベータ工業's merge: %+v %v", got, err)
 	}
 	if res.BadMerge.Status != 400 || !strings.Contains(res.BadMerge.Alert, "Choose the account to merge") || !strings.HasPrefix(res.BadMerge.English, "../../accounts/"+acme.ID+"?") {
 		t.Errorf("empty merge form: %+v", res.BadMerge)
@@ -158,7 +167,29 @@ func TestAccountsPageInChromium(t *testing.T) {
 			t.Errorf("Japanese account page lacks %q:\n%s", want, res.Ja.Account)
 		}
 	}
-	if len(res.Overflow) != 5 {
+	// The MQA's reasons as account.judge words them, in Japanese; and the
+	// forms' refusals (account.Error).
+	mqas, err := s.App.Accounts.MQAs(context.Background(), acme.ID)
+	if err != nil || len(mqas) != 1 || len(mqas[0].Reasons) != 4 {
+		t.Fatalf("acme's MQA: %+v %v", mqas, err)
+	}
+	if want := "14 日以内に 2 人が活動（2 人以上）／揃っている役割：決裁者／購買グループ：決裁者 1 人、管理職 1 人／アカウントスコア " + score(mqas[0].Score); !strings.HasSuffix(res.Ja.MQA, want) {
+		t.Errorf("Japanese MQA reasons (English: %q):\n%s\nwant …%s", mqas[0].Reasons, res.Ja.MQA, want)
+	}
+	if j := res.Ja.SplitAll; j.Status != 400 || j.Alert != "全員は移せません。少なくとも 1 人を元のアカウントに残してください。" {
+		t.Errorf("Japanese split of everyone: %+v", j)
+	}
+	if j := res.Ja.StaleMerge; j.Status != 409 || j.Alert != "アカウント "+beta.ID+" はすでに "+acme.ID+" に統合されています。" {
+		t.Errorf("Japanese stale merge: %+v", j)
+	}
+	for name, text := range map[string]string{"account": res.Ja.Account, "split refused": res.Ja.SplitAll.Text, "merge refused": res.Ja.StaleMerge.Text} {
+		for _, en := range []string{"people active", "roles present", "buying group", "account score", "decision_maker", "manager", "practitioner", "people:", "merged into", "split leaves"} {
+			if strings.Contains(text, en) {
+				t.Errorf("Japanese %s page shows %q:\n%s", name, en, text)
+			}
+		}
+	}
+	if len(res.Overflow) != 6 {
 		t.Errorf("pages measured: %v", res.Overflow)
 	}
 	for name, over := range res.Overflow {
@@ -166,7 +197,7 @@ func TestAccountsPageInChromium(t *testing.T) {
 			t.Errorf("%s scrolls sideways: %v", name, over)
 		}
 	}
-	for _, n := range []string{"accounts-1280.png", "account-390.png", "account-ja-1280.png"} {
+	for _, n := range []string{"accounts-1280.png", "account-390.png", "account-ja-1280.png", "account-error-ja-1280.png"} {
 		if st, err := os.Stat(filepath.Join(shots, n)); err != nil || st.Size() < 5000 {
 			t.Errorf("screenshot %s: %v", n, err)
 		}

@@ -427,7 +427,8 @@ func TestRulesLabSuggestions(t *testing.T) {
 // TestRulesLabPage renders GET /admin/rules in Chromium, signed in through
 // the sign-in form: the rules in force with each condition's MQLs and
 // outcomes; then pastes the raised candidate into the form (CSRF token
-// included) and checks the server-rendered diff.
+// included) and checks the server-rendered diff; in Japanese, a candidate
+// with an unknown grade and one that is not YAML are refused in Japanese.
 func TestRulesLabPage(t *testing.T) {
 	s, _, _ := labHistory(t)
 	code, b := do(t, "GET", s.URL+"/admin/rules", token, "")
@@ -440,9 +441,10 @@ func TestRulesLabPage(t *testing.T) {
 	if err := os.WriteFile(candFile, []byte(raised(t)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	shot, shot2 := filepath.Join(dir, "rules.png"), filepath.Join(dir, "rules-simulated.png")
+	shot, shot2, shot3 := filepath.Join(dir, "rules.png"), filepath.Join(dir, "rules-simulated.png"), filepath.Join(dir, "rules-error-ja.png")
 	cmd := exec.Command("node", "../../../tag/browser/rules.mjs")
-	cmd.Env = append(os.Environ(), "URL="+s.URL+"/admin/rules", "TOKEN="+token, "SHOT="+shot, "SHOT2="+shot2, "CANDIDATE="+candFile)
+	cmd.Env = append(os.Environ(), "URL="+s.URL+"/admin/rules", "TOKEN="+token, "SHOT="+shot, "SHOT2="+shot2, "CANDIDATE="+candFile, "SHOT3="+shot3,
+		"BAD=name: trial\nmql:\n  - name: hot\n    grades: [A, E]\n", "BAD_YAML=name: trial\nmql:\n  - name: hot\n   grades: [A]\n")
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	if err != nil {
@@ -461,6 +463,12 @@ func TestRulesLabPage(t *testing.T) {
 			Text   string
 			Bars   int
 		}
+		Ja struct {
+			Bad, BadYAML struct {
+				Status            int
+				Lang, Alert, Text string
+			}
+		}
 		Violations []string
 	}
 	if err := json.Unmarshal(out, &page); err != nil {
@@ -475,16 +483,45 @@ func TestRulesLabPage(t *testing.T) {
 		!strings.Contains(r.Text, "mid1@maker.example") || !strings.Contains(r.Text, "rejected: no budget") || !strings.Contains(r.Text, "Would stop being MQLs") || r.Bars < 4 {
 		t.Fatalf("result page: %+v", r)
 	}
+	// A rules file's errors (rulebook.ParseError, yaml's inside one) in
+	// Japanese, with the line and field kept and no English left.
+	for _, c := range []struct {
+		got  string
+		want string
+	}{
+		{page.Ja.Bad.Alert, `candidate.yaml の 4 行目（mql[0].grades）：グレード "E" はありません（A〜D）。`},
+		{page.Ja.BadYAML.Alert, "candidate.yaml の 2 行目：YAML の書式が正しくありません。リストの「-」があるはずの位置にありません（インデントを確認してください）。"},
+	} {
+		if c.got != c.want {
+			t.Errorf("Japanese rules error:\n%s\nwant\n%s", c.got, c.want)
+		}
+	}
+	for _, j := range []struct {
+		Status            int
+		Lang, Alert, Text string
+	}{page.Ja.Bad, page.Ja.BadYAML} {
+		if j.Status != 400 || j.Lang != "ja" {
+			t.Errorf("Japanese refused candidate: %d %s", j.Status, j.Lang)
+		}
+		if !strings.Contains(j.Text, "差し戻し：no budget ×2") { // sales' words kept, the stage in Japanese
+			t.Errorf("Japanese lab page: sales' reasons:\n%s", j.Text)
+		}
+		for _, en := range []string{"unknown grade", "yaml:", "did not find", "expected", "Simulate", "rejected:"} {
+			if strings.Contains(j.Text, en) {
+				t.Errorf("Japanese lab page shows %q:\n%s", en, j.Text)
+			}
+		}
+	}
 	if len(page.Violations) > 0 {
 		t.Fatalf("CSP violations: %v", page.Violations)
 	}
-	for _, f := range []string{shot, shot2} {
+	for _, f := range []string{shot, shot2, shot3} {
 		if st, err := os.Stat(f); err != nil || st.Size() < 5000 {
 			t.Fatalf("screenshot %s: %v", f, err)
 		}
 	}
 	if d := os.Getenv("BATON_SCREENSHOTS"); d != "" {
-		for _, f := range []string{shot, shot2} {
+		for _, f := range []string{shot, shot2, shot3} {
 			b, _ := os.ReadFile(f)
 			os.WriteFile(filepath.Join(d, filepath.Base(f)), b, 0o644)
 		}

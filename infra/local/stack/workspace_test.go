@@ -225,6 +225,22 @@ func TestWorkspaceInChromium(t *testing.T) {
 			t.Errorf("%s in Japanese lacks %q:\n%s", page, want, text)
 		}
 	}
+	// Channels and why an event is a scanner's in Japanese (the demo's
+	// visitor came direct, the newsletter click is email's; Apple MPP
+	// opened the newsletter).
+	for page, want := range map[string][]string{"dashboard": {"ダイレクト", "メール"}, "inbox": {"初回接点: ダイレクト"}, "person": {"スキャナ: Apple MPP"}} {
+		text, _ := jaPages[page].(string)
+		for _, w := range want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s in Japanese lacks %q:\n%s", page, w, text)
+			}
+		}
+		for _, en := range []string{"direct", "email\t", "apple-mpp", "(none)"} {
+			if strings.Contains(text, en) {
+				t.Errorf("%s in Japanese shows %q:\n%s", page, en, text)
+			}
+		}
+	}
 	var switched struct{ Lang, H2 string }
 	json.Unmarshal(res["switched"], &switched)
 	if switched.Lang != "en" || switched.H2 != "Why this person is an MQL" {
