@@ -50,7 +50,7 @@ func (h *Handler) listAccounts(w http.ResponseWriter, r *http.Request) {
 	}
 	as, err := h.Accounts.List(r.Context(), by, limit)
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	if wantsHTML(r) {
@@ -86,7 +86,7 @@ func (h *Handler) getAccount(w http.ResponseWriter, r *http.Request) {
 	}
 	ms, err := h.Accounts.MQAs(r.Context(), id)
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	if wantsHTML(r) {
@@ -104,7 +104,7 @@ func (h *Handler) accountErr(w http.ResponseWriter, err error) {
 	case errors.As(err, &ae):
 		httpx.JSON(w, http.StatusConflict, httpx.ErrorBody{Error: ae.Msg})
 	default:
-		h.fail(w, err)
+		h.fail(w, nil, err) // the JSON API alone
 	}
 }
 

@@ -150,19 +150,19 @@ func (h *Handler) writePerson(w http.ResponseWriter, r *http.Request, p identity
 		return
 	}
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	view := PersonView{Person: p, Visitors: []VisitorView{}}
 	vs, err := h.People.Visitors(r.Context(), p.ID)
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	for _, v := range vs {
 		l, err := h.People.GetLink(r.Context(), v)
 		if err != nil {
-			h.fail(w, err)
+			h.fail(w, r, err)
 			return
 		}
 		vv := VisitorView{ID: v}
@@ -174,7 +174,7 @@ func (h *Handler) writePerson(w http.ResponseWriter, r *http.Request, p identity
 		view.Visitors = append(view.Visitors, vv)
 	}
 	if view.Timeline, err = h.Timelines.Timeline(r.Context(), p.ID, h.TimelineLimit); err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	if view.Timeline == nil {
@@ -183,7 +183,14 @@ func (h *Handler) writePerson(w http.ResponseWriter, r *http.Request, p identity
 	httpx.JSON(w, http.StatusOK, view)
 }
 
-func (h *Handler) fail(w http.ResponseWriter, err error) {
+// fail answers an error of Baton's own (a store failing): logged, and a 500
+// without its details (r nil: a JSON API's answer).
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	h.log().Error("admin", "err", err)
+	if r != nil && wantsHTML(r) && h.Sessions != nil {
+		// A workspace page or form: a page saying so, in the page's language.
+		h.pageError(w, r, http.StatusInternalServerError, baseOf(r), "internal error: try again in a moment")
+		return
+	}
 	httpx.Error(w, http.StatusInternalServerError, "internal error")
 }

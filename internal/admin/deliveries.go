@@ -42,7 +42,7 @@ func (h *Handler) deliveryRoutes(mux *http.ServeMux) {
 func (h *Handler) deadLetters(w http.ResponseWriter, r *http.Request) {
 	ms, err := h.Deliveries.Queue.Dead(r.Context())
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	httpx.JSON(w, http.StatusOK, map[string]any{"deadLetters": ms})
@@ -58,13 +58,13 @@ func (h *Handler) mqlDeliveries(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	if h.Scores != nil { // the MQL itself must exist, not just its person
 		ms, err := h.Scores.MQLs(r.Context(), push.PersonOfMQL(id))
 		if err != nil {
-			h.fail(w, err)
+			h.fail(w, r, err)
 			return
 		}
 		found := false
@@ -99,7 +99,7 @@ func (h *Handler) replay(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 	leads, err := h.Deliveries.Inbox.List(r.Context(), 100)
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	if wantsHTML(r) {

@@ -32,7 +32,7 @@ func (h *Handler) eraseRoutes(mux *http.ServeMux) {
 			return
 		}
 		if err != nil {
-			h.fail(w, err)
+			h.fail(w, r, err)
 			return
 		}
 		h.erase(w, r, p.ID)
@@ -46,7 +46,7 @@ func (h *Handler) erase(w http.ResponseWriter, r *http.Request, id string) {
 		return
 	}
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	h.log().Info("person erased", "visitors", rep.Visitors, "events", rep.Events, "items", rep.Items) // no personal data in logs

@@ -105,12 +105,12 @@ func (h *Handler) getCampaign(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	ls, err := h.Links.Links(r.Context(), c.ID)
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	if wantsHTML(r) {
@@ -129,5 +129,5 @@ func (h *Handler) linkErr(w http.ResponseWriter, err error) {
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: strings.TrimPrefix(err.Error(), "links: invalid: "), Field: "urls"})
 		return
 	}
-	h.fail(w, err)
+	h.fail(w, nil, err) // the JSON API alone
 }

@@ -133,7 +133,7 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if err := h.Sessions.End(r.Context(), c.SessionID); err != nil {
-			h.fail(w, err)
+			h.fail(w, r, err)
 			return
 		}
 		h.log().Info("admin signed out", "credential", c.Cred.Name)

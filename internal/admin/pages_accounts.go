@@ -111,7 +111,7 @@ func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request, status int
 	// The accounts one could merge into this one (the list's first 200).
 	others, err := h.Accounts.List(r.Context(), account.ByScore, 200)
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	for _, o := range others {
@@ -147,7 +147,7 @@ func (h *Handler) accountFormError(w http.ResponseWriter, r *http.Request, id st
 	}
 	mqas, err := h.Accounts.MQAs(r.Context(), id)
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	h.accountPage(w, r, status, "../../", a, mqas, msg, field)

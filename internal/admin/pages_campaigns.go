@@ -65,7 +65,7 @@ func (h *Handler) renderCampaigns(w http.ResponseWriter, r *http.Request, status
 	var err error
 	if l, ok := h.lister(); ok {
 		if v.Campaigns, err = l.Campaigns(r.Context()); err != nil {
-			h.fail(w, err)
+			h.fail(w, r, err)
 			return
 		}
 	}
@@ -148,7 +148,7 @@ func (h *Handler) formLinkErr(w http.ResponseWriter, r *http.Request, err error,
 		bad("urls", strings.TrimPrefix(err.Error(), "links: invalid: "))
 		return
 	}
-	h.fail(w, err)
+	h.fail(w, r, err)
 }
 
 // campaignView is a campaign's page: its links, the recipient list form,
@@ -214,11 +214,11 @@ func (h *Handler) campaignPage(w http.ResponseWriter, r *http.Request, c links.C
 	if h.Workspace != nil {
 		evs, err := click.CampaignActivity(r.Context(), h.Workspace.T, c.ID, h.wsNow())
 		if err != nil {
-			h.fail(w, err)
+			h.fail(w, r, err)
 			return
 		}
 		if err := h.campaignReport(r, &v.Report, evs, byID, c); err != nil {
-			h.fail(w, err)
+			h.fail(w, r, err)
 			return
 		}
 	}
@@ -326,7 +326,7 @@ func (h *Handler) uploadRecipients(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	rc := h.Recipients
@@ -341,7 +341,7 @@ func (h *Handler) uploadRecipients(w http.ResponseWriter, r *http.Request) {
 	}
 	f, err := files[0].Open()
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	defer f.Close()
@@ -359,7 +359,7 @@ func (h *Handler) uploadRecipients(w http.ResponseWriter, r *http.Request) {
 	}
 	if l, ok := h.lister(); ok {
 		if err := l.ListMinted(r.Context(), c.ID, res.Minted); err != nil {
-			h.fail(w, err)
+			h.fail(w, r, err)
 			return
 		}
 	}

@@ -61,7 +61,7 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	people, err := reports.Load(context.WithoutCancel(r.Context()), h.Reports.T)
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	channels := map[string]bool{}
@@ -121,7 +121,7 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 	v.SLAText = h.Reports.Calendar.Describe(h.Reports.SLA)
 	if v.KPI, field, err = h.kpi(r); err != nil {
 		if field == "" {
-			h.fail(w, err)
+			h.fail(w, r, err)
 			return
 		}
 		v.Error = err.Error()

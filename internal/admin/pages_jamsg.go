@@ -14,6 +14,7 @@ var jaPatterns = []struct {
 }{
 	{regexp.MustCompile(`^this token lacks the (\w+) scope$`), "このトークンには $1 の権限がありません。権限のあるトークンでサインインしてください"},
 	{regexp.MustCompile(`^missing or wrong bearer token$`), "管理トークンがないか、正しくありません"},
+	{regexp.MustCompile(`^internal error: try again in a moment$`), "内部エラーが発生しました。しばらくしてからやり直してください"},
 	{regexp.MustCompile(`^your session has ended: sign in again at /admin/login$`), "セッションが終了しました。/admin/login からもう一度サインインしてください"},
 	{regexp.MustCompile(`^the token this session was opened with is no longer accepted: sign in again$`), "このセッションを開いたトークンは使えなくなりました。もう一度サインインしてください"},
 	{regexp.MustCompile(`^send Authorization: Bearer <admin token> \(HTTP Basic is not accepted; browsers sign in at /admin/login\)$`), "Authorization: Bearer <管理トークン> を送ってください（HTTP Basic 認証は使えません。ブラウザからは /admin/login でサインインします）"},

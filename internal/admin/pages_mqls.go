@@ -68,7 +68,7 @@ func (h *Handler) mqlsPage(w http.ResponseWriter, r *http.Request) {
 	for v.Examined < mqlExamine && len(v.Rows) < mqlPageRows {
 		ms, next, err := h.Scores.MQLPage(ctx, cursor, from, to, min(100, mqlExamine-v.Examined))
 		if err != nil {
-			h.fail(w, err)
+			h.fail(w, r, err)
 			return
 		}
 		full := false
@@ -80,7 +80,7 @@ func (h *Handler) mqlsPage(w http.ResponseWriter, r *http.Request) {
 			}
 			row := mqlRow{M: m}
 			if err := h.personNow(ctx, &row); err != nil {
-				h.fail(w, err)
+				h.fail(w, r, err)
 				return
 			}
 			if row.Owner != "" {
@@ -106,13 +106,13 @@ func (h *Handler) mqlsPage(w http.ResponseWriter, r *http.Request) {
 		if p, err := h.People.Get(ctx, row.M.Person); err == nil {
 			row.Name, row.Company = displayName(p.Attributes, p.Email), p.Attributes["company"]
 		} else if err != identity.ErrNotFound {
-			h.fail(w, err)
+			h.fail(w, r, err)
 			return
 		}
 		if h.Deliveries != nil && h.Deliveries.Status != nil {
 			var err error
 			if row.Deliveries, err = h.Deliveries.Status(ctx, row.M.ID); err != nil && err != identity.ErrNotFound {
-				h.fail(w, err)
+				h.fail(w, r, err)
 				return
 			}
 		}
@@ -139,7 +139,7 @@ func (h *Handler) mqlsPage(w http.ResponseWriter, r *http.Request) {
 	if h.Deliveries != nil {
 		var err error
 		if v.Dead, err = h.Deliveries.Queue.Dead(ctx); err != nil {
-			h.fail(w, err)
+			h.fail(w, r, err)
 			return
 		}
 		sort.Slice(v.Dead, func(i, j int) bool { return v.Dead[i].DeadAt.After(v.Dead[j].DeadAt) })

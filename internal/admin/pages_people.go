@@ -83,7 +83,7 @@ func (h *Handler) peopleSearch(w http.ResponseWriter, r *http.Request) {
 		v.ByChannel = f.By == "" || f.By == "channel"
 		all, err := qualify.AllFacts(ctx, h.Workspace.T)
 		if err != nil {
-			h.fail(w, err)
+			h.fail(w, r, err)
 			return
 		}
 		for _, f := range reports.Behind(all, f, v.Group, v.Reached) {
@@ -93,7 +93,7 @@ func (h *Handler) peopleSearch(w http.ResponseWriter, r *http.Request) {
 			}
 			row, ok, err := h.personRow(ctx, f.ID, &f.Rec)
 			if err != nil {
-				h.fail(w, err)
+				h.fail(w, r, err)
 				return
 			}
 			if ok && keep(row) {
@@ -109,7 +109,7 @@ func (h *Handler) peopleSearch(w http.ResponseWriter, r *http.Request) {
 		if err == nil {
 			row, ok, err := h.personRow(ctx, p.ID, nil)
 			if err != nil {
-				h.fail(w, err)
+				h.fail(w, r, err)
 				return
 			}
 			if ok && keep(row) {
@@ -118,7 +118,7 @@ func (h *Handler) peopleSearch(w http.ResponseWriter, r *http.Request) {
 			h.render(w, r, http.StatusOK, "people", "People", "", "people", v)
 			return
 		} else if !errors.Is(err, identity.ErrNotFound) {
-			h.fail(w, err)
+			h.fail(w, r, err)
 			return
 		}
 	}
@@ -141,7 +141,7 @@ func (h *Handler) peopleSearch(w http.ResponseWriter, r *http.Request) {
 			cursor = qualify.ScoredCursor(id)
 			row, ok, err := h.personRow(ctx, id, nil)
 			if err != nil {
-				h.fail(w, err)
+				h.fail(w, r, err)
 				return
 			}
 			if ok && keep(row) {
@@ -240,29 +240,29 @@ func (h *Handler) personPage(w http.ResponseWriter, r *http.Request, p identity.
 		v.Scored = true
 		rec, err := h.Scores.Record(ctx, p.ID)
 		if err != nil {
-			h.fail(w, err)
+			h.fail(w, r, err)
 			return
 		}
 		v.Ex = Explanation{Stage: rec.Stage, Behaviour: rec.Verdict.Behaviour, Fit: rec.Verdict.Fit, Grade: rec.Verdict.Grade, Band: rec.Verdict.Band,
 			Excluded: rec.Verdict.Excluded, Waiting: rec.Verdict.Waiting, Rules: rec.Rules, FitRules: rec.Verdict.FitRules}
 		if v.Ex.Contributions, err = h.Scores.Ledger(ctx, p.ID); err != nil {
-			h.fail(w, err)
+			h.fail(w, r, err)
 			return
 		}
 		if v.Ex.History, err = h.Scores.History(ctx, p.ID); err != nil {
-			h.fail(w, err)
+			h.fail(w, r, err)
 			return
 		}
 		ms, err := h.Scores.MQLs(ctx, p.ID)
 		if err != nil {
-			h.fail(w, err)
+			h.fail(w, r, err)
 			return
 		}
 		for i := len(ms) - 1; i >= 0; i-- { // newest first
 			c := mqlCard{M: ms[i]}
 			if h.Deliveries != nil && h.Deliveries.Status != nil {
 				if c.Deliveries, err = h.Deliveries.Status(ctx, ms[i].ID); err != nil && !errors.Is(err, identity.ErrNotFound) {
-					h.fail(w, err)
+					h.fail(w, r, err)
 					return
 				}
 			}
@@ -291,13 +291,13 @@ func (h *Handler) personPage(w http.ResponseWriter, r *http.Request, p identity.
 	}
 	vs, err := h.People.Visitors(ctx, p.ID)
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	for _, id := range vs {
 		l, err := h.People.GetLink(ctx, id)
 		if err != nil {
-			h.fail(w, err)
+			h.fail(w, r, err)
 			return
 		}
 		vv := VisitorView{ID: id}
@@ -317,7 +317,7 @@ func (h *Handler) personPage(w http.ResponseWriter, r *http.Request, p identity.
 	// MQLs (the most recent ones: what sales needs to see first).
 	evs, err := h.Timelines.Timeline(ctx, p.ID, max((v.Page+1)*timelinePage+1, behindLimit))
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	byID := map[string]event.Event{}

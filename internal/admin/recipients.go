@@ -67,7 +67,7 @@ func (h *Handler) recipients(w http.ResponseWriter, r *http.Request) {
 	}
 	if l, ok := h.lister(); ok { // the campaign's report counts the list
 		if err := l.ListMinted(r.Context(), campaign, res.Minted); err != nil {
-			h.fail(w, err)
+			h.fail(w, r, err)
 			return
 		}
 	}

@@ -83,7 +83,7 @@ func (h *Handler) loadReport(w http.ResponseWriter, r *http.Request) (reports.Fi
 	}
 	people, err := reports.Load(r.Context(), h.Reports.T)
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return f, nil, false
 	}
 	return f, people, true
@@ -104,7 +104,7 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 		if f.By == "" || f.By == "channel" {
 			var err error
 			if counters, err = reports.FunnelCounters(r.Context(), h.Reports.T, f); err != nil {
-				h.fail(w, err)
+				h.fail(w, r, err)
 				return
 			}
 		}

@@ -125,7 +125,7 @@ func (h *Handler) simulate(w http.ResponseWriter, r *http.Request) {
 	}
 	rep, err := h.Lab.Simulate(r.Context(), cand, opts)
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	if html {
@@ -152,7 +152,7 @@ func (h *Handler) suggestions(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	if r.URL.Query().Get("format") == "diff" {
@@ -207,7 +207,7 @@ func (h *Handler) renderRules(w http.ResponseWriter, r *http.Request, status int
 	v.Name, v.Version, v.File = name, rules.Version, h.Lab.File
 	people, err := reports.Load(r.Context(), h.Lab.T)
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	rows := map[string]reports.QualityRow{}

@@ -89,7 +89,7 @@ func (h *Handler) kpiReport(w http.ResponseWriter, r *http.Request) {
 			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error(), Field: field})
 			return
 		}
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	header := []string{"month", "stage", "target", "actual", "share", "run_rate", "run_rate_share", "on_track"}

@@ -74,12 +74,12 @@ func (h *Handler) explain(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	rec, err := h.Scores.Record(ctx, p.ID)
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	ex := Explanation{
@@ -88,15 +88,15 @@ func (h *Handler) explain(w http.ResponseWriter, r *http.Request) {
 		FitRules: nonNil(rec.Verdict.FitRules),
 	}
 	if ex.Contributions, err = h.Scores.Ledger(ctx, p.ID); err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	if ex.MQLs, err = h.Scores.MQLs(ctx, p.ID); err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	if ex.History, err = h.Scores.History(ctx, p.ID); err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	ex.Contributions = nonNil(ex.Contributions)
@@ -126,7 +126,7 @@ func (h *Handler) mqls(w http.ResponseWriter, r *http.Request) {
 	}
 	ms, err := h.Scores.RecentMQLs(r.Context(), limit)
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	httpx.JSON(w, http.StatusOK, map[string]any{"mqls": nonNil(ms)})
@@ -137,7 +137,7 @@ func (h *Handler) rescore(w http.ResponseWriter, r *http.Request) {
 	case "1", "true":
 		rep, err := h.Scores.DryRun(r.Context(), nil)
 		if err != nil {
-			h.fail(w, err)
+			h.fail(w, r, err)
 			return
 		}
 		httpx.JSON(w, http.StatusOK, rep)
@@ -152,7 +152,7 @@ func (h *Handler) rescore(w http.ResponseWriter, r *http.Request) {
 	// schedule (invoke the sweep function to start at once).
 	job, err := h.Scores.StartRescore(r.Context())
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	w.Header().Set("Location", "rescore/"+job.ID)
@@ -166,7 +166,7 @@ func (h *Handler) rescoreJob(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	httpx.JSON(w, http.StatusOK, job)

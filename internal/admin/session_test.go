@@ -2,6 +2,7 @@ package admin_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -430,5 +431,31 @@ func TestSessionScopesFollowTheCredential(t *testing.T) {
 	f.h.Credentials = f.h.Credentials[:1]
 	if a := f.req("GET", "/admin/campaigns/x", "", "Cookie", cookie); a.code != 401 || !strings.Contains(a.body, "no longer accepted") {
 		t.Fatalf("session of a removed token: %d %s", a.code, a.body)
+	}
+}
+
+// brokenPeople is a people directory whose store fails.
+type brokenPeople struct{ noPeople }
+
+func (brokenPeople) Get(context.Context, string) (identity.Person, error) {
+	return identity.Person{}, errors.New("store unavailable")
+}
+
+// TestInternalErrorPage: Baton's own failure reaches a workspace page as a
+// page saying so, in the page's language, without the error's details;
+// an API client gets the JSON error.
+func TestInternalErrorPage(t *testing.T) {
+	f := newFixture(t)
+	f.h.People = brokenPeople{}
+	cookie, _ := f.login(fullToken)
+	for lang, want := range map[string]string{"en": "internal error: try again in a moment", "ja": "内部エラーが発生しました。しばらくしてからやり直してください"} {
+		a := f.req("GET", "/admin/people/p_0123456789abcdef?lang="+lang, "", "Cookie", cookie, "Accept", "text/html")
+		if a.code != 500 || !strings.HasPrefix(a.hdr.Get("Content-Type"), "text/html") || !strings.Contains(a.body, want) || strings.Contains(a.body, "store unavailable") {
+			t.Fatalf("%s page: %d %v %s", lang, a.code, a.hdr, a.body)
+		}
+	}
+	a := f.req("GET", "/admin/people/p_0123456789abcdef", "", "Authorization", "Bearer "+fullToken)
+	if a.code != 500 || a.body != `{"error":"internal error"}`+"\n" {
+		t.Fatalf("API: %d %q", a.code, a.body)
 	}
 }

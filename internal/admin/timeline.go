@@ -61,12 +61,12 @@ func (h *Handler) timelinePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	evs, next, err := h.Timelines.(TimelinePager).TimelinePage(r.Context(), p.ID, limit, from)
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	view := TimelinePageView{Events: evs, Limit: limit}

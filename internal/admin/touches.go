@@ -30,7 +30,7 @@ func (h *Handler) touches(w http.ResponseWriter, r *http.Request) {
 	case errors.As(err, &fe):
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: fe.Msg})
 	case err != nil:
-		h.fail(w, err) // the store: importing the file again completes it
+		h.fail(w, r, err) // the store: importing the file again completes it
 	default:
 		httpx.JSON(w, http.StatusOK, res)
 	}
