@@ -19,13 +19,13 @@ import (
 )
 
 // Budget is the most the built tag may weigh, gzipped: its weight now
-// (1,596), so it cannot grow unnoticed. Target is issue 17's goal, not met:
-// the 96 bytes over are features (each measured by leaving it out of the
+// (1,516), so it cannot grow unnoticed. Target is issue 17's goal, not met:
+// at 1,596 bytes, the 96 bytes over were features (each measured by leaving it out of the
 // built tag: Google consent mode 77, the GET-form refused-name list 53, the
 // default download extensions 45, GPC 25, the Japanese label refusals 23,
 // link text 13, labels 12, navigator.webdriver 11).
 const (
-	Budget = 1596
+	Budget = 1516
 	Target = 1500
 )
 

@@ -97,6 +97,62 @@ func TestParseTagCompact(t *testing.T) {
 	}
 }
 
+// TestParseTagArray: the tag's array form (body [events..., sent], events
+// [t, p, n, a, s, c, w, i, ts] with positional properties for its own
+// types) parses to the events its compact object form gives, and events
+// older tags queued (compact or Segment form) still parse in its body.
+func TestParseTagArray(t *testing.T) {
+	ms := func(tm time.Time) string { return strconv.FormatInt(tm.UnixMilli(), 10) }
+	sent := recv.Add(-30 * time.Second)
+	ts := ms(sent.Add(-10 * time.Second))
+	compact := `{"b":[
+	  {"t":"page","i":"1-2-3","a":"4-5-6","s":"www","ts":` + ts + `,"w":true,"c":true,
+	   "p":{"url":"https://www.example.com/p?utm_source=nl","title":"P","referrer":"https://google.com/"}},
+	  {"t":"download","i":"m-2","a":"4-5-6","s":null,"ts":` + ts + `,"w":false,"c":false,"p":{"url":"https://www.example.com/a.pdf","text":"Guide"}},
+	  {"t":"outbound","i":"m-3","a":"4-5-6","ts":` + ts + `,"c":true,"p":{"url":"https://partner.example/","text":""}},
+	  {"t":"track","i":"m-4","a":"4-5-6","n":"download","p":{"plan":"pro"},"c":true},
+	  {"t":"identify","i":"m-5","a":"4-5-6","n":{"email":"A@B.example","company":"Acme"},"c":false},
+	  {"t":"form_submit","i":"m-6","a":"4-5-6","c":true,"p":{"url":"https://www.example.com/c","title":"C","fields":{"email":"c@d.example","company":"Acme"},"labels":{"company":"会社名"},"form":{"id":"contact","name":null,"action":"https://www.example.com/send"}}},
+	  {"t":"page","i":"old-compact","a":"4-5-6","p":{"url":"https://www.example.com/old"}},
+	  {"type":"page_view","messageId":"old-1","anonymousId":"anon-1","timestamp":"` + sent.Format(time.RFC3339) + `","properties":{"url":"https://www.example.com/old"}}
+	],"sent":` + ms(sent) + `}`
+	array := `[
+	  ["page",["https://www.example.com/p?utm_source=nl","P","https://google.com/"],null,"4,5,6","www","true",true,"1,2,3",` + ts + `],
+	  ["download",["https://www.example.com/a.pdf","Guide"],null,"4,5,6",null,0,false,"m-2",` + ts + `],
+	  ["o",["https://partner.example/",""],null,"4,5,6",null,1,null,"m-3",` + ts + `],
+	  ["track",{"plan":"pro"},"download","4,5,6",null,"1",null,"m-4",null],
+	  ["identify",null,{"email":"A@B.example","company":"Acme"},"4,5,6",null,"",null,"m-5",null],
+	  ["s",["https://www.example.com/c","C",{"email":"typed@d.example","company":"Acme"},{"company":"会社名"},"contact",null,"https://www.example.com/send"],"c@d.example","4,5,6",null,"[object Object]",null,"m-6",null],
+	  {"t":"page","i":"old-compact","a":"4-5-6","p":{"url":"https://www.example.com/old"}},
+	  {"type":"page_view","messageId":"old-1","anonymousId":"anon-1","timestamp":"` + sent.Format(time.RFC3339) + `","properties":{"url":"https://www.example.com/old"}},
+	` + ms(sent) + `]`
+	want, err := Parse([]byte(compact), Browser, "", meta())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Parse([]byte(array), Browser, "", meta())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 8 || len(want) != 8 {
+		t.Fatalf("%d and %d events, want 8", len(got), len(want))
+	}
+	for i := range want {
+		g, _ := json.Marshal(got[i])
+		w, _ := json.Marshal(want[i])
+		if string(g) != string(w) {
+			t.Errorf("event %d:\n got %s\nwant %s", i, g, w)
+		}
+	}
+	if pv := got[0]; pv.ID != "1-2-3" || pv.AnonymousID != "4-5-6" || pv.Consent != "granted" || !pv.Client.Webdriver || pv.URL != "https://www.example.com/p?utm_source=nl" ||
+		!pv.Timestamp.Equal(recv.Add(-10*time.Second)) {
+		t.Errorf("page view %+v", pv)
+	}
+	if got[1].Consent != "" || got[2].Consent != "granted" || got[2].Type != Outbound || got[5].Type != FormSubmit || got[5].Email() != "c@d.example" {
+		t.Errorf("consent flags, types, form: %+v", got[:6])
+	}
+}
+
 func TestCorrectSkew(t *testing.T) {
 	orig := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC) // a client clock years off
 	cases := []struct {
@@ -186,7 +242,17 @@ func rejections() []rejection {
 		{"malformed", `{"type":`, Browser, 400, ""},
 		{"scalar", `42`, Browser, 400, ""},
 		{"empty batch", `{"batch":[]}`, Browser, 400, "batch"},
-		{"batch of non-objects", `[1]`, Browser, 400, ""},
+		{"batch of non-objects", `[1,2]`, Browser, 400, ""}, // the tag's array body: 2 is when it was sent
+		{"array body: only the sent time", `[1]`, Browser, 400, "batch"},
+		{"array body: sent no time", `[["page",["u","t","r"],null,"a1","s",0,false,"m",1],-5]`, Browser, 400, "sent"},
+		{"array event: 8 values", `[["page",["u","t","r"],null,"a1","s",0,false,"m"],1]`, Browser, 400, ""},
+		{"array event: no type", `[[null,["u","t","r"],null,"a1","s",0,false,"m",1],1]`, Browser, 400, "t"},
+		{"array event: page properties not positional", `[["page",{"url":"u"},null,"a1","s",0,false,"m",1],1]`, Browser, 400, "p"},
+		{"array event: form properties short", `[["s",["u","t",{},{}],null,"a1","s",0,false,"m",1],1]`, Browser, 400, "p"},
+		{"array event: form without its email", `[["s",["u","t",{},{},"f",null,"a"],null,"a1","s",0,false,"m",1],1]`, Browser, 400, "n"},
+		{"array event: form fields no object", `[["s",["u","t",null,{},"f",null,"a"],"a@b.co","a1","s",0,false,"m",1],1]`, Browser, 400, "p"},
+		{"array event: consent flag an object", `[["page",["u","t","r"],null,"a1","s",{},false,"m",1],1]`, Browser, 400, "c"},
+		{"array event from the server API", `[["track",null,"x","a1","s",0,false,"m",1]]`, Server, 400, ""},
 		{"null batch", `{"batch":null}`, Server, 400, "batch"},
 		{"batch not an array", `{"batch":5}`, Server, 400, "batch"},
 		{"batch sentAt wrong type", `{"batch":[{"type":"page","userId":"u1","properties":{"url":"https://a.example/"}}],"sentAt":5}`, Server, 400, "sentAt"},

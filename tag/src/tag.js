@@ -9,8 +9,8 @@
 // messageId once, so sending twice is harmless. 4xx answers are never retried.
 //
 // Written for its gzipped size (the budget is in tag_test.go): events go in
-// the collector's compact form (one-letter keys, times in ms: see tagWire in
-// internal/event), and one 200 ms check finds single-page-app navigations
+// the collector's array form (values by position, times in ms: see
+// tagarray.go in internal/event), and one 200 ms check finds single-page-app navigations
 // and Google consent mode changes, instead of wrapping history and
 // dataLayer. gzip already shares what repeats, so what costs is what appears
 // once: one code path rather than two, a value used once written where it
@@ -26,40 +26,45 @@ if (!self.__baton && document.currentScript) { // not as a module: there it has 
   self.__baton = 1;
   let script = document.currentScript, aid;
 
-  // track queues and sends one event (with what is still queued): t type,
-  // p properties, n the custom event's name or the identify traits; c: sent
-  // under consent. While collection is off nothing is recorded, nothing
-  // stored (the visitor id is created with the first event).
+  // track queues and sends one event (with what is still queued), an array
+  // [t, p, n, a, s, c, w, i, ts]: t type ('o' outbound, 's' form submit), p
+  // properties (for the tag's own types, by position too), n the custom
+  // event's name, the identify traits or a form's email address (its field
+  // "email" for the collector), a visitor id, s site, c sent under
+  // consent (truthy: the stored consent, or 1 for a Google consent update),
+  // w navigator.webdriver, i message id, ts time. While collection is off
+  // nothing is recorded, nothing stored (the visitor id is created with the
+  // first event).
   // The visitor id lives in storage, and in aid for a page whose storage is
   // blocked (then each page is a new visitor, but its events belong together).
   let track = (t, p, n) =>
-    off() || send([...queue(), { a: aid = store('aid') || store('aid', aid || uuid()) || aid || uuid(), t, s: attr('site'), p, n, c: !!store('consent') || updated, w: navigator.webdriver, i: uuid(), ts: Date.now() }]);
+    off() || send([...queue(), [t, p, n, aid = store('aid') || store('aid', aid || uuid()) || aid || uuid(), attr('site'), store('consent') || updated, navigator.webdriver, uuid(), Date.now()]]);
 
-  // baton(cmd, a, b): 'page', 'consent' (a: given or not), 'track' (a: the
-  // event's name, b: its properties), 'identify' (a: traits).
+  // baton(cmd, a, b): 'track' (a: the event's name, b: its properties),
+  // 'identify' (a: traits), 'page', 'consent' (a: given or not).
   let api = (cmd, a, b) => {
-    cmd == 'page' ? page(last = 0)
+    cmd == 'track' || cmd == 'identify' ? track(cmd, b, a) : cmd == 'page' ? page(last = 0)
       // consent: true keeps bt_consent and drops bt_optout, false the
       // reverse, and empties the rest of the tag's storage.
       : cmd == 'consent' ? (store('optout', !a), store('consent', a || 0), a ? page()
         : (aid = 0, ['strip', 'q', 'aid'].map((k) => store(k, 0)), navigator.sendBeacon(new URL('optout', src))))
-        : (cmd == 'track' || cmd == 'identify') && track(cmd, b, a);
+        : 0;
   };
 
-  // send saves the queue q and posts it, and unqueues what the body held
-  // when answered, whatever its form (an older tag queued events in the
-  // Segment one). Unloading uses sendBeacon, which gives no answer: those
+  // send saves the queue q and posts it ([...events, sent ms]), and unqueues what the body held
+  // when answered, whatever its form (older tags queued events in the
+  // compact object form or the Segment one). Unloading uses sendBeacon, which gives no answer: those
   // events stay queued and the next page resends them; a fetch the unload
   // cuts off leaves its events queued too, and the beacon carries them. A
   // string body goes as text/plain: no CORS preflight. fetch upper-cases
   // 'post' (one capital letter fewer in the file).
-  let send = (q, unloading, body = JSON.stringify({ b: q, sent: Date.now() }), url = new URL('e', src)) => {
+  let send = (q, unloading, body = JSON.stringify([...q, Date.now()]), url = new URL('e', src)) => {
     save(q);
     q[0] && !off() && (unloading ? navigator.sendBeacon(url, body) : fetch(url, { method: 'post', body, credentials: 'include' })
       .then((r) => r.status < 500 && save(queue().filter((e) => !body.includes(JSON.stringify(e)))), queue));
   };
   let save = (q) => store('q', q.length && JSON.stringify(q.slice(-100)));
-  let queue = () => { try { return JSON.parse(store('q')) || []; } catch { return []; } };
+  let queue = () => { try { var q = JSON.parse(store('q')) } catch { } return q || [] };
 
   // localStorage, keys prefixed bt_: store(k) reads, store(k, v) writes (and
   // returns v), store(k, 0 or '') removes. Keys: bt_q (the queue), bt_aid
@@ -80,10 +85,10 @@ if (!self.__baton && document.currentScript) { // not as a module: there it has 
   // update; an update to 'denied' (consent withdrawn) also removes the
   // tag's id and queue.
   let off = (denied, v) => {
-    updated = false;
+    updated = 0;
     for (var a of self.dataLayer || []) {
       if (v = a?.[0] == 'consent' && a[2]?.analytics_storage) {
-        a[1] == 'update' ? (updated = true, denied = v == 'denied') : updated || (denied ||= v == 'denied');
+        a[1] == 'update' ? (updated = 1, denied = v == 'denied') : updated || (denied ||= v == 'denied');
       }
     }
     updated && denied && ['q', 'aid'].map((k) => store(k, 0));
@@ -101,7 +106,7 @@ if (!self.__baton && document.currentScript) { // not as a module: there it has 
   // page records a page view of a new URL; while collection is off it
   // records nothing, and the page is recorded when collection starts. off()
   // runs on every 200 ms check, so that a consent withdrawn is acted on.
-  let page = () => !off() && location.href != last && (track('page', { url: clean(location.href), title: document.title, referrer: clean(last || document.referrer) }), last = location.href);
+  let page = () => !off() && location.href != last && (track('page', [clean(location.href), document.title, clean(last || document.referrer)]), last = location.href);
   let src = new URL(script.src);
   let updated, last;
 
@@ -116,30 +121,31 @@ if (!self.__baton && document.currentScript) { // not as a module: there it has 
   let attr = (n) => script.dataset[n] || src.searchParams.get(n);
   let needConsent = attr('consent') == 'required';
 
-  // 160 random bits (getRandomValues, unlike randomUUID, works on http pages too).
-  let uuid = () => crypto.getRandomValues(new Uint32Array(5)).join('-');
+  // 160 random bits (getRandomValues, unlike randomUUID, works on http pages
+  // too), joined by commas (the collector reads them as dashes).
+  let uuid = () => crypto.getRandomValues(new Uint32Array(5))+'';
 
   // Clicks (auxclick: the middle button) on http(s) links: downloads (by
   // the file extensions of data-downloads, a regexp alternation, else the
   // default list) and outbound links.
   let click = (e, a, t) => {
     a = e.button < 2 && e.target.closest('a');
-    /^http/.test(a?.protocol) && (t = a.hasAttribute('data-baton-download') || RegExp('\\.(' + (attr('downloads') || 'exe|key|gz|csv|pdf|(doc|xls|ppt)x?|rtf|od.|msi|txt|dmg|zip') + ')$', 'i').test(a.pathname) ? 'download' : a.host != location.host && 'outbound') &&
-      track(t, { url: a.href, text: a.textContent.trim().slice(0, 100) });
+    /^http/.test(a?.protocol) && (t = a.hasAttribute('data-baton-download') || RegExp('\\.(' + (attr('downloads') || 'exe|key|gz|csv|pdf|(doc|xls|ppt)x?|rtf|od.|msi|txt|dmg|zip') + ')$', 'i').test(a.pathname) ? 'download' : a.host != location.host && 'o') &&
+      track(t, [a.href, a.textContent.trim().slice(0, 100)]);
   };
-  // Every listener on window, capturing (the 1): it sees the page's clicks
+  // Every listener on window (a global addEventListener is window's), capturing (the 1): it sees the page's clicks
   // and submits before any handler of the page can stop them.
-  self.addEventListener('pageshow', (e) => e.persisted && page(last = 0), 1); // back-forward cache restore
-  self.addEventListener('pagehide', () => send(queue(), 1), 1);
-  self.addEventListener('auxclick', click, 1);
-  self.addEventListener('click', click, 1);
+  addEventListener('pageshow', (e) => e.persisted && page(last = 0), 1); // back-forward cache restore
+  addEventListener('pagehide', () => send(queue(), 1), 1);
+  addEventListener('auxclick', click, 1);
+  addEventListener('click', click, 1);
 
   // Form submits with an email field identify the visitor. The listener only
   // reads, and swallows its errors: the page's own submit always proceeds.
   // Each field but a checkbox or radio (whose label is the option's) also
   // sends its label, for the collector to tell what a field named like
   // text-123 holds.
-  self.addEventListener('submit', (e) => {
+  addEventListener('submit', (e) => {
     try {
       var f = e.target, fields = {}, labels = {}, email;
       for (var el of f.elements) {
@@ -162,8 +168,7 @@ if (!self.__baton && document.currentScript) { // not as a module: there it has 
       }
       // An ignored form has refused every field: no email.
       if (email) {
-        fields.email = email;
-        track('form_submit', { url: clean(location.href), title: document.title, fields, form: { id: f.id, name: f.getAttribute('name'), action: f.action }, labels });
+        track('s', [clean(location.href), document.title, fields, labels, f.id, f.getAttribute('name'), f.action], email);
       }
     } catch { }
   }, 1);
