@@ -110,6 +110,7 @@ func TestParseTagArray(t *testing.T) {
 	   "p":{"url":"https://www.example.com/p?utm_source=nl","title":"P","referrer":"https://google.com/"}},
 	  {"t":"download","i":"m-2","a":"4-5-6","s":null,"ts":` + ts + `,"w":false,"c":false,"p":{"url":"https://www.example.com/a.pdf","text":"Guide"}},
 	  {"t":"outbound","i":"m-3","a":"4-5-6","ts":` + ts + `,"c":true,"p":{"url":"https://partner.example/","text":""}},
+	  {"t":"outbound","i":"m-7","a":"4-5-6","ts":` + ts + `,"c":true,"p":{"url":"https://partner.example/","text":"` + strings.Repeat("x", 99) + `\ud83d"}},
 	  {"t":"track","i":"m-4","a":"4-5-6","n":"download","p":{"plan":"pro"},"c":true},
 	  {"t":"identify","i":"m-5","a":"4-5-6","n":{"email":"A@B.example","company":"Acme"},"c":false},
 	  {"t":"form_submit","i":"m-6","a":"4-5-6","c":true,"p":{"url":"https://www.example.com/c","title":"C","fields":{"email":"c@d.example","company":"Acme"},"labels":{"company":"会社名"},"form":{"id":"contact","name":null,"action":"https://www.example.com/send"}}},
@@ -117,12 +118,13 @@ func TestParseTagArray(t *testing.T) {
 	  {"type":"page_view","messageId":"old-1","anonymousId":"anon-1","timestamp":"` + sent.Format(time.RFC3339) + `","properties":{"url":"https://www.example.com/old"}}
 	],"sent":` + ms(sent) + `}`
 	array := `[
-	  ["page",["https://www.example.com/p?utm_source=nl","P","https://google.com/"],null,"4,5,6","www","true",true,"1,2,3",` + ts + `],
-	  ["download",["https://www.example.com/a.pdf","Guide"],null,"4,5,6",null,0,false,"m-2",` + ts + `],
-	  ["o",["https://partner.example/",""],null,"4,5,6",null,1,null,"m-3",` + ts + `],
-	  ["track",{"plan":"pro"},"download","4,5,6",null,"1",null,"m-4",null],
-	  ["identify",null,{"email":"A@B.example","company":"Acme"},"4,5,6",null,"",null,"m-5",null],
-	  ["s",["https://www.example.com/c","C",{"email":"typed@d.example","company":"Acme"},{"company":"会社名"},"contact",null,"https://www.example.com/send"],"c@d.example","4,5,6",null,"[object Object]",null,"m-6",null],
+	  ["4,5,6",true,"1,2,3","true","www","page",null,["https://www.example.com/p?utm_source=nl","P","https://google.com/"],` + ts + `],
+	  ["4,5,6",false,"m-2",0,null,"d",null,["Guide","https://www.example.com/a.pdf"],` + ts + `],
+	  ["4,5,6",null,"m-3",1,null,"o",null,["","https://partner.example/"],` + ts + `],
+	  ["4,5,6",null,"m-7",1,null,"o",null,["` + strings.Repeat("x", 99) + `😀` + strings.Repeat("y", 50) + `","https://partner.example/"],` + ts + `],
+	  ["4,5,6",null,"m-4","1",null,"track","download",{"plan":"pro"},null],
+	  ["4,5,6",null,"m-5","",null,"identify",{"email":"A@B.example","company":"Acme"},null,null],
+	  ["4,5,6",null,"m-6","[object Object]",null,"s","c@d.example",["https://www.example.com/c","C",{"email":"typed@d.example","company":"Acme"},"contact",null,"https://www.example.com/send",{"company":"会社名"}],null],
 	  {"t":"page","i":"old-compact","a":"4-5-6","p":{"url":"https://www.example.com/old"}},
 	  {"type":"page_view","messageId":"old-1","anonymousId":"anon-1","timestamp":"` + sent.Format(time.RFC3339) + `","properties":{"url":"https://www.example.com/old"}},
 	` + ms(sent) + `]`
@@ -134,8 +136,8 @@ func TestParseTagArray(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 8 || len(want) != 8 {
-		t.Fatalf("%d and %d events, want 8", len(got), len(want))
+	if len(got) != 9 || len(want) != 9 {
+		t.Fatalf("%d and %d events, want 9", len(got), len(want))
 	}
 	for i := range want {
 		g, _ := json.Marshal(got[i])
@@ -148,8 +150,13 @@ func TestParseTagArray(t *testing.T) {
 		!pv.Timestamp.Equal(recv.Add(-10*time.Second)) {
 		t.Errorf("page view %+v", pv)
 	}
-	if got[1].Consent != "" || got[2].Consent != "granted" || got[2].Type != Outbound || got[5].Type != FormSubmit || got[5].Email() != "c@d.example" {
-		t.Errorf("consent flags, types, form: %+v", got[:6])
+	if got[1].Consent != "" || got[2].Consent != "granted" || got[2].Type != Outbound || got[6].Type != FormSubmit || got[6].Email() != "c@d.example" {
+		t.Errorf("consent flags, types, form: %+v", got[:7])
+	}
+	// A link's text is kept to 100 UTF-16 units, the cut pair's first half
+	// read as U+FFFD, as the tag's text.slice(0, 100) arrived.
+	if text := got[3].Properties["text"]; text != strings.Repeat("x", 99)+"\uFFFD" {
+		t.Errorf("link text %q", text)
 	}
 }
 
@@ -244,15 +251,15 @@ func rejections() []rejection {
 		{"empty batch", `{"batch":[]}`, Browser, 400, "batch"},
 		{"batch of non-objects", `[1,2]`, Browser, 400, ""}, // the tag's array body: 2 is when it was sent
 		{"array body: only the sent time", `[1]`, Browser, 400, "batch"},
-		{"array body: sent no time", `[["page",["u","t","r"],null,"a1","s",0,false,"m",1],-5]`, Browser, 400, "sent"},
-		{"array event: 8 values", `[["page",["u","t","r"],null,"a1","s",0,false,"m"],1]`, Browser, 400, ""},
-		{"array event: no type", `[[null,["u","t","r"],null,"a1","s",0,false,"m",1],1]`, Browser, 400, "t"},
-		{"array event: page properties not positional", `[["page",{"url":"u"},null,"a1","s",0,false,"m",1],1]`, Browser, 400, "p"},
-		{"array event: form properties short", `[["s",["u","t",{},{}],null,"a1","s",0,false,"m",1],1]`, Browser, 400, "p"},
-		{"array event: form without its email", `[["s",["u","t",{},{},"f",null,"a"],null,"a1","s",0,false,"m",1],1]`, Browser, 400, "n"},
-		{"array event: form fields no object", `[["s",["u","t",null,{},"f",null,"a"],"a@b.co","a1","s",0,false,"m",1],1]`, Browser, 400, "p"},
-		{"array event: consent flag an object", `[["page",["u","t","r"],null,"a1","s",{},false,"m",1],1]`, Browser, 400, "c"},
-		{"array event from the server API", `[["track",null,"x","a1","s",0,false,"m",1]]`, Server, 400, ""},
+		{"array body: sent no time", `[["a1",false,"m",0,"s","page",null,["u","t","r"],1],-5]`, Browser, 400, "sent"},
+		{"array event: 8 values", `[["a1",false,"m",0,"s","page",null,["u","t","r"]],1]`, Browser, 400, ""},
+		{"array event: no type", `[["a1",false,"m",0,"s",null,null,["u","t","r"],1],1]`, Browser, 400, "t"},
+		{"array event: page properties not positional", `[["a1",false,"m",0,"s","page",null,{"url":"u"},1],1]`, Browser, 400, "p"},
+		{"array event: form properties short", `[["a1",false,"m",0,"s","s",null,["u","t",{},{}],1],1]`, Browser, 400, "p"},
+		{"array event: form without its email", `[["a1",false,"m",0,"s","s",null,["u","t",{},"f",null,"a",{}],1],1]`, Browser, 400, "n"},
+		{"array event: form fields no object", `[["a1",false,"m",0,"s","s","a@b.co",["u","t",null,"f",null,"a",{}],1],1]`, Browser, 400, "p"},
+		{"array event: consent flag an object", `[["a1",false,"m",{},"s","page",null,["u","t","r"],1],1]`, Browser, 400, "c"},
+		{"array event from the server API", `[["a1",false,"m",0,"s","track","x",null,1]]`, Server, 400, ""},
 		{"null batch", `{"batch":null}`, Server, 400, "batch"},
 		{"batch not an array", `{"batch":5}`, Server, 400, "batch"},
 		{"batch sentAt wrong type", `{"batch":[{"type":"page","userId":"u1","properties":{"url":"https://a.example/"}}],"sentAt":5}`, Server, 400, "sentAt"},

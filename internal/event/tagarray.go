@@ -4,20 +4,23 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
+	"unicode/utf16"
 )
 
 // The tag's array forms, its smallest: a body [event, ..., sent] (sent: ms
 // since the epoch, client clock) and an event
-// [t, p, n, a, s, c, w, i, ts] (the compact form's values by position,
-// see tagWire), whose properties are positional too for the tag's own
-// types:
+// [a, w, i, c, s, t, n, p, ts] (the compact form's values by position, see
+// tagWire; the order is the one the tag gzips smallest in), whose
+// properties are positional too for the tag's own types:
 //
 //	page         [url, title, referrer]
-//	download     [url, text]
-//	o (outbound) [url, text]
-//	s (form)     [url, title, fields, labels, form id, form name, form action]
+//	d (download) [text, url]
+//	o (outbound) [text, url]
+//	s (form)     [url, title, fields, form id, form name, form action, labels]
 //
-// and a form's n is its email address (the field "email" of its fields).
+// A form's n is its email address (the field "email" of its fields). A
+// link's text comes cut to 500 UTF-16 units and is kept to 100 here: the
+// tag's text.slice(0, 100).
 //
 // c is the consent flag as the tag computes it (JavaScript truthiness of a
 // stored string or 0/1), a and i the ids as the tag writes them (its
@@ -25,15 +28,19 @@ import (
 // Both are read into the compact object form, so that everything after is
 // shared with it.
 
+// arrayKeys are the compact form's keys of an event's values, in the
+// array form's order.
+var arrayKeys = [...]string{"a", "w", "i", "c", "s", "t", "n", "p", "ts"}
+
 // arrayTypes are the tag's type names in the array form.
-var arrayTypes = map[string]string{"page": "page", "download": Download, "o": Outbound, "s": FormSubmit}
+var arrayTypes = map[string]string{"page": "page", "d": Download, "o": Outbound, "s": FormSubmit}
 
 // arrayProps are the property names of the positional properties, by type.
 var arrayProps = map[string][]string{
 	"page":     {"url", "title", "referrer"},
-	Download:   {"url", "text"},
-	Outbound:   {"url", "text"},
-	FormSubmit: {"url", "title", "fields", "labels", "form.id", "form.name", "form.action"},
+	Download:   {"text", "url"},
+	Outbound:   {"text", "url"},
+	FormSubmit: {"url", "title", "fields", "form.id", "form.name", "form.action", "labels"},
 }
 
 // tagArrayEvent turns an event in the array form into the compact object
@@ -43,10 +50,14 @@ func tagArrayEvent(raw []byte) ([]byte, error) {
 	if err := json.Unmarshal(raw, &vs); err != nil {
 		return nil, jsonErr(err)
 	}
-	if len(vs) != 9 {
-		return nil, errf("", "an event in the array form has 9 values, not %d", len(vs))
+	if len(vs) != len(arrayKeys) {
+		return nil, errf("", "an event in the array form has %d values, not %d", len(arrayKeys), len(vs))
 	}
-	t, p, n, a, s, c, w, i, ts := vs[0], vs[1], vs[2], vs[3], vs[4], vs[5], vs[6], vs[7], vs[8]
+	v := map[string]json.RawMessage{}
+	for k, key := range arrayKeys {
+		v[key] = vs[k]
+	}
+	t, p, n, c := v["t"], v["p"], v["n"], v["c"]
 	var typ string
 	if err := json.Unmarshal(t, &typ); err != nil || typ == "" {
 		return nil, errf("t", "the type must be a string")
@@ -71,7 +82,7 @@ func tagArrayEvent(raw []byte) ([]byte, error) {
 	for _, kv := range []struct {
 		k string
 		v json.RawMessage
-	}{{"p", p}, {"n", n}, {"a", dashes(a)}, {"s", s}, {"c", consent}, {"w", w}, {"i", dashes(i)}, {"ts", ts}} {
+	}{{"p", p}, {"n", n}, {"a", dashes(v["a"])}, {"s", v["s"]}, {"c", consent}, {"w", v["w"]}, {"i", dashes(v["i"])}, {"ts", v["ts"]}} {
 		b.WriteString(`,"` + kv.k + `":`)
 		b.Write(kv.v)
 	}
@@ -100,6 +111,12 @@ func arrayProperties(typ string, p, n json.RawMessage) (json.RawMessage, error) 
 			props[name] = vs[k]
 		}
 	}
+	if text, ok := props["text"].(json.RawMessage); ok {
+		var s string
+		if json.Unmarshal(text, &s) == nil {
+			props["text"] = jsSlice(s, 100)
+		}
+	}
 	if typ == FormSubmit {
 		var fields map[string]json.RawMessage
 		if err := json.Unmarshal(props["fields"].(json.RawMessage), &fields); err != nil || fields == nil {
@@ -113,6 +130,18 @@ func arrayProperties(typ string, p, n json.RawMessage) (json.RawMessage, error) 
 		props["fields"] = fields
 	}
 	return json.Marshal(props)
+}
+
+// jsSlice is JavaScript's s.slice(0, n) of a string the tag sent, as it
+// arrives here: its first n UTF-16 code units. A surrogate pair cut in two
+// leaves its first half, which JSON carries as a lone surrogate and Go
+// reads as U+FFFD, as utf16.Decode does.
+func jsSlice(s string, n int) string {
+	u := utf16.Encode([]rune(s))
+	if len(u) <= n {
+		return s
+	}
+	return string(utf16.Decode(u[:n]))
 }
 
 // truthy is JavaScript's truthiness of the tag's consent flag, as JSON.
