@@ -74,7 +74,7 @@ func edgeBodies() []string {
 		`[["1,2",null,"3,4",0,null,"s","x@b.co",["https://a.example/","T",{"email":"a@b.co"},"f",null,{},{"email":"メール"}],null],1.5e12]`,
 		`[["1,2",null,"3,4",0,null,"s",null,["https://a.example/","T",{"email":"a@b.co"},"f",null,{},{"email":"メール"}],null],1.5e12]`,
 		`[["1,2",false,"3",1,null,"o",null,["x","https://b.example/"],1e400]]`,
-		`[["1",false,"3",1,null,"d",null,["` + strings.Repeat("x", 99) + `😀` + strings.Repeat("y", 50) + `","https://b.example/a.pdf"],1],5]`,
+		`[["1",false,"3",1,null,"d",null,["` + strings.Repeat("x", 99) + `\ud83d","https://b.example/a.pdf"],1],5]`,
 		`[["1",false,"3",1,null,"o",null,[5,"https://b.example/"],1],5]`,
 		`[["1",false,"3",0,null,"d",null,["u"],1],5]`,
 		`[["1",false,"3",{},null,"track","x",{"a":1},1],5]`,

@@ -3,8 +3,8 @@ package event
 import (
 	"bytes"
 	"encoding/json"
+	"strconv"
 	"strings"
-	"unicode/utf16"
 )
 
 // The tag's array forms, its smallest: a body [event, ..., sent] (sent: ms
@@ -18,9 +18,7 @@ import (
 //	o (outbound) [text, url]
 //	s (form)     [url, title, fields, form id, form name, form action, labels]
 //
-// A form's n is its email address (the field "email" of its fields). A
-// link's text comes cut to 500 UTF-16 units and is kept to 100 here: the
-// tag's text.slice(0, 100).
+// A form's n is its email address (the field "email" of its fields).
 //
 // c is the consent flag as the tag computes it (JavaScript truthiness of a
 // stored string or 0/1), a and i the ids as the tag writes them (its
@@ -31,6 +29,15 @@ import (
 // arrayKeys are the compact form's keys of an event's values, in the
 // array form's order.
 var arrayKeys = [...]string{"a", "w", "i", "c", "s", "t", "n", "p", "ts"}
+
+// arrayIndex is where each key's value is.
+var arrayIndex = func() map[string]int {
+	m := map[string]int{}
+	for k, key := range arrayKeys {
+		m[key] = k
+	}
+	return m
+}()
 
 // arrayTypes are the tag's type names in the array form.
 var arrayTypes = map[string]string{"page": "page", "d": Download, "o": Outbound, "s": FormSubmit}
@@ -44,141 +51,146 @@ var arrayProps = map[string][]string{
 }
 
 // tagArrayEvent turns an event in the array form into the compact object
-// form.
+// form. It reads with the fast decoder's scanner, writing the object as it
+// goes (the event has passed a decoder already: it is valid JSON).
 func tagArrayEvent(raw []byte) ([]byte, error) {
-	var vs []json.RawMessage
-	if err := json.Unmarshal(raw, &vs); err != nil {
-		return nil, jsonErr(err)
+	vs, ok := elements(raw)
+	if !ok {
+		var v []json.RawMessage
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return nil, jsonErr(err)
+		}
+		return nil, errf("", "an event in the array form must be an array")
 	}
 	if len(vs) != len(arrayKeys) {
 		return nil, errf("", "an event in the array form has %d values, not %d", len(arrayKeys), len(vs))
 	}
-	v := map[string]json.RawMessage{}
-	for k, key := range arrayKeys {
-		v[key] = vs[k]
+	v := func(key string) []byte { return vs[arrayIndex[key]] }
+	s := scan{d: v("t")}
+	typ, ok := "", s.peek() == '"'
+	if ok {
+		typ, ok = s.str()
 	}
-	t, p, n, c := v["t"], v["p"], v["n"], v["c"]
-	var typ string
-	if err := json.Unmarshal(t, &typ); err != nil || typ == "" {
+	if !ok || typ == "" {
 		return nil, errf("t", "the type must be a string")
 	}
+	b := make([]byte, 0, len(raw)+64)
 	if full, ok := arrayTypes[typ]; ok {
+		b = append(append(append(b, `{"t":"`...), full...), `","p":`...)
 		var err error
-		if p, err = arrayProperties(full, p, n); err != nil {
+		if b, err = arrayProperties(b, full, v("p"), v("n")); err != nil {
 			return nil, err
 		}
 		if full == FormSubmit {
-			n = json.RawMessage("null")
+			vs[arrayIndex["n"]] = []byte("null")
 		}
-		t, _ = json.Marshal(full)
+	} else {
+		b = append(append(append(append(b, `{"t":`...), v("t")...), `,"p":`...), v("p")...)
 	}
-	consent, err := truthy(c)
+	consent, err := truthy(v("c"))
 	if err != nil {
 		return nil, err
 	}
-	var b bytes.Buffer
-	b.WriteString(`{"t":`)
-	b.Write(t)
-	for _, kv := range []struct {
+	for _, kv := range [...]struct {
 		k string
-		v json.RawMessage
-	}{{"p", p}, {"n", n}, {"a", dashes(v["a"])}, {"s", v["s"]}, {"c", consent}, {"w", v["w"]}, {"i", dashes(v["i"])}, {"ts", v["ts"]}} {
-		b.WriteString(`,"` + kv.k + `":`)
-		b.Write(kv.v)
+		v []byte
+	}{{"n", v("n")}, {"a", dashes(v("a"))}, {"s", v("s")}, {"c", consent}, {"w", v("w")}, {"i", dashes(v("i"))}, {"ts", v("ts")}} {
+		b = append(append(append(append(b, `,"`...), kv.k...), `":`...), kv.v...)
 	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
+	return append(b, '}'), nil
 }
 
-// arrayProperties names the positional properties of a tag type's event;
-// a null value is kept as null (the tag's object form sent it so).
-func arrayProperties(typ string, p, n json.RawMessage) (json.RawMessage, error) {
+// elements splits a JSON array into its values' bytes; ok is false for
+// anything else.
+func elements(raw []byte) (vs [][]byte, ok bool) {
+	s := scan{d: raw}
+	vs = make([][]byte, 0, len(arrayKeys))
+	ok = s.elements(func() bool {
+		v, ok := s.span()
+		vs = append(vs, v)
+		return ok
+	}) && s.end()
+	return vs, ok
+}
+
+// arrayProperties appends to b the object of the positional properties of
+// a tag type's event; a form's email address n goes into its fields (after
+// theirs: the last of repeated keys is the one read).
+func arrayProperties(b []byte, typ string, p, n []byte) ([]byte, error) {
 	names := arrayProps[typ]
-	var vs []json.RawMessage
-	if err := json.Unmarshal(p, &vs); err != nil || len(vs) != len(names) {
+	vs, ok := elements(p)
+	if !ok || len(vs) != len(names) {
 		return nil, errf("p", "the properties of a %s event in the array form are %d values", typ, len(names))
 	}
-	props := map[string]any{}
-	for k, name := range names {
-		if sub, ok := strings.CutPrefix(name, "form."); ok {
-			form, _ := props["form"].(map[string]any)
-			if form == nil {
-				form = map[string]any{}
-				props["form"] = form
-			}
-			form[sub] = vs[k]
-		} else {
-			props[name] = vs[k]
-		}
-	}
-	if text, ok := props["text"].(json.RawMessage); ok {
-		var s string
-		if json.Unmarshal(text, &s) == nil {
-			props["text"] = jsSlice(s, 100)
-		}
-	}
 	if typ == FormSubmit {
-		var fields map[string]json.RawMessage
-		if err := json.Unmarshal(props["fields"].(json.RawMessage), &fields); err != nil || fields == nil {
+		fields := bytes.TrimSpace(vs[2])
+		if len(fields) == 0 || fields[0] != '{' {
 			return nil, errf("p", "a form's fields must be an object")
 		}
-		var email string
-		if err := json.Unmarshal(n, &email); err != nil || email == "" {
+		if len(n) < 3 || n[0] != '"' { // "" is no address
 			return nil, errf("n", "a form's email address must be a string")
 		}
-		fields["email"] = n
-		props["fields"] = fields
+		sep := ","
+		if len(bytes.TrimSpace(fields[1:len(fields)-1])) == 0 {
+			sep = ""
+		}
+		vs[2] = append(append(append(append([]byte(nil), fields[:len(fields)-1]...), sep+`"email":`...), n...), '}')
 	}
-	return json.Marshal(props)
-}
-
-// jsSlice is JavaScript's s.slice(0, n) of a string the tag sent, as it
-// arrives here: its first n UTF-16 code units. A surrogate pair cut in two
-// leaves its first half, which JSON carries as a lone surrogate and Go
-// reads as U+FFFD, as utf16.Decode does.
-func jsSlice(s string, n int) string {
-	u := utf16.Encode([]rune(s))
-	if len(u) <= n {
-		return s
+	b = append(b, '{')
+	inForm := false
+	for k, name := range names {
+		sub, isForm := strings.CutPrefix(name, "form.")
+		if inForm && !isForm {
+			b = append(b, '}')
+			inForm = false
+		}
+		if k > 0 {
+			b = append(b, ',')
+		}
+		if isForm {
+			if !inForm {
+				b = append(b, `"form":{`...)
+				inForm = true
+			}
+			name = sub
+		}
+		b = append(append(append(append(b, '"'), name...), `":`...), vs[k]...)
 	}
-	return string(utf16.Decode(u[:n]))
+	if inForm {
+		b = append(b, '}')
+	}
+	return append(b, '}'), nil
 }
 
 // truthy is JavaScript's truthiness of the tag's consent flag, as JSON.
-func truthy(c json.RawMessage) (json.RawMessage, error) {
-	var v any
-	if err := json.Unmarshal(c, &v); err != nil {
-		return nil, jsonErr(err)
+func truthy(c []byte) ([]byte, error) {
+	t := true
+	switch c[0] {
+	case 't':
+	case 'f', 'n':
+		t = false
+	case '"':
+		t = len(c) > 2 // not ""
+	case '[', '{':
+		return nil, errf("c", "the consent flag must be a boolean, number or string")
+	default:
+		f, err := strconv.ParseFloat(string(c), 64)
+		t = f != 0 || err != nil // out of range: infinite
 	}
-	switch v := v.(type) {
-	case nil:
-		return json.RawMessage("false"), nil
-	case bool:
-		return json.RawMessage(c), nil
-	case float64:
-		return json.RawMessage(boolJSON(v != 0)), nil
-	case string:
-		return json.RawMessage(boolJSON(v != "")), nil
+	if t {
+		return []byte("true"), nil
 	}
-	return nil, errf("c", "the consent flag must be a boolean, number or string")
+	return []byte("false"), nil
 }
 
-func boolJSON(b bool) string {
-	if b {
-		return "true"
-	}
-	return "false"
-}
-
-// dashes writes a string id's commas as dashes; any other value is left to
-// the compact form's checks.
-func dashes(id json.RawMessage) json.RawMessage {
-	var s string
-	if json.Unmarshal(id, &s) != nil || !strings.Contains(s, ",") {
+// dashes writes a string id's commas as dashes (a comma in a JSON string
+// is no part of an escape); any other value is left to the compact form's
+// checks.
+func dashes(id []byte) []byte {
+	if len(id) == 0 || id[0] != '"' || !bytes.Contains(id, []byte(",")) {
 		return id
 	}
-	out, _ := json.Marshal(strings.ReplaceAll(s, ",", "-"))
-	return out
+	return bytes.ReplaceAll(id, []byte(","), []byte("-"))
 }
 
 // tagArraySent splits the tag's array body into its events and its sent

@@ -116,13 +116,11 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
 
   // Clicks (auxclick: the middle button) on http(s) links: downloads (by
   // the file extensions of data-downloads, a regexp alternation, else the
-  // default list) and outbound links. The link text goes trimmed and cut
-  // to 500 UTF-16 units (the collector keeps 100: the same text as cutting
-  // to 100 here).
+  // default list) and outbound links.
   let click = (e, a, t) => {
     a = 2 > e.button && e.target.closest('a');
     /^http/.test(a?.protocol) && (t = a.hasAttribute('data-baton-download') || RegExp('\\.(' + (attr('downloads') || 'key|od.|(doc|xls|ppt)x?|txt|gz|exe|csv|dmg|msi|rtf|pdf|zip') + ')$', 'i').test(a.pathname) ? 'd' : location.host != a.host && 'o') &&
-      track(t, [a.textContent.trim().slice(0, 500), a.href]);
+      track(t, [a.textContent.trim().slice(0, 100), a.href]);
   };
   let needConsent = attr('consent') == 'required';
 
