@@ -205,7 +205,7 @@ func tagArraySent[R ~[]byte](raws []R) ([]R, string, error) {
 	}
 	var ms float64
 	if err := json.Unmarshal(last, &ms); err != nil {
-		return nil, "", errf("sent", "must be a number")
+		return nil, "", errf("sent", "not a time in milliseconds since the epoch")
 	}
 	sentAt, err := unixMilli(ms)
 	if err != nil {
