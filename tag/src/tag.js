@@ -36,9 +36,9 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
   // a Google consent update), s site, t type ('d' download, 'o' outbound,
   // 's' form submit), n the custom event's name, the identify traits or a
   // form's email address (its field "email" for the collector), p
-  // properties (for the tag's own types, by position too), ts time. While collection is off
-  // nothing is recorded, nothing stored (the visitor id is created with the
-  // first event).
+  // properties (for the tag's own types, by position too), ts time. While
+  // collection is off nothing is recorded, nothing stored (the visitor id
+  // is created with the first event).
   // The visitor id lives in storage, and in aid for a page whose storage is
   // blocked (then each page is a new visitor, but its events belong together).
   let track = (t, p, n) =>
