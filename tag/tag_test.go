@@ -19,7 +19,7 @@ import (
 )
 
 // Budget is the most the built tag may weigh, gzipped: its weight now
-// (1,499), so it cannot grow unnoticed. Target is issue 17's goal, met
+// (1,498), so it cannot grow unnoticed. Target is issue 17's goal, met
 // with every feature kept: at 1,596 bytes the tag was 96 over (its features,
 // each measured by leaving it out of the built tag: Google consent mode 77,
 // the GET-form refused-name list 53, the default download extensions 45,
@@ -27,7 +27,7 @@ import (
 // navigator.webdriver 11); events in the collector's array form
 // (internal/event/tagarray.go) and the order search did the rest.
 const (
-	Budget = 1499
+	Budget = 1498
 	Target = 1500
 )
 

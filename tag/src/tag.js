@@ -81,8 +81,7 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
   let store = (k, v) => {
     try {
       var s = localStorage;
-      k = 'bt_' + k;
-      return v ? s[k] = v : v == 0 ? delete s[k] : s[k];
+      return v ? s['bt_' + k] = v : v == 0 ? delete s['bt_' + k] : s['bt_' + k];
     } catch { }
   };
 
