@@ -19,13 +19,15 @@ import (
 )
 
 // Budget is the most the built tag may weigh, gzipped: its weight now
-// (1,596), so it cannot grow unnoticed. Target is issue 17's goal, not met:
-// the 96 bytes over are features (each measured by leaving it out of the
-// built tag: Google consent mode 77, the GET-form refused-name list 53, the
-// default download extensions 45, GPC 25, the Japanese label refusals 23,
-// link text 13, labels 12, navigator.webdriver 11).
+// (1,498), so it cannot grow unnoticed. Target is issue 17's goal, met
+// with every feature kept: at 1,596 bytes the tag was 96 over (its features,
+// each measured by leaving it out of the built tag: Google consent mode 77,
+// the GET-form refused-name list 53, the default download extensions 45,
+// GPC 25, the Japanese label refusals 23, link text 13, labels 12,
+// navigator.webdriver 11); events in the collector's array form
+// (internal/event/tagarray.go) and the order search did the rest.
 const (
-	Budget = 1596
+	Budget = 1498
 	Target = 1500
 )
 

@@ -91,7 +91,8 @@ type browserWire struct {
 // tagWire is the tag's compact form of an event (POST /e only): one-letter
 // keys keep the tag small. An event with "t" is in this form, and its keys
 // replace the Segment ones above; events queued by an older tag, in the
-// Segment form, still parse as they were.
+// Segment form, still parse as they were. The tag now sends events in its
+// array form (tagarray.go), which is read into this one.
 type tagWire struct {
 	T  string          `json:"t"`  // type: page, download, outbound, form_submit, track (custom), identify
 	I  string          `json:"i"`  // messageId
@@ -267,6 +268,12 @@ func parseStd(body []byte, src Source, forceType string, meta Meta) ([]Event, er
 		if err := json.Unmarshal(body, &raws); err != nil {
 			return nil, jsonErr(err)
 		}
+		if src == Browser {
+			var err error
+			if raws, sentAt, err = tagArraySent(raws); err != nil {
+				return nil, err
+			}
+		}
 	case '{':
 		// One pass finds the batch and splits it into events; a single
 		// event is decoded once, by parseOne.
@@ -376,6 +383,12 @@ func parseOne(raw []byte, src Source, forceType, batchSentAt string, batchCtx *w
 		return Event{}, &Error{Status: 413, Message: fmt.Sprintf("event is larger than %d bytes", MaxEventBytes)}
 	}
 	raw = bytes.TrimSpace(raw)
+	if src == Browser && len(raw) > 0 && raw[0] == '[' {
+		var err error
+		if raw, err = tagArrayEvent(raw); err != nil {
+			return Event{}, err
+		}
+	}
 	if len(raw) == 0 || raw[0] != '{' {
 		return Event{}, errf("", "an event must be a JSON object")
 	}

@@ -8,7 +8,8 @@ import (
 )
 
 // benchBodies are the bodies the collector parses most: (a) the tag's
-// compact batch of one page view (POST /e), (b) a Segment /v1/batch of ten
+// array batch of one page view (POST /e), and the compact one of the tag
+// before, (b) a Segment /v1/batch of ten
 // page and track calls from a server SDK, (c) a single Segment /v1/page.
 func benchBodies() []struct {
 	name, body string
@@ -20,6 +21,8 @@ func benchBodies() []struct {
 	sent := recv.Add(-2 * time.Second)
 	tag := `{"b":[{"t":"page","p":{"url":"https://www.example.com/pricing?utm_source=newsletter&utm_medium=email&utm_campaign=nov","title":"Pricing | Example Inc.","referrer":"https://www.google.com/"},` +
 		`"i":"3f1c2a4e-8b7d-4e2a-9c1f-0a2b3c4d5e6f","a":"9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b","s":"www","ts":` + ms(sent.Add(-time.Second)) + `,"w":false,"c":false}],"sent":` + ms(sent) + `}`
+	array := `[["2649172863,1095434101,3340146153,283719410,4167312008",false,"1849363441,811962113,2920468338,3974313730,2217046519",0,"www","page",null,` +
+		`["https://www.example.com/pricing?utm_source=newsletter&utm_medium=email&utm_campaign=nov","Pricing | Example Inc.","https://www.google.com/"],` + ms(sent.Add(-time.Second)) + `],` + ms(sent) + `]`
 	ctx := `"context":{"userAgent":"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36","ip":"203.0.113.42","locale":"ja-JP","library":{"name":"analytics-node","version":"2.1.0"}}`
 	var items []string
 	for i := range 10 {
@@ -42,6 +45,7 @@ func benchBodies() []struct {
 		force      string
 		events     int
 	}{
+		{"tag-array-1-page", array, Browser, "", 1},
 		{"tag-compact-1-page", tag, Browser, "", 1},
 		{"v1-batch-10", batch, Server, "", 10},
 		{"v1-page", page, Server, "page", 1},

@@ -97,6 +97,64 @@ func TestParseTagCompact(t *testing.T) {
 	}
 }
 
+// TestParseTagArray: the tag's array form (body [events..., sent], events
+// [t, p, n, a, s, c, w, i, ts] with positional properties for its own
+// types) parses to the events its compact object form gives, and events
+// older tags queued (compact or Segment form) still parse in its body.
+func TestParseTagArray(t *testing.T) {
+	ms := func(tm time.Time) string { return strconv.FormatInt(tm.UnixMilli(), 10) }
+	sent := recv.Add(-30 * time.Second)
+	ts := ms(sent.Add(-10 * time.Second))
+	compact := `{"b":[
+	  {"t":"page","i":"1-2-3","a":"4-5-6","s":"www","ts":` + ts + `,"w":true,"c":true,
+	   "p":{"url":"https://www.example.com/p?utm_source=nl","title":"P","referrer":"https://google.com/"}},
+	  {"t":"download","i":"m-2","a":"4-5-6","s":null,"ts":` + ts + `,"w":false,"c":false,"p":{"url":"https://www.example.com/a.pdf","text":"Guide"}},
+	  {"t":"outbound","i":"m-3","a":"4-5-6","ts":` + ts + `,"c":true,"p":{"url":"https://partner.example/","text":""}},
+	  {"t":"outbound","i":"m-7","a":"4-5-6","ts":` + ts + `,"c":true,"p":{"url":"https://partner.example/","text":"` + strings.Repeat("x", 99) + `\ud83d"}},
+	  {"t":"track","i":"m-4","a":"4-5-6","n":"download","p":{"plan":"pro"},"c":true},
+	  {"t":"identify","i":"m-5","a":"4-5-6","n":{"email":"A@B.example","company":"Acme"},"c":false},
+	  {"t":"form_submit","i":"m-6","a":"4-5-6","c":true,"p":{"url":"https://www.example.com/c","title":"C","fields":{"email":"c@d.example","company":"Acme"},"labels":{"company":"会社名"},"form":{"id":"contact","name":null,"action":"https://www.example.com/send"}}},
+	  {"t":"page","i":"old-compact","a":"4-5-6","p":{"url":"https://www.example.com/old"}},
+	  {"type":"page_view","messageId":"old-1","anonymousId":"anon-1","timestamp":"` + sent.Format(time.RFC3339) + `","properties":{"url":"https://www.example.com/old"}}
+	],"sent":` + ms(sent) + `}`
+	array := `[
+	  ["4,5,6",true,"1,2,3","true","www","page",null,["https://www.example.com/p?utm_source=nl","P","https://google.com/"],` + ts + `],
+	  ["4,5,6",false,"m-2",0,null,"d",null,["Guide","https://www.example.com/a.pdf"],` + ts + `],
+	  ["4,5,6",null,"m-3",1,null,"o",null,["","https://partner.example/"],` + ts + `],
+	  ["4,5,6",null,"m-7",1,null,"o",null,["` + strings.Repeat("x", 99) + `\ud83d","https://partner.example/"],` + ts + `],
+	  ["4,5,6",null,"m-4","1",null,"track","download",{"plan":"pro"},null],
+	  ["4,5,6",null,"m-5","",null,"identify",{"email":"A@B.example","company":"Acme"},null,null],
+	  ["4,5,6",null,"m-6","[object Object]",null,"s","c@d.example",["https://www.example.com/c","C",{"email":"typed@d.example","company":"Acme"},"contact",null,"https://www.example.com/send",{"company":"会社名"}],null],
+	  {"t":"page","i":"old-compact","a":"4-5-6","p":{"url":"https://www.example.com/old"}},
+	  {"type":"page_view","messageId":"old-1","anonymousId":"anon-1","timestamp":"` + sent.Format(time.RFC3339) + `","properties":{"url":"https://www.example.com/old"}},
+	` + ms(sent) + `]`
+	want, err := Parse([]byte(compact), Browser, "", meta())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Parse([]byte(array), Browser, "", meta())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 9 || len(want) != 9 {
+		t.Fatalf("%d and %d events, want 9", len(got), len(want))
+	}
+	for i := range want {
+		g, _ := json.Marshal(got[i])
+		w, _ := json.Marshal(want[i])
+		if string(g) != string(w) {
+			t.Errorf("event %d:\n got %s\nwant %s", i, g, w)
+		}
+	}
+	if pv := got[0]; pv.ID != "1-2-3" || pv.AnonymousID != "4-5-6" || pv.Consent != "granted" || !pv.Client.Webdriver || pv.URL != "https://www.example.com/p?utm_source=nl" ||
+		!pv.Timestamp.Equal(recv.Add(-10*time.Second)) {
+		t.Errorf("page view %+v", pv)
+	}
+	if got[1].Consent != "" || got[2].Consent != "granted" || got[2].Type != Outbound || got[6].Type != FormSubmit || got[6].Email() != "c@d.example" {
+		t.Errorf("consent flags, types, form: %+v", got[:7])
+	}
+}
+
 func TestCorrectSkew(t *testing.T) {
 	orig := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC) // a client clock years off
 	cases := []struct {
@@ -186,7 +244,17 @@ func rejections() []rejection {
 		{"malformed", `{"type":`, Browser, 400, ""},
 		{"scalar", `42`, Browser, 400, ""},
 		{"empty batch", `{"batch":[]}`, Browser, 400, "batch"},
-		{"batch of non-objects", `[1]`, Browser, 400, ""},
+		{"batch of non-objects", `[1,2]`, Browser, 400, ""}, // the tag's array body: 2 is when it was sent
+		{"array body: only the sent time", `[1]`, Browser, 400, "batch"},
+		{"array body: sent no time", `[["a1",false,"m",0,"s","page",null,["u","t","r"],1],-5]`, Browser, 400, "sent"},
+		{"array event: 8 values", `[["a1",false,"m",0,"s","page",null,["u","t","r"]],1]`, Browser, 400, ""},
+		{"array event: no type", `[["a1",false,"m",0,"s",null,null,["u","t","r"],1],1]`, Browser, 400, "t"},
+		{"array event: page properties not positional", `[["a1",false,"m",0,"s","page",null,{"url":"u"},1],1]`, Browser, 400, "p"},
+		{"array event: form properties short", `[["a1",false,"m",0,"s","s",null,["u","t",{},{}],1],1]`, Browser, 400, "p"},
+		{"array event: form without its email", `[["a1",false,"m",0,"s","s",null,["u","t",{},"f",null,"a",{}],1],1]`, Browser, 400, "n"},
+		{"array event: form fields no object", `[["a1",false,"m",0,"s","s","a@b.co",["u","t",null,"f",null,"a",{}],1],1]`, Browser, 400, "p"},
+		{"array event: consent flag an object", `[["a1",false,"m",{},"s","page",null,["u","t","r"],1],1]`, Browser, 400, "c"},
+		{"array event from the server API", `[["a1",false,"m",0,"s","track","x",null,1]]`, Server, 400, ""},
 		{"null batch", `{"batch":null}`, Server, 400, "batch"},
 		{"batch not an array", `{"batch":5}`, Server, 400, "batch"},
 		{"batch sentAt wrong type", `{"batch":[{"type":"page","userId":"u1","properties":{"url":"https://a.example/"}}],"sentAt":5}`, Server, 400, "sentAt"},

@@ -607,7 +607,10 @@ func topFast(body []byte, src Source) (raws [][]byte, sentAt string, ctx *wireCo
 		if !s.elements(event) || !s.end() {
 			return nil, "", nil, false, errSlow
 		}
-		return cur, "", nil, true, nil
+		if src == Browser {
+			cur, sentAt, err = tagArraySent(cur)
+		}
+		return cur, sentAt, nil, true, err
 	}
 	// The known keys' values (nil when absent) and the events of the
 	// batch's and the tag's arrays, split as they are read.

@@ -30,7 +30,9 @@ const settle = async (page) => {
   await page.waitForTimeout(400);
   await page.waitForFunction(() => !localStorage.getItem('bt_q'), null, { timeout: 5000 }).catch(() => {});
 };
-const aid = (page) => page.evaluate(() => localStorage.getItem('bt_aid'));
+// The visitor id as the collector reads it: the tag joins its random
+// numbers with commas, which the collector reads as dashes.
+const aid = (page) => page.evaluate(() => localStorage.getItem('bt_aid')?.replaceAll(',', '-'));
 const queued = (page) => page.evaluate(() => JSON.parse(localStorage.getItem('bt_q') || '[]').length);
 const stored = (page) => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('bt_')).sort());
 const collectorCookies = async (page) => (await page.context().cookies(process.env.COLLECTOR)).map((c) => c.name).join(',');

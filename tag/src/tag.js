@@ -9,10 +9,10 @@
 // messageId once, so sending twice is harmless. 4xx answers are never retried.
 //
 // Written for its gzipped size (the budget is in tag_test.go): events go in
-// the collector's compact form (one-letter keys, times in ms: see tagWire in
-// internal/event), and one 200 ms check finds single-page-app navigations
-// and Google consent mode changes, instead of wrapping history and
-// dataLayer. gzip already shares what repeats, so what costs is what appears
+// the collector's array form (values by position, times in ms: see
+// tagarray.go in internal/event), and one 200 ms check finds
+// single-page-app navigations and Google consent mode changes, instead of
+// wrapping history and dataLayer. gzip already shares what repeats, so what costs is what appears
 // once: one code path rather than two, a value used once written where it
 // is used, no character the file would hold only there (its Japanese is
 // escaped). The tag is a block, not a function: its let declarations stay
@@ -21,45 +21,58 @@
 // smallest (found by trying orders), not in reading order: each is a
 // function first called at the end, once all are declared, but for what
 // runs as it is declared (the listeners after click, needConsent after
-// attr and src).
-if (!self.__baton && document.currentScript) { // not as a module: there it has no script element to read
-  self.__baton = 1;
-  let script = document.currentScript, aid;
+// attr and src). So do the terms of || chains, the alternatives of
+// regexps and the values of arrays (the collector reads them in this
+// order), where their order does not change the result.
+//
+// Not as a module: there it has no script element to read (and __baton,
+// the script element once a copy runs, stays unset).
+if (!self.__baton && (self.__baton = document.currentScript)) {
+  let script = self.__baton, aid;
 
-  // track queues and sends one event (with what is still queued): t type,
-  // p properties, n the custom event's name or the identify traits; c: sent
-  // under consent. While collection is off nothing is recorded, nothing
-  // stored (the visitor id is created with the first event).
+  // track queues and sends one event (with what is still queued), an array
+  // [a, w, i, c, s, t, n, p, ts]: a visitor id, w navigator.webdriver, i
+  // message id, c sent under consent (truthy: the stored consent, or 1 for
+  // a Google consent update), s site, t type ('d' download, 'o' outbound,
+  // 's' form submit), n the custom event's name, the identify traits or a
+  // form's email address (its field "email" for the collector), p
+  // properties (for the tag's own types, by position too), ts time. While
+  // collection is off nothing is recorded, nothing stored (the visitor id
+  // is created with the first event).
   // The visitor id lives in storage, and in aid for a page whose storage is
   // blocked (then each page is a new visitor, but its events belong together).
   let track = (t, p, n) =>
-    off() || send([...queue(), { a: aid = store('aid') || store('aid', aid || uuid()) || aid || uuid(), t, s: attr('site'), p, n, c: !!store('consent') || updated, w: navigator.webdriver, i: uuid(), ts: Date.now() }]);
+    off() || send([...queue(), [aid = store('aid') || store('aid', aid || uuid()) || aid || uuid(), navigator.webdriver, uuid(), store('consent') || updated, attr('site'), t, n, p, Date.now()]]);
 
-  // baton(cmd, a, b): 'page', 'consent' (a: given or not), 'track' (a: the
-  // event's name, b: its properties), 'identify' (a: traits).
+  // baton(cmd, a, b): 'track' (a: the event's name, b: its properties),
+  // 'identify' (a: traits), 'page', 'consent' (a: given or not).
   let api = (cmd, a, b) => {
-    cmd == 'page' ? page(last = 0)
+    cmd == 'identify' || cmd == 'track' ? track(cmd, b, a) : cmd == 'page' ? page(last = 0)
       // consent: true keeps bt_consent and drops bt_optout, false the
       // reverse, and empties the rest of the tag's storage.
       : cmd == 'consent' ? (store('optout', !a), store('consent', a || 0), a ? page()
         : (aid = 0, ['strip', 'q', 'aid'].map((k) => store(k, 0)), navigator.sendBeacon(new URL('optout', src))))
-        : (cmd == 'track' || cmd == 'identify') && track(cmd, b, a);
+        : 0;
   };
 
-  // send saves the queue q and posts it, and unqueues what the body held
-  // when answered, whatever its form (an older tag queued events in the
-  // Segment one). Unloading uses sendBeacon, which gives no answer: those
+  // send saves the queue q and posts it ([...events, sent ms]), and
+  // unqueues what the body held when answered, whatever its form (older
+  // tags queued events in the compact object form or the Segment one).
+  // Unloading uses sendBeacon, which gives no answer: those
   // events stay queued and the next page resends them; a fetch the unload
   // cuts off leaves its events queued too, and the beacon carries them. A
   // string body goes as text/plain: no CORS preflight. fetch upper-cases
   // 'post' (one capital letter fewer in the file).
-  let send = (q, unloading, body = JSON.stringify({ b: q, sent: Date.now() }), url = new URL('e', src)) => {
-    save(q);
+  let send = (q, unloading, body = JSON.stringify([...q, Date.now()]), url = new URL('e', src)) => (save(q),
     q[0] && !off() && (unloading ? navigator.sendBeacon(url, body) : fetch(url, { method: 'post', body, credentials: 'include' })
-      .then((r) => r.status < 500 && save(queue().filter((e) => !body.includes(JSON.stringify(e)))), queue));
-  };
+      .then((r) => 500 > r.status && save(queue().filter((e) => !body.includes(JSON.stringify(e)))), queue)));
   let save = (q) => store('q', q.length && JSON.stringify(q.slice(-100)));
-  let queue = () => { try { return JSON.parse(store('q')) || []; } catch { return []; } };
+  let queue = () => { try { var q = JSON.parse(store('q')) } catch { } return q || [] };
+
+  // page records a page view of a new URL; while collection is off it
+  // records nothing, and the page is recorded when collection starts. off()
+  // runs on every 200 ms check, so that a consent withdrawn is acted on.
+  let page = () => !off() && location.href != last && (track('page', [clean(location.href), document.title, clean(last || document.referrer)]), last = location.href);
 
   // localStorage, keys prefixed bt_: store(k) reads, store(k, v) writes (and
   // returns v), store(k, 0 or '') removes. Keys: bt_q (the queue), bt_aid
@@ -68,8 +81,7 @@ if (!self.__baton && document.currentScript) { // not as a module: there it has 
   let store = (k, v) => {
     try {
       var s = localStorage;
-      k = 'bt_' + k;
-      return v ? s[k] = v : v == 0 ? delete s[k] : s[k];
+      return v ? s['bt_' + k] = v : v == 0 ? delete s['bt_' + k] : s['bt_' + k];
     } catch { }
   };
 
@@ -80,30 +92,16 @@ if (!self.__baton && document.currentScript) { // not as a module: there it has 
   // update; an update to 'denied' (consent withdrawn) also removes the
   // tag's id and queue.
   let off = (denied, v) => {
-    updated = false;
+    updated = 0;
     for (var a of self.dataLayer || []) {
       if (v = a?.[0] == 'consent' && a[2]?.analytics_storage) {
-        a[1] == 'update' ? (updated = true, denied = v == 'denied') : updated || (denied ||= v == 'denied');
+        denied = a[1] == 'update' ? (updated = 1, v == 'denied') : denied | !updated & v == 'denied';
       }
     }
     updated && denied && ['q', 'aid'].map((k) => store(k, 0));
-    return navigator.globalPrivacyControl && attr('gpc') != 'ignore' || denied || needConsent && !store('consent') || store('optout');
+    return navigator.globalPrivacyControl && attr('gpc') != 'ignore' || needConsent && !store('consent') || store('optout') || denied;
   };
-
-  // Refused form fields: by type (hidden, file, fieldset, buttons: at the
-  // start of [type, autocomplete, name, label]), card autocomplete and
-  // names (cc-number, ccnum), and secret-like names or labels (暗証番号,
-  // 暗号, パスワード, カード番号: 暗|パス|カード, escaped, as is メール below:
-  // a file of ASCII alone gzips smaller). clean() tests ",name": only the
-  // names part applies.
-  let REFUSED = /^([hfbi]|su|re)|\u30ab\u30fc\u30c9\u756a|\bcc-|ccnum|\u30d1\u30b9\u30ef|token|pass|cv[cv]|\u6697\u8a3c|secret|card|csrf/i;
-
-  // page records a page view of a new URL; while collection is off it
-  // records nothing, and the page is recorded when collection starts. off()
-  // runs on every 200 ms check, so that a consent withdrawn is acted on.
-  let page = () => !off() && location.href != last && (track('page', { url: clean(location.href), title: document.title, referrer: clean(last || document.referrer) }), last = location.href);
   let src = new URL(script.src);
-  let updated, last;
 
   // clean drops from a URL's query the parameters the tag would not send as
   // form fields (secret-like names; the names of refused fields of GET forms
@@ -114,60 +112,70 @@ if (!self.__baton && document.currentScript) { // not as a module: there it has 
   // A data-* attribute, else the query parameter of that name in the tag's
   // URL (t.js?site=www), for loaders that cannot set attributes (GTM).
   let attr = (n) => script.dataset[n] || src.searchParams.get(n);
-  let needConsent = attr('consent') == 'required';
-
-  // 160 random bits (getRandomValues, unlike randomUUID, works on http pages too).
-  let uuid = () => crypto.getRandomValues(new Uint32Array(5)).join('-');
 
   // Clicks (auxclick: the middle button) on http(s) links: downloads (by
   // the file extensions of data-downloads, a regexp alternation, else the
   // default list) and outbound links.
   let click = (e, a, t) => {
-    a = e.button < 2 && e.target.closest('a');
-    /^http/.test(a?.protocol) && (t = a.hasAttribute('data-baton-download') || RegExp('\\.(' + (attr('downloads') || 'exe|key|gz|csv|pdf|(doc|xls|ppt)x?|rtf|od.|msi|txt|dmg|zip') + ')$', 'i').test(a.pathname) ? 'download' : a.host != location.host && 'outbound') &&
-      track(t, { url: a.href, text: a.textContent.trim().slice(0, 100) });
+    a = 2 > e.button && e.target.closest('a');
+    /^http/.test(a?.protocol) && (t = a.hasAttribute('data-baton-download') || RegExp('\\.(' + (attr('downloads') || 'key|od.|(doc|xls|ppt)x?|txt|gz|exe|csv|dmg|msi|rtf|pdf|zip') + ')$', 'i').test(a.pathname) ? 'd' : location.host != a.host && 'o') &&
+      track(t, [a.textContent.trim().slice(0, 100), a.href]);
   };
-  // Every listener on window, capturing (the 1): it sees the page's clicks
-  // and submits before any handler of the page can stop them.
-  self.addEventListener('pageshow', (e) => e.persisted && page(last = 0), 1); // back-forward cache restore
-  self.addEventListener('pagehide', () => send(queue(), 1), 1);
-  self.addEventListener('auxclick', click, 1);
-  self.addEventListener('click', click, 1);
+  let needConsent = attr('consent') == 'required';
+
+  // 160 random bits (getRandomValues, unlike randomUUID, works on http pages
+  // too), joined by commas (the collector reads them as dashes).
+  let uuid = () => crypto.getRandomValues(new Uint32Array(5))+'';
+  let updated, last;
+
+  // Refused form fields: by type (hidden, file, fieldset, buttons: at the
+  // start of [type, name, label, autocomplete]), card autocomplete and
+  // names (cc-number, ccnum), and secret-like names or labels (暗証番号,
+  // 暗号, パスワード, カード番号: 暗|パス|カード, escaped, as is メール below:
+  // a file of ASCII alone gzips smaller). clean() tests ",name": only the
+  // names part applies.
+  let REFUSED = /^([hfbi]|su|re)|secret|cv[cv]|token|ccnum|csrf|\u30ab\u30fc\u30c9\u756a|\u30d1\u30b9\u30ef|\u6697\u8a3c|card|\bcc-|pass/i;
+  // Every listener on window (a global addEventListener is window's),
+  // capturing (the 1): it sees the page's clicks and submits before any
+  // handler of the page can stop them.
+  addEventListener('pagehide', () => send(queue(), 1), 1);
+  addEventListener('pageshow', (e) => e.persisted && page(last = 0), 1); // back-forward cache restore
 
   // Form submits with an email field identify the visitor. The listener only
   // reads, and swallows its errors: the page's own submit always proceeds.
   // Each field but a checkbox or radio (whose label is the option's) also
   // sends its label, for the collector to tell what a field named like
   // text-123 holds.
-  self.addEventListener('submit', (e) => {
+  addEventListener('submit', (e) => {
     try {
       var f = e.target, fields = {}, labels = {}, email;
       for (var el of f.elements) {
         // l: the field's label, without the text of a control inside it (a
         // wrapping label's select holds its options' text), else its
         // aria-label, else its placeholder.
-        var v = el.value?.slice(0, 500), t = el.type,
+        var v = el.value?.slice(0, 500),
           l = el.labels?.[0]?.textContent.replace(el.textContent, '') || el.ariaLabel || el.placeholder,
-          n = el.name || el.id, box = /^(ch|rad)/.test(t);
+          n = el.name || el.id, t = el.type, box = /^(ch|rad)/.test(t);
         if (!n || el.disabled || box && !el.checked) continue; // not submitted
-        if (f.hasAttribute('data-baton-ignore') || el.hasAttribute('data-baton-ignore') || REFUSED.test([t, el.autocomplete, n, l])) {
+        if (f.hasAttribute('data-baton-ignore') || el.hasAttribute('data-baton-ignore') || REFUSED.test([t, n, l, el.autocomplete])) {
           // Refused. A GET form puts it in the next page's URL: clean() drops
           // it there (bt_strip: names only, the last 2,000 characters).
           f.method == 'get' && !off() && store('strip', ([store('strip')] + ' ' + el.name).slice(-2e3)); // [undefined] + ' ' is ' '
         } else {
           if (/e-?mail|\u30e1\u30fc\u30eb/i.test([t, n, l, el.placeholder])) email ||= v; // by type, name, label or placeholder (メール)
-          fields[n] = v;
           box || (labels[n] = l);
+          fields[n] = v;
         }
       }
       // An ignored form has refused every field: no email.
       if (email) {
-        fields.email = email;
-        track('form_submit', { url: clean(location.href), title: document.title, fields, form: { id: f.id, name: f.getAttribute('name'), action: f.action }, labels });
+        track('s', [clean(location.href), document.title, fields, f.id, f.getAttribute('name'), f.action, labels], email);
       }
     } catch { }
   }, 1);
 
+  addEventListener('click', click, 1);
+  addEventListener('auxclick', click, 1);
   // Calls queued before the tag loaded run first: an opt-out or a consent
   // made then applies to this page's view.
   self.baton?.q?.map((args) => api(...args));
