@@ -228,10 +228,15 @@ type request struct {
 
 // pageView is the tag's page view of one of the visitors, from an address
 // the proxy in front reports.
+// benchSent is when the tag says it made and sent the page views (ms).
+const benchSent = 1795000000000
+
 func pageView(run string, id int64, visitors int) request {
 	v := id % int64(visitors)
 	return request{
-		body: fmt.Sprintf(`{"type":"page_view","messageId":"%s-%d","anonymousId":"%s-visitor-%d","properties":{"url":"https://www.example.com/p/%d","title":"Page"}}`, run, id, run, v, id%50),
+		// What the tag sends (its array form, internal/event/tagarray.go):
+		// [a, w, i, c, s, t, n, p, ts], then the time it was sent.
+		body: fmt.Sprintf(`[["%s,visitor,%d",false,"%s,%d",0,null,"page",null,["https://www.example.com/p/%d","Page",""],%d],%d]`, run, v, run, id, id%50, benchSent, benchSent),
 		hdr: map[string]string{"Content-Type": "text/plain", "User-Agent": browserUA,
 			"X-Forwarded-For": fmt.Sprintf("203.0.113.%d", v%250+1)},
 	}

@@ -412,3 +412,12 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestTagArrayCountMessage: a short event says how many values it has and
+// how many the form has.
+func TestTagArrayCountMessage(t *testing.T) {
+	_, err := Parse([]byte(`[["a1",false,"m",0,"s","page",null,["u","t","r"]],1]`), Browser, "", meta())
+	if err == nil || !strings.Contains(err.Error(), "has 8 values, not 9") {
+		t.Fatalf("%v", err)
+	}
+}

@@ -63,7 +63,7 @@ func tagArrayEvent(raw []byte) ([]byte, error) {
 		return nil, errf("", "an event in the array form must be an array")
 	}
 	if len(vs) != len(arrayKeys) {
-		return nil, errf("", "an event in the array form has %d values, not %d", len(arrayKeys), len(vs))
+		return nil, errf("", "an event in the array form has %d values, not %d", len(vs), len(arrayKeys))
 	}
 	v := func(key string) []byte { return vs[arrayIndex[key]] }
 	s := scan{d: v("t")}
