@@ -13,6 +13,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -105,6 +106,22 @@ func (p page) When(t time.Time) string {
 		return t.Format("2006年1月2日 15:04")
 	}
 	return t.Format("2 Jan 2006 15:04")
+}
+
+// rfc3339 finds the machine times inside a run-time text (a recycled
+// lead's wait, as the rules engine words it).
+var rfc3339 = regexp.MustCompile(`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})`)
+
+// Times writes the RFC 3339 times in s as When does: in the configured
+// zone, in the page's language.
+func (p page) Times(s string) string {
+	return rfc3339.ReplaceAllStringFunc(s, func(m string) string {
+		t, err := time.Parse(time.RFC3339Nano, m)
+		if err != nil {
+			return m
+		}
+		return p.When(t)
+	})
 }
 
 // Ago says how long before now t was, in words.

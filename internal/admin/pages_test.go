@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/baton-hq/baton/internal/account"
 )
@@ -101,4 +102,19 @@ func FuzzAcceptLanguage(f *testing.F) {
 			t.Fatalf("%q -> %q", h, l)
 		}
 	})
+}
+
+// TestTimesInText: a run-time text's machine times read as the page's
+// other times, in the configured zone and the page's language.
+func TestTimesInText(t *testing.T) {
+	tokyo := time.FixedZone("JST", 9*3600)
+	s := "recycled 2026-11-20T01:00:00Z: no MQL before 2026-12-20T01:00:00Z (recycle.cooldown)"
+	ja := page{L: "ja", Loc: tokyo}
+	if got := ja.Times(ja.T(s)); got != "2026年11月20日 10:00 にナーチャリングに戻したため、2026年12月20日 10:00 まで MQL になりません（recycle.cooldown）" {
+		t.Errorf("ja: %s", got)
+	}
+	en := page{L: "en", Loc: tokyo}
+	if got := en.Times(s); got != "recycled 20 Nov 2026 10:00: no MQL before 20 Dec 2026 10:00 (recycle.cooldown)" {
+		t.Errorf("en: %s", got)
+	}
 }
