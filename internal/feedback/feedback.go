@@ -305,15 +305,21 @@ func (h *Handler) hubspot(w http.ResponseWriter, r *http.Request) {
 	h.apply(w, r, "hubspot", vs)
 }
 
+// hubspotValues is the configured map of HubSpot values to outcomes,
+// DefaultHubSpot when none is configured.
+func hubspotValues(values map[string]string) map[string]string {
+	if values == nil {
+		return DefaultHubSpot
+	}
+	return values
+}
+
 // hubspotDeals turns each deal verdict into one per contact on the deal:
 // the deal as HubSpot has it now (amount, currency, close date) and, when
 // its stage changed, the outcome the stage maps to. A deal gone, or with no
 // contacts, leaves nothing; so do deal events without a reader.
 func (h *Handler) hubspotDeals(ctx context.Context, vs []Verdict) ([]Verdict, error) {
-	values := h.HubSpotValues
-	if values == nil {
-		values = DefaultHubSpot
-	}
+	values := hubspotValues(h.HubSpotValues)
 	out := vs[:0:0]
 	for _, v := range vs {
 		if v.DealID == "" {
@@ -389,9 +395,7 @@ func VerifyHubSpot(secret, method, uri string, body []byte, hd http.Header, now 
 // objectTypeId 0-3): dealstage, amount, closedate, deal_currency_code,
 // each a verdict naming the deal (DealID), for the handler to read.
 func ParseHubSpot(body []byte, values map[string]string) ([]Verdict, error) {
-	if values == nil {
-		values = DefaultHubSpot
-	}
+	values = hubspotValues(values)
 	var evs []struct {
 		EventID          json.Number `json:"eventId"`
 		SubscriptionType string      `json:"subscriptionType"`
