@@ -26,6 +26,13 @@ type Consumer struct {
 	Idle    time.Duration   // poll interval when idle (default 200ms)
 	Backoff time.Duration   // wait after a failure (default 1s)
 	Batch   int             // changes per batch (default 100; EmbeddedBatch on the embedded store)
+	// Window is how long Run waits after a batch smaller than Batch
+	// before reading again, so that changes arriving under load gather
+	// into batches (what an event source mapping's batching window does
+	// on AWS). A change arriving while idle is read at once.
+	Window time.Duration
+	// After is what Run waits on (default time.After; tests hand their own).
+	After func(time.Duration) <-chan time.Time
 	// Lanes is how many changes of a batch are handled at once (default 1):
 	// the batch is split by partition key, each key's changes in order in
 	// one lane (what a stream shard's ParallelizationFactor does on AWS;
@@ -51,29 +58,38 @@ type rewinder interface{ Rewind() }
 
 // Step reads and handles one batch; it reports whether there was anything.
 func (c *Consumer) Step(ctx context.Context) (bool, error) {
+	n, err := c.step(ctx)
+	return n > 0, err
+}
+
+func (c *Consumer) batch() int {
+	if c.Batch <= 0 {
+		return 100
+	}
+	return c.Batch
+}
+
+// step reads and handles one batch; it returns how many changes it read.
+func (c *Consumer) step(ctx context.Context) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	n := c.Batch
-	if n <= 0 {
-		n = 100
-	}
-	cs, err := c.Feed.Next(ctx, n)
+	cs, err := c.Feed.Next(ctx, c.batch())
 	if err != nil || len(cs) == 0 {
-		return false, err
+		return 0, err
 	}
 	done, herr := c.handle(ctx, cs)
 	if done > 0 {
 		if err := c.Feed.Ack(ctx, cs[done-1]); err != nil {
-			return true, err
+			return len(cs), err
 		}
 	}
 	if herr != nil {
 		if r, ok := c.Feed.(rewinder); ok {
 			r.Rewind()
 		}
-		return true, herr
+		return len(cs), herr
 	}
-	return true, nil
+	return len(cs), nil
 }
 
 // handle hands the batch to the handler, in lanes when set. It returns how
@@ -145,27 +161,34 @@ func (c *Consumer) Run(ctx context.Context) {
 	if backoff <= 0 {
 		backoff = time.Second
 	}
+	after := c.After
+	if after == nil {
+		after = time.After
+	}
 	for ctx.Err() == nil {
-		more, err := c.Step(ctx)
-		wait := time.Duration(0)
+		n, err := c.step(ctx)
+		var wake <-chan struct{}
+		var wait time.Duration
 		switch {
 		case err != nil:
 			if c.Log != nil && ctx.Err() == nil {
 				c.Log.Error("change feed", "err", err)
 			}
-			wait = backoff
-		case !more:
-			wait = idle
+			wait, wake = backoff, c.Wake
+		case n == 0:
+			wait, wake = idle, c.Wake
+		case n < c.batch():
+			// A partial batch: the next one gathers for the window,
+			// whatever wakes (under load every commit does).
+			wait = c.Window
 		}
-		if wait == 0 {
+		if wait <= 0 {
 			continue
 		}
-		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
-		case <-t.C:
-		case <-c.Wake:
+		case <-after(wait):
+		case <-wake:
 		}
-		t.Stop()
 	}
 }

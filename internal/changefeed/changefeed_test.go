@@ -100,3 +100,121 @@ func TestLanes(t *testing.T) {
 		t.Fatalf("feed not empty after Drain: %v %v", more, err)
 	}
 }
+
+// memFeed is a feed of changes the test adds.
+type memFeed struct {
+	mu      sync.Mutex
+	pending []table.Change
+}
+
+func (f *memFeed) add(n int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i := 0; i < n; i++ {
+		f.pending = append(f.pending, table.Change{Item: table.Item{PK: "K", SK: fmt.Sprint(len(f.pending))}})
+	}
+}
+
+func (f *memFeed) Next(_ context.Context, max int) ([]table.Change, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := min(max, len(f.pending))
+	cs := f.pending[:n:n]
+	f.pending = f.pending[n:]
+	return cs, nil
+}
+
+func (f *memFeed) Ack(context.Context, table.Change) error { return nil }
+
+// TestWindow: after a partial batch Run waits the window before reading
+// again, whatever wakes it, so changes arriving under load gather; after a
+// full batch it reads again at once; when idle, a wake reads at once.
+func TestWindow(t *testing.T) {
+	type wait struct {
+		d    time.Duration
+		fire chan time.Time
+	}
+	var (
+		waits   = make(chan wait)
+		batches = make(chan int, 10)
+		wake    = make(chan struct{}, 1)
+		feed    = &memFeed{}
+	)
+	c := &changefeed.Consumer{Feed: feed, Batch: 10, Window: 25 * time.Millisecond, Idle: time.Hour, Wake: wake,
+		Handle: func(_ context.Context, cs []table.Change) (int, error) {
+			batches <- len(cs)
+			return len(cs), nil
+		},
+		After: func(d time.Duration) <-chan time.Time {
+			w := wait{d, make(chan time.Time)}
+			waits <- w
+			return w.fire
+		}}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	defer func() { cancel(); <-done }()
+	feed.add(3)
+	go func() { defer close(done); c.Run(ctx) }()
+
+	next := func(what string) wait {
+		t.Helper()
+		select {
+		case w := <-waits:
+			return w
+		case <-time.After(10 * time.Second):
+			t.Fatalf("Run did not wait %s", what)
+		}
+		return wait{}
+	}
+	batch := func(want int) {
+		t.Helper()
+		select {
+		case n := <-batches:
+			if n != want {
+				t.Fatalf("batch of %d changes, want %d", n, want)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no batch of %d", want)
+		}
+	}
+	fire := func(w wait) {
+		t.Helper()
+		select {
+		case w.fire <- time.Time{}:
+		case <-time.After(10 * time.Second):
+			t.Fatal("Run stopped waiting on its window")
+		}
+	}
+
+	batch(3)
+	w := next("after a partial batch")
+	if w.d != c.Window {
+		t.Fatalf("after a partial batch Run waits %v, want the window %v", w.d, c.Window)
+	}
+	feed.add(4)
+	wake <- struct{}{} // a commit during the window does not end it
+	fire(w)
+	batch(4)
+	w = next("after the second partial batch")
+	if w.d != c.Window {
+		t.Fatalf("waits %v, want the window", w.d)
+	}
+	select {
+	case <-wake: // still there: no window took it
+	default:
+		t.Fatal("a wake ended the window")
+	}
+	feed.add(10)
+	fire(w)
+	batch(10) // full: read again at once, and find nothing
+	w = next("when idle")
+	if w.d != c.Idle {
+		t.Fatalf("after a full batch and an empty read Run waits %v, want the idle %v", w.d, c.Idle)
+	}
+	feed.add(1)
+	wake <- struct{}{}
+	batch(1) // idle: a wake reads at once, without the timer
+	if w := next("after the woken batch"); w.d != c.Window {
+		t.Fatalf("waits %v, want the window", w.d)
+	}
+}

@@ -42,7 +42,7 @@ func Feed(t table.Table, handle func(ctx context.Context, cs []table.Change) (in
 	c := &changefeed.Consumer{Handle: handle, Log: log, Lanes: 8, Batch: 256}
 	switch t := t.(type) {
 	case *bolttable.Table:
-		c.Feed, c.Wake, c.Batch = t, t.Wake(), changefeed.EmbeddedBatch
+		c.Feed, c.Wake, c.Batch, c.Window = t, t.Wake(), changefeed.EmbeddedBatch, 25*time.Millisecond
 	case *dynamotable.Table:
 		c.Feed = t.Stream(scorefeed.Kinds...)
 	default:
