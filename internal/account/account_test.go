@@ -350,3 +350,45 @@ func TestErasureReachesMQAsAfterAMerge(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentHandOvers: two lanes refreshing members of one account hand
+// its MQA over at the same time; the one that marks it sent second is not
+// an error (the batch would stop the feed), and the MQA stays sent.
+func TestConcurrentHandOvers(t *testing.T) {
+	w := newWorld(t)
+	send := w.book.Send
+	w.book.Send = func(context.Context, account.MQA) error { return errors.New("queue down") }
+	a := w.person("v1", "ceo@maker.example", map[string]string{"company": "株式会社メーカー", "title": "代表取締役"})
+	w.clk.Advance(time.Hour)
+	b := w.person("v2", "dev@maker.example", map[string]string{"company": "メーカー", "title": "エンジニア"})
+	ctx := context.Background()
+	w.handle(a)
+	if _, err := scorefeed.HandleChanges(ctx, w.q, b, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.book.HandleChanges(ctx, b); err == nil {
+		t.Fatal("a failed hand-over was not reported")
+	}
+	// The batch comes again; while this delivery hands the MQA over, the
+	// other lane's delivery of it completes.
+	other := false
+	w.book.Send = func(ctx context.Context, m account.MQA) error {
+		if !other {
+			other = true
+			if _, err := w.book.HandleChanges(ctx, a); err != nil {
+				t.Fatalf("the other lane: %v", err)
+			}
+		}
+		return send(ctx, m)
+	}
+	if n, err := w.book.HandleChanges(ctx, b); err != nil || n != len(b) {
+		t.Fatalf("the lane that marked the MQA second: %d of %d, %v", n, len(b), err)
+	}
+	if !other || len(w.sent) != 2 || w.sent[0].ID != w.sent[1].ID {
+		t.Fatalf("hand-overs: %+v", w.sent)
+	}
+	w.handle(b) // and again: it is sent, nothing more goes
+	if len(w.sent) != 2 {
+		t.Fatalf("a sent MQA went again: %d hand-overs", len(w.sent))
+	}
+}

@@ -220,7 +220,19 @@ func (b *Book) flush(ctx context.Context, mqaID string) error {
 	if err := b.Send(ctx, m); err != nil {
 		return err
 	}
-	m.Sent = true
-	data, _ := json.Marshal(m)
-	return b.T.Put(ctx, table.Item{PK: it.PK, SK: it.SK, Kind: KindMQA, Data: data}, table.VersionIs(it.Version))
+	// Another lane refreshing a member of the same account may hand the
+	// same MQA over at the same time (delivery is idempotent by id): its
+	// mark is as good as this one.
+	for range 10 {
+		m.Sent = true
+		data, _ := json.Marshal(m)
+		err = b.T.Put(ctx, table.Item{PK: it.PK, SK: it.SK, Kind: KindMQA, Data: data}, table.VersionIs(it.Version))
+		if !errors.Is(err, table.ErrConditionFailed) {
+			return err
+		}
+		if m, it, ok, err = stored(ctx, b.T, mqaID); err != nil || !ok || m.Sent {
+			return err
+		}
+	}
+	return err
 }
