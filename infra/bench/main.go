@@ -47,6 +47,7 @@ func main() {
 	visitors := flag.Int("visitors", 1000, "distinct visitors the requests come from")
 	batch := flag.Int("batch", 10, "events per /v1/batch request")
 	prof := flag.String("cpuprofile", "", "write a CPU profile of the collector's runs to this file")
+	memprof := flag.String("memprofile", "", "write an allocation profile (after the collector's runs) to this file")
 	people := flag.Int("rescore-people", 1000, "people in the rescore (1,000 events each)")
 	flag.Parse()
 
@@ -99,6 +100,7 @@ func main() {
 	bareV := load(bare, *n, *c, seg)
 	v := load(s.URL+"/v1/batch", *n, *c, seg)
 	stop()
+	writeHeap(*memprof)
 
 	fmt.Printf("collect throughput: %d requests per target, %d connections, %d visitors, unique message ids, loopback, one run\n", *n, *c, *visitors)
 	fmt.Printf("  %-52s %9s %10s %10s %7s %9s\n", "target", "req/s", "p50", "p99", "errors", "CPU/req")
@@ -196,6 +198,20 @@ func startProfile(path string) func() {
 	return func() {
 		pprof.StopCPUProfile()
 		f.Close()
+	}
+}
+
+func writeHeap(path string) {
+	if path == "" {
+		return
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		fail(err)
+	}
+	defer f.Close()
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		fail(err)
 	}
 }
 
