@@ -31,8 +31,9 @@ type funnelRow struct {
 }
 
 type funnelCell struct {
-	N    int
-	Link string
+	Stage string // its column's, for the card layout's label
+	N     int
+	Link  string
 }
 
 // dashboard renders the reports with inline SVG charts: no scripts.
@@ -113,7 +114,7 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 					lq.Set(k, x)
 				}
 			}
-			fr.Cells = append(fr.Cells, funnelCell{N: row.Counts[s], Link: "people?" + lq.Encode()})
+			fr.Cells = append(fr.Cells, funnelCell{Stage: s, N: row.Counts[s], Link: "people?" + lq.Encode()})
 		}
 		v.Funnel = append(v.Funnel, fr)
 	}
