@@ -74,6 +74,32 @@ func TestJapaneseCoversPages(t *testing.T) {
 	}
 }
 
+// TestTemplatesLeaveNoEnglishPunctuation: a sentence's end written in a
+// template beside a translated text (a file name's "(rules.yaml). ", a
+// link's "."), which a Japanese page would show as ". " between Japanese
+// sentences, is a text of its own that T translates.
+func TestTemplatesLeaveNoEnglishPunctuation(t *testing.T) {
+	action := regexp.MustCompile(`(?s)\{\{.*?\}\}`)
+	period := regexp.MustCompile(`(\{\{\}\}|\)|</\w+>)\.(\s|<|$)`)
+	n := 0
+	err := fs.WalkDir(templateFiles, "templates", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(templateFiles, path)
+		n++
+		for i, line := range strings.Split(string(b), "\n") {
+			if m := period.FindString(action.ReplaceAllString(line, "{{}}")); m != "" {
+				t.Errorf("%s:%d: %q: give the punctuation to T (\". \" is \"。\" in Japanese)", path, i+1, m)
+			}
+		}
+		return err
+	})
+	if err != nil || n < 10 {
+		t.Fatalf("read %d templates: %v", n, err)
+	}
+}
+
 func TestAcceptLanguage(t *testing.T) {
 	for h, want := range map[string]string{
 		"":                        "en",
