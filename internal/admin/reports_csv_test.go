@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"net/http/httptest"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode"
@@ -53,6 +54,36 @@ func TestCSVHeadersInJapanese(t *testing.T) {
 		}
 		if en[i] != n {
 			t.Errorf("column %q without lang: %q", n, en[i])
+		}
+	}
+}
+
+// TestCSVRowsInJapanese: the values Baton names read in Japanese in a
+// ?lang=ja file, names people gave kept; without lang, nothing changes.
+func TestCSVRowsInJapanese(t *testing.T) {
+	for _, c := range []struct {
+		query  string
+		header []string
+		row    []string
+		want   []string
+	}{
+		{"by=channel", []string{"period", "group", "lead"}, []string{"2026-11", "(all)", "3"}, []string{"2026-11", "（全体）", "3"}},
+		{"by=channel", []string{"period", "group", "lead"}, []string{"2026-11", "business-card", "3"}, []string{"2026-11", "名刺交換", "3"}},
+		{"by=campaign", []string{"stage", "model", "group", "credit"}, []string{"mql", "position", "email", "0.5"}, []string{"MQL", "接点位置（40/20/40）", "email", "0.5"}},
+		{"", []string{"owner", "mqls"}, []string{"(unassigned)", "2"}, []string{"（担当者なし）", "2"}},
+		{"", []string{"owner", "mqls"}, []string{"佐藤", "2"}, []string{"佐藤", "2"}},
+		{"", []string{"dimension", "value", "mqls", "why"}, []string{"band", "hot", "1", ""}, []string{"行動帯", "hot", "1", ""}},
+		{"", []string{"kind", "currency", "model", "dimension", "group", "amount", "deals"}, []string{"won", "JPY", "first touch", "channel", "direct", "1000", "1"},
+			[]string{"受注", "JPY", "ファーストタッチ", "チャネル", "ダイレクト", "1000", "1"}},
+		{"", []string{"owner", "dimension", "segment"}, []string{"(all)", "all", "(all)"}, []string{"（全体）", "全体", "（全体）"}},
+		{"", []string{"month", "stage", "on_track"}, []string{"2026-11", "sql", "false"}, []string{"2026-11", "SQL", "未達見込み"}},
+	} {
+		r := httptest.NewRequest("GET", "/admin/reports/x?format=csv&lang=ja&"+c.query, nil)
+		if got := csvRows(r, c.header, [][]string{c.row}); !reflect.DeepEqual(got[0], c.want) {
+			t.Errorf("%v %v in Japanese: %q, want %q", c.header, c.row, got[0], c.want)
+		}
+		if got := csvRows(httptest.NewRequest("GET", "/admin/reports/x?format=csv&"+c.query, nil), c.header, [][]string{c.row}); !reflect.DeepEqual(got[0], c.row) {
+			t.Errorf("%v without lang: %q", c.row, got[0])
 		}
 	}
 }

@@ -126,7 +126,7 @@ func (h *Handler) table(w http.ResponseWriter, r *http.Request, name string, hea
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
 		cw := csvout.NewWriter(w, true)
 		cw.Write(csvHeader(r, header))
-		cw.WriteAll(rows) // the status is sent: a failed write leaves the client a short file
+		cw.WriteAll(csvRows(r, header, rows)) // the status is sent: a failed write leaves the client a short file
 		return
 	}
 	httpx.JSON(w, http.StatusOK, body)

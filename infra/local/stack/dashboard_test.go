@@ -132,7 +132,8 @@ func TestReportCSVIsSpreadsheetSafe(t *testing.T) {
 
 // TestReportCSVsInJapanese: the Japanese dashboard links each report's CSV
 // with its filters; each opens in Excel as UTF-8 (BOM, CRLF, one field
-// count), its columns named in Japanese, a campaign's Japanese name intact.
+// count), its columns and Baton's own values (stages, models, "(all)")
+// named in Japanese, a campaign's Japanese name intact.
 // Without ?lang=ja the same file keeps the API's column names.
 func TestReportCSVsInJapanese(t *testing.T) {
 	s := stack.ForTest(t, nil)
@@ -188,6 +189,11 @@ func TestReportCSVsInJapanese(t *testing.T) {
 			}
 		}
 		t.Logf("%s\n%s", href, text)
+		for _, en := range []string{"(all)", "(unassigned)", "\nmql,", ",first,", ",grade,"} { // Baton's names of groups, stages, models, dimensions
+			if strings.Contains(text, en) {
+				t.Errorf("%s: %q in a Japanese file:\n%s", href, en, text)
+			}
+		}
 		if strings.HasPrefix(href, "reports/funnel") && !strings.Contains(text, "秋のセミナー") {
 			t.Errorf("%s: the campaign's name is lost: %s", href, text)
 		}
