@@ -23,9 +23,13 @@ export async function fits(page, name, shots) {
         if (!text || /\s/.test(text) || text.length > 12) continue; // a word, not a sentence or a URL
         const head = cell.closest('thead');
         if (head && head.getBoundingClientRect().width <= 1) continue; // a card layout's headings, there for screen readers
-        const r = document.createRange();
-        r.selectNodeContents(cell);
-        const tops = new Set([...r.getClientRects()].filter((x) => x.width > 0).map((x) => Math.round(x.top)));
+        const tops = new Set(); // the lines its text stands on (not its boxes': a button's is above its text)
+        const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+          const r = document.createRange();
+          r.selectNodeContents(n);
+          for (const x of r.getClientRects()) if (x.width > 0) tops.add(Math.round(x.top));
+        }
         if (tops.size > 1) out.push(text);
       }
       return out;
