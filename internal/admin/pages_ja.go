@@ -131,6 +131,7 @@ var ja = map[string]string{
 	", ":                              "、",
 	" (":                              "（",
 	"). ":                             "）。",
+	")":                               "）",
 	".":                               "。",
 	"%d days":                         "%d 日",
 	"attr:company":                    "会社名", "attr:title": "役職", "attr:name": "氏名", "attr:first_name": "名", "attr:last_name": "姓",

@@ -73,6 +73,18 @@ var netHints = []struct{ en, ja string }{
 	{"EOF", "接続が切断されました"},
 }
 
+// Connector names a connector on a Japanese page as its maker spells it
+// (the built-in inbox as the navigation names it).
+func (p page) Connector(c string) string {
+	if p.L != "ja" {
+		return c
+	}
+	if c == "inbox" {
+		return p.T("Inbox")
+	}
+	return strings.TrimSuffix(sfaName(c), " の送信先")
+}
+
 // Delivery is a delivery's failure in the page's language.
 func (p page) Delivery(s string) string {
 	if p.L != "ja" || s == "" {

@@ -269,7 +269,8 @@ func jwtErrors(t *testing.T, root string) []string {
 }
 
 // TestMQLsPageSaysDeliveryFailures: the MQL list's hand-off chips and dead
-// letters give the failure in the page's language, the SFA's words kept.
+// letters give the failure in the page's language, the SFA's words kept,
+// the connector named as its maker spells it on a Japanese page.
 func TestMQLsPageSaysDeliveryFailures(t *testing.T) {
 	const reason = "salesforce: 400 REQUIRED_FIELD_MISSING: Required fields are missing: [LastName]"
 	v := mqlsView{
@@ -280,12 +281,16 @@ func TestMQLsPageSaysDeliveryFailures(t *testing.T) {
 		"ja": "Salesforce が拒否しました（400 REQUIRED_FIELD_MISSING）：Required fields are missing: [LastName]",
 		"en": reason,
 	} {
+		chip := map[string]string{"ja": ">Salesforce: 断念<", "en": ">salesforce: dead<"}[l] // the connector as its maker spells it
 		var b strings.Builder
 		if err := pages["mqls"].ExecuteTemplate(&b, "layout", page{L: l, Loc: time.UTC, Data: v}); err != nil {
 			t.Fatal(err)
 		}
 		if got := strings.Count(html.UnescapeString(b.String()), want); got != 2 { // the chip's title, the dead letter's reason
 			t.Errorf("%s page: %d times %q, want 2:\n%s", l, got, want, b.String())
+		}
+		if !strings.Contains(b.String(), chip) {
+			t.Errorf("%s page lacks the chip %q:\n%s", l, chip, b.String())
 		}
 	}
 }

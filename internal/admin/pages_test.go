@@ -77,10 +77,12 @@ func TestJapaneseCoversPages(t *testing.T) {
 // TestTemplatesLeaveNoEnglishPunctuation: a sentence's end written in a
 // template beside a translated text (a file name's "(rules.yaml). ", a
 // link's "."), which a Japanese page would show as ". " between Japanese
-// sentences, is a text of its own that T translates.
+// sentences, and parentheses around a translated text ("(フォーム)"), are
+// texts of their own that T translates.
 func TestTemplatesLeaveNoEnglishPunctuation(t *testing.T) {
 	action := regexp.MustCompile(`(?s)\{\{.*?\}\}`)
 	period := regexp.MustCompile(`(\{\{\}\}|\)|</\w+>)\.(\s|<|$)`)
+	paren := regexp.MustCompile(`\(\{\{\$\.[TF] |\$\.[TF] [^}]*\}\}\)`) // "(" and ")" around a translated text: "（" "）" in Japanese
 	n := 0
 	err := fs.WalkDir(templateFiles, "templates", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -91,6 +93,9 @@ func TestTemplatesLeaveNoEnglishPunctuation(t *testing.T) {
 		for i, line := range strings.Split(string(b), "\n") {
 			if m := period.FindString(action.ReplaceAllString(line, "{{}}")); m != "" {
 				t.Errorf("%s:%d: %q: give the punctuation to T (\". \" is \"。\" in Japanese)", path, i+1, m)
+			}
+			if m := paren.FindString(line); m != "" {
+				t.Errorf("%s:%d: %q: give the parentheses to T (\" (\" and \")\" are \"（\" and \"）\" in Japanese)", path, i+1, m)
 			}
 		}
 		return err
