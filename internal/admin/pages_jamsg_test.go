@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	"github.com/baton-hq/baton/internal/event"
@@ -550,6 +551,8 @@ func TestJapanesePersonAndReportWords(t *testing.T) {
 		{jp.Flag("scanner-client:Mimecast"), "スキャナと判定済みのクライアント（Mimecast）"}, {eng.Flag("apple-mpp"), "apple-mpp"},
 		{jp.T("competitor domain rival.example"), "競合他社のドメイン（rival.example）"},
 		{jp.T("recycle"), "ナーチャリングに戻す"}, // a reset's rule (rulebook.Engine.Recycle)
+		{jp.F("halves every %s", jp.Days(30*24*time.Hour)), "30 日ごとに半減"}, {jp.F("halves every %s", jp.Days(36*time.Hour)), "36 時間ごとに半減"},
+		{eng.F("halves every %s", eng.Days(36*time.Hour)), "halves every 36 hours"},
 		{jp.T("recycled 2026-11-01T00:00:00Z: no MQL before 2026-11-08T00:00:00Z (recycle.cooldown)"), "2026-11-01T00:00:00Z にナーチャリングに戻したため、2026-11-08T00:00:00Z まで MQL になりません（recycle.cooldown）"},
 		{jp.T("recycled 2026-11-01T00:00:00Z: 3.5 of 10 behaviour points earned since (recycle.min_new_behaviour)"), "2026-11-01T00:00:00Z にナーチャリングに戻してから得た行動スコアは 3.5、必要なのは 10 です（recycle.min_new_behaviour）"},
 	} {
