@@ -59,6 +59,36 @@ var jaSFAMessages = []struct {
 	{regexp.MustCompile(`^tombstone check: ([\s\S]*)$`), "削除済みの人でないか確かめられません：$1"},
 	{regexp.MustCompile(`^MQA check: ([\s\S]*)$`), "MQA を確かめられません：$1"},
 	{regexp.MustCompile(`^delivery kept failing: SQS moved it here after the push queue's maxReceiveCount receives$`), "配信の失敗が続いたため、SQS がここに移しました（push キューの maxReceiveCount 回の受信の後）"},
+	{regexp.MustCompile(`^score: a stream batch failed \(unreadable failure record\)$`), "スコアリングがストリームのバッチを処理できませんでした（失敗の記録を読み取れません）"},
+}
+
+// scoreFailure is deadletter's reason for a batch of the table's stream
+// the score function gave up on (Lambda's failure record, its parts
+// optional).
+var scoreFailure = regexp.MustCompile(`^score: stream batch failed(?: \(([^,)]*)(?:, ([^)]*))?\))?(?: after (\d+) invocations)?(?:: (\d+) records (\S*)\.\.(\S*) of shard (\S*), arrived (\S*)\.\.(\S*))?; rescore the people concerned \(POST /admin/rescore\)$`)
+
+// jaScoreFailure says scoreFailure's reason in Japanese, its arrival
+// times as the page's other times.
+func (p page) jaScoreFailure(s string) (string, bool) {
+	m := scoreFailure.FindStringSubmatch(s)
+	if m == nil {
+		return "", false
+	}
+	out := "スコアリングがストリームのバッチを処理できませんでした"
+	if m[1] != "" {
+		out += "（" + m[1]
+		if m[2] != "" {
+			out += "、" + m[2]
+		}
+		out += "）"
+	}
+	if m[3] != "" {
+		out += "。呼び出し " + m[3] + " 回"
+	}
+	if m[4] != "" {
+		out += "。シャード " + m[7] + " の " + m[4] + " 件（" + m[5] + "〜" + m[6] + "）、到着 " + p.Times(m[8]) + "〜" + p.Times(m[9])
+	}
+	return out + "。関係する人をスコアし直してください（POST /admin/rescore）", true
 }
 
 // netHints say in Japanese what Go's network error (kept as it is) means.
@@ -89,6 +119,9 @@ func (p page) Connector(c string) string {
 func (p page) Delivery(s string) string {
 	if p.L != "ja" || s == "" {
 		return s
+	}
+	if j, ok := p.jaScoreFailure(s); ok {
+		return j
 	}
 	var parts []string
 	for s != "" {

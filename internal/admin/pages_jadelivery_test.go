@@ -294,3 +294,38 @@ func TestMQLsPageSaysDeliveryFailures(t *testing.T) {
 		}
 	}
 }
+
+// TestJapaneseScoreFailure: deadletter's reason for a stream batch the
+// score function gave up on reads in Japanese, its arrival times in the
+// page's zone; the samples hold every piece of deadletter's wording, so a
+// new one fails here.
+func TestJapaneseScoreFailure(t *testing.T) {
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	p := page{L: "ja", Loc: tokyo}
+	samples := map[string]string{
+		"score: stream batch failed (RetryAttemptsExhausted, Unhandled) after 3 invocations: 100 records 4900..5000 of shard shardId-0001, arrived 2026-11-24T01:00:00Z..2026-11-24T01:05:00Z; rescore the people concerned (POST /admin/rescore)": "スコアリングがストリームのバッチを処理できませんでした（RetryAttemptsExhausted、Unhandled）。呼び出し 3 回。シャード shardId-0001 の 100 件（4900〜5000）、到着 2026年11月24日 10:00〜2026年11月24日 10:05。関係する人をスコアし直してください（POST /admin/rescore）",
+		"score: stream batch failed; rescore the people concerned (POST /admin/rescore)": "スコアリングがストリームのバッチを処理できませんでした。関係する人をスコアし直してください（POST /admin/rescore）",
+		"score: a stream batch failed (unreadable failure record)":                       "スコアリングがストリームのバッチを処理できませんでした（失敗の記録を読み取れません）",
+	}
+	var all strings.Builder
+	for en, want := range samples {
+		all.WriteString(en)
+		if j := p.Delivery(en); j != want {
+			t.Errorf("%q in Japanese:\n\t%s\nwant\t%s", en, j, want)
+		}
+	}
+	pieces := 0
+	walkGo(t, filepath.Join(repo.Root(t), "internal", "deadletter", "deadletter.go"), func(fn string, n ast.Node) {
+		if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING && fn == "scoreFailureReason" && !strings.HasPrefix(lit.Value, "`") {
+			for _, piece := range fmtVerb.Split(literal(t, lit), -1) {
+				pieces++
+				if !strings.Contains(all.String(), piece) {
+					t.Errorf("deadletter words a score failure with %q: give a sample here and its Japanese", piece)
+				}
+			}
+		}
+	})
+	if pieces < 8 {
+		t.Errorf("found %d pieces of scoreFailureReason: is the walk right?", pieces)
+	}
+}
