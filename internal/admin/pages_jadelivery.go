@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // A delivery's failure (push.Delivery.LastError, a dead letter's reason)
@@ -152,11 +153,11 @@ func jaDelivery(s string) string {
 		var out string
 		switch {
 		case status == "0" && code == "JWT":
-			out = name + " の認証用 JWT を作れません"
+			out = sp(name) + "の認証用 JWT を作れません"
 		case status == "0" && strings.HasPrefix(msg, "parse "):
-			out = name + " の URL を読み取れません"
+			out = sp(name) + "の URL を読み取れません"
 		case status == "0":
-			out = name + " に接続できませんでした"
+			out = sp(name) + "に接続できませんでした"
 			for _, h := range netHints {
 				if strings.Contains(msg, h.en) {
 					out += "（" + h.ja + "）"
@@ -164,11 +165,11 @@ func jaDelivery(s string) string {
 				}
 			}
 		case status == "429" || code == "REQUEST_LIMIT_EXCEEDED" || code == "RATE_LIMITS":
-			out = name + " の API 利用上限に達しました（" + answer + "）"
+			out = sp(name) + "の API 利用上限に達しました（" + answer + "）"
 		case code3(status) >= 500:
-			out = name + " 側でエラーが発生しました（" + answer + "）"
+			out = sp(name) + "側でエラーが発生しました（" + answer + "）"
 		default:
-			out = name + " が拒否しました（" + answer + "）"
+			out = sp(name) + "が拒否しました（" + answer + "）"
 		}
 		if msg != "" {
 			out += "：" + msg
@@ -199,6 +200,15 @@ func jaSFAMessage(s string) (string, bool) {
 		return j, true
 	}
 	return "", false
+}
+
+// sp is a name followed by the space Japanese puts after Latin letters
+// ("Salesforce が"), none after Japanese ("Webhook の送信先が").
+func sp(name string) string {
+	if r, _ := utf8.DecodeLastRuneInString(name); r < utf8.RuneSelf {
+		return name + " "
+	}
+	return name
 }
 
 func code3(status string) int {

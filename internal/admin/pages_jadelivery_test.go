@@ -25,7 +25,7 @@ func TestJapaneseDeliveryFailures(t *testing.T) {
 		"salesforce: 400 REQUIRED_FIELD_MISSING: Required fields are missing: [LastName] (LastName)": "Salesforce が拒否しました（400 REQUIRED_FIELD_MISSING）：Required fields are missing: [LastName] (LastName)",
 		"hubspot: 503: Service Unavailable":         "HubSpot 側でエラーが発生しました（503）：Service Unavailable",
 		"kintone: 429 GAIA_TM12: 同時リクエスト数の上限に達しました": "kintone の API 利用上限に達しました（429 GAIA_TM12）：同時リクエスト数の上限に達しました",
-		"webhook: 500": "Webhook の送信先 側でエラーが発生しました（500）",
+		"webhook: 500": "Webhook の送信先側でエラーが発生しました（500）",
 		`salesforce: 0: Post "https://x.example/services/oauth2/token": dial tcp 127.0.0.1:1: connect: connection refused`: `Salesforce に接続できませんでした（接続を拒否されました）：Post "https://x.example/services/oauth2/token": dial tcp 127.0.0.1:1: connect: connection refused`,
 		"salesforce: 0 JWT: private key is not PEM": "Salesforce（0 JWT）：秘密鍵が PEM 形式ではありません",
 		`hubspot: 302 REDIRECT: answered with a redirect to "https://sfa.example/" instead of doing the request; redirects are never followed (check the configured URL)`: `HubSpot（302 REDIRECT）："https://sfa.example/" へのリダイレクトで応答し、要求を処理しませんでした。リダイレクトには従いません（設定した URL を確認してください）`,
