@@ -171,8 +171,11 @@ func (p page) Attr(k string) string {
 
 // Days says a duration in days ("30 days") when it is whole days.
 func (p page) Days(d time.Duration) string {
-	if d > 0 && d%(24*time.Hour) == 0 {
+	switch {
+	case d > 0 && d%(24*time.Hour) == 0:
 		return p.F("%d days", int(d/(24*time.Hour)))
+	case d > 0 && d%time.Hour == 0: // a rules file's 36h
+		return p.F("%d hours", int(d/time.Hour))
 	}
 	return d.String()
 }

@@ -22,6 +22,7 @@ type dashboardView struct {
 	SLAText                             string
 	Quality                             []reports.QualityRow
 	KPI                                 reports.KPIReport
+	CSV                                 map[string]string // report -> its CSV with this page's filters (the template adds the language)
 	Error                               string
 }
 
@@ -31,8 +32,9 @@ type funnelRow struct {
 }
 
 type funnelCell struct {
-	N    int
-	Link string
+	Stage string // its column's, for the card layout's label
+	N     int
+	Link  string
 }
 
 // dashboard renders the reports with inline SVG charts: no scripts.
@@ -113,9 +115,19 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 					lq.Set(k, x)
 				}
 			}
-			fr.Cells = append(fr.Cells, funnelCell{N: row.Counts[s], Link: "people?" + lq.Encode()})
+			fr.Cells = append(fr.Cells, funnelCell{Stage: s, N: row.Counts[s], Link: "people?" + lq.Encode()})
 		}
 		v.Funnel = append(v.Funnel, fr)
+	}
+	v.CSV = map[string]string{}
+	for _, name := range []string{"funnel", "attribution", "sla", "mql-quality", "revenue", "reps", "kpi"} {
+		cq := url.Values{"format": {"csv"}}
+		for _, k := range []string{"from", "to", "channel", "by"} {
+			if x := q.Get(k); x != "" && v.Error == "" {
+				cq.Set(k, x)
+			}
+		}
+		v.CSV[name] = "reports/" + name + "?" + cq.Encode()
 	}
 	v.SLA = reports.SLA(people, f, h.Reports.SLA, h.Reports.Calendar, h.Reports.now())
 	v.SLAText = h.Reports.Calendar.Describe(h.Reports.SLA)

@@ -4,14 +4,17 @@ import (
 	"bytes"
 	"errors"
 	"go/ast"
+	"go/build"
 	"go/parser"
 	"go/token"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"regexp/syntax"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	"github.com/baton-hq/baton/internal/event"
@@ -336,7 +339,9 @@ func TestJapaneseCoversProducers(t *testing.T) {
 	}
 	// yaml's, as rulebook.Parse reports them, and regexp's in a bad pattern.
 	for _, y := range []string{"a: b: c", "a:\n  - b\n c: d", "a: [1, 2", "a: {b: 1", "a: \"x", "\ta: 1", "- a\nb: c", "a: *x",
-		"a:\n b: 1\n  c: 2", "mql: [", "a: b\n- c", "a:\n\t- b"} {
+		"a:\n b: 1\n  c: 2", "mql: [", "a: b\n- c", "a:\n\t- b",
+		// rarer: an escape in double quotes (a regexp's \d), a bad hex escape, a doubled %YAML, a tag, latin-1 bytes
+		`url: "\d+"`, `a: "\xZZ"`, "%YAML 1.1\n%YAML 1.1\n---\na: 1", "a: !<x", "name: caf\xe9", "a: &x\n  b: *y", "a: |0\n b"} {
 		_, err := rulebook.Parse("candidate.yaml", []byte(y))
 		if err == nil {
 			t.Fatalf("rulebook took %q", y)
@@ -347,6 +352,95 @@ func TestJapaneseCoversProducers(t *testing.T) {
 		msg := badRE(expr)
 		check(parseErr("bad pattern: "+msg), "candidate.yaml", "behaviour[0].points", strings.TrimPrefix(msg[strings.LastIndex(msg, ": "):], ": "))
 	}
+	// Every problem yaml.v3's reader, scanner and parser can report, and
+	// the decoder's that a yaml.Node can meet, as "yaml: line n: ...", and
+	// every error code of regexp/syntax in a bad pattern: a rare one too
+	// reads in Japanese.
+	problems := yamlProblems(t)
+	if len(problems) < 40 {
+		t.Errorf("found %d yaml problems: is the walk right?", len(problems))
+	}
+	for _, pr := range problems {
+		check(parseErr("yaml: line 3: "+pr), "candidate.yaml", "behaviour[0].points", "x1")
+	}
+	codes := regexpCodes(t)
+	if len(codes) < 15 {
+		t.Errorf("found %d regexp error codes: is the walk right?", len(codes))
+	}
+	for _, code := range codes {
+		msg := (&syntax.Error{Code: syntax.ErrorCode(code), Expr: "a(b"}).Error()
+		check(parseErr("bad pattern: "+msg), "candidate.yaml", "behaviour[0].points", "a(b")
+	}
+}
+
+// yamlProblems are the problems yaml.v3 (as this module requires it) can
+// report parsing a document into a yaml.Node, read from its source: the
+// reader's, scanner's and parser's, and the decoder's about anchors and
+// aliases (the others are about decoding into Go values, which rulebook
+// does not). Formats get a sample ("x1").
+func yamlProblems(t *testing.T) []string {
+	t.Helper()
+	pkg, err := build.Import("gopkg.in/yaml.v3", repo.Root(t), build.FindOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	arg := map[string]int{"yaml_parser_set_reader_error": 1, "yaml_parser_set_scanner_error": 3, "yaml_parser_set_scanner_tag_error": 3,
+		"yaml_parser_set_parser_error": 1, "yaml_parser_set_parser_error_context": 3}
+	var out []string
+	seen := map[string]bool{}
+	add := func(s string) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for _, f := range []string{"readerc.go", "scannerc.go", "parserc.go", "decode.go"} {
+		walkGo(t, filepath.Join(pkg.Dir, f), func(fn string, n ast.Node) {
+			if as, ok := n.(*ast.AssignStmt); ok && fn == "fail" && f == "decode.go" { // msg = "unknown problem ..."
+				if lit, ok := as.Rhs[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					add(literal(t, lit))
+				}
+			}
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return
+			}
+			id, ok := call.Fun.(*ast.Ident)
+			if !ok {
+				return
+			}
+			if i, ok := arg[id.Name]; ok && i < len(call.Args) && strings.HasPrefix(fn, "yaml_") {
+				if lit, ok := call.Args[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					add(literal(t, lit))
+				}
+			}
+			if id.Name == "failf" && f == "decode.go" {
+				if lit, ok := call.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					if format := literal(t, lit); strings.Contains(format, "anchor") || strings.Contains(format, "alias") || strings.Contains(format, "end of stream") {
+						add(strings.ReplaceAll(format, "%s", "x1"))
+					}
+				}
+			}
+		})
+	}
+	return out
+}
+
+// regexpCodes are regexp/syntax's ErrorCode constants, read from its
+// source.
+func regexpCodes(t *testing.T) []string {
+	t.Helper()
+	pkg, err := build.Import("regexp/syntax", "", build.FindOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	walkGo(t, filepath.Join(pkg.Dir, "parse.go"), func(fn string, n ast.Node) {
+		if vs, ok := n.(*ast.ValueSpec); ok && fn == "" && isIdent(vs.Type, "ErrorCode") && len(vs.Values) == 1 {
+			out = append(out, literal(t, vs.Values[0]))
+		}
+	})
+	return out
 }
 
 var (
@@ -457,6 +551,8 @@ func TestJapanesePersonAndReportWords(t *testing.T) {
 		{jp.Flag("scanner-client:Mimecast"), "スキャナと判定済みのクライアント（Mimecast）"}, {eng.Flag("apple-mpp"), "apple-mpp"},
 		{jp.T("competitor domain rival.example"), "競合他社のドメイン（rival.example）"},
 		{jp.T("recycle"), "ナーチャリングに戻す"}, // a reset's rule (rulebook.Engine.Recycle)
+		{jp.F("halves every %s", jp.Days(30*24*time.Hour)), "30 日ごとに半減"}, {jp.F("halves every %s", jp.Days(36*time.Hour)), "36 時間ごとに半減"},
+		{eng.F("halves every %s", eng.Days(36*time.Hour)), "halves every 36 hours"},
 		{jp.T("recycled 2026-11-01T00:00:00Z: no MQL before 2026-11-08T00:00:00Z (recycle.cooldown)"), "2026-11-01T00:00:00Z にナーチャリングに戻したため、2026-11-08T00:00:00Z まで MQL になりません（recycle.cooldown）"},
 		{jp.T("recycled 2026-11-01T00:00:00Z: 3.5 of 10 behaviour points earned since (recycle.min_new_behaviour)"), "2026-11-01T00:00:00Z にナーチャリングに戻してから得た行動スコアは 3.5、必要なのは 10 です（recycle.min_new_behaviour）"},
 	} {

@@ -41,7 +41,7 @@ func TestJapaneseCoversPages(t *testing.T) {
 	}
 	for _, k := range []string{"explain:(none)", "explain:direct", "pending", "delivered", "retrying", "dead", "decay", "reset",
 		"page_view", "download", "outbound", "form_submit", "email_click", "email_open", "custom", "identify", "offline",
-		"just now", "%d min ago", "%d h ago", "%d days ago", "%d days", ", ", "Error", "People", "MQLs", "Campaigns", "Reports", "MQL definition and lab", "MQL inbox",
+		"just now", "%d min ago", "%d h ago", "%d days ago", "%d days", "%d hours", ", ", "Error", "People", "MQLs", "Campaigns", "Reports", "MQL definition and lab", "MQL inbox",
 		// The sign-in page (login.go).
 		"sign in", "Admin token", "Sign in", "You are signed out.", "Your session has ended. Sign in again.", "Enter an admin token.",
 		"That token is not valid. Check it and try again.", "Sign-in refused: the form was not sent from this site.",
@@ -71,6 +71,37 @@ func TestJapaneseCoversPages(t *testing.T) {
 	}
 	if len(missing) > 0 {
 		t.Errorf("no Japanese for:\n%s", strings.Join(missing, "\n"))
+	}
+}
+
+// TestTemplatesLeaveNoEnglishPunctuation: a sentence's end written in a
+// template beside a translated text (a file name's "(rules.yaml). ", a
+// link's "."), which a Japanese page would show as ". " between Japanese
+// sentences, and parentheses around a translated text ("(フォーム)"), are
+// texts of their own that T translates.
+func TestTemplatesLeaveNoEnglishPunctuation(t *testing.T) {
+	action := regexp.MustCompile(`(?s)\{\{.*?\}\}`)
+	period := regexp.MustCompile(`(\{\{\}\}|\)|</\w+>)\.(\s|<|$)`)
+	paren := regexp.MustCompile(`\(\{\{\$\.[TF] |\$\.[TF] [^}]*\}\}\)`) // "(" and ")" around a translated text: "（" "）" in Japanese
+	n := 0
+	err := fs.WalkDir(templateFiles, "templates", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(templateFiles, path)
+		n++
+		for i, line := range strings.Split(string(b), "\n") {
+			if m := period.FindString(action.ReplaceAllString(line, "{{}}")); m != "" {
+				t.Errorf("%s:%d: %q: give the punctuation to T (\". \" is \"。\" in Japanese)", path, i+1, m)
+			}
+			if m := paren.FindString(line); m != "" {
+				t.Errorf("%s:%d: %q: give the parentheses to T (\" (\" and \")\" are \"（\" and \"）\" in Japanese)", path, i+1, m)
+			}
+		}
+		return err
+	})
+	if err != nil || n < 10 {
+		t.Fatalf("read %d templates: %v", n, err)
 	}
 }
 

@@ -145,10 +145,14 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 		}
 	case "mql-quality":
 		q := reports.Quality(people, f)
+		why := whyText
+		if csvLang(r) == "ja" {
+			why = page{L: "ja"}.Why // the stages sales named, as the page says them
+		}
 		body = map[string]any{"rows": q}
 		header = []string{"dimension", "value", "mqls", "sal", "sql", "won", "rejected", "lost", "why"}
 		for _, x := range q {
-			rows = append(rows, []string{x.Dimension, x.Value, strconv.Itoa(x.MQLs), strconv.Itoa(x.SAL), strconv.Itoa(x.SQL), strconv.Itoa(x.Won), strconv.Itoa(x.Rejected), strconv.Itoa(x.Lost), whyText(x.Why)})
+			rows = append(rows, []string{x.Dimension, x.Value, strconv.Itoa(x.MQLs), strconv.Itoa(x.SAL), strconv.Itoa(x.SQL), strconv.Itoa(x.Won), strconv.Itoa(x.Rejected), strconv.Itoa(x.Lost), why(x.Why)})
 		}
 	default:
 		httpx.Error(w, http.StatusNotFound, "no report "+name+" (funnel, attribution, sla, mql-quality, revenue, reps, kpi)")
@@ -158,8 +162,8 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+r.PathValue("name")+`.csv"`)
 		cw := csvout.NewWriter(w, true)
-		cw.Write(header)
-		cw.WriteAll(rows) // the status is sent: a failed write leaves the client a short file
+		cw.Write(csvHeader(r, header))
+		cw.WriteAll(csvRows(r, header, rows)) // the status is sent: a failed write leaves the client a short file
 		return
 	}
 	httpx.JSON(w, http.StatusOK, body)

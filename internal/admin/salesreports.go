@@ -125,8 +125,8 @@ func (h *Handler) table(w http.ResponseWriter, r *http.Request, name string, hea
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
 		cw := csvout.NewWriter(w, true)
-		cw.Write(header)
-		cw.WriteAll(rows) // the status is sent: a failed write leaves the client a short file
+		cw.Write(csvHeader(r, header))
+		cw.WriteAll(csvRows(r, header, rows)) // the status is sent: a failed write leaves the client a short file
 		return
 	}
 	httpx.JSON(w, http.StatusOK, body)

@@ -129,6 +129,13 @@ if (process.env.PHASE === 'demo') {
     out.ja[name] = await jp.locator('main').innerText();
     out.overflow[name + 'Ja'] = await fits(jp, name + '-ja', shots);
   }
+  // The funnel's CSV, as a Japanese user downloads it from the dashboard.
+  await jp.goto(base);
+  const report = jp.waitForEvent('download');
+  await jp.getByRole('link', { name: 'ファネル', exact: true }).click();
+  const rd = await report;
+  await rd.saveAs(process.env.REPORT);
+  out.ja.reportFile = rd.suggestedFilename();
   await jp.goto(out.person.url);
   await jp.getByRole('link', { name: 'English' }).click();
   await jp.waitForLoadState('load');

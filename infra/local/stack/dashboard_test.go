@@ -1,13 +1,19 @@
 package stack_test
 
 import (
+	"encoding/csv"
 	"encoding/json"
+	"html"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/baton-hq/baton/infra/local/stack"
 )
@@ -121,5 +127,80 @@ func TestReportCSVIsSpreadsheetSafe(t *testing.T) {
 	code, b := do(t, "GET", s.URL+"/admin/reports/funnel?by=source&format=csv", token, "")
 	if code != 200 || !strings.HasPrefix(string(b), "\ufeff") || !strings.Contains(string(b), `"'=HYPERLINK(""http://evil.example"")"`) || strings.Contains(string(b), `,"=HYPERLINK`) {
 		t.Fatalf("funnel CSV by source: %d %s", code, b)
+	}
+}
+
+// TestReportCSVsInJapanese: the Japanese dashboard links each report's CSV
+// with its filters; each opens in Excel as UTF-8 (BOM, CRLF, one field
+// count), its columns and Baton's own values (stages, models, "(all)")
+// named in Japanese, a campaign's Japanese name intact.
+// Without ?lang=ja the same file keeps the API's column names.
+func TestReportCSVsInJapanese(t *testing.T) {
+	s := stack.ForTest(t, nil)
+	for _, body := range []string{
+		`{"type":"page_view","messageId":"j1","anonymousId":"ja-visitor-1","properties":{"url":"https://www.example.com/pricing?utm_source=newsletter&utm_medium=email&utm_campaign=%E7%A7%8B%E3%81%AE%E3%82%BB%E3%83%9F%E3%83%8A%E3%83%BC"}}`,
+		`{"type":"download","messageId":"j2","anonymousId":"ja-visitor-1","properties":{"url":"https://www.example.com/files/whitepaper.pdf"}}`,
+		`{"type":"form_submit","messageId":"j3","anonymousId":"ja-visitor-1","properties":{"url":"https://www.example.com/contact","form":{"id":"contact"},"fields":{"email":"yamada@maker.example","name":"山田 太郎","title":"部長","employees":"500"}}}`,
+	} {
+		resp, err := http.Post(s.URL+"/e", "text/plain", strings.NewReader(body))
+		if err != nil || resp.StatusCode != 204 {
+			t.Fatalf("POST /e: %v %v", err, resp)
+		}
+	}
+	settle(t, s)
+	get := func(path string, accept string) (int, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", s.URL+path, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Accept", accept)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, b
+	}
+	code, page := get("/admin/?lang=ja&by=campaign", "text/html")
+	links := regexp.MustCompile(`href="(reports/[a-z-]+\?[^"]+)"`).FindAllStringSubmatch(string(page), -1)
+	if code != 200 || len(links) != 7 {
+		t.Fatalf("dashboard's CSV links: %d %v\n%s", code, links, page)
+	}
+	english := regexp.MustCompile(`^[a-z_]+$`)
+	for _, l := range links {
+		href := html.UnescapeString(l[1])
+		if !strings.Contains(href, "format=csv") || !strings.Contains(href, "lang=ja") || (!strings.HasPrefix(href, "reports/kpi") && !strings.Contains(href, "by=campaign")) {
+			t.Errorf("link %s: not the page's filters and language", href)
+		}
+		code, b := get("/admin/"+href, "*/*")
+		text, bom := strings.CutPrefix(string(b), "\ufeff")
+		if code != 200 || !bom || !utf8.ValidString(text) || !strings.HasSuffix(text, "\r\n") || strings.Contains(strings.ReplaceAll(text, "\r\n", ""), "\n") {
+			t.Errorf("%s: %d, not UTF-8 with a BOM and CRLF lines: %q", href, code, b)
+			continue
+		}
+		recs, err := csv.NewReader(strings.NewReader(text)).ReadAll()
+		if err != nil || len(recs) < 1 {
+			t.Errorf("%s: %v", href, err)
+			continue
+		}
+		for _, h := range recs[0] {
+			if english.MatchString(h) || !strings.ContainsFunc(h, func(r rune) bool { return r > unicode.MaxASCII }) && h != "SAL" && h != "SQL" && h != "MQL" {
+				t.Errorf("%s: column %q is not Japanese: %q", href, h, recs[0])
+			}
+		}
+		t.Logf("%s\n%s", href, text)
+		for _, en := range []string{"(all)", "(unassigned)", "\nmql,", ",first,", ",grade,"} { // Baton's names of groups, stages, models, dimensions
+			if strings.Contains(text, en) {
+				t.Errorf("%s: %q in a Japanese file:\n%s", href, en, text)
+			}
+		}
+		if strings.HasPrefix(href, "reports/funnel") && !strings.Contains(text, "秋のセミナー") {
+			t.Errorf("%s: the campaign's name is lost: %s", href, text)
+		}
+		// The API's file, asked without a language, keeps its column names.
+		_, api := get("/admin/"+strings.Replace(href, "lang=ja", "", 1), "*/*")
+		if first, _, _ := strings.Cut(strings.TrimPrefix(string(api), "\ufeff"), "\r\n"); !english.MatchString(strings.Split(first, ",")[0]) {
+			t.Errorf("%s without lang: header %q", href, first)
+		}
 	}
 }

@@ -151,7 +151,8 @@ func TestWorkspaceInChromium(t *testing.T) {
 
 	// The marketer reads the report and opens the person who clicked;
 	// sales opens the MQL from the list.
-	res = run("read", "LEAD_NAME=山田 太郎", "SEARCH=acme")
+	funnelCSV := filepath.Join(dir, "funnel.csv")
+	res = run("read", "LEAD_NAME=山田 太郎", "SEARCH=acme", "REPORT="+funnelCSV)
 	var str = func(k string) string {
 		var v string
 		if json.Unmarshal(res[k], &v) != nil {
@@ -240,6 +241,16 @@ func TestWorkspaceInChromium(t *testing.T) {
 				t.Errorf("%s in Japanese shows %q:\n%s", page, en, text)
 			}
 		}
+	}
+	// The funnel's CSV from the Japanese dashboard: UTF-8 with a BOM (Excel
+	// reads it so), its columns and groups in Japanese.
+	var reportFile struct{ ReportFile string }
+	json.Unmarshal(res["ja"], &reportFile)
+	b, _ = os.ReadFile(funnelCSV)
+	rows, err = csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\ufeff")))).ReadAll()
+	if err != nil || !bytes.HasPrefix(b, []byte("\ufeff")) || reportFile.ReportFile != "funnel.csv" || len(rows) < 2 ||
+		strings.Join(rows[0][:4], ",") != "期間,グループ,リード,MQL" || rows[1][1] != "（全体）" {
+		t.Errorf("the Japanese dashboard's funnel CSV %q: %v %q", reportFile.ReportFile, err, b)
 	}
 	var switched struct{ Lang, H2 string }
 	json.Unmarshal(res["switched"], &switched)

@@ -1,0 +1,224 @@
+package admin
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// A delivery's failure (push.Delivery.LastError, a dead letter's reason)
+// as the push worker words it: push.Error's "connector: status[ CODE][:
+// message]", "connector: gave up after n attempts: ...", several joined by
+// "; ". On a Japanese page Baton's own words are said in Japanese; what the
+// SFA answered (its code and message) and Go's network errors are kept
+// verbatim inside a Japanese sentence, so the SFA's text can be searched
+// in its documentation.
+
+// sfaNames are the connectors as the pages name them.
+var sfaNames = map[string]string{"salesforce": "Salesforce", "hubspot": "HubSpot", "kintone": "kintone", "webhook": "Webhook の送信先"}
+
+var (
+	sfaFailure = regexp.MustCompile(`^(\w+): (\d{1,3})(?: ([^\s:]+))?(?:: ([\s\S]*))?$`)
+	sfaGaveUp  = regexp.MustCompile(`^(\w+): gave up after (\d+) attempts: ([\s\S]*)$`)
+	// Where the next of several failures starts (only a known connector's:
+	// an SFA's message may hold "; ").
+	sfaNext = regexp.MustCompile(`; (?:salesforce|hubspot|kintone|webhook): (?:\d{1,3}\b|gave up after )`)
+)
+
+// jaSFAMessages are the messages Baton itself puts in a push.Error (crm's
+// connectors), and the reasons push gives a dead letter beside a
+// connector's failure.
+var jaSFAMessages = []struct {
+	re *regexp.Regexp
+	ja string
+}{
+	{regexp.MustCompile(`^answered with a redirect to (".*") instead of doing the request; redirects are never followed \(check the configured URL\)$`), "$1 へのリダイレクトで応答し、要求を処理しませんでした。リダイレクトには従いません（設定した URL を確認してください）"},
+	{regexp.MustCompile(`^token response without access_token/instance_url$`), "トークンの応答に access_token または instance_url がありません"},
+	{regexp.MustCompile(`^query answer: ([\s\S]*)$`), "検索の応答を読み取れません：$1"},
+	{regexp.MustCompile(`^the Account upserted has no Id$`), "登録した取引先（Account）の Id が応答にありません"},
+	{regexp.MustCompile(`^keeping the Account's values: ([\s\S]*)$`), "取引先（Account）の既存の値を残す処理に失敗しました：$1"},
+	{regexp.MustCompile(`^several Leads share the external id: ([\s\S]*)$`), "同じ外部 ID のリードが複数あります：$1"},
+	{regexp.MustCompile(`^unexpected answer: ([\s\S]*)$`), "想定外の応答です：$1"},
+	{regexp.MustCompile(`^reading the app's form fields: ([\s\S]*)$`), "アプリのフォームのフィールドを読み込めません：$1"},
+	{regexp.MustCompile(`^reading the form fields of app (\d+): ([\s\S]*)$`), "アプリ $1 のフォームのフィールドを読み込めません：$2"},
+	{regexp.MustCompile(`^form fields: ([\s\S]*)$`), "フォームのフィールドの応答を読み取れません：$1"},
+	{regexp.MustCompile(`^record lookup failed$`), "レコードの検索に失敗しました"},
+	{regexp.MustCompile(`^delete failed$`), "削除に失敗しました"},
+	{regexp.MustCompile(`^company (\S+) not recorded: ([\s\S]*)$`), "会社 $1 を作成しましたが、記録できませんでした：$2"},
+	{regexp.MustCompile(`^keeping the company's values: ([\s\S]*)$`), "会社の既存の値を残す処理に失敗しました：$1"},
+	{regexp.MustCompile(`^company created without an id$`), "会社を作成しましたが、応答に ID がありません"},
+	{regexp.MustCompile(`^upsert answered without a contact id$`), "コンタクトを登録しましたが、応答にコンタクト ID がありません"},
+	{regexp.MustCompile(`^note (\S+) created but not recorded: ([\s\S]*)$`), "メモ $1 を作成しましたが、記録できませんでした：$2"},
+	{regexp.MustCompile(`^partial failure$`), "一部が失敗しました"},
+	{regexp.MustCompile(`^private key is not PEM$`), "秘密鍵が PEM 形式ではありません"},
+	{regexp.MustCompile(`^private key is not RSA$`), "秘密鍵が RSA の鍵ではありません"},
+	{regexp.MustCompile(`^private key: ([\s\S]*)$`), "秘密鍵を読み込めません：$1"},
+	{regexp.MustCompile(`^webhook secret must be whsec_ followed by base64 of at least 16 bytes$`), "Webhook のシークレットは whsec_ に続けて 16 バイト以上の base64 にしてください"},
+	// push's and deadletter's reasons.
+	{regexp.MustCompile(`^build lead: ([\s\S]*)$`), "SFA に渡すリードを組み立てられません：$1"},
+	{regexp.MustCompile(`^tombstone check: ([\s\S]*)$`), "削除済みの人でないか確かめられません：$1"},
+	{regexp.MustCompile(`^MQA check: ([\s\S]*)$`), "MQA を確かめられません：$1"},
+	{regexp.MustCompile(`^delivery kept failing: SQS moved it here after the push queue's maxReceiveCount receives$`), "配信の失敗が続いたため、SQS がここに移しました（push キューの maxReceiveCount 回の受信の後）"},
+	{regexp.MustCompile(`^score: a stream batch failed \(unreadable failure record\)$`), "スコアリングがストリームのバッチを処理できませんでした（失敗の記録を読み取れません）"},
+}
+
+// scoreFailure is deadletter's reason for a batch of the table's stream
+// the score function gave up on (Lambda's failure record, its parts
+// optional).
+var scoreFailure = regexp.MustCompile(`^score: stream batch failed(?: \(([^,)]*)(?:, ([^)]*))?\))?(?: after (\d+) invocations)?(?:: (\d+) records (\S*)\.\.(\S*) of shard (\S*), arrived (\S*)\.\.(\S*))?; rescore the people concerned \(POST /admin/rescore\)$`)
+
+// jaScoreFailure says scoreFailure's reason in Japanese, its arrival
+// times as the page's other times.
+func (p page) jaScoreFailure(s string) (string, bool) {
+	m := scoreFailure.FindStringSubmatch(s)
+	if m == nil {
+		return "", false
+	}
+	out := "スコアリングがストリームのバッチを処理できませんでした"
+	if m[1] != "" {
+		out += "（" + m[1]
+		if m[2] != "" {
+			out += "、" + m[2]
+		}
+		out += "）"
+	}
+	if m[3] != "" {
+		out += "。呼び出し " + m[3] + " 回"
+	}
+	if m[4] != "" {
+		out += "。シャード " + m[7] + " の " + m[4] + " 件（" + m[5] + "〜" + m[6] + "）、到着 " + p.Times(m[8]) + "〜" + p.Times(m[9])
+	}
+	return out + "。関係する人をスコアし直してください（POST /admin/rescore）", true
+}
+
+// netHints say in Japanese what Go's network error (kept as it is) means.
+var netHints = []struct{ en, ja string }{
+	{"connection refused", "接続を拒否されました"},
+	{"no such host", "ホストが見つかりません"},
+	{"Client.Timeout exceeded", "時間切れ"},
+	{"deadline exceeded", "時間切れ"},
+	{"i/o timeout", "時間切れ"},
+	{"certificate", "TLS 証明書を検証できません"},
+	{"connection reset", "接続が切断されました"},
+	{"EOF", "接続が切断されました"},
+}
+
+// Connector names a connector on a Japanese page as its maker spells it
+// (the built-in inbox as the navigation names it).
+func (p page) Connector(c string) string {
+	if p.L != "ja" {
+		return c
+	}
+	if c == "inbox" {
+		return p.T("Inbox")
+	}
+	return strings.TrimSuffix(sfaName(c), " の送信先")
+}
+
+// Delivery is a delivery's failure in the page's language.
+func (p page) Delivery(s string) string {
+	if p.L != "ja" || s == "" {
+		return s
+	}
+	if j, ok := p.jaScoreFailure(s); ok {
+		return j
+	}
+	var parts []string
+	for s != "" {
+		n := len(s)
+		if m := sfaNext.FindStringIndex(s); m != nil {
+			n = m[0]
+		}
+		parts = append(parts, jaDelivery(s[:n]))
+		s = strings.TrimPrefix(s[n:], "; ")
+	}
+	return strings.Join(parts, "／")
+}
+
+// jaDelivery is one failure in Japanese.
+func jaDelivery(s string) string {
+	if m := sfaGaveUp.FindStringSubmatch(s); m != nil {
+		return sfaName(m[1]) + "：" + m[2] + " 回試みましたが届かず、断念しました。" + jaDelivery(m[3])
+	}
+	if m := sfaFailure.FindStringSubmatch(s); m != nil {
+		name, status, code, msg := sfaName(m[1]), m[2], m[3], m[4]
+		if j, ok := jaSFAMessage(msg); ok { // Baton's own words
+			if status == "0" && code == "" {
+				return name + "：" + j
+			}
+			return name + "（" + strings.TrimSpace(status+" "+code) + "）：" + j
+		}
+		answer := strings.TrimSpace(status + " " + code)
+		var out string
+		switch {
+		case status == "0" && code == "JWT":
+			out = sp(name) + "の認証用 JWT を作れません"
+		case status == "0" && strings.HasPrefix(msg, "parse "):
+			out = sp(name) + "の URL を読み取れません"
+		case status == "0":
+			out = sp(name) + "に接続できませんでした"
+			for _, h := range netHints {
+				if strings.Contains(msg, h.en) {
+					out += "（" + h.ja + "）"
+					break
+				}
+			}
+		case status == "429" || code == "REQUEST_LIMIT_EXCEEDED" || code == "RATE_LIMITS":
+			out = sp(name) + "の API 利用上限に達しました（" + answer + "）"
+		case code3(status) >= 500:
+			out = sp(name) + "側でエラーが発生しました（" + answer + "）"
+		default:
+			out = sp(name) + "が拒否しました（" + answer + "）"
+		}
+		if msg != "" {
+			out += "：" + msg
+		}
+		return out
+	}
+	if j, ok := jaSFAMessage(s); ok {
+		return j
+	}
+	return "配信に失敗しました：" + s
+}
+
+// jaSFAMessage is one of Baton's own messages in Japanese, what it wraps
+// (a failure of its own, or kept as it is) inside.
+func jaSFAMessage(s string) (string, bool) {
+	for _, p := range jaSFAMessages {
+		m := p.re.FindStringSubmatchIndex(s)
+		if m == nil {
+			continue
+		}
+		j := string(p.re.ExpandString(nil, p.ja, s, m))
+		if last := len(m)/2 - 1; last > 0 && m[2*last] >= 0 {
+			inner := s[m[2*last]:m[2*last+1]]
+			if sfaFailure.MatchString(inner) || sfaGaveUp.MatchString(inner) {
+				j = strings.Replace(j, inner, jaDelivery(inner), 1)
+			}
+		}
+		return j, true
+	}
+	return "", false
+}
+
+// sp is a name followed by the space Japanese puts after Latin letters
+// ("Salesforce が"), none after Japanese ("Webhook の送信先が").
+func sp(name string) string {
+	if r, _ := utf8.DecodeLastRuneInString(name); r < utf8.RuneSelf {
+		return name + " "
+	}
+	return name
+}
+
+func code3(status string) int {
+	n, _ := strconv.Atoi(status)
+	return n
+}
+
+func sfaName(c string) string {
+	if n, ok := sfaNames[c]; ok {
+		return n
+	}
+	return c
+}

@@ -1,0 +1,89 @@
+package admin
+
+import (
+	"go/ast"
+	"net/http/httptest"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/baton-hq/baton/internal/reports"
+	"github.com/baton-hq/baton/internal/testutil/repo"
+)
+
+// TestCSVHeadersInJapanese walks the report CSVs' column names as the
+// handlers write them (and the funnel's stages and steps): asked with
+// ?lang=ja each is Japanese (or SAL, SQL, MQL, said so on the pages too);
+// without, each is the API's. A new column fails here until jaCSV names it.
+func TestCSVHeadersInJapanese(t *testing.T) {
+	root := repo.Root(t)
+	var names []string
+	for _, f := range []string{"reports.go", "salesreports.go"} {
+		walkGo(t, filepath.Join(root, "internal", "admin", f), func(fn string, n ast.Node) {
+			as, ok := n.(*ast.AssignStmt) // header = []string{...}, header = append([]string{...}, ...)
+			if !ok || len(as.Lhs) != 1 || !isIdent(as.Lhs[0], "header") {
+				return
+			}
+			rhs := as.Rhs[0]
+			if call, ok := rhs.(*ast.CallExpr); ok && isIdent(call.Fun, "append") {
+				rhs = call.Args[0]
+			}
+			cl, ok := rhs.(*ast.CompositeLit)
+			if !ok {
+				return
+			}
+			for _, e := range cl.Elts {
+				names = append(names, literal(t, e))
+			}
+		})
+	}
+	if len(names) < 40 {
+		t.Fatalf("found %d column names: is the walk right? %q", len(names), names)
+	}
+	names = append(names, reports.Stages...)
+	for i := 1; i < len(reports.Stages); i++ {
+		names = append(names, reports.Stages[i-1]+"->"+reports.Stages[i])
+	}
+	ja := csvHeader(httptest.NewRequest("GET", "/admin/reports/funnel?format=csv&lang=ja", nil), names)
+	en := csvHeader(httptest.NewRequest("GET", "/admin/reports/funnel?format=csv", nil), names)
+	for i, n := range names {
+		if j := ja[i]; j != "SAL" && j != "SQL" && j != "MQL" && !strings.ContainsFunc(j, func(r rune) bool { return r > unicode.MaxASCII }) {
+			t.Errorf("column %q in Japanese: %q (add it to jaCSV)", n, j)
+		}
+		if en[i] != n {
+			t.Errorf("column %q without lang: %q", n, en[i])
+		}
+	}
+}
+
+// TestCSVRowsInJapanese: the values Baton names read in Japanese in a
+// ?lang=ja file, names people gave kept; without lang, nothing changes.
+func TestCSVRowsInJapanese(t *testing.T) {
+	for _, c := range []struct {
+		query  string
+		header []string
+		row    []string
+		want   []string
+	}{
+		{"by=channel", []string{"period", "group", "lead"}, []string{"2026-11", "(all)", "3"}, []string{"2026-11", "（全体）", "3"}},
+		{"by=channel", []string{"period", "group", "lead"}, []string{"2026-11", "business-card", "3"}, []string{"2026-11", "名刺交換", "3"}},
+		{"by=campaign", []string{"stage", "model", "group", "credit"}, []string{"mql", "position", "email", "0.5"}, []string{"MQL", "接点位置（40/20/40）", "email", "0.5"}},
+		{"", []string{"owner", "mqls"}, []string{"(unassigned)", "2"}, []string{"（担当者なし）", "2"}},
+		{"", []string{"owner", "mqls"}, []string{"佐藤", "2"}, []string{"佐藤", "2"}},
+		{"", []string{"dimension", "value", "mqls", "why"}, []string{"band", "hot", "1", ""}, []string{"行動帯", "hot", "1", ""}},
+		{"", []string{"kind", "currency", "model", "dimension", "group", "amount", "deals"}, []string{"won", "JPY", "first touch", "channel", "direct", "1000", "1"},
+			[]string{"受注", "JPY", "ファーストタッチ", "チャネル", "ダイレクト", "1000", "1"}},
+		{"", []string{"owner", "dimension", "segment"}, []string{"(all)", "all", "(all)"}, []string{"（全体）", "全体", "（全体）"}},
+		{"", []string{"month", "stage", "on_track"}, []string{"2026-11", "sql", "false"}, []string{"2026-11", "SQL", "未達見込み"}},
+	} {
+		r := httptest.NewRequest("GET", "/admin/reports/x?format=csv&lang=ja&"+c.query, nil)
+		if got := csvRows(r, c.header, [][]string{c.row}); !reflect.DeepEqual(got[0], c.want) {
+			t.Errorf("%v %v in Japanese: %q, want %q", c.header, c.row, got[0], c.want)
+		}
+		if got := csvRows(httptest.NewRequest("GET", "/admin/reports/x?format=csv&"+c.query, nil), c.header, [][]string{c.row}); !reflect.DeepEqual(got[0], c.row) {
+			t.Errorf("%v without lang: %q", c.row, got[0])
+		}
+	}
+}

@@ -1,0 +1,35 @@
+// Opens a person whose hand-off the SFA refused ($PERSON) and the MQL
+// list in Debian's Chromium, in Japanese and in English, signed in through
+// the sign-in form; each page measured at 1280 and 390 px wide
+// (screenshots in $SHOTS). Prints what it saw for the Go test to check.
+import { chromium } from 'playwright-core';
+import { signIn } from './signin.mjs';
+import { fits, watchErrors } from './pages.mjs';
+
+const base = process.env.URL; // .../admin/
+const shots = process.env.SHOTS;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const errors = [];
+const out = { errors, overflow: {} };
+for (const [lang, opts, form] of [
+  ['ja', { locale: 'ja-JP', extraHTTPHeaders: { 'Accept-Language': 'ja,en;q=0.5' } }, { label: '管理トークン', button: 'サインイン' }],
+  ['en', {}, {}],
+]) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...opts });
+  const page = await context.newPage();
+  watchErrors(page, errors);
+  await signIn(page, base + 'people/' + process.env.PERSON, process.env.TOKEN, form);
+  out[lang] = { person: await page.locator('main').innerText() };
+  out.overflow['person-' + lang] = await fits(page, `delivery-person-${lang}`, shots);
+  await page.goto(base + 'mqls');
+  out[lang].mqls = await page.locator('main').innerText();
+  out[lang].chip = await page.locator('main .chip.dead').first().getAttribute('title');
+  out.overflow['mqls-' + lang] = await fits(page, `delivery-mqls-${lang}`, shots);
+  await context.close();
+}
+console.log(JSON.stringify(out));
+await browser.close();
