@@ -9,12 +9,16 @@ const site = process.env.SITE;         // test site base URL
 const control = process.env.CONTROL;   // collector proxy control base URL
 const only = process.env.SCENARIO;     // run one scenario (debugging)
 
-const browser = await chromium.launch({
+// The user agent is the browser's, not a context's: a context's does not
+// reach the beacons a page sends as it unloads, which would arrive as
+// HeadlessChrome's, a bot's. The bot scenario has a browser of its own,
+// headless Chromium's user agent on every request.
+const launch = (ua) => chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   ignoreDefaultArgs: ['--disable-back-forward-cache'], // Playwright turns it off; the bfcache scenario needs it
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--disable-blink-features=AutomationControlled'],
+    '--disable-blink-features=AutomationControlled', ...(ua ? [`--user-agent=${ua}`] : [])],
 });
 
 // A desktop Chrome's user agent: headless Chromium's own ("HeadlessChrome")
@@ -288,9 +292,12 @@ const scenarios = {
   },
 };
 
+const browsers = {};
 for (const [name, run] of Object.entries(scenarios)) {
   if (only && only !== name) continue;
-  const context = await browser.newContext(name === 'bot' ? {} : { userAgent: desktopUA });
+  const kind = name === 'bot' ? 'bot' : 'desktop';
+  browsers[kind] ||= await launch(kind === 'bot' ? '' : desktopUA);
+  const context = await browsers[kind].newContext();
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -302,4 +309,4 @@ for (const [name, run] of Object.entries(scenarios)) {
   }
   await context.close();
 }
-await browser.close();
+for (const b of Object.values(browsers)) await b.close();
