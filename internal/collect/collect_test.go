@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -558,5 +559,52 @@ func TestUserIDLinking(t *testing.T) {
 	post("/v1/track", `{"event":"Report Viewed","anonymousId":"seg-anon-1","userId":"42","messageId":"t-lapsed"}`)
 	if c.reads != 2 {
 		t.Fatalf("a pair joined 11 minutes ago: %d reads, want 2", c.reads)
+	}
+}
+
+// TestBrowserCannotClaimServerSideIDs: "u:<userId>" (the server API's
+// visitor of a userId) and "o:<person>" (opens, offline touches) are ids
+// Baton makes. A browser naming one, as its tag id or its cookie, would
+// write into that visitor, and a form would move it, and every later call
+// with the userId, to the form's email.
+func TestBrowserCannotClaimServerSideIDs(t *testing.T) {
+	e := newEnv(t)
+	m := clock.NewManual(time.Date(2031, 5, 12, 9, 0, 0, 0, time.UTC))
+	e.h.Now, e.dir.Now = m.Now, m.Now
+	ctx := context.Background()
+	seg := map[string]string{"Content-Type": "application/json", "Authorization": "Basic d3JpdGUta2V5LTAxMjM0NTY3ODk6"}
+	if w := e.do("POST", "/v1/identify", `{"userId":"12345678","messageId":"i1","traits":{"email":"victim@example.com"}}`, seg); w.Code != 200 {
+		t.Fatalf("identify: %d %s", w.Code, w.Body)
+	}
+	victim, err := e.dir.ByEmail(ctx, "victim@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := func(id, anon string) string {
+		return `{"type":"form_submit","messageId":"` + id + `","anonymousId":"` + anon + `","properties":{"url":"https://www.example.com/contact","fields":{"email":"attacker@example.net"}}}`
+	}
+	for i, tc := range []struct{ name, anon, cookie string }{
+		{"tag id, no cookie", "u:12345678", ""},
+		{"tag id beside a cookie (an alias)", "u:12345678", "bt_vid=attacker-browser-1"},
+		{"an open's visitor", "o:" + victim.ID, "bt_vid=attacker-browser-1"},
+	} {
+		w := e.do("POST", "/e", form(fmt.Sprint("f", i), tc.anon), map[string]string{"Cookie": tc.cookie})
+		if w.Code != 400 || errBody(t, w)["field"] != "anonymousId" {
+			t.Errorf("%s: status %d %s, want 400 naming anonymousId", tc.name, w.Code, w.Body)
+		}
+	}
+	// A cookie naming one is not the browser's: it gets an id of its own.
+	w := e.do("POST", "/e", form("f-cookie", "attacker-tag-1"), map[string]string{"Cookie": "bt_vid=u:12345678"})
+	if c := w.Result().Cookies(); w.Code != 204 || len(c) != 1 || c[0].Value == "u:12345678" {
+		t.Fatalf("cookie u:12345678: status %d cookies %+v", w.Code, c)
+	}
+	if evs, _ := e.log.Visitor(ctx, "u:12345678"); len(evs) != 1 {
+		t.Errorf("the userId's visitor holds %d events, want its identify alone", len(evs))
+	}
+	if al, _ := e.log.Aliases(ctx, "attacker-browser-1"); len(al) != 0 {
+		t.Errorf("aliases of the attacker's browser: %v", al)
+	}
+	if l, err := e.dir.GetLink(ctx, "u:12345678"); err != nil || l.PersonAt(m.Now()) != victim.ID {
+		t.Fatalf("the userId's visitor moved: %+v %v", l, err)
 	}
 }

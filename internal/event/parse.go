@@ -437,6 +437,12 @@ func parseOne(raw []byte, src Source, forceType, batchSentAt string, batchCtx *w
 	if err := checkID("anonymousId", ev.AnonymousID, 128); err != nil {
 		return Event{}, err
 	}
+	if src == Browser && strings.ContainsRune(ev.AnonymousID, ':') {
+		// "u:<userId>" and "o:<person>" are visitors Baton makes for the
+		// server API and for opens: a browser naming one would write into
+		// it, and its form would take it, and the userId, to its email.
+		return Event{}, errf("anonymousId", "':' is reserved for ids Baton makes (u:<userId>, o:<person>)")
+	}
 	if err := checkID("userId", ev.UserID, 128); err != nil {
 		return Event{}, err
 	}

@@ -261,6 +261,8 @@ func rejections() []rejection {
 		{"batch context wrong type", `{"context":{"ip":5},"batch":[{"type":"page","userId":"u1","properties":{"url":"https://a.example/"}}]}`, Server, 400, "context.ip"},
 		{"no type", `{"messageId":"m","properties":{"url":"https://a.example/"}}`, Browser, 400, "type"},
 		{"unknown type", `{"type":"teleport","messageId":"m"}`, Browser, 400, "type"},
+		{"a browser naming a userId's visitor", `{"type":"page_view","messageId":"m","anonymousId":"u:12345678","properties":{"url":"https://a.example/"}}`, Browser, 400, "anonymousId"},
+		{"array event naming an open's visitor", `[["o:p_123456",false,"m",0,"s","page",null,["https://a.example/","t",""],1],1]`, Browser, 400, "anonymousId"},
 		{"email_click from a browser", `{"type":"email_click","messageId":"m","properties":{"url":"https://a.example/"}}`, Browser, 400, "type"},
 		{"email_click from the server API", `{"type":"email_click","messageId":"m","userId":"u1","properties":{"url":"https://a.example/"}}`, Server, 400, "type"},
 		{"offline from a browser", `{"type":"offline","messageId":"m","properties":{"event":"Expo","channel":"exhibition"}}`, Browser, 400, "type"},
