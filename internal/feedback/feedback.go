@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/baton-hq/baton/internal/clock"
 
@@ -525,6 +526,9 @@ func ParseKintone(body []byte, field, emailField string, statuses map[string]str
 	if !ok {
 		return nil, nil
 	}
+	if p.ID == "" {
+		return nil, errors.New("id is required (deduplication)")
+	}
 	return []Verdict{{DeliveryID: "kt-" + p.ID, ExternalID: str("$id"), Email: str(emailField), Outcome: out}}, nil
 }
 
@@ -636,6 +640,12 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request, source string, v
 		qualify.OutcomeResult
 		Deal bool `json:"deal,omitempty"` // the deal's amount, currency or close date changed
 	}
+	for _, v := range vs {
+		if err := checkDeliveryID(v.DeliveryID); err != nil {
+			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error()})
+			return
+		}
+	}
 	results := []res{}
 	for _, v := range vs {
 		pid, err := h.resolve(r.Context(), source, v)
@@ -670,6 +680,24 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request, source string, v
 		results = append(results, res{DeliveryID: v.DeliveryID, OutcomeResult: out, Deal: dealChanged})
 	}
 	httpx.JSON(w, http.StatusOK, map[string]any{"results": results})
+}
+
+// maxDeliveryID bounds a delivery id, which is part of the key remembering
+// it (FB#<id>): a DynamoDB sort key is at most 1024 bytes.
+const maxDeliveryID = 512
+
+// checkDeliveryID refuses a delivery id no key can hold (a NUL byte, too
+// long): its write would fail, and the SFA retry a 503 forever.
+func checkDeliveryID(id string) error {
+	if len(id) > maxDeliveryID {
+		return fmt.Errorf("delivery id longer than %d bytes", maxDeliveryID)
+	}
+	for _, c := range id {
+		if c < 0x20 || c == 0x7f || c == utf8.RuneError {
+			return fmt.Errorf("delivery id %q contains a control character or invalid UTF-8", id)
+		}
+	}
+	return nil
 }
 
 func (h *Handler) resolve(ctx context.Context, source string, v Verdict) (string, error) {

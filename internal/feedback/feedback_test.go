@@ -308,3 +308,47 @@ func TestHubSpotDealStages(t *testing.T) {
 		t.Fatalf("a deleted deal: %d %s", code, body)
 	}
 }
+
+// TestDeliveryIDsThatBreakKeysAreRefused: a delivery id is part of the
+// key that remembers the delivery (FB#<id>). One with a NUL byte, or longer
+// than a DynamoDB sort key may be, failed the write: a 503, retried by the
+// SFA forever. It is refused (400) before anything is applied, and so is a
+// kintone delivery without its id (every such delivery would be taken for
+// a repeat of the first).
+func TestDeliveryIDsThatBreakKeysAreRefused(t *testing.T) {
+	f := setup(t)
+	sf := map[string]string{"X-Baton-Secret": shared}
+	flow := func(id string) string {
+		b, _ := json.Marshal(map[string]string{"eventId": id, "leadId": "00Q000000000001AAA", "status": "Working - Contacted"})
+		return string(b)
+	}
+	cdc := func(id string) string {
+		b, _ := json.Marshal(map[string]any{"id": id, "detail-type": "LeadChangeEvent", "time": f.now.Format(time.RFC3339),
+			"detail": map[string]any{"payload": map[string]any{"ChangeEventHeader": map[string]any{"entityName": "Lead", "recordIds": []string{"00Q000000000001AAA"}}, "Status": "Working"}}})
+		return string(b)
+	}
+	kt := func(id string) string {
+		b, _ := json.Marshal(map[string]any{"id": id, "type": "UPDATE_STATUS", "record": map[string]any{"$id": map[string]any{"type": "__ID__", "value": "7"}, "ステータス": map[string]any{"type": "STATUS", "value": "対応中"}}})
+		return string(b)
+	}
+	for _, c := range []struct{ name, path, body string }{
+		{"flow eventId with NUL", "/feedback/salesforce", flow("e\x001")},
+		{"flow eventId of 2,000 bytes", "/feedback/salesforce", flow(strings.Repeat("e", 2000))},
+		{"CDC id with a control character", "/feedback/salesforce", cdc("cdc\x7f1")},
+		{"kintone id with NUL", "/feedback/kintone/" + ktToken, kt("kt\x001")},
+		{"kintone without an id", "/feedback/kintone/" + ktToken, kt("")},
+	} {
+		code, body := f.post(t, c.path, c.body, sf)
+		var e struct{ Error string }
+		if code != 400 || json.Unmarshal([]byte(body), &e) != nil || !strings.Contains(e.Error, "id") {
+			t.Errorf("%s: %d %s, want a 400 about the id", c.name, code, body)
+		}
+	}
+	if st := f.stage(t); st != qualify.StageMQL {
+		t.Fatalf("a refused delivery changed the stage: %s", st)
+	}
+	// A well-formed one still applies.
+	if code, body := f.post(t, "/feedback/salesforce", flow("e-fine-1"), sf); code != 200 || f.stage(t) != qualify.StageSAL {
+		t.Fatalf("%d %s stage %s", code, body, f.stage(t))
+	}
+}
