@@ -181,6 +181,9 @@ func (r *Registry) PutCampaign(ctx context.Context, c Campaign) (Campaign, error
 // Campaign reads a campaign.
 func (r *Registry) Campaign(ctx context.Context, id string) (Campaign, error) {
 	var c Campaign
+	if !ValidCampaign(id) {
+		return c, ErrNotFound // a malformed id names none, and no key can hold some (NUL, too long)
+	}
 	return c, r.get(ctx, "CAMP#"+id, "CAMP", &c)
 }
 
