@@ -27,12 +27,22 @@ func NormalizeEmail(s string) (string, error) {
 
 // IsEmailKey reports whether a form field or trait name holds an email, in
 // the spellings forms use in English and Japanese.
-func IsEmailKey(k string) bool {
+func IsEmailKey(k string) bool { return emailKeyRank(k) > 0 }
+
+// emailKeyRank is how surely a field name holds the person's own email: 1
+// "email", 2 another plain spelling (e-mail, メールアドレス ...), 3 a name
+// ending in one (work_email, manager_email), 0 no email at all.
+func emailKeyRank(k string) int {
 	k = strings.ToLower(strings.TrimSpace(k))
 	switch k {
-	case "email", "e-mail", "e_mail", "mail", "emailaddress", "email_address", "email-address",
+	case "email":
+		return 1
+	case "e-mail", "e_mail", "mail", "emailaddress", "email_address", "email-address",
 		"mailaddress", "mail_address", "メール", "メールアドレス", "eメール", "eメールアドレス", "ｅメール":
-		return true
+		return 2
 	}
-	return strings.HasSuffix(k, "email") || strings.HasSuffix(k, "_mail") || strings.Contains(k, "メールアドレス")
+	if strings.HasSuffix(k, "email") || strings.HasSuffix(k, "_mail") || strings.Contains(k, "メールアドレス") {
+		return 3
+	}
+	return 0
 }

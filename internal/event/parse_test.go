@@ -423,3 +423,31 @@ func TestTagArrayCountMessage(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 }
+
+// TestEmailPicksTheFormsOwnAddress: a form with its visitor's email and a
+// colleague's (or a referrer's) identified its browser as whichever the
+// map's random order gave first, and a retry of it as another.
+func TestEmailPicksTheFormsOwnAddress(t *testing.T) {
+	for _, c := range []struct {
+		fields map[string]any
+		want   string
+	}{
+		{map[string]any{"manager_email": "boss@b.example.com", "Email": "Lead@A.example.com", "referrer_email": "ref@c.example.com", "メールアドレス": "alt@d.example.com"}, "lead@a.example.com"},
+		{map[string]any{"manager_email": "boss@b.example.com", "メールアドレス": "alt@d.example.com", "紹介者メールアドレス": "ref@c.example.com"}, "alt@d.example.com"},
+		{map[string]any{"work_email": "w@b.example.com", "personal_email": "p@c.example.com"}, "p@c.example.com"},    // by name
+		{map[string]any{"email": "not an address", "work_email": "w@b.example.com"}, "w@b.example.com"},              // an invalid one is passed over
+		{map[string]any{"email": "lead@a.example.com", "confirm_email": "lead@a.example.com"}, "lead@a.example.com"}, // the same twice
+	} {
+		for range 50 { // a map's order differs from one range to the next
+			ev := Event{Type: FormSubmit, Properties: map[string]any{"fields": c.fields}}
+			if got := ev.Email(); got != c.want {
+				t.Fatalf("fields %v: Email() = %q, want %q", c.fields, got, c.want)
+			}
+		}
+	}
+	// Traits come before a form's fields, as before.
+	ev := Event{Traits: map[string]any{"work_email": "t@b.example.com"}, Properties: map[string]any{"fields": map[string]any{"email": "f@a.example.com"}}}
+	if got := ev.Email(); got != "t@b.example.com" {
+		t.Fatalf("traits and fields: %q", got)
+	}
+}
