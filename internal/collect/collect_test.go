@@ -260,6 +260,10 @@ func (failingWriter) Append(context.Context, []event.Event) ([]bool, error) {
 	return nil, errors.New("disk on fire")
 }
 
+func (failingWriter) Get(context.Context, string, string) (event.Event, error) {
+	return event.Event{}, errors.New("disk on fire")
+}
+
 func (failingWriter) DeleteEvents(context.Context, string, ...string) (privacy.Removed, error) {
 	return nil, errors.New("disk on fire")
 }
@@ -606,5 +610,47 @@ func TestBrowserCannotClaimServerSideIDs(t *testing.T) {
 	}
 	if l, err := e.dir.GetLink(ctx, "u:12345678"); err != nil || l.PersonAt(m.Now()) != victim.ID {
 		t.Fatalf("the userId's visitor moved: %+v %v", l, err)
+	}
+}
+
+// TestRepeatedMessageIDChangesNothing: a repeat of a stored messageId is
+// stored once, and identifies as the stored event does: a repeat with
+// other traits, email or userId moved the person's fields, or linked the
+// browser to another person, while the stored event said otherwise.
+func TestRepeatedMessageIDChangesNothing(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	seg := map[string]string{"Content-Type": "application/json", "Authorization": "Basic d3JpdGUta2V5LTAxMjM0NTY3ODk6"}
+	post := func(path, b string, hdr map[string]string, code int) {
+		t.Helper()
+		if w := e.do("POST", path, b, hdr); w.Code != code {
+			t.Fatalf("%s: status %d %s", path, w.Code, w.Body)
+		}
+	}
+	post("/v1/identify", `{"userId":"user-0001","messageId":"i1","traits":{"email":"lead@example.com","company":"Acme"}}`, seg, 200)
+	post("/v1/identify", `{"userId":"user-0001","messageId":"i1","traits":{"email":"lead@example.com","company":"Forged Inc"}}`, seg, 200)
+	post("/v1/identify", `{"userId":"user-0001","messageId":"i1","traits":{"email":"other@example.com"}}`, seg, 200)
+	p, err := e.dir.ByEmail(ctx, "lead@example.com")
+	if err != nil || p.Attributes["company"] != "Acme" {
+		t.Fatalf("the first identify's person: %+v %v", p, err)
+	}
+	if _, err := e.dir.ByEmail(ctx, "other@example.com"); !errors.Is(err, identity.ErrNotFound) {
+		t.Errorf("a repeat's email made a person: %v", err)
+	}
+	// The browser: a repeat of a form with another email.
+	form := func(email string) string {
+		return `{"type":"form_submit","messageId":"f1","anonymousId":"anon-fallback-1","properties":{"url":"https://www.example.com/contact","fields":{"email":"` + email + `"}}}`
+	}
+	post("/e", form("form@example.com"), map[string]string{"Cookie": "bt_vid=anon-fallback-1"}, 204)
+	post("/e", form("someone-else@example.com"), map[string]string{"Cookie": "bt_vid=anon-fallback-1"}, 204)
+	fp, err := e.dir.ByEmail(ctx, "form@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l, _ := e.dir.GetLink(ctx, "anon-fallback-1"); len(l.History) != 1 || l.History[0].Person != fp.ID {
+		t.Fatalf("the browser's link after a repeat with another email: %+v", l)
+	}
+	if evs, _ := e.log.Visitor(ctx, "anon-fallback-1"); len(evs) != 1 || evs[0].Email() != "form@example.com" {
+		t.Fatalf("stored %+v", evs)
 	}
 }
