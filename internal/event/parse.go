@@ -566,6 +566,11 @@ func times(ev *Event, w wire) error {
 		}
 	}
 	ev.Timestamp = CorrectSkew(ev.ReceivedAt, ev.SentAt, ev.OriginalTS)
+	if ev.Timestamp.Year() < minYear {
+		// Each time is in range, but sent two centuries after it happened
+		// the correction lands before any (1826): no event's time.
+		return errf("sentAt", "%s is too long after timestamp %s", w.SentAt, ev.OriginalTS.Format(time.RFC3339))
+	}
 	return nil
 }
 
@@ -589,13 +594,16 @@ func CorrectSkew(receivedAt, sentAt, original time.Time) time.Time {
 	return t.UTC()
 }
 
+// minYear is the earliest year of an event's time.
+const minYear = 2000
+
 func parseTime(s string) (time.Time, error) {
 	if len(s) > 40 {
 		return time.Time{}, errors.New("not an ISO-8601 date-time")
 	}
 	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999Z0700", "2006-01-02T15:04:05.999999999"} {
 		if t, err := time.Parse(layout, s); err == nil {
-			if t.Year() < 2000 || t.Year() > 2200 {
+			if t.Year() < minYear || t.Year() > 2200 {
 				return time.Time{}, errors.New("date-time out of range")
 			}
 			return t.UTC(), nil
