@@ -46,6 +46,9 @@ type Verdict struct {
 	// DealID is a HubSpot deal the webhook changed (DealProperty): the
 	// handler reads the deal and makes one verdict per contact on it.
 	DealID, DealProperty string
+	// Refused says why an event of a batch was not read (it applies
+	// nothing, and is said in the results): the batch's others still are.
+	Refused string
 }
 
 // Applier applies outcomes and records deals; see qualify.Qualifier.
@@ -410,6 +413,7 @@ func ParseHubSpot(body []byte, values map[string]string) ([]Verdict, error) {
 		return nil, fmt.Errorf("body must be HubSpot's array of events: %v", err)
 	}
 	var vs []Verdict
+	refused := 0 // events of the batch that could not be read
 	for _, e := range evs {
 		if e.SubscriptionType == "deal.propertyChange" || e.SubscriptionType == "object.propertyChange" && e.ObjectTypeID == "0-3" {
 			switch e.PropertyName {
@@ -427,23 +431,35 @@ func ParseHubSpot(body []byte, values map[string]string) ([]Verdict, error) {
 		case "recent_deal_amount", "recent_deal_close_date":
 			// The contact's rollups of its deals (HubSpot keeps them from
 			// the associated deals' amount and closedate): the deal as the
-			// contact carries it, without an association lookup.
+			// contact carries it, without an association lookup. A value
+			// cleared ("": the deal gone) tells nothing of a deal.
+			if strings.TrimSpace(e.PropertyValue) == "" {
+				continue
+			}
 			d := &qualify.DealReport{Source: "hubspot", At: at}
+			var bad error
 			if e.PropertyName == "recent_deal_amount" {
 				a, err := strconv.ParseFloat(e.PropertyValue, 64)
 				if err != nil {
-					return nil, fmt.Errorf("event %s: recent_deal_amount %q is not a number", e.EventID, e.PropertyValue)
+					bad = fmt.Errorf("event %s: recent_deal_amount %q is not a number", e.EventID, e.PropertyValue)
 				}
 				d.Amount = &a
 			} else {
 				cd, err := hubspotDate(e.PropertyValue)
 				if err != nil {
-					return nil, fmt.Errorf("event %s: recent_deal_close_date: %v", e.EventID, err)
+					bad = fmt.Errorf("event %s: recent_deal_close_date: %v", e.EventID, err)
 				}
 				d.CloseDate = cd
 			}
-			if err := qualify.ValidateDeal(*d); err != nil {
-				return nil, fmt.Errorf("event %s: %v", e.EventID, err)
+			if bad == nil {
+				if err := qualify.ValidateDeal(*d); err != nil {
+					bad = fmt.Errorf("event %s: %v", e.EventID, err)
+				}
+			}
+			if bad != nil {
+				vs = append(vs, Verdict{DeliveryID: "hs-" + e.EventID.String(), Refused: bad.Error()})
+				refused++
+				continue
 			}
 			vs = append(vs, Verdict{DeliveryID: "hs-" + e.EventID.String(), ExternalID: e.ObjectID.String(), At: at, Deal: d})
 			continue
@@ -460,6 +476,10 @@ func ParseHubSpot(body []byte, values map[string]string) ([]Verdict, error) {
 			v.Why = e.PropertyValue // the lead status sales chose is their reason (UNQUALIFIED, BAD_TIMING ...)
 		}
 		vs = append(vs, v)
+	}
+	if refused > 0 && refused == len(vs) {
+		// Nothing of the batch is read: a 400 saying why.
+		return nil, errors.New(vs[0].Refused)
 	}
 	return vs, nil
 }
@@ -648,6 +668,10 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request, source string, v
 	}
 	results := []res{}
 	for _, v := range vs {
+		if v.Refused != "" {
+			results = append(results, res{DeliveryID: v.DeliveryID, OutcomeResult: qualify.OutcomeResult{Ignored: "refused: " + v.Refused}})
+			continue
+		}
 		pid, err := h.resolve(r.Context(), source, v)
 		if err != nil {
 			results = append(results, res{DeliveryID: v.DeliveryID, OutcomeResult: qualify.OutcomeResult{Ignored: "unknown person"}})
