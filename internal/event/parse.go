@@ -566,7 +566,7 @@ func times(ev *Event, w wire) error {
 		}
 	}
 	ev.Timestamp = CorrectSkew(ev.ReceivedAt, ev.SentAt, ev.OriginalTS)
-	if ev.Timestamp.Year() < minYear {
+	if !ev.SentAt.IsZero() && !ev.OriginalTS.IsZero() && ev.Timestamp.Year() < minYear {
 		// Each time is in range, but sent two centuries after it happened
 		// the correction lands before any (1826): no event's time.
 		return errf("sentAt", "%s is too long after timestamp %s", w.SentAt, ev.OriginalTS.Format(time.RFC3339))
