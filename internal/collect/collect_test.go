@@ -654,3 +654,44 @@ func TestRepeatedMessageIDChangesNothing(t *testing.T) {
 		t.Fatalf("stored %+v", evs)
 	}
 }
+
+// TestAliasesAreBounded: every other id a browser's events carried was
+// kept as an alias of its visitor, and an identify linked each one: 1,000
+// events with new ids a request cost 1,000 more writes, and a form after a
+// few such requests thousands of links. A request keeps a few aliases, and
+// an identify links a few.
+func TestAliasesAreBounded(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	cookie := map[string]string{"Cookie": "bt_vid=flood-browser-1"}
+	for r := range 3 {
+		var evs []string
+		for i := range 1000 {
+			evs = append(evs, fmt.Sprintf(`{"type":"page_view","messageId":"m%d-%d","anonymousId":"junk-%d-%d","properties":{"url":"https://www.example.com/"}}`, r, i, r, i))
+		}
+		if w := e.do("POST", "/e", "["+strings.Join(evs, ",")+"]", cookie); w.Code != 204 {
+			t.Fatalf("request %d: %d %s", r, w.Code, w.Body)
+		}
+	}
+	items, err := e.tb.Query(ctx, table.Query{PK: eventlog.VisitorPK("flood-browser-1"), Prefix: "A#"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) > 3*eventlog.MaxAliases {
+		t.Errorf("%d aliases kept from 3 requests, want at most %d a request", len(items), eventlog.MaxAliases)
+	}
+	if evs, _ := e.log.Visitor(ctx, "flood-browser-1"); len(evs) != 3000 {
+		t.Fatalf("%d events stored, want every one", len(evs))
+	}
+	form := `{"type":"form_submit","messageId":"f1","properties":{"url":"https://www.example.com/contact","fields":{"email":"flood@example.com"}}}`
+	if w := e.do("POST", "/e", form, cookie); w.Code != 204 {
+		t.Fatalf("form: %d %s", w.Code, w.Body)
+	}
+	p, err := e.dir.ByEmail(ctx, "flood@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if vs, _ := e.dir.Visitors(ctx, p.ID); len(vs) == 0 || len(vs) > 1+eventlog.MaxAliases {
+		t.Fatalf("the form linked %d visitors, want at most the browser and %d aliases", len(vs), eventlog.MaxAliases)
+	}
+}
