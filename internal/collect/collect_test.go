@@ -695,3 +695,24 @@ func TestAliasesAreBounded(t *testing.T) {
 		t.Fatalf("the form linked %d visitors, want at most the browser and %d aliases", len(vs), eventlog.MaxAliases)
 	}
 }
+
+// TestSameMessageIDOfTwoVisitorsInABatch: a repeat is a messageId stored
+// under the same visitor. Two users' events with one messageId (an
+// integrator's own row ids) are two events, stored each under its visitor
+// as two requests would; in one batch the second was dropped.
+func TestSameMessageIDOfTwoVisitorsInABatch(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	seg := map[string]string{"Content-Type": "application/json", "Authorization": "Basic d3JpdGUta2V5LTAxMjM0NTY3ODk6"}
+	batch := `{"batch":[{"type":"track","event":"Order Placed","userId":"user-a","messageId":"order-1"},
+	  {"type":"track","event":"Order Placed","userId":"user-b","messageId":"order-1"},
+	  {"type":"track","event":"Order Placed","userId":"user-b","messageId":"order-1"}]}`
+	if w := e.do("POST", "/v1/batch", batch, seg); w.Code != 200 {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+	for _, v := range []string{"u:user-a", "u:user-b"} {
+		if evs, _ := e.log.Visitor(ctx, v); len(evs) != 1 {
+			t.Errorf("%s: %d events stored, want 1", v, len(evs))
+		}
+	}
+}

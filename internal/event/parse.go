@@ -347,10 +347,21 @@ func parseEvents(raws [][]byte, batched bool, src Source, forceType, sentAt stri
 			if seen == nil {
 				seen = make(map[string]bool, len(raws))
 			}
-			if seen[ev.ID] { // the same message twice in one request is stored once
+			// The same message twice in one request is stored once: the
+			// same messageId of the same visitor, as the store keys it. A
+			// browser's events are all its cookie's; a server call's are
+			// their anonymousId's, else their userId's.
+			key := ev.ID
+			if src == Server {
+				if key = ev.AnonymousID; key == "" {
+					key = "u:" + ev.UserID
+				}
+				key += "\x00" + ev.ID
+			}
+			if seen[key] {
 				continue
 			}
-			seen[ev.ID] = true
+			seen[key] = true
 		}
 		out = append(out, ev)
 	}
