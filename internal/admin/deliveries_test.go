@@ -63,3 +63,30 @@ func TestReplayAnswersWithoutInternals(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusedLinksChangeNoCampaign: POST /admin/links wrote the campaign
+// (new, or its name, send time and UTM changed) before its destinations
+// were checked: a 400 left it written.
+func TestRefusedLinksChangeNoCampaign(t *testing.T) {
+	f := newFixture(t)
+	bearer := []string{"Authorization", "Bearer " + fullToken, "Content-Type", "application/json"}
+	if a := f.req("POST", "/admin/links", `{"campaign":"spring","name":"Spring","urls":["https://www.example.com/a"]}`, bearer...); a.code != 201 {
+		t.Fatalf("%d %s", a.code, a.body)
+	}
+	for _, body := range []string{
+		`{"campaign":"refused","name":"New","urls":["javascript:alert(1)"]}`,
+		`{"campaign":"refused","name":"New","urls":[]}`,
+		`{"campaign":"spring","name":"Changed","urls":["https://www.example.com/b","ftp://www.example.com/c"]}`,
+	} {
+		if a := f.req("POST", "/admin/links", body, bearer...); a.code != 400 {
+			t.Fatalf("%s: %d %s", body, a.code, a.body)
+		}
+	}
+	if a := f.req("GET", "/admin/campaigns/refused", "", bearer[:2]...); a.code != 404 {
+		t.Errorf("a refused request made its campaign: %d %s", a.code, a.body)
+	}
+	a := f.req("GET", "/admin/campaigns/spring", "", bearer[:2]...)
+	if a.code != 200 || !strings.Contains(a.body, `"name":"Spring"`) || strings.Contains(a.body, "/b") {
+		t.Errorf("a refused request changed its campaign: %d %s", a.code, a.body)
+	}
+}
