@@ -673,9 +673,14 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request, source string, v
 			continue
 		}
 		pid, err := h.resolve(r.Context(), source, v)
-		if err != nil {
+		if errors.Is(err, identity.ErrNotFound) {
 			results = append(results, res{DeliveryID: v.DeliveryID, OutcomeResult: qualify.OutcomeResult{Ignored: "unknown person"}})
 			continue
+		}
+		if err != nil {
+			h.Log.Error("feedback: find the person", "source", source, "err", err)
+			httpx.Unavailable(w, 10*time.Second)
+			return
 		}
 		// The deal first: it is idempotent, and a retry after a failure
 		// below finds the outcome not yet applied.
@@ -716,29 +721,54 @@ func checkDeliveryID(id string) error {
 	if len(id) > maxDeliveryID {
 		return fmt.Errorf("delivery id longer than %d bytes", maxDeliveryID)
 	}
-	for _, c := range id {
-		if c < 0x20 || c == 0x7f || c == utf8.RuneError {
-			return fmt.Errorf("delivery id %q contains a control character or invalid UTF-8", id)
-		}
+	if !keyable(id) {
+		return fmt.Errorf("delivery id %q contains a control character or invalid UTF-8", id)
 	}
 	return nil
 }
 
-func (h *Handler) resolve(ctx context.Context, source string, v Verdict) (string, error) {
-	if v.PersonID != "" {
-		if _, err := h.People.Get(ctx, v.PersonID); err == nil {
-			return v.PersonID, nil
+// keyable reports whether an SFA's id can be part of a key: no control
+// character or invalid UTF-8, at most maxDeliveryID bytes.
+func keyable(s string) bool {
+	for _, c := range s {
+		if c < 0x20 || c == 0x7f || c == utf8.RuneError {
+			return false
 		}
 	}
-	if v.ExternalID != "" {
-		if pid, err := push.PersonByExternalID(ctx, h.T, source, v.ExternalID); err == nil {
+	return len(s) <= maxDeliveryID
+}
+
+// resolve finds a verdict's person: by Baton's id, the SFA's record id or
+// the email. Nobody found is identity.ErrNotFound; a store failure is
+// returned as such, to be answered 503 and sent again, never taken for an
+// unknown person (acknowledged, and lost).
+func (h *Handler) resolve(ctx context.Context, source string, v Verdict) (string, error) {
+	if v.PersonID != "" {
+		_, err := h.People.Get(ctx, v.PersonID)
+		if err == nil {
+			return v.PersonID, nil
+		}
+		if !errors.Is(err, identity.ErrNotFound) {
+			return "", err
+		}
+	}
+	if v.ExternalID != "" && keyable(v.ExternalID) { // one no key can hold names nobody
+		pid, err := push.PersonByExternalID(ctx, h.T, source, v.ExternalID)
+		if err == nil {
 			return pid, nil
+		}
+		if !errors.Is(err, table.ErrNotFound) {
+			return "", err
 		}
 	}
 	if v.Email != "" {
 		if e, err := event.NormalizeEmail(v.Email); err == nil {
-			if p, err := h.People.ByEmail(ctx, e); err == nil {
+			p, err := h.People.ByEmail(ctx, e)
+			if err == nil {
 				return p.ID, nil
+			}
+			if !errors.Is(err, identity.ErrNotFound) {
+				return "", err
 			}
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/stdwebhook"
@@ -350,5 +351,36 @@ func TestDeliveryIDsThatBreakKeysAreRefused(t *testing.T) {
 	// A well-formed one still applies.
 	if code, body := f.post(t, "/feedback/salesforce", flow("e-fine-1"), sf); code != 200 || f.stage(t) != qualify.StageSAL {
 		t.Fatalf("%d %s stage %s", code, body, f.stage(t))
+	}
+}
+
+// readsFail is a table whose reads fail, as DynamoDB's do when throttled.
+type readsFail struct{ table.Table }
+
+func (readsFail) Get(context.Context, string, string) (table.Item, error) {
+	return table.Item{}, errors.New("ProvisionedThroughputExceededException")
+}
+
+// TestStoreFailureIsRetriedNotIgnored: a verdict whose person could not be
+// looked up because the store failed was answered "unknown person", 200,
+// and the SFA never sent it again: lost. It is a 503 (sent again); a
+// person truly unknown is still acknowledged.
+func TestStoreFailureIsRetriedNotIgnored(t *testing.T) {
+	f := setup(t)
+	tb := f.h.T
+	f.h.T, f.h.People = readsFail{tb}, &identity.Directory{T: readsFail{tb}}
+	sf := map[string]string{"X-Baton-Secret": shared}
+	for _, body := range []string{
+		`{"eventId":"e1","externalId":"` + f.p.ID + `","status":"Working - Contacted"}`,
+		`{"eventId":"e2","leadId":"00Q000000000001AAA","status":"Working - Contacted"}`,
+		`{"eventId":"e3","email":"sales-ready@example.com","status":"Working - Contacted"}`,
+	} {
+		if code, resp := f.post(t, "/feedback/salesforce", body, sf); code != 503 || strings.Contains(resp, "unknown person") {
+			t.Errorf("%s: %d %s, want 503", body, code, resp)
+		}
+	}
+	f.h.T, f.h.People = tb, &identity.Directory{T: tb}
+	if code, resp := f.post(t, "/feedback/salesforce", `{"eventId":"e4","email":"nobody@example.com","leadId":"a\u0000b","status":"Working - Contacted"}`, sf); code != 200 || !strings.Contains(resp, "unknown person") {
+		t.Fatalf("unknown person: %d %s", code, resp)
 	}
 }
