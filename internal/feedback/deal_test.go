@@ -178,3 +178,32 @@ func TestHubSpotBadEventKeepsTheBatch(t *testing.T) {
 		t.Fatalf("cleared values made a deal: %+v", ds)
 	}
 }
+
+// TestFutureVerdictIsRefused: a deal report is ignored when older than the
+// stored deal's latest change, so one dated years ahead (a typo, a wrong
+// clock) froze the deal: every real report after it was "older". A
+// verdict dated beyond the clock's skew is refused: a 400 alone, said in
+// the results within a batch.
+func TestFutureVerdictIsRefused(t *testing.T) {
+	f := setup(t)
+	sf := map[string]string{"X-Baton-Secret": shared}
+	flow := func(id string, amount int, at time.Time) string {
+		return fmt.Sprintf(`{"eventId":%q,"externalId":%q,"amount":%d,"currencyIsoCode":"JPY","changedAt":%q}`, id, f.p.ID, amount, at.Format(time.RFC3339))
+	}
+	if code, resp := f.post(t, "/feedback/salesforce", flow("d1", 100, f.now.AddDate(2, 0, 0)), sf); code != 400 || !strings.Contains(resp, "future") {
+		t.Fatalf("a deal two years ahead: %d %s", code, resp)
+	}
+	if code, resp := f.post(t, "/feedback/salesforce", flow("d2", 200, f.now.Add(-time.Minute)), sf); code != 200 || f.deal(t).Amount != 200 {
+		t.Fatalf("a deal of now: %d %s", code, resp)
+	}
+	// Within a HubSpot batch, the future event alone is refused.
+	ms := f.now.UnixMilli()
+	ev := func(id int, at int64, value string) string {
+		return fmt.Sprintf(`{"eventId":%d,"occurredAt":%d,"subscriptionType":"contact.propertyChange","objectId":501,"propertyName":"recent_deal_amount","propertyValue":%q}`, id, at, value)
+	}
+	body := "[" + ev(4001, f.now.AddDate(5, 0, 0).UnixMilli(), "999") + "," + ev(4002, ms, "300") + "]"
+	code, resp := f.post(t, "/feedback/hubspot", body, hubspotSign(publicURL+"/feedback/hubspot", body, ms))
+	if code != 200 || !strings.Contains(resp, `"deliveryId":"hs-4001","applied":false,"stage":"","ignored":"refused: `) || f.deal(t).Amount != 300 {
+		t.Fatalf("batch: %d %s deal %+v", code, resp, f.deal(t))
+	}
+}

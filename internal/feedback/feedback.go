@@ -660,11 +660,25 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request, source string, v
 		qualify.OutcomeResult
 		Deal bool `json:"deal,omitempty"` // the deal's amount, currency or close date changed
 	}
-	for _, v := range vs {
+	refused := 0
+	latest := h.now().Add(maxSkew)
+	for i, v := range vs {
 		if err := checkDeliveryID(v.DeliveryID); err != nil {
 			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error()})
 			return
 		}
+		if v.Refused == "" && v.At.After(latest) {
+			// A deal keeps its latest report: one dated ahead would
+			// make every real one after it older, ignored.
+			vs[i].Refused = fmt.Sprintf("its time %s is in the future", v.At.UTC().Format(time.RFC3339))
+		}
+		if vs[i].Refused != "" {
+			refused++
+		}
+	}
+	if refused > 0 && refused == len(vs) {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: vs[0].Refused})
+		return
 	}
 	results := []res{}
 	for _, v := range vs {
@@ -710,6 +724,9 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request, source string, v
 	}
 	httpx.JSON(w, http.StatusOK, map[string]any{"results": results})
 }
+
+// maxSkew is how far ahead of Baton's clock an SFA's time may be.
+const maxSkew = time.Hour
 
 // maxDeliveryID bounds a delivery id, which is part of the key remembering
 // it (FB#<id>): a DynamoDB sort key is at most 1024 bytes.
