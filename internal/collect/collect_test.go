@@ -716,3 +716,21 @@ func TestSameMessageIDOfTwoVisitorsInABatch(t *testing.T) {
 		}
 	}
 }
+
+// TestAliasPreviousIDIsChecked: an alias's previousId names a visitor
+// (a key): one with a NUL byte or of 3,000 bytes failed its lookup, 503,
+// and the SDK's every retry failed the same way. It is a 400, as a bad
+// anonymousId is.
+func TestAliasPreviousIDIsChecked(t *testing.T) {
+	e := newEnv(t)
+	seg := map[string]string{"Content-Type": "application/json", "Authorization": "Basic d3JpdGUta2V5LTAxMjM0NTY3ODk6"}
+	for _, prev := range []string{`a\u0000b`, strings.Repeat("p", 3000), "has space"} {
+		w := e.do("POST", "/v1/alias", `{"userId":"user-0001","previousId":"`+prev+`"}`, seg)
+		if w.Code != 400 || errBody(t, w)["field"] != "previousId" {
+			t.Errorf("previousId %.20q: %d %s", prev, w.Code, w.Body)
+		}
+	}
+	if w := e.do("POST", "/v1/alias", `{"userId":"user-0001","previousId":"anon-fallback-1"}`, seg); w.Code != 200 {
+		t.Fatalf("a good alias: %d %s", w.Code, w.Body)
+	}
+}

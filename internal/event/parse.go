@@ -537,6 +537,10 @@ func resolveType(ev *Event, typ string, w wire, src Source) error {
 			ev.Properties["groupId"] = w.GroupID
 		}
 		if w.PreviousID != "" {
+			// It names a visitor or a user (a key), as anonymousId and userId do.
+			if err := checkID("previousId", w.PreviousID, 128); err != nil {
+				return err
+			}
 			ev.Properties["previousId"] = w.PreviousID
 		}
 	case Download, Outbound, FormSubmit:

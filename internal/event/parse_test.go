@@ -265,6 +265,7 @@ func rejections() []rejection {
 		{"array event naming an open's visitor", `[["o:p_123456",false,"m",0,"s","page",null,["https://a.example/","t",""],1],1]`, Browser, 400, "anonymousId"},
 		{"sent two centuries after it happened", `{"type":"page_view","messageId":"m","timestamp":"2000-01-01T00:00:00Z","sentAt":"2199-12-31T00:00:00Z","properties":{"url":"https://a.example/"}}`, Browser, 400, "sentAt"},
 		{"array body: sent two centuries after", `[["a1",false,"m",0,"s","page",null,["https://a.example/","t",""],946684800000],7258032000000]`, Browser, 400, "sentAt"},
+		{"alias previousId with a NUL", `{"type":"alias","userId":"u1","previousId":"a\u0000b"}`, Server, 400, "previousId"},
 		{"email_click from a browser", `{"type":"email_click","messageId":"m","properties":{"url":"https://a.example/"}}`, Browser, 400, "type"},
 		{"email_click from the server API", `{"type":"email_click","messageId":"m","userId":"u1","properties":{"url":"https://a.example/"}}`, Server, 400, "type"},
 		{"offline from a browser", `{"type":"offline","messageId":"m","properties":{"event":"Expo","channel":"exhibition"}}`, Browser, 400, "type"},
