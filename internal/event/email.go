@@ -4,12 +4,28 @@ import (
 	"errors"
 	"net/mail"
 	"strings"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // NormalizeEmail returns the canonical form of an address, the key a person
 // is stored under: trimmed, lower-cased. Gmail dots and plus-tags are kept:
 // in B2B they are rare and stripping them would merge distinct people.
+//
+// An address that is none as typed is read in its NFKC form: typed with a
+// Japanese input method in full-width mode (ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ) it
+// is the half-width one. One that is an address as typed keeps its key.
 func NormalizeEmail(s string) (string, error) {
+	n, err := normalizeEmail(s)
+	if err != nil {
+		if f := norm.NFKC.String(s); f != s {
+			return normalizeEmail(f)
+		}
+	}
+	return n, err
+}
+
+func normalizeEmail(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" || len(s) > 254 {
 		return "", errors.New("not an email address")

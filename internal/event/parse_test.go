@@ -454,3 +454,30 @@ func TestEmailPicksTheFormsOwnAddress(t *testing.T) {
 		t.Fatalf("traits and fields: %q", got)
 	}
 }
+
+// TestFullWidthEmail: typed with a Japanese input method left in
+// full-width mode (ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏ．ｊｐ), a form's email was no
+// address: the form was stored and identified nobody, without a word. An
+// address that is none as typed is read in its NFKC form (the half-width
+// one), as every other field is; one that is an address as typed keeps
+// its key.
+func TestFullWidthEmail(t *testing.T) {
+	for in, want := range map[string]string{
+		"ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏ．ｊｐ":     "taro@example.co.jp",
+		"Ｔａｒｏ.Yamada＠example.jp": "taro.yamada@example.jp",
+		"taro@example.co.jp":     "taro@example.co.jp",
+	} {
+		if got, err := NormalizeEmail(in); err != nil || got != want {
+			t.Errorf("NormalizeEmail(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"ｔａｒｏ", "ｔａｒｏ＠", "ｔａｒｏ＠ｅｘａｍｐｌｅ"} {
+		if got, err := NormalizeEmail(bad); err == nil {
+			t.Errorf("NormalizeEmail(%q) = %q, want an error", bad, got)
+		}
+	}
+	ev := Event{Type: FormSubmit, Properties: map[string]any{"fields": map[string]any{"メールアドレス": "ｈａｎａｋｏ＠ｅｘａｍｐｌｅ．ｊｐ"}}}
+	if got := ev.Email(); got != "hanako@example.jp" {
+		t.Fatalf("Email() = %q", got)
+	}
+}
