@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/collect"
@@ -732,5 +733,32 @@ func TestAliasPreviousIDIsChecked(t *testing.T) {
 	}
 	if w := e.do("POST", "/v1/alias", `{"userId":"user-0001","previousId":"anon-fallback-1"}`, seg); w.Code != 200 {
 		t.Fatalf("a good alias: %d %s", w.Code, w.Body)
+	}
+}
+
+// TestLongTitleKeepsTheForm: the tag sends document.title as it is; a page
+// whose title passed 1,024 bytes (342 Japanese characters) was refused
+// 400, and the tag drops what a 4xx answered: the form submitted on it,
+// and every event queued with it, were lost. The title is cut instead.
+func TestLongTitleKeepsTheForm(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	title := strings.Repeat("株式会社サンプルの製品資料ダウンロード", 30) // 1,710 bytes
+	body := `[["1,2,3,4,5",false,"f-long",1,"www","s","long@example.jp",["https://www.example.com/contact","` + title + `",{"company":"Acme"},"contact",null,"https://www.example.com/send",{}],1767225600000],` +
+		`["1,2,3,4,5",false,"p-long",1,"www","page",null,["https://www.example.com/","` + title + `",""],1767225600000],1767225601000]`
+	if w := e.do("POST", "/e", body, map[string]string{"Content-Type": "text/plain;charset=UTF-8", "Cookie": "bt_vid=long-title-browser"}); w.Code != 204 {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+	if _, err := e.dir.ByEmail(ctx, "long@example.jp"); err != nil {
+		t.Fatalf("the form identified nobody: %v", err)
+	}
+	evs, _ := e.log.Visitor(ctx, "long-title-browser")
+	if len(evs) != 2 {
+		t.Fatalf("%d events stored", len(evs))
+	}
+	for _, ev := range evs {
+		if len(ev.Title) > 1024 || !utf8.ValidString(ev.Title) || !strings.HasPrefix(title, ev.Title) || ev.Properties["title"] != ev.Title {
+			t.Fatalf("title stored: %d bytes %q", len(ev.Title), ev.Title)
+		}
 	}
 }

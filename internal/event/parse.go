@@ -627,6 +627,9 @@ func parseTime(s string) (time.Time, error) {
 	return time.Time{}, errors.New("not an ISO-8601 date-time")
 }
 
+// maxTitle is the most of a page title kept, in bytes.
+const maxTitle = 1024
+
 // page fills url, title, referrer and UTM from properties or context.page.
 func page(ev *Event, w wire, scrub Scrubber) error {
 	get := func(k string) (string, error) {
@@ -672,8 +675,17 @@ func page(ev *Event, w wire, scrub Scrubber) error {
 			return errf(f.name, "%v", err)
 		}
 	}
-	if len(ev.Title) > 1024 {
-		return errf("properties.title", "longer than 1024 bytes")
+	if len(ev.Title) > maxTitle {
+		// The tag sends document.title as it is: a long one is cut, not
+		// refused (a 4xx would drop the page's events, its form's too).
+		cut := ev.Title[:maxTitle]
+		for !utf8.ValidString(cut) {
+			cut = cut[:len(cut)-1]
+		}
+		if v, _ := ev.Properties["title"].(string); v == ev.Title {
+			ev.Properties["title"] = cut
+		}
+		ev.Title = cut
 	}
 	// Secrets and addresses never reach the store, the timeline or the SFA;
 	// the copies in properties are the same strings.
