@@ -762,3 +762,32 @@ func TestLongTitleKeepsTheForm(t *testing.T) {
 		}
 	}
 }
+
+// TestAppReferrerKeepsThePageView: a page opened from an Android app's
+// link (Gmail, LinkedIn, Slack) has a document.referrer such as
+// android-app://com.google.android.gm/, which the tag sends as it is. The
+// referrer had to be http(s): the page view was refused 400, and the tag
+// dropped it with every event queued beside it (a form). It is kept.
+func TestAppReferrerKeepsThePageView(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	body := `[["1,2,3,4,6",false,"p-app",1,"www","page",null,["https://www.example.com/pricing","Pricing","android-app://com.google.android.gm/"],1767225600000],` +
+		`["1,2,3,4,6",false,"f-app",1,"www","s","app@example.jp",["https://www.example.com/contact","Contact",{},"contact",null,"https://www.example.com/send",{}],1767225600000],1767225601000]`
+	if w := e.do("POST", "/e", body, map[string]string{"Content-Type": "text/plain;charset=UTF-8", "Cookie": "bt_vid=app-referrer-browser"}); w.Code != 204 {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+	evs, _ := e.log.Visitor(ctx, "app-referrer-browser")
+	if len(evs) != 2 {
+		t.Fatalf("%d events stored", len(evs))
+	}
+	for _, ev := range evs {
+		if ev.Type == event.PageView && ev.Referrer != "android-app://com.google.android.gm/" {
+			t.Errorf("referrer %q", ev.Referrer)
+		}
+	}
+	// A referrer that is no URL at all is still refused.
+	bad := `[["1,2,3,4,6",false,"p-bad",1,"www","page",null,["https://www.example.com/","T","not a url"],1767225600000],1767225601000]`
+	if w := e.do("POST", "/e", bad, nil); w.Code != 400 || errBody(t, w)["field"] != "properties.referrer" {
+		t.Fatalf("no URL: %d %s", w.Code, w.Body)
+	}
+}

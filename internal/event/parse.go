@@ -667,11 +667,12 @@ func page(ev *Event, w wire, scrub Scrubber) error {
 	for _, f := range []struct {
 		name string
 		v    string
-	}{{"properties.url", ev.URL}, {"properties.referrer", ev.Referrer}} {
+		web  bool // http(s) only
+	}{{"properties.url", ev.URL, true}, {"properties.referrer", ev.Referrer, false}} {
 		if f.v == "" {
 			continue
 		}
-		if err := checkURL(f.v); err != nil {
+		if err := checkURL(f.v, f.web); err != nil {
 			return errf(f.name, "%v", err)
 		}
 	}
@@ -716,7 +717,11 @@ func page(ev *Event, w wire, scrub Scrubber) error {
 	return nil
 }
 
-func checkURL(s string) error {
+// checkURL accepts an absolute http(s) URL with a host; a referrer
+// (web false) may be an Android app's too: a page opened from a link in
+// Gmail's or LinkedIn's app has document.referrer
+// android-app://com.google.android.gm/, which the tag sends as it is.
+func checkURL(s string, web bool) error {
 	if len(s) > 8192 {
 		return errors.New("longer than 8192 bytes")
 	}
@@ -724,7 +729,10 @@ func checkURL(s string) error {
 	if err != nil {
 		return errors.New("not a valid URL")
 	}
-	if u.Scheme != "http" && u.Scheme != "https" {
+	if u.Scheme != "http" && u.Scheme != "https" && (web || u.Scheme != "android-app") {
+		if !web {
+			return errors.New("must be an absolute http, https or android-app URL")
+		}
 		return errors.New("must be an absolute http or https URL")
 	}
 	if u.Host == "" {
