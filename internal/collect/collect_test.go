@@ -791,3 +791,28 @@ func TestAppReferrerKeepsThePageView(t *testing.T) {
 		t.Fatalf("no URL: %d %s", w.Code, w.Body)
 	}
 }
+
+// TestLongURLKeepsTheForm: a page URL over 8,192 bytes (a query string an
+// app or an ad platform grew) was refused 400, and the tag dropped the
+// form submitted on it. The URL is kept without its query.
+func TestLongURLKeepsTheForm(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	long := "https://www.example.com/contact?state=" + strings.Repeat("x", 9000)
+	body := `[["1,2,3,4,7",false,"f-url",1,"www","s","url@example.jp",["` + long + `","Contact",{},"contact",null,"https://www.example.com/send",{}],1767225600000],1767225601000]`
+	if w := e.do("POST", "/e", body, map[string]string{"Content-Type": "text/plain;charset=UTF-8", "Cookie": "bt_vid=long-url-browser"}); w.Code != 204 {
+		t.Fatalf("%d %.200s", w.Code, w.Body)
+	}
+	if _, err := e.dir.ByEmail(ctx, "url@example.jp"); err != nil {
+		t.Fatalf("the form identified nobody: %v", err)
+	}
+	evs, _ := e.log.Visitor(ctx, "long-url-browser")
+	if len(evs) != 1 || evs[0].URL != "https://www.example.com/contact" || evs[0].Properties["url"] != evs[0].URL {
+		t.Fatalf("stored %d events, url %.80q", len(evs), evs[0].URL)
+	}
+	// A URL whose path alone is that long is still refused.
+	bad := `[["1,2,3,4,7",false,"p-url",1,"www","page",null,["https://www.example.com/` + strings.Repeat("p", 9000) + `","T",""],1767225600000],1767225601000]`
+	if w := e.do("POST", "/e", bad, nil); w.Code != 400 || errBody(t, w)["field"] != "properties.url" {
+		t.Fatalf("a long path: %d %.200s", w.Code, w.Body)
+	}
+}

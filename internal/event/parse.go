@@ -627,8 +627,12 @@ func parseTime(s string) (time.Time, error) {
 	return time.Time{}, errors.New("not an ISO-8601 date-time")
 }
 
-// maxTitle is the most of a page title kept, in bytes.
-const maxTitle = 1024
+// maxTitle is the most of a page title kept, and maxURL the longest URL
+// or referrer, in bytes.
+const (
+	maxTitle = 1024
+	maxURL   = 8192
+)
 
 // page fills url, title, referrer and UTM from properties or context.page.
 func page(ev *Event, w wire, scrub Scrubber) error {
@@ -662,6 +666,20 @@ func page(ev *Event, w wire, scrub Scrubber) error {
 		}
 		if ev.Referrer == "" {
 			ev.Referrer = c.Page.Referrer
+		}
+	}
+	// The tag sends location.href and the referrer as they are: one whose
+	// query grew past maxURL loses its query, not the event (a 4xx would
+	// drop it, and the form on the page with it).
+	for _, f := range []struct {
+		k string
+		s *string
+	}{{"url", &ev.URL}, {"referrer", &ev.Referrer}} {
+		if i := strings.IndexAny(*f.s, "?#"); len(*f.s) > maxURL && i >= 0 && i <= maxURL {
+			if v, _ := ev.Properties[f.k].(string); v == *f.s {
+				ev.Properties[f.k] = (*f.s)[:i]
+			}
+			*f.s = (*f.s)[:i]
 		}
 	}
 	for _, f := range []struct {
@@ -722,8 +740,8 @@ func page(ev *Event, w wire, scrub Scrubber) error {
 // Gmail's or LinkedIn's app has document.referrer
 // android-app://com.google.android.gm/, which the tag sends as it is.
 func checkURL(s string, web bool) error {
-	if len(s) > 8192 {
-		return errors.New("longer than 8192 bytes")
+	if len(s) > maxURL {
+		return fmt.Errorf("longer than %d bytes", maxURL)
 	}
 	u, err := url.Parse(s)
 	if err != nil {
