@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
+	"unicode"
 
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
@@ -80,13 +82,23 @@ func (h *Handler) mqlDeliveries(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) replay(w http.ResponseWriter, r *http.Request) {
-	err := h.Deliveries.Queue.Replay(r.Context(), r.PathValue("id"))
-	if errors.Is(err, table.ErrNotFound) {
+	id := r.PathValue("id")
+	err := table.ErrNotFound // an id no key can hold names none
+	if len(id) <= 512 && !strings.ContainsFunc(id, unicode.IsControl) {
+		err = h.Deliveries.Queue.Replay(r.Context(), id)
+	}
+	switch {
+	case errors.Is(err, table.ErrNotFound):
 		httpx.Error(w, http.StatusNotFound, "no such dead letter")
 		return
-	}
-	if err != nil {
+	case errors.Is(err, queue.ErrNotDead):
 		httpx.Error(w, http.StatusConflict, err.Error())
+		return
+	case errors.Is(err, table.ErrConditionFailed):
+		httpx.Error(w, http.StatusConflict, "the dead letter changed meanwhile (replayed already?)")
+		return
+	case err != nil: // the store or SQS: logged, never answered in detail
+		h.fail(w, r, err)
 		return
 	}
 	if replayedPage(w, r, r.PathValue("id")) {

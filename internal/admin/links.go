@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -18,6 +19,7 @@ type LinkRegistry interface {
 	Campaign(ctx context.Context, id string) (links.Campaign, error)
 	Add(ctx context.Context, campaign string, urls []string, honeypot bool) ([]links.Link, error)
 	Links(ctx context.Context, campaign string) ([]links.Link, error)
+	CheckDestinations(urls []string) ([]*url.URL, error)
 }
 
 type linksRequest struct {
@@ -67,6 +69,10 @@ func (h *Handler) addLinks(w http.ResponseWriter, r *http.Request) {
 	}
 	if req.ScannerWindow < 0 || req.ScannerWindow > links.MaxScannerWindow {
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "scannerWindow must be 0 to 3600 seconds", Field: "scannerWindow"})
+		return
+	}
+	if _, err := h.Links.CheckDestinations(req.URLs); err != nil { // before the campaign is written
+		h.linkErr(w, err)
 		return
 	}
 	camp, err := h.Links.PutCampaign(r.Context(), links.Campaign{ID: req.Campaign, Name: req.Name, SentAt: req.SentAt, UTM: req.UTM, ScannerWindow: req.ScannerWindow})

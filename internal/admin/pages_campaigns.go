@@ -123,6 +123,10 @@ func (h *Handler) createCampaign(w http.ResponseWriter, r *http.Request) {
 		}
 		window = n
 	}
+	if _, err := h.Links.CheckDestinations(urls); err != nil { // before the campaign is written
+		h.formLinkErr(w, r, err, bad)
+		return
+	}
 	ctx := r.Context()
 	if _, err := h.Links.PutCampaign(ctx, links.Campaign{ID: f.ID, Name: f.Name, SentAt: sent, ScannerWindow: window,
 		UTM: links.UTM{Source: f.Source, Medium: f.Medium, Campaign: f.Campaign, Content: f.Content}}); err != nil {

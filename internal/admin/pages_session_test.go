@@ -98,6 +98,9 @@ func TestCampaignFormNeedsCSRF(t *testing.T) {
 	if a := post(bad); a.code != 400 || !strings.Contains(a.body, `role="alert"`) {
 		t.Fatalf("bad URL: %d %s", a.code, a.body)
 	}
+	if a := f.req("GET", "/admin/campaigns/dec", "", "Authorization", "Bearer "+fullToken); a.code != 404 {
+		t.Fatalf("a form refused for its URL made its campaign: %d %s", a.code, a.body)
+	}
 	form.Set("csrf", csrf)
 	if a := post(form); a.code != 303 || a.hdr.Get("Location") != "campaigns/dec-news?m=created" {
 		t.Fatalf("create: %d %v %s", a.code, a.hdr, a.body)

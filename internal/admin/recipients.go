@@ -53,9 +53,24 @@ func (h *Handler) recipients(w http.ResponseWriter, r *http.Request) {
 	}
 	body := http.MaxBytesReader(w, r.Body, recipientcsv.MaxBytes)
 	var out bytes.Buffer
+	// A row's own problem (an erased person) is said in its row; a failure
+	// of the store or the keyring fails the upload, retried whole (minting
+	// is idempotent): never a list with rows missing their tokens.
+	var failed error
 	res, err := recipientcsv.Mint(body, &out, func(row recipientcsv.Row) (string, error) {
-		return rc.mint(r.Context(), campaign, row, now)
+		if failed != nil {
+			return "", failed
+		}
+		tok, err := rc.mint(r.Context(), campaign, row, now)
+		if err != nil && !errors.Is(err, errForgotten) {
+			failed = err
+		}
+		return tok, err
 	})
+	if failed != nil {
+		h.fail(w, r, failed)
+		return
+	}
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -82,11 +97,14 @@ func (h *Handler) recipients(w http.ResponseWriter, r *http.Request) {
 	w.Write(out.Bytes())
 }
 
+// errForgotten is the row error of a person who asked to be forgotten.
+var errForgotten = errors.New("this person asked to be forgotten")
+
 func (rc *Recipients) mint(ctx context.Context, campaign string, row recipientcsv.Row, now time.Time) (string, error) {
 	if gone, err := privacy.Erased(ctx, rc.T, row.Email); err != nil {
 		return "", err
 	} else if gone {
-		return "", errors.New("this person asked to be forgotten")
+		return "", errForgotten
 	}
 	p, _, err := rc.Dir.Ensure(ctx, row.Email, "list:"+campaign)
 	if err != nil {

@@ -18,16 +18,18 @@ import (
 	"github.com/baton-hq/baton/internal/clock"
 
 	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/visitor"
 )
 
-// EventWriter stores events, and deletes one an erasure raced; see
-// eventlog.Log.
+// EventWriter stores events, reads the stored one a repeat names, and
+// deletes one an erasure raced; see eventlog.Log.
 type EventWriter interface {
 	Append(ctx context.Context, evs []event.Event) ([]bool, error)
+	Get(ctx context.Context, visitor, id string) (event.Event, error)
 	DeleteEvents(ctx context.Context, visitor string, ids ...string) (privacy.Removed, error)
 }
 
@@ -456,15 +458,34 @@ func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Even
 			h.Enrich(r, &evs[i])
 		}
 	}
-	_, err := h.Events.Append(r.Context(), evs)
+	fresh, err := h.Events.Append(r.Context(), evs)
 	if err != nil {
 		h.log().Error("store events", "err", err, "count", len(evs))
 		httpx.Unavailable(w, 5*time.Second)
 		return nil, false
 	}
 	// Identification runs for repeats too: a client retrying after a failed
-	// identify must get it done, and identifying twice changes nothing.
+	// identify must get it done, and identifying twice changes nothing. A
+	// repeat that identifies does it as the stored event does: one that
+	// carries other traits or another email changes nothing (a read, for
+	// repeats with an email alone).
 	var skipped []Skip
+	for i := range evs {
+		if fresh[i] || evs[i].Email() == "" {
+			continue
+		}
+		stored, err := h.Events.Get(r.Context(), evs[i].VisitorID, evs[i].ID)
+		switch {
+		case err == nil:
+			evs[i] = stored
+		case errors.Is(err, eventlog.ErrNotFound): // erased or expired meanwhile: nothing to identify
+			evs[i].Properties, evs[i].Traits, evs[i].UserID = nil, nil, ""
+		default:
+			h.log().Error("read a repeated event", "err", err, "event", evs[i].ID)
+			httpx.Unavailable(w, 2*time.Second)
+			return nil, false
+		}
+	}
 	for i, ev := range evs {
 		email := ev.Email()
 		if email == "" {

@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/collect"
@@ -257,6 +259,10 @@ type failingWriter struct{}
 
 func (failingWriter) Append(context.Context, []event.Event) ([]bool, error) {
 	return nil, errors.New("disk on fire")
+}
+
+func (failingWriter) Get(context.Context, string, string) (event.Event, error) {
+	return event.Event{}, errors.New("disk on fire")
 }
 
 func (failingWriter) DeleteEvents(context.Context, string, ...string) (privacy.Removed, error) {
@@ -558,5 +564,255 @@ func TestUserIDLinking(t *testing.T) {
 	post("/v1/track", `{"event":"Report Viewed","anonymousId":"seg-anon-1","userId":"42","messageId":"t-lapsed"}`)
 	if c.reads != 2 {
 		t.Fatalf("a pair joined 11 minutes ago: %d reads, want 2", c.reads)
+	}
+}
+
+// TestBrowserCannotClaimServerSideIDs: "u:<userId>" (the server API's
+// visitor of a userId) and "o:<person>" (opens, offline touches) are ids
+// Baton makes. A browser naming one, as its tag id or its cookie, would
+// write into that visitor, and a form would move it, and every later call
+// with the userId, to the form's email.
+func TestBrowserCannotClaimServerSideIDs(t *testing.T) {
+	e := newEnv(t)
+	m := clock.NewManual(time.Date(2031, 5, 12, 9, 0, 0, 0, time.UTC))
+	e.h.Now, e.dir.Now = m.Now, m.Now
+	ctx := context.Background()
+	seg := map[string]string{"Content-Type": "application/json", "Authorization": "Basic d3JpdGUta2V5LTAxMjM0NTY3ODk6"}
+	if w := e.do("POST", "/v1/identify", `{"userId":"12345678","messageId":"i1","traits":{"email":"victim@example.com"}}`, seg); w.Code != 200 {
+		t.Fatalf("identify: %d %s", w.Code, w.Body)
+	}
+	victim, err := e.dir.ByEmail(ctx, "victim@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := func(id, anon string) string {
+		return `{"type":"form_submit","messageId":"` + id + `","anonymousId":"` + anon + `","properties":{"url":"https://www.example.com/contact","fields":{"email":"attacker@example.net"}}}`
+	}
+	for i, tc := range []struct{ name, anon, cookie string }{
+		{"tag id, no cookie", "u:12345678", ""},
+		{"tag id beside a cookie (an alias)", "u:12345678", "bt_vid=attacker-browser-1"},
+		{"an open's visitor", "o:" + victim.ID, "bt_vid=attacker-browser-1"},
+	} {
+		w := e.do("POST", "/e", form(fmt.Sprint("f", i), tc.anon), map[string]string{"Cookie": tc.cookie})
+		if w.Code != 400 || errBody(t, w)["field"] != "anonymousId" {
+			t.Errorf("%s: status %d %s, want 400 naming anonymousId", tc.name, w.Code, w.Body)
+		}
+	}
+	// A cookie naming one is not the browser's: it gets an id of its own.
+	w := e.do("POST", "/e", form("f-cookie", "attacker-tag-1"), map[string]string{"Cookie": "bt_vid=u:12345678"})
+	if c := w.Result().Cookies(); w.Code != 204 || len(c) != 1 || c[0].Value == "u:12345678" {
+		t.Fatalf("cookie u:12345678: status %d cookies %+v", w.Code, c)
+	}
+	if evs, _ := e.log.Visitor(ctx, "u:12345678"); len(evs) != 1 {
+		t.Errorf("the userId's visitor holds %d events, want its identify alone", len(evs))
+	}
+	if al, _ := e.log.Aliases(ctx, "attacker-browser-1"); len(al) != 0 {
+		t.Errorf("aliases of the attacker's browser: %v", al)
+	}
+	if l, err := e.dir.GetLink(ctx, "u:12345678"); err != nil || l.PersonAt(m.Now()) != victim.ID {
+		t.Fatalf("the userId's visitor moved: %+v %v", l, err)
+	}
+}
+
+// TestRepeatedMessageIDChangesNothing: a repeat of a stored messageId is
+// stored once, and identifies as the stored event does: a repeat with
+// other traits, email or userId moved the person's fields, or linked the
+// browser to another person, while the stored event said otherwise.
+func TestRepeatedMessageIDChangesNothing(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	seg := map[string]string{"Content-Type": "application/json", "Authorization": "Basic d3JpdGUta2V5LTAxMjM0NTY3ODk6"}
+	post := func(path, b string, hdr map[string]string, code int) {
+		t.Helper()
+		if w := e.do("POST", path, b, hdr); w.Code != code {
+			t.Fatalf("%s: status %d %s", path, w.Code, w.Body)
+		}
+	}
+	post("/v1/identify", `{"userId":"user-0001","messageId":"i1","traits":{"email":"lead@example.com","company":"Acme"}}`, seg, 200)
+	post("/v1/identify", `{"userId":"user-0001","messageId":"i1","traits":{"email":"lead@example.com","company":"Forged Inc"}}`, seg, 200)
+	post("/v1/identify", `{"userId":"user-0001","messageId":"i1","traits":{"email":"other@example.com"}}`, seg, 200)
+	p, err := e.dir.ByEmail(ctx, "lead@example.com")
+	if err != nil || p.Attributes["company"] != "Acme" {
+		t.Fatalf("the first identify's person: %+v %v", p, err)
+	}
+	if _, err := e.dir.ByEmail(ctx, "other@example.com"); !errors.Is(err, identity.ErrNotFound) {
+		t.Errorf("a repeat's email made a person: %v", err)
+	}
+	// The browser: a repeat of a form with another email.
+	form := func(email string) string {
+		return `{"type":"form_submit","messageId":"f1","anonymousId":"anon-fallback-1","properties":{"url":"https://www.example.com/contact","fields":{"email":"` + email + `"}}}`
+	}
+	post("/e", form("form@example.com"), map[string]string{"Cookie": "bt_vid=anon-fallback-1"}, 204)
+	post("/e", form("someone-else@example.com"), map[string]string{"Cookie": "bt_vid=anon-fallback-1"}, 204)
+	fp, err := e.dir.ByEmail(ctx, "form@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l, _ := e.dir.GetLink(ctx, "anon-fallback-1"); len(l.History) != 1 || l.History[0].Person != fp.ID {
+		t.Fatalf("the browser's link after a repeat with another email: %+v", l)
+	}
+	if evs, _ := e.log.Visitor(ctx, "anon-fallback-1"); len(evs) != 1 || evs[0].Email() != "form@example.com" {
+		t.Fatalf("stored %+v", evs)
+	}
+}
+
+// TestAliasesAreBounded: every other id a browser's events carried was
+// kept as an alias of its visitor, and an identify linked each one: 1,000
+// events with new ids a request cost 1,000 more writes, and a form after a
+// few such requests thousands of links. A request keeps a few aliases, and
+// an identify links a few.
+func TestAliasesAreBounded(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	cookie := map[string]string{"Cookie": "bt_vid=flood-browser-1"}
+	for r := range 3 {
+		var evs []string
+		for i := range 1000 {
+			evs = append(evs, fmt.Sprintf(`{"type":"page_view","messageId":"m%d-%d","anonymousId":"junk-%d-%d","properties":{"url":"https://www.example.com/"}}`, r, i, r, i))
+		}
+		if w := e.do("POST", "/e", "["+strings.Join(evs, ",")+"]", cookie); w.Code != 204 {
+			t.Fatalf("request %d: %d %s", r, w.Code, w.Body)
+		}
+	}
+	items, err := e.tb.Query(ctx, table.Query{PK: eventlog.VisitorPK("flood-browser-1"), Prefix: "A#"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) > 3*eventlog.MaxAliases {
+		t.Errorf("%d aliases kept from 3 requests, want at most %d a request", len(items), eventlog.MaxAliases)
+	}
+	if evs, _ := e.log.Visitor(ctx, "flood-browser-1"); len(evs) != 3000 {
+		t.Fatalf("%d events stored, want every one", len(evs))
+	}
+	form := `{"type":"form_submit","messageId":"f1","properties":{"url":"https://www.example.com/contact","fields":{"email":"flood@example.com"}}}`
+	if w := e.do("POST", "/e", form, cookie); w.Code != 204 {
+		t.Fatalf("form: %d %s", w.Code, w.Body)
+	}
+	p, err := e.dir.ByEmail(ctx, "flood@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if vs, _ := e.dir.Visitors(ctx, p.ID); len(vs) == 0 || len(vs) > 1+eventlog.MaxAliases {
+		t.Fatalf("the form linked %d visitors, want at most the browser and %d aliases", len(vs), eventlog.MaxAliases)
+	}
+}
+
+// TestSameMessageIDOfTwoVisitorsInABatch: a repeat is a messageId stored
+// under the same visitor. Two users' events with one messageId (an
+// integrator's own row ids) are two events, stored each under its visitor
+// as two requests would; in one batch the second was dropped.
+func TestSameMessageIDOfTwoVisitorsInABatch(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	seg := map[string]string{"Content-Type": "application/json", "Authorization": "Basic d3JpdGUta2V5LTAxMjM0NTY3ODk6"}
+	batch := `{"batch":[{"type":"track","event":"Order Placed","userId":"user-a","messageId":"order-1"},
+	  {"type":"track","event":"Order Placed","userId":"user-b","messageId":"order-1"},
+	  {"type":"track","event":"Order Placed","userId":"user-b","messageId":"order-1"}]}`
+	if w := e.do("POST", "/v1/batch", batch, seg); w.Code != 200 {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+	for _, v := range []string{"u:user-a", "u:user-b"} {
+		if evs, _ := e.log.Visitor(ctx, v); len(evs) != 1 {
+			t.Errorf("%s: %d events stored, want 1", v, len(evs))
+		}
+	}
+}
+
+// TestAliasPreviousIDIsChecked: an alias's previousId names a visitor
+// (a key): one with a NUL byte or of 3,000 bytes failed its lookup, 503,
+// and the SDK's every retry failed the same way. It is a 400, as a bad
+// anonymousId is.
+func TestAliasPreviousIDIsChecked(t *testing.T) {
+	e := newEnv(t)
+	seg := map[string]string{"Content-Type": "application/json", "Authorization": "Basic d3JpdGUta2V5LTAxMjM0NTY3ODk6"}
+	for _, prev := range []string{`a\u0000b`, strings.Repeat("p", 3000), "has space"} {
+		w := e.do("POST", "/v1/alias", `{"userId":"user-0001","previousId":"`+prev+`"}`, seg)
+		if w.Code != 400 || errBody(t, w)["field"] != "previousId" {
+			t.Errorf("previousId %.20q: %d %s", prev, w.Code, w.Body)
+		}
+	}
+	if w := e.do("POST", "/v1/alias", `{"userId":"user-0001","previousId":"anon-fallback-1"}`, seg); w.Code != 200 {
+		t.Fatalf("a good alias: %d %s", w.Code, w.Body)
+	}
+}
+
+// TestLongTitleKeepsTheForm: the tag sends document.title as it is; a page
+// whose title passed 1,024 bytes (342 Japanese characters) was refused
+// 400, and the tag drops what a 4xx answered: the form submitted on it,
+// and every event queued with it, were lost. The title is cut instead.
+func TestLongTitleKeepsTheForm(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	title := strings.Repeat("株式会社サンプルの製品資料ダウンロード", 30) // 1,710 bytes
+	body := `[["1,2,3,4,5",false,"f-long",1,"www","s","long@example.jp",["https://www.example.com/contact","` + title + `",{"company":"Acme"},"contact",null,"https://www.example.com/send",{}],1767225600000],` +
+		`["1,2,3,4,5",false,"p-long",1,"www","page",null,["https://www.example.com/","` + title + `",""],1767225600000],1767225601000]`
+	if w := e.do("POST", "/e", body, map[string]string{"Content-Type": "text/plain;charset=UTF-8", "Cookie": "bt_vid=long-title-browser"}); w.Code != 204 {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+	if _, err := e.dir.ByEmail(ctx, "long@example.jp"); err != nil {
+		t.Fatalf("the form identified nobody: %v", err)
+	}
+	evs, _ := e.log.Visitor(ctx, "long-title-browser")
+	if len(evs) != 2 {
+		t.Fatalf("%d events stored", len(evs))
+	}
+	for _, ev := range evs {
+		if len(ev.Title) > 1024 || !utf8.ValidString(ev.Title) || !strings.HasPrefix(title, ev.Title) || ev.Properties["title"] != ev.Title {
+			t.Fatalf("title stored: %d bytes %q", len(ev.Title), ev.Title)
+		}
+	}
+}
+
+// TestAppReferrerKeepsThePageView: a page opened from an Android app's
+// link (Gmail, LinkedIn, Slack) has a document.referrer such as
+// android-app://com.google.android.gm/, which the tag sends as it is. The
+// referrer had to be http(s): the page view was refused 400, and the tag
+// dropped it with every event queued beside it (a form). It is kept.
+func TestAppReferrerKeepsThePageView(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	body := `[["1,2,3,4,6",false,"p-app",1,"www","page",null,["https://www.example.com/pricing","Pricing","android-app://com.google.android.gm/"],1767225600000],` +
+		`["1,2,3,4,6",false,"f-app",1,"www","s","app@example.jp",["https://www.example.com/contact","Contact",{},"contact",null,"https://www.example.com/send",{}],1767225600000],1767225601000]`
+	if w := e.do("POST", "/e", body, map[string]string{"Content-Type": "text/plain;charset=UTF-8", "Cookie": "bt_vid=app-referrer-browser"}); w.Code != 204 {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+	evs, _ := e.log.Visitor(ctx, "app-referrer-browser")
+	if len(evs) != 2 {
+		t.Fatalf("%d events stored", len(evs))
+	}
+	for _, ev := range evs {
+		if ev.Type == event.PageView && ev.Referrer != "android-app://com.google.android.gm/" {
+			t.Errorf("referrer %q", ev.Referrer)
+		}
+	}
+	// A referrer that is no URL at all is still refused.
+	bad := `[["1,2,3,4,6",false,"p-bad",1,"www","page",null,["https://www.example.com/","T","not a url"],1767225600000],1767225601000]`
+	if w := e.do("POST", "/e", bad, nil); w.Code != 400 || errBody(t, w)["field"] != "properties.referrer" {
+		t.Fatalf("no URL: %d %s", w.Code, w.Body)
+	}
+}
+
+// TestLongURLKeepsTheForm: a page URL over 8,192 bytes (a query string an
+// app or an ad platform grew) was refused 400, and the tag dropped the
+// form submitted on it. The URL is kept without its query.
+func TestLongURLKeepsTheForm(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	long := "https://www.example.com/contact?state=" + strings.Repeat("x", 9000)
+	body := `[["1,2,3,4,7",false,"f-url",1,"www","s","url@example.jp",["` + long + `","Contact",{},"contact",null,"https://www.example.com/send",{}],1767225600000],1767225601000]`
+	if w := e.do("POST", "/e", body, map[string]string{"Content-Type": "text/plain;charset=UTF-8", "Cookie": "bt_vid=long-url-browser"}); w.Code != 204 {
+		t.Fatalf("%d %.200s", w.Code, w.Body)
+	}
+	if _, err := e.dir.ByEmail(ctx, "url@example.jp"); err != nil {
+		t.Fatalf("the form identified nobody: %v", err)
+	}
+	evs, _ := e.log.Visitor(ctx, "long-url-browser")
+	if len(evs) != 1 || evs[0].URL != "https://www.example.com/contact" || evs[0].Properties["url"] != evs[0].URL {
+		t.Fatalf("stored %d events, url %.80q", len(evs), evs[0].URL)
+	}
+	// A URL whose path alone is that long is still refused.
+	bad := `[["1,2,3,4,7",false,"p-url",1,"www","page",null,["https://www.example.com/` + strings.Repeat("p", 9000) + `","T",""],1767225600000],1767225601000]`
+	if w := e.do("POST", "/e", bad, nil); w.Code != 400 || errBody(t, w)["field"] != "properties.url" {
+		t.Fatalf("a long path: %d %.200s", w.Code, w.Body)
 	}
 }

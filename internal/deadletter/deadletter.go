@@ -55,7 +55,16 @@ const (
 
 // ErrNotReplayable: the dead letter is a record of a failed stream batch,
 // not an MQL.
-var ErrNotReplayable = errors.New("a score failure names stream records, not an MQL: it cannot be replayed to the push queue; rescore the people concerned (POST /admin/rescore)")
+// It is a queue.ErrNotDead: not a dead letter of the push queue.
+var ErrNotReplayable error = notReplayable{}
+
+type notReplayable struct{}
+
+func (notReplayable) Error() string {
+	return "a score failure names stream records, not an MQL: it cannot be replayed to the push queue; rescore the people concerned (POST /admin/rescore)"
+}
+
+func (notReplayable) Is(target error) bool { return target == queue.ErrNotDead }
 
 // Store lists and replays the dead letters in SQS.
 type Store struct {

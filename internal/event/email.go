@@ -4,12 +4,28 @@ import (
 	"errors"
 	"net/mail"
 	"strings"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // NormalizeEmail returns the canonical form of an address, the key a person
 // is stored under: trimmed, lower-cased. Gmail dots and plus-tags are kept:
 // in B2B they are rare and stripping them would merge distinct people.
+//
+// An address that is none as typed is read in its NFKC form: typed with a
+// Japanese input method in full-width mode (ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ) it
+// is the half-width one. One that is an address as typed keeps its key.
 func NormalizeEmail(s string) (string, error) {
+	n, err := normalizeEmail(s)
+	if err != nil {
+		if f := norm.NFKC.String(s); f != s {
+			return normalizeEmail(f)
+		}
+	}
+	return n, err
+}
+
+func normalizeEmail(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" || len(s) > 254 {
 		return "", errors.New("not an email address")
@@ -27,12 +43,22 @@ func NormalizeEmail(s string) (string, error) {
 
 // IsEmailKey reports whether a form field or trait name holds an email, in
 // the spellings forms use in English and Japanese.
-func IsEmailKey(k string) bool {
+func IsEmailKey(k string) bool { return emailKeyRank(k) > 0 }
+
+// emailKeyRank is how surely a field name holds the person's own email: 1
+// "email", 2 another plain spelling (e-mail, メールアドレス ...), 3 a name
+// ending in one (work_email, manager_email), 0 no email at all.
+func emailKeyRank(k string) int {
 	k = strings.ToLower(strings.TrimSpace(k))
 	switch k {
-	case "email", "e-mail", "e_mail", "mail", "emailaddress", "email_address", "email-address",
+	case "email":
+		return 1
+	case "e-mail", "e_mail", "mail", "emailaddress", "email_address", "email-address",
 		"mailaddress", "mail_address", "メール", "メールアドレス", "eメール", "eメールアドレス", "ｅメール":
-		return true
+		return 2
 	}
-	return strings.HasSuffix(k, "email") || strings.HasSuffix(k, "_mail") || strings.Contains(k, "メールアドレス")
+	if strings.HasSuffix(k, "email") || strings.HasSuffix(k, "_mail") || strings.Contains(k, "メールアドレス") {
+		return 3
+	}
+	return 0
 }

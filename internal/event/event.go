@@ -155,18 +155,27 @@ func (e *Event) Scorable(now time.Time) bool {
 func (e *Event) Flagged() bool { return e.Enrichment.Bot || e.Enrichment.Scanner }
 
 // Email returns the email the event carries (form fields or identify traits),
-// normalised, or "" when it carries none or an invalid one.
+// normalised, or "" when it carries none or an invalid one. Of several
+// email fields ("email", "manager_email" ...) the form's own wins: the
+// field named email, then another plain spelling of it, then the rest by
+// name; never the map's random order, which made a form identify its
+// browser as whichever address came first, and its retry as another.
 func (e *Event) Email() string {
 	for _, m := range []map[string]any{e.Traits, formFields(e.Properties)} {
+		best, rank, key := "", 0, ""
 		for k, v := range m {
-			if !IsEmailKey(k) {
+			r := emailKeyRank(k)
+			if r == 0 || best != "" && (r > rank || r == rank && k > key) {
 				continue
 			}
 			if s, ok := v.(string); ok {
 				if n, err := NormalizeEmail(s); err == nil {
-					return n
+					best, rank, key = n, r, k
 				}
 			}
+		}
+		if best != "" {
+			return best
 		}
 	}
 	return ""

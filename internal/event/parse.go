@@ -347,10 +347,21 @@ func parseEvents(raws [][]byte, batched bool, src Source, forceType, sentAt stri
 			if seen == nil {
 				seen = make(map[string]bool, len(raws))
 			}
-			if seen[ev.ID] { // the same message twice in one request is stored once
+			// The same message twice in one request is stored once: the
+			// same messageId of the same visitor, as the store keys it. A
+			// browser's events are all its cookie's; a server call's are
+			// their anonymousId's, else their userId's.
+			key := ev.ID
+			if src == Server {
+				if key = ev.AnonymousID; key == "" {
+					key = "u:" + ev.UserID
+				}
+				key += "\x00" + ev.ID
+			}
+			if seen[key] {
 				continue
 			}
-			seen[ev.ID] = true
+			seen[key] = true
 		}
 		out = append(out, ev)
 	}
@@ -437,6 +448,12 @@ func parseOne(raw []byte, src Source, forceType, batchSentAt string, batchCtx *w
 	if err := checkID("anonymousId", ev.AnonymousID, 128); err != nil {
 		return Event{}, err
 	}
+	if src == Browser && strings.ContainsRune(ev.AnonymousID, ':') {
+		// "u:<userId>" and "o:<person>" are visitors Baton makes for the
+		// server API and for opens: a browser naming one would write into
+		// it, and its form would take it, and the userId, to its email.
+		return Event{}, errf("anonymousId", "':' is reserved for ids Baton makes (u:<userId>, o:<person>)")
+	}
 	if err := checkID("userId", ev.UserID, 128); err != nil {
 		return Event{}, err
 	}
@@ -520,6 +537,10 @@ func resolveType(ev *Event, typ string, w wire, src Source) error {
 			ev.Properties["groupId"] = w.GroupID
 		}
 		if w.PreviousID != "" {
+			// It names a visitor or a user (a key), as anonymousId and userId do.
+			if err := checkID("previousId", w.PreviousID, 128); err != nil {
+				return err
+			}
 			ev.Properties["previousId"] = w.PreviousID
 		}
 	case Download, Outbound, FormSubmit:
@@ -560,6 +581,11 @@ func times(ev *Event, w wire) error {
 		}
 	}
 	ev.Timestamp = CorrectSkew(ev.ReceivedAt, ev.SentAt, ev.OriginalTS)
+	if !ev.SentAt.IsZero() && !ev.OriginalTS.IsZero() && ev.Timestamp.Year() < minYear {
+		// Each time is in range, but sent two centuries after it happened
+		// the correction lands before any (1826): no event's time.
+		return errf("sentAt", "%s is too long after timestamp %s", w.SentAt, ev.OriginalTS.Format(time.RFC3339))
+	}
 	return nil
 }
 
@@ -583,13 +609,16 @@ func CorrectSkew(receivedAt, sentAt, original time.Time) time.Time {
 	return t.UTC()
 }
 
+// minYear is the earliest year of an event's time.
+const minYear = 2000
+
 func parseTime(s string) (time.Time, error) {
 	if len(s) > 40 {
 		return time.Time{}, errors.New("not an ISO-8601 date-time")
 	}
 	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999Z0700", "2006-01-02T15:04:05.999999999"} {
 		if t, err := time.Parse(layout, s); err == nil {
-			if t.Year() < 2000 || t.Year() > 2200 {
+			if t.Year() < minYear || t.Year() > 2200 {
 				return time.Time{}, errors.New("date-time out of range")
 			}
 			return t.UTC(), nil
@@ -597,6 +626,13 @@ func parseTime(s string) (time.Time, error) {
 	}
 	return time.Time{}, errors.New("not an ISO-8601 date-time")
 }
+
+// maxTitle is the most of a page title kept, and maxURL the longest URL
+// or referrer, in bytes.
+const (
+	maxTitle = 1024
+	maxURL   = 8192
+)
 
 // page fills url, title, referrer and UTM from properties or context.page.
 func page(ev *Event, w wire, scrub Scrubber) error {
@@ -632,19 +668,43 @@ func page(ev *Event, w wire, scrub Scrubber) error {
 			ev.Referrer = c.Page.Referrer
 		}
 	}
+	// The tag sends location.href and the referrer as they are: one whose
+	// query grew past maxURL loses its query, not the event (a 4xx would
+	// drop it, and the form on the page with it).
+	for _, f := range []struct {
+		k string
+		s *string
+	}{{"url", &ev.URL}, {"referrer", &ev.Referrer}} {
+		if i := strings.IndexAny(*f.s, "?#"); len(*f.s) > maxURL && i >= 0 && i <= maxURL {
+			if v, _ := ev.Properties[f.k].(string); v == *f.s {
+				ev.Properties[f.k] = (*f.s)[:i]
+			}
+			*f.s = (*f.s)[:i]
+		}
+	}
 	for _, f := range []struct {
 		name string
 		v    string
-	}{{"properties.url", ev.URL}, {"properties.referrer", ev.Referrer}} {
+		web  bool // http(s) only
+	}{{"properties.url", ev.URL, true}, {"properties.referrer", ev.Referrer, false}} {
 		if f.v == "" {
 			continue
 		}
-		if err := checkURL(f.v); err != nil {
+		if err := checkURL(f.v, f.web); err != nil {
 			return errf(f.name, "%v", err)
 		}
 	}
-	if len(ev.Title) > 1024 {
-		return errf("properties.title", "longer than 1024 bytes")
+	if len(ev.Title) > maxTitle {
+		// The tag sends document.title as it is: a long one is cut, not
+		// refused (a 4xx would drop the page's events, its form's too).
+		cut := ev.Title[:maxTitle]
+		for !utf8.ValidString(cut) {
+			cut = cut[:len(cut)-1]
+		}
+		if v, _ := ev.Properties["title"].(string); v == ev.Title {
+			ev.Properties["title"] = cut
+		}
+		ev.Title = cut
 	}
 	// Secrets and addresses never reach the store, the timeline or the SFA;
 	// the copies in properties are the same strings.
@@ -675,15 +735,22 @@ func page(ev *Event, w wire, scrub Scrubber) error {
 	return nil
 }
 
-func checkURL(s string) error {
-	if len(s) > 8192 {
-		return errors.New("longer than 8192 bytes")
+// checkURL accepts an absolute http(s) URL with a host; a referrer
+// (web false) may be an Android app's too: a page opened from a link in
+// Gmail's or LinkedIn's app has document.referrer
+// android-app://com.google.android.gm/, which the tag sends as it is.
+func checkURL(s string, web bool) error {
+	if len(s) > maxURL {
+		return fmt.Errorf("longer than %d bytes", maxURL)
 	}
 	u, err := url.Parse(s)
 	if err != nil {
 		return errors.New("not a valid URL")
 	}
-	if u.Scheme != "http" && u.Scheme != "https" {
+	if u.Scheme != "http" && u.Scheme != "https" && (web || u.Scheme != "android-app") {
+		if !web {
+			return errors.New("must be an absolute http, https or android-app URL")
+		}
 		return errors.New("must be an absolute http or https URL")
 	}
 	if u.Host == "" {

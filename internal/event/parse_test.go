@@ -261,6 +261,11 @@ func rejections() []rejection {
 		{"batch context wrong type", `{"context":{"ip":5},"batch":[{"type":"page","userId":"u1","properties":{"url":"https://a.example/"}}]}`, Server, 400, "context.ip"},
 		{"no type", `{"messageId":"m","properties":{"url":"https://a.example/"}}`, Browser, 400, "type"},
 		{"unknown type", `{"type":"teleport","messageId":"m"}`, Browser, 400, "type"},
+		{"a browser naming a userId's visitor", `{"type":"page_view","messageId":"m","anonymousId":"u:12345678","properties":{"url":"https://a.example/"}}`, Browser, 400, "anonymousId"},
+		{"array event naming an open's visitor", `[["o:p_123456",false,"m",0,"s","page",null,["https://a.example/","t",""],1],1]`, Browser, 400, "anonymousId"},
+		{"sent two centuries after it happened", `{"type":"page_view","messageId":"m","timestamp":"2000-01-01T00:00:00Z","sentAt":"2199-12-31T00:00:00Z","properties":{"url":"https://a.example/"}}`, Browser, 400, "sentAt"},
+		{"array body: sent two centuries after", `[["a1",false,"m",0,"s","page",null,["https://a.example/","t",""],946684800000],7258032000000]`, Browser, 400, "sentAt"},
+		{"alias previousId with a NUL", `{"type":"alias","userId":"u1","previousId":"a\u0000b"}`, Server, 400, "previousId"},
 		{"email_click from a browser", `{"type":"email_click","messageId":"m","properties":{"url":"https://a.example/"}}`, Browser, 400, "type"},
 		{"email_click from the server API", `{"type":"email_click","messageId":"m","userId":"u1","properties":{"url":"https://a.example/"}}`, Server, 400, "type"},
 		{"offline from a browser", `{"type":"offline","messageId":"m","properties":{"event":"Expo","channel":"exhibition"}}`, Browser, 400, "type"},
@@ -419,5 +424,60 @@ func TestTagArrayCountMessage(t *testing.T) {
 	_, err := Parse([]byte(`[["a1",false,"m",0,"s","page",null,["u","t","r"]],1]`), Browser, "", meta())
 	if err == nil || !strings.Contains(err.Error(), "has 8 values, not 9") {
 		t.Fatalf("%v", err)
+	}
+}
+
+// TestEmailPicksTheFormsOwnAddress: a form with its visitor's email and a
+// colleague's (or a referrer's) identified its browser as whichever the
+// map's random order gave first, and a retry of it as another.
+func TestEmailPicksTheFormsOwnAddress(t *testing.T) {
+	for _, c := range []struct {
+		fields map[string]any
+		want   string
+	}{
+		{map[string]any{"manager_email": "boss@b.example.com", "Email": "Lead@A.example.com", "referrer_email": "ref@c.example.com", "メールアドレス": "alt@d.example.com"}, "lead@a.example.com"},
+		{map[string]any{"manager_email": "boss@b.example.com", "メールアドレス": "alt@d.example.com", "紹介者メールアドレス": "ref@c.example.com"}, "alt@d.example.com"},
+		{map[string]any{"work_email": "w@b.example.com", "personal_email": "p@c.example.com"}, "p@c.example.com"},    // by name
+		{map[string]any{"email": "not an address", "work_email": "w@b.example.com"}, "w@b.example.com"},              // an invalid one is passed over
+		{map[string]any{"email": "lead@a.example.com", "confirm_email": "lead@a.example.com"}, "lead@a.example.com"}, // the same twice
+	} {
+		for range 50 { // a map's order differs from one range to the next
+			ev := Event{Type: FormSubmit, Properties: map[string]any{"fields": c.fields}}
+			if got := ev.Email(); got != c.want {
+				t.Fatalf("fields %v: Email() = %q, want %q", c.fields, got, c.want)
+			}
+		}
+	}
+	// Traits come before a form's fields, as before.
+	ev := Event{Traits: map[string]any{"work_email": "t@b.example.com"}, Properties: map[string]any{"fields": map[string]any{"email": "f@a.example.com"}}}
+	if got := ev.Email(); got != "t@b.example.com" {
+		t.Fatalf("traits and fields: %q", got)
+	}
+}
+
+// TestFullWidthEmail: typed with a Japanese input method left in
+// full-width mode (ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏ．ｊｐ), a form's email was no
+// address: the form was stored and identified nobody, without a word. An
+// address that is none as typed is read in its NFKC form (the half-width
+// one), as every other field is; one that is an address as typed keeps
+// its key.
+func TestFullWidthEmail(t *testing.T) {
+	for in, want := range map[string]string{
+		"ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏ．ｊｐ":     "taro@example.co.jp",
+		"Ｔａｒｏ.Yamada＠example.jp": "taro.yamada@example.jp",
+		"taro@example.co.jp":     "taro@example.co.jp",
+	} {
+		if got, err := NormalizeEmail(in); err != nil || got != want {
+			t.Errorf("NormalizeEmail(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"ｔａｒｏ", "ｔａｒｏ＠", "ｔａｒｏ＠ｅｘａｍｐｌｅ"} {
+		if got, err := NormalizeEmail(bad); err == nil {
+			t.Errorf("NormalizeEmail(%q) = %q, want an error", bad, got)
+		}
+	}
+	ev := Event{Type: FormSubmit, Properties: map[string]any{"fields": map[string]any{"メールアドレス": "ｈａｎａｋｏ＠ｅｘａｍｐｌｅ．ｊｐ"}}}
+	if got := ev.Email(); got != "hanako@example.jp" {
+		t.Fatalf("Email() = %q", got)
 	}
 }

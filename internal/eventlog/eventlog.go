@@ -28,6 +28,13 @@ const (
 	KindAlias = "alias"
 )
 
+// MaxAliases bounds a browser's other ids: the aliases one Append keeps,
+// and those Aliases reads (so, links). A browser has one (the tag's id
+// beside the cookie), a few over the years; each of a request's events
+// could name another, and every one cost a write, and a link at its next
+// identify.
+const MaxAliases = 16
+
 // Log is the event repository.
 type Log struct {
 	T         table.Table
@@ -51,7 +58,7 @@ func (l *Log) Append(ctx context.Context, evs []event.Event) ([]bool, error) {
 		ws = append(ws, table.Put(it, table.NotExists))
 	}
 	for _, ev := range evs {
-		if ev.AnonymousID == "" || ev.AnonymousID == ev.VisitorID || aliases[ev.VisitorID+"\x00"+ev.AnonymousID] {
+		if ev.AnonymousID == "" || ev.AnonymousID == ev.VisitorID || aliases[ev.VisitorID+"\x00"+ev.AnonymousID] || len(aliases) >= MaxAliases {
 			continue
 		}
 		aliases[ev.VisitorID+"\x00"+ev.AnonymousID] = true
@@ -205,7 +212,7 @@ func SortHeads(heads []Head, newest bool) {
 
 // Aliases returns the other ids seen together with the visitor's cookie.
 func (l *Log) Aliases(ctx context.Context, visitor string) ([]string, error) {
-	items, err := l.T.Query(ctx, table.Query{PK: VisitorPK(visitor), Prefix: "A#"})
+	items, err := l.T.Query(ctx, table.Query{PK: VisitorPK(visitor), Prefix: "A#", Limit: MaxAliases})
 	if err != nil {
 		return nil, err
 	}

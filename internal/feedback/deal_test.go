@@ -2,6 +2,7 @@ package feedback_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -141,5 +142,68 @@ func TestSalesforceOpportunityCDC(t *testing.T) {
 		if code, body := f.post(t, "/feedback/salesforce", event("opp-cdc-3", bad), hdr); code != 400 || !strings.Contains(body, "error") {
 			t.Errorf("%s: %d %s", bad, code, body)
 		}
+	}
+}
+
+// TestHubSpotBadEventKeepsTheBatch: HubSpot batches up to 100 events; one
+// that could not be read (an amount that is no number) refused the whole
+// batch, 400, and the others' verdicts with it (a 4xx is not delivered
+// again). It is refused alone, said in the results; a value cleared in
+// HubSpot ("") changes nothing.
+func TestHubSpotBadEventKeepsTheBatch(t *testing.T) {
+	f := setup(t)
+	ms := f.now.UnixMilli()
+	ev := func(id int, prop, value string) string {
+		return fmt.Sprintf(`{"eventId":%d,"occurredAt":%d,"subscriptionType":"contact.propertyChange","objectId":501,"propertyName":%q,"propertyValue":%q}`, id, ms, prop, value)
+	}
+	body := "[" + ev(3001, "recent_deal_amount", "a lot") + "," + ev(3002, "recent_deal_close_date", "") + "," + ev(3003, "recent_deal_amount", "") + "," + ev(3004, "lifecyclestage", "customer") + "]"
+	code, resp := f.post(t, "/feedback/hubspot", body, hubspotSign(publicURL+"/feedback/hubspot", body, ms))
+	if code != 200 || f.stage(t) != qualify.StageCustomer {
+		t.Fatalf("%d %s stage %s", code, resp, f.stage(t))
+	}
+	var out struct {
+		Results []struct{ DeliveryID, Ignored string }
+	}
+	if err := json.Unmarshal([]byte(resp), &out); err != nil {
+		t.Fatal(err)
+	}
+	refused := map[string]string{}
+	for _, r := range out.Results {
+		refused[r.DeliveryID] = r.Ignored
+	}
+	if !strings.Contains(refused["hs-3001"], "recent_deal_amount") || len(out.Results) != 2 {
+		t.Fatalf("results %+v: want hs-3001 refused, naming its property, and hs-3004 applied; the cleared values nothing", out.Results)
+	}
+	if ds, _ := f.q.Deals(context.Background(), f.p.ID); len(ds) != 0 {
+		t.Fatalf("cleared values made a deal: %+v", ds)
+	}
+}
+
+// TestFutureVerdictIsRefused: a deal report is ignored when older than the
+// stored deal's latest change, so one dated years ahead (a typo, a wrong
+// clock) froze the deal: every real report after it was "older". A
+// verdict dated beyond the clock's skew is refused: a 400 alone, said in
+// the results within a batch.
+func TestFutureVerdictIsRefused(t *testing.T) {
+	f := setup(t)
+	sf := map[string]string{"X-Baton-Secret": shared}
+	flow := func(id string, amount int, at time.Time) string {
+		return fmt.Sprintf(`{"eventId":%q,"externalId":%q,"amount":%d,"currencyIsoCode":"JPY","changedAt":%q}`, id, f.p.ID, amount, at.Format(time.RFC3339))
+	}
+	if code, resp := f.post(t, "/feedback/salesforce", flow("d1", 100, f.now.AddDate(2, 0, 0)), sf); code != 400 || !strings.Contains(resp, "future") {
+		t.Fatalf("a deal two years ahead: %d %s", code, resp)
+	}
+	if code, resp := f.post(t, "/feedback/salesforce", flow("d2", 200, f.now.Add(-time.Minute)), sf); code != 200 || f.deal(t).Amount != 200 {
+		t.Fatalf("a deal of now: %d %s", code, resp)
+	}
+	// Within a HubSpot batch, the future event alone is refused.
+	ms := f.now.UnixMilli()
+	ev := func(id int, at int64, value string) string {
+		return fmt.Sprintf(`{"eventId":%d,"occurredAt":%d,"subscriptionType":"contact.propertyChange","objectId":501,"propertyName":"recent_deal_amount","propertyValue":%q}`, id, at, value)
+	}
+	body := "[" + ev(4001, f.now.AddDate(5, 0, 0).UnixMilli(), "999") + "," + ev(4002, ms, "300") + "]"
+	code, resp := f.post(t, "/feedback/hubspot", body, hubspotSign(publicURL+"/feedback/hubspot", body, ms))
+	if code != 200 || !strings.Contains(resp, `"deliveryId":"hs-4001","applied":false,"stage":"","ignored":"refused: `) || f.deal(t).Amount != 300 {
+		t.Fatalf("batch: %d %s deal %+v", code, resp, f.deal(t))
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/baton-hq/baton/internal/clock"
 
@@ -45,6 +46,9 @@ type Verdict struct {
 	// DealID is a HubSpot deal the webhook changed (DealProperty): the
 	// handler reads the deal and makes one verdict per contact on it.
 	DealID, DealProperty string
+	// Refused says why an event of a batch was not read (it applies
+	// nothing, and is said in the results): the batch's others still are.
+	Refused string
 }
 
 // Applier applies outcomes and records deals; see qualify.Qualifier.
@@ -409,6 +413,7 @@ func ParseHubSpot(body []byte, values map[string]string) ([]Verdict, error) {
 		return nil, fmt.Errorf("body must be HubSpot's array of events: %v", err)
 	}
 	var vs []Verdict
+	refused := 0 // events of the batch that could not be read
 	for _, e := range evs {
 		if e.SubscriptionType == "deal.propertyChange" || e.SubscriptionType == "object.propertyChange" && e.ObjectTypeID == "0-3" {
 			switch e.PropertyName {
@@ -426,23 +431,35 @@ func ParseHubSpot(body []byte, values map[string]string) ([]Verdict, error) {
 		case "recent_deal_amount", "recent_deal_close_date":
 			// The contact's rollups of its deals (HubSpot keeps them from
 			// the associated deals' amount and closedate): the deal as the
-			// contact carries it, without an association lookup.
+			// contact carries it, without an association lookup. A value
+			// cleared ("": the deal gone) tells nothing of a deal.
+			if strings.TrimSpace(e.PropertyValue) == "" {
+				continue
+			}
 			d := &qualify.DealReport{Source: "hubspot", At: at}
+			var bad error
 			if e.PropertyName == "recent_deal_amount" {
 				a, err := strconv.ParseFloat(e.PropertyValue, 64)
 				if err != nil {
-					return nil, fmt.Errorf("event %s: recent_deal_amount %q is not a number", e.EventID, e.PropertyValue)
+					bad = fmt.Errorf("event %s: recent_deal_amount %q is not a number", e.EventID, e.PropertyValue)
 				}
 				d.Amount = &a
 			} else {
 				cd, err := hubspotDate(e.PropertyValue)
 				if err != nil {
-					return nil, fmt.Errorf("event %s: recent_deal_close_date: %v", e.EventID, err)
+					bad = fmt.Errorf("event %s: recent_deal_close_date: %v", e.EventID, err)
 				}
 				d.CloseDate = cd
 			}
-			if err := qualify.ValidateDeal(*d); err != nil {
-				return nil, fmt.Errorf("event %s: %v", e.EventID, err)
+			if bad == nil {
+				if err := qualify.ValidateDeal(*d); err != nil {
+					bad = fmt.Errorf("event %s: %v", e.EventID, err)
+				}
+			}
+			if bad != nil {
+				vs = append(vs, Verdict{DeliveryID: "hs-" + e.EventID.String(), Refused: bad.Error()})
+				refused++
+				continue
 			}
 			vs = append(vs, Verdict{DeliveryID: "hs-" + e.EventID.String(), ExternalID: e.ObjectID.String(), At: at, Deal: d})
 			continue
@@ -459,6 +476,10 @@ func ParseHubSpot(body []byte, values map[string]string) ([]Verdict, error) {
 			v.Why = e.PropertyValue // the lead status sales chose is their reason (UNQUALIFIED, BAD_TIMING ...)
 		}
 		vs = append(vs, v)
+	}
+	if refused > 0 && refused == len(vs) {
+		// Nothing of the batch is read: a 400 saying why.
+		return nil, errors.New(vs[0].Refused)
 	}
 	return vs, nil
 }
@@ -524,6 +545,9 @@ func ParseKintone(body []byte, field, emailField string, statuses map[string]str
 	out, ok := statuses[status]
 	if !ok {
 		return nil, nil
+	}
+	if p.ID == "" {
+		return nil, errors.New("id is required (deduplication)")
 	}
 	return []Verdict{{DeliveryID: "kt-" + p.ID, ExternalID: str("$id"), Email: str(emailField), Outcome: out}}, nil
 }
@@ -636,12 +660,41 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request, source string, v
 		qualify.OutcomeResult
 		Deal bool `json:"deal,omitempty"` // the deal's amount, currency or close date changed
 	}
+	refused := 0
+	latest := h.now().Add(maxSkew)
+	for i, v := range vs {
+		if err := checkDeliveryID(v.DeliveryID); err != nil {
+			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error()})
+			return
+		}
+		if v.Refused == "" && v.At.After(latest) {
+			// A deal keeps its latest report: one dated ahead would
+			// make every real one after it older, ignored.
+			vs[i].Refused = fmt.Sprintf("its time %s is in the future", v.At.UTC().Format(time.RFC3339))
+		}
+		if vs[i].Refused != "" {
+			refused++
+		}
+	}
+	if refused > 0 && refused == len(vs) {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: vs[0].Refused})
+		return
+	}
 	results := []res{}
 	for _, v := range vs {
+		if v.Refused != "" {
+			results = append(results, res{DeliveryID: v.DeliveryID, OutcomeResult: qualify.OutcomeResult{Ignored: "refused: " + v.Refused}})
+			continue
+		}
 		pid, err := h.resolve(r.Context(), source, v)
-		if err != nil {
+		if errors.Is(err, identity.ErrNotFound) {
 			results = append(results, res{DeliveryID: v.DeliveryID, OutcomeResult: qualify.OutcomeResult{Ignored: "unknown person"}})
 			continue
+		}
+		if err != nil {
+			h.Log.Error("feedback: find the person", "source", source, "err", err)
+			httpx.Unavailable(w, 10*time.Second)
+			return
 		}
 		// The deal first: it is idempotent, and a retry after a failure
 		// below finds the outcome not yet applied.
@@ -672,21 +725,67 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request, source string, v
 	httpx.JSON(w, http.StatusOK, map[string]any{"results": results})
 }
 
-func (h *Handler) resolve(ctx context.Context, source string, v Verdict) (string, error) {
-	if v.PersonID != "" {
-		if _, err := h.People.Get(ctx, v.PersonID); err == nil {
-			return v.PersonID, nil
+// maxSkew is how far ahead of Baton's clock an SFA's time may be.
+const maxSkew = time.Hour
+
+// maxDeliveryID bounds a delivery id, which is part of the key remembering
+// it (FB#<id>): a DynamoDB sort key is at most 1024 bytes.
+const maxDeliveryID = 512
+
+// checkDeliveryID refuses a delivery id no key can hold (a NUL byte, too
+// long): its write would fail, and the SFA retry a 503 forever.
+func checkDeliveryID(id string) error {
+	if len(id) > maxDeliveryID {
+		return fmt.Errorf("delivery id longer than %d bytes", maxDeliveryID)
+	}
+	if !keyable(id) {
+		return fmt.Errorf("delivery id %q contains a control character or invalid UTF-8", id)
+	}
+	return nil
+}
+
+// keyable reports whether an SFA's id can be part of a key: no control
+// character or invalid UTF-8, at most maxDeliveryID bytes.
+func keyable(s string) bool {
+	for _, c := range s {
+		if c < 0x20 || c == 0x7f || c == utf8.RuneError {
+			return false
 		}
 	}
-	if v.ExternalID != "" {
-		if pid, err := push.PersonByExternalID(ctx, h.T, source, v.ExternalID); err == nil {
+	return len(s) <= maxDeliveryID
+}
+
+// resolve finds a verdict's person: by Baton's id, the SFA's record id or
+// the email. Nobody found is identity.ErrNotFound; a store failure is
+// returned as such, to be answered 503 and sent again, never taken for an
+// unknown person (acknowledged, and lost).
+func (h *Handler) resolve(ctx context.Context, source string, v Verdict) (string, error) {
+	if v.PersonID != "" {
+		_, err := h.People.Get(ctx, v.PersonID)
+		if err == nil {
+			return v.PersonID, nil
+		}
+		if !errors.Is(err, identity.ErrNotFound) {
+			return "", err
+		}
+	}
+	if v.ExternalID != "" && keyable(v.ExternalID) { // one no key can hold names nobody
+		pid, err := push.PersonByExternalID(ctx, h.T, source, v.ExternalID)
+		if err == nil {
 			return pid, nil
+		}
+		if !errors.Is(err, table.ErrNotFound) {
+			return "", err
 		}
 	}
 	if v.Email != "" {
 		if e, err := event.NormalizeEmail(v.Email); err == nil {
-			if p, err := h.People.ByEmail(ctx, e); err == nil {
+			p, err := h.People.ByEmail(ctx, e)
+			if err == nil {
 				return p.ID, nil
+			}
+			if !errors.Is(err, identity.ErrNotFound) {
+				return "", err
 			}
 		}
 	}

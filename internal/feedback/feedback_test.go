@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/stdwebhook"
@@ -306,5 +307,80 @@ func TestHubSpotDealStages(t *testing.T) {
 	delete(hs.Deals, "7001")
 	if code, body := send(2006, "dealstage"); code != 200 || strings.Contains(body, "hs-2006") {
 		t.Fatalf("a deleted deal: %d %s", code, body)
+	}
+}
+
+// TestDeliveryIDsThatBreakKeysAreRefused: a delivery id is part of the
+// key that remembers the delivery (FB#<id>). One with a NUL byte, or longer
+// than a DynamoDB sort key may be, failed the write: a 503, retried by the
+// SFA forever. It is refused (400) before anything is applied, and so is a
+// kintone delivery without its id (every such delivery would be taken for
+// a repeat of the first).
+func TestDeliveryIDsThatBreakKeysAreRefused(t *testing.T) {
+	f := setup(t)
+	sf := map[string]string{"X-Baton-Secret": shared}
+	flow := func(id string) string {
+		b, _ := json.Marshal(map[string]string{"eventId": id, "leadId": "00Q000000000001AAA", "status": "Working - Contacted"})
+		return string(b)
+	}
+	cdc := func(id string) string {
+		b, _ := json.Marshal(map[string]any{"id": id, "detail-type": "LeadChangeEvent", "time": f.now.Format(time.RFC3339),
+			"detail": map[string]any{"payload": map[string]any{"ChangeEventHeader": map[string]any{"entityName": "Lead", "recordIds": []string{"00Q000000000001AAA"}}, "Status": "Working"}}})
+		return string(b)
+	}
+	kt := func(id string) string {
+		b, _ := json.Marshal(map[string]any{"id": id, "type": "UPDATE_STATUS", "record": map[string]any{"$id": map[string]any{"type": "__ID__", "value": "7"}, "ステータス": map[string]any{"type": "STATUS", "value": "対応中"}}})
+		return string(b)
+	}
+	for _, c := range []struct{ name, path, body string }{
+		{"flow eventId with NUL", "/feedback/salesforce", flow("e\x001")},
+		{"flow eventId of 2,000 bytes", "/feedback/salesforce", flow(strings.Repeat("e", 2000))},
+		{"CDC id with a control character", "/feedback/salesforce", cdc("cdc\x7f1")},
+		{"kintone id with NUL", "/feedback/kintone/" + ktToken, kt("kt\x001")},
+		{"kintone without an id", "/feedback/kintone/" + ktToken, kt("")},
+	} {
+		code, body := f.post(t, c.path, c.body, sf)
+		var e struct{ Error string }
+		if code != 400 || json.Unmarshal([]byte(body), &e) != nil || !strings.Contains(e.Error, "id") {
+			t.Errorf("%s: %d %s, want a 400 about the id", c.name, code, body)
+		}
+	}
+	if st := f.stage(t); st != qualify.StageMQL {
+		t.Fatalf("a refused delivery changed the stage: %s", st)
+	}
+	// A well-formed one still applies.
+	if code, body := f.post(t, "/feedback/salesforce", flow("e-fine-1"), sf); code != 200 || f.stage(t) != qualify.StageSAL {
+		t.Fatalf("%d %s stage %s", code, body, f.stage(t))
+	}
+}
+
+// readsFail is a table whose reads fail, as DynamoDB's do when throttled.
+type readsFail struct{ table.Table }
+
+func (readsFail) Get(context.Context, string, string) (table.Item, error) {
+	return table.Item{}, errors.New("ProvisionedThroughputExceededException")
+}
+
+// TestStoreFailureIsRetriedNotIgnored: a verdict whose person could not be
+// looked up because the store failed was answered "unknown person", 200,
+// and the SFA never sent it again: lost. It is a 503 (sent again); a
+// person truly unknown is still acknowledged.
+func TestStoreFailureIsRetriedNotIgnored(t *testing.T) {
+	f := setup(t)
+	tb := f.h.T
+	f.h.T, f.h.People = readsFail{tb}, &identity.Directory{T: readsFail{tb}}
+	sf := map[string]string{"X-Baton-Secret": shared}
+	for _, body := range []string{
+		`{"eventId":"e1","externalId":"` + f.p.ID + `","status":"Working - Contacted"}`,
+		`{"eventId":"e2","leadId":"00Q000000000001AAA","status":"Working - Contacted"}`,
+		`{"eventId":"e3","email":"sales-ready@example.com","status":"Working - Contacted"}`,
+	} {
+		if code, resp := f.post(t, "/feedback/salesforce", body, sf); code != 503 || strings.Contains(resp, "unknown person") {
+			t.Errorf("%s: %d %s, want 503", body, code, resp)
+		}
+	}
+	f.h.T, f.h.People = tb, &identity.Directory{T: tb}
+	if code, resp := f.post(t, "/feedback/salesforce", `{"eventId":"e4","email":"nobody@example.com","leadId":"a\u0000b","status":"Working - Contacted"}`, sf); code != 200 || !strings.Contains(resp, "unknown person") {
+		t.Fatalf("unknown person: %d %s", code, resp)
 	}
 }

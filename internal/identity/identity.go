@@ -21,6 +21,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -267,7 +268,7 @@ func (d *Directory) Update(ctx context.Context, id string, attrs, custom map[str
 		if err != nil {
 			return Person{}, false, err
 		}
-		a, c := merge(&p.Attributes, attrs), merge(&p.Custom, custom)
+		a, c := merge(&p.Attributes, attrs), mergeCustom(&p.Custom, custom)
 		changed := a || c
 		if !changed {
 			return p, false, nil
@@ -283,6 +284,58 @@ func (d *Directory) Update(ctx context.Context, id string, attrs, custom map[str
 		}
 	}
 	return Person{}, false, errors.New("identity: too much contention updating person")
+}
+
+// A person's custom fields are bounded: anyone can send forms with
+// someone's email, and each with new field names grew the person until
+// its item passed DynamoDB's 400 KB and every later update failed. Beyond
+// the bounds new fields are not kept; the fields kept still change.
+const (
+	MaxCustomFields = 100
+	maxCustomBytes  = 128 << 10 // as stored (JSON escapes a '<' in 6 bytes)
+)
+
+// mergeCustom is merge within the bounds on custom fields, new ones taken
+// in name order.
+func mergeCustom(dst *map[string]string, src map[string]string) bool {
+	size := 0
+	for k, v := range *dst {
+		size += jsonLen(k, v)
+	}
+	keys := make([]string, 0, len(src))
+	for k := range src {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	changed := false
+	for _, k := range keys {
+		v := src[k]
+		old, had := (*dst)[k]
+		if v == "" || had && old == v {
+			continue
+		}
+		grow := jsonLen(k, v)
+		if had {
+			grow -= jsonLen(k, old)
+		}
+		if !had && len(*dst) >= MaxCustomFields || grow > 0 && size+grow > maxCustomBytes {
+			continue
+		}
+		if *dst == nil {
+			*dst = map[string]string{}
+		}
+		(*dst)[k] = v
+		size += grow
+		changed = true
+	}
+	return changed
+}
+
+// jsonLen is the length of "k":"v", in the person's JSON.
+func jsonLen(k, v string) int {
+	kb, _ := json.Marshal(k)
+	vb, _ := json.Marshal(v)
+	return len(kb) + len(vb) + 2
 }
 
 func merge(dst *map[string]string, src map[string]string) bool {

@@ -113,6 +113,23 @@ func (r *Registry) now() time.Time {
 	return clock.Now().UTC()
 }
 
+// CheckDestinations checks a request's destinations (1 to 200) before
+// anything is written: a refused one leaves no campaign or link behind.
+func (r *Registry) CheckDestinations(urls []string) ([]*url.URL, error) {
+	if len(urls) == 0 || len(urls) > 200 {
+		return nil, fmt.Errorf("%w: give 1 to 200 destination urls", ErrInvalid)
+	}
+	out := make([]*url.URL, 0, len(urls))
+	for _, raw := range urls {
+		u, err := r.CheckDestination(raw)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
+
 // CheckDestination validates a destination URL: absolute http(s), no
 // credentials, host allowed.
 func (r *Registry) CheckDestination(raw string) (*url.URL, error) {
@@ -181,6 +198,9 @@ func (r *Registry) PutCampaign(ctx context.Context, c Campaign) (Campaign, error
 // Campaign reads a campaign.
 func (r *Registry) Campaign(ctx context.Context, id string) (Campaign, error) {
 	var c Campaign
+	if !ValidCampaign(id) {
+		return c, ErrNotFound // a malformed id names none, and no key can hold some (NUL, too long)
+	}
 	return c, r.get(ctx, "CAMP#"+id, "CAMP", &c)
 }
 
@@ -228,8 +248,9 @@ func (r *Registry) Add(ctx context.Context, campaign string, urls []string, hone
 	if !ValidCampaign(campaign) {
 		return nil, fmt.Errorf("%w: campaign %q: use 1-64 of a-z 0-9 _ -", ErrInvalid, campaign)
 	}
-	if len(urls) == 0 || len(urls) > 200 {
-		return nil, fmt.Errorf("%w: give 1 to 200 destination urls", ErrInvalid)
+	dests, err := r.CheckDestinations(urls)
+	if err != nil {
+		return nil, err
 	}
 	if _, err := r.Campaign(ctx, campaign); errors.Is(err, ErrNotFound) {
 		if _, err := r.PutCampaign(ctx, Campaign{ID: campaign}); err != nil {
@@ -238,12 +259,8 @@ func (r *Registry) Add(ctx context.Context, campaign string, urls []string, hone
 	} else if err != nil {
 		return nil, err
 	}
-	out := make([]Link, 0, len(urls))
-	for _, raw := range urls {
-		u, err := r.CheckDestination(raw)
-		if err != nil {
-			return nil, err
-		}
+	out := make([]Link, 0, len(dests))
+	for _, u := range dests {
 		out = append(out, Link{ID: newLinkID(), Campaign: campaign, URL: u.String(), Honeypot: honeypot, CreatedAt: r.now()})
 	}
 	for _, l := range out {

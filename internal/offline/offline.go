@@ -26,6 +26,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/csvin"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/identity"
@@ -125,6 +126,9 @@ func ParseDate(s string, loc *time.Location) (time.Time, error) {
 	s = strings.TrimSpace(norm.NFKC.String(s))
 	for _, layout := range []string{"2006-1-2", "2006/1/2"} {
 		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			if t.Year() < 2000 { // a year mistyped (0202): no touch's, as no event's
+				return time.Time{}, fmt.Errorf("date %q is before 2000", s)
+			}
 			return t, nil
 		}
 	}
@@ -144,10 +148,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 	if loc == nil {
 		loc = time.UTC
 	}
-	now := time.Now
-	if im.Now != nil {
-		now = im.Now
-	}
+	now := clock.Or(im.Now)
 	if def.Channel != "" && Channel(def.Channel) == "" {
 		return res, &FileError{Msg: fmt.Sprintf("channel %q: %s", def.Channel, channelHint)}
 	}

@@ -171,7 +171,8 @@ func TestChannelsAndDates(t *testing.T) {
 			t.Errorf("%q: %v %v", in, d, err)
 		}
 	}
-	for _, in := range []string{"11/6/2026", "2026-13-01", "2026年11月6日", ""} {
+	// A year mistyped (0202, 202) is no touch's: events are from 2000 on.
+	for _, in := range []string{"11/6/2026", "2026-13-01", "2026年11月6日", "", "0202-11-06", "202/11/6", "1999-12-31"} {
 		if _, err := ParseDate(in, tokyo); err == nil {
 			t.Errorf("%q accepted", in)
 		}

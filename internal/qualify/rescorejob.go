@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"time"
 
@@ -76,6 +77,9 @@ func (q *Qualifier) StartRescore(ctx context.Context) (Job, error) {
 
 // RescoreJob reads a job.
 func (q *Qualifier) RescoreJob(ctx context.Context, id string) (Job, error) {
+	if !jobIDRE.MatchString(id) {
+		return Job{}, table.ErrNotFound // a malformed id names none, and no key can hold some (NUL, too long)
+	}
 	it, err := q.T.Get(ctx, jobPK, id)
 	if err != nil {
 		return Job{}, err
@@ -198,6 +202,9 @@ func (q *Qualifier) RunRescores(ctx context.Context) error {
 	}
 	return nil
 }
+
+// jobIDRE is a job id as StartRescore makes it: its start, and shortID.
+var jobIDRE = regexp.MustCompile(`^[0-9]{8}T[0-9]{6}-[0-9a-f]{8}$`)
 
 func shortID() string {
 	var b [4]byte

@@ -248,6 +248,10 @@ func (q *Queue) Dead(ctx context.Context) ([]Message, error) {
 	return out, nil
 }
 
+// ErrNotDead: Replay names a message that is not a dead letter (a
+// conflict, not a failure).
+var ErrNotDead = errors.New("not a dead letter")
+
 // Replay makes a dead letter due now, with its attempts reset.
 func (q *Queue) Replay(ctx context.Context, id string) error {
 	m, err := q.Get(ctx, id)
@@ -255,7 +259,7 @@ func (q *Queue) Replay(ctx context.Context, id string) error {
 		return err
 	}
 	if m.State != "dead" {
-		return fmt.Errorf("queue: %s is not a dead letter", id)
+		return fmt.Errorf("queue: %s is %w", id, ErrNotDead)
 	}
 	m.State, m.Attempts, m.Due, m.DeadAt = "ready", 0, q.now(), time.Time{}
 	data, _ := json.Marshal(m)

@@ -47,9 +47,11 @@ func (c Cookie) CookiePath() string {
 }
 
 // Read returns the visitor id the request's cookie carries, if well formed.
+// An id with ':' is one Baton makes for the server API ("u:<userId>") or
+// opens ("o:<person>"), never a browser's: a cookie naming one is refused.
 func (c Cookie) Read(r *http.Request) (string, bool) {
 	ck, err := r.Cookie(CookieName)
-	if err != nil || !Valid(ck.Value) {
+	if err != nil || !Valid(ck.Value) || strings.ContainsRune(ck.Value, ':') {
 		return "", false
 	}
 	return ck.Value, true

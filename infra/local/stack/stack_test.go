@@ -524,6 +524,12 @@ func TestErrorsAreJSON(t *testing.T) {
 		{"GET", "/admin/people/%00", 404},
 		{"GET", "/admin/people/p_zz", 404},
 		{"GET", "/admin/people/..%2f..%2fetc", 404},
+		// Ids no key can hold (a NUL; longer than DynamoDB's 2048-byte
+		// partition key and 1024-byte sort key) name nothing either.
+		{"GET", "/admin/campaigns/%00", 404},
+		{"GET", "/admin/campaigns/" + strings.Repeat("c", 3000), 404},
+		{"GET", "/admin/rescore/%00", 404},
+		{"GET", "/admin/rescore/" + strings.Repeat("j", 3000), 404},
 		{"GET", "/e", 405},
 		{"GET", "/v1/batch", 405},
 		{"GET", "/no/such/route", 404},

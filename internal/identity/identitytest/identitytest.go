@@ -4,7 +4,9 @@ package identitytest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -131,6 +133,35 @@ func run(t *testing.T, f tabletest.Factory) {
 		vs, err := fx.dir.Visitors(ctx, ids[0])
 		if err != nil || len(vs) != len(ids) {
 			t.Fatalf("person has %d visitors (%v), want %d", len(vs), err, len(ids))
+		}
+	})
+	t.Run("CustomFieldsAreBounded", func(t *testing.T) {
+		// Anyone can send forms with someone's email: each with new field
+		// names grew the person without end, until the item passed
+		// DynamoDB's 400 KB and every later form of theirs failed (503).
+		fx := newFixture(t, f)
+		for form := range 30 {
+			fields := map[string]string{}
+			for i := range 10 {
+				v := strings.Repeat("x", 2000)
+				if i%2 == 1 {
+					v = strings.Repeat("<", 2000) // 6 bytes each in JSON
+				}
+				fields[fmt.Sprintf("field_%02d_%d", form, i)] = v
+			}
+			if _, _, err := fx.st.Identify(ctx, identity.Identification{Visitor: "flood-v1", Email: "target@example.com", At: t0, Strength: identity.Strong, Fields: fields}); err != nil {
+				t.Fatalf("form %d: %v", form, err)
+			}
+		}
+		// A field kept still changes, and known attributes still land.
+		p, _, err := fx.st.Identify(ctx, identity.Identification{Visitor: "flood-v1", Email: "target@example.com", At: t0, Strength: identity.Strong,
+			Fields: map[string]string{"field_00_0": "changed", "company": "Acme"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := json.Marshal(p)
+		if n := len(p.Custom); n == 0 || n > identity.MaxCustomFields || len(data) > 200<<10 || p.Custom["field_00_0"] != "changed" || p.Attributes["company"] != "Acme" {
+			t.Fatalf("%d custom fields (at most %d), %d bytes stored, field_00_0 %.10q, company %q", n, identity.MaxCustomFields, len(data), p.Custom["field_00_0"], p.Attributes["company"])
 		}
 	})
 	t.Run("AnonymousHistoryBecomesThePersons", func(t *testing.T) {

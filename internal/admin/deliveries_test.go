@@ -1,0 +1,92 @@
+package admin_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/baton-hq/baton/internal/admin"
+	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/queue"
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// deadLetters answers Replay with err, and records the ids it was asked.
+type deadLetters struct {
+	err   error
+	asked []string
+}
+
+func (d *deadLetters) Dead(context.Context) ([]queue.Message, error) { return nil, nil }
+func (d *deadLetters) Replay(_ context.Context, id string) error {
+	d.asked = append(d.asked, id)
+	return d.err
+}
+
+// TestReplayAnswersWithoutInternals: a replay that failed on the store or
+// SQS was answered 409 with the error's text (a key's NUL, an AWS request
+// id and queue URL); a conflict is a 409, a failure a 500 "internal
+// error", an id no key can hold a 404 that reaches no store.
+func TestReplayAnswersWithoutInternals(t *testing.T) {
+	f := newFixture(t)
+	dl := &deadLetters{}
+	f.h.Deliveries = &admin.DeliveryAdmin{Queue: dl}
+	mux := http.NewServeMux()
+	f.h.Routes(mux)
+	srv := httptest.NewServer(httpx.Routes(mux))
+	defer srv.Close()
+	f.url = srv.URL
+	bearer := []string{"Authorization", "Bearer " + fullToken}
+	for _, c := range []struct {
+		name, id string
+		err      error
+		code     int
+		body     string
+	}{
+		{"SQS failing", "m-1", errors.New("operation error SQS: ReceiveMessage, https response error StatusCode: 500, RequestID: 9f1c, queue https://sqs.us-east-1.amazonaws.com/123456789012/baton-push-dlq"), 500, `{"error":"internal error"}`},
+		{"not a dead letter", "m-2", fmt.Errorf("queue: m-2 is %w", queue.ErrNotDead), 409, "not a dead letter"},
+		{"unknown", "m-3", fmt.Errorf("deadletter: m-3: %w", table.ErrNotFound), 404, "no such dead letter"},
+		{"NUL", "%00", nil, 404, "no such dead letter"},
+		{"too long", strings.Repeat("m", 3000), nil, 404, "no such dead letter"},
+	} {
+		dl.err, dl.asked = c.err, nil
+		a := f.req("POST", "/admin/deadletters/"+c.id+"/replay", "", bearer...)
+		if a.code != c.code || !strings.Contains(a.body, c.body) || strings.Contains(a.body, "RequestID") {
+			t.Errorf("%s: %d %.200s, want %d %s", c.name, a.code, a.body, c.code, c.body)
+		}
+		if c.err == nil && len(dl.asked) != 0 {
+			t.Errorf("%s: the queue was asked for %.40q", c.name, dl.asked)
+		}
+	}
+}
+
+// TestRefusedLinksChangeNoCampaign: POST /admin/links wrote the campaign
+// (new, or its name, send time and UTM changed) before its destinations
+// were checked: a 400 left it written.
+func TestRefusedLinksChangeNoCampaign(t *testing.T) {
+	f := newFixture(t)
+	bearer := []string{"Authorization", "Bearer " + fullToken, "Content-Type", "application/json"}
+	if a := f.req("POST", "/admin/links", `{"campaign":"spring","name":"Spring","urls":["https://www.example.com/a"]}`, bearer...); a.code != 201 {
+		t.Fatalf("%d %s", a.code, a.body)
+	}
+	for _, body := range []string{
+		`{"campaign":"refused","name":"New","urls":["javascript:alert(1)"]}`,
+		`{"campaign":"refused","name":"New","urls":[]}`,
+		`{"campaign":"spring","name":"Changed","urls":["https://www.example.com/b","ftp://www.example.com/c"]}`,
+	} {
+		if a := f.req("POST", "/admin/links", body, bearer...); a.code != 400 {
+			t.Fatalf("%s: %d %s", body, a.code, a.body)
+		}
+	}
+	if a := f.req("GET", "/admin/campaigns/refused", "", bearer[:2]...); a.code != 404 {
+		t.Errorf("a refused request made its campaign: %d %s", a.code, a.body)
+	}
+	a := f.req("GET", "/admin/campaigns/spring", "", bearer[:2]...)
+	if a.code != 200 || !strings.Contains(a.body, `"name":"Spring"`) || strings.Contains(a.body, "/b") {
+		t.Errorf("a refused request changed its campaign: %d %s", a.code, a.body)
+	}
+}
