@@ -2,6 +2,7 @@ package httpx
 
 import (
 	"fmt"
+	"github.com/baton-hq/baton/internal/clock"
 	"net"
 	"net/http"
 	"net/netip"
@@ -82,10 +83,7 @@ type bucket struct {
 // Allow takes a token for key, reporting whether one was available and, if
 // not, how long until one is.
 func (l *RateLimiter) Allow(key string) (bool, time.Duration) {
-	now := time.Now()
-	if l.now != nil {
-		now = l.now()
-	}
+	now := clock.Or(l.now)()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.buckets == nil {
