@@ -159,7 +159,7 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	received := h.now()
-	evs, err := event.Parse(body, event.Browser, "", event.Meta{ReceivedAt: received, Client: event.Client{UserAgent: r.UserAgent()}, Scrub: h.Scrub})
+	evs, rejected, err := event.ParseEach(body, event.Browser, event.Meta{ReceivedAt: received, Client: event.Client{UserAgent: r.UserAgent()}, Scrub: h.Scrub})
 	if err != nil {
 		writeParseError(w, err)
 		return
@@ -218,6 +218,17 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.Cookie.Set(w, r, vid)
+	if len(rejected) > 0 {
+		// The rest is stored; the tag drops the refused ones with them
+		// (they would be refused again), and the answer says which.
+		h.log().Info("collect: invalid events left out of a batch", "stored", len(evs), "refused", len(rejected), "first", rejected[0].Error())
+		out := make([]httpx.ErrorBody, len(rejected))
+		for i, e := range rejected {
+			out[i] = httpx.ErrorBody{Error: e.Error(), Field: e.Field, Index: e.Index}
+		}
+		httpx.JSON(w, http.StatusOK, map[string]any{"accepted": len(evs), "refused": out})
+		return
+	}
 	w.WriteHeader(http.StatusNoContent)
 }
 

@@ -816,3 +816,38 @@ func TestLongURLKeepsTheForm(t *testing.T) {
 		t.Fatalf("a long path: %d %.200s", w.Code, w.Body)
 	}
 }
+
+// TestInvalidEventKeepsTheRest: the tag's queue with an invalid event and a
+// form is stored without the invalid one, and the answer (a success: the
+// tag unqueues it all) says which was refused and why; the form still
+// identifies its sender.
+func TestInvalidEventKeepsTheRest(t *testing.T) {
+	e := newEnv(t)
+	form := `{"type":"form_submit","messageId":"f1","anonymousId":"anon-fallback-1","properties":{"url":"https://www.example.com/contact","fields":{"email":"rest@maker.example"}}}`
+	bad := `{"type":"page_view","messageId":"bad","anonymousId":"anon-fallback-1","properties":{"url":"javascript:alert(1)"}}`
+	w := e.do("POST", "/e", "["+body("p1")+","+bad+","+form+"]", nil)
+	if w.Code != 200 {
+		t.Fatalf("status %d %s", w.Code, w.Body)
+	}
+	var got struct {
+		Accepted int
+		Refused  []struct {
+			Error string
+			Index int
+		}
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || got.Accepted != 2 || len(got.Refused) != 1 || got.Refused[0].Index != 1 || !strings.Contains(got.Refused[0].Error, "url") {
+		t.Fatalf("answer %s (%v)", w.Body, err)
+	}
+	evs, _ := e.log.Visitor(context.Background(), "anon-fallback-1")
+	if len(evs) != 2 {
+		t.Fatalf("stored %+v", evs)
+	}
+	if p, err := e.dir.ByEmail(context.Background(), "rest@maker.example"); err != nil || p.ID == "" {
+		t.Fatalf("the form identified nobody: %v", err)
+	}
+	// Nothing valid: refused as before, nothing stored.
+	if w := e.do("POST", "/e", "["+bad+"]", nil); w.Code != 400 {
+		t.Fatalf("a batch of invalid events: %d %s", w.Code, w.Body)
+	}
+}

@@ -46,6 +46,8 @@ type Meta struct {
 	Client     Client
 	Site       string
 	Scrub      Scrubber // what to remove from every URL and referrer
+
+	rejected *[]*Error // ParseEach: where a batch's invalid events go
 }
 
 // Source selects the rules a body is parsed under.
@@ -227,6 +229,29 @@ func Parse(body []byte, src Source, forceType string, meta Meta) ([]Event, error
 	return evs, err
 }
 
+// ParseEach is Parse for a batch whose events stand alone, the tag's
+// queue: an event invalid on its own is left out and its error (naming its
+// index) returned in rejected, so that one bad event does not lose the
+// others with it (the tag unqueues what a 4xx answered). A body that is not
+// valid as a whole, or none of whose events is, is refused as Parse
+// refuses it.
+func ParseEach(body []byte, src Source, meta Meta) (evs []Event, rejected []*Error, err error) {
+	body, err = checkBody(body)
+	if err != nil {
+		return nil, nil, err
+	}
+	meta.rejected = &rejected
+	evs, err = parseFast(body, src, "", meta)
+	if err == errSlow {
+		rejected = nil
+		evs, err = parseStd(body, src, "", meta)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return evs, rejected, nil
+}
+
 // checkBody returns the body without surrounding space, or why no reader
 // is worth trying.
 func checkBody(body []byte) ([]byte, error) {
@@ -340,6 +365,10 @@ func parseEvents(raws [][]byte, batched bool, src Source, forceType, sentAt stri
 			if errors.As(err, &e) && batched {
 				idx := i
 				e.Index = &idx
+				if meta.rejected != nil {
+					*meta.rejected = append(*meta.rejected, e)
+					continue
+				}
 			}
 			return nil, err
 		}
@@ -364,6 +393,9 @@ func parseEvents(raws [][]byte, batched bool, src Source, forceType, sentAt stri
 			seen[key] = true
 		}
 		out = append(out, ev)
+	}
+	if len(out) == 0 && meta.rejected != nil && len(*meta.rejected) > 0 {
+		return nil, (*meta.rejected)[0] // nothing valid: refused as a whole
 	}
 	return out, nil
 }

@@ -213,7 +213,23 @@ func parseWithStd(body []byte, src Source, force string, m Meta) ([]Event, error
 	return parseStd(body, src, force, m)
 }
 
-// sameParse fails t when Parse and the encoding/json reader differ on body.
+// parseEachWithStd is ParseEach with encoding/json alone reading the body.
+func parseEachWithStd(body []byte, src Source, m Meta) ([]Event, []*Error, error) {
+	body, err := checkBody(body)
+	if err != nil {
+		return nil, nil, err
+	}
+	var rejected []*Error
+	m.rejected = &rejected
+	evs, err := parseStd(body, src, "", m)
+	if err != nil {
+		return nil, nil, err
+	}
+	return evs, rejected, nil
+}
+
+// sameParse fails t when Parse and the encoding/json reader differ on body,
+// and so do ParseEach and its encoding/json reading.
 func sameParse(t testing.TB, body []byte, src Source, force string, m Meta) {
 	t.Helper()
 	n := 0
@@ -230,6 +246,29 @@ func sameParse(t testing.TB, body []byte, src Source, force string, m Meta) {
 	renumber(want)
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("src %d force %q body %.300q\nevents %+v\nstd    %+v", src, force, body, got, want)
+	}
+	if force != "" {
+		return
+	}
+	n = 0
+	got, gotRej, gotErr := ParseEach(append([]byte(nil), body...), src, m)
+	n = 0
+	want, wantRej, wantErr := parseEachWithStd(append([]byte(nil), body...), src, m)
+	if g, w := describeErr(gotErr), describeErr(wantErr); g != w {
+		t.Fatalf("each: src %d body %.300q\nerror  %s\nstd    %s", src, body, g, w)
+	}
+	if len(gotRej) != len(wantRej) {
+		t.Fatalf("each: src %d body %.300q\nrefused %d, std %d", src, body, len(gotRej), len(wantRej))
+	}
+	for i := range gotRej {
+		if g, w := describeErr(gotRej[i]), describeErr(wantRej[i]); g != w {
+			t.Fatalf("each: src %d body %.300q\nrefused %s\nstd     %s", src, body, g, w)
+		}
+	}
+	renumber(got)
+	renumber(want)
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("each: src %d body %.300q\nevents %+v\nstd    %+v", src, body, got, want)
 	}
 }
 

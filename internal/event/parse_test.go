@@ -481,3 +481,38 @@ func TestFullWidthEmail(t *testing.T) {
 		t.Fatalf("Email() = %q", got)
 	}
 }
+
+// TestParseEachLeavesOutInvalidEvents: in the tag's queue an invalid event
+// is left out with its error (by index), and the others are kept; Parse
+// refuses the same body whole; a body with nothing valid, or not valid as a
+// whole, is refused by both.
+func TestParseEachLeavesOutInvalidEvents(t *testing.T) {
+	m := Meta{ReceivedAt: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)}
+	page := func(id string) string {
+		return `["a,1",false,"` + id + `",0,null,"page",null,["https://www.example.com/` + id + `","T",""],1795000000000]`
+	}
+	huge := `["a,1",false,"big",0,null,"page",null,["https://www.example.com/","` + strings.Repeat("x", MaxEventBytes) + `",""],1795000000000]`
+	body := "[" + page("m1") + `,["a,1",false,"m2",0,null,"",null,null,1795000000000],` + huge + "," + page("m4") + ",1795000000000]"
+	evs, refused, err := ParseEach([]byte(body), Browser, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 2 || evs[0].ID != "m1" || evs[1].ID != "m4" {
+		t.Fatalf("kept %+v", evs)
+	}
+	if len(refused) != 2 || *refused[0].Index != 1 || refused[0].Field != "t" || *refused[1].Index != 2 || refused[1].Status != 413 {
+		t.Fatalf("refused %+v", refused)
+	}
+	if _, err := Parse([]byte(body), Browser, "", m); err == nil {
+		t.Fatal("Parse took a body with invalid events")
+	}
+	for _, b := range []string{
+		`[["a,1",false,"m2",0,null,"",null,null,1795000000000],1795000000000]`, // nothing valid
+		"[" + page("m1") + ",",                                                 // not JSON
+		`{"type":"page_view"}`,                                                 // one event, invalid
+	} {
+		if evs, refused, err := ParseEach([]byte(b), Browser, m); err == nil {
+			t.Errorf("%.80s: kept %d, refused %d, no error", b, len(evs), len(refused))
+		}
+	}
+}
