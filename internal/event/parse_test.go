@@ -508,8 +508,8 @@ func TestParseEachLeavesOutInvalidEvents(t *testing.T) {
 	}
 	for _, b := range []string{
 		`[["a,1",false,"m2",0,null,"",null,null,1795000000000],1795000000000]`, // nothing valid
-		"[" + page("m1") + ",",                                                 // not JSON
-		`{"type":"page_view"}`,                                                 // one event, invalid
+		"[" + page("m1") + ",", // not JSON
+		`{"type":"page_view"}`, // one event, invalid
 	} {
 		if evs, refused, err := ParseEach([]byte(b), Browser, m); err == nil {
 			t.Errorf("%.80s: kept %d, refused %d, no error", b, len(evs), len(refused))
