@@ -69,23 +69,39 @@ func TestInBrowser(t *testing.T) {
 	defer site.Close()
 	s := stack.ForTest(t, map[string]string{"BATON_SITE_ORIGINS": site.URL})
 
-	// The collector, behind a proxy that can be taken down.
-	var down atomic.Bool
+	// The collector, behind a proxy that can be taken down (503), made to
+	// throttle (429, as API Gateway and the local stack's rate limiter
+	// answer) or to refuse every body (400), each with CORS headers so the
+	// tag sees the status.
+	var refuse atomic.Int32 // the status /e answers; 0: passed through
+	var throttled, badRequests atomic.Int32
 	target, _ := url.Parse(s.URL)
 	rp := httputil.NewSingleHostReverseProxy(target)
 	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/control/down":
-			down.Store(true)
+			refuse.Store(http.StatusServiceUnavailable)
+			return
+		case "/control/throttle":
+			refuse.Store(http.StatusTooManyRequests)
+			return
+		case "/control/refuse":
+			refuse.Store(http.StatusBadRequest)
 			return
 		case "/control/up":
-			down.Store(false)
+			refuse.Store(0)
 			return
 		}
-		if down.Load() && r.URL.Path == "/e" {
+		if code := int(refuse.Load()); code != 0 && r.URL.Path == "/e" {
+			switch code {
+			case http.StatusTooManyRequests:
+				throttled.Add(1)
+			case http.StatusBadRequest:
+				badRequests.Add(1)
+			}
 			w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
 			w.Header().Set("Access-Control-Allow-Credentials", "true")
-			http.Error(w, `{"error":"down"}`, http.StatusServiceUnavailable)
+			http.Error(w, `{"error":"`+http.StatusText(code)+`"}`, code)
 			return
 		}
 		rp.ServeHTTP(w, r)
@@ -451,6 +467,39 @@ func TestInBrowser(t *testing.T) {
 		evs := events(t, r.AID)
 		if kinds(evs) != "page_view,page_view" || evs[0].URL != site.URL+"/index.html" {
 			t.Fatalf("after the collector came back: %s %+v", kinds(evs), evs)
+		}
+	})
+	run("throttled", func(t *testing.T, r result) {
+		// Two sends answered 429 (the page view, then the custom event
+		// with it): both events stay queued, and arrive once the collector
+		// accepts again, each stored once.
+		if n := throttled.Load(); n < 2 {
+			t.Fatalf("the proxy answered 429 %d times, want at least 2", n)
+		}
+		if r.Wait != 2 || r.After != float64(0) {
+			t.Fatalf("queue while throttled %d (want 2: a 429 must not unqueue), after %v", r.Wait, r.After)
+		}
+		evs := events(t, r.AID)
+		if len(evs) != 3 || len(pageViews(evs, site.URL+"/index.html")) != 1 || len(pageViews(evs, site.URL+"/jp.html")) != 1 || count(evs, event.Custom) != 1 {
+			t.Fatalf("after the throttling ended: %s %+v", kinds(evs), evs)
+		}
+		for _, e := range evs {
+			if e.Type == event.Custom && e.Name != "while_throttled" {
+				t.Errorf("custom event %q", e.Name)
+			}
+		}
+	})
+	run("refused", func(t *testing.T, r result) {
+		// A 400 unqueues: a body the collector refuses for good is not
+		// resent forever (nor did it reach the store).
+		if n := badRequests.Load(); n < 1 {
+			t.Fatalf("the proxy answered 400 %d times, want at least 1", n)
+		}
+		if r.Wait != 0 {
+			t.Fatalf("queue after a 400: %d events, want none", r.Wait)
+		}
+		if evs := events(t, r.AID); len(evs) != 0 {
+			t.Fatalf("stored %s", kinds(evs))
 		}
 	})
 }

@@ -290,6 +290,30 @@ const scenarios = {
     await settle(page);
     return { aid: id, waiting, after: await queued(page) };
   },
+  // The collector throttles (429) the page view and a custom event sent
+  // after it, then accepts: the next page's send carries both.
+  async throttled(page) {
+    await fetch(control + '/throttle');
+    await page.goto(site + '/index.html');
+    await settle(page);
+    await page.evaluate(() => baton('track', 'while_throttled'));
+    await settle(page);
+    const id = await aid(page);
+    const waiting = await queued(page);
+    await fetch(control + '/up');
+    await page.goto(site + '/jp.html');
+    await settle(page);
+    return { aid: id, waiting, after: await queued(page) };
+  },
+  // The collector refuses the page view for good (400): it leaves the queue.
+  async refused(page) {
+    await fetch(control + '/refuse');
+    await page.goto(site + '/index.html');
+    await settle(page);
+    const out = { aid: await aid(page), waiting: await queued(page) };
+    await fetch(control + '/up');
+    return out;
+  },
 };
 
 const browsers = {};

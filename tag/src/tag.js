@@ -6,7 +6,8 @@
 // Every event is written to a bounded queue in localStorage before it is
 // sent and removed when the collector answers, so an event survives a
 // failed send or a page that unloads first; the server stores each
-// messageId once, so sending twice is harmless. 4xx answers are never retried.
+// messageId once, so sending twice is harmless. 4xx answers are never
+// retried, but for 429 (throttled: retried like a 5xx).
 //
 // Written for its gzipped size (the budget is in tag_test.go): events go in
 // the collector's array form (values by position, times in ms: see
@@ -42,7 +43,7 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
   // The visitor id lives in storage, and in aid for a page whose storage is
   // blocked (then each page is a new visitor, but its events belong together).
   let track = (t, p, n) =>
-    off() || send([...queue(), [aid = store('aid') || store('aid', aid || uuid()) || aid || uuid(), navigator.webdriver, uuid(), store('consent') || updated, attr('site'), t, n, p, Date.now()]]);
+    off() || send([...queue(), [aid = store('aid') || store('aid', aid || uuid()) || aid || uuid(), navigator.webdriver, uuid(), store('consent') || updated, attr('site'), t, n, p, +new Date]]);
 
   // baton(cmd, a, b): 'track' (a: the event's name, b: its properties),
   // 'identify' (a: traits), 'page', 'consent' (a: given or not).
@@ -57,22 +58,30 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
 
   // send saves the queue q and posts it ([...events, sent ms]), and
   // unqueues what the body held when answered, whatever its form (older
-  // tags queued events in the compact object form or the Segment one).
+  // tags queued events in the compact object form or the Segment one),
+  // unless the answer is a 429 (API Gateway's throttling, the local stack's
+  // rate limiter) or a 5xx: those events stay queued for the next send, as
+  // after a network error. Another 4xx unqueues: a body the collector
+  // refuses for good must not block the queue.
   // Unloading uses sendBeacon, which gives no answer: those
   // events stay queued and the next page resends them; a fetch the unload
   // cuts off leaves its events queued too, and the beacon carries them. A
   // string body goes as text/plain: no CORS preflight. fetch upper-cases
-  // 'post' (one capital letter fewer in the file).
-  let send = (q, unloading, body = JSON.stringify([...q, Date.now()]), url = new URL('e', src)) => (save(q),
-    q[0] && !off() && (unloading ? navigator.sendBeacon(url, body) : fetch(url, { method: 'post', body, credentials: 'include' })
-      .then((r) => 500 > r.status && save(queue().filter((e) => !body.includes(JSON.stringify(e)))), queue)));
+  // 'post' (one capital letter fewer in the file). The status is tested as
+  // text (/429|^5/ gzips smaller than two comparisons), and the times are
+  // +new Date (sharing "new " with new URL). send does not ask off(): its
+  // callers (track, pagehide) do, before anything is read or stored.
+  let send = (q, unloading, body = JSON.stringify([...q, +new Date]), url = new URL('e', src)) => (save(q),
+    q.length && (unloading ? navigator.sendBeacon(url, body) : fetch(url, { method: 'post', credentials: 'include', body })
+      .then((r) => /429|^5/.test(r.status) || save(queue().filter((e) => !body.includes(JSON.stringify(e)))), queue)));
   let save = (q) => store('q', q.length && JSON.stringify(q.slice(-100)));
   let queue = () => { try { var q = JSON.parse(store('q')) } catch { } return q || [] };
 
   // page records a page view of a new URL; while collection is off it
   // records nothing, and the page is recorded when collection starts. off()
   // runs on every 200 ms check, so that a consent withdrawn is acted on.
-  let page = () => !off() && location.href != last && (track('page', [clean(location.href), document.title, clean(last || document.referrer)]), last = location.href);
+  // last becomes this URL in the last argument, once the referrer is read.
+  let page = () => !off() && location.href != last && track('page', [clean(location.href), document.title, clean(last || document.referrer, last = location.href)]);
 
   // localStorage, keys prefixed bt_: store(k) reads, store(k, v) writes (and
   // returns v), store(k, 0 or '') removes. Keys: bt_q (the queue), bt_aid
@@ -107,7 +116,7 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
   // form fields (secret-like names; the names of refused fields of GET forms
   // submitted before, in bt_strip) and those whose value looks like an email
   // address. It is used for the page URL and the referrer.
-  let clean = (u) => u && (u = new URL(u), [...u.searchParams].map(([k, v]) => (REFUSED.test([, k]) || store('strip')?.split(' ').includes(k) || /.@.+\../.test(v)) && u.searchParams.delete(k)), u.href);
+  let clean = (u) => u && (u = new URL(u), [...u.searchParams].map(([k, v]) => (REFUSED.test([, k]) || /.@.+\../.test(v) || store('strip')?.split(' ').includes(k)) && u.searchParams.delete(k)), u.href);
 
   // A data-* attribute, else the query parameter of that name in the tag's
   // URL (t.js?site=www), for loaders that cannot set attributes (GTM).
@@ -138,7 +147,7 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
   // Every listener on window (a global addEventListener is window's),
   // capturing (the 1): it sees the page's clicks and submits before any
   // handler of the page can stop them.
-  addEventListener('pagehide', () => send(queue(), 1), 1);
+  addEventListener('pagehide', () => off() || send(queue(), 1), 1);
   addEventListener('pageshow', (e) => e.persisted && page(last = 0), 1); // back-forward cache restore
 
   // Form submits with an email field identify the visitor. The listener only
@@ -157,7 +166,7 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
           l = el.labels?.[0]?.textContent.replace(el.textContent, '') || el.ariaLabel || el.placeholder,
           n = el.name || el.id, t = el.type, box = /^(ch|rad)/.test(t);
         if (!n || el.disabled || box && !el.checked) continue; // not submitted
-        if (f.hasAttribute('data-baton-ignore') || el.hasAttribute('data-baton-ignore') || REFUSED.test([t, n, l, el.autocomplete])) {
+        if (REFUSED.test([t, n, l, el.autocomplete]) || f.hasAttribute('data-baton-ignore') || el.hasAttribute('data-baton-ignore')) {
           // Refused. A GET form puts it in the next page's URL: clean() drops
           // it there (bt_strip: names only, the last 2,000 characters).
           f.method == 'get' && !off() && store('strip', ([store('strip')] + ' ' + el.name).slice(-2e3)); // [undefined] + ' ' is ' '
