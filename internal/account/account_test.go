@@ -225,15 +225,16 @@ func TestSFAValuesWin(t *testing.T) {
 	}
 }
 
-// TestFailedHandOverIsRetried: an MQA whose hand-over failed is sent when
-// the changes come again, though nothing about the members changed.
-func TestFailedHandOverIsRetried(t *testing.T) {
-	w := newWorld(t)
-	send := w.book.Send
+// failedHandOver makes an account whose MQA (raised by b's changes) was
+// not handed over: the queue was down. It returns the two members' changes
+// and what sends MQAs (the world's own, Send is left failing).
+func failedHandOver(t *testing.T) (w *world, a, b []table.Change, send func(context.Context, account.MQA) error) {
+	w = newWorld(t)
+	send = w.book.Send
 	w.book.Send = func(context.Context, account.MQA) error { return errors.New("queue down") }
-	a := w.person("v1", "ceo@maker.example", map[string]string{"company": "株式会社メーカー", "title": "代表取締役"})
+	a = w.person("v1", "ceo@maker.example", map[string]string{"company": "株式会社メーカー", "title": "代表取締役"})
 	w.clk.Advance(time.Hour)
-	b := w.person("v2", "dev@maker.example", map[string]string{"company": "メーカー", "title": "エンジニア"})
+	b = w.person("v2", "dev@maker.example", map[string]string{"company": "メーカー", "title": "エンジニア"})
 	ctx := context.Background()
 	w.handle(a)
 	if _, err := scorefeed.HandleChanges(ctx, w.q, b, nil); err != nil {
@@ -242,6 +243,13 @@ func TestFailedHandOverIsRetried(t *testing.T) {
 	if _, err := w.book.HandleChanges(ctx, b); err == nil {
 		t.Fatal("a failed hand-over was not reported: the batch would be acknowledged")
 	}
+	return w, a, b, send
+}
+
+// TestFailedHandOverIsRetried: an MQA whose hand-over failed is sent when
+// the changes come again, though nothing about the members changed.
+func TestFailedHandOverIsRetried(t *testing.T) {
+	w, _, b, send := failedHandOver(t)
 	w.book.Send = send
 	w.handle(b) // the feed delivers the batch again
 	if len(w.sent) != 1 || !strings.Contains(w.sent[0].ID, "-q1-") {
@@ -355,20 +363,8 @@ func TestErasureReachesMQAsAfterAMerge(t *testing.T) {
 // its MQA over at the same time; the one that marks it sent second is not
 // an error (the batch would stop the feed), and the MQA stays sent.
 func TestConcurrentHandOvers(t *testing.T) {
-	w := newWorld(t)
-	send := w.book.Send
-	w.book.Send = func(context.Context, account.MQA) error { return errors.New("queue down") }
-	a := w.person("v1", "ceo@maker.example", map[string]string{"company": "株式会社メーカー", "title": "代表取締役"})
-	w.clk.Advance(time.Hour)
-	b := w.person("v2", "dev@maker.example", map[string]string{"company": "メーカー", "title": "エンジニア"})
+	w, a, b, send := failedHandOver(t)
 	ctx := context.Background()
-	w.handle(a)
-	if _, err := scorefeed.HandleChanges(ctx, w.q, b, nil); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.book.HandleChanges(ctx, b); err == nil {
-		t.Fatal("a failed hand-over was not reported")
-	}
 	// The batch comes again; while this delivery hands the MQA over, the
 	// other lane's delivery of it completes.
 	other := false
