@@ -201,6 +201,9 @@ func (d *decoder) string() string {
 	}
 	s := d.s[:n]
 	d.s = d.s[n:]
+	if !utf8.ValidString(s) {
+		d.bad = true // the encoder writes valid UTF-8 only: corrupt
+	}
 	return s
 }
 
