@@ -6,17 +6,12 @@
 // reasons, a split of everyone and a stale merge refused). Every page is
 // measured at 1280 and 390 px wide (screenshots in $SHOTS). Prints what it
 // saw for the Go test to check.
-import { chromium } from 'playwright-core';
 import { signIn } from './signin.mjs';
-import { fits, watchErrors } from './pages.mjs';
+import { fits, launch, watchErrors } from './pages.mjs';
 
 const base = process.env.URL; // .../admin/
 const shots = process.env.SHOTS;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const errors = [];
 async function newPage(opts) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...opts });

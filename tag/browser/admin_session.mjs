@@ -3,15 +3,11 @@
 // session (ATTACKS: pages that auto-submit a text/plain form to
 // /admin/links), still signed in afterwards, sign-out. Prints one JSON line;
 // the Go test checks it and, on the server, that nothing was registered.
-import { chromium } from 'playwright-core';
+import { launch } from './pages.mjs';
 import { signIn, wrongToken } from './signin.mjs';
 
 const admin = process.env.URL; // <stack>/admin/
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
 const page = await context.newPage();
 const out = {};

@@ -1,14 +1,10 @@
 // Renders Baton's report dashboard in Debian's Chromium, signed in through
 // the sign-in form, and takes a screenshot; prints what the page shows for
 // the Go test to check.
-import { chromium } from 'playwright-core';
+import { launch } from './pages.mjs';
 import { signIn } from './signin.mjs';
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
 const page = await context.newPage();
 const { resp } = await signIn(page, process.env.URL, process.env.TOKEN);

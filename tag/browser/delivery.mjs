@@ -2,17 +2,12 @@
 // list in Debian's Chromium, in Japanese and in English, signed in through
 // the sign-in form; each page measured at 1280 and 390 px wide
 // (screenshots in $SHOTS). Prints what it saw for the Go test to check.
-import { chromium } from 'playwright-core';
 import { signIn } from './signin.mjs';
-import { fits, watchErrors } from './pages.mjs';
+import { fits, launch, watchErrors } from './pages.mjs';
 
 const base = process.env.URL; // .../admin/
 const shots = process.env.SHOTS;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const errors = [];
 const out = { errors, overflow: {} };
 for (const [lang, opts, form] of [

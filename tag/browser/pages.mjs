@@ -1,4 +1,15 @@
 // Helpers the workspace's browser scripts share.
+import { chromium } from 'playwright-core';
+
+// launch starts Debian's Chromium headless, quiet (no background
+// networking, updates or sync), with extra arguments.
+export function launch(...extra) {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extra],
+  });
+}
 
 // watchErrors records the page's console errors and uncaught exceptions.
 export function watchErrors(page, errors) {

@@ -41,6 +41,22 @@ const queued = (page) => page.evaluate(() => JSON.parse(localStorage.getItem('bt
 const stored = (page) => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('bt_')).sort());
 const collectorCookies = async (page) => (await page.context().cookies(process.env.COLLECTOR)).map((c) => c.name).join(',');
 
+// outage visits a page while the collector answers as mode says (control
+// path), does during, then visits another page once it is back: what was
+// queued, and what is left.
+async function outage(page, mode, during = async () => {}) {
+  await fetch(control + mode);
+  await page.goto(site + '/index.html');
+  await settle(page);
+  await during();
+  const id = await aid(page);
+  const waiting = await queued(page);
+  await fetch(control + '/up');
+  await page.goto(site + '/jp.html');
+  await settle(page);
+  return { aid: id, waiting, after: await queued(page) };
+}
+
 const scenarios = {
   async pageview(page) {
     await page.goto(site + '/index.html');
@@ -280,30 +296,15 @@ const scenarios = {
     return { aid: await aid(page), after: await queued(page) };
   },
   async retry(page) {
-    await fetch(control + '/down');
-    await page.goto(site + '/index.html');
-    await settle(page);
-    const id = await aid(page);
-    const waiting = await queued(page);
-    await fetch(control + '/up');
-    await page.goto(site + '/jp.html');
-    await settle(page);
-    return { aid: id, waiting, after: await queued(page) };
+    return outage(page, '/down');
   },
   // The collector throttles (429) the page view and a custom event sent
   // after it, then accepts: the next page's send carries both.
   async throttled(page) {
-    await fetch(control + '/throttle');
-    await page.goto(site + '/index.html');
-    await settle(page);
-    await page.evaluate(() => baton('track', 'while_throttled'));
-    await settle(page);
-    const id = await aid(page);
-    const waiting = await queued(page);
-    await fetch(control + '/up');
-    await page.goto(site + '/jp.html');
-    await settle(page);
-    return { aid: id, waiting, after: await queued(page) };
+    return outage(page, '/throttle', async () => {
+      await page.evaluate(() => baton('track', 'while_throttled'));
+      await settle(page);
+    });
   },
   // The collector refuses the page view for good (400): it leaves the queue.
   async refused(page) {

@@ -6,25 +6,20 @@
 // nothing, and visit every page at 1280 and 390 px wide, in English and in
 // Japanese (Accept-Language: ja), screenshots in $SHOTS. Prints what it saw
 // for the Go test to check.
-import { chromium } from 'playwright-core';
 import { signIn } from './signin.mjs';
-import { fits, watchErrors } from './pages.mjs';
+import { fits, launch, watchErrors } from './pages.mjs';
 
 const base = process.env.URL; // .../admin/
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const shots = process.env.SHOTS;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    // A person at the demo, not a robot: the collector identifies no webdriver.
-    '--disable-blink-features=AutomationControlled',
-    // Nor headless Chromium's user agent, which says so (a bot, never
-    // identified): set for the whole browser, since a context's user agent
-    // does not reach the beacons a page sends as it unloads, and a form's
-    // event could arrive first by beacon, as a bot's.
-    `--user-agent=${UA}`],
-});
+const browser = await launch(
+  // A person at the demo, not a robot: the collector identifies no webdriver.
+  '--disable-blink-features=AutomationControlled',
+  // Nor headless Chromium's user agent, which says so (a bot, never
+  // identified): set for the whole browser, since a context's user agent
+  // does not reach the beacons a page sends as it unloads, and a form's
+  // event could arrive first by beacon, as a bot's.
+  `--user-agent=${UA}`);
 const errors = [];
 async function newPage(opts) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, ...opts });

@@ -710,9 +710,10 @@ var errSolo = errors.New("bolttable: run solo")
 //
 // Unlike bbolt's Batch, which waits MaxBatchDelay for company before every
 // commit, the committer starts a commit as soon as it is free, with every
-// write that queued while the previous one was syncing: a lone write pays
+// write that queued while the previous one was syncing (under concurrent
+// load it waits once, briefly, for more: see commitLoop): a lone write pays
 // no delay, and under load a commit carries as many writes as are in
-// flight, so fsyncs stay one per commit.
+// flight, so its two syncs are shared by all of them.
 func (t *Table) batch(fn func(*bolt.Tx) error) error {
 	if t.closed {
 		return bolterrors.ErrDatabaseNotOpen
