@@ -224,6 +224,9 @@ func Parse(body []byte, src Source, forceType string, meta Meta) ([]Event, error
 	// which is mostly malformed and answered with its errors.
 	evs, err := parseFast(body, src, forceType, meta)
 	if err == errSlow {
+		if meta.rejected != nil {
+			*meta.rejected = nil // what the fast pass refused comes again
+		}
 		return parseStd(body, src, forceType, meta)
 	}
 	return evs, err
@@ -236,17 +239,8 @@ func Parse(body []byte, src Source, forceType string, meta Meta) ([]Event, error
 // valid as a whole, or none of whose events is, is refused as Parse
 // refuses it.
 func ParseEach(body []byte, src Source, meta Meta) (evs []Event, rejected []*Error, err error) {
-	body, err = checkBody(body)
-	if err != nil {
-		return nil, nil, err
-	}
 	meta.rejected = &rejected
-	evs, err = parseFast(body, src, "", meta)
-	if err == errSlow {
-		rejected = nil
-		evs, err = parseStd(body, src, "", meta)
-	}
-	if err != nil {
+	if evs, err = Parse(body, src, "", meta); err != nil {
 		return nil, nil, err
 	}
 	return evs, rejected, nil
