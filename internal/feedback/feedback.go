@@ -413,7 +413,6 @@ func ParseHubSpot(body []byte, values map[string]string) ([]Verdict, error) {
 		return nil, fmt.Errorf("body must be HubSpot's array of events: %v", err)
 	}
 	var vs []Verdict
-	refused := 0 // events of the batch that could not be read
 	for _, e := range evs {
 		if e.SubscriptionType == "deal.propertyChange" || e.SubscriptionType == "object.propertyChange" && e.ObjectTypeID == "0-3" {
 			switch e.PropertyName {
@@ -458,7 +457,6 @@ func ParseHubSpot(body []byte, values map[string]string) ([]Verdict, error) {
 			}
 			if bad != nil {
 				vs = append(vs, Verdict{DeliveryID: "hs-" + e.EventID.String(), Refused: bad.Error()})
-				refused++
 				continue
 			}
 			vs = append(vs, Verdict{DeliveryID: "hs-" + e.EventID.String(), ExternalID: e.ObjectID.String(), At: at, Deal: d})
@@ -477,11 +475,7 @@ func ParseHubSpot(body []byte, values map[string]string) ([]Verdict, error) {
 		}
 		vs = append(vs, v)
 	}
-	if refused > 0 && refused == len(vs) {
-		// Nothing of the batch is read: a 400 saying why.
-		return nil, errors.New(vs[0].Refused)
-	}
-	return vs, nil
+	return vs, nil // a batch none of whose events is read is a 400 (apply)
 }
 
 // kintone: kintone webhooks are not signed, so the URL carries a secret token.
