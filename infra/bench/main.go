@@ -49,6 +49,7 @@ func main() {
 	prof := flag.String("cpuprofile", "", "write a CPU profile of the collector's runs to this file")
 	memprof := flag.String("memprofile", "", "write an allocation profile (after the collector's runs) to this file")
 	people := flag.Int("rescore-people", 1000, "people in the rescore (1,000 events each)")
+	only := flag.String("only", "", "measure one collect target alone (e or batch: for profiling it) and stop")
 	flag.Parse()
 
 	bare, err := bareServer()
@@ -93,6 +94,10 @@ func main() {
 		}
 	}
 	settle()
+	if *only != "" {
+		alone(*only, s.URL, bare, *n, *c, tag, seg, *prof, *memprof)
+		return
+	}
 	stop := startProfile(*prof)
 	bareE := load(bare, *n, *c, tag)
 	e := load(s.URL+"/e", *n, *c, tag)
@@ -124,6 +129,26 @@ func main() {
 	if e.errors+v.errors > 0 {
 		os.Exit(1)
 	}
+}
+
+// alone measures one collect target and its bare handler, profiling the
+// collect run only.
+func alone(which, base, bare string, n, c int, tag, seg func(int64) request, prof, memprof string) {
+	gen, path := tag, "/e"
+	if which == "batch" {
+		gen, path = seg, "/v1/batch"
+	} else if which != "e" {
+		fail(fmt.Errorf("-only %q: want e or batch", which))
+	}
+	b := load(bare, n, c, gen)
+	stop := startProfile(prof)
+	r := load(base+path, n, c, gen)
+	stop()
+	writeHeap(memprof)
+	b.print("bare net/http handler (204)")
+	r.print("POST " + path)
+	verdict(path, r.rps/b.rps)
+	fmt.Printf("  CPU per request, bare/collect: %.2f\n", b.cpu.Seconds()/r.cpu.Seconds())
 }
 
 // scoring prints the engine's and the score path's throughput (per second
