@@ -119,13 +119,30 @@ func (h *Handler) allowedOrigin(r *http.Request) (string, bool) {
 }
 
 func (h *Handler) cors(w http.ResponseWriter, origin string) {
-	if origin == "" {
-		return
-	}
 	hd := w.Header()
+	if origin == "" || hd.Get("Access-Control-Allow-Origin") == origin {
+		return // none, or set already by RefusalsReadable
+	}
 	hd.Set("Access-Control-Allow-Origin", origin)
 	hd.Set("Access-Control-Allow-Credentials", "true")
 	hd.Add("Vary", "Origin")
+}
+
+// RefusalsReadable wraps what answers before the collector (a server's
+// rate limits and bounds: 429, 503) so that the tag's page can read those
+// answers for path (POST /e under the base path) as it reads the
+// collector's own: without the CORS headers the browser hides the status
+// and Retry-After, and the site's console shows a CORS error instead of
+// the throttling.
+func (h *Handler) RefusalsReadable(path string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == path {
+			if origin, ok := h.allowedOrigin(r); ok {
+				h.cors(w, origin)
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func (h *Handler) preflight(w http.ResponseWriter, r *http.Request) {

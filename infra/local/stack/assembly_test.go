@@ -330,12 +330,26 @@ func TestAssembly(t *testing.T) {
 	t.Run("rate_limit_per_site", func(t *testing.T) {
 		s, _ := start(t, "rate_limit_per_ip: -1\nrate_limit_per_site: 1\n", map[string]string{"BATON_SITE_ORIGINS": "https://www.example.com,https://docs.example.com"})
 		var codes []int
+		var last *http.Response
 		for i := range 3 {
-			codes = append(codes, post(t, s, pv(fmt.Sprint("rs", i), "site-rate-1", "www", ""), "Origin", "https://www.example.com").StatusCode)
+			last = post(t, s, pv(fmt.Sprint("rs", i), "site-rate-1", "www", ""), "Origin", "https://www.example.com")
+			codes = append(codes, last.StatusCode)
 		}
 		other := post(t, s, pv("rs-docs", "site-rate-2", "docs", ""), "Origin", "https://docs.example.com").StatusCode
 		if codes[0] != 204 || codes[2] != 429 || other != 204 {
 			t.Fatalf("one origin %v, another %d", codes, other)
+		}
+		// The page must be able to read the refusal (status, Retry-After).
+		if got := last.Header.Get("Access-Control-Allow-Origin"); got != "https://www.example.com" || last.Header.Get("Retry-After") == "" {
+			t.Fatalf("429 readable by the page? Access-Control-Allow-Origin %q, Retry-After %q", got, last.Header.Get("Retry-After"))
+		}
+		if v := last.Header.Values("Vary"); len(v) != 1 {
+			t.Fatalf("Vary %q", v)
+		}
+		// A page of another site reads nothing, refused or not.
+		foreign := post(t, s, pv("rs-evil", "site-rate-3", "www", ""), "Origin", "https://evil.example.net")
+		if foreign.StatusCode != 403 || foreign.Header.Get("Access-Control-Allow-Origin") != "" {
+			t.Fatalf("foreign origin: %d, Access-Control-Allow-Origin %q", foreign.StatusCode, foreign.Header.Get("Access-Control-Allow-Origin"))
 		}
 		cover("rate_limit_per_site")
 	})

@@ -68,7 +68,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, now func()
 		}
 	}
 	s.srv = &http.Server{
-		Handler:           guard(cfg, a.Handler(routes)),
+		Handler:           a.Collect.RefusalsReadable(cfg.BasePath+"/e", guard(cfg, a.Handler(routes))),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
