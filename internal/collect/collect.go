@@ -523,7 +523,7 @@ func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Even
 			skipped = append(skipped, Skip{Index: i, Reason: "flagged as automated (" + ev.Enrichment.FlagReason + "): stored, identifies nobody"})
 			continue
 		}
-		_, _, err := h.People.Identify(r.Context(), identity.Identification{
+		p, res, err := h.People.Identify(r.Context(), identity.Identification{
 			Visitor: ev.VisitorID, Email: email, Fields: ev.Attributes(), Labels: ev.Labels(), At: ev.Timestamp,
 			Strength: identity.Strong, Source: sourceOf(ev),
 		})
@@ -536,6 +536,9 @@ func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Even
 				return nil, false
 			}
 			continue
+		}
+		if res.Full {
+			h.log().Warn("browser not linked: its person has the most browsers a person may have (a shared device, or their email typed on many browsers)", "person", p.ID, "max", identity.MaxBrowsers, "event", ev.ID)
 		}
 		if err != nil {
 			h.log().Error("identify", "err", err, "event", ev.ID)

@@ -386,14 +386,25 @@ func (l Link) PersonAt(t time.Time) string {
 type LinkResult struct {
 	Changed  bool   // the visitor now belongs to the person (and did not before)
 	Previous string // the person it belonged to before a switch
-	Refused  bool   // a weak link did not override a strong one
+	Refused  bool   // not linked: a weak link did not override a strong one, or Full
+	Full     bool   // not linked: the person has MaxBrowsers browsers already
 }
+
+// MaxBrowsers bounds the browsers (visitor ids) linked to one person. A
+// real person has a few. Hundreds mean their email typed into forms on
+// many browsers, by someone else or on a shared device, and every link
+// makes scoring replay a history read browser by browser: the cost of n
+// links grows with n squared and stalls the scoring of everyone behind
+// them on the feed. Past the bound a new browser is not linked: its events
+// stay anonymous.
+const MaxBrowsers = 100
 
 // LinkVisitor makes the visitor belong to the person from time at on. The
 // first link of a visitor reaches back to its first event (its anonymous
 // history becomes the person's); a later link to someone else is a switch
 // from at on.
 func (d *Directory) LinkVisitor(ctx context.Context, visitor, person string, at time.Time, s Strength) (LinkResult, error) {
+	roomChecked := false
 	for attempt := 0; attempt < 8; attempt++ {
 		l, err := d.GetLink(ctx, visitor)
 		if err != nil {
@@ -429,6 +440,16 @@ func (d *Directory) LinkVisitor(ctx context.Context, visitor, person string, at 
 			}
 			l.History = append(l.History, Span{Person: person, From: at, Strength: s})
 		}
+		if res.Changed && !roomChecked {
+			full, err := d.full(ctx, person, visitor)
+			if err != nil {
+				return LinkResult{}, err
+			}
+			if full {
+				return LinkResult{Refused: true, Full: true}, nil
+			}
+			roomChecked = true
+		}
 		l.Visitor = visitor
 		data, _ := json.Marshal(l)
 		member, _ := json.Marshal(map[string]any{"visitor": visitor, "linkedAt": d.now()})
@@ -444,6 +465,21 @@ func (d *Directory) LinkVisitor(ctx context.Context, visitor, person string, at 
 		}
 	}
 	return LinkResult{}, errors.New("identity: too much contention linking visitor")
+}
+
+// full reports whether the person has MaxBrowsers browsers and visitor is
+// not one of them (a browser linked before, to them, comes back). Two
+// links racing may both find room: the bound is for cost, not exact.
+func (d *Directory) full(ctx context.Context, person, visitor string) (bool, error) {
+	items, err := d.T.Query(ctx, table.Query{PK: PersonPK(person), Prefix: memberSK(""), Limit: MaxBrowsers})
+	if err != nil || len(items) < MaxBrowsers {
+		return false, err
+	}
+	_, err = d.T.Get(ctx, PersonPK(person), memberSK(visitor))
+	if errors.Is(err, table.ErrNotFound) {
+		return true, nil
+	}
+	return false, err
 }
 
 // Visitors lists the visitors ever linked to a person.

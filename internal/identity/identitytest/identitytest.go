@@ -222,6 +222,40 @@ func run(t *testing.T, f tabletest.Factory) {
 			t.Fatalf("timeline = %q", got)
 		}
 	})
+	t.Run("BrowsersPerPersonBounded", func(t *testing.T) {
+		fx := newFixture(t, f)
+		var p identity.Person
+		for i := range identity.MaxBrowsers {
+			var res identity.LinkResult
+			p, res = fx.identify(t, fmt.Sprint("many-", i), "victim@example.com", t0.Add(time.Duration(i)*time.Second), identity.Strong)
+			if !res.Changed || res.Refused {
+				t.Fatalf("browser %d: %+v", i, res)
+			}
+		}
+		fx.append(t, ev("one-too-many", "x1", t0))
+		_, res := fx.identify(t, "one-too-many", "victim@example.com", t0.Add(time.Hour), identity.Strong)
+		if !res.Full || !res.Refused || res.Changed {
+			t.Fatalf("browser past the bound: %+v", res)
+		}
+		if l, _ := fx.dir.GetLink(ctx, "one-too-many"); len(l.History) != 0 {
+			t.Fatalf("linked all the same: %+v", l)
+		}
+		if vs, _ := fx.dir.Visitors(ctx, p.ID); len(vs) != identity.MaxBrowsers {
+			t.Fatalf("%d browsers", len(vs))
+		}
+		// One of theirs identifying again, or moving away and back, is no new browser.
+		if _, res := fx.identify(t, "many-7", "victim@example.com", t0.Add(2*time.Hour), identity.Strong); res.Refused {
+			t.Fatalf("known browser refused: %+v", res)
+		}
+		fx.identify(t, "many-8", "other@example.com", t0.Add(3*time.Hour), identity.Strong)
+		if _, res := fx.identify(t, "many-8", "victim@example.com", t0.Add(4*time.Hour), identity.Strong); !res.Changed || res.Refused {
+			t.Fatalf("browser coming back: %+v", res)
+		}
+		// Someone else's browsers are not bounded by theirs.
+		if _, res := fx.identify(t, "one-too-many", "someone@example.com", t0.Add(5*time.Hour), identity.Strong); !res.Changed {
+			t.Fatalf("another person: %+v", res)
+		}
+	})
 	t.Run("EmailClickNeverTakesOverAFormIdentifiedBrowser", func(t *testing.T) {
 		fx := newFixture(t, f)
 		owner, _ := fx.identify(t, "b1", "owner@example.com", t0, identity.Strong)
