@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -674,9 +675,18 @@ func (t *Table) Ack(ctx context.Context, upTo table.Change) error {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	return t.batch(func(tx *bolt.Tx) error {
-		c := tx.Bucket(feedBucket).Cursor()
-		for k, _ := c.First(); k != nil && binary.BigEndian.Uint64(k) <= n; k, _ = c.First() {
-			if err := c.Delete(); err != nil {
+		// The keys first, then one seek each: a cursor's First after each
+		// delete walks over every leaf the transaction has emptied so far
+		// (they stay until the commit rebalances), which made acknowledging
+		// a batch quadratic in its leaves.
+		b := tx.Bucket(feedBucket)
+		var done [][]byte
+		c := b.Cursor()
+		for k, _ := c.First(); k != nil && binary.BigEndian.Uint64(k) <= n; k, _ = c.Next() {
+			done = append(done, slices.Clone(k))
+		}
+		for _, k := range done {
+			if err := b.Delete(k); err != nil {
 				return err
 			}
 		}

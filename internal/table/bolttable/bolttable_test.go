@@ -141,3 +141,66 @@ func BenchmarkPutManyParallel(b *testing.B) {
 		}
 	})
 }
+
+// feedOf opens a table whose feed carries n changes of ~400-byte items
+// (many leaf pages of the feed).
+func feedOf(tb testing.TB, n int) *bolttable.Table {
+	t, err := bolttable.Open(filepath.Join(tb.TempDir(), "baton.db"), bolttable.WithFeed("event"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { t.Close() })
+	data := make([]byte, 400)
+	ws := make([]table.Write, n)
+	for i := range ws {
+		ws[i] = table.Put(table.Item{PK: fmt.Sprintf("V#%d", i%97), SK: fmt.Sprintf("E#%06d", i), Kind: "event", Data: data}, table.Always)
+	}
+	for _, err := range t.PutMany(context.Background(), ws) {
+		if err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return t
+}
+
+// TestAckAcrossLeaves: acknowledging a position removes exactly the changes
+// up to it, across many leaf pages, and the next read starts after it.
+func TestAckAcrossLeaves(t *testing.T) {
+	tb := feedOf(t, 3000)
+	ctx := context.Background()
+	cs, err := tb.Next(ctx, 3000)
+	if err != nil || len(cs) != 3000 {
+		t.Fatalf("%d changes, %v", len(cs), err)
+	}
+	if err := tb.Ack(ctx, cs[1999]); err != nil {
+		t.Fatal(err)
+	}
+	left, err := tb.Next(ctx, 3000)
+	if err != nil || len(left) != 1000 || left[0].Seq != cs[2000].Seq || left[999].Seq != cs[2999].Seq {
+		t.Fatalf("after the ack: %d changes, %v", len(left), err)
+	}
+	if err := tb.Ack(ctx, left[999]); err != nil {
+		t.Fatal(err)
+	}
+	if rest, err := tb.Next(ctx, 10); err != nil || len(rest) != 0 {
+		t.Fatalf("after acking all: %d changes, %v", len(rest), err)
+	}
+}
+
+// BenchmarkAck acknowledges a feed batch of 1,000 changes (the local
+// consumer's batch).
+func BenchmarkAck(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		b.StopTimer()
+		tb := feedOf(b, 1000)
+		cs, err := tb.Next(ctx, 1000)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if err := tb.Ack(ctx, cs[len(cs)-1]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
