@@ -531,9 +531,28 @@ func parseOne(raw []byte, src Source, forceType, batchSentAt string, batchCtx *w
 // resolveType maps the wire type (Baton's or Segment's name) to Baton's type.
 func resolveType(ev *Event, typ string, w wire, src Source) error {
 	switch typ {
-	case "page", "screen", PageView:
+	case "page", PageView:
 		ev.Type = PageView
 		ev.Name = w.Name
+	case "screen":
+		// An app's screen has a name and, unlike a web page, no URL: it
+		// is the custom event Segment's destinations make of it ("Viewed
+		// Home Screen", "Loaded a Screen" without a name), which rules
+		// score by name. A screen that carries a URL is a page view.
+		if u, _ := w.Properties["url"].(string); u != "" || (w.Context != nil && w.Context.Page != nil && w.Context.Page.URL != "") {
+			ev.Type, ev.Name = PageView, w.Name
+			break
+		}
+		ev.Type, ev.Name = Custom, "Loaded a Screen"
+		if w.Name != "" {
+			ev.Name = "Viewed " + w.Name + " Screen"
+			if ev.Properties == nil {
+				ev.Properties = map[string]any{}
+			}
+			if _, ok := ev.Properties["name"]; !ok {
+				ev.Properties["name"] = w.Name
+			}
+		}
 	case "track":
 		// A track call whose event name is one of Baton's types is that type,
 		// so server SDKs can report downloads or form submits too.

@@ -206,6 +206,11 @@ func TestSegmentCalls(t *testing.T) {
 		{"identify", `{"userId":"u","traits":{"email":"A@B.example"}}`, Identify, ""},
 		{"group", `{"userId":"u","groupId":"g1"}`, Custom, "$group"},
 		{"alias", `{"userId":"u","previousId":"old"}`, Custom, "$alias"},
+		// An app's screen has no URL: it is named as Segment's destinations name it.
+		{"screen", `{"userId":"u","name":"Billing","properties":{"plan":"pro"}}`, Custom, "Viewed Billing Screen"},
+		{"screen", `{"userId":"u"}`, Custom, "Loaded a Screen"},
+		{"", `{"type":"screen","userId":"u","name":"ホーム"}`, Custom, "Viewed ホーム Screen"},
+		{"screen", `{"userId":"u","name":"Docs","context":{"page":{"url":"https://x.example/docs"}}}`, PageView, "Docs"},
 	}
 	for _, c := range cases {
 		evs, err := Parse([]byte(c.body), Server, c.force, meta())
@@ -217,7 +222,11 @@ func TestSegmentCalls(t *testing.T) {
 			t.Errorf("%s %s: type %s name %q", c.force, c.body, evs[0].Type, evs[0].Name)
 		}
 	}
-	evs, _ := Parse([]byte(`{"userId":"u","traits":{"email":" A@B.example "}}`), Server, "identify", meta())
+	evs, _ := Parse([]byte(`{"userId":"u","name":"Billing","properties":{"plan":"pro"}}`), Server, "screen", meta())
+	if evs[0].Properties["name"] != "Billing" || evs[0].Properties["plan"] != "pro" {
+		t.Errorf("screen's properties: %v", evs[0].Properties)
+	}
+	evs, _ = Parse([]byte(`{"userId":"u","traits":{"email":" A@B.example "}}`), Server, "identify", meta())
 	if evs[0].Email() != "a@b.example" {
 		t.Errorf("identify email = %q", evs[0].Email())
 	}
