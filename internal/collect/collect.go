@@ -259,7 +259,14 @@ func (h *Handler) server(call string) http.HandlerFunc {
 		user, _, ok := r.BasicAuth()
 		if !ok || h.WriteKey == "" || subtle.ConstantTimeCompare([]byte(user), []byte(h.WriteKey)) != 1 {
 			w.Header().Set("WWW-Authenticate", `Basic realm="baton"`)
-			httpx.Error(w, http.StatusUnauthorized, "send the write key as the HTTP Basic user name")
+			msg := "send the write key as the HTTP Basic user name"
+			switch {
+			case h.WriteKey == "":
+				msg = "the server API is off: this Baton has no write key (BATON_WRITE_KEY)"
+			case ok && user != "":
+				msg = "wrong write key: send this Baton's BATON_WRITE_KEY as the HTTP Basic user name"
+			}
+			httpx.Error(w, http.StatusUnauthorized, msg)
 			return
 		}
 		if !contentTypeOK(r, "application/json") {

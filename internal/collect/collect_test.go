@@ -199,19 +199,20 @@ func TestRejectionPaths(t *testing.T) {
 		name, method, path, body string
 		hdr                      map[string]string
 		status                   int
+		says                     string // in the error, when given
 	}{
-		{"foreign origin", "POST", "/e", body("m"), map[string]string{"Origin": "https://evil.example"}, 403},
-		{"foreign origin preflight", "OPTIONS", "/e", "", map[string]string{"Origin": "https://evil.example"}, 403},
-		{"form content type", "POST", "/e", body("m"), map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, 415},
-		{"multipart", "POST", "/e", body("m"), map[string]string{"Content-Type": "multipart/form-data; boundary=x"}, 415},
-		{"too large", "POST", "/e", big, nil, 413},
-		{"invalid event", "POST", "/e", `{"type":"page_view","messageId":"m"}`, nil, 400},
-		{"not json", "POST", "/e", `type=page_view`, nil, 400},
-		{"segment no auth", "POST", "/v1/track", `{"userId":"u","event":"x"}`, map[string]string{"Content-Type": "application/json"}, 401},
-		{"segment wrong key", "POST", "/v1/track", `{"userId":"u","event":"x"}`, map[string]string{"Content-Type": "application/json", "Authorization": "Basic d3Jvbmc6"}, 401},
-		{"segment text/plain", "POST", "/v1/track", `{"userId":"u","event":"x"}`, map[string]string{"Content-Type": "text/plain", "Authorization": basic}, 415},
-		{"segment no ids", "POST", "/v1/track", `{"event":"x"}`, map[string]string{"Content-Type": "application/json", "Authorization": basic}, 400},
-		{"segment too large", "POST", "/v1/batch", big, map[string]string{"Content-Type": "application/json", "Authorization": basic}, 413},
+		{"foreign origin", "POST", "/e", body("m"), map[string]string{"Origin": "https://evil.example"}, 403, ""},
+		{"foreign origin preflight", "OPTIONS", "/e", "", map[string]string{"Origin": "https://evil.example"}, 403, ""},
+		{"form content type", "POST", "/e", body("m"), map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, 415, ""},
+		{"multipart", "POST", "/e", body("m"), map[string]string{"Content-Type": "multipart/form-data; boundary=x"}, 415, ""},
+		{"too large", "POST", "/e", big, nil, 413, ""},
+		{"invalid event", "POST", "/e", `{"type":"page_view","messageId":"m"}`, nil, 400, ""},
+		{"not json", "POST", "/e", `type=page_view`, nil, 400, ""},
+		{"segment no auth", "POST", "/v1/track", `{"userId":"u","event":"x"}`, map[string]string{"Content-Type": "application/json"}, 401, "send the write key"},
+		{"segment wrong key", "POST", "/v1/track", `{"userId":"u","event":"x"}`, map[string]string{"Content-Type": "application/json", "Authorization": "Basic d3Jvbmc6"}, 401, "wrong write key"},
+		{"segment text/plain", "POST", "/v1/track", `{"userId":"u","event":"x"}`, map[string]string{"Content-Type": "text/plain", "Authorization": basic}, 415, ""},
+		{"segment no ids", "POST", "/v1/track", `{"event":"x"}`, map[string]string{"Content-Type": "application/json", "Authorization": basic}, 400, ""},
+		{"segment too large", "POST", "/v1/batch", big, map[string]string{"Content-Type": "application/json", "Authorization": basic}, 413, ""},
 	}
 	for _, c := range cases {
 		w := e.do(c.method, c.path, c.body, c.hdr)
@@ -220,6 +221,13 @@ func TestRejectionPaths(t *testing.T) {
 			continue
 		}
 		errBody(t, w)
+		if !strings.Contains(w.Body.String(), c.says) {
+			t.Errorf("%s: %s, want it to say %q", c.name, w.Body, c.says)
+		}
+	}
+	e.h.WriteKey = "" // the server API off: no key is right
+	if w := e.do("POST", "/v1/track", `{"userId":"u","event":"x"}`, map[string]string{"Content-Type": "application/json", "Authorization": basic}); w.Code != 401 || !strings.Contains(w.Body.String(), "server API is off") {
+		t.Errorf("without a write key: %d %s", w.Code, w.Body)
 	}
 	// Nothing was stored by any of them.
 	evs, _ := e.log.Visitor(context.Background(), "anon-fallback-1")
