@@ -31,6 +31,8 @@ type EventWriter interface {
 	Append(ctx context.Context, evs []event.Event) ([]bool, error)
 	Get(ctx context.Context, visitor, id string) (event.Event, error)
 	DeleteEvents(ctx context.Context, visitor string, ids ...string) (privacy.Removed, error)
+	// Seen reports whether any event is stored under a visitor id.
+	Seen(ctx context.Context, visitor string) (bool, error)
 }
 
 // Identifier links a browser to a person, and tells whether an email was
@@ -338,36 +340,72 @@ type Skip struct {
 func (h *Handler) linkUserIDs(w http.ResponseWriter, r *http.Request, evs []event.Event) bool {
 	done := map[[2]string]bool{}
 	for _, ev := range evs {
-		a, b := ev.VisitorID, ""
+		a, bs := ev.VisitorID, []string(nil)
 		explicit := ev.Type == event.Identify
 		switch {
 		case ev.UserID != "" && ev.VisitorID != "u:"+ev.UserID:
-			b = "u:" + ev.UserID // identify, track ... with both ids
-		case ev.Type == event.Custom && ev.Name == "$alias":
+			bs = []string{"u:" + ev.UserID} // identify, track ... with both ids
+		case ev.Type == event.Custom && ev.Name == "$alias" && !ev.Flagged():
 			if prev, _ := ev.Properties["previousId"].(string); prev != "" && ev.UserID != "" {
-				a, b = "u:"+ev.UserID, prev // alias {previousId, userId}
-				if !visitor.Valid(prev) {
-					b = "u:" + prev
+				var err error
+				if bs, err = h.previous(r.Context(), prev); err != nil {
+					h.log().Error("resolve an alias's previousId", "err", err, "event", ev.ID)
+					httpx.Unavailable(w, 2*time.Second)
+					return false
 				}
-				explicit = true
+				a, explicit = "u:"+ev.UserID, true // alias {previousId, userId}
 			}
 		}
-		pair := [2]string{a, b}
-		if b == "" || ev.Flagged() || done[pair] || (!explicit && h.joined.recent(pair, h.now())) {
-			continue
-		}
-		done[pair] = true
-		same, err := h.join(r.Context(), a, b, ev.Timestamp)
-		if err != nil {
-			h.log().Error("link user id", "err", err, "event", ev.ID)
-			httpx.Unavailable(w, 2*time.Second)
-			return false
-		}
-		if same {
-			h.joined.add(pair, h.now())
+		for _, b := range bs {
+			pair := [2]string{a, b}
+			if ev.Flagged() || done[pair] || (!explicit && h.joined.recent(pair, h.now())) {
+				continue
+			}
+			done[pair] = true
+			same, err := h.join(r.Context(), a, b, ev.Timestamp)
+			if err != nil {
+				h.log().Error("link user id", "err", err, "event", ev.ID)
+				httpx.Unavailable(w, 2*time.Second)
+				return false
+			}
+			if same {
+				h.joined.add(pair, h.now())
+			}
 		}
 	}
 	return true
+}
+
+// previous is what an alias's previousId names. Segment lets it be an
+// anonymousId or an earlier userId, and the two are stored under different
+// visitor ids (the anonymousId, or "u:" and the userId), so the one that
+// has events or a person is taken, both when both have. Neither: the
+// anonymousId when it has a cookie's shape (a browser whose events are
+// still to come), else the userId.
+func (h *Handler) previous(ctx context.Context, prev string) ([]string, error) {
+	var out []string
+	for _, id := range []string{prev, "u:" + prev} {
+		p, err := h.People.PersonOf(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		seen := p != ""
+		if !seen {
+			if seen, err = h.Events.Seen(ctx, id); err != nil {
+				return nil, err
+			}
+		}
+		if seen {
+			out = append(out, id)
+		}
+	}
+	if len(out) == 0 {
+		if visitor.Valid(prev) {
+			return []string{prev}, nil
+		}
+		return []string{"u:" + prev}, nil
+	}
+	return out, nil
 }
 
 // join links whichever of two visitor ids has no person to the other's. It

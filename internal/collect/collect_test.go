@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -275,6 +276,10 @@ func (failingWriter) Get(context.Context, string, string) (event.Event, error) {
 
 func (failingWriter) DeleteEvents(context.Context, string, ...string) (privacy.Removed, error) {
 	return nil, errors.New("disk on fire")
+}
+
+func (failingWriter) Seen(context.Context, string) (bool, error) {
+	return false, errors.New("disk on fire")
 }
 
 type failingPeople struct{ collect.Identifier }
@@ -741,6 +746,42 @@ func TestAliasPreviousIDIsChecked(t *testing.T) {
 	}
 	if w := e.do("POST", "/v1/alias", `{"userId":"user-0001","previousId":"anon-fallback-1"}`, seg); w.Code != 200 {
 		t.Fatalf("a good alias: %d %s", w.Code, w.Body)
+	}
+}
+
+// TestAliasFollowsWhereThePreviousIDHasEvents: Segment's previousId is an
+// anonymousId or an earlier userId, stored under different visitor ids.
+// It used to be told apart by shape alone: an earlier userId of eight
+// digits was taken for an anonymousId (and a short anonymousId for a
+// userId), so the alias linked an id without events and the history
+// stayed anonymous.
+func TestAliasFollowsWhereThePreviousIDHasEvents(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	seg := map[string]string{"Content-Type": "application/json", "Authorization": "Basic d3JpdGUta2V5LTAxMjM0NTY3ODk6"}
+	calls := []struct{ path, body string }{
+		{"/v1/track", `{"userId":"20240001","event":"Trial Started"}`},                              // an earlier userId that looks like a cookie
+		{"/v1/page", `{"anonymousId":"a1","properties":{"url":"https://www.example.com/pricing"}}`}, // a short anonymousId
+		{"/v1/identify", `{"userId":"crm-0042","traits":{"email":"alias@example.com"}}`},
+		{"/v1/alias", `{"userId":"crm-0042","previousId":"20240001"}`},
+		{"/v1/alias", `{"userId":"crm-0042","previousId":"a1"}`},
+	}
+	for _, c := range calls {
+		if w := e.do("POST", c.path, c.body, seg); w.Code != 200 {
+			t.Fatalf("%s: %d %s", c.path, w.Code, w.Body)
+		}
+	}
+	p, err := e.dir.ByEmail(ctx, "alias@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, err := e.dir.Visitors(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(vs)
+	if want := []string{"a1", "u:20240001", "u:crm-0042"}; !slices.Equal(vs, want) {
+		t.Fatalf("the person's visitor ids %v, want %v", vs, want)
 	}
 }
 

@@ -195,6 +195,13 @@ func (l *Log) Heads(ctx context.Context, visitor string) ([]Head, error) {
 	return heads, nil
 }
 
+// Seen reports whether any event is stored under the visitor id (one
+// item read).
+func (l *Log) Seen(ctx context.Context, visitor string) (bool, error) {
+	items, err := l.T.Query(ctx, table.Query{PK: VisitorPK(visitor), Prefix: "E#", Limit: 1, Consistent: true})
+	return len(items) > 0, err
+}
+
 // SortHeads orders heads oldest first by time, then id, stably (newest
 // first with newest: the reverse order, ties kept as they were).
 func SortHeads(heads []Head, newest bool) {
