@@ -178,7 +178,7 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	received := h.now()
-	evs, rejected, err := event.ParseEach(body, event.Browser, event.Meta{ReceivedAt: received, Client: event.Client{UserAgent: r.UserAgent()}, Scrub: h.Scrub})
+	evs, _, rejected, err := event.ParseEach(body, event.Browser, event.Meta{ReceivedAt: received, Client: event.Client{UserAgent: r.UserAgent()}, Scrub: h.Scrub})
 	if err != nil {
 		writeParseError(w, err)
 		return
@@ -208,7 +208,7 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	evs = kept
-	kept, dropped, ok := h.dropErased(w, r, evs)
+	kept, _, dropped, ok := h.dropErased(w, r, evs, nil)
 	if !ok {
 		return
 	}
@@ -284,7 +284,21 @@ func (h *Handler) server(call string) http.HandlerFunc {
 		// Go's net/http ...), not the visitor: its user agent and address
 		// say nothing about the visitor. Only context.userAgent and
 		// context.ip, the visitor's as the SDK reports them, count.
-		evs, err := event.Parse(body, event.Server, force, event.Meta{ReceivedAt: h.now(), Scrub: h.Scrub})
+		meta := event.Meta{ReceivedAt: h.now(), Scrub: h.Scrub}
+		var (
+			evs     []event.Event
+			at      []int // each event's index in the request
+			refused []*event.Error
+		)
+		if call == "batch" {
+			// Segment answers 200 to a batch whatever its events, and an
+			// SDK drops a batch a 4xx answered: one bad event must not lose
+			// the rest. The invalid ones are left out and named.
+			evs, at, refused, err = event.ParseEach(body, event.Server, meta)
+		} else {
+			evs, err = event.Parse(body, event.Server, force, meta)
+			at = []int{0}
+		}
 		if err != nil {
 			writeParseError(w, err)
 			return
@@ -293,11 +307,20 @@ func (h *Handler) server(call string) http.HandlerFunc {
 			writeParseError(w, err)
 			return
 		}
-		if evs, _, ok = h.dropErased(w, r, evs); !ok {
+		out := map[string]any{"success": true}
+		if len(refused) > 0 {
+			h.log().Info("collect: invalid events left out of a batch", "kept", len(evs), "refused", len(refused), "first", refused[0].Error())
+			list := make([]httpx.ErrorBody, len(refused))
+			for i, e := range refused {
+				list[i] = httpx.ErrorBody{Error: e.Error(), Field: e.Field, Index: e.Index}
+			}
+			out["refused"] = list // not stored: sending them again is refused again
+		}
+		if evs, at, _, ok = h.dropErased(w, r, evs, at); !ok {
 			return
 		}
 		if len(evs) == 0 { // every event names an erased person: nothing stored
-			httpx.JSON(w, http.StatusOK, map[string]bool{"success": true})
+			httpx.JSON(w, http.StatusOK, out)
 			return
 		}
 		for i := range evs {
@@ -315,8 +338,10 @@ func (h *Handler) server(call string) http.HandlerFunc {
 		if !h.linkUserIDs(w, r, evs) {
 			return
 		}
-		out := map[string]any{"success": true}
 		if len(skipped) > 0 {
+			for i := range skipped {
+				skipped[i].Index = at[skipped[i].Index] // as the caller numbered them
+			}
 			out["skipped"] = skipped // accepted and stored, but identified nobody: said, never silent
 		}
 		httpx.JSON(w, http.StatusOK, out)
@@ -486,15 +511,25 @@ func (h *Handler) checkSites(evs []event.Event) error {
 // dropErased removes the events that name the email of a person who asked
 // to be forgotten: they are not stored (their email and fields would come
 // back) and identify nobody. It answers a storage error itself (ok false).
-func (h *Handler) dropErased(w http.ResponseWriter, r *http.Request, evs []event.Event) (kept []event.Event, dropped int, ok bool) {
+func (h *Handler) dropErased(w http.ResponseWriter, r *http.Request, evs []event.Event, at []int) (kept []event.Event, keptAt []int, dropped int, ok bool) {
 	// Filtered in place (events are large): most carry no email, and a
-	// request's events are its own.
+	// request's events are its own. at (each event's index in the request,
+	// or nil) is filtered alongside.
 	kept = evs[:0]
+	if at != nil {
+		keptAt = at[:0]
+	}
+	keep := func(i int, ev event.Event) {
+		kept = append(kept, ev)
+		if at != nil {
+			keptAt = append(keptAt, at[i])
+		}
+	}
 	var erased map[string]bool
-	for _, ev := range evs {
+	for i, ev := range evs {
 		email := ev.Email()
 		if email == "" {
-			kept = append(kept, ev)
+			keep(i, ev)
 			continue
 		}
 		if erased == nil {
@@ -506,7 +541,7 @@ func (h *Handler) dropErased(w http.ResponseWriter, r *http.Request, evs []event
 			if gone, err = h.People.Erased(r.Context(), email); err != nil {
 				h.log().Error("tombstone check", "err", err)
 				httpx.Unavailable(w, 2*time.Second)
-				return nil, 0, false
+				return nil, nil, 0, false
 			}
 			erased[email] = gone
 		}
@@ -514,9 +549,9 @@ func (h *Handler) dropErased(w http.ResponseWriter, r *http.Request, evs []event
 			dropped++
 			continue
 		}
-		kept = append(kept, ev)
+		keep(i, ev)
 	}
-	return kept, dropped, true
+	return kept, keptAt, dropped, true
 }
 
 // store enriches, writes and identifies; it answers the error itself and

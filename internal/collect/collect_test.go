@@ -785,6 +785,63 @@ func TestAliasFollowsWhereThePreviousIDHasEvents(t *testing.T) {
 	}
 }
 
+// TestSegmentBatchKeepsTheValidEvents: Segment answers 200 to a batch
+// whatever its events, and an SDK (analytics-node, analytics-python)
+// drops a batch a 400 answered without retrying: one event without a name,
+// or one over 32 KB, lost the 99 others. They are stored; the answer names
+// the refused ones, and the skipped ones, by their index in the batch.
+func TestSegmentBatchKeepsTheValidEvents(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	seg := map[string]string{"Content-Type": "application/json", "Authorization": "Basic d3JpdGUta2V5LTAxMjM0NTY3ODk6"}
+	e.h.Enrich = func(_ *http.Request, ev *event.Event) { // the enrichment's verdict on a crawler
+		if strings.Contains(ev.Client.UserAgent, "Googlebot") {
+			ev.Enrichment.Bot, ev.Enrichment.FlagReason = true, "crawler"
+		}
+	}
+	big := `{"type":"track","event":"Big","anonymousId":"seg-b-1","messageId":"m-big","properties":{"x":"` + strings.Repeat("y", event.MaxEventBytes) + `"}}`
+	b := `{"batch":[` +
+		`{"type":"track","anonymousId":"seg-b-1","messageId":"m-noname"},` + // 0: refused
+		`{"type":"track","event":"Demo Requested","anonymousId":"seg-b-1","messageId":"m-ok"},` + // 1
+		big + `,` + // 2: refused
+		`{"type":"identify","anonymousId":"seg-b-1","messageId":"m-bot","traits":{"email":"bot@maker.example"},"context":{"userAgent":"Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"}},` + // 3: skipped
+		`{"type":"page","anonymousId":"seg-b-1","messageId":"m-page","properties":{"url":"https://www.example.com/x"}}]}` // 4
+	w := e.do("POST", "/v1/batch", b, seg)
+	var got struct {
+		Success bool
+		Refused []struct {
+			Error string
+			Index int
+		}
+		Skipped []collect.Skip
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || w.Code != 200 || !got.Success {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+	if len(got.Refused) != 2 || got.Refused[0].Index != 0 || !strings.Contains(got.Refused[0].Error, "event") || got.Refused[1].Index != 2 || !strings.Contains(got.Refused[1].Error, "larger") {
+		t.Fatalf("refused %+v", got.Refused)
+	}
+	if len(got.Skipped) != 1 || got.Skipped[0].Index != 3 {
+		t.Fatalf("skipped %+v, want the crawler's identify at index 3", got.Skipped)
+	}
+	evs, _ := e.log.Visitor(ctx, "seg-b-1")
+	ids := []string{}
+	for _, ev := range evs {
+		ids = append(ids, ev.ID)
+	}
+	slices.Sort(ids)
+	if !slices.Equal(ids, []string{"m-bot", "m-ok", "m-page"}) {
+		t.Fatalf("stored %v", ids)
+	}
+	// Nothing valid: refused whole, as a single call is.
+	if w := e.do("POST", "/v1/batch", `{"batch":[{"type":"track","anonymousId":"seg-b-2"}]}`, seg); w.Code != 400 {
+		t.Fatalf("a batch of invalid events: %d %s", w.Code, w.Body)
+	}
+	if w := e.do("POST", "/v1/track", `{"anonymousId":"seg-b-2"}`, seg); w.Code != 400 {
+		t.Fatalf("an invalid track call: %d %s", w.Code, w.Body)
+	}
+}
+
 // TestLongTitleKeepsTheForm: the tag sends document.title as it is; a page
 // whose title passed 1,024 bytes (342 Japanese characters) was refused
 // 400, and the tag drops what a 4xx answered: the form submitted on it,

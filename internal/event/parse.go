@@ -48,6 +48,7 @@ type Meta struct {
 	Scrub      Scrubber // what to remove from every URL and referrer
 
 	rejected *[]*Error // ParseEach: where a batch's invalid events go
+	at       *[]int    // ParseEach: where each event kept stands in the request
 }
 
 // Source selects the rules a body is parsed under.
@@ -225,7 +226,7 @@ func Parse(body []byte, src Source, forceType string, meta Meta) ([]Event, error
 	evs, err := parseFast(body, src, forceType, meta)
 	if err == errSlow {
 		if meta.rejected != nil {
-			*meta.rejected = nil // what the fast pass refused comes again
+			*meta.rejected, *meta.at = nil, nil // what the fast pass read comes again
 		}
 		return parseStd(body, src, forceType, meta)
 	}
@@ -238,12 +239,16 @@ func Parse(body []byte, src Source, forceType string, meta Meta) ([]Event, error
 // others with it (the tag unqueues what a 4xx answered). A body that is not
 // valid as a whole, or none of whose events is, is refused as Parse
 // refuses it.
-func ParseEach(body []byte, src Source, meta Meta) (evs []Event, rejected []*Error, err error) {
-	meta.rejected = &rejected
+//
+// at is each event's index in the request (the events refused, and a
+// message repeated in it, leave gaps), for answers that name events as
+// the caller numbered them.
+func ParseEach(body []byte, src Source, meta Meta) (evs []Event, at []int, rejected []*Error, err error) {
+	meta.rejected, meta.at = &rejected, &at
 	if evs, err = Parse(body, src, "", meta); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return evs, rejected, nil
+	return evs, at, rejected, nil
 }
 
 // checkBody returns the body without surrounding space, or why no reader
@@ -387,6 +392,9 @@ func parseEvents(raws [][]byte, batched bool, src Source, forceType, sentAt stri
 			seen[key] = true
 		}
 		out = append(out, ev)
+		if meta.at != nil {
+			*meta.at = append(*meta.at, i)
+		}
 	}
 	if len(out) == 0 && meta.rejected != nil && len(*meta.rejected) > 0 {
 		return nil, (*meta.rejected)[0] // nothing valid: refused as a whole

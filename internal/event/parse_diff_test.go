@@ -3,6 +3,7 @@ package event
 import (
 	"errors"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -214,18 +215,19 @@ func parseWithStd(body []byte, src Source, force string, m Meta) ([]Event, error
 }
 
 // parseEachWithStd is ParseEach with encoding/json alone reading the body.
-func parseEachWithStd(body []byte, src Source, m Meta) ([]Event, []*Error, error) {
+func parseEachWithStd(body []byte, src Source, m Meta) ([]Event, []int, []*Error, error) {
 	body, err := checkBody(body)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	var rejected []*Error
-	m.rejected = &rejected
+	var at []int
+	m.rejected, m.at = &rejected, &at
 	evs, err := parseStd(body, src, "", m)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return evs, rejected, nil
+	return evs, at, rejected, nil
 }
 
 // sameParse fails t when Parse and the encoding/json reader differ on body,
@@ -251,9 +253,12 @@ func sameParse(t testing.TB, body []byte, src Source, force string, m Meta) {
 		return
 	}
 	n = 0
-	got, gotRej, gotErr := ParseEach(append([]byte(nil), body...), src, m)
+	got, gotAt, gotRej, gotErr := ParseEach(append([]byte(nil), body...), src, m)
 	n = 0
-	want, wantRej, wantErr := parseEachWithStd(append([]byte(nil), body...), src, m)
+	want, wantAt, wantRej, wantErr := parseEachWithStd(append([]byte(nil), body...), src, m)
+	if !slices.Equal(gotAt, wantAt) || len(gotAt) != len(got) {
+		t.Fatalf("each: src %d body %.300q\nat  %v for %d events\nstd %v", src, body, gotAt, len(got), wantAt)
+	}
 	if g, w := describeErr(gotErr), describeErr(wantErr); g != w {
 		t.Fatalf("each: src %d body %.300q\nerror  %s\nstd    %s", src, body, g, w)
 	}

@@ -3,6 +3,7 @@ package event
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -502,12 +503,15 @@ func TestParseEachLeavesOutInvalidEvents(t *testing.T) {
 	}
 	huge := `["a,1",false,"big",0,null,"page",null,["https://www.example.com/","` + strings.Repeat("x", MaxEventBytes) + `",""],1795000000000]`
 	body := "[" + page("m1") + `,["a,1",false,"m2",0,null,"",null,null,1795000000000],` + huge + "," + page("m4") + ",1795000000000]"
-	evs, refused, err := ParseEach([]byte(body), Browser, m)
+	evs, at, refused, err := ParseEach([]byte(body), Browser, m)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(evs) != 2 || evs[0].ID != "m1" || evs[1].ID != "m4" {
 		t.Fatalf("kept %+v", evs)
+	}
+	if !slices.Equal(at, []int{0, 3}) {
+		t.Fatalf("kept events at %v in the request, want [0 3]", at)
 	}
 	if len(refused) != 2 || *refused[0].Index != 1 || refused[0].Field != "t" || *refused[1].Index != 2 || refused[1].Status != 413 {
 		t.Fatalf("refused %+v", refused)
@@ -520,7 +524,7 @@ func TestParseEachLeavesOutInvalidEvents(t *testing.T) {
 		"[" + page("m1") + ",", // not JSON
 		`{"type":"page_view"}`, // one event, invalid
 	} {
-		if evs, refused, err := ParseEach([]byte(b), Browser, m); err == nil {
+		if evs, _, refused, err := ParseEach([]byte(b), Browser, m); err == nil {
 			t.Errorf("%.80s: kept %d, refused %d, no error", b, len(evs), len(refused))
 		}
 	}
