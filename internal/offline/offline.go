@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -120,11 +121,18 @@ func EventID(email, eventName, day string) string {
 	return "off_" + hex.EncodeToString(h[:16])
 }
 
-// ParseDate reads YYYY-MM-DD or YYYY/MM/DD (Excel's 2026/1/5 too) as the
-// start of that day in loc.
+// ParseDate reads YYYY-MM-DD, YYYY/MM/DD (Excel's 2026/1/5 too) or
+// 2026年1月5日 (with 令和/平成 years: 令和8年1月5日, 令和元年) as the start
+// of that day in loc. A time after the date (a datetime cell exported as
+// 2026/1/5 0:00, or 2026-01-05T10:30:00) is left out: a touch is of a day.
 func ParseDate(s string, loc *time.Location) (time.Time, error) {
+	in := s
 	s = strings.TrimSpace(norm.NFKC.String(s))
-	for _, layout := range []string{"2006-1-2", "2006/1/2"} {
+	if i := strings.IndexAny(s, " T"); i > 0 && strings.Contains(s[i:], ":") {
+		s = s[:i]
+	}
+	s = westernYear(s)
+	for _, layout := range []string{"2006-1-2", "2006/1/2", "2006年1月2日"} {
 		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
 			if t.Year() < 2000 { // a year mistyped (0202): no touch's, as no event's
 				return time.Time{}, fmt.Errorf("date %q is before 2000", s)
@@ -132,7 +140,38 @@ func ParseDate(s string, loc *time.Location) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("date %q: write YYYY-MM-DD or YYYY/MM/DD", s)
+	return time.Time{}, fmt.Errorf("date %q: write YYYY-MM-DD, YYYY/MM/DD or 2026年1月5日", in)
+}
+
+// eras are the Japanese eras a touch's date may be written in, and the
+// western year before each one's first.
+var eras = []struct {
+	name string
+	base int
+}{{"令和", 2018}, {"平成", 1988}}
+
+// westernYear rewrites a date in a Japanese era (令和8年1月5日, 令和元年…)
+// with its western year; anything else is returned as it is.
+func westernYear(s string) string {
+	for _, e := range eras {
+		rest, ok := strings.CutPrefix(s, e.name)
+		if !ok {
+			continue
+		}
+		n, after, ok := strings.Cut(rest, "年")
+		if !ok {
+			return s
+		}
+		y := 1
+		if n != "元" {
+			var err error
+			if y, err = strconv.Atoi(n); err != nil || y < 1 || y > 99 {
+				return s
+			}
+		}
+		return strconv.Itoa(e.base+y) + "年" + after
+	}
+	return s
 }
 
 type columns struct{ email, event, date, channel int }

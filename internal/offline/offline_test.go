@@ -166,13 +166,20 @@ func TestChannelsAndDates(t *testing.T) {
 			t.Errorf("%q: %q, want %q", in, got, want)
 		}
 	}
-	for _, in := range []string{"2026-11-06", "2026/11/6", "２０２６/１１/０６"} {
+	for _, in := range []string{"2026-11-06", "2026/11/6", "２０２６/１１/０６", "2026年11月6日", "２０２６年１１月６日", "令和8年11月6日",
+		"2026/11/6 0:00", "2026-11-06 10:30:00", "2026-11-06T10:30:00"} {
 		if d, err := ParseDate(in, tokyo); err != nil || !d.Equal(time.Date(2026, 11, 6, 0, 0, 0, 0, tokyo)) {
 			t.Errorf("%q: %v %v", in, d, err)
 		}
 	}
 	// A year mistyped (0202, 202) is no touch's: events are from 2000 on.
-	for _, in := range []string{"11/6/2026", "2026-13-01", "2026年11月6日", "", "0202-11-06", "202/11/6", "1999-12-31"} {
+	if d, err := ParseDate("令和元年5月1日", tokyo); err != nil || !d.Equal(time.Date(2019, 5, 1, 0, 0, 0, 0, tokyo)) {
+		t.Errorf("令和元年: %v %v", d, err)
+	}
+	if d, err := ParseDate("平成30年4月1日", tokyo); err != nil || !d.Equal(time.Date(2018, 4, 1, 0, 0, 0, 0, tokyo)) {
+		t.Errorf("平成: %v %v", d, err)
+	}
+	for _, in := range []string{"11/6/2026", "2026-13-01", "2026年13月6日", "令和x年1月1日", "昭和60年1月1日", "", "0202-11-06", "202/11/6", "1999-12-31", "2026-11-06 garbage"} {
 		if _, err := ParseDate(in, tokyo); err == nil {
 			t.Errorf("%q accepted", in)
 		}
