@@ -14,9 +14,11 @@ against that user's policies (moto/iam/access_control.py), but as it comes:
   dynamodb:TransactWriteItems (each item needs the action of its kind on
   its table) and authorizes SQS's batch operations as the single ones.
 This module fixes those three, and records each (user, action, resource,
-denied) it judged for GET /_baton/iam. Still not checked, as moto does not: policy
-Conditions (moto evaluates them only for role trust policies), resource-based
-policies, and any implicit calls AWS makes on the caller's behalf.
+denied) it judged for GET /_baton/iam. Still not checked: a statement's
+Condition (moto evaluates StringEquals against the request's own parameters
+only and lets any other condition pass: a conditional grant acts as an
+unconditional one), NotResource, resource-based policies, and calls AWS
+makes with the role on its own (Lambda's event source mappings).
 """
 import json
 import re
