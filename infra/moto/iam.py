@@ -4,15 +4,19 @@ on with POST /moto-api/reset-auth "0").
 
 Enforced, moto authorizes each request signed by an IAM user's access key
 against that user's policies (moto/iam/access_control.py), but as it comes:
-- it knows the resource only for SQS (the queue's ARN); DynamoDB and
-  Secrets Manager requests are judged against "*", which a statement naming
-  the table or the secret never matches: everything would be denied;
+- it knows the resource only for SQS (the queue's ARN); DynamoDB (and its
+  streams) and Secrets Manager requests are judged against "*", which a
+  statement naming the table, stream or secret never matches: everything
+  would be denied;
 - it reads a policy's Resource as a regular expression with "*" widened, so
   the secret's "name-??????" is not a valid pattern (HTTP 500) and "." in
   an ARN matches any character;
 - it takes the API operation for the IAM action, where AWS has no
-  dynamodb:TransactWriteItems (each item needs the action of its kind on
-  its table) and authorizes SQS's batch operations as the single ones.
+  dynamodb:TransactWriteItems or TransactGetItems (each item needs the
+  action of its kind on its table) and authorizes SQS's batch operations
+  as the single ones.
+(And a request signed by a key of no IAM user is refused once enforced:
+everything the test does itself goes through a user of its own.)
 This module fixes those three, and records each (user, action, resource,
 denied) it judged for GET /_baton/iam. Still not checked: a statement's
 Condition (moto evaluates StringEquals against the request's own parameters
@@ -70,6 +74,8 @@ def _requested(req, resource):
             ]
         if "StreamArn" in body:
             return [(action, body["StreamArn"])]
+        if "ShardIterator" in body:  # moto's iterators are "<stream arn>|1|<id>"
+            return [(action, body["ShardIterator"].split("|", 1)[0])]
         if "TableName" in body:
             return [(action, table(body["TableName"]))]
         return [(action, "*")]

@@ -11,6 +11,8 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
+	streamtypes "github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
@@ -18,7 +20,8 @@ import (
 
 // TestIAMJudgesAsAWS: an IAMServer allows exactly what a user's policy
 // grants, by action and resource, as AWS judges Baton's calls: the table
-// and the secret named in the policy ('?' one character), each item of a
+// and the secret named in the policy ('?' one character), the stream (its
+// shard iterators too), each item of a
 // TransactWriteItems by its own action, an SQS batch as its single
 // operation; an unknown key is refused. Not checked: a statement's
 // Condition (moto evaluates StringEquals on the request's own parameters
@@ -35,11 +38,13 @@ func TestIAMJudgesAsAWS(t *testing.T) {
 			AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("PK"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
 			KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("PK"), KeyType: ddbtypes.KeyTypeHash}},
 			BillingMode:          ddbtypes.BillingModePayPerRequest,
+			StreamSpecification:  &ddbtypes.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: ddbtypes.StreamViewTypeNewImage},
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
 		arn[name] = aws.ToString(out.TableDescription.TableArn)
+		arn[name+" stream"] = aws.ToString(out.TableDescription.LatestStreamArn)
 	}
 	q, err := sqs.NewFromConfig(admin).CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("q")})
 	if err != nil {
@@ -51,6 +56,7 @@ func TestIAMJudgesAsAWS(t *testing.T) {
 	user := srv.User(t, "fn", `{"Version": "2012-10-17", "Statement": [
 		{"Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:PutItem"], "Resource": "`+arn["granted"]+`"},
 		{"Effect": "Allow", "Action": "dynamodb:Query", "Resource": "`+arn["granted"]+`", "Condition": {"Bool": {"aws:SecureTransport": "true"}}},
+		{"Effect": "Allow", "Action": ["dynamodb:DescribeStream", "dynamodb:GetShardIterator", "dynamodb:GetRecords"], "Resource": "`+arn["granted stream"]+`"},
 		{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "arn:aws:secretsmanager:us-east-1:123456789012:secret:app/s-??????"},
 		{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:123456789012:q"}]}`)
 	srv.Enforce(t)
@@ -100,6 +106,23 @@ func TestIAMJudgesAsAWS(t *testing.T) {
 		}},
 		{"DeleteMessageBatch, not granted", false, func() error {
 			_, err := sq.DeleteMessageBatch(ctx, &sqs.DeleteMessageBatchInput{QueueUrl: q.QueueUrl, Entries: []sqstypes.DeleteMessageBatchRequestEntry{{Id: aws.String("1"), ReceiptHandle: aws.String("h")}}})
+			return err
+		}},
+		{"reading the granted table's stream", true, func() error {
+			st := dynamodbstreams.NewFromConfig(cfg)
+			d, err := st.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(arn["granted stream"])})
+			if err != nil {
+				return err
+			}
+			it, err := st.GetShardIterator(ctx, &dynamodbstreams.GetShardIteratorInput{StreamArn: aws.String(arn["granted stream"]), ShardId: d.StreamDescription.Shards[0].ShardId, ShardIteratorType: streamtypes.ShardIteratorTypeTrimHorizon})
+			if err != nil {
+				return err
+			}
+			_, err = st.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: it.ShardIterator})
+			return err
+		}},
+		{"DescribeStream of another table's stream", false, func() error {
+			_, err := dynamodbstreams.NewFromConfig(cfg).DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(arn["other stream"])})
 			return err
 		}},
 		{"GetItem with a key moto does not know", false, func() error {
