@@ -100,7 +100,7 @@ func TestGrantsMatchCalls(t *testing.T) {
 	}
 	secret := map[string]string{"BATON_WEBHOOK_SECRET": testWebhookKey, "BATON_LINK_KEYS": testSecretValue["BATON_LINK_KEYS"]}
 	for k, v := range lambdatest.Env { // the values the samples in events/ are written for
-		if slices.Contains(onAWSSecrets(), k) {
+		if onAWS.secret[k] != "" {
 			secret[k] = v
 		}
 	}
@@ -376,6 +376,9 @@ func TestGrantsMatchCalls(t *testing.T) {
 				if m.Queue == deadletter.PushDLQ {
 					req("POST", "/admin/deadletters/"+m.ID+"/replay", 200)
 				}
+			}
+			if got := receiveAll(t, sqsc, queues["PushQueue"]); len(got) != 1 || got[0].Body != string(mql) {
+				t.Errorf("push queue after the replay: %+v, want the dead letter", got)
 			}
 			// Dead again, then erased with the person.
 			if _, err := sqsc.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(queues["PushDeadLetterQueue"]), MessageBody: aws.String(string(mql))}); err != nil {
@@ -698,8 +701,6 @@ func policyResources(t *testing.T, v any, attrs, refs map[string]string) []strin
 	t.Fatalf("policy resource %v: no test value", v)
 	return nil
 }
-
-func onAWSSecrets() []string { return slices.Collect(maps.Keys(onAWS.secret)) }
 
 // scoreSample is events/score/<name> as Lambda hands it to the score
 // function (placeholders replaced, in binary documents too).
