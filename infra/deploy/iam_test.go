@@ -750,3 +750,68 @@ func receiveAll(t *testing.T, c *sqs.Client, url string) []events.SQSMessage {
 		}
 	}
 }
+
+// sdkOperations are the AWS SDK operations Baton's code builds a request
+// for, with the IAM action AWS authorizes each by (infra/moto/iam.py judges
+// the same), or why no function calls it on AWS. TestGrantsMatchCalls
+// proves the grants only for operations its scenarios reach, and an
+// operation whose IAM action is not its name needs iam.py to know it.
+var sdkOperations = map[string]string{
+	"dynamodb.GetItem":                 "dynamodb:GetItem",
+	"dynamodb.PutItem":                 "dynamodb:PutItem",
+	"dynamodb.DeleteItem":              "dynamodb:DeleteItem",
+	"dynamodb.UpdateItem":              "dynamodb:UpdateItem (Table.Add; on AWS the counters go through TransactWriteItems)",
+	"dynamodb.Query":                   "dynamodb:Query",
+	"dynamodb.Scan":                    "dynamodb:Scan",
+	"dynamodb.TransactWriteItems":      "each item's own: dynamodb:PutItem, UpdateItem, DeleteItem, ConditionCheckItem",
+	"dynamodb.CreateTable":             "local only: core.OpenDynamo creates the table with BATON_DYNAMODB_ENDPOINT alone; on AWS the template owns it",
+	"dynamodb.DescribeTable":           "local only: creating the table, and the local stack's stream reader",
+	"dynamodb.DescribeTimeToLive":      "local only: creating the table",
+	"dynamodb.UpdateTimeToLive":        "local only: creating the table",
+	"dynamodbstreams.DescribeStream":   "local only: the local stack's change feed (dynamotable.Stream); on AWS Lambda's event source mapping reads the stream",
+	"dynamodbstreams.GetShardIterator": "local only: as DescribeStream",
+	"dynamodbstreams.GetRecords":       "local only: as DescribeStream",
+	"sqs.SendMessage":                  "sqs:SendMessage",
+	"sqs.ReceiveMessage":               "sqs:ReceiveMessage",
+	"sqs.DeleteMessage":                "sqs:DeleteMessage",
+	"sqs.ChangeMessageVisibility":      "sqs:ChangeMessageVisibility",
+	"sqs.ChangeMessageVisibilityBatch": "sqs:ChangeMessageVisibility",
+	"secretsmanager.GetSecretValue":    "secretsmanager:GetSecretValue",
+}
+
+// TestSDKOperationsKnown: the operations Baton's code calls (a request
+// built outside tests, under internal/ and functions/) are sdkOperations.
+func TestSDKOperationsKnown(t *testing.T) {
+	re := regexp.MustCompile(`\b(dynamodb|dynamodbstreams|sqs|secretsmanager)\.([A-Z]\w*)Input\b`)
+	called := map[string][]string{}
+	for _, dir := range []string{"internal", "functions"} {
+		filepath.Walk(filepath.Join(root, dir), func(p string, info os.FileInfo, err error) error {
+			if err == nil && info.IsDir() && info.Name() == "testutil" {
+				return filepath.SkipDir
+			}
+			if err == nil && strings.HasSuffix(p, ".go") && !strings.HasSuffix(p, "_test.go") {
+				b, _ := os.ReadFile(p)
+				for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+					op := m[1] + "." + m[2]
+					if !slices.Contains(called[op], p) {
+						called[op] = append(called[op], p)
+					}
+				}
+			}
+			return nil
+		})
+	}
+	if len(called) == 0 {
+		t.Fatal("found no AWS SDK request in the code")
+	}
+	for op, files := range called {
+		if sdkOperations[op] == "" {
+			t.Errorf("%s calls %s: add it to sdkOperations with its IAM action (and to infra/moto/iam.py when that is not its name), and exercise it in a function's scenario of TestGrantsMatchCalls, or say why no function calls it on AWS", strings.Join(files, ", "), op)
+		}
+	}
+	for op := range sdkOperations {
+		if called[op] == nil {
+			t.Errorf("sdkOperations lists %s, which the code no longer calls", op)
+		}
+	}
+}
