@@ -67,11 +67,12 @@ def _requested(req, resource):
     if req._service == "dynamodb":
         table = lambda name: arn + "table/" + name
         if action in ("dynamodb:TransactWriteItems", "dynamodb:TransactGetItems"):
-            return [
+            items = [
                 (_TRANSACT_ITEM[kind], table(op["TableName"]))
                 for item in body.get("TransactItems", [])
                 for kind, op in item.items()
             ]
+            return items or [(action, "*")]  # none: still judged
         if "StreamArn" in body:
             return [(action, body["StreamArn"])]
         if "ShardIterator" in body:  # moto's iterators are "<stream arn>|1|<id>"
