@@ -85,13 +85,13 @@ func Start(t testing.TB) *Server {
 	return s
 }
 
-func start(root string) (*Server, error) {
+func start(root string, env ...string) (*Server, error) {
 	py, err := python()
 	if err != nil {
 		return nil, err
 	}
 	cmd := exec.Command(py, root+"/infra/moto/serve.py")
-	cmd.Env = append(os.Environ(), "PYTHONUNBUFFERED=1")
+	cmd.Env = append(append(os.Environ(), "PYTHONUNBUFFERED=1"), env...)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err

@@ -1,0 +1,817 @@
+package deploy
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/baton-hq/baton/internal/app"
+	"github.com/baton-hq/baton/internal/app/core"
+	"github.com/baton-hq/baton/internal/app/delivery"
+	"github.com/baton-hq/baton/internal/app/sales"
+	"github.com/baton-hq/baton/internal/app/web"
+	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/config"
+	"github.com/baton-hq/baton/internal/deadletter"
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/lambdafn"
+	"github.com/baton-hq/baton/internal/lambdahttp"
+	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/sqsrelay"
+	"github.com/baton-hq/baton/internal/table/dynamotable"
+	"github.com/baton-hq/baton/internal/testutil/lambdatest"
+	"github.com/baton-hq/baton/internal/testutil/moto"
+	"github.com/baton-hq/baton/internal/token"
+)
+
+// TestGrantsMatchCalls runs each function with an IAM user whose only
+// policy is the function's own (the Policies of template.yaml, as SAM puts
+// them in its role, references resolved to the moto resources), against a
+// moto server that enforces IAM as AWS does for what Baton calls
+// (infra/moto/iam.py): the action of each call (each item's for
+// TransactWriteItems, the single operation's for an SQS batch) on the
+// table, stream, queue or secret it names, '*' and '?' as IAM reads them.
+// Each function is built as its functions/<name>/main.go builds it, from the
+// environment the template gives it, and drives the scenario of its own
+// tests (functions/<name>/main_test.go: the samples in events/). The test's
+// own set-up and checks go through an administrator.
+//
+// It fails when a call is denied (a grant missing: it would fail the same
+// way on AWS), and when a grant is never used by the function's scenario
+// (excess). moto does not check a statement's Condition (it lets one it
+// cannot evaluate pass) nor NotResource: the test refuses statements with
+// either, which it could not prove. Out of its reach too: resource-based
+// policies, and what the Lambda service does with the role (the event
+// source mappings reading the stream and the push queue, the failure
+// destination: SAM grants those, TestEventSourceGrants checks it; the users
+// here do not get them), CloudWatch Logs and X-Ray (not Baton's code).
+func TestGrantsMatchCalls(t *testing.T) {
+	mk := tool(t, "make", "install GNU make")
+	tpl := transformed(t)
+	res := resources(t, tpl)
+	ctx := context.Background()
+	srv := moto.StartIAM(t)
+	admin := srv.Admin()
+
+	// The stack's resources, on moto.
+	tbl := dynamotable.New(dynamodb.NewFromConfig(admin), "baton-iam")
+	if err := tbl.CreateTable(ctx); err != nil {
+		t.Fatal(err)
+	}
+	desc, err := dynamodb.NewFromConfig(admin).DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(tbl.Name())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sqsc := sqs.NewFromConfig(admin)
+	queues := map[string]string{}
+	attrs := map[string]string{"Table.Arn": aws.ToString(desc.Table.TableArn), "Table.StreamArn": aws.ToString(desc.Table.LatestStreamArn)}
+	for _, q := range []string{"PushQueue", "PushDeadLetterQueue", "ScoreFailureQueue"} {
+		out, err := sqsc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("baton-" + q), Attributes: map[string]string{"VisibilityTimeout": "360"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := sqsc.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: out.QueueUrl, AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameQueueArn}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		queues[q], attrs[q+".Arn"] = aws.ToString(out.QueueUrl), a.Attributes["QueueArn"]
+	}
+	secret := map[string]string{"BATON_WEBHOOK_SECRET": testWebhookKey, "BATON_LINK_KEYS": testSecretValue["BATON_LINK_KEYS"]}
+	for k, v := range lambdatest.Env { // the values the samples in events/ are written for
+		if onAWS.secret[k] != "" {
+			secret[k] = v
+		}
+	}
+	value, _ := json.Marshal(secret)
+	if _, err := secretsmanager.NewFromConfig(admin).CreateSecret(ctx, &secretsmanager.CreateSecretInput{Name: aws.String("baton/secrets"), SecretString: aws.String(string(value))}); err != nil {
+		t.Fatal(err)
+	}
+
+	// The MQL webhook the push function delivers to; p2's meets an outage.
+	var hookMu sync.Mutex
+	hooked := map[string]int{}
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		hookMu.Lock()
+		defer hookMu.Unlock()
+		if strings.Contains(string(b), "p2@example.com") {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		hooked[r.Header.Get("webhook-id")]++
+	}))
+	t.Cleanup(hook.Close)
+
+	refs := map[string]string{
+		"AWS::Region": moto.Region, "AWS::AccountId": "123456789012", "AWS::Partition": "aws", "AWS::StackName": "baton",
+		"Table": tbl.Name(), "SecretsName": "baton/secrets", "MQLWebhookURL": hook.URL,
+		"SiteOrigins": "https://www.example.com", // the samples' origin
+	}
+	maps.Copy(refs, queues)
+	ev := &cfnEval{t: t, refs: refs, conds: mapOf(tpl["Conditions"])}
+	for name, p := range mapOf(tpl["Parameters"]) {
+		if _, set := refs[name]; !set {
+			refs[name] = fmt.Sprint(mapOf(p)["Default"])
+		}
+	}
+
+	// Each function's environment, and a user with its policy.
+	type function struct {
+		env    map[string]string
+		grants []grant
+		creds  aws.Credentials
+	}
+	fns := map[string]*function{}
+	for id, r := range res {
+		if r["Type"] != "AWS::Lambda::Function" {
+			continue
+		}
+		props := mapOf(r["Properties"])
+		key, _ := mapOf(props["Code"])["S3Key"].(string)
+		name := strings.TrimSuffix(strings.TrimPrefix(key, "build/"), ".zip")
+		f := &function{env: map[string]string{}}
+		for k, v := range functionEnv(r) {
+			if s, ok := ev.value(v); ok {
+				f.env[k] = s
+			}
+		}
+		att, _ := mapOf(props["Role"])["Fn::GetAtt"].([]any)
+		if len(att) != 2 {
+			t.Fatalf("%s: role %v", id, props["Role"])
+		}
+		role := fmt.Sprint(att[0])
+		var stmts []any
+		for _, p := range mapOf(res[role]["Properties"])["Policies"].([]any) {
+			// The template's own Policies (SAM: <role>Policy<n>); those SAM
+			// adds for an event source are the Lambda service's.
+			if pol := mapOf(p); regexp.MustCompile("^" + role + `Policy\d+$`).MatchString(fmt.Sprint(pol["PolicyName"])) {
+				for _, s := range mapOf(pol["PolicyDocument"])["Statement"].([]any) {
+					st := mapOf(s)
+					if st["Effect"] != "Allow" || st["Condition"] != nil || st["NotResource"] != nil || st["NotAction"] != nil {
+						t.Errorf("%s: statement %v: only a plain Allow can be proven here (moto ignores Condition and NotResource; grants are read from Action and Resource)", id, st)
+					}
+					out := map[string]any{"Effect": st["Effect"], "Action": strs(st["Action"]), "Resource": policyResources(t, st["Resource"], attrs, refs)}
+					stmts = append(stmts, out)
+					for _, a := range out["Action"].([]string) {
+						for _, rs := range out["Resource"].([]string) {
+							f.grants = append(f.grants, grant{action: a, resource: rs})
+						}
+					}
+				}
+			}
+		}
+		doc, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": stmts})
+		f.creds = srv.User(t, name, string(doc))
+		fns[name] = f
+	}
+
+	// Each function's task root, laid out by make build.
+	build := t.TempDir()
+	cmd := exec.Command(mk, "--no-print-directory", "build", "GO=true", "BUILD="+build)
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("make build GO=true: %v\n%s", err, out)
+	}
+
+	isolate(t)
+	t.Setenv("AWS_REGION", moto.Region)
+	t.Setenv("AWS_ENDPOINT_URL", srv.Endpoint)
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(build, "no-aws-config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(build, "no-aws-credentials"))
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	srv.Enforce(t)
+
+	clk := clock.NewManual(lambdatest.T0)
+	// start is core.FromEnv on the test's clock: the function's environment
+	// and credentials, its secret read, its table opened.
+	start := func(t *testing.T, name string, creds aws.Credentials) *core.Core {
+		t.Helper()
+		for k, v := range fns[name].env {
+			t.Setenv(k, v)
+		}
+		t.Setenv("LAMBDA_TASK_ROOT", filepath.Join(build, name))
+		t.Setenv("AWS_ACCESS_KEY_ID", creds.AccessKeyID)
+		t.Setenv("AWS_SECRET_ACCESS_KEY", creds.SecretAccessKey)
+		getenv, err := core.Getenv(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := config.FromEnv(getenv, config.Deployed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tb, err := core.OpenDynamo(ctx, cfg, clk.Now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := core.New(cfg, tb, slog.New(slog.NewTextHandler(io.Discard, nil)), clk.Now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	// harness is the whole App, as the administrator: a scenario's set-up
+	// and checks.
+	harness := func(t *testing.T) *app.App {
+		t.Helper()
+		a, err := app.Assemble(ctx, start(t, "admin", srv.Administrator()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	invoke := func(name string) func(t *testing.T, h http.Handler, sample string, want int, replace ...string) string {
+		return func(t *testing.T, h http.Handler, sample string, want int, replace ...string) string {
+			t.Helper()
+			resp := lambdatest.Invoke(t, lambdahttp.Adapter{Handler: h}, filepath.Join(name, sample), replace...)
+			if resp.StatusCode != want {
+				t.Errorf("%s: %d %s, want %d", sample, resp.StatusCode, resp.Body, want)
+			}
+			return resp.Body
+		}
+	}
+
+	// recipientClick sets up a campaign link and a recipient's token, and
+	// the replacements of the click samples.
+	recipientClick := func(t *testing.T) (*app.App, string, []string) {
+		t.Helper()
+		a := harness(t)
+		ls, err := a.Links.Add(ctx, "nov-news", []string{"https://www.example.com/webinar"}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, _, err := a.People.Ensure(ctx, "reader@example.com", "list")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, err := a.Admin.Recipients.Keyring.Sign(token.Claims{PersonID: p.ID, Campaign: "nov-news", IssuedAt: clk.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a, p.ID, []string{"LINK_ID", ls[0].ID, "TOKEN", tok, "CAMPAIGN", "nov-news"}
+	}
+	// scannerAfterAll: the click's visit is judged human by the sweep (the
+	// administrator's here) and its browser linked to the recipient; then
+	// the same client sends a HEAD, a link checker's: its clicks are a
+	// scanner's after all, and the link is undone.
+	scannerAfterAll := func(t *testing.T, a *app.App, person string, h http.Handler, repl []string) {
+		t.Helper()
+		clk.Advance(event.ClickSettle)
+		if _, err := a.Sweep(ctx); err != nil {
+			t.Fatal(err)
+		}
+		linked, err := a.People.Visitors(ctx, person)
+		if err != nil || len(linked) == 0 {
+			t.Fatalf("the click's browser was not linked to the recipient: %v %v", linked, err)
+		}
+		invoke("click")(t, h, "click.json", 302, append(slices.Clone(repl), `"method": "GET"`, `"method": "HEAD"`)...)
+		if left, err := a.People.Visitors(ctx, person); err != nil || len(left) != len(linked)-1 {
+			t.Errorf("the recipient's browsers %v after the scanner's HEAD, %v before (%v): the click's link is not undone", left, linked, err)
+		}
+	}
+
+	scenarios := map[string]func(t *testing.T){
+		"collect": func(t *testing.T) {
+			h, err := web.CollectHandler(start(t, "collect", fns["collect"].creds))
+			if err != nil {
+				t.Fatal(err)
+			}
+			do := invoke("collect")
+			for _, s := range []struct {
+				sample string
+				want   int
+			}{{"page_view.json", 204}, {"batch.json", 204}, {"form_submit_identify.json", 204}, {"function_url_page_view.json", 204}, {"bad_input.json", 400}, {"segment_identify.json", 200}} {
+				do(t, h, s.sample, s.want)
+			}
+			// The collector serves the tracked links too (all of a
+			// Function URL's paths reach it).
+			a, person, repl := recipientClick(t)
+			repl = append(repl, "Version/18.1", "Version/18.2") // not the client the click scenario judged a scanner
+			invoke("click")(t, h, "click.json", 302, repl...)
+			scannerAfterAll(t, a, person, h, repl)
+		},
+		"click": func(t *testing.T) {
+			a, person, repl := recipientClick(t)
+			h, err := web.ClickHandler(start(t, "click", fns["click"].creds))
+			if err != nil {
+				t.Fatal(err)
+			}
+			do := invoke("click")
+			do(t, h, "click.json", 302, repl...)
+			do(t, h, "click_head.json", 302, repl...)
+			do(t, h, "open_pixel.json", 200, repl...)
+			do(t, h, "unknown_link.json", 404)
+			scannerAfterAll(t, a, person, h, repl)
+		},
+		"admin": func(t *testing.T) {
+			a := harness(t)
+			p, _, err := a.Stitcher.Identify(ctx, identity.Identification{Visitor: "sample-visitor-1", Email: "hanako.yamada@example.co.jp", Strength: identity.Strong})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// A push dead letter of the person's, and a failed stream batch.
+			mql, _ := json.Marshal(qualify.MQL{ID: p.ID + "-c1", Person: p.ID, Email: p.Email, Cycle: 1, At: clk.Now()})
+			for q, body := range map[string]string{"PushDeadLetterQueue": string(mql), "ScoreFailureQueue": `{"requestContext": {"condition": "RetryAttemptsExhausted"}}`} {
+				if _, err := sqsc.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(queues[q]), MessageBody: aws.String(body)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			c := start(t, "admin", fns["admin"].creds)
+			fa, err := app.Assemble(ctx, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			env := fns["admin"].env // as functions/admin/main.go
+			dead, err := deadletter.New(ctx, deadletter.Queues{Push: env["BATON_PUSH_QUEUE_URL"], PushDLQ: env["BATON_PUSH_DLQ_URL"], ScoreFailures: env["BATON_SCORE_FAILURE_QUEUE_URL"]})
+			if err != nil || dead == nil {
+				t.Fatalf("dead letters: %v", err)
+			}
+			fa.Admin.Deliveries.Queue = dead
+			fa.Eraser.Register(dead)
+			h := fa.AdminHandler()
+			do := invoke("admin")
+			do(t, h, "get_person.json", 200)
+			do(t, h, "unauthorized.json", 401)
+			req := func(method, path string, want int) string {
+				t.Helper()
+				w := httptest.NewRecorder()
+				r := httptest.NewRequest(method, path, nil)
+				r.Header.Set("Authorization", "Bearer "+lambdatest.Env["BATON_ADMIN_TOKEN"])
+				h.ServeHTTP(w, r)
+				if w.Code != want {
+					t.Errorf("%s %s: %d %s, want %d", method, path, w.Code, w.Body, want)
+				}
+				return w.Body.String()
+			}
+			var listed struct{ DeadLetters []struct{ ID, Queue string } }
+			json.Unmarshal([]byte(req("GET", "/admin/deadletters", 200)), &listed)
+			list := listed.DeadLetters
+			if len(list) != 2 {
+				t.Fatalf("dead letters %+v, want the push DLQ's and the score failure", list)
+			}
+			for _, m := range list {
+				if m.Queue == deadletter.PushDLQ {
+					req("POST", "/admin/deadletters/"+m.ID+"/replay", 200)
+				}
+			}
+			if got := receiveAll(t, sqsc, queues["PushQueue"]); len(got) != 1 || got[0].Body != string(mql) {
+				t.Errorf("push queue after the replay: %+v, want the dead letter", got)
+			}
+			// Dead again, then erased with the person.
+			if _, err := sqsc.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(queues["PushDeadLetterQueue"]), MessageBody: aws.String(string(mql))}); err != nil {
+				t.Fatal(err)
+			}
+			req("DELETE", "/admin/people/"+p.ID, 200)
+			if left := receiveAll(t, sqsc, queues["PushDeadLetterQueue"]); len(left) != 0 {
+				t.Errorf("the erased person's dead letter is still in the push DLQ: %+v", left)
+			}
+			req("GET", "/admin/campaigns", 200) // the workspace's list: a scan of the campaigns
+		},
+		"score": func(t *testing.T) {
+			a := harness(t)
+			p, _, err := a.Stitcher.Identify(ctx, identity.Identification{Visitor: "stream-visitor-1", Email: "stream@example.com", Strength: identity.Strong})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := start(t, "score", fns["score"].creds)
+			relay, err := sqsrelay.New(ctx, fns["score"].env["BATON_PUSH_QUEUE_URL"]) // as functions/score/main.go
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.Accounts.Send = relay.SendAccount
+			resp, err := lambdafn.Score(c, relay.Send)(ctx, scoreSample(t, "stream_batch.json", "PERSON_ID", p.ID))
+			if err != nil || len(resp.BatchItemFailures) != 0 {
+				t.Fatalf("failures %+v %v", resp.BatchItemFailures, err)
+			}
+			if got := receiveAll(t, sqsc, queues["PushQueue"]); len(got) != 1 || !strings.Contains(got[0].Body, p.ID+"-c1") {
+				t.Errorf("push queue %+v, want the person's MQL", got)
+			}
+		},
+		"push": func(t *testing.T) {
+			a := harness(t)
+			for _, email := range []string{"p1@example.com", "p2@example.com"} {
+				p, _, err := a.People.Ensure(ctx, email, "form")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := (&sqsrelay.Relay{SQS: sqsc, QueueURL: queues["PushQueue"]}).Send(ctx, qualify.MQL{ID: p.ID + "-c1", Person: p.ID, Email: email, Cycle: 1, At: clk.Now(), Condition: "hot-and-fit"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := sqsc.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(queues["PushQueue"]), MessageBody: aws.String("{not json")}); err != nil {
+				t.Fatal(err)
+			}
+			c := start(t, "push", fns["push"].creds)
+			d, err := delivery.New(ctx, c) // as functions/push/main.go
+			if err != nil {
+				t.Fatal(err)
+			}
+			client, err := sqsrelay.NewClient(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			env := fns["push"].env
+			h := lambdafn.Push(d.Pusher, client, lambdafn.PushQueues{URL: env["BATON_PUSH_QUEUE_URL"], DeadLetterURL: env["BATON_PUSH_DLQ_URL"]})
+			batch := events.SQSEvent{Records: receiveAll(t, sqsc, queues["PushQueue"])}
+			resp, err := h(ctx, batch)
+			if err != nil || len(resp.BatchItemFailures) != 1 {
+				t.Fatalf("failures %+v %v, want p2's (its webhook's outage)", resp.BatchItemFailures, err)
+			}
+			if dead := receiveAll(t, sqsc, queues["PushDeadLetterQueue"]); len(dead) != 1 || dead[0].Body != "{not json" {
+				t.Errorf("dead letters %+v, want the undecodable message", dead)
+			}
+			hookMu.Lock()
+			defer hookMu.Unlock()
+			if len(hooked) != 1 {
+				t.Errorf("webhook deliveries %v, want p1's", hooked)
+			}
+		},
+		"feedback": func(t *testing.T) {
+			a := harness(t)
+			evs := []event.Event{
+				{ID: "a", Type: event.Download, VisitorID: "fv", URL: "https://www.example.com/a.pdf", Timestamp: clk.Now()},
+				{ID: "b", Type: event.FormSubmit, VisitorID: "fv", Timestamp: clk.Now(), Properties: map[string]any{"form": map[string]any{"id": "contact"}}},
+			}
+			if _, err := a.Events.Append(ctx, evs); err != nil {
+				t.Fatal(err)
+			}
+			p, _, err := a.Stitcher.Identify(ctx, identity.Identification{Visitor: "fv", Email: "p1-feedback@example.com", Strength: identity.Strong, Fields: map[string]string{"title": "部長", "employees": "500"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			evs2 := []event.Event{
+				{ID: "c", Type: event.Download, VisitorID: "fv2", URL: "https://www.example.com/a.pdf", Timestamp: clk.Now()},
+				{ID: "d", Type: event.FormSubmit, VisitorID: "fv2", Timestamp: clk.Now(), Properties: map[string]any{"form": map[string]any{"id": "contact"}}},
+			}
+			if _, err := a.Events.Append(ctx, evs2); err != nil {
+				t.Fatal(err)
+			}
+			p2, _, err := a.Stitcher.Identify(ctx, identity.Identification{Visitor: "fv2", Email: "p2-feedback@example.com", Strength: identity.Strong, Fields: map[string]string{"title": "部長", "employees": "500"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := a.Qualifier.Process(ctx, append(evs, evs2...)); err != nil {
+				t.Fatal(err)
+			}
+			h, err := sales.Handler(start(t, "feedback", fns["feedback"].creds))
+			if err != nil {
+				t.Fatal(err)
+			}
+			clk.Advance(3 * time.Hour) // the samples' changes are dated 11:00, after the MQL
+			do := invoke("feedback")
+			do(t, h, "salesforce_bad_secret.json", 401, "PERSON_ID", p.ID)
+			do(t, h, "salesforce_flow.json", 200, "PERSON_ID", p.ID)
+			do(t, h, "kintone_status.json", 200)
+			// Sales reject the second MQL: recycled.
+			if body := do(t, h, "salesforce_flow.json", 200, "flow-0001", "flow-0002", "PERSON_ID", p2.ID, "Working - Contacted", "Closed - Not Converted"); !strings.Contains(body, `"recycled":true`) {
+				t.Errorf("rejection: %s, want it applied and the person recycled", body)
+			}
+		},
+		"sweep": func(t *testing.T) {
+			a := harness(t)
+			old := clk.Now()
+			evs := []event.Event{
+				{ID: "sa", Type: event.Download, VisitorID: "sv", URL: "https://www.example.com/a.pdf", Timestamp: old},
+				{ID: "sb", Type: event.FormSubmit, VisitorID: "sv", Timestamp: old, Properties: map[string]any{"form": map[string]any{"id": "contact"}}},
+			}
+			if _, err := a.Events.Append(ctx, evs); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := a.Stitcher.Identify(ctx, identity.Identification{Visitor: "sv", Email: "waiting@example.com", Strength: identity.Strong, Fields: map[string]string{"title": "部長", "employees": "500"}}); err != nil {
+				t.Fatal(err)
+			}
+			if err := a.Qualifier.Process(ctx, evs); err != nil {
+				t.Fatal(err)
+			}
+			// Someone whose events were never scored, and a rescore job
+			// (admin records it; the sweep advances it): it raises an MQL.
+			later := []event.Event{
+				{ID: "ra", Type: event.Download, VisitorID: "rv", URL: "https://www.example.com/a.pdf", Timestamp: old},
+				{ID: "rb", Type: event.FormSubmit, VisitorID: "rv", Timestamp: old, Properties: map[string]any{"form": map[string]any{"id": "contact"}}},
+			}
+			if _, err := a.Events.Append(ctx, later); err != nil {
+				t.Fatal(err)
+			}
+			r, _, err := a.Stitcher.Identify(ctx, identity.Identification{Visitor: "rv", Email: "rescored@example.com", Strength: identity.Strong, Fields: map[string]string{"title": "部長", "employees": "500"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := a.Qualifier.StartRescore(ctx); err != nil {
+				t.Fatal(err)
+			}
+			c := start(t, "sweep", fns["sweep"].creds)
+			if _, err := web.New(c); err != nil { // as functions/sweep/main.go
+				t.Fatal(err)
+			}
+			clk.Set(old.Add(48 * time.Hour))
+			b, err := os.ReadFile(filepath.Join(root, "events", "sweep", "schedule.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var sched events.EventBridgeEvent
+			if err := json.Unmarshal(b, &sched); err != nil {
+				t.Fatal(err)
+			}
+			out, err := lambdafn.Sweep(c)(ctx, sched)
+			if err != nil || out["breaches"] < 1 {
+				t.Fatalf("sweep %+v %v, want the MQL's breach", out, err)
+			}
+			if jobs, err := a.Qualifier.ActiveRescores(ctx); err != nil || len(jobs) != 0 {
+				t.Errorf("rescore jobs still active after the sweep: %+v %v", jobs, err)
+			}
+			if rec, err := a.Qualifier.Record(ctx, r.ID); err != nil || rec.Stage == "" {
+				t.Errorf("the rescore did not score %s: %+v %v", r.ID, rec, err)
+			}
+		},
+	}
+
+	for _, name := range slices.Sorted(maps.Keys(fns)) {
+		t.Run(name, func(t *testing.T) {
+			run, ok := scenarios[name]
+			if !ok {
+				t.Fatalf("no scenario for functions/%s", name)
+			}
+			for _, url := range queues { // what an earlier scenario left
+				if _, err := sqsc.PurgeQueue(ctx, &sqs.PurgeQueueInput{QueueUrl: aws.String(url)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// Judged even when the scenario stops at a failure: a denial
+			// says which grant is missing.
+			defer func() {
+				used := map[grant]bool{}
+				for _, j := range srv.Judged(t) {
+					if j.User != name {
+						continue
+					}
+					if j.Denied {
+						t.Errorf("%s on %s denied: template.yaml does not grant it", j.Action, j.Resource)
+						continue
+					}
+					for _, g := range fns[name].grants {
+						if g.action == j.Action && iamGlob(g.resource).MatchString(j.Resource) {
+							used[g] = true
+						}
+					}
+				}
+				for _, g := range fns[name].grants {
+					if !used[g] && !t.Failed() {
+						t.Errorf("granted %s on %s, which its scenario never calls", g.action, g.resource)
+					}
+				}
+			}()
+			run(t)
+		})
+	}
+}
+
+// TestEventSourceGrants: what Lambda's event source mappings do with a
+// function's role, which TestGrantsMatchCalls leaves out (its users have the
+// template's own Policies only), SAM grants: reading the DynamoDB stream and
+// the SQS queue (AWS managed policies), and sending a failed batch to its
+// on-failure destination.
+func TestEventSourceGrants(t *testing.T) {
+	res := resources(t, transformed(t))
+	managed := map[string]string{ // the source's service: the policy that lets Lambda read it
+		"sqs":      "arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole",
+		"dynamodb": "arn:aws:iam::aws:policy/service-role/AWSLambdaDynamoDBExecutionRole",
+	}
+	mappings := 0
+	for id, r := range res {
+		if r["Type"] != "AWS::Lambda::EventSourceMapping" {
+			continue
+		}
+		mappings++
+		props := mapOf(r["Properties"])
+		fn, _ := mapOf(props["FunctionName"])["Ref"].(string)
+		att, _ := mapOf(mapOf(res[fn]["Properties"])["Role"])["Fn::GetAtt"].([]any)
+		if len(att) != 2 {
+			t.Fatalf("%s: function %s has no role of the template's", id, fn)
+		}
+		role := mapOf(res[fmt.Sprint(att[0])]["Properties"])
+		src, _ := mapOf(props["EventSourceArn"])["Fn::GetAtt"].([]any)
+		if len(src) != 2 {
+			t.Fatalf("%s: source %v", id, props["EventSourceArn"])
+		}
+		service := map[string]string{"AWS::SQS::Queue": "sqs", "AWS::DynamoDB::Table": "dynamodb"}[fmt.Sprint(res[fmt.Sprint(src[0])]["Type"])]
+		if arns, _ := role["ManagedPolicyArns"].([]any); managed[service] == "" || !slices.Contains(arns, any(managed[service])) {
+			t.Errorf("%s: %s's role lacks %s, which lets Lambda read %v", id, fn, managed[service], src[0])
+		}
+		dest := mapOf(mapOf(mapOf(props["DestinationConfig"])["OnFailure"])["Destination"])
+		if dest == nil {
+			continue
+		}
+		sends := false
+		for _, p := range role["Policies"].([]any) {
+			for _, st := range mapOf(mapOf(p)["PolicyDocument"])["Statement"].([]any) {
+				st := mapOf(st)
+				res, _ := json.Marshal(st["Resource"])
+				want, _ := json.Marshal(dest)
+				sends = sends || st["Effect"] == "Allow" && slices.Contains(strs(st["Action"]), "sqs:SendMessage") && strings.Contains(string(res), string(want))
+			}
+		}
+		if !sends {
+			t.Errorf("%s: %s's role may not send to its on-failure destination %v", id, fn, dest)
+		}
+	}
+	if mappings == 0 {
+		t.Fatal("no event source mapping in the transformed template")
+	}
+}
+
+// grant is one action a policy allows on one resource (pattern).
+type grant struct{ action, resource string }
+
+// iamGlob is an IAM resource pattern as a regexp: * any run, ? one character.
+func iamGlob(pattern string) *regexp.Regexp {
+	var b strings.Builder
+	for _, c := range pattern {
+		switch c {
+		case '*':
+			b.WriteString(".*")
+		case '?':
+			b.WriteString(".")
+		default:
+			b.WriteString(regexp.QuoteMeta(string(c)))
+		}
+	}
+	return regexp.MustCompile("^" + b.String() + "$")
+}
+
+func strs(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []any:
+		var out []string
+		for _, e := range v {
+			out = append(out, fmt.Sprint(e))
+		}
+		return out
+	}
+	return nil
+}
+
+// policyResources resolves a statement's Resource: Fn::GetAtt of the
+// stack's resources (attrs), Fn::Sub (refs), literals, lists of those.
+func policyResources(t *testing.T, v any, attrs, refs map[string]string) []string {
+	t.Helper()
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []any:
+		var out []string
+		for _, e := range v {
+			out = append(out, policyResources(t, e, attrs, refs)...)
+		}
+		return out
+	case map[string]any:
+		if a, ok := v["Fn::GetAtt"].([]any); ok && len(a) == 2 {
+			if s, ok := attrs[fmt.Sprint(a[0])+"."+fmt.Sprint(a[1])]; ok {
+				return []string{s}
+			}
+		}
+		if s, ok := v["Fn::Sub"].(string); ok {
+			return []string{cfnSub(t, s, refs)}
+		}
+	}
+	t.Fatalf("policy resource %v: no test value", v)
+	return nil
+}
+
+// scoreSample is events/score/<name> as Lambda hands it to the score
+// function (placeholders replaced, in binary documents too).
+func scoreSample(t *testing.T, name string, replace ...string) events.DynamoDBEvent {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(root, "events", "score", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := strings.NewReplacer(replace...)
+	var ev events.DynamoDBEvent
+	if err := json.Unmarshal([]byte(r.Replace(string(b))), &ev); err != nil {
+		t.Fatal(err)
+	}
+	for i := range ev.Records {
+		img := ev.Records[i].Change.NewImage
+		if d, ok := img["doc"]; ok && d.DataType() == events.DataTypeBinary {
+			img["doc"] = events.NewBinaryAttribute([]byte(r.Replace(string(d.Binary()))))
+		}
+	}
+	return ev
+}
+
+// receiveAll receives every visible message of a queue as the SQS event
+// source hands them to a function.
+func receiveAll(t *testing.T, c *sqs.Client, url string) []events.SQSMessage {
+	t.Helper()
+	var out []events.SQSMessage
+	for {
+		r, err := c.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{
+			QueueUrl: aws.String(url), MaxNumberOfMessages: 10,
+			MessageAttributeNames:       []string{"All"},
+			MessageSystemAttributeNames: []sqstypes.MessageSystemAttributeName{sqstypes.MessageSystemAttributeNameAll},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Messages) == 0 {
+			return out
+		}
+		for _, m := range r.Messages {
+			msg := events.SQSMessage{MessageId: aws.ToString(m.MessageId), ReceiptHandle: aws.ToString(m.ReceiptHandle), Body: aws.ToString(m.Body), Attributes: m.Attributes, MessageAttributes: map[string]events.SQSMessageAttribute{}}
+			for k, a := range m.MessageAttributes {
+				msg.MessageAttributes[k] = events.SQSMessageAttribute{StringValue: a.StringValue, DataType: aws.ToString(a.DataType)}
+			}
+			out = append(out, msg)
+		}
+	}
+}
+
+// sdkOperations are the AWS SDK operations Baton's code builds a request
+// for, with the IAM action AWS authorizes each by (infra/moto/iam.py judges
+// the same), or why no function calls it on AWS. TestGrantsMatchCalls
+// proves the grants only for operations its scenarios reach, and an
+// operation whose IAM action is not its name needs iam.py to know it.
+var sdkOperations = map[string]string{
+	"dynamodb.GetItem":                 "dynamodb:GetItem",
+	"dynamodb.PutItem":                 "dynamodb:PutItem",
+	"dynamodb.DeleteItem":              "dynamodb:DeleteItem",
+	"dynamodb.UpdateItem":              "dynamodb:UpdateItem (Table.Add; on AWS the counters go through TransactWriteItems)",
+	"dynamodb.Query":                   "dynamodb:Query",
+	"dynamodb.Scan":                    "dynamodb:Scan",
+	"dynamodb.TransactWriteItems":      "each item's own: dynamodb:PutItem, UpdateItem, DeleteItem, ConditionCheckItem",
+	"dynamodb.CreateTable":             "local only: core.OpenDynamo creates the table with BATON_DYNAMODB_ENDPOINT alone; on AWS the template owns it",
+	"dynamodb.DescribeTable":           "local only: creating the table, and the local stack's stream reader",
+	"dynamodb.DescribeTimeToLive":      "local only: creating the table",
+	"dynamodb.UpdateTimeToLive":        "local only: creating the table",
+	"dynamodbstreams.DescribeStream":   "local only: the local stack's change feed (dynamotable.Stream); on AWS Lambda's event source mapping reads the stream",
+	"dynamodbstreams.GetShardIterator": "local only: as DescribeStream",
+	"dynamodbstreams.GetRecords":       "local only: as DescribeStream",
+	"sqs.SendMessage":                  "sqs:SendMessage",
+	"sqs.ReceiveMessage":               "sqs:ReceiveMessage",
+	"sqs.DeleteMessage":                "sqs:DeleteMessage",
+	"sqs.ChangeMessageVisibility":      "sqs:ChangeMessageVisibility",
+	"sqs.ChangeMessageVisibilityBatch": "sqs:ChangeMessageVisibility",
+	"secretsmanager.GetSecretValue":    "secretsmanager:GetSecretValue",
+}
+
+// TestSDKOperationsKnown: the operations Baton's code calls (a request
+// built outside tests, under internal/ and functions/) are sdkOperations.
+func TestSDKOperationsKnown(t *testing.T) {
+	re := regexp.MustCompile(`\b(dynamodb|dynamodbstreams|sqs|secretsmanager)\.([A-Z]\w*)Input\b`)
+	called := map[string][]string{}
+	for _, dir := range []string{"internal", "functions"} {
+		filepath.Walk(filepath.Join(root, dir), func(p string, info os.FileInfo, err error) error {
+			if err == nil && info.IsDir() && info.Name() == "testutil" {
+				return filepath.SkipDir
+			}
+			if err == nil && strings.HasSuffix(p, ".go") && !strings.HasSuffix(p, "_test.go") {
+				b, _ := os.ReadFile(p)
+				for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+					op := m[1] + "." + m[2]
+					if !slices.Contains(called[op], p) {
+						called[op] = append(called[op], p)
+					}
+				}
+			}
+			return nil
+		})
+	}
+	if len(called) == 0 {
+		t.Fatal("found no AWS SDK request in the code")
+	}
+	for op, files := range called {
+		if sdkOperations[op] == "" {
+			t.Errorf("%s calls %s: add it to sdkOperations with its IAM action (and to infra/moto/iam.py when that is not its name), and exercise it in a function's scenario of TestGrantsMatchCalls, or say why no function calls it on AWS", strings.Join(files, ", "), op)
+		}
+	}
+	for op := range sdkOperations {
+		if called[op] == nil {
+			t.Errorf("sdkOperations lists %s, which the code no longer calls", op)
+		}
+	}
+}
