@@ -218,7 +218,7 @@ func (h *Handler) open(w http.ResponseWriter, r *http.Request) {
 			// Opens identify no browser: mail clients and privacy proxies
 			// fetch images without the reader's browser. They are kept under
 			// a per-person pseudo-visitor that belongs to the person.
-			ev.VisitorID = "o:" + claims.PersonID
+			ev.VisitorID = identity.PseudoVisitor(claims.PersonID)
 			h.enrich(r, &ev)
 			vid := ev.VisitorID
 			if h.store(r.Context(), &ev, claims.PersonID, clientKey(&ev, r.RemoteAddr)) {

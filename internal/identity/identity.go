@@ -467,10 +467,18 @@ func (d *Directory) LinkVisitor(ctx context.Context, visitor, person string, at 
 	return LinkResult{}, errors.New("identity: too much contention linking visitor")
 }
 
+// PseudoVisitor is the visitor id a person's email opens and offline
+// touches are stored under: no browser's, and always theirs.
+func PseudoVisitor(person string) string { return "o:" + person }
+
 // full reports whether the person has MaxBrowsers browsers and visitor is
 // not one of them (a browser linked before, to them, comes back). Two
-// links racing may both find room: the bound is for cost, not exact.
+// links racing may both find room: the bound is for cost, not exact. The
+// person's pseudo-visitor is no browser: others' forms cannot keep it out.
 func (d *Directory) full(ctx context.Context, person, visitor string) (bool, error) {
+	if visitor == PseudoVisitor(person) {
+		return false, nil
+	}
 	items, err := d.T.Query(ctx, table.Query{PK: PersonPK(person), Prefix: memberSK(""), Limit: MaxBrowsers})
 	if err != nil || len(items) < MaxBrowsers {
 		return false, err

@@ -43,7 +43,7 @@ const (
 
 // Visitor is the pseudo-visitor a person's offline touches (and email
 // opens, see internal/click) are stored under.
-func Visitor(person string) string { return "o:" + person }
+func Visitor(person string) string { return identity.PseudoVisitor(person) }
 
 // Defaults fill a column the file lacks, or a row leaves empty.
 type Defaults struct {

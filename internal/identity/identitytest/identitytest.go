@@ -251,6 +251,10 @@ func run(t *testing.T, f tabletest.Factory) {
 		if _, res := fx.identify(t, "many-8", "victim@example.com", t0.Add(4*time.Hour), identity.Strong); !res.Changed || res.Refused {
 			t.Fatalf("browser coming back: %+v", res)
 		}
+		// Their own opens and offline touches are no browser's: never kept out.
+		if _, res := fx.identify(t, identity.PseudoVisitor(p.ID), "victim@example.com", t0.Add(6*time.Hour), identity.Strong); !res.Changed || res.Refused {
+			t.Fatalf("the person's pseudo-visitor: %+v", res)
+		}
 		// Someone else's browsers are not bounded by theirs.
 		if _, res := fx.identify(t, "one-too-many", "someone@example.com", t0.Add(5*time.Hour), identity.Strong); !res.Changed {
 			t.Fatalf("another person: %+v", res)
