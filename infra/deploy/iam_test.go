@@ -332,6 +332,21 @@ func TestGrantsMatchCalls(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// An MQL (as the feedback scenario makes one) for sales' verdict below.
+			qevs := []event.Event{
+				{ID: "qa", Type: event.Download, VisitorID: "sample-visitor-2", URL: "https://www.example.com/a.pdf", Timestamp: clk.Now()},
+				{ID: "qb", Type: event.FormSubmit, VisitorID: "sample-visitor-2", Timestamp: clk.Now(), Properties: map[string]any{"form": map[string]any{"id": "contact"}}},
+			}
+			if _, err := a.Events.Append(ctx, qevs); err != nil {
+				t.Fatal(err)
+			}
+			q, _, err := a.Stitcher.Identify(ctx, identity.Identification{Visitor: "sample-visitor-2", Email: "jiro.sato@example.co.jp", Strength: identity.Strong, Fields: map[string]string{"title": "部長", "employees": "500"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := a.Qualifier.Process(ctx, qevs); err != nil {
+				t.Fatal(err)
+			}
 			// A push dead letter of the person's, and a failed stream batch.
 			mql, _ := json.Marshal(qualify.MQL{ID: p.ID + "-c1", Person: p.ID, Email: p.Email, Cycle: 1, At: clk.Now()})
 			for q, body := range map[string]string{"PushDeadLetterQueue": string(mql), "ScoreFailureQueue": `{"requestContext": {"condition": "RetryAttemptsExhausted"}}`} {
@@ -389,6 +404,15 @@ func TestGrantsMatchCalls(t *testing.T) {
 				t.Errorf("the erased person's dead letter is still in the push DLQ: %+v", left)
 			}
 			req("GET", "/admin/campaigns", 200) // the workspace's list: a scan of the campaigns
+			// Sales' verdict given in the workspace (no SFA): the report counters move.
+			ow := httptest.NewRecorder()
+			or := httptest.NewRequest("POST", "/admin/people/"+q.ID+"/outcome", strings.NewReader(`{"outcome":"accepted","owner":"佐藤"}`))
+			or.Header.Set("Authorization", "Bearer "+lambdatest.Env["BATON_ADMIN_TOKEN"])
+			or.Header.Set("Content-Type", "application/json")
+			h.ServeHTTP(ow, or)
+			if ow.Code != 200 || !strings.Contains(ow.Body.String(), `"stage":"sal"`) {
+				t.Errorf("the workspace's verdict: %d %s", ow.Code, ow.Body)
+			}
 		},
 		"score": func(t *testing.T) {
 			a := harness(t)

@@ -115,10 +115,20 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if wantsHTML(r) {
-		h.render(w, r, http.StatusOK, "inbox", "MQL inbox", "", "inbox", leads)
+		c, _ := callerOf(r)
+		v := inboxView{Leads: leads, CanAnswer: h.Scores != nil && c.Session != nil && c.Cred.Scopes[ScopeWrite]}
+		h.render(w, r, http.StatusOK, "inbox", "MQL inbox", "", "inbox", v)
 		return
 	}
 	httpx.JSON(w, http.StatusOK, map[string]any{"leads": leads})
+}
+
+// inboxView is the inbox page: the leads, and whether the signed-in user
+// may give sales' verdict on them there (a session with the write scope,
+// scoring on).
+type inboxView struct {
+	Leads     []push.Lead
+	CanAnswer bool
 }
 
 func wantsHTML(r *http.Request) bool {

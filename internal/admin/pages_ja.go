@@ -277,6 +277,17 @@ var ja = map[string]string{
 	"Send time: a date and time such as 2026-11-04T10:00.":      "配信日時：2026-11-04T10:00 のような日時を入力してください。",
 	"Scanner window: 0 to 3600 seconds.":                        "スキャナ判定時間：0〜3600 秒。",
 	"Dates are like 2026-11-01.":                                "日付は 2026-11-01 の形式です。",
+	// Sales' verdicts on the stage history (qualify.OutcomeWhy's reasons).
+	"sales: accepted": "営業：受入", "sales: rejected": "営業：差し戻し", "sales: sql": "営業：SQL", "sales: opportunity": "営業：商談化",
+	"sales: won": "営業：受注", "sales: lost": "営業：失注",
+	"recycled after rejected": "差し戻しのためナーチャリングに戻す", "recycled after lost": "失注のためナーチャリングに戻す",
+	": ": "：", // between a stage change's reason and sales' own words
+	// The inbox's verdict form.
+	"Sales verdict": "営業の判定", "Accepted (SAL)": "受入（SAL）", "Rejected (back to nurture)": "差し戻し（ナーチャリングに戻す）",
+	"Opportunity": "商談化", "Won": "受注", "Lost": "失注", "Why (for a rejection or a loss)": "理由（差し戻し・失注のとき）", "Record": "記録する",
+	"Sales' verdict recorded.": "営業の判定を記録しました。",
+	"The verdict was not recorded: choose one of the verdicts, with a reason of at most 2,000 bytes.": "判定は記録されていません。判定を選び、理由は 2,000 バイト以内で書いてください。",
+	"No such person.": "その人物はいません。",
 	// Delivery statuses, ledger kinds, event types, stages.
 	"pending": "待機中", "delivered": "連携済み", "retrying": "再試行中", "dead": "断念",
 	"decay": "減衰", "reset": "リセット", "behaviour": "行動",

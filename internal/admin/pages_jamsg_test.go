@@ -75,7 +75,7 @@ func TestJapaneseRunTimeMessages(t *testing.T) {
 		t.Errorf("the scope is lost: %s", j)
 	}
 	for en, want := range map[string]string{"matrix cell warm x A": "マトリクス：行動帯 warm × グレード A", "behaviour 42 >= 40": "行動スコア 42 ≥ 40",
-		"grade B": "グレード B", "sales: rejected": "営業：rejected", "scoring": "スコアリング"} {
+		"grade B": "グレード B", "sales: rejected": "営業：差し戻し", "recycled after lost": "失注のためナーチャリングに戻す", "sales: sql": "営業：SQL", "scoring": "スコアリング"} {
 		if j := p.T(en); j != want {
 			t.Errorf("%q in Japanese: %q, want %q", en, j, want)
 		}

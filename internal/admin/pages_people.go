@@ -193,6 +193,7 @@ func (h *Handler) personRow(ctx context.Context, id string, rec *qualify.Record)
 type personPageView struct {
 	P            identity.Person
 	Name         string
+	Note         string // what a form sent back here did
 	Attrs        [][2]string
 	Scored       bool
 	Ex           Explanation
@@ -229,6 +230,9 @@ const timelinePage = 25
 func (h *Handler) personPage(w http.ResponseWriter, r *http.Request, p identity.Person) {
 	ctx := r.Context()
 	v := personPageView{P: p, Name: displayName(p.Attributes, p.Email)}
+	if r.URL.Query().Get("m") == "outcome" { // the inbox's verdict form came back here
+		v.Note = "Sales' verdict recorded."
+	}
 	for _, k := range sortedKeys(p.Attributes) {
 		v.Attrs = append(v.Attrs, [2]string{k, p.Attributes[k]})
 	}

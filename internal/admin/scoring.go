@@ -28,6 +28,8 @@ type Scores interface {
 	// DryRun reports what a rescore would change, writing nothing (nil:
 	// the rules in force).
 	DryRun(ctx context.Context, e qualify.Engine) (qualify.DryRunReport, error)
+	// OutcomeWhy records sales' verdict on a person (see outcome).
+	OutcomeWhy(ctx context.Context, person, outcome, deliveryID, owner, why string, at time.Time) (qualify.OutcomeResult, error)
 }
 
 // Explanation is why a person has the score, grade and stage they have.
@@ -53,6 +55,7 @@ func (h *Handler) scoreRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/mqls", h.Require(ScopeRead, h.mqls))
 	mux.Handle("POST /admin/rescore", h.Require(ScopeWrite, h.rescore))
 	mux.Handle("GET /admin/rescore/{id}", h.Require(ScopeRead, h.rescoreJob))
+	mux.Handle("POST /admin/people/{id}/outcome", h.Require(ScopeWrite, h.outcome))
 }
 
 // noScoringRoutes answer the scoring routes when no rules file is loaded:
@@ -64,6 +67,7 @@ func (h *Handler) noScoringRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/people/{id}/explain", h.Require(ScopeRead, off))
 	mux.Handle("GET /admin/mqls", h.Require(ScopeRead, off))
 	mux.Handle("POST /admin/rescore", h.Require(ScopeWrite, off))
+	mux.Handle("POST /admin/people/{id}/outcome", h.Require(ScopeWrite, off))
 }
 
 func (h *Handler) explain(w http.ResponseWriter, r *http.Request) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/table"
@@ -89,6 +90,13 @@ var outcomeStage = map[string]string{
 	"lost":        StageLost,
 }
 
+// IsOutcome reports whether sales can report s (accepted, rejected, sql,
+// opportunity, won, lost).
+func IsOutcome(s string) bool { _, ok := outcomeStage[s]; return ok }
+
+// maxWhy is the most of sales' reason kept, in bytes.
+const maxWhy = 200
+
 // OutcomeResult says what a sales outcome did.
 type OutcomeResult struct {
 	Applied  bool   `json:"applied"`
@@ -108,8 +116,12 @@ func (q *Qualifier) Outcome(ctx context.Context, person, outcome, deliveryID, ow
 // OutcomeWhy is Outcome with sales' reason (why rejected or lost), kept on
 // the stage history for the MQL-quality report.
 func (q *Qualifier) OutcomeWhy(ctx context.Context, person, outcome, deliveryID, owner, why string, at time.Time) (OutcomeResult, error) {
-	if len(why) > 200 {
-		why = why[:200]
+	if len(why) > maxWhy {
+		cut := maxWhy // on a character's first byte: a Japanese reason stays valid UTF-8
+		for cut > 0 && !utf8.RuneStart(why[cut]) {
+			cut--
+		}
+		why = why[:cut]
 	}
 	target, ok := outcomeStage[outcome]
 	if !ok {

@@ -1,0 +1,113 @@
+package stack_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/baton-hq/baton/infra/local/stack"
+	"github.com/baton-hq/baton/internal/qualify"
+)
+
+// TestSalesVerdictFromTheInbox: without an SFA, sales' verdict used to
+// have no way back but the signed feedback webhook. The inbox now has a
+// form per lead: in Chromium, in Japanese, a 差し戻し with a long Japanese
+// reason recycles the person (the reason kept whole characters), the same
+// form sent again counts once, a read-only user sees no form, and the API
+// (POST /admin/people/{id}/outcome) refuses what it must.
+func TestSalesVerdictFromTheInbox(t *testing.T) {
+	needChromium(t, "the workspace must be tested in a browser in CI")
+	ctx := context.Background()
+	dir := t.TempDir()
+	shots := screenshotDir(dir)
+	const reader = "inbox-reader-token-0123456789"
+	sum := sha256.Sum256([]byte(reader))
+	cfg := filepath.Join(dir, "baton.yaml")
+	os.WriteFile(cfg, []byte("timezone: Asia/Tokyo\nadmin_tokens:\n  - {name: analyst, sha256: "+hex.EncodeToString(sum[:])+", scopes: [read]}\n"), 0o600)
+	s := stack.ForTest(t, map[string]string{"BATON_CONFIG": cfg})
+	p := qualifyOne(t, s, "vd-1", "verdict@maker.example")
+	deliver(t, s, func() bool {
+		_, b := do(t, "GET", s.URL+"/admin/inbox", token, "")
+		return strings.Contains(string(b), p)
+	})
+
+	for _, c := range []struct {
+		path, tok, body string
+		code            int
+		says            string
+	}{
+		{"/admin/people/" + p + "/outcome", token, `{"outcome":"maybe"}`, 400, `"field":"outcome"`},
+		{"/admin/people/" + p + "/outcome", token, `{"outcome":"accepted","owner":"a\nb"}`, 400, `"field":"owner"`},
+		{"/admin/people/p_0123456789abcdef01234567/outcome", token, `{"outcome":"accepted"}`, 404, "no such person"},
+		{"/admin/people/" + p + "/outcome", reader, `{"outcome":"accepted"}`, 403, "scope"},
+	} {
+		if code, b := do(t, "POST", s.URL+c.path, c.tok, c.body); code != c.code || !strings.Contains(string(b), c.says) {
+			t.Errorf("%s %s: %d %s, want %d %s", c.path, c.body, code, b, c.code, c.says)
+		}
+	}
+	if rec, _ := s.App.Qualifier.Record(ctx, p); rec.Stage != qualify.StageMQL {
+		t.Fatalf("refused verdicts changed the stage: %s", rec.Stage)
+	}
+
+	why := strings.Repeat("今期は予算がなく見送り。", 10) // 360 bytes: cut at 200, on a character
+	cmd := exec.Command("node", "../../../tag/browser/verdict.mjs")
+	cmd.Env = append(os.Environ(), "URL="+s.URL+"/admin/", "TOKEN="+token, "READER="+reader, "SHOTS="+shots, "WHY="+why)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("verdict.mjs: %v %s", err, out)
+	}
+	var res struct {
+		Errors      []string
+		Overflow    map[string][]any
+		Options     []string
+		URL, Person string
+		ReaderForms int
+		ReaderInbox string
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if strings.Join(res.Options, ",") != "受入（SAL）,差し戻し（ナーチャリングに戻す）,SQL,商談化,受注,失注" {
+		t.Errorf("the form's verdicts: %q", res.Options)
+	}
+	if !strings.HasSuffix(res.URL, "/admin/people/"+p+"?m=outcome") || !strings.Contains(res.Person, "営業の判定を記録しました。") || !strings.Contains(res.Person, "差し戻し") {
+		t.Errorf("after the verdict: %s\n%s", res.URL, res.Person)
+	}
+	if res.ReaderForms != 0 || !strings.Contains(res.ReaderInbox, "verdict@maker.example") {
+		t.Errorf("a read-only user's inbox: %d forms\n%s", res.ReaderForms, res.ReaderInbox)
+	}
+	for name, over := range res.Overflow {
+		if len(over) > 0 {
+			t.Errorf("%s does not fit: %v", name, over)
+		}
+	}
+	if len(res.Overflow) != 2 || len(res.Errors) > 0 {
+		t.Errorf("pages measured %v, console errors %v", res.Overflow, res.Errors)
+	}
+
+	settle(t, s)
+	hist, err := s.App.Qualifier.History(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rejected []qualify.StageChange
+	for _, h := range hist {
+		if h.To == qualify.StageRejected {
+			rejected = append(rejected, h)
+		}
+	}
+	if len(rejected) != 1 {
+		t.Fatalf("%d rejections in the history (the form sent twice must count once): %+v", len(rejected), hist)
+	}
+	if r := rejected[0]; !utf8.ValidString(r.Why) || !strings.HasPrefix(why, r.Why) || len(r.Why) < 190 || r.Owner != "BATON_ADMIN_TOKEN" {
+		t.Errorf("the rejection: why %q (valid UTF-8 %v), owner %q", r.Why, utf8.ValidString(r.Why), r.Owner)
+	}
+}

@@ -1,0 +1,46 @@
+// Signs in to the workspace in Japanese in Debian's Chromium, opens the
+// MQL inbox, gives sales' verdict on the first lead with its form
+// (差し戻し with a reason, $WHY) and follows it to the person page; then,
+// signed in again as a read-only user ($READER), looks at the inbox.
+// Measured at 1280 and 390 px (screenshots in $SHOTS). Prints what it saw
+// for the Go test to check.
+import { signIn } from './signin.mjs';
+import { fits, launch, watchErrors } from './pages.mjs';
+
+const base = process.env.URL; // .../admin/
+const shots = process.env.SHOTS;
+const browser = await launch();
+const errors = [];
+const out = { errors, overflow: {} };
+const ja = { locale: 'ja-JP', extraHTTPHeaders: { 'Accept-Language': 'ja,en;q=0.5' } };
+const form = { label: '管理トークン', button: 'サインイン' };
+
+let context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...ja });
+let page = await context.newPage();
+watchErrors(page, errors);
+await signIn(page, base + 'inbox', process.env.TOKEN, form);
+out.overflow.inbox = await fits(page, 'verdict-inbox', shots);
+const verdict = page.locator('form.verdict').first();
+out.options = await verdict.locator('select[name=outcome] option').allInnerTexts();
+await verdict.locator('select[name=outcome]').selectOption('rejected');
+await verdict.locator('input[name=why]').fill(process.env.WHY);
+await Promise.all([page.waitForURL(/\/people\//), verdict.locator('button[type=submit]').click()]);
+out.url = page.url();
+out.person = await page.locator('main').innerText();
+out.overflow.person = await fits(page, 'verdict-person', shots);
+// The same verdict sent again (a double click, the back button) counts once.
+await page.goto(base + 'inbox');
+const again = page.locator('form.verdict').first();
+await again.locator('select[name=outcome]').selectOption('rejected');
+await Promise.all([page.waitForURL(/\/people\//), again.locator('button[type=submit]').click()]);
+await context.close();
+
+context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...ja });
+page = await context.newPage();
+watchErrors(page, errors);
+await signIn(page, base + 'inbox', process.env.READER, form);
+out.readerForms = await page.locator('form.verdict').count();
+out.readerInbox = await page.locator('main').innerText();
+await context.close();
+console.log(JSON.stringify(out));
+await browser.close();
