@@ -414,18 +414,31 @@ func ParseHubSpot(body []byte, values map[string]string) ([]Verdict, error) {
 	}
 	var vs []Verdict
 	for _, e := range evs {
-		if e.SubscriptionType == "deal.propertyChange" || e.SubscriptionType == "object.propertyChange" && e.ObjectTypeID == "0-3" {
+		deal := e.SubscriptionType == "deal.propertyChange" || e.SubscriptionType == "object.propertyChange" && e.ObjectTypeID == "0-3"
+		contact := e.SubscriptionType == "contact.propertyChange" || e.SubscriptionType == "object.propertyChange" && e.ObjectTypeID == "0-1"
+		if !deal && !contact {
+			continue
+		}
+		// No occurredAt (or 0) is no time, not 1970: the zero time, which
+		// apply dates with the delivery's receipt. The batch is signed, so
+		// the change is real; refusing it would lose it (HubSpot does not
+		// send a 4xx again), and it was received within HubSpot's retry
+		// window of the change, while the lifecycle's forward-only rule
+		// keeps the order. A negative time is a broken event: refused.
+		var at time.Time
+		if e.OccurredAt < 0 {
+			vs = append(vs, Verdict{DeliveryID: "hs-" + e.EventID.String(), Refused: fmt.Sprintf("event %s: occurredAt %d is not milliseconds since the epoch", e.EventID, e.OccurredAt)})
+			continue
+		} else if e.OccurredAt > 0 {
+			at = time.UnixMilli(e.OccurredAt)
+		}
+		if deal {
 			switch e.PropertyName {
 			case "dealstage", "amount", "closedate", "deal_currency_code":
-				vs = append(vs, Verdict{DeliveryID: "hs-" + e.EventID.String(), DealID: e.ObjectID.String(), DealProperty: e.PropertyName, At: time.UnixMilli(e.OccurredAt)})
+				vs = append(vs, Verdict{DeliveryID: "hs-" + e.EventID.String(), DealID: e.ObjectID.String(), DealProperty: e.PropertyName, At: at})
 			}
 			continue
 		}
-		contact := e.SubscriptionType == "contact.propertyChange" || e.SubscriptionType == "object.propertyChange" && e.ObjectTypeID == "0-1"
-		if !contact {
-			continue
-		}
-		at := time.UnixMilli(e.OccurredAt)
 		switch e.PropertyName {
 		case "recent_deal_amount", "recent_deal_close_date":
 			// The contact's rollups of its deals (HubSpot keeps them from
@@ -469,7 +482,7 @@ func ParseHubSpot(body []byte, values map[string]string) ([]Verdict, error) {
 		if !ok {
 			continue
 		}
-		v := Verdict{DeliveryID: "hs-" + e.EventID.String(), ExternalID: e.ObjectID.String(), Outcome: out, At: time.UnixMilli(e.OccurredAt)}
+		v := Verdict{DeliveryID: "hs-" + e.EventID.String(), ExternalID: e.ObjectID.String(), Outcome: out, At: at}
 		if e.PropertyName == "hs_lead_status" {
 			v.Why = e.PropertyValue // the lead status sales chose is their reason (UNQUALIFIED, BAD_TIMING ...)
 		}
@@ -655,11 +668,18 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request, source string, v
 		Deal bool `json:"deal,omitempty"` // the deal's amount, currency or close date changed
 	}
 	refused := 0
-	latest := h.now().Add(maxSkew)
+	received := h.now()
+	latest := received.Add(maxSkew)
 	for i, v := range vs {
 		if err := checkDeliveryID(v.DeliveryID); err != nil {
 			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error()})
 			return
+		}
+		if v.At.IsZero() { // the SFA sent no time: the delivery's
+			vs[i].At = received
+		}
+		if d := v.Deal; d != nil && d.At.IsZero() {
+			d.At = vs[i].At
 		}
 		if v.Refused == "" && v.At.After(latest) {
 			// A deal keeps its latest report: one dated ahead would

@@ -1,0 +1,58 @@
+package feedback_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/internal/qualify"
+)
+
+// salesChange is the person's stage change to stage made by sales.
+func (f *fx) salesChange(t *testing.T, stage string) qualify.StageChange {
+	t.Helper()
+	hist, err := f.q.History(context.Background(), f.p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range hist {
+		if c.To == stage && strings.HasPrefix(c.Reason, "sales: ") {
+			return c
+		}
+	}
+	t.Fatalf("no change to %s by sales in %+v", stage, hist)
+	return qualify.StageChange{}
+}
+
+// TestHubSpotEventWithoutOccurredAt: an event without occurredAt was dated
+// the zero Unix time, 1970: the stage history said sales accepted the lead
+// in 1970, and a deal report so dated was "older" than any stored one,
+// dropped. Such an event is dated when Baton received it.
+func TestHubSpotEventWithoutOccurredAt(t *testing.T) {
+	f := setup(t)
+	ms := f.now.UnixMilli()
+	uri := publicURL + "/feedback/hubspot"
+	dated := fmt.Sprintf(`[{"eventId":5001,"occurredAt":%d,"subscriptionType":"contact.propertyChange","objectId":501,"propertyName":"recent_deal_amount","propertyValue":"100"}]`, f.now.Add(-time.Minute).UnixMilli())
+	if code, resp := f.post(t, "/feedback/hubspot", dated, hubspotSign(uri, dated, ms)); code != 200 || f.deal(t).Amount != 100 {
+		t.Fatalf("dated amount: %d %s", code, resp)
+	}
+	undated := `[{"eventId":5002,"subscriptionType":"contact.propertyChange","objectId":501,"propertyName":"recent_deal_amount","propertyValue":"250"},` +
+		`{"eventId":5003,"occurredAt":0,"subscriptionType":"contact.propertyChange","objectId":501,"propertyName":"hs_lead_status","propertyValue":"IN_PROGRESS"}]`
+	code, resp := f.post(t, "/feedback/hubspot", undated, hubspotSign(uri, undated, ms))
+	if code != 200 || f.stage(t) != qualify.StageSAL {
+		t.Fatalf("undated: %d %s stage %s", code, resp, f.stage(t))
+	}
+	if d := f.deal(t); d.Amount != 250 || !d.At.Equal(f.now) {
+		t.Fatalf("the undated amount was dropped or misdated: %+v", d)
+	}
+	if c := f.salesChange(t, qualify.StageSAL); !c.At.Equal(f.now) {
+		t.Fatalf("accepted at %s, want the receipt time %s", c.At, f.now)
+	}
+	// A negative time is no time: that event is refused, said in the results.
+	neg := `[{"eventId":5004,"occurredAt":-1,"subscriptionType":"contact.propertyChange","objectId":501,"propertyName":"lifecyclestage","propertyValue":"customer"}]`
+	if code, resp := f.post(t, "/feedback/hubspot", neg, hubspotSign(uri, neg, ms)); code != 400 || !strings.Contains(resp, "occurredAt") || f.stage(t) != qualify.StageSAL {
+		t.Fatalf("negative occurredAt: %d %s stage %s", code, resp, f.stage(t))
+	}
+}
