@@ -199,15 +199,15 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 		return vs, nil
 	}
 	var f struct {
-		EventID    string    `json:"eventId"`
-		LeadID     string    `json:"leadId"`
-		ExternalID string    `json:"externalId"`
-		Email      string    `json:"email"`
-		Status     string    `json:"status"`
-		Outcome    string    `json:"outcome"`
-		Owner      string    `json:"owner"`
-		Reason     string    `json:"reason"` // e.g. the Lead's disqualification reason field, passed by the Flow
-		ChangedAt  time.Time `json:"changedAt"`
+		EventID    string `json:"eventId"`
+		LeadID     string `json:"leadId"`
+		ExternalID string `json:"externalId"`
+		Email      string `json:"email"`
+		Status     string `json:"status"`
+		Outcome    string `json:"outcome"`
+		Owner      string `json:"owner"`
+		Reason     string `json:"reason"` // e.g. the Lead's disqualification reason field, passed by the Flow
+		ChangedAt  sfTime `json:"changedAt"`
 		// The Opportunity's fields, passed by a Flow on Opportunity (or on
 		// the converted Lead's Opportunity): Amount, CurrencyIsoCode, CloseDate.
 		Amount          *float64 `json:"amount"`
@@ -217,7 +217,7 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 	if err := json.Unmarshal(body, &f); err != nil {
 		return nil, fmt.Errorf("flow callout: %v", err)
 	}
-	deal := dealOf(f.Amount, f.CurrencyIsoCode, f.CloseDate, "salesforce", f.ChangedAt)
+	deal := dealOf(f.Amount, f.CurrencyIsoCode, f.CloseDate, "salesforce", f.ChangedAt.Time)
 	out := f.Outcome
 	if out == "" {
 		out = statuses[f.Status]
@@ -234,7 +234,7 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 			return nil, err
 		}
 	}
-	return []Verdict{{DeliveryID: "sf-" + f.EventID, PersonID: f.ExternalID, ExternalID: f.LeadID, Email: f.Email, Outcome: out, Owner: f.Owner, Why: f.Reason, At: f.ChangedAt, Deal: deal}}, nil
+	return []Verdict{{DeliveryID: "sf-" + f.EventID, PersonID: f.ExternalID, ExternalID: f.LeadID, Email: f.Email, Outcome: out, Owner: f.Owner, Why: f.Reason, At: f.ChangedAt.Time, Deal: deal}}, nil
 }
 
 // OpportunityStages maps Salesforce's closed Opportunity stages to outcomes;

@@ -219,6 +219,7 @@ func TestGenericWebhook(t *testing.T) {
 
 func FuzzParsers(f *testing.F) {
 	f.Add([]byte(`{"eventId":"e","status":"Working"}`))
+	f.Add([]byte(`{"eventId":"e","status":"Working","changedAt":"2026-12-01T01:00:00.000+0000"}`))
 	f.Add([]byte(`{"detail-type":"x","detail":{"payload":{"ChangeEventHeader":{"entityName":"Lead","recordIds":["a"]},"Status":"Qualified"}}}`))
 	f.Add([]byte(`[{"eventId":1,"subscriptionType":"contact.propertyChange","objectId":1,"propertyName":"lifecyclestage","propertyValue":"customer"}]`))
 	f.Add([]byte(`{"id":"x","type":"UPDATE_STATUS","record":{"s":{"type":"STATUS","value":"受注"}}}`))

@@ -56,3 +56,41 @@ func TestHubSpotEventWithoutOccurredAt(t *testing.T) {
 		t.Fatalf("negative occurredAt: %d %s stage %s", code, resp, f.stage(t))
 	}
 }
+
+// TestSalesforceTimeFormats: Salesforce writes datetimes as
+// 2026-12-01T01:00:00.000+0000 (REST API, Apex), and a Flow formula's
+// TEXT() of one as "2026-12-01 01:00:00Z"; neither is RFC 3339, and a Flow
+// passing either was refused whole (400), its outcome lost. Each is read as
+// the instant it names, as is a JST +09:00 time; a date alone, which names
+// no instant, is refused saying so.
+func TestSalesforceTimeFormats(t *testing.T) {
+	sf := map[string]string{"X-Baton-Secret": shared}
+	at := time.Date(2026, 11, 24, 9, 30, 0, 0, time.UTC) // before setup's clock
+	for _, c := range []struct{ name, changedAt string }{
+		{"REST API", at.Format("2006-01-02T15:04:05.000-0700")},
+		{"formula TEXT()", at.Format("2006-01-02 15:04:05Z")},
+		{"JST", at.In(time.FixedZone("JST", 9*3600)).Format(time.RFC3339)},
+		{"JST without the colon", at.In(time.FixedZone("JST", 9*3600)).Format("2006-01-02T15:04:05.000-0700")},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := setup(t)
+			flow := `{"eventId":"e-` + c.name + `","leadId":"00Q000000000001AAA","status":"Working - Contacted","changedAt":"` + c.changedAt + `"}`
+			if code, resp := f.post(t, "/feedback/salesforce", flow, sf); code != 200 || f.stage(t) != qualify.StageSAL {
+				t.Fatalf("%s: %d %s", c.changedAt, code, resp)
+			}
+			if got := f.salesChange(t, qualify.StageSAL).At; !got.Equal(at) {
+				t.Fatalf("%s read as %s, want %s", c.changedAt, got, at)
+			}
+		})
+	}
+	f := setup(t)
+	for _, bad := range []string{"2026-11-24", "24/11/2026 09:30", "yesterday"} {
+		flow := `{"eventId":"e-bad","leadId":"00Q000000000001AAA","status":"Working - Contacted","changedAt":"` + bad + `"}`
+		if code, resp := f.post(t, "/feedback/salesforce", flow, sf); code != 400 || !strings.Contains(resp, bad) {
+			t.Errorf("%s: %d %s, want a 400 naming it", bad, code, resp)
+		}
+	}
+	if f.stage(t) != qualify.StageMQL {
+		t.Fatalf("a refused time moved the stage: %s", f.stage(t))
+	}
+}
