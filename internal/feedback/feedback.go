@@ -598,9 +598,9 @@ func dealOf(amount *float64, currency, closeDate, source string, at time.Time) *
 	if amount == nil && currency == "" && closeDate == "" {
 		return nil
 	}
-	if len(closeDate) > 10 { // a datetime: its date
-		if t, err := time.Parse(time.RFC3339, closeDate); err == nil {
-			closeDate = t.UTC().Format("2006-01-02")
+	if len(closeDate) > 10 { // a datetime: its date where it was written (JST midnight is that day, not UTC's day before)
+		if t, err := parseSFTime(closeDate); err == nil {
+			closeDate = t.Format("2006-01-02")
 		}
 	}
 	return &qualify.DealReport{Amount: amount, Currency: currency, CloseDate: closeDate, Source: source, At: at}

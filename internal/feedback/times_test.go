@@ -94,3 +94,21 @@ func TestSalesforceTimeFormats(t *testing.T) {
 		t.Fatalf("a refused time moved the stage: %s", f.stage(t))
 	}
 }
+
+// TestCloseDateTimeKeepsItsDate: a close date sent as a datetime is the
+// date it names where it was written: JST midnight of 1 December
+// (2026-12-01T00:00:00+09:00) was taken to UTC first, and recorded as 30
+// November; Salesforce's 2026-12-01T00:00:00.000+0900 was refused.
+func TestCloseDateTimeKeepsItsDate(t *testing.T) {
+	f := setup(t)
+	sf := map[string]string{"X-Baton-Secret": shared}
+	for i, cd := range []string{"2026-12-01T00:00:00+09:00", "2026-12-01T00:00:00.000+0900", "2026-12-01T23:30:00-05:00", "2026-12-01T00:00:00Z"} {
+		flow := fmt.Sprintf(`{"eventId":"cd-%d","externalId":%q,"amount":%d,"closeDate":%q,"changedAt":%q}`, i, f.p.ID, 100+i, cd, f.now.Add(time.Duration(i-10)*time.Minute).Format(time.RFC3339))
+		if code, resp := f.post(t, "/feedback/salesforce", flow, sf); code != 200 {
+			t.Fatalf("%s: %d %s", cd, code, resp)
+		}
+		if d := f.deal(t); d.Amount != float64(100+i) || d.CloseDate != "2026-12-01" {
+			t.Errorf("%s recorded as %q, want 2026-12-01", cd, d.CloseDate)
+		}
+	}
+}
