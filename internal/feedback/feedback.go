@@ -174,11 +174,20 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 			return nil, fmt.Errorf("not an EventBridge event: %v", err)
 		}
 		hdr, _ := ev.Detail.Payload["ChangeEventHeader"].(map[string]any)
-		if hdr != nil && hdr["entityName"] == "Opportunity" {
-			return opportunityChange(ev.ID, ev.Time, hdr, ev.Detail.Payload)
-		}
-		if hdr == nil || hdr["entityName"] != "Lead" {
+		if hdr == nil || hdr["entityName"] != "Lead" && hdr["entityName"] != "Opportunity" {
 			return nil, errors.New("detail.payload.ChangeEventHeader.entityName must be Lead or Opportunity")
+		}
+		// Each record's delivery is remembered as sfcdc-<id>-<record>:
+		// without either, every later change would be its "duplicate".
+		if ev.ID == "" {
+			return nil, errors.New("the EventBridge event's id is required (deduplication)")
+		}
+		ids, err := cdcRecordIDs(hdr)
+		if err != nil {
+			return nil, err
+		}
+		if hdr["entityName"] == "Opportunity" {
+			return opportunityChange(ev.ID, ev.Time, ids, ev.Detail.Payload)
 		}
 		status, _ := ev.Detail.Payload["Status"].(string)
 		if status == "" {
@@ -188,10 +197,8 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 		if !ok {
 			return nil, nil
 		}
-		ids, _ := hdr["recordIds"].([]any)
 		var vs []Verdict
-		for _, id := range ids {
-			s, _ := id.(string)
+		for _, s := range ids {
 			owner, _ := ev.Detail.Payload["OwnerId"].(string)
 			pid, _ := ev.Detail.Payload["Baton_Person_Id__c"].(string)
 			vs = append(vs, Verdict{DeliveryID: "sfcdc-" + ev.ID + "-" + s, ExternalID: s, PersonID: pid, Outcome: out, Owner: owner, At: ev.Time})
@@ -237,6 +244,24 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 	return []Verdict{{DeliveryID: "sf-" + f.EventID, PersonID: f.ExternalID, ExternalID: f.LeadID, Email: f.Email, Outcome: out, Owner: f.Owner, Why: f.Reason, At: f.ChangedAt.Time, Deal: deal}}, nil
 }
 
+// cdcRecordIDs reads ChangeEventHeader.recordIds: the ids of the records
+// that changed alike, at least one, each a non-empty string.
+func cdcRecordIDs(hdr map[string]any) ([]string, error) {
+	raw, _ := hdr["recordIds"].([]any)
+	if len(raw) == 0 {
+		return nil, errors.New("detail.payload.ChangeEventHeader.recordIds must list the changed records")
+	}
+	ids := make([]string, len(raw))
+	for i, r := range raw {
+		s, _ := r.(string)
+		if s == "" {
+			return nil, fmt.Errorf("detail.payload.ChangeEventHeader.recordIds[%d] must be a record id, not %v", i, r)
+		}
+		ids[i] = s
+	}
+	return ids, nil
+}
+
 // OpportunityStages maps Salesforce's closed Opportunity stages to outcomes;
 // any other stage changes the deal alone.
 var OpportunityStages = map[string]string{"Closed Won": "won", "Closed Lost": "lost"}
@@ -246,7 +271,7 @@ var OpportunityStages = map[string]string{"Closed Won": "won", "Closed Lost": "l
 // sends changed fields only). The person is the Opportunity's
 // Baton_Person_Id__c, copied from the Lead at conversion (Lead field
 // mapping) and sent with every event as an enriched field of the channel.
-func opportunityChange(id string, at time.Time, hdr, payload map[string]any) ([]Verdict, error) {
+func opportunityChange(id string, at time.Time, ids []string, payload map[string]any) ([]Verdict, error) {
 	pid, _ := payload["Baton_Person_Id__c"].(string)
 	if pid == "" {
 		return nil, errors.New("an Opportunity change needs Baton_Person_Id__c (map it from the Lead at conversion and enrich the CDC channel with it)")
@@ -274,10 +299,8 @@ func opportunityChange(id string, at time.Time, hdr, payload map[string]any) ([]
 		}
 	}
 	owner, _ := payload["OwnerId"].(string)
-	ids, _ := hdr["recordIds"].([]any)
 	var vs []Verdict
-	for _, rid := range ids {
-		s, _ := rid.(string)
+	for _, s := range ids {
 		vs = append(vs, Verdict{DeliveryID: "sfcdc-" + id + "-" + s, ExternalID: s, PersonID: pid, Outcome: out, Owner: owner, At: at, Deal: deal})
 	}
 	return vs, nil
@@ -393,6 +416,12 @@ func VerifyHubSpot(secret, method, uri string, body []byte, hd http.Header, now 
 	return nil
 }
 
+// The properties ParseHubSpot reads, of deals and of contacts.
+var (
+	hubspotDealProps    = map[string]bool{"dealstage": true, "amount": true, "closedate": true, "deal_currency_code": true}
+	hubspotContactProps = map[string]bool{"lifecyclestage": true, "hs_lead_status": true, "recent_deal_amount": true, "recent_deal_close_date": true}
+)
+
 // ParseHubSpot reads a webhook batch of property changes of contacts:
 // contact.propertyChange, or the generic object.propertyChange with
 // objectTypeId 0-1 (contacts); and of deals (deal.propertyChange, or
@@ -416,15 +445,20 @@ func ParseHubSpot(body []byte, values map[string]string) ([]Verdict, error) {
 	for _, e := range evs {
 		deal := e.SubscriptionType == "deal.propertyChange" || e.SubscriptionType == "object.propertyChange" && e.ObjectTypeID == "0-3"
 		contact := e.SubscriptionType == "contact.propertyChange" || e.SubscriptionType == "object.propertyChange" && e.ObjectTypeID == "0-1"
-		if !deal && !contact {
+		if !(deal && hubspotDealProps[e.PropertyName] || contact && hubspotContactProps[e.PropertyName]) {
+			continue
+		}
+		if e.EventID == "" {
+			// Remembered as "hs-", every later one would be its "duplicate".
+			vs = append(vs, Verdict{DeliveryID: "hs-", Refused: fmt.Sprintf("an event of object %s without eventId (deduplication)", e.ObjectID)})
 			continue
 		}
 		// No occurredAt (or 0) is no time, not 1970: the zero time, which
 		// apply dates with the delivery's receipt. The batch is signed, so
-		// the change is real; refusing it would lose it (HubSpot does not
-		// send a 4xx again), and it was received within HubSpot's retry
-		// window of the change, while the lifecycle's forward-only rule
-		// keeps the order. A negative time is a broken event: refused.
+		// the change is real and refusing it would lose it; it was received
+		// within HubSpot's retries of the change, and the lifecycle's
+		// forward-only rule keeps the order. A negative time is a broken
+		// event: refused.
 		var at time.Time
 		if e.OccurredAt < 0 {
 			vs = append(vs, Verdict{DeliveryID: "hs-" + e.EventID.String(), Refused: fmt.Sprintf("event %s: occurredAt %d is not milliseconds since the epoch", e.EventID, e.OccurredAt)})
@@ -433,14 +467,10 @@ func ParseHubSpot(body []byte, values map[string]string) ([]Verdict, error) {
 			at = time.UnixMilli(e.OccurredAt)
 		}
 		if deal {
-			switch e.PropertyName {
-			case "dealstage", "amount", "closedate", "deal_currency_code":
-				vs = append(vs, Verdict{DeliveryID: "hs-" + e.EventID.String(), DealID: e.ObjectID.String(), DealProperty: e.PropertyName, At: at})
-			}
+			vs = append(vs, Verdict{DeliveryID: "hs-" + e.EventID.String(), DealID: e.ObjectID.String(), DealProperty: e.PropertyName, At: at})
 			continue
 		}
-		switch e.PropertyName {
-		case "recent_deal_amount", "recent_deal_close_date":
+		if e.PropertyName == "recent_deal_amount" || e.PropertyName == "recent_deal_close_date" {
 			// The contact's rollups of its deals (HubSpot keeps them from
 			// the associated deals' amount and closedate): the deal as the
 			// contact carries it, without an association lookup. A value
@@ -473,9 +503,6 @@ func ParseHubSpot(body []byte, values map[string]string) ([]Verdict, error) {
 				continue
 			}
 			vs = append(vs, Verdict{DeliveryID: "hs-" + e.EventID.String(), ExternalID: e.ObjectID.String(), At: at, Deal: d})
-			continue
-		case "lifecyclestage", "hs_lead_status":
-		default:
 			continue
 		}
 		out, ok := values[e.PropertyValue]

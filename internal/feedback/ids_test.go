@@ -1,0 +1,72 @@
+package feedback_test
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/baton-hq/baton/internal/qualify"
+)
+
+// TestHubSpotEventWithoutEventID: an event without eventId was remembered
+// as delivery "hs-", so every later one without it was taken for a repeat
+// of the first ("duplicate delivery", 200) and lost. Such an event is
+// refused, said in the results; the batch's others still apply.
+func TestHubSpotEventWithoutEventID(t *testing.T) {
+	f := setup(t)
+	ms := f.now.UnixMilli()
+	uri := publicURL + "/feedback/hubspot"
+	first := `[{"occurredAt":` + itoa(ms) + `,"subscriptionType":"contact.propertyChange","objectId":501,"propertyName":"hs_lead_status","propertyValue":"IN_PROGRESS"}]`
+	if code, resp := f.post(t, "/feedback/hubspot", first, hubspotSign(uri, first, ms)); code != 400 || !strings.Contains(resp, "eventId") || f.stage(t) != qualify.StageMQL {
+		t.Fatalf("alone: %d %s stage %s, want a 400 about eventId", code, resp, f.stage(t))
+	}
+	batch := `[{"eventId":null,"occurredAt":` + itoa(ms) + `,"subscriptionType":"deal.propertyChange","objectId":7001,"propertyName":"dealstage","propertyValue":"closedwon"},` +
+		`{"eventId":6002,"occurredAt":` + itoa(ms) + `,"subscriptionType":"contact.propertyChange","objectId":501,"propertyName":"lifecyclestage","propertyValue":"customer"}]`
+	code, resp := f.post(t, "/feedback/hubspot", batch, hubspotSign(uri, batch, ms))
+	if code != 200 || f.stage(t) != qualify.StageCustomer {
+		t.Fatalf("batch: %d %s stage %s", code, resp, f.stage(t))
+	}
+	var out struct {
+		Results []struct{ DeliveryID, Ignored string }
+	}
+	if err := json.Unmarshal([]byte(resp), &out); err != nil || len(out.Results) != 2 || !strings.Contains(out.Results[0].Ignored, "eventId") {
+		t.Fatalf("results %s: want the event without eventId refused, naming it", resp)
+	}
+}
+
+// TestSalesforceCDCWithoutIDs: an EventBridge event without its id was
+// remembered as "sfcdc--<record>", so the next one without it for the same
+// Lead was a "duplicate", lost; one whose ChangeEventHeader listed no
+// recordIds (or not as strings) was answered 200 with nothing done. Each
+// is a 400 saying what is missing.
+func TestSalesforceCDCWithoutIDs(t *testing.T) {
+	f := setup(t)
+	sf := map[string]string{"X-Baton-Secret": shared}
+	ev := func(id string, recordIDs any) string {
+		b, _ := json.Marshal(map[string]any{"id": id, "detail-type": "LeadChangeEvent", "time": f.now.Format("2006-01-02T15:04:05Z"),
+			"detail": map[string]any{"payload": map[string]any{"ChangeEventHeader": map[string]any{"entityName": "Lead", "recordIds": recordIDs}, "Status": "Working"}}})
+		return string(b)
+	}
+	for _, c := range []struct{ name, body, want string }{
+		{"no id", ev("", []string{"00Q000000000001AAA"}), "id"},
+		{"no recordIds", ev("cdc-1", nil), "recordIds"},
+		{"empty recordIds", ev("cdc-2", []string{}), "recordIds"},
+		{"a recordId not a string", ev("cdc-3", []any{7}), "recordIds"},
+		{"an empty recordId", ev("cdc-4", []string{""}), "recordIds"},
+	} {
+		code, resp := f.post(t, "/feedback/salesforce", c.body, sf)
+		var e struct{ Error string }
+		if code != 400 || json.Unmarshal([]byte(resp), &e) != nil || !strings.Contains(e.Error, c.want) {
+			t.Errorf("%s: %d %s, want a 400 about %s", c.name, code, resp, c.want)
+		}
+	}
+	if f.stage(t) != qualify.StageMQL {
+		t.Fatalf("a refused event moved the stage: %s", f.stage(t))
+	}
+	if code, resp := f.post(t, "/feedback/salesforce", ev("cdc-5", []string{"00Q000000000001AAA"}), sf); code != 200 || f.stage(t) != qualify.StageSAL {
+		t.Fatalf("a whole event: %d %s", code, resp)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
