@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/table"
@@ -109,7 +110,13 @@ func (q *Qualifier) Outcome(ctx context.Context, person, outcome, deliveryID, ow
 // the stage history for the MQL-quality report.
 func (q *Qualifier) OutcomeWhy(ctx context.Context, person, outcome, deliveryID, owner, why string, at time.Time) (OutcomeResult, error) {
 	if len(why) > 200 {
-		why = why[:200]
+		// Cut before the character that would not fit (a Japanese one is
+		// three bytes): half of one is invalid UTF-8, stored as U+FFFD.
+		n := 200
+		for n > 0 && !utf8.RuneStart(why[n]) {
+			n--
+		}
+		why = why[:n]
 	}
 	target, ok := outcomeStage[outcome]
 	if !ok {
