@@ -193,7 +193,7 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 		if status == "" {
 			return nil, nil // a change to other fields: nothing for the lifecycle
 		}
-		out, ok := statuses[status]
+		out, ok := outcomeOf(statuses, status)
 		if !ok {
 			return nil, nil
 		}
@@ -227,7 +227,7 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 	deal := dealOf(f.Amount, f.CurrencyIsoCode, f.CloseDate, "salesforce", f.ChangedAt.Time)
 	out := f.Outcome
 	if out == "" {
-		out = statuses[f.Status]
+		out, _ = outcomeOf(statuses, f.Status)
 	}
 	if out == "" && deal == nil {
 		return nil, fmt.Errorf("status %q maps to no outcome (configure feedback.salesforce_status)", f.Status)
@@ -366,7 +366,7 @@ func (h *Handler) hubspotDeals(ctx context.Context, vs []Verdict) ([]Verdict, er
 		}
 		outcome := ""
 		if v.DealProperty == "dealstage" {
-			outcome = values[d.Stage]
+			outcome, _ = outcomeOf(values, d.Stage)
 		}
 		deal := dealOf(d.Amount, d.Currency, d.CloseDate, "hubspot", v.At)
 		if deal != nil {
@@ -505,7 +505,7 @@ func ParseHubSpot(body []byte, values map[string]string) ([]Verdict, error) {
 			vs = append(vs, Verdict{DeliveryID: "hs-" + e.EventID.String(), ExternalID: e.ObjectID.String(), At: at, Deal: d})
 			continue
 		}
-		out, ok := values[e.PropertyValue]
+		out, ok := outcomeOf(values, e.PropertyValue)
 		if !ok {
 			continue
 		}
@@ -576,7 +576,7 @@ func ParseKintone(body []byte, field, emailField string, statuses map[string]str
 			}
 		}
 	}
-	out, ok := statuses[status]
+	out, ok := outcomeOf(statuses, status)
 	if !ok {
 		return nil, nil
 	}
