@@ -708,7 +708,12 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request, source string, v
 		if d := v.Deal; d != nil && d.At.IsZero() {
 			d.At = vs[i].At
 		}
-		if v.Refused == "" && v.At.After(latest) {
+		if v.Refused == "" && v.Outcome != "" && !qualify.IsOutcome(v.Outcome) {
+			// A mapping's typo: found while applying, it answered the
+			// batch 400 with part of it applied and the rest lost.
+			vs[i].Refused = fmt.Sprintf("outcome %q is none of accepted, rejected, sql, opportunity, won, lost (check the feedback mapping)", v.Outcome)
+		}
+		if vs[i].Refused == "" && v.At.After(latest) {
 			// A deal keeps its latest report: one dated ahead would
 			// make every real one after it older, ignored.
 			vs[i].Refused = fmt.Sprintf("its time %s is in the future", v.At.UTC().Format(time.RFC3339))

@@ -70,3 +70,27 @@ func TestSalesforceCDCWithoutIDs(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestUnknownOutcomeRefusesItsEventAlone: a mapping to an outcome that is
+// none (a typo in feedback.hubspot) was found while applying: the batch was
+// answered 400 after the events before it had applied, and the events after
+// it were lost. Such a verdict is refused before anything applies, said in
+// the results; the batch's others apply.
+func TestUnknownOutcomeRefusesItsEventAlone(t *testing.T) {
+	f := setup(t)
+	f.h.HubSpotValues = map[string]string{"IN_PROGRESS": "acepted", "customer": "won"}
+	ms := f.now.UnixMilli()
+	ev := func(id int, prop, value string) string {
+		return `{"eventId":` + itoa(int64(id)) + `,"occurredAt":` + itoa(ms) + `,"subscriptionType":"contact.propertyChange","objectId":501,"propertyName":"` + prop + `","propertyValue":"` + value + `"}`
+	}
+	uri := publicURL + "/feedback/hubspot"
+	body := "[" + ev(7001, "hs_lead_status", "IN_PROGRESS") + "," + ev(7002, "lifecyclestage", "customer") + "]"
+	code, resp := f.post(t, "/feedback/hubspot", body, hubspotSign(uri, body, ms))
+	if code != 200 || f.stage(t) != qualify.StageCustomer || !strings.Contains(resp, `"deliveryId":"hs-7001","applied":false,"stage":"","ignored":"refused: outcome \"acepted\"`) {
+		t.Fatalf("%d %s stage %s", code, resp, f.stage(t))
+	}
+	alone := "[" + ev(7003, "hs_lead_status", "IN_PROGRESS") + "]"
+	if code, resp := f.post(t, "/feedback/hubspot", alone, hubspotSign(uri, alone, ms)); code != 400 || !strings.Contains(resp, "acepted") {
+		t.Fatalf("alone: %d %s, want a 400 naming the outcome", code, resp)
+	}
+}

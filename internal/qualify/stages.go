@@ -90,6 +90,10 @@ var outcomeStage = map[string]string{
 	"lost":        StageLost,
 }
 
+// IsOutcome reports whether sales can report outcome (accepted, rejected,
+// sql, opportunity, won, lost).
+func IsOutcome(outcome string) bool { _, ok := outcomeStage[outcome]; return ok }
+
 // OutcomeResult says what a sales outcome did.
 type OutcomeResult struct {
 	Applied  bool   `json:"applied"`
