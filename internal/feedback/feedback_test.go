@@ -46,13 +46,17 @@ type fx struct {
 	tb  table.Table
 	p   identity.Person
 	now time.Time
+	clk *clock.Manual // every component's clock, at now until a test moves it
+	st  *identity.Stitcher
+	log *eventlog.Log
 }
 
 // setup makes a person an MQL, delivered to every SFA (so each knows them
 // by its own record id).
 func setup(t *testing.T) *fx {
 	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
-	clk := clock.Fixed(now)
+	manual := clock.NewManual(now)
+	clk := manual.Now
 	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"), bolttable.WithClock(clk))
 	if err != nil {
 		t.Fatal(err)
@@ -91,7 +95,7 @@ func setup(t *testing.T) *fx {
 		Log:         slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clk}
 	mux := http.NewServeMux()
 	h.Routes(mux)
-	f := &fx{h: h, srv: httptest.NewServer(mux), q: q, tb: tb, p: p, now: now}
+	f := &fx{h: h, srv: httptest.NewServer(mux), q: q, tb: tb, p: p, now: now, clk: manual, st: st, log: log}
 	t.Cleanup(f.srv.Close)
 	return f
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -149,6 +150,10 @@ func (q *Qualifier) OutcomeWhy(ctx context.Context, person, outcome, deliveryID,
 			res.Ignored = "already " + target
 			return res, nil
 		}
+		if earlierCycle(rec, at) {
+			res.Ignored = "stale: dated before the MQL of cycle " + strconv.Itoa(rec.Cycle)
+			return res, nil
+		}
 		if err := Transition(rec.Stage, target); err != nil {
 			res.Ignored = "stale: " + err.Error()
 			return res, nil
@@ -198,6 +203,19 @@ func (q *Qualifier) OutcomeWhy(ctx context.Context, person, outcome, deliveryID,
 		}
 	}
 	return OutcomeResult{}, errors.New("qualify: too much contention applying outcome")
+}
+
+// cycleSkew is how far an SFA's clock may be behind Baton's: an outcome
+// set by automation as the MQL's lead is created comes seconds after it.
+const cycleSkew = time.Minute
+
+// earlierCycle reports whether a verdict dated at belongs to a cycle before
+// rec's: dated before its MQL, it is about a lead that was recycled since
+// (an SFA's delivery held up, then retried), and the forward-only rule
+// alone would apply it to the new MQL. In the first cycle there is no
+// earlier one (a deal may well predate the first MQL).
+func earlierCycle(rec Record, at time.Time) bool {
+	return rec.Cycle > 1 && !rec.MQLAt.IsZero() && at.Before(rec.MQLAt.Add(-cycleSkew))
 }
 
 // recycle resets the behaviour state of rec for a new cycle at t and

@@ -1,0 +1,59 @@
+package feedback_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/qualify"
+)
+
+// TestOlderOutcomeOfAnEarlierCycle: sales rejected the lead (recycled),
+// it qualified again, and then a delivery held up since before the
+// rejection arrived (an SFA's retry): "Working" at 10:40 was applied to the
+// new MQL, accepted before it existed, and an amount of the old deal was
+// written as the new cycle's. A verdict dated (beyond a minute's clock
+// skew) before the MQL of the person's cycle is stale: ignored, said in
+// the results. A later verdict of the new cycle applies.
+func TestOlderOutcomeOfAnEarlierCycle(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	sf := map[string]string{"X-Baton-Secret": shared}
+	flow := func(id, status string, at time.Time, extra string) string {
+		return fmt.Sprintf(`{"eventId":%q,"leadId":"00Q000000000001AAA","status":%q,"changedAt":%q%s}`, id, status, at.Format(time.RFC3339), extra)
+	}
+	f.clk.Set(f.now.Add(time.Hour))
+	if code, resp := f.post(t, "/feedback/salesforce", flow("o1", "Unqualified", f.now.Add(50*time.Minute), ""), sf); code != 200 || f.stage(t) != qualify.StageRecycled {
+		t.Fatalf("rejected: %d %s stage %s", code, resp, f.stage(t))
+	}
+	// New evidence qualifies it again, a day later.
+	f.clk.Set(f.now.Add(26 * time.Hour)) // after the rules' 24h cooldown
+	at := f.clk.Now()
+	evs := []event.Event{
+		{ID: "c", Type: event.Download, VisitorID: "fb-v", URL: "https://www.example.com/b.pdf", Timestamp: at},
+		{ID: "d", Type: event.FormSubmit, VisitorID: "fb-v", Timestamp: at, Properties: map[string]any{"form": map[string]any{"id": "contact"}}},
+	}
+	if _, err := f.log.Append(ctx, evs); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.q.Process(ctx, evs); err != nil {
+		t.Fatal(err)
+	}
+	if rec, _ := f.q.Record(ctx, f.p.ID); rec.Stage != qualify.StageMQL || rec.Cycle != 2 {
+		t.Fatalf("not qualified again: stage %s cycle %d", rec.Stage, rec.Cycle)
+	}
+	late := flow("o0", "Working - Contacted", f.now.Add(40*time.Minute), `,"amount":5000,"currencyIsoCode":"JPY"`)
+	code, resp := f.post(t, "/feedback/salesforce", late, sf)
+	if code != 200 || f.stage(t) != qualify.StageMQL || !strings.Contains(resp, "stale") {
+		t.Fatalf("the first cycle's late outcome: %d %s stage %s", code, resp, f.stage(t))
+	}
+	if ds, _ := f.q.Deals(ctx, f.p.ID); len(ds) != 0 {
+		t.Fatalf("the first cycle's amount made the second's deal: %+v", ds)
+	}
+	if code, resp := f.post(t, "/feedback/salesforce", flow("o2", "Working - Contacted", at.Add(5*time.Minute), ""), sf); code != 200 || f.stage(t) != qualify.StageSAL {
+		t.Fatalf("the new cycle's outcome: %d %s stage %s", code, resp, f.stage(t))
+	}
+}
