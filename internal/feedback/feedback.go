@@ -114,8 +114,22 @@ func (h *Handler) now() time.Time {
 	return clock.Now()
 }
 
+// Body limits: a delivery is a few KB (a HubSpot batch of 100 events is
+// some 40 KB), but a kintone webhook carries the whole record, whose text
+// and rich text fields hold up to 65,535 characters each: its route, whose
+// token is checked before the body is read, takes more (within a Lambda
+// request's 6 MB).
+const (
+	maxBody        = 256 << 10
+	maxKintoneBody = 4 << 20
+)
+
 func (h *Handler) read(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	body, status, err := httpx.ReadBody(w, r, 256<<10)
+	return h.readUpTo(w, r, maxBody)
+}
+
+func (h *Handler) readUpTo(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, bool) {
+	body, status, err := httpx.ReadBody(w, r, limit)
 	if err != nil {
 		httpx.Error(w, status, err.Error())
 		return nil, false
@@ -524,7 +538,7 @@ func (h *Handler) kintone(w http.ResponseWriter, r *http.Request) {
 		unauthorized(w, "wrong webhook token")
 		return
 	}
-	body, ok := h.read(w, r)
+	body, ok := h.readUpTo(w, r, maxKintoneBody)
 	if !ok {
 		return
 	}
