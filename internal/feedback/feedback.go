@@ -674,22 +674,27 @@ func (h *Handler) webhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var p struct {
-		PersonID string    `json:"personId"`
-		Email    string    `json:"email"`
-		Outcome  string    `json:"outcome"`
-		Owner    string    `json:"owner"`
-		Reason   string    `json:"reason"`
-		At       time.Time `json:"at"`
+		PersonID string `json:"personId"`
+		Email    string `json:"email"`
+		Outcome  string `json:"outcome"`
+		Owner    string `json:"owner"`
+		Reason   string `json:"reason"`
+		At       sfTime `json:"at"`
 		// The deal: "amount" (a number), "currency" (ISO 4217), "closeDate" (YYYY-MM-DD).
 		Amount    *float64 `json:"amount"`
 		Currency  string   `json:"currency"`
 		CloseDate string   `json:"closeDate"`
 	}
-	if err := json.Unmarshal(body, &p); err != nil || (p.Outcome == "" && p.Amount == nil) {
-		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "body must be {\"email\" or \"personId\", \"outcome\", \"owner\", \"at\"} (optionally \"amount\", \"currency\", \"closeDate\")"})
+	const shape = "body must be {\"email\" or \"personId\", \"outcome\", \"owner\", \"at\"} (optionally \"amount\", \"currency\", \"closeDate\")"
+	if err := json.Unmarshal(body, &p); err != nil {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: shape + ": " + err.Error()})
 		return
 	}
-	deal := dealOf(p.Amount, p.Currency, p.CloseDate, "webhook", p.At)
+	if p.Outcome == "" && p.Amount == nil {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: shape + ": it has neither an outcome nor an amount", Field: "outcome"})
+		return
+	}
+	deal := dealOf(p.Amount, p.Currency, p.CloseDate, "webhook", p.At.Time)
 	if deal != nil {
 		deal.Outcome = p.Outcome
 		if err := qualify.ValidateDeal(*deal); err != nil {
@@ -697,7 +702,7 @@ func (h *Handler) webhook(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	h.apply(w, r, "webhook", []Verdict{{DeliveryID: "wh-" + r.Header.Get("webhook-id"), PersonID: p.PersonID, Email: p.Email, Outcome: p.Outcome, Owner: p.Owner, Why: p.Reason, At: p.At, Deal: deal}})
+	h.apply(w, r, "webhook", []Verdict{{DeliveryID: "wh-" + r.Header.Get("webhook-id"), PersonID: p.PersonID, Email: p.Email, Outcome: p.Outcome, Owner: p.Owner, Why: p.Reason, At: p.At.Time, Deal: deal}})
 }
 
 // apply resolves each verdict's person and applies it. Unknown people are

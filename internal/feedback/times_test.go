@@ -2,12 +2,15 @@ package feedback_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/stdwebhook"
 )
 
 // salesChange is the person's stage change to stage made by sales.
@@ -109,6 +112,39 @@ func TestCloseDateTimeKeepsItsDate(t *testing.T) {
 		}
 		if d := f.deal(t); d.Amount != float64(100+i) || d.CloseDate != "2026-12-01" {
 			t.Errorf("%s recorded as %q, want 2026-12-01", cd, d.CloseDate)
+		}
+	}
+}
+
+// TestWebhookSaysWhatIsWrong: the generic webhook answered every body it
+// could not read with the same 400 ("body must be {...}"), whether the
+// time was in another layout or the amount a string; and "at" with an
+// offset without its colon (+0900, as Salesforce and many systems write
+// it) was refused. It takes the layouts the Flow takes, and a 400 names
+// what it could not read.
+func TestWebhookSaysWhatIsWrong(t *testing.T) {
+	f := setup(t)
+	key, _ := stdwebhook.Key(shared)
+	send := func(id, body string) (int, string) {
+		return f.post(t, "/feedback/webhook", body, map[string]string{"webhook-id": id, "webhook-timestamp": strconv.FormatInt(f.now.Unix(), 10), "webhook-signature": stdwebhook.Sign(key, id, f.now.Unix(), []byte(body))})
+	}
+	at := f.now.Add(-30 * time.Minute)
+	jst := at.In(time.FixedZone("JST", 9*3600)).Format("2006-01-02T15:04:05.000-0700")
+	if code, resp := send("msg_t1", `{"email":"sales-ready@example.com","outcome":"accepted","at":"`+jst+`"}`); code != 200 || f.stage(t) != qualify.StageSAL {
+		t.Fatalf("%s: %d %s", jst, code, resp)
+	}
+	if got := f.salesChange(t, qualify.StageSAL).At; !got.Equal(at) {
+		t.Fatalf("%s read as %s", jst, got)
+	}
+	for _, c := range []struct{ body, want string }{
+		{`{"email":"sales-ready@example.com","outcome":"won","at":"tomorrow"}`, "tomorrow"},
+		{`{"email":"sales-ready@example.com","outcome":"won","amount":"lots"}`, "amount"},
+		{`{"email":"sales-ready@example.com","owner":"rep"}`, "outcome"},
+	} {
+		code, resp := send("msg_t2", c.body)
+		var e struct{ Error string }
+		if code != 400 || json.Unmarshal([]byte(resp), &e) != nil || !strings.Contains(e.Error, c.want) {
+			t.Errorf("%s: %d %s, want a 400 naming %s", c.body, code, resp, c.want)
 		}
 	}
 }
