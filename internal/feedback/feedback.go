@@ -81,6 +81,10 @@ type Handler struct {
 	KintoneEmail  string            // email field code (sfa.kintone.email_field; default "email")
 	KintoneDeal   KintoneDealFields // field codes of the deal's amount, currency and close date
 
+	// Loc is the zone sales work in (the configured timezone; nil: UTC):
+	// a close date an SFA sends as a UTC datetime is the date there.
+	Loc *time.Location
+
 	Now func() time.Time
 	Log *slog.Logger
 }
@@ -238,7 +242,7 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 	if err := json.Unmarshal(body, &f); err != nil {
 		return nil, fmt.Errorf("flow callout: %v", err)
 	}
-	deal := dealOf(f.Amount, f.CurrencyIsoCode, f.CloseDate, "salesforce", f.ChangedAt.Time)
+	deal := dealOf(f.Amount, f.CurrencyIsoCode, f.CloseDate, "salesforce", f.ChangedAt.Time, nil) // CloseDate is a Date field
 	out := f.Outcome
 	if out == "" {
 		out, _ = outcomeOf(statuses, f.Status)
@@ -302,7 +306,7 @@ func opportunityChange(id string, at time.Time, ids []string, payload map[string
 	cd, _ := payload["CloseDate"].(string)
 	stage, _ := payload["StageName"].(string)
 	out := OpportunityStages[stage]
-	deal := dealOf(amount, cur, cd, "salesforce", at)
+	deal := dealOf(amount, cur, cd, "salesforce", at, nil)
 	if deal == nil && out == "" {
 		return nil, nil // a change to other fields
 	}
@@ -382,7 +386,7 @@ func (h *Handler) hubspotDeals(ctx context.Context, vs []Verdict) ([]Verdict, er
 		if v.DealProperty == "dealstage" {
 			outcome, _ = outcomeOf(values, d.Stage)
 		}
-		deal := dealOf(d.Amount, d.Currency, d.CloseDate, "hubspot", v.At)
+		deal := dealOf(d.Amount, d.Currency, d.CloseDate, "hubspot", v.At, h.Loc)
 		if deal != nil {
 			deal.Outcome = outcome
 			if err := qualify.ValidateDeal(*deal); err != nil {
@@ -547,7 +551,7 @@ func (h *Handler) kintone(w http.ResponseWriter, r *http.Request) {
 		if h.KintoneReason != "" {
 			vs[i].Why = kintoneField(body, h.KintoneReason)
 		}
-		if vs[i].Deal, err = kintoneDeal(body, h.KintoneDeal, vs[i].Outcome); err != nil {
+		if vs[i].Deal, err = kintoneDeal(body, h.KintoneDeal, vs[i].Outcome, h.Loc); err != nil {
 			break
 		}
 	}
@@ -607,7 +611,7 @@ type KintoneDealFields struct{ Amount, Currency, CloseDate string }
 // kintoneDeal reads the deal fields of a kintone record: a NUMBER field's
 // value is a string ("1200000"), a DATE field's YYYY-MM-DD; empty fields
 // are absent.
-func kintoneDeal(body []byte, f KintoneDealFields, outcome string) (*qualify.DealReport, error) {
+func kintoneDeal(body []byte, f KintoneDealFields, outcome string, loc *time.Location) (*qualify.DealReport, error) {
 	if f.Amount == "" {
 		f.Amount = "amount"
 	}
@@ -625,7 +629,7 @@ func kintoneDeal(body []byte, f KintoneDealFields, outcome string) (*qualify.Dea
 		}
 		amount = &a
 	}
-	d := dealOf(amount, kintoneField(body, f.Currency), kintoneField(body, f.CloseDate), "kintone", time.Time{})
+	d := dealOf(amount, kintoneField(body, f.Currency), kintoneField(body, f.CloseDate), "kintone", time.Time{}, loc)
 	if d == nil {
 		return nil, nil
 	}
@@ -633,18 +637,32 @@ func kintoneDeal(body []byte, f KintoneDealFields, outcome string) (*qualify.Dea
 	return d, qualify.ValidateDeal(*d)
 }
 
-// dealOf is the deal a delivery carries (nil: none of its fields).
-func dealOf(amount *float64, currency, closeDate, source string, at time.Time) *qualify.DealReport {
+// dealOf is the deal a delivery carries (nil: none of its fields). A
+// close date sent as a datetime is a date: see closeDateOf.
+func dealOf(amount *float64, currency, closeDate, source string, at time.Time, loc *time.Location) *qualify.DealReport {
 	currency, closeDate = strings.ToUpper(strings.TrimSpace(currency)), strings.TrimSpace(closeDate)
 	if amount == nil && currency == "" && closeDate == "" {
 		return nil
 	}
-	if len(closeDate) > 10 { // a datetime: its date where it was written (JST midnight is that day, not UTC's day before)
+	if len(closeDate) > 10 {
 		if t, err := parseSFTime(closeDate); err == nil {
-			closeDate = t.Format("2006-01-02")
+			closeDate = closeDateOf(t, loc)
 		}
 	}
 	return &qualify.DealReport{Amount: amount, Currency: currency, CloseDate: closeDate, Source: source, At: at}
+}
+
+// closeDateOf is the date of a close date sent as a datetime: written with
+// an offset, the date there (JST midnight is that day, not UTC's day
+// before); in UTC (kintone's DATETIME fields, HubSpot's), the date in the
+// zone sales work in, loc, as they entered it; but exactly midnight UTC is
+// how a date alone is written as a datetime (HubSpot's date pickers): its
+// own date.
+func closeDateOf(t time.Time, loc *time.Location) string {
+	if _, off := t.Zone(); off == 0 && loc != nil && !t.Equal(t.Truncate(24*time.Hour)) {
+		t = t.In(loc)
+	}
+	return t.Format("2006-01-02")
 }
 
 // hubspotDate reads a HubSpot date property: milliseconds since the epoch
@@ -694,7 +712,7 @@ func (h *Handler) webhook(w http.ResponseWriter, r *http.Request) {
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: shape + ": it has neither an outcome nor an amount", Field: "outcome"})
 		return
 	}
-	deal := dealOf(p.Amount, p.Currency, p.CloseDate, "webhook", p.At.Time)
+	deal := dealOf(p.Amount, p.Currency, p.CloseDate, "webhook", p.At.Time, h.Loc)
 	if deal != nil {
 		deal.Outcome = p.Outcome
 		if err := qualify.ValidateDeal(*deal); err != nil {

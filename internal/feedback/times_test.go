@@ -148,3 +148,27 @@ func TestWebhookSaysWhatIsWrong(t *testing.T) {
 		}
 	}
 }
+
+// TestKintoneDatetimeCloseDateInSalesZone: kintone sends a DATETIME field
+// in UTC (2026-11-30T23:00:00Z), however its user entered it: 1 December
+// 08:00 in Tokyo was recorded as a close date of 30 November. A UTC
+// datetime is dated in the zone sales work in (the configured timezone,
+// as push shows them times); one at exactly midnight UTC, how a date alone
+// is written as a datetime (HubSpot), and a DATE field keep their date.
+func TestKintoneDatetimeCloseDateInSalesZone(t *testing.T) {
+	f := setup(t)
+	f.h.Loc = time.FixedZone("JST", 9*3600)
+	for i, c := range []struct{ value, want string }{
+		{"2026-11-30T23:00:00Z", "2026-12-01"},
+		{"2026-12-02T00:00:00Z", "2026-12-02"},
+		{"2026-12-03", "2026-12-03"},
+	} {
+		body := fmt.Sprintf(`{"id":"kt-dt-%d","type":"UPDATE_RECORD","record":{"$id":{"type":"__ID__","value":"7"},"ステータス":{"type":"STATUS","value":"商談化"},"受注金額":{"type":"NUMBER","value":"%d"},"受注日":{"type":"DATETIME","value":%q}}}`, i, 1000+i, c.value)
+		if code, resp := f.post(t, "/feedback/kintone/"+ktToken, body, nil); code != 200 {
+			t.Fatalf("%s: %d %s", c.value, code, resp)
+		}
+		if d := f.deal(t); d.Amount != float64(1000+i) || d.CloseDate != c.want {
+			t.Errorf("%s recorded as %q, want %s", c.value, d.CloseDate, c.want)
+		}
+	}
+}
