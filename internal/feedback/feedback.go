@@ -366,6 +366,9 @@ func hubspotValues(values map[string]string) map[string]string {
 func (h *Handler) hubspotDeals(ctx context.Context, vs []Verdict) ([]Verdict, error) {
 	values := hubspotValues(h.HubSpotValues)
 	out := vs[:0:0]
+	// One save of a deal (stage, amount, close date) is several events of
+	// one batch: the deal is read once for them all, not once each.
+	read := map[string]HubSpotDeal{}
 	for _, v := range vs {
 		if v.DealID == "" {
 			out = append(out, v)
@@ -375,12 +378,14 @@ func (h *Handler) hubspotDeals(ctx context.Context, vs []Verdict) ([]Verdict, er
 			h.Log.Warn("feedback hubspot: a deal event, but no HubSpot token to read the deal (sfa.hubspot, BATON_HUBSPOT_TOKEN)", "deal", v.DealID)
 			continue
 		}
-		d, err := h.HubSpotDeals.Deal(ctx, v.DealID)
-		if errors.Is(err, ErrDealGone) {
-			continue
-		}
-		if err != nil {
-			return nil, err
+		d, ok := read[v.DealID]
+		if !ok {
+			var err error
+			d, err = h.HubSpotDeals.Deal(ctx, v.DealID)
+			if err != nil && !errors.Is(err, ErrDealGone) {
+				return nil, err
+			}
+			read[v.DealID] = d // a deal gone: no contacts, nothing made
 		}
 		outcome := ""
 		if v.DealProperty == "dealstage" {
