@@ -858,7 +858,11 @@ func (h *Handler) resolve(ctx context.Context, source string, v Verdict) (string
 		}
 	}
 	if v.ExternalID != "" && keyable(v.ExternalID) { // one no key can hold names nobody
-		pid, err := push.PersonByExternalID(ctx, h.T, source, v.ExternalID)
+		ext := v.ExternalID
+		if source == "salesforce" {
+			ext = salesforceID18(ext) // push keeps the API's 18-character ids
+		}
+		pid, err := push.PersonByExternalID(ctx, h.T, source, ext)
 		if err == nil {
 			return pid, nil
 		}

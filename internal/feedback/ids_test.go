@@ -1,12 +1,15 @@
 package feedback_test
 
 import (
+	"context"
 	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/table"
 )
 
 // TestHubSpotEventWithoutEventID: an event without eventId was remembered
@@ -92,5 +95,26 @@ func TestUnknownOutcomeRefusesItsEventAlone(t *testing.T) {
 	alone := "[" + ev(7003, "hs_lead_status", "IN_PROGRESS") + "]"
 	if code, resp := f.post(t, "/feedback/hubspot", alone, hubspotSign(uri, alone, ms)); code != 400 || !strings.Contains(resp, "acepted") {
 		t.Fatalf("alone: %d %s, want a 400 naming the outcome", code, resp)
+	}
+}
+
+// TestSalesforce15CharacterID: Salesforce ids have two forms, 15
+// characters (case-sensitive: formula fields, reports) and 18 (the API's,
+// which push keeps). A Flow passing a formula field's 15-character Lead id
+// named nobody: "unknown person", 200, and the outcome lost. It is read as
+// its 18-character form; a 15-character id differing in case is another
+// record.
+func TestSalesforce15CharacterID(t *testing.T) {
+	f := setup(t)
+	ref, _ := json.Marshal(map[string]string{"person": f.p.ID})
+	if err := f.tb.Put(context.Background(), table.Item{PK: push.ExternalPK("salesforce", "00Q5g00000AbCdEEAV"), SK: "EXT", Data: ref}, table.Always); err != nil {
+		t.Fatal(err)
+	}
+	sf := map[string]string{"X-Baton-Secret": shared}
+	if code, resp := f.post(t, "/feedback/salesforce", `{"eventId":"id15-1","leadId":"00Q5g00000abcde","status":"Working - Contacted"}`, sf); code != 200 || !strings.Contains(resp, "unknown person") {
+		t.Fatalf("another record's id: %d %s", code, resp)
+	}
+	if code, resp := f.post(t, "/feedback/salesforce", `{"eventId":"id15-2","leadId":"00Q5g00000AbCdE","status":"Working - Contacted"}`, sf); code != 200 || f.stage(t) != qualify.StageSAL {
+		t.Fatalf("a 15-character id: %d %s stage %s", code, resp, f.stage(t))
 	}
 }
