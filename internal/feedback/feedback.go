@@ -606,7 +606,18 @@ func ParseKintone(body []byte, field, emailField string, statuses map[string]str
 	if p.ID == "" {
 		return nil, errors.New("id is required (deduplication)")
 	}
-	return []Verdict{{DeliveryID: "kt-" + p.ID, ExternalID: str("$id"), Email: str(emailField), Outcome: out}}, nil
+	// kintone sends no time of its own: the record's 更新日時 (its
+	// UPDATED_TIME field, UTC to the minute) dates the change, so a version
+	// delivered late is older than the one before it; without it (or
+	// unreadable), apply dates the delivery when received.
+	var at time.Time
+	for _, f := range p.Record {
+		if t, _ := f.Type.(string); t == "UPDATED_TIME" {
+			v, _ := f.Value.(string)
+			at, _ = parseSFTime(v)
+		}
+	}
+	return []Verdict{{DeliveryID: "kt-" + p.ID, ExternalID: str("$id"), Email: str(emailField), Outcome: out, At: at}}, nil
 }
 
 // KintoneDealFields names the kintone fields holding the deal (field codes

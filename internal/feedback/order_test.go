@@ -57,3 +57,30 @@ func TestOlderOutcomeOfAnEarlierCycle(t *testing.T) {
 		t.Fatalf("the new cycle's outcome: %d %s stage %s", code, resp, f.stage(t))
 	}
 }
+
+// TestKintoneOlderRecordDeliveredLate: kintone sends no time of its own
+// with a webhook, so each was dated when received; a record's older
+// version delivered late (対応中 with the amount of then, after 受注 with the
+// final amount) overwrote the deal with the older amount. A delivery is
+// dated by the record's 更新日時 (its UPDATED_TIME field), so the older one
+// is older; a record without that field is still dated when received.
+func TestKintoneOlderRecordDeliveredLate(t *testing.T) {
+	f := setup(t)
+	kt := func(id, status string, amount int, updated time.Time) string {
+		return fmt.Sprintf(`{"id":%q,"type":"UPDATE_RECORD","record":{"$id":{"type":"__ID__","value":"7"},"ステータス":{"type":"STATUS","value":%q},"受注金額":{"type":"NUMBER","value":"%d"},"更新日時":{"type":"UPDATED_TIME","value":%q}}}`,
+			id, status, amount, updated.UTC().Format("2006-01-02T15:04:05Z"))
+	}
+	won := f.now.Add(-2 * time.Minute).Truncate(time.Minute)
+	if code, resp := f.post(t, "/feedback/kintone/"+ktToken, kt("kt-o2", "受注", 3000000, won), nil); code != 200 || f.stage(t) != qualify.StageCustomer {
+		t.Fatalf("won: %d %s", code, resp)
+	}
+	if c := f.salesChange(t, qualify.StageCustomer); !c.At.Equal(won) {
+		t.Fatalf("won at %s, want the record's 更新日時 %s", c.At, won)
+	}
+	if code, resp := f.post(t, "/feedback/kintone/"+ktToken, kt("kt-o1", "対応中", 2000000, won.Add(-time.Minute)), nil); code != 200 {
+		t.Fatalf("late: %d %s", code, resp)
+	}
+	if d := f.deal(t); d.Amount != 3000000 || d.Outcome != "won" || f.stage(t) != qualify.StageCustomer {
+		t.Fatalf("the older version overwrote the deal: %+v stage %s", d, f.stage(t))
+	}
+}
