@@ -204,8 +204,15 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 		if err != nil {
 			return nil, err
 		}
+		// The change's time is its commitTimestamp (ms), when it was made in
+		// Salesforce; the EventBridge time is when it was relayed, and the
+		// relay can send retained events again after an error, later.
+		at := ev.Time
+		if ms, ok := hdr["commitTimestamp"].(float64); ok && ms > 0 && ms < 1e15 {
+			at = time.UnixMilli(int64(ms))
+		}
 		if hdr["entityName"] == "Opportunity" {
-			return opportunityChange(ev.ID, ev.Time, ids, ev.Detail.Payload)
+			return opportunityChange(ev.ID, at, ids, ev.Detail.Payload)
 		}
 		status, _ := ev.Detail.Payload["Status"].(string)
 		if status == "" {
@@ -219,7 +226,7 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 		for _, s := range ids {
 			owner, _ := ev.Detail.Payload["OwnerId"].(string)
 			pid, _ := ev.Detail.Payload["Baton_Person_Id__c"].(string)
-			vs = append(vs, Verdict{DeliveryID: "sfcdc-" + ev.ID + "-" + s, ExternalID: s, PersonID: pid, Outcome: out, Owner: owner, At: ev.Time})
+			vs = append(vs, Verdict{DeliveryID: "sfcdc-" + ev.ID + "-" + s, ExternalID: s, PersonID: pid, Outcome: out, Owner: owner, At: at})
 		}
 		return vs, nil
 	}

@@ -141,7 +141,7 @@ func TestSalesforceFlowAndCDC(t *testing.T) {
 		t.Fatalf("duplicate: %s", body)
 	}
 	cdc := `{"version":"0","id":"4f5c-cdc","detail-type":"LeadChangeEvent","source":"aws.partner/salesforce.com/00D/0YL","time":"` + f.now.Add(time.Hour).Format(time.RFC3339) + `",
-	  "detail":{"payload":{"ChangeEventHeader":{"entityName":"Lead","recordIds":["00Q000000000001AAA"],"changeType":"UPDATE","changedFields":["Status"],"commitTimestamp":1795528800000},"Status":"Closed - Not Converted","OwnerId":"005xx"}}}`
+	  "detail":{"payload":{"ChangeEventHeader":{"entityName":"Lead","recordIds":["00Q000000000001AAA"],"changeType":"UPDATE","changedFields":["Status"],"commitTimestamp":` + fmt.Sprint(f.now.Add(time.Hour).UnixMilli()) + `},"Status":"Closed - Not Converted","OwnerId":"005xx"}}}`
 	code, body = f.post(t, "/feedback/salesforce", cdc, map[string]string{"X-Baton-Secret": shared})
 	if code != 200 || !strings.Contains(body, `"recycled":true`) || f.stage(t) != qualify.StageRecycled {
 		t.Fatalf("cdc: %d %s stage %s", code, body, f.stage(t))

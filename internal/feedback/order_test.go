@@ -29,22 +29,7 @@ func TestOlderOutcomeOfAnEarlierCycle(t *testing.T) {
 	if code, resp := f.post(t, "/feedback/salesforce", flow("o1", "Unqualified", f.now.Add(50*time.Minute), ""), sf); code != 200 || f.stage(t) != qualify.StageRecycled {
 		t.Fatalf("rejected: %d %s stage %s", code, resp, f.stage(t))
 	}
-	// New evidence qualifies it again, a day later.
-	f.clk.Set(f.now.Add(26 * time.Hour)) // after the rules' 24h cooldown
-	at := f.clk.Now()
-	evs := []event.Event{
-		{ID: "c", Type: event.Download, VisitorID: "fb-v", URL: "https://www.example.com/b.pdf", Timestamp: at},
-		{ID: "d", Type: event.FormSubmit, VisitorID: "fb-v", Timestamp: at, Properties: map[string]any{"form": map[string]any{"id": "contact"}}},
-	}
-	if _, err := f.log.Append(ctx, evs); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.q.Process(ctx, evs); err != nil {
-		t.Fatal(err)
-	}
-	if rec, _ := f.q.Record(ctx, f.p.ID); rec.Stage != qualify.StageMQL || rec.Cycle != 2 {
-		t.Fatalf("not qualified again: stage %s cycle %d", rec.Stage, rec.Cycle)
-	}
+	at := f.requalify(t)
 	late := flow("o0", "Working - Contacted", f.now.Add(40*time.Minute), `,"amount":5000,"currencyIsoCode":"JPY"`)
 	code, resp := f.post(t, "/feedback/salesforce", late, sf)
 	if code != 200 || f.stage(t) != qualify.StageMQL || !strings.Contains(resp, "stale") {
@@ -82,5 +67,59 @@ func TestKintoneOlderRecordDeliveredLate(t *testing.T) {
 	}
 	if d := f.deal(t); d.Amount != 3000000 || d.Outcome != "won" || f.stage(t) != qualify.StageCustomer {
 		t.Fatalf("the older version overwrote the deal: %+v stage %s", d, f.stage(t))
+	}
+}
+
+// requalify brings the recycled person back as an MQL of cycle 2 with new
+// evidence a day later (after the rules' 24h cooldown), and returns when.
+func (f *fx) requalify(t *testing.T) time.Time {
+	t.Helper()
+	ctx := context.Background()
+	f.clk.Set(f.now.Add(26 * time.Hour))
+	at := f.clk.Now()
+	evs := []event.Event{
+		{ID: "c", Type: event.Download, VisitorID: "fb-v", URL: "https://www.example.com/b.pdf", Timestamp: at},
+		{ID: "d", Type: event.FormSubmit, VisitorID: "fb-v", Timestamp: at, Properties: map[string]any{"form": map[string]any{"id": "contact"}}},
+	}
+	if _, err := f.log.Append(ctx, evs); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.q.Process(ctx, evs); err != nil {
+		t.Fatal(err)
+	}
+	if rec, _ := f.q.Record(ctx, f.p.ID); rec.Stage != qualify.StageMQL || rec.Cycle != 2 {
+		t.Fatalf("not qualified again: stage %s cycle %d", rec.Stage, rec.Cycle)
+	}
+	return at
+}
+
+// TestSalesforceCDCRelayedAgain: Salesforce's Event Relay delivers at
+// least once, and after an error it can relay the retained events again
+// (ReplayRecovery EARLIEST), each a new EventBridge event: another id,
+// and the time it was relayed. The change was remembered by the
+// EventBridge id and dated by its time, so a rejection relayed again a day
+// later, after the lead had qualified anew, rejected the new MQL. A change
+// is dated by ChangeEventHeader.commitTimestamp, when it was made in
+// Salesforce: relayed again, it is older than the new MQL, stale.
+func TestSalesforceCDCRelayedAgain(t *testing.T) {
+	f := setup(t)
+	sf := map[string]string{"X-Baton-Secret": shared}
+	changed := f.now.Add(50 * time.Minute)
+	relay := func(ebID string, relayed time.Time) string {
+		return fmt.Sprintf(`{"version":"0","id":%q,"detail-type":"LeadChangeEvent","source":"aws.partner/salesforce.com/00D/0YL","time":%q,`+
+			`"detail":{"payload":{"ChangeEventHeader":{"entityName":"Lead","recordIds":["00Q000000000001AAA"],"changeType":"UPDATE","changedFields":["Status"],`+
+			`"transactionKey":"0002343d-9d90-e395-ed20-cf416ba652ad","sequenceNumber":1,"commitTimestamp":%d},"Status":"Unqualified"}}}`, ebID, relayed.Format(time.RFC3339), changed.UnixMilli())
+	}
+	f.clk.Set(f.now.Add(time.Hour))
+	if code, resp := f.post(t, "/feedback/salesforce", relay("eb-1", changed.Add(2*time.Second)), sf); code != 200 || f.stage(t) != qualify.StageRecycled {
+		t.Fatalf("rejected: %d %s stage %s", code, resp, f.stage(t))
+	}
+	if c := f.salesChange(t, qualify.StageRejected); !c.At.Equal(changed) {
+		t.Fatalf("rejected at %s, want the commit time %s", c.At, changed)
+	}
+	at := f.requalify(t)
+	code, resp := f.post(t, "/feedback/salesforce", relay("eb-2", at.Add(5*time.Minute)), sf)
+	if code != 200 || f.stage(t) != qualify.StageMQL || strings.Contains(resp, `"applied":true`) {
+		t.Fatalf("relayed again: %d %s stage %s", code, resp, f.stage(t))
 	}
 }
