@@ -49,6 +49,10 @@ type Verdict struct {
 	// Refused says why an event of a batch was not read (it applies
 	// nothing, and is said in the results): the batch's others still are.
 	Refused string
+	// Unread says why a well-formed delivery changes nothing: its status
+	// maps to no outcome (said in the results, so the SFA's webhook log
+	// shows which status and mapping).
+	Unread string
 }
 
 // Applier applies outcomes and records deals; see qualify.Qualifier.
@@ -219,14 +223,15 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 			return nil, nil // a change to other fields: nothing for the lifecycle
 		}
 		out, ok := outcomeOf(statuses, status)
+		unread := ""
 		if !ok {
-			return nil, nil
+			unread = fmt.Sprintf("Lead Status %q maps to no outcome (feedback.salesforce_status)", status)
 		}
 		var vs []Verdict
 		for _, s := range ids {
 			owner, _ := ev.Detail.Payload["OwnerId"].(string)
 			pid, _ := ev.Detail.Payload["Baton_Person_Id__c"].(string)
-			vs = append(vs, Verdict{DeliveryID: "sfcdc-" + ev.ID + "-" + s, ExternalID: s, PersonID: pid, Outcome: out, Owner: owner, At: at})
+			vs = append(vs, Verdict{DeliveryID: "sfcdc-" + ev.ID + "-" + s, ExternalID: s, PersonID: pid, Outcome: out, Owner: owner, At: at, Unread: unread})
 		}
 		return vs, nil
 	}
@@ -537,6 +542,7 @@ func ParseHubSpot(body []byte, values map[string]string) ([]Verdict, error) {
 		}
 		out, ok := outcomeOf(values, e.PropertyValue)
 		if !ok {
+			vs = append(vs, Verdict{DeliveryID: "hs-" + e.EventID.String(), Unread: fmt.Sprintf("%s %q maps to no outcome (feedback.hubspot)", e.PropertyName, e.PropertyValue)})
 			continue
 		}
 		v := Verdict{DeliveryID: "hs-" + e.EventID.String(), ExternalID: e.ObjectID.String(), Outcome: out, At: at}
@@ -565,6 +571,9 @@ func (h *Handler) kintone(w http.ResponseWriter, r *http.Request) {
 		}
 		if vs[i].Deal, err = kintoneDeal(body, h.KintoneDeal, vs[i].Outcome, h.Loc); err != nil {
 			break
+		}
+		if vs[i].Deal != nil {
+			vs[i].Unread = "" // a status of no outcome, but the deal's fields
 		}
 	}
 	if err != nil {
@@ -606,12 +615,14 @@ func ParseKintone(body []byte, field, emailField string, statuses map[string]str
 			}
 		}
 	}
-	out, ok := outcomeOf(statuses, status)
-	if !ok {
-		return nil, nil
-	}
 	if p.ID == "" {
 		return nil, errors.New("id is required (deduplication)")
+	}
+	out, ok := outcomeOf(statuses, status)
+	unread := ""
+	if !ok {
+		// Nothing for the lifecycle; the record's deal still counts (kintone).
+		unread = fmt.Sprintf("status %q maps to no outcome (feedback.kintone_status)", status)
 	}
 	// kintone sends no time of its own: the record's 更新日時 (its
 	// UPDATED_TIME field, UTC to the minute) dates the change, so a version
@@ -624,7 +635,7 @@ func ParseKintone(body []byte, field, emailField string, statuses map[string]str
 			at, _ = parseSFTime(v)
 		}
 	}
-	return []Verdict{{DeliveryID: "kt-" + p.ID, ExternalID: str("$id"), Email: str(emailField), Outcome: out, At: at}}, nil
+	return []Verdict{{DeliveryID: "kt-" + p.ID, ExternalID: str("$id"), Email: str(emailField), Outcome: out, At: at, Unread: unread}}, nil
 }
 
 // KintoneDealFields names the kintone fields holding the deal (field codes
@@ -768,6 +779,9 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request, source string, v
 		if d := v.Deal; d != nil && d.At.IsZero() {
 			d.At = vs[i].At
 		}
+		if v.Unread != "" {
+			continue
+		}
 		if v.Refused == "" && v.Outcome != "" && !qualify.IsOutcome(v.Outcome) {
 			// A mapping's typo: found while applying, it answered the
 			// batch 400 with part of it applied and the rest lost.
@@ -790,6 +804,10 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request, source string, v
 	for _, v := range vs {
 		if v.Refused != "" {
 			results = append(results, res{DeliveryID: v.DeliveryID, OutcomeResult: qualify.OutcomeResult{Ignored: "refused: " + v.Refused}})
+			continue
+		}
+		if v.Unread != "" {
+			results = append(results, res{DeliveryID: v.DeliveryID, OutcomeResult: qualify.OutcomeResult{Ignored: v.Unread}})
 			continue
 		}
 		pid, err := h.resolve(r.Context(), source, v)

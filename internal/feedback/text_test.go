@@ -3,6 +3,7 @@ package feedback_test
 import (
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/baton-hq/baton/internal/qualify"
@@ -47,5 +48,33 @@ func TestStatusNamesMatchWhateverTheirWidth(t *testing.T) {
 	}
 	if code, resp := f.post(t, "/feedback/kintone/"+ktToken, kt("kt-w3", "受注\u3000"), nil); code != 200 || f.stage(t) != qualify.StageCustomer {
 		t.Fatalf("an ideographic space: %d %s stage %s", code, resp, f.stage(t))
+	}
+}
+
+// TestUnmappedStatusIsSaid: a status that maps to no outcome (提案中, a
+// lifecycle stage Baton does not read) is nothing for the lifecycle, but
+// was answered {"results":[]}: nothing in the SFA's webhook log said which
+// status went unread, and a kintone record's amount under such a status
+// was dropped with it. The results name the status and the mapping to
+// configure, and the record's deal is still recorded.
+func TestUnmappedStatusIsSaid(t *testing.T) {
+	f := setup(t)
+	kt := `{"id":"kt-u1","type":"UPDATE_RECORD","record":{"$id":{"type":"__ID__","value":"7"},"ステータス":{"type":"STATUS","value":"提案中"},"受注金額":{"type":"NUMBER","value":"1500000"}}}`
+	code, resp := f.post(t, "/feedback/kintone/"+ktToken, kt, nil)
+	if code != 200 || f.stage(t) != qualify.StageMQL || !strings.Contains(resp, `"deal":true`) || f.deal(t).Amount != 1500000 {
+		t.Fatalf("an unmapped status with an amount: %d %s stage %s", code, resp, f.stage(t))
+	}
+	bare := `{"id":"kt-u2","type":"UPDATE_STATUS","record":{"$id":{"type":"__ID__","value":"7"},"ステータス":{"type":"STATUS","value":"提案中"}}}`
+	if code, resp := f.post(t, "/feedback/kintone/"+ktToken, bare, nil); code != 200 || !strings.Contains(resp, `提案中`) || !strings.Contains(resp, "feedback.kintone_status") {
+		t.Fatalf("an unmapped status: %d %s", code, resp)
+	}
+	ms := f.now.UnixMilli()
+	hs := `[{"eventId":9101,"occurredAt":` + itoa(ms) + `,"subscriptionType":"contact.propertyChange","objectId":501,"propertyName":"lifecyclestage","propertyValue":"marketingqualifiedlead"}]`
+	if code, resp := f.post(t, "/feedback/hubspot", hs, hubspotSign(publicURL+"/feedback/hubspot", hs, ms)); code != 200 || !strings.Contains(resp, `"deliveryId":"hs-9101"`) || !strings.Contains(resp, "marketingqualifiedlead") {
+		t.Fatalf("an unmapped HubSpot value: %d %s", code, resp)
+	}
+	sf := `{"version":"0","id":"cdc-u3","detail-type":"LeadChangeEvent","time":"` + f.now.Format(time.RFC3339) + `","detail":{"payload":{"ChangeEventHeader":{"entityName":"Lead","recordIds":["00Q000000000001AAA"]},"Status":"Open - Not Contacted"}}}`
+	if code, resp := f.post(t, "/feedback/salesforce", sf, map[string]string{"X-Baton-Secret": shared}); code != 200 || !strings.Contains(resp, "Open - Not Contacted") || f.stage(t) != qualify.StageMQL {
+		t.Fatalf("an unmapped Lead Status: %d %s", code, resp)
 	}
 }
