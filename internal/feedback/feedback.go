@@ -302,9 +302,19 @@ var OpportunityStages = map[string]string{"Closed Won": "won", "Closed Lost": "l
 // Baton_Person_Id__c, copied from the Lead at conversion (Lead field
 // mapping) and sent with every event as an enriched field of the channel.
 func opportunityChange(id string, at time.Time, ids []string, payload map[string]any) ([]Verdict, error) {
-	pid, _ := payload["Baton_Person_Id__c"].(string)
-	if pid == "" {
+	raw, enriched := payload["Baton_Person_Id__c"]
+	if !enriched {
 		return nil, errors.New("an Opportunity change needs Baton_Person_Id__c (map it from the Lead at conversion and enrich the CDC channel with it)")
+	}
+	pid, _ := raw.(string)
+	if pid == "" {
+		// The channel is enriched, so every Opportunity's change comes;
+		// most were never a lead Baton delivered. Nothing is wrong with it.
+		var vs []Verdict
+		for _, s := range ids {
+			vs = append(vs, Verdict{DeliveryID: "sfcdc-" + id + "-" + s, Unread: "the Opportunity's Baton_Person_Id__c is empty: not a lead Baton delivered"})
+		}
+		return vs, nil
 	}
 	var amount *float64
 	switch a := payload["Amount"].(type) {

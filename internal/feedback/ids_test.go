@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
@@ -116,5 +117,33 @@ func TestSalesforce15CharacterID(t *testing.T) {
 	}
 	if code, resp := f.post(t, "/feedback/salesforce", `{"eventId":"id15-2","leadId":"00Q5g00000AbCdE","status":"Working - Contacted"}`, sf); code != 200 || f.stage(t) != qualify.StageSAL {
 		t.Fatalf("a 15-character id: %d %s stage %s", code, resp, f.stage(t))
+	}
+}
+
+// TestOpportunityNotFromBaton: with Baton_Person_Id__c enriched onto the
+// Opportunity channel, every Opportunity's change carries the field, null
+// on the ones Baton never delivered (most of an org's). Each was answered
+// 400, a failed delivery for EventBridge, although nothing was wrong with
+// it. An Opportunity whose person id is empty is not Baton's: 200, said in
+// the results; a change without the field at all (the channel not
+// enriched) is still a 400 saying how to set it up.
+func TestOpportunityNotFromBaton(t *testing.T) {
+	f := setup(t)
+	ev := func(id, person string) string {
+		return `{"version":"0","id":"` + id + `","detail-type":"OpportunityChangeEvent","time":"` + f.now.Format(time.RFC3339) + `",` +
+			`"detail":{"payload":{"ChangeEventHeader":{"entityName":"Opportunity","recordIds":["006000000000009AAA"],"changeType":"UPDATE"},"Amount":4200` + person + `}}}`
+	}
+	sf := map[string]string{"X-Baton-Secret": shared}
+	for _, person := range []string{`,"Baton_Person_Id__c":null`, `,"Baton_Person_Id__c":""`} {
+		code, resp := f.post(t, "/feedback/salesforce", ev("opp-nb-1", person), sf)
+		if code != 200 || !strings.Contains(resp, "Baton_Person_Id__c") || strings.Contains(resp, `"deal":true`) {
+			t.Fatalf("%s: %d %s", person, code, resp)
+		}
+	}
+	if code, resp := f.post(t, "/feedback/salesforce", ev("opp-nb-2", ""), sf); code != 400 || !strings.Contains(resp, "enrich") {
+		t.Fatalf("no field: %d %s", code, resp)
+	}
+	if ds, _ := f.q.Deals(context.Background(), f.p.ID); len(ds) != 0 {
+		t.Fatalf("deals %+v", ds)
 	}
 }
