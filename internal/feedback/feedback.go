@@ -204,6 +204,22 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 		if ev.ID == "" {
 			return nil, errors.New("the EventBridge event's id is required (deduplication)")
 		}
+		// Gap and overflow events carry no fields (an overflow event no
+		// record ids either): nothing to read, but said, for a Lead's gap
+		// may be an outcome Baton never sees.
+		if ct, _ := hdr["changeType"].(string); strings.HasPrefix(ct, "GAP_") {
+			why := fmt.Sprintf("a %s event carries no fields: the change is not read", ct)
+			raw, _ := hdr["recordIds"].([]any)
+			if len(raw) == 0 {
+				return []Verdict{{DeliveryID: "sfcdc-" + ev.ID, Unread: why}}, nil
+			}
+			var vs []Verdict
+			for _, r := range raw {
+				s, _ := r.(string)
+				vs = append(vs, Verdict{DeliveryID: "sfcdc-" + ev.ID + "-" + s, Unread: why})
+			}
+			return vs, nil
+		}
 		ids, err := cdcRecordIDs(hdr)
 		if err != nil {
 			return nil, err

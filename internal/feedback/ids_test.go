@@ -147,3 +147,29 @@ func TestOpportunityNotFromBaton(t *testing.T) {
 		t.Fatalf("deals %+v", ds)
 	}
 }
+
+// TestSalesforceGapEvents: Salesforce sends gap events (GAP_UPDATE ...)
+// when it cannot send a change's fields, and an overflow event
+// (GAP_OVERFLOW) with no record ids at all for the changes beyond 100,000
+// in one transaction. Neither has a Status to read: they are answered 200,
+// each said in the results (a Lead's gap is an outcome Baton could not
+// read), not refused for the record ids an overflow event never has.
+func TestSalesforceGapEvents(t *testing.T) {
+	f := setup(t)
+	sf := map[string]string{"X-Baton-Secret": shared}
+	ev := func(id, changeType, recordIDs string) string {
+		return `{"version":"0","id":"` + id + `","detail-type":"LeadChangeEvent","time":"` + f.now.Format(time.RFC3339) + `",` +
+			`"detail":{"payload":{"ChangeEventHeader":{"entityName":"Lead","changeType":"` + changeType + `","recordIds":` + recordIDs + `,"commitTimestamp":` + itoa(f.now.UnixMilli()) + `}}}}`
+	}
+	for _, c := range []struct{ body, want string }{
+		{ev("gap-1", "GAP_UPDATE", `["00Q000000000001AAA"]`), "GAP_UPDATE"},
+		{ev("gap-2", "GAP_OVERFLOW", `[]`), "GAP_OVERFLOW"},
+	} {
+		if code, resp := f.post(t, "/feedback/salesforce", c.body, sf); code != 200 || !strings.Contains(resp, c.want) {
+			t.Errorf("%s: %d %s", c.want, code, resp)
+		}
+	}
+	if f.stage(t) != qualify.StageMQL {
+		t.Fatalf("stage %s", f.stage(t))
+	}
+}
