@@ -71,6 +71,7 @@ type Handler struct {
 	SharedSecret        string // Salesforce Flow / EventBridge header X-Baton-Secret; generic webhooks (whsec_)
 	HubSpotClientSecret string
 	KintoneToken        string
+	KintoneApp          int // the leads app push writes to (sfa.kintone.app): record ids ($id) are its
 
 	SalesforceStatus map[string]string // Lead Status -> outcome
 	HubSpotValues    map[string]string // lifecyclestage / hs_lead_status / dealstage value -> outcome
@@ -591,6 +592,13 @@ func (h *Handler) kintone(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	vs, err := ParseKintone(body, h.KintoneField, h.KintoneEmail, h.KintoneStatus)
+	if h.KintoneApp > 0 && kintoneApp(body) != strconv.Itoa(h.KintoneApp) {
+		// A record id is unique within its app only: another app's record
+		// (a deals app sent to the same URL) is found by its email alone.
+		for i := range vs {
+			vs[i].ExternalID = ""
+		}
+	}
 	for i := range vs {
 		if h.KintoneReason != "" {
 			vs[i].Why = kintoneField(body, h.KintoneReason)
@@ -944,6 +952,23 @@ func (h *Handler) resolve(ctx context.Context, source string, v Verdict) (string
 		}
 	}
 	return "", identity.ErrNotFound
+}
+
+// kintoneApp is the id of the app a kintone webhook is from ("" if none).
+func kintoneApp(body []byte) string {
+	var p struct {
+		App struct {
+			ID json.RawMessage `json:"id"`
+		} `json:"app"`
+	}
+	if json.Unmarshal(body, &p) != nil {
+		return ""
+	}
+	var id string
+	if json.Unmarshal(p.App.ID, &id) != nil {
+		return strings.TrimSpace(string(p.App.ID)) // a number, not kintone's string
+	}
+	return id
 }
 
 // kintoneField reads one field's value from a kintone webhook's record.

@@ -173,3 +173,23 @@ func TestSalesforceGapEvents(t *testing.T) {
 		t.Fatalf("stage %s", f.stage(t))
 	}
 }
+
+// TestKintoneRecordOfAnotherApp: a record id ($id) is unique within its
+// app only. Push remembers the leads app's record ids; a webhook from
+// another app sent to the same URL (a 案件管理 app of deals, the MQA app)
+// whose record happened to have the same $id was taken for that lead's
+// person, and its 受注 applied to someone else. A record of another app
+// than the leads app (sfa.kintone.app) is found by its email alone.
+func TestKintoneRecordOfAnotherApp(t *testing.T) {
+	f := setup(t)
+	f.h.KintoneApp = 42
+	kt := func(id, app, email string) string {
+		return `{"id":"` + id + `","type":"UPDATE_STATUS","app":{"id":"` + app + `","name":"案件管理"},"record":{"$id":{"type":"__ID__","value":"7"},"email":{"type":"SINGLE_LINE_TEXT","value":"` + email + `"},"ステータス":{"type":"STATUS","value":"受注"}}}`
+	}
+	if code, resp := f.post(t, "/feedback/kintone/"+ktToken, kt("kt-app-1", "99", "someone-else@example.com"), nil); code != 200 || !strings.Contains(resp, "unknown person") || f.stage(t) != qualify.StageMQL {
+		t.Fatalf("another app's record 7: %d %s stage %s", code, resp, f.stage(t))
+	}
+	if code, resp := f.post(t, "/feedback/kintone/"+ktToken, kt("kt-app-2", "99", "sales-ready@example.com"), nil); code != 200 || f.stage(t) != qualify.StageCustomer {
+		t.Fatalf("another app's record with the person's email: %d %s stage %s", code, resp, f.stage(t))
+	}
+}

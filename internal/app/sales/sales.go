@@ -26,7 +26,7 @@ func New(c *core.Core) *feedback.Handler {
 		KintoneDeal: feedback.KintoneDealFields{Amount: fb.KintoneAmount, Currency: fb.KintoneCurrency, CloseDate: fb.KintoneCloseDate},
 	}
 	if k := cfg.File.SFA.Kintone; k != nil {
-		h.KintoneEmail = k.EmailField
+		h.KintoneEmail, h.KintoneApp = k.EmailField, k.App
 	}
 	if hs := cfg.File.SFA.HubSpot; hs != nil && cfg.Secrets.HubSpotToken != "" {
 		h.HubSpotDeals = &feedback.HubSpotDeals{BaseURL: hs.BaseURL, Token: cfg.Secrets.HubSpotToken} // a deal's webhook names the deal alone
