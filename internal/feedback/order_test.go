@@ -55,7 +55,7 @@ func TestKintoneOlderRecordDeliveredLate(t *testing.T) {
 		return fmt.Sprintf(`{"id":%q,"type":"UPDATE_RECORD","record":{"$id":{"type":"__ID__","value":"7"},"ステータス":{"type":"STATUS","value":%q},"受注金額":{"type":"NUMBER","value":"%d"},"更新日時":{"type":"UPDATED_TIME","value":%q}}}`,
 			id, status, amount, updated.UTC().Format("2006-01-02T15:04:05Z"))
 	}
-	won := f.now.Add(-2 * time.Minute).Truncate(time.Minute)
+	won := f.now.Add(3 * time.Minute).Truncate(time.Minute) // after the MQL
 	if code, resp := f.post(t, "/feedback/kintone/"+ktToken, kt("kt-o2", "受注", 3000000, won), nil); code != 200 || f.stage(t) != qualify.StageCustomer {
 		t.Fatalf("won: %d %s", code, resp)
 	}
@@ -121,5 +121,26 @@ func TestSalesforceCDCRelayedAgain(t *testing.T) {
 	code, resp := f.post(t, "/feedback/salesforce", relay("eb-2", at.Add(5*time.Minute)), sf)
 	if code != 200 || f.stage(t) != qualify.StageMQL || strings.Contains(resp, `"applied":true`) {
 		t.Fatalf("relayed again: %d %s stage %s", code, resp, f.stage(t))
+	}
+}
+
+// TestAnswerDatedBeforeItsMQL: an SFA's clock a few seconds behind
+// Baton's, or kintone's 更新日時 (to the minute), dates sales' answer before
+// the MQL it answers. The stage history kept that time, and the reports,
+// which count an MQL's answers from the MQL on, showed it unanswered (and
+// its time to answer negative). An answer is dated no earlier than the MQL
+// of its cycle.
+func TestAnswerDatedBeforeItsMQL(t *testing.T) {
+	f := setup(t)
+	rec, _ := f.q.Record(context.Background(), f.p.ID)
+	flow := fmt.Sprintf(`{"eventId":"skew-1","leadId":"00Q000000000001AAA","status":"Working - Contacted","changedAt":%q}`, rec.MQLAt.Add(-20*time.Second).Format(time.RFC3339))
+	if code, resp := f.post(t, "/feedback/salesforce", flow, map[string]string{"X-Baton-Secret": shared}); code != 200 || f.stage(t) != qualify.StageSAL {
+		t.Fatalf("%d %s", code, resp)
+	}
+	if c := f.salesChange(t, qualify.StageSAL); c.At.Before(rec.MQLAt) {
+		t.Fatalf("accepted at %s, before the MQL at %s", c.At, rec.MQLAt)
+	}
+	if rec, _ := f.q.Record(context.Background(), f.p.ID); rec.AcceptedAt.Before(rec.MQLAt) {
+		t.Fatalf("time to accept %s", rec.AcceptedAt.Sub(rec.MQLAt))
 	}
 }

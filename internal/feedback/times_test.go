@@ -68,7 +68,7 @@ func TestHubSpotEventWithoutOccurredAt(t *testing.T) {
 // no instant, is refused saying so.
 func TestSalesforceTimeFormats(t *testing.T) {
 	sf := map[string]string{"X-Baton-Secret": shared}
-	at := time.Date(2026, 11, 24, 9, 30, 0, 0, time.UTC) // before setup's clock
+	at := time.Date(2026, 11, 24, 10, 30, 0, 0, time.UTC) // after setup's MQL, within the clock's skew
 	for _, c := range []struct{ name, changedAt string }{
 		{"REST API", at.Format("2006-01-02T15:04:05.000-0700")},
 		{"formula TEXT()", at.Format("2006-01-02 15:04:05Z")},
@@ -128,7 +128,7 @@ func TestWebhookSaysWhatIsWrong(t *testing.T) {
 	send := func(id, body string) (int, string) {
 		return f.post(t, "/feedback/webhook", body, map[string]string{"webhook-id": id, "webhook-timestamp": strconv.FormatInt(f.now.Unix(), 10), "webhook-signature": stdwebhook.Sign(key, id, f.now.Unix(), []byte(body))})
 	}
-	at := f.now.Add(-30 * time.Minute)
+	at := f.now.Add(30 * time.Minute) // after the MQL, within the clock's skew
 	jst := at.In(time.FixedZone("JST", 9*3600)).Format("2006-01-02T15:04:05.000-0700")
 	if code, resp := send("msg_t1", `{"email":"sales-ready@example.com","outcome":"accepted","at":"`+jst+`"}`); code != 200 || f.stage(t) != qualify.StageSAL {
 		t.Fatalf("%s: %d %s", jst, code, resp)

@@ -154,6 +154,11 @@ func (q *Qualifier) OutcomeWhy(ctx context.Context, person, outcome, deliveryID,
 			res.Ignored = "stale: dated before the MQL of cycle " + strconv.Itoa(rec.Cycle)
 			return res, nil
 		}
+		if at.Before(rec.MQLAt) {
+			// An answer to this MQL, dated before it by an SFA's clock or
+			// kintone's minutes: the reports count answers from the MQL on.
+			at = rec.MQLAt
+		}
 		if err := Transition(rec.Stage, target); err != nil {
 			res.Ignored = "stale: " + err.Error()
 			return res, nil
