@@ -691,7 +691,9 @@ func kintoneDeal(body []byte, f KintoneDealFields, outcome string, loc *time.Loc
 	}
 	var amount *float64
 	if s := strings.TrimSpace(kintoneField(body, f.Amount)); s != "" {
-		a, err := strconv.ParseFloat(s, 64)
+		// A text field typed in Japanese input: full-width digits and
+		// separators (１，２００，０００) are digits and separators.
+		a, err := strconv.ParseFloat(strings.ReplaceAll(fold(s), ",", ""), 64)
 		if err != nil {
 			return nil, fmt.Errorf("record.%s: %q is not a number", f.Amount, s)
 		}

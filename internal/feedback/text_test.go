@@ -78,3 +78,15 @@ func TestUnmappedStatusIsSaid(t *testing.T) {
 		t.Fatalf("an unmapped Lead Status: %d %s", code, resp)
 	}
 }
+
+// TestKintoneAmountInFullWidthDigits: the amount field may be a text field
+// typed in Japanese input, full-width digits and separators (１，２００，０００);
+// it was refused, 400, the outcome with it. It is read after NFKC, without
+// its thousands separators; a kanji numeral (三百万) is still refused.
+func TestKintoneAmountInFullWidthDigits(t *testing.T) {
+	f := setup(t)
+	body := `{"id":"kt-fw-1","type":"UPDATE_STATUS","record":{"$id":{"type":"__ID__","value":"7"},"ステータス":{"type":"STATUS","value":"受注"},"受注金額":{"type":"SINGLE_LINE_TEXT","value":"１，２００，０００"}}}`
+	if code, resp := f.post(t, "/feedback/kintone/"+ktToken, body, nil); code != 200 || f.stage(t) != qualify.StageCustomer || f.deal(t).Amount != 1200000 {
+		t.Fatalf("%d %s stage %s", code, resp, f.stage(t))
+	}
+}
