@@ -654,7 +654,10 @@ func ParseKintone(body []byte, field, emailField string, statuses map[string]str
 	}
 	out, ok := outcomeOf(statuses, status)
 	unread := ""
-	if !ok {
+	switch {
+	case !ok && field != "" && p.Record[field].Value == nil:
+		unread = fmt.Sprintf("the record has no field %q (feedback.kintone_status_field)", field)
+	case !ok:
 		// Nothing for the lifecycle; the record's deal still counts (kintone).
 		unread = fmt.Sprintf("status %q maps to no outcome (feedback.kintone_status)", status)
 	}

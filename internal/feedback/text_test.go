@@ -90,3 +90,17 @@ func TestKintoneAmountInFullWidthDigits(t *testing.T) {
 		t.Fatalf("%d %s stage %s", code, resp, f.stage(t))
 	}
 }
+
+// TestKintoneStatusFieldMissing: with feedback.kintone_status_field naming
+// a field the record does not have (a typo, another app), every delivery
+// was said to be 'status "" maps to no outcome': the results name the
+// missing field instead.
+func TestKintoneStatusFieldMissing(t *testing.T) {
+	f := setup(t)
+	f.h.KintoneField = "対応状況"
+	body := `{"id":"kt-nf-1","type":"UPDATE_STATUS","record":{"$id":{"type":"__ID__","value":"7"},"ステータス":{"type":"STATUS","value":"受注"}}}`
+	if code, resp := f.post(t, "/feedback/kintone/"+ktToken, body, nil); code != 200 || !strings.Contains(resp, "対応状況") || f.stage(t) != qualify.StageMQL {
+		t.Fatalf("%d %s stage %s", code, resp, f.stage(t))
+	}
+}
+
