@@ -713,7 +713,7 @@ func kintoneDeal(body []byte, f KintoneDealFields, outcome string, loc *time.Loc
 // dealOf is the deal a delivery carries (nil: none of its fields). A
 // close date sent as a datetime is a date: see closeDateOf.
 func dealOf(amount *float64, currency, closeDate, source string, at time.Time, loc *time.Location) *qualify.DealReport {
-	currency, closeDate = strings.ToUpper(strings.TrimSpace(currency)), strings.TrimSpace(closeDate)
+	currency, closeDate = strings.ToUpper(fold(currency)), strings.TrimSpace(closeDate) // ＪＰＹ is JPY
 	if amount == nil && currency == "" && closeDate == "" {
 		return nil
 	}

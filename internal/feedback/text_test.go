@@ -104,3 +104,12 @@ func TestKintoneStatusFieldMissing(t *testing.T) {
 	}
 }
 
+// TestKintoneCurrencyInFullWidth: a currency typed in full-width letters
+// (ＪＰＹ) was refused as no ISO 4217 code, the outcome with it.
+func TestKintoneCurrencyInFullWidth(t *testing.T) {
+	f := setup(t)
+	body := `{"id":"kt-cur-1","type":"UPDATE_STATUS","record":{"$id":{"type":"__ID__","value":"7"},"ステータス":{"type":"STATUS","value":"受注"},"受注金額":{"type":"NUMBER","value":"500"},"通貨":{"type":"SINGLE_LINE_TEXT","value":"ＪＰＹ"}}}`
+	if code, resp := f.post(t, "/feedback/kintone/"+ktToken, body, nil); code != 200 || f.deal(t).Currency != "JPY" {
+		t.Fatalf("%d %s", code, resp)
+	}
+}
