@@ -785,6 +785,11 @@ func (h *Handler) webhook(w http.ResponseWriter, r *http.Request) {
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: shape + ": it has neither an outcome nor an amount", Field: "outcome"})
 		return
 	}
+	if strings.TrimSpace(p.PersonID) == "" && strings.TrimSpace(p.Email) == "" {
+		// Naming nobody is malformed, not a person Baton does not know.
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: shape + ": it names nobody (\"email\" or \"personId\")", Field: "email"})
+		return
+	}
 	deal := dealOf(p.Amount, p.Currency, p.CloseDate, "webhook", p.At.Time, h.Loc)
 	if deal != nil {
 		deal.Outcome = p.Outcome

@@ -10,6 +10,7 @@ import (
 
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/stdwebhook"
 	"github.com/baton-hq/baton/internal/table"
 )
 
@@ -191,5 +192,21 @@ func TestKintoneRecordOfAnotherApp(t *testing.T) {
 	}
 	if code, resp := f.post(t, "/feedback/kintone/"+ktToken, kt("kt-app-2", "99", "sales-ready@example.com"), nil); code != 200 || f.stage(t) != qualify.StageCustomer {
 		t.Fatalf("another app's record with the person's email: %d %s stage %s", code, resp, f.stage(t))
+	}
+}
+
+// TestWebhookWithoutPerson: a generic webhook naming nobody (neither
+// "email" nor "personId") is malformed, but was answered 200 "unknown
+// person", as if the sender had named someone Baton does not know. It is
+// a 400 saying what is missing.
+func TestWebhookWithoutPerson(t *testing.T) {
+	f := setup(t)
+	key, _ := stdwebhook.Key(shared)
+	body := `{"outcome":"won","owner":"rep"}`
+	hdr := map[string]string{"webhook-id": "msg_np", "webhook-timestamp": strconv.FormatInt(f.now.Unix(), 10), "webhook-signature": stdwebhook.Sign(key, "msg_np", f.now.Unix(), []byte(body))}
+	code, resp := f.post(t, "/feedback/webhook", body, hdr)
+	var e struct{ Error string }
+	if code != 400 || json.Unmarshal([]byte(resp), &e) != nil || !strings.Contains(e.Error, "email") {
+		t.Fatalf("%d %s, want a 400 asking for the email or personId", code, resp)
 	}
 }
