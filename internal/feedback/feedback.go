@@ -282,6 +282,11 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 	if f.EventID == "" {
 		return nil, errors.New("eventId is required (deduplication)")
 	}
+	if strings.TrimSpace(f.LeadID+f.ExternalID+f.Email) == "" {
+		// Naming nobody is malformed (a merge field came out empty), not a
+		// person Baton does not know.
+		return nil, errors.New("the callout names nobody: leadId, externalId or email is required")
+	}
 	if deal != nil {
 		deal.Outcome = out
 		if err := qualify.ValidateDeal(*deal); err != nil {

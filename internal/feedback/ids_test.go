@@ -210,3 +210,15 @@ func TestWebhookWithoutPerson(t *testing.T) {
 		t.Fatalf("%d %s, want a 400 asking for the email or personId", code, resp)
 	}
 }
+
+// TestFlowWithoutPerson: a Flow callout with neither leadId, externalId
+// nor email (a Flow whose merge fields came out empty) was answered 200
+// "unknown person", and the admin saw a success. It is a 400 saying what
+// is missing.
+func TestFlowWithoutPerson(t *testing.T) {
+	f := setup(t)
+	code, resp := f.post(t, "/feedback/salesforce", `{"eventId":"np-1","leadId":"","status":"Working - Contacted"}`, map[string]string{"X-Baton-Secret": shared})
+	if code != 400 || !strings.Contains(resp, "leadId") {
+		t.Fatalf("%d %s", code, resp)
+	}
+}
