@@ -520,6 +520,10 @@ func ParseHubSpot(body []byte, values map[string]string) ([]Verdict, error) {
 			vs = append(vs, Verdict{DeliveryID: "hs-", Refused: fmt.Sprintf("an event of object %s without eventId (deduplication)", e.ObjectID)})
 			continue
 		}
+		if e.ObjectID == "" {
+			vs = append(vs, Verdict{DeliveryID: "hs-" + e.EventID.String(), Refused: fmt.Sprintf("event %s without objectId names no record", e.EventID)})
+			continue
+		}
 		// No occurredAt (or 0) is no time, not 1970: the zero time, which
 		// apply dates with the delivery's receipt. The batch is signed, so
 		// the change is real and refusing it would lose it; it was received

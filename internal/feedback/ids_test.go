@@ -222,3 +222,17 @@ func TestFlowWithoutPerson(t *testing.T) {
 		t.Fatalf("%d %s", code, resp)
 	}
 }
+
+// TestHubSpotEventWithoutObjectID: an event without objectId names no
+// contact (or deal): it was answered "unknown person" (or its deal read
+// as "/deals/"). It is refused alone, said in the results.
+func TestHubSpotEventWithoutObjectID(t *testing.T) {
+	f := setup(t)
+	ms := f.now.UnixMilli()
+	body := `[{"eventId":9301,"occurredAt":` + itoa(ms) + `,"subscriptionType":"contact.propertyChange","propertyName":"lifecyclestage","propertyValue":"customer"},` +
+		`{"eventId":9302,"occurredAt":` + itoa(ms) + `,"subscriptionType":"contact.propertyChange","objectId":501,"propertyName":"hs_lead_status","propertyValue":"IN_PROGRESS"}]`
+	code, resp := f.post(t, "/feedback/hubspot", body, hubspotSign(publicURL+"/feedback/hubspot", body, ms))
+	if code != 200 || f.stage(t) != qualify.StageSAL || !strings.Contains(resp, `"deliveryId":"hs-9301","applied":false,"stage":"","ignored":"refused: `) || !strings.Contains(resp, "objectId") {
+		t.Fatalf("%d %s stage %s", code, resp, f.stage(t))
+	}
+}
