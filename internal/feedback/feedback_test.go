@@ -230,6 +230,9 @@ func FuzzParsers(f *testing.F) {
 	f.Add([]byte(`{"eventId":"e","outcome":"won","amount":12.5,"currencyIsoCode":"JPY","closeDate":"2026-11-30"}`))
 	f.Add([]byte(`{"detail-type":"x","detail":{"payload":{"ChangeEventHeader":{"entityName":"Opportunity","recordIds":["a"]},"Amount":5,"StageName":"Closed Won","Baton_Person_Id__c":"p"}}}`))
 	f.Add([]byte(`[{"eventId":1,"subscriptionType":"contact.propertyChange","objectId":1,"propertyName":"recent_deal_close_date","propertyValue":"1795000000000"}]`))
+	f.Add([]byte(`{"id":"e","detail-type":"x","time":"2026-12-01T00:00:00Z","detail":{"payload":{"ChangeEventHeader":{"entityName":"Lead","changeType":"GAP_OVERFLOW","recordIds":[],"commitTimestamp":1795000000000}}}}`))
+	f.Add([]byte(`{"id":"x","type":"UPDATE_RECORD","app":{"id":"42"},"record":{"s":{"type":"STATUS","value":"ﾌｫﾛｰ中"},"u":{"type":"UPDATED_TIME","value":"2026-12-01T10:00:00Z"}}}`))
+	f.Add([]byte(`[{"eventId":1,"subscriptionType":"contact.propertyChange","propertyName":"lifecyclestage","propertyValue":"lead"}]`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		feedback.ParseSalesforce(b, nil)
 		feedback.ParseHubSpot(b, nil)
