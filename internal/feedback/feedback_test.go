@@ -234,9 +234,26 @@ func FuzzParsers(f *testing.F) {
 	f.Add([]byte(`{"id":"x","type":"UPDATE_RECORD","app":{"id":"42"},"record":{"s":{"type":"STATUS","value":"ﾌｫﾛｰ中"},"u":{"type":"UPDATED_TIME","value":"2026-12-01T10:00:00Z"}}}`))
 	f.Add([]byte(`[{"eventId":1,"subscriptionType":"contact.propertyChange","propertyName":"lifecyclestage","propertyValue":"lead"}]`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		feedback.ParseSalesforce(b, nil)
-		feedback.ParseHubSpot(b, nil)
-		feedback.ParseKintone(b, "", "", nil)
+		sf, _ := feedback.ParseSalesforce(b, nil)
+		hs, _ := feedback.ParseHubSpot(b, nil)
+		kt, _ := feedback.ParseKintone(b, "", "", nil)
+		for _, v := range append(append(sf, hs...), kt...) {
+			if v.Refused != "" || v.Unread != "" {
+				continue
+			}
+			// A verdict that applies is remembered by its delivery id: one
+			// without its own part would make every later one a "duplicate".
+			switch {
+			case v.DeliveryID == "hs-" || v.DeliveryID == "sf-" || v.DeliveryID == "kt-",
+				strings.HasPrefix(v.DeliveryID, "sfcdc-") && (v.ExternalID == "" || strings.HasPrefix(v.DeliveryID, "sfcdc--")):
+				t.Fatalf("%s: delivery id %q names no delivery", b, v.DeliveryID)
+			}
+			if v.Deal != nil {
+				if err := qualify.ValidateDeal(*v.Deal); err != nil {
+					t.Fatalf("%s: an invalid deal %+v: %v", b, *v.Deal, err)
+				}
+			}
+		}
 	})
 }
 
