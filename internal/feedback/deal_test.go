@@ -124,7 +124,7 @@ func TestSalesforceOpportunityCDC(t *testing.T) {
 	f := setup(t)
 	event := func(id, fields string) string {
 		return `{"version":"0","id":"` + id + `","detail-type":"OpportunityChangeEvent","source":"aws.partner/salesforce.com/00D/0YL","time":"` + f.now.Add(time.Hour).Format(time.RFC3339) + `",` +
-			`"detail":{"payload":{"ChangeEventHeader":{"entityName":"Opportunity","recordIds":["006000000000001AAA"],"changeType":"UPDATE","commitTimestamp":1795528800000}` + fields + `}}}`
+			`"detail":{"payload":{"ChangeEventHeader":{"entityName":"Opportunity","recordIds":["006000000000001AAA"],"changeType":"UPDATE","commitTimestamp":` + fmt.Sprint(f.now.Add(time.Hour).UnixMilli()) + `}` + fields + `}}}`
 	}
 	hdr := map[string]string{"X-Baton-Secret": shared}
 	code, body := f.post(t, "/feedback/salesforce", event("opp-cdc-1", `,"Amount":3600000,"CurrencyIsoCode":"JPY","CloseDate":"2026-12-10","StageName":"Closed Won","Baton_Person_Id__c":"`+f.p.ID+`"`), hdr)

@@ -2,6 +2,7 @@ package feedback
 
 import (
 	"testing"
+	"time"
 
 	"github.com/baton-hq/baton/internal/qualify"
 )
@@ -12,7 +13,7 @@ func FuzzDealFields(f *testing.F) {
 	f.Add([]byte(`{"record":{"amount":{"type":"NUMBER","value":"1200000"},"currency":{"value":"JPY"},"close_date":{"value":"2026-11-30"}}}`), "1795000000000")
 	f.Add([]byte(`{"record":{"amount":{"value":"NaN"},"close_date":{"value":"2026-11-30T10:00:00+09:00"}}}`), "2026-11-30")
 	f.Fuzz(func(t *testing.T, body []byte, date string) {
-		if d, err := kintoneDeal(body, KintoneDealFields{}, "won"); err == nil && d != nil {
+		if d, err := kintoneDeal(body, KintoneDealFields{}, "won", time.FixedZone("JST", 9*3600)); err == nil && d != nil {
 			if err := qualify.ValidateDeal(*d); err != nil {
 				t.Fatalf("accepted an invalid deal %+v: %v", d, err)
 			}

@@ -49,6 +49,10 @@ type Verdict struct {
 	// Refused says why an event of a batch was not read (it applies
 	// nothing, and is said in the results): the batch's others still are.
 	Refused string
+	// Unread says why a well-formed delivery changes nothing: its status
+	// maps to no outcome (said in the results, so the SFA's webhook log
+	// shows which status and mapping).
+	Unread string
 }
 
 // Applier applies outcomes and records deals; see qualify.Qualifier.
@@ -67,6 +71,7 @@ type Handler struct {
 	SharedSecret        string // Salesforce Flow / EventBridge header X-Baton-Secret; generic webhooks (whsec_)
 	HubSpotClientSecret string
 	KintoneToken        string
+	KintoneApp          int // the leads app push writes to (sfa.kintone.app): record ids ($id) are its
 
 	SalesforceStatus map[string]string // Lead Status -> outcome
 	HubSpotValues    map[string]string // lifecyclestage / hs_lead_status / dealstage value -> outcome
@@ -80,6 +85,10 @@ type Handler struct {
 	KintoneReason string            // field code of the reason sales give (見送り理由 ...); "" for none
 	KintoneEmail  string            // email field code (sfa.kintone.email_field; default "email")
 	KintoneDeal   KintoneDealFields // field codes of the deal's amount, currency and close date
+
+	// Loc is the zone sales work in (the configured timezone; nil: UTC):
+	// a close date an SFA sends as a UTC datetime is the date there.
+	Loc *time.Location
 
 	Now func() time.Time
 	Log *slog.Logger
@@ -114,8 +123,22 @@ func (h *Handler) now() time.Time {
 	return clock.Now()
 }
 
+// Body limits: a delivery is a few KB (a HubSpot batch of 100 events is
+// some 40 KB), but a kintone webhook carries the whole record, whose text
+// and rich text fields hold up to 65,535 characters each: its route, whose
+// token is checked before the body is read, takes more (within a Lambda
+// request's 6 MB).
+const (
+	maxBody        = 256 << 10
+	maxKintoneBody = 4 << 20
+)
+
 func (h *Handler) read(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	body, status, err := httpx.ReadBody(w, r, 256<<10)
+	return h.readUpTo(w, r, maxBody)
+}
+
+func (h *Handler) readUpTo(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, bool) {
+	body, status, err := httpx.ReadBody(w, r, limit)
 	if err != nil {
 		httpx.Error(w, status, err.Error())
 		return nil, false
@@ -174,40 +197,71 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 			return nil, fmt.Errorf("not an EventBridge event: %v", err)
 		}
 		hdr, _ := ev.Detail.Payload["ChangeEventHeader"].(map[string]any)
-		if hdr != nil && hdr["entityName"] == "Opportunity" {
-			return opportunityChange(ev.ID, ev.Time, hdr, ev.Detail.Payload)
-		}
-		if hdr == nil || hdr["entityName"] != "Lead" {
+		if hdr == nil || hdr["entityName"] != "Lead" && hdr["entityName"] != "Opportunity" {
 			return nil, errors.New("detail.payload.ChangeEventHeader.entityName must be Lead or Opportunity")
+		}
+		// Each record's delivery is remembered as sfcdc-<id>-<record>:
+		// without either, every later change would be its "duplicate".
+		if ev.ID == "" {
+			return nil, errors.New("the EventBridge event's id is required (deduplication)")
+		}
+		// Gap and overflow events carry no fields (an overflow event no
+		// record ids either): nothing to read, but said, for a Lead's gap
+		// may be an outcome Baton never sees.
+		if ct, _ := hdr["changeType"].(string); strings.HasPrefix(ct, "GAP_") {
+			why := fmt.Sprintf("a %s event carries no fields: the change is not read", ct)
+			raw, _ := hdr["recordIds"].([]any)
+			if len(raw) == 0 {
+				return []Verdict{{DeliveryID: "sfcdc-" + ev.ID, Unread: why}}, nil
+			}
+			var vs []Verdict
+			for _, r := range raw {
+				s, _ := r.(string)
+				vs = append(vs, Verdict{DeliveryID: "sfcdc-" + ev.ID + "-" + s, Unread: why})
+			}
+			return vs, nil
+		}
+		ids, err := cdcRecordIDs(hdr)
+		if err != nil {
+			return nil, err
+		}
+		// The change's time is its commitTimestamp (ms), when it was made in
+		// Salesforce; the EventBridge time is when it was relayed, and the
+		// relay can send retained events again after an error, later.
+		at := ev.Time
+		if ms, ok := hdr["commitTimestamp"].(float64); ok && ms > 0 && ms < 1e15 {
+			at = time.UnixMilli(int64(ms))
+		}
+		if hdr["entityName"] == "Opportunity" {
+			return opportunityChange(ev.ID, at, ids, ev.Detail.Payload)
 		}
 		status, _ := ev.Detail.Payload["Status"].(string)
 		if status == "" {
 			return nil, nil // a change to other fields: nothing for the lifecycle
 		}
-		out, ok := statuses[status]
+		out, ok := outcomeOf(statuses, status)
+		unread := ""
 		if !ok {
-			return nil, nil
+			unread = fmt.Sprintf("Lead Status %q maps to no outcome (feedback.salesforce_status)", status)
 		}
-		ids, _ := hdr["recordIds"].([]any)
 		var vs []Verdict
-		for _, id := range ids {
-			s, _ := id.(string)
+		for _, s := range ids {
 			owner, _ := ev.Detail.Payload["OwnerId"].(string)
 			pid, _ := ev.Detail.Payload["Baton_Person_Id__c"].(string)
-			vs = append(vs, Verdict{DeliveryID: "sfcdc-" + ev.ID + "-" + s, ExternalID: s, PersonID: pid, Outcome: out, Owner: owner, At: ev.Time})
+			vs = append(vs, Verdict{DeliveryID: "sfcdc-" + ev.ID + "-" + s, ExternalID: s, PersonID: pid, Outcome: out, Owner: owner, At: at, Unread: unread})
 		}
 		return vs, nil
 	}
 	var f struct {
-		EventID    string    `json:"eventId"`
-		LeadID     string    `json:"leadId"`
-		ExternalID string    `json:"externalId"`
-		Email      string    `json:"email"`
-		Status     string    `json:"status"`
-		Outcome    string    `json:"outcome"`
-		Owner      string    `json:"owner"`
-		Reason     string    `json:"reason"` // e.g. the Lead's disqualification reason field, passed by the Flow
-		ChangedAt  time.Time `json:"changedAt"`
+		EventID    string `json:"eventId"`
+		LeadID     string `json:"leadId"`
+		ExternalID string `json:"externalId"`
+		Email      string `json:"email"`
+		Status     string `json:"status"`
+		Outcome    string `json:"outcome"`
+		Owner      string `json:"owner"`
+		Reason     string `json:"reason"` // e.g. the Lead's disqualification reason field, passed by the Flow
+		ChangedAt  sfTime `json:"changedAt"`
 		// The Opportunity's fields, passed by a Flow on Opportunity (or on
 		// the converted Lead's Opportunity): Amount, CurrencyIsoCode, CloseDate.
 		Amount          *float64 `json:"amount"`
@@ -217,10 +271,10 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 	if err := json.Unmarshal(body, &f); err != nil {
 		return nil, fmt.Errorf("flow callout: %v", err)
 	}
-	deal := dealOf(f.Amount, f.CurrencyIsoCode, f.CloseDate, "salesforce", f.ChangedAt)
+	deal := dealOf(f.Amount, f.CurrencyIsoCode, f.CloseDate, "salesforce", f.ChangedAt.Time, nil) // CloseDate is a Date field
 	out := f.Outcome
 	if out == "" {
-		out = statuses[f.Status]
+		out, _ = outcomeOf(statuses, f.Status)
 	}
 	if out == "" && deal == nil {
 		return nil, fmt.Errorf("status %q maps to no outcome (configure feedback.salesforce_status)", f.Status)
@@ -228,13 +282,36 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 	if f.EventID == "" {
 		return nil, errors.New("eventId is required (deduplication)")
 	}
+	if strings.TrimSpace(f.LeadID+f.ExternalID+f.Email) == "" {
+		// Naming nobody is malformed (a merge field came out empty), not a
+		// person Baton does not know.
+		return nil, errors.New("the callout names nobody: leadId, externalId or email is required")
+	}
 	if deal != nil {
 		deal.Outcome = out
 		if err := qualify.ValidateDeal(*deal); err != nil {
 			return nil, err
 		}
 	}
-	return []Verdict{{DeliveryID: "sf-" + f.EventID, PersonID: f.ExternalID, ExternalID: f.LeadID, Email: f.Email, Outcome: out, Owner: f.Owner, Why: f.Reason, At: f.ChangedAt, Deal: deal}}, nil
+	return []Verdict{{DeliveryID: "sf-" + f.EventID, PersonID: f.ExternalID, ExternalID: f.LeadID, Email: f.Email, Outcome: out, Owner: f.Owner, Why: f.Reason, At: f.ChangedAt.Time, Deal: deal}}, nil
+}
+
+// cdcRecordIDs reads ChangeEventHeader.recordIds: the ids of the records
+// that changed alike, at least one, each a non-empty string.
+func cdcRecordIDs(hdr map[string]any) ([]string, error) {
+	raw, _ := hdr["recordIds"].([]any)
+	if len(raw) == 0 {
+		return nil, errors.New("detail.payload.ChangeEventHeader.recordIds must list the changed records")
+	}
+	ids := make([]string, len(raw))
+	for i, r := range raw {
+		s, _ := r.(string)
+		if s == "" {
+			return nil, fmt.Errorf("detail.payload.ChangeEventHeader.recordIds[%d] must be a record id, not %v", i, r)
+		}
+		ids[i] = s
+	}
+	return ids, nil
 }
 
 // OpportunityStages maps Salesforce's closed Opportunity stages to outcomes;
@@ -246,10 +323,20 @@ var OpportunityStages = map[string]string{"Closed Won": "won", "Closed Lost": "l
 // sends changed fields only). The person is the Opportunity's
 // Baton_Person_Id__c, copied from the Lead at conversion (Lead field
 // mapping) and sent with every event as an enriched field of the channel.
-func opportunityChange(id string, at time.Time, hdr, payload map[string]any) ([]Verdict, error) {
-	pid, _ := payload["Baton_Person_Id__c"].(string)
-	if pid == "" {
+func opportunityChange(id string, at time.Time, ids []string, payload map[string]any) ([]Verdict, error) {
+	raw, enriched := payload["Baton_Person_Id__c"]
+	if !enriched {
 		return nil, errors.New("an Opportunity change needs Baton_Person_Id__c (map it from the Lead at conversion and enrich the CDC channel with it)")
+	}
+	pid, _ := raw.(string)
+	if pid == "" {
+		// The channel is enriched, so every Opportunity's change comes;
+		// most were never a lead Baton delivered. Nothing is wrong with it.
+		var vs []Verdict
+		for _, s := range ids {
+			vs = append(vs, Verdict{DeliveryID: "sfcdc-" + id + "-" + s, Unread: "the Opportunity's Baton_Person_Id__c is empty: not a lead Baton delivered"})
+		}
+		return vs, nil
 	}
 	var amount *float64
 	switch a := payload["Amount"].(type) {
@@ -263,7 +350,7 @@ func opportunityChange(id string, at time.Time, hdr, payload map[string]any) ([]
 	cd, _ := payload["CloseDate"].(string)
 	stage, _ := payload["StageName"].(string)
 	out := OpportunityStages[stage]
-	deal := dealOf(amount, cur, cd, "salesforce", at)
+	deal := dealOf(amount, cur, cd, "salesforce", at, nil)
 	if deal == nil && out == "" {
 		return nil, nil // a change to other fields
 	}
@@ -274,10 +361,8 @@ func opportunityChange(id string, at time.Time, hdr, payload map[string]any) ([]
 		}
 	}
 	owner, _ := payload["OwnerId"].(string)
-	ids, _ := hdr["recordIds"].([]any)
 	var vs []Verdict
-	for _, rid := range ids {
-		s, _ := rid.(string)
+	for _, s := range ids {
 		vs = append(vs, Verdict{DeliveryID: "sfcdc-" + id + "-" + s, ExternalID: s, PersonID: pid, Outcome: out, Owner: owner, At: at, Deal: deal})
 	}
 	return vs, nil
@@ -325,6 +410,9 @@ func hubspotValues(values map[string]string) map[string]string {
 func (h *Handler) hubspotDeals(ctx context.Context, vs []Verdict) ([]Verdict, error) {
 	values := hubspotValues(h.HubSpotValues)
 	out := vs[:0:0]
+	// One save of a deal (stage, amount, close date) is several events of
+	// one batch: the deal is read once for them all, not once each.
+	read := map[string]HubSpotDeal{}
 	for _, v := range vs {
 		if v.DealID == "" {
 			out = append(out, v)
@@ -334,18 +422,20 @@ func (h *Handler) hubspotDeals(ctx context.Context, vs []Verdict) ([]Verdict, er
 			h.Log.Warn("feedback hubspot: a deal event, but no HubSpot token to read the deal (sfa.hubspot, BATON_HUBSPOT_TOKEN)", "deal", v.DealID)
 			continue
 		}
-		d, err := h.HubSpotDeals.Deal(ctx, v.DealID)
-		if errors.Is(err, ErrDealGone) {
-			continue
-		}
-		if err != nil {
-			return nil, err
+		d, ok := read[v.DealID]
+		if !ok {
+			var err error
+			d, err = h.HubSpotDeals.Deal(ctx, v.DealID)
+			if err != nil && !errors.Is(err, ErrDealGone) {
+				return nil, err
+			}
+			read[v.DealID] = d // a deal gone: no contacts, nothing made
 		}
 		outcome := ""
 		if v.DealProperty == "dealstage" {
-			outcome = values[d.Stage]
+			outcome, _ = outcomeOf(values, d.Stage)
 		}
-		deal := dealOf(d.Amount, d.Currency, d.CloseDate, "hubspot", v.At)
+		deal := dealOf(d.Amount, d.Currency, d.CloseDate, "hubspot", v.At, h.Loc)
 		if deal != nil {
 			deal.Outcome = outcome
 			if err := qualify.ValidateDeal(*deal); err != nil {
@@ -393,6 +483,12 @@ func VerifyHubSpot(secret, method, uri string, body []byte, hd http.Header, now 
 	return nil
 }
 
+// The properties ParseHubSpot reads, of deals and of contacts.
+var (
+	hubspotDealProps    = map[string]bool{"dealstage": true, "amount": true, "closedate": true, "deal_currency_code": true}
+	hubspotContactProps = map[string]bool{"lifecyclestage": true, "hs_lead_status": true, "recent_deal_amount": true, "recent_deal_close_date": true}
+)
+
 // ParseHubSpot reads a webhook batch of property changes of contacts:
 // contact.propertyChange, or the generic object.propertyChange with
 // objectTypeId 0-1 (contacts); and of deals (deal.propertyChange, or
@@ -414,20 +510,38 @@ func ParseHubSpot(body []byte, values map[string]string) ([]Verdict, error) {
 	}
 	var vs []Verdict
 	for _, e := range evs {
-		if e.SubscriptionType == "deal.propertyChange" || e.SubscriptionType == "object.propertyChange" && e.ObjectTypeID == "0-3" {
-			switch e.PropertyName {
-			case "dealstage", "amount", "closedate", "deal_currency_code":
-				vs = append(vs, Verdict{DeliveryID: "hs-" + e.EventID.String(), DealID: e.ObjectID.String(), DealProperty: e.PropertyName, At: time.UnixMilli(e.OccurredAt)})
-			}
-			continue
-		}
+		deal := e.SubscriptionType == "deal.propertyChange" || e.SubscriptionType == "object.propertyChange" && e.ObjectTypeID == "0-3"
 		contact := e.SubscriptionType == "contact.propertyChange" || e.SubscriptionType == "object.propertyChange" && e.ObjectTypeID == "0-1"
-		if !contact {
+		if !(deal && hubspotDealProps[e.PropertyName] || contact && hubspotContactProps[e.PropertyName]) {
 			continue
 		}
-		at := time.UnixMilli(e.OccurredAt)
-		switch e.PropertyName {
-		case "recent_deal_amount", "recent_deal_close_date":
+		if e.EventID == "" {
+			// Remembered as "hs-", every later one would be its "duplicate".
+			vs = append(vs, Verdict{DeliveryID: "hs-", Refused: fmt.Sprintf("an event of object %s without eventId (deduplication)", e.ObjectID)})
+			continue
+		}
+		if e.ObjectID == "" {
+			vs = append(vs, Verdict{DeliveryID: "hs-" + e.EventID.String(), Refused: fmt.Sprintf("event %s without objectId names no record", e.EventID)})
+			continue
+		}
+		// No occurredAt (or 0) is no time, not 1970: the zero time, which
+		// apply dates with the delivery's receipt. The batch is signed, so
+		// the change is real and refusing it would lose it; it was received
+		// within HubSpot's retries of the change, and the lifecycle's
+		// forward-only rule keeps the order. A negative time is a broken
+		// event: refused.
+		var at time.Time
+		if e.OccurredAt < 0 {
+			vs = append(vs, Verdict{DeliveryID: "hs-" + e.EventID.String(), Refused: fmt.Sprintf("event %s: occurredAt %d is not milliseconds since the epoch", e.EventID, e.OccurredAt)})
+			continue
+		} else if e.OccurredAt > 0 {
+			at = time.UnixMilli(e.OccurredAt)
+		}
+		if deal {
+			vs = append(vs, Verdict{DeliveryID: "hs-" + e.EventID.String(), DealID: e.ObjectID.String(), DealProperty: e.PropertyName, At: at})
+			continue
+		}
+		if e.PropertyName == "recent_deal_amount" || e.PropertyName == "recent_deal_close_date" {
 			// The contact's rollups of its deals (HubSpot keeps them from
 			// the associated deals' amount and closedate): the deal as the
 			// contact carries it, without an association lookup. A value
@@ -461,15 +575,13 @@ func ParseHubSpot(body []byte, values map[string]string) ([]Verdict, error) {
 			}
 			vs = append(vs, Verdict{DeliveryID: "hs-" + e.EventID.String(), ExternalID: e.ObjectID.String(), At: at, Deal: d})
 			continue
-		case "lifecyclestage", "hs_lead_status":
-		default:
-			continue
 		}
-		out, ok := values[e.PropertyValue]
+		out, ok := outcomeOf(values, e.PropertyValue)
 		if !ok {
+			vs = append(vs, Verdict{DeliveryID: "hs-" + e.EventID.String(), Unread: fmt.Sprintf("%s %q maps to no outcome (feedback.hubspot)", e.PropertyName, e.PropertyValue)})
 			continue
 		}
-		v := Verdict{DeliveryID: "hs-" + e.EventID.String(), ExternalID: e.ObjectID.String(), Outcome: out, At: time.UnixMilli(e.OccurredAt)}
+		v := Verdict{DeliveryID: "hs-" + e.EventID.String(), ExternalID: e.ObjectID.String(), Outcome: out, At: at}
 		if e.PropertyName == "hs_lead_status" {
 			v.Why = e.PropertyValue // the lead status sales chose is their reason (UNQUALIFIED, BAD_TIMING ...)
 		}
@@ -484,17 +596,27 @@ func (h *Handler) kintone(w http.ResponseWriter, r *http.Request) {
 		unauthorized(w, "wrong webhook token")
 		return
 	}
-	body, ok := h.read(w, r)
+	body, ok := h.readUpTo(w, r, maxKintoneBody)
 	if !ok {
 		return
 	}
 	vs, err := ParseKintone(body, h.KintoneField, h.KintoneEmail, h.KintoneStatus)
+	if h.KintoneApp > 0 && kintoneApp(body) != strconv.Itoa(h.KintoneApp) {
+		// A record id is unique within its app only: another app's record
+		// (a deals app sent to the same URL) is found by its email alone.
+		for i := range vs {
+			vs[i].ExternalID = ""
+		}
+	}
 	for i := range vs {
 		if h.KintoneReason != "" {
 			vs[i].Why = kintoneField(body, h.KintoneReason)
 		}
-		if vs[i].Deal, err = kintoneDeal(body, h.KintoneDeal, vs[i].Outcome); err != nil {
+		if vs[i].Deal, err = kintoneDeal(body, h.KintoneDeal, vs[i].Outcome, h.Loc); err != nil {
 			break
+		}
+		if vs[i].Deal != nil {
+			vs[i].Unread = "" // a status of no outcome, but the deal's fields
 		}
 	}
 	if err != nil {
@@ -536,14 +658,30 @@ func ParseKintone(body []byte, field, emailField string, statuses map[string]str
 			}
 		}
 	}
-	out, ok := statuses[status]
-	if !ok {
-		return nil, nil
-	}
 	if p.ID == "" {
 		return nil, errors.New("id is required (deduplication)")
 	}
-	return []Verdict{{DeliveryID: "kt-" + p.ID, ExternalID: str("$id"), Email: str(emailField), Outcome: out}}, nil
+	out, ok := outcomeOf(statuses, status)
+	unread := ""
+	switch {
+	case !ok && field != "" && p.Record[field].Value == nil:
+		unread = fmt.Sprintf("the record has no field %q (feedback.kintone_status_field)", field)
+	case !ok:
+		// Nothing for the lifecycle; the record's deal still counts (kintone).
+		unread = fmt.Sprintf("status %q maps to no outcome (feedback.kintone_status)", status)
+	}
+	// kintone sends no time of its own: the record's 更新日時 (its
+	// UPDATED_TIME field, UTC to the minute) dates the change, so a version
+	// delivered late is older than the one before it; without it (or
+	// unreadable), apply dates the delivery when received.
+	var at time.Time
+	for _, f := range p.Record {
+		if t, _ := f.Type.(string); t == "UPDATED_TIME" {
+			v, _ := f.Value.(string)
+			at, _ = parseSFTime(v)
+		}
+	}
+	return []Verdict{{DeliveryID: "kt-" + p.ID, ExternalID: str("$id"), Email: str(emailField), Outcome: out, At: at, Unread: unread}}, nil
 }
 
 // KintoneDealFields names the kintone fields holding the deal (field codes
@@ -553,7 +691,7 @@ type KintoneDealFields struct{ Amount, Currency, CloseDate string }
 // kintoneDeal reads the deal fields of a kintone record: a NUMBER field's
 // value is a string ("1200000"), a DATE field's YYYY-MM-DD; empty fields
 // are absent.
-func kintoneDeal(body []byte, f KintoneDealFields, outcome string) (*qualify.DealReport, error) {
+func kintoneDeal(body []byte, f KintoneDealFields, outcome string, loc *time.Location) (*qualify.DealReport, error) {
 	if f.Amount == "" {
 		f.Amount = "amount"
 	}
@@ -565,13 +703,15 @@ func kintoneDeal(body []byte, f KintoneDealFields, outcome string) (*qualify.Dea
 	}
 	var amount *float64
 	if s := strings.TrimSpace(kintoneField(body, f.Amount)); s != "" {
-		a, err := strconv.ParseFloat(s, 64)
+		// A text field typed in Japanese input: full-width digits and
+		// separators (１，２００，０００) are digits and separators.
+		a, err := strconv.ParseFloat(strings.ReplaceAll(fold(s), ",", ""), 64)
 		if err != nil {
 			return nil, fmt.Errorf("record.%s: %q is not a number", f.Amount, s)
 		}
 		amount = &a
 	}
-	d := dealOf(amount, kintoneField(body, f.Currency), kintoneField(body, f.CloseDate), "kintone", time.Time{})
+	d := dealOf(amount, kintoneField(body, f.Currency), kintoneField(body, f.CloseDate), "kintone", time.Time{}, loc)
 	if d == nil {
 		return nil, nil
 	}
@@ -579,18 +719,32 @@ func kintoneDeal(body []byte, f KintoneDealFields, outcome string) (*qualify.Dea
 	return d, qualify.ValidateDeal(*d)
 }
 
-// dealOf is the deal a delivery carries (nil: none of its fields).
-func dealOf(amount *float64, currency, closeDate, source string, at time.Time) *qualify.DealReport {
-	currency, closeDate = strings.ToUpper(strings.TrimSpace(currency)), strings.TrimSpace(closeDate)
+// dealOf is the deal a delivery carries (nil: none of its fields). A
+// close date sent as a datetime is a date: see closeDateOf.
+func dealOf(amount *float64, currency, closeDate, source string, at time.Time, loc *time.Location) *qualify.DealReport {
+	currency, closeDate = strings.ToUpper(fold(currency)), strings.TrimSpace(closeDate) // ＪＰＹ is JPY
 	if amount == nil && currency == "" && closeDate == "" {
 		return nil
 	}
-	if len(closeDate) > 10 { // a datetime: its date
-		if t, err := time.Parse(time.RFC3339, closeDate); err == nil {
-			closeDate = t.UTC().Format("2006-01-02")
+	if len(closeDate) > 10 {
+		if t, err := parseSFTime(closeDate); err == nil {
+			closeDate = closeDateOf(t, loc)
 		}
 	}
 	return &qualify.DealReport{Amount: amount, Currency: currency, CloseDate: closeDate, Source: source, At: at}
+}
+
+// closeDateOf is the date of a close date sent as a datetime: written with
+// an offset, the date there (JST midnight is that day, not UTC's day
+// before); in UTC (kintone's DATETIME fields, HubSpot's), the date in the
+// zone sales work in, loc, as they entered it; but exactly midnight UTC is
+// how a date alone is written as a datetime (HubSpot's date pickers): its
+// own date.
+func closeDateOf(t time.Time, loc *time.Location) string {
+	if _, off := t.Zone(); off == 0 && loc != nil && !t.Equal(t.Truncate(24*time.Hour)) {
+		t = t.In(loc)
+	}
+	return t.Format("2006-01-02")
 }
 
 // hubspotDate reads a HubSpot date property: milliseconds since the epoch
@@ -620,22 +774,32 @@ func (h *Handler) webhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var p struct {
-		PersonID string    `json:"personId"`
-		Email    string    `json:"email"`
-		Outcome  string    `json:"outcome"`
-		Owner    string    `json:"owner"`
-		Reason   string    `json:"reason"`
-		At       time.Time `json:"at"`
+		PersonID string `json:"personId"`
+		Email    string `json:"email"`
+		Outcome  string `json:"outcome"`
+		Owner    string `json:"owner"`
+		Reason   string `json:"reason"`
+		At       sfTime `json:"at"`
 		// The deal: "amount" (a number), "currency" (ISO 4217), "closeDate" (YYYY-MM-DD).
 		Amount    *float64 `json:"amount"`
 		Currency  string   `json:"currency"`
 		CloseDate string   `json:"closeDate"`
 	}
-	if err := json.Unmarshal(body, &p); err != nil || (p.Outcome == "" && p.Amount == nil) {
-		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "body must be {\"email\" or \"personId\", \"outcome\", \"owner\", \"at\"} (optionally \"amount\", \"currency\", \"closeDate\")"})
+	const shape = "body must be {\"email\" or \"personId\", \"outcome\", \"owner\", \"at\"} (optionally \"amount\", \"currency\", \"closeDate\")"
+	if err := json.Unmarshal(body, &p); err != nil {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: shape + ": " + err.Error()})
 		return
 	}
-	deal := dealOf(p.Amount, p.Currency, p.CloseDate, "webhook", p.At)
+	if p.Outcome == "" && p.Amount == nil {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: shape + ": it has neither an outcome nor an amount", Field: "outcome"})
+		return
+	}
+	if strings.TrimSpace(p.PersonID) == "" && strings.TrimSpace(p.Email) == "" {
+		// Naming nobody is malformed, not a person Baton does not know.
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: shape + ": it names nobody (\"email\" or \"personId\")", Field: "email"})
+		return
+	}
+	deal := dealOf(p.Amount, p.Currency, p.CloseDate, "webhook", p.At.Time, h.Loc)
 	if deal != nil {
 		deal.Outcome = p.Outcome
 		if err := qualify.ValidateDeal(*deal); err != nil {
@@ -643,7 +807,7 @@ func (h *Handler) webhook(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	h.apply(w, r, "webhook", []Verdict{{DeliveryID: "wh-" + r.Header.Get("webhook-id"), PersonID: p.PersonID, Email: p.Email, Outcome: p.Outcome, Owner: p.Owner, Why: p.Reason, At: p.At, Deal: deal}})
+	h.apply(w, r, "webhook", []Verdict{{DeliveryID: "wh-" + r.Header.Get("webhook-id"), PersonID: p.PersonID, Email: p.Email, Outcome: p.Outcome, Owner: p.Owner, Why: p.Reason, At: p.At.Time, Deal: deal}})
 }
 
 // apply resolves each verdict's person and applies it. Unknown people are
@@ -655,13 +819,28 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request, source string, v
 		Deal bool `json:"deal,omitempty"` // the deal's amount, currency or close date changed
 	}
 	refused := 0
-	latest := h.now().Add(maxSkew)
+	received := h.now()
+	latest := received.Add(maxSkew)
 	for i, v := range vs {
 		if err := checkDeliveryID(v.DeliveryID); err != nil {
 			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error()})
 			return
 		}
-		if v.Refused == "" && v.At.After(latest) {
+		if v.At.IsZero() { // the SFA sent no time: the delivery's
+			vs[i].At = received
+		}
+		if d := v.Deal; d != nil && d.At.IsZero() {
+			d.At = vs[i].At
+		}
+		if v.Unread != "" {
+			continue
+		}
+		if v.Refused == "" && v.Outcome != "" && !qualify.IsOutcome(v.Outcome) {
+			// A mapping's typo: found while applying, it answered the
+			// batch 400 with part of it applied and the rest lost.
+			vs[i].Refused = fmt.Sprintf("outcome %q is none of accepted, rejected, sql, opportunity, won, lost (check the feedback mapping)", v.Outcome)
+		}
+		if vs[i].Refused == "" && v.At.After(latest) {
 			// A deal keeps its latest report: one dated ahead would
 			// make every real one after it older, ignored.
 			vs[i].Refused = fmt.Sprintf("its time %s is in the future", v.At.UTC().Format(time.RFC3339))
@@ -678,6 +857,10 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request, source string, v
 	for _, v := range vs {
 		if v.Refused != "" {
 			results = append(results, res{DeliveryID: v.DeliveryID, OutcomeResult: qualify.OutcomeResult{Ignored: "refused: " + v.Refused}})
+			continue
+		}
+		if v.Unread != "" {
+			results = append(results, res{DeliveryID: v.DeliveryID, OutcomeResult: qualify.OutcomeResult{Ignored: v.Unread}})
 			continue
 		}
 		pid, err := h.resolve(r.Context(), source, v)
@@ -764,7 +947,11 @@ func (h *Handler) resolve(ctx context.Context, source string, v Verdict) (string
 		}
 	}
 	if v.ExternalID != "" && keyable(v.ExternalID) { // one no key can hold names nobody
-		pid, err := push.PersonByExternalID(ctx, h.T, source, v.ExternalID)
+		ext := v.ExternalID
+		if source == "salesforce" {
+			ext = salesforceID18(ext) // push keeps the API's 18-character ids
+		}
+		pid, err := push.PersonByExternalID(ctx, h.T, source, ext)
 		if err == nil {
 			return pid, nil
 		}
@@ -784,6 +971,23 @@ func (h *Handler) resolve(ctx context.Context, source string, v Verdict) (string
 		}
 	}
 	return "", identity.ErrNotFound
+}
+
+// kintoneApp is the id of the app a kintone webhook is from ("" if none).
+func kintoneApp(body []byte) string {
+	var p struct {
+		App struct {
+			ID json.RawMessage `json:"id"`
+		} `json:"app"`
+	}
+	if json.Unmarshal(body, &p) != nil {
+		return ""
+	}
+	var id string
+	if json.Unmarshal(p.App.ID, &id) != nil {
+		return strings.TrimSpace(string(p.App.ID)) // a number, not kintone's string
+	}
+	return id
 }
 
 // kintoneField reads one field's value from a kintone webhook's record.

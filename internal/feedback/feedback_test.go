@@ -46,13 +46,17 @@ type fx struct {
 	tb  table.Table
 	p   identity.Person
 	now time.Time
+	clk *clock.Manual // every component's clock, at now until a test moves it
+	st  *identity.Stitcher
+	log *eventlog.Log
 }
 
 // setup makes a person an MQL, delivered to every SFA (so each knows them
 // by its own record id).
 func setup(t *testing.T) *fx {
 	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
-	clk := clock.Fixed(now)
+	manual := clock.NewManual(now)
+	clk := manual.Now
 	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"), bolttable.WithClock(clk))
 	if err != nil {
 		t.Fatal(err)
@@ -91,7 +95,7 @@ func setup(t *testing.T) *fx {
 		Log:         slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clk}
 	mux := http.NewServeMux()
 	h.Routes(mux)
-	f := &fx{h: h, srv: httptest.NewServer(mux), q: q, tb: tb, p: p, now: now}
+	f := &fx{h: h, srv: httptest.NewServer(mux), q: q, tb: tb, p: p, now: now, clk: manual, st: st, log: log}
 	t.Cleanup(f.srv.Close)
 	return f
 }
@@ -137,7 +141,7 @@ func TestSalesforceFlowAndCDC(t *testing.T) {
 		t.Fatalf("duplicate: %s", body)
 	}
 	cdc := `{"version":"0","id":"4f5c-cdc","detail-type":"LeadChangeEvent","source":"aws.partner/salesforce.com/00D/0YL","time":"` + f.now.Add(time.Hour).Format(time.RFC3339) + `",
-	  "detail":{"payload":{"ChangeEventHeader":{"entityName":"Lead","recordIds":["00Q000000000001AAA"],"changeType":"UPDATE","changedFields":["Status"],"commitTimestamp":1795528800000},"Status":"Closed - Not Converted","OwnerId":"005xx"}}}`
+	  "detail":{"payload":{"ChangeEventHeader":{"entityName":"Lead","recordIds":["00Q000000000001AAA"],"changeType":"UPDATE","changedFields":["Status"],"commitTimestamp":` + fmt.Sprint(f.now.Add(time.Hour).UnixMilli()) + `},"Status":"Closed - Not Converted","OwnerId":"005xx"}}}`
 	code, body = f.post(t, "/feedback/salesforce", cdc, map[string]string{"X-Baton-Secret": shared})
 	if code != 200 || !strings.Contains(body, `"recycled":true`) || f.stage(t) != qualify.StageRecycled {
 		t.Fatalf("cdc: %d %s stage %s", code, body, f.stage(t))
@@ -219,16 +223,37 @@ func TestGenericWebhook(t *testing.T) {
 
 func FuzzParsers(f *testing.F) {
 	f.Add([]byte(`{"eventId":"e","status":"Working"}`))
+	f.Add([]byte(`{"eventId":"e","status":"Working","changedAt":"2026-12-01T01:00:00.000+0000"}`))
 	f.Add([]byte(`{"detail-type":"x","detail":{"payload":{"ChangeEventHeader":{"entityName":"Lead","recordIds":["a"]},"Status":"Qualified"}}}`))
 	f.Add([]byte(`[{"eventId":1,"subscriptionType":"contact.propertyChange","objectId":1,"propertyName":"lifecyclestage","propertyValue":"customer"}]`))
 	f.Add([]byte(`{"id":"x","type":"UPDATE_STATUS","record":{"s":{"type":"STATUS","value":"受注"}}}`))
 	f.Add([]byte(`{"eventId":"e","outcome":"won","amount":12.5,"currencyIsoCode":"JPY","closeDate":"2026-11-30"}`))
 	f.Add([]byte(`{"detail-type":"x","detail":{"payload":{"ChangeEventHeader":{"entityName":"Opportunity","recordIds":["a"]},"Amount":5,"StageName":"Closed Won","Baton_Person_Id__c":"p"}}}`))
 	f.Add([]byte(`[{"eventId":1,"subscriptionType":"contact.propertyChange","objectId":1,"propertyName":"recent_deal_close_date","propertyValue":"1795000000000"}]`))
+	f.Add([]byte(`{"id":"e","detail-type":"x","time":"2026-12-01T00:00:00Z","detail":{"payload":{"ChangeEventHeader":{"entityName":"Lead","changeType":"GAP_OVERFLOW","recordIds":[],"commitTimestamp":1795000000000}}}}`))
+	f.Add([]byte(`{"id":"x","type":"UPDATE_RECORD","app":{"id":"42"},"record":{"s":{"type":"STATUS","value":"ﾌｫﾛｰ中"},"u":{"type":"UPDATED_TIME","value":"2026-12-01T10:00:00Z"}}}`))
+	f.Add([]byte(`[{"eventId":1,"subscriptionType":"contact.propertyChange","propertyName":"lifecyclestage","propertyValue":"lead"}]`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		feedback.ParseSalesforce(b, nil)
-		feedback.ParseHubSpot(b, nil)
-		feedback.ParseKintone(b, "", "", nil)
+		sf, _ := feedback.ParseSalesforce(b, nil)
+		hs, _ := feedback.ParseHubSpot(b, nil)
+		kt, _ := feedback.ParseKintone(b, "", "", nil)
+		for _, v := range append(append(sf, hs...), kt...) {
+			if v.Refused != "" || v.Unread != "" {
+				continue
+			}
+			// A verdict that applies is remembered by its delivery id: one
+			// without its own part would make every later one a "duplicate".
+			switch {
+			case v.DeliveryID == "hs-" || v.DeliveryID == "sf-" || v.DeliveryID == "kt-",
+				strings.HasPrefix(v.DeliveryID, "sfcdc-") && (v.ExternalID == "" || strings.HasPrefix(v.DeliveryID, "sfcdc--")):
+				t.Fatalf("%s: delivery id %q names no delivery", b, v.DeliveryID)
+			}
+			if v.Deal != nil {
+				if err := qualify.ValidateDeal(*v.Deal); err != nil {
+					t.Fatalf("%s: an invalid deal %+v: %v", b, *v.Deal, err)
+				}
+			}
+		}
 	})
 }
 

@@ -76,6 +76,9 @@ func (q *Qualifier) RecordDeal(ctx context.Context, person string, d DealReport)
 		if err != nil {
 			return false, err
 		}
+		if earlierCycle(rec, d.At) {
+			return false, nil // an earlier cycle's deal
+		}
 		sk := fmt.Sprintf("%s%06d", dealPfx, rec.Cycle)
 		var cur Deal
 		var version int64

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -90,12 +91,9 @@ var outcomeStage = map[string]string{
 	"lost":        StageLost,
 }
 
-// IsOutcome reports whether sales can report s (accepted, rejected, sql,
-// opportunity, won, lost).
-func IsOutcome(s string) bool { _, ok := outcomeStage[s]; return ok }
-
-// maxWhy is the most of sales' reason kept, in bytes.
-const maxWhy = 200
+// IsOutcome reports whether sales can report outcome (accepted, rejected,
+// sql, opportunity, won, lost).
+func IsOutcome(outcome string) bool { _, ok := outcomeStage[outcome]; return ok }
 
 // OutcomeResult says what a sales outcome did.
 type OutcomeResult struct {
@@ -116,12 +114,14 @@ func (q *Qualifier) Outcome(ctx context.Context, person, outcome, deliveryID, ow
 // OutcomeWhy is Outcome with sales' reason (why rejected or lost), kept on
 // the stage history for the MQL-quality report.
 func (q *Qualifier) OutcomeWhy(ctx context.Context, person, outcome, deliveryID, owner, why string, at time.Time) (OutcomeResult, error) {
-	if len(why) > maxWhy {
-		cut := maxWhy // on a character's first byte: a Japanese reason stays valid UTF-8
-		for cut > 0 && !utf8.RuneStart(why[cut]) {
-			cut--
+	if len(why) > 200 {
+		// Cut before the character that would not fit (a Japanese one is
+		// three bytes): half of one is invalid UTF-8, stored as U+FFFD.
+		n := 200
+		for n > 0 && !utf8.RuneStart(why[n]) {
+			n--
 		}
-		why = why[:cut]
+		why = why[:n]
 	}
 	target, ok := outcomeStage[outcome]
 	if !ok {
@@ -149,6 +149,15 @@ func (q *Qualifier) OutcomeWhy(ctx context.Context, person, outcome, deliveryID,
 		if rec.Stage == target {
 			res.Ignored = "already " + target
 			return res, nil
+		}
+		if earlierCycle(rec, at) {
+			res.Ignored = "stale: dated before the MQL of cycle " + strconv.Itoa(rec.Cycle)
+			return res, nil
+		}
+		if at.Before(rec.MQLAt) {
+			// An answer to this MQL, dated before it by an SFA's clock or
+			// kintone's minutes: the reports count answers from the MQL on.
+			at = rec.MQLAt
 		}
 		if err := Transition(rec.Stage, target); err != nil {
 			res.Ignored = "stale: " + err.Error()
@@ -199,6 +208,19 @@ func (q *Qualifier) OutcomeWhy(ctx context.Context, person, outcome, deliveryID,
 		}
 	}
 	return OutcomeResult{}, errors.New("qualify: too much contention applying outcome")
+}
+
+// cycleSkew is how far an SFA's clock may be behind Baton's: an outcome
+// set by automation as the MQL's lead is created comes seconds after it.
+const cycleSkew = time.Minute
+
+// earlierCycle reports whether a verdict dated at belongs to a cycle before
+// rec's: dated before its MQL, it is about a lead that was recycled since
+// (an SFA's delivery held up, then retried), and the forward-only rule
+// alone would apply it to the new MQL. In the first cycle there is no
+// earlier one (a deal may well predate the first MQL).
+func earlierCycle(rec Record, at time.Time) bool {
+	return rec.Cycle > 1 && !rec.MQLAt.IsZero() && at.Before(rec.MQLAt.Add(-cycleSkew))
 }
 
 // recycle resets the behaviour state of rec for a new cycle at t and

@@ -729,11 +729,12 @@ func TestAssembly(t *testing.T) {
 	})
 	t.Run("feedback.kintone_amount_field,feedback.kintone_currency_field,feedback.kintone_close_date_field", func(t *testing.T) {
 		tok := "kintone-webhook-token-deal-fields"
-		s, _ := start(t, "feedback:\n  kintone_amount_field: 受注金額\n  kintone_currency_field: 通貨\n  kintone_close_date_field: 受注日\n", map[string]string{"BATON_KINTONE_WEBHOOK_TOKEN": tok})
+		s, _ := start(t, "timezone: Asia/Tokyo\nfeedback:\n  kintone_amount_field: 受注金額\n  kintone_currency_field: 通貨\n  kintone_close_date_field: 受注日\n", map[string]string{"BATON_KINTONE_WEBHOOK_TOKEN": tok})
 		p := qualifyOne(t, s, "kt-deal-1", "kintone-deal@maker.example")
 		// The default codes (amount ...) are on the record too: only the configured ones count.
+		// The close date is a DATETIME field, sent in UTC: its date is Tokyo's (the timezone).
 		body := `{"id":"kt-evt-deal","type":"UPDATE_STATUS","app":{"id":"42"},"record":{"$id":{"type":"__ID__","value":"11"},"email":{"type":"SINGLE_LINE_TEXT","value":"kintone-deal@maker.example"},` +
-			`"ステータス":{"type":"STATUS","value":"受注"},"受注金額":{"type":"NUMBER","value":"2750000"},"通貨":{"type":"DROP_DOWN","value":"JPY"},"受注日":{"type":"DATE","value":"2026-11-25"},"amount":{"type":"NUMBER","value":"1"}}}`
+			`"ステータス":{"type":"STATUS","value":"受注"},"受注金額":{"type":"NUMBER","value":"2750000"},"通貨":{"type":"DROP_DOWN","value":"JPY"},"受注日":{"type":"DATETIME","value":"2026-11-24T23:30:00Z"},"amount":{"type":"NUMBER","value":"1"}}}`
 		resp, err := http.Post(s.URL+"/feedback/kintone/"+tok, "application/json", strings.NewReader(body))
 		if err != nil || resp.StatusCode != 200 {
 			t.Fatalf("feedback: %v %v", err, resp)

@@ -20,13 +20,13 @@ func New(c *core.Core) *feedback.Handler {
 	cfg := c.Config
 	fb := cfg.File.Feedback
 	h := &feedback.Handler{
-		Apply: c.Qualifier, People: c.People, T: c.Table, PublicURL: cfg.PublicURL, Log: c.Log, Now: c.Now,
+		Apply: c.Qualifier, People: c.People, T: c.Table, PublicURL: cfg.PublicURL, Log: c.Log, Now: c.Now, Loc: c.Cal.Location(),
 		SharedSecret: cfg.Secrets.FeedbackSecret, HubSpotClientSecret: cfg.Secrets.HubSpotClientSecret, KintoneToken: cfg.Secrets.KintoneWebhookToken,
 		SalesforceStatus: fb.Salesforce, HubSpotValues: fb.HubSpot, KintoneStatus: fb.Kintone, KintoneField: fb.KintoneField, KintoneReason: fb.KintoneWhy,
 		KintoneDeal: feedback.KintoneDealFields{Amount: fb.KintoneAmount, Currency: fb.KintoneCurrency, CloseDate: fb.KintoneCloseDate},
 	}
 	if k := cfg.File.SFA.Kintone; k != nil {
-		h.KintoneEmail = k.EmailField
+		h.KintoneEmail, h.KintoneApp = k.EmailField, k.App
 	}
 	if hs := cfg.File.SFA.HubSpot; hs != nil && cfg.Secrets.HubSpotToken != "" {
 		h.HubSpotDeals = &feedback.HubSpotDeals{BaseURL: hs.BaseURL, Token: cfg.Secrets.HubSpotToken} // a deal's webhook names the deal alone
