@@ -476,6 +476,12 @@ func TestFullWidthEmail(t *testing.T) {
 		"ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏ．ｊｐ":     "taro@example.co.jp",
 		"Ｔａｒｏ.Yamada＠example.jp": "taro.yamada@example.jp",
 		"taro@example.co.jp":     "taro@example.co.jp",
+		// Full-width letters before a half-width @ are an address to
+		// net/mail (a UTF-8 local part); they are the same person's.
+		"Ｙａｍａｄａ@Kaisha-Acme.example": "yamada@kaisha-acme.example",
+		"ｈａｎａｋｏ@example.jp":          "hanako@example.jp",
+		// No NFKC form to take: kept as typed.
+		"山田@example.jp": "山田@example.jp",
 	} {
 		if got, err := NormalizeEmail(in); err != nil || got != want {
 			t.Errorf("NormalizeEmail(%q) = %q, %v; want %q", in, got, err, want)
