@@ -213,6 +213,15 @@ func TestSegmentCalls(t *testing.T) {
 		{"", `{"type":"screen","userId":"u","name":"ホーム"}`, Custom, "Viewed ホーム Screen"},
 		{"screen", `{"userId":"u","name":"Docs","context":{"page":{"url":"https://x.example/docs"}}}`, PageView, "Docs"},
 	}
+	// A group's traits are the company's: kept in properties, never the
+	// user's email or attributes.
+	evs, err := Parse([]byte(`{"userId":"u","groupId":"g1","traits":{"name":"株式会社アクメ","email":"info@acme.example"}}`), Server, "group", meta())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr, _ := evs[0].Properties["traits"].(map[string]any); evs[0].Email() != "" || len(evs[0].Attributes()) != 0 || tr["email"] != "info@acme.example" {
+		t.Errorf("group traits: %+v", evs[0])
+	}
 	for _, c := range cases {
 		evs, err := Parse([]byte(c.body), Server, c.force, meta())
 		if err != nil {
@@ -223,7 +232,7 @@ func TestSegmentCalls(t *testing.T) {
 			t.Errorf("%s %s: type %s name %q", c.force, c.body, evs[0].Type, evs[0].Name)
 		}
 	}
-	evs, _ := Parse([]byte(`{"userId":"u","name":"Billing","properties":{"plan":"pro"}}`), Server, "screen", meta())
+	evs, _ = Parse([]byte(`{"userId":"u","name":"Billing","properties":{"plan":"pro"}}`), Server, "screen", meta())
 	if evs[0].Properties["name"] != "Billing" || evs[0].Properties["plan"] != "pro" {
 		t.Errorf("screen's properties: %v", evs[0].Properties)
 	}
