@@ -3,6 +3,7 @@ package event
 import (
 	"encoding/json"
 	"errors"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -542,5 +543,30 @@ func TestParseEachLeavesOutInvalidEvents(t *testing.T) {
 		if evs, _, refused, err := ParseEach([]byte(b), Browser, m); err == nil {
 			t.Errorf("%.80s: kept %d, refused %d, no error", b, len(evs), len(refused))
 		}
+	}
+}
+
+// TestSegmentSpecTraits: Segment's identify spec shapes company and
+// address as objects; a backend that follows it sent a company and an
+// address that were dropped, since only flat traits were read. Their
+// fields are read as the flat attributes (a flat trait of the same name
+// wins); other objects are none.
+func TestSegmentSpecTraits(t *testing.T) {
+	evs, err := Parse([]byte(`{"userId":"u","traits":{"email":"sato@acme.example","title":"開発課長",
+		"company":{"name":"株式会社アクメ","id":"acme-1","industry":"製造業","employee_count":300,"plan":"enterprise","tags":["a"]},
+		"address":{"street":"芝公園4-2-8","city":"港区","state":"東京都","postalCode":"105-0011","country":"JP"},
+		"preferences":{"newsletter":true}}}`), Server, "identify", meta())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"email": "sato@acme.example", "title": "開発課長",
+		"company": "株式会社アクメ", "company_id": "acme-1", "industry": "製造業", "employee_count": "300", "company_plan": "enterprise",
+		"street": "芝公園4-2-8", "city": "港区", "state": "東京都", "postal_code": "105-0011", "country": "JP"}
+	if got := evs[0].Attributes(); !maps.Equal(got, want) {
+		t.Errorf("attributes:\n got %v\nwant %v", got, want)
+	}
+	flat := Event{Type: Identify, Traits: map[string]any{"company": "Acme KK", "city": "大阪市", "address": map[string]any{"city": "港区"}}}
+	if got := flat.Attributes(); got["company"] != "Acme KK" || got["city"] != "大阪市" {
+		t.Errorf("flat traits beside objects: %v", got)
 	}
 }
