@@ -23,7 +23,7 @@ import { Analytics } from '@segment/analytics-node';
 
 const base = process.env.URL;
 const writeKey = process.env.WRITE_KEY;
-const burst = Number(process.env.BURST || 30);
+const burst = Number(process.env.BURST || 40);
 if (!base || !writeKey) {
   console.error('segment.mjs: set URL (Baton) and WRITE_KEY');
   process.exit(2);
@@ -138,6 +138,18 @@ await send(main, 'identify', 'identify', {
   // A full-width address, as a Japanese IME types it.
   traits: { email: 'Ｙａｍａｄａ@Kaisha-Acme.example', name: '山田 太郎', 会社名: '株式会社アクメ', 役職: '情報システム部長', plan: 'trial' },
   context: ctx, timestamp: minutesAgo(20),
+});
+// A colleague identified as Segment's spec shapes traits: company and
+// address are objects, names in camelCase.
+await send(main, 'identify', 'identifySpec', {
+  userId: 'user-1002',
+  traits: {
+    email: 'sato@kaisha-acme.example', firstName: '花子', lastName: '佐藤', title: '開発課長', phone: '03-1234-5678',
+    company: { name: '株式会社アクメ', id: 'acme-0001', industry: '製造業', employee_count: 300, plan: 'enterprise' },
+    address: { street: '芝公園4-2-8', city: '港区', state: '東京都', postalCode: '105-0011', country: 'JP' },
+    createdAt: '2026-04-01T09:00:00+09:00',
+  },
+  context: ctx,
 });
 await send(main, 'track', 'track', {
   userId: user, event: 'Demo Requested', properties: { plan: 'enterprise', seats: 50 }, context: ctx,

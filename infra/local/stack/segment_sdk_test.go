@@ -40,7 +40,8 @@ type sdkRun struct {
 // TestSegmentNodeSDK: Segment's own Node SDK (@segment/analytics-node,
 // pinned in tag/browser's lock file) sends what a B2B backend sends to the
 // Segment-compatible API, and Baton stores it as the SDK meant it: page,
-// identify (a full-width email, Japanese traits), track (custom, and a
+// identify (a full-width email, Japanese traits; and one shaped as
+// Segment's spec shapes traits), track (custom, and a
 // download), screen (an app's: a custom event), group, alias (from an
 // anonymousId and from an earlier userId); a batch with an invalid event
 // is answered 200 naming it, the rest stored and nothing sent again; a
@@ -58,18 +59,19 @@ func TestSegmentNodeSDK(t *testing.T) {
 	}
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "baton.yaml")
-	// 20 requests at once, then 20 a second: the main calls (13 requests)
-	// pass, a burst of 30 does not.
-	os.WriteFile(cfg, []byte("rate_limit_per_ip: 20\nrate_limit_burst: 20\n"), 0o600)
+	// 20 requests at once, then 10 a second: the calls before the burst
+	// (14 requests) pass, a burst of 40 does not, however slowly the SDK
+	// sends it.
+	os.WriteFile(cfg, []byte("rate_limit_per_ip: 10\nrate_limit_burst: 20\n"), 0o600)
 	// Baton's clock is not the SDK's (the wall clock): stored times must
 	// be the SDK's corrected by its sentAt, on Baton's clock.
 	now := time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC)
 	clk := clock.NewManual(now)
 	s := stack.ForTestClock(t, map[string]string{"BATON_CONFIG": cfg}, clk.Now)
-	const writeKey = "test-write-key-0123456789"
+	const writeKey, burst = "test-write-key-0123456789", 40
 
 	cmd := exec.Command("node", "../../../tag/browser/segment.mjs")
-	cmd.Env = append(os.Environ(), "URL="+s.URL, "WRITE_KEY="+writeKey, "BURST=30")
+	cmd.Env = append(os.Environ(), "URL="+s.URL, "WRITE_KEY="+writeKey, "BURST="+strconv.Itoa(burst))
 	cmd.Stderr = os.Stderr
 	raw, err := cmd.Output()
 	if err != nil {
@@ -110,6 +112,7 @@ func TestSegmentNodeSDK(t *testing.T) {
 	wants := map[string]want{
 		"page":         {anon, event.PageView, "Pricing", "https://www.example.com/pricing?utm_source=newsletter&utm_medium=email"},
 		"identify":     {anon, event.Identify, "", ""},
+		"identifySpec": {"u:user-1002", event.Identify, "", ""},
 		"track":        {user, event.Custom, "Demo Requested", ""},
 		"download":     {user, event.Download, "", "https://www.example.com/files/whitepaper.pdf"},
 		"screen":       {user, event.Custom, "Viewed Dashboard Screen", ""},
@@ -122,7 +125,6 @@ func TestSegmentNodeSDK(t *testing.T) {
 		"batchValid2":  {user, event.PageView, "Case Studies", "https://www.example.com/cases"},
 		"retried503":   {user, event.Custom, "Quote Requested", ""},
 	}
-	const burst = 30
 	for i := range burst {
 		wants["burst"+strconv.Itoa(i)] = want{"u:user-2002", event.Custom, "Report Exported", ""}
 	}
@@ -141,7 +143,7 @@ func TestSegmentNodeSDK(t *testing.T) {
 		return ""
 	}
 	stored := map[string][]event.Event{} // by visitor
-	for _, v := range []string{user, anon, app, oldUser, "u:user-2002"} {
+	for _, v := range []string{user, anon, app, oldUser, "u:user-1002", "u:user-2002"} {
 		evs, err := s.App.Events.Visitor(ctx, v)
 		if err != nil {
 			t.Fatal(err)
@@ -231,6 +233,23 @@ func TestSegmentNodeSDK(t *testing.T) {
 	if p.Custom["plan"] != "trial" {
 		t.Errorf("custom trait plan: %v", p.Custom)
 	}
+	// Traits shaped as Segment's spec shapes them: company and address
+	// are objects, names camelCase.
+	sato, err := s.App.People.ByEmail(ctx, "sato@kaisha-acme.example")
+	if err != nil {
+		t.Fatalf("the person identified with the spec's traits: %v", err)
+	}
+	for k, v := range map[string]string{"first_name": "花子", "last_name": "佐藤", "title": "開発課長", "phone": "03-1234-5678",
+		"company": "株式会社アクメ", "industry": "製造業", "employees": "300", "city": "港区", "region": "東京都", "country": "JP"} {
+		if sato.Attributes[k] != v {
+			t.Errorf("spec traits: attribute %s = %q, want %q (all: %v, custom %v)", k, sato.Attributes[k], v, sato.Attributes, sato.Custom)
+		}
+	}
+	for k, v := range map[string]string{"company_id": "acme-0001", "company_plan": "enterprise", "postal_code": "105-0011", "street": "芝公園4-2-8"} {
+		if sato.Custom[k] != v {
+			t.Errorf("spec traits: custom %s = %q, want %q (all: %v)", k, sato.Custom[k], v, sato.Custom)
+		}
+	}
 	// A group's traits are the company's: its email names no person.
 	if _, err := s.App.People.ByEmail(ctx, "info@kaisha-acme.example"); !errors.Is(err, identity.ErrNotFound) {
 		t.Errorf("the group's email made a person: %v", err)
@@ -251,7 +270,7 @@ func TestSegmentNodeSDK(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(wants) - burst; len(timeline) != n {
+	if n := len(wants) - burst - 1; len(timeline) != n { // not the burst's, nor 佐藤's
 		t.Errorf("the person's timeline has %d events, want %d", len(timeline), n)
 	}
 
