@@ -11,6 +11,7 @@
 //   - a batch of three whose middle event Baton refuses (a download with
 //     a relative URL): the SDK takes Baton's 200 {"refused": [...]} as
 //     delivered and must not send it again;
+//   - that event alone: a 400, which the SDK gives up on at once;
 //   - a call through a proxy that hands the request to Baton and answers
 //     the SDK 503 (a load balancer that timed out while Baton stored it):
 //     the SDK's retry reaches Baton with the same messageId;
@@ -185,6 +186,12 @@ await Promise.all([
 ]);
 await batch.closeAndFlush();
 
+// Alone, the invalid event is the whole request: a 400, which the SDK
+// reports as a failed delivery and does not send again.
+const alone = client('400');
+await send(alone, 'track', 'invalidAlone', { userId: user, event: 'download', properties: { url: '/files/price-list.pdf' } });
+await alone.closeAndFlush();
+
 // Stored by Baton, answered 503 by the proxy: retried.
 const srv = await proxy();
 const lost = client('503', { host: `http://127.0.0.1:${srv.address().port}` });
@@ -202,5 +209,5 @@ console.log(JSON.stringify({
   sdk: { version: main.VERSION },
   calls,
   exchanges,
-  errors: [main, batch, lost, many].flatMap((a) => a.errors || []),
+  errors: [main, batch, alone, lost, many].flatMap((a) => a.errors || []),
 }));

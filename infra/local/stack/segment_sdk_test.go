@@ -44,7 +44,8 @@ type sdkRun struct {
 // Segment's spec shapes traits), track (custom, and a
 // download), screen (an app's: a custom event), group, alias (from an
 // anonymousId and from an earlier userId); a batch with an invalid event
-// is answered 200 naming it, the rest stored and nothing sent again; a
+// is answered 200 naming it, the rest stored and nothing sent again (and
+// alone it is a 400 the SDK gives up on at once); a
 // request Baton stored but whose answer was lost (503) is retried with the
 // same messageIds and stored once; a burst past the rate limit is answered
 // 429 and delivered by the SDK's retries. Every event is stored once, with
@@ -60,7 +61,7 @@ func TestSegmentNodeSDK(t *testing.T) {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "baton.yaml")
 	// 20 requests at once, then 10 a second: the calls before the burst
-	// (14 requests) pass, a burst of 40 does not, however slowly the SDK
+	// (15 requests) pass, a burst of 40 does not, however slowly the SDK
 	// sends it.
 	os.WriteFile(cfg, []byte("rate_limit_per_ip: 10\nrate_limit_burst: 20\n"), 0o600)
 	// Baton's clock is not the SDK's (the wall clock): stored times must
@@ -87,10 +88,17 @@ func TestSegmentNodeSDK(t *testing.T) {
 	if run.SDK.Version != "3.1.0" {
 		t.Errorf("SDK version %q: the lock file pins 3.1.0", run.SDK.Version)
 	}
-	if len(run.Errors) > 0 {
+	// The one failed delivery: the invalid event sent alone, answered 400.
+	if len(run.Errors) != 1 || !strings.Contains(run.Errors[0], "[400]") {
 		t.Errorf("the SDK reported delivery errors: %v", run.Errors)
 	}
 	for name, c := range run.Calls {
+		if name == "invalidAlone" {
+			if !strings.Contains(c.Error, "[400]") {
+				t.Errorf("the invalid event alone: the SDK says %q", c.Error)
+			}
+			continue
+		}
 		if c.Error != "" {
 			t.Errorf("%s: the SDK gave up: %s", name, c.Error)
 		}
@@ -128,8 +136,8 @@ func TestSegmentNodeSDK(t *testing.T) {
 	for i := range burst {
 		wants["burst"+strconv.Itoa(i)] = want{"u:user-2002", event.Custom, "Report Exported", ""}
 	}
-	if len(run.Calls) != len(wants)+1 { // and batchInvalid
-		t.Fatalf("%d calls made, want %d", len(run.Calls), len(wants)+1)
+	if len(run.Calls) != len(wants)+2 { // and the invalid ones
+		t.Fatalf("%d calls made, want %d", len(run.Calls), len(wants)+2)
 	}
 
 	// firstStored is the request that brought a message to Baton's
@@ -183,8 +191,10 @@ func TestSegmentNodeSDK(t *testing.T) {
 			t.Errorf("%s: times %v sent %v received %v -> %v; the SDK sent timestamp %v sentAt %v, Baton's clock %v: want %v",
 				name, ev.OriginalTS, ev.SentAt, ev.ReceivedAt, ev.Timestamp, ts, sent, now, wantTS)
 		}
-		if ev.Client.API != "server" {
-			t.Errorf("%s: client %+v", name, ev.Client)
+		// A backend's call without context.userAgent is no bot: the
+		// SDK's own user agent is not the visitor's.
+		if ev.Client.API != "server" || ev.Flagged() {
+			t.Errorf("%s: client %+v enrichment %+v", name, ev.Client, ev.Enrichment)
 		}
 	}
 
@@ -200,7 +210,7 @@ func TestSegmentNodeSDK(t *testing.T) {
 		return event.Event{}
 	}
 	if p := get("page"); p.Title != "料金" || p.Referrer != "https://www.google.com/" || p.UTM.Source != "newsletter" || p.Properties["category"] != "Product" ||
-		!strings.HasPrefix(p.Client.UserAgent, "Mozilla/5.0 (Macintosh") || p.Client.Locale != "ja-JP" {
+		!strings.HasPrefix(p.Client.UserAgent, "Mozilla/5.0 (Macintosh") || p.Client.Locale != "ja-JP" || p.Client.IP == "" || p.Client.IP == "203.0.113.45" {
 		t.Errorf("page: %+v", p)
 	}
 	// The OriginalTS check above covers the calls given a time; the
@@ -297,6 +307,21 @@ func TestSegmentNodeSDK(t *testing.T) {
 	if b.Status != 200 || !answer.Success || len(answer.Refused) != 1 || answer.Refused[0].Index != 1 || answer.Refused[0].Field != "properties.url" ||
 		b.MessageIDs[1] != run.Calls["batchInvalid"].MessageID {
 		t.Errorf("the batch's answer: %d %s", b.Status, b.Body)
+	}
+
+	// Alone, the invalid event is refused as a whole (400, saying why),
+	// and the SDK does not send it again.
+	var alone []int
+	for i, x := range run.Exchanges {
+		if x.Phase == "400" {
+			alone = append(alone, i)
+		}
+	}
+	if len(alone) != 1 {
+		t.Fatalf("the invalid event alone took %d requests, want 1 (a 400 is not retried)", len(alone))
+	}
+	if x := run.Exchanges[alone[0]]; x.Status != 400 || !strings.Contains(string(x.Body), "absolute http or https URL") {
+		t.Errorf("the invalid event alone: %d %s", x.Status, x.Body)
 	}
 
 	// Stored, answered 503: the SDK sent the same messages again, and
