@@ -40,17 +40,17 @@ type sdkRun struct {
 // TestSegmentNodeSDK: Segment's own Node SDK (@segment/analytics-node,
 // pinned in tag/browser's lock file) sends what a B2B backend sends to the
 // Segment-compatible API, and Baton stores it as the SDK meant it: page,
-// identify (a full-width email, Japanese traits; and one shaped as
-// Segment's spec shapes traits), track (custom, and a
-// download), screen (an app's: a custom event), group, alias (from an
-// anonymousId and from an earlier userId); a batch with an invalid event
-// is answered 200 naming it, the rest stored and nothing sent again (and
-// alone it is a 400 the SDK gives up on at once); a
-// request Baton stored but whose answer was lost (503) is retried with the
-// same messageIds and stored once; a burst past the rate limit is answered
-// 429 and delivered by the SDK's retries. Every event is stored once, with
-// its type and name, its time corrected for the SDK's clock by its
-// sentAt, and the person and their ids are joined.
+// identify (a full-width email and Japanese traits; another with traits
+// shaped as Segment's spec shapes them), track (custom, and a download),
+// screen (an app's: a custom event), group, alias (from an anonymousId and
+// from an earlier userId). A batch with an invalid event is answered 200
+// naming it, the rest stored and nothing sent again (alone, it is a 400
+// the SDK gives up on at once); a request Baton stored but whose answer
+// was lost (503) is retried with the same messageIds and stored once; a
+// burst past the rate limit is answered 429 and delivered by the SDK's
+// retries. Every event is stored once, with its type and name and its time
+// corrected for the SDK's clock by its sentAt; the person is made and
+// their ids are joined.
 func TestSegmentNodeSDK(t *testing.T) {
 	if _, err := exec.LookPath("node"); err != nil {
 		t.Fatal("node missing: Baton's Segment API must be tested with Segment's SDK (install Node.js 20+)")
@@ -61,14 +61,12 @@ func TestSegmentNodeSDK(t *testing.T) {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "baton.yaml")
 	// 20 requests at once, then 10 a second: the calls before the burst
-	// (15 requests) pass, a burst of 40 does not, however slowly the SDK
-	// sends it.
+	// (15 requests, one after another) pass, a burst of 40 at once does not.
 	os.WriteFile(cfg, []byte("rate_limit_per_ip: 10\nrate_limit_burst: 20\n"), 0o600)
 	// Baton's clock is not the SDK's (the wall clock): stored times must
 	// be the SDK's corrected by its sentAt, on Baton's clock.
 	now := time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC)
-	clk := clock.NewManual(now)
-	s := stack.ForTestClock(t, map[string]string{"BATON_CONFIG": cfg}, clk.Now)
+	s := stack.ForTestClock(t, map[string]string{"BATON_CONFIG": cfg}, clock.Fixed(now))
 	const writeKey, burst = "test-write-key-0123456789", 40
 
 	cmd := exec.Command("node", "../../../tag/browser/segment.mjs")
