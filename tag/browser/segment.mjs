@@ -8,10 +8,10 @@
 // each call delivered before the next is made (Baton ties ids by what it
 // has stored, so an alias must come after the events it joins):
 //   - the main calls, one request each (flushAt 1);
-//   - a batch of three whose middle event Baton refuses (a download with
-//     a relative URL): the SDK takes Baton's 200 {"refused": [...]} as
-//     delivered and must not send it again;
-//   - that event alone: a 400, which the SDK gives up on at once;
+//   - a batch of four, two of which Baton refuses (a download with a
+//     relative URL, an event over 32 KB): the SDK takes Baton's 200
+//     {"refused": [...]} as delivered and must not send it again;
+//   - the download alone: a 400, which the SDK gives up on at once;
 //   - a call through a proxy that hands the request to Baton and answers
 //     the SDK 503 (a load balancer that timed out while Baton stored it):
 //     the SDK's retry reaches Baton with the same messageId;
@@ -178,11 +178,15 @@ await send(main, 'alias', 'aliasUser', { previousId: oldUser, userId: user });
 await main.closeAndFlush();
 
 // One request of three events, the middle one invalid for Baton.
-const batch = client('batch', { flushAt: 3 });
+// And one over 32 KB that the SDK lets through: its size guard counts
+// only percent-encoded bytes and the letter i (encodeURI(json).split(/%..|i/)),
+// so 40 KB of ASCII weighs 20 "bytes" to it.
+const batch = client('batch', { flushAt: 4 });
 await Promise.all([
   send(batch, 'track', 'batchValid1', { userId: user, event: 'Webinar Registered', properties: { webinar: 'DX入門' } }),
   send(batch, 'track', 'batchInvalid', { userId: user, event: 'download', properties: { url: '/files/price-list.pdf' } }),
   send(batch, 'page', 'batchValid2', { userId: user, name: 'Case Studies', properties: { url: 'https://www.example.com/cases' } }),
+  send(batch, 'track', 'batchTooBig', { userId: user, event: 'Proposal Sent', properties: { body: 'x'.repeat(40000) } }),
 ]);
 await batch.closeAndFlush();
 

@@ -44,8 +44,9 @@ type sdkRun struct {
 // shaped as Segment's spec shapes them), track (custom, and a download),
 // screen (an app's: a custom event), group, alias (from an anonymousId and
 // from an earlier userId). A batch with an invalid event is answered 200
-// naming it, the rest stored and nothing sent again (alone, it is a 400
-// the SDK gives up on at once); a request Baton stored but whose answer
+// naming it, the rest stored and nothing sent again (one over 32 KB too,
+// which the SDK's size guard lets through; alone, an invalid event is a
+// 400 the SDK gives up on at once); a request Baton stored but whose answer
 // was lost (503) is retried with the same messageIds and stored once; a
 // burst past the rate limit is answered 429 and delivered by the SDK's
 // retries. Every event is stored once, with its type and name and its time
@@ -134,8 +135,8 @@ func TestSegmentNodeSDK(t *testing.T) {
 	for i := range burst {
 		wants["burst"+strconv.Itoa(i)] = want{"u:user-2002", event.Custom, "Report Exported", ""}
 	}
-	if len(run.Calls) != len(wants)+2 { // and the invalid ones
-		t.Fatalf("%d calls made, want %d", len(run.Calls), len(wants)+2)
+	if len(run.Calls) != len(wants)+3 { // and the three invalid ones
+		t.Fatalf("%d calls made, want %d", len(run.Calls), len(wants)+3)
 	}
 
 	// firstStored is the request that brought a message to Baton's
@@ -302,8 +303,9 @@ func TestSegmentNodeSDK(t *testing.T) {
 		}
 	}
 	json.Unmarshal(b.Body, &answer)
-	if b.Status != 200 || !answer.Success || len(answer.Refused) != 1 || answer.Refused[0].Index != 1 || answer.Refused[0].Field != "properties.url" ||
-		b.MessageIDs[1] != run.Calls["batchInvalid"].MessageID {
+	if b.Status != 200 || !answer.Success || len(answer.Refused) != 2 || answer.Refused[0].Index != 1 || answer.Refused[0].Field != "properties.url" ||
+		answer.Refused[1].Index != 3 || !strings.Contains(answer.Refused[1].Error, "larger than 32768 bytes") ||
+		!slices.Equal(b.MessageIDs, []string{run.Calls["batchValid1"].MessageID, run.Calls["batchInvalid"].MessageID, run.Calls["batchValid2"].MessageID, run.Calls["batchTooBig"].MessageID}) {
 		t.Errorf("the batch's answer: %d %s", b.Status, b.Body)
 	}
 
