@@ -785,6 +785,45 @@ func TestAliasFollowsWhereThePreviousIDHasEvents(t *testing.T) {
 	}
 }
 
+// TestGroupTraitsAreTheCompanys: Segment's group call carries the
+// company's traits (name, industry, employees, email). Read as the user's,
+// the company's address identified the user's id as a new person (and
+// moved their later calls and aliases to it) and its name became theirs.
+// They are kept in properties.traits and identify nobody.
+func TestGroupTraitsAreTheCompanys(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	seg := map[string]string{"Content-Type": "application/json", "Authorization": "Basic d3JpdGUta2V5LTAxMjM0NTY3ODk6"}
+	for _, c := range []struct{ path, body string }{
+		{"/v1/identify", `{"userId":"crm-0042","traits":{"email":"yamada@acme.example","name":"山田 太郎"}}`},
+		{"/v1/group", `{"userId":"crm-0042","groupId":"acme-1","messageId":"g1","traits":{"name":"株式会社アクメ","industry":"製造業","employees":300,"email":"info@acme.example"}}`},
+	} {
+		if w := e.do("POST", c.path, c.body, seg); w.Code != 200 || strings.Contains(w.Body.String(), "skipped") {
+			t.Fatalf("%s: %d %s", c.path, w.Code, w.Body)
+		}
+	}
+	if _, err := e.dir.ByEmail(ctx, "info@acme.example"); !errors.Is(err, identity.ErrNotFound) {
+		t.Fatalf("the company's email is a person: %v", err)
+	}
+	p, err := e.dir.ByEmail(ctx, "yamada@acme.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l, err := e.dir.GetLink(ctx, "u:crm-0042"); err != nil || len(l.History) != 1 || l.History[0].Person != p.ID {
+		t.Fatalf("the user's id after the group call: %+v %v", l, err)
+	}
+	if p.Attributes["name"] != "山田 太郎" || p.Attributes["industry"] != "" {
+		t.Fatalf("the person's attributes after the group call: %v", p.Attributes)
+	}
+	g, err := e.log.Get(ctx, "u:crm-0042", "g1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr, _ := g.Properties["traits"].(map[string]any); g.Name != "$group" || g.Traits != nil || g.Properties["groupId"] != "acme-1" || tr["name"] != "株式会社アクメ" || tr["employees"] != 300.0 {
+		t.Fatalf("the group call as stored: %+v", g)
+	}
+}
+
 // TestSegmentBatchKeepsTheValidEvents: Segment answers 200 to a batch
 // whatever its events, and an SDK (analytics-node, analytics-python)
 // drops a batch a 400 answered without retrying: one event without a name,

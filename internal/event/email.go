@@ -12,17 +12,19 @@ import (
 // is stored under: trimmed, lower-cased. Gmail dots and plus-tags are kept:
 // in B2B they are rare and stripping them would merge distinct people.
 //
-// An address that is none as typed is read in its NFKC form: typed with a
-// Japanese input method in full-width mode (ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ) it
-// is the half-width one. One that is an address as typed keeps its key.
+// An address is read in its NFKC form: typed with a Japanese input method
+// in full-width mode (ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ) it is the half-width one.
+// So is one typed partly full-width (Ｙａｍａｄａ@example.jp): net/mail
+// takes its UTF-8 local part as an address as it is, which made it a
+// second person beside yamada@example.jp. Only where the NFKC form is no
+// address is the address as typed kept.
 func NormalizeEmail(s string) (string, error) {
-	n, err := normalizeEmail(s)
-	if err != nil {
-		if f := norm.NFKC.String(s); f != s {
-			return normalizeEmail(f)
+	if f := norm.NFKC.String(s); f != s {
+		if n, err := normalizeEmail(f); err == nil {
+			return n, nil
 		}
 	}
-	return n, err
+	return normalizeEmail(s)
 }
 
 func normalizeEmail(s string) (string, error) {

@@ -5,6 +5,7 @@
 package event
 
 import (
+	"strings"
 	"time"
 )
 
@@ -198,8 +199,50 @@ func (e *Event) Attributes() map[string]string {
 		}
 	}
 	add(formFields(e.Properties))
-	add(e.Traits)
+	for k, v := range e.Traits {
+		if m, ok := v.(map[string]any); ok {
+			addSpecObject(out, strings.ToLower(k), m)
+		}
+	}
+	add(e.Traits) // a flat trait wins over an object's field of its name
 	return out
+}
+
+// specObjects are the traits Segment's identify spec shapes as objects
+// (company {name, id, industry, employee_count, plan}, address {street,
+// city, state, postalCode, country}), by the attribute names each field
+// is read as: a backend that follows the spec sends them so, and read as
+// flat traits only they were dropped. Other objects are no attributes.
+var specObjects = map[string]map[string]string{
+	"company": {"name": "company", "industry": "industry", "employee_count": "employee_count", "employees": "employees", "website": "website"},
+	"address": {"street": "street", "city": "city", "state": "state", "postalcode": "postal_code", "postal_code": "postal_code", "country": "country"},
+}
+
+// addSpecObject adds the fields of a spec object trait: a field it names
+// as its attribute, another (company.id, company.plan) as
+// "<trait>_<field>".
+func addSpecObject(out map[string]string, trait string, m map[string]any) {
+	names, ok := specObjects[trait]
+	if !ok {
+		return
+	}
+	for k, v := range m {
+		var s string
+		switch x := v.(type) {
+		case string:
+			s = x
+		case float64, bool:
+			s = stringify(x)
+		}
+		if s == "" {
+			continue
+		}
+		name, ok := names[strings.ToLower(k)]
+		if !ok {
+			name = trait + "_" + k
+		}
+		out[name] = s
+	}
 }
 
 // Labels returns a submitted form's field labels by field name: the tag

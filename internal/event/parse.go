@@ -589,6 +589,14 @@ func resolveType(ev *Event, typ string, w wire, src Source) error {
 		if w.GroupID != "" {
 			ev.Properties["groupId"] = w.GroupID
 		}
+		if typ == "group" && len(ev.Traits) > 0 {
+			// A group's traits are the company's (Segment's spec: name,
+			// industry, employees, email ...), not the user's: as traits
+			// its email identified the user as the company's address
+			// and its name became theirs.
+			ev.Properties["traits"] = ev.Traits
+			ev.Traits = nil
+		}
 		if w.PreviousID != "" {
 			// It names a visitor or a user (a key), as anonymousId and userId do.
 			if err := checkID("previousId", w.PreviousID, 128); err != nil {

@@ -3,6 +3,7 @@ package event
 import (
 	"encoding/json"
 	"errors"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -213,6 +214,15 @@ func TestSegmentCalls(t *testing.T) {
 		{"", `{"type":"screen","userId":"u","name":"ホーム"}`, Custom, "Viewed ホーム Screen"},
 		{"screen", `{"userId":"u","name":"Docs","context":{"page":{"url":"https://x.example/docs"}}}`, PageView, "Docs"},
 	}
+	// A group's traits are the company's: kept in properties, never the
+	// user's email or attributes.
+	evs, err := Parse([]byte(`{"userId":"u","groupId":"g1","traits":{"name":"株式会社アクメ","email":"info@acme.example"}}`), Server, "group", meta())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr, _ := evs[0].Properties["traits"].(map[string]any); evs[0].Email() != "" || len(evs[0].Attributes()) != 0 || tr["email"] != "info@acme.example" {
+		t.Errorf("group traits: %+v", evs[0])
+	}
 	for _, c := range cases {
 		evs, err := Parse([]byte(c.body), Server, c.force, meta())
 		if err != nil {
@@ -223,7 +233,7 @@ func TestSegmentCalls(t *testing.T) {
 			t.Errorf("%s %s: type %s name %q", c.force, c.body, evs[0].Type, evs[0].Name)
 		}
 	}
-	evs, _ := Parse([]byte(`{"userId":"u","name":"Billing","properties":{"plan":"pro"}}`), Server, "screen", meta())
+	evs, _ = Parse([]byte(`{"userId":"u","name":"Billing","properties":{"plan":"pro"}}`), Server, "screen", meta())
 	if evs[0].Properties["name"] != "Billing" || evs[0].Properties["plan"] != "pro" {
 		t.Errorf("screen's properties: %v", evs[0].Properties)
 	}
@@ -476,6 +486,12 @@ func TestFullWidthEmail(t *testing.T) {
 		"ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏ．ｊｐ":     "taro@example.co.jp",
 		"Ｔａｒｏ.Yamada＠example.jp": "taro.yamada@example.jp",
 		"taro@example.co.jp":     "taro@example.co.jp",
+		// Full-width letters before a half-width @ are an address to
+		// net/mail (a UTF-8 local part); they are the same person's.
+		"Ｙａｍａｄａ@Kaisha-Acme.example": "yamada@kaisha-acme.example",
+		"ｈａｎａｋｏ@example.jp":          "hanako@example.jp",
+		// No NFKC form to take: kept as typed.
+		"山田@example.jp": "山田@example.jp",
 	} {
 		if got, err := NormalizeEmail(in); err != nil || got != want {
 			t.Errorf("NormalizeEmail(%q) = %q, %v; want %q", in, got, err, want)
@@ -527,5 +543,30 @@ func TestParseEachLeavesOutInvalidEvents(t *testing.T) {
 		if evs, _, refused, err := ParseEach([]byte(b), Browser, m); err == nil {
 			t.Errorf("%.80s: kept %d, refused %d, no error", b, len(evs), len(refused))
 		}
+	}
+}
+
+// TestSegmentSpecTraits: Segment's identify spec shapes company and
+// address as objects; a backend that follows it sent a company and an
+// address that were dropped, since only flat traits were read. Their
+// fields are read as the flat attributes (a flat trait of the same name
+// wins); other objects are none.
+func TestSegmentSpecTraits(t *testing.T) {
+	evs, err := Parse([]byte(`{"userId":"u","traits":{"email":"sato@acme.example","title":"開発課長",
+		"company":{"name":"株式会社アクメ","id":"acme-1","industry":"製造業","employee_count":300,"plan":"enterprise","tags":["a"]},
+		"address":{"street":"芝公園4-2-8","city":"港区","state":"東京都","postalCode":"105-0011","country":"JP"},
+		"preferences":{"newsletter":true}}}`), Server, "identify", meta())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"email": "sato@acme.example", "title": "開発課長",
+		"company": "株式会社アクメ", "company_id": "acme-1", "industry": "製造業", "employee_count": "300", "company_plan": "enterprise",
+		"street": "芝公園4-2-8", "city": "港区", "state": "東京都", "postal_code": "105-0011", "country": "JP"}
+	if got := evs[0].Attributes(); !maps.Equal(got, want) {
+		t.Errorf("attributes:\n got %v\nwant %v", got, want)
+	}
+	flat := Event{Type: Identify, Traits: map[string]any{"company": "Acme KK", "city": "大阪市", "address": map[string]any{"city": "港区"}}}
+	if got := flat.Attributes(); got["company"] != "Acme KK" || got["city"] != "大阪市" {
+		t.Errorf("flat traits beside objects: %v", got)
 	}
 }
