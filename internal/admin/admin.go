@@ -47,6 +47,7 @@ type Handler struct {
 	Sessions      *session.Store // browser sign-in at /admin/login; nil: bearer tokens only
 	Workspace     *Workspace     // the workspace pages' reads (people search, campaign reports); nil: without them
 	PublicURL     string         // where Baton is reached from outside, for tracked link URLs (empty: the request's own, see httpx.BaseURL)
+	Backup        Backup         // a copy of the embedded store (GET /admin/backup); nil on DynamoDB
 	Log           *slog.Logger
 }
 
@@ -58,6 +59,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	}
 	mux.Handle("GET /admin/people", h.Require(ScopeRead, h.findPerson))
 	mux.Handle("GET /admin/people/{id}", h.Require(ScopeRead, h.getPerson))
+	mux.Handle("GET /admin/backup", h.Require(ScopeBackup, h.backup))
 	h.timelineRoutes(mux) // timeline.go
 	if h.Eraser != nil {
 		h.eraseRoutes(mux)

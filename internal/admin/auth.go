@@ -20,9 +20,10 @@ import (
 
 // Scopes an admin token can hold.
 const (
-	ScopeRead  = "read"  // look people, reports and dead letters up
-	ScopeWrite = "write" // mint links and tokens, import, rescore, replay
-	ScopeErase = "erase" // forget people
+	ScopeRead   = "read"   // look people, reports and dead letters up
+	ScopeWrite  = "write"  // mint links and tokens, import, rescore, replay
+	ScopeErase  = "erase"  // forget people
+	ScopeBackup = "backup" // download a copy of the whole embedded store
 )
 
 // Credential is one accepted bearer token, stored only as its SHA-256 hash:
@@ -49,10 +50,10 @@ func NewCredential(name, hexHash string, scopes []string) (Credential, error) {
 	copy(c.Hash[:], b)
 	for _, s := range scopes {
 		switch s {
-		case ScopeRead, ScopeWrite, ScopeErase:
+		case ScopeRead, ScopeWrite, ScopeErase, ScopeBackup:
 			c.Scopes[s] = true
 		default:
-			return Credential{}, fmt.Errorf("admin token %q: unknown scope %q (read, write, erase)", name, s)
+			return Credential{}, fmt.Errorf("admin token %q: unknown scope %q (read, write, erase, backup)", name, s)
 		}
 	}
 	if len(c.Scopes) == 0 {
@@ -64,7 +65,7 @@ func NewCredential(name, hexHash string, scopes []string) (Credential, error) {
 // FullAccess is a credential with every scope, from a plain token (the
 // BATON_ADMIN_TOKEN of the environment); only its hash is kept.
 func FullAccess(tok string) Credential {
-	return Credential{Name: "BATON_ADMIN_TOKEN", Hash: sha256.Sum256([]byte(tok)), Scopes: map[string]bool{ScopeRead: true, ScopeWrite: true, ScopeErase: true}}
+	return Credential{Name: "BATON_ADMIN_TOKEN", Hash: sha256.Sum256([]byte(tok)), Scopes: map[string]bool{ScopeRead: true, ScopeWrite: true, ScopeErase: true, ScopeBackup: true}}
 }
 
 // fingerprint is what a session keeps of its credential: a hash of the

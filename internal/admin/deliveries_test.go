@@ -90,3 +90,16 @@ func TestRefusedLinksChangeNoCampaign(t *testing.T) {
 		t.Errorf("a refused request changed its campaign: %d %s", a.code, a.body)
 	}
 }
+
+// TestBackupOnDynamoDB: without an embedded store there is no file to
+// copy: the answer names DynamoDB's own backup, and a read token may not
+// ask at all.
+func TestBackupOnDynamoDB(t *testing.T) {
+	f := newFixture(t)
+	if a := f.req("GET", "/admin/backup", "", "Authorization", "Bearer "+fullToken); a.code != 409 || !strings.Contains(a.body, "point-in-time recovery") {
+		t.Fatalf("%d %s", a.code, a.body)
+	}
+	if a := f.req("GET", "/admin/backup", "", "Authorization", "Bearer "+readToken); a.code != 403 {
+		t.Fatalf("read token: %d %s", a.code, a.body)
+	}
+}

@@ -9,6 +9,7 @@ package app
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -105,6 +106,11 @@ func Assemble(ctx context.Context, c *core.Core) (*App, error) {
 			return nil, &config.Error{Setting: "BATON_RULES", Problem: err.Error()}
 		}
 		a.Admin.Lab = &lab.Lab{T: c.Table, Q: a.Qualifier, Rules: a.Qualifier.Engine.(*rulebook.Engine).R, Text: text, File: filepath.Base(cfg.RulesFile), Loc: c.Cal.Location(), Now: now}
+	}
+	if b, ok := c.Table.(interface {
+		Backup(w io.Writer, sized func(int64)) error
+	}); ok { // the embedded store
+		a.Admin.Backup = b.Backup
 	}
 	a.Admin.Accounts = c.Accounts
 	a.Admin.Deliveries = &admin.DeliveryAdmin{Queue: a.Push, Inbox: a.Inbox, Status: a.Pusher.Status}

@@ -162,7 +162,7 @@ type CalendarFile struct {
 }
 
 // AdminToken is an admin credential: the hex SHA-256 of the token (never
-// the token itself) and its scopes (read, write, erase).
+// the token itself) and its scopes (read, write, erase, backup).
 type AdminToken struct {
 	Name   string   `yaml:"name"`
 	SHA256 string   `yaml:"sha256"`

@@ -10,6 +10,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -122,6 +123,21 @@ func (t *Table) Close() error {
 		close(t.commits)
 	}
 	return t.db.Close()
+}
+
+// Backup writes a consistent copy of the whole file to w while writes go
+// on (one read transaction): the embedded store's backup. sized is told
+// the copy's size before a byte is written (a Content-Length, so that a
+// cut copy is seen as such). The copy is the file as it is, freed pages
+// included: an erasure's bytes are gone from it only after Compact.
+func (t *Table) Backup(w io.Writer, sized func(int64)) error {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.db.View(func(tx *bolt.Tx) error {
+		sized(tx.Size())
+		_, err := tx.WriteTo(w)
+		return err
+	})
 }
 
 // Compact rewrites the file and replaces the old one, so that bytes of
