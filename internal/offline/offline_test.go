@@ -185,3 +185,20 @@ func TestChannelsAndDates(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseDate: whatever a spreadsheet's cell holds, ParseDate never
+// panics, and a date it reads is a day's start in the zone, from 2000 on.
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{"2026-11-06", "2026/11/6 0:00", "令和元年5月1日", "平成30年4月1日", "２０２６年１１月６日", "令和99年1月1日", "令和年1月1日", "2026-11-06T10:30:00", "0202-11-06"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseDate(s, tokyo)
+		if err != nil {
+			return
+		}
+		if d.Year() < 2000 || d.Location() != tokyo || d.Hour() != 0 || d.Minute() != 0 || d.Second() != 0 || d.Nanosecond() != 0 {
+			t.Fatalf("%q read as %v", s, d)
+		}
+	})
+}
