@@ -243,6 +243,26 @@ func TestGrantsMatchCalls(t *testing.T) {
 		}
 		return a
 	}
+	// mql makes an MQL of email on the harness: a download and the contact
+	// form from visitor, scored.
+	mql := func(t *testing.T, a *app.App, visitor, email string) identity.Person {
+		t.Helper()
+		evs := []event.Event{
+			{ID: visitor + "-a", Type: event.Download, VisitorID: visitor, URL: "https://www.example.com/a.pdf", Timestamp: clk.Now()},
+			{ID: visitor + "-b", Type: event.FormSubmit, VisitorID: visitor, Timestamp: clk.Now(), Properties: map[string]any{"form": map[string]any{"id": "contact"}}},
+		}
+		if _, err := a.Events.Append(ctx, evs); err != nil {
+			t.Fatal(err)
+		}
+		p, _, err := a.Stitcher.Identify(ctx, identity.Identification{Visitor: visitor, Email: email, Strength: identity.Strong, Fields: map[string]string{"title": "部長", "employees": "500"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.Qualifier.Process(ctx, evs); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
 	invoke := func(name string) func(t *testing.T, h http.Handler, sample string, want int, replace ...string) string {
 		return func(t *testing.T, h http.Handler, sample string, want int, replace ...string) string {
 			t.Helper()
@@ -332,21 +352,7 @@ func TestGrantsMatchCalls(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			// An MQL (as the feedback scenario makes one) for sales' verdict below.
-			qevs := []event.Event{
-				{ID: "qa", Type: event.Download, VisitorID: "sample-visitor-2", URL: "https://www.example.com/a.pdf", Timestamp: clk.Now()},
-				{ID: "qb", Type: event.FormSubmit, VisitorID: "sample-visitor-2", Timestamp: clk.Now(), Properties: map[string]any{"form": map[string]any{"id": "contact"}}},
-			}
-			if _, err := a.Events.Append(ctx, qevs); err != nil {
-				t.Fatal(err)
-			}
-			q, _, err := a.Stitcher.Identify(ctx, identity.Identification{Visitor: "sample-visitor-2", Email: "jiro.sato@example.co.jp", Strength: identity.Strong, Fields: map[string]string{"title": "部長", "employees": "500"}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := a.Qualifier.Process(ctx, qevs); err != nil {
-				t.Fatal(err)
-			}
+			q := mql(t, a, "sample-visitor-2", "jiro.sato@example.co.jp") // for sales' verdict below
 			// A push dead letter of the person's, and a failed stream batch.
 			mql, _ := json.Marshal(qualify.MQL{ID: p.ID + "-c1", Person: p.ID, Email: p.Email, Cycle: 1, At: clk.Now()})
 			for q, body := range map[string]string{"PushDeadLetterQueue": string(mql), "ScoreFailureQueue": `{"requestContext": {"condition": "RetryAttemptsExhausted"}}`} {
@@ -475,31 +481,8 @@ func TestGrantsMatchCalls(t *testing.T) {
 		},
 		"feedback": func(t *testing.T) {
 			a := harness(t)
-			evs := []event.Event{
-				{ID: "a", Type: event.Download, VisitorID: "fv", URL: "https://www.example.com/a.pdf", Timestamp: clk.Now()},
-				{ID: "b", Type: event.FormSubmit, VisitorID: "fv", Timestamp: clk.Now(), Properties: map[string]any{"form": map[string]any{"id": "contact"}}},
-			}
-			if _, err := a.Events.Append(ctx, evs); err != nil {
-				t.Fatal(err)
-			}
-			p, _, err := a.Stitcher.Identify(ctx, identity.Identification{Visitor: "fv", Email: "p1-feedback@example.com", Strength: identity.Strong, Fields: map[string]string{"title": "部長", "employees": "500"}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			evs2 := []event.Event{
-				{ID: "c", Type: event.Download, VisitorID: "fv2", URL: "https://www.example.com/a.pdf", Timestamp: clk.Now()},
-				{ID: "d", Type: event.FormSubmit, VisitorID: "fv2", Timestamp: clk.Now(), Properties: map[string]any{"form": map[string]any{"id": "contact"}}},
-			}
-			if _, err := a.Events.Append(ctx, evs2); err != nil {
-				t.Fatal(err)
-			}
-			p2, _, err := a.Stitcher.Identify(ctx, identity.Identification{Visitor: "fv2", Email: "p2-feedback@example.com", Strength: identity.Strong, Fields: map[string]string{"title": "部長", "employees": "500"}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := a.Qualifier.Process(ctx, append(evs, evs2...)); err != nil {
-				t.Fatal(err)
-			}
+			p := mql(t, a, "fv", "p1-feedback@example.com")
+			p2 := mql(t, a, "fv2", "p2-feedback@example.com")
 			h, err := sales.Handler(start(t, "feedback", fns["feedback"].creds))
 			if err != nil {
 				t.Fatal(err)

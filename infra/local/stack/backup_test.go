@@ -19,6 +19,18 @@ import (
 	"github.com/baton-hq/baton/internal/table/bolttable"
 )
 
+// withToken writes a config file of extra (YAML) with one more admin
+// token, name with scopes ("read, write"), and returns its path.
+func withToken(t *testing.T, extra, name, tok, scopes string) string {
+	t.Helper()
+	sum := sha256.Sum256([]byte(tok))
+	cfg := filepath.Join(t.TempDir(), "baton.yaml")
+	if err := os.WriteFile(cfg, []byte(extra+"admin_tokens:\n  - {name: "+name+", sha256: "+hex.EncodeToString(sum[:])+", scopes: ["+scopes+"]}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
 // TestBackupWhileRunning: GET /admin/backup answers a copy of the embedded
 // store taken while Baton runs, which opens as a store holding what was
 // collected (the person, their events); it needs the backup scope (a
@@ -26,12 +38,8 @@ import (
 // TestBackupOnDynamoDB.)
 func TestBackupWhileRunning(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
 	const writer = "backup-test-writer-token-0123"
-	sum := sha256.Sum256([]byte(writer))
-	cfg := filepath.Join(dir, "baton.yaml")
-	os.WriteFile(cfg, []byte("admin_tokens:\n  - {name: ops, sha256: "+hex.EncodeToString(sum[:])+", scopes: [read, write]}\n"), 0o600)
-	s := stack.ForTest(t, map[string]string{"BATON_CONFIG": cfg})
+	s := stack.ForTest(t, map[string]string{"BATON_CONFIG": withToken(t, "", "ops", writer, "read, write")})
 	p := qualifyOne(t, s, "bk-1", "backup@maker.example")
 
 	get := func(tok string) (*http.Response, []byte) {

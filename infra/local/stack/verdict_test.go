@@ -2,12 +2,9 @@ package stack_test
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -28,10 +25,7 @@ func TestSalesVerdictFromTheInbox(t *testing.T) {
 	dir := t.TempDir()
 	shots := screenshotDir(dir)
 	const reader = "inbox-reader-token-0123456789"
-	sum := sha256.Sum256([]byte(reader))
-	cfg := filepath.Join(dir, "baton.yaml")
-	os.WriteFile(cfg, []byte("timezone: Asia/Tokyo\nadmin_tokens:\n  - {name: analyst, sha256: "+hex.EncodeToString(sum[:])+", scopes: [read]}\n"), 0o600)
-	s := stack.ForTest(t, map[string]string{"BATON_CONFIG": cfg})
+	s := stack.ForTest(t, map[string]string{"BATON_CONFIG": withToken(t, "timezone: Asia/Tokyo\n", "analyst", reader, "read")})
 	p := qualifyOne(t, s, "vd-1", "verdict@maker.example")
 	deliver(t, s, func() bool {
 		_, b := do(t, "GET", s.URL+"/admin/inbox", token, "")
