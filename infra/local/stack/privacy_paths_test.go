@@ -1,0 +1,225 @@
+package stack_test
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/infra/local/stack"
+	"github.com/baton-hq/baton/internal/admin"
+	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/eventlog"
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/privacy/privacytest"
+	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// The promises that span packages, attacked on the assembled stack: after
+// an erasure nothing naming the person survives or comes back by any path,
+// and a visitor who withdrew consent is tracked by none.
+
+// t0 is a fixed start for these tests' manual clocks (they never read the
+// wall clock; the shifted runs move only the wall clock).
+var t0 = time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+
+// personItems are the items of the person's partition and of their
+// browsers' partitions, as the change feed carried them: what a stream
+// consumer lagging behind (DynamoDB Streams keep records a day; a failed
+// batch comes again) still has to hand scoring after the erasure.
+func personItems(t *testing.T, s *stack.Stack, person string, visitors []string) []table.Change {
+	t.Helper()
+	pks := map[string]bool{identity.PersonPK(person): true}
+	for _, v := range visitors {
+		pks[eventlog.VisitorPK(v)] = true
+	}
+	var cs []table.Change
+	err := s.App.Table.Scan(context.Background(), "", func(it table.Item) error {
+		switch {
+		case !pks[it.PK]:
+		case it.Kind == eventlog.KindEvent, it.Kind == identity.KindLink, it.Kind == qualify.KindMQL:
+			cs = append(cs, table.Change{Op: table.OpInsert, Item: it})
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cs
+}
+
+// TestChangesInFlightAfterErasure: the person's changes (their events,
+// their browser's link, their MQL) reach scoring after the erasure, as a
+// lagging stream hands them over. Nothing of them may be written again,
+// and their MQL (email and facts) must not be handed to delivery: on AWS
+// that is an SQS message no erasure can reach.
+func TestChangesInFlightAfterErasure(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewManual(t0)
+	s := stack.ForTestClock(t, nil, clk.Now)
+	const email = "inflight.buyer@maker.example"
+	id := qualifyOne(t, s, "inflight-browser", email)
+	sub, err := s.App.Stitcher.Subject(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes := personItems(t, s, id, sub.Visitors)
+	kinds := map[string]int{}
+	for _, c := range changes {
+		kinds[c.Item.Kind]++
+	}
+	if kinds[eventlog.KindEvent] != 3 || kinds[identity.KindLink] != 1 || kinds[qualify.KindMQL] != 1 {
+		t.Fatalf("the person's changes %v: want their 3 events, their browser's link, their MQL", kinds)
+	}
+	if code, b := do(t, "DELETE", s.URL+"/admin/people/"+id, token, ""); code != 200 {
+		t.Fatalf("erase: %d %s", code, b)
+	}
+	var relayed []qualify.MQL
+	relay := func(_ context.Context, m qualify.MQL) error {
+		relayed = append(relayed, m)
+		return nil
+	}
+	if n, err := s.App.Changes(relay)(ctx, changes); err != nil || n != len(changes) {
+		t.Fatalf("handled %d of %d changes: %v", n, len(changes), err)
+	}
+	for _, m := range relayed {
+		t.Errorf("the erased person's MQL %s (%s) was handed to delivery after the erasure", m.ID, m.Email)
+	}
+	secrets := []string{email, id, "inflight-browser"}
+	for sec, where := range privacytest.Leftovers(t, s.App.Table, secrets) {
+		t.Errorf("after the late changes the store holds %q in %v", sec, where)
+	}
+}
+
+// TestOptedOutBrowserClicksANewsletterLink: a browser that opted out
+// (POST /optout: "nothing is collected from this browser afterwards")
+// clicks its tracked newsletter link. The reader lands, and nothing is
+// collected: no visitor cookie set again, no click stored, the browser
+// never linked to the recipient.
+func TestOptedOutBrowserClicksANewsletterLink(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewManual(t0)
+	s := stack.ForTestClock(t, nil, clk.Now)
+	const email = "optout.reader@maker.example"
+	id := qualifyOne(t, s, "optout-browser", email)
+	click := trackedLink(t, s, "optout-news", email)
+
+	browser, jar := browserWithCookies(t)
+	send := func(method, url, body string) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest(method, url, strings.NewReader(body))
+		if body != "" {
+			req.Header.Set("Content-Type", "text/plain")
+		}
+		resp, err := browser.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	// The browser visits, then opts out.
+	if resp := send("POST", s.URL+"/e", `{"type":"page_view","messageId":"oo-1","properties":{"url":"https://www.example.com/"}}`); resp.StatusCode != 204 {
+		t.Fatalf("page view: %d", resp.StatusCode)
+	}
+	if resp := send("POST", s.URL+"/optout", ""); resp.StatusCode != 204 {
+		t.Fatalf("opt-out: %d", resp.StatusCode)
+	}
+	if vid := cookieValue(jar, s.URL, "bt_vid"); vid != "" {
+		t.Fatalf("the opt-out left the visitor cookie %q", vid)
+	}
+	before := eventsOfType(t, s, "email_click")
+
+	resp := send("GET", click, "")
+	if resp.StatusCode != 302 || resp.Header.Get("Location") != "https://www.example.com/webinar" {
+		t.Fatalf("click: %d %q, want the redirect all the same", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if vid := cookieValue(jar, s.URL, "bt_vid"); vid != "" {
+		t.Errorf("the click gave the opted-out browser a visitor cookie again: %q", vid)
+	}
+	clk.Advance(time.Hour) // the click's visit is over: the sweep would judge and link it
+	if _, err := s.App.Click.Settle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, s)
+	if after := eventsOfType(t, s, "email_click"); after != before {
+		t.Errorf("%d clicks stored from the opted-out browser", after-before)
+	}
+	if vs, err := s.App.People.Visitors(ctx, id); err != nil || len(vs) != 1 {
+		t.Errorf("the recipient's browsers %v (%v): the opted-out browser was linked to them", vs, err)
+	}
+}
+
+// eventsOfType counts the stored events of a type (the whole store read).
+func eventsOfType(t *testing.T, s *stack.Stack, typ string) int {
+	t.Helper()
+	n := 0
+	err := s.App.Table.Scan(context.Background(), "", func(it table.Item) error {
+		if it.Kind != eventlog.KindEvent {
+			return nil
+		}
+		ev, err := eventlog.Decode(it)
+		if err == nil && ev.Type == typ {
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// trackedLink makes a campaign with one tracked link and returns the link
+// as the email to the recipient carries it.
+func trackedLink(t *testing.T, s *stack.Stack, campaign, email string) string {
+	t.Helper()
+	code, b := do(t, "POST", s.URL+"/admin/links", token, `{"campaign":"`+campaign+`","urls":["https://www.example.com/webinar"]}`)
+	var lr struct{ Links []admin.LinkView }
+	if code != 201 || json.Unmarshal(b, &lr) != nil || len(lr.Links) != 1 {
+		t.Fatalf("links: %d %s", code, b)
+	}
+	req, _ := http.NewRequest("POST", s.URL+"/admin/recipients?campaign="+campaign, strings.NewReader("email\r\n"+email+"\r\n"))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "text/csv")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(body), "\ufeff"))).ReadAll()
+	if err != nil || len(rows) != 2 || rows[1][1] == "" {
+		t.Fatalf("recipients: %q %v", rows, err)
+	}
+	return strings.Replace(lr.Links[0].Tracked, "{{baton_token}}", rows[1][1], 1)
+}
+
+// browserWithCookies is a browser: it keeps cookies and does not follow
+// redirects (the test reads them).
+func browserWithCookies(t *testing.T) (*http.Client, *cookiejar.Jar) {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}, jar
+}
+
+// cookieValue is the value of the browser's cookie for the URL ("" none).
+func cookieValue(jar *cookiejar.Jar, raw, name string) string {
+	u, _ := url.Parse(raw)
+	for _, c := range jar.Cookies(u) {
+		if c.Name == name {
+			return c.Value
+		}
+	}
+	return ""
+}
