@@ -143,6 +143,12 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 	dest := links.Destination(link, camp)
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer") // the token never leaks to the destination
+	if visitor.OptedOut(r) {
+		// The browser opted out: the reader lands, and nothing of the
+		// click (its browser, client, visit) is collected.
+		http.Redirect(w, r, dest, http.StatusFound)
+		return
+	}
 	now := h.now()
 	claims, ok := h.claims(ctx, r.PathValue("token"), link.Campaign, now)
 	head := r.Method == http.MethodHead

@@ -5,11 +5,12 @@ import (
 
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/visitor"
 )
 
 // OptOutCookie marks a browser that opted out: collect stores nothing for
-// it, without a store read on the hot path.
-const OptOutCookie = "bt_optout"
+// it, without a store read on the hot path (nor does click).
+const OptOutCookie = visitor.OptOutCookie
 
 // Consent is the server side of privacy controls.
 type Consent struct {
@@ -35,10 +36,7 @@ func (c Consent) refused(r *http.Request, optedOut bool, evs []event.Event) stri
 }
 
 // optedOut reports whether the browser carries the opt-out cookie.
-func optedOut(r *http.Request) bool {
-	ck, err := r.Cookie(OptOutCookie)
-	return err == nil && ck.Value == "1"
-}
+func optedOut(r *http.Request) bool { return visitor.OptedOut(r) }
 
 // regranted reports whether every event carries consent granted.
 func regranted(evs []event.Event) bool {
