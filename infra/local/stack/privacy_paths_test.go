@@ -223,3 +223,50 @@ func cookieValue(jar *cookiejar.Jar, raw, name string) string {
 	}
 	return ""
 }
+
+// TestServerAPIHonoursConsentDenied: the customer's backend forwards what
+// a visitor did through the Segment API with the page's consent,
+// context.consent "denied" (the visitor withdrew it). As on POST /e,
+// nothing of it is stored and nobody is identified by it; the answer is a
+// success (the SDK must not retry).
+func TestServerAPIHonoursConsentDenied(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewManual(t0)
+	s := stack.ForTestClock(t, nil, clk.Now)
+	call := func(path, body string) int {
+		t.Helper()
+		req, _ := http.NewRequest("POST", s.URL+path, strings.NewReader(body))
+		req.SetBasicAuth("test-write-key-0123456789", "")
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	const email = "withdrawn.backend@maker.example"
+	for _, c := range []struct{ path, body string }{
+		{"/v1/track", `{"anonymousId":"withdrawn-anon-01","event":"Viewed Pricing","context":{"consent":"denied"}}`},
+		{"/v1/identify", `{"anonymousId":"withdrawn-anon-01","userId":"crm-withdrawn","traits":{"email":"` + email + `","company":"Maker"},"context":{"consent":"denied"}}`},
+		{"/v1/batch", `{"batch":[{"type":"page","anonymousId":"withdrawn-anon-01","properties":{"url":"https://www.example.com/pricing"},"context":{"consent":"denied"}}]}`},
+	} {
+		if code := call(c.path, c.body); code != 200 {
+			t.Errorf("%s: %d, want 200", c.path, code)
+		}
+	}
+	settle(t, s)
+	if _, err := s.App.People.ByEmail(ctx, email); err != identity.ErrNotFound {
+		t.Errorf("an identify with consent denied identified the visitor: %v", err)
+	}
+	for sec, where := range privacytest.Leftovers(t, s.App.Table, []string{"withdrawn-anon-01", "crm-withdrawn", email}) {
+		t.Errorf("stored despite consent denied: %q in %v", sec, where)
+	}
+	// Consent granted (or not said) is collected as before.
+	if code := call("/v1/track", `{"anonymousId":"granted-anon-01","event":"Viewed Pricing","context":{"consent":"granted"}}`); code != 200 {
+		t.Fatalf("granted: %d", code)
+	}
+	if found := privacytest.Leftovers(t, s.App.Table, []string{"granted-anon-01"}); len(found) == 0 {
+		t.Error("an event with consent granted was not stored")
+	}
+}
