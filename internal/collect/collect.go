@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -267,6 +268,9 @@ func (h *Handler) server(call string) http.HandlerFunc {
 			writeParseError(w, err)
 			return
 		}
+		// The page's consent, forwarded by the backend, holds as on POST /e:
+		// an event without the consent its site needs is not stored.
+		evs = slices.DeleteFunc(evs, func(ev event.Event) bool { return !h.Consent.allowed(ev) })
 		if evs, _, ok = h.dropErased(w, r, evs); !ok {
 			return
 		}
