@@ -2,12 +2,18 @@ package stack_test
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +21,7 @@ import (
 	"github.com/baton-hq/baton/infra/local/stack"
 	"github.com/baton-hq/baton/internal/admin"
 	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/crm/crmfake"
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/privacy/privacytest"
@@ -269,4 +276,105 @@ func TestServerAPIHonoursConsentDenied(t *testing.T) {
 	if found := privacytest.Leftovers(t, s.App.Table, []string{"granted-anon-01"}); len(found) == 0 {
 		t.Error("an event with consent granted was not stored")
 	}
+}
+
+// TestRecycledLeadIsPushedAgainWithWhy: sales send a HubSpot lead back
+// (a lead status the config maps to rejected): Baton recycles them. After
+// the cooldown, new evidence qualifies them again, and HubSpot gets the
+// second MQL as a note of its own, which tells sales why the lead they
+// sent back is back: that it was rejected, when, and that this is a
+// second MQL on evidence since.
+func TestRecycledLeadIsPushedAgainWithWhy(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewManual(t0)
+	f := crmfake.NewHubSpot()
+	defer f.Close()
+	f.Now = clk.Now
+	p := filepath.Join(t.TempDir(), "baton.yaml")
+	yaml := "sfa:\n  hubspot:\n    base_url: " + f.URL + "\nfeedback:\n  hubspot: {NURTURE_LATER: rejected}\n"
+	if err := os.WriteFile(p, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := stack.ForTestClock(t, map[string]string{"BATON_CONFIG": p, "BATON_HUBSPOT_TOKEN": f.Token, "BATON_HUBSPOT_CLIENT_SECRET": "hubspot-app-secret-0123"}, clk.Now)
+	const email = "recycled.buyer@maker.example"
+	id := qualifyOne(t, s, "recycled-browser", email)
+	notes := func() []string {
+		f.Lock()
+		defer f.Unlock()
+		var out []string
+		for _, n := range f.Notes {
+			props, _ := n["properties"].(map[string]any)
+			body, _ := props["hs_note_body"].(string)
+			out = append(out, body)
+		}
+		return out
+	}
+	deliver(t, s, func() bool { return len(notes()) == 1 && mqlDelivered(t, s, id+"-c1") })
+	contact := f.Contact(email)
+
+	// Sales send the lead back from HubSpot.
+	clk.Advance(2 * time.Hour)
+	rejectedAt := clk.Now()
+	body := `[{"eventId":78,"subscriptionId":1,"portalId":1,"occurredAt":` + fmt.Sprint(rejectedAt.UnixMilli()) +
+		`,"subscriptionType":"contact.propertyChange","attemptNumber":0,"objectId":` + contact["hs_object_id"] + `,"propertyName":"hs_lead_status","propertyValue":"NURTURE_LATER","changeSource":"CRM"}]`
+	ts := fmt.Sprint(rejectedAt.UnixMilli())
+	mac := hmac.New(sha256.New, []byte("hubspot-app-secret-0123"))
+	mac.Write([]byte("POST" + s.URL + "/feedback/hubspot" + body + ts))
+	req, _ := http.NewRequest("POST", s.URL+"/feedback/hubspot", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-HubSpot-Signature-v3", base64.StdEncoding.EncodeToString(mac.Sum(nil)))
+	req.Header.Set("X-HubSpot-Request-Timestamp", ts)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("hubspot feedback: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	if rec, _ := s.App.Qualifier.Record(ctx, id); rec.Stage != "recycled" {
+		t.Fatalf("stage %s after sales sent the lead back, want recycled", rec.Stage)
+	}
+
+	// Past the cooldown, new evidence from the same browser.
+	clk.Advance(25 * time.Hour)
+	for i, ev := range []string{
+		`{"type":"download","messageId":"rc-10","anonymousId":"recycled-browser","properties":{"url":"https://www.example.com/files/casestudy.pdf"}}`,
+		`{"type":"form_submit","messageId":"rc-11","anonymousId":"recycled-browser","properties":{"url":"https://www.example.com/contact","form":{"id":"contact"},"fields":{"email":"` + email + `"}}}`,
+	} {
+		resp, err := http.Post(s.URL+"/e", "text/plain", strings.NewReader(ev))
+		if err != nil || resp.StatusCode != 204 {
+			t.Fatalf("event %d: %v %v", i, err, resp)
+		}
+		resp.Body.Close()
+		clk.Advance(time.Minute)
+	}
+	settle(t, s)
+	ms, err := s.App.Qualifier.MQLs(ctx, id)
+	if err != nil || len(ms) != 2 {
+		t.Fatalf("MQLs %d (%v): the recycled lead did not qualify again", len(ms), err)
+	}
+	deliver(t, s, func() bool { return len(notes()) == 2 && mqlDelivered(t, s, id+"-c2") })
+	second := notes()[1]
+	for _, want := range []string{"rejected", rejectedAt.Format("2006-01-02"), "recycled", "MQL 2"} {
+		if !strings.Contains(second, want) {
+			t.Errorf("the second MQL's note does not tell sales why the lead is back (%q missing):\n%s", want, second)
+		}
+	}
+	if strings.Contains(notes()[0], "recycled") {
+		t.Errorf("the first MQL's note speaks of a recycle:\n%s", notes()[0])
+	}
+}
+
+// mqlDelivered reports whether every connector has the MQL.
+func mqlDelivered(t *testing.T, s *stack.Stack, mql string) bool {
+	t.Helper()
+	code, b := do(t, "GET", s.URL+"/admin/mqls/"+mql+"/deliveries", token, "")
+	var v struct{ Deliveries []struct{ Status string } }
+	if code != 200 || json.Unmarshal(b, &v) != nil {
+		return false
+	}
+	for _, d := range v.Deliveries {
+		if d.Status != "delivered" {
+			return false
+		}
+	}
+	return len(v.Deliveries) > 0
 }
