@@ -61,12 +61,32 @@ type Lead struct {
 	FirstTouch     Touch             `json:"firstTouch"`
 	LastTouch      Touch             `json:"lastTouch"`
 	Activity       []Activity        `json:"activity"` // newest first
+	// Cycle is the person's MQL count with this one: a lead sales sent back
+	// is an MQL again in a later cycle, and Recycled says why it is back.
+	Cycle    int       `json:"cycle"`
+	Recycled *Recycled `json:"recycled,omitempty"`
+}
+
+// Recycled is the verdict sales gave the previous MQL (rejected or lost),
+// after which the lead went back to nurturing: the MQL is new evidence
+// since then.
+type Recycled struct {
+	Outcome string    `json:"outcome"`
+	At      time.Time `json:"at"`
+	Why     string    `json:"why,omitempty"` // sales' reason, as their SFA gave it
 }
 
 // Summary is the text sales reads: why now, and what they did.
 func (l Lead) Summary() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "MQL (%s): %s\n", l.Condition, strings.Join(l.Reasons, "; "))
+	if r := l.Recycled; r != nil {
+		fmt.Fprintf(&b, "Qualified again (MQL %d): sales marked the previous MQL %s on %s", l.Cycle, r.Outcome, r.At.Format("2006-01-02"))
+		if r.Why != "" {
+			fmt.Fprintf(&b, " (%s)", r.Why)
+		}
+		b.WriteString("; it was recycled, and this MQL rests on activity since\n")
+	}
 	fmt.Fprintf(&b, "Behaviour %.0f, fit %.0f (grade %s)\n", l.BehaviourScore, l.FitScore, l.Grade)
 	if l.FirstTouch.Channel != "" || l.FirstTouch.Source != "" || l.FirstTouch.Referrer != "" {
 		fmt.Fprintf(&b, "First touch: %s\n", l.FirstTouch.describe())
@@ -211,6 +231,9 @@ type Worker struct {
 	// touch and the latest): the same facts the reports attribute, so sales
 	// and marketing see one first touch. Nil: derived from the timeline.
 	Touches func(ctx context.Context, person string) ([]qualify.Touch, error)
+	// History returns the person's stage history (qualify), which tells
+	// a requalified lead's recycle; nil: the lead does not say it.
+	History func(ctx context.Context, person string) ([]qualify.StageChange, error)
 	// AccountFacts keeps what an SFA reported of an account's company while
 	// taking an MQA (ReportFacts); nil: not kept.
 	AccountFacts func(ctx context.Context, account string, attrs map[string]string) error
@@ -620,7 +643,14 @@ func (w *Worker) Build(ctx context.Context, m qualify.MQL) (Lead, error) {
 	l := Lead{
 		MQLID: m.ID, PersonID: p.ID, Email: p.Email, Attributes: p.Attributes,
 		BehaviourScore: m.Verdict.Behaviour, FitScore: m.Verdict.Fit, Grade: m.Verdict.Grade,
-		Condition: m.Condition, Reasons: m.Facts, QualifiedAt: m.At.In(loc), Activity: []Activity{},
+		Condition: m.Condition, Reasons: m.Facts, QualifiedAt: m.At.In(loc), Activity: []Activity{}, Cycle: m.Cycle,
+	}
+	if m.Cycle > 1 && w.History != nil {
+		hist, err := w.History(ctx, m.Person)
+		if err != nil {
+			return Lead{}, err
+		}
+		l.Recycled = recycledBefore(hist, m.At, loc)
 	}
 	if l.Attributes == nil {
 		l.Attributes = map[string]string{}
@@ -667,4 +697,22 @@ func fromTouch(t qualify.Touch, url, referrer string) Touch {
 		out.Referrer = referrer
 	}
 	return out
+}
+
+// recycledBefore is the last recycle before at: the verdict (rejected,
+// lost) that sent the lead back, when and why sales gave it.
+func recycledBefore(hist []qualify.StageChange, at time.Time, loc *time.Location) *Recycled {
+	var r *Recycled
+	for i, h := range hist {
+		if h.To != qualify.StageRecycled || h.At.After(at) {
+			continue
+		}
+		r = &Recycled{Outcome: h.From, At: h.At.In(loc)}
+		// The verdict itself is the entry before (mql -> rejected), with
+		// sales' reason.
+		if i > 0 && hist[i-1].To == h.From {
+			r.At, r.Why = hist[i-1].At.In(loc), hist[i-1].Why
+		}
+	}
+	return r
 }
