@@ -378,3 +378,63 @@ func mqlDelivered(t *testing.T, s *stack.Stack, mql string) bool {
 	}
 	return len(v.Deliveries) > 0
 }
+
+// TestServerAPIAfterErasure: the customer's backend knows the person by
+// its own user id (Segment's userId) and keeps sending what they do after
+// Baton erased them. Their email is refused by the tombstone; their user
+// id must be too, or the backend's calls bring the erased person's
+// activity back under it (V#u:<userId>), ready to join whoever the next
+// identify names.
+func TestServerAPIAfterErasure(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewManual(t0)
+	s := stack.ForTestClock(t, nil, clk.Now)
+	call := func(path, body string) int {
+		t.Helper()
+		req, _ := http.NewRequest("POST", s.URL+path, strings.NewReader(body))
+		req.SetBasicAuth("test-write-key-0123456789", "")
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	const email = "backend.erased@maker.example"
+	if code := call("/v1/identify", `{"anonymousId":"backend-anon-0001","userId":"crm-erased-77","traits":{"email":"`+email+`","company":"Maker"}}`); code != 200 {
+		t.Fatalf("identify: %d", code)
+	}
+	call("/v1/track", `{"userId":"crm-erased-77","event":"Viewed Pricing"}`)
+	settle(t, s)
+	p, err := s.App.People.ByEmail(ctx, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if found := privacytest.Leftovers(t, s.App.Table, []string{"crm-erased-77"}); len(found) == 0 {
+		t.Fatal("the user id is not in the store before the erasure: the check below would prove nothing")
+	}
+	if code, b := do(t, "DELETE", s.URL+"/admin/people/"+p.ID, token, ""); code != 200 {
+		t.Fatalf("erase: %d %s", code, b)
+	}
+	clk.Advance(time.Minute)
+	for _, c := range []struct{ path, body string }{
+		{"/v1/track", `{"userId":"crm-erased-77","event":"Viewed Pricing"}`},
+		{"/v1/page", `{"userId":"crm-erased-77","properties":{"url":"https://www.example.com/pricing"}}`},
+		{"/v1/identify", `{"userId":"crm-erased-77","traits":{"company":"Maker"}}`},
+		{"/v1/track", `{"anonymousId":"backend-anon-0001","userId":"crm-erased-77","event":"Signed In"}`},
+	} {
+		if code := call(c.path, c.body); code != 200 {
+			t.Errorf("%s after the erasure: %d, want 200 (the SDK must not retry)", c.path, code)
+		}
+	}
+	settle(t, s)
+	for sec, where := range privacytest.Leftovers(t, s.App.Table, []string{"crm-erased-77", email, p.ID}) {
+		t.Errorf("after the erasure the backend's calls stored %q again in %v", sec, where)
+	}
+	// Another user of the backend is collected as before.
+	call("/v1/track", `{"userId":"crm-other-78","event":"Viewed Pricing"}`)
+	if found := privacytest.Leftovers(t, s.App.Table, []string{"crm-other-78"}); len(found) == 0 {
+		t.Error("another user's event was not stored")
+	}
+}
