@@ -42,6 +42,9 @@ type Identifier interface {
 	PersonOf(ctx context.Context, visitor string) (string, error)
 	LinkPerson(ctx context.Context, visitor, person string, at time.Time, st identity.Strength) (identity.LinkResult, error)
 	Erased(ctx context.Context, email string) (bool, error)
+	// ErasedVisitor reports whether a visitor id was an erased person's
+	// alone (the server API's "u:<userId>", an anonymousId).
+	ErasedVisitor(ctx context.Context, visitor string) (bool, error)
 }
 
 // Handler serves the collection endpoints.
@@ -274,6 +277,9 @@ func (h *Handler) server(call string) http.HandlerFunc {
 		if evs, _, ok = h.dropErased(w, r, evs); !ok {
 			return
 		}
+		if evs, ok = h.dropErasedUsers(w, r, evs); !ok {
+			return
+		}
 		if len(evs) == 0 { // every event names an erased person: nothing stored
 			httpx.JSON(w, http.StatusOK, map[string]bool{"success": true})
 			return
@@ -459,6 +465,39 @@ func (h *Handler) dropErased(w http.ResponseWriter, r *http.Request, evs []event
 		kept = append(kept, ev)
 	}
 	return kept, dropped, true
+}
+
+// dropErasedUsers removes the server API's events under an erased
+// person's userId: the customer's backend knows them by its own id and
+// keeps calling after Baton forgot them. One read per userId a request
+// names; an anonymousId is not checked, so anonymous calls stay one write
+// and no read (as the tag's). It answers a storage error itself (ok false).
+func (h *Handler) dropErasedUsers(w http.ResponseWriter, r *http.Request, evs []event.Event) ([]event.Event, bool) {
+	var erased map[string]bool
+	kept := evs[:0]
+	for _, ev := range evs {
+		if ev.UserID == "" {
+			kept = append(kept, ev)
+			continue
+		}
+		if erased == nil {
+			erased = map[string]bool{}
+		}
+		gone, seen := erased[ev.UserID]
+		if !seen {
+			var err error
+			if gone, err = h.People.ErasedVisitor(r.Context(), "u:"+ev.UserID); err != nil {
+				h.log().Error("tombstone check", "err", err)
+				httpx.Unavailable(w, 2*time.Second)
+				return nil, false
+			}
+			erased[ev.UserID] = gone
+		}
+		if !gone {
+			kept = append(kept, ev)
+		}
+	}
+	return kept, true
 }
 
 // store enriches, writes and identifies; it answers the error itself and

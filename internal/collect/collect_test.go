@@ -528,10 +528,11 @@ func TestUserIDLinking(t *testing.T) {
 		}
 		return `{"batch":[` + strings.Join(evs, ",") + `]}`
 	}
-	// Nobody yet: the track reads both links and links nothing.
+	// Nobody yet: the track reads the userId's tombstone (erased users'
+	// calls are refused) and both links, and links nothing.
 	post("/v1/batch", track(3, "seg-anon-1", "42"))
-	if c.reads != 2 {
-		t.Fatalf("three tracks of one new pair: %d reads, want 2 (one join per pair and request)", c.reads)
+	if c.reads != 3 {
+		t.Fatalf("three tracks of one new pair: %d reads, want 3 (the userId's tombstone, one join per pair and request)", c.reads)
 	}
 	// A form identifies the browser; the next track with the pair ties the
 	// userId to that person.
@@ -546,12 +547,13 @@ func TestUserIDLinking(t *testing.T) {
 	if l, err := e.dir.GetLink(ctx, "u:42"); err != nil || l.PersonAt(e.h.Now()) != p.ID {
 		t.Fatalf("userId not tied to the person of its anonymousId: %+v %v", l, err)
 	}
-	// The pair is on one person now: later calls with it read nothing.
+	// The pair is on one person now: later calls with it read only the
+	// userId's tombstone, once a request.
 	c.reads = 0
 	post("/v1/batch", track(5, "seg-anon-1", "42"))
 	post("/v1/page", `{"anonymousId":"seg-anon-1","userId":"42","messageId":"p-later","properties":{"url":"https://www.example.com/"}}`)
-	if c.reads != 0 {
-		t.Fatalf("calls with a pair already joined read %d times", c.reads)
+	if c.reads != 2 {
+		t.Fatalf("two calls with a pair already joined read %d times, want 2 (the tombstone)", c.reads)
 	}
 	// identify always joins.
 	post("/v1/identify", `{"anonymousId":"seg-anon-1","userId":"42","messageId":"i-again"}`)
@@ -562,8 +564,8 @@ func TestUserIDLinking(t *testing.T) {
 	m.Advance(11 * time.Minute)
 	c.reads = 0
 	post("/v1/track", `{"event":"Report Viewed","anonymousId":"seg-anon-1","userId":"42","messageId":"t-lapsed"}`)
-	if c.reads != 2 {
-		t.Fatalf("a pair joined 11 minutes ago: %d reads, want 2", c.reads)
+	if c.reads != 3 {
+		t.Fatalf("a pair joined 11 minutes ago: %d reads, want 3 (the tombstone, both links)", c.reads)
 	}
 }
 

@@ -15,6 +15,13 @@ func (d *Directory) Erased(ctx context.Context, email string) (bool, error) {
 	return privacy.Erased(ctx, d.T, email)
 }
 
+// ErasedVisitor reports whether a visitor id was an erased person's alone
+// (their server user id "u:<userId>", a browser only they had): the
+// server API refuses it, as the tombstone refuses their email.
+func (d *Directory) ErasedVisitor(ctx context.Context, visitor string) (bool, error) {
+	return privacy.Buried(ctx, d.T, "visitor:"+visitor)
+}
+
 // Active reports whether a person may be recorded: known, and not erased
 // (nor being erased). A verified recipient token names a person by id; one
 // who is not active is recorded as nobody.
@@ -51,6 +58,12 @@ func (s *Stitcher) Subject(ctx context.Context, id string) (privacy.Subject, err
 
 // Active reports whether a person may be recorded; see Directory.Active.
 func (s *Stitcher) Active(ctx context.Context, id string) (bool, error) { return s.Dir.Active(ctx, id) }
+
+// ErasedVisitor reports whether a visitor id was an erased person's alone;
+// see Directory.ErasedVisitor.
+func (s *Stitcher) ErasedVisitor(ctx context.Context, visitor string) (bool, error) {
+	return s.Dir.ErasedVisitor(ctx, visitor)
+}
 
 // Erased reports whether an email was erased; see Directory.Erased.
 func (s *Stitcher) Erased(ctx context.Context, email string) (bool, error) {
@@ -118,6 +131,11 @@ func (s *Stitcher) forgetVisitor(ctx context.Context, visitor, person string) (p
 		}
 	}
 	if !shared {
+		// Buried first: what arrives for it meanwhile is refused, or
+		// deleted below.
+		if err := privacy.Bury(ctx, s.Dir.T, "visitor:"+visitor, s.Dir.now()); err != nil {
+			return nil, err
+		}
 		r, err := s.Log.ForgetVisitor(ctx, visitor)
 		if err != nil {
 			return r, err

@@ -128,6 +128,28 @@ func TombstonePK(email string) string {
 	return "TOMB#" + hex.EncodeToString(sum[:])
 }
 
+// Bury keeps an identifier other than an email erased (a visitor id that
+// was the erased person's alone): only its hash is kept, in a namespace of
+// its own, so it never equals an email's tombstone.
+func Bury(ctx context.Context, t table.Table, name string, at time.Time) error {
+	data, _ := json.Marshal(map[string]any{"erasedAt": at.UTC()})
+	return t.Put(ctx, table.Item{PK: buriedPK(name), SK: "TOMB", Kind: KindTombstone, Data: data}, table.Always)
+}
+
+// Buried reports whether Bury kept name erased.
+func Buried(ctx context.Context, t table.Table, name string) (bool, error) {
+	_, err := t.Get(ctx, buriedPK(name), "TOMB")
+	if errors.Is(err, table.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+func buriedPK(name string) string {
+	sum := sha256.Sum256([]byte("baton-erased-id:" + name))
+	return "TOMB#" + hex.EncodeToString(sum[:])
+}
+
 // KindTombstone is the kind of a tombstone item.
 const KindTombstone = "tombstone"
 
