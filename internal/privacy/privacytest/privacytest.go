@@ -465,6 +465,13 @@ func run(t *testing.T, newTable tabletest.Factory) {
 		}
 	}
 
+	// A rescore is under way when the erasure comes: its list of people
+	// names the victim.
+	job, err := a.Qualifier.StartRescore(ctx)
+	if err != nil || job.Total != 2 {
+		t.Fatalf("rescore job %+v %v", job, err)
+	}
+
 	w := f.Admin(t, "DELETE", "/admin/people/"+f.Victim.ID, "")
 	var rep struct {
 		Erased   bool
@@ -507,6 +514,11 @@ func run(t *testing.T, newTable tabletest.Factory) {
 	}
 	if gone, err := privacy.Erased(ctx, tb, VictimEmail); !gone || err != nil {
 		t.Errorf("no tombstone: %v %v", gone, err)
+	}
+
+	// The job goes on to its end without the victim.
+	if job, err = a.Qualifier.AdvanceRescore(ctx, job.ID, 10); err != nil || job.Status != "done" || job.Done != 2 {
+		t.Errorf("the rescore after the erasure: %+v %v", job, err)
 	}
 
 	// The shared kiosk's events of the other person's period stay theirs.
