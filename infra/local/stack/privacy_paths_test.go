@@ -438,3 +438,30 @@ func TestServerAPIAfterErasure(t *testing.T) {
 		t.Error("another user's event was not stored")
 	}
 }
+
+// TestSalesVerdictRacingErasure: a sales verdict and deal for the person
+// (a feedback webhook) found them just before the erasure and is applied
+// just after it, as a webhook handler that resolved the person and then
+// lost the race does. Nothing may be written back into their partition.
+func TestSalesVerdictRacingErasure(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewManual(t0)
+	s := stack.ForTestClock(t, nil, clk.Now)
+	const email = "racing.verdict@maker.example"
+	id := qualifyOne(t, s, "racing-verdict-browser", email)
+	if code, b := do(t, "DELETE", s.URL+"/admin/people/"+id, token, ""); code != 200 {
+		t.Fatalf("erase: %d %s", code, b)
+	}
+	clk.Advance(time.Minute)
+	amount := 1200000.0
+	if _, err := s.App.Qualifier.RecordDeal(ctx, id, qualify.DealReport{Amount: &amount, Currency: "JPY", CloseDate: "2026-06-30", Outcome: "opportunity", Source: "salesforce"}); err != nil && err != identity.ErrNotFound {
+		t.Errorf("deal after the erasure: %v", err)
+	}
+	if _, err := s.App.Qualifier.OutcomeWhy(ctx, id, "rejected", "sf-late-1", "rep@seller.example", "no budget", clk.Now()); err != nil && err != identity.ErrNotFound {
+		t.Errorf("outcome after the erasure: %v", err)
+	}
+	settle(t, s)
+	for sec, where := range privacytest.Leftovers(t, s.App.Table, []string{id, email, "racing-verdict-browser"}) {
+		t.Errorf("the late verdict wrote %q back in %v", sec, where)
+	}
+}
