@@ -26,6 +26,7 @@ import (
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/privacy/privacytest"
 	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/sla"
 	"github.com/baton-hq/baton/internal/table"
 )
 
@@ -463,5 +464,42 @@ func TestSalesVerdictRacingErasure(t *testing.T) {
 	settle(t, s)
 	for sec, where := range privacytest.Leftovers(t, s.App.Table, []string{id, email, "racing-verdict-browser"}) {
 		t.Errorf("the late verdict wrote %q back in %v", sec, where)
+	}
+}
+
+// TestSLABreachRacingErasure: the SLA sweep announces breaches one by one
+// (a webhook call each, which can take seconds). An erasure that comes
+// while it announces the first must be obeyed: the erased person's breach
+// mark is not written back, and a later breach of a person erased
+// meanwhile is not announced (it would send their MQL, email and all).
+func TestSLABreachRacingErasure(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewManual(t0)
+	s := stack.ForTestClock(t, nil, clk.Now)
+	first := qualifyOne(t, s, "sla-race-first", "sla.first@maker.example")
+	clk.Advance(time.Minute)
+	second := qualifyOne(t, s, "sla-race-second", "sla.second@maker.example")
+	clk.Advance(10 * 24 * time.Hour)
+	var announced []string
+	announce := func(_ context.Context, b sla.Breach) error {
+		announced = append(announced, b.MQL.Email)
+		if len(announced) == 1 { // both erased while the first is announced
+			for _, id := range []string{first, second} {
+				if code, body := do(t, "DELETE", s.URL+"/admin/people/"+id, token, ""); code != 200 {
+					t.Fatalf("erase: %d %s", code, body)
+				}
+			}
+		}
+		return nil
+	}
+	sweeper := &sla.Sweeper{Q: s.App.Qualifier, Now: clk.Now}
+	if _, err := sweeper.Sweep(ctx, 0, 90*24*time.Hour, announce); err != nil {
+		t.Fatal(err)
+	}
+	if len(announced) != 1 {
+		t.Errorf("announced %v: a person erased meanwhile was announced", announced)
+	}
+	for sec, where := range privacytest.Leftovers(t, s.App.Table, []string{first, second, "sla.first@maker.example", "sla.second@maker.example"}) {
+		t.Errorf("the sweep wrote %q back in %v", sec, where)
 	}
 }
