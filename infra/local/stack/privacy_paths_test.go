@@ -25,6 +25,7 @@ import (
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/privacy/privacytest"
+	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/sla"
 	"github.com/baton-hq/baton/internal/table"
@@ -291,11 +292,7 @@ func TestRecycledLeadIsPushedAgainWithWhy(t *testing.T) {
 	f := crmfake.NewHubSpot()
 	defer f.Close()
 	f.Now = clk.Now
-	p := filepath.Join(t.TempDir(), "baton.yaml")
-	yaml := "sfa:\n  hubspot:\n    base_url: " + f.URL + "\nfeedback:\n  hubspot: {NURTURE_LATER: rejected}\n"
-	if err := os.WriteFile(p, []byte(yaml), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	p := writeConfig(t, "sfa:\n  hubspot:\n    base_url: "+f.URL+"\nfeedback:\n  hubspot: {NURTURE_LATER: rejected}\n")
 	s := stack.ForTestClock(t, map[string]string{"BATON_CONFIG": p, "BATON_HUBSPOT_TOKEN": f.Token, "BATON_HUBSPOT_CLIENT_SECRET": "hubspot-app-secret-0123"}, clk.Now)
 	const email = "recycled.buyer@maker.example"
 	id := qualifyOne(t, s, "recycled-browser", email)
@@ -502,4 +499,59 @@ func TestSLABreachRacingErasure(t *testing.T) {
 	for sec, where := range privacytest.Leftovers(t, s.App.Table, []string{first, second, "sla.first@maker.example", "sla.second@maker.example"}) {
 		t.Errorf("the sweep wrote %q back in %v", sec, where)
 	}
+}
+
+// erasingSFA is an SFA during whose call the person is erased (the call
+// takes seconds; the erasure comes over the admin API meanwhile).
+type erasingSFA struct {
+	erase func()
+}
+
+func (erasingSFA) Name() string { return "slow-sfa" }
+
+func (e erasingSFA) Push(_ context.Context, l push.Lead) (string, error) {
+	e.erase()
+	return "00Q000000000042", nil
+}
+
+// TestDeliveryRacingErasure: the person is erased while their MQL is
+// being pushed to an SFA. What delivery records afterwards (the delivery
+// record, the SFA's id pointing back at them) and the next connector's
+// copy (the built-in inbox: their email, attributes and activity) must not
+// outlive the erasure.
+func TestDeliveryRacingErasure(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewManual(t0)
+	s := stack.ForTestClock(t, nil, clk.Now)
+	const email = "racing.delivery@maker.example"
+	id := qualifyOne(t, s, "racing-delivery-browser", email)
+	ms, err := s.App.Qualifier.MQLs(ctx, id)
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("MQLs %v %v", ms, err)
+	}
+	erased := false
+	w := &push.Worker{Queue: s.App.Push, T: s.App.Table, Dir: s.App.People, Stitcher: s.App.Stitcher, Now: clk.Now,
+		Connectors: []push.Connector{erasingSFA{erase: func() {
+			if code, b := do(t, "DELETE", s.URL+"/admin/people/"+id, token, ""); code != 200 {
+				t.Fatalf("erase: %d %s", code, b)
+			}
+			erased = true
+		}}, &push.Inbox{T: s.App.Table}}}
+	w.Deliver(ctx, ms[0])
+	if !erased {
+		t.Fatal("the SFA was never called: the test proves nothing")
+	}
+	for sec, where := range privacytest.Leftovers(t, s.App.Table, []string{id, email, "00Q000000000042"}) {
+		t.Errorf("delivery wrote %q back in %v", sec, where)
+	}
+}
+
+// writeConfig writes a config file and returns its path.
+func writeConfig(t *testing.T, yaml string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "baton.yaml")
+	if err := os.WriteFile(p, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
