@@ -352,7 +352,7 @@ func (w *Worker) deliver(ctx context.Context, mql qualify.MQL, maxAttempts int) 
 	if err != nil {
 		return Result{Reason: "build lead: " + err.Error()}
 	}
-	return w.run(ctx, target{pk: identity.PersonPK(mql.Person), id: mql.ID, person: mql.Person}, maxAttempts,
+	return w.run(ctx, target{pk: identity.PersonPK(mql.Person), id: mql.ID, person: mql.Person, email: mql.Email}, maxAttempts,
 		func(ctx context.Context, c Connector) (string, bool, error) {
 			ext, err := c.Push(ctx, lead)
 			return ext, true, err
@@ -362,7 +362,11 @@ func (w *Worker) deliver(ctx context.Context, mql qualify.MQL, maxAttempts int) 
 // target is what a delivery is of: the partition its delivery records are
 // kept in, the MQL's (or MQA's) id, and the person an SFA's record id maps
 // back to ("" for none).
-type target struct{ pk, id, person string }
+type target struct{ pk, id, person, email string }
+
+// errErased is a delivery record refused because its person was erased
+// meanwhile (the SFA's call can take seconds): the delivery is over.
+var errErased = errors.New("push: the person was erased during the delivery")
 
 // run delivers to each connector that does not have it yet (see Deliver);
 // push does one connector's part, ok false when the connector takes no
@@ -413,7 +417,7 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 		if err == nil {
 			d.Status, d.ExternalID, d.LastError, d.NextAttempt = StatusDelivered, ext, "", time.Time{}
 			if err := w.record(ctx, t, *d); err != nil {
-				return Result{Reason: err.Error()}
+				return recordFailed(err)
 			}
 			continue
 		}
@@ -435,7 +439,7 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 			d.Status, d.NextAttempt = StatusRetrying, d.At.Add(w.delay(d.Attempts-1, ra))
 		}
 		if err := w.record(ctx, t, *d); err != nil {
-			return Result{Reason: err.Error()}
+			return recordFailed(err)
 		}
 		if d.Status == StatusDead {
 			dead = append(dead, d.LastError)
@@ -453,6 +457,16 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 		return Result{Permanent: true, Reason: strings.Join(dead, "; ")}
 	}
 	return Result{Done: true}
+}
+
+// recordFailed is the result of a delivery whose record could not be
+// written: done when its person was erased meanwhile (nothing more goes to
+// any connector), else to be retried.
+func recordFailed(err error) Result {
+	if errors.Is(err, errErased) {
+		return Result{Done: true}
+	}
+	return Result{Reason: err.Error()}
 }
 
 // recordProgress keeps a connector's steps in its delivery record, written
@@ -543,7 +557,14 @@ func (w *Worker) record(ctx context.Context, t target, d Delivery) error {
 		ref, _ := json.Marshal(map[string]string{"person": t.person})
 		ws = append(ws, table.Put(table.Item{PK: ExternalPK(d.Connector, d.ExternalID), SK: "EXT", Kind: KindExternal, Data: ref}, table.Always))
 	}
-	return w.T.Transact(ctx, ws)
+	if t.email != "" {
+		ws = append(ws, privacy.NotErased(t.email)) // nothing of them written back after an erasure
+	}
+	err := w.T.Transact(ctx, ws)
+	if t.email != "" && errors.Is(err, table.ErrConditionFailed) {
+		return errErased
+	}
+	return err
 }
 
 // PersonOfMQL is the person an MQL id belongs to (ids are <person>-c<cycle>).
