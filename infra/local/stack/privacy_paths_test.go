@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -554,4 +555,65 @@ func writeConfig(t *testing.T, yaml string) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// keepingSFA is an SFA that keeps the leads it took, by email, and
+// forgets one when told (sfa.erase).
+type keepingSFA struct {
+	mu    sync.Mutex
+	leads map[string]bool
+}
+
+func (*keepingSFA) Name() string { return "keeping-sfa" }
+
+func (k *keepingSFA) Push(_ context.Context, l push.Lead) (string, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.leads[l.Email] = true
+	return "00Q000000000077", nil
+}
+
+func (k *keepingSFA) forget(email string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.leads, email)
+}
+
+func (k *keepingSFA) has(email string) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.leads[email]
+}
+
+// TestDeliveryWhileTheSFAIsToldToForget: with sfa.erase, the erasure
+// first tells the SFAs to forget the person. A delivery of their MQL that
+// runs meanwhile (a retry come due, the push function on its own) must
+// not hand the lead to the SFA again once it was told: the SFA would keep
+// an erased person's lead that nothing tells it to delete again.
+func TestDeliveryWhileTheSFAIsToldToForget(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewManual(t0)
+	s := stack.ForTestClock(t, nil, clk.Now)
+	const email = "told.sfa@maker.example"
+	id := qualifyOne(t, s, "told-sfa-browser", email)
+	ms, err := s.App.Qualifier.MQLs(ctx, id)
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("MQLs %v %v", ms, err)
+	}
+	sfa := &keepingSFA{leads: map[string]bool{}}
+	w := &push.Worker{Queue: s.App.Push, T: s.App.Table, Dir: s.App.People, Stitcher: s.App.Stitcher, Now: clk.Now, Connectors: []push.Connector{sfa}}
+	s.App.Eraser.Tell = func(ctx context.Context, _, email string) error {
+		sfa.forget(email)
+		w.Deliver(ctx, ms[0]) // a delivery that runs while the erasure goes on
+		return nil
+	}
+	if code, b := do(t, "DELETE", s.URL+"/admin/people/"+id, token, ""); code != 200 {
+		t.Fatalf("erase: %d %s", code, b)
+	}
+	if sfa.has(email) {
+		t.Error("the SFA holds the erased person's lead again: delivered after it was told to forget them")
+	}
+	for sec, where := range privacytest.Leftovers(t, s.App.Table, []string{id, email}) {
+		t.Errorf("the store holds %q in %v", sec, where)
+	}
 }
