@@ -103,7 +103,10 @@ type Eraser struct {
 	Forgetters []Forgetter
 	// Tell, when set, asks the sales systems to forget the person too
 	// (configurable: some companies must keep sales records). It runs
-	// first: if it fails, nothing is erased yet and the erasure can be retried.
+	// after the tombstone, which stops deliveries of the person's MQLs (one
+	// running while the SFAs are told would hand them the lead again), and
+	// before anything is deleted: if it fails, the erasure can be retried
+	// (the person is still there to be found).
 	Tell func(ctx context.Context, personID, email string) error
 	Now  func() time.Time
 }
@@ -176,7 +179,8 @@ func Erased(ctx context.Context, t table.Table, email string) (bool, error) {
 }
 
 // Erase forgets a person: the tombstone first (from then on nothing
-// re-creates, records or delivers them), then every registered Forgetter,
+// re-creates, records or delivers them), then the SFAs told (Tell), then
+// every registered Forgetter,
 // then the person's own records, and on the embedded store a compaction
 // of the file. An unknown person is the People directory's not-found error.
 func (e *Eraser) Erase(ctx context.Context, personID string) (Report, error) {
@@ -185,15 +189,15 @@ func (e *Eraser) Erase(ctx context.Context, personID string) (Report, error) {
 		return Report{}, err
 	}
 	rep := Report{Person: s.Person, Visitors: len(s.Visitors), Removed: Removed{}}
-	if e.Tell != nil {
-		if err := e.Tell(ctx, s.Person, s.Email); err != nil {
-			return rep, fmt.Errorf("tell the SFA: %w", err)
-		}
-	}
 	now := clock.Or(e.Now)().UTC()
 	tomb, _ := json.Marshal(map[string]any{"erasedAt": now})
 	if err := e.T.Put(ctx, table.Item{PK: TombstonePK(s.Email), SK: "TOMB", Kind: KindTombstone, Data: tomb}, table.Always); err != nil {
 		return rep, err
+	}
+	if e.Tell != nil {
+		if err := e.Tell(ctx, s.Person, s.Email); err != nil {
+			return rep, fmt.Errorf("tell the SFA: %w", err)
+		}
 	}
 	for _, f := range append(append([]Forgetter(nil), e.Forgetters...), e.People) {
 		r, err := f.Forget(ctx, s)
