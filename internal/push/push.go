@@ -231,6 +231,10 @@ type Worker struct {
 	// touch and the latest): the same facts the reports attribute, so sales
 	// and marketing see one first touch. Nil: derived from the timeline.
 	Touches func(ctx context.Context, person string) ([]qualify.Touch, error)
+	// TellForget, when set (sfa.erase), tells a connector to forget a person
+	// whose lead it took while they were being erased: a call that began
+	// before the tombstone and ended after the erasure told the SFAs.
+	TellForget func(ctx context.Context, c Connector, personID, email string) error
 	// History returns the person's stage history (qualify), which tells
 	// a requalified lead's recycle; nil: the lead does not say it.
 	History func(ctx context.Context, person string) ([]qualify.StageChange, error)
@@ -416,7 +420,15 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 		d.At = w.now()
 		if err == nil {
 			d.Status, d.ExternalID, d.LastError, d.NextAttempt = StatusDelivered, ext, "", time.Time{}
-			if err := w.record(ctx, t, *d); err != nil {
+			err := w.record(ctx, t, *d)
+			if errors.Is(err, errErased) && w.TellForget != nil {
+				// Erased during the call: the SFA may have been told
+				// before the lead arrived.
+				if ferr := w.TellForget(ctx, c, t.person, t.email); ferr != nil {
+					return Result{Reason: "tell " + c.Name() + " to forget a person erased during delivery: " + ferr.Error()}
+				}
+			}
+			if err != nil {
 				return recordFailed(err)
 			}
 			continue

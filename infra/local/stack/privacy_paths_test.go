@@ -617,3 +617,53 @@ func TestDeliveryWhileTheSFAIsToldToForget(t *testing.T) {
 		t.Errorf("the store holds %q in %v", sec, where)
 	}
 }
+
+// Forget implements what sfa.erase asks of a connector.
+func (k *keepingSFA) Forget(_ context.Context, _, email string) error {
+	k.forget(email)
+	return nil
+}
+
+// slowKeepingSFA takes the lead only once its call is over, and the
+// erasure (telling it to forget) comes during the call.
+type slowKeepingSFA struct {
+	*keepingSFA
+	during func()
+}
+
+func (s slowKeepingSFA) Push(ctx context.Context, l push.Lead) (string, error) {
+	s.during()
+	return s.keepingSFA.Push(ctx, l)
+}
+
+// TestDeliveryInFlightWhenTheSFAIsTold: with sfa.erase, an SFA call that
+// began before the erasure's tombstone ends after the SFA was told to
+// forget the person: the SFA now holds the lead of someone erased. The
+// delivery learns it when its record is refused, and tells that SFA again.
+func TestDeliveryInFlightWhenTheSFAIsTold(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewManual(t0)
+	s := stack.ForTestClock(t, map[string]string{"BATON_CONFIG": writeConfig(t, "sfa:\n  erase: true\n")}, clk.Now)
+	const email = "inflight.told@maker.example"
+	id := qualifyOne(t, s, "inflight-told-browser", email)
+	ms, err := s.App.Qualifier.MQLs(ctx, id)
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("MQLs %v %v", ms, err)
+	}
+	sfa := &keepingSFA{leads: map[string]bool{}}
+	slow := slowKeepingSFA{keepingSFA: sfa, during: func() {
+		if code, b := do(t, "DELETE", s.URL+"/admin/people/"+id, token, ""); code != 200 {
+			t.Fatalf("erase: %d %s", code, b)
+		}
+	}}
+	s.App.Eraser.Tell = func(ctx context.Context, pid, email string) error { return sfa.Forget(ctx, pid, email) }
+	// The assembled worker's settings, delivering to this SFA.
+	w := &push.Worker{Queue: s.App.Push, T: s.App.Table, Dir: s.App.People, Stitcher: s.App.Stitcher, Now: clk.Now,
+		Connectors: []push.Connector{slow}, TellForget: s.App.Pusher.TellForget}
+	if res := w.Deliver(ctx, ms[0]); !res.Done {
+		t.Errorf("delivery of an MQL whose person was erased during it: %+v, want done", res)
+	}
+	if sfa.has(email) {
+		t.Error("the SFA holds the lead of the person erased during its call")
+	}
+}

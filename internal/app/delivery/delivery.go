@@ -56,6 +56,9 @@ func New(ctx context.Context, c *core.Core) (*Delivery, error) {
 		return nil, err
 	}
 	d.Pusher.Connectors = d.Connectors
+	if c.Config.File.SFA.Erase {
+		d.Pusher.TellForget = forgetAt // a lead that reached an SFA after it was told to forget
+	}
 	if c.Accounts != nil {
 		c.Accounts.Send = d.RelayAccount          // MQAs wait in the same queue as MQLs
 		d.Pusher.AccountFacts = c.Accounts.SetSFA // what the SFAs know of the company
