@@ -465,6 +465,17 @@ func run(t *testing.T, newTable tabletest.Factory) {
 		}
 	}
 
+	// The company's backend knows the victim by its own user id (the
+	// Segment API), and keeps calling after the erasure.
+	seg := map[string]string{"Content-Type": "application/json", "Authorization": "Basic " + base64.StdEncoding.EncodeToString([]byte("privacytest-write-key-0123456789:"))}
+	if w := f.Do(t, "POST", "/v1/identify", `{"userId":"victim-crm-44","traits":{"email":"`+VictimEmail+`"}}`, seg); w.Code != 200 {
+		t.Fatalf("identify from the backend: %d %s", w.Code, w.Body)
+	}
+	if l, err := a.People.GetLink(ctx, "u:victim-crm-44"); err != nil || l.PersonAt(f.Clock.Now()) != f.Victim.ID {
+		t.Fatalf("the backend's user id is not the victim's: %+v %v", l, err)
+	}
+	f.Secrets = append(f.Secrets, "victim-crm-44")
+
 	// A rescore is under way when the erasure comes: its list of people
 	// names the victim.
 	job, err := a.Qualifier.StartRescore(ctx)
@@ -483,8 +494,8 @@ func run(t *testing.T, newTable tabletest.Factory) {
 	if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &rep) != nil || !rep.Erased {
 		t.Fatalf("erase: %d %s", w.Code, w.Body)
 	}
-	// laptop, its fallback id, phone, kiosk, tablet (the click), the open pixel's pseudo-visitor
-	if rep.Visitors != 6 || rep.Events < 10 || rep.Items < rep.Events {
+	// laptop, its fallback id, phone, kiosk, tablet (the click), the open pixel's pseudo-visitor, the backend's user id
+	if rep.Visitors != 7 || rep.Events < 10 || rep.Items < rep.Events {
 		t.Errorf("report %s", w.Body)
 	}
 	for _, kind := range []string{"person", "email", "member", "link", "alias", "event", "score", "ledger", "stage", "mql", "mqlindex",
@@ -547,6 +558,9 @@ func run(t *testing.T, newTable tabletest.Factory) {
 	}
 	if w := f.Do(t, "GET", f.Open, "", nil); w.Code != 200 {
 		t.Errorf("old token's open: %d", w.Code)
+	}
+	if w := f.Do(t, "POST", "/v1/track", `{"userId":"victim-crm-44","event":"Viewed Pricing"}`, seg); w.Code != 200 {
+		t.Errorf("the backend's call after the erasure: %d %s", w.Code, w.Body)
 	}
 	if w := f.Admin(t, "POST", "/admin/touches", touchList); w.Code != 200 || !strings.Contains(w.Body.String(), "forgotten") {
 		t.Errorf("offline touches imported again: %d %s", w.Code, w.Body)
