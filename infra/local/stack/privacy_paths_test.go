@@ -30,6 +30,8 @@ import (
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/sla"
 	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/testutil/moto"
+	linktoken "github.com/baton-hq/baton/internal/token"
 )
 
 // The promises that span packages, attacked on the assembled stack: after
@@ -71,9 +73,21 @@ func personItems(t *testing.T, s *stack.Stack, person string, visitors []string)
 // and their MQL (email and facts) must not be handed to delivery: on AWS
 // that is an SQS message no erasure can reach.
 func TestChangesInFlightAfterErasure(t *testing.T) {
+	t.Run("bolt", func(t *testing.T) {
+		clk := clock.NewManual(t0)
+		changesInFlightAfterErasure(t, stack.ForTestClock(t, nil, clk.Now))
+	})
+	t.Run("dynamodb", func(t *testing.T) {
+		clk := clock.NewManual(t0)
+		changesInFlightAfterErasure(t, stack.ForTestClock(t, map[string]string{
+			"BATON_STORE": "dynamodb", "BATON_TABLE": moto.TableName(), "BATON_DYNAMODB_ENDPOINT": moto.Shared(t),
+			"BATON_LINK_KEYS": "k1:" + linktoken.NewSecret(),
+		}, clk.Now))
+	})
+}
+
+func changesInFlightAfterErasure(t *testing.T, s *stack.Stack) {
 	ctx := context.Background()
-	clk := clock.NewManual(t0)
-	s := stack.ForTestClock(t, nil, clk.Now)
 	const email = "inflight.buyer@maker.example"
 	id := qualifyOne(t, s, "inflight-browser", email)
 	sub, err := s.App.Stitcher.Subject(ctx, id)
