@@ -681,3 +681,41 @@ func TestDeliveryInFlightWhenTheSFAIsTold(t *testing.T) {
 		t.Error("the SFA holds the lead of the person erased during its call")
 	}
 }
+
+// TestGPCBrowserClicksANewsletterLink: a browser sending Global Privacy
+// Control (Sec-GPC: 1) "is not collected from" (consent.ignore_gpc
+// unset): its tracked link click redirects and collects nothing, as its
+// page views are refused.
+func TestGPCBrowserClicksANewsletterLink(t *testing.T) {
+	clk := clock.NewManual(t0)
+	s := stack.ForTestClock(t, nil, clk.Now)
+	const email = "gpc.reader@maker.example"
+	qualifyOne(t, s, "gpc-browser", email)
+	click := trackedLink(t, s, "gpc-news", email)
+	browser, jar := browserWithCookies(t)
+	before := eventsOfType(t, s, "email_click")
+	req, _ := http.NewRequest("GET", click, nil)
+	req.Header.Set("Sec-GPC", "1")
+	resp, err := browser.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 302 || resp.Header.Get("Location") != "https://www.example.com/webinar" {
+		t.Fatalf("click: %d %q, want the redirect all the same", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if vid := cookieValue(jar, s.URL, "bt_vid"); vid != "" {
+		t.Errorf("the click gave a GPC browser a visitor cookie: %q", vid)
+	}
+	settle(t, s)
+	if after := eventsOfType(t, s, "email_click"); after != before {
+		t.Errorf("%d clicks stored from a GPC browser", after-before)
+	}
+	// The tag's events from that browser are refused (the same promise).
+	req, _ = http.NewRequest("POST", s.URL+"/e", strings.NewReader(`{"type":"page_view","messageId":"gpc-1","anonymousId":"gpc-browser-2","properties":{"url":"https://www.example.com/"}}`))
+	req.Header.Set("Content-Type", "text/plain")
+	req.Header.Set("Sec-GPC", "1")
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 202 {
+		t.Fatalf("a GPC page view: %v %v, want 202 (refused)", err, resp)
+	}
+}
