@@ -83,6 +83,9 @@ type Handler struct {
 	T      table.Table                            // keeps a day of a recipient's clicks (visits), the clicks waiting to be judged, and where each personal event is (erasure)
 	Now    func() time.Time
 	Log    *slog.Logger
+	// IgnoreGPC collects a click whose browser sends Global Privacy
+	// Control (Sec-GPC: 1), as consent.ignore_gpc does the tag's events.
+	IgnoreGPC bool
 }
 
 // Routes registers the endpoints (GET also answers HEAD).
@@ -143,9 +146,10 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 	dest := links.Destination(link, camp)
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer") // the token never leaks to the destination
-	if visitor.OptedOut(r) {
-		// The browser opted out: the reader lands, and nothing of the
-		// click (its browser, client, visit) is collected.
+	if visitor.OptedOut(r) || !h.IgnoreGPC && r.Header.Get("Sec-GPC") == "1" {
+		// The browser opted out, or asks by Global Privacy Control not to
+		// be tracked (as the collector honours it): the reader lands, and
+		// nothing of the click (its browser, client, visit) is collected.
 		http.Redirect(w, r, dest, http.StatusFound)
 		return
 	}
