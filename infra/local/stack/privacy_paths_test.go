@@ -711,6 +711,17 @@ func TestGPCBrowserClicksANewsletterLink(t *testing.T) {
 	if after := eventsOfType(t, s, "email_click"); after != before {
 		t.Errorf("%d clicks stored from a GPC browser", after-before)
 	}
+	// Its mail client's open pixel (webmail in that browser) likewise.
+	opens := eventsOfType(t, s, "email_open")
+	req, _ = http.NewRequest("GET", s.URL+"/o/gpc-news/"+click[strings.LastIndex(click, "/")+1:]+".gif", nil)
+	req.Header.Set("Sec-GPC", "1")
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("open: %v %v", err, resp)
+	}
+	settle(t, s)
+	if after := eventsOfType(t, s, "email_open"); after != opens {
+		t.Errorf("%d opens stored from a GPC browser", after-opens)
+	}
 	// The tag's events from that browser are refused (the same promise).
 	req, _ = http.NewRequest("POST", s.URL+"/e", strings.NewReader(`{"type":"page_view","messageId":"gpc-1","anonymousId":"gpc-browser-2","properties":{"url":"https://www.example.com/"}}`))
 	req.Header.Set("Content-Type", "text/plain")
