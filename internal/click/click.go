@@ -146,7 +146,7 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 	dest := links.Destination(link, camp)
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer") // the token never leaks to the destination
-	if visitor.OptedOut(r) || !h.IgnoreGPC && r.Header.Get("Sec-GPC") == "1" {
+	if h.declines(r) {
 		// The browser opted out, or asks by Global Privacy Control not to
 		// be tracked (as the collector honours it): the reader lands, and
 		// nothing of the click (its browser, client, visit) is collected.
@@ -205,6 +205,13 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, dest, http.StatusFound)
 }
 
+// declines reports whether the browser asks not to be tracked: it opted
+// out (bt_optout), or sends Global Privacy Control (Sec-GPC: 1) and the
+// configuration honours it, as the collector does.
+func (h *Handler) declines(r *http.Request) bool {
+	return visitor.OptedOut(r) || !h.IgnoreGPC && r.Header.Get("Sec-GPC") == "1"
+}
+
 // gif is a transparent 1x1 GIF.
 var gif = []byte("GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
 
@@ -217,7 +224,7 @@ func (h *Handler) open(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "image/gif")
 	w.Header().Set("Cache-Control", "no-store, max-age=0")
-	if r.Method != http.MethodHead {
+	if r.Method != http.MethodHead && !h.declines(r) {
 		now := h.now()
 		if claims, ok := h.claims(r.Context(), token, campaign, now); ok {
 			ev := event.Event{
