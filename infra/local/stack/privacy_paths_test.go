@@ -730,3 +730,47 @@ func TestGPCBrowserClicksANewsletterLink(t *testing.T) {
 		t.Fatalf("a GPC page view: %v %v, want 202 (refused)", err, resp)
 	}
 }
+
+// TestErasureOfAnEmailOnlyAFlaggedFormNamed: a form sent from a browser
+// flagged as automated (a headless browser's user agent; a real person's
+// address typed into it by a tool, or their own automation) is stored but
+// identifies nobody, as the Segment API's identify from a crawler. The
+// person then asks to be forgotten by email: Baton holds their email,
+// name and phone in those events, and the erasure must reach them
+// although no person was ever made of them.
+func TestErasureOfAnEmailOnlyAFlaggedFormNamed(t *testing.T) {
+	clk := clock.NewManual(t0)
+	s := stack.ForTestClock(t, nil, clk.Now)
+	const email = "flagged.form@maker.example"
+	req, _ := http.NewRequest("POST", s.URL+"/e", strings.NewReader(`{"type":"form_submit","messageId":"ff-1","anonymousId":"flagged-form-browser","properties":{"url":"https://www.example.com/contact","form":{"id":"contact"},"fields":{"email":"`+email+`","name":"Fumiko Flagged","phone":"+81-3-5555-0142"}}}`))
+	req.Header.Set("Content-Type", "text/plain")
+	req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode/100 != 2 {
+		t.Fatalf("form: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	settle(t, s)
+	secrets := []string{email, "Fumiko", "5555-0142"}
+	if found := privacytest.Leftovers(t, s.App.Table, secrets); len(found) != len(secrets) {
+		t.Fatalf("before the erasure the store holds only %v: the check below would prove nothing", found)
+	}
+	if _, err := s.App.People.ByEmail(context.Background(), email); err != identity.ErrNotFound {
+		t.Fatalf("a flagged form made a person (%v): not the case this test is about", err)
+	}
+	code, b := do(t, "DELETE", s.URL+"/admin/people?email="+email, token, "")
+	t.Logf("erasure by email: %d %s", code, b)
+	for sec, where := range privacytest.Leftovers(t, s.App.Table, secrets) {
+		t.Errorf("after the erasure request the store holds %q in %v", sec, where)
+	}
+	// And it stays erased: the same form again stores nothing.
+	clk.Advance(time.Minute)
+	resp, err = http.Post(s.URL+"/e", "text/plain", strings.NewReader(`{"type":"form_submit","messageId":"ff-2","anonymousId":"other-browser-9","properties":{"url":"https://www.example.com/contact","fields":{"email":"`+email+`"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if found := privacytest.Leftovers(t, s.App.Table, []string{email}); len(found) != 0 {
+		t.Errorf("the email came back: %v", found)
+	}
+}
