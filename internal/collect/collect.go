@@ -45,6 +45,10 @@ type Identifier interface {
 	// ErasedVisitor reports whether a visitor id was an erased person's
 	// alone (the server API's "u:<userId>", an anonymousId).
 	ErasedVisitor(ctx context.Context, visitor string) (bool, error)
+	// NoteUnidentified remembers an event that names an email and
+	// identifies nobody (flagged), for the email's erasure; ErrErased once
+	// it is erased.
+	NoteUnidentified(ctx context.Context, ev event.Event, email string) error
 }
 
 // Handler serves the collection endpoints.
@@ -500,6 +504,13 @@ func (h *Handler) dropErasedUsers(w http.ResponseWriter, r *http.Request, evs []
 	return kept, true
 }
 
+// deleteEvent deletes a stored event that names an email erased
+// meanwhile.
+func (h *Handler) deleteEvent(ctx context.Context, ev event.Event) error {
+	_, err := h.Events.DeleteEvents(ctx, ev.VisitorID, ev.ID)
+	return err
+}
+
 // store enriches, writes and identifies; it answers the error itself and
 // reports whether the caller should acknowledge, and returns the events that
 // carried an email but identified nobody.
@@ -546,6 +557,16 @@ func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Even
 			continue
 		}
 		if ev.Flagged() {
+			// Remembered by the email, so that erasing it finds the event.
+			err := h.People.NoteUnidentified(r.Context(), ev, email)
+			if errors.Is(err, identity.ErrErased) {
+				err = h.deleteEvent(r.Context(), ev)
+			}
+			if err != nil {
+				h.log().Error("note an unidentified email", "err", err)
+				httpx.Unavailable(w, 2*time.Second)
+				return nil, false
+			}
 			skipped = append(skipped, Skip{Index: i, Reason: "flagged as automated (" + ev.Enrichment.FlagReason + "): stored, identifies nobody"})
 			continue
 		}

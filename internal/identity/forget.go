@@ -87,6 +87,11 @@ func (s *Stitcher) Forget(ctx context.Context, sub privacy.Subject) (privacy.Rem
 			return r, err
 		}
 	}
+	n, err := s.ForgetEmail(ctx, sub.Email) // events that named their email and identified nobody
+	r.Merge(n)
+	if err != nil {
+		return r, err
+	}
 	t := s.Dir.T
 	if sub.Email != "" {
 		it, err := t.Get(ctx, "EMAIL#"+sub.Email, "EMAIL")
@@ -107,7 +112,7 @@ func (s *Stitcher) Forget(ctx context.Context, sub privacy.Subject) (privacy.Rem
 			}
 		}
 	}
-	n, err := privacy.DeleteQuery(ctx, t, table.Query{PK: PersonPK(sub.Person)}, func(it table.Item) bool { return it.SK != personSK })
+	n, err = privacy.DeleteQuery(ctx, t, table.Query{PK: PersonPK(sub.Person)}, func(it table.Item) bool { return it.SK != personSK })
 	r.Merge(n)
 	if err != nil {
 		return r, err

@@ -219,6 +219,38 @@ func (e *Eraser) Erase(ctx context.Context, personID string) (Report, error) {
 	return rep.total(), nil
 }
 
+// EmailForgetter is a People directory that also remembers events naming
+// an email that identified nobody (identity.Stitcher.ForgetEmail).
+type EmailForgetter interface {
+	ForgetEmail(ctx context.Context, email string) (Removed, error)
+}
+
+// EraseEmail forgets an email nobody was made of: its tombstone (it stays
+// erased: a later form makes nobody of it), the events that named it
+// without identifying anyone, and on the embedded store a compaction. The
+// SFAs were never handed anyone of it, so none is told.
+func (e *Eraser) EraseEmail(ctx context.Context, email string) (Report, error) {
+	rep := Report{Removed: Removed{}}
+	now := clock.Or(e.Now)().UTC()
+	tomb, _ := json.Marshal(map[string]any{"erasedAt": now})
+	if err := e.T.Put(ctx, table.Item{PK: TombstonePK(email), SK: "TOMB", Kind: KindTombstone, Data: tomb}, table.Always); err != nil {
+		return rep, err
+	}
+	if f, ok := e.People.(EmailForgetter); ok {
+		r, err := f.ForgetEmail(ctx, email)
+		rep.Removed.Merge(r)
+		if err != nil {
+			return rep.total(), fmt.Errorf("erase an email: %w", err)
+		}
+	}
+	if c, ok := e.T.(Compactor); ok {
+		if err := c.Compact(ctx); err != nil {
+			return rep.total(), fmt.Errorf("compact after erasure: %w", err)
+		}
+	}
+	return rep.total(), nil
+}
+
 func (r Report) total() Report {
 	r.Items, r.Events = r.Removed.Total(), r.Removed["event"]
 	return r

@@ -476,6 +476,16 @@ func run(t *testing.T, newTable tabletest.Factory) {
 	}
 	f.Secrets = append(f.Secrets, "victim-crm-44")
 
+	// A headless browser sent a form with the victim's email and name: stored,
+	// flagged, it identifies nobody (the victim's partition knows nothing of it).
+	bot := map[string]string{"Cookie": "headless-bot-33", "Content-Type": "text/plain", "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36"}
+	if w := f.Do(t, "POST", "/e", form("b1", "https://www.example.com/contact-victim", map[string]string{"email": VictimEmail, "name": "Zelda Victimova"}), bot); w.Code/100 != 2 {
+		t.Fatalf("the headless browser's form: %d %s", w.Code, w.Body)
+	}
+	if l, _ := a.People.GetLink(ctx, "headless-bot-33"); len(l.History) != 0 {
+		t.Fatalf("a flagged form linked its browser: %+v", l)
+	}
+
 	// A rescore is under way when the erasure comes: its list of people
 	// names the victim.
 	job, err := a.Qualifier.StartRescore(ctx)
