@@ -774,3 +774,116 @@ func TestErasureOfAnEmailOnlyAFlaggedFormNamed(t *testing.T) {
 		t.Errorf("the email came back: %v", found)
 	}
 }
+
+// TestWithdrawnConsentHoldsOnEveryPath: a known person withdraws consent
+// on their browser (baton('consent', false) sends POST /optout with their
+// visitor cookie). Baton then records nothing more of them by any path
+// that names them without that browser: their newsletter click from
+// another device and their open pixel record nobody, an exhibition list
+// naming them is refused for them. A form they send later, from a
+// browser that collects, is their newer choice and lifts it.
+func TestWithdrawnConsentHoldsOnEveryPath(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewManual(t0)
+	s := stack.ForTestClock(t, nil, clk.Now)
+	const email = "withdrawn.person@maker.example"
+	laptop, jar := browserWithCookies(t)
+	post := func(c *http.Client, path, body string) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest("POST", s.URL+path, strings.NewReader(body))
+		if body != "" {
+			req.Header.Set("Content-Type", "text/plain")
+		}
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	form := func(id string) string {
+		return `{"type":"form_submit","messageId":"` + id + `","properties":{"url":"https://www.example.com/contact","form":{"id":"contact"},"fields":{"email":"` + email + `","company":"Maker"}}}`
+	}
+	if resp := post(laptop, "/e", form("wc-1")); resp.StatusCode != 204 {
+		t.Fatalf("form: %d", resp.StatusCode)
+	}
+	settle(t, s)
+	p, err := s.App.People.ByEmail(ctx, email)
+	if err != nil || cookieValue(jar, s.URL, "bt_vid") == "" {
+		t.Fatalf("person %v, cookie %q", err, cookieValue(jar, s.URL, "bt_vid"))
+	}
+	click := trackedLink(t, s, "wc-news", email)
+	token := click[strings.LastIndex(click, "/")+1:]
+	mine := func() (clicks, opens int) {
+		t.Helper()
+		err := s.App.Table.Scan(ctx, "", func(it table.Item) error {
+			if it.Kind != eventlog.KindEvent {
+				return nil
+			}
+			if ev, err := eventlog.Decode(it); err == nil && ev.UserID == p.ID {
+				switch ev.Type {
+				case "email_click":
+					clicks++
+				case "email_open":
+					opens++
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return clicks, opens
+	}
+	touches := func(list string) string {
+		t.Helper()
+		req, _ := http.NewRequest("POST", s.URL+"/admin/touches", strings.NewReader(list))
+		req.Header.Set("Authorization", "Bearer "+"test-admin-token-0123456789")
+		req.Header.Set("Content-Type", "text/csv")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 {
+			t.Fatalf("touches: %d %s", resp.StatusCode, b)
+		}
+		return string(b)
+	}
+
+	// They withdraw consent on their laptop.
+	if resp := post(laptop, "/optout", ""); resp.StatusCode != 204 {
+		t.Fatalf("opt-out: %d", resp.StatusCode)
+	}
+	clk.Advance(time.Hour)
+	phone, _ := browserWithCookies(t)
+	if resp, err := phone.Get(click); err != nil || resp.StatusCode != 302 {
+		t.Fatalf("click from the phone: %v %v", err, resp)
+	}
+	if resp, err := http.Get(s.URL + "/o/wc-news/" + token + ".gif"); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("open: %v %v", err, resp)
+	}
+	settle(t, s)
+	if c, o := mine(); c != 0 || o != 0 {
+		t.Errorf("after the withdrawal %d clicks and %d opens were recorded as theirs", c, o)
+	}
+	out := touches("email,event,date,channel\r\n" + email + ",Tokyo Expo," + clk.Now().AddDate(0, 0, -1).Format("2006-01-02") + ",exhibition\r\n")
+	if strings.Contains(out, `"imported":1`) {
+		t.Errorf("an exhibition list was imported for a person who withdrew consent: %s", out)
+	}
+
+	// A form from a browser that collects: their newer choice.
+	clk.Advance(time.Hour)
+	tablet, _ := browserWithCookies(t)
+	if resp := post(tablet, "/e", form("wc-2")); resp.StatusCode != 204 {
+		t.Fatalf("form again: %d", resp.StatusCode)
+	}
+	settle(t, s)
+	if resp, err := http.Get(s.URL + "/o/wc-news/" + token + ".gif"); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("open: %v %v", err, resp)
+	}
+	if _, o := mine(); o != 1 {
+		t.Errorf("%d opens after consent given again by a form, want 1", o)
+	}
+}
