@@ -49,6 +49,10 @@ type Identifier interface {
 	// identifies nobody (flagged), for the email's erasure; ErrErased once
 	// it is erased.
 	NoteUnidentified(ctx context.Context, ev event.Event, email string) error
+	// WithdrawConsent records a person's withdrawal made on one of their
+	// browsers; RegainConsent lifts it (a form from a browser that collects).
+	WithdrawConsent(ctx context.Context, visitor string, at time.Time) error
+	RegainConsent(ctx context.Context, person string) error
 }
 
 // Handler serves the collection endpoints.
@@ -570,10 +574,15 @@ func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Even
 			skipped = append(skipped, Skip{Index: i, Reason: "flagged as automated (" + ev.Enrichment.FlagReason + "): stored, identifies nobody"})
 			continue
 		}
-		_, _, err := h.People.Identify(r.Context(), identity.Identification{
+		p, _, err := h.People.Identify(r.Context(), identity.Identification{
 			Visitor: ev.VisitorID, Email: email, Fields: ev.Attributes(), Labels: ev.Labels(), At: ev.Timestamp,
 			Strength: identity.Strong, Source: sourceOf(ev),
 		})
+		if err == nil && !p.ConsentWithdrawn.IsZero() && ev.Type == event.FormSubmit && ev.Client.API != "server" {
+			// Their own form from a browser that collects (consent and
+			// opt-out were checked): the newer choice.
+			err = h.People.RegainConsent(r.Context(), p.ID)
+		}
 		if errors.Is(err, identity.ErrErased) {
 			// Erased since the check above: the event names them, and
 			// their browser is not theirs, so the erasure cannot find it.

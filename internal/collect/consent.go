@@ -67,6 +67,14 @@ func (h *Handler) optOut(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.cors(w, origin)
+	// The browser's person, if it is known, withdrew consent: it holds on
+	// the paths that name them without this browser (clicks and opens by
+	// token, list imports). The browser opts out whatever happens here.
+	if vid, ok := h.Cookie.Read(r); ok {
+		if err := h.People.WithdrawConsent(r.Context(), vid, h.now()); err != nil {
+			h.log().Error("opt-out: record the person's withdrawal", "err", err)
+		}
+	}
 	h.Cookie.Clear(w, r)
 	http.SetCookie(w, &http.Cookie{Name: OptOutCookie, Value: "1", Path: h.Cookie.CookiePath(), MaxAge: 400 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https", Domain: h.Cookie.DomainFor(r)})
 	w.WriteHeader(http.StatusNoContent)

@@ -22,9 +22,10 @@ func (d *Directory) ErasedVisitor(ctx context.Context, visitor string) (bool, er
 	return privacy.Buried(ctx, d.T, "visitor:"+visitor)
 }
 
-// Active reports whether a person may be recorded: known, and not erased
-// (nor being erased). A verified recipient token names a person by id; one
-// who is not active is recorded as nobody.
+// Active reports whether a person may be recorded: known, not erased
+// (nor being erased), and not having withdrawn consent. A verified
+// recipient token names a person by id; one who is not active is recorded
+// as nobody.
 func (d *Directory) Active(ctx context.Context, id string) (bool, error) {
 	p, err := d.Get(ctx, id)
 	if errors.Is(err, ErrNotFound) {
@@ -32,6 +33,9 @@ func (d *Directory) Active(ctx context.Context, id string) (bool, error) {
 	}
 	if err != nil {
 		return false, err
+	}
+	if !p.ConsentWithdrawn.IsZero() {
+		return false, nil
 	}
 	gone, err := d.Erased(ctx, p.Email)
 	return !gone && err == nil, err
