@@ -70,6 +70,8 @@ type PersonLinker interface {
 	LinkPerson(ctx context.Context, visitor, person string, at time.Time, s identity.Strength) (identity.LinkResult, error)
 	UndoClickLink(ctx context.Context, visitor, person string) (bool, error)
 	Active(ctx context.Context, person string) (bool, error)
+	// Gone reports a person erased or being erased (not merely inactive).
+	Gone(ctx context.Context, person string) (bool, error)
 }
 
 // Handler serves the click and open routes.
@@ -202,7 +204,29 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 	if !head && h.store(ctx, &ev, claims.PersonID, v.self.Client) {
 		v.stored(ctx)
 	}
+	h.undoIfErased(ctx, claims.PersonID)
 	http.Redirect(w, r, dest, http.StatusFound)
+}
+
+// undoIfErased forgets what a click or open just recorded of a person
+// erased since its token was found active: the erasure writes its
+// tombstone first, so either its Forget found the records, or this check
+// finds the person gone. (Consent withdrawn meanwhile keeps what was
+// recorded before it.)
+func (h *Handler) undoIfErased(ctx context.Context, person string) {
+	if person == "" {
+		return
+	}
+	gone, err := h.People.Gone(ctx, person)
+	if err != nil || !gone {
+		if err != nil {
+			h.log().Error("click: is the person erased", "err", err)
+		}
+		return
+	}
+	if _, err := h.Forget(ctx, privacy.Subject{Person: person}); err != nil {
+		h.log().Error("click: forget a person erased meanwhile", "err", err)
+	}
 }
 
 // declines reports whether the browser asks not to be tracked: it opted
@@ -243,6 +267,7 @@ func (h *Handler) open(w http.ResponseWriter, r *http.Request) {
 					h.log().Error("open: link", "err", err)
 				}
 			}
+			h.undoIfErased(r.Context(), claims.PersonID)
 		}
 	}
 	w.WriteHeader(http.StatusOK)

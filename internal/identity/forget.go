@@ -41,6 +41,23 @@ func (d *Directory) Active(ctx context.Context, id string) (bool, error) {
 	return !gone && err == nil, err
 }
 
+// Gone reports whether a person is erased or being erased (unknown, or
+// their email has a tombstone), as opposed to merely not to be recorded.
+func (d *Directory) Gone(ctx context.Context, id string) (bool, error) {
+	p, err := d.Get(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return d.Erased(ctx, p.Email)
+}
+
+// Gone reports whether a person is erased or being erased; see
+// Directory.Gone.
+func (s *Stitcher) Gone(ctx context.Context, id string) (bool, error) { return s.Dir.Gone(ctx, id) }
+
 // Subject is who a person id is, for erasure: their email and every
 // visitor id ever linked to them. An unknown person is ErrNotFound.
 func (d *Directory) Subject(ctx context.Context, id string) (privacy.Subject, error) {
