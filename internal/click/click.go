@@ -204,7 +204,7 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 	if !head && h.store(ctx, &ev, claims.PersonID, v.self.Client) {
 		v.stored(ctx)
 	}
-	h.undoIfErased(ctx, claims.PersonID)
+	h.undoIfErased(ctx, claims.PersonID, ev)
 	http.Redirect(w, r, dest, http.StatusFound)
 }
 
@@ -213,7 +213,7 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 // tombstone first, so either its Forget found the records, or this check
 // finds the person gone. (Consent withdrawn meanwhile keeps what was
 // recorded before it.)
-func (h *Handler) undoIfErased(ctx context.Context, person string) {
+func (h *Handler) undoIfErased(ctx context.Context, person string, ev event.Event) {
 	if person == "" {
 		return
 	}
@@ -223,6 +223,16 @@ func (h *Handler) undoIfErased(ctx context.Context, person string) {
 			h.log().Error("click: is the person erased", "err", err)
 		}
 		return
+	}
+	// This event by what it is (identity's sweep of the person's
+	// partition may have taken its record already), then the rest.
+	if _, err := h.Events.DeleteEvents(ctx, ev.VisitorID, ev.ID); err != nil {
+		h.log().Error("click: forget a person erased meanwhile", "err", err)
+	}
+	if campaign, _ := ev.Properties["campaign"].(string); campaign != "" && h.T != nil {
+		if _, err := h.forgetActivity(ctx, campaign, ev.ID); err != nil {
+			h.log().Error("click: forget a person erased meanwhile", "err", err)
+		}
 	}
 	if _, err := h.Forget(ctx, privacy.Subject{Person: person}); err != nil {
 		h.log().Error("click: forget a person erased meanwhile", "err", err)
@@ -267,7 +277,7 @@ func (h *Handler) open(w http.ResponseWriter, r *http.Request) {
 					h.log().Error("open: link", "err", err)
 				}
 			}
-			h.undoIfErased(r.Context(), claims.PersonID)
+			h.undoIfErased(r.Context(), claims.PersonID, ev)
 		}
 	}
 	w.WriteHeader(http.StatusOK)
