@@ -814,6 +814,33 @@ func TestWithdrawnConsentHoldsOnEveryPath(t *testing.T) {
 	}
 	click := trackedLink(t, s, "wc-news", email)
 	token := click[strings.LastIndex(click, "/")+1:]
+	// The company's backend knows them by its own user id.
+	segment := func(path, body string) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", s.URL+path, strings.NewReader(body))
+		req.SetBasicAuth("test-write-key-0123456789", "")
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("%s: %v %v", path, err, resp)
+		}
+		resp.Body.Close()
+	}
+	segment("/v1/identify", `{"userId":"crm-withdrawn-5","traits":{"email":"`+email+`"}}`)
+	backend := func() int {
+		t.Helper()
+		n := 0
+		err := s.App.Table.Scan(ctx, "", func(it table.Item) error {
+			if ev, err := eventlog.Decode(it); it.Kind == eventlog.KindEvent && err == nil && ev.Name == "Viewed Pricing" && ev.VisitorID == "u:crm-withdrawn-5" {
+				n++
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
 	mine := func() (clicks, opens int) {
 		t.Helper()
 		err := s.App.Table.Scan(ctx, "", func(it table.Item) error {
@@ -868,6 +895,10 @@ func TestWithdrawnConsentHoldsOnEveryPath(t *testing.T) {
 	if c, o := mine(); c != 0 || o != 0 {
 		t.Errorf("after the withdrawal %d clicks and %d opens were recorded as theirs", c, o)
 	}
+	segment("/v1/track", `{"userId":"crm-withdrawn-5","event":"Viewed Pricing","messageId":"wc-s1"}`)
+	if n := backend(); n != 0 {
+		t.Errorf("the backend's call under their user id was stored after the withdrawal (%d)", n)
+	}
 	out := touches("email,event,date,channel\r\n" + email + ",Tokyo Expo," + clk.Now().AddDate(0, 0, -1).Format("2006-01-02") + ",exhibition\r\n")
 	if strings.Contains(out, `"imported":1`) {
 		t.Errorf("an exhibition list was imported for a person who withdrew consent: %s", out)
@@ -885,5 +916,9 @@ func TestWithdrawnConsentHoldsOnEveryPath(t *testing.T) {
 	}
 	if _, o := mine(); o != 1 {
 		t.Errorf("%d opens after consent given again by a form, want 1", o)
+	}
+	segment("/v1/track", `{"userId":"crm-withdrawn-5","event":"Viewed Pricing","messageId":"wc-s2"}`)
+	if n := backend(); n != 1 {
+		t.Errorf("%d of the backend's calls stored after consent given again, want 1", n)
 	}
 }
