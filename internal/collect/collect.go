@@ -42,9 +42,10 @@ type Identifier interface {
 	PersonOf(ctx context.Context, visitor string) (string, error)
 	LinkPerson(ctx context.Context, visitor, person string, at time.Time, st identity.Strength) (identity.LinkResult, error)
 	Erased(ctx context.Context, email string) (bool, error)
-	// ErasedVisitor reports whether a visitor id was an erased person's
-	// alone (the server API's "u:<userId>", an anonymousId).
-	ErasedVisitor(ctx context.Context, visitor string) (bool, error)
+	// RefusedVisitor reports whether a visitor id was an erased person's
+	// alone, or is one of a person who withdrew consent (the server API's
+	// "u:<userId>").
+	RefusedVisitor(ctx context.Context, visitor string) (bool, error)
 	// NoteUnidentified remembers an event that names an email and
 	// identifies nobody (flagged), for the email's erasure; ErrErased once
 	// it is erased.
@@ -285,7 +286,7 @@ func (h *Handler) server(call string) http.HandlerFunc {
 		if evs, _, ok = h.dropErased(w, r, evs); !ok {
 			return
 		}
-		if evs, ok = h.dropErasedUsers(w, r, evs); !ok {
+		if evs, ok = h.dropRefusedUsers(w, r, evs); !ok {
 			return
 		}
 		if len(evs) == 0 { // every event names an erased person: nothing stored
@@ -475,12 +476,12 @@ func (h *Handler) dropErased(w http.ResponseWriter, r *http.Request, evs []event
 	return kept, dropped, true
 }
 
-// dropErasedUsers removes the server API's events under an erased
-// person's userId: the customer's backend knows them by its own id and
-// keeps calling after Baton forgot them. One read per userId a request
+// dropRefusedUsers removes the server API's events under the userId of a
+// person erased or who withdrew consent: the customer's backend knows them
+// by its own id and keeps calling. One read per userId a request
 // names; an anonymousId is not checked, so anonymous calls stay one write
 // and no read (as the tag's). It answers a storage error itself (ok false).
-func (h *Handler) dropErasedUsers(w http.ResponseWriter, r *http.Request, evs []event.Event) ([]event.Event, bool) {
+func (h *Handler) dropRefusedUsers(w http.ResponseWriter, r *http.Request, evs []event.Event) ([]event.Event, bool) {
 	var erased map[string]bool
 	kept := evs[:0]
 	for _, ev := range evs {
@@ -494,7 +495,7 @@ func (h *Handler) dropErasedUsers(w http.ResponseWriter, r *http.Request, evs []
 		gone, seen := erased[ev.UserID]
 		if !seen {
 			var err error
-			if gone, err = h.People.ErasedVisitor(r.Context(), "u:"+ev.UserID); err != nil {
+			if gone, err = h.People.RefusedVisitor(r.Context(), "u:"+ev.UserID); err != nil {
 				h.log().Error("tombstone check", "err", err)
 				httpx.Unavailable(w, 2*time.Second)
 				return nil, false

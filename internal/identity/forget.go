@@ -15,10 +15,11 @@ func (d *Directory) Erased(ctx context.Context, email string) (bool, error) {
 	return privacy.Erased(ctx, d.T, email)
 }
 
-// ErasedVisitor reports whether a visitor id was an erased person's alone
-// (their server user id "u:<userId>", a browser only they had): the
-// server API refuses it, as the tombstone refuses their email.
-func (d *Directory) ErasedVisitor(ctx context.Context, visitor string) (bool, error) {
+// RefusedVisitor reports whether a visitor id was an erased person's alone
+// (their server user id "u:<userId>", a browser only they had), or is one
+// of a person who withdrew consent: the server API refuses it, as the
+// tombstone refuses their email.
+func (d *Directory) RefusedVisitor(ctx context.Context, visitor string) (bool, error) {
 	return privacy.Buried(ctx, d.T, "visitor:"+visitor)
 }
 
@@ -80,10 +81,10 @@ func (s *Stitcher) Subject(ctx context.Context, id string) (privacy.Subject, err
 // Active reports whether a person may be recorded; see Directory.Active.
 func (s *Stitcher) Active(ctx context.Context, id string) (bool, error) { return s.Dir.Active(ctx, id) }
 
-// ErasedVisitor reports whether a visitor id was an erased person's alone;
-// see Directory.ErasedVisitor.
-func (s *Stitcher) ErasedVisitor(ctx context.Context, visitor string) (bool, error) {
-	return s.Dir.ErasedVisitor(ctx, visitor)
+// RefusedVisitor reports whether a visitor id is refused (erased,
+// withdrawn); see Directory.RefusedVisitor.
+func (s *Stitcher) RefusedVisitor(ctx context.Context, visitor string) (bool, error) {
+	return s.Dir.RefusedVisitor(ctx, visitor)
 }
 
 // Erased reports whether an email was erased; see Directory.Erased.

@@ -139,7 +139,41 @@ func Bury(ctx context.Context, t table.Table, name string, at time.Time) error {
 	return t.Put(ctx, table.Item{PK: buriedPK(name), SK: "TOMB", Kind: KindTombstone, Data: data}, table.Always)
 }
 
-// Buried reports whether Bury kept name erased.
+// Hold keeps name refused, as Bury does, until Release (a visitor id
+// whose person withdrew consent): one read (Buried) answers for both. A
+// burial stays one.
+func Hold(ctx context.Context, t table.Table, name string, at time.Time) error {
+	data, _ := json.Marshal(map[string]any{"withdrawnAt": at.UTC()})
+	err := t.Put(ctx, table.Item{PK: buriedPK(name), SK: "TOMB", Kind: KindTombstone, Data: data}, table.NotExists)
+	if errors.Is(err, table.ErrConditionFailed) {
+		return nil // buried, or held already
+	}
+	return err
+}
+
+// Release lifts a Hold; a burial stays.
+func Release(ctx context.Context, t table.Table, name string) error {
+	it, err := t.Get(ctx, buriedPK(name), "TOMB")
+	if errors.Is(err, table.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var held struct {
+		WithdrawnAt time.Time `json:"withdrawnAt"`
+	}
+	if json.Unmarshal(it.Data, &held) != nil || held.WithdrawnAt.IsZero() {
+		return nil // a burial
+	}
+	err = t.Delete(ctx, it.PK, it.SK, table.VersionIs(it.Version))
+	if errors.Is(err, table.ErrConditionFailed) {
+		return nil // buried since: it stays
+	}
+	return err
+}
+
+// Buried reports whether Bury kept name erased, or Hold refused.
 func Buried(ctx context.Context, t table.Table, name string) (bool, error) {
 	_, err := t.Get(ctx, buriedPK(name), "TOMB")
 	if errors.Is(err, table.ErrNotFound) {
