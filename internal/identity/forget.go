@@ -171,6 +171,11 @@ func (s *Stitcher) forgetVisitor(ctx context.Context, visitor, person string) (p
 		r.Merge(n)
 		return r, err
 	}
+	// Shared: a hold of the person's withdrawal (privacy.Hold) on it goes
+	// with them, as nothing would lift it now.
+	if err := privacy.Release(ctx, s.Dir.T, "visitor:"+visitor); err != nil {
+		return nil, err
+	}
 	r, err := s.Log.ForgetEvents(ctx, visitor, func(ev event.Event) bool { return link.PersonAt(ev.Timestamp) == person })
 	if err != nil {
 		return r, err
