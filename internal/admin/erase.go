@@ -28,7 +28,7 @@ func (h *Handler) eraseRoutes(mux *http.ServeMux) {
 		}
 		p, err := h.People.ByEmail(r.Context(), email)
 		if errors.Is(err, identity.ErrNotFound) {
-			httpx.Error(w, http.StatusNotFound, "no such person")
+			h.eraseEmail(w, r, email)
 			return
 		}
 		if err != nil {
@@ -37,6 +37,29 @@ func (h *Handler) eraseRoutes(mux *http.ServeMux) {
 		}
 		h.erase(w, r, p.ID)
 	}))
+}
+
+// emailEraser erases an email nobody was made of; see privacy.Eraser.
+type emailEraser interface {
+	EraseEmail(ctx context.Context, email string) (privacy.Report, error)
+}
+
+// eraseEmail answers the erasure of an email no person holds: events may
+// still name it (a flagged form identifies nobody), and it must stay
+// erased. Without an Eraser that can, it is no person: 404.
+func (h *Handler) eraseEmail(w http.ResponseWriter, r *http.Request, email string) {
+	e, ok := h.Eraser.(emailEraser)
+	if !ok {
+		httpx.Error(w, http.StatusNotFound, "no such person")
+		return
+	}
+	rep, err := e.EraseEmail(r.Context(), email)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.log().Info("email erased", "events", rep.Events, "items", rep.Items) // no personal data in logs
+	httpx.JSON(w, http.StatusOK, map[string]any{"erased": true, "visitors": 0, "events": rep.Events, "items": rep.Items, "removed": rep.Removed})
 }
 
 func (h *Handler) erase(w http.ResponseWriter, r *http.Request, id string) {

@@ -59,6 +59,7 @@ var jaSFAMessages = []struct {
 	{regexp.MustCompile(`^build lead: ([\s\S]*)$`), "SFA に渡すリードを組み立てられません：$1"},
 	{regexp.MustCompile(`^tombstone check: ([\s\S]*)$`), "削除済みの人でないか確かめられません：$1"},
 	{regexp.MustCompile(`^MQA check: ([\s\S]*)$`), "MQA を確かめられません：$1"},
+	{regexp.MustCompile(`^tell ([\s\S]+?) to forget a person erased during delivery: ([\s\S]*)$`), "配信中に削除された人を忘れるよう $1 に伝えられません：$2"},
 	{regexp.MustCompile(`^delivery kept failing: SQS moved it here after the push queue's maxReceiveCount receives$`), "配信の失敗が続いたため、SQS がここに移しました（push キューの maxReceiveCount 回の受信の後）"},
 	{regexp.MustCompile(`^score: a stream batch failed \(unreadable failure record\)$`), "スコアリングがストリームのバッチを処理できませんでした（失敗の記録を読み取れません）"},
 }

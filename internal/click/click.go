@@ -70,6 +70,8 @@ type PersonLinker interface {
 	LinkPerson(ctx context.Context, visitor, person string, at time.Time, s identity.Strength) (identity.LinkResult, error)
 	UndoClickLink(ctx context.Context, visitor, person string) (bool, error)
 	Active(ctx context.Context, person string) (bool, error)
+	// Gone reports a person erased or being erased (not merely inactive).
+	Gone(ctx context.Context, person string) (bool, error)
 }
 
 // Handler serves the click and open routes.
@@ -83,6 +85,9 @@ type Handler struct {
 	T      table.Table                            // keeps a day of a recipient's clicks (visits), the clicks waiting to be judged, and where each personal event is (erasure)
 	Now    func() time.Time
 	Log    *slog.Logger
+	// IgnoreGPC collects a click whose browser sends Global Privacy
+	// Control (Sec-GPC: 1), as consent.ignore_gpc does the tag's events.
+	IgnoreGPC bool
 }
 
 // Routes registers the endpoints (GET also answers HEAD).
@@ -143,6 +148,13 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 	dest := links.Destination(link, camp)
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer") // the token never leaks to the destination
+	if h.declines(r) {
+		// The browser opted out, or asks by Global Privacy Control not to
+		// be tracked (as the collector honours it): the reader lands, and
+		// nothing of the click (its browser, client, visit) is collected.
+		http.Redirect(w, r, dest, http.StatusFound)
+		return
+	}
 	now := h.now()
 	claims, ok := h.claims(ctx, r.PathValue("token"), link.Campaign, now)
 	head := r.Method == http.MethodHead
@@ -192,7 +204,46 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 	if !head && h.store(ctx, &ev, claims.PersonID, v.self.Client) {
 		v.stored(ctx)
 	}
+	h.undoIfErased(ctx, claims.PersonID, ev)
 	http.Redirect(w, r, dest, http.StatusFound)
+}
+
+// undoIfErased forgets what a click or open just recorded of a person
+// erased since its token was found active: the erasure writes its
+// tombstone first, so either its Forget found the records, or this check
+// finds the person gone. (Consent withdrawn meanwhile keeps what was
+// recorded before it.)
+func (h *Handler) undoIfErased(ctx context.Context, person string, ev event.Event) {
+	if person == "" {
+		return
+	}
+	gone, err := h.People.Gone(ctx, person)
+	if err != nil || !gone {
+		if err != nil {
+			h.log().Error("click: is the person erased", "err", err)
+		}
+		return
+	}
+	// This event by what it is (identity's sweep of the person's
+	// partition may have taken its record already), then the rest.
+	if _, err := h.Events.DeleteEvents(ctx, ev.VisitorID, ev.ID); err != nil {
+		h.log().Error("click: forget a person erased meanwhile", "err", err)
+	}
+	if campaign, _ := ev.Properties["campaign"].(string); campaign != "" && h.T != nil {
+		if _, err := h.forgetActivity(ctx, campaign, ev.ID); err != nil {
+			h.log().Error("click: forget a person erased meanwhile", "err", err)
+		}
+	}
+	if _, err := h.Forget(ctx, privacy.Subject{Person: person}); err != nil {
+		h.log().Error("click: forget a person erased meanwhile", "err", err)
+	}
+}
+
+// declines reports whether the browser asks not to be tracked: it opted
+// out (bt_optout), or sends Global Privacy Control (Sec-GPC: 1) and the
+// configuration honours it, as the collector does.
+func (h *Handler) declines(r *http.Request) bool {
+	return visitor.OptedOut(r) || !h.IgnoreGPC && r.Header.Get("Sec-GPC") == "1"
 }
 
 // gif is a transparent 1x1 GIF.
@@ -207,7 +258,7 @@ func (h *Handler) open(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "image/gif")
 	w.Header().Set("Cache-Control", "no-store, max-age=0")
-	if r.Method != http.MethodHead {
+	if r.Method != http.MethodHead && !h.declines(r) {
 		now := h.now()
 		if claims, ok := h.claims(r.Context(), token, campaign, now); ok {
 			ev := event.Event{
@@ -226,6 +277,7 @@ func (h *Handler) open(w http.ResponseWriter, r *http.Request) {
 					h.log().Error("open: link", "err", err)
 				}
 			}
+			h.undoIfErased(r.Context(), claims.PersonID, ev)
 		}
 	}
 	w.WriteHeader(http.StatusOK)

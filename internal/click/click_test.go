@@ -358,3 +358,66 @@ func TestErasedPersonsTokenRecordsNothingPersonal(t *testing.T) {
 		t.Fatalf("written under the person: %+v", items)
 	}
 }
+
+// erasedAfterCheck is the people directory of a click that found its
+// recipient active, after which (the visit being judged) the recipient was
+// erased in full before the click was stored.
+type erasedAfterCheck struct {
+	click.PersonLinker
+	erase func()
+}
+
+func (p erasedAfterCheck) Active(ctx context.Context, id string) (bool, error) {
+	ok, err := p.PersonLinker.Active(ctx, id)
+	if p.erase != nil {
+		p.erase()
+	}
+	return ok, err
+}
+
+// TestClickRacingErasure: a recipient's click and open whose token was
+// found active just before the recipient's erasure ran in full: what they
+// store afterwards (the event naming the person, its record under the
+// person, the campaign's activity) must not outlive the erasure.
+func TestClickRacingErasure(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	tb := e.reg.T
+	e.h.T = tb
+	eraser := &privacy.Eraser{T: tb, People: e.st, Forgetters: []privacy.Forgetter{e.h}, Now: e.clk.Now}
+	bob, _, err := e.dir.Ensure(ctx, "bob@example.com", "list")
+	if err != nil {
+		t.Fatal(err)
+	}
+	victim := ""
+	e.h.People = erasedAfterCheck{PersonLinker: e.st, erase: func() {
+		if victim == "" {
+			return
+		}
+		id := victim
+		victim = ""
+		if _, err := eraser.Erase(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}}
+	victim = e.ann.ID
+	if w := e.get("GET", "/c/"+e.link.ID+"/ok-"+e.ann.ID+"-nov-news", "racing-browser-1"); w.Code != 302 {
+		t.Fatalf("click: %d", w.Code)
+	}
+	victim = bob.ID
+	if w := e.get("GET", "/o/nov-news/ok-"+bob.ID+"-nov-news.gif", ""); w.Code != 200 {
+		t.Fatalf("open: %d", w.Code)
+	}
+	if victim != "" {
+		t.Fatal("an erasure never ran: the test proves nothing")
+	}
+	err = tb.Scan(ctx, "", func(it table.Item) error {
+		if strings.Contains(it.PK+" "+it.SK+" "+string(it.Data), e.ann.ID) || strings.Contains(it.PK+" "+it.SK+" "+string(it.Data), bob.ID) {
+			t.Errorf("after the erasure the store holds %s %s (%s)", it.PK, it.SK, it.Kind)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

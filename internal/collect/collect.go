@@ -43,6 +43,18 @@ type Identifier interface {
 	PersonOf(ctx context.Context, visitor string) (string, error)
 	LinkPerson(ctx context.Context, visitor, person string, at time.Time, st identity.Strength) (identity.LinkResult, error)
 	Erased(ctx context.Context, email string) (bool, error)
+	// RefusedVisitor reports whether a visitor id was an erased person's
+	// alone, or is one of a person who withdrew consent (the server API's
+	// "u:<userId>").
+	RefusedVisitor(ctx context.Context, visitor string) (bool, error)
+	// NoteUnidentified remembers an event that names an email and
+	// identifies nobody (flagged), for the email's erasure; ErrErased once
+	// it is erased.
+	NoteUnidentified(ctx context.Context, ev event.Event, email string) error
+	// WithdrawConsent records a person's withdrawal made on one of their
+	// browsers; RegainConsent lifts it (a form from a browser that collects).
+	WithdrawConsent(ctx context.Context, visitor string, at time.Time) error
+	RegainConsent(ctx context.Context, person string) error
 }
 
 // Handler serves the collection endpoints.
@@ -316,7 +328,13 @@ func (h *Handler) server(call string) http.HandlerFunc {
 			}
 			out["refused"] = list // not stored: sending them again is refused again
 		}
+		// The page's consent, forwarded by the backend, holds as on POST /e:
+		// an event without the consent its site needs is not stored.
+		evs, at = keepWhere(evs, at, h.Consent.allowed)
 		if evs, at, _, ok = h.dropErased(w, r, evs, at); !ok {
+			return
+		}
+		if evs, at, ok = h.dropRefusedUsers(w, r, evs, at); !ok {
 			return
 		}
 		if len(evs) == 0 { // every event names an erased person: nothing stored
@@ -554,6 +572,49 @@ func (h *Handler) dropErased(w http.ResponseWriter, r *http.Request, evs []event
 	return kept, keptAt, dropped, true
 }
 
+// dropRefusedUsers removes the server API's events under the userId of a
+// person erased or who withdrew consent: the customer's backend knows them
+// by its own id and keeps calling. One read per userId a request
+// names; an anonymousId is not checked, so anonymous calls stay one write
+// and no read (as the tag's). It answers a storage error itself (ok false).
+func (h *Handler) dropRefusedUsers(w http.ResponseWriter, r *http.Request, evs []event.Event, at []int) ([]event.Event, []int, bool) {
+	refused := map[string]bool{}
+	for _, ev := range evs {
+		if _, seen := refused[ev.UserID]; ev.UserID == "" || seen {
+			continue
+		}
+		gone, err := h.People.RefusedVisitor(r.Context(), "u:"+ev.UserID)
+		if err != nil {
+			h.log().Error("tombstone check", "err", err)
+			httpx.Unavailable(w, 2*time.Second)
+			return nil, nil, false
+		}
+		refused[ev.UserID] = gone
+	}
+	evs, at = keepWhere(evs, at, func(ev event.Event) bool { return !refused[ev.UserID] })
+	return evs, at, true
+}
+
+// keepWhere keeps the events keep accepts, in place, and their indexes in
+// the request (at, beside them) with them.
+func keepWhere(evs []event.Event, at []int, keep func(event.Event) bool) ([]event.Event, []int) {
+	n := 0
+	for i, ev := range evs {
+		if keep(ev) {
+			evs[n], at[n] = ev, at[i]
+			n++
+		}
+	}
+	return evs[:n], at[:n]
+}
+
+// deleteEvent deletes a stored event that names an email erased
+// meanwhile.
+func (h *Handler) deleteEvent(ctx context.Context, ev event.Event) error {
+	_, err := h.Events.DeleteEvents(ctx, ev.VisitorID, ev.ID)
+	return err
+}
+
 // store enriches, writes and identifies; it answers the error itself and
 // reports whether the caller should acknowledge, and returns the events that
 // carried an email but identified nobody.
@@ -600,6 +661,16 @@ func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Even
 			continue
 		}
 		if ev.Flagged() {
+			// Remembered by the email, so that erasing it finds the event.
+			err := h.People.NoteUnidentified(r.Context(), ev, email)
+			if errors.Is(err, identity.ErrErased) {
+				err = h.deleteEvent(r.Context(), ev)
+			}
+			if err != nil {
+				h.log().Error("note an unidentified email", "err", err)
+				httpx.Unavailable(w, 2*time.Second)
+				return nil, false
+			}
 			skipped = append(skipped, Skip{Index: i, Reason: "flagged as automated (" + ev.Enrichment.FlagReason + "): stored, identifies nobody"})
 			continue
 		}
@@ -607,6 +678,11 @@ func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Even
 			Visitor: ev.VisitorID, Email: email, Fields: ev.Attributes(), Labels: ev.Labels(), At: ev.Timestamp,
 			Strength: identity.Strong, Source: sourceOf(ev),
 		})
+		if err == nil && !p.ConsentWithdrawn.IsZero() && ev.Type == event.FormSubmit && ev.Client.API != "server" {
+			// Their own form from a browser that collects (consent and
+			// opt-out were checked): the newer choice.
+			err = h.People.RegainConsent(r.Context(), p.ID)
+		}
 		if errors.Is(err, identity.ErrErased) {
 			// Erased since the check above: the event names them, and
 			// their browser is not theirs, so the erasure cannot find it.

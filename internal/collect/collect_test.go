@@ -541,10 +541,11 @@ func TestUserIDLinking(t *testing.T) {
 		}
 		return `{"batch":[` + strings.Join(evs, ",") + `]}`
 	}
-	// Nobody yet: the track reads both links and links nothing.
+	// Nobody yet: the track reads the userId's tombstone (erased users'
+	// calls are refused) and both links, and links nothing.
 	post("/v1/batch", track(3, "seg-anon-1", "42"))
-	if c.reads != 2 {
-		t.Fatalf("three tracks of one new pair: %d reads, want 2 (one join per pair and request)", c.reads)
+	if c.reads != 3 {
+		t.Fatalf("three tracks of one new pair: %d reads, want 3 (the userId's tombstone, one join per pair and request)", c.reads)
 	}
 	// A form identifies the browser; the next track with the pair ties the
 	// userId to that person.
@@ -559,12 +560,13 @@ func TestUserIDLinking(t *testing.T) {
 	if l, err := e.dir.GetLink(ctx, "u:42"); err != nil || l.PersonAt(e.h.Now()) != p.ID {
 		t.Fatalf("userId not tied to the person of its anonymousId: %+v %v", l, err)
 	}
-	// The pair is on one person now: later calls with it read nothing.
+	// The pair is on one person now: later calls with it read only the
+	// userId's tombstone, once a request.
 	c.reads = 0
 	post("/v1/batch", track(5, "seg-anon-1", "42"))
 	post("/v1/page", `{"anonymousId":"seg-anon-1","userId":"42","messageId":"p-later","properties":{"url":"https://www.example.com/"}}`)
-	if c.reads != 0 {
-		t.Fatalf("calls with a pair already joined read %d times", c.reads)
+	if c.reads != 2 {
+		t.Fatalf("two calls with a pair already joined read %d times, want 2 (the tombstone)", c.reads)
 	}
 	// identify always joins.
 	post("/v1/identify", `{"anonymousId":"seg-anon-1","userId":"42","messageId":"i-again"}`)
@@ -575,8 +577,8 @@ func TestUserIDLinking(t *testing.T) {
 	m.Advance(11 * time.Minute)
 	c.reads = 0
 	post("/v1/track", `{"event":"Report Viewed","anonymousId":"seg-anon-1","userId":"42","messageId":"t-lapsed"}`)
-	if c.reads != 2 {
-		t.Fatalf("a pair joined 11 minutes ago: %d reads, want 2", c.reads)
+	if c.reads != 3 {
+		t.Fatalf("a pair joined 11 minutes ago: %d reads, want 3 (the tombstone, both links)", c.reads)
 	}
 }
 
@@ -842,9 +844,10 @@ func TestSegmentBatchKeepsTheValidEvents(t *testing.T) {
 	b := `{"batch":[` +
 		`{"type":"track","anonymousId":"seg-b-1","messageId":"m-noname"},` + // 0: refused
 		`{"type":"track","event":"Demo Requested","anonymousId":"seg-b-1","messageId":"m-ok"},` + // 1
-		big + `,` + // 2: refused
-		`{"type":"identify","anonymousId":"seg-b-1","messageId":"m-bot","traits":{"email":"bot@maker.example"},"context":{"userAgent":"Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"}},` + // 3: skipped
-		`{"type":"page","anonymousId":"seg-b-1","messageId":"m-page","properties":{"url":"https://www.example.com/x"}}]}` // 4
+		`{"type":"track","event":"Denied","anonymousId":"seg-b-1","messageId":"m-denied","context":{"consent":"denied"}},` + // 2: not stored, said nowhere
+		big + `,` + // 3: refused
+		`{"type":"identify","anonymousId":"seg-b-1","messageId":"m-bot","traits":{"email":"bot@maker.example"},"context":{"userAgent":"Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"}},` + // 4: skipped
+		`{"type":"page","anonymousId":"seg-b-1","messageId":"m-page","properties":{"url":"https://www.example.com/x"}}]}` // 5
 	w := e.do("POST", "/v1/batch", b, seg)
 	var got struct {
 		Success bool
@@ -857,11 +860,11 @@ func TestSegmentBatchKeepsTheValidEvents(t *testing.T) {
 	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || w.Code != 200 || !got.Success {
 		t.Fatalf("%d %s", w.Code, w.Body)
 	}
-	if len(got.Refused) != 2 || got.Refused[0].Index != 0 || !strings.Contains(got.Refused[0].Error, "event") || got.Refused[1].Index != 2 || !strings.Contains(got.Refused[1].Error, "larger") {
+	if len(got.Refused) != 2 || got.Refused[0].Index != 0 || !strings.Contains(got.Refused[0].Error, "event") || got.Refused[1].Index != 3 || !strings.Contains(got.Refused[1].Error, "larger") {
 		t.Fatalf("refused %+v", got.Refused)
 	}
-	if len(got.Skipped) != 1 || got.Skipped[0].Index != 3 {
-		t.Fatalf("skipped %+v, want the crawler's identify at index 3", got.Skipped)
+	if len(got.Skipped) != 1 || got.Skipped[0].Index != 4 {
+		t.Fatalf("skipped %+v, want the crawler's identify at index 4", got.Skipped)
 	}
 	evs, _ := e.log.Visitor(ctx, "seg-b-1")
 	ids := []string{}

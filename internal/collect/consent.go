@@ -5,11 +5,12 @@ import (
 
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/visitor"
 )
 
 // OptOutCookie marks a browser that opted out: collect stores nothing for
-// it, without a store read on the hot path.
-const OptOutCookie = "bt_optout"
+// it, without a store read on the hot path (nor does click).
+const OptOutCookie = visitor.OptOutCookie
 
 // Consent is the server side of privacy controls.
 type Consent struct {
@@ -35,10 +36,7 @@ func (c Consent) refused(r *http.Request, optedOut bool, evs []event.Event) stri
 }
 
 // optedOut reports whether the browser carries the opt-out cookie.
-func optedOut(r *http.Request) bool {
-	ck, err := r.Cookie(OptOutCookie)
-	return err == nil && ck.Value == "1"
-}
+func optedOut(r *http.Request) bool { return visitor.OptedOut(r) }
 
 // regranted reports whether every event carries consent granted.
 func regranted(evs []event.Event) bool {
@@ -69,6 +67,14 @@ func (h *Handler) optOut(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.cors(w, origin)
+	// The browser's person, if it is known, withdrew consent: it holds on
+	// the paths that name them without this browser (clicks and opens by
+	// token, list imports). The browser opts out whatever happens here.
+	if vid, ok := h.Cookie.Read(r); ok {
+		if err := h.People.WithdrawConsent(r.Context(), vid, h.now()); err != nil {
+			h.log().Error("opt-out: record the person's withdrawal", "err", err)
+		}
+	}
 	h.Cookie.Clear(w, r)
 	http.SetCookie(w, &http.Cookie{Name: OptOutCookie, Value: "1", Path: h.Cookie.CookiePath(), MaxAge: 400 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https", Domain: h.Cookie.DomainFor(r)})
 	w.WriteHeader(http.StatusNoContent)

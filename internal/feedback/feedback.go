@@ -877,7 +877,12 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request, source string, v
 		// below finds the outcome not yet applied.
 		var dealChanged bool
 		if v.Deal != nil {
-			if dealChanged, err = h.Apply.RecordDeal(r.Context(), pid, *v.Deal); err != nil {
+			dealChanged, err = h.Apply.RecordDeal(r.Context(), pid, *v.Deal)
+			if errors.Is(err, identity.ErrNotFound) { // erased since it was found
+				results = append(results, res{DeliveryID: v.DeliveryID, OutcomeResult: qualify.OutcomeResult{Ignored: "unknown person"}})
+				continue
+			}
+			if err != nil {
 				h.Log.Error("feedback deal", "source", source, "err", err)
 				httpx.Unavailable(w, 10*time.Second)
 				return

@@ -15,9 +15,18 @@ func (d *Directory) Erased(ctx context.Context, email string) (bool, error) {
 	return privacy.Erased(ctx, d.T, email)
 }
 
-// Active reports whether a person may be recorded: known, and not erased
-// (nor being erased). A verified recipient token names a person by id; one
-// who is not active is recorded as nobody.
+// RefusedVisitor reports whether a visitor id was an erased person's alone
+// (their server user id "u:<userId>", a browser only they had), or is one
+// of a person who withdrew consent: the server API refuses it, as the
+// tombstone refuses their email.
+func (d *Directory) RefusedVisitor(ctx context.Context, visitor string) (bool, error) {
+	return privacy.Buried(ctx, d.T, "visitor:"+visitor)
+}
+
+// Active reports whether a person may be recorded: known, not erased
+// (nor being erased), and not having withdrawn consent. A verified
+// recipient token names a person by id; one who is not active is recorded
+// as nobody.
 func (d *Directory) Active(ctx context.Context, id string) (bool, error) {
 	p, err := d.Get(ctx, id)
 	if errors.Is(err, ErrNotFound) {
@@ -26,9 +35,29 @@ func (d *Directory) Active(ctx context.Context, id string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	if !p.ConsentWithdrawn.IsZero() {
+		return false, nil
+	}
 	gone, err := d.Erased(ctx, p.Email)
 	return !gone && err == nil, err
 }
+
+// Gone reports whether a person is erased or being erased (unknown, or
+// their email has a tombstone), as opposed to merely not to be recorded.
+func (d *Directory) Gone(ctx context.Context, id string) (bool, error) {
+	p, err := d.Get(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return d.Erased(ctx, p.Email)
+}
+
+// Gone reports whether a person is erased or being erased; see
+// Directory.Gone.
+func (s *Stitcher) Gone(ctx context.Context, id string) (bool, error) { return s.Dir.Gone(ctx, id) }
 
 // Subject is who a person id is, for erasure: their email and every
 // visitor id ever linked to them. An unknown person is ErrNotFound.
@@ -52,6 +81,12 @@ func (s *Stitcher) Subject(ctx context.Context, id string) (privacy.Subject, err
 // Active reports whether a person may be recorded; see Directory.Active.
 func (s *Stitcher) Active(ctx context.Context, id string) (bool, error) { return s.Dir.Active(ctx, id) }
 
+// RefusedVisitor reports whether a visitor id is refused (erased,
+// withdrawn); see Directory.RefusedVisitor.
+func (s *Stitcher) RefusedVisitor(ctx context.Context, visitor string) (bool, error) {
+	return s.Dir.RefusedVisitor(ctx, visitor)
+}
+
 // Erased reports whether an email was erased; see Directory.Erased.
 func (s *Stitcher) Erased(ctx context.Context, email string) (bool, error) {
 	return s.Dir.Erased(ctx, email)
@@ -74,6 +109,11 @@ func (s *Stitcher) Forget(ctx context.Context, sub privacy.Subject) (privacy.Rem
 			return r, err
 		}
 	}
+	n, err := s.ForgetEmail(ctx, sub.Email) // events that named their email and identified nobody
+	r.Merge(n)
+	if err != nil {
+		return r, err
+	}
 	t := s.Dir.T
 	if sub.Email != "" {
 		it, err := t.Get(ctx, "EMAIL#"+sub.Email, "EMAIL")
@@ -94,7 +134,7 @@ func (s *Stitcher) Forget(ctx context.Context, sub privacy.Subject) (privacy.Rem
 			}
 		}
 	}
-	n, err := privacy.DeleteQuery(ctx, t, table.Query{PK: PersonPK(sub.Person)}, func(it table.Item) bool { return it.SK != personSK })
+	n, err = privacy.DeleteQuery(ctx, t, table.Query{PK: PersonPK(sub.Person)}, func(it table.Item) bool { return it.SK != personSK })
 	r.Merge(n)
 	if err != nil {
 		return r, err
@@ -118,6 +158,11 @@ func (s *Stitcher) forgetVisitor(ctx context.Context, visitor, person string) (p
 		}
 	}
 	if !shared {
+		// Buried first: what arrives for it meanwhile is refused, or
+		// deleted below.
+		if err := privacy.Bury(ctx, s.Dir.T, "visitor:"+visitor, s.Dir.now()); err != nil {
+			return nil, err
+		}
 		r, err := s.Log.ForgetVisitor(ctx, visitor)
 		if err != nil {
 			return r, err
@@ -125,6 +170,11 @@ func (s *Stitcher) forgetVisitor(ctx context.Context, visitor, person string) (p
 		n, err := privacy.DeleteItems(ctx, s.Dir.T, []table.Item{{PK: visitorPK(visitor), SK: linkSK, Kind: KindLink}})
 		r.Merge(n)
 		return r, err
+	}
+	// Shared: a hold of the person's withdrawal (privacy.Hold) on it goes
+	// with them, as nothing would lift it now.
+	if err := privacy.Release(ctx, s.Dir.T, "visitor:"+visitor); err != nil {
+		return nil, err
 	}
 	r, err := s.Log.ForgetEvents(ctx, visitor, func(ev event.Event) bool { return link.PersonAt(ev.Timestamp) == person })
 	if err != nil {

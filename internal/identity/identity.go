@@ -66,6 +66,11 @@ type Person struct {
 	Source     string            `json:"source,omitempty"` // what created the person: form, identify, list, click
 	CreatedAt  time.Time         `json:"createdAt"`
 	UpdatedAt  time.Time         `json:"updatedAt"`
+	// ConsentWithdrawn is when they withdrew consent on a browser of
+	// theirs (POST /optout); zero: not withdrawn, or given again since by
+	// a form. Paths that name them without that browser (a click or open
+	// by token, a list import) record nothing of them meanwhile.
+	ConsentWithdrawn time.Time `json:"consentWithdrawn,omitzero"`
 }
 
 // Span is a period during which a visitor belonged to a person. A zero From

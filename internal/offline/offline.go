@@ -318,6 +318,9 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 		case errors.Is(err, identity.ErrErased):
 			fail("this person asked to be forgotten")
 			continue
+		case errors.Is(err, errWithdrawn):
+			fail("this person withdrew consent")
+			continue
 		case err != nil:
 			return res, fmt.Errorf("line %d: %w", line, err)
 		}
@@ -333,6 +336,9 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 	return res, nil
 }
 
+// errWithdrawn refuses a row of a person who withdrew consent.
+var errWithdrawn = errors.New("offline: the person withdrew consent")
+
 const channelHint = "one of exhibition (展示会), seminar (セミナー), webinar (ウェビナー), business-card (名刺交換)"
 
 // row makes the person and stores the touch; it reports whether the touch
@@ -341,6 +347,9 @@ func (im *Importer) row(ctx context.Context, email, name string, day time.Time, 
 	p, created, err := im.Dir.Ensure(ctx, email, "offline:"+channel) // refuses an erased email
 	if err != nil {
 		return false, false, err
+	}
+	if !p.ConsentWithdrawn.IsZero() {
+		return false, false, errWithdrawn
 	}
 	known, custom := identity.SplitAttributes(fields, im.FieldNames)
 	if len(known)+len(custom) > 0 {

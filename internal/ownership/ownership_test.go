@@ -60,6 +60,7 @@ var kinds = []kind{
 	{"P#", "C#", click},        // recent clicks
 	{"P#", "CE#", click},       // where a click or open naming the person is stored
 	{"EMAIL#", "EMAIL", identity},
+	{"EMAIL#", "SEEN#", identity}, // where an event that named the email and identified nobody is (erasure)
 	{"TOMB#", "TOMB", privacy},
 	{"SESS#", "SESS", session},
 	{"JOB#", "", qualify},   // rescore jobs and their lists of people

@@ -103,7 +103,10 @@ type Eraser struct {
 	Forgetters []Forgetter
 	// Tell, when set, asks the sales systems to forget the person too
 	// (configurable: some companies must keep sales records). It runs
-	// first: if it fails, nothing is erased yet and the erasure can be retried.
+	// after the tombstone, which stops deliveries of the person's MQLs (one
+	// running while the SFAs are told would hand them the lead again), and
+	// before anything is deleted: if it fails, the erasure can be retried
+	// (the person is still there to be found).
 	Tell func(ctx context.Context, personID, email string) error
 	Now  func() time.Time
 }
@@ -125,6 +128,62 @@ type Report struct {
 // hash is kept.
 func TombstonePK(email string) string {
 	sum := sha256.Sum256([]byte("baton-erased:" + email))
+	return "TOMB#" + hex.EncodeToString(sum[:])
+}
+
+// Bury keeps an identifier other than an email erased (a visitor id that
+// was the erased person's alone): only its hash is kept, in a namespace of
+// its own, so it never equals an email's tombstone.
+func Bury(ctx context.Context, t table.Table, name string, at time.Time) error {
+	data, _ := json.Marshal(map[string]any{"erasedAt": at.UTC()})
+	return t.Put(ctx, table.Item{PK: buriedPK(name), SK: "TOMB", Kind: KindTombstone, Data: data}, table.Always)
+}
+
+// Hold keeps name refused, as Bury does, until Release (a visitor id
+// whose person withdrew consent): one read (Buried) answers for both. A
+// burial stays one.
+func Hold(ctx context.Context, t table.Table, name string, at time.Time) error {
+	data, _ := json.Marshal(map[string]any{"withdrawnAt": at.UTC()})
+	err := t.Put(ctx, table.Item{PK: buriedPK(name), SK: "TOMB", Kind: KindTombstone, Data: data}, table.NotExists)
+	if errors.Is(err, table.ErrConditionFailed) {
+		return nil // buried, or held already
+	}
+	return err
+}
+
+// Release lifts a Hold; a burial stays.
+func Release(ctx context.Context, t table.Table, name string) error {
+	it, err := t.Get(ctx, buriedPK(name), "TOMB")
+	if errors.Is(err, table.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var held struct {
+		WithdrawnAt time.Time `json:"withdrawnAt"`
+	}
+	if json.Unmarshal(it.Data, &held) != nil || held.WithdrawnAt.IsZero() {
+		return nil // a burial
+	}
+	err = t.Delete(ctx, it.PK, it.SK, table.VersionIs(it.Version))
+	if errors.Is(err, table.ErrConditionFailed) {
+		return nil // buried since: it stays
+	}
+	return err
+}
+
+// Buried reports whether Bury kept name erased, or Hold refused.
+func Buried(ctx context.Context, t table.Table, name string) (bool, error) {
+	_, err := t.Get(ctx, buriedPK(name), "TOMB")
+	if errors.Is(err, table.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+func buriedPK(name string) string {
+	sum := sha256.Sum256([]byte("baton-erased-id:" + name))
 	return "TOMB#" + hex.EncodeToString(sum[:])
 }
 
@@ -154,7 +213,8 @@ func Erased(ctx context.Context, t table.Table, email string) (bool, error) {
 }
 
 // Erase forgets a person: the tombstone first (from then on nothing
-// re-creates, records or delivers them), then every registered Forgetter,
+// re-creates, records or delivers them), then the SFAs told (Tell), then
+// every registered Forgetter,
 // then the person's own records, and on the embedded store a compaction
 // of the file. An unknown person is the People directory's not-found error.
 func (e *Eraser) Erase(ctx context.Context, personID string) (Report, error) {
@@ -163,15 +223,15 @@ func (e *Eraser) Erase(ctx context.Context, personID string) (Report, error) {
 		return Report{}, err
 	}
 	rep := Report{Person: s.Person, Visitors: len(s.Visitors), Removed: Removed{}}
-	if e.Tell != nil {
-		if err := e.Tell(ctx, s.Person, s.Email); err != nil {
-			return rep, fmt.Errorf("tell the SFA: %w", err)
-		}
-	}
 	now := clock.Or(e.Now)().UTC()
 	tomb, _ := json.Marshal(map[string]any{"erasedAt": now})
 	if err := e.T.Put(ctx, table.Item{PK: TombstonePK(s.Email), SK: "TOMB", Kind: KindTombstone, Data: tomb}, table.Always); err != nil {
 		return rep, err
+	}
+	if e.Tell != nil {
+		if err := e.Tell(ctx, s.Person, s.Email); err != nil {
+			return rep, fmt.Errorf("tell the SFA: %w", err)
+		}
 	}
 	for _, f := range append(append([]Forgetter(nil), e.Forgetters...), e.People) {
 		r, err := f.Forget(ctx, s)
@@ -183,6 +243,38 @@ func (e *Eraser) Erase(ctx context.Context, personID string) (Report, error) {
 	if p, ok := e.T.(purger); ok {
 		if _, err := p.PurgeExpired(ctx); err != nil {
 			return rep.total(), fmt.Errorf("purge after erasure: %w", err)
+		}
+	}
+	if c, ok := e.T.(Compactor); ok {
+		if err := c.Compact(ctx); err != nil {
+			return rep.total(), fmt.Errorf("compact after erasure: %w", err)
+		}
+	}
+	return rep.total(), nil
+}
+
+// EmailForgetter is a People directory that also remembers events naming
+// an email that identified nobody (identity.Stitcher.ForgetEmail).
+type EmailForgetter interface {
+	ForgetEmail(ctx context.Context, email string) (Removed, error)
+}
+
+// EraseEmail forgets an email nobody was made of: its tombstone (it stays
+// erased: a later form makes nobody of it), the events that named it
+// without identifying anyone, and on the embedded store a compaction. The
+// SFAs were never handed anyone of it, so none is told.
+func (e *Eraser) EraseEmail(ctx context.Context, email string) (Report, error) {
+	rep := Report{Removed: Removed{}}
+	now := clock.Or(e.Now)().UTC()
+	tomb, _ := json.Marshal(map[string]any{"erasedAt": now})
+	if err := e.T.Put(ctx, table.Item{PK: TombstonePK(email), SK: "TOMB", Kind: KindTombstone, Data: tomb}, table.Always); err != nil {
+		return rep, err
+	}
+	if f, ok := e.People.(EmailForgetter); ok {
+		r, err := f.ForgetEmail(ctx, email)
+		rep.Removed.Merge(r)
+		if err != nil {
+			return rep.total(), fmt.Errorf("erase an email: %w", err)
 		}
 	}
 	if c, ok := e.T.(Compactor); ok {

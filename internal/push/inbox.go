@@ -6,6 +6,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
 )
 
@@ -28,7 +29,13 @@ func (i *Inbox) Push(ctx context.Context, l Lead) (string, error) {
 		return "", err
 	}
 	sk := l.QualifiedAt.UTC().Format(time.RFC3339Nano) + "#" + l.MQLID
-	err = i.T.Put(ctx, table.Item{PK: inboxPK, SK: sk, Kind: KindInbox, Data: data}, table.NotExists)
+	// On condition that the person was not erased since delivery began:
+	// the lead names them. A failed condition is that, or the lead there
+	// already.
+	err = i.T.Transact(ctx, []table.Write{
+		table.Put(table.Item{PK: inboxPK, SK: sk, Kind: KindInbox, Data: data}, table.NotExists),
+		privacy.NotErased(l.Email),
+	})
 	if err != nil && !errors.Is(err, table.ErrConditionFailed) {
 		return "", err
 	}

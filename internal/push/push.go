@@ -61,12 +61,32 @@ type Lead struct {
 	FirstTouch     Touch             `json:"firstTouch"`
 	LastTouch      Touch             `json:"lastTouch"`
 	Activity       []Activity        `json:"activity"` // newest first
+	// Cycle is the person's MQL count with this one: a lead sales sent back
+	// is an MQL again in a later cycle, and Recycled says why it is back.
+	Cycle    int       `json:"cycle"`
+	Recycled *Recycled `json:"recycled,omitempty"`
+}
+
+// Recycled is the verdict sales gave the previous MQL (rejected or lost),
+// after which the lead went back to nurturing: the MQL is new evidence
+// since then.
+type Recycled struct {
+	Outcome string    `json:"outcome"`
+	At      time.Time `json:"at"`
+	Why     string    `json:"why,omitempty"` // sales' reason, as their SFA gave it
 }
 
 // Summary is the text sales reads: why now, and what they did.
 func (l Lead) Summary() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "MQL (%s): %s\n", l.Condition, strings.Join(l.Reasons, "; "))
+	if r := l.Recycled; r != nil {
+		fmt.Fprintf(&b, "Qualified again (MQL %d): sales marked the previous MQL %s on %s", l.Cycle, r.Outcome, r.At.Format("2006-01-02"))
+		if r.Why != "" {
+			fmt.Fprintf(&b, " (%s)", r.Why)
+		}
+		b.WriteString("; it was recycled, and this MQL rests on activity since\n")
+	}
 	fmt.Fprintf(&b, "Behaviour %.0f, fit %.0f (grade %s)\n", l.BehaviourScore, l.FitScore, l.Grade)
 	if l.FirstTouch.Channel != "" || l.FirstTouch.Source != "" || l.FirstTouch.Referrer != "" {
 		fmt.Fprintf(&b, "First touch: %s\n", l.FirstTouch.describe())
@@ -211,6 +231,13 @@ type Worker struct {
 	// touch and the latest): the same facts the reports attribute, so sales
 	// and marketing see one first touch. Nil: derived from the timeline.
 	Touches func(ctx context.Context, person string) ([]qualify.Touch, error)
+	// TellForget, when set (sfa.erase), tells a connector to forget a person
+	// whose lead it took while they were being erased: a call that began
+	// before the tombstone and ended after the erasure told the SFAs.
+	TellForget func(ctx context.Context, c Connector, personID, email string) error
+	// History returns the person's stage history (qualify), which tells
+	// a requalified lead's recycle; nil: the lead does not say it.
+	History func(ctx context.Context, person string) ([]qualify.StageChange, error)
 	// AccountFacts keeps what an SFA reported of an account's company while
 	// taking an MQA (ReportFacts); nil: not kept.
 	AccountFacts func(ctx context.Context, account string, attrs map[string]string) error
@@ -329,7 +356,7 @@ func (w *Worker) deliver(ctx context.Context, mql qualify.MQL, maxAttempts int) 
 	if err != nil {
 		return Result{Reason: "build lead: " + err.Error()}
 	}
-	return w.run(ctx, target{pk: identity.PersonPK(mql.Person), id: mql.ID, person: mql.Person}, maxAttempts,
+	return w.run(ctx, target{pk: identity.PersonPK(mql.Person), id: mql.ID, person: mql.Person, email: mql.Email}, maxAttempts,
 		func(ctx context.Context, c Connector) (string, bool, error) {
 			ext, err := c.Push(ctx, lead)
 			return ext, true, err
@@ -339,7 +366,11 @@ func (w *Worker) deliver(ctx context.Context, mql qualify.MQL, maxAttempts int) 
 // target is what a delivery is of: the partition its delivery records are
 // kept in, the MQL's (or MQA's) id, and the person an SFA's record id maps
 // back to ("" for none).
-type target struct{ pk, id, person string }
+type target struct{ pk, id, person, email string }
+
+// errErased is a delivery record refused because its person was erased
+// meanwhile (the SFA's call can take seconds): the delivery is over.
+var errErased = errors.New("push: the person was erased during the delivery")
 
 // run delivers to each connector that does not have it yet (see Deliver);
 // push does one connector's part, ok false when the connector takes no
@@ -389,8 +420,16 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 		d.At = w.now()
 		if err == nil {
 			d.Status, d.ExternalID, d.LastError, d.NextAttempt = StatusDelivered, ext, "", time.Time{}
-			if err := w.record(ctx, t, *d); err != nil {
-				return Result{Reason: err.Error()}
+			err := w.record(ctx, t, *d)
+			if errors.Is(err, errErased) && w.TellForget != nil {
+				// Erased during the call: the SFA may have been told
+				// before the lead arrived.
+				if ferr := w.TellForget(ctx, c, t.person, t.email); ferr != nil {
+					return Result{Reason: "tell " + c.Name() + " to forget a person erased during delivery: " + ferr.Error()}
+				}
+			}
+			if err != nil {
+				return recordFailed(err)
 			}
 			continue
 		}
@@ -412,7 +451,7 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 			d.Status, d.NextAttempt = StatusRetrying, d.At.Add(w.delay(d.Attempts-1, ra))
 		}
 		if err := w.record(ctx, t, *d); err != nil {
-			return Result{Reason: err.Error()}
+			return recordFailed(err)
 		}
 		if d.Status == StatusDead {
 			dead = append(dead, d.LastError)
@@ -430,6 +469,16 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 		return Result{Permanent: true, Reason: strings.Join(dead, "; ")}
 	}
 	return Result{Done: true}
+}
+
+// recordFailed is the result of a delivery whose record could not be
+// written: done when its person was erased meanwhile (nothing more goes to
+// any connector), else to be retried.
+func recordFailed(err error) Result {
+	if errors.Is(err, errErased) {
+		return Result{Done: true}
+	}
+	return Result{Reason: err.Error()}
 }
 
 // recordProgress keeps a connector's steps in its delivery record, written
@@ -520,7 +569,14 @@ func (w *Worker) record(ctx context.Context, t target, d Delivery) error {
 		ref, _ := json.Marshal(map[string]string{"person": t.person})
 		ws = append(ws, table.Put(table.Item{PK: ExternalPK(d.Connector, d.ExternalID), SK: "EXT", Kind: KindExternal, Data: ref}, table.Always))
 	}
-	return w.T.Transact(ctx, ws)
+	if t.email != "" {
+		ws = append(ws, privacy.NotErased(t.email)) // nothing of them written back after an erasure
+	}
+	err := w.T.Transact(ctx, ws)
+	if t.email != "" && errors.Is(err, table.ErrConditionFailed) {
+		return errErased
+	}
+	return err
 }
 
 // PersonOfMQL is the person an MQL id belongs to (ids are <person>-c<cycle>).
@@ -620,7 +676,14 @@ func (w *Worker) Build(ctx context.Context, m qualify.MQL) (Lead, error) {
 	l := Lead{
 		MQLID: m.ID, PersonID: p.ID, Email: p.Email, Attributes: p.Attributes,
 		BehaviourScore: m.Verdict.Behaviour, FitScore: m.Verdict.Fit, Grade: m.Verdict.Grade,
-		Condition: m.Condition, Reasons: m.Facts, QualifiedAt: m.At.In(loc), Activity: []Activity{},
+		Condition: m.Condition, Reasons: m.Facts, QualifiedAt: m.At.In(loc), Activity: []Activity{}, Cycle: m.Cycle,
+	}
+	if m.Cycle > 1 && w.History != nil {
+		hist, err := w.History(ctx, m.Person)
+		if err != nil {
+			return Lead{}, err
+		}
+		l.Recycled = recycledBefore(hist, m.At, loc)
 	}
 	if l.Attributes == nil {
 		l.Attributes = map[string]string{}
@@ -667,4 +730,22 @@ func fromTouch(t qualify.Touch, url, referrer string) Touch {
 		out.Referrer = referrer
 	}
 	return out
+}
+
+// recycledBefore is the last recycle before at: the verdict (rejected,
+// lost) that sent the lead back, when and why sales gave it.
+func recycledBefore(hist []qualify.StageChange, at time.Time, loc *time.Location) *Recycled {
+	var r *Recycled
+	for i, h := range hist {
+		if h.To != qualify.StageRecycled || h.At.After(at) {
+			continue
+		}
+		r = &Recycled{Outcome: h.From, At: h.At.In(loc)}
+		// The verdict itself is the entry before (mql -> rejected), with
+		// sales' reason.
+		if i > 0 && hist[i-1].To == h.From {
+			r.At, r.Why = hist[i-1].At.In(loc), hist[i-1].Why
+		}
+	}
+	return r
 }

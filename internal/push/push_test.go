@@ -345,3 +345,52 @@ func TestConnectorsRetryOnTheirOwnSchedule(t *testing.T) {
 		t.Fatalf("%d pending", n)
 	}
 }
+
+// TestRequalifiedLeadSaysWhy: a second MQL of a person sales lost (with
+// their reason) carries its cycle and the verdict that recycled it, from
+// the stage history, in the webhook's payload and in the summary sales
+// read; a first MQL says nothing of the kind.
+func TestRequalifiedLeadSaysWhy(t *testing.T) {
+	rc := &receiver{ids: map[string]int{}}
+	f := setup(t, rc)
+	ctx := context.Background()
+	lostAt := f.clk.t.Add(-48 * time.Hour).In(time.UTC)
+	hist := []qualify.StageChange{
+		{From: "lead", To: "mql", At: lostAt.Add(-72 * time.Hour)},
+		{From: "mql", To: "lost", At: lostAt, Why: "chose a competitor"},
+		{From: "lost", To: "recycled", At: lostAt.Add(time.Nanosecond)},
+		{From: "recycled", To: "mql", At: f.clk.t},
+	}
+	f.w.History = func(context.Context, string) ([]qualify.StageChange, error) { return hist, nil }
+	first, err := f.w.Build(ctx, f.mql)
+	if err != nil || first.Recycled != nil || strings.Contains(first.Summary(), "again") {
+		t.Fatalf("a first MQL: %+v %v\n%s", first.Recycled, err, first.Summary())
+	}
+	second := f.mql
+	second.ID, second.Cycle = f.mql.Person+"-c2", 2
+	if err := f.q.Enqueue(ctx, second.ID, second); err != nil {
+		t.Fatal(err)
+	}
+	f.drain(t, 1, time.Second)
+	if rc.ids[second.ID] != 1 {
+		t.Fatalf("webhook deliveries %v", rc.ids)
+	}
+	var data map[string]any
+	for _, b := range rc.bodies {
+		if d := b["data"].(map[string]any); d["mqlId"] == second.ID {
+			data = d
+		}
+	}
+	rec, _ := data["recycled"].(map[string]any)
+	if data["cycle"] != 2.0 || rec["outcome"] != "lost" || rec["why"] != "chose a competitor" || rec["at"] != lostAt.Format(time.RFC3339Nano) {
+		t.Fatalf("payload cycle %v recycled %v", data["cycle"], data["recycled"])
+	}
+	l, err := f.w.Build(ctx, second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Qualified again (MQL 2): sales marked the previous MQL lost on " + lostAt.Format("2006-01-02") + " (chose a competitor)"
+	if !strings.Contains(l.Summary(), want) {
+		t.Fatalf("summary without %q:\n%s", want, l.Summary())
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
 )
 
@@ -72,6 +73,13 @@ func (q *Qualifier) RecordDeal(ctx context.Context, person string, d DealReport)
 		d.At = q.now()
 	}
 	for attempt := 0; attempt < 10; attempt++ {
+		// The person is read each attempt, and the deal written on
+		// condition that they are not erased: a report that found them
+		// before an erasure and comes after it writes nothing back.
+		p, err := q.Dir.Get(ctx, person)
+		if err != nil {
+			return false, err
+		}
 		rec, err := q.Record(ctx, person)
 		if err != nil {
 			return false, err
@@ -118,7 +126,10 @@ func (q *Qualifier) RecordDeal(ctx context.Context, person string, d DealReport)
 			return false, nil
 		}
 		data, _ := json.Marshal(next)
-		err = q.T.Put(ctx, table.Item{PK: identity.PersonPK(person), SK: sk, Kind: "deal", Data: data}, table.VersionIs(version))
+		err = q.T.Transact(ctx, []table.Write{
+			table.Put(table.Item{PK: identity.PersonPK(person), SK: sk, Kind: "deal", Data: data}, table.VersionIs(version)),
+			privacy.NotErased(p.Email),
+		})
 		if err == nil {
 			return true, nil
 		}

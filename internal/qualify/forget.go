@@ -3,6 +3,8 @@ package qualify
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"slices"
 
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/privacy"
@@ -12,8 +14,8 @@ import (
 // Forget implements privacy.Forgetter for what scoring keeps of a person:
 // the MQL index entries of their MQLs (first, so that a retry still finds
 // them from the MQL items), the MQL items, the score record, the ledger,
-// the stage history, sales feedback marks, deals and the
-// entry in the index of scored people. The report counters are aggregates
+// the stage history, sales feedback marks, deals, the entry in the index
+// of scored people and their place in the lists of running rescore jobs. The report counters are aggregates
 // without the person and stay. It needs only T.
 func (q *Qualifier) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, error) {
 	pk := identity.PersonPK(s.Person)
@@ -33,7 +35,12 @@ func (q *Qualifier) Forget(ctx context.Context, s privacy.Subject) (privacy.Remo
 			return r, err
 		}
 	}
-	n, err := q.forgetIndexed(ctx, s.Person)
+	n, err := q.forgetInJobs(ctx, s.Person)
+	r.Merge(n)
+	if err != nil {
+		return r, err
+	}
+	n, err = q.forgetIndexed(ctx, s.Person)
 	r.Merge(n)
 	if err != nil {
 		return r, err
@@ -43,6 +50,47 @@ func (q *Qualifier) Forget(ctx context.Context, s privacy.Subject) (privacy.Remo
 		r.Merge(n)
 		if err != nil {
 			return r, err
+		}
+	}
+	return r, nil
+}
+
+// forgetInJobs blanks the person's id in the lists of people of running
+// rescore jobs (a finished job's list is gone). Blanked, not removed: a
+// job's progress is a position in its list, and AdvanceRescore passes a
+// blank.
+func (q *Qualifier) forgetInJobs(ctx context.Context, person string) (privacy.Removed, error) {
+	jobs, err := q.ActiveRescores(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r := privacy.Removed{}
+	for _, j := range jobs {
+		chunks, err := q.T.Query(ctx, table.Query{PK: jobPK + "#" + j.ID, Consistent: true})
+		if err != nil {
+			return r, err
+		}
+		for _, c := range chunks {
+			var ids []string
+			if json.Unmarshal(c.Data, &ids) != nil {
+				continue
+			}
+			i := slices.Index(ids, person)
+			if i < 0 {
+				continue
+			}
+			ids[i] = ""
+			data, _ := json.Marshal(ids)
+			// A chunk is written once and only deleted after: a failed
+			// condition is a finished job's list gone.
+			err := q.T.Put(ctx, table.Item{PK: c.PK, SK: c.SK, Kind: c.Kind, Data: data}, table.VersionIs(c.Version))
+			if errors.Is(err, table.ErrConditionFailed) {
+				continue
+			}
+			if err != nil {
+				return r, err
+			}
+			r.Add("jobentry", 1)
 		}
 	}
 	return r, nil

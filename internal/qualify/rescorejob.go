@@ -136,25 +136,26 @@ func (q *Qualifier) AdvanceRescore(ctx context.Context, id string, n int) (Job, 
 		if j.Done%jobChunk >= len(ids) {
 			return j, fmt.Errorf("qualify: rescore job %s: chunk %d has %d people", j.ID, chunkAt, len(ids))
 		}
-		person := ids[j.Done%jobChunk]
-		before, err := q.MQLs(ctx, person)
-		if err != nil {
-			return j, err
-		}
-		if err := q.RescorePerson(ctx, person); err != nil && !errors.Is(err, identity.ErrNotFound) {
-			return j, err
-		}
-		if q.Rescored != nil {
-			if err := q.Rescored(ctx, person); err != nil {
+		if person := ids[j.Done%jobChunk]; person != "" { // blank: erased since the job started
+			before, err := q.MQLs(ctx, person)
+			if err != nil {
 				return j, err
 			}
-		}
-		after, err := q.MQLs(ctx, person)
-		if err != nil {
-			return j, err
+			if err := q.RescorePerson(ctx, person); err != nil && !errors.Is(err, identity.ErrNotFound) {
+				return j, err
+			}
+			if q.Rescored != nil {
+				if err := q.Rescored(ctx, person); err != nil {
+					return j, err
+				}
+			}
+			after, err := q.MQLs(ctx, person)
+			if err != nil {
+				return j, err
+			}
+			j.NewMQLs += len(after) - len(before)
 		}
 		j.Done++
-		j.NewMQLs += len(after) - len(before)
 		if j.Done == j.Total {
 			j.Status, j.FinishedAt = jobDone, q.now()
 		}

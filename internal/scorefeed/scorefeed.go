@@ -116,6 +116,12 @@ func handleChange(ctx context.Context, q *qualify.Qualifier, c table.Change, rel
 		if err := json.Unmarshal(it.Data, &m); err != nil {
 			return nil
 		}
+		// A change read after the person's erasure (a lagging stream, a
+		// batch retried) must not hand their email to delivery: an SQS
+		// message is beyond any erasure's reach.
+		if gone, err := q.Dir.Erased(ctx, m.Email); err != nil || gone {
+			return err
+		}
 		return relay(ctx, m)
 	}
 	return nil

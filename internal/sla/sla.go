@@ -79,7 +79,12 @@ func (s *Sweeper) Sweep(ctx context.Context, within, lookback time.Duration, ann
 			}
 		}
 		mark, _ := json.Marshal(map[string]any{"mql": m.ID, "announcedAt": now, "age": b.Age.String()})
-		if err := q.T.Put(ctx, table.Item{PK: identity.PersonPK(m.Person), SK: markPfx + m.ID, Kind: "sla", Data: mark}, table.NotExists); err != nil && !errors.Is(err, table.ErrConditionFailed) {
+		// On condition that the person was not erased meanwhile (the
+		// announce may take seconds): the mark must not outlive them.
+		if err := q.T.Transact(ctx, []table.Write{
+			table.Put(table.Item{PK: identity.PersonPK(m.Person), SK: markPfx + m.ID, Kind: "sla", Data: mark}, table.NotExists),
+			privacy.NotErased(m.Email),
+		}); err != nil && !errors.Is(err, table.ErrConditionFailed) {
 			return out, err
 		}
 		out = append(out, b)

@@ -15,6 +15,16 @@ import (
 // CookieName is the first-party visitor cookie.
 const CookieName = "bt_vid"
 
+// OptOutCookie marks a browser that opted out (POST /optout): nothing is
+// collected from it, by any route that reads this browser's cookies.
+const OptOutCookie = "bt_optout"
+
+// OptedOut reports whether the request's browser opted out.
+func OptedOut(r *http.Request) bool {
+	ck, err := r.Cookie(OptOutCookie)
+	return err == nil && ck.Value == "1"
+}
+
 var idRE = regexp.MustCompile(`^[A-Za-z0-9_.:-]{8,128}$`)
 
 // Valid reports whether s can be a visitor id (cookie value).

@@ -28,6 +28,7 @@ import (
 
 	"github.com/baton-hq/baton/infra/local/stack"
 	"github.com/baton-hq/baton/internal/account"
+	"github.com/baton-hq/baton/internal/admin"
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/crm/crmfake"
@@ -159,6 +160,28 @@ func TestAssembly(t *testing.T) {
 		ignore, _ := start(t, "consent: {ignore_gpc: true}\n", nil)
 		if r := post(t, ignore, pv("g1", "gpc-browser-0001", "www", ""), "Sec-GPC", "1"); r.StatusCode != 204 || stored(t, ignore, "gpc-browser-0001") != 1 {
 			t.Fatalf("ignore_gpc: the event was not stored (%d)", r.StatusCode)
+		}
+		// A tracked link's click too: collected (a visitor cookie) only
+		// when Sec-GPC is ignored.
+		for _, c := range []struct {
+			s    *stack.Stack
+			want bool
+		}{{honour, false}, {ignore, true}} {
+			code, b := do(t, "POST", c.s.URL+"/admin/links", token, `{"campaign":"gpc-news","urls":["https://www.example.com/webinar"]}`)
+			var lr struct{ Links []admin.LinkView }
+			if code != 201 || json.Unmarshal(b, &lr) != nil || len(lr.Links) != 1 {
+				t.Fatalf("links: %d %s", code, b)
+			}
+			req, _ := http.NewRequest("GET", strings.Replace(lr.Links[0].Tracked, "{{baton_token}}", "no-token", 1), nil)
+			req.Header.Set("Sec-GPC", "1")
+			resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+			if err != nil || resp.StatusCode != 302 {
+				t.Fatalf("click: %v %v", err, resp)
+			}
+			resp.Body.Close()
+			if got := setCookie(resp, "bt_vid") != nil; got != c.want {
+				t.Errorf("a Sec-GPC click set bt_vid: %v, want %v", got, c.want)
+			}
 		}
 		cover("consent.ignore_gpc")
 	})

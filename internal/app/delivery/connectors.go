@@ -86,17 +86,23 @@ func checkConnectors(ctx context.Context, cs []push.Connector, log *slog.Logger)
 
 // tellConnectors passes an erasure on to every connector that can forget.
 func tellConnectors(cs []push.Connector) func(ctx context.Context, personID, email string) error {
-	type forgetter interface {
-		Forget(ctx context.Context, personID, email string) error
-	}
 	return func(ctx context.Context, personID, email string) error {
 		for _, c := range cs {
-			if f, ok := c.(forgetter); ok {
-				if err := f.Forget(ctx, personID, email); err != nil {
-					return fmt.Errorf("%s: %w", c.Name(), err)
-				}
+			if err := forgetAt(ctx, c, personID, email); err != nil {
+				return fmt.Errorf("%s: %w", c.Name(), err)
 			}
 		}
 		return nil
 	}
+}
+
+// forgetAt passes an erasure on to one connector, if it can forget.
+func forgetAt(ctx context.Context, c push.Connector, personID, email string) error {
+	type forgetter interface {
+		Forget(ctx context.Context, personID, email string) error
+	}
+	if f, ok := c.(forgetter); ok {
+		return f.Forget(ctx, personID, email)
+	}
+	return nil
 }

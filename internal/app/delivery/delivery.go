@@ -46,6 +46,7 @@ func New(ctx context.Context, c *core.Core) (*Delivery, error) {
 	d.Pusher = &push.Worker{Queue: d.Push, T: c.Table, Dir: c.People, Stitcher: c.Stitcher, Log: c.Log, Now: c.Now, Loc: c.Cal.Location(), Wake: d.queued}
 	if c.Qualifier != nil {
 		d.Pusher.Touches = c.Qualifier.Touches // one touch definition for sales and the reports
+		d.Pusher.History = c.Qualifier.History // a requalified lead says why it is back
 	}
 	var err error
 	if d.Connectors, err = connectors(c.Config, c.Now); err != nil {
@@ -55,6 +56,9 @@ func New(ctx context.Context, c *core.Core) (*Delivery, error) {
 		return nil, err
 	}
 	d.Pusher.Connectors = d.Connectors
+	if c.Config.File.SFA.Erase {
+		d.Pusher.TellForget = forgetAt // a lead that reached an SFA after it was told to forget
+	}
 	if c.Accounts != nil {
 		c.Accounts.Send = d.RelayAccount          // MQAs wait in the same queue as MQLs
 		d.Pusher.AccountFacts = c.Accounts.SetSFA // what the SFAs know of the company

@@ -465,6 +465,34 @@ func run(t *testing.T, newTable tabletest.Factory) {
 		}
 	}
 
+	// The company's backend knows the victim by its own user id (the
+	// Segment API), and keeps calling after the erasure.
+	seg := map[string]string{"Content-Type": "application/json", "Authorization": "Basic " + base64.StdEncoding.EncodeToString([]byte("privacytest-write-key-0123456789:"))}
+	if w := f.Do(t, "POST", "/v1/identify", `{"userId":"victim-crm-44","traits":{"email":"`+VictimEmail+`"}}`, seg); w.Code != 200 {
+		t.Fatalf("identify from the backend: %d %s", w.Code, w.Body)
+	}
+	if l, err := a.People.GetLink(ctx, "u:victim-crm-44"); err != nil || l.PersonAt(f.Clock.Now()) != f.Victim.ID {
+		t.Fatalf("the backend's user id is not the victim's: %+v %v", l, err)
+	}
+	f.Secrets = append(f.Secrets, "victim-crm-44")
+
+	// A headless browser sent a form with the victim's email and name: stored,
+	// flagged, it identifies nobody (the victim's partition knows nothing of it).
+	bot := map[string]string{"Cookie": "headless-bot-33", "Content-Type": "text/plain", "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36"}
+	if w := f.Do(t, "POST", "/e", form("b1", "https://www.example.com/contact-victim", map[string]string{"email": VictimEmail, "name": "Zelda Victimova"}), bot); w.Code/100 != 2 {
+		t.Fatalf("the headless browser's form: %d %s", w.Code, w.Body)
+	}
+	if l, _ := a.People.GetLink(ctx, "headless-bot-33"); len(l.History) != 0 {
+		t.Fatalf("a flagged form linked its browser: %+v", l)
+	}
+
+	// A rescore is under way when the erasure comes: its list of people
+	// names the victim.
+	job, err := a.Qualifier.StartRescore(ctx)
+	if err != nil || job.Total != 2 {
+		t.Fatalf("rescore job %+v %v", job, err)
+	}
+
 	w := f.Admin(t, "DELETE", "/admin/people/"+f.Victim.ID, "")
 	var rep struct {
 		Erased   bool
@@ -476,8 +504,8 @@ func run(t *testing.T, newTable tabletest.Factory) {
 	if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &rep) != nil || !rep.Erased {
 		t.Fatalf("erase: %d %s", w.Code, w.Body)
 	}
-	// laptop, its fallback id, phone, kiosk, tablet (the click), the open pixel's pseudo-visitor
-	if rep.Visitors != 6 || rep.Events < 10 || rep.Items < rep.Events {
+	// laptop, its fallback id, phone, kiosk, tablet (the click), the open pixel's pseudo-visitor, the backend's user id
+	if rep.Visitors != 7 || rep.Events < 10 || rep.Items < rep.Events {
 		t.Errorf("report %s", w.Body)
 	}
 	for _, kind := range []string{"person", "email", "member", "link", "alias", "event", "score", "ledger", "stage", "mql", "mqlindex",
@@ -509,6 +537,11 @@ func run(t *testing.T, newTable tabletest.Factory) {
 		t.Errorf("no tombstone: %v %v", gone, err)
 	}
 
+	// The job goes on to its end without the victim.
+	if job, err = a.Qualifier.AdvanceRescore(ctx, job.ID, 10); err != nil || job.Status != "done" || job.Done != 2 {
+		t.Errorf("the rescore after the erasure: %+v %v", job, err)
+	}
+
 	// The shared kiosk's events of the other person's period stay theirs.
 	tl, err := a.Stitcher.Timeline(ctx, f.Other.ID, 0)
 	var ids []string
@@ -535,6 +568,9 @@ func run(t *testing.T, newTable tabletest.Factory) {
 	}
 	if w := f.Do(t, "GET", f.Open, "", nil); w.Code != 200 {
 		t.Errorf("old token's open: %d", w.Code)
+	}
+	if w := f.Do(t, "POST", "/v1/track", `{"userId":"victim-crm-44","event":"Viewed Pricing"}`, seg); w.Code != 200 {
+		t.Errorf("the backend's call after the erasure: %d %s", w.Code, w.Body)
 	}
 	if w := f.Admin(t, "POST", "/admin/touches", touchList); w.Code != 200 || !strings.Contains(w.Body.String(), "forgotten") {
 		t.Errorf("offline touches imported again: %d %s", w.Code, w.Body)
