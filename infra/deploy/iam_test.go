@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
@@ -326,6 +327,17 @@ func TestGrantsMatchCalls(t *testing.T) {
 			}{{"page_view.json", 204}, {"batch.json", 204}, {"form_submit_identify.json", 204}, {"function_url_page_view.json", 204}, {"bad_input.json", 400}, {"segment_identify.json", 200}} {
 				do(t, h, s.sample, s.want)
 			}
+			// A crawler's identify names an email and identifies nobody: the
+			// event is remembered under the email (for its erasure), on
+			// condition that the email was not erased.
+			cw := httptest.NewRecorder()
+			cr := httptest.NewRequest("POST", "/v1/identify", strings.NewReader(`{"anonymousId":"crawler-anon-0001","traits":{"email":"crawled@example.com"},"context":{"userAgent":"Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"}}`))
+			cr.SetBasicAuth(lambdatest.Env["BATON_WRITE_KEY"], "")
+			cr.Header.Set("Content-Type", "application/json")
+			h.ServeHTTP(cw, cr)
+			if cw.Code != 200 || !strings.Contains(cw.Body.String(), `"skipped"`) {
+				t.Errorf("a crawler's identify: %d %s", cw.Code, cw.Body)
+			}
 			// The collector serves the tracked links too (all of a
 			// Function URL's paths reach it).
 			a, person, repl := recipientClick(t)
@@ -439,6 +451,61 @@ func TestGrantsMatchCalls(t *testing.T) {
 			if got := receiveAll(t, sqsc, queues["PushQueue"]); len(got) != 1 || !strings.Contains(got[0].Body, p.ID+"-c1") {
 				t.Errorf("push queue %+v, want the person's MQL", got)
 			}
+			// An event of theirs judged a scanner's after the fact: its
+			// MODIFY record rescores them from their stored timeline (a
+			// download, and the flagged page view, which counts for
+			// nothing), and the ledger of the events only the stream carried
+			// goes. Judged again (the record redelivered), the rescore
+			// replaces the ledger items the first one wrote.
+			if _, err := a.Events.Append(ctx, []event.Event{
+				{ID: "s8", Type: event.Download, VisitorID: "stream-visitor-1", URL: "https://www.example.com/a.pdf", Timestamp: clk.Now(), ReceivedAt: clk.Now()},
+				{ID: "s9", Type: event.PageView, VisitorID: "stream-visitor-1", URL: "https://www.example.com/p", Timestamp: clk.Now(), ReceivedAt: clk.Now()},
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if ok, err := a.Events.Flag(ctx, "stream-visitor-1", "s9", "scanner"); !ok || err != nil {
+				t.Fatalf("flag: %v %v", ok, err)
+			}
+			raw, err := dynamodb.NewFromConfig(admin).GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(tbl.Name()),
+				Key: map[string]ddbtypes.AttributeValue{"PK": &ddbtypes.AttributeValueMemberS{Value: "V#stream-visitor-1"}, "SK": &ddbtypes.AttributeValueMemberS{Value: "E#s9"}}})
+			if err != nil || raw.Item == nil {
+				t.Fatalf("the flagged event: %v", err)
+			}
+			img := map[string]events.DynamoDBAttributeValue{}
+			for k, v := range raw.Item {
+				switch v := v.(type) {
+				case *ddbtypes.AttributeValueMemberS:
+					img[k] = events.NewStringAttribute(v.Value)
+				case *ddbtypes.AttributeValueMemberN:
+					img[k] = events.NewNumberAttribute(v.Value)
+				case *ddbtypes.AttributeValueMemberB:
+					img[k] = events.NewBinaryAttribute(v.Value)
+				}
+			}
+			judged := events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{{EventID: "judged-1", EventName: "MODIFY",
+				Change: events.DynamoDBStreamRecord{NewImage: img, SequenceNumber: "900"}}}}
+			for range 2 {
+				if resp, err := lambdafn.Score(c, relay.Send)(ctx, judged); err != nil || len(resp.BatchItemFailures) != 0 {
+					t.Fatalf("the judged event: %+v %v", resp.BatchItemFailures, err)
+				}
+			}
+			ledger, err := a.Qualifier.Ledger(ctx, p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			var s8 int
+			for _, c := range ledger {
+				switch c.EventID {
+				case "s1", "s9":
+					t.Errorf("after the rescore the ledger still has %+v", c)
+				case "s8":
+					s8++
+				}
+			}
+			if s8 != 1 {
+				t.Errorf("after two rescores the ledger has %d entries of the download, want 1: %+v", s8, ledger)
+			}
 		},
 		"push": func(t *testing.T) {
 			a := harness(t)
@@ -491,6 +558,12 @@ func TestGrantsMatchCalls(t *testing.T) {
 			do := invoke("feedback")
 			do(t, h, "salesforce_bad_secret.json", 401, "PERSON_ID", p.ID)
 			do(t, h, "salesforce_flow.json", 200, "PERSON_ID", p.ID)
+			// The converted Lead's Opportunity: a deal, written on condition
+			// that the person was not erased meanwhile (the sample's body is
+			// a JSON string: its quotes are escaped).
+			if body := do(t, h, "salesforce_flow.json", 200, "flow-0001", "flow-0003", "PERSON_ID", p.ID, `\"status\": \"Working - Contacted\"`, `\"status\": \"Working - Contacted\", \"amount\": 1200000, \"currencyIsoCode\": \"JPY\"`); !strings.Contains(body, `"deal"`) {
+				t.Errorf("a deal: %s", body)
+			}
 			do(t, h, "kintone_status.json", 200)
 			// Sales reject the second MQL: recycled.
 			if body := do(t, h, "salesforce_flow.json", 200, "flow-0001", "flow-0002", "PERSON_ID", p2.ID, "Working - Contacted", "Closed - Not Converted"); !strings.Contains(body, `"recycled":true`) {

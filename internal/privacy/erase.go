@@ -191,13 +191,13 @@ func buriedPK(name string) string {
 const KindTombstone = "tombstone"
 
 // NotErased is a write that fails its transaction (table.ErrConditionFailed)
-// once the email has a tombstone: a delete of the tombstone's key on
-// condition that it does not exist, which removes nothing. A writer that
+// once the email has a tombstone: a check that the tombstone does not
+// exist, which writes nothing. A writer that
 // keeps data about a person outside the person's partition adds it, so an
 // erasure that runs between its reads and its write cannot be undone by it
 // (the Eraser writes the tombstone before any Forgetter runs).
 func NotErased(email string) table.Write {
-	return table.Del(TombstonePK(email), "TOMB", table.NotExists)
+	return table.CheckOf(TombstonePK(email), "TOMB", table.NotExists)
 }
 
 // Erased reports whether an email was erased.

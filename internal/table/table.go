@@ -57,13 +57,21 @@ func (c Cond) IsNotExists() bool      { return c.kind == 1 }
 func (c Cond) IsExists() bool         { return c.kind == 3 }
 func (c Cond) Version() (int64, bool) { return c.version, c.kind == 2 }
 
-// Write is one part of a batch or transaction: a put (Item), a delete, or
-// counter additions (Add; in Transact only, with Cond Always).
+// Write is one part of a batch or transaction: a put (Item), a delete,
+// counter additions (Add; in Transact only, with Cond Always), or a check
+// (Check; in Transact only): Cond on the item, nothing written, DynamoDB's
+// ConditionCheck (its own IAM action, ConditionCheckItem, not a write's).
 type Write struct {
 	Item   Item
 	Delete bool
 	Cond   Cond
 	Add    map[string]int64
+	Check  bool
+}
+
+// CheckOf returns a Write that only holds a transaction to c on an item.
+func CheckOf(pk, sk string, c Cond) Write {
+	return Write{Item: Item{PK: pk, SK: sk}, Cond: c, Check: true}
 }
 
 // AddTo returns a Write that adds to an item's counters, creating the item

@@ -261,6 +261,9 @@ func (t *Table) apply(b *bolt.Bucket, w table.Write) error {
 	if err := check(w.Cond, cur, exists); err != nil {
 		return err
 	}
+	if w.Check {
+		return nil
+	}
 	if w.Delete {
 		return b.Delete(k)
 	}
@@ -371,6 +374,10 @@ func (t *Table) PutMany(ctx context.Context, ws []table.Write) []error {
 	err := t.batch(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucket)
 		for i, w := range ws {
+			if w.Check {
+				errs[i] = errors.New("bolttable: a check is for Transact only") // it holds a transaction; alone it means nothing
+				continue
+			}
 			errs[i] = t.apply(b, w)
 			if errs[i] != nil && !errors.Is(errs[i], table.ErrConditionFailed) {
 				return errs[i]

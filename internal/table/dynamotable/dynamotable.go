@@ -427,7 +427,7 @@ type state struct {
 
 // needsRead reports whether planning w needs the item's current version.
 func needsRead(w table.Write) bool {
-	if w.Delete || w.Add != nil {
+	if w.Delete || w.Check || w.Add != nil {
 		return false
 	}
 	_, isVer := w.Cond.Version()
@@ -437,7 +437,7 @@ func needsRead(w table.Write) bool {
 // planWrite plans w given the current state (used only when needsRead).
 func planWrite(w table.Write, cur state, now int64) (plan, error) {
 	c := w.Cond
-	if w.Delete {
+	if w.Delete || w.Check {
 		switch v, isVer := c.Version(); {
 		case c.IsNotExists():
 			return plan{guard: condAbsent(now), user: true}, nil
@@ -592,6 +592,9 @@ func (t *Table) Delete(ctx context.Context, pk, sk string, c table.Cond) error {
 	}
 }
 
+// errCheckAlone: a check holds a transaction; alone it means nothing.
+var errCheckAlone = errors.New("dynamotable: a check is for Transact only")
+
 // PutMany writes independent items (puts or deletes), each under its own
 // condition, with up to 8 requests in flight. It is not atomic.
 func (t *Table) PutMany(ctx context.Context, ws []table.Write) []error {
@@ -608,7 +611,9 @@ func (t *Table) PutMany(ctx context.Context, ws []table.Write) []error {
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			if w.Delete {
+			if w.Check {
+				errs[i] = errCheckAlone
+			} else if w.Delete {
 				errs[i] = t.Delete(ctx, w.Item.PK, w.Item.SK, w.Cond)
 			} else {
 				errs[i] = t.Put(ctx, w.Item, w.Cond)
@@ -658,6 +663,19 @@ func (t *Table) Transact(ctx context.Context, ws []table.Write) error {
 				return err
 			}
 			g := plans[i].guard
+			if w.Check {
+				if g.exprPtr() == nil {
+					return fmt.Errorf("dynamotable: a check of %s/%s needs a condition", w.Item.PK, w.Item.SK)
+				}
+				items[i].ConditionCheck = &types.ConditionCheck{
+					TableName:                 &t.name,
+					Key:                       keyOf(w.Item.PK, w.Item.SK),
+					ConditionExpression:       g.exprPtr(),
+					ExpressionAttributeNames:  g.namesOrNil(),
+					ExpressionAttributeValues: g.valuesOrNil(),
+				}
+				continue
+			}
 			if w.Delete {
 				items[i].Delete = &types.Delete{
 					TableName:                 &t.name,

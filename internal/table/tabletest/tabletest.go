@@ -147,6 +147,34 @@ func contract(t *testing.T, newTable Factory) {
 			t.Fatalf("after transaction: %+v", items)
 		}
 	})
+	t.Run("TransactCheck", func(t *testing.T) {
+		// A check holds the transaction to a condition and writes nothing:
+		// the item it names is neither created nor changed.
+		tb := newTable(t, now)
+		guarded := table.Put(table.Item{PK: "C", SK: "data", Data: []byte("d")}, table.Always)
+		if err := tb.Transact(ctx, []table.Write{guarded, table.CheckOf("C", "flag", table.NotExists)}); err != nil {
+			t.Fatalf("a check that holds: %v", err)
+		}
+		if _, err := tb.Get(ctx, "C", "flag"); !errors.Is(err, table.ErrNotFound) {
+			t.Fatalf("the check wrote its item: %v", err)
+		}
+		if err := tb.Put(ctx, table.Item{PK: "C", SK: "flag", Data: []byte("set")}, table.Always); err != nil {
+			t.Fatal(err)
+		}
+		guarded.Item.Data = []byte("changed")
+		if err := tb.Transact(ctx, []table.Write{guarded, table.CheckOf("C", "flag", table.NotExists)}); !errors.Is(err, table.ErrConditionFailed) {
+			t.Fatalf("a check that fails: %v", err)
+		}
+		if it, _ := tb.Get(ctx, "C", "data"); string(it.Data) != "d" {
+			t.Fatalf("the failed transaction wrote %q", it.Data)
+		}
+		if it, _ := tb.Get(ctx, "C", "flag"); string(it.Data) != "set" || it.Version != 1 {
+			t.Fatalf("the check changed its item: %+v", it)
+		}
+		if errs := tb.PutMany(ctx, []table.Write{table.CheckOf("C", "flag", table.Exists)}); errs[0] == nil {
+			t.Fatal("a check outside a transaction was taken")
+		}
+	})
 	t.Run("PutMany", func(t *testing.T) {
 		tb := newTable(t, now)
 		if err := tb.Put(ctx, table.Item{PK: "V#1", SK: "E#b"}, table.Always); err != nil {
