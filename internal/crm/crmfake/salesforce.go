@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"github.com/baton-hq/baton/internal/clock"
 )
@@ -323,6 +324,9 @@ func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
 		} else if parts[2] == "Task" && !s.validTask(w, fields) {
 			return
 		}
+		if !validStrings(w, parts[2], fields) {
+			return
+		}
 		if !exists {
 			var missing []string
 			req := []string{"LastName", "Company"}
@@ -333,7 +337,7 @@ func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
 				req = []string{"Name"}
 			}
 			for _, f := range req {
-				if fields[f] == nil || fields[f] == "" {
+				if v, _ := fields[f].(string); strings.TrimSpace(v) == "" { // a blank value is no value
 					missing = append(missing, f)
 				}
 			}
@@ -389,7 +393,7 @@ func (s *Salesforce) leadByRecordID(w http.ResponseWriter, r *http.Request, id s
 			io.WriteString(w, SFConvertedLead)
 			return
 		}
-		if !s.validLead(w, fields) {
+		if !s.validLead(w, fields) || !validStrings(w, "Lead", fields) {
 			return
 		}
 		if ext, ok := fields[s.LeadKey].(string); ok && ext != "" && !strings.HasPrefix(key, "#") && key != ext {
@@ -655,4 +659,38 @@ func (s *Salesforce) checkJWT(assertion string) error {
 		return fmt.Errorf("expired authorization code")
 	}
 	return nil
+}
+
+// FieldLengths are the lengths of the standard text fields the connector
+// writes, per sObject, as Salesforce documents them: a longer value is
+// refused with STRING_TOO_LONG, not cut.
+var FieldLengths = map[string]map[string]int{
+	"Lead": {"FirstName": 40, "LastName": 80, "Company": 255, "Title": 128, "Email": 80, "Phone": 40, "MobilePhone": 40,
+		"City": 40, "State": 80, "Country": 80, "PostalCode": 20, "Street": 255, "Website": 255, "Industry": 255, "LeadSource": 255, "Description": 32000},
+	"Task":    {"Subject": 255, "Description": 32000},
+	"Account": {"Name": 255, "Website": 255},
+}
+
+// sfEmail is what Salesforce takes as an email address: an ASCII local part
+// (no RFC 6532 UTF-8) and an ASCII host name.
+var sfEmail = regexp.MustCompile(`^[A-Za-z0-9!#$%&'*+/=?^_` + "`" + `{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$`)
+
+// validStrings refuses what Salesforce refuses in text fields: a value
+// longer than the field (counted in characters, as Java counts them: UTF-16
+// units) and an email address it does not take.
+func validStrings(w http.ResponseWriter, object string, fields map[string]any) bool {
+	for f, max := range FieldLengths[object] {
+		v, _ := fields[f].(string)
+		if n := len(utf16.Encode([]rune(v))); n > max {
+			sfErr(w, 400, "STRING_TOO_LONG", fmt.Sprintf("%s: data value too large: %s (max length=%d)", f, v, max), f)
+			return false
+		}
+	}
+	if object == "Lead" {
+		if v, _ := fields["Email"].(string); v != "" && !sfEmail.MatchString(v) {
+			sfErr(w, 400, "INVALID_EMAIL_ADDRESS", "Email: invalid email address: "+v, "Email")
+			return false
+		}
+	}
+	return true
 }
