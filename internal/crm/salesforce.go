@@ -23,10 +23,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf16"
 
 	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/clock"
@@ -310,10 +312,44 @@ func (s *Salesforce) base() string {
 	return "/services/data/" + v
 }
 
+// sfLengths are the lengths of the Lead's standard text fields: Salesforce
+// refuses a longer value (STRING_TOO_LONG) instead of cutting it, which
+// would dead-letter the MQL.
+var sfLengths = map[string]int{
+	"FirstName": 40, "LastName": 80, "Company": 255, "Title": 128, "Email": 80, "Phone": 40, "MobilePhone": 40,
+	"City": 40, "State": 80, "Country": 80, "PostalCode": 20, "Street": 255, "Website": 255, "Industry": 255, "LeadSource": 255, "Description": 32000,
+}
+
+// Task fields' lengths.
+const (
+	sfSubjectLen     = 255
+	sfDescriptionLen = 32000
+)
+
+// fit cuts v to max characters as Salesforce counts them (UTF-16 units, as
+// Java does), on a character: never inside a UTF-8 sequence or a surrogate
+// pair. It reports whether it cut.
+func fit(v string, max int) (string, bool) {
+	n := 0
+	for i, r := range v {
+		w := 1
+		if r > 0xFFFF {
+			w = 2
+		}
+		if n+w > max {
+			return v[:i], true
+		}
+		n += w
+	}
+	return v, false
+}
+
 // leadFields maps the lead's attributes to Lead fields; placeholders says
 // whether the required LastName and Company get stand-ins when unknown.
-func (s *Salesforce) leadFields(l push.Lead, placeholders bool) map[string]any {
-	lead := map[string]any{"Email": l.Email, "LeadSource": "Baton", "Rating": ratingFor(l.Grade)}
+// Values cut to the fields' lengths are returned in cut ("Field: full
+// value"), for the Task, so sales still read them whole.
+func (s *Salesforce) leadFields(l push.Lead, placeholders bool) (lead map[string]any, cut []string) {
+	lead = map[string]any{"Email": l.Email, "LeadSource": "Baton", "Rating": ratingFor(l.Grade)}
 	mapping := map[string]string{}
 	for attr, field := range sfDefaults {
 		mapping[attr] = field
@@ -362,7 +398,36 @@ func (s *Salesforce) leadFields(l push.Lead, placeholders bool) map[string]any {
 			lead[field] = mapped
 		}
 	}
-	return lead
+	for field, max := range sfLengths {
+		v, ok := lead[field].(string)
+		if !ok {
+			continue
+		}
+		if short, was := fit(v, max); was {
+			lead[field] = short
+			cut = append(cut, field+": "+v)
+		}
+	}
+	slices.Sort(cut)
+	return lead, cut
+}
+
+// taskDescription is the Task's text: the summary, then what was cut from
+// the Lead's fields with its full value; the summary is what gives way
+// when it is all longer than the field, and says so.
+func taskDescription(summary string, cut []string) string {
+	tail := ""
+	if len(cut) > 0 {
+		tail = "\nCut to fit the Lead's fields (full values):\n" + strings.Join(cut, "\n") + "\n"
+	}
+	const more = "\n[cut to fit Salesforce's 32,000 characters]\n"
+	room := sfDescriptionLen - len(utf16.Encode([]rune(tail)))
+	if short, was := fit(summary, room); was {
+		short, _ = fit(summary, room-len(more))
+		summary = short + more
+	}
+	d, _ := fit(summary+tail, sfDescriptionLen) // a tail alone longer than the field
+	return d
 }
 
 // withoutFirstName removes the first name from a full name when it is one
@@ -477,11 +542,13 @@ func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 		}
 	}
 	var leadID, who, what string
+	var cut []string
 	switch {
 	case m.own != nil:
 		leadID, who, what = m.own.LeadID, m.own.ContactID, m.own.OpportunityID
 	case m.adopt != "":
-		fields := s.leadFields(l, false)
+		var fields map[string]any
+		fields, cut = s.leadFields(l, false)
 		delete(fields, "LeadSource") // where the Lead came from stays as sales entered it
 		fields[s.LeadKey] = l.PersonID
 		status, body, h, err := s.call(ctx, "PATCH", s.base()+"/sobjects/Lead/"+url.PathEscape(m.adopt), fields)
@@ -496,12 +563,15 @@ func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 		leadID, who = m.contactID, m.contactID
 	default:
 		var err error
-		if leadID, who, what, err = s.upsertLead(ctx, l, now); err != nil {
+		var fields map[string]any
+		fields, cut = s.leadFields(l, true)
+		if leadID, who, what, err = s.upsertLead(ctx, l, fields, now); err != nil {
 			return "", err
 		}
 	}
+	subject, _ := fit("MQL: "+l.Condition, sfSubjectLen) // the description has the condition whole
 	task := map[string]any{
-		"WhoId": who, "Subject": "MQL: " + l.Condition, "Description": l.Summary(),
+		"WhoId": who, "Subject": subject, "Description": taskDescription(l.Summary(), cut),
 		"Status": "Completed", "Priority": "High", "ActivityDate": l.QualifiedAt.Format("2006-01-02"),
 	}
 	if what != "" {
@@ -519,8 +589,8 @@ func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 
 // upsertLead upserts the Lead by Baton's person id; once sales converted
 // it, the Task goes on the Contact and Opportunity it became.
-func (s *Salesforce) upsertLead(ctx context.Context, l push.Lead, now time.Time) (leadID, who, what string, err error) {
-	status, body, h, err := s.call(ctx, "PATCH", s.base()+"/sobjects/Lead/"+s.LeadKey+"/"+url.PathEscape(l.PersonID), s.leadFields(l, true))
+func (s *Salesforce) upsertLead(ctx context.Context, l push.Lead, fields map[string]any, now time.Time) (leadID, who, what string, err error) {
+	status, body, h, err := s.call(ctx, "PATCH", s.base()+"/sobjects/Lead/"+s.LeadKey+"/"+url.PathEscape(l.PersonID), fields)
 	if err != nil {
 		return "", "", "", err
 	}

@@ -8,6 +8,9 @@ import (
 	"encoding/pem"
 	"strings"
 	"testing"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/baton-hq/baton/internal/crm"
 	"github.com/baton-hq/baton/internal/crm/crmfake"
@@ -252,3 +255,52 @@ func TestSalesforceRedirectIsNotDelivered(t *testing.T) {
 }
 
 var _ push.Connector = (*crm.Salesforce)(nil)
+
+// TestSalesforceCutsToFieldLengths: values longer than Salesforce's
+// fields (Company 255, Title 128, LastName 80, Phone 40; Task Subject 255
+// and Description 32,000), which it refuses with STRING_TOO_LONG, are cut
+// on a character (a surrogate pair, a UTF-8 sequence stays whole), and the
+// Task says which were cut and gives their full values.
+func TestSalesforceCutsToFieldLengths(t *testing.T) {
+	f := crmfake.NewSalesforce()
+	defer f.Close()
+	l := lead
+	l.PersonID, l.MQLID = "p_long", "p_long-c1"
+	company := strings.Repeat("株", 254) + "𠮷式会社" // 𠮷 is two UTF-16 units, at 255 and 256
+	l.Attributes = map[string]string{
+		"last_name": strings.Repeat("山", 100), "first_name": "太郎", "company": company,
+		"title": strings.Repeat("営業本部 ", 40), "phone": "03-1234-5678（代表）内線 1234 / 携帯 090-1234-5678",
+	}
+	l.Condition = strings.Repeat("条件", 200)
+	l.Activity = nil
+	for i := range 15 {
+		l.Activity = append(l.Activity, push.Activity{Type: "page", URL: "https://www.example.co.jp/" + strings.Repeat("資料", 1200), Title: strings.Repeat("製品", 10), At: lead.QualifiedAt.Add(-time.Duration(i) * time.Minute)})
+	}
+	if _, err := sf(f).Push(context.Background(), l); err != nil {
+		t.Fatal(err)
+	}
+	got := f.Lead(l.PersonID)
+	for field, want := range map[string]string{
+		"Company": strings.Repeat("株", 254), "LastName": strings.Repeat("山", 80),
+		"Title": string([]rune(l.Attributes["title"])[:128]),
+	} {
+		if v, _ := got[field].(string); v != want {
+			t.Errorf("%s: %q (%d characters), want %d", field, v, utf8.RuneCountInString(v), utf8.RuneCountInString(want))
+		}
+	}
+	if p, _ := got["Phone"].(string); !utf8.ValidString(p) || utf8.RuneCountInString(p) > 40 || !strings.HasPrefix(p, "03-1234-5678（代表）") {
+		t.Errorf("Phone %q", p)
+	}
+	task := f.Task(l.MQLID)
+	desc, _ := task["Description"].(string)
+	subject, _ := task["Subject"].(string)
+	if !utf8.ValidString(desc) || len(utf16.Encode([]rune(desc))) > 32000 || !utf8.ValidString(subject) || utf8.RuneCountInString(subject) > 255 {
+		t.Fatalf("task: subject %d, description %d characters", utf8.RuneCountInString(subject), utf8.RuneCountInString(desc))
+	}
+	// Why it qualified and what was cut come first; the cut activity is said to be.
+	for _, want := range []string{"MQL (" + l.Condition + ")", "Company", company, l.Attributes["last_name"], l.Attributes["phone"], "cut"} {
+		if !strings.Contains(desc, want) {
+			t.Errorf("description lacks %q", want)
+		}
+	}
+}
