@@ -23,6 +23,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -362,17 +363,26 @@ func (s *Salesforce) leadFields(l push.Lead, placeholders bool) (lead map[string
 		}
 	}
 	for attr, field := range mapping {
-		if val := l.Attributes[attr]; val != "" {
+		// Salesforce trims values: a blank one ("　") is no value, and a
+		// required field given only that is missing.
+		if val := strings.TrimSpace(l.Attributes[attr]); val != "" {
 			lead[field] = val
 		}
 	}
+	if !sfTakesEmail(l.Email) {
+		delete(lead, "Email")
+		cut = append(cut, "Email (an address Salesforce does not take, left off the Lead): "+l.Email)
+	}
 	if lead["LastName"] == nil && mapping["last_name"] == "LastName" {
-		if name := l.Attributes["name"]; name != "" {
+		if name := strings.TrimSpace(l.Attributes["name"]); name != "" {
 			// Only a full name ("山田 太郎", "Taro Yamada"): it stays whole in
 			// LastName, less the first name when the form gave that too.
-			lead["LastName"] = withoutFirstName(name, l.Attributes["first_name"])
-		} else if placeholders {
-			lead["LastName"] = strings.SplitN(l.Email, "@", 2)[0] // required by Salesforce
+			lead["LastName"] = withoutFirstName(name, strings.TrimSpace(l.Attributes["first_name"]))
+		} else if placeholders { // required by Salesforce
+			lead["LastName"] = "[not provided]"
+			if local := strings.TrimSpace(strings.SplitN(l.Email, "@", 2)[0]); local != "" {
+				lead["LastName"] = local
+			}
 		}
 	}
 	if lead["Company"] == nil && placeholders {
@@ -405,11 +415,21 @@ func (s *Salesforce) leadFields(l push.Lead, placeholders bool) (lead map[string
 		}
 		if short, was := fit(v, max); was {
 			lead[field] = short
-			cut = append(cut, field+": "+v)
+			cut = append(cut, fmt.Sprintf("%s (cut to %d characters): %s", field, max, v))
 		}
 	}
 	slices.Sort(cut)
 	return lead, cut
+}
+
+// sfEmail is what Salesforce's Email field takes: an ASCII local part
+// (not RFC 6532's UTF-8) at an ASCII host name (not an IDN), at most 80
+// characters; it refuses anything else with INVALID_EMAIL_ADDRESS.
+var sfEmail = regexp.MustCompile(`^[A-Za-z0-9!#$%&'*+/=?^_` + "`" + `{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$`)
+
+// sfTakesEmail reports whether Salesforce takes email (empty: nothing to refuse).
+func sfTakesEmail(email string) bool {
+	return email == "" || len(email) <= sfLengths["Email"] && sfEmail.MatchString(email)
 }
 
 // taskDescription is the Task's text: the summary, then what was cut from
@@ -418,7 +438,7 @@ func (s *Salesforce) leadFields(l push.Lead, placeholders bool) (lead map[string
 func taskDescription(summary string, cut []string) string {
 	tail := ""
 	if len(cut) > 0 {
-		tail = "\nCut to fit the Lead's fields (full values):\n" + strings.Join(cut, "\n") + "\n"
+		tail = "\nNot on the Lead as Baton has it:\n" + strings.Join(cut, "\n") + "\n"
 	}
 	const more = "\n[cut to fit Salesforce's 32,000 characters]\n"
 	room := sfDescriptionLen - len(utf16.Encode([]rune(tail)))
@@ -535,7 +555,7 @@ func (s *Salesforce) match(ctx context.Context, l push.Lead, now time.Time) (mat
 func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 	now := s.now()
 	var m match
-	if s.MatchByEmail {
+	if s.MatchByEmail && l.Email != "" && sfTakesEmail(l.Email) { // no record has an address Salesforce refuses
 		var err error
 		if m, err = s.match(ctx, l, now); err != nil {
 			return "", err

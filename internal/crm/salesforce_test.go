@@ -304,3 +304,55 @@ func TestSalesforceCutsToFieldLengths(t *testing.T) {
 		}
 	}
 }
+
+// TestSalesforceEmailItRefuses: Baton takes addresses Salesforce's Email
+// field refuses (INVALID_EMAIL_ADDRESS): a UTF-8 local part (RFC 6532), an
+// IDN host. The Lead is still delivered, without Email, and the Task gives
+// the address and says why it is not on the Lead.
+func TestSalesforceEmailItRefuses(t *testing.T) {
+	f := crmfake.NewSalesforce()
+	defer f.Close()
+	for i, email := range []string{"山田@example.co.jp", "hanako@例え.jp"} {
+		l := lead
+		l.PersonID = "p_email" + string(rune('a'+i))
+		l.MQLID = l.PersonID + "-c1"
+		l.Email = email
+		if _, err := sf(f).Push(context.Background(), l); err != nil {
+			t.Fatalf("%s: %v", email, err)
+		}
+		got := f.Lead(l.PersonID)
+		desc, _ := f.Task(l.MQLID)["Description"].(string)
+		if got == nil || got["Email"] != nil || got["LastName"] != "山田" || !strings.Contains(desc, email) {
+			t.Errorf("%s: lead %v, description %q", email, got, desc)
+		}
+	}
+}
+
+// TestSalesforceNoName: LastName is required. A name that is blank (a
+// full-width space) or absent takes the email's local part; without a
+// usable email either, a stand-in, never nothing (REQUIRED_FIELD_MISSING).
+func TestSalesforceNoName(t *testing.T) {
+	f := crmfake.NewSalesforce()
+	defer f.Close()
+	cases := []struct {
+		email string
+		attrs map[string]string
+		last  string
+	}{
+		{"hanako@example.co.jp", map[string]string{"name": "\u3000", "company": "サンプル株式会社"}, "hanako"},
+		{"hanako@example.co.jp", map[string]string{"last_name": " ", "company": "サンプル株式会社"}, "hanako"},
+		{"", map[string]string{"company": "サンプル株式会社"}, "[not provided]"},
+	}
+	for i, tc := range cases {
+		l := lead
+		l.PersonID = "p_noname" + string(rune('a'+i))
+		l.MQLID = l.PersonID + "-c1"
+		l.Email, l.Attributes = tc.email, tc.attrs
+		if _, err := sf(f).Push(context.Background(), l); err != nil {
+			t.Fatalf("%v: %v", tc.attrs, err)
+		}
+		if got := f.Lead(l.PersonID); got["LastName"] != tc.last || got["Company"] != "サンプル株式会社" {
+			t.Errorf("%v: LastName %q Company %q", tc.attrs, got["LastName"], got["Company"])
+		}
+	}
+}
