@@ -29,6 +29,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf16"
 
 	"github.com/baton-hq/baton/internal/account"
@@ -451,10 +452,18 @@ func taskDescription(summary string, cut []string) string {
 }
 
 // withoutFirstName removes the first name from a full name when it is one
-// of its words: "山田 太郎" less "太郎" is "山田".
+// of its words: "山田 太郎" less "太郎" is "山田"; or, written without a
+// space in Japanese (family name first), when it ends it: "山田太郎" less
+// "太郎" is "山田" too. Latin names run together are left whole.
 func withoutFirstName(full, first string) string {
 	words := strings.Fields(full)
-	if first == "" || len(words) < 2 {
+	if first == "" {
+		return full
+	}
+	if len(words) < 2 {
+		if rest, ok := strings.CutSuffix(full, first); ok && rest != "" && japanese(full) {
+			return rest
+		}
 		return full
 	}
 	for i, w := range words {
@@ -463,6 +472,16 @@ func withoutFirstName(full, first string) string {
 		}
 	}
 	return full
+}
+
+// japanese reports whether s is written in kanji or kana.
+func japanese(s string) bool {
+	for _, r := range s {
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) {
+			return true
+		}
+	}
+	return false
 }
 
 // converted is what a converted Lead became.

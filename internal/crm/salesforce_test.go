@@ -228,6 +228,12 @@ func TestSalesforceJapaneseNames(t *testing.T) {
 		{map[string]string{"last_name": "山田", "first_name": "太郎", "name": "山田 太郎"}, "山田", "太郎"},
 		{map[string]string{"name": "山田 太郎"}, "山田 太郎", nil},
 		{map[string]string{"name": "山田 太郎", "first_name": "太郎"}, "山田", "太郎"},
+		// Written without a space, family name first: the given name ends it.
+		{map[string]string{"name": "山田太郎", "first_name": "太郎"}, "山田", "太郎"},
+		{map[string]string{"name": "山田　太郎", "first_name": "太郎"}, "山田", "太郎"},
+		{map[string]string{"name": "山田太郎"}, "山田太郎", nil},
+		// Latin names run together are left whole: "Ann" does not end "Annabel".
+		{map[string]string{"name": "Annabel", "first_name": "bel"}, "Annabel", "bel"},
 	}
 	for i, tc := range cases {
 		l := lead
