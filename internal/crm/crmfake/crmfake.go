@@ -31,6 +31,7 @@ type Fault struct {
 type base struct {
 	mu     sync.Mutex
 	faults []Fault
+	lose   map[string]int
 	Calls  map[string]int // "METHOD /path-pattern" -> count
 	*httptest.Server
 }
@@ -46,6 +47,37 @@ func (b *base) Fail(n int, f Fault) {
 	for i := 0; i < n; i++ {
 		b.faults = append(b.faults, f)
 	}
+}
+
+// LoseAnswer makes the next n requests of call ("POST /path") be done but
+// their answers lost: the connection is closed without one, as when the
+// client's timeout or a proxy gives up after the SFA did the work.
+func (b *base) LoseAnswer(call string, n int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.lose == nil {
+		b.lose = map[string]int{}
+	}
+	b.lose[call] += n
+}
+
+// lossy serves next, dropping the answers LoseAnswer asked for.
+func (b *base) lossy(next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b.mu.Lock()
+		call := r.Method + " " + r.URL.Path
+		lose := b.lose[call] > 0
+		if lose {
+			b.lose[call]--
+		}
+		b.mu.Unlock()
+		if !lose {
+			next(w, r)
+			return
+		}
+		next(httptest.NewRecorder(), r)
+		panic(http.ErrAbortHandler) // closes the connection, unanswered
+	})
 }
 
 // fault serves a queued fault, if any (callers hold mu).
@@ -120,7 +152,7 @@ var RateHeaders = map[string]string{
 func NewHubSpot() *HubSpot {
 	h := &HubSpot{Token: "pat-na1-fake-token", Contacts: map[string]map[string]string{}, Companies: map[string]map[string]string{}, companyAt: map[string]time.Time{}, LifecycleOrder: DefaultLifecycle, SearchLag: 10 * time.Second, Now: clock.Now}
 	h.Calls = map[string]int{}
-	h.Server = httptest.NewServer(http.HandlerFunc(h.serve))
+	h.Server = httptest.NewServer(h.lossy(h.serve))
 	return h
 }
 
@@ -280,10 +312,20 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 			}
 			body := n["properties"].(map[string]any)["hs_note_body"].(string)
 			for _, g := range req.FilterGroups {
+				all := len(g.Filters) > 0
 				for _, f := range g.Filters {
-					if f.PropertyName == "hs_note_body" && f.Operator == "CONTAINS_TOKEN" && strings.Contains(body, f.Value) {
-						hits = append(hits, n)
+					switch {
+					case f.PropertyName == "hs_note_body" && f.Operator == "CONTAINS_TOKEN":
+						all = all && strings.Contains(body, f.Value)
+					case (f.PropertyName == "associations.contact" || f.PropertyName == "associations.company") && f.Operator == "EQ":
+						all = all && noteOf(n, f.Value)
+					default:
+						all = false
 					}
+				}
+				if all {
+					hits = append(hits, map[string]any{"id": n["id"], "properties": n["properties"]})
+					break
 				}
 			}
 		}
@@ -346,6 +388,18 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeJSON(w, 404, map[string]string{"status": "error", "message": "Unable to route " + r.Method + " request", "category": "OBJECT_NOT_FOUND"})
 	}
+}
+
+// noteOf reports whether note n is associated with the record id.
+func noteOf(n map[string]any, id string) bool {
+	as, _ := n["associations"].([]any)
+	for _, a := range as {
+		to, _ := a.(map[string]any)["to"].(map[string]any)
+		if to["id"] == id {
+			return true
+		}
+	}
+	return false
 }
 
 // HubSpotDeal is a deal of the fake: its properties and associated contacts' ids.
@@ -466,7 +520,7 @@ func NewKintone() *Kintone {
 			"mail_link":  {"type": "LINK", "code": "mail_link", "label": "メール（リンク）", "noLabel": false, "required": false, "unique": true, "protocol": "MAIL"},
 		}}
 	k.Calls = map[string]int{}
-	k.Server = httptest.NewServer(http.HandlerFunc(k.serve))
+	k.Server = httptest.NewServer(k.lossy(k.serve))
 	return k
 }
 

@@ -90,7 +90,7 @@ func NewSalesforce() *Salesforce {
 		Leads: map[string]map[string]any{}, Tasks: map[string]map[string]any{}, Accounts: map[string]map[string]any{}, AccountKey: "Baton_Account_Id__c", Contacts: map[string]map[string]any{}, Opportunities: map[string]map[string]any{},
 		tokens: map[string]bool{}, Versions: map[string]int{}, Now: clock.Now}
 	s.Calls = map[string]int{}
-	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.Server = httptest.NewServer(s.lossy(s.serve))
 	s.Login = httptest.NewServer(http.HandlerFunc(s.serveLogin))
 	return s
 }
