@@ -218,6 +218,12 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 		return contact, nil
 	}
 	marker := "baton-mql-" + l.MQLID
+	if err := h.unconfirmedNote(ctx, prog, "contact", contact, marker); err != nil {
+		return "", err
+	}
+	if prog.Step("note") != "" {
+		return contact, nil
+	}
 	note := map[string]any{
 		"properties": map[string]string{
 			"hs_timestamp": l.QualifiedAt.UTC().Format(time.RFC3339),
@@ -234,14 +240,76 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 	return contact, nil
 }
 
+// noteIndexLag is how long a note may stay unseen by search after it was
+// created (HubSpot's index lags its writes, seconds as a rule).
+const noteIndexLag = 2 * time.Minute
+
+// unconfirmedNote settles a note sent before whose answer was lost (a
+// timeout): HubSpot may have created it. Search for it (the notes of the
+// contact or company, with our marker) finds it and records its id; not found, the
+// delivery is retried until search could have seen it, then the note is
+// sent again.
+func (h *HubSpot) unconfirmedNote(ctx context.Context, prog push.Progress, object, id, marker string) error {
+	sent, err := time.Parse(time.RFC3339Nano, prog.Step("note-sent"))
+	if err != nil {
+		return nil // none sent, or its answer said it was not created
+	}
+	status, body, hd, err := h.do(ctx, "POST", "/crm/v3/objects/notes/search", map[string]any{
+		"filterGroups": []any{map[string]any{"filters": []any{map[string]string{"propertyName": "associations." + object, "operator": "EQ", "value": id}}}},
+		"properties":   []string{"hs_note_body"}, "limit": 100,
+	})
+	if err != nil {
+		return err
+	}
+	if status != 200 {
+		return h.hsError(status, body, hd)
+	}
+	var found struct {
+		Results []struct {
+			ID         string `json:"id"`
+			Properties struct {
+				Body string `json:"hs_note_body"`
+			} `json:"properties"`
+		} `json:"results"`
+	}
+	json.Unmarshal(body, &found)
+	for _, n := range found.Results {
+		if strings.Contains(n.Properties.Body, marker) {
+			if err := prog.SaveStep(ctx, "note", n.ID); err != nil {
+				return &push.Error{Connector: "hubspot", Message: "note " + n.ID + " found but not recorded: " + err.Error()}
+			}
+			return nil
+		}
+	}
+	if wait := sent.Add(noteIndexLag).Sub(h.now()); wait > 0 {
+		return &push.Error{Connector: "hubspot", Code: "NOTE_UNCONFIRMED", RetryAfter: min(wait, 15*time.Second),
+			Message: "the note's answer was lost and search does not see it yet (its index lags): looking again before sending it again"}
+	}
+	return nil
+}
+
+func (h *HubSpot) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return clock.Now()
+}
+
 // createNote creates a note and records its id with the delivery, so that
-// a retry never adds a second one.
+// a retry never adds a second one. It records first that it sends one: if
+// the answer is lost, the retry looks for it (unconfirmedNote).
 func (h *HubSpot) createNote(ctx context.Context, prog push.Progress, note map[string]any) error {
+	if err := prog.SaveStep(ctx, "note-sent", h.now().UTC().Format(time.RFC3339Nano)); err != nil {
+		return &push.Error{Connector: "hubspot", Message: "recording the note about to be sent: " + err.Error()}
+	}
 	status, body, hd, err := h.do(ctx, "POST", "/crm/v3/objects/notes", note)
 	if err != nil {
 		return err
 	}
 	if status != 201 && status != 200 {
+		if status >= 400 && status < 500 { // HubSpot said no: nothing was created
+			prog.SaveStep(ctx, "note-sent", "")
+		}
 		return h.hsError(status, body, hd)
 	}
 	var created struct {

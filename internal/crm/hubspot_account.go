@@ -37,6 +37,12 @@ func (h *HubSpot) PushAccount(ctx context.Context, m account.MQA) (string, error
 	if prog.Step("note") != "" {
 		return company, nil
 	}
+	if err := h.unconfirmedNote(ctx, prog, "company", company, "baton-mqa-"+m.ID); err != nil {
+		return "", err
+	}
+	if prog.Step("note") != "" {
+		return company, nil
+	}
 	note := map[string]any{
 		"properties": map[string]string{
 			"hs_timestamp": m.At.UTC().Format(time.RFC3339),

@@ -1,0 +1,71 @@
+package crm_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/internal/crm"
+	"github.com/baton-hq/baton/internal/crm/crmfake"
+	"github.com/baton-hq/baton/internal/push"
+)
+
+// TestLostAnswerIsNotDuplicated: the SFA did the write but its answer was
+// lost (a timeout); the retry finds what was written instead of writing it
+// twice. Salesforce and kintone upsert by a key of their own; HubSpot's
+// note has none, so the retry looks for it, waiting out search's lag.
+func TestLostAnswerIsNotDuplicated(t *testing.T) {
+	ctx := context.Background()
+	t.Run("salesforce", func(t *testing.T) {
+		f := crmfake.NewSalesforce()
+		defer f.Close()
+		c := sf(f)
+		for _, call := range []string{"PATCH /services/data/v62.0/sobjects/Lead/Baton_Person_Id__c/" + lead.PersonID, "PATCH /services/data/v62.0/sobjects/Task/Baton_MQL_Id__c/" + lead.MQLID} {
+			f.LoseAnswer(call, 1)
+			if _, err := c.Push(ctx, lead); err == nil || perr(t, err).Permanent {
+				t.Fatalf("%s: answer lost: %v", call, err)
+			}
+		}
+		if _, err := c.Push(ctx, lead); err != nil {
+			t.Fatal(err)
+		}
+		if len(f.Leads) != 1 || len(f.Tasks) != 1 {
+			t.Fatalf("%d leads, %d tasks", len(f.Leads), len(f.Tasks))
+		}
+	})
+	t.Run("kintone", func(t *testing.T) {
+		f := crmfake.NewKintone()
+		defer f.Close()
+		f.LoseAnswer("PUT /k/v1/records.json", 1)
+		if _, err := kt(f).Push(ctx, lead); err == nil || perr(t, err).Permanent {
+			t.Fatalf("answer lost: %v", err)
+		}
+		if _, err := kt(f).Push(ctx, lead); err != nil || len(f.Records) != 1 {
+			t.Fatalf("%d records, %v", len(f.Records), err)
+		}
+	})
+	t.Run("hubspot", func(t *testing.T) {
+		f := crmfake.NewHubSpot()
+		defer f.Close()
+		now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+		f.Now = func() time.Time { return now }
+		c := &crm.HubSpot{BaseURL: f.URL, Token: f.Token, Now: func() time.Time { return now }}
+		pctx := push.WithProgress(ctx, push.MemProgress{})
+		f.LoseAnswer("POST /crm/v3/objects/notes", 1)
+		if _, err := c.Push(pctx, lead); err == nil || perr(t, err).Permanent {
+			t.Fatalf("answer lost: %v", err)
+		}
+		// At once: search does not see the note yet; nothing is sent again.
+		_, err := c.Push(pctx, lead)
+		if pe := perr(t, err); pe.Permanent || pe.RetryAfter <= 0 || len(f.Notes) != 1 {
+			t.Fatalf("retry before search sees the note: %+v, %d notes", pe, len(f.Notes))
+		}
+		now = now.Add(f.SearchLag + time.Second)
+		if _, err := c.Push(pctx, lead); err != nil {
+			t.Fatal(err)
+		}
+		if len(f.Notes) != 1 || push.ProgressFrom(pctx).Step("note") != f.Notes[0]["id"] {
+			t.Fatalf("%d notes, step %q", len(f.Notes), push.ProgressFrom(pctx).Step("note"))
+		}
+	})
+}
