@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf16"
 
 	"github.com/baton-hq/baton/internal/clock"
 )
@@ -263,6 +264,12 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
+		for _, in := range req.Inputs {
+			if name, ok := tooLong(in.Properties); ok {
+				writeJSON(w, 400, hsTooLong(name))
+				return
+			}
+		}
 		var results, errs []map[string]any
 		for _, in := range req.Inputs {
 			if in.IDProperty != "email" || !strings.Contains(in.ID, "@") {
@@ -380,6 +387,15 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 	case "/crm/v3/objects/notes":
 		var note map[string]any
 		json.NewDecoder(r.Body).Decode(&note)
+		props, _ := note["properties"].(map[string]any)
+		strs := map[string]string{}
+		for k, v := range props {
+			strs[k], _ = v.(string)
+		}
+		if name, ok := tooLong(strs); ok {
+			writeJSON(w, 400, hsTooLong(name))
+			return
+		}
 		h.seq++
 		note["id"] = fmt.Sprint(9000 + h.seq)
 		note["indexedAt"] = h.Now().Add(h.SearchLag)
@@ -388,6 +404,26 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeJSON(w, 404, map[string]string{"status": "error", "message": "Unable to route " + r.Method + " request", "category": "OBJECT_NOT_FOUND"})
 	}
+}
+
+// HSMaxValue is the most characters HubSpot keeps in a property value
+// (a note's body included): a longer one is refused, not cut.
+const HSMaxValue = 65536
+
+// tooLong names a property whose value is longer than HSMaxValue,
+// counted as HubSpot (Java) counts: UTF-16 units.
+func tooLong(props map[string]string) (string, bool) {
+	for k, v := range props {
+		if len(utf16.Encode([]rune(v))) > HSMaxValue {
+			return k, true
+		}
+	}
+	return "", false
+}
+
+func hsTooLong(name string) map[string]any {
+	return map[string]any{"status": "error", "category": "VALIDATION_ERROR", "correlationId": "c6f2b1e0-0000-4000-8000-000000000014",
+		"message": fmt.Sprintf(`Property values were not valid: [{"isValid":false,"message":"%s must be at most %d characters","error":"INVALID_STRING","name":"%s"}]`, name, HSMaxValue, name)}
 }
 
 // noteOf reports whether note n is associated with the record id.
