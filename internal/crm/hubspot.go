@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // the account's time zone on hosts without zoneinfo (Lambda)
+	"unicode/utf16"
 
 	"github.com/baton-hq/baton/internal/clock"
 
@@ -227,7 +228,7 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 	note := map[string]any{
 		"properties": map[string]string{
 			"hs_timestamp": l.QualifiedAt.UTC().Format(time.RFC3339),
-			"hs_note_body": fmt.Sprintf("<p><b>MQL: %s</b></p><pre>%s</pre><p>%s</p>", htmlEscape(l.Condition), htmlEscape(l.Summary()), marker),
+			"hs_note_body": noteHTML("MQL: "+l.Condition, l.Summary(), marker),
 		},
 		"associations": []any{map[string]any{
 			"to":    map[string]string{"id": contact},
@@ -355,9 +356,49 @@ func (h *HubSpot) forward(ctx context.Context, email string) (bool, error) {
 	return cur >= 0 && cur < slices.Index(order, mqlStage), nil
 }
 
-func htmlEscape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+func htmlEscape(s string) string { return htmlEscaper.Replace(s) }
+
+// hsMaxValue is the most characters (UTF-16 units) HubSpot keeps in a
+// property value, a note's body included; it refuses a longer one.
+const hsMaxValue = 65536
+
+// noteHTML is a note's body: the title, the summary and the marker that
+// finds the note again, within hsMaxValue. The summary gives way, cut on
+// a character (never inside an entity), and says so.
+func noteHTML(title, summary, marker string) string {
+	title, _ = fit(title, 1024)
+	head := "<p><b>" + htmlEscape(title) + "</b></p><pre>"
+	tail := "</pre><p>" + marker + "</p>"
+	const more = "\n[cut to fit HubSpot's note]"
+	room := hsMaxValue - utf16Len(head) - utf16Len(tail)
+	body, cut := escapeFit(summary, room)
+	if cut {
+		body, _ = escapeFit(summary, room-utf16Len(more))
+		body += more
+	}
+	return head + body + tail
 }
+
+// escapeFit HTML-escapes s, keeping as much of it as fits in max
+// characters (UTF-16 units); it reports whether it cut.
+func escapeFit(s string, max int) (string, bool) {
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		e := htmlEscape(string(r))
+		w := utf16Len(e)
+		if n+w > max {
+			return b.String(), true
+		}
+		b.WriteString(e)
+		n += w
+	}
+	return b.String(), false
+}
+
+func utf16Len(s string) int { return len(utf16.Encode([]rune(s))) }
 
 // Forget permanently deletes the contact under HubSpot's GDPR endpoint.
 func (h *HubSpot) Forget(ctx context.Context, personID, email string) error {

@@ -3,7 +3,6 @@ package crm
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/url"
 	"time"
 
@@ -62,7 +61,7 @@ func (h *HubSpot) PushAccount(ctx context.Context, m account.MQA) (string, error
 // noteBody is the MQA's note: why, the people, and the MQA id (which
 // finds the note again when its id was not recorded).
 func noteBody(m account.MQA) string {
-	return fmt.Sprintf("<p><b>MQA: %s</b></p><pre>%s</pre><p>baton-mqa-%s</p>", htmlEscape(m.Condition), htmlEscape(m.Summary()), m.ID)
+	return noteHTML("MQA: "+m.Condition, m.Summary(), "baton-mqa-"+m.ID)
 }
 
 // RewriteAccount implements push.AccountRewriter: the MQA's note, by the id

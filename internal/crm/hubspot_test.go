@@ -2,9 +2,12 @@ package crm_test
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/baton-hq/baton/internal/crm/crmfake"
 	"github.com/baton-hq/baton/internal/push"
@@ -110,5 +113,38 @@ func TestHubSpotRedirectIsNotDelivered(t *testing.T) {
 	_, err := c.Push(context.Background(), lead)
 	if pe := perr(t, err); pe.Permanent || pe.Status != 307 || len(f.Contacts) != 0 {
 		t.Fatalf("%+v", pe)
+	}
+}
+
+// TestHubSpotLongSummaryFitsTheNote: HubSpot refuses a note body over
+// 65,536 characters; fifteen recent pages with 8 KB URLs make a summary
+// longer than that. The note is cut on a character (never inside an HTML
+// entity), keeps why it qualified and its MQL marker, and says it was cut.
+func TestHubSpotLongSummaryFitsTheNote(t *testing.T) {
+	f := crmfake.NewHubSpot()
+	defer f.Close()
+	l := lead
+	l.Reasons = []string{"資料 & 価格 <比較> を閲覧"}
+	l.Activity = nil
+	for i := range 15 {
+		l.Activity = append(l.Activity, push.Activity{Type: "page", URL: "https://www.example.co.jp/?q=" + strings.Repeat("&資料", 2000), At: lead.QualifiedAt.Add(-time.Duration(i) * time.Minute)})
+	}
+	if _, err := hs(f).Push(push.WithProgress(context.Background(), push.MemProgress{}), l); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Notes) != 1 {
+		t.Fatalf("%d notes", len(f.Notes))
+	}
+	body, _ := f.Notes[0]["properties"].(map[string]any)["hs_note_body"].(string)
+	if len(utf16.Encode([]rune(body))) > crmfake.HSMaxValue || !utf8.ValidString(body) {
+		t.Fatalf("note body of %d characters", utf8.RuneCountInString(body))
+	}
+	for _, want := range []string{"資料 &amp; 価格 &lt;比較&gt; を閲覧", "baton-mql-" + l.MQLID, "cut"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("note lacks %q", want)
+		}
+	}
+	if n, ents := strings.Count(body, "&"), len(regexp.MustCompile(`&(amp|lt|gt);`).FindAllString(body, -1)); n != ents {
+		t.Errorf("%d ampersands, %d entities: one is cut", n, ents)
 	}
 }
