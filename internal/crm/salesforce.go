@@ -740,8 +740,9 @@ func (s *Salesforce) PushAccount(ctx context.Context, m account.MQA) (string, er
 		if name == "" {
 			name = m.Account
 		}
+		name, _ = fit(name, sfAccountNameLen) // the Task has it whole (accountCut)
 		fields := map[string]any{"Name": name}
-		if d := m.Domain(); d != "" {
+		if d, _ := fit(m.Domain(), sfLengths["Website"]); d != "" {
 			fields["Website"] = d
 		}
 		if status, body, h, err = s.call(ctx, "PATCH", path, fields); err != nil {
@@ -776,8 +777,9 @@ func (s *Salesforce) PushAccount(ctx context.Context, m account.MQA) (string, er
 	if err := push.ReportFacts(ctx, facts); err != nil {
 		return "", &push.Error{Connector: "salesforce", Message: "keeping the Account's values: " + err.Error()}
 	}
+	subject, _ := fit("MQA: "+m.Condition, sfSubjectLen)
 	task := map[string]any{
-		"WhatId": r.ID, "Subject": "MQA: " + m.Condition, "Description": m.Summary(), // RewriteAccount writes it again
+		"WhatId": r.ID, "Subject": subject, "Description": taskDescription(m.Summary(), accountCut(m)), // RewriteAccount writes it again
 		"Status": "Completed", "Priority": "High", "ActivityDate": m.At.Format("2006-01-02"),
 	}
 	status, body, h, err = s.call(ctx, "PATCH", s.base()+"/sobjects/Task/"+s.TaskKey+"/"+url.PathEscape(m.ID), task)
@@ -788,6 +790,18 @@ func (s *Salesforce) PushAccount(ctx context.Context, m account.MQA) (string, er
 		return "", sfError(status, body, h, now)
 	}
 	return r.ID, nil
+}
+
+// sfAccountNameLen is the length of the Account's Name.
+const sfAccountNameLen = 255
+
+// accountCut is what of the MQA's company an Account cannot hold whole,
+// for its Task.
+func accountCut(m account.MQA) []string {
+	if _, cut := fit(m.Name, sfAccountNameLen); cut {
+		return []string{fmt.Sprintf("Company name (longer than the Account's Name, %d characters): %s", sfAccountNameLen, m.Name)}
+	}
+	return nil
 }
 
 // RewriteAccount implements push.AccountRewriter: the MQA's Task, found by
@@ -808,7 +822,7 @@ func (s *Salesforce) RewriteAccount(ctx context.Context, m account.MQA) error {
 	if status != 200 {
 		return sfError(status, body, h, s.now())
 	}
-	if status, body, h, err = s.call(ctx, "PATCH", path, map[string]any{"Description": m.Summary()}); err != nil {
+	if status, body, h, err = s.call(ctx, "PATCH", path, map[string]any{"Description": taskDescription(m.Summary(), accountCut(m))}); err != nil {
 		return err
 	}
 	if status != 200 && status != 201 && status != 204 {
