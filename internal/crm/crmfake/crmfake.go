@@ -549,11 +549,14 @@ func NewKintone() *Kintone {
 		},
 		Fields: map[string]map[string]any{
 			"email":      {"type": "SINGLE_LINE_TEXT", "code": "email", "label": "メールアドレス", "noLabel": false, "required": true, "unique": true, "maxLength": "", "minLength": "", "defaultValue": "", "expression": "", "hideExpression": false},
-			"company":    {"type": "SINGLE_LINE_TEXT", "code": "company", "label": "会社名", "noLabel": false, "required": false, "unique": false},
+			"company":    {"type": "SINGLE_LINE_TEXT", "code": "company", "label": "会社名", "noLabel": false, "required": false, "unique": false, "maxLength": "64"},
 			"name":       {"type": "SINGLE_LINE_TEXT", "code": "name", "label": "氏名", "noLabel": false, "required": false, "unique": false},
 			"mql_reason": {"type": "MULTI_LINE_TEXT", "code": "mql_reason", "label": "MQL理由", "noLabel": false, "required": false},
 			"grade":      {"type": "SINGLE_LINE_TEXT", "code": "grade", "label": "グレード", "noLabel": false, "required": false, "unique": false},
-			"mail_link":  {"type": "LINK", "code": "mail_link", "label": "メール（リンク）", "noLabel": false, "required": false, "unique": true, "protocol": "MAIL"},
+			"employees":  {"type": "NUMBER", "code": "employees", "label": "従業員数", "noLabel": false, "required": false, "unique": false},
+			"industry": {"type": "DROP_DOWN", "code": "industry", "label": "業種", "noLabel": false, "required": false,
+				"options": map[string]any{"製造業": map[string]any{"label": "製造業", "index": "0"}, "情報通信業": map[string]any{"label": "情報通信業", "index": "1"}, "その他": map[string]any{"label": "その他", "index": "2"}}},
+			"mail_link": {"type": "LINK", "code": "mail_link", "label": "メール（リンク）", "noLabel": false, "required": false, "unique": true, "protocol": "MAIL"},
 		}}
 	k.Calls = map[string]int{}
 	k.Server = httptest.NewServer(k.lossy(k.serve))
@@ -632,8 +635,20 @@ func (k *Kintone) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		key := rec.UpdateKey.Value
+		_, exists := a.records[key]
+		values := map[string]string{}
+		for code, v := range rec.Record {
+			values[code] = v.Value
+		}
+		if _, ok := values[a.key]; !ok {
+			values[a.key] = key // a new record takes its update key's value
+		}
+		if errs := kintoneInvalid(a.fields, values, !exists, i); len(errs) > 0 {
+			writeJSON(w, 400, map[string]any{"code": "CB_VA01", "id": "1505999166-8", "message": "入力内容が正しくありません。", "errors": errs})
+			return
+		}
 		op := "UPDATE"
-		if _, ok := a.records[key]; !ok {
+		if !exists {
 			if !req.Upsert {
 				writeJSON(w, 404, map[string]string{"code": "GAIA_RE01", "id": "1505999166-5", "message": "指定したレコード（" + a.key + ": " + key + "）が見つかりません。"})
 				return
@@ -650,6 +665,43 @@ func (k *Kintone) serve(w http.ResponseWriter, r *http.Request) {
 		out = append(out, map[string]string{"id": fmt.Sprint(a.ids[key]), "revision": fmt.Sprint(a.revs[key]), "operation": op})
 	}
 	writeJSON(w, 200, map[string]any{"records": out})
+}
+
+// kintoneInvalid is what kintone refuses in record i's values, as its
+// CB_VA01 errors (records[i].record.<code>.value -> messages): a required
+// field left out of a new record, text over the field's maxLength, a
+// NUMBER that is not a number, a DROP_DOWN or RADIO_BUTTON value that is
+// not one of its options.
+func kintoneInvalid(form map[string]map[string]any, values map[string]string, insert bool, i int) map[string]any {
+	errs := map[string]any{}
+	refuse := func(code, msg string) {
+		errs[fmt.Sprintf("records[%d].record.%s.value", i, code)] = map[string][]string{"messages": {msg}}
+	}
+	for code, f := range form {
+		v, given := values[code]
+		if f["required"] == true && (insert && !given || given && v == "") {
+			refuse(code, "必須です。")
+			continue
+		}
+		if !given || v == "" {
+			continue
+		}
+		switch f["type"] {
+		case "SINGLE_LINE_TEXT", "MULTI_LINE_TEXT":
+			if max, err := strconv.Atoi(fmt.Sprint(f["maxLength"])); err == nil && len(utf16.Encode([]rune(v))) > max {
+				refuse(code, fmt.Sprintf("%d文字より短くなければなりません。", max+1))
+			}
+		case "NUMBER":
+			if _, err := strconv.ParseFloat(v, 64); err != nil {
+				refuse(code, "数字でなければなりません。")
+			}
+		case "DROP_DOWN", "RADIO_BUTTON":
+			if opts, _ := f["options"].(map[string]any); opts[v] == nil {
+				refuse(code, fmt.Sprintf("%q は選択肢にありません。", v))
+			}
+		}
+	}
+	return errs
 }
 
 func atoi(s string) int {
