@@ -209,6 +209,10 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 404, map[string]string{"status": "error", "message": "resource not found", "correlationId": "c6f2b1e0-0000-4000-8000-000000000012", "category": "OBJECT_NOT_FOUND"})
 		return
 	}
+	if id, ok := strings.CutPrefix(r.URL.Path, "/crm/v3/objects/contacts/"); ok && r.Method == "PATCH" && !strings.Contains(id, "/") {
+		h.patchContact(w, r, id, now)
+		return
+	}
 	if id, ok := strings.CutPrefix(r.URL.Path, "/crm/v3/objects/contacts/"); ok && r.Method == "GET" && !strings.Contains(id, "/") {
 		var c map[string]string
 		if r.URL.Query().Get("idProperty") == "email" {
@@ -268,6 +272,17 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 			if name, ok := tooLong(in.Properties); ok {
 				writeJSON(w, 400, hsTooLong(name))
 				return
+			}
+		}
+		for _, in := range req.Inputs {
+			if h.Contacts[in.ID] != nil {
+				continue
+			}
+			for _, c := range h.Contacts { // another contact's secondary address: HubSpot will not create it
+				if slices.Contains(strings.Split(c["hs_additional_emails"], ";"), in.ID) {
+					writeJSON(w, 409, map[string]string{"status": "error", "message": "Contact already exists. Existing ID: " + c["hs_object_id"], "correlationId": "c6f2b1e0-0000-4000-8000-000000000015", "category": "CONFLICT"})
+					return
+				}
 			}
 		}
 		var results, errs []map[string]any
@@ -404,6 +419,36 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeJSON(w, 404, map[string]string{"status": "error", "message": "Unable to route " + r.Method + " request", "category": "OBJECT_NOT_FOUND"})
 	}
+}
+
+// patchContact serves PATCH /crm/v3/objects/contacts/{id}: the properties
+// sent change, the lifecycle stage only forward; an unknown id is 404.
+func (h *HubSpot) patchContact(w http.ResponseWriter, r *http.Request, id, now string) {
+	var req struct {
+		Properties map[string]string `json:"properties"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.Properties == nil {
+		writeJSON(w, 400, map[string]string{"status": "error", "message": "Invalid input JSON on line 1", "correlationId": "c6f2b1e0-0000-4000-8000-000000000016", "category": "VALIDATION_ERROR"})
+		return
+	}
+	if name, long := tooLong(req.Properties); long {
+		writeJSON(w, 400, hsTooLong(name))
+		return
+	}
+	for _, c := range h.Contacts {
+		if c["hs_object_id"] != id {
+			continue
+		}
+		if stage := req.Properties["lifecyclestage"]; stage != "" && c["lifecyclestage"] != "" && slices.Index(h.LifecycleOrder, c["lifecyclestage"]) > slices.Index(h.LifecycleOrder, stage) {
+			writeJSON(w, 400, map[string]any{"status": "error", "category": "VALIDATION_ERROR", "correlationId": "c6f2b1e0-0000-4000-8000-000000000017",
+				"message": fmt.Sprintf(`Property values were not valid: [{"isValid":false,"message":"The lifecycle stage can't be set backward from %s to %s. Clear the property first to move it backward.","error":"INVALID_LIFECYCLE_STAGE","name":"lifecyclestage"}]`, c["lifecyclestage"], stage)})
+			return
+		}
+		maps.Copy(c, req.Properties)
+		writeJSON(w, 200, map[string]any{"id": id, "properties": c, "createdAt": now, "updatedAt": now, "archived": false})
+		return
+	}
+	writeJSON(w, 404, map[string]string{"status": "error", "message": "resource not found", "correlationId": "c6f2b1e0-0000-4000-8000-000000000018", "category": "OBJECT_NOT_FOUND"})
 }
 
 // HSMaxValue is the most characters HubSpot keeps in a property value
