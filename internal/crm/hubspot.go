@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -192,6 +193,7 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 		} `json:"errors"`
 		NumErrors int `json:"numErrors"`
 	}
+	var contact string
 	switch status {
 	case 200, 201:
 		json.Unmarshal(body, &res)
@@ -202,15 +204,22 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 			if len(res.Errors) > 0 {
 				msg, cat = res.Errors[0].Message, res.Errors[0].Category
 			}
-			return "", &push.Error{Connector: "hubspot", Status: 207, Code: cat, Message: msg, Permanent: cat != "RATE_LIMITS"}
+			pe := &push.Error{Connector: "hubspot", Status: 207, Code: cat, Message: msg, Permanent: cat != "RATE_LIMITS"}
+			if contact, err = h.conflict(ctx, pe, props); err != nil {
+				return "", err
+			}
 		}
 	default:
-		return "", h.hsError(status, body, hd)
+		if contact, err = h.conflict(ctx, h.hsError(status, body, hd), props); err != nil {
+			return "", err
+		}
 	}
-	if len(res.Results) == 0 || res.Results[0].ID == "" {
+	if contact == "" && (len(res.Results) == 0 || res.Results[0].ID == "") {
 		return "", &push.Error{Connector: "hubspot", Status: status, Message: "upsert answered without a contact id"}
 	}
-	contact := res.Results[0].ID
+	if contact == "" {
+		contact = res.Results[0].ID
+	}
 	// One note per MQL: its id is kept with the delivery (push.Progress), so
 	// a retry never adds a second one. Search cannot tell: HubSpot's index
 	// lags its writes, and search has its own, lower rate limit.
@@ -239,6 +248,45 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 		return "", err
 	}
 	return contact, nil
+}
+
+// existingID reads the contact HubSpot names in a CONFLICT.
+var existingID = regexp.MustCompile(`Existing ID: (\d+)`)
+
+// conflict handles a refused upsert: a CONFLICT naming an existing
+// contact (the email is that contact's secondary address, which HubSpot
+// will not give a contact of its own) updates that contact by its id, the
+// email left as it is there, and returns its id; any other refusal is
+// returned as is.
+func (h *HubSpot) conflict(ctx context.Context, pe *push.Error, props map[string]string) (string, error) {
+	m := existingID.FindStringSubmatch(pe.Message)
+	if pe.Code != "CONFLICT" || m == nil {
+		return "", pe
+	}
+	id := m[1]
+	upd := map[string]string{}
+	for k, v := range props {
+		if k != "email" && k != "lifecyclestage" {
+			upd[k] = v
+		}
+	}
+	if props["lifecyclestage"] != "" { // only forward, from that contact's stage
+		forward, err := h.forwardFrom(ctx, "/crm/v3/objects/contacts/"+url.PathEscape(id)+"?properties=lifecyclestage")
+		if err != nil {
+			return "", err
+		}
+		if forward {
+			upd["lifecyclestage"] = mqlStage
+		}
+	}
+	status, body, hd, err := h.do(ctx, "PATCH", "/crm/v3/objects/contacts/"+url.PathEscape(id), map[string]any{"properties": upd})
+	if err != nil {
+		return "", err
+	}
+	if status != 200 {
+		return "", h.hsError(status, body, hd)
+	}
+	return id, nil
 }
 
 // noteIndexLag is how long a note may stay unseen by search after it was
@@ -331,7 +379,12 @@ func (h *HubSpot) createNote(ctx context.Context, prog push.Progress, note map[s
 // an earlier one. HubSpot refuses backward moves; a stage outside the
 // configured order (a custom one) is left alone.
 func (h *HubSpot) forward(ctx context.Context, email string) (bool, error) {
-	status, body, hd, err := h.do(ctx, "GET", "/crm/v3/objects/contacts/"+url.PathEscape(email)+"?idProperty=email&properties=lifecyclestage", nil)
+	return h.forwardFrom(ctx, "/crm/v3/objects/contacts/"+url.PathEscape(email)+"?idProperty=email&properties=lifecyclestage")
+}
+
+// forwardFrom is forward for the contact read at path.
+func (h *HubSpot) forwardFrom(ctx context.Context, path string) (bool, error) {
+	status, body, hd, err := h.do(ctx, "GET", path, nil)
 	if err != nil {
 		return false, err
 	}

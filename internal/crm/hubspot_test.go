@@ -148,3 +148,43 @@ func TestHubSpotLongSummaryFitsTheNote(t *testing.T) {
 		t.Errorf("%d ampersands, %d entities: one is cut", n, ents)
 	}
 }
+
+// TestHubSpotConflictGoesToTheExistingContact: the lead's email is another
+// contact's secondary address; HubSpot refuses to create it (409 CONFLICT,
+// "Existing ID: n"). The MQL goes to that contact (its properties, a
+// lifecycle stage only forward, the note) instead of a dead letter.
+func TestHubSpotConflictGoesToTheExistingContact(t *testing.T) {
+	f := crmfake.NewHubSpot()
+	defer f.Close()
+	f.Lock()
+	f.Contacts["taro@old.example"] = map[string]string{"hs_object_id": "777", "email": "taro@old.example", "hs_additional_emails": lead.Email, "lifecyclestage": "lead"}
+	f.Unlock()
+	ctx := push.WithProgress(context.Background(), push.MemProgress{})
+	id, err := hs(f).Push(ctx, lead)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := f.Contact("taro@old.example")
+	if id != "777" || len(f.Contacts) != 1 || c["jobtitle"] != "部長" || c["lifecyclestage"] != "marketingqualifiedlead" || c["email"] != "taro@old.example" {
+		t.Fatalf("id %s, contacts %v", id, f.Contacts)
+	}
+	if len(f.Notes) != 1 {
+		t.Fatalf("%d notes", len(f.Notes))
+	}
+	assoc := f.Notes[0]["associations"].([]any)[0].(map[string]any)
+	if assoc["to"].(map[string]any)["id"] != "777" {
+		t.Fatalf("note on %v", assoc)
+	}
+	// Sales moved it on meanwhile: the stage stays.
+	f.Lock()
+	f.Contacts["taro@old.example"]["lifecyclestage"] = "customer"
+	f.Unlock()
+	next := lead
+	next.MQLID = lead.PersonID + "-c2"
+	if _, err := hs(f).Push(push.WithProgress(context.Background(), push.MemProgress{}), next); err != nil {
+		t.Fatal(err)
+	}
+	if c := f.Contact("taro@old.example"); c["lifecyclestage"] != "customer" || len(f.Notes) != 2 {
+		t.Fatalf("contact %v, %d notes", c, len(f.Notes))
+	}
+}
