@@ -30,7 +30,6 @@ import (
 	"sync"
 	"time"
 	"unicode"
-	"unicode/utf16"
 
 	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/clock"
@@ -442,13 +441,13 @@ func taskDescription(summary string, cut []string) string {
 		tail = "\nNot on the Lead as Baton has it:\n" + strings.Join(cut, "\n") + "\n"
 	}
 	const more = "\n[cut to fit Salesforce's 32,000 characters]\n"
-	room := sfDescriptionLen - len(utf16.Encode([]rune(tail)))
-	if short, was := fit(summary, room); was {
-		short, _ = fit(summary, room-len(more))
+	tail, _ = fit(tail, sfDescriptionLen/2) // why it qualified keeps room
+	room := sfDescriptionLen - utf16Len(tail)
+	if _, was := fit(summary, room); was {
+		short, _ := fit(summary, room-utf16Len(more))
 		summary = short + more
 	}
-	d, _ := fit(summary+tail, sfDescriptionLen) // a tail alone longer than the field
-	return d
+	return summary + tail
 }
 
 // withoutFirstName removes the first name from a full name when it is one

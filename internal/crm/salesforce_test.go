@@ -309,6 +309,16 @@ func TestSalesforceCutsToFieldLengths(t *testing.T) {
 			t.Errorf("description lacks %q", want)
 		}
 	}
+	// A value too long even for the Task does not crowd out why it qualified.
+	l.MQLID = "p_long-c2"
+	l.Attributes["company"] = strings.Repeat("株", 40000)
+	if _, err := sf(f).Push(context.Background(), l); err != nil {
+		t.Fatal(err)
+	}
+	desc, _ = f.Task(l.MQLID)["Description"].(string)
+	if !strings.HasPrefix(desc, "MQL ("+l.Condition+")") || !strings.Contains(desc, "Recent activity") || len(utf16.Encode([]rune(desc))) > 32000 {
+		t.Errorf("description of %d characters: %.80q", utf8.RuneCountInString(desc), desc)
+	}
 }
 
 // TestSalesforceEmailItRefuses: Baton takes addresses Salesforce's Email
