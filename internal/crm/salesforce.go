@@ -373,8 +373,8 @@ func (s *Salesforce) leadFields(l push.Lead, placeholders bool) (lead map[string
 		delete(lead, "Email")
 		cut = append(cut, "Email (an address Salesforce does not take, left off the Lead): "+l.Email)
 	}
-	if lead["LastName"] == nil && mapping["last_name"] == "LastName" {
-		if name := strings.TrimSpace(l.Attributes["name"]); name != "" {
+	if lead["LastName"] == nil { // required whatever last_name is mapped to
+		if name := strings.TrimSpace(l.Attributes["name"]); name != "" && mapping["last_name"] == "LastName" {
 			// Only a full name ("山田 太郎", "Taro Yamada"): it stays whole in
 			// LastName, less the first name when the form gave that too.
 			lead["LastName"] = withoutFirstName(name, strings.TrimSpace(l.Attributes["first_name"]))

@@ -372,3 +372,24 @@ func TestSalesforceNoName(t *testing.T) {
 		}
 	}
 }
+
+// TestSalesforceLastNameWhateverTheMapping: with last_name mapped to a
+// field of the org's own (or to none), a new Lead still gets the LastName
+// Salesforce requires, a stand-in, instead of REQUIRED_FIELD_MISSING.
+func TestSalesforceLastNameWhateverTheMapping(t *testing.T) {
+	f := crmfake.NewSalesforce()
+	defer f.Close()
+	for i, field := range []string{"", "LastNameKana__c"} {
+		c := sf(f)
+		c.Fields = map[string]string{"last_name": field}
+		l := lead
+		l.PersonID = "p_mapped" + string(rune('a'+i))
+		l.MQLID = l.PersonID + "-c1"
+		if _, err := c.Push(context.Background(), l); err != nil {
+			t.Fatalf("last_name -> %q: %v", field, err)
+		}
+		if got := f.Lead(l.PersonID); got["LastName"] != "hanako" || field != "" && got[field] != "山田" {
+			t.Errorf("last_name -> %q: %v", field, got)
+		}
+	}
+}
