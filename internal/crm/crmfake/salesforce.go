@@ -50,8 +50,9 @@ type Salesforce struct {
 	// Country and State text fields accept only their names.
 	StateCountryPicklists bool
 	// DuplicateRule refuses a new Lead whose Email an existing Lead or
-	// Contact has (DUPLICATES_DETECTED), unless the request carries
-	// Sforce-Duplicate-Rule-Header: allowSave=true.
+	// Contact has, or whose LastName and Company a Lead has
+	// (DUPLICATES_DETECTED, naming the record matched), unless the request
+	// carries Sforce-Duplicate-Rule-Header: allowSave=true.
 	DuplicateRule bool
 	// Now is the fake org's clock (default clock.Now): JWT assertions expire by it.
 	Now func() time.Time
@@ -460,17 +461,36 @@ func (s *Salesforce) allowDuplicate(w http.ResponseWriter, r *http.Request, fiel
 	if !s.DuplicateRule || strings.Contains(strings.ReplaceAll(strings.ToLower(r.Header.Get("Sforce-Duplicate-Rule-Header")), " ", ""), "allowsave=true") {
 		return true
 	}
-	email, _ := fields["Email"].(string)
-	if email == "" {
-		return true
-	}
-	for _, store := range []map[string]map[string]any{s.Leads, s.Contacts} {
+	str := func(r map[string]any, f string) string { v, _ := r[f].(string); return v }
+	email, last, company := str(fields, "Email"), str(fields, "LastName"), str(fields, "Company")
+	for _, kind := range []string{"Lead", "Contact"} {
+		store := s.Leads
+		if kind == "Contact" {
+			store = s.Contacts
+		}
+		ids := make([]string, 0, len(store))
+		byID := map[string]map[string]any{}
 		for _, rec := range store {
-			if e, _ := rec["Email"].(string); strings.EqualFold(e, email) {
-				writeJSON(w, 400, []map[string]any{{"duplicateResult": map[string]any{"allowSave": false, "duplicateRule": "Standard_Lead_Duplicate_Rule", "matchResults": []any{}},
-					"errorCode": "DUPLICATES_DETECTED", "message": "You're creating a duplicate record. We recommend you use an existing record instead.", "fields": []string{}}})
-				return false
+			ids = append(ids, str(rec, "Id"))
+			byID[str(rec, "Id")] = rec
+		}
+		slices.Sort(ids)
+		for _, id := range ids {
+			rec := byID[id]
+			// The standard matching rules: the same email, or (Leads) the
+			// same name at the same company.
+			sameEmail := email != "" && strings.EqualFold(str(rec, "Email"), email)
+			sameName := kind == "Lead" && last != "" && company != "" && str(rec, "LastName") == last && str(rec, "Company") == company
+			if !sameEmail && !sameName || rec["IsConverted"] == true {
+				continue
 			}
+			match := map[string]any{"entityType": kind, "matchEngine": "FuzzyMatchEngine", "rule": "Standard_" + kind + "_Match_Rule_v1_0", "size": 1, "success": true,
+				"matchRecords": []any{map[string]any{"additionalInformation": []any{}, "fieldDiffs": []any{}, "matchConfidence": 100.0,
+					"record": map[string]any{"attributes": map[string]string{"type": kind, "url": "/services/data/v62.0/sobjects/" + kind + "/" + id}, "Id": id}}}}
+			writeJSON(w, 400, []map[string]any{{"duplicateResult": map[string]any{"allowSave": false, "duplicateRule": "Standard_Lead_Duplicate_Rule", "duplicateRuleEntityType": "Lead",
+				"errorMessage": "You're creating a duplicate record. We recommend you use an existing record instead.", "matchResults": []any{match}},
+				"errorCode": "DUPLICATES_DETECTED", "message": "You're creating a duplicate record. We recommend you use an existing record instead.", "fields": []string{}}})
+			return false
 		}
 	}
 	return true
