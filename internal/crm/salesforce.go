@@ -604,7 +604,14 @@ func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 		var fields map[string]any
 		fields, cut = s.leadFields(l, true)
 		if leadID, who, what, err = s.upsertLead(ctx, l, fields, now); err != nil {
-			return "", err
+			var dup *duplicate
+			if !errors.As(err, &dup) {
+				return "", err
+			}
+			// The org's duplicate rule keeps the Lead from being created:
+			// the Task goes on the record it matched, as sales keep it.
+			leadID, who = dup.id, dup.id
+			cut = append(cut, fmt.Sprintf("Duplicate rule %s: Salesforce matched this record to the lead and refused a new Lead; nothing of it was written here", dup.rule))
 		}
 	}
 	subject, _ := fit("MQL: "+l.Condition, sfSubjectLen) // the description has the condition whole
@@ -642,6 +649,9 @@ func (s *Salesforce) upsertLead(ctx context.Context, l push.Lead, fields map[str
 	case 204: // some API versions answer an update without a body
 	default:
 		pe := sfError(status, body, h, now)
+		if d := duplicateMatch(pe, body); d != nil {
+			return "", "", "", d
+		}
 		if pe.Code != "CANNOT_UPDATE_CONVERTED_LEAD" {
 			return "", "", "", pe
 		}
@@ -662,6 +672,50 @@ func (s *Salesforce) upsertLead(ctx context.Context, l push.Lead, fields map[str
 		leadID = c.LeadID
 	}
 	return leadID, leadID, "", nil
+}
+
+// duplicate is a DUPLICATES_DETECTED naming the Lead or Contact matched.
+type duplicate struct {
+	pe       *push.Error
+	id, rule string
+}
+
+func (d *duplicate) Error() string { return d.pe.Error() }
+func (d *duplicate) Unwrap() error { return d.pe }
+
+// duplicateMatch reads the record a DUPLICATES_DETECTED matched (nil: not
+// one, or no Lead or Contact named).
+func duplicateMatch(pe *push.Error, body []byte) *duplicate {
+	if pe.Code != "DUPLICATES_DETECTED" {
+		return nil
+	}
+	var errs []struct {
+		DuplicateResult struct {
+			DuplicateRule string `json:"duplicateRule"`
+			MatchResults  []struct {
+				EntityType   string `json:"entityType"`
+				MatchRecords []struct {
+					Record struct {
+						ID string `json:"Id"`
+					} `json:"record"`
+				} `json:"matchRecords"`
+			} `json:"matchResults"`
+		} `json:"duplicateResult"`
+	}
+	json.Unmarshal(body, &errs)
+	for _, e := range errs {
+		for _, m := range e.DuplicateResult.MatchResults {
+			if m.EntityType != "Lead" && m.EntityType != "Contact" { // a Task's WhoId takes only these
+				continue
+			}
+			for _, r := range m.MatchRecords {
+				if r.Record.ID != "" {
+					return &duplicate{pe: pe, id: r.Record.ID, rule: e.DuplicateResult.DuplicateRule}
+				}
+			}
+		}
+	}
+	return nil
 }
 
 func ratingFor(grade string) string {

@@ -159,14 +159,19 @@ func TestSalesforceMatchByEmail(t *testing.T) {
 		t.Fatalf("again: %v, %d leads", err, len(g.Leads))
 	}
 
-	// Off: the duplicate rule blocks the new Lead, unless the header allows it.
+	// Off: the duplicate rule blocks the new Lead; the Task goes on the
+	// record it matched (left as sales keep it), unless the header lets
+	// the save through.
 	h := crmfake.NewSalesforce()
 	defer h.Close()
 	h.DuplicateRule = true
-	h.AddLead(map[string]any{"LastName": "山田", "Company": "サンプル", "Email": lead.Email})
+	matched := h.AddLead(map[string]any{"LastName": "山田", "Company": "サンプル", "Email": lead.Email})
 	c = sf(h)
-	if pe := perr(t, func() error { _, err := c.Push(ctx, lead); return err }()); pe.Code != "DUPLICATES_DETECTED" || !pe.Permanent {
-		t.Fatalf("%+v", pe)
+	if id, err := c.Push(ctx, lead); err != nil || id != matched || len(h.Leads) != 1 || h.Task(lead.MQLID)["WhoId"] != matched || h.LeadByID(matched)["Title"] != nil {
+		t.Fatalf("duplicate rule: %s %v, %d leads, task %v", id, err, len(h.Leads), h.Task(lead.MQLID))
+	}
+	if desc, _ := h.Task(lead.MQLID)["Description"].(string); !strings.Contains(desc, "Standard_Lead_Duplicate_Rule") {
+		t.Fatalf("the Task does not say why it is on this record: %q", desc)
 	}
 	c.DuplicateRuleHeader = "allowSave=true"
 	if _, err := c.Push(ctx, lead); err != nil || len(h.Leads) != 2 {
@@ -391,5 +396,28 @@ func TestSalesforceLastNameWhateverTheMapping(t *testing.T) {
 		if got := f.Lead(l.PersonID); got["LastName"] != "hanako" || field != "" && got[field] != "山田" {
 			t.Errorf("last_name -> %q: %v", field, got)
 		}
+	}
+}
+
+// TestSalesforceDuplicateRuleByName: match_by_email finds no one with the
+// email, but the org's duplicate rule matches a Lead by name and company
+// (DUPLICATES_DETECTED): the MQL's Task goes on that Lead instead of a
+// dead letter, once however often it is delivered.
+func TestSalesforceDuplicateRuleByName(t *testing.T) {
+	ctx := context.Background()
+	f := crmfake.NewSalesforce()
+	defer f.Close()
+	f.DuplicateRule = true
+	existing := f.AddLead(map[string]any{"LastName": "山田", "Company": "サンプル株式会社", "Email": "yamada@old.example.co.jp"})
+	c := sf(f)
+	c.MatchByEmail = true
+	for range 2 {
+		id, err := c.Push(ctx, lead)
+		if err != nil || id != existing {
+			t.Fatalf("%s %v", id, err)
+		}
+	}
+	if len(f.Leads) != 1 || len(f.Tasks) != 1 || f.Task(lead.MQLID)["WhoId"] != existing {
+		t.Fatalf("%d leads, %d tasks, task %v", len(f.Leads), len(f.Tasks), f.Task(lead.MQLID))
 	}
 }
