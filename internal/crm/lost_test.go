@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/crm"
 	"github.com/baton-hq/baton/internal/crm/crmfake"
 	"github.com/baton-hq/baton/internal/push"
@@ -68,4 +69,32 @@ func TestLostAnswerIsNotDuplicated(t *testing.T) {
 			t.Fatalf("%d notes, step %q", len(f.Notes), push.ProgressFrom(pctx).Step("note"))
 		}
 	})
+}
+
+// TestHubSpotLostCompanyAnswer: HubSpot created the MQA's company but the
+// answer was lost; search does not see it for a while. The retry waits for
+// search instead of creating a second company, then notes the one there is.
+func TestHubSpotLostCompanyAnswer(t *testing.T) {
+	f := crmfake.NewHubSpot()
+	defer f.Close()
+	clk := clock.NewManual(mqa.At)
+	f.Now = clk.Now
+	c := &crm.HubSpot{BaseURL: f.URL, Token: f.Token, Now: clk.Now}
+	ctx := push.WithProgress(context.Background(), push.MemProgress{})
+	f.LoseAnswer("POST /crm/v3/objects/companies", 1)
+	if _, err := c.PushAccount(ctx, mqa); err == nil || perr(t, err).Permanent {
+		t.Fatalf("answer lost: %v", err)
+	}
+	_, err := c.PushAccount(ctx, mqa)
+	if pe := perr(t, err); pe.Permanent || pe.RetryAfter <= 0 || len(f.Companies) != 1 {
+		t.Fatalf("retry before search sees the company: %+v, %d companies", pe, len(f.Companies))
+	}
+	clk.Advance(f.SearchLag + time.Second)
+	id, err := c.PushAccount(ctx, mqa)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := f.Companies[id]; !ok || len(f.Companies) != 1 || len(f.Notes) != 1 {
+		t.Fatalf("id %s, %d companies, %d notes", id, len(f.Companies), len(f.Notes))
+	}
 }
