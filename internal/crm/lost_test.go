@@ -97,4 +97,16 @@ func TestHubSpotLostCompanyAnswer(t *testing.T) {
 	if _, ok := f.Companies[id]; !ok || len(f.Companies) != 1 || len(f.Notes) != 1 {
 		t.Fatalf("id %s, %d companies, %d notes", id, len(f.Companies), len(f.Notes))
 	}
+	// The next MQA's note: its answer lost, it is found, not sent again.
+	next := mqa
+	next.ID, next.N = "a0123456789abcdef-q2", 2
+	ctx = push.WithProgress(context.Background(), push.MemProgress{})
+	f.LoseAnswer("POST /crm/v3/objects/notes", 1)
+	if _, err := c.PushAccount(ctx, next); err == nil {
+		t.Fatal("answer lost, no error")
+	}
+	clk.Advance(f.SearchLag + time.Second)
+	if _, err := c.PushAccount(ctx, next); err != nil || len(f.Notes) != 2 {
+		t.Fatalf("%v, %d notes", err, len(f.Notes))
+	}
 }
