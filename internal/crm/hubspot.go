@@ -306,6 +306,7 @@ func (h *HubSpot) unconfirmedNote(ctx context.Context, prog push.Progress, objec
 	status, body, hd, err := h.do(ctx, "POST", "/crm/v3/objects/notes/search", map[string]any{
 		"filterGroups": []any{map[string]any{"filters": []any{map[string]string{"propertyName": "associations." + object, "operator": "EQ", "value": id}}}},
 		"properties":   []string{"hs_note_body"}, "limit": 100,
+		"sorts": []any{map[string]string{"propertyName": "hs_createdate", "direction": "DESCENDING"}}, // ours is among the latest
 	})
 	if err != nil {
 		return err
