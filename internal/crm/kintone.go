@@ -70,7 +70,7 @@ func (k *Kintone) PushAccount(ctx context.Context, m account.MQA) (string, error
 	if k.AccountApp == 0 {
 		return "", push.ErrNotTaken
 	}
-	return k.upsert(ctx, k.AccountApp, k.AccountKeyField, m.ID, k.accountRecord(m, false), true)
+	return k.fitted(ctx, k.AccountApp, k.AccountKeyField, m.ID, k.accountRecord(m, false), true, k.AccountFields["mqa_summary"], m.Summary())
 }
 
 // RewriteAccount implements push.AccountRewriter: the MQA app's record of
@@ -80,7 +80,7 @@ func (k *Kintone) RewriteAccount(ctx context.Context, m account.MQA) error {
 	if k.AccountApp == 0 {
 		return nil
 	}
-	_, err := k.upsert(ctx, k.AccountApp, k.AccountKeyField, m.ID, k.accountRecord(m, true), false)
+	_, err := k.fitted(ctx, k.AccountApp, k.AccountKeyField, m.ID, k.accountRecord(m, true), false, k.AccountFields["mqa_summary"], m.Summary())
 	var pe *push.Error
 	if errors.As(err, &pe) && pe.Code == "GAIA_RE01" {
 		return nil
@@ -151,13 +151,19 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 			set(code, l.Attributes[attr])
 		}
 	}
-	id, refused, err := k.put(ctx, k.App, k.EmailField, l.Email, rec, true)
+	return k.fitted(ctx, k.App, k.EmailField, l.Email, rec, true, summaryCode, l.Summary())
+}
+
+// fitted is upsert; when kintone refuses the whole record for values its
+// form does not take, it fits them to the form and sends it again rather
+// than lose the lead, the summary field (summaryCode, "" for none; its
+// text summary) listing what was cut or left out.
+func (k *Kintone) fitted(ctx context.Context, app int, keyField, key string, rec map[string]any, insert bool, summaryCode, summary string) (string, error) {
+	id, refused, err := k.put(ctx, app, keyField, key, rec, insert)
 	if len(refused) == 0 {
 		return id, err
 	}
-	// kintone refused the whole record for values its form does not take:
-	// fit them to the form and send it again, rather than lose the lead.
-	notes, ok, ferr := k.fitForm(ctx, k.App, rec, refused)
+	notes, ok, ferr := k.fitForm(ctx, app, rec, refused)
 	if ferr != nil {
 		return "", ferr
 	}
@@ -165,9 +171,9 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 		return "", err
 	}
 	if summaryCode != "" && len(notes) > 0 {
-		set(summaryCode, l.Summary()+"\nNot in the record as Baton has it:\n"+strings.Join(notes, "\n")+"\n")
+		rec[summaryCode] = map[string]string{"value": summary + "\nNot in the record as Baton has it:\n" + strings.Join(notes, "\n") + "\n"}
 	}
-	return k.upsert(ctx, k.App, k.EmailField, l.Email, rec, true)
+	return k.upsert(ctx, app, keyField, key, rec, insert)
 }
 
 // kintoneField is a field of an app's form, as far as Baton needs it.

@@ -133,3 +133,26 @@ func TestKintoneFitsTheAppsForm(t *testing.T) {
 		t.Fatalf("department %q", r["department"])
 	}
 }
+
+// TestKintoneMQAFitsTheForm: an MQA of a company whose name is over the
+// MQA app's 会社名 limit is recorded with the name cut on a character, the
+// summary field giving it whole.
+func TestKintoneMQAFitsTheForm(t *testing.T) {
+	f := crmfake.NewKintone()
+	defer f.Close()
+	f.Lock()
+	f.AccountFields["company"]["maxLength"] = "32"
+	f.Unlock()
+	c := kt(f)
+	c.AccountApp, c.AccountKeyField = f.AccountApp, f.AccountKeyField
+	c.AccountFields = map[string]string{"mqa_summary": "reason", "company": "company"}
+	m := mqa
+	m.Name = strings.Repeat("長い名前の株式会社", 5)
+	if _, err := c.PushAccount(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	r := f.AccountRecord(m.ID)
+	if r["company"] != string([]rune(m.Name)[:32]) || !strings.Contains(r["reason"], m.Name) || !strings.Contains(r["reason"], "MQA (buying-group-active)") {
+		t.Fatalf("record %v", r)
+	}
+}
