@@ -279,7 +279,7 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 				continue
 			}
 			for _, c := range h.Contacts { // another contact's secondary address: HubSpot will not create it
-				if slices.Contains(strings.Split(c["hs_additional_emails"], ";"), in.ID) {
+				if extra := c["hs_additional_emails"]; extra != "" && slices.Contains(strings.Split(extra, ";"), in.ID) {
 					writeJSON(w, 409, map[string]string{"status": "error", "message": "Contact already exists. Existing ID: " + c["hs_object_id"], "correlationId": "c6f2b1e0-0000-4000-8000-000000000015", "category": "CONFLICT"})
 					return
 				}
