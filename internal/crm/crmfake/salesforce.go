@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -54,6 +55,9 @@ type Salesforce struct {
 	// (DUPLICATES_DETECTED, naming the record matched), unless the request
 	// carries Sforce-Duplicate-Rule-Header: allowSave=true.
 	DuplicateRule bool
+	// LeadFieldLengths are the lengths of the org's own text fields on
+	// Lead (Department__c: 50 ...), refused over like the standard ones.
+	LeadFieldLengths map[string]int
 	// Now is the fake org's clock (default clock.Now): JWT assertions expire by it.
 	Now func() time.Time
 	// Versions counts REST calls per API version (v62.0 ...).
@@ -325,7 +329,7 @@ func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
 		} else if parts[2] == "Task" && !s.validTask(w, fields) {
 			return
 		}
-		if !validStrings(w, parts[2], fields) {
+		if !s.validStrings(w, parts[2], fields) {
 			return
 		}
 		if !exists {
@@ -394,7 +398,7 @@ func (s *Salesforce) leadByRecordID(w http.ResponseWriter, r *http.Request, id s
 			io.WriteString(w, SFConvertedLead)
 			return
 		}
-		if !s.validLead(w, fields) || !validStrings(w, "Lead", fields) {
+		if !s.validLead(w, fields) || !s.validStrings(w, "Lead", fields) {
 			return
 		}
 		if ext, ok := fields[s.LeadKey].(string); ok && ext != "" && !strings.HasPrefix(key, "#") && key != ext {
@@ -698,8 +702,13 @@ var sfEmail = regexp.MustCompile(`^[A-Za-z0-9!#$%&'*+/=?^_` + "`" + `{|}~.-]+@[A
 // validStrings refuses what Salesforce refuses in text fields: a value
 // longer than the field (counted in characters, as Java counts them: UTF-16
 // units) and an email address it does not take.
-func validStrings(w http.ResponseWriter, object string, fields map[string]any) bool {
-	for f, max := range FieldLengths[object] {
+func (s *Salesforce) validStrings(w http.ResponseWriter, object string, fields map[string]any) bool {
+	lengths := FieldLengths[object]
+	if object == "Lead" && len(s.LeadFieldLengths) > 0 {
+		lengths = maps.Clone(lengths)
+		maps.Copy(lengths, s.LeadFieldLengths)
+	}
+	for f, max := range lengths {
 		v, _ := fields[f].(string)
 		if n := len(utf16.Encode([]rune(v))); n > max {
 			sfErr(w, 400, "STRING_TOO_LONG", fmt.Sprintf("%s: data value too large: %s (max length=%d)", f, v, max), f)
