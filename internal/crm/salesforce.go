@@ -603,15 +603,24 @@ func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 		var err error
 		var fields map[string]any
 		fields, cut = s.leadFields(l, true)
-		if leadID, who, what, err = s.upsertLead(ctx, l, fields, now); err != nil {
+		for try := 0; ; try++ {
+			if leadID, who, what, err = s.upsertLead(ctx, l, fields, now); err == nil {
+				break
+			}
 			var dup *duplicate
-			if !errors.As(err, &dup) {
+			var ref *refusal
+			switch {
+			case errors.As(err, &dup):
+				// The org's duplicate rule keeps the Lead from being created:
+				// the Task goes on the record it matched, as sales keep it.
+				leadID, who = dup.id, dup.id
+				cut = append(cut, fmt.Sprintf("Duplicate rule %s: Salesforce matched this record to the lead and refused a new Lead; nothing of it was written here", dup.rule))
+			case errors.As(err, &ref) && try < 3 && ref.refit(fields, &cut):
+				continue // what Baton could not know ahead: the org's own lengths, its email check
+			default:
 				return "", err
 			}
-			// The org's duplicate rule keeps the Lead from being created:
-			// the Task goes on the record it matched, as sales keep it.
-			leadID, who = dup.id, dup.id
-			cut = append(cut, fmt.Sprintf("Duplicate rule %s: Salesforce matched this record to the lead and refused a new Lead; nothing of it was written here", dup.rule))
+			break
 		}
 	}
 	subject, _ := fit("MQL: "+l.Condition, sfSubjectLen) // the description has the condition whole
@@ -652,6 +661,9 @@ func (s *Salesforce) upsertLead(ctx context.Context, l push.Lead, fields map[str
 		if d := duplicateMatch(pe, body); d != nil {
 			return "", "", "", d
 		}
+		if r := refused(pe, body); r != nil {
+			return "", "", "", r
+		}
 		if pe.Code != "CANNOT_UPDATE_CONVERTED_LEAD" {
 			return "", "", "", pe
 		}
@@ -672,6 +684,72 @@ func (s *Salesforce) upsertLead(ctx context.Context, l push.Lead, fields map[str
 		leadID = c.LeadID
 	}
 	return leadID, leadID, "", nil
+}
+
+// refusal is a 400 refusing values of the Lead that can be fitted:
+// STRING_TOO_LONG (with the field's max length) and INVALID_EMAIL_ADDRESS.
+type refusal struct {
+	pe   *push.Error
+	errs []sfFieldError
+}
+
+type sfFieldError struct {
+	Message   string   `json:"message"`
+	ErrorCode string   `json:"errorCode"`
+	Fields    []string `json:"fields"`
+}
+
+func (r *refusal) Error() string { return r.pe.Error() }
+func (r *refusal) Unwrap() error { return r.pe }
+
+var maxLength = regexp.MustCompile(`max length=(\d+)`)
+
+// refused reads a refusal of values that can be fitted (nil: not one).
+func refused(pe *push.Error, body []byte) *refusal {
+	var errs []sfFieldError
+	if json.Unmarshal(body, &errs) != nil || len(errs) == 0 {
+		return nil
+	}
+	for _, e := range errs {
+		if e.ErrorCode != "STRING_TOO_LONG" && e.ErrorCode != "INVALID_EMAIL_ADDRESS" {
+			return nil
+		}
+	}
+	return &refusal{pe, errs}
+}
+
+// refit fits fields to what Salesforce refused: a value cut to the max
+// length it named, the email left off; each noted in cut. It reports
+// whether it changed anything.
+func (r *refusal) refit(fields map[string]any, cut *[]string) bool {
+	changed := false
+	for _, e := range r.errs {
+		for _, f := range e.Fields {
+			v, ok := fields[f].(string)
+			if !ok {
+				continue
+			}
+			all := maxLength.FindAllStringSubmatch(e.Message, -1) // the last: the value quoted before it may say anything
+			var m []string
+			if len(all) > 0 {
+				m = all[len(all)-1]
+			}
+			switch {
+			case e.ErrorCode == "INVALID_EMAIL_ADDRESS":
+				delete(fields, f)
+				*cut = append(*cut, fmt.Sprintf("%s (an address Salesforce does not take, left off the Lead): %s", f, v))
+				changed = true
+			case m != nil:
+				max, _ := strconv.Atoi(m[1])
+				if short, was := fit(v, max); was {
+					fields[f] = short
+					*cut = append(*cut, fmt.Sprintf("%s (cut to %d characters): %s", f, max, v))
+					changed = true
+				}
+			}
+		}
+	}
+	return changed
 }
 
 // duplicate is a DUPLICATES_DETECTED naming the Lead or Contact matched.

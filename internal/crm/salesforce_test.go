@@ -421,3 +421,32 @@ func TestSalesforceDuplicateRuleByName(t *testing.T) {
 		t.Fatalf("%d leads, %d tasks, task %v", len(f.Leads), len(f.Tasks), f.Task(lead.MQLID))
 	}
 }
+
+// TestSalesforceRefusedValuesOfItsOwn: what Baton cannot know ahead, the
+// org's own field lengths (a custom Department__c of 20) and an address
+// Salesforce refuses though Baton's check passed it, is refused
+// (STRING_TOO_LONG with its max length, INVALID_EMAIL_ADDRESS); the Lead
+// is sent again fitted (cut, the email left off) and the Task says so.
+func TestSalesforceRefusedValuesOfItsOwn(t *testing.T) {
+	f := crmfake.NewSalesforce()
+	defer f.Close()
+	f.LeadFieldLengths = map[string]int{"Department__c": 20}
+	c := sf(f)
+	c.Fields = map[string]string{"department": "Department__c"}
+	l := lead
+	l.Attributes = map[string]string{"last_name": "山田", "company": "サンプル株式会社", "department": "経営企画本部 デジタルトランスフォーメーション推進室"}
+	f.Fail(1, crmfake.Fault{Status: 400, Body: `[{"message":"Email: invalid email address: hanako@example.co.jp","errorCode":"INVALID_EMAIL_ADDRESS","fields":["Email"]}]`})
+	if _, err := c.Push(context.Background(), l); err != nil {
+		t.Fatal(err)
+	}
+	got := f.Lead(l.PersonID)
+	if got["Department__c"] != string([]rune(l.Attributes["department"])[:20]) || got["Email"] != nil || got["LastName"] != "山田" {
+		t.Fatalf("lead %v", got)
+	}
+	desc, _ := f.Task(l.MQLID)["Description"].(string)
+	for _, want := range []string{l.Attributes["department"], "Department__c", l.Email} {
+		if !strings.Contains(desc, want) {
+			t.Errorf("description lacks %q", want)
+		}
+	}
+}
