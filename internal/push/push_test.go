@@ -127,6 +127,11 @@ func TestDeliversWhatSalesNeeds(t *testing.T) {
 	if rc.ids[f.mql.ID] != 1 || rc.verified != 1 {
 		t.Fatalf("webhook deliveries %v, verified %d", rc.ids, rc.verified)
 	}
+	// Standard Webhooks' payload: type, timestamp (when it happened, the
+	// same on every retry) and data.
+	if ts, _ := rc.bodies[0]["timestamp"].(string); rc.bodies[0]["type"] != "mql.created" || ts != f.mql.At.UTC().Format(time.RFC3339Nano) {
+		t.Fatalf("envelope type %v timestamp %v", rc.bodies[0]["type"], rc.bodies[0]["timestamp"])
+	}
 	data := rc.bodies[0]["data"].(map[string]any)
 	if data["email"] != "lead@example.com" || data["condition"] != "hot-and-fit" || data["grade"] != "A" {
 		t.Fatalf("payload %v", data)
