@@ -279,6 +279,9 @@ func (h *HubSpot) conflict(ctx context.Context, pe *push.Error, props map[string
 			upd["lifecyclestage"] = mqlStage
 		}
 	}
+	if len(upd) == 0 {
+		return id, nil // nothing to write: the note alone
+	}
 	status, body, hd, err := h.do(ctx, "PATCH", "/crm/v3/objects/contacts/"+url.PathEscape(id), map[string]any{"properties": upd})
 	if err != nil {
 		return "", err
