@@ -327,7 +327,7 @@ func (h *HubSpot) unconfirmedNote(ctx context.Context, prog push.Progress, objec
 	}
 	json.Unmarshal(body, &found)
 	for _, n := range found.Results {
-		if strings.Contains(n.Properties.Body, marker) {
+		if strings.Contains(n.Properties.Body, marker+"</p>") { // whole: -c1 is not -c10
 			if err := prog.SaveStep(ctx, "note", n.ID); err != nil {
 				return &push.Error{Connector: "hubspot", Message: "note " + n.ID + " found but not recorded: " + err.Error()}
 			}

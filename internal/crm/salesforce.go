@@ -347,8 +347,9 @@ func fit(v string, max int) (string, bool) {
 
 // leadFields maps the lead's attributes to Lead fields; placeholders says
 // whether the required LastName and Company get stand-ins when unknown.
-// Values cut to the fields' lengths are returned in cut ("Field: full
-// value"), for the Task, so sales still read them whole.
+// Values cut to the fields' lengths, or left off (an email Salesforce
+// refuses), are returned in cut ("Field (why): full value") for the Task,
+// so sales still read them whole.
 func (s *Salesforce) leadFields(l push.Lead, placeholders bool) (lead map[string]any, cut []string) {
 	lead = map[string]any{"Email": l.Email, "LeadSource": "Baton", "Rating": ratingFor(l.Grade)}
 	mapping := map[string]string{}
