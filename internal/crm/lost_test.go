@@ -110,3 +110,36 @@ func TestHubSpotLostCompanyAnswer(t *testing.T) {
 		t.Fatalf("%v, %d notes", err, len(f.Notes))
 	}
 }
+
+// TestHubSpotLostNoteNotMistaken: the first cycle's note was sent but
+// never made (the connection dropped first); the contact has the tenth
+// cycle's note, whose marker begins like it. The retry, once search could
+// have seen the first, sends it: -c1 is not -c10.
+func TestHubSpotLostNoteNotMistaken(t *testing.T) {
+	f := crmfake.NewHubSpot()
+	defer f.Close()
+	clk := clock.NewManual(lead.QualifiedAt)
+	f.Now = clk.Now
+	c := &crm.HubSpot{BaseURL: f.URL, Token: f.Token, Now: clk.Now}
+	tenth := lead
+	tenth.MQLID = lead.PersonID + "-c10"
+	if _, err := c.Push(push.WithProgress(context.Background(), push.MemProgress{}), tenth); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(time.Hour)
+	ctx := push.WithProgress(context.Background(), push.MemProgress{})
+	f.LoseAnswer("POST /crm/v3/objects/notes", 1)
+	if _, err := c.Push(ctx, lead); err == nil {
+		t.Fatal("answer lost, no error")
+	}
+	f.Lock()
+	f.Notes = f.Notes[:1] // it was never made
+	f.Unlock()
+	clk.Advance(3 * time.Minute)
+	if _, err := c.Push(ctx, lead); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Notes) != 2 || push.ProgressFrom(ctx).Step("note") != f.Notes[1]["id"] {
+		t.Fatalf("%d notes, step %q", len(f.Notes), push.ProgressFrom(ctx).Step("note"))
+	}
+}
