@@ -450,3 +450,15 @@ func TestSalesforceRefusedValuesOfItsOwn(t *testing.T) {
 		}
 	}
 }
+
+// TestSalesforceUnknownExternalID: an upsert by a field that is not an
+// external id on the object is NOT_FOUND, a permanent failure naming it.
+func TestSalesforceUnknownExternalID(t *testing.T) {
+	f := crmfake.NewSalesforce()
+	defer f.Close()
+	c := sf(f)
+	c.TaskKey = "Baton_Mql_Id__c"
+	if pe := perr(t, func() error { _, err := c.Push(context.Background(), lead); return err }()); !pe.Permanent || pe.Code != "NOT_FOUND" || !strings.Contains(pe.Message, "Baton_Mql_Id__c") {
+		t.Fatalf("%+v", pe)
+	}
+}

@@ -33,10 +33,11 @@ type Salesforce struct {
 	// Audience is the only aud a JWT assertion may name: the generic login
 	// host (https://test.salesforce.com for a sandbox), never the My Domain.
 	Audience string
-	// LeadKey is the external-id field on Lead (stored on the record too).
-	LeadKey string
-	Leads   map[string]map[string]any // external id (or "#"+Id for Leads without one) -> fields (+ Id)
-	Tasks   map[string]map[string]any // Task external id -> fields
+	// LeadKey is the external-id field on Lead (stored on the record too),
+	// TaskKey the one on Task: upserts by any other field are 404 NOT_FOUND.
+	LeadKey, TaskKey string
+	Leads            map[string]map[string]any // external id (or "#"+Id for Leads without one) -> fields (+ Id)
+	Tasks            map[string]map[string]any // Task external id -> fields
 	// Accounts by external id (AccountKey, stored on the record too).
 	Accounts   map[string]map[string]any
 	AccountKey string
@@ -91,7 +92,7 @@ const (
 
 // NewSalesforce starts the fake (and its generic login host).
 func NewSalesforce() *Salesforce {
-	s := &Salesforce{ClientID: "3MVG9-fake-client", ClientSecret: "fake-secret", Audience: "https://login.salesforce.com", LeadKey: "Baton_Person_Id__c",
+	s := &Salesforce{ClientID: "3MVG9-fake-client", ClientSecret: "fake-secret", Audience: "https://login.salesforce.com", LeadKey: "Baton_Person_Id__c", TaskKey: "Baton_MQL_Id__c",
 		Leads: map[string]map[string]any{}, Tasks: map[string]map[string]any{}, Accounts: map[string]map[string]any{}, AccountKey: "Baton_Account_Id__c", Contacts: map[string]map[string]any{}, Opportunities: map[string]map[string]any{},
 		tokens: map[string]bool{}, Versions: map[string]int{}, Now: clock.Now}
 	s.Calls = map[string]int{}
@@ -280,8 +281,14 @@ func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	store := s.Leads
 	switch parts[2] {
-	case "Task":
-		store = s.Tasks
+	case "Lead", "Task":
+		if want := map[string]string{"Lead": s.LeadKey, "Task": s.TaskKey}[parts[2]]; parts[3] != want {
+			sfErr(w, 404, "NOT_FOUND", "Provided external ID field does not exist or is not accessible: "+parts[3])
+			return
+		}
+		if parts[2] == "Task" {
+			store = s.Tasks
+		}
 	case "Account":
 		if parts[3] != s.AccountKey {
 			sfErr(w, 404, "NOT_FOUND", "Provided external ID field does not exist or is not accessible: "+parts[3])
