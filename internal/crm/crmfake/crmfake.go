@@ -411,6 +411,15 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, 400, hsTooLong(name))
 			return
 		}
+		if strs["hs_timestamp"] == "" { // a note must say when it happened
+			writeJSON(w, 400, map[string]any{"status": "error", "category": "VALIDATION_ERROR", "correlationId": "c6f2b1e0-0000-4000-8000-000000000019",
+				"message": `Property values were not valid: [{"isValid":false,"message":"hs_timestamp is required","error":"REQUIRED_FIELD","name":"hs_timestamp"}]`})
+			return
+		}
+		if bad := h.badAssociation(note); bad != "" {
+			writeJSON(w, 400, map[string]any{"status": "error", "category": "VALIDATION_ERROR", "correlationId": "c6f2b1e0-0000-4000-8000-000000000020", "message": bad})
+			return
+		}
 		h.seq++
 		note["id"] = fmt.Sprint(9000 + h.seq)
 		note["indexedAt"] = h.Now().Add(h.SearchLag)
@@ -469,6 +478,38 @@ func tooLong(props map[string]string) (string, bool) {
 func hsTooLong(name string) map[string]any {
 	return map[string]any{"status": "error", "category": "VALIDATION_ERROR", "correlationId": "c6f2b1e0-0000-4000-8000-000000000014",
 		"message": fmt.Sprintf(`Property values were not valid: [{"isValid":false,"message":"%s must be at most %d characters","error":"INVALID_STRING","name":"%s"}]`, name, HSMaxValue, name)}
+}
+
+// badAssociation says what is wrong with a note's associations ("": none):
+// HubSpot's note-to-contact is type 202, note-to-company 190, each to a
+// record that exists.
+func (h *HubSpot) badAssociation(note map[string]any) string {
+	as, _ := note["associations"].([]any)
+	for _, a := range as {
+		m, _ := a.(map[string]any)
+		to, _ := m["to"].(map[string]any)
+		id, _ := to["id"].(string)
+		types, _ := m["types"].([]any)
+		for _, ty := range types {
+			tm, _ := ty.(map[string]any)
+			typeID, _ := tm["associationTypeId"].(float64)
+			found := false
+			switch typeID {
+			case 202:
+				for _, c := range h.Contacts {
+					found = found || c["hs_object_id"] == id
+				}
+			case 190:
+				found = h.Companies[id] != nil
+			default:
+				return fmt.Sprintf("association type %v is not one of note's", tm["associationTypeId"])
+			}
+			if !found {
+				return fmt.Sprintf("No object found with id %s for association type %v", id, tm["associationTypeId"])
+			}
+		}
+	}
+	return ""
 }
 
 // noteOf reports whether note n is associated with the record id.
