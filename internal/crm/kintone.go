@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -160,7 +161,7 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 // text summary) listing what was cut or left out.
 func (k *Kintone) fitted(ctx context.Context, app int, keyField, key string, rec map[string]any, insert bool, summaryCode, summary string) (string, error) {
 	id, refused, err := k.put(ctx, app, keyField, key, rec, insert)
-	if len(refused) == 0 {
+	if len(refused) == 0 || slices.Contains(refused, keyField) { // the key is the lead's: never fitted
 		return id, err
 	}
 	notes, ok, ferr := k.fitForm(ctx, app, rec, refused)

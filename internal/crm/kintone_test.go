@@ -156,3 +156,18 @@ func TestKintoneMQAFitsTheForm(t *testing.T) {
 		t.Fatalf("record %v", r)
 	}
 }
+
+// TestKintoneKeyIsNeverFitted: kintone refusing the update key's value
+// (an email over the field's limit) is a dead letter naming it; the key is
+// never cut nor replaced with a stand-in.
+func TestKintoneKeyIsNeverFitted(t *testing.T) {
+	f := crmfake.NewKintone()
+	defer f.Close()
+	f.Lock()
+	f.Fields["email"]["maxLength"] = "15"
+	f.Unlock()
+	pe := perr(t, func() error { _, err := kt(f).Push(context.Background(), lead); return err }())
+	if !pe.Permanent || pe.Code != "CB_VA01" || !strings.Contains(pe.Message, "record.email.value") || len(f.Records) != 0 {
+		t.Fatalf("%+v, records %v", pe, f.Records)
+	}
+}
