@@ -590,12 +590,19 @@ func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 		fields, cut = s.leadFields(l, false)
 		delete(fields, "LeadSource") // where the Lead came from stays as sales entered it
 		fields[s.LeadKey] = l.PersonID
-		status, body, h, err := s.call(ctx, "PATCH", s.base()+"/sobjects/Lead/"+url.PathEscape(m.adopt), fields)
-		if err != nil {
-			return "", err
-		}
-		if status != 204 && status != 200 {
-			return "", sfError(status, body, h, now)
+		for try := 0; ; try++ {
+			status, body, h, err := s.call(ctx, "PATCH", s.base()+"/sobjects/Lead/"+url.PathEscape(m.adopt), fields)
+			if err != nil {
+				return "", err
+			}
+			if status == 204 || status == 200 {
+				break
+			}
+			pe := sfError(status, body, h, now)
+			if r := refused(pe, body); r != nil && try < 3 && r.refit(fields, &cut) {
+				continue
+			}
+			return "", pe
 		}
 		leadID, who = m.adopt, m.adopt
 	case m.contactID != "":

@@ -462,3 +462,28 @@ func TestSalesforceUnknownExternalID(t *testing.T) {
 		t.Fatalf("%+v", pe)
 	}
 }
+
+// TestSalesforceAdoptFitsTheOrgsLengths: the Lead sales created is
+// adopted (match_by_email) with a value over one of the org's own field
+// lengths: it is cut to what Salesforce named, not dead-lettered.
+func TestSalesforceAdoptFitsTheOrgsLengths(t *testing.T) {
+	f := crmfake.NewSalesforce()
+	defer f.Close()
+	f.LeadFieldLengths = map[string]int{"Department__c": 20}
+	existing := f.AddLead(map[string]any{"LastName": "山田", "Company": "サンプル", "Email": lead.Email})
+	c := sf(f)
+	c.MatchByEmail = true
+	c.Fields = map[string]string{"department": "Department__c"}
+	l := lead
+	l.Attributes = map[string]string{"last_name": "山田", "department": "経営企画本部 デジタルトランスフォーメーション推進室"}
+	id, err := c.Push(context.Background(), l)
+	if err != nil || id != existing {
+		t.Fatalf("%s %v", id, err)
+	}
+	if got := f.LeadByID(existing); got["Department__c"] != string([]rune(l.Attributes["department"])[:20]) || got["Baton_Person_Id__c"] != l.PersonID {
+		t.Fatalf("lead %v", got)
+	}
+	if desc, _ := f.Task(l.MQLID)["Description"].(string); !strings.Contains(desc, l.Attributes["department"]) {
+		t.Fatalf("description %q", desc)
+	}
+}
