@@ -121,6 +121,9 @@ type HubSpot struct {
 	// (default HubSpot's own): a contact's stage is never set to an earlier
 	// one, and an unknown stage is refused.
 	LifecycleOrder []string
+	// Enumerations are the contact properties that take only their options
+	// (dropdowns, radio buttons): any other value is refused, INVALID_OPTION.
+	Enumerations map[string][]string
 	// SearchLag is how long a created note stays invisible to search, as
 	// HubSpot's search index lags its writes (default 10 s).
 	SearchLag time.Duration
@@ -151,7 +154,11 @@ var RateHeaders = map[string]string{
 
 // NewHubSpot starts the fake.
 func NewHubSpot() *HubSpot {
-	h := &HubSpot{Token: "pat-na1-fake-token", Contacts: map[string]map[string]string{}, Companies: map[string]map[string]string{}, companyAt: map[string]time.Time{}, LifecycleOrder: DefaultLifecycle, SearchLag: 10 * time.Second, Now: clock.Now}
+	h := &HubSpot{Token: "pat-na1-fake-token", Contacts: map[string]map[string]string{}, Companies: map[string]map[string]string{}, companyAt: map[string]time.Time{}, LifecycleOrder: DefaultLifecycle, SearchLag: 10 * time.Second, Now: clock.Now,
+		Enumerations: map[string][]string{
+			"hs_lead_status": {"NEW", "OPEN", "IN_PROGRESS", "OPEN_DEAL", "UNQUALIFIED", "ATTEMPTED_TO_CONTACT", "CONNECTED", "BAD_TIMING"},
+			"numemployees":   {"1-5", "5-25", "25-50", "50-100", "100-500", "500-1000", "1000+"},
+		}}
 	h.Calls = map[string]int{}
 	h.Server = httptest.NewServer(h.lossy(h.serve))
 	return h
@@ -271,6 +278,10 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 		for _, in := range req.Inputs {
 			if name, ok := tooLong(in.Properties); ok {
 				writeJSON(w, 400, hsTooLong(name))
+				return
+			}
+			if bad := h.badOptions(in.Properties); bad != nil {
+				writeJSON(w, 400, bad)
 				return
 			}
 		}
@@ -444,6 +455,10 @@ func (h *HubSpot) patchContact(w http.ResponseWriter, r *http.Request, id, now s
 		writeJSON(w, 400, hsTooLong(name))
 		return
 	}
+	if bad := h.badOptions(req.Properties); bad != nil {
+		writeJSON(w, 400, bad)
+		return
+	}
 	for _, c := range h.Contacts {
 		if c["hs_object_id"] != id {
 			continue
@@ -458,6 +473,24 @@ func (h *HubSpot) patchContact(w http.ResponseWriter, r *http.Request, id, now s
 		return
 	}
 	writeJSON(w, 404, map[string]string{"status": "error", "message": "resource not found", "correlationId": "c6f2b1e0-0000-4000-8000-000000000018", "category": "OBJECT_NOT_FOUND"})
+}
+
+// badOptions is HubSpot's refusal of values an enumeration property does
+// not have among its options (nil: none), every such property named.
+func (h *HubSpot) badOptions(props map[string]string) map[string]any {
+	var errs []map[string]any
+	names := slices.Sorted(maps.Keys(props))
+	for _, name := range names {
+		opts, enum := h.Enumerations[name]
+		if v := props[name]; enum && v != "" && !slices.Contains(opts, v) {
+			errs = append(errs, map[string]any{"isValid": false, "message": fmt.Sprintf("%s was not one of the allowed options: %v", v, opts), "error": "INVALID_OPTION", "name": name})
+		}
+	}
+	if errs == nil {
+		return nil
+	}
+	list, _ := json.Marshal(errs)
+	return map[string]any{"status": "error", "category": "VALIDATION_ERROR", "correlationId": "c6f2b1e0-0000-4000-8000-000000000021", "message": "Property values were not valid: " + string(list)}
 }
 
 // HSMaxValue is the most characters HubSpot keeps in a property value
