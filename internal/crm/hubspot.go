@@ -177,12 +177,25 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 			props[p] = v
 		}
 	}
-	status, body, hd, err := h.do(ctx, "POST", "/crm/v3/objects/contacts/batch/upsert", map[string]any{
-		"inputs": []any{map[string]any{"idProperty": "email", "id": l.Email, "properties": props}},
-	})
-	if err != nil {
-		return "", err
+	var dropped []string // values HubSpot refused, left off the contact and given in the note
+	var status int
+	var body []byte
+	var hd http.Header
+	for try := 0; ; try++ {
+		var err error
+		status, body, hd, err = h.do(ctx, "POST", "/crm/v3/objects/contacts/batch/upsert", map[string]any{
+			"inputs": []any{map[string]any{"idProperty": "email", "id": l.Email, "properties": props}},
+		})
+		if err != nil {
+			return "", err
+		}
+		if d := dropRefused(status, body, props); len(d) > 0 && try < 2 {
+			dropped = append(dropped, d...)
+			continue
+		}
+		break
 	}
+	var err error
 	var res struct {
 		Results []struct {
 			ID string `json:"id"`
@@ -237,7 +250,7 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 	note := map[string]any{
 		"properties": map[string]string{
 			"hs_timestamp": l.QualifiedAt.UTC().Format(time.RFC3339),
-			"hs_note_body": noteHTML("MQL: "+l.Condition, l.Summary(), marker),
+			"hs_note_body": noteHTML("MQL: "+l.Condition, l.Summary()+droppedText(dropped), marker),
 		},
 		"associations": []any{map[string]any{
 			"to":    map[string]string{"id": contact},
@@ -248,6 +261,46 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 		return "", err
 	}
 	return contact, nil
+}
+
+// dropRefused takes out of props the values a 400 VALIDATION_ERROR refused
+// property by property (a dropdown's value not among its options, text in
+// a number property ...) and returns them ("name (why): value"); the
+// email and the lifecycle stage are never dropped (nil: nothing to drop).
+func dropRefused(status int, body []byte, props map[string]string) []string {
+	var e struct {
+		Category string `json:"category"`
+		Message  string `json:"message"`
+	}
+	if status != 400 || json.Unmarshal(body, &e) != nil || e.Category != "VALIDATION_ERROR" {
+		return nil
+	}
+	list, ok := strings.CutPrefix(e.Message, "Property values were not valid: ")
+	var errs []struct {
+		Name  string `json:"name"`
+		Error string `json:"error"`
+	}
+	if !ok || json.Unmarshal([]byte(list), &errs) != nil {
+		return nil
+	}
+	var out []string
+	for _, pe := range errs {
+		v, sent := props[pe.Name]
+		if !sent || pe.Name == "email" || pe.Name == "lifecyclestage" {
+			return nil // not ours to drop: the refusal stands
+		}
+		delete(props, pe.Name)
+		out = append(out, fmt.Sprintf("%s (%s, left off the contact): %s", pe.Name, pe.Error, v))
+	}
+	return out
+}
+
+// droppedText is what the note adds about values left off the contact.
+func droppedText(dropped []string) string {
+	if len(dropped) == 0 {
+		return ""
+	}
+	return "\nNot on the contact as Baton has it:\n" + strings.Join(dropped, "\n") + "\n"
 }
 
 // existingID reads the contact HubSpot names in a CONFLICT.

@@ -188,3 +188,27 @@ func TestHubSpotConflictGoesToTheExistingContact(t *testing.T) {
 		t.Fatalf("contact %v, %d notes", c, len(f.Notes))
 	}
 }
+
+// TestHubSpotLeavesOutValuesAPropertyRefuses: a dropdown property given a
+// value not among its options (numemployees given "約1,200名") makes HubSpot
+// refuse the whole contact (VALIDATION_ERROR INVALID_OPTION). The contact
+// is upserted without it, and the note gives it.
+func TestHubSpotLeavesOutValuesAPropertyRefuses(t *testing.T) {
+	f := crmfake.NewHubSpot()
+	defer f.Close()
+	c := hs(f)
+	c.Fields = map[string]string{"employees": "numemployees"}
+	l := lead
+	l.Attributes = map[string]string{"company": "サンプル株式会社", "title": "部長", "employees": "約1,200名"}
+	if _, err := c.Push(push.WithProgress(context.Background(), push.MemProgress{}), l); err != nil {
+		t.Fatal(err)
+	}
+	ct := f.Contact(l.Email)
+	if _, ok := ct["numemployees"]; ok || ct["jobtitle"] != "部長" || ct["lifecyclestage"] != "marketingqualifiedlead" {
+		t.Fatalf("contact %v", ct)
+	}
+	body, _ := f.Notes[0]["properties"].(map[string]any)["hs_note_body"].(string)
+	if !strings.Contains(body, "numemployees") || !strings.Contains(body, "約1,200名") {
+		t.Fatalf("note %q", body)
+	}
+}
