@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/clock"
@@ -197,4 +198,28 @@ func TestRewriteAccount(t *testing.T) {
 			t.Fatalf("a deleted record: %v, records %v", err, f.AccountRecords)
 		}
 	})
+}
+
+// TestSalesforceAccountFitsItsFields: an MQA of a company whose name is
+// longer than the Account's Name (255) creates the Account with the name
+// cut on a character, and the Task (Subject 255) says the full name.
+func TestSalesforceAccountFitsItsFields(t *testing.T) {
+	f := crmfake.NewSalesforce()
+	defer f.Close()
+	c := sf(f)
+	c.AccountKey = "Baton_Account_Id__c"
+	m := mqa
+	m.Name = strings.Repeat("長い名前の株式会社", 30)
+	m.Condition = strings.Repeat("条件", 200)
+	id, err := c.PushAccount(context.Background(), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, task := f.Account(m.Account), f.Task(m.ID)
+	if a["Id"] != id || a["Name"] != string([]rune(m.Name)[:255]) {
+		t.Fatalf("account %v", a)
+	}
+	if s, _ := task["Subject"].(string); utf8.RuneCountInString(s) > 255 || !strings.Contains(task["Description"].(string), m.Name) {
+		t.Fatalf("task %v", task)
+	}
 }

@@ -9,11 +9,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 	_ "time/tzdata" // the account's time zone on hosts without zoneinfo (Lambda)
+	"unicode/utf16"
 
 	"github.com/baton-hq/baton/internal/clock"
 
@@ -175,12 +177,25 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 			props[p] = v
 		}
 	}
-	status, body, hd, err := h.do(ctx, "POST", "/crm/v3/objects/contacts/batch/upsert", map[string]any{
-		"inputs": []any{map[string]any{"idProperty": "email", "id": l.Email, "properties": props}},
-	})
-	if err != nil {
-		return "", err
+	var dropped []string // values HubSpot refused, left off the contact and given in the note
+	var status int
+	var body []byte
+	var hd http.Header
+	for try := 0; ; try++ {
+		var err error
+		status, body, hd, err = h.do(ctx, "POST", "/crm/v3/objects/contacts/batch/upsert", map[string]any{
+			"inputs": []any{map[string]any{"idProperty": "email", "id": l.Email, "properties": props}},
+		})
+		if err != nil {
+			return "", err
+		}
+		if d := dropRefused(status, body, props); len(d) > 0 && try < 2 {
+			dropped = append(dropped, d...)
+			continue
+		}
+		break
 	}
+	var err error
 	var res struct {
 		Results []struct {
 			ID string `json:"id"`
@@ -191,6 +206,7 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 		} `json:"errors"`
 		NumErrors int `json:"numErrors"`
 	}
+	var contact string
 	switch status {
 	case 200, 201:
 		json.Unmarshal(body, &res)
@@ -201,15 +217,22 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 			if len(res.Errors) > 0 {
 				msg, cat = res.Errors[0].Message, res.Errors[0].Category
 			}
-			return "", &push.Error{Connector: "hubspot", Status: 207, Code: cat, Message: msg, Permanent: cat != "RATE_LIMITS"}
+			pe := &push.Error{Connector: "hubspot", Status: 207, Code: cat, Message: msg, Permanent: cat != "RATE_LIMITS"}
+			if contact, err = h.conflict(ctx, pe, props); err != nil {
+				return "", err
+			}
 		}
 	default:
-		return "", h.hsError(status, body, hd)
+		if contact, err = h.conflict(ctx, h.hsError(status, body, hd), props); err != nil {
+			return "", err
+		}
 	}
-	if len(res.Results) == 0 || res.Results[0].ID == "" {
+	if contact == "" && (len(res.Results) == 0 || res.Results[0].ID == "") {
 		return "", &push.Error{Connector: "hubspot", Status: status, Message: "upsert answered without a contact id"}
 	}
-	contact := res.Results[0].ID
+	if contact == "" {
+		contact = res.Results[0].ID
+	}
 	// One note per MQL: its id is kept with the delivery (push.Progress), so
 	// a retry never adds a second one. Search cannot tell: HubSpot's index
 	// lags its writes, and search has its own, lower rate limit.
@@ -218,10 +241,16 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 		return contact, nil
 	}
 	marker := "baton-mql-" + l.MQLID
+	if err := h.unconfirmedNote(ctx, prog, "contact", contact, marker); err != nil {
+		return "", err
+	}
+	if prog.Step("note") != "" {
+		return contact, nil
+	}
 	note := map[string]any{
 		"properties": map[string]string{
 			"hs_timestamp": l.QualifiedAt.UTC().Format(time.RFC3339),
-			"hs_note_body": fmt.Sprintf("<p><b>MQL: %s</b></p><pre>%s</pre><p>%s</p>", htmlEscape(l.Condition), htmlEscape(l.Summary()), marker),
+			"hs_note_body": noteHTML("MQL: "+l.Condition, l.Summary()+droppedText(dropped), marker),
 		},
 		"associations": []any{map[string]any{
 			"to":    map[string]string{"id": contact},
@@ -234,14 +263,159 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 	return contact, nil
 }
 
+// dropRefused takes out of props the values a 400 VALIDATION_ERROR refused
+// property by property (a dropdown's value not among its options, text in
+// a number property ...) and returns them ("name (why): value"); the
+// email and the lifecycle stage are never dropped (nil: nothing to drop).
+func dropRefused(status int, body []byte, props map[string]string) []string {
+	var e struct {
+		Category string `json:"category"`
+		Message  string `json:"message"`
+	}
+	if status != 400 || json.Unmarshal(body, &e) != nil || e.Category != "VALIDATION_ERROR" {
+		return nil
+	}
+	list, ok := strings.CutPrefix(e.Message, "Property values were not valid: ")
+	var errs []struct {
+		Name  string `json:"name"`
+		Error string `json:"error"`
+	}
+	if !ok || json.Unmarshal([]byte(list), &errs) != nil {
+		return nil
+	}
+	var out []string
+	for _, pe := range errs {
+		v, sent := props[pe.Name]
+		if !sent || pe.Name == "email" || pe.Name == "lifecyclestage" {
+			return nil // not ours to drop: the refusal stands
+		}
+		delete(props, pe.Name)
+		out = append(out, fmt.Sprintf("%s (%s, left off the contact): %s", pe.Name, pe.Error, v))
+	}
+	return out
+}
+
+// droppedText is what the note adds about values left off the contact.
+func droppedText(dropped []string) string {
+	if len(dropped) == 0 {
+		return ""
+	}
+	return "\nNot on the contact as Baton has it:\n" + strings.Join(dropped, "\n") + "\n"
+}
+
+// existingID reads the contact HubSpot names in a CONFLICT.
+var existingID = regexp.MustCompile(`Existing ID: (\d+)`)
+
+// conflict handles a refused upsert: a CONFLICT naming an existing
+// contact (the email is that contact's secondary address, which HubSpot
+// will not give a contact of its own) updates that contact by its id, the
+// email left as it is there, and returns its id; any other refusal is
+// returned as is.
+func (h *HubSpot) conflict(ctx context.Context, pe *push.Error, props map[string]string) (string, error) {
+	m := existingID.FindStringSubmatch(pe.Message)
+	if pe.Code != "CONFLICT" || m == nil {
+		return "", pe
+	}
+	id := m[1]
+	upd := map[string]string{}
+	for k, v := range props {
+		if k != "email" && k != "lifecyclestage" {
+			upd[k] = v
+		}
+	}
+	if props["lifecyclestage"] != "" { // only forward, from that contact's stage
+		forward, err := h.forwardFrom(ctx, "/crm/v3/objects/contacts/"+url.PathEscape(id)+"?properties=lifecyclestage")
+		if err != nil {
+			return "", err
+		}
+		if forward {
+			upd["lifecyclestage"] = mqlStage
+		}
+	}
+	if len(upd) == 0 {
+		return id, nil // nothing to write: the note alone
+	}
+	status, body, hd, err := h.do(ctx, "PATCH", "/crm/v3/objects/contacts/"+url.PathEscape(id), map[string]any{"properties": upd})
+	if err != nil {
+		return "", err
+	}
+	if status != 200 {
+		return "", h.hsError(status, body, hd)
+	}
+	return id, nil
+}
+
+// noteIndexLag is how long a note may stay unseen by search after it was
+// created (HubSpot's index lags its writes, seconds as a rule).
+const noteIndexLag = 2 * time.Minute
+
+// unconfirmedNote settles a note sent before whose answer was lost (a
+// timeout): HubSpot may have created it. Search for it (the notes of the
+// contact or company, with our marker) finds it and records its id; not found, the
+// delivery is retried until search could have seen it, then the note is
+// sent again.
+func (h *HubSpot) unconfirmedNote(ctx context.Context, prog push.Progress, object, id, marker string) error {
+	sent, err := time.Parse(time.RFC3339Nano, prog.Step("note-sent"))
+	if err != nil {
+		return nil // none sent, or its answer said it was not created
+	}
+	status, body, hd, err := h.do(ctx, "POST", "/crm/v3/objects/notes/search", map[string]any{
+		"filterGroups": []any{map[string]any{"filters": []any{map[string]string{"propertyName": "associations." + object, "operator": "EQ", "value": id}}}},
+		"properties":   []string{"hs_note_body"}, "limit": 100,
+		"sorts": []any{map[string]string{"propertyName": "hs_createdate", "direction": "DESCENDING"}}, // ours is among the latest
+	})
+	if err != nil {
+		return err
+	}
+	if status != 200 {
+		return h.hsError(status, body, hd)
+	}
+	var found struct {
+		Results []struct {
+			ID         string `json:"id"`
+			Properties struct {
+				Body string `json:"hs_note_body"`
+			} `json:"properties"`
+		} `json:"results"`
+	}
+	json.Unmarshal(body, &found)
+	for _, n := range found.Results {
+		if strings.Contains(n.Properties.Body, marker+"</p>") { // whole: -c1 is not -c10
+			if err := prog.SaveStep(ctx, "note", n.ID); err != nil {
+				return &push.Error{Connector: "hubspot", Message: "note " + n.ID + " found but not recorded: " + err.Error()}
+			}
+			return nil
+		}
+	}
+	if wait := sent.Add(noteIndexLag).Sub(h.now()); wait > 0 {
+		return &push.Error{Connector: "hubspot", Code: "NOTE_UNCONFIRMED", RetryAfter: min(wait, 15*time.Second),
+			Message: "the note's answer was lost and search does not see it yet (its index lags): looking again before sending it again"}
+	}
+	return nil
+}
+
+func (h *HubSpot) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return clock.Now()
+}
+
 // createNote creates a note and records its id with the delivery, so that
-// a retry never adds a second one.
+// a retry never adds a second one. It records first that it sends one: if
+// the answer is lost, the retry looks for it (unconfirmedNote).
 func (h *HubSpot) createNote(ctx context.Context, prog push.Progress, note map[string]any) error {
+	if err := prog.SaveStep(ctx, "note-sent", h.now().UTC().Format(time.RFC3339Nano)); err != nil {
+		return &push.Error{Connector: "hubspot", Message: "recording the note about to be sent: " + err.Error()}
+	}
 	status, body, hd, err := h.do(ctx, "POST", "/crm/v3/objects/notes", note)
 	if err != nil {
 		return err
 	}
 	if status != 201 && status != 200 {
+		if status >= 400 && status < 500 { // HubSpot said no: nothing was created
+			prog.SaveStep(ctx, "note-sent", "")
+		}
 		return h.hsError(status, body, hd)
 	}
 	var created struct {
@@ -262,7 +436,12 @@ func (h *HubSpot) createNote(ctx context.Context, prog push.Progress, note map[s
 // an earlier one. HubSpot refuses backward moves; a stage outside the
 // configured order (a custom one) is left alone.
 func (h *HubSpot) forward(ctx context.Context, email string) (bool, error) {
-	status, body, hd, err := h.do(ctx, "GET", "/crm/v3/objects/contacts/"+url.PathEscape(email)+"?idProperty=email&properties=lifecyclestage", nil)
+	return h.forwardFrom(ctx, "/crm/v3/objects/contacts/"+url.PathEscape(email)+"?idProperty=email&properties=lifecyclestage")
+}
+
+// forwardFrom is forward for the contact read at path.
+func (h *HubSpot) forwardFrom(ctx context.Context, path string) (bool, error) {
+	status, body, hd, err := h.do(ctx, "GET", path, nil)
 	if err != nil {
 		return false, err
 	}
@@ -287,9 +466,49 @@ func (h *HubSpot) forward(ctx context.Context, email string) (bool, error) {
 	return cur >= 0 && cur < slices.Index(order, mqlStage), nil
 }
 
-func htmlEscape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+func htmlEscape(s string) string { return htmlEscaper.Replace(s) }
+
+// hsMaxValue is the most characters (UTF-16 units) HubSpot keeps in a
+// property value, a note's body included; it refuses a longer one.
+const hsMaxValue = 65536
+
+// noteHTML is a note's body: the title, the summary and the marker that
+// finds the note again, within hsMaxValue. The summary gives way, cut on
+// a character (never inside an entity), and says so.
+func noteHTML(title, summary, marker string) string {
+	title, _ = fit(title, 1024)
+	head := "<p><b>" + htmlEscape(title) + "</b></p><pre>"
+	tail := "</pre><p>" + marker + "</p>"
+	const more = "\n[cut to fit HubSpot's note]"
+	room := hsMaxValue - utf16Len(head) - utf16Len(tail)
+	body, cut := escapeFit(summary, room)
+	if cut {
+		body, _ = escapeFit(summary, room-utf16Len(more))
+		body += more
+	}
+	return head + body + tail
 }
+
+// escapeFit HTML-escapes s, keeping as much of it as fits in max
+// characters (UTF-16 units); it reports whether it cut.
+func escapeFit(s string, max int) (string, bool) {
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		e := htmlEscape(string(r))
+		w := utf16Len(e)
+		if n+w > max {
+			return b.String(), true
+		}
+		b.WriteString(e)
+		n += w
+	}
+	return b.String(), false
+}
+
+func utf16Len(s string) int { return len(utf16.Encode([]rune(s))) }
 
 // Forget permanently deletes the contact under HubSpot's GDPR endpoint.
 func (h *HubSpot) Forget(ctx context.Context, personID, email string) error {

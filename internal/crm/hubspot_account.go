@@ -3,7 +3,6 @@ package crm
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/url"
 	"time"
 
@@ -37,6 +36,12 @@ func (h *HubSpot) PushAccount(ctx context.Context, m account.MQA) (string, error
 	if prog.Step("note") != "" {
 		return company, nil
 	}
+	if err := h.unconfirmedNote(ctx, prog, "company", company, "baton-mqa-"+m.ID); err != nil {
+		return "", err
+	}
+	if prog.Step("note") != "" {
+		return company, nil
+	}
 	note := map[string]any{
 		"properties": map[string]string{
 			"hs_timestamp": m.At.UTC().Format(time.RFC3339),
@@ -56,7 +61,7 @@ func (h *HubSpot) PushAccount(ctx context.Context, m account.MQA) (string, error
 // noteBody is the MQA's note: why, the people, and the MQA id (which
 // finds the note again when its id was not recorded).
 func noteBody(m account.MQA) string {
-	return fmt.Sprintf("<p><b>MQA: %s</b></p><pre>%s</pre><p>baton-mqa-%s</p>", htmlEscape(m.Condition), htmlEscape(m.Summary()), m.ID)
+	return noteHTML("MQA: "+m.Condition, m.Summary(), "baton-mqa-"+m.ID)
 }
 
 // RewriteAccount implements push.AccountRewriter: the MQA's note, by the id
@@ -81,7 +86,8 @@ func (h *HubSpot) RewriteAccount(ctx context.Context, m account.MQA) error {
 // attribute they fill.
 var hsCompanyAttrs = map[string]string{"name": "company", "industry": "industry", "numberofemployees": "employees", "annualrevenue": "revenue", "country": "country"}
 
-// company finds the account's company by domain (or name), or creates it.
+// company finds the account's company by domain (or name), or creates it;
+// after a lost answer, only once search could have seen the first.
 func (h *HubSpot) company(ctx context.Context, m account.MQA) (string, error) {
 	prop, value := "domain", m.Domain()
 	if value == "" {
@@ -120,6 +126,18 @@ func (h *HubSpot) company(ctx context.Context, m account.MQA) (string, error) {
 			return found.Results[0].ID, nil
 		}
 	}
+	// A company sent before whose answer was lost may exist unseen by
+	// search yet: wait for search rather than create a second one.
+	prog := push.ProgressFrom(ctx)
+	if sent, err := time.Parse(time.RFC3339Nano, prog.Step("company-sent")); err == nil && value != "" {
+		if wait := sent.Add(noteIndexLag).Sub(h.now()); wait > 0 {
+			return "", &push.Error{Connector: "hubspot", Code: "COMPANY_UNCONFIRMED", RetryAfter: min(wait, 15*time.Second),
+				Message: "the company's answer was lost and search does not see it yet (its index lags): looking again before creating it again"}
+		}
+	}
+	if err := prog.SaveStep(ctx, "company-sent", h.now().UTC().Format(time.RFC3339Nano)); err != nil {
+		return "", &push.Error{Connector: "hubspot", Message: "recording the company about to be created: " + err.Error()}
+	}
 	props := map[string]string{"name": m.Name}
 	if d := m.Domain(); d != "" {
 		props["domain"] = d
@@ -134,6 +152,9 @@ func (h *HubSpot) company(ctx context.Context, m account.MQA) (string, error) {
 		return "", err
 	}
 	if status != 201 && status != 200 {
+		if status >= 400 && status < 500 { // HubSpot said no: nothing was created
+			prog.SaveStep(ctx, "company-sent", "")
+		}
 		return "", h.hsError(status, body, hd)
 	}
 	var created struct {

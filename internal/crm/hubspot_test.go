@@ -2,9 +2,12 @@ package crm_test
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/baton-hq/baton/internal/crm/crmfake"
 	"github.com/baton-hq/baton/internal/push"
@@ -110,5 +113,102 @@ func TestHubSpotRedirectIsNotDelivered(t *testing.T) {
 	_, err := c.Push(context.Background(), lead)
 	if pe := perr(t, err); pe.Permanent || pe.Status != 307 || len(f.Contacts) != 0 {
 		t.Fatalf("%+v", pe)
+	}
+}
+
+// TestHubSpotLongSummaryFitsTheNote: HubSpot refuses a note body over
+// 65,536 characters; fifteen recent pages with 8 KB URLs make a summary
+// longer than that. The note is cut on a character (never inside an HTML
+// entity), keeps why it qualified and its MQL marker, and says it was cut.
+func TestHubSpotLongSummaryFitsTheNote(t *testing.T) {
+	f := crmfake.NewHubSpot()
+	defer f.Close()
+	l := lead
+	l.Reasons = []string{"資料 & 価格 <比較> を閲覧"}
+	l.Activity = nil
+	for i := range 15 {
+		l.Activity = append(l.Activity, push.Activity{Type: "page", URL: "https://www.example.co.jp/?q=" + strings.Repeat("&資料", 2000), At: lead.QualifiedAt.Add(-time.Duration(i) * time.Minute)})
+	}
+	if _, err := hs(f).Push(push.WithProgress(context.Background(), push.MemProgress{}), l); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Notes) != 1 {
+		t.Fatalf("%d notes", len(f.Notes))
+	}
+	body, _ := f.Notes[0]["properties"].(map[string]any)["hs_note_body"].(string)
+	if len(utf16.Encode([]rune(body))) > crmfake.HSMaxValue || !utf8.ValidString(body) {
+		t.Fatalf("note body of %d characters", utf8.RuneCountInString(body))
+	}
+	for _, want := range []string{"資料 &amp; 価格 &lt;比較&gt; を閲覧", "baton-mql-" + l.MQLID, "cut"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("note lacks %q", want)
+		}
+	}
+	if n, ents := strings.Count(body, "&"), len(regexp.MustCompile(`&(amp|lt|gt);`).FindAllString(body, -1)); n != ents {
+		t.Errorf("%d ampersands, %d entities: one is cut", n, ents)
+	}
+}
+
+// TestHubSpotConflictGoesToTheExistingContact: the lead's email is another
+// contact's secondary address; HubSpot refuses to create it (409 CONFLICT,
+// "Existing ID: n"). The MQL goes to that contact (its properties, a
+// lifecycle stage only forward, the note) instead of a dead letter.
+func TestHubSpotConflictGoesToTheExistingContact(t *testing.T) {
+	f := crmfake.NewHubSpot()
+	defer f.Close()
+	f.Lock()
+	f.Contacts["taro@old.example"] = map[string]string{"hs_object_id": "777", "email": "taro@old.example", "hs_additional_emails": lead.Email, "lifecyclestage": "lead"}
+	f.Unlock()
+	ctx := push.WithProgress(context.Background(), push.MemProgress{})
+	id, err := hs(f).Push(ctx, lead)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := f.Contact("taro@old.example")
+	if id != "777" || len(f.Contacts) != 1 || c["jobtitle"] != "部長" || c["lifecyclestage"] != "marketingqualifiedlead" || c["email"] != "taro@old.example" {
+		t.Fatalf("id %s, contacts %v", id, f.Contacts)
+	}
+	if len(f.Notes) != 1 {
+		t.Fatalf("%d notes", len(f.Notes))
+	}
+	assoc := f.Notes[0]["associations"].([]any)[0].(map[string]any)
+	if assoc["to"].(map[string]any)["id"] != "777" {
+		t.Fatalf("note on %v", assoc)
+	}
+	// Sales moved it on meanwhile: the stage stays.
+	f.Lock()
+	f.Contacts["taro@old.example"]["lifecyclestage"] = "customer"
+	f.Unlock()
+	next := lead
+	next.MQLID = lead.PersonID + "-c2"
+	if _, err := hs(f).Push(push.WithProgress(context.Background(), push.MemProgress{}), next); err != nil {
+		t.Fatal(err)
+	}
+	if c := f.Contact("taro@old.example"); c["lifecyclestage"] != "customer" || len(f.Notes) != 2 {
+		t.Fatalf("contact %v, %d notes", c, len(f.Notes))
+	}
+}
+
+// TestHubSpotLeavesOutValuesAPropertyRefuses: a dropdown property given a
+// value not among its options (numemployees given "約1,200名") makes HubSpot
+// refuse the whole contact (VALIDATION_ERROR INVALID_OPTION). The contact
+// is upserted without it, and the note gives it.
+func TestHubSpotLeavesOutValuesAPropertyRefuses(t *testing.T) {
+	f := crmfake.NewHubSpot()
+	defer f.Close()
+	c := hs(f)
+	c.Fields = map[string]string{"employees": "numemployees"}
+	l := lead
+	l.Attributes = map[string]string{"company": "サンプル株式会社", "title": "部長", "employees": "約1,200名"}
+	if _, err := c.Push(push.WithProgress(context.Background(), push.MemProgress{}), l); err != nil {
+		t.Fatal(err)
+	}
+	ct := f.Contact(l.Email)
+	if _, ok := ct["numemployees"]; ok || ct["jobtitle"] != "部長" || ct["lifecyclestage"] != "marketingqualifiedlead" {
+		t.Fatalf("contact %v", ct)
+	}
+	body, _ := f.Notes[0]["properties"].(map[string]any)["hs_note_body"].(string)
+	if !strings.Contains(body, "numemployees") || !strings.Contains(body, "約1,200名") {
+		t.Fatalf("note %q", body)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -69,7 +71,7 @@ func (k *Kintone) PushAccount(ctx context.Context, m account.MQA) (string, error
 	if k.AccountApp == 0 {
 		return "", push.ErrNotTaken
 	}
-	return k.upsert(ctx, k.AccountApp, k.AccountKeyField, m.ID, k.accountRecord(m, false), true)
+	return k.fitted(ctx, k.AccountApp, k.AccountKeyField, m.ID, k.accountRecord(m, false), true, k.AccountFields["mqa_summary"], m.Summary())
 }
 
 // RewriteAccount implements push.AccountRewriter: the MQA app's record of
@@ -79,7 +81,7 @@ func (k *Kintone) RewriteAccount(ctx context.Context, m account.MQA) error {
 	if k.AccountApp == 0 {
 		return nil
 	}
-	_, err := k.upsert(ctx, k.AccountApp, k.AccountKeyField, m.ID, k.accountRecord(m, true), false)
+	_, err := k.fitted(ctx, k.AccountApp, k.AccountKeyField, m.ID, k.accountRecord(m, true), false, k.AccountFields["mqa_summary"], m.Summary())
 	var pe *push.Error
 	if errors.As(err, &pe) && pe.Code == "GAIA_RE01" {
 		return nil
@@ -132,12 +134,14 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 			rec[code] = map[string]string{"value": v}
 		}
 	}
+	summaryCode := ""
 	for attr, code := range k.Fields {
 		switch attr {
 		case "mql_condition":
 			set(code, l.Condition)
 		case "mql_summary":
 			set(code, l.Summary())
+			summaryCode = code
 		case "grade":
 			set(code, l.Grade)
 		case "behaviour_score":
@@ -148,12 +152,100 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 			set(code, l.Attributes[attr])
 		}
 	}
-	return k.upsert(ctx, k.App, k.EmailField, l.Email, rec, true)
+	return k.fitted(ctx, k.App, k.EmailField, l.Email, rec, true, summaryCode, l.Summary())
 }
+
+// fitted is upsert; when kintone refuses the whole record for values its
+// form does not take, it fits them to the form and sends it again rather
+// than lose the lead, the summary field (summaryCode, "" for none; its
+// text summary) listing what was cut or left out.
+func (k *Kintone) fitted(ctx context.Context, app int, keyField, key string, rec map[string]any, insert bool, summaryCode, summary string) (string, error) {
+	id, refused, err := k.put(ctx, app, keyField, key, rec, insert)
+	if len(refused) == 0 || slices.Contains(refused, keyField) { // the key is the lead's: never fitted
+		return id, err
+	}
+	notes, ok, ferr := k.fitForm(ctx, app, rec, refused)
+	if ferr != nil {
+		return "", ferr
+	}
+	if !ok {
+		return "", err
+	}
+	if summaryCode != "" && len(notes) > 0 {
+		rec[summaryCode] = map[string]string{"value": summary + "\nNot in the record as Baton has it:\n" + strings.Join(notes, "\n") + "\n"}
+	}
+	return k.upsert(ctx, app, keyField, key, rec, insert)
+}
+
+// kintoneField is a field of an app's form, as far as Baton needs it.
+type kintoneField struct {
+	Type      string         `json:"type"`
+	Label     string         `json:"label"`
+	Unique    bool           `json:"unique"`
+	Required  bool           `json:"required"`
+	MaxLength string         `json:"maxLength"` // "" for no limit
+	Options   map[string]any `json:"options"`
+}
+
+// fitForm makes rec what the app's form takes, for the fields kintone
+// refused (CB_VA01): text over its 文字数 limit is cut on a character, a
+// value not a number or not an option of a drop-down or radio button is
+// left out, a required text field a new record has no value for is
+// [not provided]. It returns what was cut or left out ("label (why): the
+// value"); ok false when rec cannot be made to fit.
+func (k *Kintone) fitForm(ctx context.Context, app int, rec map[string]any, refused []string) (notes []string, ok bool, err error) {
+	form, err := k.form(ctx, app)
+	if err != nil {
+		return nil, false, err
+	}
+	for _, code := range refused {
+		f, known := form[code]
+		if !known {
+			return nil, false, nil
+		}
+		label := f.Label
+		if label == "" {
+			label = code
+		}
+		var v string
+		cell, given := rec[code].(map[string]string)
+		if given {
+			v = cell["value"]
+		}
+		text := f.Type == "SINGLE_LINE_TEXT" || f.Type == "MULTI_LINE_TEXT"
+		switch max, lerr := strconv.Atoi(f.MaxLength); {
+		case !given && f.Required && text:
+			rec[code] = map[string]string{"value": "[not provided]"}
+		case given && text && lerr == nil:
+			short, cut := fit(v, max)
+			if !cut {
+				return nil, false, nil
+			}
+			rec[code] = map[string]string{"value": short}
+			notes = append(notes, fmt.Sprintf("%s (cut to %d characters): %s", label, max, v))
+		case given && !f.Required && (f.Type == "NUMBER" || f.Type == "DROP_DOWN" || f.Type == "RADIO_BUTTON"):
+			delete(rec, code)
+			notes = append(notes, fmt.Sprintf("%s (not a value the field takes, left out): %s", label, v))
+		default:
+			return nil, false, nil
+		}
+	}
+	sort.Strings(notes)
+	return notes, true, nil
+}
+
+// refusedField reads the field code of a CB_VA01 error key.
+var refusedField = regexp.MustCompile(`^records\[0\]\.record\.(.+)\.value$`)
 
 // upsert writes one record of an app by its update key; without insert,
 // a record that does not exist is kintone's GAIA_RE01.
 func (k *Kintone) upsert(ctx context.Context, app int, keyField, key string, rec map[string]any, insert bool) (string, error) {
+	id, _, err := k.put(ctx, app, keyField, key, rec, insert)
+	return id, err
+}
+
+// put is upsert, also naming the fields whose values kintone refused.
+func (k *Kintone) put(ctx context.Context, app int, keyField, key string, rec map[string]any, insert bool) (string, []string, error) {
 	body, _ := json.Marshal(map[string]any{
 		"app": app, "upsert": insert,
 		"records": []any{map[string]any{"updateKey": map[string]string{"field": keyField, "value": key}, "record": rec}},
@@ -163,12 +255,12 @@ func (k *Kintone) upsert(ctx context.Context, app int, keyField, key string, rec
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := k.client().Do(req)
 	if err != nil {
-		return "", &push.Error{Connector: "kintone", Message: err.Error()}
+		return "", nil, &push.Error{Connector: "kintone", Message: err.Error()}
 	}
 	defer resp.Body.Close()
 	out, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
-		return "", redirected("kintone", resp)
+		return "", nil, redirected("kintone", resp)
 	}
 	if resp.StatusCode == 200 {
 		var r struct {
@@ -177,9 +269,9 @@ func (k *Kintone) upsert(ctx context.Context, app int, keyField, key string, rec
 			} `json:"records"`
 		}
 		if json.Unmarshal(out, &r) == nil && len(r.Records) == 1 {
-			return r.Records[0].ID, nil
+			return r.Records[0].ID, nil, nil
 		}
-		return "", &push.Error{Connector: "kintone", Status: 200, Message: "unexpected answer: " + string(out)}
+		return "", nil, &push.Error{Connector: "kintone", Status: 200, Message: "unexpected answer: " + string(out)}
 	}
 	var e struct {
 		Code    string          `json:"code"`
@@ -202,7 +294,17 @@ func (k *Kintone) upsert(ctx context.Context, app int, keyField, key string, rec
 	default:
 		pe.Permanent = true // CB_VA01 validation, GAIA_* authentication and permission errors
 	}
-	return "", pe
+	var refused []string
+	var byField map[string]json.RawMessage
+	if e.Code == "CB_VA01" && json.Unmarshal(e.Errors, &byField) == nil {
+		for key := range byField {
+			if m := refusedField.FindStringSubmatch(key); m != nil {
+				refused = append(refused, m[1])
+			}
+		}
+		sort.Strings(refused)
+	}
+	return "", refused, pe
 }
 
 func jsonNumber(f float64) string {
@@ -228,36 +330,15 @@ func (k *Kintone) Check(ctx context.Context) error {
 // checkKey checks that field of app can be its update key (setting names
 // it in the configuration).
 func (k *Kintone) checkKey(ctx context.Context, app int, field, setting string) error {
-	q := url.Values{"app": {strconv.Itoa(app)}}
-	req, _ := http.NewRequestWithContext(ctx, "GET", strings.TrimSuffix(k.BaseURL, "/")+"/k/v1/app/form/fields.json?"+q.Encode(), nil)
-	req.Header.Set("X-Cybozu-API-Token", k.APIToken)
-	resp, err := k.client().Do(req)
+	form, err := k.form(ctx, app)
 	if err != nil {
-		return &push.Error{Connector: "kintone", Message: "reading the app's form fields: " + err.Error()}
+		return err
 	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
-	if resp.StatusCode != 200 {
-		var e struct{ Code, Message string }
-		json.Unmarshal(out, &e)
-		return &push.Error{Connector: "kintone", Status: resp.StatusCode, Code: e.Code, Message: "reading the form fields of app " + strconv.Itoa(app) + ": " + e.Message,
-			Permanent: resp.StatusCode >= 400 && resp.StatusCode < 500 && resp.StatusCode != 429}
-	}
-	var form struct {
-		Properties map[string]struct {
-			Type   string `json:"type"`
-			Label  string `json:"label"`
-			Unique bool   `json:"unique"`
-		} `json:"properties"`
-	}
-	if err := json.Unmarshal(out, &form); err != nil {
-		return &push.Error{Connector: "kintone", Status: 200, Message: "form fields: " + err.Error()}
-	}
-	f, ok := form.Properties[field]
+	f, ok := form[field]
 	switch {
 	case !ok:
 		var codes []string
-		for c := range form.Properties {
+		for c := range form {
 			codes = append(codes, c)
 		}
 		sort.Strings(codes)
@@ -268,6 +349,33 @@ func (k *Kintone) checkKey(ctx context.Context, app int, field, setting string) 
 		return fmt.Errorf("kintone: %s %q (%s) does not prohibit duplicate values: set 値の重複を禁止する (unique) on it in the app's form settings", setting, field, f.Label)
 	}
 	return nil
+}
+
+// form reads an app's form fields (GET /k/v1/app/form/fields.json). A
+// *push.Error that is not Permanent means kintone could not be asked.
+func (k *Kintone) form(ctx context.Context, app int) (map[string]kintoneField, error) {
+	q := url.Values{"app": {strconv.Itoa(app)}}
+	req, _ := http.NewRequestWithContext(ctx, "GET", strings.TrimSuffix(k.BaseURL, "/")+"/k/v1/app/form/fields.json?"+q.Encode(), nil)
+	req.Header.Set("X-Cybozu-API-Token", k.APIToken)
+	resp, err := k.client().Do(req)
+	if err != nil {
+		return nil, &push.Error{Connector: "kintone", Message: "reading the app's form fields: " + err.Error()}
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	if resp.StatusCode != 200 {
+		var e struct{ Code, Message string }
+		json.Unmarshal(out, &e)
+		return nil, &push.Error{Connector: "kintone", Status: resp.StatusCode, Code: e.Code, Message: "reading the form fields of app " + strconv.Itoa(app) + ": " + e.Message,
+			Permanent: resp.StatusCode >= 400 && resp.StatusCode < 500 && resp.StatusCode != 429}
+	}
+	var form struct {
+		Properties map[string]kintoneField `json:"properties"`
+	}
+	if err := json.Unmarshal(out, &form); err != nil {
+		return nil, &push.Error{Connector: "kintone", Status: 200, Message: "form fields: " + err.Error()}
+	}
+	return form.Properties, nil
 }
 
 // Forget deletes the person's record, found by the email field.

@@ -83,3 +83,91 @@ func TestKintoneRedirectIsNotDelivered(t *testing.T) {
 		t.Fatalf("%+v", pe)
 	}
 }
+
+// TestKintoneFitsTheAppsForm: kintone refuses a whole record (CB_VA01) for
+// one value its form does not take: text over the field's 文字数 limit, a
+// number field given "約1,200名", a drop-down given a value not among its
+// options, a required field a new lead has no value for. The lead is
+// still delivered: the text cut on a character, what does not fit left
+// out (a required text field marked [not provided]), and the MQL reason
+// field lists what was not kept as Baton has it.
+func TestKintoneFitsTheAppsForm(t *testing.T) {
+	ctx := context.Background()
+	f := crmfake.NewKintone()
+	defer f.Close()
+	f.Lock()
+	f.Fields["department"] = map[string]any{"type": "SINGLE_LINE_TEXT", "code": "department", "label": "部署", "required": true}
+	f.Unlock()
+	c := kt(f)
+	c.Fields = map[string]string{"company": "company", "last_name": "name", "employees": "employees", "industry": "industry", "department": "department", "mql_summary": "mql_reason"}
+	l := lead
+	l.Attributes = map[string]string{"last_name": "山田", "company": strings.Repeat("株式会社サンプル", 9) + "𠮷", "employees": "約1,200名", "industry": "製造"}
+	if _, err := c.Push(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	r := f.Record(l.Email)
+	if r["company"] != string([]rune(l.Attributes["company"])[:64]) || r["name"] != "山田" || r["department"] != "[not provided]" {
+		t.Fatalf("record %v", r)
+	}
+	if _, ok := r["employees"]; ok {
+		t.Errorf("employees %q kept", r["employees"])
+	}
+	if _, ok := r["industry"]; ok {
+		t.Errorf("industry %q kept", r["industry"])
+	}
+	for _, want := range []string{"MQL (hot-and-fit)", l.Attributes["company"], "約1,200名", "製造"} {
+		if !strings.Contains(r["mql_reason"], want) {
+			t.Errorf("MQL reason lacks %q: %q", want, r["mql_reason"])
+		}
+	}
+	// The next MQL of the same lead updates the record: a required field
+	// it already has is not overwritten.
+	f.Lock()
+	f.Records[l.Email]["department"] = "営業部"
+	f.Unlock()
+	l.MQLID = l.PersonID + "-c2"
+	if _, err := c.Push(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	if r := f.Record(l.Email); r["department"] != "営業部" {
+		t.Fatalf("department %q", r["department"])
+	}
+}
+
+// TestKintoneMQAFitsTheForm: an MQA of a company whose name is over the
+// MQA app's 会社名 limit is recorded with the name cut on a character, the
+// summary field giving it whole.
+func TestKintoneMQAFitsTheForm(t *testing.T) {
+	f := crmfake.NewKintone()
+	defer f.Close()
+	f.Lock()
+	f.AccountFields["company"]["maxLength"] = "32"
+	f.Unlock()
+	c := kt(f)
+	c.AccountApp, c.AccountKeyField = f.AccountApp, f.AccountKeyField
+	c.AccountFields = map[string]string{"mqa_summary": "reason", "company": "company"}
+	m := mqa
+	m.Name = strings.Repeat("長い名前の株式会社", 5)
+	if _, err := c.PushAccount(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	r := f.AccountRecord(m.ID)
+	if r["company"] != string([]rune(m.Name)[:32]) || !strings.Contains(r["reason"], m.Name) || !strings.Contains(r["reason"], "MQA (buying-group-active)") {
+		t.Fatalf("record %v", r)
+	}
+}
+
+// TestKintoneKeyIsNeverFitted: kintone refusing the update key's value
+// (an email over the field's limit) is a dead letter naming it; the key is
+// never cut nor replaced with a stand-in.
+func TestKintoneKeyIsNeverFitted(t *testing.T) {
+	f := crmfake.NewKintone()
+	defer f.Close()
+	f.Lock()
+	f.Fields["email"]["maxLength"] = "15"
+	f.Unlock()
+	pe := perr(t, func() error { _, err := kt(f).Push(context.Background(), lead); return err }())
+	if !pe.Permanent || pe.Code != "CB_VA01" || !strings.Contains(pe.Message, "record.email.value") || len(f.Records) != 0 {
+		t.Fatalf("%+v, records %v", pe, f.Records)
+	}
+}

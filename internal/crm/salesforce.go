@@ -23,10 +23,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/clock"
@@ -310,10 +313,45 @@ func (s *Salesforce) base() string {
 	return "/services/data/" + v
 }
 
+// sfLengths are the lengths of the Lead's standard text fields: Salesforce
+// refuses a longer value (STRING_TOO_LONG) instead of cutting it, which
+// would dead-letter the MQL.
+var sfLengths = map[string]int{
+	"FirstName": 40, "LastName": 80, "Company": 255, "Title": 128, "Email": 80, "Phone": 40, "MobilePhone": 40,
+	"City": 40, "State": 80, "Country": 80, "PostalCode": 20, "Street": 255, "Website": 255, "Industry": 255, "LeadSource": 255, "Description": 32000,
+}
+
+// Task fields' lengths.
+const (
+	sfSubjectLen     = 255
+	sfDescriptionLen = 32000
+)
+
+// fit cuts v to max characters as Salesforce counts them (UTF-16 units, as
+// Java does), on a character: never inside a UTF-8 sequence or a surrogate
+// pair. It reports whether it cut.
+func fit(v string, max int) (string, bool) {
+	n := 0
+	for i, r := range v {
+		w := 1
+		if r > 0xFFFF {
+			w = 2
+		}
+		if n+w > max {
+			return v[:i], true
+		}
+		n += w
+	}
+	return v, false
+}
+
 // leadFields maps the lead's attributes to Lead fields; placeholders says
 // whether the required LastName and Company get stand-ins when unknown.
-func (s *Salesforce) leadFields(l push.Lead, placeholders bool) map[string]any {
-	lead := map[string]any{"Email": l.Email, "LeadSource": "Baton", "Rating": ratingFor(l.Grade)}
+// Values cut to the fields' lengths, or left off (an email Salesforce
+// refuses), are returned in cut ("Field (why): full value") for the Task,
+// so sales still read them whole.
+func (s *Salesforce) leadFields(l push.Lead, placeholders bool) (lead map[string]any, cut []string) {
+	lead = map[string]any{"Email": l.Email, "LeadSource": "Baton", "Rating": ratingFor(l.Grade)}
 	mapping := map[string]string{}
 	for attr, field := range sfDefaults {
 		mapping[attr] = field
@@ -326,17 +364,26 @@ func (s *Salesforce) leadFields(l push.Lead, placeholders bool) map[string]any {
 		}
 	}
 	for attr, field := range mapping {
-		if val := l.Attributes[attr]; val != "" {
+		// Salesforce trims values: a blank one ("　") is no value, and a
+		// required field given only that is missing.
+		if val := strings.TrimSpace(l.Attributes[attr]); val != "" {
 			lead[field] = val
 		}
 	}
-	if lead["LastName"] == nil && mapping["last_name"] == "LastName" {
-		if name := l.Attributes["name"]; name != "" {
+	if !sfTakesEmail(l.Email) {
+		delete(lead, "Email")
+		cut = append(cut, "Email (an address Salesforce does not take, left off the Lead): "+l.Email)
+	}
+	if lead["LastName"] == nil { // required whatever last_name is mapped to
+		if name := strings.TrimSpace(l.Attributes["name"]); name != "" && mapping["last_name"] == "LastName" {
 			// Only a full name ("山田 太郎", "Taro Yamada"): it stays whole in
 			// LastName, less the first name when the form gave that too.
-			lead["LastName"] = withoutFirstName(name, l.Attributes["first_name"])
-		} else if placeholders {
-			lead["LastName"] = strings.SplitN(l.Email, "@", 2)[0] // required by Salesforce
+			lead["LastName"] = withoutFirstName(name, strings.TrimSpace(l.Attributes["first_name"]))
+		} else if placeholders { // required by Salesforce
+			lead["LastName"] = "[not provided]"
+			if local := strings.TrimSpace(strings.SplitN(l.Email, "@", 2)[0]); local != "" {
+				lead["LastName"] = local
+			}
 		}
 	}
 	if lead["Company"] == nil && placeholders {
@@ -362,14 +409,61 @@ func (s *Salesforce) leadFields(l push.Lead, placeholders bool) map[string]any {
 			lead[field] = mapped
 		}
 	}
-	return lead
+	for field, max := range sfLengths {
+		v, ok := lead[field].(string)
+		if !ok {
+			continue
+		}
+		if short, was := fit(v, max); was {
+			lead[field] = short
+			cut = append(cut, fmt.Sprintf("%s (cut to %d characters): %s", field, max, v))
+		}
+	}
+	slices.Sort(cut)
+	return lead, cut
+}
+
+// sfEmail is what Salesforce's Email field takes: an ASCII local part
+// (not RFC 6532's UTF-8) at an ASCII host name (not an IDN), at most 80
+// characters; it refuses anything else with INVALID_EMAIL_ADDRESS.
+var sfEmail = regexp.MustCompile(`^[A-Za-z0-9!#$%&'*+/=?^_` + "`" + `{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$`)
+
+// sfTakesEmail reports whether Salesforce takes email (empty: nothing to refuse).
+func sfTakesEmail(email string) bool {
+	return email == "" || len(email) <= sfLengths["Email"] && sfEmail.MatchString(email)
+}
+
+// taskDescription is the Task's text: the summary, then what was cut from
+// the Lead's fields with its full value; the summary is what gives way
+// when it is all longer than the field, and says so.
+func taskDescription(summary string, cut []string) string {
+	tail := ""
+	if len(cut) > 0 {
+		tail = "\nNot on the Lead as Baton has it:\n" + strings.Join(cut, "\n") + "\n"
+	}
+	const more = "\n[cut to fit Salesforce's 32,000 characters]\n"
+	tail, _ = fit(tail, sfDescriptionLen/2) // why it qualified keeps room
+	room := sfDescriptionLen - utf16Len(tail)
+	if _, was := fit(summary, room); was {
+		short, _ := fit(summary, room-utf16Len(more))
+		summary = short + more
+	}
+	return summary + tail
 }
 
 // withoutFirstName removes the first name from a full name when it is one
-// of its words: "山田 太郎" less "太郎" is "山田".
+// of its words: "山田 太郎" less "太郎" is "山田"; or, written without a
+// space in Japanese (family name first), when it ends it: "山田太郎" less
+// "太郎" is "山田" too. Latin names run together are left whole.
 func withoutFirstName(full, first string) string {
 	words := strings.Fields(full)
-	if first == "" || len(words) < 2 {
+	if first == "" {
+		return full
+	}
+	if len(words) < 2 {
+		if rest, ok := strings.CutSuffix(full, first); ok && rest != "" && japanese(full) {
+			return rest
+		}
 		return full
 	}
 	for i, w := range words {
@@ -378,6 +472,16 @@ func withoutFirstName(full, first string) string {
 		}
 	}
 	return full
+}
+
+// japanese reports whether s is written in kanji or kana.
+func japanese(s string) bool {
+	for _, r := range s {
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) {
+			return true
+		}
+	}
+	return false
 }
 
 // converted is what a converted Lead became.
@@ -470,38 +574,66 @@ func (s *Salesforce) match(ctx context.Context, l push.Lead, now time.Time) (mat
 func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 	now := s.now()
 	var m match
-	if s.MatchByEmail {
+	if s.MatchByEmail && l.Email != "" && sfTakesEmail(l.Email) { // no record has an address Salesforce refuses
 		var err error
 		if m, err = s.match(ctx, l, now); err != nil {
 			return "", err
 		}
 	}
 	var leadID, who, what string
+	var cut []string
 	switch {
 	case m.own != nil:
 		leadID, who, what = m.own.LeadID, m.own.ContactID, m.own.OpportunityID
 	case m.adopt != "":
-		fields := s.leadFields(l, false)
+		var fields map[string]any
+		fields, cut = s.leadFields(l, false)
 		delete(fields, "LeadSource") // where the Lead came from stays as sales entered it
 		fields[s.LeadKey] = l.PersonID
-		status, body, h, err := s.call(ctx, "PATCH", s.base()+"/sobjects/Lead/"+url.PathEscape(m.adopt), fields)
-		if err != nil {
-			return "", err
-		}
-		if status != 204 && status != 200 {
-			return "", sfError(status, body, h, now)
+		for try := 0; ; try++ {
+			status, body, h, err := s.call(ctx, "PATCH", s.base()+"/sobjects/Lead/"+url.PathEscape(m.adopt), fields)
+			if err != nil {
+				return "", err
+			}
+			if status == 204 || status == 200 {
+				break
+			}
+			pe := sfError(status, body, h, now)
+			if r := refused(pe, body); r != nil && try < 3 && r.refit(fields, &cut) {
+				continue
+			}
+			return "", pe
 		}
 		leadID, who = m.adopt, m.adopt
 	case m.contactID != "":
 		leadID, who = m.contactID, m.contactID
 	default:
 		var err error
-		if leadID, who, what, err = s.upsertLead(ctx, l, now); err != nil {
-			return "", err
+		var fields map[string]any
+		fields, cut = s.leadFields(l, true)
+		for try := 0; ; try++ {
+			if leadID, who, what, err = s.upsertLead(ctx, l, fields, now); err == nil {
+				break
+			}
+			var dup *duplicate
+			var ref *refusal
+			switch {
+			case errors.As(err, &dup):
+				// The org's duplicate rule keeps the Lead from being created:
+				// the Task goes on the record it matched, as sales keep it.
+				leadID, who = dup.id, dup.id
+				cut = append(cut, fmt.Sprintf("Duplicate rule %s: Salesforce matched this record to the lead and refused a new Lead; nothing of it was written here", dup.rule))
+			case errors.As(err, &ref) && try < 3 && ref.refit(fields, &cut):
+				continue // what Baton could not know ahead: the org's own lengths, its email check
+			default:
+				return "", err
+			}
+			break
 		}
 	}
+	subject, _ := fit("MQL: "+l.Condition, sfSubjectLen) // the description has the condition whole
 	task := map[string]any{
-		"WhoId": who, "Subject": "MQL: " + l.Condition, "Description": l.Summary(),
+		"WhoId": who, "Subject": subject, "Description": taskDescription(l.Summary(), cut),
 		"Status": "Completed", "Priority": "High", "ActivityDate": l.QualifiedAt.Format("2006-01-02"),
 	}
 	if what != "" {
@@ -519,8 +651,8 @@ func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 
 // upsertLead upserts the Lead by Baton's person id; once sales converted
 // it, the Task goes on the Contact and Opportunity it became.
-func (s *Salesforce) upsertLead(ctx context.Context, l push.Lead, now time.Time) (leadID, who, what string, err error) {
-	status, body, h, err := s.call(ctx, "PATCH", s.base()+"/sobjects/Lead/"+s.LeadKey+"/"+url.PathEscape(l.PersonID), s.leadFields(l, true))
+func (s *Salesforce) upsertLead(ctx context.Context, l push.Lead, fields map[string]any, now time.Time) (leadID, who, what string, err error) {
+	status, body, h, err := s.call(ctx, "PATCH", s.base()+"/sobjects/Lead/"+s.LeadKey+"/"+url.PathEscape(l.PersonID), fields)
 	if err != nil {
 		return "", "", "", err
 	}
@@ -534,6 +666,12 @@ func (s *Salesforce) upsertLead(ctx context.Context, l push.Lead, now time.Time)
 	case 204: // some API versions answer an update without a body
 	default:
 		pe := sfError(status, body, h, now)
+		if d := duplicateMatch(pe, body); d != nil {
+			return "", "", "", d
+		}
+		if r := refused(pe, body); r != nil {
+			return "", "", "", r
+		}
 		if pe.Code != "CANNOT_UPDATE_CONVERTED_LEAD" {
 			return "", "", "", pe
 		}
@@ -554,6 +692,116 @@ func (s *Salesforce) upsertLead(ctx context.Context, l push.Lead, now time.Time)
 		leadID = c.LeadID
 	}
 	return leadID, leadID, "", nil
+}
+
+// refusal is a 400 refusing values of the Lead that can be fitted:
+// STRING_TOO_LONG (with the field's max length) and INVALID_EMAIL_ADDRESS.
+type refusal struct {
+	pe   *push.Error
+	errs []sfFieldError
+}
+
+type sfFieldError struct {
+	Message   string   `json:"message"`
+	ErrorCode string   `json:"errorCode"`
+	Fields    []string `json:"fields"`
+}
+
+func (r *refusal) Error() string { return r.pe.Error() }
+func (r *refusal) Unwrap() error { return r.pe }
+
+var maxLength = regexp.MustCompile(`max length=(\d+)`)
+
+// refused reads a refusal of values that can be fitted (nil: not one).
+func refused(pe *push.Error, body []byte) *refusal {
+	var errs []sfFieldError
+	if json.Unmarshal(body, &errs) != nil || len(errs) == 0 {
+		return nil
+	}
+	for _, e := range errs {
+		if e.ErrorCode != "STRING_TOO_LONG" && e.ErrorCode != "INVALID_EMAIL_ADDRESS" {
+			return nil
+		}
+	}
+	return &refusal{pe, errs}
+}
+
+// refit fits fields to what Salesforce refused: a value cut to the max
+// length it named, the email left off; each noted in cut. It reports
+// whether it changed anything.
+func (r *refusal) refit(fields map[string]any, cut *[]string) bool {
+	changed := false
+	for _, e := range r.errs {
+		for _, f := range e.Fields {
+			v, ok := fields[f].(string)
+			if !ok {
+				continue
+			}
+			all := maxLength.FindAllStringSubmatch(e.Message, -1) // the last: the value quoted before it may say anything
+			var m []string
+			if len(all) > 0 {
+				m = all[len(all)-1]
+			}
+			switch {
+			case e.ErrorCode == "INVALID_EMAIL_ADDRESS":
+				delete(fields, f)
+				*cut = append(*cut, fmt.Sprintf("%s (an address Salesforce does not take, left off the Lead): %s", f, v))
+				changed = true
+			case m != nil:
+				max, _ := strconv.Atoi(m[1])
+				if short, was := fit(v, max); was {
+					fields[f] = short
+					*cut = append(*cut, fmt.Sprintf("%s (cut to %d characters): %s", f, max, v))
+					changed = true
+				}
+			}
+		}
+	}
+	return changed
+}
+
+// duplicate is a DUPLICATES_DETECTED naming the Lead or Contact matched.
+type duplicate struct {
+	pe       *push.Error
+	id, rule string
+}
+
+func (d *duplicate) Error() string { return d.pe.Error() }
+func (d *duplicate) Unwrap() error { return d.pe }
+
+// duplicateMatch reads the record a DUPLICATES_DETECTED matched (nil: not
+// one, or no Lead or Contact named).
+func duplicateMatch(pe *push.Error, body []byte) *duplicate {
+	if pe.Code != "DUPLICATES_DETECTED" {
+		return nil
+	}
+	var errs []struct {
+		DuplicateResult struct {
+			DuplicateRule string `json:"duplicateRule"`
+			MatchResults  []struct {
+				EntityType   string `json:"entityType"`
+				MatchRecords []struct {
+					Record struct {
+						ID string `json:"Id"`
+					} `json:"record"`
+				} `json:"matchRecords"`
+			} `json:"matchResults"`
+		} `json:"duplicateResult"`
+	}
+	json.Unmarshal(body, &errs)
+	for _, e := range errs {
+		for _, m := range e.DuplicateResult.MatchResults {
+			if m.EntityType != "Lead" && m.EntityType != "Contact" { // a Task's WhoId takes only these
+				continue
+			}
+			for _, r := range m.MatchRecords {
+				if r.Record.ID != "" {
+					return &duplicate{pe: pe, id: r.Record.ID, rule: e.DuplicateResult.DuplicateRule}
+				}
+			}
+		}
+	}
+	return nil
 }
 
 func ratingFor(grade string) string {
@@ -631,8 +879,9 @@ func (s *Salesforce) PushAccount(ctx context.Context, m account.MQA) (string, er
 		if name == "" {
 			name = m.Account
 		}
+		name, _ = fit(name, sfAccountNameLen) // the Task has it whole (accountCut)
 		fields := map[string]any{"Name": name}
-		if d := m.Domain(); d != "" {
+		if d, _ := fit(m.Domain(), sfLengths["Website"]); d != "" {
 			fields["Website"] = d
 		}
 		if status, body, h, err = s.call(ctx, "PATCH", path, fields); err != nil {
@@ -667,8 +916,9 @@ func (s *Salesforce) PushAccount(ctx context.Context, m account.MQA) (string, er
 	if err := push.ReportFacts(ctx, facts); err != nil {
 		return "", &push.Error{Connector: "salesforce", Message: "keeping the Account's values: " + err.Error()}
 	}
+	subject, _ := fit("MQA: "+m.Condition, sfSubjectLen)
 	task := map[string]any{
-		"WhatId": r.ID, "Subject": "MQA: " + m.Condition, "Description": m.Summary(), // RewriteAccount writes it again
+		"WhatId": r.ID, "Subject": subject, "Description": taskDescription(m.Summary(), accountCut(m)), // RewriteAccount writes it again
 		"Status": "Completed", "Priority": "High", "ActivityDate": m.At.Format("2006-01-02"),
 	}
 	status, body, h, err = s.call(ctx, "PATCH", s.base()+"/sobjects/Task/"+s.TaskKey+"/"+url.PathEscape(m.ID), task)
@@ -679,6 +929,18 @@ func (s *Salesforce) PushAccount(ctx context.Context, m account.MQA) (string, er
 		return "", sfError(status, body, h, now)
 	}
 	return r.ID, nil
+}
+
+// sfAccountNameLen is the length of the Account's Name.
+const sfAccountNameLen = 255
+
+// accountCut is what of the MQA's company an Account cannot hold whole,
+// for its Task.
+func accountCut(m account.MQA) []string {
+	if _, cut := fit(m.Name, sfAccountNameLen); cut {
+		return []string{fmt.Sprintf("Company name (longer than the Account's Name, %d characters): %s", sfAccountNameLen, m.Name)}
+	}
+	return nil
 }
 
 // RewriteAccount implements push.AccountRewriter: the MQA's Task, found by
@@ -699,7 +961,7 @@ func (s *Salesforce) RewriteAccount(ctx context.Context, m account.MQA) error {
 	if status != 200 {
 		return sfError(status, body, h, s.now())
 	}
-	if status, body, h, err = s.call(ctx, "PATCH", path, map[string]any{"Description": m.Summary()}); err != nil {
+	if status, body, h, err = s.call(ctx, "PATCH", path, map[string]any{"Description": taskDescription(m.Summary(), accountCut(m))}); err != nil {
 		return err
 	}
 	if status != 200 && status != 201 && status != 204 {

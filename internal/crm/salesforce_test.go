@@ -8,6 +8,9 @@ import (
 	"encoding/pem"
 	"strings"
 	"testing"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/baton-hq/baton/internal/crm"
 	"github.com/baton-hq/baton/internal/crm/crmfake"
@@ -156,14 +159,19 @@ func TestSalesforceMatchByEmail(t *testing.T) {
 		t.Fatalf("again: %v, %d leads", err, len(g.Leads))
 	}
 
-	// Off: the duplicate rule blocks the new Lead, unless the header allows it.
+	// Off: the duplicate rule blocks the new Lead; the Task goes on the
+	// record it matched (left as sales keep it), unless the header lets
+	// the save through.
 	h := crmfake.NewSalesforce()
 	defer h.Close()
 	h.DuplicateRule = true
-	h.AddLead(map[string]any{"LastName": "山田", "Company": "サンプル", "Email": lead.Email})
+	matched := h.AddLead(map[string]any{"LastName": "山田", "Company": "サンプル", "Email": lead.Email})
 	c = sf(h)
-	if pe := perr(t, func() error { _, err := c.Push(ctx, lead); return err }()); pe.Code != "DUPLICATES_DETECTED" || !pe.Permanent {
-		t.Fatalf("%+v", pe)
+	if id, err := c.Push(ctx, lead); err != nil || id != matched || len(h.Leads) != 1 || h.Task(lead.MQLID)["WhoId"] != matched || h.LeadByID(matched)["Title"] != nil {
+		t.Fatalf("duplicate rule: %s %v, %d leads, task %v", id, err, len(h.Leads), h.Task(lead.MQLID))
+	}
+	if desc, _ := h.Task(lead.MQLID)["Description"].(string); !strings.Contains(desc, "Standard_Lead_Duplicate_Rule") {
+		t.Fatalf("the Task does not say why it is on this record: %q", desc)
 	}
 	c.DuplicateRuleHeader = "allowSave=true"
 	if _, err := c.Push(ctx, lead); err != nil || len(h.Leads) != 2 {
@@ -225,6 +233,12 @@ func TestSalesforceJapaneseNames(t *testing.T) {
 		{map[string]string{"last_name": "山田", "first_name": "太郎", "name": "山田 太郎"}, "山田", "太郎"},
 		{map[string]string{"name": "山田 太郎"}, "山田 太郎", nil},
 		{map[string]string{"name": "山田 太郎", "first_name": "太郎"}, "山田", "太郎"},
+		// Written without a space, family name first: the given name ends it.
+		{map[string]string{"name": "山田太郎", "first_name": "太郎"}, "山田", "太郎"},
+		{map[string]string{"name": "山田　太郎", "first_name": "太郎"}, "山田", "太郎"},
+		{map[string]string{"name": "山田太郎"}, "山田太郎", nil},
+		// Latin names run together are left whole: "Ann" does not end "Annabel".
+		{map[string]string{"name": "Annabel", "first_name": "bel"}, "Annabel", "bel"},
 	}
 	for i, tc := range cases {
 		l := lead
@@ -252,3 +266,224 @@ func TestSalesforceRedirectIsNotDelivered(t *testing.T) {
 }
 
 var _ push.Connector = (*crm.Salesforce)(nil)
+
+// TestSalesforceCutsToFieldLengths: values longer than Salesforce's
+// fields (Company 255, Title 128, LastName 80, Phone 40; Task Subject 255
+// and Description 32,000), which it refuses with STRING_TOO_LONG, are cut
+// on a character (a surrogate pair, a UTF-8 sequence stays whole), and the
+// Task says which were cut and gives their full values.
+func TestSalesforceCutsToFieldLengths(t *testing.T) {
+	f := crmfake.NewSalesforce()
+	defer f.Close()
+	l := lead
+	l.PersonID, l.MQLID = "p_long", "p_long-c1"
+	company := strings.Repeat("株", 254) + "𠮷式会社" // 𠮷 is two UTF-16 units, at 255 and 256
+	l.Attributes = map[string]string{
+		"last_name": strings.Repeat("山", 100), "first_name": "太郎", "company": company,
+		"title": strings.Repeat("営業本部 ", 40), "phone": "03-1234-5678（代表）内線 1234 / 携帯 090-1234-5678",
+	}
+	l.Condition = strings.Repeat("条件", 200)
+	l.Activity = nil
+	for i := range 15 {
+		l.Activity = append(l.Activity, push.Activity{Type: "page", URL: "https://www.example.co.jp/" + strings.Repeat("資料", 1200), Title: strings.Repeat("製品", 10), At: lead.QualifiedAt.Add(-time.Duration(i) * time.Minute)})
+	}
+	if _, err := sf(f).Push(context.Background(), l); err != nil {
+		t.Fatal(err)
+	}
+	got := f.Lead(l.PersonID)
+	for field, want := range map[string]string{
+		"Company": strings.Repeat("株", 254), "LastName": strings.Repeat("山", 80),
+		"Title": string([]rune(l.Attributes["title"])[:128]),
+	} {
+		if v, _ := got[field].(string); v != want {
+			t.Errorf("%s: %q (%d characters), want %d", field, v, utf8.RuneCountInString(v), utf8.RuneCountInString(want))
+		}
+	}
+	if p, _ := got["Phone"].(string); !utf8.ValidString(p) || utf8.RuneCountInString(p) > 40 || !strings.HasPrefix(p, "03-1234-5678（代表）") {
+		t.Errorf("Phone %q", p)
+	}
+	task := f.Task(l.MQLID)
+	desc, _ := task["Description"].(string)
+	subject, _ := task["Subject"].(string)
+	if !utf8.ValidString(desc) || len(utf16.Encode([]rune(desc))) > 32000 || !utf8.ValidString(subject) || utf8.RuneCountInString(subject) > 255 {
+		t.Fatalf("task: subject %d, description %d characters", utf8.RuneCountInString(subject), utf8.RuneCountInString(desc))
+	}
+	// Why it qualified and what was cut come first; the cut activity is said to be.
+	for _, want := range []string{"MQL (" + l.Condition + ")", "Company", company, l.Attributes["last_name"], l.Attributes["phone"], "cut"} {
+		if !strings.Contains(desc, want) {
+			t.Errorf("description lacks %q", want)
+		}
+	}
+	// A value too long even for the Task does not crowd out why it qualified.
+	l.MQLID = "p_long-c2"
+	l.Attributes["company"] = strings.Repeat("株", 40000)
+	if _, err := sf(f).Push(context.Background(), l); err != nil {
+		t.Fatal(err)
+	}
+	desc, _ = f.Task(l.MQLID)["Description"].(string)
+	if !strings.HasPrefix(desc, "MQL ("+l.Condition+")") || !strings.Contains(desc, "Recent activity") || len(utf16.Encode([]rune(desc))) > 32000 {
+		t.Errorf("description of %d characters: %.80q", utf8.RuneCountInString(desc), desc)
+	}
+}
+
+// TestSalesforceEmailItRefuses: Baton takes addresses Salesforce's Email
+// field refuses (INVALID_EMAIL_ADDRESS): a UTF-8 local part (RFC 6532), an
+// IDN host. The Lead is still delivered, without Email, and the Task gives
+// the address and says why it is not on the Lead.
+func TestSalesforceEmailItRefuses(t *testing.T) {
+	f := crmfake.NewSalesforce()
+	defer f.Close()
+	for i, email := range []string{"山田@example.co.jp", "hanako@例え.jp"} {
+		l := lead
+		l.PersonID = "p_email" + string(rune('a'+i))
+		l.MQLID = l.PersonID + "-c1"
+		l.Email = email
+		if _, err := sf(f).Push(context.Background(), l); err != nil {
+			t.Fatalf("%s: %v", email, err)
+		}
+		got := f.Lead(l.PersonID)
+		desc, _ := f.Task(l.MQLID)["Description"].(string)
+		if got == nil || got["Email"] != nil || got["LastName"] != "山田" || !strings.Contains(desc, email) {
+			t.Errorf("%s: lead %v, description %q", email, got, desc)
+		}
+	}
+}
+
+// TestSalesforceNoName: LastName is required. A name that is blank (a
+// full-width space) or absent takes the email's local part; without a
+// usable email either, a stand-in, never nothing (REQUIRED_FIELD_MISSING).
+func TestSalesforceNoName(t *testing.T) {
+	f := crmfake.NewSalesforce()
+	defer f.Close()
+	cases := []struct {
+		email string
+		attrs map[string]string
+		last  string
+	}{
+		{"hanako@example.co.jp", map[string]string{"name": "\u3000", "company": "サンプル株式会社"}, "hanako"},
+		{"hanako@example.co.jp", map[string]string{"last_name": " ", "company": "サンプル株式会社"}, "hanako"},
+		{"", map[string]string{"company": "サンプル株式会社"}, "[not provided]"},
+	}
+	for i, tc := range cases {
+		l := lead
+		l.PersonID = "p_noname" + string(rune('a'+i))
+		l.MQLID = l.PersonID + "-c1"
+		l.Email, l.Attributes = tc.email, tc.attrs
+		if _, err := sf(f).Push(context.Background(), l); err != nil {
+			t.Fatalf("%v: %v", tc.attrs, err)
+		}
+		if got := f.Lead(l.PersonID); got["LastName"] != tc.last || got["Company"] != "サンプル株式会社" {
+			t.Errorf("%v: LastName %q Company %q", tc.attrs, got["LastName"], got["Company"])
+		}
+	}
+}
+
+// TestSalesforceLastNameWhateverTheMapping: with last_name mapped to a
+// field of the org's own (or to none), a new Lead still gets the LastName
+// Salesforce requires, a stand-in, instead of REQUIRED_FIELD_MISSING.
+func TestSalesforceLastNameWhateverTheMapping(t *testing.T) {
+	f := crmfake.NewSalesforce()
+	defer f.Close()
+	for i, field := range []string{"", "LastNameKana__c"} {
+		c := sf(f)
+		c.Fields = map[string]string{"last_name": field}
+		l := lead
+		l.PersonID = "p_mapped" + string(rune('a'+i))
+		l.MQLID = l.PersonID + "-c1"
+		if _, err := c.Push(context.Background(), l); err != nil {
+			t.Fatalf("last_name -> %q: %v", field, err)
+		}
+		if got := f.Lead(l.PersonID); got["LastName"] != "hanako" || field != "" && got[field] != "山田" {
+			t.Errorf("last_name -> %q: %v", field, got)
+		}
+	}
+}
+
+// TestSalesforceDuplicateRuleByName: match_by_email finds no one with the
+// email, but the org's duplicate rule matches a Lead by name and company
+// (DUPLICATES_DETECTED): the MQL's Task goes on that Lead instead of a
+// dead letter, once however often it is delivered.
+func TestSalesforceDuplicateRuleByName(t *testing.T) {
+	ctx := context.Background()
+	f := crmfake.NewSalesforce()
+	defer f.Close()
+	f.DuplicateRule = true
+	existing := f.AddLead(map[string]any{"LastName": "山田", "Company": "サンプル株式会社", "Email": "yamada@old.example.co.jp"})
+	c := sf(f)
+	c.MatchByEmail = true
+	for range 2 {
+		id, err := c.Push(ctx, lead)
+		if err != nil || id != existing {
+			t.Fatalf("%s %v", id, err)
+		}
+	}
+	if len(f.Leads) != 1 || len(f.Tasks) != 1 || f.Task(lead.MQLID)["WhoId"] != existing {
+		t.Fatalf("%d leads, %d tasks, task %v", len(f.Leads), len(f.Tasks), f.Task(lead.MQLID))
+	}
+}
+
+// TestSalesforceRefusedValuesOfItsOwn: what Baton cannot know ahead, the
+// org's own field lengths (a custom Department__c of 20) and an address
+// Salesforce refuses though Baton's check passed it, is refused
+// (STRING_TOO_LONG with its max length, INVALID_EMAIL_ADDRESS); the Lead
+// is sent again fitted (cut, the email left off) and the Task says so.
+func TestSalesforceRefusedValuesOfItsOwn(t *testing.T) {
+	f := crmfake.NewSalesforce()
+	defer f.Close()
+	f.LeadFieldLengths = map[string]int{"Department__c": 20}
+	c := sf(f)
+	c.Fields = map[string]string{"department": "Department__c"}
+	l := lead
+	l.Attributes = map[string]string{"last_name": "山田", "company": "サンプル株式会社", "department": "経営企画本部 デジタルトランスフォーメーション推進室"}
+	f.Fail(1, crmfake.Fault{Status: 400, Body: `[{"message":"Email: invalid email address: hanako@example.co.jp","errorCode":"INVALID_EMAIL_ADDRESS","fields":["Email"]}]`})
+	if _, err := c.Push(context.Background(), l); err != nil {
+		t.Fatal(err)
+	}
+	got := f.Lead(l.PersonID)
+	if got["Department__c"] != string([]rune(l.Attributes["department"])[:20]) || got["Email"] != nil || got["LastName"] != "山田" {
+		t.Fatalf("lead %v", got)
+	}
+	desc, _ := f.Task(l.MQLID)["Description"].(string)
+	for _, want := range []string{l.Attributes["department"], "Department__c", l.Email} {
+		if !strings.Contains(desc, want) {
+			t.Errorf("description lacks %q", want)
+		}
+	}
+}
+
+// TestSalesforceUnknownExternalID: an upsert by a field that is not an
+// external id on the object is NOT_FOUND, a permanent failure naming it.
+func TestSalesforceUnknownExternalID(t *testing.T) {
+	f := crmfake.NewSalesforce()
+	defer f.Close()
+	c := sf(f)
+	c.TaskKey = "Baton_Mql_Id__c"
+	if pe := perr(t, func() error { _, err := c.Push(context.Background(), lead); return err }()); !pe.Permanent || pe.Code != "NOT_FOUND" || !strings.Contains(pe.Message, "Baton_Mql_Id__c") {
+		t.Fatalf("%+v", pe)
+	}
+}
+
+// TestSalesforceAdoptFitsTheOrgsLengths: the Lead sales created is
+// adopted (match_by_email) with a value over one of the org's own field
+// lengths: it is cut to what Salesforce named, not dead-lettered.
+func TestSalesforceAdoptFitsTheOrgsLengths(t *testing.T) {
+	f := crmfake.NewSalesforce()
+	defer f.Close()
+	f.LeadFieldLengths = map[string]int{"Department__c": 20}
+	existing := f.AddLead(map[string]any{"LastName": "山田", "Company": "サンプル", "Email": lead.Email})
+	c := sf(f)
+	c.MatchByEmail = true
+	c.Fields = map[string]string{"department": "Department__c"}
+	l := lead
+	l.Attributes = map[string]string{"last_name": "山田", "department": "経営企画本部 デジタルトランスフォーメーション推進室"}
+	id, err := c.Push(context.Background(), l)
+	if err != nil || id != existing {
+		t.Fatalf("%s %v", id, err)
+	}
+	if got := f.LeadByID(existing); got["Department__c"] != string([]rune(l.Attributes["department"])[:20]) || got["Baton_Person_Id__c"] != l.PersonID {
+		t.Fatalf("lead %v", got)
+	}
+	if desc, _ := f.Task(l.MQLID)["Description"].(string); !strings.Contains(desc, l.Attributes["department"]) {
+		t.Fatalf("description %q", desc)
+	}
+}

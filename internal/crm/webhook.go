@@ -29,16 +29,18 @@ func (w *Webhook) Name() string { return "webhook" }
 
 // Push implements push.Connector.
 func (w *Webhook) Push(ctx context.Context, l push.Lead) (string, error) {
-	return w.post(ctx, l.MQLID, "mql.created", l)
+	return w.post(ctx, l.MQLID, "mql.created", l.QualifiedAt, l)
 }
 
-// post sends one signed message; id is its webhook-id (and the id returned).
-func (w *Webhook) post(ctx context.Context, id, typ string, data any) (string, error) {
+// post sends one signed message; id is its webhook-id (and the id
+// returned). The payload is Standard Webhooks': type, timestamp (when it
+// happened, at, so the same on every retry) and data.
+func (w *Webhook) post(ctx context.Context, id, typ string, at time.Time, data any) (string, error) {
 	key, err := stdwebhook.Key(w.Secret)
 	if err != nil {
 		return "", &push.Error{Connector: "webhook", Message: err.Error(), Permanent: true}
 	}
-	body, err := json.Marshal(map[string]any{"type": typ, "data": data})
+	body, err := json.Marshal(map[string]any{"type": typ, "timestamp": at.UTC().Format(time.RFC3339Nano), "data": data})
 	if err != nil {
 		return "", err
 	}
@@ -75,7 +77,7 @@ func (w *Webhook) post(ctx context.Context, id, typ string, data any) (string, e
 // PushAccount implements push.AccountConnector: the MQA as JSON, type
 // "mqa.created", signed like an MQL.
 func (w *Webhook) PushAccount(ctx context.Context, m account.MQA) (string, error) {
-	return w.post(ctx, m.ID, "mqa.created", m)
+	return w.post(ctx, m.ID, "mqa.created", m.At, m)
 }
 
 // RewriteAccount implements push.AccountRewriter: the MQA as it now is,
@@ -83,6 +85,6 @@ func (w *Webhook) PushAccount(ctx context.Context, m account.MQA) (string, error
 // takes one person from it, so its count of people tells the versions
 // apart in the webhook-id (stable across retries).
 func (w *Webhook) RewriteAccount(ctx context.Context, m account.MQA) error {
-	_, err := w.post(ctx, m.ID+"-people-"+strconv.Itoa(len(m.People)), "mqa.updated", m)
+	_, err := w.post(ctx, m.ID+"-people-"+strconv.Itoa(len(m.People)), "mqa.updated", m.At, m)
 	return err
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/crm"
+	"github.com/baton-hq/baton/internal/crm/crmfake"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
@@ -126,6 +127,11 @@ func TestDeliversWhatSalesNeeds(t *testing.T) {
 	f.drain(t, 1, time.Second)
 	if rc.ids[f.mql.ID] != 1 || rc.verified != 1 {
 		t.Fatalf("webhook deliveries %v, verified %d", rc.ids, rc.verified)
+	}
+	// Standard Webhooks' payload: type, timestamp (when it happened, the
+	// same on every retry) and data.
+	if ts, _ := rc.bodies[0]["timestamp"].(string); rc.bodies[0]["type"] != "mql.created" || ts != f.mql.At.UTC().Format(time.RFC3339Nano) {
+		t.Fatalf("envelope type %v timestamp %v", rc.bodies[0]["type"], rc.bodies[0]["timestamp"])
 	}
 	data := rc.bodies[0]["data"].(map[string]any)
 	if data["email"] != "lead@example.com" || data["condition"] != "hot-and-fit" || data["grade"] != "A" {
@@ -392,5 +398,36 @@ func TestRequalifiedLeadSaysWhy(t *testing.T) {
 	want := "Qualified again (MQL 2): sales marked the previous MQL lost on " + lostAt.Format("2006-01-02") + " (chose a competitor)"
 	if !strings.Contains(l.Summary(), want) {
 		t.Fatalf("summary without %q:\n%s", want, l.Summary())
+	}
+}
+
+// TestErasedWhileRetrying: the MQL's first delivery to Salesforce failed
+// (503) and waits for its retry when the person is erased. The retry
+// delivers nothing (no Lead, no Task at the fake org) and the message
+// leaves the queue, neither retried again nor dead-lettered.
+func TestErasedWhileRetrying(t *testing.T) {
+	f := setup(t, &receiver{ids: map[string]int{}})
+	ctx := context.Background()
+	org := crmfake.NewSalesforce()
+	defer org.Close()
+	org.Now = f.clk.now
+	f.w.Connectors = []push.Connector{&crm.Salesforce{LoginURL: org.URL, ClientID: org.ClientID, ClientSecret: org.ClientSecret, LeadKey: "Baton_Person_Id__c", TaskKey: "Baton_MQL_Id__c", Now: f.clk.now}}
+	org.Fail(1, crmfake.Fault{Status: 503, Body: crmfake.SFServiceUnavailable})
+	f.drain(t, 1, time.Second)
+	if st := statusOf(t, f)["salesforce"]; st.Status != push.StatusRetrying || len(org.Leads) != 0 {
+		t.Fatalf("after the 503: %+v, %d leads", st, len(org.Leads))
+	}
+	if err := f.w.T.Put(ctx, table.Item{PK: privacy.TombstonePK(f.mql.Email), SK: "TOMB", Kind: privacy.KindTombstone, Data: []byte(`{}`)}, table.Always); err != nil {
+		t.Fatal(err)
+	}
+	f.drain(t, 5, time.Hour)
+	if len(org.Leads) != 0 || len(org.Tasks) != 0 || org.Calls["PATCH Lead"] != 1 {
+		t.Fatalf("delivered after the erasure: %d leads, %d tasks, %d upserts", len(org.Leads), len(org.Tasks), org.Calls["PATCH Lead"])
+	}
+	if n, _ := f.q.Pending(ctx); n != 0 {
+		t.Fatalf("%d still queued", n)
+	}
+	if dead, _ := f.q.Dead(ctx); len(dead) != 0 {
+		t.Fatalf("dead-lettered %+v", dead)
 	}
 }

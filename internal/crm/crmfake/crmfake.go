@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf16"
 
 	"github.com/baton-hq/baton/internal/clock"
 )
@@ -31,6 +32,7 @@ type Fault struct {
 type base struct {
 	mu     sync.Mutex
 	faults []Fault
+	lose   map[string]int
 	Calls  map[string]int // "METHOD /path-pattern" -> count
 	*httptest.Server
 }
@@ -46,6 +48,37 @@ func (b *base) Fail(n int, f Fault) {
 	for i := 0; i < n; i++ {
 		b.faults = append(b.faults, f)
 	}
+}
+
+// LoseAnswer makes the next n requests of call ("POST /path") be done but
+// their answers lost: the connection is closed without one, as when the
+// client's timeout or a proxy gives up after the SFA did the work.
+func (b *base) LoseAnswer(call string, n int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.lose == nil {
+		b.lose = map[string]int{}
+	}
+	b.lose[call] += n
+}
+
+// lossy serves next, dropping the answers LoseAnswer asked for.
+func (b *base) lossy(next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b.mu.Lock()
+		call := r.Method + " " + r.URL.Path
+		lose := b.lose[call] > 0
+		if lose {
+			b.lose[call]--
+		}
+		b.mu.Unlock()
+		if !lose {
+			next(w, r)
+			return
+		}
+		next(httptest.NewRecorder(), r)
+		panic(http.ErrAbortHandler) // closes the connection, unanswered
+	})
 }
 
 // fault serves a queued fault, if any (callers hold mu).
@@ -88,6 +121,9 @@ type HubSpot struct {
 	// (default HubSpot's own): a contact's stage is never set to an earlier
 	// one, and an unknown stage is refused.
 	LifecycleOrder []string
+	// Enumerations are the contact properties that take only their options
+	// (dropdowns, radio buttons): any other value is refused, INVALID_OPTION.
+	Enumerations map[string][]string
 	// SearchLag is how long a created note stays invisible to search, as
 	// HubSpot's search index lags its writes (default 10 s).
 	SearchLag time.Duration
@@ -118,9 +154,13 @@ var RateHeaders = map[string]string{
 
 // NewHubSpot starts the fake.
 func NewHubSpot() *HubSpot {
-	h := &HubSpot{Token: "pat-na1-fake-token", Contacts: map[string]map[string]string{}, Companies: map[string]map[string]string{}, companyAt: map[string]time.Time{}, LifecycleOrder: DefaultLifecycle, SearchLag: 10 * time.Second, Now: clock.Now}
+	h := &HubSpot{Token: "pat-na1-fake-token", Contacts: map[string]map[string]string{}, Companies: map[string]map[string]string{}, companyAt: map[string]time.Time{}, LifecycleOrder: DefaultLifecycle, SearchLag: 10 * time.Second, Now: clock.Now,
+		Enumerations: map[string][]string{
+			"hs_lead_status": {"NEW", "OPEN", "IN_PROGRESS", "OPEN_DEAL", "UNQUALIFIED", "ATTEMPTED_TO_CONTACT", "CONNECTED", "BAD_TIMING"},
+			"numemployees":   {"1-5", "5-25", "25-50", "50-100", "100-500", "500-1000", "1000+"},
+		}}
 	h.Calls = map[string]int{}
-	h.Server = httptest.NewServer(http.HandlerFunc(h.serve))
+	h.Server = httptest.NewServer(h.lossy(h.serve))
 	return h
 }
 
@@ -174,6 +214,10 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		writeJSON(w, 404, map[string]string{"status": "error", "message": "resource not found", "correlationId": "c6f2b1e0-0000-4000-8000-000000000012", "category": "OBJECT_NOT_FOUND"})
+		return
+	}
+	if id, ok := strings.CutPrefix(r.URL.Path, "/crm/v3/objects/contacts/"); ok && r.Method == "PATCH" && !strings.Contains(id, "/") {
+		h.patchContact(w, r, id, now)
 		return
 	}
 	if id, ok := strings.CutPrefix(r.URL.Path, "/crm/v3/objects/contacts/"); ok && r.Method == "GET" && !strings.Contains(id, "/") {
@@ -231,6 +275,27 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
+		for _, in := range req.Inputs {
+			if name, ok := tooLong(in.Properties); ok {
+				writeJSON(w, 400, hsTooLong(name))
+				return
+			}
+			if bad := h.badOptions(in.Properties); bad != nil {
+				writeJSON(w, 400, bad)
+				return
+			}
+		}
+		for _, in := range req.Inputs {
+			if h.Contacts[in.ID] != nil {
+				continue
+			}
+			for _, c := range h.Contacts { // another contact's secondary address: HubSpot will not create it
+				if extra := c["hs_additional_emails"]; extra != "" && slices.Contains(strings.Split(extra, ";"), in.ID) {
+					writeJSON(w, 409, map[string]string{"status": "error", "message": "Contact already exists. Existing ID: " + c["hs_object_id"], "correlationId": "c6f2b1e0-0000-4000-8000-000000000015", "category": "CONFLICT"})
+					return
+				}
+			}
+		}
 		var results, errs []map[string]any
 		for _, in := range req.Inputs {
 			if in.IDProperty != "email" || !strings.Contains(in.ID, "@") {
@@ -280,10 +345,20 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 			}
 			body := n["properties"].(map[string]any)["hs_note_body"].(string)
 			for _, g := range req.FilterGroups {
+				all := len(g.Filters) > 0
 				for _, f := range g.Filters {
-					if f.PropertyName == "hs_note_body" && f.Operator == "CONTAINS_TOKEN" && strings.Contains(body, f.Value) {
-						hits = append(hits, n)
+					switch {
+					case f.PropertyName == "hs_note_body" && f.Operator == "CONTAINS_TOKEN":
+						all = all && strings.Contains(body, f.Value)
+					case (f.PropertyName == "associations.contact" || f.PropertyName == "associations.company") && f.Operator == "EQ":
+						all = all && noteOf(n, f.Value)
+					default:
+						all = false
 					}
+				}
+				if all {
+					hits = append(hits, map[string]any{"id": n["id"], "properties": n["properties"]})
+					break
 				}
 			}
 		}
@@ -338,6 +413,24 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 	case "/crm/v3/objects/notes":
 		var note map[string]any
 		json.NewDecoder(r.Body).Decode(&note)
+		props, _ := note["properties"].(map[string]any)
+		strs := map[string]string{}
+		for k, v := range props {
+			strs[k], _ = v.(string)
+		}
+		if name, ok := tooLong(strs); ok {
+			writeJSON(w, 400, hsTooLong(name))
+			return
+		}
+		if strs["hs_timestamp"] == "" { // a note must say when it happened
+			writeJSON(w, 400, map[string]any{"status": "error", "category": "VALIDATION_ERROR", "correlationId": "c6f2b1e0-0000-4000-8000-000000000019",
+				"message": `Property values were not valid: [{"isValid":false,"message":"hs_timestamp is required","error":"REQUIRED_FIELD","name":"hs_timestamp"}]`})
+			return
+		}
+		if bad := h.badAssociation(note); bad != "" {
+			writeJSON(w, 400, map[string]any{"status": "error", "category": "VALIDATION_ERROR", "correlationId": "c6f2b1e0-0000-4000-8000-000000000020", "message": bad})
+			return
+		}
 		h.seq++
 		note["id"] = fmt.Sprint(9000 + h.seq)
 		note["indexedAt"] = h.Now().Add(h.SearchLag)
@@ -346,6 +439,122 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeJSON(w, 404, map[string]string{"status": "error", "message": "Unable to route " + r.Method + " request", "category": "OBJECT_NOT_FOUND"})
 	}
+}
+
+// patchContact serves PATCH /crm/v3/objects/contacts/{id}: the properties
+// sent change, the lifecycle stage only forward; an unknown id is 404.
+func (h *HubSpot) patchContact(w http.ResponseWriter, r *http.Request, id, now string) {
+	var req struct {
+		Properties map[string]string `json:"properties"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.Properties == nil {
+		writeJSON(w, 400, map[string]string{"status": "error", "message": "Invalid input JSON on line 1", "correlationId": "c6f2b1e0-0000-4000-8000-000000000016", "category": "VALIDATION_ERROR"})
+		return
+	}
+	if name, long := tooLong(req.Properties); long {
+		writeJSON(w, 400, hsTooLong(name))
+		return
+	}
+	if bad := h.badOptions(req.Properties); bad != nil {
+		writeJSON(w, 400, bad)
+		return
+	}
+	for _, c := range h.Contacts {
+		if c["hs_object_id"] != id {
+			continue
+		}
+		if stage := req.Properties["lifecyclestage"]; stage != "" && c["lifecyclestage"] != "" && slices.Index(h.LifecycleOrder, c["lifecyclestage"]) > slices.Index(h.LifecycleOrder, stage) {
+			writeJSON(w, 400, map[string]any{"status": "error", "category": "VALIDATION_ERROR", "correlationId": "c6f2b1e0-0000-4000-8000-000000000017",
+				"message": fmt.Sprintf(`Property values were not valid: [{"isValid":false,"message":"The lifecycle stage can't be set backward from %s to %s. Clear the property first to move it backward.","error":"INVALID_LIFECYCLE_STAGE","name":"lifecyclestage"}]`, c["lifecyclestage"], stage)})
+			return
+		}
+		maps.Copy(c, req.Properties)
+		writeJSON(w, 200, map[string]any{"id": id, "properties": c, "createdAt": now, "updatedAt": now, "archived": false})
+		return
+	}
+	writeJSON(w, 404, map[string]string{"status": "error", "message": "resource not found", "correlationId": "c6f2b1e0-0000-4000-8000-000000000018", "category": "OBJECT_NOT_FOUND"})
+}
+
+// badOptions is HubSpot's refusal of values an enumeration property does
+// not have among its options (nil: none), every such property named.
+func (h *HubSpot) badOptions(props map[string]string) map[string]any {
+	var errs []map[string]any
+	names := slices.Sorted(maps.Keys(props))
+	for _, name := range names {
+		opts, enum := h.Enumerations[name]
+		if v := props[name]; enum && v != "" && !slices.Contains(opts, v) {
+			errs = append(errs, map[string]any{"isValid": false, "message": fmt.Sprintf("%s was not one of the allowed options: %v", v, opts), "error": "INVALID_OPTION", "name": name})
+		}
+	}
+	if errs == nil {
+		return nil
+	}
+	list, _ := json.Marshal(errs)
+	return map[string]any{"status": "error", "category": "VALIDATION_ERROR", "correlationId": "c6f2b1e0-0000-4000-8000-000000000021", "message": "Property values were not valid: " + string(list)}
+}
+
+// HSMaxValue is the most characters HubSpot keeps in a property value
+// (a note's body included): a longer one is refused, not cut.
+const HSMaxValue = 65536
+
+// tooLong names a property whose value is longer than HSMaxValue,
+// counted as HubSpot (Java) counts: UTF-16 units.
+func tooLong(props map[string]string) (string, bool) {
+	for k, v := range props {
+		if len(utf16.Encode([]rune(v))) > HSMaxValue {
+			return k, true
+		}
+	}
+	return "", false
+}
+
+func hsTooLong(name string) map[string]any {
+	return map[string]any{"status": "error", "category": "VALIDATION_ERROR", "correlationId": "c6f2b1e0-0000-4000-8000-000000000014",
+		"message": fmt.Sprintf(`Property values were not valid: [{"isValid":false,"message":"%s must be at most %d characters","error":"INVALID_STRING","name":"%s"}]`, name, HSMaxValue, name)}
+}
+
+// badAssociation says what is wrong with a note's associations ("": none):
+// HubSpot's note-to-contact is type 202, note-to-company 190, each to a
+// record that exists.
+func (h *HubSpot) badAssociation(note map[string]any) string {
+	as, _ := note["associations"].([]any)
+	for _, a := range as {
+		m, _ := a.(map[string]any)
+		to, _ := m["to"].(map[string]any)
+		id, _ := to["id"].(string)
+		types, _ := m["types"].([]any)
+		for _, ty := range types {
+			tm, _ := ty.(map[string]any)
+			typeID, _ := tm["associationTypeId"].(float64)
+			found := false
+			switch typeID {
+			case 202:
+				for _, c := range h.Contacts {
+					found = found || c["hs_object_id"] == id
+				}
+			case 190:
+				found = h.Companies[id] != nil
+			default:
+				return fmt.Sprintf("association type %v is not one of note's", tm["associationTypeId"])
+			}
+			if !found {
+				return fmt.Sprintf("No object found with id %s for association type %v", id, tm["associationTypeId"])
+			}
+		}
+	}
+	return ""
+}
+
+// noteOf reports whether note n is associated with the record id.
+func noteOf(n map[string]any, id string) bool {
+	as, _ := n["associations"].([]any)
+	for _, a := range as {
+		to, _ := a.(map[string]any)["to"].(map[string]any)
+		if to["id"] == id {
+			return true
+		}
+	}
+	return false
 }
 
 // HubSpotDeal is a deal of the fake: its properties and associated contacts' ids.
@@ -459,14 +668,17 @@ func NewKintone() *Kintone {
 		},
 		Fields: map[string]map[string]any{
 			"email":      {"type": "SINGLE_LINE_TEXT", "code": "email", "label": "メールアドレス", "noLabel": false, "required": true, "unique": true, "maxLength": "", "minLength": "", "defaultValue": "", "expression": "", "hideExpression": false},
-			"company":    {"type": "SINGLE_LINE_TEXT", "code": "company", "label": "会社名", "noLabel": false, "required": false, "unique": false},
+			"company":    {"type": "SINGLE_LINE_TEXT", "code": "company", "label": "会社名", "noLabel": false, "required": false, "unique": false, "maxLength": "64"},
 			"name":       {"type": "SINGLE_LINE_TEXT", "code": "name", "label": "氏名", "noLabel": false, "required": false, "unique": false},
 			"mql_reason": {"type": "MULTI_LINE_TEXT", "code": "mql_reason", "label": "MQL理由", "noLabel": false, "required": false},
 			"grade":      {"type": "SINGLE_LINE_TEXT", "code": "grade", "label": "グレード", "noLabel": false, "required": false, "unique": false},
-			"mail_link":  {"type": "LINK", "code": "mail_link", "label": "メール（リンク）", "noLabel": false, "required": false, "unique": true, "protocol": "MAIL"},
+			"employees":  {"type": "NUMBER", "code": "employees", "label": "従業員数", "noLabel": false, "required": false, "unique": false},
+			"industry": {"type": "DROP_DOWN", "code": "industry", "label": "業種", "noLabel": false, "required": false,
+				"options": map[string]any{"製造業": map[string]any{"label": "製造業", "index": "0"}, "情報通信業": map[string]any{"label": "情報通信業", "index": "1"}, "その他": map[string]any{"label": "その他", "index": "2"}}},
+			"mail_link": {"type": "LINK", "code": "mail_link", "label": "メール（リンク）", "noLabel": false, "required": false, "unique": true, "protocol": "MAIL"},
 		}}
 	k.Calls = map[string]int{}
-	k.Server = httptest.NewServer(http.HandlerFunc(k.serve))
+	k.Server = httptest.NewServer(k.lossy(k.serve))
 	return k
 }
 
@@ -542,8 +754,20 @@ func (k *Kintone) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		key := rec.UpdateKey.Value
+		_, exists := a.records[key]
+		values := map[string]string{}
+		for code, v := range rec.Record {
+			values[code] = v.Value
+		}
+		if _, ok := values[a.key]; !ok {
+			values[a.key] = key // a new record takes its update key's value
+		}
+		if errs := kintoneInvalid(a.fields, values, !exists, i); len(errs) > 0 {
+			writeJSON(w, 400, map[string]any{"code": "CB_VA01", "id": "1505999166-8", "message": "入力内容が正しくありません。", "errors": errs})
+			return
+		}
 		op := "UPDATE"
-		if _, ok := a.records[key]; !ok {
+		if !exists {
 			if !req.Upsert {
 				writeJSON(w, 404, map[string]string{"code": "GAIA_RE01", "id": "1505999166-5", "message": "指定したレコード（" + a.key + ": " + key + "）が見つかりません。"})
 				return
@@ -560,6 +784,43 @@ func (k *Kintone) serve(w http.ResponseWriter, r *http.Request) {
 		out = append(out, map[string]string{"id": fmt.Sprint(a.ids[key]), "revision": fmt.Sprint(a.revs[key]), "operation": op})
 	}
 	writeJSON(w, 200, map[string]any{"records": out})
+}
+
+// kintoneInvalid is what kintone refuses in record i's values, as its
+// CB_VA01 errors (records[i].record.<code>.value -> messages): a required
+// field left out of a new record, text over the field's maxLength, a
+// NUMBER that is not a number, a DROP_DOWN or RADIO_BUTTON value that is
+// not one of its options.
+func kintoneInvalid(form map[string]map[string]any, values map[string]string, insert bool, i int) map[string]any {
+	errs := map[string]any{}
+	refuse := func(code, msg string) {
+		errs[fmt.Sprintf("records[%d].record.%s.value", i, code)] = map[string][]string{"messages": {msg}}
+	}
+	for code, f := range form {
+		v, given := values[code]
+		if f["required"] == true && (insert && !given || given && v == "") {
+			refuse(code, "必須です。")
+			continue
+		}
+		if !given || v == "" {
+			continue
+		}
+		switch f["type"] {
+		case "SINGLE_LINE_TEXT", "MULTI_LINE_TEXT":
+			if max, err := strconv.Atoi(fmt.Sprint(f["maxLength"])); err == nil && len(utf16.Encode([]rune(v))) > max {
+				refuse(code, fmt.Sprintf("%d文字より短くなければなりません。", max+1))
+			}
+		case "NUMBER":
+			if _, err := strconv.ParseFloat(v, 64); err != nil {
+				refuse(code, "数字でなければなりません。")
+			}
+		case "DROP_DOWN", "RADIO_BUTTON":
+			if opts, _ := f["options"].(map[string]any); opts[v] == nil {
+				refuse(code, fmt.Sprintf("%q は選択肢にありません。", v))
+			}
+		}
+	}
+	return errs
 }
 
 func atoi(s string) int {

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -15,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"github.com/baton-hq/baton/internal/clock"
 )
@@ -31,10 +33,11 @@ type Salesforce struct {
 	// Audience is the only aud a JWT assertion may name: the generic login
 	// host (https://test.salesforce.com for a sandbox), never the My Domain.
 	Audience string
-	// LeadKey is the external-id field on Lead (stored on the record too).
-	LeadKey string
-	Leads   map[string]map[string]any // external id (or "#"+Id for Leads without one) -> fields (+ Id)
-	Tasks   map[string]map[string]any // Task external id -> fields
+	// LeadKey is the external-id field on Lead (stored on the record too),
+	// TaskKey the one on Task: upserts by any other field are 404 NOT_FOUND.
+	LeadKey, TaskKey string
+	Leads            map[string]map[string]any // external id (or "#"+Id for Leads without one) -> fields (+ Id)
+	Tasks            map[string]map[string]any // Task external id -> fields
 	// Accounts by external id (AccountKey, stored on the record too).
 	Accounts   map[string]map[string]any
 	AccountKey string
@@ -49,9 +52,13 @@ type Salesforce struct {
 	// Country and State text fields accept only their names.
 	StateCountryPicklists bool
 	// DuplicateRule refuses a new Lead whose Email an existing Lead or
-	// Contact has (DUPLICATES_DETECTED), unless the request carries
-	// Sforce-Duplicate-Rule-Header: allowSave=true.
+	// Contact has, or whose LastName and Company a Lead has
+	// (DUPLICATES_DETECTED, naming the record matched), unless the request
+	// carries Sforce-Duplicate-Rule-Header: allowSave=true.
 	DuplicateRule bool
+	// LeadFieldLengths are the lengths of the org's own text fields on
+	// Lead (Department__c: 50 ...), refused over like the standard ones.
+	LeadFieldLengths map[string]int
 	// Now is the fake org's clock (default clock.Now): JWT assertions expire by it.
 	Now func() time.Time
 	// Versions counts REST calls per API version (v62.0 ...).
@@ -85,11 +92,11 @@ const (
 
 // NewSalesforce starts the fake (and its generic login host).
 func NewSalesforce() *Salesforce {
-	s := &Salesforce{ClientID: "3MVG9-fake-client", ClientSecret: "fake-secret", Audience: "https://login.salesforce.com", LeadKey: "Baton_Person_Id__c",
+	s := &Salesforce{ClientID: "3MVG9-fake-client", ClientSecret: "fake-secret", Audience: "https://login.salesforce.com", LeadKey: "Baton_Person_Id__c", TaskKey: "Baton_MQL_Id__c",
 		Leads: map[string]map[string]any{}, Tasks: map[string]map[string]any{}, Accounts: map[string]map[string]any{}, AccountKey: "Baton_Account_Id__c", Contacts: map[string]map[string]any{}, Opportunities: map[string]map[string]any{},
 		tokens: map[string]bool{}, Versions: map[string]int{}, Now: clock.Now}
 	s.Calls = map[string]int{}
-	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.Server = httptest.NewServer(s.lossy(s.serve))
 	s.Login = httptest.NewServer(http.HandlerFunc(s.serveLogin))
 	return s
 }
@@ -274,8 +281,14 @@ func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	store := s.Leads
 	switch parts[2] {
-	case "Task":
-		store = s.Tasks
+	case "Lead", "Task":
+		if want := map[string]string{"Lead": s.LeadKey, "Task": s.TaskKey}[parts[2]]; parts[3] != want {
+			sfErr(w, 404, "NOT_FOUND", "Provided external ID field does not exist or is not accessible: "+parts[3])
+			return
+		}
+		if parts[2] == "Task" {
+			store = s.Tasks
+		}
 	case "Account":
 		if parts[3] != s.AccountKey {
 			sfErr(w, 404, "NOT_FOUND", "Provided external ID field does not exist or is not accessible: "+parts[3])
@@ -323,6 +336,9 @@ func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
 		} else if parts[2] == "Task" && !s.validTask(w, fields) {
 			return
 		}
+		if !s.validStrings(w, parts[2], fields) {
+			return
+		}
 		if !exists {
 			var missing []string
 			req := []string{"LastName", "Company"}
@@ -333,7 +349,7 @@ func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
 				req = []string{"Name"}
 			}
 			for _, f := range req {
-				if fields[f] == nil || fields[f] == "" {
+				if v, _ := fields[f].(string); strings.TrimSpace(v) == "" { // a blank value is no value
 					missing = append(missing, f)
 				}
 			}
@@ -389,7 +405,7 @@ func (s *Salesforce) leadByRecordID(w http.ResponseWriter, r *http.Request, id s
 			io.WriteString(w, SFConvertedLead)
 			return
 		}
-		if !s.validLead(w, fields) {
+		if !s.validLead(w, fields) || !s.validStrings(w, "Lead", fields) {
 			return
 		}
 		if ext, ok := fields[s.LeadKey].(string); ok && ext != "" && !strings.HasPrefix(key, "#") && key != ext {
@@ -456,17 +472,36 @@ func (s *Salesforce) allowDuplicate(w http.ResponseWriter, r *http.Request, fiel
 	if !s.DuplicateRule || strings.Contains(strings.ReplaceAll(strings.ToLower(r.Header.Get("Sforce-Duplicate-Rule-Header")), " ", ""), "allowsave=true") {
 		return true
 	}
-	email, _ := fields["Email"].(string)
-	if email == "" {
-		return true
-	}
-	for _, store := range []map[string]map[string]any{s.Leads, s.Contacts} {
+	str := func(r map[string]any, f string) string { v, _ := r[f].(string); return v }
+	email, last, company := str(fields, "Email"), str(fields, "LastName"), str(fields, "Company")
+	for _, kind := range []string{"Lead", "Contact"} {
+		store := s.Leads
+		if kind == "Contact" {
+			store = s.Contacts
+		}
+		ids := make([]string, 0, len(store))
+		byID := map[string]map[string]any{}
 		for _, rec := range store {
-			if e, _ := rec["Email"].(string); strings.EqualFold(e, email) {
-				writeJSON(w, 400, []map[string]any{{"duplicateResult": map[string]any{"allowSave": false, "duplicateRule": "Standard_Lead_Duplicate_Rule", "matchResults": []any{}},
-					"errorCode": "DUPLICATES_DETECTED", "message": "You're creating a duplicate record. We recommend you use an existing record instead.", "fields": []string{}}})
-				return false
+			ids = append(ids, str(rec, "Id"))
+			byID[str(rec, "Id")] = rec
+		}
+		slices.Sort(ids)
+		for _, id := range ids {
+			rec := byID[id]
+			// The standard matching rules: the same email, or (Leads) the
+			// same name at the same company.
+			sameEmail := email != "" && strings.EqualFold(str(rec, "Email"), email)
+			sameName := kind == "Lead" && last != "" && company != "" && str(rec, "LastName") == last && str(rec, "Company") == company
+			if !sameEmail && !sameName || rec["IsConverted"] == true {
+				continue
 			}
+			match := map[string]any{"entityType": kind, "matchEngine": "FuzzyMatchEngine", "rule": "Standard_" + kind + "_Match_Rule_v1_0", "size": 1, "success": true,
+				"matchRecords": []any{map[string]any{"additionalInformation": []any{}, "fieldDiffs": []any{}, "matchConfidence": 100.0,
+					"record": map[string]any{"attributes": map[string]string{"type": kind, "url": "/services/data/v62.0/sobjects/" + kind + "/" + id}, "Id": id}}}}
+			writeJSON(w, 400, []map[string]any{{"duplicateResult": map[string]any{"allowSave": false, "duplicateRule": "Standard_Lead_Duplicate_Rule", "duplicateRuleEntityType": "Lead",
+				"errorMessage": "You're creating a duplicate record. We recommend you use an existing record instead.", "matchResults": []any{match}},
+				"errorCode": "DUPLICATES_DETECTED", "message": "You're creating a duplicate record. We recommend you use an existing record instead.", "fields": []string{}}})
+			return false
 		}
 	}
 	return true
@@ -655,4 +690,43 @@ func (s *Salesforce) checkJWT(assertion string) error {
 		return fmt.Errorf("expired authorization code")
 	}
 	return nil
+}
+
+// FieldLengths are the lengths of the standard text fields the connector
+// writes, per sObject, as Salesforce documents them: a longer value is
+// refused with STRING_TOO_LONG, not cut.
+var FieldLengths = map[string]map[string]int{
+	"Lead": {"FirstName": 40, "LastName": 80, "Company": 255, "Title": 128, "Email": 80, "Phone": 40, "MobilePhone": 40,
+		"City": 40, "State": 80, "Country": 80, "PostalCode": 20, "Street": 255, "Website": 255, "Industry": 255, "LeadSource": 255, "Description": 32000},
+	"Task":    {"Subject": 255, "Description": 32000},
+	"Account": {"Name": 255, "Website": 255},
+}
+
+// sfEmail is what Salesforce takes as an email address: an ASCII local part
+// (no RFC 6532 UTF-8) and an ASCII host name.
+var sfEmail = regexp.MustCompile(`^[A-Za-z0-9!#$%&'*+/=?^_` + "`" + `{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$`)
+
+// validStrings refuses what Salesforce refuses in text fields: a value
+// longer than the field (counted in characters, as Java counts them: UTF-16
+// units) and an email address it does not take.
+func (s *Salesforce) validStrings(w http.ResponseWriter, object string, fields map[string]any) bool {
+	lengths := FieldLengths[object]
+	if object == "Lead" && len(s.LeadFieldLengths) > 0 {
+		lengths = maps.Clone(lengths)
+		maps.Copy(lengths, s.LeadFieldLengths)
+	}
+	for f, max := range lengths {
+		v, _ := fields[f].(string)
+		if n := len(utf16.Encode([]rune(v))); n > max {
+			sfErr(w, 400, "STRING_TOO_LONG", fmt.Sprintf("%s: data value too large: %s (max length=%d)", f, v, max), f)
+			return false
+		}
+	}
+	if object == "Lead" {
+		if v, _ := fields["Email"].(string); v != "" && !sfEmail.MatchString(v) {
+			sfErr(w, 400, "INVALID_EMAIL_ADDRESS", "Email: invalid email address: "+v, "Email")
+			return false
+		}
+	}
+	return true
 }
