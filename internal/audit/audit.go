@@ -1,9 +1,9 @@
 // Package audit keeps the admin API's audit trail in the table:
 //
-//	PK=AUDIT  SK=<time, UTC, fixed width>#<random>  one admin request: who, which route, which id, the answer
+//	PK=AUDIT  SK=<time, UTC, fixed width>-<sequence><random>  one admin request: who, which route, which id, the answer
 //
 // One partition, read newest first a page at a time (the sort key is the
-// time, so the cursor is a sort key). Admin requests are made by people,
+// time, so the cursor is a sort key, URL-safe as it is). Admin requests are made by people,
 // a few a minute at most, far below what one DynamoDB partition takes.
 // Entries expire (the item's TTL; readers filter on the injected clock
 // too, since DynamoDB deletes expired items lazily).
@@ -22,10 +22,12 @@ package audit
 import (
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/baton-hq/baton/internal/clock"
@@ -46,6 +48,9 @@ const (
 	pk     = "AUDIT"
 	layout = "20060102T150405.000000000Z" // fixed width: sort keys order as times
 )
+
+// seq orders the entries this process records.
+var seq atomic.Uint32
 
 // ErrCursor: a cursor List did not hand out.
 var ErrCursor = errors.New("audit: not a cursor of this list")
@@ -85,15 +90,19 @@ func Holds(it table.Item) bool { return it.PK == pk }
 func (l *Log) Record(ctx context.Context, e Entry) error {
 	e.At = l.now().UTC()
 	e.ID = OpaqueID(e.ID)
+	// Entries of one instant keep the order this process recorded them in
+	// (a fixed test clock, a coarse one); the random half keeps entries of
+	// two processes apart without a read.
 	var n [8]byte
-	if _, err := rand.Read(n[:]); err != nil {
+	binary.BigEndian.PutUint32(n[:4], seq.Add(1))
+	if _, err := rand.Read(n[4:]); err != nil {
 		return err
 	}
 	data, err := json.Marshal(e)
 	if err != nil {
 		return err
 	}
-	sk := e.At.Format(layout) + "#" + hex.EncodeToString(n[:])
+	sk := e.At.Format(layout) + "-" + hex.EncodeToString(n[:])
 	return l.T.Put(ctx, table.Item{PK: pk, SK: sk, Kind: Kind, Data: data, Expires: e.At.Add(l.ttl())}, table.Always)
 }
 
@@ -132,7 +141,7 @@ func (l *Log) List(ctx context.Context, cursor string, limit int) ([]Entry, stri
 
 // ValidCursor reports whether s has the form of an entry's sort key.
 func ValidCursor(s string) bool {
-	at, n, ok := strings.Cut(s, "#")
+	at, n, ok := strings.Cut(s, "-")
 	if !ok || len(n) != 16 {
 		return false
 	}
