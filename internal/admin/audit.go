@@ -52,13 +52,24 @@ func (h *Handler) listAudit(w http.ResponseWriter, r *http.Request) {
 // failing loses the entry, not the request: the answer is already given,
 // and the log line says what was not recorded.
 func (h *Handler) record(r *http.Request, c caller, sw *statusWriter) {
-	e := audit.Entry{Who: c.Cred.Name, Via: "token", Route: r.Pattern, Method: r.Method, Status: sw.status}
+	status := sw.status
+	if status == 0 {
+		status = http.StatusOK // nothing written: net/http answers 200
+	}
 	if c.Session != nil {
-		e.Who, e.Via = c.Session.Name, "session"
+		h.recordAs(r, c.Session.Name, "session", status)
+		return
 	}
-	if e.Status == 0 {
-		e.Status = http.StatusOK // nothing written: net/http answers 200
+	h.recordAs(r, c.Cred.Name, "token", status)
+}
+
+// recordAs records a request of a known caller; sign-in and sign-out call
+// it themselves (they are not behind Require), a refused sign-in is nobody's.
+func (h *Handler) recordAs(r *http.Request, who, via string, status int) {
+	if h.Audit == nil {
+		return
 	}
+	e := audit.Entry{Who: who, Via: via, Route: r.Pattern, Method: r.Method, Status: status}
 	if strings.Contains(r.Pattern, "{id}") {
 		e.ID = r.PathValue("id")
 	}

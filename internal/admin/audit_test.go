@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -28,8 +29,8 @@ func (f *fixture) auditPage(query string) admin.AuditPage {
 }
 
 // Every state-changing request is recorded once its caller is known, with
-// how it was authenticated and the answer, refusals included; requests of
-// nobody known, and reads, are not.
+// how it was authenticated and the answer, refusals included, and so are
+// sign-in and sign-out; requests of nobody known, and reads, are not.
 func TestAuditRecordsWhoDidWhat(t *testing.T) {
 	f := newFixture(t)
 	cookie, csrf := f.login(fullToken)
@@ -49,6 +50,9 @@ func TestAuditRecordsWhoDidWhat(t *testing.T) {
 			t.Fatalf("step %d: %d %s", i, s.a.code, s.a.body)
 		}
 	}
+	if a := f.req("POST", "/admin/logout", url.Values{"csrf": {csrf}}.Encode(), "Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded"); a.code != 303 {
+		t.Fatalf("logout: %d %s", a.code, a.body)
+	}
 	p := f.auditPage("")
 	type row struct {
 		who, via, route string
@@ -62,10 +66,12 @@ func TestAuditRecordsWhoDidWhat(t *testing.T) {
 		}
 	}
 	want := []row{
+		{"BATON_ADMIN_TOKEN", "session", "POST /admin/logout", 303},
 		{"BATON_ADMIN_TOKEN", "token", "POST /admin/links", 415},
 		{"analyst", "token", "POST /admin/links", 403},
 		{"BATON_ADMIN_TOKEN", "session", "POST /admin/links", 403},
 		{"BATON_ADMIN_TOKEN", "session", "POST /admin/links", 201},
+		{"BATON_ADMIN_TOKEN", "session", "POST /admin/login", 303},
 	}
 	if len(got) != len(want) || p.Next != "" {
 		t.Fatalf("entries %+v, next %q", got, p.Next)
@@ -77,11 +83,11 @@ func TestAuditRecordsWhoDidWhat(t *testing.T) {
 	}
 
 	// Pages through a cursor; bad paging is a JSON 400 naming the field.
-	first := f.auditPage("?limit=3")
-	if len(first.Entries) != 3 || first.Next == "" {
+	first := f.auditPage("?limit=4")
+	if len(first.Entries) != 4 || first.Next == "" {
 		t.Fatalf("first page %+v", first)
 	}
-	if rest := f.auditPage("?limit=3&cursor=" + first.Next); len(rest.Entries) != 1 || rest.Entries[0].Status != 201 || rest.Next != "" {
+	if rest := f.auditPage("?limit=4&cursor=" + first.Next); len(rest.Entries) != 2 || rest.Entries[0].Status != 201 || rest.Entries[1].Route != "POST /admin/login" || rest.Next != "" {
 		t.Fatalf("second page %+v", rest)
 	}
 	for _, q := range []string{"?limit=0", "?limit=501", "?limit=x", "?cursor=nope", "?cursor=" + strings.Repeat("9", 60)} {
