@@ -42,8 +42,9 @@ func TestAuditRecordsWhoDidWhat(t *testing.T) {
 		{f.req("POST", "/admin/links", linkJSON, "Cookie", cookie, "Content-Type", "application/json"), 403},                     // no CSRF token
 		{f.req("POST", "/admin/links", linkJSON, "Authorization", "Bearer "+readToken, "Content-Type", "application/json"), 403}, // no write scope
 		{f.req("POST", "/admin/links", linkJSON, "Authorization", "Bearer "+fullToken, "Content-Type", "text/plain"), 415},
-		{f.req("POST", "/admin/links", linkJSON, "Authorization", "Bearer wrong-token", "Content-Type", "application/json"), 401}, // nobody: not recorded
-		{f.req("GET", "/admin/campaigns/nov-news", "", "Authorization", "Bearer "+fullToken), 200},                                // a read: not recorded
+		{f.req("POST", "/admin/links", linkJSON, "Authorization", "Bearer wrong-token", "Content-Type", "application/json"), 401},                // nobody: not recorded
+		{f.req("GET", "/admin/campaigns/nov-news", "", "Authorization", "Bearer "+fullToken), 200},                                               // a read: not recorded
+		{f.req("POST", "/admin/login", url.Values{"token": {"wrong-token"}}.Encode(), "Content-Type", "application/x-www-form-urlencoded"), 401}, // nobody's
 	}
 	for i, s := range steps {
 		if s.a.code != s.want {
