@@ -16,6 +16,7 @@ import (
 	"github.com/baton-hq/baton/internal/audit"
 	"github.com/baton-hq/baton/internal/links"
 	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/table/tablecount"
 )
 
 func (f *fixture) auditPage(query string) admin.AuditPage {
@@ -140,5 +141,39 @@ func TestAuditFailureDoesNotBreakTheRequest(t *testing.T) {
 	}
 	if es, _, err := h.Audit.List(context.Background(), "", 10); err != nil || len(es) != 0 {
 		t.Fatalf("entries %+v %v", es, err)
+	}
+}
+
+// Recording adds no read to a request: the same request reads the table
+// as often with the trail as without it (each on a table of its own).
+func TestAuditAddsNoRead(t *testing.T) {
+	reads := func(withAudit bool) tablecount.Counts {
+		f := newFixture(t)
+		tc := tablecount.New(f.tb)
+		h := &admin.Handler{
+			Credentials: []admin.Credential{admin.FullAccess(fullToken)},
+			People:      noPeople{},
+			Links:       &links.Registry{T: tc, Now: f.clk.Now},
+		}
+		if withAudit {
+			h.Audit = &audit.Log{T: tc, Now: f.clk.Now}
+		}
+		mux := http.NewServeMux()
+		h.Routes(mux)
+		for _, tok := range []string{fullToken, fullToken, "wrong-token"} {
+			r := httptest.NewRequest("POST", "/admin/links", strings.NewReader(linkJSON))
+			r.Header.Set("Authorization", "Bearer "+tok)
+			r.Header.Set("Content-Type", "application/json")
+			mux.ServeHTTP(httptest.NewRecorder(), r)
+		}
+		c := tc.Counts()
+		if es, _, err := (&audit.Log{T: f.tb, Now: f.clk.Now}).List(context.Background(), "", 10); err != nil || withAudit != (len(es) == 2) {
+			t.Fatalf("audit %v: entries %+v %v", withAudit, es, err)
+		}
+		return c
+	}
+	without, with := reads(false), reads(true)
+	if with != without || with.Calls == 0 {
+		t.Fatalf("reads with the audit trail %+v, without %+v", with, without)
 	}
 }
