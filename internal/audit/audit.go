@@ -3,8 +3,9 @@
 //	PK=AUDIT  SK=<time, UTC, fixed width>-<sequence><random>  one admin request: who, which route, which id, the answer
 //
 // One partition, read newest first a page at a time (the sort key is the
-// time, so the cursor is a sort key, URL-safe as it is). Admin requests are made by people,
-// a few a minute at most, far below what one DynamoDB partition takes.
+// time, so the cursor is a sort key, URL-safe as it is). Admin requests
+// are made by people, a few a minute at most, far below what one DynamoDB
+// partition takes.
 // Entries expire (the item's TTL; readers filter on the injected clock
 // too, since DynamoDB deletes expired items lazily).
 //
@@ -16,7 +17,9 @@
 // Baton, and once erased nothing in the store maps it to an email, a name
 // or a behaviour (the erasure suite proves it), while the record that the
 // erasure happened, when and by whom, is the accountability the law asks
-// of the operator (GDPR art. 5(2), APPI's records of handling).
+// of the operator (GDPR art. 5(2); APPI's security control measures, which
+// expect a record of how personal data was handled). Erasure therefore
+// leaves the trail alone: deleting its entries would erase the evidence.
 package audit
 
 import (
