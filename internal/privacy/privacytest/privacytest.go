@@ -7,9 +7,10 @@
 // the admin API.
 // Afterwards the whole store is decoded (every item's keys, and its data as
 // JSON, recursively, base64 and nested JSON included) and none of the
-// person's strings may be left; the admin lists no longer show them; and a
-// replayed form, an old recipient token and an old queued MQL do not bring
-// them back. Another person sharing a browser keeps everything of theirs.
+// person's strings may be left, but for the audit trail's entry of the
+// erasure, which names their opaque id (internal/audit says why); the
+// admin lists no longer show them; and a replayed form, an old recipient
+// token and an old queued MQL do not bring them back. Another person sharing a browser keeps everything of theirs.
 package privacytest
 
 import (
