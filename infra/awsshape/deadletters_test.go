@@ -3,6 +3,7 @@ package awsshape
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
+	"github.com/baton-hq/baton/internal/admin"
 	"github.com/baton-hq/baton/internal/app"
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/config"
@@ -164,5 +166,22 @@ func TestDeadLettersOnSQS(t *testing.T) {
 	expectEmpty(t, ctx, sqsc, dlqURL, dlqARN, "push dead-letter queue")
 	if left := receive(t, ctx, sqsc, scoreURL, scoreARN); len(left) != 1 || left[0].MessageId != sf.ID {
 		t.Fatalf("score failures after the replay: %+v", left)
+	}
+
+	// The admin function's audit trail (in the table) has each replay,
+	// newest first, with the message id and the answer.
+	code, auditBody := invoke2(t, adminFn, httpEvent(clk, "GET", "/admin/audit", "", bearer(), nil, ""))
+	var trail admin.AuditPage
+	if code != 200 || json.Unmarshal([]byte(auditBody), &trail) != nil {
+		t.Fatalf("audit: %d %s", code, auditBody)
+	}
+	var replays []string
+	for _, e := range trail.Entries {
+		if e.Route == "POST /admin/deadletters/{id}/replay" {
+			replays = append(replays, fmt.Sprintf("%s %d %s", e.ID, e.Status, e.Who))
+		}
+	}
+	if want := []string{pm.ID + " 200 BATON_ADMIN_TOKEN", "no-such-id 404 BATON_ADMIN_TOKEN", sf.ID + " 409 BATON_ADMIN_TOKEN"}; fmt.Sprint(replays) != fmt.Sprint(want) {
+		t.Fatalf("replays in the audit trail %q, want %q", replays, want)
 	}
 }

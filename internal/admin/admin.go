@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/baton-hq/baton/internal/account"
+	"github.com/baton-hq/baton/internal/audit"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
@@ -48,6 +49,7 @@ type Handler struct {
 	Workspace     *Workspace     // the workspace pages' reads (people search, campaign reports); nil: without them
 	PublicURL     string         // where Baton is reached from outside, for tracked link URLs (empty: the request's own, see httpx.BaseURL)
 	Backup        Backup         // a copy of the embedded store (GET /admin/backup); nil on DynamoDB
+	Audit         *audit.Log     // who did what (GET /admin/audit); nil: nothing recorded
 	Log           *slog.Logger
 }
 
@@ -61,6 +63,9 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/people/{id}", h.Require(ScopeRead, h.getPerson))
 	mux.Handle("GET /admin/backup", h.Require(ScopeBackup, h.backup))
 	h.timelineRoutes(mux) // timeline.go
+	if h.Audit != nil {
+		h.auditRoutes(mux) // audit.go
+	}
 	if h.Eraser != nil {
 		h.eraseRoutes(mux)
 	}

@@ -174,7 +174,10 @@ var (
 // Require wraps a handler with the admin check for a scope: a bearer token
 // or a browser session. A state-changing request must come from Baton's
 // own origin (or from no browser page at all); with a session it must carry
-// the session's CSRF token, with a bearer token a JSON body.
+// the session's CSRF token, with a bearer token a JSON body. Once the
+// caller is known, a state-changing request and any request of the backup
+// scope (an export of everything) goes to the audit trail with its answer,
+// refusals included (see audit.go).
 func (h *Handler) Require(scope string, next http.HandlerFunc) http.Handler {
 	return h.require(scope, jsonBody, next)
 }
@@ -207,6 +210,11 @@ func (h *Handler) require(scope string, bodies []string, next http.HandlerFunc) 
 			w.Header().Set("WWW-Authenticate", `Bearer realm="baton-admin"`)
 			h.deny(w, r, http.StatusUnauthorized, problem)
 			return
+		}
+		if h.Audit != nil && (!safe(r.Method) || scope == ScopeBackup) {
+			sw := &statusWriter{ResponseWriter: w}
+			w = sw
+			defer h.record(r, c, sw)
 		}
 		if !c.Cred.Scopes[scope] {
 			h.deny(w, r, http.StatusForbidden, "this token lacks the "+scope+" scope")

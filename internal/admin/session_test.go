@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/admin"
+	"github.com/baton-hq/baton/internal/audit"
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
@@ -67,6 +68,7 @@ func newFixture(t *testing.T) *fixture {
 		Reports:     &admin.Reports{T: tb, Now: clk.Now},
 		Recipients:  &admin.Recipients{T: tb, Now: clk.Now}, // no keyring: 503 once past the checks
 		Sessions:    &session.Store{T: tb, TTL: ttl, Now: clk.Now},
+		Audit:       &audit.Log{T: tb, Now: clk.Now},
 	}
 	mux := http.NewServeMux()
 	h.Routes(mux)

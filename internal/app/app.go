@@ -21,6 +21,7 @@ import (
 	"github.com/baton-hq/baton/internal/app/delivery"
 	"github.com/baton-hq/baton/internal/app/sales"
 	"github.com/baton-hq/baton/internal/app/web"
+	"github.com/baton-hq/baton/internal/audit"
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/feedback"
 	"github.com/baton-hq/baton/internal/lab"
@@ -97,7 +98,8 @@ func Assemble(ctx context.Context, c *core.Core) (*App, error) {
 	a.Admin = &admin.Handler{
 		Credentials: creds, People: a.People, Timelines: a.Stitcher, TimelineLimit: cfg.File.TimelineLimit,
 		Eraser: a.Eraser, Links: a.Links, PublicURL: cfg.PublicURL, Log: c.Log,
-		Sessions: &session.Store{T: c.Table, Now: now}, // browser sign-in (the dashboard)
+		Sessions: &session.Store{T: c.Table, Now: now},                                          // browser sign-in (the dashboard)
+		Audit:    &audit.Log{T: c.Table, TTL: time.Duration(cfg.File.AuditRetention), Now: now}, // who did what (GET /admin/audit)
 	}
 	if a.Qualifier != nil {
 		a.Admin.Scores = a.Qualifier

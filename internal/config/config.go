@@ -78,6 +78,7 @@ type File struct {
 	ScrubParams      []string          `yaml:"scrub_params"`             // more URL parameters never stored (besides password/token/csrf/session/card-like names and any holding an email)
 	FormFields       map[string]string `yaml:"form_fields"`              // a site's own form field names -> attributes (e.g. text-123: company), before the built-in names
 	AdminTokens      []AdminToken      `yaml:"admin_tokens"`             // more admin tokens, stored as SHA-256 hashes, with scopes
+	AuditRetention   Duration          `yaml:"audit_retention"`          // admin audit entries kept this long (default 400d)
 	MaxInFlight      int               `yaml:"max_in_flight"`            // local stack: requests served at once before 503 (default 512)
 	MaxPerClient     int               `yaml:"max_in_flight_per_client"` // local stack: requests one client address may have in flight before 429 (default 16; -1 disables)
 	RateLimitPerIP   float64           `yaml:"rate_limit_per_ip"`        // local stack: requests per second per client address (default 100; -1 disables)
@@ -354,6 +355,9 @@ func ParseFile(data []byte, f *File) error {
 	if f.TimelineLimit < 0 {
 		return fmt.Errorf("timeline_limit: must not be negative")
 	}
+	if f.AuditRetention < 0 || f.AuditRetention > 0 && time.Duration(f.AuditRetention) < 24*time.Hour {
+		return fmt.Errorf("audit_retention: want at least a day, e.g. 400d")
+	}
 	for stage, n := range f.KPITargets {
 		if !slices.Contains(KPIStages, stage) {
 			return fmt.Errorf("kpi_targets: %q is not a funnel stage (%s)", stage, strings.Join(KPIStages, ", "))
@@ -371,6 +375,9 @@ var KPIStages = []string{"lead", "mql", "sal", "sql", "opportunity", "customer"}
 func (f *File) defaults() {
 	if f.EventRetention == 0 {
 		f.EventRetention = Duration(400 * 24 * time.Hour)
+	}
+	if f.AuditRetention == 0 {
+		f.AuditRetention = Duration(400 * 24 * time.Hour)
 	}
 	if f.CookieMaxAge == 0 {
 		f.CookieMaxAge = Duration(400 * 24 * time.Hour)

@@ -22,7 +22,7 @@ func TestDefaultsLocal(t *testing.T) {
 	if strings.Join(c.Generated, ",") != "BATON_ADMIN_TOKEN,BATON_WRITE_KEY" {
 		t.Errorf("generated %v", c.Generated)
 	}
-	if time.Duration(c.File.EventRetention) != 400*24*time.Hour || c.File.TimelineLimit != 500 {
+	if time.Duration(c.File.EventRetention) != 400*24*time.Hour || c.File.TimelineLimit != 500 || time.Duration(c.File.AuditRetention) != 400*24*time.Hour {
 		t.Errorf("file defaults %+v", c.File)
 	}
 }
@@ -41,6 +41,8 @@ func TestBadSettingsAreNamed(t *testing.T) {
 	os.WriteFile(bad, []byte("event_retention: 30d\ncookie_max_agee: 1d\n"), 0o600)
 	badDur := filepath.Join(dir, "dur.yaml")
 	os.WriteFile(badDur, []byte("event_retention: forever\n"), 0o600)
+	shortAudit := filepath.Join(dir, "audit.yaml")
+	os.WriteFile(shortAudit, []byte("audit_retention: 1h\n"), 0o600)
 	cases := []struct {
 		env     map[string]string
 		setting string
@@ -58,6 +60,7 @@ func TestBadSettingsAreNamed(t *testing.T) {
 		{map[string]string{"BATON_CONFIG": filepath.Join(dir, "missing.yaml")}, "BATON_CONFIG"},
 		{map[string]string{"BATON_CONFIG": bad}, "BATON_CONFIG"},
 		{map[string]string{"BATON_CONFIG": badDur}, "BATON_CONFIG"},
+		{map[string]string{"BATON_CONFIG": shortAudit}, "BATON_CONFIG"},
 	}
 	for _, c := range cases {
 		_, err := FromEnv(env(c.env), Local)

@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"github.com/baton-hq/baton/internal/audit/audittest"
 	"github.com/baton-hq/baton/internal/identity/identitytest"
 	"github.com/baton-hq/baton/internal/privacy/privacytest"
 	"github.com/baton-hq/baton/internal/qualify/qualifytest"
@@ -17,5 +18,6 @@ func suites() []tabletest.Suite {
 		qualifytest.Suite(),
 		qualifytest.SLASuite(),
 		qualifytest.DealSuite(),
+		audittest.Suite(),
 	}
 }

@@ -40,6 +40,7 @@ const (
 	queue    = "internal/queue"
 	account  = "internal/account"
 	sla      = "internal/sla"
+	audit    = "internal/audit"
 )
 
 // kinds is who owns what.
@@ -81,6 +82,7 @@ var kinds = []kind{
 	{"P#", "ACCTOF", account},    // the person's account
 	{"ACCT#", "MQA#", account},   // MQAs
 	{"ACCT#", "DLV#", push},      // MQA deliveries (the SK is push's, the partition account.PK)
+	{"AUDIT", "", audit},         // the admin API's audit trail
 }
 
 // partitionOwner is the owner of each partition-key prefix: the package
@@ -88,7 +90,7 @@ var kinds = []kind{
 var partitionOwner = map[string]string{
 	"V#": eventlog, "P#": identity, "EMAIL#": identity, "TOMB#": privacy, "SESS#": session, "JOB#": qualify, "CLICKDUE": click, "CAMPEV#": click,
 	"MQLS": qualify, "AGG#": qualify, "SCORED#": qualify, "LINK#": links, "CAMP#": links, "EXT#": push, "INBOX": push, "Q#": queue,
-	"ACCTS": account, "ACCTKEY#": account, "ACCT#": account,
+	"ACCTS": account, "ACCTKEY#": account, "ACCT#": account, "AUDIT": audit,
 }
 
 // plainSK are sort keys that are whole words shared with ordinary text

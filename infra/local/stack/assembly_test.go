@@ -29,6 +29,7 @@ import (
 	"github.com/baton-hq/baton/infra/local/stack"
 	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/admin"
+	"github.com/baton-hq/baton/internal/audit"
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/crm/crmfake"
@@ -338,6 +339,37 @@ func TestAssembly(t *testing.T) {
 			t.Fatalf("read scope wrote: %d", code)
 		}
 		cover("admin_tokens")
+	})
+	t.Run("audit_retention", func(t *testing.T) {
+		s, clk := start(t, "audit_retention: 3d\n", nil)
+		if code, b := do(t, "POST", s.URL+"/admin/links", token, `{"campaign":"c1","urls":["https://www.example.com/"]}`); code != 201 {
+			t.Fatalf("links: %d %s", code, b)
+		}
+		var expires []time.Time
+		s.App.Table.Scan(context.Background(), "", func(it table.Item) error {
+			if audit.Holds(it) {
+				expires = append(expires, it.Expires)
+			}
+			return nil
+		})
+		if len(expires) != 1 || !expires[0].Equal(t0.Add(3*24*time.Hour)) {
+			t.Fatalf("audit entries expire at %v, want 3 days on", expires)
+		}
+		list := func() string {
+			code, b := do(t, "GET", s.URL+"/admin/audit", token, "")
+			if code != 200 {
+				t.Fatalf("audit: %d %s", code, b)
+			}
+			return string(b)
+		}
+		if b := list(); !strings.Contains(b, `"route":"POST /admin/links"`) {
+			t.Fatalf("audit %s", b)
+		}
+		clk.Advance(3 * 24 * time.Hour)
+		if b := list(); b != `{"entries":[]}`+"\n" && b != `{"entries":[]}` {
+			t.Fatalf("after 3 days: %q", b)
+		}
+		cover("audit_retention")
 	})
 	t.Run("rate_limit_per_ip,rate_limit_burst", func(t *testing.T) {
 		s, _ := start(t, "rate_limit_per_ip: 0.001\nrate_limit_burst: 2\n", nil)

@@ -1,0 +1,104 @@
+package admin
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/baton-hq/baton/internal/audit"
+	"github.com/baton-hq/baton/internal/httpx"
+)
+
+// auditRoutes lists the trail. The read scope suffices: an entry names an
+// operator and a route, less than what the read scope already shows of
+// people, and whoever can change things can see who did.
+func (h *Handler) auditRoutes(mux *http.ServeMux) {
+	mux.Handle("GET /admin/audit", h.Require(ScopeRead, h.listAudit))
+}
+
+// AuditPage is the answer of GET /admin/audit: entries newest first, and
+// the cursor of the next page (absent on the last).
+type AuditPage struct {
+	Entries []audit.Entry `json:"entries"`
+	Next    string        `json:"next,omitempty"`
+}
+
+func (h *Handler) listAudit(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	limit := 50
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > audit.MaxLimit {
+			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "limit must be a number from 1 to " + strconv.Itoa(audit.MaxLimit), Field: "limit"})
+			return
+		}
+		limit = n
+	}
+	es, next, err := h.Audit.List(r.Context(), q.Get("cursor"), limit)
+	if errors.Is(err, audit.ErrCursor) {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "cursor must be the next of an earlier page", Field: "cursor"})
+		return
+	}
+	if err != nil {
+		h.fail(w, nil, err)
+		return
+	}
+	httpx.JSON(w, http.StatusOK, AuditPage{Entries: es, Next: next})
+}
+
+// record writes the audit entry of a request once it is answered. A store
+// failing loses the entry, not the request: the answer is already given,
+// and the log line says what was not recorded.
+func (h *Handler) record(r *http.Request, c caller, sw *statusWriter) {
+	status := sw.status
+	if status == 0 {
+		status = http.StatusOK // nothing written: net/http answers 200
+	}
+	if c.Session != nil {
+		h.recordAs(r, c.Session.Name, "session", status)
+		return
+	}
+	h.recordAs(r, c.Cred.Name, "token", status)
+}
+
+// recordAs records a request of a known caller; sign-in and sign-out call
+// it themselves (they are not behind Require), a refused sign-in is nobody's.
+func (h *Handler) recordAs(r *http.Request, who, via string, status int) {
+	if h.Audit == nil {
+		return
+	}
+	e := audit.Entry{Who: who, Via: via, Route: r.Pattern, Method: r.Method, Status: status}
+	if strings.Contains(r.Pattern, "{id}") {
+		e.ID = r.PathValue("id")
+	}
+	// Detached from the request: a client gone before the answer was
+	// recorded still leaves its entry.
+	if err := h.Audit.Record(context.WithoutCancel(r.Context()), e); err != nil {
+		h.log().Error("audit entry not recorded", "err", err, "by", e.Who, "route", e.Route, "status", e.Status)
+	}
+}
+
+// statusWriter remembers the status a handler answered.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection (flushes, deadlines).
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }

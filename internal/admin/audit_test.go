@@ -1,0 +1,179 @@
+package admin_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/baton-hq/baton/internal/admin"
+	"github.com/baton-hq/baton/internal/audit"
+	"github.com/baton-hq/baton/internal/links"
+	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/table/tablecount"
+)
+
+func (f *fixture) auditPage(query string) admin.AuditPage {
+	f.t.Helper()
+	a := f.req("GET", "/admin/audit"+query, "", "Authorization", "Bearer "+readToken)
+	var p admin.AuditPage
+	if a.code != 200 || json.Unmarshal([]byte(a.body), &p) != nil {
+		f.t.Fatalf("GET /admin/audit%s: %d %s", query, a.code, a.body)
+	}
+	return p
+}
+
+// Every state-changing request is recorded once its caller is known, with
+// how it was authenticated and the answer, refusals included, and so are
+// sign-in and sign-out; requests of nobody known, and reads, are not.
+func TestAuditRecordsWhoDidWhat(t *testing.T) {
+	f := newFixture(t)
+	cookie, csrf := f.login(fullToken)
+	steps := []struct {
+		a    answer
+		want int
+	}{
+		{f.req("POST", "/admin/links", linkJSON, "Cookie", cookie, "Content-Type", "application/json", "X-CSRF-Token", csrf), 201},
+		{f.req("POST", "/admin/links", linkJSON, "Cookie", cookie, "Content-Type", "application/json"), 403},                     // no CSRF token
+		{f.req("POST", "/admin/links", linkJSON, "Authorization", "Bearer "+readToken, "Content-Type", "application/json"), 403}, // no write scope
+		{f.req("POST", "/admin/links", linkJSON, "Authorization", "Bearer "+fullToken, "Content-Type", "text/plain"), 415},
+		{f.req("POST", "/admin/links", linkJSON, "Authorization", "Bearer wrong-token", "Content-Type", "application/json"), 401},                // nobody: not recorded
+		{f.req("GET", "/admin/campaigns/nov-news", "", "Authorization", "Bearer "+fullToken), 200},                                               // a read: not recorded
+		{f.req("POST", "/admin/login", url.Values{"token": {"wrong-token"}}.Encode(), "Content-Type", "application/x-www-form-urlencoded"), 401}, // nobody's
+	}
+	for i, s := range steps {
+		if s.a.code != s.want {
+			t.Fatalf("step %d: %d %s", i, s.a.code, s.a.body)
+		}
+	}
+	if a := f.req("POST", "/admin/logout", url.Values{"csrf": {csrf}}.Encode(), "Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded"); a.code != 303 {
+		t.Fatalf("logout: %d %s", a.code, a.body)
+	}
+	p := f.auditPage("")
+	type row struct {
+		who, via, route string
+		status          int
+	}
+	var got []row
+	for _, e := range p.Entries {
+		got = append(got, row{e.Who, e.Via, e.Route, e.Status})
+		if e.Method != "POST" || !e.At.Equal(f.clk.Now()) || e.ID != "" {
+			t.Errorf("entry %+v", e)
+		}
+	}
+	want := []row{
+		{"BATON_ADMIN_TOKEN", "session", "POST /admin/logout", 303},
+		{"BATON_ADMIN_TOKEN", "token", "POST /admin/links", 415},
+		{"analyst", "token", "POST /admin/links", 403},
+		{"BATON_ADMIN_TOKEN", "session", "POST /admin/links", 403},
+		{"BATON_ADMIN_TOKEN", "session", "POST /admin/links", 201},
+		{"BATON_ADMIN_TOKEN", "session", "POST /admin/login", 303},
+	}
+	if len(got) != len(want) || p.Next != "" {
+		t.Fatalf("entries %+v, next %q", got, p.Next)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("entry %d: %+v, want %+v", i, got[i], want[i])
+		}
+	}
+
+	// Pages through a cursor; bad paging is a JSON 400 naming the field.
+	first := f.auditPage("?limit=4")
+	if len(first.Entries) != 4 || first.Next == "" {
+		t.Fatalf("first page %+v", first)
+	}
+	if rest := f.auditPage("?limit=4&cursor=" + first.Next); len(rest.Entries) != 2 || rest.Entries[0].Status != 201 || rest.Entries[1].Route != "POST /admin/login" || rest.Next != "" {
+		t.Fatalf("second page %+v", rest)
+	}
+	for _, q := range []string{"?limit=0", "?limit=501", "?limit=x", "?cursor=nope", "?cursor=" + strings.Repeat("9", 60)} {
+		a := f.req("GET", "/admin/audit"+q, "", "Authorization", "Bearer "+readToken)
+		if a.code != 400 || !strings.Contains(a.body, `"field"`) {
+			t.Errorf("%s: %d %s", q, a.code, a.body)
+		}
+	}
+	if a := f.req("GET", "/admin/audit", ""); a.code != 401 {
+		t.Errorf("anonymous list: %d", a.code)
+	}
+}
+
+// failingAudit is a table whose audit writes fail (a throttled or
+// unreachable store).
+type failingAudit struct{ table.Table }
+
+func (f failingAudit) Put(ctx context.Context, it table.Item, c table.Cond) error {
+	if it.Kind == audit.Kind {
+		return errors.New("ProvisionedThroughputExceededException")
+	}
+	return f.Table.Put(ctx, it, c)
+}
+
+// A store failing to record loses the entry, not the request: the answer
+// stands, and the log says what was not recorded.
+func TestAuditFailureDoesNotBreakTheRequest(t *testing.T) {
+	f := newFixture(t)
+	var logs bytes.Buffer
+	h := &admin.Handler{
+		Credentials: []admin.Credential{admin.FullAccess(fullToken)},
+		People:      noPeople{},
+		Links:       &links.Registry{T: f.tb, Now: f.clk.Now},
+		Audit:       &audit.Log{T: failingAudit{f.tb}, Now: f.clk.Now},
+		Log:         slog.New(slog.NewTextHandler(&logs, nil)),
+	}
+	mux := http.NewServeMux()
+	h.Routes(mux)
+	r := httptest.NewRequest("POST", "/admin/links", strings.NewReader(linkJSON))
+	r.Header.Set("Authorization", "Bearer "+fullToken)
+	r.Header.Set("Content-Type", "application/json")
+	w := httptest.NewRecorder()
+	mux.ServeHTTP(w, r)
+	if w.Code != 201 || !strings.Contains(w.Body.String(), `"links"`) {
+		t.Fatalf("with the audit store failing: %d %s", w.Code, w.Body)
+	}
+	if l := logs.String(); !strings.Contains(l, "audit entry not recorded") || !strings.Contains(l, `route="POST /admin/links"`) || !strings.Contains(l, "status=201") {
+		t.Fatalf("log: %s", l)
+	}
+	if es, _, err := h.Audit.List(context.Background(), "", 10); err != nil || len(es) != 0 {
+		t.Fatalf("entries %+v %v", es, err)
+	}
+}
+
+// Recording adds no read to a request: the same request reads the table
+// as often with the trail as without it (each on a table of its own).
+func TestAuditAddsNoRead(t *testing.T) {
+	reads := func(withAudit bool) tablecount.Counts {
+		f := newFixture(t)
+		tc := tablecount.New(f.tb)
+		h := &admin.Handler{
+			Credentials: []admin.Credential{admin.FullAccess(fullToken)},
+			People:      noPeople{},
+			Links:       &links.Registry{T: tc, Now: f.clk.Now},
+		}
+		if withAudit {
+			h.Audit = &audit.Log{T: tc, Now: f.clk.Now}
+		}
+		mux := http.NewServeMux()
+		h.Routes(mux)
+		for _, tok := range []string{fullToken, fullToken, "wrong-token"} {
+			r := httptest.NewRequest("POST", "/admin/links", strings.NewReader(linkJSON))
+			r.Header.Set("Authorization", "Bearer "+tok)
+			r.Header.Set("Content-Type", "application/json")
+			mux.ServeHTTP(httptest.NewRecorder(), r)
+		}
+		c := tc.Counts()
+		if es, _, err := (&audit.Log{T: f.tb, Now: f.clk.Now}).List(context.Background(), "", 10); err != nil || withAudit != (len(es) == 2) {
+			t.Fatalf("audit %v: entries %+v %v", withAudit, es, err)
+		}
+		return c
+	}
+	without, with := reads(false), reads(true)
+	if with != without || with.Calls == 0 {
+		t.Fatalf("reads with the audit trail %+v, without %+v", with, without)
+	}
+}
