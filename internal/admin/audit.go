@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/baton-hq/baton/internal/audit"
 	"github.com/baton-hq/baton/internal/httpx"
@@ -51,25 +52,25 @@ func (h *Handler) listAudit(w http.ResponseWriter, r *http.Request) {
 // record writes the audit entry of a request once it is answered. A store
 // failing loses the entry, not the request: the answer is already given,
 // and the log line says what was not recorded.
-func (h *Handler) record(r *http.Request, c caller, sw *statusWriter) {
+func (h *Handler) record(r *http.Request, c caller, sw *statusWriter, at time.Time) {
 	status := sw.status
 	if status == 0 {
 		status = http.StatusOK // nothing written: net/http answers 200
 	}
 	if c.Session != nil {
-		h.recordAs(r, c.Session.Name, "session", status)
+		h.recordAs(r, c.Session.Name, "session", status, at)
 		return
 	}
-	h.recordAs(r, c.Cred.Name, "token", status)
+	h.recordAs(r, c.Cred.Name, "token", status, at)
 }
 
 // recordAs records a request of a known caller; sign-in and sign-out call
 // it themselves (they are not behind Require), a refused sign-in is nobody's.
-func (h *Handler) recordAs(r *http.Request, who, via string, status int) {
+func (h *Handler) recordAs(r *http.Request, who, via string, status int, at time.Time) {
 	if h.Audit == nil {
 		return
 	}
-	e := audit.Entry{Who: who, Via: via, Route: r.Pattern, Method: r.Method, Status: status}
+	e := audit.Entry{At: at, Who: who, Via: via, Route: r.Pattern, Method: r.Method, Status: status} // at zero: now
 	if strings.Contains(r.Pattern, "{id}") {
 		e.ID = r.PathValue("id")
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/baton-hq/baton/internal/clock"
 	"mime"
 	"net/http"
 	"net/url"
@@ -214,7 +215,7 @@ func (h *Handler) require(scope string, bodies []string, next http.HandlerFunc) 
 		if h.Audit != nil && (!safe(r.Method) || scope == ScopeBackup) {
 			sw := &statusWriter{ResponseWriter: w}
 			w = sw
-			defer h.record(r, c, sw)
+			defer h.record(r, c, sw, clock.Or(h.Audit.Now)())
 		}
 		if !c.Cred.Scopes[scope] {
 			h.deny(w, r, http.StatusForbidden, "this token lacks the "+scope+" scope")

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/baton-hq/baton/internal/httpx"
 )
@@ -112,7 +113,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.log().Info("admin signed in", "credential", c.Name)
-	h.recordAs(r, c.Name, "session", http.StatusSeeOther)
+	h.recordAs(r, c.Name, "session", http.StatusSeeOther, time.Time{})
 	http.SetCookie(w, &http.Cookie{
 		Name: SessionCookie, Value: id, Path: h.cookiePath(r), MaxAge: int(s.Expires.Sub(s.Created).Seconds()),
 		HttpOnly: true, Secure: h.secure(r), SameSite: http.SameSiteStrictMode,
@@ -138,7 +139,7 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		h.log().Info("admin signed out", "credential", c.Cred.Name)
-		h.recordAs(r, c.Session.Name, "session", http.StatusSeeOther)
+		h.recordAs(r, c.Session.Name, "session", http.StatusSeeOther, time.Time{})
 	}
 	h.clearCookie(w, r)
 	seeOther(w, "login?m=out")

@@ -50,6 +50,12 @@ var jaSFAMessages = []struct {
 	{regexp.MustCompile(`^company created without an id$`), "会社を作成しましたが、応答に ID がありません"},
 	{regexp.MustCompile(`^upsert answered without a contact id$`), "コンタクトを登録しましたが、応答にコンタクト ID がありません"},
 	{regexp.MustCompile(`^note (\S+) created but not recorded: ([\s\S]*)$`), "メモ $1 を作成しましたが、記録できませんでした：$2"},
+	// A lost answer looked for before sending again (push's HubSpot notes and companies).
+	{regexp.MustCompile(`^note (\S+) found but not recorded: ([\s\S]*)$`), "送信済みのメモ $1 を見つけましたが、記録できませんでした：$2"},
+	{regexp.MustCompile(`^the note's answer was lost and search does not see it yet \(its index lags\): looking again before sending it again$`), "メモ送信の応答が失われ、検索にもまだ現れません（索引の反映待ち）。再送の前にもう一度確認します"},
+	{regexp.MustCompile(`^recording the note about to be sent: ([\s\S]*)$`), "送信するメモの記録に失敗しました：$1"},
+	{regexp.MustCompile(`^the company's answer was lost and search does not see it yet \(its index lags\): looking again before creating it again$`), "会社作成の応答が失われ、検索にもまだ現れません（索引の反映待ち）。再作成の前にもう一度確認します"},
+	{regexp.MustCompile(`^recording the company about to be created: ([\s\S]*)$`), "作成する会社の記録に失敗しました：$1"},
 	{regexp.MustCompile(`^partial failure$`), "一部が失敗しました"},
 	{regexp.MustCompile(`^private key is not PEM$`), "秘密鍵が PEM 形式ではありません"},
 	{regexp.MustCompile(`^private key is not RSA$`), "秘密鍵が RSA の鍵ではありません"},

@@ -89,9 +89,14 @@ func (l *Log) ttl() time.Duration {
 // entries keep a person's opaque id).
 func Holds(it table.Item) bool { return it.PK == pk }
 
-// Record stores an entry at the log's time: one unconditional put, no read.
+// Record stores an entry, one unconditional put and no read, dated e.At (a
+// request's arrival, taken before it is answered: a backup streamed for
+// long is not dated by its end) or, when that is zero, the log's time.
 func (l *Log) Record(ctx context.Context, e Entry) error {
-	e.At = l.now().UTC()
+	if e.At.IsZero() {
+		e.At = l.now()
+	}
+	e.At = e.At.UTC()
 	e.ID = OpaqueID(e.ID)
 	// Entries of one instant keep the order this process recorded them in
 	// (a fixed test clock, a coarse one); the random half keeps entries of

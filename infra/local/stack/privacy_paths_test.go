@@ -117,7 +117,7 @@ func changesInFlightAfterErasure(t *testing.T, s *stack.Stack) {
 		t.Errorf("the erased person's MQL %s (%s) was handed to delivery after the erasure", m.ID, m.Email)
 	}
 	secrets := []string{email, id, "inflight-browser"}
-	for sec, where := range privacytest.Leftovers(t, s.App.Table, secrets) {
+	for sec, where := range privacytest.AfterErasure(t, s.App.Table, secrets) {
 		t.Errorf("after the late changes the store holds %q in %v", sec, where)
 	}
 }
@@ -283,7 +283,7 @@ func TestServerAPIHonoursConsentDenied(t *testing.T) {
 	if _, err := s.App.People.ByEmail(ctx, email); err != identity.ErrNotFound {
 		t.Errorf("an identify with consent denied identified the visitor: %v", err)
 	}
-	for sec, where := range privacytest.Leftovers(t, s.App.Table, []string{"withdrawn-anon-01", "crm-withdrawn", email}) {
+	for sec, where := range privacytest.AfterErasure(t, s.App.Table, []string{"withdrawn-anon-01", "crm-withdrawn", email}) {
 		t.Errorf("stored despite consent denied: %q in %v", sec, where)
 	}
 	// Consent granted (or not said) is collected as before.
@@ -442,7 +442,7 @@ func TestServerAPIAfterErasure(t *testing.T) {
 		}
 	}
 	settle(t, s)
-	for sec, where := range privacytest.Leftovers(t, s.App.Table, []string{"crm-erased-77", email, p.ID}) {
+	for sec, where := range privacytest.AfterErasure(t, s.App.Table, []string{"crm-erased-77", email, p.ID}) {
 		t.Errorf("after the erasure the backend's calls stored %q again in %v", sec, where)
 	}
 	// Another user of the backend is collected as before.
@@ -474,7 +474,7 @@ func TestSalesVerdictRacingErasure(t *testing.T) {
 		t.Errorf("outcome after the erasure: %v", err)
 	}
 	settle(t, s)
-	for sec, where := range privacytest.Leftovers(t, s.App.Table, []string{id, email, "racing-verdict-browser"}) {
+	for sec, where := range privacytest.AfterErasure(t, s.App.Table, []string{id, email, "racing-verdict-browser"}) {
 		t.Errorf("the late verdict wrote %q back in %v", sec, where)
 	}
 }
@@ -511,7 +511,7 @@ func TestSLABreachRacingErasure(t *testing.T) {
 	if len(announced) != 1 {
 		t.Errorf("announced %v: a person erased meanwhile was announced", announced)
 	}
-	for sec, where := range privacytest.Leftovers(t, s.App.Table, []string{first, second, "sla.first@maker.example", "sla.second@maker.example"}) {
+	for sec, where := range privacytest.AfterErasure(t, s.App.Table, []string{first, second, "sla.first@maker.example", "sla.second@maker.example"}) {
 		t.Errorf("the sweep wrote %q back in %v", sec, where)
 	}
 }
@@ -556,7 +556,7 @@ func TestDeliveryRacingErasure(t *testing.T) {
 	if !erased {
 		t.Fatal("the SFA was never called: the test proves nothing")
 	}
-	for sec, where := range privacytest.Leftovers(t, s.App.Table, []string{id, email, "00Q000000000042"}) {
+	for sec, where := range privacytest.AfterErasure(t, s.App.Table, []string{id, email, "00Q000000000042"}) {
 		t.Errorf("delivery wrote %q back in %v", sec, where)
 	}
 }
@@ -627,7 +627,7 @@ func TestDeliveryWhileTheSFAIsToldToForget(t *testing.T) {
 	if sfa.has(email) {
 		t.Error("the SFA holds the erased person's lead again: delivered after it was told to forget them")
 	}
-	for sec, where := range privacytest.Leftovers(t, s.App.Table, []string{id, email}) {
+	for sec, where := range privacytest.AfterErasure(t, s.App.Table, []string{id, email}) {
 		t.Errorf("the store holds %q in %v", sec, where)
 	}
 }
@@ -760,7 +760,7 @@ func TestErasureOfAnEmailOnlyAFlaggedFormNamed(t *testing.T) {
 	}
 	code, b := do(t, "DELETE", s.URL+"/admin/people?email="+email, token, "")
 	t.Logf("erasure by email: %d %s", code, b)
-	for sec, where := range privacytest.Leftovers(t, s.App.Table, secrets) {
+	for sec, where := range privacytest.AfterErasure(t, s.App.Table, secrets) {
 		t.Errorf("after the erasure request the store holds %q in %v", sec, where)
 	}
 	// And it stays erased: the same form again stores nothing.
@@ -770,7 +770,7 @@ func TestErasureOfAnEmailOnlyAFlaggedFormNamed(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if found := privacytest.Leftovers(t, s.App.Table, []string{email}); len(found) != 0 {
+	if found := privacytest.AfterErasure(t, s.App.Table, []string{email}); len(found) != 0 {
 		t.Errorf("the email came back: %v", found)
 	}
 }
