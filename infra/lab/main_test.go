@@ -79,10 +79,13 @@ func TestLabCLI(t *testing.T) {
 		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errs.String())
 	}
 	t.Logf("%s%s", out.String(), errs.String())
-	for _, want := range []string{"MQLs: 4 -> 2 (-50.0%)", "would stop being MQLs: 2 (accepted 0, SQL 0, won 0, rejected 1, lost 0)", "cli-c@maker.example hot-and-fit recycled", "rejected: no budget", "beyond the 10.0% allowed"} {
+	for _, want := range []string{"MQLs: 4 -> 2 (-50.0%)", "would stop being MQLs: 2 (accepted 0, SQL 0, won 0, rejected 1, lost 0)", p.ID + " hot-and-fit recycled", "rejected: no budget", "beyond the 10.0% allowed"} {
 		if !strings.Contains(out.String()+errs.String(), want) {
 			t.Fatalf("missing %q:\n%s\n%s", want, out.String(), errs.String())
 		}
+	}
+	if strings.Contains(out.String()+errs.String(), "@maker.example") { // CI logs outlive any erasure
+		t.Fatalf("the text names people by email:\n%s", out.String())
 	}
 	out.Reset()
 	errs.Reset()

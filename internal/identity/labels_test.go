@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -144,6 +145,12 @@ func TestSplitLabelled(t *testing.T) {
 	known, custom = SplitAttributes(map[string]string{"text-123": "山田商事"}, nil)
 	if len(known) != 0 || custom["text-123"] != "山田商事" {
 		t.Errorf("no labels: known %v custom %v", known, custom)
+	}
+	// A long Japanese value is cut to 2,000 bytes on a character.
+	long := strings.Repeat("株式会社サンプル", 100) // 2,400 bytes
+	known, _ = SplitLabelled(map[string]string{"company": long}, nil, nil)
+	if c := known["company"]; !utf8.ValidString(c) || len(c) < 1997 || len(c) > 2000 || !strings.HasPrefix(long, c) {
+		t.Errorf("a long value cut to %d bytes, valid UTF-8 %v", len(c), utf8.ValidString(c))
 	}
 	// A label on a meaningful name does not override it.
 	known, _ = SplitLabelled(map[string]string{"your-company": "Acme"}, map[string]string{"your-company": "役職"}, nil)

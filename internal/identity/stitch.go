@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
@@ -188,7 +189,11 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 			continue
 		}
 		if len(v) > 2000 {
-			v = v[:2000]
+			cut := 2000 // on a character: half of one reaches the SFAs as U+FFFD
+			for cut > 0 && !utf8.RuneStart(v[cut]) {
+				cut--
+			}
+			v = v[:cut]
 		}
 		if sensitive(key) || event.IsEmailKey(key) {
 			continue

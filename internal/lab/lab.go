@@ -397,7 +397,9 @@ func (r Report) Text() string {
 	}{{"would become MQLs", r.WouldBecome, r.Become}, {"would stop being MQLs", r.WouldStop, r.Stop}} {
 		fmt.Fprintf(&b, "\n%s: %d (accepted %d, SQL %d, won %d, rejected %d, lost %d)\n", g.title, g.grp.People, g.grp.Accepted, g.grp.SQL, g.grp.Won, g.grp.Rejected, g.grp.Lost)
 		for _, p := range g.ps {
-			fmt.Fprintf(&b, "  %s %s %s %s [%s]\n", p.At.In(time.UTC).Format("2006-01-02"), p.Email, p.Condition, p.Stage, strings.Join(p.History, "; "))
+			// By id, not email: this text ends in pull-request CI logs,
+			// which an erasure cannot reach (the workspace finds the id).
+			fmt.Fprintf(&b, "  %s %s %s %s [%s]\n", p.At.In(time.UTC).Format("2006-01-02"), p.ID, p.Condition, p.Stage, strings.Join(p.History, "; "))
 		}
 	}
 	return b.String()
