@@ -248,6 +248,21 @@ func cookieValue(jar *cookiejar.Jar, raw, name string) string {
 	return ""
 }
 
+// serverCall posts body to the Segment API's path with the test write key
+// and returns the status.
+func serverCall(t *testing.T, s *stack.Stack, path, body string) int {
+	t.Helper()
+	req, _ := http.NewRequest("POST", s.URL+path, strings.NewReader(body))
+	req.SetBasicAuth("test-write-key-0123456789", "")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
 // TestServerAPIHonoursConsentDenied: the customer's backend forwards what
 // a visitor did through the Segment API with the page's consent,
 // context.consent "denied" (the visitor withdrew it). As on POST /e,
@@ -257,18 +272,7 @@ func TestServerAPIHonoursConsentDenied(t *testing.T) {
 	ctx := context.Background()
 	clk := clock.NewManual(t0)
 	s := stack.ForTestClock(t, nil, clk.Now)
-	call := func(path, body string) int {
-		t.Helper()
-		req, _ := http.NewRequest("POST", s.URL+path, strings.NewReader(body))
-		req.SetBasicAuth("test-write-key-0123456789", "")
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
+	call := func(path, body string) int { t.Helper(); return serverCall(t, s, path, body) }
 	const email = "withdrawn.backend@maker.example"
 	for _, c := range []struct{ path, body string }{
 		{"/v1/track", `{"anonymousId":"withdrawn-anon-01","event":"Viewed Pricing","context":{"consent":"denied"}}`},
@@ -402,18 +406,7 @@ func TestServerAPIAfterErasure(t *testing.T) {
 	ctx := context.Background()
 	clk := clock.NewManual(t0)
 	s := stack.ForTestClock(t, nil, clk.Now)
-	call := func(path, body string) int {
-		t.Helper()
-		req, _ := http.NewRequest("POST", s.URL+path, strings.NewReader(body))
-		req.SetBasicAuth("test-write-key-0123456789", "")
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
+	call := func(path, body string) int { t.Helper(); return serverCall(t, s, path, body) }
 	const email = "backend.erased@maker.example"
 	if code := call("/v1/identify", `{"anonymousId":"backend-anon-0001","userId":"crm-erased-77","traits":{"email":"`+email+`","company":"Maker"}}`); code != 200 {
 		t.Fatalf("identify: %d", code)
