@@ -209,12 +209,7 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 	if out {
 		h.clearOptOut(w, r) // consent given again since the opt-out (refused)
 	}
-	kept := evs[:0]
-	for _, ev := range evs {
-		if h.Consent.allowed(ev) {
-			kept = append(kept, ev)
-		}
-	}
+	kept, _ := keepWhere(evs, nil, h.Consent.allowed)
 	if dropped := len(evs) - len(kept); len(kept) == 0 {
 		httpx.JSON(w, http.StatusAccepted, map[string]any{"stored": 0, "dropped": dropped, "reason": "consent required"})
 		return
@@ -252,12 +247,7 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 	if len(rejected) > 0 {
 		// The rest is stored; the tag drops the refused ones with them
 		// (they would be refused again), and the answer says which.
-		h.log().Info("collect: invalid events left out of a batch", "stored", len(evs), "refused", len(rejected), "first", rejected[0].Error())
-		out := make([]httpx.ErrorBody, len(rejected))
-		for i, e := range rejected {
-			out[i] = httpx.ErrorBody{Error: e.Error(), Field: e.Field, Index: e.Index}
-		}
-		httpx.JSON(w, http.StatusOK, map[string]any{"accepted": len(evs), "refused": out})
+		httpx.JSON(w, http.StatusOK, map[string]any{"accepted": len(evs), "refused": h.refusedBodies(len(evs), rejected)})
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -321,12 +311,7 @@ func (h *Handler) server(call string) http.HandlerFunc {
 		}
 		out := map[string]any{"success": true}
 		if len(refused) > 0 {
-			h.log().Info("collect: invalid events left out of a batch", "kept", len(evs), "refused", len(refused), "first", refused[0].Error())
-			list := make([]httpx.ErrorBody, len(refused))
-			for i, e := range refused {
-				list[i] = httpx.ErrorBody{Error: e.Error(), Field: e.Field, Index: e.Index}
-			}
-			out["refused"] = list // not stored: sending them again is refused again
+			out["refused"] = h.refusedBodies(len(evs), refused) // not stored: sending them again is refused again
 		}
 		// The page's consent, forwarded by the backend, holds as on POST /e:
 		// an event without the consent its site needs is not stored.
@@ -530,46 +515,29 @@ func (h *Handler) checkSites(evs []event.Event) error {
 // to be forgotten: they are not stored (their email and fields would come
 // back) and identify nobody. It answers a storage error itself (ok false).
 func (h *Handler) dropErased(w http.ResponseWriter, r *http.Request, evs []event.Event, at []int) (kept []event.Event, keptAt []int, dropped int, ok bool) {
-	// Filtered in place (events are large): most carry no email, and a
-	// request's events are its own. at (each event's index in the request,
-	// or nil) is filtered alongside.
-	kept = evs[:0]
-	if at != nil {
-		keptAt = at[:0]
-	}
-	keep := func(i int, ev event.Event) {
-		kept = append(kept, ev)
-		if at != nil {
-			keptAt = append(keptAt, at[i])
-		}
-	}
+	// Most events carry no email: no read for them.
 	var erased map[string]bool
-	for i, ev := range evs {
+	for _, ev := range evs {
 		email := ev.Email()
-		if email == "" {
-			keep(i, ev)
+		if _, seen := erased[email]; email == "" || seen {
 			continue
 		}
 		if erased == nil {
 			erased = map[string]bool{}
 		}
-		gone, seen := erased[email]
-		if !seen {
-			var err error
-			if gone, err = h.People.Erased(r.Context(), email); err != nil {
-				h.log().Error("tombstone check", "err", err)
-				httpx.Unavailable(w, 2*time.Second)
-				return nil, nil, 0, false
-			}
-			erased[email] = gone
+		gone, err := h.People.Erased(r.Context(), email)
+		if err != nil {
+			h.log().Error("tombstone check", "err", err)
+			httpx.Unavailable(w, 2*time.Second)
+			return nil, nil, 0, false
 		}
-		if gone {
-			dropped++
-			continue
-		}
-		keep(i, ev)
+		erased[email] = gone
 	}
-	return kept, keptAt, dropped, true
+	if len(erased) == 0 {
+		return evs, at, 0, true
+	}
+	kept, keptAt = keepWhere(evs, at, func(ev event.Event) bool { return !erased[ev.Email()] })
+	return kept, keptAt, len(evs) - len(kept), true
 }
 
 // dropRefusedUsers removes the server API's events under the userId of a
@@ -595,17 +563,34 @@ func (h *Handler) dropRefusedUsers(w http.ResponseWriter, r *http.Request, evs [
 	return evs, at, true
 }
 
-// keepWhere keeps the events keep accepts, in place, and their indexes in
-// the request (at, beside them) with them.
+// keepWhere keeps the events keep accepts, in place (events are large, and
+// a request's are its own), and their indexes in the request (at, beside
+// them, or nil) with them.
 func keepWhere(evs []event.Event, at []int, keep func(event.Event) bool) ([]event.Event, []int) {
 	n := 0
 	for i, ev := range evs {
 		if keep(ev) {
-			evs[n], at[n] = ev, at[i]
+			evs[n] = ev
+			if at != nil {
+				at[n] = at[i]
+			}
 			n++
 		}
 	}
-	return evs[:n], at[:n]
+	if at != nil {
+		at = at[:n]
+	}
+	return evs[:n], at
+}
+
+// refusedBodies says which events of a batch were left out, and logs it.
+func (h *Handler) refusedBodies(kept int, refused []*event.Error) []httpx.ErrorBody {
+	h.log().Info("collect: invalid events left out of a batch", "kept", kept, "refused", len(refused), "first", refused[0].Error())
+	out := make([]httpx.ErrorBody, len(refused))
+	for i, e := range refused {
+		out[i] = httpx.ErrorBody{Error: e.Error(), Field: e.Field, Index: e.Index}
+	}
+	return out
 }
 
 // deleteEvent deletes a stored event that names an email erased
@@ -686,7 +671,7 @@ func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Even
 		if errors.Is(err, identity.ErrErased) {
 			// Erased since the check above: the event names them, and
 			// their browser is not theirs, so the erasure cannot find it.
-			if _, err := h.Events.DeleteEvents(r.Context(), ev.VisitorID, ev.ID); err != nil {
+			if err := h.deleteEvent(r.Context(), ev); err != nil {
 				h.log().Error("delete an erased person's event", "err", err)
 				httpx.Unavailable(w, 2*time.Second)
 				return nil, false
