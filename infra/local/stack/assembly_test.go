@@ -86,21 +86,6 @@ func TestAssembly(t *testing.T) {
 	}
 	// hubspotPost sends a webhook batch signed as HubSpot signs it (v3, with
 	// the app secret the HubSpot subtests configure) and wants a 200.
-	hubspotPost := func(t *testing.T, s *stack.Stack, body string) {
-		t.Helper()
-		ts := fmt.Sprint(t0.UnixMilli())
-		mac := hmac.New(sha256.New, []byte("hubspot-app-secret-0123"))
-		mac.Write([]byte("POST" + s.URL + "/feedback/hubspot" + body + ts))
-		req, _ := http.NewRequest("POST", s.URL+"/feedback/hubspot", strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("X-HubSpot-Signature-v3", base64.StdEncoding.EncodeToString(mac.Sum(nil)))
-		req.Header.Set("X-HubSpot-Request-Timestamp", ts)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil || resp.StatusCode != 200 {
-			t.Fatalf("hubspot feedback: %v %v", err, resp)
-		}
-		resp.Body.Close()
-	}
 	// Every request on a connection of its own: a kept-alive connection
 	// would let a request overtake connections still waiting to be served.
 	fresh := &http.Client{Transport: asBrowser{&http.Transport{DisableKeepAlives: true}}, Timeout: 30 * time.Second}
@@ -503,7 +488,7 @@ func TestAssembly(t *testing.T) {
 		// Sales set a lead status the configured map names: the signed webhook recycles.
 		body := `[{"eventId":77,"subscriptionId":1,"portalId":1,"occurredAt":` + fmt.Sprint(t0.UnixMilli()) +
 			`,"subscriptionType":"contact.propertyChange","attemptNumber":0,"objectId":` + contact["hs_object_id"] + `,"propertyName":"hs_lead_status","propertyValue":"NURTURE_LATER","changeSource":"CRM"}]`
-		hubspotPost(t, s, body)
+		hubspotPost(t, s, body, t0)
 		if rec, _ := s.App.Qualifier.Record(context.Background(), p); rec.Stage != "recycled" {
 			t.Fatalf("a configured HubSpot value did not map: stage %s", rec.Stage)
 		}
@@ -522,7 +507,7 @@ func TestAssembly(t *testing.T) {
 		f.Deals = map[string]*crmfake.HubSpotDeal{"8801": {Properties: map[string]string{"dealstage": "closedwon", "amount": "3300000", "deal_currency_code": "JPY", "closedate": "2026-11-24T00:00:00Z"}, Contacts: []string{f.Contacts["deal-lead@maker.example"]["hs_object_id"]}}}
 		f.Unlock()
 		body := `[{"eventId":78,"subscriptionId":2,"portalId":1,"occurredAt":` + fmt.Sprint(t0.UnixMilli()) + `,"subscriptionType":"deal.propertyChange","attemptNumber":0,"objectId":8801,"propertyName":"dealstage","propertyValue":"closedwon","changeSource":"CRM"}]`
-		hubspotPost(t, s, body)
+		hubspotPost(t, s, body, t0)
 		rec, _ := s.App.Qualifier.Record(context.Background(), p)
 		deals, err := s.App.Qualifier.Deals(context.Background(), p)
 		if rec.Stage != "customer" || err != nil || len(deals) != 1 || deals[0].Amount != 3300000 || deals[0].Currency != "JPY" {
@@ -1031,6 +1016,24 @@ func deliver(t *testing.T, s *stack.Stack, done func() bool) bool {
 	}
 	t.Fatal("the MQL never reached the configured SFA")
 	return false
+}
+
+// hubspotPost sends a HubSpot webhook batch signed (v3) with the test app
+// secret at the time at.
+func hubspotPost(t *testing.T, s *stack.Stack, body string, at time.Time) {
+	t.Helper()
+	ts := fmt.Sprint(at.UnixMilli())
+	mac := hmac.New(sha256.New, []byte("hubspot-app-secret-0123"))
+	mac.Write([]byte("POST" + s.URL + "/feedback/hubspot" + body + ts))
+	req, _ := http.NewRequest("POST", s.URL+"/feedback/hubspot", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-HubSpot-Signature-v3", base64.StdEncoding.EncodeToString(mac.Sum(nil)))
+	req.Header.Set("X-HubSpot-Request-Timestamp", ts)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("hubspot feedback: %v %v", err, resp)
+	}
+	resp.Body.Close()
 }
 
 // qualifyOne makes a demo visitor an MQL through POST /e (the path the tag

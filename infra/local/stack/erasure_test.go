@@ -2,9 +2,7 @@ package stack_test
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"os"
@@ -72,25 +70,7 @@ func erasureAfterAnMQL(t *testing.T, s *stack.Stack) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	// A newsletter click from another browser.
-	code, b = do(t, "POST", s.URL+"/admin/links", token, `{"campaign":"erase-news","urls":["https://www.example.com/webinar"]}`)
-	var lr struct{ Links []admin.LinkView }
-	if code != 201 || json.Unmarshal(b, &lr) != nil {
-		t.Fatalf("links: %d %s", code, b)
-	}
-	req, _ := http.NewRequest("POST", s.URL+"/admin/recipients?campaign=erase-news", strings.NewReader("email\r\n"+email+"\r\n"))
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "text/csv")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(body), "\ufeff"))).ReadAll()
-	if err != nil || len(rows) != 2 || rows[1][1] == "" {
-		t.Fatalf("recipients: %q %v", rows, err)
-	}
-	click := strings.Replace(lr.Links[0].Tracked, "{{baton_token}}", rows[1][1], 1)
+	click := trackedLink(t, s, "erase-news", email)
 	jar, _ := cookiejar.New(nil)
 	browser := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	if resp, err := browser.Get(click); err != nil || resp.StatusCode != 302 {
@@ -150,7 +130,7 @@ func erasureAfterAnMQL(t *testing.T, s *stack.Stack) {
 	}
 
 	// Their form replayed from their browser, their old link clicked.
-	resp, err = http.Post(s.URL+"/e", "text/plain", strings.NewReader(form))
+	resp, err := http.Post(s.URL+"/e", "text/plain", strings.NewReader(form))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,9 +2,6 @@ package stack_test
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -334,18 +331,7 @@ func TestRecycledLeadIsPushedAgainWithWhy(t *testing.T) {
 	rejectedAt := clk.Now()
 	body := `[{"eventId":78,"subscriptionId":1,"portalId":1,"occurredAt":` + fmt.Sprint(rejectedAt.UnixMilli()) +
 		`,"subscriptionType":"contact.propertyChange","attemptNumber":0,"objectId":` + contact["hs_object_id"] + `,"propertyName":"hs_lead_status","propertyValue":"NURTURE_LATER","changeSource":"CRM"}]`
-	ts := fmt.Sprint(rejectedAt.UnixMilli())
-	mac := hmac.New(sha256.New, []byte("hubspot-app-secret-0123"))
-	mac.Write([]byte("POST" + s.URL + "/feedback/hubspot" + body + ts))
-	req, _ := http.NewRequest("POST", s.URL+"/feedback/hubspot", strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-HubSpot-Signature-v3", base64.StdEncoding.EncodeToString(mac.Sum(nil)))
-	req.Header.Set("X-HubSpot-Request-Timestamp", ts)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("hubspot feedback: %v %v", err, resp)
-	}
-	resp.Body.Close()
+	hubspotPost(t, s, body, rejectedAt)
 	if rec, _ := s.App.Qualifier.Record(ctx, id); rec.Stage != "recycled" {
 		t.Fatalf("stage %s after sales sent the lead back, want recycled", rec.Stage)
 	}
