@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/baton-hq/baton/internal/textcut"
 	"net/netip"
 	"net/url"
 	"strconv"
@@ -758,10 +759,7 @@ func page(ev *Event, w wire, scrub Scrubber) error {
 	if len(ev.Title) > maxTitle {
 		// The tag sends document.title as it is: a long one is cut, not
 		// refused (a 4xx would drop the page's events, its form's too).
-		cut := ev.Title[:maxTitle]
-		for !utf8.ValidString(cut) {
-			cut = cut[:len(cut)-1]
-		}
+		cut := textcut.Bytes(ev.Title, maxTitle)
 		if v, _ := ev.Properties["title"].(string); v == ev.Title {
 			ev.Properties["title"] = cut
 		}

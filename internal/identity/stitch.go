@@ -2,10 +2,10 @@ package identity
 
 import (
 	"context"
+	"github.com/baton-hq/baton/internal/textcut"
 	"sort"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
@@ -188,13 +188,7 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 		if key == "" || v == "" || len(key) > 100 {
 			continue
 		}
-		if len(v) > 2000 {
-			cut := 2000 // on a character: half of one reaches the SFAs as U+FFFD
-			for cut > 0 && !utf8.RuneStart(v[cut]) {
-				cut--
-			}
-			v = v[:cut]
-		}
+		v = textcut.Bytes(v, 2000)
 		if sensitive(key) || event.IsEmailKey(key) {
 			continue
 		}

@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/baton-hq/baton/internal/textcut"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/table"
@@ -114,15 +114,7 @@ func (q *Qualifier) Outcome(ctx context.Context, person, outcome, deliveryID, ow
 // OutcomeWhy is Outcome with sales' reason (why rejected or lost), kept on
 // the stage history for the MQL-quality report.
 func (q *Qualifier) OutcomeWhy(ctx context.Context, person, outcome, deliveryID, owner, why string, at time.Time) (OutcomeResult, error) {
-	if len(why) > 200 {
-		// Cut before the character that would not fit (a Japanese one is
-		// three bytes): half of one is invalid UTF-8, stored as U+FFFD.
-		n := 200
-		for n > 0 && !utf8.RuneStart(why[n]) {
-			n--
-		}
-		why = why[:n]
-	}
+	why = textcut.Bytes(why, 200)
 	target, ok := outcomeStage[outcome]
 	if !ok {
 		return OutcomeResult{}, fmt.Errorf("qualify: unknown outcome %q (accepted, rejected, sql, opportunity, won, lost)", outcome)

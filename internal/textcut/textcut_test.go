@@ -1,0 +1,42 @@
+package textcut
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestBytes(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"abc", 5, "abc"},
+		{"abcdef", 3, "abc"},
+		{"予算なし", 7, "予算"}, // 3 bytes each: the third does not fit
+		{"予算なし", 9, "予算な"},
+		{"予", 2, ""},
+		{"a🎉b", 4, "a"}, // a 4-byte character
+	} {
+		if got := Bytes(c.s, c.n); got != c.want {
+			t.Errorf("Bytes(%q, %d) = %q, want %q", c.s, c.n, got, c.want)
+		}
+	}
+}
+
+// FuzzBytes: the cut is valid UTF-8 when the text was, within the budget,
+// and a prefix of the text losing less than a character.
+func FuzzBytes(f *testing.F) {
+	f.Add(strings.Repeat("今期は予算がなく見送り。", 10), 200)
+	f.Add("a🎉b", 3)
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		if n < 0 || !utf8.ValidString(s) {
+			return
+		}
+		got := Bytes(s, n)
+		if !utf8.ValidString(got) || len(got) > n && len(s) > n || !strings.HasPrefix(s, got) || len(got) < min(n, len(s))-utf8.UTFMax+1 {
+			t.Fatalf("Bytes(%q, %d) = %q", s, n, got)
+		}
+	})
+}
