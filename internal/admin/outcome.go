@@ -1,9 +1,8 @@
 package admin
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
+	"github.com/baton-hq/baton/internal/event"
 	"net/http"
 	"strings"
 	"time"
@@ -19,7 +18,8 @@ import (
 // {"outcome": "accepted" | "rejected" | "sql" | "opportunity" | "won" |
 // "lost", "why": ..., "owner": ..., "deliveryId": ...}. It is the same
 // verdict an SFA's feedback gives (SLA, recycling, the MQL-quality report);
-// deliveryId makes a retried request count once (a form carries its own).
+// deliveryId makes a retried request count once (a form's is its MQL's id
+// and the verdict).
 func (h *Handler) outcome(w http.ResponseWriter, r *http.Request) {
 	person := r.PathValue("id")
 	var req struct {
@@ -31,7 +31,10 @@ func (h *Handler) outcome(w http.ResponseWriter, r *http.Request) {
 	form := formPost(r) // the inbox's form (csrfToken parsed it)
 	if form {
 		f := r.PostForm
-		req.Outcome, req.Why, req.Owner, req.DeliveryID = f.Get("outcome"), f.Get("why"), f.Get("owner"), f.Get("delivery")
+		req.Outcome, req.Why, req.Owner = f.Get("outcome"), f.Get("why"), f.Get("owner")
+		if mql := f.Get("mql"); mql != "" {
+			req.DeliveryID = mql + ":" + req.Outcome // the same verdict on the same MQL counts once
+		}
 	} else if !readJSON(w, r, &req, `{"outcome": "accepted|rejected|sql|opportunity|won|lost", "why": "...", "owner": "...", "deliveryId": "..."}`) {
 		return
 	}
@@ -62,7 +65,7 @@ func (h *Handler) outcome(w http.ResponseWriter, r *http.Request) {
 	}
 	id := req.DeliveryID
 	if id == "" {
-		id = newDeliveryID()
+		id = event.NewID() // each call its own
 	}
 	res, err := h.Scores.OutcomeWhy(r.Context(), person, req.Outcome, "workspace-"+id, req.Owner, req.Why, time.Time{}) // now, on scoring's clock
 	switch {
@@ -97,12 +100,4 @@ func callerName(r *http.Request) string {
 		return c.Session.Name
 	}
 	return c.Cred.Name
-}
-
-// newDeliveryID identifies one verdict given in the workspace: the inbox
-// renders one into each form, so a form sent twice counts once.
-func newDeliveryID() string {
-	var b [12]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
 }
