@@ -13,11 +13,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/baton-hq/baton/internal/calendar"
+	"github.com/baton-hq/baton/internal/duration"
 	"github.com/baton-hq/baton/internal/httpx"
 	"gopkg.in/yaml.v3"
 )
@@ -183,19 +183,11 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
-// ParseDuration is time.ParseDuration plus a "d" (day) unit.
+// ParseDuration reads a setting's duration: Go's units and days ("400d").
 func ParseDuration(s string) (time.Duration, error) {
-	s = strings.TrimSpace(s)
-	if strings.HasSuffix(s, "d") {
-		n, err := strconv.Atoi(strings.TrimSuffix(s, "d"))
-		if err != nil || n < 0 {
-			return 0, fmt.Errorf("bad duration %q", s)
-		}
-		return time.Duration(n) * 24 * time.Hour, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
-		return 0, fmt.Errorf("bad duration %q", s)
+	d, err := duration.Parse(s)
+	if err != nil {
+		return 0, fmt.Errorf("bad duration %q", strings.TrimSpace(s))
 	}
 	return d, nil
 }

@@ -41,6 +41,9 @@ func TestBadSettingsAreNamed(t *testing.T) {
 	os.WriteFile(bad, []byte("event_retention: 30d\ncookie_max_agee: 1d\n"), 0o600)
 	badDur := filepath.Join(dir, "dur.yaml")
 	os.WriteFile(badDur, []byte("event_retention: forever\n"), 0o600)
+	// Past what a duration holds: it wrapped to a negative retention.
+	longDur := filepath.Join(dir, "long.yaml")
+	os.WriteFile(longDur, []byte("event_retention: 106752d\n"), 0o600)
 	shortAudit := filepath.Join(dir, "audit.yaml")
 	os.WriteFile(shortAudit, []byte("audit_retention: 1h\n"), 0o600)
 	cases := []struct {
@@ -60,6 +63,7 @@ func TestBadSettingsAreNamed(t *testing.T) {
 		{map[string]string{"BATON_CONFIG": filepath.Join(dir, "missing.yaml")}, "BATON_CONFIG"},
 		{map[string]string{"BATON_CONFIG": bad}, "BATON_CONFIG"},
 		{map[string]string{"BATON_CONFIG": badDur}, "BATON_CONFIG"},
+		{map[string]string{"BATON_CONFIG": longDur}, "BATON_CONFIG"},
 		{map[string]string{"BATON_CONFIG": shortAudit}, "BATON_CONFIG"},
 	}
 	for _, c := range cases {

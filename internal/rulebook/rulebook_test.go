@@ -359,6 +359,12 @@ func TestParseErrorsNameLineAndField(t *testing.T) {
 		{"behaviour:\n  - {name: a, type: page_view, points: 1}\n  - {name: a, type: download, points: 1}\nmql: [{name: x, min_behaviour: 1}]\n", 3, "behaviour[1].name"},
 		{"behaviour:\n  - {name: a, url: \"re:(\", points: 1}\nmql: [{name: x, min_behaviour: 1}]\n", 2, "behaviour[0].url[0]"},
 		{"decay:\n  half_life: soon\nmql: [{name: x, min_behaviour: 1}]\n", 2, "decay.half_life"},
+		// Each of these was a negative half-life (scores growing with age):
+		// a float out of range, or days past what a duration holds.
+		{"decay:\n  half_life: NaNd\nmql: [{name: x, min_behaviour: 1}]\n", 2, "decay.half_life"},
+		{"decay:\n  half_life: 1e300d\nmql: [{name: x, min_behaviour: 1}]\n", 2, "decay.half_life"},
+		{"decay:\n  half_life: 200000d\nmql: [{name: x, min_behaviour: 1}]\n", 2, "decay.half_life"},
+		{"recycle:\n  cooldown: Infd\nmql: [{name: x, min_behaviour: 1}]\n", 2, "recycle.cooldown"},
 		{"grades:\n  A: 10\n  B: 30\nmql: [{name: x, min_behaviour: 1}]\n", 2, "grades"},
 		{"mql:\n  - name: x\n    grades: [E]\n", 3, "mql[0].grades"},
 		{"bands: [{name: hot, min: 50}]\nmql:\n  - name: x\n    matrix:\n      tepid: [A]\n", 5, "mql[0].matrix.tepid"},

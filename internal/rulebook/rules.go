@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/duration"
 	"github.com/baton-hq/baton/internal/event"
 	"gopkg.in/yaml.v3"
 )
@@ -502,14 +503,7 @@ func Parse(name string, data []byte) (*Rules, error) {
 }
 
 func parseDuration(s string) (time.Duration, error) {
-	if d, ok := strings.CutSuffix(s, "d"); ok {
-		n, err := strconv.ParseFloat(d, 64)
-		if err != nil || n <= 0 {
-			return 0, fmt.Errorf("bad duration %q (e.g. 30d, 72h)", s)
-		}
-		return time.Duration(n * 24 * float64(time.Hour)), nil
-	}
-	d, err := time.ParseDuration(s)
+	d, err := duration.Parse(s)
 	if err != nil || d <= 0 {
 		return 0, fmt.Errorf("bad duration %q (e.g. 30d, 72h)", s)
 	}
