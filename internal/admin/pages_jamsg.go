@@ -92,6 +92,7 @@ var jaPatterns = []struct {
 	{regexp.MustCompile(`^must be more than 0: a recycled lead qualifies again only on new behaviour$`), "0 より大きくしてください。ナーチャリングに戻したリードは、新しい行動があったときだけ再び MQL になります"},
 	{regexp.MustCompile(`^want a duration such as 7d or 36h$`), "7d や 36h のような期間にしてください"},
 	{regexp.MustCompile(`^must be between 0 and 1$`), "0〜1 にしてください"},
+	{regexp.MustCompile(`^must be a number from (-\d+) to (\d+)$`), "$1〜$2 の数にしてください"},
 	{regexp.MustCompile(`^must be a whole number from 1 to 1000$`), "1〜1000 の整数にしてください"},
 	{regexp.MustCompile(`^must be more than 0 and at most 366$`), "0 より大きく 366 以下にしてください"},
 	{regexp.MustCompile(`^unknown role (".*") \((.*)\)$`), "役割 $1 はありません（$2）"},

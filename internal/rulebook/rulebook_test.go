@@ -365,6 +365,9 @@ func TestParseErrorsNameLineAndField(t *testing.T) {
 		{"decay:\n  half_life: 1e300d\nmql: [{name: x, min_behaviour: 1}]\n", 2, "decay.half_life"},
 		{"decay:\n  half_life: 200000d\nmql: [{name: x, min_behaviour: 1}]\n", 2, "decay.half_life"},
 		{"recycle:\n  cooldown: Infd\nmql: [{name: x, min_behaviour: 1}]\n", 2, "recycle.cooldown"},
+		// Points that add up to +Inf (no JSON carries it) over two events.
+		{"behaviour:\n  - {name: a, type: download, points: 1e308}\nmql: [{name: x, min_behaviour: 1}]\n", 2, "behaviour[0].points"},
+		{"fit:\n  rules:\n    - {name: a, attribute: x, min: 1, points: -1e300}\nmql: [{name: x, min_behaviour: 1}]\n", 3, "fit.rules[0].points"},
 		{"grades:\n  A: 10\n  B: 30\nmql: [{name: x, min_behaviour: 1}]\n", 2, "grades"},
 		{"mql:\n  - name: x\n    grades: [E]\n", 3, "mql[0].grades"},
 		{"bands: [{name: hot, min: 50}]\nmql:\n  - name: x\n    matrix:\n      tepid: [A]\n", 5, "mql[0].matrix.tepid"},
@@ -413,6 +416,7 @@ func FuzzParse(f *testing.F) {
 	f.Add(src)
 	f.Add([]byte("mql: [{name: x, min_behaviour: 1}]"))
 	f.Add([]byte("behaviour: [{name: a, url: '*', points: 1e309}]"))
+	f.Add([]byte("behaviour: [{name: a, type: page_view, points: 1e308}]\nmql: [{name: x, min_behaviour: 1}]"))
 	f.Add([]byte("mql: [{name: x, min_behaviour: 1}]\nmqa: {min_people: 3, within_days: 7.5, require_roles: [manager, decision_maker], min_score: 10}"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := Parse("fuzz.yaml", data)
@@ -423,13 +427,27 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
+		// Accepted rules keep scores finite: the half-life and the points
+		// are bounded (an infinite score has no JSON).
+		if r.HalfLife < 0 {
+			t.Fatalf("half-life %v", r.HalfLife)
+		}
+		for _, b := range r.Behaviour {
+			if math.Abs(b.Points) > MaxPoints {
+				t.Fatalf("rule %s: %v points", b.Name, b.Points)
+			}
+		}
 		e := &Engine{R: r}
-		raw, _, err := e.Apply(nil, []event.Event{pv("a", "https://x.example/pricing", t0)}, t0)
+		raw, _, err := e.Apply(nil, []event.Event{pv("a", "https://x.example/pricing", t0), pv("b", "https://x.example/pricing", t0.Add(time.Second))}, t0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.Evaluate(raw, map[string]string{"title": "部長"}, "a@b.example", t0); err != nil {
+		v, err := e.Evaluate(raw, map[string]string{"title": "部長"}, "a@b.example", t0)
+		if err != nil {
 			t.Fatal(err)
+		}
+		if _, err := json.Marshal(v); err != nil {
+			t.Fatalf("verdict has no JSON: %v", err)
 		}
 	})
 }

@@ -215,6 +215,20 @@ func (p *parser) num(n *yaml.Node, field string) float64 {
 	return f
 }
 
+// MaxPoints bounds a rule's points either way. Points add up over a
+// person's events: 1e308 twice is +Inf, which no JSON (the admin API, the
+// SFAs' payloads) can carry.
+const MaxPoints = 1000000
+
+func (p *parser) points(n *yaml.Node, field string) float64 {
+	v := p.num(n, field)
+	if v < -MaxPoints || v > MaxPoints {
+		p.fail(n, field, "must be a number from -%d to %d", MaxPoints, MaxPoints)
+		return 0
+	}
+	return v
+}
+
 func (p *parser) boolean(n *yaml.Node, field string) bool {
 	if n == nil {
 		return false
@@ -324,7 +338,7 @@ func Parse(name string, data []byte) (*Rules, error) {
 		if m["points"] == nil {
 			p.fail(n, f+".points", "required")
 		}
-		br.Points = p.num(m["points"], f+".points")
+		br.Points = p.points(m["points"], f+".points")
 		br.Once = p.boolean(m["once"], f+".once")
 		br.CapPerDay = p.num(m["cap_per_day"], f+".cap_per_day")
 		br.CapPerPerson = p.num(m["cap_per_person"], f+".cap_per_person")
@@ -368,12 +382,12 @@ func Parse(name string, data []byte) (*Rules, error) {
 		if m["points"] == nil {
 			p.fail(n, f+".points", "required")
 		}
-		fr.Points = p.num(m["points"], f+".points")
+		fr.Points = p.points(m["points"], f+".points")
 		r.Fit = append(r.Fit, fr)
 	}
 	if fm := fit["free_mail"]; fm != nil {
 		m := p.fields(fm, "fit.free_mail", "points", "domains")
-		pts := p.num(m["points"], "fit.free_mail.points")
+		pts := p.points(m["points"], "fit.free_mail.points")
 		domains := p.strs(m["domains"], "fit.free_mail.domains")
 		if len(domains) == 0 {
 			domains = DefaultFreeMail
