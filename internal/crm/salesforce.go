@@ -799,25 +799,36 @@ func (d *duplicate) refusal() *push.Error {
 }
 
 // samePerson returns the Lead (not converted) or Contact among those the
-// duplicate rule matched whose email is email ("": none of them).
+// duplicate rule matched whose email is email ("": none of them). The
+// rule's answer names them by Id only (without includeRecordDetails):
+// their emails are read back, one query per kind.
 func (s *Salesforce) samePerson(ctx context.Context, d *duplicate, email string, now time.Time) (string, error) {
 	if email == "" {
 		return "", nil
 	}
-	for _, m := range d.matches {
+	for _, kind := range []string{"Lead", "Contact"} {
+		var ids []string
+		for _, m := range d.matches {
+			if m.kind == kind {
+				ids = append(ids, soqlString(m.id))
+			}
+		}
+		if len(ids) == 0 {
+			continue
+		}
 		fields := "Id, Email"
-		if m.kind == "Lead" {
+		if kind == "Lead" {
 			fields += ", IsConverted"
 		}
-		recs, err := s.query(ctx, "SELECT "+fields+" FROM "+m.kind+" WHERE Id = "+soqlString(m.id)+" LIMIT 1", now)
+		recs, err := s.query(ctx, "SELECT "+fields+" FROM "+kind+" WHERE Id IN ("+strings.Join(ids, ", ")+")", now)
 		if err != nil {
 			return "", err
 		}
 		for _, r := range recs {
 			e, _ := r["Email"].(string)
 			conv, _ := r["IsConverted"].(bool)
-			if strings.EqualFold(strings.TrimSpace(e), email) && !conv {
-				return m.id, nil
+			if id, _ := r["Id"].(string); id != "" && strings.EqualFold(strings.TrimSpace(e), email) && !conv {
+				return id, nil
 			}
 		}
 	}

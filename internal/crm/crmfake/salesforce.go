@@ -560,10 +560,13 @@ func (s *Salesforce) validTask(w http.ResponseWriter, fields map[string]any) boo
 var (
 	soqlRe = regexp.MustCompile(`(?is)^\s*SELECT\s+(.+?)\s+FROM\s+(\w+)(?:\s+WHERE\s+(.+?))?(?:\s+LIMIT\s+(\d+))?\s*$`)
 	condRe = regexp.MustCompile(`(?is)^\s*(\w+)\s*=\s*('(?:[^'\\]|\\.)*'|true|false|null)\s*$`)
+	inRe   = regexp.MustCompile(`(?is)^\s*(\w+)\s+IN\s*\(\s*('(?:[^'\\]|\\.)*'(?:\s*,\s*'(?:[^'\\]|\\.)*')*)\s*\)\s*$`)
+	strRe  = regexp.MustCompile(`'((?:[^'\\]|\\.)*)'`)
 )
 
 // query runs the SOQL subset the connector sends: SELECT fields FROM
-// Lead|Contact [WHERE f = 'v' AND g = false ...] [LIMIT n].
+// Lead|Contact [WHERE f = 'v' AND g = false AND h IN ('a', 'b') ...]
+// [LIMIT n].
 func (s *Salesforce) query(w http.ResponseWriter, q string) {
 	m := soqlRe.FindStringSubmatch(q)
 	if m == nil {
@@ -592,6 +595,14 @@ func (s *Salesforce) query(w http.ResponseWriter, q string) {
 	var conds []cond
 	if m[3] != "" {
 		for _, c := range regexp.MustCompile(`(?i)\s+AND\s+`).Split(m[3], -1) {
+			if im := inRe.FindStringSubmatch(c); im != nil {
+				var vs []string
+				for _, q := range strRe.FindAllStringSubmatch(im[2], -1) {
+					vs = append(vs, regexp.MustCompile(`\\(.)`).ReplaceAllString(q[1], "$1"))
+				}
+				conds = append(conds, cond{im[1], vs})
+				continue
+			}
 			cm := condRe.FindStringSubmatch(c)
 			if cm == nil {
 				sfErr(w, 400, "MALFORMED_QUERY", "unexpected token: "+c)
@@ -624,6 +635,9 @@ func (s *Salesforce) query(w http.ResponseWriter, q string) {
 			case string:
 				g, _ := got.(string)
 				ok = ok && strings.EqualFold(g, want)
+			case []string:
+				g, _ := got.(string)
+				ok = ok && slices.ContainsFunc(want, func(w string) bool { return strings.EqualFold(g, w) })
 			case bool:
 				g, _ := got.(bool)
 				ok = ok && g == want
