@@ -173,7 +173,7 @@ func jaDelivery(s string) string {
 			}
 		case status == "429" || code == "REQUEST_LIMIT_EXCEEDED" || code == "RATE_LIMITS":
 			out = sp(name) + "の API 利用上限に達しました（" + answer + "）"
-		case code3(status) >= 500:
+		case code3(status) >= 500 && !(status == "520" && code != ""): // kintone's 520 with its code is its answer: a refusal
 			out = sp(name) + "側でエラーが発生しました（" + answer + "）"
 		default:
 			out = sp(name) + "が拒否しました（" + answer + "）"

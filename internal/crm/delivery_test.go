@@ -90,3 +90,47 @@ func TestDeliveryThroughOutageExpiryAndRateLimits(t *testing.T) {
 		}
 	}
 }
+
+// TestKintone520Delivery: through the push worker, a kintone 520 that is
+// permanent (CB_NO02) is dead at its first attempt, the operator reading
+// kintone's code and message; a transient one (GAIA_TM12) is retried
+// after a backoff, then delivered.
+func TestKintone520Delivery(t *testing.T) {
+	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tb.Close()
+	ctx := context.Background()
+	clk := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	now := func() time.Time { return clk }
+	dir := &identity.Directory{T: tb}
+	q := &queue.Queue{T: tb, Name: "push", Now: now}
+	f := crmfake.NewKintone()
+	defer f.Close()
+	w := &push.Worker{Queue: q, T: tb, Dir: dir, Stitcher: &identity.Stitcher{Dir: dir, Log: &eventlog.Log{T: tb}}, Now: now, Connectors: []push.Connector{kt(f)}}
+	mql := func(email string) qualify.MQL {
+		p, _, err := dir.Ensure(ctx, email, "form")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return qualify.MQL{ID: p.ID + "-c1", Person: p.ID, Email: email, Cycle: 1, At: clk, Condition: "hot-and-fit"}
+	}
+
+	f.Fail(1, crmfake.Fault{Status: crmfake.KintoneUnknownStatus, Body: crmfake.KintoneNoPermission})
+	res := w.Deliver(ctx, mql("denied@example.com"))
+	if !res.Permanent || !strings.Contains(res.Reason, "520 CB_NO02: 権限がありません。") {
+		t.Fatalf("permanent 520: %+v", res)
+	}
+
+	f.Fail(1, crmfake.Fault{Status: crmfake.KintoneUnknownStatus, Body: crmfake.KintoneTooMany})
+	m := mql("busy@example.com")
+	res = w.Deliver(ctx, m)
+	if res.Permanent || res.Done || res.RetryAfter <= 0 || !strings.Contains(res.Reason, "GAIA_TM12") {
+		t.Fatalf("transient 520: %+v", res)
+	}
+	clk = clk.Add(res.RetryAfter)
+	if res = w.Deliver(ctx, m); !res.Done || f.Record("busy@example.com") == nil {
+		t.Fatalf("after the backoff: %+v", res)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -177,7 +178,16 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 			props[p] = v
 		}
 	}
-	var dropped []string // values HubSpot refused, left off the contact and given in the note
+	// HubSpot refuses a property value over hsMaxValue characters (and with
+	// it the whole contact): a longer one is cut on a character, and the
+	// note says so.
+	var dropped []string // values HubSpot refused or cut, given in the note
+	for _, p := range slices.Sorted(maps.Keys(props)) {
+		if short, cut := fit(props[p], hsMaxValue); cut && p != "email" {
+			props[p] = short
+			dropped = append(dropped, fmt.Sprintf("%s (cut to %d characters, the rest left off)", p, hsMaxValue))
+		}
+	}
 	var status int
 	var body []byte
 	var hd http.Header
@@ -470,8 +480,11 @@ var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 func htmlEscape(s string) string { return htmlEscaper.Replace(s) }
 
-// hsMaxValue is the most characters (UTF-16 units) HubSpot keeps in a
-// property value, a note's body included; it refuses a longer one.
+// hsMaxValue is the most characters HubSpot keeps in a property value
+// added through the CRM, a note's body included (65,536: HubSpot's
+// "Property field types", single-line and multi-line text); it refuses a
+// longer one. Counted as Java counts, in UTF-16 units: a character
+// outside the BMP (𠮷, an emoji) is two.
 const hsMaxValue = 65536
 
 // noteHTML is a note's body: the title, the summary and the marker that

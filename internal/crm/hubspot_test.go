@@ -2,6 +2,7 @@ package crm_test
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -210,5 +211,78 @@ func TestHubSpotLeavesOutValuesAPropertyRefuses(t *testing.T) {
 	body, _ := f.Notes[0]["properties"].(map[string]any)["hs_note_body"].(string)
 	if !strings.Contains(body, "numemployees") || !strings.Contains(body, "約1,200名") {
 		t.Fatalf("note %q", body)
+	}
+}
+
+// TestHubSpotCutsLongValues: HubSpot keeps at most 65,536 characters
+// (UTF-16 units) in a property value and refuses the whole contact for a
+// longer one (INVALID_STRING). A long value (a form's free text) is cut on
+// a character before sending, never inside a surrogate pair or a UTF-8
+// sequence, the contact upserted in one call, and the note says it was cut.
+func TestHubSpotCutsLongValues(t *testing.T) {
+	f := crmfake.NewHubSpot()
+	defer f.Close()
+	c := hs(f)
+	c.Fields = map[string]string{"message": "message", "notes": "baton_notes"}
+	l := lead
+	l.Attributes = map[string]string{"title": "部長",
+		"message": strings.Repeat("a", crmfake.HSMaxValue-1) + "🎉 and more", // the emoji (2 units) would end at 65,537
+		"notes":   strings.Repeat("あ", crmfake.HSMaxValue+10)}
+	if _, err := c.Push(push.WithProgress(context.Background(), push.MemProgress{}), l); err != nil {
+		t.Fatal(err)
+	}
+	ct := f.Contact(l.Email)
+	if ct["message"] != strings.Repeat("a", crmfake.HSMaxValue-1) || ct["baton_notes"] != strings.Repeat("あ", crmfake.HSMaxValue) || ct["jobtitle"] != "部長" {
+		t.Fatalf("message %d units, notes %d units, title %q", utf16Len(ct["message"]), utf16Len(ct["baton_notes"]), ct["jobtitle"])
+	}
+	if n := f.Calls["POST /crm/v3/objects/contacts/batch/upsert"]; n != 1 {
+		t.Fatalf("%d upserts: HubSpot refused a value first", n)
+	}
+	body, _ := f.Notes[0]["properties"].(map[string]any)["hs_note_body"].(string)
+	for _, want := range []string{"message (cut to 65536 characters", "baton_notes (cut to 65536 characters"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the note does not say %q", want)
+		}
+	}
+}
+
+func utf16Len(s string) int { return len(utf16.Encode([]rune(s))) }
+
+// TestHubSpotConflictKeepsTheOthers: HubSpot answers a batch that would
+// create a contact for another contact's secondary address with 409
+// CONFLICT for the whole batch ("Existing ID: n"), or, with multi-status
+// errors, 207 naming it among the errors. Each lead is upserted in a batch
+// of its own, so a conflict holds back no other lead; the conflicting one
+// goes to the existing contact (no second contact for that person), and
+// the others are created, each once.
+func TestHubSpotConflictKeepsTheOthers(t *testing.T) {
+	f := crmfake.NewHubSpot()
+	defer f.Close()
+	f.Lock()
+	f.Contacts["taro@old.example"] = map[string]string{"hs_object_id": "777", "email": "taro@old.example", "hs_additional_emails": lead.Email}
+	f.Unlock()
+	others := []string{"jiro@example.co.jp", "saburo@example.co.jp"}
+	ids := map[string]string{}
+	for i, email := range append([]string{others[0], lead.Email}, others[1]) {
+		l := lead
+		l.Email, l.PersonID = email, fmt.Sprintf("p_%d", i)
+		l.MQLID = l.PersonID + "-c1"
+		id, err := hs(f).Push(push.WithProgress(context.Background(), push.MemProgress{}), l)
+		if err != nil {
+			t.Fatalf("%s: %v", email, err)
+		}
+		ids[email] = id
+	}
+	if ids[lead.Email] != "777" || len(f.Contacts) != 3 || f.Contact(lead.Email) != nil || f.Contact(others[0]) == nil || f.Contact(others[1]) == nil || len(f.Notes) != 3 {
+		t.Fatalf("ids %v, contacts %v, %d notes", ids, f.Contacts, len(f.Notes))
+	}
+	// The same conflict as a multi-status answer.
+	f.Fail(1, crmfake.Fault{Status: 207, Body: `{"status":"COMPLETE","results":[],"numErrors":1,"errors":[{"status":"error","category":"CONFLICT","message":"Contact already exists. Existing ID: 777","context":{"id":["` + lead.Email + `"]}}],"startedAt":"2026-11-24T10:00:00Z","completedAt":"2026-11-24T10:00:00Z"}`})
+	next := lead
+	next.MQLID = lead.PersonID + "-c2"
+	c := hs(f)
+	c.KeepLifecycle = true // the upsert is the first call, the one answered 207
+	if id, err := c.Push(push.WithProgress(context.Background(), push.MemProgress{}), next); err != nil || id != "777" || len(f.Contacts) != 3 || len(f.Notes) != 4 {
+		t.Fatalf("207 conflict: %s %v, %d contacts", id, err, len(f.Contacts))
 	}
 }

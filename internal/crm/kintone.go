@@ -288,11 +288,10 @@ func (k *Kintone) put(ctx context.Context, app int, keyField, key string, rec ma
 	if k.Now != nil {
 		now = k.Now()
 	}
-	switch {
-	case resp.StatusCode == 429 || resp.StatusCode >= 500 || e.Code == "GAIA_TM12" || e.Code == "CB_TO01" || e.Code == "GAIA_RE18" || e.Code == "GAIA_DA02":
-		pe.RetryAfter = retryAfter(resp.Header, now) // too many requests, timeouts, maintenance, "try again later", database lock
-	default:
-		pe.Permanent = true // CB_VA01 validation, GAIA_* authentication and permission errors
+	if kintoneTransient(resp.StatusCode, e.Code) {
+		pe.RetryAfter = retryAfter(resp.Header, now)
+	} else {
+		pe.Permanent = true // CB_VA01 validation, GAIA_* authentication and permission errors, whatever the status
 	}
 	var refused []string
 	var byField map[string]json.RawMessage
@@ -305,6 +304,28 @@ func (k *Kintone) put(ctx context.Context, app int, keyField, key string, rec ma
 		sort.Strings(refused)
 	}
 	return "", refused, pe
+}
+
+// kintoneRetryCodes are kintone's errors that ask to try again later: too
+// many concurrent requests (or cursors), a timeout, "processing, try
+// again", a database lock. kintone sends them with a 4xx or its 520 as
+// well as a 5xx.
+var kintoneRetryCodes = map[string]bool{"GAIA_TM12": true, "CB_TO01": true, "GAIA_RE18": true, "GAIA_DA02": true}
+
+// kintoneTransient reports whether an error answer is worth retrying.
+// kintone answers 520 for an error it has no HTTP status for, its JSON
+// code saying which: a field value refused, no permission, an app or
+// record that does not exist are as permanent at 520 as at 400; only the
+// retry codes are transient. A 520 without a code is not kintone's (a
+// proxy's "unknown error"): transient, as any other 5xx and 429.
+func kintoneTransient(status int, code string) bool {
+	switch {
+	case kintoneRetryCodes[code] || status == 429:
+		return true
+	case status == 520:
+		return code == ""
+	}
+	return status >= 500
 }
 
 func jsonNumber(f float64) string {
@@ -367,7 +388,7 @@ func (k *Kintone) form(ctx context.Context, app int) (map[string]kintoneField, e
 		var e struct{ Code, Message string }
 		json.Unmarshal(out, &e)
 		return nil, &push.Error{Connector: "kintone", Status: resp.StatusCode, Code: e.Code, Message: "reading the form fields of app " + strconv.Itoa(app) + ": " + e.Message,
-			Permanent: resp.StatusCode >= 400 && resp.StatusCode < 500 && resp.StatusCode != 429}
+			Permanent: resp.StatusCode >= 400 && !kintoneTransient(resp.StatusCode, e.Code)}
 	}
 	var form struct {
 		Properties map[string]kintoneField `json:"properties"`

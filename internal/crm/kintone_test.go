@@ -73,6 +73,51 @@ func TestKintoneTryAgainLater(t *testing.T) {
 	}
 }
 
+// TestKintone520ByCode: kintone answers 520 for errors it has no HTTP
+// status for, with its usual {code, id, message}. The code decides: a
+// refused value, no permission, an app that is gone fail for good with the
+// code and message (no endless retry); too many requests, "try again
+// later", a database lock are retried; a 520 that is not kintone's (no
+// code: a proxy's unknown error) is retried too.
+func TestKintone520ByCode(t *testing.T) {
+	ctx := context.Background()
+	f := crmfake.NewKintone()
+	defer f.Close()
+	for _, tc := range []struct {
+		body, code, says string
+		permanent        bool
+	}{
+		{crmfake.KintoneNoPermission, "CB_NO02", "権限がありません", true},
+		{crmfake.KintoneAppNotFound, "GAIA_AP01", "見つかりません", true},
+		{crmfake.KintoneValidation, "CB_VA01", "必須です", true},
+		{crmfake.KintoneTooMany, "GAIA_TM12", "", false},
+		{crmfake.KintoneRetryLater, "GAIA_RE18", "", false},
+		{crmfake.KintoneDBLocked, "GAIA_DA02", "", false},
+		{"<html>520: Web server is returning an unknown error</html>", "", "", false},
+	} {
+		f.Fail(1, crmfake.Fault{Status: crmfake.KintoneUnknownStatus, Body: tc.body})
+		pe := perr(t, func() error { _, err := kt(f).Push(ctx, lead); return err }())
+		if pe.Permanent != tc.permanent || pe.Code != tc.code || pe.Status != 520 || !strings.Contains(pe.Error(), tc.says) {
+			t.Errorf("520 %s: %+v, want permanent %v", tc.code, pe, tc.permanent)
+		}
+		if !tc.permanent && pe.RetryAfter != 0 {
+			t.Errorf("520 %s: Retry-After %v without the header", tc.code, pe.RetryAfter)
+		}
+	}
+	// Reading the form (the start-up check) classifies the same way.
+	f.Fail(1, crmfake.Fault{Status: crmfake.KintoneUnknownStatus, Body: crmfake.KintoneNoPermission})
+	if pe := perr(t, kt(f).Check(ctx)); !pe.Permanent || pe.Code != "CB_NO02" {
+		t.Fatalf("form read: %+v", pe)
+	}
+	f.Fail(1, crmfake.Fault{Status: crmfake.KintoneUnknownStatus, Body: crmfake.KintoneTooMany})
+	if pe := perr(t, kt(f).Check(ctx)); pe.Permanent {
+		t.Fatalf("form read: %+v", pe)
+	}
+	if _, err := kt(f).Push(ctx, lead); err != nil || f.Record(lead.Email) == nil {
+		t.Fatalf("after the faults: %v", err)
+	}
+}
+
 // TestKintoneRedirectIsNotDelivered: a 3xx is a transient failure.
 func TestKintoneRedirectIsNotDelivered(t *testing.T) {
 	f := crmfake.NewKintone()

@@ -620,9 +620,19 @@ func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 			switch {
 			case errors.As(err, &dup):
 				// The org's duplicate rule keeps the Lead from being created:
-				// the Task goes on the record it matched, as sales keep it.
-				leadID, who = dup.id, dup.id
-				cut = append(cut, fmt.Sprintf("Duplicate rule %s: Salesforce matched this record to the lead and refused a new Lead; nothing of it was written here", dup.rule))
+				// the Task goes on the record it matched, as sales keep it,
+				// when that record is this person (their email). A rule
+				// matching by name and company can name another person of
+				// the same name there: the MQL is not theirs.
+				same, err := s.samePerson(ctx, dup, l.Email, now)
+				if err != nil {
+					return "", err
+				}
+				if same == "" {
+					return "", dup.refusal()
+				}
+				leadID, who = same, same
+				cut = append(cut, fmt.Sprintf("Duplicate rule %s: Salesforce matched this record to the lead (the same email) and refused a new Lead; nothing of it was written here", dup.rule))
 			case errors.As(err, &ref) && try < 3 && ref.refit(fields, &cut):
 				continue // what Baton could not know ahead: the org's own lengths, its email check
 			default:
@@ -760,24 +770,82 @@ func (r *refusal) refit(fields map[string]any, cut *[]string) bool {
 	return changed
 }
 
-// duplicate is a DUPLICATES_DETECTED naming the Lead or Contact matched.
+// duplicate is a DUPLICATES_DETECTED naming the Leads and Contacts matched.
 type duplicate struct {
-	pe       *push.Error
-	id, rule string
+	pe      *push.Error
+	rule    string // the duplicate rule's name
+	message string // the rule's alert, as Salesforce gave it
+	matches []sfRecord
 }
+
+// sfRecord is a record a duplicate rule matched.
+type sfRecord struct{ kind, id string }
 
 func (d *duplicate) Error() string { return d.pe.Error() }
 func (d *duplicate) Unwrap() error { return d.pe }
 
-// duplicateMatch reads the record a DUPLICATES_DETECTED matched (nil: not
+// refusal is what the operator reads when the rule refused the Lead and
+// matched no record of this person: the rule, its message, and whom it
+// matched instead.
+func (d *duplicate) refusal() *push.Error {
+	var who []string
+	for _, m := range d.matches {
+		who = append(who, m.kind+" "+m.id)
+	}
+	return &push.Error{Connector: "salesforce", Status: d.pe.Status, Code: d.pe.Code, Permanent: true,
+		Message: fmt.Sprintf("duplicate rule %s refused the new Lead (%q), matching %s, which has another email: not this person, so no Task was put on it. "+
+			"Merge or correct the records in Salesforce, or let the rule alert rather than block and set duplicate_rule_header: allowSave=true, then replay",
+			d.rule, d.message, strings.Join(who, ", "))}
+}
+
+// samePerson returns the Lead (not converted) or Contact among those the
+// duplicate rule matched whose email is email ("": none of them). The
+// rule's answer names them by Id only (without includeRecordDetails):
+// their emails are read back, one query per kind.
+func (s *Salesforce) samePerson(ctx context.Context, d *duplicate, email string, now time.Time) (string, error) {
+	if email == "" {
+		return "", nil
+	}
+	for _, kind := range []string{"Lead", "Contact"} {
+		var ids []string
+		for _, m := range d.matches {
+			if m.kind == kind {
+				ids = append(ids, soqlString(m.id))
+			}
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		fields := "Id, Email"
+		if kind == "Lead" {
+			fields += ", IsConverted"
+		}
+		recs, err := s.query(ctx, "SELECT "+fields+" FROM "+kind+" WHERE Id IN ("+strings.Join(ids, ", ")+")", now)
+		if err != nil {
+			return "", err
+		}
+		for _, r := range recs {
+			e, _ := r["Email"].(string)
+			conv, _ := r["IsConverted"].(bool)
+			if id, _ := r["Id"].(string); id != "" && strings.EqualFold(strings.TrimSpace(e), email) && !conv {
+				return id, nil
+			}
+		}
+	}
+	return "", nil
+}
+
+// duplicateMatch reads the records a DUPLICATES_DETECTED matched (nil: not
 // one, or no Lead or Contact named).
 func duplicateMatch(pe *push.Error, body []byte) *duplicate {
 	if pe.Code != "DUPLICATES_DETECTED" {
 		return nil
 	}
 	var errs []struct {
+		Message         string `json:"message"`
 		DuplicateResult struct {
 			DuplicateRule string `json:"duplicateRule"`
+			ErrorMessage  string `json:"errorMessage"`
 			MatchResults  []struct {
 				EntityType   string `json:"entityType"`
 				MatchRecords []struct {
@@ -790,15 +858,22 @@ func duplicateMatch(pe *push.Error, body []byte) *duplicate {
 	}
 	json.Unmarshal(body, &errs)
 	for _, e := range errs {
+		d := &duplicate{pe: pe, rule: e.DuplicateResult.DuplicateRule, message: e.DuplicateResult.ErrorMessage}
+		if d.message == "" {
+			d.message = e.Message
+		}
 		for _, m := range e.DuplicateResult.MatchResults {
 			if m.EntityType != "Lead" && m.EntityType != "Contact" { // a Task's WhoId takes only these
 				continue
 			}
 			for _, r := range m.MatchRecords {
 				if r.Record.ID != "" {
-					return &duplicate{pe: pe, id: r.Record.ID, rule: e.DuplicateResult.DuplicateRule}
+					d.matches = append(d.matches, sfRecord{m.EntityType, r.Record.ID})
 				}
 			}
+		}
+		if len(d.matches) > 0 {
+			return d
 		}
 	}
 	return nil

@@ -401,24 +401,59 @@ func TestSalesforceLastNameWhateverTheMapping(t *testing.T) {
 
 // TestSalesforceDuplicateRuleByName: match_by_email finds no one with the
 // email, but the org's duplicate rule matches a Lead by name and company
-// (DUPLICATES_DETECTED): the MQL's Task goes on that Lead instead of a
-// dead letter, once however often it is delivered.
+// (DUPLICATES_DETECTED): another 山田 at the same company, with another
+// email. The MQL is not theirs: no Task goes on that Lead, and the
+// delivery fails for good, saying the rule, its message and whom it
+// matched (the operator merges or lets the save through, then replays).
 func TestSalesforceDuplicateRuleByName(t *testing.T) {
 	ctx := context.Background()
 	f := crmfake.NewSalesforce()
 	defer f.Close()
 	f.DuplicateRule = true
-	existing := f.AddLead(map[string]any{"LastName": "山田", "Company": "サンプル株式会社", "Email": "yamada@old.example.co.jp"})
+	other := f.AddLead(map[string]any{"LastName": "山田", "Company": "サンプル株式会社", "Email": "yamada@old.example.co.jp"})
 	c := sf(f)
 	c.MatchByEmail = true
-	for range 2 {
-		id, err := c.Push(ctx, lead)
-		if err != nil || id != existing {
-			t.Fatalf("%s %v", id, err)
+	_, err := c.Push(ctx, lead)
+	pe := perr(t, err)
+	if !pe.Permanent || pe.Code != "DUPLICATES_DETECTED" {
+		t.Fatalf("refused by the duplicate rule: %+v", pe)
+	}
+	for _, want := range []string{"Standard_Lead_Duplicate_Rule", "We recommend you use an existing record instead", "Lead " + other, "another email"} {
+		if !strings.Contains(pe.Error(), want) {
+			t.Errorf("the operator reads %q, want it to say %q", pe.Error(), want)
 		}
 	}
-	if len(f.Leads) != 1 || len(f.Tasks) != 1 || f.Task(lead.MQLID)["WhoId"] != existing {
-		t.Fatalf("%d leads, %d tasks, task %v", len(f.Leads), len(f.Tasks), f.Task(lead.MQLID))
+	if len(f.Leads) != 1 || len(f.Tasks) != 0 || f.LeadByID(other)["Title"] != nil {
+		t.Fatalf("%d leads, %d tasks, the other 山田 %v", len(f.Leads), len(f.Tasks), f.LeadByID(other))
+	}
+
+	// The rule matches both the other 山田 (by name, listed first) and this
+	// person's own Lead (by email; match_by_email off): the Task goes on
+	// this person's.
+	g := crmfake.NewSalesforce()
+	defer g.Close()
+	g.DuplicateRule = true
+	other = g.AddLead(map[string]any{"LastName": "山田", "Company": "サンプル株式会社", "Email": "yamada@old.example.co.jp"})
+	own := g.AddLead(map[string]any{"LastName": "Yamada", "Company": "Sample", "Email": strings.ToUpper(lead.Email)})
+	c = sf(g)
+	for range 2 {
+		if id, err := c.Push(ctx, lead); err != nil || id != own {
+			t.Fatalf("%s %v, want %s", id, err, own)
+		}
+	}
+	if len(g.Leads) != 2 || len(g.Tasks) != 1 || g.Task(lead.MQLID)["WhoId"] != own {
+		t.Fatalf("%d leads, %d tasks, task on %v (the other 山田 is %s)", len(g.Leads), len(g.Tasks), g.Task(lead.MQLID)["WhoId"], other)
+	}
+
+	// A rule that blocks: allowSave=true bypasses an alert, never a block.
+	h := crmfake.NewSalesforce()
+	defer h.Close()
+	h.DuplicateRule, h.DuplicateRuleBlocks = true, true
+	h.AddLead(map[string]any{"LastName": "山田", "Company": "サンプル株式会社", "Email": "yamada@old.example.co.jp"})
+	c = sf(h)
+	c.DuplicateRuleHeader = "allowSave=true"
+	if pe := perr(t, func() error { _, err := c.Push(ctx, lead); return err }()); !pe.Permanent || pe.Code != "DUPLICATES_DETECTED" || len(h.Leads) != 1 || len(h.Tasks) != 0 {
+		t.Fatalf("a blocking rule: %+v, %d leads, %d tasks", pe, len(h.Leads), len(h.Tasks))
 	}
 }
 

@@ -583,6 +583,33 @@ func TestAssembly(t *testing.T) {
 		}
 		cover("sfa.erase")
 	})
+	t.Run("sfa.kintone 520", func(t *testing.T) {
+		// kintone's 520 with a permanent code (no permission): the
+		// delivery is dead at its first attempt, and the operator reads
+		// kintone's code and message in the delivery and the dead letter;
+		// kintone is not asked again.
+		f := crmfake.NewKintone()
+		defer f.Close()
+		s, _ := start(t, "sfa:\n  kintone:\n    base_url: "+f.URL+"\n    app: 42\n    email_field: email\n",
+			map[string]string{"BATON_KINTONE_API_TOKEN": f.APIToken})
+		f.Fail(1, crmfake.Fault{Status: crmfake.KintoneUnknownStatus, Body: crmfake.KintoneNoPermission})
+		p := qualifyOne(t, s, "kt-520", "kintone-denied@maker.example")
+		var d map[string]any
+		deliver(t, s, func() bool { d = deliveries(t, s, p+"-c1")["kintone"]; return d["status"] == "dead" })
+		const says = "kintone: 520 CB_NO02: 権限がありません。"
+		if d["lastError"] != says || d["attempts"] != 1.0 {
+			t.Fatalf("delivery %v", d)
+		}
+		if code, b := do(t, "GET", s.URL+"/admin/deadletters", token, ""); code != 200 || !strings.Contains(string(b), says) {
+			t.Fatalf("dead letters: %d %s", code, b)
+		}
+		for range 3 {
+			s.App.Pusher.RunOnce(context.Background())
+		}
+		if n := f.Calls["PUT /k/v1/records.json"]; n != 1 || f.Record("kintone-denied@maker.example") != nil {
+			t.Fatalf("%d upserts after a permanent 520", n)
+		}
+	})
 	t.Run("sfa.kintone.account_app,account_key_field,account_fields", func(t *testing.T) {
 		// An MQA is a record of the MQA app (keyed by the MQA id), and a
 		// company with a note at HubSpot beside it: each once.
@@ -870,6 +897,25 @@ func TestAssembly(t *testing.T) {
 		deliver(t, s2, delivered(t, s2, p2, "salesforce"))
 		if len(g.Leads) != 2 {
 			t.Fatalf("%d leads, want the duplicate saved", len(g.Leads))
+		}
+		// The duplicate rule matches another person of the same name at the
+		// company (another email): no Task goes on them; the delivery is
+		// dead, saying the rule, its message and whom it matched.
+		h := crmfake.NewSalesforce()
+		defer h.Close()
+		h.DuplicateRule = true
+		other := h.AddLead(map[string]any{"LastName": "yamada", "Company": "Maker", "Email": "yamada@other.example"})
+		s3, _ := start(t, sfBase(h, ""), sfEnv(h))
+		p3 := qualifyOne(t, s3, "sf-match-3", "yamada@maker.example")
+		var d map[string]any
+		deliver(t, s3, func() bool { d = deliveries(t, s3, p3+"-c1")["salesforce"]; return d["status"] == "dead" })
+		for _, want := range []string{"DUPLICATES_DETECTED", "Standard_Lead_Duplicate_Rule", "We recommend you use an existing record instead", "Lead " + other} {
+			if !strings.Contains(fmt.Sprint(d["lastError"]), want) {
+				t.Errorf("the operator reads %q, want %q", d["lastError"], want)
+			}
+		}
+		if len(h.Tasks) != 0 || len(h.Leads) != 1 {
+			t.Fatalf("%d tasks, %d leads: the MQL went to the other yamada", len(h.Tasks), len(h.Leads))
 		}
 		cover("sfa.salesforce.match_by_email", "sfa.salesforce.duplicate_rule_header")
 	})

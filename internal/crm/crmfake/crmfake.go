@@ -653,7 +653,16 @@ const (
 	KintoneTooMany    = `{"code":"GAIA_TM12","id":"1505999166-897850007","message":"同時リクエスト数の上限を超えています。"}`
 	KintoneRetryLater = `{"code":"GAIA_RE18","id":"1505999166-897850008","message":"データの処理中です。しばらく待ってから再度お試しください。"}`
 	KintoneDBLocked   = `{"code":"GAIA_DA02","id":"1505999166-897850009","message":"データベースのロックに失敗したため、変更を保存できませんでした。時間をおいて再度お試しください。"}`
+	// kintone answers 520 for errors it has no HTTP status for, the body
+	// its usual {code, id, message}: serve these with Fault{Status:
+	// KintoneUnknownStatus} (the validation error above too).
+	KintoneNoPermission = `{"code":"CB_NO02","id":"1505999166-897850010","message":"権限がありません。"}`
+	KintoneAppNotFound  = `{"code":"GAIA_AP01","id":"1505999166-897850011","message":"指定したアプリ（id: 42）が見つかりません。削除されている可能性があります。"}`
 )
+
+// KintoneUnknownStatus is kintone's HTTP status for an error without one
+// of its own (its code says which).
+const KintoneUnknownStatus = 520
 
 // NewKintone starts the fake.
 func NewKintone() *Kintone {

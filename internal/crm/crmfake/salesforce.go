@@ -53,9 +53,13 @@ type Salesforce struct {
 	StateCountryPicklists bool
 	// DuplicateRule refuses a new Lead whose Email an existing Lead or
 	// Contact has, or whose LastName and Company a Lead has
-	// (DUPLICATES_DETECTED, naming the record matched), unless the request
-	// carries Sforce-Duplicate-Rule-Header: allowSave=true.
-	DuplicateRule bool
+	// (DUPLICATES_DETECTED, naming every record matched, by Id only, as
+	// without includeRecordDetails), unless the request carries
+	// Sforce-Duplicate-Rule-Header: allowSave=true and the rule alerts
+	// rather than blocks (DuplicateRuleBlocks): allowSave bypasses an
+	// alert, never a block.
+	DuplicateRule       bool
+	DuplicateRuleBlocks bool
 	// LeadFieldLengths are the lengths of the org's own text fields on
 	// Lead (Department__c: 50 ...), refused over like the standard ones.
 	LeadFieldLengths map[string]int
@@ -469,11 +473,13 @@ func (s *Salesforce) validLead(w http.ResponseWriter, fields map[string]any) boo
 }
 
 func (s *Salesforce) allowDuplicate(w http.ResponseWriter, r *http.Request, fields map[string]any) bool {
-	if !s.DuplicateRule || strings.Contains(strings.ReplaceAll(strings.ToLower(r.Header.Get("Sforce-Duplicate-Rule-Header")), " ", ""), "allowsave=true") {
+	allowSave := strings.Contains(strings.ReplaceAll(strings.ToLower(r.Header.Get("Sforce-Duplicate-Rule-Header")), " ", ""), "allowsave=true")
+	if !s.DuplicateRule || allowSave && !s.DuplicateRuleBlocks {
 		return true
 	}
 	str := func(r map[string]any, f string) string { v, _ := r[f].(string); return v }
 	email, last, company := str(fields, "Email"), str(fields, "LastName"), str(fields, "Company")
+	var results []any
 	for _, kind := range []string{"Lead", "Contact"} {
 		store := s.Leads
 		if kind == "Contact" {
@@ -486,6 +492,7 @@ func (s *Salesforce) allowDuplicate(w http.ResponseWriter, r *http.Request, fiel
 			byID[str(rec, "Id")] = rec
 		}
 		slices.Sort(ids)
+		var records []any
 		for _, id := range ids {
 			rec := byID[id]
 			// The standard matching rules: the same email, or (Leads) the
@@ -495,16 +502,20 @@ func (s *Salesforce) allowDuplicate(w http.ResponseWriter, r *http.Request, fiel
 			if !sameEmail && !sameName || rec["IsConverted"] == true {
 				continue
 			}
-			match := map[string]any{"entityType": kind, "matchEngine": "FuzzyMatchEngine", "rule": "Standard_" + kind + "_Match_Rule_v1_0", "size": 1, "success": true,
-				"matchRecords": []any{map[string]any{"additionalInformation": []any{}, "fieldDiffs": []any{}, "matchConfidence": 100.0,
-					"record": map[string]any{"attributes": map[string]string{"type": kind, "url": "/services/data/v62.0/sobjects/" + kind + "/" + id}, "Id": id}}}}
-			writeJSON(w, 400, []map[string]any{{"duplicateResult": map[string]any{"allowSave": false, "duplicateRule": "Standard_Lead_Duplicate_Rule", "duplicateRuleEntityType": "Lead",
-				"errorMessage": "You're creating a duplicate record. We recommend you use an existing record instead.", "matchResults": []any{match}},
-				"errorCode": "DUPLICATES_DETECTED", "message": "You're creating a duplicate record. We recommend you use an existing record instead.", "fields": []string{}}})
-			return false
+			records = append(records, map[string]any{"additionalInformation": []any{}, "fieldDiffs": []any{}, "matchConfidence": 100.0,
+				"record": map[string]any{"attributes": map[string]string{"type": kind, "url": "/services/data/v62.0/sobjects/" + kind + "/" + id}, "Id": id}})
+		}
+		if len(records) > 0 {
+			results = append(results, map[string]any{"entityType": kind, "matchEngine": "FuzzyMatchEngine", "rule": "Standard_" + kind + "_Match_Rule_v1_0", "size": len(records), "success": true, "errors": []any{}, "matchRecords": records})
 		}
 	}
-	return true
+	if len(results) == 0 {
+		return true
+	}
+	writeJSON(w, 400, []map[string]any{{"duplicateResult": map[string]any{"allowSave": !s.DuplicateRuleBlocks, "duplicateRule": "Standard_Lead_Duplicate_Rule", "duplicateRuleEntityType": "Lead",
+		"errorMessage": "You're creating a duplicate record. We recommend you use an existing record instead.", "matchResults": results},
+		"errorCode": "DUPLICATES_DETECTED", "message": "You're creating a duplicate record. We recommend you use an existing record instead.", "fields": []string{}}})
+	return false
 }
 
 // accountByID is the Account with that record id (nil: none).
@@ -549,10 +560,13 @@ func (s *Salesforce) validTask(w http.ResponseWriter, fields map[string]any) boo
 var (
 	soqlRe = regexp.MustCompile(`(?is)^\s*SELECT\s+(.+?)\s+FROM\s+(\w+)(?:\s+WHERE\s+(.+?))?(?:\s+LIMIT\s+(\d+))?\s*$`)
 	condRe = regexp.MustCompile(`(?is)^\s*(\w+)\s*=\s*('(?:[^'\\]|\\.)*'|true|false|null)\s*$`)
+	inRe   = regexp.MustCompile(`(?is)^\s*(\w+)\s+IN\s*\(\s*('(?:[^'\\]|\\.)*'(?:\s*,\s*'(?:[^'\\]|\\.)*')*)\s*\)\s*$`)
+	strRe  = regexp.MustCompile(`'((?:[^'\\]|\\.)*)'`)
 )
 
 // query runs the SOQL subset the connector sends: SELECT fields FROM
-// Lead|Contact [WHERE f = 'v' AND g = false ...] [LIMIT n].
+// Lead|Contact [WHERE f = 'v' AND g = false AND h IN ('a', 'b') ...]
+// [LIMIT n].
 func (s *Salesforce) query(w http.ResponseWriter, q string) {
 	m := soqlRe.FindStringSubmatch(q)
 	if m == nil {
@@ -581,6 +595,14 @@ func (s *Salesforce) query(w http.ResponseWriter, q string) {
 	var conds []cond
 	if m[3] != "" {
 		for _, c := range regexp.MustCompile(`(?i)\s+AND\s+`).Split(m[3], -1) {
+			if im := inRe.FindStringSubmatch(c); im != nil {
+				var vs []string
+				for _, q := range strRe.FindAllStringSubmatch(im[2], -1) {
+					vs = append(vs, regexp.MustCompile(`\\(.)`).ReplaceAllString(q[1], "$1"))
+				}
+				conds = append(conds, cond{im[1], vs})
+				continue
+			}
 			cm := condRe.FindStringSubmatch(c)
 			if cm == nil {
 				sfErr(w, 400, "MALFORMED_QUERY", "unexpected token: "+c)
@@ -613,6 +635,9 @@ func (s *Salesforce) query(w http.ResponseWriter, q string) {
 			case string:
 				g, _ := got.(string)
 				ok = ok && strings.EqualFold(g, want)
+			case []string:
+				g, _ := got.(string)
+				ok = ok && slices.ContainsFunc(want, func(w string) bool { return strings.EqualFold(g, w) })
 			case bool:
 				g, _ := got.(bool)
 				ok = ok && g == want
