@@ -20,34 +20,20 @@ import (
 // Salesforce and HubSpot fakes while they fail in every documented way:
 // every MQL arrives, once.
 func TestDeliveryThroughOutageExpiryAndRateLimits(t *testing.T) {
-	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tb.Close()
-	ctx := context.Background()
-	clk := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
-	now := func() time.Time { return clk }
-	dir := &identity.Directory{T: tb}
-	st := &identity.Stitcher{Dir: dir, Log: &eventlog.Log{T: tb}}
-	q := &queue.Queue{T: tb, Name: "push", Now: now}
+	r := newRig(t)
+	ctx, q := context.Background(), r.q
 	var ids []string
-	for i, email := range []string{"a@example.com", "b@example.com", "c@example.com", "bad@example.com"} {
-		p, _, err := dir.Ensure(ctx, email, "form")
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := qualify.MQL{ID: p.ID + "-c1", Person: p.ID, Email: email, Cycle: 1, At: clk, Condition: "hot-and-fit"}
+	for _, email := range []string{"a@example.com", "b@example.com", "c@example.com", "bad@example.com"} {
+		m := r.mql(t, email)
 		if err := q.Enqueue(ctx, m.ID, m); err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, m.ID)
-		_ = i
 	}
 	sfFake, hsFake := crmfake.NewSalesforce(), crmfake.NewHubSpot()
 	defer sfFake.Close()
 	defer hsFake.Close()
-	w := &push.Worker{Queue: q, T: tb, Dir: dir, Stitcher: st, Now: now, Connectors: []push.Connector{sf(sfFake), hs(hsFake)}}
+	w := r.worker(sf(sfFake), hs(hsFake))
 	// The SFA is down for a while, sessions expire mid-run, HubSpot rate-limits.
 	sfFake.Fail(6, crmfake.Fault{Status: 503, Body: crmfake.SFServiceUnavailable})
 	// Then a permanent error for whichever MQL comes next: dead-lettered with the reason.
@@ -60,7 +46,7 @@ func TestDeliveryThroughOutageExpiryAndRateLimits(t *testing.T) {
 		if _, err := w.RunOnce(ctx); err != nil {
 			t.Fatal(err)
 		}
-		clk = clk.Add(20 * time.Second)
+		r.clk = r.clk.Add(20 * time.Second)
 	}
 	dead, _ := q.Dead(ctx)
 	if len(dead) != 1 || !strings.Contains(dead[0].LastError, "DUPLICATES_DETECTED") {
@@ -73,7 +59,7 @@ func TestDeliveryThroughOutageExpiryAndRateLimits(t *testing.T) {
 	}
 	for round := 0; round < 20; round++ {
 		w.RunOnce(ctx)
-		clk = clk.Add(time.Minute)
+		r.clk = r.clk.Add(time.Minute)
 	}
 	if n, _ := q.Pending(ctx); n != 0 {
 		t.Fatalf("%d MQLs undelivered", n)
@@ -96,26 +82,12 @@ func TestDeliveryThroughOutageExpiryAndRateLimits(t *testing.T) {
 // kintone's code and message; a transient one (GAIA_TM12) is retried
 // after a backoff, then delivered.
 func TestKintone520Delivery(t *testing.T) {
-	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tb.Close()
+	r := newRig(t)
 	ctx := context.Background()
-	clk := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
-	now := func() time.Time { return clk }
-	dir := &identity.Directory{T: tb}
-	q := &queue.Queue{T: tb, Name: "push", Now: now}
 	f := crmfake.NewKintone()
 	defer f.Close()
-	w := &push.Worker{Queue: q, T: tb, Dir: dir, Stitcher: &identity.Stitcher{Dir: dir, Log: &eventlog.Log{T: tb}}, Now: now, Connectors: []push.Connector{kt(f)}}
-	mql := func(email string) qualify.MQL {
-		p, _, err := dir.Ensure(ctx, email, "form")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return qualify.MQL{ID: p.ID + "-c1", Person: p.ID, Email: email, Cycle: 1, At: clk, Condition: "hot-and-fit"}
-	}
+	w := r.worker(kt(f))
+	mql := func(email string) qualify.MQL { return r.mql(t, email) }
 
 	f.Fail(1, crmfake.Fault{Status: crmfake.KintoneUnknownStatus, Body: crmfake.KintoneNoPermission})
 	res := w.Deliver(ctx, mql("denied@example.com"))
@@ -129,8 +101,43 @@ func TestKintone520Delivery(t *testing.T) {
 	if res.Permanent || res.Done || res.RetryAfter <= 0 || !strings.Contains(res.Reason, "GAIA_TM12") {
 		t.Fatalf("transient 520: %+v", res)
 	}
-	clk = clk.Add(res.RetryAfter)
+	r.clk = r.clk.Add(res.RetryAfter)
 	if res = w.Deliver(ctx, m); !res.Done || f.Record("busy@example.com") == nil {
 		t.Fatalf("after the backoff: %+v", res)
 	}
+}
+
+// rig is what the push worker delivers from in these tests: a bbolt table
+// holding the people, the push queue, and a clock the test moves.
+type rig struct {
+	tb  *bolttable.Table
+	clk time.Time
+	dir *identity.Directory
+	q   *queue.Queue
+}
+
+func newRig(t *testing.T) *rig {
+	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tb.Close() })
+	r := &rig{tb: tb, clk: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC), dir: &identity.Directory{T: tb}}
+	r.q = &queue.Queue{T: tb, Name: "push", Now: r.now}
+	return r
+}
+
+func (r *rig) now() time.Time { return r.clk }
+
+func (r *rig) worker(cs ...push.Connector) *push.Worker {
+	return &push.Worker{Queue: r.q, T: r.tb, Dir: r.dir, Stitcher: &identity.Stitcher{Dir: r.dir, Log: &eventlog.Log{T: r.tb}}, Now: r.now, Connectors: cs}
+}
+
+// mql is a qualified lead of a person made for email, now.
+func (r *rig) mql(t *testing.T, email string) qualify.MQL {
+	p, _, err := r.dir.Ensure(context.Background(), email, "form")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return qualify.MQL{ID: p.ID + "-c1", Person: p.ID, Email: email, Cycle: 1, At: r.clk, Condition: "hot-and-fit"}
 }
