@@ -30,8 +30,9 @@ func (f *fixture) auditPage(query string) admin.AuditPage {
 }
 
 // Every state-changing request is recorded once its caller is known, with
-// how it was authenticated and the answer, refusals included, and so are
-// sign-in and sign-out; requests of nobody known, and reads, are not.
+// how it was authenticated and the answer, refusals included (with why),
+// and so are sign-in and sign-out; a refused token or sign-in is recorded
+// as a refusal with the client's network and no name; reads are not.
 func TestAuditRecordsWhoDidWhat(t *testing.T) {
 	f := newFixture(t)
 	cookie, csrf := f.login(fullToken)
@@ -43,9 +44,9 @@ func TestAuditRecordsWhoDidWhat(t *testing.T) {
 		{f.req("POST", "/admin/links", linkJSON, "Cookie", cookie, "Content-Type", "application/json"), 403},                     // no CSRF token
 		{f.req("POST", "/admin/links", linkJSON, "Authorization", "Bearer "+readToken, "Content-Type", "application/json"), 403}, // no write scope
 		{f.req("POST", "/admin/links", linkJSON, "Authorization", "Bearer "+fullToken, "Content-Type", "text/plain"), 415},
-		{f.req("POST", "/admin/links", linkJSON, "Authorization", "Bearer wrong-token", "Content-Type", "application/json"), 401},                // nobody: not recorded
+		{f.req("POST", "/admin/links", linkJSON, "Authorization", "Bearer wrong-token", "Content-Type", "application/json"), 401},                // a refusal
 		{f.req("GET", "/admin/campaigns/nov-news", "", "Authorization", "Bearer "+fullToken), 200},                                               // a read: not recorded
-		{f.req("POST", "/admin/login", url.Values{"token": {"wrong-token"}}.Encode(), "Content-Type", "application/x-www-form-urlencoded"), 401}, // nobody's
+		{f.req("POST", "/admin/login", url.Values{"token": {"wrong-token"}}.Encode(), "Content-Type", "application/x-www-form-urlencoded"), 401}, // a refusal
 	}
 	for i, s := range steps {
 		if s.a.code != s.want {
@@ -59,21 +60,31 @@ func TestAuditRecordsWhoDidWhat(t *testing.T) {
 	type row struct {
 		who, via, route string
 		status          int
+		reason          string
 	}
-	var got []row
+	// Requests of known callers in the order made; refusals sorted by
+	// their minute's start, so among same-minute entries in any order.
+	var got, refused []row
 	for _, e := range p.Entries {
-		got = append(got, row{e.Who, e.Via, e.Route, e.Status})
-		if e.Method != "POST" || !e.At.Equal(f.clk.Now()) || e.ID != "" {
+		if e.Count > 0 {
+			refused = append(refused, row{e.Who, e.Via, e.Route, e.Status, e.Reason})
+			if e.Addr != "127.0.0.0" || e.Count != 1 || e.Method != "POST" || !e.At.Equal(f.clk.Now()) {
+				t.Errorf("refusal %+v", e)
+			}
+			continue
+		}
+		got = append(got, row{e.Who, e.Via, e.Route, e.Status, e.Reason})
+		if e.Method != "POST" || !e.At.Equal(f.clk.Now()) || e.ID != "" || e.Addr != "" {
 			t.Errorf("entry %+v", e)
 		}
 	}
 	want := []row{
-		{"BATON_ADMIN_TOKEN", "session", "POST /admin/logout", 303},
-		{"BATON_ADMIN_TOKEN", "token", "POST /admin/links", 415},
-		{"analyst", "token", "POST /admin/links", 403},
-		{"BATON_ADMIN_TOKEN", "session", "POST /admin/links", 403},
-		{"BATON_ADMIN_TOKEN", "session", "POST /admin/links", 201},
-		{"BATON_ADMIN_TOKEN", "session", "POST /admin/login", 303},
+		{"BATON_ADMIN_TOKEN", "session", "POST /admin/logout", 303, ""},
+		{"BATON_ADMIN_TOKEN", "token", "POST /admin/links", 415, ""},
+		{"analyst", "token", "POST /admin/links", 403, "missing scope"},
+		{"BATON_ADMIN_TOKEN", "session", "POST /admin/links", 403, "missing CSRF token"},
+		{"BATON_ADMIN_TOKEN", "session", "POST /admin/links", 201, ""},
+		{"BATON_ADMIN_TOKEN", "session", "POST /admin/login", 303, ""},
 	}
 	if len(got) != len(want) || p.Next != "" {
 		t.Fatalf("entries %+v, next %q", got, p.Next)
@@ -83,13 +94,25 @@ func TestAuditRecordsWhoDidWhat(t *testing.T) {
 			t.Errorf("entry %d: %+v, want %+v", i, got[i], want[i])
 		}
 	}
+	wantRefused := map[row]bool{
+		{"", "token", "POST /admin/links", 401, "unknown token"}:   true,
+		{"", "session", "POST /admin/login", 401, "unknown token"}: true,
+	}
+	if len(refused) != 2 || !wantRefused[refused[0]] || !wantRefused[refused[1]] || refused[0] == refused[1] {
+		t.Errorf("refusals %+v", refused)
+	}
+	for _, e := range p.Entries {
+		if strings.Contains(e.Who+e.Route+e.Addr, "wrong-token") {
+			t.Errorf("a tried token recorded: %+v", e)
+		}
+	}
 
 	// Pages through a cursor; bad paging is a JSON 400 naming the field.
-	first := f.auditPage("?limit=4")
-	if len(first.Entries) != 4 || first.Next == "" {
+	first := f.auditPage("?limit=5")
+	if len(first.Entries) != 5 || first.Next == "" {
 		t.Fatalf("first page %+v", first)
 	}
-	if rest := f.auditPage("?limit=4&cursor=" + first.Next); len(rest.Entries) != 2 || rest.Entries[0].Status != 201 || rest.Entries[1].Route != "POST /admin/login" || rest.Next != "" {
+	if rest := f.auditPage("?limit=5&cursor=" + first.Next); len(rest.Entries) != 3 || rest.Entries[2].Route != "POST /admin/login" || rest.Entries[2].Count != 0 || rest.Next != "" {
 		t.Fatalf("second page %+v", rest)
 	}
 	for _, q := range []string{"?limit=0", "?limit=501", "?limit=x", "?cursor=nope", "?cursor=" + strings.Repeat("9", 60)} {
@@ -167,7 +190,8 @@ func TestAuditAddsNoRead(t *testing.T) {
 			mux.ServeHTTP(httptest.NewRecorder(), r)
 		}
 		c := tc.Counts()
-		if es, _, err := (&audit.Log{T: f.tb, Now: f.clk.Now}).List(context.Background(), "", 10); err != nil || withAudit != (len(es) == 2) {
+		// Two requests and the wrong token's refusal.
+		if es, _, err := (&audit.Log{T: f.tb, Now: f.clk.Now}).List(context.Background(), "", 10); err != nil || withAudit != (len(es) == 3) {
 			t.Fatalf("audit %v: entries %+v %v", withAudit, es, err)
 		}
 		return c
