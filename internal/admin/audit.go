@@ -12,11 +12,12 @@ import (
 	"github.com/baton-hq/baton/internal/httpx"
 )
 
-// auditRoutes lists the trail. The read scope suffices: an entry names an
-// operator and a route, less than what the read scope already shows of
-// people, and whoever can change things can see who did.
+// auditRoutes lists the trail (JSON, the workspace's page, its CSV). The
+// read scope suffices: an entry names an operator, a route and at most a
+// truncated client network, less than what the read scope already shows
+// of people, and whoever can change things can see who did.
 func (h *Handler) auditRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /admin/audit", h.Require(ScopeRead, h.listAudit))
+	mux.Handle("GET /admin/audit", h.Require(auditScope, h.listAudit))
 }
 
 // AuditPage is the answer of GET /admin/audit: entries newest first, and
@@ -28,6 +29,14 @@ type AuditPage struct {
 
 func (h *Handler) listAudit(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
+	if q.Get("format") == "csv" {
+		h.auditCSV(w, r)
+		return
+	}
+	if wantsHTML(r) {
+		h.auditPage(w, r)
+		return
+	}
 	limit := 50
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
@@ -48,6 +57,16 @@ func (h *Handler) listAudit(w http.ResponseWriter, r *http.Request) {
 	}
 	httpx.JSON(w, http.StatusOK, AuditPage{Entries: es, Next: next})
 }
+
+// canAudit reports whether the request's caller may read the trail (the
+// workspace's navigation links it then).
+func (h *Handler) canAudit(r *http.Request) bool {
+	c, ok := callerOf(r)
+	return ok && h.Audit != nil && c.Cred.Scopes[auditScope]
+}
+
+// auditScope is the scope the trail is read with.
+const auditScope = ScopeRead
 
 // record writes the audit entry of a request once it is answered. A store
 // failing loses the entry, not the request: the answer is already given,
