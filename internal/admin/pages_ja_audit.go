@@ -11,6 +11,7 @@ var jaAudit = map[string]string{
 	"Client network":    "接続元",
 	"Time (%s)":         "日時（%s）",
 	"Refused":           "拒否",
+	"Refused: %s":       "拒否：%s",
 	"Done":              "完了",
 	"other networks":    "その他のネットワーク",
 	"(no known token)":  "（該当トークンなし）",
