@@ -206,6 +206,9 @@ func (s *Stack) Close() error {
 	err := s.srv.Shutdown(ctx)
 	s.stop()
 	s.wg.Wait()
+	if a := s.App.Admin.Audit; a != nil {
+		err = errors.Join(err, a.Flush(ctx)) // refused attempts counted and not yet written
+	}
 	if cerr := s.App.Close(); err == nil {
 		err = cerr
 	}
