@@ -111,6 +111,12 @@ func TestAuditPage(t *testing.T) {
 	if a := f.req("GET", "/admin/audit?format=csv&action=all", "", "Authorization", "Bearer "+readToken); a.code != 400 || !strings.Contains(a.body, `"error"`) {
 		t.Errorf("CSV with a bad filter: %d %s", a.code, a.body)
 	}
+	// In English: the same rows, in English.
+	a = page("?action=signin-failed&lang=en")
+	if !strings.Contains(a.body, `<html lang="en">`) || !strings.Contains(a.body, "Refused: unknown token") || !strings.Contains(a.body, "24 Nov 2026 18:00:00") ||
+		!strings.Contains(a.body, `<option value="signin-failed" selected>failed sign-ins</option>`) || !strings.Contains(a.body, "(no known token)") || !strings.Contains(a.body, "Time (JST)") {
+		t.Errorf("in English: %s", a.body)
+	}
 	// The JSON API is unchanged.
 	if p := f.auditPage("?limit=2"); len(p.Entries) != 2 || p.Next == "" {
 		t.Errorf("JSON: %+v", p)
@@ -147,4 +153,31 @@ func TestAuditPage(t *testing.T) {
 	if got := rows.FindAllStringSubmatch(page("?who=importer").body, -1); len(got) != 2 || !strings.Contains(got[0][3], "権限不足") || got[0][1] == "" || !strings.Contains(got[1][3], "POST /admin/login") || got[1][1] != "" {
 		t.Errorf("write-only refusals: %v", got)
 	}
+}
+
+// FuzzAuditPageQuery: whatever the page's query (filters, cursor, CSV),
+// the answer is a page, a CSV or a 400 saying what is wrong, never a
+// failure of Baton's own.
+func FuzzAuditPageQuery(f *testing.F) {
+	for _, q := range []string{"", "action=signin-failed", "who=analyst&from=2026-11-01&to=2026-11-30", "after=20261124T090000.000000000Z-0000000000000000",
+		"format=csv&lang=ja&action=refused", "from=2026-13-40", "after=%ff", "to=0000-01-01&format=csv", "action=drop&who=%00"} {
+		f.Add(q)
+	}
+	fx := newFixture(f)
+	cookie, _ := fx.login(fullToken)
+	if a := fx.req("POST", "/admin/login", "token=wrong", "Content-Type", "application/x-www-form-urlencoded"); a.code != 401 {
+		f.Fatalf("wrong token: %d", a.code)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		fx.t = t
+		vs, _ := url.ParseQuery(raw) // what a client can send: any values, encoded
+		q := vs.Encode()
+		a := fx.req("GET", "/admin/audit?"+q, "", "Cookie", cookie, "Accept", "text/html")
+		if a.code != 200 && a.code != 400 {
+			t.Fatalf("?%s: %d %s", q, a.code, a.body)
+		}
+		if a.code == 400 && !strings.Contains(a.body, `role="alert"`) && !strings.Contains(a.body, `"error"`) {
+			t.Fatalf("?%s: 400 without saying why: %s", q, a.body)
+		}
+	})
 }
