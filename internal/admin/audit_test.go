@@ -11,9 +11,11 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/baton-hq/baton/internal/admin"
 	"github.com/baton-hq/baton/internal/audit"
+	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/links"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/tablecount"
@@ -199,5 +201,84 @@ func TestAuditAddsNoRead(t *testing.T) {
 	without, with := reads(false), reads(true)
 	if with != without || with.Calls == 0 {
 		t.Fatalf("reads with the audit trail %+v, without %+v", with, without)
+	}
+}
+
+// Refused credentials of every kind are recorded with why, the name they
+// had (a token matching none has none) and the client's network through
+// the trusted proxies; the answer's status is the one given.
+func TestAuditRecordsRefusedCredentials(t *testing.T) {
+	f := newFixture(t)
+	f.h.Proxies = httpx.Proxies{Hops: 1}
+	xff := func(ip string) []string { return []string{"X-Forwarded-For", "198.51.100.7, " + ip} }
+	form := "application/x-www-form-urlencoded"
+
+	full, _ := f.login(fullToken)
+	analyst, _ := f.login(readToken)
+	f.clk.Advance(time.Minute)
+	steps := []struct {
+		a    answer
+		want int
+	}{
+		{f.req("GET", "/admin/mqls", "", append(xff("203.0.113.45"), "Authorization", "Bearer guessed")...), 401},
+		{f.req("POST", "/admin/login", "token=guessed", append(xff("2001:db8:aa:bb::9"), "Content-Type", form)...), 401},
+		{f.req("POST", "/admin/login", "token="+fullToken, append(xff("203.0.113.46"), "Content-Type", form, "Origin", "https://evil.example")...), 403},
+		{f.req("GET", "/admin/backup", "", append(xff("203.0.113.47"), "Cookie", analyst)...), 403}, // recorded as a backup request
+	}
+	// The analyst's token is removed from the configuration: its session is refused.
+	f.h.Credentials = f.h.Credentials[:1]
+	steps = append(steps, struct {
+		a    answer
+		want int
+	}{f.req("GET", "/admin/mqls", "", append(xff("203.0.113.48"), "Cookie", analyst)...), 401})
+	// The full session expires (the fixture's sessions last an hour): a page sends the browser to sign in.
+	f.clk.Advance(2 * time.Hour)
+	steps = append(steps, struct {
+		a    answer
+		want int
+	}{f.req("GET", "/admin/", "", append(xff("203.0.113.49"), "Cookie", full, "Accept", "text/html")...), 303})
+	for i, s := range steps {
+		if s.a.code != s.want {
+			t.Fatalf("step %d: %d %s", i, s.a.code, s.a.body)
+		}
+	}
+	es, _, err := f.h.Audit.List(context.Background(), "", 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		addr, who, via, route, reason string
+		status                        int
+	}
+	got := map[row]int{}
+	for _, e := range es {
+		if e.Count > 0 {
+			got[row{e.Addr, e.Who, e.Via, e.Route, e.Reason, e.Status}] = e.Count
+		}
+	}
+	want := map[row]int{
+		{"203.0.113.0", "", "token", "GET /admin/mqls", "unknown token", 401}:          1,
+		{"2001:db8:aa::", "", "session", "POST /admin/login", "unknown token", 401}:    1,
+		{"203.0.113.0", "", "session", "POST /admin/login", "cross-site", 403}:         1,
+		{"203.0.113.0", "analyst", "session", "GET /admin/mqls", "token revoked", 401}: 1,
+		{"203.0.113.0", "", "session", "GET /admin/{$}", "session ended", 303}:         1,
+	}
+	if len(got) != len(want) {
+		t.Errorf("refusals %v", got)
+	}
+	for k, n := range want {
+		if got[k] != n {
+			t.Errorf("%+v: %d, want %d (all %v)", k, got[k], n, got)
+		}
+	}
+	// The analyst's backup: a request of a known caller, recorded as such with why.
+	found := false
+	for _, e := range es {
+		if e.Route == "GET /admin/backup" {
+			found = e.Who == "analyst" && e.Status == 403 && e.Reason == "missing scope" && e.Count == 0 && e.Addr == ""
+		}
+	}
+	if !found {
+		t.Errorf("backup refusal not recorded as a request: %+v", es)
 	}
 }

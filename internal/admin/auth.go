@@ -216,25 +216,28 @@ func (h *Handler) require(scope string, bodies []string, next http.HandlerFunc) 
 			return
 		}
 		if err != nil {
-			if d.reason != "" { // a credential was presented and refused
-				h.refuse(r, d.who, d.via, http.StatusUnauthorized, d.reason)
+			refused := func(status int) {
+				if d.reason != "" { // a credential was presented and refused
+					h.refuse(r, d.who, d.via, status, d.reason)
+				}
 			}
 			if h.Sessions != nil {
 				if _, cerr := r.Cookie(SessionCookie); cerr == nil {
 					h.clearCookie(w, r) // ended or expired: the browser forgets it
 				}
 				if safe(r.Method) && wantsHTML(r) {
+					refused(http.StatusSeeOther)
 					h.toLogin(w, r)
 					return
 				}
 			}
+			refused(http.StatusUnauthorized)
 			w.Header().Set("WWW-Authenticate", `Bearer realm="baton-admin"`)
 			h.deny(w, r, http.StatusUnauthorized, d.msg)
 			return
 		}
-		recorded := h.Audit != nil && (!safe(r.Method) || scope == ScopeBackup)
-		var sw *statusWriter
-		if recorded {
+		var sw *statusWriter // the answer, when the request is recorded
+		if h.Audit != nil && (!safe(r.Method) || scope == ScopeBackup) {
 			sw = &statusWriter{ResponseWriter: w}
 			w = sw
 			defer func(at time.Time) { h.record(r, c, sw, at) }(clock.Or(h.Audit.Now)())
