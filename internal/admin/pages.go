@@ -68,7 +68,7 @@ type page struct {
 	Base   string // "" for /admin/x, "../" for /admin/x/y
 	Active string // the navigation entry of this page
 	Nav    *navView
-	Audit  bool // the caller may read the audit trail: the navigation links it
+	Audit  bool              // the caller may read the audit trail: the navigation links it
 	Switch map[string]string // language -> this page in it
 	Loc    *time.Location
 	Now    time.Time
