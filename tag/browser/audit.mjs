@@ -38,6 +38,10 @@ await page.getByRole('button', { name: '絞り込む' }).click();
 await page.waitForLoadState('load');
 out.filtered = await page.locator('tbody tr').allInnerTexts();
 out.overflow['audit-failed-ja'] = await fits(page, 'audit-failed-ja', shots);
+// The CSV the page links to, downloaded with the session (as Excel would get it).
+const href = await page.getByRole('link', { name: 'CSV をダウンロード' }).getAttribute('href');
+const csv = await page.request.get(new URL(href, page.url()).href);
+out.csv = { status: csv.status(), type: csv.headers()['content-type'], disposition: csv.headers()['content-disposition'], text: (await csv.body()).toString('utf8') };
 await context.close();
 console.log(JSON.stringify(out));
 await browser.close();

@@ -48,6 +48,10 @@ func TestAuditPageInJapaneseInChromium(t *testing.T) {
 		URL, Nav, Failed, Main string
 		Rows                   int
 		Filtered               []string
+		CSV                    struct {
+			Status                  int
+			Type, Disposition, Text string
+		}
 	}
 	if err := json.Unmarshal(out, &res); err != nil {
 		t.Fatalf("%v: %s", err, out)
@@ -68,6 +72,11 @@ func TestAuditPageInJapaneseInChromium(t *testing.T) {
 	}
 	if len(res.Filtered) != 1 || !strings.Contains(res.Filtered[0], "不明なトークン") {
 		t.Errorf("failed sign-ins only: %q", res.Filtered)
+	}
+	// The page's CSV link: the failed sign-ins, for Excel (BOM, Japanese headers, Tokyo time).
+	if c := res.CSV; c.Status != 200 || !strings.HasPrefix(c.Type, "text/csv") || !strings.Contains(c.Disposition, "audit.csv") ||
+		!strings.HasPrefix(c.Text, "\ufeff日時（JST）,操作者,認証,操作,ルート,ID,ステータス,理由,接続元,回数\r\n2026-11-24 10:02:03,（該当トークンなし）,ブラウザのセッション,サインイン,POST /admin/login,,401,不明なトークン,127.0.0.0,1\r\n") {
+		t.Errorf("CSV: %+v", c)
 	}
 	for name, over := range res.Overflow {
 		if len(over) > 0 {
