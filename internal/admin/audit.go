@@ -12,11 +12,12 @@ import (
 	"github.com/baton-hq/baton/internal/httpx"
 )
 
-// auditRoutes lists the trail. The read scope suffices: an entry names an
-// operator and a route, less than what the read scope already shows of
-// people, and whoever can change things can see who did.
+// auditRoutes lists the trail (JSON, the workspace's page, its CSV). The
+// read scope suffices: an entry names an operator, a route and at most a
+// truncated client network, less than what the read scope already shows
+// of people, and whoever can change things can see who did.
 func (h *Handler) auditRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /admin/audit", h.Require(ScopeRead, h.listAudit))
+	mux.Handle("GET /admin/audit", h.Require(auditScope, h.listAudit))
 }
 
 // AuditPage is the answer of GET /admin/audit: entries newest first, and
@@ -28,6 +29,14 @@ type AuditPage struct {
 
 func (h *Handler) listAudit(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
+	if q.Get("format") == "csv" {
+		h.auditCSV(w, r)
+		return
+	}
+	if wantsHTML(r) {
+		h.auditPage(w, r)
+		return
+	}
 	limit := 50
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
@@ -49,6 +58,16 @@ func (h *Handler) listAudit(w http.ResponseWriter, r *http.Request) {
 	httpx.JSON(w, http.StatusOK, AuditPage{Entries: es, Next: next})
 }
 
+// canAudit reports whether the request's caller may read the trail (the
+// workspace's navigation links it then).
+func (h *Handler) canAudit(r *http.Request) bool {
+	c, ok := callerOf(r)
+	return ok && h.Audit != nil && c.Cred.Scopes[auditScope]
+}
+
+// auditScope is the scope the trail is read with.
+const auditScope = ScopeRead
+
 // record writes the audit entry of a request once it is answered. A store
 // failing loses the entry, not the request: the answer is already given,
 // and the log line says what was not recorded.
@@ -58,19 +77,20 @@ func (h *Handler) record(r *http.Request, c caller, sw *statusWriter, at time.Ti
 		status = http.StatusOK // nothing written: net/http answers 200
 	}
 	if c.Session != nil {
-		h.recordAs(r, c.Session.Name, "session", status, at)
+		h.recordAs(r, c.Session.Name, "session", status, sw.reason, at)
 		return
 	}
-	h.recordAs(r, c.Cred.Name, "token", status, at)
+	h.recordAs(r, c.Cred.Name, "token", status, sw.reason, at)
 }
 
 // recordAs records a request of a known caller; sign-in and sign-out call
-// it themselves (they are not behind Require), a refused sign-in is nobody's.
-func (h *Handler) recordAs(r *http.Request, who, via string, status int, at time.Time) {
+// it themselves (they are not behind Require), a refused sign-in is
+// refuse's.
+func (h *Handler) recordAs(r *http.Request, who, via string, status int, reason string, at time.Time) {
 	if h.Audit == nil {
 		return
 	}
-	e := audit.Entry{At: at, Who: who, Via: via, Route: r.Pattern, Method: r.Method, Status: status} // at zero: now
+	e := audit.Entry{At: at, Who: who, Via: via, Route: r.Pattern, Method: r.Method, Status: status, Reason: reason} // at zero: now
 	if strings.Contains(r.Pattern, "{id}") {
 		e.ID = r.PathValue("id")
 	}
@@ -81,10 +101,39 @@ func (h *Handler) recordAs(r *http.Request, who, via string, status int, at time
 	}
 }
 
-// statusWriter remembers the status a handler answered.
+// refuse records a request refused before it was served (a credential
+// matching nothing, an ended session, a scope a read lacks, a cross-site
+// sign-in, a rate limit): the client's network and the name the credential
+// had, never the token; a flood is counted, not stored (audit.Log.Refuse).
+func (h *Handler) refuse(r *http.Request, who, via string, status int, reason string) {
+	if h.Audit == nil {
+		return
+	}
+	f := audit.Refusal{Who: who, Via: via, Route: r.Pattern, Method: r.Method, Status: status, Reason: reason, Addr: httpx.ClientIP(r, h.Proxies)}
+	if err := h.Audit.Refuse(context.WithoutCancel(r.Context()), f); err != nil {
+		h.log().Error("audit refusal not recorded", "err", err, "reason", reason, "route", f.Route)
+	}
+}
+
+// Refused records a request to an admin route that something in front of
+// the handler refused (the local stack's rate limit). Its route is not
+// matched yet, and its path may hold an email: it is recorded as the
+// sign-in's route or as "/admin/*".
+func (h *Handler) Refused(r *http.Request, status int, reason string) {
+	r2 := *r
+	r2.Pattern = r.Method + " /admin/*"
+	if strings.HasSuffix(r.URL.Path, "/admin/login") {
+		r2.Pattern = r.Method + " /admin/login"
+	}
+	h.refuse(&r2, "", "", status, reason)
+}
+
+// statusWriter remembers the status a handler answered, and why it
+// refused the request when it did before serving it.
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	reason string
 }
 
 func (s *statusWriter) WriteHeader(code int) {

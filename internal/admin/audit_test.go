@@ -11,9 +11,11 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/baton-hq/baton/internal/admin"
 	"github.com/baton-hq/baton/internal/audit"
+	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/links"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/tablecount"
@@ -30,8 +32,9 @@ func (f *fixture) auditPage(query string) admin.AuditPage {
 }
 
 // Every state-changing request is recorded once its caller is known, with
-// how it was authenticated and the answer, refusals included, and so are
-// sign-in and sign-out; requests of nobody known, and reads, are not.
+// how it was authenticated and the answer, refusals included (with why),
+// and so are sign-in and sign-out; a refused token or sign-in is recorded
+// as a refusal with the client's network and no name; reads are not.
 func TestAuditRecordsWhoDidWhat(t *testing.T) {
 	f := newFixture(t)
 	cookie, csrf := f.login(fullToken)
@@ -43,9 +46,9 @@ func TestAuditRecordsWhoDidWhat(t *testing.T) {
 		{f.req("POST", "/admin/links", linkJSON, "Cookie", cookie, "Content-Type", "application/json"), 403},                     // no CSRF token
 		{f.req("POST", "/admin/links", linkJSON, "Authorization", "Bearer "+readToken, "Content-Type", "application/json"), 403}, // no write scope
 		{f.req("POST", "/admin/links", linkJSON, "Authorization", "Bearer "+fullToken, "Content-Type", "text/plain"), 415},
-		{f.req("POST", "/admin/links", linkJSON, "Authorization", "Bearer wrong-token", "Content-Type", "application/json"), 401},                // nobody: not recorded
+		{f.req("POST", "/admin/links", linkJSON, "Authorization", "Bearer wrong-token", "Content-Type", "application/json"), 401},                // a refusal
 		{f.req("GET", "/admin/campaigns/nov-news", "", "Authorization", "Bearer "+fullToken), 200},                                               // a read: not recorded
-		{f.req("POST", "/admin/login", url.Values{"token": {"wrong-token"}}.Encode(), "Content-Type", "application/x-www-form-urlencoded"), 401}, // nobody's
+		{f.req("POST", "/admin/login", url.Values{"token": {"wrong-token"}}.Encode(), "Content-Type", "application/x-www-form-urlencoded"), 401}, // a refusal
 	}
 	for i, s := range steps {
 		if s.a.code != s.want {
@@ -59,21 +62,31 @@ func TestAuditRecordsWhoDidWhat(t *testing.T) {
 	type row struct {
 		who, via, route string
 		status          int
+		reason          string
 	}
-	var got []row
+	// Requests of known callers in the order made; refusals sorted by
+	// their minute's start, so among same-minute entries in any order.
+	var got, refused []row
 	for _, e := range p.Entries {
-		got = append(got, row{e.Who, e.Via, e.Route, e.Status})
-		if e.Method != "POST" || !e.At.Equal(f.clk.Now()) || e.ID != "" {
+		if e.Count > 0 {
+			refused = append(refused, row{e.Who, e.Via, e.Route, e.Status, e.Reason})
+			if e.Addr != "127.0.0.0" || e.Count != 1 || e.Method != "POST" || !e.At.Equal(f.clk.Now()) {
+				t.Errorf("refusal %+v", e)
+			}
+			continue
+		}
+		got = append(got, row{e.Who, e.Via, e.Route, e.Status, e.Reason})
+		if e.Method != "POST" || !e.At.Equal(f.clk.Now()) || e.ID != "" || e.Addr != "" {
 			t.Errorf("entry %+v", e)
 		}
 	}
 	want := []row{
-		{"BATON_ADMIN_TOKEN", "session", "POST /admin/logout", 303},
-		{"BATON_ADMIN_TOKEN", "token", "POST /admin/links", 415},
-		{"analyst", "token", "POST /admin/links", 403},
-		{"BATON_ADMIN_TOKEN", "session", "POST /admin/links", 403},
-		{"BATON_ADMIN_TOKEN", "session", "POST /admin/links", 201},
-		{"BATON_ADMIN_TOKEN", "session", "POST /admin/login", 303},
+		{"BATON_ADMIN_TOKEN", "session", "POST /admin/logout", 303, ""},
+		{"BATON_ADMIN_TOKEN", "token", "POST /admin/links", 415, ""},
+		{"analyst", "token", "POST /admin/links", 403, "missing scope"},
+		{"BATON_ADMIN_TOKEN", "session", "POST /admin/links", 403, "missing CSRF token"},
+		{"BATON_ADMIN_TOKEN", "session", "POST /admin/links", 201, ""},
+		{"BATON_ADMIN_TOKEN", "session", "POST /admin/login", 303, ""},
 	}
 	if len(got) != len(want) || p.Next != "" {
 		t.Fatalf("entries %+v, next %q", got, p.Next)
@@ -83,13 +96,25 @@ func TestAuditRecordsWhoDidWhat(t *testing.T) {
 			t.Errorf("entry %d: %+v, want %+v", i, got[i], want[i])
 		}
 	}
+	wantRefused := map[row]bool{
+		{"", "token", "POST /admin/links", 401, "unknown token"}:   true,
+		{"", "session", "POST /admin/login", 401, "unknown token"}: true,
+	}
+	if len(refused) != 2 || !wantRefused[refused[0]] || !wantRefused[refused[1]] || refused[0] == refused[1] {
+		t.Errorf("refusals %+v", refused)
+	}
+	for _, e := range p.Entries {
+		if strings.Contains(e.Who+e.Route+e.Addr, "wrong-token") {
+			t.Errorf("a tried token recorded: %+v", e)
+		}
+	}
 
 	// Pages through a cursor; bad paging is a JSON 400 naming the field.
-	first := f.auditPage("?limit=4")
-	if len(first.Entries) != 4 || first.Next == "" {
+	first := f.auditPage("?limit=5")
+	if len(first.Entries) != 5 || first.Next == "" {
 		t.Fatalf("first page %+v", first)
 	}
-	if rest := f.auditPage("?limit=4&cursor=" + first.Next); len(rest.Entries) != 2 || rest.Entries[0].Status != 201 || rest.Entries[1].Route != "POST /admin/login" || rest.Next != "" {
+	if rest := f.auditPage("?limit=5&cursor=" + first.Next); len(rest.Entries) != 3 || rest.Entries[2].Route != "POST /admin/login" || rest.Entries[2].Count != 0 || rest.Next != "" {
 		t.Fatalf("second page %+v", rest)
 	}
 	for _, q := range []string{"?limit=0", "?limit=501", "?limit=x", "?cursor=nope", "?cursor=" + strings.Repeat("9", 60)} {
@@ -167,7 +192,8 @@ func TestAuditAddsNoRead(t *testing.T) {
 			mux.ServeHTTP(httptest.NewRecorder(), r)
 		}
 		c := tc.Counts()
-		if es, _, err := (&audit.Log{T: f.tb, Now: f.clk.Now}).List(context.Background(), "", 10); err != nil || withAudit != (len(es) == 2) {
+		// Two requests and the wrong token's refusal.
+		if es, _, err := (&audit.Log{T: f.tb, Now: f.clk.Now}).List(context.Background(), "", 10); err != nil || withAudit != (len(es) == 3) {
 			t.Fatalf("audit %v: entries %+v %v", withAudit, es, err)
 		}
 		return c
@@ -175,5 +201,84 @@ func TestAuditAddsNoRead(t *testing.T) {
 	without, with := reads(false), reads(true)
 	if with != without || with.Calls == 0 {
 		t.Fatalf("reads with the audit trail %+v, without %+v", with, without)
+	}
+}
+
+// Refused credentials of every kind are recorded with why, the name they
+// had (a token matching none has none) and the client's network through
+// the trusted proxies; the answer's status is the one given.
+func TestAuditRecordsRefusedCredentials(t *testing.T) {
+	f := newFixture(t)
+	f.h.Proxies = httpx.Proxies{Hops: 1}
+	xff := func(ip string) []string { return []string{"X-Forwarded-For", "198.51.100.7, " + ip} }
+	form := "application/x-www-form-urlencoded"
+
+	full, _ := f.login(fullToken)
+	analyst, _ := f.login(readToken)
+	f.clk.Advance(time.Minute)
+	steps := []struct {
+		a    answer
+		want int
+	}{
+		{f.req("GET", "/admin/mqls", "", append(xff("203.0.113.45"), "Authorization", "Bearer guessed")...), 401},
+		{f.req("POST", "/admin/login", "token=guessed", append(xff("2001:db8:aa:bb::9"), "Content-Type", form)...), 401},
+		{f.req("POST", "/admin/login", "token="+fullToken, append(xff("203.0.113.46"), "Content-Type", form, "Origin", "https://evil.example")...), 403},
+		{f.req("GET", "/admin/backup", "", append(xff("203.0.113.47"), "Cookie", analyst)...), 403}, // recorded as a backup request
+	}
+	// The analyst's token is removed from the configuration: its session is refused.
+	f.h.Credentials = f.h.Credentials[:1]
+	steps = append(steps, struct {
+		a    answer
+		want int
+	}{f.req("GET", "/admin/mqls", "", append(xff("203.0.113.48"), "Cookie", analyst)...), 401})
+	// The full session expires (the fixture's sessions last an hour): a page sends the browser to sign in.
+	f.clk.Advance(2 * time.Hour)
+	steps = append(steps, struct {
+		a    answer
+		want int
+	}{f.req("GET", "/admin/", "", append(xff("203.0.113.49"), "Cookie", full, "Accept", "text/html")...), 303})
+	for i, s := range steps {
+		if s.a.code != s.want {
+			t.Fatalf("step %d: %d %s", i, s.a.code, s.a.body)
+		}
+	}
+	es, _, err := f.h.Audit.List(context.Background(), "", 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		addr, who, via, route, reason string
+		status                        int
+	}
+	got := map[row]int{}
+	for _, e := range es {
+		if e.Count > 0 {
+			got[row{e.Addr, e.Who, e.Via, e.Route, e.Reason, e.Status}] = e.Count
+		}
+	}
+	want := map[row]int{
+		{"203.0.113.0", "", "token", "GET /admin/mqls", "unknown token", 401}:          1,
+		{"2001:db8:aa::", "", "session", "POST /admin/login", "unknown token", 401}:    1,
+		{"203.0.113.0", "", "session", "POST /admin/login", "cross-site", 403}:         1,
+		{"203.0.113.0", "analyst", "session", "GET /admin/mqls", "token revoked", 401}: 1,
+		{"203.0.113.0", "", "session", "GET /admin/{$}", "session ended", 303}:         1,
+	}
+	if len(got) != len(want) {
+		t.Errorf("refusals %v", got)
+	}
+	for k, n := range want {
+		if got[k] != n {
+			t.Errorf("%+v: %d, want %d (all %v)", k, got[k], n, got)
+		}
+	}
+	// The analyst's backup: a request of a known caller, recorded as such with why.
+	found := false
+	for _, e := range es {
+		if e.Route == "GET /admin/backup" {
+			found = e.Who == "analyst" && e.Status == 403 && e.Reason == "missing scope" && e.Count == 0 && e.Addr == ""
+		}
+	}
+	if !found {
+		t.Errorf("backup refusal not recorded as a request: %+v", es)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/audit"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/recipientcsv"
 	"github.com/baton-hq/baton/internal/session"
@@ -113,6 +114,14 @@ type caller struct {
 	SessionID string
 }
 
+// via says how the caller authenticated, as the audit trail names it.
+func (c caller) via() string {
+	if c.Session != nil {
+		return "session"
+	}
+	return "token"
+}
+
 type callerKey struct{}
 
 // callerOf returns the caller Require put on the request's context.
@@ -125,17 +134,24 @@ func callerOf(r *http.Request) (caller, bool) {
 // that are not (or no longer) valid.
 var errNoCredentials = errors.New("no credentials")
 
+// denial says why authenticate found no caller: the answer's message, and
+// what the audit trail keeps of a refused credential (reason "": none was
+// presented, nothing to record).
+type denial struct {
+	msg, reason, who, via string
+}
+
 // authenticate finds the caller: a bearer token (API clients) or the
 // session cookie (browsers signed in at /admin/login). HTTP Basic is not
 // accepted: a browser would send it by itself with any cross-site request.
-func (h *Handler) authenticate(r *http.Request) (caller, string, error) {
+func (h *Handler) authenticate(r *http.Request) (caller, denial, error) {
 	authz := r.Header.Get("Authorization")
 	if tok, ok := strings.CutPrefix(authz, "Bearer "); ok {
 		c, ok := h.match(strings.TrimSpace(tok))
 		if !ok {
-			return caller{}, "missing or wrong bearer token", errNoCredentials
+			return caller{}, denial{"missing or wrong bearer token", audit.ReasonUnknownToken, "", "token"}, errNoCredentials
 		}
-		return caller{Cred: c}, "", nil
+		return caller{Cred: c}, denial{}, nil
 	}
 	// Any other Authorization (Basic credentials a browser still caches from
 	// before sign-in pages) is ignored: the session cookie decides.
@@ -143,22 +159,22 @@ func (h *Handler) authenticate(r *http.Request) (caller, string, error) {
 		if ck, err := r.Cookie(SessionCookie); err == nil && ck.Value != "" {
 			s, err := h.Sessions.Get(r.Context(), ck.Value)
 			if errors.Is(err, session.ErrNotFound) {
-				return caller{}, "your session has ended: sign in again at /admin/login", errNoCredentials
+				return caller{}, denial{"your session has ended: sign in again at /admin/login", audit.ReasonSessionEnded, "", "session"}, errNoCredentials
 			}
 			if err != nil {
-				return caller{}, "", err
+				return caller{}, denial{}, err
 			}
 			c, ok := h.byFingerprint(s.Credential)
 			if !ok {
-				return caller{}, "the token this session was opened with is no longer accepted: sign in again", errNoCredentials
+				return caller{}, denial{"the token this session was opened with is no longer accepted: sign in again", audit.ReasonTokenRevoked, s.Name, "session"}, errNoCredentials
 			}
-			return caller{Cred: c, Session: &s, SessionID: ck.Value}, "", nil
+			return caller{Cred: c, Session: &s, SessionID: ck.Value}, denial{}, nil
 		}
 	}
 	if authz != "" {
-		return caller{}, "send Authorization: Bearer <admin token> (HTTP Basic is not accepted; browsers sign in at /admin/login)", errNoCredentials
+		return caller{}, denial{msg: "send Authorization: Bearer <admin token> (HTTP Basic is not accepted; browsers sign in at /admin/login)"}, errNoCredentials
 	}
-	return caller{}, "missing or wrong bearer token", errNoCredentials
+	return caller{}, denial{msg: "missing or wrong bearer token"}, errNoCredentials
 }
 
 // safe methods change nothing; every other one is state-changing.
@@ -188,42 +204,59 @@ func (h *Handler) require(scope string, bodies []string, next http.HandlerFunc) 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !safe(r.Method) {
 			if err := h.sameOrigin(r); err != nil {
+				h.refuse(r, "", "", http.StatusForbidden, audit.ReasonCrossSite)
 				h.deny(w, r, http.StatusForbidden, err.Error())
 				return
 			}
 		}
-		c, problem, err := h.authenticate(r)
+		c, d, err := h.authenticate(r)
 		if err != nil && !errors.Is(err, errNoCredentials) {
 			h.log().Error("admin session", "err", err)
 			httpx.Unavailable(w, 5*time.Second)
 			return
 		}
 		if err != nil {
+			refused := func(status int) {
+				if d.reason != "" { // a credential was presented and refused
+					h.refuse(r, d.who, d.via, status, d.reason)
+				}
+			}
 			if h.Sessions != nil {
 				if _, cerr := r.Cookie(SessionCookie); cerr == nil {
 					h.clearCookie(w, r) // ended or expired: the browser forgets it
 				}
 				if safe(r.Method) && wantsHTML(r) {
+					refused(http.StatusSeeOther)
 					h.toLogin(w, r)
 					return
 				}
 			}
+			refused(http.StatusUnauthorized)
 			w.Header().Set("WWW-Authenticate", `Bearer realm="baton-admin"`)
-			h.deny(w, r, http.StatusUnauthorized, problem)
+			h.deny(w, r, http.StatusUnauthorized, d.msg)
 			return
 		}
+		var sw *statusWriter // the answer, when the request is recorded
 		if h.Audit != nil && (!safe(r.Method) || scope == ScopeBackup) {
-			sw := &statusWriter{ResponseWriter: w}
+			sw = &statusWriter{ResponseWriter: w}
 			w = sw
-			defer h.record(r, c, sw, clock.Or(h.Audit.Now)())
+			defer func(at time.Time) { h.record(r, c, sw, at) }(clock.Or(h.Audit.Now)())
 		}
 		if !c.Cred.Scopes[scope] {
+			if sw != nil {
+				sw.reason = audit.ReasonMissingScope
+			} else if h.Audit != nil { // a read refused: counted like a refused token
+				h.refuse(r, c.Cred.Name, c.via(), http.StatusForbidden, audit.ReasonMissingScope)
+			}
 			h.deny(w, r, http.StatusForbidden, "this token lacks the "+scope+" scope")
 			return
 		}
 		if !safe(r.Method) {
 			if c.Session != nil {
 				if !c.Session.ValidCSRF(csrfToken(w, r)) {
+					if sw != nil {
+						sw.reason = audit.ReasonCSRF
+					}
 					h.deny(w, r, http.StatusForbidden, "missing or wrong CSRF token (X-CSRF-Token header or csrf form field)")
 					return
 				}

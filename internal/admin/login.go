@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/audit"
 	"github.com/baton-hq/baton/internal/httpx"
 )
 
@@ -82,6 +83,7 @@ func (h *Handler) loginPage(w http.ResponseWriter, r *http.Request) {
 // login checks the token like a bearer token and opens a session.
 func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	if err := h.sameOrigin(r); err != nil {
+		h.refuse(r, "", "session", http.StatusForbidden, audit.ReasonCrossSite)
 		h.renderLogin(w, r, http.StatusForbidden, loginView{Error: "Sign-in refused: the form was not sent from this site."})
 		return
 	}
@@ -103,6 +105,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	c, ok := h.match(tok)
 	if !ok {
 		h.log().Info("admin sign-in refused: wrong token")
+		h.refuse(r, "", "session", http.StatusUnauthorized, audit.ReasonUnknownToken)
 		h.renderLogin(w, r, http.StatusUnauthorized, loginView{Error: "That token is not valid. Check it and try again.", Next: next})
 		return
 	}
@@ -113,7 +116,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.log().Info("admin signed in", "credential", c.Name)
-	h.recordAs(r, c.Name, "session", http.StatusSeeOther, time.Time{})
+	h.recordAs(r, c.Name, "session", http.StatusSeeOther, "", time.Time{})
 	http.SetCookie(w, &http.Cookie{
 		Name: SessionCookie, Value: id, Path: h.cookiePath(r), MaxAge: int(s.Expires.Sub(s.Created).Seconds()),
 		HttpOnly: true, Secure: h.secure(r), SameSite: http.SameSiteStrictMode,
@@ -139,7 +142,7 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		h.log().Info("admin signed out", "credential", c.Cred.Name)
-		h.recordAs(r, c.Session.Name, "session", http.StatusSeeOther, time.Time{})
+		h.recordAs(r, c.Session.Name, "session", http.StatusSeeOther, "", time.Time{})
 	}
 	h.clearCookie(w, r)
 	seeOther(w, "login?m=out")

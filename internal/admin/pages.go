@@ -40,7 +40,7 @@ var templateFiles embed.FS
 // pages are parsed once: each page file with the layout around it.
 var pages = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, name := range []string{"people", "person", "mqls", "campaigns", "campaign", "dashboard", "rules", "inbox", "accounts", "account"} {
+	for _, name := range []string{"people", "person", "mqls", "campaigns", "campaign", "dashboard", "rules", "inbox", "accounts", "account", "audit"} {
 		out[name] = template.Must(template.New(name).Funcs(pageFuncs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return out
@@ -68,6 +68,7 @@ type page struct {
 	Base   string // "" for /admin/x, "../" for /admin/x/y
 	Active string // the navigation entry of this page
 	Nav    *navView
+	Audit  bool              // the caller may read the audit trail: the navigation links it
 	Switch map[string]string // language -> this page in it
 	Loc    *time.Location
 	Now    time.Time
@@ -298,7 +299,7 @@ func (h *Handler) wsNow() time.Time {
 // render writes a workspace page. base is where /admin/ is relative to the
 // page ("" or "../").
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name, title, base, active string, data any) {
-	p := page{L: h.lang(w, r), Title: title, Base: base, Active: active, Nav: nav(r), Loc: h.loc(), Now: h.wsNow(), Data: data, Switch: map[string]string{}}
+	p := page{L: h.lang(w, r), Title: title, Base: base, Active: active, Nav: nav(r), Audit: h.canAudit(r), Loc: h.loc(), Now: h.wsNow(), Data: data, Switch: map[string]string{}}
 	to := "" // the language links: this page, or where it says (a form's answer)
 	if s, ok := data.(interface{ switchTo() string }); ok {
 		to = s.switchTo()

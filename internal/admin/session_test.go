@@ -42,14 +42,14 @@ func (noPeople) Visitors(context.Context, string) ([]string, error)     { return
 func (noPeople) GetLink(context.Context, string) (identity.Link, error) { return identity.Link{}, nil }
 
 type fixture struct {
-	t   *testing.T
+	t   testing.TB
 	h   *admin.Handler
 	tb  table.Table
 	clk *clock.Manual
 	url string
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	clk := clock.NewManual(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
 	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"), bolttable.WithClock(clk.Now))

@@ -1,6 +1,7 @@
 // Package audit keeps the admin API's audit trail in the table:
 //
 //	PK=AUDIT  SK=<time, UTC, fixed width>-<sequence><random>  one admin request: who, which route, which id, the answer
+//	PK=AUDIT  SK=<minute, UTC, fixed width>-<hash>              refused credentials: a minute's attempts of one address, reason and name, counted
 //
 // One partition, read newest first a page at a time (the sort key is the
 // time, so the cursor is a sort key, URL-safe as it is). Admin requests
@@ -25,15 +26,19 @@ package audit
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"net/netip"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/enrichment"
 	"github.com/baton-hq/baton/internal/table"
 )
 
@@ -58,22 +63,50 @@ var seq atomic.Uint32
 // ErrCursor: a cursor List did not hand out.
 var ErrCursor = errors.New("audit: not a cursor of this list")
 
-// Entry is one recorded admin request.
+// Entry is one recorded admin request, or a minute's refused attempts
+// (Count > 0).
 type Entry struct {
 	At     time.Time `json:"at"`
-	Who    string    `json:"who"`          // the credential's (or the signed-in session's) name
+	Who    string    `json:"who"`          // the credential's (or the signed-in session's) name; "" when the token matched none
 	Via    string    `json:"via"`          // "token" or "session"
 	Route  string    `json:"route"`        // the route's pattern, e.g. "DELETE /admin/people/{id}"
 	Method string    `json:"method"`       // the request's method (HEAD answers a GET route)
 	ID     string    `json:"id,omitempty"` // the path's {id}, when the route has one
 	Status int       `json:"status"`
+	Reason string    `json:"reason,omitempty"` // why the request was refused (see the Reason constants); "" when it was not, or for another reason
+	Addr   string    `json:"addr,omitempty"`   // a refusal's client network, truncated (IPv4 /24, IPv6 /48); "*" for the attempts past Log.Keys
+	Count  int       `json:"count,omitempty"`  // a refusal's attempts in its minute (from At to the minute's end)
+
+	Cursor string `json:"-"` // the entry's place in the list, for List's cursor (set by List)
 }
+
+// Why a request was refused.
+const (
+	ReasonUnknownToken = "unknown token"      // a bearer token or a sign-in's token matching no credential
+	ReasonSessionEnded = "session ended"      // a session cookie of no live session (expired, signed out, or made up)
+	ReasonTokenRevoked = "token revoked"      // a live session whose token was removed from the configuration
+	ReasonMissingScope = "missing scope"      // a known token lacking the route's scope
+	ReasonCSRF         = "missing CSRF token" // a session's state-changing request without its CSRF token
+	ReasonCrossSite    = "cross-site"         // a state-changing request (a sign-in included) sent from another site
+	ReasonRateLimited  = "rate limited"       // over the per-address rate limit (the local stack's)
+)
+
+// DefaultKeys is Log.Keys when zero.
+const DefaultKeys = 100
 
 // Log records and lists entries.
 type Log struct {
 	T   table.Table
 	TTL time.Duration    // 0: DefaultTTL
 	Now func() time.Time // nil: clock.Now
+	// Keys bounds the refusal entries this process makes a minute (one per
+	// address, reason and name); attempts past it are counted in one entry
+	// per reason with the address "*". 0: DefaultKeys.
+	Keys int
+
+	mu     sync.Mutex
+	minute time.Time           // the minute of made
+	made   map[string]*pending // the refusal entries this process wrote in that minute
 }
 
 func (l *Log) now() time.Time { return clock.Or(l.Now)() }
@@ -123,6 +156,9 @@ func (l *Log) List(ctx context.Context, cursor string, limit int) ([]Entry, stri
 	if limit <= 0 || limit > MaxLimit {
 		limit = MaxLimit
 	}
+	if err := l.Flush(ctx); err != nil {
+		return nil, "", err
+	}
 	items, err := l.T.Query(ctx, table.Query{PK: pk, After: cursor, Reverse: true, Limit: limit})
 	if err != nil {
 		return nil, "", err
@@ -134,10 +170,17 @@ func (l *Log) List(ctx context.Context, cursor string, limit int) ([]Entry, stri
 			// Older entries expire first: the rest of the list is gone too.
 			return out, "", nil
 		}
+		if len(it.Data) == 0 {
+			continue // a refusal's count whose entry was not written (see Refuse)
+		}
 		var e Entry
 		if err := json.Unmarshal(it.Data, &e); err != nil {
 			return nil, "", err
 		}
+		if e.Count > 0 {
+			e.Count += int(it.Counters[more])
+		}
+		e.Cursor = it.SK
 		out = append(out, e)
 	}
 	next := ""
@@ -145,6 +188,133 @@ func (l *Log) List(ctx context.Context, cursor string, limit int) ([]Entry, stri
 		next = items[len(items)-1].SK
 	}
 	return out, next, nil
+}
+
+// Before is the cursor of a list that starts with the entries made before t.
+func Before(t time.Time) string { return t.UTC().Format(layout) + "-0000000000000000" }
+
+// Refusal is a request refused before it was served: its caller unknown or
+// not allowed.
+type Refusal struct {
+	At            time.Time // zero: now
+	Who, Via      string    // the name the credential had, if any ("" for a token matching none)
+	Route, Method string
+	Status        int
+	Reason        string
+	Addr          netip.Addr // the client's (httpx.ClientIP): stored truncated
+}
+
+// more counts the attempts after a refusal entry's first.
+const more = "more"
+
+// FlushEvery is how often a refusal entry's count is written while
+// attempts keep coming.
+const FlushEvery = 5 * time.Second
+
+// pending is a refusal entry this process wrote this minute, and the
+// attempts counted since its last write.
+type pending struct {
+	n       int64
+	written time.Time
+}
+
+// Refuse records a refused request without letting a flood of them fill
+// the store or take its writes: the attempts of one minute from one client
+// network with one reason and name are one entry with their count (the
+// first attempt's route and time), and past Keys such entries a minute this
+// process counts the rest in one entry per reason. The first attempt is
+// one conditional put; later ones are counted in memory and added to the
+// entry at most every FlushEvery, at the next minute's first refusal, and
+// when this process lists the trail (a process stopped meanwhile loses at
+// most that much of a count, never an entry). The names are the
+// configured credentials' (or none), so a process makes at most Keys + a
+// few entries and 60s/FlushEvery + 1 writes per entry a minute, whatever
+// an attacker sends.
+func (l *Log) Refuse(ctx context.Context, f Refusal) error {
+	if f.At.IsZero() {
+		f.At = l.now()
+	}
+	e := Entry{At: f.At.UTC(), Who: f.Who, Via: f.Via, Route: f.Route, Method: f.Method, Status: f.Status, Reason: f.Reason, Count: 1}
+	if a := enrichment.TruncateIP(f.Addr); a.IsValid() {
+		e.Addr = a.String()
+	}
+	minute := e.At.Truncate(time.Minute)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var err error
+	if !minute.Equal(l.minute) {
+		err = l.flushLocked(ctx, time.Time{})
+		l.minute, l.made = minute, map[string]*pending{}
+	}
+	sk := refusalKey(minute, e)
+	if _, ok := l.made[sk]; !ok && len(l.made) >= l.keys() {
+		e.Addr, e.Who = "*", ""
+		sk = refusalKey(minute, e)
+	}
+	if p, ok := l.made[sk]; ok {
+		p.n++
+		if e.At.Sub(p.written) >= FlushEvery {
+			err = errors.Join(err, l.add(ctx, sk, p, e.At))
+		}
+		return err
+	}
+	// The first of its minute here. Another process's put may have come
+	// first (the condition fails): the attempt is added to that entry.
+	data, jerr := json.Marshal(e)
+	if jerr != nil {
+		return jerr
+	}
+	p := &pending{written: e.At}
+	perr := l.T.Put(ctx, table.Item{PK: pk, SK: sk, Kind: Kind, Data: data, Expires: minute.Add(l.ttl())}, table.NotExists)
+	if errors.Is(perr, table.ErrConditionFailed) {
+		p.n = 1
+		perr = l.add(ctx, sk, p, e.At)
+	}
+	if perr == nil {
+		l.made[sk] = p
+	}
+	return errors.Join(err, perr)
+}
+
+// add writes an entry's counted attempts.
+func (l *Log) add(ctx context.Context, sk string, p *pending, at time.Time) error {
+	if p.n == 0 {
+		return nil
+	}
+	if _, err := l.T.Add(ctx, pk, sk, Kind, map[string]int64{more: p.n}); err != nil {
+		return err // kept counted: the next write tries again
+	}
+	p.n, p.written = 0, at
+	return nil
+}
+
+// Flush writes the attempts this process has counted and not yet written.
+func (l *Log) Flush(ctx context.Context) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.flushLocked(ctx, l.now())
+}
+
+func (l *Log) flushLocked(ctx context.Context, at time.Time) error {
+	var errs []error
+	for sk, p := range l.made {
+		errs = append(errs, l.add(ctx, sk, p, at))
+	}
+	return errors.Join(errs...)
+}
+
+func (l *Log) keys() int {
+	if l.Keys > 0 {
+		return l.Keys
+	}
+	return DefaultKeys
+}
+
+// refusalKey is the sort key of a minute's refusals of one address, reason
+// and name: the minute, then a hash of the rest (the same in every process).
+func refusalKey(minute time.Time, e Entry) string {
+	sum := sha256.Sum256([]byte(e.Addr + "\x00" + e.Reason + "\x00" + e.Via + "\x00" + e.Who))
+	return minute.Format(layout) + "-" + hex.EncodeToString(sum[:8])
 }
 
 // ValidCursor reports whether s has the form of an entry's sort key.

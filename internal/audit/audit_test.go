@@ -14,7 +14,7 @@ import (
 	"github.com/baton-hq/baton/internal/table/bolttable"
 )
 
-func open(t *testing.T, now func() time.Time) table.Table {
+func open(t testing.TB, now func() time.Time) table.Table {
 	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"), bolttable.WithClock(now))
 	if err != nil {
 		t.Fatal(err)

@@ -68,6 +68,9 @@ func Limit(max int, h http.Handler) http.Handler {
 type RateLimiter struct {
 	Rate  float64 // tokens per second
 	Burst float64
+	// Refused, when set, is told of each request Middleware refuses (the
+	// admin routes' go to the audit trail).
+	Refused func(*http.Request)
 
 	mu      sync.Mutex
 	buckets map[string]*bucket
@@ -118,6 +121,9 @@ func (l *RateLimiter) Allow(key string) (bool, time.Duration) {
 func (l *RateLimiter) Middleware(key func(*http.Request) string, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if ok, wait := l.Allow(key(r)); !ok {
+			if l.Refused != nil {
+				l.Refused(r)
+			}
 			secs := int(wait/time.Second) + 1
 			w.Header().Set("Retry-After", strconv.Itoa(secs))
 			Error(w, http.StatusTooManyRequests, "rate limit exceeded, retry later")

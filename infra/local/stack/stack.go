@@ -11,10 +11,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/baton-hq/baton/internal/admin"
 	"github.com/baton-hq/baton/internal/app"
+	"github.com/baton-hq/baton/internal/audit"
 	"github.com/baton-hq/baton/internal/changefeed"
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/httpx"
@@ -68,7 +71,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, now func()
 		}
 	}
 	s.srv = &http.Server{
-		Handler:           a.Collect.RefusalsReadable(cfg.BasePath+"/e", guard(cfg, a.Handler(routes))),
+		Handler:           a.Collect.RefusalsReadable(cfg.BasePath+"/e", guard(cfg, a.Handler(routes), a.Admin)),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -154,10 +157,15 @@ func (s *Stack) every(ctx context.Context, d time.Duration, name string, fn func
 
 // guard bounds what one process accepts: requests in flight per client
 // (429 past it) and in all (503 past it), and a token bucket per client
-// address (429). Slow bodies end at the server's ReadTimeout.
-func guard(cfg *config.Config, h http.Handler) http.Handler {
+// address (429; on an admin route, recorded in the audit trail). Slow
+// bodies end at the server's ReadTimeout.
+func guard(cfg *config.Config, h http.Handler, adm *admin.Handler) http.Handler {
 	if rate := cfg.File.RateLimitPerIP; rate > 0 {
-		rl := &httpx.RateLimiter{Rate: rate, Burst: cfg.File.RateLimitBurst}
+		rl := &httpx.RateLimiter{Rate: rate, Burst: cfg.File.RateLimitBurst, Refused: func(r *http.Request) {
+			if strings.Contains(r.URL.Path, "/admin/") {
+				adm.Refused(r, http.StatusTooManyRequests, audit.ReasonRateLimited)
+			}
+		}}
 		h = rl.Middleware(func(r *http.Request) string { return httpx.ClientIP(r, cfg.TrustProxy).String() }, h)
 	}
 	if rate := cfg.File.RateLimitPerSite; rate > 0 {
@@ -198,6 +206,9 @@ func (s *Stack) Close() error {
 	err := s.srv.Shutdown(ctx)
 	s.stop()
 	s.wg.Wait()
+	if a := s.App.Admin.Audit; a != nil {
+		err = errors.Join(err, a.Flush(ctx)) // refused attempts counted and not yet written
+	}
 	if cerr := s.App.Close(); err == nil {
 		err = cerr
 	}

@@ -1,13 +1,17 @@
 // Package audittest is the audit trail's conformance suite, run on every
 // backend (internal/conformance): entries come back newest first a page at
 // a time, entries made in the same instant are all kept, and an entry is
-// gone once its TTL has passed on the injected clock.
+// gone once its TTL has passed on the injected clock; refused requests are
+// counted, one entry per minute, address, reason and name, in a bounded
+// number of writes, by one process or two.
 package audittest
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,6 +25,11 @@ import (
 func Suite() tabletest.Suite { return tabletest.Suite{Name: "audit", Run: run} }
 
 func run(t *testing.T, newTable tabletest.Factory) {
+	t.Run("requests", func(t *testing.T) { requests(t, newTable) })
+	t.Run("refusals", func(t *testing.T) { refusals(t, newTable) })
+}
+
+func requests(t *testing.T, newTable tabletest.Factory) {
 	ctx := context.Background()
 	t0 := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 	clk := clock.NewManual(t0)
@@ -106,5 +115,114 @@ func run(t *testing.T, newTable tabletest.Factory) {
 	clk.Advance(10 * time.Hour)
 	if es, _, err := l.List(ctx, "", 100); err != nil || len(es) != 0 {
 		t.Fatalf("after everything expired: %+v %v", es, err)
+	}
+}
+
+// writes counts a table's writes.
+type writes struct {
+	table.Table
+	puts, adds int
+}
+
+func (w *writes) Put(ctx context.Context, it table.Item, c table.Cond) error {
+	w.puts++
+	return w.Table.Put(ctx, it, c)
+}
+
+func (w *writes) Add(ctx context.Context, pk, sk, kind string, d map[string]int64) (map[string]int64, error) {
+	w.adds++
+	return w.Table.Add(ctx, pk, sk, kind, d)
+}
+
+func refusals(t *testing.T, newTable tabletest.Factory) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 2, 9, 0, 10, 0, time.UTC)
+	clk := clock.NewManual(t0)
+	tb := &writes{Table: newTable(t, clk.Now)}
+	l := &audit.Log{T: tb, TTL: 48 * time.Hour, Now: clk.Now, Keys: 3}
+	attacker := netip.MustParseAddr("192.0.2.77")
+	login := audit.Refusal{Via: "session", Route: "POST /admin/login", Method: "POST", Status: 401, Reason: audit.ReasonUnknownToken, Addr: attacker}
+
+	// A flood: 10,000 wrong tokens from one address, one every 15 ms (2.5
+	// minutes: 09:00:10 to 09:02:40).
+	const flood = 10000
+	for range flood {
+		if err := l.Refuse(ctx, login); err != nil {
+			t.Fatal(err)
+		}
+		clk.Advance(15 * time.Millisecond)
+	}
+	es, _, err := l.List(ctx, "", 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, e := range es {
+		total += e.Count
+		if e.Addr != "192.0.2.0" || e.Reason != audit.ReasonUnknownToken || e.Who != "" || e.Route != "POST /admin/login" || e.Status != 401 {
+			t.Errorf("entry %+v", e)
+		}
+	}
+	// Three minutes touched: three entries, every attempt counted; a put
+	// per entry and a counter addition at most every FlushEvery (and at
+	// the minute's end and the listing).
+	maxWrites := 3 * (int(time.Minute/audit.FlushEvery) + 2)
+	if len(es) != 3 || total != flood || !es[2].At.Equal(t0) || es[0].At.Sub(t0.Add(110*time.Second).Truncate(time.Minute)) >= 15*time.Millisecond || tb.puts != 3 || tb.puts+tb.adds > maxWrites {
+		t.Fatalf("%d entries counting %d attempts (first %+v), %d puts and %d additions for %d attempts (at most %d writes)", len(es), total, es[len(es)-1], tb.puts, tb.adds, flood, maxWrites)
+	}
+	t.Logf("%d refused attempts: %d entries, %d writes", flood, len(es), tb.puts+tb.adds)
+
+	// Another process sees the same address refused in the same minute:
+	// one entry, both counted.
+	clk.Set(t0.Add(10 * time.Minute))
+	other := &audit.Log{T: tb, TTL: 48 * time.Hour, Now: clk.Now, Keys: 3}
+	if err := other.Refuse(ctx, audit.Refusal{Who: "analyst", Via: "token", Route: "GET /admin/mqls", Method: "GET", Status: 403, Reason: audit.ReasonMissingScope, Addr: attacker}); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Refuse(ctx, audit.Refusal{Who: "analyst", Via: "token", Route: "GET /admin/audit", Method: "GET", Status: 403, Reason: audit.ReasonMissingScope, Addr: attacker}); err != nil {
+		t.Fatal(err)
+	}
+	// Many networks in the same minute: Keys entries of their own (this
+	// process has one this minute already), the rest counted under "*".
+	// IPv6 is kept to its /48.
+	for i := range 10 {
+		f := login
+		f.Addr = netip.AddrFrom4([4]byte{198, 51, byte(i), 9})
+		if i == 0 {
+			f.Addr = netip.MustParseAddr("2001:db8:1234:5678::1")
+		}
+		for range 2 {
+			if err := l.Refuse(ctx, f); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	es, _, err = l.List(ctx, "", 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, e := range es[:len(es)-3] {
+		got[strings.Join([]string{e.Addr, e.Who, e.Reason}, "/")] = e.Count
+	}
+	want := map[string]int{"192.0.2.0/analyst/missing scope": 2, "2001:db8:1234:://unknown token": 2, "198.51.1.0//unknown token": 2, "*//unknown token": 16}
+	if len(got) != len(want) {
+		t.Fatalf("entries %v, want %v", got, want)
+	}
+	for k, n := range want {
+		if got[k] != n {
+			t.Errorf("%s: %d attempts, want %d (all: %v)", k, got[k], n, got)
+		}
+	}
+
+	// Never the full address.
+	err = tb.Scan(ctx, "", func(it table.Item) error {
+		if audit.Holds(it) && (strings.Contains(string(it.Data), "192.0.2.77") || strings.Contains(string(it.Data), "5678")) {
+			t.Errorf("stored %s", it.Data)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

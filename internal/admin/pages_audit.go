@@ -1,0 +1,247 @@
+package admin
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/baton-hq/baton/internal/audit"
+	"github.com/baton-hq/baton/internal/csvout"
+	"github.com/baton-hq/baton/internal/httpx"
+)
+
+// The audit trail's page (GET /admin/audit for a browser) reads the trail
+// a page at a time, newest first, from the end of the date range: at most
+// auditExamine entries a page (filters that match rarely leave a page
+// short, with a link to go on), never the whole trail. Its CSV is the
+// filtered trail, at most auditCSVRows rows.
+const (
+	auditPageRows = 50
+	auditExamine  = 1000
+	auditCSVRows  = 20000
+)
+
+// auditActions are the action filter's choices, in the order shown.
+var auditActions = []string{"signin-failed", "refused", "signin", "erase", "backup", "change"}
+
+// auditView is the audit page: its filters, rows and paging.
+type auditView struct {
+	Who, Action, From, To string
+	Zone                  string // the configured zone's abbreviation (JST)
+	Actions               []string
+	Rows                  []audit.Entry
+	Error                 string
+	Next, First, CSV      string
+	Examined              int
+}
+
+// auditFilter is what the page and its CSV select.
+type auditFilter struct {
+	who, action string
+	from, to    time.Time // to: exclusive
+}
+
+func (f auditFilter) match(e audit.Entry) bool {
+	if f.who != "" && !strings.EqualFold(e.Who, f.who) {
+		return false
+	}
+	switch f.action {
+	case "signin-failed":
+		return e.Count > 0 && strings.HasSuffix(e.Route, "/admin/login")
+	case "refused":
+		return e.Reason != "" || e.Status >= 400
+	case "signin":
+		return strings.HasSuffix(e.Route, "/admin/login") || strings.HasSuffix(e.Route, "/admin/logout")
+	case "erase":
+		return strings.HasPrefix(e.Route, "DELETE /admin/people")
+	case "backup":
+		return e.Route == "GET /admin/backup"
+	case "change":
+		return e.Count == 0 && !safe(e.Method)
+	}
+	return true
+}
+
+// auditQuery reads the filters; a problem is the message to show.
+func (h *Handler) auditQuery(q url.Values) (auditFilter, string) {
+	f := auditFilter{who: strings.TrimSpace(q.Get("who")), action: q.Get("action")}
+	problem := ""
+	if f.action != "" && !contains(auditActions, f.action) {
+		f.action, problem = "", "Choose an action from the list."
+	}
+	for _, d := range []struct {
+		s string
+		t *time.Time
+	}{{q.Get("from"), &f.from}, {q.Get("to"), &f.to}} {
+		if d.s == "" {
+			continue
+		}
+		t, err := time.ParseInLocation("2006-01-02", d.s, h.loc())
+		if err != nil {
+			problem = "Dates are like 2026-11-01."
+			continue
+		}
+		*d.t = t
+	}
+	if !f.to.IsZero() {
+		f.to = f.to.AddDate(0, 0, 1) // the whole last day
+	}
+	return f, problem
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// auditScan hands each entry matching f to keep, newest first from cursor
+// (or from f.to), reading at most examine entries; it returns the cursor
+// after the last entry it read ("" : the trail, or the range, is done) and
+// how many it read. keep returns false to stop.
+func (h *Handler) auditScan(r *http.Request, f auditFilter, cursor string, examine int, keep func(audit.Entry) bool) (string, int, error) {
+	if cursor == "" && !f.to.IsZero() {
+		cursor = audit.Before(f.to)
+	}
+	n := 0
+	for n < examine {
+		es, next, err := h.Audit.List(r.Context(), cursor, min(audit.MaxLimit, examine-n))
+		if err != nil {
+			return "", n, err
+		}
+		for _, e := range es {
+			if !f.from.IsZero() && e.At.Before(f.from) {
+				return "", n, nil
+			}
+			n++
+			cursor = e.Cursor
+			if f.match(e) && !keep(e) {
+				return cursor, n, nil
+			}
+		}
+		if next == "" {
+			return "", n, nil
+		}
+	}
+	return cursor, n, nil
+}
+
+func (h *Handler) auditPage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f, problem := h.auditQuery(q)
+	v := auditView{Who: f.who, Action: f.action, From: q.Get("from"), To: q.Get("to"), Actions: auditActions, Error: problem, Zone: h.wsNow().In(h.loc()).Format("MST")}
+	cursor := q.Get("after")
+	if cursor != "" && !audit.ValidCursor(cursor) {
+		h.render(w, r, http.StatusBadRequest, "audit", "Audit trail", "", "audit", auditView{Actions: auditActions, Error: "That page link is not one of this list's: start from the newest."})
+		return
+	}
+	next, n, err := h.auditScan(r, f, cursor, auditExamine, func(e audit.Entry) bool {
+		v.Rows = append(v.Rows, e)
+		return len(v.Rows) < auditPageRows
+	})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v.Examined = n
+	v.First, v.Next = pageLinks("audit", q, next)
+	csv := url.Values{"format": {"csv"}}
+	for _, k := range []string{"who", "action", "from", "to"} {
+		if s := q.Get(k); s != "" {
+			csv.Set(k, s)
+		}
+	}
+	csv.Set("lang", h.lang(w, r))
+	v.CSV = "audit?" + csv.Encode()
+	h.render(w, r, http.StatusOK, "audit", "Audit trail", "", "audit", v)
+}
+
+// auditCSV writes the filtered trail for a spreadsheet: UTF-8 with a BOM
+// (csvout), times in the configured zone, and with ?lang=ja the Japanese
+// headers and words of the page.
+func (h *Handler) auditCSV(w http.ResponseWriter, r *http.Request) {
+	f, problem := h.auditQuery(r.URL.Query())
+	if problem != "" {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: problem})
+		return
+	}
+	p := page{L: "en", Loc: h.loc()}
+	if csvLang(r) == "ja" {
+		p.L = "ja"
+	}
+	zone := h.wsNow().In(p.Loc).Format("MST")
+	var rows [][]string
+	_, _, err := h.auditScan(r, f, "", auditCSVRows*4, func(e audit.Entry) bool {
+		who := e.Who
+		if who == "" && e.Count > 0 {
+			who = p.T("(no known token)")
+		}
+		rows = append(rows, []string{e.At.In(p.Loc).Format("2006-01-02 15:04:05"), who, p.Via(e.Via), p.Action(e.Route), e.Route, e.ID,
+			strconv.Itoa(e.Status), p.Reason(e.Reason), e.Addr, strconv.Itoa(max(e.Count, 1))})
+		return len(rows) < auditCSVRows
+	})
+	if err != nil {
+		h.fail(w, nil, err)
+		return
+	}
+	header := []string{"at (" + zone + ")", "who", "via", "action", "route", "id", "status", "reason", "address", "count"}
+	if p.L == "ja" {
+		header = []string{"日時（" + zone + "）", "操作者", "認証", "操作", "ルート", "ID", "ステータス", "理由", "接続元", "回数"}
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="audit.csv"`)
+	cw := csvout.NewWriter(w, true)
+	cw.Write(header)
+	cw.WriteAll(rows) // the status is sent: a failed write leaves the client a short file
+}
+
+// auditRouteNames name the routes an operator looks for in the trail.
+var auditRouteNames = map[string]string{
+	"POST /admin/login": "Sign-in", "POST /admin/logout": "Sign-out",
+	"DELETE /admin/people/{id}": "Erasure", "DELETE /admin/people": "Erasure",
+	"GET /admin/backup": "Backup download", "POST /admin/links": "Tracked links",
+	"POST /admin/campaigns": "Campaign created", "POST /admin/recipients": "Recipient list", "POST /admin/campaigns/{id}/recipients": "Recipient list",
+	"POST /admin/touches": "Offline touches imported", "POST /admin/rescore": "Rescore",
+	"POST /admin/people/{id}/outcome": "Sales verdict", "POST /admin/deadletters/{id}/replay": "Dead letter replayed",
+	"POST /admin/accounts/{id}/merge": "Accounts merged", "POST /admin/accounts/{id}/split": "Account split",
+	"POST /admin/rules/simulate": "Rules simulated",
+}
+
+// Action names an entry's route in the page's language ("" when it has no
+// name: the route's pattern says it).
+func (p page) Action(route string) string {
+	if n, ok := auditRouteNames[route]; ok {
+		return p.T(n)
+	}
+	return ""
+}
+
+// Reason says why a request was refused, in the page's language.
+func (p page) Reason(r string) string {
+	if r == "" {
+		return ""
+	}
+	return p.T("reason:" + r)
+}
+
+// Via says how a caller authenticated.
+func (p page) Via(v string) string {
+	if v == "" {
+		return ""
+	}
+	return p.T("auth:" + v)
+}
+
+// Instant is a time to the second in the configured zone.
+func (p page) Instant(t time.Time) string {
+	t = t.In(p.Loc)
+	if p.L == "ja" {
+		return t.Format("2006/01/02 15:04:05")
+	}
+	return t.Format("2 Jan 2006 15:04:05")
+}

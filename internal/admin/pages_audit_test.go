@@ -1,0 +1,183 @@
+package admin_test
+
+import (
+	"encoding/csv"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/internal/admin"
+)
+
+// TestAuditPage: the trail's page in Japanese, times in the configured
+// zone (Tokyo), newest first, a failed sign-in shown with its reason and
+// network, filters by who, action and dates, paging by a cursor, and its
+// CSV (BOM, Japanese headers, Tokyo times); linked from the navigation
+// only for a caller with the read scope.
+func TestAuditPage(t *testing.T) {
+	f := newFixture(t)
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.h.Workspace = &admin.Workspace{Loc: tokyo, Now: f.clk.Now}
+	const writeToken = "write-only-token-0123456789"
+	wo, err := admin.NewCredential("importer", admin.HashToken(writeToken), []string{admin.ScopeWrite})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.h.Credentials = append(f.h.Credentials, wo)
+
+	// 09:00 UTC (18:00 in Tokyo): a wrong token at the sign-in, then 60 changes a second apart.
+	form := "application/x-www-form-urlencoded"
+	if a := f.req("POST", "/admin/login", url.Values{"token": {"guessed-token-1"}}.Encode(), "Content-Type", form); a.code != 401 {
+		t.Fatalf("wrong token: %d", a.code)
+	}
+	f.clk.Advance(time.Minute)
+	cookie, _ := f.login(fullToken)
+	for range 60 {
+		f.clk.Advance(time.Second)
+		if a := f.req("POST", "/admin/links", linkJSON, "Authorization", "Bearer "+fullToken, "Content-Type", "application/json"); a.code != 201 {
+			t.Fatalf("links: %d %s", a.code, a.body)
+		}
+	}
+	page := func(query string, hdr ...string) answer {
+		t.Helper()
+		return f.req("GET", "/admin/audit"+query, "", append([]string{"Cookie", cookie, "Accept", "text/html", "Accept-Language", "ja"}, hdr...)...)
+	}
+	rows := regexp.MustCompile(`(?s)<tr( class="refused")?><td data-l="日時（JST）" class="small t">([^<]*)</td>(.*?)</tr>`)
+
+	a := page("")
+	got := rows.FindAllStringSubmatch(a.body, -1)
+	if a.code != 200 || !strings.Contains(a.body, `<html lang="ja">`) || !strings.Contains(a.body, `<a href="audit" aria-current="page">監査ログ</a>`) || len(got) != 50 ||
+		got[0][2] != "2026/11/24 18:02:00" || !strings.Contains(a.body, "さらに古い記録") {
+		t.Fatalf("first page: %d, %d rows (%v)\n%s", a.code, len(got), got[:min(len(got), 1)], a.body)
+	}
+	next := regexp.MustCompile(`<a href="(audit\?[^"]*)">さらに古い記録</a>`).FindStringSubmatch(a.body)
+	if next == nil {
+		t.Fatal("no link to older entries")
+	}
+	a = page(strings.TrimPrefix(strings.ReplaceAll(next[1], "&amp;", "&"), "audit"))
+	got = rows.FindAllStringSubmatch(a.body, -1)
+	if a.code != 200 || len(got) != 12 || strings.Contains(a.body, "さらに古い記録") {
+		t.Fatalf("second page: %d, %d rows\n%s", a.code, len(got), a.body)
+	}
+	// The oldest: the failed sign-in, with its reason, network and count, no name.
+	last := got[len(got)-1]
+	if last[1] == "" || last[2] != "2026/11/24 18:00:00" || !strings.Contains(last[3], "（該当トークンなし）") || !strings.Contains(last[3], "サインイン") ||
+		!strings.Contains(last[3], "拒否：不明なトークン") || !strings.Contains(last[3], "<code>127.0.0.0</code>") || strings.Contains(a.body, "guessed-token") {
+		t.Errorf("failed sign-in row: %q", last[0])
+	}
+
+	// Filters: failed sign-ins only; who; a range of Tokyo dates.
+	a = page("?action=signin-failed")
+	if got := rows.FindAllStringSubmatch(a.body, -1); len(got) != 1 || got[0][1] == "" || !strings.Contains(a.body, `<option value="signin-failed" selected>サインイン失敗</option>`) {
+		t.Errorf("failed sign-ins: %d rows\n%s", len(got), a.body)
+	}
+	if got := rows.FindAllStringSubmatch(page("?who=baton_admin_token&action=signin").body, -1); len(got) != 1 || !strings.Contains(got[0][3], "POST /admin/login") {
+		t.Errorf("who and sign-ins: %v", got)
+	}
+	if got := rows.FindAllStringSubmatch(page("?from=2026-11-25").body, -1); len(got) != 0 {
+		t.Errorf("from the next day in Tokyo: %d rows", len(got))
+	}
+	if got := rows.FindAllStringSubmatch(page("?from=2026-11-24&to=2026-11-24&action=change").body, -1); len(got) != 50 {
+		t.Errorf("that day in Tokyo: %d rows", len(got))
+	}
+	if got := rows.FindAllStringSubmatch(page("?to=2026-11-23").body, -1); len(got) != 0 {
+		t.Errorf("to the day before: %d rows", len(got))
+	}
+	for q, want := range map[string]string{"?from=24/11/2026": "日付は 2026-11-01 の形式です。", "?action=drop": "操作は一覧から選んでください。"} {
+		if a := page(q); a.code != 200 || !strings.Contains(a.body, want) {
+			t.Errorf("%s: %d %s", q, a.code, a.body)
+		}
+	}
+	if a := page("?after=nope"); a.code != 400 || !strings.Contains(a.body, `role="alert"`) {
+		t.Errorf("bad cursor: %d %s", a.code, a.body)
+	}
+
+	// The CSV: BOM, Japanese headers, Tokyo times, every matching entry.
+	a = f.req("GET", "/admin/audit?format=csv&lang=ja&action=signin", "", "Cookie", cookie, "Accept", "text/html")
+	if a.code != 200 || !strings.HasPrefix(a.hdr.Get("Content-Type"), "text/csv") || !strings.HasPrefix(a.body, "\ufeff") {
+		t.Fatalf("CSV: %d %v %.200s", a.code, a.hdr, a.body)
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(a.body, "\ufeff"))).ReadAll()
+	if err != nil || len(recs) != 3 || strings.Join(recs[0], ",") != "日時（JST）,操作者,認証,操作,ルート,ID,ステータス,理由,接続元,回数" ||
+		strings.Join(recs[2], ",") != "2026-11-24 18:00:00,（該当トークンなし）,ブラウザのセッション,サインイン,POST /admin/login,,401,不明なトークン,127.0.0.0,1" ||
+		!strings.HasPrefix(strings.Join(recs[1], ","), "2026-11-24 18:01:00,BATON_ADMIN_TOKEN,ブラウザのセッション,サインイン,POST /admin/login,,303,,,1") {
+		t.Errorf("CSV: %v %q", err, recs)
+	}
+	if a := f.req("GET", "/admin/audit?format=csv&action=all", "", "Authorization", "Bearer "+readToken); a.code != 400 || !strings.Contains(a.body, `"error"`) {
+		t.Errorf("CSV with a bad filter: %d %s", a.code, a.body)
+	}
+	// In English: the same rows, in English.
+	a = page("?action=signin-failed&lang=en")
+	if !strings.Contains(a.body, `<html lang="en">`) || !strings.Contains(a.body, "Refused: unknown token") || !strings.Contains(a.body, "24 Nov 2026 18:00:00") ||
+		!strings.Contains(a.body, `<option value="signin-failed" selected>failed sign-ins</option>`) || !strings.Contains(a.body, "(no known token)") || !strings.Contains(a.body, "Time (JST)") {
+		t.Errorf("in English: %s", a.body)
+	}
+	// The JSON API is unchanged.
+	if p := f.auditPage("?limit=2"); len(p.Entries) != 2 || p.Next == "" {
+		t.Errorf("JSON: %+v", p)
+	}
+
+	// The navigation links the trail for a read scope (a session, a bearer
+	// token asking for a page), not for a token without it.
+	link := `href="audit"`
+	for name, hdr := range map[string][]string{
+		"full session":      {"Cookie", cookie},
+		"read bearer token": {"Authorization", "Bearer " + readToken},
+	} {
+		if a := f.req("GET", "/admin/", "", append(hdr, "Accept", "text/html")...); a.code != 200 || !strings.Contains(a.body, link) {
+			t.Errorf("%s: %d, link %v", name, a.code, strings.Contains(a.body, link))
+		}
+	}
+	// (A write-only session: no page of the workspace is its, each says so.)
+	a = f.req("POST", "/admin/login", url.Values{"token": {writeToken}}.Encode(), "Content-Type", form)
+	woCookie := ""
+	for _, sc := range a.hdr.Values("Set-Cookie") {
+		if v, ok := strings.CutPrefix(sc, admin.SessionCookie+"="); ok {
+			woCookie = admin.SessionCookie + "=" + strings.SplitN(v, ";", 2)[0]
+		}
+	}
+	if a.code != 303 || woCookie == "" {
+		t.Fatalf("write-only sign-in: %d %v", a.code, a.hdr)
+	}
+	for _, path := range []string{"/admin/", "/admin/audit"} {
+		if a := f.req("GET", path, "", "Cookie", woCookie, "Accept", "text/html"); a.code != 403 || strings.Contains(a.body, link) || !strings.Contains(a.body, `aria-label="Main"`) {
+			t.Errorf("write-only %s: %d, link %v", path, a.code, strings.Contains(a.body, link))
+		}
+	}
+	// ... and its refused reads are in the trail.
+	if got := rows.FindAllStringSubmatch(page("?who=importer").body, -1); len(got) != 2 || !strings.Contains(got[0][3], "権限不足") || got[0][1] == "" || !strings.Contains(got[1][3], "POST /admin/login") || got[1][1] != "" {
+		t.Errorf("write-only refusals: %v", got)
+	}
+}
+
+// FuzzAuditPageQuery: whatever the page's query (filters, cursor, CSV),
+// the answer is a page, a CSV or a 400 saying what is wrong, never a
+// failure of Baton's own.
+func FuzzAuditPageQuery(f *testing.F) {
+	for _, q := range []string{"", "action=signin-failed", "who=analyst&from=2026-11-01&to=2026-11-30", "after=20261124T090000.000000000Z-0000000000000000",
+		"format=csv&lang=ja&action=refused", "from=2026-13-40", "after=%ff", "to=0000-01-01&format=csv", "action=drop&who=%00"} {
+		f.Add(q)
+	}
+	fx := newFixture(f)
+	cookie, _ := fx.login(fullToken)
+	if a := fx.req("POST", "/admin/login", "token=wrong", "Content-Type", "application/x-www-form-urlencoded"); a.code != 401 {
+		f.Fatalf("wrong token: %d", a.code)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		fx.t = t
+		vs, _ := url.ParseQuery(raw) // what a client can send: any values, encoded
+		q := vs.Encode()
+		a := fx.req("GET", "/admin/audit?"+q, "", "Cookie", cookie, "Accept", "text/html")
+		if a.code != 200 && a.code != 400 {
+			t.Fatalf("?%s: %d %s", q, a.code, a.body)
+		}
+		if a.code == 400 && !strings.Contains(a.body, `role="alert"`) && !strings.Contains(a.body, `"error"`) {
+			t.Fatalf("?%s: 400 without saying why: %s", q, a.body)
+		}
+	})
+}

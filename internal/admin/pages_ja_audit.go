@@ -1,0 +1,77 @@
+package admin
+
+// jaAudit is the audit trail's page and CSV in Japanese (joined to ja at
+// start), and enAudit the English of its keys that are not English text.
+var jaAudit = map[string]string{
+	"Audit trail": "監査ログ",
+	"Who did what in Baton's administration, newest first: every change, every backup download, sign-ins and sign-outs, and refused attempts (a wrong token, an ended session, a missing scope), counted per minute and client network.": "Baton の管理画面・管理 API で、誰が何をしたかの記録です（新しい順）。すべての変更、バックアップのダウンロード、サインインとサインアウト、拒否されたアクセス（誤ったトークン、終了したセッション、権限不足）を記録します。拒否は 1 分・接続元ネットワークごとにまとめて回数を数えます。",
+	"Who":               "操作者",
+	"Action":            "操作",
+	"Result":            "結果",
+	"Client network":    "接続元",
+	"Time (%s)":         "日時（%s）",
+	"Refused":           "拒否",
+	"Refused: %s":       "拒否：%s",
+	"Done":              "完了",
+	"other networks":    "その他のネットワーク",
+	"(no known token)":  "（該当トークンなし）",
+	"Download CSV":      "CSV をダウンロード",
+	"Older entries":     "さらに古い記録",
+	"No entries match.": "該当する記録はありません。",
+	"No match among the %d entries looked at.":                         "確認した %d 件の記録に該当はありません。",
+	"Choose an action from the list.":                                  "操作は一覧から選んでください。",
+	"That page link is not one of this list's: start from the newest.": "このページへのリンクは無効です。最新の記録から開いてください。",
+	"Refused attempts are kept as one row per minute, client network, reason and name, with their count; a client network is the address with its last part cut (IPv4 /24, IPv6 /48). A tried token is never kept.": "拒否されたアクセスは、1 分・接続元ネットワーク・理由・トークン名ごとに 1 行にまとめ、回数を記録します。接続元ネットワークは IP アドレスの末尾を切り詰めたものです（IPv4 は /24、IPv6 は /48）。試されたトークンそのものは記録しません。",
+
+	"action:signin-failed": "サインイン失敗",
+	"action:refused":       "拒否されたアクセス",
+	"action:signin":        "サインイン・サインアウト",
+	"action:erase":         "個人データの削除",
+	"action:backup":        "バックアップのダウンロード",
+	"action:change":        "変更操作",
+
+	"reason:unknown token":      "不明なトークン",
+	"reason:session ended":      "終了したセッション",
+	"reason:token revoked":      "無効化されたトークン",
+	"reason:missing scope":      "権限不足",
+	"reason:missing CSRF token": "CSRF トークンなし",
+	"reason:cross-site":         "他サイトからの送信",
+	"reason:rate limited":       "回数制限超過",
+
+	"auth:token":   "API トークン",
+	"auth:session": "ブラウザのセッション",
+
+	"Sign-in":                  "サインイン",
+	"Sign-out":                 "サインアウト",
+	"Erasure":                  "個人データの削除",
+	"Backup download":          "バックアップのダウンロード",
+	"Tracked links":            "計測リンクの発行",
+	"Campaign created":         "キャンペーンの作成",
+	"Recipient list":           "配信リストの登録",
+	"Offline touches imported": "オフライン接点の取り込み",
+	"Rescore":                  "再スコアリング",
+	"Sales verdict":            "営業の判定",
+	"Dead letter replayed":     "配信失敗の再送",
+	"Accounts merged":          "アカウントの統合",
+	"Account split":            "アカウントの分割",
+	"Rules simulated":          "MQL 定義のシミュレーション",
+}
+
+var enAudit = map[string]string{
+	"action:signin-failed": "failed sign-ins", "action:refused": "refused requests", "action:signin": "sign-ins and sign-outs",
+	"action:erase": "erasures", "action:backup": "backup downloads", "action:change": "changes",
+	"reason:unknown token": "unknown token", "reason:session ended": "session ended", "reason:token revoked": "token revoked",
+	"reason:missing scope": "missing scope", "reason:missing CSRF token": "missing CSRF token", "reason:cross-site": "cross-site",
+	"reason:rate limited": "rate limited", "auth:token": "API token", "auth:session": "browser session",
+}
+
+func init() {
+	for k, v := range jaAudit {
+		if _, ok := ja[k]; !ok {
+			ja[k] = v
+		}
+	}
+	for k, v := range enAudit {
+		en[k] = v
+	}
+}
