@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/baton-hq/baton/internal/app/web"
 
@@ -25,7 +24,7 @@ func TestSampleEvents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, err := app.Admin.Recipients.Keyring.Sign(token.Claims{PersonID: p.ID, Campaign: "nov-news", IssuedAt: time.Now()})
+	tok, err := app.Admin.Recipients.Keyring.Sign(token.Claims{PersonID: p.ID, Campaign: "nov-news", IssuedAt: clk.Now()})
 	if err != nil {
 		t.Fatal(err)
 	}
