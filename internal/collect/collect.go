@@ -1,16 +1,19 @@
 // Package collect is Baton's public ingestion: the tag's POST /e, the
 // Segment-compatible server-side API (/v1/*), and the first-party visitor
-// cookie. Page views take one store write and no read; only events that carry
-// an email go on to identify the browser.
+// cookie. The tag's page views take one store write and no read (the server
+// API's one read more: whether its id was an erased person's); only events
+// that carry an email go on to identify the browser.
 package collect
 
 import (
+	"cmp"
 	"context"
 	"crypto/subtle"
 	"errors"
 	"log/slog"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -319,8 +322,13 @@ func (h *Handler) server(call string) http.HandlerFunc {
 		if evs, at, _, ok = h.dropErased(w, r, evs, at); !ok {
 			return
 		}
-		if evs, at, ok = h.dropRefusedUsers(w, r, evs, at); !ok {
+		var gone []httpx.ErrorBody
+		if evs, at, gone, ok = h.dropRefusedIDs(w, r, evs, at); !ok {
 			return
+		}
+		if len(gone) > 0 {
+			prev, _ := out["refused"].([]httpx.ErrorBody)
+			out["refused"] = sortByIndex(append(prev, gone...)) // not stored: sent again, refused again
 		}
 		if len(evs) == 0 { // every event names an erased person: nothing stored
 			httpx.JSON(w, http.StatusOK, out)
@@ -540,27 +548,68 @@ func (h *Handler) dropErased(w http.ResponseWriter, r *http.Request, evs []event
 	return kept, keptAt, len(evs) - len(kept), true
 }
 
-// dropRefusedUsers removes the server API's events under the userId of a
-// person erased or who withdrew consent: the customer's backend knows them
-// by its own id and keeps calling. One read per userId a request
-// names; an anonymousId is not checked, so anonymous calls stay one write
-// and no read (as the tag's). It answers a storage error itself (ok false).
-func (h *Handler) dropRefusedUsers(w http.ResponseWriter, r *http.Request, evs []event.Event, at []int) ([]event.Event, []int, bool) {
+// dropRefusedIDs removes the server API's events under an id Baton
+// refuses (RefusedVisitor): the userId of a person erased or who withdrew
+// consent, or, for an event without a userId, an anonymousId that was
+// theirs alone. The customer's backend knows them by its own ids and keeps
+// calling; their events would be stored again under those ids. One read
+// per id a request names (the userId when there is one, else the
+// anonymousId): the tag's POST /e reads nothing, the server API one read
+// more than a write. It returns the refused events as the answer names
+// them, and answers a storage error itself (ok false).
+func (h *Handler) dropRefusedIDs(w http.ResponseWriter, r *http.Request, evs []event.Event, at []int) ([]event.Event, []int, []httpx.ErrorBody, bool) {
 	refused := map[string]bool{}
 	for _, ev := range evs {
-		if _, seen := refused[ev.UserID]; ev.UserID == "" || seen {
+		id := serverVisitor(ev)
+		if _, seen := refused[id]; seen {
 			continue
 		}
-		gone, err := h.People.RefusedVisitor(r.Context(), "u:"+ev.UserID)
+		gone, err := h.People.RefusedVisitor(r.Context(), id)
 		if err != nil {
 			h.log().Error("tombstone check", "err", err)
 			httpx.Unavailable(w, 2*time.Second)
-			return nil, nil, false
+			return nil, nil, nil, false
 		}
-		refused[ev.UserID] = gone
+		refused[id] = gone
 	}
-	evs, at = keepWhere(evs, at, func(ev event.Event) bool { return !refused[ev.UserID] })
-	return evs, at, true
+	var out []httpx.ErrorBody
+	for i, ev := range evs {
+		if refused[serverVisitor(ev)] {
+			field := "userId"
+			if ev.UserID == "" {
+				field = "anonymousId"
+			}
+			idx := at[i]
+			out = append(out, httpx.ErrorBody{Error: field + ": refused: its person was erased or withdrew consent; not stored", Field: field, Index: &idx})
+		}
+	}
+	if len(out) > 0 {
+		h.log().Info("collect: events under a refused id not stored", "refused", len(out))
+	}
+	evs, at = keepWhere(evs, at, func(ev event.Event) bool { return !refused[serverVisitor(ev)] })
+	return evs, at, out, true
+}
+
+// serverVisitor is the id a server API event is refused by: "u:" and its
+// userId, or its anonymousId when it has none (the visitor it is stored
+// under).
+func serverVisitor(ev event.Event) string {
+	if ev.UserID != "" {
+		return "u:" + ev.UserID
+	}
+	return ev.AnonymousID
+}
+
+// sortByIndex orders refused events as the request had them.
+func sortByIndex(bs []httpx.ErrorBody) []httpx.ErrorBody {
+	at := func(b httpx.ErrorBody) int {
+		if b.Index == nil {
+			return -1
+		}
+		return *b.Index
+	}
+	slices.SortStableFunc(bs, func(a, b httpx.ErrorBody) int { return cmp.Compare(at(a), at(b)) })
+	return bs
 }
 
 // keepWhere keeps the events keep accepts, in place (events are large, and
