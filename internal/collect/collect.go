@@ -10,6 +10,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -193,9 +194,14 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	received := h.now()
-	evs, _, rejected, err := event.ParseEach(body, event.Browser, event.Meta{ReceivedAt: received, Client: event.Client{UserAgent: r.UserAgent()}, Scrub: h.Scrub})
+	evs, at, rejected, err := event.ParseEach(body, event.Browser, event.Meta{ReceivedAt: received, Client: event.Client{UserAgent: r.UserAgent()}, Scrub: h.Scrub})
 	if err != nil {
 		writeParseError(w, err)
+		return
+	}
+	if evs, rejected = dropStale(evs, at, rejected); len(evs) == 0 {
+		// Only events held too long: answered so that the tag unqueues them.
+		httpx.JSON(w, http.StatusOK, map[string]any{"accepted": 0, "refused": h.refusedBodies(0, rejected)})
 		return
 	}
 	if err := h.checkSites(evs); err != nil {
@@ -254,6 +260,31 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// dropStale refuses the tag's events held longer than event.RetryHorizon
+// before they were sent (a queue that waited for a visitor's return): an
+// erased event's tombstone lasts that long after it was received, and a
+// retry later than that would bring it back. rejected keeps the request's
+// order.
+func dropStale(evs []event.Event, at []int, rejected []*event.Error) ([]event.Event, []*event.Error) {
+	stale := false
+	for i := range evs {
+		stale = stale || evs[i].Stale()
+	}
+	if !stale {
+		return evs, rejected
+	}
+	for i := range evs {
+		if evs[i].Stale() {
+			idx := at[i]
+			rejected = append(rejected, &event.Error{Status: 400, Field: "timestamp", Index: &idx,
+				Message: fmt.Sprintf("held for more than %d days before it was sent: not stored", int(event.RetryHorizon/(24*time.Hour)))})
+		}
+	}
+	slices.SortStableFunc(rejected, func(a, b *event.Error) int { return cmp.Compare(indexOf(a.Index), indexOf(b.Index)) })
+	evs, _ = keepWhere(evs, at, func(ev event.Event) bool { return !ev.Stale() })
+	return evs, rejected
 }
 
 // server serves the Segment-compatible /v1/<call>.
@@ -580,7 +611,8 @@ func (h *Handler) dropRefusedIDs(w http.ResponseWriter, r *http.Request, evs []e
 				field = "anonymousId"
 			}
 			idx := at[i]
-			out = append(out, httpx.ErrorBody{Error: field + ": refused: its person was erased or withdrew consent; not stored", Field: field, Index: &idx})
+			e := &event.Error{Field: field, Message: "refused: its person was erased or withdrew consent; not stored", Index: &idx}
+			out = append(out, httpx.ErrorBody{Error: e.Error(), Field: e.Field, Index: e.Index})
 		}
 	}
 	if len(out) > 0 {
@@ -602,14 +634,16 @@ func serverVisitor(ev event.Event) string {
 
 // sortByIndex orders refused events as the request had them.
 func sortByIndex(bs []httpx.ErrorBody) []httpx.ErrorBody {
-	at := func(b httpx.ErrorBody) int {
-		if b.Index == nil {
-			return -1
-		}
-		return *b.Index
-	}
-	slices.SortStableFunc(bs, func(a, b httpx.ErrorBody) int { return cmp.Compare(at(a), at(b)) })
+	slices.SortStableFunc(bs, func(a, b httpx.ErrorBody) int { return cmp.Compare(indexOf(a.Index), indexOf(b.Index)) })
 	return bs
+}
+
+// indexOf is a refused event's index in its request (-1: the request).
+func indexOf(i *int) int {
+	if i == nil {
+		return -1
+	}
+	return *i
 }
 
 // keepWhere keeps the events keep accepts, in place (events are large, and

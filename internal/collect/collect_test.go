@@ -1069,3 +1069,48 @@ func TestServerAPIRefusesHeldIDs(t *testing.T) {
 		t.Errorf("a single page call under the held anonymousId: %d %s", w.Code, w.Body)
 	}
 }
+
+// TestTagEventHeldTooLongIsRefused: the tag keeps an unanswered event
+// queued and sends it again with the next page, however much later. One
+// held longer than event.RetryHorizon (its sent time minus its own, on the
+// browser's clock, whatever that clock says) is refused, said as refused
+// so that the tag unqueues it; the rest of its request is stored. An
+// erased event's tombstone lasts only that long.
+func TestTagEventHeldTooLongIsRefused(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	sent := time.Date(2031, 5, 12, 9, 0, 0, 0, time.UTC) // the browser's clock: not the server's
+	ev := func(id string, made time.Time) string {
+		return fmt.Sprintf(`["1,2,3,4,9",false,%q,1,"www","page",null,["https://www.example.com/%s","T",""],%d]`, id, id, made.UnixMilli())
+	}
+	held := sent.Add(-event.RetryHorizon - time.Minute)
+	body := fmt.Sprintf(`[%s,%s,%d]`, ev("p-held", held), ev("p-now", sent.Add(-time.Minute)), sent.UnixMilli())
+	w := e.do("POST", "/e", body, nil)
+	var got struct {
+		Accepted int
+		Refused  []struct {
+			Error, Field string
+			Index        int
+		}
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || w.Code != 200 || got.Accepted != 1 || len(got.Refused) != 1 || got.Refused[0].Index != 0 || got.Refused[0].Field != "timestamp" {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+	evs, _ := e.log.Visitor(ctx, "1-2-3-4-9")
+	if len(evs) != 1 || evs[0].ID != "p-now" {
+		t.Fatalf("stored %+v", evs)
+	}
+	// Held a week exactly: still taken.
+	body = fmt.Sprintf(`[%s,%d]`, ev("p-week", sent.Add(-event.RetryHorizon)), sent.UnixMilli())
+	if w := e.do("POST", "/e", body, nil); w.Code != 204 {
+		t.Fatalf("held a week: %d %s", w.Code, w.Body)
+	}
+	// Nothing but held ones: answered as done, nothing stored.
+	body = fmt.Sprintf(`[%s,%d]`, ev("p-held-2", held), sent.UnixMilli())
+	if w := e.do("POST", "/e", body, nil); w.Code != 200 || !strings.Contains(w.Body.String(), `"accepted":0`) {
+		t.Fatalf("only held events: %d %s", w.Code, w.Body)
+	}
+	if _, err := e.log.Get(ctx, "1-2-3-4-9", "p-held-2"); !errors.Is(err, eventlog.ErrNotFound) {
+		t.Fatalf("a held event was stored: %v", err)
+	}
+}
