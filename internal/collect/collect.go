@@ -589,19 +589,22 @@ func (h *Handler) dropErased(w http.ResponseWriter, r *http.Request, evs []event
 // more than a write. It returns the refused events as the answer names
 // them, and answers a storage error itself (ok false).
 func (h *Handler) dropRefusedIDs(w http.ResponseWriter, r *http.Request, evs []event.Event, at []int) ([]event.Event, []int, []httpx.ErrorBody, bool) {
+	var ids []string
 	refused := map[string]bool{}
 	for _, ev := range evs {
-		id := serverVisitor(ev)
-		if _, seen := refused[id]; seen {
-			continue
+		if id := serverVisitor(ev); !refused[id] {
+			refused[id] = true // the reads below say
+			ids = append(ids, id)
 		}
-		gone, err := h.People.RefusedVisitor(r.Context(), id)
-		if err != nil {
-			h.log().Error("tombstone check", "err", err)
-			httpx.Unavailable(w, 2*time.Second)
-			return nil, nil, nil, false
-		}
-		refused[id] = gone
+	}
+	gone, err := h.refusedIDs(r.Context(), ids)
+	if err != nil {
+		h.log().Error("tombstone check", "err", err)
+		httpx.Unavailable(w, 2*time.Second)
+		return nil, nil, nil, false
+	}
+	for i, id := range ids {
+		refused[id] = gone[i]
 	}
 	var out []httpx.ErrorBody
 	for i, ev := range evs {
@@ -621,6 +624,34 @@ func (h *Handler) dropRefusedIDs(w http.ResponseWriter, r *http.Request, evs []e
 	evs, at = keepWhere(evs, at, func(ev event.Event) bool { return !refused[serverVisitor(ev)] })
 	return evs, at, out, true
 }
+
+// refusedIDs reads whether each id is refused, a few at once: a batch of
+// many visitors' events (a backend forwarding its traffic) would wait for
+// each read in turn, a round trip each on DynamoDB.
+func (h *Handler) refusedIDs(ctx context.Context, ids []string) ([]bool, error) {
+	gone := make([]bool, len(ids))
+	if len(ids) == 1 {
+		var err error
+		gone[0], err = h.People.RefusedVisitor(ctx, ids[0])
+		return gone, err
+	}
+	errs := make([]error, len(ids))
+	sem := make(chan struct{}, refusedReads)
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			gone[i], errs[i] = h.People.RefusedVisitor(ctx, id)
+		}()
+	}
+	wg.Wait()
+	return gone, errors.Join(errs...)
+}
+
+// refusedReads bounds the reads of one request that run at once.
+const refusedReads = 8
 
 // serverVisitor is the id a server API event is refused by: "u:" and its
 // userId, or its anonymousId when it has none (the visitor it is stored

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -456,36 +457,36 @@ func TestFormOfAPersonErasedMeanwhileIsNotKept(t *testing.T) {
 // counting counts the calls that read the table and those that write it.
 type counting struct {
 	table.Table
-	reads, writes int
+	reads, writes atomic.Int64 // a request's reads may run at once
 }
 
 func (c *counting) Get(ctx context.Context, pk, sk string) (table.Item, error) {
-	c.reads++
+	c.reads.Add(1)
 	return c.Table.Get(ctx, pk, sk)
 }
 
 func (c *counting) Query(ctx context.Context, q table.Query) ([]table.Item, error) {
-	c.reads++
+	c.reads.Add(1)
 	return c.Table.Query(ctx, q)
 }
 
 func (c *counting) Scan(ctx context.Context, p string, fn func(table.Item) error) error {
-	c.reads++
+	c.reads.Add(1)
 	return c.Table.Scan(ctx, p, fn)
 }
 
 func (c *counting) Put(ctx context.Context, it table.Item, cond table.Cond) error {
-	c.writes++
+	c.writes.Add(1)
 	return c.Table.Put(ctx, it, cond)
 }
 
 func (c *counting) PutMany(ctx context.Context, ws []table.Write) []error {
-	c.writes++
+	c.writes.Add(1)
 	return c.Table.PutMany(ctx, ws)
 }
 
 func (c *counting) Transact(ctx context.Context, ws []table.Write) error {
-	c.writes++
+	c.writes.Add(1)
 	return c.Table.Transact(ctx, ws)
 }
 
@@ -512,7 +513,8 @@ func TestAnonymousPageViewIsOneWriteNoRead(t *testing.T) {
 		{"/v1/page", `{"anonymousId":"srv-anon-1","messageId":"pv-2","properties":{"url":"https://www.example.com/"}}`, 1},
 		{"/v1/batch", `{"batch":[{"type":"page","anonymousId":"srv-anon-1","messageId":"pv-3","properties":{"url":"https://www.example.com/a"}},{"type":"track","event":"Video Played","anonymousId":"srv-anon-2","messageId":"pv-4"},{"type":"page","anonymousId":"srv-anon-1","messageId":"pv-5","properties":{"url":"https://www.example.com/b"}}]}`, 2},
 	} {
-		c.reads, c.writes = 0, 0
+		c.reads.Store(0)
+		c.writes.Store(0)
 		hdr := seg
 		if call.path == "/e" {
 			hdr = nil
@@ -520,8 +522,8 @@ func TestAnonymousPageViewIsOneWriteNoRead(t *testing.T) {
 		if w := e.do("POST", call.path, call.body, hdr); w.Code/100 != 2 {
 			t.Fatalf("%s: status %d %s", call.path, w.Code, w.Body)
 		}
-		if c.reads != call.reads || c.writes != 1 {
-			t.Fatalf("%s: %d reads and %d writes, want %d and one", call.path, c.reads, c.writes, call.reads)
+		if c.reads.Load() != int64(call.reads) || c.writes.Load() != 1 {
+			t.Fatalf("%s: %d reads and %d writes, want %d and one", call.path, c.reads.Load(), c.writes.Load(), call.reads)
 		}
 	}
 }
@@ -551,8 +553,8 @@ func TestUserIDLinking(t *testing.T) {
 	// Nobody yet: the track reads the userId's tombstone (erased users'
 	// calls are refused) and both links, and links nothing.
 	post("/v1/batch", track(3, "seg-anon-1", "42"))
-	if c.reads != 3 {
-		t.Fatalf("three tracks of one new pair: %d reads, want 3 (the userId's tombstone, one join per pair and request)", c.reads)
+	if c.reads.Load() != 3 {
+		t.Fatalf("three tracks of one new pair: %d reads, want 3 (the userId's tombstone, one join per pair and request)", c.reads.Load())
 	}
 	// A form identifies the browser; the next track with the pair ties the
 	// userId to that person.
@@ -569,23 +571,23 @@ func TestUserIDLinking(t *testing.T) {
 	}
 	// The pair is on one person now: later calls with it read only the
 	// userId's tombstone, once a request.
-	c.reads = 0
+	c.reads.Store(0)
 	post("/v1/batch", track(5, "seg-anon-1", "42"))
 	post("/v1/page", `{"anonymousId":"seg-anon-1","userId":"42","messageId":"p-later","properties":{"url":"https://www.example.com/"}}`)
-	if c.reads != 2 {
-		t.Fatalf("two calls with a pair already joined read %d times, want 2 (the tombstone)", c.reads)
+	if c.reads.Load() != 2 {
+		t.Fatalf("two calls with a pair already joined read %d times, want 2 (the tombstone)", c.reads.Load())
 	}
 	// identify always joins.
 	post("/v1/identify", `{"anonymousId":"seg-anon-1","userId":"42","messageId":"i-again"}`)
-	if c.reads == 0 {
+	if c.reads.Load() == 0 {
 		t.Fatal("identify did not join its ids")
 	}
 	// The memory of a joined pair lapses: a link undone since is mended.
 	m.Advance(11 * time.Minute)
-	c.reads = 0
+	c.reads.Store(0)
 	post("/v1/track", `{"event":"Report Viewed","anonymousId":"seg-anon-1","userId":"42","messageId":"t-lapsed"}`)
-	if c.reads != 3 {
-		t.Fatalf("a pair joined 11 minutes ago: %d reads, want 3 (the tombstone, both links)", c.reads)
+	if c.reads.Load() != 3 {
+		t.Fatalf("a pair joined 11 minutes ago: %d reads, want 3 (the tombstone, both links)", c.reads.Load())
 	}
 }
 
