@@ -279,11 +279,22 @@ func (l *Log) Aliases(ctx context.Context, visitor string) ([]string, error) {
 // names them again.
 func (l *Log) ForgetVisitor(ctx context.Context, visitor string) (privacy.Removed, error) {
 	var last time.Time
+	later := func(t time.Time) {
+		if t.After(last) {
+			last = t
+		}
+	}
 	events := l.tombstone()
-	r, err := privacy.ForgetQuery(ctx, l.T, table.Query{PK: VisitorPK(visitor), Prefix: "E#"}, notTombstone, func(it table.Item) (table.Item, bool) {
+	r, err := privacy.ForgetQuery(ctx, l.T, table.Query{PK: VisitorPK(visitor), Prefix: "E#"}, func(it table.Item) bool {
+		if Tombstone(it) { // left by an erasure retried now
+			later(it.Expires)
+			return false
+		}
+		return true
+	}, func(it table.Item) (table.Item, bool) {
 		m, ok := events(it)
-		if ok && m.Expires.After(last) {
-			last = m.Expires
+		if ok {
+			later(m.Expires)
 		}
 		return m, ok
 	})

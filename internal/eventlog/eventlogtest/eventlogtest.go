@@ -123,6 +123,20 @@ func run(t *testing.T, newTable tabletest.Factory) {
 		t.Errorf("history with a new event %+v %v", hs, err)
 	}
 
+	// An erasure retried after its events went (a failure half way): the
+	// browser's alias still leaves a tombstone as long as theirs.
+	const retried = "retried-browser-3"
+	appendOne(page(retried, "r-1", "tag-id-3", clk.Now()))
+	if _, err := l.ForgetEvents(ctx, retried, func(event.Event) bool { return true }); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := l.ForgetVisitor(ctx, retried); err != nil || r["alias"] != 1 || r.Total() != 1 {
+		t.Fatalf("the retried erasure: %v %v", r, err)
+	}
+	if it, err := tb.Get(ctx, eventlog.VisitorPK(retried), "A#tag-id-3"); err != nil || !eventlog.Tombstone(it) || !it.Expires.Equal(clk.Now().Add(event.RetryHorizon+24*time.Hour)) {
+		t.Errorf("the alias after a retried erasure: %+v %v", it, err)
+	}
+
 	// Past the horizon the tombstones are gone (a retry by then is
 	// refused by the collector as stale).
 	clk.Advance(event.RetryHorizon + 24*time.Hour)
