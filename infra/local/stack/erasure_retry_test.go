@@ -1,10 +1,13 @@
 package stack_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -215,5 +218,83 @@ func serverAPIAnonymousIDAfterErasure(t *testing.T, s *stack.Stack, _ *clock.Man
 	}
 	if found := privacytest.Leftovers(t, s.App.Table, []string{"after-other"}); len(found) == 0 {
 		t.Error("another browser's event in the batch was not stored")
+	}
+}
+
+// TestBackupAfterErasureRefusesRetries: a backup taken after an erasure
+// (GET /admin/backup) holds the erased events' tombstones and nothing else
+// of the person; restored, it reads no event of theirs and still refuses
+// the tag's retry of one.
+func TestBackupAfterErasureRefusesRetries(t *testing.T) {
+	clk := clock.NewManual(t0)
+	s := stack.ForTestClock(t, nil, clk.Now)
+	const email = "backup.erased@maker.example"
+	browser, jar := browserWithCookies(t)
+	post := func(s *stack.Stack, body string) int {
+		t.Helper()
+		resp, err := browser.Post(s.URL+"/e", "text/plain", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	const aid = "5120,8,77,4"
+	made := clk.Now()
+	page := tagPage(aid, "backup-pv-1", "https://www.example.com/pricing", made, made)
+	form := fmt.Sprintf(`[[%q,false,"backup-form-1",1,"www","s",%q,["https://www.example.com/contact","Contact",{},"contact",null,"https://www.example.com/send",{}],%d],%d]`,
+		aid, email, made.UnixMilli(), made.UnixMilli())
+	for _, b := range []string{page, form} {
+		if code := post(s, b); code != 204 {
+			t.Fatalf("POST /e: %d", code)
+		}
+	}
+	settle(t, s)
+	vid := cookieValue(jar, s.URL, "bt_vid")
+	code, b := admin_(t, s, "/admin/people?email="+email, token)
+	var v admin.PersonView
+	if code != 200 || json.Unmarshal(b, &v) != nil {
+		t.Fatalf("person: %d %s", code, b)
+	}
+	if code, b := do(t, "DELETE", s.URL+"/admin/people/"+v.Person.ID, token, ""); code != 200 {
+		t.Fatalf("erase: %d %s", code, b)
+	}
+	req, _ := http.NewRequest("GET", s.URL+"/admin/backup", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	backup, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("backup: %d %v", resp.StatusCode, err)
+	}
+
+	// Restored: Baton started on the backup's file.
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "baton.db"), backup, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(time.Minute)
+	restored := stack.ForTestClock(t, map[string]string{"BATON_DATA": dir}, clk.Now)
+	secrets := []string{vid, email, v.Person.ID}
+	for sec, where := range privacytest.AfterErasure(t, restored.App.Table, secrets) {
+		t.Errorf("the restored backup holds %q in %v", sec, where)
+	}
+	// The person's opaque id stays in the audit trail's entry of the
+	// erasure, by design (privacytest.AfterErasure): not searched in bytes.
+	if found := privacytest.StoreFileLeftovers(t, restored.App.Table, backup, secrets[:2]); len(found) != 0 {
+		t.Errorf("the backup's bytes hold %q", found)
+	}
+	if evs, err := restored.App.Events.Visitor(context.Background(), vid); err != nil || len(evs) != 0 {
+		t.Errorf("the restored store reads the erased browser's events %+v %v", evs, err)
+	}
+	if code := post(restored, tagPage(aid, "backup-pv-1", "https://www.example.com/pricing", made, clk.Now())); code/100 != 2 {
+		t.Errorf("the retried page view on the restored store: %d", code)
+	}
+	settle(t, restored)
+	for sec, where := range privacytest.AfterErasure(t, restored.App.Table, secrets) {
+		t.Errorf("the retry on the restored store stored %q again in %v", sec, where)
 	}
 }
