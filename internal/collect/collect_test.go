@@ -498,11 +498,11 @@ func countingEnv(t *testing.T) (*env, *counting) {
 	return e, c
 }
 
-// TestAnonymousPageViewIsOneWriteNoRead: the tag's anonymous page view is
+// TestAnonymousPageViewCost: the tag's anonymous page view is
 // one write and no read. The server API's reads one more item per
 // anonymousId a request names: whether the id was an erased person's alone
 // (their backend knows their browser by it and keeps calling).
-func TestAnonymousPageViewIsOneWriteNoRead(t *testing.T) {
+func TestAnonymousPageViewCost(t *testing.T) {
 	e, c := countingEnv(t)
 	seg := map[string]string{"Content-Type": "application/json", "Authorization": "Basic d3JpdGUta2V5LTAxMjM0NTY3ODk6"}
 	for _, call := range []struct {
