@@ -73,7 +73,9 @@ func TestInBrowser(t *testing.T) {
 	// throttle (429, as API Gateway and the local stack's rate limiter
 	// answer) or to refuse every body (400), each with CORS headers so the
 	// tag sees the status.
-	var refuse atomic.Int32 // the status /e answers; 0: passed through
+	var refuse atomic.Int32    // the status /e answers; 0: passed through
+	var loseErase atomic.Value // an email: the next /e is stored, its person erased, its answer lost (503)
+	loseErase.Store("")
 	var throttled, badRequests atomic.Int32
 	target, _ := url.Parse(s.URL)
 	rp := httputil.NewSingleHostReverseProxy(target)
@@ -90,6 +92,19 @@ func TestInBrowser(t *testing.T) {
 			return
 		case "/control/up":
 			refuse.Store(0)
+			return
+		case "/control/lose-erase":
+			loseErase.Store(r.URL.Query().Get("email"))
+			return
+		}
+		if email := loseErase.Swap("").(string); email != "" && r.URL.Path == "/e" {
+			rp.ServeHTTP(httptest.NewRecorder(), r) // stored; the answer never reaches the page
+			if err := eraseEmail(s, email); err != nil {
+				t.Errorf("erase %s: %v", email, err)
+			}
+			w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+			w.Header().Set("Access-Control-Allow-Credentials", "true")
+			http.Error(w, `{"error":"lost"}`, http.StatusServiceUnavailable)
 			return
 		}
 		if code := int(refuse.Load()); code != 0 && r.URL.Path == "/e" {
@@ -489,6 +504,25 @@ func TestInBrowser(t *testing.T) {
 			}
 		}
 	})
+	run("retryerased", func(t *testing.T, r result) {
+		// The page view in flight was stored and its person erased before
+		// the tag had its answer; the tag sent it again with the next
+		// page's. Its tombstone refused it (the tag was answered, so it left
+		// the queue); the next page's view, new, is stored.
+		if after, _ := r.After.(float64); r.Wait != 1 || after != 0 {
+			t.Fatalf("queued %d events after the lost answer (want 1), %v after the next page (want 0)", r.Wait, r.After)
+		}
+		if _, err := s.App.People.ByEmail(ctx, "retry.erased@example.com"); err != identity.ErrNotFound {
+			t.Fatalf("the person was not erased: %v", err)
+		}
+		evs := events(t, r.AID)
+		if n := len(pageViews(evs, site.URL+"/thanks.html")); n != 0 {
+			t.Errorf("the page view retried after the erasure was stored again (%d)", n)
+		}
+		if kinds(evs) != "page_view" || len(pageViews(evs, site.URL+"/jp.html")) != 1 {
+			t.Errorf("after the erasure the browser has %s, want the next page's view alone", kinds(evs))
+		}
+	})
 	run("refused", func(t *testing.T, r result) {
 		// A 400 unqueues: a body the collector refuses for good is not
 		// resent forever (nor did it reach the store).
@@ -502,4 +536,15 @@ func TestInBrowser(t *testing.T) {
 			t.Fatalf("stored %s", kinds(evs))
 		}
 	})
+}
+
+// eraseEmail erases the person of an email, as DELETE /admin/people does.
+func eraseEmail(s *stack.Stack, email string) error {
+	ctx := context.Background()
+	p, err := s.App.People.ByEmail(ctx, email)
+	if err != nil {
+		return err
+	}
+	_, err = s.App.Eraser.Erase(ctx, p.ID)
+	return err
 }

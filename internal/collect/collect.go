@@ -1,16 +1,20 @@
 // Package collect is Baton's public ingestion: the tag's POST /e, the
 // Segment-compatible server-side API (/v1/*), and the first-party visitor
-// cookie. Page views take one store write and no read; only events that carry
-// an email go on to identify the browser.
+// cookie. The tag's page views take one store write and no read (the server
+// API's one read more: whether its id was an erased person's); only events
+// that carry an email go on to identify the browser.
 package collect
 
 import (
+	"cmp"
 	"context"
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"log/slog"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -190,9 +194,14 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	received := h.now()
-	evs, _, rejected, err := event.ParseEach(body, event.Browser, event.Meta{ReceivedAt: received, Client: event.Client{UserAgent: r.UserAgent()}, Scrub: h.Scrub})
+	evs, at, rejected, err := event.ParseEach(body, event.Browser, event.Meta{ReceivedAt: received, Client: event.Client{UserAgent: r.UserAgent()}, Scrub: h.Scrub})
 	if err != nil {
 		writeParseError(w, err)
+		return
+	}
+	if evs, rejected = dropStale(evs, at, rejected); len(evs) == 0 {
+		// Only events held too long: answered so that the tag unqueues them.
+		httpx.JSON(w, http.StatusOK, map[string]any{"accepted": 0, "refused": h.refusedBodies(0, rejected)})
 		return
 	}
 	if err := h.checkSites(evs); err != nil {
@@ -251,6 +260,31 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// dropStale refuses the tag's events held longer than event.RetryHorizon
+// before they were sent (a queue that waited for a visitor's return): an
+// erased event's tombstone lasts that long after it was received, and a
+// retry later than that would bring it back. rejected keeps the request's
+// order.
+func dropStale(evs []event.Event, at []int, rejected []*event.Error) ([]event.Event, []*event.Error) {
+	stale := false
+	for i := range evs {
+		stale = stale || evs[i].Stale()
+	}
+	if !stale {
+		return evs, rejected
+	}
+	for i := range evs {
+		if evs[i].Stale() {
+			idx := at[i]
+			rejected = append(rejected, &event.Error{Status: 400, Field: "timestamp", Index: &idx,
+				Message: fmt.Sprintf("held for more than %d days before it was sent: not stored", int(event.RetryHorizon/(24*time.Hour)))})
+		}
+	}
+	slices.SortStableFunc(rejected, func(a, b *event.Error) int { return cmp.Compare(indexOf(a.Index), indexOf(b.Index)) })
+	evs, _ = keepWhere(evs, at, func(ev event.Event) bool { return !ev.Stale() })
+	return evs, rejected
 }
 
 // server serves the Segment-compatible /v1/<call>.
@@ -319,8 +353,13 @@ func (h *Handler) server(call string) http.HandlerFunc {
 		if evs, at, _, ok = h.dropErased(w, r, evs, at); !ok {
 			return
 		}
-		if evs, at, ok = h.dropRefusedUsers(w, r, evs, at); !ok {
+		var gone []httpx.ErrorBody
+		if evs, at, gone, ok = h.dropRefusedIDs(w, r, evs, at); !ok {
 			return
+		}
+		if len(gone) > 0 {
+			prev, _ := out["refused"].([]httpx.ErrorBody)
+			out["refused"] = sortByIndex(append(prev, gone...)) // not stored: sent again, refused again
 		}
 		if len(evs) == 0 { // every event names an erased person: nothing stored
 			httpx.JSON(w, http.StatusOK, out)
@@ -540,27 +579,102 @@ func (h *Handler) dropErased(w http.ResponseWriter, r *http.Request, evs []event
 	return kept, keptAt, len(evs) - len(kept), true
 }
 
-// dropRefusedUsers removes the server API's events under the userId of a
-// person erased or who withdrew consent: the customer's backend knows them
-// by its own id and keeps calling. One read per userId a request
-// names; an anonymousId is not checked, so anonymous calls stay one write
-// and no read (as the tag's). It answers a storage error itself (ok false).
-func (h *Handler) dropRefusedUsers(w http.ResponseWriter, r *http.Request, evs []event.Event, at []int) ([]event.Event, []int, bool) {
+// dropRefusedIDs removes the server API's events under an id Baton
+// refuses (RefusedVisitor): the userId of a person erased or who withdrew
+// consent, or, for an event without a userId, an anonymousId that was
+// theirs alone. The customer's backend knows them by its own ids and keeps
+// calling; their events would be stored again under those ids. One read
+// per id a request names (the userId when there is one, else the
+// anonymousId): the tag's POST /e reads nothing, the server API one read
+// more than a write. It returns the refused events as the answer names
+// them, and answers a storage error itself (ok false).
+func (h *Handler) dropRefusedIDs(w http.ResponseWriter, r *http.Request, evs []event.Event, at []int) ([]event.Event, []int, []httpx.ErrorBody, bool) {
+	var ids []string
 	refused := map[string]bool{}
 	for _, ev := range evs {
-		if _, seen := refused[ev.UserID]; ev.UserID == "" || seen {
-			continue
+		if id := serverVisitor(ev); !refused[id] {
+			refused[id] = true // the reads below say
+			ids = append(ids, id)
 		}
-		gone, err := h.People.RefusedVisitor(r.Context(), "u:"+ev.UserID)
-		if err != nil {
-			h.log().Error("tombstone check", "err", err)
-			httpx.Unavailable(w, 2*time.Second)
-			return nil, nil, false
-		}
-		refused[ev.UserID] = gone
 	}
-	evs, at = keepWhere(evs, at, func(ev event.Event) bool { return !refused[ev.UserID] })
-	return evs, at, true
+	gone, err := h.refusedIDs(r.Context(), ids)
+	if err != nil {
+		h.log().Error("tombstone check", "err", err)
+		httpx.Unavailable(w, 2*time.Second)
+		return nil, nil, nil, false
+	}
+	for i, id := range ids {
+		refused[id] = gone[i]
+	}
+	var out []httpx.ErrorBody
+	for i, ev := range evs {
+		if refused[serverVisitor(ev)] {
+			field := "userId"
+			if ev.UserID == "" {
+				field = "anonymousId"
+			}
+			idx := at[i]
+			e := &event.Error{Field: field, Message: "refused: its person was erased or withdrew consent; not stored", Index: &idx}
+			out = append(out, httpx.ErrorBody{Error: e.Error(), Field: e.Field, Index: e.Index})
+		}
+	}
+	if len(out) > 0 {
+		h.log().Info("collect: events under a refused id not stored", "refused", len(out))
+	}
+	evs, at = keepWhere(evs, at, func(ev event.Event) bool { return !refused[serverVisitor(ev)] })
+	return evs, at, out, true
+}
+
+// refusedIDs reads whether each id is refused, a few at once: a batch of
+// many visitors' events (a backend forwarding its traffic) would wait for
+// each read in turn, a round trip each on DynamoDB.
+func (h *Handler) refusedIDs(ctx context.Context, ids []string) ([]bool, error) {
+	gone := make([]bool, len(ids))
+	if len(ids) == 1 {
+		var err error
+		gone[0], err = h.People.RefusedVisitor(ctx, ids[0])
+		return gone, err
+	}
+	errs := make([]error, len(ids))
+	sem := make(chan struct{}, refusedReads)
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			gone[i], errs[i] = h.People.RefusedVisitor(ctx, id)
+		}()
+	}
+	wg.Wait()
+	return gone, errors.Join(errs...)
+}
+
+// refusedReads bounds the reads of one request that run at once.
+const refusedReads = 8
+
+// serverVisitor is the id a server API event is refused by: "u:" and its
+// userId, or its anonymousId when it has none (the visitor it is stored
+// under).
+func serverVisitor(ev event.Event) string {
+	if ev.UserID != "" {
+		return "u:" + ev.UserID
+	}
+	return ev.AnonymousID
+}
+
+// sortByIndex orders refused events as the request had them.
+func sortByIndex(bs []httpx.ErrorBody) []httpx.ErrorBody {
+	slices.SortStableFunc(bs, func(a, b httpx.ErrorBody) int { return cmp.Compare(indexOf(a.Index), indexOf(b.Index)) })
+	return bs
+}
+
+// indexOf is a refused event's index in its request (-1: the request).
+func indexOf(i *int) int {
+	if i == nil {
+		return -1
+	}
+	return *i
 }
 
 // keepWhere keeps the events keep accepts, in place (events are large, and

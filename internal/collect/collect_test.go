@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -456,36 +457,36 @@ func TestFormOfAPersonErasedMeanwhileIsNotKept(t *testing.T) {
 // counting counts the calls that read the table and those that write it.
 type counting struct {
 	table.Table
-	reads, writes int
+	reads, writes atomic.Int64 // a request's reads may run at once
 }
 
 func (c *counting) Get(ctx context.Context, pk, sk string) (table.Item, error) {
-	c.reads++
+	c.reads.Add(1)
 	return c.Table.Get(ctx, pk, sk)
 }
 
 func (c *counting) Query(ctx context.Context, q table.Query) ([]table.Item, error) {
-	c.reads++
+	c.reads.Add(1)
 	return c.Table.Query(ctx, q)
 }
 
 func (c *counting) Scan(ctx context.Context, p string, fn func(table.Item) error) error {
-	c.reads++
+	c.reads.Add(1)
 	return c.Table.Scan(ctx, p, fn)
 }
 
 func (c *counting) Put(ctx context.Context, it table.Item, cond table.Cond) error {
-	c.writes++
+	c.writes.Add(1)
 	return c.Table.Put(ctx, it, cond)
 }
 
 func (c *counting) PutMany(ctx context.Context, ws []table.Write) []error {
-	c.writes++
+	c.writes.Add(1)
 	return c.Table.PutMany(ctx, ws)
 }
 
 func (c *counting) Transact(ctx context.Context, ws []table.Write) error {
-	c.writes++
+	c.writes.Add(1)
 	return c.Table.Transact(ctx, ws)
 }
 
@@ -497,15 +498,23 @@ func countingEnv(t *testing.T) (*env, *counting) {
 	return e, c
 }
 
-func TestAnonymousPageViewIsOneWriteNoRead(t *testing.T) {
+// TestAnonymousPageViewCost: the tag's anonymous page view is
+// one write and no read. The server API's reads one more item per
+// anonymousId a request names: whether the id was an erased person's alone
+// (their backend knows their browser by it and keeps calling).
+func TestAnonymousPageViewCost(t *testing.T) {
 	e, c := countingEnv(t)
 	seg := map[string]string{"Content-Type": "application/json", "Authorization": "Basic d3JpdGUta2V5LTAxMjM0NTY3ODk6"}
-	for _, call := range []struct{ path, body string }{
-		{"/e", body("pv-1")},
-		{"/v1/page", `{"anonymousId":"srv-anon-1","messageId":"pv-2","properties":{"url":"https://www.example.com/"}}`},
-		{"/v1/batch", `{"batch":[{"type":"page","anonymousId":"srv-anon-1","messageId":"pv-3","properties":{"url":"https://www.example.com/a"}},{"type":"track","event":"Video Played","anonymousId":"srv-anon-2","messageId":"pv-4"}]}`},
+	for _, call := range []struct {
+		path, body string
+		reads      int
+	}{
+		{"/e", body("pv-1"), 0},
+		{"/v1/page", `{"anonymousId":"srv-anon-1","messageId":"pv-2","properties":{"url":"https://www.example.com/"}}`, 1},
+		{"/v1/batch", `{"batch":[{"type":"page","anonymousId":"srv-anon-1","messageId":"pv-3","properties":{"url":"https://www.example.com/a"}},{"type":"track","event":"Video Played","anonymousId":"srv-anon-2","messageId":"pv-4"},{"type":"page","anonymousId":"srv-anon-1","messageId":"pv-5","properties":{"url":"https://www.example.com/b"}}]}`, 2},
 	} {
-		c.reads, c.writes = 0, 0
+		c.reads.Store(0)
+		c.writes.Store(0)
 		hdr := seg
 		if call.path == "/e" {
 			hdr = nil
@@ -513,8 +522,8 @@ func TestAnonymousPageViewIsOneWriteNoRead(t *testing.T) {
 		if w := e.do("POST", call.path, call.body, hdr); w.Code/100 != 2 {
 			t.Fatalf("%s: status %d %s", call.path, w.Code, w.Body)
 		}
-		if c.reads != 0 || c.writes != 1 {
-			t.Fatalf("%s: %d reads and %d writes, want none and one", call.path, c.reads, c.writes)
+		if c.reads.Load() != int64(call.reads) || c.writes.Load() != 1 {
+			t.Fatalf("%s: %d reads and %d writes, want %d and one", call.path, c.reads.Load(), c.writes.Load(), call.reads)
 		}
 	}
 }
@@ -544,8 +553,8 @@ func TestUserIDLinking(t *testing.T) {
 	// Nobody yet: the track reads the userId's tombstone (erased users'
 	// calls are refused) and both links, and links nothing.
 	post("/v1/batch", track(3, "seg-anon-1", "42"))
-	if c.reads != 3 {
-		t.Fatalf("three tracks of one new pair: %d reads, want 3 (the userId's tombstone, one join per pair and request)", c.reads)
+	if c.reads.Load() != 3 {
+		t.Fatalf("three tracks of one new pair: %d reads, want 3 (the userId's tombstone, one join per pair and request)", c.reads.Load())
 	}
 	// A form identifies the browser; the next track with the pair ties the
 	// userId to that person.
@@ -562,23 +571,23 @@ func TestUserIDLinking(t *testing.T) {
 	}
 	// The pair is on one person now: later calls with it read only the
 	// userId's tombstone, once a request.
-	c.reads = 0
+	c.reads.Store(0)
 	post("/v1/batch", track(5, "seg-anon-1", "42"))
 	post("/v1/page", `{"anonymousId":"seg-anon-1","userId":"42","messageId":"p-later","properties":{"url":"https://www.example.com/"}}`)
-	if c.reads != 2 {
-		t.Fatalf("two calls with a pair already joined read %d times, want 2 (the tombstone)", c.reads)
+	if c.reads.Load() != 2 {
+		t.Fatalf("two calls with a pair already joined read %d times, want 2 (the tombstone)", c.reads.Load())
 	}
 	// identify always joins.
 	post("/v1/identify", `{"anonymousId":"seg-anon-1","userId":"42","messageId":"i-again"}`)
-	if c.reads == 0 {
+	if c.reads.Load() == 0 {
 		t.Fatal("identify did not join its ids")
 	}
 	// The memory of a joined pair lapses: a link undone since is mended.
 	m.Advance(11 * time.Minute)
-	c.reads = 0
+	c.reads.Store(0)
 	post("/v1/track", `{"event":"Report Viewed","anonymousId":"seg-anon-1","userId":"42","messageId":"t-lapsed"}`)
-	if c.reads != 3 {
-		t.Fatalf("a pair joined 11 minutes ago: %d reads, want 3 (the tombstone, both links)", c.reads)
+	if c.reads.Load() != 3 {
+		t.Fatalf("a pair joined 11 minutes ago: %d reads, want 3 (the tombstone, both links)", c.reads.Load())
 	}
 }
 
@@ -997,5 +1006,113 @@ func TestInvalidEventKeepsTheRest(t *testing.T) {
 	// Nothing valid: refused as before, nothing stored.
 	if w := e.do("POST", "/e", "["+bad+"]", nil); w.Code != 400 {
 		t.Fatalf("a batch of invalid events: %d %s", w.Code, w.Body)
+	}
+}
+
+// TestServerAPIRefusesHeldIDs: a person who withdrew consent (or was
+// erased) has their ids held, the userId and an anonymousId alike. The
+// backend's calls naming one (a userId, or an anonymousId alone) are not
+// stored, and the answer names each as a refused event, beside the
+// batch's invalid ones, in the batch's order; the others are stored.
+func TestServerAPIRefusesHeldIDs(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	m := clock.NewManual(time.Date(2031, 5, 12, 9, 0, 0, 0, time.UTC))
+	e.h.Now, e.dir.Now = m.Now, m.Now
+	seg := map[string]string{"Content-Type": "application/json", "Authorization": "Basic d3JpdGUta2V5LTAxMjM0NTY3ODk6"}
+	if w := e.do("POST", "/v1/identify", `{"anonymousId":"held-anon-1","userId":"held-77","messageId":"i1","traits":{"email":"held@maker.example"}}`, seg); w.Code != 200 {
+		t.Fatalf("identify: %d %s", w.Code, w.Body)
+	}
+	if err := e.h.People.WithdrawConsent(ctx, "held-anon-1", m.Now()); err != nil {
+		t.Fatal(err)
+	}
+	m.Advance(time.Minute)
+	b := `{"batch":[` +
+		`{"type":"track","event":"Viewed","userId":"held-77","messageId":"h0"},` + // 0: refused (userId)
+		`{"type":"track","anonymousId":"free-anon-2","messageId":"h1"},` + // 1: invalid (no name)
+		`{"type":"page","anonymousId":"held-anon-1","messageId":"h2","properties":{"url":"https://www.example.com/"}},` + // 2: refused (anonymousId)
+		`{"type":"page","anonymousId":"free-anon-2","messageId":"h3","properties":{"url":"https://www.example.com/"}}]}` // 3: stored
+	w := e.do("POST", "/v1/batch", b, seg)
+	var got struct {
+		Refused []struct {
+			Error, Field string
+			Index        int
+		}
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || w.Code != 200 {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+	want := []struct{ field string }{{"userId"}, {"event"}, {"anonymousId"}}
+	if len(got.Refused) != len(want) {
+		t.Fatalf("refused %+v", got.Refused)
+	}
+	for i, r := range got.Refused {
+		if r.Field != want[i].field || r.Index != []int{0, 1, 2}[i] || r.Error == "" {
+			t.Errorf("refused %d: %+v, want field %s", i, r, want[i].field)
+		}
+	}
+	for _, v := range []string{"held-anon-1", "u:held-77"} {
+		evs, err := e.log.Visitor(ctx, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range evs {
+			if ev.ID != "i1" {
+				t.Errorf("%s: stored %s after the withdrawal", v, ev.ID)
+			}
+		}
+	}
+	if _, err := e.log.Get(ctx, "free-anon-2", "h3"); err != nil {
+		t.Errorf("another browser's page view: %v", err)
+	}
+	// A single call says it the same way.
+	w = e.do("POST", "/v1/page", `{"anonymousId":"held-anon-1","messageId":"h4","properties":{"url":"https://www.example.com/"}}`, seg)
+	if w.Code != 200 || !strings.Contains(w.Body.String(), `"field":"anonymousId"`) {
+		t.Errorf("a single page call under the held anonymousId: %d %s", w.Code, w.Body)
+	}
+}
+
+// TestTagEventHeldTooLongIsRefused: the tag keeps an unanswered event
+// queued and sends it again with the next page, however much later. One
+// held longer than event.RetryHorizon (its sent time minus its own, on the
+// browser's clock, whatever that clock says) is refused, said as refused
+// so that the tag unqueues it; the rest of its request is stored. An
+// erased event's tombstone lasts only that long.
+func TestTagEventHeldTooLongIsRefused(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	sent := time.Date(2031, 5, 12, 9, 0, 0, 0, time.UTC) // the browser's clock: not the server's
+	ev := func(id string, made time.Time) string {
+		return fmt.Sprintf(`["1,2,3,4,9",false,%q,1,"www","page",null,["https://www.example.com/%s","T",""],%d]`, id, id, made.UnixMilli())
+	}
+	held := sent.Add(-event.RetryHorizon - time.Minute)
+	body := fmt.Sprintf(`[%s,%s,%d]`, ev("p-held", held), ev("p-now", sent.Add(-time.Minute)), sent.UnixMilli())
+	w := e.do("POST", "/e", body, nil)
+	var got struct {
+		Accepted int
+		Refused  []struct {
+			Error, Field string
+			Index        int
+		}
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || w.Code != 200 || got.Accepted != 1 || len(got.Refused) != 1 || got.Refused[0].Index != 0 || got.Refused[0].Field != "timestamp" {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+	evs, _ := e.log.Visitor(ctx, "1-2-3-4-9")
+	if len(evs) != 1 || evs[0].ID != "p-now" {
+		t.Fatalf("stored %+v", evs)
+	}
+	// Held a week exactly: still taken.
+	body = fmt.Sprintf(`[%s,%d]`, ev("p-week", sent.Add(-event.RetryHorizon)), sent.UnixMilli())
+	if w := e.do("POST", "/e", body, nil); w.Code != 204 {
+		t.Fatalf("held a week: %d %s", w.Code, w.Body)
+	}
+	// Nothing but held ones: answered as done, nothing stored.
+	body = fmt.Sprintf(`[%s,%d]`, ev("p-held-2", held), sent.UnixMilli())
+	if w := e.do("POST", "/e", body, nil); w.Code != 200 || !strings.Contains(w.Body.String(), `"accepted":0`) {
+		t.Fatalf("only held events: %d %s", w.Code, w.Body)
+	}
+	if _, err := e.log.Get(ctx, "1-2-3-4-9", "p-held-2"); !errors.Is(err, eventlog.ErrNotFound) {
+		t.Fatalf("a held event was stored: %v", err)
 	}
 }

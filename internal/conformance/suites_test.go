@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"github.com/baton-hq/baton/internal/audit/audittest"
+	"github.com/baton-hq/baton/internal/eventlog/eventlogtest"
 	"github.com/baton-hq/baton/internal/identity/identitytest"
 	"github.com/baton-hq/baton/internal/privacy/privacytest"
 	"github.com/baton-hq/baton/internal/qualify/qualifytest"
@@ -19,5 +20,6 @@ func suites() []tabletest.Suite {
 		qualifytest.SLASuite(),
 		qualifytest.DealSuite(),
 		audittest.Suite(),
+		eventlogtest.Suite(),
 	}
 }

@@ -136,6 +136,22 @@ const VisitWindow = 60 * time.Second
 // judges due clicks; until then a click neither scores nor identifies.
 const ClickSettle = 2 * time.Minute
 
+// RetryHorizon is how long a client may hold an event before sending it.
+// The tag keeps an event queued until the collector answers (a lost
+// answer, a network error, a page unloading first), and sends it again,
+// with its message id, with the next event or page, for as long as that
+// takes; the collector refuses a tag's event held longer (Stale), so that
+// an erased event's tombstone (eventlog) need outlive its receipt by this
+// only.
+const RetryHorizon = 7 * 24 * time.Hour
+
+// Stale reports whether the client held the event longer than RetryHorizon
+// before sending it: its sentAt minus its timestamp, both on the client's
+// clock (unknown without either: not stale).
+func (e *Event) Stale() bool {
+	return !e.SentAt.IsZero() && !e.OriginalTS.IsZero() && e.SentAt.Sub(e.OriginalTS) > RetryHorizon
+}
+
 // Scorable reports whether scoring may count the event at now: a newsletter
 // click only once its visit was judged human, or ClickSettle after it (a
 // click stored before visits were judged, or one the sweep has not reached:

@@ -3,9 +3,17 @@
 //
 //	PK=V#<visitor>  SK=E#<messageId>   kind=event  the event (codec.go), expires after retention
 //	PK=V#<visitor>  SK=A#<other id>    kind=alias  another id the same browser sent
+//	PK=V#<visitor>  SK=E#<messageId>   kind=eventtomb  an erased event's tombstone (no content; expires)
+//	PK=V#<visitor>  SK=A#<other id>    kind=eventtomb  an erased alias's tombstone (no content; expires)
 //
 // Keying the event by its messageId makes a repeat a failed conditional put:
-// stored once, whatever the client's clock said the second time.
+// stored once, whatever the client's clock said the second time. An erased
+// event leaves a tombstone at its key for as long as a client may send it
+// again (event.RetryHorizon after it was received), so that a retry is
+// refused as a repeat by that same put, at no cost to the collector; so
+// does an erased browser's alias, which a retry names again (it is put
+// only where none is). Every read of the log takes a tombstone for
+// nothing.
 package eventlog
 
 import (
@@ -17,6 +25,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
@@ -26,7 +35,21 @@ import (
 const (
 	KindEvent = "event"
 	KindAlias = "alias"
+	// KindErased is an erased event's or alias's tombstone: the key and
+	// an expiry, nothing of its content.
+	KindErased = "eventtomb"
 )
+
+// erasedFor is how long after an event was received its tombstone is
+// kept: the collector takes no event a client held longer than
+// event.RetryHorizon, and a day more covers the client's clock having been
+// set back meanwhile (its age is the client's sentAt minus its timestamp).
+const erasedFor = event.RetryHorizon + 24*time.Hour
+
+// Tombstone reports whether an item is an erased event's or alias's
+// tombstone, for a reader of the whole table (a check that the erased are
+// gone): it holds the key and nothing else, and is no event.
+func Tombstone(it table.Item) bool { return it.Kind == KindErased }
 
 // MaxAliases bounds a browser's other ids: the aliases one Append keeps,
 // and those Aliases reads (so, links). A browser has one (the tag's id
@@ -39,6 +62,7 @@ const MaxAliases = 16
 type Log struct {
 	T         table.Table
 	Retention time.Duration // raw events expire this long after receipt; 0 keeps them
+	Now       func() time.Time
 }
 
 // VisitorPK is the partition of a visitor.
@@ -62,7 +86,9 @@ func (l *Log) Append(ctx context.Context, evs []event.Event) ([]bool, error) {
 			continue
 		}
 		aliases[ev.VisitorID+"\x00"+ev.AnonymousID] = true
-		ws = append(ws, table.Put(table.Item{PK: VisitorPK(ev.VisitorID), SK: "A#" + ev.AnonymousID, Kind: KindAlias, Data: []byte("{}")}, table.Always))
+		// Only where none is: kept, or an erased browser's tombstone (a
+		// retry of its event names it again).
+		ws = append(ws, table.Put(table.Item{PK: VisitorPK(ev.VisitorID), SK: "A#" + ev.AnonymousID, Kind: KindAlias, Data: []byte("{}")}, table.NotExists))
 	}
 	errs := l.T.PutMany(ctx, ws)
 	fresh := make([]bool, len(evs))
@@ -72,8 +98,8 @@ func (l *Log) Append(ctx context.Context, evs []event.Event) ([]bool, error) {
 			if i < len(evs) {
 				fresh[i] = true
 			}
-		case errors.Is(err, table.ErrConditionFailed) && i < len(evs):
-			// a repeat: already stored
+		case errors.Is(err, table.ErrConditionFailed):
+			// a repeat (an alias: known already)
 		default:
 			return nil, fmt.Errorf("store events: %w", err)
 		}
@@ -179,8 +205,11 @@ func (l *Log) Heads(ctx context.Context, visitor string) ([]Head, error) {
 	if err != nil {
 		return nil, err
 	}
-	heads := make([]Head, len(items))
-	for i, it := range items {
+	heads := make([]Head, 0, len(items))
+	for _, it := range items {
+		if Tombstone(it) {
+			continue
+		}
 		at, id, ok := peek(it.Data)
 		h := Head{At: at, ID: id, item: it}
 		if !ok { // stored as JSON (or corrupt: the error is the decode's)
@@ -190,16 +219,27 @@ func (l *Log) Heads(ctx context.Context, visitor string) ([]Head, error) {
 			}
 			h.At, h.ID = h.ev.Timestamp, h.ev.ID
 		}
-		heads[i] = h
+		heads = append(heads, h)
 	}
 	return heads, nil
 }
 
 // Seen reports whether any event is stored under the visitor id (one
-// item read).
+// item read, more past erased events' tombstones).
 func (l *Log) Seen(ctx context.Context, visitor string) (bool, error) {
-	items, err := l.T.Query(ctx, table.Query{PK: VisitorPK(visitor), Prefix: "E#", Limit: 1, Consistent: true})
-	return len(items) > 0, err
+	q := table.Query{PK: VisitorPK(visitor), Prefix: "E#", Limit: 1, Consistent: true}
+	for {
+		items, err := l.T.Query(ctx, q)
+		if err != nil || len(items) == 0 {
+			return false, err
+		}
+		for _, it := range items {
+			if !Tombstone(it) {
+				return true, nil
+			}
+		}
+		q.After, q.Limit = items[len(items)-1].SK, 20
+	}
 }
 
 // SortHeads orders heads oldest first by time, then id, stably (newest
@@ -225,40 +265,100 @@ func (l *Log) Aliases(ctx context.Context, visitor string) ([]string, error) {
 	}
 	out := make([]string, 0, len(items))
 	for _, it := range items {
-		out = append(out, strings.TrimPrefix(it.SK, "A#"))
+		if !Tombstone(it) {
+			out = append(out, strings.TrimPrefix(it.SK, "A#"))
+		}
 	}
 	return out, nil
 }
 
 // ForgetVisitor deletes everything the log keeps under a visitor (its
 // events and aliases): erasure of a browser only one person ever had.
+// An event a client may still send again leaves its tombstone.
+// Its aliases leave theirs as long as its events' last, since a retry
+// names them again.
 func (l *Log) ForgetVisitor(ctx context.Context, visitor string) (privacy.Removed, error) {
-	r, err := privacy.DeleteQuery(ctx, l.T, table.Query{PK: VisitorPK(visitor), Prefix: "E#"}, nil)
+	var last time.Time
+	later := func(t time.Time) {
+		if t.After(last) {
+			last = t
+		}
+	}
+	events := l.tombstone()
+	r, err := privacy.ForgetQuery(ctx, l.T, table.Query{PK: VisitorPK(visitor), Prefix: "E#"}, func(it table.Item) bool {
+		if Tombstone(it) { // left by an erasure retried now
+			later(it.Expires)
+			return false
+		}
+		return true
+	}, func(it table.Item) (table.Item, bool) {
+		m, ok := events(it)
+		if ok {
+			later(m.Expires)
+		}
+		return m, ok
+	})
 	if err != nil {
 		return r, err
 	}
-	a, err := privacy.DeleteQuery(ctx, l.T, table.Query{PK: VisitorPK(visitor), Prefix: "A#"}, nil)
+	a, err := privacy.ForgetQuery(ctx, l.T, table.Query{PK: VisitorPK(visitor), Prefix: "A#"}, notTombstone, func(table.Item) (table.Item, bool) {
+		return erased(last), !last.IsZero()
+	})
 	r.Merge(a)
 	return r, err
 }
 
 // ForgetEvents deletes the visitor's events that match: erasure of the
-// periods a shared browser was the erased person's.
+// periods a shared browser was the erased person's. Each leaves its
+// tombstone while a client may send it again.
 func (l *Log) ForgetEvents(ctx context.Context, visitor string, match func(event.Event) bool) (privacy.Removed, error) {
-	return privacy.DeleteQuery(ctx, l.T, table.Query{PK: VisitorPK(visitor), Prefix: "E#"}, func(it table.Item) bool {
+	return privacy.ForgetQuery(ctx, l.T, table.Query{PK: VisitorPK(visitor), Prefix: "E#"}, func(it table.Item) bool {
+		if !notTombstone(it) {
+			return false
+		}
 		ev, err := Decode(it)
 		return err == nil && match(ev)
-	})
+	}, l.tombstone())
 }
 
 // DeleteEvents deletes events of a visitor by id (those already gone count
-// nothing).
+// nothing), each leaving its tombstone while a client may send it again.
 func (l *Log) DeleteEvents(ctx context.Context, visitor string, ids ...string) (privacy.Removed, error) {
-	items := make([]table.Item, len(ids))
-	for i, id := range ids {
-		items[i] = table.Item{PK: VisitorPK(visitor), SK: "E#" + id, Kind: KindEvent}
+	var items []table.Item
+	for _, id := range ids {
+		it, err := l.T.Get(ctx, VisitorPK(visitor), "E#"+id)
+		switch {
+		case errors.Is(err, table.ErrNotFound):
+		case err != nil:
+			return nil, err
+		case notTombstone(it):
+			items = append(items, it)
+		}
 	}
-	return privacy.DeleteItems(ctx, l.T, items)
+	return privacy.ForgetItems(ctx, l.T, items, l.tombstone())
+}
+
+func notTombstone(it table.Item) bool { return !Tombstone(it) }
+
+// tombstone is what an erased event leaves at its key: a tombstone until
+// erasedFor after it was received, when a client may still send it again;
+// nothing once that is past.
+func (l *Log) tombstone() privacy.Marker {
+	now := clock.Or(l.Now)()
+	return func(it table.Item) (table.Item, bool) {
+		until := now.Add(erasedFor) // unreadable: the longest it could need
+		if ev, err := DecodeWithoutProperties(it); err == nil {
+			until = ev.ReceivedAt.Add(erasedFor)
+		}
+		if !until.After(now) {
+			return table.Item{}, false
+		}
+		return erased(until), true
+	}
+}
+
+func erased(until time.Time) table.Item {
+	return table.Item{Kind: KindErased, Data: []byte("{}"), Expires: until}
 }
 
 // ErrNotFound is returned for an event that is not stored (never, or no
@@ -273,8 +373,8 @@ func (l *Log) Get(ctx context.Context, visitor, id string) (event.Event, error) 
 
 func (l *Log) get(ctx context.Context, visitor, id string) (event.Event, table.Item, error) {
 	it, err := l.T.Get(ctx, VisitorPK(visitor), "E#"+id)
-	if errors.Is(err, table.ErrNotFound) {
-		return event.Event{}, it, ErrNotFound
+	if errors.Is(err, table.ErrNotFound) || err == nil && Tombstone(it) {
+		return event.Event{}, table.Item{}, ErrNotFound
 	}
 	if err != nil {
 		return event.Event{}, it, err

@@ -49,7 +49,7 @@ type Lab struct {
 func New(t table.Table, rules *rulebook.Rules, text []byte, file string, loc *time.Location, now func() time.Time) *Lab {
 	now = clock.Or(now)
 	dir := &identity.Directory{T: t, Now: now}
-	q := &qualify.Qualifier{T: t, Dir: dir, Log: &eventlog.Log{T: t}, Engine: &rulebook.Engine{R: rules, Loc: loc}, Now: now}
+	q := &qualify.Qualifier{T: t, Dir: dir, Log: &eventlog.Log{T: t, Now: now}, Engine: &rulebook.Engine{R: rules, Loc: loc}, Now: now}
 	return &Lab{T: t, Q: q, Rules: rules, Text: text, File: file, Loc: loc, Now: now}
 }
 

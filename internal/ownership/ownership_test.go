@@ -85,6 +85,15 @@ var kinds = []kind{
 	{"AUDIT", "", audit},         // the admin API's audit trail
 }
 
+// itemKinds are item kinds (table.Item.Kind) that share keys with another
+// kind of their owner's, told apart by the kind alone: every reader must
+// ask the owner what an item is (eventlog.Tombstone), so the kind's
+// literal is spelled by its owner only, and README's storage table names
+// it (in its row's item cell, backquoted).
+var itemKinds = map[string]string{
+	"eventtomb": eventlog, // an erased event's or alias's tombstone, at the event's or alias's key
+}
+
 // partitionOwner is the owner of each partition-key prefix: the package
 // that builds and decodes the partition's key (others use its function).
 var partitionOwner = map[string]string{
@@ -202,6 +211,9 @@ func TestKeysOnlyInTheirOwner(t *testing.T) {
 			}
 			pos := fset.Position(lit.Pos())
 			where := fmt.Sprintf("%s:%d", rel, pos.Line)
+			if owner, ok := itemKinds[s]; ok && owner != pkg {
+				t.Errorf("%s: %q spells the item kind owned by %s: use the owner's API", where, s, owner)
+			}
 			for _, p := range prefixes {
 				if matches(s, p) {
 					if !slices.Contains(perm[p], pkg) {
@@ -337,6 +349,20 @@ func TestREADMENamesTheOwners(t *testing.T) {
 	for _, k := range kinds {
 		if !seen[k] {
 			t.Errorf("the kind PK %s SK %q (owner %s) is missing from README's storage table", k.pk, k.sk, k.owner)
+		}
+	}
+	for kind, owner := range itemKinds {
+		named := false
+		for _, r := range rows {
+			if strings.Contains(r.item, "`"+kind+"`") {
+				named = true
+				if r.owner != owner {
+					t.Errorf("README.md:%d: the item kind %s is owned by %s, README says %s", r.line, kind, owner, r.owner)
+				}
+			}
+		}
+		if !named {
+			t.Errorf("the item kind %s (owner %s) is named by no row of README's storage table", kind, owner)
 		}
 	}
 }

@@ -293,12 +293,31 @@ func (r Report) total() Report {
 // DeleteItems deletes items as a query returned them, counting each by its
 // kind. Items already gone count nothing and are no error.
 func DeleteItems(ctx context.Context, t table.Table, items []table.Item) (Removed, error) {
+	return ForgetItems(ctx, t, items, nil)
+}
+
+// Marker names what an erased item leaves at its key, if anything (ok
+// false: nothing, the item is deleted): its owner's tombstone, which keeps
+// a conditional put at that key failing, with none of the item's content.
+type Marker func(it table.Item) (marker table.Item, ok bool)
+
+// ForgetItems is DeleteItems, but an item for which leave gives a marker
+// is overwritten by it (if it still exists) instead of deleted. Each counts
+// as removed by the item's kind.
+func ForgetItems(ctx context.Context, t table.Table, items []table.Item, leave Marker) (Removed, error) {
 	r := Removed{}
 	for start := 0; start < len(items); start += 100 {
 		page := items[start:min(start+100, len(items))]
 		ws := make([]table.Write, len(page))
 		for i, it := range page {
 			ws[i] = table.Del(it.PK, it.SK, table.Exists)
+			if leave == nil {
+				continue
+			}
+			if m, ok := leave(it); ok {
+				m.PK, m.SK = it.PK, it.SK
+				ws[i] = table.Put(m, table.Exists)
+			}
 		}
 		var msgs []string
 		for i, err := range t.PutMany(ctx, ws) {
@@ -320,6 +339,11 @@ func DeleteItems(ctx context.Context, t table.Table, items []table.Item) (Remove
 // DeleteQuery deletes the items of one partition a query selects (all of
 // the prefix, in pages) for which match returns true (nil: every one).
 func DeleteQuery(ctx context.Context, t table.Table, q table.Query, match func(table.Item) bool) (Removed, error) {
+	return ForgetQuery(ctx, t, q, match, nil)
+}
+
+// ForgetQuery is DeleteQuery leaving markers as ForgetItems does.
+func ForgetQuery(ctx context.Context, t table.Table, q table.Query, match func(table.Item) bool, leave Marker) (Removed, error) {
 	r := Removed{}
 	q.Limit, q.Consistent, q.Reverse = 200, true, false
 	for {
@@ -336,7 +360,7 @@ func DeleteQuery(ctx context.Context, t table.Table, q table.Query, match func(t
 				del = append(del, it)
 			}
 		}
-		n, err := DeleteItems(ctx, t, del)
+		n, err := ForgetItems(ctx, t, del, leave)
 		r.Merge(n)
 		if err != nil {
 			return r, err

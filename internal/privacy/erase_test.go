@@ -42,7 +42,7 @@ func TestNoBytesLeftInTheFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range privacytest.FileLeftovers(raw, f.Secrets) {
+	for _, s := range privacytest.StoreFileLeftovers(t, tb, raw, f.Secrets) {
 		t.Errorf("the file still contains %q", s)
 	}
 	if kept := privacytest.FileLeftovers(raw, f.Keep); len(kept) != len(f.Keep) {

@@ -306,6 +306,22 @@ const scenarios = {
       await settle(page);
     });
   },
+  // The person is erased while a page view of theirs is in flight: it
+  // reaches the store, the erasure runs, and its answer is lost (the proxy
+  // answers 503), so the tag sends it again with the next page's.
+  async retryerased(page) {
+    await page.goto(site + '/index.html');
+    await settle(page);
+    await page.evaluate(() => baton('identify', { email: 'retry.erased@example.com' }));
+    await settle(page);
+    await fetch(control + '/lose-erase?email=retry.erased@example.com');
+    await page.goto(site + '/thanks.html');
+    await settle(page);
+    const waiting = await queued(page);
+    await page.goto(site + '/jp.html');
+    await settle(page);
+    return { aid: await aid(page), waiting, after: await queued(page) };
+  },
   // The collector refuses the page view for good (400): it leaves the queue.
   async refused(page) {
     await fetch(control + '/refuse');

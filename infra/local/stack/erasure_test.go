@@ -124,7 +124,7 @@ func erasureAfterAnMQL(t *testing.T, s *stack.Stack) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if found := privacytest.FileLeftovers(raw, secrets); len(found) != 0 {
+		if found := privacytest.StoreFileLeftovers(t, s.App.Table, raw, secrets); len(found) != 0 {
 			t.Errorf("the file still holds %q", found)
 		}
 	}

@@ -72,7 +72,7 @@ func New(cfg *config.Config, tbl table.Table, log *slog.Logger, now func() time.
 		return nil, &config.Error{Setting: "BATON_CONFIG", Problem: err.Error()}
 	}
 	c.Cal = cal
-	c.Events = &eventlog.Log{T: tbl, Retention: time.Duration(cfg.File.EventRetention)}
+	c.Events = &eventlog.Log{T: tbl, Retention: time.Duration(cfg.File.EventRetention), Now: now}
 	c.People = &identity.Directory{T: tbl, Now: now}
 	c.FieldNames = identity.FieldNames{}
 	for k, v := range cfg.File.FormFields {

@@ -38,7 +38,7 @@ type fixture struct {
 func newFixture(t *testing.T, f tabletest.Factory) fixture {
 	now := clock.Fixed(t0.Add(time.Hour))
 	tb := f(t, now)
-	log := &eventlog.Log{T: tb, Retention: 400 * 24 * time.Hour}
+	log := &eventlog.Log{T: tb, Retention: 400 * 24 * time.Hour, Now: now}
 	dir := &identity.Directory{T: tb, Now: now}
 	return fixture{log: log, dir: dir, st: &identity.Stitcher{Dir: dir, Log: log}}
 }

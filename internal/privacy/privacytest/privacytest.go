@@ -37,6 +37,7 @@ import (
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/push"
@@ -370,12 +371,30 @@ func (f *Fixture) relayAndDeliver(t testing.TB) {
 
 // Leftovers decodes every item of the store and returns, per secret found,
 // where: keys, kind, counter names and the data's strings (JSON decoded
-// recursively, base64 and nested JSON included; see privacy.Strings).
+// recursively, base64 and nested JSON included; see privacy.Strings). An
+// erased event's tombstone is no event: its key (the visitor's and the
+// event's ids, kept until a retry can no longer come: eventlog) is not
+// searched, its kind and data are. AllLeftovers searches its key too.
 func Leftovers(t testing.TB, tb table.Table, secrets []string) map[string][]string {
+	t.Helper()
+	return leftovers(t, tb, secrets, false)
+}
+
+// AllLeftovers is Leftovers searching the keys of erased events'
+// tombstones too: once the retry horizon is past, nothing is left.
+func AllLeftovers(t testing.TB, tb table.Table, secrets []string) map[string][]string {
+	t.Helper()
+	return leftovers(t, tb, secrets, true)
+}
+
+func leftovers(t testing.TB, tb table.Table, secrets []string, tombKeys bool) map[string][]string {
 	t.Helper()
 	found := map[string][]string{}
 	err := tb.Scan(context.Background(), "", func(it table.Item) error {
 		strs := append([]string{it.PK, it.SK, it.Kind, string(it.Data)}, privacy.Strings(it.Data)...)
+		if !tombKeys && eventlog.Tombstone(it) {
+			strs = strs[2:]
+		}
 		for k := range it.Counters {
 			strs = append(strs, k)
 		}
@@ -480,6 +499,26 @@ func FileLeftovers(raw []byte, secrets []string) []string {
 		}
 	}
 	return found
+}
+
+// StoreFileLeftovers is FileLeftovers of the embedded store's file raw
+// beside its table tb, the keys of erased events' tombstones left out
+// (bbolt keeps a key as the bytes PK, NUL, SK): they are no events (see
+// Leftovers); everything else in the file is searched.
+func StoreFileLeftovers(t testing.TB, tb table.Table, raw []byte, secrets []string) []string {
+	t.Helper()
+	raw = bytes.Clone(raw)
+	err := tb.Scan(context.Background(), "", func(it table.Item) error {
+		if eventlog.Tombstone(it) {
+			k := []byte(it.PK + "\x00" + it.SK)
+			raw = bytes.ReplaceAll(raw, k, make([]byte, len(k)))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return FileLeftovers(raw, secrets)
 }
 
 func run(t *testing.T, newTable tabletest.Factory) {
@@ -638,10 +677,33 @@ func run(t *testing.T, newTable tabletest.Factory) {
 	if _, err := a.People.ByEmail(ctx, VictimEmail); err != identity.ErrNotFound {
 		t.Errorf("the person came back: %v", err)
 	}
+	// Their page views sent again by the tag (an answer lost before the
+	// erasure): from the browser only they had, and from their period of
+	// the shared kiosk. Each is refused by its tombstone as a repeat.
+	laptop := func(body string) string {
+		return strings.Replace(body, `"messageId"`, `"anonymousId":"victim-fallback-66","messageId"`, 1)
+	}
+	f.send(t, "victim-laptop-77", laptop(page("v1", "https://www.example.com/secret-victim-page")))
+	f.send(t, "shared-kiosk-99", page("k1", "https://www.example.com/kiosk-victim-page"))
 	for s, where := range Leftovers(t, tb, others) {
 		t.Errorf("after the replays the store holds %q again in %v", s, where)
 	}
 	idOnlyInTheAuditEntry("after the replays")
+	// The tombstones hold nothing but their keys, and only while a retry
+	// may come.
+	tombs := 0
+	err = tb.Scan(ctx, "", func(it table.Item) error {
+		if eventlog.Tombstone(it) {
+			tombs++
+			if it.Expires.IsZero() || it.Expires.After(clk.Now().Add(event.RetryHorizon+24*time.Hour)) || string(it.Data) != "{}" {
+				t.Errorf("tombstone %s %s: expires %v, data %q", it.PK, it.SK, it.Expires, it.Data)
+			}
+		}
+		return nil
+	})
+	if err != nil || tombs == 0 {
+		t.Errorf("%d tombstones of erased events (%v): the replays above proved nothing", tombs, err)
+	}
 	if n := f.SFA.Pushed(); n != pushed {
 		t.Errorf("%d leads pushed to the SFA after the erasure", n-pushed)
 	}
@@ -657,5 +719,12 @@ func run(t *testing.T, newTable tabletest.Factory) {
 	}
 	if open != 1 {
 		t.Errorf("history after re-identify %+v", l.History)
+	}
+
+	// Past the retry horizon the tombstones are gone too: nothing of the
+	// victim, keys included.
+	clk.Advance(event.RetryHorizon + 24*time.Hour + time.Minute)
+	for s, where := range AllLeftovers(t, tb, others) {
+		t.Errorf("past the retry horizon the store holds %q in %v", s, where)
 	}
 }

@@ -131,7 +131,7 @@ func rescoreAllOrNothing(t *testing.T, f func(t *testing.T) fx) {
 	w := &watched{Table: x.q.T}
 	ids := longHistory(t, x, 2, 60)
 	q := *x.q
-	q.T, q.Log, q.Dir = w, &eventlog.Log{T: w}, &identity.Directory{T: w, Now: x.clk.Now}
+	q.T, q.Log, q.Dir = w, &eventlog.Log{T: w, Now: x.clk.Now}, &identity.Directory{T: w, Now: x.clk.Now}
 	q.Engine = points{mult: 2}
 	job, err := q.StartRescore(ctx)
 	if err != nil {

@@ -111,7 +111,7 @@ type fx struct {
 func newFx(t *testing.T, f tabletest.Factory) fx {
 	clk := clock.NewManual(t0.Add(time.Minute))
 	tb := f(t, clk.Now)
-	log := &eventlog.Log{T: tb}
+	log := &eventlog.Log{T: tb, Now: clk.Now}
 	dir := &identity.Directory{T: tb, Now: clk.Now}
 	q := &qualify.Qualifier{T: tb, Dir: dir, Log: log, Engine: points{}, Now: clk.Now}
 	return fx{q: q, st: &identity.Stitcher{Dir: dir, Log: log}, log: log, clk: clk}

@@ -143,8 +143,9 @@ func (t *Table) Backup(w io.Writer, sized func(int64)) error {
 // Compact rewrites the file and replaces the old one, so that bytes of
 // deleted items (kept by bbolt in freed pages) are gone from disk: erasure
 // must not leave a person readable in the file. Changes on the feed whose
-// item no longer exists are dropped first: nothing is left for them to act
-// on, and they would keep a deleted item's data in the new file.
+// item no longer exists (or is now of another kind: an erased event's
+// tombstone) are dropped first: nothing is left for them to act on, and
+// they would keep a deleted item's data in the new file.
 func (t *Table) Compact(ctx context.Context) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -632,7 +633,19 @@ func (t *Table) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed,
 	return r, err
 }
 
-// dropOrphanedChanges deletes the feed's changes of items that are gone.
+// sameKind reports whether a stored record (nil: none) is of kind: an item
+// overwritten by another kind (an erased event by its tombstone) is gone
+// for the changes of the old one.
+func sameKind(v []byte, kind string) bool {
+	if v == nil {
+		return false
+	}
+	r, err := decodeRecord(v)
+	return err != nil || r.Kind == kind // a corrupt record is not ours to judge
+}
+
+// dropOrphanedChanges deletes the feed's changes of items that are gone
+// (deleted, or overwritten by an item of another kind).
 func dropOrphanedChanges(tx *bolt.Tx) error {
 	items, feed := tx.Bucket(bucket), tx.Bucket(feedBucket)
 	if feed == nil {
@@ -644,7 +657,7 @@ func dropOrphanedChanges(tx *bolt.Tx) error {
 		if err != nil {
 			return nil // Next reports a corrupt entry; it is not ours to drop
 		}
-		if ik, err := key(e.PK, e.SK); err == nil && items.Get(ik) == nil {
+		if ik, err := key(e.PK, e.SK); err == nil && !sameKind(items.Get(ik), e.Item.Kind) {
 			orphans = append(orphans, append([]byte(nil), k...))
 		}
 		return nil
