@@ -1,7 +1,7 @@
 # Baton — build, test, run.
 SHELL := /bin/bash
 GO ?= go
-FUNCTIONS := $(notdir $(wildcard functions/*))
+FUNCTIONS := $(notdir $(patsubst %/main.go,%,$(wildcard functions/*/main.go)))
 FUZZTIME ?= 5s
 BUILD := build
 

@@ -41,6 +41,16 @@ func TestEveryFunctionIsDeployedAndBuilds(t *testing.T) {
 	if strings.Join(code, ",") != strings.Join(tpl.Names(), ",") {
 		t.Fatalf("functions/ has %v, template.yaml has %v", code, tpl.Names())
 	}
+	// make build builds the Makefile's FUNCTIONS: the same set (a file
+	// beside the folders, such as deps_test.go, is no function).
+	mk := exec.Command(tool(t, "make", "install make"), "--no-print-directory", "-s", "-f", "Makefile", "-f", "-", "print-functions")
+	mk.Dir = root
+	mk.Stdin = strings.NewReader("print-functions:\n\t@echo $(FUNCTIONS)\n")
+	if b, err := mk.CombinedOutput(); err != nil {
+		t.Fatalf("make print-functions: %v\n%s", err, b)
+	} else if got := strings.Fields(string(b)); strings.Join(got, ",") != strings.Join(code, ",") {
+		t.Fatalf("the Makefile builds %v, functions/ has %v", got, code)
+	}
 	out := t.TempDir()
 	for _, name := range code {
 		cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-o", filepath.Join(out, name, "bootstrap"), "./functions/"+name)

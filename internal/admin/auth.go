@@ -297,8 +297,7 @@ func csrfToken(w http.ResponseWriter, r *http.Request) string {
 	}
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt == "multipart/form-data" { // a page's file upload (the recipient list)
-		r.Body = http.MaxBytesReader(w, r.Body, recipientcsv.MaxBytes+64<<10)
-		if err := r.ParseMultipartForm(8 << 20); err != nil {
+		if parseUpload(w, r) != nil {
 			return ""
 		}
 		return r.PostFormValue("csrf")
@@ -311,6 +310,16 @@ func csrfToken(w http.ResponseWriter, r *http.Request) string {
 		return ""
 	}
 	return r.PostForm.Get("csrf")
+}
+
+// parseUpload reads a multipart upload (the recipient list page's) into
+// r.MultipartForm, once, within the list's size bound.
+func parseUpload(w http.ResponseWriter, r *http.Request) error {
+	if r.MultipartForm != nil {
+		return nil
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, recipientcsv.MaxBytes+64<<10)
+	return r.ParseMultipartForm(8 << 20)
 }
 
 // sameOrigin refuses a state-changing request a browser sent from another

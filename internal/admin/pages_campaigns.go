@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"mime"
 	"net/http"
 	"sort"
 	"strconv"
@@ -315,6 +316,13 @@ func (h *Handler) uploadRecipients(w http.ResponseWriter, r *http.Request) {
 	if !links.ValidCampaign(campaign) {
 		httpx.Error(w, http.StatusNotFound, "no such campaign")
 		return
+	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		// Parsed already unless the CSRF token came in the header.
+		if err := parseUpload(w, r); err != nil {
+			h.pageError(w, r, http.StatusBadRequest, "../../", "Choose one CSV file of recipients (an email column, any other columns).")
+			return
+		}
 	}
 	if r.MultipartForm == nil {
 		// A bearer client's text/csv body: the API's route does the rest.
