@@ -150,6 +150,20 @@ func unauthorized(w http.ResponseWriter, why string) {
 	httpx.Error(w, http.StatusUnauthorized, why)
 }
 
+// unconfigured answers a source whose secret Baton was not given (the
+// operator's setting, not the caller's fault): 503, so that the SFA keeps
+// the event and retries once the secret is set, instead of a 401 that
+// reads like a bad signature and is not retried.
+func (h *Handler) unconfigured(w http.ResponseWriter, secret, source, variable string) bool {
+	if secret != "" {
+		return false
+	}
+	h.Log.Error("feedback refused: its secret is not set", "source", source, "set", variable)
+	w.Header().Set("Retry-After", "300")
+	httpx.Error(w, http.StatusServiceUnavailable, "feedback from "+source+" is not configured on Baton: set "+variable)
+	return true
+}
+
 func same(a, b string) bool {
 	return a != "" && b != "" && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
@@ -158,6 +172,9 @@ func same(a, b string) bool {
 // owner, changedAt}) or a Change Data Capture event as relayed by
 // EventBridge, both with the shared secret in X-Baton-Secret.
 func (h *Handler) salesforce(w http.ResponseWriter, r *http.Request) {
+	if h.unconfigured(w, h.SharedSecret, "salesforce", "BATON_FEEDBACK_SECRET") {
+		return
+	}
 	if !same(r.Header.Get("X-Baton-Secret"), h.SharedSecret) {
 		unauthorized(w, "missing or wrong X-Baton-Secret")
 		return
@@ -370,6 +387,9 @@ func opportunityChange(id string, at time.Time, ids []string, payload map[string
 
 // hubspot verifies X-HubSpot-Signature-v3 and its 5-minute window.
 func (h *Handler) hubspot(w http.ResponseWriter, r *http.Request) {
+	if h.unconfigured(w, h.HubSpotClientSecret, "hubspot", "BATON_HUBSPOT_CLIENT_SECRET") {
+		return
+	}
 	body, ok := h.read(w, r)
 	if !ok {
 		return
@@ -592,6 +612,9 @@ func ParseHubSpot(body []byte, values map[string]string) ([]Verdict, error) {
 
 // kintone: kintone webhooks are not signed, so the URL carries a secret token.
 func (h *Handler) kintone(w http.ResponseWriter, r *http.Request) {
+	if h.unconfigured(w, h.KintoneToken, "kintone", "BATON_KINTONE_WEBHOOK_TOKEN") {
+		return
+	}
 	if !same(r.PathValue("token"), h.KintoneToken) {
 		unauthorized(w, "wrong webhook token")
 		return
@@ -765,6 +788,9 @@ func hubspotDate(v string) (string, error) {
 
 // webhook: a generic source signed per Standard Webhooks.
 func (h *Handler) webhook(w http.ResponseWriter, r *http.Request) {
+	if h.unconfigured(w, h.SharedSecret, "webhook", "BATON_FEEDBACK_SECRET") {
+		return
+	}
 	body, ok := h.read(w, r)
 	if !ok {
 		return

@@ -409,3 +409,25 @@ func TestStoreFailureIsRetriedNotIgnored(t *testing.T) {
 		t.Fatalf("unknown person: %d %s", code, resp)
 	}
 }
+
+// TestUnconfiguredSourceIsUnavailable: a source whose secret Baton was not
+// given answers 503 naming the setting, so the SFA keeps its event and
+// retries; a 401 read like a bad signature, and SFAs do not retry it.
+func TestUnconfiguredSourceIsUnavailable(t *testing.T) {
+	f := setup(t)
+	f.h.SharedSecret, f.h.HubSpotClientSecret, f.h.KintoneToken = "", "", ""
+	for path, variable := range map[string]string{
+		"/feedback/salesforce":       "BATON_FEEDBACK_SECRET",
+		"/feedback/webhook":          "BATON_FEEDBACK_SECRET",
+		"/feedback/hubspot":          "BATON_HUBSPOT_CLIENT_SECRET",
+		"/feedback/kintone/anything": "BATON_KINTONE_WEBHOOK_TOKEN",
+	} {
+		code, body := f.post(t, path, `{}`, nil)
+		if code != http.StatusServiceUnavailable || !strings.Contains(body, variable) {
+			t.Errorf("%s: %d %s, want 503 naming %s", path, code, body, variable)
+		}
+	}
+	if f.stage(t) != qualify.StageMQL {
+		t.Fatal("an unconfigured source changed the person")
+	}
+}
