@@ -405,6 +405,8 @@ type Skip struct {
 // process joined lately (h.joined) is not joined again: only identify,
 // alias and new pairings read.
 func (h *Handler) linkUserIDs(w http.ResponseWriter, r *http.Request, evs []event.Event) bool {
+	ctx, cancel := finish(r.Context())
+	defer cancel()
 	done := map[[2]string]bool{}
 	for _, ev := range evs {
 		a, bs := ev.VisitorID, []string(nil)
@@ -415,7 +417,7 @@ func (h *Handler) linkUserIDs(w http.ResponseWriter, r *http.Request, evs []even
 		case ev.Type == event.Custom && ev.Name == "$alias" && !ev.Flagged():
 			if prev, _ := ev.Properties["previousId"].(string); prev != "" && ev.UserID != "" {
 				var err error
-				if bs, err = h.previous(r.Context(), prev); err != nil {
+				if bs, err = h.previous(ctx, prev); err != nil {
 					h.log().Error("resolve an alias's previousId", "err", err, "event", ev.ID)
 					httpx.Unavailable(w, 2*time.Second)
 					return false
@@ -429,7 +431,7 @@ func (h *Handler) linkUserIDs(w http.ResponseWriter, r *http.Request, evs []even
 				continue
 			}
 			done[pair] = true
-			same, err := h.join(r.Context(), a, b, ev.Timestamp)
+			same, err := h.join(ctx, a, b, ev.Timestamp)
 			if err != nil {
 				h.log().Error("link user id", "err", err, "event", ev.ID)
 				httpx.Unavailable(w, 2*time.Second)
@@ -714,10 +716,24 @@ func (h *Handler) deleteEvent(ctx context.Context, ev event.Event) error {
 	return err
 }
 
+// finishFor bounds the work a request goes on with after its client left.
+const finishFor = 30 * time.Second
+
+// finish is the context a request's writes run in once its events are
+// accepted: a client hanging up (a page navigating away as its form posts,
+// the tag's request cut off) must not cut an identification or a join half
+// done, the event stored and its email identifying nobody until a retry
+// that may never come. Bounded, as the client's deadline no longer is.
+func finish(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), finishFor)
+}
+
 // store enriches, writes and identifies; it answers the error itself and
 // reports whether the caller should acknowledge, and returns the events that
 // carried an email but identified nobody.
 func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Event) ([]Skip, bool) {
+	ctx, cancel := finish(r.Context())
+	defer cancel()
 	for i := range evs {
 		if evs[i].Client.API != "server" {
 			evs[i].Client.IP = "" // only the server API reports an address (context.ip)
@@ -726,7 +742,7 @@ func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Even
 			h.Enrich(r, &evs[i])
 		}
 	}
-	fresh, err := h.Events.Append(r.Context(), evs)
+	fresh, err := h.Events.Append(ctx, evs)
 	if err != nil {
 		h.log().Error("store events", "err", err, "count", len(evs))
 		httpx.Unavailable(w, 5*time.Second)
@@ -742,7 +758,7 @@ func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Even
 		if fresh[i] || evs[i].Email() == "" {
 			continue
 		}
-		stored, err := h.Events.Get(r.Context(), evs[i].VisitorID, evs[i].ID)
+		stored, err := h.Events.Get(ctx, evs[i].VisitorID, evs[i].ID)
 		switch {
 		case err == nil:
 			evs[i] = stored
@@ -761,9 +777,9 @@ func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Even
 		}
 		if ev.Flagged() {
 			// Remembered by the email, so that erasing it finds the event.
-			err := h.People.NoteUnidentified(r.Context(), ev, email)
+			err := h.People.NoteUnidentified(ctx, ev, email)
 			if errors.Is(err, identity.ErrErased) {
-				err = h.deleteEvent(r.Context(), ev)
+				err = h.deleteEvent(ctx, ev)
 			}
 			if err != nil {
 				h.log().Error("note an unidentified email", "err", err)
@@ -773,19 +789,19 @@ func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Even
 			skipped = append(skipped, Skip{Index: i, Reason: "flagged as automated (" + ev.Enrichment.FlagReason + "): stored, identifies nobody"})
 			continue
 		}
-		p, res, err := h.People.Identify(r.Context(), identity.Identification{
+		p, res, err := h.People.Identify(ctx, identity.Identification{
 			Visitor: ev.VisitorID, Email: email, Fields: ev.Attributes(), Labels: ev.Labels(), At: ev.Timestamp,
 			Strength: identity.Strong, Source: sourceOf(ev),
 		})
 		if err == nil && !p.ConsentWithdrawn.IsZero() && ev.Type == event.FormSubmit && ev.Client.API != "server" {
 			// Their own form from a browser that collects (consent and
 			// opt-out were checked): the newer choice.
-			err = h.People.RegainConsent(r.Context(), p.ID)
+			err = h.People.RegainConsent(ctx, p.ID)
 		}
 		if errors.Is(err, identity.ErrErased) {
 			// Erased since the check above: the event names them, and
 			// their browser is not theirs, so the erasure cannot find it.
-			if err := h.deleteEvent(r.Context(), ev); err != nil {
+			if err := h.deleteEvent(ctx, ev); err != nil {
 				h.log().Error("delete an erased person's event", "err", err)
 				httpx.Unavailable(w, 2*time.Second)
 				return nil, false

@@ -1116,3 +1116,41 @@ func TestTagEventHeldTooLongIsRefused(t *testing.T) {
 		t.Fatalf("a held event was stored: %v", err)
 	}
 }
+
+// leavingClient hangs up (cancels the request's context) as soon as its
+// events are stored: a page navigating away as its form posts.
+type leavingClient struct {
+	collect.EventWriter
+	leave context.CancelFunc
+}
+
+func (l leavingClient) Append(ctx context.Context, evs []event.Event) ([]bool, error) {
+	fresh, err := l.EventWriter.Append(ctx, evs)
+	l.leave()
+	return fresh, err
+}
+
+// TestClientLeavingDoesNotCutIdentification: once the form is stored, the
+// client's hanging up does not cut its identification (the log said
+// "identify: context canceled", the person was not made, and only a retry
+// the tag may never send would have made them).
+func TestClientLeavingDoesNotCutIdentification(t *testing.T) {
+	e := newEnv(t)
+	ctx, leave := context.WithCancel(context.Background())
+	e.h.Events = leavingClient{e.log, leave}
+	form := `{"type":"form_submit","messageId":"f1","anonymousId":"anon-fallback-1","properties":{"url":"https://www.example.com/contact","fields":{"email":"leaving@example.com"}}}`
+	r := httptest.NewRequest("POST", "/e", strings.NewReader(form)).WithContext(ctx)
+	r.Host = "t.example.com"
+	e.mux.ServeHTTP(httptest.NewRecorder(), r)
+	if ctx.Err() == nil {
+		t.Fatal("the client did not leave")
+	}
+	p, err := e.dir.ByEmail(context.Background(), "leaving@example.com")
+	if err != nil {
+		t.Fatalf("not identified after the client left: %v", err)
+	}
+	l, _ := e.dir.GetLink(context.Background(), "anon-fallback-1")
+	if cur, ok := l.Current(); !ok || cur.Person != p.ID {
+		t.Fatalf("browser not linked: %+v", l)
+	}
+}
