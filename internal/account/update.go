@@ -12,6 +12,7 @@ import (
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/privacy"
+	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/table"
 )
 
@@ -68,6 +69,12 @@ func (b *Book) HandleChanges(ctx context.Context, cs []table.Change) (int, error
 				touch(p, at)
 			} else if ev.Enrichment.Org != "" && !at.IsZero() {
 				visits = append(visits, visit{ev.Enrichment.Org, ev.ID, ev.Timestamp})
+			}
+		case qualify.KindStage:
+			// Their stage moved without an event (a sales outcome, a
+			// recycle): the account shows it. No activity.
+			if p, ok := identity.PersonOf(c.Item.PK); ok {
+				touch(p, time.Time{})
 			}
 		case identity.KindLink:
 			// A browser became someone's: its events (often in an earlier

@@ -496,6 +496,11 @@ const mqlIndex = "MQLS"
 // is relayed to delivery: internal/scorefeed).
 const KindMQL = "mql"
 
+// KindStage is the kind of a stage history entry (its change on the feed
+// brings the person's account up to date: a sales outcome moves the stage
+// without an event).
+const KindStage = "stage"
+
 // KindMQLIndex is the kind of an MQL index entry.
 const KindMQLIndex = "mqlindex"
 

@@ -78,7 +78,7 @@ type StageChange struct {
 
 func historyWrite(person, from, to string, at time.Time, reason string) table.Write {
 	data, _ := json.Marshal(StageChange{From: from, To: to, At: at, Reason: reason})
-	return table.Put(table.Item{PK: identity.PersonPK(person), SK: historyPfx + at.UTC().Format(time.RFC3339Nano) + "#" + to, Kind: "stage", Data: data}, table.Always)
+	return table.Put(table.Item{PK: identity.PersonPK(person), SK: historyPfx + at.UTC().Format(time.RFC3339Nano) + "#" + to, Kind: KindStage, Data: data}, table.Always)
 }
 
 // Outcomes sales can report, and the stage each moves to.
@@ -163,7 +163,7 @@ func (q *Qualifier) OutcomeWhy(ctx context.Context, person, outcome, deliveryID,
 		}
 		hist := StageChange{From: rec.Stage, To: target, At: at, Reason: "sales: " + outcome, Owner: owner, Why: strings.TrimSpace(why)}
 		data, _ := json.Marshal(hist)
-		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: historyPfx + at.UTC().Format(time.RFC3339Nano) + "#" + target, Kind: "stage", Data: data}, table.Always))
+		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: historyPfx + at.UTC().Format(time.RFC3339Nano) + "#" + target, Kind: KindStage, Data: data}, table.Always))
 		cnt := newCounts(q.Calendar.Location())
 		cnt.transition(rec.Stage, target, at, channelOf(rec))
 		rec.Stage = target

@@ -24,8 +24,10 @@ type Relay func(ctx context.Context, m qualify.MQL) error
 
 // Kinds are the item kinds the change feed carries to scoring (on AWS,
 // the score function's filter criteria): events to score, visitor links (a
-// browser became known: score its history), MQLs to relay.
-var Kinds = []string{eventlog.KindEvent, identity.KindLink, qualify.KindMQL}
+// browser became known: score its history), MQLs to relay, and stage
+// changes, which scoring passes over and accounts read (a sales outcome
+// moves a member's stage without an event: account.Book.HandleChanges).
+var Kinds = []string{eventlog.KindEvent, identity.KindLink, qualify.KindMQL, qualify.KindStage}
 
 // runs are HandleChanges' buffers of decoded events: an event is large
 // (about a kilobyte), and a batch's worth is not garbage every batch.

@@ -1,6 +1,7 @@
 package stack_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net"
@@ -335,6 +336,45 @@ func TestAccountMergeAndSplit(t *testing.T) {
 		}
 		if len(a.Members) != want {
 			t.Fatalf("account %s (%s): %d members, want %d", a.ID, a.Name, len(a.Members), want)
+		}
+	}
+}
+
+// TestAccountFollowsSalesOutcome: sales' verdict moves a member's stage
+// without an event; the account shows it once the feed has carried the
+// stage change (it showed the MQL stage until the person's next event).
+func TestAccountFollowsSalesOutcome(t *testing.T) {
+	s := stack.ForTest(t, nil)
+	ctx := context.Background()
+	p := qualifyOne(t, s, "acct-out-1", "buyer@maker-out.example")
+	stage := func() string {
+		t.Helper()
+		if err := s.Settle(ctx); err != nil {
+			t.Fatal(err)
+		}
+		as, err := s.App.Accounts.List(ctx, account.ByActivity, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range as {
+			for _, m := range a.Members {
+				if m.Person == p {
+					return m.Stage
+				}
+			}
+		}
+		t.Fatalf("%s is in no account: %+v", p, as)
+		return ""
+	}
+	if got := stage(); got != "mql" {
+		t.Fatalf("member stage %q, want mql", got)
+	}
+	for _, c := range []struct{ outcome, want string }{{"accepted", "sal"}, {"won", "customer"}} {
+		if _, err := s.App.Qualifier.Outcome(ctx, p, c.outcome, "acct-out-"+c.outcome, "sales@maker-out.example", time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+		if got := stage(); got != c.want {
+			t.Fatalf("after %s: member stage %q, want %s", c.outcome, got, c.want)
 		}
 	}
 }
