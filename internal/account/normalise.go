@@ -3,6 +3,7 @@ package account
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -56,11 +57,20 @@ var legalWords = map[string]bool{
 // removed (spaces, ・, punctuation). "" when nothing is left.
 func CompanyKey(name string) string {
 	s := strings.ToLower(norm.NFKC.String(name))
+	// A branch or department written after the company, as forms get them
+	// (株式会社アクメ 東京支店, アクメ(株) 営業部), is the same company:
+	// trailing words naming one are dropped. Only after a space: without
+	// one the unit cannot be told from the name.
+	words := strings.Fields(s)
+	for len(words) > 1 && orgUnit(words[len(words)-1]) {
+		words = words[:len(words)-1]
+	}
+	s = strings.Join(words, " ")
 	for _, f := range legalForms {
 		s = strings.ReplaceAll(s, f, " ")
 	}
 	// English forms as words: split on anything that is not a letter or digit.
-	words := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	words = strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	var b strings.Builder
 	for _, w := range words {
 		if legalWords[w] && len(words) > 1 {
@@ -69,6 +79,24 @@ func CompanyKey(name string) string {
 		b.WriteString(w)
 	}
 	return b.String()
+}
+
+// orgUnits end the words that name a branch, an office or a department.
+var orgUnits = []string{"支店", "支社", "営業所", "事業所", "出張所", "本社", "本店", "工場", "研究所", "部", "課"}
+
+// orgUnit reports whether a word names a unit of a company (東京支店,
+// 営業部, 第二営業課), not a company: a short word ending in a unit's name
+// (倶楽部, a club, is a name).
+func orgUnit(w string) bool {
+	if n := utf8.RuneCountInString(w); n < 2 || n > 8 || strings.HasSuffix(w, "倶楽部") {
+		return false
+	}
+	for _, u := range orgUnits {
+		if strings.HasSuffix(w, u) {
+			return true
+		}
+	}
+	return false
 }
 
 // Roles of a buying group, as the rules file's mqa.require_roles names them.

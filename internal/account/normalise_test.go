@@ -12,6 +12,8 @@ func TestCompanyKey(t *testing.T) {
 		{"株式会社アクメ", "アクメ株式会社", "(株)アクメ", "㈱アクメ", "（株）アクメ", "ｱｸﾒ", "アクメ 株式会社", "有限会社アクメ", "(有)アクメ"},
 		{"ACME Inc.", "Acme, Inc", "ＡＣＭＥ", "acme co., ltd.", "ACME K.K.", "Acme Corporation", " a c m e "},
 		{"サンプル・テクノロジー株式会社", "サンプル テクノロジー(株)", "サンプルテクノロジー"},
+		// A branch or department after the company (a space between).
+		{"株式会社バトン", "株式会社バトン 東京支店", "バトン(株)　大阪営業所", "株式会社 バトン 営業部 第二営業課", "バトン株式会社 本社"},
 	}
 	for _, group := range same {
 		want := CompanyKey(group[0])
@@ -24,8 +26,10 @@ func TestCompanyKey(t *testing.T) {
 			}
 		}
 	}
-	if CompanyKey("アクメ") == CompanyKey("アクメ商事") {
-		t.Error("different companies share a key")
+	for a, b := range map[string]string{"アクメ": "アクメ商事", "東京支店": "大阪支店", "ゴルフ": "ゴルフ 倶楽部", "バトン": "バトン東京支店"} {
+		if CompanyKey(a) == CompanyKey(b) {
+			t.Errorf("%q and %q share a key", a, b)
+		}
 	}
 	for _, empty := range []string{"", "株式会社", " ", "(株)", "・"} {
 		if k := CompanyKey(empty); k != "" {
