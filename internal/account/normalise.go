@@ -52,7 +52,7 @@ var legalWords = map[string]bool{
 // CompanyKey is the normalised company name people are grouped by (the
 // 名寄せ rule, docs/accounts.md): NFKC folding (full-width letters, digits
 // and spaces to half width, half-width kana to full width, ㈱ to (株)), lower
-// case, legal forms removed (株式会社, 有限会社, (株), (有) ..., and Inc, Co.,
+// case, a branch or department after a space dropped, legal forms removed (株式会社, 有限会社, (株), (有) ..., and Inc, Co.,
 // Ltd, LLC, K.K. ... as words), then everything but letters and digits
 // removed (spaces, ・, punctuation). "" when nothing is left.
 func CompanyKey(name string) string {
