@@ -242,6 +242,10 @@ func (h *Handler) require(scope string, bodies []string, next http.HandlerFunc) 
 			w = sw
 			defer func(at time.Time) { h.record(r, c, sw, at) }(clock.Or(h.Audit.Now)())
 		}
+		// Known from here on: a refusal's page has the caller's navigation
+		// and sign-out (a session whose token lacks a scope must be able
+		// to sign out and in with another).
+		r = r.WithContext(context.WithValue(r.Context(), callerKey{}, c))
 		if !c.Cred.Scopes[scope] {
 			if sw != nil {
 				sw.reason = audit.ReasonMissingScope
@@ -265,7 +269,7 @@ func (h *Handler) require(scope string, bodies []string, next http.HandlerFunc) 
 				return
 			}
 		}
-		next(w, r.WithContext(context.WithValue(r.Context(), callerKey{}, c)))
+		next(w, r)
 	})
 }
 

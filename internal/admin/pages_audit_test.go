@@ -147,6 +147,8 @@ func TestAuditPage(t *testing.T) {
 	for _, path := range []string{"/admin/", "/admin/audit"} {
 		if a := f.req("GET", path, "", "Cookie", woCookie, "Accept", "text/html"); a.code != 403 || strings.Contains(a.body, link) || !strings.Contains(a.body, `aria-label="Main"`) {
 			t.Errorf("write-only %s: %d, link %v", path, a.code, strings.Contains(a.body, link))
+		} else if !strings.Contains(a.body, `action="logout"`) {
+			t.Errorf("write-only %s: no way to sign out (and in with another token)", path)
 		}
 	}
 	// ... and its refused reads are in the trail.
