@@ -206,7 +206,7 @@ func TestAWSShape(t *testing.T) {
 	// whole item; DynamoDB records one. The first has no kind, and the
 	// filter drops it like any other counter record.)
 	t.Logf("stream records: passed %v, dropped %v", passedKinds, dropped)
-	for _, k := range []string{"event", "link", "mql"} {
+	for _, k := range []string{"event", "link", "mql", "stage"} {
 		if passedKinds[k] == 0 {
 			t.Errorf("the filter passed no %s record (passed %v, dropped %v)", k, passedKinds, dropped)
 		}
@@ -217,7 +217,7 @@ func TestAWSShape(t *testing.T) {
 		}
 	}
 	for k := range passedKinds {
-		if k != "event" && k != "link" && k != "mql" {
+		if k != "event" && k != "link" && k != "mql" && k != "stage" {
 			t.Errorf("the filter passed %d %s records", passedKinds[k], k)
 		}
 	}

@@ -595,13 +595,18 @@ func TestAssembly(t *testing.T) {
 		f.Fail(1, crmfake.Fault{Status: crmfake.KintoneUnknownStatus, Body: crmfake.KintoneNoPermission})
 		p := qualifyOne(t, s, "kt-520", "kintone-denied@maker.example")
 		var d map[string]any
-		deliver(t, s, func() bool { d = deliveries(t, s, p+"-c1")["kintone"]; return d["status"] == "dead" })
 		const says = "kintone: 520 CB_NO02: 権限がありません。"
+		// The stack's own worker may be the one delivering: the delivery
+		// is marked dead before its message moves to the dead letters.
+		deliver(t, s, func() bool {
+			if d = deliveries(t, s, p+"-c1")["kintone"]; d["status"] != "dead" {
+				return false
+			}
+			code, b := do(t, "GET", s.URL+"/admin/deadletters", token, "")
+			return code == 200 && strings.Contains(string(b), says)
+		})
 		if d["lastError"] != says || d["attempts"] != 1.0 {
 			t.Fatalf("delivery %v", d)
-		}
-		if code, b := do(t, "GET", s.URL+"/admin/deadletters", token, ""); code != 200 || !strings.Contains(string(b), says) {
-			t.Fatalf("dead letters: %d %s", code, b)
 		}
 		for range 3 {
 			s.App.Pusher.RunOnce(context.Background())
