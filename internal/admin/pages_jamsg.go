@@ -193,6 +193,12 @@ var jaPhrases = []struct {
 	// An MQA's reasons (account.judge; the roles' ones are jaRolePhrases).
 	{regexp.MustCompile(`^(\d+) people active within (\S+) days \(at least (\d+)\)$`), "$2 日以内に $1 人が活動（$3 人以上）"},
 	{regexp.MustCompile(`^account score (\S+)$`), "アカウントスコア $1"},
+	// The SLA as calendar.Describe words it (the dashboard's follow-up heading).
+	{regexp.MustCompile(`^(\d+) business days?$`), "$1 営業日"},
+	{regexp.MustCompile(`^(\d+) business hours?$`), "営業時間で $1 時間"},
+	{regexp.MustCompile(`^(\S+) of business time$`), "営業時間で $1"},
+	{regexp.MustCompile(`^(\d+)h$`), "$1 時間"},
+	{regexp.MustCompile(`^(\d+)d$`), "$1 日"},
 }
 
 // jaListPhrases are short texts with a list in them ("a, b"; the capture

@@ -1,0 +1,110 @@
+package stack_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/infra/local/stack"
+	"github.com/baton-hq/baton/internal/clock"
+)
+
+// TestReportDaysInJST: in Tokyo, one lead becomes an MQL at 23:40 on the
+// last day of November and another at 00:10 on 1 December. A marketer who
+// picks a period on the dashboard (from and to are both days of it) sees
+// each in its own day and month, the reports and their write-time
+// counters agreeing with the MQL list's filter; the Japanese dashboard says
+// the SLA in Japanese and, on a 390 px phone, shows the KPI table as
+// labelled cards, no word broken over lines.
+func TestReportDaysInJST(t *testing.T) {
+	clk := clock.NewManual(time.Date(2026, 11, 30, 14, 40, 0, 0, time.UTC)) // 23:40 JST, Monday 30 November
+	cfg := filepath.Join(t.TempDir(), "baton.yaml")
+	conf := "timezone: Asia/Tokyo\nkpi_targets: {mql: 2}\nsla: {accept_within: 24h, business_time: true}\n" +
+		"calendar: {working_days: [mon, tue, wed, thu, fri], hours: \"09:00-18:00\", holidays: [japan]}\n"
+	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := stack.ForTestClock(t, map[string]string{"BATON_CONFIG": cfg}, clk.Now)
+	qualifyOne(t, s, "jst-visitor-1", "misoka@maker.example")
+	clk.Advance(30 * time.Minute) // 00:10 JST, 1 December
+	qualifyOne(t, s, "jst-visitor-2", "tsuitachi@maker.example")
+
+	for _, c := range []struct {
+		from, to string
+		mqls     int
+	}{
+		{"2026-11-30", "2026-11-30", 1}, // the month's last day, to its midnight
+		{"2026-12-01", "2026-12-01", 1},
+		{"2026-11-01", "2026-11-30", 1}, // November as the date pickers say it
+		{"2026-11-30", "2026-12-01", 2},
+		{"2026-12-02", "2026-12-31", 0},
+	} {
+		q := "?from=" + c.from + "&to=" + c.to
+		code, b := do(t, "GET", s.URL+"/admin/reports/funnel"+q, token, "")
+		var funnel struct {
+			Rows []struct {
+				Group  string
+				Counts map[string]int
+			}
+			Counters map[string]map[string]int
+		}
+		if code != 200 || json.Unmarshal(b, &funnel) != nil {
+			t.Fatalf("funnel %s: %d %s", q, code, b)
+		}
+		got := 0
+		if len(funnel.Rows) > 0 {
+			got = funnel.Rows[0].Counts["mql"]
+		}
+		if got != c.mqls || funnel.Counters["(all)"]["mql"] != c.mqls {
+			t.Errorf("funnel %s: %d MQLs, counters %v; want %d", q, got, funnel.Counters, c.mqls)
+		}
+		if code, b := do(t, "GET", s.URL+"/admin/reports/mql-quality"+q+"&format=csv", token, ""); code != 200 || (c.mqls > 0) != strings.Contains(string(b), "condition,hot-and-fit,"+strconv.Itoa(c.mqls)+",") {
+			t.Errorf("quality %s: %d %s", q, code, b)
+		}
+		// The MQL list, filtered by the same days, names the same people.
+		req, _ := http.NewRequest("GET", s.URL+"/admin/mqls"+q, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Accept", "text/html")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if n := strings.Count(string(page), "misoka@maker.example") + strings.Count(string(page), "tsuitachi@maker.example"); resp.StatusCode != 200 || (n > 0) != (c.mqls > 0) {
+			t.Errorf("MQL list %s: %d, %d mentions", q, resp.StatusCode, n)
+		}
+	}
+
+	needChromium(t, "the Japanese dashboard must be rendered in CI")
+	dir := screenshotDir(t.TempDir())
+	cmd := exec.Command("node", "../../../tag/browser/dashboard.mjs")
+	cmd.Env = append(os.Environ(), "URL="+s.URL+"/admin/?from=2026-11-30&to=2026-11-30", "TOKEN="+token, "SHOT="+filepath.Join(dir, "dashboard-ja-period.png"), "JA=1")
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	var shown struct {
+		Status int
+		Text   string
+		Phone  []string
+		Over   []any
+	}
+	if err != nil || json.Unmarshal(out, &shown) != nil {
+		t.Fatalf("dashboard in chromium: %v %s", err, out)
+	}
+	if shown.Status != 200 || !strings.Contains(shown.Text, "フォロー状況（SLA 営業時間で 24 時間）") || strings.Contains(shown.Text, "business") {
+		t.Errorf("the SLA is not said in Japanese:\n%s", shown.Text)
+	}
+	if !strings.Contains(shown.Text, "KPI 2026-12") || strings.Join(shown.Phone, " | ") != "ステージ: MQL | 目標: 2 | 実績: 1 | 達成率: 50% | 着地見込み: 0.0 | 見込み達成率: 0% | none: 未達見込み" {
+		t.Errorf("KPI on a phone, not as labelled cards: %q", shown.Phone)
+	}
+	if len(shown.Over) > 0 {
+		t.Errorf("the Japanese dashboard does not fit: %v", shown.Over)
+	}
+}
