@@ -14,6 +14,7 @@ import (
 
 	"github.com/baton-hq/baton/infra/local/stack"
 	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/testutil/repo"
 )
 
 // TestRulesLabDaysInJST: in Tokyo, a lead becomes an MQL at 00:30 on
@@ -51,6 +52,39 @@ func TestRulesLabDaysInJST(t *testing.T) {
 	}
 	settle(t, s)
 
+	code, page := labForm(t, s, raised(t))
+	if code != 200 || !strings.Contains(page, `<td data-l="月">2026-12</td>`) {
+		t.Fatalf("simulation page: %d %s", code, page)
+	}
+	if !strings.Contains(page, `<td data-l="日付" class="t">2026-12-01</td><td data-l="人物">shiwasu@maker.example</td>`) || !strings.Contains(page, "2026-12-01 差し戻し：予算なし") || strings.Contains(page, "2026-11-30") {
+		t.Errorf("the would-stop list is not dated in Tokyo:\n%s", page[strings.Index(page, "<main"):])
+	}
+}
+
+// TestRulesLabFormNamesTheFileAsDeployed: the rules file pasted into the
+// lab's form comes back from the browser with CRLF line ends (as every
+// textarea is sent); the simulation names it by the version the same file
+// has once deployed, so the file in force pasted unchanged is the version
+// in force, not a stranger's.
+func TestRulesLabFormNamesTheFileAsDeployed(t *testing.T) {
+	s := stack.ForTest(t, nil)
+	qualifyOne(t, s, "lab-crlf-browser", "crlf@maker.example")
+	b, err := os.ReadFile(filepath.Join(repo.Root(t), "infra", "rules.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, page := labForm(t, s, strings.ReplaceAll(string(b), "\n", "\r\n"))
+	inForce := s.App.Admin.Lab.Rules.Version
+	if code != 200 || !strings.Contains(page, "<h2 id=\"result\">シミュレーション: "+inForce+"</h2>") {
+		t.Fatalf("simulation of the file in force, not named %s: %d %s", inForce, code, page)
+	}
+}
+
+// labForm signs in through the sign-in form and posts rules to the lab's
+// form in Japanese, as a browser does (session, CSRF token, form encoding);
+// it returns the page answered.
+func labForm(t *testing.T, s *stack.Stack, rules string) (int, string) {
+	t.Helper()
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	send := func(method, path, body string, hdr ...string) (int, string, http.Header) {
 		t.Helper()
@@ -81,12 +115,7 @@ func TestRulesLabDaysInJST(t *testing.T) {
 	if code != 200 || m == nil {
 		t.Fatalf("rules page: %d %s", code, page)
 	}
-	code, page, _ = send("POST", "/admin/rules/simulate", url.Values{"csrf": {m[1]}, "rules": {raised(t)}}.Encode(),
+	code, page, _ = send("POST", "/admin/rules/simulate", url.Values{"csrf": {m[1]}, "rules": {rules}}.Encode(),
 		"Cookie", cookie, "Accept", "text/html", "Accept-Language", "ja", "Content-Type", "application/x-www-form-urlencoded")
-	if code != 200 || !strings.Contains(page, `<td data-l="月">2026-12</td>`) {
-		t.Fatalf("simulation page: %d %s", code, page)
-	}
-	if !strings.Contains(page, `<td data-l="日付" class="t">2026-12-01</td><td data-l="人物">shiwasu@maker.example</td>`) || !strings.Contains(page, "2026-12-01 差し戻し：予算なし") || strings.Contains(page, "2026-11-30") {
-		t.Errorf("the would-stop list is not dated in Tokyo:\n%s", page[strings.Index(page, "<main"):])
-	}
+	return code, page
 }
