@@ -108,3 +108,29 @@ func TestReportDaysInJST(t *testing.T) {
 		t.Errorf("the Japanese dashboard does not fit: %v", shown.Over)
 	}
 }
+
+// TestDashboardSaysAnEmptyPeriod: on a new install (or a period nothing
+// happened in) the dashboard says so under each chart and table, in the
+// page's language, instead of blank charts and tables of headings only.
+func TestDashboardSaysAnEmptyPeriod(t *testing.T) {
+	s := stack.ForTest(t, nil)
+	for lang, empty := range map[string]string{"ja": "この期間のデータはありません。", "en": "Nothing in this period."} {
+		req, _ := http.NewRequest("GET", s.URL+"/admin/?from=2026-11-01&to=2026-11-30", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Accept", "text/html")
+		req.Header.Set("Accept-Language", lang)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		page := string(b)
+		// The funnel's chart has its six stages at 0; the MQLs by channel and
+		// by condition, the funnel by channel, the follow-up and the quality
+		// tables have nothing.
+		if resp.StatusCode != 200 || strings.Count(page, `<p class="muted empty">`+empty+`</p>`) != 5 || strings.Count(page, "<svg") != 1 || strings.Contains(page, "<table class=\"cards\"><thead><tr><th>"+map[string]string{"ja": "グループ", "en": "Group"}[lang]) {
+			t.Errorf("%s: %d\n%s", lang, resp.StatusCode, page)
+		}
+	}
+}
