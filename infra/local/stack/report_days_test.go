@@ -134,3 +134,40 @@ func TestDashboardSaysAnEmptyPeriod(t *testing.T) {
 		}
 	}
 }
+
+// TestDashboardNamesItsGrouping: grouped by campaign (or source, medium),
+// the dashboard's MQL chart and funnel table say so, in both languages;
+// they said "by channel" over rows of campaigns.
+func TestDashboardNamesItsGrouping(t *testing.T) {
+	s := stack.ForTest(t, nil)
+	resp, err := http.Post(s.URL+"/e", "text/plain", strings.NewReader(`{"type":"page_view","messageId":"g-1","anonymousId":"grouping-visitor","properties":{"url":"https://www.example.com/pricing?utm_source=newsletter&utm_medium=email&utm_campaign=%E5%B9%B4%E6%9C%AB%E3%82%BB%E3%83%9F%E3%83%8A%E3%83%BC"}}`))
+	if err != nil || resp.StatusCode != 204 {
+		t.Fatalf("POST /e: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	qualifyOne(t, s, "grouping-visitor", "nenmatsu@maker.example")
+	for _, c := range []struct{ lang, by, chart, table string }{
+		{"ja", "campaign", "キャンペーン別 MQL", "初回接点キャンペーン別ファネル"},
+		{"ja", "medium", "メディア別 MQL", "初回接点メディア別ファネル"},
+		{"ja", "channel", "チャネル別 MQL", "初回接点チャネル別ファネル"},
+		{"en", "source", "MQLs by source", "Funnel by first-touch source"},
+	} {
+		req, _ := http.NewRequest("GET", s.URL+"/admin/?by="+c.by, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Accept", "text/html")
+		req.Header.Set("Accept-Language", c.lang)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		page := string(b)
+		if resp.StatusCode != 200 || !strings.Contains(page, "<h2>"+c.chart+"</h2>") || !strings.Contains(page, "<h2>"+c.table+"</h2>") {
+			t.Errorf("%s by %s: %d, want %q and %q", c.lang, c.by, resp.StatusCode, c.chart, c.table)
+		}
+		if c.by == "campaign" && !strings.Contains(page, "年末セミナー") {
+			t.Errorf("by campaign: the campaign is not a row:\n%s", page)
+		}
+	}
+}
