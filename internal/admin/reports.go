@@ -73,6 +73,10 @@ func (rp *Reports) parseFilter(r *http.Request) (reports.Filter, string, error) 
 		}
 		*p.t = t
 	}
+	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+		// Swapped dates would show an empty period as if nothing happened.
+		return f, "to", fmt.Errorf("to must not be before from")
+	}
 	return f, "", nil
 }
 

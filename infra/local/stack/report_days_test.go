@@ -171,3 +171,29 @@ func TestDashboardNamesItsGrouping(t *testing.T) {
 		}
 	}
 }
+
+// TestDashboardSaysSwappedDates: a period whose end is before its start
+// is refused, saying so (the dashboard showed it as a period with nothing
+// in it); the same day as start and end is one day.
+func TestDashboardSaysSwappedDates(t *testing.T) {
+	s := stack.ForTest(t, nil)
+	if code, b := do(t, "GET", s.URL+"/admin/reports/funnel?from=2026-12-01&to=2026-11-30", token, ""); code != 400 || !strings.Contains(string(b), `"field":"to"`) {
+		t.Errorf("swapped dates: %d %s", code, b)
+	}
+	if code, b := do(t, "GET", s.URL+"/admin/reports/funnel?from=2026-12-01&to=2026-12-01", token, ""); code != 200 {
+		t.Errorf("one day: %d %s", code, b)
+	}
+	req, _ := http.NewRequest("GET", s.URL+"/admin/?from=2026-12-01&to=2026-11-30", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Accept", "text/html")
+	req.Header.Set("Accept-Language", "ja")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `<p class="error" role="alert">終了日が開始日より前です。</p>`) {
+		t.Errorf("dashboard: %d %s", resp.StatusCode, b)
+	}
+}
