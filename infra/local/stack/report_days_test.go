@@ -183,17 +183,19 @@ func TestDashboardSaysSwappedDates(t *testing.T) {
 	if code, b := do(t, "GET", s.URL+"/admin/reports/funnel?from=2026-12-01&to=2026-12-01", token, ""); code != 200 {
 		t.Errorf("one day: %d %s", code, b)
 	}
-	req, _ := http.NewRequest("GET", s.URL+"/admin/?from=2026-12-01&to=2026-11-30", nil)
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Accept", "text/html")
-	req.Header.Set("Accept-Language", "ja")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.Contains(string(b), `<p class="error" role="alert">終了日が開始日より前です。</p>`) {
-		t.Errorf("dashboard: %d %s", resp.StatusCode, b)
+	for _, page := range []string{"", "mqls"} { // the dashboard, and the MQL list's own date filter
+		req, _ := http.NewRequest("GET", s.URL+"/admin/"+page+"?from=2026-12-01&to=2026-11-30", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Accept", "text/html")
+		req.Header.Set("Accept-Language", "ja")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(b), `<p class="error" role="alert">終了日が開始日より前です。</p>`) {
+			t.Errorf("/admin/%s: %d %s", page, resp.StatusCode, b)
+		}
 	}
 }
