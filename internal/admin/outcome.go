@@ -50,7 +50,7 @@ func (h *Handler) outcome(w http.ResponseWriter, r *http.Request) {
 	case !qualify.IsOutcome(req.Outcome):
 		bad("outcome", "outcome must be accepted, rejected, sql, opportunity, won or lost")
 		return
-	case !utf8.ValidString(req.Why) || len(req.Why) > 2000:
+	case !utf8.ValidString(req.Why) || len(req.Why) > qualify.MaxWhy:
 		bad("why", "why: at most 2000 bytes of text")
 		return
 	case !utf8.ValidString(req.Owner) || len(req.Owner) > 200 || strings.ContainsFunc(req.Owner, isControl):

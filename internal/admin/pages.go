@@ -48,7 +48,6 @@ var pages = func() map[string]*template.Template {
 
 var pageFuncs = template.FuncMap{"mul100": func(f float64) float64 { return f * 100 },
 	"pct": pctText, "signed": signedPct,
-	"day":  func(t time.Time) string { return t.UTC().Format("2006-01-02") },
 	"args": func(p page, d any) pageArgs { return pageArgs{p, d} }}
 
 // pageArgs hand a sub-template its page (to translate) with its data.
@@ -169,6 +168,10 @@ func (p page) Attr(k string) string {
 	}
 	return k
 }
+
+// Day is t's date in the configured zone (a lab person's would-be MQL:
+// the marketer's day, not UTC's).
+func (p page) Day(t time.Time) string { return t.In(p.Loc).Format("2006-01-02") }
 
 // Days says a duration in days ("30 days") when it is whole days.
 func (p page) Days(d time.Duration) string {

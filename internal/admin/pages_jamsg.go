@@ -47,6 +47,7 @@ var jaPatterns = []struct {
 	{regexp.MustCompile(`^period must be day, week or month$`), "期間の単位は day、week、month のいずれかです"},
 	{regexp.MustCompile(`^by must be channel, source, medium or campaign$`), "集計軸は channel、source、medium、campaign のいずれかです"},
 	{regexp.MustCompile(`^(\w+) must be a date \(2026-11-01\) or RFC 3339 time$`), "$1 は日付（2026-11-01）または RFC 3339 形式の日時にしてください"},
+	{regexp.MustCompile(`^to must not be before from$`), "終了日が開始日より前です"},
 	{regexp.MustCompile(`^month must be YYYY-MM \(2026-11\)$`), "月は YYYY-MM の形式（2026-11）にしてください"},
 	// account (the accounts pages' merge and split forms).
 	{regexp.MustCompile(`^an account cannot be merged into itself$`), "アカウントを同じアカウントに統合することはできません"},
@@ -194,6 +195,12 @@ var jaPhrases = []struct {
 	// An MQA's reasons (account.judge; the roles' ones are jaRolePhrases).
 	{regexp.MustCompile(`^(\d+) people active within (\S+) days \(at least (\d+)\)$`), "$2 日以内に $1 人が活動（$3 人以上）"},
 	{regexp.MustCompile(`^account score (\S+)$`), "アカウントスコア $1"},
+	// The SLA as calendar.Describe words it (the dashboard's follow-up heading).
+	{regexp.MustCompile(`^(\d+) business days?$`), "$1 営業日"},
+	{regexp.MustCompile(`^(\d+) business hours?$`), "営業時間で $1 時間"},
+	{regexp.MustCompile(`^(\S+) of business time$`), "営業時間で $1"},
+	{regexp.MustCompile(`^(\d+)h$`), "$1 時間"},
+	{regexp.MustCompile(`^(\d+)d$`), "$1 日"},
 }
 
 // jaListPhrases are short texts with a list in them ("a, b"; the capture

@@ -17,6 +17,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/baton-hq/baton/internal/calendar"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/links"
 	"github.com/baton-hq/baton/internal/recipientcsv"
@@ -542,6 +543,7 @@ func TestJapaneseSalesReasons(t *testing.T) {
 // vendor) kept.
 func TestJapanesePersonAndReportWords(t *testing.T) {
 	jp, eng := page{L: "ja"}, page{L: "en"}
+	workday := calendar.Calendar{Business: true, Start: 9 * time.Hour, End: 18 * time.Hour}
 	for _, c := range []struct {
 		got, want string
 	}{
@@ -553,6 +555,12 @@ func TestJapanesePersonAndReportWords(t *testing.T) {
 		{jp.T("recycle"), "ナーチャリングに戻す"}, // a reset's rule (rulebook.Engine.Recycle)
 		{jp.F("halves every %s", jp.Days(30*24*time.Hour)), "30 日ごとに半減"}, {jp.F("halves every %s", jp.Days(36*time.Hour)), "36 時間ごとに半減"},
 		{eng.F("halves every %s", eng.Days(36*time.Hour)), "halves every 36 hours"},
+		// The dashboard's follow-up heading says the SLA as the calendar words it.
+		{jp.F("Follow-up (SLA %s)", jp.T(workday.Describe(24*time.Hour))), "フォロー状況（SLA 営業時間で 24 時間）"},
+		{jp.T(workday.Describe(9 * time.Hour)), "1 営業日"}, {jp.T(workday.Describe(27 * time.Hour)), "3 営業日"},
+		{jp.T(workday.Describe(90 * time.Minute)), "営業時間で 1h30m"},
+		{jp.T(calendar.Calendar{}.Describe(24 * time.Hour)), "24 時間"}, {jp.T(calendar.Calendar{}.Describe(72 * time.Hour)), "3 日"},
+		{eng.T(workday.Describe(24 * time.Hour)), "24 business hours"},
 		{jp.T("recycled 2026-11-01T00:00:00Z: no MQL before 2026-11-08T00:00:00Z (recycle.cooldown)"), "2026-11-01T00:00:00Z にナーチャリングに戻したため、2026-11-08T00:00:00Z まで MQL になりません（recycle.cooldown）"},
 		{jp.T("recycled 2026-11-01T00:00:00Z: 3.5 of 10 behaviour points earned since (recycle.min_new_behaviour)"), "2026-11-01T00:00:00Z にナーチャリングに戻してから得た行動スコアは 3.5、必要なのは 10 です（recycle.min_new_behaviour）"},
 	} {

@@ -62,6 +62,9 @@ func (h *Handler) mqlsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	if !to.IsZero() {
 		to = to.AddDate(0, 0, 1) // the whole last day
+		if !from.IsZero() && !from.Before(to) {
+			v.Error = "to must not be before from" // as the reports say it
+		}
 	}
 	cursor := q.Get("after")
 	owners := map[string]bool{}

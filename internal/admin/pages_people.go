@@ -16,6 +16,7 @@ import (
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/reports"
+	"golang.org/x/text/unicode/norm"
 )
 
 // peopleView is the people search page.
@@ -64,9 +65,9 @@ func (h *Handler) peopleSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	delete(grades, "")
 	v.Grades = sortedKeys(grades)
-	needle := strings.ToLower(v.Q)
+	needle := searchKey(v.Q)
 	keep := func(row personRow) bool {
-		return (needle == "" || strings.Contains(strings.ToLower(row.Email+"\x00"+row.Name+"\x00"+row.Company), needle)) &&
+		return (needle == "" || strings.Contains(searchKey(row.Email)+"\x00"+searchKey(row.Name)+"\x00"+searchKey(row.Company), needle)) &&
 			(v.Stage == "" || row.Stage == v.Stage) && (v.Grade == "" || row.Grade == v.Grade)
 	}
 	if v.Reached, v.Group = q.Get("reached"), q.Get("group"); v.Reached != "" && h.Reports != nil && h.Workspace != nil {
@@ -103,7 +104,7 @@ func (h *Handler) peopleSearch(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusOK, "people", "People", "", "people", v)
 		return
 	}
-	if email, err := event.NormalizeEmail(v.Q); err == nil && strings.Contains(v.Q, "@") {
+	if email, err := event.NormalizeEmail(v.Q); err == nil && strings.Contains(email, "@") {
 		// An exact email: one lookup, scored or not.
 		p, err := h.People.ByEmail(ctx, email)
 		if err == nil {
@@ -159,6 +160,14 @@ func (h *Handler) peopleSearch(w http.ResponseWriter, r *http.Request) {
 	v.First, v.Next = pageLinks("people", q, cursor)
 	sort.SliceStable(v.Rows, func(i, j int) bool { return v.Rows[i].Updated.After(v.Rows[j].Updated) })
 	h.render(w, r, http.StatusOK, "people", "People", "", "people", v)
+}
+
+// searchKey is how the people search compares: as stored (NFKC, so a
+// full-width ＡＢＣ typed in IME mode is ABC), case aside, and without
+// spaces, which Japanese names and company names are written with or
+// without ("山田太郎", "株式会社 サンプル工業").
+func searchKey(s string) string {
+	return strings.Join(strings.Fields(strings.ToLower(norm.NFKC.String(s))), "")
 }
 
 // personRow reads a person's row by key: the person record and (unless

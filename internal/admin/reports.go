@@ -63,12 +63,19 @@ func (rp *Reports) parseFilter(r *http.Request) (reports.Filter, string, error) 
 			continue
 		}
 		t, err := time.ParseInLocation("2006-01-02", v, f.Loc) // a date is a day where sales are
+		if err == nil && p.name == "to" {
+			t = t.AddDate(0, 0, 1) // a date picked as the last day is in the range, as on the MQL page
+		}
 		if err != nil {
 			if t, err = time.Parse(time.RFC3339, v); err != nil {
 				return f, p.name, fmt.Errorf("%s must be a date (2026-11-01) or RFC 3339 time", p.name)
 			}
 		}
 		*p.t = t
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+		// Swapped dates would show an empty period as if nothing happened.
+		return f, "to", fmt.Errorf("to must not be before from")
 	}
 	return f, "", nil
 }

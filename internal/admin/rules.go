@@ -65,8 +65,10 @@ func candidate(w http.ResponseWriter, r *http.Request) (text []byte, html bool, 
 	switch mt {
 	case "application/x-www-form-urlencoded":
 		// Only a session can get here (the CSRF check parsed the form);
-		// a bearer client's form body was refused with 415.
-		return []byte(r.PostForm.Get("rules")), true, nil
+		// a bearer client's form body was refused with 415. A textarea is
+		// sent with CRLF line ends: back to the file's LF, so the candidate
+		// has the version the same file gets once deployed.
+		return []byte(strings.ReplaceAll(r.PostForm.Get("rules"), "\r\n", "\n")), true, nil
 	case "application/json":
 		var body struct {
 			Rules *string `json:"rules"`

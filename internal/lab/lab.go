@@ -290,7 +290,7 @@ func (l *Lab) tally(rep *Report, rp *reports.Person, p identity.Person, cur, can
 	if (len(cur.MQLs) > 0) == (len(can.MQLs) > 0) {
 		return
 	}
-	o, hist := OutcomeOf(rp.History)
+	o, hist := OutcomeOf(rp.History, l.loc())
 	who := Person{ID: p.ID, Email: p.Email, Stage: rp.Rec.Stage, Outcome: o, History: hist}
 	if len(can.MQLs) > 0 {
 		who.Condition, who.At = can.MQLs[0].Condition, can.MQLs[0].At
@@ -304,8 +304,12 @@ func (l *Lab) tally(rep *Report, rp *reports.Person, p identity.Person, cur, can
 }
 
 // OutcomeOf reads what sales made of a person from their stage history
-// (any cycle), and the sales stage changes as text.
-func OutcomeOf(hist []qualify.StageChange) (Outcome, []string) {
+// (any cycle), and the sales stage changes as text, dated in loc (the
+// configured timezone: sales' day, not UTC's; nil: UTC).
+func OutcomeOf(hist []qualify.StageChange, loc *time.Location) (Outcome, []string) {
+	if loc == nil {
+		loc = time.UTC
+	}
 	var o Outcome
 	lines := []string{}
 	for _, h := range hist {
@@ -323,7 +327,7 @@ func OutcomeOf(hist []qualify.StageChange) (Outcome, []string) {
 		default:
 			continue
 		}
-		line := h.At.UTC().Format("2006-01-02") + " " + h.To
+		line := h.At.In(loc).Format("2006-01-02") + " " + h.To
 		if h.Why != "" {
 			line += ": " + h.Why
 		}

@@ -119,7 +119,7 @@ func (l *Lab) Suggest(ctx context.Context, minOutcomes int) (Suggestions, error)
 					cyc = append(cyc, h)
 				}
 			}
-			o, _ := OutcomeOf(cyc)
+			o, _ := OutcomeOf(cyc, l.loc())
 			f := fate{m: m, o: o, answered: good(o) || o.Rejected, rules: map[string]bool{}}
 			for _, c := range ledger[p.ID] {
 				if c.At.After(start) && !c.At.After(m.At) && c.Delta != 0 {

@@ -111,10 +111,14 @@ func (q *Qualifier) Outcome(ctx context.Context, person, outcome, deliveryID, ow
 	return q.OutcomeWhy(ctx, person, outcome, deliveryID, owner, "", at)
 }
 
+// MaxWhy bounds sales' reason kept, in bytes: what the admin API accepts,
+// and the inbox form's 500 characters of Japanese (3 bytes each).
+const MaxWhy = 2000
+
 // OutcomeWhy is Outcome with sales' reason (why rejected or lost), kept on
 // the stage history for the MQL-quality report.
 func (q *Qualifier) OutcomeWhy(ctx context.Context, person, outcome, deliveryID, owner, why string, at time.Time) (OutcomeResult, error) {
-	why = textcut.Bytes(why, 200)
+	why = textcut.Bytes(why, MaxWhy)
 	target, ok := outcomeStage[outcome]
 	if !ok {
 		return OutcomeResult{}, fmt.Errorf("qualify: unknown outcome %q (accepted, rejected, sql, opportunity, won, lost)", outcome)

@@ -16,11 +16,17 @@ func FunnelCounters(ctx context.Context, t table.Table, f Filter) (map[string]ma
 	if err != nil {
 		return nil, err
 	}
+	loc := f.Loc
+	if loc == nil {
+		loc = time.UTC
+	}
 	out := map[string]map[string]int64{"(all)": {}}
 	for _, fd := range days {
-		d, channel := fd.Day, fd.Channel
+		// A counter's day is a date of the configured zone (the one the
+		// period's dates are read in), not a UTC day.
+		d, channel := time.Date(fd.Day.Year(), fd.Day.Month(), fd.Day.Day(), 0, 0, 0, 0, loc), fd.Channel
 		// Counters are by day: a day is in when it overlaps the period.
-		if (!f.To.IsZero() && !d.Before(f.To)) || (!f.From.IsZero() && d.Add(24*time.Hour).Before(f.From.Add(time.Nanosecond))) {
+		if (!f.To.IsZero() && !d.Before(f.To)) || (!f.From.IsZero() && !d.AddDate(0, 0, 1).After(f.From)) {
 			continue
 		}
 		if f.Channel != "" && channel != f.Channel {

@@ -34,7 +34,12 @@ if (process.env.PHASE === 'demo') {
   // The demo: send the contact form, follow the thanks page's link to the
   // sender's page in the workspace, signing in on the way.
   const page = await newPage();
-  await page.goto(process.env.DEMO + 'contact.html');
+  // Each demo page fits a phone as well as a window.
+  out.demoOverflow = {};
+  for (const name of ['index', 'pricing', 'whitepaper', 'contact']) {
+    await page.goto(process.env.DEMO + name + '.html');
+    out.demoOverflow[name] = await fits(page, `demo-${name}`, shots);
+  }
   await page.getByLabel('Email').fill(process.env.EMAIL);
   await page.getByLabel('Company').fill('Demo Buyer Inc.');
   await Promise.all([page.waitForURL(/thanks/), page.getByRole('button', { name: 'Send' }).click()]);

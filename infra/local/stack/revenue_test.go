@@ -126,8 +126,8 @@ func TestWonAmountInRevenueReport(t *testing.T) {
 	if code, again := do(t, "GET", s.URL+"/admin/reports/revenue", token, ""); code != 200 || !bytes.Equal(again, b) {
 		t.Fatalf("revenue through the index differs:\n%s\n%s", again, b)
 	}
-	// December holds only the pipeline deal's close date.
-	if code, b := do(t, "GET", s.URL+"/admin/reports/revenue?from=2026-12-01&to=2027-01-01", token, ""); code != 200 || strings.Contains(string(b), `"kind":"won"`) || !strings.Contains(string(b), `"kind":"pipeline"`) {
+	// December (to: its last day, included) holds only the pipeline deal's close date.
+	if code, b := do(t, "GET", s.URL+"/admin/reports/revenue?from=2026-12-01&to=2026-12-31", token, ""); code != 200 || strings.Contains(string(b), `"kind":"won"`) || !strings.Contains(string(b), `"kind":"pipeline"`) {
 		t.Fatalf("december: %d %s", code, b)
 	}
 	code, b = do(t, "GET", s.URL+"/admin/reports/revenue?format=csv&by=channel", token, "")
@@ -215,8 +215,8 @@ func TestWonAmountInRevenueReport(t *testing.T) {
 	}
 	code, b = do(t, "GET", s.URL+"/admin/", token, "")
 	page := string(b)
-	if code != 200 || !strings.Contains(page, "KPI 2026-11") || !strings.Contains(page, `<tr class="kpi-row" data-stage="mql"><td>MQL</td><td class="n">4</td><td class="n">2</td><td class="n">50%</td><td class="n">2.6</td><td class="n">66%</td><td>behind</td>`) ||
-		!strings.Contains(page, `data-stage="customer"><td>customer</td><td class="n">1</td><td class="n">1</td><td class="n">100%</td><td class="n">1.3</td><td class="n">131%</td><td>on track</td>`) {
+	if code != 200 || !strings.Contains(page, "KPI 2026-11") || !strings.Contains(page, `<tr class="kpi-row" data-stage="mql"><td data-l="Stage">MQL</td><td data-l="target" class="n">4</td><td data-l="actual" class="n">2</td><td data-l="of target" class="n">50%</td><td data-l="run rate" class="n">2.6</td><td data-l="run rate of target" class="n">66%</td><td>behind</td>`) ||
+		!strings.Contains(page, `data-stage="customer"><td data-l="Stage">customer</td><td data-l="target" class="n">1</td><td data-l="actual" class="n">1</td><td data-l="of target" class="n">100%</td><td data-l="run rate" class="n">1.3</td><td data-l="run rate of target" class="n">131%</td><td>on track</td>`) {
 		t.Fatalf("dashboard: %d %s", code, b)
 	}
 	// The same, as a signed-in browser shows it.

@@ -268,7 +268,8 @@ func TestWorkspaceInChromium(t *testing.T) {
 // TestDemoThanksOpensThePersonInChromium: the demo's contact form, sent
 // in Chromium, lands on a thanks page whose link (relative: right on the
 // stack's own random port) opens the sender's page in the workspace after
-// signing in; the footer links to the workspace.
+// signing in; the footer links to the workspace. Each demo page fits a
+// 1280 px window and a 390 px phone.
 func TestDemoThanksOpensThePersonInChromium(t *testing.T) {
 	needChromium(t, "the demo must be tested in a browser in CI")
 	s := stack.ForTest(t, nil)
@@ -284,15 +285,24 @@ func TestDemoThanksOpensThePersonInChromium(t *testing.T) {
 		t.Fatalf("workspace.mjs demo: %v %s", err, out)
 	}
 	var res struct {
-		Errors []string
-		Thanks struct{ URL, Href, Footer string }
-		Person struct{ URL, Text string }
+		Errors       []string
+		DemoOverflow map[string][]any
+		Thanks       struct{ URL, Href, Footer string }
+		Person       struct{ URL, Text string }
 	}
 	if err := json.Unmarshal(out, &res); err != nil {
 		t.Fatalf("%v %s", err, out)
 	}
 	if len(res.Errors) > 0 {
 		t.Errorf("console errors: %v", res.Errors)
+	}
+	for name, over := range res.DemoOverflow {
+		if len(over) > 0 {
+			t.Errorf("demo %s.html does not fit: %v", name, over)
+		}
+	}
+	if len(res.DemoOverflow) != 4 {
+		t.Errorf("demo pages measured: %v", res.DemoOverflow)
 	}
 	if res.Thanks.Href != "../admin/people?email=visitor%40demo-buyer.example" || res.Thanks.Footer != "../admin/people" {
 		t.Errorf("thanks page: %+v", res.Thanks)
