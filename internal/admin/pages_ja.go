@@ -301,7 +301,7 @@ var ja = map[string]string{
 	"page_view": "ページ閲覧", "download": "ダウンロード", "outbound": "外部リンク", "form_submit": "フォーム送信",
 	"email_click": "メールのクリック", "email_open": "メールの開封", "custom": "カスタム", "identify": "識別", "offline": "オフライン接点",
 	"stage:anonymous": "匿名", "stage:lead": "リード", "stage:mql": "MQL", "stage:sal": "SAL（営業受入）", "stage:sql": "SQL",
-	"stage:opportunity": "商談", "stage:customer": "顧客", "stage:rejected": "差し戻し", "stage:lost": "失注", "stage:recycled": "ナーチャリングに戻す",
+	"stage:opportunity": "商談", "stage:customer": "顧客", "stage:rejected": "差し戻し", "stage:lost": "失注", "stage:recycled": "ナーチャリング中",
 }
 
 // english names the stages for the English pages.

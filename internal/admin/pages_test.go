@@ -149,3 +149,15 @@ func TestTimesInText(t *testing.T) {
 		t.Errorf("en: %s", got)
 	}
 }
+
+// TestStageNamesAreStates: a stage is where a person is, shown in the
+// lists' stage columns; its Japanese must not read as an action (the
+// recycled stage read ナーチャリングに戻す, "send back to nurture").
+func TestStageNamesAreStates(t *testing.T) {
+	for _, s := range []string{"anonymous", "lead", "mql", "sal", "sql", "opportunity", "customer", "rejected", "lost", "recycled"} {
+		j := ja["stage:"+s]
+		if r := []rune(j); len(r) == 0 || strings.ContainsRune("うくぐすつぬぶむる", r[len(r)-1]) {
+			t.Errorf("stage %s in Japanese %q reads as a verb", s, j)
+		}
+	}
+}
