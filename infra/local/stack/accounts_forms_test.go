@@ -33,31 +33,7 @@ func TestAccountFormsSayWhatIsWrong(t *testing.T) {
 	}
 	id := a[0].ID
 
-	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	send := func(method, path, body string, hdr ...string) (int, string, http.Header) {
-		t.Helper()
-		req, _ := http.NewRequest(method, s.URL+path, strings.NewReader(body))
-		for i := 0; i+1 < len(hdr); i += 2 {
-			req.Header.Set(hdr[i], hdr[i+1])
-		}
-		resp, err := noRedirect.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b), resp.Header
-	}
-	code, _, hdr := send("POST", "/admin/login", url.Values{"token": {token}}.Encode(), "Content-Type", "application/x-www-form-urlencoded")
-	var cookie string
-	for _, c := range (&http.Response{Header: hdr}).Cookies() {
-		if c.Name == "baton_admin" {
-			cookie = c.Name + "=" + c.Value
-		}
-	}
-	if code != 303 || cookie == "" {
-		t.Fatalf("sign in: %d %v", code, hdr)
-	}
+	send, cookie := formSession(t, s)
 	code, page, _ := send("GET", "/admin/accounts/"+id, "", "Cookie", cookie, "Accept", "text/html")
 	m := regexp.MustCompile(`action="../accounts/` + id + `/merge"><input type="hidden" name="csrf" value="([^"]+)"`).FindStringSubmatch(page)
 	if code != 200 || m == nil {
@@ -107,4 +83,36 @@ func TestAccountFormsSayWhatIsWrong(t *testing.T) {
 	if code != 404 || !strings.Contains(body, `role="alert"`) || !strings.Contains(body, "No such account.") {
 		t.Errorf("unknown account page: %d %s", code, body)
 	}
+}
+
+// formSession signs in through the sign-in form, as a browser does, and
+// returns a sender that does not follow redirects (a form's 303 is the
+// answer to check) and the session's cookie.
+func formSession(t *testing.T, s *stack.Stack) (send func(method, path, body string, hdr ...string) (int, string, http.Header), cookie string) {
+	t.Helper()
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	send = func(method, path, body string, hdr ...string) (int, string, http.Header) {
+		t.Helper()
+		req, _ := http.NewRequest(method, s.URL+path, strings.NewReader(body))
+		for i := 0; i+1 < len(hdr); i += 2 {
+			req.Header.Set(hdr[i], hdr[i+1])
+		}
+		resp, err := noRedirect.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b), resp.Header
+	}
+	code, _, hdr := send("POST", "/admin/login", url.Values{"token": {token}}.Encode(), "Content-Type", "application/x-www-form-urlencoded")
+	for _, c := range (&http.Response{Header: hdr}).Cookies() {
+		if c.Name == "baton_admin" {
+			cookie = c.Name + "=" + c.Value
+		}
+	}
+	if code != 303 || cookie == "" {
+		t.Fatalf("sign in: %d %v", code, hdr)
+	}
+	return send, cookie
 }

@@ -3,7 +3,6 @@ package stack_test
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -114,31 +113,7 @@ func TestRulesLabFormNamesTheFileAsDeployed(t *testing.T) {
 // it returns the page answered.
 func labForm(t *testing.T, s *stack.Stack, rules string) (int, string) {
 	t.Helper()
-	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	send := func(method, path, body string, hdr ...string) (int, string, http.Header) {
-		t.Helper()
-		req, _ := http.NewRequest(method, s.URL+path, strings.NewReader(body))
-		for i := 0; i+1 < len(hdr); i += 2 {
-			req.Header.Set(hdr[i], hdr[i+1])
-		}
-		resp, err := noRedirect.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b), resp.Header
-	}
-	code, _, hdr := send("POST", "/admin/login", url.Values{"token": {token}}.Encode(), "Content-Type", "application/x-www-form-urlencoded")
-	var cookie string
-	for _, c := range (&http.Response{Header: hdr}).Cookies() {
-		if c.Name == "baton_admin" {
-			cookie = c.Name + "=" + c.Value
-		}
-	}
-	if code != 303 || cookie == "" {
-		t.Fatalf("sign in: %d %v", code, hdr)
-	}
+	send, cookie := formSession(t, s)
 	code, page, _ := send("GET", "/admin/rules", "", "Cookie", cookie, "Accept", "text/html", "Accept-Language", "ja")
 	m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(page)
 	if code != 200 || m == nil {
