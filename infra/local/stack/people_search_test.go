@@ -1,7 +1,6 @@
 package stack_test
 
 import (
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -30,19 +29,9 @@ func TestPeopleSearchAsTypedInJapanese(t *testing.T) {
 	}
 	settle(t, s)
 	for _, q := range []string{"ＡＢＣ", "abc工業", "株式会社ABC工業", "佐藤花子", "佐藤 花子", "ｓａｔｏ", "ｓａｔｏ．ｈａｎａｋｏ＠ｅｘａｍｐｌｅ－ｋｏｇｙｏ．ｃｏ．ｊｐ", "SATO.HANAKO@EXAMPLE-KOGYO.CO.JP"} {
-		req, _ := http.NewRequest("GET", s.URL+"/admin/people?q="+url.QueryEscape(q), nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		req.Header.Set("Accept", "text/html")
-		req.Header.Set("Accept-Language", "ja")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		page := string(b)
-		if resp.StatusCode != 200 || !strings.Contains(page, "sato.hanako@example-kogyo.co.jp") || strings.Contains(page, "tanaka@other.example") {
-			t.Errorf("search %q: %d, not the one person", q, resp.StatusCode)
+		code, page := workspacePage(t, s, "/admin/people?q="+url.QueryEscape(q), "ja")
+		if code != 200 || !strings.Contains(page, "sato.hanako@example-kogyo.co.jp") || strings.Contains(page, "tanaka@other.example") {
+			t.Errorf("search %q: %d, not the one person", q, code)
 		}
 	}
 }

@@ -69,17 +69,9 @@ func TestReportDaysInJST(t *testing.T) {
 			t.Errorf("quality %s: %d %s", q, code, b)
 		}
 		// The MQL list, filtered by the same days, names the same people.
-		req, _ := http.NewRequest("GET", s.URL+"/admin/mqls"+q, nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		req.Header.Set("Accept", "text/html")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		page, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if n := strings.Count(string(page), "misoka@maker.example") + strings.Count(string(page), "tsuitachi@maker.example"); resp.StatusCode != 200 || (n > 0) != (c.mqls > 0) {
-			t.Errorf("MQL list %s: %d, %d mentions", q, resp.StatusCode, n)
+		code, page := workspacePage(t, s, "/admin/mqls"+q, "")
+		if n := strings.Count(page, "misoka@maker.example") + strings.Count(page, "tsuitachi@maker.example"); code != 200 || (n > 0) != (c.mqls > 0) {
+			t.Errorf("MQL list %s: %d, %d mentions", q, code, n)
 		}
 	}
 
@@ -115,22 +107,12 @@ func TestReportDaysInJST(t *testing.T) {
 func TestDashboardSaysAnEmptyPeriod(t *testing.T) {
 	s := stack.ForTest(t, nil)
 	for lang, empty := range map[string]string{"ja": "この期間のデータはありません。", "en": "Nothing in this period."} {
-		req, _ := http.NewRequest("GET", s.URL+"/admin/?from=2026-11-01&to=2026-11-30", nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		req.Header.Set("Accept", "text/html")
-		req.Header.Set("Accept-Language", lang)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		page := string(b)
+		code, page := workspacePage(t, s, "/admin/?from=2026-11-01&to=2026-11-30", lang)
 		// The funnel's chart has its six stages at 0; the MQLs by channel and
 		// by condition, the funnel by channel, the follow-up and the quality
 		// tables have nothing.
-		if resp.StatusCode != 200 || strings.Count(page, `<p class="muted empty">`+empty+`</p>`) != 5 || strings.Count(page, "<svg") != 1 || strings.Contains(page, "<table class=\"cards\"><thead><tr><th>"+map[string]string{"ja": "グループ", "en": "Group"}[lang]) {
-			t.Errorf("%s: %d\n%s", lang, resp.StatusCode, page)
+		if code != 200 || strings.Count(page, `<p class="muted empty">`+empty+`</p>`) != 5 || strings.Count(page, "<svg") != 1 || strings.Contains(page, "<table class=\"cards\"><thead><tr><th>"+map[string]string{"ja": "グループ", "en": "Group"}[lang]) {
+			t.Errorf("%s: %d\n%s", lang, code, page)
 		}
 	}
 }
@@ -152,19 +134,9 @@ func TestDashboardNamesItsGrouping(t *testing.T) {
 		{"ja", "channel", "チャネル別 MQL", "初回接点チャネル別ファネル"},
 		{"en", "source", "MQLs by source", "Funnel by first-touch source"},
 	} {
-		req, _ := http.NewRequest("GET", s.URL+"/admin/?by="+c.by, nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		req.Header.Set("Accept", "text/html")
-		req.Header.Set("Accept-Language", c.lang)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		page := string(b)
-		if resp.StatusCode != 200 || !strings.Contains(page, "<h2>"+c.chart+"</h2>") || !strings.Contains(page, "<h2>"+c.table+"</h2>") {
-			t.Errorf("%s by %s: %d, want %q and %q", c.lang, c.by, resp.StatusCode, c.chart, c.table)
+		code, page := workspacePage(t, s, "/admin/?by="+c.by, c.lang)
+		if code != 200 || !strings.Contains(page, "<h2>"+c.chart+"</h2>") || !strings.Contains(page, "<h2>"+c.table+"</h2>") {
+			t.Errorf("%s by %s: %d, want %q and %q", c.lang, c.by, code, c.chart, c.table)
 		}
 		if c.by == "campaign" && !strings.Contains(page, "年末セミナー") {
 			t.Errorf("by campaign: the campaign is not a row:\n%s", page)
@@ -184,18 +156,28 @@ func TestDashboardSaysSwappedDates(t *testing.T) {
 		t.Errorf("one day: %d %s", code, b)
 	}
 	for _, page := range []string{"", "mqls"} { // the dashboard, and the MQL list's own date filter
-		req, _ := http.NewRequest("GET", s.URL+"/admin/"+page+"?from=2026-12-01&to=2026-11-30", nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		req.Header.Set("Accept", "text/html")
-		req.Header.Set("Accept-Language", "ja")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 200 || !strings.Contains(string(b), `<p class="error" role="alert">終了日が開始日より前です。</p>`) {
-			t.Errorf("/admin/%s: %d %s", page, resp.StatusCode, b)
+		code, b := workspacePage(t, s, "/admin/"+page+"?from=2026-12-01&to=2026-11-30", "ja")
+		if code != 200 || !strings.Contains(b, `<p class="error" role="alert">終了日が開始日より前です。</p>`) {
+			t.Errorf("/admin/%s: %d %s", page, code, b)
 		}
 	}
+}
+
+// workspacePage is a workspace page as a browser gets it, in lang ("": the
+// default), with the admin token.
+func workspacePage(t *testing.T, s *stack.Stack, path, lang string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", s.URL+path, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Accept", "text/html")
+	if lang != "" {
+		req.Header.Set("Accept-Language", lang)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
 }
