@@ -1117,6 +1117,29 @@ func TestTagEventHeldTooLongIsRefused(t *testing.T) {
 	}
 }
 
+// TestTagEventWithoutSentTimeHeldTooLongIsRefused: an older tag's queued
+// form carries no sent time; its events are measured against their
+// receipt, so a retry a week later cannot outlive an erased event's
+// tombstone either.
+func TestTagEventWithoutSentTimeHeldTooLongIsRefused(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	now := time.Date(2031, 5, 12, 9, 0, 0, 0, time.UTC)
+	e.h.Now = func() time.Time { return now }
+	ev := func(id string, made time.Time) string {
+		return fmt.Sprintf(`{"t":"page","a":"1-2-3-4-8","i":%q,"s":"www","ts":%d,"p":{"url":"https://www.example.com/%s"}}`, id, made.UnixMilli(), id)
+	}
+	body := fmt.Sprintf(`{"b":[%s,%s]}`, ev("q-held", now.Add(-event.RetryHorizon-time.Minute)), ev("q-now", now.Add(-time.Minute)))
+	w := e.do("POST", "/e", body, nil)
+	if w.Code != 200 || !strings.Contains(w.Body.String(), `"accepted":1`) || !strings.Contains(w.Body.String(), `"field":"timestamp"`) {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+	evs, _ := e.log.Visitor(ctx, "1-2-3-4-8")
+	if len(evs) != 1 || evs[0].ID != "q-now" {
+		t.Fatalf("stored %+v", evs)
+	}
+}
+
 // leavingClient hangs up (cancels the request's context) as soon as its
 // events are stored: a page navigating away as its form posts.
 type leavingClient struct {

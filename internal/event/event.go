@@ -147,9 +147,16 @@ const RetryHorizon = 7 * 24 * time.Hour
 
 // Stale reports whether the client held the event longer than RetryHorizon
 // before sending it: its sentAt minus its timestamp, both on the client's
-// clock (unknown without either: not stale).
+// clock. A request without a sent time (older tags' queued forms) is
+// measured against its receipt instead: its retry would otherwise outlive
+// an erased event's tombstone, and the tombstone's extra day covers the
+// client's clock being off. Without a timestamp: not stale.
 func (e *Event) Stale() bool {
-	return !e.SentAt.IsZero() && !e.OriginalTS.IsZero() && e.SentAt.Sub(e.OriginalTS) > RetryHorizon
+	sent := e.SentAt
+	if sent.IsZero() {
+		sent = e.ReceivedAt
+	}
+	return !sent.IsZero() && !e.OriginalTS.IsZero() && sent.Sub(e.OriginalTS) > RetryHorizon
 }
 
 // Scorable reports whether scoring may count the event at now: a newsletter
