@@ -187,10 +187,12 @@ type rulesView struct {
 	ByCond     []monthRow
 }
 
+// monthRow is a row of the lab's tables: the MQLs as stored (as the
+// conditions table above counts them) beside the two replays.
 type monthRow struct {
-	Key             string
-	Current, Cand   int
-	CurrentP, CandP int // bar widths (px)
+	Key                      string
+	Stored, Current, Cand    int
+	StoredP, CurrentP, CandP int // bar widths (px)
 }
 
 func (h *Handler) rulesPage(w http.ResponseWriter, r *http.Request) {
@@ -227,24 +229,24 @@ func (h *Handler) renderRules(w http.ResponseWriter, r *http.Request, status int
 		v.Former = append(v.Former, rows[k])
 	}
 	if rep := v.Report; rep != nil {
-		v.Months = compare(rep.Current.ByMonth, rep.Candidate.ByMonth)
-		v.ByCond = compare(rep.Current.ByCondition, rep.Candidate.ByCondition)
+		v.Months = compare(rep.Stored.ByMonth, rep.Current.ByMonth, rep.Candidate.ByMonth)
+		v.ByCond = compare(rep.Stored.ByCondition, rep.Current.ByCondition, rep.Candidate.ByCondition)
 	}
 	h.render(w, r, status, "rules", "MQL definition and lab", v.Up, "rules", v)
 }
 
-func compare(cur, cand map[string]int) []monthRow {
+func compare(stored, cur, cand map[string]int) []monthRow {
 	keys := map[string]bool{}
 	max := 1
-	for k, n := range cur {
-		keys[k], max = true, maxInt(max, n)
-	}
-	for k, n := range cand {
-		keys[k], max = true, maxInt(max, n)
+	for _, m := range []map[string]int{stored, cur, cand} {
+		for k, n := range m {
+			keys[k], max = true, maxInt(max, n)
+		}
 	}
 	var out []monthRow
 	for k := range keys {
-		out = append(out, monthRow{Key: k, Current: cur[k], Cand: cand[k], CurrentP: cur[k] * 200 / max, CandP: cand[k] * 200 / max})
+		out = append(out, monthRow{Key: k, Stored: stored[k], Current: cur[k], Cand: cand[k],
+			StoredP: stored[k] * 200 / max, CurrentP: cur[k] * 200 / max, CandP: cand[k] * 200 / max})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out

@@ -69,25 +69,35 @@ type Options struct {
 	Budget time.Duration // stop starting new people after this long (0: none)
 }
 
-// Report is what a candidate rules file would change, against the rules in
-// force, over the people simulated.
+// Report is what a candidate rules file would change, over the people
+// simulated.
+//
+// Two baselines, on purpose. The counts (Current against Candidate, Change)
+// compare two replays, so that they differ by the rules alone. Who moves
+// (WouldBecome, WouldStop) is the candidate's replay against who is an MQL
+// as stored: a person the rules in force raised stays one after a rescore,
+// even when their replay no longer qualifies (rules or attributes changed
+// since), so a replay is the wrong baseline for "newly MQL". Stored counts
+// the MQLs as raised, each under the condition that made it one at the
+// time, as the rules page and the MQL quality report count them.
 type Report struct {
-	Current   Side `json:"current"`
-	Candidate Side `json:"candidate"`
-	// Change is the relative change of the MQL count, (candidate - current)
-	// / current (1 when current is 0 and candidate is not).
+	Current   Side `json:"current"`   // replayed under the rules in force
+	Candidate Side `json:"candidate"` // replayed under the candidate
+	Stored    Side `json:"stored"`    // the MQLs actually raised
+	// Change is the relative change of the replayed MQL count, (candidate -
+	// current) / current (1 when current is 0 and candidate is not).
 	Change      float64   `json:"change"`
 	People      int       `json:"people"`         // simulated in this run
 	Total       int       `json:"total"`          // people in the store
 	Complete    bool      `json:"complete"`       // every person after Options.After was simulated
 	Next        string    `json:"next,omitempty"` // when not complete: run again with after=Next
-	StoredMQLs  int       `json:"storedMqls"`     // MQLs actually raised, of the people simulated
+	StoredMQLs  int       `json:"storedMqls"`     // Stored.MQLs (kept for the clients that read it)
 	WindowFrom  time.Time `json:"windowFrom,omitzero"`
 	WindowTo    time.Time `json:"windowTo"`
-	Weeks       float64   `json:"weeks"` // the history window in weeks (load = MQLs / weeks)
-	WouldBecome []Person  `json:"wouldBecome"`
-	WouldStop   []Person  `json:"wouldStop"`
-	Become      Group     `json:"become"` // how the people in WouldBecome fared so far
+	Weeks       float64   `json:"weeks"`       // the history window in weeks (load = MQLs / weeks)
+	WouldBecome []Person  `json:"wouldBecome"` // MQL under the candidate, not an MQL as stored
+	WouldStop   []Person  `json:"wouldStop"`   // an MQL as stored, not under the candidate
+	Become      Group     `json:"become"`      // how the people in WouldBecome fared so far
 	Stop        Group     `json:"stop"`
 }
 
@@ -107,8 +117,8 @@ type Person struct {
 	ID        string    `json:"person"`
 	Email     string    `json:"email"`
 	Stage     string    `json:"stage"`               // now
-	Condition string    `json:"condition,omitempty"` // the condition that fires (the candidate's for a would-be MQL, the current rules' for a drop)
-	At        time.Time `json:"at,omitzero"`         // when they would have qualified (or did, under the rules in force)
+	Condition string    `json:"condition,omitempty"` // the candidate's for a would-be MQL; for a drop, the one stored with their first MQL
+	At        time.Time `json:"at,omitzero"`         // when they would have qualified (for a drop: when they did)
 	Outcome   Outcome   `json:"outcome"`
 	History   []string  `json:"history"` // sales' stage changes: "2026-11-25 sal", "2026-12-01 rejected: no budget"
 }
@@ -181,7 +191,7 @@ func (l *Lab) Simulate(ctx context.Context, cand *rulebook.Rules, o Options) (Re
 	cur := &rulebook.Engine{R: l.Rules, Loc: l.Loc}
 	can := &rulebook.Engine{R: cand, Loc: l.Loc}
 	rep := Report{
-		Current: newSide(cur.Version()), Candidate: newSide(can.Version()),
+		Current: newSide(cur.Version()), Candidate: newSide(can.Version()), Stored: newSide("stored"),
 		Total: len(people), WindowTo: l.now(), WouldBecome: []Person{}, WouldStop: []Person{},
 	}
 	i := sort.Search(len(people), func(i int) bool { return people[i].ID > o.After })
@@ -240,7 +250,8 @@ func (l *Lab) Simulate(ctx context.Context, cand *rulebook.Rules, o Options) (Re
 	if !rep.WindowFrom.IsZero() && rep.WindowTo.After(rep.WindowFrom) {
 		rep.Weeks = math.Max(1, round(rep.WindowTo.Sub(rep.WindowFrom).Hours()/(24*7)))
 	}
-	for _, s := range []*Side{&rep.Current, &rep.Candidate} {
+	rep.StoredMQLs = rep.Stored.MQLs
+	for _, s := range []*Side{&rep.Current, &rep.Candidate, &rep.Stored} {
 		s.PerWeek = round(float64(s.MQLs) / rep.Weeks)
 	}
 	rep.Change = change(rep.Current.MQLs, rep.Candidate.MQLs)
@@ -267,9 +278,16 @@ func change(cur, cand int) float64 {
 
 func (l *Lab) tally(rep *Report, rp *reports.Person, p identity.Person, cur, can qualify.Simulation) {
 	rep.People++
-	rep.StoredMQLs += len(rp.MQLs)
 	if !cur.First.IsZero() && (rep.WindowFrom.IsZero() || cur.First.Before(rep.WindowFrom)) {
 		rep.WindowFrom = cur.First
+	}
+	count := func(s *Side, condition string, at time.Time) {
+		s.MQLs++
+		s.ByCondition[condition]++
+		at = at.In(l.loc())
+		s.ByMonth[at.Format("2006-01")]++
+		y, w := at.ISOWeek()
+		s.ByWeek[fmt.Sprintf("%04d-W%02d", y, w)]++
 	}
 	for _, x := range []struct {
 		s   *Side
@@ -279,28 +297,47 @@ func (l *Lab) tally(rep *Report, rp *reports.Person, p identity.Person, cur, can
 			x.s.People++
 		}
 		for _, m := range x.sim.MQLs {
-			x.s.MQLs++
-			x.s.ByCondition[m.Condition]++
-			at := m.At.In(l.loc())
-			x.s.ByMonth[at.Format("2006-01")]++
-			y, w := at.ISOWeek()
-			x.s.ByWeek[fmt.Sprintf("%04d-W%02d", y, w)]++
+			count(x.s, m.Condition, m.At)
 		}
 	}
-	if (len(cur.MQLs) > 0) == (len(can.MQLs) > 0) {
+	if len(rp.MQLs) > 0 {
+		rep.Stored.People++
+	}
+	for _, m := range rp.MQLs {
+		count(&rep.Stored, m.Condition, m.At)
+	}
+	stored := StoredMQL(rp)
+	if stored == (len(can.MQLs) > 0) {
 		return
 	}
 	o, hist := OutcomeOf(rp.History, l.loc())
 	who := Person{ID: p.ID, Email: p.Email, Stage: rp.Rec.Stage, Outcome: o, History: hist}
-	if len(can.MQLs) > 0 {
+	if !stored {
 		who.Condition, who.At = can.MQLs[0].Condition, can.MQLs[0].At
 		rep.WouldBecome = append(rep.WouldBecome, who)
 		rep.Become.add(o)
-	} else {
-		who.Condition, who.At = cur.MQLs[0].Condition, cur.MQLs[0].At
-		rep.WouldStop = append(rep.WouldStop, who)
-		rep.Stop.add(o)
+		return
 	}
+	if len(rp.MQLs) > 0 {
+		who.Condition, who.At = rp.MQLs[0].Condition, rp.MQLs[0].At
+	}
+	rep.WouldStop = append(rep.WouldStop, who)
+	rep.Stop.add(o)
+}
+
+// StoredMQL reports whether a person is an MQL as stored: an MQL was raised
+// for them (any cycle), or their stage is one only an MQL reaches (a lead
+// goes nowhere but to MQL). This, not a replay under the rules in force, is
+// what "would become an MQL" is against.
+func StoredMQL(p *reports.Person) bool {
+	if len(p.MQLs) > 0 {
+		return true
+	}
+	switch p.Rec.Stage {
+	case "", qualify.StageAnonymous, qualify.StageLead:
+		return false
+	}
+	return true
 }
 
 // OutcomeOf reads what sales made of a person from their stage history
@@ -386,14 +423,18 @@ func (r Report) Text() string {
 	fmt.Fprintf(&b, "; history window %.1f weeks\n\n", r.Weeks)
 	fmt.Fprintf(&b, "MQLs: %d -> %d (%+.1f%%); people qualified %d -> %d; weekly load on sales %.2f -> %.2f\n",
 		r.Current.MQLs, r.Candidate.MQLs, r.Change*100, r.Current.People, r.Candidate.People, r.Current.PerWeek, r.Candidate.PerWeek)
-	b.WriteString("\nby condition:\n")
-	for _, c := range keys(union(r.Current.ByCondition, r.Candidate.ByCondition)) {
-		fmt.Fprintf(&b, "  %-24s %5d -> %5d\n", c, r.Current.ByCondition[c], r.Candidate.ByCondition[c])
+	fmt.Fprintf(&b, "MQLs raised (stored): %d, of %d people\n", r.Stored.MQLs, r.Stored.People)
+	b.WriteString("(stored: each MQL under the condition that raised it, as the rules page counts; replayed: events under each file, today's attributes)\n")
+	for _, t := range []struct {
+		title                      string
+		stored, current, candidate map[string]int
+	}{{"by condition", r.Stored.ByCondition, r.Current.ByCondition, r.Candidate.ByCondition}, {"by month", r.Stored.ByMonth, r.Current.ByMonth, r.Candidate.ByMonth}} {
+		fmt.Fprintf(&b, "\n%-26s %6s | replayed: in force -> candidate\n", t.title+":", "stored")
+		for _, k := range keys(union(t.stored, union(t.current, t.candidate))) {
+			fmt.Fprintf(&b, "  %-24s %6d | %5d -> %5d\n", k, t.stored[k], t.current[k], t.candidate[k])
+		}
 	}
-	b.WriteString("by month:\n")
-	for _, m := range keys(union(r.Current.ByMonth, r.Candidate.ByMonth)) {
-		fmt.Fprintf(&b, "  %-24s %5d -> %5d\n", m, r.Current.ByMonth[m], r.Candidate.ByMonth[m])
-	}
+	b.WriteString("\nwho moves: against who is an MQL as stored, not against the replay under the rules in force\n")
 	for _, g := range []struct {
 		title string
 		ps    []Person

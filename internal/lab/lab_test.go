@@ -1,10 +1,16 @@
 package lab
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/reports"
 )
 
 func TestWilson(t *testing.T) {
@@ -55,5 +61,68 @@ func TestLocateKeepsComments(t *testing.T) {
 	}
 	if _, ok := spots["mql[1].min_behaviour"]; ok {
 		t.Fatal("bant-confirmed has no min_behaviour")
+	}
+}
+
+// TestMovesAreAgainstStored: who would become or stop being an MQL is the
+// candidate's replay against who is an MQL as stored, not against the
+// replay under the rules in force; the stored counts are the MQLs as
+// raised, by the condition stored with each, beside the two replays.
+func TestMovesAreAgainstStored(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 10, d, 9, 0, 0, 0, time.UTC) }
+	sim := func(cond string, at time.Time) qualify.Simulation {
+		s := qualify.Simulation{MQLs: []qualify.SimMQL{}}
+		if cond != "" {
+			s.MQLs = append(s.MQLs, qualify.SimMQL{Condition: cond, At: at, Cycle: 1})
+		}
+		return s
+	}
+	person := func(id, stage, cond string, at time.Time) *reports.Person {
+		p := &reports.Person{ID: id, Rec: qualify.Record{Person: id, Stage: stage}}
+		if cond != "" {
+			p.MQLs = []qualify.MQL{{ID: id + "-c1", Person: id, Cycle: 1, At: at, Condition: cond}}
+		}
+		return p
+	}
+	l := &Lab{}
+	rep := Report{Current: newSide("in force"), Candidate: newSide("candidate"), Stored: newSide("stored"), WouldBecome: []Person{}, WouldStop: []Person{}}
+	for _, c := range []struct {
+		p        *reports.Person
+		cur, can qualify.Simulation
+	}{
+		// An MQL raised under a condition since removed (or on attributes
+		// since changed): the replay under the rules in force does not
+		// qualify them, the candidate does. Already an MQL: not new.
+		{person("already", "mql", "former-condition", day(1)), sim("", time.Time{}), sim("wide", day(2))},
+		// Qualified by neither the store nor the rules in force.
+		{person("newcomer", "lead", "", time.Time{}), sim("", time.Time{}), sim("wide", day(3))},
+		// An MQL as stored, and by the replay, not under the candidate.
+		{person("dropped", "sal", "hot-and-fit", day(4)), sim("hot-and-fit", day(4)), sim("", time.Time{})},
+		// An MQL as stored whom neither replay qualifies: under the
+		// candidate they would not be one.
+		{person("stale", "rejected", "former-condition", day(5)), sim("", time.Time{}), sim("", time.Time{})},
+		// Past MQL by stage without an MQL item in the store: not new.
+		{person("accepted", "sql", "", time.Time{}), sim("", time.Time{}), sim("wide", day(6))},
+	} {
+		l.tally(&rep, c.p, identity.Person{ID: c.p.ID, Email: c.p.ID + "@maker.example"}, c.cur, c.can)
+	}
+	var become, stop []string
+	for _, p := range rep.WouldBecome {
+		become = append(become, p.ID+" "+p.Condition+" "+p.At.Format("01-02"))
+	}
+	for _, p := range rep.WouldStop {
+		stop = append(stop, p.ID+" "+p.Condition+" "+p.At.Format("01-02"))
+	}
+	if fmt.Sprint(become) != "[newcomer wide 10-03]" {
+		t.Errorf("would become: %v", become)
+	}
+	if fmt.Sprint(stop) != "[dropped hot-and-fit 10-04 stale former-condition 10-05]" {
+		t.Errorf("would stop: %v", stop)
+	}
+	if s := rep.Stored; s.MQLs != 3 || s.People != 3 || s.ByCondition["former-condition"] != 2 || s.ByCondition["hot-and-fit"] != 1 || s.ByMonth["2026-10"] != 3 {
+		t.Errorf("stored: %+v", s)
+	}
+	if c, d := rep.Current, rep.Candidate; c.MQLs != 1 || c.ByCondition["hot-and-fit"] != 1 || d.MQLs != 3 || d.ByCondition["wide"] != 3 {
+		t.Errorf("replays: %+v %+v", c, d)
 	}
 }

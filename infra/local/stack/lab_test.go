@@ -150,7 +150,7 @@ func raised(t *testing.T) string {
 }
 
 type labReport struct {
-	Current, Candidate struct {
+	Current, Candidate, Stored struct {
 		Rules       string
 		MQLs        int
 		People      int
