@@ -140,6 +140,9 @@ type Book struct {
 	// erasure retried after it failed calls it again. Nil: not told.
 	Rewrite func(ctx context.Context, m MQA) error
 	Now     func() time.Time
+	// Loc is the configured time zone (the config file's timezone): a
+	// member's activity days are its days. Nil: UTC.
+	Loc *time.Location
 }
 
 // NewBook is a Book on the rules (nil: no rules file: grouping only).

@@ -388,3 +388,52 @@ func TestConcurrentHandOvers(t *testing.T) {
 		t.Fatalf("a sent MQA went again: %d hand-overs", len(w.sent))
 	}
 }
+
+// TestActivityDaysAreTheConfiguredZones: a known member's page view within
+// the same day leaves the account item alone, and "the same day" is the
+// configured time zone's (JST), not UTC's: 00:30 JST after 23:30 JST the
+// evening before brings their points and activity in (both are one UTC
+// day), and 09:30 JST after 08:30 JST does not (a new UTC day begins at
+// 09:00 JST).
+func TestActivityDaysAreTheConfiguredZones(t *testing.T) {
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newWorld(t)
+	w.book.Loc = tokyo
+	d := t0.In(tokyo)
+	at := func(day, hour, min int) time.Time {
+		return time.Date(d.Year(), d.Month(), d.Day()+day, hour, min, 0, 0, tokyo)
+	}
+	n := 0
+	view := func(when time.Time) account.Member {
+		t.Helper()
+		w.clk.Set(when)
+		n++
+		w.handle(w.person(fmt.Sprintf("v%d", n), "buyer@maker.example", map[string]string{"company": "Maker", "title": "部長"}))
+		as := w.accounts()
+		if len(as) != 1 || len(as[0].Members) != 1 {
+			t.Fatalf("accounts %+v", as)
+		}
+		return as[0].Members[0]
+	}
+	for _, c := range []struct {
+		first, then time.Time
+		rewritten   bool
+	}{
+		{at(1, 23, 30), at(2, 0, 30), true}, // JST midnight between, one UTC day
+		{at(3, 8, 30), at(3, 9, 30), false}, // one JST day, UTC midnight between
+	} {
+		view(c.first)
+		m := view(c.then)
+		want := c.first
+		if c.rewritten {
+			want = c.then
+		}
+		if !m.LastActive.Equal(want) {
+			t.Errorf("views at %s then %s: the account shows activity at %s, want %s", c.first.Format("01-02 15:04 MST"), c.then.Format("01-02 15:04 MST"),
+				m.LastActive.In(tokyo).Format("01-02 15:04 MST"), want.Format("01-02 15:04 MST"))
+		}
+	}
+}

@@ -312,7 +312,7 @@ func (b *Book) refresh(ctx context.Context, p identity.Person, active time.Time,
 	b.recompute(&target, now)
 	q, ok := b.judge(&target, now)
 	moved := rescored && (prev.Behaviour != m.Behaviour || target.Score != before) // a rescore's points are written
-	if !ok && !moved && len(ws) == 0 && had && known && mem.Account == target.ID && sameStanding(prev, m) {
+	if !ok && !moved && len(ws) == 0 && had && known && mem.Account == target.ID && sameStanding(prev, m, b.Loc) {
 		// A page view of a known member moves only their points and their
 		// activity within the day: the account item (up to 500 members) is
 		// not rewritten for that, or each page view would cost its size in
@@ -389,9 +389,14 @@ func (a *Account) member(person string) (Member, bool) {
 }
 
 // sameStanding reports whether a member's entry would change only in its
-// points and in its activity within the same day.
-func sameStanding(old, cur Member) bool {
-	day := func(t time.Time) string { return t.UTC().Format("2006-01-02") }
+// points and in its activity within the same day of loc (nil: UTC), the
+// day the team works in: a UTC day would hold back points until 09:00 in
+// Tokyo and rewrite the account mid-morning instead.
+func sameStanding(old, cur Member, loc *time.Location) bool {
+	if loc == nil {
+		loc = time.UTC
+	}
+	day := func(t time.Time) string { return t.In(loc).Format("2006-01-02") }
 	if cur.LastActive.Before(old.LastActive) {
 		cur.LastActive = old.LastActive
 	}

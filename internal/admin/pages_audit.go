@@ -181,17 +181,21 @@ func (h *Handler) auditCSV(w http.ResponseWriter, r *http.Request) {
 		if who == "" && e.Count > 0 {
 			who = p.T("(no known token)")
 		}
+		last := ""
+		if !e.Last.IsZero() {
+			last = e.Last.In(p.Loc).Format("2006-01-02 15:04:05")
+		}
 		rows = append(rows, []string{e.At.In(p.Loc).Format("2006-01-02 15:04:05"), who, p.Via(e.Via), p.Action(e.Route), e.Route, e.ID,
-			strconv.Itoa(e.Status), p.Reason(e.Reason), e.Addr, strconv.Itoa(max(e.Count, 1))})
+			strconv.Itoa(e.Status), p.Reason(e.Reason), e.Addr, strconv.Itoa(max(e.Count, 1)), last})
 		return len(rows) < auditCSVRows
 	})
 	if err != nil {
 		h.fail(w, nil, err)
 		return
 	}
-	header := []string{"at (" + zone + ")", "who", "via", "action", "route", "id", "status", "reason", "address", "count"}
+	header := []string{"at (" + zone + ")", "who", "via", "action", "route", "id", "status", "reason", "address", "count", "last at (" + zone + ")"}
 	if p.L == "ja" {
-		header = []string{"日時（" + zone + "）", "操作者", "認証", "操作", "ルート", "ID", "ステータス", "理由", "接続元", "回数"}
+		header = []string{"日時（" + zone + "）", "操作者", "認証", "操作", "ルート", "ID", "ステータス", "理由", "接続元", "回数", "最終日時（" + zone + "）"}
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="audit.csv"`)
@@ -235,6 +239,21 @@ func (p page) Via(v string) string {
 		return ""
 	}
 	return p.T("auth:" + v)
+}
+
+// Span is a refusal entry's first attempt and its last (zero: only one),
+// to the second in the configured zone; the last as a time of day (the
+// same minute).
+func (p page) Span(first, last time.Time) string {
+	s := p.Instant(first)
+	if last.IsZero() || last.Truncate(time.Second).Equal(first.Truncate(time.Second)) {
+		return s
+	}
+	sep := "–"
+	if p.L == "ja" {
+		sep = "〜"
+	}
+	return s + sep + last.In(p.Loc).Format("15:04:05")
 }
 
 // Instant is a time to the second in the configured zone.

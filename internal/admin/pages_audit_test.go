@@ -103,9 +103,9 @@ func TestAuditPage(t *testing.T) {
 		t.Fatalf("CSV: %d %v %.200s", a.code, a.hdr, a.body)
 	}
 	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(a.body, "\ufeff"))).ReadAll()
-	if err != nil || len(recs) != 3 || strings.Join(recs[0], ",") != "日時（JST）,操作者,認証,操作,ルート,ID,ステータス,理由,接続元,回数" ||
-		strings.Join(recs[2], ",") != "2026-11-24 18:00:00,（該当トークンなし）,ブラウザのセッション,サインイン,POST /admin/login,,401,不明なトークン,127.0.0.0,1" ||
-		!strings.HasPrefix(strings.Join(recs[1], ","), "2026-11-24 18:01:00,BATON_ADMIN_TOKEN,ブラウザのセッション,サインイン,POST /admin/login,,303,,,1") {
+	if err != nil || len(recs) != 3 || strings.Join(recs[0], ",") != "日時（JST）,操作者,認証,操作,ルート,ID,ステータス,理由,接続元,回数,最終日時（JST）" ||
+		strings.Join(recs[2], ",") != "2026-11-24 18:00:00,（該当トークンなし）,ブラウザのセッション,サインイン,POST /admin/login,,401,不明なトークン,127.0.0.0,1," ||
+		!strings.HasPrefix(strings.Join(recs[1], ","), "2026-11-24 18:01:00,BATON_ADMIN_TOKEN,ブラウザのセッション,サインイン,POST /admin/login,,303,,,1,") {
 		t.Errorf("CSV: %v %q", err, recs)
 	}
 	if a := f.req("GET", "/admin/audit?format=csv&action=all", "", "Authorization", "Bearer "+readToken); a.code != 400 || !strings.Contains(a.body, `"error"`) {
@@ -154,6 +154,75 @@ func TestAuditPage(t *testing.T) {
 	// ... and its refused reads are in the trail.
 	if got := rows.FindAllStringSubmatch(page("?who=importer").body, -1); len(got) != 2 || !strings.Contains(got[0][3], "権限不足") || got[0][1] == "" || !strings.Contains(got[1][3], "POST /admin/login") || got[1][1] != "" {
 		t.Errorf("write-only refusals: %v", got)
+	}
+}
+
+// TestAuditPageOrdersRefusalsByTheirFirstAttempt: refusals counted in one
+// row a minute stand among the minute's other rows at their first attempt
+// and show their last (Tokyo time), on the page and in the CSV: a wrong
+// token at the sign-in at 18:00:10 and again at 18:00:50 reads older than
+// a change at 18:00:30, a wrong bearer token at 18:00:45 newer (not at
+// the minute's start, below the change).
+func TestAuditPageOrdersRefusalsByTheirFirstAttempt(t *testing.T) {
+	f := newFixture(t)
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.h.Workspace = &admin.Workspace{Loc: tokyo, Now: f.clk.Now}
+	t0 := f.clk.Now() // 18:00:00 in Tokyo
+	at := func(sec int) { f.clk.Set(t0.Add(time.Duration(sec) * time.Second)) }
+	form := "application/x-www-form-urlencoded"
+	wrong := func() {
+		t.Helper()
+		if a := f.req("POST", "/admin/login", url.Values{"token": {"guessed-token-1"}}.Encode(), "Content-Type", form); a.code != 401 {
+			t.Fatalf("wrong token: %d", a.code)
+		}
+	}
+	at(10)
+	wrong()
+	at(30)
+	if a := f.req("POST", "/admin/links", linkJSON, "Authorization", "Bearer "+fullToken, "Content-Type", "application/json"); a.code != 201 {
+		t.Fatalf("links: %d %s", a.code, a.body)
+	}
+	at(45)
+	if a := f.req("POST", "/admin/links", linkJSON, "Authorization", "Bearer guessed-token-2", "Content-Type", "application/json"); a.code != 401 {
+		t.Fatalf("a wrong bearer token: %d %s", a.code, a.body)
+	}
+	at(50)
+	wrong()
+	at(59)
+	if a := f.req("POST", "/admin/links", linkJSON, "Authorization", "Bearer "+readToken, "Content-Type", "application/json"); a.code != 403 {
+		t.Fatalf("a read token's change: %d %s", a.code, a.body)
+	}
+	at(120)
+	cookie, _ := f.login(fullToken)
+
+	a := f.req("GET", "/admin/audit?to=2026-11-24", "", "Cookie", cookie, "Accept", "text/html", "Accept-Language", "ja")
+	rows := regexp.MustCompile(`(?s)<tr(?: class="refused")?><td data-l="日時（JST）" class="small t">([^<]*)</td>(.*?)</tr>`).FindAllStringSubmatch(a.body, -1)
+	want := []struct{ when, what string }{
+		{"2026/11/24 18:02:00", "POST /admin/login"}, // the sign-in to read the page
+		{"2026/11/24 18:00:59", "権限不足"},
+		{"2026/11/24 18:00:45", "不明なトークン"},
+		{"2026/11/24 18:00:30", "POST /admin/links"},
+		{"2026/11/24 18:00:10〜18:00:50", "不明なトークン"},
+	}
+	if a.code != 200 || len(rows) != len(want) {
+		t.Fatalf("page: %d, %d rows\n%s", a.code, len(rows), a.body)
+	}
+	for i, w := range want {
+		if rows[i][1] != w.when || !strings.Contains(rows[i][2], w.what) {
+			t.Errorf("row %d: %q %.200q, want %q with %q", i, rows[i][1], rows[i][2], w.when, w.what)
+		}
+	}
+	if got := rows[4][2]; !strings.Contains(got, `<td data-l="試行回数" class="n">2</td>`) {
+		t.Errorf("the wrong tokens' row: %q", got)
+	}
+
+	a = f.req("GET", "/admin/audit?format=csv&action=signin-failed", "", "Cookie", cookie)
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(a.body, "\ufeff"))).ReadAll()
+	if err != nil || len(recs) != 2 || recs[0][10] != "last at (JST)" || recs[1][0] != "2026-11-24 18:00:10" || recs[1][9] != "2" || recs[1][10] != "2026-11-24 18:00:50" {
+		t.Errorf("CSV: %v %q", err, recs)
 	}
 }
 

@@ -32,6 +32,7 @@ func TestJapaneseDeliveryFailures(t *testing.T) {
 		"salesforce: 0 JWT: private key is not PEM":                                                                        "Salesforce（0 JWT）：秘密鍵が PEM 形式ではありません",
 		`hubspot: 302 REDIRECT: answered with a redirect to "https://sfa.example/" instead of doing the request; redirects are never followed (check the configured URL)`: `HubSpot（302 REDIRECT）："https://sfa.example/" へのリダイレクトで応答し、要求を処理しませんでした。リダイレクトには従いません（設定した URL を確認してください）`,
 		"salesforce: gave up after 5 attempts: salesforce: 503: unavailable":                                                                                              "Salesforce：5 回試みましたが届かず、断念しました。Salesforce 側でエラーが発生しました（503）：unavailable",
+		"kintone: gave up after 10 attempts: kintone: 520 GAIA_ZZ99: 一時的に処理できません。":                                                                                        "kintone：10 回試みましたが届かず、断念しました。kintone が拒否しました（520 GAIA_ZZ99）：一時的に処理できません。",
 		"hubspot: 0: keeping the company's values: hubspot: 400 VALIDATION_ERROR: bad":                                                                                    "HubSpot：会社の既存の値を残す処理に失敗しました：HubSpot が拒否しました（400 VALIDATION_ERROR）：bad",
 		"salesforce: 400 INVALID_FIELD: No such column 'Foo__c'; hubspot: 401 INVALID_AUTHENTICATION: expired":                                                            "Salesforce が拒否しました（400 INVALID_FIELD）：No such column 'Foo__c'／HubSpot が拒否しました（401 INVALID_AUTHENTICATION）：expired",
 		"build lead: table: throttled": "SFA に渡すリードを組み立てられません：table: throttled",

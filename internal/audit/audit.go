@@ -1,10 +1,12 @@
 // Package audit keeps the admin API's audit trail in the table:
 //
 //	PK=AUDIT  SK=<time, UTC, fixed width>-<sequence><random>  one admin request: who, which route, which id, the answer
-//	PK=AUDIT  SK=<minute, UTC, fixed width>-<hash>              refused credentials: a minute's attempts of one address, reason and name, counted
+//	PK=AUDIT  SK=<first attempt, UTC, fixed width>-<hash>       refused credentials: a minute's attempts of one address, reason and name, counted
+//	PK=AUDIT  SK=#<minute, UTC, fixed width>-<hash>             which entry holds that minute's attempts (short TTL)
 //
 // One partition, read newest first a page at a time (the sort key is the
-// time, so the cursor is a sort key, URL-safe as it is). Admin requests
+// time, so the cursor is a sort key, URL-safe as it is; the "#" keys sort
+// below every time, after the oldest entry). Admin requests
 // are made by people, a few a minute at most, far below what one DynamoDB
 // partition takes.
 // Entries expire (the item's TTL; readers filter on the injected clock
@@ -31,7 +33,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -76,6 +80,7 @@ type Entry struct {
 	Reason string    `json:"reason,omitempty"` // why the request was refused (see the Reason constants); "" when it was not, or for another reason
 	Addr   string    `json:"addr,omitempty"`   // a refusal's client network, truncated (IPv4 /24, IPv6 /48); "*" for the attempts past Log.Keys
 	Count  int       `json:"count,omitempty"`  // a refusal's attempts in its minute (from At to the minute's end)
+	Last   time.Time `json:"last,omitzero"`    // a refusal's last attempt, to the second, when it has more than one (set by List)
 
 	Cursor string `json:"-"` // the entry's place in the list, for List's cursor (set by List)
 }
@@ -166,6 +171,9 @@ func (l *Log) List(ctx context.Context, cursor string, limit int) ([]Entry, stri
 	now := l.now()
 	out := make([]Entry, 0, len(items))
 	for _, it := range items {
+		if strings.HasPrefix(it.SK, claimPrefix) {
+			return out, "", nil // the claims sort below every entry: none is older
+		}
 		if !it.Live(now) {
 			// Older entries expire first: the rest of the list is gone too.
 			return out, "", nil
@@ -178,7 +186,9 @@ func (l *Log) List(ctx context.Context, cursor string, limit int) ([]Entry, stri
 			return nil, "", err
 		}
 		if e.Count > 0 {
-			e.Count += int(it.Counters[more])
+			if e.Count += int(it.Counters[more]); e.Count > 1 {
+				e.Last = lastOf(e.At, it.Counters)
+			}
 		}
 		e.Cursor = it.SK
 		out = append(out, e)
@@ -207,6 +217,21 @@ type Refusal struct {
 // more counts the attempts after a refusal entry's first.
 const more = "more"
 
+// lastMark is the counter that marks a second of the minute (lastMark +
+// "07") in which an attempt after the first came: the latest marked is the
+// entry's last attempt, whichever process counted it (a counter only
+// adds, so the mark is what can be merged).
+const lastMark = "s"
+
+// claimPrefix starts the sort key of a minute's claim on an entry: the
+// first process to put it names the entry (its first attempt's time) that
+// every process adds that minute's attempts to.
+const claimPrefix = "#"
+
+// claimTTL is how long a claim is kept: its minute, and the clocks of
+// other processes a little behind.
+const claimTTL = time.Hour
+
 // FlushEvery is how often a refusal entry's count is written while
 // attempts keep coming.
 const FlushEvery = 5 * time.Second
@@ -214,22 +239,29 @@ const FlushEvery = 5 * time.Second
 // pending is a refusal entry this process wrote this minute, and the
 // attempts counted since its last write.
 type pending struct {
+	sk      string    // the entry's sort key
+	minute  time.Time // the entry's minute
 	n       int64
+	last    time.Time // the latest attempt of the n
 	written time.Time
 }
 
 // Refuse records a refused request without letting a flood of them fill
 // the store or take its writes: the attempts of one minute from one client
 // network with one reason and name are one entry with their count (the
-// first attempt's route and time), and past Keys such entries a minute this
-// process counts the rest in one entry per reason. The first attempt is
-// one conditional put; later ones are counted in memory and added to the
-// entry at most every FlushEvery, at the next minute's first refusal, and
-// when this process lists the trail (a process stopped meanwhile loses at
-// most that much of a count, never an entry). The names are the
-// configured credentials' (or none), so a process makes at most Keys + a
-// few entries and 60s/FlushEvery + 1 writes per entry a minute, whatever
-// an attacker sends.
+// first attempt's route and time, and the last attempt's second), and past
+// Keys such entries a minute this process counts the rest in one entry per
+// reason. The entry sorts at its first attempt, among the other entries of
+// its minute as it happened (at the minute's start, a refusal at 10:00:59
+// read as older than a change at 10:00:30). The first attempt is one
+// transaction of two puts: the minute's claim (conditional: a process
+// that finds another's reads it to learn the entry) and the entry; later ones are counted in
+// memory and added to the entry at most every FlushEvery, at the next
+// minute's first refusal, and when this process lists the trail (a
+// process stopped meanwhile loses at most that much of a count, never an
+// entry). The names are the configured credentials' (or none), so a
+// process makes at most Keys + a few entries and 60s/FlushEvery + 2 writes
+// per entry a minute, whatever an attacker sends.
 func (l *Log) Refuse(ctx context.Context, f Refusal) error {
 	if f.At.IsZero() {
 		f.At = l.now()
@@ -253,22 +285,34 @@ func (l *Log) Refuse(ctx context.Context, f Refusal) error {
 	}
 	if p, ok := l.made[sk]; ok {
 		p.n++
+		p.last = later(p.last, e.At)
 		if e.At.Sub(p.written) >= FlushEvery {
-			err = errors.Join(err, l.add(ctx, sk, p, e.At))
+			err = errors.Join(err, l.add(ctx, p, e.At))
 		}
 		return err
 	}
-	// The first of its minute here. Another process's put may have come
-	// first (the condition fails): the attempt is added to that entry.
+	// The first of its minute here. Another process's claim may have come
+	// first (the condition fails): the attempt is added to its entry.
+	// Claim and entry are written together: a claim without its entry
+	// would have the minute's attempts counted where nothing lists them.
 	data, jerr := json.Marshal(e)
 	if jerr != nil {
 		return jerr
 	}
-	p := &pending{written: e.At}
-	perr := l.T.Put(ctx, table.Item{PK: pk, SK: sk, Kind: Kind, Data: data, Expires: minute.Add(l.ttl())}, table.NotExists)
+	p := &pending{sk: e.At.Format(layout) + sk[len(claimPrefix)+len(layout):], minute: minute, written: e.At}
+	perr := l.T.Transact(ctx, []table.Write{
+		table.Put(table.Item{PK: pk, SK: sk, Kind: Kind, Data: []byte(p.sk), Expires: minute.Add(claimTTL)}, table.NotExists),
+		table.Put(table.Item{PK: pk, SK: p.sk, Kind: Kind, Data: data, Expires: e.At.Add(l.ttl())}, table.Always),
+	})
 	if errors.Is(perr, table.ErrConditionFailed) {
-		p.n = 1
-		perr = l.add(ctx, sk, p, e.At)
+		var it table.Item
+		if it, perr = l.T.Get(ctx, pk, sk); perr == nil && !ValidCursor(string(it.Data)) {
+			perr = fmt.Errorf("audit: the claim %s names no entry: %q", sk, it.Data)
+		}
+		if perr == nil {
+			p.sk, p.n, p.last = string(it.Data), 1, e.At
+			perr = l.add(ctx, p, e.At)
+		}
 	}
 	if perr == nil {
 		l.made[sk] = p
@@ -276,16 +320,45 @@ func (l *Log) Refuse(ctx context.Context, f Refusal) error {
 	return errors.Join(err, perr)
 }
 
-// add writes an entry's counted attempts.
-func (l *Log) add(ctx context.Context, sk string, p *pending, at time.Time) error {
+// add writes an entry's counted attempts, and marks the second of the
+// latest.
+func (l *Log) add(ctx context.Context, p *pending, at time.Time) error {
 	if p.n == 0 {
 		return nil
 	}
-	if _, err := l.T.Add(ctx, pk, sk, Kind, map[string]int64{more: p.n}); err != nil {
+	d := map[string]int64{more: p.n}
+	if s := int(p.last.Sub(p.minute) / time.Second); s >= 0 && s < 60 {
+		d[fmt.Sprintf("%s%02d", lastMark, s)] = 1
+	}
+	if _, err := l.T.Add(ctx, pk, p.sk, Kind, d); err != nil {
 		return err // kept counted: the next write tries again
 	}
 	p.n, p.written = 0, at
 	return nil
+}
+
+// lastOf is a refusal entry's last attempt: the latest second marked in
+// its counters, or its first when that is later (the same second).
+func lastOf(first time.Time, counters map[string]int64) time.Time {
+	last := first
+	minute := first.Truncate(time.Minute)
+	for k, v := range counters {
+		s, ok := strings.CutPrefix(k, lastMark)
+		if !ok || v <= 0 || len(s) != 2 {
+			continue
+		}
+		if n, err := strconv.Atoi(s); err == nil && n >= 0 && n < 60 {
+			last = later(last, minute.Add(time.Duration(n)*time.Second))
+		}
+	}
+	return last
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // Flush writes the attempts this process has counted and not yet written.
@@ -297,8 +370,8 @@ func (l *Log) Flush(ctx context.Context) error {
 
 func (l *Log) flushLocked(ctx context.Context, at time.Time) error {
 	var errs []error
-	for sk, p := range l.made {
-		errs = append(errs, l.add(ctx, sk, p, at))
+	for _, p := range l.made {
+		errs = append(errs, l.add(ctx, p, at))
 	}
 	return errors.Join(errs...)
 }
@@ -310,11 +383,13 @@ func (l *Log) keys() int {
 	return DefaultKeys
 }
 
-// refusalKey is the sort key of a minute's refusals of one address, reason
-// and name: the minute, then a hash of the rest (the same in every process).
+// refusalKey is the sort key of the claim on a minute's refusals of one
+// address, reason and name: the minute, then a hash of the rest (the same
+// in every process). The entry's key is its first attempt's time and the
+// same hash.
 func refusalKey(minute time.Time, e Entry) string {
 	sum := sha256.Sum256([]byte(e.Addr + "\x00" + e.Reason + "\x00" + e.Via + "\x00" + e.Who))
-	return minute.Format(layout) + "-" + hex.EncodeToString(sum[:8])
+	return claimPrefix + minute.Format(layout) + "-" + hex.EncodeToString(sum[:8])
 }
 
 // ValidCursor reports whether s has the form of an entry's sort key.

@@ -107,6 +107,57 @@ func TestKintone520Delivery(t *testing.T) {
 	}
 }
 
+// TestKintoneNewCodeDelivery: through the push worker (no bound of its
+// own, as on SQS), a 520 with a code Baton does not know is retried: a
+// condition that clears loses no delivery, and one that does not is dead
+// after a bounded number of attempts, its reason kintone's code and
+// message; a replay tries again.
+func TestKintoneNewCodeDelivery(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	f := crmfake.NewKintone()
+	defer f.Close()
+	w := r.worker(kt(f))
+	fault := crmfake.Fault{Status: crmfake.KintoneUnknownStatus, Body: crmfake.KintoneNewCode}
+	// until delivers m until it is done or dead, after each failure at its
+	// backoff; it returns the last result and the attempts made.
+	until := func(m qualify.MQL) (push.Result, int) {
+		t.Helper()
+		for n := 1; n <= 50; n++ {
+			res := w.Deliver(ctx, m)
+			if res.Done || res.Permanent {
+				return res, n
+			}
+			if res.RetryAfter <= 0 || !strings.Contains(res.Reason, "520 GAIA_ZZ99") {
+				t.Fatalf("attempt %d: %+v", n, res)
+			}
+			r.clk = r.clk.Add(res.RetryAfter)
+		}
+		t.Fatal("neither delivered nor dead after 50 attempts")
+		return push.Result{}, 0
+	}
+
+	f.Fail(3, fault)
+	m := r.mql(t, "cleared@example.com")
+	if res, n := until(m); !res.Done || n != 4 || f.Record("cleared@example.com") == nil {
+		t.Fatalf("a code that clears after 3 answers: %+v after %d attempts", res, n)
+	}
+
+	f.Fail(100, fault)
+	m = r.mql(t, "stuck@example.com")
+	start := r.clk
+	res, n := until(m)
+	want := "kintone: gave up after 10 attempts: kintone: 520 GAIA_ZZ99: 一時的に処理できません。"
+	if !res.Permanent || n != 10 || res.Reason != want || f.Record("stuck@example.com") != nil {
+		t.Fatalf("a code that persists: %+v after %d attempts, want dead after 10 with %q", res, n, want)
+	}
+	d, err := w.Status(ctx, m.ID)
+	if err != nil || len(d) != 1 || d[0].Status != push.StatusDead || d[0].LastError != want {
+		t.Fatalf("delivery record: %+v %v", d, err)
+	}
+	t.Logf("dead after %d attempts over %v", n, r.clk.Sub(start).Round(time.Second))
+}
+
 // rig is what the push worker delivers from in these tests: a bbolt table
 // holding the people, the push queue, and a clock the test moves.
 type rig struct {

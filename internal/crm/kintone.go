@@ -288,10 +288,8 @@ func (k *Kintone) put(ctx context.Context, app int, keyField, key string, rec ma
 	if k.Now != nil {
 		now = k.Now()
 	}
-	if kintoneTransient(resp.StatusCode, e.Code) {
+	if pe.Permanent, pe.MaxAttempts = kintoneVerdict(resp.StatusCode, e.Code); !pe.Permanent {
 		pe.RetryAfter = retryAfter(resp.Header, now)
-	} else {
-		pe.Permanent = true // CB_VA01 validation, GAIA_* authentication and permission errors, whatever the status
 	}
 	var refused []string
 	var byField map[string]json.RawMessage
@@ -312,20 +310,44 @@ func (k *Kintone) put(ctx context.Context, app int, keyField, key string, rec ma
 // well as a 5xx.
 var kintoneRetryCodes = map[string]bool{"GAIA_TM12": true, "CB_TO01": true, "GAIA_RE18": true, "GAIA_DA02": true}
 
-// kintoneTransient reports whether an error answer is worth retrying.
+// kintonePermanentCodes are kintone's errors about the request or the
+// setup, which no retry mends: a value refused (CB_VA01), a body or
+// request it cannot read (CB_IJ01, CB_IL02), no permission (CB_NO02),
+// authentication (CB_AU01, GAIA_IA02: the API token), an app or record
+// that does not exist (GAIA_AP01, GAIA_RE01).
+var kintonePermanentCodes = map[string]bool{"CB_VA01": true, "CB_IJ01": true, "CB_IL02": true, "CB_NO02": true, "CB_AU01": true, "GAIA_IA02": true, "GAIA_AP01": true, "GAIA_RE01": true}
+
+// kintoneUnknownAttempts bounds the attempts of a delivery kintone keeps
+// answering with a code of neither list: with the push worker's backoff
+// (2 s doubled each time) about 10 to 17 minutes of trying, past a lock or
+// a load that clears, before it is dead with kintone's code and message.
+const kintoneUnknownAttempts = 10
+
+// kintoneVerdict classifies an error answer: permanent (dead at once), or
+// transient, at most maxAttempts attempts in all when that is not 0.
 // kintone answers 520 for an error it has no HTTP status for, its JSON
-// code saying which: a field value refused, no permission, an app or
-// record that does not exist are as permanent at 520 as at 400; only the
-// retry codes are transient. A 520 without a code is not kintone's (a
-// proxy's "unknown error"): transient, as any other 5xx and 429.
-func kintoneTransient(status int, code string) bool {
+// code saying which, and the same codes come with 400 or 409. kintone
+// documents no complete list of its codes (its developer pages name
+// them case by case; a value refused is seen at 520 as often as at 400),
+// so a code of neither list is retried a bounded number of times: a
+// transient condition kintone names in a code new to Baton loses no
+// delivery, a permanent one is dead after kintoneUnknownAttempts. The
+// status decides for 401, 403 and 404 (credentials, permission, a wrong
+// URL or app) and for an answer without a code: a 520 without one is not
+// kintone's (a proxy's "unknown error"), transient as any other 5xx and
+// 429.
+func kintoneVerdict(status int, code string) (permanent bool, maxAttempts int) {
 	switch {
 	case kintoneRetryCodes[code] || status == 429:
-		return true
-	case status == 520:
-		return code == ""
+		return false, 0
+	case kintonePermanentCodes[code]:
+		return true, 0
+	case code == "" || status == 401 || status == 403 || status == 404:
+		return status < 500 && status != 520 && status >= 400, 0
+	case status >= 500 && status != 520:
+		return false, 0 // kintone unavailable (GAIA_UN03, maintenance): as long as the worker retries
 	}
-	return status >= 500
+	return false, kintoneUnknownAttempts
 }
 
 func jsonNumber(f float64) string {
@@ -387,8 +409,9 @@ func (k *Kintone) form(ctx context.Context, app int) (map[string]kintoneField, e
 	if resp.StatusCode != 200 {
 		var e struct{ Code, Message string }
 		json.Unmarshal(out, &e)
-		return nil, &push.Error{Connector: "kintone", Status: resp.StatusCode, Code: e.Code, Message: "reading the form fields of app " + strconv.Itoa(app) + ": " + e.Message,
-			Permanent: resp.StatusCode >= 400 && !kintoneTransient(resp.StatusCode, e.Code)}
+		pe := &push.Error{Connector: "kintone", Status: resp.StatusCode, Code: e.Code, Message: "reading the form fields of app " + strconv.Itoa(app) + ": " + e.Message}
+		pe.Permanent, pe.MaxAttempts = kintoneVerdict(resp.StatusCode, e.Code)
+		return nil, pe
 	}
 	var form struct {
 		Properties map[string]kintoneField `json:"properties"`

@@ -78,27 +78,34 @@ func TestKintoneTryAgainLater(t *testing.T) {
 // refused value, no permission, an app that is gone fail for good with the
 // code and message (no endless retry); too many requests, "try again
 // later", a database lock are retried; a 520 that is not kintone's (no
-// code: a proxy's unknown error) is retried too.
+// code: a proxy's unknown error) is retried too; a code Baton does not
+// know is retried a bounded number of times (at 400 too).
 func TestKintone520ByCode(t *testing.T) {
 	ctx := context.Background()
 	f := crmfake.NewKintone()
 	defer f.Close()
 	for _, tc := range []struct {
+		status           int
 		body, code, says string
 		permanent        bool
+		bounded          bool
 	}{
-		{crmfake.KintoneNoPermission, "CB_NO02", "権限がありません", true},
-		{crmfake.KintoneAppNotFound, "GAIA_AP01", "見つかりません", true},
-		{crmfake.KintoneValidation, "CB_VA01", "必須です", true},
-		{crmfake.KintoneTooMany, "GAIA_TM12", "", false},
-		{crmfake.KintoneRetryLater, "GAIA_RE18", "", false},
-		{crmfake.KintoneDBLocked, "GAIA_DA02", "", false},
-		{"<html>520: Web server is returning an unknown error</html>", "", "", false},
+		{520, crmfake.KintoneNoPermission, "CB_NO02", "権限がありません", true, false},
+		{520, crmfake.KintoneAppNotFound, "GAIA_AP01", "見つかりません", true, false},
+		{520, crmfake.KintoneValidation, "CB_VA01", "必須です", true, false},
+		{520, crmfake.KintoneTooMany, "GAIA_TM12", "", false, false},
+		{520, crmfake.KintoneRetryLater, "GAIA_RE18", "", false, false},
+		{520, crmfake.KintoneDBLocked, "GAIA_DA02", "", false, false},
+		{520, "<html>520: Web server is returning an unknown error</html>", "", "", false, false},
+		{520, crmfake.KintoneNewCode, "GAIA_ZZ99", "一時的に処理できません", false, true},
+		{400, crmfake.KintoneNewCode, "GAIA_ZZ99", "一時的に処理できません", false, true},
+		{403, crmfake.KintoneNewCode, "GAIA_ZZ99", "一時的に処理できません", true, false},  // the status says: not allowed
+		{503, crmfake.KintoneNewCode, "GAIA_ZZ99", "一時的に処理できません", false, false}, // the status says: unavailable
 	} {
-		f.Fail(1, crmfake.Fault{Status: crmfake.KintoneUnknownStatus, Body: tc.body})
+		f.Fail(1, crmfake.Fault{Status: tc.status, Body: tc.body})
 		pe := perr(t, func() error { _, err := kt(f).Push(ctx, lead); return err }())
-		if pe.Permanent != tc.permanent || pe.Code != tc.code || pe.Status != 520 || !strings.Contains(pe.Error(), tc.says) {
-			t.Errorf("520 %s: %+v, want permanent %v", tc.code, pe, tc.permanent)
+		if pe.Permanent != tc.permanent || pe.Code != tc.code || pe.Status != tc.status || !strings.Contains(pe.Error(), tc.says) || (pe.MaxAttempts > 0) != tc.bounded {
+			t.Errorf("%d %s: %+v, want permanent %v, bounded %v", tc.status, tc.code, pe, tc.permanent, tc.bounded)
 		}
 		if !tc.permanent && pe.RetryAfter != 0 {
 			t.Errorf("520 %s: Retry-After %v without the header", tc.code, pe.RetryAfter)
@@ -111,6 +118,10 @@ func TestKintone520ByCode(t *testing.T) {
 	}
 	f.Fail(1, crmfake.Fault{Status: crmfake.KintoneUnknownStatus, Body: crmfake.KintoneTooMany})
 	if pe := perr(t, kt(f).Check(ctx)); pe.Permanent {
+		t.Fatalf("form read: %+v", pe)
+	}
+	f.Fail(1, crmfake.Fault{Status: crmfake.KintoneUnknownStatus, Body: crmfake.KintoneNewCode})
+	if pe := perr(t, kt(f).Check(ctx)); pe.Permanent || pe.MaxAttempts == 0 {
 		t.Fatalf("form read: %+v", pe)
 	}
 	if _, err := kt(f).Push(ctx, lead); err != nil || f.Record(lead.Email) == nil {

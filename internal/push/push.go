@@ -132,6 +132,11 @@ type Error struct {
 	Message    string
 	Permanent  bool          // will never succeed as is: dead-letter it with the reason
 	RetryAfter time.Duration // the SFA said when to come back
+	// MaxAttempts bounds a failure that is not Permanent but not known to
+	// pass either (an SFA's code Baton has no word on): dead, with the
+	// reason, once the delivery has made this many attempts, on every
+	// queue. 0: only the worker's bound (none on SQS: its redrive policy).
+	MaxAttempts int
 }
 
 func (e *Error) Error() string {
@@ -440,7 +445,7 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 		case isPE && pe.Permanent:
 			w.log().Warn("push: permanent failure", "connector", c.Name(), "id", t.id, "err", err)
 			d.Status, d.NextAttempt = StatusDead, time.Time{}
-		case maxAttempts > 0 && d.Attempts >= maxAttempts:
+		case maxAttempts > 0 && d.Attempts >= maxAttempts, isPE && pe.MaxAttempts > 0 && d.Attempts >= pe.MaxAttempts:
 			d.Status, d.NextAttempt = StatusDead, time.Time{}
 			d.LastError = fmt.Sprintf("%s: gave up after %d attempts: %s", c.Name(), d.Attempts, err)
 		default:

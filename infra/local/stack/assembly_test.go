@@ -242,10 +242,19 @@ func TestAssembly(t *testing.T) {
 		clk.Set(time.Date(2026, 11, 24, 23, 30, 0, 0, tokyo)) // 14:30 UTC
 		post(t, s, `{"type":"form_submit","messageId":"tz0","anonymousId":"tz-browser-0001","properties":{"fields":{"email":"tokyo@maker.example"}}}`)
 		post(t, s, `{"type":"page_view","messageId":"tz1","anonymousId":"tz-browser-0001","properties":{"url":"https://www.example.com/pricing"}}`)
+		if err := s.Settle(context.Background()); err != nil { // the account knows them before the next view
+			t.Fatal(err)
+		}
 		clk.Advance(time.Hour) // 00:30 in Tokyo: another day there, the same day in UTC
 		post(t, s, `{"type":"page_view","messageId":"tz2","anonymousId":"tz-browser-0001","properties":{"url":"https://www.example.com/pricing"}}`)
 		if err := s.Settle(context.Background()); err != nil {
 			t.Fatal(err)
+		}
+		// A known member's view within the day leaves the account item
+		// alone; Tokyo's new day brings their activity in.
+		as, err := s.App.Accounts.List(context.Background(), account.ByScore, 0)
+		if err != nil || len(as) != 1 || len(as[0].Members) != 1 || !as[0].Members[0].LastActive.Equal(clk.Now()) {
+			t.Fatalf("the account after Tokyo's midnight (%v): %+v", err, as)
 		}
 		p, _ := s.App.People.ByEmail(context.Background(), "tokyo@maker.example")
 		led, _ := s.App.Qualifier.Ledger(context.Background(), p.ID)

@@ -27,6 +27,7 @@ func Suite() tabletest.Suite { return tabletest.Suite{Name: "audit", Run: run} }
 func run(t *testing.T, newTable tabletest.Factory) {
 	t.Run("requests", func(t *testing.T) { requests(t, newTable) })
 	t.Run("refusals", func(t *testing.T) { refusals(t, newTable) })
+	t.Run("order", func(t *testing.T) { order(t, newTable) })
 }
 
 func requests(t *testing.T, newTable tabletest.Factory) {
@@ -118,10 +119,16 @@ func requests(t *testing.T, newTable tabletest.Factory) {
 	}
 }
 
-// writes counts a table's writes.
+// writes counts a table's writes (an item of a transaction is one).
 type writes struct {
 	table.Table
-	puts, adds int
+	puts, adds, transacts, items int
+}
+
+func (w *writes) Transact(ctx context.Context, ws []table.Write) error {
+	w.transacts++
+	w.items += len(ws)
+	return w.Table.Transact(ctx, ws)
 }
 
 func (w *writes) Put(ctx context.Context, it table.Item, c table.Cond) error {
@@ -163,14 +170,17 @@ func refusals(t *testing.T, newTable tabletest.Factory) {
 			t.Errorf("entry %+v", e)
 		}
 	}
-	// Three minutes touched: three entries, every attempt counted; a put
-	// per entry and a counter addition at most every FlushEvery (and at
-	// the minute's end and the listing).
-	maxWrites := 3 * (int(time.Minute/audit.FlushEvery) + 2)
-	if len(es) != 3 || total != flood || !es[2].At.Equal(t0) || es[0].At.Sub(t0.Add(110*time.Second).Truncate(time.Minute)) >= 15*time.Millisecond || tb.puts != 3 || tb.puts+tb.adds > maxWrites {
-		t.Fatalf("%d entries counting %d attempts (first %+v), %d puts and %d additions for %d attempts (at most %d writes)", len(es), total, es[len(es)-1], tb.puts, tb.adds, flood, maxWrites)
+	// Three minutes touched: three entries, every attempt counted; a
+	// transaction of two puts per entry (its minute's claim, itself) and a
+	// counter addition at most every FlushEvery (and at the minute's end
+	// and the listing).
+	maxWrites := 3 * (int(time.Minute/audit.FlushEvery) + 3)
+	if len(es) != 3 || total != flood || !es[2].At.Equal(t0) || es[0].At.Sub(t0.Add(110*time.Second).Truncate(time.Minute)) >= 15*time.Millisecond ||
+		tb.puts != 0 || tb.transacts != 3 || tb.items != 6 || tb.items+tb.adds > maxWrites ||
+		!es[2].Last.Equal(t0.Add(49*time.Second)) || !es[0].Last.Equal(t0.Add((flood-1)*15*time.Millisecond).Truncate(time.Second)) {
+		t.Fatalf("%d entries counting %d attempts (first %+v), %d puts, %d transactions of %d items and %d additions for %d attempts (at most %d writes)", len(es), total, es[len(es)-1], tb.puts, tb.transacts, tb.items, tb.adds, flood, maxWrites)
 	}
-	t.Logf("%d refused attempts: %d entries, %d writes", flood, len(es), tb.puts+tb.adds)
+	t.Logf("%d refused attempts: %d entries, %d writes", flood, len(es), tb.items+tb.adds)
 
 	// Another process sees the same address refused in the same minute:
 	// one entry, both counted.
@@ -224,5 +234,80 @@ func refusals(t *testing.T, newTable tabletest.Factory) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// order: a minute's refusals sort among the other entries of the minute at
+// their first attempt, and show their last, whichever process counted it:
+// the trail reads in the order things happened, a page at a time too.
+func order(t *testing.T, newTable tabletest.Factory) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
+	clk := clock.NewManual(t0)
+	tb := newTable(t, clk.Now)
+	l := &audit.Log{T: tb, TTL: 48 * time.Hour, Now: clk.Now}
+	other := &audit.Log{T: tb, TTL: 48 * time.Hour, Now: clk.Now}
+	refuse := func(l *audit.Log, sec int, net string) {
+		t.Helper()
+		clk.Set(t0.Add(time.Duration(sec) * time.Second))
+		f := audit.Refusal{Via: "token", Route: "GET /admin/mqls", Method: "GET", Status: 401, Reason: audit.ReasonUnknownToken, Addr: netip.MustParseAddr(net)}
+		if err := l.Refuse(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	record := func(sec int, who string) {
+		t.Helper()
+		clk.Set(t0.Add(time.Duration(sec) * time.Second))
+		if err := l.Record(ctx, audit.Entry{Who: who, Via: "token", Route: "POST /admin/links", Method: "POST", Status: 201}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	refuse(l, 5, "192.0.2.1")        // 10:00:05 the first of 192.0.2.0/24's
+	record(30, "op-a")               // 10:00:30 a change
+	refuse(l, 45, "192.0.2.9")       // counted with 10:00:05's
+	refuse(other, 50, "192.0.2.200") // another process: the same entry, its last attempt
+	refuse(l, 59, "198.51.100.7")    // 10:00:59 the only one of 198.51.100.0/24
+	record(70, "op-b")               // 10:01:10
+
+	type row struct {
+		what     string
+		at, last time.Time
+		count    int
+	}
+	diff := func(got, want row) string {
+		f := func(r row) string {
+			return fmt.Sprintf("%s at %s last %s count %d", r.what, r.at.Format("15:04:05"), r.last.Format("15:04:05"), r.count)
+		}
+		return f(got) + ", want " + f(want)
+	}
+	at := func(sec int) time.Time { return t0.Add(time.Duration(sec) * time.Second) }
+	want := []row{{"op-b", at(70), time.Time{}, 0}, {"198.51.100.0", at(59), time.Time{}, 1}, {"op-a", at(30), time.Time{}, 0}, {"192.0.2.0", at(5), at(50), 3}}
+	for _, limit := range []int{100, 1} {
+		var got []row
+		cursor := ""
+		for range 10 {
+			es, next, err := l.List(ctx, cursor, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range es {
+				what := e.Who
+				if e.Count > 0 {
+					what = e.Addr
+				}
+				got = append(got, row{what, e.At, e.Last, e.Count})
+			}
+			if cursor = next; next == "" {
+				break
+			}
+		}
+		if len(got) != len(want) {
+			t.Fatalf("pages of %d: %+v, want %+v", limit, got, want)
+		}
+		for i := range want {
+			if got[i].what != want[i].what || !got[i].at.Equal(want[i].at) || !got[i].last.Equal(want[i].last) || got[i].count != want[i].count {
+				t.Errorf("pages of %d, entry %d: %s", limit, i, diff(got[i], want[i]))
+			}
+		}
 	}
 }

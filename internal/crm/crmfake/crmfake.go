@@ -658,6 +658,9 @@ const (
 	// KintoneUnknownStatus} (the validation error above too).
 	KintoneNoPermission = `{"code":"CB_NO02","id":"1505999166-897850010","message":"権限がありません。"}`
 	KintoneAppNotFound  = `{"code":"GAIA_AP01","id":"1505999166-897850011","message":"指定したアプリ（id: 42）が見つかりません。削除されている可能性があります。"}`
+	// KintoneNewCode is an error in kintone's form with a code Baton has
+	// no word on (kintone documents no complete list of its codes).
+	KintoneNewCode = `{"code":"GAIA_ZZ99","id":"1505999166-897850012","message":"一時的に処理できません。"}`
 )
 
 // KintoneUnknownStatus is kintone's HTTP status for an error without one
