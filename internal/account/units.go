@@ -21,8 +21,9 @@ import (
 //     ends.
 //   - After a leading legal form (株式会社バトン東京支店): the name and unit
 //     run together, so only a tail that reads as a unit is dropped: a place
-//     and a unit (東京支店, 関西営業本部), a department (営業部, 第二開発課),
-//     a numbered unit (第二工場) or 本社 (fusedUnit).
+//     and a unit (東京支店, 関西営業本部), a department (営業部, 第二開発課)
+//     or a numbered unit (第二工場) (fusedUnit); not 本社 alone (株式会社
+//     ヤクルト本社 is a name).
 //   - Without a legal form: only a place and a unit (横浜銀行東京支店,
 //     placeUnit); a department name alone proves nothing there.
 //
@@ -72,7 +73,7 @@ var places = []string{
 var functions = []string{
 	"営業", "法人営業", "販売", "開発", "技術", "研究開発", "人事", "総務", "経理", "財務", "法務", "広報", "宣伝", "経営企画",
 	"事業企画", "商品企画", "営業企画", "情報システム", "マーケティング", "購買", "調達", "資材", "製造", "生産",
-	"品質保証", "品質管理", "業務", "管理", "経営管理", "事業", "海外事業", "国際", "物流", "カスタマーサポート",
+	"品質保証", "品質管理", "業務", "管理", "経営管理", "海外事業", "国際", "物流", "カスタマーサポート",
 	"カスタマーサクセス", "秘書", "監査", "内部監査", "知的財産", "人材開発", "it", "dx", "ict",
 }
 
@@ -91,13 +92,13 @@ func init() {
 	}
 	num := `[0-9一二三四五六七八九十百]+`
 	ord := `(?:第?` + num + `)`
-	branch := `(?:支店|支社|支部|営業所|事業所|出張所|事務所|本社|本店|工場|研究所|事業本部|事業部|本部|センター|オフィス|分室|拠点)`
+	branch := `(?:支店|支社|支部|営業所|事業所|出張所|事務所|本社|本店|工場|研究所|事業本部|事業部|統括本部|統括部|本部|センター|オフィス|分室|拠点)`
 	// A department: 営業部, 営業第一部, 第二営業課, 営業1グループ (a group
 	// or team only numbered: 販売グループ may be a company).
 	dept := `(?:(?:第` + num + `)?` + alt(functions) + `(?:` + ord + `?(?:事業本部|事業部|統括部|本部|部|課|室)|` + ord + `(?:グループ|チーム)))`
 	place := `(?:` + alt(places) + `(?:都|道|府|県|市)?(?:地区|地域|エリア|ブロック)?` + ord + `?(?:` + dept + `|` + branch + `))`
 	numbered := `(?:第` + num + `(?:` + branch + `|部|課|室|グループ|チーム))`
-	fusedUnit = regexp.MustCompile(`^(?:` + place + `|` + dept + `|` + numbered + `|本社)+$`)
+	fusedUnit = regexp.MustCompile(`^(?:` + place + `|` + dept + `|` + numbered + `)+$`)
 	placeUnit = regexp.MustCompile(`^` + place + `(?:` + place + `|` + dept + `|` + numbered + `)*$`)
 }
 
