@@ -68,14 +68,17 @@ var places = []string{
 	"中部", "中京", "近畿", "関西", "京阪神", "阪神", "中国", "四国", "九州", "南九州", "山陰", "山陽", "海外",
 }
 
-// functions are what a department does (営業部, 情報システム部). Not words
-// that end small firms' names before 室 (企画室, 設計室, デザイン室).
+// functions are what a department does (営業部, 情報システム部). Not 企画,
+// 設計 or デザイン, which end small firms' names (山田企画, 山田設計室).
 var functions = []string{
 	"営業", "法人営業", "販売", "開発", "技術", "研究開発", "人事", "総務", "経理", "財務", "法務", "広報", "宣伝", "経営企画",
 	"事業企画", "商品企画", "営業企画", "情報システム", "マーケティング", "購買", "調達", "資材", "製造", "生産",
 	"品質保証", "品質管理", "業務", "管理", "経営管理", "海外事業", "国際", "物流", "カスタマーサポート",
 	"カスタマーサクセス", "秘書", "監査", "内部監査", "知的財産", "人材開発", "it", "dx", "ict",
 }
+
+// rooms are the staff functions whose department is a 室 (経営企画室).
+var rooms = []string{"経営企画", "事業企画", "社長", "秘書", "広報", "監査", "内部監査", "法務", "知的財産", "人事", "総務"}
 
 var (
 	fusedUnit *regexp.Regexp // a unit phrase after a leading legal form
@@ -93,9 +96,10 @@ func init() {
 	num := `[0-9一二三四五六七八九十百]+`
 	ord := `(?:第?` + num + `)`
 	branch := `(?:支店|支社|支部|営業所|事業所|出張所|事務所|本社|本店|工場|研究所|事業本部|事業部|統括本部|統括部|本部|センター|オフィス|分室|拠点)`
-	// A department: 営業部, 営業第一部, 第二営業課, 営業1グループ (a group
-	// or team only numbered: 販売グループ may be a company).
-	dept := `(?:(?:第` + num + `)?` + alt(functions) + `(?:` + ord + `?(?:事業本部|事業部|統括部|本部|部|課|室)|` + ord + `(?:グループ|チーム)))`
+	// A department: 営業部, 営業第一部, 第二営業課, 経営企画室, 営業1グループ
+	// (a room, group or team only of staff functions or numbered: ゲーム
+	// 開発室, 販売グループ may be companies).
+	dept := `(?:(?:第` + num + `)?(?:` + alt(functions) + `(?:` + ord + `?(?:事業本部|事業部|統括部|本部|部|課)|` + ord + `(?:グループ|チーム|室))|` + alt(rooms) + `室))`
 	place := `(?:` + alt(places) + `(?:都|道|府|県|市)?(?:地区|地域|エリア|ブロック)?` + ord + `?(?:` + dept + `|` + branch + `))`
 	numbered := `(?:第` + num + `(?:` + branch + `|部|課|室|グループ|チーム))`
 	fusedUnit = regexp.MustCompile(`^(?:` + place + `|` + dept + `|` + numbered + `)+$`)
