@@ -127,10 +127,9 @@ func dropUnits(s string) string {
 	for n > 1 && orgUnit(words[n-1]) {
 		n--
 	}
-	if rest := strings.Join(words[:n], " "); keeps(rest, 1) {
+	s = strings.Join(words, " ")
+	if rest := strings.Join(words[:n], " "); n < len(words) && keeps(rest, 1) {
 		s = rest
-	} else {
-		s = strings.Join(words, " ")
 	}
 	start, end := lastForm(s)
 	switch {
@@ -206,20 +205,20 @@ func unitTail(tail string) bool {
 	return len(ws) > 0 && enUnits[t[ws[len(ws)-1][0]:]]
 }
 
-// cutFused drops the longest tail of s after from that unit matches whole
-// and leaves at least two characters of name; s when there is none.
+// cutFused drops the longest tail of s after from that unit matches and
+// that leaves at least two characters of name; s when there is none.
 func cutFused(s string, from int, unit *regexp.Regexp, keeps func(string, int) bool) string {
 	t := strings.TrimRightFunc(s, notWord)
-	if len(t) < from {
+	if len(t) < from || !unitTail(t[from:]) { // the cheap test first
 		return s
 	}
-	// Try at most the last maxUnitRunes runes, longest first.
-	first := len(t)
-	for n := 0; first > from && n < maxUnitRunes; n++ {
-		_, size := utf8.DecodeLastRuneInString(t[from:first])
-		first -= size
+	// Only the last maxUnitRunes runes can be the unit.
+	i := len(t)
+	for n := 0; i > from && n < maxUnitRunes; n++ {
+		_, size := utf8.DecodeLastRuneInString(t[from:i])
+		i -= size
 	}
-	for i := first; i < len(t); {
+	for i < len(t) {
 		if unit.MatchString(t[i:]) && keeps(t[:i], 2) {
 			return t[:i]
 		}
