@@ -33,7 +33,9 @@ func TestUnitWithoutSpace(t *testing.T) {
 		},
 		{"Baton Inc.", "Baton Inc. Tokyo Branch", "BATON INC. OSAKA OFFICE", "Baton Co., Ltd. R&D Center", "Baton K.K. Sales Dept.",
 			"Ｂａｔｏｎ Ｉｎｃ． Ｔｏｋｙｏ Ｂｒａｎｃｈ", "Baton Corporation Headquarters", "Baton Inc. - Tokyo Branch", "Baton Inc.東京支店",
-			"Baton Ltd (London Office)"},
+			"Baton Ltd (London Office)", "株式会社BATON東京支店", "株式会社 Baton 東京支店"},
+		{"有限会社バトン", "(有)バトン大阪支店", "有限会社バトン第一工場"},
+		{"一般社団法人日本バトン協会", "一般社団法人日本バトン協会東京支部", "日本バトン協会 東京支部"},
 		{"横浜銀行", "横浜銀行東京支店", "株式会社横浜銀行 東京支店", "株式会社横浜銀行東京支店", "横浜銀行東京支店法人営業部"},
 		{"日本赤十字社", "日本赤十字社東京都支部"},
 	}
