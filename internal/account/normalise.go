@@ -52,25 +52,23 @@ var legalWords = map[string]bool{
 // CompanyKey is the normalised company name people are grouped by (the
 // 名寄せ rule, docs/accounts.md): NFKC folding (full-width letters, digits
 // and spaces to half width, half-width kana to full width, ㈱ to (株)), lower
-// case, a branch or department after a space dropped, legal forms removed (株式会社, 有限会社, (株), (有) ..., and Inc, Co.,
+// case, a branch or department dropped (dropUnits: 株式会社バトン 東京支店,
+// バトン株式会社大阪営業所, 株式会社バトン営業部, Baton Inc. Tokyo Branch),
+// legal forms removed (株式会社, 有限会社, (株), (有) ..., and Inc, Co.,
 // Ltd, LLC, K.K. ... as words), then everything but letters and digits
 // removed (spaces, ・, punctuation). "" when nothing is left.
 func CompanyKey(name string) string {
-	s := strings.ToLower(norm.NFKC.String(name))
-	// A branch or department written after the company, as forms get them
-	// (株式会社アクメ 東京支店, アクメ(株) 営業部), is the same company:
-	// trailing words naming one are dropped. Only after a space: without
-	// one the unit cannot be told from the name.
-	words := strings.Fields(s)
-	for len(words) > 1 && orgUnit(words[len(words)-1]) {
-		words = words[:len(words)-1]
-	}
-	s = strings.Join(words, " ")
+	return plainKey(dropUnits(strings.ToLower(norm.NFKC.String(name))))
+}
+
+// plainKey is the key of a folded name as it stands: legal forms and all
+// but letters and digits removed.
+func plainKey(s string) string {
 	for _, f := range legalForms {
 		s = strings.ReplaceAll(s, f, " ")
 	}
 	// English forms as words: split on anything that is not a letter or digit.
-	words = strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	words := strings.FieldsFunc(s, notWord)
 	var b strings.Builder
 	for _, w := range words {
 		if legalWords[w] && len(words) > 1 {
@@ -84,9 +82,9 @@ func CompanyKey(name string) string {
 // orgUnits end the words that name a branch, an office or a department.
 var orgUnits = []string{"支店", "支社", "営業所", "事業所", "出張所", "本社", "本店", "工場", "研究所", "部", "課"}
 
-// orgUnit reports whether a word names a unit of a company (東京支店,
-// 営業部, 第二営業課), not a company: a short word ending in a unit's name
-// (倶楽部, a club, is a name).
+// orgUnit reports whether a word after a space names a unit of a company
+// (東京支店, 営業部, 第二営業課), not a company: a short word ending in a
+// unit's name (倶楽部, a club, is a name).
 func orgUnit(w string) bool {
 	if n := utf8.RuneCountInString(w); n < 2 || n > 8 || strings.HasSuffix(w, "倶楽部") {
 		return false

@@ -1,6 +1,7 @@
 package account
 
 import (
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -26,7 +27,9 @@ func TestCompanyKey(t *testing.T) {
 			}
 		}
 	}
-	for a, b := range map[string]string{"アクメ": "アクメ商事", "東京支店": "大阪支店", "ゴルフ": "ゴルフ 倶楽部", "バトン": "バトン東京支店"} {
+	// バトン営業部: with no legal form, a department alone is no unit
+	// (units_test.go has the rest).
+	for a, b := range map[string]string{"アクメ": "アクメ商事", "東京支店": "大阪支店", "ゴルフ": "ゴルフ 倶楽部", "バトン": "バトン営業部"} {
 		if CompanyKey(a) == CompanyKey(b) {
 			t.Errorf("%q and %q share a key", a, b)
 		}
@@ -78,10 +81,14 @@ func TestRole(t *testing.T) {
 }
 
 // FuzzNormalise: the 名寄せ functions never panic, keys are valid UTF-8
-// without spaces, and full/half width never matters (a name and its NFKC
-// form have one key).
+// without spaces, full/half width never matters (a name and its NFKC
+// form have one key), and dropping a branch or department never empties a
+// key: the key is empty only for a name of legal forms and punctuation,
+// and is the start of the key of the name as written.
 func FuzzNormalise(f *testing.F) {
-	for _, s := range []string{"株式会社アクメ", "㈱ＡＣＭＥ", "Acme Co., Ltd.", "", "\xff\xfe", "部長代理", "VP", "a@b.c"} {
+	for _, s := range []string{"株式会社アクメ", "㈱ＡＣＭＥ", "Acme Co., Ltd.", "", "\xff\xfe", "部長代理", "VP", "a@b.c",
+		"株式会社バトン東京支店", "バトン株式会社大阪営業所", "株式会社 東京支店", "株式会社東京支店営業部", "Inc Corp Tokyo Branch",
+		"Baton K.K. Sales Dept.", "(株)・東京支店", "バトン(株)", "株式会社バトン第二営業課"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -93,6 +100,9 @@ func FuzzNormalise(f *testing.F) {
 			if r == ' ' || r == '　' {
 				t.Fatalf("CompanyKey(%q) = %q has a space", s, k)
 			}
+		}
+		if full := plainKey(strings.ToLower(norm.NFKC.String(s))); (k == "") != (full == "") || !strings.HasPrefix(full, k) {
+			t.Fatalf("CompanyKey(%q) = %q, the name as written %q", s, k, full)
 		}
 		if utf8.ValidString(s) && CompanyKey(norm.NFKC.String(s)) != k {
 			t.Fatalf("CompanyKey(%q) differs from the key of its NFKC form", s)

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -376,5 +377,92 @@ func TestAccountFollowsSalesOutcome(t *testing.T) {
 		if got := stage(); got != c.want {
 			t.Fatalf("after %s: member stage %q, want %s", c.outcome, got, c.want)
 		}
+	}
+}
+
+// TestBranchesJoinTheCompany: people who write their branch or department
+// into the company name, with or without a space (株式会社バトン東京支店,
+// バトン株式会社大阪営業所, 株式会社バトン営業部 ...), are the company's
+// account, found by its name key alone (free mail) or bringing their own
+// corporate domain to it; companies whose names merely end in such words
+// (大阪ガス, 本田技術研究所, センター株式会社) keep their own accounts under
+// their whole names.
+func TestBranchesJoinTheCompany(t *testing.T) {
+	s := stack.ForTest(t, nil)
+	const tok = "test-admin-token-0123456789"
+	people := map[string]string{ // email -> company
+		"b1@gmail.com":      "株式会社バトン",
+		"b2@yahoo.co.jp":    "株式会社バトン東京支店",
+		"b3@outlook.jp":     "バトン株式会社大阪営業所",
+		"b4@icloud.com":     "(株)バトン　営業本部",
+		"b5@gmail.com":      "株式会社バトン営業部",
+		"b6@docomo.ne.jp":   "株式会社バトン東京本社",
+		"b7@baton.example":  "㈱ﾊﾞﾄﾝ東日本支社",
+		"o1@gmail.com":      "大阪ガス株式会社",
+		"h1@gmail.com":      "株式会社本田技術研究所",
+		"c1@gmail.com":      "センター株式会社",
+		"c2@yahoo.co.jp":    "株式会社東京支店",
+		"c3@ezweb.ne.jp":    "中部電力",
+		"c4@softbank.ne.jp": "株式会社 東京海上日動火災保険",
+	}
+	i := 0
+	for email, company := range people {
+		i++
+		vid := "v-branch-" + strconv.Itoa(i)
+		body := `{"type":"form_submit","messageId":"` + vid + `-f","anonymousId":"` + vid + `","properties":{"url":"https://www.example.com/contact","form":{"id":"contact"},"fields":{"email":"` + email + `","company":"` + company + `","title":"担当"}}}`
+		resp, err := http.Post(s.URL+"/e", "text/plain", strings.NewReader(body))
+		if err != nil || resp.StatusCode != 204 {
+			t.Fatalf("form: %v %v", err, resp)
+		}
+	}
+	settle(t, s)
+	code, body := do(t, "GET", s.URL+"/admin/accounts", tok, "")
+	var out struct{ Accounts []account.Account }
+	if code != 200 || json.Unmarshal(body, &out) != nil {
+		t.Fatalf("%d %s", code, body)
+	}
+	var summary []string // each account's keys, for the messages
+	byKey := map[string]account.Account{}
+	for _, a := range out.Accounts {
+		summary = append(summary, strings.Join(a.Keys, "+"))
+		for _, k := range a.Keys {
+			if _, dup := byKey[k]; dup {
+				t.Errorf("key %s in two accounts", k)
+			}
+			byKey[k] = a
+		}
+	}
+	// Each company's people by the name key it should be found under.
+	want := map[string][]string{
+		"n:バトン":        {"b1@gmail.com", "b2@yahoo.co.jp", "b3@outlook.jp", "b4@icloud.com", "b5@gmail.com", "b6@docomo.ne.jp", "b7@baton.example"},
+		"n:大阪ガス":       {"o1@gmail.com"},
+		"n:本田技術研究所":    {"h1@gmail.com"},
+		"n:センター":       {"c1@gmail.com"},
+		"n:東京支店":       {"c2@yahoo.co.jp"},
+		"n:中部電力":       {"c3@ezweb.ne.jp"},
+		"n:東京海上日動火災保険": {"c4@softbank.ne.jp"},
+	}
+	if len(out.Accounts) != len(want) {
+		t.Errorf("%d accounts, want %d: %v", len(out.Accounts), len(want), summary)
+	}
+	for key, emails := range want {
+		a, ok := byKey[key]
+		if !ok {
+			t.Errorf("no account has %s: %v", key, summary)
+			continue
+		}
+		var got []string
+		for _, m := range a.Members {
+			got = append(got, m.Email)
+		}
+		slices.Sort(got)
+		slices.Sort(emails)
+		if !slices.Equal(got, emails) {
+			t.Errorf("%s: members %v, want %v", key, got, emails)
+		}
+	}
+	// The branch person at a corporate domain brought it to the company.
+	if byKey["d:baton.example"].ID != byKey["n:バトン"].ID {
+		t.Errorf("d:baton.example is not the company's: %v", summary)
 	}
 }

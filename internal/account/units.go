@@ -1,0 +1,229 @@
+package account
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// A branch or department is often written into the company name, with or
+// without a space (株式会社バトン東京支店, バトン株式会社大阪営業所,
+// Baton Inc. Tokyo Branch). 名寄せ drops it so its people join the
+// company's account, but only where the unit can be told from the name:
+// many real names end in such words (本田技研工業, 東京海上日動火災保険,
+// 株式会社本田技術研究所, 株式会社虎屋本店, センター株式会社).
+//
+//   - After a space: a short trailing word ending in a unit's name (orgUnit).
+//   - After the legal form, when the name comes before it (バトン株式会社
+//     大阪営業所, Baton Inc. Tokyo Branch): the text after the form, when it
+//     ends in a unit's name (unitTail). The legal form marks where the name
+//     ends.
+//   - After a leading legal form (株式会社バトン東京支店): the name and unit
+//     run together, so only a tail that reads as a unit is dropped: a place
+//     and a unit (東京支店, 関西営業本部), a department (営業部, 第二開発課)
+//     or a numbered unit (第二工場) (fusedUnit); not 本社 alone (株式会社
+//     ヤクルト本社 is a name).
+//   - Without a legal form: only a place and a unit (横浜銀行東京支店,
+//     placeUnit); a department name alone proves nothing there.
+//
+// A drop never empties the key nor leaves fewer than two characters of a
+// fused name (株式会社東京支店 stays), and the key of what is left is
+// always the start of the key of the whole name: a unit is only ever cut
+// from the end.
+
+// unitNames end the text after a legal form that names a unit.
+var unitNames = []string{
+	"支店", "支社", "支部", "営業所", "事業所", "出張所", "事務所", "本社", "本店", "工場", "研究所", "部", "課", "室",
+	"グループ", "チーム", "センター", "オフィス", "分室", "拠点",
+}
+
+// enUnits are English words that end a unit's name (Tokyo Branch, R&D
+// Center, Sales Dept.).
+var enUnits = map[string]bool{
+	"branch": true, "office": true, "division": true, "dept": true, "department": true, "plant": true,
+	"factory": true, "lab": true, "labs": true, "laboratory": true, "laboratories": true, "headquarters": true,
+	"hq": true, "center": true, "centre": true, "section": true, "team": true, "group": true, "unit": true,
+}
+
+// enForms are the English legal forms that mark the end of a name. Not the
+// short ones (Co, K, SA, AG, Company) that are also ordinary words (Plan K
+// Design Office); K.K. counts as the pair.
+var enForms = map[string]bool{
+	"inc": true, "incorporated": true, "corp": true, "corporation": true, "ltd": true, "limited": true,
+	"llc": true, "gmbh": true, "plc": true, "kk": true,
+}
+
+// places are prefectures, major cities, regions and business districts:
+// what names a branch (東京支店, 関西営業本部, 東日本事業部). Not 日本 or
+// 中央, which end many names (日本総合研究所).
+var places = []string{
+	"北海道", "青森", "岩手", "宮城", "秋田", "山形", "福島", "茨城", "栃木", "群馬", "埼玉", "千葉", "東京", "神奈川",
+	"新潟", "富山", "石川", "福井", "山梨", "長野", "岐阜", "静岡", "愛知", "三重", "滋賀", "京都", "大阪", "兵庫",
+	"奈良", "和歌山", "鳥取", "島根", "岡山", "広島", "山口", "徳島", "香川", "愛媛", "高知", "福岡", "佐賀", "長崎",
+	"熊本", "大分", "宮崎", "鹿児島", "沖縄",
+	"札幌", "仙台", "さいたま", "横浜", "川崎", "相模原", "名古屋", "神戸", "北九州", "浜松",
+	"新宿", "渋谷", "池袋", "品川", "丸の内", "大手町", "日本橋", "梅田", "難波", "博多", "天神",
+	"東日本", "西日本", "北日本", "東北", "関東", "北関東", "南関東", "首都圏", "甲信越", "信越", "北陸", "東海",
+	"中部", "中京", "近畿", "関西", "京阪神", "阪神", "中国", "四国", "九州", "南九州", "山陰", "山陽", "海外",
+}
+
+// functions are what a department does (営業部, 情報システム部). Not 企画,
+// 設計 or デザイン, which end small firms' names (山田企画, 山田設計室).
+var functions = []string{
+	"営業", "法人営業", "販売", "開発", "技術", "研究開発", "人事", "総務", "経理", "財務", "法務", "広報", "宣伝", "経営企画",
+	"事業企画", "商品企画", "営業企画", "情報システム", "マーケティング", "購買", "調達", "資材", "製造", "生産",
+	"品質保証", "品質管理", "業務", "管理", "経営管理", "海外事業", "国際", "物流", "カスタマーサポート",
+	"カスタマーサクセス", "秘書", "監査", "内部監査", "知的財産", "人材開発", "it", "dx", "ict",
+}
+
+// rooms are the staff functions whose department is a 室 (経営企画室).
+var rooms = []string{"経営企画", "事業企画", "社長", "秘書", "広報", "監査", "内部監査", "法務", "知的財産", "人事", "総務"}
+
+var (
+	fusedUnit *regexp.Regexp // a unit phrase after a leading legal form
+	placeUnit *regexp.Regexp // a unit phrase with no legal form: it starts with a place
+)
+
+func init() {
+	alt := func(ws []string) string {
+		q := make([]string, len(ws))
+		for i, w := range ws {
+			q[i] = regexp.QuoteMeta(w)
+		}
+		return "(?:" + strings.Join(q, "|") + ")"
+	}
+	num := `[0-9一二三四五六七八九十百]+`
+	ord := `(?:第?` + num + `)`
+	branch := `(?:支店|支社|支部|営業所|事業所|出張所|事務所|本社|本店|工場|研究所|事業本部|事業部|統括本部|統括部|本部|センター|オフィス|分室|拠点)`
+	// A department: 営業部, 営業第一部, 第二営業課, 経営企画室, 営業1グループ
+	// (a room, group or team only of staff functions or numbered: ゲーム
+	// 開発室, 販売グループ may be companies).
+	dept := `(?:(?:第` + num + `)?(?:` + alt(functions) + `(?:` + ord + `?(?:事業本部|事業部|統括部|本部|部|課)|` + ord + `(?:グループ|チーム|室))|` + alt(rooms) + `室))`
+	place := `(?:` + alt(places) + `(?:都|道|府|県|市)?(?:地区|地域|エリア|ブロック)?` + ord + `?(?:` + dept + `|` + branch + `))`
+	numbered := `(?:第` + num + `(?:` + branch + `|部|課|室|グループ|チーム))`
+	fusedUnit = regexp.MustCompile(`^(?:` + place + `|` + dept + `|` + numbered + `)+$`)
+	placeUnit = regexp.MustCompile(`^` + place + `(?:` + place + `|` + dept + `|` + numbered + `)*$`)
+}
+
+// maxUnitRunes bounds the tail tried as a fused unit: longer is no unit
+// (and the cost stays small for any input).
+const maxUnitRunes = 40
+
+// dropUnits removes a branch or department from a folded (NFKC, lower
+// case) company name, by the rules above.
+func dropUnits(s string) string {
+	whole := plainKey(s)
+	if whole == "" {
+		return s
+	}
+	// keeps: rest can stand for the name.
+	keeps := func(rest string, minRunes int) bool {
+		k := plainKey(rest)
+		return utf8.RuneCountInString(k) >= minRunes && strings.HasPrefix(whole, k)
+	}
+	words := strings.Fields(s)
+	n := len(words)
+	for n > 1 && orgUnit(words[n-1]) {
+		n--
+	}
+	s = strings.Join(words, " ")
+	if rest := strings.Join(words[:n], " "); n < len(words) && keeps(rest, 1) {
+		s = rest
+	}
+	start, end := lastForm(s)
+	switch {
+	case end < 0:
+		return cutFused(s, 0, placeUnit, keeps)
+	case plainKey(s[:start]) != "": // the name, then the form
+		if unitTail(s[end:]) && keeps(s[:end], 1) {
+			return s[:end]
+		}
+		return s
+	default: // the form, then the name
+		return cutFused(s, end, fusedUnit, keeps)
+	}
+}
+
+// lastForm is where the last legal form of s is (Japanese, or an English
+// form as a word); end < 0 when there is none.
+func lastForm(s string) (start, end int) {
+	start, end = -1, -1
+	for _, f := range legalForms {
+		if i := strings.LastIndex(s, f); i >= 0 && i+len(f) > end {
+			start, end = i, i+len(f)
+		}
+	}
+	ws := wordSpans(s)
+	for i, w := range ws {
+		word := s[w[0]:w[1]]
+		switch {
+		case enForms[word] && w[1] > end:
+			start, end = w[0], w[1]
+		case word == "k" && i+1 < len(ws) && s[ws[i+1][0]:ws[i+1][1]] == "k" && ws[i+1][1] > end: // K.K.
+			start, end = w[0], ws[i+1][1]
+		}
+	}
+	return start, end
+}
+
+// wordSpans are the byte ranges of the runs of letters and digits of s.
+func wordSpans(s string) [][2]int {
+	var ws [][2]int
+	in := -1
+	for i, r := range s {
+		switch word := unicode.IsLetter(r) || unicode.IsDigit(r); {
+		case word && in < 0:
+			in = i
+		case !word && in >= 0:
+			ws = append(ws, [2]int{in, i})
+			in = -1
+		}
+	}
+	if in >= 0 {
+		ws = append(ws, [2]int{in, len(s)})
+	}
+	return ws
+}
+
+func notWord(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
+
+// unitTail reports whether the text after a legal form names a unit: it
+// ends in a unit's name (大阪営業所, 東京支店 営業部, Tokyo Branch), not
+// 倶楽部.
+func unitTail(tail string) bool {
+	t := strings.TrimRightFunc(tail, notWord)
+	if t == "" || strings.HasSuffix(t, "倶楽部") {
+		return false
+	}
+	for _, u := range unitNames {
+		if strings.HasSuffix(t, u) {
+			return true
+		}
+	}
+	ws := wordSpans(t)
+	return len(ws) > 0 && enUnits[t[ws[len(ws)-1][0]:]]
+}
+
+// cutFused drops the longest tail of s after from that unit matches and
+// that leaves at least two characters of name; s when there is none.
+func cutFused(s string, from int, unit *regexp.Regexp, keeps func(string, int) bool) string {
+	t := strings.TrimRightFunc(s, notWord)
+	if len(t) < from || !unitTail(t[from:]) { // the cheap test first
+		return s
+	}
+	// Only the last maxUnitRunes runes can be the unit.
+	i := len(t)
+	for n := 0; i > from && n < maxUnitRunes; n++ {
+		_, size := utf8.DecodeLastRuneInString(t[from:i])
+		i -= size
+	}
+	for i < len(t) {
+		if unit.MatchString(t[i:]) && keeps(t[:i], 2) {
+			return t[:i]
+		}
+		_, size := utf8.DecodeRuneInString(t[i:])
+		i += size
+	}
+	return s
+}

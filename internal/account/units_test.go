@@ -1,0 +1,93 @@
+package account
+
+import (
+	"strings"
+	"testing"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// TestUnitWithoutSpace: a branch or department written into the company
+// name, with or without a space, joins the company's key; full width,
+// half-width kana and ㈱ change nothing.
+func TestUnitWithoutSpace(t *testing.T) {
+	same := [][]string{
+		{"株式会社バトン",
+			// the cases of the issue
+			"株式会社バトン東京支店", "バトン株式会社大阪営業所", "(株)バトン 営業本部", "株式会社バトン営業部", "株式会社バトン東京本社",
+			// the legal form first: a place and a unit, a department, a numbered unit, 本社
+			"㈱バトン東京支店", "（株）バトン大阪営業所", "株式会社ﾊﾞﾄﾝ東京支店", "株式会社バトン東京都支店", "株式会社バトン北九州支店",
+			"株式会社バトン横浜市営業所", "株式会社バトン東日本支社", "株式会社バトン東日本統括本部", "株式会社バトン西日本営業本部", "株式会社バトン関西地区営業部",
+			"株式会社バトン関西研究所", "株式会社バトン関西営業本部", "株式会社バトン三重工場", "株式会社バトン東京第二支店", "株式会社バトン営業第一部",
+			"株式会社バトン第二営業課", "株式会社バトン営業１課", "株式会社バトン情報システム部", "株式会社バトン研究開発本部",
+			"株式会社バトン経営企画室", "株式会社バトン社長室", "株式会社バトン開発第2室", "株式会社バトン営業本部第二営業課", "株式会社バトン営業部第1グループ", "株式会社バトン第二工場",
+			"株式会社バトン東京支店営業部", "株式会社バトン(東京支店)", "株式会社バトン・大阪営業所",
+			"株式会社バトン東京支店　", "株式会社　バトン東京支店",
+			// the name, then the legal form, then anything ending in a unit
+			"バトン株式会社本社", "バトン株式会社研究所", "バトン(株)東京支店", "バトン(株)本社工場", "バトン㈱ 本社工場", "バトン株式会社センター",
+			"バトン株式会社マーケティンググループ", "バトン株式会社　Tokyo Branch", "バトン株式会社（大阪営業所）",
+			// after a space (as before)
+			"株式会社バトン 東京支店", "株式会社 バトン 営業部 第二営業課",
+			// no legal form: a place and a unit only
+			"バトン東京支店", "バトン大阪営業所", "バトン九州支社営業部", "バトン 東京支店",
+		},
+		{"Baton Inc.", "Baton Inc. Tokyo Branch", "BATON INC. OSAKA OFFICE", "Baton Co., Ltd. R&D Center", "Baton K.K. Sales Dept.",
+			"Ｂａｔｏｎ Ｉｎｃ． Ｔｏｋｙｏ Ｂｒａｎｃｈ", "Baton Corporation Headquarters", "Baton Inc. - Tokyo Branch", "Baton Inc.東京支店",
+			"Baton Ltd (London Office)", "株式会社BATON東京支店", "株式会社 Baton 東京支店"},
+		{"有限会社バトン", "(有)バトン大阪支店", "有限会社バトン第一工場"},
+		{"一般社団法人日本バトン協会", "一般社団法人日本バトン協会東京支部", "日本バトン協会 東京支部"},
+		{"横浜銀行", "横浜銀行東京支店", "株式会社横浜銀行 東京支店", "株式会社横浜銀行東京支店", "横浜銀行東京支店法人営業部"},
+		{"日本赤十字社", "日本赤十字社東京都支部"},
+	}
+	for _, group := range same {
+		want := CompanyKey(group[0])
+		if want == "" {
+			t.Fatalf("%q: empty key", group[0])
+		}
+		for _, n := range group[1:] {
+			if got := CompanyKey(n); got != want {
+				t.Errorf("CompanyKey(%q) = %q, want %q (as %q)", n, got, want, group[0])
+			}
+		}
+	}
+}
+
+// TestNamesEndingInUnitWords: real names that merely end in a place or a
+// unit's name keep it; a name that is all place or all unit never becomes
+// empty.
+func TestNamesEndingInUnitWords(t *testing.T) {
+	for name, want := range map[string]string{
+		"東京海上日動火災保険株式会社": "東京海上日動火災保険", "大阪ガス株式会社": "大阪ガス", "中部電力": "中部電力", "日本郵便": "日本郵便",
+		"本田技研工業株式会社": "本田技研工業", "横浜銀行": "横浜銀行", "第一生命保険": "第一生命保険", "東日本旅客鉄道株式会社": "東日本旅客鉄道",
+		"株式会社中国銀行": "中国銀行", "関西電力株式会社": "関西電力", "株式会社東京海上日動火災保険": "東京海上日動火災保険",
+		// a unit's name is the name
+		"センター株式会社": "センター", "株式会社センター": "センター", "株式会社本田技術研究所": "本田技術研究所",
+		"株式会社野村総合研究所": "野村総合研究所", "株式会社日本総合研究所": "日本総合研究所", "株式会社虎屋本店": "虎屋本店", "株式会社ヤクルト本社": "ヤクルト本社",
+		"株式会社アクメソリューション事業部": "アクメソリューション事業部",
+		"株式会社日立製作所":         "日立製作所", "株式会社東京流通センター": "東京流通センター", "株式会社日本管理センター": "日本管理センター",
+		"株式会社山田企画室": "山田企画室", "株式会社山田設計室": "山田設計室", "株式会社ゲーム開発室": "ゲーム開発室", "ソフトバンクグループ株式会社": "ソフトバンクグループ",
+		"株式会社アクメ販売グループ": "アクメ販売グループ", "ゴルフ倶楽部株式会社": "ゴルフ倶楽部", "バトン株式会社 ゴルフ倶楽部": "バトンゴルフ倶楽部",
+		"大阪大学工学部": "大阪大学工学部", "国立がん研究センター": "国立がん研究センター",
+		// no legal form: a department alone proves nothing
+		"バトン営業部": "バトン営業部", "アクメ開発センター": "アクメ開発センター",
+		// all place, all unit, or one character left: kept whole
+		"東京": "東京", "株式会社東京": "東京", "北海道": "北海道", "東京支店": "東京支店", "株式会社東京支店": "東京支店",
+		"株式会社 東京支店": "東京支店", "株式会社 営業部": "営業部", "中部支社": "中部支社", "九州センター": "九州センター",
+		"株式会社東京センター": "東京センター", "株式会社山口本店": "山口本店", "株式会社丸山口本店": "丸山口本店", "新東京工場": "新東京工場",
+		"株式会社営業部": "営業部", "株式会社バトン新宿三丁目店": "バトン新宿三丁目店", "株式会社第二工場": "第二工場",
+		// English: only after a legal form that is no ordinary word
+		"Plan K Design Office": "plandesignoffice", "Acme Group": "acmegroup", "Baton Tokyo Branch": "batontokyobranch",
+		"Acme Inc.": "acme", "Inc Corp Tokyo Branch": "tokyobranch", "Research Center Inc.": "researchcenter",
+	} {
+		if got := CompanyKey(name); got != want {
+			t.Errorf("CompanyKey(%q) = %q, want %q", name, got, want)
+		}
+	}
+	// What is dropped is only ever the key's end.
+	for _, n := range []string{"株式会社バトン東京支店", "Baton Co., Ltd. R&D Center", "バトン株式会社（大阪営業所）", "横浜銀行東京支店法人営業部"} {
+		full := plainKey(strings.ToLower(norm.NFKC.String(n)))
+		if k := CompanyKey(n); k == full || !strings.HasPrefix(full, k) {
+			t.Errorf("CompanyKey(%q) = %q: not a shorter start of %q", n, k, full)
+		}
+	}
+}
