@@ -247,6 +247,7 @@ var ja = map[string]string{
 	"What led to it": "MQL に至った行動",
 	"No such person (never known, or erased).": "該当する人物はいません（記録がないか、削除されました）。",
 	"No such campaign.":                        "該当するキャンペーンはありません。",
+	"baton_error":                              "エラー内容",
 	"Choose one CSV file of recipients (an email column, any other columns).": "受信者の CSV ファイルを 1 つ選んでください（email 列と任意の列）。",
 	"no list uploaded yet": "リスト未アップロード",
 	"in the last list uploaded (%s); earlier lists not added": "最後にアップロードしたリスト（%s）の人数。それ以前のリストは含みません",

@@ -128,3 +128,37 @@ func FuzzMint(f *testing.F) {
 		}
 	})
 }
+
+// TestReasonColumn: with a reason column asked for, a list with refused
+// rows comes back with each row's problems in that row (a marketer who
+// only has the downloaded file sees why a token is missing), line ends
+// Excel's even for an LF upload; a list without problems keeps its columns.
+func TestReasonColumn(t *testing.T) {
+	opts := Options{ReasonColumn: "problem", CRLF: true}
+	var out bytes.Buffer
+	res, err := MintWith(strings.NewReader("email,name\na@b.example,A\nnot-an-email,B\nc@erased.example,C\nd@b.example,D,extra\n"), &out, tokens, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "\ufeffemail,name,baton_token,problem\r\n" +
+		"a@b.example,A,tok-a,\r\n" +
+		"not-an-email,B,,\"line 3: \"\"not-an-email\"\" is not an email address\"\r\n" +
+		"c@erased.example,C,,line 4: erased on request\r\n" +
+		"d@b.example,D,tok-d,\"line 5: 3 fields, the header has 2\",extra\r\n"
+	if out.String() != want || res.Minted != 2 || len(res.Errors) != 3 {
+		t.Fatalf("%q\n%+v", out.String(), res)
+	}
+	out.Reset()
+	if _, err := MintWith(strings.NewReader("email,name\na@b.example,A\n"), &out, tokens, opts); err != nil || out.String() != "\ufeffemail,name,baton_token\r\na@b.example,A,tok-a\r\n" {
+		t.Fatalf("%q %v", out.String(), err)
+	}
+}
+
+// TestExtraFieldKept: a row longer than the header keeps all its fields
+// after the token (the first extra one was overwritten by the token).
+func TestExtraFieldKept(t *testing.T) {
+	out, _ := run(t, "email,name\nc@d.example,C,extra1,extra2\n")
+	if out != "\ufeffemail,name,baton_token\nc@d.example,C,tok-c,extra1,extra2\n" {
+		t.Fatalf("%q", out)
+	}
+}
