@@ -248,9 +248,30 @@ var ja = map[string]string{
 	"No such person (never known, or erased).": "該当する人物はいません（記録がないか、削除されました）。",
 	"No such campaign.":                        "該当するキャンペーンはありません。",
 	"baton_error":                              "エラー内容",
+	// The suggestions page.
+	"Suggestions from sales' outcomes": "営業の結果からの提案",
+	"Suggestions are never applied: review the diff, simulate it in the lab, and change the rules file by pull request.": "提案は自動では反映されません。差分を確認し、ラボでシミュレーションしてから、プルリクエストでルールファイルを変更してください。",
+	"what the MQLs each rule touched became, and the changes the evidence supports (never applied).":                     "各ルールが関わった MQL のその後と、根拠のある変更案（自動では反映されません）。",
+	"Answered MQLs needed":        "必要な回答済み MQL 数",
+	"Suggest":                     "提案を表示",
+	"%d MQLs":                     "MQL %d 件",
+	"All MQLs: answered by sales": "全 MQL：営業の回答",
+	"accepted %d, rejected %d":    "受け入れ %d 件・差し戻し %d 件",
+	"All MQLs: accepted":          "全 MQL：受け入れ率",
+	"95%% interval %s–%s":         "95%% 信頼区間 %s〜%s",
+	"Rule":                        "ルール",
+	"Points":                      "点数",
+	"Verdict":                     "判定",
+	"Suggestion":                  "提案",
+	"kind:behaviour":              "行動",
+	"kind:fit":                    "属性",
+	"kind:condition":              "MQL 条件",
+	"line %d":                     "%d 行目",
+	"The suggestions as a diff of the rules file":                             "提案（ルールファイルの差分）",
+	"The same as JSON or as a diff":                                           "同じ内容を JSON・差分で",
 	"Choose one CSV file of recipients (an email column, any other columns).": "受信者の CSV ファイルを 1 つ選んでください（email 列と任意の列）。",
-	"no list uploaded yet": "リスト未アップロード",
-	"in the last list uploaded (%s); earlier lists not added": "最後にアップロードしたリスト（%s）の人数。それ以前のリストは含みません",
+	"no list uploaded yet":                                                    "リスト未アップロード",
+	"in the last list uploaded (%s); earlier lists not added":                 "最後にアップロードしたリスト（%s）の人数。それ以前のリストは含みません",
 	// Stage change reasons, how a person or browser became known.
 	"scoring": "スコアリング", "identified": "本人特定", "recycled": "ナーチャリングに戻す",
 	"recycle":  "ナーチャリングに戻す", // the rule of a reset (rulebook's recycle)
@@ -319,6 +340,7 @@ func init() {
 
 // en holds the English for keys that are not English text themselves.
 var en = map[string]string{
+	"kind:behaviour": "behaviour", "kind:fit": "fit", "kind:condition": "MQL condition",
 	"via:form": "form", "via:click": "newsletter click", "via:list": "list import", "via:identify": "identify (API)", "via:": "—",
 	"page_view": "page view", "download": "download", "outbound": "outbound link", "form_submit": "form submit",
 	"email_click": "newsletter click", "email_open": "newsletter open", "identify": "identified", "offline": "offline touch",

@@ -3,6 +3,8 @@
 // STEPS (comma-separated) says what to do:
 //   upload: upload $LIST on campaign $CAMPAIGN's page, save the download
 //           as $DOWNLOAD;
+//   suggest: follow the rules page's link to the suggestions, then ask
+//           with $MIN answered MQLs;
 // Screenshots in $SHOTS. Prints what it saw for the Go test to check.
 import { signIn } from './signin.mjs';
 import { launch, watchErrors } from './pages.mjs';
@@ -16,7 +18,7 @@ const context = await browser.newContext({ viewport: { width: 1280, height: 900 
 const page = await context.newPage();
 watchErrors(page, errors);
 const out = { errors };
-await signIn(page, base + 'campaigns/' + process.env.CAMPAIGN, process.env.TOKEN, { label: '管理トークン', button: 'サインイン' });
+await signIn(page, base + (process.env.START || ''), process.env.TOKEN, { label: '管理トークン', button: 'サインイン' });
 
 if (steps.includes('upload')) {
   await page.getByLabel('受信者 CSV').setInputFiles(process.env.LIST);
@@ -26,6 +28,23 @@ if (steps.includes('upload')) {
   await d.saveAs(process.env.DOWNLOAD);
   out.upload = { file: d.suggestedFilename(), url: page.url() };
   if (shots) await page.screenshot({ path: `${shots}/ops-upload.png`, fullPage: true });
+}
+if (steps.includes('suggest')) {
+  await page.goto(base + 'rules');
+  const before = errors.length;
+  const answered = page.waitForResponse((r) => r.url().includes('/rules/suggestions'));
+  await page.getByRole('link', { name: '営業の結果からの提案' }).click();
+  const resp = await answered;
+  await page.waitForLoadState('load');
+  // Chromium logs the page's 409 answer (as meant) as a failed resource.
+  errors.splice(before, errors.length - before, ...errors.slice(before).filter((e) => !/status of 409/.test(e)));
+  out.suggest = { status: resp.status(), type: resp.headers()['content-type'], lang: await page.getAttribute('html', 'lang'), text: await page.locator('main').innerText() };
+  if (shots) await page.screenshot({ path: `${shots}/ops-suggest-few.png`, fullPage: true });
+  await page.getByLabel('必要な回答済み MQL 数').fill(process.env.MIN);
+  await page.getByRole('button', { name: '提案を表示' }).click();
+  await page.waitForLoadState('load');
+  out.suggested = { url: page.url(), text: await page.locator('main').innerText(), rows: await page.locator('tbody tr').count() };
+  if (shots) await page.screenshot({ path: `${shots}/ops-suggest.png`, fullPage: true });
 }
 console.log(JSON.stringify(out));
 await browser.close();

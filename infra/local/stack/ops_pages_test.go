@@ -15,6 +15,8 @@ import (
 
 	"github.com/baton-hq/baton/infra/local/stack"
 	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/rulebook"
+	"github.com/baton-hq/baton/internal/testutil/repo"
 )
 
 // opsStack is a Tokyo stack with KPI targets and a campaign, on a manual
@@ -38,7 +40,7 @@ func opsBrowser(t *testing.T, s *stack.Stack, steps string, env ...string) map[s
 	t.Helper()
 	needChromium(t, "the workspace must be tested in a browser in CI")
 	cmd := exec.Command("node", "../../../tag/browser/ops.mjs")
-	cmd.Env = append(os.Environ(), append([]string{"STEPS=" + steps, "URL=" + s.URL + "/admin/", "TOKEN=" + token, "CAMPAIGN=ops-news", "SHOTS=" + screenshotDir(t.TempDir())}, env...)...)
+	cmd.Env = append(os.Environ(), append([]string{"STEPS=" + steps, "URL=" + s.URL + "/admin/", "TOKEN=" + token, "SHOTS=" + screenshotDir(t.TempDir())}, env...)...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	if err != nil {
@@ -66,7 +68,7 @@ func TestRecipientUploadSaysRowProblems(t *testing.T) {
 	dir := t.TempDir()
 	list, download := filepath.Join(dir, "list.csv"), filepath.Join(dir, "download.csv")
 	os.WriteFile(list, []byte("email,name\nyamada@maker.example,山田\nnot-an-email,鈴木\n,佐藤\n"), 0o600)
-	res := opsBrowser(t, s, "upload", "LIST="+list, "DOWNLOAD="+download)
+	res := opsBrowser(t, s, "upload", "START=campaigns/ops-news", "LIST="+list, "DOWNLOAD="+download)
 	b, err := os.ReadFile(download)
 	if err != nil {
 		t.Fatalf("%v %s", err, res["upload"])
@@ -106,5 +108,46 @@ func TestRecipientUploadSaysRowProblems(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("X-Baton-Row-Errors"), `"line":2`) || string(api) != "\ufeffemail,name,baton_token\nnot-an-email,x,\n" {
 		t.Fatalf("API: %d %v %q", resp.StatusCode, resp.Header, api)
+	}
+}
+
+// TestSuggestionsPage: the rules page's link to the suggestions opens a
+// page, not JSON: in Japanese, the refusal (too few outcomes) said in
+// Japanese above a form to ask with fewer; asked with fewer, every rule's
+// evidence in a table with its verdict in Japanese and the proposal.
+func TestSuggestionsPage(t *testing.T) {
+	s, _, _ := labHistory(t)
+	res := opsBrowser(t, s, "suggest", "START=rules", "MIN=10")
+	var few struct {
+		Status           int
+		Type, Lang, Text string
+	}
+	json.Unmarshal(res["suggest"], &few)
+	if few.Status != 409 || !strings.HasPrefix(few.Type, "text/html") || few.Lang != "ja" ||
+		!strings.Contains(few.Text, "提案するには営業の回答が足りません。回答（受け入れまたは差し戻し）済みの MQL は 10 件で、30 件以上必要です（min_outcomes）。") {
+		t.Fatalf("too few: %s", res["suggest"])
+	}
+	var got struct {
+		URL, Text string
+		Rows      int
+	}
+	json.Unmarshal(res["suggested"], &got)
+	t.Logf("%s", got.Text)
+	shipped, err := rulebook.Load(filepath.Join(repo.Root(t), "infra", "rules.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(got.URL, "/admin/rules/suggestions?min_outcomes=10") || got.Rows != len(shipped.Behaviour)+7+len(shipped.MQL) {
+		t.Fatalf("suggestions: %s", res["suggested"])
+	}
+	for _, want := range []string{"営業の結果からの提案", "全 MQL：受け入れ率\n50%", "mql[0].min_behaviour 40 → 61", "行動スコア 61 未満では差し戻し", "+    min_behaviour: 61"} {
+		if !strings.Contains(got.Text, strings.ReplaceAll(want, "\\n", "\n")) {
+			t.Errorf("suggestions page lacks %q", want)
+		}
+	}
+	for _, en := range []string{"better than", "worse than", "no clear difference", "too few outcomes", "accepted)"} {
+		if strings.Contains(got.Text, en) {
+			t.Errorf("English %q on the Japanese page", en)
+		}
 	}
 }
