@@ -161,6 +161,22 @@ func (p page) Score(f float64) string {
 	return strconv.FormatFloat(f, 'f', 1, 64)
 }
 
+// Date is a YYYY-MM-DD date in the language's format (as it is when it
+// is no such date).
+func (p page) Date(s string) string {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return s
+	}
+	if p.L == "ja" {
+		return t.Format("2006年1月2日")
+	}
+	return t.Format("2 Jan 2006")
+}
+
+// Zone names the configured time zone as its clocks say it now (JST).
+func (p page) Zone() string { return p.Now.In(p.Loc).Format("MST") }
+
 // Attr names a person attribute (company, title...) in the page's language.
 func (p page) Attr(k string) string {
 	if j, ok := ja["attr:"+k]; ok && p.L == "ja" {

@@ -115,7 +115,7 @@ func (h *Handler) mintList(r *http.Request, campaign string, list io.Reader, now
 func sendList(w http.ResponseWriter, campaign string, out []byte, res recipientcsv.Result) {
 	errs, _ := json.Marshal(res.Errors)
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+campaign+`-recipients.csv"`)
+	attachment(w, campaign+"-recipients.csv") // a list, of no period
 	w.Header().Set("X-Baton-Minted", itoa(res.Minted))
 	if len(errs) < 8000 {
 		w.Header().Set("X-Baton-Row-Errors", string(errs))

@@ -5,6 +5,9 @@
 //           as $DOWNLOAD;
 //   suggest: follow the rules page's link to the suggestions, then ask
 //           with $MIN answered MQLs;
+//   dashboard: read the KPI section as it opens, then pick $FROM to $TO
+//           and read it again; download the KPI's and the funnel's CSV,
+//           saving their file names.
 // Screenshots in $SHOTS. Prints what it saw for the Go test to check.
 import { signIn } from './signin.mjs';
 import { launch, watchErrors } from './pages.mjs';
@@ -45,6 +48,24 @@ if (steps.includes('suggest')) {
   await page.waitForLoadState('load');
   out.suggested = { url: page.url(), text: await page.locator('main').innerText(), rows: await page.locator('tbody tr').count() };
   if (shots) await page.screenshot({ path: `${shots}/ops-suggest.png`, fullPage: true });
+}
+if (steps.includes('dashboard')) {
+  await page.goto(base);
+  const kpi = async () => ({ heads: await page.locator('section.kpi h2').allInnerTexts(), text: await page.locator('section.kpi').allInnerTexts() });
+  out.kpiNow = await kpi();
+  if (shots) await page.screenshot({ path: `${shots}/ops-dashboard-now.png`, fullPage: true });
+  await page.getByLabel('開始').fill(process.env.FROM);
+  await page.getByLabel('終了').fill(process.env.TO);
+  await page.getByRole('button', { name: '絞り込む' }).click();
+  await page.waitForLoadState('load');
+  out.kpiPicked = { url: page.url(), ...(await kpi()) };
+  if (shots) await page.screenshot({ path: `${shots}/ops-dashboard-picked.png`, fullPage: true });
+  out.files = {};
+  for (const name of ['KPI', 'ファネル']) {
+    const download = page.waitForEvent('download');
+    await page.locator('p.csv').getByRole('link', { name, exact: true }).click();
+    out.files[name] = (await download).suggestedFilename();
+  }
 }
 console.log(JSON.stringify(out));
 await browser.close();

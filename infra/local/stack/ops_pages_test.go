@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"os"
 	"os/exec"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/baton-hq/baton/infra/local/stack"
 	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/reports"
 	"github.com/baton-hq/baton/internal/rulebook"
 	"github.com/baton-hq/baton/internal/testutil/repo"
 )
@@ -22,10 +25,15 @@ import (
 // opsStack is a Tokyo stack with KPI targets and a campaign, on a manual
 // clock, for the Japanese marketing-ops user's pages.
 func opsStack(t *testing.T, now time.Time) (*stack.Stack, *clock.Manual) {
+	return opsStackTargets(t, now, "{mql: 4, customer: 1}")
+}
+
+// opsStackTargets is opsStack with the kpi_targets given (YAML).
+func opsStackTargets(t *testing.T, now time.Time, targets string) (*stack.Stack, *clock.Manual) {
 	t.Helper()
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "baton.yaml")
-	os.WriteFile(cfg, []byte("timezone: Asia/Tokyo\nlink_hosts: [www.example.com]\nkpi_targets: {mql: 4, customer: 1}\n"), 0o600)
+	os.WriteFile(cfg, []byte("timezone: Asia/Tokyo\nlink_hosts: [www.example.com]\nkpi_targets: "+targets+"\n"), 0o600)
 	clk := clock.NewManual(now)
 	s := stack.ForTestClock(t, map[string]string{"BATON_CONFIG": cfg}, clk.Now)
 	if code, b := do(t, "POST", s.URL+"/admin/links", token, `{"campaign":"ops-news","name":"12月のお知らせ","urls":["https://www.example.com/pricing"]}`); code != 200 && code != 201 {
@@ -149,5 +157,73 @@ func TestSuggestionsPage(t *testing.T) {
 		if strings.Contains(got.Text, en) {
 			t.Errorf("English %q on the Japanese page", en)
 		}
+	}
+}
+
+// TestDashboardKPIFollowsPeriod: in Tokyo, the dashboard's KPI is this
+// month's until a period is picked, then the picked months' (a lead in
+// October counted in October's KPI, seen in December), each saying the
+// days it covers. The elapsed share is rounded once, from the exact share:
+// the clock is put where rounding the API's three decimals again would
+// say one percent more. The CSV downloads name the period they cover.
+func TestDashboardKPIFollowsPeriod(t *testing.T) {
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	october := time.Date(2026, 10, 15, 11, 0, 0, 0, tokyo)
+	s, clk := opsStackTargets(t, october, "{lead: 3, mql: 4}")
+	resp, err := http.Post(s.URL+"/e", "text/plain", strings.NewReader(`{"type":"form_submit","messageId":"oct-1","anonymousId":"oct-visitor-1","properties":{"url":"https://www.example.com/contact","fields":{"email":"oct@maker.example"}}}`))
+	if err != nil || resp.StatusCode != 204 {
+		t.Fatalf("POST /e: %v %v", err, resp)
+	}
+	settle(t, s)
+	// A December moment whose elapsed share, rounded to the API's 0.001
+	// and then to a whole percent, differs from the share rounded once.
+	cal := s.App.Admin.Reports.Calendar
+	start, end := reports.MonthOf(cal, time.Date(2026, 12, 1, 0, 0, 0, 0, tokyo))
+	var now time.Time
+	var once, twice string
+	for at := start.AddDate(0, 0, 14); at.Before(end); at = at.Add(time.Minute) {
+		e := reports.Elapsed(cal, start, end, at)
+		once, twice = fmt.Sprintf("%.0f%%", e*100), fmt.Sprintf("%.0f%%", math.Round(e*1000)/1000*100)
+		if once != twice {
+			now = at
+			break
+		}
+	}
+	if now.IsZero() {
+		t.Fatal("no moment in December where rounding twice differs")
+	}
+	clk.Set(now)
+	res := opsBrowser(t, s, "dashboard", "START=", "FROM=2026-10-01", "TO=2026-10-31")
+	var kpiNow, kpiPicked struct {
+		URL         string
+		Heads, Text []string
+	}
+	json.Unmarshal(res["kpiNow"], &kpiNow)
+	json.Unmarshal(res["kpiPicked"], &kpiPicked)
+	t.Logf("now %s: once %s, twice %s\n%s\n%s", now, once, twice, res["kpiNow"], res["kpiPicked"])
+	if len(kpiNow.Heads) != 1 || kpiNow.Heads[0] != "KPI 2026-12: 目標と着地見込み" || !strings.Contains(kpiNow.Text[0], "2026年12月1日〜2026年12月31日（JST）の実績") ||
+		!strings.Contains(kpiNow.Text[0], "この月の営業時間の "+once+" が経過") {
+		t.Errorf("this month's KPI: %s (elapsed rounded once: %s, twice: %s)", res["kpiNow"], once, twice)
+	}
+	if len(kpiPicked.Heads) != 1 || kpiPicked.Heads[0] != "KPI 2026-10: 目標と着地見込み" || !strings.Contains(kpiPicked.Text[0], "2026年10月1日〜2026年10月31日（JST）の実績") ||
+		!strings.Contains(kpiPicked.Text[0], "この月の営業時間の 100% が経過") || !strings.Contains(kpiPicked.Text[0], "リード\t3\t1\t33%") {
+		t.Errorf("the picked period's KPI: %s", res["kpiPicked"])
+	}
+	// The API: a period answers each of its months; a month, as before.
+	code, b := do(t, "GET", s.URL+"/admin/reports/kpi?from=2026-10-20&to=2026-11-05", token, "")
+	var months struct{ Months []reports.KPIReport }
+	if code != 200 || json.Unmarshal(b, &months) != nil || len(months.Months) != 2 || months.Months[0].Month != "2026-10" || months.Months[0].Rows[0].Actual != 1 ||
+		months.Months[1].From != "2026-11-01" || months.Months[1].To != "2026-11-30" {
+		t.Errorf("kpi for a period: %d %s", code, b)
+	}
+	code, b = do(t, "GET", s.URL+"/admin/reports/kpi?month=2026-10", token, "")
+	var one reports.KPIReport
+	if code != 200 || json.Unmarshal(b, &one) != nil || one.Month != "2026-10" || one.Elapsed != 1 || one.Rows[0].Actual != 1 {
+		t.Errorf("kpi for a month: %d %s", code, b)
+	}
+	var files map[string]string
+	json.Unmarshal(res["files"], &files)
+	if files["KPI"] != "kpi_2026-10-01_2026-10-31.csv" || files["ファネル"] != "funnel_2026-10-01_2026-10-31.csv" {
+		t.Errorf("file names: %v", files)
 	}
 }
