@@ -10,7 +10,6 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
-	"math"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -21,6 +20,7 @@ import (
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/table"
 )
 
@@ -153,13 +153,11 @@ func (p page) N(n int) string {
 	return s
 }
 
-// Score formats a score: whole when whole, else one decimal.
-func (p page) Score(f float64) string {
-	if f == math.Trunc(f) {
-		return strconv.FormatFloat(f, 'f', 0, 64)
-	}
-	return strconv.FormatFloat(f, 'f', 1, 64)
-}
+// Score formats a score as everywhere else (qualify.ScoreText).
+func (p page) Score(f float64) string { return qualify.ScoreText(f) }
+
+// Fact is a stored MQL reason with its score at Score's precision.
+func (p page) Fact(s string) string { return qualify.FactText(s) }
 
 // Date is a YYYY-MM-DD date in the language's format (as it is when it
 // is no such date).

@@ -8,6 +8,7 @@
 //   dashboard: read the KPI section as it opens, then pick $FROM to $TO
 //           and read it again; download the KPI's and the funnel's CSV,
 //           saving their file names.
+//   person: read person $PERSON's scores (the header) and MQL reasons.
 // Screenshots in $SHOTS. Prints what it saw for the Go test to check.
 import { signIn } from './signin.mjs';
 import { launch, watchErrors } from './pages.mjs';
@@ -66,6 +67,14 @@ if (steps.includes('dashboard')) {
     await page.locator('p.csv').getByRole('link', { name, exact: true }).click();
     out.files[name] = (await download).suggestedFilename();
   }
+}
+if (steps.includes('person')) {
+  await page.goto(base + 'people/' + process.env.PERSON);
+  out.person = {
+    header: await page.locator('.stats div').filter({ hasText: '行動スコア' }).locator('b').innerText(),
+    reasons: await page.locator('.card ul.plain').first().locator('li').allInnerTexts(),
+  };
+  if (shots) await page.screenshot({ path: `${shots}/ops-person.png`, fullPage: true });
 }
 console.log(JSON.stringify(out));
 await browser.close();

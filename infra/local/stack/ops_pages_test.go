@@ -17,6 +17,7 @@ import (
 
 	"github.com/baton-hq/baton/infra/local/stack"
 	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/reports"
 	"github.com/baton-hq/baton/internal/rulebook"
 	"github.com/baton-hq/baton/internal/testutil/repo"
@@ -225,5 +226,54 @@ func TestDashboardKPIFollowsPeriod(t *testing.T) {
 	json.Unmarshal(res["files"], &files)
 	if files["KPI"] != "kpi_2026-10-01_2026-10-31.csv" || files["ファネル"] != "funnel_2026-10-01_2026-10-31.csv" {
 		t.Errorf("file names: %v", files)
+	}
+}
+
+// TestScoreOnePrecision: a lead whose score decayed before the form that
+// qualified them: the Japanese person page's header and the MQL's reason
+// say the score at one precision (qualify.ScoreText: one decimal), not
+// 55.6 above and 55.64 below; the summary sales get says it the same way.
+func TestScoreOnePrecision(t *testing.T) {
+	clk := clock.NewManual(time.Date(2026, 11, 2, 1, 0, 0, 0, time.UTC))
+	s := stack.ForTestClock(t, nil, clk.Now)
+	send := func(body string) {
+		t.Helper()
+		resp, err := http.Post(s.URL+"/e", "text/plain", strings.NewReader(body))
+		if err != nil || resp.StatusCode != 204 {
+			t.Fatalf("POST /e: %v %v", err, resp)
+		}
+		resp.Body.Close()
+	}
+	send(`{"type":"page_view","messageId":"dec-1","anonymousId":"decay-visitor","properties":{"url":"https://www.example.com/pricing"}}`)
+	send(`{"type":"download","messageId":"dec-2","anonymousId":"decay-visitor","properties":{"url":"https://www.example.com/files/whitepaper.pdf"}}`)
+	settle(t, s)
+	clk.Advance(10 * 24 * time.Hour) // a third of the half-life: 26 points decay to 20.64
+	send(`{"type":"form_submit","messageId":"dec-3","anonymousId":"decay-visitor","properties":{"url":"https://www.example.com/contact","form":{"id":"contact"},"fields":{"email":"decay@maker.example","title":"部長","employees":"500"}}}`)
+	settle(t, s)
+	p, err := s.App.People.ByEmail(t.Context(), "decay@maker.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mqls, err := s.App.Qualifier.MQLs(t.Context(), p.ID)
+	if err != nil || len(mqls) != 1 {
+		t.Fatalf("MQLs: %v %v", mqls, err)
+	}
+	score := mqls[0].Verdict.Behaviour
+	if score == qualify.ScoreRound(score) {
+		t.Fatalf("the score %v has no second decimal: the test shows nothing", score)
+	}
+	res := opsBrowser(t, s, "person", "START=people/"+p.ID, "PERSON="+p.ID)
+	var shown struct {
+		Header  string
+		Reasons []string
+	}
+	json.Unmarshal(res["person"], &shown)
+	want := qualify.ScoreText(score)
+	if shown.Header != want || len(shown.Reasons) == 0 || shown.Reasons[0] != "行動スコア "+want+" ≥ 40" {
+		t.Fatalf("score %v: header %q, reasons %q; want %s in both", score, shown.Header, shown.Reasons, want)
+	}
+	// A fact stored before (two decimals) reads the same on the page.
+	if got := (qualify.FactText(fmt.Sprintf("behaviour %g >= 40", score))); got != "behaviour "+want+" >= 40" {
+		t.Errorf("stored fact: %q", got)
 	}
 }
