@@ -227,6 +227,27 @@ func TestDashboardKPIFollowsPeriod(t *testing.T) {
 	if files["KPI"] != "kpi_2026-10-01_2026-10-31.csv" || files["ファネル"] != "funnel_2026-10-01_2026-10-31.csv" {
 		t.Errorf("file names: %v", files)
 	}
+	// Every CSV bounded by a period names it; the same as the API's.
+	for path, want := range map[string]string{
+		"/admin/reports/revenue?format=csv&from=2026-10-01&to=2026-10-31":   "revenue_2026-10-01_2026-10-31.csv",
+		"/admin/reports/reps?format=csv&from=2026-10-01&to=2026-10-31":      "reps_2026-10-01_2026-10-31.csv",
+		"/admin/reports/sla?format=csv&from=2026-10-01":                     "sla_2026-10-01_" + now.Format("2006-01-02") + ".csv",
+		"/admin/reports/attribution?format=csv&to=2026-10-31":               "attribution_until_2026-10-31.csv",
+		"/admin/reports/kpi?format=csv&month=2026-11":                       "kpi_2026-11-01_2026-11-30.csv",
+		"/admin/audit?format=csv&from=2026-10-01&to=2026-10-31":             "audit_2026-10-01_2026-10-31.csv",
+		"/admin/reports/funnel?format=csv&from=2026-10-01T00:00:00%2B09:00": "funnel_2026-10-01_" + now.Format("2006-01-02") + ".csv",
+	} {
+		req, _ := http.NewRequest("GET", s.URL+path, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if cd := resp.Header.Get("Content-Disposition"); resp.StatusCode != 200 || cd != `attachment; filename=`+want {
+			t.Errorf("%s: %d %q, want %s", path, resp.StatusCode, cd, want)
+		}
+	}
 }
 
 // TestScoreOnePrecision: a lead whose score decayed before the form that
