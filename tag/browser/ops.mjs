@@ -7,11 +7,12 @@
 //           with $MIN answered MQLs;
 //   dashboard: read the KPI section as it opens, then pick $FROM to $TO
 //           and read it again; download the KPI's and the funnel's CSV,
-//           saving their file names.
+//           saving their file names; pick $FROM2 to $TO2 (months not
+//           begun) and read it again.
 //   person: read person $PERSON's scores (the header) and MQL reasons.
 // Screenshots in $SHOTS. Prints what it saw for the Go test to check.
 import { signIn } from './signin.mjs';
-import { launch, watchErrors } from './pages.mjs';
+import { fits, launch, watchErrors } from './pages.mjs';
 
 const base = process.env.URL; // .../admin/
 const shots = process.env.SHOTS;
@@ -49,6 +50,7 @@ if (steps.includes('suggest')) {
   await page.waitForLoadState('load');
   out.suggested = { url: page.url(), text: await page.locator('main').innerText(), rows: await page.locator('tbody tr').count() };
   if (shots) await page.screenshot({ path: `${shots}/ops-suggest.png`, fullPage: true });
+  out.suggested.over = await fits(page, 'ops-suggest', shots);
 }
 if (steps.includes('dashboard')) {
   await page.goto(base);
@@ -60,7 +62,15 @@ if (steps.includes('dashboard')) {
   await page.getByRole('button', { name: '絞り込む' }).click();
   await page.waitForLoadState('load');
   out.kpiPicked = { url: page.url(), ...(await kpi()) };
+  out.kpiPicked.over = await fits(page, 'ops-dashboard-picked', shots);
   if (shots) await page.screenshot({ path: `${shots}/ops-dashboard-picked.png`, fullPage: true });
+  // A period into months not begun yet.
+  await page.getByLabel('開始').fill(process.env.FROM2);
+  await page.getByLabel('終了').fill(process.env.TO2);
+  await page.getByRole('button', { name: '絞り込む' }).click();
+  await page.waitForLoadState('load');
+  out.kpiAhead = await kpi();
+  await page.goBack();
   out.files = {};
   for (const name of ['KPI', 'ファネル']) {
     const download = page.waitForEvent('download');

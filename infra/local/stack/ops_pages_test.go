@@ -139,6 +139,7 @@ func TestSuggestionsPage(t *testing.T) {
 	var got struct {
 		URL, Text string
 		Rows      int
+		Over      []any
 	}
 	json.Unmarshal(res["suggested"], &got)
 	t.Logf("%s", got.Text)
@@ -146,7 +147,7 @@ func TestSuggestionsPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasSuffix(got.URL, "/admin/rules/suggestions?min_outcomes=10") || got.Rows != len(shipped.Behaviour)+7+len(shipped.MQL) {
+	if !strings.HasSuffix(got.URL, "/admin/rules/suggestions?min_outcomes=10") || got.Rows != len(shipped.Behaviour)+7+len(shipped.MQL) || len(got.Over) > 0 {
 		t.Fatalf("suggestions: %s", res["suggested"])
 	}
 	for _, want := range []string{"営業の結果からの提案", "全 MQL：受け入れ率\n50%", "mql[0].min_behaviour 40 → 61", "行動スコア 61 未満では差し戻し", "+    min_behaviour: 61"} {
@@ -194,11 +195,13 @@ func TestDashboardKPIFollowsPeriod(t *testing.T) {
 		t.Fatal("no moment in December where rounding twice differs")
 	}
 	clk.Set(now)
-	res := opsBrowser(t, s, "dashboard", "START=", "FROM=2026-10-01", "TO=2026-10-31")
-	var kpiNow, kpiPicked struct {
+	res := opsBrowser(t, s, "dashboard", "START=", "FROM=2026-10-01", "TO=2026-10-31", "FROM2=2026-12-20", "TO2=2027-01-10")
+	var kpiNow, kpiPicked, kpiAhead struct {
 		URL         string
 		Heads, Text []string
+		Over        []any
 	}
+	json.Unmarshal(res["kpiAhead"], &kpiAhead)
 	json.Unmarshal(res["kpiNow"], &kpiNow)
 	json.Unmarshal(res["kpiPicked"], &kpiPicked)
 	t.Logf("now %s: once %s, twice %s\n%s\n%s", now, once, twice, res["kpiNow"], res["kpiPicked"])
@@ -221,6 +224,15 @@ func TestDashboardKPIFollowsPeriod(t *testing.T) {
 	var one reports.KPIReport
 	if code != 200 || json.Unmarshal(b, &one) != nil || one.Month != "2026-10" || one.Elapsed != 1 || one.Rows[0].Actual != 1 {
 		t.Errorf("kpi for a month: %d %s", code, b)
+	}
+	if len(kpiPicked.Over) > 0 {
+		t.Errorf("the dashboard does not fit: %v", kpiPicked.Over)
+	}
+	// A period running into January: December's KPI and January's, not
+	// begun, with no run rate (it was "behind" with 0.0).
+	if len(kpiAhead.Heads) != 2 || kpiAhead.Heads[1] != "KPI 2027-01: 目標と着地見込み" || !strings.Contains(kpiAhead.Text[1], "リード\t3\t0\t0%\t—\t—\t未開始") ||
+		!strings.Contains(kpiAhead.Text[0], "この月の営業時間の "+once+" が経過") {
+		t.Errorf("a period into months not begun: %s", res["kpiAhead"])
 	}
 	var files map[string]string
 	json.Unmarshal(res["files"], &files)
