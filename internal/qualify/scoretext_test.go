@@ -1,6 +1,9 @@
 package qualify
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestScoreText: one precision for every score shown to a person; a
 // stored fact with two decimals reads as the header beside it does, and a
@@ -22,4 +25,23 @@ func TestScoreText(t *testing.T) {
 			t.Errorf("FactText(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// FuzzFactText: any stored fact reads back without a panic; a fact that
+// is not a behaviour threshold stays as it is, and one that is keeps its
+// threshold.
+func FuzzFactText(f *testing.F) {
+	for _, s := range []string{"behaviour 5.82 >= 5", "behaviour -0.04 >= -1", "grade A", "behaviour 1e400 >= 5", "behaviour 5 >= 5.04"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, fact string) {
+		got := FactText(fact)
+		if m := scoreFact.FindStringSubmatch(fact); m == nil {
+			if got != fact {
+				t.Fatalf("%q changed to %q", fact, got)
+			}
+		} else if !strings.HasSuffix(got, " >= "+m[2]) {
+			t.Fatalf("%q lost its threshold: %q", fact, got)
+		}
+	})
 }

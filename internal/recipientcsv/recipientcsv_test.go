@@ -126,6 +126,22 @@ func FuzzMint(f *testing.F) {
 		if res.Minted < 0 || !strings.Contains(out.String(), TokenColumn) {
 			t.Fatalf("output without the token column: %q", out.String())
 		}
+		// With a reason column: as many rows, the column there exactly when
+		// a row had a problem.
+		var said bytes.Buffer
+		res2, err := MintWith(bytes.NewReader(in), &said, tokens, Options{ReasonColumn: "problem", CRLF: true})
+		if err != nil || res2.Minted != res.Minted || len(res2.Errors) != len(res.Errors) {
+			t.Fatalf("with reasons: %+v %v, without: %+v", res2, err, res)
+		}
+		plain, err1 := csv.NewReader(strings.NewReader(strings.TrimPrefix(out.String(), "\ufeff"))).Read()
+		with, err2 := csv.NewReader(strings.NewReader(strings.TrimPrefix(said.String(), "\ufeff"))).Read()
+		added := 0
+		if len(res.Errors) > 0 {
+			added = 1
+		}
+		if err1 != nil || err2 != nil || len(with) != len(plain)+added {
+			t.Fatalf("header %q with reasons, %q without, %d errors (%v %v)", with, plain, len(res.Errors), err1, err2)
+		}
 	})
 }
 
