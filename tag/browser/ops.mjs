@@ -31,7 +31,7 @@ if (steps.includes('upload')) {
   await page.getByRole('button', { name: 'アップロードしてトークン付きでダウンロード' }).click();
   const d = await download;
   await d.saveAs(process.env.DOWNLOAD);
-  out.upload = { file: d.suggestedFilename(), url: page.url() };
+  out.upload = { file: d.suggestedFilename(), url: page.url(), about: await page.locator('main p', { hasText: 'キャンペーン ID' }).innerText() };
   if (shots) await page.screenshot({ path: `${shots}/ops-upload.png`, fullPage: true });
 }
 if (steps.includes('suggest')) {

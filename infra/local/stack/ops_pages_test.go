@@ -105,6 +105,12 @@ func TestRecipientUploadSaysRowProblems(t *testing.T) {
 			t.Errorf("row %d: %q, want %q", i, rows[i], want[i])
 		}
 	}
+	// A campaign made without UTM parameters says none (it said "utm /").
+	var upload struct{ File, About string }
+	json.Unmarshal(res["upload"], &upload)
+	if upload.File != "ops-news-recipients.csv" || strings.Contains(upload.About, "utm") || !strings.Contains(upload.About, "ops-news") {
+		t.Errorf("the campaign page: %s", res["upload"])
+	}
 	// The API's answer: the list's columns, the problems in the header.
 	req, _ := http.NewRequest("POST", s.URL+"/admin/recipients?campaign=ops-news", strings.NewReader("email,name\nnot-an-email,x\n"))
 	req.Header.Set("Authorization", "Bearer "+token)
