@@ -117,6 +117,9 @@ func sendList(w http.ResponseWriter, campaign string, out []byte, res recipientc
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	attachment(w, campaign+"-recipients.csv") // a list, of no period
 	w.Header().Set("X-Baton-Minted", itoa(res.Minted))
+	// The count always: the list itself is left out of a header past what
+	// proxies pass, and a client must still know rows were refused.
+	w.Header().Set("X-Baton-Row-Error-Count", itoa(len(res.Errors)))
 	if len(errs) < 8000 {
 		w.Header().Set("X-Baton-Row-Errors", string(errs))
 	}

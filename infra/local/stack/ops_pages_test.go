@@ -121,7 +121,7 @@ func TestRecipientUploadSaysRowProblems(t *testing.T) {
 	}
 	api, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("X-Baton-Row-Errors"), `"line":2`) || string(api) != "\ufeffemail,name,baton_token\nnot-an-email,x,\n" {
+	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("X-Baton-Row-Errors"), `"line":2`) || resp.Header.Get("X-Baton-Row-Error-Count") != "1" || string(api) != "\ufeffemail,name,baton_token\nnot-an-email,x,\n" {
 		t.Fatalf("API: %d %v %q", resp.StatusCode, resp.Header, api)
 	}
 }
