@@ -58,7 +58,12 @@ type Options struct {
 	// row has no token where the row is. A list without problems keeps
 	// its columns.
 	ReasonColumn string
-	Say          func(RowError) string // nil: "line N: reason"
+	// ReasonNames are the reason column's names in every language: a
+	// list downloaded with reasons, fixed and uploaded again, has that
+	// column refilled in place (emptied without problems), never taken as
+	// the people's attributes.
+	ReasonNames []string
+	Say         func(RowError) string // nil: "line N: reason"
 	// CRLF writes Excel's line ends whatever the upload's were.
 	CRLF bool
 }
@@ -88,9 +93,18 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 	if err != nil {
 		return Result{}, fmt.Errorf("header: %w", err)
 	}
-	emailCol, tokenCol := -1, -1
+	emailCol, tokenCol, reasonCol := -1, -1, -1
+	reasonNames := map[string]bool{}
+	if opts.ReasonColumn != "" {
+		for _, n := range append([]string{opts.ReasonColumn}, opts.ReasonNames...) {
+			reasonNames[strings.ToLower(strings.TrimSpace(n))] = true
+		}
+	}
 	for i, h := range header {
 		n := strings.ToLower(strings.TrimSpace(h))
+		if reasonCol < 0 && reasonNames[n] {
+			reasonCol = i
+		}
 		if emailCol < 0 && emailHeaders[n] {
 			emailCol = i
 		}
@@ -151,7 +165,7 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 			}
 			fields := map[string]string{}
 			for i, h := range header {
-				if i < len(rec) && i != emailCol && i != tokenCol && rec[i] != "" {
+				if i < len(rec) && i != emailCol && i != tokenCol && i != reasonCol && rec[i] != "" {
 					fields[h] = rec[i]
 				}
 			}
@@ -168,6 +182,9 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 		}
 		res.Errors = append(res.Errors, row.reasons...)
 		row.cells[tokenCol] = token
+		if reasonCol >= 0 {
+			row.cells[reasonCol] = "" // the previous download's, refilled below
+		}
 		rows = append(rows, row)
 	}
 	say := opts.Say
@@ -175,7 +192,7 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 		say = func(e RowError) string { return fmt.Sprintf("line %d: %s", e.Line, e.Reason) }
 	}
 	reasons := opts.ReasonColumn != "" && len(res.Errors) > 0
-	if reasons {
+	if reasons && reasonCol < 0 {
 		out = append(out[:len(out):len(out)], opts.ReasonColumn)
 	}
 	bw := bufio.NewWriter(w)
@@ -190,7 +207,11 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 			for i, e := range row.reasons {
 				said[i] = say(e)
 			}
-			cells = append(cells, strings.Join(said, " / "))
+			if reasonCol >= 0 {
+				cells[reasonCol] = strings.Join(said, " / ")
+			} else {
+				cells = append(cells, strings.Join(said, " / "))
+			}
 		}
 		if err := cw.Write(append(cells, row.extra...)); err != nil {
 			return res, err

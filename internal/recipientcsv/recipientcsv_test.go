@@ -178,3 +178,26 @@ func TestExtraFieldKept(t *testing.T) {
 		t.Fatalf("%q", out)
 	}
 }
+
+// TestReasonColumnRefilled: the downloaded list, fixed and uploaded
+// again, has its reason column (in either language) refilled in place:
+// emptied where the row is now fine, never a second column, and never
+// passed on as an attribute of the people.
+func TestReasonColumnRefilled(t *testing.T) {
+	opts := Options{ReasonColumn: "problem", ReasonNames: []string{"problem", "エラー内容"}, CRLF: true}
+	var fields []map[string]string
+	mint := func(r Row) (string, error) {
+		fields = append(fields, r.Fields)
+		return tokens(r)
+	}
+	var out bytes.Buffer
+	in := "email,name,baton_token,エラー内容\r\nnow-fixed@b.example,B,,\"line 3: \"\"x\"\" is not an email address\"\r\nstill-bad,C,,line 4: x\r\n"
+	res, err := MintWith(strings.NewReader(in), &out, mint, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "\ufeffemail,name,baton_token,エラー内容\r\nnow-fixed@b.example,B,tok-now-fixed,\r\nstill-bad,C,,\"line 3: \"\"still-bad\"\" is not an email address\"\r\n"
+	if out.String() != want || res.Minted != 1 || len(fields) != 1 || len(fields[0]) != 1 || fields[0]["name"] != "B" {
+		t.Fatalf("%q\n%+v %v", out.String(), res, fields)
+	}
+}

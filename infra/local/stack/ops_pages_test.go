@@ -105,6 +105,21 @@ func TestRecipientUploadSaysRowProblems(t *testing.T) {
 			t.Errorf("row %d: %q, want %q", i, rows[i], want[i])
 		}
 	}
+	// The file fixed in Excel and uploaded again: the reasons refilled in
+	// their column (none left: emptied), never made the people's
+	// attributes.
+	fixed := strings.Replace(strings.Replace(string(text), "not-an-email,", "suzuki@maker.example,", 1), "\r\n,佐藤,", "\r\nsato@maker.example,佐藤,", 1)
+	os.WriteFile(list, []byte(fixed), 0o600)
+	again := opsBrowser(t, s, "upload", "START=campaigns/ops-news", "LIST="+list, "DOWNLOAD="+download)
+	b, _ = os.ReadFile(download)
+	rows, err = csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\ufeff")))).ReadAll()
+	if err != nil || len(rows) != 4 || strings.Join(rows[0], "|") != "email|name|baton_token|エラー内容" || rows[2][2] == "" || rows[2][3] != "" || rows[3][2] == "" || rows[3][3] != "" {
+		t.Fatalf("uploaded again: %v %s %q", err, again["upload"], b)
+	}
+	suzuki, err := s.App.People.ByEmail(t.Context(), "suzuki@maker.example")
+	if err != nil || suzuki.Attributes["name"] != "鈴木" || strings.Contains(fmt.Sprint(suzuki.Attributes, suzuki.Custom), "行目") {
+		t.Fatalf("the person from the fixed row: %+v %v", suzuki, err)
+	}
 	// A campaign made without UTM parameters says none (it said "utm /").
 	var upload struct{ File, About string }
 	json.Unmarshal(res["upload"], &upload)
