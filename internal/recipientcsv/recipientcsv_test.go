@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -136,8 +137,8 @@ func FuzzMint(f *testing.F) {
 		plain, err1 := csv.NewReader(strings.NewReader(strings.TrimPrefix(out.String(), "\ufeff"))).Read()
 		with, err2 := csv.NewReader(strings.NewReader(strings.TrimPrefix(said.String(), "\ufeff"))).Read()
 		added := 0
-		if len(res.Errors) > 0 {
-			added = 1
+		if len(res.Errors) > 0 && !slices.ContainsFunc(plain, func(h string) bool { return strings.ToLower(strings.TrimSpace(h)) == "problem" }) {
+			added = 1 // a column of that name is refilled instead
 		}
 		if err1 != nil || err2 != nil || len(with) != len(plain)+added {
 			t.Fatalf("header %q with reasons, %q without, %d errors (%v %v)", with, plain, len(res.Errors), err1, err2)
