@@ -9,7 +9,7 @@ import (
 )
 
 // attachment makes the answer a download named name: filename= for every
-// client, and filename*=UTF-8” when the name is not ASCII (RFC 6266), as
+// client, and filename* in RFC 5987's UTF-8 form when the name is not ASCII (RFC 6266), as
 // mime.FormatMediaType writes them.
 func attachment(w http.ResponseWriter, name string) {
 	cd := mime.FormatMediaType("attachment", map[string]string{"filename": name})

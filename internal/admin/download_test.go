@@ -3,6 +3,7 @@ package admin
 import (
 	"mime"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 )
@@ -32,7 +33,7 @@ func TestPeriodName(t *testing.T) {
 }
 
 // TestAttachment: an ASCII name is a plain filename=; a Japanese one is
-// written as filename*=UTF-8” that browsers decode back.
+// written as filename* in RFC 5987's UTF-8 form, which browsers decode back.
 func TestAttachment(t *testing.T) {
 	for _, name := range []string{"funnel_2026-11-01_2026-11-30.csv", "ファネル_2026-11.csv"} {
 		w := httptest.NewRecorder()
@@ -41,6 +42,9 @@ func TestAttachment(t *testing.T) {
 		disp, params, err := mime.ParseMediaType(cd)
 		if err != nil || disp != "attachment" || params["filename"] != name {
 			t.Errorf("%s: %q %v %v", name, cd, params, err)
+		}
+		if ascii := name[0] < 128; ascii == strings.Contains(strings.ToLower(cd), "filename*=utf-8''") {
+			t.Errorf("%s: %q", name, cd)
 		}
 		for _, r := range cd {
 			if r > 127 {
