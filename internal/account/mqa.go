@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/table"
 )
 
@@ -54,10 +55,10 @@ func (m MQA) Domain() string {
 func (m MQA) Summary() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "MQA (%s): %s\n", m.Condition, strings.Join(m.Reasons, "; "))
-	fmt.Fprintf(&b, "Account score %.0f (behaviour %.0f, fit %.0f)\n", m.Score, m.Behaviour, m.Fit)
+	fmt.Fprintf(&b, "Account score %s (behaviour %s, fit %s)\n", qualify.ScoreText(m.Score), qualify.ScoreText(m.Behaviour), qualify.ScoreText(m.Fit))
 	b.WriteString("People:\n")
 	for _, p := range m.People {
-		fmt.Fprintf(&b, "- %s %s (%s, %s) behaviour %.0f, last active %s\n", p.Name, p.Email, p.Title, orNone(p.Role), p.Behaviour, p.LastActive.Format("2006-01-02 15:04"))
+		fmt.Fprintf(&b, "- %s %s (%s, %s) behaviour %s, last active %s\n", p.Name, p.Email, p.Title, orNone(p.Role), qualify.ScoreText(p.Behaviour), p.LastActive.Format("2006-01-02 15:04"))
 	}
 	return b.String()
 }
@@ -113,7 +114,7 @@ func (b *Book) judge(a *Account, now time.Time) (MQA, bool) {
 	if len(have) > 0 {
 		reasons = append(reasons, "buying group: "+strings.Join(have, ", "))
 	}
-	reasons = append(reasons, fmt.Sprintf("account score %.0f", a.Score))
+	reasons = append(reasons, fmt.Sprintf("account score %g", qualify.ScoreRound(a.Score))) // qualify.ScoreText's
 	n := len(a.MQAs) + 1
 	return MQA{
 		// The raise time makes the id unique for good: an account erased

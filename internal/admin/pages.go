@@ -10,7 +10,6 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
-	"math"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -21,6 +20,7 @@ import (
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/table"
 )
 
@@ -40,7 +40,7 @@ var templateFiles embed.FS
 // pages are parsed once: each page file with the layout around it.
 var pages = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, name := range []string{"people", "person", "mqls", "campaigns", "campaign", "dashboard", "rules", "inbox", "accounts", "account", "audit"} {
+	for _, name := range []string{"people", "person", "mqls", "campaigns", "campaign", "dashboard", "rules", "inbox", "accounts", "account", "audit", "suggestions"} {
 		out[name] = template.Must(template.New(name).Funcs(pageFuncs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return out
@@ -153,13 +153,27 @@ func (p page) N(n int) string {
 	return s
 }
 
-// Score formats a score: whole when whole, else one decimal.
-func (p page) Score(f float64) string {
-	if f == math.Trunc(f) {
-		return strconv.FormatFloat(f, 'f', 0, 64)
+// Score formats a score as everywhere else (qualify.ScoreText).
+func (p page) Score(f float64) string { return qualify.ScoreText(f) }
+
+// Fact is a stored MQL reason with its score at Score's precision.
+func (p page) Fact(s string) string { return qualify.FactText(s) }
+
+// Date is a YYYY-MM-DD date in the language's format (as it is when it
+// is no such date).
+func (p page) Date(s string) string {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return s
 	}
-	return strconv.FormatFloat(f, 'f', 1, 64)
+	if p.L == "ja" {
+		return t.Format("2006年1月2日")
+	}
+	return t.Format("2 Jan 2006")
 }
+
+// Zone names the configured time zone as its clocks say it now (JST).
+func (p page) Zone() string { return p.Now.In(p.Loc).Format("MST") }
 
 // Attr names a person attribute (company, title...) in the page's language.
 func (p page) Attr(k string) string {

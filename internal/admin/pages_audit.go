@@ -198,7 +198,7 @@ func (h *Handler) auditCSV(w http.ResponseWriter, r *http.Request) {
 		header = []string{"日時（" + zone + "）", "操作者", "認証", "操作", "ルート", "ID", "ステータス", "理由", "接続元", "回数", "最終日時（" + zone + "）"}
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="audit.csv"`)
+	attachment(w, periodName("audit", ".csv", f.from, f.to, h.loc(), h.wsNow()))
 	cw := csvout.NewWriter(w, true)
 	cw.Write(header)
 	cw.WriteAll(rows) // the status is sent: a failed write leaves the client a short file

@@ -1,9 +1,9 @@
 package admin
 
 import (
-	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"mime"
 	"net/http"
 	"sort"
@@ -361,23 +361,18 @@ func (h *Handler) uploadRecipients(w http.ResponseWriter, r *http.Request) {
 	if rc.Now != nil {
 		now = rc.Now()
 	}
-	var out bytes.Buffer
-	res, err := recipientcsv.Mint(f, &out, func(row recipientcsv.Row) (string, error) {
-		return rc.mint(r.Context(), campaign, row, now)
-	})
+	// A browser shows no header: the rows' problems go in the file, in the
+	// page's language, with Excel's line ends.
+	p := page{L: h.lang(w, r)}
+	out, res, err := h.mintList(r, c.ID, f, now, recipientcsv.Options{ReasonColumn: p.T("baton_error"), ReasonNames: []string{"baton_error", ja["baton_error"]}, CRLF: true,
+		Say: func(e recipientcsv.RowError) string { return p.T(fmt.Sprintf("line %d: %s", e.Line, e.Reason)) }})
 	if err != nil {
-		h.pageError(w, r, http.StatusBadRequest, "../../", "The list could not be read: "+err.Error())
-		return
-	}
-	if l, ok := h.lister(); ok {
-		if err := l.ListMinted(r.Context(), c.ID, res.Minted); err != nil {
-			h.fail(w, r, err)
+		if errors.As(err, new(listError)) {
+			h.pageError(w, r, http.StatusBadRequest, "../../", "The list could not be read: "+err.Error())
 			return
 		}
+		h.fail(w, r, err)
+		return
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+campaign+`-recipients.csv"`)
-	w.Header().Set("X-Baton-Minted", strconv.Itoa(res.Minted))
-	w.WriteHeader(http.StatusOK)
-	w.Write(out.Bytes())
+	sendList(w, c.ID, out, res)
 }

@@ -21,8 +21,9 @@ type dashboardView struct {
 	SLA                                 []reports.SLARow
 	SLAText                             string
 	Quality                             []reports.QualityRow
-	KPI                                 reports.KPIReport
-	CSV                                 map[string]string // report -> its CSV with this page's filters (the template adds the language)
+	KPIs                                []reports.KPIReport // the months of the period picked (else this month)
+	Period                              bool                // a period was picked
+	CSV                                 map[string]string   // report -> its CSV with this page's filters (the template adds the language)
 	Error                               string
 }
 
@@ -131,7 +132,7 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	v.SLA = reports.SLA(people, f, h.Reports.SLA, h.Reports.Calendar, h.Reports.now())
 	v.SLAText = h.Reports.Calendar.Describe(h.Reports.SLA)
-	if v.KPI, field, err = h.kpi(r); err != nil {
+	if v.KPIs, v.Period, field, err = h.kpi(r); err != nil {
 		if field == "" {
 			h.fail(w, r, err)
 			return

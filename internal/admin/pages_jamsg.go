@@ -31,12 +31,23 @@ var jaPatterns = []struct {
 	{regexp.MustCompile(`^line (\d+): (.*)$`), "$1 行目：$2"},
 	{regexp.MustCompile(`^more than (\d+) recipients: split the list$`), "受信者が $1 件を超えています。リストを分けてください"},
 	{regexp.MustCompile(`^(\d+) fields, the header has (\d+)$`), "項目が $1 個あります（見出し行は $2 個）"},
+	{regexp.MustCompile(`^this person asked to be forgotten$`), "この人はデータの削除を依頼済みのため、トークンを発行しません"},
 	{regexp.MustCompile(`^no email field$`), "メールアドレスの項目がありません"},
 	{regexp.MustCompile(`^(".*") is not an email address$`), "$1 はメールアドレスではありません"},
 	// encoding/csv's, inside "line n: ...".
 	{regexp.MustCompile(`^extraneous or missing " in quoted-field$`), "引用符（\"）の閉じ忘れか余分な引用符があります"},
 	{regexp.MustCompile(`^bare " in non-quoted-field$`), "引用符で囲まれていない項目に \" があります"},
 	{regexp.MustCompile(`^wrong number of fields$`), "項目の数が見出し行と合いません"},
+	// lab's suggestions (verdicts, refusals).
+	{regexp.MustCompile(`^too few outcomes to suggest changes: sales answered (\d+) MQLs \(accepted or rejected\), at least (\d+) are needed \(min_outcomes\)$`), "提案するには営業の回答が足りません。回答（受け入れまたは差し戻し）済みの MQL は $1 件で、$2 件以上必要です（min_outcomes）"},
+	{regexp.MustCompile(`^min_outcomes must be a whole number from 1$`), "必要な回答済み MQL 数（min_outcomes）は 1 以上の整数にしてください"},
+	{regexp.MustCompile(`^too few outcomes \((\d+) answered, (\d+) needed\)$`), "判定には回答が足りません（回答 $1 件、必要 $2 件）"},
+	{regexp.MustCompile(`^(.+?); (below behaviour .*|no higher min_behaviour .*)$`), "$1。$2"},
+	{regexp.MustCompile(`^better than all MQLs \((\d+%) accepted\)$`), "全 MQL（受け入れ $1）より良い"},
+	{regexp.MustCompile(`^worse than all MQLs \((\d+%) accepted\)$`), "全 MQL（受け入れ $1）より悪い"},
+	{regexp.MustCompile(`^no clear difference from all MQLs \((\d+%) accepted\)$`), "全 MQL（受け入れ $1）と明確な差はない"},
+	{regexp.MustCompile(`^below behaviour (\S+): (\d+) rejected, (\d+) accepted$`), "行動スコア $1 未満では差し戻し $2 件、受け入れ $3 件"},
+	{regexp.MustCompile(`^no higher min_behaviour spares sales clearly more rejections than acceptances$`), "min_behaviour を上げても、減る差し戻しが減る受け入れを明確には上回りません"},
 	// links (the campaign form).
 	{regexp.MustCompile(`^destination longer than 4096 bytes$`), "リンク先 URL が 4096 バイトを超えています"},
 	{regexp.MustCompile(`^destination (".*") must be an absolute http or https URL$`), "リンク先 $1 は http または https で始まる完全な URL にしてください"},

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"time"
 
@@ -35,7 +36,8 @@ func (h *Handler) recipientRoutes(mux *http.ServeMux) {
 
 // recipients takes a CSV (email plus any columns) and answers the same CSV
 // with a baton_token column; the people are created as leads from the list.
-// Row problems are reported in the X-Baton-Row-Errors header (JSON).
+// Row problems are reported in the X-Baton-Row-Errors header (JSON); the
+// page's upload (uploadRecipients) says them in the file too.
 func (h *Handler) recipients(w http.ResponseWriter, r *http.Request) {
 	rc := h.Recipients
 	if rc.Keyring == nil {
@@ -52,12 +54,35 @@ func (h *Handler) recipients(w http.ResponseWriter, r *http.Request) {
 		now = rc.Now()
 	}
 	body := http.MaxBytesReader(w, r.Body, recipientcsv.MaxBytes)
+	out, res, err := h.mintList(r, campaign, body, now, recipientcsv.Options{})
+	if err != nil {
+		var mbe *http.MaxBytesError
+		switch {
+		case errors.As(err, &mbe):
+			httpx.Error(w, http.StatusRequestEntityTooLarge, "the CSV is too large")
+		case errors.As(err, new(listError)):
+			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error()})
+		default:
+			h.fail(w, r, err)
+		}
+		return
+	}
+	sendList(w, campaign, out, res)
+}
+
+// listError is a list's own problem (unreadable, no email column...): a
+// 400; any other error of mintList is the store's or the keyring's.
+type listError struct{ error }
+
+// mintList mints the list's tokens and counts them in the campaign's
+// report. A row's own problem (an erased person) is said in its row; a
+// failure of the store or the keyring fails the upload, retried whole
+// (minting is idempotent): never a list with rows missing their tokens.
+func (h *Handler) mintList(r *http.Request, campaign string, list io.Reader, now time.Time, opts recipientcsv.Options) ([]byte, recipientcsv.Result, error) {
+	rc := h.Recipients
 	var out bytes.Buffer
-	// A row's own problem (an erased person) is said in its row; a failure
-	// of the store or the keyring fails the upload, retried whole (minting
-	// is idempotent): never a list with rows missing their tokens.
 	var failed error
-	res, err := recipientcsv.Mint(body, &out, func(row recipientcsv.Row) (string, error) {
+	res, err := recipientcsv.MintWith(list, &out, func(row recipientcsv.Row) (string, error) {
 		if failed != nil {
 			return "", failed
 		}
@@ -66,35 +91,40 @@ func (h *Handler) recipients(w http.ResponseWriter, r *http.Request) {
 			failed = err
 		}
 		return tok, err
-	})
+	}, opts)
 	if failed != nil {
-		h.fail(w, r, failed)
-		return
+		return nil, res, failed
 	}
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			httpx.Error(w, http.StatusRequestEntityTooLarge, "the CSV is too large")
-			return
+			return nil, res, err
 		}
-		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error()})
-		return
+		return nil, res, listError{err}
 	}
 	if l, ok := h.lister(); ok { // the campaign's report counts the list
 		if err := l.ListMinted(r.Context(), campaign, res.Minted); err != nil {
-			h.fail(w, r, err)
-			return
+			return nil, res, err
 		}
 	}
+	return out.Bytes(), res, nil
+}
+
+// sendList answers the tokenised list as a download; the rows' problems
+// are in X-Baton-Row-Errors (JSON) for API clients too.
+func sendList(w http.ResponseWriter, campaign string, out []byte, res recipientcsv.Result) {
 	errs, _ := json.Marshal(res.Errors)
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+campaign+`-recipients.csv"`)
+	attachment(w, campaign+"-recipients.csv") // a list, of no period
 	w.Header().Set("X-Baton-Minted", itoa(res.Minted))
+	// The count always: the list itself is left out of a header past what
+	// proxies pass, and a client must still know rows were refused.
+	w.Header().Set("X-Baton-Row-Error-Count", itoa(len(res.Errors)))
 	if len(errs) < 8000 {
 		w.Header().Set("X-Baton-Row-Errors", string(errs))
 	}
 	w.WriteHeader(http.StatusOK)
-	w.Write(out.Bytes())
+	w.Write(out)
 }
 
 // errForgotten is the row error of a person who asked to be forgotten.

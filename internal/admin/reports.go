@@ -167,7 +167,7 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.URL.Query().Get("format") == "csv" || strings.Contains(r.Header.Get("Accept"), "text/csv") {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="`+r.PathValue("name")+`.csv"`)
+		attachment(w, h.reportFile(r.PathValue("name"), f))
 		cw := csvout.NewWriter(w, true)
 		cw.Write(csvHeader(r, header))
 		cw.WriteAll(csvRows(r, header, rows)) // the status is sent: a failed write leaves the client a short file

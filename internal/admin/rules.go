@@ -137,19 +137,45 @@ func (h *Handler) simulate(w http.ResponseWriter, r *http.Request) {
 	httpx.JSON(w, http.StatusOK, rep)
 }
 
+// suggestionsView is the suggestions page: the evidence per rule and the
+// proposals, or why there are none yet.
+type suggestionsView struct {
+	S     *lab.Suggestions
+	Min   int
+	Error string
+}
+
+// suggestions answers JSON (or ?format=diff), and a page to a browser: the
+// rules page links it.
 func (h *Handler) suggestions(w http.ResponseWriter, r *http.Request) {
-	min := lab.DefaultMinOutcomes
-	if v := r.URL.Query().Get("min_outcomes"); v != "" {
-		n, err := strconv.Atoi(v)
+	q := r.URL.Query()
+	page := wantsHTML(r) && q.Get("format") != "json"
+	v := suggestionsView{Min: lab.DefaultMinOutcomes}
+	show := func(status int) {
+		h.render(w, r, status, "suggestions", "Suggestions from sales' outcomes", "../", "rules", v)
+	}
+	if s := q.Get("min_outcomes"); s != "" {
+		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > 1000000 {
-			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "min_outcomes must be a whole number from 1", Field: "min_outcomes"})
+			const msg = "min_outcomes must be a whole number from 1"
+			if page {
+				v.Error = msg
+				show(http.StatusBadRequest)
+				return
+			}
+			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: msg, Field: "min_outcomes"})
 			return
 		}
-		min = n
+		v.Min = n
 	}
-	s, err := h.Lab.Suggest(r.Context(), min)
+	s, err := h.Lab.Suggest(r.Context(), v.Min)
 	var few *lab.TooFewError
 	if errors.As(err, &few) {
+		if page {
+			v.Error = few.Error()
+			show(http.StatusConflict)
+			return
+		}
 		httpx.JSON(w, http.StatusConflict, map[string]any{"error": few.Error(), "answered": few.Have, "minOutcomes": few.Need})
 		return
 	}
@@ -157,9 +183,14 @@ func (h *Handler) suggestions(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	if r.URL.Query().Get("format") == "diff" {
+	if q.Get("format") == "diff" {
 		w.Header().Set("Content-Type", "text/x-diff; charset=utf-8")
 		io.WriteString(w, s.Diff)
+		return
+	}
+	if page {
+		v.S = &s
+		show(http.StatusOK)
 		return
 	}
 	httpx.JSON(w, http.StatusOK, s)

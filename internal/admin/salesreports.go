@@ -58,7 +58,7 @@ func (h *Handler) revenueReport(w http.ResponseWriter, r *http.Request) {
 	for _, x := range rows {
 		out = append(out, []string{x.Kind, x.Currency, modelNames[x.Model], x.Dimension, x.Group, num(x.Amount), num(x.Deals)})
 	}
-	h.table(w, r, "revenue", header, out, body)
+	h.table(w, r, h.reportFile("revenue", f), header, out, body)
 }
 
 func (h *Handler) repsReport(w http.ResponseWriter, r *http.Request) {
@@ -79,11 +79,11 @@ func (h *Handler) repsReport(w http.ResponseWriter, r *http.Request) {
 		out = append(out, []string{x.Owner, x.Dimension, x.Segment, strconv.Itoa(x.MQLs), strconv.Itoa(x.Accepted), strconv.Itoa(x.Rejected), strconv.Itoa(x.WithinSLA),
 			strconv.Itoa(x.SQL), strconv.Itoa(x.Won), strconv.Itoa(x.Lost), num(x.WinRate), num(x.MedianDaysToSQL), num(x.MedianDaysToWon), strings.Join(amounts, "; ")})
 	}
-	h.table(w, r, "reps", header, out, body)
+	h.table(w, r, h.reportFile("reps", f), header, out, body)
 }
 
 func (h *Handler) kpiReport(w http.ResponseWriter, r *http.Request) {
-	k, field, err := h.kpi(r)
+	ks, period, field, err := h.kpi(r)
 	if err != nil {
 		if field != "" {
 			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error(), Field: field})
@@ -94,36 +94,64 @@ func (h *Handler) kpiReport(w http.ResponseWriter, r *http.Request) {
 	}
 	header := []string{"month", "stage", "target", "actual", "share", "run_rate", "run_rate_share", "on_track"}
 	var out [][]string
-	for _, x := range k.Rows {
-		out = append(out, []string{k.Month, x.Stage, strconv.Itoa(x.Target), strconv.FormatInt(x.Actual, 10), num(x.Share), num(x.RunRate), num(x.RunRateShare), strconv.FormatBool(x.OnTrack)})
+	for _, k := range ks {
+		for _, x := range k.Rows {
+			out = append(out, []string{k.Month, x.Stage, strconv.Itoa(x.Target), strconv.FormatInt(x.Actual, 10), num(x.Share), num(x.RunRate), num(x.RunRateShare), strconv.FormatBool(x.OnTrack)})
+		}
 	}
-	h.table(w, r, "kpi", header, out, k)
+	// A month (?month=, or this one) answers its report as before; a
+	// period (?from=, ?to=) the report of each month in it.
+	var body any = ks[0]
+	if period {
+		body = map[string]any{"months": ks}
+	}
+	h.table(w, r, "kpi_"+ks[0].From+"_"+ks[len(ks)-1].To+".csv", header, out, body) // the months' days
 }
 
-// kpi is the month asked for (?month=YYYY-MM; default: this one) against
-// the configured targets; a field names bad input.
-func (h *Handler) kpi(r *http.Request) (reports.KPIReport, string, error) {
+// kpi is the months asked for against the configured targets: those of
+// the period ?from= ?to= (the dashboard's filter, dates in the configured
+// zone; true), else ?month=YYYY-MM, else this month. A field names bad
+// input.
+func (h *Handler) kpi(r *http.Request) ([]reports.KPIReport, bool, string, error) {
 	now := h.Reports.now()
-	month := now
-	if v := r.URL.Query().Get("month"); v != "" {
-		m, err := time.ParseInLocation("2006-01", v, h.Reports.Calendar.Location())
+	q := r.URL.Query()
+	first, last := now, now
+	period := q.Get("from") != "" || q.Get("to") != ""
+	switch {
+	case period:
+		f, field, err := h.Reports.parseFilter(r)
 		if err != nil {
-			return reports.KPIReport{}, "month", errBadMonth
+			return nil, false, field, err
 		}
-		month = m
+		if !f.To.IsZero() {
+			first, last = f.To.Add(-time.Nanosecond), f.To.Add(-time.Nanosecond) // To is the day after the last
+		}
+		if !f.From.IsZero() {
+			first = f.From
+		}
+	case q.Get("month") != "":
+		m, err := time.ParseInLocation("2006-01", q.Get("month"), h.Reports.Calendar.Location())
+		if err != nil {
+			return nil, false, "month", errBadMonth
+		}
+		first, last = m, m
 	}
-	k, err := reports.KPIs(r.Context(), h.Reports.T, h.Reports.Targets, h.Reports.Calendar, month, now)
-	return k, "", err
+	if last.Before(first) { // from only, in the future
+		last = first
+	}
+	ks, err := reports.KPIMonths(r.Context(), h.Reports.T, h.Reports.Targets, h.Reports.Calendar, first, last, now)
+	return ks, period, "", err
 }
 
 var errBadMonth = errors.New("month must be YYYY-MM (2026-11)")
 
 // table answers JSON, or CSV (BOM, formula-safe) when asked with
 // ?format=csv or Accept: text/csv.
-func (h *Handler) table(w http.ResponseWriter, r *http.Request, name string, header []string, rows [][]string, body any) {
+// file is the download's name.
+func (h *Handler) table(w http.ResponseWriter, r *http.Request, file string, header []string, rows [][]string, body any) {
 	if r.URL.Query().Get("format") == "csv" || strings.Contains(r.Header.Get("Accept"), "text/csv") {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
+		attachment(w, file)
 		cw := csvout.NewWriter(w, true)
 		cw.Write(csvHeader(r, header))
 		cw.WriteAll(csvRows(r, header, rows)) // the status is sent: a failed write leaves the client a short file

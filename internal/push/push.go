@@ -79,7 +79,11 @@ type Recycled struct {
 // Summary is the text sales reads: why now, and what they did.
 func (l Lead) Summary() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "MQL (%s): %s\n", l.Condition, strings.Join(l.Reasons, "; "))
+	reasons := make([]string, len(l.Reasons))
+	for i, r := range l.Reasons {
+		reasons[i] = qualify.FactText(r) // a score as the line below says it
+	}
+	fmt.Fprintf(&b, "MQL (%s): %s\n", l.Condition, strings.Join(reasons, "; "))
 	if r := l.Recycled; r != nil {
 		fmt.Fprintf(&b, "Qualified again (MQL %d): sales marked the previous MQL %s on %s", l.Cycle, r.Outcome, r.At.Format("2006-01-02"))
 		if r.Why != "" {
@@ -87,7 +91,7 @@ func (l Lead) Summary() string {
 		}
 		b.WriteString("; it was recycled, and this MQL rests on activity since\n")
 	}
-	fmt.Fprintf(&b, "Behaviour %.0f, fit %.0f (grade %s)\n", l.BehaviourScore, l.FitScore, l.Grade)
+	fmt.Fprintf(&b, "Behaviour %s, fit %s (grade %s)\n", qualify.ScoreText(l.BehaviourScore), qualify.ScoreText(l.FitScore), l.Grade)
 	if l.FirstTouch.Channel != "" || l.FirstTouch.Source != "" || l.FirstTouch.Referrer != "" {
 		fmt.Fprintf(&b, "First touch: %s\n", l.FirstTouch.describe())
 	}

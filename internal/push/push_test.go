@@ -431,3 +431,14 @@ func TestErasedWhileRetrying(t *testing.T) {
 		t.Fatalf("dead-lettered %+v", dead)
 	}
 }
+
+// TestSummaryScoresOnePrecision: the summary sales read says the scores
+// as the reasons above them do (and as the workspace does): "behaviour
+// 55.6 >= 40" and "Behaviour 55.6", not 55.64 above 56.
+func TestSummaryScoresOnePrecision(t *testing.T) {
+	l := push.Lead{Condition: "hot-and-fit", Reasons: []string{"behaviour 55.64 >= 40", "grade A"}, BehaviourScore: 55.64, FitScore: 50.25, Grade: "A"}
+	s := l.Summary()
+	if !strings.Contains(s, "MQL (hot-and-fit): behaviour 55.6 >= 40; grade A\n") || !strings.Contains(s, "Behaviour 55.6, fit 50.3 (grade A)\n") {
+		t.Fatalf("%s", s)
+	}
+}

@@ -50,6 +50,24 @@ var emailHeaders = map[string]bool{
 	"email_address": true, "mail address": true, "メール": true, "メールアドレス": true, "eメール": true, "eメールアドレス": true, "ｅメール": true,
 }
 
+// Options shape the list that goes back to a person.
+type Options struct {
+	// ReasonColumn, when set, names a column added after the others to the
+	// file of a list that had row problems, each problem said in its row
+	// (by Say): a marketer who downloads the file from the page sees why a
+	// row has no token where the row is. A list without problems keeps
+	// its columns.
+	ReasonColumn string
+	// ReasonNames are the reason column's names in every language: a
+	// list downloaded with reasons, fixed and uploaded again, has that
+	// column refilled in place (emptied without problems), never taken as
+	// the people's attributes.
+	ReasonNames []string
+	Say         func(RowError) string // nil: "line N: reason"
+	// CRLF writes Excel's line ends whatever the upload's were.
+	CRLF bool
+}
+
 // Mint reads a CSV with a header row, calls mint for each row with a valid
 // email, and writes the same CSV with the token column. Rows without a
 // valid email keep their place with an empty token and are reported, so the
@@ -57,11 +75,16 @@ var emailHeaders = map[string]bool{
 // (with or without a BOM) or Shift_JIS (see csvin); the answer is UTF-8 with
 // a BOM, CRLF line ends are kept.
 func Mint(r io.Reader, w io.Writer, mint func(Row) (string, error)) (Result, error) {
+	return MintWith(r, w, mint, Options{})
+}
+
+// MintWith is Mint with Options.
+func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Options) (Result, error) {
 	data, _, err := csvin.Read(r, MaxBytes)
 	if err != nil {
 		return Result{}, err
 	}
-	crlf := bytes.Contains(data, []byte("\r\n"))
+	crlf := opts.CRLF || bytes.Contains(data, []byte("\r\n"))
 	cr := csvin.NewReader(data)
 	header, err := cr.Read()
 	if err == io.EOF {
@@ -70,9 +93,18 @@ func Mint(r io.Reader, w io.Writer, mint func(Row) (string, error)) (Result, err
 	if err != nil {
 		return Result{}, fmt.Errorf("header: %w", err)
 	}
-	emailCol, tokenCol := -1, -1
+	emailCol, tokenCol, reasonCol := -1, -1, -1
+	reasonNames := map[string]bool{}
+	if opts.ReasonColumn != "" {
+		for _, n := range append([]string{opts.ReasonColumn}, opts.ReasonNames...) {
+			reasonNames[strings.ToLower(strings.TrimSpace(n))] = true
+		}
+	}
 	for i, h := range header {
 		n := strings.ToLower(strings.TrimSpace(h))
+		if reasonCol < 0 && reasonNames[n] {
+			reasonCol = i
+		}
 		if emailCol < 0 && emailHeaders[n] {
 			emailCol = i
 		}
@@ -88,13 +120,15 @@ func Mint(r io.Reader, w io.Writer, mint func(Row) (string, error)) (Result, err
 		tokenCol = len(header)
 		out = append(append([]string{}, header...), TokenColumn)
 	}
-	bw := bufio.NewWriter(w)
-	cw := csvout.NewWriter(bw, crlf) // always a BOM, formula cells neutralised
-	if err := cw.Write(out); err != nil {
-		return Result{}, err
+	// The rows are kept until the end: whether the reason column is added
+	// is known only then.
+	type outRow struct {
+		cells, extra []string // extra: fields beyond the header's
+		reasons      []RowError
 	}
+	var rows []outRow
 	res := Result{Errors: []RowError{}}
-	for rows := 0; ; rows++ {
+	for n := 0; ; n++ {
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
@@ -107,21 +141,21 @@ func Mint(r io.Reader, w io.Writer, mint func(Row) (string, error)) (Result, err
 			return res, err
 		}
 		line, _ := cr.FieldPos(0)
-		if rows >= MaxRows {
+		if n >= MaxRows {
 			return res, fmt.Errorf("more than %d recipients: split the list", MaxRows)
 		}
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // blank line
 		}
-		row := make([]string, len(out))
-		copy(row, rec)
+		row := outRow{cells: make([]string, len(out))}
+		copy(row.cells, rec[:min(len(rec), len(header))])
 		if len(rec) > len(header) {
-			res.Errors = append(res.Errors, RowError{Line: line, Reason: fmt.Sprintf("%d fields, the header has %d", len(rec), len(header))})
-			row = append(row[:len(out)], rec[len(out):]...)
+			row.extra = rec[len(header):]
+			row.reasons = append(row.reasons, RowError{Line: line, Reason: fmt.Sprintf("%d fields, the header has %d", len(rec), len(header))})
 		}
 		token, reason := "", ""
 		switch {
-		case emailCol >= len(rec):
+		case emailCol >= len(rec) || strings.TrimSpace(rec[emailCol]) == "":
 			reason = "no email field"
 		default:
 			email, err := event.NormalizeEmail(rec[emailCol])
@@ -131,7 +165,7 @@ func Mint(r io.Reader, w io.Writer, mint func(Row) (string, error)) (Result, err
 			}
 			fields := map[string]string{}
 			for i, h := range header {
-				if i < len(rec) && i != emailCol && i != tokenCol && rec[i] != "" {
+				if i < len(rec) && i != emailCol && i != tokenCol && i != reasonCol && rec[i] != "" {
 					fields[h] = rec[i]
 				}
 			}
@@ -141,13 +175,45 @@ func Mint(r io.Reader, w io.Writer, mint func(Row) (string, error)) (Result, err
 			}
 		}
 		if reason != "" {
-			res.Errors = append(res.Errors, RowError{Line: line, Reason: reason})
+			row.reasons = append(row.reasons, RowError{Line: line, Reason: reason})
 			token = ""
 		} else {
 			res.Minted++
 		}
-		row[tokenCol] = token
-		if err := cw.Write(row); err != nil {
+		res.Errors = append(res.Errors, row.reasons...)
+		row.cells[tokenCol] = token
+		if reasonCol >= 0 {
+			row.cells[reasonCol] = "" // the previous download's, refilled below
+		}
+		rows = append(rows, row)
+	}
+	say := opts.Say
+	if say == nil {
+		say = func(e RowError) string { return fmt.Sprintf("line %d: %s", e.Line, e.Reason) }
+	}
+	reasons := opts.ReasonColumn != "" && len(res.Errors) > 0
+	if reasons && reasonCol < 0 {
+		out = append(out[:len(out):len(out)], opts.ReasonColumn)
+	}
+	bw := bufio.NewWriter(w)
+	cw := csvout.NewWriter(bw, crlf) // always a BOM, formula cells neutralised
+	if err := cw.Write(out); err != nil {
+		return res, err
+	}
+	for _, row := range rows {
+		cells := row.cells
+		if reasons {
+			said := make([]string, len(row.reasons))
+			for i, e := range row.reasons {
+				said[i] = say(e)
+			}
+			if reasonCol >= 0 {
+				cells[reasonCol] = strings.Join(said, " / ")
+			} else {
+				cells = append(cells, strings.Join(said, " / "))
+			}
+		}
+		if err := cw.Write(append(cells, row.extra...)); err != nil {
 			return res, err
 		}
 	}

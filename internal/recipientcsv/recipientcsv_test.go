@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -126,5 +127,78 @@ func FuzzMint(f *testing.F) {
 		if res.Minted < 0 || !strings.Contains(out.String(), TokenColumn) {
 			t.Fatalf("output without the token column: %q", out.String())
 		}
+		// With a reason column: as many rows, the column there exactly when
+		// a row had a problem.
+		var said bytes.Buffer
+		res2, err := MintWith(bytes.NewReader(in), &said, tokens, Options{ReasonColumn: "problem", CRLF: true})
+		if err != nil || res2.Minted != res.Minted || len(res2.Errors) != len(res.Errors) {
+			t.Fatalf("with reasons: %+v %v, without: %+v", res2, err, res)
+		}
+		plain, err1 := csv.NewReader(strings.NewReader(strings.TrimPrefix(out.String(), "\ufeff"))).Read()
+		with, err2 := csv.NewReader(strings.NewReader(strings.TrimPrefix(said.String(), "\ufeff"))).Read()
+		added := 0
+		if len(res.Errors) > 0 && !slices.ContainsFunc(plain, func(h string) bool { return strings.ToLower(strings.TrimSpace(h)) == "problem" }) {
+			added = 1 // a column of that name is refilled instead
+		}
+		if err1 != nil || err2 != nil || len(with) != len(plain)+added {
+			t.Fatalf("header %q with reasons, %q without, %d errors (%v %v)", with, plain, len(res.Errors), err1, err2)
+		}
 	})
+}
+
+// TestReasonColumn: with a reason column asked for, a list with refused
+// rows comes back with each row's problems in that row (a marketer who
+// only has the downloaded file sees why a token is missing), line ends
+// Excel's even for an LF upload; a list without problems keeps its columns.
+func TestReasonColumn(t *testing.T) {
+	opts := Options{ReasonColumn: "problem", CRLF: true}
+	var out bytes.Buffer
+	res, err := MintWith(strings.NewReader("email,name\na@b.example,A\nnot-an-email,B\nc@erased.example,C\nd@b.example,D,extra\n"), &out, tokens, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "\ufeffemail,name,baton_token,problem\r\n" +
+		"a@b.example,A,tok-a,\r\n" +
+		"not-an-email,B,,\"line 3: \"\"not-an-email\"\" is not an email address\"\r\n" +
+		"c@erased.example,C,,line 4: erased on request\r\n" +
+		"d@b.example,D,tok-d,\"line 5: 3 fields, the header has 2\",extra\r\n"
+	if out.String() != want || res.Minted != 2 || len(res.Errors) != 3 {
+		t.Fatalf("%q\n%+v", out.String(), res)
+	}
+	out.Reset()
+	if _, err := MintWith(strings.NewReader("email,name\na@b.example,A\n"), &out, tokens, opts); err != nil || out.String() != "\ufeffemail,name,baton_token\r\na@b.example,A,tok-a\r\n" {
+		t.Fatalf("%q %v", out.String(), err)
+	}
+}
+
+// TestExtraFieldKept: a row longer than the header keeps all its fields
+// after the token (the first extra one was overwritten by the token).
+func TestExtraFieldKept(t *testing.T) {
+	out, _ := run(t, "email,name\nc@d.example,C,extra1,extra2\n")
+	if out != "\ufeffemail,name,baton_token\nc@d.example,C,tok-c,extra1,extra2\n" {
+		t.Fatalf("%q", out)
+	}
+}
+
+// TestReasonColumnRefilled: the downloaded list, fixed and uploaded
+// again, has its reason column (in either language) refilled in place:
+// emptied where the row is now fine, never a second column, and never
+// passed on as an attribute of the people.
+func TestReasonColumnRefilled(t *testing.T) {
+	opts := Options{ReasonColumn: "problem", ReasonNames: []string{"problem", "エラー内容"}, CRLF: true}
+	var fields []map[string]string
+	mint := func(r Row) (string, error) {
+		fields = append(fields, r.Fields)
+		return tokens(r)
+	}
+	var out bytes.Buffer
+	in := "email,name,baton_token,エラー内容\r\nnow-fixed@b.example,B,,\"line 3: \"\"x\"\" is not an email address\"\r\nstill-bad,C,,line 4: x\r\n"
+	res, err := MintWith(strings.NewReader(in), &out, mint, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "\ufeffemail,name,baton_token,エラー内容\r\nnow-fixed@b.example,B,tok-now-fixed,\r\nstill-bad,C,,\"line 3: \"\"still-bad\"\" is not an email address\"\r\n"
+	if out.String() != want || res.Minted != 1 || len(fields) != 1 || len(fields[0]) != 1 || fields[0]["name"] != "B" {
+		t.Fatalf("%q\n%+v %v", out.String(), res, fields)
+	}
 }

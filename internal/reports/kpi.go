@@ -25,9 +25,16 @@ type KPIRow struct {
 
 // KPIReport is one month's targets against actuals.
 type KPIReport struct {
-	Month   string   `json:"month"`   // YYYY-MM in the calendar's zone
-	Elapsed float64  `json:"elapsed"` // share of the month's working time gone (1 for a past month)
+	Month string `json:"month"` // YYYY-MM in the calendar's zone
+	// From and To are the month's first and last days (YYYY-MM-DD, the
+	// calendar's zone): the period its actuals cover.
+	From    string   `json:"from"`
+	To      string   `json:"to"`
+	Elapsed float64  `json:"elapsed"` // share of the month's working time gone (1 for a past month), rounded to 0.001
 	Rows    []KPIRow `json:"rows"`
+	// ElapsedExact is Elapsed unrounded: a page rounds it once, to its own
+	// precision (rounding the rounded figure again can say 14% of 13.496%).
+	ElapsedExact float64 `json:"-"`
 }
 
 // MonthOf is the calendar month holding t: its start and the next's.
@@ -60,42 +67,70 @@ func Elapsed(cal calendar.Calendar, start, end, now time.Time) float64 {
 // (one item per day and channel: what it reads does not grow with events)
 // and sets them against the monthly targets, stages in funnel order.
 func KPIs(ctx context.Context, t table.Table, targets map[string]int, cal calendar.Calendar, month time.Time, now time.Time) (KPIReport, error) {
-	start, end := MonthOf(cal, month)
-	label := start.Format("2006-01")
-	rep := KPIReport{Month: label, Elapsed: round(Elapsed(cal, start, end, now)), Rows: []KPIRow{}}
+	reps, err := KPIMonths(ctx, t, targets, cal, month, month, now)
+	if err != nil {
+		return KPIReport{}, err
+	}
+	return reps[0], nil
+}
+
+// MaxKPIMonths bounds the months one KPIMonths call reports.
+const MaxKPIMonths = 24
+
+// KPIMonths is KPIs for each month from the one holding first to the one
+// holding last (at most the last MaxKPIMonths of them), oldest first.
+func KPIMonths(ctx context.Context, t table.Table, targets map[string]int, cal calendar.Calendar, first, last time.Time, now time.Time) ([]KPIReport, error) {
+	if early := last.AddDate(0, -MaxKPIMonths, 0); first.Before(early) {
+		first = early
+	}
+	var reps []KPIReport
+	for m, _ := MonthOf(cal, first); !m.After(last); m = m.AddDate(0, 1, 0) {
+		start, end := MonthOf(cal, m)
+		elapsed := Elapsed(cal, start, end, now)
+		reps = append(reps, KPIReport{Month: start.Format("2006-01"), From: start.Format("2006-01-02"), To: end.AddDate(0, 0, -1).Format("2006-01-02"),
+			Elapsed: round(elapsed), ElapsedExact: elapsed, Rows: []KPIRow{}})
+	}
+	if len(reps) > MaxKPIMonths {
+		reps = reps[len(reps)-MaxKPIMonths:]
+	}
 	if len(targets) == 0 {
-		return rep, nil
+		return reps, nil
 	}
 	days, err := qualify.FunnelDays(ctx, t)
 	if err != nil {
-		return rep, err
+		return reps, err
 	}
-	actual := map[string]int64{}
-	for _, d := range days {
-		// Counter days are the calendar zone's dates, as written.
-		if !strings.HasPrefix(d.Day.Format("2006-01-02"), label+"-") {
-			continue
+	for i := range reps {
+		rep := &reps[i]
+		actual := map[string]int64{}
+		for _, d := range days {
+			// Counter days are the calendar zone's dates, as written.
+			if !strings.HasPrefix(d.Day.Format("2006-01-02"), rep.Month+"-") {
+				continue
+			}
+			for stage, n := range d.Counters {
+				actual[stage] += n
+			}
 		}
-		for stage, n := range d.Counters {
-			actual[stage] += n
+		for _, s := range Stages {
+			target, ok := targets[s]
+			if !ok {
+				continue
+			}
+			r := KPIRow{Stage: s, Target: target, Actual: actual[s]}
+			// Each figure from the unrounded ones, rounded once.
+			var runRate float64
+			if rep.ElapsedExact > 0 {
+				runRate = float64(r.Actual) / rep.ElapsedExact
+			}
+			r.RunRate = round(runRate)
+			if target > 0 {
+				r.Share = round(float64(r.Actual) / float64(target))
+				r.RunRateShare = round(runRate / float64(target))
+			}
+			r.OnTrack = runRate >= float64(target)
+			rep.Rows = append(rep.Rows, r)
 		}
 	}
-	elapsed := Elapsed(cal, start, end, now)
-	for _, s := range Stages {
-		target, ok := targets[s]
-		if !ok {
-			continue
-		}
-		r := KPIRow{Stage: s, Target: target, Actual: actual[s]}
-		if elapsed > 0 {
-			r.RunRate = round(float64(r.Actual) / elapsed)
-		}
-		if target > 0 {
-			r.Share = round(float64(r.Actual) / float64(target))
-			r.RunRateShare = round(r.RunRate / float64(target))
-		}
-		r.OnTrack = r.RunRate >= float64(target)
-		rep.Rows = append(rep.Rows, r)
-	}
-	return rep, nil
+	return reps, nil
 }

@@ -474,7 +474,7 @@ func (e *Engine) EvaluateState(st *State, attrs map[string]string, email string,
 			return v
 		}
 		if st.NewPoints < rc.MinNewBehaviour {
-			v.Waiting = fmt.Sprintf("recycled %s: %g of %g behaviour points earned since (recycle.min_new_behaviour)", st.RecycledAt.UTC().Format(time.RFC3339), round(st.NewPoints), rc.MinNewBehaviour)
+			v.Waiting = fmt.Sprintf("recycled %s: %s of %g behaviour points earned since (recycle.min_new_behaviour)", st.RecycledAt.UTC().Format(time.RFC3339), qualify.ScoreText(round(st.NewPoints)), rc.MinNewBehaviour)
 			return v
 		}
 	}
@@ -493,7 +493,7 @@ func (c *Condition) holds(v qualify.Verdict, bant []string) ([]string, bool) {
 		if v.Behaviour < *c.MinBehaviour {
 			return nil, false
 		}
-		facts = append(facts, fmt.Sprintf("behaviour %g >= %g", v.Behaviour, *c.MinBehaviour))
+		facts = append(facts, fmt.Sprintf("behaviour %s >= %g", qualify.ScoreAtLeast(v.Behaviour, *c.MinBehaviour), *c.MinBehaviour))
 	}
 	if c.Grades != nil {
 		if !c.Grades[v.Grade] {

@@ -93,7 +93,9 @@ func TestReportDaysInJST(t *testing.T) {
 	if shown.Status != 200 || !strings.Contains(shown.Text, "フォロー状況（SLA 営業時間で 24 時間）") || strings.Contains(shown.Text, "business") {
 		t.Errorf("the SLA is not said in Japanese:\n%s", shown.Text)
 	}
-	if !strings.Contains(shown.Text, "KPI 2026-12") || strings.Join(shown.Phone, " | ") != "ステージ: MQL | 目標: 2 | 実績: 1 | 達成率: 50% | 着地見込み: 0.0 | 見込み達成率: 0% | none: 未達見込み" {
+	// The KPI of the period picked (30 November: November's, a month
+	// gone, its run rate its actual), not this month's.
+	if !strings.Contains(shown.Text, "KPI 2026-11") || strings.Join(shown.Phone, " | ") != "ステージ: MQL | 目標: 2 | 実績: 1 | 達成率: 50% | 着地見込み: 1.0 | 見込み達成率: 50% | none: 未達見込み" {
 		t.Errorf("KPI on a phone, not as labelled cards: %q", shown.Phone)
 	}
 	if len(shown.Over) > 0 {
