@@ -17,10 +17,11 @@ type Calendar struct {
 	Loc *time.Location
 	// Business limits working time to Days, Start-End, outside Holidays.
 	Business   bool
-	Days       [7]bool       // by time.Weekday
-	Start, End time.Duration // working hours, from midnight
-	Japan      bool          // Japanese public holidays are off
-	Extra      map[string]bool
+	Days       [7]bool         // by time.Weekday
+	Start, End time.Duration   // working hours, from midnight
+	Japan      bool            // Japanese public holidays are off
+	Extra      map[string]bool // days off, YYYY-MM-DD
+	Yearly     map[string]bool // days off every year, MM-DD (年末年始, お盆)
 }
 
 // Location is the calendar's time zone (UTC when unset).
@@ -40,7 +41,7 @@ func (c Calendar) Working(t time.Time) bool {
 		return true
 	}
 	t = t.In(c.Location())
-	if !c.Days[t.Weekday()] || c.Extra[t.Format("2006-01-02")] {
+	if !c.Days[t.Weekday()] || c.Extra[t.Format("2006-01-02")] || c.Yearly[t.Format("01-02")] {
 		return false
 	}
 	if c.Japan {
@@ -169,4 +170,62 @@ func ParseDays(names []string) ([7]bool, error) {
 		out[d] = true
 	}
 	return out, nil
+}
+
+// MaxHolidayRange bounds a range of days off: a longer one is a typo (a
+// year mistyped), and its days would each be kept.
+const MaxHolidayRange = 62
+
+// ParseHoliday reads one entry of the calendar's holidays other than
+// "japan": a date (2026-12-29), a day every year (12-29), or a range of
+// either (2026-12-29..2027-01-03, 12-29..01-03: a yearly range may wrap
+// the year's end), both ends included. It returns the dates (YYYY-MM-DD)
+// and yearly days (MM-DD) off.
+func ParseHoliday(s string) (dates, yearly []string, err error) {
+	s = strings.TrimSpace(s)
+	from, to, isRange := strings.Cut(s, "..")
+	from, to = strings.TrimSpace(from), strings.TrimSpace(to)
+	if !isRange {
+		to = from
+	}
+	a, aYearly, err := parseDay(from)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, bYearly, err := parseDay(to)
+	if err != nil {
+		return nil, nil, err
+	}
+	if aYearly != bYearly {
+		return nil, nil, fmt.Errorf("%q: both ends are dates (2026-12-29) or both days of the year (12-29)", s)
+	}
+	if aYearly && b.Before(a) {
+		b = b.AddDate(1, 0, 0) // 12-29..01-03 runs over the new year
+	}
+	if b.Before(a) {
+		return nil, nil, fmt.Errorf("%q ends before it begins", s)
+	}
+	if n := int(b.Sub(a).Hours()/24) + 1; n > MaxHolidayRange {
+		return nil, nil, fmt.Errorf("%q is %d days: at most %d in one range", s, n, MaxHolidayRange)
+	}
+	for d := a; !d.After(b); d = d.AddDate(0, 0, 1) {
+		if aYearly {
+			yearly = append(yearly, d.Format("01-02"))
+		} else {
+			dates = append(dates, d.Format("2006-01-02"))
+		}
+	}
+	return dates, yearly, nil
+}
+
+// parseDay reads 2026-12-29, or 12-29 (yearly: placed in 2000, a leap
+// year, so that 02-29 is a day).
+func parseDay(s string) (time.Time, bool, error) {
+	if d, err := time.Parse("2006-01-02", s); err == nil {
+		return d, false, nil
+	}
+	if d, err := time.Parse("2006-01-02", "2000-"+s); err == nil && len(s) == 5 {
+		return d, true, nil
+	}
+	return time.Time{}, false, fmt.Errorf("%q is not a date (2026-12-29) nor a day of the year (12-29)", s)
 }

@@ -1,6 +1,7 @@
 package calendar
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -67,5 +68,61 @@ func TestBusinessTime(t *testing.T) {
 	}
 	if c.Day(at("2026-12-01 00:30")) != "2026-12-01" || (Calendar{}).Day(at("2026-12-01 00:30")) != "2026-11-30" {
 		t.Error("days are the calendar's time zone's")
+	}
+}
+
+// TestHolidayEntries: a Japanese company's year-end closure (年末年始) is
+// written once, as days of the year, and is off every year; a range of
+// dates is off once; a typo is refused with what was wrong.
+func TestHolidayEntries(t *testing.T) {
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	days, _ := ParseDays([]string{"mon", "tue", "wed", "thu", "fri"})
+	c := Calendar{Loc: tokyo, Business: true, Days: days, Start: 9 * time.Hour, End: 18 * time.Hour, Japan: true,
+		Extra: map[string]bool{}, Yearly: map[string]bool{}}
+	for _, h := range []string{"12-29..01-03", "08-13..08-15", "2027-05-06..2027-05-07", " 2026-11-24 "} {
+		dates, yearly, err := ParseHoliday(h)
+		if err != nil {
+			t.Fatalf("%q: %v", h, err)
+		}
+		for _, d := range dates {
+			c.Extra[d] = true
+		}
+		for _, d := range yearly {
+			c.Yearly[d] = true
+		}
+	}
+	for day, working := range map[string]bool{
+		"2026-12-28": true, "2026-12-29": false, "2026-12-31": false, "2027-01-04": true, // Monday the 4th: back
+		"2027-12-29": false, "2028-01-03": false, "2030-12-30": false, // every year
+		"2026-08-14": false, "2026-08-17": true,
+		"2027-05-06": false, "2027-05-07": false, "2028-05-08": true, // the dates once only
+		"2026-11-24": false, "2027-11-24": true,
+	} {
+		d, _ := time.ParseInLocation("2006-01-02 15:04", day+" 12:00", tokyo)
+		if got := c.Working(d); got != working {
+			t.Errorf("%s: working %v, want %v", day, got, working)
+		}
+	}
+	// 2026-12-28 (Mon) 17:00 to 2027-01-04 (Mon) 10:00: two working hours.
+	a, _ := time.ParseInLocation("2006-01-02 15:04", "2026-12-28 17:00", tokyo)
+	b, _ := time.ParseInLocation("2006-01-02 15:04", "2027-01-04 10:00", tokyo)
+	if got := c.Between(a, b); got != 2*time.Hour {
+		t.Errorf("over the year-end closure: %v, want 2h", got)
+	}
+	if _, yearly, err := ParseHoliday("02-29"); err != nil || len(yearly) != 1 {
+		t.Errorf("02-29: %v %v", yearly, err)
+	}
+	for h, want := range map[string]string{
+		"2026-12-29..12-31":      "both ends",
+		"2027-01-03..2026-12-29": "ends before it begins",
+		"2026-01-01..2026-12-31": "at most 62",
+		"12/29":                  "not a date",
+		"13-01":                  "not a date",
+		"2026-02-30":             "not a date",
+		"..":                     "not a date",
+	} {
+		if _, _, err := ParseHoliday(h); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want an error saying %q", h, err, want)
+		}
 	}
 }

@@ -21,3 +21,30 @@ func FuzzParseHours(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseHoliday: an accepted entry gives at least one day and at most
+// MaxHolidayRange, each a real date or day of the year, never both kinds.
+func FuzzParseHoliday(f *testing.F) {
+	for _, s := range []string{"2026-12-29", "12-29", "12-29..01-03", "2026-12-29..2027-01-03", "02-29", "..", "12-29..2026-12-31", "9999-12-31..9999-12-31"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		dates, yearly, err := ParseHoliday(s)
+		if err != nil {
+			return
+		}
+		if n := len(dates) + len(yearly); n == 0 || n > MaxHolidayRange || (len(dates) > 0 && len(yearly) > 0) {
+			t.Fatalf("ParseHoliday(%q) = %d dates, %d yearly days", s, len(dates), len(yearly))
+		}
+		for _, d := range dates {
+			if _, err := time.Parse("2006-01-02", d); err != nil {
+				t.Fatalf("ParseHoliday(%q): date %q", s, d)
+			}
+		}
+		for _, d := range yearly {
+			if _, err := time.Parse("2006-01-02", "2000-"+d); err != nil {
+				t.Fatalf("ParseHoliday(%q): yearly day %q", s, d)
+			}
+		}
+	})
+}

@@ -159,7 +159,7 @@ type SLAFile struct {
 type CalendarFile struct {
 	WorkingDays []string `yaml:"working_days"` // default mon..fri
 	Hours       string   `yaml:"hours"`        // default 09:00-18:00
-	Holidays    []string `yaml:"holidays"`     // "japan" (Japanese public holidays) and/or dates (2026-12-29)
+	Holidays    []string `yaml:"holidays"`     // "japan" (Japanese public holidays), dates (2026-12-29), days every year (12-29), ranges (12-29..01-03)
 }
 
 // AdminToken is an admin credential: the hex SHA-256 of the token (never
@@ -484,7 +484,7 @@ func findRules() string {
 
 // Cal builds the working calendar from the file (validated at start-up).
 func (f File) Cal() (calendar.Calendar, error) {
-	c := calendar.Calendar{Business: f.SLA.BusinessTime, Extra: map[string]bool{}}
+	c := calendar.Calendar{Business: f.SLA.BusinessTime, Extra: map[string]bool{}, Yearly: map[string]bool{}}
 	if f.Timezone != "" {
 		loc, err := time.LoadLocation(f.Timezone)
 		if err != nil {
@@ -512,11 +512,16 @@ func (f File) Cal() (calendar.Calendar, error) {
 		case strings.EqualFold(h, "japan"):
 			c.Japan = true
 		default:
-			d, err := time.Parse("2006-01-02", h)
+			dates, yearly, err := calendar.ParseHoliday(h)
 			if err != nil {
-				return c, fmt.Errorf("calendar.holidays: %q is neither japan nor a date (2026-12-29)", h)
+				return c, fmt.Errorf("calendar.holidays: %v: write japan, a date (2026-12-29), a day every year (12-29) or a range of them (12-29..01-03)", err)
 			}
-			c.Extra[d.Format("2006-01-02")] = true
+			for _, d := range dates {
+				c.Extra[d] = true
+			}
+			for _, d := range yearly {
+				c.Yearly[d] = true
+			}
 		}
 	}
 	return c, nil

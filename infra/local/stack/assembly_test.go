@@ -270,7 +270,7 @@ func TestAssembly(t *testing.T) {
 		cover("timezone")
 	})
 	t.Run("calendar,sla.business_time", func(t *testing.T) {
-		s, clk := start(t, "timezone: Asia/Tokyo\nsla: {accept_within: 2h, business_time: true}\ncalendar:\n  working_days: [mon, tue, wed, thu, fri]\n  hours: \"09:00-18:00\"\n  holidays: [japan, 2026-11-24]\n", nil)
+		s, clk := start(t, "timezone: Asia/Tokyo\nsla: {accept_within: 2h, business_time: true}\ncalendar:\n  working_days: [mon, tue, wed, thu, fri]\n  hours: \"09:00-18:00\"\n  holidays: [japan, 2026-11-24, \"12-29..01-03\"]\n", nil)
 		tokyo, _ := time.LoadLocation("Asia/Tokyo")
 		clk.Set(time.Date(2026, 11, 20, 17, 0, 0, 0, tokyo)) // Friday 17:00
 		qualifyOne(t, s, "cal-1", "weekend@maker.example")
@@ -284,6 +284,19 @@ func TestAssembly(t *testing.T) {
 		if bs, err := s.App.Sweep(context.Background()); err != nil || len(bs) != 1 {
 			t.Fatalf("no breach after 2.5 business hours: %v %v", bs, err)
 		}
+		// The year-end closure, written once as days of the year: an MQL of
+		// Monday 2026-12-28 17:30 is not breached by Monday 2027-01-04
+		// 10:00 (1.5 working hours), and is an hour later.
+		clk.Set(time.Date(2026, 12, 28, 17, 30, 0, 0, tokyo))
+		qualifyOne(t, s, "cal-2", "yearend@maker.example")
+		clk.Set(time.Date(2027, 1, 4, 10, 0, 0, 0, tokyo))
+		if bs, err := s.App.Sweep(context.Background()); err != nil || len(bs) != 0 {
+			t.Fatalf("breach over the year-end closure: %v %v", bs, err)
+		}
+		clk.Set(time.Date(2027, 1, 4, 11, 0, 0, 0, tokyo))
+		if bs, err := s.App.Sweep(context.Background()); err != nil || len(bs) != 1 {
+			t.Fatalf("no breach 2.5 working hours after the closure: %v %v", bs, err)
+		}
 		code, b := do(t, "GET", s.URL+"/admin/reports/sla", token, "")
 		if code != 200 || !strings.Contains(string(b), `"sla":"2 business hours"`) {
 			t.Fatalf("sla report: %d %s", code, b)
@@ -291,7 +304,7 @@ func TestAssembly(t *testing.T) {
 		// Times reach sales in the configured zone.
 		deliver(t, s, func() bool {
 			leads, _ := s.App.Inbox.List(context.Background(), 10)
-			return len(leads) == 1
+			return len(leads) == 2
 		})
 		code, b = do(t, "GET", s.URL+"/admin/inbox", token, "")
 		if code != 200 || !strings.Contains(string(b), `"qualifiedAt":"2026-11-20T17:00:00+09:00"`) {
