@@ -79,9 +79,13 @@ type Handler struct {
 	WriteKey   string
 	Consent    Consent
 	Now        func() time.Time
-	Log        *slog.Logger
+	// Sleep waits d or until ctx ends (default: a timer); tests hand one
+	// that moves their clock.
+	Sleep func(ctx context.Context, d time.Duration)
+	Log   *slog.Logger
 
 	joined joinedPairs // id pairs joined lately (linkUserIDs)
+	pace   pace        // how long identifying requests take to store
 }
 
 // Routes registers the endpoints on mux.
@@ -232,12 +236,17 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 	if !fromCookie {
 		vid = adoptVisitor(evs)
 	}
+	// From here a request naming an erased person's email (dropped) is
+	// answered no sooner than one that identifies someone (h.pace): anyone
+	// can type an email into a form, and must not learn from the answer,
+	// nor from its time, that its owner was erased.
+	start := h.now()
 	if len(kept) == 0 {
 		// Every event names a person who asked to be forgotten: nothing is
 		// stored (the form would bring their email back). The answer is a
-		// stored submission's, cookie and all: anyone can type an email
-		// into a form, and must not learn that its owner was erased.
+		// stored submission's, cookie and all.
 		h.log().Info("collect: events naming an erased person not stored", "dropped", dropped)
+		h.wait(r.Context(), h.pace.typical()-h.now().Sub(start))
 		h.Cookie.Set(w, r, vid)
 		w.WriteHeader(http.StatusNoContent)
 		return
@@ -251,6 +260,11 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 	}
 	if _, ok := h.store(w, r, evs); !ok {
 		return
+	}
+	if dropped > 0 {
+		h.wait(r.Context(), h.pace.typical()-h.now().Sub(start))
+	} else if identifies(evs) { // flags are known once stored (Enrich)
+		h.pace.observe(h.now().Sub(start))
 	}
 	h.Cookie.Set(w, r, vid)
 	if len(rejected) > 0 {
