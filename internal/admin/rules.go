@@ -68,7 +68,11 @@ func candidate(w http.ResponseWriter, r *http.Request) (text []byte, html bool, 
 		// a bearer client's form body was refused with 415. A textarea is
 		// sent with CRLF line ends: back to the file's LF, so the candidate
 		// has the version the same file gets once deployed.
-		return []byte(strings.ReplaceAll(r.PostForm.Get("rules"), "\r\n", "\n")), true, nil
+		text := strings.ReplaceAll(r.PostForm.Get("rules"), "\r\n", "\n")
+		if len(text) > maxRulesBody {
+			return []byte(text), true, fmt.Errorf("rules file larger than %d bytes", maxRulesBody)
+		}
+		return []byte(text), true, nil
 	case "application/json":
 		var body struct {
 			Rules *string `json:"rules"`
@@ -98,6 +102,10 @@ type parseErrorBody struct {
 func (h *Handler) simulate(w http.ResponseWriter, r *http.Request) {
 	text, html, err := candidate(w, r)
 	if err != nil {
+		if html {
+			h.renderRules(w, r, http.StatusBadRequest, rulesView{Candidate: string(text), Error: err.Error()}, true)
+			return
+		}
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error(), Field: "rules"})
 		return
 	}
