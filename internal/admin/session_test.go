@@ -416,7 +416,8 @@ func TestBrowsersAreSentToTheSignInPage(t *testing.T) {
 		t.Fatalf("login with next: %d %q", a.code, a.hdr.Get("Location"))
 	}
 	// ...but never anywhere else.
-	for _, next := range []string{"//evil.example/", "/\\evil.example", "https://evil.example/", "../../etc", "/admin/", "logout", "a b", "javascript:alert(1)"} {
+	for _, next := range []string{"//evil.example/", "/\\evil.example", "https://evil.example/", "../../etc", "/admin/", "logout", "a b", "javascript:alert(1)",
+		"%2e%2e/%2e%2e/demo/", "people/%2E%2e/%2e./%2e%2E/evil", ".%2e/x", "%2e./x"} {
 		form := url.Values{"token": {fullToken}, "next": {next}}
 		if a := f.req("POST", "/admin/login", form.Encode(), "Content-Type", "application/x-www-form-urlencoded"); a.code != 303 || a.hdr.Get("Location") != "./" {
 			t.Errorf("next %q: %d %q, want ./", next, a.code, a.hdr.Get("Location"))
