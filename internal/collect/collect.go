@@ -237,7 +237,7 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 		vid = adoptVisitor(evs)
 	}
 	// From here a request naming an erased person's email (dropped) is
-	// answered no sooner than one that identifies someone (h.pace): anyone
+	// answered no sooner than one naming another's (h.pace): anyone
 	// can type an email into a form, and must not learn from the answer,
 	// nor from its time, that its owner was erased.
 	start := h.now()
@@ -263,7 +263,7 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 	}
 	if dropped > 0 {
 		h.wait(r.Context(), h.pace.typical()-h.now().Sub(start))
-	} else if identifies(evs) { // flags are known once stored (Enrich)
+	} else if namesEmail(evs) {
 		h.pace.observe(h.now().Sub(start))
 	}
 	h.Cookie.Set(w, r, vid)

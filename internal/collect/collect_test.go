@@ -1255,4 +1255,24 @@ func TestErasedEmailIsAnsweredAsLateAsAnother(t *testing.T) {
 	if d := took(body("p2")); d >= fastest {
 		t.Errorf("a page view was held %v, as long as an identifying form (%v)", d, fastest)
 	}
+	// A robot's forms (flagged: stored, noted under the email, identifying
+	// nobody) set the pace too: a script's erased email is not answered
+	// sooner than its other emails.
+	bot := &slowWrites{Table: e.tb, clk: clk, cost: 4 * time.Millisecond}
+	e2 := newEnv(t)
+	e2.log.T, e2.dir.T = bot, bot
+	e2.h.Now, e2.h.Sleep = clk.Now, e.h.Sleep
+	e2.h.Enrich = func(_ *http.Request, ev *event.Event) { ev.Enrichment.Bot = true }
+	var flagged time.Duration
+	for i := range 3 {
+		at := clk.Now()
+		if w := e2.do("POST", "/e", form(fmt.Sprintf("b%d", i), fmt.Sprintf("bot-browser-%d", i), fmt.Sprintf("bot%d@example.com", i)), nil); w.Code != 204 {
+			t.Fatalf("flagged form: %d %s", w.Code, w.Body)
+		}
+		flagged = clk.Now().Sub(at)
+	}
+	at := clk.Now()
+	if w := e2.do("POST", "/e", form("b9", "bot-browser-9", "gone@example.com"), nil); w.Code != 204 || clk.Now().Sub(at) < flagged {
+		t.Errorf("a flagged form naming an erased email: %d after %v, the others after %v", w.Code, clk.Now().Sub(at), flagged)
+	}
 }
