@@ -1276,3 +1276,48 @@ func TestErasedEmailIsAnsweredAsLateAsAnother(t *testing.T) {
 		t.Errorf("a flagged form naming an erased email: %d after %v, the others after %v", w.Code, clk.Now().Sub(at), flagged)
 	}
 }
+
+// TestTagRequestIdentifiesAtMostTen: anyone can post the tag's batch, and
+// each form in it identifies someone (a person created, a few writes): a
+// batch of 1,000 forms held its request 30 s and answered 503 (the tag
+// sends it again). Past MaxTagEmails, the events naming an email are
+// refused one by one (the tag drops them), the rest stored.
+func TestTagRequestIdentifiesAtMostTen(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	var evs []string
+	for i := range collect.MaxTagEmails + 2 {
+		evs = append(evs, fmt.Sprintf(`{"type":"form_submit","messageId":"f%d","anonymousId":"spam-browser","properties":{"fields":{"email":"spam%d@example.com"}}}`, i, i))
+		evs = append(evs, body(fmt.Sprintf("pv%d", i)))
+	}
+	w := e.do("POST", "/e", "["+strings.Join(evs, ",")+"]", nil)
+	var got struct {
+		Accepted int `json:"accepted"`
+		Refused  []struct {
+			Field string `json:"field"`
+			Index int    `json:"index"`
+			Error string `json:"error"`
+		} `json:"refused"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || w.Code != 200 {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+	if got.Accepted != len(evs)-2 || len(got.Refused) != 2 || got.Refused[0].Index != 2*collect.MaxTagEmails || got.Refused[1].Index != 2*collect.MaxTagEmails+2 ||
+		got.Refused[0].Field != "email" || !strings.Contains(got.Refused[0].Error, "more than 10 events naming an email") {
+		t.Fatalf("answer: %+v", got)
+	}
+	for i := range collect.MaxTagEmails + 2 {
+		_, err := e.dir.ByEmail(ctx, fmt.Sprintf("spam%d@example.com", i))
+		if i < collect.MaxTagEmails && err != nil || i >= collect.MaxTagEmails && !errors.Is(err, identity.ErrNotFound) {
+			t.Errorf("spam%d: %v", i, err)
+		}
+	}
+	// Page views are not bounded so.
+	var pvs []string
+	for i := range 200 {
+		pvs = append(pvs, body(fmt.Sprintf("many-%d", i)))
+	}
+	if w := e.do("POST", "/e", "["+strings.Join(pvs, ",")+"]", nil); w.Code != 204 {
+		t.Fatalf("200 page views: %d %s", w.Code, w.Body)
+	}
+}
