@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/lab"
 	"github.com/baton-hq/baton/internal/reports"
 	"github.com/baton-hq/baton/internal/rulebook"
@@ -111,6 +112,11 @@ func (h *Handler) simulate(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	opts := lab.Options{After: q.Get("after"), Limit: simulateLimit, Budget: SimulateBudget}
+	if opts.After != "" && !identity.ValidPersonID(opts.After) {
+		// Anything else started after every person: "complete", nobody.
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "after must be the next of an earlier answer (a person id)", Field: "after"})
+		return
+	}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > simulateMaxLimit {

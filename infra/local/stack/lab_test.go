@@ -578,3 +578,29 @@ func TestRulesLabLongFormCandidate(t *testing.T) {
 		t.Fatalf("a %d-byte candidate through the form: %d %.600s", len(huge), code, body)
 	}
 }
+
+// TestRulesLabAfterMustBeAPersonID: ?after= that is no person id (a cut
+// link, %ff) sorted after every person: the answer was 200, "complete",
+// nobody simulated. It is a 400 naming the parameter; a person id still
+// continues from there.
+func TestRulesLabAfterMustBeAPersonID(t *testing.T) {
+	s, _, _ := labHistory(t)
+	rules := raised(t)
+	for _, after := range []string{"%ff", "zzz", "p_", "p_0123456789abcdef0123456"} {
+		code, b := postRules(t, s, "/admin/rules/simulate?after="+after, "application/yaml", rules)
+		if code != 400 || !strings.Contains(string(b), `"field":"after"`) {
+			t.Errorf("after=%s: %d %s", after, code, b)
+		}
+	}
+	code, b := postRules(t, s, "/admin/rules/simulate?limit=1", "application/yaml", rules)
+	var first struct {
+		Next     string `json:"next"`
+		Complete bool   `json:"complete"`
+	}
+	if err := json.Unmarshal(b, &first); err != nil || code != 200 || first.Complete || first.Next == "" {
+		t.Fatalf("first person: %d %s", code, b)
+	}
+	if code, b := postRules(t, s, "/admin/rules/simulate?after="+first.Next, "application/yaml", rules); code != 200 || !strings.Contains(string(b), `"complete":true`) {
+		t.Fatalf("after=%s: %d %.300s", first.Next, code, b)
+	}
+}
