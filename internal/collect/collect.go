@@ -85,7 +85,7 @@ type Handler struct {
 	Log   *slog.Logger
 
 	joined joinedPairs // id pairs joined lately (linkUserIDs)
-	pace   pace        // how long identifying requests take to store
+	pace   pace        // how long the tag's requests naming an email take to store
 }
 
 // Routes registers the endpoints on mux.
