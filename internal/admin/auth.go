@@ -202,6 +202,9 @@ func (h *Handler) Require(scope string, next http.HandlerFunc) http.Handler {
 // require is Require with the body types the route takes.
 func (h *Handler) require(scope string, bodies []string, next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Every answer here is private (people, tokens, the trail): no cache
+		// keeps it, the CSV downloads included (JSON and pages set it too).
+		w.Header().Set("Cache-Control", "no-store")
 		if !safe(r.Method) {
 			if err := h.sameOrigin(r); err != nil {
 				h.refuse(r, "", "", http.StatusForbidden, audit.ReasonCrossSite)

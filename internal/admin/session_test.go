@@ -511,3 +511,23 @@ func TestLongSessionFormIsNotACSRFRefusal(t *testing.T) {
 		t.Errorf("a %d-byte upload: %d %.400s", b.Len(), a.code, a.body)
 	}
 }
+
+// TestPrivateAnswersAreNotCached: the reports' and the trail's CSVs (and a
+// recipient list's, tokens in it) were sent without Cache-Control, so a
+// browser's cache could keep them; every admin answer says no-store.
+func TestPrivateAnswersAreNotCached(t *testing.T) {
+	f := newFixture(t)
+	cookie, _ := f.login(fullToken)
+	for _, path := range []string{
+		"/admin/reports/funnel?format=csv", "/admin/reports/attribution?format=csv", "/admin/reports/sla?format=csv",
+		"/admin/reports/mql-quality?format=csv", "/admin/reports/revenue?format=csv", "/admin/reports/reps?format=csv",
+		"/admin/reports/kpi?format=csv", "/admin/audit?format=csv&lang=ja",
+	} {
+		for _, hdr := range [][]string{{"Authorization", "Bearer " + fullToken}, {"Cookie", cookie}} {
+			a := f.req("GET", path, "", hdr...)
+			if a.code != 200 || !strings.Contains(a.hdr.Get("Content-Type"), "csv") || a.hdr.Get("Cache-Control") != "no-store" {
+				t.Errorf("%s (%s): %d %q Cache-Control %q", path, hdr[0], a.code, a.hdr.Get("Content-Type"), a.hdr.Get("Cache-Control"))
+			}
+		}
+	}
+}
