@@ -4,6 +4,7 @@ package admin
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -124,6 +125,10 @@ type VisitorView struct {
 func (h *Handler) findPerson(w http.ResponseWriter, r *http.Request) {
 	raw := r.URL.Query().Get("email")
 	if wantsHTML(r) && h.browsePerson(w, r, raw) {
+		return
+	}
+	if n := len(r.URL.Query()["email"]); n > 1 {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: fmt.Sprintf("one email a request: email is given %d times", n), Field: "email"})
 		return
 	}
 	if raw == "" {

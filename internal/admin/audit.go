@@ -119,11 +119,18 @@ func (h *Handler) refuse(r *http.Request, who, via string, status int, reason st
 // the handler refused (the local stack's rate limit). Its route is not
 // matched yet, and its path may hold an email: it is recorded as the
 // sign-in's route or as "/admin/*".
+// Its method is any token the client sent (thousands of characters of
+// its choosing: "ERASED-BY-ADMIN"): one HTTP defines is kept, else OTHER.
 func (h *Handler) Refused(r *http.Request, status int, reason string) {
 	r2 := *r
-	r2.Pattern = r.Method + " /admin/*"
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+	default:
+		r2.Method = "OTHER"
+	}
+	r2.Pattern = r2.Method + " /admin/*"
 	if strings.HasSuffix(r.URL.Path, "/admin/login") {
-		r2.Pattern = r.Method + " /admin/login"
+		r2.Pattern = r2.Method + " /admin/login"
 	}
 	h.refuse(&r2, "", "", status, reason)
 }

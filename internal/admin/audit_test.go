@@ -282,3 +282,32 @@ func TestAuditRecordsRefusedCredentials(t *testing.T) {
 		t.Errorf("backup refusal not recorded as a request: %+v", es)
 	}
 }
+
+// TestRateLimitedMethodIsNotTheClients: a request to /admin/ over the rate
+// limit is recorded before any route matched it, with its method: any
+// token a client sends ("ERASED-BY-BATON_ADMIN_TOKEN" and 4,000 more
+// characters) went into the trail as the entry's method and route. A
+// method HTTP defines is kept; any other is OTHER.
+func TestRateLimitedMethodIsNotTheClients(t *testing.T) {
+	f := newFixture(t)
+	for _, c := range []struct{ method, path, route string }{
+		{"ERASED-BY-BATON_ADMIN_TOKEN" + strings.Repeat("X", 4000), "/admin/people", "OTHER /admin/*"},
+		{"DELETE", "/admin/people/p_1", "DELETE /admin/*"},
+		{"+HYPERLINK", "/admin/login", "OTHER /admin/login"},
+	} {
+		r := httptest.NewRequest("GET", c.path, nil)
+		r.Method = c.method
+		f.h.Refused(r, http.StatusTooManyRequests, audit.ReasonRateLimited)
+		if err := f.h.Audit.Flush(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		es, _, err := f.h.Audit.List(context.Background(), "", 1)
+		if err != nil || len(es) != 1 {
+			t.Fatalf("%v %v", es, err)
+		}
+		if e := es[0]; e.Route != c.route || !strings.HasPrefix(c.route, e.Method+" ") || e.Reason != audit.ReasonRateLimited {
+			t.Errorf("%.40s %s: recorded %.80s %.80s (%s)", c.method, c.path, e.Method, e.Route, e.Reason)
+		}
+		f.clk.Advance(time.Minute) // a new entry, not the last one's count
+	}
+}

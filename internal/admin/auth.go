@@ -202,6 +202,9 @@ func (h *Handler) Require(scope string, next http.HandlerFunc) http.Handler {
 // require is Require with the body types the route takes.
 func (h *Handler) require(scope string, bodies []string, next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Every answer here is private (people, tokens, the trail): no cache
+		// keeps it, the CSV downloads included (JSON and pages set it too).
+		w.Header().Set("Cache-Control", "no-store")
 		if !safe(r.Method) {
 			if err := h.sameOrigin(r); err != nil {
 				h.refuse(r, "", "", http.StatusForbidden, audit.ReasonCrossSite)
@@ -257,7 +260,13 @@ func (h *Handler) require(scope string, bodies []string, next http.HandlerFunc) 
 		}
 		if !safe(r.Method) {
 			if c.Session != nil {
-				if !c.Session.ValidCSRF(csrfToken(w, r)) {
+				tok, ferr := csrfToken(w, r)
+				if ferr != nil { // no token can be read: say why, not that it is missing
+					status, msg := formError(ferr)
+					h.deny(w, r, status, msg)
+					return
+				}
+				if !c.Session.ValidCSRF(tok) {
 					if sw != nil {
 						sw.reason = audit.ReasonCSRF
 					}
@@ -293,27 +302,44 @@ func apiBody(r *http.Request, bodies []string) (int, string) {
 	return http.StatusUnsupportedMediaType, "Content-Type must be " + strings.Join(bodies, " or ")
 }
 
+// maxFormBody bounds a page's form (not a file upload): the largest is the
+// lab's, a rules file of up to maxRulesBody, which percent-encoding makes
+// up to three times longer (nine bytes a Japanese character).
+const maxFormBody = 3*maxRulesBody + 64<<10
+
 // csrfToken is the CSRF token a session request carries: the X-CSRF-Token
-// header, or the csrf field of a form.
-func csrfToken(w http.ResponseWriter, r *http.Request) string {
+// header, or the csrf field of a form. err: the form could not be read
+// (too large, malformed), so no token can be told from none.
+func csrfToken(w http.ResponseWriter, r *http.Request) (string, error) {
 	if tok := r.Header.Get("X-CSRF-Token"); tok != "" {
-		return tok
+		return tok, nil
 	}
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt == "multipart/form-data" { // a page's file upload (the recipient list)
-		if parseUpload(w, r) != nil {
-			return ""
+		if err := parseUpload(w, r); err != nil {
+			return "", err
 		}
-		return r.PostFormValue("csrf")
+		return r.PostFormValue("csrf"), nil
 	}
 	if mt != "application/x-www-form-urlencoded" {
-		return ""
+		return "", nil
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
 	if err := r.ParseForm(); err != nil {
-		return ""
+		return "", err
 	}
-	return r.PostForm.Get("csrf")
+	return r.PostForm.Get("csrf"), nil
+}
+
+// formError is the answer to a form that could not be read: 413 naming the
+// bound, else 400. (It was a 403 "missing or wrong CSRF token", which sent
+// the user to sign in again for a form that was merely long.)
+func formError(err error) (int, string) {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return http.StatusRequestEntityTooLarge, fmt.Sprintf("the form is larger than %d bytes", mbe.Limit)
+	}
+	return http.StatusBadRequest, "the form could not be read: " + err.Error()
 }
 
 // parseUpload reads a multipart upload (the recipient list page's) into

@@ -133,7 +133,7 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
 	}
 	c, _, err := h.authenticate(r)
 	if err == nil && c.Session != nil {
-		if !c.Session.ValidCSRF(csrfToken(w, r)) {
+		if tok, _ := csrfToken(w, r); !c.Session.ValidCSRF(tok) {
 			httpx.Error(w, http.StatusForbidden, "missing or wrong CSRF token (X-CSRF-Token header or csrf form field)")
 			return
 		}
@@ -180,10 +180,12 @@ func (h *Handler) toLogin(w http.ResponseWriter, r *http.Request) {
 
 // cleanNext keeps a page to return to after sign-in only when it is a path
 // under /admin/, relative to it (no scheme, host, "..", or sign-in pages):
-// never an open redirect.
+// never an open redirect. A browser reads "%2e" in a path as "." (so
+// "%2e%2e/%2e%2e/x" leaves /admin/): no escaped dot in the path either.
 func cleanNext(next string) string {
+	path, _, _ := strings.Cut(next, "?")
 	if next == "" || len(next) > 512 || strings.HasPrefix(next, "/") || strings.Contains(next, "..") || strings.Contains(next, "//") ||
-		strings.HasPrefix(next, "login") || strings.HasPrefix(next, "logout") {
+		strings.Contains(strings.ToLower(path), "%2e") || strings.HasPrefix(next, "login") || strings.HasPrefix(next, "logout") {
 		return ""
 	}
 	for _, c := range next {

@@ -87,6 +87,14 @@ func (h *Handler) auditQuery(q url.Values) (auditFilter, string) {
 	}
 	if !f.to.IsZero() {
 		f.to = f.to.AddDate(0, 0, 1) // the whole last day
+		if !f.from.IsZero() && !f.from.Before(f.to) {
+			problem = "to must not be before from" // as the reports and the MQL page say it
+		}
+		if f.to.Year() > 9999 {
+			// 9999-12-31, "until further notice": no entry is dated after
+			// it, and a cursor (a 4-digit year) cannot start past it.
+			f.to = time.Time{}
+		}
 	}
 	return f, problem
 }

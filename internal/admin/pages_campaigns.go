@@ -80,9 +80,10 @@ func (h *Handler) renderCampaigns(w http.ResponseWriter, r *http.Request, status
 // createCampaign takes the page's form (a session's, with its CSRF token:
 // API clients use POST /admin/links) and goes to the new campaign's page.
 func (h *Handler) createCampaign(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 256<<10)
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody) // a session's form was read already, under the same bound
 	if err := r.ParseForm(); err != nil {
-		httpx.Error(w, http.StatusBadRequest, "the form could not be read")
+		status, msg := formError(err)
+		h.deny(w, r, status, msg)
 		return
 	}
 	f := campaignForm{ID: strings.TrimSpace(r.PostForm.Get("id")), Name: strings.TrimSpace(r.PostForm.Get("name")), URLs: r.PostForm.Get("urls"),

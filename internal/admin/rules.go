@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/lab"
 	"github.com/baton-hq/baton/internal/reports"
 	"github.com/baton-hq/baton/internal/rulebook"
@@ -68,7 +69,11 @@ func candidate(w http.ResponseWriter, r *http.Request) (text []byte, html bool, 
 		// a bearer client's form body was refused with 415. A textarea is
 		// sent with CRLF line ends: back to the file's LF, so the candidate
 		// has the version the same file gets once deployed.
-		return []byte(strings.ReplaceAll(r.PostForm.Get("rules"), "\r\n", "\n")), true, nil
+		text := strings.ReplaceAll(r.PostForm.Get("rules"), "\r\n", "\n")
+		if len(text) > maxRulesBody {
+			return []byte(text), true, fmt.Errorf("rules file larger than %d bytes", maxRulesBody)
+		}
+		return []byte(text), true, nil
 	case "application/json":
 		var body struct {
 			Rules *string `json:"rules"`
@@ -98,11 +103,20 @@ type parseErrorBody struct {
 func (h *Handler) simulate(w http.ResponseWriter, r *http.Request) {
 	text, html, err := candidate(w, r)
 	if err != nil {
+		if html {
+			h.renderRules(w, r, http.StatusBadRequest, rulesView{Candidate: string(text), Error: err.Error()}, true)
+			return
+		}
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error(), Field: "rules"})
 		return
 	}
 	q := r.URL.Query()
 	opts := lab.Options{After: q.Get("after"), Limit: simulateLimit, Budget: SimulateBudget}
+	if opts.After != "" && !identity.ValidPersonID(opts.After) {
+		// Anything else started after every person: "complete", nobody.
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "after must be the next of an earlier answer (a person id)", Field: "after"})
+		return
+	}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > simulateMaxLimit {

@@ -1,9 +1,12 @@
 package admin_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -19,6 +22,7 @@ import (
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/links"
+	"github.com/baton-hq/baton/internal/recipientcsv"
 	"github.com/baton-hq/baton/internal/session"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
@@ -412,7 +416,8 @@ func TestBrowsersAreSentToTheSignInPage(t *testing.T) {
 		t.Fatalf("login with next: %d %q", a.code, a.hdr.Get("Location"))
 	}
 	// ...but never anywhere else.
-	for _, next := range []string{"//evil.example/", "/\\evil.example", "https://evil.example/", "../../etc", "/admin/", "logout", "a b", "javascript:alert(1)"} {
+	for _, next := range []string{"//evil.example/", "/\\evil.example", "https://evil.example/", "../../etc", "/admin/", "logout", "a b", "javascript:alert(1)",
+		"%2e%2e/%2e%2e/demo/", "people/%2E%2e/%2e./%2e%2E/evil", ".%2e/x", "%2e./x"} {
 		form := url.Values{"token": {fullToken}, "next": {next}}
 		if a := f.req("POST", "/admin/login", form.Encode(), "Content-Type", "application/x-www-form-urlencoded"); a.code != 303 || a.hdr.Get("Location") != "./" {
 			t.Errorf("next %q: %d %q, want ./", next, a.code, a.hdr.Get("Location"))
@@ -459,5 +464,70 @@ func TestInternalErrorPage(t *testing.T) {
 	a := f.req("GET", "/admin/people/p_0123456789abcdef", "", "Authorization", "Bearer "+fullToken)
 	if a.code != 500 || a.body != `{"error":"internal error"}`+"\n" {
 		t.Fatalf("API: %d %q", a.code, a.body)
+	}
+}
+
+// TestLongSessionFormIsNotACSRFRefusal: a session's form past 64 KB (the
+// new-campaign form with a long list of destinations, the lab's rules file)
+// was refused as "missing or wrong CSRF token" and sent the user to sign in
+// again. A form within the bound is served; one past it, or one that
+// cannot be read, is answered so, not as a CSRF refusal.
+func TestLongSessionFormIsNotACSRFRefusal(t *testing.T) {
+	f := newFixture(t)
+	cookie, csrf := f.login(fullToken)
+	var urls []string
+	for i := range 200 {
+		urls = append(urls, fmt.Sprintf("https://www.example.com/webinar/%03d?%s", i, strings.Repeat("x", 400)))
+	}
+	form := url.Values{"csrf": {csrf}, "id": {"long-list"}, "name": {"Long list"}, "urls": {strings.Join(urls, "\r\n")}}.Encode()
+	if len(form) < 64<<10 {
+		t.Fatalf("the form is only %d bytes", len(form))
+	}
+	hdr := []string{"Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded", "Accept", "text/html"}
+	if a := f.req("POST", "/admin/campaigns", form, hdr...); a.code != 303 {
+		t.Fatalf("a %d-byte campaign form: %d %s", len(form), a.code, a.body)
+	}
+	if a := f.req("GET", "/admin/campaigns/long-list", "", "Cookie", cookie); a.code != 200 || strings.Count(a.body, "/webinar/") != 200 {
+		t.Fatalf("the campaign's links: %d %.300s", a.code, a.body)
+	}
+	huge := url.Values{"csrf": {csrf}, "id": {"huge"}, "urls": {strings.Repeat("https://www.example.com/a\r\n", 200000)}}.Encode()
+	a := f.req("POST", "/admin/campaigns", huge, hdr...)
+	if a.code != 413 || strings.Contains(a.body, "CSRF") || !strings.Contains(a.body, "larger than") {
+		t.Errorf("a %d-byte form: %d %.400s", len(huge), a.code, a.body)
+	}
+	a = f.req("POST", "/admin/campaigns", "csrf=%zz", hdr...)
+	if a.code != 400 || strings.Contains(a.body, "CSRF") {
+		t.Errorf("a malformed form: %d %.400s", a.code, a.body)
+	}
+	// A recipient list past its bound, uploaded from the campaign page.
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	_ = mw.WriteField("csrf", csrf)
+	fw, _ := mw.CreateFormFile("list", "list.csv")
+	_, _ = fw.Write([]byte("email\n" + strings.Repeat("someone@example.com\n", recipientcsv.MaxBytes/20+10000)))
+	_ = mw.Close()
+	a = f.req("POST", "/admin/campaigns/long-list/recipients", b.String(), "Cookie", cookie, "Content-Type", mw.FormDataContentType(), "Accept", "text/html")
+	if a.code != 413 || strings.Contains(a.body, "CSRF") {
+		t.Errorf("a %d-byte upload: %d %.400s", b.Len(), a.code, a.body)
+	}
+}
+
+// TestPrivateAnswersAreNotCached: the reports' and the trail's CSVs (and a
+// recipient list's, tokens in it) were sent without Cache-Control, so a
+// browser's cache could keep them; every admin answer says no-store.
+func TestPrivateAnswersAreNotCached(t *testing.T) {
+	f := newFixture(t)
+	cookie, _ := f.login(fullToken)
+	for _, path := range []string{
+		"/admin/reports/funnel?format=csv", "/admin/reports/attribution?format=csv", "/admin/reports/sla?format=csv",
+		"/admin/reports/mql-quality?format=csv", "/admin/reports/revenue?format=csv", "/admin/reports/reps?format=csv",
+		"/admin/reports/kpi?format=csv", "/admin/audit?format=csv&lang=ja",
+	} {
+		for _, hdr := range [][]string{{"Authorization", "Bearer " + fullToken}, {"Cookie", cookie}} {
+			a := f.req("GET", path, "", hdr...)
+			if a.code != 200 || !strings.Contains(a.hdr.Get("Content-Type"), "csv") || a.hdr.Get("Cache-Control") != "no-store" {
+				t.Errorf("%s (%s): %d %q Cache-Control %q", path, hdr[0], a.code, a.hdr.Get("Content-Type"), a.hdr.Get("Cache-Control"))
+			}
+		}
 	}
 }

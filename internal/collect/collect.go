@@ -79,9 +79,13 @@ type Handler struct {
 	WriteKey   string
 	Consent    Consent
 	Now        func() time.Time
-	Log        *slog.Logger
+	// Sleep waits d or until ctx ends (default: a timer); tests hand one
+	// that moves their clock.
+	Sleep func(ctx context.Context, d time.Duration)
+	Log   *slog.Logger
 
 	joined joinedPairs // id pairs joined lately (linkUserIDs)
+	pace   pace        // how long the tag's requests naming an email take to store
 }
 
 // Routes registers the endpoints on mux.
@@ -199,6 +203,7 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 		writeParseError(w, err)
 		return
 	}
+	evs, at, rejected = capEmails(evs, at, rejected)
 	if evs, rejected = dropStale(evs, at, rejected); len(evs) == 0 {
 		// Only events held too long: answered so that the tag unqueues them.
 		httpx.JSON(w, http.StatusOK, map[string]any{"accepted": 0, "refused": h.refusedBodies(0, rejected)})
@@ -232,12 +237,17 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 	if !fromCookie {
 		vid = adoptVisitor(evs)
 	}
+	// From here a request naming an erased person's email (dropped) is
+	// answered no sooner than one naming another's (h.pace): anyone
+	// can type an email into a form, and must not learn from the answer,
+	// nor from its time, that its owner was erased.
+	start := h.now()
 	if len(kept) == 0 {
 		// Every event names a person who asked to be forgotten: nothing is
 		// stored (the form would bring their email back). The answer is a
-		// stored submission's, cookie and all: anyone can type an email
-		// into a form, and must not learn that its owner was erased.
+		// stored submission's, cookie and all.
 		h.log().Info("collect: events naming an erased person not stored", "dropped", dropped)
+		h.wait(r.Context(), h.pace.typical()-h.now().Sub(start))
 		h.Cookie.Set(w, r, vid)
 		w.WriteHeader(http.StatusNoContent)
 		return
@@ -251,6 +261,11 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 	}
 	if _, ok := h.store(w, r, evs); !ok {
 		return
+	}
+	if dropped > 0 {
+		h.wait(r.Context(), h.pace.typical()-h.now().Sub(start))
+	} else if namesEmail(evs) {
+		h.pace.observe(h.now().Sub(start))
 	}
 	h.Cookie.Set(w, r, vid)
 	if len(rejected) > 0 {
@@ -285,6 +300,43 @@ func dropStale(evs []event.Event, at []int, rejected []*event.Error) ([]event.Ev
 	slices.SortStableFunc(rejected, func(a, b *event.Error) int { return cmp.Compare(indexOf(a.Index), indexOf(b.Index)) })
 	evs, _ = keepWhere(evs, at, func(ev event.Event) bool { return !ev.Stale() })
 	return evs, rejected
+}
+
+// MaxTagEmails bounds the tag's events naming an email in one request: each
+// identifies someone (a few writes, a person created). A page sends a form
+// or two at a time; a batch of 1,000 forms (anyone can post one) held the
+// request for 30 s, identified a hundred people and answered 503, which the
+// tag would send again.
+const MaxTagEmails = 10
+
+// capEmails refuses, one by one, the events naming an email past the first
+// MaxTagEmails of a request (the tag drops what a 4xx named).
+func capEmails(evs []event.Event, at []int, rejected []*event.Error) ([]event.Event, []int, []*event.Error) {
+	n := 0
+	over := make([]bool, len(evs))
+	for i := range evs {
+		if evs[i].Email() == "" {
+			continue
+		}
+		if n++; n > MaxTagEmails {
+			over[i] = true
+			idx := at[i]
+			rejected = append(rejected, &event.Error{Status: 400, Field: "email", Index: &idx,
+				Message: fmt.Sprintf("more than %d events naming an email in one request: not stored", MaxTagEmails)})
+		}
+	}
+	if n <= MaxTagEmails {
+		return evs, at, rejected
+	}
+	slices.SortStableFunc(rejected, func(a, b *event.Error) int { return cmp.Compare(indexOf(a.Index), indexOf(b.Index)) })
+	var keptEvs []event.Event
+	var keptAt []int
+	for i := range evs {
+		if !over[i] {
+			keptEvs, keptAt = append(keptEvs, evs[i]), append(keptAt, at[i])
+		}
+	}
+	return keptEvs, keptAt, rejected
 }
 
 // server serves the Segment-compatible /v1/<call>.

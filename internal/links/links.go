@@ -313,18 +313,29 @@ func (r *Registry) get(ctx context.Context, pk, sk string, v any) error {
 }
 
 // Destination returns where a click on l goes: the stored URL, with the
-// campaign's UTM parameters added where the URL has none of its own.
+// campaign's UTM parameters added where the URL has none of its own. The
+// URL's own query is kept byte for byte, its order and spelling included
+// (a signed download link, a parameter without a value, %20 for a space):
+// the UTM parameters are appended to it.
 func Destination(l Link, c Campaign) string {
 	u, err := url.Parse(l.URL)
 	if err != nil {
 		return l.URL
 	}
 	q := u.Query()
+	add := url.Values{}
 	for _, p := range [][2]string{{"utm_source", c.UTM.Source}, {"utm_medium", c.UTM.Medium}, {"utm_campaign", c.UTM.Campaign}, {"utm_content", c.UTM.Content}} {
 		if p[1] != "" && q.Get(p[0]) == "" {
-			q.Set(p[0], p[1])
+			add.Set(p[0], p[1])
 		}
 	}
-	u.RawQuery = q.Encode()
+	if len(add) == 0 {
+		return l.URL
+	}
+	if u.RawQuery != "" && !strings.HasSuffix(u.RawQuery, "&") {
+		u.RawQuery += "&"
+	}
+	u.RawQuery += add.Encode()
+	u.ForceQuery = false
 	return u.String()
 }

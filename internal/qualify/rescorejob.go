@@ -49,8 +49,21 @@ type Job struct {
 }
 
 // StartRescore records a job over every person (their ids listed now) and
-// returns it; nothing is rescored yet.
+// returns it; nothing is rescored yet. A job under the same rules still
+// running is returned instead: it already replays everyone (a person
+// created since is scored under these rules as their events come), and a
+// second POST (a double click, a client's retry) started another full
+// replay behind it, each listing every person again.
 func (q *Qualifier) StartRescore(ctx context.Context) (Job, error) {
+	active, err := q.ActiveRescores(ctx)
+	if err != nil {
+		return Job{}, err
+	}
+	for _, j := range active {
+		if j.Rules == q.Engine.Version() {
+			return j, nil
+		}
+	}
 	people, err := identity.PersonIDs(ctx, q.T)
 	if err != nil {
 		return Job{}, err

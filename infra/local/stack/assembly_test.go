@@ -23,6 +23,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -492,6 +493,25 @@ func TestAssembly(t *testing.T) {
 			t.Fatalf("webhook got %v", got)
 		}
 		cover("sla.accept_within", "sla.webhook_url")
+	})
+	t.Run("sla.webhook_url redirected", func(t *testing.T) {
+		// A webhook answering 307 had the signed breach, the person's email in
+		// it, posted again wherever it pointed: never followed, an error that
+		// names it, and the breach announced at a later sweep.
+		var elsewhere atomic.Int64
+		other := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { elsewhere.Add(1) }))
+		defer other.Close()
+		hook := httptest.NewServer(http.RedirectHandler(other.URL+"/latest/meta-data/", http.StatusTemporaryRedirect))
+		defer hook.Close()
+		s, clk := start(t, "sla: {accept_within: 2h, webhook_url: "+hook.URL+"}\n", map[string]string{"BATON_WEBHOOK_SECRET": "whsec_c2VjcmV0LWZvci1hc3NlbWJseS10ZXN0"})
+		qualifyOne(t, s, "sla-redirect-1", "redirected@maker.example")
+		clk.Advance(3 * time.Hour)
+		if _, err := s.App.Sweep(context.Background()); err == nil || !strings.Contains(err.Error(), "redirects are never followed") {
+			t.Fatalf("sweep: %v", err)
+		}
+		if n := elsewhere.Load(); n != 0 {
+			t.Fatalf("the redirect was followed: %d requests", n)
+		}
 	})
 	t.Run("sfa.hubspot,feedback.hubspot", func(t *testing.T) {
 		f := crmfake.NewHubSpot()

@@ -80,11 +80,18 @@ func (a *Core) announceBreach(ctx context.Context, b sla.Breach) error {
 	req.Header.Set("webhook-id", id)
 	req.Header.Set("webhook-timestamp", strconv.FormatInt(now.Unix(), 10))
 	req.Header.Set("webhook-signature", stdwebhook.Sign(key, id, now.Unix(), body))
-	resp, err := (&http.Client{Timeout: 15 * time.Second}).Do(req)
+	// Never followed (as no connector follows one): a 307 or 308 would post
+	// the signed body, the person's email in it, wherever it points, an
+	// address inside the network included.
+	c := &http.Client{Timeout: 15 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Do(req)
 	if err != nil {
 		return err
 	}
 	resp.Body.Close()
+	if resp.StatusCode/100 == 3 {
+		return fmt.Errorf("SLA webhook answered %d, a redirect to %q: redirects are never followed (check sla.webhook_url)", resp.StatusCode, resp.Header.Get("Location"))
+	}
 	if resp.StatusCode/100 != 2 {
 		return fmt.Errorf("SLA webhook answered %d", resp.StatusCode)
 	}

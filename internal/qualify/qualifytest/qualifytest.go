@@ -335,6 +335,14 @@ func run(t *testing.T, f tabletest.Factory) {
 		if job, err = x.q.AdvanceRescore(ctx, job.ID, 1); err != nil || job.Done != 1 {
 			t.Fatalf("first slice: %+v %v", job, err)
 		}
+		// Asked again while it runs (a double click, a client's retry): the
+		// same job, not a second full replay behind it.
+		if again, err := x.q.StartRescore(ctx); err != nil || again.ID != job.ID || again.Done != 1 {
+			t.Fatalf("a second start under the same rules: %+v %v, want job %s", again, err, job.ID)
+		}
+		if active, _ := x.q.ActiveRescores(ctx); len(active) != 1 {
+			t.Fatalf("jobs running: %+v", active)
+		}
 		restarted := *x.q
 		if err := restarted.RunRescores(ctx); err != nil {
 			t.Fatal(err)
@@ -344,6 +352,12 @@ func run(t *testing.T, f tabletest.Factory) {
 		}
 		if active, _ := restarted.ActiveRescores(ctx); len(active) != 0 {
 			t.Fatalf("jobs left running: %+v", active)
+		}
+		// Once done, a start is a new job.
+		if next, err := restarted.StartRescore(ctx); err != nil || next.ID == job.ID || next.Status != "running" {
+			t.Fatalf("a start after the job finished: %+v %v", next, err)
+		} else if err := restarted.RunRescores(ctx); err != nil {
+			t.Fatal(err)
 		}
 		if strings.Contains(dump(t, x.q.T), p.ID+`"`) && strings.Contains(dump(t, x.q.T), "JOB#rescore#") {
 			t.Fatal("a finished job still lists the people it rescored")
