@@ -90,8 +90,12 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("OPTIONS /e", h.preflight)
 	for _, call := range []string{"track", "identify", "page", "screen", "group", "alias", "batch"} {
 		mux.HandleFunc("POST /v1/"+call, h.server(call))
+		// analytics.js (analytics-next) posts each call to its type's
+		// initial (/v1/t, /v1/p ...) and its batches to /v1/b.
+		mux.HandleFunc("POST /v1/"+call[:1], h.server(call))
 	}
 	mux.HandleFunc("POST /v1/import", h.server("batch")) // analytics-java's batch endpoint
+	mux.HandleFunc("OPTIONS /v1/{call}", h.preflight)
 	mux.HandleFunc("POST /optout", h.optOut)
 	mux.HandleFunc("POST /optin", h.optIn)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -171,7 +175,11 @@ func (h *Handler) preflight(w http.ResponseWriter, r *http.Request) {
 	}
 	h.cors(w, origin)
 	w.Header().Set("Access-Control-Allow-Methods", "POST")
-	w.Header().Set("Access-Control-Allow-Headers", "Content-Type")
+	allow := "Content-Type"
+	if strings.HasPrefix(r.URL.Path, "/v1/") {
+		allow += ", Authorization" // a page's own sender may authenticate so
+	}
+	w.Header().Set("Access-Control-Allow-Headers", allow)
 	w.Header().Set("Access-Control-Max-Age", "86400")
 	w.WriteHeader(http.StatusNoContent)
 }
@@ -294,27 +302,34 @@ func (h *Handler) server(call string) http.HandlerFunc {
 		force = ""
 	}
 	return func(w http.ResponseWriter, r *http.Request) {
-		user, _, ok := r.BasicAuth()
-		if !ok || h.WriteKey == "" || subtle.ConstantTimeCompare([]byte(user), []byte(h.WriteKey)) != 1 {
-			w.Header().Set("WWW-Authenticate", `Basic realm="baton"`)
-			msg := "send the write key as the HTTP Basic user name"
-			switch {
-			case h.WriteKey == "":
-				msg = "the server API is off: this Baton has no write key (BATON_WRITE_KEY)"
-			case ok && user != "":
-				msg = "wrong write key: send this Baton's BATON_WRITE_KEY as the HTTP Basic user name"
-			}
-			httpx.Error(w, http.StatusUnauthorized, msg)
+		// analytics.js calls from the site's pages: they read the answer
+		// only with CORS headers (a fetch that cannot is retried), and
+		// only the site's origins may call, as on POST /e.
+		origin, ok := h.allowedOrigin(r)
+		if !ok {
+			httpx.Error(w, http.StatusForbidden, "origin "+origin+" is not allowed to send events: add it to BATON_SITE_ORIGINS")
 			return
 		}
-		if !contentTypeOK(r, "application/json") {
-			httpx.Error(w, http.StatusUnsupportedMediaType, "send application/json")
+		h.cors(w, origin)
+		header := r.Header.Get("Authorization") != ""
+		if header && !h.authorized(w, r, "", false) {
+			return
+		}
+		// text/plain: analytics.js's, which spares the page a CORS preflight.
+		if !contentTypeOK(r, "application/json", "text/plain") {
+			httpx.Error(w, http.StatusUnsupportedMediaType, "send the events as application/json (or text/plain, as analytics.js does)")
 			return
 		}
 		body, status, err := httpx.ReadBody(w, r, event.MaxRequestBytes)
 		if err != nil {
-			httpx.Error(w, status, err.Error())
+			httpx.Error(w, status, err.Error()+" (Segment's limit: 500 KB a batch, 32 KB an event)")
 			return
+		}
+		if !header {
+			// Segment's writeKey authentication: the key in the body.
+			if key, found := event.BodyWriteKey(body); !h.authorized(w, r, key, found) {
+				return
+			}
 		}
 		// The HTTP client is the customer's backend (curl, analytics-java,
 		// Go's net/http ...), not the visitor: its user agent and address
@@ -388,6 +403,32 @@ func (h *Handler) server(call string) http.HandlerFunc {
 		}
 		httpx.JSON(w, http.StatusOK, out)
 	}
+}
+
+// authorized checks the write key, Segment's two ways: the HTTP Basic user
+// name, or, without an Authorization header, the body's top-level
+// "writeKey" (key; found says the body has one). It answers a refusal
+// itself.
+func (h *Handler) authorized(w http.ResponseWriter, r *http.Request, key string, found bool) bool {
+	given := found
+	if r.Header.Get("Authorization") != "" {
+		var ok bool
+		key, _, ok = r.BasicAuth()
+		given = ok && key != ""
+	}
+	if h.WriteKey != "" && key != "" && subtle.ConstantTimeCompare([]byte(key), []byte(h.WriteKey)) == 1 {
+		return true
+	}
+	w.Header().Set("WWW-Authenticate", `Basic realm="baton"`)
+	msg := "send the write key as the HTTP Basic user name, or as \"writeKey\" in the body"
+	switch {
+	case h.WriteKey == "":
+		msg = "the server API is off: this Baton has no write key (BATON_WRITE_KEY)"
+	case given:
+		msg = "wrong write key: send this Baton's BATON_WRITE_KEY as the HTTP Basic user name, or as \"writeKey\" in the body"
+	}
+	httpx.Error(w, http.StatusUnauthorized, msg)
+	return false
 }
 
 // Skip is an event that was stored but did not identify anyone, and why.

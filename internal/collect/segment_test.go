@@ -1,0 +1,216 @@
+package collect_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/table"
+)
+
+const testKey = "write-key-0123456789" // newEnv's
+
+// storedText is every stored item, as JSON: what a secret must not be in.
+func storedText(t *testing.T, e *env) string {
+	t.Helper()
+	var b strings.Builder
+	err := e.tb.Scan(context.Background(), "", func(it table.Item) error {
+		j, err := json.Marshal(it)
+		b.Write(j)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// TestWriteKeyInTheBody: Segment's HTTP API takes the write key in the
+// body, without an Authorization header ("writeKey authentication", HTTP
+// API Source), as analytics.js sends it (normalize.ts: json.writeKey =
+// settings.apiKey; batched-dispatcher.ts: {writeKey, batch, sentAt}). A
+// wrong one is refused as a wrong Basic user name is, and the key, a
+// secret, is stored nowhere.
+func TestWriteKeyInTheBody(t *testing.T) {
+	e := newEnv(t)
+	json := map[string]string{"Content-Type": "application/json"}
+	track := `{"userId":"body-1","event":"Signed Up","writeKey":"` + testKey + `","properties":{"plan":"pro"},"context":{"library":{"name":"analytics-python","version":"2.3.2"}}}`
+	if w := e.do("POST", "/v1/track", track, json); w.Code != 200 || !strings.Contains(w.Body.String(), `"success":true`) {
+		t.Fatalf("track with the body's writeKey: %d %s", w.Code, w.Body)
+	}
+	batch := `{"writeKey":"` + testKey + `","sentAt":"2026-01-01T00:00:01Z","batch":[
+	  {"type":"identify","userId":"body-2","writeKey":"` + testKey + `","traits":{"email":"body2@example.com"},"timestamp":"2026-01-01T00:00:00Z"},
+	  {"type":"page","anonymousId":"body-anon-3","writeKey":"` + testKey + `","properties":{"url":"https://www.example.com/p"}}]}`
+	if w := e.do("POST", "/v1/batch", batch, json); w.Code != 200 || strings.Contains(w.Body.String(), "refused") {
+		t.Fatalf("batch with the body's writeKey: %d %s", w.Code, w.Body)
+	}
+	for _, v := range []string{"u:body-1", "u:body-2", "body-anon-3"} {
+		if evs, _ := e.log.Visitor(context.Background(), v); len(evs) != 1 {
+			t.Errorf("%s: %d events stored", v, len(evs))
+		}
+	}
+	if p, err := e.dir.ByEmail(context.Background(), "body2@example.com"); err != nil || p.ID == "" {
+		t.Errorf("identify in a batch with the body's key: %+v %v", p, err)
+	}
+	if s := storedText(t, e); strings.Contains(s, testKey) {
+		t.Fatalf("the write key is stored: %s", s)
+	}
+
+	refused := []struct {
+		name, body string
+		hdr        map[string]string
+		says       string
+	}{
+		{"wrong key", `{"userId":"r1","event":"x","writeKey":"wrong-key-0123456789"}`, json, "wrong write key"},
+		{"key not a string", `{"userId":"r1","event":"x","writeKey":12}`, json, "wrong write key"},
+		{"empty key", `{"userId":"r1","event":"x","writeKey":""}`, json, "wrong write key"},
+		{"only an event's key", `{"batch":[{"type":"track","userId":"r1","event":"x","writeKey":"` + testKey + `"}]}`, json, "as \"writeKey\" in the body"},
+		{"not JSON", `writeKey=` + testKey, json, "send the write key"},
+		// An Authorization header decides: the body's key does not rescue a wrong one.
+		{"wrong header, right body", `{"userId":"r1","event":"x","writeKey":"` + testKey + `"}`,
+			map[string]string{"Content-Type": "application/json", "Authorization": "Basic d3Jvbmc6"}, "wrong write key"},
+		{"bearer", `{"userId":"r1","event":"x","writeKey":"` + testKey + `"}`,
+			map[string]string{"Content-Type": "application/json", "Authorization": "Bearer token"}, "send the write key"},
+	}
+	for _, c := range refused {
+		w := e.do("POST", "/v1/track", c.body, c.hdr)
+		if w.Code != 401 {
+			t.Errorf("%s: %d %s", c.name, w.Code, w.Body)
+			continue
+		}
+		if m := errBody(t, w); !strings.Contains(m["error"].(string), c.says) {
+			t.Errorf("%s: %s, want it to say %q", c.name, w.Body, c.says)
+		}
+	}
+	if evs, _ := e.log.Visitor(context.Background(), "u:r1"); len(evs) != 0 {
+		t.Fatalf("refused calls stored %d events", len(evs))
+	}
+}
+
+// TestAnalyticsJSRequests: analytics.js (@segment/analytics-next) from the
+// site's page, pointed at Baton (apiHost "<baton>/v1"): each call is posted
+// to its type's initial, /v1/t, /v1/p, /v1/i ... (segmentio/index.ts: path
+// = ctx.event.type.charAt(0)), batches to /v1/b (batched-dispatcher.ts),
+// as text/plain with the write key in the body and no Authorization
+// (fetch-dispatcher.ts, shared-dispatcher.ts). The page reads the answer
+// only with CORS headers; without them its fetch fails and the event is
+// queued and sent again.
+func TestAnalyticsJSRequests(t *testing.T) {
+	e := newEnv(t)
+	hdr := map[string]string{"Content-Type": "text/plain", "Origin": "https://www.example.com"}
+	ctx := `"context":{"library":{"name":"analytics.js","version":"next-1.70.0"},"userAgent":"Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0","locale":"ja-JP","page":{"url":"https://www.example.com/pricing","title":"Pricing","referrer":"","path":"/pricing","search":""}}`
+	common := `"anonymousId":"0a6cbf3e-5d0c-4c4a-9bd3-9d2bbf6f1c01","writeKey":"` + testKey + `","sentAt":"2026-01-01T00:00:01.000Z","timestamp":"2026-01-01T00:00:00.500Z","integrations":{},"_metadata":{"bundled":["Segment.io"],"unbundled":[],"bundledIds":[]},` + ctx
+	calls := []struct{ path, body string }{
+		{"/v1/p", `{"type":"page","messageId":"ajs-next-p1","properties":{"url":"https://www.example.com/pricing","title":"Pricing"},` + common + `}`},
+		{"/v1/t", `{"type":"track","event":"Demo Requested","messageId":"ajs-next-t1","properties":{},` + common + `}`},
+		{"/v1/i", `{"type":"identify","userId":4711,"messageId":"ajs-next-i1","traits":{"email":"ajs@example.com"},` + common + `}`},
+		{"/v1/g", `{"type":"group","groupId":"acme","userId":4711,"messageId":"ajs-next-g1","traits":{"name":"Acme"},` + common + `}`},
+		{"/v1/a", `{"type":"alias","userId":"4711","previousId":"0a6cbf3e-5d0c-4c4a-9bd3-9d2bbf6f1c01","messageId":"ajs-next-a1",` + common + `}`},
+		// A screen from a page carries its URL (context.page): a page view.
+		{"/v1/s", `{"type":"screen","name":"Home","userId":4711,"messageId":"ajs-next-s1",` + common + `}`},
+		{"/v1/b", `{"writeKey":"` + testKey + `","sentAt":"2026-01-01T00:00:02.000Z","batch":[{"type":"track","event":"Batched","messageId":"ajs-next-b1",` + strings.Replace(common, `"sentAt":"2026-01-01T00:00:01.000Z",`, "", 1) + `}]}`},
+	}
+	for _, c := range calls {
+		w := e.do("POST", c.path, c.body, hdr)
+		if w.Code != 200 || !strings.Contains(w.Body.String(), `"success":true`) || strings.Contains(w.Body.String(), "refused") {
+			t.Errorf("%s: %d %s", c.path, w.Code, w.Body)
+			continue
+		}
+		if w.Header().Get("Access-Control-Allow-Origin") != "https://www.example.com" {
+			t.Errorf("%s: no CORS headers for the site's page: %v", c.path, w.Header())
+		}
+	}
+	bg := context.Background()
+	anon, _ := e.log.Visitor(bg, "0a6cbf3e-5d0c-4c4a-9bd3-9d2bbf6f1c01")
+	types := map[string]bool{}
+	for _, ev := range anon {
+		types[ev.Type+"/"+ev.Name] = true
+		if ev.UserID != "" && ev.UserID != "4711" {
+			t.Errorf("numeric userId stored as %q", ev.UserID)
+		}
+	}
+	for _, want := range []string{"page_view/", "custom/Demo Requested", "identify/", "custom/$group", "custom/$alias", "page_view/Home", "custom/Batched"} {
+		if !types[want] {
+			t.Errorf("no %s stored: %v", want, types)
+		}
+	}
+	// The numeric userId and the string one are the same user.
+	p, err := e.dir.ByEmail(bg, "ajs@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q, _ := e.h.People.PersonOf(bg, "u:4711"); q != p.ID {
+		t.Errorf("userId 4711 belongs to %q, the identified person is %q", q, p.ID)
+	}
+	if s := storedText(t, e); strings.Contains(s, testKey) {
+		t.Fatalf("the write key is stored: %s", s)
+	}
+
+	// A page's own sender that authenticates with a header needs a
+	// preflight; another site's page may not send.
+	w := e.do("OPTIONS", "/v1/t", "", map[string]string{"Origin": "https://www.example.com", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization,content-type"})
+	if w.Code != 204 || w.Header().Get("Access-Control-Allow-Origin") != "https://www.example.com" || !strings.Contains(w.Header().Get("Access-Control-Allow-Headers"), "Authorization") {
+		t.Errorf("preflight: %d %v", w.Code, w.Header())
+	}
+	w = e.do("POST", "/v1/t", calls[1].body, map[string]string{"Content-Type": "text/plain", "Origin": "https://evil.example"})
+	if w.Code != 403 || w.Header().Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("another site's page: %d %v", w.Code, w.Header())
+	}
+	errBody(t, w)
+}
+
+// TestServerContentTypes: Segment documents application/json, and
+// analytics.js sends text/plain; a body without a type is read as JSON (curl
+// -d sends a form type, refused: it is no JSON sender's).
+func TestServerContentTypes(t *testing.T) {
+	e := newEnv(t)
+	basic := "Basic d3JpdGUta2V5LTAxMjM0NTY3ODk6"
+	for i, ct := range []string{"application/json", "application/json; charset=utf-8", "text/plain;charset=UTF-8", ""} {
+		hdr := map[string]string{"Authorization": basic}
+		if ct != "" {
+			hdr["Content-Type"] = ct
+		}
+		if w := e.do("POST", "/v1/track", `{"userId":"ct","event":"x","messageId":"m`+string(rune('0'+i))+`"}`, hdr); w.Code != 200 {
+			t.Errorf("%q: %d %s", ct, w.Code, w.Body)
+		}
+	}
+	for _, ct := range []string{"application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml", "text/html", "json"} {
+		w := e.do("POST", "/v1/track", `{"userId":"ct","event":"x"}`, map[string]string{"Authorization": basic, "Content-Type": ct})
+		if w.Code != 415 {
+			t.Errorf("%q: %d %s", ct, w.Code, w.Body)
+			continue
+		}
+		if m := errBody(t, w); !strings.Contains(m["error"].(string), "application/json") {
+			t.Errorf("%q: %s", ct, w.Body)
+		}
+	}
+}
+
+// TestSegmentSizeLimits: Segment's limits (32 KB a call, 500 KB a batch,
+// 32 KB an event of it) answered as JSON naming the limit.
+func TestSegmentSizeLimits(t *testing.T) {
+	e := newEnv(t)
+	hdr := map[string]string{"Content-Type": "application/json", "Authorization": "Basic d3JpdGUta2V5LTAxMjM0NTY3ODk6"}
+	pad := strings.Repeat("x", event.MaxEventBytes)
+	w := e.do("POST", "/v1/track", `{"userId":"big","event":"x","properties":{"pad":"`+pad+`"}}`, hdr)
+	if w.Code != 413 || !strings.Contains(errBody(t, w)["error"].(string), "32 KB an event") {
+		t.Errorf("a 32 KB call: %d %s", w.Code, w.Body)
+	}
+	big := `{"batch":[` + strings.Repeat(`{"type":"track","userId":"big","event":"x","properties":{"pad":"`+pad[:20000]+`"}},`, 26) + `{"type":"track","userId":"big","event":"x"}]}`
+	w = e.do("POST", "/v1/batch", big, hdr)
+	if w.Code != 413 || !strings.Contains(errBody(t, w)["error"].(string), "500 KB a batch") {
+		t.Errorf("a 500 KB batch: %d %s", w.Code, w.Body)
+	}
+	w = e.do("POST", "/v1/batch", `{"batch":[{"type":"track","userId":"big","event":"x","properties":{"pad":"`+pad+`"}},{"type":"track","userId":"big","event":"kept"}]}`, hdr)
+	var ans struct {
+		Refused []struct {
+			Error string
+			Index int
+		}
+	}
+	if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &ans) != nil || len(ans.Refused) != 1 || ans.Refused[0].Index != 0 || !strings.Contains(ans.Refused[0].Error, "32 KB an event") {
+		t.Errorf("a 32 KB event of a batch: %d %s", w.Code, w.Body)
+	}
+}
