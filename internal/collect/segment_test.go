@@ -3,6 +3,7 @@ package collect_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -212,5 +213,29 @@ func TestSegmentSizeLimits(t *testing.T) {
 	}
 	if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &ans) != nil || len(ans.Refused) != 1 || ans.Refused[0].Index != 0 || !strings.Contains(ans.Refused[0].Error, "32 KB an event") {
 		t.Errorf("a 32 KB event of a batch: %d %s", w.Code, w.Body)
+	}
+}
+
+// TestSegmentBatchOf2500: Segment takes up to 2,500 events a batch (HTTP
+// API Source, Errors: "Each batch request can only have up to 2500
+// events"); a sender batching small events to that count must not have
+// the whole batch refused (SDKs drop a batch a 4xx answered).
+func TestSegmentBatchOf2500(t *testing.T) {
+	e := newEnv(t)
+	hdr := map[string]string{"Content-Type": "application/json", "Authorization": "Basic d3JpdGUta2V5LTAxMjM0NTY3ODk6"}
+	evs := make([]string, 2500)
+	for i := range evs {
+		evs[i] = fmt.Sprintf(`{"type":"track","userId":"many","event":"e","messageId":"m%d"}`, i)
+	}
+	w := e.do("POST", "/v1/batch", `{"batch":[`+strings.Join(evs, ",")+`]}`, hdr)
+	if w.Code != 200 || strings.Contains(w.Body.String(), "refused") {
+		t.Fatalf("2,500 events: %d %s", w.Code, w.Body)
+	}
+	if stored, _ := e.log.Visitor(context.Background(), "u:many"); len(stored) != 2500 {
+		t.Fatalf("%d of 2,500 stored", len(stored))
+	}
+	w = e.do("POST", "/v1/batch", `{"batch":[`+strings.Join(append(evs, evs[0]), ",")+`]}`, hdr)
+	if w.Code != 400 || !strings.Contains(errBody(t, w)["error"].(string), "more than 2500 events") {
+		t.Fatalf("2,501 events: %d %s", w.Code, w.Body)
 	}
 }

@@ -49,7 +49,7 @@ var browserTypes = map[string]bool{
 const (
 	MaxEventBytes   = 32 << 10
 	MaxRequestBytes = 500 << 10
-	MaxBatchEvents  = 1000
+	MaxBatchEvents  = 2500 // "up to 2500 events" a batch (HTTP API Source, Errors)
 )
 
 // UTM holds the campaign parameters parsed from the page URL.
