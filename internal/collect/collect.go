@@ -177,7 +177,9 @@ func (h *Handler) preflight(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Access-Control-Allow-Methods", "POST")
 	allow := "Content-Type"
 	if strings.HasPrefix(r.URL.Path, "/v1/") {
-		allow += ", Authorization" // a page's own sender may authenticate so
+		// analytics.js (analytics-next 1.84) sends the write key as Basic
+		// auth too, and X-Retry-Count on a retry: a preflight each.
+		allow += ", Authorization, X-Retry-Count"
 	}
 	w.Header().Set("Access-Control-Allow-Headers", allow)
 	w.Header().Set("Access-Control-Max-Age", "86400")
