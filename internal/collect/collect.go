@@ -383,6 +383,9 @@ func (h *Handler) server(call string) http.HandlerFunc {
 			return
 		}
 		for i := range evs {
+			// A page's call (a browser sends Origin; a backend's SDK does
+			// not): the HTTP client is the visitor, as context.direct says.
+			evs[i].Client.Direct = evs[i].Client.Direct || r.Header.Get("Origin") != ""
 			if evs[i].AnonymousID != "" {
 				evs[i].VisitorID = evs[i].AnonymousID
 				evs[i].AnonymousID = ""

@@ -150,6 +150,7 @@ type wireContext struct {
 	Traits    map[string]any `json:"traits"`
 	Webdriver bool           `json:"webdriver"`
 	Consent   string         `json:"consent"` // "granted" or "denied", from a consent-managed page
+	Direct    bool           `json:"direct"`  // sent from the user's device: its address is the request's (Segment's HTTP API)
 }
 
 type wirePage struct {
@@ -540,6 +541,7 @@ func parseOne(raw []byte, src Source, forceType, batchSentAt string, batchCtx *w
 			// request's own user agent is the SDK's.
 			ev.Client.UserAgent = c.UserAgent
 		}
+		ev.Client.Direct = src == Server && c.Direct
 		if src == Server && c.IP != "" {
 			// The end user's address as the SDK reports it (truncated by
 			// enrichment before anything is stored).
@@ -582,6 +584,7 @@ func mergeContext(own, batch *wireContext) *wireContext {
 	c.Page = cmp.Or(c.Page, batch.Page)
 	c.Campaign = cmp.Or(c.Campaign, batch.Campaign)
 	c.Webdriver = c.Webdriver || batch.Webdriver
+	c.Direct = c.Direct || batch.Direct
 	if c.Traits == nil {
 		c.Traits = batch.Traits
 	}

@@ -67,6 +67,8 @@ func edgeBodies() []string {
 		`{"type":"track","event":"e","anonymousId":{"a":1}}`,
 		`{"type":"track","event":"e","UserId":12}`,
 		`{"batch":[{` + srv + `,"context":{"locale":"ja"}},{` + srv + `,"context":{"page":null}}],"context":{"ip":"203.0.113.9","page":{"url":"https://b.example/"},"traits":{"a":1},"webdriver":true,"consent":"denied"}}`,
+		`{"batch":[{` + srv + `,"context":{"direct":false}},{` + srv + `,"context":{"direct":null,"Direct":true}}],"context":{"direct":true}}`,
+		`{` + srv + `,"context":{"direct":"yes"}}`,
 		`{"b":null}`,
 		`{"b":[` + tag + `],"sent":null}`,
 		`{"b":[` + tag + `],"sent":1.5e12}`,

@@ -546,6 +546,8 @@ func (s *scan) contextMember(c *wireContext, key []byte) bool {
 		return s.setBool(&c.Webdriver)
 	case "consent":
 		return s.setString(&c.Consent)
+	case "direct":
+		return s.setBool(&c.Direct)
 	}
 	return s.unknown(key, contextNames)
 }
@@ -583,7 +585,7 @@ var (
 	wireNames = foldNames("type", "event", "name", "messageId", "anonymousId", "userId", "site", "timestamp",
 		"originalTimestamp", "sentAt", "properties", "traits", "context", "previousId", "groupId", "integrations")
 	browserNames  = append(foldNames("t", "i", "a", "s", "ts", "p", "n", "w", "c"), wireNames...)
-	contextNames  = foldNames("userAgent", "ip", "locale", "page", "campaign", "traits", "webdriver", "consent")
+	contextNames  = foldNames("userAgent", "ip", "locale", "page", "campaign", "traits", "webdriver", "consent", "direct")
 	pageNames     = foldNames("url", "title", "referrer")
 	campaignNames = foldNames("name", "source", "medium", "term", "content")
 	// topNames are the keys of a body read before its events: the Segment

@@ -36,8 +36,8 @@ type ajsRun struct {
 // preflights and each call 200 with CORS headers the page can read (a call
 // the page cannot read is queued and sent again), stores each call
 // once as the page meant it (the numeric user id as "4711", tied to the
-// browser's anonymousId and the identified person) and keeps the write key
-// nowhere.
+// browser's anonymousId and the identified person; the address the
+// request's, the browser's) and keeps the write key nowhere.
 func TestAnalyticsJS(t *testing.T) {
 	needChromium(t, "analytics.js must be tested in a browser")
 	if _, err := exec.LookPath("node"); err != nil {
@@ -142,8 +142,10 @@ func TestAnalyticsJS(t *testing.T) {
 			t.Errorf("%s stored as %s %q userId %q api %q", name, ev.Type, ev.Name, ev.UserID, ev.Client.API)
 		}
 	}
-	if ev := byID[ids["page"]]; ev.URL != site.URL+"/index.html" || ev.Title != "Pricing" || !strings.Contains(ev.Client.UserAgent, "Chrome/131") {
-		t.Errorf("page view: url %q title %q user agent %q", ev.URL, ev.Title, ev.Client.UserAgent)
+	// The page's call came from the visitor's browser: its address is the
+	// request's (truncated), as the tag's are.
+	if ev := byID[ids["page"]]; ev.URL != site.URL+"/index.html" || ev.Title != "Pricing" || !strings.Contains(ev.Client.UserAgent, "Chrome/131") || ev.Client.IP != "127.0.0.0" {
+		t.Errorf("page view: url %q title %q user agent %q address %q", ev.URL, ev.Title, ev.Client.UserAgent, ev.Client.IP)
 	}
 	p, err := s.App.People.ByEmail(ctx, "ajs-browser@example.com")
 	if err != nil {
@@ -162,5 +164,30 @@ func TestAnalyticsJS(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestServerAPIContextDirect: Segment's HTTP API takes the request's
+// address as the user's when the call says it comes from their device
+// ("collect the IP address by setting context.direct to true", HTTP API
+// Source); a backend's call without it has only context.ip.
+func TestServerAPIContextDirect(t *testing.T) {
+	s := stack.ForTest(t, nil)
+	for _, c := range []struct{ id, context, want string }{
+		{"direct-1", `{"direct":true}`, "127.0.0.0"},
+		{"direct-2", `{"direct":true,"ip":"203.0.113.77"}`, "203.0.113.0"},
+		{"direct-3", `{}`, ""},
+		{"direct-4", `{"ip":"198.51.100.7"}`, "198.51.100.0"},
+	} {
+		if code := serverCall(t, s, "/v1/track", `{"anonymousId":"`+c.id+`","event":"Viewed Pricing","context":`+c.context+`}`); code != 200 {
+			t.Fatalf("%s: %d", c.id, code)
+		}
+		evs, err := s.App.Events.Visitor(context.Background(), c.id)
+		if err != nil || len(evs) != 1 {
+			t.Fatalf("%s: %d events, %v", c.id, len(evs), err)
+		}
+		if evs[0].Client.IP != c.want {
+			t.Errorf("context %s: address %q, want %q", c.context, evs[0].Client.IP, c.want)
+		}
 	}
 }
