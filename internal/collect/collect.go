@@ -147,18 +147,21 @@ func (h *Handler) cors(w http.ResponseWriter, origin string) {
 	}
 	hd.Set("Access-Control-Allow-Origin", origin)
 	hd.Set("Access-Control-Allow-Credentials", "true")
+	// Not a CORS-safelisted header: analytics.js reads it on a 429
+	// (shared-dispatcher parseRetryAfter), and waits its own backoff without.
+	hd.Set("Access-Control-Expose-Headers", "Retry-After")
 	hd.Add("Vary", "Origin")
 }
 
 // RefusalsReadable wraps what answers before the collector (a server's
-// rate limits and bounds: 429, 503) so that the tag's page can read those
-// answers for path (POST /e under the base path) as it reads the
-// collector's own: without the CORS headers the browser hides the status
-// and Retry-After, and the site's console shows a CORS error instead of
-// the throttling.
-func (h *Handler) RefusalsReadable(path string, next http.Handler) http.Handler {
+// rate limits and bounds: 429, 503) so that a page can read those answers
+// to the calls it makes under base (the base path: POST /e from the tag,
+// POST /v1/... from analytics.js) as it reads the collector's own: without
+// the CORS headers the browser hides the status and Retry-After, and the
+// site's console shows a CORS error instead of the throttling.
+func (h *Handler) RefusalsReadable(base string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost && r.URL.Path == path {
+		if p := r.URL.Path; r.Method == http.MethodPost && (p == base+"/e" || strings.HasPrefix(p, base+"/v1/")) {
 			if origin, ok := h.allowedOrigin(r); ok {
 				h.cors(w, origin)
 			}
