@@ -6,11 +6,14 @@
 package collect
 
 import (
+	"bytes"
 	"cmp"
+	"compress/gzip"
 	"context"
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -325,9 +328,9 @@ func (h *Handler) server(call string) http.HandlerFunc {
 			httpx.Error(w, http.StatusUnsupportedMediaType, "send the events as application/json (or text/plain, as analytics.js does)")
 			return
 		}
-		body, status, err := httpx.ReadBody(w, r, event.MaxRequestBytes)
+		body, status, err := readServerBody(w, r)
 		if err != nil {
-			httpx.Error(w, status, err.Error()+" (Segment's limit: 500 KB a batch, 32 KB an event)")
+			httpx.Error(w, status, err.Error())
 			return
 		}
 		if !header {
@@ -410,6 +413,37 @@ func (h *Handler) server(call string) http.HandlerFunc {
 			out["skipped"] = skipped // accepted and stored, but identified nobody: said, never silent
 		}
 		httpx.JSON(w, http.StatusOK, out)
+	}
+}
+
+// readServerBody reads a /v1 body, gunzipped when it came so: Segment's
+// mobile SDKs (analytics-kotlin, analytics-android, analytics-ios) send
+// their batches with Content-Encoding gzip. The limit holds for the body
+// as sent and as read, so that a small bomb cannot take more memory.
+func readServerBody(w http.ResponseWriter, r *http.Request) ([]byte, int, error) {
+	const limits = " (Segment's limit: 500 KB a batch, 32 KB an event)"
+	body, status, err := httpx.ReadBody(w, r, event.MaxRequestBytes)
+	if err != nil {
+		return nil, status, errors.New(err.Error() + limits)
+	}
+	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
+	case "", "identity":
+		return body, 0, nil
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			return nil, http.StatusBadRequest, errors.New("Content-Encoding gzip, but the body is not gzip")
+		}
+		plain, err := io.ReadAll(io.LimitReader(zr, event.MaxRequestBytes+1))
+		if err != nil {
+			return nil, http.StatusBadRequest, errors.New("the gzip body is corrupt: " + err.Error())
+		}
+		if len(plain) > event.MaxRequestBytes {
+			return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("request body is larger than %d bytes once decompressed%s", event.MaxRequestBytes, limits)
+		}
+		return plain, 0, nil
+	default:
+		return nil, http.StatusUnsupportedMediaType, fmt.Errorf("Content-Encoding %q: send the body as it is, or gzip", enc)
 	}
 }
 

@@ -1,6 +1,8 @@
 package collect_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -243,5 +245,58 @@ func TestSegmentBatchOf2500(t *testing.T) {
 	w = e.do("POST", "/v1/batch", `{"batch":[`+strings.Join(append(evs, evs[0]), ",")+`]}`, hdr)
 	if w.Code != 400 || !strings.Contains(errBody(t, w)["error"].(string), "more than 2500 events") {
 		t.Fatalf("2,501 events: %d %s", w.Code, w.Body)
+	}
+}
+
+func gzipped(s string) string {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write([]byte(s))
+	zw.Close()
+	return b.String()
+}
+
+// TestGzipBodies: Segment's mobile SDKs gzip their batches.
+// analytics-kotlin (HTTPClient.kt) posts to <apiHost>/b with Content-Type
+// text/plain and Content-Encoding gzip, no Authorization header, the body
+// {"batch":[...],"sentAt":...,"writeKey":...} (EventsFileManager.kt).
+// The size limits hold once decompressed.
+func TestGzipBodies(t *testing.T) {
+	e := newEnv(t)
+	hdr := map[string]string{"Content-Type": "text/plain", "Content-Encoding": "gzip", "User-Agent": "analytics-kotlin/1.19.1"}
+	batch := `{"batch":[{"type":"screen","name":"Home","anonymousId":"5c2f1a8e-android","messageId":"k1","timestamp":"2026-01-01T00:00:00.000Z","context":{"library":{"name":"com.segment.analytics.kotlin.android","version":"1.19.1"},"os":{"name":"Android","version":"14"}},"integrations":{},"properties":{}},` +
+		`{"type":"track","event":"Signed Up","userId":"k-user-1","anonymousId":"5c2f1a8e-android","messageId":"k2","timestamp":"2026-01-01T00:00:01.000Z","properties":{"plan":"pro"}}],` +
+		`"sentAt":"2026-01-01T00:00:02.000Z","writeKey":"` + testKey + `"}`
+	if w := e.do("POST", "/v1/b", gzipped(batch), hdr); w.Code != 200 || strings.Contains(w.Body.String(), "refused") {
+		t.Fatalf("analytics-kotlin's batch: %d %s", w.Code, w.Body)
+	}
+	if evs, _ := e.log.Visitor(context.Background(), "5c2f1a8e-android"); len(evs) != 2 || evs[0].Name == evs[1].Name {
+		t.Fatalf("stored %+v", evs)
+	}
+	// With Basic auth and application/json, as analytics-ios's gzipped uploads.
+	basic := map[string]string{"Content-Type": "application/json", "Content-Encoding": "gzip", "Authorization": "Basic d3JpdGUta2V5LTAxMjM0NTY3ODk6"}
+	if w := e.do("POST", "/v1/batch", gzipped(`{"batch":[{"type":"track","event":"Opened","userId":"ios-1"}]}`), basic); w.Code != 200 {
+		t.Fatalf("gzip with Basic auth: %d %s", w.Code, w.Body)
+	}
+
+	bomb := gzipped(`{"batch":[{"type":"track","event":"x","userId":"b","properties":{"pad":"` + strings.Repeat("x", event.MaxRequestBytes) + `"}}],"writeKey":"` + testKey + `"}`)
+	for _, c := range []struct {
+		name, body, enc string
+		status          int
+		says            string
+	}{
+		{"larger than 500 KB once decompressed", bomb, "gzip", 413, "once decompressed"},
+		{"not gzip", batch, "gzip", 400, "not gzip"},
+		{"truncated", gzipped(batch)[:40], "gzip", 400, "corrupt"},
+		{"another encoding", batch, "br", 415, "gzip"},
+	} {
+		h := map[string]string{"Content-Type": "text/plain", "Content-Encoding": c.enc, "Authorization": "Basic d3JpdGUta2V5LTAxMjM0NTY3ODk6"}
+		w := e.do("POST", "/v1/b", c.body, h)
+		if w.Code != c.status || !strings.Contains(errBody(t, w)["error"].(string), c.says) {
+			t.Errorf("%s: %d %s", c.name, w.Code, w.Body)
+		}
+	}
+	if len(bomb) > 4096 {
+		t.Fatalf("the bomb is %d bytes compressed: not a small one", len(bomb))
 	}
 }
