@@ -300,3 +300,59 @@ func TestGzipBodies(t *testing.T) {
 		t.Fatalf("the bomb is %d bytes compressed: not a small one", len(bomb))
 	}
 }
+
+// TestSegmentDocExamples: the calls of Segment's HTTP API documentation
+// (HTTP API Source: Identify, Track, Page, Screen, Group, Alias, Batch), as
+// written there, the write key in the body and no Authorization header.
+// Its page and screen examples name no URL: a backend's view by name, kept
+// as the custom events Segment's destinations name them.
+func TestSegmentDocExamples(t *testing.T) {
+	e := newEnv(t)
+	wk := `"writeKey": "` + testKey + `"`
+	hdr := map[string]string{"Content-Type": "application/json"}
+	calls := []struct{ path, body string }{
+		{"/v1/identify", `{"userId": "019mr8mf4r","traits": {"email": "pgibbons@example.com","name": "Peter Gibbons","industry": "Technology"},"context": {"ip": "24.5.68.47"},"timestamp": "2012-12-02T00:30:08.276Z",` + wk + `}`},
+		{"/v1/track", `{"userId": "019mr8mf4r","event": "Item Purchased","properties": {"name": "Leap to Conclusions Mat","revenue": 14.99},"context": {"ip": "24.5.68.47"},"timestamp": "2012-12-02T00:30:12.984Z",` + wk + `}`},
+		{"/v1/page", `{"userId": "019mr8mf4r","name": "Tracking HTTP API","timestamp": "2012-12-02T00:31:29.738Z",` + wk + `}`},
+		{"/v1/screen", `{"userId": "019mr8mf4r","name": "Tracking HTTP API","timestamp": "2012-12-02T00:31:29.738Z",` + wk + `}`},
+		{"/v1/group", `{"userId": "019mr8mf4r","groupId": "8e9df332ac","traits": {"name": "Initech","industry": "Technology","employees": 420},"timestamp": "2012-12-02T00:31:38.208Z",` + wk + `}`},
+		{"/v1/alias", `{"previousId": "39239-239239-239239-23923","userId": "019mr8mf4r","timestamp": "2012-12-02T00:31:29.738Z",` + wk + `}`},
+		{"/v1/identify", `{"userId": "019mr8mf4r","traits": {"email": "pgibbons@example.com"},"integrations": {"All": false,"Mixpanel": true,"Kissmetrics": true,"Google Analytics": false},` + wk + `}`},
+	}
+	for _, c := range calls {
+		if w := e.do("POST", c.path, c.body, hdr); w.Code != 200 || strings.Contains(w.Body.String(), "refused") {
+			t.Errorf("%s %s: %d %s", c.path, c.body, w.Code, w.Body)
+		}
+	}
+	evs, _ := e.log.Visitor(context.Background(), "u:019mr8mf4r")
+	names := map[string]int{}
+	for _, ev := range evs {
+		names[ev.Type+"/"+ev.Name]++
+	}
+	for _, want := range []string{"identify/", "custom/Item Purchased", "custom/Viewed Tracking HTTP API Page", "custom/Viewed Tracking HTTP API Screen", "custom/$group", "custom/$alias"} {
+		if names[want] == 0 {
+			t.Errorf("no %s stored: %v", want, names)
+		}
+	}
+	// The doc's batch, its context and writeKey beside the batch. Two of
+	// its timestamps ("2015-2-02T00:30:08.276Z") are no ISO-8601 date:
+	// those two are refused by name, the rest stored.
+	batch := `{"batch": [
+	  {"type": "identify","userId": "019mr8mf4r","traits": {"email": "jake@yahoo.com","name": "Jake Peterson","age": 26},"timestamp": "2012-12-02T00:30:08.276Z"},
+	  {"type": "track","userId": "019mr8mf4r","event": "Song Played","properties": {"name": "Fallin for You","artist": "Dierks Bentley"},"timestamp": "2012-12-02T00:30:12.984Z"},
+	  {"type": "identify","userId": "971mj8mk7p","traits": {"email": "cindy@example.com","name": "Cindy Gonzalez","age": 23},"timestamp": "2015-2-02T00:30:08.276Z"},
+	  {"type": "track","userId": "971mj8mk7p","event": "Song Played","properties": {"name": "Get Right","artist": "Jennifer Lopez"},"timestamp": "2015-2-02T00:30:12.984Z"}],
+	  ` + wk + `,"context": {"device": {"type": "phone","name": "Apple iPhone 6"}}}`
+	w := e.do("POST", "/v1/batch", batch, hdr)
+	var ans struct {
+		Success bool
+		Refused []struct {
+			Field string
+			Index int
+		}
+	}
+	if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &ans) != nil || !ans.Success || len(ans.Refused) != 2 ||
+		ans.Refused[0].Index != 2 || ans.Refused[1].Index != 3 || ans.Refused[0].Field != "timestamp" {
+		t.Errorf("the doc's batch: %d %s", w.Code, w.Body)
+	}
+}

@@ -591,31 +591,51 @@ func mergeContext(own, batch *wireContext) *wireContext {
 	return &c
 }
 
+// hasURL reports whether a page or screen call names its URL.
+func hasURL(w wire) bool {
+	u, _ := w.Properties["url"].(string)
+	return u != "" || (w.Context != nil && w.Context.Page != nil && w.Context.Page.URL != "")
+}
+
+// viewed makes a page or screen without a URL the custom event Segment's
+// destinations name it (Mixpanel's "Loaded a Page", "Viewed Home Screen"
+// for a named one), its name kept in properties.name.
+func viewed(ev *Event, name, what string) {
+	ev.Type, ev.Name = Custom, "Loaded a "+what
+	if name == "" {
+		return
+	}
+	ev.Name = "Viewed " + name + " " + what
+	if ev.Properties == nil {
+		ev.Properties = map[string]any{}
+	}
+	if _, ok := ev.Properties["name"]; !ok {
+		ev.Properties["name"] = name
+	}
+}
+
 // resolveType maps the wire type (Baton's or Segment's name) to Baton's type.
 func resolveType(ev *Event, typ string, w wire, src Source) error {
 	switch typ {
 	case "page", PageView:
 		ev.Type = PageView
 		ev.Name = w.Name
+		if src == Server && !hasURL(w) {
+			// A backend's page call by name alone (Segment's HTTP API
+			// example has no URL): a view nobody can score by URL, kept
+			// as the event Segment's destinations name it, as a screen.
+			viewed(ev, w.Name, "Page")
+		}
 	case "screen":
 		// An app's screen has a name and, unlike a web page, no URL: it
 		// is the custom event Segment's destinations make of it ("Viewed
 		// Home Screen", "Loaded a Screen" without a name), which rules
 		// score by name. A screen that carries a URL is a page view.
-		if u, _ := w.Properties["url"].(string); u != "" || (w.Context != nil && w.Context.Page != nil && w.Context.Page.URL != "") {
+		if hasURL(w) {
 			ev.Type, ev.Name = PageView, w.Name
 			break
 		}
-		ev.Type, ev.Name = Custom, "Loaded a Screen"
-		if w.Name != "" {
-			ev.Name = "Viewed " + w.Name + " Screen"
-			if ev.Properties == nil {
-				ev.Properties = map[string]any{}
-			}
-			if _, ok := ev.Properties["name"]; !ok {
-				ev.Properties["name"] = w.Name
-			}
-		}
+		viewed(ev, w.Name, "Screen")
 	case "track":
 		// A track call whose event name is one of Baton's types is that type,
 		// so server SDKs can report downloads or form submits too.

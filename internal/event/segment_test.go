@@ -142,3 +142,30 @@ func FuzzBodyWriteKey(f *testing.F) {
 		}
 	})
 }
+
+// TestPageWithoutURL: Segment's HTTP API page example names no URL
+// ({"userId": ..., "name": "Tracking HTTP API"}): from the server API
+// it is the custom event Segment's destinations name ("Viewed <name>
+// Page", "Loaded a Page"), as an app's screen is; the tag's page views
+// still need their URL.
+func TestPageWithoutURL(t *testing.T) {
+	for _, c := range []struct{ body, name string }{
+		{`{"userId":"u","name":"Tracking HTTP API"}`, "Viewed Tracking HTTP API Page"},
+		{`{"userId":"u","properties":{"path":"/pricing"}}`, "Loaded a Page"},
+	} {
+		evs, err := Parse([]byte(c.body), Server, "page", meta())
+		if err != nil || evs[0].Type != Custom || evs[0].Name != c.name {
+			t.Errorf("%s: %+v %v", c.body, evs, err)
+		}
+	}
+	evs, err := Parse([]byte(`{"userId":"u","name":"Home","properties":{"path":"/"}}`), Server, "page", meta())
+	if err != nil || evs[0].Properties["name"] != "Home" || evs[0].Properties["path"] != "/" {
+		t.Errorf("properties %+v %v", evs, err)
+	}
+	if _, err := Parse([]byte(`{"userId":"u","name":"Home","properties":{"url":5}}`), Server, "page", meta()); err == nil {
+		t.Error("a page whose url is no string was accepted")
+	}
+	if _, err := Parse([]byte(`{"type":"page","messageId":"m","name":"Home"}`), Browser, "", meta()); err == nil {
+		t.Error("the tag's page view without a URL was accepted")
+	}
+}
