@@ -22,14 +22,15 @@ const browser = await chromium.launch({
 });
 const userAgent = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const context = await browser.newContext({ userAgent });
-const page = await context.newPage();
 const errors = [];
-page.on('pageerror', (e) => errors.push(String(e)));
-page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+context.on('page', (p) => {
+  p.on('pageerror', (e) => errors.push(String(e)));
+  p.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+});
 // What the page's fetch sent and what the page could read of the answer:
 // a cross-origin answer without CORS headers the page may not read is a
 // failed fetch (which analytics.js queues and sends again).
-await page.addInitScript((base) => {
+await context.addInitScript((base) => {
   window.__toBaton = [];
   const fetch = window.fetch;
   window.fetch = async (url, init = {}) => {
@@ -51,6 +52,7 @@ await page.addInitScript((base) => {
   };
 }, base);
 
+const page = await context.newPage();
 await page.goto(site + '/index.html');
 const calls = await page.evaluate(async ({ base, writeKey }) => {
   // cdnSettings: the settings Segment's CDN would serve, so nothing is
@@ -76,5 +78,24 @@ const calls = await page.evaluate(async ({ base, writeKey }) => {
 // with backoff: wait long enough to see it.
 await page.waitForTimeout(2000);
 const requests = await page.evaluate(() => window.__toBaton);
+
+// The batching delivery strategy, on the site's next page: two calls in
+// one POST /v1/b, {writeKey, batch, sentAt}.
+const next = await context.newPage();
+await next.goto(site + '/index.html');
+Object.assign(calls, await next.evaluate(async ({ base, writeKey }) => {
+  const [analytics] = await window.AnalyticsNext.AnalyticsBrowser.load({
+    writeKey,
+    cdnSettings: { integrations: { 'Segment.io': {
+      apiKey: writeKey, apiHost: base.replace(/^https?:\/\//, '') + '/v1', protocol: 'http',
+      deliveryStrategy: { strategy: 'batching', config: { size: 2, timeout: 500 } },
+    } } },
+  });
+  const one = await analytics.track('Batched One');
+  const two = await analytics.track('Batched Two');
+  return { batched1: { messageId: one.event.messageId }, batched2: { messageId: two.event.messageId } };
+}, { base, writeKey }));
+await next.waitForTimeout(2000);
+requests.push(...await next.evaluate(() => window.__toBaton));
 console.log(JSON.stringify({ calls, requests, errors }));
 await browser.close();

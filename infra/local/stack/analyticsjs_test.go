@@ -31,8 +31,8 @@ type ajsRun struct {
 // pinned in tag/browser's lock file) on a site's page, in Chromium, its
 // Segment.io apiHost pointed at Baton's /v1, as a site moving from Segment
 // keeps its code: each call is posted cross-origin to /v1/p, /v1/i, /v1/t,
-// /v1/g as text/plain with the write key in the body and, since 1.84, as
-// Basic auth too, so each is preflighted (OPTIONS). Baton answers the
+// /v1/g (batched: /v1/b) as text/plain with the write key in the body and,
+// since 1.84, as Basic auth too, so each is preflighted (OPTIONS). Baton answers the
 // preflights and each call 200 with CORS headers the page can read (a call
 // the page cannot read is queued and sent again), stores each call
 // once as the page meant it (the numeric user id as "4711", tied to the
@@ -77,12 +77,12 @@ func TestAnalyticsJS(t *testing.T) {
 	var anon string
 	json.Unmarshal(run.Calls["anonymousId"], &anon)
 	ids := map[string]string{} // call -> messageId
-	for _, name := range []string{"page", "identify", "track", "group"} {
+	for _, name := range []string{"page", "identify", "track", "group", "batched1", "batched2"} {
 		var c struct{ MessageID string }
 		json.Unmarshal(run.Calls[name], &c)
 		ids[name] = c.MessageID
 	}
-	if anon == "" || len(ids) != 4 {
+	if anon == "" || len(ids) != 6 {
 		t.Fatalf("calls %s", raw)
 	}
 
@@ -98,14 +98,20 @@ func TestAnalyticsJS(t *testing.T) {
 		if !strings.EqualFold(r.Method, "POST") || !strings.HasPrefix(r.ContentType, "text/plain") || !r.Authorization {
 			t.Errorf("not what analytics.js sends: %s %s %q authorization %v", r.Method, r.URL, r.ContentType, r.Authorization)
 		}
-		var b struct{ WriteKey, MessageID string }
+		var b struct {
+			WriteKey, MessageID string
+			Batch               []struct{ MessageID string }
+		}
 		if json.Unmarshal([]byte(r.Body), &b); b.WriteKey != writeKey {
 			t.Errorf("%s: the write key is not in the body: %s", r.URL, r.Body)
 		}
 		sent[b.MessageID]++
+		for _, ev := range b.Batch {
+			sent[ev.MessageID]++
+		}
 		paths[u.Path] = true
 	}
-	for _, p := range []string{"/v1/p", "/v1/i", "/v1/t", "/v1/g"} {
+	for _, p := range []string{"/v1/p", "/v1/i", "/v1/t", "/v1/g", "/v1/b"} {
 		if !paths[p] {
 			t.Errorf("analytics.js did not post to %s: %v", p, paths)
 		}
@@ -131,6 +137,8 @@ func TestAnalyticsJS(t *testing.T) {
 		"identify": {event.Identify, "", "4711"},
 		"track":    {event.Custom, "Demo Requested", "4711"},
 		"group":    {event.Custom, "$group", "4711"},
+		"batched1": {event.Custom, "Batched One", "4711"}, // the user id kept by the browser
+		"batched2": {event.Custom, "Batched Two", "4711"},
 	}
 	for name, w := range wants {
 		ev, ok := byID[ids[name]]
