@@ -339,10 +339,12 @@ func (h *Handler) server(call string) http.HandlerFunc {
 				return
 			}
 		}
-		// The HTTP client is the customer's backend (curl, analytics-java,
-		// Go's net/http ...), not the visitor: its user agent and address
-		// say nothing about the visitor. Only context.userAgent and
-		// context.ip, the visitor's as the SDK reports them, count.
+		// The HTTP client is mostly the customer's backend (curl,
+		// analytics-java, Go's net/http ...), not the visitor: its user
+		// agent and address say nothing about the visitor. Only
+		// context.userAgent and context.ip, the visitor's as the SDK
+		// reports them, count; and the request's address for a call from
+		// the visitor's own device (Client.Direct, below).
 		meta := event.Meta{ReceivedAt: h.now(), Scrub: h.Scrub}
 		var (
 			evs     []event.Event
