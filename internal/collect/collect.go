@@ -311,14 +311,13 @@ func (h *Handler) server(call string) http.HandlerFunc {
 	}
 	return func(w http.ResponseWriter, r *http.Request) {
 		// analytics.js calls from the site's pages: they read the answer
-		// only with CORS headers (a fetch that cannot is retried), and
-		// only the site's origins may call, as on POST /e.
-		origin, ok := h.allowedOrigin(r)
-		if !ok {
-			httpx.Error(w, http.StatusForbidden, "origin "+origin+" is not allowed to send events: add it to BATON_SITE_ORIGINS")
-			return
+		// only with CORS headers (a fetch that cannot is retried), given
+		// to the site's origins. The write key, not the Origin, admits a
+		// call: a first-party proxy in front of Baton forwards its page's
+		// Origin, whatever BATON_SITE_ORIGINS says.
+		if origin, ok := h.allowedOrigin(r); ok {
+			h.cors(w, origin)
 		}
-		h.cors(w, origin)
 		header := r.Header.Get("Authorization") != ""
 		if header && !h.authorized(w, r, "", false) {
 			return
@@ -375,6 +374,7 @@ func (h *Handler) server(call string) http.HandlerFunc {
 		// The page's consent, forwarded by the backend, holds as on POST /e:
 		// an event without the consent its site needs is not stored.
 		evs, at = keepWhere(evs, at, h.Consent.allowed)
+		var ok bool
 		if evs, at, _, ok = h.dropErased(w, r, evs, at); !ok {
 			return
 		}
