@@ -367,6 +367,16 @@ func (h *Handler) server(call string) http.HandlerFunc {
 			writeParseError(w, err)
 			return
 		}
+		if r.Header.Get("Origin") != "" {
+			// A page's call (analytics.js): the browser's own choices,
+			// Global Privacy Control and the opt-out, hold as on POST /e.
+			// Nothing is stored, and the answer is a success so that the
+			// page does not send it again.
+			if reason := h.Consent.refused(r, optedOut(r), evs); reason != "" {
+				httpx.JSON(w, http.StatusOK, map[string]any{"success": true, "stored": 0, "reason": reason})
+				return
+			}
+		}
 		out := map[string]any{"success": true}
 		if len(refused) > 0 {
 			out["refused"] = h.refusedBodies(len(evs), refused) // not stored: sending them again is refused again

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/baton-hq/baton/internal/collect"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/table"
 )
@@ -360,5 +361,42 @@ func TestSegmentDocExamples(t *testing.T) {
 	if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &ans) != nil || !ans.Success || len(ans.Refused) != 2 ||
 		ans.Refused[0].Index != 2 || ans.Refused[1].Index != 3 || ans.Refused[0].Field != "timestamp" {
 		t.Errorf("the doc's batch: %d %s", w.Code, w.Body)
+	}
+}
+
+// TestPageCallsHonourBrowserChoices: analytics.js's calls come from the
+// visitor's browser, which sends its Global Privacy Control (Sec-GPC) and,
+// through a first-party proxy, Baton's opt-out cookie: they hold as on
+// POST /e (nothing stored, a success so that nothing is sent again). A
+// backend's call carries no Origin, and the visitor's choices reach it as
+// context.consent.
+func TestPageCallsHonourBrowserChoices(t *testing.T) {
+	e := newEnv(t)
+	track := func(id string) string {
+		return `{"type":"track","event":"Demo Requested","anonymousId":"gpc-anon-1","messageId":"` + id + `","writeKey":"` + testKey + `"}`
+	}
+	page := map[string]string{"Content-Type": "text/plain", "Origin": "https://www.example.com", "Sec-GPC": "1"}
+	w := e.do("POST", "/v1/t", track("g1"), page)
+	if w.Code != 200 || !strings.Contains(w.Body.String(), `"success":true`) || !strings.Contains(w.Body.String(), "Global Privacy Control") {
+		t.Fatalf("GPC: %d %s", w.Code, w.Body)
+	}
+	delete(page, "Sec-GPC")
+	page["Cookie"] = collect.OptOutCookie + "=1"
+	if w := e.do("POST", "/v1/t", track("g2"), page); w.Code != 200 || !strings.Contains(w.Body.String(), "opted out") {
+		t.Fatalf("opted out: %d %s", w.Code, w.Body)
+	}
+	if evs, _ := e.log.Visitor(context.Background(), "gpc-anon-1"); len(evs) != 0 {
+		t.Fatalf("stored %d events of a browser that refused", len(evs))
+	}
+	if w := e.do("POST", "/v1/track", track("g3"), map[string]string{"Content-Type": "application/json", "Sec-GPC": "1"}); w.Code != 200 {
+		t.Fatalf("a backend's call: %d %s", w.Code, w.Body)
+	}
+	e.h.Consent.IgnoreGPC = true
+	if w := e.do("POST", "/v1/t", track("g4"), map[string]string{"Content-Type": "text/plain", "Origin": "https://www.example.com", "Sec-GPC": "1"}); w.Code != 200 {
+		t.Fatalf("GPC ignored by configuration: %d %s", w.Code, w.Body)
+	}
+	evs, _ := e.log.Visitor(context.Background(), "gpc-anon-1")
+	if len(evs) != 2 {
+		t.Fatalf("%d events stored, want the backend's and the one under ignore_gpc", len(evs))
 	}
 }
