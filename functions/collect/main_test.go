@@ -72,7 +72,16 @@ func TestSampleEvents(t *testing.T) {
 	if _, err := app.People.ByEmail(context.Background(), "taro@example.com"); err != nil {
 		t.Errorf("segment identify did not create the person: %v", err)
 	}
-	if n := len(lambdatest.Samples(t, "collect")); n != 6 {
+	// Segment's Android SDK (analytics-kotlin) batch: POST /v1/b, gzip,
+	// text/plain, the write key in the body (the gzip arrives base64).
+	resp = lambdatest.Invoke(t, h, "collect/segment_mobile_batch.json")
+	if resp.StatusCode != 200 || !strings.Contains(resp.Body, `"success":true`) || strings.Contains(resp.Body, "refused") {
+		t.Fatalf("segment mobile batch: status %d body %s", resp.StatusCode, resp.Body)
+	}
+	if evs, err := app.Events.Visitor(context.Background(), "5c2f1a8e-7d4b-4e0a-9c1f-android00001"); err != nil || len(evs) != 2 {
+		t.Errorf("segment mobile batch: %d events stored, %v", len(evs), err)
+	}
+	if n := len(lambdatest.Samples(t, "collect")); n != 7 {
 		t.Fatalf("%d collect samples; each needs a case here", n)
 	}
 }

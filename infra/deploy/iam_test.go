@@ -324,7 +324,7 @@ func TestGrantsMatchCalls(t *testing.T) {
 			for _, s := range []struct {
 				sample string
 				want   int
-			}{{"page_view.json", 204}, {"batch.json", 204}, {"form_submit_identify.json", 204}, {"function_url_page_view.json", 204}, {"bad_input.json", 400}, {"segment_identify.json", 200}} {
+			}{{"page_view.json", 204}, {"batch.json", 204}, {"form_submit_identify.json", 204}, {"function_url_page_view.json", 204}, {"bad_input.json", 400}, {"segment_identify.json", 200}, {"segment_mobile_batch.json", 200}} {
 				do(t, h, s.sample, s.want)
 			}
 			// A crawler's identify names an email and identifies nobody: the

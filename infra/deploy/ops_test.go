@@ -285,3 +285,28 @@ func TestWaf(t *testing.T) {
 		}
 	}
 }
+
+// TestCollectPreflightRoutes: the collector answers CORS preflights itself
+// (the HTTP API has no CORS configuration), so each path a page posts to
+// cross-origin is routed for OPTIONS too: the tag's /e, and the Segment
+// API's /v1/{call}, which analytics.js and a page's own senders call.
+func TestCollectPreflightRoutes(t *testing.T) {
+	o := loadOps(t)
+	routes := map[string]bool{}
+	for _, fn := range o.ofType("AWS::Serverless::Function") {
+		if scalar(get(o.resources[fn], "Properties", "CodeUri")) != "build/collect/" {
+			continue
+		}
+		ev := get(o.resources[fn], "Properties", "Events")
+		for i := 1; ev != nil && i < len(ev.Content); i += 2 {
+			if p := get(ev.Content[i], "Properties"); scalar(get(ev.Content[i], "Type")) == "HttpApi" {
+				routes[scalar(get(p, "Method"))+" "+scalar(get(p, "Path"))] = true
+			}
+		}
+	}
+	for _, path := range []string{"/e", "/v1/{call}"} {
+		if !routes["POST "+path] || !routes["OPTIONS "+path] {
+			t.Errorf("the collector's routes %v: want POST and OPTIONS %s", routes, path)
+		}
+	}
+}

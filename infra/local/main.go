@@ -39,7 +39,7 @@ func main() {
   demo site     %[1]s/demo/
   tag           %[1]s/t.js
   collect       POST %[1]s/e
-  Segment API   POST %[1]s/v1/{track,identify,page,batch}
+  Segment API   POST %[1]s/v1/{track,identify,page,screen,group,alias,batch}, analytics.js's /v1/{t,i,p,s,g,a,b}
   admin API     %[1]s/admin/people?email=...
   dashboard     %[1]s/admin/   (sign in with the admin token)
   MQL inbox     %[1]s/admin/inbox

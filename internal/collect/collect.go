@@ -6,11 +6,14 @@
 package collect
 
 import (
+	"bytes"
 	"cmp"
+	"compress/gzip"
 	"context"
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -94,8 +97,12 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("OPTIONS /e", h.preflight)
 	for _, call := range []string{"track", "identify", "page", "screen", "group", "alias", "batch"} {
 		mux.HandleFunc("POST /v1/"+call, h.server(call))
+		// analytics.js (analytics-next) posts each call to its type's
+		// initial (/v1/t, /v1/p ...) and its batches to /v1/b.
+		mux.HandleFunc("POST /v1/"+call[:1], h.server(call))
 	}
 	mux.HandleFunc("POST /v1/import", h.server("batch")) // analytics-java's batch endpoint
+	mux.HandleFunc("OPTIONS /v1/{call}", h.preflight)
 	mux.HandleFunc("POST /optout", h.optOut)
 	mux.HandleFunc("POST /optin", h.optIn)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -147,18 +154,21 @@ func (h *Handler) cors(w http.ResponseWriter, origin string) {
 	}
 	hd.Set("Access-Control-Allow-Origin", origin)
 	hd.Set("Access-Control-Allow-Credentials", "true")
+	// Not a CORS-safelisted header: analytics.js reads it on a 429
+	// (shared-dispatcher parseRetryAfter), and waits its own backoff without.
+	hd.Set("Access-Control-Expose-Headers", "Retry-After")
 	hd.Add("Vary", "Origin")
 }
 
 // RefusalsReadable wraps what answers before the collector (a server's
-// rate limits and bounds: 429, 503) so that the tag's page can read those
-// answers for path (POST /e under the base path) as it reads the
-// collector's own: without the CORS headers the browser hides the status
-// and Retry-After, and the site's console shows a CORS error instead of
-// the throttling.
-func (h *Handler) RefusalsReadable(path string, next http.Handler) http.Handler {
+// rate limits and bounds: 429, 503) so that a page can read those answers
+// to the calls it makes under base (the base path: POST /e from the tag,
+// POST /v1/... from analytics.js) as it reads the collector's own: without
+// the CORS headers the browser hides the status and Retry-After, and the
+// site's console shows a CORS error instead of the throttling.
+func (h *Handler) RefusalsReadable(base string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost && r.URL.Path == path {
+		if p := r.URL.Path; r.Method == http.MethodPost && (p == base+"/e" || strings.HasPrefix(p, base+"/v1/")) {
 			if origin, ok := h.allowedOrigin(r); ok {
 				h.cors(w, origin)
 			}
@@ -175,7 +185,13 @@ func (h *Handler) preflight(w http.ResponseWriter, r *http.Request) {
 	}
 	h.cors(w, origin)
 	w.Header().Set("Access-Control-Allow-Methods", "POST")
-	w.Header().Set("Access-Control-Allow-Headers", "Content-Type")
+	allow := "Content-Type"
+	if strings.HasPrefix(r.URL.Path, "/v1/") {
+		// analytics.js (analytics-next 1.84) sends the write key as Basic
+		// auth too, and X-Retry-Count on a retry: a preflight each.
+		allow += ", Authorization, X-Retry-Count"
+	}
+	w.Header().Set("Access-Control-Allow-Headers", allow)
 	w.Header().Set("Access-Control-Max-Age", "86400")
 	w.WriteHeader(http.StatusNoContent)
 }
@@ -346,32 +362,40 @@ func (h *Handler) server(call string) http.HandlerFunc {
 		force = ""
 	}
 	return func(w http.ResponseWriter, r *http.Request) {
-		user, _, ok := r.BasicAuth()
-		if !ok || h.WriteKey == "" || subtle.ConstantTimeCompare([]byte(user), []byte(h.WriteKey)) != 1 {
-			w.Header().Set("WWW-Authenticate", `Basic realm="baton"`)
-			msg := "send the write key as the HTTP Basic user name"
-			switch {
-			case h.WriteKey == "":
-				msg = "the server API is off: this Baton has no write key (BATON_WRITE_KEY)"
-			case ok && user != "":
-				msg = "wrong write key: send this Baton's BATON_WRITE_KEY as the HTTP Basic user name"
-			}
-			httpx.Error(w, http.StatusUnauthorized, msg)
+		// analytics.js calls from the site's pages: they read the answer
+		// only with CORS headers (a fetch that cannot is retried), given
+		// to the site's origins. The write key, not the Origin, admits a
+		// call: a first-party proxy in front of Baton forwards its page's
+		// Origin, whatever BATON_SITE_ORIGINS says.
+		if origin, ok := h.allowedOrigin(r); ok {
+			h.cors(w, origin)
+		}
+		header := r.Header.Get("Authorization") != ""
+		if header && !h.authorized(w, r, "", false) {
 			return
 		}
-		if !contentTypeOK(r, "application/json") {
-			httpx.Error(w, http.StatusUnsupportedMediaType, "send application/json")
+		// text/plain: analytics.js's, which spares the page a CORS preflight.
+		if !contentTypeOK(r, "application/json", "text/plain") {
+			httpx.Error(w, http.StatusUnsupportedMediaType, "send the events as application/json (or text/plain, as analytics.js does)")
 			return
 		}
-		body, status, err := httpx.ReadBody(w, r, event.MaxRequestBytes)
+		body, status, err := readServerBody(w, r)
 		if err != nil {
 			httpx.Error(w, status, err.Error())
 			return
 		}
-		// The HTTP client is the customer's backend (curl, analytics-java,
-		// Go's net/http ...), not the visitor: its user agent and address
-		// say nothing about the visitor. Only context.userAgent and
-		// context.ip, the visitor's as the SDK reports them, count.
+		if !header {
+			// Segment's writeKey authentication: the key in the body.
+			if key, found := event.BodyWriteKey(body); !h.authorized(w, r, key, found) {
+				return
+			}
+		}
+		// The HTTP client is mostly the customer's backend (curl,
+		// analytics-java, Go's net/http ...), not the visitor: its user
+		// agent and address say nothing about the visitor. Only
+		// context.userAgent and context.ip, the visitor's as the SDK
+		// reports them, count; and the request's address for a call from
+		// the visitor's own device (Client.Direct, below).
 		meta := event.Meta{ReceivedAt: h.now(), Scrub: h.Scrub}
 		var (
 			evs     []event.Event
@@ -395,6 +419,16 @@ func (h *Handler) server(call string) http.HandlerFunc {
 			writeParseError(w, err)
 			return
 		}
+		if r.Header.Get("Origin") != "" {
+			// A page's call (analytics.js): the browser's own choices,
+			// Global Privacy Control and the opt-out, hold as on POST /e.
+			// Nothing is stored, and the answer is a success so that the
+			// page does not send it again.
+			if reason := h.Consent.refused(r, optedOut(r), evs); reason != "" {
+				httpx.JSON(w, http.StatusOK, map[string]any{"success": true, "stored": 0, "reason": reason})
+				return
+			}
+		}
 		out := map[string]any{"success": true}
 		if len(refused) > 0 {
 			out["refused"] = h.refusedBodies(len(evs), refused) // not stored: sending them again is refused again
@@ -402,6 +436,7 @@ func (h *Handler) server(call string) http.HandlerFunc {
 		// The page's consent, forwarded by the backend, holds as on POST /e:
 		// an event without the consent its site needs is not stored.
 		evs, at = keepWhere(evs, at, h.Consent.allowed)
+		var ok bool
 		if evs, at, _, ok = h.dropErased(w, r, evs, at); !ok {
 			return
 		}
@@ -418,6 +453,9 @@ func (h *Handler) server(call string) http.HandlerFunc {
 			return
 		}
 		for i := range evs {
+			// A page's call (a browser sends Origin; a backend's SDK does
+			// not): the HTTP client is the visitor, as context.direct says.
+			evs[i].Client.Direct = evs[i].Client.Direct || r.Header.Get("Origin") != ""
 			if evs[i].AnonymousID != "" {
 				evs[i].VisitorID = evs[i].AnonymousID
 				evs[i].AnonymousID = ""
@@ -440,6 +478,63 @@ func (h *Handler) server(call string) http.HandlerFunc {
 		}
 		httpx.JSON(w, http.StatusOK, out)
 	}
+}
+
+// readServerBody reads a /v1 body, gunzipped when it came so: Segment's
+// mobile SDKs (analytics-kotlin, analytics-android, analytics-ios) send
+// their batches with Content-Encoding gzip. The limit holds for the body
+// as sent and as read, so that a small bomb cannot take more memory.
+func readServerBody(w http.ResponseWriter, r *http.Request) ([]byte, int, error) {
+	const limits = " (Segment's limit: 500 KB a batch, 32 KB an event)"
+	body, status, err := httpx.ReadBody(w, r, event.MaxRequestBytes)
+	if err != nil {
+		return nil, status, errors.New(err.Error() + limits)
+	}
+	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
+	case "", "identity":
+		return body, 0, nil
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			return nil, http.StatusBadRequest, errors.New("Content-Encoding gzip, but the body is not gzip")
+		}
+		plain, err := io.ReadAll(io.LimitReader(zr, event.MaxRequestBytes+1))
+		if err != nil {
+			return nil, http.StatusBadRequest, errors.New("the gzip body is corrupt: " + err.Error())
+		}
+		if len(plain) > event.MaxRequestBytes {
+			return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("request body is larger than %d bytes once decompressed%s", event.MaxRequestBytes, limits)
+		}
+		return plain, 0, nil
+	default:
+		return nil, http.StatusUnsupportedMediaType, fmt.Errorf("Content-Encoding %q: send the body as it is, or gzip", enc)
+	}
+}
+
+// authorized checks the write key, Segment's two ways: the HTTP Basic user
+// name, or, without an Authorization header, the body's top-level
+// "writeKey" (key; found says the body has one). It answers a refusal
+// itself.
+func (h *Handler) authorized(w http.ResponseWriter, r *http.Request, key string, found bool) bool {
+	given := found
+	if r.Header.Get("Authorization") != "" {
+		var ok bool
+		key, _, ok = r.BasicAuth()
+		given = ok && key != ""
+	}
+	if h.WriteKey != "" && key != "" && subtle.ConstantTimeCompare([]byte(key), []byte(h.WriteKey)) == 1 {
+		return true
+	}
+	w.Header().Set("WWW-Authenticate", `Basic realm="baton"`)
+	msg := "send the write key as the HTTP Basic user name, or as \"writeKey\" in the body"
+	switch {
+	case h.WriteKey == "":
+		msg = "the server API is off: this Baton has no write key (BATON_WRITE_KEY)"
+	case given:
+		msg = "wrong write key: send this Baton's BATON_WRITE_KEY as the HTTP Basic user name, or as \"writeKey\" in the body"
+	}
+	httpx.Error(w, http.StatusUnauthorized, msg)
+	return false
 }
 
 // Skip is an event that was stored but did not identify anyone, and why.

@@ -212,7 +212,7 @@ func TestRejectionPaths(t *testing.T) {
 		{"not json", "POST", "/e", `type=page_view`, nil, 400, ""},
 		{"segment no auth", "POST", "/v1/track", `{"userId":"u","event":"x"}`, map[string]string{"Content-Type": "application/json"}, 401, "send the write key"},
 		{"segment wrong key", "POST", "/v1/track", `{"userId":"u","event":"x"}`, map[string]string{"Content-Type": "application/json", "Authorization": "Basic d3Jvbmc6"}, 401, "wrong write key"},
-		{"segment text/plain", "POST", "/v1/track", `{"userId":"u","event":"x"}`, map[string]string{"Content-Type": "text/plain", "Authorization": basic}, 415, ""},
+		{"segment form content type", "POST", "/v1/track", `{"userId":"u","event":"x"}`, map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Authorization": basic}, 415, ""},
 		{"segment no ids", "POST", "/v1/track", `{"event":"x"}`, map[string]string{"Content-Type": "application/json", "Authorization": basic}, 400, ""},
 		{"segment too large", "POST", "/v1/batch", big, map[string]string{"Content-Type": "application/json", "Authorization": basic}, 413, ""},
 	}

@@ -49,7 +49,7 @@ var browserTypes = map[string]bool{
 const (
 	MaxEventBytes   = 32 << 10
 	MaxRequestBytes = 500 << 10
-	MaxBatchEvents  = 1000
+	MaxBatchEvents  = 2500 // "up to 2500 events" a batch (HTTP API Source, Errors)
 )
 
 // UTM holds the campaign parameters parsed from the page URL.
@@ -74,6 +74,10 @@ type Client struct {
 	Webdriver bool   `json:"webdriver,omitempty"`
 	Method    string `json:"method,omitempty"` // HTTP method of tracked clicks (HEAD never counts)
 	API       string `json:"api,omitempty"`    // "server": sent by a backend through /v1 (the HTTP client is not the visitor)
+	// Direct: a /v1 call the visitor's device made itself (Segment's
+	// context.direct, or a page's call, analytics.js's): its HTTP client
+	// is the visitor, whose address is the request's. Not stored.
+	Direct bool `json:"-"`
 }
 
 // Enrichment is what the server derived about the client.

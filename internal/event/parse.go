@@ -2,6 +2,7 @@ package event
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -10,6 +11,7 @@ import (
 	"github.com/baton-hq/baton/internal/textcut"
 	"net/netip"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -70,8 +72,8 @@ type wire struct {
 	Event        string          `json:"event"`
 	Name         string          `json:"name"`
 	MessageID    string          `json:"messageId"`
-	AnonymousID  string          `json:"anonymousId"`
-	UserID       string          `json:"userId"`
+	AnonymousID  wireID          `json:"anonymousId"`
+	UserID       wireID          `json:"userId"`
 	Site         string          `json:"site"`
 	Timestamp    string          `json:"timestamp"`
 	OriginalTS   string          `json:"originalTimestamp"`
@@ -79,9 +81,39 @@ type wire struct {
 	Properties   map[string]any  `json:"properties"`
 	Traits       map[string]any  `json:"traits"`
 	Context      *wireContext    `json:"context"`
-	PreviousID   string          `json:"previousId"`
-	GroupID      string          `json:"groupId"`
+	PreviousID   wireID          `json:"previousId"`
+	GroupID      wireID          `json:"groupId"`
 	Integrations json.RawMessage `json:"integrations"`
+}
+
+// wireID is an id as Segment's clients send it: a string, or a number
+// (analytics.js sends the number identify() was given; Segment keeps it),
+// taken as the number's text as written, so that 12345 and "12345" are one
+// user and a long id keeps its digits.
+type wireID string
+
+func (id *wireID) UnmarshalJSON(b []byte) error {
+	switch c := b[0]; {
+	case c == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*id = wireID(s)
+	case c == 'n': // null leaves it as it was, as for a string
+	case c == '-' || '0' <= c && c <= '9':
+		*id = wireID(b)
+	default:
+		kind := "object"
+		switch c {
+		case 't', 'f':
+			kind = "bool"
+		case '[':
+			kind = "array"
+		}
+		return &json.UnmarshalTypeError{Value: kind, Type: reflect.TypeFor[string]()}
+	}
+	return nil
 }
 
 // browserWire is an event as POST /e takes it: the Segment form, or the
@@ -118,6 +150,7 @@ type wireContext struct {
 	Traits    map[string]any `json:"traits"`
 	Webdriver bool           `json:"webdriver"`
 	Consent   string         `json:"consent"` // "granted" or "denied", from a consent-managed page
+	Direct    bool           `json:"direct"`  // sent from the user's device: its address is the request's (Segment's HTTP API)
 }
 
 type wirePage struct {
@@ -172,7 +205,7 @@ type tagBatch struct {
 // decodes "n" (json.Unmarshal, or unmarshalN of the fast decoder).
 func (w *browserWire) fromCompact(unmarshal func([]byte, any) error) error {
 	c := w.tagWire
-	w.Type, w.MessageID, w.AnonymousID, w.Site, w.Properties = c.T, c.I, c.A, c.S, c.P
+	w.Type, w.MessageID, w.AnonymousID, w.Site, w.Properties = c.T, c.I, wireID(c.A), c.S, c.P
 	w.Timestamp, w.Event, w.Traits = "", "", nil
 	if c.T == "track" {
 		w.Type = Custom // a name that is one of Baton's types stays custom: the tag's track is custom
@@ -256,7 +289,7 @@ func ParseEach(body []byte, src Source, meta Meta) (evs []Event, at []int, rejec
 // is worth trying.
 func checkBody(body []byte) ([]byte, error) {
 	if len(body) > MaxRequestBytes {
-		return nil, &Error{Status: 413, Message: fmt.Sprintf("request body is larger than %d bytes", MaxRequestBytes)}
+		return nil, &Error{Status: 413, Message: fmt.Sprintf("request body is larger than %d bytes (500 KB a request)", MaxRequestBytes)}
 	}
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
@@ -426,7 +459,7 @@ func decodeStd(raw []byte, src Source) (wire, error) {
 
 func parseOne(raw []byte, src Source, forceType, batchSentAt string, batchCtx *wireContext, meta Meta, decode func([]byte, Source) (wire, error)) (Event, error) {
 	if len(raw) > MaxEventBytes {
-		return Event{}, &Error{Status: 413, Message: fmt.Sprintf("event is larger than %d bytes", MaxEventBytes)}
+		return Event{}, &Error{Status: 413, Message: fmt.Sprintf("event is larger than %d bytes (32 KB an event, as on Segment)", MaxEventBytes)}
 	}
 	raw = bytes.TrimSpace(raw)
 	if src == Browser && len(raw) > 0 && raw[0] == '[' {
@@ -445,17 +478,15 @@ func parseOne(raw []byte, src Source, forceType, batchSentAt string, batchCtx *w
 	if w.SentAt == "" {
 		w.SentAt = batchSentAt
 	}
-	if w.Context == nil {
-		w.Context = batchCtx
-	}
+	w.Context = mergeContext(w.Context, batchCtx)
 	typ := w.Type
 	if forceType != "" {
 		typ = forceType
 	}
 	ev := Event{
 		ID:          w.MessageID,
-		AnonymousID: w.AnonymousID,
-		UserID:      w.UserID,
+		AnonymousID: string(w.AnonymousID),
+		UserID:      string(w.UserID),
 		Site:        meta.Site,
 		ReceivedAt:  meta.ReceivedAt.UTC(),
 		Properties:  w.Properties,
@@ -510,6 +541,7 @@ func parseOne(raw []byte, src Source, forceType, batchSentAt string, batchCtx *w
 			// request's own user agent is the SDK's.
 			ev.Client.UserAgent = c.UserAgent
 		}
+		ev.Client.Direct = src == Server && c.Direct
 		if src == Server && c.IP != "" {
 			// The end user's address as the SDK reports it (truncated by
 			// enrichment before anything is stored).
@@ -537,31 +569,73 @@ func parseOne(raw []byte, src Source, forceType, batchSentAt string, batchCtx *w
 	return ev, nil
 }
 
+// mergeContext is an event's context with its batch's: Segment merges a
+// batch's context "with any context inside each of the items in the
+// batch" (HTTP API Source, Batch). The event's own fields win.
+func mergeContext(own, batch *wireContext) *wireContext {
+	if own == nil || batch == nil {
+		return cmp.Or(own, batch)
+	}
+	c := *own
+	c.UserAgent = cmp.Or(c.UserAgent, batch.UserAgent)
+	c.IP = cmp.Or(c.IP, batch.IP)
+	c.Locale = cmp.Or(c.Locale, batch.Locale)
+	c.Consent = cmp.Or(c.Consent, batch.Consent)
+	c.Page = cmp.Or(c.Page, batch.Page)
+	c.Campaign = cmp.Or(c.Campaign, batch.Campaign)
+	c.Webdriver = c.Webdriver || batch.Webdriver
+	c.Direct = c.Direct || batch.Direct
+	if c.Traits == nil {
+		c.Traits = batch.Traits
+	}
+	return &c
+}
+
+// hasURL reports whether a page or screen call names its URL.
+func hasURL(w wire) bool {
+	u, _ := w.Properties["url"].(string)
+	return u != "" || (w.Context != nil && w.Context.Page != nil && w.Context.Page.URL != "")
+}
+
+// viewed makes a page or screen without a URL the custom event Segment's
+// destinations name it (Mixpanel's "Loaded a Page", "Viewed Home Screen"
+// for a named one), its name kept in properties.name.
+func viewed(ev *Event, name, what string) {
+	ev.Type, ev.Name = Custom, "Loaded a "+what
+	if name == "" {
+		return
+	}
+	ev.Name = "Viewed " + name + " " + what
+	if ev.Properties == nil {
+		ev.Properties = map[string]any{}
+	}
+	if _, ok := ev.Properties["name"]; !ok {
+		ev.Properties["name"] = name
+	}
+}
+
 // resolveType maps the wire type (Baton's or Segment's name) to Baton's type.
 func resolveType(ev *Event, typ string, w wire, src Source) error {
 	switch typ {
 	case "page", PageView:
 		ev.Type = PageView
 		ev.Name = w.Name
+		if src == Server && !hasURL(w) {
+			// A backend's page call by name alone (Segment's HTTP API
+			// example has no URL): a view nobody can score by URL, kept
+			// as the event Segment's destinations name it, as a screen.
+			viewed(ev, w.Name, "Page")
+		}
 	case "screen":
 		// An app's screen has a name and, unlike a web page, no URL: it
 		// is the custom event Segment's destinations make of it ("Viewed
 		// Home Screen", "Loaded a Screen" without a name), which rules
 		// score by name. A screen that carries a URL is a page view.
-		if u, _ := w.Properties["url"].(string); u != "" || (w.Context != nil && w.Context.Page != nil && w.Context.Page.URL != "") {
+		if hasURL(w) {
 			ev.Type, ev.Name = PageView, w.Name
 			break
 		}
-		ev.Type, ev.Name = Custom, "Loaded a Screen"
-		if w.Name != "" {
-			ev.Name = "Viewed " + w.Name + " Screen"
-			if ev.Properties == nil {
-				ev.Properties = map[string]any{}
-			}
-			if _, ok := ev.Properties["name"]; !ok {
-				ev.Properties["name"] = w.Name
-			}
-		}
+		viewed(ev, w.Name, "Screen")
 	case "track":
 		// A track call whose event name is one of Baton's types is that type,
 		// so server SDKs can report downloads or form submits too.
@@ -588,7 +662,7 @@ func resolveType(ev *Event, typ string, w wire, src Source) error {
 			ev.Properties = map[string]any{}
 		}
 		if w.GroupID != "" {
-			ev.Properties["groupId"] = w.GroupID
+			ev.Properties["groupId"] = string(w.GroupID)
 		}
 		if typ == "group" && len(ev.Traits) > 0 {
 			// A group's traits are the company's (Segment's spec: name,
@@ -600,10 +674,10 @@ func resolveType(ev *Event, typ string, w wire, src Source) error {
 		}
 		if w.PreviousID != "" {
 			// It names a visitor or a user (a key), as anonymousId and userId do.
-			if err := checkID("previousId", w.PreviousID, 128); err != nil {
+			if err := checkID("previousId", string(w.PreviousID), 128); err != nil {
 				return err
 			}
-			ev.Properties["previousId"] = w.PreviousID
+			ev.Properties["previousId"] = string(w.PreviousID)
 		}
 	case Download, Outbound, FormSubmit:
 		ev.Type = typ

@@ -344,6 +344,55 @@ func (s *scan) setString(p *string) bool {
 	return false
 }
 
+// setID decodes an id as wireID's UnmarshalJSON does: a string, or a
+// number's text as written.
+func (s *scan) setID(p *wireID) bool {
+	switch c := s.peek(); {
+	case c == '-' || '0' <= c && c <= '9':
+		start := s.i
+		if _, ok := s.numSpan(); !ok {
+			return false
+		}
+		if s.text != "" {
+			*p = wireID(s.text[start:s.i])
+		} else {
+			*p = wireID(s.d[start:s.i])
+		}
+		return true
+	}
+	return s.setString((*string)(p))
+}
+
+// BodyWriteKey returns the top-level "writeKey" of a body, Segment's
+// writeKey authentication (analytics.js sends it so, without an
+// Authorization header, to spare a CORS preflight). found says the body
+// has the member; key is "" when it is not one string (not a string, or
+// repeated), and both are zero when the body is not a JSON object.
+func BodyWriteKey(body []byte) (key string, found bool) {
+	s := scan{d: body}
+	n := 0
+	ok := s.members(func(k []byte) bool {
+		if string(k) != "writeKey" {
+			return s.skip()
+		}
+		n++
+		key = ""
+		if s.peek() == '"' {
+			var ok bool
+			key, ok = s.str()
+			return ok
+		}
+		return s.skip()
+	})
+	if !ok || !s.end() {
+		return "", false
+	}
+	if n > 1 || !utf8.ValidString(key) { // encoding/json would read U+FFFD where the bytes are not UTF-8
+		key = ""
+	}
+	return key, n > 0
+}
+
 func (s *scan) setBool(p *bool) bool {
 	switch s.peek() {
 	case 't':
@@ -427,9 +476,9 @@ func (s *scan) wireMember(w *wire, t *tagWire, key []byte) bool {
 	case "messageId":
 		return s.setString(&w.MessageID)
 	case "anonymousId":
-		return s.setString(&w.AnonymousID)
+		return s.setID(&w.AnonymousID)
 	case "userId":
-		return s.setString(&w.UserID)
+		return s.setID(&w.UserID)
 	case "site":
 		return s.setString(&w.Site)
 	case "timestamp":
@@ -445,9 +494,9 @@ func (s *scan) wireMember(w *wire, t *tagWire, key []byte) bool {
 	case "context":
 		return setStruct(s, &w.Context, s.contextMember)
 	case "previousId":
-		return s.setString(&w.PreviousID)
+		return s.setID(&w.PreviousID)
 	case "groupId":
-		return s.setString(&w.GroupID)
+		return s.setID(&w.GroupID)
 	case "integrations":
 		return s.skip() // never read
 	}
@@ -497,6 +546,8 @@ func (s *scan) contextMember(c *wireContext, key []byte) bool {
 		return s.setBool(&c.Webdriver)
 	case "consent":
 		return s.setString(&c.Consent)
+	case "direct":
+		return s.setBool(&c.Direct)
 	}
 	return s.unknown(key, contextNames)
 }
@@ -534,7 +585,7 @@ var (
 	wireNames = foldNames("type", "event", "name", "messageId", "anonymousId", "userId", "site", "timestamp",
 		"originalTimestamp", "sentAt", "properties", "traits", "context", "previousId", "groupId", "integrations")
 	browserNames  = append(foldNames("t", "i", "a", "s", "ts", "p", "n", "w", "c"), wireNames...)
-	contextNames  = foldNames("userAgent", "ip", "locale", "page", "campaign", "traits", "webdriver", "consent")
+	contextNames  = foldNames("userAgent", "ip", "locale", "page", "campaign", "traits", "webdriver", "consent", "direct")
 	pageNames     = foldNames("url", "title", "referrer")
 	campaignNames = foldNames("name", "source", "medium", "term", "content")
 	// topNames are the keys of a body read before its events: the Segment

@@ -409,6 +409,19 @@ func TestAssembly(t *testing.T) {
 		if v := last.Header.Values("Vary"); len(v) != 1 {
 			t.Fatalf("Vary %q", v)
 		}
+		// analytics.js's calls to /v1 from the page, likewise, with
+		// Retry-After exposed to its script (it waits that long).
+		req, _ := http.NewRequest("POST", s.URL+"/v1/t", strings.NewReader(`{"type":"track","event":"x","anonymousId":"site-rate-1","writeKey":"test-write-key-0123456789"}`))
+		req.Header.Set("Content-Type", "text/plain")
+		req.Header.Set("Origin", "https://www.example.com")
+		ajs, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ajs.Body.Close()
+		if ajs.StatusCode != 429 || ajs.Header.Get("Access-Control-Allow-Origin") != "https://www.example.com" || ajs.Header.Get("Access-Control-Expose-Headers") != "Retry-After" || ajs.Header.Get("Retry-After") == "" {
+			t.Fatalf("analytics.js's call past the limit: %d %v", ajs.StatusCode, ajs.Header)
+		}
 		// A page of another site reads nothing, refused or not.
 		foreign := post(t, s, pv("rs-evil", "site-rate-3", "www", ""), "Origin", "https://evil.example.net")
 		if foreign.StatusCode != 403 || foreign.Header.Get("Access-Control-Allow-Origin") != "" {

@@ -71,7 +71,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, now func()
 		}
 	}
 	s.srv = &http.Server{
-		Handler:           a.Collect.RefusalsReadable(cfg.BasePath+"/e", guard(cfg, a.Handler(routes), a.Admin)),
+		Handler:           a.Collect.RefusalsReadable(cfg.BasePath, guard(cfg, a.Handler(routes), a.Admin)),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

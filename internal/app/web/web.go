@@ -118,7 +118,7 @@ func newEnricher(cfg *config.Config) (func(*http.Request, *event.Event), func() 
 	return func(r *http.Request, ev *event.Event) {
 		server := ev.Client.API == "server" // a backend's call: the HTTP client is not the visitor
 		ip := httpx.ClientIP(r, cfg.TrustProxy)
-		if server {
+		if server && (!ev.Client.Direct || ev.Client.IP != "") {
 			ip, _ = netip.ParseAddr(ev.Client.IP) // context.ip as the SDK reported it; none: unknown
 		}
 		e.Enrich(enrichment.Request{UserAgent: ev.Client.UserAgent, IP: ip, Method: r.Method, Webdriver: ev.Client.Webdriver,

@@ -1,0 +1,171 @@
+package event
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// TestNumericIDs: analytics.js sends what identify() was given, and a
+// numeric id as a JSON number (segmentio/analytics-ruby#48: "the javascript
+// library doesn't convert it to a string"); Segment stores it. Baton takes
+// the number's text as the id, the same visitor as the string's.
+func TestNumericIDs(t *testing.T) {
+	cases := []struct{ force, body, field, want string }{
+		{"track", `{"userId":12345,"event":"x"}`, "userId", "12345"},
+		{"track", `{"anonymousId":-7,"event":"x"}`, "anonymousId", "-7"},
+		{"track", `{"userId":12345678901234567890,"event":"x"}`, "userId", "12345678901234567890"}, // not a float's digits
+		{"alias", `{"userId":"u","previousId":42}`, "previousId", "42"},
+		{"group", `{"userId":"u","groupId":8}`, "groupId", "8"},
+	}
+	for _, c := range cases {
+		for _, body := range []string{c.body, `{"batch":[` + strings.Replace(c.body, "{", `{"type":"`+c.force+`",`, 1) + `]}`} {
+			force := c.force
+			if strings.HasPrefix(body, `{"batch"`) {
+				force = ""
+			}
+			evs, err := Parse([]byte(body), Server, force, meta())
+			if err != nil {
+				t.Errorf("%s: %v", body, err)
+				continue
+			}
+			got := map[string]string{"userId": evs[0].UserID, "anonymousId": evs[0].AnonymousID}
+			for _, k := range []string{"previousId", "groupId"} {
+				got[k], _ = evs[0].Properties[k].(string)
+			}
+			if got[c.field] != c.want {
+				t.Errorf("%s: %s = %q, want %q", body, c.field, got[c.field], c.want)
+			}
+		}
+	}
+	// Other JSON types are still refused, naming the field.
+	for _, body := range []string{`{"userId":true,"event":"x"}`, `{"userId":{"id":1},"event":"x"}`, `{"anonymousId":[1],"event":"x"}`} {
+		_, err := Parse([]byte(body), Server, "track", meta())
+		e, ok := err.(*Error)
+		if !ok || e.Status != 400 || (e.Field != "userId" && e.Field != "anonymousId") {
+			t.Errorf("%s: %v", body, err)
+		}
+	}
+}
+
+// TestBatchContextIsMerged: Segment's HTTP API merges a batch's context
+// "with any context inside each of the items in the batch" (HTTP API
+// Source, Batch): an event's own context fields win, the batch's fill the
+// rest.
+func TestBatchContextIsMerged(t *testing.T) {
+	body := `{"batch":[
+	  {"type":"track","event":"a","userId":"u","context":{"library":{"name":"analytics-node"},"locale":"ja-JP"}},
+	  {"type":"track","event":"b","userId":"u"},
+	  {"type":"track","event":"c","userId":"u","context":{"ip":"198.51.100.1","userAgent":"Own UA"}}],
+	  "context":{"ip":"203.0.113.9","userAgent":"Batch UA","locale":"de-DE"}}`
+	evs, err := Parse([]byte(body), Server, "", meta())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Client{
+		{API: "server", IP: "203.0.113.9", UserAgent: "Batch UA", Locale: "ja-JP"},
+		{API: "server", IP: "203.0.113.9", UserAgent: "Batch UA", Locale: "de-DE"},
+		{API: "server", IP: "198.51.100.1", UserAgent: "Own UA", Locale: "de-DE"},
+	}
+	for i, ev := range evs {
+		if ev.Client != want[i] {
+			t.Errorf("event %d: client %+v, want %+v", i, ev.Client, want[i])
+		}
+	}
+}
+
+// TestWriteKeyNeverStored: analytics.js puts the write key in every event
+// it sends (normalize.ts: json.writeKey = settings.apiKey), and in a
+// batch's body too. It is a secret: no stored event keeps it.
+func TestWriteKeyNeverStored(t *testing.T) {
+	const key = "secret-write-key-0123456789"
+	body := `{"writeKey":"` + key + `","sentAt":"2026-11-24T11:00:01Z","batch":[
+	  {"type":"page","anonymousId":"a1","writeKey":"` + key + `","properties":{"url":"https://x.example/"},"context":{"library":{"name":"analytics.js","version":"next-1.70.0"},"writeKey":"` + key + `"},"_metadata":{"bundled":["Segment.io"],"unbundled":[]},"integrations":{"All":true}},
+	  {"type":"identify","userId":"u1","writeKey":"` + key + `","traits":{"email":"a@b.example"},"context":{"traits":{"plan":"pro"}}}]}`
+	for _, parse := range []func([]byte, Source, string, Meta) ([]Event, error){Parse, parseWithStd} {
+		evs, err := parse([]byte(body), Server, "", meta())
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal(evs)
+		if strings.Contains(string(b), key) {
+			t.Fatalf("the write key is kept: %s", b)
+		}
+	}
+}
+
+func TestBodyWriteKey(t *testing.T) {
+	cases := []struct {
+		body  string
+		key   string
+		found bool
+	}{
+		{`{"writeKey":"k1","userId":"u"}`, "k1", true},
+		{` {"batch":[{"writeKey":"inner"}],"writeKey":"k2"} `, "k2", true},
+		{`{"batch":[{"writeKey":"inner"}]}`, "", false}, // only the body's own
+		{`{"writeKey":5}`, "", true},
+		{`{"writeKey":null}`, "", true},
+		{`{"writeKey":"k\u0031"}`, "k1", true},
+		{`{"writeKey":"a","writeKey":"b"}`, "", true}, // two: none is taken
+		{`{"writekey":"k"}`, "", false},
+		{`[{"writeKey":"k"}]`, "", false},
+		{`{"writeKey":"k"`, "", false},
+		{`{"writeKey":"k"} x`, "", false},
+		{``, "", false},
+	}
+	for _, c := range cases {
+		key, found := BodyWriteKey([]byte(c.body))
+		if key != c.key || found != c.found {
+			t.Errorf("%s: %q %v, want %q %v", c.body, key, found, c.key, c.found)
+		}
+	}
+}
+
+// FuzzBodyWriteKey: never panics, and a key it finds is the string
+// encoding/json reads at the body's writeKey.
+func FuzzBodyWriteKey(f *testing.F) {
+	for _, s := range []string{`{"writeKey":"k1","userId":"u"}`, `{"batch":[{"a":1}],"writeKey":"k\u00e9"}`, `{"writeKey":5}`, `{"writeKey":"a","writeKey":"b"}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		key, _ := BodyWriteKey(body)
+		if key == "" {
+			return
+		}
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(body, &m); err != nil {
+			t.Fatalf("key %q found in a body encoding/json refuses: %v", key, err)
+		}
+		var s string
+		if err := json.Unmarshal(m["writeKey"], &s); err != nil || s != key {
+			t.Fatalf("key %q, encoding/json reads %q (%v)", key, s, err)
+		}
+	})
+}
+
+// TestPageWithoutURL: Segment's HTTP API page example names no URL
+// ({"userId": ..., "name": "Tracking HTTP API"}): from the server API
+// it is the custom event Segment's destinations name ("Viewed <name>
+// Page", "Loaded a Page"), as an app's screen is; the tag's page views
+// still need their URL.
+func TestPageWithoutURL(t *testing.T) {
+	for _, c := range []struct{ body, name string }{
+		{`{"userId":"u","name":"Tracking HTTP API"}`, "Viewed Tracking HTTP API Page"},
+		{`{"userId":"u","properties":{"path":"/pricing"}}`, "Loaded a Page"},
+	} {
+		evs, err := Parse([]byte(c.body), Server, "page", meta())
+		if err != nil || evs[0].Type != Custom || evs[0].Name != c.name {
+			t.Errorf("%s: %+v %v", c.body, evs, err)
+		}
+	}
+	evs, err := Parse([]byte(`{"userId":"u","name":"Home","properties":{"path":"/"}}`), Server, "page", meta())
+	if err != nil || evs[0].Properties["name"] != "Home" || evs[0].Properties["path"] != "/" {
+		t.Errorf("properties %+v %v", evs, err)
+	}
+	if _, err := Parse([]byte(`{"userId":"u","name":"Home","properties":{"url":5}}`), Server, "page", meta()); err == nil {
+		t.Error("a page whose url is no string was accepted")
+	}
+	if _, err := Parse([]byte(`{"type":"page","messageId":"m","name":"Home"}`), Browser, "", meta()); err == nil {
+		t.Error("the tag's page view without a URL was accepted")
+	}
+}
