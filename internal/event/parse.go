@@ -184,17 +184,25 @@ func (w *browserWire) fromCompact(unmarshal func([]byte, any) error) error {
 		}
 		w.Timestamp = ts
 	}
+	// n is decoded into variables of its own: unmarshal's pointer into
+	// w would move every event's wire struct to the heap.
 	if len(c.N) > 0 && string(c.N) != "null" {
 		if c.T == Identify {
-			if err := unmarshal(c.N, &w.Traits); err == errSlow {
+			var traits map[string]any
+			if err := unmarshal(c.N, &traits); err == errSlow {
 				return err
 			} else if err != nil {
 				return errf("n", "identify traits must be an object")
 			}
-		} else if err := unmarshal(c.N, &w.Event); err == errSlow {
-			return err
-		} else if err != nil {
-			return errf("n", "the event's name must be a string")
+			w.Traits = traits
+		} else {
+			var name string
+			if err := unmarshal(c.N, &name); err == errSlow {
+				return err
+			} else if err != nil {
+				return errf("n", "the event's name must be a string")
+			}
+			w.Event = name
 		}
 	}
 	w.Context = &wireContext{Webdriver: c.W}
@@ -733,17 +741,8 @@ func page(ev *Event, w wire, scrub Scrubber) error {
 	// The tag sends location.href and the referrer as they are: one whose
 	// query grew past maxURL loses its query, not the event (a 4xx would
 	// drop it, and the form on the page with it).
-	for _, f := range []struct {
-		k string
-		s *string
-	}{{"url", &ev.URL}, {"referrer", &ev.Referrer}} {
-		if i := strings.IndexAny(*f.s, "?#"); len(*f.s) > maxURL && i >= 0 && i <= maxURL {
-			if v, _ := ev.Properties[f.k].(string); v == *f.s {
-				ev.Properties[f.k] = (*f.s)[:i]
-			}
-			*f.s = (*f.s)[:i]
-		}
-	}
+	ev.URL = cutQuery(ev.Properties, "url", ev.URL)
+	ev.Referrer = cutQuery(ev.Properties, "referrer", ev.Referrer)
 	for _, f := range []struct {
 		name string
 		v    string
@@ -792,6 +791,20 @@ func page(ev *Event, w wire, scrub Scrubber) error {
 		ev.UTM = UTM{Source: c.Campaign.Source, Medium: c.Campaign.Medium, Campaign: c.Campaign.Name, Term: c.Campaign.Term, Content: c.Campaign.Content}
 	}
 	return nil
+}
+
+// cutQuery returns s without its query and fragment when it is longer
+// than maxURL, and sets props[k] so when it held s. (A function of values:
+// pointers to the event's fields in a loop's table moved every event to
+// the heap.)
+func cutQuery(props map[string]any, k, s string) string {
+	if i := strings.IndexAny(s, "?#"); len(s) > maxURL && i >= 0 && i <= maxURL {
+		if v, _ := props[k].(string); v == s {
+			props[k] = s[:i]
+		}
+		return s[:i]
+	}
+	return s
 }
 
 // checkURL accepts an absolute http(s) URL with a host; a referrer
