@@ -365,7 +365,7 @@ func parseEvents(raws [][]byte, batched bool, src Source, forceType, sentAt stri
 		return nil, errf("batch", "more than %d events in one request", MaxBatchEvents)
 	}
 	out := make([]Event, 0, len(raws))
-	var seen map[string]bool
+	var seen map[seenKey]bool
 	for i, raw := range raws {
 		ev, err := parseOne(raw, src, forceType, sentAt, context, meta, decode)
 		if err != nil {
@@ -382,18 +382,17 @@ func parseEvents(raws [][]byte, batched bool, src Source, forceType, sentAt stri
 		}
 		if len(raws) > 1 {
 			if seen == nil {
-				seen = make(map[string]bool, len(raws))
+				seen = make(map[seenKey]bool, len(raws))
 			}
 			// The same message twice in one request is stored once: the
 			// same messageId of the same visitor, as the store keys it. A
 			// browser's events are all its cookie's; a server call's are
 			// their anonymousId's, else their userId's.
-			key := ev.ID
+			key := seenKey{id: ev.ID}
 			if src == Server {
-				if key = ev.AnonymousID; key == "" {
-					key = "u:" + ev.UserID
+				if key.visitor = ev.AnonymousID; key.visitor == "" {
+					key.visitor = "u:" + ev.UserID
 				}
-				key += "\x00" + ev.ID
 			}
 			if seen[key] {
 				continue
@@ -410,6 +409,10 @@ func parseEvents(raws [][]byte, batched bool, src Source, forceType, sentAt stri
 	}
 	return out, nil
 }
+
+// seenKey is a message of a request as the store keys it: its visitor
+// (server calls) and its id.
+type seenKey struct{ visitor, id string }
 
 // decodeStd decodes one event with encoding/json.
 func decodeStd(raw []byte, src Source) (wire, error) {
@@ -522,7 +525,13 @@ func parseOne(raw []byte, src Source, forceType, batchSentAt string, batchCtx *w
 			// The end user's address as the SDK reports it (truncated by
 			// enrichment before anything is stored).
 			if a, err := netip.ParseAddr(c.IP); err == nil {
-				ev.Client.IP = a.String()
+				// Its canonical form, most often the string sent (no copy).
+				var buf [64]byte
+				if b := a.AppendTo(buf[:0]); string(b) == c.IP {
+					ev.Client.IP = c.IP
+				} else {
+					ev.Client.IP = string(b)
+				}
 			}
 		}
 		if c.Locale != "" && len(c.Locale) <= 35 {
@@ -841,20 +850,71 @@ func ParseUTM(raw string) UTM {
 	if err != nil {
 		return UTM{}
 	}
-	q := u.Query()
-	clip := func(s string) string {
-		if len(s) > 256 {
-			return s[:256]
-		}
-		return s
+	if strings.Count(u.RawQuery, "&") >= 1000 {
+		// Past url.ParseQuery's limit on parameters (its default is
+		// 10,000) a query has none: left to it.
+		return utmOf(u.Query())
 	}
+	return utmQuery(u.RawQuery)
+}
+
+func utmOf(q url.Values) UTM {
 	return UTM{
-		Source:   clip(q.Get("utm_source")),
-		Medium:   clip(q.Get("utm_medium")),
-		Campaign: clip(q.Get("utm_campaign")),
-		Term:     clip(q.Get("utm_term")),
-		Content:  clip(q.Get("utm_content")),
+		Source:   clipUTM(q.Get("utm_source")),
+		Medium:   clipUTM(q.Get("utm_medium")),
+		Campaign: clipUTM(q.Get("utm_campaign")),
+		Term:     clipUTM(q.Get("utm_term")),
+		Content:  clipUTM(q.Get("utm_content")),
 	}
+}
+
+func clipUTM(s string) string {
+	if len(s) > 256 {
+		return s[:256]
+	}
+	return s
+}
+
+// utmQuery reads the utm parameters of a query as url.ParseQuery and
+// Values.Get would (the first value of each; a parameter with ';' or a
+// bad escape is none), without their map of every parameter.
+func utmQuery(q string) UTM {
+	var u UTM
+	var set [5]bool
+	for q != "" {
+		var p string
+		p, q, _ = strings.Cut(q, "&")
+		if p == "" || strings.Contains(p, ";") {
+			continue
+		}
+		k, v, _ := strings.Cut(p, "=")
+		k, err := url.QueryUnescape(k)
+		if err != nil {
+			continue
+		}
+		var i int
+		var dst *string
+		switch k {
+		case "utm_source":
+			i, dst = 0, &u.Source
+		case "utm_medium":
+			i, dst = 1, &u.Medium
+		case "utm_campaign":
+			i, dst = 2, &u.Campaign
+		case "utm_term":
+			i, dst = 3, &u.Term
+		case "utm_content":
+			i, dst = 4, &u.Content
+		default:
+			continue
+		}
+		v, err = url.QueryUnescape(v)
+		if err != nil || set[i] {
+			continue
+		}
+		set[i], *dst = true, clipUTM(v)
+	}
+	return u
 }
 
 func required(ev *Event) error {
