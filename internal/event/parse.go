@@ -365,7 +365,7 @@ func parseEvents(raws [][]byte, batched bool, src Source, forceType, sentAt stri
 		return nil, errf("batch", "more than %d events in one request", MaxBatchEvents)
 	}
 	out := make([]Event, 0, len(raws))
-	var seen map[seenKey]bool
+	var seen seenSet
 	for i, raw := range raws {
 		ev, err := parseOne(raw, src, forceType, sentAt, context, meta, decode)
 		if err != nil {
@@ -381,9 +381,6 @@ func parseEvents(raws [][]byte, batched bool, src Source, forceType, sentAt stri
 			return nil, err
 		}
 		if len(raws) > 1 {
-			if seen == nil {
-				seen = make(map[seenKey]bool, len(raws))
-			}
 			// The same message twice in one request is stored once: the
 			// same messageId of the same visitor, as the store keys it. A
 			// browser's events are all its cookie's; a server call's are
@@ -394,10 +391,9 @@ func parseEvents(raws [][]byte, batched bool, src Source, forceType, sentAt stri
 					key.visitor = "u:" + ev.UserID
 				}
 			}
-			if seen[key] {
+			if !seen.add(key, len(raws)) {
 				continue
 			}
-			seen[key] = true
 		}
 		out = append(out, ev)
 		if meta.at != nil {
@@ -413,6 +409,37 @@ func parseEvents(raws [][]byte, batched bool, src Source, forceType, sentAt stri
 // seenKey is a message of a request as the store keys it: its visitor
 // (server calls) and its id.
 type seenKey struct{ visitor, id string }
+
+// seenSet is the messages of a request: a batch of a few is compared in
+// a row without allocating, a longer one takes a map.
+type seenSet struct {
+	few  [16]seenKey
+	n    int
+	many map[seenKey]bool
+}
+
+// add reports whether k is new, adding it; size is the request's number
+// of events.
+func (s *seenSet) add(k seenKey, size int) bool {
+	if size <= len(s.few) {
+		for _, f := range s.few[:s.n] {
+			if f == k {
+				return false
+			}
+		}
+		s.few[s.n] = k
+		s.n++
+		return true
+	}
+	if s.many == nil {
+		s.many = make(map[seenKey]bool, size)
+	}
+	if s.many[k] {
+		return false
+	}
+	s.many[k] = true
+	return true
+}
 
 // decodeStd decodes one event with encoding/json.
 func decodeStd(raw []byte, src Source) (wire, error) {
@@ -780,12 +807,20 @@ func page(ev *Event, w wire, scrub Scrubber) error {
 	for _, k := range []string{"url", "referrer"} {
 		switch v, ok := ev.Properties[k].(string); {
 		case !ok:
+		// Set only when it changes: the map's value is an interface, and
+		// a string stored again is boxed again.
 		case v == rawURL: // most often: scrubbed once
-			ev.Properties[k] = ev.URL
+			if ev.URL != v {
+				ev.Properties[k] = ev.URL
+			}
 		case v == rawRef:
-			ev.Properties[k] = ev.Referrer
+			if ev.Referrer != v {
+				ev.Properties[k] = ev.Referrer
+			}
 		default:
-			ev.Properties[k] = scrub.URL(v)
+			if c := scrub.URL(v); c != v {
+				ev.Properties[k] = c
+			}
 		}
 	}
 	if v, ok := ev.Properties["search"].(string); ok { // Segment's page.search: "?a=b"

@@ -3,6 +3,7 @@ package event
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -191,6 +192,44 @@ func TestParseBatchForms(t *testing.T) {
 	}
 	if evs[0].Type != Custom || evs[0].Name != "Signed Up" || !evs[0].Timestamp.Equal(recv.Add(-10*time.Second)) || evs[0].ID == "" {
 		t.Fatalf("batch item: %+v (batch sentAt applies to items; messageId generated)", evs[0])
+	}
+}
+
+// TestRepeatsKeptOnce: a server batch keeps the first of each message of
+// a visitor (anonymousId, else "u:" and the userId), whether it is short
+// enough to be compared in a row or takes a map.
+func TestRepeatsKeptOnce(t *testing.T) {
+	for _, n := range []int{2, 16, 17, 60} {
+		var items []string
+		var want []string // the first of each (visitor, messageId), in order
+		seen := map[string]bool{}
+		for i := range n {
+			id, who := fmt.Sprintf("m-%d", i%5), `"anonymousId":"a-`+strconv.Itoa(i%3)+`"`
+			visitor := "a-" + strconv.Itoa(i%3)
+			if i%4 == 0 {
+				// A userId alone, and an anonymousId spelled as its visitor.
+				who, visitor = `"userId":"7"`, "u:7"
+				if i%8 == 0 {
+					who = `"anonymousId":"u:7"`
+				}
+			}
+			items = append(items, `{"type":"track","event":"E`+strconv.Itoa(i)+`","messageId":"`+id+`",`+who+`}`)
+			if !seen[visitor+" "+id] {
+				seen[visitor+" "+id] = true
+				want = append(want, "E"+strconv.Itoa(i))
+			}
+		}
+		evs, err := Parse([]byte(`{"batch":[`+strings.Join(items, ",")+`]}`), Server, "", meta())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, ev := range evs {
+			got = append(got, ev.Name)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%d events: kept %v, want %v", n, got, want)
+		}
 	}
 }
 

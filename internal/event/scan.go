@@ -600,6 +600,9 @@ func topFast(body []byte, src Source) (raws [][]byte, sentAt string, ctx *wireCo
 	var cur [][]byte // the events of the array being read
 	event := func() bool {
 		raw, ok := s.span()
+		if cur == nil {
+			cur = make([][]byte, 0, 4) // appending from nil took five for ten
+		}
 		cur = append(cur, raw)
 		return ok
 	}
