@@ -1003,7 +1003,15 @@ func checkID(field, s string, max int) error {
 	if len(s) > max {
 		return errf(field, "longer than %d bytes", max)
 	}
-	for _, r := range s {
+	// ASCII, most ids, without the Unicode tables: of it only '!' to '~'
+	// is printable and no space.
+	i := 0
+	for ; i < len(s) && s[i] < utf8.RuneSelf; i++ {
+		if c := s[i]; c <= ' ' || c == 0x7f || c == '#' {
+			return errf(field, "contains a space, '#' or control character")
+		}
+	}
+	for _, r := range s[i:] {
 		if unicode.IsSpace(r) || !unicode.IsPrint(r) || r == '#' {
 			return errf(field, "contains a space, '#' or control character")
 		}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 var recv = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
@@ -607,5 +609,18 @@ func TestSegmentSpecTraits(t *testing.T) {
 	flat := Event{Type: Identify, Traits: map[string]any{"company": "Acme KK", "city": "大阪市", "address": map[string]any{"city": "港区"}}}
 	if got := flat.Attributes(); got["company"] != "Acme KK" || got["city"] != "大阪市" {
 		t.Errorf("flat traits beside objects: %v", got)
+	}
+}
+
+// TestCheckIDASCII: checkID's ASCII loop answers as the Unicode tables do
+// for every byte, alone and after a non-ASCII rune.
+func TestCheckIDASCII(t *testing.T) {
+	for c := range rune(utf8.RuneSelf) {
+		want := unicode.IsSpace(c) || !unicode.IsPrint(c) || c == '#'
+		for _, s := range []string{"a" + string(c) + "b", "é" + string(c)} {
+			if got := checkID("id", s, 100) != nil; got != want {
+				t.Errorf("checkID(%q) refused %v, want %v", s, got, want)
+			}
+		}
 	}
 }
