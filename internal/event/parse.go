@@ -441,8 +441,15 @@ func (s *seenSet) add(k seenKey, size int) bool {
 	return true
 }
 
-// decodeStd decodes one event with encoding/json.
+// decodeStd decodes one event with encoding/json; one in the tag's array
+// form is read as the compact object it makes.
 func decodeStd(raw []byte, src Source) (wire, error) {
+	if raw[0] == '[' {
+		var err error
+		if raw, err = tagArrayEvent(raw); err != nil {
+			return wire{}, err
+		}
+	}
 	if src == Server {
 		var w wire
 		if err := json.Unmarshal(raw, &w); err != nil {
@@ -467,13 +474,8 @@ func parseOne(raw []byte, src Source, forceType, batchSentAt string, batchCtx *w
 		return Event{}, &Error{Status: 413, Message: fmt.Sprintf("event is larger than %d bytes", MaxEventBytes)}
 	}
 	raw = bytes.TrimSpace(raw)
-	if src == Browser && len(raw) > 0 && raw[0] == '[' {
-		var err error
-		if raw, err = tagArrayEvent(raw); err != nil {
-			return Event{}, err
-		}
-	}
-	if len(raw) == 0 || raw[0] != '{' {
+	// The tag's array form (tagarray.go) is read by the decoders.
+	if len(raw) == 0 || raw[0] != '{' && (src != Browser || raw[0] != '[') {
 		return Event{}, errf("", "an event must be a JSON object")
 	}
 	w, err := decode(raw, src)

@@ -580,6 +580,9 @@ func foldNames(names ...string) []string {
 // decodeFast decodes one event (raw is its exact bytes) as decodeStd does,
 // or returns errSlow.
 func decodeFast(raw []byte, src Source) (wire, error) {
+	if raw[0] == '[' {
+		return decodeTagArray(raw)
+	}
 	s := scan{d: raw, text: string(raw)}
 	var bw browserWire
 	var t *tagWire
