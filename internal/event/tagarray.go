@@ -337,8 +337,10 @@ func tagArraySent[R ~[]byte](raws []R) ([]R, string, error) {
 	if len(last) == 0 || last[0] != '-' && (last[0] < '0' || last[0] > '9') {
 		return raws, "", nil
 	}
-	var ms float64
-	if err := json.Unmarshal(last, &ms); err != nil {
+	// A JSON number (the body was read whole already): ParseFloat fails
+	// where json.Unmarshal does, out of float64's range.
+	ms, err := strconv.ParseFloat(string(last), 64)
+	if err != nil {
 		return nil, "", errf("sent", "not a time in milliseconds since the epoch")
 	}
 	sentAt, err := unixMilli(ms)
