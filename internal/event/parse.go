@@ -217,17 +217,25 @@ func (w *browserWire) fromCompact(unmarshal func([]byte, any) error) error {
 		}
 		w.Timestamp = ts
 	}
+	// n is decoded into variables of its own: unmarshal's pointer into
+	// w would move every event's wire struct to the heap.
 	if len(c.N) > 0 && string(c.N) != "null" {
 		if c.T == Identify {
-			if err := unmarshal(c.N, &w.Traits); err == errSlow {
+			var traits map[string]any
+			if err := unmarshal(c.N, &traits); err == errSlow {
 				return err
 			} else if err != nil {
 				return errf("n", "identify traits must be an object")
 			}
-		} else if err := unmarshal(c.N, &w.Event); err == errSlow {
-			return err
-		} else if err != nil {
-			return errf("n", "the event's name must be a string")
+			w.Traits = traits
+		} else {
+			var name string
+			if err := unmarshal(c.N, &name); err == errSlow {
+				return err
+			} else if err != nil {
+				return errf("n", "the event's name must be a string")
+			}
+			w.Event = name
 		}
 	}
 	w.Context = &wireContext{Webdriver: c.W}
@@ -390,7 +398,7 @@ func parseEvents(raws [][]byte, batched bool, src Source, forceType, sentAt stri
 		return nil, errf("batch", "more than %d events in one request", MaxBatchEvents)
 	}
 	out := make([]Event, 0, len(raws))
-	var seen map[string]bool
+	var seen seenSet
 	for i, raw := range raws {
 		ev, err := parseOne(raw, src, forceType, sentAt, context, meta, decode)
 		if err != nil {
@@ -406,24 +414,19 @@ func parseEvents(raws [][]byte, batched bool, src Source, forceType, sentAt stri
 			return nil, err
 		}
 		if len(raws) > 1 {
-			if seen == nil {
-				seen = make(map[string]bool, len(raws))
-			}
 			// The same message twice in one request is stored once: the
 			// same messageId of the same visitor, as the store keys it. A
 			// browser's events are all its cookie's; a server call's are
 			// their anonymousId's, else their userId's.
-			key := ev.ID
+			key := seenKey{id: ev.ID}
 			if src == Server {
-				if key = ev.AnonymousID; key == "" {
-					key = "u:" + ev.UserID
+				if key.visitor = ev.AnonymousID; key.visitor == "" {
+					key.visitor = "u:" + ev.UserID
 				}
-				key += "\x00" + ev.ID
 			}
-			if seen[key] {
+			if !seen.add(key, len(raws)) {
 				continue
 			}
-			seen[key] = true
 		}
 		out = append(out, ev)
 		if meta.at != nil {
@@ -436,8 +439,50 @@ func parseEvents(raws [][]byte, batched bool, src Source, forceType, sentAt stri
 	return out, nil
 }
 
-// decodeStd decodes one event with encoding/json.
+// seenKey is a message of a request as the store keys it: its visitor
+// (server calls) and its id.
+type seenKey struct{ visitor, id string }
+
+// seenSet is the messages of a request: a batch of a few is compared in
+// a row without allocating, a longer one takes a map.
+type seenSet struct {
+	few  [16]seenKey
+	n    int
+	many map[seenKey]bool
+}
+
+// add reports whether k is new, adding it; size is the request's number
+// of events.
+func (s *seenSet) add(k seenKey, size int) bool {
+	if size <= len(s.few) {
+		for _, f := range s.few[:s.n] {
+			if f == k {
+				return false
+			}
+		}
+		s.few[s.n] = k
+		s.n++
+		return true
+	}
+	if s.many == nil {
+		s.many = make(map[seenKey]bool, size)
+	}
+	if s.many[k] {
+		return false
+	}
+	s.many[k] = true
+	return true
+}
+
+// decodeStd decodes one event with encoding/json; one in the tag's array
+// form is read as the compact object it makes.
 func decodeStd(raw []byte, src Source) (wire, error) {
+	if raw[0] == '[' {
+		var err error
+		if raw, err = tagArrayEvent(raw); err != nil {
+			return wire{}, err
+		}
+	}
 	if src == Server {
 		var w wire
 		if err := json.Unmarshal(raw, &w); err != nil {
@@ -462,13 +507,8 @@ func parseOne(raw []byte, src Source, forceType, batchSentAt string, batchCtx *w
 		return Event{}, &Error{Status: 413, Message: fmt.Sprintf("event is larger than %d bytes (32 KB an event, as on Segment)", MaxEventBytes)}
 	}
 	raw = bytes.TrimSpace(raw)
-	if src == Browser && len(raw) > 0 && raw[0] == '[' {
-		var err error
-		if raw, err = tagArrayEvent(raw); err != nil {
-			return Event{}, err
-		}
-	}
-	if len(raw) == 0 || raw[0] != '{' {
+	// The tag's array form (tagarray.go) is read by the decoders.
+	if len(raw) == 0 || raw[0] != '{' && (src != Browser || raw[0] != '[') {
 		return Event{}, errf("", "an event must be a JSON object")
 	}
 	w, err := decode(raw, src)
@@ -546,7 +586,13 @@ func parseOne(raw []byte, src Source, forceType, batchSentAt string, batchCtx *w
 			// The end user's address as the SDK reports it (truncated by
 			// enrichment before anything is stored).
 			if a, err := netip.ParseAddr(c.IP); err == nil {
-				ev.Client.IP = a.String()
+				// Its canonical form, most often the string sent (no copy).
+				var buf [64]byte
+				if b := a.AppendTo(buf[:0]); string(b) == c.IP {
+					ev.Client.IP = c.IP
+				} else {
+					ev.Client.IP = string(b)
+				}
 			}
 		}
 		if c.Locale != "" && len(c.Locale) <= 35 {
@@ -807,17 +853,8 @@ func page(ev *Event, w wire, scrub Scrubber) error {
 	// The tag sends location.href and the referrer as they are: one whose
 	// query grew past maxURL loses its query, not the event (a 4xx would
 	// drop it, and the form on the page with it).
-	for _, f := range []struct {
-		k string
-		s *string
-	}{{"url", &ev.URL}, {"referrer", &ev.Referrer}} {
-		if i := strings.IndexAny(*f.s, "?#"); len(*f.s) > maxURL && i >= 0 && i <= maxURL {
-			if v, _ := ev.Properties[f.k].(string); v == *f.s {
-				ev.Properties[f.k] = (*f.s)[:i]
-			}
-			*f.s = (*f.s)[:i]
-		}
-	}
+	ev.URL = cutQuery(ev.Properties, "url", ev.URL)
+	ev.Referrer = cutQuery(ev.Properties, "referrer", ev.Referrer)
 	for _, f := range []struct {
 		name string
 		v    string
@@ -846,12 +883,20 @@ func page(ev *Event, w wire, scrub Scrubber) error {
 	for _, k := range []string{"url", "referrer"} {
 		switch v, ok := ev.Properties[k].(string); {
 		case !ok:
+		// Set only when it changes: the map's value is an interface, and
+		// a string stored again is boxed again.
 		case v == rawURL: // most often: scrubbed once
-			ev.Properties[k] = ev.URL
+			if ev.URL != v {
+				ev.Properties[k] = ev.URL
+			}
 		case v == rawRef:
-			ev.Properties[k] = ev.Referrer
+			if ev.Referrer != v {
+				ev.Properties[k] = ev.Referrer
+			}
 		default:
-			ev.Properties[k] = scrub.URL(v)
+			if c := scrub.URL(v); c != v {
+				ev.Properties[k] = c
+			}
 		}
 	}
 	if v, ok := ev.Properties["search"].(string); ok { // Segment's page.search: "?a=b"
@@ -866,6 +911,20 @@ func page(ev *Event, w wire, scrub Scrubber) error {
 		ev.UTM = UTM{Source: c.Campaign.Source, Medium: c.Campaign.Medium, Campaign: c.Campaign.Name, Term: c.Campaign.Term, Content: c.Campaign.Content}
 	}
 	return nil
+}
+
+// cutQuery returns s without its query and fragment when it is longer
+// than maxURL, and sets props[k] so when it held s. (A function of values:
+// pointers to the event's fields in a loop's table moved every event to
+// the heap.)
+func cutQuery(props map[string]any, k, s string) string {
+	if i := strings.IndexAny(s, "?#"); len(s) > maxURL && i >= 0 && i <= maxURL {
+		if v, _ := props[k].(string); v == s {
+			props[k] = s[:i]
+		}
+		return s[:i]
+	}
+	return s
 }
 
 // checkURL accepts an absolute http(s) URL with a host; a referrer
@@ -902,20 +961,71 @@ func ParseUTM(raw string) UTM {
 	if err != nil {
 		return UTM{}
 	}
-	q := u.Query()
-	clip := func(s string) string {
-		if len(s) > 256 {
-			return s[:256]
-		}
-		return s
+	if strings.Count(u.RawQuery, "&") >= 1000 {
+		// Past url.ParseQuery's limit on parameters (its default is
+		// 10,000) a query has none: left to it.
+		return utmOf(u.Query())
 	}
+	return utmQuery(u.RawQuery)
+}
+
+func utmOf(q url.Values) UTM {
 	return UTM{
-		Source:   clip(q.Get("utm_source")),
-		Medium:   clip(q.Get("utm_medium")),
-		Campaign: clip(q.Get("utm_campaign")),
-		Term:     clip(q.Get("utm_term")),
-		Content:  clip(q.Get("utm_content")),
+		Source:   clipUTM(q.Get("utm_source")),
+		Medium:   clipUTM(q.Get("utm_medium")),
+		Campaign: clipUTM(q.Get("utm_campaign")),
+		Term:     clipUTM(q.Get("utm_term")),
+		Content:  clipUTM(q.Get("utm_content")),
 	}
+}
+
+func clipUTM(s string) string {
+	if len(s) > 256 {
+		return s[:256]
+	}
+	return s
+}
+
+// utmQuery reads the utm parameters of a query as url.ParseQuery and
+// Values.Get would (the first value of each; a parameter with ';' or a
+// bad escape is none), without their map of every parameter.
+func utmQuery(q string) UTM {
+	var u UTM
+	var set [5]bool
+	for q != "" {
+		var p string
+		p, q, _ = strings.Cut(q, "&")
+		if p == "" || strings.Contains(p, ";") {
+			continue
+		}
+		k, v, _ := strings.Cut(p, "=")
+		k, err := url.QueryUnescape(k)
+		if err != nil {
+			continue
+		}
+		var i int
+		var dst *string
+		switch k {
+		case "utm_source":
+			i, dst = 0, &u.Source
+		case "utm_medium":
+			i, dst = 1, &u.Medium
+		case "utm_campaign":
+			i, dst = 2, &u.Campaign
+		case "utm_term":
+			i, dst = 3, &u.Term
+		case "utm_content":
+			i, dst = 4, &u.Content
+		default:
+			continue
+		}
+		v, err = url.QueryUnescape(v)
+		if err != nil || set[i] {
+			continue
+		}
+		set[i], *dst = true, clipUTM(v)
+	}
+	return u
 }
 
 func required(ev *Event) error {
@@ -969,7 +1079,15 @@ func checkID(field, s string, max int) error {
 	if len(s) > max {
 		return errf(field, "longer than %d bytes", max)
 	}
-	for _, r := range s {
+	// ASCII, most ids, without the Unicode tables: of it only '!' to '~'
+	// is printable and no space.
+	i := 0
+	for ; i < len(s) && s[i] < utf8.RuneSelf; i++ {
+		if c := s[i]; c <= ' ' || c == 0x7f || c == '#' {
+			return errf(field, "contains a space, '#' or control character")
+		}
+	}
+	for _, r := range s[i:] {
 		if unicode.IsSpace(r) || !unicode.IsPrint(r) || r == '#' {
 			return errf(field, "contains a space, '#' or control character")
 		}

@@ -3,12 +3,15 @@ package event
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 var recv = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
@@ -191,6 +194,44 @@ func TestParseBatchForms(t *testing.T) {
 	}
 	if evs[0].Type != Custom || evs[0].Name != "Signed Up" || !evs[0].Timestamp.Equal(recv.Add(-10*time.Second)) || evs[0].ID == "" {
 		t.Fatalf("batch item: %+v (batch sentAt applies to items; messageId generated)", evs[0])
+	}
+}
+
+// TestRepeatsKeptOnce: a server batch keeps the first of each message of
+// a visitor (anonymousId, else "u:" and the userId), whether it is short
+// enough to be compared in a row or takes a map.
+func TestRepeatsKeptOnce(t *testing.T) {
+	for _, n := range []int{2, 16, 17, 60} {
+		var items []string
+		var want []string // the first of each (visitor, messageId), in order
+		seen := map[string]bool{}
+		for i := range n {
+			id, who := fmt.Sprintf("m-%d", i%5), `"anonymousId":"a-`+strconv.Itoa(i%3)+`"`
+			visitor := "a-" + strconv.Itoa(i%3)
+			if i%4 == 0 {
+				// A userId alone, and an anonymousId spelled as its visitor.
+				who, visitor = `"userId":"7"`, "u:7"
+				if i%8 == 0 {
+					who = `"anonymousId":"u:7"`
+				}
+			}
+			items = append(items, `{"type":"track","event":"E`+strconv.Itoa(i)+`","messageId":"`+id+`",`+who+`}`)
+			if !seen[visitor+" "+id] {
+				seen[visitor+" "+id] = true
+				want = append(want, "E"+strconv.Itoa(i))
+			}
+		}
+		evs, err := Parse([]byte(`{"batch":[`+strings.Join(items, ",")+`]}`), Server, "", meta())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, ev := range evs {
+			got = append(got, ev.Name)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%d events: kept %v, want %v", n, got, want)
+		}
 	}
 }
 
@@ -568,5 +609,18 @@ func TestSegmentSpecTraits(t *testing.T) {
 	flat := Event{Type: Identify, Traits: map[string]any{"company": "Acme KK", "city": "大阪市", "address": map[string]any{"city": "港区"}}}
 	if got := flat.Attributes(); got["company"] != "Acme KK" || got["city"] != "大阪市" {
 		t.Errorf("flat traits beside objects: %v", got)
+	}
+}
+
+// TestCheckIDASCII: checkID's ASCII loop answers as the Unicode tables do
+// for every byte, alone and after a non-ASCII rune.
+func TestCheckIDASCII(t *testing.T) {
+	for c := range rune(utf8.RuneSelf) {
+		want := unicode.IsSpace(c) || !unicode.IsPrint(c) || c == '#'
+		for _, s := range []string{"a" + string(c) + "b", "é" + string(c)} {
+			if got := checkID("id", s, 100) != nil; got != want {
+				t.Errorf("checkID(%q) refused %v, want %v", s, got, want)
+			}
+		}
 	}
 }

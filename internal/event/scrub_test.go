@@ -59,6 +59,12 @@ var scrubCorpus = []string{
 	"https://a.example/?utm%5Fsource=y&utm_source=z", "https://a.example/?utm_source=a;b&utm_medium=%zz&utm_term=+t+",
 	"https://a.example/#?utm_source=f", "utm_source=x", "?utm_source=x",
 	"https://x.example/u/jane%2540example.com", "https://x.example/u/jane%252540example.com", "https://x.example/%25",
+	// A query read without url.Parse (no "#", "@" or "%"): the first
+	// "?" starts it, a repeated utm parameter's first value is the one.
+	"https://a.example/?a=1?token=2", "https://a.example/?utm_source=&utm_source=b&&utm_medium=m", "https://a.example/?",
+	"https://a.example/??token", "https://a.example/?utm_source=a;&utm_source=b", "https://a.example/?utm_source=x%zz&utm_source=y",
+	"https://a.example/?utm_source=" + strings.Repeat("s", 300), "https://a.example/?" + strings.Repeat("&", 1200) + "utm_source=x",
+	"https://a.example/?" + strings.Repeat("a&", 12000) + "utm_source=x", "https://a.example/?x=1&Token=2&y=3",
 }
 
 // TestScrubSameAsRegexp: isSecretName and hasEmail answer as the regular

@@ -3,6 +3,7 @@ package event
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -50,51 +51,92 @@ var arrayProps = map[string][]string{
 	FormSubmit: {"url", "title", "fields", "form.id", "form.name", "form.action", "labels"},
 }
 
-// tagArrayEvent turns an event in the array form into the compact object
-// form. It reads with the fast decoder's scanner, writing the object as it
-// goes (the event has passed a decoder already: it is valid JSON).
-func tagArrayEvent(raw []byte) ([]byte, error) {
+// tagArray is an event in the array form, split and checked as far as
+// the form itself goes (what its values hold is the compact form's to
+// check).
+type tagArray struct {
+	vs      [][]byte // its values, in arrayKeys' order
+	full    string   // a tag type's full name; "" for a type taken as sent
+	typ     string   // t as sent
+	props   [][]byte // a tag type's positional properties
+	consent bool
+}
+
+func (a *tagArray) v(key string) []byte { return a.vs[arrayIndex[key]] }
+
+// splitTagArray splits an event in the array form and checks its shape.
+func splitTagArray(raw []byte) (tagArray, error) {
 	vs, ok := elements(raw)
 	if !ok {
 		var v []json.RawMessage
 		if err := json.Unmarshal(raw, &v); err != nil {
-			return nil, jsonErr(err)
+			return tagArray{}, jsonErr(err)
 		}
-		return nil, errf("", "an event in the array form must be an array")
+		return tagArray{}, errf("", "an event in the array form must be an array")
 	}
 	if len(vs) != len(arrayKeys) {
-		return nil, errf("", "an event in the array form has %d values, not %d", len(vs), len(arrayKeys))
+		return tagArray{}, errf("", "an event in the array form has %d values, not %d", len(vs), len(arrayKeys))
 	}
-	v := func(key string) []byte { return vs[arrayIndex[key]] }
-	s := scan{d: v("t")}
-	typ, ok := "", s.peek() == '"'
+	a := tagArray{vs: vs}
+	s := scan{d: a.v("t")}
+	ok = s.peek() == '"'
 	if ok {
-		typ, ok = s.str()
+		a.typ, ok = s.str()
 	}
-	if !ok || typ == "" {
-		return nil, errf("t", "the type must be a string")
+	if !ok || a.typ == "" {
+		return tagArray{}, errf("t", "the type must be a string")
 	}
-	b := make([]byte, 0, len(raw)+64)
-	if full, ok := arrayTypes[typ]; ok {
-		b = append(append(append(b, `{"t":"`...), full...), `","p":`...)
-		var err error
-		if b, err = arrayProperties(b, full, v("p"), v("n")); err != nil {
-			return nil, err
+	if full, ok := arrayTypes[a.typ]; ok {
+		a.full = full
+		names := arrayProps[full]
+		ps, ok := elements(a.v("p"))
+		if !ok || len(ps) != len(names) {
+			return tagArray{}, errf("p", "the properties of a %s event in the array form are %d values", full, len(names))
 		}
 		if full == FormSubmit {
-			vs[arrayIndex["n"]] = []byte("null")
+			if fields := bytes.TrimSpace(ps[2]); len(fields) == 0 || fields[0] != '{' {
+				return tagArray{}, errf("p", "a form's fields must be an object")
+			}
+			if n := a.v("n"); len(n) < 3 || n[0] != '"' { // "" is no address
+				return tagArray{}, errf("n", "a form's email address must be a string")
+			}
 		}
-	} else {
-		b = append(append(append(append(b, `{"t":`...), v("t")...), `,"p":`...), v("p")...)
+		a.props = ps
 	}
-	consent, err := truthy(v("c"))
+	var err error
+	if a.consent, err = truthy(a.v("c")); err != nil {
+		return tagArray{}, err
+	}
+	return a, nil
+}
+
+// tagArrayEvent turns an event in the array form into the compact object
+// form, for encoding/json (decodeStd); the fast decoder reads the array
+// straight into the compact form's struct (decodeTagArray).
+func tagArrayEvent(raw []byte) ([]byte, error) {
+	a, err := splitTagArray(raw)
 	if err != nil {
 		return nil, err
+	}
+	b := make([]byte, 0, len(raw)+64)
+	n := a.v("n")
+	if a.full != "" {
+		b = append(append(append(b, `{"t":"`...), a.full...), `","p":`...)
+		b = arrayProperties(b, a.full, a.props, n)
+		if a.full == FormSubmit {
+			n = []byte("null")
+		}
+	} else {
+		b = append(append(append(append(b, `{"t":`...), a.v("t")...), `,"p":`...), a.v("p")...)
+	}
+	consent := []byte("false")
+	if a.consent {
+		consent = []byte("true")
 	}
 	for _, kv := range [...]struct {
 		k string
 		v []byte
-	}{{"n", v("n")}, {"a", dashes(v("a"))}, {"s", v("s")}, {"c", consent}, {"w", v("w")}, {"i", dashes(v("i"))}, {"ts", v("ts")}} {
+	}{{"n", n}, {"a", dashes(a.v("a"))}, {"s", a.v("s")}, {"c", consent}, {"w", a.v("w")}, {"i", dashes(a.v("i"))}, {"ts", a.v("ts")}} {
 		b = append(append(append(append(b, `,"`...), kv.k...), `":`...), kv.v...)
 	}
 	return append(b, '}'), nil
@@ -113,27 +155,18 @@ func elements(raw []byte) (vs [][]byte, ok bool) {
 	return vs, ok
 }
 
-// arrayProperties appends to b the object of the positional properties of
-// a tag type's event; a form's email address n goes into its fields (after
-// theirs: the last of repeated keys is the one read).
-func arrayProperties(b []byte, typ string, p, n []byte) ([]byte, error) {
+// arrayProperties appends to b the object of the positional properties vs
+// of a tag type's event; a form's email address n goes into its fields
+// (after theirs: the last of repeated keys is the one read).
+func arrayProperties(b []byte, typ string, vs [][]byte, n []byte) []byte {
 	names := arrayProps[typ]
-	vs, ok := elements(p)
-	if !ok || len(vs) != len(names) {
-		return nil, errf("p", "the properties of a %s event in the array form are %d values", typ, len(names))
-	}
 	if typ == FormSubmit {
 		fields := bytes.TrimSpace(vs[2])
-		if len(fields) == 0 || fields[0] != '{' {
-			return nil, errf("p", "a form's fields must be an object")
-		}
-		if len(n) < 3 || n[0] != '"' { // "" is no address
-			return nil, errf("n", "a form's email address must be a string")
-		}
 		sep := ","
 		if len(bytes.TrimSpace(fields[1:len(fields)-1])) == 0 {
 			sep = ""
 		}
+		vs = slices.Clone(vs)
 		vs[2] = append(append(append(append([]byte(nil), fields[:len(fields)-1]...), sep+`"email":`...), n...), '}')
 	}
 	b = append(b, '{')
@@ -159,11 +192,115 @@ func arrayProperties(b []byte, typ string, p, n []byte) ([]byte, error) {
 	if inForm {
 		b = append(b, '}')
 	}
-	return append(b, '}'), nil
+	return append(b, '}')
 }
 
-// truthy is JavaScript's truthiness of the tag's consent flag, as JSON.
-func truthy(c []byte) ([]byte, error) {
+// decodeTagArray decodes an event in the array form as decodeFast decodes
+// the compact object tagArrayEvent makes of it, in one pass over its
+// values (the object written and read again was a third of a page view's
+// parsing), or returns errSlow where that would: a value of the wrong
+// JSON type, a number out of range. An id with an escape is left to it
+// too (its commas are dashed as written, not as decoded).
+func decodeTagArray(raw []byte) (wire, error) {
+	a, err := splitTagArray(raw)
+	if err != nil {
+		return wire{}, err
+	}
+	text := string(raw) // the strings' one copy, as decodeFast's
+	// at returns a scanner at v, a value of the event (a slice of raw:
+	// where it starts is told by its capacity).
+	at := func(v []byte) scan {
+		i := cap(raw) - cap(v)
+		return scan{d: raw[:i+len(v)], text: text[:i+len(v)], i: i}
+	}
+	var bw browserWire
+	t := &bw.tagWire
+	t.T, t.C = a.typ, a.consent
+	s, w, ts := at(a.v("s")), at(a.v("w")), at(a.v("ts"))
+	if !s.setString(&t.S) || !w.setBool(&t.W) || !ts.setFloat(&t.TS) {
+		return wire{}, errSlow
+	}
+	var ok bool
+	if t.A, ok = dashedID(at(a.v("a"))); !ok {
+		return wire{}, errSlow
+	}
+	if t.I, ok = dashedID(at(a.v("i"))); !ok {
+		return wire{}, errSlow
+	}
+	if a.full == "" {
+		t.N = a.v("n")
+		if p := at(a.v("p")); !p.setMap(&t.P) {
+			return wire{}, errSlow
+		}
+	} else {
+		t.T = a.full
+		if t.P, ok = propsOf(a, at); !ok {
+			return wire{}, errSlow
+		}
+		if a.full != FormSubmit {
+			t.N = a.v("n")
+		}
+	}
+	if err := bw.fromCompact(unmarshalN); err != nil {
+		return wire{}, err
+	}
+	return bw.wire, nil
+}
+
+// propsOf decodes a tag type's positional properties into the object
+// arrayProperties writes.
+func propsOf(a tagArray, at func([]byte) scan) (map[string]any, bool) {
+	names := arrayProps[a.full]
+	p := make(map[string]any, len(names))
+	var form map[string]any
+	for k, name := range names {
+		s := at(a.props[k])
+		v, ok := s.value()
+		if !ok {
+			return nil, false
+		}
+		if sub, isForm := strings.CutPrefix(name, "form."); isForm {
+			if form == nil {
+				form = make(map[string]any, 3)
+				p["form"] = form
+			}
+			form[sub] = v
+			continue
+		}
+		p[name] = v
+	}
+	if a.full == FormSubmit {
+		s := at(a.v("n"))
+		email, ok := s.value()
+		if !ok {
+			return nil, false
+		}
+		p["fields"].(map[string]any)["email"] = email // checked: an object
+	}
+	return p, true
+}
+
+// dashedID decodes an id (a string or null) as dashes and setString would
+// read it; ok is false for another JSON type or an escaped string.
+func dashedID(s scan) (string, bool) {
+	switch s.peek() {
+	case 'n':
+		return "", s.lit("null")
+	case '"':
+		a, b, escaped, ok := s.strSpan()
+		if !ok || escaped {
+			return "", false
+		}
+		if id := s.text[a:b]; strings.Contains(id, ",") {
+			return strings.ReplaceAll(id, ",", "-"), true
+		}
+		return s.text[a:b], true
+	}
+	return "", false
+}
+
+// truthy is JavaScript's truthiness of the tag's consent flag.
+func truthy(c []byte) (bool, error) {
 	t := true
 	switch c[0] {
 	case 't':
@@ -172,15 +309,12 @@ func truthy(c []byte) ([]byte, error) {
 	case '"':
 		t = len(c) > 2 // not ""
 	case '[', '{':
-		return nil, errf("c", "the consent flag must be a boolean, number or string")
+		return false, errf("c", "the consent flag must be a boolean, number or string")
 	default:
 		f, err := strconv.ParseFloat(string(c), 64)
 		t = f != 0 || err != nil // out of range: infinite
 	}
-	if t {
-		return []byte("true"), nil
-	}
-	return []byte("false"), nil
+	return t, nil
 }
 
 // dashes writes a string id's commas as dashes (a comma in a JSON string
@@ -203,8 +337,10 @@ func tagArraySent[R ~[]byte](raws []R) ([]R, string, error) {
 	if len(last) == 0 || last[0] != '-' && (last[0] < '0' || last[0] > '9') {
 		return raws, "", nil
 	}
-	var ms float64
-	if err := json.Unmarshal(last, &ms); err != nil {
+	// A JSON number (the body was read whole already): ParseFloat fails
+	// where json.Unmarshal does, out of float64's range.
+	ms, err := strconv.ParseFloat(string(last), 64)
+	if err != nil {
 		return nil, "", errf("sent", "not a time in milliseconds since the epoch")
 	}
 	sentAt, err := unixMilli(ms)
