@@ -66,43 +66,13 @@ func (h *Handler) mqlsPage(w http.ResponseWriter, r *http.Request) {
 			v.Error = "to must not be before from" // as the reports say it
 		}
 	}
-	cursor := q.Get("after")
-	owners := map[string]bool{}
-	for v.Examined < mqlExamine && len(v.Rows) < mqlPageRows {
-		ms, next, err := h.Scores.MQLPage(ctx, cursor, from, to, min(100, mqlExamine-v.Examined))
-		if err != nil {
-			h.fail(w, r, err)
-			return
-		}
-		full := false
-		for _, m := range ms {
-			v.Examined++
-			cursor = qualify.MQLCursor(m)
-			if (v.Condition != "" && m.Condition != v.Condition) || (v.Grade != "" && m.Verdict.Grade != v.Grade) {
-				continue
-			}
-			row := mqlRow{M: m}
-			if err := h.personNow(ctx, &row); err != nil {
-				h.fail(w, r, err)
-				return
-			}
-			if row.Owner != "" {
-				owners[row.Owner] = true
-			}
-			if (v.Owner != "" && !strings.EqualFold(row.Owner, v.Owner)) || (v.Stage != "" && row.Stage != v.Stage) {
-				continue
-			}
-			v.Rows = append(v.Rows, row)
-			if len(v.Rows) == mqlPageRows {
-				full = true
-				break
-			}
-		}
-		if next == "" && !full {
-			cursor = "" // the index is read to its end (or to From)
-			break
-		}
+	f := mqlFilter{Condition: v.Condition, Grade: v.Grade, Owner: v.Owner, Stage: v.Stage, From: from, To: to}
+	rows, cursor, owners, examined, err := h.filterMQLs(ctx, f, q.Get("after"), mqlPageRows, mqlExamine)
+	if err != nil {
+		h.fail(w, r, err)
+		return
 	}
+	v.Rows, v.Examined = rows, examined
 	v.First, v.Next = pageLinks("mqls", q, cursor)
 	for i := range v.Rows {
 		row := &v.Rows[i]
@@ -148,6 +118,55 @@ func (h *Handler) mqlsPage(w http.ResponseWriter, r *http.Request) {
 		sort.Slice(v.Dead, func(i, j int) bool { return v.Dead[i].DeadAt.After(v.Dead[j].DeadAt) })
 	}
 	h.render(w, r, http.StatusOK, "mqls", "MQLs", "", "mqls", v)
+}
+
+// mqlFilter is what the MQL list keeps: by the MQL (condition, grade,
+// when: To excluded) and by its person now (sales owner, stage).
+type mqlFilter struct {
+	Condition, Grade, Owner, Stage string
+	From, To                       time.Time
+}
+
+// filterMQLs reads the MQL index from cursor, newest first, keeping the
+// MQLs f passes with their person's stage and owner now, until want are
+// kept or examine read. next is where to go on ("" at the index's end, or
+// From's); owners are those seen among MQLs of the condition and grade
+// (the page's owner choices).
+func (h *Handler) filterMQLs(ctx context.Context, f mqlFilter, cursor string, want, examine int) (rows []mqlRow, next string, owners map[string]bool, examined int, err error) {
+	owners = map[string]bool{}
+	for examined < examine && len(rows) < want {
+		ms, more, err := h.Scores.MQLPage(ctx, cursor, f.From, f.To, min(100, examine-examined))
+		if err != nil {
+			return nil, "", nil, 0, err
+		}
+		full := false
+		for _, m := range ms {
+			examined++
+			cursor = qualify.MQLCursor(m)
+			if (f.Condition != "" && m.Condition != f.Condition) || (f.Grade != "" && m.Verdict.Grade != f.Grade) {
+				continue
+			}
+			row := mqlRow{M: m}
+			if err := h.personNow(ctx, &row); err != nil {
+				return nil, "", nil, 0, err
+			}
+			if row.Owner != "" {
+				owners[row.Owner] = true
+			}
+			if (f.Owner != "" && !strings.EqualFold(row.Owner, f.Owner)) || (f.Stage != "" && row.Stage != f.Stage) {
+				continue
+			}
+			rows = append(rows, row)
+			if len(rows) == want {
+				full = true
+				break
+			}
+		}
+		if more == "" && !full {
+			return rows, "", owners, examined, nil // the index is read to its end (or to From)
+		}
+	}
+	return rows, cursor, owners, examined, nil
 }
 
 // pageLinks are the links to a list's first page (from a later one) and

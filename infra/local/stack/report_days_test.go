@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -73,6 +74,24 @@ func TestReportDaysInJST(t *testing.T) {
 		if n := strings.Count(page, "misoka@maker.example") + strings.Count(page, "tsuitachi@maker.example"); code != 200 || (n > 0) != (c.mqls > 0) {
 			t.Errorf("MQL list %s: %d, %d mentions", q, code, n)
 		}
+		// And its JSON, which ignored the filters (every MQL, whatever asked).
+		if ms, _ := mqlsJSON(t, s, q+"&condition=hot-and-fit", 200); len(ms) != c.mqls {
+			t.Errorf("GET /admin/mqls%s: %d MQLs, want %d", q, len(ms), c.mqls)
+		}
+	}
+	if ms, _ := mqlsJSON(t, s, "?condition=no-such-condition", 200); len(ms) != 0 {
+		t.Errorf("another condition's MQLs: %v", ms)
+	}
+	// Paged: the newest first, then the next, then nothing more (a full
+	// answer has a next, which may find nothing).
+	first, next := mqlsJSON(t, s, "?limit=1&stage=mql", 200)
+	second, next2 := mqlsJSON(t, s, "?limit=1&stage=mql&after="+url.QueryEscape(next), 200)
+	third, end := mqlsJSON(t, s, "?limit=1&stage=mql&after="+url.QueryEscape(next2), 200)
+	if len(first) != 1 || first[0] != "tsuitachi@maker.example" || len(second) != 1 || second[0] != "misoka@maker.example" || len(third) != 0 || end != "" {
+		t.Errorf("pages %v (next %q), %v (next %q), %v (next %q)", first, next, second, next2, third, end)
+	}
+	for _, q := range []string{"?stage=hot", "?from=2026-13-01", "?from=2026-12-02&to=2026-12-01", "?after=%ff", "?condition=a&condition=b"} {
+		mqlsJSON(t, s, q, 400)
 	}
 
 	needChromium(t, "the Japanese dashboard must be rendered in CI")
@@ -182,4 +201,22 @@ func workspacePage(t *testing.T, s *stack.Stack, path, lang string) (int, string
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
+}
+
+// mqlsJSON asks GET /admin/mqls with q for the answer's status want, and
+// returns the MQLs' emails and next.
+func mqlsJSON(t *testing.T, s *stack.Stack, q string, want int) (emails []string, next string) {
+	t.Helper()
+	code, b := do(t, "GET", s.URL+"/admin/mqls"+q, token, "")
+	var got struct {
+		MQLs []struct{ Email string }
+		Next string
+	}
+	if code != want || json.Unmarshal(b, &got) != nil {
+		t.Fatalf("GET /admin/mqls%s: %d %s, want %d", q, code, b, want)
+	}
+	for _, m := range got.MQLs {
+		emails = append(emails, m.Email)
+	}
+	return emails, got.Next
 }
