@@ -118,6 +118,18 @@ func TestRefusedSignInsAreCounted(t *testing.T) {
 	if codes[401]+codes[429] != attempts || codes[401] == 0 || codes[429] == 0 {
 		t.Fatalf("answers %v", codes)
 	}
+	// Over the limit on a path that merely contains /admin/ (the demo
+	// site's): refused, and no admin route's, so not in the trail.
+	for range 3 {
+		resp, err := client.Get(s.URL + "/demo/admin/x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 429 {
+			t.Fatalf("/demo/admin/x over the limit: %d", resp.StatusCode)
+		}
+	}
 	es, _, err := s.App.Admin.Audit.List(t.Context(), "", 100)
 	if err != nil {
 		t.Fatal(err)

@@ -162,7 +162,7 @@ func (s *Stack) every(ctx context.Context, d time.Duration, name string, fn func
 func guard(cfg *config.Config, h http.Handler, adm *admin.Handler) http.Handler {
 	if rate := cfg.File.RateLimitPerIP; rate > 0 {
 		rl := &httpx.RateLimiter{Rate: rate, Burst: cfg.File.RateLimitBurst, Refused: func(r *http.Request) {
-			if strings.Contains(r.URL.Path, "/admin/") {
+			if strings.HasPrefix(strings.TrimPrefix(r.URL.Path, cfg.BasePath), "/admin/") {
 				adm.Refused(r, http.StatusTooManyRequests, audit.ReasonRateLimited)
 			}
 		}}
