@@ -917,54 +917,134 @@ func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Even
 			return nil, false
 		}
 	}
-	for i, ev := range evs {
-		email := ev.Email()
-		if email == "" {
+	// Identification, a few people at a time: a backend's batch of
+	// identifies took each's writes in turn (1,000 of them outlasted the
+	// request). Events that share an email or a browser stay in order, in
+	// one group: the later of two forms on a browser is the link it keeps.
+	groups := identifyGroups(evs)
+	var (
+		mu     sync.Mutex
+		failed bool
+		wg     sync.WaitGroup
+		slots  = make(chan struct{}, identifyParallel)
+	)
+	for _, g := range groups {
+		wg.Add(1)
+		slots <- struct{}{}
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			for _, i := range g {
+				skip, ok := h.identifyOne(ctx, i, evs[i])
+				mu.Lock()
+				if skip != nil {
+					skipped = append(skipped, *skip)
+				}
+				failed = failed || !ok
+				stop := failed
+				mu.Unlock()
+				if stop {
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if failed {
+		httpx.Unavailable(w, 2*time.Second)
+		return nil, false
+	}
+	slices.SortFunc(skipped, func(a, b Skip) int { return cmp.Compare(a.Index, b.Index) })
+	return skipped, true
+}
+
+// identifyParallel is how many groups of a request identify at once: their
+// writes share the store's commits.
+const identifyParallel = 8
+
+// identifyGroups splits the indexes of the events naming an email into
+// groups that share no email and no browser, each in request order.
+func identifyGroups(evs []event.Event) [][]int {
+	parent := map[string]string{}
+	var find func(string) string
+	find = func(k string) string {
+		if p, ok := parent[k]; ok && p != k {
+			r := find(p)
+			parent[k] = r
+			return r
+		}
+		parent[k] = k
+		return k
+	}
+	key := func(i int) (string, string) { return "e:" + evs[i].Email(), "v:" + evs[i].VisitorID }
+	for i := range evs {
+		if evs[i].Email() == "" {
 			continue
 		}
-		if ev.Flagged() {
-			// Remembered by the email, so that erasing it finds the event.
-			err := h.People.NoteUnidentified(ctx, ev, email)
-			if errors.Is(err, identity.ErrErased) {
-				err = h.deleteEvent(ctx, ev)
-			}
-			if err != nil {
-				h.log().Error("note an unidentified email", "err", err)
-				httpx.Unavailable(w, 2*time.Second)
-				return nil, false
-			}
-			skipped = append(skipped, Skip{Index: i, Reason: "flagged as automated (" + ev.Enrichment.FlagReason + "): stored, identifies nobody"})
+		a, b := key(i)
+		parent[find(a)] = find(b)
+	}
+	at := map[string]int{}
+	var groups [][]int
+	for i := range evs {
+		if evs[i].Email() == "" {
 			continue
 		}
-		p, res, err := h.People.Identify(ctx, identity.Identification{
-			Visitor: ev.VisitorID, Email: email, Fields: ev.Attributes(), Labels: ev.Labels(), At: ev.Timestamp,
-			Strength: identity.Strong, Source: sourceOf(ev),
-		})
-		if err == nil && !p.ConsentWithdrawn.IsZero() && ev.Type == event.FormSubmit && ev.Client.API != "server" {
-			// Their own form from a browser that collects (consent and
-			// opt-out were checked): the newer choice.
-			err = h.People.RegainConsent(ctx, p.ID)
+		a, _ := key(i)
+		root := find(a)
+		g, ok := at[root]
+		if !ok {
+			g = len(groups)
+			at[root] = g
+			groups = append(groups, nil)
 		}
+		groups[g] = append(groups[g], i)
+	}
+	return groups
+}
+
+// identifyOne identifies the person an event names (ev.Email()): what the
+// request's answer says of it, and false when it failed (logged; the
+// request is answered 503 and retried).
+func (h *Handler) identifyOne(ctx context.Context, i int, ev event.Event) (*Skip, bool) {
+	email := ev.Email()
+	if ev.Flagged() {
+		// Remembered by the email, so that erasing it finds the event.
+		err := h.People.NoteUnidentified(ctx, ev, email)
 		if errors.Is(err, identity.ErrErased) {
-			// Erased since the check above: the event names them, and
-			// their browser is not theirs, so the erasure cannot find it.
-			if err := h.deleteEvent(ctx, ev); err != nil {
-				h.log().Error("delete an erased person's event", "err", err)
-				httpx.Unavailable(w, 2*time.Second)
-				return nil, false
-			}
-			continue
-		}
-		if res.Full {
-			h.log().Warn("browser not linked: its person has the most browsers a person may have (a shared device, or their email typed on many browsers)", "person", p.ID, "max", identity.MaxBrowsers, "event", ev.ID)
+			err = h.deleteEvent(ctx, ev)
 		}
 		if err != nil {
-			h.log().Error("identify", "err", err, "event", ev.ID)
-			httpx.Unavailable(w, 2*time.Second)
+			h.log().Error("note an unidentified email", "err", err)
 			return nil, false
 		}
+		return &Skip{Index: i, Reason: "flagged as automated (" + ev.Enrichment.FlagReason + "): stored, identifies nobody"}, true
 	}
-	return skipped, true
+	p, res, err := h.People.Identify(ctx, identity.Identification{
+		Visitor: ev.VisitorID, Email: email, Fields: ev.Attributes(), Labels: ev.Labels(), At: ev.Timestamp,
+		Strength: identity.Strong, Source: sourceOf(ev),
+	})
+	if err == nil && !p.ConsentWithdrawn.IsZero() && ev.Type == event.FormSubmit && ev.Client.API != "server" {
+		// Their own form from a browser that collects (consent and
+		// opt-out were checked): the newer choice.
+		err = h.People.RegainConsent(ctx, p.ID)
+	}
+	if errors.Is(err, identity.ErrErased) {
+		// Erased since the check above: the event names them, and
+		// their browser is not theirs, so the erasure cannot find it.
+		if err := h.deleteEvent(ctx, ev); err != nil {
+			h.log().Error("delete an erased person's event", "err", err)
+			return nil, false
+		}
+		return nil, true
+	}
+	if res.Full {
+		h.log().Warn("browser not linked: its person has the most browsers a person may have (a shared device, or their email typed on many browsers)", "person", p.ID, "max", identity.MaxBrowsers, "event", ev.ID)
+	}
+	if err != nil {
+		h.log().Error("identify", "err", err, "event", ev.ID)
+		return nil, false
+	}
+	return nil, true
 }
 
 func sourceOf(ev event.Event) string {

@@ -1321,3 +1321,51 @@ func TestTagRequestIdentifiesAtMostTen(t *testing.T) {
 		t.Fatalf("200 page views: %d %s", w.Code, w.Body)
 	}
 }
+
+// TestBatchOfIdentifiesKeepsOrderWithinPeople: a backend's batch of
+// identifies is worked a few people at a time, and what depends on order
+// stays in it: a browser identified as one person then another ends
+// linked to the later, an email's later traits win, and everyone else
+// is identified and linked.
+func TestBatchOfIdentifiesKeepsOrderWithinPeople(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	evs := []string{}
+	add := func(anon, email, title string) {
+		evs = append(evs, fmt.Sprintf(`{"type":"identify","messageId":"m%d","anonymousId":%q,"traits":{"email":%q,"title":%q}}`, len(evs), anon, email, title))
+	}
+	for i := range 40 {
+		add(fmt.Sprintf("anon-%d", i), fmt.Sprintf("p%d@maker.example", i), "staff")
+		if i%10 == 5 { // side by side, where running at once would race them
+			add("anon-shared", "first@maker.example", "staff")
+			add("anon-shared", "second@maker.example", "staff")
+			add("anon-again", "same@maker.example", "課長")
+			add("anon-again-2", "same@maker.example", "部長")
+		}
+	}
+	w := e.do("POST", "/v1/batch", `{"batch":[`+strings.Join(evs, ",")+`]}`, map[string]string{"Content-Type": "application/json", "Authorization": "Basic d3JpdGUta2V5LTAxMjM0NTY3ODk6"})
+	if w.Code != 200 {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+	person := func(email string) identity.Person {
+		p, err := e.dir.ByEmail(ctx, email)
+		if err != nil {
+			t.Fatalf("%s: %v", email, err)
+		}
+		return p
+	}
+	for i := range 40 {
+		p := person(fmt.Sprintf("p%d@maker.example", i))
+		l, err := e.dir.GetLink(ctx, fmt.Sprintf("anon-%d", i))
+		if cur, ok := l.Current(); err != nil || !ok || cur.Person != p.ID {
+			t.Fatalf("anon-%d not linked to its person: %+v %v", i, l, err)
+		}
+	}
+	l, err := e.dir.GetLink(ctx, "anon-shared")
+	if cur, ok := l.Current(); err != nil || !ok || cur.Person != person("second@maker.example").ID {
+		t.Fatalf("the shared browser ends with %+v (%v), want second@", l, err)
+	}
+	if got := person("same@maker.example").Attributes["title"]; got != "部長" {
+		t.Fatalf("same@'s title %q, want the later 部長", got)
+	}
+}
