@@ -72,10 +72,14 @@ type RateLimiter struct {
 	// admin routes' go to the audit trail).
 	Refused func(*http.Request)
 
+	// Now is the clock buckets refill by (nil: the wall clock); the local
+	// stack hands its own, so that tests on a manual clock are not raced
+	// by a slow machine's refills.
+	Now func() time.Time
+
 	mu      sync.Mutex
 	buckets map[string]*bucket
 	swept   time.Time
-	now     func() time.Time
 }
 
 type bucket struct {
@@ -86,7 +90,7 @@ type bucket struct {
 // Allow takes a token for key, reporting whether one was available and, if
 // not, how long until one is.
 func (l *RateLimiter) Allow(key string) (bool, time.Duration) {
-	now := clock.Or(l.now)()
+	now := clock.Or(l.Now)()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.buckets == nil {

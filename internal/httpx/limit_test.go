@@ -43,7 +43,7 @@ func TestLimitAnswers503WhenSaturated(t *testing.T) {
 
 func TestRateLimiterTokenBucket(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	l := &RateLimiter{Rate: 2, Burst: 3, now: func() time.Time { return now }}
+	l := &RateLimiter{Rate: 2, Burst: 3, Now: func() time.Time { return now }}
 	for i := 0; i < 3; i++ {
 		if ok, _ := l.Allow("a"); !ok {
 			t.Fatalf("burst request %d refused", i)

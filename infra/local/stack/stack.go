@@ -71,7 +71,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, now func()
 		}
 	}
 	s.srv = &http.Server{
-		Handler:           a.Collect.RefusalsReadable(cfg.BasePath, guard(cfg, a.Handler(routes), a.Admin)),
+		Handler:           a.Collect.RefusalsReadable(cfg.BasePath, guard(cfg, now, a.Handler(routes), a.Admin)),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -159,7 +159,7 @@ func (s *Stack) every(ctx context.Context, d time.Duration, name string, fn func
 // (429 past it) and in all (503 past it), and a token bucket per client
 // address (429; on an admin route, recorded in the audit trail). Slow
 // bodies end at the server's ReadTimeout.
-func guard(cfg *config.Config, h http.Handler, adm *admin.Handler) http.Handler {
+func guard(cfg *config.Config, now func() time.Time, h http.Handler, adm *admin.Handler) http.Handler {
 	if rate := cfg.File.RateLimitPerIP; rate > 0 {
 		rl := &httpx.RateLimiter{Rate: rate, Burst: cfg.File.RateLimitBurst, Refused: func(r *http.Request) {
 			if strings.HasPrefix(strings.TrimPrefix(r.URL.Path, cfg.BasePath), "/admin/") {
@@ -170,7 +170,12 @@ func guard(cfg *config.Config, h http.Handler, adm *admin.Handler) http.Handler 
 	}
 	if rate := cfg.File.RateLimitPerSite; rate > 0 {
 		// Per site (the browser's Origin): one site's flood cannot starve the others.
-		rl := &httpx.RateLimiter{Rate: rate, Burst: 2 * rate}
+		// It refills by the stack's clock: a test on a manual clock sees
+		// exactly its rate (a slow machine's wall clock refilled it between
+		// a test's requests). The per-address bucket keeps the wall clock:
+		// tests send hundreds of requests from one address on clocks that
+		// stand still.
+		rl := &httpx.RateLimiter{Rate: rate, Burst: 2 * rate, Now: now}
 		limited := rl.Middleware(func(r *http.Request) string { return r.Header.Get("Origin") }, h)
 		next := h
 		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
