@@ -173,7 +173,19 @@ func (p page) Date(s string) string {
 }
 
 // Zone names the configured time zone as its clocks say it now (JST).
-func (p page) Zone() string { return p.Now.In(p.Loc).Format("MST") }
+// Every page shows it: times are in the configured zone (UTC by default),
+// and a team that left the default must not read UTC as JST.
+func (p page) Zone() string { return p.Now.In(p.loc()).Format("MST") }
+
+// ZoneName is the configured zone's IANA name (Asia/Tokyo).
+func (p page) ZoneName() string { return p.loc().String() }
+
+func (p page) loc() *time.Location {
+	if p.Loc == nil {
+		return time.UTC
+	}
+	return p.Loc
+}
 
 // Attr names a person attribute (company, title...) in the page's language.
 func (p page) Attr(k string) string {

@@ -285,3 +285,26 @@ func TestAuditDatesAtTheEdges(t *testing.T) {
 		t.Errorf("reversed dates, CSV: %d %.300s", a.code, a.body)
 	}
 }
+
+// TestEveryPageNamesItsTimeZone: times on the pages are in the configured
+// zone, UTC when none is; each page says which, so a Japanese team that
+// kept the default does not read 04:40 UTC as 04:40 JST.
+func TestEveryPageNamesItsTimeZone(t *testing.T) {
+	f := newFixture(t)
+	for _, path := range []string{"/admin/?lang=en", "/admin/people?lang=en", "/admin/audit?lang=en"} {
+		if a := f.req("GET", path, "", "Authorization", "Bearer "+fullToken, "Accept", "text/html"); a.code != 200 || !strings.Contains(a.body, `title="UTC">Times in UTC<`) {
+			t.Errorf("%s without a configured zone: %d, no UTC label", path, a.code)
+		}
+	}
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.h.Workspace = &admin.Workspace{Loc: tokyo, Now: f.clk.Now}
+	for lang, want := range map[string]string{"en": "Times in JST", "ja": "時刻は JST"} {
+		a := f.req("GET", "/admin/people?lang="+lang, "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")
+		if a.code != 200 || !strings.Contains(a.body, `title="Asia/Tokyo">`+want+`<`) {
+			t.Errorf("%s in Tokyo: %d, no %q", lang, a.code, want)
+		}
+	}
+}

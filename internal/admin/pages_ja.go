@@ -92,6 +92,7 @@ var ja = map[string]string{
 	"Showing the newest %d; narrow the filters.":               "新しい %d 件を表示しています。条件を絞ってください。",
 	"Sign out":                        "サインアウト",
 	"Signed in with %s":               "%s でサイン中",
+	"Times in %s":                     "時刻は %s",
 	"Something went wrong":            "問題が発生しました",
 	"Stage history":                   "ステージ履歴",
 	"Stage now":                       "現在のステージ",
