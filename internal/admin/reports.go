@@ -123,14 +123,7 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 			header = append(header, reports.Stages[i-1]+"->"+reports.Stages[i])
 		}
 		for _, x := range fr {
-			row := []string{x.Period, x.Group}
-			for _, s := range reports.Stages {
-				row = append(row, strconv.Itoa(x.Counts[s]))
-			}
-			for i := 1; i < len(reports.Stages); i++ {
-				row = append(row, num(x.Conversion[reports.Stages[i-1]+"->"+reports.Stages[i]]))
-			}
-			rows = append(rows, row)
+			rows = append(rows, funnelCSVRow(x))
 		}
 	case "attribution":
 		a := reports.Attribution(people, f)
@@ -148,7 +141,7 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 		body = map[string]any{"acceptWithinHours": h.Reports.SLA.Hours(), "sla": h.Reports.Calendar.Describe(h.Reports.SLA), "businessTime": h.Reports.Calendar.Business, "rows": s}
 		header = []string{"owner", "mqls", "responded", "accepted", "rejected", "within_sla", "share_within", "median_hours_to_respond", "open_breaches"}
 		for _, x := range s {
-			rows = append(rows, []string{x.Owner, strconv.Itoa(x.MQLs), strconv.Itoa(x.Responded), strconv.Itoa(x.Accepted), strconv.Itoa(x.Rejected), strconv.Itoa(x.WithinSLA), num(x.ShareWithin), num(x.MedianHours), strconv.Itoa(x.OpenBreaches)})
+			rows = append(rows, slaRow(x))
 		}
 	case "mql-quality":
 		q := reports.Quality(people, f)
@@ -177,6 +170,34 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// numIf is f, or an empty cell where the figure has no value: a share of
+// nothing or a median of no times. A spreadsheet reads 0 as measured (an
+// MQL nobody answered had "0 hours to respond"); the pages show "—".
+func numIf(ok bool, f float64) string {
+	if !ok {
+		return ""
+	}
+	return num(f)
+}
+
+// funnelCSVRow leaves a conversion empty where nobody reached its first stage.
+func funnelCSVRow(x reports.FunnelRow) []string {
+	row := []string{x.Period, x.Group}
+	for _, s := range reports.Stages {
+		row = append(row, strconv.Itoa(x.Counts[s]))
+	}
+	for i := 1; i < len(reports.Stages); i++ {
+		c, ok := x.Conversion[reports.Stages[i-1]+"->"+reports.Stages[i]]
+		row = append(row, numIf(ok, c))
+	}
+	return row
+}
+
+func slaRow(x reports.SLARow) []string {
+	return []string{x.Owner, strconv.Itoa(x.MQLs), strconv.Itoa(x.Responded), strconv.Itoa(x.Accepted), strconv.Itoa(x.Rejected), strconv.Itoa(x.WithinSLA),
+		numIf(x.Responded > 0, x.ShareWithin), numIf(x.Responded > 0, x.MedianHours), strconv.Itoa(x.OpenBreaches)}
+}
 
 func sortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))

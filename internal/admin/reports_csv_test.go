@@ -87,3 +87,31 @@ func TestCSVRowsInJapanese(t *testing.T) {
 		}
 	}
 }
+
+// TestCSVLeavesUnmeasuredFiguresEmpty: a share of nothing or a median of
+// no times is an empty cell, not 0 (an MQL nobody answered read "0 hours
+// to respond, 0% within the SLA" in a spreadsheet); measured zeros stay.
+func TestCSVLeavesUnmeasuredFiguresEmpty(t *testing.T) {
+	unanswered := slaRow(reports.SLARow{Owner: "(all)", MQLs: 1})
+	if got := strings.Join(unanswered, ","); got != "(all),1,0,0,0,0,,,0" {
+		t.Errorf("SLA, nobody answered: %s", got)
+	}
+	late := slaRow(reports.SLARow{Owner: "a", MQLs: 1, Responded: 1, Accepted: 1, ShareWithin: 0, MedianHours: 30.5})
+	if got := strings.Join(late, ","); got != "a,1,1,1,0,0,0,30.5,0" {
+		t.Errorf("SLA, answered late: %s", got)
+	}
+	// One lead who became an MQL: lead->mql 1, mql->sal 0 (measured), and
+	// nothing after SAL, which nobody reached.
+	f := funnelCSVRow(reports.FunnelRow{Group: "(all)", Counts: map[string]int{"lead": 1, "mql": 1}, Conversion: map[string]float64{"lead->mql": 1, "mql->sal": 0}})
+	if got := strings.Join(f, ","); got != ",(all),1,1,0,0,0,0,1,0,,," {
+		t.Errorf("funnel: %s", got)
+	}
+	open := repRow(reports.RepRow{Owner: "a", Dimension: "all", Segment: "(all)", MQLs: 2, Accepted: 1})
+	if got := strings.Join(open, ","); got != "a,all,(all),2,1,0,0,0,0,0,,,," {
+		t.Errorf("reps, nothing closed: %s", got)
+	}
+	lost := repRow(reports.RepRow{Owner: "a", Dimension: "all", Segment: "(all)", MQLs: 1, SQL: 1, Lost: 1, MedianDaysToSQL: 2})
+	if got := strings.Join(lost, ","); got != "a,all,(all),1,0,0,0,1,0,1,0,2,," {
+		t.Errorf("reps, one lost: %s", got)
+	}
+}

@@ -72,14 +72,20 @@ func (h *Handler) repsReport(w http.ResponseWriter, r *http.Request) {
 	header := []string{"owner", "dimension", "segment", "mqls", "accepted", "rejected", "within_sla", "sql", "won", "lost", "win_rate", "median_days_to_sql", "median_days_to_won", "won_amount"}
 	var out [][]string
 	for _, x := range rows {
-		var amounts []string
-		for _, c := range sortedKeys(x.WonAmount) {
-			amounts = append(amounts, c+" "+num(x.WonAmount[c]))
-		}
-		out = append(out, []string{x.Owner, x.Dimension, x.Segment, strconv.Itoa(x.MQLs), strconv.Itoa(x.Accepted), strconv.Itoa(x.Rejected), strconv.Itoa(x.WithinSLA),
-			strconv.Itoa(x.SQL), strconv.Itoa(x.Won), strconv.Itoa(x.Lost), num(x.WinRate), num(x.MedianDaysToSQL), num(x.MedianDaysToWon), strings.Join(amounts, "; ")})
+		out = append(out, repRow(x))
 	}
 	h.table(w, r, h.reportFile("reps", f), header, out, body)
+}
+
+// repRow leaves a rate or median empty where nothing was counted (no deal
+// closed, none reached SQL or was won): a spreadsheet reads 0 as measured.
+func repRow(x reports.RepRow) []string {
+	var amounts []string
+	for _, c := range sortedKeys(x.WonAmount) {
+		amounts = append(amounts, c+" "+num(x.WonAmount[c]))
+	}
+	return []string{x.Owner, x.Dimension, x.Segment, strconv.Itoa(x.MQLs), strconv.Itoa(x.Accepted), strconv.Itoa(x.Rejected), strconv.Itoa(x.WithinSLA),
+		strconv.Itoa(x.SQL), strconv.Itoa(x.Won), strconv.Itoa(x.Lost), numIf(x.Won+x.Lost > 0, x.WinRate), numIf(x.SQL > 0, x.MedianDaysToSQL), numIf(x.Won > 0, x.MedianDaysToWon), strings.Join(amounts, "; ")}
 }
 
 func (h *Handler) kpiReport(w http.ResponseWriter, r *http.Request) {
