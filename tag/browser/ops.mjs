@@ -1,8 +1,9 @@
 // Drives the workspace in Debian's Chromium as a Japanese marketing-ops
 // user does (Accept-Language: ja), signed in through the sign-in form.
 // STEPS (comma-separated) says what to do:
-//   upload: upload $LIST on campaign $CAMPAIGN's page, save the download
-//           as $DOWNLOAD;
+//   upload: upload $LIST on the $START campaign page, read what the page
+//           then says, save the list's download as $DOWNLOAD, follow the
+//           link back to the campaigns;
 //   suggest: follow the rules page's link to the suggestions, then ask
 //           with $MIN answered MQLs;
 //   dashboard: read the KPI section as it opens, then pick $FROM to $TO
@@ -27,12 +28,32 @@ await signIn(page, base + (process.env.START || ''), process.env.TOKEN, { label:
 
 if (steps.includes('upload')) {
   await page.getByLabel('受信者 CSV').setInputFiles(process.env.LIST);
-  const download = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'アップロードしてトークン付きでダウンロード' }).click();
-  const d = await download;
-  await d.saveAs(process.env.DOWNLOAD);
-  out.upload = { file: d.suggestedFilename(), url: page.url(), about: await page.locator('main p', { hasText: 'キャンペーン ID' }).innerText() };
-  if (shots) await page.screenshot({ path: `${shots}/ops-upload.png`, fullPage: true });
+  const before = errors.length;
+  await page.getByRole('button', { name: 'アップロードしてトークンを付ける' }).click();
+  await page.waitForLoadState('load');
+  // Chromium logs a refused list's 400 answer (as meant) as a failed resource.
+  errors.splice(before, errors.length - before, ...errors.slice(before).filter((e) => !/status of 400/.test(e)));
+  // What the page says right after the upload, before any reload.
+  const recipients = page.locator('.stats div').filter({ hasText: '受信者' }).first();
+  out.upload = {
+    url: page.url(), about: await page.locator('main p', { hasText: 'キャンペーン ID' }).innerText(),
+    recipients: await recipients.innerText(),
+    status: await page.locator('.uploaded').count() ? await page.locator('.uploaded').innerText() : '',
+    alert: await page.locator('#upload-error').count() ? await page.locator('#upload-error').innerText() : '',
+  };
+  if (shots) await page.screenshot({ path: `${shots}/ops-upload${process.env.SHOT || ''}.png`, fullPage: true });
+  out.upload.over = await fits(page, 'ops-upload', shots);
+  if (process.env.DOWNLOAD && out.upload.status) {
+    const download = page.waitForEvent('download');
+    await page.getByRole('link', { name: 'トークン付きのリストをダウンロード' }).click();
+    const d = await download;
+    await d.saveAs(process.env.DOWNLOAD);
+    out.upload.file = d.suggestedFilename();
+  }
+  // The page's links still lead where they did (the answer is one level down).
+  await page.locator('main p.small.muted a', { hasText: 'キャンペーン' }).first().click(); // the breadcrumb
+  await page.waitForLoadState('load');
+  out.upload.back = page.url();
 }
 if (steps.includes('suggest')) {
   await page.goto(base + 'rules');

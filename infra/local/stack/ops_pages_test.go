@@ -67,17 +67,45 @@ func opsBrowser(t *testing.T, s *stack.Stack, steps string, env ...string) map[s
 	return res
 }
 
+// uploadShown is what ops.mjs's upload step read on the page the upload
+// answered.
+type uploadShown struct {
+	File, About, URL, Recipients, Status, Alert, Back string
+	Over                                              []json.RawMessage
+}
+
 // TestRecipientUploadSaysRowProblems: a recipient list uploaded from the
-// Japanese campaign page, with rows that get no token, downloads with a
-// column saying each refused row's line and reason in Japanese (the
-// browser shows no response header); the file opens in Excel (BOM, CRLF
-// although the list had LF). API clients still get X-Baton-Row-Errors.
+// Japanese campaign page answers the campaign's page as it is now, before
+// any reload: the list's count and time (it said リスト未アップロード until
+// reloaded, the answer being a download), the rows that got no token and
+// why, and a link to the tokenised list; its links still lead where they
+// did. The list downloads with a column saying each refused row's line
+// and reason in Japanese; the file opens in Excel (BOM, CRLF although the
+// list had LF). A list that cannot be read says what is wrong on the
+// campaign's page. API clients still get the CSV and X-Baton-Row-Errors.
 func TestRecipientUploadSaysRowProblems(t *testing.T) {
-	s, _ := opsStack(t, time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC))
+	s, clk := opsStack(t, time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC))
 	dir := t.TempDir()
 	list, download := filepath.Join(dir, "list.csv"), filepath.Join(dir, "download.csv")
 	os.WriteFile(list, []byte("email,name\nyamada@maker.example,山田\nnot-an-email,鈴木\n,佐藤\n"), 0o600)
 	res := opsBrowser(t, s, "upload", "START=campaigns/ops-news", "LIST="+list, "DOWNLOAD="+download)
+	var shown uploadShown
+	json.Unmarshal(res["upload"], &shown)
+	t.Logf("the page after the upload: %+v", shown)
+	jst, _ := time.LoadLocation("Asia/Tokyo")
+	listAt := clk.Now().In(jst).Format("2006年1月2日 15:04")
+	if !strings.HasSuffix(shown.URL, "/admin/campaigns/ops-news/recipients") || strings.Contains(shown.Recipients, "リスト未アップロード") ||
+		!strings.Contains(shown.Recipients, "受信者\n1\n") || !strings.Contains(shown.Recipients, "最後にアップロードしたリスト（"+listAt+"）") {
+		t.Errorf("the campaign's count right after the upload (at %s): %q", listAt, shown.Recipients)
+	}
+	for _, want := range []string{"リストをアップロードしました：1 人にトークンを付けました。", "2 行はトークンなし", `3 行目："not-an-email" はメールアドレスではありません。`, "4 行目：メールアドレスの項目がありません。", "トークン付きのリストをダウンロード"} {
+		if !strings.Contains(shown.Status, want) {
+			t.Errorf("the upload's status lacks %q: %q", want, shown.Status)
+		}
+	}
+	if shown.Alert != "" || len(shown.Over) > 0 || !strings.HasSuffix(shown.Back, "/admin/campaigns") {
+		t.Errorf("after the upload: alert %q, scrolls sideways %s, the breadcrumb led to %s", shown.Alert, shown.Over, shown.Back)
+	}
 	b, err := os.ReadFile(download)
 	if err != nil {
 		t.Fatalf("%v %s", err, res["upload"])
@@ -110,7 +138,7 @@ func TestRecipientUploadSaysRowProblems(t *testing.T) {
 	// attributes.
 	fixed := strings.Replace(strings.Replace(string(text), "not-an-email,", "suzuki@maker.example,", 1), "\r\n,佐藤,", "\r\nsato@maker.example,佐藤,", 1)
 	os.WriteFile(list, []byte(fixed), 0o600)
-	again := opsBrowser(t, s, "upload", "START=campaigns/ops-news", "LIST="+list, "DOWNLOAD="+download)
+	again := opsBrowser(t, s, "upload", "START=campaigns/ops-news", "LIST="+list, "DOWNLOAD="+download, "SHOT=-again")
 	b, _ = os.ReadFile(download)
 	rows, err = csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\ufeff")))).ReadAll()
 	if err != nil || len(rows) != 4 || strings.Join(rows[0], "|") != "email|name|baton_token|エラー内容" || rows[2][2] == "" || rows[2][3] != "" || rows[3][2] == "" || rows[3][3] != "" {
@@ -120,11 +148,23 @@ func TestRecipientUploadSaysRowProblems(t *testing.T) {
 	if err != nil || suzuki.Attributes["name"] != "鈴木" || strings.Contains(fmt.Sprint(suzuki.Attributes, suzuki.Custom), "行目") {
 		t.Fatalf("the person from the fixed row: %+v %v", suzuki, err)
 	}
+	var upload uploadShown
+	json.Unmarshal(again["upload"], &upload)
+	if !strings.Contains(upload.Status, "リストをアップロードしました：3 人にトークンを付けました。") || strings.Contains(upload.Status, "トークンなし") || !strings.Contains(upload.Recipients, "受信者\n3\n") {
+		t.Errorf("the page after the fixed list: %+v", upload)
+	}
 	// A campaign made without UTM parameters says none (it said "utm /").
-	var upload struct{ File, About string }
-	json.Unmarshal(res["upload"], &upload)
-	if upload.File != "ops-news-recipients.csv" || strings.Contains(upload.About, "utm") || !strings.Contains(upload.About, "ops-news") {
+	if shown.File != "ops-news-recipients.csv" || strings.Contains(shown.About, "utm") || !strings.Contains(shown.About, "ops-news") {
 		t.Errorf("the campaign page: %s", res["upload"])
+	}
+	// A list with no email column: the campaign's page says so by the
+	// form, in Japanese; the count stays the last good list's.
+	os.WriteFile(list, []byte("name,company\n山田,メーカー\n"), 0o600)
+	bad := opsBrowser(t, s, "upload", "START=campaigns/ops-news", "LIST="+list, "SHOT=-bad")
+	var refused uploadShown
+	json.Unmarshal(bad["upload"], &refused)
+	if !strings.HasPrefix(refused.Alert, "リストを読み込めませんでした：") || !strings.Contains(refused.Alert, "email") || refused.Status != "" || !strings.Contains(refused.Recipients, "受信者\n3\n") {
+		t.Errorf("a list without an email column: %+v", refused)
 	}
 	// The API's answer: the list's columns, the problems in the header.
 	req, _ := http.NewRequest("POST", s.URL+"/admin/recipients?campaign=ops-news", strings.NewReader("email,name\nnot-an-email,x\n"))
