@@ -9,7 +9,8 @@
 //   dashboard: read the KPI section as it opens, then pick $FROM to $TO
 //           and read it again; download the KPI's and the funnel's CSV,
 //           saving their file names; pick $FROM2 to $TO2 (months not
-//           begun) and read it again.
+//           begun) and read it again; with $FROM3 and $TO3, a long
+//           period, read as one table.
 //   person: read person $PERSON's scores (the header) and MQL reasons.
 // Screenshots in $SHOTS. Prints what it saw for the Go test to check.
 import { signIn } from './signin.mjs';
@@ -91,6 +92,17 @@ if (steps.includes('dashboard')) {
   await page.getByRole('button', { name: '絞り込む' }).click();
   await page.waitForLoadState('load');
   out.kpiAhead = await kpi();
+  if (shots) await page.screenshot({ path: `${shots}/ops-dashboard-ahead.png`, fullPage: true });
+  if (process.env.FROM3) { // a long period: one table, a row a month
+    await page.getByLabel('開始').fill(process.env.FROM3);
+    await page.getByLabel('終了').fill(process.env.TO3);
+    await page.getByRole('button', { name: '絞り込む' }).click();
+    await page.waitForLoadState('load');
+    out.kpiLong = { ...(await kpi()), tables: await page.locator('section.kpi table').count(), months: await page.locator('section.kpi tr.kpi-month').evaluateAll((rows) => rows.map((r) => r.dataset.month)) };
+    if (shots) await page.screenshot({ path: `${shots}/ops-dashboard-long.png`, fullPage: true });
+    out.kpiLong.over = await fits(page, 'ops-dashboard-long', shots);
+    await page.goBack();
+  }
   await page.goBack();
   out.files = {};
   for (const name of ['KPI', 'ファネル']) {

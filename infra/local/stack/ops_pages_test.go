@@ -225,8 +225,9 @@ func TestSuggestionsPage(t *testing.T) {
 
 // TestDashboardKPIFollowsPeriod: in Tokyo, the dashboard's KPI is this
 // month's until a period is picked, then the picked months' (a lead in
-// October counted in October's KPI, seen in December), each saying the
-// days it covers. The elapsed share is rounded once, from the exact share:
+// October counted in October's KPI, seen in December), saying the days
+// it covers; a period of several months is one table, a row a month, cut
+// to the last 24 with a note. The elapsed share is rounded once, from the exact share:
 // the clock is put where rounding the API's three decimals again would
 // say one percent more. The CSV downloads name the period they cover.
 func TestDashboardKPIFollowsPeriod(t *testing.T) {
@@ -256,12 +257,16 @@ func TestDashboardKPIFollowsPeriod(t *testing.T) {
 		t.Fatal("no moment in December where rounding twice differs")
 	}
 	clk.Set(now)
-	res := opsBrowser(t, s, "dashboard", "START=", "FROM=2026-10-01", "TO=2026-10-31", "FROM2=2026-12-20", "TO2=2027-01-10")
-	var kpiNow, kpiPicked, kpiAhead struct {
+	res := opsBrowser(t, s, "dashboard", "START=", "FROM=2026-10-01", "TO=2026-10-31", "FROM2=2026-12-20", "TO2=2027-01-10", "FROM3=2024-10-01", "TO3=2027-03-31")
+	var kpiNow, kpiPicked, kpiAhead, kpiLong struct {
 		URL         string
 		Heads, Text []string
 		Over        []any
+		Tables      int
+		Months      []string
 	}
+	json.Unmarshal(res["kpiLong"], &kpiLong)
+	t.Logf("ahead: %s\nlong: %s", res["kpiAhead"], res["kpiLong"])
 	json.Unmarshal(res["kpiAhead"], &kpiAhead)
 	json.Unmarshal(res["kpiNow"], &kpiNow)
 	json.Unmarshal(res["kpiPicked"], &kpiPicked)
@@ -289,11 +294,27 @@ func TestDashboardKPIFollowsPeriod(t *testing.T) {
 	if len(kpiPicked.Over) > 0 {
 		t.Errorf("the dashboard does not fit: %v", kpiPicked.Over)
 	}
-	// A period running into January: December's KPI and January's, not
-	// begun, with no run rate (it was "behind" with 0.0).
-	if len(kpiAhead.Heads) != 2 || kpiAhead.Heads[1] != "KPI 2027-01: 目標と着地見込み" || !strings.Contains(kpiAhead.Text[1], "リード\t3\t0\t0%\t—\t—\t未開始") ||
-		!strings.Contains(kpiAhead.Text[0], "この月の営業時間の "+once+" が経過") {
+	// A period running into January: one table, a row a month: December
+	// with its run rate, January not begun, with none (it was "behind"
+	// with 0.0).
+	if len(kpiAhead.Heads) != 1 || kpiAhead.Heads[0] != "月別 KPI：目標と実績" || !strings.Contains(kpiAhead.Text[0], "\n2027-01\t— / 3 未開始\t— / 4 未開始") ||
+		!strings.Contains(kpiAhead.Text[0], "\n2026-12 "+once+" 経過\t0 / 3 0%\n着地見込み 0.0（0%）") || strings.Contains(kpiAhead.Text[0], "合計") {
 		t.Errorf("a period into months not begun: %s", res["kpiAhead"])
+	}
+	// A long period (30 months): one table of the last 24 months (it was
+	// 24 tables, one under another), saying the period was cut, with
+	// October's lead in its row and the begun months' total.
+	want := []string{}
+	for m := time.Date(2025, 4, 1, 0, 0, 0, 0, tokyo); m.Before(time.Date(2027, 4, 1, 0, 0, 0, 0, tokyo)); m = m.AddDate(0, 1, 0) {
+		want = append(want, m.Format("2006-01"))
+	}
+	if kpiLong.Tables != 1 || len(kpiLong.Heads) != 1 || strings.Join(kpiLong.Months, " ") != strings.Join(want, " ") || len(kpiLong.Over) > 0 {
+		t.Errorf("a long period: %d tables, months %q, scrolls sideways %v", kpiLong.Tables, kpiLong.Months, kpiLong.Over)
+	}
+	for _, w := range []string{"2025年4月1日〜2027年3月31日（JST）の各月の実績", "選んだ期間は 30 か月あります。KPI は直近の 24 か月を表示しています。", "\n2026-10\t1 / 3 33%\t0 / 4 0%\n", "\n合計 開始済みの 21 か月\t1 / 63 2%\t0 / 84 0%"} {
+		if len(kpiLong.Text) != 1 || !strings.Contains(kpiLong.Text[0], w) {
+			t.Errorf("the long period's KPI lacks %q: %q", w, kpiLong.Text)
+		}
 	}
 	var files map[string]string
 	json.Unmarshal(res["files"], &files)
