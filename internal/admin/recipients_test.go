@@ -105,6 +105,7 @@ func TestUploadAnswersTheFreshPage(t *testing.T) {
 		"<b>2</b><span class=\"small muted\">in the last list uploaded (" + listAt + ")", // the stats, fresh
 		"List uploaded: 2 recipients got a token.", "1 rows got none", `line 4: &#34;not-an-email&#34; is not an email address`,
 		`download="dec-news-recipients.csv"`, `href="../../campaigns"`, `action="../dec-news/recipients"`,
+		`href="../dec-news?lang=ja"`, // the language switch: the campaign's page (the upload's URL answers no GET)
 	} {
 		if !strings.Contains(a.body, want) {
 			t.Errorf("the page the upload answered lacks %q:\n%s", want, a.body)
