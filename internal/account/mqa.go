@@ -54,7 +54,11 @@ func (m MQA) Domain() string {
 // Summary is the text sales read: why this account, now, and who.
 func (m MQA) Summary() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "MQA (%s): %s\n", m.Condition, strings.Join(m.Reasons, "; "))
+	reasons := make([]string, len(m.Reasons))
+	for i, r := range m.Reasons {
+		reasons[i] = qualify.FactText(r) // one stored before one decimal reads as the score line below
+	}
+	fmt.Fprintf(&b, "MQA (%s): %s\n", m.Condition, strings.Join(reasons, "; "))
 	fmt.Fprintf(&b, "Account score %s (behaviour %s, fit %s)\n", qualify.ScoreText(m.Score), qualify.ScoreText(m.Behaviour), qualify.ScoreText(m.Fit))
 	b.WriteString("People:\n")
 	for _, p := range m.People {

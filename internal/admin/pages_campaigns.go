@@ -2,9 +2,12 @@ package admin
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"html/template"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"sort"
 	"strconv"
@@ -168,6 +171,34 @@ type campaignView struct {
 	Report  campaignReport
 	Names   map[string]string // person id -> name (else email), of the people in the report
 	Upload  string            // a problem with the uploaded list
+	// Uploaded is the list just uploaded: the POST's answer is this page,
+	// fresh (its count and time), with the tokenised list to download.
+	Uploaded *uploadedList
+	// Up is what the page's relative links need before them: "../" on
+	// the upload's answer, one level down (/campaigns/{id}/recipients).
+	Up string
+}
+
+// uploadedList is what the page says of a list just uploaded.
+type uploadedList struct {
+	Minted  int
+	Refused int                     // rows that got no token
+	Errors  []recipientcsv.RowError // the first maxShownRowErrors of them
+	More    int                     // row problems not shown (all are in the file's column)
+	File    string
+	Data    template.URL // the tokenised CSV as a data: URL, for the download link
+}
+
+// maxShownRowErrors bounds the row problems listed on the page.
+const maxShownRowErrors = 20
+
+// switchTo: the upload's answer switches language on the campaign's page
+// (the upload's URL answers no GET).
+func (v campaignView) switchTo() string {
+	if v.Up != "" {
+		return v.Up + v.C.ID
+	}
+	return ""
 }
 
 // campaignReport is what the recipients did: opens and clicks with
@@ -194,7 +225,14 @@ type clicker struct {
 }
 
 func (h *Handler) campaignPage(w http.ResponseWriter, r *http.Request, c links.Campaign, ls []links.Link) {
-	v := campaignView{C: c, Created: r.URL.Query().Get("m") == "created", CanMint: h.Recipients != nil && h.Recipients.Keyring != nil}
+	h.renderCampaign(w, r, http.StatusOK, campaignView{C: c, Created: r.URL.Query().Get("m") == "created"}, ls)
+}
+
+// renderCampaign renders the campaign's page from v (its campaign, and
+// what an upload said) and the campaign's links.
+func (h *Handler) renderCampaign(w http.ResponseWriter, r *http.Request, status int, v campaignView, ls []links.Link) {
+	c := v.C
+	v.CanMint = h.Recipients != nil && h.Recipients.Keyring != nil
 	v.Pixel = httpx.BaseURL(h.PublicURL, r) + "/o/" + c.ID + "/{{baton_token}}.gif"
 	byID := map[string]*linkCount{}
 	// A stable order (ids are random): by creation, then destination, the
@@ -232,7 +270,7 @@ func (h *Handler) campaignPage(w http.ResponseWriter, r *http.Request, c links.C
 	for _, k := range v.Report.Clickers {
 		v.Names[k.Person] = displayName(map[string]string{"name": k.Name}, k.Email)
 	}
-	h.render(w, r, http.StatusOK, "campaign", c.ID, "../", "campaigns", v)
+	h.render(w, r, status, "campaign", c.ID, v.Up+"../", "campaigns", v)
 }
 
 // campaignReport counts the campaign's recorded clicks and opens (its own
@@ -310,22 +348,30 @@ func (h *Handler) campaignReport(r *http.Request, rep *campaignReport, evs []cli
 }
 
 // uploadRecipients takes the page's recipient list (multipart, with the
-// session's CSRF token) and answers the tokenised CSV as a download; API
-// clients post text/csv to POST /admin/recipients as before.
+// session's CSRF token) and answers the campaign's page as it is now: the
+// list's count and time, the rows that got no token, and the tokenised CSV
+// to download. A download as the answer left the page the browser was on
+// saying no list was uploaded until reloaded; a redirect (POST-redirect-
+// GET) would need the tokenised list kept somewhere for the GET, and a
+// list (up to 20 MB) fits no table item, so the answer carries it as a
+// data: URL. A list that cannot be read answers the page with what is
+// wrong by the form. API clients post text/csv to POST /admin/recipients
+// (or here) and get the CSV itself, as before.
 func (h *Handler) uploadRecipients(w http.ResponseWriter, r *http.Request) {
 	campaign := r.PathValue("id")
 	if !links.ValidCampaign(campaign) {
 		httpx.Error(w, http.StatusNotFound, "no such campaign")
 		return
 	}
+	const chooseOne = "Choose one CSV file of recipients (an email column, any other columns)."
+	var problem string
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
 		// Parsed already unless the CSRF token came in the header.
 		if err := parseUpload(w, r); err != nil {
-			h.pageError(w, r, http.StatusBadRequest, "../../", "Choose one CSV file of recipients (an email column, any other columns).")
-			return
+			problem = chooseOne
 		}
 	}
-	if r.MultipartForm == nil {
+	if r.MultipartForm == nil && problem == "" {
 		// A bearer client's text/csv body: the API's route does the rest.
 		q := r.URL.Query()
 		q.Set("campaign", campaign)
@@ -333,7 +379,8 @@ func (h *Handler) uploadRecipients(w http.ResponseWriter, r *http.Request) {
 		h.recipients(w, r)
 		return
 	}
-	c, err := h.Links.Campaign(r.Context(), campaign)
+	ctx := r.Context()
+	c, err := h.Links.Campaign(ctx, campaign)
 	if errors.Is(err, links.ErrNotFound) {
 		h.pageError(w, r, http.StatusNotFound, "../../", "No such campaign: "+campaign)
 		return
@@ -347,9 +394,25 @@ func (h *Handler) uploadRecipients(w http.ResponseWriter, r *http.Request) {
 		h.pageError(w, r, http.StatusServiceUnavailable, "../../", "Recipient tokens need BATON_LINK_KEYS to be configured.")
 		return
 	}
-	files := r.MultipartForm.File["list"]
-	if len(files) != 1 {
-		h.pageError(w, r, http.StatusBadRequest, "../../", "Choose one CSV file of recipients (an email column, any other columns).")
+	var files []*multipart.FileHeader
+	if r.MultipartForm != nil {
+		files = r.MultipartForm.File["list"]
+	}
+	if problem == "" && len(files) != 1 {
+		problem = chooseOne
+	}
+	// answer is the campaign's page as stored now, with v's news.
+	answer := func(status int, v campaignView) {
+		ls, err := h.Links.Links(ctx, c.ID)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		v.C, v.Up = c, "../"
+		h.renderCampaign(w, r, status, v, ls)
+	}
+	if problem != "" {
+		answer(http.StatusBadRequest, campaignView{Upload: problem})
 		return
 	}
 	f, err := files[0].Open()
@@ -363,17 +426,30 @@ func (h *Handler) uploadRecipients(w http.ResponseWriter, r *http.Request) {
 		now = rc.Now()
 	}
 	// A browser shows no header: the rows' problems go in the file, in the
-	// page's language, with Excel's line ends.
+	// page's language, with Excel's line ends (and on the page).
 	p := page{L: h.lang(w, r)}
 	out, res, err := h.mintList(r, c.ID, f, now, recipientcsv.Options{ReasonColumn: p.T("baton_error"), ReasonNames: []string{"baton_error", ja["baton_error"]}, CRLF: true,
 		Say: func(e recipientcsv.RowError) string { return p.T(fmt.Sprintf("line %d: %s", e.Line, e.Reason)) }})
 	if err != nil {
 		if errors.As(err, new(listError)) {
-			h.pageError(w, r, http.StatusBadRequest, "../../", "The list could not be read: "+err.Error())
+			answer(http.StatusBadRequest, campaignView{Upload: "The list could not be read: " + err.Error()})
 			return
 		}
 		h.fail(w, r, err)
 		return
 	}
-	sendList(w, c.ID, out, res)
+	if !wantsHTML(r) { // a client, not a browser: the CSV itself, as before
+		sendList(w, c.ID, out, res)
+		return
+	}
+	if c, err = h.Links.Campaign(ctx, c.ID); err != nil { // the count and time mintList wrote
+		h.fail(w, r, err)
+		return
+	}
+	up := &uploadedList{Minted: res.Minted, Refused: len(res.Errors), Errors: res.Errors, File: c.ID + "-recipients.csv",
+		Data: template.URL("data:text/csv;charset=utf-8;base64," + base64.StdEncoding.EncodeToString(out))}
+	if len(up.Errors) > maxShownRowErrors {
+		up.Errors, up.More = up.Errors[:maxShownRowErrors], len(up.Errors)-maxShownRowErrors
+	}
+	answer(http.StatusOK, campaignView{Uploaded: up})
 }

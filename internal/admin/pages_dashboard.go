@@ -23,6 +23,7 @@ type dashboardView struct {
 	Quality                             []reports.QualityRow
 	KPIs                                []reports.KPIReport // the months of the period picked (else this month)
 	Period                              bool                // a period was picked
+	KPIByMonth                          *kpiTable           // a period of months: one table, a row a month (else nil)
 	CSV                                 map[string]string   // report -> its CSV with this page's filters (the template adds the language)
 	Error                               string
 }
@@ -132,12 +133,69 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	v.SLA = reports.SLA(people, f, h.Reports.SLA, h.Reports.Calendar, h.Reports.now())
 	v.SLAText = h.Reports.Calendar.Describe(h.Reports.SLA)
-	if v.KPIs, v.Period, field, err = h.kpi(r); err != nil {
+	k, field, err := h.kpi(r)
+	if err != nil {
 		if field == "" {
 			h.fail(w, r, err)
 			return
 		}
 		v.Error = err.Error()
 	}
+	v.KPIs, v.Period = k.Months, k.Period
+	if len(k.Months) > 1 {
+		v.KPIByMonth = kpiByMonth(k)
+	}
 	h.render(w, r, http.StatusOK, "dashboard", "Reports", "", "reports", v)
+}
+
+// kpiTable is a period's KPI as one table, a row a month and a column a
+// stage, to compare months at a glance: a long period was a table a month
+// (up to 24 one under another), each month's figures pages apart.
+type kpiTable struct {
+	Stages   []string
+	Months   []kpiMonth
+	Total    []reports.KPIRow // the begun months' actuals against their targets
+	Begun    int              // months in Total
+	From, To string           // the first month's first day and the last's last (YYYY-MM-DD)
+	Spanned  int              // months the period picked spans
+	Cut      bool             // more than reports.MaxKPIMonths: the last of them shown
+}
+
+type kpiMonth struct {
+	reports.KPIReport
+	State string // past, current (its run rate shown) or ahead (not begun)
+}
+
+func kpiByMonth(k kpiAnswer) *kpiTable {
+	t := &kpiTable{From: k.Months[0].From, To: k.Months[len(k.Months)-1].To, Spanned: k.Spanned, Cut: k.Spanned > len(k.Months)}
+	for _, row := range k.Months[0].Rows {
+		t.Stages = append(t.Stages, row.Stage)
+		t.Total = append(t.Total, reports.KPIRow{Stage: row.Stage})
+	}
+	for _, m := range k.Months {
+		state := "current"
+		switch {
+		case m.ElapsedExact == 0:
+			state = "ahead"
+		case m.ElapsedExact >= 1:
+			state = "past"
+		}
+		t.Months = append(t.Months, kpiMonth{KPIReport: m, State: state})
+		if state == "ahead" {
+			continue
+		}
+		t.Begun++
+		for i, row := range m.Rows {
+			if i < len(t.Total) {
+				t.Total[i].Target += row.Target
+				t.Total[i].Actual += row.Actual
+			}
+		}
+	}
+	for i := range t.Total {
+		if t.Total[i].Target > 0 {
+			t.Total[i].Share = float64(t.Total[i].Actual) / float64(t.Total[i].Target)
+		}
+	}
+	return t
 }

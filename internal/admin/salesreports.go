@@ -89,7 +89,8 @@ func repRow(x reports.RepRow) []string {
 }
 
 func (h *Handler) kpiReport(w http.ResponseWriter, r *http.Request) {
-	ks, period, field, err := h.kpi(r)
+	k, field, err := h.kpi(r)
+	ks, period := k.Months, k.Period
 	if err != nil {
 		if field != "" {
 			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error(), Field: field})
@@ -114,11 +115,20 @@ func (h *Handler) kpiReport(w http.ResponseWriter, r *http.Request) {
 	h.table(w, r, "kpi_"+ks[0].From+"_"+ks[len(ks)-1].To+".csv", header, out, body) // the months' days
 }
 
+// kpiAnswer is the KPI of the months asked for.
+type kpiAnswer struct {
+	Months []reports.KPIReport
+	Period bool // asked with a period (?from= ?to=), not a month
+	// Spanned is how many months the request spans: more than Months when
+	// the period was cut to its last reports.MaxKPIMonths.
+	Spanned int
+}
+
 // kpi is the months asked for against the configured targets: those of
 // the period ?from= ?to= (the dashboard's filter, dates in the configured
-// zone; true), else ?month=YYYY-MM, else this month. A field names bad
+// zone; Period), else ?month=YYYY-MM, else this month. A field names bad
 // input.
-func (h *Handler) kpi(r *http.Request) ([]reports.KPIReport, bool, string, error) {
+func (h *Handler) kpi(r *http.Request) (kpiAnswer, string, error) {
 	now := h.Reports.now()
 	q := r.URL.Query()
 	first, last := now, now
@@ -127,7 +137,7 @@ func (h *Handler) kpi(r *http.Request) ([]reports.KPIReport, bool, string, error
 	case period:
 		f, field, err := h.Reports.parseFilter(r)
 		if err != nil {
-			return nil, false, field, err
+			return kpiAnswer{}, field, err
 		}
 		if !f.To.IsZero() {
 			first, last = f.To.Add(-time.Nanosecond), f.To.Add(-time.Nanosecond) // To is the day after the last
@@ -138,7 +148,7 @@ func (h *Handler) kpi(r *http.Request) ([]reports.KPIReport, bool, string, error
 	case q.Get("month") != "":
 		m, err := time.ParseInLocation("2006-01", q.Get("month"), h.Reports.Calendar.Location())
 		if err != nil {
-			return nil, false, "month", errBadMonth
+			return kpiAnswer{}, "month", errBadMonth
 		}
 		first, last = m, m
 	}
@@ -146,7 +156,7 @@ func (h *Handler) kpi(r *http.Request) ([]reports.KPIReport, bool, string, error
 		last = first
 	}
 	ks, err := reports.KPIMonths(r.Context(), h.Reports.T, h.Reports.Targets, h.Reports.Calendar, first, last, now)
-	return ks, period, "", err
+	return kpiAnswer{Months: ks, Period: period, Spanned: reports.MonthsSpanned(h.Reports.Calendar, first, last)}, "", err
 }
 
 var errBadMonth = errors.New("month must be YYYY-MM (2026-11)")

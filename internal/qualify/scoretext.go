@@ -37,10 +37,20 @@ func ScoreAtLeast(score, min float64) string {
 // scoreFact is the fact a behaviour threshold writes (rulebook).
 var scoreFact = regexp.MustCompile(`^behaviour (-?[0-9]+(?:\.[0-9]+)?) >= (-?[0-9]+(?:\.[0-9]+)?)$`)
 
-// FactText is a stored MQL fact as people read it: a behaviour score in it
-// at ScoreText's precision (facts written before it carry two decimals);
-// any other fact as it is.
+// accountScoreFact is the score reason of an MQA (account.judge).
+var accountScoreFact = regexp.MustCompile(`^account score (-?[0-9]+(?:\.[0-9]+)?)$`)
+
+// FactText is a stored MQL fact or MQA reason as people read it: a score
+// in it at ScoreText's precision (those written before it carry two
+// decimals: "account score 52.25" under a header saying 52.3); any other
+// fact as it is. The stored text stays: the history is what was written.
 func FactText(fact string) string {
+	if m := accountScoreFact.FindStringSubmatch(fact); m != nil {
+		if score, err := strconv.ParseFloat(m[1], 64); err == nil {
+			return "account score " + ScoreText(score)
+		}
+		return fact
+	}
 	m := scoreFact.FindStringSubmatch(fact)
 	if m == nil {
 		return fact

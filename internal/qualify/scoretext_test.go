@@ -20,6 +20,10 @@ func TestScoreText(t *testing.T) {
 		"behaviour 5.04 >= 5.04":  "behaviour 5.04 >= 5.04", // 5.0 would read below the threshold
 		"behaviour 40.96 >= 40.5": "behaviour 41 >= 40.5",
 		"grade A":                 "grade A",
+		"account score 52.25":     "account score 52.3", // an MQA's reason stored before one decimal
+		"account score 52.3":      "account score 52.3",
+		"account score -0.04":     "account score 0",
+		"account score high":      "account score high",
 	} {
 		if got := FactText(in); got != want {
 			t.Errorf("FactText(%q) = %q, want %q", in, got, want)
@@ -28,15 +32,19 @@ func TestScoreText(t *testing.T) {
 }
 
 // FuzzFactText: any stored fact reads back without a panic; a fact that
-// is not a behaviour threshold stays as it is, and one that is keeps its
+// is not a score stays as it is, and a behaviour threshold keeps its
 // threshold.
 func FuzzFactText(f *testing.F) {
-	for _, s := range []string{"behaviour 5.82 >= 5", "behaviour -0.04 >= -1", "grade A", "behaviour 1e400 >= 5", "behaviour 5 >= 5.04"} {
+	for _, s := range []string{"behaviour 5.82 >= 5", "behaviour -0.04 >= -1", "grade A", "behaviour 1e400 >= 5", "behaviour 5 >= 5.04", "account score 52.25", "account score 1e400"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, fact string) {
 		got := FactText(fact)
-		if m := scoreFact.FindStringSubmatch(fact); m == nil {
+		if accountScoreFact.MatchString(fact) {
+			if !strings.HasPrefix(got, "account score ") {
+				t.Fatalf("%q changed to %q", fact, got)
+			}
+		} else if m := scoreFact.FindStringSubmatch(fact); m == nil {
 			if got != fact {
 				t.Fatalf("%q changed to %q", fact, got)
 			}

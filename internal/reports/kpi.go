@@ -77,8 +77,19 @@ func KPIs(ctx context.Context, t table.Table, targets map[string]int, cal calend
 // MaxKPIMonths bounds the months one KPIMonths call reports.
 const MaxKPIMonths = 24
 
+// MonthsSpanned is how many calendar months run from the one holding
+// first to the one holding last (1 for the same month; 0 when last is
+// before first's month).
+func MonthsSpanned(cal calendar.Calendar, first, last time.Time) int {
+	a, _ := MonthOf(cal, first)
+	b, _ := MonthOf(cal, last)
+	n := (b.Year()-a.Year())*12 + int(b.Month()-a.Month()) + 1
+	return max(n, 0)
+}
+
 // KPIMonths is KPIs for each month from the one holding first to the one
-// holding last (at most the last MaxKPIMonths of them), oldest first.
+// holding last (at most the last MaxKPIMonths of them: MonthsSpanned says
+// whether some were left out), oldest first.
 func KPIMonths(ctx context.Context, t table.Table, targets map[string]int, cal calendar.Calendar, first, last time.Time, now time.Time) ([]KPIReport, error) {
 	if early := last.AddDate(0, -MaxKPIMonths, 0); first.Before(early) {
 		first = early

@@ -37,3 +37,25 @@ func TestElapsedIsWorkingTime(t *testing.T) {
 		t.Fatalf("wall time %v", got)
 	}
 }
+
+// TestMonthsSpanned: the months a period runs over, in the calendar's
+// zone (a moment late on 31 December UTC is January in Tokyo): what
+// tells a page a period was cut to MaxKPIMonths.
+func TestMonthsSpanned(t *testing.T) {
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	cal := calendar.Calendar{Loc: tokyo}
+	for _, c := range []struct {
+		first, last time.Time
+		want        int
+	}{
+		{time.Date(2026, 10, 1, 0, 0, 0, 0, tokyo), time.Date(2026, 10, 31, 23, 0, 0, 0, tokyo), 1},
+		{time.Date(2026, 12, 20, 0, 0, 0, 0, tokyo), time.Date(2027, 1, 10, 0, 0, 0, 0, tokyo), 2},
+		{time.Date(2024, 10, 1, 0, 0, 0, 0, tokyo), time.Date(2027, 3, 31, 0, 0, 0, 0, tokyo), 30},
+		{time.Date(2026, 12, 31, 16, 0, 0, 0, time.UTC), time.Date(2027, 1, 5, 0, 0, 0, 0, tokyo), 1}, // both January in Tokyo
+		{time.Date(2027, 3, 1, 0, 0, 0, 0, tokyo), time.Date(2027, 1, 1, 0, 0, 0, 0, tokyo), 0},
+	} {
+		if got := MonthsSpanned(cal, c.first, c.last); got != c.want {
+			t.Errorf("MonthsSpanned(%v, %v) = %d, want %d", c.first, c.last, got, c.want)
+		}
+	}
+}

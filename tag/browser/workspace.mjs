@@ -68,8 +68,14 @@ if (process.env.PHASE === 'demo') {
   out.created = { url: page.url(), note: await page.getByRole('status').innerText(), tracked: await page.locator('tr.tracked').evaluateAll((rows) => rows.map((r) => [r.querySelector('.dest').innerText, r.querySelector('code').innerText, r.querySelector('.chip') ? 'honeypot' : ''])) };
   if (shots) await page.screenshot({ path: `${shots}/campaign-created.png`, fullPage: true });
   await page.getByLabel('Recipient CSV').setInputFiles(process.env.LIST);
+  await page.getByRole('button', { name: 'Upload and add tokens' }).click();
+  await page.waitForLoadState('load');
+  // The page the upload answered: the campaign as it is now, the list's
+  // link to download.
+  out.uploaded = { url: page.url(), status: await page.getByRole('status').innerText(), stats: await page.locator('.stats div').first().innerText() };
+  if (shots) await page.screenshot({ path: `${shots}/campaign-uploaded.png`, fullPage: true });
   const download = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Upload and download with tokens' }).click();
+  await page.getByRole('link', { name: 'Download the list with tokens' }).click();
   const d = await download;
   await d.saveAs(process.env.DOWNLOAD);
   out.download = d.suggestedFilename();

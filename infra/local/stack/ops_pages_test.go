@@ -67,17 +67,45 @@ func opsBrowser(t *testing.T, s *stack.Stack, steps string, env ...string) map[s
 	return res
 }
 
+// uploadShown is what ops.mjs's upload step read on the page the upload
+// answered.
+type uploadShown struct {
+	File, About, URL, Recipients, Status, Alert, Back string
+	Over                                              []json.RawMessage
+}
+
 // TestRecipientUploadSaysRowProblems: a recipient list uploaded from the
-// Japanese campaign page, with rows that get no token, downloads with a
-// column saying each refused row's line and reason in Japanese (the
-// browser shows no response header); the file opens in Excel (BOM, CRLF
-// although the list had LF). API clients still get X-Baton-Row-Errors.
+// Japanese campaign page answers the campaign's page as it is now, before
+// any reload: the list's count and time (it said リスト未アップロード until
+// reloaded, the answer being a download), the rows that got no token and
+// why, and a link to the tokenised list; its links still lead where they
+// did. The list downloads with a column saying each refused row's line
+// and reason in Japanese; the file opens in Excel (BOM, CRLF although the
+// list had LF). A list that cannot be read says what is wrong on the
+// campaign's page. API clients still get the CSV and X-Baton-Row-Errors.
 func TestRecipientUploadSaysRowProblems(t *testing.T) {
-	s, _ := opsStack(t, time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC))
+	s, clk := opsStack(t, time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC))
 	dir := t.TempDir()
 	list, download := filepath.Join(dir, "list.csv"), filepath.Join(dir, "download.csv")
 	os.WriteFile(list, []byte("email,name\nyamada@maker.example,山田\nnot-an-email,鈴木\n,佐藤\n"), 0o600)
 	res := opsBrowser(t, s, "upload", "START=campaigns/ops-news", "LIST="+list, "DOWNLOAD="+download)
+	var shown uploadShown
+	json.Unmarshal(res["upload"], &shown)
+	t.Logf("the page after the upload: %+v", shown)
+	jst, _ := time.LoadLocation("Asia/Tokyo")
+	listAt := clk.Now().In(jst).Format("2006年1月2日 15:04")
+	if !strings.HasSuffix(shown.URL, "/admin/campaigns/ops-news/recipients") || strings.Contains(shown.Recipients, "リスト未アップロード") ||
+		!strings.Contains(shown.Recipients, "受信者\n1\n") || !strings.Contains(shown.Recipients, "最後にアップロードしたリスト（"+listAt+"）") {
+		t.Errorf("the campaign's count right after the upload (at %s): %q", listAt, shown.Recipients)
+	}
+	for _, want := range []string{"リストをアップロードしました：1 人にトークンを付けました。", "2 行はトークンなし", `3 行目："not-an-email" はメールアドレスではありません。`, "4 行目：メールアドレスの項目がありません。", "トークン付きのリストをダウンロード"} {
+		if !strings.Contains(shown.Status, want) {
+			t.Errorf("the upload's status lacks %q: %q", want, shown.Status)
+		}
+	}
+	if shown.Alert != "" || len(shown.Over) > 0 || !strings.HasSuffix(shown.Back, "/admin/campaigns") {
+		t.Errorf("after the upload: alert %q, scrolls sideways %s, the breadcrumb led to %s", shown.Alert, shown.Over, shown.Back)
+	}
 	b, err := os.ReadFile(download)
 	if err != nil {
 		t.Fatalf("%v %s", err, res["upload"])
@@ -110,7 +138,7 @@ func TestRecipientUploadSaysRowProblems(t *testing.T) {
 	// attributes.
 	fixed := strings.Replace(strings.Replace(string(text), "not-an-email,", "suzuki@maker.example,", 1), "\r\n,佐藤,", "\r\nsato@maker.example,佐藤,", 1)
 	os.WriteFile(list, []byte(fixed), 0o600)
-	again := opsBrowser(t, s, "upload", "START=campaigns/ops-news", "LIST="+list, "DOWNLOAD="+download)
+	again := opsBrowser(t, s, "upload", "START=campaigns/ops-news", "LIST="+list, "DOWNLOAD="+download, "SHOT=-again")
 	b, _ = os.ReadFile(download)
 	rows, err = csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\ufeff")))).ReadAll()
 	if err != nil || len(rows) != 4 || strings.Join(rows[0], "|") != "email|name|baton_token|エラー内容" || rows[2][2] == "" || rows[2][3] != "" || rows[3][2] == "" || rows[3][3] != "" {
@@ -120,11 +148,23 @@ func TestRecipientUploadSaysRowProblems(t *testing.T) {
 	if err != nil || suzuki.Attributes["name"] != "鈴木" || strings.Contains(fmt.Sprint(suzuki.Attributes, suzuki.Custom), "行目") {
 		t.Fatalf("the person from the fixed row: %+v %v", suzuki, err)
 	}
+	var upload uploadShown
+	json.Unmarshal(again["upload"], &upload)
+	if !strings.Contains(upload.Status, "リストをアップロードしました：3 人にトークンを付けました。") || strings.Contains(upload.Status, "トークンなし") || !strings.Contains(upload.Recipients, "受信者\n3\n") {
+		t.Errorf("the page after the fixed list: %+v", upload)
+	}
 	// A campaign made without UTM parameters says none (it said "utm /").
-	var upload struct{ File, About string }
-	json.Unmarshal(res["upload"], &upload)
-	if upload.File != "ops-news-recipients.csv" || strings.Contains(upload.About, "utm") || !strings.Contains(upload.About, "ops-news") {
+	if shown.File != "ops-news-recipients.csv" || strings.Contains(shown.About, "utm") || !strings.Contains(shown.About, "ops-news") {
 		t.Errorf("the campaign page: %s", res["upload"])
+	}
+	// A list with no email column: the campaign's page says so by the
+	// form, in Japanese; the count stays the last good list's.
+	os.WriteFile(list, []byte("name,company\n山田,メーカー\n"), 0o600)
+	bad := opsBrowser(t, s, "upload", "START=campaigns/ops-news", "LIST="+list, "SHOT=-bad")
+	var refused uploadShown
+	json.Unmarshal(bad["upload"], &refused)
+	if !strings.HasPrefix(refused.Alert, "リストを読み込めませんでした：") || !strings.Contains(refused.Alert, "email") || refused.Status != "" || !strings.Contains(refused.Recipients, "受信者\n3\n") {
+		t.Errorf("a list without an email column: %+v", refused)
 	}
 	// The API's answer: the list's columns, the problems in the header.
 	req, _ := http.NewRequest("POST", s.URL+"/admin/recipients?campaign=ops-news", strings.NewReader("email,name\nnot-an-email,x\n"))
@@ -185,8 +225,9 @@ func TestSuggestionsPage(t *testing.T) {
 
 // TestDashboardKPIFollowsPeriod: in Tokyo, the dashboard's KPI is this
 // month's until a period is picked, then the picked months' (a lead in
-// October counted in October's KPI, seen in December), each saying the
-// days it covers. The elapsed share is rounded once, from the exact share:
+// October counted in October's KPI, seen in December), saying the days
+// it covers; a period of several months is one table, a row a month, cut
+// to the last 24 with a note. The elapsed share is rounded once, from the exact share:
 // the clock is put where rounding the API's three decimals again would
 // say one percent more. The CSV downloads name the period they cover.
 func TestDashboardKPIFollowsPeriod(t *testing.T) {
@@ -216,12 +257,16 @@ func TestDashboardKPIFollowsPeriod(t *testing.T) {
 		t.Fatal("no moment in December where rounding twice differs")
 	}
 	clk.Set(now)
-	res := opsBrowser(t, s, "dashboard", "START=", "FROM=2026-10-01", "TO=2026-10-31", "FROM2=2026-12-20", "TO2=2027-01-10")
-	var kpiNow, kpiPicked, kpiAhead struct {
+	res := opsBrowser(t, s, "dashboard", "START=", "FROM=2026-10-01", "TO=2026-10-31", "FROM2=2026-12-20", "TO2=2027-01-10", "FROM3=2024-10-01", "TO3=2027-03-31")
+	var kpiNow, kpiPicked, kpiAhead, kpiLong struct {
 		URL         string
 		Heads, Text []string
 		Over        []any
+		Tables      int
+		Months      []string
 	}
+	json.Unmarshal(res["kpiLong"], &kpiLong)
+	t.Logf("ahead: %s\nlong: %s", res["kpiAhead"], res["kpiLong"])
 	json.Unmarshal(res["kpiAhead"], &kpiAhead)
 	json.Unmarshal(res["kpiNow"], &kpiNow)
 	json.Unmarshal(res["kpiPicked"], &kpiPicked)
@@ -249,11 +294,27 @@ func TestDashboardKPIFollowsPeriod(t *testing.T) {
 	if len(kpiPicked.Over) > 0 {
 		t.Errorf("the dashboard does not fit: %v", kpiPicked.Over)
 	}
-	// A period running into January: December's KPI and January's, not
-	// begun, with no run rate (it was "behind" with 0.0).
-	if len(kpiAhead.Heads) != 2 || kpiAhead.Heads[1] != "KPI 2027-01: 目標と着地見込み" || !strings.Contains(kpiAhead.Text[1], "リード\t3\t0\t0%\t—\t—\t未開始") ||
-		!strings.Contains(kpiAhead.Text[0], "この月の営業時間の "+once+" が経過") {
+	// A period running into January: one table, a row a month: December
+	// with its run rate, January not begun, with none (it was "behind"
+	// with 0.0).
+	if len(kpiAhead.Heads) != 1 || kpiAhead.Heads[0] != "月別 KPI：目標と実績" || !strings.Contains(kpiAhead.Text[0], "\n2027-01\t— / 3 未開始\t— / 4 未開始") ||
+		!strings.Contains(kpiAhead.Text[0], "\n2026-12 "+once+" 経過\t0 / 3 0%\n着地見込み 0.0（0%）") || strings.Contains(kpiAhead.Text[0], "合計") {
 		t.Errorf("a period into months not begun: %s", res["kpiAhead"])
+	}
+	// A long period (30 months): one table of the last 24 months (it was
+	// 24 tables, one under another), saying the period was cut, with
+	// October's lead in its row and the begun months' total.
+	want := []string{}
+	for m := time.Date(2025, 4, 1, 0, 0, 0, 0, tokyo); m.Before(time.Date(2027, 4, 1, 0, 0, 0, 0, tokyo)); m = m.AddDate(0, 1, 0) {
+		want = append(want, m.Format("2006-01"))
+	}
+	if kpiLong.Tables != 1 || len(kpiLong.Heads) != 1 || strings.Join(kpiLong.Months, " ") != strings.Join(want, " ") || len(kpiLong.Over) > 0 {
+		t.Errorf("a long period: %d tables, months %q, scrolls sideways %v", kpiLong.Tables, kpiLong.Months, kpiLong.Over)
+	}
+	for _, w := range []string{"2025年4月1日〜2027年3月31日（JST）の各月の実績", "選んだ期間は 30 か月あります。KPI は直近の 24 か月を表示しています。", "\n2026-10\t1 / 3 33%\t0 / 4 0%\n", "\n合計 開始済みの 21 か月\t1 / 63 2%\t0 / 84 0%"} {
+		if len(kpiLong.Text) != 1 || !strings.Contains(kpiLong.Text[0], w) {
+			t.Errorf("the long period's KPI lacks %q: %q", w, kpiLong.Text)
+		}
 	}
 	var files map[string]string
 	json.Unmarshal(res["files"], &files)

@@ -23,8 +23,8 @@ import (
 
 // TestWorkspaceInChromium is the workspace's "done when", in Chromium: a
 // marketer creates a campaign and its tracked links in the form, uploads
-// the recipient list (Shift_JIS, as Excel saves it) and gets the tokenised
-// CSV as a download; the recipients click (one person, one scanner) and
+// the recipient list (Shift_JIS, as Excel saves it), sees the campaign's
+// page say the list's count at once and downloads the tokenised CSV from it; the recipients click (one person, one scanner) and
 // Apple Mail Privacy Protection fetches the pixel; the marketer reads the
 // report and opens the person who clicked; sales opens the MQL from the
 // list and sees why and what the person did. Every page fits 1,280 and
@@ -102,6 +102,12 @@ func TestWorkspaceInChromium(t *testing.T) {
 	json.Unmarshal(res["created"], &created)
 	if !strings.HasSuffix(created.URL, "/admin/campaigns/nov-news?m=created") || !strings.Contains(created.Note, "Campaign created") || len(created.Tracked) != 3 || created.Tracked[2][2] != "honeypot" {
 		t.Fatalf("created: %s", res["created"])
+	}
+	var uploaded struct{ URL, Status, Stats string }
+	json.Unmarshal(res["uploaded"], &uploaded)
+	if !strings.HasSuffix(uploaded.URL, "/admin/campaigns/nov-news/recipients") || !strings.HasPrefix(uploaded.Status, "List uploaded: 2 recipients got a token.") ||
+		!strings.HasPrefix(uploaded.Stats, "Recipients\n2\nin the last list uploaded") || strings.Contains(uploaded.Stats, "no list uploaded yet") {
+		t.Errorf("the page the upload answered: %s", res["uploaded"])
 	}
 	var badForm struct{ Alert, Kept string }
 	json.Unmarshal(res["badForm"], &badForm)

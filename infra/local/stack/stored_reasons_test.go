@@ -1,0 +1,72 @@
+package stack_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/infra/local/stack"
+	"github.com/baton-hq/baton/internal/account"
+	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// TestStoredMQAReasonOnePrecision: an MQA stored before scores were said
+// to one decimal ("account score 52.25") reads on the account's page, in
+// English and in Japanese, as the score beside it does (52.3); the
+// stored reason stays as written (the API answers the history).
+func TestStoredMQAReasonOnePrecision(t *testing.T) {
+	clk := clock.NewManual(time.Date(2026, 11, 16, 1, 0, 0, 0, time.UTC))
+	s := stack.ForTestClock(t, nil, clk.Now)
+	resp, err := http.Post(s.URL+"/e", "text/plain", strings.NewReader(`{"type":"form_submit","messageId":"old-mqa-f","anonymousId":"v-old-mqa","properties":{"url":"https://www.example.com/contact","form":{"id":"contact"},"fields":{"email":"yamada@kaisha-old.example","name":"山田 太郎","company":"株式会社オールド"}}}`))
+	if err != nil || resp.StatusCode != 204 {
+		t.Fatalf("POST /e: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	settle(t, s)
+	code, b := do(t, "GET", s.URL+"/admin/accounts", token, "")
+	var listed struct{ Accounts []account.Account }
+	if code != 200 || json.Unmarshal(b, &listed) != nil || len(listed.Accounts) != 1 {
+		t.Fatalf("accounts: %d %s", code, b)
+	}
+	a := listed.Accounts[0]
+	old := account.MQA{ID: a.ID + "-q1-20251001000000", Account: a.ID, Name: a.Name, N: 1, At: clk.Now().AddDate(0, -1, 0), Condition: "buying-group-active",
+		Score: 52.25, Behaviour: 40.25, Fit: 12, Reasons: []string{"2 people active within 14 days (at least 2)", "account score 52.25"}}
+	it, err := old.Item()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.App.Table.Put(t.Context(), it, table.NotExists); err != nil {
+		t.Fatal(err)
+	}
+	page := func(lang string) string {
+		t.Helper()
+		req, _ := http.NewRequest("GET", s.URL+"/admin/accounts/"+a.ID, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Accept", "text/html")
+		req.Header.Set("Accept-Language", lang)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 {
+			t.Fatalf("account page: %d %s", resp.StatusCode, body)
+		}
+		return string(body)
+	}
+	if en := page("en"); !strings.Contains(en, "account score 52.3</div>") || strings.Contains(en, "52.25") {
+		t.Errorf("English account page: the stored reason not at one decimal:\n%s", en)
+	}
+	if ja := page("ja"); !strings.Contains(ja, "アカウントスコア 52.3</div>") || strings.Contains(ja, "52.25") {
+		t.Errorf("Japanese account page: the stored reason not at one decimal:\n%s", ja)
+	}
+	code, b = do(t, "GET", s.URL+"/admin/accounts/"+a.ID, token, "")
+	if code != 200 || !strings.Contains(string(b), `"account score 52.25"`) {
+		t.Errorf("the API's stored MQA: %d %s", code, b)
+	}
+}
