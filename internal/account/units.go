@@ -131,6 +131,9 @@ var rooms = []string{"経営企画", "事業企画", "社長", "秘書", "広報
 var (
 	fusedUnit *regexp.Regexp // a unit phrase after a leading legal form
 	placeUnit *regexp.Regexp // a unit phrase with no legal form: it starts with a place
+	// The same, ending in a store (株式会社バトン新宿三丁目店): tried only
+	// on a name ending in a store's 店, so other names pay nothing for it.
+	fusedStore, placeStore *regexp.Regexp
 	// beforeStore are the runes a store's 店 can follow (a place's last,
 	// 丁目, 駅前, 東口, 2号 ...): 百貨店 or 工務店 need no pattern tried.
 	beforeStore = map[rune]bool{}
@@ -157,8 +160,10 @@ func init() {
 	// or 本店 (新宿三丁目店, 渋谷駅前店, 池袋東口店, 梅田2号店, 銀座本店).
 	storeAt := append(append([]string{}, storePlaces...), places...)
 	store := `(?:` + alt(storeAt) + `(?:都|道|府|県|市)?(?:` + num + `丁目)?(?:駅前|駅ビル|駅|駅?(?:東|西|南|北|中央)口)?(?:` + num + `号)?本?店)`
-	fusedUnit = regexp.MustCompile(`^(?:` + place + `|` + store + `|` + dept + `|` + numbered + `)+$`)
-	placeUnit = regexp.MustCompile(`^(?:` + place + `|` + store + `)(?:` + place + `|` + store + `|` + dept + `|` + numbered + `)*$`)
+	fusedUnit = regexp.MustCompile(`^(?:` + place + `|` + dept + `|` + numbered + `)+$`)
+	placeUnit = regexp.MustCompile(`^` + place + `(?:` + place + `|` + dept + `|` + numbered + `)*$`)
+	fusedStore = regexp.MustCompile(`^(?:` + place + `|` + dept + `|` + numbered + `)*` + store + `$`)
+	placeStore = regexp.MustCompile(`^(?:` + place + `(?:` + place + `|` + dept + `|` + numbered + `)*)?` + store + `$`)
 	for _, p := range storeAt {
 		r, _ := utf8.DecodeLastRuneInString(p)
 		beforeStore[r] = true
@@ -199,9 +204,9 @@ func dropUnits(s string) string {
 		if i := enBranch(s, 0); i >= 0 && keeps(s[:i], 2) {
 			return s[:i]
 		}
-		return cutFused(s, 0, placeUnit, keeps)
+		return cutFused(s, 0, placeUnit, placeStore, keeps)
 	case plainKey(s[:start]) != "": // the name, then the form
-		if unitTail(s[end:]) && keeps(s[:end], 1) {
+		if (unitTail(s[end:]) || storeTail(s[end:])) && keeps(s[:end], 1) {
 			return s[:end]
 		}
 		return s
@@ -209,7 +214,7 @@ func dropUnits(s string) string {
 		if i := enBranch(s, end); i >= 0 && keeps(s[:i], 2) {
 			return s[:i]
 		}
-		return cutFused(s, end, fusedUnit, keeps)
+		return cutFused(s, end, fusedUnit, fusedStore, keeps)
 	}
 }
 
@@ -284,8 +289,8 @@ func wordSpans(s string) [][2]int {
 func notWord(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
 
 // unitTail reports whether the text after a legal form names a unit: it
-// ends in a unit's name (大阪営業所, 東京支店 営業部, Tokyo Branch) or in 店
-// after what can end a store's place (新宿三丁目店), not 倶楽部.
+// ends in a unit's name (大阪営業所, 東京支店 営業部, Tokyo Branch), not
+// 倶楽部.
 func unitTail(tail string) bool {
 	t := strings.TrimRightFunc(tail, notWord)
 	if t == "" || strings.HasSuffix(t, "倶楽部") {
@@ -296,21 +301,44 @@ func unitTail(tail string) bool {
 			return true
 		}
 	}
-	if before, ok := strings.CutSuffix(t, "店"); ok { // a store's, not 書店's
-		r, _ := utf8.DecodeLastRuneInString(before)
-		return beforeStore[r]
-	}
 	ws := wordSpans(t)
 	return len(ws) > 0 && enUnits[t[ws[len(ws)-1][0]:]]
 }
 
-// cutFused drops the longest tail of s after from that unit matches and
-// that leaves at least two characters of name; s when there is none.
-func cutFused(s string, from int, unit *regexp.Regexp, keeps func(string, int) bool) string {
+// storeTail reports whether tail ends in 店 after what can end a store's
+// place (新宿三丁目店, 渋谷駅前店), not after a trade (百貨店, 書店).
+func storeTail(tail string) bool {
+	before, ok := strings.CutSuffix(strings.TrimRightFunc(tail, notWord), "店")
+	r, _ := utf8.DecodeLastRuneInString(before)
+	return ok && beforeStore[r]
+}
+
+// cutFused drops the longest tail of s after from that unit (or store, for
+// a name ending in a store's 店) matches and that leaves at least two
+// characters of name; s when there is none.
+func cutFused(s string, from int, unit, store *regexp.Regexp, keeps func(string, int) bool) string {
 	t := strings.TrimRightFunc(s, notWord)
-	if len(t) < from || !unitTail(t[from:]) { // the cheap test first
+	if len(t) < from {
 		return s
 	}
+	// The cheap tests first; a name ending in 本店 may be either
+	// (銀座本店, 東京第二本店).
+	if storeTail(t[from:]) {
+		if i, ok := cutTail(t, from, store, keeps); ok {
+			return t[:i]
+		}
+	}
+	if unitTail(t[from:]) {
+		if i, ok := cutTail(t, from, unit, keeps); ok {
+			return t[:i]
+		}
+	}
+	return s
+}
+
+// cutTail is where the longest tail of t after from that re matches
+// starts, when it leaves at least two characters of name.
+func cutTail(t string, from int, re *regexp.Regexp, keeps func(string, int) bool) (int, bool) {
 	// Only the last maxUnitRunes runes can be the unit.
 	i := len(t)
 	for n := 0; i > from && n < maxUnitRunes; n++ {
@@ -318,11 +346,11 @@ func cutFused(s string, from int, unit *regexp.Regexp, keeps func(string, int) b
 		i -= size
 	}
 	for i < len(t) {
-		if unit.MatchString(t[i:]) && keeps(t[:i], 2) {
-			return t[:i]
+		if re.MatchString(t[i:]) && keeps(t[:i], 2) {
+			return i, true
 		}
 		_, size := utf8.DecodeRuneInString(t[i:])
 		i += size
 	}
-	return s
+	return 0, false
 }
