@@ -14,7 +14,8 @@ import (
 // many real names end in such words (本田技研工業, 東京海上日動火災保険,
 // 株式会社本田技術研究所, 株式会社虎屋本店, センター株式会社).
 //
-//   - After a space: a short trailing word ending in a unit's name (orgUnit).
+//   - After a space: a short trailing word ending in a unit's name (orgUnit),
+//     or a store (梅田店).
 //   - After the legal form, when the name comes before it (バトン株式会社
 //     大阪営業所, Baton Inc. Tokyo Branch): the text after the form, when it
 //     ends in a unit's name (unitTail). The legal form marks where the name
@@ -134,6 +135,7 @@ var (
 	// The same, ending in a store (株式会社バトン新宿三丁目店): tried only
 	// on a name ending in a store's 店, so other names pay nothing for it.
 	fusedStore, placeStore *regexp.Regexp
+	storeWord              *regexp.Regexp // a store after a space (株式会社バトン 関西支社 梅田店)
 	// beforeStore are the runes a store's 店 can follow (a place's last,
 	// 丁目, 駅前, 東口, 2号 ...): 百貨店 or 工務店 need no pattern tried.
 	beforeStore = map[rune]bool{}
@@ -163,6 +165,7 @@ func init() {
 	fusedUnit = regexp.MustCompile(`^(?:` + place + `|` + dept + `|` + numbered + `)+$`)
 	placeUnit = regexp.MustCompile(`^` + place + `(?:` + place + `|` + dept + `|` + numbered + `)*$`)
 	fusedStore = regexp.MustCompile(`^(?:` + place + `|` + dept + `|` + numbered + `)*` + store + `$`)
+	storeWord = regexp.MustCompile(`^` + store + `$`)
 	placeStore = regexp.MustCompile(`^(?:` + place + `(?:` + place + `|` + dept + `|` + numbered + `)*)?` + store + `$`)
 	for _, p := range storeAt {
 		r, _ := utf8.DecodeLastRuneInString(p)
@@ -191,7 +194,7 @@ func dropUnits(s string) string {
 	}
 	words := strings.Fields(s)
 	n := len(words)
-	for n > 1 && orgUnit(words[n-1]) {
+	for n > 1 && (orgUnit(words[n-1]) || storeTail(words[n-1]) && storeWord.MatchString(words[n-1])) {
 		n--
 	}
 	s = strings.Join(words, " ")
