@@ -108,6 +108,8 @@ func TestStoresBranchesAndHeadOffices(t *testing.T) {
 		{"バトン(株) 渋谷駅前店", "バトン"}, {"バトン梅田2号店", "バトン"},
 		{"株式会社バトン 関西支社 梅田店", "バトン"}, {"株式会社バトン(新宿店)", "バトン"}, {"バトン株式会社（新宿三丁目店）", "バトン"},
 		{"株式会社 紀伊國屋書店 新宿本店", "紀伊國屋書店"},
+		// a franchise store written under its brand joins the brand (docs/accounts.md)
+		{"ファミリーマート新宿三丁目店", "ファミリーマート"},
 		// English: a place (and a qualifier) before Branch, Office ..., no legal form needed
 		{"Baton Tokyo Branch", "baton"}, {"Baton, Inc. Osaka Office", "baton"}, {"Baton Inc. Osaka Office", "baton"},
 		{"Baton Osaka Office", "baton"}, {"BATON TOKYO BRANCH", "baton"}, {"Ｂａｔｏｎ Ｔｏｋｙｏ Ｂｒａｎｃｈ", "baton"},
