@@ -14,7 +14,8 @@ import (
 // many real names end in such words (本田技研工業, 東京海上日動火災保険,
 // 株式会社本田技術研究所, 株式会社虎屋本店, センター株式会社).
 //
-//   - After a space: a short trailing word ending in a unit's name (orgUnit).
+//   - After a space: a short trailing word ending in a unit's name (orgUnit),
+//     or a store (梅田店).
 //   - After the legal form, when the name comes before it (バトン株式会社
 //     大阪営業所, Baton Inc. Tokyo Branch): the text after the form, when it
 //     ends in a unit's name (unitTail). The legal form marks where the name
@@ -26,6 +27,16 @@ import (
 //     ヤクルト本社 is a name).
 //   - Without a legal form: only a place and a unit (横浜銀行東京支店,
 //     placeUnit); a department name alone proves nothing there.
+//   - A store is a place and 店 (新宿三丁目店, 渋谷駅前店, 梅田2号店), so
+//     百貨店, 書店, 工務店 or 東京飯店 stay: what comes before their 店 is
+//     a trade, not a place.
+//   - English, with or without a legal form: a place (and Head, Sales ...)
+//     before Branch, Office, Plant, HQ ... (Baton Tokyo Branch, enBranch);
+//     Branch Capital or Tokyo Office Supply stay.
+//   - A place and 本社 is a head office (株式会社バトン東京本社). Where it
+//     is a company of its own (株式会社読売新聞東京本社, 大阪本社) it is one
+//     of the group's regional companies, which a sales team works as one
+//     account; グループ本社, the holding company, stays a name.
 //
 // A drop never empties the key nor leaves fewer than two characters of a
 // fused name (株式会社東京支店 stays), and the key of what is left is
@@ -68,6 +79,44 @@ var places = []string{
 	"中部", "中京", "近畿", "関西", "京阪神", "阪神", "中国", "四国", "九州", "南九州", "山陰", "山陽", "海外",
 }
 
+// storePlaces name stores only (銀座店), not branches: several are
+// surnames (上野, 町田), and 山田上野事務所 is a firm.
+var storePlaces = []string{
+	"銀座", "六本木", "赤坂", "表参道", "原宿", "秋葉原", "上野", "有楽町", "新橋", "恵比寿", "吉祥寺", "立川", "町田",
+	"八王子", "大宮", "心斎橋", "天王寺", "三宮",
+}
+
+// enUnitsAlone are the English units that name a branch even with no legal
+// form before them, after a place (Baton Tokyo Branch); group, team, center
+// or lab there may be the company's own name (Acme Tokyo Group).
+var enUnitsAlone = map[string]bool{
+	"branch": true, "office": true, "plant": true, "factory": true, "headquarters": true, "hq": true,
+}
+
+// enQualifiers may stand between the place and the unit (Tokyo Head
+// Office, Osaka Sales Office, Tokyo Branch Office).
+var enQualifiers = map[string]bool{
+	"head": true, "main": true, "sales": true, "regional": true, "representative": true, "liaison": true,
+	"branch": true, "area": true,
+}
+
+// enPlaces are English place names a branch is named by: Japan's major
+// cities and regions, Japan itself (a foreign company's Japan Branch) and
+// the world's business cities. Not prefectures that are common surnames
+// (Yamaguchi, Ishikawa, Miyazaki ...: Sato Yamaguchi Office is a firm).
+var enPlaces = map[string]bool{
+	"tokyo": true, "osaka": true, "nagoya": true, "yokohama": true, "kyoto": true, "kobe": true, "fukuoka": true,
+	"sapporo": true, "sendai": true, "hiroshima": true, "kitakyushu": true, "hokkaido": true, "okinawa": true,
+	"kansai": true, "kanto": true, "kyushu": true, "tohoku": true, "chubu": true, "shikoku": true, "hokuriku": true,
+	"japan": true, "asia": true, "apac": true, "emea": true, "europe": true, "americas": true,
+	"london": true, "paris": true, "berlin": true, "munich": true, "frankfurt": true, "amsterdam": true,
+	"singapore": true, "shanghai": true, "beijing": true, "shenzhen": true, "seoul": true, "taipei": true,
+	"sydney": true, "melbourne": true, "bangkok": true, "jakarta": true, "manila": true, "mumbai": true,
+	"bangalore": true, "delhi": true, "toronto": true, "chicago": true, "boston": true, "seattle": true,
+	"new york": true, "hong kong": true, "los angeles": true, "san francisco": true, "san jose": true,
+	"san diego": true, "silicon valley": true, "kuala lumpur": true, "asia pacific": true,
+}
+
 // functions are what a department does (営業部, 情報システム部). Not 企画,
 // 設計 or デザイン, which end small firms' names (山田企画, 山田設計室).
 var functions = []string{
@@ -83,6 +132,13 @@ var rooms = []string{"経営企画", "事業企画", "社長", "秘書", "広報
 var (
 	fusedUnit *regexp.Regexp // a unit phrase after a leading legal form
 	placeUnit *regexp.Regexp // a unit phrase with no legal form: it starts with a place
+	// The same, ending in a store (株式会社バトン新宿三丁目店): tried only
+	// on a name ending in a store's 店, so other names pay nothing for it.
+	fusedStore, placeStore *regexp.Regexp
+	storeWord              *regexp.Regexp // a store after a space (株式会社バトン 関西支社 梅田店)
+	// beforeStore are the runes a store's 店 can follow (a place's last,
+	// 丁目, 駅前, 東口, 2号 ...): 百貨店 or 工務店 need no pattern tried.
+	beforeStore = map[rune]bool{}
 )
 
 func init() {
@@ -102,8 +158,22 @@ func init() {
 	dept := `(?:(?:第` + num + `)?(?:` + alt(functions) + `(?:` + ord + `?(?:事業本部|事業部|統括部|本部|部|課)|` + ord + `(?:グループ|チーム|室))|` + alt(rooms) + `室))`
 	place := `(?:` + alt(places) + `(?:都|道|府|県|市)?(?:地区|地域|エリア|ブロック)?` + ord + `?(?:` + dept + `|` + branch + `))`
 	numbered := `(?:第` + num + `(?:` + branch + `|部|課|室|グループ|チーム))`
+	// A store: a place, its 丁目, station or exit, or a number, then 店
+	// or 本店 (新宿三丁目店, 渋谷駅前店, 池袋東口店, 梅田2号店, 銀座本店).
+	storeAt := append(append([]string{}, storePlaces...), places...)
+	store := `(?:` + alt(storeAt) + `(?:都|道|府|県|市)?(?:` + num + `丁目)?(?:駅前|駅ビル|駅|駅?(?:東|西|南|北|中央)口)?(?:` + num + `号)?本?店)`
 	fusedUnit = regexp.MustCompile(`^(?:` + place + `|` + dept + `|` + numbered + `)+$`)
 	placeUnit = regexp.MustCompile(`^` + place + `(?:` + place + `|` + dept + `|` + numbered + `)*$`)
+	fusedStore = regexp.MustCompile(`^(?:` + place + `|` + dept + `|` + numbered + `)*` + store + `$`)
+	storeWord = regexp.MustCompile(`^` + store + `$`)
+	placeStore = regexp.MustCompile(`^(?:` + place + `(?:` + place + `|` + dept + `|` + numbered + `)*)?` + store + `$`)
+	for _, p := range storeAt {
+		r, _ := utf8.DecodeLastRuneInString(p)
+		beforeStore[r] = true
+	}
+	for _, r := range "都道府県市目前駅ル口号" {
+		beforeStore[r] = true
+	}
 }
 
 // maxUnitRunes bounds the tail tried as a fused unit: longer is no unit
@@ -124,7 +194,7 @@ func dropUnits(s string) string {
 	}
 	words := strings.Fields(s)
 	n := len(words)
-	for n > 1 && orgUnit(words[n-1]) {
+	for n > 1 && (orgUnit(words[n-1]) || storeTail(words[n-1]) && storeWord.MatchString(words[n-1])) {
 		n--
 	}
 	s = strings.Join(words, " ")
@@ -134,15 +204,48 @@ func dropUnits(s string) string {
 	start, end := lastForm(s)
 	switch {
 	case end < 0:
-		return cutFused(s, 0, placeUnit, keeps)
+		if i := enBranch(s, 0); i >= 0 && keeps(s[:i], 2) {
+			return s[:i]
+		}
+		return cutFused(s, 0, placeUnit, placeStore, keeps)
 	case plainKey(s[:start]) != "": // the name, then the form
-		if unitTail(s[end:]) && keeps(s[:end], 1) {
+		if (unitTail(s[end:]) || storeTail(s[end:])) && keeps(s[:end], 1) {
 			return s[:end]
 		}
 		return s
 	default: // the form, then the name
-		return cutFused(s, end, fusedUnit, keeps)
+		if i := enBranch(s, end); i >= 0 && keeps(s[:i], 2) {
+			return s[:i]
+		}
+		return cutFused(s, end, fusedUnit, fusedStore, keeps)
 	}
+}
+
+// enBranch is where an English place and unit ending s after from start
+// (Tokyo Branch, New York Head Office, Japan Branch); -1 when s ends in
+// none, or nothing but "the" would be left of the name.
+func enBranch(s string, from int) int {
+	ws := wordSpans(s[from:])
+	word := func(i int) string { return s[from+ws[i][0] : from+ws[i][1]] }
+	i := len(ws) - 1
+	if i < 2 || !enUnitsAlone[word(i)] {
+		return -1
+	}
+	for q := 0; q < 2 && i > 1 && enQualifiers[word(i-1)]; q++ {
+		i--
+	}
+	switch {
+	case i >= 3 && enPlaces[word(i-2)+" "+word(i-1)]:
+		i -= 2
+	case enPlaces[word(i-1)]:
+		i--
+	default:
+		return -1
+	}
+	if i == 0 || i == 1 && word(0) == "the" {
+		return -1
+	}
+	return from + ws[i][0]
 }
 
 // lastForm is where the last legal form of s is (Japanese, or an English
@@ -205,13 +308,40 @@ func unitTail(tail string) bool {
 	return len(ws) > 0 && enUnits[t[ws[len(ws)-1][0]:]]
 }
 
-// cutFused drops the longest tail of s after from that unit matches and
-// that leaves at least two characters of name; s when there is none.
-func cutFused(s string, from int, unit *regexp.Regexp, keeps func(string, int) bool) string {
+// storeTail reports whether tail ends in 店 after what can end a store's
+// place (新宿三丁目店, 渋谷駅前店), not after a trade (百貨店, 書店).
+func storeTail(tail string) bool {
+	before, ok := strings.CutSuffix(strings.TrimRightFunc(tail, notWord), "店")
+	r, _ := utf8.DecodeLastRuneInString(before)
+	return ok && beforeStore[r]
+}
+
+// cutFused drops the longest tail of s after from that unit (or store, for
+// a name ending in a store's 店) matches and that leaves at least two
+// characters of name; s when there is none.
+func cutFused(s string, from int, unit, store *regexp.Regexp, keeps func(string, int) bool) string {
 	t := strings.TrimRightFunc(s, notWord)
-	if len(t) < from || !unitTail(t[from:]) { // the cheap test first
+	if len(t) < from {
 		return s
 	}
+	// The cheap tests first; a name ending in 本店 may be either
+	// (銀座本店, 東京第二本店).
+	if storeTail(t[from:]) {
+		if i, ok := cutTail(t, from, store, keeps); ok {
+			return t[:i]
+		}
+	}
+	if unitTail(t[from:]) {
+		if i, ok := cutTail(t, from, unit, keeps); ok {
+			return t[:i]
+		}
+	}
+	return s
+}
+
+// cutTail is where the longest tail of t after from that re matches
+// starts, when it leaves at least two characters of name.
+func cutTail(t string, from int, re *regexp.Regexp, keeps func(string, int) bool) (int, bool) {
 	// Only the last maxUnitRunes runes can be the unit.
 	i := len(t)
 	for n := 0; i > from && n < maxUnitRunes; n++ {
@@ -219,11 +349,11 @@ func cutFused(s string, from int, unit *regexp.Regexp, keeps func(string, int) b
 		i -= size
 	}
 	for i < len(t) {
-		if unit.MatchString(t[i:]) && keeps(t[:i], 2) {
-			return t[:i]
+		if re.MatchString(t[i:]) && keeps(t[:i], 2) {
+			return i, true
 		}
 		_, size := utf8.DecodeRuneInString(t[i:])
 		i += size
 	}
-	return s
+	return 0, false
 }

@@ -74,9 +74,9 @@ func TestNamesEndingInUnitWords(t *testing.T) {
 		"東京": "東京", "株式会社東京": "東京", "北海道": "北海道", "東京支店": "東京支店", "株式会社東京支店": "東京支店",
 		"株式会社 東京支店": "東京支店", "株式会社 営業部": "営業部", "中部支社": "中部支社", "九州センター": "九州センター",
 		"株式会社東京センター": "東京センター", "株式会社山口本店": "山口本店", "株式会社丸山口本店": "丸山口本店", "新東京工場": "新東京工場",
-		"株式会社営業部": "営業部", "株式会社バトン新宿三丁目店": "バトン新宿三丁目店", "株式会社第二工場": "第二工場",
+		"株式会社営業部": "営業部", "株式会社第二工場": "第二工場",
 		// English: only after a legal form that is no ordinary word
-		"Plan K Design Office": "plandesignoffice", "Acme Group": "acmegroup", "Baton Tokyo Branch": "batontokyobranch",
+		"Plan K Design Office": "plandesignoffice", "Acme Group": "acmegroup",
 		"Acme Inc.": "acme", "Inc Corp Tokyo Branch": "tokyobranch", "Research Center Inc.": "researchcenter",
 	} {
 		if got := CompanyKey(name); got != want {
@@ -89,5 +89,78 @@ func TestNamesEndingInUnitWords(t *testing.T) {
 		if k := CompanyKey(n); k == full || !strings.HasPrefix(full, k) {
 			t.Errorf("CompanyKey(%q) = %q: not a shorter start of %q", n, k, full)
 		}
+	}
+}
+
+// TestStoresBranchesAndHeadOffices: the names 名寄せ missed before, each
+// with the company's own name it must share a key with (a store: a place
+// and 店; an English place and Branch or Office with or without a legal
+// form; a place and 本社), and names that merely end in 店, 本社, Branch or
+// Office, which keep their whole key.
+func TestStoresBranchesAndHeadOffices(t *testing.T) {
+	for _, c := range []struct{ name, key string }{
+		// a store: a place, maybe a 丁目, a station's exit or a number, then 店
+		{"株式会社バトン新宿三丁目店", "バトン"}, {"株式会社バトン新宿店", "バトン"}, {"株式会社バトン 新宿店", "バトン"},
+		{"株式会社バトン銀座店", "バトン"}, {"株式会社バトン渋谷駅前店", "バトン"}, {"株式会社バトン池袋東口店", "バトン"},
+		{"株式会社バトン梅田2号店", "バトン"}, {"株式会社バトン札幌駅店", "バトン"}, {"株式会社バトン大阪府店", "バトン"},
+		{"株式会社バトン銀座本店", "バトン"}, {"株式会社バトン東京第二本店", "バトン"}, {"株式会社バトン熊本店", "バトン"}, {"バトン株式会社新宿三丁目店", "バトン"}, {"バトン(株) 新宿三丁目店", "バトン"},
+		{"バトン新宿三丁目店", "バトン"}, {"バトン 新宿店", "バトン"}, {"株式会社ﾊﾞﾄﾝ新宿３丁目店", "バトン"},
+		{"バトン(株) 渋谷駅前店", "バトン"}, {"バトン梅田2号店", "バトン"},
+		{"株式会社バトン 関西支社 梅田店", "バトン"}, {"株式会社バトン(新宿店)", "バトン"}, {"バトン株式会社（新宿三丁目店）", "バトン"},
+		{"株式会社 紀伊國屋書店 新宿本店", "紀伊國屋書店"},
+		// a franchise store written under its brand joins the brand (docs/accounts.md)
+		{"ファミリーマート新宿三丁目店", "ファミリーマート"},
+		// English: a place (and a qualifier) before Branch, Office ..., no legal form needed
+		{"Baton Tokyo Branch", "baton"}, {"Baton, Inc. Osaka Office", "baton"}, {"Baton Inc. Osaka Office", "baton"},
+		{"Baton Osaka Office", "baton"}, {"BATON TOKYO BRANCH", "baton"}, {"Ｂａｔｏｎ Ｔｏｋｙｏ Ｂｒａｎｃｈ", "baton"},
+		{"Baton - Tokyo Branch", "baton"}, {"Baton (Tokyo Branch)", "baton"}, {"Baton Japan Branch", "baton"},
+		{"Baton New York Office", "baton"}, {"Baton Tokyo Head Office", "baton"}, {"Baton Osaka Sales Office", "baton"},
+		{"Baton Kyushu Plant", "baton"}, {"Baton Asia Pacific HQ", "baton"}, {"株式会社Baton Tokyo Branch", "baton"},
+		{"Baton Solutions Tokyo Branch", "batonsolutions"}, {"バトン Tokyo Branch", "バトン"},
+		{"Baton New York Head Office", "baton"}, {"株式会社Baton Osaka Office", "baton"}, {"Baton Tokyo Branch Office", "baton"},
+		// a place and 本社: a company's head office in a place (below)
+		{"株式会社バトン東京本社", "バトン"}, {"株式会社読売新聞東京本社", "読売新聞"}, {"株式会社読売新聞大阪本社", "読売新聞"},
+		{"読売新聞東京本社", "読売新聞"},
+
+		// names that end in 店: a kind of shop or business, not a store's place
+		{"株式会社大丸松坂屋百貨店", "大丸松坂屋百貨店"}, {"株式会社阪神百貨店", "阪神百貨店"}, {"株式会社紀伊國屋書店", "紀伊國屋書店"},
+		{"株式会社山田商店", "山田商店"}, {"株式会社山田工務店", "山田工務店"}, {"株式会社東京飯店", "東京飯店"}, {"東京飯店", "東京飯店"},
+		{"株式会社大阪屋商店", "大阪屋商店"}, {"株式会社博報堂DYメディアパートナーズ", "博報堂dyメディアパートナーズ"},
+		{"株式会社電通東日本", "電通東日本"}, {"株式会社東京一番店", "東京一番店"}, {"株式会社横浜中華街店", "横浜中華街店"},
+		{"株式会社ファミリーマート", "ファミリーマート"}, {"ファミリーマート", "ファミリーマート"}, {"株式会社ローソンストア100", "ローソンストア100"},
+		{"株式会社新宿店", "新宿店"}, {"株式会社 新宿店", "新宿店"}, {"株式会社丸新宿店", "丸新宿店"}, {"新宿三丁目店", "新宿三丁目店"}, {"株式会社銀座", "銀座"},
+		// a district that is also a surname names stores only: 山田上野事務所
+		// is a firm (so 上野支店 is a miss)
+		{"山田上野事務所", "山田上野事務所"}, {"株式会社バトン上野支店", "バトン上野支店"}, {"株式会社バトン上野店", "バトン"},
+		// places the rule does not know: the misses docs/accounts.md names
+		{"株式会社バトン自由が丘店", "バトン自由が丘店"}, {"Baton Yokosuka Office", "batonyokosukaoffice"},
+		// names that end in 本社: the name (ヤクルト), a holding company (グループ本社)
+		{"株式会社ヤクルト本社", "ヤクルト本社"}, {"株式会社読売新聞グループ本社", "読売新聞グループ本社"},
+		{"株式会社ハウス食品グループ本社", "ハウス食品グループ本社"}, {"株式会社東京本社", "東京本社"}, {"株式会社丸東京本社", "丸東京本社"},
+		// English names that end in, or begin with, a unit's word
+		{"Branch Capital Inc.", "branchcapital"}, {"Branch", "branch"}, {"Tokyo Branch", "tokyobranch"}, {"Osaka Office", "osakaoffice"},
+		{"The Tokyo Office", "thetokyooffice"}, {"Japan Post Office", "japanpostoffice"}, {"Tokyo Office Supply", "tokyoofficesupply"},
+		{"Head Office Tokyo", "headofficetokyo"}, {"Plan K Design Office", "plandesignoffice"}, {"Kawasaki Heavy Industries Plant", "kawasakiheavyindustriesplant"},
+		{"Yamaguchi Office", "yamaguchioffice"}, {"Sato Yamaguchi Office", "satoyamaguchioffice"}, {"Acme Tokyo Group", "acmetokyogroup"},
+		{"Tokyo Office Inc.", "tokyooffice"}, {"A Tokyo Branch", "atokyobranch"},
+	} {
+		if got := CompanyKey(c.name); got != c.key {
+			t.Errorf("CompanyKey(%q) = %q, want %q", c.name, got, c.key)
+		}
+	}
+}
+
+// BenchmarkCompanyKey: a key worked out for each person at each refresh,
+// names with a unit (fused, a store, English) and without.
+func BenchmarkCompanyKey(b *testing.B) {
+	for _, c := range []struct{ name, company string }{
+		{"plain", "株式会社アクメテクノロジー"}, {"fused_branch", "株式会社バトン東京支店"},
+		{"store", "株式会社バトン新宿三丁目店"}, {"trade_store", "株式会社大丸松坂屋百貨店"}, {"english", "Baton Tokyo Branch"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				_ = CompanyKey(c.company)
+			}
+		})
 	}
 }

@@ -380,13 +380,16 @@ func TestAccountFollowsSalesOutcome(t *testing.T) {
 	}
 }
 
-// TestBranchesJoinTheCompany: people who write their branch or department
-// into the company name, with or without a space (株式会社バトン東京支店,
-// バトン株式会社大阪営業所, 株式会社バトン営業部 ...), are the company's
-// account, found by its name key alone (free mail) or bringing their own
-// corporate domain to it; companies whose names merely end in such words
-// (大阪ガス, 本田技術研究所, センター株式会社) keep their own accounts under
-// their whole names.
+// TestBranchesJoinTheCompany: people who write their branch, department or
+// store into the company name, with or without a space (株式会社バトン東京支店,
+// バトン株式会社大阪営業所, 株式会社バトン営業部, 株式会社バトン新宿三丁目店,
+// Baton Tokyo Branch ...), are the company's account, found by its name key
+// alone (free mail) or bringing their own corporate domain to it; the
+// regional 本社 companies of one group (読売新聞東京本社, 大阪本社) are one
+// account, the group's holding company another; companies whose names
+// merely end in such words (大阪ガス, 本田技術研究所, センター株式会社,
+// 大丸松坂屋百貨店, Branch Capital) keep their own accounts under their whole
+// names.
 func TestBranchesJoinTheCompany(t *testing.T) {
 	s := stack.ForTest(t, nil)
 	const tok = "test-admin-token-0123456789"
@@ -404,6 +407,17 @@ func TestBranchesJoinTheCompany(t *testing.T) {
 		"c2@yahoo.co.jp":    "株式会社東京支店",
 		"c3@ezweb.ne.jp":    "中部電力",
 		"c4@softbank.ne.jp": "株式会社 東京海上日動火災保険",
+		// a store, English branches and offices, regional 本社 companies
+		"b8@gmail.com":   "株式会社バトン新宿三丁目店",
+		"e1@gmail.com":   "Baton, Inc.",
+		"e2@yahoo.co.jp": "Baton Tokyo Branch",
+		"e3@outlook.jp":  "Baton, Inc. Osaka Office",
+		"y1@gmail.com":   "株式会社読売新聞東京本社",
+		"y2@yahoo.co.jp": "株式会社読売新聞大阪本社",
+		"y3@outlook.jp":  "株式会社読売新聞グループ本社",
+		"d1@gmail.com":   "株式会社大丸松坂屋百貨店",
+		"f1@gmail.com":   "株式会社ファミリーマート",
+		"x1@gmail.com":   "Branch Capital Inc.",
 	}
 	i := 0
 	for email, company := range people {
@@ -434,13 +448,19 @@ func TestBranchesJoinTheCompany(t *testing.T) {
 	}
 	// Each company's people by the name key it should be found under.
 	want := map[string][]string{
-		"n:バトン":        {"b1@gmail.com", "b2@yahoo.co.jp", "b3@outlook.jp", "b4@icloud.com", "b5@gmail.com", "b6@docomo.ne.jp", "b7@baton.example"},
-		"n:大阪ガス":       {"o1@gmail.com"},
-		"n:本田技術研究所":    {"h1@gmail.com"},
-		"n:センター":       {"c1@gmail.com"},
-		"n:東京支店":       {"c2@yahoo.co.jp"},
-		"n:中部電力":       {"c3@ezweb.ne.jp"},
-		"n:東京海上日動火災保険": {"c4@softbank.ne.jp"},
+		"n:バトン":           {"b1@gmail.com", "b2@yahoo.co.jp", "b3@outlook.jp", "b4@icloud.com", "b5@gmail.com", "b6@docomo.ne.jp", "b7@baton.example", "b8@gmail.com"},
+		"n:大阪ガス":          {"o1@gmail.com"},
+		"n:本田技術研究所":       {"h1@gmail.com"},
+		"n:センター":          {"c1@gmail.com"},
+		"n:東京支店":          {"c2@yahoo.co.jp"},
+		"n:中部電力":          {"c3@ezweb.ne.jp"},
+		"n:東京海上日動火災保険":    {"c4@softbank.ne.jp"},
+		"n:baton":         {"e1@gmail.com", "e2@yahoo.co.jp", "e3@outlook.jp"},
+		"n:読売新聞":          {"y1@gmail.com", "y2@yahoo.co.jp"},
+		"n:読売新聞グループ本社":    {"y3@outlook.jp"},
+		"n:大丸松坂屋百貨店":      {"d1@gmail.com"},
+		"n:ファミリーマート":      {"f1@gmail.com"},
+		"n:branchcapital": {"x1@gmail.com"},
 	}
 	if len(out.Accounts) != len(want) {
 		t.Errorf("%d accounts, want %d: %v", len(out.Accounts), len(want), summary)
