@@ -314,6 +314,7 @@ var ja = map[string]string{
 	"Pages":       "ページ",
 	"First page":  "最初のページ",
 	"More people": "さらに表示",
+	"More leads":  "さらに表示",
 	"Newest":      "最新",
 	"Older MQLs":  "さらに古い MQL",
 	// Form errors.

@@ -83,6 +83,10 @@ func (h *Handler) repsReport(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) kpiReport(w http.ResponseWriter, r *http.Request) {
+	if bad := reportForm(r.URL.Query()); bad != nil {
+		bad.refuse(w)
+		return
+	}
 	ks, period, field, err := h.kpi(r)
 	if err != nil {
 		if field != "" {
@@ -114,14 +118,31 @@ func (h *Handler) kpiReport(w http.ResponseWriter, r *http.Request) {
 // input.
 func (h *Handler) kpi(r *http.Request) ([]reports.KPIReport, bool, string, error) {
 	now := h.Reports.now()
+	first, last, period, field, err := h.kpiMonths(r, now)
+	if err != nil {
+		return nil, false, field, err
+	}
+	ks, err := reports.KPIMonths(r.Context(), h.Reports.T, h.Reports.Targets, h.Reports.Calendar, first, last, now)
+	return ks, period, "", err
+}
+
+// kpiMonths reads the KPI's first and last months from the request (see
+// kpi); a field names bad input.
+func (h *Handler) kpiMonths(r *http.Request, now time.Time) (first, last time.Time, period bool, field string, err error) {
 	q := r.URL.Query()
-	first, last := now, now
-	period := q.Get("from") != "" || q.Get("to") != ""
+	first, last = now, now
+	period = q.Get("from") != "" || q.Get("to") != ""
+	if bad := once(q, "month"); bad != nil {
+		return first, last, false, bad.Field, bad
+	}
+	if period && q.Get("month") != "" { // one would be dropped
+		return first, last, false, "month", errMonthAndPeriod
+	}
 	switch {
 	case period:
 		f, field, err := h.Reports.parseFilter(r)
 		if err != nil {
-			return nil, false, field, err
+			return first, last, false, field, err
 		}
 		if !f.To.IsZero() {
 			first, last = f.To.Add(-time.Nanosecond), f.To.Add(-time.Nanosecond) // To is the day after the last
@@ -132,18 +153,20 @@ func (h *Handler) kpi(r *http.Request) ([]reports.KPIReport, bool, string, error
 	case q.Get("month") != "":
 		m, err := time.ParseInLocation("2006-01", q.Get("month"), h.Reports.Calendar.Location())
 		if err != nil {
-			return nil, false, "month", errBadMonth
+			return first, last, false, "month", errBadMonth
 		}
 		first, last = m, m
 	}
 	if last.Before(first) { // from only, in the future
 		last = first
 	}
-	ks, err := reports.KPIMonths(r.Context(), h.Reports.T, h.Reports.Targets, h.Reports.Calendar, first, last, now)
-	return ks, period, "", err
+	return first, last, period, "", nil
 }
 
-var errBadMonth = errors.New("month must be YYYY-MM (2026-11)")
+var (
+	errBadMonth       = errors.New("month must be YYYY-MM (2026-11)")
+	errMonthAndPeriod = errors.New("month and from or to cannot be given together: give one")
+)
 
 // table answers JSON, or CSV (BOM, formula-safe) when asked with
 // ?format=csv or Accept: text/csv.
