@@ -89,15 +89,6 @@ func (f auditFilter) filtered() bool {
 	return f.who != "" || f.action != "" || !f.from.IsZero() || !f.to.IsZero()
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // auditScan hands each entry matching f to keep, newest first from cursor
 // (or from f.to), reading at most examine entries; it returns the cursor
 // after the last entry it read ("" : the trail, or the range, is done) and

@@ -61,7 +61,7 @@ var jaPatterns = []struct {
 	{regexp.MustCompile(`^period must be day, week or month$`), "期間の単位は day、week、month のいずれかです"},
 	{regexp.MustCompile(`^by must be channel, source, medium or campaign$`), "集計軸は channel、source、medium、campaign のいずれかです"},
 	{regexp.MustCompile(`^(\w+) must be a date \(2026-11-01\) or RFC 3339 time$`), "$1 は日付（2026-11-01）または RFC 3339 形式の日時にしてください"},
-	{regexp.MustCompile(`^to must not be before from$`), "終了日が開始日より前です"},
+	{regexp.MustCompile(`^to must not be before from$`), "終了日（to）が開始日（from）より前です"},
 	{regexp.MustCompile(`^month must be YYYY-MM \(2026-11\)$`), "月は YYYY-MM の形式（2026-11）にしてください"},
 	{regexp.MustCompile(`^month and from or to cannot be given together: give one$`), "月（month）と期間（from、to）はどちらか一方だけを指定してください"},
 	{regexp.MustCompile(`^format must be one of (.*)$`), "形式（format）は次のいずれかにしてください：$1"},

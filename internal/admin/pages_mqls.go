@@ -51,6 +51,11 @@ func (h *Handler) mqlsPage(w http.ResponseWriter, r *http.Request) {
 		// The filters as given, and no MQLs: none filtered as if a bad
 		// filter were absent.
 		v.Error, v.Conditions, v.Grades = bad.Msg, h.mqlConditions(), allGrades
+		var err error
+		if v.Dead, err = h.deadNewestFirst(ctx); err != nil { // the dead letters are no filter's
+			h.fail(w, r, err)
+			return
+		}
 		h.render(w, r, http.StatusBadRequest, "mqls", "MQLs", "", "mqls", v)
 		return
 	}
@@ -95,15 +100,22 @@ func (h *Handler) mqlsPage(w http.ResponseWriter, r *http.Request) {
 	delete(conds, "")
 	delete(grades, "")
 	v.Conditions, v.Grades, v.Owners = sortedKeys(conds), sortedKeys(grades), sortedKeys(owners)
-	if h.Deliveries != nil {
-		var err error
-		if v.Dead, err = h.Deliveries.Queue.Dead(ctx); err != nil {
-			h.fail(w, r, err)
-			return
-		}
-		sort.Slice(v.Dead, func(i, j int) bool { return v.Dead[i].DeadAt.After(v.Dead[j].DeadAt) })
+	if v.Dead, err = h.deadNewestFirst(ctx); err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	h.render(w, r, http.StatusOK, "mqls", "MQLs", "", "mqls", v)
+}
+
+// deadNewestFirst are the dead letters the MQL list shows, the newest
+// given up first (none without delivery).
+func (h *Handler) deadNewestFirst(ctx context.Context) ([]queue.Message, error) {
+	if h.Deliveries == nil {
+		return nil, nil
+	}
+	dead, err := h.Deliveries.Queue.Dead(ctx)
+	sort.Slice(dead, func(i, j int) bool { return dead[i].DeadAt.After(dead[j].DeadAt) })
+	return dead, err
 }
 
 // mqlFilter is what the MQL list keeps: by the MQL (condition, grade,

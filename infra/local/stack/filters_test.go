@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -179,5 +181,65 @@ func TestListsRefuseBadFilters(t *testing.T) {
 	}
 	if changes := statuses("?action=change&from=" + day + "&to=" + day); len(changes) != 1 || changes[0] != 200 {
 		t.Errorf("audit changes that day: %v", changes)
+	}
+}
+
+// TestBadFiltersInChromium: in Chromium, in Japanese, the people page
+// asked for grade Z, the inbox with a cursor it never gave, the MQL list
+// with a stage that is none and the reports with a model that is none say
+// so above their filters (status 400), list no one, and fit 1,280 and
+// 390 px.
+func TestBadFiltersInChromium(t *testing.T) {
+	needChromium(t, "the workspace must be tested in a browser in CI")
+	dir := t.TempDir()
+	shots := screenshotDir(dir)
+	clk := clock.NewManual(time.Date(2026, 11, 24, 1, 0, 0, 0, time.UTC))
+	s := stack.ForTestClock(t, nil, clk.Now)
+	qualifyOne(t, s, "flt-b1", "listed@maker.example")
+	deliver(t, s, func() bool {
+		_, b := do(t, "GET", s.URL+"/admin/inbox", token, "")
+		return strings.Contains(string(b), "listed@maker.example")
+	})
+	pages := []string{"people?grade=Z&stage=mql", "inbox?after=%ff", "mqls?stage=hot", "?model=last-but-one"}
+	cmd := exec.Command("node", "../../../tag/browser/filters.mjs")
+	cmd.Env = append(os.Environ(), "URL="+s.URL+"/admin/", "TOKEN="+token, "SHOTS="+shots, "PAGES="+strings.Join(pages, " "))
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("filters.mjs: %v %s", err, out)
+	}
+	var res struct {
+		Errors   []string
+		Overflow map[string][]any
+		Pages    map[string]struct {
+			Status      int
+			Alert, Main string
+			Rows, Form  int
+		}
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	for path, want := range map[string]string{
+		pages[0]: "グレード（grade）は次のいずれかにしてください：A, B, C, D",
+		pages[1]: "続きのページへのリンク（after）が正しくありません。最初のページから開き直してください",
+		pages[2]: "ステージ（stage）は次のいずれかにしてください：lead, mql",
+		pages[3]: "アトリビューションモデル（model）は次のいずれかにしてください：first, last, linear, position",
+	} {
+		p := res.Pages[path]
+		if p.Status != 400 || !strings.Contains(p.Alert, want) || p.Rows != 0 || strings.Contains(p.Main, "listed@maker.example") || strings.Contains(p.Main, "該当する MQL はありません") {
+			t.Errorf("%s: %+v, want 400 saying %q and no one listed", path, p, want)
+		}
+		if path != pages[1] && p.Form != 1 { // the filters stay to correct
+			t.Errorf("%s: no filters form", path)
+		}
+		if len(res.Overflow[path]) > 0 {
+			t.Errorf("%s does not fit: %v", path, res.Overflow[path])
+		}
+	}
+	for _, e := range res.Errors {
+		if !strings.Contains(e, "the server responded with a status of 400") { // the pages' own status
+			t.Errorf("console error %s", e)
+		}
 	}
 }
