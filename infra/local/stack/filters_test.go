@@ -61,7 +61,7 @@ func TestListsRefuseBadFilters(t *testing.T) {
 		{"", "month=2026-13", "month"}, {"", "month=2026-11&from=2026-11-01", "month"}, {"", "channel=email&channel=web", "channel"},
 		{"audit", "action=drop", "action"}, {"audit", "from=x", "from"}, {"audit", "who=a&who=b", "who"},
 		{"accounts", "sort=name", "sort"}, {"accounts", "limit=0", "limit"},
-		{"people/" + a, "page=-1", "page"}, {"people/" + a, "page=x", "page"},
+		{"people/" + a, "page=-1", "page"}, {"people/" + a, "page=x", "page"}, {"rules/suggestions", "format=xml", "format"},
 	}
 	for _, c := range bad {
 		u := "/admin/" + c.path + "?" + c.q
