@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net/http"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/baton-hq/baton/internal/account"
@@ -31,22 +30,25 @@ type AccountView struct {
 // listAccounts lists accounts, ?sort=score (default) or activity, ?limit=.
 func (h *Handler) listAccounts(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
+	bad := once(q, "sort", "limit")
+	if bad == nil {
+		bad = oneOf(q, "sort", []string{account.ByScore, account.ByActivity})
+	}
+	limit := 100
+	if bad == nil {
+		limit, bad = whole(q, "limit", 100, 1, 1000)
+	}
 	by := q.Get("sort")
 	if by == "" {
 		by = account.ByScore
 	}
-	if by != account.ByScore && by != account.ByActivity {
-		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "sort must be score or activity", Field: "sort"})
-		return
-	}
-	limit := 100
-	if s := q.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 1000 {
-			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "limit must be 1-1000", Field: "limit"})
+	if bad != nil {
+		if wantsHTML(r) {
+			h.render(w, r, http.StatusBadRequest, "accounts", "Accounts", "", "accounts", accountsView{Sort: by, Error: bad.Msg})
 			return
 		}
-		limit = n
+		bad.refuse(w)
+		return
 	}
 	as, err := h.Accounts.List(r.Context(), by, limit)
 	if err != nil {

@@ -107,28 +107,51 @@ func (h *Handler) replay(w http.ResponseWriter, r *http.Request) {
 	httpx.JSON(w, http.StatusOK, map[string]any{"replayed": r.PathValue("id")})
 }
 
-// inbox answers JSON, or an HTML page for a browser that asks for one.
+// inbox answers JSON, or an HTML page for a browser that asks for one: a
+// page of leads, newest first, with the cursor of the next (?after=).
 func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
-	leads, err := h.Deliveries.Inbox.List(r.Context(), 100)
+	q := r.URL.Query()
+	html := wantsHTML(r)
+	c, _ := callerOf(r)
+	v := inboxView{CanAnswer: h.Scores != nil && c.Session != nil && c.Cred.Scopes[ScopeWrite]}
+	limit, bad := whole(q, "limit", 100, 1, 1000)
+	if bad == nil {
+		bad = once(q, "after", "limit")
+	}
+	if a := q.Get("after"); bad == nil && a != "" && !push.ValidInboxCursor(a) {
+		bad = &badParam{"after", "after must be the next of an earlier answer"}
+	}
+	if bad != nil {
+		if !html {
+			bad.refuse(w)
+			return
+		}
+		v.Error = bad.Msg
+		h.render(w, r, http.StatusBadRequest, "inbox", "MQL inbox", "", "inbox", v)
+		return
+	}
+	leads, next, err := h.Deliveries.Inbox.Page(r.Context(), q.Get("after"), limit)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	if wantsHTML(r) {
-		c, _ := callerOf(r)
-		v := inboxView{Leads: leads, CanAnswer: h.Scores != nil && c.Session != nil && c.Cred.Scopes[ScopeWrite]}
+	if html {
+		v.Leads = leads
+		v.First, v.Next = pageLinks("inbox", q, next)
 		h.render(w, r, http.StatusOK, "inbox", "MQL inbox", "", "inbox", v)
 		return
 	}
-	httpx.JSON(w, http.StatusOK, map[string]any{"leads": leads})
+	httpx.JSON(w, http.StatusOK, map[string]any{"leads": leads, "next": next})
 }
 
 // inboxView is the inbox page: the leads, and whether the signed-in user
 // may give sales' verdict on them there (a session with the write scope,
 // scoring on).
 type inboxView struct {
-	Leads     []push.Lead
-	CanAnswer bool
+	Leads       []push.Lead
+	CanAnswer   bool
+	Error       string // a bad ?after= or ?limit=: no leads
+	Next, First string // the next page's query ("": none); the first page's, from a later page
 }
 
 func wantsHTML(r *http.Request) bool {

@@ -17,8 +17,9 @@ import (
 )
 
 type accountsView struct {
-	Sort string
-	Rows []accountRow
+	Sort  string
+	Rows  []accountRow
+	Error string // a bad ?sort= or ?limit=: no accounts
 }
 
 type accountRow struct {

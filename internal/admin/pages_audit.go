@@ -9,7 +9,6 @@ import (
 
 	"github.com/baton-hq/baton/internal/audit"
 	"github.com/baton-hq/baton/internal/csvout"
-	"github.com/baton-hq/baton/internal/httpx"
 )
 
 // The audit trail's page (GET /admin/audit for a browser) reads the trail
@@ -64,48 +63,30 @@ func (f auditFilter) match(e audit.Entry) bool {
 	return true
 }
 
-// auditQuery reads the filters; a problem is the message to show.
-func (h *Handler) auditQuery(q url.Values) (auditFilter, string) {
+// auditQuery reads the filters: the page's, its CSV's and the JSON's.
+func (h *Handler) auditQuery(q url.Values) (auditFilter, *badParam) {
 	f := auditFilter{who: strings.TrimSpace(q.Get("who")), action: q.Get("action")}
-	problem := ""
-	if f.action != "" && !contains(auditActions, f.action) {
-		f.action, problem = "", "Choose an action from the list."
+	if bad := once(q, "who", "action", "from", "to"); bad != nil {
+		return f, bad
 	}
-	for _, d := range []struct {
-		s string
-		t *time.Time
-	}{{q.Get("from"), &f.from}, {q.Get("to"), &f.to}} {
-		if d.s == "" {
-			continue
-		}
-		t, err := time.ParseInLocation("2006-01-02", d.s, h.loc())
-		if err != nil {
-			problem = "Dates are like 2026-11-01."
-			continue
-		}
-		*d.t = t
+	if bad := oneOf(q, "action", auditActions); bad != nil {
+		return f, bad
 	}
-	if !f.to.IsZero() {
-		f.to = f.to.AddDate(0, 0, 1) // the whole last day
-		if !f.from.IsZero() && !f.from.Before(f.to) {
-			problem = "to must not be before from" // as the reports and the MQL page say it
-		}
-		if f.to.Year() > 9999 {
-			// 9999-12-31, "until further notice": no entry is dated after
-			// it, and a cursor (a 4-digit year) cannot start past it.
-			f.to = time.Time{}
-		}
+	var bad *badParam
+	if f.from, f.to, bad = dayRange(q, h.loc()); bad != nil {
+		return f, bad
 	}
-	return f, problem
+	if f.to.Year() > 9999 {
+		// 9999-12-31, "until further notice": no entry is dated after it,
+		// and a cursor (a 4-digit year) cannot start past it.
+		f.to = time.Time{}
+	}
+	return f, nil
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+// filtered reports whether q asks for any of the trail's filters.
+func (f auditFilter) filtered() bool {
+	return f.who != "" || f.action != "" || !f.from.IsZero() || !f.to.IsZero()
 }
 
 // auditScan hands each entry matching f to keep, newest first from cursor
@@ -141,11 +122,15 @@ func (h *Handler) auditScan(r *http.Request, f auditFilter, cursor string, exami
 
 func (h *Handler) auditPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f, problem := h.auditQuery(q)
-	v := auditView{Who: f.who, Action: f.action, From: q.Get("from"), To: q.Get("to"), Actions: auditActions, Error: problem, Zone: h.wsNow().In(h.loc()).Format("MST")}
+	f, bad := h.auditQuery(q)
+	v := auditView{Who: f.who, Action: f.action, From: q.Get("from"), To: q.Get("to"), Actions: auditActions, Zone: h.wsNow().In(h.loc()).Format("MST")}
 	cursor := q.Get("after")
-	if cursor != "" && !audit.ValidCursor(cursor) {
-		h.render(w, r, http.StatusBadRequest, "audit", "Audit trail", "", "audit", auditView{Actions: auditActions, Error: "That page link is not one of this list's: start from the newest."})
+	if bad == nil && cursor != "" && !audit.ValidCursor(cursor) {
+		bad = &badParam{"after", "after must be the next of an earlier answer"}
+	}
+	if bad != nil { // the filters as given, and no entries
+		v.Error = bad.Msg
+		h.render(w, r, http.StatusBadRequest, "audit", "Audit trail", "", "audit", v)
 		return
 	}
 	next, n, err := h.auditScan(r, f, cursor, auditExamine, func(e audit.Entry) bool {
@@ -173,9 +158,9 @@ func (h *Handler) auditPage(w http.ResponseWriter, r *http.Request) {
 // (csvout), times in the configured zone, and with ?lang=ja the Japanese
 // headers and words of the page.
 func (h *Handler) auditCSV(w http.ResponseWriter, r *http.Request) {
-	f, problem := h.auditQuery(r.URL.Query())
-	if problem != "" {
-		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: problem})
+	f, bad := h.auditQuery(r.URL.Query())
+	if bad != nil {
+		bad.refuse(w)
 		return
 	}
 	p := page{L: "en", Loc: h.loc()}

@@ -88,8 +88,11 @@ func TestAuditPage(t *testing.T) {
 	if got := rows.FindAllStringSubmatch(page("?to=2026-11-23").body, -1); len(got) != 0 {
 		t.Errorf("to the day before: %d rows", len(got))
 	}
-	for q, want := range map[string]string{"?from=24/11/2026": "日付は 2026-11-01 の形式です。", "?action=drop": "操作は一覧から選んでください。"} {
-		if a := page(q); a.code != 200 || !strings.Contains(a.body, want) {
+	// A bad filter is said, naming it, with no entries (never the trail
+	// as if it were absent).
+	for q, want := range map[string]string{"?from=24/11/2026": "開始日（from）は 2026-11-01 のような日付にしてください", "?action=drop": "操作（action）は一覧から選んでください",
+		"?action=change&action=erase": "action が 2 回指定されています"} {
+		if a := page(q); a.code != 400 || !strings.Contains(a.body, want) || len(rows.FindAllStringSubmatch(a.body, -1)) != 0 {
 			t.Errorf("%s: %d %s", q, a.code, a.body)
 		}
 	}
@@ -276,12 +279,11 @@ func TestAuditDatesAtTheEdges(t *testing.T) {
 			t.Errorf("CSV ?%s: %d %.300s", q, a.code, a.body)
 		}
 	}
-	// The page says so above what the rest of its filters select (as the
-	// MQL page does), the CSV is refused.
-	if a := page("from=2026-12-02&to=2026-01-01"); a.code != 200 || !strings.Contains(a.body, `role="alert">to must not be before from`) {
+	// The page says so, with no entries, the CSV is refused.
+	if a := page("from=2026-12-02&to=2026-01-01"); a.code != 400 || !strings.Contains(a.body, `role="alert">to must not be before from`) || strings.Contains(a.body, "POST /admin/links") {
 		t.Errorf("reversed dates, page: %d %.300s", a.code, a.body)
 	}
-	if a := page("from=2026-12-02&to=2026-01-01&format=csv"); a.code != 400 || !strings.Contains(a.body, `"error":"to must not be before from"`) {
+	if a := page("from=2026-12-02&to=2026-01-01&format=csv"); a.code != 400 || !strings.Contains(a.body, `"error":"to must not be before from","field":"to"`) {
 		t.Errorf("reversed dates, CSV: %d %.300s", a.code, a.body)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strconv"
 
-	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/reports"
 )
 
@@ -41,27 +40,37 @@ type funnelCell struct {
 
 // dashboard renders the reports with inline SVG charts: no scripts.
 func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
-	f, field, err := h.Reports.parseFilter(r)
-	if err != nil {
-		if !wantsHTML(r) {
-			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error(), Field: field})
-			return
-		}
-		f = reports.Filter{Loc: h.Reports.Calendar.Location()}
-	}
 	q := r.URL.Query()
+	f, field, err := h.Reports.parseFilter(r)
+	var bad *badParam
+	if err != nil {
+		bad = &badParam{field, err.Error()}
+	} else if bad = once(q, "from", "to", "channel", "by", "model", "period", "month"); bad == nil {
+		bad = oneOf(q, "model", reports.Models)
+	}
+	if bad == nil { // the KPI's month
+		if _, _, _, field, err := h.kpiMonths(r, h.Reports.now()); err != nil {
+			bad = &badParam{field, err.Error()}
+		}
+	}
+	if bad != nil && !wantsHTML(r) {
+		bad.refuse(w)
+		return
+	}
 	v := dashboardView{From: q.Get("from"), To: q.Get("to"), Channel: f.Channel, Model: q.Get("model"), By: f.By, Models: reports.Models, Stages: reports.Stages,
 		ByOptions: []string{"channel", "source", "medium", "campaign"}}
 	if v.By == "" {
 		v.By = "channel"
 	}
-	if err != nil {
-		v.Error = err.Error()
-	}
-	switch v.Model {
-	case "first", "last", "linear", "position":
-	default:
+	if v.Model == "" {
 		v.Model = "position"
+	}
+	if bad != nil {
+		// The filters as given and no figures: none computed as if a bad
+		// filter were absent.
+		v.Error = bad.Msg
+		h.render(w, r, http.StatusBadRequest, "dashboard", "Reports", "", "reports", v)
+		return
 	}
 	people, err := reports.Load(context.WithoutCancel(r.Context()), h.Reports.T)
 	if err != nil {
@@ -133,13 +142,10 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	v.SLA = reports.SLA(people, f, h.Reports.SLA, h.Reports.Calendar, h.Reports.now())
 	v.SLAText = h.Reports.Calendar.Describe(h.Reports.SLA)
-	k, field, err := h.kpi(r)
-	if err != nil {
-		if field == "" {
-			h.fail(w, r, err)
-			return
-		}
-		v.Error = err.Error()
+	k, _, err := h.kpi(r)
+	if err != nil { // its filters are checked above
+		h.fail(w, r, err)
+		return
 	}
 	v.KPIs, v.Period = k.Months, k.Period
 	if len(k.Months) > 1 {

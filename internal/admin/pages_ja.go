@@ -323,10 +323,10 @@ var ja = map[string]string{
 	"No match among the %d people looked at.": "調べた %d 人には該当者がいません。",
 	"No match among the %d MQLs looked at.":   "調べた %d 件の MQL には該当がありません。",
 	"Without scoring there is no index of people: search by a whole email address.": "スコアリングが無効なため人物の索引がありません。メールアドレス全体で検索してください。",
-	"This link to more results is broken: search again.":                            "この続きを表示するリンクは壊れています。もう一度検索してください。",
 	"Pages":       "ページ",
 	"First page":  "最初のページ",
 	"More people": "さらに表示",
+	"More leads":  "さらに表示",
 	"Newest":      "最新",
 	"Older MQLs":  "さらに古い MQL",
 	// Form errors.
@@ -334,7 +334,6 @@ var ja = map[string]string{
 	"Give at least one destination URL, one per line.":          "リンク先 URL を 1 行に 1 つ、少なくとも 1 つ入力してください。",
 	"Send time: a date and time such as 2026-11-04T10:00.":      "配信日時：2026-11-04T10:00 のような日時を入力してください。",
 	"Scanner window: 0 to 3600 seconds.":                        "スキャナ判定時間：0〜3600 秒。",
-	"Dates are like 2026-11-01.":                                "日付は 2026-11-01 の形式です。",
 	// Sales' verdicts on the stage history (qualify.OutcomeWhy's reasons).
 	"sales: accepted": "営業：受入", "sales: rejected": "営業：差し戻し", "sales: sql": "営業：SQL", "sales: opportunity": "営業：商談化",
 	"sales: won": "営業：受注", "sales: lost": "営業：失注",

@@ -18,9 +18,7 @@ var jaAudit = map[string]string{
 	"Download CSV":      "CSV をダウンロード",
 	"Older entries":     "さらに古い記録",
 	"No entries match.": "該当する記録はありません。",
-	"No match among the %d entries looked at.":                         "確認した %d 件の記録に該当はありません。",
-	"Choose an action from the list.":                                  "操作は一覧から選んでください。",
-	"That page link is not one of this list's: start from the newest.": "このページへのリンクは無効です。最新の記録から開いてください。",
+	"No match among the %d entries looked at.": "確認した %d 件の記録に該当はありません。",
 	"Refused attempts are kept as one row per minute, client network, reason and name, with their count, at the time of the first attempt (and the last, to the second); a client network is the address with its last part cut (IPv4 /24, IPv6 /48). A tried token is never kept.": "拒否されたアクセスは、1 分・接続元ネットワーク・理由・トークン名ごとに 1 行にまとめ、最初の試行の時刻（と最後の試行の時刻、秒まで）と回数を記録します。接続元ネットワークは IP アドレスの末尾を切り詰めたものです（IPv4 は /24、IPv6 は /48）。試されたトークンそのものは記録しません。",
 
 	"action:signin-failed": "サインイン失敗",

@@ -45,29 +45,21 @@ func (h *Handler) mqlsPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	q := r.URL.Query()
 	v := mqlsView{Condition: q.Get("condition"), Grade: q.Get("grade"), Owner: strings.TrimSpace(q.Get("owner")), Stage: q.Get("stage"), From: q.Get("from"), To: q.Get("to"), Replayed: q.Get("replayed")}
-	var from, to time.Time
-	for _, p := range []struct {
-		s string
-		t *time.Time
-	}{{v.From, &from}, {v.To, &to}} {
-		if p.s == "" {
-			continue
+	v.Stages = allStages()
+	f, after, bad := h.mqlQuery(q)
+	if bad != nil {
+		// The filters as given, and no MQLs: none filtered as if a bad
+		// filter were absent.
+		v.Error, v.Conditions, v.Grades = bad.Msg, h.mqlConditions(), allGrades
+		var err error
+		if v.Dead, err = h.deadNewestFirst(ctx); err != nil { // the dead letters are no filter's
+			h.fail(w, r, err)
+			return
 		}
-		t, err := time.ParseInLocation("2006-01-02", p.s, h.loc())
-		if err != nil {
-			v.Error = "Dates are like 2026-11-01."
-			continue
-		}
-		*p.t = t
+		h.render(w, r, http.StatusBadRequest, "mqls", "MQLs", "", "mqls", v)
+		return
 	}
-	if !to.IsZero() {
-		to = to.AddDate(0, 0, 1) // the whole last day
-		if !from.IsZero() && !from.Before(to) {
-			v.Error = "to must not be before from" // as the reports say it
-		}
-	}
-	f := mqlFilter{Condition: v.Condition, Grade: v.Grade, Owner: v.Owner, Stage: v.Stage, From: from, To: to}
-	rows, cursor, owners, examined, err := h.filterMQLs(ctx, f, q.Get("after"), mqlPageRows, mqlExamine)
+	rows, cursor, owners, examined, err := h.filterMQLs(ctx, f, after, mqlPageRows, mqlExamine)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -93,10 +85,10 @@ func (h *Handler) mqlsPage(w http.ResponseWriter, r *http.Request) {
 	// The filters' choices: the rules' conditions and grades, every stage,
 	// and the owners seen on this page.
 	conds, grades := map[string]bool{}, map[string]bool{}
+	for _, c := range h.mqlConditions() {
+		conds[c] = true
+	}
 	if h.Lab != nil && h.Lab.Rules != nil {
-		for _, c := range h.Lab.Rules.MQL {
-			conds[c.Name] = true
-		}
 		for _, g := range h.Lab.Rules.Grades {
 			grades[g.Grade] = true
 		}
@@ -108,16 +100,22 @@ func (h *Handler) mqlsPage(w http.ResponseWriter, r *http.Request) {
 	delete(conds, "")
 	delete(grades, "")
 	v.Conditions, v.Grades, v.Owners = sortedKeys(conds), sortedKeys(grades), sortedKeys(owners)
-	v.Stages = allStages()
-	if h.Deliveries != nil {
-		var err error
-		if v.Dead, err = h.Deliveries.Queue.Dead(ctx); err != nil {
-			h.fail(w, r, err)
-			return
-		}
-		sort.Slice(v.Dead, func(i, j int) bool { return v.Dead[i].DeadAt.After(v.Dead[j].DeadAt) })
+	if v.Dead, err = h.deadNewestFirst(ctx); err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	h.render(w, r, http.StatusOK, "mqls", "MQLs", "", "mqls", v)
+}
+
+// deadNewestFirst are the dead letters the MQL list shows, the newest
+// given up first (none without delivery).
+func (h *Handler) deadNewestFirst(ctx context.Context) ([]queue.Message, error) {
+	if h.Deliveries == nil {
+		return nil, nil
+	}
+	dead, err := h.Deliveries.Queue.Dead(ctx)
+	sort.Slice(dead, func(i, j int) bool { return dead[i].DeadAt.After(dead[j].DeadAt) })
+	return dead, err
 }
 
 // mqlFilter is what the MQL list keeps: by the MQL (condition, grade,
@@ -125,6 +123,43 @@ func (h *Handler) mqlsPage(w http.ResponseWriter, r *http.Request) {
 type mqlFilter struct {
 	Condition, Grade, Owner, Stage string
 	From, To                       time.Time
+}
+
+// mqlConditions are the rules' MQL conditions.
+func (h *Handler) mqlConditions() []string {
+	var out []string
+	if h.Lab != nil && h.Lab.Rules != nil {
+		for _, c := range h.Lab.Rules.MQL {
+			out = append(out, c.Name)
+		}
+	}
+	return out
+}
+
+// mqlQuery reads the MQL list's filters, the page's and GET /admin/mqls's
+// alike, and after, the cursor to go on from. A condition or an owner is
+// any name (MQLs keep the conditions of rules since changed).
+func (h *Handler) mqlQuery(q url.Values) (f mqlFilter, after string, bad *badParam) {
+	if bad = once(q, "condition", "grade", "owner", "stage", "from", "to", "after"); bad != nil {
+		return f, "", bad
+	}
+	if bad = oneOf(q, "grade", allGrades); bad != nil {
+		return f, "", bad
+	}
+	if bad = oneOf(q, "stage", allStages()); bad != nil {
+		return f, "", bad
+	}
+	f = mqlFilter{Condition: q.Get("condition"), Grade: q.Get("grade"), Owner: strings.TrimSpace(q.Get("owner")), Stage: q.Get("stage")}
+	if f.From, f.To, bad = dayRange(q, h.loc()); bad != nil {
+		return f, "", bad
+	}
+	after = q.Get("after")
+	if at, _, _ := strings.Cut(after, "#"); after != "" {
+		if _, err := time.Parse(time.RFC3339Nano, at); err != nil {
+			return f, "", &badParam{"after", "after must be the next of an earlier answer"}
+		}
+	}
+	return f, after, nil
 }
 
 // filterMQLs reads the MQL index from cursor, newest first, keeping the

@@ -21,8 +21,9 @@ import (
 
 // peopleView is the people search page.
 type peopleView struct {
-	Error           string
-	SignIn          bool // the error page offers to sign in (again)
+	Error           string // the page is only this message
+	Bad             string // a filter the search cannot use: shown above the form, no results
+	SignIn          bool   // the error page offers to sign in (again)
 	Q, Stage, Grade string
 	Stages, Grades  []string
 	Rows            []personRow
@@ -57,7 +58,11 @@ func (h *Handler) peopleSearch(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	q := r.URL.Query()
 	v := peopleView{Q: strings.TrimSpace(q.Get("q")), Stage: q.Get("stage"), Grade: q.Get("grade"), Stages: allStages(), Searched: true}
-	grades := map[string]bool{v.Grade: true}
+	bad := h.peopleQuery(q)
+	grades := map[string]bool{}
+	if bad == nil {
+		grades[v.Grade] = true // a choice stays choosable
+	}
 	if h.Lab != nil && h.Lab.Rules != nil {
 		for _, g := range h.Lab.Rules.Grades {
 			grades[g.Grade] = true
@@ -65,16 +70,22 @@ func (h *Handler) peopleSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	delete(grades, "")
 	v.Grades = sortedKeys(grades)
+	v.Reached, v.Group = q.Get("reached"), q.Get("group")
+	if bad != nil {
+		v.Bad = bad.Msg
+		h.render(w, r, http.StatusBadRequest, "people", "People", "", "people", v)
+		return
+	}
 	needle := searchKey(v.Q)
 	keep := func(row personRow) bool {
 		return (needle == "" || strings.Contains(searchKey(row.Email)+"\x00"+searchKey(row.Name)+"\x00"+searchKey(row.Company), needle)) &&
 			(v.Stage == "" || row.Stage == v.Stage) && (v.Grade == "" || row.Grade == v.Grade)
 	}
-	if v.Reached, v.Group = q.Get("reached"), q.Get("group"); v.Reached != "" && h.Reports != nil && h.Workspace != nil {
+	if v.Reached != "" {
 		// The people behind a report count: the report's own read.
 		f, _, err := h.Reports.parseFilter(r)
 		if err != nil {
-			v.Error = err.Error()
+			v.Bad = err.Error()
 			h.render(w, r, http.StatusBadRequest, "people", "People", "", "people", v)
 			return
 		}
@@ -132,8 +143,7 @@ func (h *Handler) peopleSearch(w http.ResponseWriter, r *http.Request) {
 	for v.Examined < peopleExamine && len(v.Rows) < peopleRows {
 		ids, next, err := qualify.ScoredPage(ctx, h.Workspace.T, cursor, min(50, peopleExamine-v.Examined))
 		if err != nil {
-			v.Error = "This link to more results is broken: search again."
-			h.render(w, r, http.StatusBadRequest, "people", "People", "", "people", v)
+			h.fail(w, r, err) // the cursor is checked: the store
 			return
 		}
 		full := false
@@ -160,6 +170,36 @@ func (h *Handler) peopleSearch(w http.ResponseWriter, r *http.Request) {
 	v.First, v.Next = pageLinks("people", q, cursor)
 	sort.SliceStable(v.Rows, func(i, j int) bool { return v.Rows[i].Updated.After(v.Rows[j].Updated) })
 	h.render(w, r, http.StatusOK, "people", "People", "", "people", v)
+}
+
+// peopleQuery checks the people search's filters: a stage and a grade
+// from their lists, reached a funnel stage (and the reports there to
+// read it), after a link's cursor. q and group are any text.
+func (h *Handler) peopleQuery(q url.Values) *badParam {
+	if bad := once(q, "q", "stage", "grade", "reached", "group", "after"); bad != nil {
+		return bad
+	}
+	if bad := oneOf(q, "stage", allStages()); bad != nil {
+		return bad
+	}
+	if bad := oneOf(q, "grade", allGrades); bad != nil {
+		return bad
+	}
+	if q.Has("reached") || q.Has("group") {
+		if h.Reports == nil || h.Workspace == nil {
+			return &badParam{"reached", "reached needs the reports, which are off here"}
+		}
+		if q.Get("reached") == "" {
+			return &badParam{"reached", "reached must be one of " + strings.Join(reports.Stages, ", ")}
+		}
+		if bad := oneOf(q, "reached", reports.Stages); bad != nil {
+			return bad
+		}
+	}
+	if c := q.Get("after"); c != "" && !qualify.ValidScoredCursor(c) {
+		return &badParam{"after", "after must be the link to more results of an earlier search"}
+	}
+	return nil
 }
 
 // searchKey is how the people search compares: as stored (NFKC, so a
@@ -239,6 +279,14 @@ const timelinePage = 25
 func (h *Handler) personPage(w http.ResponseWriter, r *http.Request, p identity.Person) {
 	ctx := r.Context()
 	v := personPageView{P: p, Name: displayName(p.Attributes, p.Email)}
+	var bad *badParam
+	if v.Page, bad = whole(r.URL.Query(), "page", 0, 0, 1000); bad == nil {
+		bad = once(r.URL.Query(), "page")
+	}
+	if bad != nil { // the timeline's page: not the first one instead
+		h.pageError(w, r, http.StatusBadRequest, "../", bad.Msg)
+		return
+	}
 	if r.URL.Query().Get("m") == "outcome" { // the inbox's verdict form came back here
 		v.Note = "Sales' verdict recorded."
 	}
@@ -320,10 +368,6 @@ func (h *Handler) personPage(w http.ResponseWriter, r *http.Request, p identity.
 			}
 		}
 		v.Visitors = append(v.Visitors, vv)
-	}
-	v.Page, _ = strconv.Atoi(r.URL.Query().Get("page"))
-	if v.Page < 0 || v.Page > 1000 {
-		v.Page = 0
 	}
 	v.PageNo = v.Page + 1
 	// One read serves the page of the timeline and the events behind the

@@ -229,8 +229,11 @@ func TestPersonTimelinePages(t *testing.T) {
 	if !strings.Contains(last, "page-10") || !strings.Contains(last, "page-01") || strings.Contains(last, "?page=3") {
 		t.Fatalf("last page: %s", last)
 	}
-	if bad := get("?page=-4"); !strings.Contains(bad, "page-60") { // nonsense is the first page
-		t.Fatalf("page=-4: %s", bad)
+	// Nonsense is said, never the first page instead.
+	for _, q := range []string{"?page=-4", "?page=x", "?page=1001", "?page=1&page=2"} {
+		if a := f.req("GET", "/admin/people/p_1"+q, "", "Cookie", cookie, "Accept", "text/html"); a.code != 400 || !strings.Contains(a.body, `role="alert">page `) || strings.Contains(a.body, "page-60") {
+			t.Errorf("person page%s: %d %s", q, a.code, a.body)
+		}
 	}
 	// An unknown person or campaign is a page for a browser, JSON for the API.
 	for _, path := range []string{"/admin/people/p_2", "/admin/campaigns/nope"} {

@@ -3,6 +3,7 @@ package admin
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -44,6 +45,9 @@ func (rp *Reports) now() time.Time {
 func (rp *Reports) parseFilter(r *http.Request) (reports.Filter, string, error) {
 	q := r.URL.Query()
 	f := reports.Filter{By: q.Get("by"), Channel: q.Get("channel"), Period: q.Get("period"), Loc: rp.Calendar.Location()}
+	if bad := once(q, "by", "channel", "period", "from", "to"); bad != nil {
+		return f, bad.Field, bad
+	}
 	switch f.Period {
 	case "", "day", "week", "month":
 	default:
@@ -86,6 +90,10 @@ func (h *Handler) loadReport(w http.ResponseWriter, r *http.Request) (reports.Fi
 	f, field, err := h.Reports.parseFilter(r)
 	if err != nil {
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error(), Field: field})
+		return f, nil, false
+	}
+	if bad := reportForm(r.URL.Query()); bad != nil {
+		bad.refuse(w)
 		return f, nil, false
 	}
 	people, err := reports.Load(r.Context(), h.Reports.T)
@@ -167,6 +175,18 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	httpx.JSON(w, http.StatusOK, body)
+}
+
+// reportForm checks how a report is asked for: ?format= json or csv, and
+// a CSV's ?lang= (an unknown one answered the API's JSON or English).
+func reportForm(q url.Values) *badParam {
+	if bad := once(q, "format", "lang"); bad != nil {
+		return bad
+	}
+	if bad := oneOf(q, "format", []string{"json", "csv"}); bad != nil {
+		return bad
+	}
+	return oneOf(q, "lang", []string{"en", "ja"})
 }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

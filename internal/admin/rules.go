@@ -168,6 +168,15 @@ func (h *Handler) suggestions(w http.ResponseWriter, r *http.Request) {
 	show := func(status int) {
 		h.render(w, r, status, "suggestions", "Suggestions from sales' outcomes", "../", "rules", v)
 	}
+	if bad := oneOf(q, "format", []string{"json", "diff", "html"}); bad != nil { // else the JSON, as if not asked
+		if page {
+			v.Error = bad.Msg
+			show(http.StatusBadRequest)
+			return
+		}
+		bad.refuse(w)
+		return
+	}
 	if s := q.Get("min_outcomes"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > 1000000 {

@@ -89,6 +89,10 @@ func repRow(x reports.RepRow) []string {
 }
 
 func (h *Handler) kpiReport(w http.ResponseWriter, r *http.Request) {
+	if bad := reportForm(r.URL.Query()); bad != nil {
+		bad.refuse(w)
+		return
+	}
 	k, field, err := h.kpi(r)
 	ks, period := k.Months, k.Period
 	if err != nil {
@@ -130,14 +134,31 @@ type kpiAnswer struct {
 // input.
 func (h *Handler) kpi(r *http.Request) (kpiAnswer, string, error) {
 	now := h.Reports.now()
+	first, last, period, field, err := h.kpiMonths(r, now)
+	if err != nil {
+		return kpiAnswer{}, field, err
+	}
+	ks, err := reports.KPIMonths(r.Context(), h.Reports.T, h.Reports.Targets, h.Reports.Calendar, first, last, now)
+	return kpiAnswer{Months: ks, Period: period, Spanned: reports.MonthsSpanned(h.Reports.Calendar, first, last)}, "", err
+}
+
+// kpiMonths reads the KPI's first and last months from the request (see
+// kpi); a field names bad input.
+func (h *Handler) kpiMonths(r *http.Request, now time.Time) (first, last time.Time, period bool, field string, err error) {
 	q := r.URL.Query()
-	first, last := now, now
-	period := q.Get("from") != "" || q.Get("to") != ""
+	first, last = now, now
+	period = q.Get("from") != "" || q.Get("to") != ""
+	if bad := once(q, "month"); bad != nil {
+		return first, last, false, bad.Field, bad
+	}
+	if period && q.Get("month") != "" { // one would be dropped
+		return first, last, false, "month", errMonthAndPeriod
+	}
 	switch {
 	case period:
 		f, field, err := h.Reports.parseFilter(r)
 		if err != nil {
-			return kpiAnswer{}, field, err
+			return first, last, false, field, err
 		}
 		if !f.To.IsZero() {
 			first, last = f.To.Add(-time.Nanosecond), f.To.Add(-time.Nanosecond) // To is the day after the last
@@ -148,18 +169,20 @@ func (h *Handler) kpi(r *http.Request) (kpiAnswer, string, error) {
 	case q.Get("month") != "":
 		m, err := time.ParseInLocation("2006-01", q.Get("month"), h.Reports.Calendar.Location())
 		if err != nil {
-			return kpiAnswer{}, "month", errBadMonth
+			return first, last, false, "month", errBadMonth
 		}
 		first, last = m, m
 	}
 	if last.Before(first) { // from only, in the future
 		last = first
 	}
-	ks, err := reports.KPIMonths(r.Context(), h.Reports.T, h.Reports.Targets, h.Reports.Calendar, first, last, now)
-	return kpiAnswer{Months: ks, Period: period, Spanned: reports.MonthsSpanned(h.Reports.Calendar, first, last)}, "", err
+	return first, last, period, "", nil
 }
 
-var errBadMonth = errors.New("month must be YYYY-MM (2026-11)")
+var (
+	errBadMonth       = errors.New("month must be YYYY-MM (2026-11)")
+	errMonthAndPeriod = errors.New("month and from or to cannot be given together: give one")
+)
 
 // table answers JSON, or CSV (BOM, formula-safe) when asked with
 // ?format=csv or Accept: text/csv.

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/baton-hq/baton/internal/httpx"
@@ -154,43 +152,16 @@ const mqlJSONExamine = 5000
 // following answer ("" when none).
 func (h *Handler) filteredMQLs(w http.ResponseWriter, r *http.Request, limit int) {
 	q := r.URL.Query()
-	f := mqlFilter{Condition: q.Get("condition"), Grade: q.Get("grade"), Owner: strings.TrimSpace(q.Get("owner")), Stage: q.Get("stage")}
 	for k, vs := range q {
 		if len(vs) > 1 {
 			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: k + " is given more than once", Field: k})
 			return
 		}
 	}
-	if f.Stage != "" && !slices.Contains(allStages(), f.Stage) {
-		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "stage must be one of " + strings.Join(allStages(), ", "), Field: "stage"})
+	f, after, bad := h.mqlQuery(q)
+	if bad != nil {
+		bad.refuse(w)
 		return
-	}
-	for _, p := range []struct {
-		k string
-		t *time.Time
-	}{{"from", &f.From}, {"to", &f.To}} {
-		if v := q.Get(p.k); v != "" {
-			t, err := time.ParseInLocation("2006-01-02", v, h.loc())
-			if err != nil {
-				httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: p.k + " must be a date like 2026-11-01", Field: p.k})
-				return
-			}
-			*p.t = t
-		}
-	}
-	if !f.To.IsZero() {
-		f.To = f.To.AddDate(0, 0, 1) // the whole last day
-		if !f.From.IsZero() && !f.From.Before(f.To) {
-			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "to must not be before from", Field: "to"})
-			return
-		}
-	}
-	after := q.Get("after")
-	if at, _, _ := strings.Cut(after, "#"); after != "" {
-		if _, err := time.Parse(time.RFC3339Nano, at); err != nil {
-			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "after must be the next of an earlier answer", Field: "after"})
-			return
-		}
 	}
 	rows, next, _, _, err := h.filterMQLs(r.Context(), f, after, limit, max(limit, mqlJSONExamine))
 	if err != nil {

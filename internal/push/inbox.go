@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
@@ -44,17 +47,39 @@ func (i *Inbox) Push(ctx context.Context, l Lead) (string, error) {
 
 // List returns the inbox, newest first.
 func (i *Inbox) List(ctx context.Context, limit int) ([]Lead, error) {
-	items, err := i.T.Query(ctx, table.Query{PK: inboxPK, Reverse: true, Limit: limit})
+	leads, _, err := i.Page(ctx, "", limit)
+	return leads, err
+}
+
+// Page returns up to limit leads handed over before the cursor (""
+// : the newest), newest first, and the cursor of the next page ("" when
+// there is none).
+func (i *Inbox) Page(ctx context.Context, cursor string, limit int) ([]Lead, string, error) {
+	items, err := i.T.Query(ctx, table.Query{PK: inboxPK, After: cursor, Reverse: true, Limit: limit})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	out := []Lead{}
 	for _, it := range items {
 		var l Lead
 		if err := json.Unmarshal(it.Data, &l); err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		out = append(out, l)
 	}
-	return out, nil
+	next := ""
+	if limit > 0 && len(items) == limit {
+		next = items[len(items)-1].SK
+	}
+	return out, next, nil
+}
+
+// ValidInboxCursor reports whether cursor is one Page gives: a lead's
+// time and MQL id (anything else would start a page somewhere).
+func ValidInboxCursor(cursor string) bool {
+	at, id, ok := strings.Cut(cursor, "#")
+	if _, err := time.Parse(time.RFC3339Nano, at); err != nil || !ok || id == "" {
+		return false
+	}
+	return utf8.ValidString(id) && !strings.ContainsFunc(id, unicode.IsControl)
 }

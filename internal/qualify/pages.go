@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/baton-hq/baton/internal/table"
 )
@@ -81,6 +83,13 @@ func ScoredPage(ctx context.Context, t table.Table, cursor string, limit int) ([
 
 // MQLCursor is the cursor of the MQL page that follows m (MQLPage).
 func MQLCursor(m MQL) string { return mqlIndexSK(m) }
+
+// ValidScoredCursor reports whether cursor is one ScoredCursor gives: a
+// person and its own shard (any other would start a page somewhere).
+func ValidScoredCursor(cursor string) bool {
+	_, person, ok := strings.Cut(cursor, ":")
+	return ok && person != "" && utf8.ValidString(person) && !strings.ContainsFunc(person, unicode.IsControl) && ScoredCursor(person) == cursor
+}
 
 // ScoredCursor is the cursor of the ScoredPage page that follows person.
 func ScoredCursor(person string) string {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -94,7 +96,7 @@ func TestPagedReads(t *testing.T) {
 		if next == "" {
 			break
 		}
-		if next != ScoredCursor(ids[len(ids)-1]) {
+		if next != ScoredCursor(ids[len(ids)-1]) || !ValidScoredCursor(next) {
 			t.Fatalf("people cursor %q", next)
 		}
 		cursor = next
@@ -104,8 +106,43 @@ func TestPagedReads(t *testing.T) {
 		t.Fatalf("people paged: %d of %d", len(got), len(people))
 	}
 	for _, bad := range []string{"x", "16:p_1", "-1:p", "a:b"} {
-		if _, _, err := ScoredPage(ctx, bt, bad, 5); err == nil {
+		if _, _, err := ScoredPage(ctx, bt, bad, 5); err == nil || ValidScoredCursor(bad) {
 			t.Errorf("cursor %q taken", bad)
 		}
 	}
+	// Another shard's, or none: the page links' check refuses them too.
+	c := ScoredCursor(people[0])
+	for _, bad := range []string{"", "\xff", c[:strings.Index(c, ":")+1], "00:" + people[0] + "\n", otherShard(c)} {
+		if ValidScoredCursor(bad) {
+			t.Errorf("cursor %q valid", bad)
+		}
+	}
+}
+
+// otherShard is cursor with its shard changed.
+func otherShard(cursor string) string {
+	shard, person, _ := strings.Cut(cursor, ":")
+	n, _ := strconv.Atoi(shard)
+	return fmt.Sprintf("%02d:%s", (n+1)%scoredShards, person)
+}
+
+// FuzzValidScoredCursor: a cursor the people page's check lets through
+// starts a page (ScoredPage takes it).
+func FuzzValidScoredCursor(f *testing.F) {
+	for _, s := range []string{ScoredCursor("p_0123456789abcdef01234567"), "x", "3:", "\xff", "00:p_1"} {
+		f.Add(s)
+	}
+	bt, err := bolttable.Open(filepath.Join(f.TempDir(), "f.db"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { bt.Close() })
+	f.Fuzz(func(t *testing.T, c string) {
+		if !ValidScoredCursor(c) {
+			return
+		}
+		if _, _, err := ScoredPage(context.Background(), bt, c, 5); err != nil {
+			t.Fatalf("%q valid, ScoredPage: %v", c, err)
+		}
+	})
 }

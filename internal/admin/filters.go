@@ -1,0 +1,86 @@
+package admin
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/baton-hq/baton/internal/httpx"
+)
+
+// badParam is a list's query parameter it cannot filter by: which one and
+// what it allows. A list never drops such a filter (its answer would look
+// filtered and be everything): a JSON or CSV client gets a 400 naming the
+// parameter, a page shows the message with status 400 and no results.
+type badParam struct{ Field, Msg string }
+
+func (e *badParam) Error() string { return e.Msg }
+
+// refuse answers a JSON or CSV client's bad parameter.
+func (e *badParam) refuse(w http.ResponseWriter) {
+	httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: e.Msg, Field: e.Field})
+}
+
+// allGrades are every grade a verdict can have (rulebook: A to C by the
+// rules' thresholds, D below them).
+var allGrades = []string{"A", "B", "C", "D"}
+
+// once refuses any of names given more than once: a list filters by one
+// value each, and would use the first and drop the rest.
+func once(q url.Values, names ...string) *badParam {
+	for _, k := range names {
+		if n := len(q[k]); n > 1 {
+			return &badParam{k, k + " is given " + strconv.Itoa(n) + " times: give it once"}
+		}
+	}
+	return nil
+}
+
+// oneOf refuses q's name unless it is absent, empty or one of allowed.
+func oneOf(q url.Values, name string, allowed []string) *badParam {
+	if v := q.Get(name); v != "" && !slices.Contains(allowed, v) {
+		return &badParam{name, name + " must be one of " + strings.Join(allowed, ", ")}
+	}
+	return nil
+}
+
+// dayRange reads ?from= and ?to=, dates (2026-11-01) in loc, as the
+// instants a list keeps: from's start, and the end of to's whole day (the
+// next day's start). A missing one is zero.
+func dayRange(q url.Values, loc *time.Location) (from, to time.Time, bad *badParam) {
+	for _, p := range []struct {
+		k string
+		t *time.Time
+	}{{"from", &from}, {"to", &to}} {
+		if v := q.Get(p.k); v != "" {
+			t, err := time.ParseInLocation("2006-01-02", v, loc)
+			if err != nil {
+				return from, to, &badParam{p.k, p.k + " must be a date like 2026-11-01"}
+			}
+			*p.t = t
+		}
+	}
+	if !to.IsZero() {
+		to = to.AddDate(0, 0, 1) // the whole last day
+		if !from.IsZero() && !from.Before(to) {
+			return from, to, &badParam{"to", "to must not be before from"} // as the reports say it
+		}
+	}
+	return from, to, nil
+}
+
+// whole reads q's name as a whole number from lo to hi (def when absent).
+func whole(q url.Values, name string, def, lo, hi int) (int, *badParam) {
+	v := q.Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return def, &badParam{name, name + " must be a whole number from " + strconv.Itoa(lo) + " to " + strconv.Itoa(hi)}
+	}
+	return n, nil
+}
