@@ -7,7 +7,9 @@
 // here) and unique message ids. Then scoring: the rules engine and the
 // whole score path on the embedded store for a person with a long history,
 // and the time to rescore a million stored events. Loopback only; bounded
-// by request and event counts.
+// by request and event counts. `-only identify` measures instead one
+// /v1/batch of many identifies of one company, and the change feed after
+// it (identify.go).
 package main
 
 import (
