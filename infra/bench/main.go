@@ -7,7 +7,9 @@
 // here) and unique message ids. Then scoring: the rules engine and the
 // whole score path on the embedded store for a person with a long history,
 // and the time to rescore a million stored events. Loopback only; bounded
-// by request and event counts.
+// by request and event counts. `-only identify` measures instead one
+// /v1/batch of many identifies of one company, and the change feed after
+// it (identify.go).
 package main
 
 import (
@@ -49,7 +51,10 @@ func main() {
 	prof := flag.String("cpuprofile", "", "write a CPU profile of the collector's runs to this file")
 	memprof := flag.String("memprofile", "", "write an allocation profile (after the collector's runs) to this file")
 	people := flag.Int("rescore-people", 1000, "people in the rescore (1,000 events each)")
-	only := flag.String("only", "", "measure one collect target alone (e or batch: for profiling it) and stop")
+	only := flag.String("only", "", "measure one collect target alone (e or batch: for profiling it; identify: -identifies) and stop")
+	idents := flag.String("identifies", "100,400,1000,2500", "with -only identify: the sizes of the batches of identifies, one a run")
+	blockprof := flag.String("blockprofile", "", "with -only identify: write a blocking profile to this file")
+	mutexprof := flag.String("mutexprofile", "", "with -only identify: write a mutex contention profile to this file")
 	flag.Parse()
 
 	bare, err := bareServer()
@@ -65,15 +70,26 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	env := map[string]string{"BATON_ADDR": "127.0.0.1:0", "BATON_DATA": dir, "BATON_TRUST_PROXY": "1",
-		"BATON_GEOIP_CITY_DB": city, "BATON_GEOIP_ASN_DB": asn, "BATON_WRITE_KEY": writeKey}
-	cfg, err := config.FromEnv(func(k string) string { return env[k] }, config.Local)
-	if err != nil {
-		fail(err)
+	start := func(dir string) (*stack.Stack, error) {
+		env := map[string]string{"BATON_ADDR": "127.0.0.1:0", "BATON_DATA": dir, "BATON_TRUST_PROXY": "1",
+			"BATON_GEOIP_CITY_DB": city, "BATON_GEOIP_ASN_DB": asn, "BATON_WRITE_KEY": writeKey}
+		cfg, err := config.FromEnv(func(k string) string { return env[k] }, config.Local)
+		if err != nil {
+			return nil, err
+		}
+		cfg.File.RateLimitPerIP = -1 // one client address sends everything here
+		cfg.File.MaxPerClient = -1
+		return stack.Start(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 	}
-	cfg.File.RateLimitPerIP = -1 // one client address sends everything here
-	cfg.File.MaxPerClient = -1
-	s, err := stack.Start(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+	if *only == "identify" {
+		sizes, err := parseSizes(*idents)
+		if err != nil {
+			fail(err)
+		}
+		identifies(sizes, start, *prof, *blockprof, *mutexprof)
+		return
+	}
+	s, err := start(dir)
 	if err != nil {
 		fail(err)
 	}

@@ -1369,3 +1369,35 @@ func TestBatchOfIdentifiesKeepsOrderWithinPeople(t *testing.T) {
 		t.Fatalf("same@'s title %q, want the later 部長", got)
 	}
 }
+
+// TestBatchOfUserIDJoinsKeepsOrderWithinIDs: a batch's userId joins run a
+// few at a time, and the calls naming a common id stay in order: a track
+// call from a second browser with the userId an identify just tied to its
+// person joins that browser to them (run first, it would find nobody on
+// either id and join nothing).
+func TestBatchOfUserIDJoinsKeepsOrderWithinIDs(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	var evs []string
+	for i := range 40 {
+		evs = append(evs,
+			fmt.Sprintf(`{"type":"identify","messageId":"i%d","anonymousId":"anon-%d","userId":"user-%d","traits":{"email":"p%d@maker.example"}}`, i, i, i, i),
+			fmt.Sprintf(`{"type":"track","event":"Signed In","messageId":"t%d","anonymousId":"other-%d","userId":"user-%d"}`, i, i, i))
+	}
+	w := e.do("POST", "/v1/batch", `{"batch":[`+strings.Join(evs, ",")+`]}`, map[string]string{"Content-Type": "application/json", "Authorization": "Basic d3JpdGUta2V5LTAxMjM0NTY3ODk6"})
+	if w.Code != 200 {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+	for i := range 40 {
+		p, err := e.dir.ByEmail(ctx, fmt.Sprintf("p%d@maker.example", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range []string{fmt.Sprintf("u:user-%d", i), fmt.Sprintf("other-%d", i)} {
+			l, err := e.dir.GetLink(ctx, v)
+			if cur, ok := l.Current(); err != nil || !ok || cur.Person != p.ID {
+				t.Fatalf("%s not joined to p%d: %+v %v", v, i, l, err)
+			}
+		}
+	}
+}

@@ -188,6 +188,13 @@ func newPersonID() string {
 // email is ErrErased: a replayed form or list import does not bring the
 // person back (nor does one during their erasure).
 func (d *Directory) Ensure(ctx context.Context, email, source string) (p Person, created bool, err error) {
+	return d.ensure(ctx, email, source, nil, nil)
+}
+
+// ensure is Ensure; a person it creates has the attributes and custom
+// fields given (as Update would merge them), in the one write that creates
+// them.
+func (d *Directory) ensure(ctx context.Context, email, source string, attrs, custom map[string]string) (p Person, created bool, err error) {
 	if email == "" {
 		return Person{}, false, errors.New("identity: empty email")
 	}
@@ -206,6 +213,8 @@ func (d *Directory) Ensure(ctx context.Context, email, source string) (p Person,
 		}
 		now := d.now()
 		p = Person{ID: newPersonID(), Email: email, Attributes: map[string]string{}, Source: source, CreatedAt: now, UpdatedAt: now}
+		merge(&p.Attributes, attrs)
+		mergeCustom(&p.Custom, custom)
 		data, _ := json.Marshal(p)
 		ref, _ := json.Marshal(map[string]string{"person": p.ID})
 		err = d.T.Transact(ctx, []table.Write{

@@ -35,12 +35,13 @@ type Identification struct {
 // visitor (and the other ids its browser sent) to the person. It is
 // idempotent: repeating it changes nothing.
 func (s *Stitcher) Identify(ctx context.Context, id Identification) (Person, LinkResult, error) {
-	p, _, err := s.Dir.Ensure(ctx, id.Email, id.Source)
+	known, custom := SplitLabelled(id.Fields, id.Labels, s.FieldNames)
+	// A new person is created with their attributes: one write, not two.
+	p, created, err := s.Dir.ensure(ctx, id.Email, id.Source, known, custom)
 	if err != nil {
 		return Person{}, LinkResult{}, err
 	}
-	known, custom := SplitLabelled(id.Fields, id.Labels, s.FieldNames)
-	if len(known)+len(custom) > 0 {
+	if !created && len(known)+len(custom) > 0 {
 		if p, _, err = s.Dir.Update(ctx, p.ID, known, custom); err != nil {
 			return Person{}, LinkResult{}, err
 		}
