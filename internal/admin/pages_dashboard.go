@@ -173,7 +173,7 @@ type kpiMonth struct {
 }
 
 func kpiByMonth(k kpiAnswer) *kpiTable {
-	t := &kpiTable{From: k.Months[0].From, To: k.Months[len(k.Months)-1].To, Spanned: k.Spanned, Cut: k.Spanned > len(k.Months)}
+	t := &kpiTable{From: k.Months[0].From, To: k.Months[len(k.Months)-1].To, Spanned: k.Spanned, Cut: k.Cut()}
 	for _, row := range k.Months[0].Rows {
 		t.Stages = append(t.Stages, row.Stage)
 		t.Total = append(t.Total, reports.KPIRow{Stage: row.Stage})

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -114,9 +115,17 @@ func (h *Handler) kpiReport(w http.ResponseWriter, r *http.Request) {
 	// period (?from=, ?to=) the report of each month in it.
 	var body any = ks[0]
 	if period {
-		body = map[string]any{"months": ks}
+		// A period over reports.MaxKPIMonths is cut to its last months: the
+		// JSON says so; a CSV has no room for a note, its file name and
+		// month column name the months it holds.
+		m := map[string]any{"months": ks, "spanned": k.Spanned, "cut": k.Cut()}
+		if k.Cut() {
+			m["note"] = fmt.Sprintf("the period spans %d months: the report has its last %d (%s to %s); ask for a shorter period for the earlier months.",
+				k.Spanned, len(ks), ks[0].Month, ks[len(ks)-1].Month)
+		}
+		body = m
 	}
-	h.table(w, r, "kpi_"+ks[0].From+"_"+ks[len(ks)-1].To+".csv", header, out, body) // the months' days
+	h.table(w, r, "kpi_"+ks[0].From+"_"+ks[len(ks)-1].To+".csv", header, out, body) // the days of the months reported, not of the period asked
 }
 
 // kpiAnswer is the KPI of the months asked for.
@@ -127,6 +136,9 @@ type kpiAnswer struct {
 	// the period was cut to its last reports.MaxKPIMonths.
 	Spanned int
 }
+
+// Cut says the period was cut to its last reports.MaxKPIMonths months.
+func (k kpiAnswer) Cut() bool { return k.Spanned > len(k.Months) }
 
 // kpi is the months asked for against the configured targets: those of
 // the period ?from= ?to= (the dashboard's filter, dates in the configured
