@@ -26,10 +26,12 @@ import (
 //     or a numbered unit (第二工場) (fusedUnit); not 本社 alone (株式会社
 //     ヤクルト本社 is a name).
 //   - Without a legal form: only a place and a unit (横浜銀行東京支店,
-//     placeUnit); a department name alone proves nothing there.
+//     placeUnit) or a store; a department name alone proves nothing there.
 //   - A store is a place and 店 (新宿三丁目店, 渋谷駅前店, 梅田2号店), so
 //     百貨店, 書店, 工務店 or 東京飯店 stay: what comes before their 店 is
-//     a trade, not a place.
+//     a trade, not a place. A department after a store goes with it, as
+//     after a branch (株式会社バトン新宿店営業部 as 株式会社バトン大阪支社
+//     営業部); after 百貨店 only the department goes.
 //   - English, with or without a legal form: a place (and Head, Sales ...)
 //     before Branch, Office, Plant, HQ ... (Baton Tokyo Branch, enBranch);
 //     Branch Capital or Tokyo Office Supply stay.
@@ -162,8 +164,10 @@ func init() {
 	// or 本店 (新宿三丁目店, 渋谷駅前店, 池袋東口店, 梅田2号店, 銀座本店).
 	storeAt := append(append([]string{}, storePlaces...), places...)
 	store := `(?:` + alt(storeAt) + `(?:都|道|府|県|市)?(?:` + num + `丁目)?(?:駅前|駅ビル|駅|駅?(?:東|西|南|北|中央)口)?(?:` + num + `号)?本?店)`
-	fusedUnit = regexp.MustCompile(`^(?:` + place + `|` + dept + `|` + numbered + `)+$`)
-	placeUnit = regexp.MustCompile(`^` + place + `(?:` + place + `|` + dept + `|` + numbered + `)*$`)
+	// A store may be followed by a department, as a branch may
+	// (株式会社バトン新宿店営業部): the tail starts with a place all the same.
+	fusedUnit = regexp.MustCompile(`^(?:` + place + `|` + dept + `|` + numbered + `|` + store + `)+$`)
+	placeUnit = regexp.MustCompile(`^(?:` + place + `|` + store + `)(?:` + place + `|` + dept + `|` + numbered + `|` + store + `)*$`)
 	fusedStore = regexp.MustCompile(`^(?:` + place + `|` + dept + `|` + numbered + `)*` + store + `$`)
 	storeWord = regexp.MustCompile(`^` + store + `$`)
 	placeStore = regexp.MustCompile(`^(?:` + place + `(?:` + place + `|` + dept + `|` + numbered + `)*)?` + store + `$`)
