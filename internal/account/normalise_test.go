@@ -89,7 +89,8 @@ func FuzzNormalise(f *testing.F) {
 	for _, s := range []string{"株式会社アクメ", "㈱ＡＣＭＥ", "Acme Co., Ltd.", "", "\xff\xfe", "部長代理", "VP", "a@b.c",
 		"株式会社バトン東京支店", "バトン株式会社大阪営業所", "株式会社 東京支店", "株式会社東京支店営業部", "Inc Corp Tokyo Branch",
 		"Baton K.K. Sales Dept.", "(株)・東京支店", "バトン(株)", "株式会社バトン第二営業課", "株式会社バトン新宿三丁目店",
-		"Baton Tokyo Branch", "Baton New York Head Office", "The Tokyo Office", "新宿店", "株式会社大丸松坂屋百貨店"} {
+		"Baton Tokyo Branch", "Baton New York Head Office", "The Tokyo Office", "新宿店", "株式会社大丸松坂屋百貨店",
+		"株式会社バトン新宿店営業部", "株式会社大丸松坂屋百貨店営業本部", "新宿店営業部"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
