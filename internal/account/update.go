@@ -20,9 +20,8 @@ import (
 // runs on the changes scoring has just handled (app/core runs
 // scorefeed.HandleChanges first), so each person it refreshes has their new
 // score: for every person named by the batch's events and visitor links it
-// reads the person, their score record and their account's keys (a few
-// reads per person, once per batch), and each account is read and written
-// once for up to chunkPeople of its people (refreshBatch).
+// reads the person, their score record and their account (a few reads per
+// person, once per batch) and writes the account in one transaction.
 // Events of unidentified browsers whose GeoIP organisation names a known
 // account count as its anonymous visits. Everything is idempotent, so on
 // failure the whole batch is reported undone (0) and comes again.
@@ -103,8 +102,10 @@ func (b *Book) HandleChanges(ctx context.Context, cs []table.Change) (int, error
 			touch(cur.Person, latest)
 		}
 	}
-	if err := b.refreshBatch(ctx, order, active); err != nil {
-		return 0, err
+	for _, p := range order {
+		if err := b.Refresh(ctx, p, active[p]); err != nil {
+			return 0, err
+		}
 	}
 	// One write per network organisation per batch, not per event: the
 	// account item holds its members, and rewriting it for each page view
@@ -211,24 +212,12 @@ func (b *Book) Refresh(ctx context.Context, person string, active time.Time) err
 // refreshPerson is Refresh; rescored: the person's points changed without
 // an event (a rescore), so they are written even within the same day.
 func (b *Book) refreshPerson(ctx context.Context, person string, active time.Time, rescored bool) error {
-	latest, err := b.refreshUnsent(ctx, person, active, rescored)
-	if err != nil || latest == "" {
-		return err
-	}
-	// The account's latest MQA, raised now or by an earlier refresh whose
-	// hand-over failed: sent once.
-	return b.flush(ctx, latest)
-}
-
-// refreshUnsent is refreshPerson without handing the account's latest
-// MQA over: it returns its id ("" for none).
-func (b *Book) refreshUnsent(ctx context.Context, person string, active time.Time, rescored bool) (string, error) {
 	p, err := b.Dir.Get(ctx, person)
 	if errors.Is(err, identity.ErrNotFound) {
-		return "", nil // erased meanwhile
+		return nil // erased meanwhile
 	}
 	if err != nil {
-		return "", err
+		return err
 	}
 	var latest string
 	for range 10 {
@@ -237,7 +226,15 @@ func (b *Book) refreshUnsent(ctx context.Context, person string, active time.Tim
 			break
 		}
 	}
-	return latest, err
+	if err != nil {
+		return err
+	}
+	if latest == "" {
+		return nil
+	}
+	// The account's latest MQA, raised now or by an earlier refresh whose
+	// hand-over failed: sent once.
+	return b.flush(ctx, latest)
 }
 
 func (b *Book) refresh(ctx context.Context, p identity.Person, active time.Time, rescored bool) (latestMQA string, err error) {
@@ -301,7 +298,14 @@ func (b *Book) refresh(ctx context.Context, p identity.Person, active time.Time,
 	if err != nil {
 		return "", err
 	}
-	m := member(p, rec, active, mem.Placed)
+	m := Member{Person: p.ID, Email: p.Email, Name: p.Attributes["name"], Title: p.Attributes["title"],
+		Role: Role(p.Attributes["title"]), Behaviour: rec.Verdict.Behaviour, Fit: rec.Verdict.Fit, Grade: rec.Verdict.Grade,
+		Stage: rec.Stage, LastActive: active, Placed: mem.Placed, Company: map[string]string{}}
+	for _, k := range companyAttributes {
+		if v := p.Attributes[k]; v != "" {
+			m.Company[k] = v
+		}
+	}
 	prev, known := target.member(p.ID)
 	before := target.Score
 	target.upsert(m)
@@ -343,19 +347,6 @@ func (b *Book) refresh(ctx context.Context, p identity.Person, active time.Time,
 		return target.MQAs[n-1], nil
 	}
 	return "", nil
-}
-
-// member is a person's entry in their account.
-func member(p identity.Person, rec qualify.Record, active time.Time, placed bool) Member {
-	m := Member{Person: p.ID, Email: p.Email, Name: p.Attributes["name"], Title: p.Attributes["title"],
-		Role: Role(p.Attributes["title"]), Behaviour: rec.Verdict.Behaviour, Fit: rec.Verdict.Fit, Grade: rec.Verdict.Grade,
-		Stage: rec.Stage, LastActive: active, Placed: placed, Company: map[string]string{}}
-	for _, k := range companyAttributes {
-		if v := p.Attributes[k]; v != "" {
-			m.Company[k] = v
-		}
-	}
-	return m
 }
 
 // MaxMembers bounds the people an account item keeps (DynamoDB items are
