@@ -24,8 +24,8 @@ func MarkHTTPS(r *http.Request) *http.Request {
 // ignored, so a plain-http client cannot get Secure cookies or https links.
 //
 // Its value is read like X-Forwarded-For: entries are taken from the right,
-// where trusted proxies wrote. Most proxies set the header (nginx, Apache,
-// CloudFront, ALB): one value, the nearest proxy's. Through n trusted
+// where trusted proxies wrote. Most proxies set the header (docs/proxy's
+// nginx and Apache snippets, an AWS ALB): one value, the nearest proxy's. Through n trusted
 // proxies that append instead, the entry n from the right is what the
 // outermost one saw, the client's scheme; fewer entries than proxies means
 // some proxy replaced the header, so the left-most entry is a proxy's too.
