@@ -2,7 +2,15 @@ package proxytest_test
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
+	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -148,7 +156,7 @@ func serve(t *testing.T, name string, port int, logs []string, path string, args
 // block, proxying to upstream; root, when set, is the site it serves at /.
 // One process (master_process off), as the current user, everything in a
 // temporary prefix.
-func startNginx(t *testing.T, port int, upstream, root string) {
+func startNginx(t *testing.T, port int, upstream, root string, tf *tlsFiles) {
 	t.Helper()
 	bin := program(t, "apt-get install nginx", "nginx")
 	dir := t.TempDir()
@@ -156,9 +164,13 @@ func startNginx(t *testing.T, port int, upstream, root string) {
 		t.Fatal(err)
 	}
 	write(t, filepath.Join(dir, "baton.conf"), snippet(t, "nginx.conf", upstream))
-	site := ""
+	site, ssl := "", ""
 	if root != "" {
 		site = fmt.Sprintf("root %q;\n        index index.html;\n", root)
+	}
+	if tf != nil {
+		ssl = " ssl"
+		site += fmt.Sprintf("ssl_certificate %q;\n        ssl_certificate_key %q;\n", tf.cert, tf.key)
 	}
 	write(t, filepath.Join(dir, "nginx.conf"), fmt.Sprintf(`master_process off;
 worker_processes 1;
@@ -175,7 +187,7 @@ http {
     types { text/html html; }
     default_type application/octet-stream;
     server {
-        listen 127.0.0.1:%[9]d;
+        listen 127.0.0.1:%[9]d%[12]s;
         server_name localhost;
         %[10]s
         include %[11]q;
@@ -183,7 +195,7 @@ http {
 }
 `, filepath.Join(dir, "nginx.pid"), filepath.Join(dir, "error.log"), filepath.Join(dir, "access.log"),
 		filepath.Join(dir, "tmp", "client_body"), filepath.Join(dir, "tmp", "proxy"), filepath.Join(dir, "tmp", "fastcgi"),
-		filepath.Join(dir, "tmp", "uwsgi"), filepath.Join(dir, "tmp", "scgi"), port, site, filepath.Join(dir, "baton.conf")))
+		filepath.Join(dir, "tmp", "uwsgi"), filepath.Join(dir, "tmp", "scgi"), port, site, filepath.Join(dir, "baton.conf"), ssl))
 	serve(t, "nginx", port, []string{filepath.Join(dir, "error.log")},
 		bin, "-p", dir+"/", "-e", filepath.Join(dir, "error.log"), "-c", filepath.Join(dir, "nginx.conf"), "-g", "daemon off;")
 }
@@ -193,7 +205,7 @@ http {
 // configuration loading the modules the snippet needs (Debian's apache2
 // builds them as modules), everything in a temporary directory. Run by
 // root, httpd refuses to serve as root: it serves as nobody.
-func startApache(t *testing.T, port int, upstream string) {
+func startApache(t *testing.T, port int, upstream string, tf *tlsFiles) {
 	t.Helper()
 	bin := program(t, "apt-get install apache2", "apache2", "httpd")
 	var mods string
@@ -222,6 +234,14 @@ func startApache(t *testing.T, port int, upstream string) {
 	load("proxy_http_module", "mod_proxy_http.so")
 	load("headers_module", "mod_headers.so")
 	load("env_module", "mod_env.so")
+	ssl := ""
+	if tf != nil {
+		if _, err := os.Stat(filepath.Join(mods, "mod_ssl.so")); err != nil && !bytes.Contains(compiled, []byte("mod_ssl.c")) {
+			missing(t, "mod_ssl.so", "apt-get install apache2")
+		}
+		load("ssl_module", "mod_ssl.so")
+		ssl = fmt.Sprintf("    SSLEngine on\n    SSLCertificateFile %q\n    SSLCertificateKeyFile %q\n", tf.cert, tf.key)
+	}
 
 	dir := t.TempDir()
 	if os.Geteuid() == 0 {
@@ -248,21 +268,71 @@ DefaultRuntimeDir %[4]q
 ErrorLog %[5]q
 LogLevel warn
 <VirtualHost 127.0.0.1:%[2]d>
-    Include %[6]q
+%[7]s    Include %[6]q
 </VirtualHost>
-`, dir, port, filepath.Join(run, "httpd.pid"), run, filepath.Join(dir, "error.log"), filepath.Join(dir, "baton.conf"))
+`, dir, port, filepath.Join(run, "httpd.pid"), run, filepath.Join(dir, "error.log"), filepath.Join(dir, "baton.conf"), ssl)
 	write(t, filepath.Join(dir, "httpd.conf"), conf.String())
 	serve(t, "apache", port, []string{filepath.Join(dir, "error.log")}, bin, "-X", "-f", filepath.Join(dir, "httpd.conf"))
 }
 
 // client makes requests from clientIP, without following redirects and
-// without asking for compression unless a test does.
-func client(jar http.CookieJar) *http.Client {
+// without asking for compression unless a test does; roots, when set, are
+// the certificates it trusts for https.
+func client(jar http.CookieJar, roots ...*x509.Certificate) *http.Client {
 	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(clientIP)}, Timeout: 5 * time.Second}
+	tr := &http.Transport{DialContext: d.DialContext, DisableCompression: true}
+	if len(roots) > 0 {
+		pool := x509.NewCertPool()
+		for _, c := range roots {
+			pool.AddCert(c)
+		}
+		tr.TLSClientConfig = &tls.Config{RootCAs: pool}
+	}
 	return &http.Client{
-		Transport:     &http.Transport{DialContext: d.DialContext, DisableCompression: true},
+		Transport:     tr,
 		Jar:           jar,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		Timeout:       15 * time.Second,
 	}
+}
+
+// tlsFiles are a certificate and its key, PEM files a web server reads.
+type tlsFiles struct{ cert, key string }
+
+// selfSigned makes a certificate for 127.0.0.1 and writes it for a web
+// server. Its validity spans centuries, so no clock (shifted or not) is
+// read and none falls outside it.
+func selfSigned(t *testing.T) (*tlsFiles, *x509.Certificate) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "127.0.0.1"},
+		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
+		NotBefore:    time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC),
+		NotAfter:     time.Date(2999, 12, 31, 0, 0, 0, 0, time.UTC),
+		KeyUsage:     x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IsCA:         true, BasicConstraintsValid: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	tf := &tlsFiles{cert: filepath.Join(dir, "cert.pem"), key: filepath.Join(dir, "key.pem")}
+	write(t, tf.cert, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})))
+	write(t, tf.key, string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kb})))
+	return tf, cert
 }

@@ -29,12 +29,13 @@ const (
 	browserUA  = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
 )
 
-// behind starts the local stack as it runs behind a proxy on port: under
+// behind starts the local stack as it runs behind a proxy on port (served
+// over scheme): under
 // /_bt, trusting one proxy, with the proxy's origin as its public URL. It
 // returns the stack, the proxy's origin and Baton's address (the upstream).
-func behind(t *testing.T, port int) (*stack.Stack, string, string) {
+func behind(t *testing.T, port int, scheme string) (*stack.Stack, string, string) {
 	t.Helper()
-	origin := fmt.Sprintf("http://127.0.0.1:%d", port)
+	origin := fmt.Sprintf("%s://127.0.0.1:%d", scheme, port)
 	s := stack.ForTest(t, map[string]string{"BATON_BASE_PATH": basePath, "BATON_TRUST_PROXY": "1", "BATON_PUBLIC_URL": origin})
 	upstream, ok := strings.CutSuffix(strings.TrimPrefix(s.URL, "http://"), basePath)
 	if !ok {
@@ -49,16 +50,62 @@ func behind(t *testing.T, port int) (*stack.Stack, string, string) {
 func TestThroughProxies(t *testing.T) {
 	for _, p := range []struct {
 		name  string
-		start func(t *testing.T, port int, upstream string)
+		start func(t *testing.T, port int, upstream string, tf *tlsFiles)
 	}{
-		{"nginx", func(t *testing.T, port int, upstream string) { startNginx(t, port, upstream, "") }},
+		{"nginx", func(t *testing.T, port int, upstream string, tf *tlsFiles) { startNginx(t, port, upstream, "", tf) }},
 		{"apache", startApache},
 	} {
 		t.Run(p.name, func(t *testing.T) {
 			port := freePort(t)
-			s, origin, upstream := behind(t, port)
-			p.start(t, port, upstream)
+			s, origin, upstream := behind(t, port, "http")
+			p.start(t, port, upstream, nil)
 			throughProxy(t, s, origin, p.name)
+		})
+	}
+}
+
+// TestSecureCookiesBehindTLS: nginx and Apache httpd terminating TLS with
+// docs/proxy's snippets, trusted by BATON_TRUST_PROXY=1: they say https in
+// X-Forwarded-Proto, whatever the client wrote there, and Baton's cookies
+// are Secure. (Over plain http through them they are not: throughProxy's
+// Collect, with the client claiming https.)
+func TestSecureCookiesBehindTLS(t *testing.T) {
+	for _, p := range []struct {
+		name  string
+		start func(t *testing.T, port int, upstream string, tf *tlsFiles)
+	}{
+		{"nginx", func(t *testing.T, port int, upstream string, tf *tlsFiles) { startNginx(t, port, upstream, "", tf) }},
+		{"apache", startApache},
+	} {
+		t.Run(p.name, func(t *testing.T) {
+			tf, cert := selfSigned(t)
+			port := freePort(t)
+			_, origin, upstream := behind(t, port, "https")
+			p.start(t, port, upstream, tf)
+			c := client(nil, cert)
+			for _, route := range []struct{ path, cookie string }{{"/e", "bt_vid"}, {"/optout", "bt_optout"}} {
+				req, err := http.NewRequest("POST", origin+basePath+route.path, strings.NewReader(`{"type":"page_view","messageId":"tls-`+p.name+`","anonymousId":"tls-`+p.name+`-0001","properties":{"url":"`+origin+`/"}}`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				req.Header.Set("Content-Type", "text/plain")
+				req.Header.Set("Origin", origin)
+				req.Header.Set("X-Forwarded-Proto", "http") // the proxy sets its own
+				resp, err := c.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				var ck *http.Cookie
+				for _, k := range resp.Cookies() {
+					if k.Name == route.cookie && k.MaxAge >= 0 {
+						ck = k
+					}
+				}
+				if resp.StatusCode != 204 || ck == nil || !ck.Secure {
+					t.Errorf("POST %s over https: %d, %s %+v, want it Secure", basePath+route.path, resp.StatusCode, route.cookie, ck)
+				}
+			}
 		})
 	}
 }
@@ -211,7 +258,7 @@ func TestTagInBrowserBehindNginx(t *testing.T) {
 		missing(t, "playwright-core", "npm ci --prefix tag/browser")
 	}
 	port := freePort(t)
-	s, origin, upstream := behind(t, port)
+	s, origin, upstream := behind(t, port, "http")
 	site := t.TempDir()
 	write(t, filepath.Join(site, "index.html"), `<!doctype html>
 <html><head><meta charset="utf-8"><title>Proxied home</title>
@@ -219,7 +266,7 @@ func TestTagInBrowserBehindNginx(t *testing.T) {
 <script>window.baton=window.baton||function(){(baton.q=baton.q||[]).push(arguments)};</script>
 </head><body><h1>A site with Baton under /_bt</h1></body></html>
 `)
-	startNginx(t, port, upstream, site)
+	startNginx(t, port, upstream, site, nil)
 
 	cmd := exec.Command("node", filepath.Join(root, "tag", "browser", "proxied.mjs"))
 	cmd.Env = append(os.Environ(), "SITE="+origin, "CHROMIUM="+chromium)

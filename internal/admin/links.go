@@ -48,7 +48,7 @@ func (h *Handler) linkRoutes(mux *http.ServeMux) {
 }
 
 func (h *Handler) tracked(r *http.Request, l links.Link) LinkView {
-	return LinkView{ID: l.ID, URL: l.URL, Tracked: httpx.BaseURL(h.PublicURL, r) + "/c/" + l.ID + "/{{baton_token}}", Honeypot: l.Honeypot}
+	return LinkView{ID: l.ID, URL: l.URL, Tracked: httpx.BaseURL(h.PublicURL, r, h.Proxies) + "/c/" + l.ID + "/{{baton_token}}", Honeypot: l.Honeypot}
 }
 
 func (h *Handler) addLinks(w http.ResponseWriter, r *http.Request) {

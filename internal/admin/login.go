@@ -209,7 +209,7 @@ func (h *Handler) cookiePath(r *http.Request) string {
 
 // secure: the cookie is sent only over https when Baton is reached by it.
 func (h *Handler) secure(r *http.Request) bool {
-	return strings.HasPrefix(httpx.BaseURL(h.PublicURL, r), "https://")
+	return strings.HasPrefix(httpx.BaseURL(h.PublicURL, r, h.Proxies), "https://")
 }
 
 func (h *Handler) clearCookie(w http.ResponseWriter, r *http.Request) {

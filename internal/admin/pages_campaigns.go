@@ -233,7 +233,7 @@ func (h *Handler) campaignPage(w http.ResponseWriter, r *http.Request, c links.C
 func (h *Handler) renderCampaign(w http.ResponseWriter, r *http.Request, status int, v campaignView, ls []links.Link) {
 	c := v.C
 	v.CanMint = h.Recipients != nil && h.Recipients.Keyring != nil
-	v.Pixel = httpx.BaseURL(h.PublicURL, r) + "/o/" + c.ID + "/{{baton_token}}.gif"
+	v.Pixel = httpx.BaseURL(h.PublicURL, r, h.Proxies) + "/o/" + c.ID + "/{{baton_token}}.gif"
 	byID := map[string]*linkCount{}
 	// A stable order (ids are random): by creation, then destination, the
 	// honeypot last.

@@ -9,6 +9,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"regexp"
@@ -53,7 +54,8 @@ type fixture struct {
 	url string
 }
 
-func newFixture(t testing.TB) *fixture {
+// newFixture serves a Handler; opts change it before the server starts.
+func newFixture(t testing.TB, opts ...func(*admin.Handler)) *fixture {
 	t.Helper()
 	clk := clock.NewManual(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
 	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"), bolttable.WithClock(clk.Now))
@@ -73,6 +75,9 @@ func newFixture(t testing.TB) *fixture {
 		Recipients:  &admin.Recipients{T: tb, Now: clk.Now}, // no keyring: 503 once past the checks
 		Sessions:    &session.Store{T: tb, TTL: ttl, Now: clk.Now},
 		Audit:       &audit.Log{T: tb, Now: clk.Now},
+	}
+	for _, o := range opts {
+		o(h)
 	}
 	mux := http.NewServeMux()
 	h.Routes(mux)
@@ -166,8 +171,16 @@ func TestLoginSetsASessionCookie(t *testing.T) {
 	if a.code != 303 || !strings.HasPrefix(sc, "baton_admin=") || !strings.Contains(sc, "Path=/admin") || !strings.Contains(sc, "HttpOnly") || !strings.Contains(sc, "SameSite=Strict") || strings.Contains(sc, "Secure") || !strings.Contains(sc, "Max-Age=3600") {
 		t.Fatalf("login: %d %q", a.code, sc)
 	}
-	// Behind https (a TLS-terminating proxy, or API Gateway): Secure.
+	// A plain-http client saying https itself, no proxy trusted: not Secure.
 	a = f.req("POST", "/admin/login", url.Values{"token": {fullToken}}.Encode(), "Content-Type", "application/x-www-form-urlencoded", "X-Forwarded-Proto", "https")
+	if sc := a.hdr.Get("Set-Cookie"); a.code != 303 || strings.Contains(sc, "Secure") {
+		t.Fatalf("client's own X-Forwarded-Proto: %q", sc)
+	}
+	// Behind a trusted TLS-terminating proxy (BATON_TRUST_PROXY): Secure.
+	behind := newFixture(t, func(h *admin.Handler) {
+		h.Proxies = httpx.Proxies{CIDRs: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}
+	})
+	a = behind.req("POST", "/admin/login", url.Values{"token": {fullToken}}.Encode(), "Content-Type", "application/x-www-form-urlencoded", "X-Forwarded-For", "203.0.113.7", "X-Forwarded-Proto", "https")
 	if sc := a.hdr.Get("Set-Cookie"); a.code != 303 || !strings.Contains(sc, "; Secure") {
 		t.Fatalf("https login: %q", sc)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -19,6 +20,7 @@ import (
 	"github.com/baton-hq/baton/internal/collect"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
+	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
@@ -81,7 +83,8 @@ func errBody(t *testing.T, w *httptest.ResponseRecorder) map[string]any {
 
 func TestAcceptsTextPlainAndSetsCookie(t *testing.T) {
 	e := newEnv(t)
-	w := e.do("POST", "/e", body("m1"), map[string]string{"Content-Type": "text/plain;charset=UTF-8", "Origin": "https://www.example.com", "X-Forwarded-Proto": "https"})
+	e.h.Cookie.Proxies = httpx.Proxies{Hops: 1} // behind a TLS-terminating proxy
+	w := e.do("POST", "/e", body("m1"), map[string]string{"Content-Type": "text/plain;charset=UTF-8", "Origin": "https://www.example.com", "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"})
 	if w.Code != 204 {
 		t.Fatalf("status %d %s", w.Code, w.Body)
 	}
@@ -318,6 +321,51 @@ func TestIdentifyFailureIsRetryableAndRetrySucceeds(t *testing.T) {
 	}
 	if _, err := e.dir.ByEmail(context.Background(), "x@example.com"); err != nil {
 		t.Fatalf("retry of an already stored event did not identify: %v", err)
+	}
+}
+
+// TestSecureCookiesOnlyOverTrustedHTTPS: bt_vid and bt_optout are Secure
+// when a proxy BATON_TRUST_PROXY trusts says the client used https, not
+// when a plain-http client says so itself.
+func TestSecureCookiesOnlyOverTrustedHTTPS(t *testing.T) {
+	e := newEnv(t)
+	e.h.Cookie.Proxies = httpx.Proxies{CIDRs: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}
+	for i, c := range []struct {
+		name, peer, xff string
+		secure          bool
+	}{
+		{"plain-http client sending X-Forwarded-Proto itself", "203.0.113.7:5000", "", false},
+		{"plain-http client forging a proxy chain too", "203.0.113.7:5000", "10.0.0.1", false},
+		{"through the trusted proxy", "10.0.0.1:5000", "203.0.113.7", true},
+	} {
+		for _, path := range []string{"/e", "/optout"} {
+			r := httptest.NewRequest("POST", path, strings.NewReader(body(fmt.Sprintf("sec-%d", i))))
+			r.Host = "t.example.com"
+			r.RemoteAddr = c.peer
+			r.Header.Set("Content-Type", "text/plain;charset=UTF-8")
+			r.Header.Set("Origin", "https://www.example.com")
+			r.Header.Set("X-Forwarded-Proto", "https")
+			if c.xff != "" {
+				r.Header.Set("X-Forwarded-For", c.xff)
+			}
+			w := httptest.NewRecorder()
+			e.mux.ServeHTTP(w, r)
+			want := map[string]bool{"/e": false, "/optout": false} // the cookie each route sets
+			for _, ck := range w.Result().Cookies() {
+				if ck.MaxAge < 0 {
+					continue // a removal
+				}
+				if (path == "/e" && ck.Name == visitor.CookieName) || (path == "/optout" && ck.Name == collect.OptOutCookie) {
+					want[path] = true
+					if ck.Secure != c.secure {
+						t.Errorf("%s, %s: %s Secure %v, want %v", c.name, path, ck.Name, ck.Secure, c.secure)
+					}
+				}
+			}
+			if w.Code >= 300 || !want[path] {
+				t.Errorf("%s, %s: %d, cookies %v", c.name, path, w.Code, w.Result().Cookies())
+			}
+		}
 	}
 }
 

@@ -76,7 +76,7 @@ func (h *Handler) optOut(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.Cookie.Clear(w, r)
-	http.SetCookie(w, &http.Cookie{Name: OptOutCookie, Value: "1", Path: h.Cookie.CookiePath(), MaxAge: 400 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https", Domain: h.Cookie.DomainFor(r)})
+	http.SetCookie(w, &http.Cookie{Name: OptOutCookie, Value: "1", Path: h.Cookie.CookiePath(), MaxAge: 400 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: h.Cookie.SecureFor(r), Domain: h.Cookie.DomainFor(r)})
 	w.WriteHeader(http.StatusNoContent)
 }
 

@@ -64,7 +64,7 @@ type Secrets struct {
 type File struct {
 	EventRetention   Duration          `yaml:"event_retention"`          // raw events kept this long (default 400d)
 	CookieMaxAge     Duration          `yaml:"cookie_max_age"`           // bt_vid lifetime (default 400d, Chrome's cap)
-	SecureCookie     *bool             `yaml:"secure_cookie"`            // force Secure on (default: when the request is https)
+	SecureCookie     *bool             `yaml:"secure_cookie"`            // force Secure on or off (default: when the request is https, httpx.IsHTTPS)
 	TimelineLimit    int               `yaml:"timeline_limit"`           // events returned by the admin API (default 500)
 	Sites            []string          `yaml:"sites"`                    // accepted data-site values; empty: any
 	Consent          ConsentFile       `yaml:"consent"`                  // consent mode and Global Privacy Control

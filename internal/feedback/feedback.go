@@ -66,7 +66,8 @@ type Handler struct {
 	Apply     Applier
 	People    *identity.Directory
 	T         table.Table
-	PublicURL string // HubSpot signs the full URL it called (empty: the request's own, see httpx.BaseURL)
+	PublicURL string        // HubSpot signs the full URL it called (empty: the request's own, see httpx.BaseURL)
+	Proxies   httpx.Proxies // trusted to report the scheme HubSpot called (BATON_TRUST_PROXY), when PublicURL is empty
 
 	SharedSecret        string // Salesforce Flow / EventBridge header X-Baton-Secret; generic webhooks (whsec_)
 	HubSpotClientSecret string
@@ -394,7 +395,7 @@ func (h *Handler) hubspot(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	uri := httpx.BaseURL(h.PublicURL, r) + r.URL.RequestURI()
+	uri := httpx.BaseURL(h.PublicURL, r, h.Proxies) + r.URL.RequestURI()
 	if err := VerifyHubSpot(h.HubSpotClientSecret, r.Method, uri, body, r.Header, h.now()); err != nil {
 		unauthorized(w, err.Error())
 		return

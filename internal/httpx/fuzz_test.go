@@ -11,11 +11,15 @@ import (
 // holds, the address is the peer's or one the header names, never a panic;
 // with no proxy trusted it is always the peer's; a trust setting that
 // parses reads back within its bounds.
+//
+// X-Forwarded-Proto likewise: with no proxy trusted it never makes a
+// request https; https means an entry says so; and once the header has an
+// entry per trusted proxy, what a client writes on its left changes nothing.
 func FuzzClientIP(f *testing.F) {
-	f.Add("203.0.113.7, 10.0.0.1", "10.0.0.2:443", "1")
-	f.Add("::ffff:203.0.113.7,fe80::1%eth0", "[::1]:80", "10.0.0.0/8, ::1")
-	f.Add(",,", "garbage", "true")
-	f.Fuzz(func(t *testing.T, xff, remote, spec string) {
+	f.Add("203.0.113.7, 10.0.0.1", "10.0.0.2:443", "1", "https")
+	f.Add("::ffff:203.0.113.7,fe80::1%eth0", "[::1]:80", "10.0.0.0/8, ::1", "https, http")
+	f.Add(",,", "garbage", "true", ",")
+	f.Fuzz(func(t *testing.T, xff, remote, spec, proto string) {
 		p, err := ParseProxies(spec)
 		if err != nil {
 			return
@@ -38,6 +42,21 @@ func FuzzClientIP(f *testing.F) {
 		got := ClientIP(r, p)
 		if got != peer && !contains(xff, got) {
 			t.Fatalf("ClientIP = %v: neither the peer %v nor in %q", got, peer, xff)
+		}
+
+		r.Header.Set("X-Forwarded-Proto", proto)
+		if IsHTTPS(r, Proxies{}) {
+			t.Fatalf("no proxy trusted: X-Forwarded-Proto %q made the request https", proto)
+		}
+		https := IsHTTPS(r, p)
+		if https && !strings.Contains(strings.ToLower(proto), "https") {
+			t.Fatalf("https from X-Forwarded-Proto %q", proto)
+		}
+		if len(strings.Split(proto, ",")) >= forwardedHops(r, p) {
+			r.Header.Set("X-Forwarded-Proto", "https, "+proto)
+			if IsHTTPS(r, p) != https {
+				t.Fatalf("a client's entry on the left of %q changed the scheme", proto)
+			}
 		}
 	})
 }

@@ -80,15 +80,16 @@ func readAll(rd io.Reader, declared, limit int64) ([]byte, error) {
 }
 
 // BaseURL is where the client reached Baton: configured (BATON_PUBLIC_URL)
-// when set, else the scheme and host of the request itself (on AWS the
-// execute-api address; lambdahttp sets X-Forwarded-Proto), followed by the
-// base path the request was served under (BATON_BASE_PATH, see Under).
-func BaseURL(configured string, r *http.Request) string {
+// when set, else the scheme (IsHTTPS: X-Forwarded-Proto only from the
+// proxies p trusts; on AWS lambdahttp marks the request https) and host of
+// the request itself (on AWS the execute-api address), followed by the base
+// path the request was served under (BATON_BASE_PATH, see Under).
+func BaseURL(configured string, r *http.Request, p Proxies) string {
 	if configured != "" {
 		return strings.TrimSuffix(configured, "/") + BasePath(r)
 	}
 	scheme := "http"
-	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
+	if IsHTTPS(r, p) {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host + BasePath(r)

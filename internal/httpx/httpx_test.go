@@ -11,15 +11,23 @@ import (
 func TestBaseURL(t *testing.T) {
 	r := httptest.NewRequest("GET", "/admin/links", nil)
 	r.Host = "abc123.execute-api.eu-west-1.amazonaws.com"
-	if got := BaseURL("https://track.example.com/", r); got != "https://track.example.com" {
+	if got := BaseURL("https://track.example.com/", r, Proxies{}); got != "https://track.example.com" {
 		t.Errorf("configured: %q", got)
 	}
-	if got := BaseURL("", r); got != "http://abc123.execute-api.eu-west-1.amazonaws.com" {
+	if got := BaseURL("", r, Proxies{}); got != "http://abc123.execute-api.eu-west-1.amazonaws.com" {
 		t.Errorf("plain request: %q", got)
 	}
+	// The client's own X-Forwarded-Proto does not make its links https.
 	r.Header.Set("X-Forwarded-Proto", "https")
-	if got := BaseURL("", r); got != "https://abc123.execute-api.eu-west-1.amazonaws.com" {
+	if got := BaseURL("", r, Proxies{}); got != "http://abc123.execute-api.eu-west-1.amazonaws.com" {
+		t.Errorf("client's own X-Forwarded-Proto: %q", got)
+	}
+	if got := BaseURL("", MarkHTTPS(r), Proxies{}); got != "https://abc123.execute-api.eu-west-1.amazonaws.com" {
 		t.Errorf("behind API Gateway: %q", got)
+	}
+	r.Header.Set("X-Forwarded-For", "203.0.113.7")
+	if got := BaseURL("", r, Proxies{Hops: 1}); got != "https://abc123.execute-api.eu-west-1.amazonaws.com" {
+		t.Errorf("behind a trusted proxy: %q", got)
 	}
 }
 
@@ -97,7 +105,7 @@ func TestClientIPReadsForwardedForFromTheRight(t *testing.T) {
 func TestUnder(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /p/{id}", func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, r.URL.Path+" "+r.PathValue("id")+" "+BasePath(r)+" "+BaseURL("", r)+" "+BaseURL("https://www.example.com", r))
+		io.WriteString(w, r.URL.Path+" "+r.PathValue("id")+" "+BasePath(r)+" "+BaseURL("", r, Proxies{})+" "+BaseURL("https://www.example.com", r, Proxies{}))
 	})
 	mux.Handle("GET /{$}", http.RedirectHandler("/p/home", http.StatusFound))
 	mux.Handle("GET /away", http.RedirectHandler("https://elsewhere.example/x", http.StatusFound))

@@ -200,12 +200,7 @@ func ClientIP(r *http.Request, p Proxies) netip.Addr {
 	if p.Hops == 0 && len(p.CIDRs) == 0 {
 		return peer
 	}
-	var chain []string
-	for _, h := range r.Header.Values("X-Forwarded-For") {
-		for _, e := range strings.Split(h, ",") {
-			chain = append(chain, strings.TrimSpace(e))
-		}
-	}
+	chain := forwardedFor(r)
 	if p.Hops > 0 {
 		if len(chain) < p.Hops {
 			return peer

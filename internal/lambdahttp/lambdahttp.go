@@ -15,6 +15,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/baton-hq/baton/internal/httpx"
 )
 
 // Adapter turns API Gateway v2 events into requests for an http.Handler.
@@ -77,12 +79,11 @@ func Request(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (*http.Requ
 	if ip, err := netip.ParseAddr(ev.RequestContext.HTTP.SourceIP); err == nil {
 		r.RemoteAddr = netip.AddrPortFrom(ip, 0).String()
 	}
-	// API Gateway and Function URLs terminate TLS: the client used https.
-	if r.Header.Get("X-Forwarded-Proto") == "" {
-		r.Header.Set("X-Forwarded-Proto", "https")
-	}
+	// API Gateway and Function URLs serve https only and terminate TLS: the
+	// client used https. Said in the request's context, not in
+	// X-Forwarded-Proto, which a client can send too (httpx.IsHTTPS).
 	r.ContentLength = int64(len(body))
-	return r, nil
+	return httpx.MarkHTTPS(r), nil
 }
 
 // Response converts a recorded answer; Set-Cookie headers go to the Cookies

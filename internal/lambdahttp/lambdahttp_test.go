@@ -7,11 +7,14 @@ import (
 	"encoding/base64"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/lambdahttp"
+	"github.com/baton-hq/baton/internal/visitor"
 )
 
 func decode(t *testing.T, resp events.APIGatewayV2HTTPResponse) []byte {
@@ -90,5 +93,36 @@ func TestAdapterGzipRoundTrip(t *testing.T) {
 	got, _ := io.ReadAll(zr)
 	if string(got) != text {
 		t.Fatalf("inflated %q", got)
+	}
+}
+
+// TestRequestsAreHTTPS: API Gateway and Function URLs serve https only, so
+// every request the adapter builds is https (httpx.IsHTTPS) with no proxy
+// trusted and whatever X-Forwarded-Proto says: visitor cookies are Secure
+// and the request's own base URL is https.
+func TestRequestsAreHTTPS(t *testing.T) {
+	a := lambdahttp.Adapter{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		visitor.Cookie{}.Set(w, r, "v-0123456789")
+		io.WriteString(w, httpx.BaseURL("", r, httpx.Proxies{}))
+	})}
+	for _, proto := range []string{"", "https", "http"} {
+		var ev events.APIGatewayV2HTTPRequest
+		ev.RawPath = "/e"
+		ev.RequestContext.HTTP.Method = "POST"
+		ev.RequestContext.HTTP.SourceIP = "203.0.113.45"
+		ev.Headers = map[string]string{"host": "abc123.execute-api.eu-west-1.amazonaws.com"}
+		if proto != "" {
+			ev.Headers["x-forwarded-proto"] = proto
+		}
+		resp, err := a.Handle(context.Background(), ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.Body != "https://abc123.execute-api.eu-west-1.amazonaws.com" {
+			t.Errorf("X-Forwarded-Proto %q: base URL %q", proto, resp.Body)
+		}
+		if len(resp.Cookies) != 1 || !strings.Contains(resp.Cookies[0], "; Secure") {
+			t.Errorf("X-Forwarded-Proto %q: cookies %q", proto, resp.Cookies)
+		}
 	}
 }

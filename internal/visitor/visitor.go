@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/baton-hq/baton/internal/httpx"
 )
 
 // CookieName is the first-party visitor cookie.
@@ -41,7 +43,11 @@ func NewID() string {
 type Cookie struct {
 	Domain string        // registrable domain, set only when the request's host is inside it
 	MaxAge time.Duration // default 400 days (Chrome's cap on cookie lifetime)
-	Secure *bool         // nil: Secure when the request came over https
+	Secure *bool         // nil: Secure when the request came over https (httpx.IsHTTPS)
+	// Proxies are those trusted to say the client used https in
+	// X-Forwarded-Proto (BATON_TRUST_PROXY); from anyone else the header is
+	// ignored.
+	Proxies httpx.Proxies
 	// Path is the base path Baton is served under (BATON_BASE_PATH, e.g.
 	// /_bt): the cookie's Path, so a browser sends it to Baton's routes only,
 	// not to every page of the site Baton shares a host with. "": "/".
@@ -73,22 +79,27 @@ func (c Cookie) Read(r *http.Request) (string, bool) {
 // another domain, another IP address): hence Baton under the site's host
 // and a path, Path being that base path (README, "Embedding the tag").
 func (c Cookie) Set(w http.ResponseWriter, r *http.Request, id string) {
-	secure := r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
-	if c.Secure != nil {
-		secure = *c.Secure
-	}
 	maxAge := c.MaxAge
 	if maxAge <= 0 {
 		maxAge = 400 * 24 * time.Hour
 	}
 	ck := &http.Cookie{
 		Name: CookieName, Value: id, Path: c.CookiePath(), MaxAge: int(maxAge.Seconds()),
-		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: c.SecureFor(r), SameSite: http.SameSiteLaxMode,
 	}
 	if c.Domain != "" && hostInDomain(r.Host, c.Domain) {
 		ck.Domain = c.Domain
 	}
 	http.SetCookie(w, ck)
+}
+
+// SecureFor reports whether Baton's cookies for the request are Secure: as
+// configured (secure_cookie), else when the client reached Baton over https.
+func (c Cookie) SecureFor(r *http.Request) bool {
+	if c.Secure != nil {
+		return *c.Secure
+	}
+	return httpx.IsHTTPS(r, c.Proxies)
 }
 
 // Clear removes the cookie (opt-out). Under a base path it also removes one

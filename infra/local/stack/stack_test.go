@@ -568,6 +568,63 @@ func TestForwardedForCannotDodgeTheLimit(t *testing.T) {
 	}
 }
 
+// TestForwardedProtoOnlyFromATrustedProxy: Baton's cookies are Secure when
+// a TLS-terminating proxy it trusts (BATON_TRUST_PROXY) says https in
+// X-Forwarded-Proto, not when a client over plain http says so itself.
+func TestForwardedProtoOnlyFromATrustedProxy(t *testing.T) {
+	post := func(t *testing.T, c *http.Client, base, path, id string, hdr map[string]string) map[string]*http.Cookie {
+		t.Helper()
+		req, _ := http.NewRequest("POST", base+path, strings.NewReader(`{"type":"page_view","messageId":"`+id+`","anonymousId":"xfp-visitor-1","properties":{"url":"https://www.example.com/"}}`))
+		req.Header.Set("Content-Type", "text/plain")
+		for k, v := range hdr {
+			req.Header.Set(k, v)
+		}
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 204 {
+			t.Fatalf("POST %s: %d", path, resp.StatusCode)
+		}
+		got := map[string]*http.Cookie{}
+		for _, k := range resp.Cookies() {
+			if k.MaxAge >= 0 {
+				got[k.Name] = k
+			}
+		}
+		return got
+	}
+	secure := func(t *testing.T, what string, cks map[string]*http.Cookie, name string, want bool) {
+		t.Helper()
+		if ck := cks[name]; ck == nil || ck.Secure != want {
+			t.Errorf("%s: %s %+v, want Secure %v", what, name, ck, want)
+		}
+	}
+	claim := map[string]string{"X-Forwarded-Proto": "https"}
+	forged := map[string]string{"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+
+	untrusting := stack.ForTest(t, nil)
+	secure(t, "no proxy trusted, client's own header", post(t, http.DefaultClient, untrusting.URL, "/e", "xfp-1", claim), "bt_vid", false)
+	secure(t, "no proxy trusted, client's own header and chain", post(t, http.DefaultClient, untrusting.URL, "/e", "xfp-2", forged), "bt_vid", false)
+	secure(t, "no proxy trusted, opt-out", post(t, http.DefaultClient, untrusting.URL, "/optout", "", claim), "bt_optout", false)
+
+	s := stack.ForTest(t, map[string]string{"BATON_TRUST_PROXY": "1"})
+	// Past the proxy, straight to Baton: no chain, so not through it.
+	secure(t, "bypassing the trusted proxy", post(t, http.DefaultClient, s.URL, "/e", "xfp-3", claim), "bt_vid", false)
+	secure(t, "bypassing the trusted proxy, opt-out", post(t, http.DefaultClient, s.URL, "/optout", "", claim), "bt_optout", false)
+	// Through a TLS-terminating reverse proxy that sets X-Forwarded-For and
+	// X-Forwarded-Proto from its own connection.
+	target, _ := url.Parse(s.URL)
+	proxy := httptest.NewTLSServer(&httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {
+		pr.SetURL(target)
+		pr.SetXForwarded()
+	}})
+	defer proxy.Close()
+	secure(t, "through the trusted proxy over https", post(t, proxy.Client(), proxy.URL, "/e", "xfp-4", nil), "bt_vid", true)
+	secure(t, "through the trusted proxy over https, opt-out", post(t, proxy.Client(), proxy.URL, "/optout", "", nil), "bt_optout", true)
+}
+
 // TestDemoContactFormPosts: the demo's contact form is a POST (a GET form
 // would put its fields, password included, into the next page's URL), and
 // the site answers it with the thanks page.

@@ -82,7 +82,7 @@ func New(cfg *config.Config, tbl table.Table, log *slog.Logger, now func() time.
 		c.FieldNames[strings.ToLower(norm.NFKC.String(k))] = v
 	}
 	c.Stitcher = &identity.Stitcher{Dir: c.People, Log: c.Events, FieldNames: c.FieldNames}
-	c.Cookie = visitor.Cookie{Domain: cfg.CookieDomain, MaxAge: time.Duration(cfg.File.CookieMaxAge), Secure: cfg.File.SecureCookie, Path: cfg.BasePath}
+	c.Cookie = visitor.Cookie{Domain: cfg.CookieDomain, MaxAge: time.Duration(cfg.File.CookieMaxAge), Secure: cfg.File.SecureCookie, Path: cfg.BasePath, Proxies: cfg.TrustProxy}
 	if cfg.RulesFile != "" {
 		rules, err := rulebook.Load(cfg.RulesFile)
 		if err != nil {
