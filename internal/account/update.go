@@ -22,7 +22,7 @@ import (
 // score: for every person named by the batch's events and visitor links it
 // reads the person, their score record and their account's keys (a few
 // reads per person, once per batch), and each account is read and written
-// once for up to chunkPeople of its people (refreshBatch).
+// once for as many of its people as one transaction holds (refreshBatch).
 // Events of unidentified browsers whose GeoIP organisation names a known
 // account count as its anonymous visits. Everything is idempotent, so on
 // failure the whole batch is reported undone (0) and comes again.
@@ -130,21 +130,33 @@ func (b *Book) HandleChanges(ctx context.Context, cs []table.Change) (int, error
 }
 
 func (b *Book) membership(ctx context.Context, person string) (membership, bool, error) {
+	m, v, err := b.membershipAt(ctx, person)
+	return m, v != 0, err
+}
+
+// membershipAt is membership with the version read (0: none).
+func (b *Book) membershipAt(ctx context.Context, person string) (membership, int64, error) {
 	it, err := b.T.Get(ctx, identity.PersonPK(person), memberSK)
 	if errors.Is(err, table.ErrNotFound) {
-		return membership{}, false, nil
+		return membership{}, 0, nil
 	}
 	if err != nil {
-		return membership{}, false, err
+		return membership{}, 0, err
 	}
 	var m membership
-	err = json.Unmarshal(it.Data, &m)
-	return m, err == nil, err
+	if err := json.Unmarshal(it.Data, &m); err != nil {
+		return membership{}, 0, err
+	}
+	return m, it.Version, nil
 }
 
 func memberWrite(person string, m membership) table.Write {
+	return memberWriteIf(person, m, table.Always)
+}
+
+func memberWriteIf(person string, m membership, c table.Cond) table.Write {
 	data, _ := json.Marshal(m)
-	return table.Put(table.Item{PK: identity.PersonPK(person), SK: memberSK, Kind: kindMember, Data: data}, table.Always)
+	return table.Put(table.Item{PK: identity.PersonPK(person), SK: memberSK, Kind: kindMember, Data: data}, c)
 }
 
 // live follows an account id through merges to the account that has its
