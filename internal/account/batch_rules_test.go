@@ -2,8 +2,10 @@ package account_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -225,5 +227,46 @@ func TestWriterPanicFreesAccount(t *testing.T) {
 	}
 	if as := w.accounts(); len(as) != 1 || len(as[0].Members) != 1 {
 		t.Fatalf("accounts %+v", as)
+	}
+}
+
+// flakyKeys fails once: the second read of a grouping key (the batch's
+// planning reads it once, its write again).
+type flakyKeys struct {
+	table.Table
+	mu     sync.Mutex
+	reads  map[string]int
+	failed bool
+}
+
+var errFlaky = errors.New("store unavailable")
+
+func (f *flakyKeys) Get(ctx context.Context, pk, sk string) (table.Item, error) {
+	if strings.HasPrefix(pk, "ACCTKEY#") {
+		f.mu.Lock()
+		f.reads[pk]++
+		fail := f.reads[pk] == 2 && !f.failed
+		f.failed = f.failed || fail
+		f.mu.Unlock()
+		if fail {
+			return table.Item{}, errFlaky
+		}
+	}
+	return f.Table.Get(ctx, pk, sk)
+}
+
+// TestBatchStoreErrorReported: a store error while writing a batch's
+// account fails the batch (it comes again), not taken for a plan that no
+// longer holds and redone person by person.
+func TestBatchStoreErrorReported(t *testing.T) {
+	w := newWorld(t)
+	w.book = bookOn(w, &flakyKeys{Table: w.tb, reads: map[string]int{}})
+	ctx := context.Background()
+	cs := w.person("v0", "p0@maker.example", map[string]string{"company": "Maker"})
+	if _, err := scorefeed.HandleChanges(ctx, w.q, cs, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := w.book.HandleChanges(ctx, cs); !errors.Is(err, errFlaky) || n != 0 {
+		t.Fatalf("handled %d: %v, want the store's error", n, err)
 	}
 }

@@ -10,8 +10,11 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/account"
+	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/scorefeed"
 	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/table/dynamotable"
+	"github.com/baton-hq/baton/internal/testutil/moto"
 )
 
 // TestLanesOfOneCompanyAsOneByOne: a batch naming many people of one
@@ -21,10 +24,23 @@ import (
 // standing, keys, name, attributes, roles, score and MQAs; and handled
 // again it changes nothing.
 func TestLanesOfOneCompanyAsOneByOne(t *testing.T) {
-	const people, lanes = 90, 8
+	lanesOfOneCompany(t, 90, newWorld(t), newWorld(t))
+}
+
+// TestLanesOfOneCompanyAsOneByOneDynamo is TestLanesOfOneCompanyAsOneByOne
+// on DynamoDB (moto): its transactions' rules, not the embedded store's.
+func TestLanesOfOneCompanyAsOneByOneDynamo(t *testing.T) {
+	onMoto := func() *world {
+		clk := clock.NewManual(t0)
+		return newWorldOn(t, moto.NewTable(t, dynamotable.WithClock(clk.Now)), clk)
+	}
+	lanesOfOneCompany(t, 60, onMoto(), onMoto()) // two transactions' worth, fewer for time
+}
+
+func lanesOfOneCompany(t *testing.T, people int, lanesW, aloneW *world) {
+	const lanes = 8
 	titles := []string{"CTO", "Marketing Manager", "Engineer", "営業部長", "担当"}
 	ctx := context.Background()
-	lanesW, aloneW := newWorld(t), newWorld(t)
 	var parts [lanes][]table.Change
 	var all, aloneAll []table.Change
 	var emails []string
