@@ -143,6 +143,10 @@ type Book struct {
 	// Loc is the configured time zone (the config file's timezone): a
 	// member's activity days are its days. Nil: UTC.
 	Loc *time.Location
+
+	// writers queue the feed lanes' people by account (refreshBatch), one
+	// lane writing each account at a time.
+	writers [stripes]combiner
 }
 
 // NewBook is a Book on the rules (nil: no rules file: grouping only).

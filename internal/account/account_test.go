@@ -46,6 +46,11 @@ func newWorld(t testing.TB) *world {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { tb.Close() })
+	return newWorldOn(t, tb, clk)
+}
+
+// newWorldOn is newWorld on the store tb, whose clock is clk.
+func newWorldOn(t testing.TB, tb table.Table, clk *clock.Manual) *world {
 	rules, err := rulebook.Load(filepath.Join(repo.Root(t), "infra", "rules.yaml"))
 	if err != nil {
 		t.Fatal(err)

@@ -20,8 +20,9 @@ import (
 // runs on the changes scoring has just handled (app/core runs
 // scorefeed.HandleChanges first), so each person it refreshes has their new
 // score: for every person named by the batch's events and visitor links it
-// reads the person, their score record and their account (a few reads per
-// person, once per batch) and writes the account in one transaction.
+// reads the person, their score record and their account's keys (a few
+// reads per person, once per batch), and each account is read and written
+// once for as many of its people as one transaction holds (refreshBatch).
 // Events of unidentified browsers whose GeoIP organisation names a known
 // account count as its anonymous visits. Everything is idempotent, so on
 // failure the whole batch is reported undone (0) and comes again.
@@ -102,10 +103,8 @@ func (b *Book) HandleChanges(ctx context.Context, cs []table.Change) (int, error
 			touch(cur.Person, latest)
 		}
 	}
-	for _, p := range order {
-		if err := b.Refresh(ctx, p, active[p]); err != nil {
-			return 0, err
-		}
+	if err := b.refreshBatch(ctx, order, active); err != nil {
+		return 0, err
 	}
 	// One write per network organisation per batch, not per event: the
 	// account item holds its members, and rewriting it for each page view
@@ -131,21 +130,33 @@ func (b *Book) HandleChanges(ctx context.Context, cs []table.Change) (int, error
 }
 
 func (b *Book) membership(ctx context.Context, person string) (membership, bool, error) {
+	m, v, err := b.membershipAt(ctx, person)
+	return m, v != 0, err
+}
+
+// membershipAt is membership with the version read (0: none).
+func (b *Book) membershipAt(ctx context.Context, person string) (membership, int64, error) {
 	it, err := b.T.Get(ctx, identity.PersonPK(person), memberSK)
 	if errors.Is(err, table.ErrNotFound) {
-		return membership{}, false, nil
+		return membership{}, 0, nil
 	}
 	if err != nil {
-		return membership{}, false, err
+		return membership{}, 0, err
 	}
 	var m membership
-	err = json.Unmarshal(it.Data, &m)
-	return m, err == nil, err
+	if err := json.Unmarshal(it.Data, &m); err != nil {
+		return membership{}, 0, err
+	}
+	return m, it.Version, nil
 }
 
 func memberWrite(person string, m membership) table.Write {
+	return memberWriteIf(person, m, table.Always)
+}
+
+func memberWriteIf(person string, m membership, c table.Cond) table.Write {
 	data, _ := json.Marshal(m)
-	return table.Put(table.Item{PK: identity.PersonPK(person), SK: memberSK, Kind: kindMember, Data: data}, table.Always)
+	return table.Put(table.Item{PK: identity.PersonPK(person), SK: memberSK, Kind: kindMember, Data: data}, c)
 }
 
 // live follows an account id through merges to the account that has its
@@ -212,12 +223,24 @@ func (b *Book) Refresh(ctx context.Context, person string, active time.Time) err
 // refreshPerson is Refresh; rescored: the person's points changed without
 // an event (a rescore), so they are written even within the same day.
 func (b *Book) refreshPerson(ctx context.Context, person string, active time.Time, rescored bool) error {
+	latest, err := b.refreshUnsent(ctx, person, active, rescored)
+	if err != nil || latest == "" {
+		return err
+	}
+	// The account's latest MQA, raised now or by an earlier refresh whose
+	// hand-over failed: sent once.
+	return b.flush(ctx, latest)
+}
+
+// refreshUnsent is refreshPerson without handing the account's latest
+// MQA over: it returns its id ("" for none).
+func (b *Book) refreshUnsent(ctx context.Context, person string, active time.Time, rescored bool) (string, error) {
 	p, err := b.Dir.Get(ctx, person)
 	if errors.Is(err, identity.ErrNotFound) {
-		return nil // erased meanwhile
+		return "", nil // erased meanwhile
 	}
 	if err != nil {
-		return err
+		return "", err
 	}
 	var latest string
 	for range 10 {
@@ -226,15 +249,7 @@ func (b *Book) refreshPerson(ctx context.Context, person string, active time.Tim
 			break
 		}
 	}
-	if err != nil {
-		return err
-	}
-	if latest == "" {
-		return nil
-	}
-	// The account's latest MQA, raised now or by an earlier refresh whose
-	// hand-over failed: sent once.
-	return b.flush(ctx, latest)
+	return latest, err
 }
 
 func (b *Book) refresh(ctx context.Context, p identity.Person, active time.Time, rescored bool) (latestMQA string, err error) {
@@ -298,14 +313,7 @@ func (b *Book) refresh(ctx context.Context, p identity.Person, active time.Time,
 	if err != nil {
 		return "", err
 	}
-	m := Member{Person: p.ID, Email: p.Email, Name: p.Attributes["name"], Title: p.Attributes["title"],
-		Role: Role(p.Attributes["title"]), Behaviour: rec.Verdict.Behaviour, Fit: rec.Verdict.Fit, Grade: rec.Verdict.Grade,
-		Stage: rec.Stage, LastActive: active, Placed: mem.Placed, Company: map[string]string{}}
-	for _, k := range companyAttributes {
-		if v := p.Attributes[k]; v != "" {
-			m.Company[k] = v
-		}
-	}
+	m := member(p, rec, active, mem.Placed)
 	prev, known := target.member(p.ID)
 	before := target.Score
 	target.upsert(m)
@@ -347,6 +355,19 @@ func (b *Book) refresh(ctx context.Context, p identity.Person, active time.Time,
 		return target.MQAs[n-1], nil
 	}
 	return "", nil
+}
+
+// member is a person's entry in their account.
+func member(p identity.Person, rec qualify.Record, active time.Time, placed bool) Member {
+	m := Member{Person: p.ID, Email: p.Email, Name: p.Attributes["name"], Title: p.Attributes["title"],
+		Role: Role(p.Attributes["title"]), Behaviour: rec.Verdict.Behaviour, Fit: rec.Verdict.Fit, Grade: rec.Verdict.Grade,
+		Stage: rec.Stage, LastActive: active, Placed: placed, Company: map[string]string{}}
+	for _, k := range companyAttributes {
+		if v := p.Attributes[k]; v != "" {
+			m.Company[k] = v
+		}
+	}
+	return m
 }
 
 // MaxMembers bounds the people an account item keeps (DynamoDB items are
