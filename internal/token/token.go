@@ -81,6 +81,11 @@ func NewKeyring(current Key, previous ...Key) (*Keyring, error) {
 		if i > 0 && k.NotAfter.IsZero() {
 			return nil, fmt.Errorf("token: previous key %s needs @<time> after which it stops verifying", k.ID)
 		}
+		// The first key signs every new token: one that stops verifying
+		// would mint links that fail from that time (or at once).
+		if i == 0 && !k.NotAfter.IsZero() {
+			return nil, fmt.Errorf("token: key %s signs new tokens and cannot stop verifying: put @<time> only on previous keys, after the first", k.ID)
+		}
 		kr.keys[k.ID] = k
 	}
 	return kr, nil

@@ -137,3 +137,15 @@ func BenchmarkVerify(b *testing.B) {
 		}
 	}
 }
+
+// TestSigningKeyCannotRetire: the first key signs every new link; a
+// retirement time on it (fuzzing found "k:...@0000-10-01T0:00:00Z") gave a
+// keyring whose fresh tokens failed to verify.
+func TestSigningKeyCannotRetire(t *testing.T) {
+	secret := base64.StdEncoding.EncodeToString([]byte(strings.Repeat("1", 32)))
+	for _, spec := range []string{"k1:" + secret + "@2999-01-01T00:00:00Z", "k1:" + secret + "@2000-01-01T00:00:00Z"} {
+		if _, err := ParseKeyring(spec); err == nil || !strings.Contains(err.Error(), "signs new tokens") {
+			t.Errorf("%s: %v", spec, err)
+		}
+	}
+}
