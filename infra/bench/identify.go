@@ -161,6 +161,8 @@ func parseSizes(s string) ([]int, error) {
 	return out, nil
 }
 
+// writeProfile writes the named runtime profile (allocs, block, mutex) to
+// path, if given.
 func writeProfile(name, path string) {
 	if path == "" {
 		return

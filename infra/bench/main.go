@@ -121,7 +121,7 @@ func main() {
 	bareV := load(bare, *n, *c, seg)
 	v := load(s.URL+"/v1/batch", *n, *c, seg)
 	stop()
-	writeHeap(*memprof)
+	writeProfile("allocs", *memprof)
 
 	fmt.Printf("collect throughput: %d requests per target, %d connections, %d visitors, unique message ids, loopback, one run\n", *n, *c, *visitors)
 	fmt.Printf("  %-52s %9s %10s %10s %7s %9s\n", "target", "req/s", "p50", "p99", "errors", "CPU/req")
@@ -160,7 +160,7 @@ func alone(which, base, bare string, n, c int, tag, seg func(int64) request, pro
 	stop := startProfile(prof)
 	r := load(base+path, n, c, gen)
 	stop()
-	writeHeap(memprof)
+	writeProfile("allocs", memprof)
 	b.print("bare net/http handler (204)")
 	r.print("POST " + path)
 	verdict(path, r.rps/b.rps)
@@ -245,20 +245,6 @@ func startProfile(path string) func() {
 	return func() {
 		pprof.StopCPUProfile()
 		f.Close()
-	}
-}
-
-func writeHeap(path string) {
-	if path == "" {
-		return
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		fail(err)
-	}
-	defer f.Close()
-	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
-		fail(err)
 	}
 }
 

@@ -194,22 +194,7 @@ func keyWrite(key, id string, c table.Cond) table.Write {
 // first key founds a new account. Two keys of different accounts are left
 // as they are: joining them is an operator's merge.
 func (b *Book) resolve(ctx context.Context, keys []string) (id string, claim []string, err error) {
-	for _, k := range keys {
-		owner, err := b.keyOwner(ctx, k)
-		if err != nil {
-			return "", nil, err
-		}
-		switch {
-		case owner == "":
-			claim = append(claim, k)
-		case id == "":
-			id = owner
-		}
-	}
-	if id == "" && len(keys) > 0 {
-		id = idOf(keys[0])
-	}
-	return id, claim, nil
+	return b.resolveWith(ctx, keys, map[string]string{})
 }
 
 // Refresh brings a person's place in the accounts up to date: which
