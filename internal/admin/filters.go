@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -57,6 +58,9 @@ func dayRange(q url.Values, loc *time.Location) (from, to time.Time, bad *badPar
 	}{{"from", &from}, {"to", &to}} {
 		if v := q.Get(p.k); v != "" {
 			t, err := time.ParseInLocation("2006-01-02", v, loc)
+			if err == nil && t.Year() < 1 {
+				err = errors.New("year 0") // before Go's zero time: "to 0000-01-01" ended before any "from"
+			}
 			if err != nil {
 				return from, to, &badParam{p.k, p.k + " must be a date like 2026-11-01"}
 			}
