@@ -275,6 +275,16 @@ LogLevel warn
 	serve(t, "apache", port, []string{filepath.Join(dir, "error.log")}, bin, "-X", "-f", filepath.Join(dir, "httpd.conf"))
 }
 
+// proxies are the web servers the tests put in front of Baton, each
+// started on port proxying to upstream, terminating TLS when tf is set.
+var proxies = []struct {
+	name  string
+	start func(t *testing.T, port int, upstream string, tf *tlsFiles)
+}{
+	{"nginx", func(t *testing.T, port int, upstream string, tf *tlsFiles) { startNginx(t, port, upstream, "", tf) }},
+	{"apache", startApache},
+}
+
 // client makes requests from clientIP, without following redirects and
 // without asking for compression unless a test does; roots, when set, are
 // the certificates it trusts for https.

@@ -48,13 +48,7 @@ func behind(t *testing.T, port int, scheme string) (*stack.Stack, string, string
 // httpd configured with docs/proxy's snippets, as a site's web server
 // would run them.
 func TestThroughProxies(t *testing.T) {
-	for _, p := range []struct {
-		name  string
-		start func(t *testing.T, port int, upstream string, tf *tlsFiles)
-	}{
-		{"nginx", func(t *testing.T, port int, upstream string, tf *tlsFiles) { startNginx(t, port, upstream, "", tf) }},
-		{"apache", startApache},
-	} {
+	for _, p := range proxies {
 		t.Run(p.name, func(t *testing.T) {
 			port := freePort(t)
 			s, origin, upstream := behind(t, port, "http")
@@ -70,13 +64,7 @@ func TestThroughProxies(t *testing.T) {
 // are Secure. (Over plain http through them they are not: throughProxy's
 // Collect, with the client claiming https.)
 func TestSecureCookiesBehindTLS(t *testing.T) {
-	for _, p := range []struct {
-		name  string
-		start func(t *testing.T, port int, upstream string, tf *tlsFiles)
-	}{
-		{"nginx", func(t *testing.T, port int, upstream string, tf *tlsFiles) { startNginx(t, port, upstream, "", tf) }},
-		{"apache", startApache},
-	} {
+	for _, p := range proxies {
 		t.Run(p.name, func(t *testing.T) {
 			tf, cert := selfSigned(t)
 			port := freePort(t)

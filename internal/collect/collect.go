@@ -559,26 +559,7 @@ func (h *Handler) linkUserIDs(w http.ResponseWriter, r *http.Request, evs []even
 	// other event naming either, are joined in request order; groups run
 	// a few at a time (a batch of 1,000 identifies joined each pair in
 	// turn, a durable commit each).
-	var u unionFind
-	ids := make([][]string, len(evs))
-	for i, ev := range evs {
-		switch {
-		case ev.UserID != "" && ev.VisitorID != "u:"+ev.UserID:
-			ids[i] = []string{ev.VisitorID, "u:" + ev.UserID}
-		case isAlias(ev):
-			prev, _ := ev.Properties["previousId"].(string)
-			ids[i] = []string{"u:" + ev.UserID, prev, "u:" + prev}
-		default:
-			continue
-		}
-		u.union(ids[i][0], ids[i][1:]...)
-	}
-	groups := u.groups(len(evs), func(i int) string {
-		if ids[i] == nil {
-			return ""
-		}
-		return ids[i][0]
-	})
+	groups := userIDGroups(evs)
 	var (
 		mu     sync.Mutex
 		failed bool
@@ -607,6 +588,22 @@ func (h *Handler) linkUserIDs(w http.ResponseWriter, r *http.Request, evs []even
 		httpx.Unavailable(w, 2*time.Second)
 	}
 	return ok
+}
+
+// userIDGroups splits the indexes of the events that tie ids (both ids, or
+// an alias) into groups that share no id, each in request order.
+func userIDGroups(evs []event.Event) [][]int {
+	return grouped(len(evs), func(i int) []string {
+		ev := evs[i]
+		switch {
+		case ev.UserID != "" && ev.VisitorID != "u:"+ev.UserID:
+			return []string{ev.VisitorID, "u:" + ev.UserID}
+		case isAlias(ev):
+			prev, _ := ev.Properties["previousId"].(string)
+			return []string{"u:" + ev.UserID, prev, "u:" + prev}
+		}
+		return nil
+	})
 }
 
 // isAlias reports whether an event is an alias call naming both ids.
@@ -1052,18 +1049,42 @@ func inGroups(groups [][]int, do func(i int) bool) bool {
 // beside them) into groups that share no email and no browser, each in
 // request order.
 func identifyGroups(evs []event.Event, emails []string) [][]int {
+	return grouped(len(evs), func(i int) []string {
+		if emails[i] == "" {
+			return nil
+		}
+		return []string{"e:" + emails[i], "v:" + evs[i].VisitorID}
+	})
+}
+
+// grouped splits the indexes 0..n-1 into groups, each in order: keys(i)
+// are the keys index i joins (nil: it is in no group), and indexes whose
+// keys meet, directly or through others, share a group.
+func grouped(n int, keys func(i int) []string) [][]int {
 	var u unionFind
-	for i := range evs {
-		if emails[i] != "" {
-			u.union("e:"+emails[i], "v:"+evs[i].VisitorID)
+	first := make([]string, n)
+	for i := range n {
+		if ks := keys(i); len(ks) > 0 {
+			first[i] = ks[0]
+			u.union(ks[0], ks[1:]...)
 		}
 	}
-	return u.groups(len(evs), func(i int) string {
-		if emails[i] == "" {
-			return ""
+	at := map[string]int{}
+	var groups [][]int
+	for i, k := range first {
+		if k == "" {
+			continue
 		}
-		return "e:" + emails[i]
-	})
+		root := u.find(k)
+		g, ok := at[root]
+		if !ok {
+			g = len(groups)
+			at[root] = g
+			groups = append(groups, nil)
+		}
+		groups[g] = append(groups[g], i)
+	}
+	return groups
 }
 
 // unionFind joins keys that must be handled in one group.
@@ -1087,28 +1108,6 @@ func (u *unionFind) union(a string, bs ...string) {
 	for _, b := range bs {
 		u.parent[u.find(a)] = u.find(b)
 	}
-}
-
-// groups gathers the indexes 0..n-1 by the group of key(i) ("": none), in
-// order.
-func (u *unionFind) groups(n int, key func(i int) string) [][]int {
-	at := map[string]int{}
-	var groups [][]int
-	for i := range n {
-		k := key(i)
-		if k == "" {
-			continue
-		}
-		root := u.find(k)
-		g, ok := at[root]
-		if !ok {
-			g = len(groups)
-			at[root] = g
-			groups = append(groups, nil)
-		}
-		groups[g] = append(groups[g], i)
-	}
-	return groups
 }
 
 // identifyOne identifies the person an event names (email, its Email()):

@@ -2,7 +2,6 @@ package stack_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -42,28 +41,13 @@ func TestStoredMQAReasonOnePrecision(t *testing.T) {
 	if err := s.App.Table.Put(t.Context(), it, table.NotExists); err != nil {
 		t.Fatal(err)
 	}
-	page := func(lang string) string {
-		t.Helper()
-		req, _ := http.NewRequest("GET", s.URL+"/admin/accounts/"+a.ID, nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		req.Header.Set("Accept", "text/html")
-		req.Header.Set("Accept-Language", lang)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
+	for _, c := range []struct{ name, lang, want string }{
+		{"English", "en", "account score 52.3</div>"},
+		{"Japanese", "ja", "アカウントスコア 52.3</div>"},
+	} {
+		if code, page := workspacePage(t, s, "/admin/accounts/"+a.ID, c.lang); code != 200 || !strings.Contains(page, c.want) || strings.Contains(page, "52.25") {
+			t.Errorf("%s account page: %d, the stored reason not at one decimal:\n%s", c.name, code, page)
 		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != 200 {
-			t.Fatalf("account page: %d %s", resp.StatusCode, body)
-		}
-		return string(body)
-	}
-	if en := page("en"); !strings.Contains(en, "account score 52.3</div>") || strings.Contains(en, "52.25") {
-		t.Errorf("English account page: the stored reason not at one decimal:\n%s", en)
-	}
-	if ja := page("ja"); !strings.Contains(ja, "アカウントスコア 52.3</div>") || strings.Contains(ja, "52.25") {
-		t.Errorf("Japanese account page: the stored reason not at one decimal:\n%s", ja)
 	}
 	code, b = do(t, "GET", s.URL+"/admin/accounts/"+a.ID, token, "")
 	if code != 200 || !strings.Contains(string(b), `"account score 52.25"`) {
