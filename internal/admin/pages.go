@@ -47,7 +47,7 @@ var pages = func() map[string]*template.Template {
 }()
 
 var pageFuncs = template.FuncMap{"mul100": func(f float64) float64 { return f * 100 },
-	"pct": pctText, "signed": signedPct,
+	"pct": pctText, "fpct": figurePct, "signed": signedPct,
 	"args": func(p page, d any) pageArgs { return pageArgs{p, d} }}
 
 // pageArgs hand a sub-template its page (to translate) with its data.

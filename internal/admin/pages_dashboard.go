@@ -200,7 +200,7 @@ func kpiByMonth(k kpiAnswer) *kpiTable {
 	}
 	for i := range t.Total {
 		if t.Total[i].Target > 0 {
-			t.Total[i].Share = float64(t.Total[i].Actual) / float64(t.Total[i].Target)
+			t.Total[i].Share = reports.Measured(float64(t.Total[i].Actual) / float64(t.Total[i].Target))
 		}
 	}
 	return t

@@ -191,14 +191,25 @@ func reportForm(q url.Values) *badParam {
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
-// numIf is f, or an empty cell where the figure has no value: a share of
+// cell is a figure, or an empty cell where it was not measured: a share of
 // nothing or a median of no times. A spreadsheet reads 0 as measured (an
-// MQL nobody answered had "0 hours to respond"); the pages show "—".
-func numIf(ok bool, f float64) string {
+// MQL nobody answered had "0 hours to respond"); the pages show "—" and
+// the JSON null.
+func cell(f reports.Figure) string {
+	v, ok := f.Value()
 	if !ok {
 		return ""
 	}
-	return num(f)
+	return num(v)
+}
+
+// figurePct is a report's share as pctText says it, "—" where it was not
+// measured (as its CSV cell is empty and its JSON null).
+func figurePct(f reports.Figure) string {
+	if v, ok := f.Value(); ok {
+		return pctText(v)
+	}
+	return "—"
 }
 
 // funnelCSVRow leaves a conversion empty where nobody reached its first stage.
@@ -208,15 +219,14 @@ func funnelCSVRow(x reports.FunnelRow) []string {
 		row = append(row, strconv.Itoa(x.Counts[s]))
 	}
 	for i := 1; i < len(reports.Stages); i++ {
-		c, ok := x.Conversion[reports.Stages[i-1]+"->"+reports.Stages[i]]
-		row = append(row, numIf(ok, c))
+		row = append(row, cell(x.Conversion[reports.Stages[i-1]+"->"+reports.Stages[i]]))
 	}
 	return row
 }
 
 func slaRow(x reports.SLARow) []string {
 	return []string{x.Owner, strconv.Itoa(x.MQLs), strconv.Itoa(x.Responded), strconv.Itoa(x.Accepted), strconv.Itoa(x.Rejected), strconv.Itoa(x.WithinSLA),
-		numIf(x.Responded > 0, x.ShareWithin), numIf(x.Responded > 0, x.MedianHours), strconv.Itoa(x.OpenBreaches)}
+		cell(x.ShareWithin), cell(x.MedianHours), strconv.Itoa(x.OpenBreaches)}
 }
 
 func sortedKeys[V any](m map[string]V) []string {

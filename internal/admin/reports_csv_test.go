@@ -96,13 +96,13 @@ func TestCSVLeavesUnmeasuredFiguresEmpty(t *testing.T) {
 	if got := strings.Join(unanswered, ","); got != "(all),1,0,0,0,0,,,0" {
 		t.Errorf("SLA, nobody answered: %s", got)
 	}
-	late := slaRow(reports.SLARow{Owner: "a", MQLs: 1, Responded: 1, Accepted: 1, ShareWithin: 0, MedianHours: 30.5})
+	late := slaRow(reports.SLARow{Owner: "a", MQLs: 1, Responded: 1, Accepted: 1, ShareWithin: reports.Measured(0), MedianHours: reports.Measured(30.5)})
 	if got := strings.Join(late, ","); got != "a,1,1,1,0,0,0,30.5,0" {
 		t.Errorf("SLA, answered late: %s", got)
 	}
 	// One lead who became an MQL: lead->mql 1, mql->sal 0 (measured), and
 	// nothing after SAL, which nobody reached.
-	f := funnelCSVRow(reports.FunnelRow{Group: "(all)", Counts: map[string]int{"lead": 1, "mql": 1}, Conversion: map[string]float64{"lead->mql": 1, "mql->sal": 0}})
+	f := funnelCSVRow(reports.FunnelRow{Group: "(all)", Counts: map[string]int{"lead": 1, "mql": 1}, Conversion: map[string]reports.Figure{"lead->mql": reports.Measured(1), "mql->sal": reports.Measured(0)}})
 	if got := strings.Join(f, ","); got != ",(all),1,1,0,0,0,0,1,0,,," {
 		t.Errorf("funnel: %s", got)
 	}
@@ -110,7 +110,7 @@ func TestCSVLeavesUnmeasuredFiguresEmpty(t *testing.T) {
 	if got := strings.Join(open, ","); got != "a,all,(all),2,1,0,0,0,0,0,,,," {
 		t.Errorf("reps, nothing closed: %s", got)
 	}
-	lost := repRow(reports.RepRow{Owner: "a", Dimension: "all", Segment: "(all)", MQLs: 1, SQL: 1, Lost: 1, MedianDaysToSQL: 2})
+	lost := repRow(reports.RepRow{Owner: "a", Dimension: "all", Segment: "(all)", MQLs: 1, SQL: 1, Lost: 1, WinRate: reports.Measured(0), MedianDaysToSQL: reports.Measured(2)})
 	if got := strings.Join(lost, ","); got != "a,all,(all),1,0,0,0,1,0,1,0,2,," {
 		t.Errorf("reps, one lost: %s", got)
 	}

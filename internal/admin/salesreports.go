@@ -86,7 +86,7 @@ func repRow(x reports.RepRow) []string {
 		amounts = append(amounts, c+" "+num(x.WonAmount[c]))
 	}
 	return []string{x.Owner, x.Dimension, x.Segment, strconv.Itoa(x.MQLs), strconv.Itoa(x.Accepted), strconv.Itoa(x.Rejected), strconv.Itoa(x.WithinSLA),
-		strconv.Itoa(x.SQL), strconv.Itoa(x.Won), strconv.Itoa(x.Lost), numIf(x.Won+x.Lost > 0, x.WinRate), numIf(x.SQL > 0, x.MedianDaysToSQL), numIf(x.Won > 0, x.MedianDaysToWon), strings.Join(amounts, "; ")}
+		strconv.Itoa(x.SQL), strconv.Itoa(x.Won), strconv.Itoa(x.Lost), cell(x.WinRate), cell(x.MedianDaysToSQL), cell(x.MedianDaysToWon), strings.Join(amounts, "; ")}
 }
 
 func (h *Handler) kpiReport(w http.ResponseWriter, r *http.Request) {
@@ -108,7 +108,7 @@ func (h *Handler) kpiReport(w http.ResponseWriter, r *http.Request) {
 	var out [][]string
 	for _, k := range ks {
 		for _, x := range k.Rows {
-			out = append(out, []string{k.Month, x.Stage, strconv.Itoa(x.Target), strconv.FormatInt(x.Actual, 10), num(x.Share), num(x.RunRate), num(x.RunRateShare), strconv.FormatBool(x.OnTrack)})
+			out = append(out, []string{k.Month, x.Stage, strconv.Itoa(x.Target), strconv.FormatInt(x.Actual, 10), cell(x.Share), cell(x.RunRate), cell(x.RunRateShare), strconv.FormatBool(x.OnTrack)})
 		}
 	}
 	// A month (?month=, or this one) answers its report as before; a

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -124,5 +125,26 @@ func TestMovesAreAgainstStored(t *testing.T) {
 	}
 	if c, d := rep.Current, rep.Candidate; c.MQLs != 1 || c.ByCondition["hot-and-fit"] != 1 || d.MQLs != 3 || d.ByCondition["wide"] != 3 {
 		t.Errorf("replays: %+v %+v", c, d)
+	}
+}
+
+// TestAcceptRateNullUntilAnswered: a rule none of whose MQLs sales answered
+// has no accept rate (null in the JSON, as the page shows none), not 0%;
+// one answered and rejected is a measured 0.
+func TestAcceptRateNullUntilAnswered(t *testing.T) {
+	waiting := fate{rules: map[string]bool{"r": true}}
+	rejected := fate{rules: map[string]bool{"r": true}, answered: true, o: Outcome{Rejected: true}}
+	for _, c := range []struct {
+		fates []fate
+		want  string
+	}{
+		{[]fate{waiting}, `"answered":0,"accepted":0,"sql":0,"won":0,"rejected":0,"lost":0,"acceptRate":null,"acceptCI":[0,1]`},
+		{[]fate{waiting, rejected}, `"answered":1,"accepted":0,"sql":0,"won":0,"rejected":1,"lost":0,"acceptRate":0,"acceptCI":[0,0.793]`},
+	} {
+		e := evidence("behaviour", "r", 5, c.fates, func(f fate) bool { return f.rules["r"] })
+		b, err := json.Marshal(e)
+		if err != nil || !strings.Contains(string(b), c.want) {
+			t.Errorf("%d fates: %s %v, want %s", len(c.fates), b, err, c.want)
+		}
 	}
 }

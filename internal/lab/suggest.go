@@ -57,9 +57,10 @@ type Evidence struct {
 	Won      int     `json:"won"`
 	Rejected int     `json:"rejected"`
 	Lost     int     `json:"lost"`
-	// AcceptRate is Accepted / Answered with its 95% Wilson interval.
-	AcceptRate float64    `json:"acceptRate"`
-	AcceptCI   [2]float64 `json:"acceptCI"`
+	// AcceptRate is Accepted / Answered with its 95% Wilson interval; not
+	// measured (null, the interval 0-1) while none was answered.
+	AcceptRate reports.Figure `json:"acceptRate"`
+	AcceptCI   [2]float64     `json:"acceptCI"`
 	// WinRate is Won / (Won + Lost), with its interval, when deals closed.
 	WinRate  *float64    `json:"winRate,omitempty"`
 	WinCI    *[2]float64 `json:"winCI,omitempty"`
@@ -136,7 +137,7 @@ func (l *Lab) Suggest(ctx context.Context, minOutcomes int) (Suggestions, error)
 		return s, &TooFewError{Have: s.Baseline.Answered, Need: minOutcomes}
 	}
 	lines := locate(l.Text)
-	base := s.Baseline.AcceptRate
+	base := s.Baseline.AcceptRate.Float() // measured: minOutcomes > 0 were answered
 	for i, r := range l.Rules.Behaviour {
 		e := evidence("behaviour", r.Name, r.Points, fates, func(f fate) bool { return f.rules[r.Name] })
 		e.Proposal = pointsProposal(&e, base, fmt.Sprintf("behaviour[%d].points", i), lines)
@@ -219,7 +220,10 @@ func evidence(kind, name string, points float64, fates []fate, touched func(fate
 			}
 		}
 	}
-	e.AcceptRate, e.AcceptCI = rate(e.Accepted, e.Answered)
+	r, ci := rate(e.Accepted, e.Answered)
+	if e.AcceptCI = ci; e.Answered > 0 {
+		e.AcceptRate = reports.Measured(r)
+	}
 	if closed := e.Won + e.Lost; closed > 0 {
 		r, ci := rate(e.Won, closed)
 		e.WinRate, e.WinCI = &r, &ci
@@ -254,7 +258,7 @@ func Wilson(k, n int) (lo, hi float64) {
 func pct(f float64) string { return fmt.Sprintf("%.0f%%", f*100) }
 
 func (e *Evidence) summary() string {
-	s := fmt.Sprintf("%d of %d answered MQLs accepted (%s, 95%% CI %s-%s)", e.Accepted, e.Answered, pct(e.AcceptRate), pct(e.AcceptCI[0]), pct(e.AcceptCI[1]))
+	s := fmt.Sprintf("%d of %d answered MQLs accepted (%s, 95%% CI %s-%s)", e.Accepted, e.Answered, pct(e.AcceptRate.Float()), pct(e.AcceptCI[0]), pct(e.AcceptCI[1]))
 	if e.WinRate != nil {
 		s += fmt.Sprintf(", won %d of %d closed (%s)", e.Won, e.Won+e.Lost, pct(*e.WinRate))
 	}
@@ -287,7 +291,7 @@ func pointsProposal(e *Evidence, base float64, field string, lines map[string]sp
 	if dir == 0 || !ok || base == 0 {
 		return nil
 	}
-	ratio := math.Min(e.AcceptRate/base, 2)
+	ratio := math.Min(e.AcceptRate.Float()/base, 2) // judged: MinPerRule answered
 	to := math.Round(e.Points * ratio)
 	if e.Points < 0 { // a penalty: people it hit did better than average, soften it; worse, harden it
 		to = math.Round(e.Points / math.Max(ratio, 0.5))

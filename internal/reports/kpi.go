@@ -12,15 +12,15 @@ import (
 
 // KPIRow is one stage's month against its target.
 type KPIRow struct {
-	Stage  string  `json:"stage"`
-	Target int     `json:"target"`
-	Actual int64   `json:"actual"` // people who entered the stage this month
-	Share  float64 `json:"share"`  // actual / target
+	Stage  string `json:"stage"`
+	Target int    `json:"target"`
+	Actual int64  `json:"actual"` // people who entered the stage this month
+	Share  Figure `json:"share"`  // actual / target; not measured (null) with a target of 0
 	// RunRate is the month's projected end: actual / the elapsed share of
-	// the month's working time.
-	RunRate      float64 `json:"runRate"`
-	RunRateShare float64 `json:"runRateShare"` // run rate / target
-	OnTrack      bool    `json:"onTrack"`      // the run rate reaches the target
+	// the month's working time; not measured (null) before the month began.
+	RunRate      Figure `json:"runRate"`
+	RunRateShare Figure `json:"runRateShare"` // run rate / target: null without either
+	OnTrack      bool   `json:"onTrack"`      // the run rate reaches the target
 }
 
 // KPIReport is one month's targets against actuals.
@@ -133,11 +133,13 @@ func KPIMonths(ctx context.Context, t table.Table, targets map[string]int, cal c
 			var runRate float64
 			if rep.ElapsedExact > 0 {
 				runRate = float64(r.Actual) / rep.ElapsedExact
+				r.RunRate = Measured(round(runRate))
 			}
-			r.RunRate = round(runRate)
 			if target > 0 {
-				r.Share = round(float64(r.Actual) / float64(target))
-				r.RunRateShare = round(runRate / float64(target))
+				r.Share = Measured(round(float64(r.Actual) / float64(target)))
+				if r.RunRate.Valid() {
+					r.RunRateShare = Measured(round(runRate / float64(target)))
+				}
 			}
 			r.OnTrack = runRate >= float64(target)
 			rep.Rows = append(rep.Rows, r)

@@ -114,11 +114,15 @@ func index(stage string) int {
 
 // FunnelRow is one group's waterfall (in one period, when asked per period).
 type FunnelRow struct {
-	Period     string             `json:"period,omitempty"`
-	Group      string             `json:"group"`
-	Counts     map[string]int     `json:"counts"`     // stage -> people who reached it in the period
-	Conversion map[string]float64 `json:"conversion"` // "lead->mql" -> share
-	MedianDays map[string]float64 `json:"medianDays"` // "lead->mql" -> median days between the stages
+	Period string         `json:"period,omitempty"`
+	Group  string         `json:"group"`
+	Counts map[string]int `json:"counts"` // stage -> people who reached it in the period
+	// Conversion and MedianDays hold every step ("lead->mql"): the share
+	// of the first stage's people who reached the second, and the median
+	// days between the two; not measured (null) where nobody reached the
+	// first stage (the second, for the median).
+	Conversion map[string]Figure `json:"conversion"`
+	MedianDays map[string]Figure `json:"medianDays"`
 }
 
 // Funnel is the demand waterfall by first-touch group.
@@ -142,7 +146,7 @@ func Funnel(people []*Person, f Filter) []FunnelRow {
 				key := per + "\x00" + grp
 				r := rows[key]
 				if r == nil {
-					r = &FunnelRow{Period: per, Group: grp, Counts: map[string]int{}, Conversion: map[string]float64{}, MedianDays: map[string]float64{}}
+					r = &FunnelRow{Period: per, Group: grp, Counts: map[string]int{}, Conversion: map[string]Figure{}, MedianDays: map[string]Figure{}}
 					rows[key] = r
 					gaps[key] = map[string][]float64{}
 				}
@@ -160,11 +164,12 @@ func Funnel(people []*Person, f Filter) []FunnelRow {
 	for key, r := range rows {
 		for i := 1; i < len(Stages); i++ {
 			pair := Stages[i-1] + "->" + Stages[i]
+			r.Conversion[pair], r.MedianDays[pair] = Figure{}, Figure{}
 			if n := r.Counts[Stages[i-1]]; n > 0 {
-				r.Conversion[pair] = round(float64(r.Counts[Stages[i]]) / float64(n))
+				r.Conversion[pair] = Measured(round(float64(r.Counts[Stages[i]]) / float64(n)))
 			}
 			if g := gaps[key][pair]; len(g) > 0 {
-				r.MedianDays[pair] = round(median(g))
+				r.MedianDays[pair] = Measured(round(median(g)))
 			}
 		}
 		out = append(out, *r)
@@ -270,15 +275,17 @@ func positionWeight(i, n int) float64 {
 
 // SLARow summarises follow-up for one owner.
 type SLARow struct {
-	Owner        string  `json:"owner"`
-	MQLs         int     `json:"mqls"`
-	Responded    int     `json:"responded"` // accepted or rejected: sales answered either way
-	Accepted     int     `json:"accepted"`
-	Rejected     int     `json:"rejected"`
-	WithinSLA    int     `json:"withinSla"` // responses within the SLA
-	ShareWithin  float64 `json:"shareWithin"`
-	MedianHours  float64 `json:"medianHoursToRespond"` // working hours on a business calendar
-	OpenBreaches int     `json:"openBreaches"`
+	Owner     string `json:"owner"`
+	MQLs      int    `json:"mqls"`
+	Responded int    `json:"responded"` // accepted or rejected: sales answered either way
+	Accepted  int    `json:"accepted"`
+	Rejected  int    `json:"rejected"`
+	WithinSLA int    `json:"withinSla"` // responses within the SLA
+	// ShareWithin (of the responses) and MedianHours (working hours on a
+	// business calendar) are not measured (null) until sales responded.
+	ShareWithin  Figure `json:"shareWithin"`
+	MedianHours  Figure `json:"medianHoursToRespond"`
+	OpenBreaches int    `json:"openBreaches"`
 }
 
 // SLA reports time to respond (accept or reject) against the SLA, measured
@@ -341,8 +348,8 @@ func SLA(people []*Person, f Filter, within time.Duration, cal calendar.Calendar
 	var out []SLARow
 	for k, r := range rows {
 		if r.Responded > 0 {
-			r.ShareWithin = round(float64(r.WithinSLA) / float64(r.Responded))
-			r.MedianHours = round(median(hours[k]))
+			r.ShareWithin = Measured(round(float64(r.WithinSLA) / float64(r.Responded)))
+			r.MedianHours = Measured(round(median(hours[k])))
 		}
 		out = append(out, *r)
 	}

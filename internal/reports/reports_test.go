@@ -58,10 +58,10 @@ func TestFunnel(t *testing.T) {
 	if !reflect.DeepEqual(all.Counts, want) {
 		t.Fatalf("counts %v, want %v", all.Counts, want)
 	}
-	if all.Conversion["lead->mql"] != 0.75 || all.Conversion["mql->sal"] != 0.333 || all.Conversion["opportunity->customer"] != 1 {
+	if all.Conversion["lead->mql"] != Measured(0.75) || all.Conversion["mql->sal"] != Measured(0.333) || all.Conversion["opportunity->customer"] != Measured(1) {
 		t.Fatalf("conversion %v", all.Conversion)
 	}
-	if all.MedianDays["lead->mql"] != 2 || all.MedianDays["mql->sal"] != 0.125 || all.MedianDays["sal->sql"] != 2.875 {
+	if all.MedianDays["lead->mql"] != Measured(2) || all.MedianDays["mql->sal"] != Measured(0.125) || all.MedianDays["sal->sql"] != Measured(2.875) {
 		t.Fatalf("median days %v", all.MedianDays)
 	}
 	groups := map[string]map[string]int{}
@@ -106,7 +106,7 @@ func TestSLA(t *testing.T) {
 		by[r.Owner] = r
 	}
 	// A rejection is an answer too: rep-b answered after 30 hours, late.
-	if r := by["(all)"]; r.MQLs != 3 || r.Responded != 2 || r.Accepted != 1 || r.Rejected != 1 || r.WithinSLA != 1 || r.ShareWithin != 0.5 || r.MedianHours != 16.5 || r.OpenBreaches != 1 {
+	if r := by["(all)"]; r.MQLs != 3 || r.Responded != 2 || r.Accepted != 1 || r.Rejected != 1 || r.WithinSLA != 1 || r.ShareWithin != Measured(0.5) || r.MedianHours != Measured(16.5) || r.OpenBreaches != 1 {
 		t.Fatalf("all %+v", r)
 	}
 	if r := by["rep-a"]; r.MQLs != 1 || r.Accepted != 1 || r.WithinSLA != 1 {
@@ -134,7 +134,7 @@ func TestSLAOnBusinessTime(t *testing.T) {
 		History: hist(qualify.StageLead, mql, "", qualify.StageMQL, mql, "", qualify.StageSAL, acc, "rep-c"),
 	}
 	rows := SLA([]*Person{p}, Filter{}, 8*time.Hour, cal, acc)
-	if rows[0].WithinSLA != 1 || rows[0].MedianHours != 2 {
+	if rows[0].WithinSLA != 1 || rows[0].MedianHours != Measured(2) {
 		t.Fatalf("on business time: %+v", rows[0])
 	}
 	if rows := SLA([]*Person{p}, Filter{}, 8*time.Hour, calendar.Calendar{}, acc); rows[0].WithinSLA != 0 {

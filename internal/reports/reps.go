@@ -20,10 +20,13 @@ type RepRow struct {
 	SQL       int    `json:"sql"`
 	Won       int    `json:"won"`
 	Lost      int    `json:"lost"`
-	// WinRate is won / (won + lost): of the deals closed, the share won.
-	WinRate         float64            `json:"winRate"`
-	MedianDaysToSQL float64            `json:"medianDaysToSql"` // from the MQL
-	MedianDaysToWon float64            `json:"medianDaysToWon"` // from the MQL
+	// WinRate is won / (won + lost): of the deals closed, the share won;
+	// not measured (null) while none closed.
+	WinRate Figure `json:"winRate"`
+	// Median days from the MQL to SQL and to won: not measured (null)
+	// while none reached SQL, or was won.
+	MedianDaysToSQL Figure             `json:"medianDaysToSql"`
+	MedianDaysToWon Figure             `json:"medianDaysToWon"`
 	WonAmount       map[string]float64 `json:"wonAmount,omitempty"`
 }
 
@@ -134,10 +137,14 @@ func Reps(people []*Person, f Filter, within time.Duration, cal calendar.Calenda
 	out := make([]RepRow, 0, len(rows))
 	for k, r := range rows {
 		if r.Won+r.Lost > 0 {
-			r.WinRate = round(float64(r.Won) / float64(r.Won+r.Lost))
+			r.WinRate = Measured(round(float64(r.Won) / float64(r.Won+r.Lost)))
 		}
-		r.MedianDaysToSQL = round(median(days[k][0]))
-		r.MedianDaysToWon = round(median(days[k][1]))
+		if d := days[k][0]; len(d) > 0 { // r.SQL of them
+			r.MedianDaysToSQL = Measured(round(median(d)))
+		}
+		if d := days[k][1]; len(d) > 0 { // r.Won of them
+			r.MedianDaysToWon = Measured(round(median(d)))
+		}
 		out = append(out, *r)
 	}
 	dimOrder := map[string]int{"all": 0, "grade": 1, "channel": 2}

@@ -21,7 +21,7 @@ func TestReps(t *testing.T) {
 		by[[3]string{r.Owner, r.Dimension, r.Segment}] = r
 	}
 	a := by[[3]string{"rep-a", "all", "(all)"}]
-	if a.MQLs != 2 || a.Accepted != 2 || a.WithinSLA != 2 || a.SQL != 2 || a.Won != 1 || a.Lost != 1 || a.WinRate != 0.5 || a.MedianDaysToSQL != 2 || a.MedianDaysToWon != 8 || a.WonAmount["JPY"] != 1000 {
+	if a.MQLs != 2 || a.Accepted != 2 || a.WithinSLA != 2 || a.SQL != 2 || a.Won != 1 || a.Lost != 1 || a.WinRate != Measured(0.5) || a.MedianDaysToSQL != Measured(2) || a.MedianDaysToWon != Measured(8) || a.WonAmount["JPY"] != 1000 {
 		t.Fatalf("rep-a %+v", a)
 	}
 	if g := by[[3]string{"rep-a", "grade", "A"}]; g.MQLs != 2 || g.Won != 1 {
@@ -30,7 +30,7 @@ func TestReps(t *testing.T) {
 	if c := by[[3]string{"rep-a", "channel", "search"}]; c.MQLs != 2 || c.SQL != 2 {
 		t.Fatalf("rep-a search %+v", c)
 	}
-	if b := by[[3]string{"rep-b", "all", "(all)"}]; b.MQLs != 1 || b.Rejected != 1 || b.Accepted != 0 || b.WithinSLA != 0 || b.WinRate != 0 {
+	if b := by[[3]string{"rep-b", "all", "(all)"}]; b.MQLs != 1 || b.Rejected != 1 || b.Accepted != 0 || b.WithinSLA != 0 || b.WinRate.Valid() || b.MedianDaysToSQL.Valid() {
 		t.Fatalf("rep-b %+v", b)
 	}
 	if u := by[[3]string{"(unassigned)", "all", "(all)"}]; u.MQLs != 1 || u.Accepted != 0 {
