@@ -56,7 +56,7 @@ func TestWorkspaceInChromium(t *testing.T) {
 		}
 		resp.Body.Close()
 	}
-	collect(`{"type":"form_submit","messageId":"ws-1","properties":{"url":"https://www.example.com/signup","form":{"id":"signup"},"fields":{"email":"ceo@acme-software.example","name":"山田 太郎","company":"Acme Software","title":"CEO","industry":"software"}}}`)
+	collect(`{"type":"form_submit","messageId":"ws-1","properties":{"url":"https://www.example.com/signup","form":{"id":"signup"},"fields":{"email":"ceo@acme-software.example","name":"山田 太郎","company":"Acme Software","title":"CEO","industry":"software","website":"https://www.acme-software.example/products/enterprise-data-platform/overview?utm_source=linkedin_campaign_2026"}}}`)
 	clk.Advance(time.Minute)
 	collect(`{"type":"download","messageId":"ws-2","properties":{"url":"https://www.example.com/files/whitepaper.pdf"}}`)
 	collect(`{"type":"page_view","messageId":"ws-3","properties":{"url":"https://www.example.com/blog/why-baton-and-a-very-long-path-that-would-overflow-a-phone-screen-if-it-did-not-wrap","title":"A blog post"}}`)
