@@ -141,12 +141,23 @@ type denial struct {
 	msg, reason, who, via string
 }
 
+// bearerToken is the token of a Bearer credential. The scheme is matched
+// without regard to case (RFC 9110 11.1): "bearer <token>" from a client
+// library was refused with a message about HTTP Basic.
+func bearerToken(authz string) (string, bool) {
+	scheme, tok, ok := strings.Cut(authz, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	return tok, true
+}
+
 // authenticate finds the caller: a bearer token (API clients) or the
 // session cookie (browsers signed in at /admin/login). HTTP Basic is not
 // accepted: a browser would send it by itself with any cross-site request.
 func (h *Handler) authenticate(r *http.Request) (caller, denial, error) {
 	authz := r.Header.Get("Authorization")
-	if tok, ok := strings.CutPrefix(authz, "Bearer "); ok {
+	if tok, ok := bearerToken(authz); ok {
 		c, ok := h.match(strings.TrimSpace(tok))
 		if !ok {
 			return caller{}, denial{"missing or wrong bearer token", audit.ReasonUnknownToken, "", "token"}, errNoCredentials

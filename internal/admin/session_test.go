@@ -294,6 +294,12 @@ func TestBearerAPIUnchanged(t *testing.T) {
 	if a := f.req("GET", "/admin/campaigns/nov-news", "", bearer...); a.code != 200 || !strings.Contains(a.body, `"links"`) {
 		t.Fatalf("GET campaign: %d %s", a.code, a.body)
 	}
+	// The scheme is case-insensitive (RFC 9110 11.1).
+	for _, scheme := range []string{"bearer ", "BEARER "} {
+		if a := f.req("GET", "/admin/campaigns/nov-news", "", "Authorization", scheme+fullToken); a.code != 200 {
+			t.Fatalf("%q: %d %s", scheme, a.code, a.body)
+		}
+	}
 	// Scopes as before.
 	if a := f.req("POST", "/admin/links", linkJSON, "Authorization", "Bearer "+readToken, "Content-Type", "application/json"); a.code != 403 {
 		t.Fatalf("read-only token wrote: %d", a.code)
