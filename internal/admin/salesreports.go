@@ -180,7 +180,7 @@ func (h *Handler) kpiMonths(r *http.Request, now time.Time) (first, last time.Ti
 		}
 	case q.Get("month") != "":
 		m, err := time.ParseInLocation("2006-01", q.Get("month"), h.Reports.Calendar.Location())
-		if err != nil {
+		if err != nil || m.Year() < 1 { // year 0 as dates are (dayRange)
 			return first, last, false, "month", errBadMonth
 		}
 		first, last = m, m

@@ -58,7 +58,7 @@ func TestListsRefuseBadFilters(t *testing.T) {
 		{"inbox", "after=%ff", "after"}, {"inbox", "after=nope", "after"}, {"inbox", "after=2026-11-24T01:00:00Z%23", "after"},
 		{"inbox", "limit=0", "limit"}, {"inbox", "limit=x", "limit"}, {"inbox", "limit=1001", "limit"},
 		{"", "model=last-but-one", "model"}, {"", "by=colour", "by"}, {"", "period=year", "period"}, {"", "from=x", "from"},
-		{"", "month=2026-13", "month"}, {"", "month=2026-11&from=2026-11-01", "month"}, {"", "channel=email&channel=web", "channel"},
+		{"", "month=2026-13", "month"}, {"", "month=0000-01", "month"}, {"", "month=2026-11&from=2026-11-01", "month"}, {"", "channel=email&channel=web", "channel"},
 		{"audit", "action=drop", "action"}, {"audit", "from=x", "from"}, {"audit", "who=a&who=b", "who"},
 		{"accounts", "sort=name", "sort"}, {"accounts", "limit=0", "limit"},
 		{"people/" + a, "page=-1", "page"}, {"people/" + a, "page=x", "page"}, {"rules/suggestions", "format=xml", "format"},
