@@ -121,7 +121,7 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any, shape string) bool 
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "body must be " + shape + ": " + err.Error()})
+		httpx.JSON(w, http.StatusBadRequest, httpx.BadJSON(shape, err))
 		return false
 	}
 	return true

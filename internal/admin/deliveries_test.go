@@ -2,6 +2,7 @@ package admin_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -88,6 +89,26 @@ func TestRefusedLinksChangeNoCampaign(t *testing.T) {
 	a := f.req("GET", "/admin/campaigns/spring", "", bearer[:2]...)
 	if a.code != 200 || !strings.Contains(a.body, `"name":"Spring"`) || strings.Contains(a.body, "/b") {
 		t.Errorf("a refused request changed its campaign: %d %s", a.code, a.body)
+	}
+}
+
+// TestBadLinksBodyNamesTheField: a wrongly typed field was answered in
+// encoding/json's terms ("Go struct field linksRequest.honeypot of type
+// bool"), without the field; a time without its zone in Go's layout.
+func TestBadLinksBodyNamesTheField(t *testing.T) {
+	f := newFixture(t)
+	bearer := []string{"Authorization", "Bearer " + fullToken, "Content-Type", "application/json"}
+	for _, c := range []struct{ body, field, says string }{
+		{`{"campaign":"spring","urls":["https://www.example.com/a"],"honeypot":"yes"}`, "honeypot", "honeypot must be true or false, not a string"},
+		{`{"campaign":"spring","urls":"https://www.example.com/a"}`, "urls", "urls must be a list of strings"},
+		{`{"campaign":"spring","urls":["https://www.example.com/a"],"sentAt":"2026-11-24T10:00"}`, "", "is not a time: give one with its zone"},
+	} {
+		a := f.req("POST", "/admin/links", c.body, bearer...)
+		var got struct{ Error, Field string }
+		json.Unmarshal([]byte(a.body), &got)
+		if a.code != 400 || got.Field != c.field || !strings.Contains(got.Error, c.says) || strings.Contains(got.Error, "Go struct") {
+			t.Errorf("%s: %d %s", c.body, a.code, a.body)
+		}
 	}
 }
 

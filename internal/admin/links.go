@@ -60,7 +60,7 @@ func (h *Handler) addLinks(w http.ResponseWriter, r *http.Request) {
 	var req linksRequest
 	dec := json.NewDecoder(strings.NewReader(string(body)))
 	if err := dec.Decode(&req); err != nil {
-		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "body must be {\"campaign\": ..., \"urls\": [...]}: " + err.Error()})
+		httpx.JSON(w, http.StatusBadRequest, httpx.BadJSON(`{"campaign": ..., "urls": [...]}`, err))
 		return
 	}
 	if !links.ValidCampaign(req.Campaign) {

@@ -812,18 +812,18 @@ func (h *Handler) webhook(w http.ResponseWriter, r *http.Request) {
 		Currency  string   `json:"currency"`
 		CloseDate string   `json:"closeDate"`
 	}
-	const shape = "body must be {\"email\" or \"personId\", \"outcome\", \"owner\", \"at\"} (optionally \"amount\", \"currency\", \"closeDate\")"
+	const shape = "{\"email\" or \"personId\", \"outcome\", \"owner\", \"at\"} (optionally \"amount\", \"currency\", \"closeDate\")"
 	if err := json.Unmarshal(body, &p); err != nil {
-		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: shape + ": " + err.Error()})
+		httpx.JSON(w, http.StatusBadRequest, httpx.BadJSON(shape, err))
 		return
 	}
 	if p.Outcome == "" && p.Amount == nil {
-		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: shape + ": it has neither an outcome nor an amount", Field: "outcome"})
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "body must be " + shape + ": it has neither an outcome nor an amount", Field: "outcome"})
 		return
 	}
 	if strings.TrimSpace(p.PersonID) == "" && strings.TrimSpace(p.Email) == "" {
 		// Naming nobody is malformed, not a person Baton does not know.
-		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: shape + ": it names nobody (\"email\" or \"personId\")", Field: "email"})
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "body must be " + shape + ": it names nobody (\"email\" or \"personId\")", Field: "email"})
 		return
 	}
 	deal := dealOf(p.Amount, p.Currency, p.CloseDate, "webhook", p.At.Time, h.Loc)
