@@ -224,7 +224,7 @@ func Recover(log func(msg string, args ...any), h http.Handler) http.Handler {
 // "/admin/people/../", sent to its clean form; a directory's missing slash)
 // or a RedirectHandler route makes keeps its status and Location, with a
 // JSON body saying where the route is, except to a browser asking for a
-// page, which gets the usual link (see Redirected).
+// page, which gets the usual link (see redirected).
 func Routes(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h, pattern := mux.Handler(r)
@@ -241,7 +241,7 @@ func Routes(mux *http.ServeMux) http.Handler {
 			w.Header().Set("Allow", probe.header.Get("Allow"))
 			Error(w, http.StatusMethodNotAllowed, r.Method+" is not allowed here")
 		case probe.status/100 == 3 && probe.header.Get("Location") != "":
-			Redirected(w, r, probe.status, probe.header.Get("Location"))
+			redirected(w, r, probe.status, probe.header.Get("Location"))
 		default:
 			Error(w, http.StatusNotFound, "no such route")
 		}
@@ -258,10 +258,10 @@ type RedirectBody struct {
 	Location string `json:"location"`
 }
 
-// WantsPage reports whether the client asks for an HTML page (Accept
+// wantsPage reports whether the client asks for an HTML page (Accept
 // starting with text/html: a browser navigating). API clients, and a
 // page's fetch, send application/json, */* or nothing.
-func WantsPage(r *http.Request) bool {
+func wantsPage(r *http.Request) bool {
 	for _, a := range r.Header.Values("Accept") {
 		if strings.HasPrefix(a, "text/html") {
 			return true
@@ -270,26 +270,28 @@ func WantsPage(r *http.Request) bool {
 	return false
 }
 
-// Redirected answers status (a 3xx) with Location loc: to a browser asking
+// redirected answers status (a 3xx) with Location loc: to a browser asking
 // for a page the short HTML link http.Redirect writes, to any other client
 // a JSON body saying why and where (RedirectBody), instead of a text body
 // or none: a client that does not follow redirects (curl) learns the route
 // it should have called, and one that does still arrives. loc as an
 // absolute path is the handler's own (Under puts the base path in front
 // in the header; the body shows the address the client sees).
-func Redirected(w http.ResponseWriter, r *http.Request, status int, loc string) {
+func redirected(w http.ResponseWriter, r *http.Request, status int, loc string) {
 	w.Header().Set("Location", loc)
 	p := r.URL.EscapedPath() // as the client sent it, and as the mux cleans it
 	shown, from := loc, BasePath(r)+p
 	if strings.HasPrefix(loc, "/") {
 		shown = BasePath(r) + loc
 	}
-	if WantsPage(r) {
+	if wantsPage(r) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.WriteHeader(status) // as http.Redirect: a link only for what a browser shows
+			return
+		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(status)
-		if r.Method == http.MethodGet || r.Method == http.MethodHead {
-			io.WriteString(w, `<a href="`+html.EscapeString(shown)+`">`+http.StatusText(status)+"</a>.\n")
-		}
+		io.WriteString(w, `<a href="`+html.EscapeString(shown)+`">`+http.StatusText(status)+"</a>.\n")
 		return
 	}
 	to, _, _ := strings.Cut(loc, "?")
