@@ -410,12 +410,12 @@ func personPath(id string) string { return "people/" + url.PathEscape(id) }
 // An email with other filters (stage, grade, a report's), an email no
 // person holds or one that is not an email at all goes to the search page
 // for it with every other filter kept: the person's own page would drop
-// them. It reports whether it answered.
-func (h *Handler) browsePerson(w http.ResponseWriter, r *http.Request, raw string) bool {
+// them.
+func (h *Handler) browsePerson(w http.ResponseWriter, r *http.Request, raw string) {
 	q := r.URL.Query()
 	if raw == "" || len(q["email"]) > 1 {
 		h.peopleSearch(w, r) // which refuses an email given twice, as the API does
-		return true
+		return
 	}
 	shown, filtered := url.Values{}, false
 	for k, vs := range q {
@@ -436,11 +436,11 @@ func (h *Handler) browsePerson(w http.ResponseWriter, r *http.Request, raw strin
 				loc += "?" + shown.Encode()
 			}
 			seeOther(w, loc)
-			return true
+			return
 		}
 		if !errors.Is(err, identity.ErrNotFound) {
 			h.fail(w, r, err)
-			return true
+			return
 		}
 	}
 	if err != nil {
@@ -449,5 +449,4 @@ func (h *Handler) browsePerson(w http.ResponseWriter, r *http.Request, raw strin
 	q.Del("email")
 	q.Set("q", email) // the email is the search: over a q given with it
 	seeOther(w, "people?"+q.Encode())
-	return true
 }

@@ -131,8 +131,7 @@ func Under(base string, h http.Handler) http.Handler {
 			if r.URL.RawQuery != "" {
 				u += "?" + r.URL.RawQuery
 			}
-			w.Header().Set("Location", u)
-			w.WriteHeader(http.StatusMovedPermanently)
+			redirected(w, r, http.StatusMovedPermanently, u)
 			return
 		}
 		r = r.WithContext(context.WithValue(r.Context(), basePathKey{}, base))

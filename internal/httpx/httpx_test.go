@@ -87,6 +87,8 @@ func TestRoutesRedirectsSayWhere(t *testing.T) {
 		{"/_bt", "POST", "/_bt//e", "", 307, "/_bt/e", "the path /_bt//e is not in clean form (an empty, . or .. segment): the route is /_bt/e"},
 		{"/_bt", "GET", "/_bt/admin", "", 307, "/_bt/admin/", "/_bt/admin is a directory: the route is /_bt/admin/, with the slash"},
 		{"/_bt", "GET", "/_bt/admin", "text/html", 307, "/_bt/admin/", ""},
+		{"/_bt", "GET", "/_bt?x=1", "", 301, "/_bt/?x=1", "/_bt is a directory: the route is /_bt/?x=1, with the slash"},
+		{"/_bt", "GET", "/_bt", "text/html", 301, "/_bt/", ""},
 	} {
 		h := Under(c.base, Routes(mux))
 		req := httptest.NewRequest(c.method, c.path, nil)
