@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -55,10 +56,11 @@ func Request(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (*http.Requ
 	if path == "" {
 		path = ev.RequestContext.HTTP.Path
 	}
-	u := &url.URL{Path: path, RawQuery: ev.RawQueryString}
-	if p, err := url.PathUnescape(path); err == nil {
-		u.Path, u.RawPath = p, path
+	p, err := url.PathUnescape(path)
+	if err != nil {
+		return nil, fmt.Errorf("the path %q is not valid percent-encoding", path)
 	}
+	u := &url.URL{Path: p, RawPath: path, RawQuery: ev.RawQueryString}
 	r, err := http.NewRequestWithContext(ctx, method, "/", bytes.NewReader(body))
 	if err != nil {
 		return nil, err
