@@ -124,7 +124,8 @@ type VisitorView struct {
 
 func (h *Handler) findPerson(w http.ResponseWriter, r *http.Request) {
 	raw := r.URL.Query().Get("email")
-	if wantsHTML(r) && h.browsePerson(w, r, raw) {
+	if wantsHTML(r) {
+		h.browsePerson(w, r, raw)
 		return
 	}
 	if n := len(r.URL.Query()["email"]); n > 1 {

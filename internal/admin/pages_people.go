@@ -176,7 +176,7 @@ func (h *Handler) peopleSearch(w http.ResponseWriter, r *http.Request) {
 // from their lists, reached a funnel stage (and the reports there to
 // read it), after a link's cursor. q and group are any text.
 func (h *Handler) peopleQuery(q url.Values) *badParam {
-	if bad := once(q, "q", "stage", "grade", "reached", "group", "after"); bad != nil {
+	if bad := once(q, "email", "q", "stage", "grade", "reached", "group", "after"); bad != nil {
 		return bad
 	}
 	if bad := oneOf(q, "stage", allStages()); bad != nil {
@@ -407,24 +407,46 @@ func personPath(id string) string { return "people/" + url.PathEscape(id) }
 
 // browsePerson answers a browser at /admin/people: the search page, or
 // the page of the person with ?email= (the demo's thanks page links so).
-// It reports whether it answered.
-func (h *Handler) browsePerson(w http.ResponseWriter, r *http.Request, raw string) bool {
-	if raw == "" {
-		h.peopleSearch(w, r)
-		return true
+// An email with other filters (stage, grade, a report's), an email no
+// person holds or one that is not an email at all goes to the search page
+// for it with every other filter kept: the person's own page would drop
+// them.
+func (h *Handler) browsePerson(w http.ResponseWriter, r *http.Request, raw string) {
+	q := r.URL.Query()
+	if raw == "" || len(q["email"]) > 1 {
+		h.peopleSearch(w, r) // which refuses an email given twice, as the API does
+		return
+	}
+	shown, filtered := url.Values{}, false
+	for k, vs := range q {
+		switch k {
+		case "email":
+		case "lang", "format": // how the page is shown, not whom it shows
+			shown[k] = vs
+		default:
+			filtered = true
+		}
 	}
 	email, err := event.NormalizeEmail(raw)
+	if err == nil && !filtered {
+		p, err := h.People.ByEmail(r.Context(), email)
+		if err == nil {
+			loc := personPath(p.ID)
+			if len(shown) > 0 {
+				loc += "?" + shown.Encode()
+			}
+			seeOther(w, loc)
+			return
+		}
+		if !errors.Is(err, identity.ErrNotFound) {
+			h.fail(w, r, err)
+			return
+		}
+	}
 	if err != nil {
-		return false
+		email = strings.TrimSpace(raw) // searched as typed
 	}
-	p, err := h.People.ByEmail(r.Context(), email)
-	if errors.Is(err, identity.ErrNotFound) {
-		seeOther(w, "people?q="+url.QueryEscape(email))
-		return true
-	}
-	if err != nil {
-		return false
-	}
-	seeOther(w, personPath(p.ID))
-	return true
+	q.Del("email")
+	q.Set("q", email) // the email is the search: over a q given with it
+	seeOther(w, "people?"+q.Encode())
 }

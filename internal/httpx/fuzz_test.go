@@ -1,6 +1,10 @@
 package httpx
 
 import (
+	"bufio"
+	"encoding/json"
+	"html"
+	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"strings"
@@ -70,4 +74,58 @@ func contains(xff string, ip netip.Addr) bool {
 		}
 	}
 	return false
+}
+
+// FuzzRoutes: whatever the method, path and Accept, what the router answers
+// itself is never a panic nor plain text: a 4xx is the JSON error body; a
+// redirect carries a Location, and its JSON body names the same address
+// the header does (under a base path too), or, to a browser asking for a
+// page, links to it.
+func FuzzRoutes(f *testing.F) {
+	f.Add("GET", "//e", "", "")
+	f.Add("POST", "/admin/people/../", "text/html", "/_bt")
+	f.Add("GET", "/_bt/admin", "application/json", "/_bt")
+	f.Add("DELETE", "/e/./x?q=1", "*/*", "")
+	f.Add("GET", "/p/%2e%2e/x", "text/html", "")
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /e", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	mux.HandleFunc("GET /admin/", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusOK) })
+	mux.HandleFunc("GET /p/{id}", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusOK) })
+	mux.Handle("GET /demo", http.RedirectHandler("/demo/", http.StatusFound))
+	f.Fuzz(func(t *testing.T, method, target, accept, base string) {
+		if base != "" && base != "/_bt" {
+			base = "/_bt" // Under's prefix is configuration, checked by config
+		}
+		r, err := http.ReadRequest(bufio.NewReader(strings.NewReader(method + " " + target + " HTTP/1.1\r\nHost: h\r\nAccept: " + strings.ReplaceAll(accept, "\n", "") + "\r\n\r\n")))
+		if err != nil {
+			return // not a request net/http would hand a handler
+		}
+		w := httptest.NewRecorder()
+		Under(base, Routes(mux)).ServeHTTP(w, r)
+		ct, loc := w.Header().Get("Content-Type"), w.Header().Get("Location")
+		switch {
+		case w.Code >= 400:
+			var e ErrorBody
+			if !strings.HasPrefix(ct, "application/json") || json.Unmarshal(w.Body.Bytes(), &e) != nil || e.Error == "" {
+				t.Fatalf("%s %s: %d %s %q", method, target, w.Code, ct, w.Body.String())
+			}
+		case w.Code/100 == 3:
+			if loc == "" {
+				t.Fatalf("%s %s: %d without Location", method, target, w.Code)
+			}
+			if strings.HasPrefix(ct, "text/html") {
+				if !strings.Contains(w.Body.String(), `href="`+html.EscapeString(loc)+`"`) {
+					t.Fatalf("%s %s: link %q, Location %q", method, target, w.Body.String(), loc)
+				}
+				break
+			}
+			if w.Body.Len() == 0 && r.Method != http.MethodGet && r.Method != http.MethodHead && strings.HasPrefix(accept, "text/html") {
+				break // a browser's POST: no body, as http.Redirect
+			}
+			var b RedirectBody
+			if !strings.HasPrefix(ct, "application/json") || json.Unmarshal(w.Body.Bytes(), &b) != nil || b.Error == "" || b.Location != loc {
+				t.Fatalf("%s %s: %d %s %q, Location %q", method, target, w.Code, ct, w.Body.String(), loc)
+			}
+		}
+	})
 }

@@ -6,8 +6,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"html"
 	"io"
 	"net/http"
+	"path"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -128,8 +131,7 @@ func Under(base string, h http.Handler) http.Handler {
 			if r.URL.RawQuery != "" {
 				u += "?" + r.URL.RawQuery
 			}
-			w.Header().Set("Location", u)
-			w.WriteHeader(http.StatusMovedPermanently)
+			redirected(w, r, http.StatusMovedPermanently, u)
 			return
 		}
 		r = r.WithContext(context.WithValue(r.Context(), basePathKey{}, base))
@@ -214,31 +216,110 @@ func Recover(log func(msg string, args ...any), h http.Handler) http.Handler {
 	})
 }
 
-// Routes serves mux, answering requests that match no route with the
-// documented JSON error body: 404, or 405 with the Allow header the mux
-// computed (ServeMux's own answers are plain text).
+// Routes serves mux, answering what the mux itself would answer in plain
+// text or HTML with Baton's documented answers: a request that matches no
+// route gets the JSON error body, 404, or 405 with the Allow header the mux
+// computed; a redirect the mux makes (a path not in clean form, "//e" or
+// "/admin/people/../", sent to its clean form; a directory's missing slash)
+// or a RedirectHandler route makes keeps its status and Location, with a
+// JSON body saying where the route is, except to a browser asking for a
+// page, which gets the usual link (see redirected).
 func Routes(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h, pattern := mux.Handler(r)
-		if pattern != "" {
+		if pattern != "" && reflect.TypeOf(h) != redirectHandler {
 			mux.ServeHTTP(w, r) // ServeHTTP sets the path values Handler does not
 			return
 		}
+		// The mux's own answers (or a redirect route): side-effect free,
+		// so run on a recorder and answered here.
 		probe := &statusRecorder{header: http.Header{}}
 		h.ServeHTTP(probe, r)
-		switch probe.status {
-		case http.StatusMethodNotAllowed:
+		switch {
+		case probe.status == http.StatusMethodNotAllowed:
 			w.Header().Set("Allow", probe.header.Get("Allow"))
 			Error(w, http.StatusMethodNotAllowed, r.Method+" is not allowed here")
-		case http.StatusNotFound, 0:
+		case probe.status/100 == 3 && probe.header.Get("Location") != "":
+			redirected(w, r, probe.status, probe.header.Get("Location"))
+		default:
 			Error(w, http.StatusNotFound, "no such route")
-		default: // a redirect (path cleaning, trailing slash): keep the mux's answer
-			for k, v := range probe.header {
-				w.Header()[k] = v
-			}
-			w.WriteHeader(probe.status)
 		}
 	})
+}
+
+// redirectHandler is the type of http.RedirectHandler's handlers, which is
+// also what ServeMux.Handler returns for the redirects the mux makes.
+var redirectHandler = reflect.TypeOf(http.RedirectHandler("/", http.StatusFound))
+
+// RedirectBody is the JSON body of a redirect answered to an API client.
+type RedirectBody struct {
+	Error    string `json:"error"`
+	Location string `json:"location"`
+}
+
+// wantsPage reports whether the client asks for an HTML page (Accept
+// starting with text/html: a browser navigating). API clients, and a
+// page's fetch, send application/json, */* or nothing.
+func wantsPage(r *http.Request) bool {
+	for _, a := range r.Header.Values("Accept") {
+		if strings.HasPrefix(a, "text/html") {
+			return true
+		}
+	}
+	return false
+}
+
+// redirected answers status (a 3xx) with Location loc: to a browser asking
+// for a page the short HTML link http.Redirect writes, to any other client
+// a JSON body saying why and where (RedirectBody), instead of a text body
+// or none: a client that does not follow redirects (curl) learns the route
+// it should have called, and one that does still arrives. loc as an
+// absolute path is the handler's own (Under puts the base path in front
+// in the header; the body shows the address the client sees).
+func redirected(w http.ResponseWriter, r *http.Request, status int, loc string) {
+	w.Header().Set("Location", loc)
+	p := r.URL.EscapedPath() // as the client sent it, and as the mux cleans it
+	shown, from := loc, BasePath(r)+p
+	if strings.HasPrefix(loc, "/") {
+		shown = BasePath(r) + loc
+	}
+	if wantsPage(r) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.WriteHeader(status) // as http.Redirect: a link only for what a browser shows
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(status)
+		io.WriteString(w, `<a href="`+html.EscapeString(shown)+`">`+http.StatusText(status)+"</a>.\n")
+		return
+	}
+	to, _, _ := strings.Cut(loc, "?")
+	var why string
+	switch {
+	case to == p+"/":
+		why = from + " is a directory: the route is " + shown + ", with the slash"
+	case p != cleanPath(p):
+		why = "the path " + from + " is not in clean form (an empty, . or .. segment): the route is " + shown
+	default:
+		why = from + " has moved to " + shown
+	}
+	JSON(w, status, RedirectBody{Error: why, Location: shown})
+}
+
+// cleanPath is the clean form ServeMux redirects a path to: path.Clean,
+// keeping a trailing slash.
+func cleanPath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	if p[0] != '/' {
+		p = "/" + p
+	}
+	c := path.Clean(p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c
 }
 
 // statusRecorder keeps only what the mux's own fallback handlers set.

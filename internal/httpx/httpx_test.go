@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -53,6 +54,65 @@ func TestRoutesAnswerJSONForUnknownRoutes(t *testing.T) {
 		}
 		if c.code >= 400 && !strings.HasPrefix(w.Header().Get("Content-Type"), "application/json") {
 			t.Errorf("%s %s: content type %q", c.method, c.path, w.Header().Get("Content-Type"))
+		}
+	}
+}
+
+// TestRoutesRedirectsSayWhere: the redirects the mux makes itself (a path
+// not in clean form, a directory's missing slash) and RedirectHandler
+// routes keep their status and Location; an API client gets a JSON body
+// saying why and where, a browser asking for a page the usual link; under
+// a base path both show the address the client sees.
+func TestRoutesRedirectsSayWhere(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /e", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) })
+	mux.HandleFunc("GET /admin/", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "home") })
+	mux.HandleFunc("GET /admin/people", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "people") })
+	mux.Handle("GET /demo", http.RedirectHandler("/demo/", http.StatusFound))
+	mux.Handle("GET /{$}", http.RedirectHandler("/demo/", http.StatusFound))
+	for _, c := range []struct {
+		base, method, path, accept string
+		code                       int
+		location, why              string // why: "" for the HTML link
+	}{
+		{"", "POST", "//e", "", 307, "/e", "the path //e is not in clean form (an empty, . or .. segment): the route is /e"},
+		{"", "POST", "/./e?x=1", "application/json", 307, "/e?x=1", "the path /./e is not in clean form (an empty, . or .. segment): the route is /e?x=1"},
+		{"", "GET", "/admin/people/../", "", 307, "/admin/", "the path /admin/people/../ is not in clean form (an empty, . or .. segment): the route is /admin/"},
+		{"", "GET", "/admin//people", "*/*", 307, "/admin/people", "the path /admin//people is not in clean form (an empty, . or .. segment): the route is /admin/people"},
+		{"", "GET", "/admin", "", 307, "/admin/", "/admin is a directory: the route is /admin/, with the slash"},
+		{"", "GET", "/demo", "", 302, "/demo/", "/demo is a directory: the route is /demo/, with the slash"},
+		{"", "GET", "/", "", 302, "/demo/", "/ has moved to /demo/"},
+		{"", "GET", "/admin/people/../", "text/html,application/xhtml+xml", 307, "/admin/", ""},
+		{"", "GET", "/demo", "text/html", 302, "/demo/", ""},
+		{"/_bt", "POST", "/_bt//e", "", 307, "/_bt/e", "the path /_bt//e is not in clean form (an empty, . or .. segment): the route is /_bt/e"},
+		{"/_bt", "GET", "/_bt/admin", "", 307, "/_bt/admin/", "/_bt/admin is a directory: the route is /_bt/admin/, with the slash"},
+		{"/_bt", "GET", "/_bt/admin", "text/html", 307, "/_bt/admin/", ""},
+		{"/_bt", "GET", "/_bt?x=1", "", 301, "/_bt/?x=1", "/_bt is a directory: the route is /_bt/?x=1, with the slash"},
+		{"/_bt", "GET", "/_bt", "text/html", 301, "/_bt/", ""},
+	} {
+		h := Under(c.base, Routes(mux))
+		req := httptest.NewRequest(c.method, c.path, nil)
+		if c.accept != "" {
+			req.Header.Set("Accept", c.accept)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		name := c.method + " " + c.path + " (" + c.accept + ")"
+		if w.Code != c.code || w.Header().Get("Location") != c.location {
+			t.Errorf("%s: %d Location %q, want %d %q", name, w.Code, w.Header().Get("Location"), c.code, c.location)
+		}
+		if c.why == "" {
+			if ct := w.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/html") || w.Body.String() != `<a href="`+c.location+`">`+http.StatusText(c.code)+"</a>.\n" {
+				t.Errorf("%s: %s %q, want the HTML link", name, ct, w.Body.String())
+			}
+			continue
+		}
+		var body RedirectBody
+		if ct := w.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") || json.Unmarshal(w.Body.Bytes(), &body) != nil {
+			t.Errorf("%s: %s %q, want JSON", name, ct, w.Body.String())
+		}
+		if body.Error != c.why || body.Location != c.location {
+			t.Errorf("%s: %+v, want %q at %q", name, body, c.why, c.location)
 		}
 	}
 }

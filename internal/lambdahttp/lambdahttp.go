@@ -7,6 +7,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -26,16 +28,13 @@ type Adapter struct {
 
 // Handle is the Lambda entry point: lambda.Start(adapter.Handle).
 func (a Adapter) Handle(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+	rec := httptest.NewRecorder()
 	r, err := Request(ctx, ev)
 	if err != nil {
-		return events.APIGatewayV2HTTPResponse{
-			StatusCode: http.StatusBadRequest,
-			Headers:    map[string]string{"Content-Type": "application/json"},
-			Body:       `{"error":"malformed request"}`,
-		}, nil
+		httpx.Error(rec, http.StatusBadRequest, "malformed request: "+err.Error())
+	} else {
+		a.Handler.ServeHTTP(rec, r)
 	}
-	rec := httptest.NewRecorder()
-	a.Handler.ServeHTTP(rec, r)
 	return Response(rec.Result().StatusCode, rec.Header(), rec.Body.Bytes()), nil
 }
 
@@ -45,7 +44,7 @@ func Request(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (*http.Requ
 	if ev.IsBase64Encoded {
 		b, err := base64.StdEncoding.DecodeString(ev.Body)
 		if err != nil {
-			return nil, err
+			return nil, errors.New("the body is flagged base64 but is not")
 		}
 		body = b
 	}
@@ -57,14 +56,18 @@ func Request(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (*http.Requ
 	if path == "" {
 		path = ev.RequestContext.HTTP.Path
 	}
-	u := &url.URL{Path: path, RawQuery: ev.RawQueryString}
-	if p, err := url.PathUnescape(path); err == nil {
-		u.Path, u.RawPath = p, path
+	p, err := url.PathUnescape(path)
+	if err != nil {
+		return nil, fmt.Errorf("the path %q is not valid percent-encoding", path)
 	}
-	r, err := http.NewRequestWithContext(ctx, method, u.RequestURI(), bytes.NewReader(body))
+	u := &url.URL{Path: p, RawPath: path, RawQuery: ev.RawQueryString}
+	r, err := http.NewRequestWithContext(ctx, method, "/", bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}
+	// The URL as built, not parsed again from its string: "//e" would
+	// parse as the host "e" with no path.
+	r.URL, r.RequestURI = u, u.RequestURI()
 	for k, v := range ev.Headers {
 		r.Header.Set(k, v)
 	}

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
@@ -123,6 +124,54 @@ func TestRequestsAreHTTPS(t *testing.T) {
 		}
 		if len(resp.Cookies) != 1 || !strings.Contains(resp.Cookies[0], "; Secure") {
 			t.Errorf("X-Forwarded-Proto %q: cookies %q", proto, resp.Cookies)
+		}
+	}
+}
+
+// TestRouterAnswersAreJSON: on AWS the router's own answers reach the
+// client through the adapter as on the local stack: a path not in clean
+// form is a redirect with its Location and a JSON body saying where the
+// route is (the adapter once read an event's "//e" as the host "e" and no
+// path), a wrong method a JSON 405, an event the adapter cannot read a
+// JSON 400 saying what is wrong with it (a path that is not valid
+// percent-encoding, which net/http's server refuses too).
+func TestRouterAnswersAreJSON(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /e", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	mux.HandleFunc("GET /p/{id}", func(w http.ResponseWriter, r *http.Request) {
+		httpx.JSON(w, http.StatusOK, httpx.ErrorBody{Field: r.PathValue("id")})
+	})
+	a := lambdahttp.Adapter{Handler: httpx.Under("", httpx.Routes(mux))}
+	for _, c := range []struct {
+		method, path, body string
+		base64             bool
+		code               int
+		location, error    string
+		id                 string // what GET /p/{id} saw
+	}{
+		{"POST", "//e", "{}", false, 307, "/e", "the path //e is not in clean form (an empty, . or .. segment): the route is /e", ""},
+		{"POST", "/./e", "{}", false, 307, "/e", "the path /./e is not in clean form (an empty, . or .. segment): the route is /e", ""},
+		{"GET", "/e", "", false, 405, "", "GET is not allowed here", ""},
+		{"POST", "/nowhere", "{}", false, 404, "", "no such route", ""},
+		{"POST", "/e", "not base64!", true, 400, "", "malformed request: the body is flagged base64 but is not", ""},
+		{"G T", "/e", "", false, 400, "", `malformed request: net/http: invalid method "G T"`, ""},
+		{"GET", "/c/%zz/t", "", false, 400, "", `malformed request: the path "/c/%zz/t" is not valid percent-encoding`, ""},
+		{"GET", "/p/a%2Fb", "", false, 200, "", "", "a/b"}, // an escaped slash stays in its segment
+	} {
+		var ev events.APIGatewayV2HTTPRequest
+		ev.RawPath = c.path
+		ev.RequestContext.HTTP.Method = c.method
+		ev.Body, ev.IsBase64Encoded = c.body, c.base64
+		resp, err := a.Handle(context.Background(), ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body struct{ Error, Location, Field string }
+		if resp.StatusCode != c.code || resp.Headers["Location"] != c.location || !strings.HasPrefix(resp.Headers["Content-Type"], "application/json") {
+			t.Errorf("%s %s: %d %v", c.method, c.path, resp.StatusCode, resp.Headers)
+		}
+		if err := json.Unmarshal(decode(t, resp), &body); err != nil || body.Error != c.error || body.Location != c.location || body.Field != c.id {
+			t.Errorf("%s %s: body %q, want error %q", c.method, c.path, resp.Body, c.error)
 		}
 	}
 }

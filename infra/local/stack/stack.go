@@ -38,6 +38,17 @@ type Stack struct {
 	wg      sync.WaitGroup
 }
 
+// A request's line and headers are bounded at maxHead, answered 431 in
+// JSON naming the largest part (httpx.LimitHead). net/http's own bound,
+// which answers 431 in text/plain before any handler, is set to
+// headCeiling, so that only a head past it (plus the 4096 bytes of slack
+// net/http adds) still gets net/http's text answer: the ceiling is what
+// keeps the memory a connection's head can take bounded.
+const (
+	maxHead     = 64 << 10
+	headCeiling = 4 * maxHead
+)
+
 // Start opens the store, assembles Baton and serves it on cfg.Addr
 // (127.0.0.1:0 picks a free port). now is the clock of everything (nil: the
 // wall clock; tests pass theirs).
@@ -71,12 +82,12 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, now func()
 		}
 	}
 	s.srv = &http.Server{
-		Handler:           a.Collect.RefusalsReadable(cfg.BasePath, guard(cfg, now, a.Handler(routes), a.Admin)),
+		Handler:           a.Collect.RefusalsReadable(cfg.BasePath, httpx.LimitHead(maxHead, guard(cfg, now, a.Handler(routes), a.Admin))),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
+		MaxHeaderBytes:    headCeiling,
 	}
 	go func() {
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
