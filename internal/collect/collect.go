@@ -1129,10 +1129,25 @@ func (h *Handler) identifyOne(ctx context.Context, i int, ev event.Event, email 
 	p, res, err := h.People.Identify(ctx, identity.Identification{
 		Visitor: ev.VisitorID, Email: email, Fields: ev.Attributes(), Labels: ev.Labels(), At: ev.Timestamp,
 		Strength: identity.Strong, Source: sourceOf(ev),
+		Consented: ev.Consent == "granted" && ev.Client.API != "server",
 	})
+	if errors.Is(err, identity.ErrConsentWithdrawn) {
+		// Stored as the browser's own, remembered by the email (so that
+		// erasing it finds the event), and nobody's.
+		err = h.People.NoteUnidentified(ctx, ev, email)
+		if errors.Is(err, identity.ErrErased) {
+			err = h.deleteEvent(ctx, ev)
+		}
+		if err != nil {
+			h.log().Error("note an unidentified email", "err", err)
+			return nil, false
+		}
+		return &Skip{Index: i, Reason: "its person withdrew consent, and neither this browser nor consent given says it is them: stored, identifies nobody"}, true
+	}
 	if err == nil && !p.ConsentWithdrawn.IsZero() && ev.Type == event.FormSubmit && ev.Client.API != "server" {
-		// Their own form from a browser that collects (consent and
-		// opt-out were checked): the newer choice.
+		// Their form from one of their browsers or with consent given
+		// (Identify checked which; consent and opt-out were checked
+		// before): the newer choice.
 		err = h.People.RegainConsent(ctx, p.ID)
 	}
 	if errors.Is(err, identity.ErrErased) {

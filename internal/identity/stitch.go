@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"errors"
 	"github.com/baton-hq/baton/internal/textcut"
 	"sort"
 	"strings"
@@ -29,7 +30,16 @@ type Identification struct {
 	At       time.Time         // when it happened (the identifying event's time)
 	Strength Strength
 	Source   string
+	// Consented: the event carries consent granted by the site's consent
+	// manager (context.consent), so a person who withdrew consent and
+	// sends it from a browser not theirs gave it again; see Identify.
+	Consented bool
 }
+
+// ErrConsentWithdrawn: the email is of a person who withdrew consent, and
+// neither the browser (one of theirs) nor the event (consent granted) says
+// it is their newer choice: anyone can type an email into a form.
+var ErrConsentWithdrawn = errors.New("identity: the person withdrew consent")
 
 // Identify creates or finds the person, records the attributes and links the
 // visitor (and the other ids its browser sent) to the person. It is
@@ -40,6 +50,18 @@ func (s *Stitcher) Identify(ctx context.Context, id Identification) (Person, Lin
 	p, created, err := s.Dir.ensure(ctx, id.Email, id.Source, known, custom)
 	if err != nil {
 		return Person{}, LinkResult{}, err
+	}
+	if !created && !p.ConsentWithdrawn.IsZero() && !id.Consented {
+		// Only their own browser or a consent given lifts a withdrawal:
+		// else a stranger typing their email would undo it, link their
+		// browser to them and overwrite what they gave.
+		link, err := s.Dir.GetLink(ctx, id.Visitor)
+		if err != nil {
+			return Person{}, LinkResult{}, err
+		}
+		if cur, ok := link.Current(); !ok || cur.Person != p.ID {
+			return p, LinkResult{}, ErrConsentWithdrawn
+		}
 	}
 	if !created && len(known)+len(custom) > 0 {
 		if p, _, err = s.Dir.Update(ctx, p.ID, known, custom); err != nil {

@@ -759,8 +759,9 @@ func TestErasureOfAnEmailOnlyAFlaggedFormNamed(t *testing.T) {
 // visitor cookie). Baton then records nothing more of them by any path
 // that names them without that browser: their newsletter click from
 // another device and their open pixel record nobody, an exhibition list
-// naming them is refused for them. A form they send later, from a
-// browser that collects, is their newer choice and lifts it.
+// naming them is refused for them. A form they send later with consent
+// given, or from a browser of theirs that collects, is their newer choice
+// and lifts it; their email typed on a browser not theirs is not.
 func TestWithdrawnConsentHoldsOnEveryPath(t *testing.T) {
 	ctx := context.Background()
 	clk := clock.NewManual(t0)
@@ -883,10 +884,35 @@ func TestWithdrawnConsentHoldsOnEveryPath(t *testing.T) {
 		t.Errorf("an exhibition list was imported for a person who withdrew consent: %s", out)
 	}
 
-	// A form from a browser that collects: their newer choice.
+	// Their email typed into a form on a browser not theirs, without the
+	// site's consent given: anyone could have typed it. It lifts nothing,
+	// links nothing and overwrites nothing of theirs.
+	clk.Advance(time.Hour)
+	theirs, err := s.App.People.Visitors(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stranger, _ := browserWithCookies(t)
+	strangerForm := strings.Replace(form("wc-x"), `"company":"Maker"`, `"company":"Someone Else"`, 1)
+	if resp := post(stranger, "/e", strangerForm); resp.StatusCode != 204 {
+		t.Fatalf("a stranger's form: %d", resp.StatusCode)
+	}
+	settle(t, s)
+	if again, err := s.App.People.ByEmail(ctx, email); err != nil || again.ConsentWithdrawn.IsZero() || again.Attributes["company"] != "Maker" {
+		t.Errorf("a form from a browser not theirs, no consent given, changed them: %v %+v", err, again)
+	}
+	if vs, err := s.App.People.Visitors(ctx, p.ID); err != nil || len(vs) != len(theirs) {
+		t.Errorf("a stranger's browser was linked to them: %v %v", err, vs)
+	}
+	if _, o := mine(); o != 0 {
+		t.Errorf("%d opens recorded after a stranger's form", o)
+	}
+
+	// A form with consent given (the site's consent manager): their newer
+	// choice.
 	clk.Advance(time.Hour)
 	tablet, _ := browserWithCookies(t)
-	if resp := post(tablet, "/e", form("wc-2")); resp.StatusCode != 204 {
+	if resp := post(tablet, "/e", strings.Replace(form("wc-2"), `"type":"form_submit",`, `"type":"form_submit","context":{"consent":"granted"},`, 1)); resp.StatusCode != 204 {
 		t.Fatalf("form again: %d", resp.StatusCode)
 	}
 	settle(t, s)

@@ -5,6 +5,7 @@ package identitytest
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -106,6 +107,37 @@ func run(t *testing.T, f tabletest.Factory) {
 		}
 		if len(evs) != 2 || !evs[0].Timestamp.Equal(t0) {
 			t.Fatalf("stored %+v", evs)
+		}
+	})
+	t.Run("WithdrawnPersonIdentifiedOnlyByTheirBrowserOrConsent", func(t *testing.T) {
+		fx := newFixture(t, f)
+		p, _ := fx.identify(t, "laptop", "w@example.com", t0, identity.Strong)
+		fx.identify(t, "phone", "w@example.com", t0, identity.Strong)
+		if err := fx.st.WithdrawConsent(ctx, "laptop", t0.Add(time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		stranger := identity.Identification{Visitor: "stranger", Email: "w@example.com", At: t0.Add(time.Hour), Strength: identity.Strong, Source: "form",
+			Fields: map[string]string{"company": "Someone Else"}}
+		if _, _, err := fx.st.Identify(ctx, stranger); !errors.Is(err, identity.ErrConsentWithdrawn) {
+			t.Fatalf("a browser not theirs, no consent: %v", err)
+		}
+		got, err := fx.dir.Get(ctx, p.ID)
+		if err != nil || got.Attributes["company"] != "Acme" || got.ConsentWithdrawn.IsZero() {
+			t.Fatalf("refused identify changed them: %v %+v", err, got)
+		}
+		if l, err := fx.dir.GetLink(ctx, "stranger"); err != nil || len(l.History) != 0 {
+			t.Fatalf("refused identify linked the browser: %v %+v", err, l)
+		}
+		// One of their browsers, or consent given: identified (lifting the
+		// withdrawal is the collector's, for a form).
+		mine := stranger
+		mine.Visitor = "phone"
+		if q, _, err := fx.st.Identify(ctx, mine); err != nil || q.ID != p.ID {
+			t.Fatalf("their own browser: %v %v", err, q.ID)
+		}
+		stranger.Consented = true
+		if q, _, err := fx.st.Identify(ctx, stranger); err != nil || q.ID != p.ID {
+			t.Fatalf("consent given: %v %v", err, q.ID)
 		}
 	})
 	t.Run("ConcurrentFirstSubmitsMakeOnePerson", func(t *testing.T) {
