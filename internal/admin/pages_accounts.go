@@ -76,7 +76,10 @@ type accountPageView struct {
 	Note     string // what the last form did
 	Error    string
 	Field    string // the form the error is about: merge, split
-	self     string // the account's page, relative to the page's address
+	// CanChange: the caller may merge and split (the write scope); a
+	// read-only session is not shown forms that would answer 403.
+	CanChange bool
+	self      string // the account's page, relative to the page's address
 }
 
 type accountAttr struct {
@@ -89,6 +92,9 @@ type accountAttr struct {
 // and the error say what a form got wrong.
 func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request, status int, base string, a account.Account, mqas []account.MQA, errMsg, field string) {
 	v := accountPageView{A: a, Domain: domainOf(a), Error: errMsg, Field: field, self: base + "accounts/" + url.PathEscape(a.ID)}
+	if c, ok := callerOf(r); ok {
+		v.CanChange = c.Cred.Scopes[ScopeWrite]
+	}
 	v.Coverage, v.Covered = coverage(a)
 	keys := make([]string, 0, len(a.Attributes))
 	for k := range a.Attributes {

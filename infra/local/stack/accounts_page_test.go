@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/baton-hq/baton/infra/local/stack"
 	"github.com/baton-hq/baton/internal/account"
+	"github.com/baton-hq/baton/internal/admin"
 	"github.com/baton-hq/baton/internal/clock"
 )
 
@@ -34,7 +36,8 @@ func TestAccountsPageInChromium(t *testing.T) {
 	dir := t.TempDir()
 	shots := screenshotDir(dir)
 	cfg := filepath.Join(dir, "baton.yaml")
-	os.WriteFile(cfg, []byte("timezone: Asia/Tokyo\n"), 0o600)
+	readOnly := "accounts-read-only-token-0123456789"
+	os.WriteFile(cfg, []byte("timezone: Asia/Tokyo\nadmin_tokens:\n  - {name: analyst, sha256: "+admin.HashToken(readOnly)+", scopes: [read]}\n"), 0o600)
 	tokyo, _ := time.LoadLocation("Asia/Tokyo")
 	clk := clock.NewManual(time.Date(2026, 11, 16, 10, 0, 0, 0, tokyo))
 	db := asnDB(t, map[string]string{"203.0.113.0/24": "ACME Corporation"})
@@ -81,6 +84,21 @@ func TestAccountsPageInChromium(t *testing.T) {
 	if acme.Name != "株式会社アクメ" || beta.Name != "ベータ工業株式会社" || acme.Score <= beta.Score || !beta.LastActive.After(acme.LastActive) ||
 		acme.Visits.Count != 2 || len(acme.MQAs) != 1 || len(acme.Members) != 3 {
 		t.Fatalf("the world this test needs: %s", b)
+	}
+
+	// A read-only caller sees the account, not the merge and split forms
+	// (their posts would answer 403).
+	req, _ := http.NewRequest("GET", s.URL+"/admin/accounts/"+acme.ID, nil)
+	req.Header.Set("Authorization", "Bearer "+readOnly)
+	req.Header.Set("Accept", "text/html")
+	if resp, err := http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	} else {
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(page), "株式会社アクメ") || strings.Contains(string(page), "/merge\"") || strings.Contains(string(page), "/split\"") {
+			t.Errorf("read-only account page: %d, merge or split form shown:\n%.3000s", resp.StatusCode, page)
+		}
 	}
 
 	cmd := exec.Command("node", "../../../tag/browser/accounts.mjs")
