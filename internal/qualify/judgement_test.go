@@ -1,6 +1,7 @@
 package qualify
 
 import (
+	"encoding/json"
 	"reflect"
 	"testing"
 	"time"
@@ -44,5 +45,14 @@ func TestSameJudgementComparesEveryField(t *testing.T) {
 		if sameJudgement(base, changed) {
 			t.Errorf("field %s changed, verdicts judged alike", f.Name)
 		}
+	}
+}
+
+// A fit rule holds at no one time: the JSON (explain, MQLs, webhooks) said
+// "at": "0001-01-01T00:00:00Z" for it.
+func TestFitContributionHasNoTime(t *testing.T) {
+	b, err := json.Marshal([]Contribution{{Rule: "title", Kind: "fit", Delta: 30}, {Rule: "pricing", Kind: "behaviour", Delta: 5, At: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}})
+	if err != nil || string(b) != `[{"rule":"title","kind":"fit","delta":30},{"rule":"pricing","kind":"behaviour","delta":5,"at":"2026-01-02T03:04:05Z"}]` {
+		t.Fatalf("%v %s", err, b)
 	}
 }

@@ -43,7 +43,7 @@ type Contribution struct {
 	EventType string    `json:"eventType,omitempty"`
 	URL       string    `json:"url,omitempty"`
 	Delta     float64   `json:"delta"`
-	At        time.Time `json:"at"`
+	At        time.Time `json:"at,omitzero"` // none for a fit rule (it holds at no one time)
 }
 
 // Verdict is the engine's judgement of a person now.
