@@ -93,7 +93,12 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	if err := r.ParseForm(); err != nil {
-		h.renderLogin(w, r, http.StatusBadRequest, loginView{Error: "The form could not be read; try again."})
+		status, _ := formError(err)
+		msg := "The form could not be read; try again."
+		if status == http.StatusRequestEntityTooLarge {
+			msg = "The form is too large: paste the token alone."
+		}
+		h.renderLogin(w, r, status, loginView{Error: msg})
 		return
 	}
 	next := cleanNext(r.PostForm.Get("next"))

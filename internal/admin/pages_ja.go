@@ -265,6 +265,7 @@ var ja = map[string]string{
 	"Sign-in refused: the form was not sent from this site.":                       "サインインを拒否しました：フォームがこのサイトから送信されていません。",
 	"Sign in with the form on this page.":                                          "このページのフォームからサインインしてください。",
 	"The form could not be read; try again.":                                       "フォームを読み取れませんでした。もう一度お試しください。",
+	"The form is too large: paste the token alone.":                                "フォームが大きすぎます。トークンだけを貼り付けてください。",
 	"Enter an admin token.":                                                        "管理トークンを入力してください。",
 	"That token is not valid. Check it and try again.":                             "そのトークンは無効です。確認してもう一度お試しください。",
 	"Baton could not start your session (storage unavailable); try again shortly.": "セッションを開始できませんでした（ストレージが利用できません）。しばらくしてからお試しください。",

@@ -159,6 +159,12 @@ func TestLoginWrongTokenIsAPageNotJSON(t *testing.T) {
 			t.Fatalf("wrong token: %d %s", a.code, a.body)
 		}
 	}
+	// A token pasted with a page of text after it: 413 saying so, not a
+	// form that "could not be read".
+	big := url.Values{"token": {strings.Repeat("x", 20<<10)}}.Encode()
+	if a := f.req("POST", "/admin/login", big, "Content-Type", "application/x-www-form-urlencoded"); a.code != 413 || !strings.Contains(a.body, "paste the token alone") {
+		t.Fatalf("oversized sign-in: %d %s", a.code, a.body)
+	}
 	if a := f.req("POST", "/admin/login", `{"token":"`+fullToken+`"}`, "Content-Type", "application/json"); a.code != 415 || len(a.hdr.Values("Set-Cookie")) != 0 {
 		t.Fatalf("JSON sign-in: %d", a.code)
 	}
