@@ -35,6 +35,7 @@ var jaPatterns = []struct {
 	{regexp.MustCompile(`^more than (\d+) recipients: split the list$`), "受信者が $1 件を超えています。リストを分けてください"},
 	{regexp.MustCompile(`^(\d+) fields, the header has (\d+)$`), "項目が $1 個あります（見出し行は $2 個）"},
 	{regexp.MustCompile(`^this person asked to be forgotten$`), "この人はデータの削除を依頼済みのため、トークンを発行しません"},
+	{regexp.MustCompile(`^this person withdrew consent$`), "この人は同意を撤回しているため、トークンを発行しません"},
 	{regexp.MustCompile(`^no email field$`), "メールアドレスの項目がありません"},
 	{regexp.MustCompile(`^(".*") is not an email address$`), "$1 はメールアドレスではありません"},
 	// encoding/csv's, inside "line n: ...".

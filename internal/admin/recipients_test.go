@@ -146,3 +146,102 @@ func TestUploadAnswersTheFreshPage(t *testing.T) {
 		t.Errorf("a client's multipart upload: %d %v %s", a.code, a.hdr, a.body)
 	}
 }
+
+// recipientsFixture serves the admin routes with a keyring, and registers
+// campaign nov-news.
+func recipientsFixture(t *testing.T) (*fixture, *identity.Directory) {
+	t.Helper()
+	f := newFixture(t)
+	kr, err := token.ParseKeyring("k1:" + token.NewSecret())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := &identity.Directory{T: f.tb, Now: f.clk.Now}
+	f.h.Recipients = &admin.Recipients{T: f.tb, Dir: dir, Keyring: kr, Now: f.clk.Now}
+	mux := http.NewServeMux()
+	f.h.Routes(mux)
+	srv := httptest.NewServer(httpx.SecurityHeaders(httpx.Routes(mux)))
+	t.Cleanup(srv.Close)
+	f.url = srv.URL
+	if a := f.req("POST", "/admin/links", `{"campaign":"nov-news","urls":["https://www.example.com/pricing"]}`, "Authorization", "Bearer "+fullToken, "Content-Type", "application/json"); a.code != 201 {
+		t.Fatalf("campaign: %d %s", a.code, a.body)
+	}
+	return f, dir
+}
+
+// TestRecipientsRefuseWithdrawnConsent: README (POST /optout) says list
+// imports refuse a person who withdrew consent. A recipient list gave them
+// a token and overwrote their attributes with the list's columns; now
+// their row is refused with the offline import's wording, nothing of
+// theirs is written, and the list's other rows are minted. The page's
+// upload says the refusal in the file and on the page, in Japanese too.
+// Consent given again lifts the refusal.
+func TestRecipientsRefuseWithdrawnConsent(t *testing.T) {
+	f, dir := recipientsFixture(t)
+	ctx := context.Background()
+	p, _, err := dir.Ensure(ctx, "taro@example.co.jp", "form")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := dir.Update(ctx, p.ID, map[string]string{"name": "山田 太郎"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dir.LinkVisitor(ctx, "browser-1", p.ID, f.clk.Now(), identity.Strong); err != nil {
+		t.Fatal(err)
+	}
+	f.clk.Advance(time.Minute)
+	st := &identity.Stitcher{Dir: dir}
+	if err := st.WithdrawConsent(ctx, "browser-1", f.clk.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if active, err := dir.Active(ctx, p.ID); err != nil || active {
+		t.Fatalf("the person should have withdrawn consent: active=%v err=%v", active, err)
+	}
+	before, err := dir.Get(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := f.req("POST", "/admin/recipients?campaign=nov-news", "email,name\nother@example.com,Other\ntaro@example.co.jp,Taro List\n", "Authorization", "Bearer "+fullToken, "Content-Type", "text/csv")
+	if a.code != 200 {
+		t.Fatalf("%d %s", a.code, a.body)
+	}
+	if got := a.hdr.Get("X-Baton-Minted"); got != "1" {
+		t.Errorf("X-Baton-Minted = %s, want 1 (the withdrawn person's row refused); body %q", got, a.body)
+	}
+	if got, want := a.hdr.Get("X-Baton-Row-Errors"), `[{"line":3,"reason":"this person withdrew consent"}]`; got != want || a.hdr.Get("X-Baton-Row-Error-Count") != "1" {
+		t.Errorf("row errors %s (count %s), want %s", got, a.hdr.Get("X-Baton-Row-Error-Count"), want)
+	}
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(a.body, "\ufeff"))).ReadAll()
+	if err != nil || len(rows) != 3 || rows[1][2] == "" || rows[2][2] != "" {
+		t.Errorf("the list: %q %v", rows, err)
+	}
+	after, err := dir.Get(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Attributes["name"] != "山田 太郎" || !after.UpdatedAt.Equal(before.UpdatedAt) {
+		t.Errorf("the list wrote the withdrawn person: %+v (before %+v)", after, before)
+	}
+
+	// The page's upload, in Japanese: the file and the page say why.
+	cookie, csrf := f.login(fullToken)
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	mw.WriteField("csrf", csrf)
+	fw, _ := mw.CreateFormFile("list", "list.csv")
+	fw.Write([]byte("email,name\ntaro@example.co.jp,Taro List\n"))
+	mw.Close()
+	a = f.req("POST", "/admin/campaigns/nov-news/recipients?lang=ja", b.String(), "Cookie", cookie, "Content-Type", mw.FormDataContentType(), "Accept", "text/html")
+	if a.code != 200 || !strings.Contains(a.body, "2 行目：この人は同意を撤回しているため、トークンを発行しません") || strings.Contains(a.body, "withdrew consent") {
+		t.Errorf("the Japanese page's upload: %d %s", a.code, a.body)
+	}
+
+	// Consent given again (a form from a collecting browser): minted.
+	if err := st.RegainConsent(ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	a = f.req("POST", "/admin/recipients?campaign=nov-news", "email,name\ntaro@example.co.jp,Taro List\n", "Authorization", "Bearer "+fullToken, "Content-Type", "text/csv")
+	if a.code != 200 || a.hdr.Get("X-Baton-Minted") != "1" || a.hdr.Get("X-Baton-Row-Error-Count") != "0" {
+		t.Errorf("after consent given again: %d %v %s", a.code, a.hdr, a.body)
+	}
+}
