@@ -44,9 +44,28 @@ func (h *Handler) recipients(w http.ResponseWriter, r *http.Request) {
 		httpx.Error(w, http.StatusServiceUnavailable, "recipient tokens need BATON_LINK_KEYS")
 		return
 	}
-	campaign := r.URL.Query().Get("campaign")
+	q := r.URL.Query()
+	if len(q["campaign"]) > 1 {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "campaign is given " + itoa(len(q["campaign"])) + " times: give it once", Field: "campaign"})
+		return
+	}
+	campaign := q.Get("campaign")
 	if !links.ValidCampaign(campaign) {
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "query parameter campaign must be 1-64 of a-z 0-9 _ -", Field: "campaign"})
+		return
+	}
+	// Only a registered campaign: tokens of a mistyped id match none of
+	// the campaign's links, so the whole send's clicks and opens would
+	// record nothing (and the typo would become a campaign of no links).
+	if h.Links == nil {
+		httpx.JSON(w, http.StatusNotFound, httpx.ErrorBody{Error: "no such campaign: " + campaign + " (no campaigns here: links are not configured)", Field: "campaign"})
+		return
+	}
+	if _, err := h.Links.Campaign(r.Context(), campaign); errors.Is(err, links.ErrNotFound) {
+		httpx.JSON(w, http.StatusNotFound, httpx.ErrorBody{Error: "no such campaign: " + campaign + " (register its links first: POST /admin/links)", Field: "campaign"})
+		return
+	} else if err != nil {
+		h.fail(w, r, err)
 		return
 	}
 	now := clock.Now()

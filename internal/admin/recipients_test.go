@@ -53,6 +53,9 @@ func TestRecipientsFailWhole(t *testing.T) {
 	srv := httptest.NewServer(httpx.Routes(mux))
 	defer srv.Close()
 	f.url = srv.URL
+	if a := f.req("POST", "/admin/links", `{"campaign":"nov-news","urls":["https://www.example.com/pricing"]}`, "Authorization", "Bearer "+fullToken, "Content-Type", "application/json"); a.code != 201 {
+		t.Fatalf("campaign: %d %s", a.code, a.body)
+	}
 	a := f.req("POST", "/admin/recipients?campaign=nov-news", "email,company\nlead@example.com,Acme\n", "Authorization", "Bearer "+fullToken, "Content-Type", "text/csv")
 	if a.code != 500 || a.body != `{"error":"internal error"}`+"\n" || strings.Contains(a.hdr.Get("X-Baton-Row-Errors"), "RequestID") {
 		t.Fatalf("%d %v %s", a.code, a.hdr, a.body)
@@ -243,5 +246,50 @@ func TestRecipientsRefuseWithdrawnConsent(t *testing.T) {
 	a = f.req("POST", "/admin/recipients?campaign=nov-news", "email,name\ntaro@example.co.jp,Taro List\n", "Authorization", "Bearer "+fullToken, "Content-Type", "text/csv")
 	if a.code != 200 || a.hdr.Get("X-Baton-Minted") != "1" || a.hdr.Get("X-Baton-Row-Error-Count") != "0" {
 		t.Errorf("after consent given again: %d %v %s", a.code, a.hdr, a.body)
+	}
+}
+
+// TestRecipientsForUnknownCampaign: a list for a campaign id no campaign
+// has (a typo: nov-nws for nov-news) answered 200 with tokens, created
+// the people and a campaign of no links; every click and open of the real
+// campaign with those tokens then recorded nothing. It is a 404 naming the
+// campaign, on the API's route and on the page's (text/csv or a form),
+// with nothing written. campaign given twice is a 400, not the first.
+func TestRecipientsForUnknownCampaign(t *testing.T) {
+	f, dir := recipientsFixture(t)
+	bearer := []string{"Authorization", "Bearer " + fullToken}
+	csvHdr := append(bearer, "Content-Type", "text/csv")
+	a := f.req("POST", "/admin/recipients?campaign=nov-nws", "email\nlead@example.com\n", csvHdr...)
+	if a.code != 404 || !strings.HasPrefix(a.hdr.Get("Content-Type"), "application/json") || !strings.Contains(a.body, `"field":"campaign"`) || !strings.Contains(a.body, "no such campaign: nov-nws") {
+		t.Errorf("a list for campaign nov-nws, which was never registered: %d %s (minted %s)", a.code, a.body, a.hdr.Get("X-Baton-Minted"))
+	}
+	if a := f.req("POST", "/admin/campaigns/nov-nws/recipients", "email\nlead@example.com\n", csvHdr...); a.code != 404 || !strings.Contains(a.body, `"field":"campaign"`) {
+		t.Errorf("the page's route, text/csv: %d %s", a.code, a.body)
+	}
+	cookie, csrf := f.login(fullToken)
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	mw.WriteField("csrf", csrf)
+	fw, _ := mw.CreateFormFile("list", "list.csv")
+	fw.Write([]byte("email\nlead@example.com\n"))
+	mw.Close()
+	if a := f.req("POST", "/admin/campaigns/nov-nws/recipients", b.String(), "Cookie", cookie, "Content-Type", mw.FormDataContentType(), "Accept", "text/html"); a.code != 404 || !strings.Contains(a.body, "No such campaign: nov-nws") {
+		t.Errorf("the page's upload: %d %s", a.code, a.body)
+	}
+	if a := f.req("GET", "/admin/campaigns/nov-nws", "", bearer...); a.code != 404 {
+		t.Errorf("the typo became a campaign: %d %s", a.code, a.body)
+	}
+	if _, err := dir.ByEmail(t.Context(), "lead@example.com"); !errors.Is(err, identity.ErrNotFound) {
+		t.Errorf("a refused list created its people: %v", err)
+	}
+	for _, q := range []string{"campaign=nov-news&campaign=nov-nws", "campaign=nov-nws&campaign=nov-news"} {
+		a := f.req("POST", "/admin/recipients?"+q, "email\nlead@example.com\n", csvHdr...)
+		if a.code != 400 || !strings.Contains(a.body, `"field":"campaign"`) || !strings.Contains(a.body, "campaign is given 2 times") {
+			t.Errorf("%s: %d %s", q, a.code, a.body)
+		}
+	}
+	// The registered campaign takes it.
+	if a := f.req("POST", "/admin/recipients?campaign=nov-news", "email\nlead@example.com\n", csvHdr...); a.code != 200 || a.hdr.Get("X-Baton-Minted") != "1" {
+		t.Errorf("the registered campaign: %d %v %s", a.code, a.hdr, a.body)
 	}
 }
