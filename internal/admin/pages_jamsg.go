@@ -26,6 +26,7 @@ var jaPatterns = []struct {
 	{regexp.MustCompile(`^the MQL definition lab is off: no rules file is loaded`), "MQL 定義ラボは無効です。ルールファイルが読み込まれていません（BATON_RULES に infra/rules.yaml などのルールファイルを指定してください）"},
 	{regexp.MustCompile(`^scoring is off: no rules file is loaded`), "スコアリングは無効です。ルールファイルが読み込まれていません（BATON_RULES に infra/rules.yaml などのルールファイルを指定してください）"},
 	{regexp.MustCompile(`^No such campaign: (.*)$`), "該当するキャンペーンはありません：$1"},
+	{regexp.MustCompile(`^Campaign (\S+) exists already: choose another id, or open it from the list above$`), "キャンペーン $1 はすでにあります。別の ID にするか、上の一覧から開いてください"},
 	{regexp.MustCompile(`^The list could not be read: (.*)$`), "リストを読み込めませんでした：$1"},
 	// recipientcsv.
 	{regexp.MustCompile(`^the CSV is empty$`), "CSV が空です"},

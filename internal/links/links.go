@@ -81,6 +81,7 @@ type UTM struct {
 var (
 	ErrNotFound = errors.New("links: not found")
 	ErrInvalid  = errors.New("links: invalid")
+	ErrExists   = errors.New("links: campaign exists")
 )
 
 // Registry stores links and campaigns.
@@ -193,6 +194,25 @@ func (r *Registry) PutCampaign(ctx context.Context, c Campaign) (Campaign, error
 	}
 	data, _ := json.Marshal(c)
 	return c, r.T.Put(ctx, table.Item{PK: "CAMP#" + c.ID, SK: "CAMP", Kind: "campaign", Data: data}, table.Always)
+}
+
+// CreateCampaign stores a new campaign, or answers ErrExists when its id
+// is taken (the workspace's new-campaign form: a typed id that is an
+// existing campaign's must not change that campaign's send time).
+func (r *Registry) CreateCampaign(ctx context.Context, c Campaign) (Campaign, error) {
+	if !ValidCampaign(c.ID) {
+		return Campaign{}, fmt.Errorf("%w: campaign %q: use 1-64 of a-z 0-9 _ -", ErrInvalid, c.ID)
+	}
+	if c.ScannerWindow < 0 || c.ScannerWindow > MaxScannerWindow {
+		return Campaign{}, fmt.Errorf("%w: scannerWindow must be 0 to %d seconds", ErrInvalid, MaxScannerWindow)
+	}
+	c.CreatedAt, c.Recipients, c.ListAt = r.now(), 0, time.Time{}
+	data, _ := json.Marshal(c)
+	err := r.T.Put(ctx, table.Item{PK: "CAMP#" + c.ID, SK: "CAMP", Kind: "campaign", Data: data}, table.NotExists)
+	if errors.Is(err, table.ErrConditionFailed) {
+		return Campaign{}, fmt.Errorf("%w: %s", ErrExists, c.ID)
+	}
+	return c, err
 }
 
 // Campaign reads a campaign.
