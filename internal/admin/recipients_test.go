@@ -293,3 +293,35 @@ func TestRecipientsForUnknownCampaign(t *testing.T) {
 		t.Errorf("the registered campaign: %d %v %s", a.code, a.hdr, a.body)
 	}
 }
+
+// TestRecipientsRowWithExtraFieldRefused: a row with more fields than the
+// header got a token and was counted as refused (X-Baton-Minted 1 and
+// X-Baton-Row-Error-Count 1 for a one-row list; the page said "1 rows got
+// none"). It is refused alone, its line said, and its person not written
+// (the columns may be shifted): the counts add up to the rows.
+func TestRecipientsRowWithExtraFieldRefused(t *testing.T) {
+	f, dir := recipientsFixture(t)
+	a := f.req("POST", "/admin/recipients?campaign=nov-news", "email,name\r\na@eta.example,x,extra\r\nb@eta.example,B\r\n", "Authorization", "Bearer "+fullToken, "Content-Type", "text/csv")
+	if a.code != 200 || a.hdr.Get("X-Baton-Minted") != "1" || a.hdr.Get("X-Baton-Row-Error-Count") != "1" ||
+		a.hdr.Get("X-Baton-Row-Errors") != `[{"line":2,"reason":"3 fields, the header has 2"}]` {
+		t.Errorf("%d %v %s", a.code, a.hdr, a.body)
+	}
+	if _, err := dir.ByEmail(t.Context(), "a@eta.example"); !errors.Is(err, identity.ErrNotFound) {
+		t.Errorf("the refused row's person was written: %v", err)
+	}
+	if _, err := dir.ByEmail(t.Context(), "b@eta.example"); err != nil {
+		t.Errorf("the good row's person: %v", err)
+	}
+	// The page says the same counts.
+	cookie, csrf := f.login(fullToken)
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	mw.WriteField("csrf", csrf)
+	fw, _ := mw.CreateFormFile("list", "list.csv")
+	fw.Write([]byte("email,name\r\na@eta.example,x,extra\r\n"))
+	mw.Close()
+	a = f.req("POST", "/admin/campaigns/nov-news/recipients", b.String(), "Cookie", cookie, "Content-Type", mw.FormDataContentType(), "Accept", "text/html")
+	if a.code != 200 || !strings.Contains(a.body, "List uploaded: 0 recipients got a token.") || !strings.Contains(a.body, "1 rows got none") || !strings.Contains(a.body, "line 2: 3 fields, the header has 2") {
+		t.Errorf("the page: %d %s", a.code, a.body)
+	}
+}
