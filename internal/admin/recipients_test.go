@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/csv"
 	"errors"
+	"html"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -323,5 +324,24 @@ func TestRecipientsRowWithExtraFieldRefused(t *testing.T) {
 	a = f.req("POST", "/admin/campaigns/nov-news/recipients", b.String(), "Cookie", cookie, "Content-Type", mw.FormDataContentType(), "Accept", "text/html")
 	if a.code != 200 || !strings.Contains(a.body, "List uploaded: 0 recipients got a token.") || !strings.Contains(a.body, "1 rows got none") || !strings.Contains(a.body, "line 2: 3 fields, the header has 2") {
 		t.Errorf("the page: %d %s", a.code, a.body)
+	}
+}
+
+// TestUploadSaysEncodingInJapanese: the Japanese campaign page said a
+// list's encoding problem in English; it says it in Japanese, line
+// numbers kept.
+func TestUploadSaysEncodingInJapanese(t *testing.T) {
+	f, _ := recipientsFixture(t)
+	cookie, csrf := f.login(fullToken)
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	mw.WriteField("csrf", csrf)
+	fw, _ := mw.CreateFormFile("list", "list.csv")
+	fw.Write([]byte("email,name\r\na@b.example,山田\r\nb@b.example,\x8d\xb2\x93\xa1\r\n")) // line 3: 佐藤 in Shift_JIS
+	mw.Close()
+	a := f.req("POST", "/admin/campaigns/nov-news/recipients?lang=ja", b.String(), "Cookie", cookie, "Content-Type", mw.FormDataContentType(), "Accept", "text/html")
+	want := "リストを読み込めませんでした：3 行目：この行は Shift_JIS ですが、2 行目は UTF-8 です。ファイルの中で文字コードが混在しています。Excel で「CSV UTF-8 (コンマ区切り)」または「CSV (コンマ区切り)」の形式で保存し直してください。"
+	if a.code != 400 || !strings.Contains(html.UnescapeString(a.body), want) || strings.Contains(a.body, "mixes encodings") {
+		t.Errorf("%d %s", a.code, a.body)
 	}
 }
