@@ -249,12 +249,11 @@ func (r *Registry) Campaigns(ctx context.Context) ([]Campaign, error) {
 }
 
 // ListMinted records that a recipient list minted n tokens for the
-// campaign now.
+// campaign now; ErrNotFound for an id no campaign has (a list never makes
+// a campaign: tokens for an id of no links record no click).
 func (r *Registry) ListMinted(ctx context.Context, campaign string, n int) error {
 	c, err := r.Campaign(ctx, campaign)
-	if errors.Is(err, ErrNotFound) {
-		c = Campaign{ID: campaign}
-	} else if err != nil {
+	if err != nil {
 		return err
 	}
 	c.Recipients, c.ListAt = n, r.now()

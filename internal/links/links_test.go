@@ -94,3 +94,34 @@ func TestCreateCampaignRefusesATakenID(t *testing.T) {
 		t.Errorf("PutCampaign: %+v %v", got, err)
 	}
 }
+
+// TestListMintedMakesNoCampaign: a list's count for an id no campaign has
+// made that campaign, of no links (a typo's tokens then recorded no
+// click): it is ErrNotFound, nothing written; a campaign's count and time
+// are recorded.
+func TestListMintedMakesNoCampaign(t *testing.T) {
+	ctx := context.Background()
+	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "l.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tb.Close()
+	clk := clock.NewManual(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
+	r := &Registry{T: tb, Now: clk.Now}
+	if err := r.ListMinted(ctx, "nov-nws", 3); !errors.Is(err, ErrNotFound) {
+		t.Errorf("an unknown campaign: %v, want ErrNotFound", err)
+	}
+	if cs, err := r.Campaigns(ctx); err != nil || len(cs) != 0 {
+		t.Errorf("campaigns after a list for none: %+v %v", cs, err)
+	}
+	if _, err := r.CreateCampaign(ctx, Campaign{ID: "nov-news"}); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(time.Hour)
+	if err := r.ListMinted(ctx, "nov-news", 3); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := r.Campaign(ctx, "nov-news"); err != nil || c.Recipients != 3 || !c.ListAt.Equal(clk.Now()) {
+		t.Errorf("stored: %+v %v", c, err)
+	}
+}
