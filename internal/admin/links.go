@@ -16,6 +16,7 @@ import (
 // LinkRegistry registers tracked links; see links.Registry.
 type LinkRegistry interface {
 	PutCampaign(ctx context.Context, c links.Campaign) (links.Campaign, error)
+	CreateCampaign(ctx context.Context, c links.Campaign) (links.Campaign, error) // ErrExists when the id is taken
 	Campaign(ctx context.Context, id string) (links.Campaign, error)
 	Add(ctx context.Context, campaign string, urls []string, honeypot bool) ([]links.Link, error)
 	Links(ctx context.Context, campaign string) ([]links.Link, error)

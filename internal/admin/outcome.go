@@ -4,6 +4,7 @@ import (
 	"errors"
 	"github.com/baton-hq/baton/internal/event"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -81,10 +82,63 @@ func (h *Handler) outcome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if form {
+		if !res.Applied { // the page says so, and why: not "recorded"
+			q := url.Values{"m": {"not-applied"}, "outcome": {req.Outcome}, "why": {ignoredKind(res.Ignored)}, "stage": {res.Stage}}
+			seeOther(w, "../"+person+"?"+q.Encode())
+			return
+		}
 		seeOther(w, "../"+person+"?m=outcome")
 		return
 	}
 	httpx.JSON(w, http.StatusOK, res)
+}
+
+// ignoredKind names why qualify ignored a verdict (OutcomeResult.Ignored)
+// for the person page's note: a word the page knows, never the text
+// itself, so a crafted link can put no words of its own on the page.
+func ignoredKind(ignored string) string {
+	switch {
+	case ignored == "duplicate delivery":
+		return "duplicate"
+	case strings.HasPrefix(ignored, "already "):
+		return "already"
+	case strings.HasPrefix(ignored, "stale: dated before"):
+		return "earlier-cycle"
+	case strings.HasPrefix(ignored, "stale: "):
+		return "order"
+	}
+	return ""
+}
+
+// verdictLabel is the inbox form's name for an outcome.
+var verdictLabel = map[string]string{"accepted": "Accepted (SAL)", "rejected": "Rejected (back to nurture)", "sql": "SQL",
+	"opportunity": "Opportunity", "won": "Won", "lost": "Lost"}
+
+// notApplied is the person page's note after the inbox's form sent a
+// verdict that changed nothing (the query its redirect carries).
+func notApplied(p page, q url.Values) string {
+	label, ok := verdictLabel[q.Get("outcome")]
+	if !ok {
+		return p.T("Sales' verdict was not applied.")
+	}
+	verdict := p.T(label)
+	stage := q.Get("stage")
+	if _, known := en["stage:"+stage]; !known {
+		stage = ""
+	}
+	switch q.Get("why") {
+	case "duplicate":
+		return p.F("Sales' verdict %s was not applied: it was recorded for this MQL already.", verdict)
+	case "already":
+		return p.F("Sales' verdict %s was not applied: the person is at that stage already.", verdict)
+	case "earlier-cycle":
+		return p.F("Sales' verdict %s was not applied: it is dated before the person's current MQL.", verdict)
+	case "order":
+		if stage != "" {
+			return p.F("Sales' verdict %s was not applied: a person at stage %s cannot move to it (verdicts only move a person forward).", verdict, p.T("stage:"+stage))
+		}
+	}
+	return p.F("Sales' verdict %s was not applied.", verdict)
 }
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f }

@@ -133,8 +133,15 @@ func (h *Handler) createCampaign(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	if _, err := h.Links.PutCampaign(ctx, links.Campaign{ID: f.ID, Name: f.Name, SentAt: sent, ScannerWindow: window,
-		UTM: links.UTM{Source: f.Source, Medium: f.Medium, Campaign: f.Campaign, Content: f.Content}}); err != nil {
+	// Create, never update: an id typed again (or an existing campaign's)
+	// changed that campaign's send time and added links, saying "created".
+	_, err := h.Links.CreateCampaign(ctx, links.Campaign{ID: f.ID, Name: f.Name, SentAt: sent, ScannerWindow: window,
+		UTM: links.UTM{Source: f.Source, Medium: f.Medium, Campaign: f.Campaign, Content: f.Content}})
+	if errors.Is(err, links.ErrExists) {
+		bad("id", "Campaign "+f.ID+" exists already: choose another id, or open it from the list above.")
+		return
+	}
+	if err != nil {
 		h.formLinkErr(w, r, err, bad)
 		return
 	}

@@ -343,8 +343,14 @@ var ja = map[string]string{
 	// The inbox's verdict form.
 	"Sales verdict": "営業の判定", "Accepted (SAL)": "受入（SAL）", "Rejected (back to nurture)": "差し戻し（ナーチャリングに戻す）",
 	"Opportunity": "商談化", "Won": "受注", "Lost": "失注", "Why (for a rejection or a loss)": "理由（差し戻し・失注のとき）", "Record": "記録する",
-	"Sales' verdict recorded.": "営業の判定を記録しました。",
-	"The verdict was not recorded: choose one of the verdicts, with a reason of at most 2,000 bytes.": "判定は記録されていません。判定を選び、理由は 2,000 バイト以内で書いてください。",
+	"Sales' verdict recorded.":                                                                                         "営業の判定を記録しました。",
+	"Sales' verdict was not applied.":                                                                                  "営業の判定は反映されませんでした。",
+	"Sales' verdict %s was not applied.":                                                                               "営業の判定「%s」は反映されませんでした。",
+	"Sales' verdict %s was not applied: it was recorded for this MQL already.":                                         "営業の判定「%s」は反映されませんでした。この MQL にはすでに記録されています。",
+	"Sales' verdict %s was not applied: the person is at that stage already.":                                          "営業の判定「%s」は反映されませんでした。この人はすでにそのステージにいます。",
+	"Sales' verdict %s was not applied: it is dated before the person's current MQL.":                                  "営業の判定「%s」は反映されませんでした。この人の現在の MQL より前の日時の判定です。",
+	"Sales' verdict %s was not applied: a person at stage %s cannot move to it (verdicts only move a person forward).": "営業の判定「%s」は反映されませんでした。ステージ「%s」の人はそこへ移れません（判定はステージを先へ進めるだけです）。",
+	"The verdict was not recorded: choose one of the verdicts, with a reason of at most 2,000 bytes.":                  "判定は記録されていません。判定を選び、理由は 2,000 バイト以内で書いてください。",
 	"No such person.": "その人物はいません。",
 	// Delivery statuses, ledger kinds, event types, stages.
 	"pending": "待機中", "delivered": "連携済み", "retrying": "再試行中", "dead": "断念",

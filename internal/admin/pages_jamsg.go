@@ -26,6 +26,7 @@ var jaPatterns = []struct {
 	{regexp.MustCompile(`^the MQL definition lab is off: no rules file is loaded`), "MQL 定義ラボは無効です。ルールファイルが読み込まれていません（BATON_RULES に infra/rules.yaml などのルールファイルを指定してください）"},
 	{regexp.MustCompile(`^scoring is off: no rules file is loaded`), "スコアリングは無効です。ルールファイルが読み込まれていません（BATON_RULES に infra/rules.yaml などのルールファイルを指定してください）"},
 	{regexp.MustCompile(`^No such campaign: (.*)$`), "該当するキャンペーンはありません：$1"},
+	{regexp.MustCompile(`^Campaign (\S+) exists already: choose another id, or open it from the list above$`), "キャンペーン $1 はすでにあります。別の ID にするか、上の一覧から開いてください"},
 	{regexp.MustCompile(`^The list could not be read: (.*)$`), "リストを読み込めませんでした：$1"},
 	// recipientcsv.
 	{regexp.MustCompile(`^the CSV is empty$`), "CSV が空です"},
@@ -35,8 +36,15 @@ var jaPatterns = []struct {
 	{regexp.MustCompile(`^more than (\d+) recipients: split the list$`), "受信者が $1 件を超えています。リストを分けてください"},
 	{regexp.MustCompile(`^(\d+) fields, the header has (\d+)$`), "項目が $1 個あります（見出し行は $2 個）"},
 	{regexp.MustCompile(`^this person asked to be forgotten$`), "この人はデータの削除を依頼済みのため、トークンを発行しません"},
+	{regexp.MustCompile(`^this person withdrew consent$`), "この人は同意を撤回しているため、トークンを発行しません"},
 	{regexp.MustCompile(`^no email field$`), "メールアドレスの項目がありません"},
 	{regexp.MustCompile(`^(".*") is not an email address$`), "$1 はメールアドレスではありません"},
+	// csvin's: a file it cannot decode (inside "line n: ..."), or too large.
+	{regexp.MustCompile(`^(.*); save it from Excel as "CSV UTF-8" or "CSV \(コンマ区切り\)"$`), "$1。Excel で「CSV UTF-8 (コンマ区切り)」または「CSV (コンマ区切り)」の形式で保存し直してください"},
+	{regexp.MustCompile(`^neither UTF-8 nor Shift_JIS \(CP932\)$`), "文字コードが UTF-8 でも Shift_JIS（CP932）でもありません"},
+	{regexp.MustCompile(`^the file starts with a UTF-8 BOM but this line is not UTF-8$`), "ファイルは UTF-8 の BOM で始まっていますが、この行は UTF-8 ではありません"},
+	{regexp.MustCompile(`^this line is Shift_JIS but line (\d+) is UTF-8: the file mixes encodings$`), "この行は Shift_JIS ですが、$1 行目は UTF-8 です。ファイルの中で文字コードが混在しています"},
+	{regexp.MustCompile(`^the CSV is larger than (\d+) MB$`), "CSV が $1 MB を超えています"},
 	// encoding/csv's, inside "line n: ...".
 	{regexp.MustCompile(`^extraneous or missing " in quoted-field$`), "引用符（\"）の閉じ忘れか余分な引用符があります"},
 	{regexp.MustCompile(`^bare " in non-quoted-field$`), "引用符で囲まれていない項目に \" があります"},

@@ -17,7 +17,10 @@ import (
 	"time"
 	"unicode"
 
+	"golang.org/x/text/encoding/japanese"
+
 	"github.com/baton-hq/baton/internal/calendar"
+	"github.com/baton-hq/baton/internal/csvin"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/links"
 	"github.com/baton-hq/baton/internal/recipientcsv"
@@ -740,5 +743,78 @@ func TestJapaneseCoversAdminMessages(t *testing.T) {
 	}
 	if found < 20 {
 		t.Errorf("found %d messages: is the walk right?", found)
+	}
+}
+
+// TestJapaneseCoversCSVEncodingMessages: the Japanese campaign page said
+// csvin's refusals of a list's encoding in English ("neither UTF-8 nor
+// Shift_JIS (CP932)...", "this line is Shift_JIS but line 2 is
+// UTF-8..."). Each csvin error, made by a file that causes it, reads in
+// Japanese as the page's upload says it, no English word left but the
+// encodings' and Excel's names; a new csvin message fails here until it
+// has a sample and its Japanese.
+func TestJapaneseCoversCSVEncodingMessages(t *testing.T) {
+	sjis := func(s string) string {
+		b, err := japanese.ShiftJIS.NewEncoder().String(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	files := map[string]string{ // what each file is refused for
+		"a BOM, then not UTF-8":   "\xef\xbb\xbfemail,name\r\na@b.example,\xff\xfe\r\n",
+		"neither UTF-8 nor CP932": "email,name\r\na@b.example,\x80\xa0\xfd\r\n",
+		"mixed encodings":         "email,name\r\na@b.example,山田\r\nb@b.example," + sjis("佐藤") + "\r\n",
+	}
+	var msgs []string
+	for name, f := range files {
+		_, _, err := csvin.Decode([]byte(f))
+		var ce *csvin.Error
+		if !errors.As(err, &ce) {
+			t.Fatalf("%s: %v, want a csvin.Error", name, err)
+		}
+		msgs = append(msgs, err.Error())
+	}
+	_, _, err := csvin.Read(strings.NewReader(strings.Repeat("x", 3<<20)), 2<<20)
+	var tl *csvin.TooLarge
+	if !errors.As(err, &tl) {
+		t.Fatalf("a file too large: %v", err)
+	}
+	msgs = append(msgs, err.Error())
+	// As many samples as csvin has messages: its Error literals and the
+	// TooLarge error.
+	errs := 0
+	for _, f := range goFiles(t, filepath.Join(repo.Root(t), "internal", "csvin")) {
+		walkGo(t, f, func(_ string, n ast.Node) {
+			if cl, ok := n.(*ast.CompositeLit); ok && (isIdent(cl.Type, "Error") || isIdent(cl.Type, "TooLarge")) {
+				errs++
+			}
+		})
+	}
+	if errs != len(files)+1 {
+		t.Errorf("csvin makes %d errors, %d are sampled here: give the new one a file and its Japanese", errs, len(files)+1)
+	}
+
+	kept := map[string]bool{} // ASCII words the Japanese keeps on purpose
+	for _, j := range jaTemplates(jaPatterns) {
+		for _, w := range asciiWord.FindAllString(j, -1) {
+			kept[w] = true
+		}
+	}
+	p := page{L: "ja"}
+	for _, m := range msgs {
+		shown := "The list could not be read: " + m // the page's upload
+		j := p.T(shown)
+		var left []string
+		for _, w := range asciiWord.FindAllString(j, -1) {
+			if !kept[w] {
+				left = append(left, w)
+			}
+		}
+		if j == shown || len(left) > 0 || !strings.ContainsFunc(j, func(r rune) bool { return unicode.In(r, unicode.Hiragana, unicode.Katakana) }) {
+			t.Errorf("no Japanese for %q: %q (English left: %q)", shown, j, left)
+			continue
+		}
+		t.Logf("%s\n\t-> %s", shown, j)
 	}
 }

@@ -287,8 +287,11 @@ func (h *Handler) personPage(w http.ResponseWriter, r *http.Request, p identity.
 		h.pageError(w, r, http.StatusBadRequest, "../", bad.Msg)
 		return
 	}
-	if r.URL.Query().Get("m") == "outcome" { // the inbox's verdict form came back here
+	switch r.URL.Query().Get("m") { // the inbox's verdict form came back here
+	case "outcome":
 		v.Note = "Sales' verdict recorded."
+	case "not-applied":
+		v.Note = notApplied(page{L: h.lang(w, r)}, r.URL.Query())
 	}
 	for _, k := range sortedKeys(p.Attributes) {
 		v.Attrs = append(v.Attrs, [2]string{k, p.Attributes[k]})

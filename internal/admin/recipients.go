@@ -44,9 +44,28 @@ func (h *Handler) recipients(w http.ResponseWriter, r *http.Request) {
 		httpx.Error(w, http.StatusServiceUnavailable, "recipient tokens need BATON_LINK_KEYS")
 		return
 	}
-	campaign := r.URL.Query().Get("campaign")
+	q := r.URL.Query()
+	if len(q["campaign"]) > 1 {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "campaign is given " + itoa(len(q["campaign"])) + " times: give it once", Field: "campaign"})
+		return
+	}
+	campaign := q.Get("campaign")
 	if !links.ValidCampaign(campaign) {
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "query parameter campaign must be 1-64 of a-z 0-9 _ -", Field: "campaign"})
+		return
+	}
+	// Only a registered campaign: tokens of a mistyped id match none of
+	// the campaign's links, so the whole send's clicks and opens would
+	// record nothing (and the typo would become a campaign of no links).
+	if h.Links == nil {
+		httpx.JSON(w, http.StatusNotFound, httpx.ErrorBody{Error: "no such campaign: " + campaign + " (no campaigns here: links are not configured)", Field: "campaign"})
+		return
+	}
+	if _, err := h.Links.Campaign(r.Context(), campaign); errors.Is(err, links.ErrNotFound) {
+		httpx.JSON(w, http.StatusNotFound, httpx.ErrorBody{Error: "no such campaign: " + campaign + " (register its links first: POST /admin/links)", Field: "campaign"})
+		return
+	} else if err != nil {
+		h.fail(w, r, err)
 		return
 	}
 	now := clock.Now()
@@ -75,9 +94,10 @@ func (h *Handler) recipients(w http.ResponseWriter, r *http.Request) {
 type listError struct{ error }
 
 // mintList mints the list's tokens and counts them in the campaign's
-// report. A row's own problem (an erased person) is said in its row; a
-// failure of the store or the keyring fails the upload, retried whole
-// (minting is idempotent): never a list with rows missing their tokens.
+// report. A row's own problem (a person erased, or who withdrew consent)
+// is said in its row; a failure of the store or the keyring fails the
+// upload, retried whole (minting is idempotent): never a list with rows
+// missing their tokens.
 func (h *Handler) mintList(r *http.Request, campaign string, list io.Reader, now time.Time, opts recipientcsv.Options) ([]byte, recipientcsv.Result, error) {
 	rc := h.Recipients
 	var out bytes.Buffer
@@ -87,7 +107,7 @@ func (h *Handler) mintList(r *http.Request, campaign string, list io.Reader, now
 			return "", failed
 		}
 		tok, err := rc.mint(r.Context(), campaign, row, now)
-		if err != nil && !errors.Is(err, errForgotten) {
+		if err != nil && !errors.Is(err, errForgotten) && !errors.Is(err, errWithdrawn) {
 			failed = err
 		}
 		return tok, err
@@ -127,8 +147,12 @@ func sendList(w http.ResponseWriter, campaign string, out []byte, res recipientc
 	w.Write(out)
 }
 
-// errForgotten is the row error of a person who asked to be forgotten.
-var errForgotten = errors.New("this person asked to be forgotten")
+// Row errors: the person's own wish, said in their row (the wording of
+// the offline touches' import).
+var (
+	errForgotten = errors.New("this person asked to be forgotten")
+	errWithdrawn = errors.New("this person withdrew consent")
+)
 
 func (rc *Recipients) mint(ctx context.Context, campaign string, row recipientcsv.Row, now time.Time) (string, error) {
 	if gone, err := privacy.Erased(ctx, rc.T, row.Email); err != nil {
@@ -137,8 +161,17 @@ func (rc *Recipients) mint(ctx context.Context, campaign string, row recipientcs
 		return "", errForgotten
 	}
 	p, _, err := rc.Dir.Ensure(ctx, row.Email, "list:"+campaign)
+	if errors.Is(err, identity.ErrErased) { // erased since the check above
+		return "", errForgotten
+	}
 	if err != nil {
 		return "", err
+	}
+	// A person who withdrew consent gets no token (their clicks would
+	// record nobody) and keeps their attributes: the list writes nothing
+	// of theirs.
+	if !p.ConsentWithdrawn.IsZero() {
+		return "", errWithdrawn
 	}
 	known, custom := identity.SplitAttributes(row.Fields, rc.FieldNames)
 	if len(known)+len(custom) > 0 {

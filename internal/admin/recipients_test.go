@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/csv"
 	"errors"
+	"html"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -53,6 +54,9 @@ func TestRecipientsFailWhole(t *testing.T) {
 	srv := httptest.NewServer(httpx.Routes(mux))
 	defer srv.Close()
 	f.url = srv.URL
+	if a := f.req("POST", "/admin/links", `{"campaign":"nov-news","urls":["https://www.example.com/pricing"]}`, "Authorization", "Bearer "+fullToken, "Content-Type", "application/json"); a.code != 201 {
+		t.Fatalf("campaign: %d %s", a.code, a.body)
+	}
 	a := f.req("POST", "/admin/recipients?campaign=nov-news", "email,company\nlead@example.com,Acme\n", "Authorization", "Bearer "+fullToken, "Content-Type", "text/csv")
 	if a.code != 500 || a.body != `{"error":"internal error"}`+"\n" || strings.Contains(a.hdr.Get("X-Baton-Row-Errors"), "RequestID") {
 		t.Fatalf("%d %v %s", a.code, a.hdr, a.body)
@@ -144,5 +148,200 @@ func TestUploadAnswersTheFreshPage(t *testing.T) {
 	a = upload("email\nc@maker.example\n", "Accept", "text/csv")
 	if a.code != 200 || !strings.HasPrefix(a.hdr.Get("Content-Type"), "text/csv") || a.hdr.Get("X-Baton-Minted") != "1" {
 		t.Errorf("a client's multipart upload: %d %v %s", a.code, a.hdr, a.body)
+	}
+}
+
+// recipientsFixture serves the admin routes with a keyring, and registers
+// campaign nov-news.
+func recipientsFixture(t *testing.T) (*fixture, *identity.Directory) {
+	t.Helper()
+	f := newFixture(t)
+	kr, err := token.ParseKeyring("k1:" + token.NewSecret())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := &identity.Directory{T: f.tb, Now: f.clk.Now}
+	f.h.Recipients = &admin.Recipients{T: f.tb, Dir: dir, Keyring: kr, Now: f.clk.Now}
+	mux := http.NewServeMux()
+	f.h.Routes(mux)
+	srv := httptest.NewServer(httpx.SecurityHeaders(httpx.Routes(mux)))
+	t.Cleanup(srv.Close)
+	f.url = srv.URL
+	if a := f.req("POST", "/admin/links", `{"campaign":"nov-news","urls":["https://www.example.com/pricing"]}`, "Authorization", "Bearer "+fullToken, "Content-Type", "application/json"); a.code != 201 {
+		t.Fatalf("campaign: %d %s", a.code, a.body)
+	}
+	return f, dir
+}
+
+// TestRecipientsRefuseWithdrawnConsent: README (POST /optout) says list
+// imports refuse a person who withdrew consent. A recipient list gave them
+// a token and overwrote their attributes with the list's columns; now
+// their row is refused with the offline import's wording, nothing of
+// theirs is written, and the list's other rows are minted. The page's
+// upload says the refusal in the file and on the page, in Japanese too.
+// Consent given again lifts the refusal.
+func TestRecipientsRefuseWithdrawnConsent(t *testing.T) {
+	f, dir := recipientsFixture(t)
+	ctx := context.Background()
+	p, _, err := dir.Ensure(ctx, "taro@example.co.jp", "form")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := dir.Update(ctx, p.ID, map[string]string{"name": "山田 太郎"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dir.LinkVisitor(ctx, "browser-1", p.ID, f.clk.Now(), identity.Strong); err != nil {
+		t.Fatal(err)
+	}
+	f.clk.Advance(time.Minute)
+	st := &identity.Stitcher{Dir: dir}
+	if err := st.WithdrawConsent(ctx, "browser-1", f.clk.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if active, err := dir.Active(ctx, p.ID); err != nil || active {
+		t.Fatalf("the person should have withdrawn consent: active=%v err=%v", active, err)
+	}
+	before, err := dir.Get(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := f.req("POST", "/admin/recipients?campaign=nov-news", "email,name\nother@example.com,Other\ntaro@example.co.jp,Taro List\n", "Authorization", "Bearer "+fullToken, "Content-Type", "text/csv")
+	if a.code != 200 {
+		t.Fatalf("%d %s", a.code, a.body)
+	}
+	if got := a.hdr.Get("X-Baton-Minted"); got != "1" {
+		t.Errorf("X-Baton-Minted = %s, want 1 (the withdrawn person's row refused); body %q", got, a.body)
+	}
+	if got, want := a.hdr.Get("X-Baton-Row-Errors"), `[{"line":3,"reason":"this person withdrew consent"}]`; got != want || a.hdr.Get("X-Baton-Row-Error-Count") != "1" {
+		t.Errorf("row errors %s (count %s), want %s", got, a.hdr.Get("X-Baton-Row-Error-Count"), want)
+	}
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(a.body, "\ufeff"))).ReadAll()
+	if err != nil || len(rows) != 3 || rows[1][2] == "" || rows[2][2] != "" {
+		t.Errorf("the list: %q %v", rows, err)
+	}
+	after, err := dir.Get(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Attributes["name"] != "山田 太郎" || !after.UpdatedAt.Equal(before.UpdatedAt) {
+		t.Errorf("the list wrote the withdrawn person: %+v (before %+v)", after, before)
+	}
+
+	// The page's upload, in Japanese: the file and the page say why.
+	cookie, csrf := f.login(fullToken)
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	mw.WriteField("csrf", csrf)
+	fw, _ := mw.CreateFormFile("list", "list.csv")
+	fw.Write([]byte("email,name\ntaro@example.co.jp,Taro List\n"))
+	mw.Close()
+	a = f.req("POST", "/admin/campaigns/nov-news/recipients?lang=ja", b.String(), "Cookie", cookie, "Content-Type", mw.FormDataContentType(), "Accept", "text/html")
+	if a.code != 200 || !strings.Contains(a.body, "2 行目：この人は同意を撤回しているため、トークンを発行しません") || strings.Contains(a.body, "withdrew consent") {
+		t.Errorf("the Japanese page's upload: %d %s", a.code, a.body)
+	}
+
+	// Consent given again (a form from a collecting browser): minted.
+	if err := st.RegainConsent(ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	a = f.req("POST", "/admin/recipients?campaign=nov-news", "email,name\ntaro@example.co.jp,Taro List\n", "Authorization", "Bearer "+fullToken, "Content-Type", "text/csv")
+	if a.code != 200 || a.hdr.Get("X-Baton-Minted") != "1" || a.hdr.Get("X-Baton-Row-Error-Count") != "0" {
+		t.Errorf("after consent given again: %d %v %s", a.code, a.hdr, a.body)
+	}
+}
+
+// TestRecipientsForUnknownCampaign: a list for a campaign id no campaign
+// has (a typo: nov-nws for nov-news) answered 200 with tokens, created
+// the people and a campaign of no links; every click and open of the real
+// campaign with those tokens then recorded nothing. It is a 404 naming the
+// campaign, on the API's route and on the page's (text/csv or a form),
+// with nothing written. campaign given twice is a 400, not the first.
+func TestRecipientsForUnknownCampaign(t *testing.T) {
+	f, dir := recipientsFixture(t)
+	bearer := []string{"Authorization", "Bearer " + fullToken}
+	csvHdr := append(bearer, "Content-Type", "text/csv")
+	a := f.req("POST", "/admin/recipients?campaign=nov-nws", "email\nlead@example.com\n", csvHdr...)
+	if a.code != 404 || !strings.HasPrefix(a.hdr.Get("Content-Type"), "application/json") || !strings.Contains(a.body, `"field":"campaign"`) || !strings.Contains(a.body, "no such campaign: nov-nws") {
+		t.Errorf("a list for campaign nov-nws, which was never registered: %d %s (minted %s)", a.code, a.body, a.hdr.Get("X-Baton-Minted"))
+	}
+	if a := f.req("POST", "/admin/campaigns/nov-nws/recipients", "email\nlead@example.com\n", csvHdr...); a.code != 404 || !strings.Contains(a.body, `"field":"campaign"`) {
+		t.Errorf("the page's route, text/csv: %d %s", a.code, a.body)
+	}
+	cookie, csrf := f.login(fullToken)
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	mw.WriteField("csrf", csrf)
+	fw, _ := mw.CreateFormFile("list", "list.csv")
+	fw.Write([]byte("email\nlead@example.com\n"))
+	mw.Close()
+	if a := f.req("POST", "/admin/campaigns/nov-nws/recipients", b.String(), "Cookie", cookie, "Content-Type", mw.FormDataContentType(), "Accept", "text/html"); a.code != 404 || !strings.Contains(a.body, "No such campaign: nov-nws") {
+		t.Errorf("the page's upload: %d %s", a.code, a.body)
+	}
+	if a := f.req("GET", "/admin/campaigns/nov-nws", "", bearer...); a.code != 404 {
+		t.Errorf("the typo became a campaign: %d %s", a.code, a.body)
+	}
+	if _, err := dir.ByEmail(t.Context(), "lead@example.com"); !errors.Is(err, identity.ErrNotFound) {
+		t.Errorf("a refused list created its people: %v", err)
+	}
+	for _, q := range []string{"campaign=nov-news&campaign=nov-nws", "campaign=nov-nws&campaign=nov-news"} {
+		a := f.req("POST", "/admin/recipients?"+q, "email\nlead@example.com\n", csvHdr...)
+		if a.code != 400 || !strings.Contains(a.body, `"field":"campaign"`) || !strings.Contains(a.body, "campaign is given 2 times") {
+			t.Errorf("%s: %d %s", q, a.code, a.body)
+		}
+	}
+	// The registered campaign takes it.
+	if a := f.req("POST", "/admin/recipients?campaign=nov-news", "email\nlead@example.com\n", csvHdr...); a.code != 200 || a.hdr.Get("X-Baton-Minted") != "1" {
+		t.Errorf("the registered campaign: %d %v %s", a.code, a.hdr, a.body)
+	}
+}
+
+// TestRecipientsRowWithExtraFieldRefused: a row with more fields than the
+// header got a token and was counted as refused (X-Baton-Minted 1 and
+// X-Baton-Row-Error-Count 1 for a one-row list; the page said "1 rows got
+// none"). It is refused alone, its line said, and its person not written
+// (the columns may be shifted): the counts add up to the rows.
+func TestRecipientsRowWithExtraFieldRefused(t *testing.T) {
+	f, dir := recipientsFixture(t)
+	a := f.req("POST", "/admin/recipients?campaign=nov-news", "email,name\r\na@eta.example,x,extra\r\nb@eta.example,B\r\n", "Authorization", "Bearer "+fullToken, "Content-Type", "text/csv")
+	if a.code != 200 || a.hdr.Get("X-Baton-Minted") != "1" || a.hdr.Get("X-Baton-Row-Error-Count") != "1" ||
+		a.hdr.Get("X-Baton-Row-Errors") != `[{"line":2,"reason":"3 fields, the header has 2"}]` {
+		t.Errorf("%d %v %s", a.code, a.hdr, a.body)
+	}
+	if _, err := dir.ByEmail(t.Context(), "a@eta.example"); !errors.Is(err, identity.ErrNotFound) {
+		t.Errorf("the refused row's person was written: %v", err)
+	}
+	if _, err := dir.ByEmail(t.Context(), "b@eta.example"); err != nil {
+		t.Errorf("the good row's person: %v", err)
+	}
+	// The page says the same counts.
+	cookie, csrf := f.login(fullToken)
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	mw.WriteField("csrf", csrf)
+	fw, _ := mw.CreateFormFile("list", "list.csv")
+	fw.Write([]byte("email,name\r\na@eta.example,x,extra\r\n"))
+	mw.Close()
+	a = f.req("POST", "/admin/campaigns/nov-news/recipients", b.String(), "Cookie", cookie, "Content-Type", mw.FormDataContentType(), "Accept", "text/html")
+	if a.code != 200 || !strings.Contains(a.body, "List uploaded: 0 recipients got a token.") || !strings.Contains(a.body, "1 rows got none") || !strings.Contains(a.body, "line 2: 3 fields, the header has 2") {
+		t.Errorf("the page: %d %s", a.code, a.body)
+	}
+}
+
+// TestUploadSaysEncodingInJapanese: the Japanese campaign page said a
+// list's encoding problem in English; it says it in Japanese, line
+// numbers kept.
+func TestUploadSaysEncodingInJapanese(t *testing.T) {
+	f, _ := recipientsFixture(t)
+	cookie, csrf := f.login(fullToken)
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	mw.WriteField("csrf", csrf)
+	fw, _ := mw.CreateFormFile("list", "list.csv")
+	fw.Write([]byte("email,name\r\na@b.example,山田\r\nb@b.example,\x8d\xb2\x93\xa1\r\n")) // line 3: 佐藤 in Shift_JIS
+	mw.Close()
+	a := f.req("POST", "/admin/campaigns/nov-news/recipients?lang=ja", b.String(), "Cookie", cookie, "Content-Type", mw.FormDataContentType(), "Accept", "text/html")
+	want := "リストを読み込めませんでした：3 行目：この行は Shift_JIS ですが、2 行目は UTF-8 です。ファイルの中で文字コードが混在しています。Excel で「CSV UTF-8 (コンマ区切り)」または「CSV (コンマ区切り)」の形式で保存し直してください。"
+	if a.code != 400 || !strings.Contains(html.UnescapeString(a.body), want) || strings.Contains(a.body, "mixes encodings") {
+		t.Errorf("%d %s", a.code, a.body)
 	}
 }

@@ -81,6 +81,7 @@ type UTM struct {
 var (
 	ErrNotFound = errors.New("links: not found")
 	ErrInvalid  = errors.New("links: invalid")
+	ErrExists   = errors.New("links: campaign exists")
 )
 
 // Registry stores links and campaigns.
@@ -195,6 +196,25 @@ func (r *Registry) PutCampaign(ctx context.Context, c Campaign) (Campaign, error
 	return c, r.T.Put(ctx, table.Item{PK: "CAMP#" + c.ID, SK: "CAMP", Kind: "campaign", Data: data}, table.Always)
 }
 
+// CreateCampaign stores a new campaign, or answers ErrExists when its id
+// is taken (the workspace's new-campaign form: a typed id that is an
+// existing campaign's must not change that campaign's send time).
+func (r *Registry) CreateCampaign(ctx context.Context, c Campaign) (Campaign, error) {
+	if !ValidCampaign(c.ID) {
+		return Campaign{}, fmt.Errorf("%w: campaign %q: use 1-64 of a-z 0-9 _ -", ErrInvalid, c.ID)
+	}
+	if c.ScannerWindow < 0 || c.ScannerWindow > MaxScannerWindow {
+		return Campaign{}, fmt.Errorf("%w: scannerWindow must be 0 to %d seconds", ErrInvalid, MaxScannerWindow)
+	}
+	c.CreatedAt, c.Recipients, c.ListAt = r.now(), 0, time.Time{}
+	data, _ := json.Marshal(c)
+	err := r.T.Put(ctx, table.Item{PK: "CAMP#" + c.ID, SK: "CAMP", Kind: "campaign", Data: data}, table.NotExists)
+	if errors.Is(err, table.ErrConditionFailed) {
+		return Campaign{}, fmt.Errorf("%w: %s", ErrExists, c.ID)
+	}
+	return c, err
+}
+
 // Campaign reads a campaign.
 func (r *Registry) Campaign(ctx context.Context, id string) (Campaign, error) {
 	var c Campaign
@@ -229,12 +249,11 @@ func (r *Registry) Campaigns(ctx context.Context) ([]Campaign, error) {
 }
 
 // ListMinted records that a recipient list minted n tokens for the
-// campaign now.
+// campaign now; ErrNotFound for an id no campaign has (a list never makes
+// a campaign: tokens for an id of no links record no click).
 func (r *Registry) ListMinted(ctx context.Context, campaign string, n int) error {
 	c, err := r.Campaign(ctx, campaign)
-	if errors.Is(err, ErrNotFound) {
-		c = Campaign{ID: campaign}
-	} else if err != nil {
+	if err != nil {
 		return err
 	}
 	c.Recipients, c.ListAt = n, r.now()

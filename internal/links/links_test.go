@@ -3,10 +3,14 @@ package links
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/table/bolttable"
 )
 
 // noKeys is a table no read may reach: a key no table can hold (a NUL,
@@ -54,5 +58,70 @@ func TestDestinationKeepsTheURLsOwnQuery(t *testing.T) {
 		if got := Destination(Link{URL: c.url}, c.camp); got != c.want {
 			t.Errorf("%s with %+v:\n got %s\nwant %s", c.url, c.camp.UTM, got, c.want)
 		}
+	}
+}
+
+// TestCreateCampaignRefusesATakenID: CreateCampaign (the new-campaign
+// form's) never changes a campaign: a taken id is ErrExists, the stored
+// campaign as it was; PutCampaign (the API's) still updates.
+func TestCreateCampaignRefusesATakenID(t *testing.T) {
+	ctx := context.Background()
+	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "l.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tb.Close()
+	clk := clock.NewManual(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
+	r := &Registry{T: tb, Now: clk.Now}
+	sent := clk.Now().Add(time.Hour)
+	c, err := r.CreateCampaign(ctx, Campaign{ID: "camp-a", Name: "A", SentAt: sent})
+	if err != nil || !c.CreatedAt.Equal(clk.Now()) {
+		t.Fatalf("create: %+v %v", c, err)
+	}
+	clk.Advance(time.Minute)
+	if _, err := r.CreateCampaign(ctx, Campaign{ID: "camp-a", Name: "B", SentAt: sent.Add(time.Hour)}); !errors.Is(err, ErrExists) {
+		t.Errorf("a taken id: %v, want ErrExists", err)
+	}
+	if got, err := r.Campaign(ctx, "camp-a"); err != nil || got.Name != "A" || !got.SentAt.Equal(sent) || !got.CreatedAt.Equal(c.CreatedAt) {
+		t.Errorf("stored: %+v %v", got, err)
+	}
+	for _, bad := range []Campaign{{ID: "Camp A"}, {ID: "camp-b", ScannerWindow: MaxScannerWindow + 1}} {
+		if _, err := r.CreateCampaign(ctx, bad); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%+v: %v, want ErrInvalid", bad, err)
+		}
+	}
+	if got, err := r.PutCampaign(ctx, Campaign{ID: "camp-a", Name: "B"}); err != nil || got.Name != "B" || !got.SentAt.Equal(sent) {
+		t.Errorf("PutCampaign: %+v %v", got, err)
+	}
+}
+
+// TestListMintedMakesNoCampaign: a list's count for an id no campaign has
+// made that campaign, of no links (a typo's tokens then recorded no
+// click): it is ErrNotFound, nothing written; a campaign's count and time
+// are recorded.
+func TestListMintedMakesNoCampaign(t *testing.T) {
+	ctx := context.Background()
+	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "l.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tb.Close()
+	clk := clock.NewManual(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
+	r := &Registry{T: tb, Now: clk.Now}
+	if err := r.ListMinted(ctx, "nov-nws", 3); !errors.Is(err, ErrNotFound) {
+		t.Errorf("an unknown campaign: %v, want ErrNotFound", err)
+	}
+	if cs, err := r.Campaigns(ctx); err != nil || len(cs) != 0 {
+		t.Errorf("campaigns after a list for none: %+v %v", cs, err)
+	}
+	if _, err := r.CreateCampaign(ctx, Campaign{ID: "nov-news"}); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(time.Hour)
+	if err := r.ListMinted(ctx, "nov-news", 3); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := r.Campaign(ctx, "nov-news"); err != nil || c.Recipients != 3 || !c.ListAt.Equal(clk.Now()) {
+		t.Errorf("stored: %+v %v", c, err)
 	}
 }

@@ -33,7 +33,8 @@ type Row struct {
 	Fields map[string]string // the other columns, by header
 }
 
-// RowError says why a row got no token.
+// RowError says why a row got no token: a row has at most one, so
+// Result.Minted and len(Result.Errors) add up to the list's rows.
 type RowError struct {
 	Line   int    `json:"line"`
 	Reason string `json:"reason"`
@@ -70,7 +71,8 @@ type Options struct {
 
 // Mint reads a CSV with a header row, calls mint for each row with a valid
 // email, and writes the same CSV with the token column. Rows without a
-// valid email keep their place with an empty token and are reported, so the
+// valid email (or with more fields than the header: its columns may be
+// shifted) keep their place with an empty token and are reported, so the
 // marketer sees every recipient and what went wrong. The list may be UTF-8
 // (with or without a BOM) or Shift_JIS (see csvin); the answer is UTF-8 with
 // a BOM, CRLF line ends are kept.
@@ -124,7 +126,7 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 	// is known only then.
 	type outRow struct {
 		cells, extra []string // extra: fields beyond the header's
-		reasons      []RowError
+		reason       *RowError
 	}
 	var rows []outRow
 	res := Result{Errors: []RowError{}}
@@ -149,12 +151,15 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 		}
 		row := outRow{cells: make([]string, len(out))}
 		copy(row.cells, rec[:min(len(rec), len(header))])
-		if len(rec) > len(header) {
-			row.extra = rec[len(header):]
-			row.reasons = append(row.reasons, RowError{Line: line, Reason: fmt.Sprintf("%d fields, the header has %d", len(rec), len(header))})
-		}
 		token, reason := "", ""
 		switch {
+		case len(rec) > len(header):
+			// Refused, not minted: a field more than the header has is
+			// likely an unquoted comma, and the columns after it (the email's
+			// among them) may be shifted. Its fields are kept after the
+			// token, to be fixed in place.
+			row.extra = rec[len(header):]
+			reason = fmt.Sprintf("%d fields, the header has %d", len(rec), len(header))
 		case emailCol >= len(rec) || strings.TrimSpace(rec[emailCol]) == "":
 			reason = "no email field"
 		default:
@@ -174,13 +179,13 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 				reason = err.Error()
 			}
 		}
-		if reason != "" {
-			row.reasons = append(row.reasons, RowError{Line: line, Reason: reason})
+		if reason != "" { // one reason a row: Minted and len(Errors) count the rows
+			row.reason = &RowError{Line: line, Reason: reason}
+			res.Errors = append(res.Errors, *row.reason)
 			token = ""
 		} else {
 			res.Minted++
 		}
-		res.Errors = append(res.Errors, row.reasons...)
 		row.cells[tokenCol] = token
 		if reasonCol >= 0 {
 			row.cells[reasonCol] = "" // the previous download's, refilled below
@@ -203,14 +208,14 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 	for _, row := range rows {
 		cells := row.cells
 		if reasons {
-			said := make([]string, len(row.reasons))
-			for i, e := range row.reasons {
-				said[i] = say(e)
+			said := ""
+			if row.reason != nil {
+				said = say(*row.reason)
 			}
 			if reasonCol >= 0 {
-				cells[reasonCol] = strings.Join(said, " / ")
+				cells[reasonCol] = said
 			} else {
-				cells = append(cells, strings.Join(said, " / "))
+				cells = append(cells, said)
 			}
 		}
 		if err := cw.Write(append(cells, row.extra...)); err != nil {

@@ -108,10 +108,25 @@ func TestRefusals(t *testing.T) {
 	}
 }
 
+// TestRaggedRows: a short row is minted (its missing fields empty); a row
+// with more fields than the header is refused, its line said, and not
+// minted: it was both given a token and counted as refused (the page said
+// "1 rows got none" of a list whose every row had a token). Its columns
+// may be shifted (an unquoted comma), the email's among them.
 func TestRaggedRows(t *testing.T) {
-	out, res := run(t, "email,name\na@b.example\nc@d.example,C,extra\n")
-	if res.Minted != 2 || len(res.Errors) != 1 || !strings.Contains(out, "tok-a") {
-		t.Fatalf("%q %+v", out, res)
+	var minted []Row
+	var out bytes.Buffer
+	res, err := Mint(strings.NewReader("email,name,company\na@b.example\nc@d.example,Yamada, Taro,Acme\n"), &out, func(r Row) (string, error) {
+		minted = append(minted, r)
+		return tokens(r)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []RowError{{Line: 3, Reason: "4 fields, the header has 3"}}
+	if res.Minted != 1 || !slices.Equal(res.Errors, want) || len(minted) != 1 || minted[0].Email != "a@b.example" ||
+		out.String() != "\ufeffemail,name,company,baton_token\na@b.example,,,tok-a\nc@d.example,Yamada,\" Taro\",,Acme\n" {
+		t.Fatalf("%q %+v minted %+v", out.String(), res, minted)
 	}
 }
 
@@ -126,6 +141,29 @@ func FuzzMint(f *testing.F) {
 		}
 		if res.Minted < 0 || !strings.Contains(out.String(), TokenColumn) {
 			t.Fatalf("output without the token column: %q", out.String())
+		}
+		// Each row is minted or refused, never both: the rows with a token
+		// are Minted, those without one each have one error.
+		cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(out.String(), "\ufeff")))
+		cr.FieldsPerRecord = -1
+		recs, err := cr.ReadAll()
+		if err != nil || len(recs) == 0 {
+			t.Fatalf("output unreadable: %v %q", err, out.String())
+		}
+		tokenCol := -1 // the last column of that name is the one filled
+		for i, h := range recs[0] {
+			if strings.ToLower(strings.TrimSpace(h)) == TokenColumn {
+				tokenCol = i
+			}
+		}
+		withToken := 0
+		for _, r := range recs[1:] {
+			if tokenCol < len(r) && r[tokenCol] != "" {
+				withToken++
+			}
+		}
+		if withToken != res.Minted || len(recs)-1 != res.Minted+len(res.Errors) {
+			t.Fatalf("%d rows, %d with a token; minted %d, %d errors: %q", len(recs)-1, withToken, res.Minted, len(res.Errors), out.String())
 		}
 		// With a reason column: as many rows, the column there exactly when
 		// a row had a problem.
@@ -161,8 +199,8 @@ func TestReasonColumn(t *testing.T) {
 		"a@b.example,A,tok-a,\r\n" +
 		"not-an-email,B,,\"line 3: \"\"not-an-email\"\" is not an email address\"\r\n" +
 		"c@erased.example,C,,line 4: erased on request\r\n" +
-		"d@b.example,D,tok-d,\"line 5: 3 fields, the header has 2\",extra\r\n"
-	if out.String() != want || res.Minted != 2 || len(res.Errors) != 3 {
+		"d@b.example,D,,\"line 5: 3 fields, the header has 2\",extra\r\n"
+	if out.String() != want || res.Minted != 1 || len(res.Errors) != 3 {
 		t.Fatalf("%q\n%+v", out.String(), res)
 	}
 	out.Reset()
@@ -172,10 +210,11 @@ func TestReasonColumn(t *testing.T) {
 }
 
 // TestExtraFieldKept: a row longer than the header keeps all its fields
-// after the token (the first extra one was overwritten by the token).
+// after the (empty: refused) token (the first extra one was overwritten
+// by the token).
 func TestExtraFieldKept(t *testing.T) {
 	out, _ := run(t, "email,name\nc@d.example,C,extra1,extra2\n")
-	if out != "\ufeffemail,name,baton_token\nc@d.example,C,tok-c,extra1,extra2\n" {
+	if out != "\ufeffemail,name,baton_token\nc@d.example,C,,extra1,extra2\n" {
 		t.Fatalf("%q", out)
 	}
 }

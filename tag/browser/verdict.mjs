@@ -33,6 +33,8 @@ await page.goto(base + 'inbox');
 const again = page.locator('form.verdict').first();
 await again.locator('select[name=outcome]').selectOption('rejected');
 await Promise.all([page.waitForURL(/\/people\//), again.locator('button[type=submit]').click()]);
+out.againUrl = page.url();
+out.againNote = await page.locator('main p.note[role=status]').innerText();
 await context.close();
 
 context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...ja });

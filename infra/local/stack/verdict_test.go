@@ -65,6 +65,8 @@ func TestSalesVerdictFromTheInbox(t *testing.T) {
 		Overflow    map[string][]any
 		Options     []string
 		URL, Person string
+		AgainURL    string `json:"againUrl"`
+		AgainNote   string
 		ReaderForms int
 		ReaderInbox string
 	}
@@ -76,6 +78,10 @@ func TestSalesVerdictFromTheInbox(t *testing.T) {
 	}
 	if !strings.HasSuffix(res.URL, "/admin/people/"+p+"?m=outcome") || !strings.Contains(res.Person, "営業の判定を記録しました。") || !strings.Contains(res.Person, "差し戻し") {
 		t.Errorf("after the verdict: %s\n%s", res.URL, res.Person)
+	}
+	// The form sent again changed nothing: the page says so, not "recorded".
+	if !strings.Contains(res.AgainURL, "m=not-applied") || res.AgainNote != "営業の判定「差し戻し（ナーチャリングに戻す）」は反映されませんでした。この MQL にはすでに記録されています。" {
+		t.Errorf("after the same verdict again: %s\n%s", res.AgainURL, res.AgainNote)
 	}
 	if res.ReaderForms != 0 || !strings.Contains(res.ReaderInbox, "verdict@maker.example") {
 		t.Errorf("a read-only user's inbox: %d forms\n%s", res.ReaderForms, res.ReaderInbox)

@@ -1,0 +1,133 @@
+package admin_test
+
+import (
+	"context"
+	"html"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/baton-hq/baton/internal/eventlog"
+	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/rulebook"
+	"github.com/baton-hq/baton/internal/testutil/repo"
+)
+
+// TestInboxVerdictSaysWhenNotApplied: the inbox's verdict form said
+// "Sales' verdict recorded." whatever the verdict did; the JSON API said
+// {"applied": false, "ignored": "stale: ... recycled -> sql"}. The page the
+// form goes back to says the verdict was not applied and why (a verdict
+// that cannot follow the person's stage, the same form sent twice, a
+// stage the person is at already), in English and Japanese; an applied
+// one still says recorded. The note is built from words the page knows:
+// a crafted link puts none of its own on the page.
+func TestInboxVerdictSaysWhenNotApplied(t *testing.T) {
+	f := newFixture(t)
+	salesHistory(t, f) // answered@: accepted, sql, lost (recycled); waiting@: an MQL nobody answered
+	ctx := context.Background()
+	rules, err := rulebook.Load(filepath.Join(repo.Root(t), "infra", "rules.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := &eventlog.Log{T: f.tb}
+	dir := &identity.Directory{T: f.tb, Now: f.clk.Now}
+	q := &qualify.Qualifier{T: f.tb, Dir: dir, Log: log, Engine: &rulebook.Engine{R: rules}, Now: f.clk.Now}
+	f.h.Scores, f.h.People, f.h.Timelines = q, dir, &identity.Stitcher{Dir: dir, Log: log}
+	mux := http.NewServeMux()
+	f.h.Routes(mux)
+	srv := httptest.NewServer(httpx.SecurityHeaders(httpx.Routes(mux)))
+	defer srv.Close()
+	f.url = srv.URL
+	person := func(email string) string {
+		p, err := dir.ByEmail(ctx, email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.ID
+	}
+	recycled, waiting := person("answered@maker.example"), person("waiting@maker.example")
+	ms, err := q.MQLs(ctx, waiting)
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("MQLs: %v %v", ms, err)
+	}
+	cookie, csrf := f.login(fullToken)
+	// verdict posts the inbox's form and reads the page it goes back to.
+	verdict := func(id string, form url.Values, lang string) (loc, note string) {
+		t.Helper()
+		form.Set("csrf", csrf)
+		a := f.req("POST", "/admin/people/"+id+"/outcome", form.Encode(), "Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded")
+		loc = a.hdr.Get("Location")
+		rest, ok := strings.CutPrefix(loc, "../"+id+"?")
+		if a.code != 303 || !ok {
+			t.Fatalf("%v: %d %s %s", form, a.code, loc, a.body)
+		}
+		return loc, page(t, f, "/admin/people/"+id+"?"+rest+"&lang="+lang, cookie)
+	}
+
+	// recycled -> sql: the API says stale; so does the page.
+	if rec, _ := q.Record(ctx, recycled); rec.Stage != qualify.StageRecycled {
+		t.Fatalf("stage %s", rec.Stage)
+	}
+	loc, note := verdict(recycled, url.Values{"outcome": {"sql"}}, "en")
+	if strings.Contains(note, "recorded") || !strings.Contains(loc, "m=not-applied") ||
+		note != "Sales' verdict SQL was not applied: a person at stage recycled cannot move to it (verdicts only move a person forward)." {
+		t.Errorf("recycled -> sql: %s: %q", loc, note)
+	}
+	if _, note := verdict(recycled, url.Values{"outcome": {"sql"}}, "ja"); note != "営業の判定「SQL」は反映されませんでした。ステージ「ナーチャリング中」の人はそこへ移れません（判定はステージを先へ進めるだけです）。" {
+		t.Errorf("recycled -> sql in Japanese: %q", note)
+	}
+	if rec, _ := q.Record(ctx, recycled); rec.Stage != qualify.StageRecycled {
+		t.Errorf("a refused verdict moved the person to %s", rec.Stage)
+	}
+
+	// An applied verdict says recorded; the same form again says it was
+	// recorded already; accepted again without the MQL: at that stage already.
+	accept := url.Values{"outcome": {"accepted"}, "mql": {ms[0].ID}}
+	if _, note := verdict(waiting, accept, "en"); note != "Sales' verdict recorded." {
+		t.Errorf("an applied verdict: %q", note)
+	}
+	if _, note := verdict(waiting, accept, "en"); note != "Sales' verdict Accepted (SAL) was not applied: it was recorded for this MQL already." {
+		t.Errorf("the same form again: %q", note)
+	}
+	if _, note := verdict(waiting, accept, "ja"); note != "営業の判定「受入（SAL）」は反映されませんでした。この MQL にはすでに記録されています。" {
+		t.Errorf("the same form again in Japanese: %q", note)
+	}
+	if _, note := verdict(waiting, url.Values{"outcome": {"accepted"}}, "en"); note != "Sales' verdict Accepted (SAL) was not applied: the person is at that stage already." {
+		t.Errorf("at that stage already: %q", note)
+	}
+	if _, note := verdict(waiting, url.Values{"outcome": {"accepted"}}, "ja"); note != "営業の判定「受入（SAL）」は反映されませんでした。この人はすでにそのステージにいます。" {
+		t.Errorf("at that stage already in Japanese: %q", note)
+	}
+
+	// A crafted link: only the page's own words.
+	for query, want := range map[string]string{
+		"m=not-applied&outcome=sql&why=order&stage=%3Cb%3Eyou+were+hacked": "Sales' verdict SQL was not applied.",
+		"m=not-applied&outcome=please-call-0120&why=duplicate":             "Sales' verdict was not applied.",
+		"m=not-applied&outcome=won&why=anything":                           "Sales' verdict Won was not applied.",
+	} {
+		if note := page(t, f, "/admin/people/"+waiting+"?"+query, cookie); note != want {
+			t.Errorf("%s: %q, want %q", query, note, want)
+		}
+	}
+}
+
+// page GETs a workspace page and returns its note (what a form sent back
+// did), unescaped.
+func page(t *testing.T, f *fixture, path, cookie string) string {
+	t.Helper()
+	a := f.req("GET", path, "", "Cookie", cookie, "Accept", "text/html")
+	if a.code != 200 {
+		t.Fatalf("%s: %d %s", path, a.code, a.body)
+	}
+	_, rest, ok := strings.Cut(a.body, `<p class="note" role="status">`)
+	if !ok {
+		return ""
+	}
+	note, _, _ := strings.Cut(rest, "</p>")
+	return html.UnescapeString(note)
+}

@@ -1,0 +1,59 @@
+package admin_test
+
+import (
+	"encoding/json"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestNewCampaignFormRefusesAnExistingID: the new-campaign form with an
+// existing campaign's id said "Campaign created." and changed that
+// campaign's send time (its scanner window is judged from it) and added
+// links. It is refused by the id field, saying why, in English and
+// Japanese, with what was typed kept; the campaign is as it was.
+func TestNewCampaignFormRefusesAnExistingID(t *testing.T) {
+	f := newFixture(t)
+	cookie, csrf := f.login(fullToken)
+	post := func(v url.Values, query string) answer {
+		v.Set("csrf", csrf)
+		return f.req("POST", "/admin/campaigns"+query, v.Encode(), "Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded", "Accept", "text/html")
+	}
+	sent := f.clk.Now().Add(24 * time.Hour).Format("2006-01-02T15:04")
+	first := url.Values{"id": {"camp-a"}, "urls": {"https://www.example.com/a"}, "sent_at": {sent}}
+	if a := post(first, ""); a.code != 303 || a.hdr.Get("Location") != "campaigns/camp-a?m=created" {
+		t.Fatalf("create: %d %v %s", a.code, a.hdr, a.body)
+	}
+	stored := func() (c struct {
+		Campaign struct{ SentAt time.Time }
+		Links    []struct{ URL string }
+	}) {
+		t.Helper()
+		a := f.req("GET", "/admin/campaigns/camp-a", "", "Authorization", "Bearer "+fullToken)
+		if a.code != 200 || json.Unmarshal([]byte(a.body), &c) != nil {
+			t.Fatalf("camp-a: %d %s", a.code, a.body)
+		}
+		return c
+	}
+	before := stored()
+	later := f.clk.Now().Add(48 * time.Hour).Format("2006-01-02T15:04")
+	again := url.Values{"id": {"camp-a"}, "name": {"Again"}, "urls": {"https://www.example.com/b"}, "sent_at": {later}}
+	a := post(again, "")
+	if a.code != 400 || !strings.Contains(a.body, `<p class="error" role="alert">Campaign camp-a exists already: choose another id, or open it from the list above.</p>`) ||
+		!strings.Contains(a.body, `value="camp-a"`) || !strings.Contains(a.body, `value="`+later+`"`) || !strings.Contains(a.body, `aria-invalid="true"`) ||
+		strings.Contains(a.body, "Campaign created") {
+		t.Errorf("the same id again: %d %s", a.code, a.body)
+	}
+	if a := post(again, "?lang=ja"); a.code != 400 || !strings.Contains(a.body, "キャンペーン camp-a はすでにあります。別の ID にするか、上の一覧から開いてください。") || strings.Contains(a.body, "exists already") {
+		t.Errorf("the same id again, in Japanese: %d %s", a.code, a.body)
+	}
+	after := stored()
+	if !after.Campaign.SentAt.Equal(before.Campaign.SentAt) || len(after.Links) != len(before.Links) || len(after.Links) != 1 {
+		t.Errorf("a refused form changed the campaign: %+v, before %+v", after, before)
+	}
+	// Another id is created as before.
+	if a := post(url.Values{"id": {"camp-b"}, "urls": {"https://www.example.com/b"}}, ""); a.code != 303 {
+		t.Errorf("another id: %d %s", a.code, a.body)
+	}
+}
