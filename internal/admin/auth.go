@@ -130,6 +130,13 @@ func callerOf(r *http.Request) (caller, bool) {
 	return c, ok
 }
 
+// canWrite reports whether the request's caller has the write scope: a
+// page shows a read-only caller no form whose post would answer 403.
+func canWrite(r *http.Request) bool {
+	c, ok := callerOf(r)
+	return ok && c.Cred.Scopes[ScopeWrite]
+}
+
 // errNoCredentials: the request carries no credentials at all, or ones
 // that are not (or no longer) valid.
 var errNoCredentials = errors.New("no credentials")

@@ -92,9 +92,7 @@ type accountAttr struct {
 // and the error say what a form got wrong.
 func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request, status int, base string, a account.Account, mqas []account.MQA, errMsg, field string) {
 	v := accountPageView{A: a, Domain: domainOf(a), Error: errMsg, Field: field, self: base + "accounts/" + url.PathEscape(a.ID)}
-	if c, ok := callerOf(r); ok {
-		v.CanChange = c.Cred.Scopes[ScopeWrite]
-	}
+	v.CanChange = canWrite(r)
 	v.Coverage, v.Covered = coverage(a)
 	keys := make([]string, 0, len(a.Attributes))
 	for k := range a.Attributes {

@@ -44,6 +44,7 @@ type campaignsView struct {
 	Form      campaignForm
 	Error     string
 	Field     string
+	CanCreate bool // the write scope: a read-only caller sees no form
 }
 
 func (h *Handler) pageRoutes(mux *http.ServeMux) {
@@ -66,6 +67,7 @@ func (h *Handler) campaignsPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) renderCampaigns(w http.ResponseWriter, r *http.Request, status int, v campaignsView) {
+	v.CanCreate = canWrite(r)
 	var err error
 	if l, ok := h.lister(); ok {
 		if v.Campaigns, err = l.Campaigns(r.Context()); err != nil {
@@ -175,9 +177,12 @@ type campaignView struct {
 	Pixel   string
 	Created bool
 	CanMint bool
-	Report  campaignReport
-	Names   map[string]string // person id -> name (else email), of the people in the report
-	Upload  string            // a problem with the uploaded list
+	// CanUpload: the caller has the write scope (a read-only caller sees
+	// no upload form).
+	CanUpload bool
+	Report    campaignReport
+	Names     map[string]string // person id -> name (else email), of the people in the report
+	Upload    string            // a problem with the uploaded list
 	// Uploaded is the list just uploaded: the POST's answer is this page,
 	// fresh (its count and time), with the tokenised list to download.
 	Uploaded *uploadedList
@@ -240,6 +245,7 @@ func (h *Handler) campaignPage(w http.ResponseWriter, r *http.Request, c links.C
 func (h *Handler) renderCampaign(w http.ResponseWriter, r *http.Request, status int, v campaignView, ls []links.Link) {
 	c := v.C
 	v.CanMint = h.Recipients != nil && h.Recipients.Keyring != nil
+	v.CanUpload = canWrite(r)
 	v.Pixel = httpx.BaseURL(h.PublicURL, r, h.Proxies) + "/o/" + c.ID + "/{{baton_token}}.gif"
 	byID := map[string]*linkCount{}
 	// A stable order (ids are random): by creation, then destination, the

@@ -164,6 +164,27 @@ func TestLinksAndErasureOverHTTP(t *testing.T) {
 	if code, _ := do(t, "POST", s.URL+"/admin/links", readOnly, `{"campaign":"x","urls":["https://www.example.com/"]}`); code != 403 {
 		t.Fatalf("read-only token wrote: %d", code)
 	}
+	// The workspace shows a read-only caller no form it could not send:
+	// neither a new campaign nor a recipient list.
+	for _, c := range []struct {
+		tok   string
+		forms bool
+	}{{token, true}, {readOnly, false}} {
+		for path, form := range map[string]string{"/admin/campaigns": `action="campaigns"`, "/admin/campaigns/dec-news": `/recipients"`} {
+			req, _ := http.NewRequest("GET", s.URL+path, nil)
+			req.Header.Set("Authorization", "Bearer "+c.tok)
+			req.Header.Set("Accept", "text/html")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			page, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if shown := strings.Contains(string(page), form); resp.StatusCode != 200 || shown != c.forms {
+				t.Errorf("%s as %s: %d, form %s shown: %v, want %v", path, c.tok, resp.StatusCode, form, shown, c.forms)
+			}
+		}
+	}
 	code, loc := do(t, "GET", strings.Replace(res.Links[0].Tracked, "{{baton_token}}", "not-a-token", 1), "", "")
 	if code != 302 || string(loc) != "https://www.example.com/offer?utm_medium=email&utm_source=newsletter" {
 		t.Fatalf("click: %d %s", code, loc)
