@@ -32,6 +32,7 @@ var jaPatterns = []struct {
 	{regexp.MustCompile(`^the CSV is empty$`), "CSV が空です"},
 	{regexp.MustCompile(`^header: (.*)$`), "見出し行：$1"},
 	{regexp.MustCompile(`^no email column: the header has (.*); name one of them email or メールアドレス$`), "メールアドレスの列がありません。見出し行は $1 です。いずれかの列名を email または メールアドレス にしてください"},
+	{regexp.MustCompile(`^two email columns, (".*") and (".*"): keep one$`), "メールアドレスの列が $1 と $2 の 2 つあります。1 つにしてください"},
 	{regexp.MustCompile(`^line (\d+): (.*)$`), "$1 行目：$2"},
 	{regexp.MustCompile(`^more than (\d+) recipients: split the list$`), "受信者が $1 件を超えています。リストを分けてください"},
 	{regexp.MustCompile(`^(\d+) fields, the header has (\d+)$`), "項目が $1 個あります（見出し行は $2 個）"},

@@ -13,9 +13,11 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Encodings reported by Decode.
@@ -63,7 +65,7 @@ func Decode(data []byte) (text []byte, enc string, err error) {
 		return rest, UTF8, nil
 	}
 	if utf8.Valid(data) {
-		return data, UTF8, nil
+		return macLines(data), UTF8, nil
 	}
 	dec := japanese.ShiftJIS.NewDecoder()
 	var out bytes.Buffer
@@ -88,7 +90,28 @@ func Decode(data []byte) (text []byte, enc string, err error) {
 		bad := firstInvalidUTF8(data)
 		return nil, "", &Error{Line: bad, Msg: fmt.Sprintf("this line is Shift_JIS but line %d is UTF-8: the file mixes encodings; %s", utf8Line, hint)}
 	}
-	return out.Bytes(), ShiftJIS, nil
+	return macLines(out.Bytes()), ShiftJIS, nil
+}
+
+// macLines turns the line ends of a file that has only CRs (Excel for
+// Mac's "CSV (Macintosh)") into LFs: read as it is, the whole file was one
+// header line, and the import said columns were missing.
+func macLines(text []byte) []byte {
+	if bytes.IndexByte(text, '\n') >= 0 || bytes.IndexByte(text, '\r') < 0 {
+		return text
+	}
+	return bytes.ReplaceAll(text, []byte("\r"), []byte("\n"))
+}
+
+// Header is a column's name as imports compare it: width-folded (ＥＭＡＩＬ
+// is EMAIL), trimmed and lower-cased, without the mark of a required
+// column that Japanese templates add (メールアドレス（必須）, email*).
+func Header(h string) string {
+	h = strings.ToLower(strings.TrimSpace(norm.NFKC.String(h)))
+	for _, mark := range []string{"(必須)", "(required)", "*", "※"} {
+		h = strings.TrimSpace(strings.TrimSuffix(h, mark))
+	}
+	return h
 }
 
 // NewReader returns a CSV reader on decoded text, as every import reads:

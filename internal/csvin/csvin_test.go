@@ -90,3 +90,20 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+func TestHeader(t *testing.T) {
+	for in, want := range map[string]string{"ＥＭＡＩＬ": "email", " メールアドレス（必須） ": "メールアドレス", "Email *": "email", "会社名※": "会社名", "email address": "email address"} {
+		if got := Header(in); got != want {
+			t.Errorf("Header(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestMacLineEnds(t *testing.T) {
+	for in, want := range map[string]string{"a,b\r1,2\r": "a,b\n1,2\n", "a,b\r\n1,2\r\n": "a,b\r\n1,2\r\n", "a\n\"x\ry\"\n": "a\n\"x\ry\"\n"} {
+		got, _, err := Decode([]byte(in))
+		if err != nil || string(got) != want {
+			t.Errorf("Decode(%q) = %q %v, want %q", in, got, err, want)
+		}
+	}
+}

@@ -215,8 +215,10 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 	}
 	col := columns{-1, -1, -1, -1}
 	for i, h := range header {
-		k := key(h)
+		k := csvin.Header(h)
 		switch {
+		case col.email >= 0 && csvin.Header(header[col.email]) == k:
+			return res, &FileError{Msg: fmt.Sprintf("two email columns, %q and %q: keep one", header[col.email], h)}
 		case col.email < 0 && event.IsEmailKey(k):
 			col.email = i
 		case col.event < 0 && slices.Contains(eventHeaders, k):

@@ -139,6 +139,16 @@ func TestDefaultsAndColumnNames(t *testing.T) {
 	}
 }
 
+// TestTemplateHeadersAndMacLines: a required column's mark (（必須）) and
+// old Excel for Mac's CR line ends.
+func TestTemplateHeadersAndMacLines(t *testing.T) {
+	f := newFixture(t)
+	res, err := f.im.Import(context.Background(), strings.NewReader("メールアドレス（必須）,イベント名*,日付,チャネル\ra@b.example,Partner meetup,2026-11-01,展示会\r"), Defaults{})
+	if err != nil || res.Imported != 1 || len(res.Errors) != 0 {
+		t.Fatalf("%+v %v", res, err)
+	}
+}
+
 func TestFileErrors(t *testing.T) {
 	f := newFixture(t)
 	for _, c := range []struct {
@@ -151,6 +161,7 @@ func TestFileErrors(t *testing.T) {
 		{"email,event,date,channel\na@b.example,x,2026-11-01,expo\nb@b.example,\xff\xfe,2026-11-01,expo\n", Defaults{}, "line 3"},
 		{"email\na@b.example\n", Defaults{Event: "x", Date: "2026-11-01", Channel: "phone"}, "channel"},
 		{"email,event,date,channel\n\"a@b.example,x\n", Defaults{}, "line 2"},
+		{"email,Email,event,date,channel\na@b.example,c@d.example,x,2026-11-01,expo\n", Defaults{}, "two email columns"},
 	} {
 		_, err := f.im.Import(context.Background(), strings.NewReader(c.in), c.def)
 		var fe *FileError

@@ -99,15 +99,19 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 	reasonNames := map[string]bool{}
 	if opts.ReasonColumn != "" {
 		for _, n := range append([]string{opts.ReasonColumn}, opts.ReasonNames...) {
-			reasonNames[strings.ToLower(strings.TrimSpace(n))] = true
+			reasonNames[csvin.Header(n)] = true
 		}
 	}
 	for i, h := range header {
-		n := strings.ToLower(strings.TrimSpace(h))
+		n := csvin.Header(h)
 		if reasonCol < 0 && reasonNames[n] {
 			reasonCol = i
 		}
-		if emailCol < 0 && emailHeaders[n] {
+		if emailHeaders[n] {
+			if emailCol >= 0 {
+				// Which one the email tool sends to is not ours to guess.
+				return Result{}, fmt.Errorf("two email columns, %q and %q: keep one", header[emailCol], h)
+			}
 			emailCol = i
 		}
 		if n == TokenColumn {

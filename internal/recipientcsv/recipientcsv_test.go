@@ -108,6 +108,28 @@ func TestRefusals(t *testing.T) {
 	}
 }
 
+// TestTemplateHeaders: the email column as Japanese templates and
+// full-width keyboards write it was "no email column"; a list from old
+// Excel for Mac (CR line ends) was one header line; two email columns
+// made one silently the list's.
+func TestTemplateHeaders(t *testing.T) {
+	for _, in := range []string{
+		"ＥＭＡＩＬ,氏名\na@b.example,山田\n",
+		"メールアドレス（必須）,氏名\na@b.example,山田\n",
+		"Email *,Name\na@b.example,Yamada\n",
+		"email,name\ra@b.example,Yamada\r",
+	} {
+		out, res := run(t, in)
+		if res.Minted != 1 || len(res.Errors) != 0 || !strings.Contains(out, "a@b.example") || !strings.Contains(out, "tok-a") {
+			t.Errorf("%q: %+v %q", in, res, out)
+		}
+	}
+	var out bytes.Buffer
+	if _, err := Mint(strings.NewReader("email,メールアドレス\na@b.example,c@d.example\n"), &out, tokens); err == nil || !strings.Contains(err.Error(), "two email columns") {
+		t.Errorf("two email columns: %v", err)
+	}
+}
+
 // TestRaggedRows: a short row is minted (its missing fields empty); a row
 // with more fields than the header is refused, its line said, and not
 // minted: it was both given a token and counted as refused (the page said
