@@ -209,6 +209,12 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 		httpx.Error(w, http.StatusUnsupportedMediaType, "send events as application/json or text/plain")
 		return
 	}
+	if enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc != "" && enc != "identity" {
+		// The tag never compresses; a body read as it came was refused as
+		// "not valid UTF-8", which says nothing of why.
+		httpx.Error(w, http.StatusUnsupportedMediaType, fmt.Sprintf("Content-Encoding %q: send the tag's events as they are (the Segment API, /v1, takes gzip)", enc))
+		return
+	}
 	body, status, err := httpx.ReadBody(w, r, event.MaxRequestBytes)
 	if err != nil {
 		httpx.Error(w, status, err.Error())

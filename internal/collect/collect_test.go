@@ -210,6 +210,7 @@ func TestRejectionPaths(t *testing.T) {
 		{"foreign origin preflight", "OPTIONS", "/e", "", map[string]string{"Origin": "https://evil.example"}, 403, ""},
 		{"form content type", "POST", "/e", body("m"), map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, 415, ""},
 		{"multipart", "POST", "/e", body("m"), map[string]string{"Content-Type": "multipart/form-data; boundary=x"}, 415, ""},
+		{"gzip to the tag's endpoint", "POST", "/e", body("m"), map[string]string{"Content-Encoding": "gzip"}, 415, "Segment API, /v1, takes gzip"},
 		{"too large", "POST", "/e", big, nil, 413, ""},
 		{"invalid event", "POST", "/e", `{"type":"page_view","messageId":"m"}`, nil, 400, ""},
 		{"not json", "POST", "/e", `type=page_view`, nil, 400, ""},
