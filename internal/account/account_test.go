@@ -307,6 +307,11 @@ func TestSplitNameStays(t *testing.T) {
 	if err != nil || split.Name != "カイシャ 大阪支社" {
 		t.Fatalf("split: %+v %v", split, err)
 	}
+	// A split naming someone not in the account says so, even when the
+	// account has one member left.
+	if _, err := w.book.Split(context.Background(), split.ID, []string{"p_stranger"}, ""); err == nil || !strings.Contains(err.Error(), "p_stranger is not in account") {
+		t.Errorf("split of a stranger from a one-member account: %v", err)
+	}
 	w.clk.Advance(48 * time.Hour) // another day: the refresh rewrites the account
 	w.handle(w.person("v3", "b@kaisha.example", map[string]string{"company": "株式会社カイシャ"}))
 	got, err := w.book.Get(context.Background(), split.ID)

@@ -103,6 +103,13 @@ func (b *Book) Split(ctx context.Context, id string, people []string, name strin
 		if src.MergedInto != "" {
 			return Account{}, &Error{fmt.Sprintf("account %s was merged into %s", id, src.MergedInto)}
 		}
+		// Who is not there is the first thing to say (one member's account
+		// answered a stranger's id with "leaves at least one person behind").
+		for _, p := range people {
+			if !slices.ContainsFunc(src.Members, func(m Member) bool { return m.Person == p }) {
+				return Account{}, &Error{fmt.Sprintf("people: %s is not in account %s", p, id)}
+			}
+		}
 		if len(people) >= len(src.Members) {
 			return Account{}, &Error{"people: a split leaves at least one person behind"}
 		}
