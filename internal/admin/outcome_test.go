@@ -6,16 +6,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/qualify"
-	"github.com/baton-hq/baton/internal/rulebook"
-	"github.com/baton-hq/baton/internal/testutil/repo"
 )
 
 // TestInboxVerdictSaysWhenNotApplied: the inbox's verdict form said
@@ -28,15 +24,8 @@ import (
 // a crafted link puts none of its own on the page.
 func TestInboxVerdictSaysWhenNotApplied(t *testing.T) {
 	f := newFixture(t)
-	salesHistory(t, f) // answered@: accepted, sql, lost (recycled); waiting@: an MQL nobody answered
+	q, dir, log := salesHistory(t, f) // answered@: accepted, sql, lost (recycled); waiting@: an MQL nobody answered
 	ctx := context.Background()
-	rules, err := rulebook.Load(filepath.Join(repo.Root(t), "infra", "rules.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := &eventlog.Log{T: f.tb}
-	dir := &identity.Directory{T: f.tb, Now: f.clk.Now}
-	q := &qualify.Qualifier{T: f.tb, Dir: dir, Log: log, Engine: &rulebook.Engine{R: rules}, Now: f.clk.Now}
 	f.h.Scores, f.h.People, f.h.Timelines = q, dir, &identity.Stitcher{Dir: dir, Log: log}
 	mux := http.NewServeMux()
 	f.h.Routes(mux)

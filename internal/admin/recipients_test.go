@@ -89,13 +89,7 @@ func TestUploadAnswersTheFreshPage(t *testing.T) {
 	f.clk.Advance(time.Hour) // the list comes later than the campaign
 	cookie, csrf := f.login(fullToken)
 	upload := func(list string, hdr ...string) answer {
-		var b bytes.Buffer
-		mw := multipart.NewWriter(&b)
-		mw.WriteField("csrf", csrf)
-		fw, _ := mw.CreateFormFile("list", "list.csv")
-		fw.Write([]byte(list))
-		mw.Close()
-		return f.req("POST", "/admin/campaigns/dec-news/recipients", b.String(), append([]string{"Cookie", cookie, "Content-Type", mw.FormDataContentType()}, hdr...)...)
+		return f.uploadList(cookie, csrf, "/admin/campaigns/dec-news/recipients", list, hdr...)
 	}
 	if a := f.req("GET", "/admin/campaigns/dec-news", "", "Cookie", cookie, "Accept", "text/html"); !strings.Contains(a.body, "no list uploaded yet") {
 		t.Fatalf("before the upload: %d %s", a.code, a.body)
@@ -229,13 +223,7 @@ func TestRecipientsRefuseWithdrawnConsent(t *testing.T) {
 
 	// The page's upload, in Japanese: the file and the page say why.
 	cookie, csrf := f.login(fullToken)
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	mw.WriteField("csrf", csrf)
-	fw, _ := mw.CreateFormFile("list", "list.csv")
-	fw.Write([]byte("email,name\ntaro@example.co.jp,Taro List\n"))
-	mw.Close()
-	a = f.req("POST", "/admin/campaigns/nov-news/recipients?lang=ja", b.String(), "Cookie", cookie, "Content-Type", mw.FormDataContentType(), "Accept", "text/html")
+	a = f.uploadList(cookie, csrf, "/admin/campaigns/nov-news/recipients?lang=ja", "email,name\ntaro@example.co.jp,Taro List\n", "Accept", "text/html")
 	if a.code != 200 || !strings.Contains(a.body, "2 行目：この人は同意を撤回しているため、トークンを発行しません") || strings.Contains(a.body, "withdrew consent") {
 		t.Errorf("the Japanese page's upload: %d %s", a.code, a.body)
 	}
@@ -268,13 +256,7 @@ func TestRecipientsForUnknownCampaign(t *testing.T) {
 		t.Errorf("the page's route, text/csv: %d %s", a.code, a.body)
 	}
 	cookie, csrf := f.login(fullToken)
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	mw.WriteField("csrf", csrf)
-	fw, _ := mw.CreateFormFile("list", "list.csv")
-	fw.Write([]byte("email\nlead@example.com\n"))
-	mw.Close()
-	if a := f.req("POST", "/admin/campaigns/nov-nws/recipients", b.String(), "Cookie", cookie, "Content-Type", mw.FormDataContentType(), "Accept", "text/html"); a.code != 404 || !strings.Contains(a.body, "No such campaign: nov-nws") {
+	if a := f.uploadList(cookie, csrf, "/admin/campaigns/nov-nws/recipients", "email\nlead@example.com\n", "Accept", "text/html"); a.code != 404 || !strings.Contains(a.body, "No such campaign: nov-nws") {
 		t.Errorf("the page's upload: %d %s", a.code, a.body)
 	}
 	if a := f.req("GET", "/admin/campaigns/nov-nws", "", bearer...); a.code != 404 {
@@ -315,13 +297,7 @@ func TestRecipientsRowWithExtraFieldRefused(t *testing.T) {
 	}
 	// The page says the same counts.
 	cookie, csrf := f.login(fullToken)
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	mw.WriteField("csrf", csrf)
-	fw, _ := mw.CreateFormFile("list", "list.csv")
-	fw.Write([]byte("email,name\r\na@eta.example,x,extra\r\n"))
-	mw.Close()
-	a = f.req("POST", "/admin/campaigns/nov-news/recipients", b.String(), "Cookie", cookie, "Content-Type", mw.FormDataContentType(), "Accept", "text/html")
+	a = f.uploadList(cookie, csrf, "/admin/campaigns/nov-news/recipients", "email,name\r\na@eta.example,x,extra\r\n", "Accept", "text/html")
 	if a.code != 200 || !strings.Contains(a.body, "List uploaded: 0 recipients got a token.") || !strings.Contains(a.body, "1 rows got none") || !strings.Contains(a.body, "line 2: 3 fields, the header has 2") {
 		t.Errorf("the page: %d %s", a.code, a.body)
 	}
@@ -333,13 +309,7 @@ func TestRecipientsRowWithExtraFieldRefused(t *testing.T) {
 func TestUploadSaysEncodingInJapanese(t *testing.T) {
 	f, _ := recipientsFixture(t)
 	cookie, csrf := f.login(fullToken)
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	mw.WriteField("csrf", csrf)
-	fw, _ := mw.CreateFormFile("list", "list.csv")
-	fw.Write([]byte("email,name\r\na@b.example,山田\r\nb@b.example,\x8d\xb2\x93\xa1\r\n")) // line 3: 佐藤 in Shift_JIS
-	mw.Close()
-	a := f.req("POST", "/admin/campaigns/nov-news/recipients?lang=ja", b.String(), "Cookie", cookie, "Content-Type", mw.FormDataContentType(), "Accept", "text/html")
+	a := f.uploadList(cookie, csrf, "/admin/campaigns/nov-news/recipients?lang=ja", "email,name\r\na@b.example,山田\r\nb@b.example,\x8d\xb2\x93\xa1\r\n", "Accept", "text/html") // line 3: 佐藤 in Shift_JIS
 	want := "リストを読み込めませんでした：3 行目：この行は Shift_JIS ですが、2 行目は UTF-8 です。ファイルの中で文字コードが混在しています。Excel で「CSV UTF-8 (コンマ区切り)」または「CSV (コンマ区切り)」の形式で保存し直してください。"
 	if a.code != 400 || !strings.Contains(html.UnescapeString(a.body), want) || strings.Contains(a.body, "mixes encodings") {
 		t.Errorf("%d %s", a.code, a.body)

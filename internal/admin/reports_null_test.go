@@ -24,7 +24,7 @@ import (
 // first 3 hours later (outside a 1-hour SLA), makes it an SQL a day after
 // the MQL and loses it a day later; nobody answers the second. Then the
 // clock is at T+2d.
-func salesHistory(t *testing.T, f *fixture) {
+func salesHistory(t *testing.T, f *fixture) (*qualify.Qualifier, *identity.Directory, *eventlog.Log) {
 	t.Helper()
 	ctx := context.Background()
 	rules, err := rulebook.Load(filepath.Join(repo.Root(t), "infra", "rules.yaml"))
@@ -67,6 +67,7 @@ func salesHistory(t *testing.T, f *fixture) {
 		}
 	}
 	f.clk.Set(t0.Add(48 * time.Hour))
+	return q, dir, log
 }
 
 // TestReportsSayNullWhereNotMeasured: each report's JSON says null for a

@@ -112,6 +112,18 @@ func (f *fixture) req(method, path, body string, hdr ...string) answer {
 
 // login signs in with tok and returns the session cookie and CSRF token
 // (read from the dashboard's sign-out form).
+// uploadList posts list as the campaign page's form does (multipart, the
+// session's CSRF token in its field) to path, a recipients route.
+func (f *fixture) uploadList(cookie, csrf, path, list string, hdr ...string) answer {
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	mw.WriteField("csrf", csrf)
+	fw, _ := mw.CreateFormFile("list", "list.csv")
+	fw.Write([]byte(list))
+	mw.Close()
+	return f.req("POST", path, b.String(), append([]string{"Cookie", cookie, "Content-Type", mw.FormDataContentType()}, hdr...)...)
+}
+
 func (f *fixture) login(tok string) (cookie, csrf string) {
 	f.t.Helper()
 	a := f.req("POST", "/admin/login", url.Values{"token": {tok}}.Encode(), "Content-Type", "application/x-www-form-urlencoded")
@@ -525,15 +537,10 @@ func TestLongSessionFormIsNotACSRFRefusal(t *testing.T) {
 		t.Errorf("a malformed form: %d %.400s", a.code, a.body)
 	}
 	// A recipient list past its bound, uploaded from the campaign page.
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	_ = mw.WriteField("csrf", csrf)
-	fw, _ := mw.CreateFormFile("list", "list.csv")
-	_, _ = fw.Write([]byte("email\n" + strings.Repeat("someone@example.com\n", recipientcsv.MaxBytes/20+10000)))
-	_ = mw.Close()
-	a = f.req("POST", "/admin/campaigns/long-list/recipients", b.String(), "Cookie", cookie, "Content-Type", mw.FormDataContentType(), "Accept", "text/html")
+	long := "email\n" + strings.Repeat("someone@example.com\n", recipientcsv.MaxBytes/20+10000)
+	a = f.uploadList(cookie, csrf, "/admin/campaigns/long-list/recipients", long, "Accept", "text/html")
 	if a.code != 413 || strings.Contains(a.body, "CSRF") {
-		t.Errorf("a %d-byte upload: %d %.400s", b.Len(), a.code, a.body)
+		t.Errorf("a %d-byte list: %d %.400s", len(long), a.code, a.body)
 	}
 }
 

@@ -61,18 +61,25 @@ func TestDestinationKeepsTheURLsOwnQuery(t *testing.T) {
 	}
 }
 
+// newRegistry is a registry on a fresh embedded store, its clock at
+// 2026-11-24 09:00 UTC.
+func newRegistry(t *testing.T) (*Registry, *clock.Manual) {
+	t.Helper()
+	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "l.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tb.Close() })
+	clk := clock.NewManual(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
+	return &Registry{T: tb, Now: clk.Now}, clk
+}
+
 // TestCreateCampaignRefusesATakenID: CreateCampaign (the new-campaign
 // form's) never changes a campaign: a taken id is ErrExists, the stored
 // campaign as it was; PutCampaign (the API's) still updates.
 func TestCreateCampaignRefusesATakenID(t *testing.T) {
 	ctx := context.Background()
-	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "l.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tb.Close()
-	clk := clock.NewManual(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
-	r := &Registry{T: tb, Now: clk.Now}
+	r, clk := newRegistry(t)
 	sent := clk.Now().Add(time.Hour)
 	c, err := r.CreateCampaign(ctx, Campaign{ID: "camp-a", Name: "A", SentAt: sent})
 	if err != nil || !c.CreatedAt.Equal(clk.Now()) {
@@ -101,13 +108,7 @@ func TestCreateCampaignRefusesATakenID(t *testing.T) {
 // are recorded.
 func TestListMintedMakesNoCampaign(t *testing.T) {
 	ctx := context.Background()
-	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "l.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tb.Close()
-	clk := clock.NewManual(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
-	r := &Registry{T: tb, Now: clk.Now}
+	r, clk := newRegistry(t)
 	if err := r.ListMinted(ctx, "nov-nws", 3); !errors.Is(err, ErrNotFound) {
 		t.Errorf("an unknown campaign: %v, want ErrNotFound", err)
 	}
