@@ -36,6 +36,13 @@ func NormalizeEmail(s string) (string, error) {
 	return normalizeEmail(s)
 }
 
+// EmailFold is text as NormalizeEmail reads an address in it: without
+// invisible characters, NFKC, lower-cased. Text holding an address as
+// typed (alice<U+200B>@..., ＡＬＩＣＥ＠...) holds its normal form once
+// folded: how an erased person's email is found in what was stored as sent
+// (privacy.Mentions).
+func EmailFold(s string) string { return strings.ToLower(foldText(s)) }
+
 var errNotEmail = errors.New("not an email address")
 
 func normalizeEmail(s string) (string, error) {
