@@ -125,6 +125,11 @@ func hasEmail(s string) bool {
 	if isASCII(s) {
 		return (strings.IndexByte(s, '@') >= 0 || strings.Contains(s, "%40")) && emailASCII.MatchString(s)
 	}
+	// Folded, an "@" comes of "@" or a wide one, a "%" of "%" or a wide
+	// one: without any, no address, and no folding (a Japanese value).
+	if strings.IndexByte(s, '@') < 0 && strings.IndexByte(s, '%') < 0 && !hasWideAt(s) {
+		return false
+	}
 	f := foldText(s)
 	return (strings.IndexByte(f, '@') >= 0 || strings.Contains(f, "%40")) && emailish.MatchString(f)
 }
