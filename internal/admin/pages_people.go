@@ -279,7 +279,7 @@ const timelinePage = 25
 
 func (h *Handler) personPage(w http.ResponseWriter, r *http.Request, p identity.Person) {
 	ctx := r.Context()
-	v := personPageView{P: p, Name: displayName(p.Attributes, p.Email)}
+	v := personPageView{P: p, Name: displayName(p.Attributes, visibleEmail(p.Email))}
 	var bad *badParam
 	if v.Page, bad = whole(r.URL.Query(), "page", 0, 0, 1000); bad == nil {
 		bad = once(r.URL.Query(), "page")
