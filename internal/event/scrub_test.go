@@ -129,6 +129,7 @@ func TestScrubAddressesBatonReads(t *testing.T) {
 	s := Scrubber{Params: []string{"member_no"}}
 	for _, c := range []struct{ in, want string }{
 		{"https://www.example.com/a?e=taro＠example.jp", "https://www.example.com/a"},
+		{"https://www.example.com/a?e=taro%EF%BC%A0example.jp", "https://www.example.com/a"},
 		{"https://www.example.com/a?e=taro%EF%BC%A0example.jp&x=1", "https://www.example.com/a?x=1"},
 		{"https://www.example.com/a?e=%E5%B1%B1%E7%94%B0%40example.jp", "https://www.example.com/a"},
 		{"https://www.example.com/a?e=ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ&lang=ja", "https://www.example.com/a?lang=ja"},
