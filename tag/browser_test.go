@@ -58,7 +58,7 @@ func TestInBrowser(t *testing.T) {
 	// The site that embeds the tag, on its own origin.
 	var collector string
 	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		name := strings.TrimPrefix(r.URL.Path, "/")
+		name, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), ";") // a path parameter (;jsessionid=) names no file
 		if b, err := os.ReadFile(filepath.Join("testdata", "site", filepath.Base(name))); err == nil && strings.HasSuffix(name, ".html") {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			w.Write(bytes.ReplaceAll(b, []byte("{{COLLECTOR}}"), []byte(collector)))
@@ -216,6 +216,20 @@ func TestInBrowser(t *testing.T) {
 		p, tl := person(t, "api.user@example.com")
 		if p.Attributes["company"] != "API Co" || kinds(tl) != "identify,page_view" {
 			t.Fatalf("baton('identify'): person %+v timeline %s", p, kinds(tl))
+		}
+	})
+	run("wideaddress", func(t *testing.T, r result) {
+		evs := events(t, r.AID)
+		want := site.URL + "/index.html?x=1"
+		home, next := pageViews(evs, site.URL+"/index.html"), pageViews(evs, site.URL+"/form.html")
+		if len(home) != 1 || home[0].URL != want || len(next) != 1 || next[0].Referrer != want {
+			t.Fatalf("stored %+v, want %s as the URL and the next page's referrer", evs, want)
+		}
+		all, _ := json.Marshal(evs)
+		for _, leak := range []string{"hanako", "example.jp", "ABCDEF123"} {
+			if bytes.Contains(all, []byte(leak)) {
+				t.Errorf("%s was stored: %s", leak, all)
+			}
 		}
 	})
 	run("spa", func(t *testing.T, r result) {

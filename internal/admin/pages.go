@@ -48,7 +48,25 @@ var pages = func() map[string]*template.Template {
 
 var pageFuncs = template.FuncMap{"mul100": func(f float64) float64 { return f * 100 },
 	"pct": pctText, "fpct": figurePct, "signed": signedPct,
-	"args": func(p page, d any) pageArgs { return pageArgs{p, d} }}
+	"args": func(p page, d any) pageArgs { return pageArgs{p, d} }, "visible": visibleEmail}
+
+// visibleEmail shows the invisible characters of an email stored before
+// emails lost them (alice⟨U+200B⟩@...): as they are, the person looks like
+// the plain address's, erased or not.
+func visibleEmail(s string) string {
+	if strings.IndexFunc(s, event.IsInvisible) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if event.IsInvisible(r) {
+			fmt.Fprintf(&b, "⟨U+%04X⟩", r)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
 
 // pageArgs hand a sub-template its page (to translate) with its data.
 type pageArgs struct {

@@ -16,7 +16,6 @@ import (
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/reports"
-	"golang.org/x/text/unicode/norm"
 )
 
 // peopleView is the people search page.
@@ -205,9 +204,11 @@ func (h *Handler) peopleQuery(q url.Values) *badParam {
 // searchKey is how the people search compares: as stored (NFKC, so a
 // full-width ＡＢＣ typed in IME mode is ABC), case aside, and without
 // spaces, which Japanese names and company names are written with or
-// without ("山田太郎", "株式会社 サンプル工業").
+// without ("山田太郎", "株式会社 サンプル工業"), nor invisible characters
+// (event.EmailFold): a person stored before emails lost them
+// (alice<U+200B>@...) is found by the plain address.
 func searchKey(s string) string {
-	return strings.Join(strings.Fields(strings.ToLower(norm.NFKC.String(s))), "")
+	return strings.Join(strings.Fields(event.EmailFold(s)), "")
 }
 
 // personRow reads a person's row by key: the person record and (unless
@@ -278,7 +279,7 @@ const timelinePage = 25
 
 func (h *Handler) personPage(w http.ResponseWriter, r *http.Request, p identity.Person) {
 	ctx := r.Context()
-	v := personPageView{P: p, Name: displayName(p.Attributes, p.Email)}
+	v := personPageView{P: p, Name: displayName(p.Attributes, visibleEmail(p.Email))}
 	var bad *badParam
 	if v.Page, bad = whole(r.URL.Query(), "page", 0, 0, 1000); bad == nil {
 		bad = once(r.URL.Query(), "page")

@@ -4,43 +4,109 @@ import (
 	"errors"
 	"net/mail"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
 
 // NormalizeEmail returns the canonical form of an address, the key a person
-// is stored under: trimmed, lower-cased. Gmail dots and plus-tags are kept:
-// in B2B they are rare and stripping them would merge distinct people.
+// is stored under: without invisible characters, in its NFKC form, trimmed,
+// lower-cased. Gmail dots and plus-tags are kept: in B2B they are rare and
+// stripping them would merge distinct people.
 //
-// An address is read in its NFKC form: typed with a Japanese input method
-// in full-width mode (ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ) it is the half-width one.
-// So is one typed partly full-width (Ｙａｍａｄａ@example.jp): net/mail
-// takes its UTF-8 local part as an address as it is, which made it a
-// second person beside yamada@example.jp. Only where the NFKC form is no
-// address is the address as typed kept.
+// Invisible characters (format characters: a zero-width space pasted from a
+// web page or chat, a BOM left at the start of a CSV cell, a soft hyphen,
+// bidi controls, variation selectors) are removed wherever they are: kept,
+// each made a second person identical to the eye, and a way back past an
+// erased person's tombstone. The NFKC form is then the address: typed with
+// a Japanese input method in full-width mode (ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ)
+// it is the half-width one, and so is one typed partly full-width
+// (Ｙａｍａｄａ@example.jp), which net/mail takes as a UTF-8 local part.
+// What is then still not a plain address (a space inside, a full-width one
+// included, a control or unassigned character) is none: net/mail takes any
+// non-ASCII character in an atom.
 func NormalizeEmail(s string) (string, error) {
-	if f := norm.NFKC.String(s); f != s {
-		if n, err := normalizeEmail(f); err == nil {
-			return n, nil
+	if !isASCII(s) {
+		s = norm.NFKC.String(stripInvisible(s))
+		if !plainRunes(s) {
+			return "", errNotEmail
 		}
 	}
 	return normalizeEmail(s)
 }
 
+// EmailFold is text as NormalizeEmail reads an address in it: without
+// invisible characters, NFKC, lower-cased. Text holding an address as
+// typed (alice<U+200B>@..., ＡＬＩＣＥ＠...) holds its normal form once
+// folded: how an erased person's email is found in what was stored as sent
+// (privacy.Mentions).
+func EmailFold(s string) string { return strings.ToLower(foldText(s)) }
+
+var errNotEmail = errors.New("not an email address")
+
 func normalizeEmail(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" || len(s) > 254 {
-		return "", errors.New("not an email address")
+		return "", errNotEmail
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || a.Name != "" {
-		return "", errors.New("not an email address")
+		return "", errNotEmail
 	}
 	at := strings.LastIndexByte(s, '@')
 	if at < 1 || at == len(s)-1 || !strings.Contains(s[at:], ".") {
-		return "", errors.New("not an email address")
+		return "", errNotEmail
 	}
 	return strings.ToLower(s), nil
+}
+
+func isASCII(s string) bool {
+	for i := range len(s) {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// invisible is what an address loses wherever it is: format characters
+// (Cf: zero-width spaces and joiners, BOM, soft hyphen, bidi controls) and
+// the other default-ignorable ones (variation selectors, Hangul fillers),
+// which render as nothing.
+var invisible = []*unicode.RangeTable{unicode.Cf, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point}
+
+// IsInvisible reports whether r is a character an address loses: see
+// NormalizeEmail.
+func IsInvisible(r rune) bool { return r >= utf8.RuneSelf && unicode.IsOneOf(invisible, r) }
+
+// stripInvisible removes the invisible characters of s; an invalid byte
+// becomes U+FFFD, which plainRunes refuses.
+func stripInvisible(s string) string {
+	return strings.Map(func(r rune) rune {
+		if IsInvisible(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// plainRunes reports whether s, invisible characters removed and NFKC,
+// holds beyond ASCII (net/mail's to judge) only what an address may show:
+// no space or line separator NFKC leaves (U+1680, U+2028), control,
+// private-use, unassigned character or U+FFFD (a decoding gone wrong).
+// Spaces around are trimmed.
+func plainRunes(s string) bool {
+	s = strings.TrimSpace(s)
+	for _, r := range s {
+		if r < utf8.RuneSelf {
+			continue
+		}
+		if r == utf8.RuneError || unicode.IsSpace(r) || !unicode.IsGraphic(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // IsEmailKey reports whether a form field or trait name holds an email, in

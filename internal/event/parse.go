@@ -904,6 +904,11 @@ func page(ev *Event, w wire, scrub Scrubber) error {
 			ev.Properties["search"] = "?" + q
 		}
 	}
+	if v, ok := ev.Properties["path"].(string); ok && v != "" { // Segment's page.path: "/a;jsessionid=..."
+		if c := scrub.URL(v); c != v {
+			ev.Properties["path"] = c
+		}
+	}
 	if ev.URL != "" {
 		ev.UTM = ParseUTM(ev.URL)
 	}

@@ -180,6 +180,7 @@ func edgeBodies() []string {
 		`{"type":"page","userId":"u","timestamp":"2026-11-24T11:00:00.123456+09:00","originalTimestamp":"2026-11-24T10:00:00Z","sentAt":"2026-11-24T11:00:01"}`,
 		`{"type":"page","userId":"u","originalTimestamp":"2026-11-24T10:00:00Z","properties":{"url":"https://a.example/x?token=1&utm_source=a#access_token=2&s=1","referrer":"https://r.example/u/a@b.example","search":"?email=a%40b.co&q=1"}}`,
 		`{"type":"page","userId":"u","properties":{"url":"https://a.example/?ſession=1&\u212Aey=2&KEY=3&Pin=4&pin2=5&member_no=6&MEMBER_NO=7"}}`,
+		`{"type":"page","userId":"u","properties":{"url":"https://a.example/a;jsessionid=1?e=taro＠example.jp","path":"/u/taro＠example.jp;jsessionid=1","search":"?パスワード=x&q=1"}}`,
 		`{"type":"form_submit","messageId":"m","properties":{"url":"https://a.example/","fields":{"a":1,"b":true,"c":null,"d":"x"},"labels":{"a":"A"}}}`,
 		`{"type":"form_submit","messageId":"m","properties":{"url":"https://a.example/","fields":{"a":[1]}}}`,
 		`{"type":"page_view","messageId":"m","properties":{"url":"https://a.example/"},"context":{"consent":"maybe"}}`,

@@ -624,3 +624,26 @@ func TestCheckIDASCII(t *testing.T) {
 		}
 	}
 }
+
+// TestSegmentPageScrubbed: a Segment page call's url, referrer, search
+// and path properties (the copies the SDK sends beside the URL) are
+// scrubbed alike: a servlet session id in the path, a full-width address,
+// a secret named in Japanese.
+func TestSegmentPageScrubbed(t *testing.T) {
+	body := `{"type":"page","messageId":"m","userId":"u","properties":{"url":"https://www.example.com/u/taro＠example.jp;jsessionid=S1?パスワード=x&q=1",` +
+		`"referrer":"https://admin:pw@www.example.com/a","path":"/u/taro＠example.jp;jsessionid=S1","search":"?パスワード=x&q=1"}}`
+	evs, err := Parse([]byte(body), Server, "", meta())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := evs[0]
+	want := map[string]string{"url": "https://www.example.com/u/redacted?q=1", "referrer": "https://www.example.com/a", "path": "/u/redacted", "search": "?q=1"}
+	for k, w := range want {
+		if got := ev.Properties[k]; got != w {
+			t.Errorf("properties.%s = %q, want %q", k, got, w)
+		}
+	}
+	if ev.URL != want["url"] || ev.Referrer != want["referrer"] {
+		t.Errorf("URL %q, referrer %q", ev.URL, ev.Referrer)
+	}
+}

@@ -6,25 +6,73 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Scrubber removes what must never be stored from a URL: query (and
 // fragment) parameters whose names say they hold a secret, every parameter
-// whose value holds an email address, and email addresses in the path. A
-// GET form with a password field, a magic-link token or a CRM's tracking
-// parameters would otherwise land in the event store, the timeline and the
-// SFA. It applies to every stored URL and referrer, from every source.
+// whose value holds an email address, such parameters in a path segment
+// (";jsessionid=..."), the user info (user name and password), and email
+// addresses in the path. A GET form with a password field, a magic-link
+// token or a CRM's tracking parameters would otherwise land in the event
+// store, the timeline and the SFA. It applies to every stored URL and
+// referrer, from every source.
+//
+// An address is any NormalizeEmail would read as one: names and values are
+// compared without invisible characters and in their NFKC form, so a
+// full-width "＠" (a Japanese input method in full-width mode), a UTF-8
+// local part (山田@example.jp) and a zero-width space inside are addresses
+// too, and a half-width ﾊﾟｽﾜｰﾄﾞ is パスワード.
 type Scrubber struct {
 	// Params are more parameter names to remove (case-insensitive, exact),
 	// besides the defaults (config file: scrub_params).
 	Params []string
 }
 
-// secretName matches parameter names that hold secrets: passwords, tokens,
-// keys, sessions, CSRF and card data.
-var secretName = regexp.MustCompile(`(?i)(pass(word|wd)?|pwd|token|secret|csrf|xsrf|session|sess_?id|auth|api_?key|access_?key|private_?key|card|cvc|cvv|ccv|iban|ssn|signature|^sig$|^sid$|^code$|^otp$|^pin$|^key$|^cc$)`)
+// secretName matches parameter names (folded: foldText) that hold
+// secrets: passwords, tokens, keys, sessions, CSRF and card data, in
+// English and Japanese.
+var secretName = regexp.MustCompile(`(?i)(pass(word|wd)?|pwd|token|secret|csrf|xsrf|session|sess_?id|auth|api_?key|access_?key|private_?key|card|cvc|cvv|ccv|iban|ssn|signature|^sig$|^sid$|^code$|^otp$|^pin$|^key$|^cc$|^pw$|` +
+	`パスワード|暗証番号|認証コード|確認コード|トークン|セッション|カード番号|セキュリティコード)`)
 
-var emailish = regexp.MustCompile(`(?i)[a-z0-9._%+\-]+(@|%40)[a-z0-9.\-]+\.[a-z]{2,}`)
+// emailish matches an address in folded text (foldText) as net/mail reads
+// one: a local part and a domain of what an atom holds (ASCII but for
+// spaces, controls and "(),:;<>@[\]", and any other character but a
+// space), an "@" (or "%40", an escape left in a value decoded once), and
+// a top-level domain of two letters or more (in any script): "pkg@1.2.3"
+// is a version, not an address. On ASCII text it is emailASCII.
+var emailish = regexp.MustCompile(`(?i)[^\x00-\x20"(),:;<>@\[\\\]\x7F\p{Z}]+(@|%40)[^\x00-\x20"(),:;<>@\[\\\]\x7F\p{Z}]+\.\p{L}{2,}`)
+
+// emailASCII is emailish for ASCII text, cheaper to run.
+var emailASCII = regexp.MustCompile(`(?i)[!#-'*+\-./0-9=?A-Z^-~]+(@|%40)[!#-'*+\-./0-9=?A-Z^-~]+\.[a-z]{2,}`)
+
+// foldText is text as the scrubber compares it: as NormalizeEmail reads an
+// address, without invisible characters and in its NFKC form (full-width
+// "＠" is "@"). ASCII is as it is.
+func foldText(s string) string {
+	if isASCII(s) {
+		return s
+	}
+	return norm.NFKC.String(stripInvisible(s))
+}
+
+// hasWideAt reports whether s holds an "@" or a "%" only NFKC makes one:
+// full-width (U+FF20, U+FF05) or small (U+FE6B, U+FE6A), all four EF xx xx
+// in UTF-8.
+func hasWideAt(s string) bool {
+	for {
+		i := strings.IndexByte(s, 0xEF)
+		if i < 0 || i+3 > len(s) {
+			return false
+		}
+		switch s[i : i+3] {
+		case "\uff20", "\uff05", "\ufe6b", "\ufe6a":
+			return true
+		}
+		s = s[i+1:]
+	}
+}
 
 // secretParts and secretNames are secretName for ASCII names, lower-cased:
 // the regular expression cost most of a page view's parsing. secretParts
@@ -32,7 +80,7 @@ var emailish = regexp.MustCompile(`(?i)[a-z0-9._%+\-]+(@|%40)[a-z0-9.\-]+\.[a-z]
 var (
 	secretParts = partsByFirst("pass", "pwd", "token", "secret", "csrf", "xsrf", "session", "sessid", "sess_id", "auth",
 		"apikey", "api_key", "accesskey", "access_key", "privatekey", "private_key", "card", "cvc", "cvv", "ccv", "iban", "ssn", "signature")
-	secretNames = []string{"sig", "sid", "code", "otp", "pin", "key", "cc"}
+	secretNames = []string{"sig", "sid", "code", "otp", "pin", "key", "cc", "pw"}
 )
 
 func partsByFirst(parts ...string) (by [256][]string) {
@@ -42,18 +90,19 @@ func partsByFirst(parts ...string) (by [256][]string) {
 	return by
 }
 
-// isSecretName is secretName.MatchString(name). Unicode case folding ('ſ'
-// is an 's', 'K' a 'k') is left to the regular expression.
+// isSecretName is secretName.MatchString(foldText(name)). Unicode case
+// folding ('ſ' is an 's', 'K' a 'k') and folding are left to the regular
+// expression's way.
 func isSecretName(name string) bool {
 	var buf [64]byte
 	if len(name) > len(buf) {
-		return secretName.MatchString(name)
+		return secretName.MatchString(foldText(name))
 	}
 	low := buf[:len(name)]
 	for i := range len(name) {
 		c := name[i]
 		if c >= utf8.RuneSelf {
-			return secretName.MatchString(name)
+			return secretName.MatchString(foldText(name))
 		}
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
@@ -70,9 +119,19 @@ func isSecretName(name string) bool {
 	return slices.Contains(secretNames, string(low))
 }
 
-// hasEmail is emailish.MatchString(s): no address without an "@" or "%40".
+// hasEmail is emailish.MatchString(foldText(s)): no address without an
+// "@" or "%40" once folded.
 func hasEmail(s string) bool {
-	return (strings.IndexByte(s, '@') >= 0 || strings.Contains(s, "%40")) && emailish.MatchString(s)
+	if isASCII(s) {
+		return (strings.IndexByte(s, '@') >= 0 || strings.Contains(s, "%40")) && emailASCII.MatchString(s)
+	}
+	// Folded, an "@" comes of "@" or a wide one, a "%" of "%" or a wide
+	// one: without any, no address, and no folding (a Japanese value).
+	if strings.IndexByte(s, '@') < 0 && strings.IndexByte(s, '%') < 0 && !hasWideAt(s) {
+		return false
+	}
+	f := foldText(s)
+	return (strings.IndexByte(f, '@') >= 0 || strings.Contains(f, "%40")) && emailish.MatchString(f)
 }
 
 func (s Scrubber) drop(name, value string) bool {
@@ -90,18 +149,18 @@ func (s Scrubber) drop(name, value string) bool {
 // URL returns raw without the parameters and addresses Scrubber removes;
 // the rest (order, encoding of what is kept) is left as sent.
 func (s Scrubber) URL(raw string) string {
-	// Nothing to remove without a query, a fragment or an address. An
-	// escape can spell "@" ("%40"), and a path, decoded once, can hold
-	// "%40" from "%2540", which the address pattern matches too: any "%"
-	// takes the long way.
-	if !strings.ContainsAny(raw, "?#@%") {
+	// Nothing to remove without a query, a fragment, a path parameter, user
+	// info or an address. An escape can spell "@" ("%40", "%EF%BC%A0"), and
+	// a path, decoded once, can hold "%40" from "%2540", which the address
+	// pattern matches too: any "%" takes the long way.
+	if !strings.ContainsAny(raw, "?#@%;") && !hasWideAt(raw) {
 		return raw
 	}
 	// Nor with a query alone, none of whose parameters goes: url.Parse
 	// would take everything after the first "?" as the query, and its
 	// URL struct was most of a page view's allocations.
 	if !strings.ContainsAny(raw, "#@%") {
-		if _, q, _ := strings.Cut(raw, "?"); !s.dropsAny(q) {
+		if p, q, _ := strings.Cut(raw, "?"); strings.IndexByte(p, ';') < 0 && !hasWideAt(p) && !s.dropsAny(q) {
 			return raw
 		}
 	}
@@ -110,12 +169,16 @@ func (s Scrubber) URL(raw string) string {
 		return raw // validated elsewhere; never stored when invalid
 	}
 	changed := false
-	// Until none is left: a replacement can join what remains into a new
-	// address ("a@b.cc@d.ee").
-	for i := 0; i < 8 && hasEmail(u.Path); i++ {
-		u.Path = emailish.ReplaceAllString(u.Path, "redacted")
-		u.RawPath = ""
-		changed = true
+	// User info is a user name (often an address) and a password: never
+	// anything an analysis needs.
+	if u.User != nil {
+		u.User, changed = nil, true
+	}
+	if strings.IndexByte(u.EscapedPath(), ';') >= 0 || hasEmail(u.Path) {
+		if p, ok := s.path(u.EscapedPath()); ok {
+			u.RawPath, changed = p, true
+			u.Path, _ = url.PathUnescape(p) // escaped by EscapedPath and PathEscape: valid
+		}
 	}
 	if q, ok := s.params(u.RawQuery); ok {
 		u.RawQuery, changed = q, true
@@ -132,6 +195,61 @@ func (s Scrubber) URL(raw string) string {
 		return raw
 	}
 	return u.String()
+}
+
+// path removes from an escaped path, segment by segment, the parameters
+// params would remove from a query ("/a;jsessionid=ABC/b;v=1" is
+// "/a/b;v=1": Tomcat's URL rewriting keeps a session there), and replaces
+// the addresses in a segment with "redacted" (the segment compared
+// folded, and so kept). A segment is read decoded: an address may hold a
+// "/" ("%2F"), which the whole path decoded cannot tell from a separator.
+// The segments without either keep their encoding; ok reports a change.
+func (s Scrubber) path(p string) (string, bool) {
+	segs := strings.Split(p, "/")
+	changed := false
+	for i, seg := range segs {
+		parts := strings.Split(seg, ";")
+		kept := parts[:1]
+		for _, p := range parts[1:] {
+			if !s.dropPathParam(p) {
+				kept = append(kept, p)
+			}
+		}
+		d, err := url.PathUnescape(kept[0])
+		if err != nil {
+			d = kept[0]
+		}
+		if hasEmail(d) {
+			// Until none is left: a replacement can join what remains
+			// into a new address ("a@b.cc@d.ee").
+			for i := 0; i < 8 && hasEmail(d); i++ {
+				d = emailish.ReplaceAllString(foldText(d), "redacted")
+			}
+			kept[0] = url.PathEscape(d)
+		} else if len(kept) == len(parts) {
+			continue
+		}
+		segs[i], changed = strings.Join(kept, ";"), true
+	}
+	if !changed {
+		return p, false
+	}
+	return strings.Join(segs, "/"), true
+}
+
+// dropPathParam is dropParam for a path segment's parameter: "+" is a
+// plus there.
+func (s Scrubber) dropPathParam(p string) bool {
+	k, v, _ := strings.Cut(p, "=")
+	name, err := url.PathUnescape(k)
+	if err != nil {
+		name = k
+	}
+	value, err := url.PathUnescape(v)
+	if err != nil {
+		value = v
+	}
+	return s.drop(name, value)
 }
 
 // params filters a query string, keeping the order and the encoding of what

@@ -1,17 +1,21 @@
 package event
 
-// The scrubber and ParseUTM as they were before their hand-written
-// matchers, kept as the oracle of TestScrubSameAsRegexp and FuzzScrubSame:
-// the regular expressions say what the matchers must answer.
+// The scrubber and ParseUTM written plainly, without their hand-written
+// matchers and shortcuts, as the oracle of TestScrubSameAsRegexp and
+// FuzzScrubSame: the regular expressions, run on every name and value
+// folded, say what the matchers must answer.
 
 import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
-// oldParseUTM reads utm_* parameters from a URL; anything unparsable gives none.
-func oldParseUTM(raw string) UTM {
+// plainParseUTM reads utm_* parameters from a URL; anything unparsable gives none.
+func plainParseUTM(raw string) UTM {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return UTM{}
@@ -32,14 +36,30 @@ func oldParseUTM(raw string) UTM {
 	}
 }
 
-// secretName matches parameter names that hold secrets: passwords, tokens,
-// keys, sessions, CSRF and card data.
-var oldSecretName = regexp.MustCompile(`(?i)(pass(word|wd)?|pwd|token|secret|csrf|xsrf|session|sess_?id|auth|api_?key|access_?key|private_?key|card|cvc|cvv|ccv|iban|ssn|signature|^sig$|^sid$|^code$|^otp$|^pin$|^key$|^cc$)`)
+// plainFold is foldText for any text: without format characters and the
+// other default-ignorable ones, NFKC.
+func plainFold(s string) string {
+	return norm.NFKC.String(strings.Map(func(r rune) rune {
+		if unicode.In(r, unicode.Cf, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point) {
+			return -1
+		}
+		return r
+	}, s))
+}
 
-var oldEmailish = regexp.MustCompile(`(?i)[a-z0-9._%+\-]+(@|%40)[a-z0-9.\-]+\.[a-z]{2,}`)
+// plainSecretName matches parameter names that hold secrets: passwords,
+// tokens, keys, sessions, CSRF and card data, in English and Japanese.
+var plainSecretName = regexp.MustCompile(`(?i)(pass(word|wd)?|pwd|token|secret|csrf|xsrf|session|sess_?id|auth|api_?key|access_?key|private_?key|card|cvc|cvv|ccv|iban|ssn|signature|^sig$|^sid$|^code$|^otp$|^pin$|^key$|^cc$|^pw$|` +
+	`パスワード|暗証番号|認証コード|確認コード|トークン|セッション|カード番号|セキュリティコード)`)
 
-func oldDrop(s Scrubber, name, value string) bool {
-	if oldSecretName.MatchString(name) || oldEmailish.MatchString(value) {
+var plainEmailish = regexp.MustCompile(`(?i)[^\x00-\x20"(),:;<>@\[\\\]\x7F\p{Z}]+(@|%40)[^\x00-\x20"(),:;<>@\[\\\]\x7F\p{Z}]+\.\p{L}{2,}`)
+
+func plainIsSecret(name string) bool { return plainSecretName.MatchString(plainFold(name)) }
+
+func plainHasEmail(s string) bool { return plainEmailish.MatchString(plainFold(s)) }
+
+func plainDrop(s Scrubber, name, value string) bool {
+	if plainIsSecret(name) || plainHasEmail(value) {
 		return true
 	}
 	for _, p := range s.Params {
@@ -50,9 +70,8 @@ func oldDrop(s Scrubber, name, value string) bool {
 	return false
 }
 
-// URL returns raw without the parameters and addresses Scrubber removes;
-// the rest (order, encoding of what is kept) is left as sent.
-func oldScrubURL(s Scrubber, raw string) string {
+// plainScrubURL is Scrubber.URL.
+func plainScrubURL(s Scrubber, raw string) string {
 	if raw == "" {
 		return raw
 	}
@@ -61,22 +80,59 @@ func oldScrubURL(s Scrubber, raw string) string {
 		return raw // validated elsewhere; never stored when invalid
 	}
 	changed := false
-	// Until none is left: a replacement can join what remains into a new
-	// address ("a@b.cc@d.ee").
-	for i := 0; i < 8 && oldEmailish.MatchString(u.Path); i++ {
-		u.Path = oldEmailish.ReplaceAllString(u.Path, "redacted")
-		u.RawPath = ""
+	if u.User != nil {
+		u.User, changed = nil, true
+	}
+	// The path segment by segment, each without the parameters that go
+	// and with its addresses replaced, decoded.
+	segs := strings.Split(u.EscapedPath(), "/")
+	pathChanged := false
+	for i, seg := range segs {
+		parts := strings.Split(seg, ";")
+		kept := parts[:1]
+		for _, p := range parts[1:] {
+			k, v, _ := strings.Cut(p, "=")
+			name, err := url.PathUnescape(k)
+			if err != nil {
+				name = k
+			}
+			value, err := url.PathUnescape(v)
+			if err != nil {
+				value = v
+			}
+			if !plainDrop(s, name, value) {
+				kept = append(kept, p)
+			}
+		}
+		d, err := url.PathUnescape(kept[0])
+		if err != nil {
+			d = kept[0]
+		}
+		found := false
+		for i := 0; i < 8 && plainHasEmail(d); i++ {
+			d, found = plainEmailish.ReplaceAllString(plainFold(d), "redacted"), true
+		}
+		if found {
+			kept[0] = url.PathEscape(d)
+		}
+		if found || len(kept) < len(parts) {
+			segs[i], pathChanged = strings.Join(kept, ";"), true
+		}
+	}
+	if pathChanged {
+		u.RawPath = strings.Join(segs, "/")
+		u.Path, _ = url.PathUnescape(u.RawPath)
 		changed = true
 	}
-	if q, ok := oldScrubParams(s, u.RawQuery); ok {
+	if q, ok := plainScrubParams(s, u.RawQuery); ok {
 		u.RawQuery, changed = q, true
 	}
-	if f, ok := oldScrubParams(s, u.EscapedFragment()); ok && strings.Contains(u.Fragment, "=") {
+	if f, ok := plainScrubParams(s, u.EscapedFragment()); ok && strings.Contains(u.Fragment, "=") {
 		u.Fragment, u.RawFragment, changed = "", f, true
 		if d, err := url.PathUnescape(f); err == nil {
 			u.Fragment = d
 		}
-	} else if oldEmailish.MatchString(u.Fragment) {
+	} else if plainHasEmail(u.Fragment) {
 		u.Fragment, u.RawFragment, changed = "", "", true
 	}
 	if !changed {
@@ -85,9 +141,9 @@ func oldScrubURL(s Scrubber, raw string) string {
 	return u.String()
 }
 
-// params filters a query string, keeping the order and the encoding of what
-// it keeps; ok reports a change.
-func oldScrubParams(s Scrubber, q string) (string, bool) {
+// plainScrubParams filters a query string, keeping the order and the
+// encoding of what it keeps; ok reports a change.
+func plainScrubParams(s Scrubber, q string) (string, bool) {
 	if q == "" {
 		return q, false
 	}
@@ -103,7 +159,7 @@ func oldScrubParams(s Scrubber, q string) (string, bool) {
 		if err != nil {
 			value = v
 		}
-		if oldDrop(s, name, value) {
+		if plainDrop(s, name, value) {
 			continue
 		}
 		kept = append(kept, p)

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/table"
 )
 
@@ -370,10 +371,12 @@ func ForgetQuery(ctx context.Context, t table.Table, q table.Query, match func(t
 }
 
 // Mentions reports whether a JSON document names the person: a string
-// anywhere in it (see Strings) contains their person id or email.
+// anywhere in it (see Strings) contains their person id or email, the
+// email as typed too (folded as NormalizeEmail reads it: a zero-width
+// space or full-width letters inside are still theirs).
 func Mentions(doc []byte, s Subject) bool {
 	for _, str := range Strings(doc) {
-		if s.Person != "" && strings.Contains(str, s.Person) || s.Email != "" && strings.Contains(strings.ToLower(str), s.Email) {
+		if s.Person != "" && strings.Contains(str, s.Person) || s.Email != "" && strings.Contains(event.EmailFold(str), s.Email) {
 			return true
 		}
 	}

@@ -263,3 +263,25 @@ func TestReasonColumnRefilled(t *testing.T) {
 		t.Fatalf("%q\n%+v %v", out.String(), res, fields)
 	}
 }
+
+// TestInvisibleCharactersInEmailCells: a BOM left at the start of a cell
+// (a list pasted together from several files) and a zero-width space
+// pasted from a chat made rows of addresses of their own, and so tokens of
+// another person, past an erased person's tombstone. Each row is minted
+// for the plain address; a cell with a space inside is refused, saying so.
+func TestInvisibleCharactersInEmailCells(t *testing.T) {
+	var got []string
+	mint := func(r Row) (string, error) { got = append(got, r.Email); return tokens(r) }
+	var out bytes.Buffer
+	in := "email,name\n\xef\xbb\xbfalice@acme.example,A\nalice@acme.example\xe2\x80\x8b,B\nALICE\xc2\xad@acme.example,C\nsato\xe2\x80\x8b@erased.example,D\na\xe3\x80\x80lice@acme.example,E\n"
+	res, err := MintWith(strings.NewReader(in), &out, mint, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, []string{"alice@acme.example", "alice@acme.example", "alice@acme.example", "sato@erased.example"}) {
+		t.Fatalf("minted for %q", got)
+	}
+	if res.Minted != 3 || len(res.Errors) != 2 || !strings.Contains(res.Errors[0].Reason, "erased") || res.Errors[1].Line != 6 || !strings.Contains(res.Errors[1].Reason, "not an email address") {
+		t.Fatalf("result %+v", res)
+	}
+}

@@ -322,6 +322,16 @@ const scenarios = {
     await settle(page);
     return { aid: await aid(page), waiting, after: await queued(page) };
   },
+  // Addresses the tag's ASCII rule does not see (a full-width "＠" typed
+  // in IME mode, a UTF-8 local part) and a path's session id, in the
+  // page's URL and then in the next page's referrer: the collector scrubs.
+  async wideaddress(page) {
+    await page.goto(site + '/index.html;jsessionid=ABCDEF123?mail=hanako＠example.jp&e=%E5%B1%B1%E7%94%B0%40example.jp&x=1');
+    await settle(page);
+    await page.click('#internal');
+    await settle(page);
+    return { aid: await aid(page) };
+  },
   // The collector refuses the page view for good (400): it leaves the queue.
   async refused(page) {
     await fetch(control + '/refuse');

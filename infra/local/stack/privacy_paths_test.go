@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -925,5 +926,99 @@ func TestWithdrawnConsentHoldsOnEveryPath(t *testing.T) {
 	segment("/v1/track", `{"userId":"crm-withdrawn-5","event":"Viewed Pricing","messageId":"wc-s2"}`)
 	if n := backend(); n != 1 {
 		t.Errorf("%d of the backend's calls stored after consent given again, want 1", n)
+	}
+}
+
+// TestInvisibleCharacterIsTheSameEmail: an email with an invisible
+// character (a zero-width space pasted from a chat, a BOM left in a CSV
+// cell) made a second person, identical to the eye, and came back past the
+// erased person's tombstone by the Segment API, the recipient list and the
+// touches import. Every variant is the person of the plain address:
+// found by it, erased with it, and refused once it is erased.
+func TestInvisibleCharacterIsTheSameEmail(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewManual(t0)
+	s := stack.ForTestClock(t, nil, clk.Now)
+	const email = "alice@acme-corp.example"
+	variants := []string{"alice\u200b@acme-corp.example", "\ufeffalice@acme-corp.example", "alice@acme-corp.example\u200b", "Alice\u00ad@Acme-Corp.example"}
+	// She is first known by a variant: an identify whose email was pasted.
+	if code := serverCall(t, s, "/v1/identify", `{"anonymousId":"alice-anon-0001","userId":"crm-alice-77","traits":{"email":"alice\u200b@acme-corp.example","company":"Acme"}}`); code != 200 {
+		t.Fatalf("identify: %d", code)
+	}
+	if code := serverCall(t, s, "/v1/identify", `{"anonymousId":"alice-anon-0002","userId":"crm-alice-78","traits":{"email":"`+email+`"}}`); code != 200 {
+		t.Fatalf("identify: %d", code)
+	}
+	settle(t, s)
+	p, err := s.App.People.ByEmail(ctx, email)
+	if err != nil || p.Email != email {
+		t.Fatalf("the plain address finds %+v, %v", p, err)
+	}
+	for _, v := range variants {
+		code, b := admin_(t, s, "/admin/people?email="+url.QueryEscape(v), token)
+		var pv admin.PersonView
+		if code != 200 || json.Unmarshal(b, &pv) != nil || pv.Person.ID != p.ID || pv.Person.Email != email || len(pv.Timeline) != 2 {
+			t.Errorf("GET /admin/people?email=%q: %d %s, want %s with both identifies", v, code, b, p.ID)
+		}
+	}
+	if found := privacytest.Leftovers(t, s.App.Table, []string{"crm-alice-77", email}); len(found) != 2 {
+		t.Fatalf("before the erasure the store holds %v: the check below would prove nothing", found)
+	}
+	// Erased by the plain address, the variant's identify (its event, its
+	// user id) goes with her.
+	if code, b := do(t, "DELETE", s.URL+"/admin/people?email="+email, token, ""); code != 200 {
+		t.Fatalf("erase: %d %s", code, b)
+	}
+	clk.Advance(time.Minute)
+	settle(t, s)
+	for sec, where := range privacytest.AfterErasure(t, s.App.Table, []string{email, "crm-alice-77", p.ID}) {
+		t.Errorf("after the erasure %q is still in %v", sec, where)
+	}
+	// No path brings her back by a variant.
+	for i, v := range variants {
+		body, _ := json.Marshal(map[string]any{"userId": fmt.Sprintf("crm-alice-9%d", i), "traits": map[string]string{"email": v}})
+		if code := serverCall(t, s, "/v1/identify", string(body)); code != 200 {
+			t.Errorf("identify %q after the erasure: %d, want 200 (the SDK must not retry)", v, code)
+		}
+	}
+	code, b := do(t, "POST", s.URL+"/admin/links", token, `{"campaign":"zw-news","urls":["https://www.example.com/webinar"]}`)
+	if code != 201 {
+		t.Fatalf("links: %d %s", code, b)
+	}
+	req, _ := http.NewRequest("POST", s.URL+"/admin/recipients?campaign=zw-news", strings.NewReader("email\r\n\ufeffalice@acme-corp.example\r\nalice@acme-corp.example\u200b\r\n"))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "text/csv")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(body), "\ufeff"))).ReadAll()
+	rowErrs := resp.Header.Get("X-Baton-Row-Errors")
+	if err != nil || len(rows) != 3 || rows[1][1] != "" || rows[2][1] != "" || resp.Header.Get("X-Baton-Minted") != "0" || strings.Count(rowErrs, "asked to be forgotten") != 2 {
+		t.Errorf("recipients after the erasure: %d %q %v, row errors %s", resp.StatusCode, rows, err, rowErrs)
+	}
+	req, _ = http.NewRequest("POST", s.URL+"/admin/touches", strings.NewReader("氏名,メールアドレス,イベント名,日付,チャネル\r\nAlice,alice\u200b@acme-corp.example,Expo,2026/05/20,展示会\r\n"))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "text/csv")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var imp struct {
+		Imported, NewPeople int
+		Errors              []struct{ Reason string }
+	}
+	if resp.StatusCode != 200 || json.Unmarshal(body, &imp) != nil || imp.Imported != 0 || imp.NewPeople != 0 || len(imp.Errors) != 1 || !strings.Contains(imp.Errors[0].Reason, "forgotten") {
+		t.Errorf("touches after the erasure: %d %s", resp.StatusCode, body)
+	}
+	settle(t, s)
+	if _, err := s.App.People.ByEmail(ctx, email); !errors.Is(err, identity.ErrNotFound) {
+		t.Errorf("she came back: %v", err)
+	}
+	for sec, where := range privacytest.AfterErasure(t, s.App.Table, []string{email, p.ID}) {
+		t.Errorf("a variant stored %q again in %v", sec, where)
 	}
 }

@@ -400,7 +400,7 @@ func leftovers(t testing.TB, tb table.Table, secrets []string, tombKeys bool) ma
 		}
 		for _, s := range secrets {
 			for _, str := range strs {
-				if strings.Contains(strings.ToLower(str), strings.ToLower(s)) {
+				if strings.Contains(event.EmailFold(str), event.EmailFold(s)) { // an email as typed too
 					found[s] = append(found[s], it.PK+" "+it.SK)
 					break
 				}

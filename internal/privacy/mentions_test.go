@@ -1,0 +1,34 @@
+package privacy_test
+
+import (
+	"encoding/base64"
+	"testing"
+
+	"github.com/baton-hq/baton/internal/privacy"
+)
+
+// TestMentionsTheEmailAsTyped: a queue message, an inbox item or a dead
+// letter keeps an event as it was sent, the email as typed: with a
+// zero-width space or a BOM inside, full-width, upper case. The person
+// the email normalises to is named by it all the same (their erasure
+// deletes it); another address is not.
+func TestMentionsTheEmailAsTyped(t *testing.T) {
+	s := privacy.Subject{Person: "p-1", Email: "alice@acme.example"}
+	for _, doc := range []string{
+		`{"traits":{"email":"alice\u200b@acme.example"}}`,
+		`{"fields":{"email":"\ufeffAlice@Acme.Example"}}`,
+		`{"f":"ａｌｉｃｅ＠ａｃｍｅ．ｅｘａｍｐｌｅ"}`,
+		`{"f":"mail alice@acme\u00ad.example today"}`,
+		`{"b":"` + base64.StdEncoding.EncodeToString([]byte(`{"email":"alice\u202e@acme.example"}`)) + `"}`,
+		"not json: alice\u2060@acme.example",
+	} {
+		if !privacy.Mentions([]byte(doc), s) {
+			t.Errorf("Mentions(%s) = false", doc)
+		}
+	}
+	for _, doc := range []string{`{"email":"bob@acme.example"}`, `{"email":"alic@acme.example"}`, `{"n":"alice"}`} {
+		if privacy.Mentions([]byte(doc), s) {
+			t.Errorf("Mentions(%s) = true", doc)
+		}
+	}
+}
