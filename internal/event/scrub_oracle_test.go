@@ -39,7 +39,8 @@ var oldSecretName = regexp.MustCompile(`(?i)(pass(word|wd)?|pwd|token|secret|csr
 var oldEmailish = regexp.MustCompile(`(?i)[a-z0-9._%+\-]+(@|%40)[a-z0-9.\-]+\.[a-z]{2,}`)
 
 func oldDrop(s Scrubber, name, value string) bool {
-	if oldSecretName.MatchString(name) || oldEmailish.MatchString(value) {
+	// SecretField was added to the rule after the matchers were written.
+	if oldSecretName.MatchString(name) || oldEmailish.MatchString(value) || SecretField(name) {
 		return true
 	}
 	for _, p := range s.Params {
