@@ -69,26 +69,36 @@ func SecretField(name string) bool {
 		return true
 	}
 	n := norm.NFKC.String(name)
-	return secretTokenIn(n) || secretLower([]byte(strings.ToLower(n)))
+	return n != name && (secretTokenIn(n) || secretLower([]byte(strings.ToLower(n))))
 }
 
-var secretWordBytes, secretPhraseBytes = bytesOf(secretWords), bytesOf(secretPhrases)
+// secretWordsBy and secretPhrasesBy are the lists by first byte: a
+// name's check looks at each of its bytes once, not for each word.
+var secretWordsBy, secretPhrasesBy = byFirst(secretWords), byFirst(secretPhrases)
 
-func bytesOf(ss []string) [][]byte {
-	out := make([][]byte, len(ss))
-	for i, s := range ss {
-		out[i] = []byte(s)
+func byFirst(ss []string) (by [256][][]byte) {
+	for _, s := range ss {
+		by[s[0]] = append(by[s[0]], []byte(s))
 	}
-	return out
+	return by
+}
+
+func holds(s []byte, by *[256][][]byte) bool {
+	for i, c := range s {
+		for _, w := range by[c] {
+			if bytes.HasPrefix(s[i:], w) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // secretLower reports whether a lower-cased name holds a secretWord, or,
 // without its separators, a secretPhrase.
 func secretLower(low []byte) bool {
-	for _, w := range secretWordBytes {
-		if bytes.Contains(low, w) {
-			return true
-		}
+	if holds(low, &secretWordsBy) {
+		return true
 	}
 	var buf [128]byte
 	sq := buf[:0]
@@ -99,12 +109,7 @@ func secretLower(low []byte) bool {
 			sq = append(sq, c)
 		}
 	}
-	for _, p := range secretPhraseBytes {
-		if bytes.Contains(sq, p) {
-			return true
-		}
-	}
-	return false
+	return holds(sq, &secretPhrasesBy)
 }
 
 // secretTokenIn reports whether a word of name is a secretToken. Words
@@ -147,6 +152,9 @@ func secretToken(w string) bool {
 // ones too), passing the Luhn check. A number starting with 0 is not one
 // (no card's is; a Japanese phone number's is), nor one after "+".
 func CardNumber(v string) bool {
+	if digitRun(v) < 13 {
+		return false
+	}
 	s := strings.TrimSpace(cardForm(v))
 	if s == "" || s[0] < '1' || s[0] > '9' {
 		return false
@@ -174,10 +182,10 @@ func CardNumber(v string) bool {
 // 4111 1111 1111 1111 で") with "[card number]"; ok reports a change. A
 // text changed is its NFKC form.
 func RedactCards(v string) (string, bool) {
-	s := cardForm(v)
-	if !hasDigitRun(s, 13) {
+	if digitRun(v) < 13 {
 		return v, false
 	}
+	s := cardForm(v)
 	var b strings.Builder
 	last := 0
 	for k := 0; k < len(s); k++ {
@@ -277,23 +285,26 @@ func isASCII(s string) bool {
 	return true
 }
 
-// hasDigitRun reports whether s holds n digits split by nothing but
-// spaces and hyphens: most values do not, and skip the rest of
-// RedactCards.
-func hasDigitRun(s string, n int) bool {
-	run := 0
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case isDigit(c):
-			if run++; run >= n {
-				return true
-			}
-		case c == ' ' || c == '-':
-		default:
+// digitRun is at least the most digits in a row s holds, spaces and
+// dashes between them, once NFKC-normalised (cardForm): values with fewer
+// than a card's are passed over without normalising them. Kana, kanji and
+// hangul are no digits in any form; any other rune beyond ASCII might be
+// (０, ¹, ⑳), as up to three.
+func digitRun(s string) int {
+	run, most := 0, 0
+	for _, r := range s {
+		switch {
+		case '0' <= r && r <= '9':
+			run++
+		case r == ' ' || r == '-' || r == 0x30fc:
+		case r < utf8.RuneSelf, 0x3040 <= r && r < 0x30ff, 0x3400 <= r && r <= 0x9fff, 0xac00 <= r && r <= 0xd7a3:
 			run = 0
+		default:
+			run += 3
 		}
+		most = max(most, run)
 	}
-	return false
+	return most
 }
 
 // dropSecrets removes from an event what is never stored, from every
