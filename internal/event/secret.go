@@ -338,6 +338,11 @@ func dropSecrets(ev *Event, sc Scrubber) {
 	}
 }
 
+// DropSecrets is what parsing drops, for an event stored before the rule:
+// the event log reads none of its secrets back (timelines, replays, the
+// SFA), though its item keeps them until it expires.
+func DropSecrets(ev *Event) { dropSecrets(ev, Scrubber{}) }
+
 // secretEntry reports whether a field or trait goes: by its name, or its
 // value a card number.
 func secretEntry(k string, v any) bool {
