@@ -32,7 +32,7 @@ var (
 	}
 	// secretTokens: a word of the name (a run of letters; userPw is user
 	// and Pw) that is one of these: pw, pw2, user_pw, PIN, cc-number.
-	secretTokens = []string{"pw", "pin", "otp", "cc", "ssn", "cvn"}
+	secretTokens = []string{"pw", "pin", "otp", "cc", "ccn", "csc", "ssn", "cvn"}
 )
 
 // SecretField reports whether a form field (or a query parameter, or a

@@ -13,7 +13,7 @@ var secretFieldNames = []string{
 	"password", "Password", "PASSWORD", "passwd", "pass", "pwd", "pw", "PW", "pw2", "user_pw", "userPw", "login-pw", "pw_confirm",
 	"new-password", "current-password", "password_confirmation", "user[password]", "secret", "client_secret", "token", "api_token",
 	"csrf", "_csrf", "xsrf-token", "cvc", "cvv", "cvv2", "ccv", "cvn", "CVN", "card", "card_number", "cardNumber", "card_no",
-	"creditcard", "cc", "CC", "cc-number", "cc-csc", "cc-exp", "cc-name", "cc_num", "ccnum", "ccNumber", "CCNumber",
+	"creditcard", "cc", "CC", "ccn", "csc", "cc-number", "cc-csc", "cc-exp", "cc-name", "cc_num", "ccnum", "ccNumber", "CCNumber",
 	"pin", "PIN", "pin_code", "pincode", "PINCode", "otp", "otp_code", "one-time-code", "oneTimeCode", "security_code",
 	"securityCode", "ssn", "iban", "IBAN", "bank_account", "bankAccount", "routing_number", "api_key", "apiKey", "access-key",
 	"private_key", "my_number", "myNumber", "mynumber",
