@@ -126,8 +126,14 @@ func secretTokenIn(name string) bool {
 		}
 		camel := upper && start >= 0 && 'a' <= name[i-1] && name[i-1] <= 'z'
 		if start >= 0 && (!letter || camel) {
-			if w := name[start:i]; len(w) <= 3 && secretToken(w) {
-				return true
+			if n := i - start; n == 2 || n == 3 {
+				var w [3]byte
+				for j := range n {
+					w[j] = name[start+j] | 0x20 // lower-case: all letters
+				}
+				if secretTokenSet[string(w[:n])] {
+					return true
+				}
 			}
 			start = -1
 		}
@@ -138,14 +144,13 @@ func secretTokenIn(name string) bool {
 	return false
 }
 
-func secretToken(w string) bool {
+var secretTokenSet = func() map[string]bool {
+	m := map[string]bool{}
 	for _, t := range secretTokens {
-		if strings.EqualFold(w, t) {
-			return true
-		}
+		m[t] = true
 	}
-	return false
-}
+	return m
+}()
 
 // CardNumber reports whether a value is a payment card's number: 13 to 19
 // digits, alone or in groups split by single spaces or hyphens (full-width
