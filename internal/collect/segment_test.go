@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/collect"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/table"
@@ -398,5 +402,69 @@ func TestPageCallsHonourBrowserChoices(t *testing.T) {
 	evs, _ := e.log.Visitor(context.Background(), "gpc-anon-1")
 	if len(evs) != 2 {
 		t.Fatalf("%d events stored, want the backend's and the one under ignore_gpc", len(evs))
+	}
+}
+
+// TestSecretFormFieldsNeverStored: README ("Visitors, cookies and people")
+// says "Password, token and card-like fields are never stored", but only
+// the tag filtered them, in the browser: a form_submit's fields from the
+// Segment API (a backend or analytics.js forwarding a form), or from any
+// client of POST /e, kept a password, a card number and their Japanese-
+// named kin in the event store, the timeline and, through identify, the
+// person's attributes. Every path now drops them (event.SecretField, card
+// numbers by value) before anything is stored.
+func TestSecretFormFieldsNeverStored(t *testing.T) {
+	e := newEnv(t)
+	now := time.Date(2031, 5, 12, 9, 0, 0, 0, time.UTC)
+	e.h.Now, e.dir.Now = clock.Fixed(now), clock.Fixed(now)
+	secrets := `"password":"hunter2","pw":"hunter3","card_number":"4111111111111111","cvc":"123","パスワード":"himitsu1","カード番号":"4111111111111111",` +
+		`"暗証番号":"1234","マイナンバー":"123456789012","口座番号":"7654321","cc-number":"378282246310005","text-4":"hunter4","ref":"5500 0055 5555 5559"`
+	fields := func(email string) string {
+		return `{"email":"` + email + `",` + secrets + `,"company":"Acme","message":"card 6011-1111-1111-1117 please"}`
+	}
+	labels := `{"text-4":"パスワード（確認）","company":"会社名"}`
+	auth := "Basic " + base64.StdEncoding.EncodeToString([]byte(testKey+":"))
+	segment := map[string]string{"Content-Type": "application/json", "Authorization": auth}
+	browser := map[string]string{"Content-Type": "text/plain", "Origin": "https://www.example.com",
+		"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"}
+	ms := strconv.FormatInt(now.UnixMilli(), 10)
+	sends := []struct{ path, body, visitor, email string }{
+		{"/v1/track", `{"userId":"u1","event":"form_submit","properties":{"url":"https://www.example.com/contact","form":{"id":"contact"},"fields":` + fields("taro@example.co.jp") + `,"labels":` + labels + `}}`, "u:u1", "taro@example.co.jp"},
+		{"/e", `{"type":"form_submit","messageId":"m-form-1","anonymousId":"anon-form-1","properties":{"url":"https://www.example.com/contact","form":{"id":"contact"},"fields":` + fields("hanako@example.co.jp") + `,"labels":` + labels + `}}`, "anon-form-1", "hanako@example.co.jp"},
+		// The tag's array form: its email travels as n.
+		{"/e", `[["anon-form-2",false,"m-form-2",1,"www","s","jiro@example.co.jp",["https://www.example.com/contact","Contact",{` + secrets + `,"company":"Acme","message":"card 6011-1111-1111-1117 please"},"contact","","",` + labels + `],` + ms + `],` + ms + `]`, "anon-form-2", "jiro@example.co.jp"},
+		// Traits have no labels: text-4 says nothing there.
+		{"/v1/identify", `{"userId":"u3","traits":` + strings.Replace(fields("saburo@example.co.jp"), `"text-4":"hunter4",`, "", 1) + `}`, "u:u3", "saburo@example.co.jp"},
+	}
+	leaks := []string{"hunter", "himitsu", "4111", "3782", "5500", "6011", "123456789012", "7654321", `"123"`, `"1234"`}
+	for _, s := range sends {
+		hdr := segment
+		if s.path == "/e" {
+			hdr = browser
+		}
+		if w := e.do("POST", s.path, s.body, hdr); w.Code/100 != 2 || strings.Contains(w.Body.String(), "refused") {
+			t.Fatalf("%s: %d %s", s.path, w.Code, w.Body)
+		}
+		evs, err := e.log.Visitor(context.Background(), s.visitor)
+		if err != nil || len(evs) != 1 {
+			t.Fatalf("%s: %d events stored (%v)", s.visitor, len(evs), err)
+		}
+		b, _ := json.Marshal(evs[0])
+		p, err := e.dir.ByEmail(context.Background(), s.email)
+		if err != nil {
+			t.Fatalf("%s not identified: %v", s.email, err)
+		}
+		pj, _ := json.Marshal(p)
+		for _, l := range leaks {
+			if strings.Contains(string(b), l) {
+				t.Errorf("%s: the stored event holds %s: %s", s.visitor, l, b)
+			}
+			if strings.Contains(string(pj), l) {
+				t.Errorf("%s: the person holds %s: %s", s.email, l, pj)
+			}
+		}
+		if p.Attributes["company"] != "Acme" || p.Attributes["message"] != "card [card number] please" {
+			t.Errorf("%s: what is no secret must stay: %s", s.email, pj)
+		}
 	}
 }

@@ -75,7 +75,7 @@ type File struct {
 	Calendar         CalendarFile      `yaml:"calendar"`                 // sales' working days, hours and holidays
 	KPITargets       map[string]int    `yaml:"kpi_targets"`              // monthly targets: funnel stage -> people entering it a month
 	LinkHosts        []string          `yaml:"link_hosts"`               // hosts tracked links may redirect to (".example.com": subdomains too); empty: any
-	ScrubParams      []string          `yaml:"scrub_params"`             // more URL parameters never stored (besides password/token/csrf/session/card-like names and any holding an email)
+	ScrubParams      []string          `yaml:"scrub_params"`             // more URL parameters and form fields never stored (besides password/token/csrf/session/card-like names and any holding an email)
 	FormFields       map[string]string `yaml:"form_fields"`              // a site's own form field names -> attributes (e.g. text-123: company), before the built-in names
 	AdminTokens      []AdminToken      `yaml:"admin_tokens"`             // more admin tokens, stored as SHA-256 hashes, with scopes
 	AuditRetention   Duration          `yaml:"audit_retention"`          // admin audit entries kept this long (default 400d)

@@ -612,6 +612,7 @@ func parseOne(raw []byte, src Source, forceType, batchSentAt string, batchCtx *w
 	if err := required(&ev); err != nil {
 		return Event{}, err
 	}
+	dropSecrets(&ev, meta.Scrub)
 	return ev, nil
 }
 

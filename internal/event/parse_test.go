@@ -440,6 +440,8 @@ var parseSeeds = []string{
 	`{"type":"identify","messageId":"m","traits":{"email":"a@b.co"},"timestamp":"2026-01-01T00:00:00+09:00"}`,
 	`{"b":[{"t":"page","i":"m","a":"x","s":"www","ts":1767225600000,"w":true,"c":true,"p":{"url":"https://a.example/"}},{"t":"identify","i":"n","n":{"email":"a@b.co"}}],"sent":1767225601000}`,
 	`{"t":"form_submit","i":"m","p":{"url":"https://a.example/","fields":{"text-1":"Acme","email":"a@b.co"},"labels":{"text-1":"会社名"}}}`,
+	`{"t":"form_submit","i":"m","p":{"url":"https://a.example/","fields":{"pw":"x","n":"4111 1111 1111 1111","m":"a 4111111111111111 b","text-2":"y","email":"a@b.co"},"labels":{"text-2":"パスワード"}}}`,
+	`{"type":"identify","userId":"u","traits":{"password":"x","card":{"n":"4111111111111111"},"memo":["5500005555555559"],"email":"a@b.co"}}`,
 }
 
 // FuzzParse: whatever the body, Parse returns events or an *Error, never
@@ -474,6 +476,24 @@ func FuzzParse(f *testing.F) {
 			}
 			if _, err := json.Marshal(ev); err != nil {
 				t.Fatalf("accepted event does not marshal: %v", err)
+			}
+			// No secret field, card number or label of one is kept.
+			labels, _ := ev.Properties["labels"].(map[string]any)
+			for k, v := range formFields(ev.Properties) {
+				l, _ := labels[k].(string)
+				if secretEntry(k, v) || SecretField(l) {
+					t.Fatalf("secret field %q = %v kept (label %q)", k, v, l)
+				}
+				if s, ok := v.(string); ok {
+					if _, ok := RedactCards(s); ok {
+						t.Fatalf("field %q keeps a card number: %q", k, s)
+					}
+				}
+			}
+			for k, v := range ev.Traits {
+				if secretEntry(k, v) {
+					t.Fatalf("secret trait %q = %v kept", k, v)
+				}
 			}
 		}
 	})

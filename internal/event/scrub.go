@@ -25,8 +25,9 @@ import (
 // local part (山田@example.jp) and a zero-width space inside are addresses
 // too, and a half-width ﾊﾟｽﾜｰﾄﾞ is パスワード.
 type Scrubber struct {
-	// Params are more parameter names to remove (case-insensitive, exact),
-	// besides the defaults (config file: scrub_params).
+	// Params are more parameter (and form field) names to remove
+	// (case-insensitive, exact), besides the defaults (config file:
+	// scrub_params).
 	Params []string
 }
 
@@ -135,9 +136,13 @@ func hasEmail(s string) bool {
 }
 
 func (s Scrubber) drop(name, value string) bool {
-	if isSecretName(name) || hasEmail(value) {
-		return true
-	}
+	// A GET form's fields are its next page's parameters: those never
+	// stored from a form (SecretField) go from URLs too.
+	return isSecretName(name) || hasEmail(value) || SecretField(name) || s.named(name)
+}
+
+// named reports whether name is one of Params.
+func (s Scrubber) named(name string) bool {
 	for _, p := range s.Params {
 		if strings.EqualFold(p, name) {
 			return true

@@ -59,7 +59,8 @@ func plainIsSecret(name string) bool { return plainSecretName.MatchString(plainF
 func plainHasEmail(s string) bool { return plainEmailish.MatchString(plainFold(s)) }
 
 func plainDrop(s Scrubber, name, value string) bool {
-	if plainIsSecret(name) || plainHasEmail(value) {
+	// SecretField: a GET form's fields never stored from a form go from URLs too.
+	if plainIsSecret(name) || plainHasEmail(value) || SecretField(name) {
 		return true
 	}
 	for _, p := range s.Params {

@@ -334,3 +334,58 @@ func TestDecodeBoundsNestedLists(t *testing.T) {
 		t.Fatalf("decoding a %d-byte item allocated %d bytes", len(data), got)
 	}
 }
+
+// TestSecretsStoredBeforeAreNotRead: a form's fields stored before the
+// collector dropped secrets (a password, a card number), in the binary
+// form or as JSON, are read back by no one: timelines, replays and
+// decodes for the SFA all go through the log's decoders.
+func TestSecretsStoredBeforeAreNotRead(t *testing.T) {
+	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tb.Close()
+	l := &Log{T: tb}
+	ctx := context.Background()
+	at := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+	form := func(id string) event.Event {
+		return event.Event{ID: id, Type: event.FormSubmit, VisitorID: "v", Timestamp: at, ReceivedAt: at, Properties: map[string]any{
+			"fields": map[string]any{"email": "a@example.com", "password": "hunter2", "カード番号": "4111111111111111", "message": "card 5500 0055 5555 5559"},
+			"labels": map[string]any{"password": "パスワード", "message": "ご質問"},
+		}, Traits: map[string]any{"pw": "hunter3", "plan": "pro"}}
+	}
+	if _, err := l.Append(ctx, []event.Event{form("bin")}); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := json.Marshal(form("json")) // as stored before the binary form
+	if err := tb.Put(ctx, table.Item{PK: VisitorPK("v"), SK: "E#json", Kind: KindEvent, Data: data}, table.Always); err != nil {
+		t.Fatal(err)
+	}
+	got, err := l.Visitor(ctx, "v")
+	if err != nil || len(got) != 2 {
+		t.Fatalf("%d events, %v", len(got), err)
+	}
+	items, err := tb.Query(ctx, table.Query{PK: VisitorPK("v"), Prefix: "E#"})
+	if err != nil || len(items) != 2 {
+		t.Fatalf("%d items, %v", len(items), err)
+	}
+	for _, it := range items {
+		ev, err := Decode(it)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, ev)
+	}
+	for _, ev := range got {
+		b, _ := json.Marshal(ev)
+		for _, s := range []string{"hunter", "4111", "5500", "パスワード"} {
+			if strings.Contains(string(b), s) {
+				t.Errorf("%s: %s read: %s", ev.ID, s, b)
+			}
+		}
+		f, _ := ev.Properties["fields"].(map[string]any)
+		if f["email"] != "a@example.com" || f["message"] != "card [card number]" || ev.Traits["plan"] != "pro" || ev.Labels()["message"] != "ご質問" {
+			t.Errorf("%s: what is no secret must stay: %s", ev.ID, b)
+		}
+	}
+}

@@ -133,6 +133,7 @@ func decodeItem(it table.Item, props bool) (event.Event, error) {
 		if err := decodeTo(&ev, it.Data, props); err != nil {
 			return event.Event{}, corrupt(it, err)
 		}
+		event.DropSecrets(&ev)
 		return ev, nil
 	}
 	var ev event.Event
@@ -155,6 +156,7 @@ func decodeInto(ev *event.Event, it table.Item) error {
 		*ev = event.Event{}
 		return corrupt(it, err)
 	}
+	event.DropSecrets(ev) // stored before the collector dropped them
 	return nil
 }
 

@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/table"
 )
@@ -71,6 +72,8 @@ type Person struct {
 	// a form. Paths that name them without that browser (a click or open
 	// by token, a list import) record nothing of them meanwhile.
 	ConsentWithdrawn time.Time `json:"consentWithdrawn,omitzero"`
+
+	secretsDropped bool // decodePerson left out what the item still holds: the next update writes
 }
 
 // Span is a period during which a visitor belonged to a person. A zero From
@@ -267,11 +270,35 @@ func (d *Directory) get(ctx context.Context, id string) (Person, int64, error) {
 	if err != nil {
 		return Person{}, 0, err
 	}
-	var p Person
-	if err := json.Unmarshal(it.Data, &p); err != nil {
+	p, err := decodePerson(it.Data)
+	if err != nil {
 		return Person{}, 0, err
 	}
 	return p, it.Version, nil
+}
+
+// decodePerson reads a person's item. What a form or CSV stored before the
+// collector dropped secrets (an attribute named pw or カード番号, a card
+// number under any name or within a text) is left out of what is read, so
+// that no page, rule, export or SFA push sees it, and out of the item at
+// the person's next update.
+func decodePerson(data []byte) (Person, error) {
+	var p Person
+	if err := json.Unmarshal(data, &p); err != nil {
+		return Person{}, err
+	}
+	for _, m := range []map[string]string{p.Attributes, p.Custom} {
+		for k, v := range m {
+			if event.SecretField(k) || event.CardNumber(v) {
+				delete(m, k)
+				p.secretsDropped = true
+			} else if r, ok := event.RedactCards(v); ok {
+				m[k] = r
+				p.secretsDropped = true
+			}
+		}
+	}
+	return p, nil
 }
 
 // Update merges attributes into a person (new values win; empty values
@@ -284,7 +311,7 @@ func (d *Directory) Update(ctx context.Context, id string, attrs, custom map[str
 		}
 		a, c := merge(&p.Attributes, attrs), mergeCustom(&p.Custom, custom)
 		changed := a || c
-		if !changed {
+		if !changed && !p.secretsDropped {
 			return p, false, nil
 		}
 		p.UpdatedAt = d.now()
@@ -550,8 +577,8 @@ func (d *Directory) Sample(ctx context.Context, n int) ([]Person, error) {
 		if it.SK != personSK {
 			return nil
 		}
-		var p Person
-		if err := json.Unmarshal(it.Data, &p); err != nil {
+		p, err := decodePerson(it.Data)
+		if err != nil {
 			return err
 		}
 		out = append(out, p)
@@ -615,8 +642,8 @@ func ScanPersons(ctx context.Context, t table.Table, fn func(Person) error) erro
 		if it.SK != personSK {
 			return nil
 		}
-		var p Person
-		if err := json.Unmarshal(it.Data, &p); err != nil {
+		p, err := decodePerson(it.Data)
+		if err != nil {
 			return err
 		}
 		return fn(p)

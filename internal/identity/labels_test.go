@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/baton-hq/baton/internal/event"
 )
 
 func TestMachineLike(t *testing.T) {
@@ -174,4 +176,56 @@ func FuzzLabelAttribute(f *testing.F) {
 			_ = MachineLike(label)
 		}
 	})
+}
+
+// TestSecretFieldsNeverAttributes: a field named or labelled for a secret
+// (event.SecretField: the collector's list, English and Japanese), or
+// whose value is a card number whatever its name, never becomes an
+// attribute, from a form, the Segment API or a CSV; a card number within a
+// message is redacted. Before, カード番号 and pw were kept as custom
+// attributes, shown on the person's page.
+func TestSecretFieldsNeverAttributes(t *testing.T) {
+	fields := map[string]string{
+		"カード番号": "4111111111111111", "pw": "hunter2", "会社名": "株式会社アクメ", "暗証番号": "1234", "マイナンバー": "123456789012",
+		"口座番号": "7654321", "セキュリティコード": "123", "cc-number": "5500005555555559", "new-password": "hunter3", "ﾊﾟｽﾜｰﾄﾞ": "hunter4",
+		"text-5":  "hunter5", // labelled パスワード
+		"役職":      "hunter6", // a meaningful name, labelled Password: the label the visitor read decides
+		"notes":   "３７８２ ８２２４６３ １０００５",
+		"message": "カード 4111-1111-1111-1111 で払います",
+		"phone":   "090-1234-5678",
+		"member":  "6011 1111 1111 1117",
+	}
+	labels := map[string]string{"text-5": "パスワード", "役職": "Password", "会社名": "会社名"}
+	known, custom := SplitLabelled(fields, labels, nil)
+	want := map[string]string{"company": "株式会社アクメ", "message": "カード [card number] で払います", "phone": "090-1234-5678"}
+	if len(known) != len(want) || len(custom) != 0 {
+		t.Errorf("known %v custom %v, want %v and nothing custom", known, custom, want)
+	}
+	for k, v := range want {
+		if known[k] != v {
+			t.Errorf("known[%s] = %q, want %q", k, known[k], v)
+		}
+	}
+	for _, m := range []map[string]string{known, custom} {
+		for k, v := range m {
+			if strings.Contains(v, "hunter") || strings.Contains(v, "1111") || strings.Contains(v, "1234") && k != "phone" {
+				t.Errorf("%s = %q kept", k, v)
+			}
+		}
+	}
+}
+
+// TestNoAttributeNameIsASecret: the names and label words Baton reads as
+// attributes are none the collector drops as secrets.
+func TestNoAttributeNameIsASecret(t *testing.T) {
+	for k, a := range attributeNames {
+		if event.SecretField(k) || event.SecretField(a) {
+			t.Errorf("attribute name %q (%s) is a secret's", k, a)
+		}
+	}
+	for k := range labelKeywords {
+		if event.SecretField(k) {
+			t.Errorf("label word %q is a secret's", k)
+		}
+	}
 }

@@ -211,10 +211,18 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 		if key == "" || v == "" || len(key) > 100 {
 			continue
 		}
-		v = textcut.Bytes(v, 2000)
-		if sensitive(key) || event.IsEmailKey(key) {
+		// The collector's list of secrets (event.SecretField), by name or
+		// label, and card numbers, as the collector drops them from the
+		// events it stores: a CSV's columns and an older event's fields
+		// come here without it.
+		label := labels[raw]
+		if event.SecretField(key) || label != "" && event.SecretField(label) || event.IsEmailKey(key) || event.CardNumber(v) {
 			continue
 		}
+		if r, ok := event.RedactCards(v); ok {
+			v = r
+		}
+		v = textcut.Bytes(v, 2000)
 		if _, err := event.NormalizeEmail(v); err == nil {
 			continue // an email whatever the field's name says: the person key, or someone else's address
 		}
@@ -226,10 +234,7 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 			known[name] = v
 			continue
 		}
-		if label := labels[raw]; label != "" && MachineLike(key) {
-			if sensitive(strings.ToLower(norm.NFKC.String(label))) {
-				continue
-			}
+		if label != "" && MachineLike(key) {
 			switch name := LabelAttribute(label, extra); name {
 			case "email":
 				continue // the person key, sent as "email" too
@@ -258,15 +263,6 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 		}
 	}
 	return known, custom
-}
-
-func sensitive(k string) bool {
-	for _, s := range []string{"password", "passwd", "pwd", "secret", "token", "csrf", "card", "cc-", "cvc", "cvv", "パスワード", "暗証"} {
-		if strings.Contains(k, s) {
-			return true
-		}
-	}
-	return false
 }
 
 // LinkPerson links a visitor to a known person by id (a tracked email click

@@ -213,3 +213,34 @@ func FuzzParseDate(f *testing.F) {
 		}
 	})
 }
+
+// TestSecretColumnsNeverAttributes: a seminar's registration export can
+// carry its site's login and payment columns; those the collector never
+// stores (event.SecretField, card numbers by value) are no attributes of
+// the people imported either, whatever the column's name.
+func TestSecretColumnsNeverAttributes(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	csv := "氏名,会社名,メールアドレス,パスワード,クレジットカード番号,備考,メモ,イベント名,日付,チャネル\r\n" +
+		"山田 太郎,株式会社サンプル,taro@example.co.jp,hunter2,4111-1111-1111-1111,支払い 5500 0055 5555 5559 済,378282246310005,DX セミナー,2026/11/6,セミナー\r\n"
+	res, err := f.im.Import(ctx, strings.NewReader(csv), Defaults{})
+	if err != nil || res.Imported != 1 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	p, err := f.dir.ByEmail(ctx, "taro@example.co.jp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Attributes["company"] != "株式会社サンプル" || p.Custom["備考"] != "支払い [card number] 済" {
+		t.Errorf("what is no secret must stay: %+v", p)
+	}
+	for _, m := range []map[string]string{p.Attributes, p.Custom} {
+		for k, v := range m {
+			for _, secret := range []string{"hunter2", "4111", "5500", "3782"} {
+				if strings.Contains(k+v, secret) || k == "パスワード" || k == "クレジットカード番号" || k == "メモ" {
+					t.Errorf("%s = %q kept", k, v)
+				}
+			}
+		}
+	}
+}

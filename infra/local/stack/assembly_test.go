@@ -216,6 +216,25 @@ func TestAssembly(t *testing.T) {
 		if evs[0].URL != "https://www.example.com/thanks?plan=pro" {
 			t.Fatalf("url %s", evs[0].URL)
 		}
+		// A form's field of that name goes too (the same form by GET put
+		// it in the URL), from the event and the person alike.
+		post(t, s, `{"type":"form_submit","messageId":"sc2","anonymousId":"scrub-browser-0002","properties":{"url":"https://www.example.com/contact","fields":{"email":"member@scrub.example","member_no":"778899","company":"Scrub KK"},"labels":{"member_no":"会員番号"}}}`)
+		if err := s.Settle(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		evs, err = s.App.Events.Visitor(context.Background(), "scrub-browser-0002")
+		if err != nil || len(evs) != 1 {
+			t.Fatalf("%v %v", evs, err)
+		}
+		p, err := s.App.People.ByEmail(context.Background(), "member@scrub.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ = json.Marshal(evs[0])
+		person, _ := json.Marshal(p)
+		if strings.Contains(string(raw), "778899") || strings.Contains(string(raw), "会員番号") || strings.Contains(string(person), "778899") || p.Attributes["company"] != "Scrub KK" {
+			t.Fatalf("a scrub_params form field: stored %s, person %s", raw, person)
+		}
 		cover("scrub_params")
 	})
 	t.Run("form_fields", func(t *testing.T) {
