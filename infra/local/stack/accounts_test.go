@@ -289,7 +289,7 @@ func TestAccountMergeAndSplit(t *testing.T) {
 		{"POST", "/admin/accounts/" + into + "/merge", `{"form":"` + from + `"}`, 400, "unknown field"},
 		{"POST", "/admin/accounts/" + into + "/merge", `{"from":"a0000000000000000"}`, 404, "no such account"},
 		{"POST", "/admin/accounts/" + into + "/split", `{"people":[]}`, 400, "people"},
-		{"POST", "/admin/accounts/" + into + "/split", `{"people":["p_nobody"]}`, 400, "leaves at least one"},
+		{"POST", "/admin/accounts/" + into + "/split", `{"people":["p_nobody"]}`, 400, "p_nobody is not in account"},
 		{"GET", "/admin/accounts?sort=name", "", 400, "sort"},
 		{"GET", "/admin/accounts?limit=0", "", 400, "limit"},
 		{"GET", "/admin/accounts/a0000000000000000", "", 404, "no such account"},
