@@ -1,0 +1,129 @@
+package account_test
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/internal/account"
+	"github.com/baton-hq/baton/internal/scorefeed"
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// TestMovesInABatchAsOneByOne: a batch in which people leave an account
+// for another (their company changed; two from one account, in one
+// transaction), join it, are placed by an operator, and lose their last
+// grouping key, leaves the accounts as refreshing each alone in turn does;
+// within DynamoDB's transaction rules (no item written twice).
+func TestMovesInABatchAsOneByOne(t *testing.T) {
+	ctx := context.Background()
+	type step struct {
+		vid, email string
+		attrs      map[string]string
+	}
+	before := []step{
+		{"a1", "a1@gmail.com", map[string]string{"company": "Alpha", "title": "CTO"}},
+		{"a2", "a2@gmail.com", map[string]string{"company": "Alpha", "title": "Engineer"}},
+		{"a3", "a3@gmail.com", map[string]string{"company": "Alpha", "title": "Manager"}},
+		{"a4", "a4@gmail.com", map[string]string{"company": "Alpha"}},
+		{"a5", "a5@gmail.com", map[string]string{"company": "Alpha"}},
+		{"b1", "b1@gmail.com", map[string]string{"company": "Beta"}},
+	}
+	batch := []step{
+		{"a1b", "a1@gmail.com", map[string]string{"company": "Beta", "title": "CTO"}},       // moves
+		{"b2", "b2@gmail.com", map[string]string{"company": "Beta", "title": "部長"}},         // joins
+		{"a2b", "a2@gmail.com", map[string]string{"company": "Beta", "title": "Engineer"}},  // moves, from the same account
+		{"a3b", "a3@gmail.com", map[string]string{"company": "Beta", "title": "Manager"}},   // placed: stays
+		{"a4b", "a4@gmail.com", map[string]string{"company": "---"}},                        // no key left: in none
+		{"b3", "b3@gmail.com", map[string]string{"company": "Gamma"}},                       // founds
+		{"a5b", "a5@gmail.com", map[string]string{"company": "Alpha", "title": "Director"}}, // stays
+	}
+	run := func(alone bool) []account.Account {
+		w := newWorld(t)
+		w.book = bookOn(w, txRules{w.tb})
+		for _, s := range before {
+			w.handle(w.person(s.vid, s.email, s.attrs))
+			w.clk.Advance(time.Minute)
+		}
+		as := w.accounts()
+		var alpha string
+		for _, a := range as {
+			if a.Name == "Alpha" {
+				alpha = a.ID
+			}
+		}
+		a3, err := w.dir.ByEmail(ctx, "a3@gmail.com")
+		if err != nil || alpha == "" {
+			t.Fatalf("%v %+v", err, as)
+		}
+		if _, err := w.book.Split(ctx, alpha, []string{a3.ID}, "Alpha Osaka"); err != nil {
+			t.Fatal(err)
+		}
+		w.clk.Advance(26 * time.Hour)
+		var cs []table.Change
+		var order []string
+		at := map[string]time.Time{}
+		for _, s := range batch {
+			cs = append(cs, w.person(s.vid, s.email, s.attrs)...)
+			p, err := w.dir.ByEmail(ctx, s.email)
+			if err != nil {
+				t.Fatal(err)
+			}
+			order, at[p.ID] = append(order, p.ID), w.clk.Now()
+			w.clk.Advance(time.Minute)
+		}
+		if _, err := scorefeed.HandleChanges(ctx, w.q, cs, nil); err != nil {
+			t.Fatal(err)
+		}
+		if alone {
+			for _, p := range order {
+				if err := w.book.Refresh(ctx, p, at[p]); err != nil {
+					t.Fatal(err)
+				}
+			}
+		} else if n, err := w.book.HandleChanges(ctx, cs); err != nil || n != len(cs) {
+			t.Fatalf("batch: %d of %d, %v", n, len(cs), err)
+		}
+		return w.accounts()
+	}
+	want, got := run(true), run(false)
+	describe := func(as []account.Account) map[string]string {
+		out := map[string]string{}
+		for _, a := range as {
+			var ms []string
+			for _, m := range a.Members {
+				ms = append(ms, fmt.Sprintf("%s %s placed=%v behaviour=%g last=%s", m.Email, m.Role, m.Placed, m.Behaviour, m.LastActive.Format(time.RFC3339)))
+			}
+			slices.Sort(ms)
+			out[a.Name] = fmt.Sprintf("keys %v roles %v score %g mqas %d members %q", sorted(a.Keys), a.Roles, a.Score, len(a.MQAs), ms)
+		}
+		return out
+	}
+	w, g := describe(want), describe(got)
+	if len(w) != 4 || len(g) != len(w) { // Alpha, Alpha Osaka, Beta, Gamma
+		t.Fatalf("accounts: in a batch\n%v\none by one\n%v", g, w)
+	}
+	if !maps.Equal(g, w) {
+		for name := range w {
+			if g[name] != w[name] {
+				t.Errorf("%s: in a batch\n%s\none by one\n%s", name, g[name], w[name])
+			}
+		}
+	}
+	members := map[string][]string{}
+	for _, a := range got {
+		for _, m := range a.Members {
+			members[a.Name] = append(members[a.Name], m.Email)
+		}
+		slices.Sort(members[a.Name])
+	}
+	for name, emails := range map[string][]string{"Alpha": {"a5@gmail.com"}, "Alpha Osaka": {"a3@gmail.com"},
+		"Beta": {"a1@gmail.com", "a2@gmail.com", "b1@gmail.com", "b2@gmail.com"}, "Gamma": {"b3@gmail.com"}} {
+		if !slices.Equal(members[name], emails) {
+			t.Errorf("%s: members %v, want %v", name, members[name], emails)
+		}
+	}
+}
