@@ -445,7 +445,7 @@ func (b *Book) unchanged(ctx context.Context, ps []planned) (kept []planned, cha
 // other), and one transaction of at most maxWrites; n: how many of ps it
 // took (at least one). ok is false when the plan no longer holds. For each
 // person: the keys they have that nobody owns are claimed for the account
-// (resolve, the account's own keys and the claims of those before them
+// (resolveWith, the account's own keys and the claims of those before them
 // taken as owned); the account they leave loses them; the account gains
 // them, and is judged for an MQA. Each membership is written on the
 // condition that it is as read when planned: an operator's placing or
@@ -542,9 +542,10 @@ func (b *Book) applyChunk(ctx context.Context, id string, ps []planned) (latestM
 			// members) is not rewritten for that, or each page view would
 			// cost its size in write units. Their points reach the account
 			// with their next change of day, role, stage, grade or company,
-			// or any MQA, or when others rewrite it. The latest MQA is
-			// still handed on: its earlier hand-over may have failed
-			// (flush sends it once).
+			// or any MQA; not when others of the chunk rewrite it (their
+			// entry is put back), as refreshed one after another. The
+			// latest MQA is still handed on: its earlier hand-over may have
+			// failed (flush sends it once).
 			target.set(prev)
 			b.recompute(&target, now)
 			continue
