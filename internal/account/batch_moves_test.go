@@ -127,3 +127,37 @@ func TestMovesInABatchAsOneByOne(t *testing.T) {
 		}
 	}
 }
+
+// TestSplitDuringRefreshKept is TestSplitDuringBatchKept for one person's
+// Refresh (a batch of one): its retry leaves them where the operator
+// placed them, with the activity it brought.
+func TestSplitDuringRefreshKept(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	for i := range 3 {
+		w.handle(w.person(fmt.Sprintf("v%d", i), fmt.Sprintf("p%d@maker.example", i), map[string]string{"company": "Maker"}))
+	}
+	as := w.accounts()
+	p0, err := w.dir.ByEmail(ctx, "p0@maker.example")
+	if err != nil || len(as) != 1 {
+		t.Fatalf("%v %+v", err, as)
+	}
+	w.clk.Advance(26 * time.Hour)
+	h := &hooked{Table: w.tb}
+	var split account.Account
+	h.before = func() {
+		if split, err = w.book.Split(ctx, as[0].ID, []string{p0.ID}, "Ops"); err != nil {
+			t.Error(err)
+		}
+	}
+	if err := bookOn(w, h).Refresh(ctx, p0.ID, w.clk.Now()); err != nil {
+		t.Fatal(err)
+	}
+	got, err := w.book.Get(ctx, split.ID)
+	if err != nil || len(got.Members) != 1 || got.Members[0].Person != p0.ID || !got.Members[0].Placed || !got.Members[0].LastActive.Equal(w.clk.Now()) {
+		t.Fatalf("split account %+v (%v): want p0, placed, active now", got, err)
+	}
+	if x, err := w.book.Get(ctx, as[0].ID); err != nil || len(x.Members) != 2 {
+		t.Fatalf("the account split from: %+v (%v)", x, err)
+	}
+}
