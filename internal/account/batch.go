@@ -256,12 +256,10 @@ func (b *Book) runJobs(ctx context.Context, jobs []*job) {
 		latest := map[string]bool{}
 		for len(ps) > 0 && err == nil {
 			var ids []string
-			var n int
-			ids, n, err = b.refreshChunk(ctx, id, ps)
+			ids, ps, err = b.refreshChunk(ctx, id, ps)
 			for _, m := range ids {
 				latest[m] = true
 			}
-			ps = ps[n:]
 		}
 		for k, j := range byID[id] {
 			if k == 0 { // one lane hands the MQAs over
@@ -356,37 +354,37 @@ func (b *Book) resolveWith(ctx context.Context, keys []string, owners map[string
 // (nothing of theirs is written). When the plan no longer holds (a key
 // claimed meanwhile by another account, a membership changed since it was
 // read: an operator's Split, another lane's move) or the write keeps
-// failing, each of them is planned again and refreshed alone: a chunk of
-// one. It returns the latest MQAs of the accounts written, to hand over,
-// and how many of ps it took.
-func (b *Book) refreshChunk(ctx context.Context, id string, ps []planned) (latest []string, used int, err error) {
+// failing, each of them is read and planned again and refreshed alone: a
+// chunk of one. It returns the latest MQAs of the accounts written, to hand
+// over, and the people of ps it has not taken (not a count: those left out
+// need not be the first).
+func (b *Book) refreshChunk(ctx context.Context, id string, ps []planned) (latest []string, rest []planned, err error) {
 	alone := len(ps) == 1
-	dropped, n := 0, 0 // dropped: erased meanwhile, left out of ps
+	n := 0
 	failed := table.ErrConditionFailed
 	for range 10 {
 		mqa, k, ok, err := b.applyChunk(ctx, id, ps)
 		n = k
 		if err != nil && !errors.Is(err, table.ErrConditionFailed) {
-			return nil, 0, err
+			return nil, nil, err
 		}
 		if err == nil && ok {
 			if mqa != "" {
 				latest = []string{mqa}
 			}
-			return latest, dropped + n, nil
+			return latest, ps[n:], nil
 		}
 		if err != nil {
 			failed = err
 		}
 		kept, changed, err := b.unchanged(ctx, ps[:n])
 		if err != nil {
-			return nil, 0, err
+			return nil, nil, err
 		}
 		if len(kept) < n { // nothing of theirs is written
-			dropped += n - len(kept)
 			ps, n = append(kept, ps[n:]...), 0
 			if len(ps) == 0 {
-				return nil, dropped, nil
+				return nil, nil, nil
 			}
 			continue
 		}
@@ -396,26 +394,45 @@ func (b *Book) refreshChunk(ctx context.Context, id string, ps []planned) (lates
 		if !alone {
 			break
 		}
-		if ps[0], err = b.plan(ctx, ps[0].p, ps[0].active, ps[0].rescored, map[string]string{}); err != nil {
-			return nil, 0, err
+		x, gone, err := b.replan(ctx, ps[0])
+		if err != nil || gone {
+			return nil, nil, err
 		}
-		id = ps[0].account
+		ps[0], id = x, x.account
 	}
 	if alone {
-		return nil, 0, failed
+		return nil, nil, failed
 	}
 	for _, x := range ps[:n] {
-		x, err := b.plan(ctx, x.p, x.active, x.rescored, map[string]string{})
+		x, gone, err := b.replan(ctx, x)
 		if err != nil {
-			return nil, 0, err
+			return nil, nil, err
+		}
+		if gone {
+			continue
 		}
 		ids, _, err := b.refreshChunk(ctx, x.account, []planned{x})
 		if err != nil {
-			return nil, 0, err
+			return nil, nil, err
 		}
 		latest = append(latest, ids...)
 	}
-	return latest, dropped + n, nil
+	return latest, ps[n:], nil
+}
+
+// replan is x planned again on the person as they are now: the batch read
+// them before, and another lane may have moved them since (planned on that
+// read, they would go back). gone: erased meanwhile.
+func (b *Book) replan(ctx context.Context, x planned) (y planned, gone bool, err error) {
+	p, err := b.Dir.Get(ctx, x.p.ID)
+	if errors.Is(err, identity.ErrNotFound) {
+		return planned{}, true, nil
+	}
+	if err != nil {
+		return planned{}, false, err
+	}
+	y, err = b.plan(ctx, p, x.active, x.rescored, map[string]string{})
+	return y, false, err
 }
 
 // unchanged is ps without the people erased since they were read; changed:
