@@ -18,7 +18,10 @@ import (
 // maxWrites is the most writes one transaction may hold
 // (dynamotable.MaxTransactItems, DynamoDB's limit): each person of a chunk
 // adds their membership, a check of their tombstone and the grouping keys
-// they claim; the account and an MQA take the rest.
+// they claim; the account and an MQA take the rest. Its bytes stay under
+// DynamoDB's 4 MB as no more than three items are large (at most 400 KB
+// each): the account, an MQA (its people), and the account a mover leaves
+// (a mover is a chunk alone).
 const maxWrites = 100
 
 // planned is a person as refreshBatch found them: where their refresh
@@ -483,11 +486,13 @@ func (b *Book) applyChunk(ctx context.Context, id string, ps []planned) (latestM
 	for _, k := range target.Keys {
 		owners[k] = target.ID
 	}
-	left := map[string]*Account{} // accounts people leave, by the id their membership names and by their own
-	var dirty []*Account          // those to write, once each
+	var leaves *Account // the account the chunk's mover leaves
 	var ws []table.Write
 	write := false
 	for _, x := range ps {
+		if leaves != nil {
+			break
+		}
 		var claim []string
 		switch {
 		case id == "":
@@ -504,30 +509,31 @@ func (b *Book) applyChunk(ctx context.Context, id string, ps []planned) (latestM
 				return "", n + 1, false, nil // another account's since the plan
 			}
 		}
-		var old *Account // the account they leave
 		if x.had && (id == "" || x.mem.Account != target.ID) {
-			if old, err = b.leaving(ctx, left, x.mem.Account); err != nil {
+			old, err := b.leaving(ctx, x.mem.Account, x.p.ID)
+			if err != nil {
 				return "", n + 1, false, err
 			}
-			if old != nil && (old.ID == target.ID || !slices.ContainsFunc(old.Members, func(m Member) bool { return m.Person == x.p.ID })) {
-				old = nil
+			if old != nil && old.ID != target.ID {
+				// A mover is written alone, with the account they leave:
+				// chunks of several movers wrote as many accounts (each up
+				// to 400 KB, past DynamoDB's 4 MB a transaction), and failed
+				// whole when any of them changed meanwhile.
+				if n > 0 {
+					break
+				}
+				leaves = old
 			}
 		}
-		// Their claims, the account they leave, an MQA, membership and
-		// tombstone check, and the account: at most this many more writes.
-		more := len(claim) + 4
-		if old != nil && !slices.Contains(dirty, old) {
-			more++
-		}
-		if n > 0 && len(ws)+len(dirty)+more > maxWrites {
+		// Their claims, an MQA, membership and tombstone check, and the
+		// account: at most this many more writes (with the account a mover
+		// leaves, alone).
+		if n > 0 && len(ws)+len(claim)+4 > maxWrites {
 			break
 		}
 		n++
-		if old != nil {
-			old.remove(x.p.ID)
-			if !slices.Contains(dirty, old) {
-				dirty = append(dirty, old)
-			}
+		if leaves != nil {
+			leaves.remove(x.p.ID)
 		}
 		if id == "" {
 			if x.had {
@@ -585,9 +591,9 @@ func (b *Book) applyChunk(ctx context.Context, id string, ps []planned) (latestM
 	if !write {
 		return latestMQA, n, true, nil
 	}
-	for _, a := range dirty {
-		b.recompute(a, now)
-		ws = append(ws, a.put())
+	if leaves != nil {
+		b.recompute(leaves, now)
+		ws = append(ws, leaves.put())
 	}
 	if id != "" {
 		ws = append(ws, target.put())
@@ -596,24 +602,15 @@ func (b *Book) applyChunk(ctx context.Context, id string, ps []planned) (latestM
 }
 
 // leaving is the account (merges followed) a person's membership names,
-// read once a chunk (left); nil when it is gone.
-func (b *Book) leaving(ctx context.Context, left map[string]*Account, id string) (*Account, error) {
-	if a, ok := left[id]; ok {
-		return a, nil
-	}
+// when it lists them; nil when it is gone or does not.
+func (b *Book) leaving(ctx context.Context, id, person string) (*Account, error) {
 	a, err := b.live(ctx, id)
 	if errors.Is(err, ErrNotFound) {
-		left[id] = nil
 		return nil, nil
 	}
-	if err != nil {
+	if err != nil || !slices.ContainsFunc(a.Members, func(m Member) bool { return m.Person == person }) {
 		return nil, err
 	}
-	if seen, ok := left[a.ID]; ok && seen != nil {
-		left[id] = seen // another name of one read already
-		return seen, nil
-	}
-	left[id], left[a.ID] = &a, &a
 	return &a, nil
 }
 

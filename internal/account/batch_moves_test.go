@@ -14,8 +14,8 @@ import (
 )
 
 // TestMovesInABatchAsOneByOne: a batch in which people leave an account
-// for another (their company changed; two from one account, in one
-// transaction), join it, are placed by an operator, and lose their last
+// for another (their company changed; two from one account), join it, are
+// placed by an operator, and lose their last
 // grouping key, leaves the accounts as refreshing each alone in turn does;
 // within DynamoDB's transaction rules (no item written twice).
 func TestMovesInABatchAsOneByOne(t *testing.T) {
