@@ -2,6 +2,7 @@ package account_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -159,5 +160,65 @@ func TestSplitDuringRefreshKept(t *testing.T) {
 	}
 	if x, err := w.book.Get(ctx, as[0].ID); err != nil || len(x.Members) != 2 {
 		t.Fatalf("the account split from: %+v (%v)", x, err)
+	}
+}
+
+// failures counts the transactions refused on a condition.
+type failures struct {
+	table.Table
+	n int
+}
+
+func (f *failures) Transact(ctx context.Context, ws []table.Write) error {
+	err := f.Table.Transact(ctx, ws)
+	if errors.Is(err, table.ErrConditionFailed) {
+		f.n++
+	}
+	return err
+}
+
+// TestMoverLeavesOthersUnfailed: another lane writes the account a mover
+// of the batch leaves, while the batch writes: the batch's other people of
+// the mover's new account are written at the first attempt (a chunk with
+// the mover wrote the account they leave, and failed whole).
+func TestMoverLeavesOthersUnfailed(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	for _, s := range [][2]string{{"b1", "Beta"}, {"b2", "Beta"}, {"b3", "Beta"}, {"p", "Alpha"}, {"a1", "Alpha"}} {
+		w.handle(w.person(s[0]+"v", s[0]+"@gmail.com", map[string]string{"company": s[1]}))
+	}
+	w.clk.Advance(26 * time.Hour)
+	var cs []table.Change
+	for _, s := range [][2]string{{"b1", "Beta"}, {"b2", "Beta"}, {"p", "Beta"}, {"b3", "Beta"}} {
+		cs = append(cs, w.person(s[0]+"w", s[0]+"@gmail.com", map[string]string{"company": s[1]})...)
+	}
+	if _, err := scorefeed.HandleChanges(ctx, w.q, cs, nil); err != nil {
+		t.Fatal(err)
+	}
+	a1, err := w.dir.ByEmail(ctx, "a1@gmail.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &hooked{Table: w.tb}
+	h.before = func() { // a1's activity of today rewrites Alpha
+		if err := w.book.Refresh(ctx, a1.ID, w.clk.Now()); err != nil {
+			t.Error(err)
+		}
+	}
+	f := &failures{Table: h}
+	if n, err := bookOn(w, f).HandleChanges(ctx, cs); err != nil || n != len(cs) {
+		t.Fatalf("handled %d of %d: %v", n, len(cs), err)
+	}
+	in := map[string]string{}
+	for _, a := range w.accounts() {
+		for _, m := range a.Members {
+			in[m.Email] = a.Name
+		}
+	}
+	if want := map[string]string{"a1@gmail.com": "Alpha", "b1@gmail.com": "Beta", "b2@gmail.com": "Beta", "b3@gmail.com": "Beta", "p@gmail.com": "Beta"}; !maps.Equal(in, want) {
+		t.Fatalf("members %v, want %v", in, want)
+	}
+	if f.n != 0 {
+		t.Fatalf("%d transactions failed, want none", f.n)
 	}
 }
