@@ -146,3 +146,34 @@ func TestRescoreWrittenWithinTheDay(t *testing.T) {
 		t.Fatalf("accounts %+v, want a's behaviour %g", as, after.Verdict.Behaviour)
 	}
 }
+
+// TestMergedMembershipRewritten: after an operator's merge, a person of
+// the account merged away has a page view the same day: their membership,
+// naming that account, is rewritten to name the one they are in now (as
+// Merge says their next refresh does), though their entry in it need not
+// be.
+func TestMergedMembershipRewritten(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	w.handle(w.person("av", "a@gmail.com", map[string]string{"company": "Alpha"}))
+	w.handle(w.person("bv", "b@gmail.com", map[string]string{"company": "Beta"}))
+	ids := map[string]string{}
+	for _, a := range w.accounts() {
+		ids[a.Name] = a.ID
+	}
+	if _, err := w.book.Merge(ctx, ids["Beta"], ids["Alpha"]); err != nil {
+		t.Fatal(err)
+	}
+	w.clk.Advance(time.Minute)
+	w.handle(w.person("av2", "a@gmail.com", map[string]string{"company": "Alpha"}))
+	a, err := w.dir.ByEmail(ctx, "a@gmail.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id, _, _, err := account.MembershipOf(ctx, w.book, a.ID); err != nil || id != ids["Beta"] {
+		t.Fatalf("a's membership names %s (%v), want Beta %s (merged into from Alpha %s)", id, err, ids["Beta"], ids["Alpha"])
+	}
+	if as := w.accounts(); len(as) != 1 || len(as[0].Members) != 2 {
+		t.Fatalf("accounts %+v, want Beta with a and b", as)
+	}
+}
