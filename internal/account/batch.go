@@ -466,8 +466,9 @@ func (b *Book) unchanged(ctx context.Context, ps []planned) (kept []planned, cha
 // took (at least one). ok is false when the plan no longer holds. For each
 // person: the keys they have that nobody owns are claimed for the account
 // (resolveWith, the account's own keys and the claims of those before them
-// taken as owned); the account they leave loses them; the account gains
-// them, and is judged for an MQA. Each membership is written on the
+// taken as owned); the account they leave loses them (one who leaves
+// another is taken alone); the account gains them, and is judged for an
+// MQA. Each membership is written on the
 // condition that it is as read when planned: an operator's placing or
 // another move since fails the write, not undone by it.
 func (b *Book) applyChunk(ctx context.Context, id string, ps []planned) (latestMQA string, n int, ok bool, err error) {
