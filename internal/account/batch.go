@@ -18,33 +18,47 @@ import (
 // maxWrites is the most writes one transaction may hold
 // (dynamotable.MaxTransactItems, DynamoDB's limit): each person of a chunk
 // adds their membership, a check of their tombstone and the grouping keys
-// they claim; the account and an MQA take the rest.
+// they claim; the account and an MQA take the rest. Its bytes stay under
+// DynamoDB's 4 MB as no more than three items are large (at most 400 KB
+// each): the account, an MQA (its people), and the account a mover leaves
+// (a mover is a chunk alone).
 const maxWrites = 100
 
-// planned is a person whose account refreshBatch updates with others of
-// the same account.
+// planned is a person as refreshBatch found them: where their refresh
+// takes them, and what it was read from.
 type planned struct {
-	p      identity.Person
-	active time.Time
-	memVer int64    // the version of their membership read when planned (0: none)
-	had    bool     // they had a membership (of the account they stay in)
-	claim  []string // grouping keys nobody owned: claimed for the account
+	p        identity.Person
+	active   time.Time
+	rescored bool       // their points changed without an event (a rescore): written even within the day
+	mem      membership // their membership as read ("" account: none)
+	memVer   int64      // its version (0: none)
+	had      bool       // they had a membership
+	account  string     // the account they go to ("": none, they have no grouping key)
+	placed   bool       // an operator placed them there: their keys do not move them
 }
 
-// refreshBatch is Refresh for each person of a change feed batch, in order
-// within each account: the people of one account are applied to it as
-// Refresh would one after another (each judged for an MQA as they join),
+// Refresh brings a person's place in the accounts up to date: which
+// account they belong to (grouping keys, unless an operator placed them),
+// their role, score and latest activity (active: an event time, zero for
+// none) there; the account's score, and its MQA when it now qualifies. It
+// is a batch of one.
+func (b *Book) Refresh(ctx context.Context, person string, active time.Time) error {
+	return b.refreshBatch(ctx, []string{person}, map[string]time.Time{person: active}, false)
+}
+
+// refreshBatch is the one way an account learns of its people: Refresh
+// for each person of a change feed batch (rescored: a rescore's, see
+// Rescored), in order within each account: the people of one account are
+// applied to it one after another (each judged for an MQA as they join),
 // with one read and one write of the account for as many of them as one
 // transaction holds, not one each. A company's batch of identifies rewrote
 // its account (up to MaxMembers members, over 100 KB) once a person, and
 // the feed's lanes, refreshing people of the same company at once, failed
-// each other's versioned writes until the batch failed. Who moves between
-// accounts, was placed by an operator or has no grouping key is refreshed
-// alone, after the accounts' groups.
-func (b *Book) refreshBatch(ctx context.Context, order []string, active map[string]time.Time) error {
+// each other's versioned writes until the batch failed.
+func (b *Book) refreshBatch(ctx context.Context, order []string, active map[string]time.Time, rescored bool) error {
 	owners := map[string]string{} // grouping key -> account, as the people before claim them
 	byAccount := map[string][]planned{}
-	var accounts, alone []string
+	var accounts []string
 	for _, person := range order {
 		p, err := b.Dir.Get(ctx, person)
 		if errors.Is(err, identity.ErrNotFound) {
@@ -53,43 +67,56 @@ func (b *Book) refreshBatch(ctx context.Context, order []string, active map[stri
 		if err != nil {
 			return err
 		}
-		mem, ver, err := b.membershipAt(ctx, person)
+		x, err := b.plan(ctx, p, active[person], rescored, owners)
 		if err != nil {
 			return err
 		}
-		had := ver != 0
-		single := had && mem.Placed
-		var id string
-		var claim []string
-		if !single {
-			if id, claim, err = b.resolveWith(ctx, b.Keys(p), owners); err != nil {
-				return err
-			}
-			single = id == "" || had && mem.Account != id
+		if x.account == "" && !x.had {
+			continue // in no account, before or now: nothing to write
 		}
-		if single {
-			alone = append(alone, person)
-			continue
+		if _, ok := byAccount[x.account]; !ok {
+			accounts = append(accounts, x.account)
 		}
-		for _, k := range claim {
-			owners[k] = id
-		}
-		if _, ok := byAccount[id]; !ok {
-			accounts = append(accounts, id)
-		}
-		byAccount[id] = append(byAccount[id], planned{p: p, active: active[person], memVer: ver, had: had, claim: claim})
+		byAccount[x.account] = append(byAccount[x.account], x)
 	}
 	for _, id := range accounts {
 		if err := b.combined(ctx, id, byAccount[id]); err != nil {
 			return err
 		}
 	}
-	for _, person := range alone {
-		if err := b.refreshPerson(ctx, person, active[person], false); err != nil {
-			return err
-		}
-	}
 	return nil
+}
+
+// plan finds the account a person goes to: the one an operator placed them
+// in while it lives (merges followed), else the one of their grouping keys
+// (resolveWith; owners: keys claimed by the people planned before them, taken
+// as owned). "" for none: they have no key.
+func (b *Book) plan(ctx context.Context, p identity.Person, active time.Time, rescored bool, owners map[string]string) (planned, error) {
+	mem, ver, err := b.membershipAt(ctx, p.ID)
+	if err != nil {
+		return planned{}, err
+	}
+	x := planned{p: p, active: active, rescored: rescored, mem: mem, memVer: ver, had: ver != 0}
+	if x.had && mem.Placed {
+		a, err := b.live(ctx, mem.Account)
+		if err == nil {
+			x.account, x.placed = a.ID, true
+			return x, nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return planned{}, err
+		}
+		// Their account is gone: their keys place them again.
+	}
+	id, claim, err := b.resolveWith(ctx, b.Keys(p), owners)
+	if err != nil {
+		return planned{}, err
+	}
+	for _, k := range claim {
+		owners[k] = id
+	}
+	x.account = id
+	return x, nil
 }
 
 // combined applies people to the account id together with those other
@@ -232,12 +259,10 @@ func (b *Book) runJobs(ctx context.Context, jobs []*job) {
 		latest := map[string]bool{}
 		for len(ps) > 0 && err == nil {
 			var ids []string
-			var n int
-			ids, n, err = b.refreshChunk(ctx, id, ps)
+			ids, ps, err = b.refreshChunk(ctx, id, ps)
 			for _, m := range ids {
 				latest[m] = true
 			}
-			ps = ps[n:]
 		}
 		for k, j := range byID[id] {
 			if k == 0 { // one lane hands the MQAs over
@@ -251,20 +276,18 @@ func (b *Book) runJobs(ctx context.Context, jobs []*job) {
 	}
 }
 
-// merged is one person planned by two lanes: the later activity, every
-// key claimed. Their membership's version is the older read, so that a
+// merged is one person planned by two lanes: the later activity, a
+// rescore's if either was. Their membership is the older read, so that a
 // change since either read fails the write.
 func merged(a, b planned) planned {
 	if b.active.After(a.active) {
 		a.active = b.active
 		a.p = b.p
 	}
-	for _, k := range b.claim {
-		if !slices.Contains(a.claim, k) {
-			a.claim = append(a.claim, k)
-		}
+	a.rescored = a.rescored || b.rescored
+	if b.memVer < a.memVer {
+		a.mem, a.memVer = b.mem, b.memVer
 	}
-	a.memVer = min(a.memVer, b.memVer)
 	a.had = a.memVer != 0
 	return a
 }
@@ -297,8 +320,13 @@ func stripe(id string) uint32 {
 	return h.Sum32() % stripes
 }
 
-// resolveWith is resolve with the keys claimed earlier in the batch
-// (owners) taken as owned.
+// resolveWith finds the account of a person's grouping keys (the 名寄せ
+// rule): the account of the first key that has one, the domain before the
+// company name; keys nobody has yet are claimed for it. With no key known,
+// the first key founds a new account. Two keys of different accounts are
+// left as they are: joining them is an operator's merge. owners are the
+// keys known to be owned (claimed earlier in the batch, the account's own):
+// not read again; those it reads are added.
 func (b *Book) resolveWith(ctx context.Context, keys []string, owners map[string]string) (id string, claim []string, err error) {
 	for _, k := range keys {
 		owner, ok := owners[k]
@@ -324,53 +352,90 @@ func (b *Book) resolveWith(ctx context.Context, keys []string, owners map[string
 }
 
 // refreshChunk applies the first people of ps (as many as one transaction
-// holds) to the account id and writes it once (retried on a concurrent
-// write). When the plan no longer holds (a key claimed meanwhile by another
-// account, the account merged away, a membership changed since it was
-// read: an operator's Split, another lane's move), or the write keeps
-// failing, those people are refreshed one by one, each as Refresh does. It
-// returns the latest MQAs of the accounts written, to hand over, and how
-// many of ps it took.
-func (b *Book) refreshChunk(ctx context.Context, id string, ps []planned) (latest []string, used int, err error) {
-	dropped, n := 0, 0 // dropped: erased meanwhile, left out of ps
+// holds) to the account id and writes it once, retried on a concurrent
+// write. After a failed write, the people erased meanwhile are left out
+// (nothing of theirs is written). When the plan no longer holds (a key
+// claimed meanwhile by another account, a membership changed since it was
+// read: an operator's Split, another lane's move) or the write keeps
+// failing, each of them is read and planned again and refreshed alone: a
+// chunk of one. It returns the latest MQAs of the accounts written, to hand
+// over, and the people of ps it has not taken (not a count: those left out
+// need not be the first).
+func (b *Book) refreshChunk(ctx context.Context, id string, ps []planned) (latest []string, rest []planned, err error) {
+	alone := len(ps) == 1
+	n := 0
+	failed := table.ErrConditionFailed
 	for range 10 {
 		mqa, k, ok, err := b.applyChunk(ctx, id, ps)
 		n = k
 		if err != nil && !errors.Is(err, table.ErrConditionFailed) {
-			return nil, 0, err
+			return nil, nil, err
 		}
 		if err == nil && ok {
 			if mqa != "" {
 				latest = []string{mqa}
 			}
-			return latest, dropped + n, nil
+			return latest, ps[n:], nil
+		}
+		if err != nil {
+			failed = err
 		}
 		kept, changed, err := b.unchanged(ctx, ps[:n])
 		if err != nil {
-			return nil, 0, err
+			return nil, nil, err
 		}
 		if len(kept) < n { // nothing of theirs is written
-			dropped += n - len(kept)
 			ps, n = append(kept, ps[n:]...), 0
 			if len(ps) == 0 {
-				break
+				return nil, nil, nil
 			}
 			continue
 		}
-		if !ok || changed {
+		if ok && !changed {
+			continue // only the account moved on: again as planned
+		}
+		if !alone {
 			break
 		}
+		x, gone, err := b.replan(ctx, ps[0])
+		if err != nil || gone {
+			return nil, nil, err
+		}
+		ps[0], id = x, x.account
+	}
+	if alone {
+		return nil, nil, failed
 	}
 	for _, x := range ps[:n] {
-		mqa, err := b.refreshUnsent(ctx, x.p.ID, x.active, false)
+		x, gone, err := b.replan(ctx, x)
 		if err != nil {
-			return nil, 0, err
+			return nil, nil, err
 		}
-		if mqa != "" {
-			latest = append(latest, mqa)
+		if gone {
+			continue
 		}
+		ids, _, err := b.refreshChunk(ctx, x.account, []planned{x})
+		if err != nil {
+			return nil, nil, err
+		}
+		latest = append(latest, ids...)
 	}
-	return latest, dropped + n, nil
+	return latest, ps[n:], nil
+}
+
+// replan is x planned again on the person as they are now: the batch read
+// them before, and another lane may have moved them since (planned on that
+// read, they would go back). gone: erased meanwhile.
+func (b *Book) replan(ctx context.Context, x planned) (y planned, gone bool, err error) {
+	p, err := b.Dir.Get(ctx, x.p.ID)
+	if errors.Is(err, identity.ErrNotFound) {
+		return planned{}, true, nil
+	}
+	if err != nil {
+		return planned{}, false, err
+	}
+	y, err = b.plan(ctx, p, x.active, x.rescored, map[string]string{})
+	return y, false, err
 }
 
 // unchanged is ps without the people erased since they were read; changed:
@@ -395,65 +460,116 @@ func (b *Book) unchanged(ctx context.Context, ps []planned) (kept []planned, cha
 	return kept, changed, nil
 }
 
-// applyChunk is one attempt of refreshChunk: what refresh does for each
-// person in turn, on one read of the account, and one transaction of at
-// most maxWrites; n: how many of ps it took (at least one). ok is false
-// when the plan no longer holds. Each membership is written on the
+// applyChunk is one attempt of refreshChunk: each person in turn on one
+// read of the account id ("": none, for people who leave theirs for no
+// other), and one transaction of at most maxWrites; n: how many of ps it
+// took (at least one). ok is false when the plan no longer holds. For each
+// person: the keys they have that nobody owns are claimed for the account
+// (resolveWith, the account's own keys and the claims of those before them
+// taken as owned); the account they leave loses them (one who leaves
+// another is taken alone); the account gains them, and is judged for an
+// MQA. Each membership is written on the
 // condition that it is as read when planned: an operator's placing or
 // another move since fails the write, not undone by it.
 func (b *Book) applyChunk(ctx context.Context, id string, ps []planned) (latestMQA string, n int, ok bool, err error) {
 	now := b.now()
-	target, err := b.live(ctx, id)
-	if errors.Is(err, ErrNotFound) {
-		target, err = Account{ID: id}, nil
+	var target Account
+	if id != "" {
+		target, err = b.live(ctx, id)
+		if errors.Is(err, ErrNotFound) {
+			target, err = Account{ID: id}, nil
+		}
+		if err != nil {
+			return "", len(ps), false, err
+		}
 	}
-	if err != nil {
-		return "", len(ps), false, err
+	owners := map[string]string{}
+	for _, k := range target.Keys {
+		owners[k] = target.ID
 	}
-	if target.ID != id {
-		return "", len(ps), false, nil // merged away meanwhile: refreshed alone
-	}
+	var leaves *Account // the account the chunk's mover leaves
 	var ws []table.Write
-	claimed := map[string]bool{}
 	write := false
 	for _, x := range ps {
+		if leaves != nil {
+			break
+		}
+		var claim []string
+		switch {
+		case id == "":
+		case x.placed:
+			if target.version == 0 {
+				return "", n + 1, false, nil // their account is gone since the plan
+			}
+		default:
+			var to string
+			if to, claim, err = b.resolveWith(ctx, b.Keys(x.p), owners); err != nil {
+				return "", n + 1, false, err
+			}
+			if to != id && to != target.ID {
+				return "", n + 1, false, nil // another account's since the plan
+			}
+		}
+		if x.had && (id == "" || x.mem.Account != target.ID) {
+			old, err := b.leaving(ctx, x.mem.Account, x.p.ID)
+			if err != nil {
+				return "", n + 1, false, err
+			}
+			if old != nil && old.ID != target.ID {
+				// A mover is written alone, with the account they leave:
+				// chunks of several movers wrote as many accounts (each up
+				// to 400 KB, past DynamoDB's 4 MB a transaction), and failed
+				// whole when any of them changed meanwhile.
+				if n > 0 {
+					break
+				}
+				leaves = old
+			}
+		}
 		// Their claims, an MQA, membership and tombstone check, and the
-		// account: at most this many more writes.
-		if n > 0 && len(ws)+len(x.claim)+4 > maxWrites {
+		// account: at most this many more writes (with the account a mover
+		// leaves, alone).
+		if n > 0 && len(ws)+len(claim)+4 > maxWrites {
 			break
 		}
 		n++
+		if leaves != nil {
+			leaves.remove(x.p.ID)
+		}
+		if id == "" {
+			if x.had {
+				ws = append(ws, table.Del(identity.PersonPK(x.p.ID), memberSK, table.VersionIs(x.memVer)))
+				write = true
+			}
+			continue
+		}
 		var own []table.Write
-		for _, k := range x.claim {
-			if claimed[k] || slices.Contains(target.Keys, k) {
-				continue // claimed by someone before them in this chunk, or earlier
-			}
-			owner, err := b.keyOwner(ctx, k)
-			if err != nil {
-				return "", n, false, err
-			}
-			switch owner {
-			case "":
-				own = append(own, keyWrite(k, target.ID, table.NotExists))
-			case target.ID: // claimed by an earlier chunk
-			default:
-				return "", n, false, nil // another account's since the plan
-			}
-			claimed[k] = true
+		for _, k := range claim {
+			own = append(own, keyWrite(k, target.ID, table.NotExists))
+			owners[k] = target.ID
 			target.Keys = append(target.Keys, k)
 		}
 		rec, err := b.Scores.Record(ctx, x.p.ID)
 		if err != nil {
 			return "", n, false, err
 		}
-		m := member(x.p, rec, x.active, false)
+		m := member(x.p, rec, x.active, x.placed)
 		prev, known := target.member(x.p.ID)
+		before := target.Score
 		target.upsert(m)
 		b.recompute(&target, now)
 		q, qualifies := b.judge(&target, now)
-		if !qualifies && len(own) == 0 && x.had && known && sameStanding(prev, m, b.Loc) {
-			// As refresh: the account is not rewritten for them; what
-			// they changed is not kept unless others rewrite it.
+		rescored := x.rescored && (prev.Behaviour != m.Behaviour || target.Score != before) // a rescore's points are written
+		if !qualifies && !rescored && len(own) == 0 && x.had && known && x.mem.Account == target.ID && sameStanding(prev, m, b.Loc) {
+			// A page view of a known member moves only their points and
+			// their activity within the day: the account item (up to 500
+			// members) is not rewritten for that, or each page view would
+			// cost its size in write units. Their points reach the account
+			// with their next change of day, role, stage, grade or company,
+			// or any MQA; not when others of the chunk rewrite it (their
+			// entry is put back), as refreshed one after another. The
+			// latest MQA is still handed on: its earlier hand-over may have
+			// failed (flush sends it once).
 			target.set(prev)
 			b.recompute(&target, now)
 			continue
@@ -467,7 +583,7 @@ func (b *Book) applyChunk(ctx context.Context, id string, ps []planned) (latestM
 			ws = append(ws, w)
 			target.MQAs, target.LastMQA = append(target.MQAs, q.ID), now
 		}
-		ws = append(ws, memberWriteIf(x.p.ID, membership{Account: target.ID}, table.VersionIs(x.memVer)), privacy.NotErased(x.p.Email))
+		ws = append(ws, memberWriteIf(x.p.ID, membership{Account: target.ID, Placed: x.placed}, table.VersionIs(x.memVer)), privacy.NotErased(x.p.Email))
 		write = true
 	}
 	if k := len(target.MQAs); k > 0 {
@@ -476,8 +592,27 @@ func (b *Book) applyChunk(ctx context.Context, id string, ps []planned) (latestM
 	if !write {
 		return latestMQA, n, true, nil
 	}
-	ws = append(ws, target.put())
+	if leaves != nil {
+		b.recompute(leaves, now)
+		ws = append(ws, leaves.put())
+	}
+	if id != "" {
+		ws = append(ws, target.put())
+	}
 	return latestMQA, n, true, b.T.Transact(ctx, ws)
+}
+
+// leaving is the account (merges followed) a person's membership names,
+// when it lists them; nil when it is gone or does not.
+func (b *Book) leaving(ctx context.Context, id, person string) (*Account, error) {
+	a, err := b.live(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil || !slices.ContainsFunc(a.Members, func(m Member) bool { return m.Person == person }) {
+		return nil, err
+	}
+	return &a, nil
 }
 
 // set puts a member's entry back as it was.

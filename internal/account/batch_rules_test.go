@@ -18,9 +18,15 @@ import (
 	"github.com/baton-hq/baton/internal/testutil/repo"
 )
 
+// maxTransactBytes is DynamoDB's limit on the size of a transaction's
+// items (neither dynamotable nor the embedded store checks it).
+const maxTransactBytes = 4 << 20
+
 // txRules refuses the transactions DynamoDB refuses (as dynamotable and
 // DynamoDB do), which the embedded store takes: more than
-// MaxTransactItems writes, or two writes of one item.
+// MaxTransactItems writes, two writes of one item, or items of more than
+// maxTransactBytes (counting their keys and data only: DynamoDB counts
+// more).
 type txRules struct{ table.Table }
 
 func (r txRules) Transact(ctx context.Context, ws []table.Write) error {
@@ -28,14 +34,55 @@ func (r txRules) Transact(ctx context.Context, ws []table.Write) error {
 		return fmt.Errorf("transaction of %d writes, at most %d", len(ws), dynamotable.MaxTransactItems)
 	}
 	seen := map[[2]string]bool{}
+	size := 0
 	for _, w := range ws {
 		k := [2]string{w.Item.PK, w.Item.SK}
 		if seen[k] {
 			return fmt.Errorf("transaction writes %s/%s twice", k[0], k[1])
 		}
 		seen[k] = true
+		size += len(w.Item.PK) + len(w.Item.SK) + len(w.Item.Data)
+	}
+	if size > maxTransactBytes {
+		return fmt.Errorf("transaction of %d bytes, at most %d", size, maxTransactBytes)
 	}
 	return r.Table.Transact(ctx, ws)
+}
+
+// TestMoversWithinTransactionBytes: thirty people of a batch move to one
+// account, each leaving their own, which a colleague with a long title
+// (150 KB) makes large: the batch's transactions stay within DynamoDB's 4
+// MB (one of all of them, rewriting the thirty accounts left, failed for
+// ever).
+func TestMoversWithinTransactionBytes(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	long := strings.Repeat("Engineer ", 150<<10/9)
+	for i := range 30 {
+		company := fmt.Sprintf("Old %d", i)
+		w.handle(w.person(fmt.Sprintf("m%d", i), fmt.Sprintf("m%d@gmail.com", i), map[string]string{"company": company, "title": long}))
+		w.handle(w.person(fmt.Sprintf("p%d", i), fmt.Sprintf("p%d@gmail.com", i), map[string]string{"company": company}))
+	}
+	w.clk.Advance(26 * time.Hour)
+	var cs []table.Change
+	for i := range 30 {
+		cs = append(cs, w.person(fmt.Sprintf("p%d", i), fmt.Sprintf("p%d@gmail.com", i), map[string]string{"company": "New"})...)
+	}
+	if _, err := scorefeed.HandleChanges(ctx, w.q, cs, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := bookOn(w, txRules{w.tb}).HandleChanges(ctx, cs); err != nil || n != len(cs) {
+		t.Fatalf("handled %d of %d: %v", n, len(cs), err)
+	}
+	as := w.accounts()
+	if len(as) != 31 {
+		t.Fatalf("%d accounts, want 31", len(as))
+	}
+	for _, a := range as {
+		if want := map[bool]int{true: 30, false: 1}[a.Name == "New"]; len(a.Members) != want {
+			t.Errorf("%s: %d members, want %d", a.Name, len(a.Members), want)
+		}
+	}
 }
 
 // bookOn is a Book of w on t (w's table, wrapped).

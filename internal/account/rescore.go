@@ -11,5 +11,5 @@ import (
 // loaded, written even when nothing else of theirs changed. A rescore is no
 // activity, so their last activity stays.
 func (b *Book) Rescored(ctx context.Context, person string) error {
-	return b.refreshPerson(ctx, person, time.Time{}, true)
+	return b.refreshBatch(ctx, []string{person}, map[string]time.Time{person: {}}, true)
 }

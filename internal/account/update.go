@@ -11,7 +11,6 @@ import (
 
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
-	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/table"
 )
@@ -103,7 +102,7 @@ func (b *Book) HandleChanges(ctx context.Context, cs []table.Change) (int, error
 			touch(cur.Person, latest)
 		}
 	}
-	if err := b.refreshBatch(ctx, order, active); err != nil {
+	if err := b.refreshBatch(ctx, order, active, false); err != nil {
 		return 0, err
 	}
 	// One write per network organisation per batch, not per event: the
@@ -186,160 +185,6 @@ func (b *Book) keyOwner(ctx context.Context, key string) (string, error) {
 
 func keyWrite(key, id string, c table.Cond) table.Write {
 	return table.Put(table.Item{PK: keyPfx + key, SK: keySK, Kind: kindKey, Data: []byte(id)}, c)
-}
-
-// resolve finds the account of a person's grouping keys (the 名寄せ rule):
-// the account of the first key that has one, the domain before the company
-// name; keys nobody has yet are claimed for it. With no key known, the
-// first key founds a new account. Two keys of different accounts are left
-// as they are: joining them is an operator's merge.
-func (b *Book) resolve(ctx context.Context, keys []string) (id string, claim []string, err error) {
-	return b.resolveWith(ctx, keys, map[string]string{})
-}
-
-// Refresh brings a person's place in the accounts up to date: which
-// account they belong to (grouping keys, unless an operator placed them),
-// their role, score and latest activity (active: an event time, zero for
-// none) there; the account's score, and its MQA when it now qualifies.
-func (b *Book) Refresh(ctx context.Context, person string, active time.Time) error {
-	return b.refreshPerson(ctx, person, active, false)
-}
-
-// refreshPerson is Refresh; rescored: the person's points changed without
-// an event (a rescore), so they are written even within the same day.
-func (b *Book) refreshPerson(ctx context.Context, person string, active time.Time, rescored bool) error {
-	latest, err := b.refreshUnsent(ctx, person, active, rescored)
-	if err != nil || latest == "" {
-		return err
-	}
-	// The account's latest MQA, raised now or by an earlier refresh whose
-	// hand-over failed: sent once.
-	return b.flush(ctx, latest)
-}
-
-// refreshUnsent is refreshPerson without handing the account's latest
-// MQA over: it returns its id ("" for none).
-func (b *Book) refreshUnsent(ctx context.Context, person string, active time.Time, rescored bool) (string, error) {
-	p, err := b.Dir.Get(ctx, person)
-	if errors.Is(err, identity.ErrNotFound) {
-		return "", nil // erased meanwhile
-	}
-	if err != nil {
-		return "", err
-	}
-	var latest string
-	for range 10 {
-		latest, err = b.refresh(ctx, p, active, rescored)
-		if !errors.Is(err, table.ErrConditionFailed) {
-			break
-		}
-	}
-	return latest, err
-}
-
-func (b *Book) refresh(ctx context.Context, p identity.Person, active time.Time, rescored bool) (latestMQA string, err error) {
-	now := b.now()
-	mem, had, err := b.membership(ctx, p.ID)
-	if err != nil {
-		return "", err
-	}
-	var target Account
-	var claim []string
-	found := false
-	if had && mem.Placed {
-		if target, err = b.live(ctx, mem.Account); err == nil {
-			found = true
-		} else if !errors.Is(err, ErrNotFound) {
-			return "", err
-		}
-	}
-	if !found {
-		mem.Placed = false
-		var id string
-		if id, claim, err = b.resolve(ctx, b.Keys(p)); err != nil {
-			return "", err
-		}
-		if id != "" {
-			if target, err = b.live(ctx, id); errors.Is(err, ErrNotFound) {
-				target = Account{ID: id}
-			} else if err != nil {
-				return "", err
-			}
-			found = true
-		}
-	}
-	var ws []table.Write
-	if had && (!found || mem.Account != target.ID) { // moved: leave the old account
-		old, err := b.live(ctx, mem.Account)
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			return "", err
-		}
-		if err == nil && old.ID != target.ID && old.remove(p.ID) {
-			b.recompute(&old, now)
-			ws = append(ws, old.put())
-		}
-	}
-	if !found {
-		if had {
-			ws = append(ws, table.Del(identity.PersonPK(p.ID), memberSK, table.Always))
-		}
-		if len(ws) == 0 {
-			return "", nil
-		}
-		return "", b.T.Transact(ctx, ws)
-	}
-	for _, k := range claim {
-		ws = append(ws, keyWrite(k, target.ID, table.NotExists))
-		if !slices.Contains(target.Keys, k) {
-			target.Keys = append(target.Keys, k)
-		}
-	}
-	rec, err := b.Scores.Record(ctx, p.ID)
-	if err != nil {
-		return "", err
-	}
-	m := member(p, rec, active, mem.Placed)
-	prev, known := target.member(p.ID)
-	before := target.Score
-	target.upsert(m)
-	b.recompute(&target, now)
-	q, ok := b.judge(&target, now)
-	moved := rescored && (prev.Behaviour != m.Behaviour || target.Score != before) // a rescore's points are written
-	if !ok && !moved && len(ws) == 0 && had && known && mem.Account == target.ID && sameStanding(prev, m, b.Loc) {
-		// A page view of a known member moves only their points and their
-		// activity within the day: the account item (up to 500 members) is
-		// not rewritten for that, or each page view would cost its size in
-		// write units. Their points reach the account with their next
-		// change of day, role, stage, grade or company, or any MQA. The
-		// latest MQA is still handed on: its earlier hand-over may have
-		// failed (flush sends it once).
-		if n := len(target.MQAs); n > 0 {
-			return target.MQAs[n-1], nil
-		}
-		return "", nil
-	}
-	if ok {
-		w, err := q.write()
-		if err != nil {
-			return "", err
-		}
-		ws = append(ws, w)
-		target.MQAs, target.LastMQA = append(target.MQAs, q.ID), now
-	}
-	ws = append(ws, target.put(), memberWrite(p.ID, membership{Account: target.ID, Placed: mem.Placed}), privacy.NotErased(p.Email))
-	err = b.T.Transact(ctx, ws)
-	if errors.Is(err, table.ErrConditionFailed) {
-		if gone, gerr := privacy.Erased(ctx, b.T, p.Email); gerr != nil || gone {
-			return "", gerr // erased meanwhile: nothing of theirs is written
-		}
-	}
-	if err != nil {
-		return "", err
-	}
-	if n := len(target.MQAs); n > 0 {
-		return target.MQAs[n-1], nil
-	}
-	return "", nil
 }
 
 // member is a person's entry in their account.
