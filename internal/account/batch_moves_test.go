@@ -209,12 +209,7 @@ func TestMoverLeavesOthersUnfailed(t *testing.T) {
 	if n, err := bookOn(w, f).HandleChanges(ctx, cs); err != nil || n != len(cs) {
 		t.Fatalf("handled %d of %d: %v", n, len(cs), err)
 	}
-	in := map[string]string{}
-	for _, a := range w.accounts() {
-		for _, m := range a.Members {
-			in[m.Email] = a.Name
-		}
-	}
+	in := accountOf(w)
 	if want := map[string]string{"a1@gmail.com": "Alpha", "b1@gmail.com": "Beta", "b2@gmail.com": "Beta", "b3@gmail.com": "Beta", "p@gmail.com": "Beta"}; !maps.Equal(in, want) {
 		t.Fatalf("members %v, want %v", in, want)
 	}

@@ -170,6 +170,34 @@ func TestPersonInManyLanes(t *testing.T) {
 	}
 }
 
+// movedMeanwhile is a table on which another lane moves person before the
+// first transaction: their company becomes company and their own Refresh
+// moves them there.
+func movedMeanwhile(t *testing.T, w *world, person, company string) *hooked {
+	ctx := context.Background()
+	h := &hooked{Table: w.tb}
+	h.before = func() {
+		if _, _, err := w.dir.Update(ctx, person, map[string]string{"company": company}, nil); err != nil {
+			t.Error(err)
+		}
+		if err := w.book.Refresh(ctx, person, w.clk.Now()); err != nil {
+			t.Error(err)
+		}
+	}
+	return h
+}
+
+// accountOf is the name of each member's account, by email.
+func accountOf(w *world) map[string]string {
+	in := map[string]string{}
+	for _, a := range w.accounts() {
+		for _, m := range a.Members {
+			in[m.Email] = a.Name
+		}
+	}
+	return in
+}
+
 // hooked runs before ahead of its first transaction.
 type hooked struct {
 	table.Table

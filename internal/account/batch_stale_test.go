@@ -27,24 +27,11 @@ func TestRetryPlansOnFreshRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &hooked{Table: w.tb}
-	h.before = func() {
-		if _, _, err := w.dir.Update(ctx, p.ID, map[string]string{"company": "Beta"}, nil); err != nil {
-			t.Error(err)
-		}
-		if err := w.book.Refresh(ctx, p.ID, w.clk.Now()); err != nil {
-			t.Error(err)
-		}
-	}
+	h := movedMeanwhile(t, w, p.ID, "Beta")
 	if n, err := bookOn(w, h).HandleChanges(ctx, cs); err != nil || n != len(cs) {
 		t.Fatalf("handled %d of %d: %v", n, len(cs), err)
 	}
-	in := map[string]string{}
-	for _, a := range w.accounts() {
-		for _, m := range a.Members {
-			in[m.Email] = a.Name
-		}
-	}
+	in := accountOf(w)
 	if in["p@gmail.com"] != "Beta" || in["q@gmail.com"] != "Alpha" {
 		t.Fatalf("members in %v: want p in Beta (their company now), q in Alpha", in)
 	}
