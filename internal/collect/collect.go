@@ -1121,16 +1121,7 @@ func (u *unionFind) union(a string, bs ...string) {
 // the request is answered 503 and retried).
 func (h *Handler) identifyOne(ctx context.Context, i int, ev event.Event, email string) (*Skip, bool) {
 	if ev.Flagged() {
-		// Remembered by the email, so that erasing it finds the event.
-		err := h.People.NoteUnidentified(ctx, ev, email)
-		if errors.Is(err, identity.ErrErased) {
-			err = h.deleteEvent(ctx, ev)
-		}
-		if err != nil {
-			h.log().Error("note an unidentified email", "err", err)
-			return nil, false
-		}
-		return &Skip{Index: i, Reason: "flagged as automated (" + ev.Enrichment.FlagReason + "): stored, identifies nobody"}, true
+		return h.noteUnidentified(ctx, ev, email, &Skip{Index: i, Reason: "flagged as automated (" + ev.Enrichment.FlagReason + "): stored, identifies nobody"})
 	}
 	p, res, err := h.People.Identify(ctx, identity.Identification{
 		Visitor: ev.VisitorID, Email: email, Fields: ev.Attributes(), Labels: ev.Labels(), At: ev.Timestamp,
@@ -1138,17 +1129,8 @@ func (h *Handler) identifyOne(ctx context.Context, i int, ev event.Event, email 
 		Consented: ev.Consent == "granted" && ev.Client.API != "server",
 	})
 	if errors.Is(err, identity.ErrConsentWithdrawn) {
-		// Stored as the browser's own, remembered by the email (so that
-		// erasing it finds the event), and nobody's.
-		err = h.People.NoteUnidentified(ctx, ev, email)
-		if errors.Is(err, identity.ErrErased) {
-			err = h.deleteEvent(ctx, ev)
-		}
-		if err != nil {
-			h.log().Error("note an unidentified email", "err", err)
-			return nil, false
-		}
-		return &Skip{Index: i, Reason: "its person withdrew consent, and neither this browser nor consent given says it is them: stored, identifies nobody"}, true
+		// Stored as the browser's own, and nobody's.
+		return h.noteUnidentified(ctx, ev, email, &Skip{Index: i, Reason: "its person withdrew consent, and neither this browser nor consent given says it is them: stored, identifies nobody"})
 	}
 	if err == nil && !p.ConsentWithdrawn.IsZero() && ev.Type == event.FormSubmit && ev.Client.API != "server" {
 		// Their form from one of their browsers or with consent given
@@ -1173,6 +1155,21 @@ func (h *Handler) identifyOne(ctx context.Context, i int, ev event.Event, email 
 		return nil, false
 	}
 	return nil, true
+}
+
+// noteUnidentified remembers an event that identifies nobody by the email it
+// names, so that erasing the email finds it (deleted at once when the email
+// is erased already), and answers skip; false when that failed.
+func (h *Handler) noteUnidentified(ctx context.Context, ev event.Event, email string, skip *Skip) (*Skip, bool) {
+	err := h.People.NoteUnidentified(ctx, ev, email)
+	if errors.Is(err, identity.ErrErased) {
+		err = h.deleteEvent(ctx, ev)
+	}
+	if err != nil {
+		h.log().Error("note an unidentified email", "err", err)
+		return nil, false
+	}
+	return skip, true
 }
 
 func sourceOf(ev event.Event) string {
