@@ -2,7 +2,6 @@ package stack_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -41,16 +40,8 @@ func TestShiftJISExhibitionList(t *testing.T) {
 	}
 	post := func() (int, []byte) {
 		t.Helper()
-		req, _ := http.NewRequest("POST", s.URL+"/admin/touches", strings.NewReader(list))
-		req.Header.Set("Authorization", "Bearer "+token)
-		req.Header.Set("Content-Type", "text/csv")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, b
+		status, _, b := postCSV(t, s, "/admin/touches", list)
+		return status, b
 	}
 	type result struct {
 		Rows, Imported, Repeated, NewPeople int

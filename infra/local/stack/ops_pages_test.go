@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"net/http"
 	"os"
@@ -167,17 +166,9 @@ func TestRecipientUploadSaysRowProblems(t *testing.T) {
 		t.Errorf("a list without an email column: %+v", refused)
 	}
 	// The API's answer: the list's columns, the problems in the header.
-	req, _ := http.NewRequest("POST", s.URL+"/admin/recipients?campaign=ops-news", strings.NewReader("email,name\nnot-an-email,x\n"))
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "text/csv")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	api, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("X-Baton-Row-Errors"), `"line":2`) || resp.Header.Get("X-Baton-Row-Error-Count") != "1" || string(api) != "\ufeffemail,name,baton_token\nnot-an-email,x,\n" {
-		t.Fatalf("API: %d %v %q", resp.StatusCode, resp.Header, api)
+	status, hdr, api := postCSV(t, s, "/admin/recipients?campaign=ops-news", "email,name\nnot-an-email,x\n")
+	if status != 200 || !strings.Contains(hdr.Get("X-Baton-Row-Errors"), `"line":2`) || hdr.Get("X-Baton-Row-Error-Count") != "1" || string(api) != "\ufeffemail,name,baton_token\nnot-an-email,x,\n" {
+		t.Fatalf("API: %d %v %q", status, hdr, api)
 	}
 }
 

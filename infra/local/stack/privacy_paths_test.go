@@ -219,17 +219,25 @@ func trackedLink(t *testing.T, s *stack.Stack, campaign, email string) string {
 // returns the list sent back, as rows, and the answer's headers.
 func recipientRows(t *testing.T, s *stack.Stack, campaign, list string) ([][]string, http.Header, error) {
 	t.Helper()
-	req, _ := http.NewRequest("POST", s.URL+"/admin/recipients?campaign="+campaign, strings.NewReader(list))
+	_, hdr, body := postCSV(t, s, "/admin/recipients?campaign="+campaign, list)
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(body), "\ufeff"))).ReadAll()
+	return rows, hdr, err
+}
+
+// postCSV posts a CSV text to the path with the admin token and returns
+// the answer's status, headers and body.
+func postCSV(t *testing.T, s *stack.Stack, path, list string) (int, http.Header, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", s.URL+path, strings.NewReader(list))
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", "text/csv")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(body), "\ufeff"))).ReadAll()
-	return rows, resp.Header, err
+	return resp.StatusCode, resp.Header, body
 }
 
 // browserWithCookies is a browser: it keeps cookies and does not follow
@@ -853,17 +861,9 @@ func TestWithdrawnConsentHoldsOnEveryPath(t *testing.T) {
 	}
 	touches := func(list string) string {
 		t.Helper()
-		req, _ := http.NewRequest("POST", s.URL+"/admin/touches", strings.NewReader(list))
-		req.Header.Set("Authorization", "Bearer "+"test-admin-token-0123456789")
-		req.Header.Set("Content-Type", "text/csv")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != 200 {
-			t.Fatalf("touches: %d %s", resp.StatusCode, b)
+		status, _, b := postCSV(t, s, "/admin/touches", list)
+		if status != 200 {
+			t.Fatalf("touches: %d %s", status, b)
 		}
 		return string(b)
 	}
@@ -997,21 +997,13 @@ func TestInvisibleCharacterIsTheSameEmail(t *testing.T) {
 	if err != nil || len(rows) != 3 || rows[1][1] != "" || rows[2][1] != "" || hdr.Get("X-Baton-Minted") != "0" || strings.Count(rowErrs, "asked to be forgotten") != 2 {
 		t.Errorf("recipients after the erasure: %q %v, row errors %s", rows, err, rowErrs)
 	}
-	req, _ := http.NewRequest("POST", s.URL+"/admin/touches", strings.NewReader("氏名,メールアドレス,イベント名,日付,チャネル\r\nAlice,alice\u200b@acme-corp.example,Expo,2026/05/20,展示会\r\n"))
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "text/csv")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	status, _, body := postCSV(t, s, "/admin/touches", "氏名,メールアドレス,イベント名,日付,チャネル\r\nAlice,alice\u200b@acme-corp.example,Expo,2026/05/20,展示会\r\n")
 	var imp struct {
 		Imported, NewPeople int
 		Errors              []struct{ Reason string }
 	}
-	if resp.StatusCode != 200 || json.Unmarshal(body, &imp) != nil || imp.Imported != 0 || imp.NewPeople != 0 || len(imp.Errors) != 1 || !strings.Contains(imp.Errors[0].Reason, "forgotten") {
-		t.Errorf("touches after the erasure: %d %s", resp.StatusCode, body)
+	if status != 200 || json.Unmarshal(body, &imp) != nil || imp.Imported != 0 || imp.NewPeople != 0 || len(imp.Errors) != 1 || !strings.Contains(imp.Errors[0].Reason, "forgotten") {
+		t.Errorf("touches after the erasure: %d %s", status, body)
 	}
 	settle(t, s)
 	if _, err := s.App.People.ByEmail(ctx, email); !errors.Is(err, identity.ErrNotFound) {

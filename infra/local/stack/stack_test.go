@@ -382,17 +382,9 @@ func TestMarketerNewsletterFlow(t *testing.T) {
 	}
 	var lr struct{ Links []admin.LinkView }
 	json.Unmarshal(b, &lr)
-	req, _ := http.NewRequest("POST", s.URL+"/admin/recipients?campaign=nov-news", strings.NewReader("\xef\xbb\xbf氏名,会社名,メールアドレス\r\n山田 花子,\"サンプル, Inc.\",Hanako@Example.co.jp\r\n,,broken\r\n"))
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "text/csv")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || resp.Header.Get("X-Baton-Minted") != "1" || !strings.Contains(resp.Header.Get("X-Baton-Row-Errors"), `"line":3`) {
-		t.Fatalf("recipients: %d %v %s", resp.StatusCode, resp.Header, out)
+	status, hdr, out := postCSV(t, s, "/admin/recipients?campaign=nov-news", "\xef\xbb\xbf氏名,会社名,メールアドレス\r\n山田 花子,\"サンプル, Inc.\",Hanako@Example.co.jp\r\n,,broken\r\n")
+	if status != 200 || hdr.Get("X-Baton-Minted") != "1" || !strings.Contains(hdr.Get("X-Baton-Row-Errors"), `"line":3`) {
+		t.Fatalf("recipients: %d %v %s", status, hdr, out)
 	}
 	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(out), "\xef\xbb\xbf"))).ReadAll()
 	if err != nil || len(rows) != 3 || rows[0][3] != "baton_token" || rows[1][3] == "" || rows[2][3] != "" {
@@ -401,7 +393,7 @@ func TestMarketerNewsletterFlow(t *testing.T) {
 	tracked := strings.Replace(lr.Links[0].Tracked, "{{baton_token}}", rows[1][3], 1)
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err = c.Get(tracked)
+	resp, err := c.Get(tracked)
 	if err != nil {
 		t.Fatal(err)
 	}

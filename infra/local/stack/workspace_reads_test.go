@@ -72,15 +72,7 @@ func TestWorkspaceReadsBounded(t *testing.T) {
 			t.Fatalf("links: %d %s", code, b)
 		}
 		tracked[c] = strings.SplitN(strings.SplitN(string(b), `"tracked":"`, 2)[1], `"`, 2)[0]
-		req, _ := http.NewRequest("POST", s.URL+"/admin/recipients?campaign="+c, strings.NewReader(list.String()))
-		req.Header.Set("Authorization", "Bearer "+token)
-		req.Header.Set("Content-Type", "text/csv")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		_, _, out := postCSV(t, s, "/admin/recipients?campaign="+c, list.String())
 		rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(out), "\ufeff"))).ReadAll()
 		if err != nil || len(rows) != people+1 {
 			t.Fatalf("recipients: %v %q", err, out)
