@@ -238,13 +238,19 @@ func BenchmarkDecode(b *testing.B) {
 
 // TestVisitorOrder: a visitor's events come back oldest first (then by id),
 // binary and JSON items alike, with long ids and equal times.
-func TestVisitorOrder(t *testing.T) {
+// newLog is a Log on a new bbolt file, closed when the test ends.
+func newLog(t *testing.T) *Log {
+	t.Helper()
 	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "t.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer tb.Close()
-	l := &Log{T: tb}
+	t.Cleanup(func() { tb.Close() })
+	return &Log{T: tb}
+}
+
+func TestVisitorOrder(t *testing.T) {
+	l := newLog(t)
 	ctx := context.Background()
 	base := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
 	long := strings.Repeat("z", 100)
@@ -261,7 +267,7 @@ func TestVisitorOrder(t *testing.T) {
 	}
 	for _, ev := range evs[4:] { // as stored before the binary form
 		data, _ := json.Marshal(ev)
-		if err := tb.Put(ctx, table.Item{PK: VisitorPK("v"), SK: "E#" + ev.ID, Kind: KindEvent, Data: data}, table.Always); err != nil {
+		if err := l.T.Put(ctx, table.Item{PK: VisitorPK("v"), SK: "E#" + ev.ID, Kind: KindEvent, Data: data}, table.Always); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -280,7 +286,7 @@ func TestVisitorOrder(t *testing.T) {
 		t.Fatalf("order %q, want %q", ids, want)
 	}
 	// a corrupt item is an error, not a silently short history
-	if err := tb.Put(ctx, table.Item{PK: VisitorPK("v"), SK: "E#x", Kind: KindEvent, Data: []byte{codecV1, 1}}, table.Always); err != nil {
+	if err := l.T.Put(ctx, table.Item{PK: VisitorPK("v"), SK: "E#x", Kind: KindEvent, Data: []byte{codecV1, 1}}, table.Always); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := l.Visitor(ctx, "v"); err == nil {
@@ -340,12 +346,7 @@ func TestDecodeBoundsNestedLists(t *testing.T) {
 // form or as JSON, are read back by no one: timelines, replays and
 // decodes for the SFA all go through the log's decoders.
 func TestSecretsStoredBeforeAreNotRead(t *testing.T) {
-	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "t.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tb.Close()
-	l := &Log{T: tb}
+	l := newLog(t)
 	ctx := context.Background()
 	at := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
 	form := func(id string) event.Event {
@@ -358,14 +359,14 @@ func TestSecretsStoredBeforeAreNotRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	data, _ := json.Marshal(form("json")) // as stored before the binary form
-	if err := tb.Put(ctx, table.Item{PK: VisitorPK("v"), SK: "E#json", Kind: KindEvent, Data: data}, table.Always); err != nil {
+	if err := l.T.Put(ctx, table.Item{PK: VisitorPK("v"), SK: "E#json", Kind: KindEvent, Data: data}, table.Always); err != nil {
 		t.Fatal(err)
 	}
 	got, err := l.Visitor(ctx, "v")
 	if err != nil || len(got) != 2 {
 		t.Fatalf("%d events, %v", len(got), err)
 	}
-	items, err := tb.Query(ctx, table.Query{PK: VisitorPK("v"), Prefix: "E#"})
+	items, err := l.T.Query(ctx, table.Query{PK: VisitorPK("v"), Prefix: "E#"})
 	if err != nil || len(items) != 2 {
 		t.Fatalf("%d items, %v", len(items), err)
 	}
