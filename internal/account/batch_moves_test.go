@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/account"
+	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/scorefeed"
 	"github.com/baton-hq/baton/internal/table"
 )
@@ -166,13 +167,17 @@ func TestSplitDuringRefreshKept(t *testing.T) {
 // failures counts the transactions refused on a condition.
 type failures struct {
 	table.Table
-	n int
+	n   int
+	pks []string // the partitions the failed transactions wrote
 }
 
 func (f *failures) Transact(ctx context.Context, ws []table.Write) error {
 	err := f.Table.Transact(ctx, ws)
 	if errors.Is(err, table.ErrConditionFailed) {
 		f.n++
+		for _, w := range ws {
+			f.pks = append(f.pks, w.Item.PK)
+		}
 	}
 	return err
 }
@@ -215,5 +220,54 @@ func TestMoverLeavesOthersUnfailed(t *testing.T) {
 	}
 	if f.n != 0 {
 		t.Fatalf("%d transactions failed, want none", f.n)
+	}
+}
+
+// TestMoverFirstWrittenAlone: a mover first in their new account's chunk is
+// written alone with the account they leave, so when another lane rewrote
+// that account meanwhile, only the mover's transaction fails: the people of
+// the new account after them are not in it.
+func TestMoverFirstWrittenAlone(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	for _, s := range [][2]string{{"b1", "Beta"}, {"b2", "Beta"}, {"p", "Alpha"}, {"a1", "Alpha"}} {
+		w.handle(w.person(s[0]+"v", s[0]+"@gmail.com", map[string]string{"company": s[1]}))
+	}
+	w.clk.Advance(26 * time.Hour)
+	var cs []table.Change
+	for _, s := range [][2]string{{"p", "Beta"}, {"b1", "Beta"}, {"b2", "Beta"}} {
+		cs = append(cs, w.person(s[0]+"w", s[0]+"@gmail.com", map[string]string{"company": s[1]})...)
+	}
+	if _, err := scorefeed.HandleChanges(ctx, w.q, cs, nil); err != nil {
+		t.Fatal(err)
+	}
+	people := map[string]string{}
+	for _, e := range []string{"a1@gmail.com", "b1@gmail.com", "b2@gmail.com"} {
+		p, err := w.dir.ByEmail(ctx, e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		people[e] = p.ID
+	}
+	h := &hooked{Table: w.tb}
+	h.before = func() { // a1's activity of today rewrites Alpha
+		if err := w.book.Refresh(ctx, people["a1@gmail.com"], w.clk.Now()); err != nil {
+			t.Error(err)
+		}
+	}
+	f := &failures{Table: h}
+	if n, err := bookOn(w, f).HandleChanges(ctx, cs); err != nil || n != len(cs) {
+		t.Fatalf("handled %d of %d: %v", n, len(cs), err)
+	}
+	if want := map[string]string{"a1@gmail.com": "Alpha", "b1@gmail.com": "Beta", "b2@gmail.com": "Beta", "p@gmail.com": "Beta"}; !maps.Equal(accountOf(w), want) {
+		t.Fatalf("members %v, want %v", accountOf(w), want)
+	}
+	if f.n != 1 {
+		t.Fatalf("%d transactions failed, want the mover's alone", f.n)
+	}
+	for _, e := range []string{"b1@gmail.com", "b2@gmail.com"} {
+		if slices.Contains(f.pks, identity.PersonPK(people[e])) {
+			t.Errorf("%s was written in the mover's failed transaction", e)
+		}
 	}
 }
