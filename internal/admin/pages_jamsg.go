@@ -42,9 +42,9 @@ var jaPatterns = []struct {
 	{regexp.MustCompile(`^(".*") is not an email address$`), "$1 はメールアドレスではありません"},
 	// csvin's: a file it cannot decode (inside "line n: ..."), or too large.
 	{regexp.MustCompile(`^(.*); save it from Excel as "CSV UTF-8" or "CSV \(コンマ区切り\)"$`), "$1。Excel で「CSV UTF-8 (コンマ区切り)」または「CSV (コンマ区切り)」の形式で保存し直してください"},
-	{regexp.MustCompile(`^neither UTF-8 nor Shift_JIS \(CP932\)$`), "文字コードが UTF-8 でも Shift_JIS（CP932）でもありません"},
+	{regexp.MustCompile(`^neither UTF-8, Shift_JIS \(CP932\) nor EUC-JP$`), "文字コードが UTF-8、Shift_JIS（CP932）、EUC-JP のどれでもありません"},
 	{regexp.MustCompile(`^the file starts with a UTF-8 BOM but this line is not UTF-8$`), "ファイルは UTF-8 の BOM で始まっていますが、この行は UTF-8 ではありません"},
-	{regexp.MustCompile(`^this line is Shift_JIS but line (\d+) is UTF-8: the file mixes encodings$`), "この行は Shift_JIS ですが、$1 行目は UTF-8 です。ファイルの中で文字コードが混在しています"},
+	{regexp.MustCompile(`^this line is (Shift_JIS|EUC-JP) but line (\d+) is UTF-8: the file mixes encodings$`), "この行は $1 ですが、$2 行目は UTF-8 です。ファイルの中で文字コードが混在しています"},
 	{regexp.MustCompile(`^the CSV is larger than (\d+) MB$`), "CSV が $1 MB を超えています"},
 	// encoding/csv's, inside "line n: ...".
 	{regexp.MustCompile(`^extraneous or missing " in quoted-field$`), "引用符（\"）の閉じ忘れか余分な引用符があります"},

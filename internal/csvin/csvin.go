@@ -1,10 +1,11 @@
 // Package csvin reads every CSV Baton is handed (recipient lists, offline
-// touches): UTF-8 with or without a BOM, or Shift_JIS/CP932, what Japanese
-// Excel writes by default ("CSV (コンマ区切り)"). The encoding is detected:
-// valid UTF-8 is UTF-8; anything else is decoded as CP932 and accepted only
-// when every byte decodes to a character. A file that is neither (or that
-// mixes both, which decodes as CP932 without error but into mojibake) is
-// refused naming its first bad line. What Baton writes back is always UTF-8
+// touches): UTF-8 with or without a BOM, Shift_JIS/CP932, what Japanese
+// Excel writes by default ("CSV (コンマ区切り)"), or EUC-JP, what older Unix
+// systems export. The encoding is detected: valid UTF-8 is UTF-8; anything
+// else is decoded as CP932 and as EUC-JP, each accepted only when every
+// byte decodes to a character (see Decode for a file both read). A file
+// that is none of them (or that mixes UTF-8 with one, which decodes
+// without error but into mojibake) is refused naming its first bad line. What Baton writes back is always UTF-8
 // with a BOM (package csvout).
 package csvin
 
@@ -24,6 +25,7 @@ import (
 const (
 	UTF8     = "UTF-8"
 	ShiftJIS = "Shift_JIS"
+	EUCJP    = "EUC-JP"
 )
 
 const bom = "\xef\xbb\xbf"
@@ -67,30 +69,76 @@ func Decode(data []byte) (text []byte, enc string, err error) {
 	if utf8.Valid(data) {
 		return macLines(data), UTF8, nil
 	}
+	sj := legacy(data, ShiftJIS)
+	euc := legacy(data, EUCJP)
+	got := sj
+	switch {
+	case sj.bad > 0 && euc.bad > 0:
+		// Named at the line the likelier encoding (the one that read
+		// further) stopped at.
+		return nil, "", &Error{Line: max(sj.bad, euc.bad), Msg: "neither UTF-8, Shift_JIS (CP932) nor EUC-JP; " + hint}
+	case sj.bad > 0:
+		got = euc
+	case euc.bad == 0 && halfKana(sj.text) && !halfKana(euc.text):
+		// Both read: EUC-JP's kana and kanji are byte pairs CP932 reads
+		// as half-width katakana (山田 is ｻｳﾅﾄ), while CP932's kana and
+		// most of its kanji are not EUC-JP at all, so a file both read
+		// whose CP932 reading has half-width katakana is EUC-JP.
+		got = euc
+	}
+	if got.utf8Line > 0 {
+		bad := firstInvalidUTF8(data)
+		return nil, "", &Error{Line: bad, Msg: fmt.Sprintf("this line is %s but line %d is UTF-8: the file mixes encodings; %s", got.enc, got.utf8Line, hint)}
+	}
+	return macLines(got.text), got.enc, nil
+}
+
+// reading is a file read in one legacy encoding.
+type reading struct {
+	enc      string
+	text     []byte // UTF-8
+	bad      int    // the first line that is not this encoding (0: none)
+	utf8Line int    // the first line of Japanese UTF-8 (0: none)
+}
+
+// legacy reads data, which is not UTF-8, line by line in enc (ShiftJIS or
+// EUCJP), skipping the lines of Japanese UTF-8 (a file that mixes them).
+func legacy(data []byte, enc string) reading {
+	r := reading{enc: enc}
 	dec := japanese.ShiftJIS.NewDecoder()
+	if enc == EUCJP {
+		dec = japanese.EUCJP.NewDecoder()
+	}
 	var out bytes.Buffer
 	out.Grow(len(data) * 3 / 2)
-	utf8Line := 0
 	for i, line := range bytes.SplitAfter(data, []byte("\n")) {
 		n := i + 1
 		if utf8.Valid(line) && hasWide(line) {
 			// Japanese text in UTF-8 also "decodes" as CP932, into mojibake.
-			if utf8Line == 0 {
-				utf8Line = n
+			if r.utf8Line == 0 {
+				r.utf8Line = n
 			}
 			continue
 		}
 		s, err := dec.Bytes(line)
 		if err != nil || !clean(s) {
-			return nil, "", &Error{Line: n, Msg: "neither UTF-8 nor Shift_JIS (CP932); " + hint}
+			r.bad = n
+			return r
 		}
 		out.Write(s)
 	}
-	if utf8Line > 0 {
-		bad := firstInvalidUTF8(data)
-		return nil, "", &Error{Line: bad, Msg: fmt.Sprintf("this line is Shift_JIS but line %d is UTF-8: the file mixes encodings; %s", utf8Line, hint)}
+	r.text = out.Bytes()
+	return r
+}
+
+// halfKana reports a half-width katakana character.
+func halfKana(text []byte) bool {
+	for _, r := range string(text) {
+		if r >= 0xff61 && r <= 0xff9f {
+			return true
+		}
 	}
-	return macLines(out.Bytes()), ShiftJIS, nil
+	return false
 }
 
 // macLines turns the line ends of a file that has only CRs (Excel for

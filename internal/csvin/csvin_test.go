@@ -57,7 +57,7 @@ func TestNeitherNamesTheLine(t *testing.T) {
 		line int
 		say  string
 	}{
-		{"garbage", []byte("email,name\r\na@b.example,ok\r\nc@d.example,\xff\xfe\xa0\x80\r\n"), 3, "neither UTF-8 nor Shift_JIS"},
+		{"garbage", []byte("email,name\r\na@b.example,ok\r\nc@d.example,\xff\xfe\xa0\x80\r\n"), 3, "neither UTF-8, Shift_JIS (CP932) nor EUC-JP"},
 		{"a lone lead byte", append(sjis(t, "メール,氏名\n"), "x@y.example,\x82\n"...), 2, "neither"},
 		{"BOM then not UTF-8", append([]byte("\ufeffemail\n"), sjis(t, "山田\n")...), 2, "BOM"},
 		{"mixed", mixed, 3, "line 1 is UTF-8"},
@@ -67,6 +67,41 @@ func TestNeitherNamesTheLine(t *testing.T) {
 		if !errors.As(err, &e) || e.Line != c.line || !strings.Contains(err.Error(), c.say) || !strings.Contains(err.Error(), "CSV UTF-8") {
 			t.Errorf("%s: %v", c.name, err)
 		}
+	}
+}
+
+// TestEUCJP: a list exported as EUC-JP (older Unix systems) was read as
+// CP932, without error, into half-width katakana mojibake (山田 was ｻｳﾅﾄ).
+// It reads as EUC-JP; CP932 files, with half-width katakana too, still read
+// as CP932; EUC-JP mixed with UTF-8 is refused, naming it.
+func TestEUCJP(t *testing.T) {
+	euc := func(s string) []byte {
+		b, err := japanese.EUCJP.NewEncoder().String(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return []byte(b)
+	}
+	list := "氏名,会社名,メールアドレス\n山田 太郎,株式会社サンプル,taro@example.co.jp\n佐藤 花子,ｻﾝﾌﾟﾙ工業,hanako@example.co.jp\n"
+	for _, c := range []struct {
+		name, text string
+		in         []byte
+		enc        string
+	}{
+		{"EUC-JP", list, euc(list), EUCJP},
+		{"EUC-JP, names only", "山田\n", euc("山田\n"), EUCJP},
+		{"CP932 with half-width katakana", list, sjis(t, list), ShiftJIS},
+		{"CP932, half-width katakana only", "email,ｶﾅ\na@b.example,ﾔﾏﾀﾞ ﾀﾛｳ\nc@d.example,ｻﾄｳ ﾊﾅｺ\n", sjis(t, "email,ｶﾅ\na@b.example,ﾔﾏﾀﾞ ﾀﾛｳ\nc@d.example,ｻﾄｳ ﾊﾅｺ\n"), ShiftJIS},
+	} {
+		text, enc, err := Decode(c.in)
+		if err != nil || enc != c.enc || string(text) != c.text {
+			t.Errorf("%s: %s %q %v, want %s %q", c.name, enc, text, err, c.enc, c.text)
+		}
+	}
+	_, _, err := Decode(append([]byte("email,氏名\n"), euc("a@b.example,山田\n")...))
+	var e *Error
+	if !errors.As(err, &e) || e.Line != 2 || !strings.Contains(err.Error(), "this line is EUC-JP but line 1 is UTF-8") {
+		t.Errorf("EUC-JP mixed with UTF-8: %v", err)
 	}
 }
 
