@@ -868,10 +868,10 @@ func page(ev *Event, w wire, scrub Scrubber) error {
 			return errf(f.name, "%v", err)
 		}
 	}
-	if len(ev.Title) > maxTitle {
-		// The tag sends document.title as it is: a long one is cut, not
-		// refused (a 4xx would drop the page's events, its form's too).
-		cut := textcut.Bytes(ev.Title, maxTitle)
+	// The tag sends document.title as it is: a long one is cut, not
+	// refused (a 4xx would drop the page's events, its form's too), and
+	// control characters go (the SFA gets the title with the activity).
+	if cut := textcut.Bytes(textcut.Controls(ev.Title), maxTitle); cut != ev.Title {
 		if v, _ := ev.Properties["title"].(string); v == ev.Title {
 			ev.Properties["title"] = cut
 		}

@@ -44,6 +44,24 @@ func TestParseTagPageView(t *testing.T) {
 	}
 }
 
+// TestTitleWithoutControls: a page title sent with JSON's \u0000 (a script,
+// or a page whose title holds one) was kept as sent, for the timeline and
+// the activity the SFA gets; on the compact form and the Segment form.
+func TestTitleWithoutControls(t *testing.T) {
+	for _, body := range []string{
+		`{"type":"page_view","messageId":"m-1","properties":{"url":"https://www.example.com/","title":"料金\u0000プラン\u001b"}}`,
+		`{"t":"page_view","i":"m-1","p":{"url":"https://www.example.com/","title":"料金\u0000プラン\u001b"}}`,
+	} {
+		evs, err := Parse([]byte(body), Browser, "", meta())
+		if err != nil || len(evs) != 1 {
+			t.Fatalf("%s: %v", body, err)
+		}
+		if e := evs[0]; e.Title != "料金プラン" || e.Properties["title"] != "料金プラン" {
+			t.Errorf("%s: title %q, properties %q", body, e.Title, e.Properties["title"])
+		}
+	}
+}
+
 // TestParseTagCompact: the tag's compact form (one-letter keys, times in
 // ms) parses to the same events as the Segment form, and an event an older
 // tag left queued, in the Segment form, still parses inside a compact batch.

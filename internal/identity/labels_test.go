@@ -229,3 +229,13 @@ func TestNoAttributeNameIsASecret(t *testing.T) {
 		}
 	}
 }
+
+// TestAttributesWithoutControls: a name or company sent with JSON's \u0000
+// (or any control character) was kept as sent, for the pages and the SFA;
+// a textarea's line ends stay.
+func TestAttributesWithoutControls(t *testing.T) {
+	known, custom := SplitAttributes(map[string]string{"name": "山田\x00 太郎", "company": "Acme\x1b\u0085", "ご要望\x00": "line 1\r\nline 2"}, nil)
+	if known["name"] != "山田 太郎" || known["company"] != "Acme" || custom["ご要望"] != "line 1\r\nline 2" || len(custom) != 1 {
+		t.Errorf("known %q, custom %q", known, custom)
+	}
+}

@@ -206,7 +206,9 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 	for raw, v := range fields {
 		// NFKC: full-width letters and digits (ＣＥＯ, ３００名) are the
 		// half-width ones; Japanese forms send both.
-		k, v := norm.NFKC.String(raw), strings.TrimSpace(norm.NFKC.String(v))
+		// Without control characters (JSON's \u0000): a name or company
+		// holding one goes to the SFA and the pages as it is.
+		k, v := textcut.Controls(norm.NFKC.String(raw)), strings.TrimSpace(textcut.Controls(norm.NFKC.String(v)))
 		key := strings.ToLower(strings.TrimSpace(k))
 		if key == "" || v == "" || len(key) > 100 {
 			continue

@@ -1,9 +1,13 @@
-// Package textcut shortens text to a byte budget without cutting a
-// character in two: half of a Japanese character (three bytes in UTF-8)
-// is invalid UTF-8, which a store, a page or an SFA shows as U+FFFD.
+// Package textcut makes text fit to keep: shortened to a byte budget without
+// cutting a character in two (half of a Japanese character, three bytes in
+// UTF-8, is invalid UTF-8, which a store, a page or an SFA shows as U+FFFD),
+// and without control characters.
 package textcut
 
-import "unicode/utf8"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Bytes returns s cut to at most n bytes, before the character that would
 // not fit; s as it is when it fits.
@@ -15,4 +19,28 @@ func Bytes(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// Controls returns s without control characters but tab, CR and LF (a
+// textarea's lines): JSON lets a client send NUL and the like (\u0000),
+// which pages show as U+FFFD, Excel cuts a cell at, and an SFA's name
+// field should never hold. s as it is when it has none.
+func Controls(s string) string {
+	i := strings.IndexFunc(s, control)
+	if i < 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:i])
+	for _, r := range s[i:] {
+		if !control(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func control(r rune) bool {
+	return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r >= 0x7f && r < 0xa0
 }

@@ -40,3 +40,17 @@ func FuzzBytes(f *testing.F) {
 		}
 	})
 }
+
+func TestControls(t *testing.T) {
+	for in, want := range map[string]string{
+		"山田\x00太郎":               "山田太郎",
+		"Acme\u0085\x7f\x1b[31m": "Acme[31m",
+		"line 1\r\n\tline 2":     "line 1\r\n\tline 2",
+		"plain":                  "plain",
+		"\x00":                   "",
+	} {
+		if got := Controls(in); got != want {
+			t.Errorf("Controls(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
