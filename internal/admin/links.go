@@ -15,7 +15,7 @@ import (
 
 // LinkRegistry registers tracked links; see links.Registry.
 type LinkRegistry interface {
-	PutCampaign(ctx context.Context, c links.Campaign) (links.Campaign, error)
+	PutCampaign(ctx context.Context, c links.Campaign) (_ links.Campaign, created bool, err error)
 	CreateCampaign(ctx context.Context, c links.Campaign) (links.Campaign, error) // ErrExists when the id is taken
 	Campaign(ctx context.Context, id string) (links.Campaign, error)
 	Add(ctx context.Context, campaign string, urls []string, honeypot bool) ([]links.Link, error)
@@ -76,7 +76,7 @@ func (h *Handler) addLinks(w http.ResponseWriter, r *http.Request) {
 		h.linkErr(w, err)
 		return
 	}
-	camp, err := h.Links.PutCampaign(r.Context(), links.Campaign{ID: req.Campaign, Name: req.Name, SentAt: req.SentAt, UTM: req.UTM, ScannerWindow: req.ScannerWindow})
+	camp, created, err := h.Links.PutCampaign(r.Context(), links.Campaign{ID: req.Campaign, Name: req.Name, SentAt: req.SentAt, UTM: req.UTM, ScannerWindow: req.ScannerWindow})
 	if err != nil {
 		h.linkErr(w, err)
 		return
@@ -98,7 +98,12 @@ func (h *Handler) addLinks(w http.ResponseWriter, r *http.Request) {
 	for _, l := range ls {
 		out = append(out, h.tracked(r, l))
 	}
-	httpx.JSON(w, http.StatusCreated, map[string]any{"campaign": camp, "links": out})
+	// 201 for a new campaign; 200 when it was there (its links added to).
+	code := http.StatusOK
+	if created {
+		code = http.StatusCreated
+	}
+	httpx.JSON(w, code, map[string]any{"campaign": camp, "links": out})
 }
 
 func (h *Handler) getCampaign(w http.ResponseWriter, r *http.Request) {

@@ -57,7 +57,7 @@ func newEnv(t *testing.T) *env {
 	e.mux = http.NewServeMux()
 	e.h.Routes(e.mux)
 	ctx := context.Background()
-	if _, err := e.reg.PutCampaign(ctx, links.Campaign{ID: "nov-news", UTM: links.UTM{Source: "newsletter", Medium: "email", Campaign: "nov-news"}}); err != nil {
+	if _, _, err := e.reg.PutCampaign(ctx, links.Campaign{ID: "nov-news", UTM: links.UTM{Source: "newsletter", Medium: "email", Campaign: "nov-news"}}); err != nil {
 		t.Fatal(err)
 	}
 	ls, err := e.reg.Add(ctx, "nov-news", []string{"https://www.example.com/webinar?x=1"}, false)
@@ -273,7 +273,7 @@ func TestScannerClicksAreFlaggedAndIdentifyNobody(t *testing.T) {
 	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 	e.clk.Set(now)
 	e.h.T = e.log.T
-	if _, err := e.reg.PutCampaign(ctx, links.Campaign{ID: "dec-news", SentAt: now.Add(-3 * time.Second)}); err != nil {
+	if _, _, err := e.reg.PutCampaign(ctx, links.Campaign{ID: "dec-news", SentAt: now.Add(-3 * time.Second)}); err != nil {
 		t.Fatal(err)
 	}
 	ls, _ := e.reg.Add(ctx, "dec-news", []string{"https://www.example.com/a", "https://www.example.com/b"}, false)

@@ -161,39 +161,73 @@ func (r *Registry) CheckDestination(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-// PutCampaign creates or updates a campaign.
-func (r *Registry) PutCampaign(ctx context.Context, c Campaign) (Campaign, error) {
+// PutCampaign creates or updates a campaign (created: it was new). What
+// c leaves zero keeps what the campaign had: its name, send time, UTM,
+// scanner window, and its last list, written meanwhile by ListMinted.
+func (r *Registry) PutCampaign(ctx context.Context, c Campaign) (_ Campaign, created bool, err error) {
 	if !ValidCampaign(c.ID) {
-		return Campaign{}, fmt.Errorf("%w: campaign %q: use 1-64 of a-z 0-9 _ -", ErrInvalid, c.ID)
+		return Campaign{}, false, fmt.Errorf("%w: campaign %q: use 1-64 of a-z 0-9 _ -", ErrInvalid, c.ID)
 	}
 	if c.ScannerWindow < 0 || c.ScannerWindow > MaxScannerWindow {
-		return Campaign{}, fmt.Errorf("%w: scannerWindow must be 0 to %d seconds", ErrInvalid, MaxScannerWindow)
+		return Campaign{}, false, fmt.Errorf("%w: scannerWindow must be 0 to %d seconds", ErrInvalid, MaxScannerWindow)
 	}
-	if old, err := r.Campaign(ctx, c.ID); err == nil {
-		c.CreatedAt = old.CreatedAt
-		if c.SentAt.IsZero() {
-			c.SentAt = old.SentAt
+	return r.updateCampaign(ctx, c.ID, true, func(old *Campaign) Campaign {
+		n := c
+		if old == nil {
+			n.CreatedAt = r.now()
+			return n
 		}
-		if c.UTM == (UTM{}) {
-			c.UTM = old.UTM
+		n.CreatedAt = old.CreatedAt
+		if n.SentAt.IsZero() {
+			n.SentAt = old.SentAt
 		}
-		if c.Name == "" {
-			c.Name = old.Name
+		if n.UTM == (UTM{}) {
+			n.UTM = old.UTM
 		}
-		if c.ScannerWindow == 0 {
-			c.ScannerWindow = old.ScannerWindow
+		if n.Name == "" {
+			n.Name = old.Name
 		}
-		if c.ListAt.IsZero() {
-			c.Recipients, c.ListAt = old.Recipients, old.ListAt
+		if n.ScannerWindow == 0 {
+			n.ScannerWindow = old.ScannerWindow
 		}
-	} else if !errors.Is(err, ErrNotFound) {
-		return Campaign{}, err
+		if n.ListAt.IsZero() {
+			n.Recipients, n.ListAt = old.Recipients, old.ListAt
+		}
+		return n
+	})
+}
+
+// updateCampaign writes what change makes of the campaign as stored (nil:
+// none, made only when create), on the condition that it is still as read,
+// reading again when another writer came between: a list's upload and an
+// edit of the campaign at the same time each kept the other's.
+func (r *Registry) updateCampaign(ctx context.Context, id string, create bool, change func(old *Campaign) Campaign) (Campaign, bool, error) {
+	for range 8 {
+		var old *Campaign
+		var ver int64
+		it, err := r.T.Get(ctx, "CAMP#"+id, "CAMP")
+		switch {
+		case errors.Is(err, table.ErrNotFound):
+			if !create {
+				return Campaign{}, false, ErrNotFound
+			}
+		case err != nil:
+			return Campaign{}, false, err
+		default:
+			old, ver = new(Campaign), it.Version
+			if err := json.Unmarshal(it.Data, old); err != nil {
+				return Campaign{}, false, err
+			}
+		}
+		c := change(old)
+		data, _ := json.Marshal(c)
+		err = r.T.Put(ctx, table.Item{PK: "CAMP#" + id, SK: "CAMP", Kind: "campaign", Data: data}, table.VersionIs(ver))
+		if errors.Is(err, table.ErrConditionFailed) {
+			continue
+		}
+		return c, old == nil, err
 	}
-	if c.CreatedAt.IsZero() {
-		c.CreatedAt = r.now()
-	}
-	data, _ := json.Marshal(c)
-	return c, r.T.Put(ctx, table.Item{PK: "CAMP#" + c.ID, SK: "CAMP", Kind: "campaign", Data: data}, table.Always)
+	return Campaign{}, false, fmt.Errorf("campaign %s: changed by others 8 times while being written", id)
 }
 
 // CreateCampaign stores a new campaign, or answers ErrExists when its id
@@ -252,12 +286,14 @@ func (r *Registry) Campaigns(ctx context.Context) ([]Campaign, error) {
 // campaign now; ErrNotFound for an id no campaign has (a list never makes
 // a campaign: tokens for an id of no links record no click).
 func (r *Registry) ListMinted(ctx context.Context, campaign string, n int) error {
-	c, err := r.Campaign(ctx, campaign)
-	if err != nil {
-		return err
+	if !ValidCampaign(campaign) {
+		return ErrNotFound
 	}
-	c.Recipients, c.ListAt = n, r.now()
-	_, err = r.PutCampaign(ctx, c)
+	_, _, err := r.updateCampaign(ctx, campaign, false, func(old *Campaign) Campaign {
+		c := *old
+		c.Recipients, c.ListAt = n, r.now()
+		return c
+	})
 	return err
 }
 
@@ -272,7 +308,7 @@ func (r *Registry) Add(ctx context.Context, campaign string, urls []string, hone
 		return nil, err
 	}
 	if _, err := r.Campaign(ctx, campaign); errors.Is(err, ErrNotFound) {
-		if _, err := r.PutCampaign(ctx, Campaign{ID: campaign}); err != nil {
+		if _, _, err := r.PutCampaign(ctx, Campaign{ID: campaign}); err != nil {
 			return nil, err
 		}
 	} else if err != nil {

@@ -97,7 +97,7 @@ func TestCreateCampaignRefusesATakenID(t *testing.T) {
 			t.Errorf("%+v: %v, want ErrInvalid", bad, err)
 		}
 	}
-	if got, err := r.PutCampaign(ctx, Campaign{ID: "camp-a", Name: "B"}); err != nil || got.Name != "B" || !got.SentAt.Equal(sent) {
+	if got, created, err := r.PutCampaign(ctx, Campaign{ID: "camp-a", Name: "B"}); err != nil || created || got.Name != "B" || !got.SentAt.Equal(sent) {
 		t.Errorf("PutCampaign: %+v %v", got, err)
 	}
 }
@@ -124,5 +124,59 @@ func TestListMintedMakesNoCampaign(t *testing.T) {
 	}
 	if c, err := r.Campaign(ctx, "nov-news"); err != nil || c.Recipients != 3 || !c.ListAt.Equal(clk.Now()) {
 		t.Errorf("stored: %+v %v", c, err)
+	}
+}
+
+// raced is a table on which another writer writes once, between a
+// campaign's read and its write.
+type raced struct {
+	table.Table
+	between func()
+}
+
+func (r *raced) Put(ctx context.Context, it table.Item, c table.Cond) error {
+	if f := r.between; f != nil {
+		r.between = nil
+		f()
+	}
+	return r.Table.Put(ctx, it, c)
+}
+
+// TestCampaignWritersKeepEachOther: an edit of the campaign (POST
+// /admin/links) read it, a recipient list's count was written, and the
+// edit wrote what it had read: the list was lost (and the other way round,
+// the edit). Each now writes on the version it read, and reads again.
+func TestCampaignWritersKeepEachOther(t *testing.T) {
+	ctx := context.Background()
+	r, clk := newRegistry(t)
+	if _, err := r.CreateCampaign(ctx, Campaign{ID: "nov-news", Name: "Nov"}); err != nil {
+		t.Fatal(err)
+	}
+	rt := &raced{Table: r.T}
+	other := &Registry{T: r.T, Now: r.Now}
+	r.T = rt
+	clk.Advance(time.Hour)
+	rt.between = func() {
+		if err := other.ListMinted(ctx, "nov-news", 120); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, created, err := r.PutCampaign(ctx, Campaign{ID: "nov-news", Name: "November news"}); err != nil || created {
+		t.Fatalf("edit: %v, created %v", err, created)
+	}
+	if c, err := r.Campaign(ctx, "nov-news"); err != nil || c.Name != "November news" || c.Recipients != 120 || !c.ListAt.Equal(clk.Now()) {
+		t.Errorf("after an edit raced by a list: %+v %v", c, err)
+	}
+	rt.between = func() {
+		if _, _, err := other.PutCampaign(ctx, Campaign{ID: "nov-news", Name: "Nov. news"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clk.Advance(time.Hour)
+	if err := r.ListMinted(ctx, "nov-news", 80); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := r.Campaign(ctx, "nov-news"); err != nil || c.Name != "Nov. news" || c.Recipients != 80 {
+		t.Errorf("after a list raced by an edit: %+v %v", c, err)
 	}
 }
