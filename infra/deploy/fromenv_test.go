@@ -298,8 +298,8 @@ func checkConfig(t *testing.T, fn string, c *config.Config, params map[string]st
 	if time.Duration(c.File.EventRetention) != retention {
 		t.Errorf("event retention %v, want %v", time.Duration(c.File.EventRetention), retention)
 	}
-	behindCloudFront := params["DomainName"] != "" || params["BasePath"] != ""
-	if c.PublicURL != params["PublicURL"] || (c.TrustProxy.Hops == 1) != behindCloudFront || c.BasePath != params["BasePath"] {
+	behindCloudFront := params["DomainName"] != "" || params["BasePath"] != "" // CloudFront, then API Gateway: TestClientIPAsDeployed
+	if c.PublicURL != params["PublicURL"] || (c.TrustProxy.Hops == 2) != behindCloudFront || c.BasePath != params["BasePath"] {
 		t.Errorf("parameters not applied: public URL %q, trust proxy %v, base path %q", c.PublicURL, c.TrustProxy, c.BasePath)
 	}
 	// The per-function parameters, where the function uses them.
