@@ -14,15 +14,12 @@ import (
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/links"
-	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/recipientcsv"
-	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/token"
 )
 
 // Recipients mints recipient tokens for a campaign's list.
 type Recipients struct {
-	T       table.Table
 	Dir     *identity.Directory
 	Keyring *token.Keyring // nil: BATON_LINK_KEYS not configured
 	Now     func() time.Time
@@ -89,6 +86,11 @@ func (h *Handler) recipients(w http.ResponseWriter, r *http.Request) {
 	sendList(w, campaign, out, res)
 }
 
+// mintParallel is how many rows of a list are minted at once: each is a
+// few store requests (on DynamoDB, milliseconds each), and a list of
+// thousands minted one row after another outlasted API Gateway's 30 s.
+const mintParallel = 16
+
 // listError is a list's own problem (unreadable, no email column...): a
 // 400; any other error of mintList is the store's or the keyring's.
 type listError struct{ error }
@@ -101,19 +103,21 @@ type listError struct{ error }
 func (h *Handler) mintList(r *http.Request, campaign string, list io.Reader, now time.Time, opts recipientcsv.Options) ([]byte, recipientcsv.Result, error) {
 	rc := h.Recipients
 	var out bytes.Buffer
-	var failed error
+	ctx, cancel := context.WithCancelCause(r.Context())
+	defer cancel(nil)
+	opts.Parallel = mintParallel
 	res, err := recipientcsv.MintWith(list, &out, func(row recipientcsv.Row) (string, error) {
-		if failed != nil {
-			return "", failed
+		if ctx.Err() != nil {
+			return "", context.Cause(ctx)
 		}
-		tok, err := rc.mint(r.Context(), campaign, row, now)
+		tok, err := rc.mint(ctx, campaign, row, now)
 		if err != nil && !errors.Is(err, errForgotten) && !errors.Is(err, errWithdrawn) {
-			failed = err
+			cancel(err) // the first failure stops the rest: the upload fails whole
 		}
 		return tok, err
 	}, opts)
-	if failed != nil {
-		return nil, res, failed
+	if ctx.Err() != nil {
+		return nil, res, context.Cause(ctx)
 	}
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -155,13 +159,11 @@ var (
 )
 
 func (rc *Recipients) mint(ctx context.Context, campaign string, row recipientcsv.Row, now time.Time) (string, error) {
-	if gone, err := privacy.Erased(ctx, rc.T, row.Email); err != nil {
-		return "", err
-	} else if gone {
-		return "", errForgotten
-	}
-	p, _, err := rc.Dir.Ensure(ctx, row.Email, "list:"+campaign)
-	if errors.Is(err, identity.ErrErased) { // erased since the check above
+	// A person new to Baton is made with the row's attributes, in one
+	// write; one who was there has them merged.
+	known, custom := identity.SplitAttributes(row.Fields, rc.FieldNames)
+	p, created, err := rc.Dir.EnsureWith(ctx, row.Email, "list:"+campaign, known, custom)
+	if errors.Is(err, identity.ErrErased) {
 		return "", errForgotten
 	}
 	if err != nil {
@@ -173,8 +175,7 @@ func (rc *Recipients) mint(ctx context.Context, campaign string, row recipientcs
 	if !p.ConsentWithdrawn.IsZero() {
 		return "", errWithdrawn
 	}
-	known, custom := identity.SplitAttributes(row.Fields, rc.FieldNames)
-	if len(known)+len(custom) > 0 {
+	if !created && len(known)+len(custom) > 0 {
 		if _, _, err := rc.Dir.Update(ctx, p.ID, known, custom); err != nil {
 			return "", err
 		}

@@ -6,12 +6,15 @@ import (
 	"encoding/base64"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"html"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -48,7 +51,7 @@ func TestRecipientsFailWhole(t *testing.T) {
 		t.Fatal(err)
 	}
 	tb := writesFail{f.tb}
-	f.h.Recipients = &admin.Recipients{T: tb, Dir: &identity.Directory{T: tb, Now: f.clk.Now}, Keyring: kr, Now: f.clk.Now}
+	f.h.Recipients = &admin.Recipients{Dir: &identity.Directory{T: tb, Now: f.clk.Now}, Keyring: kr, Now: f.clk.Now}
 	mux := http.NewServeMux()
 	f.h.Routes(mux)
 	srv := httptest.NewServer(httpx.Routes(mux))
@@ -76,7 +79,7 @@ func TestUploadAnswersTheFreshPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.h.Recipients = &admin.Recipients{T: f.tb, Dir: &identity.Directory{T: f.tb, Now: f.clk.Now}, Keyring: kr, Now: f.clk.Now}
+	f.h.Recipients = &admin.Recipients{Dir: &identity.Directory{T: f.tb, Now: f.clk.Now}, Keyring: kr, Now: f.clk.Now}
 	mux := http.NewServeMux()
 	f.h.Routes(mux)
 	srv := httptest.NewServer(httpx.SecurityHeaders(httpx.Routes(mux)))
@@ -155,7 +158,7 @@ func recipientsFixture(t *testing.T) (*fixture, *identity.Directory) {
 		t.Fatal(err)
 	}
 	dir := &identity.Directory{T: f.tb, Now: f.clk.Now}
-	f.h.Recipients = &admin.Recipients{T: f.tb, Dir: dir, Keyring: kr, Now: f.clk.Now}
+	f.h.Recipients = &admin.Recipients{Dir: dir, Keyring: kr, Now: f.clk.Now}
 	mux := http.NewServeMux()
 	f.h.Routes(mux)
 	srv := httptest.NewServer(httpx.SecurityHeaders(httpx.Routes(mux)))
@@ -313,5 +316,113 @@ func TestUploadSaysEncodingInJapanese(t *testing.T) {
 	want := "リストを読み込めませんでした：3 行目：この行は Shift_JIS ですが、2 行目は UTF-8 です。ファイルの中で文字コードが混在しています。Excel で「CSV UTF-8 (コンマ区切り)」または「CSV (コンマ区切り)」の形式で保存し直してください。"
 	if a.code != 400 || !strings.Contains(html.UnescapeString(a.body), want) || strings.Contains(a.body, "mixes encodings") {
 		t.Errorf("%d %s", a.code, a.body)
+	}
+}
+
+// inFlight is a table whose reads wait until want of them are in flight at
+// once (or release alone after a while, recording that they never were):
+// a list minted one row after another never gets there.
+type inFlight struct {
+	table.Table
+	mu      sync.Mutex
+	n, want int
+	reached chan struct{}
+	gaveUp  bool
+	calls   atomic.Int64 // reads and writes
+}
+
+func (t *inFlight) Get(ctx context.Context, pk, sk string) (table.Item, error) {
+	t.calls.Add(1)
+	t.mu.Lock()
+	t.n++
+	if t.n >= t.want {
+		select {
+		case <-t.reached:
+		default:
+			close(t.reached)
+		}
+	}
+	gaveUp := t.gaveUp
+	t.mu.Unlock()
+	if !gaveUp {
+		select {
+		case <-t.reached:
+		case <-time.After(time.Second): // a guard, not a measure: reads one at a time never get there
+			t.mu.Lock()
+			t.gaveUp = true
+			t.mu.Unlock()
+		}
+	}
+	t.mu.Lock()
+	t.n--
+	t.mu.Unlock()
+	return t.Table.Get(ctx, pk, sk)
+}
+
+func (t *inFlight) Put(ctx context.Context, it table.Item, c table.Cond) error {
+	t.calls.Add(1)
+	return t.Table.Put(ctx, it, c)
+}
+
+func (t *inFlight) Transact(ctx context.Context, ws []table.Write) error {
+	t.calls.Add(1)
+	return t.Table.Transact(ctx, ws)
+}
+
+// TestRecipientListMintedInParallel: a list was minted one row after
+// another, about six store requests a row: on DynamoDB (milliseconds a
+// request) a list of a few thousand rows outlasted API Gateway's 30 s.
+// Rows are minted several at once, a new person in three requests (the
+// erasure check, the email's lookup, the write that makes them with the
+// row's attributes), and the list comes back in its order.
+func TestRecipientListMintedInParallel(t *testing.T) {
+	f := newFixture(t)
+	kr, err := token.ParseKeyring("k1:" + token.NewSecret())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb := &inFlight{Table: f.tb, want: 8, reached: make(chan struct{})}
+	dir := &identity.Directory{T: tb, Now: f.clk.Now}
+	f.h.Recipients = &admin.Recipients{Dir: dir, Keyring: kr, Now: f.clk.Now}
+	mux := http.NewServeMux()
+	f.h.Routes(mux)
+	srv := httptest.NewServer(httpx.Routes(mux))
+	defer srv.Close()
+	f.url = srv.URL
+	if a := f.req("POST", "/admin/links", `{"campaign":"nov-news","urls":["https://www.example.com/pricing"]}`, "Authorization", "Bearer "+fullToken, "Content-Type", "application/json"); a.code != 201 {
+		t.Fatalf("campaign: %d %s", a.code, a.body)
+	}
+	const rows = 200
+	var list strings.Builder
+	list.WriteString("email,company\n")
+	for i := range rows {
+		fmt.Fprintf(&list, "r%03d@corp.example,Corp %d\n", i, i)
+	}
+	tb.calls.Store(0)
+	a := f.req("POST", "/admin/recipients?campaign=nov-news", list.String(), "Authorization", "Bearer "+fullToken, "Content-Type", "text/csv")
+	if a.code != 200 || a.hdr.Get("X-Baton-Minted") != fmt.Sprint(rows) {
+		t.Fatalf("%d %v", a.code, a.hdr)
+	}
+	select {
+	case <-tb.reached:
+	default:
+		t.Errorf("never %d store reads at once: the list was minted one row after another", tb.want)
+	}
+	if n := tb.calls.Load(); n > 3*rows {
+		t.Errorf("%d store requests for %d new people, want at most 3 a row", n, rows)
+	}
+	got, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(a.body, "\ufeff"))).ReadAll()
+	if err != nil || len(got) != rows+1 {
+		t.Fatalf("list back: %d rows %v", len(got), err)
+	}
+	for i, r := range got[1:] {
+		if r[0] != fmt.Sprintf("r%03d@corp.example", i) || r[2] == "" {
+			t.Fatalf("row %d back as %q", i+1, r)
+		}
+		if c, err := kr.Verify(r[2], f.clk.Now()); err != nil {
+			t.Fatalf("row %d token: %v", i+1, err)
+		} else if p, err := dir.ByEmail(context.Background(), r[0]); err != nil || p.ID != c.PersonID || p.Attributes["company"] != fmt.Sprintf("Corp %d", i) {
+			t.Fatalf("row %d: token for %s, person %+v %v", i+1, c.PersonID, p, err)
+		}
 	}
 }

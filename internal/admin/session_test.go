@@ -72,7 +72,7 @@ func newFixture(t testing.TB, opts ...func(*admin.Handler)) *fixture {
 		People:      noPeople{},
 		Links:       &links.Registry{T: tb, Now: clk.Now},
 		Reports:     &admin.Reports{T: tb, Now: clk.Now},
-		Recipients:  &admin.Recipients{T: tb, Now: clk.Now}, // no keyring: 503 once past the checks
+		Recipients:  &admin.Recipients{Now: clk.Now}, // no keyring: 503 once past the checks
 		Sessions:    &session.Store{T: tb, TTL: ttl, Now: clk.Now},
 		Audit:       &audit.Log{T: tb, Now: clk.Now},
 	}

@@ -194,6 +194,13 @@ func (d *Directory) Ensure(ctx context.Context, email, source string) (p Person,
 	return d.ensure(ctx, email, source, nil, nil)
 }
 
+// EnsureWith is Ensure for a person known with attributes (a list's row):
+// one it creates has them in the one write that creates it; one that was
+// there is returned as it is (Update merges them).
+func (d *Directory) EnsureWith(ctx context.Context, email, source string, attrs, custom map[string]string) (p Person, created bool, err error) {
+	return d.ensure(ctx, email, source, attrs, custom)
+}
+
 // ensure is Ensure; a person it creates has the attributes and custom
 // fields given (as Update would merge them), in the one write that creates
 // them.

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/baton-hq/baton/internal/csvin"
 	"github.com/baton-hq/baton/internal/csvout"
@@ -67,6 +69,11 @@ type Options struct {
 	Say         func(RowError) string // nil: "line N: reason"
 	// CRLF writes Excel's line ends whatever the upload's were.
 	CRLF bool
+	// Parallel is how many rows are minted at once (0 or 1: one after
+	// another); mint must then be safe to call concurrently. On DynamoDB
+	// a row is several requests: one after another, a list of a few
+	// thousand rows outlasted API Gateway's 30 s.
+	Parallel int
 }
 
 // Mint reads a CSV with a header row, calls mint for each row with a valid
@@ -127,12 +134,14 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 		out = append(append([]string{}, header...), TokenColumn)
 	}
 	// The rows are kept until the end: whether the reason column is added
-	// is known only then.
+	// is known only then, and their tokens are minted together.
 	type outRow struct {
 		cells, extra []string // extra: fields beyond the header's
 		reason       *RowError
+		mint         int // its index in mints; -1: refused before
 	}
 	var rows []outRow
+	var mints []Row
 	res := Result{Errors: []RowError{}}
 	for n := 0; ; n++ {
 		rec, err := cr.Read()
@@ -153,9 +162,9 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // blank line
 		}
-		row := outRow{cells: make([]string, len(out))}
+		row := outRow{cells: make([]string, len(out)), mint: -1}
 		copy(row.cells, rec[:min(len(rec), len(header))])
-		token, reason := "", ""
+		reason := ""
 		switch {
 		case len(rec) > len(header):
 			// Refused, not minted: a field more than the header has is
@@ -178,23 +187,33 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 					fields[h] = rec[i]
 				}
 			}
-			token, err = mint(Row{Line: line, Email: email, Fields: fields})
-			if err != nil {
-				reason = err.Error()
-			}
+			row.mint = len(mints)
+			mints = append(mints, Row{Line: line, Email: email, Fields: fields})
 		}
-		if reason != "" { // one reason a row: Minted and len(Errors) count the rows
+		if reason != "" {
 			row.reason = &RowError{Line: line, Reason: reason}
-			res.Errors = append(res.Errors, *row.reason)
-			token = ""
-		} else {
-			res.Minted++
 		}
-		row.cells[tokenCol] = token
 		if reasonCol >= 0 {
 			row.cells[reasonCol] = "" // the previous download's, refilled below
 		}
 		rows = append(rows, row)
+	}
+	tokens, errs := mintAll(mints, mint, opts.Parallel)
+	for i := range rows {
+		row := &rows[i]
+		row.cells[tokenCol] = "" // a token the upload had (a list uploaded again) is refilled
+		if row.mint >= 0 {
+			if err := errs[row.mint]; err != nil {
+				row.reason = &RowError{Line: mints[row.mint].Line, Reason: err.Error()}
+			} else {
+				row.cells[tokenCol] = tokens[row.mint]
+			}
+		}
+		if row.reason != nil { // one reason a row: Minted and len(Errors) count the rows
+			res.Errors = append(res.Errors, *row.reason)
+		} else {
+			res.Minted++
+		}
 	}
 	say := opts.Say
 	if say == nil {
@@ -230,4 +249,26 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 		return res, err
 	}
 	return res, bw.Flush()
+}
+
+// mintAll calls mint for each row, parallel at once, and returns each
+// row's token and error by index.
+func mintAll(rows []Row, mint func(Row) (string, error), parallel int) ([]string, []error) {
+	tokens, errs := make([]string, len(rows)), make([]error, len(rows))
+	if parallel < 1 {
+		parallel = 1
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(parallel, len(rows)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(rows); i = int(next.Add(1) - 1) {
+				tokens[i], errs[i] = mint(rows[i])
+			}
+		}()
+	}
+	wg.Wait()
+	return tokens, errs
 }
