@@ -13,8 +13,6 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,6 +20,7 @@ import (
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/table/tableflight"
 	"github.com/baton-hq/baton/internal/token"
 )
 
@@ -319,56 +318,6 @@ func TestUploadSaysEncodingInJapanese(t *testing.T) {
 	}
 }
 
-// inFlight is a table whose reads wait until want of them are in flight at
-// once (or release alone after a while, recording that they never were):
-// a list minted one row after another never gets there.
-type inFlight struct {
-	table.Table
-	mu      sync.Mutex
-	n, want int
-	reached chan struct{}
-	gaveUp  bool
-	calls   atomic.Int64 // reads and writes
-}
-
-func (t *inFlight) Get(ctx context.Context, pk, sk string) (table.Item, error) {
-	t.calls.Add(1)
-	t.mu.Lock()
-	t.n++
-	if t.n >= t.want {
-		select {
-		case <-t.reached:
-		default:
-			close(t.reached)
-		}
-	}
-	gaveUp := t.gaveUp
-	t.mu.Unlock()
-	if !gaveUp {
-		select {
-		case <-t.reached:
-		case <-time.After(time.Second): // a guard, not a measure: reads one at a time never get there
-			t.mu.Lock()
-			t.gaveUp = true
-			t.mu.Unlock()
-		}
-	}
-	t.mu.Lock()
-	t.n--
-	t.mu.Unlock()
-	return t.Table.Get(ctx, pk, sk)
-}
-
-func (t *inFlight) Put(ctx context.Context, it table.Item, c table.Cond) error {
-	t.calls.Add(1)
-	return t.Table.Put(ctx, it, c)
-}
-
-func (t *inFlight) Transact(ctx context.Context, ws []table.Write) error {
-	t.calls.Add(1)
-	return t.Table.Transact(ctx, ws)
-}
-
 // TestRecipientListMintedInParallel: a list was minted one row after
 // another, about six store requests a row: on DynamoDB (milliseconds a
 // request) a list of a few thousand rows outlasted API Gateway's 30 s.
@@ -381,7 +330,7 @@ func TestRecipientListMintedInParallel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tb := &inFlight{Table: f.tb, want: 8, reached: make(chan struct{})}
+	tb := tableflight.New(f.tb, 8)
 	dir := &identity.Directory{T: tb, Now: f.clk.Now}
 	f.h.Recipients = &admin.Recipients{Dir: dir, Keyring: kr, Now: f.clk.Now}
 	mux := http.NewServeMux()
@@ -398,17 +347,15 @@ func TestRecipientListMintedInParallel(t *testing.T) {
 	for i := range rows {
 		fmt.Fprintf(&list, "r%03d@corp.example,Corp %d\n", i, i)
 	}
-	tb.calls.Store(0)
+	tb.ResetCalls()
 	a := f.req("POST", "/admin/recipients?campaign=nov-news", list.String(), "Authorization", "Bearer "+fullToken, "Content-Type", "text/csv")
 	if a.code != 200 || a.hdr.Get("X-Baton-Minted") != fmt.Sprint(rows) {
 		t.Fatalf("%d %v", a.code, a.hdr)
 	}
-	select {
-	case <-tb.reached:
-	default:
-		t.Errorf("never %d store reads at once: the list was minted one row after another", tb.want)
+	if !tb.Reached() {
+		t.Errorf("never %d store reads at once: the list was minted one row after another", tb.Want)
 	}
-	if n := tb.calls.Load(); n > 3*rows {
+	if n := tb.Calls(); n > 3*rows {
 		t.Errorf("%d store requests for %d new people, want at most 3 a row", n, rows)
 	}
 	got, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(a.body, "\ufeff"))).ReadAll()

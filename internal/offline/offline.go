@@ -30,6 +30,7 @@ import (
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/csvin"
 	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/fanout"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/privacy"
 )
@@ -247,6 +248,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 	}
 	today := now().In(loc)
 	endOfToday := time.Date(today.Year(), today.Month(), today.Day()+1, 0, 0, 0, 0, loc)
+	var jobs []touch
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -315,27 +317,74 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 				fields[h] = rec[i]
 			}
 		}
-		fresh, created, err := im.row(ctx, email, name, day, channel, fields, now().UTC())
+		jobs = append(jobs, touch{line: line, email: email, name: name, day: day, channel: channel, fields: fields})
+	}
+	// The rows are stored several at once: each is several store requests
+	// (on DynamoDB, milliseconds each), and a list of a thousand rows one
+	// after another outlasted API Gateway's 30 s.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	at := now().UTC()
+	done := make([]touchResult, len(jobs))
+	fanout.Each(len(jobs), importParallel, func(i int) {
+		if ctx.Err() != nil {
+			done[i].err = ctx.Err()
+			return
+		}
+		j := jobs[i]
+		r := &done[i]
+		if r.fresh, r.created, r.err = im.row(ctx, j.email, j.name, j.day, j.channel, j.fields, at); r.err != nil &&
+			!errors.Is(r.err, identity.ErrErased) && !errors.Is(r.err, errWithdrawn) {
+			cancel() // the first failure stops the rest: the import fails whole (it is idempotent)
+		}
+	})
+	for i, r := range done {
+		line := jobs[i].line
 		switch {
-		case errors.Is(err, identity.ErrErased):
-			fail("this person asked to be forgotten")
-			continue
-		case errors.Is(err, errWithdrawn):
-			fail("this person withdrew consent")
-			continue
-		case err != nil:
-			return res, fmt.Errorf("line %d: %w", line, err)
-		}
-		if created {
-			res.NewPeople++
-		}
-		if fresh {
+		case errors.Is(r.err, identity.ErrErased):
+			res.Errors = append(res.Errors, RowError{Line: line, Reason: "this person asked to be forgotten"})
+		case errors.Is(r.err, errWithdrawn):
+			res.Errors = append(res.Errors, RowError{Line: line, Reason: "this person withdrew consent"})
+		case r.err != nil && !errors.Is(r.err, context.Canceled):
+			return res, fmt.Errorf("line %d: %w", line, r.err)
+		case r.err != nil:
+			// Stopped by another row's failure, said below.
+		case r.fresh:
 			res.Imported++
-		} else {
+		default:
 			res.Repeated++
 		}
+		if r.created {
+			res.NewPeople++
+		}
 	}
+	if err := ctx.Err(); err != nil {
+		for _, r := range done {
+			if r.err != nil && !errors.Is(r.err, context.Canceled) {
+				return res, r.err
+			}
+		}
+		return res, err // the request's own context ended
+	}
+	slices.SortStableFunc(res.Errors, func(a, b RowError) int { return a.Line - b.Line })
 	return res, nil
+}
+
+// importParallel is how many rows of a list are stored at once.
+const importParallel = 16
+
+// touch is a row of a list, checked, to store.
+type touch struct {
+	line        int
+	email, name string
+	day         time.Time
+	channel     string
+	fields      map[string]string
+}
+
+type touchResult struct {
+	fresh, created bool
+	err            error
 }
 
 // errWithdrawn refuses a row of a person who withdrew consent.
@@ -346,15 +395,17 @@ const channelHint = "one of exhibition (展示会), seminar (セミナー), webi
 // row makes the person and stores the touch; it reports whether the touch
 // is new and whether the person is.
 func (im *Importer) row(ctx context.Context, email, name string, day time.Time, channel string, fields map[string]string, now time.Time) (fresh, created bool, err error) {
-	p, created, err := im.Dir.Ensure(ctx, email, "offline:"+channel) // refuses an erased email
+	// A person new to Baton is made with the row's attributes, in one
+	// write; one who was there has them merged.
+	known, custom := identity.SplitAttributes(fields, im.FieldNames)
+	p, created, err := im.Dir.EnsureWith(ctx, email, "offline:"+channel, known, custom) // refuses an erased email
 	if err != nil {
 		return false, false, err
 	}
 	if !p.ConsentWithdrawn.IsZero() {
 		return false, false, errWithdrawn
 	}
-	known, custom := identity.SplitAttributes(fields, im.FieldNames)
-	if len(known)+len(custom) > 0 {
+	if !created && len(known)+len(custom) > 0 {
 		if _, _, err := im.Dir.Update(ctx, p.ID, known, custom); err != nil {
 			return false, created, err
 		}

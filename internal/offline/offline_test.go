@@ -3,6 +3,7 @@ package offline
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
+	"github.com/baton-hq/baton/internal/table/tableflight"
 )
 
 var tokyo = time.FixedZone("JST", 9*3600)
@@ -241,6 +243,46 @@ func TestSecretColumnsNeverAttributes(t *testing.T) {
 					t.Errorf("%s = %q kept", k, v)
 				}
 			}
+		}
+	}
+}
+
+// TestRowsStoredInParallel: a list was stored one row after another, about
+// twelve store requests a row: on DynamoDB a list of a thousand rows
+// outlasted API Gateway's 30 s. Rows are stored several at once; the
+// errors are said in the list's order, and the counts are the list's.
+func TestRowsStoredInParallel(t *testing.T) {
+	f := newFixture(t)
+	tb := tableflight.New(f.tb, 8)
+	f.im.Dir = &identity.Directory{T: tb, Now: func() time.Time { return now }}
+	f.im.Link = &identity.Stitcher{Dir: f.im.Dir, Log: f.log}
+	const rows = 100
+	var csv strings.Builder
+	csv.WriteString("email,company,event,date,channel\n")
+	for i := range rows {
+		if i%25 == 0 {
+			csv.WriteString("not-an-email,x,Expo,2026/11/1,展示会\n")
+		}
+		fmt.Fprintf(&csv, "r%03d@corp.example,Corp %d,Expo,2026/11/1,展示会\n", i, i)
+	}
+	res, err := f.im.Import(context.Background(), strings.NewReader(csv.String()), Defaults{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !tb.Reached() {
+		t.Errorf("never %d store reads at once: the list was stored one row after another", tb.Want)
+	}
+	if res.Imported != rows || res.NewPeople != rows || len(res.Errors) != 4 {
+		t.Fatalf("imported %d, new %d, errors %+v", res.Imported, res.NewPeople, res.Errors)
+	}
+	for i, e := range res.Errors {
+		if want := 2 + i*26; e.Line != want {
+			t.Errorf("error %d on line %d, want %d", i, e.Line, want)
+		}
+	}
+	for _, i := range []int{0, 57, 99} {
+		if p, err := f.dir.ByEmail(context.Background(), fmt.Sprintf("r%03d@corp.example", i)); err != nil || p.Attributes["company"] != fmt.Sprintf("Corp %d", i) {
+			t.Errorf("row %d: %+v %v", i, p, err)
 		}
 	}
 }

@@ -11,12 +11,11 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/baton-hq/baton/internal/csvin"
 	"github.com/baton-hq/baton/internal/csvout"
 	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/fanout"
 )
 
 // Limits.
@@ -255,20 +254,6 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 // row's token and error by index.
 func mintAll(rows []Row, mint func(Row) (string, error), parallel int) ([]string, []error) {
 	tokens, errs := make([]string, len(rows)), make([]error, len(rows))
-	if parallel < 1 {
-		parallel = 1
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(parallel, len(rows)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < len(rows); i = int(next.Add(1) - 1) {
-				tokens[i], errs[i] = mint(rows[i])
-			}
-		}()
-	}
-	wg.Wait()
+	fanout.Each(len(rows), parallel, func(i int) { tokens[i], errs[i] = mint(rows[i]) })
 	return tokens, errs
 }
