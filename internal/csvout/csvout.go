@@ -75,16 +75,23 @@ func (w *Writer) Flush() error {
 
 // Cell neutralises a value a spreadsheet would take for a formula (leading
 // =, +, -, @, tab or carriage return) by prefixing an apostrophe, as OWASP
-// advises; plain numbers (-5, +3.2) stay numbers.
+// advises; plain numbers (-5, +3.2) stay numbers, and so does what holds no
+// name a formula could call (+81-90-1234-5678, "-" for none): a recipient
+// list goes back to the email service, whose phone fields then began with
+// an apostrophe.
 func Cell(s string) string {
 	if s == "" || !strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return s
 	}
-	if number.MatchString(s) {
+	if number.MatchString(s) || callsNothing.MatchString(s) {
 		return s
 	}
 	return "'" + s
 }
+
+// callsNothing is a + or - and then digits, spaces and arithmetic only: no
+// letter, so no function, name or DDE command (cmd|...) to run.
+var callsNothing = regexp.MustCompile(`^[+-][0-9 ()./+-]*$`)
 
 // number is a plain decimal number (ParseFloat would also take Inf, NaN and
 // hex floats, which a spreadsheet reads as names).

@@ -18,6 +18,8 @@ func TestBOMAndFormulaCells(t *testing.T) {
 		{"+Inf", "-0x1p-2"},
 		{"\tTAB", "-"},
 		{"株式会社テスト", "0"},
+		{"+81-90-1234-5678", "-(03) 1234/5678"},
+		{"-1+cmd|' /C calc'!A0", "+81 90 x"},
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -35,8 +37,10 @@ func TestBOMAndFormulaCells(t *testing.T) {
 		{"'+cmd|' /C calc'!A0", "-5"},
 		{"'@SUM(A1)", "+3.2"},
 		{"'+Inf", "'-0x1p-2"},
-		{"'\tTAB", "'-"},
+		{"'\tTAB", "-"},
 		{"株式会社テスト", "0"},
+		{"+81-90-1234-5678", "-(03) 1234/5678"}, // no name to call: a phone number stays
+		{"'-1+cmd|' /C calc'!A0", "'+81 90 x"},
 	}
 	for i := range want {
 		if strings.Join(recs[i], "|") != strings.Join(want[i], "|") {
@@ -55,9 +59,13 @@ func TestEmptyFileHasBOM(t *testing.T) {
 func FuzzCell(f *testing.F) {
 	f.Add("=1+1")
 	f.Add("-3")
+	f.Add("+81-90-1234-5678")
 	f.Fuzz(func(t *testing.T, s string) {
 		c := Cell(s)
-		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) && !number.MatchString(c) {
+		// Left formula-like only when it can call nothing: a sign, then
+		// digits, spaces, arithmetic and a number's exponent.
+		if c != "" && (strings.ContainsRune("=@\t\r", rune(c[0])) ||
+			strings.ContainsRune("+-", rune(c[0])) && strings.Trim(c, "0123456789 ()./+-eE") != "") {
 			t.Fatalf("%q left as %q", s, c)
 		}
 		if c != s && c != "'"+s {
