@@ -1,7 +1,7 @@
 // Command admin is the admin Lambda function: every /admin route behind the
 // bearer token, on the API Gateway HTTP API. Dead letters are the SQS
 // dead-letter queues' (push, and the score function's failures); erasure
-// deletes a person's from the push DLQ.
+// deletes a person's from the push DLQ (an MQA's is kept, redacted).
 package main
 
 import (

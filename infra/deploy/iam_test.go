@@ -413,13 +413,17 @@ func TestGrantsMatchCalls(t *testing.T) {
 			if got := receiveAll(t, sqsc, queues["PushQueue"]); len(got) != 1 || got[0].Body != string(mql) {
 				t.Errorf("push queue after the replay: %+v, want the dead letter", got)
 			}
-			// Dead again, then erased with the person.
-			if _, err := sqsc.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(queues["PushDeadLetterQueue"]), MessageBody: aws.String(string(mql))}); err != nil {
-				t.Fatal(err)
+			// Dead again, with an MQA naming the person, then erased with
+			// the person: the MQA's goes back redacted (SendMessage).
+			mqa := `{"id":"a1-q1-20261124090000","mqa":{"id":"a1-q1-20261124090000","people":[{"person":"` + p.ID + `","email":"` + p.Email + `"}]}}`
+			for _, body := range []string{string(mql), mqa} {
+				if _, err := sqsc.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(queues["PushDeadLetterQueue"]), MessageBody: aws.String(body)}); err != nil {
+					t.Fatal(err)
+				}
 			}
 			req("DELETE", "/admin/people/"+p.ID, 200)
-			if left := receiveAll(t, sqsc, queues["PushDeadLetterQueue"]); len(left) != 0 {
-				t.Errorf("the erased person's dead letter is still in the push DLQ: %+v", left)
+			if left := receiveAll(t, sqsc, queues["PushDeadLetterQueue"]); len(left) != 1 || left[0].Body != `{"id":"a1-q1-20261124090000","mqa":{"id":"a1-q1-20261124090000"}}` {
+				t.Errorf("the push DLQ after the erasure: %+v, want the MQA's dead letter alone, redacted", left)
 			}
 			req("GET", "/admin/campaigns", 200) // the workspace's list: a scan of the campaigns
 			// Sales' verdict given in the workspace (no SFA): the report counters move.

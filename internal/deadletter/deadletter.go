@@ -12,9 +12,12 @@
 // release that fails only hides a message for that short while. Replay
 // receives the same way until it meets the message (it needs the receipt
 // handle), sends its body to the push queue and deletes it from the DLQ.
+// Erasure (forget.go) reads the whole push DLQ the same way, hiding each
+// message for the whole erasure.
 package deadletter
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -70,9 +73,10 @@ func (notReplayable) Is(target error) bool { return target == queue.ErrNotDead }
 type Store struct {
 	SQS SQS
 	Queues
-	Max  int           // most messages read per queue (default 1000)
-	Hold time.Duration // how long a message read stays hidden before its release (default 30 s)
-	Wait int32         // long-poll seconds of each receive (default 1: short polls can miss messages)
+	Max       int           // most messages listed per queue (default 1000)
+	ForgetMax int           // most push dead letters an erasure reads; more is an error (default 10,000)
+	Hold      time.Duration // how long a message listed stays hidden before its release (default 30 s)
+	Wait      int32         // long-poll seconds of each receive (default 1: short polls can miss messages)
 }
 
 // New is the store on the default AWS configuration, or nil when no push
@@ -96,7 +100,7 @@ func New(ctx context.Context, q Queues) (*Store, error) {
 func (s *Store) Dead(ctx context.Context) ([]queue.Message, error) {
 	out := []queue.Message{}
 	for _, q := range s.queues() {
-		got, err := s.scan(ctx, q.url, func(sqstypes.Message) bool { return false })
+		got, err := s.collect(ctx, q.url, func(sqstypes.Message) bool { return false })
 		s.release(ctx, q.url, got)
 		if err != nil {
 			return nil, err
@@ -113,7 +117,7 @@ func (s *Store) Dead(ctx context.Context) ([]queue.Message, error) {
 // deletes it from the DLQ. An id in no queue is table.ErrNotFound.
 func (s *Store) Replay(ctx context.Context, id string) error {
 	for _, q := range s.queues() {
-		got, err := s.scan(ctx, q.url, func(m sqstypes.Message) bool { return aws.ToString(m.MessageId) == id })
+		got, err := s.collect(ctx, q.url, func(m sqstypes.Message) bool { return aws.ToString(m.MessageId) == id })
 		if err != nil || len(got) == 0 || aws.ToString(got[len(got)-1].MessageId) != id {
 			s.release(ctx, q.url, got)
 			if err != nil {
@@ -151,51 +155,55 @@ func (s *Store) queues() []named {
 	return qs
 }
 
-// scan receives the queue's messages, each once by MessageId, until the
-// queue has no more visible, stop says so (the message it stopped at is the
-// last returned), or Max is reached. Every message returned is hidden for
-// Hold; the caller releases them. On an error it returns what it received.
-func (s *Store) scan(ctx context.Context, url string, stop func(sqstypes.Message) bool) ([]sqstypes.Message, error) {
-	limit, hold, wait := s.Max, s.Hold, s.Wait
-	if limit == 0 {
-		limit = 1000
-	}
-	if hold == 0 {
-		hold = 30 * time.Second
-	}
-	if wait == 0 {
-		wait = 1
-	}
+// collect is scan's messages, up to Max, hidden for Hold; when stop picks
+// one it is the last. The caller releases them.
+func (s *Store) collect(ctx context.Context, url string, stop func(sqstypes.Message) bool) ([]sqstypes.Message, error) {
 	var out []sqstypes.Message
+	_, err := s.scan(ctx, url, cmp.Or(s.Hold, 30*time.Second), cmp.Or(s.Max, 1000), func(m sqstypes.Message) bool {
+		out = append(out, m)
+		return !stop(m)
+	})
+	return out, err
+}
+
+// scan receives the queue's messages, each once by MessageId, hidden for
+// hold, handing each to visit until it returns false. It is complete when
+// a receive finds none (a long poll asks every SQS server); not after
+// limit messages, nor when a receive brings back only messages already
+// handed (their hold ran out: "nothing new" then proves nothing).
+func (s *Store) scan(ctx context.Context, url string, hold time.Duration, limit int, visit func(sqstypes.Message) bool) (complete bool, err error) {
 	seen := map[string]bool{}
-	for len(out) < limit {
+	for len(seen) < limit {
 		r, err := s.SQS.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
-			QueueUrl: aws.String(url), MaxNumberOfMessages: int32(min(10, limit-len(out))),
-			VisibilityTimeout: int32(hold / time.Second), WaitTimeSeconds: wait,
+			QueueUrl: aws.String(url), MaxNumberOfMessages: int32(min(10, limit-len(seen))),
+			VisibilityTimeout: int32(hold / time.Second), WaitTimeSeconds: cmp.Or(s.Wait, 1),
 			MessageAttributeNames:       []string{"All"},
 			MessageSystemAttributeNames: []sqstypes.MessageSystemAttributeName{sqstypes.MessageSystemAttributeNameSentTimestamp},
 		})
 		if err != nil {
-			return out, err
+			return false, err
+		}
+		if len(r.Messages) == 0 {
+			return true, nil
 		}
 		fresh := 0
-		for _, m := range r.Messages {
+		for i, m := range r.Messages {
 			id := aws.ToString(m.MessageId)
-			if seen[id] { // back already: the hold ran out during a long listing
+			if seen[id] {
 				continue
 			}
 			seen[id] = true
 			fresh++
-			out = append(out, m)
-			if stop(m) {
-				return out, nil
+			if !visit(m) {
+				s.release(ctx, url, r.Messages[i+1:]) // received, never handed
+				return false, nil
 			}
 		}
 		if fresh == 0 {
-			return out, nil
+			return false, nil
 		}
 	}
-	return out, nil
+	return false, nil
 }
 
 // release makes received messages visible again, ten per call. It runs
@@ -238,7 +246,11 @@ func view(queueName string, m sqstypes.Message) queue.Message {
 	if !json.Valid([]byte(body)) {
 		out.Body, _ = json.Marshal(body) // an undecodable message, shown as a string
 	}
-	if ms, err := strconv.ParseInt(m.Attributes[string(sqstypes.MessageSystemAttributeNameSentTimestamp)], 10, 64); err == nil {
+	sent := m.Attributes[string(sqstypes.MessageSystemAttributeNameSentTimestamp)]
+	if a, ok := m.MessageAttributes[enqueuedAttr]; ok { // put back redacted by an erasure
+		sent = aws.ToString(a.StringValue)
+	}
+	if ms, err := strconv.ParseInt(sent, 10, 64); err == nil {
 		out.Enqueued = time.UnixMilli(ms).UTC()
 	}
 	if a, ok := m.MessageAttributes["reason"]; ok {

@@ -3,42 +3,107 @@ package deadletter
 import (
 	"context"
 	"fmt"
+	"maps"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
+	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/privacy"
 )
 
-// KindSQSDeadLetter counts the push DLQ's messages an erasure deleted.
-const KindSQSDeadLetter = "sqs-deadletter"
+// Counts of an erasure's work on the push DLQ.
+const (
+	KindSQSDeadLetter = "sqs-deadletter"          // dead letters deleted
+	KindSQSRedacted   = "sqs-deadletter-redacted" // MQA dead letters cut down to their id
+)
 
-// Forget implements privacy.Forgetter for the push DLQ: a dead letter is an
-// MQL with the person's email and attributes, listed by /admin/deadletters,
-// so every one about the person (privacy.Mentions) is deleted; the others
-// are released. (The push queue itself cannot be read without taking its
-// messages from the push function: its messages about the person are
-// dropped when delivered, see push.Worker.Deliver. The score function's
-// failure destination names stream positions, nobody's data.)
+// forgetHold hides each dead letter an erasure reads for longer than the
+// admin function's 60-s timeout: none comes back while the erasure reads
+// on, so an empty receive means every one was seen.
+const forgetHold = 2 * time.Minute
+
+// enqueuedAttr carries, on a dead letter put back redacted, when the
+// original arrived (SentTimestamp, ms): it keeps its place in the listing.
+const enqueuedAttr = "enqueued"
+
+// Forget implements privacy.Forgetter for the push DLQ, as queue.Queue
+// does for the table's queue: it reads every dead letter (not the
+// listing's Max), deletes each about the person (privacy.Mentions), but
+// puts an MQA's back cut down to its id (account.RedactMessage), since it
+// is the colleagues' too; the others are released. A DLQ of more than
+// ForgetMax messages is an error: the erasure cannot tell it saw them all.
+// (The push queue itself cannot be read without taking its messages from
+// the push function: its messages about the person are dropped when
+// delivered, see push.Worker.Deliver. The score function's failure
+// destination names stream positions, nobody's data.)
 func (s *Store) Forget(ctx context.Context, sub privacy.Subject) (privacy.Removed, error) {
 	r := privacy.Removed{}
-	got, err := s.scan(ctx, s.PushDLQ, func(sqstypes.Message) bool { return false })
 	var keep []sqstypes.Message
-	for _, m := range got {
+	var ferr error
+	limit := s.ForgetMax
+	if limit == 0 {
+		limit = 10000
+	}
+	complete, err := s.scan(ctx, s.PushDLQ, forgetHold, limit, func(m sqstypes.Message) bool {
 		if !privacy.Mentions([]byte(aws.ToString(m.Body)), sub) {
 			keep = append(keep, m)
-			continue
+			return true
 		}
-		if _, derr := s.SQS.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(s.PushDLQ), ReceiptHandle: m.ReceiptHandle}); derr != nil {
+		kind, err := s.forget(ctx, m)
+		if err != nil {
 			keep = append(keep, m)
-			if err == nil {
-				err = fmt.Errorf("deadletter: delete a dead letter of an erased person: %w", derr)
-			}
-			continue
+			ferr = err
+			return false
 		}
-		r.Add(KindSQSDeadLetter, 1)
-	}
+		r.Add(kind, 1)
+		return true
+	})
 	s.release(ctx, s.PushDLQ, keep)
-	return r, err
+	switch {
+	case err != nil:
+		return r, fmt.Errorf("deadletter: reading the push DLQ for an erasure: %w", err)
+	case ferr != nil:
+		return r, ferr
+	case !complete:
+		return r, fmt.Errorf("deadletter: the push DLQ holds more than %d messages (or they came back while read): the erasure cannot tell it found every one about the person; replay or purge the DLQ and erase again", limit)
+	}
+	return r, nil
+}
+
+// forget removes one dead letter about the person, returning its kind.
+// An MQA's is sent back redacted before the original is deleted: a failed
+// delete leaves both, and a retry redacts the original again (a
+// duplicate, harmless: delivery is idempotent by MQA id).
+func (s *Store) forget(ctx context.Context, m sqstypes.Message) (string, error) {
+	kind := KindSQSDeadLetter
+	if body, ok := account.RedactMessage([]byte(aws.ToString(m.Body))); ok {
+		if err := s.putBack(ctx, m, string(body)); err != nil {
+			return "", fmt.Errorf("deadletter: put back an MQA dead letter redacted for an erasure: %w", err)
+		}
+		kind = KindSQSRedacted
+	}
+	if _, err := s.SQS.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(s.PushDLQ), ReceiptHandle: m.ReceiptHandle}); err != nil {
+		return "", fmt.Errorf("deadletter: delete a dead letter of an erased person: %w", err)
+	}
+	return kind, nil
+}
+
+// putBack sends a dead letter's new body to the DLQ (SQS cannot change a
+// message) with its attributes: the reason it is there, the mql_id a
+// replay sends, and when it first arrived.
+func (s *Store) putBack(ctx context.Context, m sqstypes.Message, body string) error {
+	attrs := maps.Clone(m.MessageAttributes)
+	if attrs == nil {
+		attrs = map[string]sqstypes.MessageAttributeValue{}
+	}
+	if _, ok := attrs[enqueuedAttr]; !ok {
+		if sent := m.Attributes[string(sqstypes.MessageSystemAttributeNameSentTimestamp)]; sent != "" {
+			attrs[enqueuedAttr] = sqstypes.MessageAttributeValue{DataType: aws.String("Number"), StringValue: aws.String(sent)}
+		}
+	}
+	_, err := s.SQS.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(s.PushDLQ), MessageBody: aws.String(body), MessageAttributes: attrs})
+	return err
 }
