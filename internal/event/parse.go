@@ -763,6 +763,16 @@ func times(ev *Event, w wire) error {
 			return errf("sentAt", "%v", err)
 		}
 	}
+	// The range is the event time's: with sentAt, a device whose clock
+	// reset to 1970 sends both from then, and the correction puts the
+	// event at the right time (Segment's); alone, a client time is the
+	// event's.
+	switch {
+	case ev.SentAt.IsZero() && !ev.OriginalTS.IsZero() && !inRange(ev.OriginalTS):
+		return errf("timestamp", "date-time out of range")
+	case ev.OriginalTS.IsZero() && !ev.SentAt.IsZero() && !inRange(ev.SentAt):
+		return errf("sentAt", "date-time out of range")
+	}
 	ev.Timestamp = CorrectSkew(ev.ReceivedAt, ev.SentAt, ev.OriginalTS)
 	if !ev.SentAt.IsZero() && !ev.OriginalTS.IsZero() && ev.Timestamp.Year() < minYear {
 		// Each time is in range, but sent two centuries after it happened
@@ -795,15 +805,15 @@ func CorrectSkew(receivedAt, sentAt, original time.Time) time.Time {
 // minYear is the earliest year of an event's time.
 const minYear = 2000
 
+// inRange reports a client time that can be an event's.
+func inRange(t time.Time) bool { return t.Year() >= minYear && t.Year() <= 2200 }
+
 func parseTime(s string) (time.Time, error) {
 	if len(s) > 40 {
 		return time.Time{}, errors.New("not an ISO-8601 date-time")
 	}
 	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999Z0700", "2006-01-02T15:04:05.999999999"} {
 		if t, err := time.Parse(layout, s); err == nil {
-			if t.Year() < minYear || t.Year() > 2200 {
-				return time.Time{}, errors.New("date-time out of range")
-			}
 			return t.UTC(), nil
 		}
 	}
