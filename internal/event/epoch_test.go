@@ -9,7 +9,7 @@ import (
 // (a drained RTC battery: Android, set-top boxes) sends timestamp and sentAt
 // both in 1970. Segment's correction, receivedAt - (sentAt - timestamp),
 // puts the event at receivedAt, and the README says Baton corrects skew "the
-// way Segment does"; Baton instead refuses the event (400 "timestamp:
+// way Segment does"; Baton refused the event (400 "timestamp:
 // date-time out of range"), so the SDK dropped the whole batch. The range
 // check is on the corrected time, not on each raw client time.
 func TestEpochClockCorrected(t *testing.T) {
