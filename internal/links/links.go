@@ -8,6 +8,11 @@
 //	PK=LINK#<id>      SK=LINK   the link: campaign, destination
 //	PK=CAMP#<id>      SK=CAMP   the campaign: name, send time, UTM defaults
 //	PK=CAMP#<id>      SK=L#<id> the campaign's links
+//	PK=CAMPS          SK=C#<id> a copy of each campaign, written with it:
+//	                            the list is one query, not a scan (on
+//	                            DynamoDB a scan reads every event)
+//	PK=CAMPS          SK=~indexed  the copies of campaigns stored before
+//	                            them were made
 package links
 
 import (
@@ -220,8 +225,7 @@ func (r *Registry) updateCampaign(ctx context.Context, id string, create bool, c
 			}
 		}
 		c := change(old)
-		data, _ := json.Marshal(c)
-		err = r.T.Put(ctx, table.Item{PK: "CAMP#" + id, SK: "CAMP", Kind: "campaign", Data: data}, table.VersionIs(ver))
+		err = r.T.Transact(ctx, campaignWrites(c, table.VersionIs(ver)))
 		if errors.Is(err, table.ErrConditionFailed) {
 			continue
 		}
@@ -241,8 +245,7 @@ func (r *Registry) CreateCampaign(ctx context.Context, c Campaign) (Campaign, er
 		return Campaign{}, fmt.Errorf("%w: scannerWindow must be 0 to %d seconds", ErrInvalid, MaxScannerWindow)
 	}
 	c.CreatedAt, c.Recipients, c.ListAt = r.now(), 0, time.Time{}
-	data, _ := json.Marshal(c)
-	err := r.T.Put(ctx, table.Item{PK: "CAMP#" + c.ID, SK: "CAMP", Kind: "campaign", Data: data}, table.NotExists)
+	err := r.T.Transact(ctx, campaignWrites(c, table.NotExists))
 	if errors.Is(err, table.ErrConditionFailed) {
 		return Campaign{}, fmt.Errorf("%w: %s", ErrExists, c.ID)
 	}
@@ -258,28 +261,71 @@ func (r *Registry) Campaign(ctx context.Context, id string) (Campaign, error) {
 	return c, r.get(ctx, "CAMP#"+id, "CAMP", &c)
 }
 
-// Campaigns lists every campaign, newest first (a scan of the campaigns'
-// partitions: for the workspace's campaign list, never a hot path).
+// The campaigns' list: a copy of each in one partition.
+const (
+	listPK    = "CAMPS"
+	listed    = "C#"
+	indexedSK = "~indexed"
+)
+
+// campaignWrites stores a campaign under cond, and its copy in the list.
+func campaignWrites(c Campaign, cond table.Cond) []table.Write {
+	data, _ := json.Marshal(c)
+	return []table.Write{
+		table.Put(table.Item{PK: "CAMP#" + c.ID, SK: "CAMP", Kind: "campaign", Data: data}, cond),
+		table.Put(table.Item{PK: listPK, SK: listed + c.ID, Kind: "campaignlist", Data: data}, table.Always),
+	}
+}
+
+// Campaigns lists every campaign, newest first: one query of the list.
 func (r *Registry) Campaigns(ctx context.Context) ([]Campaign, error) {
-	var out []Campaign
-	err := r.T.Scan(ctx, "CAMP#", func(it table.Item) error {
-		if it.SK != "CAMP" {
-			return nil
-		}
+	if err := r.listOld(ctx); err != nil {
+		return nil, err
+	}
+	items, err := r.T.Query(ctx, table.Query{PK: listPK, Prefix: listed})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Campaign, 0, len(items))
+	for _, it := range items {
 		var c Campaign
 		if err := json.Unmarshal(it.Data, &c); err != nil {
-			return err
+			return nil, err
 		}
 		out = append(out, c)
-		return nil
-	})
+	}
 	sort.Slice(out, func(i, j int) bool {
 		if !out[i].CreatedAt.Equal(out[j].CreatedAt) {
 			return out[i].CreatedAt.After(out[j].CreatedAt)
 		}
 		return out[i].ID < out[j].ID
 	})
-	return out, err
+	return out, nil
+}
+
+// listOld copies into the list the campaigns stored before it was kept
+// (once: the scan reads the whole table on DynamoDB). A copy is written
+// only where none is, so a campaign changed meanwhile keeps its own.
+func (r *Registry) listOld(ctx context.Context) error {
+	if _, err := r.T.Get(ctx, listPK, indexedSK); err == nil {
+		return nil
+	} else if !errors.Is(err, table.ErrNotFound) {
+		return err
+	}
+	err := r.T.Scan(ctx, "CAMP#", func(it table.Item) error {
+		if it.SK != "CAMP" {
+			return nil
+		}
+		err := r.T.Put(ctx, table.Item{PK: listPK, SK: listed + strings.TrimPrefix(it.PK, "CAMP#"), Kind: "campaignlist", Data: it.Data}, table.NotExists)
+		if errors.Is(err, table.ErrConditionFailed) {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return r.T.Put(ctx, table.Item{PK: listPK, SK: indexedSK, Kind: "campaignlist"}, table.Always)
 }
 
 // ListMinted records that a recipient list minted n tokens for the

@@ -2,6 +2,7 @@ package links
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
+	"github.com/baton-hq/baton/internal/table/tablecount"
 )
 
 // noKeys is a table no read may reach: a key no table can hold (a NUL,
@@ -134,12 +136,12 @@ type raced struct {
 	between func()
 }
 
-func (r *raced) Put(ctx context.Context, it table.Item, c table.Cond) error {
+func (r *raced) Transact(ctx context.Context, ws []table.Write) error {
 	if f := r.between; f != nil {
 		r.between = nil
 		f()
 	}
-	return r.Table.Put(ctx, it, c)
+	return r.Table.Transact(ctx, ws)
 }
 
 // TestCampaignWritersKeepEachOther: an edit of the campaign (POST
@@ -178,5 +180,44 @@ func TestCampaignWritersKeepEachOther(t *testing.T) {
 	}
 	if c, err := r.Campaign(ctx, "nov-news"); err != nil || c.Name != "Nov. news" || c.Recipients != 80 {
 		t.Errorf("after a list raced by an edit: %+v %v", c, err)
+	}
+}
+
+// TestCampaignListReadsNoScan: the workspace's campaign list was a scan,
+// which on DynamoDB reads every item of the table (events, people) to find
+// the few campaigns. It is one query of the list's partition, kept with
+// each campaign's write; campaigns stored before the list was kept are
+// copied into it once.
+func TestCampaignListReadsNoScan(t *testing.T) {
+	ctx := context.Background()
+	r, clk := newRegistry(t)
+	// Stored as before the list was kept.
+	old, _ := json.Marshal(Campaign{ID: "old-news", Name: "Old", CreatedAt: clk.Now()})
+	if err := r.T.Put(ctx, table.Item{PK: "CAMP#old-news", SK: "CAMP", Kind: "campaign", Data: old}, table.NotExists); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"nov-news", "dec-news"} {
+		clk.Advance(time.Hour)
+		if _, err := r.CreateCampaign(ctx, Campaign{ID: id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := r.PutCampaign(ctx, Campaign{ID: "nov-news", Name: "November"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.ListMinted(ctx, "dec-news", 7); err != nil {
+		t.Fatal(err)
+	}
+	counted := tablecount.New(r.T)
+	r.T = counted
+	for i := range 2 {
+		counted.Reset()
+		cs, err := r.Campaigns(ctx)
+		if err != nil || len(cs) != 3 || cs[0].ID != "dec-news" || cs[0].Recipients != 7 || cs[1].Name != "November" || cs[2].ID != "old-news" {
+			t.Fatalf("list %d: %+v %v", i, cs, err)
+		}
+		if scans := counted.Counts().Scans; i > 0 && scans != 0 {
+			t.Errorf("list %d scanned the table %d times", i, scans)
+		}
 	}
 }
