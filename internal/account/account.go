@@ -71,6 +71,7 @@ type Account struct {
 	LastMQA    time.Time         `json:"lastMqa,omitzero"`     // when the latest was raised: its window runs from there
 	UpdatedAt  time.Time         `json:"updatedAt"`
 	Named      bool              `json:"named,omitempty"` // an operator named it (split): the name stays
+	Cut        int               `json:"cut,omitempty"`   // bytes each member text keeps, when fewer than maxMemberText (fit)
 	version    int64
 }
 
@@ -262,6 +263,7 @@ func (b *Book) recompute(a *Account, now time.Time) {
 		}
 		return a.Members[i].Person < a.Members[j].Person
 	})
+	a.fit()
 	a.Roles = map[string]int{}
 	a.Behaviour, a.LastActive = 0, a.Visits.Last
 	for _, m := range a.Members {

@@ -553,7 +553,7 @@ func (b *Book) applyChunk(ctx context.Context, id string, ps []planned) (latestM
 		if err != nil {
 			return "", n, false, err
 		}
-		m := member(x.p, rec, x.active, x.placed)
+		m := member(x.p, rec, x.active, x.placed).cut(target.textBudget()) // as stored, for sameStanding
 		prev, known := target.member(x.p.ID)
 		before := target.Score
 		target.upsert(m)

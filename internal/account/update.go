@@ -13,6 +13,7 @@ import (
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/textcut"
 )
 
 // HandleChanges keeps accounts current from the table's change feed. It
@@ -197,7 +198,7 @@ func member(p identity.Person, rec qualify.Record, active time.Time, placed bool
 			m.Company[k] = v
 		}
 	}
-	return m
+	return m.cut(maxMemberText)
 }
 
 // MaxMembers bounds the people an account item keeps (DynamoDB items are
@@ -205,6 +206,69 @@ func member(p identity.Person, rec qualify.Record, active time.Time, placed bool
 // it, the least recently active person leaves the list (their record still
 // names the account, so their next activity brings them back).
 const MaxMembers = 500
+
+// The count alone did not bound the size: a member carried their name,
+// title and company attributes as given (up to 2,000 bytes each), and 500
+// members of long values (anyone can post forms) passed 400 KB: bbolt took
+// the item, DynamoDB refused it and every feed batch touching the company
+// failed. A member's texts are cut to maxMemberText bytes (the person's own
+// record keeps them whole; the role is judged on the whole title). When the
+// item would still pass maxAccountBytes, every member's texts are cut
+// shorter (Account.Cut, halved until it fits), and past that (addresses
+// of '&'s: JSON writes 6 bytes for each) the least recently active members
+// leave the list, as past MaxMembers.
+const (
+	maxMemberText   = 200
+	maxAccountBytes = 300 << 10
+)
+
+// cut returns the member with each text cut to n bytes (its company map
+// copied when a value changes: copies of the member share it).
+func (m Member) cut(n int) Member {
+	m.Name, m.Title = textcut.Bytes(m.Name, n), textcut.Bytes(m.Title, n)
+	for _, v := range m.Company {
+		if len(v) > n {
+			c := make(map[string]string, len(m.Company))
+			for k, v := range m.Company {
+				c[k] = textcut.Bytes(v, n)
+			}
+			m.Company = c
+			break
+		}
+	}
+	return m
+}
+
+// textBudget is the bytes each member text keeps in the account.
+func (a *Account) textBudget() int {
+	if a.Cut > 0 {
+		return a.Cut
+	}
+	return maxMemberText
+}
+
+// fit keeps the account item within maxAccountBytes, its members sorted
+// most recently active first. The budget only shrinks: grown back, members
+// would be rewritten at each refresh and cut again.
+func (a *Account) fit() {
+	size := -1
+	for n := a.textBudget(); ; n /= 2 {
+		for i := range a.Members {
+			a.Members[i] = a.Members[i].cut(n)
+		}
+		if n < maxMemberText {
+			a.Cut = n
+		}
+		if size = len(mustJSON(a)); size <= maxAccountBytes || n == 1 {
+			break
+		}
+	}
+	for size > maxAccountBytes && len(a.Members) > 1 {
+		last := len(a.Members) - 1
+		size -= len(mustJSON(a.Members[last])) + 1
+		a.Members = a.Members[:last]
+	}
+}
 
 // upsert puts a member in the account, keeping the latest activity known.
 func (a *Account) upsert(m Member) {

@@ -151,7 +151,11 @@ func (s *Stitcher) forgetVisitor(ctx context.Context, visitor, person string) (p
 	if err != nil {
 		return nil, err
 	}
-	shared := false
+	// A browser whose oldest spans were dropped (MaxSpans) was shared, and
+	// the person's periods may be among those dropped: its events from
+	// before the oldest span kept (nobody's now) go with them.
+	dropped := link.Dropped
+	shared := !dropped.IsZero()
 	for _, sp := range link.History {
 		if sp.Person != person && sp.Person != "" {
 			shared = true
@@ -176,7 +180,9 @@ func (s *Stitcher) forgetVisitor(ctx context.Context, visitor, person string) (p
 	if err := privacy.Release(ctx, s.Dir.T, "visitor:"+visitor); err != nil {
 		return nil, err
 	}
-	r, err := s.Log.ForgetEvents(ctx, visitor, func(ev event.Event) bool { return link.PersonAt(ev.Timestamp) == person })
+	r, err := s.Log.ForgetEvents(ctx, visitor, func(ev event.Event) bool {
+		return link.PersonAt(ev.Timestamp) == person || ev.Timestamp.Before(dropped)
+	})
 	if err != nil {
 		return r, err
 	}

@@ -94,7 +94,28 @@ func (s Span) Contains(t time.Time) bool {
 type Link struct {
 	Visitor string `json:"visitor"`
 	History []Span `json:"history"`
+	// Dropped is when the oldest span kept begins, once spans were dropped
+	// (MaxSpans): the browser's events before it are nobody's.
+	Dropped time.Time `json:"dropped,omitzero"`
 	version int64
+}
+
+// MaxSpans bounds a browser's history: a browser shared by thousands of
+// people (a booth's tablet taking lead forms, one Segment anonymousId for
+// every identify) added a span (~140 bytes) for each, until the link passed
+// DynamoDB's 400 KB and no later form on it identified anyone (bbolt took
+// it). Past the bound the oldest spans go (about 140 KB kept): the newest
+// decide who has the browser now. What is lost: the browser's events from
+// the dropped periods are nobody's, so they leave those people's timelines
+// and a rescore of them no longer counts them.
+const MaxSpans = 1000
+
+// trim keeps the newest MaxSpans spans.
+func (l *Link) trim() {
+	if n := len(l.History) - MaxSpans; n > 0 {
+		l.History = slices.Delete(l.History, 0, n)
+		l.Dropped = l.History[0].From
+	}
 }
 
 // Current returns the span in force, if any.
@@ -498,6 +519,7 @@ func (d *Directory) LinkVisitor(ctx context.Context, visitor, person string, at 
 			}
 			roomChecked = true
 		}
+		l.trim()
 		l.Visitor = visitor
 		data, _ := json.Marshal(l)
 		member, _ := json.Marshal(map[string]any{"visitor": visitor, "linkedAt": d.now()})
