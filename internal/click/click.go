@@ -64,11 +64,12 @@ type EventWriter interface {
 }
 
 // PersonLinker links a browser to a person by id, undoes a click's link,
-// and says whether a person may be recorded at all (known and not erased);
-// see identity.Stitcher.
+// says whose a browser is, and says whether a person may be recorded at
+// all (known and not erased); see identity.Stitcher.
 type PersonLinker interface {
 	LinkPerson(ctx context.Context, visitor, person string, at time.Time, s identity.Strength) (identity.LinkResult, error)
 	UndoClickLink(ctx context.Context, visitor, person string) (bool, error)
+	PersonOf(ctx context.Context, visitor string) (string, error)
 	Active(ctx context.Context, person string) (bool, error)
 	// Gone reports a person erased or being erased (not merely inactive).
 	Gone(ctx context.Context, person string) (bool, error)
@@ -200,12 +201,39 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 	// identifies the browser (and scores) only once the visit is over and
 	// nothing flagged it (Settle). A HEAD is stored nowhere but marks its
 	// client a scanner.
+	//
+	// A forwarded email: the token names the recipient, the browser is
+	// someone else's. The click is the recipient's (the campaign report
+	// says so too), so it is kept under their own pseudo-visitor, as opens
+	// are, and counts in their timeline and score once judged; the browser
+	// keeps its owner and its history, and its owner gains nothing.
+	forwarded := had && !head && h.someoneElses(ctx, vid, claims.PersonID)
+	if forwarded {
+		ev.VisitorID = identity.PseudoVisitor(claims.PersonID)
+	}
 	v := h.visit(ctx, &ev, r.RemoteAddr, claims.PersonID, link, had, head)
 	if !head && h.store(ctx, &ev, claims.PersonID, v.self.Client) {
+		if forwarded {
+			if _, err := h.People.LinkPerson(ctx, ev.VisitorID, claims.PersonID, time.Time{}, identity.Strong); err != nil && !gone(err) {
+				h.log().Error("click: link the recipient's own visitor", "err", err)
+			}
+		}
 		v.stored(ctx)
 	}
 	h.undoIfErased(ctx, claims.PersonID, ev)
 	http.Redirect(w, r, dest, http.StatusFound)
+}
+
+// someoneElses reports whether the browser belongs to a person other than
+// the token's (by a form or an earlier click). On error it answers false:
+// the click is stored as before, under the browser.
+func (h *Handler) someoneElses(ctx context.Context, vid, person string) bool {
+	owner, err := h.People.PersonOf(ctx, vid)
+	if err != nil {
+		h.log().Error("click: whose browser", "err", err)
+		return false
+	}
+	return owner != "" && owner != person
 }
 
 // undoIfErased forgets what a click or open just recorded of a person

@@ -537,8 +537,9 @@ func (d *Directory) LinkVisitor(ctx context.Context, visitor, person string, at 
 	return LinkResult{}, errors.New("identity: too much contention linking visitor")
 }
 
-// PseudoVisitor is the visitor id a person's email opens and offline
-// touches are stored under: no browser's, and always theirs.
+// PseudoVisitor is the visitor id a person's email opens, offline touches
+// and clicks on someone else's browser are stored under: no browser's, and
+// always theirs.
 func PseudoVisitor(person string) string { return "o:" + person }
 
 // full reports whether the person has MaxBrowsers browsers and visitor is
