@@ -113,10 +113,16 @@ func page(t *testing.T, f *fixture, path, cookie string) string {
 	if a.code != 200 {
 		t.Fatalf("%s: %d %s", path, a.code, a.body)
 	}
-	_, rest, ok := strings.Cut(a.body, `<p class="note" role="status">`)
+	_, rest, ok := strings.Cut(a.body, `<p class="note`)
 	if !ok {
 		return ""
 	}
+	class, rest, _ := strings.Cut(rest, `" role="status">`)
 	note, _, _ := strings.Cut(rest, "</p>")
-	return html.UnescapeString(note)
+	note = html.UnescapeString(note)
+	// A verdict that changed nothing is not said in success's colour.
+	if warn := class == " warn"; warn != (strings.Contains(note, "not applied") || strings.Contains(note, "反映されませんでした")) {
+		t.Errorf("%s: note %q in class %q", path, note, "note"+class)
+	}
+	return note
 }

@@ -244,6 +244,7 @@ type personPageView struct {
 	P            identity.Person
 	Name         string
 	Note         string // what a form sent back here did
+	NotApplied   bool   // the note says a verdict changed nothing: not in success's colour
 	Attrs        [][2]string
 	Scored       bool
 	Ex           Explanation
@@ -292,7 +293,7 @@ func (h *Handler) personPage(w http.ResponseWriter, r *http.Request, p identity.
 	case "outcome":
 		v.Note = "Sales' verdict recorded."
 	case "not-applied":
-		v.Note = notApplied(page{L: h.lang(w, r)}, r.URL.Query())
+		v.Note, v.NotApplied = notApplied(page{L: h.lang(w, r)}, r.URL.Query()), true
 	}
 	for _, k := range sortedKeys(p.Attributes) {
 		v.Attrs = append(v.Attrs, [2]string{k, p.Attributes[k]})
