@@ -129,8 +129,8 @@ type Book struct {
 	Engine qualify.Engine
 	// MQA is the rules file's account qualification; nil: none.
 	MQA *rulebook.MQA
-	// FreeMail are the domains that never group people (FreeMail and the
-	// rules file's; see NewBook).
+	// FreeMail are the domains that never group people, nor their
+	// subdomains (rulebook.DefaultFreeMail and the rules file's; see NewBook).
 	FreeMail map[string]bool
 	// Send hands a raised MQA to delivery (the push queue); it must be
 	// idempotent by MQA id. Nil: MQAs are recorded, not delivered.
@@ -153,9 +153,6 @@ type Book struct {
 // NewBook is a Book on the rules (nil: no rules file: grouping only).
 func NewBook(t table.Table, dir *identity.Directory, log *eventlog.Log, scores Scores, rules *rulebook.Rules, engine qualify.Engine, now func() time.Time) *Book {
 	b := &Book{T: t, Dir: dir, Log: log, Scores: scores, Engine: engine, Now: now, FreeMail: map[string]bool{}}
-	for _, d := range FreeMail {
-		b.FreeMail[d] = true
-	}
 	for _, d := range rulebook.DefaultFreeMail {
 		b.FreeMail[d] = true
 	}

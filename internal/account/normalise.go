@@ -1,37 +1,27 @@
 package account
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/baton-hq/baton/internal/rulebook"
 )
 
-// FreeMail are consumer mail domains: an address there says nothing about
-// the company, so it never groups people. The rules file's
-// fit.free_mail.domains are added to it (Grouper.FreeMail).
-var FreeMail = []string{
-	// global
-	"gmail.com", "googlemail.com", "yahoo.com", "ymail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
-	"icloud.com", "me.com", "mac.com", "aol.com", "gmx.net", "gmx.de", "mail.ru", "yandex.ru", "proton.me",
-	"protonmail.com", "zoho.com", "qq.com", "163.com", "126.com", "naver.com", "hanmail.net",
-	// Japan: portals, carriers' mobile mail, consumer ISPs
-	"yahoo.co.jp", "ybb.ne.jp", "outlook.jp", "hotmail.co.jp", "live.jp", "docomo.ne.jp", "ezweb.ne.jp",
-	"au.com", "softbank.ne.jp", "i.softbank.jp", "disney.ne.jp", "ymobile.ne.jp", "rakuten.jp", "nifty.com",
-	"biglobe.ne.jp", "ocn.ne.jp", "so-net.ne.jp", "plala.or.jp", "dion.ne.jp", "excite.co.jp", "infoseek.jp",
-	"goo.jp", "livedoor.com", "jcom.home.ne.jp", "zaq.ne.jp", "eonet.ne.jp", "mopera.net",
-}
-
 // Domain is the grouping domain of an email address: its domain, lower
-// case, or "" when the address is at a free-mail domain (free) or has none.
+// case, or "" when the address is at a free-mail domain or a subdomain of
+// one (free, rulebook.FreeMailDomain: ISP mailboxes such as
+// taro@sky.plala.or.jp) or has none.
 func Domain(email string, free map[string]bool) string {
 	i := strings.LastIndexByte(email, '@')
 	if i < 0 || i == len(email)-1 {
 		return ""
 	}
 	d := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(email[i+1:])), ".")
-	if d == "" || free[d] {
+	if d == "" || rulebook.FreeMailDomain(d, free) {
 		return ""
 	}
 	return d
@@ -56,9 +46,33 @@ var legalWords = map[string]bool{
 // バトン株式会社大阪営業所, 株式会社バトン営業部, Baton Inc. Tokyo Branch),
 // legal forms removed (株式会社, 有限会社, (株), (有) ..., and Inc, Co.,
 // Ltd, LLC, K.K. ... as words), then everything but letters and digits
-// removed (spaces, ・, punctuation). "" when nothing is left.
+// removed (spaces, ・, punctuation). "" when nothing is left or what is
+// left names no company (noCompany: 個人, なし, N/A ...).
 func CompanyKey(name string) string {
-	return plainKey(dropUnits(strings.ToLower(norm.NFKC.String(name))))
+	k := plainKey(dropUnits(strings.ToLower(norm.NFKC.String(name))))
+	if namesNone(k) {
+		return "" // 個人, なし, N/A, ー...: no company, or strangers share one account
+	}
+	return k
+}
+
+// namesNone reports whether a key names no company: a placeholder
+// (noCompany) or dashes (ー, ーー; "-" and "―" have no key already).
+func namesNone(k string) bool { return noCompany[k] || strings.Trim(k, "ー") == "" }
+
+// noCompany are the keys of what people type in a required 会社名 field
+// when they have no company (keys: NFKC, lower case, letters and digits
+// only, so ＮＯＮＥ, n/a and 「なし」 are among them). Each would group every
+// stranger who typed it into one account (and raise MQAs for it). Not
+// フリー: フリー株式会社 (freee) is a company.
+var noCompany = map[string]bool{
+	"個人": true, "個人事業": true, "個人事業主": true, "個人事業者": true, "自営": true, "自営業": true,
+	"フリーランス": true, "学生": true, "主婦": true, "無職": true, "無所属": true,
+	"なし": true, "無し": true, "無": true, "ない": true, "無い": true, "特になし": true, "特に無し": true,
+	"とくになし": true, "未定": true, "不明": true, "未記入": true,
+	"na": true, "none": true, "nil": true, "null": true, "no": true, "nothing": true, "private": true,
+	"personal": true, "individual": true, "self": true, "selfemployed": true, "freelance": true,
+	"freelancer": true, "student": true,
 }
 
 // plainKey is the key of a folded name as it stands: legal forms and all
@@ -114,18 +128,30 @@ var (
 	jaManager       = []string{"課長", "係長", "次長", "室長", "グループ長", "チーム長", "マネージャー", "マネジャー", "リーダー"}
 	jaPractitioner  = []string{"主任", "担当", "係", "エンジニア", "スタッフ", "社員", "技師", "研究員", "開発", "営業", "デザイナー"}
 	// English titles, matched as words.
-	enDecisionMaker = map[string]bool{"ceo": true, "cto": true, "cio": true, "cfo": true, "coo": true, "cmo": true, "ciso": true, "cdo": true, "vp": true, "svp": true, "evp": true, "president": true, "director": true, "founder": true, "owner": true, "chief": true, "head": true, "partner": true}
+	enDecisionMaker = map[string]bool{"ceo": true, "cto": true, "cio": true, "cfo": true, "coo": true, "cmo": true, "ciso": true, "cdo": true, "vp": true, "svp": true, "evp": true, "president": true, "director": true, "founder": true, "owner": true, "chief": true, "head": true}
 	enManager       = map[string]bool{"manager": true, "mgr": true, "lead": true, "supervisor": true, "leader": true}
-	enPractitioner  = map[string]bool{"engineer": true, "developer": true, "staff": true, "specialist": true, "analyst": true, "associate": true, "consultant": true, "designer": true, "administrator": true, "admin": true, "architect": true, "scientist": true, "officer": true, "representative": true, "coordinator": true}
+	// An executive's secretary or assistant names the executive (社長秘書,
+	// Executive Assistant to the CEO) but is not one: practitioner, or manager
+	// with a manager's title (秘書課長, Assistant Manager), or a deputy before
+	// an executive's title (Assistant Director, as 部長補佐). "General
+	// secretary" heads an association.
+	jaAssistant = []string{"秘書", "アシスタント"}
+	enAssistant = map[string]bool{"assistant": true, "asst": true, "secretary": true}
+	// An office named after an executive is a unit, not the title (社長室
+	// 主任); its head (社長室長) is a 室長.
+	jaExecOffice   = strings.NewReplacer("社長室", "室", "会長室", "室", "役員室", "室", "取締役室", "室")
+	enPractitioner = map[string]bool{"engineer": true, "developer": true, "staff": true, "specialist": true, "analyst": true, "associate": true, "consultant": true, "designer": true, "administrator": true, "admin": true, "architect": true, "scientist": true, "officer": true, "representative": true, "coordinator": true}
 )
 
 // Role is the buying-group role a job title names: decision maker (社長,
 // 取締役, 本部長, 部長, CEO, VP, Director ...), manager (課長, 係長, 部長代理,
 // Manager, Lead ...) or practitioner (主任, 担当, Engineer, Analyst ...);
 // "" when the title names none. Full-width input is folded first, and the
-// most senior role named wins ("VP Engineering" is a decision maker).
+// most senior role named wins ("VP Engineering" is a decision maker). An
+// executive's secretary or assistant (社長秘書, Assistant to the CEO) and
+// the staff of an executive's office (社長室) are not decision makers.
 func Role(title string) string {
-	s := strings.ToLower(norm.NFKC.String(title))
+	s := jaExecOffice.Replace(strings.ToLower(norm.NFKC.String(title)))
 	if strings.TrimSpace(s) == "" {
 		return ""
 	}
@@ -146,13 +172,23 @@ func Role(title string) string {
 		}
 		return false
 	}
-	deputy := anySub(jaDeputy)
+	deputy, assistant := anySub(jaDeputy), anySub(jaAssistant)
+	for i, w := range words {
+		if enAssistant[w] && !(w == "secretary" && slices.Contains(words, "general")) {
+			assistant = true
+			deputy = deputy || i+1 < len(words) && (enDecisionMaker[words[i+1]] || words[i+1] == "vice")
+		}
+	}
+	// partner: a firm's principal (Managing Partner), unless the title
+	// names another role (Partner Sales Engineer, Partner Manager).
+	partner := slices.Contains(words, "partner") && !anyWord(enManager) && !anyWord(enPractitioner)
+	exec := anySub(jaDecisionMaker) || anyWord(enDecisionMaker) || partner
 	switch {
-	case anySub(jaDecisionMaker) && !deputy, anyWord(enDecisionMaker):
+	case exec && !deputy && !assistant:
 		return DecisionMaker
-	case anySub(jaManager), anyWord(enManager), deputy && anySub(jaDecisionMaker):
+	case anySub(jaManager), anyWord(enManager), exec && deputy:
 		return Manager
-	case anySub(jaPractitioner), anyWord(enPractitioner):
+	case anySub(jaPractitioner), anyWord(enPractitioner), assistant:
 		return Practitioner
 	}
 	return ""

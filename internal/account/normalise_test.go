@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/baton-hq/baton/internal/rulebook"
 )
 
 func TestCompanyKey(t *testing.T) {
@@ -43,7 +45,7 @@ func TestCompanyKey(t *testing.T) {
 
 func TestDomain(t *testing.T) {
 	free := map[string]bool{}
-	for _, d := range FreeMail {
+	for _, d := range rulebook.DefaultFreeMail {
 		free[d] = true
 	}
 	for email, want := range map[string]string{
@@ -90,11 +92,17 @@ func FuzzNormalise(f *testing.F) {
 		"株式会社バトン東京支店", "バトン株式会社大阪営業所", "株式会社 東京支店", "株式会社東京支店営業部", "Inc Corp Tokyo Branch",
 		"Baton K.K. Sales Dept.", "(株)・東京支店", "バトン(株)", "株式会社バトン第二営業課", "株式会社バトン新宿三丁目店",
 		"Baton Tokyo Branch", "Baton New York Head Office", "The Tokyo Office", "新宿店", "株式会社大丸松坂屋百貨店",
-		"株式会社バトン新宿店営業部", "株式会社大丸松坂屋百貨店営業本部", "新宿店営業部"} {
+		"株式会社バトン新宿店営業部", "株式会社大丸松坂屋百貨店営業本部", "新宿店営業部", "個人", "「なし」", "ｰ", "社長秘書"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		k := CompanyKey(s)
+		key := CompanyKey(s)
+		// A placeholder (個人, なし) has no key; the checks below are of
+		// the key it would have.
+		k := plainKey(dropUnits(strings.ToLower(norm.NFKC.String(s))))
+		if key != k && (key != "" || !namesNone(k)) {
+			t.Fatalf("CompanyKey(%q) = %q, not %q nor a placeholder's", s, key, k)
+		}
 		if !utf8.ValidString(k) && utf8.ValidString(s) {
 			t.Fatalf("CompanyKey(%q) = %q: invalid UTF-8", s, k)
 		}
@@ -106,7 +114,7 @@ func FuzzNormalise(f *testing.F) {
 		if full := plainKey(strings.ToLower(norm.NFKC.String(s))); (k == "") != (full == "") || !strings.HasPrefix(full, k) {
 			t.Fatalf("CompanyKey(%q) = %q, the name as written %q", s, k, full)
 		}
-		if utf8.ValidString(s) && CompanyKey(norm.NFKC.String(s)) != k {
+		if utf8.ValidString(s) && CompanyKey(norm.NFKC.String(s)) != key {
 			t.Fatalf("CompanyKey(%q) differs from the key of its NFKC form", s)
 		}
 		switch r := Role(s); r {

@@ -406,7 +406,7 @@ func (r *FitRule) matches(v string) bool {
 	if r.Pattern != nil && !r.Pattern.MatchString(v) {
 		return false
 	}
-	if r.In != nil && !r.In[strings.ToLower(strings.TrimSpace(v))] {
+	if k := strings.ToLower(strings.TrimSpace(v)); r.In != nil && !r.In[k] && !(r.Subdomains && FreeMailDomain(k, r.In)) {
 		return false
 	}
 	if r.Min != nil || r.Max != nil {

@@ -478,3 +478,35 @@ func BenchmarkApply(b *testing.B) {
 }
 
 func readExample() ([]byte, error) { return os.ReadFile("../../infra/rules.yaml") }
+
+// TestFreeMailFitMatchesSubdomains: the free_mail rule penalises the
+// default list's domains and their subdomains (ISP mailboxes such as
+// x@sky.plala.or.jp scored fit 0, as a company's); fit.free_mail.domains
+// still replaces the list, subdomains included; an ordinary email_domain
+// rule still matches its domains exactly.
+func TestFreeMailFitMatchesSubdomains(t *testing.T) {
+	e := &Engine{R: mustParse(t, `
+fit:
+  free_mail: {points: -20}
+mql: [{name: x, min_behaviour: 1000}]
+`)}
+	for email, want := range map[string]float64{"x@gmail.com": -20, "x@plala.or.jp": -20, "x@sky.plala.or.jp": -20,
+		"x@ba2.so-net.ne.jp": -20, "x@ybb.ne.jp": -20, "x@notplala.or.jp": 0, "x@acme.co.jp": 0} {
+		if s, _, _, _ := e.Fit(nil, email); s != want {
+			t.Errorf("default list: %s fit %v, want %v", email, s, want)
+		}
+	}
+	e = &Engine{R: mustParse(t, `
+fit:
+  rules:
+    - {name: target, attribute: email_domain, in: [acme.co.jp], points: 10}
+  free_mail: {points: -20, domains: [isp.example]}
+mql: [{name: x, min_behaviour: 1000}]
+`)}
+	for email, want := range map[string]float64{"x@isp.example": -20, "x@mx.isp.example": -20, "x@gmail.com": 0,
+		"x@acme.co.jp": 10, "x@tokyo.acme.co.jp": 0} {
+		if s, _, _, _ := e.Fit(nil, email); s != want {
+			t.Errorf("configured list: %s fit %v, want %v", email, s, want)
+		}
+	}
+}

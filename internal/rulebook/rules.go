@@ -63,8 +63,11 @@ type FitRule struct {
 	Attribute string // company, title, industry, employees, email_domain ...
 	Pattern   *regexp.Regexp
 	In        map[string]bool
-	Min, Max  *float64
-	Points    float64
+	// Subdomains: In also matches a subdomain of a value (FreeMailDomain;
+	// the free_mail rule).
+	Subdomains bool
+	Min, Max   *float64
+	Points     float64
 }
 
 // GradeThreshold: a fit score at or above Min earns Grade.
@@ -135,11 +138,39 @@ func Load(p string) (*Rules, error) {
 	return Parse(path.Base(p), data)
 }
 
-// DefaultFreeMail are consumer mail domains, penalised by free_mail rules.
+// DefaultFreeMail are consumer mail domains: an address there says nothing
+// about the company. The one list for both uses: account grouping (never by
+// these domains; the rules file's fit.free_mail.domains are added) and the
+// fit rule free_mail (its penalty, unless fit.free_mail.domains replaces
+// it). A subdomain of one is free mail too (FreeMailDomain).
 var DefaultFreeMail = []string{
-	"gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.jp", "ymail.com", "outlook.com", "outlook.jp", "hotmail.com",
-	"hotmail.co.jp", "live.com", "live.jp", "msn.com", "icloud.com", "me.com", "mac.com", "aol.com", "gmx.net", "gmx.de",
-	"mail.ru", "yandex.ru", "proton.me", "protonmail.com", "docomo.ne.jp", "ezweb.ne.jp", "au.com", "softbank.ne.jp", "i.softbank.jp", "nifty.com", "biglobe.ne.jp", "ocn.ne.jp",
+	// global
+	"gmail.com", "googlemail.com", "yahoo.com", "ymail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
+	"icloud.com", "me.com", "mac.com", "aol.com", "gmx.net", "gmx.de", "mail.ru", "yandex.ru", "proton.me",
+	"protonmail.com", "zoho.com", "qq.com", "163.com", "126.com", "naver.com", "hanmail.net",
+	// Japan: portals, carriers' mobile mail, consumer ISPs
+	"yahoo.co.jp", "ybb.ne.jp", "outlook.jp", "hotmail.co.jp", "live.jp", "docomo.ne.jp", "ezweb.ne.jp",
+	"au.com", "softbank.ne.jp", "i.softbank.jp", "disney.ne.jp", "ymobile.ne.jp", "rakuten.jp", "nifty.com",
+	"biglobe.ne.jp", "ocn.ne.jp", "so-net.ne.jp", "plala.or.jp", "dion.ne.jp", "excite.co.jp", "infoseek.jp",
+	"goo.jp", "livedoor.com", "jcom.home.ne.jp", "zaq.ne.jp", "eonet.ne.jp", "mopera.net",
+}
+
+// FreeMailDomain reports whether a domain (lower case) is in free or is a
+// subdomain of one there (a suffix on a label boundary): Japanese ISPs give
+// addresses at a mail server's subdomain (taro@sky.plala.or.jp,
+// @ba2.so-net.ne.jp, @beach.ocn.ne.jp), one per few thousand customers.
+func FreeMailDomain(domain string, free map[string]bool) bool {
+	for d := domain; d != ""; {
+		if free[d] {
+			return true
+		}
+		i := strings.IndexByte(d, '.')
+		if i < 0 {
+			break
+		}
+		d = d[i+1:]
+	}
+	return false
 }
 
 type parser struct {
@@ -395,7 +426,7 @@ func Parse(name string, data []byte) (*Rules, error) {
 		for _, d := range domains {
 			r.FreeMail[strings.ToLower(d)] = true
 		}
-		r.Fit = append(r.Fit, &FitRule{Name: "free-mail", Attribute: "email_domain", In: r.FreeMail, Points: pts})
+		r.Fit = append(r.Fit, &FitRule{Name: "free-mail", Attribute: "email_domain", In: r.FreeMail, Subdomains: true, Points: pts})
 	}
 	for _, d := range p.strs(fit["competitors"], "fit.competitors") {
 		r.Competitors[strings.ToLower(d)] = true
