@@ -596,33 +596,6 @@ func (d *Directory) unlink(ctx context.Context, visitor, person string) error {
 	return errors.New("identity: too much contention forgetting visitor")
 }
 
-// errEnough stops a scan early.
-var errEnough = errors.New("enough")
-
-// Sample returns up to n people, in no particular order (checks that need
-// a look at the population, never the hot path).
-func (d *Directory) Sample(ctx context.Context, n int) ([]Person, error) {
-	var out []Person
-	err := ScanPeople(ctx, d.T, func(_ string, it table.Item) error {
-		if it.SK != personSK {
-			return nil
-		}
-		p, err := decodePerson(it.Data)
-		if err != nil {
-			return err
-		}
-		out = append(out, p)
-		if len(out) >= n {
-			return errEnough
-		}
-		return nil
-	})
-	if errors.Is(err, errEnough) {
-		err = nil
-	}
-	return out, err
-}
-
 // UndoClickLink undoes what a newsletter click's weak link did: when the
 // visitor's current period is the person's and only a click made it (Weak),
 // the period is removed, the period it ended (if any) is in force again, and

@@ -3,6 +3,7 @@ package qualify
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -80,5 +81,37 @@ func TestIndexBackfill(t *testing.T) {
 	q := &Qualifier{T: bt}
 	if n, err := q.forgetIndexed(ctx, "p_000000000000000000000003"); err != nil || n["scored"] != 1 {
 		t.Fatalf("forget: %v %v", n, err)
+	}
+}
+
+// TestSampleScoredReadsTheIndex: the sweep's look at the population (is a
+// fit rule fed by anyone?) sampled people by a scan, which on DynamoDB read
+// every item of a table with fewer people than the sample, every 15
+// minutes. It reads at most n entries of the scored people's index.
+func TestSampleScoredReadsTheIndex(t *testing.T) {
+	bt, err := bolttable.Open(filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bt.Close()
+	ctx := context.Background()
+	var ws []table.Write
+	for i := range 40 {
+		ws = withIndex(ws, fmt.Sprintf("p_%024d", i), Record{})
+		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(fmt.Sprintf("p_%024d", i)), SK: ledgerPfx + "x", Kind: "ledger", Data: []byte(`{}`)}, table.Always))
+	}
+	if err := bt.Transact(ctx, ws); err != nil {
+		t.Fatal(err)
+	}
+	ct := tablecount.New(bt)
+	for _, n := range []int{25, 500} {
+		ct.Reset()
+		ids, err := SampleScored(ctx, ct, n)
+		if err != nil || len(ids) != min(n, 40) {
+			t.Fatalf("sample of %d: %d ids %v", n, len(ids), err)
+		}
+		if c := ct.Counts(); c.Scans != 0 || c.Items != int64(len(ids)) {
+			t.Errorf("sample of %d read %+v, want %d index entries and no scan", n, c, len(ids))
+		}
 	}
 }

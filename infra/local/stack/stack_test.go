@@ -923,6 +923,7 @@ func TestUnfedFitRuleIsReported(t *testing.T) {
 			t.Fatalf("POST /e: %v %v", err, r)
 		}
 	}
+	settle(t, s) // scored: the check samples the reports' index of scored people
 	got, err := s.App.UnfedFitRules(context.Background())
 	if err != nil {
 		t.Fatal(err)

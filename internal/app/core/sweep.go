@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/baton-hq/baton/internal/fanout"
+	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/rulebook"
 	"github.com/baton-hq/baton/internal/sla"
@@ -113,13 +115,24 @@ func (a *Core) UnfedFitRules(ctx context.Context) ([]string, error) {
 	if !ok {
 		return nil, nil
 	}
-	people, err := a.People.Sample(ctx, unfedSample)
-	if err != nil || len(people) < unfedMinimum {
+	// Scored people, from the reports' index: a sample by a table scan read
+	// every item of a DynamoDB table with fewer people than the sample,
+	// every 15 minutes.
+	ids, err := qualify.SampleScored(ctx, a.Table, unfedSample)
+	if err != nil || len(ids) < unfedMinimum {
 		return nil, err
 	}
-	attrs := make([]map[string]string, len(people))
-	for i, p := range people {
-		attrs[i] = p.Attributes
+	attrs := make([]map[string]string, len(ids))
+	errs := make([]error, len(ids))
+	fanout.Each(len(ids), 16, func(i int) {
+		p, err := a.People.Get(ctx, ids[i])
+		if errors.Is(err, identity.ErrNotFound) {
+			return // erased since it was scored
+		}
+		attrs[i], errs[i] = p.Attributes, err
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return eng.Unfed(attrs), nil
 }
