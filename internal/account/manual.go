@@ -87,8 +87,12 @@ func (b *Book) Merge(ctx context.Context, into, from string) (Account, error) {
 // Split moves people out of an account into a new one (named name, or
 // after the account): an operator's correction of the grouping, so the
 // moved people stay there whatever their keys say (Placed). The grouping
-// keys stay with the old account.
+// keys stay with the old account. A person named twice (a script's list,
+// a form sent twice) moves once; a name of spaces alone (a full-width
+// one from an IME too) is no name, as the account page's form has it.
 func (b *Book) Split(ctx context.Context, id string, people []string, name string) (Account, error) {
+	people = distinct(people)
+	name = strings.TrimSpace(name)
 	if len(people) == 0 {
 		return Account{}, &Error{"people: give the ids of the people to move"}
 	}
@@ -145,6 +149,19 @@ func (b *Book) Split(ctx context.Context, id string, people []string, name strin
 		}
 	}
 	return Account{}, errors.New("account: too much contention splitting")
+}
+
+// distinct is ids in their first order, each once.
+func distinct(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // Forget removes a person from their account, the MQAs that name them and

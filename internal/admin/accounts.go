@@ -186,10 +186,11 @@ func (h *Handler) splitAccount(w http.ResponseWriter, r *http.Request) {
 	}
 	form := formPost(r) // the account page's form (csrfToken parsed it)
 	if form {
-		req.People, req.Name = r.PostForm["people"], strings.TrimSpace(r.PostForm.Get("name"))
+		req.People, req.Name = r.PostForm["people"], r.PostForm.Get("name")
 	} else if !readJSON(w, r, &req, `{"people": ["<person id>", ...], "name": "..."}`) {
 		return
 	}
+	req.Name = strings.TrimSpace(req.Name) // spaces alone are no name (Split's too)
 	if len(req.Name) > 200 {
 		if form {
 			h.accountFormError(w, r, id, http.StatusBadRequest, "The new account's name: at most 200 bytes.", "split")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -29,11 +30,20 @@ type AuditPage struct {
 
 func (h *Handler) listAudit(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	if q.Get("format") == "csv" {
+	// format=xml or CSV answered JSON, lang=fr English, format given twice
+	// the first: refused as the reports refuse them (the page says it).
+	bad := auditForm(q)
+	switch {
+	case bad != nil && wantsHTML(r):
+		h.auditPage(w, r)
+		return
+	case bad != nil:
+		bad.refuse(w)
+		return
+	case q.Get("format") == "csv":
 		h.auditCSV(w, r)
 		return
-	}
-	if wantsHTML(r) {
+	case wantsHTML(r):
 		h.auditPage(w, r)
 		return
 	}
@@ -69,6 +79,11 @@ func (h *Handler) listAudit(w http.ResponseWriter, r *http.Request) {
 	}
 	httpx.JSON(w, http.StatusOK, AuditPage{Entries: es, Next: next})
 }
+
+// auditForm checks how the trail is asked for as the reports are asked
+// (answerForm): the JSON, the page (format=html) or the CSV, in English or
+// Japanese.
+func auditForm(q url.Values) *badParam { return answerForm(q, "json", "csv", "html") }
 
 // auditJSONExamine bounds the entries one filtered JSON answer reads
 // (filters that match rarely answer short, with next to go on).

@@ -123,6 +123,9 @@ func (h *Handler) auditScan(r *http.Request, f auditFilter, cursor string, exami
 func (h *Handler) auditPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f, bad := h.auditQuery(q)
+	if bad == nil {
+		bad = auditForm(q)
+	}
 	v := auditView{Who: f.who, Action: f.action, From: q.Get("from"), To: q.Get("to"), Actions: auditActions, Zone: h.wsNow().In(h.loc()).Format("MST")}
 	cursor := q.Get("after")
 	if bad == nil && cursor != "" && !audit.ValidCursor(cursor) {

@@ -75,6 +75,7 @@ var jaPatterns = []struct {
 	{regexp.MustCompile(`^month and from or to cannot be given together: give one$`), "月（month）と期間（from、to）はどちらか一方だけを指定してください"},
 	{regexp.MustCompile(`^format must be one of (.*)$`), "形式（format）は次のいずれかにしてください：$1"},
 	{regexp.MustCompile(`^lang must be one of (.*)$`), "言語（lang）は次のいずれかにしてください：$1"},
+	{regexp.MustCompile(`^channel must be one of (.*)$`), "初回接点チャネル（channel）は次のいずれかにしてください：$1"},
 	// list filters (filters.go): each names its parameter.
 	{regexp.MustCompile(`^stage must be one of (.*)$`), "ステージ（stage）は次のいずれかにしてください：$1"},
 	{regexp.MustCompile(`^grade must be one of (.*)$`), "グレード（grade）は次のいずれかにしてください：$1"},

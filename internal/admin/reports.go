@@ -14,6 +14,7 @@ import (
 	"github.com/baton-hq/baton/internal/csvout"
 
 	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/reports"
 	"github.com/baton-hq/baton/internal/table"
 )
@@ -46,6 +47,11 @@ func (rp *Reports) parseFilter(r *http.Request) (reports.Filter, string, error) 
 	q := r.URL.Query()
 	f := reports.Filter{By: q.Get("by"), Channel: q.Get("channel"), Period: q.Get("period"), Loc: rp.Calendar.Location()}
 	if bad := once(q, "by", "channel", "period", "from", "to"); bad != nil {
+		return f, bad.Field, bad
+	}
+	// A channel no touch has (a typo, "Email", the Japanese name メール)
+	// counted nobody, as if nothing had happened.
+	if bad := oneOf(q, "channel", qualify.Channels()); bad != nil {
 		return f, bad.Field, bad
 	}
 	switch f.Period {
@@ -179,11 +185,15 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 
 // reportForm checks how a report is asked for: ?format= json or csv, and
 // a CSV's ?lang= (an unknown one answered the API's JSON or English).
-func reportForm(q url.Values) *badParam {
+func reportForm(q url.Values) *badParam { return answerForm(q, "json", "csv") }
+
+// answerForm checks ?format= (once, one of formats) and ?lang= (once, en
+// or ja), as every report checks them.
+func answerForm(q url.Values, formats ...string) *badParam {
 	if bad := once(q, "format", "lang"); bad != nil {
 		return bad
 	}
-	if bad := oneOf(q, "format", []string{"json", "csv"}); bad != nil {
+	if bad := oneOf(q, "format", formats); bad != nil {
 		return bad
 	}
 	return oneOf(q, "lang", []string{"en", "ja"})

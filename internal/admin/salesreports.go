@@ -172,10 +172,12 @@ func (h *Handler) kpiMonths(r *http.Request, now time.Time) (first, last time.Ti
 		if err != nil {
 			return first, last, false, field, err
 		}
-		if !f.To.IsZero() {
+		// Given, not non-zero: 0001-01-01 in a UTC zone is Go's zero time,
+		// and was read as no from (the month of to alone, no note).
+		if q.Get("to") != "" {
 			first, last = f.To.Add(-time.Nanosecond), f.To.Add(-time.Nanosecond) // To is the day after the last
 		}
-		if !f.From.IsZero() {
+		if q.Get("from") != "" {
 			first = f.From
 		}
 	case q.Get("month") != "":

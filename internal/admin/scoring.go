@@ -19,7 +19,6 @@ type Scores interface {
 	Ledger(ctx context.Context, person string) ([]qualify.Contribution, error)
 	MQLs(ctx context.Context, person string) ([]qualify.MQL, error)
 	History(ctx context.Context, person string) ([]qualify.StageChange, error)
-	RecentMQLs(ctx context.Context, limit int) ([]qualify.MQL, error)
 	// MQLPage is a page of the MQL index, newest first (the workspace).
 	MQLPage(ctx context.Context, cursor string, since, until time.Time, limit int) ([]qualify.MQL, string, error)
 	StartRescore(ctx context.Context) (qualify.Job, error)
@@ -134,12 +133,20 @@ func (h *Handler) mqls(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	ms, err := h.Scores.RecentMQLs(r.Context(), limit)
+	// One more than asked says whether there are more: next, the after=
+	// of the following answer, as a filtered answer gives it ("" when
+	// none; without it a client read the first limit and no more).
+	ms, _, err := h.Scores.MQLPage(r.Context(), "", time.Time{}, time.Time{}, limit+1)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	httpx.JSON(w, http.StatusOK, map[string]any{"mqls": nonNil(ms)})
+	next := ""
+	if len(ms) > limit {
+		ms = ms[:limit]
+		next = qualify.MQLCursor(ms[limit-1])
+	}
+	httpx.JSON(w, http.StatusOK, map[string]any{"mqls": nonNil(ms), "next": next})
 }
 
 // mqlJSONExamine bounds the index items one filtered JSON answer reads

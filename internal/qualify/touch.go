@@ -2,6 +2,7 @@ package qualify
 
 import (
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -18,6 +19,16 @@ type Touch struct {
 	Medium   string    `json:"medium,omitempty"`
 	Campaign string    `json:"campaign,omitempty"`
 	EventID  string    `json:"eventId"`
+}
+
+// WebChannels are the channels TouchOf gives a visit or a newsletter
+// click; an offline touch has one of event.OfflineChannels.
+var WebChannels = []string{"search", "social", "email", "paid", "referral", "direct"}
+
+// Channels are every channel a touch may have: what a report's channel
+// filter may name.
+func Channels() []string {
+	return append(slices.Clone(WebChannels), event.OfflineChannels...)
 }
 
 // maxTouches bounds the record: the first touch and the latest ones.

@@ -293,6 +293,20 @@ func (p *parser) strs(n *yaml.Node, field string) []string {
 	return out
 }
 
+// grades reads a list of grades (mql[].grades, a matrix cell's): A to D,
+// as the grades' thresholds and the people's grades write them; anything
+// else ("a", "Z") would never match, so the condition would never fire.
+func (p *parser) grades(n *yaml.Node, field string) map[string]bool {
+	out := map[string]bool{}
+	for _, g := range p.strs(n, field) {
+		if !strings.Contains("ABCD", g) || len(g) != 1 {
+			p.fail(n, field, "unknown grade %q (A-D)", g)
+		}
+		out[g] = true
+	}
+	return out
+}
+
 // pattern compiles "re:<regexp>" or a glob (* and ?), case-insensitively.
 func (p *parser) pattern(n *yaml.Node, field string) *regexp.Regexp {
 	s := p.str(n, field)
@@ -461,6 +475,8 @@ func Parse(name string, data []byte) (*Rules, error) {
 		b := Band{Name: p.str(m["name"], f+".name"), Min: p.num(m["min"], f+".min")}
 		if b.Name == "" {
 			p.fail(n, f+".name", "required")
+		} else if bandNames[b.Name] {
+			p.fail(m["name"], f+".name", "%q used twice", b.Name)
 		}
 		bandNames[b.Name] = true
 		r.Bands = append(r.Bands, b)
@@ -469,25 +485,25 @@ func Parse(name string, data []byte) (*Rules, error) {
 	if len(p.list(top["mql"], "mql")) == 0 && p.err == nil {
 		p.fail(&root, "mql", "required: at least one condition")
 	}
+	condNames := map[string]bool{}
 	for i, n := range p.list(top["mql"], "mql") {
 		f := fmt.Sprintf("mql[%d]", i)
 		m := p.fields(n, f, "name", "min_behaviour", "grades", "min_bant", "matrix")
 		c := &Condition{Name: p.str(m["name"], f+".name")}
 		if c.Name == "" {
 			p.fail(n, f+".name", "required")
+		} else if condNames[c.Name] {
+			// The MQL-quality report, the rules page and condition=
+			// filters know a condition by its name.
+			p.fail(m["name"], f+".name", "%q used twice", c.Name)
 		}
+		condNames[c.Name] = true
 		if m["min_behaviour"] != nil {
 			v := p.num(m["min_behaviour"], f+".min_behaviour")
 			c.MinBehaviour = &v
 		}
 		if m["grades"] != nil {
-			c.Grades = map[string]bool{}
-			for _, g := range p.strs(m["grades"], f+".grades") {
-				if !strings.Contains("ABCD", g) || len(g) != 1 {
-					p.fail(m["grades"], f+".grades", "unknown grade %q (A-D)", g)
-				}
-				c.Grades[g] = true
-			}
+			c.Grades = p.grades(m["grades"], f+".grades")
 		}
 		c.MinBANT = int(p.num(m["min_bant"], f+".min_bant"))
 		if c.MinBANT < 0 || c.MinBANT > 4 {
@@ -503,10 +519,7 @@ func Parse(name string, data []byte) (*Rules, error) {
 					if !bandNames[band] {
 						p.fail(mx.Content[j], f+".matrix."+band, "unknown band (define it under bands)")
 					}
-					c.Matrix[band] = map[string]bool{}
-					for _, g := range p.strs(mx.Content[j+1], f+".matrix."+band) {
-						c.Matrix[band][g] = true
-					}
+					c.Matrix[band] = p.grades(mx.Content[j+1], f+".matrix."+band)
 				}
 			}
 		}
