@@ -702,7 +702,11 @@ func (w *Worker) Build(ctx context.Context, m qualify.MQL) (Lead, error) {
 			continue
 		}
 		if len(l.Activity) < 50 {
-			l.Activity = append(l.Activity, Activity{Type: ev.Type, Name: ev.Name, URL: ev.URL, Title: ev.Title, At: ev.Timestamp.In(loc)})
+			name := ev.Name
+			if ev.Type == event.Offline { // the exhibition or seminar, where sales meets them
+				name, _ = ev.Properties["event"].(string)
+			}
+			l.Activity = append(l.Activity, Activity{Type: ev.Type, Name: name, URL: ev.URL, Title: ev.Title, At: ev.Timestamp.In(loc)})
 		}
 		if w.Touches == nil {
 			if qt, ok := qualify.TouchOf(ev); ok {

@@ -442,3 +442,29 @@ func TestSummaryScoresOnePrecision(t *testing.T) {
 		t.Fatalf("%s", s)
 	}
 }
+
+// TestOfflineTouchNamesItsEvent: the lead's activity said "offline" for an
+// exhibition's business card, without the exhibition: sales could not tell
+// where they had met the person.
+func TestOfflineTouchNamesItsEvent(t *testing.T) {
+	f := setup(t, &receiver{ids: map[string]int{}})
+	ctx := context.Background()
+	ev := event.Event{ID: "o1", Type: event.Offline, VisitorID: "pv1", Timestamp: f.clk.t.Add(-30 * time.Minute),
+		Properties: map[string]any{"event": "Japan IT Week 秋", "channel": "exhibition"}}
+	if _, err := f.w.Stitcher.Log.Append(ctx, []event.Event{ev}); err != nil {
+		t.Fatal(err)
+	}
+	l, err := f.w.Build(ctx, f.mql)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range l.Activity {
+		if a.Type == event.Offline {
+			if a.Name != "Japan IT Week 秋" {
+				t.Errorf("offline activity named %q", a.Name)
+			}
+			return
+		}
+	}
+	t.Fatalf("no offline activity in %+v", l.Activity)
+}

@@ -2,6 +2,7 @@ package stack_test
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -62,6 +63,20 @@ func TestShiftJISExhibitionList(t *testing.T) {
 	if code != 200 || json.Unmarshal(b, &v) != nil || v.Person.Attributes["company"] != "株式会社サンプル" || v.Person.Attributes["title"] != "情報システム部長" ||
 		len(v.Timeline) != 1 || v.Timeline[0].Type != "offline" || v.Timeline[0].Properties["channel"] != "exhibition" {
 		t.Fatalf("person: %d %s", code, b)
+	}
+	// The page says where sales met them: the timeline said only "offline
+	// touch", with neither the event's name nor the channel.
+	req, _ := http.NewRequest("GET", s.URL+"/admin/people/"+v.Person.ID+"?lang=ja", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Accept", "text/html")
+	if resp, err := http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	} else {
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(page), `オフライン接点</span> Japan IT Week 秋 <span class="chip">展示会</span>`) {
+			t.Errorf("the person page's offline touch:\n%s", page)
+		}
 	}
 	code, b = do(t, "GET", s.URL+"/admin/people/"+v.Person.ID+"/explain", token, "")
 	var ex admin.Explanation
