@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/audit"
@@ -100,6 +101,24 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	if h.Accounts != nil {
 		h.accountRoutes(mux)
 	}
+	// A page address no route has: a signed-in browser got {"error":"no
+	// such route"}, raw JSON, where it expects the workspace. Only GET: a
+	// catch-all of every method would answer 404 where a route exists with
+	// another method (405).
+	mux.HandleFunc("GET /admin/", h.noSuchPage)
+}
+
+// noSuchPage answers an admin address no route has: a page for a browser
+// (once signed in), the API's JSON 404 for anything else.
+func (h *Handler) noSuchPage(w http.ResponseWriter, r *http.Request) {
+	if !wantsHTML(r) {
+		httpx.Error(w, http.StatusNotFound, "no such route")
+		return
+	}
+	h.Require(ScopeRead, func(w http.ResponseWriter, r *http.Request) {
+		base := strings.Repeat("../", strings.Count(strings.TrimPrefix(r.URL.Path, "/admin/"), "/"))
+		h.pageError(w, r, http.StatusNotFound, base, "No such page: check the address.")
+	}).ServeHTTP(w, r)
 }
 
 func (h *Handler) log() *slog.Logger {

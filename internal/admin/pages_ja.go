@@ -351,7 +351,8 @@ var ja = map[string]string{
 	"Sales' verdict %s was not applied: it is dated before the person's current MQL.":                                  "営業の判定「%s」は反映されませんでした。この人の現在の MQL より前の日時の判定です。",
 	"Sales' verdict %s was not applied: a person at stage %s cannot move to it (verdicts only move a person forward).": "営業の判定「%s」は反映されませんでした。ステージ「%s」の人はそこへ移れません（判定はステージを先へ進めるだけです）。",
 	"The verdict was not recorded: choose one of the verdicts, with a reason of at most 2,000 bytes.":                  "判定は記録されていません。判定を選び、理由は 2,000 バイト以内で書いてください。",
-	"No such person.": "その人物はいません。",
+	"No such person.":                  "その人物はいません。",
+	"No such page: check the address.": "このページはありません。アドレスを確かめてください。",
 	// Delivery statuses, ledger kinds, event types, stages.
 	"pending": "待機中", "delivered": "連携済み", "retrying": "再試行中", "dead": "断念",
 	"decay": "減衰", "reset": "リセット", "behaviour": "行動",

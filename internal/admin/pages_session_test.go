@@ -249,3 +249,25 @@ func TestPersonTimelinePages(t *testing.T) {
 		t.Fatalf("JSON: %d %s", a.code, a.body)
 	}
 }
+
+// TestUnknownPageIsAPage: a signed-in browser at an admin address no route
+// has got {"error":"no such route"}, raw JSON, where it expects the
+// workspace; an API client still gets the JSON, and a route with another
+// method still answers 405.
+func TestUnknownPageIsAPage(t *testing.T) {
+	f := newFixture(t)
+	cookie, _ := f.login(fullToken)
+	a := f.req("GET", "/admin/peple/x", "", "Cookie", cookie, "Accept", "text/html", "Accept-Language", "ja")
+	if a.code != 404 || !strings.HasPrefix(a.hdr.Get("Content-Type"), "text/html") || !strings.Contains(a.body, "このページはありません。") || !strings.Contains(a.body, `href="../people"`) {
+		t.Errorf("a browser: %d %s\n%s", a.code, a.hdr.Get("Content-Type"), a.body)
+	}
+	if a := f.req("GET", "/admin/peple", "", "Accept", "text/html"); a.code != 303 {
+		t.Errorf("a browser signed out: %d, want the sign-in's 303", a.code)
+	}
+	if a := f.req("GET", "/admin/peple", "", "Authorization", "Bearer "+fullToken); a.code != 404 || a.body != `{"error":"no such route"}`+"\n" {
+		t.Errorf("an API client: %d %s", a.code, a.body)
+	}
+	if a := f.req("PUT", "/admin/people", "", "Authorization", "Bearer "+fullToken); a.code != 405 {
+		t.Errorf("a route's other method: %d, want 405", a.code)
+	}
+}
