@@ -34,6 +34,16 @@ var legalForms = []string{
 	"公益財団法人", "特定非営利活動法人", "npo法人", "(株)", "(有)", "(同)", "(資)", "(名)", "(社)", "(財)",
 }
 
+// WithoutLegalForms returns s (NFKC-folded already, as the people search
+// keys are) without the Japanese company-type words: the search finds
+// 株式会社アクメ by (株)アクメ, ㈱アクメ or アクメ株式会社, as 名寄せ groups them.
+func WithoutLegalForms(s string) string {
+	for _, f := range legalForms {
+		s = strings.ReplaceAll(s, f, "")
+	}
+	return s
+}
+
 var legalWords = map[string]bool{
 	"inc": true, "incorporated": true, "corp": true, "corporation": true, "co": true, "company": true, "ltd": true,
 	"limited": true, "llc": true, "kk": true, "k": true, "gmbh": true, "plc": true, "sa": true, "ag": true,

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/push"
@@ -206,9 +207,11 @@ func (h *Handler) peopleQuery(q url.Values) *badParam {
 // spaces, which Japanese names and company names are written with or
 // without ("山田太郎", "株式会社 サンプル工業"), nor invisible characters
 // (event.EmailFold): a person stored before emails lost them
-// (alice<U+200B>@...) is found by the plain address.
+// (alice<U+200B>@...) is found by the plain address. Company-type words
+// do not count either: business cards and SFA exports write 株式会社アクメ
+// as (株)アクメ, ㈱アクメ or アクメ株式会社.
 func searchKey(s string) string {
-	return strings.Join(strings.Fields(event.EmailFold(s)), "")
+	return account.WithoutLegalForms(strings.Join(strings.Fields(event.EmailFold(s)), ""))
 }
 
 // personRow reads a person's row by key: the person record and (unless
