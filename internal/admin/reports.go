@@ -251,6 +251,7 @@ func sortedKeys[V any](m map[string]V) []string {
 // bar is one bar of an inline SVG chart.
 type bar struct {
 	Label string
+	Short string // Label as it fits before the bar (the whole one is the bar's title)
 	Value float64
 	Text  string
 	Y     int
@@ -279,9 +280,34 @@ func newChart(title string, labels []string, values []float64, text func(float64
 		if max > 0 {
 			w = int(values[i] / max * 280)
 		}
-		c.Bars = append(c.Bars, bar{Label: l, Value: values[i], Text: text(values[i]), Y: 28*i + 5, W: w})
+		c.Bars = append(c.Bars, bar{Label: l, Short: clipLabel(l, labelWidth), Value: values[i], Text: text(values[i]), Y: 28*i + 5, W: w})
 	}
 	return c
+}
+
+// labelWidth is the room a chart's label has before its bar (x=180 in the
+// chart's 560-wide box), in the box's units at its 15px font.
+const labelWidth = 172
+
+// clipLabel cuts a label that would run under its bar, by the width its
+// characters take (a kanji or kana about 15, a Latin letter or digit about
+// 8.5), ending it with an ellipsis: 製造業DXオンラインセミナー告知_2026年12月号
+// ran over the bar and its value.
+func clipLabel(s string, width float64) string {
+	w, fits := 0.0, 0 // fits: the longest prefix that leaves room for "…"
+	for i, r := range s {
+		cw := 8.5
+		if r >= 0x2e80 && !(r >= 0xff61 && r <= 0xff9f) { // CJK, kana, full-width forms (not half-width kana)
+			cw = 15
+		}
+		if w+15 <= width {
+			fits = i
+		}
+		if w += cw; w > width {
+			return s[:fits] + "…"
+		}
+	}
+	return s
 }
 
 // whyText says the reasons as people read them: "rejected: no budget x3; lost: timing".
