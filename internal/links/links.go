@@ -8,7 +8,7 @@
 //	PK=LINK#<id>      SK=LINK   the link: campaign, destination
 //	PK=CAMP#<id>      SK=CAMP   the campaign: name, send time, UTM defaults
 //	PK=CAMP#<id>      SK=L#<id> the campaign's links
-//	PK=CAMPS          SK=C#<id> a copy of each campaign, written with it:
+//	PK=CAMPS          SK=CAMP#<id> a copy of each campaign, written with it:
 //	                            the list is one query, not a scan (on
 //	                            DynamoDB a scan reads every event)
 //	PK=CAMPS          SK=~indexed  the copies of campaigns stored before
@@ -264,7 +264,7 @@ func (r *Registry) Campaign(ctx context.Context, id string) (Campaign, error) {
 // The campaigns' list: a copy of each in one partition.
 const (
 	listPK    = "CAMPS"
-	listed    = "C#"
+	listed    = "CAMP#"
 	indexedSK = "~indexed"
 )
 

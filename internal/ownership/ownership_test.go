@@ -73,6 +73,7 @@ var kinds = []kind{
 	{"LINK#", "LINK", links},
 	{"CAMP#", "CAMP", links},
 	{"CAMP#", "L#", links},
+	{"CAMPS", "", links}, // the campaigns' list (a copy of each)
 	{"EXT#", "EXT", push},
 	{"INBOX", "", push},
 	{"Q#", "", queue},            // ready index, dead letters
@@ -98,7 +99,7 @@ var itemKinds = map[string]string{
 // that builds and decodes the partition's key (others use its function).
 var partitionOwner = map[string]string{
 	"V#": eventlog, "P#": identity, "EMAIL#": identity, "TOMB#": privacy, "SESS#": session, "JOB#": qualify, "CLICKDUE": click, "CAMPEV#": click,
-	"MQLS": qualify, "AGG#": qualify, "SCORED#": qualify, "LINK#": links, "CAMP#": links, "EXT#": push, "INBOX": push, "Q#": queue,
+	"MQLS": qualify, "AGG#": qualify, "SCORED#": qualify, "LINK#": links, "CAMP#": links, "CAMPS": links, "EXT#": push, "INBOX": push, "Q#": queue,
 	"ACCTS": account, "ACCTKEY#": account, "ACCT#": account, "AUDIT": audit,
 }
 
