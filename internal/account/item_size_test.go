@@ -3,7 +3,6 @@ package account
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,8 +11,7 @@ import (
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/table"
-	"github.com/baton-hq/baton/internal/table/bolttable"
-	"github.com/baton-hq/baton/internal/testutil/moto"
+	"github.com/baton-hq/baton/internal/testutil/backends"
 )
 
 // TestAccountOfMaxMembersFitsAnItem: MaxMembers bounded the count, not the
@@ -45,27 +43,16 @@ func TestAccountOfMaxMembersFitsAnItem(t *testing.T) {
 		(&Book{}).recompute(a, t0)
 		return a
 	}
-	stores := map[string]func(t *testing.T) table.Table{
-		"bbolt": func(t *testing.T) table.Table {
-			tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { tb.Close() })
-			return tb
-		},
-		"dynamodb": func(t *testing.T) table.Table { return moto.NewTable(t) },
-	}
 	written := func(t *testing.T, a *Account) {
-		for name, open := range stores {
-			b := &Book{T: open(t)}
+		backends.Each(t, func(t *testing.T, tb table.Table) {
+			b := &Book{T: tb}
 			if err := b.T.Transact(context.Background(), []table.Write{a.put()}); err != nil {
-				t.Fatalf("%s: an account of %d members (%d bytes) cannot be written: %v", name, len(a.Members), len(mustJSON(a)), err)
+				t.Fatalf("an account of %d members (%d bytes) cannot be written: %v", len(a.Members), len(mustJSON(a)), err)
 			}
 			if got, err := b.Get(context.Background(), a.ID); err != nil || len(got.Members) != len(a.Members) || got.Cut != a.Cut {
-				t.Fatalf("%s: read back %d members, cut %d: %v", name, len(got.Members), got.Cut, err)
+				t.Fatalf("read back %d members, cut %d: %v", len(got.Members), got.Cut, err)
 			}
-		}
+		})
 	}
 
 	t.Run("LongValues", func(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -14,8 +13,7 @@ import (
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
-	"github.com/baton-hq/baton/internal/table/bolttable"
-	"github.com/baton-hq/baton/internal/testutil/moto"
+	"github.com/baton-hq/baton/internal/testutil/backends"
 )
 
 // TestSharedBrowserHistoryStaysBounded: a browser's link (V#<visitor>/LINK)
@@ -29,20 +27,7 @@ import (
 // code shrinks at its next switch, and erasing someone whose span was
 // dropped still deletes the browser's events of that time.
 func TestSharedBrowserHistoryStaysBounded(t *testing.T) {
-	stores := map[string]func(t *testing.T) table.Table{
-		"bbolt": func(t *testing.T) table.Table {
-			tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { tb.Close() })
-			return tb
-		},
-		"dynamodb": func(t *testing.T) table.Table { return moto.NewTable(t) },
-	}
-	for name, open := range stores {
-		t.Run(name, func(t *testing.T) { sharedBrowser(t, open(t)) })
-	}
+	backends.Each(t, sharedBrowser)
 }
 
 func sharedBrowser(t *testing.T, tb table.Table) {
