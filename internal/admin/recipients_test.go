@@ -45,20 +45,7 @@ func (w writesFail) PutMany(_ context.Context, ws []table.Write) []error {
 // retried whole; minting is idempotent), saying nothing of the store.
 func TestRecipientsFailWhole(t *testing.T) {
 	f := newFixture(t)
-	kr, err := token.ParseKeyring("k1:" + token.NewSecret())
-	if err != nil {
-		t.Fatal(err)
-	}
-	tb := writesFail{f.tb}
-	f.h.Recipients = &admin.Recipients{Dir: &identity.Directory{T: tb, Now: f.clk.Now}, Keyring: kr, Now: f.clk.Now}
-	mux := http.NewServeMux()
-	f.h.Routes(mux)
-	srv := httptest.NewServer(httpx.Routes(mux))
-	defer srv.Close()
-	f.url = srv.URL
-	if a := f.req("POST", "/admin/links", `{"campaign":"nov-news","urls":["https://www.example.com/pricing"]}`, "Authorization", "Bearer "+fullToken, "Content-Type", "application/json"); a.code != 201 {
-		t.Fatalf("campaign: %d %s", a.code, a.body)
-	}
+	serveRecipients(t, f, writesFail{f.tb}, "nov-news")
 	a := f.req("POST", "/admin/recipients?campaign=nov-news", "email,company\nlead@example.com,Acme\n", "Authorization", "Bearer "+fullToken, "Content-Type", "text/csv")
 	if a.code != 500 || a.body != `{"error":"internal error"}`+"\n" || strings.Contains(a.hdr.Get("X-Baton-Row-Errors"), "RequestID") {
 		t.Fatalf("%d %v %s", a.code, a.hdr, a.body)
@@ -74,20 +61,7 @@ func TestRecipientsFailWhole(t *testing.T) {
 // client that asks for no page gets the CSV itself, as before.
 func TestUploadAnswersTheFreshPage(t *testing.T) {
 	f := newFixture(t)
-	kr, err := token.ParseKeyring("k1:" + token.NewSecret())
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.h.Recipients = &admin.Recipients{Dir: &identity.Directory{T: f.tb, Now: f.clk.Now}, Keyring: kr, Now: f.clk.Now}
-	mux := http.NewServeMux()
-	f.h.Routes(mux)
-	srv := httptest.NewServer(httpx.SecurityHeaders(httpx.Routes(mux)))
-	defer srv.Close()
-	f.url = srv.URL
-	bearer := []string{"Authorization", "Bearer " + fullToken}
-	if a := f.req("POST", "/admin/links", `{"campaign":"dec-news","urls":["https://www.example.com/pricing"]}`, append(bearer, "Content-Type", "application/json")...); a.code != 201 {
-		t.Fatalf("campaign: %d %s", a.code, a.body)
-	}
+	serveRecipients(t, f, f.tb, "dec-news")
 	f.clk.Advance(time.Hour) // the list comes later than the campaign
 	cookie, csrf := f.login(fullToken)
 	upload := func(list string, hdr ...string) answer {
@@ -152,21 +126,29 @@ func TestUploadAnswersTheFreshPage(t *testing.T) {
 func recipientsFixture(t *testing.T) (*fixture, *identity.Directory) {
 	t.Helper()
 	f := newFixture(t)
+	dir, _ := serveRecipients(t, f, f.tb, "nov-news")
+	return f, dir
+}
+
+// serveRecipients serves f's admin routes with recipient lists minted by a
+// new keyring on people kept in tb, and registers the campaign.
+func serveRecipients(t *testing.T, f *fixture, tb table.Table, campaign string) (*identity.Directory, *token.Keyring) {
+	t.Helper()
 	kr, err := token.ParseKeyring("k1:" + token.NewSecret())
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := &identity.Directory{T: f.tb, Now: f.clk.Now}
+	dir := &identity.Directory{T: tb, Now: f.clk.Now}
 	f.h.Recipients = &admin.Recipients{Dir: dir, Keyring: kr, Now: f.clk.Now}
 	mux := http.NewServeMux()
 	f.h.Routes(mux)
 	srv := httptest.NewServer(httpx.SecurityHeaders(httpx.Routes(mux)))
 	t.Cleanup(srv.Close)
 	f.url = srv.URL
-	if a := f.req("POST", "/admin/links", `{"campaign":"nov-news","urls":["https://www.example.com/pricing"]}`, "Authorization", "Bearer "+fullToken, "Content-Type", "application/json"); a.code != 201 {
+	if a := f.req("POST", "/admin/links", `{"campaign":"`+campaign+`","urls":["https://www.example.com/pricing"]}`, "Authorization", "Bearer "+fullToken, "Content-Type", "application/json"); a.code != 201 {
 		t.Fatalf("campaign: %d %s", a.code, a.body)
 	}
-	return f, dir
+	return dir, kr
 }
 
 // TestRecipientsRefuseWithdrawnConsent: README (POST /optout) says list
@@ -326,21 +308,8 @@ func TestUploadSaysEncodingInJapanese(t *testing.T) {
 // row's attributes), and the list comes back in its order.
 func TestRecipientListMintedInParallel(t *testing.T) {
 	f := newFixture(t)
-	kr, err := token.ParseKeyring("k1:" + token.NewSecret())
-	if err != nil {
-		t.Fatal(err)
-	}
 	tb := tableflight.New(f.tb, 8)
-	dir := &identity.Directory{T: tb, Now: f.clk.Now}
-	f.h.Recipients = &admin.Recipients{Dir: dir, Keyring: kr, Now: f.clk.Now}
-	mux := http.NewServeMux()
-	f.h.Routes(mux)
-	srv := httptest.NewServer(httpx.Routes(mux))
-	defer srv.Close()
-	f.url = srv.URL
-	if a := f.req("POST", "/admin/links", `{"campaign":"nov-news","urls":["https://www.example.com/pricing"]}`, "Authorization", "Bearer "+fullToken, "Content-Type", "application/json"); a.code != 201 {
-		t.Fatalf("campaign: %d %s", a.code, a.body)
-	}
+	dir, kr := serveRecipients(t, f, tb, "nov-news")
 	const rows = 200
 	var list strings.Builder
 	list.WriteString("email,company\n")
