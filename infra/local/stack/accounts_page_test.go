@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -88,17 +87,8 @@ func TestAccountsPageInChromium(t *testing.T) {
 
 	// A read-only caller sees the account, not the merge and split forms
 	// (their posts would answer 403).
-	req, _ := http.NewRequest("GET", s.URL+"/admin/accounts/"+acme.ID, nil)
-	req.Header.Set("Authorization", "Bearer "+readOnly)
-	req.Header.Set("Accept", "text/html")
-	if resp, err := http.DefaultClient.Do(req); err != nil {
-		t.Fatal(err)
-	} else {
-		page, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 200 || !strings.Contains(string(page), "株式会社アクメ") || strings.Contains(string(page), "/merge\"") || strings.Contains(string(page), "/split\"") {
-			t.Errorf("read-only account page: %d, merge or split form shown:\n%.3000s", resp.StatusCode, page)
-		}
+	if code, html := page(t, s, "/admin/accounts/"+acme.ID, readOnly); code != 200 || !strings.Contains(string(html), "株式会社アクメ") || strings.Contains(string(html), "/merge\"") || strings.Contains(string(html), "/split\"") {
+		t.Errorf("read-only account page: %d, merge or split form shown:\n%.3000s", code, html)
 	}
 
 	cmd := exec.Command("node", "../../../tag/browser/accounts.mjs")

@@ -2,7 +2,6 @@ package stack_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -66,17 +65,8 @@ func TestShiftJISExhibitionList(t *testing.T) {
 	}
 	// The page says where sales met them: the timeline said only "offline
 	// touch", with neither the event's name nor the channel.
-	req, _ := http.NewRequest("GET", s.URL+"/admin/people/"+v.Person.ID+"?lang=ja", nil)
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Accept", "text/html")
-	if resp, err := http.DefaultClient.Do(req); err != nil {
-		t.Fatal(err)
-	} else {
-		page, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if !strings.Contains(string(page), `オフライン接点</span> Japan IT Week 秋 <span class="chip">展示会</span>`) {
-			t.Errorf("the person page's offline touch:\n%s", page)
-		}
+	if _, html := page(t, s, "/admin/people/"+v.Person.ID+"?lang=ja", token); !strings.Contains(string(html), `オフライン接点</span> Japan IT Week 秋 <span class="chip">展示会</span>`) {
+		t.Errorf("the person page's offline touch:\n%s", html)
 	}
 	code, b = do(t, "GET", s.URL+"/admin/people/"+v.Person.ID+"/explain", token, "")
 	var ex admin.Explanation

@@ -31,9 +31,23 @@ const token = "test-admin-token-0123456789"
 
 func admin_(t *testing.T, s *stack.Stack, path, tok string) (int, []byte) {
 	t.Helper()
+	return getAs(t, s, path, tok, "")
+}
+
+// page GETs a workspace page as a browser would ask for it.
+func page(t *testing.T, s *stack.Stack, path, tok string) (int, []byte) {
+	t.Helper()
+	return getAs(t, s, path, tok, "text/html")
+}
+
+func getAs(t *testing.T, s *stack.Stack, path, tok, accept string) (int, []byte) {
+	t.Helper()
 	req, _ := http.NewRequest("GET", s.URL+path, nil)
 	if tok != "" {
 		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	if accept != "" {
+		req.Header.Set("Accept", accept)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
