@@ -3,10 +3,12 @@
 // Excel writes by default ("CSV (コンマ区切り)"), or EUC-JP, what older Unix
 // systems export. The encoding is detected: valid UTF-8 is UTF-8; anything
 // else is decoded as CP932 and as EUC-JP, each accepted only when every
-// byte decodes to a character (see Decode for a file both read). A file
-// that is none of them (or that mixes UTF-8 with one, which decodes
-// without error but into mojibake) is refused naming its first bad line. What Baton writes back is always UTF-8
-// with a BOM (package csvout).
+// byte decodes to a character (see Decode for a file both read: a few
+// EUC-JP characters alone can be CP932's half-width katakana too, and are
+// read as CP932). A file that is none of them (or that mixes UTF-8 with
+// one, which decodes without error but into mojibake) is refused naming
+// its first bad line. What Baton writes back is always UTF-8 with a BOM
+// (package csvout).
 package csvin
 
 import (
@@ -79,11 +81,13 @@ func Decode(data []byte) (text []byte, enc string, err error) {
 		return nil, "", &Error{Line: max(sj.bad, euc.bad), Msg: "neither UTF-8, Shift_JIS (CP932) nor EUC-JP; " + hint}
 	case sj.bad > 0:
 		got = euc
-	case euc.bad == 0 && halfKana(sj.text) && !halfKana(euc.text):
-		// Both read: EUC-JP's kana and kanji are byte pairs CP932 reads
-		// as half-width katakana (山田 is ｻｳﾅﾄ), while CP932's kana and
-		// most of its kanji are not EUC-JP at all, so a file both read
-		// whose CP932 reading has half-width katakana is EUC-JP.
+	case euc.bad == 0 && halfKana(sj.text) && eucOnly(data):
+		// Both read. CP932's kana and most of its kanji are not EUC-JP at
+		// all, so the file is CP932's half-width katakana (bytes A1-DF) or
+		// EUC-JP, whose pairs CP932 reads as half-width katakana (山田 is
+		// ｻｳﾅﾄ). Only EUC-JP has bytes past DF (a third of its characters
+		// end in one) or 8E (its own half-width katakana): a file without
+		// either stays CP932, as Excel writes it.
 		got = euc
 	}
 	if got.utf8Line > 0 {
@@ -129,6 +133,18 @@ func legacy(data []byte, enc string) reading {
 	}
 	r.text = out.Bytes()
 	return r
+}
+
+// eucOnly reports a byte CP932's half-width katakana never has, in a file
+// both CP932 and EUC-JP read: one from E0 (an EUC-JP pair's second byte, or
+// its first for the later kanji rows) or 8E (EUC-JP's half-width katakana).
+func eucOnly(data []byte) bool {
+	for _, b := range data {
+		if b >= 0xe0 || b == 0x8e {
+			return true
+		}
+	}
+	return false
 }
 
 // halfKana reports a half-width katakana character.

@@ -89,7 +89,11 @@ func TestEUCJP(t *testing.T) {
 		enc        string
 	}{
 		{"EUC-JP", list, euc(list), EUCJP},
-		{"EUC-JP, names only", "山田\n", euc("山田\n"), EUCJP},
+		{"EUC-JP with half-width katakana", "山田 太郎,ﾔﾏﾀﾞ ﾀﾛｳ\n", euc("山田 太郎,ﾔﾏﾀﾞ ﾀﾛｳ\n"), EUCJP},
+		// As short as this, EUC-JP is CP932's half-width katakana too
+		// (ｻｳﾅﾄ): what Excel writes wins.
+		{"EUC-JP too short to tell", "ｻｳﾅﾄ\n", euc("山田\n"), ShiftJIS},
+		{"CP932, half-width katakana in one field", "ﾔﾏﾀﾞ\n", sjis(t, "ﾔﾏﾀﾞ\n"), ShiftJIS},
 		{"CP932 with half-width katakana", list, sjis(t, list), ShiftJIS},
 		{"CP932, half-width katakana only", "email,ｶﾅ\na@b.example,ﾔﾏﾀﾞ ﾀﾛｳ\nc@d.example,ｻﾄｳ ﾊﾅｺ\n", sjis(t, "email,ｶﾅ\na@b.example,ﾔﾏﾀﾞ ﾀﾛｳ\nc@d.example,ｻﾄｳ ﾊﾅｺ\n"), ShiftJIS},
 	} {
