@@ -26,3 +26,23 @@ func Each(n, k int, f func(i int)) {
 	}
 	wg.Wait()
 }
+
+// Grouped is Each over groups of indices sharing a key: the groups run at
+// most k at once, each group's indices in order (a list's rows for one
+// person, whose later row must win).
+func Grouped(n, k int, key func(i int) string, f func(i int)) {
+	var order []string
+	groups := map[string][]int{}
+	for i := range n {
+		g := key(i)
+		if _, ok := groups[g]; !ok {
+			order = append(order, g)
+		}
+		groups[g] = append(groups[g], i)
+	}
+	Each(len(order), k, func(j int) {
+		for _, i := range groups[order[j]] {
+			f(i)
+		}
+	})
+}

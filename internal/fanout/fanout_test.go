@@ -1,6 +1,7 @@
 package fanout
 
 import (
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -34,4 +35,20 @@ func TestEachCallsEveryIndexOnce(t *testing.T) {
 	var wg sync.WaitGroup
 	wg.Add(4)
 	Each(4, 4, func(int) { wg.Done(); wg.Wait() })
+}
+
+// TestGroupedKeepsAGroupsOrder: a group's indices run one after another in
+// order (a person's later row wins); groups run at once.
+func TestGroupedKeepsAGroupsOrder(t *testing.T) {
+	keys := []string{"a", "b", "a", "c", "a", "b"}
+	var mu sync.Mutex
+	seen := map[string][]int{}
+	Grouped(len(keys), 3, func(i int) string { return keys[i] }, func(i int) {
+		mu.Lock()
+		seen[keys[i]] = append(seen[keys[i]], i)
+		mu.Unlock()
+	})
+	if fmt.Sprint(seen["a"], seen["b"], seen["c"]) != "[0 2 4] [1 5] [3]" {
+		t.Fatalf("groups ran as %v", seen)
+	}
 }

@@ -326,7 +326,8 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 	defer cancel()
 	at := now().UTC()
 	done := make([]touchResult, len(jobs))
-	fanout.Each(len(jobs), importParallel, func(i int) {
+	// One person's rows in the list's order: their last row's columns win.
+	fanout.Grouped(len(jobs), importParallel, func(i int) string { return jobs[i].email }, func(i int) {
 		if ctx.Err() != nil {
 			done[i].err = ctx.Err()
 			return

@@ -250,10 +250,11 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 	return res, bw.Flush()
 }
 
-// mintAll calls mint for each row, parallel at once, and returns each
-// row's token and error by index.
+// mintAll calls mint for each row, parallel at once (one person's rows in
+// the list's order, so their last row's columns win, as one after another),
+// and returns each row's token and error by index.
 func mintAll(rows []Row, mint func(Row) (string, error), parallel int) ([]string, []error) {
 	tokens, errs := make([]string, len(rows)), make([]error, len(rows))
-	fanout.Each(len(rows), parallel, func(i int) { tokens[i], errs[i] = mint(rows[i]) })
+	fanout.Grouped(len(rows), parallel, func(i int) string { return rows[i].Email }, func(i int) { tokens[i], errs[i] = mint(rows[i]) })
 	return tokens, errs
 }
