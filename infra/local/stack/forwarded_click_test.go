@@ -21,12 +21,7 @@ import (
 func TestForwardedNewsletterClickScoresForTheRecipient(t *testing.T) {
 	clk := clock.NewManual(clock.Now())
 	s := stack.ForTestClock(t, nil, clk.Now)
-	code, b := do(t, "POST", s.URL+"/admin/links", token, `{"campaign":"nov-news","urls":["https://www.example.com/webinar"],"utm":{"source":"newsletter","medium":"email","campaign":"nov-news"}}`)
-	if code != 201 {
-		t.Fatalf("links: %d %s", code, b)
-	}
-	var lr struct{ Links []admin.LinkView }
-	json.Unmarshal(b, &lr)
+	lr := newsletterLinks(t, s)
 	status, _, out := postCSV(t, s, "/admin/recipients?campaign=nov-news", "name,email\r\n山田 花子,hanako@example.co.jp\r\n")
 	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(out), "\xef\xbb\xbf"))).ReadAll()
 	if status != 200 || err != nil || len(rows) != 2 || rows[1][2] == "" {

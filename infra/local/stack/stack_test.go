@@ -385,17 +385,23 @@ func TestDemoVisitorBecomesMQL(t *testing.T) {
 	}
 }
 
+// newsletterLinks registers the nov-news campaign's one tracked link, as the
+// README's marketer walkthrough does.
+func newsletterLinks(t *testing.T, s *stack.Stack) (lr struct{ Links []admin.LinkView }) {
+	t.Helper()
+	code, b := do(t, "POST", s.URL+"/admin/links", token, `{"campaign":"nov-news","urls":["https://www.example.com/webinar"],"utm":{"source":"newsletter","medium":"email","campaign":"nov-news"}}`)
+	if code != 201 || json.Unmarshal(b, &lr) != nil || len(lr.Links) != 1 {
+		t.Fatalf("links: %d %s", code, b)
+	}
+	return lr
+}
+
 // TestMarketerNewsletterFlow is the README's marketer walkthrough: register
 // links, upload recipients, a recipient clicks, the browser is known.
 func TestMarketerNewsletterFlow(t *testing.T) {
 	clk := clock.NewManual(clock.Now())
 	s := stack.ForTestClock(t, nil, clk.Now)
-	code, b := do(t, "POST", s.URL+"/admin/links", token, `{"campaign":"nov-news","urls":["https://www.example.com/webinar"],"utm":{"source":"newsletter","medium":"email","campaign":"nov-news"}}`)
-	if code != 201 {
-		t.Fatalf("links: %d %s", code, b)
-	}
-	var lr struct{ Links []admin.LinkView }
-	json.Unmarshal(b, &lr)
+	lr := newsletterLinks(t, s)
 	status, hdr, out := postCSV(t, s, "/admin/recipients?campaign=nov-news", "\xef\xbb\xbf氏名,会社名,メールアドレス\r\n山田 花子,\"サンプル, Inc.\",Hanako@Example.co.jp\r\n,,broken\r\n")
 	if status != 200 || hdr.Get("X-Baton-Minted") != "1" || !strings.Contains(hdr.Get("X-Baton-Row-Errors"), `"line":3`) {
 		t.Fatalf("recipients: %d %v %s", status, hdr, out)
@@ -420,7 +426,7 @@ func TestMarketerNewsletterFlow(t *testing.T) {
 	judgeClicks(t, s, clk)
 	pv, _ := c.Post(s.URL+"/e", "text/plain", strings.NewReader(`{"type":"page_view","messageId":"after-click","properties":{"url":"https://www.example.com/webinar"}}`))
 	pv.Body.Close()
-	code, b = admin_(t, s, "/admin/people?email=hanako@example.co.jp", token)
+	code, b := admin_(t, s, "/admin/people?email=hanako@example.co.jp", token)
 	var v admin.PersonView
 	if code != 200 || json.Unmarshal(b, &v) != nil || len(v.Timeline) != 2 || v.Timeline[1].Type != "email_click" || v.Person.Attributes["company"] != "サンプル, Inc." || v.Person.Attributes["name"] != "山田 花子" {
 		t.Fatalf("person after click: %d %s", code, b)
