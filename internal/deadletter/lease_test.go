@@ -108,7 +108,8 @@ func TestForgetWaitsForTheListing(t *testing.T) {
 
 // TestForgetFailsWhileTheListingHoldsOn: an erasure that waited its while
 // for a reader that keeps the turn fails, naming it, and deletes nothing;
-// a reader that crashed holds the turn until its messages are back.
+// a reader that crashed holds the turn until its lease expires, and its
+// messages still hidden then fail the erasure too.
 func TestForgetFailsWhileTheListingHoldsOn(t *testing.T) {
 	ctx := context.Background()
 	c := moto.SQS(moto.Shared(t))
@@ -122,6 +123,13 @@ func TestForgetFailsWhileTheListingHoldsOn(t *testing.T) {
 	var busy *deadletter.Busy
 	if !errors.As(err, &busy) || !strings.Contains(err.Error(), "the listing") || len(r) != 0 {
 		t.Fatalf("forget while the listing holds the turn: %v %v, want a Busy error naming the listing", r, err)
+	}
+	// The listing's lease expires (its hold and the function's timeout
+	// gone by): the erasure reads, but SQS still counts the listing's
+	// messages in flight, so it fails rather than pass over them.
+	clk.Advance(90 * time.Second)
+	if r, err := s.Forget(ctx, ann); err == nil || !strings.Contains(err.Error(), "1 push dead letters stay hidden") || len(r) != 0 {
+		t.Fatalf("forget after the listing's lease expired, its messages still hidden: %v %v, want an error", r, err)
 	}
 	done()
 	if r, err := s.Forget(ctx, ann); err != nil || r[deadletter.KindSQSDeadLetter] != 1 {
