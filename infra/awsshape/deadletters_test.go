@@ -82,7 +82,7 @@ func TestDeadLettersOnSQS(t *testing.T) {
 	t.Cleanup(func() { a.Close() })
 	// What functions/push and functions/admin wire from the template's variables.
 	pushFn := lambdafn.Push(a.Pusher, sqsc, lambdafn.PushQueues{URL: pushURL, DeadLetterURL: dlqURL})
-	a.Admin.Deliveries.Queue = &deadletter.Store{SQS: sqsc, Queues: deadletter.Queues{Push: pushURL, PushDLQ: dlqURL, ScoreFailures: scoreURL}}
+	a.Admin.Deliveries.Queue = &deadletter.Store{SQS: sqsc, Queues: deadletter.Queues{Push: pushURL, PushDLQ: dlqURL, ScoreFailures: scoreURL}, T: tbl, Now: clk.Now}
 	adminFn := lambdahttp.Adapter{Handler: a.AdminHandler()}
 
 	// An MQL relayed as the score function does; the SFA refuses it for good.

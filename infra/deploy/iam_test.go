@@ -379,7 +379,7 @@ func TestGrantsMatchCalls(t *testing.T) {
 				t.Fatal(err)
 			}
 			env := fns["admin"].env // as functions/admin/main.go
-			dead, err := deadletter.New(ctx, deadletter.Queues{Push: env["BATON_PUSH_QUEUE_URL"], PushDLQ: env["BATON_PUSH_DLQ_URL"], ScoreFailures: env["BATON_SCORE_FAILURE_QUEUE_URL"]})
+			dead, err := deadletter.New(ctx, deadletter.Queues{Push: env["BATON_PUSH_QUEUE_URL"], PushDLQ: env["BATON_PUSH_DLQ_URL"], ScoreFailures: env["BATON_SCORE_FAILURE_QUEUE_URL"]}, fa.Table, fa.Now)
 			if err != nil || dead == nil {
 				t.Fatalf("dead letters: %v", err)
 			}
@@ -425,6 +425,21 @@ func TestGrantsMatchCalls(t *testing.T) {
 			req("DELETE", "/admin/people/"+p.ID, 200)
 			if left := receiveAll(t, sqsc, queues["PushDeadLetterQueue"]); len(left) != 1 || left[0].Body != `{"id":"a1-q1-20261124090000","mqa":{"id":"a1-q1-20261124090000"}}` {
 				t.Errorf("the push DLQ after the erasure: %+v, want the MQA's dead letter alone, redacted", left)
+			}
+			// The DLQ purged (PurgeQueue), confirmed by its count (GetQueueAttributes).
+			if got := req("GET", "/admin/deadletters/purge", 200); !strings.Contains(got, `"count":1`) {
+				t.Errorf("the purge's count: %s, want the MQA's dead letter", got)
+			}
+			pw := httptest.NewRecorder()
+			pr := httptest.NewRequest("POST", "/admin/deadletters/purge", strings.NewReader(`{"confirm": 1}`))
+			pr.Header.Set("Authorization", "Bearer "+lambdatest.Env["BATON_ADMIN_TOKEN"])
+			pr.Header.Set("Content-Type", "application/json")
+			h.ServeHTTP(pw, pr)
+			if pw.Code != 200 {
+				t.Errorf("the purge: %d %s", pw.Code, pw.Body)
+			}
+			if left := receiveAll(t, sqsc, queues["PushDeadLetterQueue"]); len(left) != 0 {
+				t.Errorf("the push DLQ after the purge: %+v", left)
 			}
 			req("GET", "/admin/campaigns", 200) // the workspace's list: a scan of the campaigns
 			// Sales' verdict given in the workspace (no SFA): the report counters move.
@@ -866,6 +881,8 @@ var sdkOperations = map[string]string{
 	"sqs.DeleteMessage":                "sqs:DeleteMessage",
 	"sqs.ChangeMessageVisibility":      "sqs:ChangeMessageVisibility",
 	"sqs.ChangeMessageVisibilityBatch": "sqs:ChangeMessageVisibility",
+	"sqs.GetQueueAttributes":           "sqs:GetQueueAttributes",
+	"sqs.PurgeQueue":                   "sqs:PurgeQueue",
 	"secretsmanager.GetSecretValue":    "secretsmanager:GetSecretValue",
 }
 

@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/audit"
@@ -220,6 +223,18 @@ func (h *Handler) writePerson(w http.ResponseWriter, r *http.Request, p identity
 // without its details (r nil: a JSON API's answer).
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	h.log().Error("admin", "err", err)
+	// Busy for a while (the SQS dead-letter queues' readers take turns:
+	// deadletter.Busy): a 503 saying why, to be asked again.
+	var busy interface{ RetryAfter() time.Duration }
+	if errors.As(err, &busy) {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(busy.RetryAfter().Seconds()))))
+		if r != nil && wantsHTML(r) && h.Sessions != nil {
+			h.pageError(w, r, http.StatusServiceUnavailable, baseOf(r), err.Error())
+			return
+		}
+		httpx.Error(w, http.StatusServiceUnavailable, err.Error())
+		return
+	}
 	if r != nil && wantsHTML(r) && h.Sessions != nil {
 		// A workspace page or form: a page saying so, in the page's language.
 		h.pageError(w, r, http.StatusInternalServerError, baseOf(r), "internal error: try again in a moment")

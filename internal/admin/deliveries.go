@@ -3,6 +3,7 @@ package admin
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"unicode"
@@ -23,6 +24,14 @@ type DeadLetters interface {
 	Replay(ctx context.Context, id string) error
 }
 
+// DeadLetterPurge is a dead-letter store that can be emptied at once: the
+// SQS push DLQ (deadletter.Store), which an erasure cannot read past
+// deadletter's ForgetMax. The table's queue (local) is none: no route.
+type DeadLetterPurge interface {
+	Count(ctx context.Context) (int, error) // what a purge deletes, confirmed by the caller
+	Purge(ctx context.Context) error
+}
+
 // DeliveryAdmin is what the admin API shows of MQL delivery.
 type DeliveryAdmin struct {
 	Queue DeadLetters
@@ -38,6 +47,10 @@ func (h *Handler) deliveryRoutes(mux *http.ServeMux) {
 	}
 	mux.Handle("GET /admin/deadletters", h.Require(ScopeRead, h.deadLetters))
 	mux.Handle("POST /admin/deadletters/{id}/replay", h.Require(ScopeWrite, h.replay))
+	if p, ok := h.Deliveries.Queue.(DeadLetterPurge); ok {
+		mux.Handle("GET /admin/deadletters/purge", h.Require(ScopeRead, func(w http.ResponseWriter, r *http.Request) { h.purgeCount(w, r, p) }))
+		mux.Handle("POST /admin/deadletters/purge", h.Require(ScopeErase, func(w http.ResponseWriter, r *http.Request) { h.purge(w, r, p) }))
+	}
 	mux.Handle("GET /admin/inbox", h.Require(ScopeRead, h.inbox))
 }
 
@@ -48,6 +61,49 @@ func (h *Handler) deadLetters(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	httpx.JSON(w, http.StatusOK, map[string]any{"deadLetters": ms})
+}
+
+// purgeCount answers how many dead letters a purge would delete: the
+// number to confirm it with.
+func (h *Handler) purgeCount(w http.ResponseWriter, r *http.Request, p DeadLetterPurge) {
+	n, err := p.Count(r.Context())
+	if err != nil {
+		h.fail(w, nil, err)
+		return
+	}
+	httpx.JSON(w, http.StatusOK, map[string]any{"count": n, "confirm": fmt.Sprintf(`POST /admin/deadletters/purge {"confirm": %d} deletes them all`, n)})
+}
+
+// purge deletes every push dead letter, once the body confirms the count
+// the caller was shown ({"confirm": n}): a purge cannot be undone, and a
+// count that moved since means dead letters the caller has not seen.
+func (h *Handler) purge(w http.ResponseWriter, r *http.Request, p DeadLetterPurge) {
+	var req struct {
+		Confirm *int `json:"confirm"`
+	}
+	const shape = `{"confirm": <the count GET /admin/deadletters/purge shows>}`
+	if !readJSON(w, r, &req, shape) {
+		return
+	}
+	if req.Confirm == nil {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "confirm the purge with the count GET /admin/deadletters/purge shows: " + shape, Field: "confirm"})
+		return
+	}
+	n, err := p.Count(r.Context())
+	if err != nil {
+		h.fail(w, nil, err)
+		return
+	}
+	if *req.Confirm != n {
+		httpx.JSON(w, http.StatusConflict, map[string]any{"error": fmt.Sprintf("the push DLQ holds %d dead letters, not %d: nothing purged; look again and confirm the count", n, *req.Confirm), "field": "confirm", "count": n})
+		return
+	}
+	if err := p.Purge(r.Context()); err != nil {
+		h.fail(w, nil, err)
+		return
+	}
+	h.log().Info("dead letters purged", "count", n)
+	httpx.JSON(w, http.StatusOK, map[string]any{"purged": n})
 }
 
 // mqlDeliveries shows an MQL's delivery to each connector: pending,

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/baton-hq/baton/internal/admin"
 	"github.com/baton-hq/baton/internal/httpx"
@@ -122,5 +124,88 @@ func TestBackupOnDynamoDB(t *testing.T) {
 	}
 	if a := f.req("GET", "/admin/backup", "", "Authorization", "Bearer "+readToken); a.code != 403 {
 		t.Fatalf("read token: %d %s", a.code, a.body)
+	}
+}
+
+// purgeable is a dead-letter store of n messages that can be purged.
+type purgeable struct {
+	deadLetters
+	n, purges int
+	err       error
+}
+
+func (p *purgeable) Count(context.Context) (int, error) { return p.n, nil }
+func (p *purgeable) Purge(context.Context) error {
+	if p.err != nil {
+		return p.err
+	}
+	p.purges++
+	p.n = 0
+	return nil
+}
+
+// busyErr is what deadletter.Busy says to the admin API.
+type busyErr struct{}
+
+func (busyErr) Error() string {
+	return "deadletter: the dead-letter queues are being read by an erasure"
+}
+func (busyErr) RetryAfter() time.Duration { return 90 * time.Second }
+
+// TestPurgeDeadLettersNeedsTheCount: POST /admin/deadletters/purge
+// empties the dead-letter queue only when confirm is the count GET shows
+// (a DLQ past deadletter's ForgetMax blocked every erasure, and nothing
+// emptied it); anything else is a JSON 4xx and nothing purged; it is
+// audited; a store whose readers are busy is a 503 saying so. The table's
+// queue (no Purge) has no such route.
+func TestPurgeDeadLettersNeedsTheCount(t *testing.T) {
+	dl := &purgeable{n: 10234}
+	f := newFixture(t, func(h *admin.Handler) { h.Deliveries = &admin.DeliveryAdmin{Queue: dl} })
+	bearer := []string{"Authorization", "Bearer " + fullToken, "Content-Type", "application/json"}
+	if a := f.req("GET", "/admin/deadletters/purge", "", bearer...); a.code != 200 || !strings.Contains(a.body, `"count":10234`) {
+		t.Fatalf("GET: %d %s", a.code, a.body)
+	}
+	for _, c := range []struct {
+		body string
+		code int
+		want string
+	}{
+		{``, 400, "confirm"},
+		{`{}`, 400, `"field":"confirm"`},
+		{`{"confirm": "all"}`, 400, "confirm"},
+		{`{"confirm": 10000}`, 409, `"count":10234`},
+		{`{"confirm": 10234, "force": true}`, 400, "force"},
+	} {
+		if a := f.req("POST", "/admin/deadletters/purge", c.body, bearer...); a.code != c.code || !strings.Contains(a.body, c.want) || !strings.HasPrefix(a.hdr.Get("Content-Type"), "application/json") {
+			t.Errorf("%s: %d %s, want %d %s", c.body, a.code, a.body, c.code, c.want)
+		}
+	}
+	if a := f.req("POST", "/admin/deadletters/purge", `{"confirm": 10234}`, "Authorization", "Bearer "+readToken, "Content-Type", "application/json"); a.code != 403 {
+		t.Errorf("with the read scope: %d %s", a.code, a.body)
+	}
+	if dl.purges != 0 {
+		t.Fatalf("purged %d times before a confirmed request", dl.purges)
+	}
+	dl.err = fmt.Errorf("deadletter: %w", busyErr{})
+	if a := f.req("POST", "/admin/deadletters/purge", `{"confirm": 10234}`, bearer...); a.code != 503 || a.hdr.Get("Retry-After") != "90" || !strings.Contains(a.body, "being read by an erasure") {
+		t.Errorf("busy: %d %q %s", a.code, a.hdr.Get("Retry-After"), a.body)
+	}
+	dl.err = nil
+	if a := f.req("POST", "/admin/deadletters/purge", `{"confirm": 10234}`, bearer...); a.code != 200 || a.body != `{"purged":10234}`+"\n" || dl.purges != 1 {
+		t.Fatalf("confirmed: %d %q, %d purges", a.code, a.body, dl.purges)
+	}
+	var purges []int
+	for _, e := range f.auditPage("").Entries {
+		if e.Route == "POST /admin/deadletters/purge" {
+			purges = append(purges, e.Status)
+		}
+	}
+	if !slices.Equal(purges, []int{200, 503, 403, 400, 409, 400, 400, 400}) {
+		t.Errorf("audited purges (newest first) %v", purges)
+	}
+
+	g := newFixture(t, func(h *admin.Handler) { h.Deliveries = &admin.DeliveryAdmin{Queue: &deadLetters{}} })
+	if a := g.req("POST", "/admin/deadletters/purge", `{"confirm": 0}`, bearer...); a.code != 404 && a.code != 405 {
+		t.Errorf("a store without Purge: %d %s", a.code, a.body)
 	}
 }

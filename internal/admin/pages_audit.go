@@ -208,6 +208,7 @@ var auditRouteNames = map[string]string{
 	"POST /admin/campaigns": "Campaign created", "POST /admin/recipients": "Recipient list", "POST /admin/campaigns/{id}/recipients": "Recipient list",
 	"POST /admin/touches": "Offline touches imported", "POST /admin/rescore": "Rescore",
 	"POST /admin/people/{id}/outcome": "Sales verdict", "POST /admin/deadletters/{id}/replay": "Dead letter replayed",
+	"POST /admin/deadletters/purge":   "Dead letters purged",
 	"POST /admin/accounts/{id}/merge": "Accounts merged", "POST /admin/accounts/{id}/split": "Account split",
 	"POST /admin/rules/simulate": "Rules simulated",
 }

@@ -50,6 +50,7 @@ var jaAudit = map[string]string{
 	"Rescore":                  "再スコアリング",
 	"Sales verdict":            "営業の判定",
 	"Dead letter replayed":     "配信失敗の再送",
+	"Dead letters purged":      "配信失敗の一括削除",
 	"Accounts merged":          "アカウントの統合",
 	"Account split":            "アカウントの分割",
 	"Rules simulated":          "MQL 定義のシミュレーション",

@@ -13,7 +13,9 @@
 // receives the same way until it meets the message (it needs the receipt
 // handle), sends its body to the push queue and deletes it from the DLQ.
 // Erasure (forget.go) reads the whole push DLQ the same way, hiding each
-// message for the whole erasure.
+// message for the whole erasure. A message one reader hides the others
+// cannot see, so they take turns (lease.go); a purge (purge.go) empties
+// the push DLQ when it is too large for an erasure to read.
 package deadletter
 
 import (
@@ -41,6 +43,8 @@ type SQS interface {
 	ChangeMessageVisibilityBatch(ctx context.Context, in *sqs.ChangeMessageVisibilityBatchInput, opts ...func(*sqs.Options)) (*sqs.ChangeMessageVisibilityBatchOutput, error)
 	DeleteMessage(ctx context.Context, in *sqs.DeleteMessageInput, opts ...func(*sqs.Options)) (*sqs.DeleteMessageOutput, error)
 	SendMessage(ctx context.Context, in *sqs.SendMessageInput, opts ...func(*sqs.Options)) (*sqs.SendMessageOutput, error)
+	GetQueueAttributes(ctx context.Context, in *sqs.GetQueueAttributesInput, opts ...func(*sqs.Options)) (*sqs.GetQueueAttributesOutput, error)
+	PurgeQueue(ctx context.Context, in *sqs.PurgeQueueInput, opts ...func(*sqs.Options)) (*sqs.PurgeQueueOutput, error)
 }
 
 // Queues are the queue URLs the store works on.
@@ -73,15 +77,23 @@ func (notReplayable) Is(target error) bool { return target == queue.ErrNotDead }
 type Store struct {
 	SQS SQS
 	Queues
+	T   table.Table      // holds the readers' lease (lease.go)
+	Now func() time.Time // the lease's clock (the table's)
+	// Sleep waits between asks for the lease (default: a timer); tests
+	// hand their own.
+	Sleep     func(ctx context.Context, d time.Duration) error
+	LeaseWait time.Duration // how long a reader waits for its turn (default 20 s)
+	Run       time.Duration // the longest a reader runs: the admin function's timeout (default 60 s)
 	Max       int           // most messages listed per queue (default 1000)
 	ForgetMax int           // most push dead letters an erasure reads; more is an error (default 10,000)
 	Hold      time.Duration // how long a message listed stays hidden before its release (default 30 s)
 	Wait      int32         // long-poll seconds of each receive (default 1: short polls can miss messages)
 }
 
-// New is the store on the default AWS configuration, or nil when no push
-// DLQ is configured (the admin API then serves the table's queue).
-func New(ctx context.Context, q Queues) (*Store, error) {
+// New is the store on the default AWS configuration, its lease in t on
+// the clock now, or nil when no push DLQ is configured (the admin API then
+// serves the table's queue).
+func New(ctx context.Context, q Queues, t table.Table, now func() time.Time) (*Store, error) {
 	if q.PushDLQ == "" {
 		return nil, nil
 	}
@@ -92,22 +104,28 @@ func New(ctx context.Context, q Queues) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Store{SQS: c, Queues: q}, nil
+	return &Store{SQS: c, Queues: q, T: t, Now: now}, nil
 }
 
 // Dead lists the dead letters of every configured queue, oldest first, with
 // the reason each is there (queue.Message.LastError).
 func (s *Store) Dead(ctx context.Context) ([]queue.Message, error) {
 	out := []queue.Message{}
-	for _, q := range s.queues() {
-		got, err := s.collect(ctx, q.url, func(sqstypes.Message) bool { return false })
-		s.release(ctx, q.url, got)
-		if err != nil {
-			return nil, err
+	err := s.turn(ctx, "the listing", s.hold(), func() error {
+		for _, q := range s.queues() {
+			got, err := s.collect(ctx, q.url, func(sqstypes.Message) bool { return false })
+			s.release(ctx, q.url, got)
+			if err != nil {
+				return err
+			}
+			for _, m := range got {
+				out = append(out, view(q.name, m))
+			}
 		}
-		for _, m := range got {
-			out = append(out, view(q.name, m))
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	slices.SortStableFunc(out, func(a, b queue.Message) int { return a.Enqueued.Compare(b.Enqueued) })
 	return out, nil
@@ -116,6 +134,10 @@ func (s *Store) Dead(ctx context.Context) ([]queue.Message, error) {
 // Replay sends a push dead letter (by MessageId) back to the push queue and
 // deletes it from the DLQ. An id in no queue is table.ErrNotFound.
 func (s *Store) Replay(ctx context.Context, id string) error {
+	return s.turn(ctx, "a replay", s.hold(), func() error { return s.replay(ctx, id) })
+}
+
+func (s *Store) replay(ctx context.Context, id string) error {
 	for _, q := range s.queues() {
 		got, err := s.collect(ctx, q.url, func(m sqstypes.Message) bool { return aws.ToString(m.MessageId) == id })
 		if err != nil || len(got) == 0 || aws.ToString(got[len(got)-1].MessageId) != id {
@@ -159,12 +181,15 @@ func (s *Store) queues() []named {
 // one it is the last. The caller releases them.
 func (s *Store) collect(ctx context.Context, url string, stop func(sqstypes.Message) bool) ([]sqstypes.Message, error) {
 	var out []sqstypes.Message
-	_, err := s.scan(ctx, url, cmp.Or(s.Hold, 30*time.Second), cmp.Or(s.Max, 1000), func(m sqstypes.Message) bool {
+	_, err := s.scan(ctx, url, s.hold(), cmp.Or(s.Max, 1000), func(m sqstypes.Message) bool {
 		out = append(out, m)
 		return !stop(m)
 	})
 	return out, err
 }
+
+// hold is how long the listing and a replay hide what they receive.
+func (s *Store) hold() time.Duration { return cmp.Or(s.Hold, 30*time.Second) }
 
 // scan receives the queue's messages, each once by MessageId, hidden for
 // hold, handing each to visit until it returns false. It is complete when

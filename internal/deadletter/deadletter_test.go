@@ -6,16 +6,30 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
+	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/deadletter"
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/table/dynamotable"
 	"github.com/baton-hq/baton/internal/testutil/moto"
 )
+
+// newStore is a store on the queues push-<name> and dlq-<name>, its lease
+// in a fresh table on clk.
+func newStore(t *testing.T, c deadletter.SQS, clk *clock.Manual, name string) *deadletter.Store {
+	t.Helper()
+	sc := moto.SQS(moto.Shared(t))
+	return &deadletter.Store{SQS: c, Queues: deadletter.Queues{Push: queueURL(t, sc, "push-"+name), PushDLQ: queueURL(t, sc, "dlq-"+name)},
+		T: moto.NewTable(t, dynamotable.WithClock(clk.Now)), Now: clk.Now}
+}
+
+var t0 = time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
 
 func queueURL(t *testing.T, c *sqs.Client, name string) string {
 	t.Helper()
@@ -32,7 +46,7 @@ func queueURL(t *testing.T, c *sqs.Client, name string) string {
 func TestListsEveryMessageWithoutConsuming(t *testing.T) {
 	ctx := context.Background()
 	c := moto.SQS(moto.Shared(t))
-	s := &deadletter.Store{SQS: c, Queues: deadletter.Queues{Push: queueURL(t, c, "push"), PushDLQ: queueURL(t, c, "dlq")}}
+	s := newStore(t, c, clock.NewManual(t0), "list")
 	const n = 25
 	for i := range n {
 		in := &sqs.SendMessageInput{QueueUrl: aws.String(s.PushDLQ), MessageBody: aws.String(fmt.Sprintf(`{"id":"m%d"}`, i))}
@@ -78,7 +92,7 @@ func TestListsEveryMessageWithoutConsuming(t *testing.T) {
 func TestForgetDeletesAPersonsDeadLetters(t *testing.T) {
 	ctx := context.Background()
 	c := moto.SQS(moto.Shared(t))
-	s := &deadletter.Store{SQS: c, Queues: deadletter.Queues{Push: queueURL(t, c, "push-forget"), PushDLQ: queueURL(t, c, "dlq-forget")}}
+	s := newStore(t, c, clock.NewManual(t0), "forget")
 	for _, body := range []string{
 		`{"id":"p_0123456789abcdef01234567-c1","person":"p_0123456789abcdef01234567","email":"ann@example.com"}`,
 		`{"id":"resend","email":"Ann@Example.com"}`,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -41,6 +42,59 @@ const enqueuedAttr = "enqueued"
 // destination names stream positions, nobody's data.)
 func (s *Store) Forget(ctx context.Context, sub privacy.Subject) (privacy.Removed, error) {
 	r := privacy.Removed{}
+	err := s.turn(ctx, "an erasure", forgetHold, func() error {
+		// With the lease no other reader of Baton's receives, but a
+		// message can still be hidden: a reader's release failed (it
+		// comes back after that reader's hold), or one reads without the
+		// lease. Hidden before or after the read, it may have been passed
+		// over: read again once it is back, or fail.
+		for waited := time.Duration(0); ; waited += leasePoll {
+			n, err := s.hidden(ctx)
+			if err == nil && n == 0 {
+				if err = s.forgetAll(ctx, sub, r); err == nil {
+					n, err = s.hidden(ctx)
+				}
+			}
+			if err != nil || n == 0 {
+				return err
+			}
+			if waited >= s.leaseWait() || s.sleep(ctx, leasePoll) != nil {
+				return &Busy{After: forgetHold, Msg: fmt.Sprintf("%d push dead letters stay hidden (in flight) while the erasure reads: another reader holds them, or a reader's release failed; the erasure cannot tell whether they are about the person; erase again in a few minutes", n)}
+			}
+		}
+	})
+	return r, err
+}
+
+// hidden is how many of the push DLQ's messages are in flight (received
+// and hidden) by SQS's approximate count.
+func (s *Store) hidden(ctx context.Context) (int, error) {
+	n, err := s.count(ctx, sqstypes.QueueAttributeNameApproximateNumberOfMessagesNotVisible)
+	if err != nil {
+		return 0, fmt.Errorf("deadletter: count the push DLQ's hidden messages for an erasure: %w", err)
+	}
+	return n, nil
+}
+
+// count sums the push DLQ's approximate counts named.
+func (s *Store) count(ctx context.Context, names ...sqstypes.QueueAttributeName) (int, error) {
+	out, err := s.SQS.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(s.PushDLQ), AttributeNames: names})
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	for _, a := range names {
+		n, err := strconv.Atoi(out.Attributes[string(a)])
+		if err != nil {
+			return 0, fmt.Errorf("SQS answered %s %q", a, out.Attributes[string(a)])
+		}
+		total += n
+	}
+	return total, nil
+}
+
+// forgetAll reads the push DLQ once, adding what it removed to r.
+func (s *Store) forgetAll(ctx context.Context, sub privacy.Subject, r privacy.Removed) error {
 	var keep []sqstypes.Message
 	var ferr error
 	limit := s.ForgetMax
@@ -64,13 +118,13 @@ func (s *Store) Forget(ctx context.Context, sub privacy.Subject) (privacy.Remove
 	s.release(ctx, s.PushDLQ, keep)
 	switch {
 	case err != nil:
-		return r, fmt.Errorf("deadletter: reading the push DLQ for an erasure: %w", err)
+		return fmt.Errorf("deadletter: reading the push DLQ for an erasure: %w", err)
 	case ferr != nil:
-		return r, ferr
+		return ferr
 	case !complete:
-		return r, fmt.Errorf("deadletter: the push DLQ holds more than %d messages (or they came back while read): the erasure cannot tell it found every one about the person; replay or purge the DLQ and erase again", limit)
+		return fmt.Errorf("deadletter: the push DLQ holds more than %d messages (or they came back while read): the erasure cannot tell it found every one about the person; replay or purge the DLQ (POST /admin/deadletters/purge) and erase again", limit)
 	}
-	return r, nil
+	return nil
 }
 
 // forget removes one dead letter about the person, returning its kind.

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
+	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/deadletter"
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/testutil/moto"
@@ -47,7 +48,8 @@ func sendAnn(t *testing.T, c *sqs.Client, url string) {
 func TestForgetReadsPastTheListingBound(t *testing.T) {
 	ctx := context.Background()
 	c := moto.SQS(moto.Shared(t))
-	s := &deadletter.Store{SQS: c, Queues: deadletter.Queues{Push: queueURL(t, c, "push-max"), PushDLQ: queueURL(t, c, "dlq-max")}, Max: 20}
+	s := newStore(t, c, clock.NewManual(t0), "max")
+	s.Max = 20
 	const others = 45
 	sendOthers(t, c, s.PushDLQ, others)
 	sendAnn(t, c, s.PushDLQ)
@@ -68,7 +70,8 @@ func TestForgetReadsPastTheListingBound(t *testing.T) {
 func TestForgetFailsOnADLQPastItsBound(t *testing.T) {
 	ctx := context.Background()
 	c := moto.SQS(moto.Shared(t))
-	s := &deadletter.Store{SQS: c, Queues: deadletter.Queues{Push: queueURL(t, c, "push-bound"), PushDLQ: queueURL(t, c, "dlq-bound")}, ForgetMax: 10}
+	s := newStore(t, c, clock.NewManual(t0), "bound")
+	s.ForgetMax = 10
 	sendOthers(t, c, s.PushDLQ, 12)
 	sendAnn(t, c, s.PushDLQ)
 	if _, err := s.Forget(ctx, ann); err == nil || !strings.Contains(err.Error(), "more than 10 messages") {
@@ -87,7 +90,7 @@ func TestForgetFailsOnADLQPastItsBound(t *testing.T) {
 func TestForgetKeepsAnMQARedacted(t *testing.T) {
 	ctx := context.Background()
 	c := moto.SQS(moto.Shared(t))
-	s := &deadletter.Store{SQS: c, Queues: deadletter.Queues{Push: queueURL(t, c, "push-mqa"), PushDLQ: queueURL(t, c, "dlq-mqa")}}
+	s := newStore(t, c, clock.NewManual(t0), "mqa")
 	mqa := `{"id":"a1-q1-20261124090000","mqa":{"id":"a1-q1-20261124090000","account":"a1","name":"Acme","people":[` +
 		`{"person":"p_0123456789abcdef01234567","email":"ann@example.com"},{"person":"p_fedcba9876543210fedcba98","email":"bob@acme.example"}]}}`
 	reason := map[string]sqstypes.MessageAttributeValue{"reason": {DataType: aws.String("String"), StringValue: aws.String("sfa: 400")}}

@@ -41,6 +41,7 @@ const (
 	account  = "internal/account"
 	sla      = "internal/sla"
 	audit    = "internal/audit"
+	dlq      = "internal/deadletter"
 )
 
 // kinds is who owns what.
@@ -84,6 +85,7 @@ var kinds = []kind{
 	{"ACCT#", "MQA#", account},   // MQAs
 	{"ACCT#", "DLV#", push},      // MQA deliveries (the SK is push's, the partition account.PK)
 	{"AUDIT", "", audit},         // the admin API's audit trail
+	{"DLQLEASE", "", dlq},        // the SQS dead-letter queues' readers take turns by it
 }
 
 // itemKinds are item kinds (table.Item.Kind) that share keys with another
@@ -100,7 +102,7 @@ var itemKinds = map[string]string{
 var partitionOwner = map[string]string{
 	"V#": eventlog, "P#": identity, "EMAIL#": identity, "TOMB#": privacy, "SESS#": session, "JOB#": qualify, "CLICKDUE": click, "CAMPEV#": click,
 	"MQLS": qualify, "AGG#": qualify, "SCORED#": qualify, "LINK#": links, "CAMP#": links, "CAMPS": links, "EXT#": push, "INBOX": push, "Q#": queue,
-	"ACCTS": account, "ACCTKEY#": account, "ACCT#": account, "AUDIT": audit,
+	"ACCTS": account, "ACCTKEY#": account, "ACCT#": account, "AUDIT": audit, "DLQLEASE": dlq,
 }
 
 // plainSK are sort keys that are whole words shared with ordinary text

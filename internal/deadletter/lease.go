@@ -1,0 +1,155 @@
+package deadletter
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// The readers of the dead-letter queues (the listing, a replay, an erasure,
+// a purge) take turns: each hides the messages it receives, and a message
+// hidden by one is invisible to the others, so an erasure reading while the
+// page is listed could pass over a dead letter about the person. The turn
+// is a lease item, taken by a conditional put (absent or expired by the
+// table's clock) and deleted when the reader has released its messages.
+//
+//	PK=DLQLEASE  SK=readers  Data={holder, since}  Expires=since + hold + run
+//
+// It expires once every message its holder could have hidden is visible
+// again (hold after the last receive, at most run after taking it), so a
+// reader that crashed holds the others back no longer than its messages.
+const (
+	leasePK   = "DLQLEASE"
+	leaseSK   = "readers"
+	leaseKind = "dlqlease"
+)
+
+// Busy is the error of a reader that waited for its turn in vain: another
+// reader (named) holds the dead-letter queues, SQS purges one, or (Msg)
+// messages an erasure must see stay hidden. The admin API answers it 503
+// with its text and Retry-After.
+type Busy struct {
+	Holder string    // "the listing", "a replay", "an erasure", "a purge"
+	Until  time.Time // when its lease ends (zero: unknown)
+	After  time.Duration
+	Msg    string // instead of the holder's sentence
+}
+
+func (b *Busy) Error() string {
+	if b.Msg != "" {
+		return "deadletter: " + b.Msg
+	}
+	s := "deadletter: the dead-letter queues are being read by " + b.Holder
+	if !b.Until.IsZero() {
+		s += " until " + b.Until.UTC().Format(time.RFC3339)
+	}
+	return s + "; try again shortly"
+}
+
+// RetryAfter is how long to wait before asking again (admin's 503).
+func (b *Busy) RetryAfter() time.Duration { return max(b.After, time.Second) }
+
+type leaseDoc struct {
+	Holder string    `json:"holder"`
+	Since  time.Time `json:"since"`
+}
+
+func (s *Store) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
+}
+
+func (s *Store) sleep(ctx context.Context, d time.Duration) error {
+	if s.Sleep != nil {
+		return s.Sleep(ctx, d)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// leasePoll is how often a reader waiting for its turn asks again.
+const leasePoll = 2 * time.Second
+
+// turn runs fn while holding the lease, waiting up to LeaseWait (default
+// 20 s) for it; hold is how long fn's receives hide a message.
+func (s *Store) turn(ctx context.Context, holder string, hold time.Duration, fn func() error) error {
+	if s.T == nil {
+		return errors.New("deadletter: no table for the readers' lease (Store.T)")
+	}
+	var busy *Busy
+	for waited := time.Duration(0); ; waited += leasePoll {
+		until, err := s.take(ctx, holder, hold)
+		if err == nil {
+			defer s.give(ctx, until)
+			return fn()
+		}
+		if !errors.As(err, &busy) {
+			return err
+		}
+		if waited >= s.leaseWait() {
+			return busy
+		}
+		if err := s.sleep(ctx, leasePoll); err != nil {
+			return busy
+		}
+	}
+}
+
+func (s *Store) leaseWait() time.Duration {
+	if s.LeaseWait == 0 {
+		return 20 * time.Second
+	}
+	return s.LeaseWait
+}
+
+// take puts the lease if it is free (absent or expired), until the
+// messages a reader hiding them for hold could have hidden are back.
+func (s *Store) take(ctx context.Context, holder string, hold time.Duration) (time.Time, error) {
+	now := s.now()
+	until := now.Add(hold + s.run())
+	data, _ := json.Marshal(leaseDoc{Holder: holder, Since: now})
+	err := s.T.Put(ctx, table.Item{PK: leasePK, SK: leaseSK, Kind: leaseKind, Data: data, Expires: until}, table.NotExists)
+	if errors.Is(err, table.ErrConditionFailed) {
+		b := &Busy{Holder: "another reader", After: leasePoll}
+		if it, err := s.T.Get(ctx, leasePK, leaseSK); err == nil {
+			var d leaseDoc
+			if json.Unmarshal(it.Data, &d) == nil && d.Holder != "" {
+				b.Holder = d.Holder
+			}
+			b.Until, b.After = it.Expires, it.Expires.Sub(now)
+		}
+		return time.Time{}, b
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("deadletter: take the readers' lease: %w", err)
+	}
+	return until, nil
+}
+
+// give deletes the lease, unless it has expired: then another reader may
+// hold it now, and it is not this one's to delete.
+func (s *Store) give(ctx context.Context, until time.Time) {
+	if s.now().Before(until) {
+		s.T.Delete(context.WithoutCancel(ctx), leasePK, leaseSK, table.Exists) // failed: it expires
+	}
+}
+
+// run is the longest a reader runs: the admin function's timeout.
+func (s *Store) run() time.Duration {
+	if s.Run == 0 {
+		return 60 * time.Second
+	}
+	return s.Run
+}
