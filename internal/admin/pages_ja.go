@@ -343,6 +343,7 @@ var ja = map[string]string{
 	// The inbox's verdict form.
 	"Sales verdict": "営業の判定", "Accepted (SAL)": "受入（SAL）", "Rejected (back to nurture)": "差し戻し（ナーチャリングに戻す）",
 	"Opportunity": "商談化", "Won": "受注", "Lost": "失注", "Why (for a rejection or a loss)": "理由（差し戻し・失注のとき）", "Record": "記録する", "Choose…": "選んでください…",
+	"Answered": "回答済み", "Awaiting verdict": "未回答",
 	"Sales' verdict recorded.":                                                                                         "営業の判定を記録しました。",
 	"Sales' verdict was not applied.":                                                                                  "営業の判定は反映されませんでした。",
 	"Sales' verdict %s was not applied.":                                                                               "営業の判定「%s」は反映されませんでした。",
