@@ -306,7 +306,7 @@ var ja = map[string]string{
 	// Stage change reasons, how a person or browser became known.
 	"scoring": "スコアリング", "identified": "本人特定", "recycled": "ナーチャリングに戻す",
 	"recycle":  "ナーチャリングに戻す", // the rule of a reset (rulebook's recycle)
-	"via:form": "フォーム", "via:click": "メールのクリック", "via:list": "リスト取込", "via:identify": "識別（API）", "via:": "—",
+	"via:form": "フォーム", "via:click": "メールのクリック", "via:list": "リスト取込", "via:offline": "オフライン接点の取込", "via:identify": "識別（API）", "via:": "—",
 	"(all)": "（全体）", "(unassigned)": "（担当者なし）", "(none)": "（接点なし）",
 	// Why an event was taken for a scanner or a bot (enrichment, click).
 	"flag:apple-mpp": "Apple MPP", "flag:head-request": "HEAD リクエスト", "flag:honeypot-link": "ハニーポットリンクのクリック",
@@ -379,7 +379,7 @@ func init() {
 // en holds the English for keys that are not English text themselves.
 var en = map[string]string{
 	"kind:behaviour": "behaviour", "kind:fit": "fit", "kind:condition": "MQL condition",
-	"via:form": "form", "via:click": "newsletter click", "via:list": "list import", "via:identify": "identify (API)", "via:": "—",
+	"via:form": "form", "via:click": "newsletter click", "via:list": "list import", "via:offline": "offline touch import", "via:identify": "identify (API)", "via:": "—",
 	"page_view": "page view", "download": "download", "outbound": "outbound link", "form_submit": "form submit",
 	"email_click": "newsletter click", "email_open": "newsletter open", "identify": "identified", "offline": "offline touch",
 	"model:first": "first touch", "model:last": "last touch", "model:linear": "linear", "model:position": "position-based (40/20/40)",
