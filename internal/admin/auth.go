@@ -64,10 +64,15 @@ func NewCredential(name, hexHash string, scopes []string) (Credential, error) {
 	return c, nil
 }
 
+// adminTokenName names the environment's admin token in the audit trail
+// and as the owner of the verdicts given with it; the pages say
+// "Administrator" (page.Who).
+const adminTokenName = "BATON_ADMIN_TOKEN"
+
 // FullAccess is a credential with every scope, from a plain token (the
 // BATON_ADMIN_TOKEN of the environment); only its hash is kept.
 func FullAccess(tok string) Credential {
-	return Credential{Name: "BATON_ADMIN_TOKEN", Hash: sha256.Sum256([]byte(tok)), Scopes: map[string]bool{ScopeRead: true, ScopeWrite: true, ScopeErase: true, ScopeBackup: true}}
+	return Credential{Name: adminTokenName, Hash: sha256.Sum256([]byte(tok)), Scopes: map[string]bool{ScopeRead: true, ScopeWrite: true, ScopeErase: true, ScopeBackup: true}}
 }
 
 // fingerprint is what a session keeps of its credential: a hash of the

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/baton-hq/baton/internal/httpx"
@@ -192,7 +193,10 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if html {
-		v.Leads = leads
+		if v.Leads, err = h.answered(r.Context(), leads); err != nil {
+			h.fail(w, r, err)
+			return
+		}
 		v.First, v.Next = pageLinks("inbox", q, next)
 		h.render(w, r, http.StatusOK, "inbox", "MQL inbox", "", "inbox", v)
 		return
@@ -204,10 +208,61 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 // may give sales' verdict on them there (a session with the write scope,
 // scoring on).
 type inboxView struct {
-	Leads       []push.Lead
+	Leads       []inboxLead
 	CanAnswer   bool
 	Error       string // a bad ?after= or ?limit=: no leads
 	Next, First string // the next page's query ("": none); the first page's, from a later page
+}
+
+// inboxLead is a lead with sales' latest verdict on it, if any: the page
+// sets the answered ones apart, so that sales sees what is left.
+type inboxLead struct {
+	push.Lead
+	Verdict    string // the outcome (accepted, rejected...); "": not answered
+	AnsweredAt time.Time
+}
+
+// VerdictLabel names the verdict as the inbox's form does.
+func (l inboxLead) VerdictLabel() string {
+	if label, ok := verdictLabel[l.Verdict]; ok {
+		return label
+	}
+	return l.Verdict
+}
+
+// answered reads each lead's person's stage history (by key, one read a
+// lead) for sales' latest verdict since the lead's MQL and before the
+// person's next one.
+func (h *Handler) answered(ctx context.Context, leads []push.Lead) ([]inboxLead, error) {
+	out := make([]inboxLead, len(leads))
+	for i, l := range leads {
+		out[i].Lead = l
+		if h.Scores == nil {
+			continue
+		}
+		rec, err := h.Scores.Record(ctx, l.PersonID)
+		if err != nil && err != identity.ErrNotFound {
+			return nil, err
+		}
+		var until time.Time // the next cycle's MQL: its verdicts are not this lead's
+		if rec.Cycle > l.Cycle && l.Cycle > 0 {
+			until = rec.MQLAt
+		}
+		hist, err := h.Scores.History(ctx, l.PersonID)
+		if err != nil && err != identity.ErrNotFound {
+			return nil, err
+		}
+		for _, c := range hist {
+			outcome, ok := strings.CutPrefix(c.Reason, "sales: ")
+			if !ok || c.At.Before(l.QualifiedAt) || (!until.IsZero() && !c.At.Before(until)) {
+				continue
+			}
+			if out[i].Verdict == "" || !c.At.Before(out[i].AnsweredAt) {
+				out[i].Verdict, out[i].AnsweredAt = outcome, c.At
+			}
+		}
+	}
+	return out, nil
 }
 
 func wantsHTML(r *http.Request) bool {

@@ -142,6 +142,20 @@ func (p page) Times(s string) string {
 	})
 }
 
+// AdminName is the environment's admin token's name, which the pages
+// never show (Who).
+func (p page) AdminName() string { return adminTokenName }
+
+// Who is a sales owner or a signed-in user as a person reads it: the
+// environment's admin token is "Administrator", a token of admin_tokens
+// or an SFA's owner its name.
+func (p page) Who(name string) string {
+	if name == adminTokenName {
+		return p.T("Administrator")
+	}
+	return name
+}
+
 // Ago says how long before now t was, in words.
 func (p page) Ago(t time.Time) string {
 	d := p.Now.Sub(t)

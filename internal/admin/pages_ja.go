@@ -90,8 +90,9 @@ var ja = map[string]string{
 	"Sent":                                "配信",
 	"Showing the %d most recently updated; narrow the search.": "更新の新しい %d 人を表示しています。条件を絞ってください。",
 	"Showing the newest %d; narrow the filters.":               "新しい %d 件を表示しています。条件を絞ってください。",
-	"Sign out":                  "サインアウト",
-	"Signed in with %s":         "%s でサイン中",
+	"Sign out":                   "サインアウト",
+	"Signed in with %s":          "%s でサイン中",
+	"Signed in as administrator": "管理者としてサイン中", "Administrator": "管理者",
 	"Times in %s":               "時刻は %s",
 	"Something went wrong":      "問題が発生しました",
 	"Stage history":             "ステージ履歴",
@@ -305,7 +306,7 @@ var ja = map[string]string{
 	// Stage change reasons, how a person or browser became known.
 	"scoring": "スコアリング", "identified": "本人特定", "recycled": "ナーチャリングに戻す",
 	"recycle":  "ナーチャリングに戻す", // the rule of a reset (rulebook's recycle)
-	"via:form": "フォーム", "via:click": "メールのクリック", "via:list": "リスト取込", "via:identify": "識別（API）", "via:": "—",
+	"via:form": "フォーム", "via:click": "メールのクリック", "via:list": "リスト取込", "via:offline": "オフライン接点の取込", "via:identify": "識別（API）", "via:": "—",
 	"(all)": "（全体）", "(unassigned)": "（担当者なし）", "(none)": "（接点なし）",
 	// Why an event was taken for a scanner or a bot (enrichment, click).
 	"flag:apple-mpp": "Apple MPP", "flag:head-request": "HEAD リクエスト", "flag:honeypot-link": "ハニーポットリンクのクリック",
@@ -343,6 +344,7 @@ var ja = map[string]string{
 	// The inbox's verdict form.
 	"Sales verdict": "営業の判定", "Accepted (SAL)": "受入（SAL）", "Rejected (back to nurture)": "差し戻し（ナーチャリングに戻す）",
 	"Opportunity": "商談化", "Won": "受注", "Lost": "失注", "Why (for a rejection or a loss)": "理由（差し戻し・失注のとき）", "Record": "記録する", "Choose…": "選んでください…",
+	"Answered": "回答済み", "Awaiting verdict": "未回答",
 	"Sales' verdict recorded.":                                                                                         "営業の判定を記録しました。",
 	"Sales' verdict was not applied.":                                                                                  "営業の判定は反映されませんでした。",
 	"Sales' verdict %s was not applied.":                                                                               "営業の判定「%s」は反映されませんでした。",
@@ -377,7 +379,7 @@ func init() {
 // en holds the English for keys that are not English text themselves.
 var en = map[string]string{
 	"kind:behaviour": "behaviour", "kind:fit": "fit", "kind:condition": "MQL condition",
-	"via:form": "form", "via:click": "newsletter click", "via:list": "list import", "via:identify": "identify (API)", "via:": "—",
+	"via:form": "form", "via:click": "newsletter click", "via:list": "list import", "via:offline": "offline touch import", "via:identify": "identify (API)", "via:": "—",
 	"page_view": "page view", "download": "download", "outbound": "outbound link", "form_submit": "form submit",
 	"email_click": "newsletter click", "email_open": "newsletter open", "identify": "identified", "offline": "offline touch",
 	"model:first": "first touch", "model:last": "last touch", "model:linear": "linear", "model:position": "position-based (40/20/40)",

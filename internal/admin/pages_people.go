@@ -3,6 +3,7 @@ package admin
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/links"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/reports"
@@ -258,6 +260,16 @@ type personPageView struct {
 	Page, PageNo int
 	Prev, Next   string
 	HalfLife     time.Duration
+	Campaigns    map[string]string // campaign id -> its name, for the source and the timeline's chips
+}
+
+// Campaign names a campaign the person's source or an event names by id.
+func (v personPageView) Campaign(id any) string {
+	s := fmt.Sprint(id)
+	if n := v.Campaigns[s]; n != "" {
+		return n
+	}
+	return s
 }
 
 // ledgerLine is one behaviour contribution in words: "+15 pricing-page
@@ -407,7 +419,67 @@ func (h *Handler) personPage(w http.ResponseWriter, r *http.Request, p identity.
 	if v.Page > 0 {
 		v.Prev = "?page=" + strconv.Itoa(v.Page-1) + "#timeline"
 	}
+	if v.Campaigns, err = h.campaignNames(ctx, p, v); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	h.render(w, r, http.StatusOK, "person", v.Name, "../", "people", v)
+}
+
+// campaignNames reads the names of the campaigns the person's page names
+// by id (an imported list's source, the newsletter events shown), each by
+// key: a marketer knows a campaign by its name.
+func (h *Handler) campaignNames(ctx context.Context, p identity.Person, v personPageView) (map[string]string, error) {
+	ids := map[string]bool{}
+	if c, ok := strings.CutPrefix(p.Source, "list:"); ok {
+		ids[c] = true
+	}
+	for _, evs := range append([][]event.Event{v.Timeline}, behind(v.MQLs)...) {
+		for _, ev := range evs {
+			if c, ok := ev.Properties["campaign"].(string); ok && c != "" {
+				ids[c] = true
+			}
+		}
+	}
+	names := map[string]string{}
+	if h.Links == nil {
+		return names, nil
+	}
+	for id := range ids {
+		c, err := h.Links.Campaign(ctx, id)
+		switch {
+		case errors.Is(err, links.ErrNotFound):
+		case err != nil:
+			return nil, err
+		case c.Name != "":
+			names[id] = c.Name
+		}
+	}
+	return names, nil
+}
+
+func behind(ms []mqlCard) [][]event.Event {
+	out := make([][]event.Event, len(ms))
+	for i, m := range ms {
+		out[i] = m.Behind
+	}
+	return out
+}
+
+// Source says how a person came to be known, in the page's language: an
+// imported list with its campaign's name, an offline import with its
+// channel.
+func (p page) Source(src string, campaigns map[string]string) string {
+	if c, ok := strings.CutPrefix(src, "list:"); ok {
+		if n := campaigns[c]; n != "" {
+			c = n
+		}
+		return p.T("via:list") + p.T(" (") + c + p.T(")")
+	}
+	if ch, ok := strings.CutPrefix(src, "offline:"); ok {
+		return p.T("via:offline") + p.T(" (") + p.Channel(ch) + p.T(")")
+	}
+	return p.T("via:" + src)
 }
 
 // personPath is a person's page relative to /admin/.

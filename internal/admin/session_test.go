@@ -218,7 +218,7 @@ func TestLoginSetsASessionCookie(t *testing.T) {
 
 	cookie, csrf := f.login(fullToken)
 	d := f.req("GET", "/admin/", "", "Cookie", cookie, "Accept", "text/html")
-	if !strings.Contains(d.body, "Signed in with BATON_ADMIN_TOKEN") || !strings.Contains(d.body, `action="logout"`) || strings.Contains(d.body, "<script") {
+	if !strings.Contains(d.body, "Signed in as administrator") || !strings.Contains(d.body, `action="logout"`) || strings.Contains(d.body, "<script") {
 		t.Fatalf("dashboard: %s", d.body)
 	}
 	// The session is an admin credential for the API too, with its CSRF token.
