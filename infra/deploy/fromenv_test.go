@@ -56,6 +56,7 @@ var (
 		"BATON_HUBSPOT_CLIENT_SECRET":    "hubspot-client-secret",
 		"BATON_KINTONE_WEBHOOK_TOKEN":    "kintone-webhook-token",
 		"BATON_WEBHOOK_SECRET":           testWebhookKey,
+		"BATON_ORIGIN_SECRET":            "deploy-test-origin-secret-0123456789",
 	}
 )
 
@@ -299,7 +300,7 @@ func checkConfig(t *testing.T, fn string, c *config.Config, params map[string]st
 		t.Errorf("event retention %v, want %v", time.Duration(c.File.EventRetention), retention)
 	}
 	behindCloudFront := params["DomainName"] != "" || params["BasePath"] != "" // CloudFront, then API Gateway: TestClientIPAsDeployed
-	if c.PublicURL != params["PublicURL"] || (c.TrustProxy.Hops == 2) != behindCloudFront || c.BasePath != params["BasePath"] {
+	if c.PublicURL != params["PublicURL"] || (c.TrustProxy.Hops == 2) != behindCloudFront || c.TrustProxy.Origin.IsSet() != behindCloudFront || c.BasePath != params["BasePath"] {
 		t.Errorf("parameters not applied: public URL %q, trust proxy %v, base path %q", c.PublicURL, c.TrustProxy, c.BasePath)
 	}
 	// The per-function parameters, where the function uses them.

@@ -273,6 +273,7 @@ var onAWS = struct{ required, optional, secret map[string]string }{
 		"BATON_FEEDBACK_SECRET":          "absent: that feedback source off",
 		"BATON_HUBSPOT_CLIENT_SECRET":    "absent: that feedback source off",
 		"BATON_KINTONE_WEBHOOK_TOKEN":    "absent: that feedback source off",
+		"BATON_ORIGIN_SECRET":            "config.Deployed refuses to start without it behind CloudFront (BATON_TRUST_PROXY=2); the template's distribution sends it (TestClientIPAsDeployed)",
 	},
 }
 

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/clock"
-
+	"github.com/baton-hq/baton/internal/fanout"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/links"
@@ -121,7 +121,8 @@ func (h *Handler) mintList(r *http.Request, campaign string, list io.Reader, now
 	}
 	if err != nil {
 		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
+		var pe *fanout.PanicError
+		if errors.As(err, &mbe) || errors.As(err, &pe) { // a panic minting a row is ours, not the list's: a 500, logged with its stack
 			return nil, res, err
 		}
 		return nil, res, listError{err}

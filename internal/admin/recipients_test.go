@@ -52,6 +52,26 @@ func TestRecipientsFailWhole(t *testing.T) {
 	}
 }
 
+// writesPanic is a table whose writes panic, as a bug in minting one row
+// would.
+type writesPanic struct{ table.Table }
+
+func (writesPanic) Put(context.Context, table.Item, table.Cond) error { panic("nil map in a row") }
+func (writesPanic) Transact(context.Context, []table.Write) error     { panic("nil map in a row") }
+
+// TestRecipientsPanicIsA500: a panic while minting a row happens on one of
+// the list's workers, where no handler's recovery reaches: it crashed the
+// whole process. It is that upload's 500 now (logged with its stack), not
+// a 400 naming it nor a row's reason.
+func TestRecipientsPanicIsA500(t *testing.T) {
+	f := newFixture(t)
+	serveRecipients(t, f, writesPanic{f.tb}, "nov-news")
+	a := f.req("POST", "/admin/recipients?campaign=nov-news", "email,company\nlead@example.com,Acme\nother@example.com,Beta\n", "Authorization", "Bearer "+fullToken, "Content-Type", "text/csv")
+	if a.code != 500 || a.body != `{"error":"internal error"}`+"\n" {
+		t.Fatalf("%d %v %s", a.code, a.hdr, a.body)
+	}
+}
+
 // TestUploadAnswersTheFreshPage: the campaign page's upload (a session's
 // multipart form) answers the campaign's page as stored after the upload,
 // not a download that left the browser on the page saying no list was

@@ -267,6 +267,9 @@ func FromEnv(getenv func(string) string, mode Mode) (*Config, error) {
 	if err != nil {
 		return nil, &Error{"BATON_TRUST_PROXY", err.Error() + " (e.g. 1 behind one proxy, or 10.0.0.0/8)"}
 	}
+	if err := originSecret(getenv("BATON_ORIGIN_SECRET"), &proxies, mode); err != nil {
+		return nil, err
+	}
 	c.TrustProxy = proxies
 	for _, o := range strings.Split(getenv("BATON_SITE_ORIGINS"), ",") {
 		o = strings.TrimSpace(o)
@@ -525,4 +528,27 @@ func (f File) Cal() (calendar.Calendar, error) {
 		}
 	}
 	return c, nil
+}
+
+// originSecret sets p's origin secret (BATON_ORIGIN_SECRET): the value the
+// outermost trusted proxy, a CDN, sends in httpx.OriginHeader. Deployed,
+// two proxies or more are API Gateway behind CloudFront, and API Gateway's
+// own address is open to anyone: without the secret a client calling it
+// directly would name its own address in X-Forwarded-For, so the setting
+// is required there. Without any trusted proxy it has nothing to gate and
+// is ignored (a stack that dropped its CloudFront keeps its secret).
+func originSecret(v string, p *httpx.Proxies, mode Mode) error {
+	const name = "BATON_ORIGIN_SECRET"
+	switch {
+	case v == "" && mode == Deployed && p.Hops >= 2:
+		return &Error{name, fmt.Sprintf("required with BATON_TRUST_PROXY=%d on AWS: put a random value (e.g. openssl rand -hex 32) in the secret; CloudFront sends it in %s, and a client calling the API directly could otherwise name its own address in X-Forwarded-For", p.Hops, httpx.OriginHeader)}
+	case v == "" || p.Hops == 0 && len(p.CIDRs) == 0:
+		return nil
+	case p.Hops == 0:
+		return &Error{name, "needs BATON_TRUST_PROXY as a number of proxies, not addresses (with addresses the peer itself is checked)"}
+	case len(v) < 16 || len(v) > 256 || strings.IndexFunc(v, func(r rune) bool { return r <= ' ' || r > '~' }) >= 0:
+		return &Error{name, fmt.Sprintf("want 16 to 256 printable ASCII characters without spaces, e.g. openssl rand -hex 32 (it is sent in the %s header)", httpx.OriginHeader)}
+	}
+	p.Origin = httpx.NewOriginSecret(v)
+	return nil
 }

@@ -227,3 +227,41 @@ func TestConnectorKeys(t *testing.T) {
 		t.Error("set_lifecycle: maybe accepted")
 	}
 }
+
+// TestOriginSecret: BATON_ORIGIN_SECRET gates the outermost proxy
+// (httpx.Proxies.Origin); deployed behind two proxies (CloudFront, then
+// API Gateway, whose own address anyone can call) it is required, and it
+// must be a value a header can carry.
+func TestOriginSecret(t *testing.T) {
+	const secret = "0123456789abcdef0123456789abcdef"
+	deployed := map[string]string{"BATON_ADMIN_TOKEN": strings.Repeat("a", 32), "BATON_STORE": "dynamodb", "BATON_TABLE": "t", "BATON_TRUST_PROXY": "2"}
+	_, err := FromEnv(env(deployed), Deployed)
+	var ce *Error
+	if !errors.As(err, &ce) || ce.Setting != "BATON_ORIGIN_SECRET" || !strings.Contains(err.Error(), "X-Baton-Origin-Secret") {
+		t.Fatalf("deployed, two proxies, no secret: err = %v", err)
+	}
+	deployed["BATON_ORIGIN_SECRET"] = secret
+	c, err := FromEnv(env(deployed), Deployed)
+	if err != nil || c.TrustProxy.Hops != 2 || !c.TrustProxy.Origin.IsSet() {
+		t.Fatalf("deployed with the secret: %+v %v", c, err)
+	}
+	for _, v := range []map[string]string{
+		{"BATON_ORIGIN_SECRET": secret, "BATON_TRUST_PROXY": "10.0.0.0/8"},   // addresses: the peer is checked instead
+		{"BATON_ORIGIN_SECRET": "short", "BATON_TRUST_PROXY": "2"},           // guessable
+		{"BATON_ORIGIN_SECRET": secret + " x", "BATON_TRUST_PROXY": "2"},     // no header value
+		{"BATON_ORIGIN_SECRET": secret + "\u00e9", "BATON_TRUST_PROXY": "2"}, // not ASCII
+		{"BATON_ORIGIN_SECRET": strings.Repeat("x", 257), "BATON_TRUST_PROXY": "2"},
+	} {
+		if _, err := FromEnv(env(v), Local); !errors.As(err, &ce) || ce.Setting != "BATON_ORIGIN_SECRET" {
+			t.Errorf("%q: err = %v", v, err)
+		}
+	}
+	// No trusted proxy: nothing to gate.
+	if c, err := FromEnv(env(map[string]string{"BATON_ORIGIN_SECRET": secret}), Local); err != nil || c.TrustProxy.Origin.IsSet() {
+		t.Errorf("no proxy: %v", err)
+	}
+	// Locally, two proxies need no secret (nothing reaches past them).
+	if c, err := FromEnv(env(map[string]string{"BATON_TRUST_PROXY": "2"}), Local); err != nil || c.TrustProxy.Origin.IsSet() {
+		t.Errorf("local, two proxies: %v", err)
+	}
+}

@@ -1,7 +1,9 @@
 package fanout
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -50,5 +52,54 @@ func TestGroupedKeepsAGroupsOrder(t *testing.T) {
 	})
 	if fmt.Sprint(seen["a"], seen["b"], seen["c"]) != "[0 2 4] [1 5] [3]" {
 		t.Fatalf("groups ran as %v", seen)
+	}
+}
+
+// TestPanicIsAnError: a call that panics ends the loop with a *PanicError
+// naming its index, value and stack, not the process (the panic happens on
+// a worker goroutine, where no handler's recovery reaches); no index is
+// started after it, and a group's later rows are not called.
+func TestPanicIsAnError(t *testing.T) {
+	boom := errors.New("boom")
+	var after atomic.Int32
+	err := Each(100, 1, func(i int) {
+		if i == 3 {
+			panic(boom)
+		}
+		if i > 3 {
+			after.Add(1)
+		}
+	})
+	var p *PanicError
+	if !errors.As(err, &p) || p.Index != 3 || !errors.Is(err, boom) || !strings.Contains(string(p.Stack), "fanout.TestPanicIsAnError") {
+		t.Fatalf("Each: got %v, want the panic of call 3 with its stack", err)
+	}
+	if after.Load() != 0 {
+		t.Errorf("%d calls started after the panic", after.Load())
+	}
+	if err := Each(50, 8, func(i int) {
+		if i%7 == 6 {
+			panic(fmt.Sprint("row ", i))
+		}
+	}); err == nil || !strings.Contains(err.Error(), "panic in call") {
+		t.Errorf("Each, 8 at once: got %v, want a panic error", err)
+	}
+
+	keys := []string{"a", "b", "a", "a"}
+	var ran []int
+	err = Grouped(len(keys), 1, func(i int) string { return keys[i] }, func(i int) {
+		ran = append(ran, i)
+		if i == 2 {
+			panic("row 2")
+		}
+	})
+	if !errors.As(err, &p) || p.Index != 2 {
+		t.Fatalf("Grouped: got %v, want the panic of index 2", err)
+	}
+	if fmt.Sprint(ran) != "[0 2]" {
+		t.Errorf("Grouped ran %v after the panic, want [0 2]", ran)
+	}
+	if err := Grouped(3, 2, func(i int) string { return "" }, func(int) {}); err != nil {
+		t.Errorf("Grouped without a panic: %v", err)
 	}
 }

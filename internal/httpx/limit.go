@@ -143,6 +143,10 @@ func (l *RateLimiter) Middleware(key func(*http.Request) string, h http.Handler)
 type Proxies struct {
 	Hops  int            // this many proxies append to X-Forwarded-For
 	CIDRs []netip.Prefix // or: proxies at these addresses
+	// Origin (BATON_ORIGIN_SECRET, with Hops): the outermost of the Hops
+	// proxies proves a request came through it with OriginHeader; a
+	// request without it is read through Hops-1 proxies.
+	Origin OriginSecret
 }
 
 // ParseProxies reads BATON_TRUST_PROXY: empty or false (none), true (one
@@ -194,18 +198,21 @@ func (p Proxies) trusted(ip netip.Addr) bool {
 // Hops n, the n-th entry from the right; with CIDRs, the right-most entry
 // that is not a trusted proxy, and only when the peer itself is one. A
 // chain shorter than promised (a request that bypassed the proxies) gives
-// the peer. The zero Addr when unknown.
+// the peer. With an Origin secret, a request that did not bring it
+// bypassed the outermost proxy: one proxy fewer is trusted. The zero Addr
+// when unknown.
 func ClientIP(r *http.Request, p Proxies) netip.Addr {
 	peer := peerAddr(r)
-	if p.Hops == 0 && len(p.CIDRs) == 0 {
+	hops := p.hops(r)
+	if hops == 0 && len(p.CIDRs) == 0 {
 		return peer
 	}
 	chain := forwardedFor(r)
-	if p.Hops > 0 {
-		if len(chain) < p.Hops {
+	if hops > 0 {
+		if len(chain) < hops {
 			return peer
 		}
-		ip, err := netip.ParseAddr(chain[len(chain)-p.Hops])
+		ip, err := netip.ParseAddr(chain[len(chain)-hops])
 		if err != nil {
 			return peer
 		}

@@ -62,15 +62,16 @@ func IsHTTPS(r *http.Request, p Proxies) bool {
 // the right of the chain (an entry a client forged on the left is followed
 // by the address of the client, which is not trusted, so it never counts).
 func forwardedHops(r *http.Request, p Proxies) int {
-	if p.Hops == 0 && len(p.CIDRs) == 0 {
+	hops := p.hops(r) // one fewer without the Origin secret
+	if hops == 0 && len(p.CIDRs) == 0 {
 		return 0
 	}
 	chain := forwardedFor(r)
-	if p.Hops > 0 {
-		if len(chain) < p.Hops {
+	if hops > 0 {
+		if len(chain) < hops {
 			return 0
 		}
-		return p.Hops
+		return hops
 	}
 	if !p.trusted(peerAddr(r)) {
 		return 0

@@ -86,7 +86,9 @@ func Request(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (*http.Requ
 	// client used https. Said in the request's context, not in
 	// X-Forwarded-Proto, which a client can send too (httpx.IsHTTPS).
 	r.ContentLength = int64(len(body))
-	return httpx.MarkHTTPS(r), nil
+	// The CDN's origin secret leaves the headers for the context, where
+	// only the client's address is decided with it (httpx.TakeOrigin).
+	return httpx.MarkHTTPS(httpx.TakeOrigin(r)), nil
 }
 
 // Response converts a recorded answer; Set-Cookie headers go to the Cookies

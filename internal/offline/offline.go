@@ -327,7 +327,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 	at := now().UTC()
 	done := make([]touchResult, len(jobs))
 	// One person's rows in the list's order: their last row's columns win.
-	fanout.Grouped(len(jobs), importParallel, func(i int) string { return jobs[i].email }, func(i int) {
+	err = fanout.Grouped(len(jobs), importParallel, func(i int) string { return jobs[i].email }, func(i int) {
 		if ctx.Err() != nil {
 			done[i].err = ctx.Err()
 			return
@@ -339,6 +339,9 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 			cancel() // the first failure stops the rest: the import fails whole (it is idempotent)
 		}
 	})
+	if p, ok := err.(*fanout.PanicError); ok { // a 500, logged with its stack; importing again completes the rest
+		return res, fmt.Errorf("line %d: %w", jobs[p.Index].line, err)
+	}
 	for i, r := range done {
 		line := jobs[i].line
 		switch {

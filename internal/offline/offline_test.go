@@ -13,6 +13,7 @@ import (
 
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
+	"github.com/baton-hq/baton/internal/fanout"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
@@ -284,5 +285,27 @@ func TestRowsStoredInParallel(t *testing.T) {
 		if p, err := f.dir.ByEmail(context.Background(), fmt.Sprintf("r%03d@corp.example", i)); err != nil || p.Attributes["company"] != fmt.Sprintf("Corp %d", i) {
 			t.Errorf("row %d: %+v %v", i, p, err)
 		}
+	}
+}
+
+// panicky is an event log whose appends panic, as a bug in storing one row
+// would.
+type panicky struct{ Events }
+
+func (panicky) Append(context.Context, []event.Event) ([]bool, error) {
+	panic("boom")
+}
+
+// TestPanicInARowFailsTheImport: a panic while storing a row (on one of
+// the import's workers, out of reach of the HTTP handler's recovery) fails
+// that import with an error naming its line and carrying the stack; the
+// process goes on.
+func TestPanicInARowFailsTheImport(t *testing.T) {
+	f := newFixture(t)
+	f.im.Events = panicky{f.log}
+	_, err := f.im.Import(context.Background(), strings.NewReader("email,event,date,channel\na@corp.example,Expo,2026/11/1,展示会\n"), Defaults{})
+	var p *fanout.PanicError
+	if !errors.As(err, &p) || !strings.HasPrefix(err.Error(), "line 2: ") || !strings.Contains(string(p.Stack), "offline.panicky.Append") {
+		t.Fatalf("got %v, want the row's panic as an error", err)
 	}
 }

@@ -181,8 +181,8 @@ func indexedFacts(ctx context.Context, t table.Table) ([]*Facts, error) {
 	}
 	out := make([]*Facts, len(ids))
 	errs := make([]error, len(ids))
-	fanout.Each(len(ids), factsParallel, func(i int) { out[i], errs[i] = factsOf(ctx, t, ids[i]) })
-	if err := errors.Join(errs...); err != nil {
+	err = fanout.Each(len(ids), factsParallel, func(i int) { out[i], errs[i] = factsOf(ctx, t, ids[i]) })
+	if err := errors.Join(append(errs, err)...); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -197,7 +197,10 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 		}
 		rows = append(rows, row)
 	}
-	tokens, errs := mintAll(mints, mint, opts.Parallel)
+	tokens, errs, err := mintAll(mints, mint, opts.Parallel)
+	if err != nil {
+		return res, err
+	}
 	for i := range rows {
 		row := &rows[i]
 		row.cells[tokenCol] = "" // a token the upload had (a list uploaded again) is refilled
@@ -252,9 +255,13 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 
 // mintAll calls mint for each row, parallel at once (one person's rows in
 // the list's order, so their last row's columns win, as one after another),
-// and returns each row's token and error by index.
-func mintAll(rows []Row, mint func(Row) (string, error), parallel int) ([]string, []error) {
+// and returns each row's token and error by index; a mint that panicked
+// fails the whole list (its stack is no row's reason).
+func mintAll(rows []Row, mint func(Row) (string, error), parallel int) ([]string, []error, error) {
 	tokens, errs := make([]string, len(rows)), make([]error, len(rows))
-	fanout.Grouped(len(rows), parallel, func(i int) string { return rows[i].Email }, func(i int) { tokens[i], errs[i] = mint(rows[i]) })
-	return tokens, errs
+	err := fanout.Grouped(len(rows), parallel, func(i int) string { return rows[i].Email }, func(i int) { tokens[i], errs[i] = mint(rows[i]) })
+	if p, ok := err.(*fanout.PanicError); ok {
+		return nil, nil, fmt.Errorf("line %d: %w", rows[p.Index].Line, err)
+	}
+	return tokens, errs, err
 }

@@ -46,6 +46,7 @@ var Names = []string{
 	"BATON_HUBSPOT_CLIENT_SECRET",
 	"BATON_KINTONE_WEBHOOK_TOKEN",
 	"BATON_WEBHOOK_SECRET",
+	"BATON_ORIGIN_SECRET",
 }
 
 // Getter is the one Secrets Manager call this package makes

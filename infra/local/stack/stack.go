@@ -82,7 +82,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, now func()
 		}
 	}
 	s.srv = &http.Server{
-		Handler:           a.Collect.RefusalsReadable(cfg.BasePath, httpx.LimitHead(maxHead, guard(cfg, now, a.Handler(routes), a.Admin))),
+		Handler:           httpx.TakeOriginHandler(a.Collect.RefusalsReadable(cfg.BasePath, httpx.LimitHead(maxHead, guard(cfg, now, a.Handler(routes), a.Admin)))),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

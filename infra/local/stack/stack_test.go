@@ -954,3 +954,52 @@ func TestUnfedFitRuleIsReported(t *testing.T) {
 		t.Fatalf("unfed fit rules: %q", got)
 	}
 }
+
+// TestOriginSecretBehindTwoProxies: behind a CDN and a proxy anyone can
+// also reach (CloudFront, then API Gateway), BATON_TRUST_PROXY=2 believes
+// the entry the CDN wrote only from a request bringing the CDN's
+// X-Baton-Origin-Secret. A client sending straight to the inner proxy,
+// writing a new address in X-Forwarded-For each time, was a new client
+// each time (never rate limited); it is one client now, and viewers
+// through the CDN are still told apart.
+func TestOriginSecretBehindTwoProxies(t *testing.T) {
+	const secret = "stack-test-origin-secret-0123456789"
+	cfg := filepath.Join(t.TempDir(), "baton.yaml")
+	os.WriteFile(cfg, []byte("rate_limit_per_ip: 0.001\nrate_limit_burst: 3\n"), 0o600)
+	s := stack.ForTest(t, map[string]string{"BATON_CONFIG": cfg, "BATON_TRUST_PROXY": "2", "BATON_ORIGIN_SECRET": secret})
+	target, _ := url.Parse(s.URL)
+	inner := httptest.NewServer(httputil.NewSingleHostReverseProxy(target)) // appends its peer
+	defer inner.Close()
+	innerURL, _ := url.Parse(inner.URL)
+	cdn := httptest.NewServer(&httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {
+		pr.SetURL(innerURL)
+		pr.Out.Header.Set("X-Forwarded-For", pr.In.Header.Get("X-Viewer")) // the viewer it saw
+		pr.Out.Header.Set("X-Baton-Origin-Secret", secret)
+	}})
+	defer cdn.Close()
+	send := func(base, id string, hdr map[string]string) map[int]int {
+		codes := map[int]int{}
+		for i := range 10 {
+			req, _ := http.NewRequest("POST", base+"/e", strings.NewReader(fmt.Sprintf(`{"type":"page_view","messageId":"%s-%d","anonymousId":"%s-visitor","properties":{"url":"https://www.example.com/"}}`, id, i, id)))
+			for k, v := range hdr {
+				req.Header.Set(k, fmt.Sprintf(v, i))
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			codes[resp.StatusCode]++
+		}
+		return codes
+	}
+	if codes := send(inner.URL, "direct", map[string]string{"X-Forwarded-For": "203.0.113.%d"}); codes[204] != 3 || codes[429] != 7 {
+		t.Errorf("past the CDN, rotating X-Forwarded-For: %v, want 3 served (burst) and 7 limited", codes)
+	}
+	if codes := send(inner.URL, "guess", map[string]string{"X-Forwarded-For": "198.51.100.%d", "X-Baton-Origin-Secret": "guess-%d"}); codes[429] != 10 {
+		t.Errorf("past the CDN with a guessed secret: %v, want all limited (the same client)", codes)
+	}
+	if codes := send(cdn.URL, "viewers", map[string]string{"X-Viewer": "192.0.2.%d"}); codes[204] != 10 {
+		t.Errorf("ten viewers through the CDN: %v, want all served", codes)
+	}
+}

@@ -124,14 +124,14 @@ func (a *Core) UnfedFitRules(ctx context.Context) ([]string, error) {
 	}
 	attrs := make([]map[string]string, len(ids))
 	errs := make([]error, len(ids))
-	fanout.Each(len(ids), 16, func(i int) {
+	err = fanout.Each(len(ids), 16, func(i int) {
 		p, err := a.People.Get(ctx, ids[i])
 		if errors.Is(err, identity.ErrNotFound) {
 			return // erased since it was scored
 		}
 		attrs[i], errs[i] = p.Attributes, err
 	})
-	if err := errors.Join(errs...); err != nil {
+	if err := errors.Join(append(errs, err)...); err != nil {
 		return nil, err
 	}
 	return eng.Unfed(attrs), nil

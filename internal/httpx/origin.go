@@ -1,0 +1,90 @@
+package httpx
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"net/http"
+)
+
+// OriginHeader is the header the outermost trusted proxy, a CDN in front of
+// an API anyone can also call directly (CloudFront in front of API
+// Gateway's execute-api address), adds to every request it forwards, with
+// BATON_ORIGIN_SECRET as its value: a request without it did not come
+// through that proxy, so the entry that proxy would have appended to
+// X-Forwarded-For is the client's own and is not believed.
+const OriginHeader = "X-Baton-Origin-Secret"
+
+// OriginSecret is BATON_ORIGIN_SECRET, kept as its SHA-256 sum: compared
+// in constant time whatever the length sent, and printing a configuration
+// never shows it. The zero value is no secret.
+type OriginSecret struct{ sum *[sha256.Size]byte }
+
+// NewOriginSecret keeps v ("": no secret).
+func NewOriginSecret(v string) OriginSecret {
+	if v == "" {
+		return OriginSecret{}
+	}
+	sum := sha256.Sum256([]byte(v))
+	return OriginSecret{&sum}
+}
+
+// IsSet reports whether there is a secret.
+func (s OriginSecret) IsSet() bool { return s.sum != nil }
+
+func (s OriginSecret) String() string {
+	if s.sum == nil {
+		return "none"
+	}
+	return "[secret]"
+}
+
+// matches reports whether v is the secret.
+func (s OriginSecret) matches(v string) bool {
+	if s.sum == nil || v == "" {
+		return false
+	}
+	sum := sha256.Sum256([]byte(v))
+	return subtle.ConstantTimeCompare(sum[:], s.sum[:]) == 1
+}
+
+type originKey struct{}
+
+// TakeOrigin moves OriginHeader out of the request's headers into its
+// context, where only ClientIP and IsHTTPS compare it with the configured
+// secret: no handler, log line or stored event sees the secret. Every way
+// a request comes in calls it first (lambdahttp.Request, the local stack's
+// server).
+func TakeOrigin(r *http.Request) *http.Request {
+	vs := r.Header.Values(OriginHeader)
+	if len(vs) == 0 {
+		return r
+	}
+	r.Header.Del(OriginHeader)
+	if len(vs) > 1 {
+		return r // the proxy sets one value: two are not its
+	}
+	return r.WithContext(context.WithValue(r.Context(), originKey{}, vs[0]))
+}
+
+// TakeOriginHandler is TakeOrigin before h.
+func TakeOriginHandler(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, TakeOrigin(r))
+	})
+}
+
+// hops is how many proxies p trusts to have appended to X-Forwarded-For
+// for r: Hops, or one fewer when p has an origin secret and r did not
+// bring it (TakeOrigin), i.e. r reached the next proxy (API Gateway)
+// directly, past the one that adds the secret.
+func (p Proxies) hops(r *http.Request) int {
+	if p.Hops == 0 || !p.Origin.IsSet() {
+		return p.Hops
+	}
+	v, _ := r.Context().Value(originKey{}).(string)
+	if p.Origin.matches(v) {
+		return p.Hops
+	}
+	return p.Hops - 1
+}

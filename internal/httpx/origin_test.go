@@ -1,0 +1,80 @@
+package httpx
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// TestOriginSecretGatesTheOutermostProxy: with BATON_TRUST_PROXY=2 and an
+// origin secret (CloudFront in front of API Gateway), the address two
+// entries from the right is believed only from a request that brought the
+// secret in OriginHeader; a client calling API Gateway directly writes
+// that entry itself, and is read one proxy in (API Gateway's own append,
+// its real address), whatever it sends: no header, a wrong or longer one,
+// two values. The same goes for X-Forwarded-Proto. The header leaves the
+// request before any handler sees it.
+func TestOriginSecretGatesTheOutermostProxy(t *testing.T) {
+	const secret = "0123456789abcdef0123456789abcdef"
+	p := Proxies{Hops: 2, Origin: NewOriginSecret(secret)}
+	const viewer, edge, direct, forged = "40.94.12.34", "130.176.88.10", "198.51.100.23", "10.9.9.9"
+	for _, c := range []struct {
+		name   string
+		xff    string
+		origin []string
+		want   string
+		https  bool
+	}{
+		{"through CloudFront", viewer + ", " + edge, []string{secret}, viewer, true},
+		{"through CloudFront, a client's entry on the left", forged + ", " + viewer + ", " + edge, []string{secret}, viewer, true},
+		{"direct, forged", forged + ", " + direct, nil, direct, false},
+		{"direct, forged, a wrong secret", forged + ", " + direct, []string{"guess"}, direct, false},
+		{"direct, forged, the secret and more", forged + ", " + direct, []string{secret + "x"}, direct, false},
+		{"direct, forged, empty", forged + ", " + direct, []string{""}, direct, false},
+		{"direct, forged, the secret twice", forged + ", " + direct, []string{secret, secret}, direct, false},
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = "[::1]:1"
+		r.Header.Set("X-Forwarded-For", c.xff)
+		if c.https {
+			r.Header.Set("X-Forwarded-Proto", "https, https")
+		} else {
+			r.Header.Set("X-Forwarded-Proto", "https, http")
+		}
+		for _, o := range c.origin {
+			r.Header.Add(OriginHeader, o)
+		}
+		var seen http.Header
+		TakeOriginHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			seen = r.Header
+			if got := ClientIP(r, p).String(); got != c.want {
+				t.Errorf("%s: client %s, want %s", c.name, got, c.want)
+			}
+			if got := IsHTTPS(r, p); got != c.https {
+				t.Errorf("%s: IsHTTPS %v, want %v", c.name, got, c.https)
+			}
+		})).ServeHTTP(httptest.NewRecorder(), r)
+		if _, ok := seen[http.CanonicalHeaderKey(OriginHeader)]; ok {
+			t.Errorf("%s: the handler saw %s", c.name, OriginHeader)
+		}
+	}
+	// Without a secret configured, two proxies are trusted as before.
+	r := TakeOrigin(httptest.NewRequest("GET", "/", nil))
+	r.Header.Set("X-Forwarded-For", viewer+", "+edge)
+	if got := ClientIP(r, Proxies{Hops: 2}).String(); got != viewer {
+		t.Errorf("no secret: client %s, want %s", got, viewer)
+	}
+	// One proxy and a secret: a request without it is the peer's.
+	r = TakeOrigin(httptest.NewRequest("GET", "/", nil))
+	r.RemoteAddr = direct + ":1"
+	r.Header.Set("X-Forwarded-For", forged)
+	if got := ClientIP(r, Proxies{Hops: 1, Origin: p.Origin}).String(); got != direct {
+		t.Errorf("one proxy, no secret sent: client %s, want %s", got, direct)
+	}
+	// A configuration printed shows no secret.
+	if s := fmt.Sprintf("%v %+v", p, p); strings.Contains(s, secret) || strings.Contains(s, "0x") {
+		t.Errorf("printed: %s", s)
+	}
+}
