@@ -3,13 +3,10 @@ package deploy
 import (
 	"context"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
-	"gopkg.in/yaml.v3"
 
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/httpx"
@@ -39,20 +36,13 @@ const originSecretRef = "{{resolve:secretsmanager:${SecretsName}:SecretString:BA
 // read from their secret (BATON_ORIGIN_SECRET); the header never reaches
 // a handler.
 func TestClientIPAsDeployed(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(root, "template.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(b, &doc); err != nil {
-		t.Fatal(err)
-	}
-	n := get(doc.Content[0], "Globals", "Function", "Environment", "Variables", "BATON_TRUST_PROXY")
+	tpl := loadOps(t).doc
+	n := get(tpl, "Globals", "Function", "Environment", "Variables", "BATON_TRUST_PROXY")
 	if n == nil || n.Tag != "!If" || len(n.Content) != 3 || n.Content[0].Value != "BehindCloudFront" {
 		t.Fatalf("BATON_TRUST_PROXY is not !If [BehindCloudFront, ..., ...] in the template's Globals")
 	}
 	// The distribution's one origin sends the secret.
-	origins := get(doc.Content[0], "Resources", "Distribution", "Properties", "DistributionConfig", "Origins")
+	origins := get(tpl, "Resources", "Distribution", "Properties", "DistributionConfig", "Origins")
 	if origins == nil || len(origins.Content) != 1 {
 		t.Fatalf("the distribution has no one origin")
 	}

@@ -165,15 +165,7 @@ func TestLeastPrivilege(t *testing.T) {
 // outage dead-letters an MQL, which still reaches the DLQ with days of
 // retention left.
 func TestPushQueueSizing(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(root, "template.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(b, &doc); err != nil {
-		t.Fatal(err)
-	}
-	tpl := doc.Content[0]
+	tpl := loadOps(t).doc
 	num := func(n *yaml.Node, what string) int {
 		t.Helper()
 		v, err := strconv.Atoi(scalar(n))
