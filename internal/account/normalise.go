@@ -8,19 +8,22 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/rulebook"
 )
 
 // Domain is the grouping domain of an email address: its domain, lower
 // case, or "" when the address is at a free-mail domain or a subdomain of
 // one (free, rulebook.FreeMailDomain: ISP mailboxes such as
-// taro@sky.plala.or.jp) or has none.
+// taro@sky.plala.or.jp) or has none. An internationalised domain is in
+// its ASCII form (event.ASCIIDomain), as a person's email is: people
+// stored before with the domain as typed are of the same company.
 func Domain(email string, free map[string]bool) string {
 	i := strings.LastIndexByte(email, '@')
 	if i < 0 || i == len(email)-1 {
 		return ""
 	}
-	d := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(email[i+1:])), ".")
+	d := event.ASCIIDomain(strings.TrimSuffix(strings.ToLower(strings.TrimSpace(email[i+1:])), "."))
 	if d == "" || rulebook.FreeMailDomain(d, free) {
 		return ""
 	}

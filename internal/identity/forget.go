@@ -115,8 +115,8 @@ func (s *Stitcher) Forget(ctx context.Context, sub privacy.Subject) (privacy.Rem
 		return r, err
 	}
 	t := s.Dir.T
-	if sub.Email != "" {
-		it, err := t.Get(ctx, "EMAIL#"+sub.Email, "EMAIL")
+	for _, f := range emailForms(sub.Email) { // the key, and one of the form before IDNA A-labels
+		it, err := t.Get(ctx, "EMAIL#"+f, "EMAIL")
 		switch {
 		case errors.Is(err, table.ErrNotFound):
 		case err != nil:

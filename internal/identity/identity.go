@@ -263,9 +263,17 @@ func (d *Directory) ensure(ctx context.Context, email, source string, attrs, cus
 	return Person{}, false, fmt.Errorf("identity: could not create person for email: %w", err)
 }
 
-// ByEmail finds a person by normalised email.
+// ByEmail finds a person by normalised email: under its key, or under the
+// Unicode form of its domain (event.EmailForms), the key of a person that
+// versions before IDNA A-labels created.
 func (d *Directory) ByEmail(ctx context.Context, email string) (Person, error) {
-	it, err := d.T.Get(ctx, "EMAIL#"+email, "EMAIL")
+	var it table.Item
+	err := table.ErrNotFound
+	for _, f := range event.EmailForms(email) {
+		if it, err = d.T.Get(ctx, "EMAIL#"+f, "EMAIL"); !errors.Is(err, table.ErrNotFound) {
+			break
+		}
+	}
 	if errors.Is(err, table.ErrNotFound) {
 		return Person{}, ErrNotFound
 	}
