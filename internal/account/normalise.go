@@ -156,6 +156,16 @@ var (
 	enPractitioner = map[string]bool{"engineer": true, "developer": true, "staff": true, "specialist": true, "analyst": true, "associate": true, "consultant": true, "designer": true, "administrator": true, "admin": true, "architect": true, "scientist": true, "officer": true, "representative": true, "coordinator": true}
 )
 
+// anySubIn reports whether s contains any of list.
+func anySubIn(s string, list []string) bool {
+	for _, x := range list {
+		if strings.Contains(s, x) {
+			return true
+		}
+	}
+	return false
+}
+
 // Role is the buying-group role a job title names: decision maker (社長,
 // 取締役, 本部長, 部長, CEO, VP, Director ...), manager (課長, 係長, 部長代理,
 // Manager, Lead ...) or practitioner (主任, 担当, Engineer, Analyst ...);
@@ -177,15 +187,9 @@ func Role(title string) string {
 		}
 		return false
 	}
-	anySub := func(list []string) bool {
-		for _, x := range list {
-			if strings.Contains(s, x) {
-				return true
-			}
-		}
-		return false
-	}
-	deputy, assistant := anySub(jaDeputy), anySub(jaAssistant)
+	anySub := func(list []string) bool { return anySubIn(s, list) }
+	// 代理店 is an agency (代理店営業部長 heads its sales), not a deputy's 代理.
+	deputy, assistant := anySubIn(strings.ReplaceAll(s, "代理店", "店"), jaDeputy), anySub(jaAssistant)
 	for i, w := range words {
 		if enAssistant[w] && !(w == "secretary" && slices.Contains(words, "general")) {
 			assistant = true
