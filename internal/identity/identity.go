@@ -3,7 +3,8 @@
 // visitor (browser) belongs to at most one person at a time, and a person has
 // many visitors. Layout on the table:
 //
-//	PK=EMAIL#<email>  SK=EMAIL   -> person id (the uniqueness guard)
+//	PK=EMAIL#<email>  SK=EMAIL   -> person id (the uniqueness guard; a person's
+//	                             former emails keep theirs: ChangeEmail)
 //	PK=P#<person>     SK=PERSON  the person: email, attributes
 //	PK=P#<person>     SK=V#<vis> membership: the visitor was linked to the person
 //	PK=V#<visitor>    SK=LINK    the visitor's current person and the history of
