@@ -8,19 +8,22 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/rulebook"
 )
 
 // Domain is the grouping domain of an email address: its domain, lower
 // case, or "" when the address is at a free-mail domain or a subdomain of
 // one (free, rulebook.FreeMailDomain: ISP mailboxes such as
-// taro@sky.plala.or.jp) or has none.
+// taro@sky.plala.or.jp) or has none. An internationalised domain is in
+// its ASCII form (event.ASCIIDomain), as a person's email is: people
+// stored before with the domain as typed are of the same company.
 func Domain(email string, free map[string]bool) string {
 	i := strings.LastIndexByte(email, '@')
 	if i < 0 || i == len(email)-1 {
 		return ""
 	}
-	d := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(email[i+1:])), ".")
+	d := event.ASCIIDomain(strings.TrimSuffix(strings.ToLower(strings.TrimSpace(email[i+1:])), "."))
 	if d == "" || rulebook.FreeMailDomain(d, free) {
 		return ""
 	}
@@ -153,6 +156,16 @@ var (
 	enPractitioner = map[string]bool{"engineer": true, "developer": true, "staff": true, "specialist": true, "analyst": true, "associate": true, "consultant": true, "designer": true, "administrator": true, "admin": true, "architect": true, "scientist": true, "officer": true, "representative": true, "coordinator": true}
 )
 
+// anySubIn reports whether s contains any of list.
+func anySubIn(s string, list []string) bool {
+	for _, x := range list {
+		if strings.Contains(s, x) {
+			return true
+		}
+	}
+	return false
+}
+
 // Role is the buying-group role a job title names: decision maker (社長,
 // 取締役, 本部長, 部長, CEO, VP, Director ...), manager (課長, 係長, 部長代理,
 // Manager, Lead ...) or practitioner (主任, 担当, Engineer, Analyst ...);
@@ -174,15 +187,9 @@ func Role(title string) string {
 		}
 		return false
 	}
-	anySub := func(list []string) bool {
-		for _, x := range list {
-			if strings.Contains(s, x) {
-				return true
-			}
-		}
-		return false
-	}
-	deputy, assistant := anySub(jaDeputy), anySub(jaAssistant)
+	anySub := func(list []string) bool { return anySubIn(s, list) }
+	// 代理店 is an agency (代理店営業部長 heads its sales), not a deputy's 代理.
+	deputy, assistant := anySubIn(strings.ReplaceAll(s, "代理店", "店"), jaDeputy), anySub(jaAssistant)
 	for i, w := range words {
 		if enAssistant[w] && !(w == "secretary" && slices.Contains(words, "general")) {
 			assistant = true

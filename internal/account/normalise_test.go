@@ -50,6 +50,8 @@ func TestDomain(t *testing.T) {
 	}
 	for email, want := range map[string]string{
 		"taro@Acme.co.jp":        "acme.co.jp",
+		"taro@例え.jp":             "xn--r8jz45g.jp", // an earlier version's key: the company of taro@xn--r8jz45g.jp
+		"taro@xn--r8jz45g.jp":    "xn--r8jz45g.jp",
 		"a@gmail.com":            "",
 		"a@yahoo.co.jp":          "",
 		"a@docomo.ne.jp":         "",

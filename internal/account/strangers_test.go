@@ -79,6 +79,19 @@ func TestFreeMailOneListForGroupingAndFit(t *testing.T) {
 	}
 }
 
+// TestAgencyIsNoDeputy: 代理 of 代理店 (an agency, as in 代理店営業部:
+// agency sales) made its head a deputy, a manager; 部長代理 still is one.
+func TestAgencyIsNoDeputy(t *testing.T) {
+	for title, want := range map[string]string{
+		"代理店営業部長": account.DecisionMaker, "代理店営業本部 本部長": account.DecisionMaker, "代理店営業課長": account.Manager,
+		"代理店営業担当": account.Practitioner, "代理店営業部 部長代理": account.Manager, "部長代理": account.Manager, "部長補佐": account.Manager,
+	} {
+		if got := account.Role(title); got != want {
+			t.Errorf("Role(%q) = %q, want %q", title, got, want)
+		}
+	}
+}
+
 // TestAssistantsAreNotDecisionMakers: Role matched 社長, 取締役, CEO ...
 // anywhere in a title, so executives' secretaries and assistants and the
 // staff of the president's office (社長秘書, Executive Assistant to the

@@ -1125,7 +1125,7 @@ func (h *Handler) identifyOne(ctx context.Context, i int, ev event.Event, email 
 	}
 	p, res, err := h.People.Identify(ctx, identity.Identification{
 		Visitor: ev.VisitorID, Email: email, Fields: ev.Attributes(), Labels: ev.Labels(), At: ev.Timestamp,
-		Strength: identity.Strong, Source: sourceOf(ev),
+		Strength: identity.Strong, Source: sourceOf(ev), User: userVisitor(ev),
 		Consented: ev.Consent == "granted" && ev.Client.API != "server",
 	})
 	if errors.Is(err, identity.ErrConsentWithdrawn) {
@@ -1170,6 +1170,16 @@ func (h *Handler) noteUnidentified(ctx context.Context, ev event.Event, email st
 		return nil, false
 	}
 	return skip, true
+}
+
+// userVisitor is the visitor id of the server API's user id an event
+// names ("" for none): the site's account, which keeps its person when
+// its email changes (identity.Identification.User).
+func userVisitor(ev event.Event) string {
+	if ev.Client.API != "server" || ev.UserID == "" {
+		return ""
+	}
+	return "u:" + ev.UserID
 }
 
 func sourceOf(ev event.Event) string {

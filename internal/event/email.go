@@ -3,10 +3,12 @@ package event
 import (
 	"errors"
 	"net/mail"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/net/idna"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -26,6 +28,12 @@ import (
 // What is then still not a plain address (a space inside, a full-width one
 // included, a control or unassigned character) is none: net/mail takes any
 // non-ASCII character in an atom.
+//
+// An internationalised domain is in its ASCII form (IDNA A-labels:
+// taro@例え.jp is taro@xn--r8jz45g.jp): typed either way the address is
+// one person, and the ASCII form is the one the SFAs take (Salesforce's
+// Email field refuses an IDN). Earlier versions kept the domain as typed:
+// EmailForms lists the keys such a person may still be under.
 func NormalizeEmail(s string) (string, error) {
 	if !isASCII(s) {
 		s = norm.NFKC.String(stripInvisible(s))
@@ -33,7 +41,52 @@ func NormalizeEmail(s string) (string, error) {
 			return "", errNotEmail
 		}
 	}
-	return normalizeEmail(s)
+	e, err := normalizeEmail(s)
+	if err != nil {
+		return "", err
+	}
+	at := strings.LastIndexByte(e, '@')
+	return e[:at+1] + ASCIIDomain(e[at+1:]), nil
+}
+
+// ASCIIDomain is a (lower-case) domain in IDNA A-labels (例え.jp:
+// xn--r8jz45g.jp). An ASCII domain is as it is, and so is one IDNA
+// refuses: it has no ASCII form, and its key stays the one it had.
+func ASCIIDomain(d string) string {
+	if isASCII(d) {
+		return d
+	}
+	a, err := idna.Lookup.ToASCII(d)
+	if err != nil || !isASCII(a) {
+		return d
+	}
+	return a
+}
+
+// EmailForms lists the spellings a normalised address may be stored under,
+// its own first: NormalizeEmail's (the domain in A-labels) and, for an
+// internationalised domain, the Unicode one (taro@例え.jp) that versions
+// before the A-labels keyed people, tombstones and stored events by. A
+// lookup that misses the first tries the second; an erasure covers both.
+func EmailForms(email string) []string {
+	at := strings.LastIndexByte(email, '@')
+	if at < 0 {
+		return []string{email}
+	}
+	forms := []string{email}
+	add := func(d string) {
+		if f := email[:at+1] + d; !slices.Contains(forms, f) {
+			forms = append(forms, f)
+		}
+	}
+	a := ASCIIDomain(email[at+1:])
+	add(a)
+	if strings.Contains(a, "xn--") {
+		if u, err := idna.Lookup.ToUnicode(a); err == nil {
+			add(u)
+		}
+	}
+	return forms
 }
 
 // EmailFold is text as NormalizeEmail reads an address in it: without

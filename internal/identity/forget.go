@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/privacy"
@@ -70,7 +71,7 @@ func (d *Directory) Subject(ctx context.Context, id string) (privacy.Subject, er
 	if err != nil {
 		return privacy.Subject{}, err
 	}
-	return privacy.Subject{Person: p.ID, Email: p.Email, Visitors: vs}, nil
+	return privacy.Subject{Person: p.ID, Email: p.Email, FormerEmails: p.FormerEmails, Visitors: vs}, nil
 }
 
 // Subject implements privacy.People.
@@ -109,14 +110,33 @@ func (s *Stitcher) Forget(ctx context.Context, sub privacy.Subject) (privacy.Rem
 			return r, err
 		}
 	}
-	n, err := s.ForgetEmail(ctx, sub.Email) // events that named their email and identified nobody
-	r.Merge(n)
-	if err != nil {
+	// An email their user id brought while the erasure began (ChangeEmail
+	// read no tombstone yet) is theirs too: tombstoned now, forgotten here.
+	emails := append([]string{sub.Email}, sub.FormerEmails...)
+	if p, err := s.Dir.Get(ctx, sub.Person); err == nil {
+		for _, e := range append([]string{p.Email}, p.FormerEmails...) {
+			if !slices.Contains(emails, e) {
+				if err := privacy.Tombstone(ctx, s.Dir.T, e, s.Dir.now()); err != nil {
+					return r, err
+				}
+				emails = append(emails, e)
+			}
+		}
+	} else if !errors.Is(err, ErrNotFound) {
 		return r, err
 	}
+	var keys []string
+	for _, e := range emails {
+		n, err := s.ForgetEmail(ctx, e) // events that named their email and identified nobody
+		r.Merge(n)
+		if err != nil {
+			return r, err
+		}
+		keys = append(keys, emailForms(e)...) // the key, and one of the form before IDNA A-labels
+	}
 	t := s.Dir.T
-	if sub.Email != "" {
-		it, err := t.Get(ctx, "EMAIL#"+sub.Email, "EMAIL")
+	for _, f := range keys {
+		it, err := t.Get(ctx, "EMAIL#"+f, "EMAIL")
 		switch {
 		case errors.Is(err, table.ErrNotFound):
 		case err != nil:
@@ -134,7 +154,7 @@ func (s *Stitcher) Forget(ctx context.Context, sub privacy.Subject) (privacy.Rem
 			}
 		}
 	}
-	n, err = privacy.DeleteQuery(ctx, t, table.Query{PK: PersonPK(sub.Person)}, func(it table.Item) bool { return it.SK != personSK })
+	n, err := privacy.DeleteQuery(ctx, t, table.Query{PK: PersonPK(sub.Person)}, func(it table.Item) bool { return it.SK != personSK })
 	r.Merge(n)
 	if err != nil {
 		return r, err

@@ -3,7 +3,8 @@
 // visitor (browser) belongs to at most one person at a time, and a person has
 // many visitors. Layout on the table:
 //
-//	PK=EMAIL#<email>  SK=EMAIL   -> person id (the uniqueness guard)
+//	PK=EMAIL#<email>  SK=EMAIL   -> person id (the uniqueness guard; a person's
+//	                             former emails keep theirs: ChangeEmail)
 //	PK=P#<person>     SK=PERSON  the person: email, attributes
 //	PK=P#<person>     SK=V#<vis> membership: the visitor was linked to the person
 //	PK=V#<visitor>    SK=LINK    the visitor's current person and the history of
@@ -28,6 +29,7 @@ import (
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
+	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
 )
 
@@ -60,13 +62,17 @@ const (
 
 // Person is a known individual.
 type Person struct {
-	ID         string            `json:"id"`
-	Email      string            `json:"email"`
-	Attributes map[string]string `json:"attributes"`
-	Custom     map[string]string `json:"custom,omitempty"` // form fields Baton has no name for
-	Source     string            `json:"source,omitempty"` // what created the person: form, identify, list, click
-	CreatedAt  time.Time         `json:"createdAt"`
-	UpdatedAt  time.Time         `json:"updatedAt"`
+	ID    string `json:"id"`
+	Email string `json:"email"`
+	// FormerEmails are the emails the person had before (oldest first):
+	// their server user id came with a new one (ChangeEmail). Each still
+	// finds them, and is erased with them.
+	FormerEmails []string          `json:"formerEmails,omitempty"`
+	Attributes   map[string]string `json:"attributes"`
+	Custom       map[string]string `json:"custom,omitempty"` // form fields Baton has no name for
+	Source       string            `json:"source,omitempty"` // what created the person: form, identify, list, click
+	CreatedAt    time.Time         `json:"createdAt"`
+	UpdatedAt    time.Time         `json:"updatedAt"`
 	// ConsentWithdrawn is when they withdrew consent on a browser of
 	// theirs (POST /optout); zero: not withdrawn, or given again since by
 	// a form. Paths that name them without that browser (a click or open
@@ -263,9 +269,110 @@ func (d *Directory) ensure(ctx context.Context, email, source string, attrs, cus
 	return Person{}, false, fmt.Errorf("identity: could not create person for email: %w", err)
 }
 
-// ByEmail finds a person by normalised email.
+// ErrEmailTaken: ChangeEmail found the email another person's.
+var ErrEmailTaken = errors.New("identity: the email is another person's")
+
+// ErrTooManyEmails: ChangeEmail found the person with MaxFormerEmails
+// former emails already.
+var ErrTooManyEmails = errors.New("identity: the person changed email too often")
+
+// MaxFormerEmails bounds a person's former emails: each is a key that finds
+// them, and anyone with the write key can send a user id with new emails.
+const MaxFormerEmails = 20
+
+// ChangeEmail makes email (normalised) the person's: the one they are
+// pushed and shown with. The one they had becomes a former email, still
+// finding them (and erased with them); an email of theirs already (a
+// former one) becomes theirs again. An erased email is ErrErased; one
+// that is another person's is ErrEmailTaken (nobody is merged); a person
+// erased or being erased meanwhile is ErrNotFound. It reports whether
+// anything changed.
+func (d *Directory) ChangeEmail(ctx context.Context, id, email string) (Person, bool, error) {
+	if email == "" {
+		return Person{}, false, errors.New("identity: empty email")
+	}
+	for attempt := 0; attempt < 8; attempt++ {
+		p, ver, err := d.get(ctx, id)
+		if err != nil || p.Email == email {
+			return p, false, err // the user id's usual call: one read
+		}
+		if gone, err := d.Erased(ctx, email); err != nil {
+			return Person{}, false, err
+		} else if gone {
+			return Person{}, false, ErrErased
+		}
+		owner, err := d.emailOwner(ctx, email)
+		if err != nil {
+			return Person{}, false, err
+		}
+		if owner != "" && owner != id {
+			return p, false, ErrEmailTaken
+		}
+		old := p.Email
+		former := slices.DeleteFunc(slices.Clone(p.FormerEmails), func(e string) bool { return e == email })
+		if former = append(former, old); len(former) > MaxFormerEmails {
+			return p, false, ErrTooManyEmails
+		}
+		p.Email, p.FormerEmails, p.UpdatedAt = email, former, d.now()
+		data, _ := json.Marshal(p)
+		ws := []table.Write{
+			table.Put(table.Item{PK: PersonPK(id), SK: personSK, Kind: KindPerson, Data: data}, table.VersionIs(ver)),
+			privacy.NotErased(email),
+			privacy.NotErased(old), // an erasure of them has begun: nothing of them is written
+		}
+		if owner == "" {
+			ref, _ := json.Marshal(map[string]string{"person": id})
+			ws = append(ws, table.Put(table.Item{PK: "EMAIL#" + email, SK: "EMAIL", Kind: KindEmail, Data: ref}, table.NotExists))
+		}
+		err = d.T.Transact(ctx, ws)
+		if err == nil {
+			return p, true, nil
+		}
+		if !errors.Is(err, table.ErrConditionFailed) {
+			return Person{}, false, err
+		}
+		if gone, err := d.Erased(ctx, old); err != nil {
+			return Person{}, false, err
+		} else if gone {
+			return Person{}, false, ErrNotFound
+		}
+	}
+	return Person{}, false, errors.New("identity: too much contention changing an email")
+}
+
+// emailOwner is the id of the person an email's key names ("" for none),
+// under any of its forms (see ByEmail).
+func (d *Directory) emailOwner(ctx context.Context, email string) (string, error) {
+	for _, f := range event.EmailForms(email) {
+		it, err := d.T.Get(ctx, "EMAIL#"+f, "EMAIL")
+		if errors.Is(err, table.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		var ref struct {
+			Person string `json:"person"`
+		}
+		if err := json.Unmarshal(it.Data, &ref); err != nil {
+			return "", err
+		}
+		return ref.Person, nil
+	}
+	return "", nil
+}
+
+// ByEmail finds a person by normalised email: under its key, or under the
+// Unicode form of its domain (event.EmailForms), the key of a person that
+// versions before IDNA A-labels created.
 func (d *Directory) ByEmail(ctx context.Context, email string) (Person, error) {
-	it, err := d.T.Get(ctx, "EMAIL#"+email, "EMAIL")
+	var it table.Item
+	err := table.ErrNotFound
+	for _, f := range event.EmailForms(email) {
+		if it, err = d.T.Get(ctx, "EMAIL#"+f, "EMAIL"); !errors.Is(err, table.ErrNotFound) {
+			break
+		}
+	}
 	if errors.Is(err, table.ErrNotFound) {
 		return Person{}, ErrNotFound
 	}

@@ -30,6 +30,12 @@ type Identification struct {
 	At       time.Time         // when it happened (the identifying event's time)
 	Strength Strength
 	Source   string
+	// User is the visitor id of the server API's user id the event names
+	// ("u:<userId>"), if any. The user id is an account of the site's:
+	// when it belongs to a person and the email is new to Baton, the
+	// person's email changes (ChangeEmail) instead of a second person
+	// being made of the account.
+	User string
 	// Consented: the event carries consent granted by the site's consent
 	// manager (context.consent), so a person who withdrew consent and
 	// sends it from a browser not theirs gave it again; see Identify.
@@ -46,6 +52,9 @@ var ErrConsentWithdrawn = errors.New("identity: the person withdrew consent")
 // idempotent: repeating it changes nothing.
 func (s *Stitcher) Identify(ctx context.Context, id Identification) (Person, LinkResult, error) {
 	known, custom := SplitLabelled(id.Fields, id.Labels, s.FieldNames)
+	if err := s.followUser(ctx, id.User, id.Email); err != nil {
+		return Person{}, LinkResult{}, err
+	}
 	// A new person is created with their attributes: one write, not two.
 	p, created, err := s.Dir.ensure(ctx, id.Email, id.Source, known, custom)
 	if err != nil {
@@ -82,6 +91,26 @@ func (s *Stitcher) Identify(ctx context.Context, id Identification) (Person, Lin
 		}
 	}
 	return p, res, nil
+}
+
+// followUser gives the person a server user id belongs to the email the
+// user id now comes with, when nobody has it (their email changed in the
+// site's accounts). An email another person has is theirs: the user id
+// moves to them, as a browser does (nobody is merged). An erased email is
+// ErrErased, as for Ensure.
+func (s *Stitcher) followUser(ctx context.Context, user, email string) error {
+	if user == "" {
+		return nil
+	}
+	person, err := s.PersonOf(ctx, user)
+	if err != nil || person == "" {
+		return err
+	}
+	_, _, err = s.Dir.ChangeEmail(ctx, person, email)
+	if errors.Is(err, ErrEmailTaken) || errors.Is(err, ErrTooManyEmails) || errors.Is(err, ErrNotFound) {
+		return nil // Ensure finds or makes the email's person
+	}
+	return err
 }
 
 // Timeline returns the person's events across their visitors, newest first:

@@ -46,17 +46,26 @@ func (s *Stitcher) NoteUnidentified(ctx context.Context, ev event.Event, email s
 	return err
 }
 
+// emailForms is event.EmailForms; none for no email.
+func emailForms(email string) []string {
+	if email == "" {
+		return nil
+	}
+	return event.EmailForms(email)
+}
+
 // ForgetEmail implements the erasure of an email as such (it may belong to
 // nobody): every event remembered as naming it without identifying anyone
 // goes, and the memory with it.
 func (s *Stitcher) ForgetEmail(ctx context.Context, email string) (privacy.Removed, error) {
 	r := privacy.Removed{}
-	if email == "" {
-		return r, nil
-	}
-	items, err := s.Dir.T.Query(ctx, table.Query{PK: "EMAIL#" + email, Prefix: seenPfx, Consistent: true})
-	if err != nil {
-		return r, err
+	var items []table.Item
+	for _, f := range emailForms(email) { // remembered under the form before IDNA A-labels too
+		its, err := s.Dir.T.Query(ctx, table.Query{PK: "EMAIL#" + f, Prefix: seenPfx, Consistent: true})
+		if err != nil {
+			return r, err
+		}
+		items = append(items, its...)
 	}
 	for _, it := range items {
 		var ref seen

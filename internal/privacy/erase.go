@@ -27,9 +27,24 @@ import (
 // Subject is the person being forgotten, as each package needs it to find
 // its items.
 type Subject struct {
-	Person   string   // the person id
-	Email    string   // the normalised email
-	Visitors []string // every visitor id ever linked to the person (browsers, their other ids, pseudo-visitors)
+	Person string // the person id
+	Email  string // the normalised email
+	// FormerEmails are the person's earlier emails (a server user id's
+	// email changed, identity.Directory.ChangeEmail): they still named
+	// the person, and are erased with them.
+	FormerEmails []string
+	Visitors     []string // every visitor id ever linked to the person (browsers, their other ids, pseudo-visitors)
+}
+
+// emails are the person's email and their former ones.
+func (s Subject) emails() []string {
+	var out []string
+	for _, e := range append([]string{s.Email}, s.FormerEmails...) {
+		if e != "" {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // Removed counts what was deleted, by item kind (table.Item.Kind, or a
@@ -201,16 +216,32 @@ func NotErased(email string) table.Write {
 	return table.CheckOf(TombstonePK(email), "TOMB", table.NotExists)
 }
 
-// Erased reports whether an email was erased.
+// Erased reports whether an email was erased: a tombstone of any of its
+// forms (event.EmailForms: an erasure before IDNA A-labels hashed the
+// domain as typed).
 func Erased(ctx context.Context, t table.Table, email string) (bool, error) {
 	if email == "" {
 		return false, nil
 	}
-	_, err := t.Get(ctx, TombstonePK(email), "TOMB")
-	if errors.Is(err, table.ErrNotFound) {
-		return false, nil
+	for _, f := range event.EmailForms(email) {
+		_, err := t.Get(ctx, TombstonePK(f), "TOMB")
+		if !errors.Is(err, table.ErrNotFound) {
+			return err == nil, err
+		}
 	}
-	return err == nil, err
+	return false, nil
+}
+
+// Tombstone writes the tombstones of an email, one for each of its forms
+// (event.EmailForms), so that NotErased of either holds it erased.
+func Tombstone(ctx context.Context, t table.Table, email string, at time.Time) error {
+	tomb, _ := json.Marshal(map[string]any{"erasedAt": at})
+	for _, f := range event.EmailForms(email) {
+		if err := t.Put(ctx, table.Item{PK: TombstonePK(f), SK: "TOMB", Kind: KindTombstone, Data: tomb}, table.Always); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Erase forgets a person: the tombstone first (from then on nothing
@@ -224,10 +255,10 @@ func (e *Eraser) Erase(ctx context.Context, personID string) (Report, error) {
 		return Report{}, err
 	}
 	rep := Report{Person: s.Person, Visitors: len(s.Visitors), Removed: Removed{}}
-	now := clock.Or(e.Now)().UTC()
-	tomb, _ := json.Marshal(map[string]any{"erasedAt": now})
-	if err := e.T.Put(ctx, table.Item{PK: TombstonePK(s.Email), SK: "TOMB", Kind: KindTombstone, Data: tomb}, table.Always); err != nil {
-		return rep, err
+	for _, email := range s.emails() {
+		if err := Tombstone(ctx, e.T, email, clock.Or(e.Now)().UTC()); err != nil {
+			return rep, err
+		}
 	}
 	if e.Tell != nil {
 		if err := e.Tell(ctx, s.Person, s.Email); err != nil {
@@ -266,9 +297,7 @@ type EmailForgetter interface {
 // SFAs were never handed anyone of it, so none is told.
 func (e *Eraser) EraseEmail(ctx context.Context, email string) (Report, error) {
 	rep := Report{Removed: Removed{}}
-	now := clock.Or(e.Now)().UTC()
-	tomb, _ := json.Marshal(map[string]any{"erasedAt": now})
-	if err := e.T.Put(ctx, table.Item{PK: TombstonePK(email), SK: "TOMB", Kind: KindTombstone, Data: tomb}, table.Always); err != nil {
+	if err := Tombstone(ctx, e.T, email, clock.Or(e.Now)().UTC()); err != nil {
 		return rep, err
 	}
 	if f, ok := e.People.(EmailForgetter); ok {
@@ -371,13 +400,27 @@ func ForgetQuery(ctx context.Context, t table.Table, q table.Query, match func(t
 }
 
 // Mentions reports whether a JSON document names the person: a string
-// anywhere in it (see Strings) contains their person id or email, the
+// anywhere in it (see Strings) contains their person id or email (a
+// former one too), the
 // email as typed too (folded as NormalizeEmail reads it: a zero-width
-// space or full-width letters inside are still theirs).
+// space or full-width letters inside are still theirs), its domain in
+// either form (event.EmailForms: 例え.jp or xn--r8jz45g.jp).
 func Mentions(doc []byte, s Subject) bool {
+	var forms []string
+	for _, e := range s.emails() {
+		forms = append(forms, event.EmailForms(e)...)
+	}
 	for _, str := range Strings(doc) {
-		if s.Person != "" && strings.Contains(str, s.Person) || s.Email != "" && strings.Contains(event.EmailFold(str), s.Email) {
+		if s.Person != "" && strings.Contains(str, s.Person) {
 			return true
+		}
+		if len(forms) > 0 {
+			folded := event.EmailFold(str)
+			for _, f := range forms {
+				if strings.Contains(folded, f) {
+					return true
+				}
+			}
 		}
 	}
 	return false

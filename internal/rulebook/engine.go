@@ -369,9 +369,14 @@ func str(v any) string {
 
 // Fit scores a person's attributes.
 func (e *Engine) Fit(attrs map[string]string, email string) (score float64, grade string, contribs []qualify.Contribution, excluded string) {
-	domain := ""
+	// The domain is in its ASCII form, as NormalizeEmail keeps it (a
+	// person stored before with the domain as typed too); an email_domain
+	// rule written with the Unicode form (例え.jp) matches it as well.
+	domain, uDomain := "", ""
 	if at := strings.LastIndexByte(email, '@'); at >= 0 {
-		domain = strings.ToLower(email[at+1:])
+		domain = event.ASCIIDomain(strings.ToLower(email[at+1:]))
+		forms := event.EmailForms("x@" + domain)
+		uDomain = forms[len(forms)-1][2:]
 	}
 	if e.R.Competitors[domain] {
 		excluded = "competitor domain " + domain
@@ -381,7 +386,7 @@ func (e *Engine) Fit(attrs map[string]string, email string) (score float64, grad
 		if r.Attribute == "email_domain" {
 			v = domain
 		}
-		if v == "" || !r.matches(v) {
+		if v == "" || !r.matches(v) && !(r.Attribute == "email_domain" && uDomain != domain && r.matches(uDomain)) {
 			continue
 		}
 		score += r.Points

@@ -438,12 +438,12 @@ func Parse(name string, data []byte) (*Rules, error) {
 			domains = DefaultFreeMail
 		}
 		for _, d := range domains {
-			r.FreeMail[strings.ToLower(d)] = true
+			r.FreeMail[event.ASCIIDomain(strings.ToLower(d))] = true // an IDN as emails have it
 		}
 		r.Fit = append(r.Fit, &FitRule{Name: "free-mail", Attribute: "email_domain", In: r.FreeMail, Subdomains: true, Points: pts})
 	}
 	for _, d := range p.strs(fit["competitors"], "fit.competitors") {
-		r.Competitors[strings.ToLower(d)] = true
+		r.Competitors[event.ASCIIDomain(strings.ToLower(d))] = true // an IDN as emails have it
 	}
 	gm := p.fields(top["grades"], "grades", "A", "B", "C")
 	for _, g := range []string{"A", "B", "C"} {
