@@ -441,7 +441,13 @@ func TestGrantsMatchCalls(t *testing.T) {
 			if left := receiveAll(t, sqsc, queues["PushDeadLetterQueue"]); len(left) != 0 {
 				t.Errorf("the push DLQ after the purge: %+v", left)
 			}
-			req("GET", "/admin/campaigns", 200) // the workspace's list: a scan of the campaigns
+			req("GET", "/admin/campaigns", 200) // the workspace's list: one query (the sweep copies older campaigns in)
+			// A rescore is recorded (the sweep lists and rescores: no scan
+			// here); its dry run reads every person now, by a scan (admin's
+			// Scan grant, with the people search and reports before their
+			// index).
+			req("POST", "/admin/rescore", 202)
+			req("POST", "/admin/rescore?dry_run=1", 200)
 			// Sales' verdict given in the workspace (no SFA): the report counters move.
 			ow := httptest.NewRecorder()
 			or := httptest.NewRequest("POST", "/admin/people/"+q.ID+"/outcome", strings.NewReader(`{"outcome":"accepted","owner":"佐藤"}`))
@@ -607,7 +613,8 @@ func TestGrantsMatchCalls(t *testing.T) {
 				t.Fatal(err)
 			}
 			// Someone whose events were never scored, and a rescore job
-			// (admin records it; the sweep advances it): it raises an MQL.
+			// (admin records it; the sweep lists the people, by a scan, and
+			// rescores them): it raises an MQL.
 			later := []event.Event{
 				{ID: "ra", Type: event.Download, VisitorID: "rv", URL: "https://www.example.com/a.pdf", Timestamp: old},
 				{ID: "rb", Type: event.FormSubmit, VisitorID: "rv", Timestamp: old, Properties: map[string]any{"form": map[string]any{"id": "contact"}}},
@@ -620,6 +627,11 @@ func TestGrantsMatchCalls(t *testing.T) {
 				t.Fatal(err)
 			}
 			if _, err := a.Qualifier.StartRescore(ctx); err != nil {
+				t.Fatal(err)
+			}
+			// A campaign stored before the campaigns' list: the sweep
+			// copies it in.
+			if err := a.Table.Put(ctx, table.Item{PK: "CAMP#old-news", SK: "CAMP", Kind: "campaign", Data: []byte(`{"id":"old-news"}`)}, table.NotExists); err != nil {
 				t.Fatal(err)
 			}
 			// A store scored before the reports' index: the sweep indexes
@@ -646,6 +658,9 @@ func TestGrantsMatchCalls(t *testing.T) {
 			}
 			if jobs, err := a.Qualifier.ActiveRescores(ctx); err != nil || len(jobs) != 0 {
 				t.Errorf("rescore jobs still active after the sweep: %+v %v", jobs, err)
+			}
+			if done, err := a.Web.Links.ListComplete(ctx); !done || err != nil {
+				t.Errorf("the campaigns' list after the sweep: complete %v %v", done, err)
 			}
 			if rec, err := a.Qualifier.Record(ctx, r.ID); err != nil || rec.Stage == "" {
 				t.Errorf("the rescore did not score %s: %+v %v", r.ID, rec, err)

@@ -26,6 +26,7 @@ import (
 // beyond LinkRegistry (links.Registry has both).
 type campaignLister interface {
 	Campaigns(ctx context.Context) ([]links.Campaign, error)
+	ListComplete(ctx context.Context) (bool, error)
 	ListMinted(ctx context.Context, campaign string, n int) error
 }
 
@@ -41,6 +42,7 @@ type campaignForm struct {
 
 type campaignsView struct {
 	Campaigns []links.Campaign
+	Building  bool // campaigns stored before the list are still being copied into it (by the sweep)
 	Form      campaignForm
 	Error     string
 	Field     string
@@ -74,9 +76,15 @@ func (h *Handler) renderCampaigns(w http.ResponseWriter, r *http.Request, status
 			h.fail(w, r, err)
 			return
 		}
+		complete, err := l.ListComplete(r.Context())
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		v.Building = !complete
 	}
 	if !wantsHTML(r) && status == http.StatusOK {
-		httpx.JSON(w, status, map[string]any{"campaigns": nonNil(v.Campaigns)})
+		httpx.JSON(w, status, map[string]any{"campaigns": nonNil(v.Campaigns), "complete": !v.Building})
 		return
 	}
 	h.render(w, r, status, "campaigns", "Campaigns", "", "campaigns", v)

@@ -180,6 +180,20 @@ func PersonIDs(ctx context.Context, t table.Table) ([]string, error) {
 	return out, err
 }
 
+// PersonIDsPage lists the people of one page of a scan of the people's
+// partitions from cursor ("": the start), and the next page's cursor ("":
+// the pass is over): PersonIDs over several runs (a rescore job's listing).
+func PersonIDsPage(ctx context.Context, t table.Table, cursor string) ([]string, string, error) {
+	items, next, err := t.ScanPage(ctx, personPrefix, cursor)
+	var out []string
+	for _, it := range items {
+		if id, ok := PersonOf(it.PK); ok && it.SK == personSK {
+			out = append(out, id)
+		}
+	}
+	return out, next, err
+}
+
 // Keys of identity's items: the person record in the person's partition,
 // the person's visitors (sort key: the visitor's partition key), and the
 // visitor's link in the visitor's partition (eventlog's, which builds it).

@@ -12,7 +12,9 @@
 //	                            the list is one query, not a scan (on
 //	                            DynamoDB a scan reads every event)
 //	PK=CAMPS          SK=~indexed  the copies of campaigns stored before
-//	                            them were made
+//	                            them were made (by the sweep, ListOld)
+//	PK=CAMPS          SK=~listing  where ListOld's scan resumes, while it
+//	                            makes them
 package links
 
 import (
@@ -266,6 +268,7 @@ const (
 	listPK    = "CAMPS"
 	listed    = "CAMP#"
 	indexedSK = "~indexed"
+	listingSK = "~listing"
 )
 
 // campaignWrites stores a campaign under cond, and its copy in the list.
@@ -278,10 +281,9 @@ func campaignWrites(c Campaign, cond table.Cond) []table.Write {
 }
 
 // Campaigns lists every campaign, newest first: one query of the list.
+// Campaigns stored before the list was kept are in it once the sweep has
+// copied them (ListComplete).
 func (r *Registry) Campaigns(ctx context.Context) ([]Campaign, error) {
-	if err := r.listOld(ctx); err != nil {
-		return nil, err
-	}
 	items, err := r.T.Query(ctx, table.Query{PK: listPK, Prefix: listed})
 	if err != nil {
 		return nil, err
@@ -303,29 +305,70 @@ func (r *Registry) Campaigns(ctx context.Context) ([]Campaign, error) {
 	return out, nil
 }
 
-// listOld copies into the list the campaigns stored before it was kept
-// (once: the scan reads the whole table on DynamoDB). A copy is written
-// only where none is, so a campaign changed meanwhile keeps its own.
-func (r *Registry) listOld(ctx context.Context) error {
-	if _, err := r.T.Get(ctx, listPK, indexedSK); err == nil {
-		return nil
+// ListComplete reports whether the list holds every campaign: those
+// stored before it was kept have been copied into it (ListOld).
+func (r *Registry) ListComplete(ctx context.Context) (bool, error) {
+	_, err := r.T.Get(ctx, listPK, indexedSK)
+	if errors.Is(err, table.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// ListOld copies into the list the campaigns stored before it was kept,
+// once per store, and returns how many it copied. The sweep runs it, never
+// a request: it scans (on DynamoDB the whole table), a page at a time,
+// keeping where it is so that a run that ends (ctx: the sweep's budget)
+// goes on from there next run. A copy is written only where none is, so a
+// campaign changed meanwhile keeps its own, and a page copied again after
+// a crash changes nothing.
+func (r *Registry) ListOld(ctx context.Context) (int, error) {
+	if done, err := r.ListComplete(ctx); done || err != nil {
+		return 0, err
+	}
+	var cursor string
+	if it, err := r.T.Get(ctx, listPK, listingSK); err == nil {
+		cursor = string(it.Data)
 	} else if !errors.Is(err, table.ErrNotFound) {
-		return err
+		return 0, err
 	}
-	err := r.T.Scan(ctx, "CAMP#", func(it table.Item) error {
-		if it.SK != "CAMP" {
-			return nil
+	n := 0
+	for ctx.Err() == nil {
+		items, next, err := r.T.ScanPage(ctx, "CAMP#", cursor)
+		if err != nil {
+			if ctx.Err() != nil {
+				return n, nil // out of time: the next run goes on
+			}
+			return n, err
 		}
-		err := r.T.Put(ctx, table.Item{PK: listPK, SK: listed + strings.TrimPrefix(it.PK, "CAMP#"), Kind: "campaignlist", Data: it.Data}, table.NotExists)
-		if errors.Is(err, table.ErrConditionFailed) {
-			return nil
+		var ws []table.Write
+		for _, it := range items {
+			if it.SK == "CAMP" {
+				ws = append(ws, table.Put(table.Item{PK: listPK, SK: listed + strings.TrimPrefix(it.PK, "CAMP#"), Kind: "campaignlist", Data: it.Data}, table.NotExists))
+			}
 		}
-		return err
-	})
-	if err != nil {
-		return err
+		for i := 0; i < len(ws); i += 100 {
+			for _, err := range r.T.PutMany(ctx, ws[i:min(i+100, len(ws))]) {
+				switch {
+				case err == nil:
+					n++
+				case !errors.Is(err, table.ErrConditionFailed): // failed: the campaign's own copy is there
+					return n, err
+				}
+			}
+		}
+		if next == "" {
+			if err := r.T.Put(ctx, table.Item{PK: listPK, SK: indexedSK, Kind: "campaignlist"}, table.Always); err != nil {
+				return n, err
+			}
+			return n, r.T.Delete(ctx, listPK, listingSK, table.Always)
+		}
+		if err := r.T.Put(ctx, table.Item{PK: listPK, SK: listingSK, Kind: "campaignlist", Data: []byte(next)}, table.Always); err != nil {
+			return n, err
+		}
+		cursor = next
 	}
-	return r.T.Put(ctx, table.Item{PK: listPK, SK: indexedSK, Kind: "campaignlist"}, table.Always)
+	return n, nil
 }
 
 // ListMinted records that a recipient list minted n tokens for the

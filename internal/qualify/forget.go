@@ -71,26 +71,33 @@ func (q *Qualifier) forgetInJobs(ctx context.Context, person string) (privacy.Re
 			return r, err
 		}
 		for _, c := range chunks {
-			var ids []string
-			if json.Unmarshal(c.Data, &ids) != nil {
-				continue
+			for tries := 0; ; tries++ {
+				var ids []string
+				if json.Unmarshal(c.Data, &ids) != nil {
+					break
+				}
+				i := slices.Index(ids, person)
+				if i < 0 {
+					break
+				}
+				ids[i] = ""
+				data, _ := json.Marshal(ids)
+				err := q.T.Put(ctx, table.Item{PK: c.PK, SK: c.SK, Kind: c.Kind, Data: data}, table.VersionIs(c.Version))
+				if err == nil {
+					r.Add("jobentry", 1)
+					break
+				}
+				if !errors.Is(err, table.ErrConditionFailed) || tries == 4 {
+					return r, err
+				}
+				// The job's listing added people to the chunk meanwhile,
+				// or the job finished and its list is gone: read it again.
+				if c, err = q.T.Get(ctx, c.PK, c.SK); errors.Is(err, table.ErrNotFound) {
+					break
+				} else if err != nil {
+					return r, err
+				}
 			}
-			i := slices.Index(ids, person)
-			if i < 0 {
-				continue
-			}
-			ids[i] = ""
-			data, _ := json.Marshal(ids)
-			// A chunk is written once and only deleted after: a failed
-			// condition is a finished job's list gone.
-			err := q.T.Put(ctx, table.Item{PK: c.PK, SK: c.SK, Kind: c.Kind, Data: data}, table.VersionIs(c.Version))
-			if errors.Is(err, table.ErrConditionFailed) {
-				continue
-			}
-			if err != nil {
-				return r, err
-			}
-			r.Add("jobentry", 1)
 		}
 	}
 	return r, nil

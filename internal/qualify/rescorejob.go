@@ -8,52 +8,79 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"sort"
 	"time"
 
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/table"
 )
 
-// A rescore is a background job: the request that starts it gets the job
-// to poll, and whoever runs jobs (the local stack's worker; on AWS the
-// admin function for a first slice and the sweep every run after) advances
-// it in slices, saving its progress after each. A job that was interrupted
-// (a crash, a Lambda timeout) resumes where it stopped; a person rescored
-// twice comes out the same (RescorePerson is idempotent).
+// A rescore is a background job: the request that starts it only records
+// it (listing every person is a scan of the whole table on DynamoDB, past
+// API Gateway's 30 s on a large one) and gets the job to poll. Whoever runs
+// jobs (the local stack's worker; on AWS the sweep, every run) first lists
+// the people a scan page at a time, the page's people and the scan's
+// cursor written in one transaction, then rescores them in slices, saving
+// its progress after each person. A job that was interrupted (a crash, a
+// Lambda timeout) resumes where it stopped; a person rescored twice comes
+// out the same (RescorePerson is idempotent).
 //
 // Layout, owned here:
 //
-//	PK=JOB#rescore  SK=<job id>            the job: rules, progress, status
+//	PK=JOB#rescore  SK=<job id>            the job: rules, progress, status, the scan's cursor while listing
 //	PK=JOB#rescore#<job id>  SK=chunk<n>    the people to rescore, 500 ids a chunk
 
 const (
-	jobPK     = "JOB#rescore"
-	jobChunk  = 500
-	KindJob   = "job"
-	jobActive = "running"
-	jobDone   = "done"
+	jobPK      = "JOB#rescore"
+	jobChunk   = 500
+	KindJob    = "job"
+	jobListing = "listing"
+	jobActive  = "running"
+	jobDone    = "done"
 )
 
 // Job is a rescore's progress.
 type Job struct {
 	ID         string    `json:"id"`
 	Rules      string    `json:"rules"`
-	Status     string    `json:"status"` // running, done
-	Total      int       `json:"total"`
+	Status     string    `json:"status"` // listing (the people, a page a run), running, done
+	Total      int       `json:"total"`  // the people listed so far (all of them once running)
 	Done       int       `json:"done"`
 	NewMQLs    int       `json:"newMqls"`
 	StartedAt  time.Time `json:"startedAt"`
 	FinishedAt time.Time `json:"finishedAt,omitzero"`
 	version    int64
+	cursor     string // where the listing's scan resumes (table.ScanPage)
 }
 
-// StartRescore records a job over every person (their ids listed now) and
-// returns it; nothing is rescored yet. A job under the same rules still
-// running is returned instead: it already replays everyone (a person
-// created since is scored under these rules as their events come), and a
-// second POST (a double click, a client's retry) started another full
-// replay behind it, each listing every person again.
+// unfinished reports whether the job has people to list or to rescore.
+func (j Job) unfinished() bool { return j.Status == jobListing || j.Status == jobActive }
+
+// storedJob is a job as stored: the scan's cursor is kept, not shown.
+type storedJob struct {
+	Job
+	Cursor string `json:"cursor,omitempty"`
+}
+
+func encodeJob(j Job) []byte {
+	b, _ := json.Marshal(storedJob{Job: j, Cursor: j.cursor})
+	return b
+}
+
+func decodeJob(it table.Item) (Job, error) {
+	var s storedJob
+	if err := json.Unmarshal(it.Data, &s); err != nil {
+		return Job{}, err
+	}
+	s.Job.version, s.Job.cursor = it.Version, s.Cursor
+	return s.Job, nil
+}
+
+// StartRescore records a job over every person and returns it; nothing
+// is listed nor rescored yet (AdvanceRescore does both). A job under the
+// same rules not finished is returned instead: it already replays everyone
+// (a person created since is scored under these rules as their events
+// come), and a second POST (a double click, a client's retry) started
+// another full replay behind it, each listing every person again.
 func (q *Qualifier) StartRescore(ctx context.Context) (Job, error) {
 	active, err := q.ActiveRescores(ctx)
 	if err != nil {
@@ -64,28 +91,66 @@ func (q *Qualifier) StartRescore(ctx context.Context) (Job, error) {
 			return j, nil
 		}
 	}
-	people, err := identity.PersonIDs(ctx, q.T)
-	if err != nil {
-		return Job{}, err
-	}
-	sort.Strings(people)
 	now := q.now()
-	j := Job{ID: fmt.Sprintf("%s-%s", now.Format("20060102T150405"), shortID()), Rules: q.Engine.Version(), Status: jobActive, Total: len(people), StartedAt: now}
-	for i := 0; i < len(people); i += jobChunk {
-		ids, _ := json.Marshal(people[i:min(i+jobChunk, len(people))])
-		if err := q.T.Put(ctx, table.Item{PK: jobPK + "#" + j.ID, SK: fmt.Sprintf("chunk%06d", i/jobChunk), Kind: KindJob, Data: ids}, table.NotExists); err != nil {
-			return Job{}, err
-		}
-	}
-	if j.Total == 0 {
-		j.Status, j.FinishedAt = jobDone, now
-	}
-	data, _ := json.Marshal(j)
-	if err := q.T.Put(ctx, table.Item{PK: jobPK, SK: j.ID, Kind: KindJob, Data: data}, table.NotExists); err != nil {
+	j := Job{ID: fmt.Sprintf("%s-%s", now.Format("20060102T150405"), shortID()), Rules: q.Engine.Version(), Status: jobListing, StartedAt: now}
+	if err := q.T.Put(ctx, table.Item{PK: jobPK, SK: j.ID, Kind: KindJob, Data: encodeJob(j)}, table.NotExists); err != nil {
 		return Job{}, err
 	}
 	j.version = 1
 	return j, nil
+}
+
+// listPage lists the people of one scan page into the job's list from
+// its cursor: the ids appended to its chunks (the last one filled first)
+// and the job's count and cursor moved past the page, in one transaction,
+// so that a run ending mid-list resumes at the first page not listed and
+// a page is never listed twice (the job's version holds the transaction;
+// a chunk's, an erasure blanking an id in it). The last page makes the
+// job running (done, when nobody was listed). A page of DynamoDB's 1 MB
+// lists at most a few thousand people: a few chunks, well within a
+// transaction's 100 writes and 4 MB.
+func (q *Qualifier) listPage(ctx context.Context, j Job) (Job, error) {
+	people, next, err := identity.PersonIDsPage(ctx, q.T, j.cursor)
+	if err != nil {
+		return j, err
+	}
+	var ws []table.Write
+	at := j.Total
+	if at%jobChunk != 0 && len(people) > 0 { // the last chunk has room
+		sk := fmt.Sprintf("chunk%06d", at/jobChunk)
+		last, err := q.T.Get(ctx, jobPK+"#"+j.ID, sk)
+		if err != nil {
+			return j, err
+		}
+		var ids []string
+		if err := json.Unmarshal(last.Data, &ids); err != nil {
+			return j, err
+		}
+		n := min(jobChunk-len(ids), len(people))
+		data, _ := json.Marshal(append(ids, people[:n]...))
+		ws = append(ws, table.Put(table.Item{PK: last.PK, SK: sk, Kind: KindJob, Data: data}, table.VersionIs(last.Version)))
+		people, at = people[n:], at+n
+	}
+	for len(people) > 0 {
+		chunk := people[:min(jobChunk, len(people))]
+		data, _ := json.Marshal(chunk)
+		ws = append(ws, table.Put(table.Item{PK: jobPK + "#" + j.ID, SK: fmt.Sprintf("chunk%06d", at/jobChunk), Kind: KindJob, Data: data}, table.NotExists))
+		people, at = people[len(chunk):], at+len(chunk)
+	}
+	after := j
+	after.Total, after.cursor = at, next
+	if next == "" {
+		after.Status = jobActive
+		if after.Total == 0 {
+			after.Status, after.FinishedAt = jobDone, q.now()
+		}
+	}
+	ws = append(ws, table.Put(table.Item{PK: jobPK, SK: j.ID, Kind: KindJob, Data: encodeJob(after)}, table.VersionIs(j.version)))
+	if err := q.T.Transact(ctx, ws); err != nil {
+		return j, err
+	}
+	after.version++
+	return after, nil
 }
 
 // RescoreJob reads a job.
@@ -97,12 +162,7 @@ func (q *Qualifier) RescoreJob(ctx context.Context, id string) (Job, error) {
 	if err != nil {
 		return Job{}, err
 	}
-	var j Job
-	if err := json.Unmarshal(it.Data, &j); err != nil {
-		return Job{}, err
-	}
-	j.version = it.Version
-	return j, nil
+	return decodeJob(it)
 }
 
 // ActiveRescores lists the jobs not finished.
@@ -113,22 +173,33 @@ func (q *Qualifier) ActiveRescores(ctx context.Context) ([]Job, error) {
 	}
 	var out []Job
 	for _, it := range items {
-		var j Job
-		if err := json.Unmarshal(it.Data, &j); err != nil {
+		j, err := decodeJob(it)
+		if err != nil {
 			return nil, err
 		}
-		if j.Status == jobActive {
-			j.version = it.Version
+		if j.unfinished() {
 			out = append(out, j)
 		}
 	}
 	return out, nil
 }
 
-// AdvanceRescore rescoring up to n more people of a job (or until ctx
-// ends), saving progress after each person, and returns the job.
+// AdvanceRescore lists the rest of a job's people (a page at a time, until
+// ctx ends) and then rescores up to n more of them, saving progress after
+// each person, and returns the job.
 func (q *Qualifier) AdvanceRescore(ctx context.Context, id string, n int) (Job, error) {
 	j, err := q.RescoreJob(ctx, id)
+	for conflicts := 0; err == nil && j.Status == jobListing && ctx.Err() == nil; {
+		var listed Job
+		if listed, err = q.listPage(ctx, j); errors.Is(err, table.ErrConditionFailed) && conflicts < 5 {
+			// Another worker listed the page, or an erasure blanked an
+			// id in the last chunk: read the job again and go on.
+			conflicts++
+			j, err = q.RescoreJob(ctx, id)
+			continue
+		}
+		j = listed
+	}
 	if err != nil || j.Status != jobActive {
 		return j, err
 	}
@@ -172,8 +243,7 @@ func (q *Qualifier) AdvanceRescore(ctx context.Context, id string, n int) (Job, 
 		if j.Done == j.Total {
 			j.Status, j.FinishedAt = jobDone, q.now()
 		}
-		data, _ := json.Marshal(j)
-		if err := q.T.Put(ctx, table.Item{PK: jobPK, SK: j.ID, Kind: KindJob, Data: data}, table.VersionIs(j.version)); err != nil {
+		if err := q.T.Put(ctx, table.Item{PK: jobPK, SK: j.ID, Kind: KindJob, Data: encodeJob(j)}, table.VersionIs(j.version)); err != nil {
 			if errors.Is(err, table.ErrConditionFailed) {
 				return q.RescoreJob(ctx, id) // another worker advanced it: theirs stands
 			}
@@ -205,7 +275,7 @@ func (q *Qualifier) RunRescores(ctx context.Context) error {
 		return err
 	}
 	for _, j := range jobs {
-		for j.Status == jobActive && ctx.Err() == nil {
+		for j.unfinished() && ctx.Err() == nil {
 			if j, err = q.AdvanceRescore(ctx, j.ID, 50); err != nil {
 				if ctx.Err() != nil {
 					return nil // out of time: the job resumes on the next run

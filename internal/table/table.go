@@ -9,7 +9,9 @@ package table
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -120,7 +122,30 @@ type Table interface {
 	// Scan visits every item whose partition key starts with pkPrefix, in no
 	// particular order. For maintenance (rescore, retention), never the hot path.
 	Scan(ctx context.Context, pkPrefix string, fn func(Item) error) error
+	// ScanPage reads one page of such a pass, from cursor ("": the start),
+	// and returns its live items of the prefix and the cursor of the next
+	// page ("": the pass is over). A page is what the store reads at once
+	// (DynamoDB's 1 MB, whatever the prefix; 500 keys on bbolt) and may
+	// hold none of the prefix's. For a pass too long for one run (the
+	// sweep's jobs), which keeps the cursor in an item and resumes there.
+	ScanPage(ctx context.Context, pkPrefix, cursor string) ([]Item, string, error)
 	Close() error
+}
+
+// PageCursor spells where a ScanPage stopped: the key of the last item the
+// store read (DynamoDB's LastEvaluatedKey), the same on every store.
+func PageCursor(pk, sk string) string {
+	b, _ := json.Marshal([2]string{pk, sk})
+	return string(b)
+}
+
+// ParseCursor reads a PageCursor.
+func ParseCursor(c string) (pk, sk string, err error) {
+	var k [2]string
+	if err := json.Unmarshal([]byte(c), &k); err != nil || k[0] == "" || k[1] == "" {
+		return "", "", fmt.Errorf("table: bad scan cursor %q", c)
+	}
+	return k[0], k[1], nil
 }
 
 // Live reports whether an item has not expired at now. DynamoDB deletes

@@ -55,6 +55,10 @@ type Core struct {
 	// SettleClicks judges newsletter clicks whose visits are over (set by
 	// web.New, which owns the click handler; the sweep runs it).
 	SettleClicks func(ctx context.Context) (int, error)
+	// ListOldCampaigns copies campaigns stored before the campaigns' list
+	// into it, a page a run (set by web.New, which owns the link registry;
+	// the sweep runs it: it scans the table).
+	ListOldCampaigns func(ctx context.Context) (int, error)
 
 	closers []func() error
 }

@@ -20,23 +20,38 @@ import (
 
 // Sweep runs the clock-driven work once: newsletter clicks whose visits
 // are over are judged (click.Handler.Settle), SLA breaches are found and
-// announced (once each), and (once per store) the reports' index of scored
-// people is completed. Retention is DynamoDB TTL on AWS and the local
-// stack's purge.
+// announced (once each), rescore jobs advance (their people listed, then
+// rescored), and (once per store) the reports' index of scored people and
+// the campaigns' list are completed. Retention is DynamoDB TTL on AWS and
+// the local stack's purge.
 func (a *Core) Sweep(ctx context.Context) ([]sla.Breach, error) {
 	if a.SettleClicks != nil {
 		if _, err := a.SettleClicks(ctx); err != nil {
 			return nil, err
 		}
 	}
+	// Once per store, a page at a time (a scan: never in the campaigns
+	// page's request), bounded so the rest of the sweep runs; a failure is
+	// reported at the end and the next run goes on.
+	var listErr error
+	if a.ListOldCampaigns != nil {
+		lctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		n, err := a.ListOldCampaigns(lctx)
+		cancel()
+		if n > 0 {
+			a.Log.Info("campaigns: listed campaigns stored before the list", "campaigns", n)
+		}
+		listErr = err
+	}
 	if a.Qualifier == nil {
-		return nil, nil
+		return nil, listErr
 	}
 	// Once per store: people scored before the reports' index are indexed
 	// (until then the reports read by a pass over the people). A failure
 	// here must not hold back the SLA and the rescores: it is reported at
 	// the end and tried again on the next run.
 	n, indexErr := qualify.IndexScoredPeople(ctx, a.Table)
+	indexErr = errors.Join(indexErr, listErr)
 	if n > 0 {
 		a.Log.Info("reports: indexed people scored before the index", "people", n)
 	}
@@ -53,8 +68,9 @@ func (a *Core) Sweep(ctx context.Context) ([]sla.Breach, error) {
 		a.Log.Warn("rules: " + u)
 	}
 	// Rescore jobs advance here on AWS (the admin request only records
-	// them), bounded so the sweep ends in its timeout; progress is saved
-	// per person and the next run resumes.
+	// them: listing the people is a scan), bounded so the sweep ends in
+	// its timeout; progress is saved per page listed and per person
+	// rescored, and the next run resumes.
 	rctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	return bs, errors.Join(a.Qualifier.RunRescores(rctx), indexErr)

@@ -67,6 +67,7 @@ func New(c *core.Core) (*Web, error) {
 	w.Links = &links.Registry{T: c.Table, AllowedHosts: cfg.File.LinkHosts, Now: now}
 	w.Click = &click.Handler{Links: w.Links, Events: c.Events, People: c.Stitcher, Cookie: c.Cookie, Enrich: enrich, T: c.Table, Log: c.Log, Now: now, IgnoreGPC: c.Config.File.Consent.IgnoreGPC}
 	c.SettleClicks = w.Click.Settle
+	c.ListOldCampaigns = w.Links.ListOld
 	if kr := w.Keyring; kr != nil {
 		w.Click.Verify = func(tok string, now time.Time) (click.Claims, error) {
 			c, err := kr.Verify(tok, now)

@@ -9,6 +9,7 @@ package qualifytest
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -327,12 +328,12 @@ func run(t *testing.T, f tabletest.Factory) {
 		}
 		x.q.Engine = points{mult: 2} // the rules file changed
 		job, err := x.q.StartRescore(ctx)
-		if err != nil || job.Total != 2 || job.Done != 0 || job.Status != "running" || job.Rules != "points-x2" {
+		if err != nil || job.Total != 0 || job.Done != 0 || job.Status != "listing" || job.Rules != "points-x2" {
 			t.Fatalf("rescore job: %+v %v", job, err)
 		}
-		// One person, then the process "dies": a new Qualifier on the same
-		// store finds the job and finishes it.
-		if job, err = x.q.AdvanceRescore(ctx, job.ID, 1); err != nil || job.Done != 1 {
+		// The people listed, one person, then the process "dies": a new
+		// Qualifier on the same store finds the job and finishes it.
+		if job, err = x.q.AdvanceRescore(ctx, job.ID, 1); err != nil || job.Done != 1 || job.Total != 2 || job.Status != "running" {
 			t.Fatalf("first slice: %+v %v", job, err)
 		}
 		// Asked again while it runs (a double click, a client's retry): the
@@ -354,7 +355,7 @@ func run(t *testing.T, f tabletest.Factory) {
 			t.Fatalf("jobs left running: %+v", active)
 		}
 		// Once done, a start is a new job.
-		if next, err := restarted.StartRescore(ctx); err != nil || next.ID == job.ID || next.Status != "running" {
+		if next, err := restarted.StartRescore(ctx); err != nil || next.ID == job.ID || next.Status != "listing" {
 			t.Fatalf("a start after the job finished: %+v %v", next, err)
 		} else if err := restarted.RunRescores(ctx); err != nil {
 			t.Fatal(err)
@@ -372,6 +373,70 @@ func run(t *testing.T, f tabletest.Factory) {
 		}
 		if rec, _ := x.q.Record(ctx, other.ID); rec.Stage != qualify.StageMQL || rec.Verdict.Behaviour != 50 {
 			t.Fatalf("other after: %+v", rec)
+		}
+	})
+	t.Run("RescoreRequestListsNobody", func(t *testing.T) {
+		// POST /admin/rescore listed every person (a scan: on DynamoDB
+		// every item of the table) inside the request, past API Gateway's
+		// 30 s on a large table. It records the job; the runs after (the
+		// sweep on AWS) list the people a scan page at a time, resumed
+		// where a run ended, people never scored included.
+		x := newFx(t, f)
+		const people = 12
+		var ids []string
+		for i := range people {
+			vis := fmt.Sprintf("rl%03d", i)
+			e := ev(vis, vis+"-d", event.Download, t0.Add(time.Minute))
+			x.store(t, e)
+			ids = append(ids, x.identify(t, vis, vis+"@example.com", t0).ID)
+			if i%2 == 0 {
+				x.process(t, e) // the other half never scored
+			}
+		}
+		// Items nobody reads in a person's partition, for more keys than a
+		// page of bbolt's scan (500) holds: the listing takes pages.
+		var filler []table.Write
+		for i := range 600 {
+			filler = append(filler, table.Put(table.Item{PK: identity.PersonPK(ids[0]), SK: fmt.Sprintf("~filler%03d", i), Kind: "filler"}, table.Always))
+		}
+		for i := 0; i < len(filler); i += 100 {
+			if err := errors.Join(x.q.T.PutMany(ctx, filler[i:i+100])...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		x.q.Engine = points{mult: 2}
+		req := *x.q
+		req.T = noScans{x.q.T}
+		job, err := req.StartRescore(ctx)
+		if err != nil || job.Status != "listing" || job.Total != 0 {
+			t.Fatalf("the request: %+v %v", job, err)
+		}
+		if again, err := req.StartRescore(ctx); err != nil || again.ID != job.ID {
+			t.Fatalf("asked again: %+v %v, want job %s", again, err, job.ID)
+		}
+		// A run that ends after listing its first page.
+		run, end := context.WithCancel(ctx)
+		first := *x.q
+		first.T = &endsAfterCommit{Table: x.q.T, end: end}
+		if err := first.RunRescores(run); err != nil {
+			t.Fatal(err)
+		}
+		if job, err = x.q.RescoreJob(ctx, job.ID); err != nil || job.Total == 0 || job.Total > people || job.Done != 0 {
+			t.Fatalf("after a run that ended: %+v %v", job, err)
+		}
+		if err := x.q.RunRescores(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if job, err = x.q.RescoreJob(ctx, job.ID); err != nil || job.Status != "done" || job.Total != people || job.Done != people {
+			t.Fatalf("after the next run: %+v %v, want every person listed once and rescored", job, err)
+		}
+		for _, id := range ids {
+			if rec, err := x.q.Record(ctx, id); err != nil || rec.Rules != "points-x2" || rec.Verdict.Behaviour != 40 {
+				t.Fatalf("%s after the rescore: %+v %v", id, rec, err)
+			}
+		}
+		if d := dump(t, x.q.T); strings.Contains(d, "JOB#rescore#") {
+			t.Fatal("a finished job still lists people")
 		}
 	})
 	t.Run("FeedBatchScoresEachPersonOnce", func(t *testing.T) {
@@ -678,4 +743,29 @@ func dump(t *testing.T, tb table.Table) string {
 	lines := strings.Split(b.String(), "\n")
 	sort.Strings(lines)
 	return strings.Join(lines, "\n")
+}
+
+// noScans is the table an admin request reads: a scan there reads every
+// item of a DynamoDB table, past API Gateway's 30 s on a large one.
+type noScans struct{ table.Table }
+
+func (noScans) Scan(context.Context, string, func(table.Item) error) error {
+	return errors.New("a scan inside the request")
+}
+
+func (noScans) ScanPage(context.Context, string, string) ([]table.Item, string, error) {
+	return nil, "", errors.New("a scan inside the request")
+}
+
+// endsAfterCommit ends its run (a sweep's deadline) once a transaction
+// is committed.
+type endsAfterCommit struct {
+	table.Table
+	end func()
+}
+
+func (e *endsAfterCommit) Transact(ctx context.Context, ws []table.Write) error {
+	err := e.Table.Transact(ctx, ws)
+	e.end()
+	return err
 }

@@ -488,38 +488,9 @@ func step(c *bolt.Cursor, reverse bool) ([]byte, []byte) {
 func (t *Table) Scan(ctx context.Context, pkPrefix string, fn func(table.Item) error) error {
 	var after []byte
 	for {
-		var page []table.Item
-		t.mu.RLock()
-		err := t.db.View(func(tx *bolt.Tx) error {
-			c := tx.Bucket(bucket).Cursor()
-			var k, v []byte
-			if after == nil {
-				k, v = c.Seek([]byte(pkPrefix))
-			} else {
-				k, v = c.Seek(after)
-				if k != nil && bytes.Equal(k, after) {
-					k, v = c.Next()
-				}
-			}
-			now := t.now()
-			for ; k != nil && bytes.HasPrefix(k, []byte(pkPrefix)) && len(page) < 500; k, v = c.Next() {
-				it, err := decode(k, v)
-				if err != nil {
-					return err
-				}
-				after = append(after[:0], k...)
-				if it.Live(now) {
-					page = append(page, it)
-				}
-			}
-			return nil
-		})
-		t.mu.RUnlock()
+		page, last, err := t.scanPage(pkPrefix, after)
 		if err != nil {
 			return err
-		}
-		if len(page) == 0 {
-			return nil
 		}
 		for _, it := range page {
 			if err := ctx.Err(); err != nil {
@@ -529,10 +500,74 @@ func (t *Table) Scan(ctx context.Context, pkPrefix string, fn func(table.Item) e
 				return err
 			}
 		}
-		if len(page) < 500 {
+		if last == nil {
 			return nil
 		}
+		after = last
 	}
+}
+
+// ScanPage reads the live items of up to 500 keys of the prefix after the
+// cursor's.
+func (t *Table) ScanPage(ctx context.Context, pkPrefix, cursor string) ([]table.Item, string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, "", err
+	}
+	var after []byte
+	if cursor != "" {
+		pk, sk, err := table.ParseCursor(cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		if after, err = key(pk, sk); err != nil {
+			return nil, "", err
+		}
+	}
+	page, last, err := t.scanPage(pkPrefix, after)
+	if err != nil || last == nil {
+		return page, "", err
+	}
+	pk, sk, _ := bytes.Cut(last, []byte{0})
+	return page, table.PageCursor(string(pk), string(sk)), nil
+}
+
+// scanPage reads the live items of up to 500 keys of the prefix after
+// after (nil: from the start) and the last key read (nil: none is left).
+func (t *Table) scanPage(pkPrefix string, after []byte) ([]table.Item, []byte, error) {
+	var page []table.Item
+	var last []byte
+	n := 0
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	err := t.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucket).Cursor()
+		var k, v []byte
+		if after == nil {
+			k, v = c.Seek([]byte(pkPrefix))
+		} else {
+			k, v = c.Seek(after)
+			if k != nil && bytes.Equal(k, after) {
+				k, v = c.Next()
+			}
+		}
+		now := t.now()
+		for ; k != nil && bytes.HasPrefix(k, []byte(pkPrefix)) && n < 500; k, v = c.Next() {
+			it, err := decode(k, v)
+			if err != nil {
+				return err
+			}
+			n++
+			last = append(last[:0], k...)
+			if it.Live(now) {
+				page = append(page, it)
+			}
+		}
+		if k == nil || !bytes.HasPrefix(k, []byte(pkPrefix)) {
+			last = nil // the prefix's keys are over
+		}
+		return nil
+	})
+	return page, last, err
 }
 
 // PurgeExpired deletes expired items and returns how many; the embedded

@@ -921,6 +921,47 @@ func (t *Table) Query(ctx context.Context, q table.Query) ([]table.Item, error) 
 // Scan visits every live item whose partition key starts with pkPrefix, page
 // by page (the callback runs between requests, so it may write).
 func (t *Table) Scan(ctx context.Context, pkPrefix string, fn func(table.Item) error) error {
+	var start map[string]types.AttributeValue
+	for {
+		items, next, err := t.scanPage(ctx, pkPrefix, start)
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := fn(it); err != nil {
+				return err
+			}
+		}
+		if len(next) == 0 {
+			return nil
+		}
+		start = next
+	}
+}
+
+// ScanPage is one Scan request from the cursor (its ExclusiveStartKey).
+func (t *Table) ScanPage(ctx context.Context, pkPrefix, cursor string) ([]table.Item, string, error) {
+	var start map[string]types.AttributeValue
+	if cursor != "" {
+		pk, sk, err := table.ParseCursor(cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		start = keyOf(pk, sk)
+	}
+	items, next, err := t.scanPage(ctx, pkPrefix, start)
+	if err != nil || len(next) == 0 {
+		return items, "", err
+	}
+	return items, table.PageCursor(strAttr(next, attrPK), strAttr(next, attrSK)), nil
+}
+
+// scanPage is one Scan request: the live items of the prefix and the
+// LastEvaluatedKey.
+func (t *Table) scanPage(ctx context.Context, pkPrefix string, start map[string]types.AttributeValue) ([]table.Item, map[string]types.AttributeValue, error) {
 	names := map[string]string{"#exp": attrExp}
 	values := map[string]types.AttributeValue{}
 	filter := exprLive
@@ -929,41 +970,30 @@ func (t *Table) Scan(ctx context.Context, pkPrefix string, fn func(table.Item) e
 		values[":prefix"] = str(pkPrefix)
 		filter = "begins_with(#pk, :prefix) AND " + exprLive
 	}
-	var start map[string]types.AttributeValue
-	for {
-		nowT := t.now()
-		values[":now"] = num(nowT.UnixNano())
-		page, err := t.c.Scan(ctx, &dynamodb.ScanInput{
-			TableName:                 &t.name,
-			FilterExpression:          aws.String(filter),
-			ExpressionAttributeNames:  names,
-			ExpressionAttributeValues: values,
-			ExclusiveStartKey:         start,
-			ConsistentRead:            aws.Bool(true),
-		})
-		if err != nil {
-			return fmt.Errorf("dynamotable: scan: %w", err)
-		}
-		for _, m := range page.Items {
-			it, err := decode(m)
-			if err != nil {
-				return err
-			}
-			if !it.Live(nowT) || !strings.HasPrefix(it.PK, pkPrefix) {
-				continue
-			}
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if err := fn(it); err != nil {
-				return err
-			}
-		}
-		if len(page.LastEvaluatedKey) == 0 {
-			return nil
-		}
-		start = page.LastEvaluatedKey
+	nowT := t.now()
+	values[":now"] = num(nowT.UnixNano())
+	page, err := t.c.Scan(ctx, &dynamodb.ScanInput{
+		TableName:                 &t.name,
+		FilterExpression:          aws.String(filter),
+		ExpressionAttributeNames:  names,
+		ExpressionAttributeValues: values,
+		ExclusiveStartKey:         start,
+		ConsistentRead:            aws.Bool(true),
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("dynamotable: scan: %w", err)
 	}
+	var out []table.Item
+	for _, m := range page.Items {
+		it, err := decode(m)
+		if err != nil {
+			return nil, nil, err
+		}
+		if it.Live(nowT) && strings.HasPrefix(it.PK, pkPrefix) {
+			out = append(out, it)
+		}
+	}
+	return out, page.LastEvaluatedKey, nil
 }
 
 // ---- transactions on servers without TransactWriteItems ----

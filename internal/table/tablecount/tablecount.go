@@ -23,7 +23,7 @@ func New(t table.Table) *Table { return &Table{Table: t} }
 type Counts struct {
 	Items int64 // items returned (Get: 1 when found; Query, Scan: each item)
 	Calls int64 // Get, Query and Scan calls
-	Scans int64 // Scan calls (a Scan on DynamoDB reads the whole table, whatever its prefix)
+	Scans int64 // Scan and ScanPage calls (a Scan on DynamoDB reads the whole table, whatever its prefix)
 }
 
 // Counts returns the reads so far.
@@ -57,4 +57,12 @@ func (t *Table) Scan(ctx context.Context, pkPrefix string, fn func(table.Item) e
 		t.items.Add(1)
 		return fn(it)
 	})
+}
+
+func (t *Table) ScanPage(ctx context.Context, pkPrefix, cursor string) ([]table.Item, string, error) {
+	t.calls.Add(1)
+	t.scans.Add(1)
+	items, next, err := t.Table.ScanPage(ctx, pkPrefix, cursor)
+	t.items.Add(int64(len(items)))
+	return items, next, err
 }

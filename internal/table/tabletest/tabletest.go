@@ -349,5 +349,36 @@ func contract(t *testing.T, newTable Factory) {
 				t.Fatalf("Scan visited %s", pk)
 			}
 		}
+		// The same pass a page at a time, resumed from each page's cursor
+		// (as a job kept over runs does), visits each item once.
+		seen := map[string]int{}
+		pages := 0
+		for cursor := ""; ; pages++ {
+			items, next, err := tb.ScanPage(ctx, "V#", cursor)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, it := range items {
+				seen[it.PK]++
+			}
+			if next == "" {
+				break
+			}
+			if pages > len(want) {
+				t.Fatalf("ScanPage did not end after %d pages", pages)
+			}
+			cursor = next
+		}
+		for pk := range want {
+			if seen[pk] != 1 {
+				t.Fatalf("ScanPage visited %s %d times", pk, seen[pk])
+			}
+		}
+		if len(seen) != len(want) {
+			t.Fatalf("ScanPage visited %d partitions, want %d", len(seen), len(want))
+		}
+		if _, _, err := tb.ScanPage(ctx, "V#", "not a cursor"); err == nil {
+			t.Error("ScanPage took a malformed cursor")
+		}
 	})
 }
