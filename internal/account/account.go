@@ -85,6 +85,7 @@ type Member struct {
 	Behaviour  float64   `json:"behaviour"`
 	Fit        float64   `json:"fit"`
 	Grade      string    `json:"grade,omitempty"`
+	Band       string    `json:"band,omitempty"` // their behaviour band (rules file bands): crossing one rewrites the account
 	Stage      string    `json:"stage,omitempty"`
 	LastActive time.Time `json:"lastActive,omitzero"` // their latest event that counts
 	Placed     bool      `json:"placed,omitempty"`    // an operator put them here (merge, split): grouping keys no longer move them

@@ -565,8 +565,9 @@ func (b *Book) applyChunk(ctx context.Context, id string, ps []planned) (latestM
 			// their activity within the day: the account item (up to 500
 			// members) is not rewritten for that, or each page view would
 			// cost its size in write units. Their points reach the account
-			// with their next change of day, role, stage, grade or company,
-			// or any MQA; not when others of the chunk rewrite it (their
+			// with their next change of day, band, role, stage, grade or
+			// company, or any MQA (the account's page reads them live:
+			// Book.Live); not when others of the chunk rewrite it (their
 			// entry is put back), as refreshed one after another. The
 			// latest MQA is still handed on: its earlier hand-over may have
 			// failed (flush sends it once).
