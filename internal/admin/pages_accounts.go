@@ -85,6 +85,8 @@ type accountPageView struct {
 	// read-only session is not shown forms that would answer 403.
 	CanChange bool
 	self      string // the account's page, relative to the page's address
+	// MaxNames, MaxDomains: the grouping keys an account keeps (KeysFull).
+	MaxNames, MaxDomains int
 }
 
 type accountAttr struct {
@@ -101,7 +103,7 @@ func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request, status int
 		h.fail(w, r, err)
 		return
 	}
-	v := accountPageView{A: a, People: people, PageNo: pg + 1, Domain: domainOf(a), Error: errMsg, Field: field, self: base + "accounts/" + url.PathEscape(a.ID)}
+	v := accountPageView{A: a, People: people, PageNo: pg + 1, MaxNames: account.MaxNameKeys, MaxDomains: account.MaxDomainKeys, Domain: domainOf(a), Error: errMsg, Field: field, self: base + "accounts/" + url.PathEscape(a.ID)}
 	if pg > 0 {
 		v.Prev = v.self + "?page=" + strconv.Itoa(pg-1) + "#people"
 	}

@@ -2,6 +2,7 @@ package stack_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -92,5 +93,36 @@ func TestAccountShowsMembersCurrentScore(t *testing.T) {
 	}
 	if code != 200 || !strings.Contains(row, `class="n">20</td>`) {
 		t.Fatalf("the account's page does not show Kenta's 20: %d\n%s", code, row)
+	}
+}
+
+// TestAccountSaysItsKeysAreFull: past account.MaxNameKeys company names
+// at one domain, the account keeps no more names as grouping keys, and its
+// JSON (keysFull) and page say since when and what to do.
+func TestAccountSaysItsKeysAreFull(t *testing.T) {
+	clk := clock.NewManual(time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC))
+	s := stack.ForTestClock(t, nil, clk.Now)
+	for i := range account.MaxNameKeys + 2 {
+		body := fmt.Sprintf(`{"type":"form_submit","messageId":"full-%d","anonymousId":"v-full-%d","properties":{"url":"https://www.example.com/newsletter","form":{"id":"newsletter"},"fields":{"email":"p%d@full-kaisha.example","company":"Name %d Inc."}}}`, i, i, i, i)
+		resp, err := http.Post(s.URL+"/e", "text/plain", strings.NewReader(body))
+		if err != nil || resp.StatusCode != 204 {
+			t.Fatalf("event: %v %v", err, resp)
+		}
+		resp.Body.Close()
+		clk.Advance(time.Minute)
+	}
+	settle(t, s)
+	code, b := do(t, "GET", s.URL+"/admin/accounts", token, "")
+	var listed struct{ Accounts []account.Account }
+	if code != 200 || json.Unmarshal(b, &listed) != nil || len(listed.Accounts) != 1 {
+		t.Fatalf("accounts: %d %s", code, b)
+	}
+	a := listed.Accounts[0]
+	if len(a.Members) != account.MaxNameKeys+2 || len(a.Keys) != account.MaxNameKeys+1 || a.KeysFull.IsZero() {
+		t.Fatalf("%d members, %d keys, full since %v", len(a.Members), len(a.Keys), a.KeysFull)
+	}
+	code, html := page(t, s, "/admin/accounts/"+a.ID, token)
+	if code != 200 || !strings.Contains(string(html), "this account has as many grouping keys as it keeps (20 company names, 50 domains)") {
+		t.Fatalf("the account's page does not say its keys are full: %d\n%.3000s", code, html)
 	}
 }
