@@ -17,6 +17,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"slices"
 	"sort"
 	"strings"
@@ -72,7 +73,10 @@ type Account struct {
 	UpdatedAt  time.Time         `json:"updatedAt"`
 	Named      bool              `json:"named,omitempty"` // an operator named it (split): the name stays
 	Cut        int               `json:"cut,omitempty"`   // bytes each member text keeps, when fewer than maxMemberText (fit)
-	version    int64
+	// KeysFull: since when the account has refused grouping keys its people
+	// brought, having MaxNameKeys names or MaxDomainKeys domains (roomFor).
+	KeysFull time.Time `json:"keysFull,omitzero"`
+	version  int64
 }
 
 // Member is one person of an account as the account sees them.
@@ -85,6 +89,7 @@ type Member struct {
 	Behaviour  float64   `json:"behaviour"`
 	Fit        float64   `json:"fit"`
 	Grade      string    `json:"grade,omitempty"`
+	Band       string    `json:"band,omitempty"` // their behaviour band (rules file bands): crossing one rewrites the account
 	Stage      string    `json:"stage,omitempty"`
 	LastActive time.Time `json:"lastActive,omitzero"` // their latest event that counts
 	Placed     bool      `json:"placed,omitempty"`    // an operator put them here (merge, split): grouping keys no longer move them
@@ -144,6 +149,10 @@ type Book struct {
 	// Loc is the configured time zone (the config file's timezone): a
 	// member's activity days are its days. Nil: UTC.
 	Loc *time.Location
+
+	// Logger says when an account first refuses a grouping key (nil:
+	// slog's default).
+	Logger *slog.Logger
 
 	// writers queue the feed lanes' people by account (refreshBatch), one
 	// lane writing each account at a time.

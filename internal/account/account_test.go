@@ -432,8 +432,10 @@ func TestActivityDaysAreTheConfiguredZones(t *testing.T) {
 		first, then time.Time
 		rewritten   bool
 	}{
-		{at(1, 23, 30), at(2, 0, 30), true}, // JST midnight between, one UTC day
-		{at(3, 8, 30), at(3, 9, 30), false}, // one JST day, UTC midnight between
+		// First, while their points stay in one band (cold: below 30):
+		// crossing one rewrites the account whatever the day.
+		{at(1, 8, 30), at(1, 9, 30), false}, // one JST day, UTC midnight between
+		{at(2, 23, 30), at(3, 0, 30), true}, // JST midnight between, one UTC day
 	} {
 		view(c.first)
 		m := view(c.then)
@@ -445,5 +447,47 @@ func TestActivityDaysAreTheConfiguredZones(t *testing.T) {
 			t.Errorf("views at %s then %s: the account shows activity at %s, want %s", c.first.Format("01-02 15:04 MST"), c.then.Format("01-02 15:04 MST"),
 				m.LastActive.In(tokyo).Format("01-02 15:04 MST"), want.Format("01-02 15:04 MST"))
 		}
+	}
+}
+
+// TestBandCrossingRewritesTheAccount: within one day a member's new points
+// are held back from the account item (write units), but not once they
+// cross a behaviour band (cold 11 and 26, warm 41): a list sorted by score
+// and the MQA judge see the member's band as it is.
+func TestBandCrossingRewritesTheAccount(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	w.handle(w.person("v1", "buyer@maker.example", map[string]string{"company": "Maker", "title": "エンジニア"}))
+	download := func(id string) {
+		t.Helper()
+		w.clk.Advance(time.Minute)
+		ev := event.Event{ID: id, Type: event.Download, VisitorID: "v1", URL: "https://www.example.com/files/" + id + ".pdf", Timestamp: w.clk.Now(), ReceivedAt: w.clk.Now()}
+		if _, err := w.log.Append(ctx, []event.Event{ev}); err != nil {
+			t.Fatal(err)
+		}
+		it, err := w.tb.Get(ctx, eventlog.VisitorPK("v1"), "E#"+id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.handle([]table.Change{{Op: table.OpInsert, Item: it}})
+	}
+	shown := func() float64 {
+		t.Helper()
+		as := w.accounts()
+		if len(as) != 1 || len(as[0].Members) != 1 {
+			t.Fatalf("accounts %+v", as)
+		}
+		return as[0].Members[0].Behaviour
+	}
+	if got := shown(); got != 11 {
+		t.Fatalf("after the pricing page: %v", got)
+	}
+	download("wp1")
+	if got := shown(); got != 11 {
+		t.Fatalf("26 points within the cold band, the same day: the account item shows %v, want 11 (held back)", got)
+	}
+	download("wp2")
+	if got := shown(); got != 41 {
+		t.Fatalf("41 points, warm: the account item shows %v, want 41", got)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"log/slog"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -13,6 +14,7 @@ import (
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/textcut"
 )
 
 // maxWrites is the most writes one transaction may hold
@@ -489,6 +491,7 @@ func (b *Book) applyChunk(ctx context.Context, id string, ps []planned) (latestM
 	}
 	var leaves *Account // the account the chunk's mover leaves
 	var ws []table.Write
+	var full []string // the key that first found the account full of keys
 	write := false
 	for _, x := range ps {
 		if leaves != nil {
@@ -545,6 +548,14 @@ func (b *Book) applyChunk(ctx context.Context, id string, ps []planned) (latestM
 		}
 		var own []table.Write
 		for _, k := range claim {
+			if !target.roomFor(k) {
+				// Not claimed: they join by their other key, and the key
+				// stays free (no item to clean up, nobody's to merge).
+				if target.refuse(now) {
+					full = append(full, k)
+				}
+				continue
+			}
 			own = append(own, keyWrite(k, target.ID, table.NotExists))
 			owners[k] = target.ID
 			target.Keys = append(target.Keys, k)
@@ -565,8 +576,9 @@ func (b *Book) applyChunk(ctx context.Context, id string, ps []planned) (latestM
 			// their activity within the day: the account item (up to 500
 			// members) is not rewritten for that, or each page view would
 			// cost its size in write units. Their points reach the account
-			// with their next change of day, role, stage, grade or company,
-			// or any MQA; not when others of the chunk rewrite it (their
+			// with their next change of day, band, role, stage, grade or
+			// company, or any MQA (the account's page reads them live:
+			// Book.Live); not when others of the chunk rewrite it (their
 			// entry is put back), as refreshed one after another. The
 			// latest MQA is still handed on: its earlier hand-over may have
 			// failed (flush sends it once).
@@ -599,7 +611,21 @@ func (b *Book) applyChunk(ctx context.Context, id string, ps []planned) (latestM
 	if id != "" {
 		ws = append(ws, target.put())
 	}
-	return latestMQA, n, true, b.T.Transact(ctx, ws)
+	if err := b.T.Transact(ctx, ws); err != nil {
+		return latestMQA, n, true, err
+	}
+	if len(full) > 0 {
+		b.logger().Warn("account: grouping keys full, new keys of its people not claimed (merge by hand where they belong here)",
+			"account", target.ID, "name", target.Name, "key", textcut.Bytes(full[0], 100), "max_names", MaxNameKeys, "max_domains", MaxDomainKeys)
+	}
+	return latestMQA, n, true, nil
+}
+
+func (b *Book) logger() *slog.Logger {
+	if b.Logger != nil {
+		return b.Logger
+	}
+	return slog.Default()
 }
 
 // leaving is the account (merges followed) a person's membership names,

@@ -192,7 +192,7 @@ func keyWrite(key, id string, c table.Cond) table.Write {
 func member(p identity.Person, rec qualify.Record, active time.Time, placed bool) Member {
 	m := Member{Person: p.ID, Email: p.Email, Name: p.Attributes["name"], Title: p.Attributes["title"],
 		Role: Role(p.Attributes["title"]), Behaviour: rec.Verdict.Behaviour, Fit: rec.Verdict.Fit, Grade: rec.Verdict.Grade,
-		Stage: rec.Stage, LastActive: active, Placed: placed, Company: map[string]string{}}
+		Band: rec.Verdict.Band, Stage: rec.Stage, LastActive: active, Placed: placed, Company: map[string]string{}}
 	for _, k := range companyAttributes {
 		if v := p.Attributes[k]; v != "" {
 			m.Company[k] = v
@@ -304,7 +304,8 @@ func (a *Account) member(person string) (Member, bool) {
 }
 
 // sameStanding reports whether a member's entry would change only in its
-// points and in its activity within the same day of loc (nil: UTC), the
+// points within their band and grade, and in its activity within the same
+// day of loc (nil: UTC), the
 // day the team works in: a UTC day would hold back points until 09:00 in
 // Tokyo and rewrite the account mid-morning instead.
 func sameStanding(old, cur Member, loc *time.Location) bool {
@@ -316,7 +317,7 @@ func sameStanding(old, cur Member, loc *time.Location) bool {
 		cur.LastActive = old.LastActive
 	}
 	return old.Email == cur.Email && old.Name == cur.Name && old.Title == cur.Title && old.Role == cur.Role &&
-		old.Grade == cur.Grade && old.Stage == cur.Stage && old.Placed == cur.Placed && old.Fit == cur.Fit &&
+		old.Grade == cur.Grade && old.Band == cur.Band && old.Stage == cur.Stage && old.Placed == cur.Placed && old.Fit == cur.Fit &&
 		day(old.LastActive) == day(cur.LastActive) && maps.Equal(old.Company, cur.Company)
 }
 

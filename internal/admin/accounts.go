@@ -21,10 +21,24 @@ func (h *Handler) accountRoutes(mux *http.ServeMux) {
 
 var accountID = regexp.MustCompile(`^a[0-9a-f]{16}$`)
 
-// AccountView is an account with its MQAs.
+// AccountView is an account with its MQAs: its members are one page of
+// them (account.MembersPage, ?page=, most recently active first), each
+// with the score their own record holds now (account.Book.Live).
 type AccountView struct {
 	account.Account
-	MQAList []account.MQA `json:"mqaList"`
+	MemberCount int           `json:"memberCount"` // members in all
+	Page        int           `json:"page"`
+	Pages       int           `json:"pages"`
+	MQAList     []account.MQA `json:"mqaList"`
+}
+
+// memberPage reads ?page= of an account's members.
+func memberPage(r *http.Request) (int, *badParam) {
+	q := r.URL.Query()
+	if bad := once(q, "page"); bad != nil {
+		return 0, bad
+	}
+	return whole(q, "page", 0, 0, account.MaxMembers/account.MembersPage)
 }
 
 // listAccounts lists accounts, ?sort=score (default) or activity, ?limit=.
@@ -77,6 +91,15 @@ func (h *Handler) getAccount(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	pg, bad := memberPage(r)
+	if bad != nil {
+		if wantsHTML(r) {
+			h.pageError(w, r, http.StatusBadRequest, "../", bad.Msg)
+			return
+		}
+		bad.refuse(w)
+		return
+	}
 	a, err := h.Accounts.Get(r.Context(), id)
 	if errors.Is(err, account.ErrNotFound) && wantsHTML(r) {
 		h.pageError(w, r, http.StatusNotFound, "../", "No such account.")
@@ -92,10 +115,22 @@ func (h *Handler) getAccount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if wantsHTML(r) {
-		h.accountPage(w, r, http.StatusOK, "../", a, ms, "", "")
+		h.accountPage(w, r, http.StatusOK, "../", a, pg, ms, "", "")
 		return
 	}
-	httpx.JSON(w, http.StatusOK, AccountView{Account: a, MQAList: ms})
+	a, people, err := h.Accounts.Live(r.Context(), a, pg)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	n := len(a.Members)
+	a.Members = people
+	httpx.JSON(w, http.StatusOK, AccountView{Account: a, MemberCount: n, Page: pg, Pages: memberPages(n), MQAList: ms})
+}
+
+// memberPages is how many pages of members an account of n has (one when empty).
+func memberPages(n int) int {
+	return max(1, (n+account.MembersPage-1)/account.MembersPage)
 }
 
 func (h *Handler) accountErr(w http.ResponseWriter, err error) {

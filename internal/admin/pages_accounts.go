@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/baton-hq/baton/internal/account"
@@ -66,7 +67,11 @@ func (h *Handler) accountsPage(w http.ResponseWriter, r *http.Request, by string
 }
 
 type accountPageView struct {
-	A        account.Account
+	A        account.Account  // every member (the split form lists them), the page's read live
+	People   []account.Member // the page's members, with their scores now (account.Book.Live)
+	PageNo   int              // the page of members, from 1
+	Prev     string           // the pages of members before and after, "" for none
+	Next     string
 	Domain   string
 	Covered  int
 	Coverage []roleCount
@@ -80,6 +85,8 @@ type accountPageView struct {
 	// read-only session is not shown forms that would answer 403.
 	CanChange bool
 	self      string // the account's page, relative to the page's address
+	// MaxNames, MaxDomains: the grouping keys an account keeps (KeysFull).
+	MaxNames, MaxDomains int
 }
 
 type accountAttr struct {
@@ -90,8 +97,19 @@ type accountAttr struct {
 // accountPage renders an account; base is where /admin/ is relative to
 // the page's address (its own, or the form's that answers with it), status
 // and the error say what a form got wrong.
-func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request, status int, base string, a account.Account, mqas []account.MQA, errMsg, field string) {
-	v := accountPageView{A: a, Domain: domainOf(a), Error: errMsg, Field: field, self: base + "accounts/" + url.PathEscape(a.ID)}
+func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request, status int, base string, a account.Account, pg int, mqas []account.MQA, errMsg, field string) {
+	a, people, err := h.Accounts.Live(r.Context(), a, pg)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v := accountPageView{A: a, People: people, PageNo: pg + 1, MaxNames: account.MaxNameKeys, MaxDomains: account.MaxDomainKeys, Domain: domainOf(a), Error: errMsg, Field: field, self: base + "accounts/" + url.PathEscape(a.ID)}
+	if pg > 0 {
+		v.Prev = v.self + "?page=" + strconv.Itoa(pg-1) + "#people"
+	}
+	if pg+1 < memberPages(len(a.Members)) {
+		v.Next = v.self + "?page=" + strconv.Itoa(pg+1) + "#people"
+	}
 	v.CanChange = canWrite(r)
 	v.Coverage, v.Covered = coverage(a)
 	keys := make([]string, 0, len(a.Attributes))
@@ -155,5 +173,5 @@ func (h *Handler) accountFormError(w http.ResponseWriter, r *http.Request, id st
 		h.fail(w, r, err)
 		return
 	}
-	h.accountPage(w, r, status, "../../", a, mqas, msg, field)
+	h.accountPage(w, r, status, "../../", a, 0, mqas, msg, field)
 }

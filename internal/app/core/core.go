@@ -95,6 +95,7 @@ func New(cfg *config.Config, tbl table.Table, log *slog.Logger, now func() time.
 		c.Qualifier = &qualify.Qualifier{T: tbl, Dir: c.People, Log: c.Events, Engine: &rulebook.Engine{R: rules, Loc: cal.Location()}, Now: now, Calendar: cal}
 		c.Accounts = account.NewBook(tbl, c.People, c.Events, c.Qualifier, rules, c.Qualifier.Engine, now)
 		c.Accounts.Loc = cal.Location()            // activity days are the team's
+		c.Accounts.Logger = log                    // an account full of grouping keys says so
 		c.Qualifier.Rescored = c.Accounts.Rescored // a rules change reaches the account scores
 	} else {
 		// Loud: everything is collected, nothing is scored or qualified.

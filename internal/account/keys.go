@@ -1,0 +1,64 @@
+package account
+
+import (
+	"strings"
+	"time"
+)
+
+// An account claims the grouping keys its people bring (applyChunk), at
+// most this many of each kind. Each distinct company name written at one of
+// its domains added a key, without bound: a form spammer or a messy import
+// grew the account item with keys alone (up to 2,000 bytes each), and as
+// fit() makes room by dropping members, the account lost its people first,
+// then passed DynamoDB's 400 KB. Domains have their own, larger allowance,
+// so that names never crowd them out; an operator's merge brings the other
+// account's keys whatever the count (at most maxMove of them).
+const (
+	MaxNameKeys   = 20
+	MaxDomainKeys = 50
+)
+
+// roomFor reports whether the account may claim key k: it has fewer keys
+// of k's kind than allowed, or k is the name an operator gave it (split)
+// or the company name its SFA reports, which are always kept.
+func (a *Account) roomFor(k string) bool {
+	kind, _, _ := strings.Cut(k, ":")
+	n, limit := 0, MaxNameKeys
+	if kind == "d" {
+		limit = MaxDomainKeys
+	}
+	for _, x := range a.Keys {
+		if strings.HasPrefix(x, kind+":") {
+			n++
+		}
+	}
+	if n < limit {
+		return true
+	}
+	if kind != "n" {
+		return false
+	}
+	for _, name := range []string{a.SFA["company"], a.operatorName()} {
+		if c := CompanyKey(name); c != "" && k == "n:"+c {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *Account) operatorName() string {
+	if a.Named {
+		return a.Name
+	}
+	return ""
+}
+
+// refuse marks the account full of keys from now on; true the first time
+// (to say so in the log).
+func (a *Account) refuse(now time.Time) bool {
+	if !a.KeysFull.IsZero() {
+		return false
+	}
+	a.KeysFull = now
+	return true
+}
