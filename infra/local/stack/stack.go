@@ -109,6 +109,16 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, now func()
 		// Rescore jobs run in the background, resumed after a restart.
 		s.every(bg, time.Second, "rescore", a.Qualifier.RunRescores)
 	}
+	if a.ListOldCampaigns != nil {
+		// A new store's campaigns list is complete at once (its copy of
+		// older campaigns finds none), not after the first sweep's minute:
+		// the campaigns page would say it is being built meanwhile.
+		lctx, cancel := context.WithTimeout(bg, 5*time.Second)
+		if _, err := a.ListOldCampaigns(lctx); err != nil {
+			a.Log.Error("campaigns list", "err", err)
+		}
+		cancel()
+	}
 	s.every(bg, time.Minute, "sweep", func(ctx context.Context) error {
 		_, err := a.Sweep(ctx)
 		return err
