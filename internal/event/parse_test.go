@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -460,6 +461,49 @@ var parseSeeds = []string{
 	`{"t":"form_submit","i":"m","p":{"url":"https://a.example/","fields":{"text-1":"Acme","email":"a@b.co"},"labels":{"text-1":"会社名"}}}`,
 	`{"t":"form_submit","i":"m","p":{"url":"https://a.example/","fields":{"pw":"x","n":"4111 1111 1111 1111","m":"a 4111111111111111 b","text-2":"y","email":"a@b.co"},"labels":{"text-2":"パスワード"}}}`,
 	`{"type":"identify","userId":"u","traits":{"password":"x","card":{"n":"4111111111111111"},"memo":["5500005555555559"],"email":"a@b.co"}}`,
+	"\ufeff" + `{"batch":[{"type":"track","event":"e","userId":"u"}]}`, // a BOM before the JSON
+}
+
+// TestBOMBeforeJSONIsRead: a body saved with a UTF-8 byte order mark
+// (Windows Notepad, PowerShell 5.1's Out-File -Encoding utf8, then curl
+// --data-binary @file) was refused as "body must be a JSON object or
+// array": it is one, and RFC 8259 lets a parser ignore the BOM. Every body
+// the parser takes (a Segment call, a batch, the tag's /e forms) is read
+// as it is without the BOM, and its write key is found.
+func TestBOMBeforeJSONIsRead(t *testing.T) {
+	for _, c := range []struct {
+		src  Source
+		body string
+	}{
+		{Server, `{"type":"track","userId":"u1","event":"Signed Up","messageId":"m-bom"}`},
+		{Server, `{"writeKey":"k","batch":[{"type":"track","userId":"u1","event":"Signed Up","messageId":"m-bom"}]}`},
+		{Browser, `[["a1",false,"m-bom",0,"www","page",null,["https://a.example/","T",""],1795000000000],1795000000000]`},
+		{Browser, `{"t":"page","i":"m-bom","p":{"url":"https://a.example/"}}`},
+	} {
+		want, err := Parse([]byte(c.body), c.src, "", meta())
+		if err != nil {
+			t.Fatalf("%s: %v", c.body, err)
+		}
+		for _, bom := range []string{"\ufeff", " \ufeff\n"} {
+			got, err := Parse([]byte(bom+c.body), c.src, "", meta())
+			if err != nil {
+				t.Errorf("%q + %s: %v, want it read", bom, c.body, err)
+				continue
+			}
+			if len(got) != 1 || got[0].ID != "m-bom" || !reflect.DeepEqual(got, want) {
+				t.Errorf("%q + %s: read %+v, want %+v", bom, c.body, got, want)
+			}
+		}
+	}
+	if key, found := BodyWriteKey([]byte("\ufeff" + `{"writeKey":"k","userId":"u1"}`)); key != "k" || !found {
+		t.Errorf("write key after a BOM: %q %v", key, found)
+	}
+	// Only one, and only at the start: elsewhere it is no JSON.
+	for _, b := range []string{"\ufeff\ufeff{}", `{"type":"track"}` + "\ufeff"} {
+		if _, err := Parse([]byte(b), Server, "", meta()); err == nil {
+			t.Errorf("%q accepted", b)
+		}
+	}
 }
 
 // FuzzParse: whatever the body, Parse returns events or an *Error, never

@@ -396,7 +396,7 @@ func (s *scan) setID(p *wireID) bool {
 // has the member; key is "" when it is not one string (not a string, or
 // repeated), and both are zero when the body is not a JSON object.
 func BodyWriteKey(body []byte) (key string, found bool) {
-	s := scan{d: body}
+	s := scan{d: skipBOM(body)} // as Parse reads it
 	n := 0
 	ok := s.members(func(k []byte) bool {
 		if string(k) != "writeKey" {
