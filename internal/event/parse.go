@@ -715,6 +715,10 @@ func resolveType(ev *Event, typ string, w wire, src Source) error {
 			ev.Properties = map[string]any{}
 		}
 		if w.GroupID != "" {
+			// Kept as sent, but not two companies as one (checkID).
+			if strings.ContainsRune(string(w.GroupID), utf8.RuneError) {
+				return replacementErr("groupId")
+			}
 			ev.Properties["groupId"] = string(w.GroupID)
 		}
 		if typ == "group" && len(ev.Traits) > 0 {
@@ -1110,11 +1114,22 @@ func checkID(field, s string, max int) error {
 		}
 	}
 	for _, r := range s[i:] {
+		if r == utf8.RuneError {
+			return replacementErr(field)
+		}
 		if unicode.IsSpace(r) || !unicode.IsPrint(r) || r == '#' {
 			return errf(field, "contains a space, '#' or control character")
 		}
 	}
 	return nil
+}
+
+// replacementErr refuses an id holding U+FFFD: encoding/json (and the
+// fast decoder) decode a lone UTF-16 surrogate escape to it, so
+// "usr-\ud83d" and "usr-\ude00" would both be "usr-\ufffd", two users
+// one person, or a second messageId dropped as a repeat.
+func replacementErr(field string) *Error {
+	return errf(field, "contains U+FFFD, which a lone UTF-16 surrogate escape (\\ud83d) decodes to: two different ids would be one")
 }
 
 // jsonErr names the field and position of a JSON decoding failure.
