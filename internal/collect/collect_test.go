@@ -1450,3 +1450,28 @@ func TestBatchOfUserIDJoinsKeepsOrderWithinIDs(t *testing.T) {
 		}
 	}
 }
+
+// TestSegmentConsentObjectHonoured: a site using Segment's consent tooling
+// sends context.consent as {"categoryPreferences": {...}}; every call was a
+// 400. It is read by the configured analytics category (consent
+// .analytics_category, here a OneTrust-style id): granted is stored under
+// consent mode, denied and unknown are not, and nothing is a 400. A body
+// with a BOM before the JSON (curl --data-binary @file from Notepad) is
+// read and its writeKey found.
+func TestSegmentConsentObjectHonoured(t *testing.T) {
+	e := newEnv(t)
+	e.h.Consent = collect.Consent{RequiredAll: true, Category: "C0002"}
+	ev := func(id, prefs string) string {
+		return `{"type":"track","event":"Viewed","anonymousId":"consent-obj-1","messageId":"` + id + `","context":{"consent":{"categoryPreferences":` + prefs + `}}}`
+	}
+	body := "\ufeff" + `{"writeKey":"write-key-0123456789","batch":[` + ev("g", `{"C0002":true,"Analytics":false}`) + "," +
+		ev("d", `{"c0002":false,"Analytics":true}`) + "," + ev("u", `{"Analytics":true}`) + `]}`
+	w := e.do("POST", "/v1/batch", body, map[string]string{"Content-Type": "text/plain"})
+	if w.Code != 200 || strings.Contains(w.Body.String(), "refused") {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+	evs, err := e.log.Visitor(context.Background(), "consent-obj-1")
+	if err != nil || len(evs) != 1 || evs[0].ID != "g" || evs[0].Consent != "granted" {
+		t.Fatalf("stored %+v %v, want the granted event alone", evs, err)
+	}
+}

@@ -463,6 +463,8 @@ var parseSeeds = []string{
 	`{"type":"identify","userId":"u","traits":{"password":"x","card":{"n":"4111111111111111"},"memo":["5500005555555559"],"email":"a@b.co"}}`,
 	// a BOM before the JSON
 	"\ufeff" + `{"batch":[{"type":"track","event":"e","userId":"u"}]}`,
+	// Segment's consent object (analytics-consent-tools), in a batch's context and an event's
+	`{"context":{"consent":{"categoryPreferences":{"Analytics":true,"Advertising":false}}},"batch":[{"type":"track","event":"e","userId":"u"},{"type":"page","userId":"u","properties":{"url":"https://a.example/"},"context":{"consent":{"categoryPreferences":{"analytics":false}}}}]}`,
 	// lone surrogates in ids
 	`{"batch":[{"type":"track","event":"e","userId":"u-\ud83d","messageId":"m-\ude00"},{"type":"track","event":"e","anonymousId":"a-\ud83d\ude00"}]}`,
 }

@@ -572,7 +572,18 @@ func (s *scan) contextMember(c *wireContext, key []byte) bool {
 	case "webdriver":
 		return s.setBool(&c.Webdriver)
 	case "consent":
-		return s.setString(&c.Consent)
+		if s.peek() == '{' { // Segment's consent object, read by consentOf
+			obj, ok := s.span()
+			c.Consent = wireConsent{obj: obj}
+			return ok
+		}
+		if s.peek() == 'n' {
+			return s.lit("null")
+		}
+		var w string
+		ok := s.setString(&w)
+		c.Consent = wireConsent{word: w}
+		return ok
 	case "direct":
 		return s.setBool(&c.Direct)
 	}
