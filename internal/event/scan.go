@@ -1,6 +1,7 @@
 package event
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"strconv"
@@ -396,7 +397,7 @@ func (s *scan) setID(p *wireID) bool {
 // has the member; key is "" when it is not one string (not a string, or
 // repeated), and both are zero when the body is not a JSON object.
 func BodyWriteKey(body []byte) (key string, found bool) {
-	s := scan{d: skipBOM(body)} // as Parse reads it
+	s := scan{d: skipBOM(bytes.TrimSpace(body))} // a BOM skipped as Parse skips it
 	n := 0
 	ok := s.members(func(k []byte) bool {
 		if string(k) != "writeKey" {

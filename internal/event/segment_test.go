@@ -1,6 +1,7 @@
 package event
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -114,6 +115,7 @@ func TestBodyWriteKey(t *testing.T) {
 		{`{"writeKey":"k"} x`, "", false},
 		{``, "", false},
 		{"\ufeff" + `{"writeKey":"k3"}`, "k3", true}, // a BOM before the JSON, as Parse skips it
+		{" \ufeff\n" + `{"writeKey":"k4"}`, "k4", true},
 	}
 	for _, c := range cases {
 		key, found := BodyWriteKey([]byte(c.body))
@@ -135,7 +137,7 @@ func FuzzBodyWriteKey(f *testing.F) {
 			return
 		}
 		var m map[string]json.RawMessage
-		if err := json.Unmarshal(skipBOM(body), &m); err != nil { // a BOM is skipped, as Parse skips it
+		if err := json.Unmarshal(skipBOM(bytes.TrimSpace(body)), &m); err != nil { // a BOM is skipped, as Parse skips it
 			t.Fatalf("key %q found in a body encoding/json refuses: %v", key, err)
 		}
 		var s string
