@@ -221,7 +221,7 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	received := h.now()
-	evs, at, rejected, err := event.ParseEach(body, event.Browser, event.Meta{ReceivedAt: received, Client: event.Client{UserAgent: r.UserAgent()}, Scrub: h.Scrub})
+	evs, at, rejected, err := event.ParseEach(body, event.Browser, event.Meta{ReceivedAt: received, Client: event.Client{UserAgent: r.UserAgent()}, Scrub: h.Scrub, ConsentCategory: h.Consent.Category})
 	if err != nil {
 		writeParseError(w, err)
 		return
@@ -403,7 +403,7 @@ func (h *Handler) server(call string) http.HandlerFunc {
 		// context.userAgent and context.ip, the visitor's as the SDK
 		// reports them, count; and the request's address for a call from
 		// the visitor's own device (Client.Direct, below).
-		meta := event.Meta{ReceivedAt: h.now(), Scrub: h.Scrub}
+		meta := event.Meta{ReceivedAt: h.now(), Scrub: h.Scrub, ConsentCategory: h.Consent.Category}
 		var (
 			evs     []event.Event
 			at      []int // each event's index in the request

@@ -1450,3 +1450,63 @@ func TestBatchOfUserIDJoinsKeepsOrderWithinIDs(t *testing.T) {
 		}
 	}
 }
+
+// TestSegmentConsentObjectHonoured: a site using Segment's consent tooling
+// sends context.consent as {"categoryPreferences": {...}}; every call was a
+// 400. It is read by the configured analytics category (consent
+// .analytics_category, here a OneTrust-style id): granted is stored under
+// consent mode, denied and unknown are not, and nothing is a 400. A body
+// with a BOM before the JSON (curl --data-binary @file from Notepad) is
+// read and its writeKey found.
+func TestSegmentConsentObjectHonoured(t *testing.T) {
+	e := newEnv(t)
+	e.h.Consent = collect.Consent{RequiredAll: true, Category: "C0002"}
+	ev := func(id, prefs string) string {
+		return `{"type":"track","event":"Viewed","anonymousId":"consent-obj-1","messageId":"` + id + `","context":{"consent":{"categoryPreferences":` + prefs + `}}}`
+	}
+	body := "\ufeff" + `{"writeKey":"write-key-0123456789","batch":[` + ev("g", `{"C0002":true,"Analytics":false}`) + "," +
+		ev("d", `{"c0002":false,"Analytics":true}`) + "," + ev("u", `{"Analytics":true}`) + `]}`
+	w := e.do("POST", "/v1/batch", body, map[string]string{"Content-Type": "text/plain"})
+	if w.Code != 200 || strings.Contains(w.Body.String(), "refused") {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+	evs, err := e.log.Visitor(context.Background(), "consent-obj-1")
+	if err != nil || len(evs) != 1 || evs[0].ID != "g" || evs[0].Consent != "granted" {
+		t.Fatalf("stored %+v %v, want the granted event alone", evs, err)
+	}
+}
+
+// TestSegmentLoneSurrogateIDsRefused: "usr-\ud83d" and "usr-\ude00" both
+// decoded to "usr-\ufffd", one person for two users. On /v1/batch such an
+// event is refused alone and named (200, "refused" with its field and
+// index), as the batch's other invalid events are; a single call is a 400
+// naming the field. Nothing is stored under the merged id.
+func TestSegmentLoneSurrogateIDsRefused(t *testing.T) {
+	e := newEnv(t)
+	seg := map[string]string{"Content-Type": "application/json", "Authorization": "Basic d3JpdGUta2V5LTAxMjM0NTY3ODk6"}
+	b := `{"batch":[{"type":"track","event":"a","userId":"usr-\ud83d","messageId":"m1"},` +
+		`{"type":"track","event":"b","userId":"usr-\ude00","messageId":"m2"},` +
+		`{"type":"track","event":"c","anonymousId":"sur-ok-1","messageId":"m3"}]}`
+	w := e.do("POST", "/v1/batch", b, seg)
+	var got struct {
+		Success bool
+		Refused []struct {
+			Field string
+			Index int
+		}
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || w.Code != 200 || !got.Success ||
+		len(got.Refused) != 2 || got.Refused[0].Field != "userId" || got.Refused[0].Index != 0 || got.Refused[1].Field != "userId" || got.Refused[1].Index != 1 {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+	if evs, _ := e.log.Visitor(context.Background(), "u:usr-\ufffd"); len(evs) != 0 {
+		t.Fatalf("stored under the merged id: %+v", evs)
+	}
+	if evs, _ := e.log.Visitor(context.Background(), "sur-ok-1"); len(evs) != 1 {
+		t.Fatalf("the valid event: %+v", evs)
+	}
+	w = e.do("POST", "/v1/track", `{"event":"a","userId":"usr-\ud83d"}`, seg)
+	if m := errBody(t, w); w.Code != 400 || m["field"] != "userId" {
+		t.Fatalf("single call: %d %v", w.Code, m)
+	}
+}

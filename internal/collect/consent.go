@@ -17,6 +17,7 @@ type Consent struct {
 	RequiredSites map[string]bool // sites whose events need context.consent = "granted"
 	RequiredAll   bool            // every site needs consent
 	IgnoreGPC     bool            // do not honour Sec-GPC: 1 (default: honour it)
+	Category      string          // Segment's consent object's analytics category ("": event.DefaultConsentCategory)
 }
 
 // refused says why nothing may be collected from this browser at all

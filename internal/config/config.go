@@ -91,6 +91,9 @@ type ConsentFile struct {
 	Required      bool     `yaml:"required"`       // every site needs consent granted by the page
 	RequiredSites []string `yaml:"required_sites"` // these sites need it
 	IgnoreGPC     bool     `yaml:"ignore_gpc"`     // do not honour Sec-GPC: 1 (default: honour)
+	// The category of Segment's consent object (context.consent.categoryPreferences)
+	// that means analytics, case-insensitive (default Analytics).
+	AnalyticsCategory string `yaml:"analytics_category"`
 }
 
 // SFAFile configures the connectors; their secrets are environment

@@ -49,6 +49,10 @@ type Meta struct {
 	Client     Client
 	Site       string
 	Scrub      Scrubber // what to remove from every URL and referrer
+	// ConsentCategory is the category of Segment's consent object
+	// (context.consent.categoryPreferences) that means analytics;
+	// "" is DefaultConsentCategory.
+	ConsentCategory string
 
 	rejected *[]*Error // ParseEach: where a batch's invalid events go
 	at       *[]int    // ParseEach: where each event kept stands in the request
@@ -149,9 +153,83 @@ type wireContext struct {
 	Campaign  *wireCampaign  `json:"campaign"`
 	Traits    map[string]any `json:"traits"`
 	Webdriver bool           `json:"webdriver"`
-	Consent   string         `json:"consent"` // "granted" or "denied", from a consent-managed page
+	Consent   wireConsent    `json:"consent"` // "granted" or "denied", from a consent-managed page; or Segment's object
 	Direct    bool           `json:"direct"`  // sent from the user's device: its address is the request's (Segment's HTTP API)
 }
+
+// wireConsent is context.consent: Baton's word ("granted", "denied"), or
+// the object Segment's consent tooling (@segment/analytics-consent-tools)
+// stamps events with, {"categoryPreferences": {"Analytics": true, ...}},
+// kept as sent and read by consentOf with the configured category. A
+// site using that tooling had every event refused.
+type wireConsent struct {
+	word string
+	obj  []byte
+}
+
+func (c *wireConsent) UnmarshalJSON(b []byte) error {
+	switch b[0] {
+	case '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*c = wireConsent{word: s}
+	case '{':
+		*c = wireConsent{obj: bytes.Clone(b)}
+	case 'n': // null leaves it as it was, as for a string
+	default:
+		kind := "number"
+		switch b[0] {
+		case 't', 'f':
+			kind = "bool"
+		case '[':
+			kind = "array"
+		}
+		return &json.UnmarshalTypeError{Value: kind, Type: reflect.TypeFor[string]()}
+	}
+	return nil
+}
+
+func (c wireConsent) empty() bool { return c.word == "" && c.obj == nil }
+
+// consentOf reads Segment's consent object: "granted" or "denied" as its
+// categoryPreferences has category (case-insensitive) true or false, ""
+// (unknown) without it. Its shape is not checked: it never refuses an
+// event.
+func consentOf(obj []byte, category string) string {
+	var prefs []byte
+	s := scan{d: obj}
+	s.members(func(k []byte) bool {
+		if string(k) != "categoryPreferences" {
+			return s.skip()
+		}
+		v, ok := s.span()
+		prefs = v
+		return ok
+	})
+	out := ""
+	s = scan{d: prefs}
+	s.members(func(k []byte) bool {
+		if !strings.EqualFold(string(k), category) {
+			return s.skip()
+		}
+		var v string
+		switch s.peek() {
+		case 't':
+			v = "granted"
+		case 'f':
+			v = "denied"
+		}
+		out = v // the last of repeated keys, as encoding/json
+		return s.skip()
+	})
+	return out
+}
+
+// DefaultConsentCategory is the category of Segment's consent object
+// that means analytics, unless the configuration names another.
+const DefaultConsentCategory = "Analytics"
 
 type wirePage struct {
 	URL      string `json:"url"`
@@ -240,7 +318,7 @@ func (w *browserWire) fromCompact(unmarshal func([]byte, any) error) error {
 	}
 	w.Context = &wireContext{Webdriver: c.W}
 	if c.C {
-		w.Context.Consent = "granted"
+		w.Context.Consent.word = "granted"
 	}
 	return nil
 }
@@ -299,7 +377,10 @@ func checkBody(body []byte) ([]byte, error) {
 	if len(body) > MaxRequestBytes {
 		return nil, &Error{Status: 413, Message: fmt.Sprintf("request body is larger than %d bytes (500 KB a request)", MaxRequestBytes)}
 	}
-	body = bytes.TrimSpace(body)
+	// A UTF-8 byte order mark before the JSON (a file saved by Notepad or
+	// PowerShell 5.1 and sent with curl --data-binary @file) is skipped:
+	// RFC 8259 lets a parser ignore it, and the body is JSON.
+	body = bytes.TrimSpace(skipBOM(bytes.TrimSpace(body)))
 	if len(body) == 0 {
 		return nil, errf("", "empty body: send one event, an array of events or {\"batch\": [...]}")
 	}
@@ -311,6 +392,9 @@ func checkBody(body []byte) ([]byte, error) {
 	}
 	return body, nil
 }
+
+// skipBOM returns b without a leading UTF-8 byte order mark.
+func skipBOM(b []byte) []byte { return bytes.TrimPrefix(b, []byte("\ufeff")) }
 
 func parseFast(body []byte, src Source, forceType string, meta Meta) ([]Event, error) {
 	raws, sentAt, context, batched, err := topFast(body, src)
@@ -599,9 +683,13 @@ func parseOne(raw []byte, src Source, forceType, batchSentAt string, batchCtx *w
 			ev.Client.Locale = c.Locale
 		}
 		ev.Client.Webdriver = ev.Client.Webdriver || c.Webdriver
-		switch c.Consent {
+		consent := c.Consent.word
+		if c.Consent.obj != nil {
+			consent = consentOf(c.Consent.obj, cmp.Or(meta.ConsentCategory, DefaultConsentCategory))
+		}
+		switch consent {
 		case "", "granted", "denied":
-			ev.Consent = c.Consent
+			ev.Consent = consent
 		default:
 			return Event{}, errf("context.consent", "must be \"granted\" or \"denied\"")
 		}
@@ -627,7 +715,9 @@ func mergeContext(own, batch *wireContext) *wireContext {
 	c.UserAgent = cmp.Or(c.UserAgent, batch.UserAgent)
 	c.IP = cmp.Or(c.IP, batch.IP)
 	c.Locale = cmp.Or(c.Locale, batch.Locale)
-	c.Consent = cmp.Or(c.Consent, batch.Consent)
+	if c.Consent.empty() {
+		c.Consent = batch.Consent
+	}
 	c.Page = cmp.Or(c.Page, batch.Page)
 	c.Campaign = cmp.Or(c.Campaign, batch.Campaign)
 	c.Webdriver = c.Webdriver || batch.Webdriver
@@ -709,6 +799,10 @@ func resolveType(ev *Event, typ string, w wire, src Source) error {
 			ev.Properties = map[string]any{}
 		}
 		if w.GroupID != "" {
+			// Kept as sent, but not two companies as one (checkID).
+			if strings.ContainsRune(string(w.GroupID), utf8.RuneError) {
+				return replacementErr("groupId")
+			}
 			ev.Properties["groupId"] = string(w.GroupID)
 		}
 		if typ == "group" && len(ev.Traits) > 0 {
@@ -1104,11 +1198,22 @@ func checkID(field, s string, max int) error {
 		}
 	}
 	for _, r := range s[i:] {
+		if r == utf8.RuneError {
+			return replacementErr(field)
+		}
 		if unicode.IsSpace(r) || !unicode.IsPrint(r) || r == '#' {
 			return errf(field, "contains a space, '#' or control character")
 		}
 	}
 	return nil
+}
+
+// replacementErr refuses an id holding U+FFFD: encoding/json (and the
+// fast decoder) decode a lone UTF-16 surrogate escape to it, so
+// "usr-\ud83d" and "usr-\ude00" would both be "usr-\ufffd", two users
+// one person, or a second messageId dropped as a repeat.
+func replacementErr(field string) *Error {
+	return errf(field, "contains U+FFFD, which a lone UTF-16 surrogate escape (\\ud83d) decodes to: two different ids would be one")
 }
 
 // jsonErr names the field and position of a JSON decoding failure.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -460,6 +461,110 @@ var parseSeeds = []string{
 	`{"t":"form_submit","i":"m","p":{"url":"https://a.example/","fields":{"text-1":"Acme","email":"a@b.co"},"labels":{"text-1":"会社名"}}}`,
 	`{"t":"form_submit","i":"m","p":{"url":"https://a.example/","fields":{"pw":"x","n":"4111 1111 1111 1111","m":"a 4111111111111111 b","text-2":"y","email":"a@b.co"},"labels":{"text-2":"パスワード"}}}`,
 	`{"type":"identify","userId":"u","traits":{"password":"x","card":{"n":"4111111111111111"},"memo":["5500005555555559"],"email":"a@b.co"}}`,
+	// a BOM before the JSON
+	"\ufeff" + `{"batch":[{"type":"track","event":"e","userId":"u"}]}`,
+	// Segment's consent object (analytics-consent-tools), in a batch's context and an event's
+	`{"context":{"consent":{"categoryPreferences":{"Analytics":true,"Advertising":false}}},"batch":[{"type":"track","event":"e","userId":"u"},{"type":"page","userId":"u","properties":{"url":"https://a.example/"},"context":{"consent":{"categoryPreferences":{"analytics":false}}}}]}`,
+	// lone surrogates in ids
+	`{"batch":[{"type":"track","event":"e","userId":"u-\ud83d","messageId":"m-\ude00"},{"type":"track","event":"e","anonymousId":"a-\ud83d\ude00"}]}`,
+}
+
+// TestIDsWithReplacementCharacterRefused: a userId with a lone surrogate
+// escape (a backend cutting an emoji id at a UTF-16 unit, JS's
+// str.slice) decodes to U+FFFD, so "usr-\ud83d" and "usr-\ude00" were
+// both stored as "usr-\ufffd": two users' events went to one person, and
+// a second messageId was dropped as a repeat. An id holding U+FFFD (from
+// an escape, or sent as it is) is refused, 400 naming the field; in a
+// batch that event alone, as other invalid events of a batch are.
+func TestIDsWithReplacementCharacterRefused(t *testing.T) {
+	for _, c := range []struct {
+		src         Source
+		field, body string
+	}{
+		{Server, "userId", `{"type":"track","userId":"usr-\ud83d","event":"x","messageId":"m-sur-1"}`},
+		{Server, "userId", `{"type":"track","userId":"usr-\ude00","event":"x","messageId":"m-sur-1"}`},
+		{Server, "anonymousId", `{"type":"track","anonymousId":"anon-\udc00","event":"x","messageId":"m-sur-2"}`},
+		{Server, "messageId", `{"type":"track","userId":"u1","event":"x","messageId":"m-\ud800"}`},
+		{Server, "messageId", `{"type":"track","userId":"u1","event":"x","messageId":"m-\ud83d\ud83d"}`},
+		{Server, "userId", `{"type":"track","userId":"usr-\ufffd","event":"x"}`},
+		{Server, "userId", `{"type":"track","userId":"usr-` + "\ufffd" + `","event":"x"}`},
+		{Server, "previousId", `{"type":"alias","userId":"u1","previousId":"anon-\udfff"}`},
+		{Server, "groupId", `{"type":"group","userId":"u1","groupId":"acme-\ud83d"}`},
+		{Browser, "messageId", `{"t":"page","i":"m-\ud83d","p":{"url":"https://a.example/"}}`},
+		{Browser, "anonymousId", `[["a-\ud83d",false,"m",0,"www","page",null,["https://a.example/","T",""],1795000000000],1795000000000]`},
+	} {
+		for _, parse := range []func([]byte, Source, string, Meta) ([]Event, error){Parse, parseWithStd} {
+			evs, err := parse([]byte(c.body), c.src, "", meta())
+			var pe *Error
+			if err == nil || !errors.As(err, &pe) || pe.Field != c.field || pe.Status != 400 || !strings.Contains(pe.Message, "U+FFFD") {
+				got := ""
+				if len(evs) > 0 {
+					got = evs[0].UserID + "|" + evs[0].AnonymousID + "|" + evs[0].ID
+				}
+				t.Errorf("%s: err %v, stored %q; want a 400 naming %s", c.body, err, got, c.field)
+			}
+		}
+	}
+	// A whole surrogate pair is the emoji, an id like any.
+	evs, err := Parse([]byte(`{"type":"track","userId":"usr-\ud83d\ude00","event":"x","messageId":"m-\ud83d\ude00"}`), Server, "", meta())
+	if err != nil || evs[0].UserID != "usr-😀" || evs[0].ID != "m-😀" {
+		t.Errorf("an emoji id: %+v %v", evs, err)
+	}
+	// A batch (/v1/batch, the tag's queue) leaves the event out and names
+	// it, keeping the others; Parse refuses it whole.
+	body := `{"batch":[{"type":"track","userId":"usr-\ud83d","event":"x","messageId":"m1"},` +
+		`{"type":"track","userId":"usr-\ude00","event":"x","messageId":"m1"},{"type":"track","userId":"u2","event":"x","messageId":"m1"}]}`
+	evs, at, refused, err := ParseEach([]byte(body), Server, meta())
+	if err != nil || len(evs) != 1 || evs[0].UserID != "u2" || !slices.Equal(at, []int{2}) ||
+		len(refused) != 2 || *refused[0].Index != 0 || refused[0].Field != "userId" || *refused[1].Index != 1 || refused[1].Field != "userId" {
+		t.Errorf("batch: kept %+v at %v, refused %+v, err %v", evs, at, refused, err)
+	}
+	var pe *Error
+	if _, err := Parse([]byte(body), Server, "", meta()); !errors.As(err, &pe) || pe.Field != "userId" || pe.Index == nil || *pe.Index != 0 {
+		t.Errorf("Parse of the batch: %v", err)
+	}
+}
+
+// TestBOMBeforeJSONIsRead: a body saved with a UTF-8 byte order mark
+// (Windows Notepad, PowerShell 5.1's Out-File -Encoding utf8, then curl
+// --data-binary @file) was refused as "body must be a JSON object or
+// array": it is one, and RFC 8259 lets a parser ignore the BOM. Every body
+// the parser takes (a Segment call, a batch, the tag's /e forms) is read
+// as it is without the BOM, and its write key is found.
+func TestBOMBeforeJSONIsRead(t *testing.T) {
+	for _, c := range []struct {
+		src  Source
+		body string
+	}{
+		{Server, `{"type":"track","userId":"u1","event":"Signed Up","messageId":"m-bom"}`},
+		{Server, `{"writeKey":"k","batch":[{"type":"track","userId":"u1","event":"Signed Up","messageId":"m-bom"}]}`},
+		{Browser, `[["a1",false,"m-bom",0,"www","page",null,["https://a.example/","T",""],1795000000000],1795000000000]`},
+		{Browser, `{"t":"page","i":"m-bom","p":{"url":"https://a.example/"}}`},
+	} {
+		want, err := Parse([]byte(c.body), c.src, "", meta())
+		if err != nil {
+			t.Fatalf("%s: %v", c.body, err)
+		}
+		for _, bom := range []string{"\ufeff", " \ufeff\n"} {
+			got, err := Parse([]byte(bom+c.body), c.src, "", meta())
+			if err != nil {
+				t.Errorf("%q + %s: %v, want it read", bom, c.body, err)
+				continue
+			}
+			if len(got) != 1 || got[0].ID != "m-bom" || !reflect.DeepEqual(got, want) {
+				t.Errorf("%q + %s: read %+v, want %+v", bom, c.body, got, want)
+			}
+		}
+	}
+	if key, found := BodyWriteKey([]byte("\ufeff" + `{"writeKey":"k","userId":"u1"}`)); key != "k" || !found {
+		t.Errorf("write key after a BOM: %q %v", key, found)
+	}
+	// Only one, and only at the start: elsewhere it is no JSON.
+	for _, b := range []string{"\ufeff\ufeff{}", `{"type":"track"}` + "\ufeff"} {
+		if _, err := Parse([]byte(b), Server, "", meta()); err == nil {
+			t.Errorf("%q accepted", b)
+		}
+	}
 }
 
 // FuzzParse: whatever the body, Parse returns events or an *Error, never
@@ -488,6 +593,9 @@ func FuzzParse(f *testing.F) {
 		for _, ev := range evs {
 			if ev.ID == "" || ev.Type == "" || ev.Timestamp.After(recv) {
 				t.Fatalf("invalid event accepted: %+v", ev)
+			}
+			if strings.ContainsRune(ev.ID+ev.AnonymousID+ev.UserID, utf8.RuneError) {
+				t.Fatalf("an id with U+FFFD accepted: %+v", ev)
 			}
 			if ev.Type == EmailClick || ev.Type == EmailOpen || ev.Type == Offline {
 				t.Fatalf("a tracked-link-only type was accepted from a client")

@@ -1,6 +1,7 @@
 package event
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"strconv"
@@ -396,7 +397,7 @@ func (s *scan) setID(p *wireID) bool {
 // has the member; key is "" when it is not one string (not a string, or
 // repeated), and both are zero when the body is not a JSON object.
 func BodyWriteKey(body []byte) (key string, found bool) {
-	s := scan{d: body}
+	s := scan{d: skipBOM(bytes.TrimSpace(body))} // a BOM skipped as Parse skips it
 	n := 0
 	ok := s.members(func(k []byte) bool {
 		if string(k) != "writeKey" {
@@ -572,7 +573,18 @@ func (s *scan) contextMember(c *wireContext, key []byte) bool {
 	case "webdriver":
 		return s.setBool(&c.Webdriver)
 	case "consent":
-		return s.setString(&c.Consent)
+		if s.peek() == '{' { // Segment's consent object, read by consentOf
+			obj, ok := s.span()
+			c.Consent = wireConsent{obj: obj}
+			return ok
+		}
+		if s.peek() == 'n' {
+			return s.lit("null")
+		}
+		var w string
+		ok := s.setString(&w)
+		c.Consent = wireConsent{word: w}
+		return ok
 	case "direct":
 		return s.setBool(&c.Direct)
 	}

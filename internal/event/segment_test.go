@@ -1,7 +1,9 @@
 package event
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -112,6 +114,8 @@ func TestBodyWriteKey(t *testing.T) {
 		{`{"writeKey":"k"`, "", false},
 		{`{"writeKey":"k"} x`, "", false},
 		{``, "", false},
+		{"\ufeff" + `{"writeKey":"k3"}`, "k3", true}, // a BOM before the JSON, as Parse skips it
+		{" \ufeff\n" + `{"writeKey":"k4"}`, "k4", true},
 	}
 	for _, c := range cases {
 		key, found := BodyWriteKey([]byte(c.body))
@@ -124,7 +128,7 @@ func TestBodyWriteKey(t *testing.T) {
 // FuzzBodyWriteKey: never panics, and a key it finds is the string
 // encoding/json reads at the body's writeKey.
 func FuzzBodyWriteKey(f *testing.F) {
-	for _, s := range []string{`{"writeKey":"k1","userId":"u"}`, `{"batch":[{"a":1}],"writeKey":"k\u00e9"}`, `{"writeKey":5}`, `{"writeKey":"a","writeKey":"b"}`} {
+	for _, s := range []string{`{"writeKey":"k1","userId":"u"}`, `{"batch":[{"a":1}],"writeKey":"k\u00e9"}`, `{"writeKey":5}`, `{"writeKey":"a","writeKey":"b"}`, "\ufeff" + `{"writeKey":"k"}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
@@ -133,7 +137,7 @@ func FuzzBodyWriteKey(f *testing.F) {
 			return
 		}
 		var m map[string]json.RawMessage
-		if err := json.Unmarshal(body, &m); err != nil {
+		if err := json.Unmarshal(skipBOM(bytes.TrimSpace(body)), &m); err != nil { // a BOM is skipped, as Parse skips it
 			t.Fatalf("key %q found in a body encoding/json refuses: %v", key, err)
 		}
 		var s string
@@ -167,5 +171,73 @@ func TestPageWithoutURL(t *testing.T) {
 	}
 	if _, err := Parse([]byte(`{"type":"page","messageId":"m","name":"Home"}`), Browser, "", meta()); err == nil {
 		t.Error("the tag's page view without a URL was accepted")
+	}
+}
+
+// TestSegmentConsentObject: Segment's consent tooling (analytics.js with
+// @segment/analytics-consent-tools, Segment's Consent in Connections spec)
+// stamps every event with context.consent as an object,
+// {"categoryPreferences": {"Analytics": true, ...}}. Baton read only its
+// own string and refused the object: a call was a 400 and a batch a 400
+// whole, so every event of a site using the tooling was lost. It is read
+// as granted or denied by its analytics category (case-insensitive,
+// "Analytics" unless Meta names another), unknown without it, and never
+// refuses the event; the string form is unchanged.
+func TestSegmentConsentObject(t *testing.T) {
+	track := func(consent string) string {
+		return `{"type":"track","userId":"u1","event":"Viewed","messageId":"m-consent","context":{"consent":` + consent + `}}`
+	}
+	for _, c := range []struct {
+		consent, category, want string
+	}{
+		{`{"categoryPreferences":{"Analytics":true,"Advertising":false}}`, "", "granted"},
+		{`{"categoryPreferences":{"Analytics":false,"Advertising":true}}`, "", "denied"},
+		{`{"categoryPreferences":{"analytics":true}}`, "", "granted"},
+		{`{"categoryPreferences":{"ANALYTICS":false}}`, "", "denied"},
+		{`{"categoryPreferences":{"Advertising":true}}`, "", ""},
+		{`{"categoryPreferences":{"Analytics":"yes"}}`, "", ""},
+		{`{"categoryPreferences":{}}`, "", ""},
+		{`{"categoryPreferences":null}`, "", ""},
+		{`{"categoryPreferences":[true]}`, "", ""},
+		{`{}`, "", ""},
+		{`{"defaultDestinationBehavior":"imply","categoryPreferences":{"Analytics":true,"Analytics":false}}`, "", "denied"},
+		{`{"categoryPreferences":{"C0002":true,"Analytics":false}}`, "c0002", "granted"},
+		{`{"categoryPreferences":{"C0002":false,"Analytics":true}}`, "C0002", "denied"},
+		{`{"categoryPreferences":{"\u0041nalytics":true}}`, "", "granted"},
+		{`"granted"`, "", "granted"},
+		{`"denied"`, "", "denied"},
+		{`null`, "", ""},
+	} {
+		m := meta()
+		m.ConsentCategory = c.category
+		for _, parse := range []func([]byte, Source, string, Meta) ([]Event, error){Parse, parseWithStd} {
+			evs, err := parse([]byte(track(c.consent)), Server, "", m)
+			if err != nil {
+				t.Errorf("%s (category %q): %v, want it accepted", c.consent, c.category, err)
+				continue
+			}
+			if evs[0].Consent != c.want {
+				t.Errorf("%s (category %q): consent %q, want %q", c.consent, c.category, evs[0].Consent, c.want)
+			}
+		}
+	}
+	// A batch's context is merged: an event's own consent wins, the
+	// batch's holds for the others.
+	body := `{"context":{"consent":{"categoryPreferences":{"Analytics":true}}},"batch":[` +
+		`{"type":"track","userId":"u1","event":"a","messageId":"m1"},` +
+		`{"type":"track","userId":"u1","event":"b","messageId":"m2","context":{"consent":"denied"}},` +
+		`{"type":"track","userId":"u1","event":"c","messageId":"m3","context":{"consent":{"categoryPreferences":{"Analytics":false}}}}]}`
+	for _, parse := range []func([]byte, Source, string, Meta) ([]Event, error){Parse, parseWithStd} {
+		evs, err := parse([]byte(body), Server, "", meta())
+		if err != nil || len(evs) != 3 || evs[0].Consent != "granted" || evs[1].Consent != "denied" || evs[2].Consent != "denied" {
+			t.Errorf("batch: %+v %v", evs, err)
+		}
+	}
+	// What is neither form is still refused, naming the field.
+	for _, bad := range []string{`"maybe"`, `5`, `true`, `["granted"]`} {
+		var pe *Error
+		if _, err := Parse([]byte(track(bad)), Server, "", meta()); !errors.As(err, &pe) || pe.Field != "context.consent" {
+			t.Errorf("context.consent %s: %v, want a 400 naming context.consent", bad, err)
+		}
 	}
 }

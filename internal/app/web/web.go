@@ -128,7 +128,7 @@ func newEnricher(cfg *config.Config) (func(*http.Request, *event.Event), func() 
 }
 
 func consent(c config.ConsentFile) collect.Consent {
-	out := collect.Consent{RequiredAll: c.Required, IgnoreGPC: c.IgnoreGPC, RequiredSites: map[string]bool{}}
+	out := collect.Consent{RequiredAll: c.Required, IgnoreGPC: c.IgnoreGPC, Category: c.AnalyticsCategory, RequiredSites: map[string]bool{}}
 	for _, s := range c.RequiredSites {
 		out.RequiredSites[s] = true
 	}
