@@ -102,7 +102,7 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 	for _, k := range keys {
 		av = append(av, att[k])
 	}
-	mc := newChart("MQLs by "+v.By, keys, av, num) // the grouping chosen: a campaign is no channel
+	mc := newChart("MQLs by "+v.By, keys, av, creditText(av)) // the grouping chosen: a campaign is no channel
 	mc.Sub, mc.Chans = "model:"+v.Model, true
 	v.Charts = append(v.Charts, mc)
 	var qk []string
