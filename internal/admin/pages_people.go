@@ -277,7 +277,8 @@ func (v personPageView) Campaign(id any) string {
 type ledgerLine struct {
 	Delta, Now float64
 	Rule, Kind string
-	What       string
+	What       string // the event's page
+	Type       string // the event's type, when it has no page: said in the page's language
 	At         time.Time
 	Decayed    bool
 }
@@ -356,9 +357,9 @@ func (h *Handler) personPage(w http.ResponseWriter, r *http.Request, p identity.
 		}
 		for i := len(v.Ex.Contributions) - 1; i >= 0 && len(v.Ledger) < 100; i-- {
 			c := v.Ex.Contributions[i]
-			l := ledgerLine{Delta: c.Delta, Now: c.Delta, Rule: c.Rule, Kind: c.Kind, At: c.At, What: c.EventType}
+			l := ledgerLine{Delta: c.Delta, Now: c.Delta, Rule: c.Rule, Kind: c.Kind, At: c.At, Type: c.EventType}
 			if c.URL != "" {
-				l.What = pathOf(c.URL)
+				l.What, l.Type = pathOf(c.URL), ""
 			}
 			if half > 0 && c.Kind == "behaviour" && now.After(c.At) {
 				l.Now = math.Round(c.Delta*math.Pow(0.5, float64(now.Sub(c.At))/float64(half))*10) / 10
