@@ -442,11 +442,26 @@ func (h *Handler) campaignNames(ctx context.Context, p identity.Person, v person
 			}
 		}
 	}
+	return h.campaignNamesOf(ctx, ids)
+}
+
+// maxCampaignNames bounds the reads of one page's campaign names (a
+// report grouped by campaign may have many utm_campaign values): past it,
+// ids stay ids.
+const maxCampaignNames = 100
+
+// campaignNamesOf reads the names of the campaigns with these ids, each by
+// key; an id no campaign has (a utm_campaign of another tool's) has none.
+func (h *Handler) campaignNamesOf(ctx context.Context, ids map[string]bool) (map[string]string, error) {
 	names := map[string]string{}
 	if h.Links == nil {
 		return names, nil
 	}
+	read := 0
 	for id := range ids {
+		if read++; read > maxCampaignNames || id == "" {
+			continue
+		}
 		c, err := h.Links.Campaign(ctx, id)
 		switch {
 		case errors.Is(err, links.ErrNotFound):
