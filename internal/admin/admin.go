@@ -55,6 +55,7 @@ type Handler struct {
 	PublicURL     string         // where Baton is reached from outside, for tracked link URLs (empty: the request's own, see httpx.BaseURL)
 	Backup        Backup         // a copy of the embedded store (GET /admin/backup); nil on DynamoDB
 	Audit         *audit.Log     // who did what (GET /admin/audit); nil: nothing recorded
+	Demo          bool           // a demo site is served at /demo/ (the local stack): the empty inbox links to it
 	Proxies       httpx.Proxies  // trusted to report the client's address (a refusal's network in the audit trail) and scheme (Secure cookies, links)
 	Log           *slog.Logger
 }

@@ -170,7 +170,7 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	html := wantsHTML(r)
 	c, _ := callerOf(r)
-	v := inboxView{CanAnswer: h.Scores != nil && c.Session != nil && c.Cred.Scopes[ScopeWrite]}
+	v := inboxView{CanAnswer: h.Scores != nil && c.Session != nil && c.Cred.Scopes[ScopeWrite], Demo: h.Demo}
 	limit, bad := whole(q, "limit", 100, 1, 1000)
 	if bad == nil {
 		bad = once(q, "after", "limit")
@@ -210,6 +210,7 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 type inboxView struct {
 	Leads       []inboxLead
 	CanAnswer   bool
+	Demo        bool   // the empty inbox links to the demo site (only the local stack has one)
 	Error       string // a bad ?after= or ?limit=: no leads
 	Next, First string // the next page's query ("": none); the first page's, from a later page
 }

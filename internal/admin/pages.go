@@ -228,8 +228,21 @@ func (p page) Attr(k string) string {
 }
 
 // Day is t's date in the configured zone (a lab person's would-be MQL:
-// the marketer's day, not UTC's).
-func (p page) Day(t time.Time) string { return t.In(p.Loc).Format("2006-01-02") }
+// the marketer's day, not UTC's), as Date says it.
+func (p page) Day(t time.Time) string { return p.Date(t.In(p.Loc).Format("2006-01-02")) }
+
+// Month is a YYYY-MM month in the language's format (2026年12月, Dec
+// 2026), as it is when it is no such month.
+func (p page) Month(s string) string {
+	t, err := time.Parse("2006-01", s)
+	if err != nil {
+		return s
+	}
+	if p.L == "ja" {
+		return t.Format("2006年1月")
+	}
+	return t.Format("Jan 2006")
+}
 
 // Days says a duration in days ("30 days") when it is whole days.
 func (p page) Days(d time.Duration) string {
@@ -260,13 +273,18 @@ func (p page) Why(m map[string]int) string {
 // rejected: no budget") with the stages in the page's language.
 func (p page) History(lines []string) string {
 	if p.L != "ja" {
-		return strings.Join(lines, "; ")
+		out := make([]string, len(lines))
+		for i, l := range lines {
+			day, rest, _ := strings.Cut(l, " ")
+			out[i] = p.Date(day) + " " + rest
+		}
+		return strings.Join(out, "; ")
 	}
 	out := make([]string, len(lines))
 	for i, l := range lines {
 		day, rest, _ := strings.Cut(l, " ")
 		stage, why, hasWhy := strings.Cut(rest, ": ")
-		out[i] = day + " " + p.Stage(stage)
+		out[i] = p.Date(day) + " " + p.Stage(stage)
 		if hasWhy {
 			out[i] += "：" + why
 		}

@@ -257,7 +257,7 @@ func (p page) Span(first, last time.Time) string {
 func (p page) Instant(t time.Time) string {
 	t = t.In(p.Loc)
 	if p.L == "ja" {
-		return t.Format("2006/01/02 15:04:05")
+		return t.Format("2006年1月2日 15:04:05") // When's, to the second
 	}
 	return t.Format("2 Jan 2006 15:04:05")
 }

@@ -56,7 +56,7 @@ func TestAuditPage(t *testing.T) {
 	a := page("")
 	got := rows.FindAllStringSubmatch(a.body, -1)
 	if a.code != 200 || !strings.Contains(a.body, `<html lang="ja">`) || !strings.Contains(a.body, `<a href="audit" aria-current="page">監査ログ</a>`) || len(got) != 50 ||
-		got[0][2] != "2026/11/24 18:02:00" || !strings.Contains(a.body, "さらに古い記録") {
+		got[0][2] != "2026年11月24日 18:02:00" || !strings.Contains(a.body, "さらに古い記録") {
 		t.Fatalf("first page: %d, %d rows (%v)\n%s", a.code, len(got), got[:min(len(got), 1)], a.body)
 	}
 	next := regexp.MustCompile(`<a href="(audit\?[^"]*)">さらに古い記録</a>`).FindStringSubmatch(a.body)
@@ -70,7 +70,7 @@ func TestAuditPage(t *testing.T) {
 	}
 	// The oldest: the failed sign-in, with its reason, network and count, no name.
 	last := got[len(got)-1]
-	if last[1] == "" || last[2] != "2026/11/24 18:00:00" || !strings.Contains(last[3], "（該当トークンなし）") || !strings.Contains(last[3], "サインイン") ||
+	if last[1] == "" || last[2] != "2026年11月24日 18:00:00" || !strings.Contains(last[3], "（該当トークンなし）") || !strings.Contains(last[3], "サインイン") ||
 		!strings.Contains(last[3], "拒否：不明なトークン") || !strings.Contains(last[3], "<code>127.0.0.0</code>") || strings.Contains(a.body, "guessed-token") {
 		t.Errorf("failed sign-in row: %q", last[0])
 	}
@@ -208,11 +208,11 @@ func TestAuditPageOrdersRefusalsByTheirFirstAttempt(t *testing.T) {
 	a := f.req("GET", "/admin/audit?to=2026-11-24", "", "Cookie", cookie, "Accept", "text/html", "Accept-Language", "ja")
 	rows := regexp.MustCompile(`(?s)<tr(?: class="refused")?><td data-l="日時（JST）" class="small t">([^<]*)</td>(.*?)</tr>`).FindAllStringSubmatch(a.body, -1)
 	want := []struct{ when, what string }{
-		{"2026/11/24 18:02:00", "POST /admin/login"}, // the sign-in to read the page
-		{"2026/11/24 18:00:59", "権限不足"},
-		{"2026/11/24 18:00:45", "不明なトークン"},
-		{"2026/11/24 18:00:30", "POST /admin/links"},
-		{"2026/11/24 18:00:10〜18:00:50", "不明なトークン"},
+		{"2026年11月24日 18:02:00", "POST /admin/login"}, // the sign-in to read the page
+		{"2026年11月24日 18:00:59", "権限不足"},
+		{"2026年11月24日 18:00:45", "不明なトークン"},
+		{"2026年11月24日 18:00:30", "POST /admin/links"},
+		{"2026年11月24日 18:00:10〜18:00:50", "不明なトークン"},
 	}
 	if a.code != 200 || len(rows) != len(want) {
 		t.Fatalf("page: %d, %d rows\n%s", a.code, len(rows), a.body)

@@ -29,6 +29,7 @@ type dashboardView struct {
 
 type funnelRow struct {
 	Group string
+	Label string // a campaign's name, when grouped by campaign ("": the group as it is)
 	Cells []funnelCell
 }
 
@@ -98,11 +99,30 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 	v.Charts = []chart{fc}
 	att := reports.Attribution(people, f)["mql"][v.Model]
 	keys := sortedKeys(att)
-	var av []float64
-	for _, k := range keys {
-		av = append(av, att[k])
+	var names map[string]string // by campaign: the campaigns' names for their ids
+	if v.By == "campaign" {
+		ids := map[string]bool{}
+		for _, k := range keys {
+			ids[k] = true
+		}
+		for _, row := range funnel {
+			ids[row.Group] = true
+		}
+		if names, err = h.campaignNamesOf(r.Context(), ids); err != nil {
+			h.fail(w, r, err)
+			return
+		}
 	}
-	mc := newChart("MQLs by "+v.By, keys, av, num) // the grouping chosen: a campaign is no channel
+	var av []float64
+	labels := make([]string, len(keys))
+	for i, k := range keys {
+		av = append(av, att[k])
+		labels[i] = k
+		if n := names[k]; n != "" {
+			labels[i] = n
+		}
+	}
+	mc := newChart("MQLs by "+v.By, labels, av, creditText(av)) // the grouping chosen: a campaign is no channel
 	mc.Sub, mc.Chans = "model:"+v.Model, true
 	v.Charts = append(v.Charts, mc)
 	var qk []string
@@ -118,7 +138,7 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Charts = append(v.Charts, newChart("MQL to SQL rate by condition", qk, qv, func(v float64) string { return fmt.Sprintf("%.0f%%", v*100) }))
 	for _, row := range funnel {
-		fr := funnelRow{Group: row.Group}
+		fr := funnelRow{Group: row.Group, Label: names[row.Group]}
 		for _, s := range reports.Stages {
 			lq := url.Values{"reached": {s}, "group": {row.Group}}
 			for _, k := range []string{"from", "to", "channel", "by"} {

@@ -284,7 +284,7 @@ func TestMQLsPageSaysDeliveryFailures(t *testing.T) {
 		"ja": "Salesforce が拒否しました（400 REQUIRED_FIELD_MISSING）：Required fields are missing: [LastName]",
 		"en": reason,
 	} {
-		chip := map[string]string{"ja": ">Salesforce: 断念<", "en": ">salesforce: dead<"}[l] // the connector as its maker spells it
+		chip := map[string]string{"ja": ">Salesforce：断念<", "en": ">salesforce: dead<"}[l] // the connector as its maker spells it
 		var b strings.Builder
 		if err := pages["mqls"].ExecuteTemplate(&b, "layout", page{L: l, Loc: time.UTC, Data: v}); err != nil {
 			t.Fatal(err)

@@ -12,6 +12,11 @@ var jaPatterns = []struct {
 	re *regexp.Regexp
 	ja string
 }{
+	// A scope by its Japanese name, with the name admin_tokens gives it.
+	{regexp.MustCompile(`^this token lacks the read scope$`), "このトークンには読み取り（read）の権限がありません。権限のあるトークンでサインインしてください"},
+	{regexp.MustCompile(`^this token lacks the write scope$`), "このトークンには書き込み（write）の権限がありません。権限のあるトークンでサインインしてください"},
+	{regexp.MustCompile(`^this token lacks the erase scope$`), "このトークンには削除（erase）の権限がありません。権限のあるトークンでサインインしてください"},
+	{regexp.MustCompile(`^this token lacks the backup scope$`), "このトークンにはバックアップ（backup）の権限がありません。権限のあるトークンでサインインしてください"},
 	{regexp.MustCompile(`^this token lacks the (\w+) scope$`), "このトークンには $1 の権限がありません。権限のあるトークンでサインインしてください"},
 	{regexp.MustCompile(`^missing or wrong bearer token$`), "管理トークンがないか、正しくありません"},
 	{regexp.MustCompile(`^internal error: try again in a moment$`), "内部エラーが発生しました。しばらくしてからやり直してください"},

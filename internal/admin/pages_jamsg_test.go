@@ -532,10 +532,10 @@ func TestJapaneseSalesReasons(t *testing.T) {
 		t.Errorf("English: %q, want %q", got, want)
 	}
 	hist := []string{"2026-11-03 sal", "2026-11-05 rejected: 予算なし"}
-	if got, want := ja.History(hist), "2026-11-03 SAL（営業受入）／2026-11-05 差し戻し：予算なし"; got != want {
+	if got, want := ja.History(hist), "2026年11月3日 SAL（営業受入）／2026年11月5日 差し戻し：予算なし"; got != want {
 		t.Errorf("Japanese history: %q, want %q", got, want)
 	}
-	if got, want := en.History(hist), "2026-11-03 sal; 2026-11-05 rejected: 予算なし"; got != want {
+	if got, want := en.History(hist), "3 Nov 2026 sal; 5 Nov 2026 rejected: 予算なし"; got != want {
 		t.Errorf("English history: %q, want %q", got, want)
 	}
 }

@@ -277,7 +277,8 @@ func (v personPageView) Campaign(id any) string {
 type ledgerLine struct {
 	Delta, Now float64
 	Rule, Kind string
-	What       string
+	What       string // the event's page
+	Type       string // the event's type, when it has no page: said in the page's language
 	At         time.Time
 	Decayed    bool
 }
@@ -356,9 +357,9 @@ func (h *Handler) personPage(w http.ResponseWriter, r *http.Request, p identity.
 		}
 		for i := len(v.Ex.Contributions) - 1; i >= 0 && len(v.Ledger) < 100; i-- {
 			c := v.Ex.Contributions[i]
-			l := ledgerLine{Delta: c.Delta, Now: c.Delta, Rule: c.Rule, Kind: c.Kind, At: c.At, What: c.EventType}
+			l := ledgerLine{Delta: c.Delta, Now: c.Delta, Rule: c.Rule, Kind: c.Kind, At: c.At, Type: c.EventType}
 			if c.URL != "" {
-				l.What = pathOf(c.URL)
+				l.What, l.Type = pathOf(c.URL), ""
 			}
 			if half > 0 && c.Kind == "behaviour" && now.After(c.At) {
 				l.Now = math.Round(c.Delta*math.Pow(0.5, float64(now.Sub(c.At))/float64(half))*10) / 10
@@ -441,11 +442,26 @@ func (h *Handler) campaignNames(ctx context.Context, p identity.Person, v person
 			}
 		}
 	}
+	return h.campaignNamesOf(ctx, ids)
+}
+
+// maxCampaignNames bounds the reads of one page's campaign names (a
+// report grouped by campaign may have many utm_campaign values): past it,
+// ids stay ids.
+const maxCampaignNames = 100
+
+// campaignNamesOf reads the names of the campaigns with these ids, each by
+// key; an id no campaign has (a utm_campaign of another tool's) has none.
+func (h *Handler) campaignNamesOf(ctx context.Context, ids map[string]bool) (map[string]string, error) {
 	names := map[string]string{}
 	if h.Links == nil {
 		return names, nil
 	}
+	read := 0
 	for id := range ids {
+		if read++; read > maxCampaignNames || id == "" {
+			continue
+		}
 		c, err := h.Links.Campaign(ctx, id)
 		switch {
 		case errors.Is(err, links.ErrNotFound):

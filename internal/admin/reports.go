@@ -2,6 +2,7 @@ package admin
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"sort"
@@ -200,6 +201,18 @@ func answerForm(q url.Values, formats ...string) *badParam {
 }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// creditText says a chart's attribution credits alike: whole numbers
+// when every credit is whole (first or last touch), else each to two
+// decimals (0.33, 0.20, 1.50), never the report's 0.333 beside 0.2.
+func creditText(values []float64) func(float64) string {
+	for _, v := range values {
+		if v != math.Trunc(v) {
+			return func(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) }
+		}
+	}
+	return func(f float64) string { return strconv.FormatFloat(f, 'f', 0, 64) }
+}
 
 // cell is a figure, or an empty cell where it was not measured: a share of
 // nothing or a median of no times. A spreadsheet reads 0 as measured (an

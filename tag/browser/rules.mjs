@@ -49,5 +49,22 @@ const refused = async (text) => {
 const ja = { bad: await refused(process.env.BAD) };
 await jp.screenshot({ path: process.env.SHOT3, fullPage: true });
 ja.badYAML = await refused(process.env.BAD_YAML);
-console.log(JSON.stringify({ rules, result, ja, violations }));
+// On a phone (390 px), the simulation's answer is where the eye is after
+// Simulate: the result's heading within the screen, not below the
+// conditions' cards; a refused candidate's alert likewise.
+const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+await signIn(phone, process.env.URL, process.env.TOKEN);
+const seen = async (text, selector) => {
+  await phone.goto(process.env.URL);
+  await phone.locator('#rules').fill(text);
+  await Promise.all([phone.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/admin/rules/simulate')), phone.getByRole('button', { name: 'Simulate' }).click()]);
+  await phone.waitForLoadState('load');
+  await phone.waitForTimeout(100); // the scroll to the fragment
+  const box = await phone.locator(selector).boundingBox();
+  return { url: phone.url(), top: box ? Math.round(box.y) : null, height: 844 };
+};
+const onPhone = { result: await seen(readFileSync(process.env.CANDIDATE, 'utf8'), 'h2#result') };
+if (process.env.SHOT) await phone.screenshot({ path: process.env.SHOT.replace(/\.png$/, '-phone-result.png') });
+onPhone.refused = await seen(process.env.BAD, '[role=alert]');
+console.log(JSON.stringify({ rules, result, ja, onPhone, violations }));
 await browser.close();

@@ -62,7 +62,7 @@ func TestAuditPageInJapaneseInChromium(t *testing.T) {
 	if res.Status != 200 || !strings.HasSuffix(res.URL, "/admin/audit") || res.Nav != "監査ログ" || res.Rows != 2 {
 		t.Errorf("the page: %d %s, nav %q, %d rows\n%s", res.Status, res.URL, res.Nav, res.Rows, res.Main)
 	}
-	for _, want := range []string{"2026/11/24 10:02:03", "（該当トークンなし）", "サインイン", "POST /admin/login", "拒否：不明なトークン", "127.0.0.0", "1"} {
+	for _, want := range []string{"2026年11月24日 10:02:03", "（該当トークンなし）", "サインイン", "POST /admin/login", "拒否：不明なトークン", "127.0.0.0", "1"} {
 		if !strings.Contains(res.Failed, want) {
 			t.Errorf("failed sign-in row lacks %q: %q", want, res.Failed)
 		}

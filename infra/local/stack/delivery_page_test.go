@@ -52,7 +52,7 @@ func TestDeliveryFailureInJapaneseInChromium(t *testing.T) {
 	}
 	const sf = "Title: bad value for restricted picklist field: 購買部長 (Title)" // Salesforce's words
 	ja := "Salesforce が拒否しました（400 INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST）：" + sf
-	if !strings.Contains(res.JA.Person, ja) || !strings.Contains(res.JA.MQLs, ja) || res.JA.Chip != ja || strings.Contains(res.JA.Person, "salesforce: 400") || !strings.Contains(res.JA.Person, "Salesforce: 断念") {
+	if !strings.Contains(res.JA.Person, ja) || !strings.Contains(res.JA.MQLs, ja) || res.JA.Chip != ja || strings.Contains(res.JA.Person, "salesforce: 400") || !strings.Contains(res.JA.Person, "Salesforce：断念") {
 		t.Errorf("Japanese pages:\nperson: %s\nmqls: %s\nchip: %s", res.JA.Person, res.JA.MQLs, res.JA.Chip)
 	}
 	en := "salesforce: 400 INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST: " + sf

@@ -33,7 +33,8 @@ func TestInboxSetsAnsweredLeadsApart(t *testing.T) {
 		for _, m := range card.FindAllStringSubmatch(string(b), -1) {
 			cards[m[2]] = m
 		}
-		if c := cards[done]; c == nil || c[1] != " answered" || !strings.Contains(c[0], want[0]) {
+		// The time it was answered on one line, not a heading's weight.
+		if c := cards[done]; c == nil || c[1] != " answered" || !strings.Contains(c[0], want[0]) || !strings.Contains(c[0], `<span class="small muted nw answered-at">`) {
 			t.Errorf("%s: the answered lead's card: %q", lang, c)
 		}
 		if c := cards[open]; c == nil || c[1] != "" || !strings.Contains(c[0], want[1]) {

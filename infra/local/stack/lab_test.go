@@ -463,7 +463,8 @@ func TestRulesLabPage(t *testing.T) {
 	if err := os.WriteFile(candFile, []byte(raised(t)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	shot, shot2, shot3 := filepath.Join(dir, "rules.png"), filepath.Join(dir, "rules-simulated.png"), filepath.Join(dir, "rules-error-ja.png")
+	shots := screenshotDir(dir)
+	shot, shot2, shot3 := filepath.Join(shots, "rules.png"), filepath.Join(shots, "rules-simulated.png"), filepath.Join(shots, "rules-error-ja.png")
 	cmd := exec.Command("node", "../../../tag/browser/rules.mjs")
 	cmd.Env = append(os.Environ(), "URL="+s.URL+"/admin/rules", "TOKEN="+token, "SHOT="+shot, "SHOT2="+shot2, "CANDIDATE="+candFile, "SHOT3="+shot3,
 		"BAD=name: trial\nmql:\n  - name: hot\n    grades: [A, E]\n", "BAD_YAML=name: trial\nmql:\n  - name: hot\n   grades: [A]\n")
@@ -491,6 +492,12 @@ func TestRulesLabPage(t *testing.T) {
 				Lang, Alert, Text string
 			}
 		}
+		OnPhone struct {
+			Result, Refused struct {
+				URL         string
+				Top, Height *int
+			}
+		}
 		Violations []string
 	}
 	if err := json.Unmarshal(out, &page); err != nil {
@@ -500,8 +507,18 @@ func TestRulesLabPage(t *testing.T) {
 		!strings.Contains(page.Rules.Text, "Conditions in force") || !strings.Contains(page.Rules.Text, "rejected: no budget x2") || !strings.Contains(page.Rules.Text, "acme-2026-11@") {
 		t.Fatalf("rules page: %+v", page.Rules)
 	}
+	// At 390 px the answer was below the conditions' cards: one scrolled
+	// to find it. The page opens at it.
+	for name, p := range map[string]struct {
+		URL         string
+		Top, Height *int
+	}{"result": page.OnPhone.Result, "refused": page.OnPhone.Refused} {
+		if p.Top == nil || p.Height == nil || *p.Top < 0 || *p.Top > *p.Height/2 {
+			t.Errorf("on a phone, the %s is not in sight after Simulate: %s top %v of %v", name, p.URL, deref(p.Top), deref(p.Height))
+		}
+	}
 	r := page.Result
-	if r.Status != 200 || !strings.HasSuffix(r.URL, "/admin/rules/simulate") || !strings.Contains(r.Text, "12 → 6") || !strings.Contains(r.Text, "-50.0%") ||
+	if r.Status != 200 || !strings.HasSuffix(r.URL, "/admin/rules/simulate#result") || !strings.Contains(r.Text, "12 → 6") || !strings.Contains(r.Text, "-50.0%") ||
 		!strings.Contains(r.Text, "mid1@maker.example") || !strings.Contains(r.Text, "rejected: no budget") || !strings.Contains(r.Text, "Would stop being MQLs") || r.Bars < 4 {
 		t.Fatalf("result page: %+v", r)
 	}
@@ -603,4 +620,11 @@ func TestRulesLabAfterMustBeAPersonID(t *testing.T) {
 	if code, b := postRules(t, s, "/admin/rules/simulate?after="+first.Next, "application/yaml", rules); code != 200 || !strings.Contains(string(b), `"complete":true`) {
 		t.Fatalf("after=%s: %d %.300s", first.Next, code, b)
 	}
+}
+
+func deref(p *int) any {
+	if p == nil {
+		return nil
+	}
+	return *p
 }

@@ -262,11 +262,11 @@ func TestDashboardKPIFollowsPeriod(t *testing.T) {
 	json.Unmarshal(res["kpiNow"], &kpiNow)
 	json.Unmarshal(res["kpiPicked"], &kpiPicked)
 	t.Logf("now %s: once %s, twice %s\n%s\n%s", now, once, twice, res["kpiNow"], res["kpiPicked"])
-	if len(kpiNow.Heads) != 1 || kpiNow.Heads[0] != "KPI 2026-12: 目標と着地見込み" || !strings.Contains(kpiNow.Text[0], "2026年12月1日〜2026年12月31日（JST）の実績") ||
+	if len(kpiNow.Heads) != 1 || kpiNow.Heads[0] != "KPI 2026年12月: 目標と着地見込み" || !strings.Contains(kpiNow.Text[0], "2026年12月1日〜2026年12月31日（JST）の実績") ||
 		!strings.Contains(kpiNow.Text[0], "この月の営業時間の "+once+" が経過") {
 		t.Errorf("this month's KPI: %s (elapsed rounded once: %s, twice: %s)", res["kpiNow"], once, twice)
 	}
-	if len(kpiPicked.Heads) != 1 || kpiPicked.Heads[0] != "KPI 2026-10: 目標と着地見込み" || !strings.Contains(kpiPicked.Text[0], "2026年10月1日〜2026年10月31日（JST）の実績") ||
+	if len(kpiPicked.Heads) != 1 || kpiPicked.Heads[0] != "KPI 2026年10月: 目標と着地見込み" || !strings.Contains(kpiPicked.Text[0], "2026年10月1日〜2026年10月31日（JST）の実績") ||
 		!strings.Contains(kpiPicked.Text[0], "この月の営業時間の 100% が経過") || !strings.Contains(kpiPicked.Text[0], "リード\t3\t1\t33%") {
 		t.Errorf("the picked period's KPI: %s", res["kpiPicked"])
 	}
@@ -288,8 +288,8 @@ func TestDashboardKPIFollowsPeriod(t *testing.T) {
 	// A period running into January: one table, a row a month: December
 	// with its run rate, January not begun, with none (it was "behind"
 	// with 0.0).
-	if len(kpiAhead.Heads) != 1 || kpiAhead.Heads[0] != "月別 KPI：目標と実績" || !strings.Contains(kpiAhead.Text[0], "\n2027-01\t— / 3 未開始\t— / 4 未開始") ||
-		!strings.Contains(kpiAhead.Text[0], "\n2026-12 "+once+" 経過\t0 / 3 0%\n着地見込み 0.0（0%）") || strings.Contains(kpiAhead.Text[0], "合計") {
+	if len(kpiAhead.Heads) != 1 || kpiAhead.Heads[0] != "月別 KPI：目標と実績" || !strings.Contains(kpiAhead.Text[0], "\n2027年1月\t— / 3 未開始\t— / 4 未開始") ||
+		!strings.Contains(kpiAhead.Text[0], "\n2026年12月 "+once+" 経過\t0 / 3 0%\n着地見込み 0.0（0%）") || strings.Contains(kpiAhead.Text[0], "合計") {
 		t.Errorf("a period into months not begun: %s", res["kpiAhead"])
 	}
 	// A long period (30 months): one table of the last 24 months (it was
@@ -302,7 +302,7 @@ func TestDashboardKPIFollowsPeriod(t *testing.T) {
 	if kpiLong.Tables != 1 || len(kpiLong.Heads) != 1 || strings.Join(kpiLong.Months, " ") != strings.Join(want, " ") || len(kpiLong.Over) > 0 {
 		t.Errorf("a long period: %d tables, months %q, scrolls sideways %v", kpiLong.Tables, kpiLong.Months, kpiLong.Over)
 	}
-	for _, w := range []string{"2025年4月1日〜2027年3月31日（JST）の各月の実績", "選んだ期間は 30 か月あります。KPI は直近の 24 か月を表示しています。", "\n2026-10\t1 / 3 33%\t0 / 4 0%\n", "\n合計 開始済みの 21 か月\t1 / 63 2%\t0 / 84 0%"} {
+	for _, w := range []string{"2025年4月1日〜2027年3月31日（JST）の各月の実績", "選んだ期間は 30 か月あります。KPI は直近の 24 か月を表示しています。", "\n2026年10月\t1 / 3 33%\t0 / 4 0%\n", "\n合計 開始済みの 21 か月\t1 / 63 2%\t0 / 84 0%"} {
 		if len(kpiLong.Text) != 1 || !strings.Contains(kpiLong.Text[0], w) {
 			t.Errorf("the long period's KPI lacks %q: %q", w, kpiLong.Text)
 		}

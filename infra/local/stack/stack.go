@@ -62,6 +62,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, now func()
 		tbl.Close()
 		return nil, err
 	}
+	a.Admin.Demo = true // routes serves it; a deployment has none
 	feed, err := Feed(a)
 	if err != nil {
 		a.Close()

@@ -235,7 +235,7 @@ func TestWorkspaceInChromium(t *testing.T) {
 	// Channels and why an event is a scanner's in Japanese (the demo's
 	// visitor came direct, the newsletter click is email's; Apple MPP
 	// opened the newsletter).
-	for page, want := range map[string][]string{"dashboard": {"ダイレクト", "メール"}, "inbox": {"初回接点: ダイレクト"}, "person": {"スキャナ: Apple MPP"}} {
+	for page, want := range map[string][]string{"dashboard": {"ダイレクト", "メール"}, "inbox": {"初回接点：ダイレクト"}, "person": {"スキャナ：Apple MPP"}} {
 		text, _ := jaPages[page].(string)
 		for _, w := range want {
 			if !strings.Contains(text, w) {
