@@ -19,6 +19,7 @@ import (
 	"github.com/baton-hq/baton/internal/admin"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/links"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/tableflight"
 	"github.com/baton-hq/baton/internal/token"
@@ -169,6 +170,31 @@ func serveRecipients(t *testing.T, f *fixture, tb table.Table, campaign string) 
 		t.Fatalf("campaign: %d %s", a.code, a.body)
 	}
 	return dir, kr
+}
+
+// racedAlways is a table on which every versioned write loses its race:
+// the campaign is being edited by others all the time.
+type racedAlways struct{ table.Table }
+
+func (racedAlways) Transact(context.Context, []table.Write) error { return table.ErrConditionFailed }
+
+// TestCampaignEditedByOthersIsRetryable: parallel edits of one campaign
+// that lost every race failed, and POST /admin/links answered 500
+// "internal error". A write that still cannot land after its retries is a
+// 503 with Retry-After saying the campaign is being edited by others, for
+// an edit and for a recipient list's count alike.
+func TestCampaignEditedByOthersIsRetryable(t *testing.T) {
+	f, _ := recipientsFixture(t)
+	f.h.Links = &links.Registry{T: racedAlways{f.tb}, Now: f.clk.Now, Sleep: func(context.Context, time.Duration) error { return nil }}
+	for _, c := range []struct{ path, body, ctype string }{
+		{"/admin/links", `{"campaign":"nov-news","urls":["https://www.example.com/pricing"]}`, "application/json"},
+		{"/admin/recipients?campaign=nov-news", "email\nlead@example.com\n", "text/csv"},
+	} {
+		a := f.req("POST", c.path, c.body, "Authorization", "Bearer "+fullToken, "Content-Type", c.ctype)
+		if a.code != 503 || a.hdr.Get("Retry-After") == "" || !strings.HasPrefix(a.hdr.Get("Content-Type"), "application/json") || !strings.Contains(a.body, "being edited by others") {
+			t.Errorf("POST %s: %d Retry-After %q %s, want a JSON 503 with Retry-After saying the campaign is being edited by others", c.path, a.code, a.hdr.Get("Retry-After"), a.body)
+		}
+	}
 }
 
 // TestRecipientsRefuseWithdrawnConsent: README (POST /optout) says list
