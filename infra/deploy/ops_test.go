@@ -310,3 +310,27 @@ func TestCollectPreflightRoutes(t *testing.T) {
 		}
 	}
 }
+
+// TestClickRoutes: a tracked link reaches the click function with a slash
+// after its token ({token+}) and with an ESP's empty merge field
+// (/c/<link>/, which API Gateway serves with /c/{link}), GET and HEAD.
+func TestClickRoutes(t *testing.T) {
+	o := loadOps(t)
+	routes := map[string]bool{}
+	for _, fn := range o.ofType("AWS::Serverless::Function") {
+		if scalar(get(o.resources[fn], "Properties", "CodeUri")) != "build/click/" {
+			continue
+		}
+		ev := get(o.resources[fn], "Properties", "Events")
+		for i := 1; ev != nil && i < len(ev.Content); i += 2 {
+			if p := get(ev.Content[i], "Properties"); scalar(get(ev.Content[i], "Type")) == "HttpApi" {
+				routes[scalar(get(p, "Method"))+" "+scalar(get(p, "Path"))] = true
+			}
+		}
+	}
+	for _, path := range []string{"/c/{link}/{token+}", "/c/{link}"} {
+		if !routes["GET "+path] || !routes["HEAD "+path] {
+			t.Errorf("the click function's routes %v: want GET and HEAD %s", routes, path)
+		}
+	}
+}

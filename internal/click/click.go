@@ -1,6 +1,7 @@
 // Package click serves tracked newsletter links and the open pixel:
 //
 //	GET /c/<link id>/<recipient token>        record email_click, 302 to the stored destination
+//	GET /c/<link id>/                          the ESP's merge field was empty: 302, nothing personal
 //	GET /o/<campaign>/<recipient token>.gif    record email_open, answer a 1x1 GIF
 //
 // The destination always comes from the link registry, never from the
@@ -93,7 +94,11 @@ type Handler struct {
 
 // Routes registers the endpoints (GET also answers HEAD).
 func (h *Handler) Routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /c/{link}/{token}", h.click)
+	// An ESP renders an empty merge field (a recipient with no token) as
+	// /c/<link>/, and some add a slash after the token: both must still
+	// land the reader, so the token is the rest of the path.
+	mux.HandleFunc("GET /c/{link}", h.click)
+	mux.HandleFunc("GET /c/{link}/{token...}", h.click)
 	mux.HandleFunc("GET /o/{campaign}/{file}", h.open)
 }
 
@@ -157,7 +162,7 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := h.now()
-	claims, ok := h.claims(ctx, r.PathValue("token"), link.Campaign, now)
+	claims, ok := h.claims(ctx, strings.TrimRight(r.PathValue("token"), "/"), link.Campaign, now)
 	head := r.Method == http.MethodHead
 	if head && !ok {
 		http.Redirect(w, r, dest, http.StatusFound)

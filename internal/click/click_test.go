@@ -177,6 +177,46 @@ func TestBadTokensRedirectButRecordNothingPersonal(t *testing.T) {
 	}
 }
 
+// TestEmptyOrSlashedTokenRedirects: a recipient added to the ESP's list
+// after the tokenised CSV was made has no baton_token, so Mailchimp's
+// *|BATON_TOKEN|* and SendGrid's {{baton_token}} render empty and the link
+// is /c/<link id>/; some clients and ESPs add a slash after the token. The
+// reader lands on the destination either way; an empty token records
+// nothing personal, a valid one followed by a slash is still the
+// recipient's click.
+func TestEmptyOrSlashedTokenRedirects(t *testing.T) {
+	e := newEnv(t)
+	for _, path := range []string{
+		"/c/" + e.link.ID + "/", // empty merge field
+		"/c/" + e.link.ID,       // and its slash dropped
+	} {
+		w := e.get("GET", path, "empty-browser-1")
+		if w.Code != http.StatusFound || !strings.HasPrefix(w.Header().Get("Location"), "https://www.example.com/webinar") {
+			t.Errorf("GET %s: %d %q %s, want 302 to the link's destination", path, w.Code, w.Header().Get("Location"), w.Body.String())
+		}
+	}
+	evs := e.events(t, "empty-browser-1")
+	if len(evs) != 2 {
+		t.Fatalf("stored %d clicks, want 2 anonymous ones", len(evs))
+	}
+	for _, ev := range evs {
+		if ev.Properties["person"] != nil || ev.UserID != "" {
+			t.Fatalf("an empty token recorded a person: %+v", ev)
+		}
+	}
+	path := "/c/" + e.link.ID + "/ok-" + e.ann.ID + "-nov-news/" // a slash after the token
+	w := e.get("GET", path, "slash-browser-1")
+	if w.Code != http.StatusFound || !strings.HasPrefix(w.Header().Get("Location"), "https://www.example.com/webinar") {
+		t.Errorf("GET %s: %d %q %s, want 302 to the link's destination", path, w.Code, w.Header().Get("Location"), w.Body.String())
+	}
+	if evs := e.events(t, "slash-browser-1"); len(evs) != 1 || evs[0].Properties["person"] != e.ann.ID {
+		t.Fatalf("a valid token followed by a slash: stored %+v, want Ann's click", evs)
+	}
+	if w := e.get("GET", "/c/AAAAAAAAAAAA/", ""); w.Code != 404 || !strings.Contains(w.Body.String(), `"error"`) {
+		t.Errorf("unknown link, empty token: %d %s, want a JSON 404", w.Code, w.Body)
+	}
+}
+
 func TestHeadNeverCounts(t *testing.T) {
 	e := newEnv(t)
 	w := e.get("HEAD", "/c/"+e.link.ID+"/ok-"+e.ann.ID+"-nov-news", "head-browser-1")

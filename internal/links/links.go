@@ -24,6 +24,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	mathrand "math/rand/v2"
 	"net/url"
 	"regexp"
 	"sort"
@@ -89,13 +90,32 @@ var (
 	ErrNotFound = errors.New("links: not found")
 	ErrInvalid  = errors.New("links: invalid")
 	ErrExists   = errors.New("links: campaign exists")
+	ErrBusy     = errors.New("links: campaign is being edited by others")
 )
+
+// Busy is the error of a campaign write that lost to other writers for
+// all of editBudget: the admin API answers it 503 with Retry-After (its
+// RetryAfter), as the edit can simply be sent again.
+type Busy struct{ Campaign string }
+
+func (b Busy) Error() string {
+	return "campaign " + b.Campaign + " is being edited by others: retry in a moment"
+}
+
+// RetryAfter is how long the caller should wait before sending it again.
+func (Busy) RetryAfter() time.Duration { return time.Second }
+
+// Is makes errors.Is(err, ErrBusy) hold.
+func (Busy) Is(target error) bool { return target == ErrBusy }
 
 // Registry stores links and campaigns.
 type Registry struct {
 	T            table.Table
 	AllowedHosts []string // destination hosts allowed (exact, or ".example.com" for subdomains); empty: any
 	Now          func() time.Time
+	// Sleep waits d or until ctx ends (default: a timer), between the
+	// tries of a campaign write that lost a race; tests hand their own.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 var campaignRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
@@ -112,6 +132,42 @@ func newLinkID() string {
 	var b [9]byte
 	_, _ = rand.Read(b[:])
 	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+func (r *Registry) sleep(ctx context.Context, d time.Duration) error {
+	if r.Sleep != nil {
+		return r.Sleep(ctx, d)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
+}
+
+// A campaign write that lost a race waits before reading again: from
+// editFirstWait doubled per try up to editMaxWait, jittered to between
+// half and all of it (writers that collided do not collide again in step),
+// for at most editBudget of waiting in all (well inside a request's
+// time), then it is Busy. That is 20 tries or more: sixteen writers at
+// once (a script registering a URL a request in parallel) all land, as a
+// write fails only when another one landed between its read and its write.
+const (
+	editFirstWait = 5 * time.Millisecond
+	editMaxWait   = 200 * time.Millisecond
+	editBudget    = 4 * time.Second
+)
+
+// editWait is the jittered wait after the try'th lost race (from 0).
+func editWait(try int) time.Duration {
+	d := editMaxWait
+	if try < 6 && editFirstWait<<try < editMaxWait {
+		d = editFirstWait << try
+	}
+	return d/2 + mathrand.N(d/2+1)
 }
 
 func (r *Registry) now() time.Time {
@@ -207,9 +263,11 @@ func (r *Registry) PutCampaign(ctx context.Context, c Campaign) (_ Campaign, cre
 // updateCampaign writes what change makes of the campaign as stored (nil:
 // none, made only when create), on the condition that it is still as read,
 // reading again when another writer came between: a list's upload and an
-// edit of the campaign at the same time each kept the other's.
+// edit of the campaign at the same time each kept the other's. Busy when
+// it lost every race for editBudget.
 func (r *Registry) updateCampaign(ctx context.Context, id string, create bool, change func(old *Campaign) Campaign) (Campaign, bool, error) {
-	for range 8 {
+	var waited time.Duration
+	for try := 0; ; try++ {
 		var old *Campaign
 		var ver int64
 		it, err := r.T.Get(ctx, "CAMP#"+id, "CAMP")
@@ -228,12 +286,18 @@ func (r *Registry) updateCampaign(ctx context.Context, id string, create bool, c
 		}
 		c := change(old)
 		err = r.T.Transact(ctx, campaignWrites(c, table.VersionIs(ver)))
-		if errors.Is(err, table.ErrConditionFailed) {
-			continue
+		if !errors.Is(err, table.ErrConditionFailed) {
+			return c, old == nil, err
 		}
-		return c, old == nil, err
+		d := editWait(try)
+		if waited+d > editBudget {
+			return Campaign{}, false, Busy{Campaign: id}
+		}
+		if err := r.sleep(ctx, d); err != nil {
+			return Campaign{}, false, err
+		}
+		waited += d
 	}
-	return Campaign{}, false, fmt.Errorf("campaign %s: changed by others 8 times while being written", id)
 }
 
 // CreateCampaign stores a new campaign, or answers ErrExists when its id

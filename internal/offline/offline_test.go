@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -307,5 +308,94 @@ func TestPanicInARowFailsTheImport(t *testing.T) {
 	var p *fanout.PanicError
 	if !errors.As(err, &p) || !strings.HasPrefix(err.Error(), "line 2: ") || !strings.Contains(string(p.Stack), "offline.panicky.Append") {
 		t.Fatalf("got %v, want the row's panic as an error", err)
+	}
+}
+
+// calls counts every request made to the store (reads and writes).
+type calls struct {
+	table.Table
+	n atomic.Int64
+}
+
+func (c *calls) Get(ctx context.Context, pk, sk string) (table.Item, error) {
+	c.n.Add(1)
+	return c.Table.Get(ctx, pk, sk)
+}
+func (c *calls) Put(ctx context.Context, it table.Item, cond table.Cond) error {
+	c.n.Add(1)
+	return c.Table.Put(ctx, it, cond)
+}
+func (c *calls) Delete(ctx context.Context, pk, sk string, cond table.Cond) error {
+	c.n.Add(1)
+	return c.Table.Delete(ctx, pk, sk, cond)
+}
+func (c *calls) PutMany(ctx context.Context, ws []table.Write) []error {
+	c.n.Add(1)
+	return c.Table.PutMany(ctx, ws)
+}
+func (c *calls) Transact(ctx context.Context, ws []table.Write) error {
+	c.n.Add(1)
+	return c.Table.Transact(ctx, ws)
+}
+func (c *calls) Add(ctx context.Context, pk, sk, kind string, d map[string]int64) (map[string]int64, error) {
+	c.n.Add(1)
+	return c.Table.Add(ctx, pk, sk, kind, d)
+}
+func (c *calls) Query(ctx context.Context, q table.Query) ([]table.Item, error) {
+	c.n.Add(1)
+	return c.Table.Query(ctx, q)
+}
+
+// touchList is a list of n valid rows.
+func touchList(n int) string {
+	var b strings.Builder
+	b.WriteString("email,name,company\r\n")
+	for i := range n {
+		fmt.Fprintf(&b, "p%d@corp%d.example,Name %d,Corp %d\r\n", i, i%20, i, i%20)
+	}
+	return b.String()
+}
+
+var expo = Defaults{Event: "Expo", Date: "2026-11-06", Channel: "exhibition"}
+
+// TestMaxRowsTouchListIsAnsweredInTime: MaxRows promised a 100,000-row
+// touch list, answered synchronously by POST /admin/touches; live on the
+// local stack such a list took 21 minutes and the client got no answer
+// (the server's 60 s WriteTimeout had passed), and on AWS API Gateway cuts
+// the request at 30 s. This counts the store requests a row costs and
+// checks that MaxRows rows, importParallel at a time, take at most half of
+// API Gateway's 30 s at 5 ms a DynamoDB request (a generous figure).
+func TestMaxRowsTouchListIsAnsweredInTime(t *testing.T) {
+	f := newFixture(t)
+	c := &calls{Table: f.tb}
+	f.dir.T = c
+	f.log.T = c
+	const rows = 200
+	res, err := f.im.Import(context.Background(), strings.NewReader(touchList(rows)), expo)
+	if err != nil || res.Imported != rows {
+		t.Fatalf("import: %+v %v", res, err)
+	}
+	perRow := float64(c.n.Load()) / rows
+	projected := time.Duration(perRow * MaxRows / importParallel * float64(5*time.Millisecond))
+	if projected > 15*time.Second {
+		t.Errorf("a row costs %.1f store requests: MaxRows (%d) rows, %d at a time, take about %v at 5 ms a request, past half of API Gateway's 30 s: the answer may never reach the client", perRow, MaxRows, importParallel, projected.Round(time.Second))
+	}
+}
+
+// TestTooLongTouchListIsRefusedUpFront: a list of more than MaxRows rows
+// is a FileError (the admin API's 400) saying the maximum and to split
+// the file, before any row is stored.
+func TestTooLongTouchListIsRefusedUpFront(t *testing.T) {
+	f := newFixture(t)
+	c := &calls{Table: f.tb}
+	f.dir.T = c
+	f.log.T = c
+	_, err := f.im.Import(context.Background(), strings.NewReader(touchList(MaxRows+1)), expo)
+	var fe *FileError
+	if !errors.As(err, &fe) || !strings.Contains(fe.Msg, fmt.Sprint(MaxRows)) || !strings.Contains(fe.Msg, "split the file") {
+		t.Fatalf("MaxRows+1 rows: %v, want a FileError saying %d and to split the file", err, MaxRows)
+	}
+	if n := c.n.Load(); n != 0 {
+		t.Errorf("%d store requests before the list was refused, want none", n)
 	}
 }
