@@ -792,19 +792,24 @@ func (h *Handler) dropErased(w http.ResponseWriter, r *http.Request, evs []event
 // dropRefusedIDs removes the server API's events under an id Baton
 // refuses (RefusedVisitor): the userId of a person erased or who withdrew
 // consent, or, for an event without a userId, an anonymousId that was
-// theirs alone. The customer's backend knows them by its own ids and keeps
-// calling; their events would be stored again under those ids. One read
-// per id a request names (the userId when there is one, else the
-// anonymousId): the tag's POST /e reads nothing, the server API one read
-// more than a write. It returns the refused events as the answer names
-// them, and answers a storage error itself (ok false).
+// theirs alone; and an alias whose previousId is one of those (it would
+// store that id again and tie it to the new user). The customer's backend
+// knows them by its own ids and keeps calling; their events would be
+// stored again under those ids. One read per id a request names (the
+// userId when there is one, else the anonymousId; an alias's previousId
+// as a userId and as an anonymousId): the tag's POST /e reads nothing,
+// the server API one read more than a write. It returns the refused
+// events as the answer names them, and answers a storage error itself
+// (ok false).
 func (h *Handler) dropRefusedIDs(w http.ResponseWriter, r *http.Request, evs []event.Event, at []int) ([]event.Event, []int, []httpx.ErrorBody, bool) {
 	var ids []string
 	refused := map[string]bool{}
 	for _, ev := range evs {
-		if id := serverVisitor(ev); !refused[id] {
-			refused[id] = true // the reads below say
-			ids = append(ids, id)
+		for _, c := range refusableIDs(ev) {
+			if !refused[c.id] {
+				refused[c.id] = true // the reads below say
+				ids = append(ids, c.id)
+			}
 		}
 	}
 	gone, err := h.refusedIDs(r.Context(), ids)
@@ -816,13 +821,19 @@ func (h *Handler) dropRefusedIDs(w http.ResponseWriter, r *http.Request, evs []e
 	for i, id := range ids {
 		refused[id] = gone[i]
 	}
+	// refusedBy is the field of the first refused id an event names ("":
+	// none).
+	refusedBy := func(ev event.Event) string {
+		for _, c := range refusableIDs(ev) {
+			if refused[c.id] {
+				return c.field
+			}
+		}
+		return ""
+	}
 	var out []httpx.ErrorBody
 	for i, ev := range evs {
-		if refused[serverVisitor(ev)] {
-			field := "userId"
-			if ev.UserID == "" {
-				field = "anonymousId"
-			}
+		if field := refusedBy(ev); field != "" {
 			idx := at[i]
 			e := &event.Error{Field: field, Message: "refused: its person was erased or withdrew consent; not stored", Index: &idx}
 			out = append(out, httpx.ErrorBody{Error: e.Error(), Field: e.Field, Index: e.Index})
@@ -831,8 +842,30 @@ func (h *Handler) dropRefusedIDs(w http.ResponseWriter, r *http.Request, evs []e
 	if len(out) > 0 {
 		h.log().Info("collect: events under a refused id not stored", "refused", len(out))
 	}
-	evs, at = keepWhere(evs, at, func(ev event.Event) bool { return !refused[serverVisitor(ev)] })
+	evs, at = keepWhere(evs, at, func(ev event.Event) bool { return refusedBy(ev) == "" })
 	return evs, at, out, true
+}
+
+// refusableID is a visitor id an event is refused by, and the field that
+// names it.
+type refusableID struct{ id, field string }
+
+// refusableIDs are the ids a server API event is refused by: the visitor
+// it is stored under (serverVisitor), and an alias's previousId, which
+// Segment lets be an earlier userId or an anonymousId (as previous reads
+// it).
+func refusableIDs(ev event.Event) []refusableID {
+	field := "userId"
+	if ev.UserID == "" {
+		field = "anonymousId"
+	}
+	out := []refusableID{{serverVisitor(ev), field}}
+	if ev.Type == event.Custom && ev.Name == "$alias" {
+		if prev, _ := ev.Properties["previousId"].(string); prev != "" {
+			out = append(out, refusableID{"u:" + prev, "previousId"}, refusableID{prev, "previousId"})
+		}
+	}
+	return out
 }
 
 // refusedIDs reads whether each id is refused, a few at once: a batch of
