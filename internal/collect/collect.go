@@ -477,7 +477,12 @@ func (h *Handler) server(call string) http.HandlerFunc {
 		if !h.linkUserIDs(w, r, evs) {
 			return
 		}
-		if len(skipped) > 0 {
+		more, ok := h.updateUsers(w, r, evs)
+		if !ok {
+			return
+		}
+		if skipped = append(skipped, more...); len(skipped) > 0 {
+			slices.SortFunc(skipped, func(a, b Skip) int { return cmp.Compare(a.Index, b.Index) })
 			for i := range skipped {
 				skipped[i].Index = at[skipped[i].Index] // as the caller numbered them
 			}
@@ -992,12 +997,13 @@ func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Even
 	// Most requests name no email (page views): nothing to identify. Each
 	// event's email is read once (a walk over its traits and fields).
 	emails := make([]string, len(evs))
-	named := false
+	named, updates := false, false
 	for i := range evs {
 		emails[i] = evs[i].Email()
 		named = named || emails[i] != ""
+		updates = updates || updatesUser(evs[i], emails[i])
 	}
-	if !named {
+	if !named && !updates {
 		return nil, true
 	}
 	// Identification runs for repeats too: a client retrying after a failed
@@ -1007,7 +1013,7 @@ func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Even
 	// repeats with an email alone).
 	var skipped []Skip
 	for i := range evs {
-		if fresh[i] || emails[i] == "" {
+		if fresh[i] || emails[i] == "" && !updatesUser(evs[i], "") {
 			continue
 		}
 		stored, err := h.Events.Get(ctx, evs[i].VisitorID, evs[i].ID)
@@ -1023,6 +1029,9 @@ func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Even
 			httpx.Unavailable(w, 2*time.Second)
 			return nil, false
 		}
+	}
+	if !named {
+		return nil, true // the users' traits: updateUsers, once their ids are joined
 	}
 	// Identification, a few people at a time: a backend's batch of
 	// identifies took each's writes in turn (1,000 of them outlasted the
@@ -1185,6 +1194,81 @@ func (h *Handler) identifyOne(ctx context.Context, i int, ev event.Event, email 
 	}
 	if err != nil {
 		h.log().Error("identify", "err", err, "event", ev.ID)
+		return nil, false
+	}
+	return nil, true
+}
+
+// updatesUser reports whether an event is a backend's identify naming its
+// userId and no email (email, its Email()): Segment's identify(userId,
+// traits), how a backend updates a known user's profile.
+func updatesUser(ev event.Event, email string) bool {
+	return email == "" && ev.Type == event.Identify && userVisitor(ev) != "" && len(ev.Traits) > 0
+}
+
+// updateUsers applies the traits of the identifies that name a userId and
+// no email (updatesUser) to the person the userId belongs to
+// (identity.Stitcher.Identify without an email), a few users at a time,
+// each's in request order. It runs after linkUserIDs, so that a userId
+// this request tied to a known browser is that person's already. It
+// returns what the answer says of them, and answers a storage error itself
+// (ok false).
+func (h *Handler) updateUsers(w http.ResponseWriter, r *http.Request, evs []event.Event) ([]Skip, bool) {
+	groups := grouped(len(evs), func(i int) []string {
+		if !updatesUser(evs[i], "") || evs[i].Email() != "" {
+			return nil
+		}
+		return []string{userVisitor(evs[i])}
+	})
+	if len(groups) == 0 {
+		return nil, true
+	}
+	ctx, cancel := finish(r.Context())
+	defer cancel()
+	var (
+		mu      sync.Mutex
+		skipped []Skip
+	)
+	ok := inGroups(groups, func(i int) bool {
+		skip, ok := h.updateUser(ctx, i, evs[i])
+		if skip != nil {
+			mu.Lock()
+			skipped = append(skipped, *skip)
+			mu.Unlock()
+		}
+		return ok
+	})
+	if !ok {
+		httpx.Unavailable(w, 2*time.Second)
+		return nil, false
+	}
+	return skipped, true
+}
+
+// updateUser applies one identify's traits to its user's person (see
+// updateUsers): what the answer says of it, and false when it failed
+// (logged; the request is answered 503 and retried).
+func (h *Handler) updateUser(ctx context.Context, i int, ev event.Event) (*Skip, bool) {
+	if ev.Flagged() {
+		return &Skip{Index: i, Reason: "flagged as automated (" + ev.Enrichment.FlagReason + "): stored, its traits are nobody's attributes"}, true
+	}
+	_, _, err := h.People.Identify(ctx, identity.Identification{
+		Visitor: ev.VisitorID, User: userVisitor(ev), Fields: ev.Attributes(), Labels: ev.Labels(),
+		At: ev.Timestamp, Strength: identity.Strong, Source: sourceOf(ev),
+	})
+	switch {
+	case errors.Is(err, identity.ErrConsentWithdrawn):
+		return &Skip{Index: i, Reason: "its person withdrew consent: stored, their attributes unchanged"}, true
+	case errors.Is(err, identity.ErrErased):
+		// Being erased: the event names them, and may have been stored
+		// after the erasure read their events.
+		if err := h.deleteEvent(ctx, ev); err != nil {
+			h.log().Error("delete an erased person's event", "err", err)
+			return nil, false
+		}
+		return nil, true
+	case err != nil:
+		h.log().Error("update a user's traits", "err", err, "event", ev.ID)
 		return nil, false
 	}
 	return nil, true
