@@ -477,7 +477,12 @@ func (h *Handler) server(call string) http.HandlerFunc {
 		if !h.linkUserIDs(w, r, evs) {
 			return
 		}
-		if len(skipped) > 0 {
+		more, ok := h.updateUsers(w, r, evs)
+		if !ok {
+			return
+		}
+		if skipped = append(skipped, more...); len(skipped) > 0 {
+			slices.SortFunc(skipped, func(a, b Skip) int { return cmp.Compare(a.Index, b.Index) })
 			for i := range skipped {
 				skipped[i].Index = at[skipped[i].Index] // as the caller numbered them
 			}
@@ -792,19 +797,24 @@ func (h *Handler) dropErased(w http.ResponseWriter, r *http.Request, evs []event
 // dropRefusedIDs removes the server API's events under an id Baton
 // refuses (RefusedVisitor): the userId of a person erased or who withdrew
 // consent, or, for an event without a userId, an anonymousId that was
-// theirs alone. The customer's backend knows them by its own ids and keeps
-// calling; their events would be stored again under those ids. One read
-// per id a request names (the userId when there is one, else the
-// anonymousId): the tag's POST /e reads nothing, the server API one read
-// more than a write. It returns the refused events as the answer names
-// them, and answers a storage error itself (ok false).
+// theirs alone; and an alias whose previousId is one of those (it would
+// store that id again and tie it to the new user). The customer's backend
+// knows them by its own ids and keeps calling; their events would be
+// stored again under those ids. One read per id a request names (the
+// userId when there is one, else the anonymousId; an alias's previousId
+// as a userId and as an anonymousId): the tag's POST /e reads nothing,
+// the server API one read more than a write. It returns the refused
+// events as the answer names them, and answers a storage error itself
+// (ok false).
 func (h *Handler) dropRefusedIDs(w http.ResponseWriter, r *http.Request, evs []event.Event, at []int) ([]event.Event, []int, []httpx.ErrorBody, bool) {
 	var ids []string
 	refused := map[string]bool{}
 	for _, ev := range evs {
-		if id := serverVisitor(ev); !refused[id] {
-			refused[id] = true // the reads below say
-			ids = append(ids, id)
+		for _, c := range refusableIDs(ev) {
+			if !refused[c.id] {
+				refused[c.id] = true // the reads below say
+				ids = append(ids, c.id)
+			}
 		}
 	}
 	gone, err := h.refusedIDs(r.Context(), ids)
@@ -816,13 +826,19 @@ func (h *Handler) dropRefusedIDs(w http.ResponseWriter, r *http.Request, evs []e
 	for i, id := range ids {
 		refused[id] = gone[i]
 	}
+	// refusedBy is the field of the first refused id an event names ("":
+	// none).
+	refusedBy := func(ev event.Event) string {
+		for _, c := range refusableIDs(ev) {
+			if refused[c.id] {
+				return c.field
+			}
+		}
+		return ""
+	}
 	var out []httpx.ErrorBody
 	for i, ev := range evs {
-		if refused[serverVisitor(ev)] {
-			field := "userId"
-			if ev.UserID == "" {
-				field = "anonymousId"
-			}
+		if field := refusedBy(ev); field != "" {
 			idx := at[i]
 			e := &event.Error{Field: field, Message: "refused: its person was erased or withdrew consent; not stored", Index: &idx}
 			out = append(out, httpx.ErrorBody{Error: e.Error(), Field: e.Field, Index: e.Index})
@@ -831,8 +847,30 @@ func (h *Handler) dropRefusedIDs(w http.ResponseWriter, r *http.Request, evs []e
 	if len(out) > 0 {
 		h.log().Info("collect: events under a refused id not stored", "refused", len(out))
 	}
-	evs, at = keepWhere(evs, at, func(ev event.Event) bool { return !refused[serverVisitor(ev)] })
+	evs, at = keepWhere(evs, at, func(ev event.Event) bool { return refusedBy(ev) == "" })
 	return evs, at, out, true
+}
+
+// refusableID is a visitor id an event is refused by, and the field that
+// names it.
+type refusableID struct{ id, field string }
+
+// refusableIDs are the ids a server API event is refused by: the visitor
+// it is stored under (serverVisitor), and an alias's previousId, which
+// Segment lets be an earlier userId or an anonymousId (as previous reads
+// it).
+func refusableIDs(ev event.Event) []refusableID {
+	field := "userId"
+	if ev.UserID == "" {
+		field = "anonymousId"
+	}
+	out := []refusableID{{serverVisitor(ev), field}}
+	if ev.Type == event.Custom && ev.Name == "$alias" {
+		if prev, _ := ev.Properties["previousId"].(string); prev != "" {
+			out = append(out, refusableID{"u:" + prev, "previousId"}, refusableID{prev, "previousId"})
+		}
+	}
+	return out
 }
 
 // refusedIDs reads whether each id is refused, a few at once: a batch of
@@ -959,12 +997,13 @@ func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Even
 	// Most requests name no email (page views): nothing to identify. Each
 	// event's email is read once (a walk over its traits and fields).
 	emails := make([]string, len(evs))
-	named := false
+	named, updates := false, false
 	for i := range evs {
 		emails[i] = evs[i].Email()
 		named = named || emails[i] != ""
+		updates = updates || updatesUser(evs[i], emails[i])
 	}
-	if !named {
+	if !named && !updates {
 		return nil, true
 	}
 	// Identification runs for repeats too: a client retrying after a failed
@@ -974,7 +1013,7 @@ func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Even
 	// repeats with an email alone).
 	var skipped []Skip
 	for i := range evs {
-		if fresh[i] || emails[i] == "" {
+		if fresh[i] || emails[i] == "" && !updatesUser(evs[i], "") {
 			continue
 		}
 		stored, err := h.Events.Get(ctx, evs[i].VisitorID, evs[i].ID)
@@ -990,6 +1029,9 @@ func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Even
 			httpx.Unavailable(w, 2*time.Second)
 			return nil, false
 		}
+	}
+	if !named {
+		return nil, true // the users' traits: updateUsers, once their ids are joined
 	}
 	// Identification, a few people at a time: a backend's batch of
 	// identifies took each's writes in turn (1,000 of them outlasted the
@@ -1152,6 +1194,81 @@ func (h *Handler) identifyOne(ctx context.Context, i int, ev event.Event, email 
 	}
 	if err != nil {
 		h.log().Error("identify", "err", err, "event", ev.ID)
+		return nil, false
+	}
+	return nil, true
+}
+
+// updatesUser reports whether an event is a backend's identify naming its
+// userId and no email (email, its Email()): Segment's identify(userId,
+// traits), how a backend updates a known user's profile.
+func updatesUser(ev event.Event, email string) bool {
+	return email == "" && ev.Type == event.Identify && userVisitor(ev) != "" && len(ev.Traits) > 0
+}
+
+// updateUsers applies the traits of the identifies that name a userId and
+// no email (updatesUser) to the person the userId belongs to
+// (identity.Stitcher.Identify without an email), a few users at a time,
+// each's in request order. It runs after linkUserIDs, so that a userId
+// this request tied to a known browser is that person's already. It
+// returns what the answer says of them, and answers a storage error itself
+// (ok false).
+func (h *Handler) updateUsers(w http.ResponseWriter, r *http.Request, evs []event.Event) ([]Skip, bool) {
+	groups := grouped(len(evs), func(i int) []string {
+		if !updatesUser(evs[i], "") || evs[i].Email() != "" {
+			return nil
+		}
+		return []string{userVisitor(evs[i])}
+	})
+	if len(groups) == 0 {
+		return nil, true
+	}
+	ctx, cancel := finish(r.Context())
+	defer cancel()
+	var (
+		mu      sync.Mutex
+		skipped []Skip
+	)
+	ok := inGroups(groups, func(i int) bool {
+		skip, ok := h.updateUser(ctx, i, evs[i])
+		if skip != nil {
+			mu.Lock()
+			skipped = append(skipped, *skip)
+			mu.Unlock()
+		}
+		return ok
+	})
+	if !ok {
+		httpx.Unavailable(w, 2*time.Second)
+		return nil, false
+	}
+	return skipped, true
+}
+
+// updateUser applies one identify's traits to its user's person (see
+// updateUsers): what the answer says of it, and false when it failed
+// (logged; the request is answered 503 and retried).
+func (h *Handler) updateUser(ctx context.Context, i int, ev event.Event) (*Skip, bool) {
+	if ev.Flagged() {
+		return &Skip{Index: i, Reason: "flagged as automated (" + ev.Enrichment.FlagReason + "): stored, its traits are nobody's attributes"}, true
+	}
+	_, _, err := h.People.Identify(ctx, identity.Identification{
+		Visitor: ev.VisitorID, User: userVisitor(ev), Fields: ev.Attributes(), Labels: ev.Labels(),
+		At: ev.Timestamp, Strength: identity.Strong, Source: sourceOf(ev),
+	})
+	switch {
+	case errors.Is(err, identity.ErrConsentWithdrawn):
+		return &Skip{Index: i, Reason: "its person withdrew consent: stored, their attributes unchanged"}, true
+	case errors.Is(err, identity.ErrErased):
+		// Being erased: the event names them, and may have been stored
+		// after the erasure read their events.
+		if err := h.deleteEvent(ctx, ev); err != nil {
+			h.log().Error("delete an erased person's event", "err", err)
+			return nil, false
+		}
+		return nil, true
+	case err != nil:
+		h.log().Error("update a user's traits", "err", err, "event", ev.ID)
 		return nil, false
 	}
 	return nil, true

@@ -453,10 +453,21 @@ func decodePerson(data []byte) (Person, error) {
 // Update merges attributes into a person (new values win; empty values
 // never erase what is known). It reports whether anything changed.
 func (d *Directory) Update(ctx context.Context, id string, attrs, custom map[string]string) (Person, bool, error) {
+	return d.update(ctx, id, attrs, custom, nil)
+}
+
+// update is Update, refused when check (if any) says an error of the
+// person as read: the one read of the person serves both.
+func (d *Directory) update(ctx context.Context, id string, attrs, custom map[string]string, check func(Person) error) (Person, bool, error) {
 	for attempt := 0; attempt < 8; attempt++ {
 		p, ver, err := d.get(ctx, id)
 		if err != nil {
 			return Person{}, false, err
+		}
+		if check != nil {
+			if err := check(p); err != nil {
+				return p, false, err
+			}
 		}
 		a, c := merge(&p.Attributes, attrs), mergeCustom(&p.Custom, custom)
 		changed := a || c

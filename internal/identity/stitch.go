@@ -51,6 +51,10 @@ var ErrConsentWithdrawn = errors.New("identity: the person withdrew consent")
 // visitor (and the other ids its browser sent) to the person. It is
 // idempotent: repeating it changes nothing.
 func (s *Stitcher) Identify(ctx context.Context, id Identification) (Person, LinkResult, error) {
+	if id.Email == "" {
+		p, err := s.updateUser(ctx, id)
+		return p, LinkResult{}, err
+	}
 	known, custom := SplitLabelled(id.Fields, id.Labels, s.FieldNames)
 	if err := s.followUser(ctx, id.User, id.Email); err != nil {
 		return Person{}, LinkResult{}, err
@@ -91,6 +95,44 @@ func (s *Stitcher) Identify(ctx context.Context, id Identification) (Person, Lin
 		}
 	}
 	return p, res, nil
+}
+
+// updateUser applies the attributes of an identification naming no email
+// to the person its server user id (id.User) belongs to: Segment's
+// identify(userId, traits) is how a backend updates a known user's
+// profile (title, company ...), which fit rules read. A user id nobody has
+// yet: nothing (Person{}), the event stays the user id's. The attributes
+// are read as an email's identification reads them (SplitLabelled). A
+// person who withdrew consent keeps what they had (ErrConsentWithdrawn);
+// one being erased gets nothing (ErrErased), nor one erased (not found:
+// Person{}). Nothing is linked: the user id is the person's already.
+func (s *Stitcher) updateUser(ctx context.Context, id Identification) (Person, error) {
+	if id.User == "" {
+		return Person{}, errors.New("identity: an identification names neither an email nor a user id")
+	}
+	known, custom := SplitLabelled(id.Fields, id.Labels, s.FieldNames)
+	if len(known)+len(custom) == 0 {
+		return Person{}, nil
+	}
+	person, err := s.PersonOf(ctx, id.User)
+	if err != nil || person == "" {
+		return Person{}, err
+	}
+	p, _, err := s.Dir.update(ctx, person, known, custom, func(p Person) error {
+		if !p.ConsentWithdrawn.IsZero() {
+			return ErrConsentWithdrawn
+		}
+		if gone, err := s.Dir.Erased(ctx, p.Email); err != nil {
+			return err
+		} else if gone {
+			return ErrErased
+		}
+		return nil
+	})
+	if errors.Is(err, ErrNotFound) {
+		return Person{}, nil // erased meanwhile
+	}
+	return p, err
 }
 
 // followUser gives the person a server user id belongs to the email the

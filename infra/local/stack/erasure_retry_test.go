@@ -221,6 +221,44 @@ func serverAPIAnonymousIDAfterErasure(t *testing.T, s *stack.Stack, _ *clock.Man
 	}
 }
 
+// TestAliasFromErasedUserIDRefused: after a person known to the backend
+// as a userId is erased, a call under that userId is refused (README:
+// "stores nothing ... of any later call under the userId the erased person
+// had"), and so is an alias naming it as previousId (an SDK's replay of a
+// queued alias, a backend merging accounts): stored, the $alias event kept
+// properties.previousId and tied the erased person's ids to the new user.
+func TestAliasFromErasedUserIDRefused(t *testing.T) {
+	onBothStores(t, func(t *testing.T, s *stack.Stack, _ *clock.Manual) { aliasNamesErasedUserID(t, s) })
+}
+
+func aliasNamesErasedUserID(t *testing.T, s *stack.Stack) {
+	const email = "er2@zeta.example"
+	const user = "er2-user-0001"
+	if code := serverCall(t, s, "/v1/identify", `{"userId":"`+user+`","traits":{"email":"`+email+`"}}`); code != 200 {
+		t.Fatalf("identify: %d", code)
+	}
+	serverCall(t, s, "/v1/track", `{"userId":"`+user+`","event":"Pricing Viewed"}`)
+	settle(t, s)
+	code, b := admin_(t, s, "/admin/people?email="+email, token)
+	var v admin.PersonView
+	if code != 200 || json.Unmarshal(b, &v) != nil {
+		t.Fatalf("person: %d %s", code, b)
+	}
+	if code, b := do(t, "DELETE", s.URL+"/admin/people/"+v.Person.ID, token, ""); code != 200 {
+		t.Fatalf("erase: %d %s", code, b)
+	}
+	code, refused := serverAnswer(t, s, "/v1/alias", `{"previousId":"`+user+`","userId":"er2-new-0002","messageId":"alias-after"}`)
+	if code != 200 || len(refused) != 1 {
+		t.Errorf("alias from the erased userId: %d %+v, want 200 with the call refused (as under its userId)", code, refused)
+	} else if refused[0].Field != "previousId" {
+		t.Errorf("alias from the erased userId refused for %q, want previousId", refused[0].Field)
+	}
+	settle(t, s)
+	for sec, where := range privacytest.AfterErasure(t, s.App.Table, []string{user, email}) {
+		t.Errorf("after the erasure an alias stored %q again in %v", sec, where)
+	}
+}
+
 // TestBackupAfterErasureRefusesRetries: a backup taken after an erasure
 // (GET /admin/backup) holds the erased events' tombstones and nothing else
 // of the person; restored, it reads no event of theirs and still refuses

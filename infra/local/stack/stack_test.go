@@ -1003,3 +1003,31 @@ func TestOriginSecretBehindTwoProxies(t *testing.T) {
 		t.Errorf("ten viewers through the CDN: %v, want all served", codes)
 	}
 }
+
+// TestIdentifyByUserIDUpdatesAttributes: Segment's identify is how a
+// backend (or analytics.js, which keeps the userId) updates a known user's
+// traits: identify(userId, {email, name}) once, then identify(userId,
+// {title, company}) when the profile changes. README: "a later call with
+// only the userId is the same person's" and an identify's traits are
+// person attributes, which the fit rules read. Only an identify naming an
+// email used to apply them: the person's attributes stayed {name: Five}.
+func TestIdentifyByUserIDUpdatesAttributes(t *testing.T) {
+	clk := clock.NewManual(t0)
+	s := stack.ForTestClock(t, nil, clk.Now)
+	const email = "tr5@eta.example"
+	if code := serverCall(t, s, "/v1/identify", `{"userId":"tr5-user","traits":{"email":"`+email+`","name":"Five"}}`); code != 200 {
+		t.Fatalf("identify: %d", code)
+	}
+	if code := serverCall(t, s, "/v1/identify", `{"userId":"tr5-user","traits":{"title":"CTO","company":"FiveCorp"}}`); code != 200 {
+		t.Fatalf("second identify: %d", code)
+	}
+	settle(t, s)
+	code, b := admin_(t, s, "/admin/people?email="+email, token)
+	var v admin.PersonView
+	if code != 200 || json.Unmarshal(b, &v) != nil {
+		t.Fatalf("person: %d %s", code, b)
+	}
+	if v.Person.Attributes["title"] != "CTO" || v.Person.Attributes["company"] != "FiveCorp" {
+		t.Errorf("after identify(userId, {title, company}) the person's attributes are %v, want title CTO and company FiveCorp", v.Person.Attributes)
+	}
+}
