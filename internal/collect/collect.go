@@ -180,7 +180,11 @@ func (h *Handler) RefusalsReadable(base string, next http.Handler) http.Handler 
 
 func (h *Handler) preflight(w http.ResponseWriter, r *http.Request) {
 	origin, ok := h.allowedOrigin(r)
-	if !ok || origin == "" {
+	if origin == "" { // a browser's preflight always names its page's origin
+		httpx.Error(w, http.StatusBadRequest, "a CORS preflight (OPTIONS) needs an Origin header: browsers send one; to send events, POST")
+		return
+	}
+	if !ok {
 		httpx.Error(w, http.StatusForbidden, "origin not allowed: add it to BATON_SITE_ORIGINS")
 		return
 	}

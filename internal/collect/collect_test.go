@@ -207,7 +207,11 @@ func TestRejectionPaths(t *testing.T) {
 		says                     string // in the error, when given
 	}{
 		{"foreign origin", "POST", "/e", body("m"), map[string]string{"Origin": "https://evil.example"}, 403, ""},
-		{"foreign origin preflight", "OPTIONS", "/e", "", map[string]string{"Origin": "https://evil.example"}, 403, ""},
+		{"foreign origin preflight", "OPTIONS", "/e", "", map[string]string{"Origin": "https://evil.example"}, 403, "BATON_SITE_ORIGINS"},
+		// Without an Origin it was "origin not allowed: add it to
+		// BATON_SITE_ORIGINS", and there was none to add.
+		{"preflight without an origin", "OPTIONS", "/e", "", nil, 400, "needs an Origin header"},
+		{"segment preflight without an origin", "OPTIONS", "/v1/track", "", nil, 400, "needs an Origin header"},
 		{"form content type", "POST", "/e", body("m"), map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, 415, ""},
 		{"multipart", "POST", "/e", body("m"), map[string]string{"Content-Type": "multipart/form-data; boundary=x"}, 415, ""},
 		{"gzip to the tag's endpoint", "POST", "/e", body("m"), map[string]string{"Content-Encoding": "gzip"}, 415, "Segment API, /v1, takes gzip"},
