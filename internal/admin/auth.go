@@ -301,6 +301,12 @@ func (h *Handler) require(scope string, bodies []string, next http.HandlerFunc) 
 				return
 			}
 		}
+		// r.URL.Query drops a pair it cannot unescape (cursor=%%%), and
+		// the route would answer as if the parameter were not there.
+		if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
+			h.deny(w, r, http.StatusBadRequest, "the query string cannot be read: "+err.Error())
+			return
+		}
 		next(w, r)
 	})
 }
