@@ -944,15 +944,17 @@ func page(ev *Event, w wire, scrub Scrubber) error {
 	if ev.Referrer, err = get("referrer"); err != nil {
 		return err
 	}
+	// An error names the field the value came from.
+	urlField, refField := "properties.url", "properties.referrer"
 	if c := w.Context; c != nil && c.Page != nil {
 		if ev.URL == "" {
-			ev.URL = c.Page.URL
+			ev.URL, urlField = c.Page.URL, "context.page.url"
 		}
 		if ev.Title == "" {
 			ev.Title = c.Page.Title
 		}
 		if ev.Referrer == "" {
-			ev.Referrer = c.Page.Referrer
+			ev.Referrer, refField = c.Page.Referrer, "context.page.referrer"
 		}
 	}
 	// The tag sends location.href and the referrer as they are: one whose
@@ -964,7 +966,7 @@ func page(ev *Event, w wire, scrub Scrubber) error {
 		name string
 		v    string
 		web  bool // http(s) only
-	}{{"properties.url", ev.URL, true}, {"properties.referrer", ev.Referrer, false}} {
+	}{{urlField, ev.URL, true}, {refField, ev.Referrer, false}} {
 		if f.v == "" {
 			continue
 		}

@@ -360,6 +360,9 @@ func rejections() []rejection {
 		{"url relative", `{"type":"page_view","messageId":"m","properties":{"url":"/pricing"}}`, Browser, 400, "properties.url"},
 		{"page view without url", `{"type":"page_view","messageId":"m"}`, Browser, 400, "properties.url"},
 		{"bad referrer", `{"type":"page_view","messageId":"m","properties":{"url":"https://a.example/","referrer":"ftp://x"}}`, Browser, 400, "properties.referrer"},
+		// Values from context.page are named there, not as properties.
+		{"bad context.page referrer", `{"type":"page","userId":"u1","context":{"page":{"url":"https://a.example/","referrer":"ftp://x"}}}`, Server, 400, "context.page.referrer"},
+		{"relative context.page url", `{"type":"page","userId":"u1","context":{"page":{"url":"/pricing"}}}`, Server, 400, "context.page.url"},
 		{"title wrong type", `{"type":"page_view","messageId":"m","properties":{"url":"https://a.example/","title":{}}}`, Browser, 400, "properties.title"},
 		{"bad timestamp", `{"type":"page_view","messageId":"m","timestamp":"yesterday","properties":{"url":"https://a.example/"}}`, Browser, 400, "timestamp"},
 		{"timestamp wrong type", `{"type":"page_view","messageId":"m","timestamp":12,"properties":{"url":"https://a.example/"}}`, Browser, 400, "timestamp"},
