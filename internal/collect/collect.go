@@ -960,19 +960,24 @@ func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Even
 	// event's email is read once (a walk over its traits and fields).
 	emails := make([]string, len(evs))
 	named := false
+	var skipped []Skip
 	for i := range evs {
 		emails[i] = evs[i].Email()
 		named = named || emails[i] != ""
+		if evs[i].Type == event.Identify && emails[i] == "" {
+			if k := evs[i].UnreadableEmailTrait(); k != "" { // a backend's mistake: said, never silent
+				skipped = append(skipped, Skip{Index: i, Reason: "traits." + k + " is not an email address Baton can read (send the bare address, e.g. taro@example.com): stored, identifies nobody"})
+			}
+		}
 	}
 	if !named {
-		return nil, true
+		return skipped, true
 	}
 	// Identification runs for repeats too: a client retrying after a failed
 	// identify must get it done, and identifying twice changes nothing. A
 	// repeat that identifies does it as the stored event does: one that
 	// carries other traits or another email changes nothing (a read, for
 	// repeats with an email alone).
-	var skipped []Skip
 	for i := range evs {
 		if fresh[i] || emails[i] == "" {
 			continue
