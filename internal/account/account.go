@@ -18,8 +18,10 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -231,33 +233,66 @@ const (
 // List returns the live accounts (merged ones left out), best score or most
 // recent activity first. It reads the accounts' one partition.
 func (b *Book) List(ctx context.Context, by string, limit int) ([]Account, error) {
+	out, _, err := b.ListPage(ctx, by, "", limit)
+	return out, err
+}
+
+// cursorID is an account id as a cursor names it (admin checks the same).
+var cursorID = regexp.MustCompile(`^a[0-9a-f]{16}$`)
+
+// ErrBadCursor is an after= ListPage never gave.
+var ErrBadCursor = errors.New("account: not a cursor of this list")
+
+// ListPage is List from after (a cursor an earlier page gave, "" from the
+// start) and the cursor of the page that follows ("" when no more). The
+// cursor is the last account's place in the order (score, latest activity,
+// id), not a position: an account that moves between two reads is not
+// read twice because the others moved up.
+func (b *Book) ListPage(ctx context.Context, by, after string, limit int) ([]Account, string, error) {
+	var from *Account
+	if after != "" {
+		parts := strings.Split(after, "_")
+		if len(parts) != 3 || !cursorID.MatchString(parts[2]) {
+			return nil, "", ErrBadCursor
+		}
+		score, err1 := strconv.ParseFloat(parts[0], 64)
+		active, err2 := time.Parse(time.RFC3339Nano, parts[1])
+		if err1 != nil || err2 != nil {
+			return nil, "", ErrBadCursor
+		}
+		from = &Account{ID: parts[2], Score: score, LastActive: active}
+	}
 	items, err := b.T.Query(ctx, table.Query{PK: listPK})
 	if err != nil {
-		return nil, err
+		return nil, "", err
+	}
+	before := func(x, y *Account) bool {
+		if by == ByActivity && !x.LastActive.Equal(y.LastActive) {
+			return x.LastActive.After(y.LastActive)
+		}
+		if x.Score != y.Score {
+			return x.Score > y.Score
+		}
+		return x.ID < y.ID
 	}
 	out := []Account{}
 	for _, it := range items {
 		a, err := decode(it)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
-		if a.MergedInto == "" && len(a.Members)+a.Visits.Count > 0 {
+		if a.MergedInto == "" && len(a.Members)+a.Visits.Count > 0 && (from == nil || before(from, &a)) {
 			out = append(out, a)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if by == ByActivity && !out[i].LastActive.Equal(out[j].LastActive) {
-			return out[i].LastActive.After(out[j].LastActive)
-		}
-		if out[i].Score != out[j].Score {
-			return out[i].Score > out[j].Score
-		}
-		return out[i].ID < out[j].ID
-	})
+	sort.SliceStable(out, func(i, j int) bool { return before(&out[i], &out[j]) })
+	next := ""
 	if limit > 0 && len(out) > limit {
 		out = out[:limit]
+		last := out[limit-1]
+		next = strconv.FormatFloat(last.Score, 'g', -1, 64) + "_" + last.LastActive.UTC().Format(time.RFC3339Nano) + "_" + last.ID
 	}
-	return out, nil
+	return out, next, nil
 }
 
 // recompute derives the account's attributes, roles and score from its

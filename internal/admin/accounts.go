@@ -44,7 +44,7 @@ func memberPage(r *http.Request) (int, *badParam) {
 // listAccounts lists accounts, ?sort=score (default) or activity, ?limit=.
 func (h *Handler) listAccounts(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	bad := once(q, "sort", "limit")
+	bad := once(q, "sort", "limit", "after")
 	if bad == nil {
 		bad = oneOf(q, "sort", []string{account.ByScore, account.ByActivity})
 	}
@@ -64,7 +64,13 @@ func (h *Handler) listAccounts(w http.ResponseWriter, r *http.Request) {
 		bad.refuse(w)
 		return
 	}
-	as, err := h.Accounts.List(r.Context(), by, limit)
+	// next is the after= of the following answer ("" when none): without
+	// it a client read the first 1,000 accounts and no more.
+	as, next, err := h.Accounts.ListPage(r.Context(), by, q.Get("after"), limit)
+	if errors.Is(err, account.ErrBadCursor) {
+		(&badParam{Field: "after", Msg: "after is not a cursor this list gave (use the next of the previous answer, under the same sort)"}).refuse(w)
+		return
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -73,7 +79,7 @@ func (h *Handler) listAccounts(w http.ResponseWriter, r *http.Request) {
 		h.accountsPage(w, r, by, as)
 		return
 	}
-	httpx.JSON(w, http.StatusOK, map[string]any{"accounts": as, "sort": by})
+	httpx.JSON(w, http.StatusOK, map[string]any{"accounts": as, "sort": by, "next": next})
 }
 
 // pathAccount reads and checks the {id} of the path.

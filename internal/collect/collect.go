@@ -1002,20 +1002,25 @@ func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Even
 	// event's email is read once (a walk over its traits and fields).
 	emails := make([]string, len(evs))
 	named, updates := false, false
+	var skipped []Skip
 	for i := range evs {
 		emails[i] = evs[i].Email()
 		named = named || emails[i] != ""
 		updates = updates || updatesUser(evs[i], emails[i])
+		if evs[i].Type == event.Identify && emails[i] == "" {
+			if k := evs[i].UnreadableEmailTrait(); k != "" { // a backend's mistake: said, never silent
+				skipped = append(skipped, Skip{Index: i, Reason: "traits." + k + " is not an email address Baton can read (send the bare address, e.g. taro@example.com): stored, identifies nobody"})
+			}
+		}
 	}
 	if !named && !updates {
-		return nil, true
+		return skipped, true
 	}
 	// Identification runs for repeats too: a client retrying after a failed
 	// identify must get it done, and identifying twice changes nothing. A
 	// repeat that identifies does it as the stored event does: one that
 	// carries other traits or another email changes nothing (a read, for
 	// repeats with an email alone).
-	var skipped []Skip
 	for i := range evs {
 		if fresh[i] || emails[i] == "" && !updatesUser(evs[i], "") {
 			continue
@@ -1035,7 +1040,7 @@ func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Even
 		}
 	}
 	if !named {
-		return nil, true // the users' traits: updateUsers, once their ids are joined
+		return skipped, true // the users' traits: updateUsers, once their ids are joined
 	}
 	// Identification, a few people at a time: a backend's batch of
 	// identifies took each's writes in turn (1,000 of them outlasted the

@@ -209,6 +209,24 @@ func (e *Event) Email() string {
 	return ""
 }
 
+// UnreadableEmailTrait names the trait of an identify that reads as an
+// email by its name but whose value is not an address Baton can read ("Taro
+// Yamada <taro@example.com>", "taro@localhost", a number), when no other
+// trait gives one: the event identifies nobody, and the caller is told so.
+func (e *Event) UnreadableEmailTrait() string {
+	if e.Email() != "" {
+		return ""
+	}
+	name := ""
+	for k, v := range e.Traits {
+		if emailKeyRank(k) == 0 || v == nil || v == "" || name != "" && k > name {
+			continue
+		}
+		name = k
+	}
+	return name
+}
+
 // Attributes returns the person attributes the event carries: identify
 // traits, or a submitted form's fields, as strings.
 func (e *Event) Attributes() map[string]string {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"time"
 
 	"github.com/baton-hq/baton/internal/identity"
@@ -28,6 +29,7 @@ import (
 //
 //	PK=JOB#rescore  SK=<job id>            the job: rules, progress, status, the scan's cursor while listing
 //	PK=JOB#rescore#<job id>  SK=chunk<n>    the people to rescore, 500 ids a chunk
+//	PK=JOB#rescore-current  SK=current       the id of the last job started (makes starting atomic)
 
 const (
 	jobPK      = "JOB#rescore"
@@ -36,6 +38,9 @@ const (
 	jobListing = "listing"
 	jobActive  = "running"
 	jobDone    = "done"
+
+	jobCurrentPK = "JOB#rescore-current"
+	jobCurrentSK = "current"
 )
 
 // Job is a rescore's progress.
@@ -82,22 +87,39 @@ func decodeJob(it table.Item) (Job, error) {
 // come), and a second POST (a double click, a client's retry) started
 // another full replay behind it, each listing every person again.
 func (q *Qualifier) StartRescore(ctx context.Context) (Job, error) {
-	active, err := q.ActiveRescores(ctx)
-	if err != nil {
-		return Job{}, err
-	}
-	for _, j := range active {
-		if j.Rules == q.Engine.Version() {
-			return j, nil
+	for tries := 0; ; tries++ {
+		// The pointer to the last job started is read before looking for
+		// an active one and written with the new job on condition it has
+		// not moved: of two starts at once, one writes, the other's
+		// transaction fails and it answers the job the first started.
+		cur, err := q.T.Get(ctx, jobCurrentPK, jobCurrentSK)
+		if err != nil && !errors.Is(err, table.ErrNotFound) {
+			return Job{}, err
 		}
+		active, err := q.ActiveRescores(ctx)
+		if err != nil {
+			return Job{}, err
+		}
+		for _, j := range active {
+			if j.Rules == q.Engine.Version() {
+				return j, nil
+			}
+		}
+		now := q.now()
+		j := Job{ID: fmt.Sprintf("%s-%s", now.Format("20060102T150405"), shortID()), Rules: q.Engine.Version(), Status: jobListing, StartedAt: now}
+		err = q.T.Transact(ctx, []table.Write{
+			table.Put(table.Item{PK: jobPK, SK: j.ID, Kind: KindJob, Data: encodeJob(j)}, table.NotExists),
+			table.Put(table.Item{PK: jobCurrentPK, SK: jobCurrentSK, Kind: KindJob, Data: []byte(strconv.Quote(j.ID))}, table.VersionIs(cur.Version)),
+		})
+		if errors.Is(err, table.ErrConditionFailed) && tries < 5 {
+			continue // another start wrote first: its job is found active
+		}
+		if err != nil {
+			return Job{}, err
+		}
+		j.version = 1
+		return j, nil
 	}
-	now := q.now()
-	j := Job{ID: fmt.Sprintf("%s-%s", now.Format("20060102T150405"), shortID()), Rules: q.Engine.Version(), Status: jobListing, StartedAt: now}
-	if err := q.T.Put(ctx, table.Item{PK: jobPK, SK: j.ID, Kind: KindJob, Data: encodeJob(j)}, table.NotExists); err != nil {
-		return Job{}, err
-	}
-	j.version = 1
-	return j, nil
 }
 
 // listPage lists the people of one scan page into the job's list from
