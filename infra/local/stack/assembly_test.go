@@ -130,6 +130,24 @@ func TestAssembly(t *testing.T) {
 		}
 		cover("consent.required")
 	})
+	t.Run("consent.analytics_category", func(t *testing.T) {
+		// Segment's consent tooling sends context.consent as an object of
+		// categories; the configured one says whether analytics may run.
+		s, _ := start(t, "consent: {required: true, analytics_category: C0002}\n", nil)
+		track := func(id, prefs string) string {
+			return `{"type":"track","event":"Viewed","anonymousId":"consent-cat-1","messageId":"` + id + `","context":{"consent":{"categoryPreferences":` + prefs + `}}}`
+		}
+		for _, c := range []struct{ id, prefs string }{{"cat-granted", `{"C0002":true,"Analytics":false}`}, {"cat-denied", `{"C0002":false,"Analytics":true}`}} {
+			if code := serverCall(t, s, "/v1/track", track(c.id, c.prefs)); code != 200 {
+				t.Fatalf("%s: %d", c.id, code)
+			}
+		}
+		evs, err := s.App.Events.Visitor(context.Background(), "consent-cat-1")
+		if err != nil || len(evs) != 1 || evs[0].ID != "cat-granted" {
+			t.Fatalf("stored %+v %v, want the event whose C0002 was granted alone", evs, err)
+		}
+		cover("consent.analytics_category")
+	})
 	t.Run("consent.required_sites", func(t *testing.T) {
 		s, _ := start(t, "consent: {required_sites: [eu]}\n", nil)
 		post(t, s, pv("s1", "consent-site-1", "eu", ""))

@@ -413,7 +413,7 @@ func TestRulesLabSuggestions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if kinds["behaviour"] != len(shipped.Behaviour) || kinds["fit"] != 7 || kinds["condition"] != len(shipped.MQL) {
+	if kinds["behaviour"] != len(shipped.Behaviour) || kinds["fit"] != len(shipped.Fit) || kinds["condition"] != len(shipped.MQL) {
 		t.Fatalf("kinds: %v", kinds)
 	}
 	contact := sg.Items[byName["contact-form"]]

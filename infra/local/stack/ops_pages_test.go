@@ -199,7 +199,7 @@ func TestSuggestionsPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasSuffix(got.URL, "/admin/rules/suggestions?min_outcomes=10") || got.Rows != len(shipped.Behaviour)+7+len(shipped.MQL) || len(got.Over) > 0 {
+	if !strings.HasSuffix(got.URL, "/admin/rules/suggestions?min_outcomes=10") || got.Rows != len(shipped.Behaviour)+len(shipped.Fit)+len(shipped.MQL) || len(got.Over) > 0 {
 		t.Fatalf("suggestions: %s", res["suggested"])
 	}
 	for _, want := range []string{"営業の結果からの提案", "全 MQL：受け入れ率\n50%", "mql[0].min_behaviour 40 → 61", "行動スコア 61 未満では差し戻し", "+    min_behaviour: 61"} {
