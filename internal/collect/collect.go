@@ -1046,20 +1046,14 @@ func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Even
 	// identifies took each's writes in turn (1,000 of them outlasted the
 	// request). Events that share an email or a browser stay in order, in
 	// one group: the later of two forms on a browser is the link it keeps.
-	var mu sync.Mutex
-	ok := inGroups(identifyGroups(evs, emails), func(i int) bool {
-		skip, ok := h.identifyOne(ctx, i, evs[i], emails[i])
-		if skip != nil {
-			mu.Lock()
-			skipped = append(skipped, *skip)
-			mu.Unlock()
-		}
-		return ok
+	more, ok := skipsInGroups(identifyGroups(evs, emails), func(i int) (*Skip, bool) {
+		return h.identifyOne(ctx, i, evs[i], emails[i])
 	})
 	if !ok {
 		httpx.Unavailable(w, 2*time.Second)
 		return nil, false
 	}
+	skipped = append(skipped, more...)
 	slices.SortFunc(skipped, func(a, b Skip) int { return cmp.Compare(a.Index, b.Index) })
 	return skipped, true
 }
@@ -1069,6 +1063,25 @@ func (h *Handler) store(w http.ResponseWriter, r *http.Request, evs []event.Even
 // store a commit's syncs, not the processor, are what an identification
 // waits for (eight at a time, 1,000 identifies in one batch took 18 s).
 const identifyParallel = 32
+
+// skipsInGroups is inGroups for a do that may skip its event, gathering
+// the skips (in no particular order).
+func skipsInGroups(groups [][]int, do func(i int) (*Skip, bool)) ([]Skip, bool) {
+	var (
+		mu      sync.Mutex
+		skipped []Skip
+	)
+	ok := inGroups(groups, func(i int) bool {
+		skip, ok := do(i)
+		if skip != nil {
+			mu.Lock()
+			skipped = append(skipped, *skip)
+			mu.Unlock()
+		}
+		return ok
+	})
+	return skipped, ok
+}
 
 // inGroups runs do on every index of every group, identifyParallel groups
 // at once, each group's in order; after a failure (do false) no group
@@ -1234,19 +1247,7 @@ func (h *Handler) updateUsers(w http.ResponseWriter, r *http.Request, evs []even
 	}
 	ctx, cancel := finish(r.Context())
 	defer cancel()
-	var (
-		mu      sync.Mutex
-		skipped []Skip
-	)
-	ok := inGroups(groups, func(i int) bool {
-		skip, ok := h.updateUser(ctx, i, evs[i])
-		if skip != nil {
-			mu.Lock()
-			skipped = append(skipped, *skip)
-			mu.Unlock()
-		}
-		return ok
-	})
+	skipped, ok := skipsInGroups(groups, func(i int) (*Skip, bool) { return h.updateUser(ctx, i, evs[i]) })
 	if !ok {
 		httpx.Unavailable(w, 2*time.Second)
 		return nil, false
