@@ -203,6 +203,7 @@ func TestAuditAddsNoRead(t *testing.T) {
 		return c
 	}
 	without, with := reads(false), reads(true)
+	with.Writes, without.Writes = 0, 0 // the trail's own entries are written
 	if with != without || with.Calls == 0 {
 		t.Fatalf("reads with the audit trail %+v, without %+v", with, without)
 	}

@@ -13,7 +13,6 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,6 +22,7 @@ import (
 	"github.com/baton-hq/baton/internal/links"
 	"github.com/baton-hq/baton/internal/recipientcsv"
 	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/table/tablecount"
 	"github.com/baton-hq/baton/internal/table/tableflight"
 	"github.com/baton-hq/baton/internal/token"
 )
@@ -199,41 +199,6 @@ func TestCampaignEditedByOthersIsRetryable(t *testing.T) {
 	}
 }
 
-// countedTable counts every request made to the store.
-type countedTable struct {
-	table.Table
-	n atomic.Int64
-}
-
-func (c *countedTable) Get(ctx context.Context, pk, sk string) (table.Item, error) {
-	c.n.Add(1)
-	return c.Table.Get(ctx, pk, sk)
-}
-func (c *countedTable) Put(ctx context.Context, it table.Item, cond table.Cond) error {
-	c.n.Add(1)
-	return c.Table.Put(ctx, it, cond)
-}
-func (c *countedTable) Delete(ctx context.Context, pk, sk string, cond table.Cond) error {
-	c.n.Add(1)
-	return c.Table.Delete(ctx, pk, sk, cond)
-}
-func (c *countedTable) PutMany(ctx context.Context, ws []table.Write) []error {
-	c.n.Add(1)
-	return c.Table.PutMany(ctx, ws)
-}
-func (c *countedTable) Transact(ctx context.Context, ws []table.Write) error {
-	c.n.Add(1)
-	return c.Table.Transact(ctx, ws)
-}
-func (c *countedTable) Add(ctx context.Context, pk, sk, kind string, d map[string]int64) (map[string]int64, error) {
-	c.n.Add(1)
-	return c.Table.Add(ctx, pk, sk, kind, d)
-}
-func (c *countedTable) Query(ctx context.Context, q table.Query) ([]table.Item, error) {
-	c.n.Add(1)
-	return c.Table.Query(ctx, q)
-}
-
 // recipientList is a list of n new recipients (n of them with an
 // attribute), in the order rows are numbered.
 func recipientList(n int) string {
@@ -253,7 +218,7 @@ func recipientList(n int) string {
 // take at most half of the 30 s at 5 ms a DynamoDB request.
 func TestMaxRecipientListIsAnsweredInTime(t *testing.T) {
 	f := newFixture(t)
-	c := &countedTable{Table: f.tb}
+	c := tablecount.New(f.tb)
 	serveRecipients(t, f, c, "nov-news")
 	const rows = 200
 	csvHdr := []string{"Authorization", "Bearer " + fullToken, "Content-Type", "text/csv"}
@@ -261,7 +226,7 @@ func TestMaxRecipientListIsAnsweredInTime(t *testing.T) {
 		t.Fatalf("first list: %d %s", a.code, a.body)
 	}
 	for _, pass := range []string{"new people", "known people"} {
-		c.n.Store(0)
+		c.Reset()
 		list := recipientList(rows)
 		if pass == "new people" {
 			list = strings.ReplaceAll(list, "@corp", "@new")
@@ -269,19 +234,19 @@ func TestMaxRecipientListIsAnsweredInTime(t *testing.T) {
 		if a := f.req("POST", "/admin/recipients?campaign=nov-news", list, csvHdr...); a.code != 200 || a.hdr.Get("X-Baton-Minted") != fmt.Sprint(rows) {
 			t.Fatalf("%s: %d minted %s %s", pass, a.code, a.hdr.Get("X-Baton-Minted"), a.body)
 		}
-		perRow := float64(c.n.Load()) / rows
+		perRow := float64(c.Counts().Requests()) / rows
 		projected := time.Duration(perRow * recipientcsv.MaxRows / 16 * float64(5*time.Millisecond))
 		if projected > 15*time.Second {
 			t.Errorf("%s: a row costs %.1f store requests: MaxRows (%d) rows, 16 at a time, take about %v at 5 ms a request, past half of API Gateway's 30 s", pass, perRow, recipientcsv.MaxRows, projected.Round(time.Second))
 		}
 	}
 	// A longer list is refused, saying the maximum, before anyone is made.
-	c.n.Store(0)
+	c.Reset()
 	a := f.req("POST", "/admin/recipients?campaign=nov-news", strings.ReplaceAll(recipientList(recipientcsv.MaxRows+1), "@corp", "@more"), csvHdr...)
 	if a.code != 400 || !strings.Contains(a.body, fmt.Sprintf("more than %d recipients: split the list", recipientcsv.MaxRows)) {
 		t.Errorf("MaxRows+1 rows: %d %s, want a 400 saying the maximum", a.code, a.body)
 	}
-	if n := c.n.Load(); n != 0 {
+	if n := c.Counts().Requests(); n != 0 {
 		t.Errorf("%d store requests before the list was refused, want none", n)
 	}
 }

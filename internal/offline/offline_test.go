@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,6 +18,7 @@ import (
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
+	"github.com/baton-hq/baton/internal/table/tablecount"
 	"github.com/baton-hq/baton/internal/table/tableflight"
 )
 
@@ -311,41 +311,6 @@ func TestPanicInARowFailsTheImport(t *testing.T) {
 	}
 }
 
-// calls counts every request made to the store (reads and writes).
-type calls struct {
-	table.Table
-	n atomic.Int64
-}
-
-func (c *calls) Get(ctx context.Context, pk, sk string) (table.Item, error) {
-	c.n.Add(1)
-	return c.Table.Get(ctx, pk, sk)
-}
-func (c *calls) Put(ctx context.Context, it table.Item, cond table.Cond) error {
-	c.n.Add(1)
-	return c.Table.Put(ctx, it, cond)
-}
-func (c *calls) Delete(ctx context.Context, pk, sk string, cond table.Cond) error {
-	c.n.Add(1)
-	return c.Table.Delete(ctx, pk, sk, cond)
-}
-func (c *calls) PutMany(ctx context.Context, ws []table.Write) []error {
-	c.n.Add(1)
-	return c.Table.PutMany(ctx, ws)
-}
-func (c *calls) Transact(ctx context.Context, ws []table.Write) error {
-	c.n.Add(1)
-	return c.Table.Transact(ctx, ws)
-}
-func (c *calls) Add(ctx context.Context, pk, sk, kind string, d map[string]int64) (map[string]int64, error) {
-	c.n.Add(1)
-	return c.Table.Add(ctx, pk, sk, kind, d)
-}
-func (c *calls) Query(ctx context.Context, q table.Query) ([]table.Item, error) {
-	c.n.Add(1)
-	return c.Table.Query(ctx, q)
-}
-
 // touchList is a list of n valid rows.
 func touchList(n int) string {
 	var b strings.Builder
@@ -367,7 +332,7 @@ var expo = Defaults{Event: "Expo", Date: "2026-11-06", Channel: "exhibition"}
 // API Gateway's 30 s at 5 ms a DynamoDB request (a generous figure).
 func TestMaxRowsTouchListIsAnsweredInTime(t *testing.T) {
 	f := newFixture(t)
-	c := &calls{Table: f.tb}
+	c := tablecount.New(f.tb)
 	f.dir.T = c
 	f.log.T = c
 	const rows = 200
@@ -375,7 +340,7 @@ func TestMaxRowsTouchListIsAnsweredInTime(t *testing.T) {
 	if err != nil || res.Imported != rows {
 		t.Fatalf("import: %+v %v", res, err)
 	}
-	perRow := float64(c.n.Load()) / rows
+	perRow := float64(c.Counts().Requests()) / rows
 	projected := time.Duration(perRow * MaxRows / importParallel * float64(5*time.Millisecond))
 	if projected > 15*time.Second {
 		t.Errorf("a row costs %.1f store requests: MaxRows (%d) rows, %d at a time, take about %v at 5 ms a request, past half of API Gateway's 30 s: the answer may never reach the client", perRow, MaxRows, importParallel, projected.Round(time.Second))
@@ -387,7 +352,7 @@ func TestMaxRowsTouchListIsAnsweredInTime(t *testing.T) {
 // the file, before any row is stored.
 func TestTooLongTouchListIsRefusedUpFront(t *testing.T) {
 	f := newFixture(t)
-	c := &calls{Table: f.tb}
+	c := tablecount.New(f.tb)
 	f.dir.T = c
 	f.log.T = c
 	_, err := f.im.Import(context.Background(), strings.NewReader(touchList(MaxRows+1)), expo)
@@ -395,7 +360,7 @@ func TestTooLongTouchListIsRefusedUpFront(t *testing.T) {
 	if !errors.As(err, &fe) || !strings.Contains(fe.Msg, fmt.Sprint(MaxRows)) || !strings.Contains(fe.Msg, "split the file") {
 		t.Fatalf("MaxRows+1 rows: %v, want a FileError saying %d and to split the file", err, MaxRows)
 	}
-	if n := c.n.Load(); n != 0 {
+	if n := c.Counts().Requests(); n != 0 {
 		t.Errorf("%d store requests before the list was refused, want none", n)
 	}
 }

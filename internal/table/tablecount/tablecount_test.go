@@ -12,7 +12,7 @@ import (
 	"github.com/baton-hq/baton/internal/table/tablecount"
 )
 
-func TestCountsReads(t *testing.T) {
+func TestCountsReadsAndWrites(t *testing.T) {
 	bt, err := bolttable.Open(filepath.Join(t.TempDir(), "c.db"), bolttable.WithClock(clock.Fixed(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))))
 	if err != nil {
 		t.Fatal(err)
@@ -26,9 +26,10 @@ func TestCountsReads(t *testing.T) {
 		}
 	}
 	tb.Put(ctx, table.Item{PK: "Y#1", SK: "a"}, table.Always)
-	if c := tb.Counts(); c != (tablecount.Counts{}) {
-		t.Fatalf("writes counted: %+v", c)
+	if c := tb.Counts(); c != (tablecount.Counts{Writes: 4}) {
+		t.Fatalf("four puts: %+v", c)
 	}
+	tb.Reset()
 	tb.Get(ctx, "X#1", "a")
 	tb.Get(ctx, "X#1", "missing")
 	tb.Query(ctx, table.Query{PK: "X#1", Prefix: "b"})
