@@ -9,6 +9,7 @@
 package clock
 
 import (
+	"context"
 	"sync"
 	"time"
 )
@@ -69,4 +70,17 @@ func (m *Manual) Advance(d time.Duration) {
 	m.mu.Lock()
 	m.t = m.t.Add(d)
 	m.mu.Unlock()
+}
+
+// Sleep waits d, or until ctx ends (its cause then). Code that waits takes
+// a sleep function defaulting to this, so that tests hand their own.
+func Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
 }

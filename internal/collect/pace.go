@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/event"
 )
 
@@ -76,10 +77,5 @@ func (h *Handler) wait(ctx context.Context, d time.Duration) {
 		h.Sleep(ctx, d)
 		return
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
-	}
+	clock.Sleep(ctx, d)
 }
