@@ -26,6 +26,7 @@ var jaPatterns = []struct {
 	{regexp.MustCompile(`^missing or wrong CSRF token`), "フォームの確認用トークンがないか、古くなっています。ページを開き直してから送信してください"},
 	{regexp.MustCompile(`^the form is larger than (\d+) bytes$`), "フォームが $1 バイトを超えています"},
 	{regexp.MustCompile(`^the form could not be read: `), "フォームを読み取れませんでした。ページを開き直してから送信してください"},
+	{regexp.MustCompile(`^the query string cannot be read: `), "アドレスのクエリ（? 以降）を読み取れません。ページのリンクから開き直してください"},
 	{regexp.MustCompile(`^rules file larger than (\d+) bytes$`), "ルールファイルが $1 バイトを超えています"},
 	{regexp.MustCompile(`^cross-origin request refused`), "別のサイトからの送信は受け付けません。ワークスペースのページから送信してください"},
 	{regexp.MustCompile(`^the MQL definition lab is off: no rules file is loaded`), "MQL 定義ラボは無効です。ルールファイルが読み込まれていません（BATON_RULES に infra/rules.yaml などのルールファイルを指定してください）"},
