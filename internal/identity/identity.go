@@ -67,12 +67,18 @@ type Person struct {
 	// FormerEmails are the emails the person had before (oldest first):
 	// their server user id came with a new one (ChangeEmail). Each still
 	// finds them, and is erased with them.
-	FormerEmails []string          `json:"formerEmails,omitempty"`
-	Attributes   map[string]string `json:"attributes"`
-	Custom       map[string]string `json:"custom,omitempty"` // form fields Baton has no name for
-	Source       string            `json:"source,omitempty"` // what created the person: form, identify, list, click
-	CreatedAt    time.Time         `json:"createdAt"`
-	UpdatedAt    time.Time         `json:"updatedAt"`
+	FormerEmails []string `json:"formerEmails,omitempty"`
+	// Users are the server user ids an identification naming both the
+	// user id and this person's email brought (AddUser): the site's
+	// accounts that are theirs, whose later email and traits are theirs
+	// (Stitcher.followUser, updateUser). A user id only joined to one of
+	// their browsers (a track naming both ids) is a guess, and is not.
+	Users      []string          `json:"users,omitempty"`
+	Attributes map[string]string `json:"attributes"`
+	Custom     map[string]string `json:"custom,omitempty"` // form fields Baton has no name for
+	Source     string            `json:"source,omitempty"` // what created the person: form, identify, list, click
+	CreatedAt  time.Time         `json:"createdAt"`
+	UpdatedAt  time.Time         `json:"updatedAt"`
 	// ConsentWithdrawn is when they withdrew consent on a browser of
 	// theirs (POST /optout); zero: not withdrawn, or given again since by
 	// a form. Paths that name them without that browser (a click or open
@@ -299,9 +305,11 @@ const MaxFormerEmails = 20
 // finding them (and erased with them); an email of theirs already (a
 // former one) becomes theirs again. An erased email is ErrErased; one
 // that is another person's is ErrEmailTaken (nobody is merged); a person
-// erased or being erased meanwhile is ErrNotFound. It reports whether
+// erased or being erased meanwhile is ErrNotFound. user is the server
+// user id the email came with: unless it is the person's own
+// (Person.Users), nothing changes (errNotTheirs). It reports whether
 // anything changed.
-func (d *Directory) ChangeEmail(ctx context.Context, id, email string) (Person, bool, error) {
+func (d *Directory) ChangeEmail(ctx context.Context, id, user, email string) (Person, bool, error) {
 	if email == "" {
 		return Person{}, false, errors.New("identity: empty email")
 	}
@@ -309,6 +317,9 @@ func (d *Directory) ChangeEmail(ctx context.Context, id, email string) (Person, 
 		p, ver, err := d.get(ctx, id)
 		if err != nil || p.Email == email {
 			return p, false, err // the user id's usual call: one read
+		}
+		if !slices.Contains(p.Users, user) {
+			return p, false, errNotTheirs
 		}
 		if gone, err := d.Erased(ctx, email); err != nil {
 			return Person{}, false, err
@@ -352,6 +363,33 @@ func (d *Directory) ChangeEmail(ctx context.Context, id, email string) (Person, 
 		}
 	}
 	return Person{}, false, errors.New("identity: too much contention changing an email")
+}
+
+// MaxUsers bounds a person's server user ids (Person.Users): past it a
+// new one is not recorded, and its email changes make a person of their
+// own, as before user ids were recorded.
+const MaxUsers = 20
+
+// AddUser records that the server user id user is the person's own
+// account (Person.Users): an identification named both. Nothing is
+// written when it is there already, the person is gone, or has MaxUsers.
+func (d *Directory) AddUser(ctx context.Context, id, user string) error {
+	for attempt := 0; attempt < 8; attempt++ {
+		p, ver, err := d.get(ctx, id)
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		if err != nil || slices.Contains(p.Users, user) || len(p.Users) >= MaxUsers {
+			return err
+		}
+		p.Users = append(p.Users, user)
+		data, _ := json.Marshal(p)
+		err = d.T.Put(ctx, table.Item{PK: PersonPK(id), SK: personSK, Kind: KindPerson, Data: data}, table.VersionIs(ver))
+		if !errors.Is(err, table.ErrConditionFailed) {
+			return err
+		}
+	}
+	return errors.New("identity: too much contention recording a user id")
 }
 
 // emailOwner is the id of the person an email's key names ("" for none),

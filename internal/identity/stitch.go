@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"github.com/baton-hq/baton/internal/textcut"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -81,6 +82,11 @@ func (s *Stitcher) Identify(ctx context.Context, id Identification) (Person, Lin
 			return Person{}, LinkResult{}, err
 		}
 	}
+	if id.User != "" && !slices.Contains(p.Users, id.User) {
+		if err := s.Dir.AddUser(ctx, p.ID, id.User); err != nil {
+			return Person{}, LinkResult{}, err
+		}
+	}
 	res, err := s.Dir.LinkVisitor(ctx, id.Visitor, p.ID, id.At, id.Strength)
 	if err != nil || res.Refused {
 		return p, res, err
@@ -119,6 +125,9 @@ func (s *Stitcher) updateUser(ctx context.Context, id Identification) (Person, e
 		return Person{}, err
 	}
 	p, _, err := s.Dir.update(ctx, person, known, custom, func(p Person) error {
+		if !slices.Contains(p.Users, id.User) {
+			return errNotTheirs
+		}
 		if !p.ConsentWithdrawn.IsZero() {
 			return ErrConsentWithdrawn
 		}
@@ -129,17 +138,23 @@ func (s *Stitcher) updateUser(ctx context.Context, id Identification) (Person, e
 		}
 		return nil
 	})
-	if errors.Is(err, ErrNotFound) {
-		return Person{}, nil // erased meanwhile
+	if errors.Is(err, ErrNotFound) || errors.Is(err, errNotTheirs) {
+		return Person{}, nil // erased meanwhile, or the user id only joined a browser of theirs
 	}
 	return p, err
 }
 
+// errNotTheirs: the user id belongs to the person only through a browser
+// of theirs it was joined to, never an identification naming their email.
+var errNotTheirs = errors.New("identity: the user id is not the person's own")
+
 // followUser gives the person a server user id belongs to the email the
 // user id now comes with, when nobody has it (their email changed in the
 // site's accounts). An email another person has is theirs: the user id
-// moves to them, as a browser does (nobody is merged). An erased email is
-// ErrErased, as for Ensure.
+// moves to them, as a browser does (nobody is merged). A user id that is
+// not the person's own account (Person.Users: only joined to a browser of
+// theirs) changes nothing: the email finds or makes its own person. An
+// erased email is ErrErased, as for Ensure.
 func (s *Stitcher) followUser(ctx context.Context, user, email string) error {
 	if user == "" {
 		return nil
@@ -148,8 +163,8 @@ func (s *Stitcher) followUser(ctx context.Context, user, email string) error {
 	if err != nil || person == "" {
 		return err
 	}
-	_, _, err = s.Dir.ChangeEmail(ctx, person, email)
-	if errors.Is(err, ErrEmailTaken) || errors.Is(err, ErrTooManyEmails) || errors.Is(err, ErrNotFound) {
+	_, _, err = s.Dir.ChangeEmail(ctx, person, user, email)
+	if errors.Is(err, ErrEmailTaken) || errors.Is(err, ErrTooManyEmails) || errors.Is(err, ErrNotFound) || errors.Is(err, errNotTheirs) {
 		return nil // Ensure finds or makes the email's person
 	}
 	return err
