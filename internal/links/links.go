@@ -409,6 +409,8 @@ func (r *Registry) ListOld(ctx context.Context) (int, error) {
 				switch {
 				case err == nil:
 					n++
+				case ctx.Err() != nil:
+					return n, nil // out of time: the next run copies this page again
 				case !errors.Is(err, table.ErrConditionFailed): // failed: the campaign's own copy is there
 					return n, err
 				}
@@ -421,6 +423,9 @@ func (r *Registry) ListOld(ctx context.Context) (int, error) {
 			return n, r.T.Delete(ctx, listPK, listingSK, table.Always)
 		}
 		if err := r.T.Put(ctx, table.Item{PK: listPK, SK: listingSK, Kind: "campaignlist", Data: []byte(next)}, table.Always); err != nil {
+			if ctx.Err() != nil {
+				return n, nil // out of time: the next run goes on from the last cursor kept
+			}
 			return n, err
 		}
 		cursor = next

@@ -404,3 +404,44 @@ func (e *endsAfterPage) Put(ctx context.Context, it table.Item, c table.Cond) er
 	}
 	return err
 }
+
+// endsInCopy ends its run while a page's copies are written: the store
+// answers them with the ended context's error.
+type endsInCopy struct {
+	table.Table
+	end func()
+}
+
+func (e *endsInCopy) PutMany(ctx context.Context, ws []table.Write) []error {
+	e.end()
+	errs := make([]error, len(ws))
+	for i := range errs {
+		errs[i] = ctx.Err()
+	}
+	return errs
+}
+
+// TestListOldOutOfTimeIsNoFailure: the sweep's budget ending while a
+// page's copies were written was returned as an error, so the sweep
+// failed (and AWS retried the scheduled run); a scan ending there was
+// not. Either is the end of this run: the next one copies the page again.
+func TestListOldOutOfTimeIsNoFailure(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewManual(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
+	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "l.db"), bolttable.WithClock(clk.Now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tb.Close() })
+	data, _ := json.Marshal(Campaign{ID: "old-1", CreatedAt: clk.Now()})
+	if err := tb.Put(ctx, table.Item{PK: "CAMP#old-1", SK: "CAMP", Kind: "campaign", Data: data}, table.NotExists); err != nil {
+		t.Fatal(err)
+	}
+	run, end := context.WithCancel(ctx)
+	if n, err := (&Registry{T: &endsInCopy{Table: tb, end: end}, Now: clk.Now}).ListOld(run); n != 0 || err != nil {
+		t.Fatalf("a run out of time: %d %v, want no failure", n, err)
+	}
+	if n, err := (&Registry{T: tb, Now: clk.Now}).ListOld(ctx); n != 1 || err != nil {
+		t.Fatalf("the next run: %d %v, want the campaign copied", n, err)
+	}
+}
