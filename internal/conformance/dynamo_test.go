@@ -14,6 +14,8 @@ import (
 // started single-threaded on loopback; under CI=true a missing moto fails.
 func TestDynamo(t *testing.T) {
 	tabletest.Run(t, func(t *testing.T, now func() time.Time) table.Table {
-		return moto.NewTable(t, dynamotable.WithClock(now))
+		// Small scan pages: ScanPage's cursor (LastEvaluatedKey) is
+		// resumed from on a table of a few thousand tiny items too.
+		return moto.NewTable(t, dynamotable.WithClock(now), dynamotable.WithScanLimit(100))
 	}, suites()...)
 }

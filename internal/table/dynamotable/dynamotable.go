@@ -80,9 +80,10 @@ const maxAttempts = 64
 
 // Table is a DynamoDB-backed table.Table.
 type Table struct {
-	c    *dynamodb.Client
-	name string
-	now  func() time.Time
+	c         *dynamodb.Client
+	name      string
+	now       func() time.Time
+	scanLimit int32 // items a ScanPage request evaluates (0: DynamoDB's 1 MB page)
 }
 
 // Option configures a Table.
@@ -91,6 +92,11 @@ type Option func(*Table)
 // WithClock sets the clock expiry (the exp attribute) is judged by: tests
 // hand theirs down so that no fixture meets the wall clock.
 func WithClock(now func() time.Time) Option { return func(t *Table) { t.now = clock.Or(now) } }
+
+// WithScanLimit bounds the items one ScanPage request evaluates
+// (DynamoDB's Limit). Tests set it so that a table of a few items still
+// pages, and the cursor a job keeps across runs is exercised.
+func WithScanLimit(n int32) Option { return func(t *Table) { t.scanLimit = n } }
 
 // New returns a Table on an existing client.
 func New(client *dynamodb.Client, tableName string, opts ...Option) *Table {
@@ -972,14 +978,18 @@ func (t *Table) scanPage(ctx context.Context, pkPrefix string, start map[string]
 	}
 	nowT := t.now()
 	values[":now"] = num(nowT.UnixNano())
-	page, err := t.c.Scan(ctx, &dynamodb.ScanInput{
+	in := &dynamodb.ScanInput{
 		TableName:                 &t.name,
 		FilterExpression:          aws.String(filter),
 		ExpressionAttributeNames:  names,
 		ExpressionAttributeValues: values,
 		ExclusiveStartKey:         start,
 		ConsistentRead:            aws.Bool(true),
-	})
+	}
+	if t.scanLimit > 0 {
+		in.Limit = aws.Int32(t.scanLimit)
+	}
+	page, err := t.c.Scan(ctx, in)
 	if err != nil {
 		return nil, nil, fmt.Errorf("dynamotable: scan: %w", err)
 	}

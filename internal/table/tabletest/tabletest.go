@@ -377,6 +377,9 @@ func contract(t *testing.T, newTable Factory) {
 		if len(seen) != len(want) {
 			t.Fatalf("ScanPage visited %d partitions, want %d", len(seen), len(want))
 		}
+		if pages == 0 {
+			t.Fatalf("ScanPage read %d items in one page: no cursor was resumed from (a store's page must be smaller here)", len(want))
+		}
 		if _, _, err := tb.ScanPage(ctx, "V#", "not a cursor"); err == nil {
 			t.Error("ScanPage took a malformed cursor")
 		}
