@@ -277,6 +277,7 @@ func wantsPage(r *http.Request) bool {
 // absolute path is the handler's own (Under puts the base path in front
 // in the header; the body shows the address the client sees).
 func redirected(w http.ResponseWriter, r *http.Request, status int, loc string) {
+	loc = escapeLocation(loc)
 	w.Header().Set("Location", loc)
 	p := r.URL.EscapedPath() // as the client sent it, and as the mux cleans it
 	shown, from := loc, BasePath(r)+p
@@ -304,6 +305,32 @@ func redirected(w http.ResponseWriter, r *http.Request, status int, loc string) 
 		why = from + " has moved to " + shown
 	}
 	JSON(w, status, RedirectBody{Error: why, Location: shown})
+}
+
+// escapeLocation percent-encodes the bytes a URL may not carry raw (controls,
+// space, and anything not ASCII, such as a query's invalid UTF-8 the mux
+// copies into its redirect), so the header and the JSON body, which cannot
+// hold invalid UTF-8, name the same address.
+func escapeLocation(loc string) string {
+	const hex = "0123456789ABCDEF"
+	var b []byte // nil until a byte needs escaping
+	for i := 0; i < len(loc); i++ {
+		c := loc[i]
+		if c > ' ' && c < 0x7f {
+			if b != nil {
+				b = append(b, c)
+			}
+			continue
+		}
+		if b == nil {
+			b = append(make([]byte, 0, len(loc)+8), loc[:i]...)
+		}
+		b = append(b, '%', hex[c>>4], hex[c&15])
+	}
+	if b == nil {
+		return loc
+	}
+	return string(b)
 }
 
 // cleanPath is the clean form ServeMux redirects a path to: path.Clean,

@@ -244,3 +244,28 @@ func TestReadBody(t *testing.T) {
 		})
 	}
 }
+
+// A query the mux copies into its redirect may hold bytes a URL cannot
+// carry raw (invalid UTF-8 here, which JSON cannot hold either): the
+// Location percent-encodes them, and the JSON body names that same address.
+func TestRedirectEscapesRawBytes(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /admin/", func(w http.ResponseWriter, r *http.Request) {})
+	for _, base := range []string{"", "/_bt"} {
+		r := httptest.NewRequest("GET", "/x", nil)
+		r.URL.Path, r.URL.RawQuery, r.RequestURI = base, "q=\xff a", base+"?q=\xff a"
+		if base == "" {
+			r.URL.Path, r.RequestURI = "/admin", "/admin?q=\xff a"
+		}
+		w := httptest.NewRecorder()
+		Under(base, Routes(mux)).ServeHTTP(w, r)
+		var b RedirectBody
+		if err := json.Unmarshal(w.Body.Bytes(), &b); err != nil {
+			t.Fatalf("%q: %d %q", base, w.Code, w.Body.String())
+		}
+		loc := w.Header().Get("Location")
+		if !strings.HasSuffix(strings.ToUpper(loc), "/?Q=%FF%20A") || b.Location != loc {
+			t.Errorf("%q: Location %q, body location %q", base, loc, b.Location)
+		}
+	}
+}
