@@ -238,20 +238,21 @@ func newPersonID() string {
 // email is ErrErased: a replayed form or list import does not bring the
 // person back (nor does one during their erasure).
 func (d *Directory) Ensure(ctx context.Context, email, source string) (p Person, created bool, err error) {
-	return d.ensure(ctx, email, source, nil, nil)
+	return d.ensure(ctx, email, source, nil, nil, "")
 }
 
 // EnsureWith is Ensure for a person known with attributes (a list's row):
 // one it creates has them in the one write that creates it; one that was
 // there is returned as it is (Update merges them).
 func (d *Directory) EnsureWith(ctx context.Context, email, source string, attrs, custom map[string]string) (p Person, created bool, err error) {
-	return d.ensure(ctx, email, source, attrs, custom)
+	return d.ensure(ctx, email, source, attrs, custom, "")
 }
 
 // ensure is Ensure; a person it creates has the attributes and custom
-// fields given (as Update would merge them), in the one write that creates
-// them.
-func (d *Directory) ensure(ctx context.Context, email, source string, attrs, custom map[string]string) (p Person, created bool, err error) {
+// fields given (as Update would merge them) and the server user id user,
+// if any, as their own (Person.Users, as AddUser records it), in the one
+// write that creates them.
+func (d *Directory) ensure(ctx context.Context, email, source string, attrs, custom map[string]string, user string) (p Person, created bool, err error) {
 	if email == "" {
 		return Person{}, false, errors.New("identity: empty email")
 	}
@@ -272,6 +273,9 @@ func (d *Directory) ensure(ctx context.Context, email, source string, attrs, cus
 		p = Person{ID: newPersonID(), Email: email, Attributes: map[string]string{}, Source: source, CreatedAt: now, UpdatedAt: now}
 		merge(&p.Attributes, attrs)
 		mergeCustom(&p.Custom, custom)
+		if user != "" {
+			p.Users = []string{user}
+		}
 		data, _ := json.Marshal(p)
 		ref, _ := json.Marshal(map[string]string{"person": p.ID})
 		err = d.T.Transact(ctx, []table.Write{

@@ -1,9 +1,9 @@
 package identity
 
 import (
+	"cmp"
 	"context"
 	"errors"
-	"github.com/baton-hq/baton/internal/textcut"
 	"slices"
 	"sort"
 	"strings"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
+	"github.com/baton-hq/baton/internal/textcut"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -57,13 +58,17 @@ func (s *Stitcher) Identify(ctx context.Context, id Identification) (Person, Lin
 		return p, LinkResult{}, err
 	}
 	known, custom := SplitLabelled(id.Fields, id.Labels, s.FieldNames)
-	if err := s.followUser(ctx, id.User, id.Email); err != nil {
-		return Person{}, LinkResult{}, err
-	}
-	// A new person is created with their attributes: one write, not two.
-	p, created, err := s.Dir.ensure(ctx, id.Email, id.Source, known, custom)
+	p, err := s.followUser(ctx, id.User, id.Email)
 	if err != nil {
 		return Person{}, LinkResult{}, err
+	}
+	created := false
+	if p.ID == "" {
+		// A new person is created with their attributes and user id: one
+		// write, not two.
+		if p, created, err = s.Dir.ensure(ctx, id.Email, id.Source, known, custom, id.User); err != nil {
+			return Person{}, LinkResult{}, err
+		}
 	}
 	if !created && !p.ConsentWithdrawn.IsZero() && !id.Consented {
 		// Only their own browser or a consent given lifts a withdrawal:
@@ -154,20 +159,31 @@ var errNotTheirs = errors.New("identity: the user id is not the person's own")
 // moves to them, as a browser does (nobody is merged). A user id that is
 // not the person's own account (Person.Users: only joined to a browser of
 // theirs) changes nothing: the email finds or makes its own person. An
-// erased email is ErrErased, as for Ensure.
-func (s *Stitcher) followUser(ctx context.Context, user, email string) error {
+// erased email is ErrErased, as for Ensure. It returns the user id's
+// person when the email is theirs now (Identify needs not look it up
+// again), else Person{}.
+func (s *Stitcher) followUser(ctx context.Context, user, email string) (Person, error) {
 	if user == "" {
-		return nil
+		return Person{}, nil
 	}
 	person, err := s.PersonOf(ctx, user)
 	if err != nil || person == "" {
-		return err
+		return Person{}, err
 	}
-	_, _, err = s.Dir.ChangeEmail(ctx, person, user, email)
-	if errors.Is(err, ErrEmailTaken) || errors.Is(err, ErrTooManyEmails) || errors.Is(err, ErrNotFound) || errors.Is(err, errNotTheirs) {
-		return nil // Ensure finds or makes the email's person
+	p, changed, err := s.Dir.ChangeEmail(ctx, person, user, email)
+	switch {
+	case errors.Is(err, ErrEmailTaken) || errors.Is(err, ErrTooManyEmails) || errors.Is(err, ErrNotFound) || errors.Is(err, errNotTheirs):
+		return Person{}, nil // Ensure finds or makes the email's person
+	case err != nil || p.Email != email:
+		return Person{}, err
+	case !changed:
+		// Theirs already: ChangeEmail read it without asking whether the
+		// email is being erased, which Ensure would refuse.
+		if gone, err := s.Dir.Erased(ctx, email); err != nil || gone {
+			return Person{}, cmp.Or(err, ErrErased)
+		}
 	}
-	return err
+	return p, nil
 }
 
 // Timeline returns the person's events across their visitors, newest first:

@@ -2,12 +2,8 @@ package identity
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
-
-	"github.com/baton-hq/baton/internal/eventlog"
-	"github.com/baton-hq/baton/internal/table/bolttable"
 )
 
 // TestJoinedUserIDTakesNoEmailNorTraits: a user id only joined to a
@@ -19,15 +15,9 @@ import (
 // go to the user id's own person; a user id an identify named with the
 // person's email is theirs, and its new email is theirs.
 func TestJoinedUserIDTakesNoEmailNorTraits(t *testing.T) {
-	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { tb.Close() })
 	ctx := context.Background()
 	t0 := time.Date(2031, 5, 12, 9, 0, 0, 0, time.UTC)
-	now := func() time.Time { return t0 }
-	s := &Stitcher{Dir: &Directory{T: tb, Now: now}, Log: &eventlog.Log{T: tb, Retention: 400 * 24 * time.Hour, Now: now}}
+	s, _ := newStitcher(t, t0)
 	identify := func(visitor, user, email string, f map[string]string) Person {
 		t.Helper()
 		p, _, err := s.Identify(ctx, Identification{Visitor: visitor, User: user, Email: email, Fields: f, At: t0, Strength: Strong, Source: "identify"})

@@ -3,13 +3,10 @@ package identity
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/privacy"
-	"github.com/baton-hq/baton/internal/table/bolttable"
 )
 
 // TestIdentifyWithoutEmailUpdatesTheUsersPerson: an identification naming
@@ -19,15 +16,9 @@ import (
 // nothing, and a person who withdrew consent or is being erased keeps what
 // they had.
 func TestIdentifyWithoutEmailUpdatesTheUsersPerson(t *testing.T) {
-	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { tb.Close() })
 	ctx := context.Background()
 	t0 := time.Date(2031, 5, 12, 9, 0, 0, 0, time.UTC)
-	now := func() time.Time { return t0 }
-	s := &Stitcher{Dir: &Directory{T: tb, Now: now}, Log: &eventlog.Log{T: tb, Retention: 400 * 24 * time.Hour, Now: now}}
+	s, tb := newStitcher(t, t0)
 	known := func(user, email string) Person {
 		t.Helper()
 		p, _, err := s.Identify(ctx, Identification{Visitor: user, User: user, Email: email, Fields: map[string]string{"name": "Five"}, At: t0, Strength: Strong, Source: "identify"})
