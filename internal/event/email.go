@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
-	"golang.org/x/text/unicode/norm"
 )
 
 // NormalizeEmail returns the canonical form of an address, the key a person
@@ -36,7 +35,7 @@ import (
 // EmailForms lists the keys such a person may still be under.
 func NormalizeEmail(s string) (string, error) {
 	if !isASCII(s) {
-		s = norm.NFKC.String(stripInvisible(s))
+		s = foldText(s)
 		if !plainRunes(s) {
 			return "", errNotEmail
 		}

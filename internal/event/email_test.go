@@ -64,7 +64,10 @@ func TestEmailInvisibleCharacters(t *testing.T) {
 	}
 	// Addresses in other scripts stay themselves; an internationalised domain
 	// is in its ASCII form (IDNA A-labels), one person whichever was typed.
-	for in, want := range map[string]string{"山田@example.jp": "山田@example.jp", "José@Example.com": "josé@example.com", "taro@例え.jp": "taro@xn--r8jz45g.jp"} {
+	for in, want := range map[string]string{"山田@example.jp": "山田@example.jp", "José@Example.com": "josé@example.com", "taro@例え.jp": "taro@xn--r8jz45g.jp",
+		// The ideographic full stop (and its half-width form) is a "." as
+		// IDNA reads a domain: what a Japanese input method types for one.
+		"taro@例え。jp": "taro@xn--r8jz45g.jp", "taro@example｡co。jp": "taro@example.co.jp"} {
 		if got, err := NormalizeEmail(in); err != nil || got != want {
 			t.Errorf("NormalizeEmail(%q) = %q, %v; want %q", in, got, err, want)
 		}
@@ -77,7 +80,7 @@ func TestEmailInvisibleCharacters(t *testing.T) {
 // stores a URL (given a top-level domain of letters, as the scrubber asks).
 func FuzzNormalizeEmail(f *testing.F) {
 	for _, s := range []string{"alice@acme.example", "alice\u200b@acme.example", "\ufeffalice@acme.example", "ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ",
-		"山田@example.jp", "a\u3000lice@acme.example", "Ｙａｍａｄａ@Kaisha-Acme.example", "a!#$%&'*+-/=?^_`{|}~@b.example", "x@y", "José@例え.jp"} {
+		"山田@example.jp", "a\u3000lice@acme.example", "Ｙａｍａｄａ@Kaisha-Acme.example", "a!#$%&'*+-/=?^_`{|}~@b.example", "x@y", "José@例え.jp", "taro@例え。jp"} {
 		f.Add(s)
 	}
 	var sc Scrubber

@@ -50,12 +50,15 @@ var emailASCII = regexp.MustCompile(`(?i)[!#-'*+\-./0-9=?A-Z^-~]+(@|%40)[!#-'*+\
 
 // foldText is text as the scrubber compares it: as NormalizeEmail reads an
 // address, without invisible characters and in its NFKC form (full-width
-// "＠" is "@"). ASCII is as it is.
+// "＠" is "@"), and with the ideographic full stop "。" (and the half-width
+// "｡", NFKC's "。") a ".": what a Japanese input method types for the
+// period key, which IDNA (UTS #46) maps to "." as a domain's label
+// separator (taro@例え。jp is taro@例え.jp). ASCII is as it is.
 func foldText(s string) string {
 	if isASCII(s) {
 		return s
 	}
-	return norm.NFKC.String(stripInvisible(s))
+	return strings.ReplaceAll(norm.NFKC.String(stripInvisible(s)), "。", ".")
 }
 
 // hasWideAt reports whether s holds an "@" or a "%" only NFKC makes one:

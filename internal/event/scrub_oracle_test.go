@@ -37,14 +37,14 @@ func plainParseUTM(raw string) UTM {
 }
 
 // plainFold is foldText for any text: without format characters and the
-// other default-ignorable ones, NFKC.
+// other default-ignorable ones, NFKC, the ideographic full stop a ".".
 func plainFold(s string) string {
-	return norm.NFKC.String(strings.Map(func(r rune) rune {
+	return strings.ReplaceAll(norm.NFKC.String(strings.Map(func(r rune) rune {
 		if unicode.In(r, unicode.Cf, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point) {
 			return -1
 		}
 		return r
-	}, s))
+	}, s)), "\u3002", ".")
 }
 
 // plainSecretName matches parameter names that hold secrets: passwords,

@@ -76,6 +76,7 @@ var scrubCorpus = []string{
 	"https://taro%40example.jp:hunter2@a.example/", "https://user@a.example/", "https://:@a.example/", "https://a.example/?%E3%83%91%E3%82%B9%E3%83%AF%E3%83%BC%E3%83%89=z",
 	"https://a.example/#e=taro＠example.jp", "https://a.example/#taro\u00ad@example.jp", "https://a.example/検索?pw=1",
 	"taro%４０example.jp", "taro﹪40example.jp", "株式会社%40例.jp",
+	"taro@例え。jp", "taro@example｡jp", "https://a.example/u/taro@例え。jp/x", "https://a.example/?e=taro@example%E3%80%82jp", "お問い合わせ。ありがとう@",
 }
 
 // TestScrubSameAsRegexp: isSecretName and hasEmail answer as the regular
@@ -121,7 +122,7 @@ func FuzzScrubSame(f *testing.F) {
 // servlet session id in the path (";jsessionid=", Tomcat's URL rewriting),
 // credentials in the URL's user info, and secrets named in Japanese.
 func TestScrubAddressesBatonReads(t *testing.T) {
-	for _, a := range []string{"taro＠example.jp", "山田@example.jp"} {
+	for _, a := range []string{"taro＠example.jp", "山田@example.jp", "taro@例え。jp"} {
 		if _, err := NormalizeEmail(a); err != nil {
 			t.Fatalf("Baton no longer reads %q as an address: %v", a, err)
 		}
@@ -137,6 +138,10 @@ func TestScrubAddressesBatonReads(t *testing.T) {
 		{"https://www.example.com/a?e=taro%EF%B9%ABexample.jp", "https://www.example.com/a"},    // small commercial at
 		{"https://www.example.com/a?e=taro@%E4%BE%8B%E3%81%88.%E3%81%BF%E3%82%93%E3%81%AA", "https://www.example.com/a"},
 		{"https://www.example.com/a?e=a!@b.example&x=1", "https://www.example.com/a?x=1"},
+		// The ideographic full stop a Japanese input method types for "."
+		// (and its half-width form), which IDNA reads as one.
+		{"https://www.example.com/a?e=taro@%E4%BE%8B%E3%81%88%E3%80%82jp&x=1", "https://www.example.com/a?x=1"},
+		{"https://www.example.com/u/taro@example%EF%BD%A1jp/x", "https://www.example.com/u/redacted/x"},
 		{"https://www.example.com/a?v=react@18.2.0", "https://www.example.com/a?v=react@18.2.0"}, // a version, no address
 		{"https://www.example.com/demo/?mail=hanako%EF%BC%A0example.jp", "https://www.example.com/demo/"},
 		{"https://www.example.com/a#e=taro＠example.jp&x=1", "https://www.example.com/a#x=1"},
