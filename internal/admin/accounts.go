@@ -34,20 +34,13 @@ type AccountView struct {
 
 // memberPage reads ?page= of an account's members.
 func memberPage(r *http.Request) (int, *badParam) {
-	q := r.URL.Query()
-	if bad := once(q, "page"); bad != nil {
-		return 0, bad
-	}
-	return whole(q, "page", 0, 0, account.MaxMembers/account.MembersPage)
+	return whole(r.URL.Query(), "page", 0, 0, account.MaxMembers/account.MembersPage)
 }
 
 // listAccounts lists accounts, ?sort=score (default) or activity, ?limit=.
 func (h *Handler) listAccounts(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	bad := once(q, "sort", "limit", "after")
-	if bad == nil {
-		bad = oneOf(q, "sort", []string{account.ByScore, account.ByActivity})
-	}
+	bad := oneOf(q, "sort", []string{account.ByScore, account.ByActivity})
 	limit := 100
 	if bad == nil {
 		limit, bad = whole(q, "limit", 100, 1, 1000)

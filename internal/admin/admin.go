@@ -4,7 +4,6 @@ package admin
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"math"
 	"net/http"
@@ -149,10 +148,6 @@ func (h *Handler) findPerson(w http.ResponseWriter, r *http.Request) {
 	raw := r.URL.Query().Get("email")
 	if wantsHTML(r) {
 		h.browsePerson(w, r, raw)
-		return
-	}
-	if n := len(r.URL.Query()["email"]); n > 1 {
-		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: fmt.Sprintf("one email a request: email is given %d times", n), Field: "email"})
 		return
 	}
 	if raw == "" {

@@ -57,9 +57,6 @@ func (h *Handler) listAudit(w http.ResponseWriter, r *http.Request) {
 		limit = n
 	}
 	f, bad := h.auditQuery(q)
-	if bad == nil {
-		bad = once(q, "cursor", "limit")
-	}
 	if bad != nil {
 		bad.refuse(w)
 		return

@@ -7,14 +7,16 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/baton-hq/baton/internal/clock"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/baton-hq/baton/internal/audit"
+	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/recipientcsv"
 	"github.com/baton-hq/baton/internal/session"
@@ -303,8 +305,19 @@ func (h *Handler) require(scope string, bodies []string, next http.HandlerFunc) 
 		}
 		// r.URL.Query drops a pair it cannot unescape (cursor=%%%), and
 		// the route would answer as if the parameter were not there.
-		if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
+		q, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
 			h.deny(w, r, http.StatusBadRequest, "the query string cannot be read: "+err.Error())
+			return
+		}
+		// No route reads a parameter twice (?limit=5&limit=500000): the
+		// route would take the first, and a client or proxy the last.
+		if bad := once(q, slices.Sorted(maps.Keys(q))...); bad != nil {
+			if wantsHTML(r) {
+				h.deny(w, r, http.StatusBadRequest, bad.Msg)
+			} else {
+				bad.refuse(w) // naming the field
+			}
 			return
 		}
 		next(w, r)

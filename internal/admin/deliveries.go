@@ -172,9 +172,6 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 	c, _ := callerOf(r)
 	v := inboxView{CanAnswer: h.Scores != nil && c.Session != nil && c.Cred.Scopes[ScopeWrite], Demo: h.Demo}
 	limit, bad := whole(q, "limit", 100, 1, 1000)
-	if bad == nil {
-		bad = once(q, "after", "limit")
-	}
 	if a := q.Get("after"); bad == nil && a != "" && !push.ValidInboxCursor(a) {
 		bad = &badParam{"after", "after must be the next of an earlier answer"}
 	}

@@ -3,7 +3,6 @@ package admin
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 
 	"github.com/baton-hq/baton/internal/event"
@@ -22,11 +21,6 @@ func (h *Handler) eraseRoutes(mux *http.ServeMux) {
 		h.erase(w, r, r.PathValue("id"))
 	}))
 	mux.Handle("DELETE /admin/people", h.Require(ScopeErase, func(w http.ResponseWriter, r *http.Request) {
-		if n := len(r.URL.Query()["email"]); n > 1 {
-			// Only the first was erased, the answer as if the request were done.
-			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: fmt.Sprintf("one email a request: email is given %d times", n), Field: "email"})
-			return
-		}
 		email, err := event.NormalizeEmail(r.URL.Query().Get("email"))
 		if err != nil {
 			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "query parameter email must be an email address", Field: "email"})

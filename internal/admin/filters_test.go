@@ -13,7 +13,7 @@ import (
 func TestFilterRefusalsInJapanese(t *testing.T) {
 	h := &Handler{}
 	var bads []*badParam
-	for _, q := range []string{"stage=x", "grade=Z", "stage=mql&stage=sal", "from=x", "to=x", "from=2026-12-02&to=2026-12-01", "after=%ff"} {
+	for _, q := range []string{"stage=x", "grade=Z", "from=x", "to=x", "from=2026-12-02&to=2026-12-01", "after=%ff"} {
 		vs, _ := url.ParseQuery(q)
 		_, _, bad := h.mqlQuery(vs)
 		bads = append(bads, bad)
@@ -37,6 +37,8 @@ func TestFilterRefusalsInJapanese(t *testing.T) {
 		bads = append(bads, oneOf(vs, c.name, c.allowed))
 	}
 	bads = append(bads, &badParam{"month", errMonthAndPeriod.Error()})
+	vs, _ = url.ParseQuery("stage=mql&stage=sal") // refused by every route (require)
+	bads = append(bads, once(vs, "stage"))
 	p := page{L: "ja"}
 	for _, bad := range bads {
 		if bad == nil {

@@ -46,7 +46,7 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 	var bad *badParam
 	if err != nil {
 		bad = &badParam{field, err.Error()}
-	} else if bad = once(q, "from", "to", "channel", "by", "model", "period", "month"); bad == nil {
+	} else {
 		bad = oneOf(q, "model", reports.Models)
 	}
 	if bad == nil { // the KPI's month

@@ -140,9 +140,6 @@ func (h *Handler) mqlConditions() []string {
 // alike, and after, the cursor to go on from. A condition or an owner is
 // any name (MQLs keep the conditions of rules since changed).
 func (h *Handler) mqlQuery(q url.Values) (f mqlFilter, after string, bad *badParam) {
-	if bad = once(q, "condition", "grade", "owner", "stage", "from", "to", "after"); bad != nil {
-		return f, "", bad
-	}
 	if bad = oneOf(q, "grade", allGrades); bad != nil {
 		return f, "", bad
 	}

@@ -178,9 +178,6 @@ func (h *Handler) peopleSearch(w http.ResponseWriter, r *http.Request) {
 // from their lists, reached a funnel stage (and the reports there to
 // read it), after a link's cursor. q and group are any text.
 func (h *Handler) peopleQuery(q url.Values) *badParam {
-	if bad := once(q, "email", "q", "stage", "grade", "reached", "group", "after"); bad != nil {
-		return bad
-	}
 	if bad := oneOf(q, "stage", allStages()); bad != nil {
 		return bad
 	}
@@ -509,8 +506,8 @@ func personPath(id string) string { return "people/" + url.PathEscape(id) }
 // them.
 func (h *Handler) browsePerson(w http.ResponseWriter, r *http.Request, raw string) {
 	q := r.URL.Query()
-	if raw == "" || len(q["email"]) > 1 {
-		h.peopleSearch(w, r) // which refuses an email given twice, as the API does
+	if raw == "" {
+		h.peopleSearch(w, r)
 		return
 	}
 	shown, filtered := url.Values{}, false

@@ -42,10 +42,6 @@ func (h *Handler) recipients(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	if len(q["campaign"]) > 1 {
-		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "campaign is given " + itoa(len(q["campaign"])) + " times: give it once", Field: "campaign"})
-		return
-	}
 	campaign := q.Get("campaign")
 	if !links.ValidCampaign(campaign) {
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "query parameter campaign must be 1-64 of a-z 0-9 _ -", Field: "campaign"})

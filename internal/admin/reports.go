@@ -47,9 +47,6 @@ func (rp *Reports) now() time.Time {
 func (rp *Reports) parseFilter(r *http.Request) (reports.Filter, string, error) {
 	q := r.URL.Query()
 	f := reports.Filter{By: q.Get("by"), Channel: q.Get("channel"), Period: q.Get("period"), Loc: rp.Calendar.Location()}
-	if bad := once(q, "by", "channel", "period", "from", "to"); bad != nil {
-		return f, bad.Field, bad
-	}
 	// A channel no touch has (a typo, "Email", the Japanese name メール)
 	// counted nobody, as if nothing had happened.
 	if bad := oneOf(q, "channel", qualify.Channels()); bad != nil {
@@ -191,9 +188,6 @@ func reportForm(q url.Values) *badParam { return answerForm(q, "json", "csv") }
 // answerForm checks ?format= (once, one of formats) and ?lang= (once, en
 // or ja), as every report checks them.
 func answerForm(q url.Values, formats ...string) *badParam {
-	if bad := once(q, "format", "lang"); bad != nil {
-		return bad
-	}
 	if bad := oneOf(q, "format", formats); bad != nil {
 		return bad
 	}

@@ -160,9 +160,6 @@ func (h *Handler) kpiMonths(r *http.Request, now time.Time) (first, last time.Ti
 	q := r.URL.Query()
 	first, last = now, now
 	period = q.Get("from") != "" || q.Get("to") != ""
-	if bad := once(q, "month"); bad != nil {
-		return first, last, false, bad.Field, bad
-	}
 	if period && q.Get("month") != "" { // one would be dropped
 		return first, last, false, "month", errMonthAndPeriod
 	}
