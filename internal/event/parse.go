@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"net/url"
 	"reflect"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -96,6 +97,28 @@ type wire struct {
 // user and a long id keeps its digits.
 type wireID string
 
+// numberID is an id sent as a JSON number in the string JavaScript makes
+// of it (String(n), as Segment's libraries and the tag send it): 12345.0
+// and 1.2345e4 are the user 12345, not three. An integer literal is kept
+// digit for digit (a 64-bit id past 2^53 stays itself); a number beyond
+// float64 stays as written.
+func numberID(lit string) wireID {
+	if !strings.ContainsAny(lit, ".eE") {
+		if lit == "-0" {
+			return "0"
+		}
+		return wireID(lit)
+	}
+	f, err := strconv.ParseFloat(lit, 64)
+	if a := math.Abs(f); err != nil || a >= 1e21 || a != 0 && a < 1e-6 { // JavaScript writes those with an exponent
+		return wireID(lit)
+	}
+	if f == 0 {
+		f = 0 // -0 is "0"
+	}
+	return wireID(strconv.FormatFloat(f, 'f', -1, 64))
+}
+
 func (id *wireID) UnmarshalJSON(b []byte) error {
 	switch c := b[0]; {
 	case c == '"':
@@ -106,7 +129,7 @@ func (id *wireID) UnmarshalJSON(b []byte) error {
 		*id = wireID(s)
 	case c == 'n': // null leaves it as it was, as for a string
 	case c == '-' || '0' <= c && c <= '9':
-		*id = wireID(b)
+		*id = numberID(string(b))
 	default:
 		kind := "object"
 		switch c {

@@ -796,3 +796,28 @@ func TestSegmentPageScrubbed(t *testing.T) {
 		t.Errorf("URL %q, referrer %q", ev.URL, ev.Referrer)
 	}
 }
+
+// TestNumericIDsAsJavaScriptWrites: an id sent as a JSON number is the
+// string JavaScript makes of it, as Segment's libraries send it: a backend
+// sending the user 12345 as 12345.0 or 1.2345e4 (a float column, a JSON
+// encoder's choice) made three users, three people's worth of history. An
+// integer keeps every digit, and a number too large for float64 stays as
+// written.
+func TestNumericIDsAsJavaScriptWrites(t *testing.T) {
+	for lit, want := range map[string]string{
+		"12345": "12345", "12345.0": "12345", "1.2345e4": "12345", "1.2345E+4": "12345", "123450e-1": "12345",
+		"-0": "0", "-0.0": "0", "12.50": "12.5", "9007199254740993": "9007199254740993", "1e400": "1e400", "1e21": "1e21",
+	} {
+		for _, parse := range []func([]byte, Source, string, Meta) ([]Event, error){Parse, parseWithStd} {
+			body := `{"type":"track","event":"x","messageId":"m-1","userId":` + lit + `,"anonymousId":` + lit + `}`
+			evs, err := parse([]byte(body), Server, "", meta())
+			if err != nil || len(evs) != 1 || evs[0].UserID != want || evs[0].AnonymousID != want {
+				got := ""
+				if len(evs) == 1 {
+					got = evs[0].UserID + "|" + evs[0].AnonymousID
+				}
+				t.Errorf("userId %s: %q %v, want %q", lit, got, err, want)
+			}
+		}
+	}
+}

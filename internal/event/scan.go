@@ -382,9 +382,9 @@ func (s *scan) setID(p *wireID) bool {
 			return false
 		}
 		if s.text != "" {
-			*p = wireID(s.text[start:s.i])
+			*p = numberID(s.text[start:s.i])
 		} else {
-			*p = wireID(s.d[start:s.i])
+			*p = numberID(string(s.d[start:s.i]))
 		}
 		return true
 	}
