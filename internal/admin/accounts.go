@@ -61,7 +61,12 @@ func (h *Handler) listAccounts(w http.ResponseWriter, r *http.Request) {
 	// it a client read the first 1,000 accounts and no more.
 	as, next, err := h.Accounts.ListPage(r.Context(), by, q.Get("after"), limit)
 	if errors.Is(err, account.ErrBadCursor) {
-		(&badParam{Field: "after", Msg: "after is not a cursor this list gave (use the next of the previous answer, under the same sort)"}).refuse(w)
+		bad = &badParam{Field: "after", Msg: "after is not a cursor this list gave (use the next of the previous answer, under the same sort)"}
+		if wantsHTML(r) {
+			h.render(w, r, http.StatusBadRequest, "accounts", "Accounts", "", "accounts", accountsView{Sort: by, Error: bad.Msg})
+			return
+		}
+		bad.refuse(w)
 		return
 	}
 	if err != nil {
@@ -69,7 +74,7 @@ func (h *Handler) listAccounts(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if wantsHTML(r) {
-		h.accountsPage(w, r, by, as)
+		h.accountsPage(w, r, by, as, next)
 		return
 	}
 	httpx.JSON(w, http.StatusOK, map[string]any{"accounts": as, "sort": by, "next": next})

@@ -18,9 +18,10 @@ import (
 )
 
 type accountsView struct {
-	Sort  string
-	Rows  []accountRow
-	Error string // a bad ?sort= or ?limit=: no accounts
+	Sort        string
+	Rows        []accountRow
+	First, Next string // the first page (from a later one) and the next, "" for none
+	Error       string // a bad ?sort=, ?limit= or ?after=: no accounts
 }
 
 type accountRow struct {
@@ -57,8 +58,9 @@ func domainOf(a account.Account) string {
 	return ""
 }
 
-func (h *Handler) accountsPage(w http.ResponseWriter, r *http.Request, by string, as []account.Account) {
+func (h *Handler) accountsPage(w http.ResponseWriter, r *http.Request, by string, as []account.Account, next string) {
 	v := accountsView{Sort: by}
+	v.First, v.Next = pageLinks("accounts", r.URL.Query(), next)
 	for _, a := range as {
 		cov, n := coverage(a)
 		v.Rows = append(v.Rows, accountRow{A: a, Domain: domainOf(a), Covered: n, Coverage: cov})

@@ -2,7 +2,10 @@ package stack_test
 
 import (
 	"encoding/json"
+	"html"
+	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -11,6 +14,8 @@ import (
 
 // GET /admin/accounts answers next, the after= of the following page, so
 // an API client reads past limit; a cursor it never gave is a 400 on after.
+// The page links to the next page and back to the first (it showed the
+// first limit accounts and no way on), and says a bad cursor in its words.
 func TestAccountsListAnswersNext(t *testing.T) {
 	s := stack.ForTest(t, nil)
 	for _, p := range [][2]string{{"v-an-1", "a@one-kaisha.example"}, {"v-an-2", "b@two-kaisha.example"}} {
@@ -55,5 +60,38 @@ func TestAccountsListAnswersNext(t *testing.T) {
 	}
 	if code, out := get("after=nonsense"); code != 400 || out["field"] != "after" {
 		t.Errorf("a bad cursor: %d %v, want 400 on after", code, out)
+	}
+
+	page := func(q string) (int, string) {
+		req, _ := http.NewRequest("GET", s.URL+"/admin/accounts?"+q, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Accept", "text/html")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	link := regexp.MustCompile(`<a href="(accounts\?[^"]*)">([^<]*)</a>`)
+	links := func(body string) map[string]string {
+		m := map[string]string{}
+		for _, l := range link.FindAllStringSubmatch(body, -1) {
+			m[l[2]] = html.UnescapeString(l[1])
+		}
+		return m
+	}
+	code, body := page("limit=1&sort=activity")
+	more := links(body)["More accounts"]
+	if code != 200 || !strings.Contains(more, "after=") || !strings.Contains(more, "sort=activity") || !strings.Contains(more, "limit=1") {
+		t.Fatalf("the page's first page: %d, links %v, want More accounts keeping sort and limit", code, links(body))
+	}
+	code, body = page(strings.TrimPrefix(more, "accounts?"))
+	if l := links(body); code != 200 || l["More accounts"] != "" || !strings.Contains(l["First page"], "sort=activity") || strings.Contains(l["First page"], "after=") {
+		t.Errorf("the page's second page: %d, links %v, want First page and no more", code, l)
+	}
+	if code, body := page("after=nonsense&lang=ja"); code != 400 || !strings.Contains(body, "続きのページへのリンク（after）が正しくありません") {
+		t.Errorf("the page with a bad cursor: %d %.300s", code, body)
 	}
 }
