@@ -34,6 +34,17 @@ await page.getByRole('link', { name: 'Recent activity' }).click();
 await page.waitForLoadState('load');
 out.byActivity = { url: page.url(), names: await names(page) };
 
+// One account a page: the pager leads on and back.
+await page.goto(base + 'accounts?limit=1');
+out.paged = { first: await names(page) };
+await page.getByRole('link', { name: 'More accounts' }).click();
+await page.waitForLoadState('load');
+out.paged.second = await names(page);
+out.paged.back = await page.getByRole('link', { name: 'First page' }).count();
+out.paged.more = await page.getByRole('link', { name: 'More accounts' }).count();
+out.overflow.accountsPaged = await fits(page, 'accounts-paged', shots);
+await page.goto(base + 'accounts?sort=score');
+
 await page.getByRole('link', { name: process.env.ACCOUNT }).click();
 await page.waitForLoadState('load');
 out.account = { url: page.url(), title: await page.title(), text: await page.locator('main').innerText() };

@@ -109,6 +109,10 @@ func TestAccountsPageInChromium(t *testing.T) {
 			URL   string
 			Names []string
 		}
+		Paged struct {
+			First, Second []string
+			Back, More    int
+		}
 		Account       struct{ URL, Title, Text string }
 		Split, Merged struct{ URL, Note, Text string }
 		BadMerge      struct {
@@ -140,6 +144,9 @@ func TestAccountsPageInChromium(t *testing.T) {
 	}
 	if !strings.HasSuffix(res.ByActivity.URL, "sort=activity") || strings.Join(res.ByActivity.Names, "|") != "ベータ工業株式会社|株式会社アクメ" {
 		t.Errorf("list by recent activity: %+v", res.ByActivity)
+	}
+	if p := res.Paged; strings.Join(p.First, "|") != "株式会社アクメ" || strings.Join(p.Second, "|") != "ベータ工業株式会社" || p.Back != 1 || p.More != 0 {
+		t.Errorf("one account a page, followed by the pager: %+v", p)
 	}
 	if !strings.HasSuffix(res.Account.URL, "/admin/accounts/"+acme.ID) || !strings.HasPrefix(res.Account.Title, "株式会社アクメ") {
 		t.Errorf("account page: %s %s", res.Account.URL, res.Account.Title)
@@ -200,7 +207,7 @@ func TestAccountsPageInChromium(t *testing.T) {
 			}
 		}
 	}
-	if len(res.Overflow) != 6 {
+	if len(res.Overflow) != 7 {
 		t.Errorf("pages measured: %v", res.Overflow)
 	}
 	for name, over := range res.Overflow {
