@@ -217,7 +217,7 @@ func TestAWSShape(t *testing.T) {
 		}
 	}
 	for k := range passedKinds {
-		if k != "event" && k != "link" && k != "mql" && k != "stage" {
+		if k != "event" && k != "link" && k != "mql" && k != "stage" && k != "person" {
 			t.Errorf("the filter passed %d %s records", passedKinds[k], k)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -116,9 +117,14 @@ func TestEnvironment(t *testing.T) {
 // exactly the item kinds its handler acts on.
 func TestStreamFilterMatchesTheCode(t *testing.T) {
 	b, _ := os.ReadFile(filepath.Join(root, "template.yaml"))
-	want := `"kind": {"S": ["` + strings.Join(scorefeed.Kinds, `", "`) + `"]}`
-	if !strings.Contains(string(b), want) {
-		t.Fatalf("template.yaml's score filter does not list %s", want)
+	both := slices.DeleteFunc(slices.Clone(scorefeed.Kinds), func(k string) bool { return slices.Contains(scorefeed.ModifiedOnly, k) })
+	for _, want := range []string{
+		`{"eventName": ["INSERT", "MODIFY"], "dynamodb": {"NewImage": {"kind": {"S": ["` + strings.Join(both, `", "`) + `"]}}}}`,
+		`{"eventName": ["MODIFY"], "dynamodb": {"NewImage": {"kind": {"S": ["` + strings.Join(scorefeed.ModifiedOnly, `", "`) + `"]}}}}`,
+	} {
+		if !strings.Contains(string(b), want) {
+			t.Fatalf("template.yaml's score filter lacks %s", want)
+		}
 	}
 	if _, err := os.Stat(filepath.Join(root, "infra", "rules.yaml")); err != nil {
 		t.Fatalf("BATON_RULES points at the packaged infra/rules.yaml: %v", err)

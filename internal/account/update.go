@@ -77,6 +77,13 @@ func (b *Book) HandleChanges(ctx context.Context, cs []table.Change) (int, error
 			if p, ok := identity.PersonOf(c.Item.PK); ok {
 				touch(p, time.Time{})
 			}
+		case identity.KindPerson:
+			// Their attributes changed (a new title, another company):
+			// their role and account follow, and the fit scoring judged
+			// again. No activity. One created is their link's change.
+			if p, ok := identity.PersonOf(c.Item.PK); ok && c.Op == table.OpModify {
+				touch(p, time.Time{})
+			}
 		case identity.KindLink:
 			// A browser became someone's: its events (often in an earlier
 			// batch, when nobody was known for it) are their activity.

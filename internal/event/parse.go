@@ -8,16 +8,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/baton-hq/baton/internal/textcut"
+	"math"
 	"net/netip"
 	"net/url"
 	"reflect"
-	"math"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/baton-hq/baton/internal/textcut"
 )
 
 // Error is a validation failure: the JSON body of a 4xx answer.

@@ -231,6 +231,28 @@ func (q *Qualifier) ScorePerson(ctx context.Context, person string) error {
 	return q.apply(ctx, person, tl)
 }
 
+// Refit judges the person again with their attributes now, scoring no
+// event: fit rules, BANT and exclusions read the attributes, and an
+// identification that changed them (a new title, a company size) was
+// judged when its event was scored, which the change feed may do before
+// the attributes are written; the judgement then waited for the person's
+// next event. It writes only when the judgement changes, and may raise an
+// MQL as an event would. A person never scored is left alone: their
+// link's change scores them.
+func (q *Qualifier) Refit(ctx context.Context, person string) error {
+	rec, err := q.Record(ctx, person)
+	if err != nil || rec.version == 0 {
+		return err
+	}
+	p, err := q.Dir.Get(ctx, person)
+	if err != nil {
+		return err
+	}
+	known := &scored{p, rec}
+	_, err = q.applyPrefix(ctx, person, nil, true, &known)
+	return err
+}
+
 // maxLedgerWrites bounds the ledger entries written in one transaction:
 // DynamoDB takes at most 100 writes in one, and the record, its stage
 // history, counters and an MQL come with them.

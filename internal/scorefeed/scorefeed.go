@@ -24,10 +24,16 @@ type Relay func(ctx context.Context, m qualify.MQL) error
 
 // Kinds are the item kinds the change feed carries to scoring (on AWS,
 // the score function's filter criteria): events to score, visitor links (a
-// browser became known: score its history), MQLs to relay, and stage
-// changes, which scoring passes over and accounts read (a sales outcome
-// moves a member's stage without an event: account.Book.HandleChanges).
-var Kinds = []string{eventlog.KindEvent, identity.KindLink, qualify.KindMQL, qualify.KindStage}
+// browser became known: score its history), people (their attributes
+// changed: judge their fit again), MQLs to relay, and stage changes, which
+// scoring passes over and accounts read (a sales outcome moves a member's
+// stage without an event: account.Book.HandleChanges).
+var Kinds = []string{eventlog.KindEvent, identity.KindLink, identity.KindPerson, qualify.KindMQL, qualify.KindStage}
+
+// ModifiedOnly are the kinds of Kinds whose inserts nobody acts on (a
+// person created is scored by their link's change): the score function's
+// filter passes only their modifications.
+var ModifiedOnly = []string{identity.KindPerson}
 
 // runs are HandleChanges' buffers of decoded events: an event is large
 // (about a kilobyte), and a batch's worth is not garbage every batch.
@@ -109,6 +115,12 @@ func handleChange(ctx context.Context, q *qualify.Qualifier, c table.Change, rel
 		}
 		if cur, ok := l.Current(); ok {
 			return ignoreGone(q.ScorePerson(ctx, cur.Person))
+		}
+	case identity.KindPerson:
+		// A person changed (attributes, email, consent): their fit is
+		// judged again. One created is scored by their link's change.
+		if id, ok := identity.PersonOf(it.PK); ok && c.Op == table.OpModify {
+			return ignoreGone(q.Refit(ctx, id))
 		}
 	case qualify.KindMQL:
 		if c.Op != table.OpInsert || relay == nil {

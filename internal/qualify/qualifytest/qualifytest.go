@@ -439,6 +439,45 @@ func run(t *testing.T, f tabletest.Factory) {
 			t.Fatal("a finished job still lists people")
 		}
 	})
+	t.Run("PersonChangeJudgesFitAgain", func(t *testing.T) {
+		// An identification that changes a person's attributes and scores
+		// no new event (their event was scored before the attributes were
+		// written): the person's change on the feed judges them again.
+		x := newFx(t, f)
+		p := x.identify(t, "vf", "fit@example.com", t0)
+		pv := ev("vf", "f1", event.PageView, t0.Add(time.Minute))
+		x.store(t, pv)
+		x.process(t, pv)
+		if _, _, err := x.q.Dir.Update(ctx, p.ID, map[string]string{"company": "Competitor"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		change := func(op, person string) table.Change {
+			return table.Change{Op: op, Item: table.Item{PK: identity.PersonPK(person), SK: "PERSON", Kind: identity.KindPerson}}
+		}
+		// Never scored: left to their link's change.
+		q := x.identify(t, "vq", "never@example.com", t0)
+		cs := []table.Change{change(table.OpModify, p.ID), change(table.OpModify, q.ID)}
+		if n, err := scorefeed.HandleChanges(ctx, x.q, cs, nil); err != nil || n != len(cs) {
+			t.Fatalf("handled %d of %d: %v", n, len(cs), err)
+		}
+		if rec, _ := x.q.Record(ctx, p.ID); rec.Verdict.Excluded != "competitor" || rec.Verdict.Behaviour != 5 {
+			t.Fatalf("after the person's change: %+v, want excluded as a competitor", rec.Verdict)
+		}
+		if rec, _ := x.q.Record(ctx, q.ID); !rec.UpdatedAt.IsZero() {
+			t.Errorf("a person never scored got a record from their change: %+v", rec)
+		}
+		// A person created is not judged by their insert (their link's
+		// change scores them).
+		if _, _, err := x.q.Dir.Update(ctx, p.ID, map[string]string{"company": "Maker"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := scorefeed.HandleChanges(ctx, x.q, []table.Change{change(table.OpInsert, p.ID)}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if rec, _ := x.q.Record(ctx, p.ID); rec.Verdict.Excluded != "competitor" {
+			t.Errorf("an insert judged again: %+v", rec.Verdict)
+		}
+	})
 	t.Run("FeedBatchScoresEachPersonOnce", func(t *testing.T) {
 		x := newFx(t, f)
 		w := &writes{Table: x.q.T}
