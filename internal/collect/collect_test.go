@@ -171,6 +171,29 @@ func TestFormSubmitIdentifies(t *testing.T) {
 	}
 }
 
+// TestFormEmailWithCardLikeDigitsIdentifies: an address whose digits
+// read as a card number (13 or more, Luhn-valid, a dash between groups)
+// is the address: the form identifies it. The card redaction made it
+// person-18ed[card number]@..., an address of nobody, and the form was
+// answered 204 with no person made (CI's TestLoad: "no person for
+// person-18ed819686603546-22@load.example.com", its run id the clock's).
+func TestFormEmailWithCardLikeDigitsIdentifies(t *testing.T) {
+	e := newEnv(t)
+	const email = "person-18ed819686603546-22@load.example.com"
+	form := `{"type":"form_submit","messageId":"f1","anonymousId":"anon-card-digits","properties":{"url":"https://www.example.com/contact","fields":{"email":"` + email + `","company":"Load Co"}}}`
+	if w := e.do("POST", "/e", form, nil); w.Code != 204 {
+		t.Fatalf("status %d %s", w.Code, w.Body)
+	}
+	p, err := e.dir.ByEmail(context.Background(), email)
+	if err != nil || p.Email != email {
+		t.Fatalf("the form's address made no person: %+v %v", p, err)
+	}
+	evs, err := e.log.Visitor(context.Background(), "anon-card-digits")
+	if err != nil || len(evs) != 1 || evs[0].Email() != email {
+		t.Fatalf("stored form: %+v %v", evs, err)
+	}
+}
+
 // TestCompactFormLabelsDecideAttributes: the tag's compact form, whose
 // fields have machine-like names (a form builder's) and Japanese labels:
 // the labels decide the attributes of the person it identifies.

@@ -185,9 +185,19 @@ func CardNumber(v string) bool {
 // RedactCards replaces each card number (as CardNumber reads one: whole
 // groups, not after "+", ".", "," or a digit) within a free text ("カード
 // 4111 1111 1111 1111 で") with "[card number]"; ok reports a change. A
-// text changed is its NFKC form.
+// text changed is its NFKC form. A value that is an email address as a
+// whole (NormalizeEmail reads it) is no text: it stays as it is.
 func RedactCards(v string) (string, bool) {
 	if digitRun(v) < 13 {
+		return v, false
+	}
+	if _, err := NormalizeEmail(v); err == nil {
+		// An email address as a whole is no text holding a card number:
+		// its digits are the address's (a member number, a date and a
+		// sequence), and redacting them made another address that
+		// identifies nobody, so a form naming it was acknowledged and
+		// made no person. (A card number alone is CardNumber's: it has
+		// no '@'.)
 		return v, false
 	}
 	s := cardForm(v)
