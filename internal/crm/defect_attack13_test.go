@@ -1,0 +1,38 @@
+package crm_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/baton-hq/baton/internal/crm"
+	"github.com/baton-hq/baton/internal/push"
+)
+
+// A webhook receiver that refuses the lead in Japanese (a Japanese
+// in-house SFA or kintone plug-in's error page) has its answer kept to 512
+// bytes, cut in the middle of a character: the failure marketing ops reads
+// on the person's page and the dead letters ends in a broken byte (U+FFFD
+// once stored as JSON), and the message is no longer valid UTF-8.
+func TestDefectWebhookErrorCutMidCharacter(t *testing.T) {
+	body := "x" + strings.Repeat("必須項目「会社名」が未入力です。", 20) // 1 + 3n bytes: byte 512 falls inside a character
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		w.Write([]byte(body))
+	}))
+	defer srv.Close()
+	wh := &crm.Webhook{URL: srv.URL + "/hook", Secret: webhookSecret}
+	_, err := wh.Push(context.Background(), push.Lead{MQLID: "p_1-c1", Email: "a@example.com"})
+	var pe *push.Error
+	if !errors.As(err, &pe) || !pe.Permanent || pe.Status != 422 {
+		t.Fatalf("422: %v", err)
+	}
+	if !utf8.ValidString(pe.Message) {
+		t.Errorf("the receiver's message, as recorded, is not valid UTF-8 (cut mid-character): ...%q", pe.Message[len(pe.Message)-8:])
+	}
+}
