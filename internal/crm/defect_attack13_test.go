@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/baton-hq/baton/internal/crm"
+	"github.com/baton-hq/baton/internal/crm/crmfake"
 	"github.com/baton-hq/baton/internal/push"
 )
 
@@ -34,5 +35,26 @@ func TestDefectWebhookErrorCutMidCharacter(t *testing.T) {
 	}
 	if !utf8.ValidString(pe.Message) {
 		t.Errorf("the receiver's message, as recorded, is not valid UTF-8 (cut mid-character): ...%q", pe.Message[len(pe.Message)-8:])
+	}
+}
+
+// Salesforce answers a refused Lead with every error it found (an org's
+// validation rules and required fields at once). The delivery's failure,
+// what marketing ops reads on the dead letter, names only the first: they
+// fix it, replay, and only then learn of the second, one round trip (and
+// one dead letter) per error.
+func TestDefectSalesforceOnlyFirstError(t *testing.T) {
+	f := crmfake.NewSalesforce()
+	defer f.Close()
+	f.Fail(1, crmfake.Fault{Status: 400, Body: `[` +
+		`{"message":"業種を選択してください","errorCode":"FIELD_CUSTOM_VALIDATION_EXCEPTION","fields":["Industry"]},` +
+		`{"message":"Required fields are missing: [Prefecture__c]","errorCode":"REQUIRED_FIELD_MISSING","fields":["Prefecture__c"]}]`})
+	_, err := sf(f).Push(context.Background(), lead)
+	pe := perr(t, err)
+	if !pe.Permanent {
+		t.Fatalf("%+v", pe)
+	}
+	if !strings.Contains(pe.Error(), "Prefecture__c") {
+		t.Errorf("the failure names only Salesforce's first error: %q (the second, REQUIRED_FIELD_MISSING Prefecture__c, is lost)", pe.Error())
 	}
 }
