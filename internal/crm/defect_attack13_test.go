@@ -58,3 +58,24 @@ func TestDefectSalesforceOnlyFirstError(t *testing.T) {
 		t.Errorf("the failure names only Salesforce's first error: %q (the second, REQUIRED_FIELD_MISSING Prefecture__c, is lost)", pe.Error())
 	}
 }
+
+// A 5xx from in front of Salesforce (its maintenance page, a proxy's error
+// page) is HTML, not Salesforce's error array: the whole body, up to 1 MiB
+// read, becomes the failure's message, recorded in the delivery (lastError)
+// and shown whole on the person's and the MQL page. The webhook connector
+// keeps 512 bytes of an answer; on DynamoDB a delivery record over 400 KB
+// cannot even be written, and the attempt is never recorded.
+func TestDefectSalesforceHTMLErrorUnbounded(t *testing.T) {
+	f := crmfake.NewSalesforce()
+	defer f.Close()
+	page := "<!DOCTYPE html><html><head><title>Down for maintenance</title></head><body>" + strings.Repeat("<p>Salesforce is down for maintenance. メンテナンス中です。</p>", 8000) + "</body></html>"
+	f.Fail(1, crmfake.Fault{Status: 503, Body: page})
+	_, err := sf(f).Push(context.Background(), lead)
+	pe := perr(t, err)
+	if pe.Permanent || pe.Status != 503 {
+		t.Fatalf("%+v", pe)
+	}
+	if n := len(pe.Error()); n > 4096 {
+		t.Errorf("the failure recorded for a 503 maintenance page is %d bytes (the page, %d bytes, whole)", n, len(page))
+	}
+}
