@@ -66,7 +66,7 @@ func Decode(data []byte) (text []byte, enc string, err error) {
 		if line := firstInvalidUTF8(rest); line > 0 {
 			return nil, "", &Error{Line: line, Msg: "the file starts with a UTF-8 BOM but this line is not UTF-8; " + hint}
 		}
-		return rest, UTF8, nil
+		return macLines(rest), UTF8, nil
 	}
 	if utf8.Valid(data) {
 		return macLines(data), UTF8, nil

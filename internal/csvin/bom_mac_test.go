@@ -7,7 +7,7 @@ import "testing"
 // header line: the offline import then answers `header: parse error on
 // line 1, column 26: bare " in non-quoted-field` (or "missing columns"),
 // though the BOM-less copy imports. A BOM must not change the line ends.
-func TestDefectBOMMacLineEnds(t *testing.T) {
+func TestBOMWithMacLineEnds(t *testing.T) {
 	in := "\ufeffemail,event\rtaro@example.com,展示会\r"
 	got, enc, err := Decode([]byte(in))
 	if err != nil || enc != UTF8 {
