@@ -19,7 +19,7 @@ import (
 var sfaNames = map[string]string{"salesforce": "Salesforce", "hubspot": "HubSpot", "kintone": "kintone", "webhook": "Webhook の送信先"}
 
 var (
-	sfaFailure = regexp.MustCompile(`^(\w+): (\d{1,3})(?: ([^\s:]+))?(?:: ([\s\S]*))?$`)
+	sfaFailure = regexp.MustCompile(`^(\w+): (\d{1,3})(?: (\S+?))?(?:: ([\s\S]*))?$`) // a code may hold ":" (HubSpot's RATE_LIMIT:DAILY)
 	sfaGaveUp  = regexp.MustCompile(`^(\w+): gave up after (\d+) attempts: ([\s\S]*)$`)
 	// Where the next of several failures starts (only a known connector's:
 	// an SFA's message may hold "; ").

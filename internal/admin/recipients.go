@@ -5,9 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/fanout"
@@ -131,10 +135,31 @@ func (h *Handler) mintList(r *http.Request, campaign string, list io.Reader, now
 	return out.Bytes(), res, nil
 }
 
+// asciiJSON is v as JSON in ASCII alone, every other character escaped
+// (\u5c71, a surrogate pair past U+FFFF): what a header can carry, since
+// clients read header bytes as Latin-1 (fetch, Python's requests) and a
+// Japanese reason came out as mojibake.
+func asciiJSON(v any) string {
+	b, _ := json.Marshal(v)
+	var out strings.Builder
+	for _, r := range string(b) { // non-ASCII is only ever inside a string
+		switch {
+		case r < utf8.RuneSelf:
+			out.WriteRune(r)
+		case r > 0xFFFF:
+			r1, r2 := utf16.EncodeRune(r)
+			fmt.Fprintf(&out, "\\u%04x\\u%04x", r1, r2)
+		default:
+			fmt.Fprintf(&out, "\\u%04x", r)
+		}
+	}
+	return out.String()
+}
+
 // sendList answers the tokenised list as a download; the rows' problems
 // are in X-Baton-Row-Errors (JSON) for API clients too.
 func sendList(w http.ResponseWriter, campaign string, out []byte, res recipientcsv.Result) {
-	errs, _ := json.Marshal(res.Errors)
+	errs := asciiJSON(res.Errors)
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	attachment(w, campaign+"-recipients.csv") // a list, of no period
 	w.Header().Set("X-Baton-Minted", itoa(res.Minted))
@@ -142,7 +167,7 @@ func sendList(w http.ResponseWriter, campaign string, out []byte, res recipientc
 	// proxies pass, and a client must still know rows were refused.
 	w.Header().Set("X-Baton-Row-Error-Count", itoa(len(res.Errors)))
 	if len(errs) < 8000 {
-		w.Header().Set("X-Baton-Row-Errors", string(errs))
+		w.Header().Set("X-Baton-Row-Errors", errs)
 	}
 	w.WriteHeader(http.StatusOK)
 	w.Write(out)

@@ -12,7 +12,7 @@ import (
 // fetch's Headers.get, Python's requests), so a script reading the header
 // gets mojibake ("å±±ç\u0094°..."), not 山田太郎. JSON can say the same in
 // ASCII (\u5c71...), which every client reads alike.
-func TestDefectRowErrorsHeaderNotASCII(t *testing.T) {
+func TestRowErrorsHeaderASCII(t *testing.T) {
 	f := newFixture(t)
 	serveRecipients(t, f, f.tb, "nov-news")
 	a := f.req("POST", "/admin/recipients?campaign=nov-news", "email,company\n山田太郎,アクメ\nlead@example.com,Acme\n", "Authorization", "Bearer "+fullToken, "Content-Type", "text/csv")

@@ -13,7 +13,7 @@ import (
 // reading the failure: marketing ops reads the generic "配信に失敗しました：
 // hubspot: 429 RATE_LIMIT:DAILY: ..." in English, not that HubSpot's API
 // limit was reached (as Salesforce's and kintone's 429s say).
-func TestDefectHubSpotRateLimitJapanese(t *testing.T) {
+func TestHubSpotRateLimitJapanese(t *testing.T) {
 	p := page{L: "ja"}
 	for _, policy := range []string{"DAILY", "SECONDLY", ""} {
 		en := (&push.Error{Connector: "hubspot", Status: 429, Code: "RATE_LIMIT:" + policy, Message: "You have reached your daily limit."}).Error()
