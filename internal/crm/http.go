@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/baton-hq/baton/internal/push"
+	"github.com/baton-hq/baton/internal/textcut"
 )
 
 // noRedirects returns a copy of c (a default client when nil) that never
@@ -45,4 +47,18 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 		return t.Sub(now)
 	}
 	return 0
+}
+
+// maxAnswer bounds the part of an API's answer a failure quotes when it
+// is not the API's own error form (a proxy's or a maintenance page, a
+// receiver's text): enough to say what it is, never the page whole.
+const maxAnswer = 512
+
+// answerText is an answer's body as a failure quotes it: trimmed, valid
+// UTF-8, at most maxAnswer bytes and never half a character (a Japanese
+// receiver's message cut mid-character was recorded as invalid UTF-8).
+// Read at least maxAnswer+utf8.UTFMax bytes of the body, so that the cut
+// is this function's.
+func answerText(b []byte) string {
+	return textcut.Bytes(strings.ToValidUTF8(strings.TrimSpace(string(b)), "\uFFFD"), maxAnswer)
 }

@@ -271,7 +271,7 @@ func (k *Kintone) put(ctx context.Context, app int, keyField, key string, rec ma
 		if json.Unmarshal(out, &r) == nil && len(r.Records) == 1 {
 			return r.Records[0].ID, nil, nil
 		}
-		return "", nil, &push.Error{Connector: "kintone", Status: 200, Message: "unexpected answer: " + string(out)}
+		return "", nil, &push.Error{Connector: "kintone", Status: 200, Message: "unexpected answer: " + answerText(out)}
 	}
 	var e struct {
 		Code    string          `json:"code"`

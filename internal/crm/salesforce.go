@@ -276,12 +276,24 @@ func sfError(status int, body []byte, h http.Header, now time.Time) *push.Error 
 	}
 	e := &push.Error{Connector: "salesforce", Status: status}
 	if json.Unmarshal(body, &errs) == nil && len(errs) > 0 {
-		e.Code, e.Message = errs[0].ErrorCode, errs[0].Message
-		if len(errs[0].Fields) > 0 {
-			e.Message += " (" + strings.Join(errs[0].Fields, ", ") + ")"
+		// Every error Salesforce found (a validation rule and a missing
+		// required field at once): ops fixes them all before a replay.
+		// The code is the first's, which decides what happens next.
+		e.Code = errs[0].ErrorCode
+		msgs := make([]string, 0, len(errs))
+		for i, x := range errs {
+			m := x.Message
+			if len(x.Fields) > 0 {
+				m += " (" + strings.Join(x.Fields, ", ") + ")"
+			}
+			if i > 0 && x.ErrorCode != "" {
+				m = x.ErrorCode + ": " + m
+			}
+			msgs = append(msgs, m)
 		}
+		e.Message = strings.Join(msgs, "; ")
 	} else {
-		e.Message = strings.TrimSpace(string(body))
+		e.Message = answerText(body)
 	}
 	switch {
 	case status == 403 && e.Code == "REQUEST_LIMIT_EXCEEDED":

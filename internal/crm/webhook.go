@@ -4,13 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/baton-hq/baton/internal/account"
-	"github.com/baton-hq/baton/internal/push"
-	"github.com/baton-hq/baton/internal/stdwebhook"
 	"io"
 	"net/http"
 	"strconv"
 	"time"
+	"unicode/utf8"
+
+	"github.com/baton-hq/baton/internal/account"
+	"github.com/baton-hq/baton/internal/push"
+	"github.com/baton-hq/baton/internal/stdwebhook"
 
 	"github.com/baton-hq/baton/internal/clock"
 )
@@ -61,16 +63,17 @@ func (w *Webhook) post(ctx context.Context, id, typ string, at time.Time, data a
 		return "", &push.Error{Connector: "webhook", Message: err.Error()}
 	}
 	defer resp.Body.Close()
-	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+	answer, _ := io.ReadAll(io.LimitReader(resp.Body, maxAnswer+utf8.UTFMax))
+	msg := answerText(answer)
 	switch {
 	case resp.StatusCode >= 200 && resp.StatusCode < 300:
 		return id, nil
 	case resp.StatusCode >= 300 && resp.StatusCode < 400:
 		return "", redirected("webhook", resp)
 	case resp.StatusCode == 408 || resp.StatusCode == 429 || resp.StatusCode >= 500:
-		return "", &push.Error{Connector: "webhook", Status: resp.StatusCode, Message: string(msg), RetryAfter: retryAfter(resp.Header, now)}
+		return "", &push.Error{Connector: "webhook", Status: resp.StatusCode, Message: msg, RetryAfter: retryAfter(resp.Header, now)}
 	default:
-		return "", &push.Error{Connector: "webhook", Status: resp.StatusCode, Message: string(msg), Permanent: true}
+		return "", &push.Error{Connector: "webhook", Status: resp.StatusCode, Message: msg, Permanent: true}
 	}
 }
 

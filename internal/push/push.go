@@ -24,6 +24,7 @@ import (
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/queue"
 	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/textcut"
 )
 
 // Touch is a marketing touch: where a person came from.
@@ -75,6 +76,11 @@ type Recycled struct {
 	At      time.Time `json:"at"`
 	Why     string    `json:"why,omitempty"` // sales' reason, as their SFA gave it
 }
+
+// MaxErrorText bounds the failure a delivery records (LastError), whatever
+// a connector's error holds: an SFA's HTML error page whole made a record
+// DynamoDB refuses (400 KB), and the attempt went unrecorded.
+const MaxErrorText = 2048
 
 // Summary is the text sales reads: why now, and what they did.
 func (l Lead) Summary() string {
@@ -444,14 +450,14 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 		}
 		var pe *Error
 		isPE := errors.As(err, &pe)
-		d.LastError = err.Error()
+		d.LastError = textcut.Bytes(err.Error(), MaxErrorText)
 		switch {
 		case isPE && pe.Permanent:
 			w.log().Warn("push: permanent failure", "connector", c.Name(), "id", t.id, "err", err)
 			d.Status, d.NextAttempt = StatusDead, time.Time{}
 		case maxAttempts > 0 && d.Attempts >= maxAttempts, isPE && pe.MaxAttempts > 0 && d.Attempts >= pe.MaxAttempts:
 			d.Status, d.NextAttempt = StatusDead, time.Time{}
-			d.LastError = fmt.Sprintf("%s: gave up after %d attempts: %s", c.Name(), d.Attempts, err)
+			d.LastError = textcut.Bytes(fmt.Sprintf("%s: gave up after %d attempts: %s", c.Name(), d.Attempts, err), MaxErrorText)
 		default:
 			var ra time.Duration
 			if isPE {

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/baton-hq/baton/internal/crm"
 	"github.com/baton-hq/baton/internal/crm/crmfake"
@@ -467,4 +468,21 @@ func TestOfflineTouchNamesItsEvent(t *testing.T) {
 		}
 	}
 	t.Fatalf("no offline activity in %+v", l.Activity)
+}
+
+// TestFailureRecordedBounded: however long a connector's failure (an SFA's
+// HTML error page quoted whole), the delivery records at most MaxErrorText
+// bytes of it, cut at a character: a record past DynamoDB's 400 KB was
+// never written, and the attempt went unrecorded.
+func TestFailureRecordedBounded(t *testing.T) {
+	rc := &receiver{ids: map[string]int{}}
+	f := setup(t, rc)
+	long := "x" + strings.Repeat("メンテナンス中です。", 20000)
+	bad := &scripted{name: "crm", errs: []error{&push.Error{Connector: "crm", Status: 400, Message: long, Permanent: true}}}
+	f.w.Connectors = []push.Connector{bad}
+	f.drain(t, 1, time.Minute)
+	d := statusOf(t, f)["crm"]
+	if d.Status != "dead" || len(d.LastError) > push.MaxErrorText || !strings.HasPrefix(d.LastError, "crm: 400") || !utf8.ValidString(d.LastError) {
+		t.Fatalf("recorded failure: %s, %d bytes, valid UTF-8 %v", d.Status, len(d.LastError), utf8.ValidString(d.LastError))
+	}
 }

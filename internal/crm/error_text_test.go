@@ -19,7 +19,7 @@ import (
 // bytes, cut in the middle of a character: the failure marketing ops reads
 // on the person's page and the dead letters ends in a broken byte (U+FFFD
 // once stored as JSON), and the message is no longer valid UTF-8.
-func TestDefectWebhookErrorCutMidCharacter(t *testing.T) {
+func TestWebhookErrorCutAtACharacter(t *testing.T) {
 	body := "x" + strings.Repeat("必須項目「会社名」が未入力です。", 20) // 1 + 3n bytes: byte 512 falls inside a character
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -43,7 +43,7 @@ func TestDefectWebhookErrorCutMidCharacter(t *testing.T) {
 // what marketing ops reads on the dead letter, names only the first: they
 // fix it, replay, and only then learn of the second, one round trip (and
 // one dead letter) per error.
-func TestDefectSalesforceOnlyFirstError(t *testing.T) {
+func TestSalesforceEveryError(t *testing.T) {
 	f := crmfake.NewSalesforce()
 	defer f.Close()
 	f.Fail(1, crmfake.Fault{Status: 400, Body: `[` +
@@ -65,7 +65,7 @@ func TestDefectSalesforceOnlyFirstError(t *testing.T) {
 // and shown whole on the person's and the MQL page. The webhook connector
 // keeps 512 bytes of an answer; on DynamoDB a delivery record over 400 KB
 // cannot even be written, and the attempt is never recorded.
-func TestDefectSalesforceHTMLErrorUnbounded(t *testing.T) {
+func TestSalesforceHTMLErrorBounded(t *testing.T) {
 	f := crmfake.NewSalesforce()
 	defer f.Close()
 	page := "<!DOCTYPE html><html><head><title>Down for maintenance</title></head><body>" + strings.Repeat("<p>Salesforce is down for maintenance. メンテナンス中です。</p>", 8000) + "</body></html>"
