@@ -46,7 +46,9 @@ func (s *Sweeper) now() time.Time {
 
 // Sweep finds MQLs still waiting for sales after within and announces
 // each once. It looks back at most lookback (the MQL index is ordered by
-// time). announce may be nil (breaches are then only recorded).
+// time). announce may be nil (breaches are then only recorded). A breach
+// whose announcement failed is not recorded (announced next run) and the
+// others go on; the failures are the error.
 func (s *Sweeper) Sweep(ctx context.Context, within, lookback time.Duration, announce func(context.Context, Breach) error) ([]Breach, error) {
 	q := s.Q
 	now := s.now()
@@ -55,6 +57,7 @@ func (s *Sweeper) Sweep(ctx context.Context, within, lookback time.Duration, ann
 		return nil, err
 	}
 	var out []Breach
+	var failed []error // announcements that failed: the breach is announced next run
 	for _, m := range mqls {
 		waited := q.Calendar.Between(m.At, now) // working time, on a business calendar
 		if waited < within {
@@ -75,7 +78,14 @@ func (s *Sweeper) Sweep(ctx context.Context, within, lookback time.Duration, ann
 		b := Breach{MQL: m, Age: waited}
 		if announce != nil {
 			if err := announce(ctx, b); err != nil {
-				return out, fmt.Errorf("announce SLA breach of %s: %w", m.ID, err)
+				// One refused (a payload the receiver will not take)
+				// must not keep the next breaches from being announced;
+				// a receiver that is down fails them all, so after a
+				// few the rest wait for the next run.
+				if failed = append(failed, fmt.Errorf("announce SLA breach of %s: %w", m.ID, err)); len(failed) == maxAnnounceFailures {
+					break
+				}
+				continue
 			}
 		}
 		mark, _ := json.Marshal(map[string]any{"mql": m.ID, "announcedAt": now, "age": b.Age.String()})
@@ -89,8 +99,12 @@ func (s *Sweeper) Sweep(ctx context.Context, within, lookback time.Duration, ann
 		}
 		out = append(out, b)
 	}
-	return out, nil
+	return out, errors.Join(failed...)
 }
+
+// maxAnnounceFailures ends a sweep's announcements: each failure may take
+// the webhook's whole timeout, and the sweep has other things to do.
+const maxAnnounceFailures = 3
 
 // Forget implements privacy.Forgetter: the person's breach marks. It needs
 // only Q.T.

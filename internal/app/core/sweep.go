@@ -56,13 +56,14 @@ func (a *Core) Sweep(ctx context.Context) ([]sla.Breach, error) {
 		a.Log.Info("reports: indexed people scored before the index", "people", n)
 	}
 	sweeper := &sla.Sweeper{Q: a.Qualifier, Now: a.Now}
-	bs, err := sweeper.Sweep(ctx, time.Duration(a.Config.File.SLA.AcceptWithin), 90*24*time.Hour, a.announceBreach)
-	if err != nil {
-		return bs, errors.Join(err, indexErr)
-	}
+	// An SLA webhook that fails (down, or refusing a payload) must not
+	// hold back the rest either: on AWS only the sweep advances rescore
+	// jobs. Its error is reported at the end.
+	bs, slaErr := sweeper.Sweep(ctx, time.Duration(a.Config.File.SLA.AcceptWithin), 90*24*time.Hour, a.announceBreach)
+	indexErr = errors.Join(slaErr, indexErr)
 	unfed, err := a.UnfedFitRules(ctx)
 	if err != nil {
-		return bs, err
+		return bs, errors.Join(err, indexErr)
 	}
 	for _, u := range unfed {
 		a.Log.Warn("rules: " + u)

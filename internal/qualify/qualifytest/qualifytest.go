@@ -765,6 +765,51 @@ func SLASuite() tabletest.Suite {
 		if rec.AcceptedAt.Sub(rec.MQLAt) != 2*time.Hour {
 			t.Fatalf("time to accept %v", rec.AcceptedAt.Sub(rec.MQLAt))
 		}
+
+		// A webhook that fails: a receiver down fails a few and the rest
+		// wait for the next run; one refusing a breach's payload does not
+		// keep the others from being announced; a breach not announced is
+		// announced on a later run.
+		waiting := map[string]bool{}
+		var refused string
+		for i := range 5 {
+			vis := fmt.Sprintf("sla-r%d", i)
+			p := x.identify(t, vis, vis+"@example.com", x.clk.Now())
+			waiting[p.ID] = true
+			if i == 2 {
+				refused = p.ID
+			}
+			e := []event.Event{ev(vis, vis+"a", event.Download, x.clk.Now()), ev(vis, vis+"b", event.FormSubmit, x.clk.Now())}
+			x.store(t, e...)
+			x.process(t, e...)
+		}
+		x.clk.Set(x.clk.Now().Add(25 * time.Hour))
+		calls := 0
+		down := func(context.Context, sla.Breach) error { calls++; return errors.New("SLA webhook answered 503") }
+		if bs, err := sweeper.Sweep(ctx, 24*time.Hour, 30*24*time.Hour, down); len(bs) != 0 || err == nil || calls != 3 {
+			t.Fatalf("a receiver down: breaches %+v, %d calls, error %v; want 3 calls, an error, nothing recorded", bs, calls, err)
+		}
+		announced = nil
+		refuse := func(_ context.Context, b sla.Breach) error {
+			if b.MQL.Person == refused {
+				return errors.New("SLA webhook answered 422")
+			}
+			announced = append(announced, b.MQL.Person)
+			return nil
+		}
+		bs, err = sweeper.Sweep(ctx, 24*time.Hour, 30*24*time.Hour, refuse)
+		if len(bs) != 4 || len(announced) != 4 || err == nil || !strings.Contains(err.Error(), refused) {
+			t.Fatalf("one breach refused: breaches %+v, announced %v, error %v; want the 4 others and an error naming %s", bs, announced, err, refused)
+		}
+		for _, p := range announced {
+			if !waiting[p] || p == refused {
+				t.Errorf("announced %s", p)
+			}
+		}
+		announced = nil
+		if bs, err := sweeper.Sweep(ctx, 24*time.Hour, 30*24*time.Hour, announce); err != nil || len(bs) != 1 || len(announced) != 1 || announced[0] != refused {
+			t.Fatalf("the next run: breaches %+v %v, announced %v; want %s alone", bs, err, announced, refused)
+		}
 	}}
 }
 

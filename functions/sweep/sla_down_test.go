@@ -19,7 +19,7 @@ import (
 // and a rescore started meanwhile never advances. A receiver's outage (or
 // one refusing one breach's payload) stops the rules' rescore for as long
 // as any MQL waits past the SLA.
-func TestDefectSLAWebhookDownHoldsBackRescores(t *testing.T) {
+func TestSLAWebhookDownKeepsRescoresGoing(t *testing.T) {
 	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "maintenance", http.StatusServiceUnavailable)
 	}))
