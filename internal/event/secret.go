@@ -114,9 +114,10 @@ func secretLower(low []byte) bool {
 
 // secretTokenIn reports whether a word of name is a secretToken. Words
 // are runs of ASCII letters, split before a capital that follows a small
-// letter (userPw), so name is read as sent, not lower-cased.
+// letter (userPw), so name is read as sent, not lower-cased; a run is also
+// read whole, whatever its case (cC-number, pIN: the tag's \bcc- is /i).
 func secretTokenIn(name string) bool {
-	start := -1
+	start, run := -1, -1
 	for i := 0; i <= len(name); i++ {
 		letter, upper := false, false
 		if i < len(name) {
@@ -126,22 +127,38 @@ func secretTokenIn(name string) bool {
 		}
 		camel := upper && start >= 0 && 'a' <= name[i-1] && name[i-1] <= 'z'
 		if start >= 0 && (!letter || camel) {
-			if n := i - start; n == 2 || n == 3 {
-				var w [3]byte
-				for j := range n {
-					w[j] = name[start+j] | 0x20 // lower-case: all letters
-				}
-				if secretTokenSet[string(w[:n])] {
-					return true
-				}
+			if secretToken(name[start:i]) {
+				return true
 			}
 			start = -1
+		}
+		if run >= 0 && !letter {
+			if secretToken(name[run:i]) {
+				return true
+			}
+			run = -1
 		}
 		if letter && start < 0 {
 			start = i
 		}
+		if letter && run < 0 {
+			run = i
+		}
 	}
 	return false
+}
+
+// secretToken reports whether w, ASCII letters, is a secretToken.
+func secretToken(w string) bool {
+	n := len(w)
+	if n != 2 && n != 3 {
+		return false
+	}
+	var low [3]byte
+	for j := range n {
+		low[j] = w[j] | 0x20 // lower-case: all letters
+	}
+	return secretTokenSet[string(low[:n])]
 }
 
 var secretTokenSet = func() map[string]bool {

@@ -57,6 +57,26 @@ func TestSecretField(t *testing.T) {
 	}
 }
 
+// TestSecretTokenWhateverItsCase: a word of two or three letters that is
+// a secret token is one however its letters are cased: the camel-case
+// split (userPw is user and Pw) cut "cC-number" into c and C, so the
+// collector stored a field the tag refuses (\bcc- with /i; tag
+// FuzzServerRefusesWhatTheTagRefuses), and "pIN" as p and IN.
+func TestSecretTokenWhateverItsCase(t *testing.T) {
+	for _, n := range []string{"cC-", "cC-number", "cC-csc", "x_cC-exp", "pIN", "pW", "oTp", "sSN", "cVn", "my pIN"} {
+		if !SecretField(n) {
+			t.Errorf("SecretField(%q) = false: a secret", n)
+		}
+	}
+	// Still words: a longer run is no token (iPhone, cClass), nor one
+	// inside it.
+	for _, n := range []string{"iPhone", "cClass", "oTpx", "ssNo", "pInterest"} {
+		if SecretField(n) {
+			t.Errorf("SecretField(%q) = true: no secret", n)
+		}
+	}
+}
+
 func TestCardNumber(t *testing.T) {
 	cards := []string{
 		"4111111111111111", "4111 1111 1111 1111", "4111-1111-1111-1111", " 5500005555555559 ", "378282246310005", "3782 822463 10005",
