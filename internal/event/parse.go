@@ -104,11 +104,14 @@ type wireID string
 // digit for digit (a 64-bit id past 2^53 stays itself); a number beyond
 // float64 stays as written.
 func numberID(lit string) wireID {
-	if !strings.ContainsAny(lit, ".eE") {
-		if lit == "-0" {
+	if whole, frac, ok := strings.Cut(lit, "."); !strings.ContainsAny(lit, "eE") && (!ok || strings.Trim(frac, "0") == "") {
+		// An integer, or one with a zero fraction (12345.0): its digits
+		// as written, so an id past 2^53 keeps them, 12345678901234567890.0
+		// included.
+		if whole == "-0" {
 			return "0"
 		}
-		return wireID(lit)
+		return wireID(whole)
 	}
 	f, err := strconv.ParseFloat(lit, 64)
 	if a := math.Abs(f); err != nil || a >= 1e21 || a != 0 && a < 1e-6 { // JavaScript writes those with an exponent

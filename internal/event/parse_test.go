@@ -806,7 +806,8 @@ func TestSegmentPageScrubbed(t *testing.T) {
 func TestNumericIDsAsJavaScriptWrites(t *testing.T) {
 	for lit, want := range map[string]string{
 		"12345": "12345", "12345.0": "12345", "1.2345e4": "12345", "1.2345E+4": "12345", "123450e-1": "12345",
-		"-0": "0", "-0.0": "0", "12.50": "12.5", "9007199254740993": "9007199254740993", "1e400": "1e400", "1e21": "1e21",
+		"-0": "0", "-0.0": "0", "12.50": "12.5", "9007199254740993": "9007199254740993", "9007199254740993.00": "9007199254740993",
+		"12345678901234567890.0": "12345678901234567890", "1e400": "1e400", "1e21": "1e21",
 	} {
 		for _, parse := range []func([]byte, Source, string, Meta) ([]Event, error){Parse, parseWithStd} {
 			body := `{"type":"track","event":"x","messageId":"m-1","userId":` + lit + `,"anonymousId":` + lit + `}`

@@ -237,15 +237,17 @@ func (q *Qualifier) ScorePerson(ctx context.Context, person string) error {
 // judged when its event was scored, which the change feed may do before
 // the attributes are written; the judgement then waited for the person's
 // next event. It writes only when the judgement changes, and may raise an
-// MQL as an event would. A person never scored is left alone: their
-// link's change scores them.
+// MQL as an event would. A person never scored is left alone (their
+// link's change scores them), and so is one who withdrew consent: their
+// withdrawal, a change of the person too, must not qualify them and hand
+// their email to the SFA.
 func (q *Qualifier) Refit(ctx context.Context, person string) error {
 	rec, err := q.Record(ctx, person)
 	if err != nil || rec.version == 0 {
 		return err
 	}
 	p, err := q.Dir.Get(ctx, person)
-	if err != nil {
+	if err != nil || !p.ConsentWithdrawn.IsZero() {
 		return err
 	}
 	known := &scored{p, rec}

@@ -477,6 +477,29 @@ func run(t *testing.T, f tabletest.Factory) {
 		if rec, _ := x.q.Record(ctx, p.ID); rec.Verdict.Excluded != "competitor" {
 			t.Errorf("an insert judged again: %+v", rec.Verdict)
 		}
+
+		// A person who withdrew consent is not judged again: the
+		// withdrawal (a change of the person) must not qualify them and
+		// hand their email to the SFA.
+		w := x.identify(t, "vw", "withdrew@example.com", t0)
+		if _, _, err := x.q.Dir.Update(ctx, w.ID, map[string]string{"company": "Competitor"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		hot := []event.Event{ev("vw", "w1", event.Download, t0.Add(time.Minute)), ev("vw", "w2", event.FormSubmit, t0.Add(2*time.Minute)), ev("vw", "w3", event.PageView, t0.Add(3*time.Minute))}
+		x.store(t, hot...)
+		x.process(t, hot...) // 35 points, excluded: no MQL
+		if _, _, err := x.q.Dir.Update(ctx, w.ID, map[string]string{"company": "Maker"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := x.st.WithdrawConsent(ctx, "vw", x.clk.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := scorefeed.HandleChanges(ctx, x.q, []table.Change{change(table.OpModify, w.ID)}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if mqls, _ := x.q.MQLs(ctx, w.ID); len(mqls) != 0 {
+			t.Errorf("a person's consent withdrawal qualified them: %+v", mqls)
+		}
 	})
 	t.Run("FeedBatchScoresEachPersonOnce", func(t *testing.T) {
 		x := newFx(t, f)
