@@ -295,10 +295,7 @@ func (h *Handler) personPage(w http.ResponseWriter, r *http.Request, p identity.
 	ctx := r.Context()
 	v := personPageView{P: p, Name: displayName(p.Attributes, visibleEmail(p.Email))}
 	var bad *badParam
-	if v.Page, bad = whole(r.URL.Query(), "page", 0, 0, 1000); bad == nil {
-		bad = once(r.URL.Query(), "page")
-	}
-	if bad != nil { // the timeline's page: not the first one instead
+	if v.Page, bad = whole(r.URL.Query(), "page", 0, 0, 1000); bad != nil { // the timeline's page: not the first one instead
 		h.pageError(w, r, http.StatusBadRequest, "../", bad.Msg)
 		return
 	}

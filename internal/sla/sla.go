@@ -58,6 +58,7 @@ func (s *Sweeper) Sweep(ctx context.Context, within, lookback time.Duration, ann
 	}
 	var out []Breach
 	var failed []error // announcements that failed: the breach is announced next run
+	down := 0          // of them, those of a receiver down (not ErrRefused)
 	for _, m := range mqls {
 		waited := q.Calendar.Between(m.At, now) // working time, on a business calendar
 		if waited < within {
@@ -65,7 +66,7 @@ func (s *Sweeper) Sweep(ctx context.Context, within, lookback time.Duration, ann
 		}
 		rec, err := q.Record(ctx, m.Person)
 		if err != nil {
-			return out, err
+			return out, errors.Join(append(failed, err)...)
 		}
 		if rec.Stage != qualify.StageMQL || rec.Cycle != m.Cycle {
 			continue // accepted, rejected, or a later cycle
@@ -73,17 +74,21 @@ func (s *Sweeper) Sweep(ctx context.Context, within, lookback time.Duration, ann
 		if _, err := q.T.Get(ctx, identity.PersonPK(m.Person), markPfx+m.ID); err == nil {
 			continue // announced already
 		} else if !errors.Is(err, table.ErrNotFound) {
-			return out, err
+			return out, errors.Join(append(failed, err)...)
 		}
 		b := Breach{MQL: m, Age: waited}
 		if announce != nil {
 			if err := announce(ctx, b); err != nil {
-				// One refused (a payload the receiver will not take)
-				// must not keep the next breaches from being announced;
-				// a receiver that is down fails them all, so after a
-				// few the rest wait for the next run.
-				if failed = append(failed, fmt.Errorf("announce SLA breach of %s: %w", m.ID, err)); len(failed) == maxAnnounceFailures {
-					break
+				// One refused (ErrRefused: a payload the receiver will
+				// not take) must not keep the next breaches from being
+				// announced, however many are; a receiver that is down
+				// fails them all, so after a few the rest wait for the
+				// next run.
+				failed = append(failed, fmt.Errorf("announce SLA breach of %s: %w", m.ID, err))
+				if !errors.Is(err, ErrRefused) {
+					if down++; down == maxAnnounceFailures {
+						break
+					}
 				}
 				continue
 			}
@@ -95,16 +100,21 @@ func (s *Sweeper) Sweep(ctx context.Context, within, lookback time.Duration, ann
 			table.Put(table.Item{PK: identity.PersonPK(m.Person), SK: markPfx + m.ID, Kind: "sla", Data: mark}, table.NotExists),
 			privacy.NotErased(m.Email),
 		}); err != nil && !errors.Is(err, table.ErrConditionFailed) {
-			return out, err
+			return out, errors.Join(append(failed, err)...)
 		}
 		out = append(out, b)
 	}
 	return out, errors.Join(failed...)
 }
 
-// maxAnnounceFailures ends a sweep's announcements: each failure may take
-// the webhook's whole timeout, and the sweep has other things to do.
+// maxAnnounceFailures ends a sweep's announcements: each failure of a
+// receiver down may take the webhook's whole timeout, and the sweep has
+// other things to do.
 const maxAnnounceFailures = 3
+
+// ErrRefused is an announcement the receiver answered and refused (a
+// 4xx): it says nothing of the next breach's, which goes on.
+var ErrRefused = errors.New("the receiver refused it")
 
 // Forget implements privacy.Forgetter: the person's breach marks. It needs
 // only Q.T.

@@ -59,7 +59,9 @@ func (a *Core) Sweep(ctx context.Context) ([]sla.Breach, error) {
 	// An SLA webhook that fails (down, or refusing a payload) must not
 	// hold back the rest either: on AWS only the sweep advances rescore
 	// jobs. Its error is reported at the end.
-	bs, slaErr := sweeper.Sweep(ctx, time.Duration(a.Config.File.SLA.AcceptWithin), 90*24*time.Hour, a.announceBreach)
+	sctx, cancelSLA := context.WithTimeout(ctx, 40*time.Second) // the sweep's budget keeps 60 s for the rescores
+	bs, slaErr := sweeper.Sweep(sctx, time.Duration(a.Config.File.SLA.AcceptWithin), 90*24*time.Hour, a.announceBreach)
+	cancelSLA()
 	indexErr = errors.Join(slaErr, indexErr)
 	unfed, err := a.UnfedFitRules(ctx)
 	if err != nil {
@@ -110,6 +112,9 @@ func (a *Core) announceBreach(ctx context.Context, b sla.Breach) error {
 	resp.Body.Close()
 	if resp.StatusCode/100 == 3 {
 		return fmt.Errorf("SLA webhook answered %d, a redirect to %q: redirects are never followed (check sla.webhook_url)", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if c := resp.StatusCode; c/100 == 4 && c != 408 && c != 429 {
+		return fmt.Errorf("SLA webhook answered %d: %w", c, sla.ErrRefused) // this breach's: the next ones go on
 	}
 	if resp.StatusCode/100 != 2 {
 		return fmt.Errorf("SLA webhook answered %d", resp.StatusCode)
