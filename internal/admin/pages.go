@@ -20,6 +20,7 @@ import (
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/jatext"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/table"
 )
@@ -98,7 +99,7 @@ func (p page) T(s string) string {
 		if j, ok := ja[s]; ok {
 			return j
 		}
-		if j := jaPhrase(s); j != "" {
+		if j := jatext.Phrase(s); j != "" {
 			return j
 		}
 		if j := jaMessage(s); j != "" {

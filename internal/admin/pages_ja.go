@@ -139,10 +139,6 @@ var ja = map[string]string{
 	".":                               "。",
 	"%d days":                         "%d 日",
 	"%d hours":                        "%d 時間",
-	"attr:company":                    "会社名", "attr:title": "役職", "attr:name": "氏名", "attr:first_name": "名", "attr:last_name": "姓",
-	"attr:department": "部署", "attr:phone": "電話番号", "attr:industry": "業種", "attr:employees": "従業員数", "attr:revenue": "売上規模",
-	"attr:country": "国", "attr:region": "都道府県", "attr:city": "市区町村", "attr:website": "ウェブサイト", "attr:budget": "予算",
-	"attr:authority": "決裁権", "attr:need": "ニーズ", "attr:timeframe": "導入時期", "attr:message": "メッセージ",
 	// Reports, the lab, the inbox.
 	"Try a change to the MQL definition in the lab.": "MQL 定義の変更はラボで試せます。",
 	"Group":     "グループ",

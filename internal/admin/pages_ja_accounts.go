@@ -1,5 +1,11 @@
 package admin
 
+import (
+	"maps"
+
+	"github.com/baton-hq/baton/internal/jatext"
+)
+
 // jaAccounts is the accounts pages in Japanese (joined to ja at start).
 var jaAccounts = map[string]string{
 	"%d visits from the company's network by browsers nobody is known for; the latest %s.": "この会社のネットワークから、まだ誰か分からないブラウザによる訪問が %d 件あります。最新は %s です。",
@@ -41,16 +47,14 @@ var jaAccounts = map[string]string{
 	"The other account's people and keys are in this one now.":                                                  "もう一方のアカウントの人物と名寄せキーをこのアカウントに統合しました。",
 	"The people chosen are in this new account; their keys no longer move them.":                                "選んだ人物をこの新しいアカウントに移しました。以後、名寄せキーで移動することはありません。",
 	"The people chosen are placed in the new account: their email domain and company name no longer move them.": "選んだ人物は新しいアカウントに固定され、メールドメインや会社名で移動しなくなります。",
-	"; ":                  "／", // between an MQA's reasons, which list roles with 、
-	"from the SFA":        "SFA の値",
-	"missing":             "不在",
-	"roles present":       "揃っている役割",
-	"role:decision_maker": "決裁者",
-	"role:manager":        "管理職",
-	"role:practitioner":   "担当者",
+	"; ":            "／", // between an MQA's reasons, which list roles with 、
+	"from the SFA":  "SFA の値",
+	"missing":       "不在",
+	"roles present": "揃っている役割",
 }
 
 func init() {
+	maps.Copy(ja, jatext.Names) // attributes' and roles' names: the SFA hand-off's too
 	for k, v := range jaAccounts {
 		if _, ok := ja[k]; !ok {
 			ja[k] = v

@@ -22,6 +22,7 @@ import (
 	"github.com/baton-hq/baton/internal/calendar"
 	"github.com/baton-hq/baton/internal/csvin"
 	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/jatext"
 	"github.com/baton-hq/baton/internal/links"
 	"github.com/baton-hq/baton/internal/recipientcsv"
 	"github.com/baton-hq/baton/internal/rulebook"
@@ -150,7 +151,7 @@ func TestJapaneseCoversProducers(t *testing.T) {
 	root := repo.Root(t)
 	p := page{L: "ja"}
 	kept := map[string]bool{} // ASCII words the Japanese keeps on purpose
-	for _, tab := range [][]string{jaTemplates(jaPatterns), jaTemplates(jaPhrases), jaTemplates(jaListPhrases)} {
+	for _, tab := range [][]string{jaTemplates(jaPatterns), jatext.Templates()} {
 		for _, j := range tab {
 			for _, w := range asciiWord.FindAllString(j, -1) {
 				kept[w] = true
@@ -239,7 +240,7 @@ func TestJapaneseCoversProducers(t *testing.T) {
 				prefix := literal(t, a.X)
 				sample, ok := joined[prefix]
 				if !ok {
-					t.Errorf("a new MQA reason %q...: give it a sample here and its Japanese in jaPhrases", prefix)
+					t.Errorf("a new MQA reason %q...: give it a sample here and its Japanese in jatext", prefix)
 					continue
 				}
 				check(prefix + sample)

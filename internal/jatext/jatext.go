@@ -1,0 +1,125 @@
+// Package jatext words Baton's short run-time texts in Japanese: an MQL's
+// facts as the rules engine words them, an MQA's reasons, a stage
+// change's reason, the SLA as the calendar describes it, and the names of
+// person attributes and buying-group roles. The workspace's pages and the
+// SFA hand-off (push.Lead's summary for a Japanese sales team) read them
+// alike.
+package jatext
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Names are the Japanese names of person attributes ("attr:budget") and
+// buying-group roles ("role:decision_maker").
+var Names = map[string]string{
+	"attr:company": "会社名", "attr:title": "役職", "attr:name": "氏名", "attr:first_name": "名", "attr:last_name": "姓",
+	"attr:department": "部署", "attr:phone": "電話番号", "attr:industry": "業種", "attr:employees": "従業員数", "attr:revenue": "売上規模",
+	"attr:country": "国", "attr:region": "都道府県", "attr:city": "市区町村", "attr:website": "ウェブサイト", "attr:budget": "予算",
+	"attr:authority": "決裁権", "attr:need": "ニーズ", "attr:timeframe": "導入時期", "attr:message": "メッセージ",
+	"role:decision_maker": "決裁者", "role:manager": "管理職", "role:practitioner": "担当者",
+}
+
+// Templates are the Japanese of every phrase pattern, for tests that
+// check which ASCII words the Japanese keeps.
+func Templates() []string {
+	var out []string
+	for _, p := range listPhrases {
+		out = append(out, p.ja)
+	}
+	for _, p := range phrases {
+		out = append(out, p.ja)
+	}
+	return out
+}
+
+// phrases are short run-time texts (an MQL condition's facts as the
+// rules engine words them, a stage change's reason): no sentence, no "。".
+var phrases = []struct {
+	re *regexp.Regexp
+	ja string
+}{
+	{regexp.MustCompile(`^behaviour (\S+) >= (\S+)$`), "行動スコア $1 ≥ $2"},
+	{regexp.MustCompile(`^grade (\S+)$`), "グレード $1"},
+	{regexp.MustCompile(`^matrix cell (\S+) x (\S+)$`), "マトリクス：行動帯 $1 × グレード $2"},
+	{regexp.MustCompile(`^sales: (.*)$`), "営業：$1"},
+	{regexp.MustCompile(`^recycled after (.*)$`), "$1 のためナーチャリングに戻す"},
+	// Why a person cannot or not yet qualify (rulebook: Fit's exclusion, a
+	// recycled lead's wait).
+	{regexp.MustCompile(`^competitor domain (\S+)$`), "競合他社のドメイン（$1）"},
+	{regexp.MustCompile(`^recycled (\S+): no MQL before (\S+) \(recycle\.cooldown\)$`), "$1 にナーチャリングに戻したため、$2 まで MQL になりません（recycle.cooldown）"},
+	{regexp.MustCompile(`^recycled (\S+): (\S+) of (\S+) behaviour points earned since \(recycle\.min_new_behaviour\)$`), "$1 にナーチャリングに戻してから得た行動スコアは $2、必要なのは $3 です（recycle.min_new_behaviour）"},
+	// An MQA's reasons (account.judge; the roles' ones are rolePhrases).
+	{regexp.MustCompile(`^(\d+) people active within (\S+) days \(at least (\d+)\)$`), "$2 日以内に $1 人が活動（$3 人以上）"},
+	{regexp.MustCompile(`^account score (\S+)$`), "アカウントスコア $1"},
+	// The SLA as calendar.Describe words it (the dashboard's follow-up heading).
+	{regexp.MustCompile(`^(\d+) business days?$`), "$1 営業日"},
+	{regexp.MustCompile(`^(\d+) business hours?$`), "営業時間で $1 時間"},
+	{regexp.MustCompile(`^(\S+) of business time$`), "営業時間で $1"},
+	{regexp.MustCompile(`^(\d+)h$`), "$1 時間"},
+	{regexp.MustCompile(`^(\d+)d$`), "$1 日"},
+}
+
+// listPhrases are short texts with a list in them ("a, b"; the capture
+// named list), each item said by item: an MQA's reasons that list
+// buying-group roles (account.judge: "roles present: decision_maker,
+// manager", "buying group: decision_maker 1, manager 2"), named as the
+// accounts pages name them; an MQL's BANT fact, its items named as the
+// person page names those attributes.
+var listPhrases = []struct {
+	re   *regexp.Regexp
+	ja   string
+	item func(string) string
+}{
+	{regexp.MustCompile(`^roles present: (?P<list>.+)$`), "揃っている役割：$1", role},
+	{regexp.MustCompile(`^buying group: (?P<list>.+)$`), "購買グループ：$1", role},
+	{regexp.MustCompile(`^BANT (\d) of 4 \((?P<list>.*)\) >= (\d)$`), "BANT 4 項目中 $1（$2）≥ $3", attr},
+}
+
+// role words "decision_maker 1" as "決裁者 1 人"; a role Names does not
+// know stays as it is.
+func role(item string) string {
+	r, n, counted := strings.Cut(item, " ")
+	if j, ok := Names["role:"+r]; ok {
+		r = j
+	}
+	if counted {
+		r += " " + n + " 人"
+	}
+	return r
+}
+
+// attr names a person attribute ("budget" -> "予算").
+func attr(k string) string {
+	if j, ok := Names["attr:"+k]; ok {
+		return j
+	}
+	return k
+}
+
+// Phrase is a short run-time text in Japanese ("" when no pattern knows
+// it).
+func Phrase(s string) string {
+	for _, p := range listPhrases {
+		if m := p.re.FindStringSubmatchIndex(s); m != nil {
+			out := string(p.re.ExpandString(nil, p.ja, s, m))
+			n := p.re.SubexpIndex("list")
+			list := s[m[2*n]:m[2*n+1]]
+			if list == "" {
+				return out
+			}
+			var items []string
+			for _, it := range strings.Split(list, ", ") {
+				items = append(items, p.item(it))
+			}
+			return strings.Replace(out, list, strings.Join(items, "、"), 1)
+		}
+	}
+	for _, p := range phrases {
+		if m := p.re.FindStringSubmatchIndex(s); m != nil {
+			return string(p.re.ExpandString(nil, p.ja, s, m))
+		}
+	}
+	return ""
+}
