@@ -357,10 +357,7 @@ var ja = map[string]string{
 	// Delivery statuses, ledger kinds, event types, stages.
 	"pending": "待機中", "delivered": "連携済み", "retrying": "再試行中", "dead": "断念",
 	"decay": "減衰", "reset": "リセット", "behaviour": "行動",
-	"page_view": "ページ閲覧", "download": "ダウンロード", "outbound": "外部リンク", "form_submit": "フォーム送信",
-	"email_click": "メールのクリック", "email_open": "メールの開封", "custom": "カスタム", "identify": "識別", "offline": "オフライン接点",
-	"stage:anonymous": "匿名", "stage:lead": "リード", "stage:mql": "MQL", "stage:sal": "SAL（営業受入）", "stage:sql": "SQL",
-	"stage:opportunity": "商談", "stage:customer": "顧客", "stage:rejected": "差し戻し", "stage:lost": "失注", "stage:recycled": "ナーチャリング中",
+	// (event types and stages: jatext.Names)
 }
 
 // english names the stages for the English pages.

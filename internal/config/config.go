@@ -100,7 +100,8 @@ type ConsentFile struct {
 // variables: BATON_SALESFORCE_CLIENT_SECRET or BATON_SALESFORCE_PRIVATE_KEY,
 // BATON_HUBSPOT_TOKEN, BATON_KINTONE_API_TOKEN.
 type SFAFile struct {
-	Erase      bool `yaml:"erase"` // pass erasure requests on: delete the Lead / contact / record too
+	Erase      bool   `yaml:"erase"`    // pass erasure requests on: delete the Lead / contact / record too
+	Language   string `yaml:"language"` // the language of the summary sales read in the SFA: en (default) or ja
 	Salesforce *struct {
 		LoginURL            string                       `yaml:"login_url"`
 		TokenURL            string                       `yaml:"token_url"`    // OAuth token host (default login_url): the org's My Domain for client credentials
@@ -352,6 +353,9 @@ func ParseFile(data []byte, f *File) error {
 	}
 	if f.TimelineLimit < 0 {
 		return fmt.Errorf("timeline_limit: must not be negative")
+	}
+	if l := f.SFA.Language; l != "" && l != "en" && l != "ja" {
+		return fmt.Errorf("sfa.language: %q is not en or ja", l)
 	}
 	if f.AuditRetention < 0 || f.AuditRetention > 0 && time.Duration(f.AuditRetention) < 24*time.Hour {
 		return fmt.Errorf("audit_retention: want at least a day, e.g. 400d")

@@ -226,6 +226,9 @@ func TestConnectorKeys(t *testing.T) {
 	if err := ParseFile([]byte("sfa:\n  hubspot:\n    set_lifecycle: maybe\n"), &File{}); err == nil {
 		t.Error("set_lifecycle: maybe accepted")
 	}
+	if err := ParseFile([]byte("sfa:\n  language: jp\n"), &File{}); err == nil || !strings.Contains(err.Error(), "sfa.language") {
+		t.Errorf("sfa.language jp: %v, want a refusal naming it", err)
+	}
 }
 
 // TestOriginSecret: BATON_ORIGIN_SECRET gates the outermost proxy

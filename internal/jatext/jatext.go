@@ -11,14 +11,20 @@ import (
 	"strings"
 )
 
-// Names are the Japanese names of person attributes ("attr:budget") and
-// buying-group roles ("role:decision_maker").
+// Names are the Japanese names of person attributes ("attr:budget"),
+// buying-group roles ("role:decision_maker"), event types ("page_view")
+// and funnel stages ("stage:lost").
 var Names = map[string]string{
 	"attr:company": "会社名", "attr:title": "役職", "attr:name": "氏名", "attr:first_name": "名", "attr:last_name": "姓",
 	"attr:department": "部署", "attr:phone": "電話番号", "attr:industry": "業種", "attr:employees": "従業員数", "attr:revenue": "売上規模",
 	"attr:country": "国", "attr:region": "都道府県", "attr:city": "市区町村", "attr:website": "ウェブサイト", "attr:budget": "予算",
 	"attr:authority": "決裁権", "attr:need": "ニーズ", "attr:timeframe": "導入時期", "attr:message": "メッセージ",
 	"role:decision_maker": "決裁者", "role:manager": "管理職", "role:practitioner": "担当者",
+	// Event types, stages.
+	"page_view": "ページ閲覧", "download": "ダウンロード", "outbound": "外部リンク", "form_submit": "フォーム送信",
+	"email_click": "メールのクリック", "email_open": "メールの開封", "custom": "カスタム", "identify": "識別", "offline": "オフライン接点",
+	"stage:anonymous": "匿名", "stage:lead": "リード", "stage:mql": "MQL", "stage:sal": "SAL（営業受入）", "stage:sql": "SQL",
+	"stage:opportunity": "商談", "stage:customer": "顧客", "stage:rejected": "差し戻し", "stage:lost": "失注", "stage:recycled": "ナーチャリング中",
 }
 
 // Templates are the Japanese of every phrase pattern, for tests that

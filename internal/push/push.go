@@ -20,6 +20,7 @@ import (
 
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/jatext"
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/queue"
@@ -66,6 +67,9 @@ type Lead struct {
 	// is an MQL again in a later cycle, and Recycled says why it is back.
 	Cycle    int       `json:"cycle"`
 	Recycled *Recycled `json:"recycled,omitempty"`
+	// Lang is the language Summary writes for sales ("ja": Japanese;
+	// else English): the configured sfa.language.
+	Lang string `json:"-"`
 }
 
 // Recycled is the verdict sales gave the previous MQL (rejected or lost),
@@ -82,29 +86,35 @@ type Recycled struct {
 // DynamoDB refuses (400 KB), and the attempt went unrecorded.
 const MaxErrorText = 2048
 
-// Summary is the text sales reads: why now, and what they did.
+// Summary is the text sales reads: why now, and what they did; in
+// Japanese when Lang is "ja", its facts and names as the workspace's
+// Japanese pages word them (jatext).
 func (l Lead) Summary() string {
+	w := english
+	if l.Lang == "ja" {
+		w = japanese
+	}
 	var b strings.Builder
 	reasons := make([]string, len(l.Reasons))
 	for i, r := range l.Reasons {
-		reasons[i] = qualify.FactText(r) // a score as the line below says it
+		reasons[i] = w.phrase(qualify.FactText(r)) // a score as the line below says it
 	}
-	fmt.Fprintf(&b, "MQL (%s): %s\n", l.Condition, strings.Join(reasons, "; "))
+	fmt.Fprintf(&b, w.mql, l.Condition, strings.Join(reasons, w.sep))
 	if r := l.Recycled; r != nil {
-		fmt.Fprintf(&b, "Qualified again (MQL %d): sales marked the previous MQL %s on %s", l.Cycle, r.Outcome, r.At.Format("2006-01-02"))
+		fmt.Fprintf(&b, w.again, l.Cycle, w.name("stage:"+r.Outcome), r.At.Format("2006-01-02"))
 		if r.Why != "" {
-			fmt.Fprintf(&b, " (%s)", r.Why)
+			fmt.Fprintf(&b, w.why, r.Why)
 		}
-		b.WriteString("; it was recycled, and this MQL rests on activity since\n")
+		b.WriteString(w.recycled)
 	}
-	fmt.Fprintf(&b, "Behaviour %s, fit %s (grade %s)\n", qualify.ScoreText(l.BehaviourScore), qualify.ScoreText(l.FitScore), l.Grade)
+	fmt.Fprintf(&b, w.scores, qualify.ScoreText(l.BehaviourScore), qualify.ScoreText(l.FitScore), l.Grade)
 	if l.FirstTouch.Channel != "" || l.FirstTouch.Source != "" || l.FirstTouch.Referrer != "" {
-		fmt.Fprintf(&b, "First touch: %s\n", l.FirstTouch.describe())
+		fmt.Fprintf(&b, w.first, l.FirstTouch.describe())
 	}
 	if l.LastTouch.Channel != "" || l.LastTouch.Source != "" || l.LastTouch.Referrer != "" {
-		fmt.Fprintf(&b, "Last touch: %s\n", l.LastTouch.describe())
+		fmt.Fprintf(&b, w.last, l.LastTouch.describe())
 	}
-	b.WriteString("Recent activity:\n")
+	b.WriteString(w.recent)
 	for i, a := range l.Activity {
 		if i == 15 {
 			break
@@ -113,10 +123,45 @@ func (l Lead) Summary() string {
 		if what == "" {
 			what = a.Name
 		}
-		fmt.Fprintf(&b, "- %s %s %s %s\n", a.At.Format("2006-01-02 15:04"), a.Type, what, a.URL)
+		fmt.Fprintf(&b, "- %s %s %s %s\n", a.At.Format("2006-01-02 15:04"), w.name(a.Type), what, a.URL)
 	}
 	return b.String()
 }
+
+// summaryWords are a language's words for Summary.
+type summaryWords struct {
+	mql, sep, again, why, recycled, scores, first, last, recent string
+	phrase, name                                                func(string) string
+}
+
+var (
+	english = summaryWords{
+		mql: "MQL (%s): %s\n", sep: "; ",
+		again: "Qualified again (MQL %d): sales marked the previous MQL %s on %s", why: " (%s)",
+		recycled: "; it was recycled, and this MQL rests on activity since\n",
+		scores:   "Behaviour %s, fit %s (grade %s)\n", first: "First touch: %s\n", last: "Last touch: %s\n", recent: "Recent activity:\n",
+		phrase: func(s string) string { return s },
+		name:   func(k string) string { return strings.TrimPrefix(k, "stage:") },
+	}
+	japanese = summaryWords{
+		mql: "MQL（%s）：%s\n", sep: "／",
+		again: "再度の MQL（%d 回目）：前回の MQL を営業が「%s」とした（%s）", why: "。理由：%s",
+		recycled: "。ナーチャリングに戻した後の行動による MQL です\n",
+		scores:   "行動スコア %s、適合度 %s（グレード %s）\n", first: "最初の接点：%s\n", last: "直近の接点：%s\n", recent: "最近の行動：\n",
+		phrase: func(s string) string {
+			if j := jatext.Phrase(s); j != "" {
+				return j
+			}
+			return s
+		},
+		name: func(k string) string {
+			if j, ok := jatext.Names[k]; ok {
+				return j
+			}
+			return strings.TrimPrefix(k, "stage:")
+		},
+	}
+)
 
 func (t Touch) describe() string {
 	parts := []string{}
@@ -259,6 +304,8 @@ type Worker struct {
 	// Loc is the zone times are shown to sales in (the configured
 	// timezone; nil: UTC): the lead's times and the summary's.
 	Loc *time.Location
+	// Lang is the language of the summary sales read (Lead.Lang).
+	Lang string
 	// Wake, when set, is signalled when a message was queued (the local
 	// relay): Run looks at once instead of waiting out its poll interval.
 	Wake <-chan struct{}
@@ -691,7 +738,7 @@ func (w *Worker) Build(ctx context.Context, m qualify.MQL) (Lead, error) {
 	l := Lead{
 		MQLID: m.ID, PersonID: p.ID, Email: p.Email, Attributes: p.Attributes,
 		BehaviourScore: m.Verdict.Behaviour, FitScore: m.Verdict.Fit, Grade: m.Verdict.Grade,
-		Condition: m.Condition, Reasons: m.Facts, QualifiedAt: m.At.In(loc), Activity: []Activity{}, Cycle: m.Cycle,
+		Condition: m.Condition, Reasons: m.Facts, QualifiedAt: m.At.In(loc), Activity: []Activity{}, Cycle: m.Cycle, Lang: w.Lang,
 	}
 	if m.Cycle > 1 && w.History != nil {
 		hist, err := w.History(ctx, m.Person)

@@ -486,3 +486,33 @@ func TestFailureRecordedBounded(t *testing.T) {
 		t.Fatalf("recorded failure: %s, %d bytes, valid UTF-8 %v", d.Status, len(d.LastError), utf8.ValidString(d.LastError))
 	}
 }
+
+// TestSummaryInJapanese: with sfa.language ja, what a Japanese sales team
+// reads in their SFA (the Task, the note, the record's summary) is
+// Japanese: the facts as the workspace's Japanese pages word them, the
+// recycled lead's verdict, the event types; values stay as they are.
+func TestSummaryInJapanese(t *testing.T) {
+	at := time.Date(2026, 11, 24, 10, 30, 0, 0, time.FixedZone("JST", 9*3600))
+	l := push.Lead{
+		Lang: "ja", Condition: "hot-and-fit", Reasons: []string{"behaviour 42 >= 40", "grade A", "BANT 3 of 4 (budget, authority, need) >= 3"},
+		BehaviourScore: 42, FitScore: 30, Grade: "A", Cycle: 2,
+		Recycled:   &push.Recycled{Outcome: "rejected", At: at.AddDate(0, -2, 0), Why: "予算未確定"},
+		FirstTouch: push.Touch{Channel: "search", Source: "google"},
+		Activity:   []push.Activity{{Type: "form_submit", Name: "contact", URL: "https://www.example.com/contact", At: at}, {Type: "download", Title: "導入事例集", URL: "https://www.example.com/case.pdf", At: at.Add(-time.Hour)}},
+	}
+	got := l.Summary()
+	for _, want := range []string{
+		"MQL（hot-and-fit）：行動スコア 42 ≥ 40／グレード A／BANT 4 項目中 3（予算、決裁権、ニーズ）≥ 3\n",
+		"再度の MQL（2 回目）：前回の MQL を営業が「差し戻し」とした（2026-09-24）。理由：予算未確定。ナーチャリングに戻した後の行動による MQL です\n",
+		"行動スコア 42、適合度 30（グレード A）\n", "最初の接点：search / google\n", "最近の行動：\n",
+		"- 2026-11-24 10:30 フォーム送信 contact https://www.example.com/contact\n", "- 2026-11-24 09:30 ダウンロード 導入事例集 https://www.example.com/case.pdf\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("summary lacks %q:\n%s", want, got)
+		}
+	}
+	l.Lang = ""
+	if en := l.Summary(); !strings.Contains(en, "MQL (hot-and-fit): behaviour 42 >= 40; grade A") || !strings.Contains(en, "sales marked the previous MQL rejected on 2026-09-24 (予算未確定)") {
+		t.Errorf("the English summary changed:\n%s", en)
+	}
+}

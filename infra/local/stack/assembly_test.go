@@ -609,7 +609,7 @@ func TestAssembly(t *testing.T) {
 	t.Run("sfa.salesforce", func(t *testing.T) {
 		f := crmfake.NewSalesforce()
 		defer f.Close()
-		s, _ := start(t, "sfa:\n  salesforce:\n    login_url: "+f.URL+"\n    client_id: "+f.ClientID+"\n    lead_key: Baton_Person_Id__c\n    task_key: Baton_MQL_Id__c\n    fields: {title: Title}\n",
+		s, _ := start(t, "sfa:\n  language: ja\n  salesforce:\n    login_url: "+f.URL+"\n    client_id: "+f.ClientID+"\n    lead_key: Baton_Person_Id__c\n    task_key: Baton_MQL_Id__c\n    fields: {title: Title}\n",
 			map[string]string{"BATON_SALESFORCE_CLIENT_SECRET": f.ClientSecret})
 		p := qualifyOne(t, s, "sf-1", "salesforce-lead@maker.example")
 		deliver(t, s, delivered(t, s, p, "salesforce"))
@@ -617,6 +617,11 @@ func TestAssembly(t *testing.T) {
 			t.Fatalf("lead %v", l)
 		}
 		cover("sfa.salesforce", "sfa.salesforce.login_url", "sfa.salesforce.client_id", "sfa.salesforce.lead_key", "sfa.salesforce.task_key", "sfa.salesforce.fields")
+		// A Japanese sales team reads the Task in Japanese.
+		if d, _ := f.Task(p + "-c1")["Description"].(string); !strings.Contains(d, "行動スコア") || !strings.Contains(d, "最近の行動：") || !strings.Contains(d, "フォーム送信") {
+			t.Fatalf("the Task's description with sfa.language ja:\n%s", d)
+		}
+		cover("sfa.language")
 	})
 	t.Run("sfa.salesforce.account_key", func(t *testing.T) {
 		// Two people of one company qualify: the MQA upserts the Account by
