@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/jatext"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/table"
 )
@@ -33,6 +34,9 @@ type MQA struct {
 	Roles      map[string]int    `json:"roles"`
 	People     []Member          `json:"people"` // the active people, most recently active first
 	Sent       bool              `json:"sent,omitempty"`
+	// Lang is the language Summary writes for sales ("ja": Japanese; else
+	// English): the configured sfa.language, set by delivery.
+	Lang string `json:"-"`
 }
 
 // Message is the push queue's message of an MQA (local queue and SQS
@@ -51,28 +55,65 @@ func (m MQA) Domain() string {
 	return ""
 }
 
-// Summary is the text sales read: why this account, now, and who.
+// Summary is the text sales read: why this account, now, and who; in
+// Japanese when Lang is "ja", its reasons and roles as the workspace's
+// Japanese pages word them (jatext).
 func (m MQA) Summary() string {
+	w := english
+	if m.Lang == "ja" {
+		w = japanese
+	}
 	var b strings.Builder
 	reasons := make([]string, len(m.Reasons))
 	for i, r := range m.Reasons {
-		reasons[i] = qualify.FactText(r) // one stored before one decimal reads as the score line below
+		reasons[i] = w.phrase(qualify.FactText(r)) // one stored before one decimal reads as the score line below
 	}
-	fmt.Fprintf(&b, "MQA (%s): %s\n", m.Condition, strings.Join(reasons, "; "))
-	fmt.Fprintf(&b, "Account score %s (behaviour %s, fit %s)\n", qualify.ScoreText(m.Score), qualify.ScoreText(m.Behaviour), qualify.ScoreText(m.Fit))
-	b.WriteString("People:\n")
+	fmt.Fprintf(&b, w.mqa, m.Condition, strings.Join(reasons, w.sep))
+	fmt.Fprintf(&b, w.score, qualify.ScoreText(m.Score), qualify.ScoreText(m.Behaviour), qualify.ScoreText(m.Fit))
+	b.WriteString(w.people)
 	for _, p := range m.People {
-		fmt.Fprintf(&b, "- %s %s (%s, %s) behaviour %s, last active %s\n", p.Name, p.Email, p.Title, orNone(p.Role), qualify.ScoreText(p.Behaviour), p.LastActive.Format("2006-01-02 15:04"))
+		who := w.role(p.Role)
+		if p.Title != "" {
+			who = p.Title + w.comma + who
+		}
+		fmt.Fprintf(&b, w.person, p.Name, p.Email, who, qualify.ScoreText(p.Behaviour), p.LastActive.Format("2006-01-02 15:04"))
 	}
 	return b.String()
 }
 
-func orNone(s string) string {
-	if s == "" {
-		return "role unknown"
-	}
-	return s
+// summaryWords are a language's words for Summary.
+type summaryWords struct {
+	mqa, sep, score, people, person, comma string
+	phrase, role                           func(string) string
 }
+
+var (
+	english = summaryWords{
+		mqa: "MQA (%s): %s\n", sep: "; ", score: "Account score %s (behaviour %s, fit %s)\n", people: "People:\n",
+		person: "- %s %s (%s) behaviour %s, last active %s\n", comma: ", ",
+		phrase: func(s string) string { return s },
+		role: func(r string) string {
+			if r == "" {
+				return "role unknown"
+			}
+			return r
+		},
+	}
+	japanese = summaryWords{
+		mqa: "MQA（%s）：%s\n", sep: "／", score: "アカウントスコア %s（行動 %s、適合度 %s）\n", people: "人物：\n",
+		person: "- %s %s（%s）行動スコア %s、最終活動 %s\n", comma: "、",
+		phrase: jatext.Or,
+		role: func(r string) string {
+			if j, ok := jatext.Names["role:"+r]; ok {
+				return j
+			}
+			if r == "" {
+				return "役割不明"
+			}
+			return r
+		},
+	}
+)
 
 // judge decides whether the account qualifies now (the rules file's mqa):
 // enough people active within the window, the required roles among them,

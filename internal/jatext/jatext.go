@@ -129,3 +129,12 @@ func Phrase(s string) string {
 	}
 	return ""
 }
+
+// Or is Phrase(s), or s itself when no pattern knows it (a value, a
+// condition's name).
+func Or(s string) string {
+	if j := Phrase(s); j != "" {
+		return j
+	}
+	return s
+}

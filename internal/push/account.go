@@ -36,6 +36,7 @@ type AccountRewriter interface {
 // it and has taken it, or tried to (a failed attempt may have made part of
 // it), with that delivery's Progress.
 func (w *Worker) RewriteAccount(ctx context.Context, m account.MQA) error {
+	m.Lang = w.Lang
 	t := target{pk: account.PK(m.Account), id: m.ID}
 	for _, c := range w.Connectors {
 		rw, ok := c.(AccountRewriter)
@@ -132,6 +133,7 @@ func (w *Worker) deliverAccount(ctx context.Context, m account.MQA, maxAttempts 
 		}
 	}
 	m.People = kept
+	m.Lang = w.Lang
 	return w.run(ctx, target{pk: account.PK(m.Account), id: m.ID}, maxAttempts,
 		func(ctx context.Context, c Connector) (string, bool, error) {
 			ac, ok := c.(AccountConnector)

@@ -148,12 +148,7 @@ var (
 		again: "再度の MQL（%d 回目）：前回の MQL を営業が「%s」とした（%s）", why: "。理由：%s",
 		recycled: "。ナーチャリングに戻した後の行動による MQL です\n",
 		scores:   "行動スコア %s、適合度 %s（グレード %s）\n", first: "最初の接点：%s\n", last: "直近の接点：%s\n", recent: "最近の行動：\n",
-		phrase: func(s string) string {
-			if j := jatext.Phrase(s); j != "" {
-				return j
-			}
-			return s
-		},
+		phrase: jatext.Or,
 		name: func(k string) string {
 			if j, ok := jatext.Names[k]; ok {
 				return j
