@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/baton-hq/baton/internal/event"
-	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/testutil/lambdatest"
 )
 
@@ -27,17 +25,7 @@ func TestSLAWebhookDownKeepsRescoresGoing(t *testing.T) {
 	app, clk := lambdatest.NewAppClock(t, "BATON_WEBHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
 	app.Core.Config.File.SLA.WebhookURL = hook.URL
 	ctx := context.Background()
-	old := lambdatest.T0
-	evs := []event.Event{
-		{ID: "a", Type: event.Download, VisitorID: "sv", URL: "https://www.example.com/a.pdf", Timestamp: old},
-		{ID: "b", Type: event.FormSubmit, VisitorID: "sv", Timestamp: old, Properties: map[string]any{"form": map[string]any{"id": "contact"}}},
-	}
-	app.Events.Append(ctx, evs)
-	if _, _, err := app.Stitcher.Identify(ctx, identity.Identification{Visitor: "sv", Email: "waiting@example.com", Strength: identity.Strong, Fields: map[string]string{"title": "部長", "employees": "500"}}); err != nil {
-		t.Fatal(err)
-	}
-	app.Qualifier.Process(ctx, evs)
-	clk.Set(old.Add(48 * time.Hour)) // the MQL waits past the 24h SLA
+	waitingMQL(t, app, clk) // the MQL waits past the 24h SLA
 	job, err := app.Qualifier.StartRescore(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package stack_test
 import (
 	"encoding/json"
 	"html"
-	"io"
 	"net/http"
 	"regexp"
 	"strings"
@@ -62,18 +61,7 @@ func TestAccountsListAnswersNext(t *testing.T) {
 		t.Errorf("a bad cursor: %d %v, want 400 on after", code, out)
 	}
 
-	page := func(q string) (int, string) {
-		req, _ := http.NewRequest("GET", s.URL+"/admin/accounts?"+q, nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		req.Header.Set("Accept", "text/html")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
-	}
+	page := func(q string) (int, string) { return workspacePage(t, s, "/admin/accounts?"+q, "") }
 	link := regexp.MustCompile(`<a href="(accounts\?[^"]*)">([^<]*)</a>`)
 	links := func(body string) map[string]string {
 		m := map[string]string{}
