@@ -49,28 +49,26 @@ func (h *Handler) listAccounts(w http.ResponseWriter, r *http.Request) {
 	if by == "" {
 		by = account.ByScore
 	}
+	// next is the after= of the following answer ("" when none): without
+	// it a client read the first 1,000 accounts and no more.
+	var as []account.Account
+	var next string
+	if bad == nil {
+		var err error
+		as, next, err = h.Accounts.ListPage(r.Context(), by, q.Get("after"), limit)
+		if errors.Is(err, account.ErrBadCursor) {
+			bad = &badParam{Field: "after", Msg: "after is not a cursor this list gave (use the next of the previous answer, under the same sort)"}
+		} else if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
 	if bad != nil {
 		if wantsHTML(r) {
 			h.render(w, r, http.StatusBadRequest, "accounts", "Accounts", "", "accounts", accountsView{Sort: by, Error: bad.Msg})
 			return
 		}
 		bad.refuse(w)
-		return
-	}
-	// next is the after= of the following answer ("" when none): without
-	// it a client read the first 1,000 accounts and no more.
-	as, next, err := h.Accounts.ListPage(r.Context(), by, q.Get("after"), limit)
-	if errors.Is(err, account.ErrBadCursor) {
-		bad = &badParam{Field: "after", Msg: "after is not a cursor this list gave (use the next of the previous answer, under the same sort)"}
-		if wantsHTML(r) {
-			h.render(w, r, http.StatusBadRequest, "accounts", "Accounts", "", "accounts", accountsView{Sort: by, Error: bad.Msg})
-			return
-		}
-		bad.refuse(w)
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err)
 		return
 	}
 	if wantsHTML(r) {

@@ -59,6 +59,7 @@ func (s *Sweeper) Sweep(ctx context.Context, within, lookback time.Duration, ann
 	var out []Breach
 	var failed []error // announcements that failed: the breach is announced next run
 	down := 0          // of them, those of a receiver down (not ErrRefused)
+	stop := func(err error) ([]Breach, error) { return out, errors.Join(append(failed, err)...) }
 	for _, m := range mqls {
 		waited := q.Calendar.Between(m.At, now) // working time, on a business calendar
 		if waited < within {
@@ -66,7 +67,7 @@ func (s *Sweeper) Sweep(ctx context.Context, within, lookback time.Duration, ann
 		}
 		rec, err := q.Record(ctx, m.Person)
 		if err != nil {
-			return out, errors.Join(append(failed, err)...)
+			return stop(err)
 		}
 		if rec.Stage != qualify.StageMQL || rec.Cycle != m.Cycle {
 			continue // accepted, rejected, or a later cycle
@@ -74,7 +75,7 @@ func (s *Sweeper) Sweep(ctx context.Context, within, lookback time.Duration, ann
 		if _, err := q.T.Get(ctx, identity.PersonPK(m.Person), markPfx+m.ID); err == nil {
 			continue // announced already
 		} else if !errors.Is(err, table.ErrNotFound) {
-			return out, errors.Join(append(failed, err)...)
+			return stop(err)
 		}
 		b := Breach{MQL: m, Age: waited}
 		if announce != nil {
@@ -100,7 +101,7 @@ func (s *Sweeper) Sweep(ctx context.Context, within, lookback time.Duration, ann
 			table.Put(table.Item{PK: identity.PersonPK(m.Person), SK: markPfx + m.ID, Kind: "sla", Data: mark}, table.NotExists),
 			privacy.NotErased(m.Email),
 		}); err != nil && !errors.Is(err, table.ErrConditionFailed) {
-			return out, errors.Join(append(failed, err)...)
+			return stop(err)
 		}
 		out = append(out, b)
 	}
