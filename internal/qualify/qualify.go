@@ -32,6 +32,7 @@ import (
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
 )
 
@@ -419,6 +420,7 @@ func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.
 			ws = append(ws, ledgerWrites(person, rec.Gen, pending)...)
 		}
 		ws = withIndex(ws, person, rec)
+		ws = notErasedIfNew(ws, rec, p.Email)
 		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: scoreSK, Kind: "score", Data: data}, table.VersionIs(rec.version)))
 		if mql != nil {
 			mw, err := q.mqlWrites(*mql)
@@ -442,10 +444,37 @@ func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.
 		if !errors.Is(err, table.ErrConditionFailed) {
 			return 0, err
 		}
+		if err := q.erasedIfNew(ctx, rec, p.Email); err != nil {
+			return 0, err
+		}
 		// Someone else scored this person meanwhile (a duplicate or
 		// concurrent delivery): start again from their result.
 	}
 	return 0, errors.New("qualify: too much contention scoring person")
+}
+
+// notErasedIfNew holds a write of a record not yet stored to its person
+// not being erased: such a record has no version to fail on, and an
+// erasure deletes it before the person's own record (last), so a write
+// between the two would bring back the record, the index of scored people
+// and the counters. A stored record's version fails the write on its own.
+func notErasedIfNew(ws []table.Write, rec Record, email string) []table.Write {
+	if rec.version != 0 || email == "" {
+		return ws
+	}
+	return append(ws, privacy.NotErased(email))
+}
+
+// erasedIfNew tells why a write held by notErasedIfNew failed: the
+// person's erasure (identity.ErrNotFound), or nil for a concurrent writer.
+func (q *Qualifier) erasedIfNew(ctx context.Context, rec Record, email string) error {
+	if rec.version != 0 || email == "" {
+		return nil
+	}
+	if gone, err := q.Dir.Erased(ctx, email); err != nil || !gone {
+		return err
+	}
+	return identity.ErrNotFound
 }
 
 // pendingBudget is the largest score record (its data) that keeps pending

@@ -22,6 +22,7 @@ import (
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/scorefeed"
 	"github.com/baton-hq/baton/internal/sla"
@@ -499,6 +500,42 @@ func run(t *testing.T, f tabletest.Factory) {
 		}
 		if mqls, _ := x.q.MQLs(ctx, w.ID); len(mqls) != 0 {
 			t.Errorf("a person's consent withdrawal qualified them: %+v", mqls)
+		}
+	})
+	t.Run("ScoringDuringAnErasureWritesNothingBack", func(t *testing.T) {
+		// The Eraser writes the tombstone, then each package forgets its
+		// items, the person's own record last. A delivery scored in
+		// between (retried, or lagging on the stream) reads the person
+		// still there and their score record already gone: it must not
+		// write the record, the index of scored people or the counters
+		// back.
+		x := newFx(t, f)
+		p := x.identify(t, "ve", "erased@example.com", t0)
+		first := ev("ve", "e1", event.PageView, t0.Add(time.Minute))
+		x.store(t, first)
+		x.process(t, first)
+		if rec, _ := x.q.Record(ctx, p.ID); rec.Verdict.Behaviour != 5 {
+			t.Fatalf("scored before the erasure: %+v", rec.Verdict)
+		}
+		// Never scored before their erasure began.
+		n := x.identify(t, "vn", "never-scored@example.com", t0)
+		late := ev("vn", "n1", event.Download, t0.Add(time.Minute))
+		x.store(t, late)
+
+		for _, s := range []privacy.Subject{{Person: p.ID, Email: p.Email}, {Person: n.ID, Email: n.Email}} {
+			if err := privacy.Tombstone(ctx, x.q.T, s.Email, x.clk.Now()); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := x.q.Forget(ctx, s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		second := ev("ve", "e2", event.Download, t0.Add(2*time.Minute))
+		x.store(t, second) // the events are the log's to forget
+		before := dump(t, x.q.T)
+		x.process(t, first, second, late)
+		if after := dump(t, x.q.T); after != before {
+			t.Errorf("scoring after the erasure began wrote:\n%s\nwas:\n%s", after, before)
 		}
 	})
 	t.Run("FeedBatchScoresEachPersonOnce", func(t *testing.T) {
