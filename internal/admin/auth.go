@@ -313,8 +313,12 @@ func (h *Handler) require(scope string, bodies []string, next http.HandlerFunc) 
 		// No route reads a parameter twice (?limit=5&limit=500000): the
 		// route would take the first, and a client or proxy the last.
 		if bad := once(q, slices.Sorted(maps.Keys(q))...); bad != nil {
-			if wantsHTML(r) {
-				h.deny(w, r, http.StatusBadRequest, bad.Msg)
+			if wantsHTML(r) && h.Sessions != nil {
+				// A browser is shown the page with each value given once,
+				// to pick from: the language links keep the query as is
+				// (the same error, in the other language).
+				v := peopleView{Error: bad.Msg, Once: onceLinks(r.URL.EscapedPath(), q, bad.Field)}
+				h.render(w, r, http.StatusBadRequest, "people", "Error", baseOf(r), "", v)
 			} else {
 				bad.refuse(w) // naming the field
 			}

@@ -40,6 +40,30 @@ func once(q url.Values, names ...string) *badParam {
 	return nil
 }
 
+// link is a labelled link of a page.
+type link struct{ Label, Href string }
+
+// onceLinks are the page at path with q's repeated parameter name given
+// once, one link for each of its values (at most 10; the first value
+// first, an empty one shown as such), every other parameter kept.
+func onceLinks(path string, q url.Values, name string) []link {
+	var out []link
+	seen := map[string]bool{}
+	for _, v := range q[name] {
+		if seen[v] || len(out) == 10 {
+			continue
+		}
+		seen[v] = true
+		one := url.Values{}
+		for k, vs := range q {
+			one[k] = vs
+		}
+		one[name] = []string{v}
+		out = append(out, link{Label: name + "=" + v, Href: path[strings.LastIndex(path, "/")+1:] + "?" + one.Encode()})
+	}
+	return out
+}
+
 // oneOf refuses q's name unless it is absent, empty or one of allowed.
 func oneOf(q url.Values, name string, allowed []string) *badParam {
 	if v := q.Get(name); v != "" && !slices.Contains(allowed, v) {

@@ -26,3 +26,22 @@ func TestRepeatedParameterRefused(t *testing.T) {
 		t.Errorf("a parameter given once: %d %s", a.code, a.body)
 	}
 }
+
+// TestRepeatedParameterPage: a browser is shown the error in its language
+// with the page at each value, given once, to go on from.
+func TestRepeatedParameterPage(t *testing.T) {
+	f := newFixture(t)
+	cookie, _ := f.login(fullToken)
+	a := f.req("GET", "/admin/people?q=a&stage=mql&q=b", "", "Cookie", cookie, "Accept", "text/html", "Accept-Language", "ja")
+	if a.code != 400 || !strings.Contains(a.body, "q が 2 回指定されています") || !strings.Contains(a.body, "1 回だけ指定したページを表示") {
+		t.Fatalf("%d %.600s", a.code, a.body)
+	}
+	for _, want := range []string{`href="people?q=a&amp;stage=mql"`, `href="people?q=b&amp;stage=mql"`} {
+		if !strings.Contains(a.body, want) {
+			t.Errorf("no link %s in %.2000s", want, a.body)
+		}
+	}
+	if b := f.req("GET", "/admin/people?q=b&stage=mql", "", "Cookie", cookie, "Accept", "text/html"); b.code != 200 {
+		t.Errorf("the link's page: %d %.300s", b.code, b.body)
+	}
+}
