@@ -274,6 +274,7 @@ var onAWS = struct{ required, optional, secret map[string]string }{
 		"BATON_HUBSPOT_CLIENT_SECRET":    "absent: that feedback source off",
 		"BATON_KINTONE_WEBHOOK_TOKEN":    "absent: that feedback source off",
 		"BATON_ORIGIN_SECRET":            "config.Deployed refuses to start without it behind CloudFront (BATON_TRUST_PROXY=2); the template's distribution sends it (TestClientIPAsDeployed)",
+		"BATON_ORIGIN_SECRET_PREVIOUS":   "the value being replaced while BATON_ORIGIN_SECRET changes (README, \"Changing BATON_ORIGIN_SECRET\")",
 	},
 }
 

@@ -271,7 +271,7 @@ func FromEnv(getenv func(string) string, mode Mode) (*Config, error) {
 	if err != nil {
 		return nil, &Error{"BATON_TRUST_PROXY", err.Error() + " (e.g. 1 behind one proxy, or 10.0.0.0/8)"}
 	}
-	if err := originSecret(getenv("BATON_ORIGIN_SECRET"), &proxies, mode); err != nil {
+	if err := originSecret(getenv("BATON_ORIGIN_SECRET"), getenv("BATON_ORIGIN_SECRET_PREVIOUS"), &proxies, mode); err != nil {
 		return nil, err
 	}
 	c.TrustProxy = proxies
@@ -544,18 +544,31 @@ func (f File) Cal() (calendar.Calendar, error) {
 // directly would name its own address in X-Forwarded-For, so the setting
 // is required there. Without any trusted proxy it has nothing to gate and
 // is ignored (a stack that dropped its CloudFront keeps its secret).
-func originSecret(v string, p *httpx.Proxies, mode Mode) error {
-	const name = "BATON_ORIGIN_SECRET"
+// previous (BATON_ORIGIN_SECRET_PREVIOUS) is the value being replaced,
+// accepted too while CloudFront's edges still send it.
+func originSecret(v, previous string, p *httpx.Proxies, mode Mode) error {
+	const name, prevName = "BATON_ORIGIN_SECRET", "BATON_ORIGIN_SECRET_PREVIOUS"
 	switch {
 	case v == "" && mode == Deployed && p.Hops >= 2:
 		return &Error{name, fmt.Sprintf("required with BATON_TRUST_PROXY=%d on AWS: put a random value (e.g. openssl rand -hex 32) in the secret; CloudFront sends it in %s, and a client calling the API directly could otherwise name its own address in X-Forwarded-For", p.Hops, httpx.OriginHeader)}
+	case v == "" && previous != "":
+		return &Error{prevName, "set without " + name + ": the previous value is accepted only beside the one that replaces it"}
 	case v == "" || p.Hops == 0 && len(p.CIDRs) == 0:
 		return nil
 	case p.Hops == 0:
 		return &Error{name, "needs BATON_TRUST_PROXY as a number of proxies, not addresses (with addresses the peer itself is checked)"}
-	case len(v) < 16 || len(v) > 256 || strings.IndexFunc(v, func(r rune) bool { return r <= ' ' || r > '~' }) >= 0:
-		return &Error{name, fmt.Sprintf("want 16 to 256 printable ASCII characters without spaces, e.g. openssl rand -hex 32 (it is sent in the %s header)", httpx.OriginHeader)}
 	}
-	p.Origin = httpx.NewOriginSecret(v)
+	for _, s := range []struct{ name, v string }{{name, v}, {prevName, previous}} {
+		if s.v == "" {
+			continue
+		}
+		if len(s.v) < 16 || len(s.v) > 256 || strings.IndexFunc(s.v, func(r rune) bool { return r <= ' ' || r > '~' }) >= 0 {
+			return &Error{s.name, fmt.Sprintf("want 16 to 256 printable ASCII characters without spaces, e.g. openssl rand -hex 32 (it is sent in the %s header)", httpx.OriginHeader)}
+		}
+	}
+	if previous == v {
+		return &Error{prevName, "is " + name + " itself: put the value being replaced, or remove it"}
+	}
+	p.Origin = httpx.NewOriginSecret(v, previous)
 	return nil
 }

@@ -259,6 +259,21 @@ func TestOriginSecret(t *testing.T) {
 			t.Errorf("%q: err = %v", v, err)
 		}
 	}
+	// Changing it: the value being replaced is accepted beside it, and is
+	// checked as it is.
+	deployed["BATON_ORIGIN_SECRET_PREVIOUS"] = "fedcba9876543210fedcba9876543210"
+	if c, err := FromEnv(env(deployed), Deployed); err != nil || c.TrustProxy.Origin.String() != "[secret, and the previous one]" {
+		t.Errorf("deployed with the previous secret: %v %v", c.TrustProxy.Origin, err)
+	}
+	for _, v := range []map[string]string{
+		{"BATON_ORIGIN_SECRET_PREVIOUS": secret, "BATON_TRUST_PROXY": "2"},                             // alone
+		{"BATON_ORIGIN_SECRET": secret, "BATON_ORIGIN_SECRET_PREVIOUS": secret, "BATON_TRUST_PROXY": "2"}, // the same
+		{"BATON_ORIGIN_SECRET": secret, "BATON_ORIGIN_SECRET_PREVIOUS": "short", "BATON_TRUST_PROXY": "2"},
+	} {
+		if _, err := FromEnv(env(v), Local); !errors.As(err, &ce) || ce.Setting != "BATON_ORIGIN_SECRET_PREVIOUS" {
+			t.Errorf("%q: err = %v", v, err)
+		}
+	}
 	// No trusted proxy: nothing to gate.
 	if c, err := FromEnv(env(map[string]string{"BATON_ORIGIN_SECRET": secret}), Local); err != nil || c.TrustProxy.Origin.IsSet() {
 		t.Errorf("no proxy: %v", err)

@@ -15,37 +15,53 @@ import (
 // X-Forwarded-For is the client's own and is not believed.
 const OriginHeader = "X-Baton-Origin-Secret"
 
-// OriginSecret is BATON_ORIGIN_SECRET, kept as its SHA-256 sum: compared
-// in constant time whatever the length sent, and printing a configuration
-// never shows it. The zero value is no secret.
-type OriginSecret struct{ sum *[sha256.Size]byte }
+// OriginSecret is BATON_ORIGIN_SECRET, and while it is being changed
+// BATON_ORIGIN_SECRET_PREVIOUS, kept as their SHA-256 sums: compared in
+// constant time whatever the length sent, and printing a configuration
+// never shows them. The zero value is no secret.
+type OriginSecret struct{ sums [][sha256.Size]byte }
 
-// NewOriginSecret keeps v ("": no secret).
-func NewOriginSecret(v string) OriginSecret {
+// NewOriginSecret keeps v ("": no secret) and, accepted beside it, the
+// values it replaces (CloudFront's edges send the old value for minutes
+// after a stack update changes it).
+func NewOriginSecret(v string, previous ...string) OriginSecret {
 	if v == "" {
 		return OriginSecret{}
 	}
-	sum := sha256.Sum256([]byte(v))
-	return OriginSecret{&sum}
+	s := OriginSecret{sums: [][sha256.Size]byte{sha256.Sum256([]byte(v))}}
+	for _, p := range previous {
+		if p != "" {
+			s.sums = append(s.sums, sha256.Sum256([]byte(p)))
+		}
+	}
+	return s
 }
 
 // IsSet reports whether there is a secret.
-func (s OriginSecret) IsSet() bool { return s.sum != nil }
+func (s OriginSecret) IsSet() bool { return len(s.sums) > 0 }
 
 func (s OriginSecret) String() string {
-	if s.sum == nil {
+	switch len(s.sums) {
+	case 0:
 		return "none"
+	case 1:
+		return "[secret]"
 	}
-	return "[secret]"
+	return "[secret, and the previous one]"
 }
 
-// matches reports whether v is the secret.
+// matches reports whether v is the secret or a previous one. Every sum is
+// compared, so the time taken says nothing of which matched.
 func (s OriginSecret) matches(v string) bool {
-	if s.sum == nil || v == "" {
+	if len(s.sums) == 0 || v == "" {
 		return false
 	}
 	sum := sha256.Sum256([]byte(v))
-	return subtle.ConstantTimeCompare(sum[:], s.sum[:]) == 1
+	ok := 0
+	for _, want := range s.sums {
+		ok |= subtle.ConstantTimeCompare(sum[:], want[:])
+	}
+	return ok == 1
 }
 
 type originKey struct{}

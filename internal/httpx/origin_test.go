@@ -78,3 +78,27 @@ func TestOriginSecretGatesTheOutermostProxy(t *testing.T) {
 		t.Errorf("printed: %s", s)
 	}
 }
+
+// TestOriginSecretBeingChanged: while BATON_ORIGIN_SECRET is changed,
+// CloudFront's edges send the old value for minutes: with it configured
+// as the previous one, both are believed, and nothing else is.
+func TestOriginSecretBeingChanged(t *testing.T) {
+	const next, old = "0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210"
+	p := Proxies{Hops: 2, Origin: NewOriginSecret(next, old)}
+	const viewer, edge = "40.94.12.34", "130.176.88.10"
+	for _, c := range []struct {
+		sent, want string
+	}{{next, viewer}, {old, viewer}, {"", edge}, {old + "x", edge}, {next[:16], edge}} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Header.Set("X-Forwarded-For", viewer+", "+edge)
+		if c.sent != "" {
+			r.Header.Set(OriginHeader, c.sent)
+		}
+		if got := ClientIP(TakeOrigin(r), p).String(); got != c.want {
+			t.Errorf("sent %q: client %s, want %s", c.sent, got, c.want)
+		}
+	}
+	if s := fmt.Sprintf("%v %+v", p, p); strings.Contains(s, next) || strings.Contains(s, old) {
+		t.Errorf("printed: %s", s)
+	}
+}

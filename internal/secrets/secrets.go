@@ -47,6 +47,7 @@ var Names = []string{
 	"BATON_KINTONE_WEBHOOK_TOKEN",
 	"BATON_WEBHOOK_SECRET",
 	"BATON_ORIGIN_SECRET",
+	"BATON_ORIGIN_SECRET_PREVIOUS",
 }
 
 // Getter is the one Secrets Manager call this package makes
