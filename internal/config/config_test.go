@@ -266,7 +266,7 @@ func TestOriginSecret(t *testing.T) {
 		t.Errorf("deployed with the previous secret: %v %v", c.TrustProxy.Origin, err)
 	}
 	for _, v := range []map[string]string{
-		{"BATON_ORIGIN_SECRET_PREVIOUS": secret, "BATON_TRUST_PROXY": "2"},                             // alone
+		{"BATON_ORIGIN_SECRET_PREVIOUS": secret, "BATON_TRUST_PROXY": "2"},                                // alone
 		{"BATON_ORIGIN_SECRET": secret, "BATON_ORIGIN_SECRET_PREVIOUS": secret, "BATON_TRUST_PROXY": "2"}, // the same
 		{"BATON_ORIGIN_SECRET": secret, "BATON_ORIGIN_SECRET_PREVIOUS": "short", "BATON_TRUST_PROXY": "2"},
 	} {
