@@ -57,7 +57,8 @@ func (m MQA) Domain() string {
 
 // Summary is the text sales read: why this account, now, and who; in
 // Japanese when Lang is "ja", its reasons and roles as the workspace's
-// Japanese pages word them (jatext).
+// Japanese pages word them (jatext); a person's role reads by name in
+// either language ("decision maker", as the accounts page says it).
 func (m MQA) Summary() string {
 	w := english
 	if m.Lang == "ja" {
@@ -96,7 +97,7 @@ var (
 			if r == "" {
 				return "role unknown"
 			}
-			return r
+			return jatext.Name("en", "role:"+r)
 		},
 	}
 	japanese = summaryWords{
@@ -104,13 +105,10 @@ var (
 		person: "- %s %s（%s）行動スコア %s、最終活動 %s\n", comma: "、",
 		phrase: jatext.Or,
 		role: func(r string) string {
-			if j, ok := jatext.Names["role:"+r]; ok {
-				return j
-			}
 			if r == "" {
 				return "役割不明"
 			}
-			return r
+			return jatext.Name("ja", "role:"+r)
 		},
 	}
 )

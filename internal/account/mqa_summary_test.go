@@ -33,7 +33,35 @@ func TestMQASummaryInJapanese(t *testing.T) {
 		}
 	}
 	m.Lang = ""
-	if en := m.Summary(); !strings.Contains(en, "MQA (buying-group): 3 people active within 14 days (at least 2); roles present: decision_maker, manager") || !strings.Contains(en, "sato@maker.example (role unknown) behaviour 40") || !strings.Contains(en, "(部長, decision_maker) behaviour 50") {
+	if en := m.Summary(); !strings.Contains(en, "MQA (buying-group): 3 people active within 14 days (at least 2); roles present: decision_maker, manager") || !strings.Contains(en, "sato@maker.example (role unknown) behaviour 40") {
 		t.Errorf("the English summary changed:\n%s", en)
+	}
+}
+
+// TestMQASummaryNamesRoles: the English summary said a person's role as
+// its code ("decision_maker"); it names it as the English accounts page
+// does, and a role the workspace has no name for stays as it is.
+func TestMQASummaryNamesRoles(t *testing.T) {
+	at := time.Date(2026, 11, 24, 10, 30, 0, 0, time.UTC)
+	m := account.MQA{
+		Condition: "buying-group", Reasons: []string{"account score 120"},
+		People: []account.Member{
+			{Name: "Taro Yamada", Email: "yamada@maker.example", Title: "CTO", Role: account.DecisionMaker, Behaviour: 50, LastActive: at},
+			{Name: "Hanako Sato", Email: "sato@maker.example", Role: account.Practitioner, Behaviour: 40, LastActive: at},
+			{Name: "Jiro Ito", Email: "ito@maker.example", Role: "champion", Behaviour: 30, LastActive: at},
+		},
+	}
+	en := m.Summary()
+	for _, want := range []string{"yamada@maker.example (CTO, decision maker) behaviour 50", "sato@maker.example (practitioner) behaviour 40", "ito@maker.example (champion) behaviour 30"} {
+		if !strings.Contains(en, want) {
+			t.Errorf("English summary lacks %q:\n%s", want, en)
+		}
+	}
+	if strings.Contains(en, "decision_maker") {
+		t.Errorf("English summary says decision_maker:\n%s", en)
+	}
+	m.Lang = "ja"
+	if ja := m.Summary(); !strings.Contains(ja, "（CTO、決裁者）") || !strings.Contains(ja, "（担当者）") || !strings.Contains(ja, "（champion）") {
+		t.Errorf("Japanese summary:\n%s", ja)
 	}
 }

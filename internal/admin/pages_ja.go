@@ -1,5 +1,11 @@
 package admin
 
+import (
+	"maps"
+
+	"github.com/baton-hq/baton/internal/jatext"
+)
+
 // ja is the workspace in Japanese: English text -> Japanese. A text
 // missing here shows in English; TestJapaneseCoversPages fails on one.
 var ja = map[string]string{
@@ -311,10 +317,7 @@ var ja = map[string]string{
 	"flag:apple-mpp": "Apple MPP", "flag:head-request": "HEAD リクエスト", "flag:honeypot-link": "ハニーポットリンクのクリック",
 	"flag:clicked-seconds-after-send": "配信直後のクリック", "flag:burst-of-links": "複数リンクの同時クリック", "flag:many-links": "多数のリンクのクリック",
 	"flag:steady-pace": "一定間隔のクリック",
-	// Channels (qualify.TouchOf, event.OfflineChannels).
-	"channel:direct": "ダイレクト", "channel:email": "メール", "channel:search": "自然検索", "channel:paid": "広告",
-	"channel:social": "ソーシャル", "channel:referral": "参照サイト", "channel:exhibition": "展示会", "channel:seminar": "セミナー",
-	"channel:webinar": "ウェビナー", "channel:business-card": "名刺交換",
+	// (channels: jatext.Names)
 	"Date": "日付", "Sales": "営業の結果",
 	"Looks through the people Baton has scored, 200 at a time; a whole email address finds anyone.": "スコアのある人物を 200 人ずつ検索します。メールアドレス全体を入れると、どの人物でも見つかります。",
 	// Paged lists.
@@ -358,27 +361,21 @@ var ja = map[string]string{
 	// Delivery statuses, ledger kinds, event types, stages.
 	"pending": "待機中", "delivered": "連携済み", "retrying": "再試行中", "dead": "断念",
 	"decay": "減衰", "reset": "リセット", "behaviour": "行動",
-	// (event types and stages: jatext.Names)
+	// (event types, roles, stages: jatext.Names)
 }
 
-// english names the stages for the English pages.
+// The pages name event types, roles, stages and channels as the SFA
+// hand-off does: one list of names a language (jatext).
 func init() {
-	for _, s := range []string{"anonymous", "lead", "mql", "sal", "sql", "opportunity", "customer", "rejected", "lost", "recycled"} {
-		if _, ok := en["stage:"+s]; !ok {
-			en["stage:"+s] = map[string]string{"mql": "MQL", "sal": "SAL (accepted)", "sql": "SQL"}[s]
-			if en["stage:"+s] == "" {
-				en["stage:"+s] = s
-			}
-		}
-	}
+	maps.Copy(ja, jatext.Names)
+	maps.Copy(en, jatext.English)
 }
 
 // en holds the English for keys that are not English text themselves.
 var en = map[string]string{
 	"kind:behaviour": "behaviour", "kind:fit": "fit", "kind:condition": "MQL condition",
 	"via:form": "form", "via:click": "newsletter click", "via:list": "list import", "via:offline": "offline touch import", "via:identify": "identify (API)", "via:": "—",
-	"page_view": "page view", "download": "download", "outbound": "outbound link", "form_submit": "form submit",
-	"email_click": "newsletter click", "email_open": "newsletter open", "identify": "identified", "offline": "offline touch",
+	// (event types, roles, stages: jatext.English)
 	"model:first": "first touch", "model:last": "last touch", "model:linear": "linear", "model:position": "position-based (40/20/40)",
 	"explain:first":    "all credit to the first touch.",
 	"explain:last":     "all credit to the last touch before the conversion.",

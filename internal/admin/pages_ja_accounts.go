@@ -1,11 +1,5 @@
 package admin
 
-import (
-	"maps"
-
-	"github.com/baton-hq/baton/internal/jatext"
-)
-
 // jaAccounts is the accounts pages in Japanese (joined to ja at start).
 var jaAccounts = map[string]string{
 	"%d visits from the company's network by browsers nobody is known for; the latest %s.": "この会社のネットワークから、まだ誰か分からないブラウザによる訪問が %d 件あります。最新は %s です。",
@@ -54,13 +48,9 @@ var jaAccounts = map[string]string{
 }
 
 func init() {
-	maps.Copy(ja, jatext.Names) // attributes' and roles' names: the SFA hand-off's too
-	for k, v := range jaAccounts {
+	for k, v := range jaAccounts { // after jatext.Names (pages_ja.go): attributes' and roles' names are the SFA hand-off's too
 		if _, ok := ja[k]; !ok {
 			ja[k] = v
 		}
-	}
-	for k, v := range map[string]string{"role:decision_maker": "decision maker", "role:manager": "manager", "role:practitioner": "practitioner"} {
-		en[k] = v
 	}
 }

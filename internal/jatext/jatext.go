@@ -12,8 +12,9 @@ import (
 )
 
 // Names are the Japanese names of person attributes ("attr:budget"),
-// buying-group roles ("role:decision_maker"), event types ("page_view")
-// and funnel stages ("stage:lost").
+// buying-group roles ("role:decision_maker"), event types ("page_view"),
+// funnel stages ("stage:lost") and marketing channels ("channel:search");
+// English has the same keys' English.
 var Names = map[string]string{
 	"attr:company": "会社名", "attr:title": "役職", "attr:name": "氏名", "attr:first_name": "名", "attr:last_name": "姓",
 	"attr:department": "部署", "attr:phone": "電話番号", "attr:industry": "業種", "attr:employees": "従業員数", "attr:revenue": "売上規模",
@@ -25,6 +26,43 @@ var Names = map[string]string{
 	"email_click": "メールのクリック", "email_open": "メールの開封", "custom": "カスタム", "identify": "識別", "offline": "オフライン接点",
 	"stage:anonymous": "匿名", "stage:lead": "リード", "stage:mql": "MQL", "stage:sal": "SAL（営業受入）", "stage:sql": "SQL",
 	"stage:opportunity": "商談", "stage:customer": "顧客", "stage:rejected": "差し戻し", "stage:lost": "失注", "stage:recycled": "ナーチャリング中",
+	// Channels (qualify.TouchOf, event.OfflineChannels).
+	"channel:direct": "ダイレクト", "channel:email": "メール", "channel:search": "自然検索", "channel:paid": "広告",
+	"channel:social": "ソーシャル", "channel:referral": "参照サイト", "channel:exhibition": "展示会", "channel:seminar": "セミナー",
+	"channel:webinar": "ウェビナー", "channel:business-card": "名刺交換",
+}
+
+// English are the English names of the keys of Names whose key is not
+// the English itself: event types ("form_submit" -> "form submit"),
+// buying-group roles and funnel stages. The workspace's English pages and
+// the SFA hand-off in English read them. A channel's key is its English
+// name (the English pages and CSV say "search", "business-card"), and so is
+// a person attribute's: Name says them without their kind.
+var English = map[string]string{
+	"page_view": "page view", "download": "download", "outbound": "outbound link", "form_submit": "form submit",
+	"email_click": "newsletter click", "email_open": "newsletter open", "identify": "identified", "offline": "offline touch",
+	"role:decision_maker": "decision maker", "role:manager": "manager", "role:practitioner": "practitioner",
+	"stage:anonymous": "anonymous", "stage:lead": "lead", "stage:mql": "MQL", "stage:sal": "SAL (accepted)", "stage:sql": "SQL",
+	"stage:opportunity": "opportunity", "stage:customer": "customer", "stage:rejected": "rejected", "stage:lost": "lost", "stage:recycled": "recycled",
+}
+
+// Name is key's name in lang ("ja": Names; else English): an event type
+// ("form_submit"), or a kind and a code ("stage:lost", "role:manager",
+// "channel:search", "attr:budget"). A key the language has no name for
+// reads as its code ("channel:search" -> "search"; a custom role or a
+// rules file's channel stays as it is).
+func Name(lang, key string) string {
+	names := English
+	if lang == "ja" {
+		names = Names
+	}
+	if n, ok := names[key]; ok {
+		return n
+	}
+	if _, code, ok := strings.Cut(key, ":"); ok {
+		return code
+	}
+	return key
 }
 
 // Templates are the Japanese of every phrase pattern, for tests that

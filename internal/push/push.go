@@ -88,7 +88,9 @@ const MaxErrorText = 2048
 
 // Summary is the text sales reads: why now, and what they did; in
 // Japanese when Lang is "ja", its facts and names as the workspace's
-// Japanese pages word them (jatext).
+// Japanese pages word them (jatext). Event types, stages and channels read
+// by name in either language ("form submit", not form_submit), as the
+// pages name them.
 func (l Lead) Summary() string {
 	w := english
 	if l.Lang == "ja" {
@@ -109,10 +111,10 @@ func (l Lead) Summary() string {
 	}
 	fmt.Fprintf(&b, w.scores, qualify.ScoreText(l.BehaviourScore), qualify.ScoreText(l.FitScore), l.Grade)
 	if l.FirstTouch.Channel != "" || l.FirstTouch.Source != "" || l.FirstTouch.Referrer != "" {
-		fmt.Fprintf(&b, w.first, l.FirstTouch.describe())
+		fmt.Fprintf(&b, w.first, l.FirstTouch.describe(w.name))
 	}
 	if l.LastTouch.Channel != "" || l.LastTouch.Source != "" || l.LastTouch.Referrer != "" {
-		fmt.Fprintf(&b, w.last, l.LastTouch.describe())
+		fmt.Fprintf(&b, w.last, l.LastTouch.describe(w.name))
 	}
 	b.WriteString(w.recent)
 	for i, a := range l.Activity {
@@ -128,7 +130,8 @@ func (l Lead) Summary() string {
 	return b.String()
 }
 
-// summaryWords are a language's words for Summary.
+// summaryWords are a language's words for Summary: name names an event
+// type, a stage, a channel (jatext.Name).
 type summaryWords struct {
 	mql, sep, again, why, recycled, scores, first, last, recent string
 	phrase, name                                                func(string) string
@@ -141,7 +144,7 @@ var (
 		recycled: "; it was recycled, and this MQL rests on activity since\n",
 		scores:   "Behaviour %s, fit %s (grade %s)\n", first: "First touch: %s\n", last: "Last touch: %s\n", recent: "Recent activity:\n",
 		phrase: func(s string) string { return s },
-		name:   func(k string) string { return strings.TrimPrefix(k, "stage:") },
+		name:   func(k string) string { return jatext.Name("en", k) },
 	}
 	japanese = summaryWords{
 		mql: "MQL（%s）：%s\n", sep: "／",
@@ -149,18 +152,18 @@ var (
 		recycled: "。ナーチャリングに戻した後の行動による MQL です\n",
 		scores:   "行動スコア %s、適合度 %s（グレード %s）\n", first: "最初の接点：%s\n", last: "直近の接点：%s\n", recent: "最近の行動：\n",
 		phrase: jatext.Or,
-		name: func(k string) string {
-			if j, ok := jatext.Names[k]; ok {
-				return j
-			}
-			return strings.TrimPrefix(k, "stage:")
-		},
+		name:   func(k string) string { return jatext.Name("ja", k) },
 	}
 )
 
-func (t Touch) describe() string {
+// describe says a touch: its channel by name (the workspace's pages'
+// name, jatext), then its UTM values as they came.
+func (t Touch) describe(name func(string) string) string {
 	parts := []string{}
-	for _, p := range []string{t.Channel, t.Source, t.Medium, t.Campaign} {
+	if t.Channel != "" {
+		parts = append(parts, name("channel:"+t.Channel))
+	}
+	for _, p := range []string{t.Source, t.Medium, t.Campaign} {
 		if p != "" {
 			parts = append(parts, p)
 		}

@@ -504,7 +504,7 @@ func TestSummaryInJapanese(t *testing.T) {
 	for _, want := range []string{
 		"MQL（hot-and-fit）：行動スコア 42 ≥ 40／グレード A／BANT 4 項目中 3（予算、決裁権、ニーズ）≥ 3\n",
 		"再度の MQL（2 回目）：前回の MQL を営業が「差し戻し」とした（2026-09-24）。理由：予算未確定。ナーチャリングに戻した後の行動による MQL です\n",
-		"行動スコア 42、適合度 30（グレード A）\n", "最初の接点：search / google\n", "最近の行動：\n",
+		"行動スコア 42、適合度 30（グレード A）\n", "最初の接点：自然検索 / google\n", "最近の行動：\n",
 		"- 2026-11-24 10:30 フォーム送信 contact https://www.example.com/contact\n", "- 2026-11-24 09:30 ダウンロード 導入事例集 https://www.example.com/case.pdf\n",
 	} {
 		if !strings.Contains(got, want) {
@@ -514,5 +514,61 @@ func TestSummaryInJapanese(t *testing.T) {
 	l.Lang = ""
 	if en := l.Summary(); !strings.Contains(en, "MQL (hot-and-fit): behaviour 42 >= 40; grade A") || !strings.Contains(en, "sales marked the previous MQL rejected on 2026-09-24 (予算未確定)") {
 		t.Errorf("the English summary changed:\n%s", en)
+	}
+}
+
+// TestSummaryNamesEventTypes: the summary sales read in English said the
+// event types as codes ("form_submit", "email_click") a salesperson had
+// to decode; it names them as the workspace's English pages do, and the
+// Japanese one as the Japanese pages do, its channels too ("search" is
+// 自然検索). A type or channel with no name (a rules file's own) stays as
+// it is.
+func TestSummaryNamesEventTypes(t *testing.T) {
+	at := time.Date(2026, 11, 24, 10, 30, 0, 0, time.UTC)
+	l := push.Lead{
+		Condition: "hot-and-fit", Reasons: []string{"grade A"}, Grade: "A",
+		FirstTouch: push.Touch{Channel: "search", Source: "google"},
+		LastTouch:  push.Touch{Channel: "business-card", Medium: "offline", Campaign: "商談会"},
+		Activity: []push.Activity{
+			{Type: event.FormSubmit, Name: "contact", URL: "https://www.example.com/contact", At: at},
+			{Type: event.PageView, Title: "Pricing", URL: "https://www.example.com/pricing", At: at},
+			{Type: event.EmailClick, Name: "nov-news", At: at},
+			{Type: event.EmailOpen, At: at},
+			{Type: event.Outbound, URL: "https://partner.example/", At: at},
+			{Type: event.Download, Title: "Case studies", At: at},
+			{Type: event.Offline, Name: "Japan IT Week 秋", At: at},
+			{Type: event.Identify, At: at},
+			{Type: "webinar_signup", At: at},
+		},
+	}
+	en := l.Summary()
+	for _, want := range []string{
+		"- 2026-11-24 10:30 form submit contact https://www.example.com/contact\n",
+		"- 2026-11-24 10:30 page view Pricing https://www.example.com/pricing\n",
+		"- 2026-11-24 10:30 newsletter click nov-news", "- 2026-11-24 10:30 newsletter open ",
+		"- 2026-11-24 10:30 outbound link ", "- 2026-11-24 10:30 download Case studies",
+		"- 2026-11-24 10:30 offline touch Japan IT Week 秋", "- 2026-11-24 10:30 identified ",
+		"- 2026-11-24 10:30 webinar_signup ",
+		"First touch: search / google\n", "Last touch: business-card / offline / 商談会\n",
+	} {
+		if !strings.Contains(en, want) {
+			t.Errorf("English summary lacks %q:\n%s", want, en)
+		}
+	}
+	for _, code := range []string{"form_submit", "page_view", "email_click", "email_open"} {
+		if strings.Contains(en, code) {
+			t.Errorf("English summary says %s:\n%s", code, en)
+		}
+	}
+	l.Lang = "ja"
+	ja := l.Summary()
+	for _, want := range []string{
+		"- 2026-11-24 10:30 フォーム送信 contact", "- 2026-11-24 10:30 ページ閲覧 Pricing", "- 2026-11-24 10:30 メールのクリック nov-news",
+		"- 2026-11-24 10:30 オフライン接点 Japan IT Week 秋", "- 2026-11-24 10:30 webinar_signup ",
+		"最初の接点：自然検索 / google\n", "直近の接点：名刺交換 / offline / 商談会\n",
+	} {
+		if !strings.Contains(ja, want) {
+			t.Errorf("Japanese summary lacks %q:\n%s", want, ja)
+		}
 	}
 }
