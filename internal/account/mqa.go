@@ -92,7 +92,7 @@ var (
 	english = summaryWords{
 		mqa: "MQA (%s): %s\n", sep: "; ", score: "Account score %s (behaviour %s, fit %s)\n", people: "People:\n",
 		person: "- %s %s (%s) behaviour %s, last active %s\n", comma: ", ",
-		phrase: func(s string) string { return s },
+		phrase: jatext.EnglishOr,
 		role: func(r string) string {
 			if r == "" {
 				return "role unknown"

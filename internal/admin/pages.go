@@ -109,6 +109,9 @@ func (p page) T(s string) string {
 	if e, ok := en[s]; ok {
 		return e
 	}
+	if e := jatext.EnglishPhrase(s); e != "" {
+		return e
+	}
 	return s
 }
 

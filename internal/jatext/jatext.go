@@ -112,13 +112,53 @@ var phrases = []struct {
 // accounts pages name them; an MQL's BANT fact, its items named as the
 // person page names those attributes.
 var listPhrases = []struct {
-	re   *regexp.Regexp
-	ja   string
-	item func(string) string
+	re     *regexp.Regexp
+	ja     string
+	item   func(string) string
+	enItem func(string) string // the item in English (EnglishPhrase); nil: as it is
 }{
-	{regexp.MustCompile(`^roles present: (?P<list>.+)$`), "揃っている役割：$1", role},
-	{regexp.MustCompile(`^buying group: (?P<list>.+)$`), "購買グループ：$1", role},
-	{regexp.MustCompile(`^BANT (\d) of 4 \((?P<list>.*)\) >= (\d)$`), "BANT 4 項目中 $1（$2）≥ $3", attr},
+	{regexp.MustCompile(`^roles present: (?P<list>.+)$`), "揃っている役割：$1", role, enRole},
+	{regexp.MustCompile(`^buying group: (?P<list>.+)$`), "購買グループ：$1", role, enRole},
+	{regexp.MustCompile(`^BANT (\d) of 4 \((?P<list>.*)\) >= (\d)$`), "BANT 4 項目中 $1（$2）≥ $3", attr, nil},
+}
+
+// enRole words "decision_maker 1" as "decision maker 1".
+func enRole(item string) string {
+	r, n, counted := strings.Cut(item, " ")
+	r = Name("en", "role:"+r)
+	if counted {
+		r += " " + n
+	}
+	return r
+}
+
+// EnglishOr is EnglishPhrase(s), or s itself.
+func EnglishOr(s string) string {
+	if e := EnglishPhrase(s); e != "" {
+		return e
+	}
+	return s
+}
+
+// EnglishPhrase is a short run-time text with its codes named in English
+// ("roles present: decision_maker, manager" -> "roles present: decision
+// maker, manager"); "" when it has none to name.
+func EnglishPhrase(s string) string {
+	for _, p := range listPhrases {
+		if p.enItem == nil {
+			continue
+		}
+		if m := p.re.FindStringSubmatchIndex(s); m != nil {
+			n := p.re.SubexpIndex("list")
+			list := s[m[2*n]:m[2*n+1]]
+			var items []string
+			for _, it := range strings.Split(list, ", ") {
+				items = append(items, p.enItem(it))
+			}
+			return s[:m[2*n]] + strings.Join(items, ", ") + s[m[2*n+1]:]
+		}
+	}
+	return ""
 }
 
 // role words "decision_maker 1" as "決裁者 1 人"; a role Names does not

@@ -54,3 +54,22 @@ func TestNameFallsBackToCode(t *testing.T) {
 		}
 	}
 }
+
+// TestEnglishPhrase: an MQA's reasons name buying-group roles by code;
+// English readers see their names, counts kept, an unknown role as it is.
+func TestEnglishPhrase(t *testing.T) {
+	for in, want := range map[string]string{
+		"roles present: decision_maker, manager":         "roles present: decision maker, manager",
+		"buying group: decision_maker 1, practitioner 2": "buying group: decision maker 1, practitioner 2",
+		"roles present: champion":                        "roles present: champion",
+		"account score 120":                              "",
+		"BANT 3 of 4 (budget, authority, need) >= 3":     "",
+	} {
+		if got := jatext.EnglishPhrase(in); got != want {
+			t.Errorf("EnglishPhrase(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := jatext.EnglishOr("account score 120"); got != "account score 120" {
+		t.Errorf("EnglishOr kept nothing: %q", got)
+	}
+}

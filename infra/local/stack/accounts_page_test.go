@@ -191,6 +191,9 @@ func TestAccountsPageInChromium(t *testing.T) {
 	if err != nil || len(mqas) != 1 || len(mqas[0].Reasons) != 4 {
 		t.Fatalf("acme's MQA: %+v %v", mqas, err)
 	}
+	if !strings.Contains(res.Account.Text, "roles present: decision maker; buying group: decision maker 1, manager 1") {
+		t.Errorf("English MQA reasons name roles by code (English: %q):\n%s", mqas[0].Reasons, res.Account.Text)
+	}
 	if want := "14 日以内に 2 人が活動（2 人以上）／揃っている役割：決裁者／購買グループ：決裁者 1 人、管理職 1 人／アカウントスコア " + score(mqas[0].Score); !strings.HasSuffix(res.Ja.MQA, want) {
 		t.Errorf("Japanese MQA reasons (English: %q):\n%s\nwant …%s", mqas[0].Reasons, res.Ja.MQA, want)
 	}
