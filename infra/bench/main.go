@@ -124,7 +124,7 @@ func main() {
 	writeProfile("allocs", *memprof)
 
 	fmt.Printf("collect throughput: %d requests per target, %d connections, %d visitors, unique message ids, loopback, one run\n", *n, *c, *visitors)
-	fmt.Printf("  %-52s %9s %10s %10s %7s %9s\n", "target", "req/s", "p50", "p99", "errors", "CPU/req")
+	fmt.Printf("  %-52s %9s %10s %10s %7s %9s %6s\n", "target", "req/s", "p50", "p99", "errors", "CPU/req", "cores")
 	bareE.print("bare net/http handler (204), page views")
 	e.print("POST /e page view (bbolt synced, UA + GeoIP)")
 	bareV.print(fmt.Sprintf("bare net/http handler (204), batches of %d", *batch))
@@ -161,6 +161,7 @@ func alone(which, base, bare string, n, c int, tag, seg func(int64) request, pro
 	r := load(base+path, n, c, gen)
 	stop()
 	writeProfile("allocs", memprof)
+	fmt.Printf("  %-52s %9s %10s %10s %7s %9s %6s\n", "target", "req/s", "p50", "p99", "errors", "CPU/req", "cores")
 	b.print("bare net/http handler (204)")
 	r.print("POST " + path)
 	verdict(path, r.rps/b.rps)
@@ -355,10 +356,11 @@ type result struct {
 	p50, p99 time.Duration
 	errors   int64
 	cpu      time.Duration // the process's CPU time per request
+	cores    float64       // the process's CPU time over the run's wall time: below the machine's cores, something other than CPU bounded the run (a commit's sync)
 }
 
 func (r result) print(name string) {
-	fmt.Printf("  %-52s %9.0f %10s %10s %7d %9s\n", name, r.rps, r.p50.Round(time.Microsecond), r.p99.Round(time.Microsecond), r.errors, r.cpu.Round(time.Microsecond))
+	fmt.Printf("  %-52s %9.0f %10s %10s %7d %9s %6.2f\n", name, r.rps, r.p50.Round(time.Microsecond), r.p99.Round(time.Microsecond), r.errors, r.cpu.Round(time.Microsecond), r.cores)
 }
 
 // cpuTime is the process's CPU time so far (user and system).
@@ -419,7 +421,8 @@ func load(url string, n, c int, gen func(int64) request) result {
 	wg.Wait()
 	el := time.Since(start)
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	r := result{rps: float64(n) / el.Seconds(), errors: errs.Load(), cpu: (cpuTime() - cpu0) / time.Duration(n)}
+	used := cpuTime() - cpu0
+	r := result{rps: float64(n) / el.Seconds(), errors: errs.Load(), cpu: used / time.Duration(n), cores: used.Seconds() / el.Seconds()}
 	if len(lat) > 0 {
 		r.p50, r.p99 = lat[len(lat)/2], lat[len(lat)*99/100]
 	}
