@@ -116,6 +116,7 @@ type SFAFile struct {
 		MatchByEmail        *bool                        `yaml:"match_by_email"`        // find an existing Contact or Lead by email before creating (default true)
 		DuplicateRuleHeader string                       `yaml:"duplicate_rule_header"` // Sforce-Duplicate-Rule-Header on writes, e.g. allowSave=true
 		Picklists           map[string]map[string]string `yaml:"picklists"`             // Lead field -> value -> the org's picklist value
+		LeadStatus          *string                      `yaml:"lead_status"`           // Lead Status a lead qualifying again is set back to (default the org's default Lead Status; "": left as sales set it)
 	} `yaml:"salesforce"`
 	HubSpot *struct {
 		BaseURL        string            `yaml:"base_url"`
@@ -123,6 +124,7 @@ type SFAFile struct {
 		SetLifecycle   *bool             `yaml:"set_lifecycle"`   // move lifecyclestage forward to marketingqualifiedlead (default true)
 		LifecycleOrder []string          `yaml:"lifecycle_order"` // the account's stages, earliest first (custom stage ids included)
 		TimeZone       string            `yaml:"time_zone"`       // the account's time zone: the DAILY limit resets at its midnight (default UTC)
+		LeadStatus     *string           `yaml:"lead_status"`     // hs_lead_status a contact qualifying again is set back to (default NEW; "": left as sales set it)
 	} `yaml:"hubspot"`
 	Kintone *struct {
 		BaseURL    string            `yaml:"base_url"`
@@ -133,6 +135,10 @@ type SFAFile struct {
 		AccountApp      int               `yaml:"account_app"`
 		AccountKeyField string            `yaml:"account_key_field"`
 		AccountFields   map[string]string `yaml:"account_fields"`
+		// The value feedback.kintone_status_field is set back to when a
+		// lead qualifies again (default the field's default value; "":
+		// left as sales set it).
+		LeadStatus *string `yaml:"lead_status"`
 	} `yaml:"kintone"`
 }
 

@@ -2,6 +2,7 @@ package crm
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -41,9 +42,19 @@ type HubSpot struct {
 	// TimeZone is the account's time zone (IANA name, default UTC): the
 	// DAILY API limit resets at its midnight.
 	TimeZone string
-	Client   *http.Client
-	Now      func() time.Time
+	// LeadStatus is the hs_lead_status a contact sales sent back is set to
+	// when it qualifies again (its second MQL on), so that sales see it
+	// open again (default DefaultLeadStatus, NEW). KeepLeadStatus leaves
+	// it as sales set it. A first MQL never writes it.
+	LeadStatus     string
+	KeepLeadStatus bool
+	Client         *http.Client
+	Now            func() time.Time
 }
+
+// DefaultLeadStatus is HubSpot's own "New" lead status (hs_lead_status's
+// internal value).
+const DefaultLeadStatus = "NEW"
 
 // DefaultLifecycleOrder is HubSpot's own lifecycle stages, earliest first.
 var DefaultLifecycleOrder = []string{"subscriber", "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer", "evangelist"}
@@ -178,6 +189,12 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 			props[p] = v
 		}
 	}
+	if l.Cycle > 1 && !h.KeepLeadStatus && push.ProgressFrom(ctx).Step(reopenedStep) == "" {
+		// Back after sales sent it back: open again, once per MQL (a
+		// retry after its note failed leaves it as sales may have set it
+		// since).
+		props["hs_lead_status"] = cmp.Or(h.LeadStatus, DefaultLeadStatus)
+	}
 	// HubSpot refuses a property value over hsMaxValue characters (and with
 	// it the whole contact): a longer one is cut on a character, and the
 	// note says so.
@@ -242,6 +259,9 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 	}
 	if contact == "" {
 		contact = res.Results[0].ID
+	}
+	if err := reopened(ctx, "hubspot", props["hs_lead_status"]); err != nil { // left off when refused: not set
+		return "", err
 	}
 	// One note per MQL: its id is kept with the delivery (push.Progress), so
 	// a retry never adds a second one. Search cannot tell: HubSpot's index

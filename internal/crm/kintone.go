@@ -39,8 +39,17 @@ type Kintone struct {
 	AccountApp      int
 	AccountKeyField string
 	AccountFields   map[string]string
-	Client          *http.Client
-	Now             func() time.Time
+	// StatusField is the field code sales' verdicts are read from
+	// (feedback.kintone_status_field; "" the process-management status,
+	// which only its actions move). A lead sales sent back that qualifies
+	// again (its second MQL on) has it set to LeadStatus, by default the
+	// field's default value in the form, what a new record gets, so that
+	// sales see it open again; KeepLeadStatus leaves it as sales set it.
+	StatusField    string
+	LeadStatus     string
+	KeepLeadStatus bool
+	Client         *http.Client
+	Now            func() time.Time
 }
 
 // Name implements push.Connector.
@@ -152,7 +161,40 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 			set(code, l.Attributes[attr])
 		}
 	}
+	if l.Cycle > 1 && k.StatusField != "" && !k.KeepLeadStatus {
+		v, err := k.reopenStatus(ctx)
+		if err != nil {
+			return "", err
+		}
+		set(k.StatusField, v)
+	}
 	return k.fitted(ctx, k.App, k.EmailField, l.Email, rec, true, summaryCode, l.Summary())
+}
+
+// reopenStatus is the value the status field is set to on a lead that
+// qualifies again: LeadStatus, else the field's default value in the
+// app's form ("": the field is not one Baton can write, or has no
+// default: nothing is written).
+func (k *Kintone) reopenStatus(ctx context.Context) (string, error) {
+	form, err := k.form(ctx, k.App)
+	if err != nil {
+		return "", err
+	}
+	f, ok := form[k.StatusField]
+	switch f.Type {
+	case "SINGLE_LINE_TEXT", "MULTI_LINE_TEXT", "DROP_DOWN", "RADIO_BUTTON":
+	default:
+		ok = false // the process management's STATUS, a calculated field ...: not written by a record
+	}
+	if !ok {
+		return "", nil
+	}
+	if k.LeadStatus != "" {
+		return k.LeadStatus, nil
+	}
+	var def string
+	json.Unmarshal(f.DefaultValue, &def)
+	return def, nil
 }
 
 // fitted is upsert; when kintone refuses the whole record for values its
@@ -185,6 +227,10 @@ type kintoneField struct {
 	Required  bool           `json:"required"`
 	MaxLength string         `json:"maxLength"` // "" for no limit
 	Options   map[string]any `json:"options"`
+	// DefaultValue is what a new record gets when not given the field: a
+	// string (text, drop-down, radio button), a list for the multiple
+	// choice fields.
+	DefaultValue json.RawMessage `json:"defaultValue"`
 }
 
 // fitForm makes rec what the app's form takes, for the fields kintone

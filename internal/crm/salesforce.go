@@ -74,12 +74,20 @@ type Salesforce struct {
 	// DuplicateRuleHeader is sent as Sforce-Duplicate-Rule-Header on writes
 	// (e.g. "allowSave=true"); empty: none, the org's duplicate rules apply.
 	DuplicateRuleHeader string
-	Client              *http.Client
-	Now                 func() time.Time
+	// LeadStatus is the Lead Status a lead sales sent back is set to when
+	// it qualifies again (its second MQL on), so that sales see it open
+	// again; "" the org's default Lead Status, the one a new Lead gets
+	// (its LeadStatus marked IsDefault, read once). KeepLeadStatus leaves
+	// the status as sales set it.
+	LeadStatus     string
+	KeepLeadStatus bool
+	Client         *http.Client
+	Now            func() time.Time
 
-	mu       sync.Mutex
-	token    string
-	instance string
+	mu            sync.Mutex
+	token         string
+	instance      string
+	defaultStatus string // the org's default Lead Status, once read
 }
 
 // Name implements push.Connector.
@@ -594,6 +602,10 @@ func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 	}
 	var leadID, who, what string
 	var cut []string
+	reopen, err := s.reopenStatus(ctx, l, now)
+	if err != nil {
+		return "", err
+	}
 	switch {
 	case m.own != nil:
 		leadID, who, what = m.own.LeadID, m.own.ContactID, m.own.OpportunityID
@@ -602,6 +614,9 @@ func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 		fields, cut = s.leadFields(l, false)
 		delete(fields, "LeadSource") // where the Lead came from stays as sales entered it
 		fields[s.LeadKey] = l.PersonID
+		if reopen != "" {
+			fields["Status"] = reopen
+		}
 		for try := 0; ; try++ {
 			status, body, h, err := s.call(ctx, "PATCH", s.base()+"/sobjects/Lead/"+url.PathEscape(m.adopt), fields)
 			if err != nil {
@@ -620,9 +635,11 @@ func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 	case m.contactID != "":
 		leadID, who = m.contactID, m.contactID
 	default:
-		var err error
 		var fields map[string]any
 		fields, cut = s.leadFields(l, true)
+		if reopen != "" {
+			fields["Status"] = reopen
+		}
 		for try := 0; ; try++ {
 			if leadID, who, what, err = s.upsertLead(ctx, l, fields, now); err == nil {
 				break
@@ -653,6 +670,9 @@ func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 			break
 		}
 	}
+	if err := reopened(ctx, "salesforce", reopen); err != nil {
+		return "", err
+	}
 	subject, _ := fit("MQL: "+l.Condition, sfSubjectLen) // the description has the condition whole
 	task := map[string]any{
 		"WhoId": who, "Subject": subject, "Description": taskDescription(l.Summary(), cut),
@@ -669,6 +689,60 @@ func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 		return "", sfError(status, body, h, now)
 	}
 	return leadID, nil
+}
+
+// reopenStatus is the Lead Status the lead's Lead is set to ("": none is
+// sent): on a lead that qualifies again (a second MQL on, after sales sent
+// it back), the configured LeadStatus or else the org's default one, what
+// a new Lead gets; on a first MQL none (a new Lead gets the default
+// itself, a Lead sales already work keeps theirs).
+// A retry of the MQL whose Lead already got it (its Task failed, say)
+// sends none: sales may have taken the lead up since.
+func (s *Salesforce) reopenStatus(ctx context.Context, l push.Lead, now time.Time) (string, error) {
+	if l.Cycle < 2 || s.KeepLeadStatus || push.ProgressFrom(ctx).Step(reopenedStep) != "" {
+		return "", nil
+	}
+	if s.LeadStatus != "" {
+		return s.LeadStatus, nil
+	}
+	s.mu.Lock()
+	def := s.defaultStatus
+	s.mu.Unlock()
+	if def != "" {
+		return def, nil
+	}
+	recs, err := s.query(ctx, "SELECT ApiName FROM LeadStatus WHERE IsDefault = true LIMIT 1", now)
+	var pe *push.Error
+	if errors.As(err, &pe) && pe.Permanent {
+		pe.Message = "reading the org's default Lead Status, which a lead qualifying again is set back to (or set sfa.salesforce.lead_status): " + pe.Message
+	}
+	if err != nil {
+		return "", err
+	}
+	if len(recs) > 0 {
+		def, _ = recs[0]["ApiName"].(string)
+	}
+	s.mu.Lock()
+	s.defaultStatus = def
+	s.mu.Unlock()
+	return def, nil
+}
+
+// reopenedStep is the delivery's step (push.Progress) that records the
+// lead status a lead qualifying again was set back to: it is set once per
+// MQL, never again by a retry.
+const reopenedStep = "lead-status"
+
+// reopened records that the record of the delivery's lead was set back to
+// status ("": none was, nothing to record).
+func reopened(ctx context.Context, connector, status string) error {
+	if status == "" {
+		return nil
+	}
+	if err := push.ProgressFrom(ctx).SaveStep(ctx, reopenedStep, status); err != nil {
+		return &push.Error{Connector: connector, Message: "recording the lead status set: " + err.Error()}
+	}
+	return nil
 }
 
 // upsertLead upserts the Lead by Baton's person id; once sales converted

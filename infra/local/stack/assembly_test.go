@@ -1057,6 +1057,50 @@ func TestAssembly(t *testing.T) {
 		}
 		cover("sfa.hubspot.set_lifecycle")
 	})
+	t.Run("sfa.salesforce.lead_status,sfa.hubspot.lead_status,sfa.kintone.lead_status", func(t *testing.T) {
+		// A lead sales sent back that qualifies again is set to the
+		// configured status, not the SFA's default
+		// (TestRequalifiedLeadIsOpenAgain: the defaults).
+		const secret = "feedback-secret-lead-status"
+		sf := crmfake.NewSalesforce()
+		defer sf.Close()
+		sf.LeadStatuses = append(sf.LeadStatuses, "Requalified")
+		hs := crmfake.NewHubSpot()
+		defer hs.Close()
+		kt := crmfake.NewKintone()
+		defer kt.Close()
+		ktStatusField(kt, "再MQL")
+		const tok = "kintone-webhook-token-lead-status"
+		s, clk := start(t, sfBase(sf, "    lead_status: Requalified\n")+"  hubspot:\n    base_url: "+hs.URL+"\n    lead_status: OPEN\n"+
+			"  kintone:\n    base_url: "+kt.URL+"\n    app: 42\n    email_field: email\n    lead_status: 再MQL\nfeedback:\n  kintone_status_field: 対応状況\n",
+			map[string]string{"BATON_SALESFORCE_CLIENT_SECRET": sf.ClientSecret, "BATON_FEEDBACK_SECRET": secret, "BATON_HUBSPOT_TOKEN": hs.Token,
+				"BATON_HUBSPOT_CLIENT_SECRET": "hubspot-app-secret-0123", "BATON_KINTONE_API_TOKEN": kt.APIToken, "BATON_KINTONE_WEBHOOK_TOKEN": tok})
+		sf.Now, hs.Now = clk.Now, clk.Now
+		const email = "lead-status@maker.example"
+		id := qualifyOne(t, s, "lead-status-1", email)
+		deliver(t, s, func() bool { return mqlDelivered(t, s, id+"-c1") })
+		clk.Advance(2 * time.Hour)
+		sfSendBack(t, s, sf, id, "Closed - Not Converted", secret, clk.Now())
+		sentBack(t, s, id)
+		hs.Lock()
+		hs.Contacts[email]["hs_lead_status"] = "UNQUALIFIED"
+		hs.Unlock()
+		kt.Lock()
+		kt.Records[email]["対応状況"] = "見送り"
+		kt.Unlock()
+		qualifyAgain(t, s, clk, "lead-status-1", email, id)
+		deliver(t, s, func() bool { return mqlDelivered(t, s, id+"-c2") })
+		if st := sf.Lead(id)["Status"]; st != "Requalified" {
+			t.Errorf("Lead Status %v, want the configured Requalified", st)
+		}
+		if st := hs.Contact(email)["hs_lead_status"]; st != "OPEN" {
+			t.Errorf("hs_lead_status %q, want the configured OPEN", st)
+		}
+		if st := kt.Record(email)["対応状況"]; st != "再MQL" {
+			t.Errorf("対応状況 %q, want the configured 再MQL", st)
+		}
+		cover("sfa.salesforce.lead_status", "sfa.hubspot.lead_status", "sfa.kintone.lead_status")
+	})
 	t.Run("sfa.hubspot.time_zone", func(t *testing.T) {
 		f := crmfake.NewHubSpot()
 		defer f.Close()

@@ -22,6 +22,7 @@ func connectors(cfg *config.Config, now func() time.Time) ([]push.Connector, err
 		c := &crm.Salesforce{LoginURL: s.LoginURL, TokenURL: s.TokenURL, JWTAudience: s.JWTAudience, ClientID: s.ClientID, ClientSecret: sec.SalesforceClientSecret, Username: s.Username,
 			PrivateKeyPEM: sec.SalesforcePrivateKey, APIVersion: s.APIVersion, LeadKey: s.LeadKey, TaskKey: s.TaskKey, AccountKey: s.AccountKey, Fields: s.Fields,
 			MatchByEmail: s.MatchByEmail == nil || *s.MatchByEmail, DuplicateRuleHeader: s.DuplicateRuleHeader, Picklists: s.Picklists, Now: now}
+		c.LeadStatus, c.KeepLeadStatus = leadStatus(s.LeadStatus)
 		if err := c.Validate(); err != nil {
 			return nil, &config.Error{Setting: "BATON_CONFIG sfa.salesforce", Problem: err.Error()}
 		}
@@ -30,6 +31,7 @@ func connectors(cfg *config.Config, now func() time.Time) ([]push.Connector, err
 	if h := cfg.File.SFA.HubSpot; h != nil {
 		c := &crm.HubSpot{BaseURL: h.BaseURL, Token: sec.HubSpotToken, Fields: h.Fields, KeepLifecycle: h.SetLifecycle != nil && !*h.SetLifecycle,
 			LifecycleOrder: h.LifecycleOrder, TimeZone: h.TimeZone, Now: now}
+		c.LeadStatus, c.KeepLeadStatus = leadStatus(h.LeadStatus)
 		if err := c.Validate(); err != nil {
 			setting := "BATON_CONFIG sfa.hubspot"
 			if sec.HubSpotToken == "" {
@@ -41,7 +43,8 @@ func connectors(cfg *config.Config, now func() time.Time) ([]push.Connector, err
 	}
 	if k := cfg.File.SFA.Kintone; k != nil {
 		c := &crm.Kintone{BaseURL: k.BaseURL, App: k.App, APIToken: sec.KintoneAPIToken, EmailField: k.EmailField, Fields: k.Fields,
-			AccountApp: k.AccountApp, AccountKeyField: k.AccountKeyField, AccountFields: k.AccountFields, Now: now}
+			AccountApp: k.AccountApp, AccountKeyField: k.AccountKeyField, AccountFields: k.AccountFields, StatusField: cfg.File.Feedback.KintoneField, Now: now}
+		c.LeadStatus, c.KeepLeadStatus = leadStatus(k.LeadStatus)
 		if err := c.Validate(); err != nil {
 			return nil, &config.Error{Setting: "BATON_CONFIG sfa.kintone", Problem: err.Error()}
 		}
@@ -54,6 +57,15 @@ func connectors(cfg *config.Config, now func() time.Time) ([]push.Connector, err
 		out = append(out, &crm.Webhook{URL: cfg.WebhookURL, Secret: cfg.WebhookSecret, Now: now})
 	}
 	return out, nil
+}
+
+// leadStatus reads an SFA's lead_status: unset, the SFA's default (""),
+// an empty value keeps the status as sales set it.
+func leadStatus(v *string) (status string, keep bool) {
+	if v == nil {
+		return "", false
+	}
+	return *v, *v == ""
 }
 
 // checkConnectors asks each connector that can (kintone: its update key

@@ -774,6 +774,16 @@ func (k *Kintone) serve(w http.ResponseWriter, r *http.Request) {
 		if _, ok := values[a.key]; !ok {
 			values[a.key] = key // a new record takes its update key's value
 		}
+		defaults := map[string]string{} // a new record's fields not given take the form's default value
+		if !exists {
+			for code, f := range a.fields {
+				if d, _ := f["defaultValue"].(string); d != "" {
+					if _, given := values[code]; !given {
+						values[code], defaults[code] = d, d
+					}
+				}
+			}
+		}
 		if errs := kintoneInvalid(a.fields, values, !exists, i); len(errs) > 0 {
 			writeJSON(w, 400, map[string]any{"code": "CB_VA01", "id": "1505999166-8", "message": "入力内容が正しくありません。", "errors": errs})
 			return
@@ -789,6 +799,7 @@ func (k *Kintone) serve(w http.ResponseWriter, r *http.Request) {
 			a.ids[key] = k.seq
 			op = "INSERT"
 		}
+		maps.Copy(a.records[key], defaults)
 		for code, v := range rec.Record {
 			a.records[key][code] = v.Value
 		}

@@ -47,6 +47,14 @@ type Salesforce struct {
 	// Picklists are restricted picklist fields of Lead and their values:
 	// any other value is refused with INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST.
 	Picklists map[string][]string
+	// LeadStatuses are the org's Lead Status values (its LeadStatus
+	// records, in their sort order), DefaultLeadStatus the one marked
+	// default and ConvertedLeadStatus the one conversion sets: a new Lead
+	// given no Status gets the default, as Salesforce does, and a Status
+	// not among them is refused (INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST).
+	// SOQL on LeadStatus reads them. Default: a new org's classic values.
+	LeadStatuses                           []string
+	DefaultLeadStatus, ConvertedLeadStatus string
 	// StateCountryPicklists turns on State and Country picklists: CountryCode
 	// and StateCode are restricted to CountryCodes / StateCodes, and the
 	// Country and State text fields accept only their names.
@@ -98,7 +106,9 @@ const (
 func NewSalesforce() *Salesforce {
 	s := &Salesforce{ClientID: "3MVG9-fake-client", ClientSecret: "fake-secret", Audience: "https://login.salesforce.com", LeadKey: "Baton_Person_Id__c", TaskKey: "Baton_MQL_Id__c",
 		Leads: map[string]map[string]any{}, Tasks: map[string]map[string]any{}, Accounts: map[string]map[string]any{}, AccountKey: "Baton_Account_Id__c", Contacts: map[string]map[string]any{}, Opportunities: map[string]map[string]any{},
-		tokens: map[string]bool{}, Versions: map[string]int{}, Now: clock.Now}
+		tokens: map[string]bool{}, Versions: map[string]int{}, Now: clock.Now,
+		LeadStatuses:      []string{"Open - Not Contacted", "Working - Contacted", "Closed - Converted", "Closed - Not Converted"},
+		DefaultLeadStatus: "Open - Not Contacted", ConvertedLeadStatus: "Closed - Converted"}
 	s.Calls = map[string]int{}
 	s.Server = httptest.NewServer(s.lossy(s.serve))
 	s.Login = httptest.NewServer(http.HandlerFunc(s.serveLogin))
@@ -158,6 +168,9 @@ func (s *Salesforce) AddLead(fields map[string]any) string {
 	rec := copyRec(fields)
 	rec["Id"] = s.newID("00Q")
 	rec["IsConverted"] = false
+	if rec["Status"] == nil {
+		rec["Status"] = s.DefaultLeadStatus
+	}
 	key, _ := rec[s.LeadKey].(string)
 	if key == "" {
 		key = "#" + rec["Id"].(string)
@@ -187,7 +200,7 @@ func (s *Salesforce) Convert(externalID string, opportunity bool) (contactID, op
 	}
 	contactID = s.newID("003")
 	s.Contacts[contactID] = map[string]any{"Id": contactID, "LastName": l["LastName"], "FirstName": l["FirstName"], "Email": l["Email"]}
-	l["IsConverted"], l["ConvertedContactId"] = true, contactID
+	l["IsConverted"], l["ConvertedContactId"], l["Status"] = true, contactID, s.ConvertedLeadStatus
 	if opportunity {
 		opportunityID = s.newID("006")
 		s.Opportunities[opportunityID] = map[string]any{"Id": opportunityID, "Name": fmt.Sprint(l["Company"], "-")}
@@ -366,6 +379,9 @@ func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
 			switch parts[2] {
 			case "Lead":
 				rec["IsConverted"], rec[s.LeadKey] = false, key
+				if fields["Status"] == nil {
+					rec["Status"] = s.DefaultLeadStatus // the picklist's default, as on any new Lead
+				}
 			case "Account":
 				rec[s.AccountKey] = key
 			}
@@ -433,8 +449,16 @@ func (s *Salesforce) leadByRecordID(w http.ResponseWriter, r *http.Request, id s
 	}
 }
 
-// validLead applies restricted picklists and State and Country picklists.
+// validLead applies the Lead Status values, restricted picklists and
+// State and Country picklists.
 func (s *Salesforce) validLead(w http.ResponseWriter, fields map[string]any) bool {
+	if v, ok := fields["Status"]; ok {
+		str, _ := v.(string)
+		if !slices.Contains(s.LeadStatuses, str) {
+			sfErr(w, 400, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "Status: bad value for restricted picklist field: "+str, "Status")
+			return false
+		}
+	}
 	for f, allowed := range s.Picklists {
 		if v, ok := fields[f]; ok {
 			str, _ := v.(string)
@@ -565,7 +589,7 @@ var (
 )
 
 // query runs the SOQL subset the connector sends: SELECT fields FROM
-// Lead|Contact [WHERE f = 'v' AND g = false AND h IN ('a', 'b') ...]
+// Lead|Contact|LeadStatus [WHERE f = 'v' AND g = false AND h IN ('a', 'b') ...]
 // [LIMIT n].
 func (s *Salesforce) query(w http.ResponseWriter, q string) {
 	m := soqlRe.FindStringSubmatch(q)
@@ -582,6 +606,11 @@ func (s *Salesforce) query(w http.ResponseWriter, q string) {
 	case "Contact":
 		for _, r := range s.Contacts {
 			store = append(store, r)
+		}
+	case "LeadStatus":
+		for i, v := range s.LeadStatuses {
+			store = append(store, map[string]any{"Id": fmt.Sprintf("01J%012dAAA", i+1), "ApiName": v, "MasterLabel": v, "SortOrder": float64(i + 1),
+				"IsDefault": v == s.DefaultLeadStatus, "IsConverted": v == s.ConvertedLeadStatus})
 		}
 	default:
 		sfErr(w, 400, "INVALID_TYPE", "sObject type '"+m[2]+"' is not supported.")
