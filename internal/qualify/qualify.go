@@ -589,6 +589,8 @@ func (q *Qualifier) Record(ctx context.Context, person string) (Record, error) {
 // Ledger returns a person's contributions, oldest first: the ledger items
 // of the record's generation and the entries still pending on the record,
 // read as one state (the record did not change while its items were read).
+// By their times: items stored before ledgerSK's sortkey sort by their
+// keys' RFC 3339, a whole second after its fractions.
 func (q *Qualifier) Ledger(ctx context.Context, person string) ([]Contribution, error) {
 	for attempt := 0; ; attempt++ {
 		rec, err := q.Record(ctx, person)
@@ -615,10 +617,8 @@ func (q *Qualifier) Ledger(ctx context.Context, person string) ([]Contribution, 
 			}
 			out = append(out, c)
 		}
-		if len(rec.Pending) > 0 {
-			out = append(out, rec.Pending...)
-			sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
-		}
+		out = append(out, rec.Pending...)
+		sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
 		return out, nil
 	}
 }

@@ -225,3 +225,38 @@ func TestHistoryWithLegacyItems(t *testing.T) {
 		}
 	})
 }
+
+// TestLedgerInOrderWithinASecond: a person's ledger reads back oldest
+// first when its entries are written out as items within one second (they
+// were keyed by RFC 3339, a whole second after its fractions), items of
+// before among them.
+func TestLedgerInOrderWithinASecond(t *testing.T) {
+	s := time.Date(2026, 11, 2, 10, 0, 5, 0, time.UTC)
+	onBoth(t, clock.Fixed(s.Add(time.Hour)), func(t *testing.T, tb table.Table) {
+		ctx := context.Background()
+		const person = "p_l"
+		c := func(ev string, off time.Duration) Contribution {
+			return Contribution{Rule: "r", Kind: "behaviour", EventID: ev, Delta: 1, At: s.Add(off)}
+		}
+		// Of before: a at the second before, b c d in s (by key: d c b).
+		var ws []table.Write
+		for _, o := range []Contribution{c("z", -700*time.Millisecond), c("y", 0), c("x", 500*time.Millisecond), c("w", 520*time.Millisecond)} {
+			ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: ledgerPfx + o.At.Format(time.RFC3339Nano) + "#" + o.EventID + "#00", Kind: "ledger", Data: encodeContribution(o)}, table.Always))
+		}
+		ws = append(ws, ledgerWrites(person, 0, []Contribution{c("v", 0), c("u", 100*time.Millisecond), c("t", 120*time.Millisecond), c("s", time.Second)})...)
+		if err := tb.Transact(ctx, ws); err != nil {
+			t.Fatal(err)
+		}
+		led, err := (&Qualifier{T: tb}).Ledger(ctx, person)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, c := range led {
+			got = append(got, c.EventID)
+		}
+		if fmt.Sprint(got) != "[z y v u t x w s]" {
+			t.Fatalf("ledger %v", got)
+		}
+	})
+}
