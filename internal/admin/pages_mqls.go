@@ -151,10 +151,8 @@ func (h *Handler) mqlQuery(q url.Values) (f mqlFilter, after string, bad *badPar
 		return f, "", bad
 	}
 	after = q.Get("after")
-	if at, _, _ := strings.Cut(after, "#"); after != "" {
-		if _, err := time.Parse(time.RFC3339Nano, at); err != nil {
-			return f, "", &badParam{"after", "after must be the next of an earlier answer"}
-		}
+	if after != "" && !qualify.ValidMQLCursor(after) {
+		return f, "", &badParam{"after", "after must be the next of an earlier answer"}
 	}
 	return f, after, nil
 }

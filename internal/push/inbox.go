@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/baton-hq/baton/internal/privacy"
+	"github.com/baton-hq/baton/internal/sortkey"
 	"github.com/baton-hq/baton/internal/table"
 )
 
@@ -31,12 +32,16 @@ func (i *Inbox) Push(ctx context.Context, l Lead) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	sk := l.QualifiedAt.UTC().Format(time.RFC3339Nano) + "#" + l.MQLID
+	// Keyed by its time (sortkey's: leads of one second in the order
+	// qualified), then its MQL.
+	sk := sortkey.Time(l.QualifiedAt) + "#" + l.MQLID
 	// On condition that the person was not erased since delivery began:
 	// the lead names them. A failed condition is that, or the lead there
-	// already.
+	// already (under its key of before sortkey, RFC 3339's, too: a
+	// delivery retried across the change stores it once).
 	err = i.T.Transact(ctx, []table.Write{
 		table.Put(table.Item{PK: inboxPK, SK: sk, Kind: KindInbox, Data: data}, table.NotExists),
+		table.CheckOf(inboxPK, l.QualifiedAt.UTC().Format(time.RFC3339Nano)+"#"+l.MQLID, table.NotExists),
 		privacy.NotErased(l.Email),
 	})
 	if err != nil && !errors.Is(err, table.ErrConditionFailed) {
@@ -75,10 +80,11 @@ func (i *Inbox) Page(ctx context.Context, cursor string, limit int) ([]Lead, str
 }
 
 // ValidInboxCursor reports whether cursor is one Page gives: a lead's
-// time and MQL id (anything else would start a page somewhere).
+// time (either spelling) and MQL id (anything else would start a page
+// somewhere).
 func ValidInboxCursor(cursor string) bool {
 	at, id, ok := strings.Cut(cursor, "#")
-	if _, err := time.Parse(time.RFC3339Nano, at); err != nil || !ok || id == "" {
+	if _, err := sortkey.Parse(at); err != nil || !ok || id == "" {
 		return false
 	}
 	return utf8.ValidString(id) && !strings.ContainsFunc(id, unicode.IsControl)

@@ -2,13 +2,18 @@ package push_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
 
+	clk "github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/push"
+	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
+	"github.com/baton-hq/baton/internal/table/dynamotable"
+	"github.com/baton-hq/baton/internal/testutil/moto"
 )
 
 // TestInboxPages: the inbox a page at a time, newest first, each lead
@@ -54,6 +59,79 @@ func TestInboxPages(t *testing.T) {
 		if push.ValidInboxCursor(bad) {
 			t.Errorf("%q taken", bad)
 		}
+	}
+}
+
+// TestInboxInOrderWithinASecond: leads of MQLs raised within one second
+// list newest first, a page of one at a time too (their keys spelled
+// RFC 3339 with the fraction trimmed: a whole second sorted after its
+// fractions, .52 before .5); a lead stored so before is listed in its
+// second, first, and not stored again when pushed again.
+func TestInboxInOrderWithinASecond(t *testing.T) {
+	s := time.Date(2026, 11, 24, 10, 0, 5, 0, time.UTC) // a whole second
+	jst := time.FixedZone("JST", 9*3600)                // as the worker hands leads over: in sales' zone
+	now := clk.Fixed(s.Add(time.Hour))
+	for name, open := range map[string]func(t *testing.T) table.Table{
+		"bbolt": func(t *testing.T) table.Table {
+			tb, err := bolttable.Open(filepath.Join(t.TempDir(), "i.db"), bolttable.WithClock(now))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { tb.Close() })
+			return tb
+		},
+		"dynamodb": func(t *testing.T) table.Table { return moto.NewTable(t, dynamotable.WithClock(now)) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			tb := open(t)
+			ctx := context.Background()
+			lead := func(name string, off time.Duration) push.Lead {
+				return push.Lead{MQLID: "p_" + name + "-c1", Email: name + "@maker.example", QualifiedAt: s.Add(off).In(jst)}
+			}
+			// Stored before: o, in s, keyed by RFC 3339.
+			old := lead("o", 700*time.Millisecond)
+			data, _ := json.Marshal(old)
+			if err := tb.Put(ctx, table.Item{PK: "INBOX", SK: old.QualifiedAt.UTC().Format(time.RFC3339Nano) + "#" + old.MQLID, Kind: push.KindInbox, Data: data}, table.NotExists); err != nil {
+				t.Fatal(err)
+			}
+			in := &push.Inbox{T: tb}
+			for _, l := range []push.Lead{lead("z", 0), lead("y", 500*time.Millisecond), lead("x", 520*time.Millisecond), old, lead("w", time.Second)} {
+				if _, err := in.Push(ctx, l); err != nil {
+					t.Fatal(err)
+				}
+			}
+			const want = "[w x y z o]"
+			names := func(ls []push.Lead) []string {
+				var out []string
+				for _, l := range ls {
+					out = append(out, l.Email[:1])
+				}
+				return out
+			}
+			all, err := in.List(ctx, 100)
+			if err != nil || fmt.Sprint(names(all)) != want {
+				t.Fatalf("inbox %v, want %s (%v)", names(all), want, err)
+			}
+			var paged []string
+			cursor := ""
+			for page := 0; page < 10; page++ {
+				leads, next, err := in.Page(ctx, cursor, 1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				paged = append(paged, names(leads)...)
+				if next == "" {
+					break
+				}
+				if !push.ValidInboxCursor(next) {
+					t.Fatalf("next %q refused", next)
+				}
+				cursor = next
+			}
+			if fmt.Sprint(paged) != want {
+				t.Fatalf("paged %v, want %s", paged, want)
+			}
+		})
 	}
 }
 

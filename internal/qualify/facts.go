@@ -17,7 +17,7 @@ import (
 const (
 	scoreSK    = "SCORE" // the score record
 	ledgerPfx  = "L#"    // L#<time>#<event>#<n> (generation 0), L#g<gen>#<time>#<event>#<n>: ledger entries
-	historyPfx = "H#"    // H#<time>#<stage>: stage history
+	historyPfx = "H#"    // H#<time>.<seq>#<stage> (historySK; before it H#<time>#<stage>): stage history
 	mqlPfx     = "MQL#"  // MQL#<cycle>: the cycle's MQL
 	fbPfx      = "FB#"   // FB#<delivery>: an applied sales outcome
 )
@@ -53,7 +53,7 @@ func AllFacts(ctx context.Context, t table.Table) ([]*Facts, error) {
 		if p.Rec.Person == "" && len(p.History) == 0 {
 			continue // never scored (an index entry left by an erasure under way)
 		}
-		sort.SliceStable(p.History, func(i, j int) bool { return p.History[i].At.Before(p.History[j].At) })
+		sortHistory(p.History)
 		sort.SliceStable(p.MQLs, func(i, j int) bool { return p.MQLs[i].Cycle < p.MQLs[j].Cycle })
 		sort.SliceStable(p.Deals, func(i, j int) bool { return p.Deals[i].Cycle < p.Deals[j].Cycle })
 		out = append(out, p)
@@ -159,7 +159,7 @@ func scanFacts(ctx context.Context, t table.Table) ([]*Facts, error) {
 			get(id).Rec, err = decodeRecord(it.Data)
 		case strings.HasPrefix(it.SK, historyPfx):
 			var c StageChange
-			err = json.Unmarshal(it.Data, &c)
+			c, err = decodeStageChange(it)
 			get(id).History = append(get(id).History, c)
 		case strings.HasPrefix(it.SK, mqlPfx):
 			var m MQL

@@ -29,10 +29,12 @@ func (q *Qualifier) Forget(ctx context.Context, s privacy.Subject) (privacy.Remo
 		if err := json.Unmarshal(it.Data, &m); err != nil {
 			continue // unreadable: the item itself still goes below
 		}
-		n, err := privacy.DeleteQuery(ctx, q.T, table.Query{PK: mqlIndex, Prefix: mqlIndexPrefix(m)}, nil)
-		r.Merge(n)
-		if err != nil {
-			return r, err
+		for _, prefix := range []string{mqlIndexPrefix(m), legacyMQLIndexPrefix(m)} {
+			n, err := privacy.DeleteQuery(ctx, q.T, table.Query{PK: mqlIndex, Prefix: prefix}, nil)
+			r.Merge(n)
+			if err != nil {
+				return r, err
+			}
 		}
 	}
 	n, err := q.forgetInJobs(ctx, s.Person)

@@ -7,6 +7,8 @@ import (
 	"math"
 	"strconv"
 	"time"
+
+	"github.com/baton-hq/baton/internal/sortkey"
 )
 
 // A ledger entry is stored as a format byte, its five strings (length
@@ -70,12 +72,13 @@ func decodeContribution(data []byte) (Contribution, error) {
 	return c, nil
 }
 
-// ledgerSK is an entry's sort key in its generation: its time, event and
-// place among the event's entries.
+// ledgerSK is an entry's sort key in its generation: its time (sortkey's,
+// to the nanosecond; entries of before spelled RFC 3339 and sort first in
+// their second), event and place among the event's entries.
 func ledgerSK(gen int, at time.Time, event string, n int) string {
 	b := make([]byte, 0, 64+len(event))
 	b = append(b, ledgerPrefix(gen)...)
-	b = at.UTC().AppendFormat(b, time.RFC3339Nano)
+	b = sortkey.Append(b, at)
 	b = append(b, '#')
 	b = append(b, event...)
 	b = append(b, '#')

@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/baton-hq/baton/internal/sortkey"
 	"github.com/baton-hq/baton/internal/table"
 )
 
@@ -22,7 +23,7 @@ import (
 // starts the first page at that time.
 func (q *Qualifier) MQLPage(ctx context.Context, cursor string, since, until time.Time, limit int) ([]MQL, string, error) {
 	if cursor == "" && !until.IsZero() {
-		cursor = until.UTC().Format(time.RFC3339Nano)
+		cursor = sortkey.Time(until)
 	}
 	items, err := q.T.Query(ctx, table.Query{PK: mqlIndex, After: cursor, Reverse: true, Limit: limit, Consistent: true})
 	if err != nil {
@@ -36,8 +37,8 @@ func (q *Qualifier) MQLPage(ctx context.Context, cursor string, since, until tim
 	if err != nil {
 		return nil, "", err
 	}
-	// By the MQLs' own times: the index's keys (RFC 3339 with trimmed
-	// fractions) sort a whole second after its fractions.
+	// By the MQLs' own times: entries indexed before sortkey sort first in
+	// their second, not by their fraction.
 	out := ms[:0]
 	for _, m := range ms {
 		switch {
@@ -81,8 +82,22 @@ func ScoredPage(ctx context.Context, t table.Table, cursor string, limit int) ([
 	return out, "", nil
 }
 
-// MQLCursor is the cursor of the MQL page that follows m (MQLPage).
-func MQLCursor(m MQL) string { return mqlIndexSK(m) }
+// MQLCursor is the cursor of the MQL page that follows m (MQLPage): its
+// index entry's key (as read: one indexed before sortkey has its own).
+func MQLCursor(m MQL) string {
+	if m.indexSK != "" {
+		return m.indexSK
+	}
+	return mqlIndexSK(m)
+}
+
+// ValidMQLCursor reports whether cursor can be one MQLCursor gives: an
+// index key's time (either spelling), then # and the rest; or a time alone.
+func ValidMQLCursor(cursor string) bool {
+	at, _, _ := strings.Cut(cursor, "#")
+	_, err := sortkey.Parse(at)
+	return err == nil
+}
 
 // ValidScoredCursor reports whether cursor is one ScoredCursor gives: a
 // person and its own shard (any other would start a page somewhere).

@@ -134,23 +134,22 @@ func factsOf(ctx context.Context, t table.Table, id string) (*Facts, error) {
 	}
 	for _, part := range []struct {
 		prefix string
-		add    func([]byte) error
+		add    func(table.Item) error
 	}{
-		{historyPfx, func(b []byte) error {
-			var c StageChange
-			err := json.Unmarshal(b, &c)
+		{historyPfx, func(it table.Item) error {
+			c, err := decodeStageChange(it)
 			p.History = append(p.History, c)
 			return err
 		}},
-		{mqlPfx, func(b []byte) error {
+		{mqlPfx, func(it table.Item) error {
 			var m MQL
-			err := json.Unmarshal(b, &m)
+			err := json.Unmarshal(it.Data, &m)
 			p.MQLs = append(p.MQLs, m)
 			return err
 		}},
-		{dealPfx, func(b []byte) error {
+		{dealPfx, func(it table.Item) error {
 			var d Deal
-			err := json.Unmarshal(b, &d)
+			err := json.Unmarshal(it.Data, &d)
 			p.Deals = append(p.Deals, d)
 			return err
 		}},
@@ -160,7 +159,7 @@ func factsOf(ctx context.Context, t table.Table, id string) (*Facts, error) {
 			return nil, err
 		}
 		for _, it := range items {
-			if err := part.add(it.Data); err != nil {
+			if err := part.add(it); err != nil {
 				return nil, err
 			}
 		}

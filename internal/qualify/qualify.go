@@ -33,6 +33,7 @@ import (
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/privacy"
+	"github.com/baton-hq/baton/internal/sortkey"
 	"github.com/baton-hq/baton/internal/table"
 )
 
@@ -142,6 +143,8 @@ type MQL struct {
 	Verdict   Verdict   `json:"verdict"`
 	Events    []string  `json:"events"` // the scored events behind it, newest first
 	Rules     string    `json:"rules"`
+
+	indexSK string // its index entry's key, when read from the index (MQLCursor)
 }
 
 // Qualifier runs scoring.
@@ -390,11 +393,11 @@ func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.
 		cnt := newCounts(q.Calendar.Location())
 		ch := channelOf(rec)
 		if rec.version == 0 {
-			ws = append(ws, historyWrite(person, StageAnonymous, StageLead, p.CreatedAt, "identified"))
+			ws = append(ws, historyWrite(person, historySeq(rec.version), StageAnonymous, StageLead, p.CreatedAt, "identified"))
 			cnt.transition(StageAnonymous, StageLead, p.CreatedAt, ch)
 		}
 		if rec.Stage != prev {
-			ws = append(ws, historyWrite(person, prev, rec.Stage, now, "scoring"))
+			ws = append(ws, historyWrite(person, historySeq(rec.version)+1, prev, rec.Stage, now, "scoring"))
 			cnt.transition(prev, rec.Stage, now, ch)
 		}
 		if mql != nil {
@@ -557,11 +560,19 @@ const KindStage = "stage"
 // KindMQLIndex is the kind of an MQL index entry.
 const KindMQLIndex = "mqlindex"
 
-// mqlIndexSK is an MQL's place in the index: by time, then person and cycle.
+// mqlIndexSK is an MQL's place in the index: by time (sortkey's, to the
+// nanosecond), then person and cycle.
 func mqlIndexSK(m MQL) string { return mqlIndexPrefix(m) + fmt.Sprintf("%04d", m.Cycle) }
 
 // mqlIndexPrefix is the start of an MQL's index key: its time and person.
-func mqlIndexPrefix(m MQL) string { return m.At.UTC().Format(time.RFC3339Nano) + "#" + m.Person + "#" }
+func mqlIndexPrefix(m MQL) string { return sortkey.Time(m.At) + "#" + m.Person + "#" }
+
+// legacyMQLIndexPrefix is mqlIndexPrefix as MQLs were indexed before
+// sortkey (RFC 3339, the fraction trimmed): such entries stay, sorted
+// first in their second, and are read and erased all the same.
+func legacyMQLIndexPrefix(m MQL) string {
+	return m.At.UTC().Format(time.RFC3339Nano) + "#" + m.Person + "#"
+}
 
 // scoredEvents lists the events whose points stand behind an MQL: those in
 // the ledger (and this round's contributions), newest first, at most 50.
@@ -607,6 +618,8 @@ func (q *Qualifier) Record(ctx context.Context, person string) (Record, error) {
 // Ledger returns a person's contributions, oldest first: the ledger items
 // of the record's generation and the entries still pending on the record,
 // read as one state (the record did not change while its items were read).
+// By their times: items stored before ledgerSK's sortkey sort by their
+// keys' RFC 3339, a whole second after its fractions.
 func (q *Qualifier) Ledger(ctx context.Context, person string) ([]Contribution, error) {
 	for attempt := 0; ; attempt++ {
 		rec, err := q.Record(ctx, person)
@@ -633,10 +646,8 @@ func (q *Qualifier) Ledger(ctx context.Context, person string) ([]Contribution, 
 			}
 			out = append(out, c)
 		}
-		if len(rec.Pending) > 0 {
-			out = append(out, rec.Pending...)
-			sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
-		}
+		out = append(out, rec.Pending...)
+		sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
 		return out, nil
 	}
 }
@@ -659,15 +670,18 @@ func (q *Qualifier) RecentMQLs(ctx context.Context, limit int) ([]MQL, error) {
 	return decodeMQLs(items)
 }
 
-// MQLsSince lists MQLs of everyone qualified after since, oldest first:
-// exported for the SLA sweep (internal/sla), which reads the index from its
-// lookback.
+// MQLsSince lists MQLs of everyone qualified at or after since, oldest
+// first: exported for the SLA sweep (internal/sla), which reads the index
+// from its lookback. The index is read from since's second (entries
+// indexed before sortkey sort first in theirs, not by their fraction) and
+// kept by the MQLs' own times.
 func (q *Qualifier) MQLsSince(ctx context.Context, since time.Time) ([]MQL, error) {
-	items, err := q.T.Query(ctx, table.Query{PK: mqlIndex, After: since.UTC().Format(time.RFC3339Nano), Consistent: true})
+	items, err := q.T.Query(ctx, table.Query{PK: mqlIndex, After: sortkey.Second(since), Consistent: true})
 	if err != nil {
 		return nil, err
 	}
-	return decodeMQLs(items)
+	ms, err := decodeMQLs(items)
+	return slices.DeleteFunc(ms, func(m MQL) bool { return m.At.Before(since) }), err
 }
 
 func decodeMQLs(items []table.Item) ([]MQL, error) {
@@ -676,6 +690,9 @@ func decodeMQLs(items []table.Item) ([]MQL, error) {
 		var m MQL
 		if err := json.Unmarshal(it.Data, &m); err != nil {
 			return nil, err
+		}
+		if it.PK == mqlIndex {
+			m.indexSK = it.SK
 		}
 		out = append(out, m)
 	}
@@ -690,13 +707,13 @@ func (q *Qualifier) History(ctx context.Context, person string) ([]StageChange, 
 	}
 	out := make([]StageChange, 0, len(items))
 	for _, it := range items {
-		var c StageChange
-		if err := json.Unmarshal(it.Data, &c); err != nil {
+		c, err := decodeStageChange(it)
+		if err != nil {
 			return nil, err
 		}
 		out = append(out, c)
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
+	sortHistory(out)
 	return out, nil
 }
 

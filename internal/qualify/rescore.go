@@ -183,7 +183,7 @@ func (q *Qualifier) rebuild(ctx context.Context, person string, rec Record) (Rec
 		cnt := newCounts(q.Calendar.Location())
 		cnt.transition(prev, StageMQL, now, channelOf(next))
 		cnt.mql(m)
-		ws = append(ws, historyWrite(person, prev, StageMQL, now, "scoring"))
+		ws = append(ws, historyWrite(person, historySeq(rec.version), prev, StageMQL, now, "scoring"))
 		ws = append(ws, cnt.writes()...)
 		mw, err := q.mqlWrites(m)
 		if err != nil {

@@ -5,13 +5,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/baton-hq/baton/internal/textcut"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/sortkey"
 	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/textcut"
 )
 
 // Lifecycle stages.
@@ -74,11 +77,91 @@ type StageChange struct {
 	Reason string    `json:"reason"`
 	Owner  string    `json:"owner,omitempty"`
 	Why    string    `json:"why,omitempty"` // sales' reason for a rejection or loss, as their SFA gave it
+
+	sk string // its item's key, when read back (sortHistory)
 }
 
-func historyWrite(person, from, to string, at time.Time, reason string) table.Write {
-	data, _ := json.Marshal(StageChange{From: from, To: to, At: at, Reason: reason})
-	return table.Put(table.Item{PK: identity.PersonPK(person), SK: historyPfx + at.UTC().Format(time.RFC3339Nano) + "#" + to, Kind: KindStage, Data: data}, table.Always)
+// historyWrite is the write of a stage change. seq orders the changes of
+// one instant (historySK).
+func historyWrite(person string, seq int64, from, to string, at time.Time, reason string) table.Write {
+	return historyPut(person, seq, StageChange{From: from, To: to, At: at, Reason: reason})
+}
+
+func historyPut(person string, seq int64, c StageChange) table.Write {
+	data, _ := json.Marshal(c)
+	return table.Put(table.Item{PK: identity.PersonPK(person), SK: historySK(c.At, seq, c.To), Kind: KindStage, Data: data}, table.Always)
+}
+
+// historySK is a stage change's key: H#<time>.<seq>#<stage>, its time
+// (sortkey's, to the nanosecond), then seq: changes of one instant (an
+// SFA's whole seconds, answers dated before the MQL and counted from it)
+// in the order they were made. seq is historySeq of the transaction that
+// writes it, and its place among the transaction's changes. Keys written
+// before (H#<RFC 3339 time>#<stage>) sort first in their second.
+func historySK(at time.Time, seq int64, stage string) string {
+	return historyPfx + sortkey.Time(at) + fmt.Sprintf(".%012d#", seq) + stage
+}
+
+// historySeq is the first seq of the stage changes written with the
+// score record of version v (the version they replace): the record's
+// versions only grow, one per write, so its changes' seqs do too, two per
+// transaction.
+func historySeq(v int64) int64 { return 2 * v }
+
+// historySorted reports whether sk is a key historySK spelled (with the
+// seq of its change), not one of before.
+func historySorted(sk string) bool {
+	n := len(historyPfx) + sortkey.Len
+	return len(sk) > n && sk[n] == '.' && sk[n-11:n-9] == "Z."
+}
+
+// decodeStageChange reads a stage history item, with its key.
+func decodeStageChange(it table.Item) (StageChange, error) {
+	var c StageChange
+	err := json.Unmarshal(it.Data, &c)
+	c.sk = it.SK
+	return c, err
+}
+
+// sortHistory puts a person's stage changes (read back, in any order) in
+// the order they were made: by time, and changes of one instant by their
+// keys' seq (historySK). Changes of one instant stored before historySK
+// (their keys sort by the stage's name) come first, in the order of
+// their chain where it tells (each change from the stage the one before
+// went to), and as read where it does not.
+func sortHistory(h []StageChange) {
+	sort.SliceStable(h, func(i, j int) bool {
+		a, b := h[i], h[j]
+		if !a.At.Equal(b.At) {
+			return a.At.Before(b.At)
+		}
+		as, bs := historySorted(a.sk), historySorted(b.sk)
+		if as != bs {
+			return bs
+		}
+		return as && a.sk < b.sk
+	})
+	prev := ""
+	for i := 0; i < len(h); {
+		j := i + 1 // h[i:j]: one instant's
+		for j < len(h) && h[j].At.Equal(h[i].At) {
+			j++
+		}
+		l := i // h[i:l]: those stored before historySK
+		for l < j && !historySorted(h[l].sk) {
+			l++
+		}
+		for k := i; k < l; k++ {
+			if m := slices.IndexFunc(h[k:l], func(c StageChange) bool { return c.From == prev }); m > 0 {
+				c := h[k+m]
+				copy(h[k+1:k+m+1], h[k:k+m])
+				h[k] = c
+			}
+			prev = h[k].To
+		}
+		prev = h[j-1].To
+		i = j
+	}
 }
 
 // Outcomes sales can report, and the stage each moves to.
@@ -165,9 +248,8 @@ func (q *Qualifier) OutcomeWhy(ctx context.Context, person, outcome, deliveryID,
 			mark, _ := json.Marshal(map[string]any{"outcome": outcome, "at": at})
 			ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: fbPfx + deliveryID, Kind: "feedback", Data: mark}, table.NotExists))
 		}
-		hist := StageChange{From: rec.Stage, To: target, At: at, Reason: "sales: " + outcome, Owner: owner, Why: strings.TrimSpace(why)}
-		data, _ := json.Marshal(hist)
-		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: historyPfx + at.UTC().Format(time.RFC3339Nano) + "#" + target, Kind: KindStage, Data: data}, table.Always))
+		seq := historySeq(rec.version)
+		ws = append(ws, historyPut(person, seq, StageChange{From: rec.Stage, To: target, At: at, Reason: "sales: " + outcome, Owner: owner, Why: strings.TrimSpace(why)}))
 		cnt := newCounts(q.Calendar.Location())
 		cnt.transition(rec.Stage, target, at, channelOf(rec))
 		rec.Stage = target
@@ -184,7 +266,7 @@ func (q *Qualifier) OutcomeWhy(ctx context.Context, person, outcome, deliveryID,
 			if rec.Verdict, err = q.Engine.Evaluate(rec.State, p.Attributes, p.Email, now); err != nil {
 				return OutcomeResult{}, err
 			}
-			ws = append(ws, historyWrite(person, target, StageRecycled, at.Add(time.Nanosecond), "recycled after "+outcome))
+			ws = append(ws, historyWrite(person, seq+1, target, StageRecycled, at.Add(time.Nanosecond), "recycled after "+outcome))
 			rec.Stage = StageRecycled
 			res.Recycled = true
 			cnt.transition(target, StageRecycled, at, channelOf(rec))

@@ -724,6 +724,116 @@ func run(t *testing.T, f tabletest.Factory) {
 			t.Fatalf("record %+v", rec)
 		}
 	})
+	t.Run("SameSecondInOrder", func(t *testing.T) { sameSecond(t, f) })
+}
+
+// sameSecond: MQLs raised within one second list in the order they were
+// raised (the index's keys once spelled RFC 3339 with trimmed fractions: a
+// whole second sorted after its fractions, .52 before .5), and two stage
+// changes of one lead at one instant (an SFA's whole seconds, or answers
+// dated before the MQL, which count from it) read back in the order they
+// were made: the last is the stage the lead is in.
+func sameSecond(t *testing.T, f tabletest.Factory) {
+	ctx := context.Background()
+	x := newFx(t, f)
+	s := t0.Add(time.Hour) // a whole second
+	offs := []time.Duration{0, 500 * time.Millisecond, 520 * time.Millisecond}
+	var people []string
+	for i, off := range offs {
+		vis := fmt.Sprintf("vs%d", i)
+		p := x.identify(t, vis, fmt.Sprintf("second%d@example.com", i), t0)
+		e := []event.Event{ev(vis, vis+"-1", event.Download, t0.Add(time.Minute)), ev(vis, vis+"-2", event.FormSubmit, t0.Add(2*time.Minute))}
+		x.store(t, e...)
+		x.clk.Set(s.Add(off))
+		x.process(t, e...)
+		people = append(people, p.ID)
+	}
+	ids := func(ms []qualify.MQL) []string {
+		out := []string{}
+		for _, m := range ms {
+			out = append(out, m.Person)
+		}
+		return out
+	}
+	newest := []string{people[2], people[1], people[0]}
+	recent, err := x.q.RecentMQLs(ctx, 10)
+	if err != nil || fmt.Sprint(ids(recent)) != fmt.Sprint(newest) {
+		t.Fatalf("RecentMQLs %v, want %v (%v)", ids(recent), newest, err)
+	}
+	since, err := x.q.MQLsSince(ctx, s.Add(100*time.Millisecond))
+	if err != nil || fmt.Sprint(ids(since)) != fmt.Sprint(people[1:]) {
+		t.Fatalf("MQLsSince(+100ms) %v, want %v (%v)", ids(since), people[1:], err)
+	}
+	var paged []string
+	cursor := ""
+	for page := 0; page < 5; page++ {
+		ms, next, err := x.q.MQLPage(ctx, cursor, time.Time{}, time.Time{}, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		paged = append(paged, ids(ms)...)
+		if next == "" {
+			break
+		}
+		if len(ms) != 1 || next != qualify.MQLCursor(ms[0]) || !qualify.ValidMQLCursor(next) {
+			t.Fatalf("page %d: cursor %q", page, next)
+		}
+		cursor = next
+	}
+	if fmt.Sprint(paged) != fmt.Sprint(newest) {
+		t.Fatalf("paged %v, want %v", paged, newest)
+	}
+	if ms, _, err := x.q.MQLPage(ctx, "", s.Add(100*time.Millisecond), s.Add(510*time.Millisecond), 10); err != nil || fmt.Sprint(ids(ms)) != fmt.Sprint(people[1:2]) {
+		t.Fatalf("MQLPage(+100ms, +510ms) %v, want %v (%v)", ids(ms), people[1:2], err)
+	}
+
+	// Sales' answers in one whole second of their SFA's, after the MQL:
+	// sql, then opportunity. And two dated before the MQL (kintone's
+	// minutes): both count from the MQL, at its instant.
+	check := func(person string, want ...string) {
+		t.Helper()
+		rec, _ := x.q.Record(ctx, person)
+		hist, err := x.q.History(ctx, person)
+		if err != nil || len(hist) < len(want) {
+			t.Fatalf("history %+v %v", hist, err)
+		}
+		var got []string
+		for _, c := range hist[len(hist)-len(want):] {
+			got = append(got, c.To)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) || hist[len(hist)-1].To != rec.Stage {
+			t.Fatalf("history ends %v, want %v; stage %s", got, want, rec.Stage)
+		}
+		all, err := qualify.AllFacts(ctx, x.q.T)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range all {
+			if p.ID == person && p.History[len(p.History)-1].To != rec.Stage {
+				t.Fatalf("AllFacts: history ends at %s, stage %s", p.History[len(p.History)-1].To, rec.Stage)
+			}
+		}
+	}
+	x.clk.Set(s.Add(3 * time.Second))
+	answer := s.Add(2 * time.Second)
+	for _, o := range []string{"sql", "opportunity"} {
+		if res, err := x.q.Outcome(ctx, people[0], o, "d-"+o, "rep@acme", answer); err != nil || !res.Applied {
+			t.Fatalf("%s: %+v %v", o, res, err)
+		}
+	}
+	check(people[0], qualify.StageMQL, qualify.StageSQL, qualify.StageOpportunity)
+	early := t0.Add(30 * time.Minute)
+	for _, o := range []string{"sql", "opportunity"} {
+		if res, err := x.q.Outcome(ctx, people[1], o, "e-"+o, "rep@acme", early); err != nil || !res.Applied {
+			t.Fatalf("%s: %+v %v", o, res, err)
+		}
+	}
+	check(people[1], qualify.StageMQL, qualify.StageSQL, qualify.StageOpportunity)
+	// A rejection at a whole second, and its recycle a nanosecond after.
+	if res, err := x.q.Outcome(ctx, people[2], "rejected", "r-1", "rep@acme", answer); err != nil || !res.Recycled {
+		t.Fatalf("rejected: %+v %v", res, err)
+	}
+	check(people[2], qualify.StageMQL, qualify.StageRejected, qualify.StageRecycled)
 }
 
 // changes are the stored events as the table's feed announces them.
