@@ -168,15 +168,32 @@ func macLines(text []byte) []byte {
 }
 
 // Header is a column's name as imports compare it: width-folded (ＥＭＡＩＬ
-// is EMAIL), trimmed and lower-cased, without the mark of a required
-// column that Japanese templates add (メールアドレス（必須）, email*).
+// is EMAIL), trimmed and lower-cased, without the marks of a required
+// column that templates add, after the name (メールアドレス（必須）,
+// メールアドレス【必須】, メールアドレス[必須], メールアドレス ※必須,
+// email*) or before it (【必須】メールアドレス, ※メールアドレス, *email).
 func Header(h string) string {
 	h = strings.ToLower(strings.TrimSpace(norm.NFKC.String(h)))
-	for _, mark := range []string{"(必須)", "(required)", "*", "※"} {
-		h = strings.TrimSpace(strings.TrimSuffix(h, mark))
+	for {
+		was := h
+		for _, mark := range requiredMarks {
+			if s := strings.TrimSpace(strings.TrimSuffix(h, mark)); s != "" {
+				h = s
+			}
+			if s := strings.TrimSpace(strings.TrimPrefix(h, mark)); s != "" {
+				h = s
+			}
+		}
+		if h == was {
+			return h
+		}
 	}
-	return h
 }
+
+// requiredMarks are the marks of a required column, NFKC and lower-cased
+// (（必須） is (必須), ［必須］ is [必須], ＊ is *): the longer first, so
+// ※必須 goes whole.
+var requiredMarks = []string{"(必須)", "【必須】", "[必須]", "<必須>", "※必須", "(required)", "[required]", "*", "※"}
 
 // NewReader returns a CSV reader on decoded text, as every import reads:
 // rows may have any number of fields (each import says what a short or

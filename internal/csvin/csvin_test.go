@@ -138,6 +138,24 @@ func TestHeader(t *testing.T) {
 	}
 }
 
+// TestHeaderRequiredMarksOfJapaneseTemplates: README promises a
+// template's required mark is ignored on a column's name (メールアドレス
+// （必須）, email*). Japanese templates just as often write it 【必須】, [必須],
+// ※必須, or before the name (【必須】メールアドレス, ※メールアドレス); with
+// those the whole list was refused as having no email column.
+func TestHeaderRequiredMarksOfJapaneseTemplates(t *testing.T) {
+	for _, h := range []string{"メールアドレス【必須】", "【必須】メールアドレス", "メールアドレス[必須]", "メールアドレス　※必須", "※メールアドレス", "*メールアドレス",
+		"メールアドレス［必須］", "【必須】 メールアドレス（必須）", "メールアドレス ＊"} {
+		if got := Header(h); got != "メールアドレス" {
+			t.Errorf("Header(%q) = %q, want メールアドレス", h, got)
+		}
+	}
+	// A name that is only a mark stays one: no column's name is empty.
+	if got := Header("※"); got != "※" {
+		t.Errorf("Header(※) = %q", got)
+	}
+}
+
 func TestMacLineEnds(t *testing.T) {
 	for in, want := range map[string]string{"a,b\r1,2\r": "a,b\n1,2\n", "a,b\r\n1,2\r\n": "a,b\r\n1,2\r\n", "a\n\"x\ry\"\n": "a\n\"x\ry\"\n"} {
 		got, _, err := Decode([]byte(in))
