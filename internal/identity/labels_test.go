@@ -239,3 +239,15 @@ func TestAttributesWithoutControls(t *testing.T) {
 		t.Errorf("known %q, custom %q", known, custom)
 	}
 }
+
+// TestRequiredMarksOnAttributeNames: a Japanese template marks every
+// required column (氏名（必須）, 会社名【必須】, 役職※): a recipient list's or
+// touch list's columns come here by their header, and the mark made them
+// custom attributes ("会社名(必須)"): the person had no name, company or
+// title for the grade and the SFA's lead.
+func TestRequiredMarksOnAttributeNames(t *testing.T) {
+	known, custom := SplitAttributes(map[string]string{"氏名（必須）": "山田 太郎", "会社名【必須】": "株式会社サンプル", "役職※": "部長", "*phone": "03-1234-5678", "メールアドレス（必須）": "x"}, nil)
+	if known["name"] != "山田 太郎" || known["company"] != "株式会社サンプル" || known["title"] != "部長" || known["phone"] != "03-1234-5678" || len(custom) != 0 {
+		t.Errorf("known %q, custom %q", known, custom)
+	}
+}

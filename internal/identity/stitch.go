@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/csvin"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/textcut"
@@ -311,7 +312,10 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 		// Without control characters (JSON's \u0000): a name or company
 		// holding one goes to the SFA and the pages as it is.
 		k, v := textcut.Controls(norm.NFKC.String(raw)), strings.TrimSpace(textcut.Controls(norm.NFKC.String(v)))
-		key := strings.ToLower(strings.TrimSpace(k))
+		// Without a template's required mark (氏名（必須）, 役職※: a CSV's
+		// column is read as its email column is, csvin.Header): the
+		// attribute is the name's, not a custom "氏名(必須)".
+		key := csvin.Header(k)
 		if key == "" || v == "" || len(key) > 100 {
 			continue
 		}

@@ -56,26 +56,3 @@ func TestAttack14DateWithWeekday(t *testing.T) {
 		}
 	}
 }
-
-// TestAttack14RequiredMarkOnAttributeColumns: a Japanese template marks
-// every required column (氏名（必須）, 会社名（必須）, 役職※): the mark is
-// already ignored on the email, event and date columns, and must be on the
-// attribute columns too, or the person has no name, company or title (the
-// grade and the SFA's lead lack them) and a custom "会社名(必須)" instead.
-func TestAttack14RequiredMarkOnAttributeColumns(t *testing.T) {
-	f := newFixture(t)
-	ctx := context.Background()
-	in := "氏名（必須）,会社名（必須）,役職※,メールアドレス（必須）,イベント名*,日付,チャネル\r\n" +
-		"山田 太郎,株式会社サンプル,部長,taro@client.example,Japan IT Week 秋,2026/11/6,展示会\r\n"
-	res, err := f.im.Import(ctx, strings.NewReader(in), Defaults{})
-	if err != nil || res.Imported != 1 {
-		t.Fatalf("%+v %v", res, err)
-	}
-	p, err := f.dir.ByEmail(ctx, "taro@client.example")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p.Attributes["name"] != "山田 太郎" || p.Attributes["company"] != "株式会社サンプル" || p.Attributes["title"] != "部長" {
-		t.Errorf("attributes %+v, custom %+v", p.Attributes, p.Custom)
-	}
-}
