@@ -204,6 +204,18 @@ func NewReader(text []byte) *csv.Reader {
 	return cr
 }
 
+// Blank reports a row without a value in any field: an empty line, or
+// what Excel writes for an empty row inside a sheet's used range (",,,,").
+// Imports skip it as a blank line: no row to report or count.
+func Blank(rec []string) bool {
+	for _, f := range rec {
+		if strings.TrimSpace(f) != "" {
+			return false
+		}
+	}
+	return true
+}
+
 // firstInvalidUTF8 is the 1-based line of the first byte that is not
 // UTF-8, or 0.
 func firstInvalidUTF8(b []byte) int {

@@ -164,3 +164,16 @@ func TestMacLineEnds(t *testing.T) {
 		}
 	}
 }
+
+func TestBlank(t *testing.T) {
+	for _, rec := range [][]string{{""}, {"", "", "", ""}, {" ", "\t", "　"}, nil} {
+		if !Blank(rec) {
+			t.Errorf("%q is not blank", rec)
+		}
+	}
+	for _, rec := range [][]string{{"a"}, {"", "", "x"}, {"", "0"}} {
+		if Blank(rec) {
+			t.Errorf("%q is blank", rec)
+		}
+	}
+}

@@ -29,23 +29,6 @@ func TestAttack14EmailColumnIsThePersonsOwn(t *testing.T) {
 	}
 }
 
-// TestAttack14ExcelEmptyRowsAreBlank: Excel writes the empty rows inside
-// a sheet's used range as ",,,,": they are blank lines, not attendees with
-// an invalid email, and must not be counted or reported as errors.
-func TestAttack14ExcelEmptyRowsAreBlank(t *testing.T) {
-	f := newFixture(t)
-	in := "メールアドレス,氏名,イベント名,日付,チャネル\r\n" +
-		"taro@client.example,山田 太郎,Japan IT Week 秋,2026/11/6,展示会\r\n" +
-		",,,,\r\n,,,,\r\n"
-	res, err := f.im.Import(context.Background(), strings.NewReader(in), Defaults{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Rows != 1 || res.Imported != 1 || len(res.Errors) != 0 {
-		t.Errorf("empty Excel rows counted as attendees: %+v", res)
-	}
-}
-
 // TestAttack14DateWithWeekday: Japanese lists write event dates with the
 // weekday (2026/11/6(金), 2026年11月6日（金）, Excel's yyyy/m/d(aaa)); the
 // day is clear and must be read, not every row refused.

@@ -267,8 +267,8 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 			return res, err
 		}
 		line, _ := cr.FieldPos(0)
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue // blank line
+		if csvin.Blank(rec) {
+			continue // a blank line, or Excel's empty row (",,,,")
 		}
 		if res.Rows++; res.Rows > MaxRows {
 			// Refused before any row is stored.

@@ -176,6 +176,31 @@ func TestRequiredMarkOnAttributeColumns(t *testing.T) {
 	}
 }
 
+// TestExcelEmptyRowsAreBlankLines: Excel writes the empty rows inside
+// a sheet's used range as ",,,,": they are blank lines, not attendees with
+// an invalid email, and must not be counted or reported as errors, nor
+// count toward MaxRows: a sheet formatted far below its last row was
+// refused whole as "more than 2000 rows".
+func TestExcelEmptyRowsAreBlankLines(t *testing.T) {
+	f := newFixture(t)
+	in := "メールアドレス,氏名,イベント名,日付,チャネル\r\n" +
+		"taro@client.example,山田 太郎,Japan IT Week 秋,2026/11/6,展示会\r\n" +
+		",,,,\r\n,,,,\r\n"
+	res, err := f.im.Import(context.Background(), strings.NewReader(in), Defaults{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rows != 1 || res.Imported != 1 || len(res.Errors) != 0 {
+		t.Errorf("empty Excel rows counted as attendees: %+v", res)
+	}
+	many := "メールアドレス,氏名,イベント名,日付,チャネル\r\n" +
+		"taro@client.example,山田 太郎,Japan IT Week 秋,2026/11/6,展示会\r\n" + strings.Repeat(",,, ,\r\n", MaxRows+5)
+	res, err = f.im.Import(context.Background(), strings.NewReader(many), Defaults{})
+	if err != nil || res.Rows != 1 || len(res.Errors) != 0 {
+		t.Errorf("%d empty Excel rows: %+v %v", MaxRows+5, res, err)
+	}
+}
+
 func TestFileErrors(t *testing.T) {
 	f := newFixture(t)
 	for _, c := range []struct {

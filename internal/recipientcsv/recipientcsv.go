@@ -146,7 +146,7 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 	var rows []outRow
 	var mints []Row
 	res := Result{Errors: []RowError{}}
-	for n := 0; ; n++ {
+	for n := 0; ; {
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
@@ -159,11 +159,11 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 			return res, err
 		}
 		line, _ := cr.FieldPos(0)
-		if n >= MaxRows {
-			return res, fmt.Errorf("more than %d recipients: split the list", MaxRows)
+		if csvin.Blank(rec) {
+			continue // a blank line, or Excel's empty row (",,,"): no recipient
 		}
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue // blank line
+		if n++; n > MaxRows {
+			return res, fmt.Errorf("more than %d recipients: split the list", MaxRows)
 		}
 		row := outRow{cells: make([]string, len(out)), mint: -1}
 		copy(row.cells, rec[:min(len(rec), len(header))])

@@ -130,6 +130,22 @@ func TestTemplateHeaders(t *testing.T) {
 	}
 }
 
+// TestExcelEmptyRowsAreBlankLines: Excel saves the empty rows inside a
+// sheet's used range as ",,,": they are blank lines (skipped, as an empty
+// line is), not recipients without an email; reported, they inflate
+// X-Baton-Row-Error-Count and add baton_error lines the marketer must
+// check one by one, and they counted toward MaxRows.
+func TestExcelEmptyRowsAreBlankLines(t *testing.T) {
+	out, res := run(t, "メールアドレス,氏名,会社名\r\ntaro@example.co.jp,山田 太郎,サンプル\r\n,,\r\n,,\r\n")
+	if res.Minted != 1 || len(res.Errors) != 0 {
+		t.Errorf("empty Excel rows reported as recipients: %+v\n%s", res, out)
+	}
+	out, res = run(t, "email\n"+strings.Repeat("r@example.com\n", MaxRows)+strings.Repeat(",\n", 10))
+	if res.Minted != MaxRows || len(res.Errors) != 0 || strings.Count(out, "\n") != MaxRows+1 {
+		t.Errorf("%d recipients and 10 empty rows: %+v", MaxRows, res)
+	}
+}
+
 // TestRaggedRows: a short row is minted (its missing fields empty); a row
 // with more fields than the header is refused, its line said, and not
 // minted: it was both given a token and counted as refused (the page said
