@@ -165,6 +165,12 @@ func plainRunes(s string) bool {
 // the spellings forms use in English and Japanese.
 func IsEmailKey(k string) bool { return emailKeyRank(k) > 0 }
 
+// EmailKeyRank is how surely a column or field name holds the person's own
+// email (see emailKeyRank): 1 or 2 a plain name (email, メールアドレス), 3
+// one naming someone's (担当者メールアドレス, manager_email), 0 none. A
+// list's email column is the best ranked one.
+func EmailKeyRank(k string) int { return emailKeyRank(k) }
+
 // emailKeyRank is how surely a field name holds the person's own email: 1
 // "email", 2 another plain spelling (e-mail, メールアドレス ...), 3 a name
 // ending in one (work_email, manager_email), 0 no email at all.
@@ -174,7 +180,7 @@ func emailKeyRank(k string) int {
 	case "email":
 		return 1
 	case "e-mail", "e_mail", "mail", "emailaddress", "email_address", "email-address",
-		"mailaddress", "mail_address", "メール", "メールアドレス", "eメール", "eメールアドレス", "ｅメール":
+		"mailaddress", "mail_address", "email address", "e-mail address", "mail address", "メール", "メールアドレス", "eメール", "eメールアドレス", "ｅメール":
 		return 2
 	}
 	if strings.HasSuffix(k, "email") || strings.HasSuffix(k, "_mail") || strings.Contains(k, "メールアドレス") {

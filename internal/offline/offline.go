@@ -220,13 +220,24 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 		return res, &FileError{Msg: "header: " + err.Error()}
 	}
 	col := columns{-1, -1, -1, -1}
+	// The email column is the one named plainly (email, メールアドレス), not
+	// the first naming an email: a lead list's 担当者メールアドレス (the
+	// exhibitor's own sales rep) before メールアドレス made the rep every
+	// visitor's person. Named some other way (会社メールアドレス), it is
+	// the only such column. Two of the best rank are refused, as a
+	// recipient list's two email columns are: which is the person's is
+	// not ours to guess.
+	emailRank, tie := 0, -1 // rank 2: plain (email and メールアドレス alike), 3: a name ending in one
 	for i, h := range header {
 		k := csvin.Header(h)
-		switch {
-		case col.email >= 0 && csvin.Header(header[col.email]) == k:
-			return res, &FileError{Msg: fmt.Sprintf("two email columns, %q and %q: keep one", header[col.email], h)}
-		case col.email < 0 && event.IsEmailKey(k):
-			col.email = i
+		switch r := event.EmailKeyRank(k); {
+		case r > 0:
+			switch r = max(r, 2); {
+			case col.email < 0 || r < emailRank:
+				col.email, emailRank, tie = i, r, -1
+			case r == emailRank && tie < 0:
+				tie = i
+			}
 		case col.event < 0 && slices.Contains(eventHeaders, k):
 			col.event = i
 		case col.date < 0 && slices.Contains(dateHeaders, k):
@@ -234,6 +245,9 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 		case col.channel < 0 && slices.Contains(channelHeaders, k):
 			col.channel = i
 		}
+	}
+	if tie >= 0 {
+		return res, &FileError{Msg: fmt.Sprintf("two email columns, %q and %q: keep one", header[col.email], header[tie])}
 	}
 	var missing []string
 	if col.email < 0 {

@@ -201,6 +201,74 @@ func TestExcelEmptyRowsAreBlankLines(t *testing.T) {
 	}
 }
 
+// TestEmailColumnIsThePersonsOwn: an exhibition lead list often
+// carries the exhibitor's own sales rep (担当者メールアドレス) next to the
+// visitor's address. The touch must be the visitor's (the column named
+// plainly メールアドレス), or the list refused as ambiguous: never the
+// rep's, who would collect every visitor's booth points.
+func TestEmailColumnIsThePersonsOwn(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	in := "担当者メールアドレス,氏名,メールアドレス,イベント名,日付,チャネル\r\n" +
+		"rep@our.example,山田 太郎,taro@client.example,Japan IT Week 秋,2026/11/6,展示会\r\n" +
+		"rep@our.example,佐藤 花子,hanako@client.example,Japan IT Week 秋,2026/11/6,展示会\r\n"
+	res, err := f.im.Import(ctx, strings.NewReader(in), Defaults{})
+	if err != nil {
+		return // refusing the ambiguous list is acceptable
+	}
+	if _, err := f.dir.ByEmail(ctx, "rep@our.example"); err == nil {
+		t.Errorf("the sales rep's address became the attendee: %+v", res)
+	}
+	if _, err := f.dir.ByEmail(ctx, "taro@client.example"); err != nil {
+		t.Errorf("the visitor taro@client.example was not imported: %v (%+v)", err, res)
+	}
+}
+
+// TestEmailColumnChoice: of the columns naming an email, the plainly
+// named one is the person's; two alike are refused (as a recipient list's
+// are), wherever they are in the header; a list whose only email column
+// is named some other way (会社メールアドレス) is read by it.
+func TestEmailColumnChoice(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	expo := Defaults{Event: "Japan IT Week 秋", Date: "2026-11-06", Channel: "展示会"}
+	for _, c := range []struct{ in, person string }{
+		{"担当者メールアドレス,紹介者メールアドレス,氏名,Email Address\nrep@our.example,ref@our.example,山田 太郎,taro@client.example\n", "taro@client.example"},
+		{"manager_email,email\nrep@our.example,hanako@client.example\n", "hanako@client.example"},
+		{"会社メールアドレス,氏名\njiro@client.example,鈴木 次郎\n", "jiro@client.example"},
+	} {
+		res, err := f.im.Import(ctx, strings.NewReader(c.in), expo)
+		if err != nil || res.Imported != 1 || len(res.Errors) != 0 {
+			t.Errorf("%q: %+v %v", c.in, res, err)
+			continue
+		}
+		p, err := f.dir.ByEmail(ctx, c.person)
+		if err != nil {
+			t.Errorf("%q: %s not imported: %v", c.in, c.person, err)
+			continue
+		}
+		for k, v := range p.Custom {
+			if strings.Contains(v, "@our.example") {
+				t.Errorf("%q: the rep's address is the attribute %s of %s", c.in, k, c.person)
+			}
+		}
+	}
+	if _, err := f.dir.ByEmail(ctx, "rep@our.example"); err == nil {
+		t.Error("the sales rep became a person")
+	}
+	for _, in := range []string{
+		"email,メールアドレス\na@b.example,c@d.example\n",
+		"担当者メールアドレス,氏名,メールアドレス,E-mail\nrep@our.example,x,a@b.example,c@d.example\n",
+		"担当者メールアドレス,紹介者email\nrep@our.example,ref@our.example\n",
+	} {
+		_, err := f.im.Import(ctx, strings.NewReader(in), expo)
+		var fe *FileError
+		if !errors.As(err, &fe) || !strings.Contains(err.Error(), "two email columns") {
+			t.Errorf("%q: %v, want two email columns refused", in, err)
+		}
+	}
+}
+
 func TestFileErrors(t *testing.T) {
 	f := newFixture(t)
 	for _, c := range []struct {
