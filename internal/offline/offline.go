@@ -131,9 +131,15 @@ func EventID(email, eventName, day string) string {
 // 2026年1月5日 (with 令和/平成 years: 令和8年1月5日, 令和元年) as the start
 // of that day in loc. A time after the date (a datetime cell exported as
 // 2026/1/5 0:00, or 2026-01-05T10:30:00) is left out: a touch is of a day.
+//
+// The date may say its weekday in brackets after it, as Japanese lists
+// (and Excel's yyyy/m/d(aaa)) write it: 2026/11/6(金), 2026年11月6日（金）,
+// 2026-11-06 (Fri). The weekday must be the date's: one that is not says
+// the date was mistyped, and the date is refused.
 func ParseDate(s string, loc *time.Location) (time.Time, error) {
 	in := s
 	s = strings.TrimSpace(norm.NFKC.String(s))
+	s, wd, said := cutWeekday(s)
 	if i := strings.IndexAny(s, " T"); i > 0 && strings.Contains(s[i:], ":") {
 		s = s[:i]
 	}
@@ -143,10 +149,55 @@ func ParseDate(s string, loc *time.Location) (time.Time, error) {
 			if t.Year() < 2000 { // a year mistyped (0202): no touch's, as no event's
 				return time.Time{}, fmt.Errorf("date %q is before 2000", s)
 			}
+			if said != "" && t.Weekday() != wd {
+				return time.Time{}, fmt.Errorf("date %q: %s is a %s (%s), not %s: check the date", in, t.Format("2006-01-02"), t.Weekday(), jaWeekdays[t.Weekday()], said)
+			}
 			return t, nil
 		}
 	}
 	return time.Time{}, fmt.Errorf("date %q: write YYYY-MM-DD, YYYY/MM/DD or 2026年1月5日", in)
+}
+
+// jaWeekdays are the weekdays as Japanese dates write them, Sunday first.
+var jaWeekdays = [7]string{"日", "月", "火", "水", "木", "金", "土"}
+
+// weekdayNames maps a weekday as written in brackets after a date (NFKC,
+// lower-cased) to it: 金, 金曜, 金曜日, fri, fri., friday.
+var weekdayNames = func() map[string]time.Weekday {
+	m := map[string]time.Weekday{}
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		ja, en := jaWeekdays[d], strings.ToLower(d.String())
+		for _, n := range []string{ja, ja + "曜", ja + "曜日", en, en[:3], en[:3] + "."} {
+			m[n] = d
+		}
+	}
+	return m
+}()
+
+// cutWeekday takes a weekday in brackets ("(金)", " (Fri)") from after the
+// date in s (NFKC: full-width brackets are these), before a time if one
+// follows: it returns s without it, the weekday, and the bracket as written
+// ("" when there is none).
+func cutWeekday(s string) (string, time.Weekday, string) {
+	lo := strings.IndexByte(s, '(')
+	if lo <= 0 {
+		return s, 0, ""
+	}
+	n := strings.IndexByte(s[lo:], ')')
+	if n < 0 {
+		return s, 0, ""
+	}
+	hi := lo + n
+	d, ok := weekdayNames[strings.ToLower(strings.TrimSpace(s[lo+1:hi]))]
+	rest := strings.TrimSpace(s[hi+1:])
+	if !ok || rest != "" && !strings.Contains(rest, ":") {
+		return s, 0, ""
+	}
+	date := strings.TrimSpace(s[:lo])
+	if rest != "" {
+		date += " " + rest
+	}
+	return date, d, s[lo : hi+1]
 }
 
 // eras are the Japanese eras a touch's date may be written in, and the

@@ -317,10 +317,38 @@ func TestChannelsAndDates(t *testing.T) {
 	}
 }
 
+// TestDateWithWeekday: Japanese lists write event dates with the
+// weekday (2026/11/6(金), 2026年11月6日（金）, Excel's yyyy/m/d(aaa)); the
+// day is clear and must be read, not every row refused. A weekday that is
+// not the date's says the date was mistyped: refused, saying so.
+func TestDateWithWeekday(t *testing.T) {
+	for _, in := range []string{"2026/11/6(金)", "2026年11月6日（金）", "2026/11/06 (金)"} {
+		if d, err := ParseDate(in, tokyo); err != nil || d.Day() != 6 {
+			t.Errorf("%q: %v %v", in, d, err)
+		}
+	}
+	for _, in := range []string{"2026-11-06 (Fri)", "２０２６／１１／６（金曜日）", "2026/11/6 (fri.)", "令和8年11月6日(金)", "2026/11/6(金) 10:00", "2026-11-06 ( Friday )"} {
+		if d, err := ParseDate(in, tokyo); err != nil || !d.Equal(time.Date(2026, 11, 6, 0, 0, 0, 0, tokyo)) {
+			t.Errorf("%q: %v %v", in, d, err)
+		}
+	}
+	for _, in := range []string{"2026/11/6(木)", "2026年11月6日（土）", "2026-11-06 (Mon)"} {
+		if _, err := ParseDate(in, tokyo); err == nil || !strings.Contains(err.Error(), "2026-11-06 is a Friday (金), not (") || !strings.Contains(err.Error(), "check the date") {
+			t.Errorf("%q: %v, want the weekday refused", in, err)
+		}
+	}
+	for _, in := range []string{"2026/11/6(祝)", "2026/11/6(金) garbage", "(金)2026/11/6", "2026/11/6(金"} {
+		if _, err := ParseDate(in, tokyo); err == nil {
+			t.Errorf("%q accepted", in)
+		}
+	}
+}
+
 // FuzzParseDate: whatever a spreadsheet's cell holds, ParseDate never
 // panics, and a date it reads is a day's start in the zone, from 2000 on.
 func FuzzParseDate(f *testing.F) {
-	for _, s := range []string{"2026-11-06", "2026/11/6 0:00", "令和元年5月1日", "平成30年4月1日", "２０２６年１１月６日", "令和99年1月1日", "令和年1月1日", "2026-11-06T10:30:00", "0202-11-06"} {
+	for _, s := range []string{"2026-11-06", "2026/11/6 0:00", "令和元年5月1日", "平成30年4月1日", "２０２６年１１月６日", "令和99年1月1日", "令和年1月1日", "2026-11-06T10:30:00", "0202-11-06",
+		"2026/11/6(金)", "2026年11月6日（金）", "2026-11-06 (Fri)", "2026/11/6(木)", "2026/11/6(金) 0:00"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -330,6 +358,15 @@ func FuzzParseDate(f *testing.F) {
 		}
 		if d.Year() < 2000 || d.Location() != tokyo || d.Hour() != 0 || d.Minute() != 0 || d.Second() != 0 || d.Nanosecond() != 0 {
 			t.Fatalf("%q read as %v", s, d)
+		}
+		// The day with its own weekday is the day; with another, refused.
+		for _, w := range []string{"(" + jaWeekdays[d.Weekday()] + ")", " (" + d.Weekday().String()[:3] + ")"} {
+			if e, err := ParseDate(d.Format("2006/1/2")+w, tokyo); err != nil || !e.Equal(d) {
+				t.Fatalf("%q read as %v, with its weekday%s as %v %v", s, d, w, e, err)
+			}
+		}
+		if _, err := ParseDate(d.Format("2006-01-02")+"("+jaWeekdays[(d.Weekday()+1)%7]+")", tokyo); err == nil {
+			t.Fatalf("%q read as %v, with the next day's weekday too", s, d)
 		}
 	})
 }
