@@ -86,6 +86,10 @@ func (h *Handler) recipients(w http.ResponseWriter, r *http.Request) {
 	sendList(w, campaign, out, res)
 }
 
+// reasonColumnNames are the names, in every language, of the column the
+// campaign page adds to a list with row problems (baton_error).
+var reasonColumnNames = []string{"baton_error", ja["baton_error"]}
+
 // mintParallel is how many rows of a list are minted at once: each is a
 // few store requests (on DynamoDB, milliseconds each), and a list of
 // thousands minted one row after another outlasted API Gateway's 30 s.
@@ -106,6 +110,10 @@ func (h *Handler) mintList(r *http.Request, campaign string, list io.Reader, now
 	ctx, cancel := context.WithCancelCause(r.Context())
 	defer cancel(nil)
 	opts.Parallel = mintParallel
+	// Whichever way the list comes (the page, the API), the reason column
+	// of a list downloaded from the page and uploaded again is the
+	// reasons', refilled, never the people's attributes.
+	opts.ReasonNames = reasonColumnNames
 	res, err := recipientcsv.MintWith(list, &out, func(row recipientcsv.Row) (string, error) {
 		if ctx.Err() != nil {
 			return "", context.Cause(ctx)

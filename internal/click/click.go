@@ -8,7 +8,11 @@
 // request. The token names the person and campaign and is verified before
 // anything personal is recorded; a bad token still lands the reader on the
 // page, anonymously. HEAD requests (link checkers, scanners) never count,
-// and mark their client a scanner.
+// and mark their client a scanner. A prefetch or preview (Sec-Purpose:
+// prefetch, Purpose: prefetch, X-Moz: prefetch, X-Purpose: preview) is
+// redirected like a click, since the browser may use the response when the
+// reader does click, but it is flagged: it never counts nor identifies,
+// and it marks nothing of its client.
 //
 // A recipient's clicks are judged per visit (visit.go): the clicks of one
 // client on one recipient's email within event.VisitWindow. When any signal
@@ -190,13 +194,22 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 	}
 	ev.VisitorID = vid
 	// What the click says on its own: its user agent and network, and
-	// the signals only a scanner gives (HEAD, the honeypot, a click within
-	// the campaign's scanner window after the send).
+	// the signals no reader gives (HEAD, a prefetch, the honeypot, a click
+	// within the campaign's scanner window after the send).
 	h.enrich(r, &ev)
-	sc := enrichment.ClickContext{Method: r.Method, SentAt: camp.SentAt, ClickedAt: now, Honeypot: link.Honeypot, MinHumanDelay: camp.ScannerDelay()}
-	if scanner, why := enrichment.ClickSignals(sc); scanner && !ev.Enrichment.Scanner {
+	flagged := ev.Flagged()
+	sc := enrichment.ClickContext{Method: r.Method, SentAt: camp.SentAt, ClickedAt: now, Honeypot: link.Honeypot, MinHumanDelay: camp.ScannerDelay(), Header: r.Header}
+	scanner, why := enrichment.ClickSignals(sc)
+	if scanner && !ev.Enrichment.Scanner {
 		ev.Enrichment.Scanner, ev.Enrichment.Bot, ev.Enrichment.FlagReason = true, false, why
 	}
+	// A prefetch or preview (Sec-Purpose: prefetch ...) is a browser
+	// fetching ahead, often the reader's own, not a click: it is flagged,
+	// so it never identifies nor scores, but it is not judged with a
+	// visit, and its client is not made a scanner's: the reader's click
+	// that may follow from the same browser still counts. (A request
+	// flagged already, a scanner's or a bot's, is judged as ever.)
+	prefetch := !flagged && scanner && why == enrichment.ReasonPrefetch
 	if !ok {
 		h.store(ctx, &ev, "", "")
 		http.Redirect(w, r, dest, http.StatusFound)
@@ -216,14 +229,23 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 	if forwarded {
 		ev.VisitorID = identity.PseudoVisitor(claims.PersonID)
 	}
-	v := h.visit(ctx, &ev, r.RemoteAddr, claims.PersonID, link, had, head)
-	if !head && h.store(ctx, &ev, claims.PersonID, v.self.Client) {
+	var v *visitRun
+	client := ""
+	if prefetch {
+		client = clientKey(&ev, r.RemoteAddr)
+	} else {
+		v = h.visit(ctx, &ev, r.RemoteAddr, claims.PersonID, link, had, head)
+		client = v.self.Client
+	}
+	if !head && h.store(ctx, &ev, claims.PersonID, client) {
 		if forwarded {
 			if _, err := h.People.LinkPerson(ctx, ev.VisitorID, claims.PersonID, time.Time{}, identity.Strong); err != nil && !gone(err) {
 				h.log().Error("click: link the recipient's own visitor", "err", err)
 			}
 		}
-		v.stored(ctx)
+		if v != nil {
+			v.stored(ctx)
+		}
 	}
 	h.undoIfErased(ctx, claims.PersonID, ev)
 	http.Redirect(w, r, dest, http.StatusFound)

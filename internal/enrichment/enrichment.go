@@ -18,6 +18,7 @@ import (
 	_ "embed"
 	"fmt"
 	"net"
+	"net/http"
 	"net/netip"
 	"sort"
 	"strings"
@@ -387,14 +388,30 @@ type ClickContext struct {
 	// MinHumanDelay is the campaign's scanner window: a click sooner after
 	// SentAt is a scanner's (0: 10 seconds).
 	MinHumanDelay time.Duration
+	// Header is the request's headers: a browser fetching ahead says so
+	// (Prefetch).
+	Header http.Header
 }
 
-// ClickSignals flags a click only a scanner makes, judged on its own: HEAD
-// requests, the honeypot link, clicks within the campaign's scanner window
-// after the send. What the rest of the click's visit says is VisitSignals.
+// ReasonPrefetch is the flag reason of a request that announced itself as
+// a prefetch or a preview (Prefetch).
+const ReasonPrefetch = "prefetch"
+
+// ClickSignals flags a click no reader made, judged on its own: HEAD
+// requests, a prefetch or preview (ReasonPrefetch), the honeypot link,
+// clicks within the campaign's scanner window after the send. What the rest
+// of the click's visit says is VisitSignals.
+//
+// A prefetch comes before the honeypot and the scanner window: it is a
+// browser's, often the reader's own, fetching ahead of a click that may
+// never come; it must not count, but says nothing of its client either
+// (see click.Handler).
 func ClickSignals(c ClickContext) (bool, string) {
 	if c.Method == "HEAD" {
 		return true, "head-request"
+	}
+	if Prefetch(c.Header) {
+		return true, "prefetch" // ReasonPrefetch, spelled out as the other reasons are (admin's pages name each)
 	}
 	if c.Honeypot {
 		return true, "honeypot-link"
@@ -407,6 +424,37 @@ func ClickSignals(c ClickContext) (bool, string) {
 		return true, "clicked-seconds-after-send"
 	}
 	return false, ""
+}
+
+// Prefetch reports whether a request announces itself as a prefetch or a
+// preview, made ahead of (or without) anyone's click: Sec-Purpose: prefetch
+// (Chrome's speculation rules and <link rel=prefetch>, also
+// "prefetch;prerender" and "prefetch;anonymous-client-ip"), the older
+// Purpose: prefetch, Firefox's X-Moz: prefetch, and Safari's
+// X-Purpose: preview. Sec-Purpose and Purpose are lists (RFC 8941): any
+// item "prefetch", its parameters aside, says so. Letter case is ignored.
+func Prefetch(h http.Header) bool {
+	for _, name := range []string{"Sec-Purpose", "Purpose"} {
+		for _, v := range h.Values(name) {
+			for _, item := range strings.Split(v, ",") {
+				token, _, _ := strings.Cut(item, ";")
+				if strings.EqualFold(strings.TrimSpace(token), "prefetch") {
+					return true
+				}
+			}
+		}
+	}
+	for _, v := range h.Values("X-Moz") {
+		if strings.EqualFold(strings.TrimSpace(v), "prefetch") {
+			return true
+		}
+	}
+	for _, v := range h.Values("X-Purpose") {
+		if strings.EqualFold(strings.TrimSpace(v), "preview") {
+			return true
+		}
+	}
+	return false
 }
 
 // VisitClick is one click of a visit: when, and which link.

@@ -3,6 +3,7 @@ package enrichment
 import (
 	"encoding/json"
 	"net"
+	"net/http"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -204,12 +205,51 @@ func TestClickSignals(t *testing.T) {
 		{ClickContext{SentAt: sent, ClickedAt: sent.Add(2 * time.Minute)}, ""},
 		{ClickContext{SentAt: sent, ClickedAt: sent.Add(25 * time.Second)}, ""},
 		{ClickContext{SentAt: sent, ClickedAt: sent.Add(25 * time.Second), MinHumanDelay: 30 * time.Second}, "clicked-seconds-after-send"}, // the campaign's own window
+		{ClickContext{Header: http.Header{"Sec-Purpose": {"prefetch"}}, ClickedAt: sent.Add(time.Hour)}, ReasonPrefetch},
+		// a prefetch says nothing of its client: it wins over the signals
+		// that make the client a scanner's, HEAD aside
+		{ClickContext{Header: http.Header{"Sec-Purpose": {"prefetch"}}, Honeypot: true, ClickedAt: sent.Add(time.Hour)}, "prefetch"},
+		{ClickContext{Header: http.Header{"X-Moz": {"prefetch"}}, SentAt: sent, ClickedAt: sent.Add(3 * time.Second)}, "prefetch"},
+		{ClickContext{Method: "HEAD", Header: http.Header{"Purpose": {"prefetch"}}, ClickedAt: sent.Add(time.Hour)}, "head-request"},
 	}
 	for _, c := range cases {
 		got, why := ClickSignals(c.c)
 		if got != (c.want != "") || why != c.want {
 			t.Errorf("%+v: %v %q, want %q", c.c, got, why, c.want)
 		}
+	}
+}
+
+// TestPrefetch: the headers by which a browser says it fetches ahead of
+// (or without) a click, in the spellings browsers send.
+func TestPrefetch(t *testing.T) {
+	for _, c := range []struct {
+		name, value string
+		want        bool
+	}{
+		{"Sec-Purpose", "prefetch", true},
+		{"Sec-Purpose", "prefetch;prerender", true},
+		{"Sec-Purpose", "prefetch; anonymous-client-ip", true},
+		{"sec-purpose", "Prefetch", true},
+		{"Purpose", "prefetch", true},
+		{"X-Moz", "prefetch", true},
+		{"X-Purpose", "preview", true},
+		{"X-Purpose", "Preview ", true},
+		{"Sec-Purpose", "", false},
+		{"Sec-Purpose", "prerender", false},
+		{"Purpose", "navigate", false},
+		{"X-Moz", "something", false},
+		{"X-Purpose", "prefetchy", false},
+		{"Sec-Fetch-Mode", "navigate", false},
+	} {
+		h := http.Header{}
+		h.Set(c.name, c.value)
+		if got := Prefetch(h); got != c.want {
+			t.Errorf("%s: %q: %v, want %v", c.name, c.value, got, c.want)
+		}
+	}
+	if Prefetch(nil) {
+		t.Error("no headers: a prefetch")
 	}
 }
 

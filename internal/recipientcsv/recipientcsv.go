@@ -67,7 +67,9 @@ type Options struct {
 	// ReasonNames are the reason column's names in every language: a
 	// list downloaded with reasons, fixed and uploaded again, has that
 	// column refilled in place (emptied without problems), never taken as
-	// the people's attributes.
+	// the people's attributes. This holds with ReasonColumn empty too (a
+	// client that reads the reasons elsewhere): no column is added, but
+	// the one the list has is still the reasons'.
 	ReasonNames []string
 	Say         func(RowError) string // nil: "line N: reason"
 	// CRLF writes Excel's line ends whatever the upload's were.
@@ -107,8 +109,8 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 	}
 	emailCol, tokenCol, reasonCol := -1, -1, -1
 	reasonNames := map[string]bool{}
-	if opts.ReasonColumn != "" {
-		for _, n := range append([]string{opts.ReasonColumn}, opts.ReasonNames...) {
+	for _, n := range append([]string{opts.ReasonColumn}, opts.ReasonNames...) {
+		if n != "" {
 			reasonNames[csvin.Header(n)] = true
 		}
 	}
@@ -225,7 +227,9 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 	if say == nil {
 		say = func(e RowError) string { return fmt.Sprintf("line %d: %s", e.Line, e.Reason) }
 	}
-	reasons := opts.ReasonColumn != "" && len(res.Errors) > 0
+	// The reason column the list has is refilled; one is added only when
+	// asked for (ReasonColumn).
+	reasons := len(res.Errors) > 0 && (opts.ReasonColumn != "" || reasonCol >= 0)
 	if reasons && reasonCol < 0 {
 		out = append(out[:len(out):len(out)], opts.ReasonColumn)
 	}

@@ -280,6 +280,43 @@ func TestReasonColumnRefilled(t *testing.T) {
 	}
 }
 
+// TestReasonColumnKnownWithoutAddingOne: a client that reads the reasons
+// elsewhere (the API's X-Baton-Row-Errors) asks for no reason column, but
+// names it (ReasonNames): the column of a list downloaded from the page
+// and uploaded again is still the reasons', refilled in place, never an
+// attribute; a list without one gets none.
+func TestReasonColumnKnownWithoutAddingOne(t *testing.T) {
+	opts := Options{ReasonNames: []string{"baton_error", "エラー内容"}}
+	for _, col := range []string{"baton_error", "エラー内容", "error"} {
+		var fields []map[string]string
+		mint := func(r Row) (string, error) {
+			fields = append(fields, r.Fields)
+			return tokens(r)
+		}
+		var out bytes.Buffer
+		in := "email,name," + col + ",baton_token\nnow-fixed@b.example,B,\"line 2: \"\"x\"\" is not an email address\",\nstill-bad,C,line 3: x,\n"
+		res, err := MintWith(strings.NewReader(in), &out, mint, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "\ufeffemail,name," + col + ",baton_token\nnow-fixed@b.example,B,,tok-now-fixed\nstill-bad,C,\"line 3: \"\"still-bad\"\" is not an email address\",\n"
+		if col == "error" { // not the reasons' column: an attribute, as any other
+			want = "\ufeffemail,name," + col + ",baton_token\nnow-fixed@b.example,B,\"line 2: \"\"x\"\" is not an email address\",tok-now-fixed\nstill-bad,C,line 3: x,\n"
+			if out.String() != want || len(fields) != 1 || len(fields[0]) != 2 {
+				t.Fatalf("%s: %q\n%v", col, out.String(), fields)
+			}
+			continue
+		}
+		if out.String() != want || res.Minted != 1 || len(fields) != 1 || len(fields[0]) != 1 || fields[0]["name"] != "B" {
+			t.Fatalf("%s: %q\n%+v %v", col, out.String(), res, fields)
+		}
+	}
+	var out bytes.Buffer
+	if _, err := MintWith(strings.NewReader("email,name\nbad,A\n"), &out, tokens, opts); err != nil || out.String() != "\ufeffemail,name,baton_token\nbad,A,\n" {
+		t.Fatalf("a reason column was added unasked: %q %v", out.String(), err)
+	}
+}
+
 // TestInvisibleCharactersInEmailCells: a BOM left at the start of a cell
 // (a list pasted together from several files) and a zero-width space
 // pasted from a chat made rows of addresses of their own, and so tokens of
