@@ -7,17 +7,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/baton-hq/baton/internal/event"
-	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/qualify"
-	"github.com/baton-hq/baton/internal/rulebook"
-	"github.com/baton-hq/baton/internal/testutil/repo"
 )
 
 // TestMQLListInOrderWithinASecond: GET /admin/mqls lists MQLs raised
@@ -28,14 +24,7 @@ import (
 func TestMQLListInOrderWithinASecond(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	rules, err := rulebook.Load(filepath.Join(repo.Root(t), "infra", "rules.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := &eventlog.Log{T: f.tb}
-	dir := &identity.Directory{T: f.tb, Now: f.clk.Now}
-	st := &identity.Stitcher{Dir: dir, Log: log}
-	q := &qualify.Qualifier{T: f.tb, Dir: dir, Log: log, Engine: &rulebook.Engine{R: rules}, Now: f.clk.Now}
+	q, dir, log, st := scoring(t, f)
 	f.h.Scores, f.h.People, f.h.Timelines = q, dir, st
 	mux := http.NewServeMux()
 	f.h.Routes(mux)

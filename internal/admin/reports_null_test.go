@@ -27,14 +27,7 @@ import (
 func salesHistory(t *testing.T, f *fixture) (*qualify.Qualifier, *identity.Directory, *eventlog.Log) {
 	t.Helper()
 	ctx := context.Background()
-	rules, err := rulebook.Load(filepath.Join(repo.Root(t), "infra", "rules.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := &eventlog.Log{T: f.tb}
-	dir := &identity.Directory{T: f.tb, Now: f.clk.Now}
-	st := &identity.Stitcher{Dir: dir, Log: log}
-	q := &qualify.Qualifier{T: f.tb, Dir: dir, Log: log, Engine: &rulebook.Engine{R: rules}, Now: f.clk.Now}
+	q, dir, log, st := scoring(t, f)
 	t0 := f.clk.Now()
 	mql := func(vis, email string) string {
 		evs := []event.Event{
@@ -245,4 +238,18 @@ func csvOf(v any) string {
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	}
 	return fmt.Sprint(v)
+}
+
+// scoring is the fixture's store with scoring on the repository's rules,
+// on the fixture's clock.
+func scoring(t *testing.T, f *fixture) (*qualify.Qualifier, *identity.Directory, *eventlog.Log, *identity.Stitcher) {
+	t.Helper()
+	rules, err := rulebook.Load(filepath.Join(repo.Root(t), "infra", "rules.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := &eventlog.Log{T: f.tb}
+	dir := &identity.Directory{T: f.tb, Now: f.clk.Now}
+	q := &qualify.Qualifier{T: f.tb, Dir: dir, Log: log, Engine: &rulebook.Engine{R: rules}, Now: f.clk.Now}
+	return q, dir, log, &identity.Stitcher{Dir: dir, Log: log}
 }

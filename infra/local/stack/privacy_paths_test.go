@@ -354,23 +354,7 @@ func TestRecycledLeadIsPushedAgainWithWhy(t *testing.T) {
 	}
 
 	// Past the cooldown, new evidence from the same browser.
-	clk.Advance(25 * time.Hour)
-	for i, ev := range []string{
-		`{"type":"download","messageId":"rc-10","anonymousId":"recycled-browser","properties":{"url":"https://www.example.com/files/casestudy.pdf"}}`,
-		`{"type":"form_submit","messageId":"rc-11","anonymousId":"recycled-browser","properties":{"url":"https://www.example.com/contact","form":{"id":"contact"},"fields":{"email":"` + email + `"}}}`,
-	} {
-		resp, err := http.Post(s.URL+"/e", "text/plain", strings.NewReader(ev))
-		if err != nil || resp.StatusCode != 204 {
-			t.Fatalf("event %d: %v %v", i, err, resp)
-		}
-		resp.Body.Close()
-		clk.Advance(time.Minute)
-	}
-	settle(t, s)
-	ms, err := s.App.Qualifier.MQLs(ctx, id)
-	if err != nil || len(ms) != 2 {
-		t.Fatalf("MQLs %d (%v): the recycled lead did not qualify again", len(ms), err)
-	}
+	qualifyAgain(t, s, clk, "recycled-browser", email, id)
 	deliver(t, s, func() bool { return len(notes()) == 2 && mqlDelivered(t, s, id+"-c2") })
 	second := notes()[1]
 	for _, want := range []string{"rejected", rejectedAt.Format("2006-01-02"), "recycled", "MQL 2"} {
