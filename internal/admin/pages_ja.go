@@ -316,7 +316,7 @@ var ja = map[string]string{
 	// Why an event was taken for a scanner or a bot (enrichment, click).
 	"flag:apple-mpp": "Apple MPP", "flag:head-request": "HEAD リクエスト", "flag:honeypot-link": "ハニーポットリンクのクリック",
 	"flag:clicked-seconds-after-send": "配信直後のクリック", "flag:burst-of-links": "複数リンクの同時クリック", "flag:many-links": "多数のリンクのクリック",
-	"flag:steady-pace": "一定間隔のクリック", "flag:prefetch": "ブラウザの先読み（プリフェッチ）",
+	"flag:steady-pace": "一定間隔のクリック",
 	// (channels: jatext.Names)
 	"Date": "日付", "Sales": "営業の結果",
 	"Looks through the people Baton has scored, 200 at a time; a whole email address finds anyone.": "スコアのある人物を 200 人ずつ検索します。メールアドレス全体を入れると、どの人物でも見つかります。",

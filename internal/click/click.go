@@ -10,9 +10,8 @@
 // page, anonymously. HEAD requests (link checkers, scanners) never count,
 // and mark their client a scanner. A prefetch or preview (Sec-Purpose:
 // prefetch, Purpose: prefetch, X-Moz: prefetch, X-Purpose: preview) is
-// redirected like a click, since the browser may use the response when the
-// reader does click, but it is flagged: it never counts nor identifies,
-// and it marks nothing of its client.
+// declined with a 503 and records nothing: the reader's click, if it
+// comes, asks again.
 //
 // A recipient's clicks are judged per visit (visit.go): the clicks of one
 // client on one recipient's email within event.VisitWindow. When any signal
@@ -141,6 +140,16 @@ func (h *Handler) claims(ctx context.Context, token, campaign string, now time.T
 
 func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	if enrichment.Prefetch(r.Header) {
+		// A browser fetching ahead of a click that may never come (or a
+		// preview): no reader's click. Declined with a 503, which a
+		// browser does not keep: if the reader does click, the navigation
+		// asks again and that request counts. A redirect would be kept
+		// and shown, and the click never seen.
+		w.Header().Set("Cache-Control", "no-store")
+		httpx.Error(w, http.StatusServiceUnavailable, "a prefetch or preview of a tracked link is declined: the link is followed when clicked")
+		return
+	}
 	link, err := h.Links.Get(ctx, r.PathValue("link"))
 	if errors.Is(err, links.ErrNotFound) {
 		httpx.Error(w, http.StatusNotFound, "unknown link")
@@ -194,22 +203,13 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 	}
 	ev.VisitorID = vid
 	// What the click says on its own: its user agent and network, and
-	// the signals no reader gives (HEAD, a prefetch, the honeypot, a click
-	// within the campaign's scanner window after the send).
+	// the signals only a scanner gives (HEAD, the honeypot, a click within
+	// the campaign's scanner window after the send).
 	h.enrich(r, &ev)
-	flagged := ev.Flagged()
-	sc := enrichment.ClickContext{Method: r.Method, SentAt: camp.SentAt, ClickedAt: now, Honeypot: link.Honeypot, MinHumanDelay: camp.ScannerDelay(), Header: r.Header}
-	scanner, why := enrichment.ClickSignals(sc)
-	if scanner && !ev.Enrichment.Scanner {
+	sc := enrichment.ClickContext{Method: r.Method, SentAt: camp.SentAt, ClickedAt: now, Honeypot: link.Honeypot, MinHumanDelay: camp.ScannerDelay()}
+	if scanner, why := enrichment.ClickSignals(sc); scanner && !ev.Enrichment.Scanner {
 		ev.Enrichment.Scanner, ev.Enrichment.Bot, ev.Enrichment.FlagReason = true, false, why
 	}
-	// A prefetch or preview (Sec-Purpose: prefetch ...) is a browser
-	// fetching ahead, often the reader's own, not a click: it is flagged,
-	// so it never identifies nor scores, but it is not judged with a
-	// visit, and its client is not made a scanner's: the reader's click
-	// that may follow from the same browser still counts. (A request
-	// flagged already, a scanner's or a bot's, is judged as ever.)
-	prefetch := !flagged && scanner && why == enrichment.ReasonPrefetch
 	if !ok {
 		h.store(ctx, &ev, "", "")
 		http.Redirect(w, r, dest, http.StatusFound)
@@ -229,23 +229,14 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 	if forwarded {
 		ev.VisitorID = identity.PseudoVisitor(claims.PersonID)
 	}
-	var v *visitRun
-	client := ""
-	if prefetch {
-		client = clientKey(&ev, r.RemoteAddr)
-	} else {
-		v = h.visit(ctx, &ev, r.RemoteAddr, claims.PersonID, link, had, head)
-		client = v.self.Client
-	}
-	if !head && h.store(ctx, &ev, claims.PersonID, client) {
+	v := h.visit(ctx, &ev, r.RemoteAddr, claims.PersonID, link, had, head)
+	if !head && h.store(ctx, &ev, claims.PersonID, v.self.Client) {
 		if forwarded {
 			if _, err := h.People.LinkPerson(ctx, ev.VisitorID, claims.PersonID, time.Time{}, identity.Strong); err != nil && !gone(err) {
 				h.log().Error("click: link the recipient's own visitor", "err", err)
 			}
 		}
-		if v != nil {
-			v.stored(ctx)
-		}
+		v.stored(ctx)
 	}
 	h.undoIfErased(ctx, claims.PersonID, ev)
 	http.Redirect(w, r, dest, http.StatusFound)

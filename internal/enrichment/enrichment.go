@@ -388,30 +388,15 @@ type ClickContext struct {
 	// MinHumanDelay is the campaign's scanner window: a click sooner after
 	// SentAt is a scanner's (0: 10 seconds).
 	MinHumanDelay time.Duration
-	// Header is the request's headers: a browser fetching ahead says so
-	// (Prefetch).
-	Header http.Header
 }
 
-// ReasonPrefetch is the flag reason of a request that announced itself as
-// a prefetch or a preview (Prefetch).
-const ReasonPrefetch = "prefetch"
-
-// ClickSignals flags a click no reader made, judged on its own: HEAD
-// requests, a prefetch or preview (ReasonPrefetch), the honeypot link,
-// clicks within the campaign's scanner window after the send. What the rest
-// of the click's visit says is VisitSignals.
-//
-// A prefetch comes before the honeypot and the scanner window: it is a
-// browser's, often the reader's own, fetching ahead of a click that may
-// never come; it must not count, but says nothing of its client either
-// (see click.Handler).
+// ClickSignals flags a click only a scanner makes, judged on its own: HEAD
+// requests, the honeypot link, clicks within the campaign's scanner window
+// after the send. What the rest of the click's visit says is VisitSignals.
+// (A prefetch never gets here: the click handler declines it, Prefetch.)
 func ClickSignals(c ClickContext) (bool, string) {
 	if c.Method == "HEAD" {
 		return true, "head-request"
-	}
-	if Prefetch(c.Header) {
-		return true, "prefetch" // ReasonPrefetch, spelled out as the other reasons are (admin's pages name each)
 	}
 	if c.Honeypot {
 		return true, "honeypot-link"

@@ -205,12 +205,6 @@ func TestClickSignals(t *testing.T) {
 		{ClickContext{SentAt: sent, ClickedAt: sent.Add(2 * time.Minute)}, ""},
 		{ClickContext{SentAt: sent, ClickedAt: sent.Add(25 * time.Second)}, ""},
 		{ClickContext{SentAt: sent, ClickedAt: sent.Add(25 * time.Second), MinHumanDelay: 30 * time.Second}, "clicked-seconds-after-send"}, // the campaign's own window
-		{ClickContext{Header: http.Header{"Sec-Purpose": {"prefetch"}}, ClickedAt: sent.Add(time.Hour)}, ReasonPrefetch},
-		// a prefetch says nothing of its client: it wins over the signals
-		// that make the client a scanner's, HEAD aside
-		{ClickContext{Header: http.Header{"Sec-Purpose": {"prefetch"}}, Honeypot: true, ClickedAt: sent.Add(time.Hour)}, "prefetch"},
-		{ClickContext{Header: http.Header{"X-Moz": {"prefetch"}}, SentAt: sent, ClickedAt: sent.Add(3 * time.Second)}, "prefetch"},
-		{ClickContext{Method: "HEAD", Header: http.Header{"Purpose": {"prefetch"}}, ClickedAt: sent.Add(time.Hour)}, "head-request"},
 	}
 	for _, c := range cases {
 		got, why := ClickSignals(c.c)
