@@ -53,6 +53,9 @@ type Verdict struct {
 	// maps to no outcome (said in the results, so the SFA's webhook log
 	// shows which status and mapping).
 	Unread string
+	// NoOutcome says why a verdict that records a deal applies no outcome
+	// (an Unread the deal's fields overrode); "": "no outcome".
+	NoOutcome string
 }
 
 // Applier applies outcomes and records deals; see qualify.Qualifier.
@@ -639,8 +642,8 @@ func (h *Handler) kintone(w http.ResponseWriter, r *http.Request) {
 		if vs[i].Deal, err = kintoneDeal(body, h.KintoneDeal, vs[i].Outcome, h.Loc); err != nil {
 			break
 		}
-		if vs[i].Deal != nil {
-			vs[i].Unread = "" // a status of no outcome, but the deal's fields
+		if vs[i].Deal != nil { // a status of no outcome, but the deal's fields
+			vs[i].Unread, vs[i].NoOutcome = "", vs[i].Unread
 		}
 	}
 	if err != nil {
@@ -650,9 +653,10 @@ func (h *Handler) kintone(w http.ResponseWriter, r *http.Request) {
 	h.apply(w, r, "kintone", vs)
 }
 
-// ParseKintone reads a kintone webhook (UPDATE_RECORD / UPDATE_STATUS):
-// the status from field (default: the process-management STATUS field),
-// the email from emailField (the connector's email_field; default "email").
+// ParseKintone reads a kintone webhook (UPDATE_RECORD / UPDATE_STATUS /
+// ADD_RECORD): the status from field (default: the process-management
+// STATUS field, read from UPDATE_STATUS and ADD_RECORD only), the email
+// from emailField (the connector's email_field; default "email").
 func ParseKintone(body []byte, field, emailField string, statuses map[string]string) ([]Verdict, error) {
 	if statuses == nil {
 		statuses = DefaultKintone
@@ -672,13 +676,14 @@ func ParseKintone(body []byte, field, emailField string, statuses map[string]str
 		return nil, nil
 	}
 	str := func(code string) string { s, _ := p.Record[code].Value.(string); return s }
-	status := ""
+	status, process := "", false
 	if field != "" {
 		status = str(field)
 	} else {
 		for _, f := range p.Record {
 			if t, _ := f.Type.(string); t == "STATUS" {
 				status, _ = f.Value.(string)
+				process = true
 			}
 		}
 	}
@@ -688,6 +693,12 @@ func ParseKintone(body []byte, field, emailField string, statuses map[string]str
 	out, ok := outcomeOf(statuses, status)
 	unread := ""
 	switch {
+	case process && p.Type == "UPDATE_RECORD" && ok:
+		// The process management's status moves only by its actions,
+		// each sent as UPDATE_STATUS: an edit (Baton's own write of an
+		// MQL among them) carries the status as it was, which would
+		// otherwise be read as sales' verdict on the newest MQL.
+		out, unread = "", fmt.Sprintf("an edit of the record, not a status action: the process management's status %q is read from its UPDATE_STATUS", status)
 	case !ok && field != "" && p.Record[field].Value == nil:
 		unread = fmt.Sprintf("the record has no field %q (feedback.kintone_status_field)", field)
 	case !ok:
@@ -916,7 +927,11 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request, source string, v
 			}
 		}
 		if v.Outcome == "" {
-			results = append(results, res{DeliveryID: v.DeliveryID, OutcomeResult: qualify.OutcomeResult{Ignored: "no outcome"}, Deal: dealChanged})
+			why := "no outcome"
+			if v.NoOutcome != "" {
+				why += ": " + v.NoOutcome
+			}
+			results = append(results, res{DeliveryID: v.DeliveryID, OutcomeResult: qualify.OutcomeResult{Ignored: why}, Deal: dealChanged})
 			continue
 		}
 		out, err := h.Apply.OutcomeWhy(r.Context(), pid, v.Outcome, v.DeliveryID, v.Owner, v.Why, v.At)

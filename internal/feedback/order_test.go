@@ -52,7 +52,7 @@ func TestOlderOutcomeOfAnEarlierCycle(t *testing.T) {
 func TestKintoneOlderRecordDeliveredLate(t *testing.T) {
 	f := setup(t)
 	kt := func(id, status string, amount int, updated time.Time) string {
-		return fmt.Sprintf(`{"id":%q,"type":"UPDATE_RECORD","record":{"$id":{"type":"__ID__","value":"7"},"ステータス":{"type":"STATUS","value":%q},"受注金額":{"type":"NUMBER","value":"%d"},"更新日時":{"type":"UPDATED_TIME","value":%q}}}`,
+		return fmt.Sprintf(`{"id":%q,"type":"UPDATE_STATUS","record":{"$id":{"type":"__ID__","value":"7"},"ステータス":{"type":"STATUS","value":%q},"受注金額":{"type":"NUMBER","value":"%d"},"更新日時":{"type":"UPDATED_TIME","value":%q}}}`,
 			id, status, amount, updated.UTC().Format("2006-01-02T15:04:05Z"))
 	}
 	won := f.now.Add(3 * time.Minute).Truncate(time.Minute) // after the MQL
@@ -142,5 +142,36 @@ func TestAnswerDatedBeforeItsMQL(t *testing.T) {
 	}
 	if rec, _ := f.q.Record(context.Background(), f.p.ID); rec.AcceptedAt.Before(rec.MQLAt) {
 		t.Fatalf("time to accept %s", rec.AcceptedAt.Sub(rec.MQLAt))
+	}
+}
+
+// TestKintoneEditCarriesTheOldProcessStatus: the process management's
+// status moves only by its actions (UPDATE_STATUS); every edit of the
+// record (UPDATE_RECORD) carries it as it was. After sales rejected the
+// lead (見送り) and it qualified again, Baton's own write of the new MQL,
+// or a rep's edit of the phone number, was read as 見送り dated after the
+// new MQL: recycled at once. An edit's process status is not a verdict
+// (its deal fields still count); a status action still is.
+func TestKintoneEditCarriesTheOldProcessStatus(t *testing.T) {
+	f := setup(t)
+	kt := func(id, typ, status string, updated time.Time) string {
+		return fmt.Sprintf(`{"id":%q,"type":%q,"record":{"$id":{"type":"__ID__","value":"7"},"ステータス":{"type":"STATUS","value":%q},"受注金額":{"type":"NUMBER","value":"1200000"},"更新日時":{"type":"UPDATED_TIME","value":%q}}}`,
+			id, typ, status, updated.UTC().Format("2006-01-02T15:04:05Z"))
+	}
+	f.clk.Set(f.now.Add(time.Hour))
+	if code, resp := f.post(t, "/feedback/kintone/"+ktToken, kt("kt-e1", "UPDATE_STATUS", "見送り", f.now.Add(50*time.Minute)), nil); code != 200 || f.stage(t) != qualify.StageRecycled {
+		t.Fatalf("rejected by a status action: %d %s stage %s", code, resp, f.stage(t))
+	}
+	at := f.requalify(t)
+	edit := at.Add(2 * time.Minute).Truncate(time.Minute)
+	code, resp := f.post(t, "/feedback/kintone/"+ktToken, kt("kt-e2", "UPDATE_RECORD", "見送り", edit), nil)
+	if code != 200 || f.stage(t) != qualify.StageMQL {
+		t.Fatalf("an edit carrying the old status changed the new MQL: %d %s stage %s", code, resp, f.stage(t))
+	}
+	if !strings.Contains(resp, "not a status action") || !strings.Contains(resp, `"deal":true`) {
+		t.Errorf("the edit's answer says neither why its status is not read nor that its deal was: %s", resp)
+	}
+	if code, resp := f.post(t, "/feedback/kintone/"+ktToken, kt("kt-e3", "UPDATE_STATUS", "対応中", edit.Add(time.Minute)), nil); code != 200 || f.stage(t) != qualify.StageSAL {
+		t.Fatalf("a status action on the new MQL: %d %s stage %s", code, resp, f.stage(t))
 	}
 }
