@@ -161,14 +161,76 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 			set(code, l.Attributes[attr])
 		}
 	}
+	reopened := ""
 	if l.Cycle > 1 && k.StatusField != "" && !k.KeepLeadStatus {
 		v, err := k.reopenStatus(ctx)
 		if err != nil {
 			return "", err
 		}
 		set(k.StatusField, v)
+		reopened = v
+	}
+	if k.StatusField != "" {
+		// kintone sends a webhook for every edit, Baton's own write among
+		// them, with the record as it then is: the status this write leaves
+		// is kept (before the write, so no webhook can come first), and
+		// feedback reads a webhook still carrying it as no verdict on this
+		// MQL (a status sales set before it, 見送り from an earlier lead, is
+		// not their answer to it).
+		st, err := k.statusAfterWrite(ctx, l.Email, reopened)
+		if err != nil {
+			return "", err
+		}
+		if err := push.ProgressFrom(ctx).SaveStep(ctx, push.KintoneStatusStep, st); err != nil {
+			return "", err
+		}
 	}
 	return k.fitted(ctx, k.App, k.EmailField, l.Email, rec, true, summaryCode, l.Summary())
+}
+
+// statusAfterWrite is the status field's value once Baton's write of a
+// lead is in: set, when the write sets it; else the record's (found by its
+// email), or the form's default value for the record the write creates.
+func (k *Kintone) statusAfterWrite(ctx context.Context, email, set string) (string, error) {
+	if set != "" {
+		return set, nil
+	}
+	q := url.Values{"app": {strconv.Itoa(k.App)}, "query": {k.EmailField + ` = "` + strings.ReplaceAll(email, `"`, `\"`) + `"`},
+		"fields[0]": {"$id"}, "fields[1]": {k.StatusField}}
+	req, _ := http.NewRequestWithContext(ctx, "GET", strings.TrimSuffix(k.BaseURL, "/")+"/k/v1/records.json?"+q.Encode(), nil)
+	req.Header.Set("X-Cybozu-API-Token", k.APIToken)
+	resp, err := k.client().Do(req)
+	if err != nil {
+		return "", &push.Error{Connector: "kintone", Message: "reading the record's status: " + err.Error()}
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode != 200 {
+		var e struct{ Code, Message string }
+		json.Unmarshal(out, &e)
+		pe := &push.Error{Connector: "kintone", Status: resp.StatusCode, Code: e.Code, Message: "reading the record's " + k.StatusField + ": " + e.Message}
+		pe.Permanent, pe.MaxAttempts = kintoneVerdict(resp.StatusCode, e.Code)
+		return "", pe
+	}
+	var found struct {
+		Records []map[string]struct {
+			Value any `json:"value"`
+		} `json:"records"`
+	}
+	if err := json.Unmarshal(out, &found); err != nil {
+		return "", &push.Error{Connector: "kintone", Status: 200, Message: "unexpected answer: " + answerText(out)}
+	}
+	if len(found.Records) > 0 {
+		v, _ := found.Records[0][k.StatusField].Value.(string)
+		return v, nil
+	}
+	form, err := k.form(ctx, k.App)
+	if err != nil {
+		return "", err
+	}
+	var def string
+	json.Unmarshal(form[k.StatusField].DefaultValue, &def)
+	return def, nil
 }
 
 // reopenStatus is the value the status field is set to on a lead that

@@ -202,13 +202,39 @@ func TestKintoneRequalifiedStatus(t *testing.T) {
 		if step.from != "" {
 			set(step.from)
 		}
-		if _, err := step.c().Push(ctx, step.l); err != nil {
+		prog := &putsSeen{MemProgress: push.MemProgress{}, f: f, before: -1}
+		conn := step.c()
+		if _, err := conn.Push(push.WithProgress(ctx, prog), step.l); err != nil {
 			t.Fatalf("%s: %v", step.name, err)
 		}
 		if got := status(); got != step.want {
 			t.Errorf("%s: 対応状況 %q, want %q", step.name, got, step.want)
 		}
+		// What feedback compares kintone's webhooks with: the status the
+		// write left, kept before the write (its webhook may come first).
+		if conn.StatusField == "対応状況" {
+			if got, puts := prog.Step(push.KintoneStatusStep), f.Calls["PUT /k/v1/records.json"]; got != step.want || prog.before != puts-1 {
+				t.Errorf("%s: kept status %q after %d of %d writes, want %q kept before the write", step.name, got, prog.before, puts, step.want)
+			}
+		}
 	}
+}
+
+// putsSeen is a Progress noting how many record writes the fake had taken
+// when the kintone status step was saved.
+type putsSeen struct {
+	push.MemProgress
+	f      *crmfake.Kintone
+	before int
+}
+
+func (p *putsSeen) SaveStep(ctx context.Context, key, value string) error {
+	if key == push.KintoneStatusStep {
+		p.f.Lock()
+		p.before = p.f.Calls["PUT /k/v1/records.json"]
+		p.f.Unlock()
+	}
+	return p.MemProgress.SaveStep(ctx, key, value)
 }
 
 // TestRequalifiedStatusSetOnce: the status is set back once per MQL: a

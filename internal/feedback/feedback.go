@@ -39,6 +39,7 @@ type Verdict struct {
 	ExternalID string // the SFA's record id
 	Email      string
 	Outcome    string
+	Status     string // the SFA's status as sent (kintone: compared with the record's as Baton wrote the MQL)
 	Owner      string
 	Why        string // the reason sales gave (rejected: "no budget")
 	At         time.Time
@@ -62,6 +63,7 @@ type Verdict struct {
 type Applier interface {
 	OutcomeWhy(ctx context.Context, person, outcome, deliveryID, owner, why string, at time.Time) (qualify.OutcomeResult, error)
 	RecordDeal(ctx context.Context, person string, d qualify.DealReport) (bool, error)
+	Record(ctx context.Context, person string) (qualify.Record, error)
 }
 
 // Handler serves /feedback.
@@ -650,7 +652,56 @@ func (h *Handler) kintone(w http.ResponseWriter, r *http.Request) {
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error()})
 		return
 	}
+	if h.KintoneField != "" && !h.kintoneChanged(w, r, vs) {
+		return
+	}
 	h.apply(w, r, "kintone", vs)
+}
+
+// kintoneChanged takes the outcome off each verdict whose status field
+// still has the value Baton's write of the person's latest MQL left
+// (push.KintoneStatusStep), while that MQL has no verdict: kintone sends a webhook for every edit of the
+// record, Baton's own write among them, with the record as it then is, so
+// a status sales set before that MQL (見送り from an earlier lead) would
+// otherwise be their verdict on it, sending it back at once. A verdict is
+// a change. False: it answered (the store failed).
+func (h *Handler) kintoneChanged(w http.ResponseWriter, r *http.Request, vs []Verdict) bool {
+	for i, v := range vs {
+		if v.Outcome == "" || v.Unread != "" {
+			continue
+		}
+		pid, err := h.resolve(r.Context(), "kintone", v)
+		if errors.Is(err, identity.ErrNotFound) {
+			continue // apply says so
+		}
+		var mql, st string
+		var kept bool
+		var rec qualify.Record
+		if err == nil {
+			mql, st, kept, err = push.LatestStep(r.Context(), h.T, pid, "kintone", push.KintoneStatusStep)
+		}
+		if err == nil && kept && st == v.Status {
+			rec, err = h.Apply.Record(r.Context(), pid)
+		}
+		if err != nil {
+			h.Log.Error("feedback: the status Baton wrote", "source", "kintone", "err", err)
+			httpx.Unavailable(w, 10*time.Second)
+			return false
+		}
+		// Only while sales have said nothing on that MQL: once they have
+		// (対応中), the status set back (見送り) is a change again.
+		if !kept || st != v.Status || rec.Stage != qualify.StageMQL || mql != fmt.Sprintf("%s-c%d", pid, rec.Cycle) {
+			continue
+		}
+		why := fmt.Sprintf("status %q is the record's as Baton wrote MQL %s: unchanged since, no verdict on it", v.Status, mql)
+		vs[i].Outcome = ""
+		if v.Deal != nil {
+			vs[i].NoOutcome = why
+		} else {
+			vs[i].Unread = why
+		}
+	}
+	return true
 }
 
 // ParseKintone reads a kintone webhook (UPDATE_RECORD / UPDATE_STATUS /
@@ -716,7 +767,7 @@ func ParseKintone(body []byte, field, emailField string, statuses map[string]str
 			at, _ = parseSFTime(v)
 		}
 	}
-	return []Verdict{{DeliveryID: "kt-" + p.ID, ExternalID: str("$id"), Email: str(emailField), Outcome: out, At: at, Unread: unread}}, nil
+	return []Verdict{{DeliveryID: "kt-" + p.ID, ExternalID: str("$id"), Email: str(emailField), Outcome: out, Status: status, At: at, Unread: unread}}, nil
 }
 
 // KintoneDealFields names the kintone fields holding the deal (field codes

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"time"
 
@@ -684,6 +685,31 @@ func (w *Worker) Status(ctx context.Context, mqlID string) ([]Delivery, error) {
 		}
 	}
 	return out, nil
+}
+
+// KintoneStatusStep is the delivery step (Progress) in which the kintone
+// connector keeps the status field's value its write of the MQL leaves.
+const KintoneStatusStep = "kintone-status"
+
+// LatestStep is what connector kept under key (Progress) for the person's
+// latest MQL that has it, and that MQL's id; ok false: none has.
+func LatestStep(ctx context.Context, t table.Table, person, connector, key string) (mqlID, value string, ok bool, err error) {
+	ds, err := Deliveries(ctx, t, person)
+	if err != nil {
+		return "", "", false, err
+	}
+	best := -1
+	for _, d := range ds {
+		v, has := d.Steps[key]
+		if d.Connector != connector || !has {
+			continue
+		}
+		c, _ := strconv.Atoi(d.MQLID[strings.LastIndex(d.MQLID, "-c")+2:])
+		if c > best {
+			best, mqlID, value, ok = c, d.MQLID, v, true
+		}
+	}
+	return mqlID, value, ok, nil
 }
 
 // ExternalPK is where an SFA's record id points back to the person.

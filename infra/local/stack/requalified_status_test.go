@@ -221,3 +221,54 @@ func ktStatusField(f *crmfake.Kintone, options ...string) {
 	}
 	f.Fields["対応状況"] = map[string]any{"type": "DROP_DOWN", "code": "対応状況", "label": "対応状況", "noLabel": false, "required": false, "defaultValue": "未対応", "options": opts}
 }
+
+// TestKintoneStatusFromBeforeTheMQL: a record sales marked 見送り long ago
+// (an earlier enquiry) takes the person's first MQL, Baton's write leaving
+// the status as sales set it. kintone's webhook for that write, and for a
+// rep's later edit of another field, carries 見送り dated after the MQL:
+// read as sales' verdict, the new MQL was sent back at once, before anyone
+// looked at it. The status Baton's write left is kept with the delivery,
+// and a webhook still carrying it is no verdict; a change is.
+func TestKintoneStatusFromBeforeTheMQL(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewManual(t0)
+	f := crmfake.NewKintone()
+	defer f.Close()
+	ktStatusField(f)
+	const tok, email = "kintone-webhook-token-old-status", "old-status.kt@maker.example"
+	f.AddRecord(email, map[string]string{"name": "山田 太郎", "対応状況": "見送り"})
+	p := writeConfig(t, "sfa:\n  kintone:\n    base_url: "+f.URL+"\n    app: 42\n    email_field: email\n    fields: {mql_summary: mql_reason}\nfeedback:\n  kintone_status_field: 対応状況\n")
+	s := stack.ForTestClock(t, map[string]string{"BATON_CONFIG": p, "BATON_KINTONE_API_TOKEN": f.APIToken, "BATON_KINTONE_WEBHOOK_TOKEN": tok}, clk.Now)
+	id := qualifyOne(t, s, "old-status-kt", email)
+	deliver(t, s, func() bool { return mqlDelivered(t, s, id+"-c1") })
+	if r := f.Record(email); r["対応状況"] != "見送り" || !strings.Contains(r["mql_reason"], "MQL") {
+		t.Fatalf("the record after the first MQL: %v (want sales' 見送り kept, the MQL written)", r)
+	}
+	stage := func() string { rec, _ := s.App.Qualifier.Record(ctx, id); return rec.Stage }
+	clk.Advance(time.Minute)
+	ktHook(t, s, f, email, tok, "kt-old-echo", clk.Now()) // Baton's own write
+	clk.Advance(time.Hour)
+	f.Lock()
+	f.Records[email]["name"] = "山田 太郎（営業部）"
+	f.Unlock()
+	ktHook(t, s, f, email, tok, "kt-old-edit", clk.Now()) // a rep's edit of another field
+	if st := stage(); st != "mql" {
+		t.Fatalf("stage %s after webhooks carrying the status sales set before the MQL, want mql", st)
+	}
+	clk.Advance(time.Hour)
+	f.Lock()
+	f.Records[email]["対応状況"] = "対応中"
+	f.Unlock()
+	ktHook(t, s, f, email, tok, "kt-old-accept", clk.Now())
+	if st := stage(); st != "sal" {
+		t.Fatalf("stage %s after sales set 対応中, want sal", st)
+	}
+	clk.Advance(time.Hour)
+	f.Lock()
+	f.Records[email]["対応状況"] = "見送り"
+	f.Unlock()
+	ktHook(t, s, f, email, tok, "kt-old-reject", clk.Now())
+	if st := stage(); st != "recycled" {
+		t.Fatalf("stage %s after sales set 見送り again, now a change, want recycled", st)
+	}
+}

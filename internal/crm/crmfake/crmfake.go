@@ -694,6 +694,17 @@ func NewKintone() *Kintone {
 	return k
 }
 
+// AddRecord adds a record as sales make one in kintone's screens (its
+// fields by code; the email field is set to email), revision 1.
+func (k *Kintone) AddRecord(email string, fields map[string]string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.seq++
+	k.Records[email] = maps.Clone(fields)
+	k.Records[email][k.EmailField] = email
+	k.ids[email], k.revisions[email] = k.seq, 1
+}
+
 // Record returns a copy of the record with that email (nil: none), safe
 // while the fake serves.
 func (k *Kintone) Record(email string) map[string]string {
@@ -870,7 +881,18 @@ func (k *Kintone) queryOrDelete(w http.ResponseWriter, r *http.Request) {
 		var out []map[string]any
 		for email, id := range k.ids {
 			if strings.Contains(q.Get("query"), `"`+email+`"`) {
-				out = append(out, map[string]any{"$id": map[string]string{"type": "__ID__", "value": fmt.Sprint(id)}})
+				// The record's fields as kintone gives them: {type, value}
+				// by field code, the form's types.
+				rec := map[string]any{"$id": map[string]string{"type": "__ID__", "value": fmt.Sprint(id)},
+					"$revision": map[string]string{"type": "__REVISION__", "value": fmt.Sprint(k.revisions[email])}}
+				for code, v := range k.Records[email] {
+					typ, _ := k.Fields[code]["type"].(string)
+					if typ == "" {
+						typ = "SINGLE_LINE_TEXT"
+					}
+					rec[code] = map[string]string{"type": typ, "value": v}
+				}
+				out = append(out, rec)
 			}
 		}
 		if out == nil {
