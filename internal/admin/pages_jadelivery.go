@@ -41,6 +41,8 @@ var jaSFAMessages = []struct {
 	{regexp.MustCompile(`^several Leads share the external id: ([\s\S]*)$`), "同じ外部 ID のリードが複数あります：$1"},
 	{regexp.MustCompile(`^unexpected answer: ([\s\S]*)$`), "想定外の応答です：$1"},
 	{regexp.MustCompile(`^reading the app's form fields: ([\s\S]*)$`), "アプリのフォームのフィールドを読み込めません：$1"},
+	{regexp.MustCompile(`^reading the record's status: ([\s\S]*)$`), "レコードのステータスを読み込めません：$1"},
+	{regexp.MustCompile(`^reading the record's ([^:]+): ([\s\S]*)$`), "レコードの $1 を読み込めません：$2"},
 	{regexp.MustCompile(`^reading the form fields of app (\d+): ([\s\S]*)$`), "アプリ $1 のフォームのフィールドを読み込めません：$2"},
 	{regexp.MustCompile(`^form fields: ([\s\S]*)$`), "フォームのフィールドの応答を読み取れません：$1"},
 	{regexp.MustCompile(`^record lookup failed$`), "レコードの検索に失敗しました"},

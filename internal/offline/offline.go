@@ -127,9 +127,10 @@ func EventID(email, eventName, day string) string {
 	return "off_" + hex.EncodeToString(h[:16])
 }
 
-// ParseDate reads YYYY-MM-DD, YYYY/MM/DD (Excel's 2026/1/5 too) or
-// 2026年1月5日 (with 令和/平成 years: 令和8年1月5日, 令和元年) as the start
-// of that day in loc. A time after the date (a datetime cell exported as
+// ParseDate reads YYYY-MM-DD, YYYY/MM/DD (Excel's 2026/1/5 too),
+// YYYY.MM.DD, YYYYMMDD (a system's export) or 2026年1月5日 (with 令和/平成
+// years: 令和8年1月5日, 令和元年, and their letters as forms write them:
+// R8.1.5, H30/4/1) as the start of that day in loc. A time after the date (a datetime cell exported as
 // 2026/1/5 0:00, or 2026-01-05T10:30:00) is left out: a touch is of a day.
 //
 // The date may say its weekday in brackets after it, as Japanese lists
@@ -144,7 +145,7 @@ func ParseDate(s string, loc *time.Location) (time.Time, error) {
 		s = s[:i]
 	}
 	s = westernYear(s)
-	for _, layout := range []string{"2006-1-2", "2006/1/2", "2006年1月2日"} {
+	for _, layout := range []string{"2006-1-2", "2006/1/2", "2006年1月2日", "2006.1.2", "20060102"} {
 		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
 			if t.Year() < 2000 { // a year mistyped (0202): no touch's, as no event's
 				return time.Time{}, fmt.Errorf("date %q is before 2000", s)
@@ -155,7 +156,7 @@ func ParseDate(s string, loc *time.Location) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("date %q: write YYYY-MM-DD, YYYY/MM/DD or 2026年1月5日", in)
+	return time.Time{}, fmt.Errorf("date %q: write YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD or 2026年1月5日", in)
 }
 
 // jaWeekdays are the weekdays as Japanese dates write them, Sunday first.
@@ -207,9 +208,24 @@ var eras = []struct {
 	base int
 }{{"令和", 2018}, {"平成", 1988}}
 
-// westernYear rewrites a date in a Japanese era (令和8年1月5日, 令和元年…)
-// with its western year; anything else is returned as it is.
+// westernYear rewrites a date in a Japanese era (令和8年1月5日, 令和元年…,
+// R8.1.5) with its western year; anything else is returned as it is.
 func westernYear(s string) string {
+	if len(s) > 1 && strings.ContainsRune("RrHh", rune(s[0])) {
+		// An era's letter: R8.1.5, H30/4/1 (the separator kept).
+		base := 2018
+		if s[0] == 'H' || s[0] == 'h' {
+			base = 1988
+		}
+		n := 1
+		for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+			n++
+		}
+		if y, err := strconv.Atoi(s[1:n]); err == nil && y >= 1 && y <= 99 && n < len(s) && strings.ContainsRune("./-", rune(s[n])) {
+			return strconv.Itoa(base+y) + s[n:]
+		}
+		return s
+	}
 	for _, e := range eras {
 		rest, ok := strings.CutPrefix(s, e.name)
 		if !ok {
