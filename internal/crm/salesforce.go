@@ -673,7 +673,7 @@ func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 	if err := reopened(ctx, "salesforce", reopen); err != nil {
 		return "", err
 	}
-	subject, _ := fit("MQL: "+l.Condition, sfSubjectLen) // the description has the condition whole
+	subject, _ := fit(l.Subject(), sfSubjectLen) // the description has the condition whole
 	task := map[string]any{
 		"WhoId": who, "Subject": subject, "Description": taskDescription(l.Summary(), cut),
 		"Status": "Completed", "Priority": "High", "ActivityDate": l.QualifiedAt.Format("2006-01-02"),

@@ -87,6 +87,20 @@ type Recycled struct {
 // DynamoDB refuses (400 KB), and the attempt went unrecorded.
 const MaxErrorText = 2048
 
+// Subject is the lead's one line, for an SFA's activity list (a Task's
+// subject): its condition, and whether it qualified again after sales
+// sent it back (sales filtering their Tasks see a returning lead as such).
+func (l Lead) Subject() string {
+	if l.Recycled == nil {
+		return "MQL: " + l.Condition
+	}
+	w := english
+	if l.Lang == "ja" {
+		w = japanese
+	}
+	return fmt.Sprintf(w.subjectAgain, l.Cycle, l.Condition)
+}
+
 // Summary is the text sales reads: why now, and what they did; in
 // Japanese when Lang is "ja", its facts and names as the workspace's
 // Japanese pages word them (jatext). Event types, stages and channels read
@@ -135,12 +149,13 @@ func (l Lead) Summary() string {
 // type, a stage, a channel (jatext.Name).
 type summaryWords struct {
 	mql, sep, again, why, recycled, scores, first, last, recent string
+	subjectAgain                                                string
 	phrase, name                                                func(string) string
 }
 
 var (
 	english = summaryWords{
-		mql: "MQL (%s): %s\n", sep: "; ",
+		mql: "MQL (%s): %s\n", sep: "; ", subjectAgain: "MQL again (MQL %d): %s",
 		again: "Qualified again (MQL %d): sales marked the previous MQL %s on %s", why: " (%s)",
 		recycled: "; it was recycled, and this MQL rests on activity since\n",
 		scores:   "Behaviour %s, fit %s (grade %s)\n", first: "First touch: %s\n", last: "Last touch: %s\n", recent: "Recent activity:\n",
@@ -148,7 +163,7 @@ var (
 		name:   func(k string) string { return jatext.Name("en", k) },
 	}
 	japanese = summaryWords{
-		mql: "MQL（%s）：%s\n", sep: "／",
+		mql: "MQL（%s）：%s\n", sep: "／", subjectAgain: "再度の MQL（%d 回目）：%s",
 		again: "再度の MQL（%d 回目）：前回の MQL を営業が「%s」とした（%s）", why: "。理由：%s",
 		recycled: "。ナーチャリングに戻した後の行動による MQL です\n",
 		scores:   "行動スコア %s、適合度 %s（グレード %s）\n", first: "最初の接点：%s\n", last: "直近の接点：%s\n", recent: "最近の行動：\n",

@@ -572,3 +572,22 @@ func TestSummaryNamesEventTypes(t *testing.T) {
 		}
 	}
 }
+
+// TestSubjectOfARequalifiedLead: an SFA's Task list shows subjects only;
+// a lead back after sales sent it back says so there, in the lead's
+// language, a first MQL as before.
+func TestSubjectOfARequalifiedLead(t *testing.T) {
+	back := &push.Recycled{Outcome: "rejected", At: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)}
+	for _, c := range []struct {
+		l    push.Lead
+		want string
+	}{
+		{push.Lead{Condition: "Hot lead", Cycle: 1}, "MQL: Hot lead"},
+		{push.Lead{Condition: "Hot lead", Cycle: 2, Recycled: back}, "MQL again (MQL 2): Hot lead"},
+		{push.Lead{Condition: "ホットリード", Cycle: 3, Recycled: back, Lang: "ja"}, "再度の MQL（3 回目）：ホットリード"},
+	} {
+		if got := c.l.Subject(); got != c.want {
+			t.Errorf("%q, want %q", got, c.want)
+		}
+	}
+}

@@ -55,6 +55,13 @@ func TestRequalifiedLeadIsOpenAgain(t *testing.T) {
 		if d, _ := task["Description"].(string); !strings.Contains(d, "Qualified again (MQL 2): sales marked the previous MQL rejected") || !strings.Contains(d, "(no budget)") {
 			t.Errorf("the second MQL's Task does not say the lead is back:\n%v", task["Description"])
 		}
+		// Sales' Task lists show subjects: the returning lead says so there.
+		if sub, _ := task["Subject"].(string); !strings.HasPrefix(sub, "MQL again (MQL 2): ") {
+			t.Errorf("the second MQL's Task subject %q does not say the lead is back", sub)
+		}
+		if sub, _ := f.Task(id + "-c1")["Subject"].(string); !strings.HasPrefix(sub, "MQL: ") {
+			t.Errorf("the first MQL's Task subject %q", sub)
+		}
 		if len(f.Leads) != 1 {
 			t.Errorf("%d Leads, want the one", len(f.Leads))
 		}
