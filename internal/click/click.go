@@ -26,6 +26,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -55,6 +56,7 @@ type Verifier func(token string, now time.Time) (Claims, error)
 type Registry interface {
 	Get(ctx context.Context, id string) (links.Link, error)
 	Campaign(ctx context.Context, id string) (links.Campaign, error)
+	AllowsHost(host string) bool
 }
 
 // EventWriter stores events, judges them after the fact (a click's visit)
@@ -166,6 +168,13 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 	}
 	dest := links.Destination(link, camp)
 	w.Header().Set("Cache-Control", "no-store")
+	if u, err := url.Parse(dest); err != nil || !h.Links.AllowsHost(u.Hostname()) {
+		// link_hosts was tightened since the link was made (a host given
+		// up, or taken over): a link already sent does not lead there.
+		h.log().Warn("click: destination no longer allowed", "link", link.ID, "campaign", link.Campaign)
+		httpx.Error(w, http.StatusForbidden, "this link's destination is no longer among the allowed link hosts (link_hosts): not followed")
+		return
+	}
 	w.Header().Set("Referrer-Policy", "no-referrer") // the token never leaks to the destination
 	if h.declines(r) {
 		// The browser opted out, or asks by Global Privacy Control not to

@@ -550,3 +550,23 @@ func storeDump(t *testing.T, e *env) string {
 	}
 	return b.String()
 }
+
+// TestDestinationNoLongerAllowed: link_hosts was checked only when a link
+// was made, so one already in sent newsletters kept redirecting to a host
+// given up since (a domain let go, taken over by someone else). A click
+// now finds it refused: nothing followed, nothing recorded.
+func TestDestinationNoLongerAllowed(t *testing.T) {
+	e := newEnv(t)
+	e.reg.AllowedHosts = []string{".example.org"} // www.example.com given up
+	w := e.get("GET", "/c/"+e.link.ID+"/ok-"+e.ann.ID+"-nov-news", "")
+	if w.Code != http.StatusForbidden || w.Header().Get("Location") != "" || !strings.Contains(w.Body.String(), "link_hosts") {
+		t.Fatalf("status %d, Location %q, body %s", w.Code, w.Header().Get("Location"), w.Body)
+	}
+	if len(w.Result().Cookies()) != 0 {
+		t.Errorf("a refused click set cookies: %v", w.Result().Cookies())
+	}
+	e.reg.AllowedHosts = []string{"WWW.Example.com"}
+	if w := e.get("GET", "/c/"+e.link.ID+"/ok-"+e.ann.ID+"-nov-news", ""); w.Code != 302 {
+		t.Fatalf("allowed again: status %d", w.Code)
+	}
+}

@@ -200,21 +200,26 @@ func (r *Registry) CheckDestination(raw string) (*url.URL, error) {
 	if u.User != nil {
 		return nil, fmt.Errorf("%w: destination %q must not carry credentials", ErrInvalid, raw)
 	}
-	if len(r.AllowedHosts) > 0 {
-		host := strings.ToLower(u.Hostname())
-		ok := false
-		for _, a := range r.AllowedHosts {
-			a = strings.ToLower(a)
-			if host == a || strings.HasPrefix(a, ".") && (strings.HasSuffix(host, a) || host == a[1:]) {
-				ok = true
-				break
-			}
-		}
-		if !ok {
-			return nil, fmt.Errorf("%w: destination host %q is not in the allowed link hosts", ErrInvalid, u.Hostname())
-		}
+	if !r.AllowsHost(u.Hostname()) {
+		return nil, fmt.Errorf("%w: destination host %q is not in the allowed link hosts", ErrInvalid, u.Hostname())
 	}
 	return u, nil
+}
+
+// AllowsHost reports whether tracked links may redirect to host
+// (AllowedHosts; any, when it is empty).
+func (r *Registry) AllowsHost(host string) bool {
+	if len(r.AllowedHosts) == 0 {
+		return true
+	}
+	host = strings.ToLower(host)
+	for _, a := range r.AllowedHosts {
+		a = strings.ToLower(a)
+		if host == a || strings.HasPrefix(a, ".") && (strings.HasSuffix(host, a) || host == a[1:]) {
+			return true
+		}
+	}
+	return false
 }
 
 // PutCampaign creates or updates a campaign (created: it was new). What
