@@ -19,6 +19,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/baton-hq/baton/internal/event"
 	"golang.org/x/text/encoding/japanese"
 	"golang.org/x/text/unicode/norm"
 )
@@ -172,8 +173,13 @@ func macLines(text []byte) []byte {
 // column that templates add, after the name (メールアドレス（必須）,
 // メールアドレス【必須】, メールアドレス[必須], メールアドレス ※必須,
 // email*) or before it (【必須】メールアドレス, ※メールアドレス, *email).
+//
+// A line break in the cell (Excel's Alt+Enter, a long name wrapped:
+// メール⏎アドレス, E-mail⏎Address) and runs of spaces are one space between
+// Latin words and none between Japanese ones (メール アドレス is
+// メールアドレス).
 func Header(h string) string {
-	h = strings.ToLower(strings.TrimSpace(norm.NFKC.String(h)))
+	h = strings.ToLower(joinWords(strings.Fields(norm.NFKC.String(h))))
 	for {
 		was := h
 		for _, mark := range requiredMarks {
@@ -188,6 +194,50 @@ func Header(h string) string {
 			return h
 		}
 	}
+}
+
+// joinWords joins a header's words: a space between two Latin ones, none
+// where either side is another script's (Japanese writes no spaces).
+func joinWords(ws []string) string {
+	var b strings.Builder
+	for i, w := range ws {
+		if i > 0 {
+			last, _ := utf8.DecodeLastRuneInString(ws[i-1])
+			first, _ := utf8.DecodeRuneInString(w)
+			if last < utf8.RuneSelf && first < utf8.RuneSelf {
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteString(w)
+	}
+	return b.String()
+}
+
+// EmailColumn is the column of a list's header that holds the person's
+// own email: the one named plainly (email, メールアドレス, e_mail,
+// mail_address ...), else the one naming an email some other way
+// (会社メールアドレス, work_email); -1 when none does. A lead list's
+// 担当者メールアドレス (the exhibitor's own rep) before its メールアドレス
+// is not the person's. Two of the best rank are an error naming both:
+// which one is the person's is not an import's to guess.
+func EmailColumn(header []string) (int, error) {
+	col, rank, tie := -1, 0, -1
+	for i, h := range header {
+		r := event.EmailKeyRank(Header(h))
+		if r == 0 {
+			continue
+		}
+		switch r = max(r, 2); { // email and メールアドレス alike
+		case col < 0 || r < rank:
+			col, rank, tie = i, r, -1
+		case r == rank && tie < 0:
+			tie = i
+		}
+	}
+	if tie >= 0 {
+		return -1, fmt.Errorf("two email columns, %q and %q: keep one", header[col], header[tie])
+	}
+	return col, nil
 }
 
 // requiredMarks are the marks of a required column, NFKC and lower-cased

@@ -138,6 +138,40 @@ func TestHeader(t *testing.T) {
 	}
 }
 
+// TestHeaderLineBreaks: a header cell wrapped in Excel (Alt+Enter) holds a
+// line break: メール⏎アドレス was no email column, and the list refused.
+func TestHeaderLineBreaks(t *testing.T) {
+	for in, want := range map[string]string{"メール\nアドレス": "メールアドレス", "メール\r\nアドレス（必須）": "メールアドレス", "E-mail\nAddress": "e-mail address",
+		"email  address": "email address", "メール アドレス": "メールアドレス", "Eメール\nアドレス": "eメールアドレス", "会社\n名": "会社名"} {
+		if got := Header(in); got != want {
+			t.Errorf("Header(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestEmailColumn: the person's own email column, whatever a list's
+// spelling, before another's; two of one rank refused.
+func TestEmailColumn(t *testing.T) {
+	for _, c := range []struct {
+		header []string
+		want   int
+	}{
+		{[]string{"氏名", "mail_address"}, 1},
+		{[]string{"e_mail", "氏名"}, 0},
+		{[]string{"Email-Address"}, 0},
+		{[]string{"担当者メールアドレス", "メール\nアドレス"}, 1},
+		{[]string{"氏名", "会社メールアドレス"}, 1},
+		{[]string{"氏名", "会社名"}, -1},
+	} {
+		if got, err := EmailColumn(c.header); err != nil || got != c.want {
+			t.Errorf("%q: %d %v, want %d", c.header, got, err, c.want)
+		}
+	}
+	if _, err := EmailColumn([]string{"email", "メールアドレス"}); err == nil || !strings.Contains(err.Error(), `"email" and "メールアドレス"`) {
+		t.Errorf("two plain email columns: %v", err)
+	}
+}
+
 // TestHeaderRequiredMarksOfJapaneseTemplates: README promises a
 // template's required mark is ignored on a column's name (メールアドレス
 // （必須）, email*). Japanese templates just as often write it 【必須】, [必須],

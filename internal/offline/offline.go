@@ -294,17 +294,13 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 	// the only such column. Two of the best rank are refused, as a
 	// recipient list's two email columns are: which is the person's is
 	// not ours to guess.
-	emailRank, tie := 0, -1 // rank 2: plain (email and メールアドレス alike), 3: a name ending in one
+	if col.email, err = csvin.EmailColumn(header); err != nil {
+		return res, &FileError{Msg: err.Error()}
+	}
 	for i, h := range header {
 		k := csvin.Header(h)
-		switch r := event.EmailKeyRank(k); {
-		case r > 0:
-			switch r = max(r, 2); {
-			case col.email < 0 || r < emailRank:
-				col.email, emailRank, tie = i, r, -1
-			case r == emailRank && tie < 0:
-				tie = i
-			}
+		switch {
+		case event.EmailKeyRank(k) > 0: // an email column, the person's or another's
 		case col.event < 0 && slices.Contains(eventHeaders, k):
 			col.event = i
 		case col.date < 0 && slices.Contains(dateHeaders, k):
@@ -312,9 +308,6 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 		case col.channel < 0 && slices.Contains(channelHeaders, k):
 			col.channel = i
 		}
-	}
-	if tie >= 0 {
-		return res, &FileError{Msg: fmt.Sprintf("two email columns, %q and %q: keep one", header[col.email], header[tie])}
 	}
 	var missing []string
 	if col.email < 0 {

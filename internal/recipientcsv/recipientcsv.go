@@ -51,11 +51,6 @@ type Result struct {
 	Errors []RowError `json:"errors"`
 }
 
-var emailHeaders = map[string]bool{
-	"email": true, "e-mail": true, "mail": true, "email address": true, "e-mail address": true, "emailaddress": true,
-	"email_address": true, "mail address": true, "メール": true, "メールアドレス": true, "eメール": true, "eメールアドレス": true, "ｅメール": true,
-}
-
 // Options shape the list that goes back to a person.
 type Options struct {
 	// ReasonColumn, when set, names a column added after the others to the
@@ -107,7 +102,11 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 	if err != nil {
 		return Result{}, fmt.Errorf("header: %w", err)
 	}
-	emailCol, tokenCol, reasonCol := -1, -1, -1
+	emailCol, err := csvin.EmailColumn(header)
+	if err != nil {
+		return Result{}, err
+	}
+	tokenCol, reasonCol := -1, -1
 	reasonNames := map[string]bool{}
 	for _, n := range append([]string{opts.ReasonColumn}, opts.ReasonNames...) {
 		if n != "" {
@@ -118,13 +117,6 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 		n := csvin.Header(h)
 		if reasonCol < 0 && reasonNames[n] {
 			reasonCol = i
-		}
-		if emailHeaders[n] {
-			if emailCol >= 0 {
-				// Which one the email tool sends to is not ours to guess.
-				return Result{}, fmt.Errorf("two email columns, %q and %q: keep one", header[emailCol], h)
-			}
-			emailCol = i
 		}
 		if n == TokenColumn {
 			tokenCol = i

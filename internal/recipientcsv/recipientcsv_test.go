@@ -118,6 +118,10 @@ func TestTemplateHeaders(t *testing.T) {
 		"メールアドレス（必須）,氏名\na@b.example,山田\n",
 		"Email *,Name\na@b.example,Yamada\n",
 		"email,name\ra@b.example,Yamada\r",
+		"mail_address,name\na@b.example,Yamada\n",
+		"e_mail,name\na@b.example,Yamada\n",
+		"\"メール\nアドレス\",氏名\na@b.example,山田\n", // a header cell wrapped in Excel
+		"担当者メールアドレス,メールアドレス\nrep@our.example,a@b.example\n",
 	} {
 		out, res := run(t, in)
 		if res.Minted != 1 || len(res.Errors) != 0 || !strings.Contains(out, "a@b.example") || !strings.Contains(out, "tok-a") {
