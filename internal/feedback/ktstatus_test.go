@@ -80,3 +80,24 @@ func TestKintoneOldStatusAfterAnotherSFAAccepted(t *testing.T) {
 		t.Fatalf("an edit in kintone still carrying the status from before the MQL sent it back: %d %s stage %s", code, resp, f.stage(t))
 	}
 }
+
+// TestKintoneEditBeforeBatonWroteTheNewMQL: sales sent the lead back
+// (見送り) and it qualified again; before the connector has written the
+// new MQL to kintone (its push queued, or retrying while kintone is down),
+// a rep edits another field of the record, which still carries 見送り. No
+// status was kept for the new MQL yet, so the edit is read as sales
+// rejecting an MQL kintone does not show yet: recycled at once.
+func TestKintoneEditBeforeBatonWroteTheNewMQL(t *testing.T) {
+	t.Skip("defect left (see /work/notes/ktrev.md): no status is kept for an MQL until its kintone write, so a webhook before it is read as a verdict on it")
+	f := setup(t)
+	f.keptKintoneStatus(t, "未対応")
+	f.clk.Set(f.now.Add(time.Hour))
+	if code, resp := f.post(t, "/feedback/kintone/"+ktToken, ktStatusHook("kt-w1", "見送り", f.now.Add(50*time.Minute)), nil); code != 200 || f.stage(t) != qualify.StageRecycled {
+		t.Fatalf("sent back: %d %s stage %s", code, resp, f.stage(t))
+	}
+	at := f.requalify(t)
+	code, resp := f.post(t, "/feedback/kintone/"+ktToken, ktStatusHook("kt-w2", "見送り", at.Add(2*time.Minute).Truncate(time.Minute)), nil)
+	if code != 200 || f.stage(t) != qualify.StageMQL {
+		t.Fatalf("an edit before Baton wrote the new MQL sent it back: %d %s stage %s", code, resp, f.stage(t))
+	}
+}
