@@ -101,3 +101,20 @@ func TestKintoneEditBeforeBatonWroteTheNewMQL(t *testing.T) {
 		t.Fatalf("an edit before Baton wrote the new MQL sent it back: %d %s stage %s", code, resp, f.stage(t))
 	}
 }
+
+// TestKintoneChangeOfAnEarlierTimeIsNoneOfThisMQL: a webhook dated before
+// the MQL (the record's version of then, 保留, delivered late) shows no
+// change of the status Baton's write left: an edit after it, still
+// carrying that status, is no verdict.
+func TestKintoneChangeOfAnEarlierTimeIsNoneOfThisMQL(t *testing.T) {
+	f := setup(t)
+	f.keptKintoneStatus(t, "見送り")
+	f.clk.Set(f.now.Add(time.Hour))
+	if code, resp := f.post(t, "/feedback/kintone/"+ktToken, ktStatusHook("kt-old", "保留", f.now.Add(-48*time.Hour)), nil); code != 200 {
+		t.Fatalf("late: %d %s", code, resp)
+	}
+	code, resp := f.post(t, "/feedback/kintone/"+ktToken, ktStatusHook("kt-edit", "見送り", f.now.Add(30*time.Minute)), nil)
+	if code != 200 || f.stage(t) != qualify.StageMQL {
+		t.Fatalf("an edit carrying the status Baton's write left, after a change dated before the MQL: %d %s stage %s", code, resp, f.stage(t))
+	}
+}
