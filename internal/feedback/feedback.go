@@ -717,6 +717,7 @@ func (h *Handler) kintoneChanged(w http.ResponseWriter, r *http.Request, vs []Ve
 		why := fmt.Sprintf("status %q is the record's as Baton wrote MQL %s: unchanged since, no verdict on it", v.Status, mql)
 		vs[i].Outcome = ""
 		if v.Deal != nil {
+			v.Deal.Outcome = "" // nor the deal's: it would count won (or lost) by a status that says nothing of this MQL
 			vs[i].NoOutcome = why
 		} else {
 			vs[i].Unread = why

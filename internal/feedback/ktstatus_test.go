@@ -118,3 +118,24 @@ func TestKintoneChangeOfAnEarlierTimeIsNoneOfThisMQL(t *testing.T) {
 		t.Fatalf("an edit carrying the status Baton's write left, after a change dated before the MQL: %d %s stage %s", code, resp, f.stage(t))
 	}
 }
+
+// TestKintoneKeptStatusIsNoDealOutcome: an existing customer's record
+// (受注, with the amount of their last purchase) takes a new MQL. The
+// webhook of Baton's write carries 受注: no verdict on the new MQL, but the
+// deal it reports took the status' outcome all the same, a won deal of the
+// new cycle, which the revenue report counts as won by the new MQL's
+// touches while the lead is still an MQL.
+func TestKintoneKeptStatusIsNoDealOutcome(t *testing.T) {
+	f := setup(t)
+	f.keptKintoneStatus(t, "受注")
+	f.clk.Set(f.now.Add(time.Hour))
+	body := fmt.Sprintf(`{"id":"kt-won-echo","type":"UPDATE_RECORD","app":{"id":"42"},"record":{"$id":{"type":"__ID__","value":"7"},"対応状況":{"type":"DROP_DOWN","value":"受注"},"受注金額":{"type":"NUMBER","value":"1200000"},"更新日時":{"type":"UPDATED_TIME","value":%q}}}`,
+		f.now.Add(time.Minute).UTC().Format("2006-01-02T15:04:05Z"))
+	code, resp := f.post(t, "/feedback/kintone/"+ktToken, body, nil)
+	if code != 200 || f.stage(t) != qualify.StageMQL {
+		t.Fatalf("%d %s stage %s", code, resp, f.stage(t))
+	}
+	if d := f.deal(t); d.Outcome != "" {
+		t.Fatalf("the deal took the outcome of a status that is no verdict: %+v", d)
+	}
+}
