@@ -207,6 +207,9 @@ func (k *Kintone) statusAfterWrite(ctx context.Context, email, set string) (stri
 	}
 	defer resp.Body.Close()
 	out, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		return "", redirected("kintone", resp)
+	}
 	if resp.StatusCode != 200 {
 		var e struct{ Code, Message string }
 		json.Unmarshal(out, &e)
