@@ -689,10 +689,15 @@ func (h *Handler) kintoneChanged(w http.ResponseWriter, r *http.Request, vs []Ve
 		if err == nil && kept {
 			rec, err = h.Apply.Record(ctx, pid)
 		}
-		if err == nil && kept && mql == fmt.Sprintf("%s-c%d", pid, rec.Cycle) {
+		cur := fmt.Sprintf("%s-c%d", pid, rec.Cycle)
+		// Kept for an earlier MQL only: Baton has not written this one to
+		// kintone yet (its push queued, or retrying), so the record shows
+		// the earlier one, and its status is no answer to this one.
+		pending := err == nil && kept && mql != cur
+		if err == nil && kept && !pending {
 			changed, seen, err = h.kintoneChangeSeen(ctx, pid, mql)
 		} else {
-			kept = false // kept for an earlier MQL: not this one's
+			kept = false
 		}
 		at := v.At
 		if at.IsZero() {
@@ -711,10 +716,17 @@ func (h *Handler) kintoneChanged(w http.ResponseWriter, r *http.Request, vs []Ve
 		}
 		// Set again after another (対応中, then 見送り), the status is a
 		// change; one dated with that change (kintone's minutes) is not.
-		if !kept || st != v.Status || v.Outcome == "" || v.Unread != "" || seen && changed.Before(at) {
+		var why string
+		switch {
+		case v.Outcome == "" || v.Unread != "":
 			continue
+		case pending:
+			why = fmt.Sprintf("MQL %s is not in kintone yet (Baton's write of it is pending): the record's status %q is no verdict on it", cur, v.Status)
+		case !kept || st != v.Status || seen && changed.Before(at):
+			continue
+		default:
+			why = fmt.Sprintf("status %q is the record's as Baton wrote MQL %s: unchanged since, no verdict on it", v.Status, mql)
 		}
-		why := fmt.Sprintf("status %q is the record's as Baton wrote MQL %s: unchanged since, no verdict on it", v.Status, mql)
 		vs[i].Outcome = ""
 		if v.Deal != nil {
 			v.Deal.Outcome = "" // nor the deal's: it would count won (or lost) by a status that says nothing of this MQL
