@@ -168,26 +168,38 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 	}
 	dest := links.Destination(link, camp)
 	w.Header().Set("Cache-Control", "no-store")
-	if u, err := url.Parse(dest); err != nil || !h.Links.AllowsHost(u.Hostname()) {
-		// link_hosts was tightened since the link was made (a host given
-		// up, or taken over): a link already sent does not lead there.
+	u, err := url.Parse(dest)
+	allowed := err == nil && h.Links.AllowsHost(u.Hostname())
+	// land sends the reader on; link_hosts tightened since the link was
+	// made (a host given up, or taken over), a link already sent does not
+	// lead there.
+	land := func() {
+		if !allowed {
+			httpx.Error(w, http.StatusForbidden, "this link's destination is no longer among the allowed link hosts (link_hosts): not followed")
+			return
+		}
+		http.Redirect(w, r, dest, http.StatusFound)
+	}
+	if !allowed {
 		h.log().Warn("click: destination no longer allowed", "link", link.ID, "campaign", link.Campaign)
-		httpx.Error(w, http.StatusForbidden, "this link's destination is no longer among the allowed link hosts (link_hosts): not followed")
-		return
+		if !link.Honeypot { // a honeypot's hit is a scanner's, recorded wherever it leads
+			land()
+			return
+		}
 	}
 	w.Header().Set("Referrer-Policy", "no-referrer") // the token never leaks to the destination
 	if h.declines(r) {
 		// The browser opted out, or asks by Global Privacy Control not to
 		// be tracked (as the collector honours it): the reader lands, and
 		// nothing of the click (its browser, client, visit) is collected.
-		http.Redirect(w, r, dest, http.StatusFound)
+		land()
 		return
 	}
 	now := h.now()
 	claims, ok := h.claims(ctx, strings.TrimRight(r.PathValue("token"), "/"), link.Campaign, now)
 	head := r.Method == http.MethodHead
 	if head && !ok {
-		http.Redirect(w, r, dest, http.StatusFound)
+		land()
 		return
 	}
 	ev := event.Event{
@@ -221,7 +233,7 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 	}
 	if !ok {
 		h.store(ctx, &ev, "", "")
-		http.Redirect(w, r, dest, http.StatusFound)
+		land()
 		return
 	}
 	// A recipient's click is judged with the rest of its visit, and it
@@ -248,7 +260,7 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 		v.stored(ctx)
 	}
 	h.undoIfErased(ctx, claims.PersonID, ev)
-	http.Redirect(w, r, dest, http.StatusFound)
+	land()
 }
 
 // someoneElses reports whether the browser belongs to a person other than

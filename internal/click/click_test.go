@@ -570,3 +570,44 @@ func TestDestinationNoLongerAllowed(t *testing.T) {
 		t.Fatalf("allowed again: status %d", w.Code)
 	}
 }
+
+// TestHoneypotOfAHostNoLongerAllowed: a campaign's honeypot leads where
+// its first link does. Once that host left link_hosts, a scanner's hit on
+// the honeypot was refused before anything was recorded: its signal lost,
+// the scanner's click on another link of the email (a host still allowed)
+// seconds later counted as the recipient's, and identified the scanner's
+// browser as them. The honeypot is still not followed, but it is recorded.
+func TestHoneypotOfAHostNoLongerAllowed(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	e.clk.Set(now)
+	e.h.T = e.log.T
+	if _, _, err := e.reg.PutCampaign(ctx, links.Campaign{ID: "dec-news", SentAt: now.Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	ls, _ := e.reg.Add(ctx, "dec-news", []string{"https://www.example.com/a", "https://www.example.org/b"}, false)
+	hp, _ := e.reg.Add(ctx, "dec-news", []string{"https://www.example.com/a"}, true)
+	e.reg.AllowedHosts = []string{".example.org"} // www.example.com given up
+	tok := "/ok-" + e.ann.ID + "-dec-news"
+	if w := e.get("GET", "/c/"+hp[0].ID+tok, "scan-browser"); w.Code != http.StatusForbidden || w.Header().Get("Location") != "" {
+		t.Fatalf("honeypot: status %d, Location %q", w.Code, w.Header().Get("Location"))
+	}
+	e.clk.Set(now.Add(10 * time.Second))
+	if w := e.get("GET", "/c/"+ls[1].ID+tok, "scan-browser"); w.Code != http.StatusFound {
+		t.Fatalf("allowed link: status %d", w.Code)
+	}
+	e.settle(t)
+	evs := e.events(t, "scan-browser")
+	if len(evs) != 2 {
+		t.Fatalf("%d events, want the honeypot's and the link's: %+v", len(evs), evs)
+	}
+	for _, ev := range evs {
+		if !ev.Enrichment.Scanner {
+			t.Errorf("%s: not flagged a scanner's (%q)", ev.URL, ev.Enrichment.FlagReason)
+		}
+	}
+	if l, _ := e.dir.GetLink(ctx, "scan-browser"); len(l.History) != 0 {
+		t.Fatalf("the scanner's browser was identified as the recipient: %+v", l)
+	}
+}

@@ -163,12 +163,14 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 	}
 	reopened := ""
 	if l.Cycle > 1 && k.StatusField != "" && !k.KeepLeadStatus {
-		v, err := k.reopenStatus(ctx)
+		v, takes, err := k.reopenStatus(ctx)
 		if err != nil {
 			return "", err
 		}
 		set(k.StatusField, v)
-		reopened = v
+		if takes {
+			reopened = v
+		} // else kintone refuses it and the write leaves the record's (fitForm): read below
 	}
 	if k.StatusField != "" {
 		// kintone sends a webhook for every edit, Baton's own write among
@@ -205,6 +207,9 @@ func (k *Kintone) statusAfterWrite(ctx context.Context, email, set string) (stri
 	}
 	defer resp.Body.Close()
 	out, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		return "", redirected("kintone", resp)
+	}
 	if resp.StatusCode != 200 {
 		var e struct{ Code, Message string }
 		json.Unmarshal(out, &e)
@@ -236,11 +241,13 @@ func (k *Kintone) statusAfterWrite(ctx context.Context, email, set string) (stri
 // reopenStatus is the value the status field is set to on a lead that
 // qualifies again: LeadStatus, else the field's default value in the
 // app's form ("": the field is not one Baton can write, or has no
-// default: nothing is written).
-func (k *Kintone) reopenStatus(ctx context.Context) (string, error) {
+// default: nothing is written). takes is false when the field's form does
+// not take it (a drop-down or radio button without that option): the
+// write leaves the field as the record has it.
+func (k *Kintone) reopenStatus(ctx context.Context) (v string, takes bool, err error) {
 	form, err := k.form(ctx, k.App)
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	f, ok := form[k.StatusField]
 	switch f.Type {
@@ -249,14 +256,14 @@ func (k *Kintone) reopenStatus(ctx context.Context) (string, error) {
 		ok = false // the process management's STATUS, a calculated field ...: not written by a record
 	}
 	if !ok {
-		return "", nil
+		return "", false, nil
 	}
-	if k.LeadStatus != "" {
-		return k.LeadStatus, nil
+	v = k.LeadStatus
+	if v == "" {
+		json.Unmarshal(f.DefaultValue, &v)
 	}
-	var def string
-	json.Unmarshal(f.DefaultValue, &def)
-	return def, nil
+	_, option := f.Options[v]
+	return v, option || f.Type != "DROP_DOWN" && f.Type != "RADIO_BUTTON", nil
 }
 
 // fitted is upsert; when kintone refuses the whole record for values its

@@ -293,3 +293,34 @@ func TestRequalifiedStatusSetOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestKintoneKeptStatusWhenTheFormRefusesIt: lead_status names no option
+// of the status drop-down (a typo, an option renamed since). kintone
+// refuses it, and the record is written without it (the summary says so):
+// the record keeps 見送り. The status kept for feedback was the refused
+// value, so kintone's webhook of that very write, carrying 見送り, was read
+// as sales rejecting the new MQL at once.
+func TestKintoneKeptStatusWhenTheFormRefusesIt(t *testing.T) {
+	f := crmfake.NewKintone()
+	defer f.Close()
+	f.Fields["対応状況"] = map[string]any{"type": "DROP_DOWN", "code": "対応状況", "label": "対応状況", "required": false, "defaultValue": "未対応",
+		"options": map[string]any{"未対応": map[string]any{"label": "未対応", "index": "0"}, "見送り": map[string]any{"label": "見送り", "index": "1"}}}
+	c := kt(f)
+	c.StatusField, c.LeadStatus = "対応状況", "再MQL"
+	prog := push.MemProgress{}
+	if _, err := c.Push(push.WithProgress(context.Background(), prog), lead); err != nil {
+		t.Fatal(err)
+	}
+	f.Lock()
+	f.Records[lead.Email]["対応状況"] = "見送り"
+	f.Unlock()
+	if _, err := c.Push(push.WithProgress(context.Background(), prog), requalified(2)); err != nil {
+		t.Fatal(err)
+	}
+	if st := f.Record(lead.Email)["対応状況"]; st != "見送り" {
+		t.Fatalf("the record's 対応状況 %q: the fake took a value not among its options", st)
+	}
+	if got := prog.Step(push.KintoneStatusStep); got != "見送り" {
+		t.Errorf("kept status %q, want 見送り, what the write left", got)
+	}
+}

@@ -660,48 +660,113 @@ func (h *Handler) kintone(w http.ResponseWriter, r *http.Request) {
 
 // kintoneChanged takes the outcome off each verdict whose status field
 // still has the value Baton's write of the person's latest MQL left
-// (push.KintoneStatusStep), while that MQL has no verdict: kintone sends a webhook for every edit of the
+// (push.KintoneStatusStep), as long as kintone has shown no other status
+// for that MQL before it: kintone sends a webhook for every edit of the
 // record, Baton's own write among them, with the record as it then is, so
 // a status sales set before that MQL (見送り from an earlier lead) would
 // otherwise be their verdict on it, sending it back at once. A verdict is
-// a change. False: it answered (the store failed).
+// a change. What kintone showed is kintone's own to say: another SFA's
+// verdict on the MQL (accepted in Salesforce) leaves the record's status
+// as it was, and the webhook of Baton's write may reach Baton after that
+// of sales' first change. False: it answered (the store failed).
 func (h *Handler) kintoneChanged(w http.ResponseWriter, r *http.Request, vs []Verdict) bool {
+	ctx := r.Context()
 	for i, v := range vs {
-		if v.Outcome == "" || v.Unread != "" {
+		if v.Status == "" {
 			continue
 		}
-		pid, err := h.resolve(r.Context(), "kintone", v)
+		pid, err := h.resolve(ctx, "kintone", v)
 		if errors.Is(err, identity.ErrNotFound) {
 			continue // apply says so
 		}
 		var mql, st string
-		var kept bool
+		var kept, seen bool
 		var rec qualify.Record
+		var changed time.Time
 		if err == nil {
-			mql, st, kept, err = push.LatestStep(r.Context(), h.T, pid, "kintone", push.KintoneStatusStep)
+			mql, st, kept, err = push.LatestStep(ctx, h.T, pid, "kintone", push.KintoneStatusStep)
 		}
-		if err == nil && kept && st == v.Status {
-			rec, err = h.Apply.Record(r.Context(), pid)
+		if err == nil && kept {
+			rec, err = h.Apply.Record(ctx, pid)
+		}
+		cur := fmt.Sprintf("%s-c%d", pid, rec.Cycle)
+		// Kept for an earlier MQL only: Baton has not written this one to
+		// kintone yet (its push queued, or retrying), so the record shows
+		// the earlier one, and its status is no answer to this one.
+		pending := err == nil && kept && mql != cur
+		if err == nil && kept && !pending {
+			changed, seen, err = h.kintoneChangeSeen(ctx, pid, mql)
+		} else {
+			kept = false
+		}
+		at := v.At
+		if at.IsZero() {
+			at = h.now()
+		}
+		// A change dated before the MQL (kintone's minutes aside) is of
+		// an earlier one, delivered late.
+		if err == nil && kept && v.Status != st && !at.Before(rec.MQLAt.Truncate(time.Minute)) && (!seen || at.Before(changed)) {
+			changed, seen = at, true
+			err = h.kintoneChangeSaw(ctx, pid, mql, at)
 		}
 		if err != nil {
 			h.Log.Error("feedback: the status Baton wrote", "source", "kintone", "err", err)
 			httpx.Unavailable(w, 10*time.Second)
 			return false
 		}
-		// Only while sales have said nothing on that MQL: once they have
-		// (対応中), the status set back (見送り) is a change again.
-		if !kept || st != v.Status || rec.Stage != qualify.StageMQL || mql != fmt.Sprintf("%s-c%d", pid, rec.Cycle) {
+		// Set again after another (対応中, then 見送り), the status is a
+		// change; one dated with that change (kintone's minutes) is not.
+		var why string
+		switch {
+		case v.Outcome == "" || v.Unread != "":
 			continue
+		case pending:
+			why = fmt.Sprintf("MQL %s is not in kintone yet (Baton's write of it is pending): the record's status %q is no verdict on it", cur, v.Status)
+		case !kept || st != v.Status || seen && changed.Before(at):
+			continue
+		default:
+			why = fmt.Sprintf("status %q is the record's as Baton wrote MQL %s: unchanged since, no verdict on it", v.Status, mql)
 		}
-		why := fmt.Sprintf("status %q is the record's as Baton wrote MQL %s: unchanged since, no verdict on it", v.Status, mql)
 		vs[i].Outcome = ""
 		if v.Deal != nil {
+			v.Deal.Outcome = "" // nor the deal's: it would count won (or lost) by a status that says nothing of this MQL
 			vs[i].NoOutcome = why
 		} else {
 			vs[i].Unread = why
 		}
 	}
 	return true
+}
+
+// kintoneChangePfx keys, on the person, the earliest time a kintone
+// webhook showed the status field other than Baton's write of an MQL left
+// it (KTCHG#<mql>).
+const kintoneChangePfx = "KTCHG#"
+
+// kintoneChangeSeen is when kintone first showed another status for mql
+// than Baton's write left (seen false: not yet).
+func (h *Handler) kintoneChangeSeen(ctx context.Context, person, mql string) (time.Time, bool, error) {
+	it, err := h.T.Get(ctx, identity.PersonPK(person), kintoneChangePfx+mql)
+	if errors.Is(err, table.ErrNotFound) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	var c struct {
+		At time.Time `json:"at"`
+	}
+	if err := json.Unmarshal(it.Data, &c); err != nil {
+		return time.Time{}, false, err
+	}
+	return c.At, true, nil
+}
+
+// kintoneChangeSaw keeps at as when kintone first showed another status
+// for mql (erased with the person).
+func (h *Handler) kintoneChangeSaw(ctx context.Context, person, mql string, at time.Time) error {
+	data, _ := json.Marshal(map[string]any{"at": at.UTC()})
+	return h.T.Put(ctx, table.Item{PK: identity.PersonPK(person), SK: kintoneChangePfx + mql, Kind: "kintone-change", Data: data}, table.Always)
 }
 
 // ParseKintone reads a kintone webhook (UPDATE_RECORD / UPDATE_STATUS /

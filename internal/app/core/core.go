@@ -20,6 +20,7 @@ import (
 	"github.com/baton-hq/baton/internal/calendar"
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/config"
+	"github.com/baton-hq/baton/internal/csvin"
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
@@ -29,7 +30,6 @@ import (
 	"github.com/baton-hq/baton/internal/secrets"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/visitor"
-	"golang.org/x/text/unicode/norm"
 )
 
 // Core is the part of Baton every function has.
@@ -83,7 +83,9 @@ func New(cfg *config.Config, tbl table.Table, log *slog.Logger, now func() time.
 		if !identity.KnownAttribute(v) {
 			return nil, &config.Error{Setting: "BATON_CONFIG", Problem: fmt.Sprintf("form_fields: %s maps to %q, which is no attribute (name, company, title, employees ...)", k, v)}
 		}
-		c.FieldNames[strings.ToLower(norm.NFKC.String(k))] = v
+		// As a field's name is read (identity.SplitLabelled: csvin.Header),
+		// words joined, a required mark left out.
+		c.FieldNames[csvin.Header(k)] = v
 	}
 	c.Stitcher = &identity.Stitcher{Dir: c.People, Log: c.Events, FieldNames: c.FieldNames}
 	c.Cookie = visitor.Cookie{Domain: cfg.CookieDomain, MaxAge: time.Duration(cfg.File.CookieMaxAge), Secure: cfg.File.SecureCookie, Path: cfg.BasePath, Proxies: cfg.TrustProxy}
