@@ -26,6 +26,7 @@ import (
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/stdwebhook"
@@ -763,10 +764,25 @@ func (h *Handler) kintoneChangeSeen(ctx context.Context, person, mql string) (ti
 }
 
 // kintoneChangeSaw keeps at as when kintone first showed another status
-// for mql (erased with the person).
+// for mql: in the person's partition, erased with it, and never written
+// once their email is erased (a webhook that raced the erasure).
 func (h *Handler) kintoneChangeSaw(ctx context.Context, person, mql string, at time.Time) error {
+	p, err := h.People.Get(ctx, person)
+	if errors.Is(err, identity.ErrNotFound) {
+		return nil // erased meanwhile: nothing of them to keep
+	}
+	if err != nil {
+		return err
+	}
 	data, _ := json.Marshal(map[string]any{"at": at.UTC()})
-	return h.T.Put(ctx, table.Item{PK: identity.PersonPK(person), SK: kintoneChangePfx + mql, Kind: "kintone-change", Data: data}, table.Always)
+	ws := []table.Write{table.Put(table.Item{PK: identity.PersonPK(person), SK: kintoneChangePfx + mql, Kind: "kintone-change", Data: data}, table.Always)}
+	if p.Email != "" {
+		ws = append(ws, privacy.NotErased(p.Email))
+	}
+	if err := h.T.Transact(ctx, ws); err != nil && !errors.Is(err, table.ErrConditionFailed) {
+		return err
+	}
+	return nil
 }
 
 // ParseKintone reads a kintone webhook (UPDATE_RECORD / UPDATE_STATUS /

@@ -42,6 +42,7 @@ const (
 	sla      = "internal/sla"
 	audit    = "internal/audit"
 	dlq      = "internal/deadletter"
+	feedback = "internal/feedback"
 )
 
 // kinds is who owns what.
@@ -59,6 +60,7 @@ var kinds = []kind{
 	{"P#", "SLA#", sla},        // SLA breaches announced
 	{"P#", "DEAL#", qualify},   // deals sales reported (amount, currency, close date)
 	{"P#", "DLV#", push},       // deliveries
+	{"P#", "KTCHG#", feedback}, // when kintone first showed a status other than Baton's write of an MQL left
 	{"P#", "C#", click},        // recent clicks
 	{"P#", "CE#", click},       // where a click or open naming the person is stored
 	{"EMAIL#", "EMAIL", identity},
