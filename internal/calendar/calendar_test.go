@@ -126,3 +126,35 @@ func TestHolidayEntries(t *testing.T) {
 		}
 	}
 }
+
+// Working hours are the wall clock's, also on the days a time zone changes
+// its clocks: 09:00-18:00 on a US DST day is 09:00-18:00 local, and a zone
+// whose midnight is skipped (Chile, at 24:00 on Saturday) keeps 09:00-18:00
+// on the days after it.
+func TestBusinessTimeAcrossDST(t *testing.T) {
+	for _, cc := range []struct {
+		zone     string
+		days     []string
+		from, to string
+		want     time.Duration
+	}{
+		{"America/New_York", []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}, "2026-03-08 08:00", "2026-03-08 09:30", 30 * time.Minute}, // spring forward, Sunday
+		{"America/New_York", []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}, "2026-03-08 17:00", "2026-03-08 20:00", time.Hour},
+		{"America/New_York", []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}, "2026-11-01 08:00", "2026-11-01 09:30", 30 * time.Minute}, // fall back, Sunday
+		{"America/New_York", []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}, "2026-11-01 17:00", "2026-11-01 20:00", time.Hour},
+		{"America/Santiago", []string{"mon", "tue", "wed", "thu", "fri"}, "2026-09-04 12:00", "2026-09-08 12:00", 6*time.Hour + 9*time.Hour + 3*time.Hour}, // Sunday 09-06 has no midnight
+		{"America/Santiago", []string{"mon", "tue", "wed", "thu", "fri"}, "2026-09-05 12:00", "2026-09-07 09:30", 30 * time.Minute},
+	} {
+		loc, err := time.LoadLocation(cc.zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		days, _ := ParseDays(cc.days)
+		c := Calendar{Loc: loc, Business: true, Days: days, Start: 9 * time.Hour, End: 18 * time.Hour}
+		from, _ := time.ParseInLocation("2006-01-02 15:04", cc.from, loc)
+		to, _ := time.ParseInLocation("2006-01-02 15:04", cc.to, loc)
+		if got := c.Between(from, to); got != cc.want {
+			t.Errorf("%s %s to %s: %v, want %v", cc.zone, cc.from, cc.to, got, cc.want)
+		}
+	}
+}
