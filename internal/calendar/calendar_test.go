@@ -158,3 +158,16 @@ func TestBusinessTimeAcrossDST(t *testing.T) {
 		}
 	}
 }
+
+// Japanese teams write weekdays as 月曜日 or 月曜 as often as 月, as English
+// ones write monday for mon.
+func TestParseDaysJapaneseNames(t *testing.T) {
+	got, err := ParseDays([]string{"月曜日", "火曜", "水", "木曜日", "金曜日"})
+	want, _ := ParseDays([]string{"mon", "tue", "wed", "thu", "fri"})
+	if err != nil || got != want {
+		t.Fatalf("月曜日 ... 金曜日: %v %v, want %v", got, err, want)
+	}
+	if _, err := ParseDays([]string{"曜日"}); err == nil {
+		t.Fatal("曜日 alone is a weekday")
+	}
+}
