@@ -162,7 +162,7 @@ func ParseHours(s string) (start, end time.Duration, err error) {
 	return start, end, nil
 }
 
-// ParseDays reads weekday names (mon, tue ... or 月, 火 ...).
+// ParseDays reads weekday names (mon, tue ... or 月, 火 ..., 月曜, 月曜日).
 func ParseDays(names []string) ([7]bool, error) {
 	var out [7]bool
 	idx := map[string]time.Weekday{
@@ -173,10 +173,14 @@ func ParseDays(names []string) ([7]bool, error) {
 		k := strings.ToLower(strings.TrimSpace(n))
 		if len(k) > 3 && k[0] < 0x80 {
 			k = k[:3]
+		} else if j, ok := strings.CutSuffix(k, "曜日"); ok {
+			k = j // 月曜日
+		} else if j, ok := strings.CutSuffix(k, "曜"); ok {
+			k = j // 月曜
 		}
 		d, ok := idx[k]
 		if !ok {
-			return out, fmt.Errorf("%q is not a weekday (mon ... sun)", n)
+			return out, fmt.Errorf("%q is not a weekday (mon ... sun, or 月 ... 日)", n)
 		}
 		out[d] = true
 	}
