@@ -27,7 +27,7 @@ func TestOddYAMLNamesTheLine(t *testing.T) {
 		{mql + "name: x\x01\n", 2, "(file)", "control"},
 		{mql + "recycle:\n  multiply: *half\n", 3, "(file)", "half"},
 		{"bands: [{name: hot, min: 50}]\nmql:\n  - name: x\n    matrix:\n      hot: [A]\n      hot: [C]\n", 6, "mql[0].matrix.hot", "twice"},
-		{mql + "---\nname: second\n", 3, "(file)", "document"},
+		{mql + "---\nname: second\n", 2, "(file)", "document"}, // the line of ---
 		{mql + "---\n- [\n", 3, "(file)", "document"},
 		{"mql:\n  - name: x\n    min_bant: 2.5\n", 3, "mql[0].min_bant", ""},
 		{"null\n", 1, "(file)", "mapping"},

@@ -8,9 +8,12 @@
 package rulebook
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
+	"math"
 	"os"
 	"path"
 	"regexp"
@@ -19,6 +22,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/baton-hq/baton/internal/duration"
 	"github.com/baton-hq/baton/internal/event"
@@ -331,14 +335,30 @@ var eventTypes = map[string]bool{"page_view": true, "download": true, "outbound"
 
 // Parse parses and validates a rules file.
 func Parse(name string, data []byte) (*Rules, error) {
+	if line := notUTF8(data); line > 0 {
+		return nil, &ParseError{File: name, Line: line, Field: "(file)", Msg: "not UTF-8 text (saved as Shift_JIS?): save the file as UTF-8"}
+	}
 	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, &ParseError{File: name, Line: yamlLine(err), Field: "(file)", Msg: err.Error()}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&root); err != nil && err != io.EOF {
+		return nil, &ParseError{File: name, Line: yamlLine(err, data), Field: "(file)", Msg: err.Error()}
 	}
 	if len(root.Content) == 0 {
 		return nil, &ParseError{File: name, Line: 1, Field: "(file)", Msg: "empty rules file"}
 	}
+	// One document: a second after --- would be silently ignored.
+	var next yaml.Node
+	if err := dec.Decode(&next); err != io.EOF {
+		line := next.Line
+		if err != nil {
+			line = yamlLine(err, data)
+		}
+		return nil, &ParseError{File: name, Line: line, Field: "(file)", Msg: "a second document (after ---): the rules are one document"}
+	}
 	p := &parser{file: name}
+	if root.Content[0].Kind != yaml.MappingNode {
+		p.fail(root.Content[0], "(file)", "must be a mapping of name, behaviour, fit, grades, bant, bands, mql ...")
+	}
 	r := &Rules{FreeMail: map[string]bool{}, Competitors: map[string]bool{}, BANT: BANT{Fields: map[string]BANTField{}}, Recycle: Recycle{Multiply: 0, MinNewBehaviour: DefaultMinNewBehaviour}}
 	top := p.fields(root.Content[0], "", "name", "decay", "behaviour", "fit", "grades", "bant", "bands", "mql", "recycle", "mqa")
 	label := p.str(top["name"], "name")
@@ -505,9 +525,10 @@ func Parse(name string, data []byte) (*Rules, error) {
 		if m["grades"] != nil {
 			c.Grades = p.grades(m["grades"], f+".grades")
 		}
-		c.MinBANT = int(p.num(m["min_bant"], f+".min_bant"))
-		if c.MinBANT < 0 || c.MinBANT > 4 {
-			p.fail(m["min_bant"], f+".min_bant", "must be 0-4")
+		if v := p.num(m["min_bant"], f+".min_bant"); v < 0 || v > 4 || v != math.Trunc(v) {
+			p.fail(m["min_bant"], f+".min_bant", "must be a whole number from 0 to 4")
+		} else {
+			c.MinBANT = int(v)
 		}
 		if mx := m["matrix"]; mx != nil {
 			c.Matrix = map[string]map[string]bool{}
@@ -518,6 +539,8 @@ func Parse(name string, data []byte) (*Rules, error) {
 					band := mx.Content[j].Value
 					if !bandNames[band] {
 						p.fail(mx.Content[j], f+".matrix."+band, "unknown band (define it under bands)")
+					} else if c.Matrix[band] != nil {
+						p.fail(mx.Content[j], f+".matrix."+band, "given twice")
 					}
 					c.Matrix[band] = p.grades(mx.Content[j+1], f+".matrix."+band)
 				}
@@ -568,12 +591,51 @@ func parseDuration(s string) (time.Duration, error) {
 	return d, nil
 }
 
-var lineRE = regexp.MustCompile(`line (\d+)`)
+var (
+	lineRE   = regexp.MustCompile(`line (\d+)`)
+	anchorRE = regexp.MustCompile(`unknown anchor '(.*)' referenced`)
+)
 
-func yamlLine(err error) int {
-	if m := lineRE.FindStringSubmatch(err.Error()); m != nil {
+// yamlLine is the line a YAML error names. yaml.v3 names none for an error
+// on the first line, an undefined anchor or a control character: those are
+// looked for in the text (the first line otherwise).
+func yamlLine(err error, data []byte) int {
+	msg := err.Error()
+	if m := lineRE.FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		return n
+	}
+	lines := strings.Split(string(data), "\n")
+	find := func(ok func(string) bool) int {
+		for i, l := range lines {
+			if ok(l) {
+				return i + 1
+			}
+		}
+		return 1
+	}
+	switch {
+	case anchorRE.MatchString(msg):
+		alias := "*" + anchorRE.FindStringSubmatch(msg)[1]
+		return find(func(l string) bool { return strings.Contains(l, alias) })
+	case strings.Contains(msg, "control characters"):
+		return find(func(l string) bool {
+			return strings.ContainsFunc(l, func(r rune) bool { return r < ' ' && r != '\t' && r != '\r' || r == 0x7f })
+		})
+	}
+	return 1
+}
+
+// notUTF8 is the first line that is not UTF-8 (0: all of it is); a file in
+// UTF-16 (with its byte order mark, which YAML reads) is left to YAML.
+func notUTF8(data []byte) int {
+	if bytes.HasPrefix(data, []byte{0xfe, 0xff}) || bytes.HasPrefix(data, []byte{0xff, 0xfe}) || utf8.Valid(data) {
+		return 0
+	}
+	for i, l := range bytes.Split(data, []byte("\n")) {
+		if !utf8.Valid(l) {
+			return i + 1
+		}
 	}
 	return 0
 }
