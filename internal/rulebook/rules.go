@@ -357,7 +357,7 @@ func Parse(name string, data []byte) (*Rules, error) {
 	}
 	p := &parser{file: name}
 	if root.Content[0].Kind != yaml.MappingNode {
-		p.fail(root.Content[0], "(file)", "must be a mapping of name, behaviour, fit, grades, bant, bands, mql ...")
+		p.fail(root.Content[0], "(file)", "must be a mapping of keys such as name, behaviour and mql")
 	}
 	r := &Rules{FreeMail: map[string]bool{}, Competitors: map[string]bool{}, BANT: BANT{Fields: map[string]BANTField{}}, Recycle: Recycle{Multiply: 0, MinNewBehaviour: DefaultMinNewBehaviour}}
 	top := p.fields(root.Content[0], "", "name", "decay", "behaviour", "fit", "grades", "bant", "bands", "mql", "recycle", "mqa")
