@@ -30,3 +30,20 @@ func TestTextDatesMovesInZone(t *testing.T) {
 		t.Fatalf("by month %v; text:\n%s", rep.Stored.ByMonth, text)
 	}
 }
+
+// The CI gate judges the change itself, not its rounding: 3000 -> 3301
+// MQLs is 10.03%, beyond a 10% bound (Change, rounded, says 0.1).
+func TestExceedsUnrounded(t *testing.T) {
+	r := Report{Current: Side{MQLs: 3000}, Candidate: Side{MQLs: 3301}, Change: change(3000, 3301)}
+	if !r.Exceeds(0.1) {
+		t.Errorf("3000 -> 3301 (change %v) within 10%%", r.Change)
+	}
+	r = Report{Current: Side{MQLs: 3000}, Candidate: Side{MQLs: 3300}, Change: change(3000, 3300)}
+	if r.Exceeds(0.1) {
+		t.Error("3000 -> 3300 beyond 10%")
+	}
+	r = Report{Current: Side{MQLs: 0}, Candidate: Side{MQLs: 1}, Change: change(0, 1)}
+	if !r.Exceeds(0.5) {
+		t.Error("0 -> 1 within 50%")
+	}
+}
