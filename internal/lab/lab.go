@@ -414,7 +414,13 @@ func keys[V any](m map[string]V) []string {
 
 // Exceeds reports whether the MQL count moved by more than max (a share:
 // 0.1 for 10%) in either direction.
-func (r Report) Exceeds(max float64) bool { return math.Abs(r.Change) > max+1e-9 }
+func (r Report) Exceeds(max float64) bool {
+	change := r.Change // rounded to 0.1%: the counts' own change is judged
+	if cur := r.Current.MQLs; cur > 0 {
+		change = float64(r.Candidate.MQLs-cur) / float64(cur)
+	}
+	return math.Abs(change) > max+1e-9
+}
 
 // Text is the report as a reviewer reads it in a pull request's CI log.
 func (r Report) Text() string {
