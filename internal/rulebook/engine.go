@@ -185,13 +185,15 @@ func (e *Engine) ApplyState(st *State, evs []event.Event, out []qualify.Contribu
 			if r.CapPerDay > 0 && !dayKnown {
 				day, dayKnown = localDay(ev.Timestamp, loc), true
 			}
-			if r.CapPerDay > 0 && pts > 0 {
-				pts = math.Min(pts, r.CapPerDay-st.dayPoints(r.Name, day))
+			// A cap bounds a rule's points either way: a negative rule's
+			// what it takes away.
+			if r.CapPerDay > 0 {
+				pts = capped(pts, r.CapPerDay, st.dayPoints(r.Name, day))
 			}
-			if r.CapPerPerson > 0 && pts > 0 {
-				pts = math.Min(pts, r.CapPerPerson-st.PerRule[r.Name])
+			if r.CapPerPerson > 0 {
+				pts = capped(pts, r.CapPerPerson, st.PerRule[r.Name])
 			}
-			if pts == 0 || (r.Points > 0 && pts < 0) {
+			if pts == 0 || (r.Points > 0) != (pts > 0) {
 				continue // capped
 			}
 			if r.CapPerDay > 0 {
@@ -206,6 +208,15 @@ func (e *Engine) ApplyState(st *State, evs []event.Event, out []qualify.Contribu
 		}
 	}
 	return out
+}
+
+// capped is pts within a cap of so far's magnitude: at most cap-so far
+// of points given, at least -cap-so far of points taken.
+func capped(pts, limit, soFar float64) float64 {
+	if pts < 0 {
+		return math.Max(pts, -limit-soFar)
+	}
+	return math.Min(pts, limit-soFar)
 }
 
 // add puts points earned at t into the score kept as of st.At.
