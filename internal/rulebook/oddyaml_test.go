@@ -48,3 +48,13 @@ func TestOddYAMLNamesTheLine(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// Full-width digits (an IME left on) are named as such: "must be a
+// number" for １０ reads as nonsense to who typed it.
+func TestFullWidthDigitsNamed(t *testing.T) {
+	_, err := Parse("rules.yaml", []byte("behaviour:\n  - {name: a, type: page_view, points: １０}\nmql: [{name: x, min_behaviour: 1}]\n"))
+	var pe *ParseError
+	if !errors.As(err, &pe) || pe.Line != 2 || pe.Field != "behaviour[0].points" || !strings.Contains(pe.Msg, "half-width") {
+		t.Fatalf("%v", err)
+	}
+}
