@@ -126,6 +126,7 @@ var jaPatterns = []struct {
 	{regexp.MustCompile(`^given twice$`), "2 回指定されています"},
 	{regexp.MustCompile(`^must be a string$`), "文字列にしてください"},
 	{regexp.MustCompile(`^must be a number$`), "数値にしてください"},
+	{regexp.MustCompile(`^must be a number in half-width digits \(10, not １０\)$`), "数値は半角の数字で書いてください（１０ ではなく 10）"},
 	{regexp.MustCompile(`^must be true or false$`), "true または false にしてください"},
 	{regexp.MustCompile(`^must be a list$`), "リストにしてください"},
 	{regexp.MustCompile(`^bad pattern: (.*)$`), "パターンが正しくありません：$1"},

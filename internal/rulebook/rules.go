@@ -244,6 +244,10 @@ func (p *parser) num(n *yaml.Node, field string) float64 {
 	}
 	f, err := strconv.ParseFloat(n.Value, 64)
 	if n.Kind != yaml.ScalarNode || err != nil || (n.Tag != "!!int" && n.Tag != "!!float") {
+		if n.Kind == yaml.ScalarNode && strings.ContainsAny(n.Value, "０１２３４５６７８９．－") {
+			p.fail(n, field, "must be a number in half-width digits (10, not １０)")
+			return 0
+		}
 		p.fail(n, field, "must be a number")
 		return 0
 	}
