@@ -436,6 +436,9 @@ func Parse(name string, data []byte) (*Rules, error) {
 			for _, v := range p.strs(m["in"], f+".in") {
 				fr.In[strings.ToLower(v)] = true
 			}
+			if len(fr.In) == 0 {
+				p.fail(m["in"], f+".in", "an empty list matches no one")
+			}
 		}
 		if m["min"] != nil {
 			v := p.num(m["min"], f+".min")
@@ -528,6 +531,9 @@ func Parse(name string, data []byte) (*Rules, error) {
 		}
 		if m["grades"] != nil {
 			c.Grades = p.grades(m["grades"], f+".grades")
+			if len(c.Grades) == 0 {
+				p.fail(m["grades"], f+".grades", "an empty list qualifies no one: list grades, or remove grades to take any")
+			}
 		}
 		if v := p.num(m["min_bant"], f+".min_bant"); v < 0 || v > 4 || v != math.Trunc(v) {
 			p.fail(m["min_bant"], f+".min_bant", "must be a whole number from 0 to 4")
@@ -547,6 +553,13 @@ func Parse(name string, data []byte) (*Rules, error) {
 						p.fail(mx.Content[j], f+".matrix."+band, "given twice")
 					}
 					c.Matrix[band] = p.grades(mx.Content[j+1], f+".matrix."+band)
+				}
+				cells := 0
+				for _, g := range c.Matrix {
+					cells += len(g)
+				}
+				if cells == 0 {
+					p.fail(mx, f+".matrix", "no band has a grade: the condition qualifies no one")
 				}
 			}
 		}
