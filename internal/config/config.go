@@ -369,11 +369,18 @@ func ParseFile(data []byte, f *File) error {
 		return err
 	}
 	// One document: the settings of a second after --- would be silently
-	// ignored.
-	var next yaml.Node
-	if err := dec.Decode(&next); !errors.Is(err, io.EOF) {
+	// ignored (an empty one, a stray --- at the end, is nothing to ignore).
+	for {
+		var next yaml.Node
+		err := dec.Decode(&next)
+		if errors.Is(err, io.EOF) {
+			break
+		}
 		if err != nil {
 			return err
+		}
+		if c := next.Content; len(c) == 0 || len(c) == 1 && c[0].Kind == yaml.ScalarNode && c[0].Tag == "!!null" && c[0].Value == "" {
+			continue
 		}
 		return fmt.Errorf("line %d: a second document (after ---): the configuration is one document", next.Line)
 	}

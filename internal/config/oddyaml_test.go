@@ -22,3 +22,10 @@ func TestParseFileOddYAML(t *testing.T) {
 		t.Errorf("BOM and CRLF: %v", err)
 	}
 }
+
+// A stray --- at the end (an empty document) is no second document.
+func TestParseFileTrailingEmptyDocument(t *testing.T) {
+	if err := ParseFile([]byte("timezone: Asia/Tokyo\n---\n# notes\n"), &File{}); err != nil {
+		t.Error(err)
+	}
+}

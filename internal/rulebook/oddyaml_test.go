@@ -86,3 +86,15 @@ func TestEmptyListsRefused(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// A stray --- at the end (an empty document) is no second document.
+func TestTrailingEmptyDocument(t *testing.T) {
+	for _, src := range []string{"mql: [{name: x, min_behaviour: 1}]\n---\n", "mql: [{name: x, min_behaviour: 1}]\n---\n# notes\n", "---\nmql: [{name: x, min_behaviour: 1}]\n...\n"} {
+		if _, err := Parse("rules.yaml", []byte(src)); err != nil {
+			t.Errorf("%q: %v", src, err)
+		}
+	}
+	if _, err := Parse("rules.yaml", []byte("mql: [{name: x, min_behaviour: 1}]\n---\n---\nname: late\n")); err == nil {
+		t.Error("a third document taken")
+	}
+}

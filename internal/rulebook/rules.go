@@ -350,9 +350,17 @@ func Parse(name string, data []byte) (*Rules, error) {
 	if len(root.Content) == 0 {
 		return nil, &ParseError{File: name, Line: 1, Field: "(file)", Msg: "empty rules file"}
 	}
-	// One document: a second after --- would be silently ignored.
-	var next yaml.Node
-	if err := dec.Decode(&next); err != io.EOF {
+	// One document: a second after --- would be silently ignored (an
+	// empty one, a stray --- at the end, is nothing to ignore).
+	for {
+		var next yaml.Node
+		err := dec.Decode(&next)
+		if err == io.EOF {
+			break
+		}
+		if err == nil && emptyDocument(&next) {
+			continue
+		}
 		line := next.Line
 		if err != nil {
 			line = yamlLine(err, data)
@@ -606,6 +614,11 @@ func parseDuration(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("bad duration %q (e.g. 30d, 72h)", s)
 	}
 	return d, nil
+}
+
+// emptyDocument: a document of nothing (--- then nothing, or comments).
+func emptyDocument(n *yaml.Node) bool {
+	return len(n.Content) == 0 || len(n.Content) == 1 && n.Content[0].Kind == yaml.ScalarNode && n.Content[0].Tag == "!!null" && n.Content[0].Value == ""
 }
 
 var (
