@@ -81,13 +81,16 @@ func candidate(w http.ResponseWriter, r *http.Request) (text []byte, html bool, 
 		dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxRulesBody))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&body); err != nil || body.Rules == nil {
+			if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+				return nil, false, fmt.Errorf("rules file larger than %d bytes: %w", maxRulesBody, err)
+			}
 			return nil, false, errors.New(`body must be {"rules": "<the rules file as text>"}`)
 		}
 		return []byte(*body.Rules), false, nil
 	default:
 		b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRulesBody))
 		if err != nil {
-			return nil, false, fmt.Errorf("rules file unreadable or larger than %d bytes", maxRulesBody)
+			return nil, false, fmt.Errorf("rules file unreadable or larger than %d bytes: %w", maxRulesBody, err)
 		}
 		return b, false, nil
 	}
@@ -107,7 +110,11 @@ func (h *Handler) simulate(w http.ResponseWriter, r *http.Request) {
 			h.renderRules(w, r, http.StatusBadRequest, rulesView{Candidate: string(text), Error: err.Error()}, true)
 			return
 		}
-		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error(), Field: "rules"})
+		code := http.StatusBadRequest
+		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+			code = http.StatusRequestEntityTooLarge
+		}
+		httpx.JSON(w, code, httpx.ErrorBody{Error: err.Error(), Field: "rules"})
 		return
 	}
 	q := r.URL.Query()

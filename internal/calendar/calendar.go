@@ -63,11 +63,22 @@ func (c Calendar) Between(a, b time.Time) time.Duration {
 	loc := c.Location()
 	a, b = a.In(loc), b.In(loc)
 	var total time.Duration
-	for day := time.Date(a.Year(), a.Month(), a.Day(), 0, 0, 0, 0, loc); day.Before(b); day = day.AddDate(0, 0, 1) {
+	// Days are counted by date and the hours read on the wall clock: a day
+	// a zone changes its clocks is not 24 hours long, and some zones skip
+	// midnight itself (time.Date then gives another hour, even the day
+	// before), so neither adding hours to midnight nor a day to the last
+	// midnight keeps 09:00 at 09:00.
+	y, m, d := a.Date()
+	for i := 0; ; i++ {
+		day := time.Date(y, m, d+i, 12, 0, 0, 0, loc) // noon: always that date
+		if !time.Date(y, m, d+i, 0, 0, 0, 0, loc).Before(b) {
+			break
+		}
 		if !c.Working(day) {
 			continue
 		}
-		open, close := day.Add(c.Start), day.Add(c.End)
+		open := time.Date(y, m, d+i, 0, 0, 0, int(c.Start), loc) // nanoseconds past midnight, normalised on the wall clock
+		close := time.Date(y, m, d+i, 0, 0, 0, int(c.End), loc)
 		from, to := maxTime(open, a), minTime(close, b)
 		if to.After(from) {
 			total += to.Sub(from)
@@ -151,7 +162,7 @@ func ParseHours(s string) (start, end time.Duration, err error) {
 	return start, end, nil
 }
 
-// ParseDays reads weekday names (mon, tue ... or 月, 火 ...).
+// ParseDays reads weekday names (mon, tue ... or 月, 火 ..., 月曜, 月曜日).
 func ParseDays(names []string) ([7]bool, error) {
 	var out [7]bool
 	idx := map[string]time.Weekday{
@@ -162,10 +173,14 @@ func ParseDays(names []string) ([7]bool, error) {
 		k := strings.ToLower(strings.TrimSpace(n))
 		if len(k) > 3 && k[0] < 0x80 {
 			k = k[:3]
+		} else if j, ok := strings.CutSuffix(k, "曜日"); ok {
+			k = j // 月曜日
+		} else if j, ok := strings.CutSuffix(k, "曜"); ok {
+			k = j // 月曜
 		}
 		d, ok := idx[k]
 		if !ok {
-			return out, fmt.Errorf("%q is not a weekday (mon ... sun)", n)
+			return out, fmt.Errorf("%q is not a weekday (mon ... sun, or 月 ... 日)", n)
 		}
 		out[d] = true
 	}

@@ -6,10 +6,14 @@ import (
 	"time"
 )
 
-// The Cabinet Office's lists for 2025 and 2026.
+// The Cabinet Office's lists for 2018, 2019, 2025 and 2026.
 func TestJapanHolidays(t *testing.T) {
 	want := map[int][]string{
 		2025: {"01-01", "01-13", "02-11", "02-23", "02-24", "03-20", "04-29", "05-03", "05-04", "05-05", "05-06", "07-21", "08-11", "09-15", "09-23", "10-13", "11-03", "11-23", "11-24"},
+		// The Reiwa enthronement year and the last Heisei one: SLA reports and
+		// the lab read history this old.
+		2018: {"01-01", "01-08", "02-11", "02-12", "03-21", "04-29", "04-30", "05-03", "05-04", "05-05", "07-16", "08-11", "09-17", "09-23", "09-24", "10-08", "11-03", "11-23", "12-23", "12-24"},
+		2019: {"01-01", "01-14", "02-11", "03-21", "04-29", "04-30", "05-01", "05-02", "05-03", "05-04", "05-05", "05-06", "07-15", "08-11", "08-12", "09-16", "09-23", "10-14", "10-22", "11-03", "11-04", "11-23"},
 		2026: {"01-01", "01-12", "02-11", "02-23", "03-20", "04-29", "05-03", "05-04", "05-05", "05-06", "07-20", "08-11", "09-21", "09-22", "09-23", "10-12", "11-03", "11-23"},
 	}
 	for y, days := range want {
@@ -124,5 +128,50 @@ func TestHolidayEntries(t *testing.T) {
 		if _, _, err := ParseHoliday(h); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: %v, want an error saying %q", h, err, want)
 		}
+	}
+}
+
+// Working hours are the wall clock's, also on the days a time zone changes
+// its clocks: 09:00-18:00 on a US DST day is 09:00-18:00 local, and a zone
+// whose midnight is skipped (Chile, at 24:00 on Saturday) keeps 09:00-18:00
+// on the days after it.
+func TestBusinessTimeAcrossDST(t *testing.T) {
+	for _, cc := range []struct {
+		zone     string
+		days     []string
+		from, to string
+		want     time.Duration
+	}{
+		{"America/New_York", []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}, "2026-03-08 08:00", "2026-03-08 09:30", 30 * time.Minute}, // spring forward, Sunday
+		{"America/New_York", []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}, "2026-03-08 17:00", "2026-03-08 20:00", time.Hour},
+		{"America/New_York", []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}, "2026-11-01 08:00", "2026-11-01 09:30", 30 * time.Minute}, // fall back, Sunday
+		{"America/New_York", []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}, "2026-11-01 17:00", "2026-11-01 20:00", time.Hour},
+		{"America/Santiago", []string{"mon", "tue", "wed", "thu", "fri"}, "2026-09-04 12:00", "2026-09-08 12:00", 6*time.Hour + 9*time.Hour + 3*time.Hour}, // Sunday 09-06 has no midnight
+		{"America/Santiago", []string{"mon", "tue", "wed", "thu", "fri"}, "2026-09-05 12:00", "2026-09-07 09:30", 30 * time.Minute},
+	} {
+		loc, err := time.LoadLocation(cc.zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		days, _ := ParseDays(cc.days)
+		c := Calendar{Loc: loc, Business: true, Days: days, Start: 9 * time.Hour, End: 18 * time.Hour}
+		from, _ := time.ParseInLocation("2006-01-02 15:04", cc.from, loc)
+		to, _ := time.ParseInLocation("2006-01-02 15:04", cc.to, loc)
+		if got := c.Between(from, to); got != cc.want {
+			t.Errorf("%s %s to %s: %v, want %v", cc.zone, cc.from, cc.to, got, cc.want)
+		}
+	}
+}
+
+// Japanese teams write weekdays as 月曜日 or 月曜 as often as 月, as English
+// ones write monday for mon.
+func TestParseDaysJapaneseNames(t *testing.T) {
+	got, err := ParseDays([]string{"月曜日", "火曜", "水", "木曜日", "金曜日"})
+	want, _ := ParseDays([]string{"mon", "tue", "wed", "thu", "fri"})
+	if err != nil || got != want {
+		t.Fatalf("月曜日 ... 金曜日: %v %v, want %v", got, err, want)
+	}
+	if _, err := ParseDays([]string{"曜日"}); err == nil {
+		t.Fatal("曜日 alone is a weekday")
 	}
 }

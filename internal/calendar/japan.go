@@ -3,8 +3,9 @@ package calendar
 import "time"
 
 // JapanHoliday reports whether the date is a Japanese public holiday under
-// the Act on National Holidays as amended to date (from 2020 on: Sports Day
-// and Marine Day moved in 2020 and 2021 for the Olympics are included), and
+// the Act on National Holidays as amended to date (from 2016, Mountain
+// Day's first year, on: the 2019 enthronement days, and Sports Day and
+// Marine Day moved in 2020 and 2021 for the Olympics, are included), and
 // its name. Equinox days use the standard approximation (valid 1980-2099),
 // which matches the Cabinet Office's announcements for those years.
 func JapanHoliday(y int, m time.Month, d int) (string, bool) {
@@ -57,6 +58,10 @@ func baseHoliday(y int, m time.Month, d int) (string, bool) {
 		if d == 23 && y >= 2020 {
 			return "天皇誕生日", true
 		}
+	case time.December:
+		if d == 23 && y >= 1989 && y <= 2018 {
+			return "天皇誕生日", true
+		}
 	case time.March:
 		if d == equinox(y, 20.8431) {
 			return "春分の日", true
@@ -73,6 +78,10 @@ func baseHoliday(y int, m time.Month, d int) (string, bool) {
 			return "みどりの日", true
 		case 5:
 			return "こどもの日", true
+		case 1:
+			if y == 2019 {
+				return "天皇の即位の日", true // 4-30 and 5-2 between are citizens' holidays
+			}
 		}
 	case time.July:
 		switch {
@@ -87,7 +96,7 @@ func baseHoliday(y int, m time.Month, d int) (string, bool) {
 		switch {
 		case y == 2020 && d == 10, y == 2021 && d == 8:
 			return "山の日", true
-		case y != 2020 && y != 2021 && d == 11:
+		case y >= 2016 && y != 2020 && y != 2021 && d == 11:
 			return "山の日", true
 		}
 	case time.September:
@@ -99,7 +108,13 @@ func baseHoliday(y int, m time.Month, d int) (string, bool) {
 		}
 	case time.October:
 		if y != 2020 && y != 2021 && d == nthMonday(2) {
+			if y < 2020 {
+				return "体育の日", true
+			}
 			return "スポーツの日", true
+		}
+		if y == 2019 && d == 22 {
+			return "即位礼正殿の儀の行われる日", true
 		}
 	case time.November:
 		if d == 3 {

@@ -4,9 +4,12 @@
 package config
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"os"
@@ -15,6 +18,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/baton-hq/baton/internal/calendar"
 	"github.com/baton-hq/baton/internal/duration"
@@ -352,10 +356,33 @@ func FromEnv(getenv func(string) string, mode Mode) (*Config, error) {
 // ParseFile decodes the YAML configuration file strictly: an unknown key is
 // an error, since a misspelt setting would otherwise do nothing.
 func ParseFile(data []byte, f *File) error {
-	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	if !utf8.Valid(data) && !bytes.HasPrefix(data, []byte{0xfe, 0xff}) && !bytes.HasPrefix(data, []byte{0xff, 0xfe}) {
+		for i, l := range bytes.Split(data, []byte("\n")) {
+			if !utf8.Valid(l) {
+				return fmt.Errorf("line %d: not UTF-8 text (saved as Shift_JIS?): save the file as UTF-8", i+1)
+			}
+		}
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	if err := dec.Decode(f); err != nil && err.Error() != "EOF" {
+	if err := dec.Decode(f); err != nil && !errors.Is(err, io.EOF) {
 		return err
+	}
+	// One document: the settings of a second after --- would be silently
+	// ignored (an empty one, a stray --- at the end, is nothing to ignore).
+	for {
+		var next yaml.Node
+		err := dec.Decode(&next)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if c := next.Content; len(c) == 0 || len(c) == 1 && c[0].Kind == yaml.ScalarNode && c[0].Tag == "!!null" && c[0].Value == "" {
+			continue
+		}
+		return fmt.Errorf("line %d: a second document (after ---): the configuration is one document", next.Line)
 	}
 	if f.TimelineLimit < 0 {
 		return fmt.Errorf("timeline_limit: must not be negative")

@@ -11,6 +11,7 @@
 package lab
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -99,6 +100,8 @@ type Report struct {
 	WouldStop   []Person  `json:"wouldStop"`   // an MQL as stored, not under the candidate
 	Become      Group     `json:"become"`      // how the people in WouldBecome fared so far
 	Stop        Group     `json:"stop"`
+
+	loc *time.Location // the zone Text dates in (Lab.Loc)
 }
 
 // Side is one rules file's MQLs over the history.
@@ -278,6 +281,7 @@ func change(cur, cand int) float64 {
 
 func (l *Lab) tally(rep *Report, rp *reports.Person, p identity.Person, cur, can qualify.Simulation) {
 	rep.People++
+	rep.loc = l.loc()
 	if !cur.First.IsZero() && (rep.WindowFrom.IsZero() || cur.First.Before(rep.WindowFrom)) {
 		rep.WindowFrom = cur.First
 	}
@@ -410,7 +414,13 @@ func keys[V any](m map[string]V) []string {
 
 // Exceeds reports whether the MQL count moved by more than max (a share:
 // 0.1 for 10%) in either direction.
-func (r Report) Exceeds(max float64) bool { return math.Abs(r.Change) > max+1e-9 }
+func (r Report) Exceeds(max float64) bool {
+	change := r.Change // rounded to 0.1%: the counts' own change is judged
+	if cur := r.Current.MQLs; cur > 0 {
+		change = float64(r.Candidate.MQLs-cur) / float64(cur)
+	}
+	return math.Abs(change) > max+1e-9
+}
 
 // Text is the report as a reviewer reads it in a pull request's CI log.
 func (r Report) Text() string {
@@ -444,7 +454,8 @@ func (r Report) Text() string {
 		for _, p := range g.ps {
 			// By id, not email: this text ends in pull-request CI logs,
 			// which an erasure cannot reach (the workspace finds the id).
-			fmt.Fprintf(&b, "  %s %s %s %s [%s]\n", p.At.In(time.UTC).Format("2006-01-02"), p.ID, p.Condition, p.Stage, strings.Join(p.History, "; "))
+			// Dated in the configured zone, as the history beside it.
+			fmt.Fprintf(&b, "  %s %s %s %s [%s]\n", p.At.In(cmp.Or(r.loc, time.UTC)).Format("2006-01-02"), p.ID, p.Condition, p.Stage, strings.Join(p.History, "; "))
 		}
 	}
 	return b.String()

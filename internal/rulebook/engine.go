@@ -185,13 +185,15 @@ func (e *Engine) ApplyState(st *State, evs []event.Event, out []qualify.Contribu
 			if r.CapPerDay > 0 && !dayKnown {
 				day, dayKnown = localDay(ev.Timestamp, loc), true
 			}
-			if r.CapPerDay > 0 && pts > 0 {
-				pts = math.Min(pts, r.CapPerDay-st.dayPoints(r.Name, day))
+			// A cap bounds a rule's points either way: a negative rule's
+			// what it takes away.
+			if r.CapPerDay > 0 {
+				pts = capped(pts, r.CapPerDay, st.dayPoints(r.Name, day))
 			}
-			if r.CapPerPerson > 0 && pts > 0 {
-				pts = math.Min(pts, r.CapPerPerson-st.PerRule[r.Name])
+			if r.CapPerPerson > 0 {
+				pts = capped(pts, r.CapPerPerson, st.PerRule[r.Name])
 			}
-			if pts == 0 || (r.Points > 0 && pts < 0) {
+			if pts == 0 || (r.Points > 0) != (pts > 0) {
 				continue // capped
 			}
 			if r.CapPerDay > 0 {
@@ -206,6 +208,15 @@ func (e *Engine) ApplyState(st *State, evs []event.Event, out []qualify.Contribu
 		}
 	}
 	return out
+}
+
+// capped is pts within a cap of so far's magnitude: at most cap-so far
+// of points given, at least -cap-so far of points taken.
+func capped(pts, limit, soFar float64) float64 {
+	if pts < 0 {
+		return math.Max(pts, -limit-soFar)
+	}
+	return math.Min(pts, limit-soFar)
 }
 
 // add puts points earned at t into the score kept as of st.At.
@@ -415,9 +426,12 @@ func (r *FitRule) matches(v string) bool {
 		return false
 	}
 	if r.Min != nil || r.Max != nil {
-		m := leadingNumber.FindString(v)
-		n, err := strconv.ParseFloat(strings.ReplaceAll(m, ",", ""), 64)
-		if m == "" || err != nil {
+		i := leadingNumber.FindStringIndex(v)
+		if i == nil {
+			return false
+		}
+		n, ok := numberAt(v[i[0]:])
+		if !ok {
 			return false
 		}
 		if r.Min != nil && n < *r.Min || r.Max != nil && n > *r.Max {
@@ -425,6 +439,41 @@ func (r *FitRule) matches(v string) bool {
 		}
 	}
 	return true
+}
+
+// jaUnits are the units Japanese writes numbers with (1万人, 1.5億円).
+var jaUnits = []struct {
+	name string
+	mul  float64
+}{{"億", 1e8}, {"万", 1e4}, {"千", 1e3}}
+
+// numberAt reads the number s starts with (digits, commas, a fraction),
+// times a Japanese unit after it, and a smaller part after that: 1万人 is
+// 10000, 1億2000万円 120000000, 1万2千 12000.
+func numberAt(s string) (float64, bool) {
+	m := leadingNumber.FindString(s)
+	if m == "" || !strings.HasPrefix(s, m) {
+		return 0, false
+	}
+	n, err := strconv.ParseFloat(strings.ReplaceAll(m, ",", ""), 64)
+	if err != nil {
+		return 0, false
+	}
+	s = s[len(m):]
+	for _, u := range jaUnits {
+		rest, ok := strings.CutPrefix(s, u.name)
+		if !ok {
+			continue
+		}
+		n *= u.mul
+		if rest != "" && rest[0] >= '0' && rest[0] <= '9' {
+			if more, ok := numberAt(rest); ok && more < u.mul {
+				n += more
+			}
+		}
+		break
+	}
+	return n, true
 }
 
 // BANT counts the confirmed facts.

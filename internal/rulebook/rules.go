@@ -8,9 +8,12 @@
 package rulebook
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
+	"math"
 	"os"
 	"path"
 	"regexp"
@@ -19,6 +22,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/baton-hq/baton/internal/duration"
 	"github.com/baton-hq/baton/internal/event"
@@ -240,6 +244,10 @@ func (p *parser) num(n *yaml.Node, field string) float64 {
 	}
 	f, err := strconv.ParseFloat(n.Value, 64)
 	if n.Kind != yaml.ScalarNode || err != nil || (n.Tag != "!!int" && n.Tag != "!!float") {
+		if n.Kind == yaml.ScalarNode && strings.ContainsAny(n.Value, "０１２３４５６７８９．－") {
+			p.fail(n, field, "must be a number in half-width digits (10, not １０)")
+			return 0
+		}
 		p.fail(n, field, "must be a number")
 		return 0
 	}
@@ -331,14 +339,38 @@ var eventTypes = map[string]bool{"page_view": true, "download": true, "outbound"
 
 // Parse parses and validates a rules file.
 func Parse(name string, data []byte) (*Rules, error) {
+	if line := notUTF8(data); line > 0 {
+		return nil, &ParseError{File: name, Line: line, Field: "(file)", Msg: "not UTF-8 text (saved as Shift_JIS?): save the file as UTF-8"}
+	}
 	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, &ParseError{File: name, Line: yamlLine(err), Field: "(file)", Msg: err.Error()}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&root); err != nil && err != io.EOF {
+		return nil, &ParseError{File: name, Line: yamlLine(err, data), Field: "(file)", Msg: err.Error()}
 	}
 	if len(root.Content) == 0 {
 		return nil, &ParseError{File: name, Line: 1, Field: "(file)", Msg: "empty rules file"}
 	}
+	// One document: a second after --- would be silently ignored (an
+	// empty one, a stray --- at the end, is nothing to ignore).
+	for {
+		var next yaml.Node
+		err := dec.Decode(&next)
+		if err == io.EOF {
+			break
+		}
+		if err == nil && emptyDocument(&next) {
+			continue
+		}
+		line := next.Line
+		if err != nil {
+			line = yamlLine(err, data)
+		}
+		return nil, &ParseError{File: name, Line: line, Field: "(file)", Msg: "a second document (after ---): the rules are one document"}
+	}
 	p := &parser{file: name}
+	if root.Content[0].Kind != yaml.MappingNode {
+		p.fail(root.Content[0], "(file)", "must be a mapping of keys such as name, behaviour and mql")
+	}
 	r := &Rules{FreeMail: map[string]bool{}, Competitors: map[string]bool{}, BANT: BANT{Fields: map[string]BANTField{}}, Recycle: Recycle{Multiply: 0, MinNewBehaviour: DefaultMinNewBehaviour}}
 	top := p.fields(root.Content[0], "", "name", "decay", "behaviour", "fit", "grades", "bant", "bands", "mql", "recycle", "mqa")
 	label := p.str(top["name"], "name")
@@ -411,6 +443,9 @@ func Parse(name string, data []byte) (*Rules, error) {
 			fr.In = map[string]bool{}
 			for _, v := range p.strs(m["in"], f+".in") {
 				fr.In[strings.ToLower(v)] = true
+			}
+			if len(fr.In) == 0 {
+				p.fail(m["in"], f+".in", "an empty list matches no one")
 			}
 		}
 		if m["min"] != nil {
@@ -504,10 +539,14 @@ func Parse(name string, data []byte) (*Rules, error) {
 		}
 		if m["grades"] != nil {
 			c.Grades = p.grades(m["grades"], f+".grades")
+			if len(c.Grades) == 0 {
+				p.fail(m["grades"], f+".grades", "an empty list qualifies no one: list grades, or remove grades to take any")
+			}
 		}
-		c.MinBANT = int(p.num(m["min_bant"], f+".min_bant"))
-		if c.MinBANT < 0 || c.MinBANT > 4 {
-			p.fail(m["min_bant"], f+".min_bant", "must be 0-4")
+		if v := p.num(m["min_bant"], f+".min_bant"); v < 0 || v > 4 || v != math.Trunc(v) {
+			p.fail(m["min_bant"], f+".min_bant", "must be a whole number from 0 to 4")
+		} else {
+			c.MinBANT = int(v)
 		}
 		if mx := m["matrix"]; mx != nil {
 			c.Matrix = map[string]map[string]bool{}
@@ -518,8 +557,17 @@ func Parse(name string, data []byte) (*Rules, error) {
 					band := mx.Content[j].Value
 					if !bandNames[band] {
 						p.fail(mx.Content[j], f+".matrix."+band, "unknown band (define it under bands)")
+					} else if c.Matrix[band] != nil {
+						p.fail(mx.Content[j], f+".matrix."+band, "given twice")
 					}
 					c.Matrix[band] = p.grades(mx.Content[j+1], f+".matrix."+band)
+				}
+				cells := 0
+				for _, g := range c.Matrix {
+					cells += len(g)
+				}
+				if cells == 0 {
+					p.fail(mx, f+".matrix", "no band has a grade: the condition qualifies no one")
 				}
 			}
 		}
@@ -568,12 +616,56 @@ func parseDuration(s string) (time.Duration, error) {
 	return d, nil
 }
 
-var lineRE = regexp.MustCompile(`line (\d+)`)
+// emptyDocument: a document of nothing (--- then nothing, or comments).
+func emptyDocument(n *yaml.Node) bool {
+	return len(n.Content) == 0 || len(n.Content) == 1 && n.Content[0].Kind == yaml.ScalarNode && n.Content[0].Tag == "!!null" && n.Content[0].Value == ""
+}
 
-func yamlLine(err error) int {
-	if m := lineRE.FindStringSubmatch(err.Error()); m != nil {
+var (
+	lineRE   = regexp.MustCompile(`line (\d+)`)
+	anchorRE = regexp.MustCompile(`unknown anchor '(.*)' referenced`)
+)
+
+// yamlLine is the line a YAML error names. yaml.v3 names none for an error
+// on the first line, an undefined anchor or a control character: those are
+// looked for in the text (the first line otherwise).
+func yamlLine(err error, data []byte) int {
+	msg := err.Error()
+	if m := lineRE.FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		return n
+	}
+	lines := strings.Split(string(data), "\n")
+	find := func(ok func(string) bool) int {
+		for i, l := range lines {
+			if ok(l) {
+				return i + 1
+			}
+		}
+		return 1
+	}
+	switch {
+	case anchorRE.MatchString(msg):
+		alias := "*" + anchorRE.FindStringSubmatch(msg)[1]
+		return find(func(l string) bool { return strings.Contains(l, alias) })
+	case strings.Contains(msg, "control characters"):
+		return find(func(l string) bool {
+			return strings.ContainsFunc(l, func(r rune) bool { return r < ' ' && r != '\t' && r != '\r' || r == 0x7f })
+		})
+	}
+	return 1
+}
+
+// notUTF8 is the first line that is not UTF-8 (0: all of it is); a file in
+// UTF-16 (with its byte order mark, which YAML reads) is left to YAML.
+func notUTF8(data []byte) int {
+	if bytes.HasPrefix(data, []byte{0xfe, 0xff}) || bytes.HasPrefix(data, []byte{0xff, 0xfe}) || utf8.Valid(data) {
+		return 0
+	}
+	for i, l := range bytes.Split(data, []byte("\n")) {
+		if !utf8.Valid(l) {
+			return i + 1
+		}
 	}
 	return 0
 }

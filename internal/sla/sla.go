@@ -44,7 +44,7 @@ func (s *Sweeper) now() time.Time {
 	return clock.Now().UTC()
 }
 
-// Sweep finds MQLs still waiting for sales after within and announces
+// Sweep finds MQLs still waiting for sales past within and announces
 // each once. It looks back at most lookback (the MQL index is ordered by
 // time). announce may be nil (breaches are then only recorded). A breach
 // whose announcement failed is not recorded (announced next run) and the
@@ -62,8 +62,13 @@ func (s *Sweeper) Sweep(ctx context.Context, within, lookback time.Duration, ann
 	stop := func(err error) ([]Breach, error) { return out, errors.Join(append(failed, err)...) }
 	for _, m := range mqls {
 		waited := q.Calendar.Between(m.At, now) // working time, on a business calendar
-		if waited < within {
-			break // ordered by time: the rest waited no longer
+		if waited <= within {
+			// Not past the SLA (as the SLA report counts it: an answer
+			// after exactly within is within). On a business calendar
+			// waited stays at within from the close to the next open: no
+			// breach overnight or over a weekend. Ordered by time: the
+			// rest waited no longer.
+			break
 		}
 		rec, err := q.Record(ctx, m.Person)
 		if err != nil {

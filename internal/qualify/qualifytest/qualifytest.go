@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/baton-hq/baton/internal/calendar"
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
@@ -979,6 +980,36 @@ func SLASuite() tabletest.Suite {
 		if bs, err := sweeper.Sweep(ctx, 24*time.Hour, 30*24*time.Hour, announce); err != nil || len(bs) != 3 || len(announced) != 3 {
 			t.Fatalf("the next run: breaches %+v %v, announced %v; want the 3 refused before", bs, err, announced)
 		}
+
+		// On a business calendar an MQL's waited time stops at the end of
+		// the day: one qualified on a Friday evening (JST) with one business
+		// day to accept has waited exactly the SLA from Monday 18:00 until
+		// Tuesday 09:00, and an answer then is within it (the SLA report
+		// counts it so): no breach is announced before Tuesday's work starts.
+		t.Run("BusinessDayNotBreachedOvernight", func(t *testing.T) {
+			x := newFx(t, f)
+			jst := time.FixedZone("JST", 9*60*60)
+			x.q.Calendar = calendar.Calendar{Loc: jst, Business: true, Days: [7]bool{false, true, true, true, true, true, false}, Start: 9 * time.Hour, End: 18 * time.Hour}
+			fri := time.Date(2026, 11, 6, 19, 0, 0, 0, jst)
+			x.clk.Set(fri)
+			p := x.identify(t, "sla-fri", "friday@example.com", fri)
+			e := []event.Event{ev("sla-fri", "sla-fri-a", event.Download, fri), ev("sla-fri", "sla-fri-b", event.FormSubmit, fri)}
+			x.store(t, e...)
+			x.process(t, e...)
+			if rec, _ := x.q.Record(ctx, p.ID); rec.Stage != qualify.StageMQL {
+				t.Fatalf("record %+v", rec)
+			}
+			sweeper := &sla.Sweeper{Q: x.q, Now: x.clk.Now}
+			day := 9 * time.Hour                                 // one business day, 09:00-18:00
+			x.clk.Set(time.Date(2026, 11, 9, 18, 30, 0, 0, jst)) // Monday evening: exactly one business day waited
+			if bs, err := sweeper.Sweep(ctx, day, 30*24*time.Hour, nil); err != nil || len(bs) != 0 {
+				t.Fatalf("Monday 18:30, %v waited of %v: breaches %+v %v; want none before Tuesday 09:00", x.q.Calendar.Between(fri, x.clk.Now()), day, bs, err)
+			}
+			x.clk.Set(time.Date(2026, 11, 10, 9, 1, 0, 0, jst))
+			if bs, err := sweeper.Sweep(ctx, day, 30*24*time.Hour, nil); err != nil || len(bs) != 1 {
+				t.Fatalf("Tuesday 09:01: breaches %+v %v; want the Friday MQL", bs, err)
+			}
+		})
 	}}
 }
 

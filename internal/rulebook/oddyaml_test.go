@@ -1,0 +1,100 @@
+package rulebook
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// A reviewed file's odd YAML is refused with the line to look at, never
+// half read: a file saved as Shift_JIS (Windows tools), a tab or a bad
+// escape on the first line, a control character, an anchor never defined,
+// a band given twice in a matrix (the second silently replaced the
+// first), a second document after --- (silently ignored), a fractional
+// min_bant (silently truncated).
+func TestOddYAMLNamesTheLine(t *testing.T) {
+	const mql = "mql: [{name: x, min_behaviour: 1}]\n"
+	cases := []struct {
+		src   string
+		line  int
+		field string
+		says  string
+	}{
+		{"name: x\n" + mql + "fit:\n  rules:\n    - {name: t, attribute: title, match: \"re:\x95\x94\x92\xb7\", points: 10}\n", 5, "(file)", "UTF-8"},
+		{"name: x\n# \x95\x94\x92\xb7\n" + mql, 2, "(file)", "Shift_JIS"},
+		{"\tname: x\n" + mql, 1, "(file)", ""},
+		{"name: \"\\xZZ\"\n" + mql, 1, "(file)", ""},
+		{mql + "name: x\x01\n", 2, "(file)", "control"},
+		{mql + "recycle:\n  multiply: *half\n", 3, "(file)", "half"},
+		{"bands: [{name: hot, min: 50}]\nmql:\n  - name: x\n    matrix:\n      hot: [A]\n      hot: [C]\n", 6, "mql[0].matrix.hot", "twice"},
+		{mql + "---\nname: second\n", 2, "(file)", "document"}, // the line of ---
+		{mql + "---\n- [\n", 3, "(file)", "document"},
+		{"mql:\n  - name: x\n    min_bant: 2.5\n", 3, "mql[0].min_bant", ""},
+		{"null\n", 1, "(file)", "mapping"},
+	}
+	for _, c := range cases {
+		_, err := Parse("rules.yaml", []byte(c.src))
+		var pe *ParseError
+		if !errors.As(err, &pe) {
+			t.Errorf("%q: err %v", c.src, err)
+			continue
+		}
+		if pe.Line != c.line || pe.Field != c.field || !strings.Contains(pe.Msg, c.says) {
+			t.Errorf("%q: got %s (line %d field %s), want line %d field %s saying %q", c.src, pe, pe.Line, pe.Field, c.line, c.field, c.says)
+		}
+	}
+	// A BOM and CRLF line ends (Windows editors) are fine.
+	if _, err := Parse("rules.yaml", []byte("\xef\xbb\xbfname: x\r\n"+strings.ReplaceAll(mql, "\n", "\r\n"))); err != nil {
+		t.Error(err)
+	}
+}
+
+// Full-width digits (an IME left on) are named as such: "must be a
+// number" for １０ reads as nonsense to who typed it.
+func TestFullWidthDigitsNamed(t *testing.T) {
+	_, err := Parse("rules.yaml", []byte("behaviour:\n  - {name: a, type: page_view, points: １０}\nmql: [{name: x, min_behaviour: 1}]\n"))
+	var pe *ParseError
+	if !errors.As(err, &pe) || pe.Line != 2 || pe.Field != "behaviour[0].points" || !strings.Contains(pe.Msg, "half-width") {
+		t.Fatalf("%v", err)
+	}
+}
+
+// An empty list where a condition or rule needs values makes it match no
+// one, silently: grades: [] (a condition that never fires: no MQLs), a
+// matrix without a grade in any band, a fit rule's in: [].
+func TestEmptyListsRefused(t *testing.T) {
+	cases := []struct {
+		src   string
+		line  int
+		field string
+	}{
+		{"mql:\n  - name: x\n    min_behaviour: 10\n    grades: []\n", 4, "mql[0].grades"},
+		{"bands: [{name: hot, min: 50}]\nmql:\n  - name: x\n    matrix: {}\n", 4, "mql[0].matrix"},
+		{"bands: [{name: hot, min: 50}]\nmql:\n  - name: x\n    matrix: {hot: []}\n", 4, "mql[0].matrix"},
+		{"fit:\n  rules:\n    - {name: a, attribute: title, in: [], points: 1}\nmql: [{name: x, min_behaviour: 1}]\n", 3, "fit.rules[0].in"},
+	}
+	for _, c := range cases {
+		_, err := Parse("rules.yaml", []byte(c.src))
+		var pe *ParseError
+		if !errors.As(err, &pe) || pe.Line != c.line || pe.Field != c.field {
+			t.Errorf("%q: %v, want line %d field %s", c.src, err, c.line, c.field)
+		}
+	}
+	// A band without grades beside one with them is only a band that does
+	// not qualify.
+	if _, err := Parse("rules.yaml", []byte("bands: [{name: hot, min: 50}, {name: warm, min: 10}]\nmql:\n  - name: x\n    matrix: {hot: [A], warm: []}\n")); err != nil {
+		t.Error(err)
+	}
+}
+
+// A stray --- at the end (an empty document) is no second document.
+func TestTrailingEmptyDocument(t *testing.T) {
+	for _, src := range []string{"mql: [{name: x, min_behaviour: 1}]\n---\n", "mql: [{name: x, min_behaviour: 1}]\n---\n# notes\n", "---\nmql: [{name: x, min_behaviour: 1}]\n...\n"} {
+		if _, err := Parse("rules.yaml", []byte(src)); err != nil {
+			t.Errorf("%q: %v", src, err)
+		}
+	}
+	if _, err := Parse("rules.yaml", []byte("mql: [{name: x, min_behaviour: 1}]\n---\n---\nname: late\n")); err == nil {
+		t.Error("a third document taken")
+	}
+}
