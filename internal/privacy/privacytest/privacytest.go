@@ -309,8 +309,10 @@ func Populate(t testing.TB, tb table.Table, clk *clock.Manual) *Fixture {
 	if f.VictimMQLs, err = a.Qualifier.MQLs(ctx, f.Victim.ID); err != nil || len(f.VictimMQLs) != 3 {
 		t.Fatalf("the victim's MQLs: %d %v", len(f.VictimMQLs), err)
 	}
-	// Sales have not answered the third MQL: the SLA sweep (every wait a
-	// breach) marks it announced in the victim's partition.
+	// Sales have not answered the third MQL a minute on: the SLA sweep
+	// (any wait past none a breach) marks it announced in the victim's
+	// partition.
+	f.Clock.Advance(time.Minute)
 	sweeper := &sla.Sweeper{Q: a.Qualifier, Now: clk.Now}
 	if bs, err := sweeper.Sweep(ctx, 0, 90*24*time.Hour, nil); err != nil || !slices.ContainsFunc(bs, func(b sla.Breach) bool { return b.MQL.ID == f.VictimMQLs[2].ID }) {
 		t.Fatalf("SLA breaches %+v %v, want the victim's third MQL", bs, err)
