@@ -61,25 +61,10 @@ func TestFullWidthDigitsNamed(t *testing.T) {
 
 // An empty list where a condition or rule needs values makes it match no
 // one, silently: grades: [] (a condition that never fires: no MQLs), a
-// matrix without a grade in any band, a fit rule's in: [].
+// matrix without a grade in any band, a fit rule's in: []. Their refusals
+// are cases of TestParseErrorsNameLineAndField; an empty band beside filled
+// ones is still a rules file.
 func TestEmptyListsRefused(t *testing.T) {
-	cases := []struct {
-		src   string
-		line  int
-		field string
-	}{
-		{"mql:\n  - name: x\n    min_behaviour: 10\n    grades: []\n", 4, "mql[0].grades"},
-		{"bands: [{name: hot, min: 50}]\nmql:\n  - name: x\n    matrix: {}\n", 4, "mql[0].matrix"},
-		{"bands: [{name: hot, min: 50}]\nmql:\n  - name: x\n    matrix: {hot: []}\n", 4, "mql[0].matrix"},
-		{"fit:\n  rules:\n    - {name: a, attribute: title, in: [], points: 1}\nmql: [{name: x, min_behaviour: 1}]\n", 3, "fit.rules[0].in"},
-	}
-	for _, c := range cases {
-		_, err := Parse("rules.yaml", []byte(c.src))
-		var pe *ParseError
-		if !errors.As(err, &pe) || pe.Line != c.line || pe.Field != c.field {
-			t.Errorf("%q: %v, want line %d field %s", c.src, err, c.line, c.field)
-		}
-	}
 	// A band without grades beside one with them is only a band that does
 	// not qualify.
 	if _, err := Parse("rules.yaml", []byte("bands: [{name: hot, min: 50}, {name: warm, min: 10}]\nmql:\n  - name: x\n    matrix: {hot: [A], warm: []}\n")); err != nil {

@@ -381,6 +381,12 @@ func TestParseErrorsNameLineAndField(t *testing.T) {
 		{"mql: [{name: x, min_behaviour: 1}]\nmqa:\n  require_roles: [ceo]\n", 3, "mqa.require_roles"},
 		{"mql: [{name: x, min_behaviour: 1}]\nmqa:\n  min_peple: 2\n", 3, "mqa.min_peple"},
 		{"mql: [{name: x, min_behaviour: 1}]\nmqa: [2]\n", 2, "mqa"},
+		// An empty list where a condition or rule needs values matches no
+		// one, silently (TestEmptyListsRefused).
+		{"mql:\n  - name: x\n    min_behaviour: 10\n    grades: []\n", 4, "mql[0].grades"},
+		{"bands: [{name: hot, min: 50}]\nmql:\n  - name: x\n    matrix: {}\n", 4, "mql[0].matrix"},
+		{"bands: [{name: hot, min: 50}]\nmql:\n  - name: x\n    matrix: {hot: []}\n", 4, "mql[0].matrix"},
+		{"fit:\n  rules:\n    - {name: a, attribute: title, in: [], points: 1}\nmql: [{name: x, min_behaviour: 1}]\n", 3, "fit.rules[0].in"},
 	}
 	for _, c := range cases {
 		_, err := Parse("rules.yaml", []byte(c.src))
