@@ -197,36 +197,12 @@ func (k *Kintone) statusAfterWrite(ctx context.Context, email, set string) (stri
 	if set != "" {
 		return set, nil
 	}
-	q := url.Values{"app": {strconv.Itoa(k.App)}, "query": {k.EmailField + ` = "` + strings.ReplaceAll(email, `"`, `\"`) + `"`},
-		"fields[0]": {"$id"}, "fields[1]": {k.StatusField}}
-	req, _ := http.NewRequestWithContext(ctx, "GET", strings.TrimSuffix(k.BaseURL, "/")+"/k/v1/records.json?"+q.Encode(), nil)
-	req.Header.Set("X-Cybozu-API-Token", k.APIToken)
-	resp, err := k.client().Do(req)
+	recs, err := k.findRecords(ctx, email, "reading the record's "+k.StatusField, k.StatusField)
 	if err != nil {
-		return "", &push.Error{Connector: "kintone", Message: "reading the record's status: " + err.Error()}
+		return "", err
 	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
-		return "", redirected("kintone", resp)
-	}
-	if resp.StatusCode != 200 {
-		var e struct{ Code, Message string }
-		json.Unmarshal(out, &e)
-		pe := &push.Error{Connector: "kintone", Status: resp.StatusCode, Code: e.Code, Message: "reading the record's " + k.StatusField + ": " + e.Message}
-		pe.Permanent, pe.MaxAttempts = kintoneVerdict(resp.StatusCode, e.Code)
-		return "", pe
-	}
-	var found struct {
-		Records []map[string]struct {
-			Value any `json:"value"`
-		} `json:"records"`
-	}
-	if err := json.Unmarshal(out, &found); err != nil {
-		return "", &push.Error{Connector: "kintone", Status: 200, Message: "unexpected answer: " + answerText(out)}
-	}
-	if len(found.Records) > 0 {
-		v, _ := found.Records[0][k.StatusField].Value.(string)
+	if len(recs) > 0 {
+		v, _ := recs[0][k.StatusField].Value.(string)
 		return v, nil
 	}
 	form, err := k.form(ctx, k.App)
@@ -537,38 +513,73 @@ func (k *Kintone) form(ctx context.Context, app int) (map[string]kintoneField, e
 	return form.Properties, nil
 }
 
-// Forget deletes the person's record, found by the email field.
+// Forget deletes the person's record, found by the email field (the
+// update key, so kintone keeps at most one).
 func (k *Kintone) Forget(ctx context.Context, personID, email string) error {
-	c := k.client()
-	q := url.Values{"app": {strconv.Itoa(k.App)}, "query": {k.EmailField + ` = "` + strings.ReplaceAll(email, `"`, `\"`) + `"`}, "fields": {"$id"}}
+	recs, err := k.findRecords(ctx, email, "finding the person's record", "$id")
+	if err != nil || len(recs) == 0 {
+		return err
+	}
+	id, _ := recs[0]["$id"].Value.(string)
+	del := url.Values{"app": {strconv.Itoa(k.App)}, "ids[0]": {id}}
+	req, _ := http.NewRequestWithContext(ctx, "DELETE", strings.TrimSuffix(k.BaseURL, "/")+"/k/v1/records.json?"+del.Encode(), nil)
+	req.Header.Set("X-Cybozu-API-Token", k.APIToken)
+	_, err = k.answer(req, "deleting the person's record")
+	return err
+}
+
+// findRecords asks for the leads app's records whose email field is
+// email, with the given fields; doing names the step in errors.
+func (k *Kintone) findRecords(ctx context.Context, email, doing string, fields ...string) ([]map[string]struct {
+	Value any `json:"value"`
+}, error) {
+	q := url.Values{"app": {strconv.Itoa(k.App)}, "query": {k.EmailField + " = " + kintoneString(email)}}
+	for i, f := range fields {
+		q.Set("fields["+strconv.Itoa(i)+"]", f)
+	}
 	req, _ := http.NewRequestWithContext(ctx, "GET", strings.TrimSuffix(k.BaseURL, "/")+"/k/v1/records.json?"+q.Encode(), nil)
 	req.Header.Set("X-Cybozu-API-Token", k.APIToken)
-	resp, err := c.Do(req)
+	out, err := k.answer(req, doing)
 	if err != nil {
-		return &push.Error{Connector: "kintone", Message: err.Error()}
+		return nil, err
 	}
-	defer resp.Body.Close()
 	var found struct {
-		Records []struct {
-			ID struct{ Value string } `json:"$id"`
+		Records []map[string]struct {
+			Value any `json:"value"`
 		} `json:"records"`
 	}
-	if resp.StatusCode != 200 || json.NewDecoder(resp.Body).Decode(&found) != nil {
-		return &push.Error{Connector: "kintone", Status: resp.StatusCode, Message: "record lookup failed"}
+	if err := json.Unmarshal(out, &found); err != nil {
+		return nil, &push.Error{Connector: "kintone", Status: 200, Message: doing + ": unexpected answer: " + answerText(out)}
 	}
-	if len(found.Records) == 0 {
-		return nil
-	}
-	del := url.Values{"app": {strconv.Itoa(k.App)}, "ids[0]": {found.Records[0].ID.Value}}
-	req, _ = http.NewRequestWithContext(ctx, "DELETE", strings.TrimSuffix(k.BaseURL, "/")+"/k/v1/records.json?"+del.Encode(), nil)
-	req.Header.Set("X-Cybozu-API-Token", k.APIToken)
-	resp2, err := c.Do(req)
+	return found.Records, nil
+}
+
+// answer sends a request without a body to kintone and returns the body
+// of its 200 answer; anything else is a push.Error judged as the writes'.
+func (k *Kintone) answer(req *http.Request, doing string) ([]byte, error) {
+	resp, err := k.client().Do(req)
 	if err != nil {
-		return &push.Error{Connector: "kintone", Message: err.Error()}
+		return nil, &push.Error{Connector: "kintone", Message: doing + ": " + err.Error()}
 	}
-	resp2.Body.Close()
-	if resp2.StatusCode != 200 {
-		return &push.Error{Connector: "kintone", Status: resp2.StatusCode, Message: "delete failed"}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		return nil, redirected("kintone", resp)
 	}
-	return nil
+	if resp.StatusCode != 200 {
+		var e struct{ Code, Message string }
+		if json.Unmarshal(out, &e) != nil || e.Message == "" {
+			e.Message = answerText(out)
+		}
+		pe := &push.Error{Connector: "kintone", Status: resp.StatusCode, Code: e.Code, Message: doing + ": " + e.Message}
+		pe.Permanent, pe.MaxAttempts = kintoneVerdict(resp.StatusCode, e.Code)
+		return nil, pe
+	}
+	return out, nil
+}
+
+// kintoneString is s as a string literal of kintone's query language:
+// in double quotes, with double quotes and backslashes escaped.
+func kintoneString(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
 }

@@ -227,3 +227,40 @@ func TestKintoneKeyIsNeverFitted(t *testing.T) {
 		t.Fatalf("%+v, records %v", pe, f.Records)
 	}
 }
+
+// TestKintoneForgetSaysWhy: an erasure kintone refuses is reported with
+// kintone's code and message, judged as a write's refusal (a lost
+// permission is not retried for ever); a redirect is named; a record
+// whose email needs escaping in kintone's query is still found.
+func TestKintoneForgetSaysWhy(t *testing.T) {
+	ctx := context.Background()
+	f := crmfake.NewKintone()
+	defer f.Close()
+	c := kt(f)
+	if _, err := c.Push(ctx, lead); err != nil {
+		t.Fatal(err)
+	}
+	f.Fail(1, crmfake.Fault{Status: 403, Body: crmfake.KintoneNoPermission})
+	pe := perr(t, c.Forget(ctx, lead.PersonID, lead.Email))
+	if pe.Code != "CB_NO02" || !pe.Permanent || !strings.Contains(pe.Message, "権限がありません") || !strings.Contains(pe.Message, "finding the person's record") {
+		t.Fatalf("refused lookup: %+v", pe)
+	}
+	f.Fail(1, crmfake.Fault{Status: 307, Headers: map[string]string{"Location": f.URL + "/k/v1/records.json"}})
+	if pe := perr(t, c.Forget(ctx, lead.PersonID, lead.Email)); pe.Code != "REDIRECT" {
+		t.Fatalf("redirected lookup: %+v", pe)
+	}
+	if f.Record(lead.Email) == nil {
+		t.Fatal("the record is gone though kintone refused")
+	}
+	if err := c.Forget(ctx, lead.PersonID, lead.Email); err != nil || f.Record(lead.Email) != nil {
+		t.Fatalf("forgetting once kintone answers: %v, record %v", err, f.Record(lead.Email))
+	}
+	odd := `o"hara\x@example.com`
+	f.AddRecord(odd, map[string]string{"name": "オハラ"})
+	if err := c.Forget(ctx, "p-odd", odd); err != nil {
+		t.Fatal(err)
+	}
+	if f.Record(odd) != nil {
+		t.Fatalf("the record of %s is still in kintone", odd)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -663,6 +664,11 @@ const (
 	KintoneNewCode = `{"code":"GAIA_ZZ99","id":"1505999166-897850012","message":"一時的に処理できません。"}`
 )
 
+var (
+	kintoneEquals   = regexp.MustCompile(`^\s*(\S+)\s*=\s*"((?:[^"\\]|\\.)*)"\s*$`)
+	kintoneUnescape = regexp.MustCompile(`\\(.)`)
+)
+
 // KintoneUnknownStatus is kintone's HTTP status for an error without one
 // of its own (its code says which).
 const KintoneUnknownStatus = 520
@@ -736,11 +742,7 @@ func (k *Kintone) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 404, map[string]string{"code": "GAIA_AP01", "id": "1505999166-6", "message": "指定したアプリ（id: " + r.URL.Query().Get("app") + "）が見つかりません。削除されている可能性があります。"})
 		return
 	}
-	if r.URL.Path == "/k/v1/records.json" && (r.Method == "GET" || r.Method == "DELETE") && r.Header.Get("X-Cybozu-API-Token") == k.APIToken {
-		k.queryOrDelete(w, r)
-		return
-	}
-	if r.URL.Path != "/k/v1/records.json" || r.Method != "PUT" {
+	if r.URL.Path != "/k/v1/records.json" || (r.Method != "PUT" && r.Method != "GET" && r.Method != "DELETE") {
 		writeJSON(w, 404, map[string]string{"code": "GAIA_RE01", "id": "1505999166-1", "message": "指定したページは見つかりません。"})
 		return
 	}
@@ -749,6 +751,10 @@ func (k *Kintone) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if k.fault(w) {
+		return
+	}
+	if r.Method != "PUT" {
+		k.queryOrDelete(w, r)
 		return
 	}
 	var req struct {
@@ -878,25 +884,42 @@ func (k *Kintone) AccountRecord(key string) map[string]string {
 func (k *Kintone) queryOrDelete(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if r.Method == "GET" {
-		var out []map[string]any
-		for email, id := range k.ids {
-			if strings.Contains(q.Get("query"), `"`+email+`"`) {
-				// The record's fields as kintone gives them: {type, value}
-				// by field code, the form's types.
-				rec := map[string]any{"$id": map[string]string{"type": "__ID__", "value": fmt.Sprint(id)},
-					"$revision": map[string]string{"type": "__REVISION__", "value": fmt.Sprint(k.revisions[email])}}
-				for code, v := range k.Records[email] {
-					typ, _ := k.Fields[code]["type"].(string)
-					if typ == "" {
-						typ = "SINGLE_LINE_TEXT"
-					}
-					rec[code] = map[string]string{"type": typ, "value": v}
-				}
-				out = append(out, rec)
-			}
+		// The one query Baton sends: the email field equal to a string
+		// literal (double quotes and backslashes escaped by a backslash).
+		m := kintoneEquals.FindStringSubmatch(q.Get("query"))
+		if m == nil || m[1] != k.EmailField || atoi(q.Get("app")) != k.App {
+			writeJSON(w, 400, map[string]string{"code": "GAIA_IQ11", "id": "1505999166-13", "message": "クエリ記法が間違っています。"})
+			return
 		}
-		if out == nil {
-			out = []map[string]any{}
+		want := kintoneUnescape.ReplaceAllString(m[2], "$1")
+		// fields[N] limits the answer to those field codes.
+		var only map[string]bool
+		for i := 0; q.Has(fmt.Sprintf("fields[%d]", i)); i++ {
+			if only == nil {
+				only = map[string]bool{}
+			}
+			only[q.Get(fmt.Sprintf("fields[%d]", i))] = true
+		}
+		out := []map[string]any{}
+		for email, id := range k.ids {
+			if email != want {
+				continue
+			}
+			// The record's fields as kintone gives them: {type, value}
+			// by field code, the form's types.
+			rec := map[string]any{"$id": map[string]string{"type": "__ID__", "value": fmt.Sprint(id)},
+				"$revision": map[string]string{"type": "__REVISION__", "value": fmt.Sprint(k.revisions[email])}}
+			for code, v := range k.Records[email] {
+				typ, _ := k.Fields[code]["type"].(string)
+				if typ == "" {
+					typ = "SINGLE_LINE_TEXT"
+				}
+				rec[code] = map[string]string{"type": typ, "value": v}
+			}
+			if only != nil {
+				maps.DeleteFunc(rec, func(code string, _ any) bool { return !only[code] })
+			}
+			out = append(out, rec)
 		}
 		writeJSON(w, 200, map[string]any{"records": out, "totalCount": nil})
 		return
