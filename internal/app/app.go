@@ -116,7 +116,7 @@ func Assemble(ctx context.Context, c *core.Core) (*App, error) {
 	}
 	a.Admin.Accounts = c.Accounts
 	a.Admin.Deliveries = &admin.DeliveryAdmin{Queue: a.Push, Inbox: a.Inbox, Status: a.Pusher.Status}
-	a.Admin.Reports = &admin.Reports{T: c.Table, SLA: time.Duration(cfg.File.SLA.AcceptWithin), Now: now, Calendar: c.Cal, Targets: cfg.File.KPITargets}
+	a.Admin.Reports = &admin.Reports{T: c.Table, SLA: cfg.File.AcceptWithin(c.Cal), Now: now, Calendar: c.Cal, Targets: cfg.File.KPITargets}
 	a.Admin.Recipients = &admin.Recipients{Dir: a.People, Keyring: a.Keyring, Now: now, FieldNames: c.FieldNames}
 	a.Admin.Workspace = &admin.Workspace{T: c.Table, Events: a.Events, Loc: c.Cal.Location(), Now: now}
 	a.Admin.Touches = &offline.Importer{Dir: a.People, Link: a.Stitcher, Events: a.Events, FieldNames: c.FieldNames, Loc: c.Cal.Location(), Now: now}

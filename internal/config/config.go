@@ -10,12 +10,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -164,9 +166,74 @@ type FeedbackFile struct {
 
 // SLAFile sets the service level sales agreed to.
 type SLAFile struct {
-	AcceptWithin Duration `yaml:"accept_within"` // default 24h
-	WebhookURL   string   `yaml:"webhook_url"`   // breaches announced here (signed with BATON_WEBHOOK_SECRET)
-	BusinessTime bool     `yaml:"business_time"` // count only the calendar's working time
+	AcceptWithin SLAWithin `yaml:"accept_within"` // default 24h
+	WebhookURL   string    `yaml:"webhook_url"`   // breaches announced here (signed with BATON_WEBHOOK_SECRET)
+	BusinessTime bool      `yaml:"business_time"` // count only the calendar's working time
+}
+
+// SLAWithin is sla.accept_within: a duration ("8h", "1.5d"), or working
+// days ("2bd", "2営業日"), each as long as the calendar's working hours,
+// which count only with business_time.
+type SLAWithin struct {
+	D           time.Duration
+	WorkingDays float64
+	InDays      bool // written in days: with business_time, 1d is 24 working hours
+}
+
+// UnmarshalYAML reads "8h", "1d", "2bd" or "2営業日".
+func (w *SLAWithin) UnmarshalYAML(n *yaml.Node) error {
+	v, err := ParseSLAWithin(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %v", n.Line, err)
+	}
+	*w = v
+	return nil
+}
+
+// ParseSLAWithin reads accept_within's value.
+func ParseSLAWithin(s string) (SLAWithin, error) {
+	s = strings.TrimSpace(s)
+	for _, unit := range []string{"bd", "営業日"} {
+		if num, ok := strings.CutSuffix(s, unit); ok {
+			n, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
+			if err != nil || math.IsNaN(n) || n <= 0 || n > 3650 {
+				return SLAWithin{}, fmt.Errorf("bad number of working days %q: want e.g. 2bd or 2営業日 (up to 3650)", s)
+			}
+			return SLAWithin{WorkingDays: n}, nil
+		}
+	}
+	d, err := ParseDuration(s)
+	if err != nil {
+		return SLAWithin{}, fmt.Errorf("%v: want e.g. 8h, 2d, or working days 2bd (2営業日) with business_time", err)
+	}
+	if d <= 0 {
+		return SLAWithin{}, fmt.Errorf("bad duration %q: the SLA must be longer than 0", s)
+	}
+	return SLAWithin{D: d, InDays: strings.HasSuffix(s, "d")}, nil
+}
+
+// AcceptWithin is the SLA as working time on cal (wall-clock time when
+// the calendar is not business time): working days are the calendar's
+// working hours long.
+func (f File) AcceptWithin(cal calendar.Calendar) time.Duration {
+	w := f.SLA.AcceptWithin
+	if w.WorkingDays > 0 {
+		return time.Duration(w.WorkingDays * float64(cal.End-cal.Start))
+	}
+	return w.D
+}
+
+// Warnings are settings that are valid but likely not what was meant,
+// logged at start-up.
+func (f File) Warnings() []string {
+	var out []string
+	if f.SLA.BusinessTime && f.SLA.AcceptWithin.InDays {
+		d := f.SLA.AcceptWithin.D
+		days := strconv.FormatFloat(d.Hours()/24, 'f', -1, 64)
+		out = append(out, fmt.Sprintf("sla.accept_within: %sd with business_time is %s working hours (a day is 24 hours); for %s working days of the calendar's hours write %sbd",
+			days, strconv.FormatFloat(d.Hours(), 'f', -1, 64), days, days))
+	}
+	return out
 }
 
 // CalendarFile is sales' working calendar (the SLA's business time).
@@ -387,6 +454,10 @@ func ParseFile(data []byte, f *File) error {
 	if f.TimelineLimit < 0 {
 		return fmt.Errorf("timeline_limit: must not be negative")
 	}
+	if w := f.SLA.AcceptWithin; w.WorkingDays > 0 && !f.SLA.BusinessTime {
+		return fmt.Errorf("sla.accept_within: %sbd counts working days, which need sla.business_time: true (or write a duration, e.g. %sh)",
+			strconv.FormatFloat(w.WorkingDays, 'f', -1, 64), strconv.FormatFloat(w.WorkingDays*24, 'f', -1, 64))
+	}
 	if l := f.SFA.Language; l != "" && l != "en" && l != "ja" {
 		return fmt.Errorf("sfa.language: %q is not en or ja", l)
 	}
@@ -420,8 +491,8 @@ func (f *File) defaults() {
 	if f.TimelineLimit == 0 {
 		f.TimelineLimit = 500
 	}
-	if f.SLA.AcceptWithin == 0 {
-		f.SLA.AcceptWithin = Duration(24 * time.Hour)
+	if f.SLA.AcceptWithin == (SLAWithin{}) {
+		f.SLA.AcceptWithin = SLAWithin{D: 24 * time.Hour}
 	}
 	if f.MaxInFlight == 0 {
 		f.MaxInFlight = 512

@@ -544,6 +544,49 @@ func TestAssembly(t *testing.T) {
 		}
 		cover("sla.accept_within", "sla.webhook_url")
 	})
+	t.Run("sla.accept_within working days", func(t *testing.T) {
+		// 1bd is one working day of the calendar's hours (9 here), not 24
+		// working hours; the breach's webhook says the wait and the SLA in
+		// minutes and as people read them.
+		var mu sync.Mutex
+		var got []map[string]any
+		hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			var m map[string]any
+			json.NewDecoder(r.Body).Decode(&m)
+			mu.Lock()
+			got = append(got, m)
+			mu.Unlock()
+		}))
+		defer hook.Close()
+		s, clk := start(t, "timezone: Asia/Tokyo\nsla: {accept_within: 1bd, business_time: true, webhook_url: "+hook.URL+"}\ncalendar: {hours: \"09:00-18:00\", holidays: [japan]}\n",
+			map[string]string{"BATON_WEBHOOK_SECRET": "whsec_c2VjcmV0LWZvci1hc3NlbWJseS10ZXN0"})
+		tokyo, _ := time.LoadLocation("Asia/Tokyo")
+		clk.Set(time.Date(2026, 11, 20, 17, 0, 0, 0, tokyo)) // Friday 17:00
+		qualifyOne(t, s, "bd-1", "workingday@maker.example")
+		// Monday 23rd is 勤労感謝の日: Tuesday 17:00 is 9 working hours on.
+		clk.Set(time.Date(2026, 11, 24, 17, 0, 0, 0, tokyo))
+		if bs, err := s.App.Sweep(context.Background()); err != nil || len(bs) != 0 {
+			t.Fatalf("breach within one working day: %v %v", bs, err)
+		}
+		clk.Set(time.Date(2026, 11, 24, 17, 1, 0, 0, tokyo))
+		if bs, err := s.App.Sweep(context.Background()); err != nil || len(bs) != 1 {
+			t.Fatalf("no breach past one working day: %v %v", bs, err)
+		}
+		mu.Lock()
+		var data map[string]any
+		if len(got) == 1 {
+			data, _ = got[0]["data"].(map[string]any)
+		}
+		mu.Unlock()
+		if data["waitingMinutes"] != float64(541) || data["waiting"] != "9h1m of business time" || data["acceptWithinMinutes"] != float64(540) ||
+			data["acceptWithin"] != "1 business day" || data["businessTime"] != true || data["waitingFor"] != "9h1m0s" {
+			t.Fatalf("webhook got %v", got)
+		}
+		code, b := do(t, "GET", s.URL+"/admin/reports/sla", token, "")
+		if code != 200 || !strings.Contains(string(b), `"sla":"1 business day"`) {
+			t.Fatalf("sla report: %d %s", code, b)
+		}
+	})
 	t.Run("sla.webhook_url redirected", func(t *testing.T) {
 		// A webhook answering 307 had the signed breach, the person's email in
 		// it, posted again wherever it pointed: never followed, an error that

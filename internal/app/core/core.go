@@ -76,6 +76,9 @@ func New(cfg *config.Config, tbl table.Table, log *slog.Logger, now func() time.
 		return nil, &config.Error{Setting: "BATON_CONFIG", Problem: err.Error()}
 	}
 	c.Cal = cal
+	for _, w := range cfg.File.Warnings() {
+		log.Warn(w)
+	}
 	c.Events = &eventlog.Log{T: tbl, Retention: time.Duration(cfg.File.EventRetention), Now: now}
 	c.People = &identity.Directory{T: tbl, Now: now}
 	c.FieldNames = identity.FieldNames{}

@@ -60,7 +60,7 @@ func (a *Core) Sweep(ctx context.Context) ([]sla.Breach, error) {
 	// hold back the rest either: on AWS only the sweep advances rescore
 	// jobs. Its error is reported at the end.
 	sctx, cancelSLA := context.WithTimeout(ctx, 40*time.Second) // the sweep's budget keeps 60 s for the rescores
-	bs, slaErr := sweeper.Sweep(sctx, time.Duration(a.Config.File.SLA.AcceptWithin), 90*24*time.Hour, a.announceBreach)
+	bs, slaErr := sweeper.Sweep(sctx, a.Config.File.AcceptWithin(a.Cal), 90*24*time.Hour, a.announceBreach)
 	cancelSLA()
 	indexErr = errors.Join(slaErr, indexErr)
 	unfed, err := a.UnfedFitRules(ctx)
@@ -91,8 +91,14 @@ func (a *Core) announceBreach(ctx context.Context, b sla.Breach) error {
 	if err != nil {
 		return fmt.Errorf("BATON_WEBHOOK_SECRET: %w", err)
 	}
+	// The wait and the SLA in minutes for a receiver's logic, and as people
+	// read them on the calendar ("10 business hours") for its message;
+	// waitingFor (Go's "10h0m0s") stays for receivers written against it.
+	within := a.Config.File.AcceptWithin(a.Cal)
 	body, _ := json.Marshal(map[string]any{"type": "mql.sla_breached", "data": map[string]any{
-		"mqlId": b.MQL.ID, "personId": b.MQL.Person, "email": b.MQL.Email, "qualifiedAt": b.MQL.At, "waitingFor": b.Age.Round(time.Minute).String(), "condition": b.MQL.Condition,
+		"mqlId": b.MQL.ID, "personId": b.MQL.Person, "email": b.MQL.Email, "qualifiedAt": b.MQL.At, "condition": b.MQL.Condition,
+		"waitingFor": b.Age.Round(time.Minute).String(), "waitingMinutes": int64(b.Age / time.Minute), "waiting": a.Cal.Describe(b.Age.Truncate(time.Minute)),
+		"acceptWithinMinutes": int64(within / time.Minute), "acceptWithin": a.Cal.Describe(within), "businessTime": a.Cal.Business,
 	}})
 	now := a.Now()
 	id := "sla-" + b.MQL.ID

@@ -1,0 +1,58 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// accept_within in working days (bd, 営業日) is the calendar's working
+// day; days with business_time warn that they are 24 working hours; a
+// number of working days needs business_time.
+func TestAcceptWithinWorkingDays(t *testing.T) {
+	for _, c := range []struct {
+		src  string
+		want time.Duration // on 09:00-17:30
+		warn string
+		err  string
+	}{
+		{src: "sla: {accept_within: 2bd, business_time: true}\ncalendar: {hours: \"09:00-17:30\"}\n", want: 17 * time.Hour},
+		{src: "sla: {accept_within: 1営業日, business_time: true}\ncalendar: {hours: \"09:00-17:30\"}\n", want: 8*time.Hour + 30*time.Minute},
+		{src: "sla: {accept_within: 0.5bd, business_time: true}\ncalendar: {hours: \"09:00-17:30\"}\n", want: 4*time.Hour + 15*time.Minute},
+		{src: "sla: {accept_within: 8h, business_time: true}\n", want: 8 * time.Hour},
+		{src: "sla: {accept_within: 1d, business_time: true}\n", want: 24 * time.Hour, warn: "1d with business_time is 24 working hours"},
+		{src: "sla: {accept_within: 1d}\n", want: 24 * time.Hour},
+		{src: "sla: {business_time: true}\n", want: 24 * time.Hour},
+		{src: "sla: {accept_within: 2bd}\n", err: "need sla.business_time: true (or write a duration, e.g. 48h)"},
+		{src: "sla: {accept_within: 0bd, business_time: true}\n", err: "line 1: bad number of working days"},
+		{src: "sla: {accept_within: -1bd, business_time: true}\n", err: "bad number of working days"},
+		{src: "sla: {accept_within: NaNbd, business_time: true}\n", err: "bad number of working days"},
+		{src: "sla: {accept_within: 0h}\n", err: "longer than 0"},
+		{src: "sla: {accept_within: 2 days}\n", err: "working days 2bd (2営業日)"},
+	} {
+		var f File
+		err := ParseFile([]byte(c.src), &f)
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%q: %v, want an error saying %q", c.src, err, c.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%q: %v", c.src, err)
+			continue
+		}
+		f.defaults()
+		cal, err := f.Cal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f.AcceptWithin(cal); got != c.want {
+			t.Errorf("%q: %v, want %v", c.src, got, c.want)
+		}
+		w := strings.Join(f.Warnings(), "\n")
+		if c.warn == "" && w != "" || !strings.Contains(w, c.warn) {
+			t.Errorf("%q: warnings %q, want %q", c.src, w, c.warn)
+		}
+	}
+}
