@@ -137,7 +137,7 @@ func fmtDuration(d time.Duration) string {
 	return d.String()
 }
 
-// ParseHours reads "09:00-18:00".
+// ParseHours reads "09:00-18:00" (or "00:00-24:00": the whole day).
 func ParseHours(s string) (start, end time.Duration, err error) {
 	a, b, ok := strings.Cut(strings.TrimSpace(s), "-")
 	if !ok {
@@ -153,7 +153,11 @@ func ParseHours(s string) (start, end time.Duration, err error) {
 	if start, err = p(a); err != nil {
 		return
 	}
-	if end, err = p(b); err != nil {
+	// A day working to midnight ends at 24:00 (time.Parse knows no such
+	// hour); 24:00 starts nothing.
+	if strings.TrimSpace(b) == "24:00" {
+		end = 24 * time.Hour
+	} else if end, err = p(b); err != nil {
 		return
 	}
 	if end <= start {

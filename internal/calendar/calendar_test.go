@@ -175,3 +175,37 @@ func TestParseDaysJapaneseNames(t *testing.T) {
 		t.Fatal("曜日 alone is a weekday")
 	}
 }
+
+// A working day may run to midnight (24:00), the whole day included;
+// 24:00 starts no day, and a day still ends after it starts.
+func TestHoursToMidnight(t *testing.T) {
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	days, _ := ParseDays([]string{"mon", "tue", "wed", "thu", "fri"})
+	for _, cc := range []struct {
+		hours    string
+		from, to time.Time
+		want     time.Duration
+	}{
+		// Friday 22:00 to Monday 01:00: two hours of Friday, one of Monday.
+		{"00:00-24:00", time.Date(2026, 11, 27, 22, 0, 0, 0, tokyo), time.Date(2026, 11, 30, 1, 0, 0, 0, tokyo), 3 * time.Hour},
+		{"18:00-24:00", time.Date(2026, 12, 1, 12, 0, 0, 0, tokyo), time.Date(2026, 12, 2, 19, 0, 0, 0, tokyo), 7 * time.Hour},
+	} {
+		start, end, err := ParseHours(cc.hours)
+		if err != nil {
+			t.Fatalf("%s: %v", cc.hours, err)
+		}
+		c := Calendar{Loc: tokyo, Business: true, Days: days, Start: start, End: end}
+		if got := c.Between(cc.from, cc.to); got != cc.want {
+			t.Errorf("%s: %v, want %v", cc.hours, got, cc.want)
+		}
+	}
+	for _, bad := range []string{"24:00-24:00", "24:00-18:00", "09:00-24:30", "09:00-25:00"} {
+		if _, _, err := ParseHours(bad); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+	whole := Calendar{Business: true, End: 24 * time.Hour}
+	if got := whole.Describe(48 * time.Hour); got != "2 business days" {
+		t.Errorf("describe: %q", got)
+	}
+}
