@@ -20,6 +20,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -517,16 +518,7 @@ func TestAssembly(t *testing.T) {
 		cover("max_in_flight_per_client")
 	})
 	t.Run("sla.accept_within,sla.webhook_url", func(t *testing.T) {
-		var mu sync.Mutex
-		var got []map[string]any
-		hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			var m map[string]any
-			json.NewDecoder(r.Body).Decode(&m)
-			mu.Lock()
-			got = append(got, m)
-			mu.Unlock()
-		}))
-		defer hook.Close()
+		hook, received := slaHook(t)
 		s, clk := start(t, "sla: {accept_within: 2h, webhook_url: "+hook.URL+"}\n", map[string]string{"BATON_WEBHOOK_SECRET": "whsec_c2VjcmV0LWZvci1hc3NlbWJseS10ZXN0"})
 		qualifyOne(t, s, "sla-1", "waiting@maker.example")
 		clk.Advance(90 * time.Minute)
@@ -537,9 +529,7 @@ func TestAssembly(t *testing.T) {
 		if bs, err := s.App.Sweep(context.Background()); err != nil || len(bs) != 1 {
 			t.Fatalf("no breach after accept_within: %v %v", bs, err)
 		}
-		mu.Lock()
-		defer mu.Unlock()
-		if len(got) != 1 || got[0]["type"] != "mql.sla_breached" {
+		if got := received(); len(got) != 1 || got[0]["type"] != "mql.sla_breached" {
 			t.Fatalf("webhook got %v", got)
 		}
 		cover("sla.accept_within", "sla.webhook_url")
@@ -548,16 +538,7 @@ func TestAssembly(t *testing.T) {
 		// 1bd is one working day of the calendar's hours (9 here), not 24
 		// working hours; the breach's webhook says the wait and the SLA in
 		// minutes and as people read them.
-		var mu sync.Mutex
-		var got []map[string]any
-		hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			var m map[string]any
-			json.NewDecoder(r.Body).Decode(&m)
-			mu.Lock()
-			got = append(got, m)
-			mu.Unlock()
-		}))
-		defer hook.Close()
+		hook, received := slaHook(t)
 		s, clk := start(t, "timezone: Asia/Tokyo\nsla: {accept_within: 1bd, business_time: true, webhook_url: "+hook.URL+"}\ncalendar: {hours: \"09:00-18:00\", holidays: [japan]}\n",
 			map[string]string{"BATON_WEBHOOK_SECRET": "whsec_c2VjcmV0LWZvci1hc3NlbWJseS10ZXN0"})
 		tokyo, _ := time.LoadLocation("Asia/Tokyo")
@@ -572,12 +553,11 @@ func TestAssembly(t *testing.T) {
 		if bs, err := s.App.Sweep(context.Background()); err != nil || len(bs) != 1 {
 			t.Fatalf("no breach past one working day: %v %v", bs, err)
 		}
-		mu.Lock()
+		got := received()
 		var data map[string]any
 		if len(got) == 1 {
 			data, _ = got[0]["data"].(map[string]any)
 		}
-		mu.Unlock()
 		if data["waitingMinutes"] != float64(541) || data["waiting"] != "9h1m of business time" || data["acceptWithinMinutes"] != float64(540) ||
 			data["acceptWithin"] != "1 business day" || data["businessTime"] != true || data["waitingFor"] != "9h1m0s" {
 			t.Fatalf("webhook got %v", got)
@@ -1296,4 +1276,24 @@ func qualifyOne(t *testing.T, s *stack.Stack, vid, email string) string {
 		t.Fatalf("%s is not an MQL: %+v", email, rec.Verdict)
 	}
 	return p.ID
+}
+
+// slaHook is an SLA webhook receiver keeping the JSON bodies posted to it
+// (received returns them so far).
+func slaHook(t *testing.T) (hook *httptest.Server, received func() []map[string]any) {
+	var mu sync.Mutex
+	var got []map[string]any
+	hook = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var m map[string]any
+		json.NewDecoder(r.Body).Decode(&m)
+		mu.Lock()
+		got = append(got, m)
+		mu.Unlock()
+	}))
+	t.Cleanup(hook.Close)
+	return hook, func() []map[string]any {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(got)
+	}
 }
