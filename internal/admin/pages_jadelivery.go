@@ -45,6 +45,8 @@ var jaSFAMessages = []struct {
 	{regexp.MustCompile(`^reading the record's ([^:]+): ([\s\S]*)$`), "レコードの $1 を読み込めません：$2"},
 	{regexp.MustCompile(`^reading the form fields of app (\d+): ([\s\S]*)$`), "アプリ $1 のフォームのフィールドを読み込めません：$2"},
 	{regexp.MustCompile(`^form fields: ([\s\S]*)$`), "フォームのフィールドの応答を読み取れません：$1"},
+	{regexp.MustCompile(`^finding the person's record: ([\s\S]*)$`), "本人のレコードを検索できません：$1"},
+	{regexp.MustCompile(`^deleting the person's record: ([\s\S]*)$`), "本人のレコードを削除できません：$1"},
 	{regexp.MustCompile(`^record lookup failed$`), "レコードの検索に失敗しました"},
 	{regexp.MustCompile(`^delete failed$`), "削除に失敗しました"},
 	{regexp.MustCompile(`^company (\S+) not recorded: ([\s\S]*)$`), "会社 $1 を作成しましたが、記録できませんでした：$2"},

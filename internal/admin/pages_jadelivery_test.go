@@ -36,7 +36,10 @@ func TestJapaneseDeliveryFailures(t *testing.T) {
 		"hubspot: 0: keeping the company's values: hubspot: 400 VALIDATION_ERROR: bad":                                                                                    "HubSpot：会社の既存の値を残す処理に失敗しました：HubSpot が拒否しました（400 VALIDATION_ERROR）：bad",
 		"salesforce: 400 INVALID_FIELD: No such column 'Foo__c'; hubspot: 401 INVALID_AUTHENTICATION: expired":                                                            "Salesforce が拒否しました（400 INVALID_FIELD）：No such column 'Foo__c'／HubSpot が拒否しました（401 INVALID_AUTHENTICATION）：expired",
 		"build lead: table: throttled": "SFA に渡すリードを組み立てられません：table: throttled",
-		"something new":                "配信に失敗しました：something new",
+		"kintone: 403 CB_NO02: finding the person's record: 権限がありません。":      "kintone（403 CB_NO02）：本人のレコードを検索できません：権限がありません。",
+		"kintone: 520 GAIA_DA02: deleting the person's record: ロックに失敗しました。": "kintone（520 GAIA_DA02）：本人のレコードを削除できません：ロックに失敗しました。",
+		"kintone: 403 CB_NO02: reading the record's 対応状況: 権限がありません。":        "kintone（403 CB_NO02）：レコードの 対応状況 を読み込めません：権限がありません。",
+		"something new": "配信に失敗しました：something new",
 	} {
 		if j := p.Delivery(en); j != want {
 			t.Errorf("%q in Japanese:\n\t%s\nwant\t%s", en, j, want)

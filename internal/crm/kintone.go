@@ -549,7 +549,7 @@ func (k *Kintone) findRecords(ctx context.Context, email, doing string, fields .
 		} `json:"records"`
 	}
 	if err := json.Unmarshal(out, &found); err != nil {
-		return nil, &push.Error{Connector: "kintone", Status: 200, Message: doing + ": unexpected answer: " + answerText(out)}
+		return nil, &push.Error{Connector: "kintone", Status: 200, Message: "unexpected answer: " + answerText(out)}
 	}
 	return found.Records, nil
 }
