@@ -241,6 +241,11 @@ type Delivery struct {
 	NextAttempt time.Time         `json:"nextAttempt,omitzero"`
 	Steps       map[string]string `json:"steps,omitempty"` // what a connector remembers between attempts (e.g. HubSpot's note id)
 	At          time.Time         `json:"at"`              // last change
+	// Claimed is until when a worker is pushing it now (Worker.Claim): a
+	// second copy of the message (SQS delivers at least once, and the
+	// score function relays an MQL again when a stream batch holding it
+	// is retried) waits for it instead of pushing the same lead at once.
+	Claimed time.Time `json:"claimed,omitzero"`
 }
 
 // Delivery statuses.
@@ -299,6 +304,7 @@ type Worker struct {
 	BaseDelay   time.Duration // first retry delay (default 2s), doubled each attempt
 	MaxDelay    time.Duration // cap (default 15m)
 	Lease       time.Duration // how long a message is ours (default 2m)
+	Claim       time.Duration // how long the worker pushing a connector's delivery holds it (default 2m, past the push function's 60 s): a copy of the message waits, a dead worker's claim runs out
 	Now         func() time.Time
 	Log         *slog.Logger
 	// Touches returns the person's touches as scoring kept them (first
@@ -454,13 +460,15 @@ var errErased = errors.New("push: the person was erased during the delivery")
 func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(ctx context.Context, c Connector) (ext string, ok bool, err error)) Result {
 	now := w.now()
 	states := make([]Delivery, len(w.Connectors))
+	// Each record's version as read: the claim's guard.
+	vers := make([]int64, len(w.Connectors))
 	open := false // some connector is pending or retrying: this MQL is in flight
 	for i, c := range w.Connectors {
-		d, err := w.state(ctx, t, c.Name())
+		d, ver, err := w.stateAt(ctx, t, c.Name())
 		if err != nil {
 			return Result{Reason: err.Error()}
 		}
-		states[i] = d
+		states[i], vers[i] = d, ver
 		open = open || d.Status == StatusPending || d.Status == StatusRetrying
 	}
 	if !open { // nothing in flight but some dead: the dead letter was replayed
@@ -486,10 +494,32 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 				next = d.NextAttempt
 			}
 			continue
+		case d.Claimed.After(now): // another worker is pushing it now
+			waiting = append(waiting, c.Name()+": being delivered by another worker")
+			if next.IsZero() || d.Claimed.Before(next) {
+				next = d.Claimed
+			}
+			continue
+		}
+		// Claimed first, on the version read: of two workers with a copy
+		// each, one pushes and the other waits for it.
+		d.Claimed = now.Add(w.claim())
+		if err := w.recordIf(ctx, t, *d, table.VersionIs(vers[i])); errors.Is(err, table.ErrConditionFailed) {
+			waiting = append(waiting, c.Name()+": being delivered by another worker")
+			if next.IsZero() || d.Claimed.Before(next) {
+				next = d.Claimed
+			}
+			continue
+		} else if err != nil {
+			return recordFailed(err)
 		}
 		prog := &recordProgress{w: w, t: t, d: d}
 		ext, ok, err := push(WithProgress(ctx, prog), c)
+		d.Claimed = time.Time{}
 		if !ok {
+			if err := w.record(ctx, t, *d); err != nil { // the claim let go
+				return recordFailed(err)
+			}
 			continue
 		}
 		d.Attempts++
@@ -616,14 +646,28 @@ func deliverySK(mqlID, connector string) string { return "DLV#" + mqlID + "#" + 
 
 // state reads a connector's delivery record of an MQL (pending when none).
 func (w *Worker) state(ctx context.Context, t target, connector string) (Delivery, error) {
+	d, _, err := w.stateAt(ctx, t, connector)
+	return d, err
+}
+
+// stateAt is state with the record's version (0: none).
+func (w *Worker) stateAt(ctx context.Context, t target, connector string) (Delivery, int64, error) {
 	it, err := w.T.Get(ctx, t.pk, deliverySK(t.id, connector))
 	if errors.Is(err, table.ErrNotFound) {
-		return Delivery{MQLID: t.id, Connector: connector, Status: StatusPending}, nil
+		return Delivery{MQLID: t.id, Connector: connector, Status: StatusPending}, 0, nil
 	}
 	if err != nil {
-		return Delivery{}, err
+		return Delivery{}, 0, err
 	}
-	return decodeDelivery(it.Data)
+	d, err := decodeDelivery(it.Data)
+	return d, it.Version, err
+}
+
+func (w *Worker) claim() time.Duration {
+	if w.Claim > 0 {
+		return w.Claim
+	}
+	return 2 * time.Minute
 }
 
 func decodeDelivery(data []byte) (Delivery, error) {
@@ -638,8 +682,14 @@ func decodeDelivery(data []byte) (Delivery, error) {
 }
 
 func (w *Worker) record(ctx context.Context, t target, d Delivery) error {
+	return w.recordIf(ctx, t, d, table.Always)
+}
+
+// recordIf writes a delivery record under cond (a claim: on the version
+// read).
+func (w *Worker) recordIf(ctx context.Context, t target, d Delivery, cond table.Cond) error {
 	data, _ := json.Marshal(d)
-	ws := []table.Write{table.Put(table.Item{PK: t.pk, SK: deliverySK(t.id, d.Connector), Kind: KindDelivery, Data: data}, table.Always)}
+	ws := []table.Write{table.Put(table.Item{PK: t.pk, SK: deliverySK(t.id, d.Connector), Kind: KindDelivery, Data: data}, cond)}
 	if d.Status == StatusDelivered && d.ExternalID != "" && t.person != "" {
 		// The SFA's id for the person, so its webhooks can name them.
 		ref, _ := json.Marshal(map[string]string{"person": t.person})
@@ -650,6 +700,14 @@ func (w *Worker) record(ctx context.Context, t target, d Delivery) error {
 	}
 	err := w.T.Transact(ctx, ws)
 	if t.email != "" && errors.Is(err, table.ErrConditionFailed) {
+		if _, claim := cond.Version(); claim {
+			// The claim's guard or the tombstone's: which one failed?
+			if gone, gerr := privacy.Erased(ctx, w.T, t.email); gerr != nil {
+				return gerr
+			} else if !gone {
+				return err // another worker's claim
+			}
+		}
 		return errErased
 	}
 	return err
