@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -514,7 +515,7 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 			return recordFailed(err)
 		}
 		prog := &recordProgress{w: w, t: t, d: d}
-		ext, ok, err := push(WithProgress(ctx, prog), c)
+		ext, ok, err := w.call(WithProgress(ctx, prog), c, push)
 		d.Claimed = time.Time{}
 		if !ok {
 			if err := w.record(ctx, t, *d); err != nil { // the claim let go
@@ -575,6 +576,22 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 		return Result{Permanent: true, Reason: strings.Join(dead, "; ")}
 	}
 	return Result{Done: true}
+}
+
+// call runs one connector's part, a panic in it (a bug meeting odd data)
+// becoming that connector's permanent failure: the other connectors go on,
+// and the MQL is dead-lettered for a replay once fixed, where the panic
+// would have failed the push function's whole batch (the Lambda runtime
+// exits after a handler's panic) on every receive of it, or ended the
+// local process.
+func (w *Worker) call(ctx context.Context, c Connector, push func(ctx context.Context, c Connector) (string, bool, error)) (ext string, ok bool, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			w.log().Error("push: connector panicked", "connector", c.Name(), "panic", p, "stack", string(debug.Stack()))
+			ext, ok, err = "", true, &Error{Connector: c.Name(), Message: fmt.Sprintf("internal error (panic): %v", p), Permanent: true}
+		}
+	}()
+	return push(ctx, c)
 }
 
 // recordFailed is the result of a delivery whose record could not be
