@@ -13,10 +13,9 @@ type panicky struct{}
 
 func (panicky) Name() string { return "buggy" }
 
-func (panicky) Push(context.Context, push.Lead) (string, error) {
-	var m map[string]string
-	m["x"] = "y" // a connector's bug on some lead
-	return "", nil
+func (panicky) Push(_ context.Context, l push.Lead) (string, error) {
+	parts := strings.Split(l.Email, "+") // a connector's bug on some lead: no "+" in it
+	return parts[1], nil
 }
 
 // TestConnectorPanicIsItsDeadLetter: a connector panicking on one lead (a
