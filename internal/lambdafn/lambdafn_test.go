@@ -2,6 +2,7 @@ package lambdafn_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -256,5 +257,47 @@ func TestPushDeliversMQAs(t *testing.T) {
 		if (c.want == push.StatusDead) != (len(dead) == 1) || (len(dead) == 1 && !strings.Contains(dead[0].Body, m.ID)) {
 			t.Fatalf("%d: dead letters %+v", c.status, dead)
 		}
+	}
+}
+
+// TestPushStopsBeforeTheDeadline: the push function has 60 s and a batch of
+// ten MQLs; an SFA that hangs takes a request's whole timeout (20 s) per
+// connector and message. The handler started message after message until
+// Lambda killed it at its deadline: no answer, so the whole batch (those
+// delivered and those backed off included) came back after the queue's
+// 360 s, none of the backoffs applied, and the Errors alarm fired. Now a
+// message is started only while StartMargin is left; the rest are handed
+// back at once (visible again for the next invocation) as batch item
+// failures, untouched.
+func TestPushStopsBeforeTheDeadline(t *testing.T) {
+	a, c, q := pushSetup(t, http.StatusOK, "")
+	msg := enqueueMQL(t, a, c.Client, q.URL)
+	ctx, cancel := context.WithTimeout(context.Background(), lambdafn.StartMargin/2)
+	defer cancel()
+	resp, err := lambdafn.Push(a.Pusher, c, q)(ctx, events.SQSEvent{Records: []events.SQSMessage{msg}})
+	if err != nil || len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != msg.MessageId {
+		t.Fatalf("failures %+v %v: the message started too late must be handed back", resp.BatchItemFailures, err)
+	}
+	if got, ok := c.visibility[msg.ReceiptHandle]; !ok || got != 0 {
+		t.Fatalf("visibility %d (%v): want it visible again at once", got, ok)
+	}
+	var m qualify.MQL
+	if err := json.Unmarshal([]byte(msg.Body), &m); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := a.Pusher.Status(context.Background(), m.ID)
+	if err != nil || len(ds) != 1 || ds[0].Status != push.StatusPending {
+		t.Fatalf("deliveries %+v, %v: want it untouched", ds, err)
+	}
+
+	// With time enough, the next invocation delivers it.
+	ctx, cancel = context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	resp, err = lambdafn.Push(a.Pusher, c, q)(ctx, events.SQSEvent{Records: []events.SQSMessage{msg}})
+	if err != nil || len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("failures %+v %v", resp.BatchItemFailures, err)
+	}
+	if ds, _ := a.Pusher.Status(context.Background(), m.ID); len(ds) != 1 || ds[0].Status != push.StatusDelivered {
+		t.Fatalf("deliveries %+v", ds)
 	}
 }
