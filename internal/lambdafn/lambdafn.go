@@ -58,8 +58,8 @@ type PushQueues struct {
 }
 
 // StartMargin and Reserve keep the push function's batch within its
-// deadline (the template's 60 s): a message is started only while
-// StartMargin is left (a connector's request may take its 20 s timeout),
+// deadline (the template's 60 s): a message after the first is started
+// only while StartMargin is left (a connector's request may take its 20 s timeout),
 // and deliveries run under a context that ends Reserve before the
 // deadline, so that an SFA that hangs is cut off while the handler can
 // still answer: backoffs set, the messages not started handed back. A
@@ -102,7 +102,7 @@ func Push(w *push.Worker, client SQS, q PushQueues) func(context.Context, events
 			defer cancel()
 		}
 		for i, msg := range batch.Records {
-			if bounded && time.Until(deadline) < StartMargin {
+			if i > 0 && bounded && time.Until(deadline) < StartMargin { // the first always goes: a short timeout still delivers
 				// Too late to start one: the rest go back at once,
 				// untouched, for the next invocation.
 				log.Warn("push: near the deadline, messages handed back", "messages", len(batch.Records)-i)

@@ -2,7 +2,6 @@ package lambdafn_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -266,38 +265,48 @@ func TestPushDeliversMQAs(t *testing.T) {
 // Lambda killed it at its deadline: no answer, so the whole batch (those
 // delivered and those backed off included) came back after the queue's
 // 360 s, none of the backoffs applied, and the Errors alarm fired. Now a
-// message is started only while StartMargin is left; the rest are handed
-// back at once (visible again for the next invocation) as batch item
-// failures, untouched.
+// message after the first is started only while StartMargin is left; the
+// rest are handed back at once (visible again for the next invocation) as
+// batch item failures, untouched.
 func TestPushStopsBeforeTheDeadline(t *testing.T) {
 	a, c, q := pushSetup(t, http.StatusOK, "")
-	msg := enqueueMQL(t, a, c.Client, q.URL)
-	ctx, cancel := context.WithTimeout(context.Background(), lambdafn.StartMargin/2)
-	defer cancel()
-	resp, err := lambdafn.Push(a.Pusher, c, q)(ctx, events.SQSEvent{Records: []events.SQSMessage{msg}})
-	if err != nil || len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != msg.MessageId {
-		t.Fatalf("failures %+v %v: the message started too late must be handed back", resp.BatchItemFailures, err)
-	}
-	if got, ok := c.visibility[msg.ReceiptHandle]; !ok || got != 0 {
-		t.Fatalf("visibility %d (%v): want it visible again at once", got, ok)
-	}
-	var m qualify.MQL
-	if err := json.Unmarshal([]byte(msg.Body), &m); err != nil {
+	first := enqueueMQL(t, a, c.Client, q.URL)
+	ctx := context.Background()
+	p, _, err := a.People.Ensure(ctx, "second@example.com", "form")
+	if err != nil {
 		t.Fatal(err)
 	}
-	ds, err := a.Pusher.Status(context.Background(), m.ID)
-	if err != nil || len(ds) != 1 || ds[0].Status != push.StatusPending {
+	m := qualify.MQL{ID: p.ID + "-c1", Person: p.ID, Email: "second@example.com", Cycle: 1, At: lambdatest.T0, Condition: "hot-and-fit"}
+	if err := (&sqsrelay.Relay{SQS: c.Client, QueueURL: q.URL}).Send(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	msgs := receive(t, c.Client, q.URL)
+	if len(msgs) != 1 {
+		t.Fatalf("received %d messages", len(msgs))
+	}
+	second := msgs[0]
+
+	short, cancel := context.WithTimeout(ctx, lambdafn.StartMargin/2)
+	defer cancel()
+	resp, err := lambdafn.Push(a.Pusher, c, q)(short, events.SQSEvent{Records: []events.SQSMessage{first, second}})
+	if err != nil || len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != second.MessageId {
+		t.Fatalf("failures %+v %v: the first is delivered, the one too late to start handed back", resp.BatchItemFailures, err)
+	}
+	if got, ok := c.visibility[second.ReceiptHandle]; !ok || got != 0 {
+		t.Fatalf("visibility %d (%v): want it visible again at once", got, ok)
+	}
+	if ds, err := a.Pusher.Status(ctx, m.ID); err != nil || len(ds) != 1 || ds[0].Status != push.StatusPending {
 		t.Fatalf("deliveries %+v, %v: want it untouched", ds, err)
 	}
 
 	// With time enough, the next invocation delivers it.
-	ctx, cancel = context.WithTimeout(context.Background(), 10*time.Minute)
+	long, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
-	resp, err = lambdafn.Push(a.Pusher, c, q)(ctx, events.SQSEvent{Records: []events.SQSMessage{msg}})
+	resp, err = lambdafn.Push(a.Pusher, c, q)(long, events.SQSEvent{Records: []events.SQSMessage{second}})
 	if err != nil || len(resp.BatchItemFailures) != 0 {
 		t.Fatalf("failures %+v %v", resp.BatchItemFailures, err)
 	}
-	if ds, _ := a.Pusher.Status(context.Background(), m.ID); len(ds) != 1 || ds[0].Status != push.StatusDelivered {
+	if ds, _ := a.Pusher.Status(ctx, m.ID); len(ds) != 1 || ds[0].Status != push.StatusDelivered {
 		t.Fatalf("deliveries %+v", ds)
 	}
 }
