@@ -103,12 +103,14 @@ func Push(w *push.Worker, client SQS, q PushQueues) func(context.Context, events
 		}
 		for i, msg := range batch.Records {
 			if i > 0 && bounded && time.Until(deadline) < StartMargin { // the first always goes: a short timeout still delivers
-				// Too late to start one: the rest go back at once,
-				// untouched, for the next invocation.
+				// Too late to start one: the rest go back untouched,
+				// for the next invocation, after the backoff of their
+				// receive count (a receive is spent all the same: the
+				// redrive policy's arithmetic assumes this schedule).
 				log.Warn("push: near the deadline, messages handed back", "messages", len(batch.Records)-i)
 				for _, rest := range batch.Records[i:] {
 					_, err := client.ChangeMessageVisibility(ctx, &sqs.ChangeMessageVisibilityInput{
-						QueueUrl: aws.String(q.URL), ReceiptHandle: aws.String(rest.ReceiptHandle), VisibilityTimeout: 0,
+						QueueUrl: aws.String(q.URL), ReceiptHandle: aws.String(rest.ReceiptHandle), VisibilityTimeout: Visibility(w.Backoff(receives(rest)-1, 0)),
 					})
 					if err != nil {
 						log.Error("push: hand back", "err", err) // the queue's visibility timeout applies instead
