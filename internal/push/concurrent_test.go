@@ -102,3 +102,40 @@ func TestClaimOfADeadWorkerIsTakenOver(t *testing.T) {
 		t.Fatalf("a copy past the claim: %+v, %d pushes", late, c.pushes)
 	}
 }
+
+// cancelling is an SFA that takes the lead while the invocation's time
+// runs out: its context ends as it answers.
+type cancelling struct {
+	pushes int
+	cancel context.CancelFunc
+}
+
+func (c *cancelling) Name() string { return "sfa" }
+
+func (c *cancelling) Push(ctx context.Context, l push.Lead) (string, error) {
+	c.pushes++
+	c.cancel() // the deadline passes as the SFA answers
+	return "00Q1", nil
+}
+
+// TestOutcomeRecordedPastTheDeadline: the push function cuts its
+// deliveries off before Lambda's deadline (lambdafn.Reserve). A connector
+// whose SFA took the lead just as that context ended had its outcome
+// written with the ended context: the write failed, the delivery stayed
+// pending, and the next attempt pushed the lead again (a second Salesforce
+// Lead when its search lags). The outcome is written on a context of its
+// own.
+func TestOutcomeRecordedPastTheDeadline(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)}
+	tb := moto.NewTable(t, dynamotable.WithClock(clk.now))
+	f := setupOn(t, &receiver{ids: map[string]int{}}, tb, clk)
+	c := &cancelling{}
+	w := &push.Worker{T: f.w.T, Dir: f.w.Dir, Stitcher: f.w.Stitcher, Now: f.clk.now, Connectors: []push.Connector{c}}
+	ctx, cancel := context.WithCancel(context.Background())
+	c.cancel = cancel
+	w.Deliver(ctx, f.mql)
+	f.clk.t = f.clk.t.Add(10 * time.Minute) // the message comes back
+	if res := w.Deliver(context.Background(), f.mql); !res.Done || c.pushes != 1 {
+		t.Fatalf("after the SFA took it: %+v, %d pushes (the outcome was lost)", res, c.pushes)
+	}
+}

@@ -517,8 +517,13 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 		prog := &recordProgress{w: w, t: t, d: d}
 		ext, ok, err := w.call(WithProgress(ctx, prog), c, push)
 		d.Claimed = time.Time{}
+		// What the SFA did is written whether or not ctx ended meanwhile
+		// (the push function's deadline cuts the connectors off): lost,
+		// the lead would be pushed again.
+		rctx, cancel := settling(ctx)
+		defer cancel()
 		if !ok {
-			if err := w.record(ctx, t, *d); err != nil { // the claim let go
+			if err := w.record(rctx, t, *d); err != nil { // the claim let go
 				return recordFailed(err)
 			}
 			continue
@@ -527,7 +532,7 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 		d.At = w.now()
 		if err == nil {
 			d.Status, d.ExternalID, d.LastError, d.NextAttempt = StatusDelivered, ext, "", time.Time{}
-			err := w.record(ctx, t, *d)
+			err := w.record(rctx, t, *d)
 			if errors.Is(err, errErased) && w.TellForget != nil {
 				// Erased during the call: the SFA may have been told
 				// before the lead arrived.
@@ -557,7 +562,7 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 			}
 			d.Status, d.NextAttempt = StatusRetrying, d.At.Add(w.delay(d.Attempts-1, ra))
 		}
-		if err := w.record(ctx, t, *d); err != nil {
+		if err := w.record(rctx, t, *d); err != nil {
 			return recordFailed(err)
 		}
 		if d.Status == StatusDead {
@@ -619,7 +624,19 @@ func (p *recordProgress) SaveStep(ctx context.Context, key, value string) error 
 		p.d.Steps = map[string]string{}
 	}
 	p.d.Steps[key] = value
-	return p.w.record(ctx, p.t, *p.d)
+	rctx, cancel := settling(ctx) // the SFA did the step: kept even past ctx's end
+	defer cancel()
+	return p.w.record(rctx, p.t, *p.d)
+}
+
+// settleTime bounds the writes of what an SFA did after the delivery's
+// context ended (the push function keeps lambdafn.Reserve, 5 s, for them).
+const settleTime = 5 * time.Second
+
+// settling is a context for writing what an SFA did: ctx's values, not its
+// end, within settleTime.
+func settling(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), settleTime)
 }
 
 // delay is exponential backoff with equal jitter (between half and all of
