@@ -429,6 +429,9 @@ func (w *Worker) deliver(ctx context.Context, mql qualify.MQL, maxAttempts int) 
 	if gone, err := privacy.Erased(ctx, w.T, mql.Email); err != nil {
 		return Result{Reason: "tombstone check: " + err.Error()}
 	} else if gone {
+		if res := w.tellPending(ctx, mql); !res.Done {
+			return res
+		}
 		w.log().Info("push: dropped the MQL of an erased person") // no personal data in logs
 		return Result{Done: true}
 	}
@@ -444,6 +447,43 @@ func (w *Worker) deliver(ctx context.Context, mql qualify.MQL, maxAttempts int) 
 			ext, err := c.Push(ctx, lead)
 			return ext, true, err
 		})
+}
+
+// KindForgetPending marks a connector that took an MQL's lead while its
+// person was being erased and has not yet heard TellForget (ForgetPK).
+const KindForgetPending = "sfaforget"
+
+// forgetPendingFor is how long such a marker is kept: SQS's retention, past
+// which the message that would act on it is gone.
+const forgetPendingFor = 14 * 24 * time.Hour
+
+// ForgetPK is the partition of an MQL's pending TellForget markers, one
+// item a connector (its name as the sort key).
+func ForgetPK(mqlID string) string { return "SFAFORGET#" + mqlID }
+
+// tellPending tells each connector with a pending marker for the MQL (its
+// person erased during its delivery, TellForget failed) to forget them,
+// the MQL's copy of their email being all that is left of them here.
+func (w *Worker) tellPending(ctx context.Context, mql qualify.MQL) Result {
+	if w.TellForget == nil {
+		return Result{Done: true}
+	}
+	for _, c := range w.Connectors {
+		if _, err := w.T.Get(ctx, ForgetPK(mql.ID), c.Name()); errors.Is(err, table.ErrNotFound) {
+			continue
+		} else if err != nil {
+			return Result{Reason: "pending forget: " + err.Error()}
+		}
+		if err := w.TellForget(ctx, c, mql.Person, mql.Email); err != nil {
+			return Result{Reason: "tell " + c.Name() + " to forget a person erased during delivery: " + err.Error()}
+		}
+		// Heard: the marker ends now (an expired item is absent; TTL
+		// removes it), a put, which the push function may already do.
+		if err := w.T.Put(ctx, table.Item{PK: ForgetPK(mql.ID), SK: c.Name(), Kind: KindForgetPending, Expires: w.now()}, table.Always); err != nil {
+			return Result{Reason: "pending forget: " + err.Error()}
+		}
+	}
+	return Result{Done: true}
 }
 
 // target is what a delivery is of: the partition its delivery records are
@@ -535,8 +575,14 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 			err := w.record(rctx, t, *d)
 			if errors.Is(err, errErased) && w.TellForget != nil {
 				// Erased during the call: the SFA may have been told
-				// before the lead arrived.
-				if ferr := w.TellForget(ctx, c, t.person, t.email); ferr != nil {
+				// before the lead arrived. Until it hears, a marker
+				// (no personal data: the MQL's id and the connector)
+				// makes the message's retry tell it again, past the
+				// tombstone check that drops it.
+				if ferr := w.TellForget(rctx, c, t.person, t.email); ferr != nil {
+					if merr := w.T.Put(rctx, table.Item{PK: ForgetPK(t.id), SK: c.Name(), Kind: KindForgetPending, Expires: w.now().Add(forgetPendingFor)}, table.Always); merr != nil {
+						ferr = errors.Join(ferr, merr)
+					}
 					return Result{Reason: "tell " + c.Name() + " to forget a person erased during delivery: " + ferr.Error()}
 				}
 			}
