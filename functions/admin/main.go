@@ -12,20 +12,31 @@ import (
 	"github.com/baton-hq/baton/internal/app"
 	"github.com/baton-hq/baton/internal/deadletter"
 	"github.com/baton-hq/baton/internal/lambdahttp"
+	"github.com/baton-hq/baton/internal/sqsrelay"
 )
 
 func main() {
 	app.Start(func(a *app.App) (any, error) {
-		dead, err := deadletter.New(context.Background(), deadletter.Queues{
-			Push: os.Getenv("BATON_PUSH_QUEUE_URL"), PushDLQ: os.Getenv("BATON_PUSH_DLQ_URL"), ScoreFailures: os.Getenv("BATON_SCORE_FAILURE_QUEUE_URL"),
-		}, a.Table, a.Now) // the table holds the lease its readers take turns by
+		// Every queue is required: without the push DLQ the admin API
+		// would list the table's (empty) queue, and an erasure would leave
+		// the person's dead letters in SQS.
+		var q deadletter.Queues
+		for _, v := range []struct {
+			name string
+			dst  *string
+		}{{"BATON_PUSH_QUEUE_URL", &q.Push}, {"BATON_PUSH_DLQ_URL", &q.PushDLQ}, {"BATON_SCORE_FAILURE_QUEUE_URL", &q.ScoreFailures}} {
+			u, err := sqsrelay.QueueURL(os.Getenv, v.name)
+			if err != nil {
+				return nil, err
+			}
+			*v.dst = u
+		}
+		dead, err := deadletter.New(context.Background(), q, a.Table, a.Now) // the table holds the lease its readers take turns by
 		if err != nil {
 			return nil, err
 		}
-		if dead != nil { // unset: the table's queue, as locally
-			a.Admin.Deliveries.Queue = dead
-			a.Eraser.Register(dead) // erasure deletes the person's dead letters too
-		}
+		a.Admin.Deliveries.Queue = dead
+		a.Eraser.Register(dead) // erasure deletes the person's dead letters too
 		return lambdahttp.Adapter{Handler: a.AdminHandler()}.Handle, nil
 	})
 }

@@ -24,7 +24,13 @@ func main() {
 		if err != nil {
 			return nil, err
 		}
-		queues := lambdafn.PushQueues{URL: os.Getenv("BATON_PUSH_QUEUE_URL"), DeadLetterURL: os.Getenv("BATON_PUSH_DLQ_URL")}
+		var queues lambdafn.PushQueues
+		if queues.URL, err = sqsrelay.QueueURL(os.Getenv, "BATON_PUSH_QUEUE_URL"); err != nil {
+			return nil, err
+		}
+		if queues.DeadLetterURL, err = sqsrelay.QueueURL(os.Getenv, "BATON_PUSH_DLQ_URL"); err != nil {
+			return nil, err
+		}
 		return lambdafn.Push(d.Pusher, client, queues), nil
 	})
 }

@@ -19,7 +19,11 @@ func main() {
 		if c.Qualifier == nil {
 			return nil, errors.New("config: BATON_RULES: the score function needs a rules file")
 		}
-		relay, err := sqsrelay.New(context.Background(), os.Getenv("BATON_PUSH_QUEUE_URL"))
+		url, err := sqsrelay.QueueURL(os.Getenv, "BATON_PUSH_QUEUE_URL")
+		if err != nil {
+			return nil, err
+		}
+		relay, err := sqsrelay.New(context.Background(), url)
 		if err != nil {
 			return nil, err
 		}

@@ -57,6 +57,19 @@ type PushQueues struct {
 	DeadLetterURL string // permanent failures go there with their reason
 }
 
+// StartMargin and Reserve keep the push function's batch within its
+// deadline (the template's 60 s): a message after the first is started
+// only while StartMargin is left (a connector's request may take its 20 s timeout),
+// and deliveries run under a context that ends Reserve before the
+// deadline, so that an SFA that hangs is cut off while the handler can
+// still answer: backoffs set, the messages not started handed back. A
+// handler still running at the deadline is killed without an answer: the
+// whole batch comes back after the queue's visibility timeout.
+const (
+	StartMargin = 25 * time.Second
+	Reserve     = 5 * time.Second
+)
+
 // MaxVisibility is the longest backoff a message gets: SQS allows 12 hours
 // of visibility timeout counted from the receive, which happened shortly
 // before the invocation; the margin covers that.
@@ -81,8 +94,32 @@ func Push(w *push.Worker, client SQS, q PushQueues) func(context.Context, events
 		fail := func(id string) {
 			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: id})
 		}
-		for _, msg := range batch.Records {
-			id, res, err := w.DeliverBody(ctx, []byte(msg.Body)) // an MQL or an MQA
+		deadline, bounded := ctx.Deadline()
+		dctx := ctx
+		if bounded {
+			var cancel context.CancelFunc
+			dctx, cancel = context.WithDeadline(ctx, deadline.Add(-Reserve))
+			defer cancel()
+		}
+		for i, msg := range batch.Records {
+			if i > 0 && bounded && time.Until(deadline) < StartMargin { // the first always goes: a short timeout still delivers
+				// Too late to start one: the rest go back untouched,
+				// for the next invocation, after the backoff of their
+				// receive count (a receive is spent all the same: the
+				// redrive policy's arithmetic assumes this schedule).
+				log.Warn("push: near the deadline, messages handed back", "messages", len(batch.Records)-i)
+				for _, rest := range batch.Records[i:] {
+					_, err := client.ChangeMessageVisibility(ctx, &sqs.ChangeMessageVisibilityInput{
+						QueueUrl: aws.String(q.URL), ReceiptHandle: aws.String(rest.ReceiptHandle), VisibilityTimeout: Visibility(w.Backoff(receives(rest)-1, 0)),
+					})
+					if err != nil {
+						log.Error("push: hand back", "err", err) // the queue's visibility timeout applies instead
+					}
+					fail(rest.MessageId)
+				}
+				break
+			}
+			id, res, err := w.DeliverBody(dctx, []byte(msg.Body)) // an MQL or an MQA
 			if err != nil {
 				if dlq.DeadLetter(ctx, msg.Body, "undecodable message: "+err.Error()) != nil {
 					fail(msg.MessageId)

@@ -258,3 +258,55 @@ func TestPushDeliversMQAs(t *testing.T) {
 		}
 	}
 }
+
+// TestPushStopsBeforeTheDeadline: the push function has 60 s and a batch of
+// ten MQLs; an SFA that hangs takes a request's whole timeout (20 s) per
+// connector and message. The handler started message after message until
+// Lambda killed it at its deadline: no answer, so the whole batch (those
+// delivered and those backed off included) came back after the queue's
+// 360 s, none of the backoffs applied, and the Errors alarm fired. Now a
+// message after the first is started only while StartMargin is left; the
+// rest are handed back (visible again after their receive's backoff, as a
+// transient failure's) as batch item failures, untouched.
+func TestPushStopsBeforeTheDeadline(t *testing.T) {
+	a, c, q := pushSetup(t, http.StatusOK, "")
+	first := enqueueMQL(t, a, c.Client, q.URL)
+	ctx := context.Background()
+	p, _, err := a.People.Ensure(ctx, "second@example.com", "form")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := qualify.MQL{ID: p.ID + "-c1", Person: p.ID, Email: "second@example.com", Cycle: 1, At: lambdatest.T0, Condition: "hot-and-fit"}
+	if err := (&sqsrelay.Relay{SQS: c.Client, QueueURL: q.URL}).Send(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	msgs := receive(t, c.Client, q.URL)
+	if len(msgs) != 1 {
+		t.Fatalf("received %d messages", len(msgs))
+	}
+	second := msgs[0]
+
+	short, cancel := context.WithTimeout(ctx, lambdafn.StartMargin/2)
+	defer cancel()
+	resp, err := lambdafn.Push(a.Pusher, c, q)(short, events.SQSEvent{Records: []events.SQSMessage{first, second}})
+	if err != nil || len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != second.MessageId {
+		t.Fatalf("failures %+v %v: the first is delivered, the one too late to start handed back", resp.BatchItemFailures, err)
+	}
+	if got, ok := c.visibility[second.ReceiptHandle]; !ok || got < 1 || got > 2 {
+		t.Fatalf("visibility %d (%v): want the first receive's backoff (1 to 2 s), as a transient failure's", got, ok)
+	}
+	if ds, err := a.Pusher.Status(ctx, m.ID); err != nil || len(ds) != 1 || ds[0].Status != push.StatusPending {
+		t.Fatalf("deliveries %+v, %v: want it untouched", ds, err)
+	}
+
+	// With time enough, the next invocation delivers it.
+	long, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	resp, err = lambdafn.Push(a.Pusher, c, q)(long, events.SQSEvent{Records: []events.SQSMessage{second}})
+	if err != nil || len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("failures %+v %v", resp.BatchItemFailures, err)
+	}
+	if ds, _ := a.Pusher.Status(ctx, m.ID); len(ds) != 1 || ds[0].Status != push.StatusDelivered {
+		t.Fatalf("deliveries %+v", ds)
+	}
+}

@@ -88,6 +88,7 @@ var kinds = []kind{
 	{"ACCT#", "DLV#", push},      // MQA deliveries (the SK is push's, the partition account.PK)
 	{"AUDIT", "", audit},         // the admin API's audit trail
 	{"DLQLEASE", "", dlq},        // the SQS dead-letter queues' readers take turns by it
+	{"SFAFORGET#", "", push},     // connectors that took a lead during its person's erasure and have not heard TellForget
 }
 
 // itemKinds are item kinds (table.Item.Kind) that share keys with another
@@ -104,7 +105,7 @@ var itemKinds = map[string]string{
 var partitionOwner = map[string]string{
 	"V#": eventlog, "P#": identity, "EMAIL#": identity, "TOMB#": privacy, "SESS#": session, "JOB#": qualify, "CLICKDUE": click, "CAMPEV#": click,
 	"MQLS": qualify, "AGG#": qualify, "SCORED#": qualify, "LINK#": links, "CAMP#": links, "CAMPS": links, "EXT#": push, "INBOX": push, "Q#": queue,
-	"ACCTS": account, "ACCTKEY#": account, "ACCT#": account, "AUDIT": audit, "DLQLEASE": dlq,
+	"ACCTS": account, "ACCTKEY#": account, "ACCT#": account, "AUDIT": audit, "DLQLEASE": dlq, "SFAFORGET#": push,
 }
 
 // plainSK are sort keys that are whole words shared with ordinary text

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -241,6 +242,11 @@ type Delivery struct {
 	NextAttempt time.Time         `json:"nextAttempt,omitzero"`
 	Steps       map[string]string `json:"steps,omitempty"` // what a connector remembers between attempts (e.g. HubSpot's note id)
 	At          time.Time         `json:"at"`              // last change
+	// Claimed is until when a worker is pushing it now (Worker.Claim): a
+	// second copy of the message (SQS delivers at least once, and the
+	// score function relays an MQL again when a stream batch holding it
+	// is retried) waits for it instead of pushing the same lead at once.
+	Claimed time.Time `json:"claimed,omitzero"`
 }
 
 // Delivery statuses.
@@ -299,6 +305,7 @@ type Worker struct {
 	BaseDelay   time.Duration // first retry delay (default 2s), doubled each attempt
 	MaxDelay    time.Duration // cap (default 15m)
 	Lease       time.Duration // how long a message is ours (default 2m)
+	Claim       time.Duration // how long the worker pushing a connector's delivery holds it (default 2m, past the push function's 60 s): a copy of the message waits, a dead worker's claim runs out
 	Now         func() time.Time
 	Log         *slog.Logger
 	// Touches returns the person's touches as scoring kept them (first
@@ -422,6 +429,9 @@ func (w *Worker) deliver(ctx context.Context, mql qualify.MQL, maxAttempts int) 
 	if gone, err := privacy.Erased(ctx, w.T, mql.Email); err != nil {
 		return Result{Reason: "tombstone check: " + err.Error()}
 	} else if gone {
+		if res := w.tellPending(ctx, mql); !res.Done {
+			return res
+		}
 		w.log().Info("push: dropped the MQL of an erased person") // no personal data in logs
 		return Result{Done: true}
 	}
@@ -439,6 +449,43 @@ func (w *Worker) deliver(ctx context.Context, mql qualify.MQL, maxAttempts int) 
 		})
 }
 
+// KindForgetPending marks a connector that took an MQL's lead while its
+// person was being erased and has not yet heard TellForget (ForgetPK).
+const KindForgetPending = "sfaforget"
+
+// forgetPendingFor is how long such a marker is kept: SQS's retention, past
+// which the message that would act on it is gone.
+const forgetPendingFor = 14 * 24 * time.Hour
+
+// ForgetPK is the partition of an MQL's pending TellForget markers, one
+// item a connector (its name as the sort key).
+func ForgetPK(mqlID string) string { return "SFAFORGET#" + mqlID }
+
+// tellPending tells each connector with a pending marker for the MQL (its
+// person erased during its delivery, TellForget failed) to forget them,
+// the MQL's copy of their email being all that is left of them here.
+func (w *Worker) tellPending(ctx context.Context, mql qualify.MQL) Result {
+	if w.TellForget == nil {
+		return Result{Done: true}
+	}
+	for _, c := range w.Connectors {
+		if _, err := w.T.Get(ctx, ForgetPK(mql.ID), c.Name()); errors.Is(err, table.ErrNotFound) {
+			continue
+		} else if err != nil {
+			return Result{Reason: "pending forget: " + err.Error()}
+		}
+		if err := w.TellForget(ctx, c, mql.Person, mql.Email); err != nil {
+			return Result{Reason: "tell " + c.Name() + " to forget a person erased during delivery: " + err.Error()}
+		}
+		// Heard: the marker ends now (an expired item is absent; TTL
+		// removes it), a put, which the push function may already do.
+		if err := w.T.Put(ctx, table.Item{PK: ForgetPK(mql.ID), SK: c.Name(), Kind: KindForgetPending, Expires: w.now()}, table.Always); err != nil {
+			return Result{Reason: "pending forget: " + err.Error()}
+		}
+	}
+	return Result{Done: true}
+}
+
 // target is what a delivery is of: the partition its delivery records are
 // kept in, the MQL's (or MQA's) id, and the person an SFA's record id maps
 // back to ("" for none).
@@ -454,13 +501,15 @@ var errErased = errors.New("push: the person was erased during the delivery")
 func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(ctx context.Context, c Connector) (ext string, ok bool, err error)) Result {
 	now := w.now()
 	states := make([]Delivery, len(w.Connectors))
+	// Each record's version as read: the claim's guard.
+	vers := make([]int64, len(w.Connectors))
 	open := false // some connector is pending or retrying: this MQL is in flight
 	for i, c := range w.Connectors {
-		d, err := w.state(ctx, t, c.Name())
+		d, ver, err := w.stateAt(ctx, t, c.Name())
 		if err != nil {
 			return Result{Reason: err.Error()}
 		}
-		states[i] = d
+		states[i], vers[i] = d, ver
 		open = open || d.Status == StatusPending || d.Status == StatusRetrying
 	}
 	if !open { // nothing in flight but some dead: the dead letter was replayed
@@ -486,21 +535,54 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 				next = d.NextAttempt
 			}
 			continue
+		case d.Claimed.After(now): // another worker is pushing it now
+			waiting = append(waiting, c.Name()+": being delivered by another worker")
+			if next.IsZero() || d.Claimed.Before(next) {
+				next = d.Claimed
+			}
+			continue
+		}
+		// Claimed first, on the version read: of two workers with a copy
+		// each, one pushes and the other waits for it.
+		d.Claimed = now.Add(w.claim())
+		if err := w.recordIf(ctx, t, *d, table.VersionIs(vers[i])); errors.Is(err, table.ErrConditionFailed) {
+			waiting = append(waiting, c.Name()+": being delivered by another worker")
+			if next.IsZero() || d.Claimed.Before(next) {
+				next = d.Claimed
+			}
+			continue
+		} else if err != nil {
+			return recordFailed(err)
 		}
 		prog := &recordProgress{w: w, t: t, d: d}
-		ext, ok, err := push(WithProgress(ctx, prog), c)
+		ext, ok, err := w.call(WithProgress(ctx, prog), c, push)
+		d.Claimed = time.Time{}
+		// What the SFA did is written whether or not ctx ended meanwhile
+		// (the push function's deadline cuts the connectors off): lost,
+		// the lead would be pushed again.
+		rctx, cancel := settling(ctx)
+		defer cancel()
 		if !ok {
+			if err := w.record(rctx, t, *d); err != nil { // the claim let go
+				return recordFailed(err)
+			}
 			continue
 		}
 		d.Attempts++
 		d.At = w.now()
 		if err == nil {
 			d.Status, d.ExternalID, d.LastError, d.NextAttempt = StatusDelivered, ext, "", time.Time{}
-			err := w.record(ctx, t, *d)
+			err := w.record(rctx, t, *d)
 			if errors.Is(err, errErased) && w.TellForget != nil {
 				// Erased during the call: the SFA may have been told
-				// before the lead arrived.
-				if ferr := w.TellForget(ctx, c, t.person, t.email); ferr != nil {
+				// before the lead arrived. Until it hears, a marker
+				// (no personal data: the MQL's id and the connector)
+				// makes the message's retry tell it again, past the
+				// tombstone check that drops it.
+				if ferr := w.TellForget(rctx, c, t.person, t.email); ferr != nil {
+					if merr := w.T.Put(rctx, table.Item{PK: ForgetPK(t.id), SK: c.Name(), Kind: KindForgetPending, Expires: w.now().Add(forgetPendingFor)}, table.Always); merr != nil {
+						ferr = errors.Join(ferr, merr)
+					}
 					return Result{Reason: "tell " + c.Name() + " to forget a person erased during delivery: " + ferr.Error()}
 				}
 			}
@@ -526,7 +608,7 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 			}
 			d.Status, d.NextAttempt = StatusRetrying, d.At.Add(w.delay(d.Attempts-1, ra))
 		}
-		if err := w.record(ctx, t, *d); err != nil {
+		if err := w.record(rctx, t, *d); err != nil {
 			return recordFailed(err)
 		}
 		if d.Status == StatusDead {
@@ -545,6 +627,22 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 		return Result{Permanent: true, Reason: strings.Join(dead, "; ")}
 	}
 	return Result{Done: true}
+}
+
+// call runs one connector's part, a panic in it (a bug meeting odd data)
+// becoming that connector's permanent failure: the other connectors go on,
+// and the MQL is dead-lettered for a replay once fixed, where the panic
+// would have failed the push function's whole batch (the Lambda runtime
+// exits after a handler's panic) on every receive of it, or ended the
+// local process.
+func (w *Worker) call(ctx context.Context, c Connector, push func(ctx context.Context, c Connector) (string, bool, error)) (ext string, ok bool, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			w.log().Error("push: connector panicked", "connector", c.Name(), "panic", p, "stack", string(debug.Stack()))
+			ext, ok, err = "", true, &Error{Connector: c.Name(), Message: fmt.Sprintf("internal error (panic): %v", p), Permanent: true}
+		}
+	}()
+	return push(ctx, c)
 }
 
 // recordFailed is the result of a delivery whose record could not be
@@ -572,7 +670,19 @@ func (p *recordProgress) SaveStep(ctx context.Context, key, value string) error 
 		p.d.Steps = map[string]string{}
 	}
 	p.d.Steps[key] = value
-	return p.w.record(ctx, p.t, *p.d)
+	rctx, cancel := settling(ctx) // the SFA did the step: kept even past ctx's end
+	defer cancel()
+	return p.w.record(rctx, p.t, *p.d)
+}
+
+// settleTime bounds the writes of what an SFA did after the delivery's
+// context ended (the push function keeps lambdafn.Reserve, 5 s, for them).
+const settleTime = 5 * time.Second
+
+// settling is a context for writing what an SFA did: ctx's values, not its
+// end, within settleTime.
+func settling(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), settleTime)
 }
 
 // delay is exponential backoff with equal jitter (between half and all of
@@ -616,14 +726,28 @@ func deliverySK(mqlID, connector string) string { return "DLV#" + mqlID + "#" + 
 
 // state reads a connector's delivery record of an MQL (pending when none).
 func (w *Worker) state(ctx context.Context, t target, connector string) (Delivery, error) {
+	d, _, err := w.stateAt(ctx, t, connector)
+	return d, err
+}
+
+// stateAt is state with the record's version (0: none).
+func (w *Worker) stateAt(ctx context.Context, t target, connector string) (Delivery, int64, error) {
 	it, err := w.T.Get(ctx, t.pk, deliverySK(t.id, connector))
 	if errors.Is(err, table.ErrNotFound) {
-		return Delivery{MQLID: t.id, Connector: connector, Status: StatusPending}, nil
+		return Delivery{MQLID: t.id, Connector: connector, Status: StatusPending}, 0, nil
 	}
 	if err != nil {
-		return Delivery{}, err
+		return Delivery{}, 0, err
 	}
-	return decodeDelivery(it.Data)
+	d, err := decodeDelivery(it.Data)
+	return d, it.Version, err
+}
+
+func (w *Worker) claim() time.Duration {
+	if w.Claim > 0 {
+		return w.Claim
+	}
+	return 2 * time.Minute
 }
 
 func decodeDelivery(data []byte) (Delivery, error) {
@@ -638,8 +762,14 @@ func decodeDelivery(data []byte) (Delivery, error) {
 }
 
 func (w *Worker) record(ctx context.Context, t target, d Delivery) error {
+	return w.recordIf(ctx, t, d, table.Always)
+}
+
+// recordIf writes a delivery record under cond (a claim: on the version
+// read).
+func (w *Worker) recordIf(ctx context.Context, t target, d Delivery, cond table.Cond) error {
 	data, _ := json.Marshal(d)
-	ws := []table.Write{table.Put(table.Item{PK: t.pk, SK: deliverySK(t.id, d.Connector), Kind: KindDelivery, Data: data}, table.Always)}
+	ws := []table.Write{table.Put(table.Item{PK: t.pk, SK: deliverySK(t.id, d.Connector), Kind: KindDelivery, Data: data}, cond)}
 	if d.Status == StatusDelivered && d.ExternalID != "" && t.person != "" {
 		// The SFA's id for the person, so its webhooks can name them.
 		ref, _ := json.Marshal(map[string]string{"person": t.person})
@@ -650,6 +780,14 @@ func (w *Worker) record(ctx context.Context, t target, d Delivery) error {
 	}
 	err := w.T.Transact(ctx, ws)
 	if t.email != "" && errors.Is(err, table.ErrConditionFailed) {
+		if _, claim := cond.Version(); claim {
+			// The claim's guard or the tombstone's: which one failed?
+			if gone, gerr := privacy.Erased(ctx, w.T, t.email); gerr != nil {
+				return gerr
+			} else if !gone {
+				return err // another worker's claim
+			}
+		}
 		return errErased
 	}
 	return err

@@ -83,6 +83,11 @@ func setup(t *testing.T, rc *receiver) fx {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { tb.Close() })
+	return setupOn(t, rc, tb, clk)
+}
+
+// setupOn is setup on a table of the caller's, whose clock is clk's.
+func setupOn(t *testing.T, rc *receiver, tb table.Table, clk *clock) fx {
 	ctx := context.Background()
 	log := &eventlog.Log{T: tb}
 	dir := &identity.Directory{T: tb, Now: clk.now}

@@ -6,6 +6,9 @@ package sqsrelay
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/url"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -13,6 +16,7 @@ import (
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/baton-hq/baton/internal/account"
+	batonconfig "github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/qualify"
 )
 
@@ -27,13 +31,55 @@ type Relay struct {
 	QueueURL string
 }
 
-// New builds a relay from the default AWS configuration.
+// New builds a relay from the default AWS configuration. The queue URL
+// must be one (CheckQueueURL): a relay without a queue would start and
+// then fail every send, each failed stream batch retried until Lambda
+// gives it up, with the MQLs it held.
 func New(ctx context.Context, queueURL string) (*Relay, error) {
+	if err := CheckQueueURL(queueURL); err != nil {
+		return nil, fmt.Errorf("sqsrelay: %w", err)
+	}
 	c, err := NewClient(ctx)
 	if err != nil {
 		return nil, err
 	}
 	return &Relay{SQS: c, QueueURL: queueURL}, nil
+}
+
+// CheckQueueURL says what is wrong with an SQS queue URL
+// (https://sqs.<region>.amazonaws.com/<account>/<queue>, or a local
+// endpoint's http URL of that path): empty, a queue's name or ARN where its
+// URL belongs, or no account and queue in the path. SQS names a queue by
+// its URL only; anything else fails each request, not the start.
+func CheckQueueURL(s string) error {
+	if s == "" {
+		return fmt.Errorf("no queue URL")
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("%q is not a queue URL (https://sqs.<region>.amazonaws.com/<account>/<queue>; not its name or ARN)", s)
+	}
+	if parts := strings.Split(strings.Trim(u.Path, "/"), "/"); len(parts) != 2 || parts[0] == "" || parts[1] == "" || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("%q is not a queue URL: its path must be /<account>/<queue>", s)
+	}
+	return nil
+}
+
+// QueueURL reads the queue URL a deployed function is given in the
+// environment variable name; missing or not a queue URL, an error naming
+// the variable, so that the function refuses to start (a cold start's
+// error, in the function's log and its Errors alarm) instead of failing
+// every batch it later receives.
+func QueueURL(getenv func(string) string, name string) (string, error) {
+	v := getenv(name)
+	if err := CheckQueueURL(v); err != nil {
+		problem := err.Error()
+		if v == "" {
+			problem = "required: the SQS queue URL the template sets"
+		}
+		return "", &batonconfig.Error{Setting: name, Problem: problem}
+	}
+	return v, nil
 }
 
 // NewClient is an SQS client from the default AWS configuration (the

@@ -150,10 +150,25 @@ func (s *Stream) refresh(ctx context.Context) error {
 	return nil
 }
 
-// Next returns up to max changes past the acknowledged positions.
+// Next returns up to max changes past the acknowledged positions. When it
+// fails, the next call reads again from those positions with new shard
+// iterators: an iterator expires 15 minutes after it was issued
+// (ExpiredIteratorException, after the process was suspended or a handler
+// ran that long) and would fail every later call, and the records already
+// read from another shard in a failed call are handed out again rather
+// than skipped.
 func (s *Stream) Next(ctx context.Context, max int) ([]table.Change, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	out, err := s.next(ctx, max)
+	if err != nil {
+		s.rewind()
+		return nil, err
+	}
+	return out, nil
+}
+
+func (s *Stream) next(ctx context.Context, max int) ([]table.Change, error) {
 	if err := s.refresh(ctx); err != nil {
 		return nil, err
 	}
@@ -220,6 +235,10 @@ func (s *Stream) Ack(ctx context.Context, upTo table.Change) error {
 func (s *Stream) Rewind() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.rewind()
+}
+
+func (s *Stream) rewind() {
 	for _, pos := range s.shards {
 		pos.iter, pos.done = nil, false
 	}

@@ -1,0 +1,103 @@
+package dynamotable_test
+
+import (
+	"context"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/table/dynamotable"
+	"github.com/baton-hq/baton/internal/testutil/moto"
+)
+
+// TestStreamRecoversFromAnExpiredIterator: the local stack on DynamoDB
+// (BATON_DYNAMODB_ENDPOINT) reads the table's stream with Stream. A shard
+// iterator expires 15 minutes after it was issued (DynamoDB Streams
+// answers ExpiredIteratorException): a process suspended for that long (a
+// laptop's sleep), or a handler that took that long, leaves Stream holding
+// one. Next kept using it, failing on every poll: nothing was scored or
+// relayed again until a restart. Next must get a new iterator from the
+// position acknowledged. (The same reset keeps the records a failed Next
+// had already read from another shard: they used to be skipped.)
+func TestStreamRecoversFromAnExpiredIterator(t *testing.T) {
+	endpoint := moto.Shared(t)
+	target, err := url.Parse(endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	var mu sync.Mutex
+	expired := false // every iterator issued so far has expired
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		op := r.Header.Get("X-Amz-Target")
+		mu.Lock()
+		if strings.HasSuffix(op, ".GetShardIterator") {
+			expired = false // a new one
+		}
+		fail := expired && strings.HasSuffix(op, ".GetRecords")
+		mu.Unlock()
+		if fail {
+			io.Copy(io.Discard, r.Body)
+			body := `{"__type":"com.amazonaws.dynamodb.v20120810#ExpiredIteratorException","message":"Iterator expired. The iterator was created at time X while right now it is Y which is further in the future than the tolerated delay of 900000 milliseconds."}`
+			w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+			w.Header().Set("X-Amz-Crc32", fmt.Sprint(crc32.ChecksumIEEE([]byte(body))))
+			w.WriteHeader(http.StatusBadRequest)
+			io.WriteString(w, body)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDMOTO")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "moto-secret")
+	t.Setenv("AWS_SESSION_TOKEN", "")
+	t.Setenv("AWS_REGION", moto.Region)
+	t.Setenv("AWS_PROFILE", "")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	ctx := context.Background()
+	tb, err := dynamotable.NewFromEnv(ctx, moto.TableName(), srv.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tb.CreateTable(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s := tb.Stream()
+	if err := tb.Put(ctx, table.Item{PK: "P#a", SK: "S", Kind: "k"}, table.NotExists); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := s.Next(ctx, 10)
+	if err != nil || len(cs) != 1 || cs[0].Item.PK != "P#a" {
+		t.Fatalf("first read: %+v, %v", cs, err)
+	}
+	if err := s.Ack(ctx, cs[0]); err != nil {
+		t.Fatal(err)
+	}
+
+	mu.Lock()
+	expired = true // 15 minutes pass
+	mu.Unlock()
+	if err := tb.Put(ctx, table.Item{PK: "P#b", SK: "S", Kind: "k"}, table.NotExists); err != nil {
+		t.Fatal(err)
+	}
+	var got []table.Change
+	for i := 0; i < 3 && len(got) == 0; i++ {
+		if got, err = s.Next(ctx, 10); err != nil {
+			t.Logf("read %d: %v", i+1, err)
+		}
+	}
+	if len(got) != 1 || got[0].Item.PK != "P#b" {
+		t.Fatalf("after the iterator expired: %+v, %v (the stream is stuck)", got, err)
+	}
+}
