@@ -466,6 +466,39 @@ func TestInBrowser(t *testing.T) {
 			t.Fatalf("consent given again on a site without data-consent, yet collection did not resume: %s", kinds(evs))
 		}
 	})
+	run("blockedoptout", func(t *testing.T, r result) {
+		// With storage blocked, the opt-out held for the rest of the page:
+		// the custom event, the single-page-app view and the download after
+		// it were not even sent (and only the page's first view is stored).
+		if r.Wait != 0 {
+			t.Fatalf("%d sends to /e after baton('consent', false) with storage blocked", r.Wait)
+		}
+		if evs := events(t, r.AID); kinds(evs) != "page_view" {
+			t.Fatalf("stored %s", kinds(evs))
+		}
+	})
+	run("blockedconsent", func(t *testing.T, r result) {
+		if r.After != nil {
+			t.Fatalf("the collector set its cookie before consent: %v", r.After)
+		}
+		// Consent given with storage blocked: the page view and the event
+		// after it are recorded, with consent granted.
+		evs := events(t, r.AID)
+		if kinds(evs) != "page_view,custom" || evs[0].Consent != "granted" {
+			t.Fatalf("stored %s %+v", kinds(evs), evs)
+		}
+	})
+	run("gtagregrant", func(t *testing.T, r result) {
+		first, _ := r.After.(string)
+		if first == "" || r.URL == "" || r.URL == first {
+			t.Fatalf("id %q before the withdrawal, %q after consent was granted again: the withdrawn id came back", first, r.URL)
+		}
+		// The event after the new grant is stored (under the collector's
+		// cookie, with the new id).
+		if evs := events(t, r.AID); kinds(evs) != "page_view,custom" {
+			t.Fatalf("stored %s", kinds(evs))
+		}
+	})
 	run("gpc", func(t *testing.T, r result) {
 		// Nothing was sent: no id was even created, and the collector never
 		// set its cookie (it would have on any request).

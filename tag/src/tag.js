@@ -29,7 +29,7 @@
 // Not as a module: there it has no script element to read (and __baton,
 // the script element once a copy runs, stays unset).
 if (!self.__baton && (self.__baton = document.currentScript)) {
-  let script = self.__baton, aid;
+  let script = self.__baton, mem = {};
 
   // track queues and sends one event (with what is still queued), an array
   // [a, w, i, c, s, t, n, p, ts]: a visitor id, w navigator.webdriver, i
@@ -40,10 +40,11 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
   // properties (for the tag's own types, by position too), ts time. While
   // collection is off nothing is recorded, nothing stored (the visitor id
   // is created with the first event).
-  // The visitor id lives in storage, and in aid for a page whose storage is
-  // blocked (then each page is a new visitor, but its events belong together).
+  // The visitor id lives in storage (in mem for a page whose storage is
+  // blocked: then each page is a new visitor, but its events belong
+  // together), and only there: an id removed stays removed.
   let track = (t, p, n) =>
-    off() || send([...queue(), [aid = store('aid') || store('aid', aid || uuid()) || aid || uuid(), navigator.webdriver, uuid(), store('consent') || updated, attr('site'), t, n, p, +new Date]]);
+    off() || send([...queue(), [store('aid') || store('aid', uuid()), navigator.webdriver, uuid(), store('consent') || updated, attr('site'), t, n, p, +new Date]]);
 
   // baton(cmd, a, b): 'track' (a: the event's name, b: its properties),
   // 'identify' (a: traits), 'page', 'consent' (a: given or not).
@@ -52,7 +53,7 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
       // consent: true keeps bt_consent and drops bt_optout, false the
       // reverse, and empties the rest of the tag's storage.
       : cmd == 'consent' ? (store('optout', !a), store('consent', a || 0), a ? page()
-        : (aid = 0, ['strip', 'q', 'aid'].map((k) => store(k, 0)), navigator.sendBeacon(new URL('optout', src))))
+        : (['strip', 'q', 'aid'].map((k) => store(k, 0)), navigator.sendBeacon(new URL('optout', src))))
         : 0;
   };
 
@@ -86,10 +87,14 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
   // localStorage, keys prefixed bt_: store(k) reads, store(k, v) writes (and
   // returns v), store(k, 0 or '') removes. Keys: bt_q (the queue), bt_aid
   // (visitor id), bt_consent, bt_optout, bt_strip (query parameters clean()
-  // drops).
-  let store = (k, v) => {
+  // drops). Where localStorage throws (storage blocked: cookies disabled
+  // for the site), the object mem holds them for the page, so that an
+  // opt-out or a consent given there still holds until it unloads.
+  let store = (k, v, s = mem) => {
     try {
-      var s = localStorage;
+      s = localStorage;
+    } catch { }
+    try {
       return v ? s['bt_' + k] = v : v == 0 ? delete s['bt_' + k] : s['bt_' + k];
     } catch { }
   };
