@@ -331,6 +331,15 @@ func TestInBrowser(t *testing.T) {
 			t.Fatalf("thanks page view at %s", u)
 		}
 	})
+	run("jppref", func(t *testing.T, r result) {
+		// The form identifies its sender by the field holding the address,
+		// not by the checked radio or checkbox before it whose label says
+		// メール (their values, mail and 1, are no address).
+		p, tl := person(t, "pref.user@example.jp")
+		if p.Attributes["company"] != "連絡商事" || count(tl, event.FormSubmit) != 1 {
+			t.Fatalf("person %+v timeline %s", p, kinds(tl))
+		}
+	})
 	run("builder", func(t *testing.T, r result) {
 		p, tl := person(t, "label.user@example.jp")
 		want := map[string]string{"company": "株式会社ラベル", "title": "部長", "employees": "300名", "department": "営業部", "phone": "03-1234-5678"}

@@ -160,6 +160,19 @@ const scenarios = {
     await settle(page);
     return { aid: id };
   },
+  // A Japanese form whose contact-method radio (メール) and newsletter
+  // checkbox (メールマガジン) come before the email field: their labels say
+  // メール, but an option chosen is no address.
+  async jppref(page) {
+    await page.goto(site + '/jp-pref.html');
+    await settle(page);
+    const id = await aid(page);
+    await page.fill('[name=addr]', 'pref.user@example.jp');
+    await page.fill('[name=company]', '連絡商事');
+    await Promise.all([page.waitForURL(/thanks/), page.click('#send')]);
+    await settle(page);
+    return { aid: id };
+  },
   // A form builder's machine-like field names, labelled in Japanese (label[for], a wrapping
   // label, aria-label, placeholder): the labels decide the attributes.
   async builder(page) {

@@ -176,8 +176,10 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
           // it there (bt_strip: names only, the last 2,000 characters).
           f.method == 'get' && !off() && store('strip', ([store('strip')] + ' ' + el.name).slice(-2e3)); // [undefined] + ' ' is ' '
         } else {
-          if (/e-?mail|\u30e1\u30fc\u30eb/i.test([t, n, l, el.placeholder])) email ||= v; // by type, name, label or placeholder (メール)
-          box || (labels[n] = l);
+          // The email: by type, name, label or placeholder (メール), but no
+          // checkbox or radio (a contact method メール, a newsletter's
+          // メールマガジン: an option, no address).
+          box || (labels[n] = l, /e-?mail|\u30e1\u30fc\u30eb/i.test([t, n, l, el.placeholder]) && (email ||= v));
           fields[n] = v;
         }
       }
