@@ -238,6 +238,22 @@ func TestInBrowser(t *testing.T) {
 			t.Fatalf("stored %s %+v", kinds(evs), evs)
 		}
 	})
+	run("spapage", func(t *testing.T, r result) {
+		// A view recorded with baton('page') has the previous view as its
+		// referrer, as a view the tag finds itself has: not the referrer of
+		// the page the app loaded on, which, from another site, made each
+		// such view a new marketing touch from there (qualify.TouchOf).
+		evs := events(t, r.AID)
+		views := pageViews(evs, site.URL+"/spa/manual")
+		if kinds(evs) != "page_view,page_view,page_view,page_view" || len(views) != 2 ||
+			views[0].Referrer != site.URL+"/index.html" || views[1].Referrer != site.URL+"/spa/manual" {
+			var got []string
+			for _, e := range evs {
+				got = append(got, e.URL+" from "+e.Referrer)
+			}
+			t.Fatalf("stored %s: %q", kinds(evs), got)
+		}
+	})
 	run("bfcache", func(t *testing.T, r result) {
 		evs := events(t, r.AID)
 		if kinds(evs) != "page_view,page_view,page_view" || evs[2].URL != site.URL+"/index.html" {

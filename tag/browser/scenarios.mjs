@@ -97,6 +97,20 @@ const scenarios = {
     await settle(page);
     return { aid: await aid(page) };
   },
+  // A single-page app that records its views itself, as the README
+  // suggests: baton('page') after its pushState, then again for a view
+  // that keeps the URL (a wizard's next step).
+  async spapage(page) {
+    await page.goto(site + '/thanks.html');
+    await settle(page);
+    await Promise.all([page.waitForURL(/index/), page.click('#home')]); // index.html's referrer: thanks.html
+    await settle(page);
+    await page.evaluate(() => { history.pushState({}, '', '/spa/manual'); baton('page'); });
+    await settle(page);
+    await page.evaluate(() => baton('page'));
+    await settle(page);
+    return { aid: await aid(page) };
+  },
   async bfcache(page) {
     await page.goto(site + '/index.html');
     await settle(page);

@@ -29,7 +29,7 @@
 // Not as a module: there it has no script element to read (and __baton,
 // the script element once a copy runs, stays unset).
 if (!self.__baton && (self.__baton = document.currentScript)) {
-  let script = self.__baton, mem = {};
+  let script = self.__baton;
 
   // track queues and sends one event (with what is still queued), an array
   // [a, w, i, c, s, t, n, p, ts]: a visitor id, w navigator.webdriver, i
@@ -40,7 +40,7 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
   // properties (for the tag's own types, by position too), ts time. While
   // collection is off nothing is recorded, nothing stored (the visitor id
   // is created with the first event).
-  // The visitor id lives in storage (in mem for a page whose storage is
+  // The visitor id lives in storage (in memory for a page whose storage is
   // blocked: then each page is a new visitor, but its events belong
   // together), and only there: an id removed stays removed.
   let track = (t, p, n) =>
@@ -49,7 +49,7 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
   // baton(cmd, a, b): 'track' (a: the event's name, b: its properties),
   // 'identify' (a: traits), 'page', 'consent' (a: given or not).
   let api = (cmd, a, b) => {
-    cmd == 'identify' || cmd == 'track' ? track(cmd, b, a) : cmd == 'page' ? page(last = 0)
+    cmd == 'identify' || cmd == 'track' ? track(cmd, b, a) : cmd == 'page' ? page(1)
       // consent: true keeps bt_consent and drops bt_optout, false the
       // reverse, and empties the rest of the tag's storage.
       : cmd == 'consent' ? (store('optout', !a), store('consent', a || 0), a ? page()
@@ -78,19 +78,23 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
   let save = (q) => store('q', q.length && JSON.stringify(q.slice(-100)));
   let queue = () => { try { var q = JSON.parse(store('q')) } catch { } return q || [] };
 
-  // page records a page view of a new URL; while collection is off it
+  // page records a page view of a new URL (of the URL as it is, f: asked
+  // for by baton('page'), with the previous view as its referrer as any
+  // other's, not the document's referrer again: from another site, that
+  // made each such view a new marketing touch); while collection is off it
   // records nothing, and the page is recorded when collection starts. off()
   // runs on every 200 ms check, so that a consent withdrawn is acted on.
   // last becomes this URL in the last argument, once the referrer is read.
-  let page = () => !off() && location.href != last && track('page', [clean(location.href), document.title, clean(last || document.referrer, last = location.href)]);
+  let page = (f) => !off() && (f || location.href != last) && track('page', [clean(location.href), document.title, clean(last || document.referrer, last = location.href)]);
 
   // localStorage, keys prefixed bt_: store(k) reads, store(k, v) writes (and
   // returns v), store(k, 0 or '') removes. Keys: bt_q (the queue), bt_aid
   // (visitor id), bt_consent, bt_optout, bt_strip (query parameters clean()
   // drops). Where localStorage throws (storage blocked: cookies disabled
-  // for the site), the object mem holds them for the page, so that an
-  // opt-out or a consent given there still holds until it unloads.
-  let store = (k, v, s = mem) => {
+  // for the site), the script element holds them (as its properties) for
+  // the page, so that an opt-out or a consent given there still holds
+  // until it unloads.
+  let store = (k, v, s = script) => {
     try {
       s = localStorage;
     } catch { }
