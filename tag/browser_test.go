@@ -277,6 +277,13 @@ func TestInBrowser(t *testing.T) {
 			}
 		}
 	})
+	run("syntheticclick", func(t *testing.T, r result) {
+		// (run fails on the page's uncaught errors.) The link clicked after
+		// is still a download.
+		if evs := events(t, r.AID); kinds(evs) != "page_view,download" {
+			t.Fatalf("stored %s", kinds(evs))
+		}
+	})
 	run("outbound", func(t *testing.T, r result) {
 		evs := events(t, r.AID)
 		n := 0

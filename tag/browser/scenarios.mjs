@@ -131,6 +131,20 @@ const scenarios = {
     await settle(page);
     return { aid: await aid(page) };
   },
+  // A page's script dispatches clicks on the document and the window (a
+  // library closing its menus): no element there, and the tag must not
+  // throw into the page's error tracker (errors: the page's uncaught ones).
+  async syntheticclick(page) {
+    await page.goto(site + '/index.html');
+    await settle(page);
+    await page.evaluate(() => {
+      document.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+      dispatchEvent(new MouseEvent('auxclick', { button: 1 }));
+    });
+    await page.click('#pdf'); // still counted
+    await settle(page);
+    return { aid: await aid(page) };
+  },
   async outbound(page) {
     await page.goto(site + '/index.html');
     await settle(page);

@@ -133,9 +133,10 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
 
   // Clicks (auxclick: the middle button) on http(s) links: downloads (by
   // the file extensions of data-downloads, a regexp alternation, else the
-  // default list) and outbound links.
+  // default list) and outbound links. A click a script dispatched on the
+  // document or the window has no element, nor closest().
   let click = (e, a, t) => {
-    a = 2 > e.button && e.target.closest('a');
+    a = 2 > e.button && e.target.closest?.('a');
     /^http/.test(a?.protocol) && (t = a.hasAttribute('data-baton-download') || RegExp('\\.(' + (attr('downloads') || 'key|od.|(doc|xls|ppt)x?|txt|gz|exe|csv|dmg|msi|rtf|pdf|zip') + ')$', 'i').test(a.pathname) ? 'd' : location.host != a.host && 'o') &&
       track(t, [a.textContent.trim().slice(0, 100), a.href]);
   };
