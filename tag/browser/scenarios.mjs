@@ -128,6 +128,7 @@ const scenarios = {
     await page.click('#pdf');
     await page.click('#forced');
     await page.click('#xlsx', { button: 'middle' });
+    await page.click('#export', { modifiers: ['Control'] }); // a download attribute, no extension in the URL
     await settle(page);
     return { aid: await aid(page) };
   },

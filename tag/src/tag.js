@@ -47,9 +47,10 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
     off() || send([...queue(), [store('aid') || store('aid', uuid()), navigator.webdriver, uuid(), store('consent') || updated, attr('site'), t, n, p, +new Date]]);
 
   // baton(cmd, a, b): 'track' (a: the event's name, b: its properties),
-  // 'identify' (a: traits), 'page', 'consent' (a: given or not).
+  // 'identify' (a: traits), 'page', 'consent' (a: given or not). (Told
+  // by their first letters: /^(id|tr)/ gzips smaller than two ==.)
   let api = (cmd, a, b) => {
-    cmd == 'identify' || cmd == 'track' ? track(cmd, b, a) : cmd == 'page' ? page(1)
+    /^(id|tr)/.test(cmd) ? track(cmd, b, a) : cmd == 'page' ? page(1)
       // consent: true keeps bt_consent and drops bt_optout, false the
       // reverse, and empties the rest of the tag's storage.
       : cmd == 'consent' ? (store('optout', !a), store('consent', a || 0), a ? page()
@@ -131,13 +132,14 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
   // URL (t.js?site=www), for loaders that cannot set attributes (GTM).
   let attr = (n) => script.dataset[n] || src.searchParams.get(n);
 
-  // Clicks (auxclick: the middle button) on http(s) links: downloads (by
-  // the file extensions of data-downloads, a regexp alternation, else the
+  // Clicks (auxclick: the middle button) on http(s) links: downloads (a
+  // link with the download attribute or data-baton-download, else by the
+  // file extensions of data-downloads, a regexp alternation, else the
   // default list) and outbound links. A click a script dispatched on the
   // document or the window has no element, nor closest().
   let click = (e, a, t) => {
     a = 2 > e.button && e.target.closest?.('a');
-    /^http/.test(a?.protocol) && (t = a.hasAttribute('data-baton-download') || RegExp('\\.(' + (attr('downloads') || 'key|od.|(doc|xls|ppt)x?|txt|gz|exe|csv|dmg|msi|rtf|pdf|zip') + ')$', 'i').test(a.pathname) ? 'd' : location.host != a.host && 'o') &&
+    /^http/.test(a?.protocol) && (t = a.hasAttribute('data-baton-download') || a.hasAttribute('download') || RegExp('\\.(' + (attr('downloads') || 'key|od.|(doc|xls|ppt)x?|txt|gz|exe|csv|dmg|msi|rtf|pdf|zip') + ')$', 'i').test(a.pathname) ? 'd' : location.host != a.host && 'o') &&
       track(t, [a.textContent.trim().slice(0, 100), a.href]);
   };
   let needConsent = attr('consent') == 'required';
