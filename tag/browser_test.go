@@ -365,6 +365,21 @@ func TestInBrowser(t *testing.T) {
 			t.Fatalf("person %+v timeline %s", p, kinds(tl))
 		}
 	})
+	run("elementor", func(t *testing.T, r result) {
+		// form_fields[company] is the company, form_fields[field_5c2e1a0]
+		// the title its label 役職 says (identity: the name in the last
+		// brackets).
+		p, tl := person(t, "elementor.user@example.jp")
+		want := map[string]string{"name": "佐藤 花子", "company": "株式会社エレメント", "title": "課長"}
+		for k, v := range want {
+			if p.Attributes[k] != v {
+				t.Errorf("attribute %s = %q, want %q (attributes %v, custom %v)", k, p.Attributes[k], v, p.Attributes, p.Custom)
+			}
+		}
+		if count(tl, event.FormSubmit) != 1 {
+			t.Fatalf("timeline %s", kinds(tl))
+		}
+	})
 	run("builder", func(t *testing.T, r result) {
 		p, tl := person(t, "label.user@example.jp")
 		want := map[string]string{"company": "株式会社ラベル", "title": "部長", "employees": "300名", "department": "営業部", "phone": "03-1234-5678"}

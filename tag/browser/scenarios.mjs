@@ -202,6 +202,20 @@ const scenarios = {
     await settle(page);
     return { aid: id };
   },
+  // An Elementor form: its fields nested in form_fields[...], beside its
+  // hidden action, post_id and form_id.
+  async elementor(page) {
+    await page.goto(site + '/elementor.html');
+    await settle(page);
+    const id = await aid(page);
+    await page.fill('[name="form_fields[name]"]', '佐藤 花子');
+    await page.fill('[name="form_fields[email]"]', 'elementor.user@example.jp');
+    await page.fill('[name="form_fields[company]"]', '株式会社エレメント');
+    await page.fill('[name="form_fields[field_5c2e1a0]"]', '課長');
+    await Promise.all([page.waitForURL(/thanks/), page.click('#send')]);
+    await settle(page);
+    return { aid: id };
+  },
   // A form builder's machine-like field names, labelled in Japanese (label[for], a wrapping
   // label, aria-label, placeholder): the labels decide the attributes.
   async builder(page) {
