@@ -238,6 +238,22 @@ func TestInBrowser(t *testing.T) {
 			t.Fatalf("stored %s %+v", kinds(evs), evs)
 		}
 	})
+	run("spapage", func(t *testing.T, r result) {
+		// A view recorded with baton('page') has the previous view as its
+		// referrer, as a view the tag finds itself has: not the referrer of
+		// the page the app loaded on, which, from another site, made each
+		// such view a new marketing touch from there (qualify.TouchOf).
+		evs := events(t, r.AID)
+		views := pageViews(evs, site.URL+"/spa/manual")
+		if kinds(evs) != "page_view,page_view,page_view,page_view" || len(views) != 2 ||
+			views[0].Referrer != site.URL+"/index.html" || views[1].Referrer != site.URL+"/spa/manual" {
+			var got []string
+			for _, e := range evs {
+				got = append(got, e.URL+" from "+e.Referrer)
+			}
+			t.Fatalf("stored %s: %q", kinds(evs), got)
+		}
+	})
 	run("bfcache", func(t *testing.T, r result) {
 		evs := events(t, r.AID)
 		if kinds(evs) != "page_view,page_view,page_view" || evs[2].URL != site.URL+"/index.html" {
@@ -255,10 +271,19 @@ func TestInBrowser(t *testing.T) {
 				got[strings.TrimPrefix(e.URL, site.URL)] = true
 			}
 		}
-		for _, u := range []string{"/files/guide.pdf", "/get?id=42", "/files/prices.xlsx"} {
+		// A link with the download attribute is one whatever its URL
+		// (an export at /export?format=csv).
+		for _, u := range []string{"/files/guide.pdf", "/get?id=42", "/files/prices.xlsx", "/export?format=csv"} {
 			if !got[u] {
 				t.Errorf("no download of %s in %v", u, got)
 			}
+		}
+	})
+	run("syntheticclick", func(t *testing.T, r result) {
+		// (run fails on the page's uncaught errors.) The link clicked after
+		// is still a download.
+		if evs := events(t, r.AID); kinds(evs) != "page_view,download" {
+			t.Fatalf("stored %s", kinds(evs))
 		}
 	})
 	run("outbound", func(t *testing.T, r result) {
@@ -329,6 +354,30 @@ func TestInBrowser(t *testing.T) {
 		// f1 held an email address: dropped from the URL; f2 stays.
 		if u := tl[0].URL; !strings.HasPrefix(u, site.URL+"/thanks.html?f2=") || strings.Contains(u, "f1=") || strings.Contains(u, "yamada") {
 			t.Fatalf("thanks page view at %s", u)
+		}
+	})
+	run("jppref", func(t *testing.T, r result) {
+		// The form identifies its sender by the field holding the address,
+		// not by the checked radio or checkbox before it whose label says
+		// メール (their values, mail and 1, are no address).
+		p, tl := person(t, "pref.user@example.jp")
+		if p.Attributes["company"] != "連絡商事" || count(tl, event.FormSubmit) != 1 {
+			t.Fatalf("person %+v timeline %s", p, kinds(tl))
+		}
+	})
+	run("elementor", func(t *testing.T, r result) {
+		// form_fields[company] is the company, form_fields[field_5c2e1a0]
+		// the title its label 役職 says (identity: the name in the last
+		// brackets).
+		p, tl := person(t, "elementor.user@example.jp")
+		want := map[string]string{"name": "佐藤 花子", "company": "株式会社エレメント", "title": "課長"}
+		for k, v := range want {
+			if p.Attributes[k] != v {
+				t.Errorf("attribute %s = %q, want %q (attributes %v, custom %v)", k, p.Attributes[k], v, p.Attributes, p.Custom)
+			}
+		}
+		if count(tl, event.FormSubmit) != 1 {
+			t.Fatalf("timeline %s", kinds(tl))
 		}
 	})
 	run("builder", func(t *testing.T, r result) {
@@ -464,6 +513,39 @@ func TestInBrowser(t *testing.T) {
 		}
 		if evs := events(t, r.AID); kinds(evs) != "page_view" || evs[0].URL != site.URL+"/index.html?again=1" {
 			t.Fatalf("consent given again on a site without data-consent, yet collection did not resume: %s", kinds(evs))
+		}
+	})
+	run("blockedoptout", func(t *testing.T, r result) {
+		// With storage blocked, the opt-out held for the rest of the page:
+		// the custom event, the single-page-app view and the download after
+		// it were not even sent (and only the page's first view is stored).
+		if r.Wait != 0 {
+			t.Fatalf("%d sends to /e after baton('consent', false) with storage blocked", r.Wait)
+		}
+		if evs := events(t, r.AID); kinds(evs) != "page_view" {
+			t.Fatalf("stored %s", kinds(evs))
+		}
+	})
+	run("blockedconsent", func(t *testing.T, r result) {
+		if r.After != nil {
+			t.Fatalf("the collector set its cookie before consent: %v", r.After)
+		}
+		// Consent given with storage blocked: the page view and the event
+		// after it are recorded, with consent granted.
+		evs := events(t, r.AID)
+		if kinds(evs) != "page_view,custom" || evs[0].Consent != "granted" {
+			t.Fatalf("stored %s %+v", kinds(evs), evs)
+		}
+	})
+	run("gtagregrant", func(t *testing.T, r result) {
+		first, _ := r.After.(string)
+		if first == "" || r.URL == "" || r.URL == first {
+			t.Fatalf("id %q before the withdrawal, %q after consent was granted again: the withdrawn id came back", first, r.URL)
+		}
+		// The event after the new grant is stored (under the collector's
+		// cookie, with the new id).
+		if evs := events(t, r.AID); kinds(evs) != "page_view,custom" {
+			t.Fatalf("stored %s", kinds(evs))
 		}
 	})
 	run("gpc", func(t *testing.T, r result) {

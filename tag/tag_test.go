@@ -19,7 +19,7 @@ import (
 )
 
 // Budget is the most the built tag may weigh, gzipped: its weight now
-// (1,498), so it cannot grow unnoticed. Target is issue 17's goal, met
+// (1,497), so it cannot grow unnoticed. Target is issue 17's goal, met
 // with every feature kept: at 1,596 bytes the tag was 96 over (its features,
 // each measured by leaving it out of the built tag: Google consent mode 77,
 // the GET-form refused-name list 53, the default download extensions 45,
@@ -30,9 +30,13 @@ import (
 // comparisons), found in equivalent forms: +new Date for Date.now(),
 // page's last set in its last argument, off() asked by send's callers
 // alone (pagehide's too) and send testing q.length as save does, fetch's
-// options and two || chains reordered.
+// options and two || chains reordered. The in-memory storage for a page
+// whose storage is blocked is the script element's own properties (the
+// in-memory copy of the id gone: 0 bytes), baton('page')'s previous-view
+// referrer cost 3 and that saved 3, click's closest?.() 1, the download
+// attribute 4 (/^(id|tr)/ telling track and identify saved 3).
 const (
-	Budget = 1498
+	Budget = 1497
 	Target = 1500
 )
 

@@ -231,12 +231,12 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	evs, at, rejected = capEmails(evs, at, rejected)
-	if evs, rejected = dropStale(evs, at, rejected); len(evs) == 0 {
+	if evs, at, rejected = dropStale(evs, at, rejected); len(evs) == 0 {
 		// Only events held too long: answered so that the tag unqueues them.
 		httpx.JSON(w, http.StatusOK, map[string]any{"accepted": 0, "refused": h.refusedBodies(0, rejected)})
 		return
 	}
-	if err := h.checkSites(evs); err != nil {
+	if evs, _, rejected, err = h.dropUnknownSites(evs, at, rejected); err != nil {
 		writeParseError(w, err)
 		return
 	}
@@ -309,13 +309,13 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 // erased event's tombstone lasts that long after it was received, and a
 // retry later than that would bring it back. rejected keeps the request's
 // order.
-func dropStale(evs []event.Event, at []int, rejected []*event.Error) ([]event.Event, []*event.Error) {
+func dropStale(evs []event.Event, at []int, rejected []*event.Error) ([]event.Event, []int, []*event.Error) {
 	stale := false
 	for i := range evs {
 		stale = stale || evs[i].Stale()
 	}
 	if !stale {
-		return evs, rejected
+		return evs, at, rejected
 	}
 	for i := range evs {
 		if evs[i].Stale() {
@@ -325,8 +325,8 @@ func dropStale(evs []event.Event, at []int, rejected []*event.Error) ([]event.Ev
 		}
 	}
 	slices.SortStableFunc(rejected, func(a, b *event.Error) int { return cmp.Compare(indexOf(a.Index), indexOf(b.Index)) })
-	evs, _ = keepWhere(evs, at, func(ev event.Event) bool { return !ev.Stale() })
-	return evs, rejected
+	evs, at = keepWhere(evs, at, func(ev event.Event) bool { return !ev.Stale() })
+	return evs, at, rejected
 }
 
 // MaxTagEmails bounds the tag's events naming an email in one request: each
@@ -426,7 +426,12 @@ func (h *Handler) server(call string) http.HandlerFunc {
 			writeParseError(w, err)
 			return
 		}
-		if err := h.checkSites(evs); err != nil {
+		if call == "batch" {
+			evs, at, refused, err = h.dropUnknownSites(evs, at, refused)
+		} else {
+			err = h.checkSites(evs)
+		}
+		if err != nil {
 			writeParseError(w, err)
 			return
 		}
@@ -767,6 +772,34 @@ func (h *Handler) checkSites(evs []event.Event) error {
 		}
 	}
 	return nil
+}
+
+// dropUnknownSites refuses, one by one, the events of a batch whose site
+// is not one of Sites, keeping the rest: the tag unqueues what a 4xx
+// answered, and a Segment SDK drops a batch a 4xx answered, so an event
+// of a site since removed from the config (left queued in a browser) must
+// not lose the page's own events with it. rejected keeps the request's
+// order; a batch with no event left is refused with its first refusal.
+func (h *Handler) dropUnknownSites(evs []event.Event, at []int, rejected []*event.Error) ([]event.Event, []int, []*event.Error, error) {
+	if len(h.Sites) == 0 {
+		return evs, at, rejected, nil
+	}
+	known := func(ev event.Event) bool { return ev.Site == "" || slices.Contains(h.Sites, ev.Site) }
+	n := len(rejected)
+	for i, ev := range evs {
+		if !known(ev) {
+			idx := at[i]
+			rejected = append(rejected, &event.Error{Status: 400, Field: "site", Message: "unknown site " + ev.Site, Index: &idx})
+		}
+	}
+	if len(rejected) == n {
+		return evs, at, rejected, nil
+	}
+	slices.SortStableFunc(rejected, func(a, b *event.Error) int { return cmp.Compare(indexOf(a.Index), indexOf(b.Index)) })
+	if evs, at = keepWhere(evs, at, known); len(evs) == 0 {
+		return nil, nil, nil, rejected[0]
+	}
+	return evs, at, rejected, nil
 }
 
 // dropErased removes the events that name the email of a person who asked

@@ -1537,3 +1537,67 @@ func TestSegmentLoneSurrogateIDsRefused(t *testing.T) {
 		t.Fatalf("single call: %d %v", w.Code, m)
 	}
 }
+
+// TestUnknownSiteKeepsTheRest: with sites restricted, an event of a site
+// no longer listed (left in the tag's queue by a page of a site since
+// removed from the config, or a page with a stray data-site) is refused on
+// its own; the rest of the request (the page's own view, a form) is
+// stored. The tag unqueues what a 4xx answered, so refusing the whole
+// request lost them with it. The Segment batch keeps its valid events
+// likewise; a request of unknown sites alone is refused as before.
+func TestUnknownSiteKeepsTheRest(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.h.Sites = []string{"www"}
+	sited := func(id, site string) string {
+		return `{"type":"page_view","messageId":"` + id + `","anonymousId":"anon-fallback-1","site":"` + site + `","properties":{"url":"https://www.example.com/` + id + `"}}`
+	}
+	form := `{"type":"form_submit","messageId":"f1","anonymousId":"anon-fallback-1","site":"www","properties":{"url":"https://www.example.com/contact","fields":{"email":"sited@maker.example"}}}`
+	w := e.do("POST", "/e", "["+sited("old1", "old")+","+sited("p1", "www")+","+body("p2")+","+sited("old2", "old")+","+form+"]", nil)
+	var got struct {
+		Accepted int
+		Refused  []struct {
+			Error, Field string
+			Index        int
+		}
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || w.Code != 200 || got.Accepted != 3 || len(got.Refused) != 2 ||
+		got.Refused[0].Index != 0 || got.Refused[1].Index != 3 || got.Refused[0].Field != "site" || !strings.Contains(got.Refused[1].Error, "old") {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+	evs, _ := e.log.Visitor(ctx, "anon-fallback-1")
+	ids := []string{}
+	for _, ev := range evs {
+		ids = append(ids, ev.ID)
+	}
+	slices.Sort(ids)
+	if !slices.Equal(ids, []string{"f1", "p1", "p2"}) {
+		t.Fatalf("stored %v", ids)
+	}
+	if _, err := e.dir.ByEmail(ctx, "sited@maker.example"); err != nil {
+		t.Fatalf("the form identified nobody: %v", err)
+	}
+	// Unknown sites alone: refused whole, as before.
+	if w := e.do("POST", "/e", "["+sited("old3", "old")+"]", nil); w.Code != 400 || !strings.Contains(w.Body.String(), "unknown site old") {
+		t.Fatalf("unknown sites alone: %d %s", w.Code, w.Body)
+	}
+
+	seg := map[string]string{"Content-Type": "application/json", "Authorization": "Basic d3JpdGUta2V5LTAxMjM0NTY3ODk6"}
+	b := `{"batch":[` +
+		`{"type":"track","event":"Old","anonymousId":"seg-s-1","messageId":"s-old","site":"old"},` + // 0: refused
+		`{"type":"track","event":"Ok","anonymousId":"seg-s-1","messageId":"s-ok","site":"www"}]}`
+	w = e.do("POST", "/v1/batch", b, seg)
+	var sgot struct {
+		Success bool
+		Refused []struct {
+			Field string
+			Index int
+		}
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &sgot); err != nil || w.Code != 200 || !sgot.Success || len(sgot.Refused) != 1 || sgot.Refused[0].Index != 0 || sgot.Refused[0].Field != "site" {
+		t.Fatalf("segment batch: %d %s", w.Code, w.Body)
+	}
+	if evs, _ := e.log.Visitor(ctx, "seg-s-1"); len(evs) != 1 || evs[0].ID != "s-ok" {
+		t.Fatalf("segment batch stored %+v", evs)
+	}
+}

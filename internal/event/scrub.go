@@ -191,7 +191,12 @@ func (s Scrubber) URL(raw string) string {
 	if q, ok := s.params(u.RawQuery); ok {
 		u.RawQuery, changed = q, true
 	}
-	if f, ok := s.params(u.EscapedFragment()); ok && strings.Contains(u.Fragment, "=") {
+	// A single-page app's hash route ("#/callback?code=...", Vue Router's
+	// and Angular's hash modes) has its parameters after a "?": read from
+	// there, the route kept.
+	route, frag := fragmentRoute(u.EscapedFragment())
+	if f, ok := s.params(frag); ok && strings.Contains(u.Fragment, "=") {
+		f = route + f
 		u.Fragment, u.RawFragment, changed = "", f, true
 		if d, err := url.PathUnescape(f); err == nil {
 			u.Fragment = d
@@ -203,6 +208,16 @@ func (s Scrubber) URL(raw string) string {
 		return raw
 	}
 	return u.String()
+}
+
+// fragmentRoute splits an escaped fragment into a hash route up to its
+// first "?" (included) and the parameters after it; a fragment without
+// one is all parameters.
+func fragmentRoute(f string) (route, params string) {
+	if i := strings.IndexByte(f, '?'); i >= 0 {
+		return f[:i+1], f[i+1:]
+	}
+	return "", f
 }
 
 // path removes from an escaped path, segment by segment, the parameters

@@ -128,7 +128,12 @@ func plainScrubURL(s Scrubber, raw string) string {
 	if q, ok := plainScrubParams(s, u.RawQuery); ok {
 		u.RawQuery, changed = q, true
 	}
-	if f, ok := plainScrubParams(s, u.EscapedFragment()); ok && strings.Contains(u.Fragment, "=") {
+	route, frag := "", u.EscapedFragment()
+	if i := strings.Index(frag, "?"); i >= 0 {
+		route, frag = frag[:i+1], frag[i+1:]
+	}
+	if f, ok := plainScrubParams(s, frag); ok && strings.Contains(u.Fragment, "=") {
+		f = route + f
 		u.Fragment, u.RawFragment, changed = "", f, true
 		if d, err := url.PathUnescape(f); err == nil {
 			u.Fragment = d

@@ -15,6 +15,13 @@ func TestScrubURL(t *testing.T) {
 		{"https://www.example.com/u/taro@example.com/profile", "https://www.example.com/u/redacted/profile"},
 		{"https://www.example.com/p#access_token=abc&state=1", "https://www.example.com/p#state=1"},
 		{"https://www.example.com/p#contact-taro@example.com", "https://www.example.com/p"},
+		// A single-page app's hash route holds its own query (Vue Router's
+		// and Angular's hash modes): its parameters are read after the "?",
+		// and the route stays.
+		{"https://www.example.com/app/#/callback?code=SPLxlOBeZQQYbYS6WxSbIA&state=af0ifjsldkj", "https://www.example.com/app/#/callback?state=af0ifjsldkj"},
+		{"https://www.example.com/app/#/verify?otp=123456", "https://www.example.com/app/#/verify?"},
+		{"https://www.example.com/app/#/reset?token=s3cr3t&lang=ja", "https://www.example.com/app/#/reset?lang=ja"},
+		{"https://www.example.com/app/#/pricing?plan=pro", "https://www.example.com/app/#/pricing?plan=pro"},
 		{"https://www.example.com/pricing?plan=pro&utm_campaign=x", "https://www.example.com/pricing?plan=pro&utm_campaign=x"},
 		{"https://www.example.com/検索?q=%E6%A0%AA%E5%BC%8F", "https://www.example.com/検索?q=%E6%A0%AA%E5%BC%8F"},
 		{"https://www.example.com/?card_number=4111111111111111&cvv=123", "https://www.example.com/"},
@@ -58,6 +65,7 @@ var scrubCorpus = []string{
 	"https://a.example/?utm_source=a&utm_medium=b&utm_campaign=c&utm_term=d&utm_content=e", "https://a.example/?%75tm_source=x",
 	"https://a.example/?utm%5Fsource=y&utm_source=z", "https://a.example/?utm_source=a;b&utm_medium=%zz&utm_term=+t+",
 	"https://a.example/#?utm_source=f", "utm_source=x", "?utm_source=x",
+	"https://a.example/#/cb?code=1&state=2", "https://a.example/#/r?token=1", "https://a.example/#/r?x=1?pin=2", "https://a.example/#/a=b?c=d&key=1",
 	"https://x.example/u/jane%2540example.com", "https://x.example/u/jane%252540example.com", "https://x.example/%25",
 	// A query read without url.Parse (no "#", "@" or "%"): the first
 	// "?" starts it, a repeated utm parameter's first value is the one.

@@ -251,3 +251,37 @@ func TestRequiredMarksOnAttributeNames(t *testing.T) {
 		t.Errorf("known %q, custom %q", known, custom)
 	}
 }
+
+// TestSplitLabelledBracketedNames: a form builder or framework that nests
+// its fields in a bracketed name (Elementor's form_fields[company],
+// Rails' and Laravel's lead[job_title]) names them by what is in the last
+// brackets: the attribute is that name's, a machine-like one there
+// (Elementor's form_fields[field_3ab2c1d]) is keyed by its label, and a
+// secret or an email there is dropped as its bare name would be. Custom
+// fields keep their names as sent.
+func TestSplitLabelledBracketedNames(t *testing.T) {
+	fields := map[string]string{
+		"form_fields[name]":          "山田 太郎",
+		"form_fields[company]":       "Elementor Co",
+		"lead[job_title]":            "CTO",
+		"form_fields[field_3ab2c1d]": "営業部",
+		"form_fields[message]":       "資料をください",
+		"form_fields[field_9c8d7e6]": "no label",
+		"user[pw]":                   "hunter2",
+		"form_fields[mail]":          "yamada@example.jp",
+	}
+	labels := map[string]string{"form_fields[field_3ab2c1d]": "部署", "form_fields[company]": "会社名"}
+	known, custom := SplitLabelled(fields, labels, nil)
+	want := map[string]string{"name": "山田 太郎", "company": "Elementor Co", "title": "CTO", "department": "営業部", "message": "資料をください"}
+	if len(known) != len(want) {
+		t.Errorf("known = %v, want %v", known, want)
+	}
+	for k, v := range want {
+		if known[k] != v {
+			t.Errorf("known[%s] = %q, want %q (known %v)", k, known[k], v, known)
+		}
+	}
+	if len(custom) != 1 || custom["form_fields[field_9c8d7e6]"] != "no label" {
+		t.Errorf("custom = %v", custom)
+	}
+}

@@ -324,7 +324,11 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 		// events it stores: a CSV's columns and an older event's fields
 		// come here without it.
 		label := labels[raw]
-		if event.SecretField(key) || label != "" && event.SecretField(label) || event.IsEmailKey(key) || event.CardNumber(v) {
+		// A name nested in brackets (Elementor's form_fields[company],
+		// Rails' and Laravel's lead[job_title]) is the one in the last
+		// brackets.
+		inner := lastBracketed(key)
+		if event.SecretField(key) || event.SecretField(inner) || label != "" && event.SecretField(label) || event.IsEmailKey(key) || event.IsEmailKey(inner) || event.CardNumber(v) {
 			continue
 		}
 		if r, ok := event.RedactCards(v); ok {
@@ -338,11 +342,11 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 			known[name] = v
 			continue
 		}
-		if name, ok := attributeNames[key]; ok {
+		if name, ok := attributeNames[inner]; ok {
 			known[name] = v
 			continue
 		}
-		if label != "" && MachineLike(key) {
+		if label != "" && MachineLike(inner) {
 			switch name := LabelAttribute(label, extra); name {
 			case "email":
 				continue // the person key, sent as "email" too
@@ -371,6 +375,18 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 		}
 	}
 	return known, custom
+}
+
+// lastBracketed returns the name in the last brackets of a nested form
+// field's name (form_fields[company] is company, a[b][c] is c), else the
+// name itself.
+func lastBracketed(key string) string {
+	if rest, ok := strings.CutSuffix(key, "]"); ok {
+		if i := strings.LastIndexByte(rest, '['); i > 0 && i < len(rest)-1 {
+			return strings.TrimSpace(rest[i+1:])
+		}
+	}
+	return key
 }
 
 // LinkPerson links a visitor to a known person by id (a tracked email click

@@ -7,7 +7,7 @@ import { chromium } from 'playwright-core';
 
 const site = process.env.SITE;         // test site base URL
 const control = process.env.CONTROL;   // collector proxy control base URL
-const only = process.env.SCENARIO;     // run one scenario (debugging)
+const only = process.env.SCENARIO;     // run these scenarios (debugging: a comma-separated list)
 
 // The user agent is the browser's, not a context's: a context's does not
 // reach the beacons a page sends as it unloads, which would arrive as
@@ -32,13 +32,31 @@ const desktopUA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, li
 // collector down) just waits the 5 s out.
 const settle = async (page) => {
   await page.waitForTimeout(400);
-  await page.waitForFunction(() => !localStorage.getItem('bt_q'), null, { timeout: 5000 }).catch(() => {});
+  // (With storage blocked there is no queue to see: see sends.)
+  await page.waitForFunction(() => { try { return !localStorage.getItem('bt_q'); } catch { return true; } }, null, { timeout: 5000 }).catch(() => {});
+  await page.settled?.();
 };
 // The visitor id as the collector reads it: the tag joins its random
 // numbers with commas, which the collector reads as dashes.
 const aid = (page) => page.evaluate(() => localStorage.getItem('bt_aid')?.replaceAll(',', '-'));
 const queued = (page) => page.evaluate(() => JSON.parse(localStorage.getItem('bt_q') || '[]').length);
 const stored = (page) => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('bt_')).sort());
+// The collector's visitor cookie: the visitor id when the tag has no storage.
+const visitorCookie = async (page) => (await page.context().cookies(process.env.COLLECTOR)).find((c) => c.name == 'bt_vid')?.value;
+// Storage blocked, as with cookies disabled for the site: localStorage throws.
+const blockStorage = () => Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('The operation is insecure.', 'SecurityError'); } });
+// sends counts a page's requests to the collector's /e and makes settle,
+// for a page whose storage is blocked (no queue to see), wait for their
+// answers: sends(page) once, then settle(page) and sends.count.
+const sends = (page) => {
+  const out = { count: 0, pending: 0 };
+  page.on('request', (r) => { if (new URL(r.url()).pathname == '/e') out.count++, out.pending++; });
+  const done = (r) => { if (new URL(r.url()).pathname == '/e') out.pending--; };
+  page.on('requestfinished', done);
+  page.on('requestfailed', done);
+  page.settled = async () => { for (let i = 0; i < 100 && out.pending > 0; i++) await page.waitForTimeout(50); };
+  return out;
+};
 const collectorCookies = async (page) => (await page.context().cookies(process.env.COLLECTOR)).map((c) => c.name).join(',');
 
 // outage visits a page while the collector answers as mode says (control
@@ -79,6 +97,20 @@ const scenarios = {
     await settle(page);
     return { aid: await aid(page) };
   },
+  // A single-page app that records its views itself, as the README
+  // suggests: baton('page') after its pushState, then again for a view
+  // that keeps the URL (a wizard's next step).
+  async spapage(page) {
+    await page.goto(site + '/thanks.html');
+    await settle(page);
+    await Promise.all([page.waitForURL(/index/), page.click('#home')]); // index.html's referrer: thanks.html
+    await settle(page);
+    await page.evaluate(() => { history.pushState({}, '', '/spa/manual'); baton('page'); });
+    await settle(page);
+    await page.evaluate(() => baton('page'));
+    await settle(page);
+    return { aid: await aid(page) };
+  },
   async bfcache(page) {
     await page.goto(site + '/index.html');
     await settle(page);
@@ -96,6 +128,21 @@ const scenarios = {
     await page.click('#pdf');
     await page.click('#forced');
     await page.click('#xlsx', { button: 'middle' });
+    await page.click('#export', { modifiers: ['Control'] }); // a download attribute, no extension in the URL
+    await settle(page);
+    return { aid: await aid(page) };
+  },
+  // A page's script dispatches clicks on the document and the window (a
+  // library closing its menus): no element there, and the tag must not
+  // throw into the page's error tracker (errors: the page's uncaught ones).
+  async syntheticclick(page) {
+    await page.goto(site + '/index.html');
+    await settle(page);
+    await page.evaluate(() => {
+      document.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+      dispatchEvent(new MouseEvent('auxclick', { button: 1 }));
+    });
+    await page.click('#pdf'); // still counted
     await settle(page);
     return { aid: await aid(page) };
   },
@@ -138,6 +185,33 @@ const scenarios = {
     const id = await aid(page);
     await page.fill('[name=f1]', 'yamada@example.jp');
     await page.fill('[name=f2]', '山田商事');
+    await Promise.all([page.waitForURL(/thanks/), page.click('#send')]);
+    await settle(page);
+    return { aid: id };
+  },
+  // A Japanese form whose contact-method radio (メール) and newsletter
+  // checkbox (メールマガジン) come before the email field: their labels say
+  // メール, but an option chosen is no address.
+  async jppref(page) {
+    await page.goto(site + '/jp-pref.html');
+    await settle(page);
+    const id = await aid(page);
+    await page.fill('[name=addr]', 'pref.user@example.jp');
+    await page.fill('[name=company]', '連絡商事');
+    await Promise.all([page.waitForURL(/thanks/), page.click('#send')]);
+    await settle(page);
+    return { aid: id };
+  },
+  // An Elementor form: its fields nested in form_fields[...], beside its
+  // hidden action, post_id and form_id.
+  async elementor(page) {
+    await page.goto(site + '/elementor.html');
+    await settle(page);
+    const id = await aid(page);
+    await page.fill('[name="form_fields[name]"]', '佐藤 花子');
+    await page.fill('[name="form_fields[email]"]', 'elementor.user@example.jp');
+    await page.fill('[name="form_fields[company]"]', '株式会社エレメント');
+    await page.fill('[name="form_fields[field_5c2e1a0]"]', '課長');
     await Promise.all([page.waitForURL(/thanks/), page.click('#send')]);
     await settle(page);
     return { aid: id };
@@ -268,6 +342,54 @@ const scenarios = {
     await settle(page);
     return { aid: await aid(page), url: out, info: await collectorCookies(page) };
   },
+  // Storage blocked (cookies disabled for the site: localStorage throws).
+  // An opt-out holds for the rest of the page, a single-page app's next
+  // views included: nothing more is sent (waiting: the tag's sends after it).
+  async blockedoptout(page) {
+    await page.addInitScript(blockStorage);
+    const sent = sends(page);
+    await page.goto(site + '/index.html');
+    await settle(page);
+    const id = await visitorCookie(page);
+    await page.evaluate(() => baton('consent', false));
+    await settle(page);
+    const before = sent.count;
+    await page.evaluate(() => baton('track', 'after_optout'));
+    await page.click('#spa');
+    await page.click('#pdf');
+    await settle(page);
+    return { aid: id, waiting: sent.count - before };
+  },
+  // Storage blocked on a site that requires consent: consent given holds
+  // for the page, whose view is then recorded.
+  async blockedconsent(page) {
+    await page.addInitScript(blockStorage);
+    sends(page);
+    await page.goto(site + '/consent.html');
+    await settle(page);
+    const before = await visitorCookie(page);
+    await page.click('#accept');
+    await settle(page);
+    await page.click('#track');
+    await settle(page);
+    return { aid: await visitorCookie(page), after: before || null };
+  },
+  // Google consent mode granted, withdrawn, granted again: the id withdrawal
+  // removed does not come back (after: the id the tag had first, url: its id
+  // at the end).
+  async gtagregrant(page) {
+    await page.goto(site + '/gtag.html');
+    await settle(page);
+    await page.click('#grant');
+    await settle(page);
+    const first = await aid(page);
+    await page.click('#deny');
+    await settle(page);
+    await page.click('#grant');
+    await page.click('#track');
+    await settle(page);
+    return { aid: first, after: first, url: await aid(page) };
+  },
   async gpc(page) {
     await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
     await page.goto(site + '/index.html');
@@ -345,7 +467,7 @@ const scenarios = {
 
 const browsers = {};
 for (const [name, run] of Object.entries(scenarios)) {
-  if (only && only !== name) continue;
+  if (only && !only.split(',').includes(name)) continue;
   const kind = name === 'bot' ? 'bot' : 'desktop';
   browsers[kind] ||= await launch(kind === 'bot' ? '' : desktopUA);
   const context = await browsers[kind].newContext();

@@ -29,7 +29,7 @@
 // Not as a module: there it has no script element to read (and __baton,
 // the script element once a copy runs, stays unset).
 if (!self.__baton && (self.__baton = document.currentScript)) {
-  let script = self.__baton, aid;
+  let script = self.__baton;
 
   // track queues and sends one event (with what is still queued), an array
   // [a, w, i, c, s, t, n, p, ts]: a visitor id, w navigator.webdriver, i
@@ -40,19 +40,21 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
   // properties (for the tag's own types, by position too), ts time. While
   // collection is off nothing is recorded, nothing stored (the visitor id
   // is created with the first event).
-  // The visitor id lives in storage, and in aid for a page whose storage is
-  // blocked (then each page is a new visitor, but its events belong together).
+  // The visitor id lives in storage (in memory for a page whose storage is
+  // blocked: then each page is a new visitor, but its events belong
+  // together), and only there: an id removed stays removed.
   let track = (t, p, n) =>
-    off() || send([...queue(), [aid = store('aid') || store('aid', aid || uuid()) || aid || uuid(), navigator.webdriver, uuid(), store('consent') || updated, attr('site'), t, n, p, +new Date]]);
+    off() || send([...queue(), [store('aid') || store('aid', uuid()), navigator.webdriver, uuid(), store('consent') || updated, attr('site'), t, n, p, +new Date]]);
 
   // baton(cmd, a, b): 'track' (a: the event's name, b: its properties),
-  // 'identify' (a: traits), 'page', 'consent' (a: given or not).
+  // 'identify' (a: traits), 'page', 'consent' (a: given or not). (Told
+  // by their first letters: /^(id|tr)/ gzips smaller than two ==.)
   let api = (cmd, a, b) => {
-    cmd == 'identify' || cmd == 'track' ? track(cmd, b, a) : cmd == 'page' ? page(last = 0)
+    /^(id|tr)/.test(cmd) ? track(cmd, b, a) : cmd == 'page' ? page(1)
       // consent: true keeps bt_consent and drops bt_optout, false the
       // reverse, and empties the rest of the tag's storage.
       : cmd == 'consent' ? (store('optout', !a), store('consent', a || 0), a ? page()
-        : (aid = 0, ['strip', 'q', 'aid'].map((k) => store(k, 0)), navigator.sendBeacon(new URL('optout', src))))
+        : (['strip', 'q', 'aid'].map((k) => store(k, 0)), navigator.sendBeacon(new URL('optout', src))))
         : 0;
   };
 
@@ -77,19 +79,27 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
   let save = (q) => store('q', q.length && JSON.stringify(q.slice(-100)));
   let queue = () => { try { var q = JSON.parse(store('q')) } catch { } return q || [] };
 
-  // page records a page view of a new URL; while collection is off it
+  // page records a page view of a new URL (of the URL as it is, f: asked
+  // for by baton('page'), with the previous view as its referrer as any
+  // other's, not the document's referrer again: from another site, that
+  // made each such view a new marketing touch); while collection is off it
   // records nothing, and the page is recorded when collection starts. off()
   // runs on every 200 ms check, so that a consent withdrawn is acted on.
   // last becomes this URL in the last argument, once the referrer is read.
-  let page = () => !off() && location.href != last && track('page', [clean(location.href), document.title, clean(last || document.referrer, last = location.href)]);
+  let page = (f) => !off() && (f || location.href != last) && track('page', [clean(location.href), document.title, clean(last || document.referrer, last = location.href)]);
 
   // localStorage, keys prefixed bt_: store(k) reads, store(k, v) writes (and
   // returns v), store(k, 0 or '') removes. Keys: bt_q (the queue), bt_aid
   // (visitor id), bt_consent, bt_optout, bt_strip (query parameters clean()
-  // drops).
-  let store = (k, v) => {
+  // drops). Where localStorage throws (storage blocked: cookies disabled
+  // for the site), the script element holds them (as its properties) for
+  // the page, so that an opt-out or a consent given there still holds
+  // until it unloads.
+  let store = (k, v, s = script) => {
     try {
-      var s = localStorage;
+      s = localStorage;
+    } catch { }
+    try {
       return v ? s['bt_' + k] = v : v == 0 ? delete s['bt_' + k] : s['bt_' + k];
     } catch { }
   };
@@ -122,12 +132,14 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
   // URL (t.js?site=www), for loaders that cannot set attributes (GTM).
   let attr = (n) => script.dataset[n] || src.searchParams.get(n);
 
-  // Clicks (auxclick: the middle button) on http(s) links: downloads (by
-  // the file extensions of data-downloads, a regexp alternation, else the
-  // default list) and outbound links.
+  // Clicks (auxclick: the middle button) on http(s) links: downloads (a
+  // link with the download attribute or data-baton-download, else by the
+  // file extensions of data-downloads, a regexp alternation, else the
+  // default list) and outbound links. A click a script dispatched on the
+  // document or the window has no element, nor closest().
   let click = (e, a, t) => {
-    a = 2 > e.button && e.target.closest('a');
-    /^http/.test(a?.protocol) && (t = a.hasAttribute('data-baton-download') || RegExp('\\.(' + (attr('downloads') || 'key|od.|(doc|xls|ppt)x?|txt|gz|exe|csv|dmg|msi|rtf|pdf|zip') + ')$', 'i').test(a.pathname) ? 'd' : location.host != a.host && 'o') &&
+    a = 2 > e.button && e.target.closest?.('a');
+    /^http/.test(a?.protocol) && (t = a.hasAttribute('data-baton-download') || a.hasAttribute('download') || RegExp('\\.(' + (attr('downloads') || 'key|od.|(doc|xls|ppt)x?|txt|gz|exe|csv|dmg|msi|rtf|pdf|zip') + ')$', 'i').test(a.pathname) ? 'd' : location.host != a.host && 'o') &&
       track(t, [a.textContent.trim().slice(0, 100), a.href]);
   };
   let needConsent = attr('consent') == 'required';
@@ -171,8 +183,10 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
           // it there (bt_strip: names only, the last 2,000 characters).
           f.method == 'get' && !off() && store('strip', ([store('strip')] + ' ' + el.name).slice(-2e3)); // [undefined] + ' ' is ' '
         } else {
-          if (/e-?mail|\u30e1\u30fc\u30eb/i.test([t, n, l, el.placeholder])) email ||= v; // by type, name, label or placeholder (メール)
-          box || (labels[n] = l);
+          // The email: by type, name, label or placeholder (メール), but no
+          // checkbox or radio (a contact method メール, a newsletter's
+          // メールマガジン: an option, no address).
+          box || (labels[n] = l, /e-?mail|\u30e1\u30fc\u30eb/i.test([t, n, l, el.placeholder]) && (email ||= v));
           fields[n] = v;
         }
       }
