@@ -70,6 +70,8 @@ var jaSFAMessages = []struct {
 	// push's and deadletter's reasons.
 	{regexp.MustCompile(`^build lead: ([\s\S]*)$`), "SFA に渡すリードを組み立てられません：$1"},
 	{regexp.MustCompile(`^tombstone check: ([\s\S]*)$`), "削除済みの人でないか確かめられません：$1"},
+	{regexp.MustCompile(`^pending forget: ([\s\S]*)$`), "配信中に削除された人を SFA から消す依頼の記録を読み書きできません：$1"},
+	{regexp.MustCompile(`^internal error \(panic\): ([\s\S]*)$`), "Baton の内部エラー（panic）。この配信は再送されません。修正後にデッドレターから再送してください：$1"},
 	{regexp.MustCompile(`^MQA check: ([\s\S]*)$`), "MQA を確かめられません：$1"},
 	{regexp.MustCompile(`^tell ([\s\S]+?) to forget a person erased during delivery: ([\s\S]*)$`), "配信中に削除された人を忘れるよう $1 に伝えられません：$2"},
 	{regexp.MustCompile(`^delivery kept failing: SQS moved it here after the push queue's maxReceiveCount receives$`), "配信の失敗が続いたため、SQS がここに移しました（push キューの maxReceiveCount 回の受信の後）"},

@@ -35,10 +35,12 @@ func TestJapaneseDeliveryFailures(t *testing.T) {
 		"kintone: gave up after 10 attempts: kintone: 520 GAIA_ZZ99: 一時的に処理できません。":                                                                                        "kintone：10 回試みましたが届かず、断念しました。kintone が拒否しました（520 GAIA_ZZ99）：一時的に処理できません。",
 		"hubspot: 0: keeping the company's values: hubspot: 400 VALIDATION_ERROR: bad":                                                                                    "HubSpot：会社の既存の値を残す処理に失敗しました：HubSpot が拒否しました（400 VALIDATION_ERROR）：bad",
 		"salesforce: 400 INVALID_FIELD: No such column 'Foo__c'; hubspot: 401 INVALID_AUTHENTICATION: expired":                                                            "Salesforce が拒否しました（400 INVALID_FIELD）：No such column 'Foo__c'／HubSpot が拒否しました（401 INVALID_AUTHENTICATION）：expired",
-		"build lead: table: throttled": "SFA に渡すリードを組み立てられません：table: throttled",
-		"kintone: 403 CB_NO02: finding the person's record: 権限がありません。":      "kintone（403 CB_NO02）：本人のレコードを検索できません：権限がありません。",
-		"kintone: 520 GAIA_DA02: deleting the person's record: ロックに失敗しました。": "kintone（520 GAIA_DA02）：本人のレコードを削除できません：ロックに失敗しました。",
-		"kintone: 403 CB_NO02: reading the record's 対応状況: 権限がありません。":        "kintone（403 CB_NO02）：レコードの 対応状況 を読み込めません：権限がありません。",
+		"build lead: table: throttled":     "SFA に渡すリードを組み立てられません：table: throttled",
+		"pending forget: table: throttled": "配信中に削除された人を SFA から消す依頼の記録を読み書きできません：table: throttled",
+		"hubspot: 0: internal error (panic): runtime error: index out of range [3] with length 3": "HubSpot：Baton の内部エラー（panic）。この配信は再送されません。修正後にデッドレターから再送してください：runtime error: index out of range [3] with length 3",
+		"kintone: 403 CB_NO02: finding the person's record: 権限がありません。":                            "kintone（403 CB_NO02）：本人のレコードを検索できません：権限がありません。",
+		"kintone: 520 GAIA_DA02: deleting the person's record: ロックに失敗しました。":                       "kintone（520 GAIA_DA02）：本人のレコードを削除できません：ロックに失敗しました。",
+		"kintone: 403 CB_NO02: reading the record's 対応状況: 権限がありません。":                              "kintone（403 CB_NO02）：レコードの 対応状況 を読み込めません：権限がありません。",
 		"something new": "配信に失敗しました：something new",
 	} {
 		if j := p.Delivery(en); j != want {
