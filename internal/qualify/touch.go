@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/baton-hq/baton/internal/event"
 )
 
@@ -36,10 +38,13 @@ const maxTouches = 30
 
 // TouchOf reports whether an event is a marketing touch and classifies it:
 // UTM parameters, a newsletter click, an offline touch (its channel, the
-// event's name as the campaign), or an external referrer. A visit without
-// any of them is direct, and counts only as a person's first touch.
+// event's name as the campaign), an ad click auto-tagged by Google or
+// Yahoo! JAPAN (gclid, yclid ...), or an external referrer. A visit without
+// any of them is direct, and counts only as a person's first touch. Source
+// and medium are compared as typed by people: full-width letters as their
+// ASCII, spaces around them and case do not count.
 func TouchOf(ev event.Event) (Touch, bool) {
-	t := Touch{At: ev.Timestamp, Source: ev.UTM.Source, Medium: strings.ToLower(ev.UTM.Medium), Campaign: ev.UTM.Campaign, EventID: ev.ID}
+	t := Touch{At: ev.Timestamp, Source: foldUTM(ev.UTM.Source), Medium: foldUTM(ev.UTM.Medium), Campaign: ev.UTM.Campaign, EventID: ev.ID}
 	switch {
 	case ev.Type == event.Offline:
 		ch, _ := ev.Properties["channel"].(string)
@@ -58,51 +63,118 @@ func TouchOf(ev event.Event) (Touch, bool) {
 	case !ev.UTM.Empty():
 		t.Channel = channelOfMedium(t.Medium, t.Source)
 		return t, true
-	case ev.Referrer != "":
-		ru, err1 := url.Parse(ev.Referrer)
-		pu, err2 := url.Parse(ev.URL)
-		if err1 == nil && err2 == nil && ru.Hostname() != "" && !strings.EqualFold(ru.Hostname(), pu.Hostname()) {
-			t.Source = strings.TrimPrefix(strings.ToLower(ru.Hostname()), "www.")
-			t.Channel = channelOfReferrer(t.Source)
-			return t, true
+	}
+	pu, err := url.Parse(ev.URL)
+	if err != nil {
+		pu = &url.URL{}
+	}
+	if ev.Referrer != "" {
+		ru, err := url.Parse(ev.Referrer)
+		if err != nil || ru.Hostname() == "" || strings.EqualFold(ru.Hostname(), pu.Hostname()) {
+			return t, false // a page of the site's own, or no referrer to read: no touch
 		}
-	case ev.Type == event.PageView:
+		t.Source = strings.TrimPrefix(strings.ToLower(ru.Hostname()), "www.")
+		t.Channel = channelOfReferrer(t.Source)
+	}
+	if network := adClick(pu.RawQuery); network != "" {
+		if t.Source == "" {
+			t.Source = network
+		}
+		t.Channel, t.Medium = "paid", "cpc"
+	}
+	if t.Channel != "" {
+		return t, true
+	}
+	if ev.Type == event.PageView {
 		t.Channel = "direct"
 		return t, true
 	}
 	return t, false
 }
 
-func channelOfMedium(medium, source string) string {
-	switch medium {
-	case "cpc", "ppc", "paid", "paidsearch", "display", "cpm", "paid_social":
-		return "paid"
-	case "email", "newsletter", "e-mail":
-		return "email"
-	case "social", "social-media", "sns":
-		return "social"
-	case "organic":
-		return "search"
+// adClickIDs are the click ids ad networks add to their ads' landing
+// URLs (auto-tagging), by network: such a visit is a paid one, whatever
+// its referrer (the search engine the ad was on). fbclid is not one:
+// Facebook adds it to every outbound link, ads or not.
+var adClickIDs = map[string]string{"gclid": "google", "gbraid": "google", "wbraid": "google", "dclid": "google", "yclid": "yahoo", "msclkid": "bing"}
+
+// adClick is the ad network whose click id the query carries, or "".
+func adClick(query string) string {
+	for query != "" {
+		var p string
+		p, query, _ = strings.Cut(query, "&")
+		k, v, _ := strings.Cut(p, "=")
+		if n := adClickIDs[strings.ToLower(k)]; n != "" && v != "" {
+			return n
+		}
 	}
-	if c := channelOfReferrer(strings.ToLower(source)); c != "referral" {
-		return c
-	}
-	return "referral"
+	return ""
 }
 
-var searchEngines = []string{"google.", "bing.", "yahoo.", "duckduckgo.", "baidu.", "yandex.", "ecosia.", "naver."}
-var socialSites = []string{"facebook.", "twitter.", "x.com", "t.co", "linkedin.", "lnkd.in", "instagram.", "youtube.", "note.com", "qiita.com", "threads.net"}
+// foldUTM is a UTM value as people mean it: NFKC (ｃｐｃ is cpc), trimmed,
+// lower case.
+func foldUTM(s string) string {
+	return strings.ToLower(strings.TrimSpace(norm.NFKC.String(s)))
+}
 
-func channelOfReferrer(host string) string {
-	for _, s := range searchEngines {
-		if strings.Contains(host, s) {
-			return "search"
+// channelOfMedium classifies a UTM medium (folded), as GA4's default
+// channel groups read it, and its Japanese spellings; a medium it does
+// not know leaves the channel to the source.
+func channelOfMedium(medium, source string) string {
+	has := func(subs ...string) bool {
+		for _, s := range subs {
+			if strings.Contains(medium, s) {
+				return true
+			}
 		}
+		return false
 	}
-	for _, s := range socialSites {
-		if strings.HasPrefix(host, s) || strings.Contains(host, "."+s) || host == strings.TrimSuffix(s, ".") {
-			return "social"
-		}
+	switch {
+	case medium == "":
+	case medium == "ppc" || medium == "display" || medium == "banner" || medium == "ad" || medium == "ads" ||
+		strings.HasPrefix(medium, "paid") || has("cp", "retargeting", "remarketing", "広告", "リスティング"):
+		return "paid"
+	case has("mail", "newsletter", "メール", "メルマガ", "ニュースレター"):
+		return "email"
+	case has("social", "sns", "ソーシャル"):
+		return "social"
+	case has("organic", "seo", "自然検索"):
+		return "search"
+	case medium == "referral" || medium == "参照":
+		return "referral"
+	}
+	return channelOfReferrer(source)
+}
+
+// searchEngines are the names a search engine's hosts have as one of their
+// labels (www.google.co.jp, search.yahoo.co.jp, the Google app's package
+// com.google.android.googlequicksearchbox), or as a UTM source.
+var searchEngines = []string{"google", "bing", "yahoo", "duckduckgo", "baidu", "yandex", "ecosia", "naver"}
+
+// socialNames are social networks by a label of their hosts; socialSites
+// by their domain (an exact host or its subdomains); socialSources by
+// the name a UTM source gives them.
+var socialNames = []string{"facebook", "twitter", "linkedin", "instagram", "youtube"}
+var socialSites = []string{"x.com", "t.co", "lnkd.in", "note.com", "qiita.com", "zenn.dev", "threads.net", "line.me", "lin.ee", "jp.naver.line.android", "b.hatena.ne.jp", "htn.to"}
+var socialSources = []string{"x", "line", "note", "qiita", "zenn", "threads", "hatena"}
+
+// mailSites are webmail and mail apps: a visit from a link in an email.
+var mailSites = []string{"outlook.live.com", "outlook.office.com", "outlook.office365.com", "com.google.android.gm", "com.microsoft.office.outlook", "jp.co.yahoo.android.ymail"}
+
+// channelOfReferrer classifies a referrer's host (lower case, without
+// "www."), or a UTM source.
+func channelOfReferrer(host string) string {
+	inDomain := func(d string) bool { return host == d || strings.HasSuffix(host, "."+d) }
+	labels := strings.Split(host, ".")
+	if labels[0] == "mail" || labels[0] == "webmail" || slices.ContainsFunc(mailSites, inDomain) {
+		return "email"
+	}
+	if slices.ContainsFunc(socialSites, inDomain) || slices.ContainsFunc(socialNames, func(n string) bool { return slices.Contains(labels, n) }) ||
+		len(labels) == 1 && slices.Contains(socialSources, host) {
+		return "social"
+	}
+	if slices.ContainsFunc(searchEngines, func(n string) bool { return slices.Contains(labels, n) }) {
+		return "search"
 	}
 	return "referral"
 }

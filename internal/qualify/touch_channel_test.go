@@ -1,0 +1,86 @@
+package qualify
+
+import (
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/internal/event"
+)
+
+// TestChannelOfJapaneseTraffic: the channels a Japanese B2B site's visits
+// come from, as its marketers would group them: webmail (Gmail, Yahoo!
+// メール, Outlook on the web, the Gmail app) is email, not search; LINE (the
+// app's package is jp.naver.line.android) and Hatena Bookmark are social,
+// not search or referral; Google and Yahoo! JAPAN ads auto-tagged with
+// gclid or yclid are paid, not organic search; utm_medium and utm_source as
+// people type them (full width, upper case, spaces, Japanese words, the
+// paid_search and paid-social spellings) are the channel they name.
+func TestChannelOfJapaneseTraffic(t *testing.T) {
+	at := time.Date(2026, 11, 5, 1, 0, 0, 0, time.UTC)
+	page := "https://www.example.co.jp/products/"
+	cases := []struct {
+		name, url, referrer, channel, source, medium string
+	}{
+		// referrers
+		{"google.co.jp", page, "https://www.google.co.jp/", "search", "google.co.jp", ""},
+		{"yahoo search", page, "https://search.yahoo.co.jp/search?p=ma", "search", "search.yahoo.co.jp", ""},
+		{"bing", page, "https://www.bing.com/", "search", "bing.com", ""},
+		{"gmail web", page, "https://mail.google.com/", "email", "mail.google.com", ""},
+		{"yahoo mail", page, "https://mail.yahoo.co.jp/", "email", "mail.yahoo.co.jp", ""},
+		{"outlook web", page, "https://outlook.live.com/", "email", "outlook.live.com", ""},
+		{"outlook 365", page, "https://outlook.office.com/", "email", "outlook.office.com", ""},
+		{"gmail app", page, "android-app://com.google.android.gm/", "email", "com.google.android.gm", ""},
+		{"line app", page, "android-app://jp.naver.line.android/", "social", "jp.naver.line.android", ""},
+		{"line.me", page, "https://line.me/", "social", "line.me", ""},
+		{"hatena bookmark", page, "https://b.hatena.ne.jp/entry/s/www.example.co.jp/", "social", "b.hatena.ne.jp", ""},
+		{"facebook l.", page, "https://l.facebook.com/", "social", "l.facebook.com", ""},
+		{"t.co", page, "https://t.co/abc", "social", "t.co", ""},
+		{"note", page, "https://note.com/acme/n/n123", "social", "note.com", ""},
+		{"a partner", page, "https://partner.example.net/", "referral", "partner.example.net", ""},
+		{"a partner named like google", page, "https://www.notgoogle.example/", "referral", "notgoogle.example", ""},
+		// ad auto-tagging, no UTM
+		{"gclid", page + "?gclid=Cj0KCQ", "https://www.google.co.jp/", "paid", "google.co.jp", "cpc"},
+		{"yclid", page + "?yclid=YSS.1001", "https://search.yahoo.co.jp/", "paid", "search.yahoo.co.jp", "cpc"},
+		{"gclid without a referrer", page + "?gclid=Cj0KCQ", "", "paid", "google", "cpc"},
+		{"fbclid is not paid", page + "?fbclid=IwAR0", "https://l.facebook.com/", "social", "l.facebook.com", ""},
+		// UTM as typed
+		{"CPC", page + "?utm_source=google&utm_medium=CPC", "", "paid", "google", "cpc"},
+		{"full-width cpc", page + "?utm_source=yahoo&utm_medium=%EF%BD%83%EF%BD%90%EF%BD%83", "", "paid", "yahoo", "cpc"},
+		{"cpc with space", page + "?utm_source=google&utm_medium=cpc%20", "", "paid", "google", "cpc"},
+		{"paid_search", page + "?utm_source=google&utm_medium=paid_search", "", "paid", "google", "paid_search"},
+		{"paid-social", page + "?utm_source=facebook&utm_medium=paid-social", "", "paid", "facebook", "paid-social"},
+		{"paidsocial", page + "?utm_source=linkedin&utm_medium=paidsocial", "", "paid", "linkedin", "paidsocial"},
+		{"retargeting", page + "?utm_source=criteo&utm_medium=retargeting", "", "paid", "criteo", "retargeting"},
+		{"banner", page + "?utm_source=nikkei&utm_medium=banner", "", "paid", "nikkei", "banner"},
+		{"広告", page + "?utm_source=yahoo&utm_medium=%E5%BA%83%E5%91%8A", "", "paid", "yahoo", "広告"},
+		{"メルマガ", page + "?utm_source=newsletter&utm_medium=%E3%83%A1%E3%83%AB%E3%83%9E%E3%82%AC", "", "email", "newsletter", "メルマガ"},
+		{"メール", page + "?utm_source=hubspot&utm_medium=%E3%83%A1%E3%83%BC%E3%83%AB", "", "email", "hubspot", "メール"},
+		{"mail", page + "?utm_source=benchmark&utm_medium=mail", "", "email", "benchmark", "mail"},
+		{"Email", page + "?utm_source=Benchmark&utm_medium=Email", "", "email", "benchmark", "email"},
+		{"SNS", page + "?utm_source=X&utm_medium=SNS", "", "social", "x", "sns"},
+		{"source google alone", page + "?utm_source=google&utm_campaign=brand", "", "search", "google", ""},
+		{"source Yahoo alone", page + "?utm_source=Yahoo&utm_campaign=brand", "", "search", "yahoo", ""},
+		{"source line alone", page + "?utm_source=line&utm_campaign=oa", "", "social", "line", ""},
+		{"source facebook alone", page + "?utm_source=facebook&utm_campaign=x", "", "social", "facebook", ""},
+		{"referral medium", page + "?utm_source=partner&utm_medium=referral", "", "referral", "partner", "referral"},
+	}
+	for _, c := range cases {
+		ev := event.Event{ID: "e", Type: event.PageView, Timestamp: at, URL: c.url, Referrer: c.referrer, UTM: event.ParseUTM(c.url)}
+		tc, ok := TouchOf(ev)
+		if !ok || tc.Channel != c.channel || tc.Source != c.source || tc.Medium != c.medium {
+			t.Errorf("%s: %q from %q: channel %q source %q medium %q (touch %v); want %q %q %q", c.name, c.url, c.referrer, tc.Channel, tc.Source, tc.Medium, ok, c.channel, c.source, c.medium)
+		}
+	}
+}
+
+// TestInternalNavigationIsNoTouch: a page reached from the site's own page
+// is no touch, not even a direct one, with an ad's click id still in its
+// URL.
+func TestInternalNavigationIsNoTouch(t *testing.T) {
+	for _, u := range []string{"https://www.example.co.jp/b", "https://www.example.co.jp/b?gclid=x"} {
+		ev := event.Event{ID: "e", Type: event.PageView, URL: u, Referrer: "https://www.example.co.jp/a"}
+		if tc, ok := TouchOf(ev); ok {
+			t.Errorf("%s: %+v", u, tc)
+		}
+	}
+}
