@@ -60,10 +60,11 @@ func TouchOf(ev event.Event) (Touch, bool) {
 			t.Campaign = c
 		}
 		return t, true
-	case !ev.UTM.Empty():
+	case t.Source != "" || t.Medium != "":
 		t.Channel = channelOfMedium(t.Medium, t.Source)
 		return t, true
 	}
+	// A campaign, term or content alone names no source: the referrer does.
 	pu, err := url.Parse(ev.URL)
 	if err != nil {
 		pu = &url.URL{}

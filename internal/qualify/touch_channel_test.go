@@ -84,3 +84,23 @@ func TestInternalNavigationIsNoTouch(t *testing.T) {
 		}
 	}
 }
+
+// TestCampaignOnlyUTMKeepsTheReferrer: a URL tagged with utm_campaign (or
+// utm_content) alone names no source or medium: the visit's channel is its
+// referrer's (or direct), the campaign kept; it was a referral whatever it
+// came from.
+func TestCampaignOnlyUTMKeepsTheReferrer(t *testing.T) {
+	cases := []struct{ url, referrer, channel, source, campaign string }{
+		{"https://www.example.co.jp/?utm_campaign=brand", "https://www.google.co.jp/", "search", "google.co.jp", "brand"},
+		{"https://www.example.co.jp/?utm_content=banner-a", "https://search.yahoo.co.jp/", "search", "search.yahoo.co.jp", ""},
+		{"https://www.example.co.jp/?utm_campaign=dec-seminar", "https://l.facebook.com/", "social", "l.facebook.com", "dec-seminar"},
+		{"https://www.example.co.jp/?utm_campaign=dec-seminar", "", "direct", "", "dec-seminar"},
+	}
+	for _, c := range cases {
+		ev := event.Event{ID: "e", Type: event.PageView, URL: c.url, Referrer: c.referrer, UTM: event.ParseUTM(c.url)}
+		tc, ok := TouchOf(ev)
+		if !ok || tc.Channel != c.channel || tc.Source != c.source || tc.Campaign != c.campaign {
+			t.Errorf("%s from %q: %+v %v; want %s %s %s", c.url, c.referrer, tc, ok, c.channel, c.source, c.campaign)
+		}
+	}
+}
