@@ -174,10 +174,23 @@ func channelOfReferrer(host string) string {
 		len(labels) == 1 && slices.Contains(socialSources, host) {
 		return "social"
 	}
-	if slices.ContainsFunc(searchEngines, func(n string) bool { return slices.Contains(labels, n) }) {
-		return "search"
+	for i, l := range labels {
+		if slices.Contains(searchEngines, l) {
+			if slices.ContainsFunc(labels[:i], func(l string) bool { return engineServices[l] }) {
+				return "referral" // news.yahoo.co.jp, docs.google.com: a page, not a search
+			}
+			return "search"
+		}
 	}
 	return "referral"
+}
+
+// engineServices are the search engines' other services, by a label of
+// their host: a link on Yahoo!ニュース or in a Google Doc is a referral.
+var engineServices = map[string]bool{
+	"news": true, "docs": true, "drive": true, "sites": true, "calendar": true, "groups": true, "support": true, "play": true,
+	"chiebukuro": true, "finance": true, "shopping": true, "auctions": true, "travel": true, "transit": true, "weather": true,
+	"sports": true, "blogs": true,
 }
 
 // addTouches merges new touches into the record's list, oldest first:

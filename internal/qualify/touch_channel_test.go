@@ -36,6 +36,13 @@ func TestChannelOfJapaneseTraffic(t *testing.T) {
 		{"facebook l.", page, "https://l.facebook.com/", "social", "l.facebook.com", ""},
 		{"t.co", page, "https://t.co/abc", "social", "t.co", ""},
 		{"note", page, "https://note.com/acme/n/n123", "social", "note.com", ""},
+		{"yahoo news", page, "https://news.yahoo.co.jp/articles/abc", "referral", "news.yahoo.co.jp", ""},
+		{"yahoo chiebukuro", page, "https://detail.chiebukuro.yahoo.co.jp/qa/question_detail/q1", "referral", "detail.chiebukuro.yahoo.co.jp", ""},
+		{"google docs", page, "https://docs.google.com/", "referral", "docs.google.com", ""},
+		{"google news", page, "https://news.google.com/", "referral", "news.google.com", ""},
+		{"yahoo top", page, "https://www.yahoo.co.jp/", "search", "yahoo.co.jp", ""},
+		{"bing cn", page, "https://cn.bing.com/", "search", "cn.bing.com", ""},
+		{"google app", page, "android-app://com.google.android.googlequicksearchbox/", "search", "com.google.android.googlequicksearchbox", ""},
 		{"a partner", page, "https://partner.example.net/", "referral", "partner.example.net", ""},
 		{"a partner named like google", page, "https://www.notgoogle.example/", "referral", "notgoogle.example", ""},
 		// ad auto-tagging, no UTM
