@@ -1,12 +1,14 @@
 package qualify
 
 import (
+	"net"
 	"net/url"
 	"slices"
 	"sort"
 	"strings"
 	"time"
 
+	"golang.org/x/net/publicsuffix"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/baton-hq/baton/internal/event"
@@ -71,7 +73,7 @@ func TouchOf(ev event.Event) (Touch, bool) {
 	}
 	if ev.Referrer != "" {
 		ru, err := url.Parse(ev.Referrer)
-		if err != nil || ru.Hostname() == "" || strings.EqualFold(ru.Hostname(), pu.Hostname()) {
+		if err != nil || ru.Hostname() == "" || sameSite(ru.Hostname(), pu.Hostname()) {
 			return t, false // a page of the site's own, or no referrer to read: no touch
 		}
 		t.Source = strings.TrimPrefix(strings.ToLower(ru.Hostname()), "www.")
@@ -91,6 +93,22 @@ func TouchOf(ev event.Event) (Touch, bool) {
 		return t, true
 	}
 	return t, false
+}
+
+// sameSite reports whether two hosts are one site: the same host, or
+// hosts of one registered domain (www.example.co.jp, example.co.jp and
+// blog.example.co.jp; the public suffix list's, so two blogs of a shared
+// host such as hatenablog.com or github.io are two sites).
+func sameSite(a, b string) bool {
+	if strings.EqualFold(a, b) {
+		return true
+	}
+	if net.ParseIP(a) != nil || net.ParseIP(b) != nil {
+		return false
+	}
+	da, err1 := publicsuffix.EffectiveTLDPlusOne(strings.ToLower(a))
+	db, err2 := publicsuffix.EffectiveTLDPlusOne(strings.ToLower(b))
+	return err1 == nil && err2 == nil && da == db
 }
 
 // adClickIDs are the click ids ad networks add to their ads' landing

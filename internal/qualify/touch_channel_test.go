@@ -111,3 +111,30 @@ func TestCampaignOnlyUTMKeepsTheReferrer(t *testing.T) {
 		}
 	}
 }
+
+// TestOwnSiteIsNoReferral: the site's own hosts (www and the apex, a blog
+// or product subdomain of the same registered domain) are one site: going
+// from one to the other is navigation, no referral touch (a last touch
+// that hid the campaign that brought the visitor). Someone else's blog on
+// a shared host (a Hatena Blog, GitHub Pages) is another site.
+func TestOwnSiteIsNoReferral(t *testing.T) {
+	cases := []struct {
+		url, referrer string
+		touch         bool
+	}{
+		{"https://www.example.co.jp/a", "https://example.co.jp/", false},
+		{"https://www.example.co.jp/a", "https://blog.example.co.jp/post", false},
+		{"https://product.example.com/", "https://www.example.com/", false},
+		{"https://www.example.co.jp/a", "https://www.example.com/", true},
+		{"https://www.example.co.jp/a", "https://other.co.jp/", true},
+		{"https://acme.hatenablog.com/", "https://rival.hatenablog.com/", true},
+		{"https://acme.github.io/", "https://rival.github.io/", true},
+		{"http://127.0.0.1/a", "http://127.0.0.2/", true},
+	}
+	for _, c := range cases {
+		ev := event.Event{ID: "e", Type: event.PageView, URL: c.url, Referrer: c.referrer}
+		if tc, ok := TouchOf(ev); ok != c.touch {
+			t.Errorf("%s from %s: touch %v %+v, want %v", c.url, c.referrer, ok, tc, c.touch)
+		}
+	}
+}
