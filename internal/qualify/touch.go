@@ -43,10 +43,11 @@ const maxTouches = 30
 // event's name as the campaign), an ad click auto-tagged by Google or
 // Yahoo! JAPAN (gclid, yclid ...), or an external referrer. A visit without
 // any of them is direct, and counts only as a person's first touch. Source
-// and medium are compared as typed by people: full-width letters as their
-// ASCII, spaces around them and case do not count.
+// and medium are read as people type them: full-width letters as their
+// ASCII, spaces around them and case do not count (the medium is kept so,
+// lower case as before; the source as it came).
 func TouchOf(ev event.Event) (Touch, bool) {
-	t := Touch{At: ev.Timestamp, Source: foldUTM(ev.UTM.Source), Medium: foldUTM(ev.UTM.Medium), Campaign: ev.UTM.Campaign, EventID: ev.ID}
+	t := Touch{At: ev.Timestamp, Source: ev.UTM.Source, Medium: foldUTM(ev.UTM.Medium), Campaign: ev.UTM.Campaign, EventID: ev.ID}
 	switch {
 	case ev.Type == event.Offline:
 		ch, _ := ev.Properties["channel"].(string)
@@ -62,8 +63,8 @@ func TouchOf(ev event.Event) (Touch, bool) {
 			t.Campaign = c
 		}
 		return t, true
-	case t.Source != "" || t.Medium != "":
-		t.Channel = channelOfMedium(t.Medium, t.Source)
+	case foldUTM(t.Source) != "" || t.Medium != "":
+		t.Channel = channelOfMedium(t.Medium, foldUTM(t.Source))
 		return t, true
 	}
 	// A campaign, term or content alone names no source: the referrer does.
