@@ -212,8 +212,21 @@ var engineServices = map[string]bool{
 	"sports": true, "blogs": true,
 }
 
+// visitGap is how long a touch repeating the one before it (a landing page
+// reloaded) is the same visit.
+const visitGap = 30 * time.Minute
+
+// sameVisit reports whether t, following prev, repeats it within the
+// visit: the same channel, source, medium and campaign, less than visitGap
+// later.
+func sameVisit(prev, t Touch) bool {
+	return t.Channel == prev.Channel && t.Source == prev.Source && t.Medium == prev.Medium && t.Campaign == prev.Campaign &&
+		t.At.Sub(prev.At) < visitGap
+}
+
 // addTouches merges new touches into the record's list, oldest first:
-// direct visits only as the very first touch; capped at maxTouches (the
+// direct visits only as the very first touch, a touch repeating the one
+// before it within a visit (sameVisit) once; capped at maxTouches (the
 // first touch is always kept).
 func addTouches(list []Touch, evs []event.Event) []Touch {
 	seen := make(map[string]bool, len(list))
@@ -247,6 +260,9 @@ func addTouches(list []Touch, evs []event.Event) []Touch {
 	for i, t := range list {
 		if t.Channel == "direct" && i > 0 {
 			continue
+		}
+		if n := len(out); n > 0 && sameVisit(out[n-1], t) {
+			continue // the landing page reloaded, or gone back to: the touch it is
 		}
 		out = append(out, t)
 	}

@@ -1,6 +1,7 @@
 package qualify
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -136,5 +137,37 @@ func TestOwnSiteIsNoReferral(t *testing.T) {
 		if tc, ok := TouchOf(ev); ok != c.touch {
 			t.Errorf("%s from %s: touch %v %+v, want %v", c.url, c.referrer, ok, tc, c.touch)
 		}
+	}
+}
+
+// TestReloadIsOneTouch: a landing page reloaded, or gone back to, sends its
+// page view again with the same UTM parameters (and the same referrer):
+// one visit, one touch. Counted again, it took two or three shares of a
+// linear attribution from the channels of the person's other visits. The
+// same campaign a later visit (30 minutes on) is another touch, as is
+// another campaign at once.
+func TestReloadIsOneTouch(t *testing.T) {
+	t0 := time.Date(2026, 11, 5, 1, 0, 0, 0, time.UTC)
+	ad := "https://www.example.co.jp/lp?utm_source=google&utm_medium=cpc&utm_campaign=brand"
+	pv := func(id, u, ref string, at time.Time) event.Event {
+		return event.Event{ID: id, Type: event.PageView, URL: u, Referrer: ref, UTM: event.ParseUTM(u), Timestamp: at}
+	}
+	list := addTouches(nil, []event.Event{
+		pv("a1", ad, "https://www.google.co.jp/", t0),
+		pv("a2", ad, "https://www.google.co.jp/", t0.Add(2*time.Minute)), // reload
+	})
+	list = addTouches(list, []event.Event{
+		pv("a3", ad, "https://www.google.co.jp/", t0.Add(10*time.Minute)), // back to the landing page, a later batch
+		pv("n1", "https://www.example.co.jp/case?utm_source=newsletter&utm_medium=email&utm_campaign=nov", "", t0.Add(12*time.Minute)),
+		pv("a4", ad, "https://www.google.co.jp/", t0.Add(3*time.Hour)), // another visit
+		pv("s1", "https://www.example.co.jp/", "https://search.yahoo.co.jp/", t0.Add(4*time.Hour)),
+		pv("s2", "https://www.example.co.jp/", "https://search.yahoo.co.jp/", t0.Add(4*time.Hour+time.Minute)), // reload
+	})
+	var got []string
+	for _, tc := range list {
+		got = append(got, tc.EventID)
+	}
+	if want := []string{"a1", "n1", "a4", "s1"}; !slices.Equal(got, want) {
+		t.Fatalf("touches %v, want %v", got, want)
 	}
 }
