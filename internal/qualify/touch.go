@@ -78,7 +78,10 @@ func TouchOf(ev event.Event) (Touch, bool) {
 			return t, false // a page of the site's own, or no referrer to read: no touch
 		}
 		t.Source = strings.TrimPrefix(strings.ToLower(ru.Hostname()), "www.")
-		t.Channel = channelOfReferrer(t.Source)
+		t.Channel, t.Medium = channelOfReferrer(t.Source), "referral"
+		if t.Channel == "search" {
+			t.Medium = "organic" // GA4's medium, so a report by medium tells organic search from direct
+		}
 	}
 	if network := adClick(pu.RawQuery); network != "" {
 		if t.Source == "" {

@@ -23,34 +23,34 @@ func TestChannelOfJapaneseTraffic(t *testing.T) {
 		name, url, referrer, channel, source, medium string
 	}{
 		// referrers
-		{"google.co.jp", page, "https://www.google.co.jp/", "search", "google.co.jp", ""},
-		{"yahoo search", page, "https://search.yahoo.co.jp/search?p=ma", "search", "search.yahoo.co.jp", ""},
-		{"bing", page, "https://www.bing.com/", "search", "bing.com", ""},
-		{"gmail web", page, "https://mail.google.com/", "email", "mail.google.com", ""},
-		{"yahoo mail", page, "https://mail.yahoo.co.jp/", "email", "mail.yahoo.co.jp", ""},
-		{"outlook web", page, "https://outlook.live.com/", "email", "outlook.live.com", ""},
-		{"outlook 365", page, "https://outlook.office.com/", "email", "outlook.office.com", ""},
-		{"gmail app", page, "android-app://com.google.android.gm/", "email", "com.google.android.gm", ""},
-		{"line app", page, "android-app://jp.naver.line.android/", "social", "jp.naver.line.android", ""},
-		{"line.me", page, "https://line.me/", "social", "line.me", ""},
-		{"hatena bookmark", page, "https://b.hatena.ne.jp/entry/s/www.example.co.jp/", "social", "b.hatena.ne.jp", ""},
-		{"facebook l.", page, "https://l.facebook.com/", "social", "l.facebook.com", ""},
-		{"t.co", page, "https://t.co/abc", "social", "t.co", ""},
-		{"note", page, "https://note.com/acme/n/n123", "social", "note.com", ""},
-		{"yahoo news", page, "https://news.yahoo.co.jp/articles/abc", "referral", "news.yahoo.co.jp", ""},
-		{"yahoo chiebukuro", page, "https://detail.chiebukuro.yahoo.co.jp/qa/question_detail/q1", "referral", "detail.chiebukuro.yahoo.co.jp", ""},
-		{"google docs", page, "https://docs.google.com/", "referral", "docs.google.com", ""},
-		{"google news", page, "https://news.google.com/", "referral", "news.google.com", ""},
-		{"yahoo top", page, "https://www.yahoo.co.jp/", "search", "yahoo.co.jp", ""},
-		{"bing cn", page, "https://cn.bing.com/", "search", "cn.bing.com", ""},
-		{"google app", page, "android-app://com.google.android.googlequicksearchbox/", "search", "com.google.android.googlequicksearchbox", ""},
-		{"a partner", page, "https://partner.example.net/", "referral", "partner.example.net", ""},
-		{"a partner named like google", page, "https://www.notgoogle.example/", "referral", "notgoogle.example", ""},
+		{"google.co.jp", page, "https://www.google.co.jp/", "search", "google.co.jp", "organic"},
+		{"yahoo search", page, "https://search.yahoo.co.jp/search?p=ma", "search", "search.yahoo.co.jp", "organic"},
+		{"bing", page, "https://www.bing.com/", "search", "bing.com", "organic"},
+		{"gmail web", page, "https://mail.google.com/", "email", "mail.google.com", "referral"},
+		{"yahoo mail", page, "https://mail.yahoo.co.jp/", "email", "mail.yahoo.co.jp", "referral"},
+		{"outlook web", page, "https://outlook.live.com/", "email", "outlook.live.com", "referral"},
+		{"outlook 365", page, "https://outlook.office.com/", "email", "outlook.office.com", "referral"},
+		{"gmail app", page, "android-app://com.google.android.gm/", "email", "com.google.android.gm", "referral"},
+		{"line app", page, "android-app://jp.naver.line.android/", "social", "jp.naver.line.android", "referral"},
+		{"line.me", page, "https://line.me/", "social", "line.me", "referral"},
+		{"hatena bookmark", page, "https://b.hatena.ne.jp/entry/s/www.example.co.jp/", "social", "b.hatena.ne.jp", "referral"},
+		{"facebook l.", page, "https://l.facebook.com/", "social", "l.facebook.com", "referral"},
+		{"t.co", page, "https://t.co/abc", "social", "t.co", "referral"},
+		{"note", page, "https://note.com/acme/n/n123", "social", "note.com", "referral"},
+		{"yahoo news", page, "https://news.yahoo.co.jp/articles/abc", "referral", "news.yahoo.co.jp", "referral"},
+		{"yahoo chiebukuro", page, "https://detail.chiebukuro.yahoo.co.jp/qa/question_detail/q1", "referral", "detail.chiebukuro.yahoo.co.jp", "referral"},
+		{"google docs", page, "https://docs.google.com/", "referral", "docs.google.com", "referral"},
+		{"google news", page, "https://news.google.com/", "referral", "news.google.com", "referral"},
+		{"yahoo top", page, "https://www.yahoo.co.jp/", "search", "yahoo.co.jp", "organic"},
+		{"bing cn", page, "https://cn.bing.com/", "search", "cn.bing.com", "organic"},
+		{"google app", page, "android-app://com.google.android.googlequicksearchbox/", "search", "com.google.android.googlequicksearchbox", "organic"},
+		{"a partner", page, "https://partner.example.net/", "referral", "partner.example.net", "referral"},
+		{"a partner named like google", page, "https://www.notgoogle.example/", "referral", "notgoogle.example", "referral"},
 		// ad auto-tagging, no UTM
 		{"gclid", page + "?gclid=Cj0KCQ", "https://www.google.co.jp/", "paid", "google.co.jp", "cpc"},
 		{"yclid", page + "?yclid=YSS.1001", "https://search.yahoo.co.jp/", "paid", "search.yahoo.co.jp", "cpc"},
 		{"gclid without a referrer", page + "?gclid=Cj0KCQ", "", "paid", "google", "cpc"},
-		{"fbclid is not paid", page + "?fbclid=IwAR0", "https://l.facebook.com/", "social", "l.facebook.com", ""},
+		{"fbclid is not paid", page + "?fbclid=IwAR0", "https://l.facebook.com/", "social", "l.facebook.com", "referral"},
 		// UTM as typed
 		{"CPC", page + "?utm_source=google&utm_medium=CPC", "", "paid", "google", "cpc"},
 		{"full-width cpc", page + "?utm_source=yahoo&utm_medium=%EF%BD%83%EF%BD%90%EF%BD%83", "", "paid", "yahoo", "cpc"},
@@ -89,6 +89,19 @@ func TestInternalNavigationIsNoTouch(t *testing.T) {
 		ev := event.Event{ID: "e", Type: event.PageView, URL: u, Referrer: "https://www.example.co.jp/a"}
 		if tc, ok := TouchOf(ev); ok {
 			t.Errorf("%s: %+v", u, tc)
+		}
+	}
+}
+
+// TestReferrerMedium: a visit a referrer brought has the medium GA4 gives
+// it, organic from a search engine and referral from elsewhere; it had
+// none, and a report by medium put organic search and referrals in
+// "(none)" with the direct visits.
+func TestReferrerMedium(t *testing.T) {
+	for ref, want := range map[string]string{"https://www.google.co.jp/": "organic", "https://l.facebook.com/": "referral", "https://partner.example.net/": "referral", "": ""} {
+		tc, ok := TouchOf(event.Event{ID: "e", Type: event.PageView, URL: "https://www.example.co.jp/", Referrer: ref})
+		if !ok || tc.Medium != want {
+			t.Errorf("from %q: %+v %v; want medium %q", ref, tc, ok, want)
 		}
 	}
 }
