@@ -184,12 +184,16 @@ var socialSources = []string{"x", "line", "note", "qiita", "zenn", "threads", "h
 // mailSites are webmail and mail apps: a visit from a link in an email.
 var mailSites = []string{"outlook.live.com", "outlook.office.com", "outlook.office365.com", "com.google.android.gm", "com.microsoft.office.outlook", "jp.co.yahoo.android.ymail"}
 
+// mailSources are the UTM sources that name an email (GA4's, and their
+// Japanese words), with no medium to say so.
+var mailSources = map[string]bool{"email": true, "e-mail": true, "e_mail": true, "e mail": true, "mail": true, "newsletter": true, "mailmag": true, "メール": true, "メルマガ": true, "ニュースレター": true}
+
 // channelOfReferrer classifies a referrer's host (lower case, without
 // "www."), or a UTM source.
 func channelOfReferrer(host string) string {
 	inDomain := func(d string) bool { return host == d || strings.HasSuffix(host, "."+d) }
 	labels := strings.Split(host, ".")
-	if labels[0] == "mail" || labels[0] == "webmail" || slices.ContainsFunc(mailSites, inDomain) {
+	if labels[0] == "mail" || labels[0] == "webmail" || slices.ContainsFunc(mailSites, inDomain) || len(labels) == 1 && mailSources[host] {
 		return "email"
 	}
 	if slices.ContainsFunc(socialSites, inDomain) || slices.ContainsFunc(socialNames, func(n string) bool { return slices.Contains(labels, n) }) ||

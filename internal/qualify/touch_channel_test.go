@@ -70,6 +70,9 @@ func TestChannelOfJapaneseTraffic(t *testing.T) {
 		{"source Yahoo alone", page + "?utm_source=Yahoo&utm_campaign=brand", "", "search", "Yahoo", ""},
 		{"source line alone", page + "?utm_source=line&utm_campaign=oa", "", "social", "line", ""},
 		{"source facebook alone", page + "?utm_source=facebook&utm_campaign=x", "", "social", "facebook", ""},
+		{"source newsletter alone", page + "?utm_source=newsletter&utm_campaign=dec", "", "email", "newsletter", ""},
+		{"source メルマガ alone", page + "?utm_source=%E3%83%A1%E3%83%AB%E3%83%9E%E3%82%AC&utm_campaign=dec", "", "email", "メルマガ", ""},
+		{"source email alone", page + "?utm_source=Email", "", "email", "Email", ""},
 		{"referral medium", page + "?utm_source=partner&utm_medium=referral", "", "referral", "partner", "referral"},
 	}
 	for _, c := range cases {
