@@ -224,11 +224,12 @@ var engineServices = map[string]bool{
 const visitGap = 30 * time.Minute
 
 // sameVisit reports whether t, following prev, repeats it within the
-// visit: the same channel, source, medium and campaign, less than visitGap
-// later.
+// visit: the same channel, source, medium and campaign (or no campaign on
+// one of them: a tracked link's click names its campaign, the page it
+// lands on may not), less than visitGap later.
 func sameVisit(prev, t Touch) bool {
-	return t.Channel == prev.Channel && t.Source == prev.Source && t.Medium == prev.Medium && t.Campaign == prev.Campaign &&
-		t.At.Sub(prev.At) < visitGap
+	return t.Channel == prev.Channel && t.Source == prev.Source && t.Medium == prev.Medium &&
+		(t.Campaign == prev.Campaign || t.Campaign == "" || prev.Campaign == "") && t.At.Sub(prev.At) < visitGap
 }
 
 // addTouches merges new touches into the record's list, oldest first:
@@ -269,7 +270,12 @@ func addTouches(list []Touch, evs []event.Event) []Touch {
 			continue
 		}
 		if n := len(out); n > 0 && sameVisit(out[n-1], t) {
-			continue // the landing page reloaded, or gone back to: the touch it is
+			// The landing page reloaded, or gone back to, or a tracked
+			// link's landing: the touch it is, with a campaign either named.
+			if out[n-1].Campaign == "" {
+				out[n-1].Campaign = t.Campaign
+			}
+			continue
 		}
 		out = append(out, t)
 	}
