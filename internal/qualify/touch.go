@@ -172,7 +172,7 @@ func channelOfMedium(medium, source string) string {
 // searchEngines are the names a search engine's hosts have as one of their
 // labels (www.google.co.jp, search.yahoo.co.jp, the Google app's package
 // com.google.android.googlequicksearchbox), or as a UTM source.
-var searchEngines = []string{"google", "bing", "yahoo", "duckduckgo", "baidu", "yandex", "ecosia", "naver"}
+var searchEngines = []string{"google", "bing", "yahoo", "duckduckgo", "baidu", "yandex", "ecosia", "naver", "goo"}
 
 // socialNames are social networks by a label of their hosts; socialSites
 // by their domain (an exact host or its subdomains); socialSources by
@@ -216,7 +216,7 @@ func channelOfReferrer(host string) string {
 var engineServices = map[string]bool{
 	"news": true, "docs": true, "drive": true, "sites": true, "calendar": true, "groups": true, "support": true, "play": true,
 	"chiebukuro": true, "finance": true, "shopping": true, "auctions": true, "travel": true, "transit": true, "weather": true,
-	"sports": true, "blogs": true,
+	"sports": true, "blogs": true, "blog": true,
 }
 
 // visitGap is how long a touch repeating the one before it (a landing page

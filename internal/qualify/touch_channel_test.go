@@ -44,6 +44,8 @@ func TestChannelOfJapaneseTraffic(t *testing.T) {
 		{"yahoo top", page, "https://www.yahoo.co.jp/", "search", "yahoo.co.jp", "organic"},
 		{"bing cn", page, "https://cn.bing.com/", "search", "cn.bing.com", "organic"},
 		{"google app", page, "android-app://com.google.android.googlequicksearchbox/", "search", "com.google.android.googlequicksearchbox", "organic"},
+		{"goo search", page, "https://search.goo.ne.jp/web.jsp?MT=x", "search", "search.goo.ne.jp", "organic"},
+		{"goo blog", page, "https://blog.goo.ne.jp/someone/e/1", "referral", "blog.goo.ne.jp", "referral"},
 		{"a partner", page, "https://partner.example.net/", "referral", "partner.example.net", "referral"},
 		{"a partner named like google", page, "https://www.notgoogle.example/", "referral", "notgoogle.example", "referral"},
 		// ad auto-tagging, no UTM
