@@ -226,9 +226,11 @@ const visitGap = 30 * time.Minute
 // sameVisit reports whether t, following prev, repeats it within the
 // visit: the same channel, source, medium and campaign (or no campaign on
 // one of them: a tracked link's click names its campaign, the page it
-// lands on may not), less than visitGap later.
+// lands on may not; an email's medium either, as a click's is always
+// email and its landing page's is the link's: mailmag), less than
+// visitGap later.
 func sameVisit(prev, t Touch) bool {
-	return t.Channel == prev.Channel && t.Source == prev.Source && t.Medium == prev.Medium &&
+	return t.Channel == prev.Channel && t.Source == prev.Source && (t.Medium == prev.Medium || t.Channel == "email") &&
 		(t.Campaign == prev.Campaign || t.Campaign == "" || prev.Campaign == "") && t.At.Sub(prev.At) < visitGap
 }
 

@@ -198,13 +198,14 @@ func TestReloadIsOneTouch(t *testing.T) {
 // linear attribution.
 func TestNewsletterClickIsOneTouch(t *testing.T) {
 	t0 := time.Date(2026, 11, 5, 1, 0, 0, 0, time.UTC)
-	dest := "https://www.example.co.jp/offer?utm_medium=email&utm_source=newsletter"
-	click := event.Event{ID: "c1", Type: event.EmailClick, URL: dest, UTM: event.ParseUTM(dest), Timestamp: t0, Properties: map[string]any{"campaign": "dec-news", "link": "l1"}}
-	for _, d := range []time.Duration{time.Second, -time.Second} {
-		land := event.Event{ID: "p1", Type: event.PageView, URL: dest, UTM: event.ParseUTM(dest), Timestamp: t0.Add(d)}
-		list := addTouches(nil, []event.Event{click, land})
-		if len(list) != 1 || list[0].Campaign != "dec-news" || list[0].Channel != "email" {
-			t.Errorf("landing %v after the click: %+v", d, list)
+	for _, dest := range []string{"https://www.example.co.jp/offer?utm_medium=email&utm_source=newsletter", "https://www.example.co.jp/offer?utm_medium=mailmag&utm_source=newsletter"} {
+		click := event.Event{ID: "c1", Type: event.EmailClick, URL: dest, UTM: event.ParseUTM(dest), Timestamp: t0, Properties: map[string]any{"campaign": "dec-news", "link": "l1"}}
+		for _, d := range []time.Duration{time.Second, -time.Second} {
+			land := event.Event{ID: "p1", Type: event.PageView, URL: dest, UTM: event.ParseUTM(dest), Timestamp: t0.Add(d)}
+			list := addTouches(nil, []event.Event{click, land})
+			if len(list) != 1 || list[0].Campaign != "dec-news" || list[0].Channel != "email" {
+				t.Errorf("%s, landing %v after the click: %+v", dest, d, list)
+			}
 		}
 	}
 }
