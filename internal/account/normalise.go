@@ -32,9 +32,18 @@ func Domain(email string, free map[string]bool) string {
 
 // legalForms are the company-type words 名寄せ removes: Japanese forms
 // (NFKC has already turned ㈱ into (株)), and English ones as whole words.
+// The other corporations B2B teams sell to count as companies do (clinics,
+// schools, welfare, professional firms, public bodies, mutual insurers).
+// Removed in this order: a form containing another comes before it
+// (社会医療法人 before 医療法人).
 var legalForms = []string{
-	"株式会社", "有限会社", "合同会社", "合資会社", "合名会社", "一般社団法人", "一般財団法人", "公益社団法人",
-	"公益財団法人", "特定非営利活動法人", "npo法人", "(株)", "(有)", "(同)", "(資)", "(名)", "(社)", "(財)",
+	"株式会社", "有限会社", "合同会社", "合資会社", "合名会社", "相互会社", "一般社団法人", "一般財団法人", "公益社団法人",
+	"公益財団法人", "特定非営利活動法人", "npo法人", "社会医療法人", "医療法人社団", "医療法人財団", "医療法人",
+	"社会福祉法人", "学校法人", "地方独立行政法人", "独立行政法人", "国立大学法人", "公立大学法人",
+	"税理士法人", "弁護士法人", "司法書士法人", "行政書士法人", "社会保険労務士法人", "特許業務法人",
+	"有限責任監査法人", "監査法人", "有限責任事業組合",
+	"(株)", "(有)", "(同)", "(資)", "(名)", "(社)", "(財)", "(一社)", "(一財)", "(公社)", "(公財)", "(特非)",
+	"(医)", "(福)", "(学)", "(独)",
 }
 
 // WithoutLegalForms returns s (NFKC-folded already, as the people search

@@ -1,11 +1,15 @@
 package qualify
 
 import (
+	"net"
 	"net/url"
 	"slices"
 	"sort"
 	"strings"
 	"time"
+
+	"golang.org/x/net/publicsuffix"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/baton-hq/baton/internal/event"
 )
@@ -36,10 +40,14 @@ const maxTouches = 30
 
 // TouchOf reports whether an event is a marketing touch and classifies it:
 // UTM parameters, a newsletter click, an offline touch (its channel, the
-// event's name as the campaign), or an external referrer. A visit without
-// any of them is direct, and counts only as a person's first touch.
+// event's name as the campaign), an ad click auto-tagged by Google or
+// Yahoo! JAPAN (gclid, yclid ...), or an external referrer. A visit without
+// any of them is direct, and counts only as a person's first touch. Source
+// and medium are read as people type them: full-width letters as their
+// ASCII, spaces around them and case do not count (the medium is kept so,
+// lower case as before; the source as it came).
 func TouchOf(ev event.Event) (Touch, bool) {
-	t := Touch{At: ev.Timestamp, Source: ev.UTM.Source, Medium: strings.ToLower(ev.UTM.Medium), Campaign: ev.UTM.Campaign, EventID: ev.ID}
+	t := Touch{At: ev.Timestamp, Source: ev.UTM.Source, Medium: foldUTM(ev.UTM.Medium), Campaign: ev.UTM.Campaign, EventID: ev.ID}
 	switch {
 	case ev.Type == event.Offline:
 		ch, _ := ev.Properties["channel"].(string)
@@ -55,60 +63,180 @@ func TouchOf(ev event.Event) (Touch, bool) {
 			t.Campaign = c
 		}
 		return t, true
-	case !ev.UTM.Empty():
-		t.Channel = channelOfMedium(t.Medium, t.Source)
+	case foldUTM(t.Source) != "" || t.Medium != "":
+		t.Channel = channelOfMedium(t.Medium, foldUTM(t.Source))
 		return t, true
-	case ev.Referrer != "":
-		ru, err1 := url.Parse(ev.Referrer)
-		pu, err2 := url.Parse(ev.URL)
-		if err1 == nil && err2 == nil && ru.Hostname() != "" && !strings.EqualFold(ru.Hostname(), pu.Hostname()) {
-			t.Source = strings.TrimPrefix(strings.ToLower(ru.Hostname()), "www.")
-			t.Channel = channelOfReferrer(t.Source)
-			return t, true
+	}
+	// A campaign, term or content alone names no source: the referrer does.
+	pu, err := url.Parse(ev.URL)
+	if err != nil {
+		pu = &url.URL{}
+	}
+	if ev.Referrer != "" {
+		ru, err := url.Parse(ev.Referrer)
+		if err != nil || ru.Hostname() == "" || sameSite(ru.Hostname(), pu.Hostname()) {
+			return t, false // a page of the site's own, or no referrer to read: no touch
 		}
-	case ev.Type == event.PageView:
+		t.Source = strings.TrimPrefix(strings.ToLower(ru.Hostname()), "www.")
+		t.Channel, t.Medium = channelOfReferrer(t.Source), "referral"
+		if t.Channel == "search" {
+			t.Medium = "organic" // GA4's medium, so a report by medium tells organic search from direct
+		}
+	}
+	if network := adClick(pu.RawQuery); network != "" {
+		if t.Source == "" {
+			t.Source = network
+		}
+		t.Channel, t.Medium = "paid", "cpc"
+	}
+	if t.Channel != "" {
+		return t, true
+	}
+	if ev.Type == event.PageView {
 		t.Channel = "direct"
 		return t, true
 	}
 	return t, false
 }
 
-func channelOfMedium(medium, source string) string {
-	switch medium {
-	case "cpc", "ppc", "paid", "paidsearch", "display", "cpm", "paid_social":
-		return "paid"
-	case "email", "newsletter", "e-mail":
-		return "email"
-	case "social", "social-media", "sns":
-		return "social"
-	case "organic":
-		return "search"
+// sameSite reports whether two hosts are one site: the same host, or
+// hosts of one registered domain (www.example.co.jp, example.co.jp and
+// blog.example.co.jp; the public suffix list's, so two blogs of a shared
+// host such as hatenablog.com or github.io are two sites).
+func sameSite(a, b string) bool {
+	if strings.EqualFold(a, b) {
+		return true
 	}
-	if c := channelOfReferrer(strings.ToLower(source)); c != "referral" {
-		return c
+	if net.ParseIP(a) != nil || net.ParseIP(b) != nil {
+		return false
 	}
-	return "referral"
+	da, err1 := publicsuffix.EffectiveTLDPlusOne(strings.ToLower(a))
+	db, err2 := publicsuffix.EffectiveTLDPlusOne(strings.ToLower(b))
+	return err1 == nil && err2 == nil && da == db
 }
 
-var searchEngines = []string{"google.", "bing.", "yahoo.", "duckduckgo.", "baidu.", "yandex.", "ecosia.", "naver."}
-var socialSites = []string{"facebook.", "twitter.", "x.com", "t.co", "linkedin.", "lnkd.in", "instagram.", "youtube.", "note.com", "qiita.com", "threads.net"}
+// adClickIDs are the click ids ad networks add to their ads' landing
+// URLs (auto-tagging), by network: such a visit is a paid one, whatever
+// its referrer (the search engine the ad was on). fbclid is not one:
+// Facebook adds it to every outbound link, ads or not.
+var adClickIDs = map[string]string{"gclid": "google", "gbraid": "google", "wbraid": "google", "dclid": "google", "yclid": "yahoo", "msclkid": "bing"}
 
+// adClick is the ad network whose click id the query carries, or "".
+func adClick(query string) string {
+	for query != "" {
+		var p string
+		p, query, _ = strings.Cut(query, "&")
+		k, v, _ := strings.Cut(p, "=")
+		if n := adClickIDs[strings.ToLower(k)]; n != "" && v != "" {
+			return n
+		}
+	}
+	return ""
+}
+
+// foldUTM is a UTM value as people mean it: NFKC (ｃｐｃ is cpc), trimmed,
+// lower case.
+func foldUTM(s string) string {
+	return strings.ToLower(strings.TrimSpace(norm.NFKC.String(s)))
+}
+
+// channelOfMedium classifies a UTM medium (folded), as GA4's default
+// channel groups read it, and its Japanese spellings; a medium it does
+// not know leaves the channel to the source.
+func channelOfMedium(medium, source string) string {
+	has := func(subs ...string) bool {
+		for _, s := range subs {
+			if strings.Contains(medium, s) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case medium == "":
+	case medium == "ppc" || medium == "display" || medium == "banner" || medium == "ad" || medium == "ads" ||
+		strings.HasPrefix(medium, "paid") || has("cp", "retargeting", "remarketing", "広告", "リスティング"):
+		return "paid"
+	case has("mail", "newsletter", "メール", "メルマガ", "ニュースレター"):
+		return "email"
+	case has("social", "sns", "ソーシャル"):
+		return "social"
+	case has("organic", "seo", "自然検索"):
+		return "search"
+	case medium == "referral" || medium == "参照":
+		return "referral"
+	}
+	return channelOfReferrer(source)
+}
+
+// searchEngines are the names a search engine's hosts have as one of their
+// labels (www.google.co.jp, search.yahoo.co.jp, the Google app's package
+// com.google.android.googlequicksearchbox), or as a UTM source.
+var searchEngines = []string{"google", "bing", "yahoo", "duckduckgo", "baidu", "yandex", "ecosia", "naver", "goo"}
+
+// socialNames are social networks by a label of their hosts; socialSites
+// by their domain (an exact host or its subdomains); socialSources by
+// the name a UTM source gives them.
+var socialNames = []string{"facebook", "twitter", "linkedin", "instagram", "youtube"}
+var socialSites = []string{"x.com", "t.co", "lnkd.in", "note.com", "qiita.com", "zenn.dev", "threads.net", "line.me", "lin.ee", "jp.naver.line.android", "b.hatena.ne.jp", "htn.to"}
+var socialSources = []string{"x", "line", "note", "qiita", "zenn", "threads", "hatena"}
+
+// mailSites are webmail and mail apps: a visit from a link in an email.
+var mailSites = []string{"outlook.live.com", "outlook.office.com", "outlook.office365.com", "com.google.android.gm", "com.microsoft.office.outlook", "jp.co.yahoo.android.ymail"}
+
+// mailSources are the UTM sources that name an email (GA4's, and their
+// Japanese words), with no medium to say so.
+var mailSources = map[string]bool{"email": true, "e-mail": true, "e_mail": true, "e mail": true, "mail": true, "newsletter": true, "mailmag": true, "メール": true, "メルマガ": true, "ニュースレター": true}
+
+// channelOfReferrer classifies a referrer's host (lower case, without
+// "www."), or a UTM source.
 func channelOfReferrer(host string) string {
-	for _, s := range searchEngines {
-		if strings.Contains(host, s) {
+	inDomain := func(d string) bool { return host == d || strings.HasSuffix(host, "."+d) }
+	labels := strings.Split(host, ".")
+	if labels[0] == "mail" || labels[0] == "webmail" || slices.ContainsFunc(mailSites, inDomain) || len(labels) == 1 && mailSources[host] {
+		return "email"
+	}
+	if slices.ContainsFunc(socialSites, inDomain) || slices.ContainsFunc(socialNames, func(n string) bool { return slices.Contains(labels, n) }) ||
+		len(labels) == 1 && slices.Contains(socialSources, host) {
+		return "social"
+	}
+	for i, l := range labels {
+		if slices.Contains(searchEngines, l) {
+			if slices.ContainsFunc(labels[:i], func(l string) bool { return engineServices[l] }) {
+				return "referral" // news.yahoo.co.jp, docs.google.com: a page, not a search
+			}
 			return "search"
 		}
 	}
-	for _, s := range socialSites {
-		if strings.HasPrefix(host, s) || strings.Contains(host, "."+s) || host == strings.TrimSuffix(s, ".") {
-			return "social"
-		}
-	}
 	return "referral"
 }
 
+// engineServices are the search engines' other services, by a label of
+// their host: a link on Yahoo!ニュース or in a Google Doc is a referral.
+var engineServices = map[string]bool{
+	"news": true, "docs": true, "drive": true, "sites": true, "calendar": true, "groups": true, "support": true, "play": true,
+	"chiebukuro": true, "finance": true, "shopping": true, "auctions": true, "travel": true, "transit": true, "weather": true,
+	"sports": true, "blogs": true, "blog": true,
+}
+
+// visitGap is how long a touch repeating the one before it (a landing page
+// reloaded) is the same visit.
+const visitGap = 30 * time.Minute
+
+// sameVisit reports whether t, following prev, repeats it within the
+// visit: the same channel, source, medium and campaign (or no campaign on
+// one of them: a tracked link's click names its campaign, the page it
+// lands on may not; an email's medium either, as a click's is always
+// email and its landing page's is the link's: mailmag), less than
+// visitGap later.
+func sameVisit(prev, t Touch) bool {
+	return t.Channel == prev.Channel && t.Source == prev.Source && (t.Medium == prev.Medium || t.Channel == "email") &&
+		(t.Campaign == prev.Campaign || t.Campaign == "" || prev.Campaign == "") && t.At.Sub(prev.At) < visitGap
+}
+
 // addTouches merges new touches into the record's list, oldest first:
-// direct visits only as the very first touch; capped at maxTouches (the
+// direct visits only as the very first touch, a touch repeating the one
+// before it within a visit (sameVisit) once; capped at maxTouches (the
 // first touch is always kept).
 func addTouches(list []Touch, evs []event.Event) []Touch {
 	seen := make(map[string]bool, len(list))
@@ -141,6 +269,14 @@ func addTouches(list []Touch, evs []event.Event) []Touch {
 	out := list[:0]
 	for i, t := range list {
 		if t.Channel == "direct" && i > 0 {
+			continue
+		}
+		if n := len(out); n > 0 && sameVisit(out[n-1], t) {
+			// The landing page reloaded, or gone back to, or a tracked
+			// link's landing: the touch it is, with a campaign either named.
+			if out[n-1].Campaign == "" {
+				out[n-1].Campaign = t.Campaign
+			}
 			continue
 		}
 		out = append(out, t)

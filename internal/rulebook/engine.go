@@ -389,7 +389,7 @@ func (e *Engine) Fit(attrs map[string]string, email string) (score float64, grad
 		forms := event.EmailForms("x@" + domain)
 		uDomain = forms[len(forms)-1][2:]
 	}
-	if e.R.Competitors[domain] {
+	if domain != "" && FreeMailDomain(domain, e.R.Competitors) { // the domain or a subdomain of it (jp.rival.com)
 		excluded = "competitor domain " + domain
 	}
 	for _, r := range e.R.Fit {

@@ -335,6 +335,29 @@ func (p *parser) pattern(n *yaml.Node, field string) *regexp.Regexp {
 	return re
 }
 
+// pageIndex is what a glob naming a page also matches after it: the page
+// served at /pricing is /pricing/ and /pricing/index.html too.
+const pageIndex = `(?:/(?:index\.html?|index\.php)?)?$`
+
+// urlPattern compiles a behaviour rule's url: a glob that names a page
+// (it does not end in *) matches it with or without a trailing slash and
+// its directory index file (index.html, index.htm, index.php); "re:" and
+// other globs as pattern does.
+func (p *parser) urlPattern(n *yaml.Node, field string) *regexp.Regexp {
+	re := p.pattern(n, field)
+	s := p.str(n, field)
+	if re == nil || strings.HasPrefix(s, "re:") || strings.HasSuffix(s, "*") || !strings.HasPrefix(s, "/") {
+		return re
+	}
+	src := strings.NewReplacer(`\*`, ".*", `\?`, ".").Replace(regexp.QuoteMeta(strings.TrimSuffix(s, "/")))
+	re, err := regexp.Compile("(?i)^" + src + pageIndex)
+	if err != nil {
+		p.fail(n, field, "bad pattern: %v", err)
+		return nil
+	}
+	return re
+}
+
 var eventTypes = map[string]bool{"page_view": true, "download": true, "outbound": true, "form_submit": true, "email_click": true, "email_open": true, "custom": true, "identify": true, "offline": true}
 
 // Parse parses and validates a rules file.
@@ -399,7 +422,7 @@ func Parse(name string, data []byte) (*Rules, error) {
 			br.Types[t] = true
 		}
 		for j, u := range p.list(m["url"], f+".url") {
-			br.URL = append(br.URL, p.pattern(u, fmt.Sprintf("%s.url[%d]", f, j)))
+			br.URL = append(br.URL, p.urlPattern(u, fmt.Sprintf("%s.url[%d]", f, j)))
 		}
 		br.Form = p.pattern(m["form"], f+".form")
 		br.File = p.pattern(m["file"], f+".file")
