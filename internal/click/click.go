@@ -36,6 +36,7 @@ import (
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/internaltraffic"
 	"github.com/baton-hq/baton/internal/links"
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
@@ -95,6 +96,9 @@ type Handler struct {
 	// IgnoreGPC collects a click whose browser sends Global Privacy
 	// Control (Sec-GPC: 1), as consent.ignore_gpc does the tag's events.
 	IgnoreGPC bool
+	// Internal is the company's own traffic: a click or open from its
+	// networks (staff checking the newsletter) is followed, not collected.
+	Internal internaltraffic.Filter
 }
 
 // Routes registers the endpoints (GET also answers HEAD).
@@ -308,9 +312,11 @@ func (h *Handler) undoIfErased(ctx context.Context, person string, ev event.Even
 
 // declines reports whether the browser asks not to be tracked: it opted
 // out (bt_optout), or sends Global Privacy Control (Sec-GPC: 1) and the
-// configuration honours it, as the collector does.
+// configuration honours it, as the collector does; or it is the company's
+// own (internal_traffic.ips).
 func (h *Handler) declines(r *http.Request) bool {
-	return visitor.OptedOut(r) || !h.IgnoreGPC && r.Header.Get("Sec-GPC") == "1"
+	return visitor.OptedOut(r) || !h.IgnoreGPC && r.Header.Get("Sec-GPC") == "1" ||
+		h.Internal.Nets() && h.Internal.Addr(httpx.ClientIP(r, h.Cookie.Proxies))
 }
 
 // gif is a transparent 1x1 GIF.

@@ -29,6 +29,7 @@ import (
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/internaltraffic"
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/visitor"
 )
@@ -74,9 +75,13 @@ type Handler struct {
 	// (Client.IP from context.ip), never the request's.
 	Enrich func(r *http.Request, ev *event.Event)
 
-	Origins []string       // allowed browser origins; the collector's own origin is always allowed
-	Sites   []string       // accepted site ids; empty: any
-	Scrub   event.Scrubber // removes secrets and email addresses from stored URLs
+	Origins []string // allowed browser origins; the collector's own origin is always allowed
+	Sites   []string // accepted site ids; empty: any
+	// Internal is the company's own traffic: the tag's requests from its
+	// networks and events naming its staff's emails are answered as
+	// stored and not stored.
+	Internal internaltraffic.Filter
+	Scrub    event.Scrubber // removes secrets and email addresses from stored URLs
 	// ScoringOff says why nothing is scored ("" when scoring runs), for /healthz.
 	ScoringOff string
 	Cookie     visitor.Cookie
@@ -239,6 +244,19 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 	if evs, _, rejected, err = h.dropUnknownSites(evs, at, rejected); err != nil {
 		writeParseError(w, err)
 		return
+	}
+	if h.Internal.Nets() && h.Internal.Addr(httpx.ClientIP(r, h.Cookie.Proxies)) {
+		// Staff on the office network: answered as stored, so that the
+		// tag unqueues it, and saying why for whoever checks the tag.
+		httpx.JSON(w, http.StatusAccepted, map[string]any{"stored": 0, "reason": "internal traffic: the address is in internal_traffic.ips"})
+		return
+	}
+	if h.Internal.Emails() {
+		// A staff member's form (testing it, or from home): not a lead.
+		if evs, _ = keepWhere(evs, nil, h.external); len(evs) == 0 {
+			httpx.JSON(w, http.StatusAccepted, map[string]any{"stored": 0, "reason": "internal traffic: the email is in internal_traffic.email_domains"})
+			return
+		}
 	}
 	out := optedOut(r)
 	if reason := h.Consent.refused(r, out, evs); reason != "" {
@@ -452,6 +470,9 @@ func (h *Handler) server(call string) http.HandlerFunc {
 		// The page's consent, forwarded by the backend, holds as on POST /e:
 		// an event without the consent its site needs is not stored.
 		evs, at = keepWhere(evs, at, h.Consent.allowed)
+		if h.Internal.Emails() {
+			evs, at = keepWhere(evs, at, h.external) // staff's own emails: answered as stored
+		}
 		var ok bool
 		if evs, at, _, ok = h.dropErased(w, r, evs, at); !ok {
 			return
@@ -773,6 +794,10 @@ func (h *Handler) checkSites(evs []event.Event) error {
 	}
 	return nil
 }
+
+// external reports whether an event names no staff email
+// (internal_traffic.email_domains).
+func (h *Handler) external(ev event.Event) bool { return !h.Internal.Email(ev.Email()) }
 
 // dropUnknownSites refuses, one by one, the events of a batch whose site
 // is not one of Sites, keeping the rest: the tag unqueues what a 4xx

@@ -25,6 +25,7 @@ import (
 	"github.com/baton-hq/baton/internal/calendar"
 	"github.com/baton-hq/baton/internal/duration"
 	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/internaltraffic"
 	"gopkg.in/yaml.v3"
 )
 
@@ -74,6 +75,7 @@ type File struct {
 	TimelineLimit    int               `yaml:"timeline_limit"`           // events returned by the admin API (default 500)
 	Sites            []string          `yaml:"sites"`                    // accepted data-site values; empty: any
 	Consent          ConsentFile       `yaml:"consent"`                  // consent mode and Global Privacy Control
+	InternalTraffic  InternalFile      `yaml:"internal_traffic"`         // the company's own networks and staff emails: not stored
 	SFA              SFAFile           `yaml:"sfa"`                      // where MQLs go (secrets come from the environment)
 	Feedback         FeedbackFile      `yaml:"feedback"`                 // sales outcomes coming back
 	SLA              SLAFile           `yaml:"sla"`                      // how fast sales must accept an MQL
@@ -90,6 +92,19 @@ type File struct {
 	RateLimitPerIP   float64           `yaml:"rate_limit_per_ip"`        // local stack: requests per second per client address (default 100; -1 disables)
 	RateLimitBurst   float64           `yaml:"rate_limit_burst"`         // local stack: burst per client address (default 2x the rate)
 	RateLimitPerSite float64           `yaml:"rate_limit_per_site"`      // local stack: requests per second per browser Origin (default 1000; -1 disables)
+}
+
+// InternalFile is the company's own traffic (internaltraffic.Filter):
+// pages and tracked links used from its networks, and events naming its
+// staff's emails, are answered as usual and not stored.
+type InternalFile struct {
+	IPs          []string `yaml:"ips"`           // office networks and VPN exits: CIDRs or addresses
+	EmailDomains []string `yaml:"email_domains"` // staff email domains (subdomains too)
+}
+
+// Internal is the internal-traffic filter (validated at start-up).
+func (f File) Internal() (internaltraffic.Filter, error) {
+	return internaltraffic.Parse(f.InternalTraffic.IPs, f.InternalTraffic.EmailDomains)
 }
 
 // ConsentFile is the consent section of the configuration file.
@@ -453,6 +468,9 @@ func ParseFile(data []byte, f *File) error {
 	}
 	if f.TimelineLimit < 0 {
 		return fmt.Errorf("timeline_limit: must not be negative")
+	}
+	if _, err := f.Internal(); err != nil {
+		return err
 	}
 	if w := f.SLA.AcceptWithin; w.WorkingDays > 0 && !f.SLA.BusinessTime {
 		return fmt.Errorf("sla.accept_within: %sbd counts working days, which need sla.business_time: true (or write a duration, e.g. %sh)",

@@ -56,3 +56,23 @@ func TestAcceptWithinWorkingDays(t *testing.T) {
 		}
 	}
 }
+
+// internal_traffic is checked at start-up, each bad value named.
+func TestInternalTrafficChecked(t *testing.T) {
+	for src, want := range map[string]string{
+		"internal_traffic: {ips: [10.1.2.3/8]}\n":           "internal_traffic.ips: \"10.1.2.3/8\" has host bits set: write the network, 10.0.0.0/8",
+		"internal_traffic: {ips: [本社]}\n":                   "internal_traffic.ips: \"本社\" is neither an address nor a network",
+		"internal_traffic: {email_domains: [\"*.acme\"]}\n": "internal_traffic.email_domains",
+	} {
+		if err := ParseFile([]byte(src), &File{}); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want %q", src, err, want)
+		}
+	}
+	var f File
+	if err := ParseFile([]byte("internal_traffic: {ips: [203.0.113.0/24, 198.51.100.7], email_domains: [acme.co.jp]}\n"), &f); err != nil {
+		t.Fatal(err)
+	}
+	if in, err := f.Internal(); err != nil || !in.Nets() || !in.Email("x@acme.co.jp") {
+		t.Fatalf("%v %v", in, err)
+	}
+}

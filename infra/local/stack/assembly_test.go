@@ -191,6 +191,43 @@ func TestAssembly(t *testing.T) {
 		}
 		cover("consent.ignore_gpc")
 	})
+	t.Run("internal_traffic", func(t *testing.T) {
+		// The office network (the test's loopback, behind a trusted proxy
+		// here saying which client): its page views and its clicks on a
+		// tracked link are not collected; a visitor's elsewhere are.
+		s, _ := start(t, "internal_traffic: {ips: [203.0.113.0/24, \"2001:db8::/32\"], email_domains: [baton.example]}\n", map[string]string{"BATON_TRUST_PROXY": "1"})
+		if r := post(t, s, "["+pv("it1", "office-browser-1", "www", "")+"]", "X-Forwarded-For", "203.0.113.9"); r.StatusCode != 202 || stored(t, s, "office-browser-1") != 0 {
+			t.Fatalf("from the office: %d, %d stored", r.StatusCode, stored(t, s, "office-browser-1"))
+		}
+		if r := post(t, s, "["+pv("it2", "visitor-browser-1", "www", "")+"]", "X-Forwarded-For", "198.51.100.9"); r.StatusCode != 204 || stored(t, s, "visitor-browser-1") != 1 {
+			t.Fatalf("a visitor: %d", r.StatusCode)
+		}
+		form := `{"type":"form_submit","messageId":"it3","anonymousId":"staff-home-1","properties":{"url":"https://www.example.com/contact","fields":{"email":"taro@baton.example"}}}`
+		if r := post(t, s, "["+form+"]", "X-Forwarded-For", "198.51.100.10"); r.StatusCode != 202 || stored(t, s, "staff-home-1") != 0 {
+			t.Fatalf("a staff form from home: %d", r.StatusCode)
+		}
+		code, b := do(t, "POST", s.URL+"/admin/links", token, `{"campaign":"office-news","urls":["https://www.example.com/webinar"]}`)
+		var lr struct{ Links []admin.LinkView }
+		if code != 201 || json.Unmarshal(b, &lr) != nil || len(lr.Links) != 1 {
+			t.Fatalf("links: %d %s", code, b)
+		}
+		for _, c := range []struct {
+			ip     string
+			cookie bool
+		}{{"203.0.113.77", false}, {"198.51.100.77", true}} {
+			req, _ := http.NewRequest("GET", strings.Replace(lr.Links[0].Tracked, "{{baton_token}}", "no-token", 1), nil)
+			req.Header.Set("X-Forwarded-For", c.ip)
+			resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+			if err != nil || resp.StatusCode != 302 {
+				t.Fatalf("click from %s: %v %v", c.ip, err, resp)
+			}
+			resp.Body.Close()
+			if got := setCookie(resp, "bt_vid") != nil; got != c.cookie {
+				t.Errorf("a click from %s collected: %v, want %v", c.ip, got, c.cookie)
+			}
+		}
+		cover("internal_traffic", "internal_traffic.ips", "internal_traffic.email_domains")
+	})
 	t.Run("sites", func(t *testing.T) {
 		s, _ := start(t, "sites: [www, docs]\n", nil)
 		if r := post(t, s, pv("x1", "site-1", "evil", "")); r.StatusCode != 400 {

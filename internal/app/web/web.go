@@ -44,8 +44,13 @@ func New(c *core.Core) (*Web, error) {
 		return nil, err
 	}
 	c.OnClose(closeEnrich)
+	internal, err := cfg.File.Internal()
+	if err != nil {
+		return nil, &config.Error{Setting: "BATON_CONFIG", Problem: err.Error()}
+	}
 	w := &Web{}
 	w.Collect = &collect.Handler{
+		Internal: internal,
 		Events:   c.Events,
 		People:   c.Stitcher,
 		Enrich:   enrich,
@@ -65,7 +70,7 @@ func New(c *core.Core) (*Web, error) {
 		return nil, err
 	}
 	w.Links = &links.Registry{T: c.Table, AllowedHosts: cfg.File.LinkHosts, Now: now}
-	w.Click = &click.Handler{Links: w.Links, Events: c.Events, People: c.Stitcher, Cookie: c.Cookie, Enrich: enrich, T: c.Table, Log: c.Log, Now: now, IgnoreGPC: c.Config.File.Consent.IgnoreGPC}
+	w.Click = &click.Handler{Links: w.Links, Events: c.Events, People: c.Stitcher, Cookie: c.Cookie, Enrich: enrich, T: c.Table, Log: c.Log, Now: now, IgnoreGPC: c.Config.File.Consent.IgnoreGPC, Internal: internal}
 	c.SettleClicks = w.Click.Settle
 	c.ListOldCampaigns = w.Links.ListOld
 	if kr := w.Keyring; kr != nil {

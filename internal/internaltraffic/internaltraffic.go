@@ -1,0 +1,91 @@
+// Package internaltraffic recognises the company's own traffic: its
+// office networks and VPN exits (internal_traffic.ips) and its staff's
+// email domains (internal_traffic.email_domains). Staff reading their own
+// site, testing its forms or clicking the newsletter's links are neither
+// visitors nor leads: what they send is answered as usual and not stored.
+package internaltraffic
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+)
+
+// Filter is the configured internal traffic; the zero Filter matches
+// nothing.
+type Filter struct {
+	nets    []netip.Prefix
+	domains []string // lower case, no leading "@" or "."
+}
+
+// Parse reads the networks (CIDRs, or single addresses) and the email
+// domains, each refused with what is wrong with it.
+func Parse(ips, domains []string) (Filter, error) {
+	var f Filter
+	for _, s := range ips {
+		s = strings.TrimSpace(s)
+		if p, err := netip.ParsePrefix(s); err == nil {
+			if p.Masked() != p {
+				return Filter{}, fmt.Errorf("internal_traffic.ips: %q has host bits set: write the network, %s", s, p.Masked())
+			}
+			f.nets = append(f.nets, p)
+			continue
+		}
+		a, err := netip.ParseAddr(s)
+		if err != nil || a.Zone() != "" {
+			return Filter{}, fmt.Errorf("internal_traffic.ips: %q is neither an address nor a network (e.g. 203.0.113.0/24, 2001:db8::/48, 198.51.100.7)", s)
+		}
+		a = a.Unmap()
+		f.nets = append(f.nets, netip.PrefixFrom(a, a.BitLen()))
+	}
+	for _, d := range domains {
+		d = strings.ToLower(strings.TrimSpace(d))
+		d = strings.TrimPrefix(strings.TrimPrefix(d, "@"), ".")
+		if d == "" || !strings.Contains(d, ".") || strings.ContainsAny(d, "@ /\\*") || strings.HasSuffix(d, ".") {
+			return Filter{}, fmt.Errorf("internal_traffic.email_domains: %q is not an email domain (e.g. example.co.jp)", d)
+		}
+		f.domains = append(f.domains, d)
+	}
+	return f, nil
+}
+
+// Nets reports whether any network is configured (the client address is
+// then worth working out).
+func (f Filter) Nets() bool { return len(f.nets) > 0 }
+
+// Emails reports whether any email domain is configured.
+func (f Filter) Emails() bool { return len(f.domains) > 0 }
+
+// Addr reports whether a is in one of the internal networks.
+func (f Filter) Addr(a netip.Addr) bool {
+	if !a.IsValid() {
+		return false
+	}
+	a = a.Unmap()
+	for _, p := range f.nets {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// Email reports whether the (normalised, lower-case) email is at an
+// internal domain or one of its subdomains (taro@tokyo.example.co.jp for
+// example.co.jp).
+func (f Filter) Email(email string) bool {
+	if len(f.domains) == 0 || email == "" {
+		return false
+	}
+	at := strings.LastIndexByte(email, '@')
+	if at < 0 {
+		return false
+	}
+	host := strings.ToLower(email[at+1:])
+	for _, d := range f.domains {
+		if host == d || strings.HasSuffix(host, "."+d) {
+			return true
+		}
+	}
+	return false
+}
