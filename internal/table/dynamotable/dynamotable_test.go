@@ -294,26 +294,14 @@ func TestThrottlingRetried(t *testing.T) {
 		first := requests[op] == 1
 		mu.Unlock()
 		if code, ok := throttle[op]; ok && first {
-			io.Copy(io.Discard, r.Body)
-			body := fmt.Sprintf(`{"__type":"com.amazonaws.dynamodb.v20120810#%s","message":"slow down"}`, code)
-			w.Header().Set("Content-Type", "application/x-amz-json-1.0")
-			w.Header().Set("X-Amz-Crc32", fmt.Sprint(crc32.ChecksumIEEE([]byte(body))))
-			w.WriteHeader(http.StatusBadRequest)
-			io.WriteString(w, body)
+			awsError(w, r, code, "slow down")
 			return
 		}
 		proxy.ServeHTTP(w, r)
 	}))
 	defer srv.Close()
 
-	// Only the fake credentials and region below; no profile, no files.
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDMOTO")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "moto-secret")
-	t.Setenv("AWS_SESSION_TOKEN", "")
-	t.Setenv("AWS_REGION", moto.Region)
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	motoOnlyEnv(t)
 	t.Setenv("AWS_MAX_ATTEMPTS", "")
 	t.Setenv("AWS_RETRY_MODE", "")
 	ctx := context.Background()
@@ -337,4 +325,27 @@ func TestThrottlingRetried(t *testing.T) {
 			t.Errorf("%s: %d requests, want 2 (throttled, then retried)", op, requests[op])
 		}
 	}
+}
+
+// awsError answers as DynamoDB does an error of type typ (its JSON body,
+// the CRC the SDK checks), the request's body read.
+func awsError(w http.ResponseWriter, r *http.Request, typ, msg string) {
+	io.Copy(io.Discard, r.Body)
+	body := fmt.Sprintf(`{"__type":"com.amazonaws.dynamodb.v20120810#%s","message":%q}`, typ, msg)
+	w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+	w.Header().Set("X-Amz-Crc32", fmt.Sprint(crc32.ChecksumIEEE([]byte(body))))
+	w.WriteHeader(http.StatusBadRequest)
+	io.WriteString(w, body)
+}
+
+// motoOnlyEnv leaves the SDK only moto's fake credentials and region: no
+// profile, no files.
+func motoOnlyEnv(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDMOTO")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "moto-secret")
+	t.Setenv("AWS_SESSION_TOKEN", "")
+	t.Setenv("AWS_REGION", moto.Region)
+	t.Setenv("AWS_PROFILE", "")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
 }

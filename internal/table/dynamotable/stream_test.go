@@ -2,14 +2,10 @@ package dynamotable_test
 
 import (
 	"context"
-	"fmt"
-	"hash/crc32"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -46,25 +42,14 @@ func TestStreamRecoversFromAnExpiredIterator(t *testing.T) {
 		fail := expired && strings.HasSuffix(op, ".GetRecords")
 		mu.Unlock()
 		if fail {
-			io.Copy(io.Discard, r.Body)
-			body := `{"__type":"com.amazonaws.dynamodb.v20120810#ExpiredIteratorException","message":"Iterator expired. The iterator was created at time X while right now it is Y which is further in the future than the tolerated delay of 900000 milliseconds."}`
-			w.Header().Set("Content-Type", "application/x-amz-json-1.0")
-			w.Header().Set("X-Amz-Crc32", fmt.Sprint(crc32.ChecksumIEEE([]byte(body))))
-			w.WriteHeader(http.StatusBadRequest)
-			io.WriteString(w, body)
+			awsError(w, r, "ExpiredIteratorException", "Iterator expired. The iterator was created at time X while right now it is Y which is further in the future than the tolerated delay of 900000 milliseconds.")
 			return
 		}
 		proxy.ServeHTTP(w, r)
 	}))
 	defer srv.Close()
 
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDMOTO")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "moto-secret")
-	t.Setenv("AWS_SESSION_TOKEN", "")
-	t.Setenv("AWS_REGION", moto.Region)
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	motoOnlyEnv(t)
 	ctx := context.Background()
 	tb, err := dynamotable.NewFromEnv(ctx, moto.TableName(), srv.URL, nil)
 	if err != nil {
