@@ -166,6 +166,12 @@ func (e *Engine) ApplyState(st *State, evs []event.Event, out []qualify.Contribu
 		if uint32(w>>32) < st.Floor || st.has(w) {
 			continue
 		}
+		var again [3]uint64 // a form's submission in its window and the two beside
+		if ev.Type == event.FormSubmit {
+			if again = resubmitWords(ev); st.has(again[0]) || st.has(again[1]) || st.has(again[2]) {
+				continue // the same form sent again: one submission
+			}
+		}
 		day, dayKnown := uint32(0), false
 		m := matchee{ev: ev, e: e}
 		for _, r := range e.candidates(ev.Type) {
@@ -175,6 +181,9 @@ func (e *Engine) ApplyState(st *State, evs []event.Event, out []qualify.Contribu
 			// Only events a rule matched are remembered: one that matched
 			// none would match none again, and the state stays small.
 			st.remember(w)
+			if again[1] != 0 {
+				st.remember(again[1])
+			}
 			pts := r.Points
 			if r.Once {
 				if st.Fired[r.Name] {

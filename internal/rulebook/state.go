@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/baton-hq/baton/internal/event"
 )
 
 // State is what the engine keeps per person, stored in the score record as
@@ -75,6 +77,28 @@ func localDay(t time.Time, loc *time.Location) uint32 {
 // same day).
 func seenWord(id string, at time.Time) uint64 {
 	return uint64(utcDay(at))<<32 | uint64(fold(fnv64(id)))
+}
+
+// resubmitWindow is how close a form sent again with the same values from
+// the same browser and page is the same submission (a double click on
+// 送信, a reload posting it again): scored once. Windows are fixed, and a
+// submission is looked for in its own and the two beside it, so two sends
+// 1 to 2 minutes apart may also be one; further apart, two.
+const resubmitWindow = time.Minute
+
+// resubmitWords are a form submission's entries in the windows before,
+// at and after its own: its browser, page and values (not its message id,
+// which a new send has new), dated at the window's start.
+func resubmitWords(ev *event.Event) [3]uint64 {
+	vals, _ := json.Marshal(ev.Properties) // map keys sorted: one spelling of the same values
+	key := "resubmit\x00" + ev.VisitorID + "\x00" + ev.URL + "\x00" + string(vals) + "\x00"
+	win := ev.Timestamp.Unix() / int64(resubmitWindow/time.Second)
+	var out [3]uint64
+	for i := range out {
+		b := win + int64(i) - 1
+		out[i] = seenWord(key+strconv.FormatInt(b, 10), time.Unix(b*int64(resubmitWindow/time.Second), 0))
+	}
+	return out
 }
 
 func fnv64(s string) uint64 {
