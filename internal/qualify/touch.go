@@ -80,7 +80,10 @@ func TouchOf(ev event.Event) (Touch, bool) {
 		t.Source = strings.TrimPrefix(strings.ToLower(ru.Hostname()), "www.")
 		t.Channel, t.Medium = channelOfReferrer(t.Source), "referral"
 		if t.Channel == "search" {
-			t.Medium = "organic" // GA4's medium, so a report by medium tells organic search from direct
+			// GA4's medium and source: a report by medium tells organic
+			// search from direct, and one by source has one row an engine
+			// (google, not google.co.jp, google.com and the Google app).
+			t.Medium, t.Source = "organic", engineOf(t.Source)
 		}
 	}
 	if network := adClick(pu.RawQuery); network != "" {
@@ -209,6 +212,17 @@ func channelOfReferrer(host string) string {
 		}
 	}
 	return "referral"
+}
+
+// engineOf is the search engine a search host is one of (its label in
+// searchEngines), or the host.
+func engineOf(host string) string {
+	for _, l := range strings.Split(host, ".") {
+		if slices.Contains(searchEngines, l) {
+			return l
+		}
+	}
+	return host
 }
 
 // engineServices are the search engines' other services, by a label of

@@ -23,9 +23,10 @@ func TestChannelOfJapaneseTraffic(t *testing.T) {
 		name, url, referrer, channel, source, medium string
 	}{
 		// referrers
-		{"google.co.jp", page, "https://www.google.co.jp/", "search", "google.co.jp", "organic"},
-		{"yahoo search", page, "https://search.yahoo.co.jp/search?p=ma", "search", "search.yahoo.co.jp", "organic"},
-		{"bing", page, "https://www.bing.com/", "search", "bing.com", "organic"},
+		{"google.co.jp", page, "https://www.google.co.jp/", "search", "google", "organic"},
+		{"google.com", page, "https://www.google.com/", "search", "google", "organic"},
+		{"yahoo search", page, "https://search.yahoo.co.jp/search?p=ma", "search", "yahoo", "organic"},
+		{"bing", page, "https://www.bing.com/", "search", "bing", "organic"},
 		{"gmail web", page, "https://mail.google.com/", "email", "mail.google.com", "referral"},
 		{"yahoo mail", page, "https://mail.yahoo.co.jp/", "email", "mail.yahoo.co.jp", "referral"},
 		{"outlook web", page, "https://outlook.live.com/", "email", "outlook.live.com", "referral"},
@@ -41,16 +42,16 @@ func TestChannelOfJapaneseTraffic(t *testing.T) {
 		{"yahoo chiebukuro", page, "https://detail.chiebukuro.yahoo.co.jp/qa/question_detail/q1", "referral", "detail.chiebukuro.yahoo.co.jp", "referral"},
 		{"google docs", page, "https://docs.google.com/", "referral", "docs.google.com", "referral"},
 		{"google news", page, "https://news.google.com/", "referral", "news.google.com", "referral"},
-		{"yahoo top", page, "https://www.yahoo.co.jp/", "search", "yahoo.co.jp", "organic"},
-		{"bing cn", page, "https://cn.bing.com/", "search", "cn.bing.com", "organic"},
-		{"google app", page, "android-app://com.google.android.googlequicksearchbox/", "search", "com.google.android.googlequicksearchbox", "organic"},
-		{"goo search", page, "https://search.goo.ne.jp/web.jsp?MT=x", "search", "search.goo.ne.jp", "organic"},
+		{"yahoo top", page, "https://www.yahoo.co.jp/", "search", "yahoo", "organic"},
+		{"bing cn", page, "https://cn.bing.com/", "search", "bing", "organic"},
+		{"google app", page, "android-app://com.google.android.googlequicksearchbox/", "search", "google", "organic"},
+		{"goo search", page, "https://search.goo.ne.jp/web.jsp?MT=x", "search", "goo", "organic"},
 		{"goo blog", page, "https://blog.goo.ne.jp/someone/e/1", "referral", "blog.goo.ne.jp", "referral"},
 		{"a partner", page, "https://partner.example.net/", "referral", "partner.example.net", "referral"},
 		{"a partner named like google", page, "https://www.notgoogle.example/", "referral", "notgoogle.example", "referral"},
 		// ad auto-tagging, no UTM
-		{"gclid", page + "?gclid=Cj0KCQ", "https://www.google.co.jp/", "paid", "google.co.jp", "cpc"},
-		{"yclid", page + "?yclid=YSS.1001", "https://search.yahoo.co.jp/", "paid", "search.yahoo.co.jp", "cpc"},
+		{"gclid", page + "?gclid=Cj0KCQ", "https://www.google.co.jp/", "paid", "google", "cpc"},
+		{"yclid", page + "?yclid=YSS.1001", "https://search.yahoo.co.jp/", "paid", "yahoo", "cpc"},
 		{"gclid without a referrer", page + "?gclid=Cj0KCQ", "", "paid", "google", "cpc"},
 		{"fbclid is not paid", page + "?fbclid=IwAR0", "https://l.facebook.com/", "social", "l.facebook.com", "referral"},
 		// UTM as typed
@@ -117,8 +118,8 @@ func TestReferrerMedium(t *testing.T) {
 // came from.
 func TestCampaignOnlyUTMKeepsTheReferrer(t *testing.T) {
 	cases := []struct{ url, referrer, channel, source, campaign string }{
-		{"https://www.example.co.jp/?utm_campaign=brand", "https://www.google.co.jp/", "search", "google.co.jp", "brand"},
-		{"https://www.example.co.jp/?utm_content=banner-a", "https://search.yahoo.co.jp/", "search", "search.yahoo.co.jp", ""},
+		{"https://www.example.co.jp/?utm_campaign=brand", "https://www.google.co.jp/", "search", "google", "brand"},
+		{"https://www.example.co.jp/?utm_content=banner-a", "https://search.yahoo.co.jp/", "search", "yahoo", ""},
 		{"https://www.example.co.jp/?utm_campaign=dec-seminar", "https://l.facebook.com/", "social", "l.facebook.com", "dec-seminar"},
 		{"https://www.example.co.jp/?utm_campaign=dec-seminar", "", "direct", "", "dec-seminar"},
 	}
