@@ -40,9 +40,12 @@ type MQA struct {
 }
 
 // Message is the push queue's message of an MQA (local queue and SQS
-// alike): its id, and the MQA under "mqa", beside MQL messages (a bare
-// qualify.MQL); push.Worker tells them apart.
-func (m MQA) Message() any { return map[string]any{"id": m.ID, "mqa": m} }
+// alike): its id, and under "mqa" only its id again, beside MQL messages
+// (a bare qualify.MQL); push.Worker tells them apart and reads the MQA as
+// stored (Stored). The members are left out: an account's can pass SQS's
+// message size, and a queued message would keep their emails past an
+// erasure (RedactMessage gives old messages this shape).
+func (m MQA) Message() any { return map[string]any{"id": m.ID, "mqa": map[string]string{"id": m.ID}} }
 
 // Domain is the account's first email domain ("" for none): what an SFA
 // matches companies by.
