@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+
+	"github.com/baton-hq/baton/internal/event"
 )
 
 // Filter is the configured internal traffic; the zero Filter matches
@@ -28,6 +30,11 @@ func Parse(ips, domains []string) (Filter, error) {
 			if p.Masked() != p {
 				return Filter{}, fmt.Errorf("internal_traffic.ips: %q has host bits set: write the network, %s", s, p.Masked())
 			}
+			if a := p.Addr(); a.Is4In6() && p.Bits() >= 96 {
+				// ::ffff:203.0.113.0/120: the IPv4 network, as clients are
+				// compared unmapped.
+				p = netip.PrefixFrom(a.Unmap(), p.Bits()-96)
+			}
 			f.nets = append(f.nets, p)
 			continue
 		}
@@ -41,6 +48,11 @@ func Parse(ips, domains []string) (Filter, error) {
 	for _, d := range domains {
 		d = strings.ToLower(strings.TrimSpace(d))
 		d = strings.TrimPrefix(strings.TrimPrefix(d, "@"), ".")
+		if e, err := event.NormalizeEmail("x@" + d); err == nil {
+			// As emails are read: folded (ｅｘａｍｐｌｅ．co.jp), in
+			// A-labels (例え.jp is xn--r8jz45g.jp).
+			d = e[strings.LastIndexByte(e, '@')+1:]
+		}
 		if d == "" || !strings.Contains(d, ".") || strings.ContainsAny(d, "@ /\\*") || strings.HasSuffix(d, ".") {
 			return Filter{}, fmt.Errorf("internal_traffic.email_domains: %q is not an email domain (e.g. example.co.jp)", d)
 		}
