@@ -233,7 +233,8 @@ func ParseSLAWithin(s string) (SLAWithin, error) {
 func (f File) AcceptWithin(cal calendar.Calendar) time.Duration {
 	w := f.SLA.AcceptWithin
 	if w.WorkingDays > 0 {
-		return time.Duration(w.WorkingDays * float64(cal.End-cal.Start))
+		// Rounded: 2.3 × 8h in floating point is 18h23m59.999999999s.
+		return time.Duration(math.Round(w.WorkingDays * float64(cal.End-cal.Start)))
 	}
 	return w.D
 }
@@ -245,8 +246,12 @@ func (f File) Warnings() []string {
 	if f.SLA.BusinessTime && f.SLA.AcceptWithin.InDays {
 		d := f.SLA.AcceptWithin.D
 		days := strconv.FormatFloat(d.Hours()/24, 'f', -1, 64)
-		out = append(out, fmt.Sprintf("sla.accept_within: %sd with business_time is %s working hours (a day is 24 hours); for %s working days of the calendar's hours write %sbd",
-			days, strconv.FormatFloat(d.Hours(), 'f', -1, 64), days, days))
+		unit := "working days"
+		if days == "1" {
+			unit = "working day"
+		}
+		out = append(out, fmt.Sprintf("sla.accept_within: %sd with business_time is %s working hours (a day is 24 hours); for %s %s of the calendar's hours write %sbd",
+			days, strconv.FormatFloat(d.Hours(), 'f', -1, 64), days, unit, days))
 	}
 	return out
 }
