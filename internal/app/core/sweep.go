@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/baton-hq/baton/internal/calendar"
 	"github.com/baton-hq/baton/internal/fanout"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/qualify"
@@ -94,12 +95,7 @@ func (a *Core) announceBreach(ctx context.Context, b sla.Breach) error {
 	// The wait and the SLA in minutes for a receiver's logic, and as people
 	// read them on the calendar ("10 business hours") for its message;
 	// waitingFor (Go's "10h0m0s") stays for receivers written against it.
-	within := a.Config.File.AcceptWithin(a.Cal)
-	body, _ := json.Marshal(map[string]any{"type": "mql.sla_breached", "data": map[string]any{
-		"mqlId": b.MQL.ID, "personId": b.MQL.Person, "email": b.MQL.Email, "qualifiedAt": b.MQL.At, "condition": b.MQL.Condition,
-		"waitingFor": b.Age.Round(time.Minute).String(), "waitingMinutes": int64(b.Age / time.Minute), "waiting": a.Cal.Describe(b.Age.Truncate(time.Minute)),
-		"acceptWithinMinutes": int64(within / time.Minute), "acceptWithin": a.Cal.Describe(within), "businessTime": a.Cal.Business,
-	}})
+	body, _ := json.Marshal(map[string]any{"type": "mql.sla_breached", "data": breachData(b, a.Config.File.AcceptWithin(a.Cal), a.Cal)})
 	now := a.Now()
 	id := "sla-" + b.MQL.ID
 	req, _ := http.NewRequestWithContext(ctx, "POST", url, bytes.NewReader(body))
@@ -163,4 +159,19 @@ func (a *Core) UnfedFitRules(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	return eng.Unfed(attrs), nil
+}
+
+// breachData is the breach webhook's data. The wait is in whole minutes
+// rounded up: a breach is past the SLA, and a wait of 8h0m30s on an SLA
+// of 8h said 480 minutes, "8 business hours", as the SLA's own.
+func breachData(b sla.Breach, within time.Duration, cal calendar.Calendar) map[string]any {
+	waited := b.Age.Truncate(time.Minute)
+	if waited < b.Age {
+		waited += time.Minute
+	}
+	return map[string]any{
+		"mqlId": b.MQL.ID, "personId": b.MQL.Person, "email": b.MQL.Email, "qualifiedAt": b.MQL.At, "condition": b.MQL.Condition,
+		"waitingFor": b.Age.Round(time.Minute).String(), "waitingMinutes": int64(waited / time.Minute), "waiting": cal.Describe(waited),
+		"acceptWithinMinutes": int64(within / time.Minute), "acceptWithin": cal.Describe(within), "businessTime": cal.Business,
+	}
 }
