@@ -166,9 +166,9 @@ func (e *Engine) ApplyState(st *State, evs []event.Event, out []qualify.Contribu
 		if uint32(w>>32) < st.Floor || st.has(w) {
 			continue
 		}
-		var again [3]uint64 // a form's submission in its window and the two beside
-		if ev.Type == event.FormSubmit {
-			if again = resubmitWords(ev); st.has(again[0]) || st.has(again[1]) || st.has(again[2]) {
+		var again uint64 // a form's submission in its window
+		if ev.Type == event.FormSubmit && len(ev.Properties) > 0 { // a bare one (the Segment API) says nothing to compare
+			if again = resubmitWord(ev); st.has(again) {
 				continue // the same form sent again: one submission
 			}
 		}
@@ -181,8 +181,8 @@ func (e *Engine) ApplyState(st *State, evs []event.Event, out []qualify.Contribu
 			// Only events a rule matched are remembered: one that matched
 			// none would match none again, and the state stays small.
 			st.remember(w)
-			if again[1] != 0 {
-				st.remember(again[1])
+			if again != 0 {
+				st.remember(again)
 			}
 			pts := r.Points
 			if r.Once {

@@ -79,26 +79,22 @@ func seenWord(id string, at time.Time) uint64 {
 	return uint64(utcDay(at))<<32 | uint64(fold(fnv64(id)))
 }
 
-// resubmitWindow is how close a form sent again with the same values from
-// the same browser and page is the same submission (a double click on
-// 送信, a reload posting it again): scored once. Windows are fixed, and a
-// submission is looked for in its own and the two beside it, so two sends
-// 1 to 2 minutes apart may also be one; further apart, two.
-const resubmitWindow = time.Minute
+// resubmitWindow is the fixed window (from midnight UTC) in which a form
+// sent again with the same values from the same browser and page is the
+// same submission (a double click on 送信, a reload posting it again):
+// scored once. Fixed, so that which of several sends score does not depend
+// on the order they are scored in (live, a rescore, the lab); two sends
+// either side of a window's edge are two.
+const resubmitWindow = 10 * time.Minute
 
-// resubmitWords are a form submission's entries in the windows before,
-// at and after its own: its browser, page and values (not its message id,
-// which a new send has new), dated at the window's start.
-func resubmitWords(ev *event.Event) [3]uint64 {
+// resubmitWord is a form submission's entry for its window: its browser,
+// page and values (not its message id, which a new send has new), dated at
+// the window's start.
+func resubmitWord(ev *event.Event) uint64 {
 	vals, _ := json.Marshal(ev.Properties) // map keys sorted: one spelling of the same values
-	key := "resubmit\x00" + ev.VisitorID + "\x00" + ev.URL + "\x00" + string(vals) + "\x00"
 	win := ev.Timestamp.Unix() / int64(resubmitWindow/time.Second)
-	var out [3]uint64
-	for i := range out {
-		b := win + int64(i) - 1
-		out[i] = seenWord(key+strconv.FormatInt(b, 10), time.Unix(b*int64(resubmitWindow/time.Second), 0))
-	}
-	return out
+	key := "resubmit\x00" + ev.VisitorID + "\x00" + ev.URL + "\x00" + string(vals) + "\x00" + strconv.FormatInt(win, 10)
+	return seenWord(key, time.Unix(win*int64(resubmitWindow/time.Second), 0))
 }
 
 func fnv64(s string) uint64 {
