@@ -166,8 +166,10 @@ func (e *Engine) ApplyState(st *State, evs []event.Event, out []qualify.Contribu
 		if uint32(w>>32) < st.Floor || st.has(w) {
 			continue
 		}
-		var again uint64 // a form's submission in its window
-		if ev.Type == event.FormSubmit && len(ev.Properties) > 0 { // a bare one (the Segment API) says nothing to compare
+		// A form's submission in its window; a bare one (the Segment API)
+		// says nothing to compare.
+		var again uint64
+		if ev.Type == event.FormSubmit && len(ev.Properties) > 0 {
 			if again = resubmitWord(ev); st.has(again) {
 				continue // the same form sent again: one submission
 			}
