@@ -22,11 +22,13 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/text/width"
+	"gopkg.in/yaml.v3"
+
 	"github.com/baton-hq/baton/internal/calendar"
 	"github.com/baton-hq/baton/internal/duration"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/internaltraffic"
-	"gopkg.in/yaml.v3"
 )
 
 // Config is the whole configuration.
@@ -207,12 +209,12 @@ func (w *SLAWithin) UnmarshalYAML(n *yaml.Node) error {
 
 // ParseSLAWithin reads accept_within's value.
 func ParseSLAWithin(s string) (SLAWithin, error) {
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(width.Narrow.String(s)) // ２営業日 as 2営業日
 	for _, unit := range []string{"bd", "営業日"} {
 		if num, ok := strings.CutSuffix(s, unit); ok {
 			n, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
-			if err != nil || math.IsNaN(n) || n <= 0 || n > 3650 {
-				return SLAWithin{}, fmt.Errorf("bad number of working days %q: want e.g. 2bd or 2営業日 (up to 3650)", s)
+			if err != nil || math.IsNaN(n) || n < 0.01 || n > 3650 {
+				return SLAWithin{}, fmt.Errorf("bad number of working days %q: want e.g. 2bd or 2営業日 (0.01 to 3650)", s)
 			}
 			return SLAWithin{WorkingDays: n}, nil
 		}
@@ -252,6 +254,11 @@ func (f File) Warnings() []string {
 		}
 		out = append(out, fmt.Sprintf("sla.accept_within: %sd with business_time is %s working hours (a day is 24 hours); for %s %s of the calendar's hours write %sbd",
 			days, strconv.FormatFloat(d.Hours(), 'f', -1, 64), days, unit, days))
+	}
+	if in, err := f.Internal(); err == nil {
+		for _, p := range in.Wide() {
+			out = append(out, fmt.Sprintf("internal_traffic.ips: %s is wider than any office network: nothing from it is collected", p))
+		}
 	}
 	return out
 }

@@ -22,6 +22,8 @@ func TestAcceptWithinWorkingDays(t *testing.T) {
 		{src: "sla: {accept_within: 2.3bd, business_time: true}\ncalendar: {hours: \"09:00-17:00\"}\n", want: 18*time.Hour + 24*time.Minute},
 		{src: "sla: {accept_within: 2.3bd, business_time: true}\ncalendar: {hours: \"09:00-16:30\"}\n", want: 17*time.Hour + 15*time.Minute},
 		{src: "sla: {accept_within: 8h, business_time: true}\n", want: 8 * time.Hour},
+		{src: "sla: {accept_within: ２営業日, business_time: true}\n", want: 18 * time.Hour},
+		{src: "sla: {accept_within: 1e-300bd, business_time: true}\n", err: "bad number of working days"},
 		{src: "sla: {accept_within: 1d, business_time: true}\n", want: 24 * time.Hour, warn: "1d with business_time is 24 working hours (a day is 24 hours); for 1 working day of the calendar's hours write 1bd"},
 		{src: "sla: {accept_within: 2d, business_time: true}\n", want: 48 * time.Hour, warn: "for 2 working days of"},
 		{src: "sla: {accept_within: 1d}\n", want: 24 * time.Hour},
@@ -77,5 +79,15 @@ func TestInternalTrafficChecked(t *testing.T) {
 	}
 	if in, err := f.Internal(); err != nil || !in.Nets() || !in.Email("x@acme.co.jp") {
 		t.Fatalf("%v %v", in, err)
+	}
+	if w := f.Warnings(); len(w) != 0 {
+		t.Errorf("warned of %v", w)
+	}
+	f = File{}
+	if err := ParseFile([]byte("internal_traffic: {ips: [0.0.0.0/0, \"::/0\", 10.0.0.0/8]}\n"), &f); err != nil {
+		t.Fatal(err)
+	}
+	if w := strings.Join(f.Warnings(), "\n"); !strings.Contains(w, "0.0.0.0/0 is wider than any office network") || !strings.Contains(w, "::/0") || strings.Contains(w, "10.0.0.0/8") {
+		t.Errorf("warnings %q", w)
 	}
 }

@@ -65,6 +65,18 @@ func Parse(ips, domains []string) (Filter, error) {
 // then worth working out).
 func (f Filter) Nets() bool { return len(f.nets) > 0 }
 
+// Wide are the networks wider than any company's (an IPv4 /8, an IPv6 /16):
+// a typo such as 0.0.0.0/0 would leave nothing collected.
+func (f Filter) Wide() []netip.Prefix {
+	var out []netip.Prefix
+	for _, p := range f.nets {
+		if p.Addr().Is4() && p.Bits() < 8 || p.Addr().Is6() && p.Bits() < 16 {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // Emails reports whether any email domain is configured.
 func (f Filter) Emails() bool { return len(f.domains) > 0 }
 

@@ -98,8 +98,9 @@ func (r *Relay) Send(ctx context.Context, m qualify.MQL) error {
 	return r.send(ctx, m.ID, m)
 }
 
-// SendAccount sends one MQA (as account.MQA.Message shapes it: its id and
-// the MQA under "mqa"), idempotent downstream by its id like an MQL.
+// SendAccount sends one MQA (as account.MQA.Message shapes it: its id,
+// the stored MQA read by it on delivery), idempotent downstream by its id
+// like an MQL.
 func (r *Relay) SendAccount(ctx context.Context, m account.MQA) error {
 	return r.send(ctx, m.ID, m.Message())
 }
