@@ -316,7 +316,7 @@ func (h *Handler) undoIfErased(ctx context.Context, person string, ev event.Even
 // own (internal_traffic.ips).
 func (h *Handler) declines(r *http.Request) bool {
 	return visitor.OptedOut(r) || !h.IgnoreGPC && r.Header.Get("Sec-GPC") == "1" ||
-		h.Internal.Nets() && h.Internal.Addr(httpx.ClientIP(r, h.Cookie.Proxies))
+		h.Internal.Request(r, h.Cookie.Proxies)
 }
 
 // gif is a transparent 1x1 GIF.

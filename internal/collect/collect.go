@@ -245,7 +245,7 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 		writeParseError(w, err)
 		return
 	}
-	if h.Internal.Nets() && h.Internal.Addr(httpx.ClientIP(r, h.Cookie.Proxies)) {
+	if h.Internal.Request(r, h.Cookie.Proxies) {
 		// Staff on the office network: answered as stored, so that the
 		// tag unqueues it, and saying why for whoever checks the tag.
 		httpx.JSON(w, http.StatusAccepted, map[string]any{"stored": 0, "reason": "internal traffic: the address is in internal_traffic.ips"})

@@ -7,10 +7,12 @@ package internaltraffic
 
 import (
 	"fmt"
+	"net/http"
 	"net/netip"
 	"strings"
 
 	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/httpx"
 )
 
 // Filter is the configured internal traffic; the zero Filter matches
@@ -61,8 +63,7 @@ func Parse(ips, domains []string) (Filter, error) {
 	return f, nil
 }
 
-// Nets reports whether any network is configured (the client address is
-// then worth working out).
+// Nets reports whether any network is configured.
 func (f Filter) Nets() bool { return len(f.nets) > 0 }
 
 // Wide are the networks wider than any company's (an IPv4 /8, an IPv6 /16):
@@ -79,6 +80,13 @@ func (f Filter) Wide() []netip.Prefix {
 
 // Emails reports whether any email domain is configured.
 func (f Filter) Emails() bool { return len(f.domains) > 0 }
+
+// Request reports whether r comes from an internal network, its client
+// address read as the proxies say (no address is worked out when no
+// network is configured: the collector's hot path).
+func (f Filter) Request(r *http.Request, proxies httpx.Proxies) bool {
+	return len(f.nets) > 0 && f.Addr(httpx.ClientIP(r, proxies))
+}
 
 // Addr reports whether a is in one of the internal networks.
 func (f Filter) Addr(a netip.Addr) bool {
