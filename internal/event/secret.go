@@ -20,6 +20,11 @@ var (
 	// secretWords: a name holding one, lower-cased, names a secret.
 	secretWords = []string{
 		"pass", "pwd", "secret", "token", "csrf", "xsrf", "cvc", "cvv", "ccv", "card", "ccnum", "iban",
+		// Anti-bot answers and form nonces (g-recaptcha-response,
+		// h-captcha-response, cf-turnstile-response, _wpnonce): one-use
+		// tokens, new on every send, so a form sent twice differed and
+		// scored twice (rulebook's resubmit check compares the fields).
+		"captcha", "turnstile", "nonce",
 		"パスワ", "暗証", "暗号", "カード", "セキュリティコード", "セキュリティーコード", "マイナンバー", "個人番号",
 		"口座番号", "秘密", "合言葉", "認証コード", "確認コード", "ワンタイム",
 	}
@@ -37,7 +42,8 @@ var (
 
 // SecretField reports whether a form field (or a query parameter, or a
 // label) of this name holds a secret: a password, a card's number or code,
-// a PIN, a one-time code, a token, a bank account or a My Number (the
+// a PIN, a one-time code, a token, a CAPTCHA's answer or a form's nonce,
+// a bank account or a My Number (the
 // names the tag refuses and more, English, autocomplete tokens such as
 // cc-number and new-password, and Japanese: パスワード, 暗証番号,
 // カード番号, セキュリティコード, マイナンバー, 個人番号, 口座番号).

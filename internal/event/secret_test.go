@@ -16,7 +16,8 @@ var secretFieldNames = []string{
 	"creditcard", "cc", "CC", "ccn", "csc", "cc-number", "cc-csc", "cc-exp", "cc-name", "cc_num", "ccnum", "ccNumber", "CCNumber",
 	"pin", "PIN", "pin_code", "pincode", "PINCode", "otp", "otp_code", "one-time-code", "oneTimeCode", "security_code",
 	"securityCode", "ssn", "iban", "IBAN", "bank_account", "bankAccount", "routing_number", "api_key", "apiKey", "access-key",
-	"private_key", "my_number", "myNumber", "mynumber",
+	"private_key", "my_number", "myNumber", "mynumber", "g-recaptcha-response", "h-captcha-response", "cf-turnstile-response",
+	"_wpcf7_recaptcha_response", "_wpnonce", "captcha_code", "captchaAnswer", "画像認証コード",
 	"パスワード", "パスワード（確認）", "ﾊﾟｽﾜｰﾄﾞ", "暗証番号", "カード番号", "クレジットカード", "ｶｰﾄﾞ番号", "セキュリティコード",
 	"セキュリティーコード", "マイナンバー", "個人番号", "口座番号", "秘密の質問", "合言葉", "認証コード", "確認コード", "ワンタイムパスワード",
 	"暗号", "ＰＡＳＳＷＯＲＤ", "ｐｗ", "Ｃａｒｄ", "paſsword", "card\u030c", "\u212Aey_pw",
@@ -31,6 +32,7 @@ var innocentFieldNames = []string{
 	"accounting", "account", "account_number", "accept", "success", "occupation", "spin", "pinterest", "pinned", "shopping",
 	"option", "photo", "cvs", "acc_num", "acc_number", "company_name", "会社名", "氏名", "役職", "電話番号", "お問い合わせ内容",
 	"ご質問", "郵便番号", "住所", "text-123", "your-field-7", "field_5", "", "utm_source", "key", "auth", "sid",
+	"announcement", "announce", "response", "your-response", "turn", "style", "nonconformance",
 }
 
 func TestSecretField(t *testing.T) {
@@ -74,6 +76,31 @@ func TestSecretTokenWhateverItsCase(t *testing.T) {
 		if SecretField(n) {
 			t.Errorf("SecretField(%q) = true: no secret", n)
 		}
+	}
+}
+
+// TestFormSentAgainStoredAlike: a contact form sent twice with the same
+// values stores the same properties although its CAPTCHA answer and
+// nonce (new on every send) differ: the scoring's resubmit check compares
+// them, and a double click on 送信 scored contact-form's points twice.
+func TestFormSentAgainStoredAlike(t *testing.T) {
+	stored := func(captcha, nonce string) string {
+		body := `[["a1",false,"m-` + nonce + `",1,"www","s","taro@example.co.jp",["https://www.example.com/contact","お問い合わせ",` +
+			`{"company":"株式会社サンプル","message":"資料をください","g-recaptcha-response":"` + captcha + `","_wpnonce":"` + nonce + `",` +
+			`"cf-turnstile-response":"0.` + captcha + `"},"contact","","",{}],1764000000000],1764000000000]`
+		evs, err := Parse([]byte(body), Browser, "", meta())
+		if err != nil || len(evs) != 1 {
+			t.Fatalf("%v %v", evs, err)
+		}
+		p, _ := json.Marshal(evs[0].Properties)
+		return string(p)
+	}
+	a, b := stored("03AFcWeA5x", "9f86d08188"), stored("03AFcWeA7q", "4e07408562")
+	if a != b {
+		t.Errorf("one form's two sends stored differently:\n%s\n%s", a, b)
+	}
+	if !strings.Contains(a, "資料をください") || strings.Contains(a, "03AF") || strings.Contains(a, "9f86") {
+		t.Errorf("stored %s", a)
 	}
 }
 
