@@ -194,7 +194,8 @@ type SLAFile struct {
 type SLAWithin struct {
 	D           time.Duration
 	WorkingDays float64
-	InDays      bool // written in days: with business_time, 1d is 24 working hours
+	DaysUnit    string // bd or 営業日, as written: messages say it back
+	InDays      bool   // written in days: with business_time, 1d is 24 working hours
 }
 
 // UnmarshalYAML reads "8h", "1d", "2bd" or "2営業日".
@@ -216,7 +217,7 @@ func ParseSLAWithin(s string) (SLAWithin, error) {
 			if err != nil || math.IsNaN(n) || n < 0.01 || n > 3650 {
 				return SLAWithin{}, fmt.Errorf("bad number of working days %q: want e.g. 2bd or 2営業日 (0.01 to 3650)", s)
 			}
-			return SLAWithin{WorkingDays: n}, nil
+			return SLAWithin{WorkingDays: n, DaysUnit: unit}, nil
 		}
 	}
 	d, err := ParseDuration(s)
@@ -485,8 +486,8 @@ func ParseFile(data []byte, f *File) error {
 		return err
 	}
 	if w := f.SLA.AcceptWithin; w.WorkingDays > 0 && !f.SLA.BusinessTime {
-		return fmt.Errorf("sla.accept_within: %sbd counts working days, which need sla.business_time: true (or write a duration, e.g. %sh)",
-			strconv.FormatFloat(w.WorkingDays, 'f', -1, 64), strconv.FormatFloat(w.WorkingDays*24, 'f', -1, 64))
+		return fmt.Errorf("sla.accept_within: %s%s counts working days, which need sla.business_time: true (or write a duration, e.g. %sh)",
+			strconv.FormatFloat(w.WorkingDays, 'f', -1, 64), w.DaysUnit, strconv.FormatFloat(w.WorkingDays*24, 'f', -1, 64))
 	}
 	if l := f.SFA.Language; l != "" && l != "en" && l != "ja" {
 		return fmt.Errorf("sfa.language: %q is not en or ja", l)

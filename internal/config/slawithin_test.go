@@ -29,6 +29,7 @@ func TestAcceptWithinWorkingDays(t *testing.T) {
 		{src: "sla: {accept_within: 1d}\n", want: 24 * time.Hour},
 		{src: "sla: {business_time: true}\n", want: 24 * time.Hour},
 		{src: "sla: {accept_within: 2bd}\n", err: "need sla.business_time: true (or write a duration, e.g. 48h)"},
+		{src: "sla: {accept_within: ２営業日}\n", err: "accept_within: 2営業日 counts working days, which need sla.business_time: true"},
 		{src: "sla: {accept_within: 0bd, business_time: true}\n", err: "line 1: bad number of working days"},
 		{src: "sla: {accept_within: -1bd, business_time: true}\n", err: "bad number of working days"},
 		{src: "sla: {accept_within: NaNbd, business_time: true}\n", err: "bad number of working days"},
