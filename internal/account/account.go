@@ -101,14 +101,31 @@ type Member struct {
 	Company map[string]string `json:"company,omitempty"`
 }
 
-// Visits are anonymous visits attributed to the account: events of
-// unidentified browsers whose network (GeoIP ASN organisation) names the
-// company.
+// Visits are anonymous visits attributed to the account: runs of events
+// of one unidentified browser, each less than VisitGap after the one
+// before (a session, as web analytics count them), whose network (GeoIP
+// ASN organisation) names the company. Before, every page view counted:
+// one person reading ten pages was "10 visits".
 type Visits struct {
 	Count  int       `json:"count"`
 	Last   time.Time `json:"last,omitzero"`
 	Recent []string  `json:"recent,omitempty"` // the latest event ids, newest last (a repeat of the feed counts once)
+	// Open are the browsers whose visit may still go on: a short hash of
+	// the browser id (not the id: the account outlives an erasure) and
+	// its latest event, none older than VisitGap before the newest.
+	Open []OpenVisit `json:"open,omitempty"`
 }
+
+// OpenVisit is a browser's visit that a next event may continue.
+type OpenVisit struct {
+	Browser string    `json:"b"`
+	First   time.Time `json:"f"`
+	Last    time.Time `json:"t"`
+}
+
+// VisitGap ends a visit: a browser's event this long after its last
+// starts another (web analytics' 30-minute session).
+const VisitGap = 30 * time.Minute
 
 // companyAttributes are the person attributes that describe the company;
 // the account takes the value most of its people gave.

@@ -2,6 +2,8 @@ package account
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -38,8 +40,8 @@ func (b *Book) HandleChanges(ctx context.Context, cs []table.Change) (int, error
 		}
 	}
 	type visit struct {
-		org, id string
-		at      time.Time
+		org string
+		ev  VisitEvent
 	}
 	var visits []visit
 	// A visitor's link is read once a batch: its periods answer for every
@@ -69,7 +71,7 @@ func (b *Book) HandleChanges(ctx context.Context, cs []table.Change) (int, error
 			if p := link.PersonAt(ev.Timestamp); p != "" {
 				touch(p, at)
 			} else if ev.Enrichment.Org != "" && !at.IsZero() {
-				visits = append(visits, visit{ev.Enrichment.Org, ev.ID, ev.Timestamp})
+				visits = append(visits, visit{ev.Enrichment.Org, VisitEvent{ev.ID, ev.VisitorID, ev.Timestamp}})
 			}
 		case qualify.KindStage:
 			// Their stage moved without an event (a sales outcome, a
@@ -116,20 +118,16 @@ func (b *Book) HandleChanges(ctx context.Context, cs []table.Change) (int, error
 	// One write per network organisation per batch, not per event: the
 	// account item holds its members, and rewriting it for each page view
 	// of an office's network would cost its size in write units each time.
-	byOrg := map[string][]string{}
-	latest := map[string]time.Time{}
+	byOrg := map[string][]VisitEvent{}
 	var orgs []string
 	for _, v := range visits {
 		if _, ok := byOrg[v.org]; !ok {
 			orgs = append(orgs, v.org)
 		}
-		byOrg[v.org] = append(byOrg[v.org], v.id)
-		if v.at.After(latest[v.org]) {
-			latest[v.org] = v.at
-		}
+		byOrg[v.org] = append(byOrg[v.org], v.ev)
 	}
 	for _, org := range orgs {
-		if err := b.AttributeVisits(ctx, org, byOrg[org], latest[org]); err != nil {
+		if err := b.AttributeVisits(ctx, org, byOrg[org]); err != nil {
 			return 0, err
 		}
 	}
@@ -339,12 +337,18 @@ func (a *Account) remove(person string) bool {
 // repeated change once.
 const maxRecentVisits = 50
 
-// AttributeVisits counts anonymous visits (events of browsers nobody is
-// known for, the latest at at) to the account whose company name the
-// visits' network organisation (GeoIP ASN data) normalises to.
+// VisitEvent is an anonymous browser's event from a company's network.
+type VisitEvent struct {
+	ID, Browser string
+	At          time.Time
+}
+
+// AttributeVisits counts anonymous visits (VisitGap runs of events of
+// browsers nobody is known for) to the account whose company name the
+// events' network organisation (GeoIP ASN data) normalises to.
 // Organisations that name no known account (access providers, mostly) are
 // left alone: an account is founded by people, never by a network name.
-func (b *Book) AttributeVisits(ctx context.Context, org string, eventIDs []string, at time.Time) error {
+func (b *Book) AttributeVisits(ctx context.Context, org string, evs []VisitEvent) error {
 	key := CompanyKey(org)
 	if key == "" {
 		return nil
@@ -361,23 +365,8 @@ func (b *Book) AttributeVisits(ctx context.Context, org string, eventIDs []strin
 		if err != nil {
 			return err
 		}
-		added := 0
-		for _, e := range eventIDs {
-			if slices.Contains(a.Visits.Recent, e) {
-				continue // a repeated change
-			}
-			added++
-			a.Visits.Recent = append(a.Visits.Recent, e)
-		}
-		if added == 0 {
+		if !a.Visits.add(evs) {
 			return nil
-		}
-		a.Visits.Count += added
-		if len(a.Visits.Recent) > maxRecentVisits {
-			a.Visits.Recent = a.Visits.Recent[len(a.Visits.Recent)-maxRecentVisits:]
-		}
-		if at.After(a.Visits.Last) {
-			a.Visits.Last = at
 		}
 		b.recompute(&a, b.now())
 		err = b.T.Put(ctx, table.Item{PK: listPK, SK: a.ID, Kind: kindAcct, Data: mustJSON(a)}, table.VersionIs(a.version))
@@ -386,6 +375,58 @@ func (b *Book) AttributeVisits(ctx context.Context, org string, eventIDs []strin
 		}
 	}
 	return errors.New("account: too much contention counting visits")
+}
+
+// add counts evs into v: an event starts a visit unless it falls within
+// an open visit of its browser or less than VisitGap either side of it
+// (the feed's order is not the events'); a repeated event changes nothing.
+// Whether anything changed.
+func (v *Visits) add(evs []VisitEvent) bool {
+	changed := false
+	for _, e := range evs {
+		if slices.Contains(v.Recent, e.ID) {
+			continue // a repeated change
+		}
+		changed = true
+		v.Recent = append(v.Recent, e.ID)
+		if e.At.After(v.Last) {
+			v.Last = e.At
+		}
+		h := browserHash(e.Browser)
+		i := slices.IndexFunc(v.Open, func(o OpenVisit) bool {
+			return o.Browser == h && e.At.Sub(o.Last) < VisitGap && o.First.Sub(e.At) < VisitGap
+		})
+		if i < 0 {
+			v.Count++
+			// The browser's earlier visit, if any, takes no more events
+			// in order: this one is its open visit.
+			v.Open = slices.DeleteFunc(v.Open, func(o OpenVisit) bool { return o.Browser == h && o.Last.Before(e.At) })
+			v.Open = append(v.Open, OpenVisit{h, e.At, e.At})
+			continue
+		}
+		o := &v.Open[i]
+		if e.At.Before(o.First) {
+			o.First = e.At
+		}
+		if e.At.After(o.Last) {
+			o.Last = e.At
+		}
+	}
+	if len(v.Recent) > maxRecentVisits {
+		v.Recent = v.Recent[len(v.Recent)-maxRecentVisits:]
+	}
+	// Visits ended long before the newest event are forgotten: one
+	// more VisitGap is left for events the feed brings late (an event
+	// later still counts as a visit of its own).
+	v.Open = slices.DeleteFunc(v.Open, func(o OpenVisit) bool { return v.Last.Sub(o.Last) >= 2*VisitGap })
+	return changed
+}
+
+// browserHash names a browser in an account's open visits: 48 bits of
+// its id's SHA-256, enough to tell an office's browsers of one hour apart.
+func browserHash(visitor string) string {
+	sum := sha256.Sum256([]byte(visitor))
+	return hex.EncodeToString(sum[:6])
 }
 
 func mustJSON(v any) []byte {

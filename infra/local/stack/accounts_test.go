@@ -213,8 +213,9 @@ func asnDB(t *testing.T, orgs map[string]string) string {
 
 // TestAnonymousVisitsByNetwork: with an ASN database, visits of unknown
 // browsers from a network whose organisation is a known account's company
-// count as that account's anonymous visits, a repeated event once; a
-// network naming no account (an access provider) founds none.
+// count as that account's anonymous visits (a browser's pages in one
+// sitting one visit), a repeated event once; a network naming no account
+// (an access provider) founds none.
 func TestAnonymousVisitsByNetwork(t *testing.T) {
 	db := asnDB(t, map[string]string{"203.0.113.0/24": "ACME Corporation", "198.51.100.0/24": "Example Broadband K.K."})
 	s := stack.ForTest(t, map[string]string{"BATON_GEOIP_ASN_DB": db, "BATON_TRUST_PROXY": "1"})
@@ -234,6 +235,9 @@ func TestAnonymousVisitsByNetwork(t *testing.T) {
 	view := `{"type":"page_view","messageId":"asn-1","anonymousId":"v-asn-anon","properties":{"url":"https://www.example.com/pricing"}}`
 	send("203.0.113.7", view)
 	send("203.0.113.7", view) // the same event again: stored once, counted once
+	// The same browser's next page: the same visit (each page counted
+	// as a visit before).
+	send("203.0.113.7", `{"type":"page_view","messageId":"asn-1b","anonymousId":"v-asn-anon","properties":{"url":"https://www.example.com/pricing/enterprise"}}`)
 	send("203.0.113.8", `{"type":"page_view","messageId":"asn-2","anonymousId":"v-asn-anon2","properties":{"url":"https://www.example.com/docs"}}`)
 	send("198.51.100.5", `{"type":"page_view","messageId":"asn-3","anonymousId":"v-asn-isp","properties":{"url":"https://www.example.com/"}}`)
 	code, body := do(t, "GET", s.URL+"/admin/accounts", tok, "")
@@ -243,6 +247,9 @@ func TestAnonymousVisitsByNetwork(t *testing.T) {
 	}
 	if len(out.Accounts) != 1 || out.Accounts[0].Visits.Count != 2 || out.Accounts[0].Name != "Acme Inc." || out.Accounts[0].Visits.Last.IsZero() {
 		t.Fatalf("accounts: %s", body)
+	}
+	if strings.Contains(string(body), "v-asn-anon") {
+		t.Errorf("the account names an anonymous browser: %s", body)
 	}
 }
 
