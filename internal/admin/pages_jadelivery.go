@@ -40,7 +40,6 @@ var jaSFAMessages = []struct {
 	{regexp.MustCompile(`^keeping the Account's values: ([\s\S]*)$`), "取引先（Account）の既存の値を残す処理に失敗しました：$1"},
 	{regexp.MustCompile(`^several Leads share the external id: ([\s\S]*)$`), "同じ外部 ID のリードが複数あります：$1"},
 	{regexp.MustCompile(`^unexpected answer: ([\s\S]*)$`), "想定外の応答です：$1"},
-	{regexp.MustCompile(`^reading the app's form fields: ([\s\S]*)$`), "アプリのフォームのフィールドを読み込めません：$1"},
 	{regexp.MustCompile(`^reading the record's status: ([\s\S]*)$`), "レコードのステータスを読み込めません：$1"},
 	{regexp.MustCompile(`^reading the record's ([^:]+): ([\s\S]*)$`), "レコードの $1 を読み込めません：$2"},
 	{regexp.MustCompile(`^reading the form fields of app (\d+): ([\s\S]*)$`), "アプリ $1 のフォームのフィールドを読み込めません：$2"},

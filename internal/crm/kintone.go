@@ -342,18 +342,9 @@ func (k *Kintone) put(ctx context.Context, app int, keyField, key string, rec ma
 		"records": []any{map[string]any{"updateKey": map[string]string{"field": keyField, "value": key}, "record": rec}},
 	})
 	req, _ := http.NewRequestWithContext(ctx, "PUT", strings.TrimSuffix(k.BaseURL, "/")+"/k/v1/records.json", bytes.NewReader(body))
-	req.Header.Set("X-Cybozu-API-Token", k.APIToken)
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := k.client().Do(req)
-	if err != nil {
-		return "", nil, &push.Error{Connector: "kintone", Message: err.Error()}
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
-		return "", nil, redirected("kintone", resp)
-	}
-	if resp.StatusCode == 200 {
+	out, err := k.answer(req, "", 1<<20)
+	if err == nil {
 		var r struct {
 			Records []struct {
 				ID string `json:"id"`
@@ -365,23 +356,10 @@ func (k *Kintone) put(ctx context.Context, app int, keyField, key string, rec ma
 		return "", nil, &push.Error{Connector: "kintone", Status: 200, Message: "unexpected answer: " + answerText(out)}
 	}
 	var e struct {
-		Code    string          `json:"code"`
-		ID      string          `json:"id"`
-		Message string          `json:"message"`
-		Errors  json.RawMessage `json:"errors"`
+		Code   string          `json:"code"`
+		Errors json.RawMessage `json:"errors"`
 	}
 	json.Unmarshal(out, &e)
-	pe := &push.Error{Connector: "kintone", Status: resp.StatusCode, Code: e.Code, Message: e.Message}
-	if len(e.Errors) > 2 {
-		pe.Message += " " + string(e.Errors)
-	}
-	now := clock.Now()
-	if k.Now != nil {
-		now = k.Now()
-	}
-	if pe.Permanent, pe.MaxAttempts = kintoneVerdict(resp.StatusCode, e.Code); !pe.Permanent {
-		pe.RetryAfter = retryAfter(resp.Header, now)
-	}
 	var refused []string
 	var byField map[string]json.RawMessage
 	if e.Code == "CB_VA01" && json.Unmarshal(e.Errors, &byField) == nil {
@@ -392,7 +370,7 @@ func (k *Kintone) put(ctx context.Context, app int, keyField, key string, rec ma
 		}
 		sort.Strings(refused)
 	}
-	return "", refused, pe
+	return "", refused, err
 }
 
 // kintoneRetryCodes are kintone's errors that ask to try again later: too
@@ -490,19 +468,9 @@ func (k *Kintone) checkKey(ctx context.Context, app int, field, setting string) 
 func (k *Kintone) form(ctx context.Context, app int) (map[string]kintoneField, error) {
 	q := url.Values{"app": {strconv.Itoa(app)}}
 	req, _ := http.NewRequestWithContext(ctx, "GET", strings.TrimSuffix(k.BaseURL, "/")+"/k/v1/app/form/fields.json?"+q.Encode(), nil)
-	req.Header.Set("X-Cybozu-API-Token", k.APIToken)
-	resp, err := k.client().Do(req)
+	out, err := k.answer(req, "reading the form fields of app "+strconv.Itoa(app), 4<<20)
 	if err != nil {
-		return nil, &push.Error{Connector: "kintone", Message: "reading the app's form fields: " + err.Error()}
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
-	if resp.StatusCode != 200 {
-		var e struct{ Code, Message string }
-		json.Unmarshal(out, &e)
-		pe := &push.Error{Connector: "kintone", Status: resp.StatusCode, Code: e.Code, Message: "reading the form fields of app " + strconv.Itoa(app) + ": " + e.Message}
-		pe.Permanent, pe.MaxAttempts = kintoneVerdict(resp.StatusCode, e.Code)
-		return nil, pe
+		return nil, err
 	}
 	var form struct {
 		Properties map[string]kintoneField `json:"properties"`
@@ -523,8 +491,7 @@ func (k *Kintone) Forget(ctx context.Context, personID, email string) error {
 	id, _ := recs[0]["$id"].Value.(string)
 	del := url.Values{"app": {strconv.Itoa(k.App)}, "ids[0]": {id}}
 	req, _ := http.NewRequestWithContext(ctx, "DELETE", strings.TrimSuffix(k.BaseURL, "/")+"/k/v1/records.json?"+del.Encode(), nil)
-	req.Header.Set("X-Cybozu-API-Token", k.APIToken)
-	_, err = k.answer(req, "deleting the person's record")
+	_, err = k.answer(req, "deleting the person's record", 1<<20)
 	return err
 }
 
@@ -538,8 +505,7 @@ func (k *Kintone) findRecords(ctx context.Context, email, doing string, fields .
 		q.Set("fields["+strconv.Itoa(i)+"]", f)
 	}
 	req, _ := http.NewRequestWithContext(ctx, "GET", strings.TrimSuffix(k.BaseURL, "/")+"/k/v1/records.json?"+q.Encode(), nil)
-	req.Header.Set("X-Cybozu-API-Token", k.APIToken)
-	out, err := k.answer(req, doing)
+	out, err := k.answer(req, doing, 1<<20)
 	if err != nil {
 		return nil, err
 	}
@@ -554,28 +520,48 @@ func (k *Kintone) findRecords(ctx context.Context, email, doing string, fields .
 	return found.Records, nil
 }
 
-// answer sends a request without a body to kintone and returns the body
-// of its 200 answer; anything else is a push.Error judged as the writes'.
-func (k *Kintone) answer(req *http.Request, doing string) ([]byte, error) {
+// answer sends req to kintone with the API token and returns the body
+// of a 200 answer (at most limit bytes). Anything else is a *push.Error
+// judged by kintoneVerdict, saying kintone's message and the field errors
+// it lists, after doing when given; its body is returned with it (put
+// reads the refused fields there).
+func (k *Kintone) answer(req *http.Request, doing string, limit int64) ([]byte, error) {
+	req.Header.Set("X-Cybozu-API-Token", k.APIToken)
+	if doing != "" {
+		doing += ": "
+	}
 	resp, err := k.client().Do(req)
 	if err != nil {
-		return nil, &push.Error{Connector: "kintone", Message: doing + ": " + err.Error()}
+		return nil, &push.Error{Connector: "kintone", Message: doing + err.Error()}
 	}
 	defer resp.Body.Close()
-	out, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
-		return nil, redirected("kintone", resp)
+	out, _ := io.ReadAll(io.LimitReader(resp.Body, limit))
+	switch {
+	case resp.StatusCode == 200:
+		return out, nil
+	case resp.StatusCode >= 300 && resp.StatusCode < 400:
+		return out, redirected("kintone", resp)
 	}
-	if resp.StatusCode != 200 {
-		var e struct{ Code, Message string }
-		if json.Unmarshal(out, &e) != nil || e.Message == "" {
-			e.Message = answerText(out)
+	var e struct {
+		Code    string          `json:"code"`
+		Message string          `json:"message"`
+		Errors  json.RawMessage `json:"errors"`
+	}
+	if json.Unmarshal(out, &e) != nil || e.Message == "" {
+		e.Message = answerText(out)
+	}
+	if len(e.Errors) > 2 {
+		e.Message += " " + string(e.Errors)
+	}
+	pe := &push.Error{Connector: "kintone", Status: resp.StatusCode, Code: e.Code, Message: doing + e.Message}
+	if pe.Permanent, pe.MaxAttempts = kintoneVerdict(resp.StatusCode, e.Code); !pe.Permanent {
+		now := clock.Now()
+		if k.Now != nil {
+			now = k.Now()
 		}
-		pe := &push.Error{Connector: "kintone", Status: resp.StatusCode, Code: e.Code, Message: doing + ": " + e.Message}
-		pe.Permanent, pe.MaxAttempts = kintoneVerdict(resp.StatusCode, e.Code)
-		return nil, pe
+		pe.RetryAfter = retryAfter(resp.Header, now)
 	}
-	return out, nil
+	return out, pe
 }
 
 // kintoneString is s as a string literal of kintone's query language:
