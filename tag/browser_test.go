@@ -542,10 +542,21 @@ func TestInBrowser(t *testing.T) {
 		if first == "" || r.URL == "" || r.URL == first {
 			t.Fatalf("id %q before the withdrawal, %q after consent was granted again: the withdrawn id came back", first, r.URL)
 		}
-		// The event after the new grant is stored (under the collector's
-		// cookie, with the new id).
-		if evs := events(t, r.AID); kinds(evs) != "page_view,custom" {
-			t.Fatalf("stored %s", kinds(evs))
+		// The withdrawal reached the collector (POST /optout, as
+		// baton('consent', false)): its HttpOnly visitor cookie, which the
+		// tag cannot remove, is gone. Before, it outlived the withdrawal
+		// and the events after the new grant were stored under it, joined
+		// to the history withdrawn.
+		info, _ := r.Info.(map[string]any)
+		if info["vid"] != first || info["withdrawn"] != "bt_optout" || info["end"] == first || info["end"] == nil {
+			t.Fatalf("collector cookies: %v (first id %q)", info, first)
+		}
+		if evs := events(t, first); kinds(evs) != "page_view" {
+			t.Fatalf("stored under the withdrawn id: %s", kinds(evs))
+		}
+		// The event after the new grant is stored, under the new id.
+		if evs := events(t, r.URL); !strings.Contains(kinds(evs), "custom") || evs[0].Consent != "granted" {
+			t.Fatalf("after consent granted again: %s", kinds(evs))
 		}
 	})
 	run("gpc", func(t *testing.T, r result) {

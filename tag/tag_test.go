@@ -18,8 +18,10 @@ import (
 	"github.com/baton-hq/baton/tag/internal/tagbuild"
 )
 
-// Budget is the most the built tag may weigh, gzipped: its weight now
-// (1,497), so it cannot grow unnoticed. Target is issue 17's goal, met
+// Budget is the most the built tag may weigh, gzipped: issue 17's target
+// (the tag weighs 1,499: telling the collector of a consent-mode
+// withdrawal cost 2 bytes net, the id and queue removed through save).
+// Target is issue 17's goal, met
 // with every feature kept: at 1,596 bytes the tag was 96 over (its features,
 // each measured by leaving it out of the built tag: Google consent mode 77,
 // the GET-form refused-name list 53, the default download extensions 45,
@@ -36,7 +38,7 @@ import (
 // referrer cost 3 and that saved 3, click's closest?.() 1, the download
 // attribute 4 (/^(id|tr)/ telling track and identify saved 3).
 const (
-	Budget = 1497
+	Budget = 1500
 	Target = 1500
 )
 

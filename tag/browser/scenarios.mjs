@@ -375,20 +375,24 @@ const scenarios = {
     return { aid: await visitorCookie(page), after: before || null };
   },
   // Google consent mode granted, withdrawn, granted again: the id withdrawal
-  // removed does not come back (after: the id the tag had first, url: its id
-  // at the end).
+  // removed does not come back, in the tag nor in the collector's cookie
+  // (after: the id the tag had first, url: its id at the end, info: the
+  // collector's cookies after the withdrawal and its visitor cookie at the
+  // end).
   async gtagregrant(page) {
     await page.goto(site + '/gtag.html');
     await settle(page);
     await page.click('#grant');
     await settle(page);
     const first = await aid(page);
+    const vid = await visitorCookie(page);
     await page.click('#deny');
     await settle(page);
+    const withdrawn = await collectorCookies(page);
     await page.click('#grant');
     await page.click('#track');
     await settle(page);
-    return { aid: first, after: first, url: await aid(page) };
+    return { aid: first, after: first, url: await aid(page), info: { vid, withdrawn, end: await visitorCookie(page) } };
   },
   async gpc(page) {
     await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));

@@ -52,11 +52,16 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
   let api = (cmd, a, b) => {
     /^(id|tr)/.test(cmd) ? track(cmd, b, a) : cmd == 'page' ? page(1)
       // consent: true keeps bt_consent and drops bt_optout, false the
-      // reverse, and empties the rest of the tag's storage.
-      : cmd == 'consent' ? (store('optout', !a), store('consent', a || 0), a ? page()
-        : (['strip', 'q', 'aid'].map((k) => store(k, 0)), navigator.sendBeacon(new URL('optout', src))))
+      // reverse, and forgets the visitor.
+      : cmd == 'consent' ? (store('optout', !a), store('consent', a || 0), a ? page() : forget())
         : 0;
   };
+
+  // forget removes the visitor id and the queue (the id first: save
+  // takes one argument) and has the collector drop its cookie (bt_vid:
+  // HttpOnly, the tag cannot) and record the withdrawal: POST /optout,
+  // which consent granted again lifts.
+  let forget = () => (save([], store('aid', 0)), navigator.sendBeacon(new URL('optout', src)));
 
   // send saves the queue q and posts it ([...events, sent ms]), and
   // unqueues what the body held when answered, whatever its form (older
@@ -108,8 +113,10 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
   // gtag('consent', 'default' | 'update', {...}) pushes its arguments to
   // dataLayer, read here each time: while analytics_storage is 'denied'
   // nothing is collected. A default never overrides a denied default nor an
-  // update; an update to 'denied' (consent withdrawn) also removes the
-  // tag's id and queue.
+  // update; an update to 'denied' (consent withdrawn) also forgets the
+  // visitor, as baton('consent', false) does (once: it removes the id).
+  // Before, the collector's bt_vid cookie outlived it, and consent granted
+  // again joined the new id to the old history.
   let off = (denied, v) => {
     updated = 0;
     for (var a of self.dataLayer || []) {
@@ -117,7 +124,7 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
         denied = a[1] == 'update' ? (updated = 1, v == 'denied') : denied | !updated & v == 'denied';
       }
     }
-    updated && denied && ['q', 'aid'].map((k) => store(k, 0));
+    updated && denied && store('aid') && forget();
     return navigator.globalPrivacyControl && attr('gpc') != 'ignore' || needConsent && !store('consent') || store('optout') || denied;
   };
   let src = new URL(script.src);
