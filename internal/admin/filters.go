@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/rulebook"
 )
 
 // badParam is a list's query parameter it cannot filter by: which one and
@@ -27,7 +28,24 @@ func (e *badParam) refuse(w http.ResponseWriter) {
 
 // allGrades are every grade a verdict can have (rulebook: A to C by the
 // rules' thresholds, D below them).
-var allGrades = []string{"A", "B", "C", "D"}
+var allGrades = []string{"A", "B", "C", rulebook.BelowGrades}
+
+// gradeChoices are a grade filter's choices: the rules' grades, the one
+// below them all (people graded D could not be chosen: the rules never
+// name it), and those given (seen on the page, or chosen).
+func (h *Handler) gradeChoices(seen ...string) []string {
+	grades := map[string]bool{rulebook.BelowGrades: true}
+	if h.Lab != nil && h.Lab.Rules != nil {
+		for _, g := range h.Lab.Rules.Grades {
+			grades[g.Grade] = true
+		}
+	}
+	for _, g := range seen {
+		grades[g] = true
+	}
+	delete(grades, "")
+	return sortedKeys(grades)
+}
 
 // once refuses any of names given more than once: a list filters by one
 // value each, and would use the first and drop the rest.

@@ -6,6 +6,9 @@ import (
 	"testing"
 	"time"
 	"unicode"
+
+	"github.com/baton-hq/baton/internal/lab"
+	"github.com/baton-hq/baton/internal/rulebook"
 )
 
 // TestFilterRefusalsInJapanese: each refusal of a list's filter reads in
@@ -73,4 +76,20 @@ func FuzzDayRange(f *testing.F) {
 			t.Fatalf("%q %q: %v %v", from, to, from1, to1)
 		}
 	})
+}
+
+// TestGradeChoicesOfferD: the grade filters (people, MQLs) offer the
+// rules' grades and D, the grade below them all, which no rules file
+// names: people graded D were listed and could not be chosen.
+func TestGradeChoicesOfferD(t *testing.T) {
+	h := &Handler{Lab: &lab.Lab{Rules: &rulebook.Rules{Grades: []rulebook.GradeThreshold{{Grade: "A", Min: 80}, {Grade: "B", Min: 50}, {Grade: "C", Min: 20}}}}}
+	if got := strings.Join(h.gradeChoices(), ","); got != "A,B,C,D" {
+		t.Errorf("choices %s", got)
+	}
+	if got := strings.Join(h.gradeChoices("", "S"), ","); got != "A,B,C,D,S" {
+		t.Errorf("with a grade seen: %s", got)
+	}
+	if got := strings.Join((&Handler{}).gradeChoices(), ","); got != "D" {
+		t.Errorf("without rules: %s", got)
+	}
 }

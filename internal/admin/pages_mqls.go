@@ -84,22 +84,17 @@ func (h *Handler) mqlsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	// The filters' choices: the rules' conditions and grades, every stage,
 	// and the owners seen on this page.
-	conds, grades := map[string]bool{}, map[string]bool{}
+	conds, seen := map[string]bool{}, []string{v.Grade} // a choice stays choosable
 	for _, c := range h.mqlConditions() {
 		conds[c] = true
 	}
-	if h.Lab != nil && h.Lab.Rules != nil {
-		for _, g := range h.Lab.Rules.Grades {
-			grades[g.Grade] = true
-		}
-	}
 	for _, row := range v.Rows {
-		conds[row.M.Condition], grades[row.M.Verdict.Grade] = true, true
+		conds[row.M.Condition] = true
+		seen = append(seen, row.M.Verdict.Grade)
 	}
-	conds[v.Condition], grades[v.Grade] = true, true // a choice stays choosable
+	conds[v.Condition] = true
 	delete(conds, "")
-	delete(grades, "")
-	v.Conditions, v.Grades, v.Owners = sortedKeys(conds), sortedKeys(grades), sortedKeys(owners)
+	v.Conditions, v.Grades, v.Owners = sortedKeys(conds), h.gradeChoices(seen...), sortedKeys(owners)
 	if v.Dead, err = h.deadNewestFirst(ctx); err != nil {
 		h.fail(w, r, err)
 		return

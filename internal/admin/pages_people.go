@@ -62,17 +62,11 @@ func (h *Handler) peopleSearch(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	v := peopleView{Q: strings.TrimSpace(q.Get("q")), Stage: q.Get("stage"), Grade: q.Get("grade"), Stages: allStages(), Searched: true}
 	bad := h.peopleQuery(q)
-	grades := map[string]bool{}
 	if bad == nil {
-		grades[v.Grade] = true // a choice stays choosable
+		v.Grades = h.gradeChoices(v.Grade) // a choice stays choosable
+	} else {
+		v.Grades = h.gradeChoices()
 	}
-	if h.Lab != nil && h.Lab.Rules != nil {
-		for _, g := range h.Lab.Rules.Grades {
-			grades[g.Grade] = true
-		}
-	}
-	delete(grades, "")
-	v.Grades = sortedKeys(grades)
 	v.Reached, v.Group = q.Get("reached"), q.Get("group")
 	if bad != nil {
 		v.Bad = bad.Msg

@@ -414,7 +414,7 @@ func (e *Engine) Fit(attrs map[string]string, email string) (score float64, grad
 		score += r.Points
 		contribs = append(contribs, qualify.Contribution{Rule: r.Name, Kind: "fit", Delta: r.Points})
 	}
-	grade = "D"
+	grade = BelowGrades
 	for _, g := range e.R.Grades {
 		if score >= g.Min {
 			grade = g.Grade

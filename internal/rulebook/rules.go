@@ -74,6 +74,10 @@ type FitRule struct {
 	Points     float64
 }
 
+// BelowGrades is the grade of a score below every grade's threshold:
+// rules name their grades (A to C), never this one.
+const BelowGrades = "D"
+
 // GradeThreshold: a fit score at or above Min earns Grade.
 type GradeThreshold struct {
 	Grade string
