@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/event"
@@ -304,6 +306,52 @@ func (p page) Channel(c string) string {
 		return j
 	}
 	return p.T(c)
+}
+
+// ReadURL is a URL as people read it: percent-encoded UTF-8 decoded
+// (utm_campaign=2026-12_%E3%83%8B%E3%83%A5… is 2026-12_ニュ…, seven lines
+// of escapes on a person's timeline), except where the decoding would
+// change what the URL says (an encoded %, &, =, #, ?, / or +, a space or
+// a control character) or is not UTF-8: those stay encoded. The link's
+// href stays the URL as stored.
+func (p page) ReadURL(u string) string {
+	if !strings.Contains(u, "%") {
+		return u
+	}
+	var b strings.Builder
+	for i := 0; i < len(u); i++ {
+		if u[i] != '%' || i+2 >= len(u) || !ishex(u[i+1]) || !ishex(u[i+2]) {
+			b.WriteByte(u[i])
+			continue
+		}
+		c := unhex(u[i+1])<<4 | unhex(u[i+2])
+		if c < 0x80 && (c <= ' ' || c == 0x7f || strings.IndexByte("%&=#?/+", c) >= 0) {
+			b.WriteString(u[i : i+3])
+		} else {
+			b.WriteByte(c)
+		}
+		i += 2
+	}
+	if out := b.String(); utf8.ValidString(out) && !strings.ContainsFunc(out, hidden) {
+		return out
+	}
+	return u
+}
+
+// hidden: a control or format character (a bidirectional override
+// would make the shown URL read as another).
+func hidden(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }
+
+func ishex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c <= 'F':
+		return c - 'A' + 10
+	}
+	return c - 'a' + 10
 }
 
 // Flag says why an event was taken for a scanner or a bot (enrichment's,

@@ -440,13 +440,17 @@ func (h *Handler) campaignNames(ctx context.Context, p identity.Person, v person
 const maxCampaignNames = 100
 
 // campaignNamesOf reads the names of the campaigns with these ids, each by
-// key; an id no campaign has (a utm_campaign of another tool's) has none.
+// key. A key no campaign has as its id may be a campaign's utm_campaign
+// (a landing page's touch names its campaign by the utm_campaign its
+// tracked link added, which the campaign form may set apart from the id):
+// it is looked for in the campaign list, read once, and named when one
+// campaign alone has it. Others (another tool's utm_campaign) have none.
 func (h *Handler) campaignNamesOf(ctx context.Context, ids map[string]bool) (map[string]string, error) {
 	names := map[string]string{}
 	if h.Links == nil {
 		return names, nil
 	}
-	read := 0
+	read, unknown := 0, 0
 	for id := range ids {
 		if read++; read > maxCampaignNames || id == "" {
 			continue
@@ -454,10 +458,34 @@ func (h *Handler) campaignNamesOf(ctx context.Context, ids map[string]bool) (map
 		c, err := h.Links.Campaign(ctx, id)
 		switch {
 		case errors.Is(err, links.ErrNotFound):
+			unknown++
 		case err != nil:
 			return nil, err
 		case c.Name != "":
 			names[id] = c.Name
+		}
+	}
+	l, ok := h.lister()
+	if unknown == 0 || !ok {
+		return names, nil
+	}
+	all, err := l.Campaigns(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byUTM := map[string]string{}
+	for _, c := range all {
+		if u := c.UTM.Campaign; u != "" && u != c.ID && ids[u] {
+			if _, twice := byUTM[u]; twice {
+				byUTM[u] = "" // two campaigns share it: neither name is the key's
+			} else {
+				byUTM[u] = c.Name
+			}
+		}
+	}
+	for u, n := range byUTM {
+		if _, byID := names[u]; !byID && n != "" {
+			names[u] = n
 		}
 	}
 	return names, nil

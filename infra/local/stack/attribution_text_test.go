@@ -59,15 +59,22 @@ func TestAttributionChartRounds(t *testing.T) {
 
 // TestDashboardNamesCampaigns: grouped by campaign, the dashboard's chart
 // and funnel named each campaign by its id (nov-news); one Baton knows is
-// named by its name, another tool's utm_campaign stays as it came.
+// named by its name, by its id or by the utm_campaign its links add (that
+// one showed the raw value), another tool's utm_campaign stays as it came.
 func TestDashboardNamesCampaigns(t *testing.T) {
 	s := stack.ForTest(t, map[string]string{})
 	if _, _, err := s.App.Links.PutCampaign(context.Background(), links.Campaign{ID: "nov-news", Name: "November newsletter"}); err != nil {
 		t.Fatal(err)
 	}
+	// A campaign whose tracked links add a utm_campaign of its own (the
+	// campaign form's), not its id: its landing pages name it by that.
+	if _, _, err := s.App.Links.PutCampaign(context.Background(), links.Campaign{ID: "dec-news", Name: "12月ニュースレター", UTM: links.UTM{Campaign: "2026-12_ニュースレター"}}); err != nil {
+		t.Fatal(err)
+	}
 	for i, body := range []string{
 		`{"type":"page_view","messageId":"cn-1","anonymousId":"cn-v","properties":{"url":"https://www.example.com/?utm_source=newsletter&utm_medium=email&utm_campaign=nov-news"}}`,
 		`{"type":"page_view","messageId":"cn-2","anonymousId":"cn-v","properties":{"url":"https://www.example.com/pricing?utm_source=google&utm_medium=cpc&utm_campaign=brand-q4"}}`,
+		`{"type":"page_view","messageId":"cn-0","anonymousId":"cn-v","properties":{"url":"https://www.example.com/seminar?utm_source=newsletter&utm_medium=email&utm_campaign=2026-12_%E3%83%8B%E3%83%A5%E3%83%BC%E3%82%B9%E3%83%AC%E3%82%BF%E3%83%BC"}}`,
 		`{"type":"download","messageId":"cn-3","anonymousId":"cn-v","properties":{"url":"https://www.example.com/files/whitepaper.pdf"}}`,
 		`{"type":"form_submit","messageId":"cn-4","anonymousId":"cn-v","properties":{"url":"https://www.example.com/contact","form":{"id":"contact"},"fields":{"email":"named@maker.example","company":"Maker","title":"購買部長","employees":"250-999"}}}`,
 	} {
@@ -93,7 +100,8 @@ func TestDashboardNamesCampaigns(t *testing.T) {
 		labels = append(labels, m[1])
 	}
 	if code != 200 || !strings.Contains(strings.Join(labels, ","), "brand-q4,November newsletter") || !strings.Contains(string(b), `<td data-l="Group">November newsletter</td>`) ||
-		strings.Contains(string(b), `<td data-l="Group">nov-news</td>`) {
+		strings.Contains(string(b), `<td data-l="Group">nov-news</td>`) ||
+		!strings.Contains(strings.Join(labels, ","), "12月ニュースレター") || strings.Contains(string(b), "2026-12_ニュースレター") {
 		t.Errorf("by campaign: %d, chart labels %q:\n%s", code, labels, b)
 	}
 }
