@@ -45,6 +45,11 @@ func main() {
   MQL inbox     %[1]s/admin/inbox
 
 `, s.URL, cfg.DataDir)
+	if cfg.File.Timezone == "" {
+		// The workspace's times and report days are UTC until a zone is
+		// set: a Japanese team saw 13:05 for 22:05 and nothing said why.
+		fmt.Printf("  times are UTC: for Japan's, set BATON_CONFIG to a file saying timezone: Asia/Tokyo (infra/baton.example.yaml)\n")
+	}
 	for _, name := range cfg.Generated {
 		v := cfg.AdminToken
 		if name == "BATON_WRITE_KEY" {
