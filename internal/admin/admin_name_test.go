@@ -45,5 +45,13 @@ func TestAdminTokenReadsAsAdministrator(t *testing.T) {
 				t.Errorf("%s %s: the owner is not %q", lang, path, want[1])
 			}
 		}
+		// The follow-up report's CSV names them as its page does (it
+		// said BATON_ADMIN_TOKEN where the page said 管理者).
+		a := f.req("GET", "/admin/reports/sla?format=csv&lang="+lang, "", "Cookie", cookie)
+		owner := strings.TrimPrefix(want[1], ">")
+		owner = strings.TrimSuffix(owner, "</td>")
+		if a.code != 200 || strings.Contains(a.body, "BATON_ADMIN_TOKEN") || !strings.Contains(a.body, "\r\n"+owner+",") {
+			t.Errorf("%s SLA CSV: %d %q", lang, a.code, a.body)
+		}
 	}
 }

@@ -153,7 +153,9 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 		body = map[string]any{"acceptWithinHours": h.Reports.SLA.Hours(), "sla": h.Reports.Calendar.Describe(h.Reports.SLA), "businessTime": h.Reports.Calendar.Business, "rows": s}
 		header = []string{"owner", "mqls", "responded", "accepted", "rejected", "within_sla", "share_within", "median_hours_to_respond", "open_breaches"}
 		for _, x := range s {
-			rows = append(rows, slaRow(x))
+			row := slaRow(x)
+			row[0] = page{L: csvLang(r)}.Who(row[0]) // the administrator as the page names them, not the token's variable
+			rows = append(rows, row)
 		}
 	case "mql-quality":
 		q := reports.Quality(people, f)
