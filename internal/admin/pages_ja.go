@@ -9,7 +9,7 @@ import (
 // ja is the workspace in Japanese: English text -> Japanese. A text
 // missing here shows in English; TestJapaneseCoversPages fails on one.
 var ja = map[string]string{
-	"human clicks: %d · awaiting judgement: %d": "人のクリック %d 件・判定待ち %d 件",
+	"human clicks: %d · awaiting judgement: %d": "人によるクリック %d 件・判定待ち %d 件",
 	"%s people found.":                          "%s 人が見つかりました。",
 	"A campaign is one email send: its tracked links, its recipient list with a token per person, and what the recipients did.":                             "キャンペーンはメール配信 1 回分です。計測リンク、受信者ごとのトークン付きリスト、受信者の行動をまとめます。",
 	"Add a hidden honeypot link (a click on it marks a security scanner)":                                                                                   "隠しハニーポットリンクを追加する（クリックしたのはセキュリティスキャナと判定）",
@@ -45,7 +45,7 @@ var ja = map[string]string{
 	"Grade":                                  "グレード",
 	"Hand-off":                               "SFA 連携",
 	"Hand-offs delivery gave up on, with the reason. Fix the cause (credentials, a field the SFA refuses), then replay.": "配信を断念した連携と理由です。原因（認証情報、SFA が拒否した項目など）を直してから再送してください。",
-	"Human": "人",
+	"Human": "人間",
 	"In %s. Clicks seconds after the send are scanners'.": "%s の時刻。配信から数秒以内のクリックはスキャナと判定します。",
 	"Inbox":      "受信箱",
 	"Last click": "最終クリック",
@@ -128,7 +128,7 @@ var ja = map[string]string{
 	"halves every %s":                 "%sごとに半減",
 	"honeypot":                        "ハニーポット",
 	"honeypot: hide it in the email":  "ハニーポット：メール内で見えないように置く",
-	"human":                           "人",
+	"human":                           "人間",
 	"now":                             "現在",
 	"other scanner opens: %d":         "その他スキャナの開封：%d",
 	"scanner":                         "スキャナ",
