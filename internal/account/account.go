@@ -370,8 +370,9 @@ func round(f float64) float64 {
 	return float64(int64(f*10+0.5)) / 10
 }
 
-// vote returns the company attributes most of the members gave (ties: the
-// first member's, the most recently active).
+// vote returns the company attributes most of the members gave (ties: a
+// company name written out, 株式会社アクメ商事, before one abbreviated,
+// (株)アクメ商事; then the first member's, the most recently active).
 func vote(members []Member) map[string]string {
 	out := map[string]string{}
 	votes := map[string]map[string]int{}
@@ -397,13 +398,20 @@ func vote(members []Member) map[string]string {
 		}
 		slices.Sort(keys)
 		for _, v := range keys {
-			if vs[v] > n {
+			if vs[v] > n || vs[v] == n && k == "company" && abbreviated(best) && !abbreviated(v) {
 				best, n = v, vs[v]
 			}
 		}
 		out[k] = best
 	}
 	return out
+}
+
+// abbreviatedForms are legal forms written short: (株) for 株式会社.
+var abbreviatedForms = []string{"(株)", "（株）", "㈱", "(有)", "（有）", "㈲", "(同)", "（同）", "(社)", "（社）", "(財)", "（財）"}
+
+func abbreviated(name string) bool {
+	return slices.ContainsFunc(abbreviatedForms, func(f string) bool { return strings.Contains(name, f) })
 }
 
 // SetSFA keeps what an SFA reported of the account's company (company,
