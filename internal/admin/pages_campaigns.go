@@ -321,13 +321,15 @@ func (h *Handler) campaignReport(r *http.Request, rep *campaignReport, evs []cli
 				scannerClients[ev.Client] = true
 				continue
 			}
+			// Human once judged so: the summary counted clicks awaiting
+			// judgement as human too, beside its own table's 0.
 			if !ev.Judged {
 				rep.Pending++
 				lc.Pending++
 			} else {
+				rep.HumanClicks++
 				lc.Human++
 			}
-			rep.HumanClicks++
 			k := clickers[ev.Person]
 			if k == nil {
 				k = &clicker{Person: ev.Person}
