@@ -71,7 +71,7 @@ func TestAuditPage(t *testing.T) {
 	// The oldest: the failed sign-in, with its reason, network and count, no name.
 	last := got[len(got)-1]
 	if last[1] == "" || last[2] != "2026年11月24日 18:00:00" || !strings.Contains(last[3], "（該当トークンなし）") || !strings.Contains(last[3], "サインイン") ||
-		!strings.Contains(last[3], "拒否：不明なトークン") || !strings.Contains(last[3], "<code>127.0.0.0</code>") || strings.Contains(a.body, "guessed-token") {
+		!strings.Contains(last[3], "拒否：不明なトークン") || !strings.Contains(last[3], "<code class=\"ip\">127.0.0.0</code>") || strings.Contains(a.body, "guessed-token") {
 		t.Errorf("failed sign-in row: %q", last[0])
 	}
 
