@@ -376,7 +376,7 @@ func round(f float64) float64 {
 func vote(members []Member) map[string]string {
 	out := map[string]string{}
 	votes := map[string]map[string]int{}
-	first := map[string]string{}
+	order := map[string][]string{} // each attribute's values, first given first
 	for _, m := range members {
 		for _, k := range companyAttributes {
 			v := strings.TrimSpace(m.Company[k])
@@ -385,21 +385,18 @@ func vote(members []Member) map[string]string {
 			}
 			if votes[k] == nil {
 				votes[k] = map[string]int{}
-				first[k] = v
+			}
+			if votes[k][v] == 0 {
+				order[k] = append(order[k], v)
 			}
 			votes[k][v]++
 		}
 	}
 	for k, vs := range votes {
-		best, n := first[k], vs[first[k]]
-		keys := make([]string, 0, len(vs))
-		for v := range vs {
-			keys = append(keys, v)
-		}
-		slices.Sort(keys)
-		for _, v := range keys {
-			if vs[v] > n || vs[v] == n && k == "company" && abbreviated(best) && !abbreviated(v) {
-				best, n = v, vs[v]
+		best := order[k][0]
+		for _, v := range order[k][1:] {
+			if vs[v] > vs[best] || vs[v] == vs[best] && k == "company" && abbreviated(best) && !abbreviated(v) {
+				best = v
 			}
 		}
 		out[k] = best
@@ -408,7 +405,7 @@ func vote(members []Member) map[string]string {
 }
 
 // abbreviatedForms are legal forms written short: (株) for 株式会社.
-var abbreviatedForms = []string{"(株)", "（株）", "㈱", "(有)", "（有）", "㈲", "(同)", "（同）", "(社)", "（社）", "(財)", "（財）"}
+var abbreviatedForms = []string{"(株)", "（株）", "㈱", "㍿", "(有)", "（有）", "㈲", "(同)", "（同）", "(社)", "（社）", "(財)", "（財）"}
 
 func abbreviated(name string) bool {
 	return slices.ContainsFunc(abbreviatedForms, func(f string) bool { return strings.Contains(name, f) })

@@ -417,10 +417,21 @@ func (v *Visits) add(evs []VisitEvent) bool {
 	}
 	// Visits ended long before the newest event are forgotten: one
 	// more VisitGap is left for events the feed brings late (an event
-	// later still counts as a visit of its own).
+	// later still counts as a visit of its own). At most maxOpenVisits
+	// are kept, the latest: a network shared by thousands of browsers (an
+	// access provider whose name is a customer's) must not grow the
+	// account item towards DynamoDB's 400 KB; a browser forgotten early
+	// has its next event counted as a new visit.
 	v.Open = slices.DeleteFunc(v.Open, func(o OpenVisit) bool { return v.Last.Sub(o.Last) >= 2*VisitGap })
+	if len(v.Open) > maxOpenVisits {
+		slices.SortStableFunc(v.Open, func(a, b OpenVisit) int { return a.Last.Compare(b.Last) })
+		v.Open = slices.Delete(v.Open, 0, len(v.Open)-maxOpenVisits)
+	}
 	return changed
 }
+
+// maxOpenVisits bounds an account's open visits (about 75 bytes each).
+const maxOpenVisits = 200
 
 // browserHash names a browser in an account's open visits: 48 bits of
 // its id's SHA-256, enough to tell an office's browsers of one hour apart.

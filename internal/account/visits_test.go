@@ -2,6 +2,7 @@ package account
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -49,5 +50,22 @@ func TestVisitsAreSessions(t *testing.T) {
 	stored, _ := json.Marshal(v)
 	if strings.Contains(string(stored), "vid-") {
 		t.Errorf("a browser id stored: %s", stored)
+	}
+}
+
+// TestOpenVisitsBounded: thousands of browsers on one network (an access
+// provider named as a customer) keep at most maxOpenVisits open visits,
+// the latest, and every one of them is counted.
+func TestOpenVisitsBounded(t *testing.T) {
+	t0 := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+	var v Visits
+	for i := range 5000 {
+		v.add([]VisitEvent{{fmt.Sprintf("e%d", i), fmt.Sprintf("vid-%d", i), t0.Add(time.Duration(i) * 100 * time.Millisecond)}})
+	}
+	if v.Count != 5000 || len(v.Open) != maxOpenVisits || !v.Open[len(v.Open)-1].Last.Equal(v.Last) {
+		t.Errorf("count %d, %d open, the latest kept: %v", v.Count, len(v.Open), v.Open[len(v.Open)-1].Last.Equal(v.Last))
+	}
+	if b, _ := json.Marshal(v); len(b) > 40_000 {
+		t.Errorf("visits take %d bytes", len(b))
 	}
 }

@@ -16,6 +16,11 @@ func TestAccountNameWrittenOut(t *testing.T) {
 		{[]Member{m("株式会社アクメ商事"), m("㈱アクメ商事")}, "株式会社アクメ商事"},
 		{[]Member{m("(株)アクメ商事"), m("(株)アクメ商事"), m("株式会社アクメ商事")}, "(株)アクメ商事"},
 		{[]Member{m("Acme Inc."), m("ACME")}, "Acme Inc."},
+		// Written out means the most recent person's name that is not
+		// abbreviated, not whichever sorts first.
+		{[]Member{m("(株)アクメ商事"), m("株式会社アクメ商事"), m("アクメ商事")}, "株式会社アクメ商事"},
+		{[]Member{m("㍿アクメ商事"), m("株式会社アクメ商事")}, "株式会社アクメ商事"},
+		{[]Member{m("ACME"), m("Acme Inc.")}, "ACME"},
 	} {
 		if got := vote(c.members)["company"]; got != c.want {
 			t.Errorf("%v: %q, want %q", c.members, got, c.want)
