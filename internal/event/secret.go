@@ -20,11 +20,12 @@ var (
 	// secretWords: a name holding one, lower-cased, names a secret.
 	secretWords = []string{
 		"pass", "pwd", "secret", "token", "csrf", "xsrf", "cvc", "cvv", "ccv", "card", "ccnum", "iban",
-		// Anti-bot answers and form nonces (g-recaptcha-response,
-		// h-captcha-response, cf-turnstile-response, _wpnonce): one-use
-		// tokens, new on every send, so a form sent twice differed and
-		// scored twice (rulebook's resubmit check compares the fields).
-		"captcha", "turnstile", "nonce",
+		// Anti-bot answers (g-recaptcha-response, h-captcha-response):
+		// one-use tokens, new on every send, so a form sent twice
+		// differed and scored twice (rulebook's resubmit check compares
+		// the fields). Turnstile's and nonces are phrases and tokens
+		// below: nonCertified and a product_turnstile are no secrets.
+		"captcha",
 		"パスワ", "暗証", "暗号", "カード", "セキュリティコード", "セキュリティーコード", "マイナンバー", "個人番号",
 		"口座番号", "秘密", "合言葉", "認証コード", "確認コード", "ワンタイム",
 	}
@@ -33,11 +34,11 @@ var (
 	// not to appear across the words of an innocent name.
 	secretPhrases = []string{
 		"securitycode", "onetimecode", "pincode", "mynumber", "apikey", "accesskey", "privatekey",
-		"bankaccount", "routingnumber",
+		"bankaccount", "routingnumber", "cfturnstile", "wpnonce",
 	}
 	// secretTokens: a word of the name (a run of letters; userPw is user
 	// and Pw) that is one of these: pw, pw2, user_pw, PIN, cc-number.
-	secretTokens = []string{"pw", "pin", "otp", "cc", "ccn", "csc", "ssn", "cvn"}
+	secretTokens = []string{"pw", "pin", "otp", "cc", "ccn", "csc", "ssn", "cvn", "nonce"}
 )
 
 // SecretField reports whether a form field (or a query parameter, or a
@@ -157,10 +158,10 @@ func secretTokenIn(name string) bool {
 // secretToken reports whether w, ASCII letters, is a secretToken.
 func secretToken(w string) bool {
 	n := len(w)
-	if n != 2 && n != 3 {
+	if n < 2 || n > 5 {
 		return false
 	}
-	var low [3]byte
+	var low [5]byte
 	for j := range n {
 		low[j] = w[j] | 0x20 // lower-case: all letters
 	}

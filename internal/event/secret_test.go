@@ -17,7 +17,8 @@ var secretFieldNames = []string{
 	"pin", "PIN", "pin_code", "pincode", "PINCode", "otp", "otp_code", "one-time-code", "oneTimeCode", "security_code",
 	"securityCode", "ssn", "iban", "IBAN", "bank_account", "bankAccount", "routing_number", "api_key", "apiKey", "access-key",
 	"private_key", "my_number", "myNumber", "mynumber", "g-recaptcha-response", "h-captcha-response", "cf-turnstile-response",
-	"_wpcf7_recaptcha_response", "_wpnonce", "captcha_code", "captchaAnswer", "画像認証コード",
+	"_wpcf7_recaptcha_response", "_wpnonce", "captcha_code", "captchaAnswer", "画像認証コード", "nonce", "csrf_nonce", "form-nonce",
+	"formNonce",
 	"パスワード", "パスワード（確認）", "ﾊﾟｽﾜｰﾄﾞ", "暗証番号", "カード番号", "クレジットカード", "ｶｰﾄﾞ番号", "セキュリティコード",
 	"セキュリティーコード", "マイナンバー", "個人番号", "口座番号", "秘密の質問", "合言葉", "認証コード", "確認コード", "ワンタイムパスワード",
 	"暗号", "ＰＡＳＳＷＯＲＤ", "ｐｗ", "Ｃａｒｄ", "paſsword", "card\u030c", "\u212Aey_pw",
@@ -32,7 +33,8 @@ var innocentFieldNames = []string{
 	"accounting", "account", "account_number", "accept", "success", "occupation", "spin", "pinterest", "pinned", "shopping",
 	"option", "photo", "cvs", "acc_num", "acc_number", "company_name", "会社名", "氏名", "役職", "電話番号", "お問い合わせ内容",
 	"ご質問", "郵便番号", "住所", "text-123", "your-field-7", "field_5", "", "utm_source", "key", "auth", "sid",
-	"announcement", "announce", "response", "your-response", "turn", "style", "nonconformance",
+	"announcement", "announce", "response", "your-response", "turn", "style", "nonconformance", "annonce", "type_annonce",
+	"nonCertified", "isNonCertifiedProduct", "turnstile", "product_turnstile", "nonces_count",
 }
 
 func TestSecretField(t *testing.T) {
