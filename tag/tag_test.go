@@ -18,9 +18,10 @@ import (
 	"github.com/baton-hq/baton/tag/internal/tagbuild"
 )
 
-// Budget is the most the built tag may weigh, gzipped: issue 17's target
-// (the tag weighs 1,499: telling the collector of a consent-mode
-// withdrawal cost 2 bytes net, the id and queue removed through save).
+// Budget is the most the built tag may weigh, gzipped: its weight now
+// (1,499; telling the collector of a consent-mode withdrawal cost 2 bytes
+// net, the id and queue removed through save), so it cannot grow
+// unnoticed.
 // Target is issue 17's goal, met
 // with every feature kept: at 1,596 bytes the tag was 96 over (its features,
 // each measured by leaving it out of the built tag: Google consent mode 77,
@@ -38,7 +39,7 @@ import (
 // referrer cost 3 and that saved 3, click's closest?.() 1, the download
 // attribute 4 (/^(id|tr)/ telling track and identify saved 3).
 const (
-	Budget = 1500
+	Budget = 1499
 	Target = 1500
 )
 

@@ -339,8 +339,12 @@ func (p page) ReadURL(u string) string {
 }
 
 // hidden: a control or format character (a bidirectional override
-// would make the shown URL read as another).
-func hidden(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }
+// would make the shown URL read as another), a space of any kind (an
+// ideographic or no-break space, a line separator) or a Hangul filler,
+// which show as blank.
+func hidden(r rune) bool {
+	return unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Z) || r == 0x115f || r == 0x1160 || r == 0x3164 || r == 0xffa0
+}
 
 func ishex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
 

@@ -192,7 +192,7 @@ var ja = map[string]string{
 	"Month":                      "月",
 	"Attribution model":          "アトリビューションモデル",
 	"answered":                   "回答済み",
-	"median hours to answer":     "回答までの時間（中央値、時間）",
+	"median hours to answer":     "回答までの時間数（中央値）",
 	"Of them: accepted %d, SQL %d, won %d, rejected %d, lost %d.":                        "内訳：受入 %d、SQL %d、受注 %d、差し戻し %d、失注 %d。",
 	"Replays stored history under the candidate and the rules in force; writes nothing.": "保存済みの履歴を案と現行ルールで再生します。何も書き込みません。",
 	"Group by":                               "グループ化",

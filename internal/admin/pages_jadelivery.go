@@ -42,6 +42,7 @@ var jaSFAMessages = []struct {
 	{regexp.MustCompile(`^unexpected answer: ([\s\S]*)$`), "想定外の応答です：$1"},
 	{regexp.MustCompile(`^reading the record's status: ([\s\S]*)$`), "レコードのステータスを読み込めません：$1"},
 	{regexp.MustCompile(`^reading the record's ([^:]+): ([\s\S]*)$`), "レコードの $1 を読み込めません：$2"},
+	{regexp.MustCompile(`^reading the app's form fields: ([\s\S]*)$`), "アプリのフォームのフィールドを読み込めません：$1"}, // stored before 2026-12-03
 	{regexp.MustCompile(`^reading the form fields of app (\d+): ([\s\S]*)$`), "アプリ $1 のフォームのフィールドを読み込めません：$2"},
 	{regexp.MustCompile(`^form fields: ([\s\S]*)$`), "フォームのフィールドの応答を読み取れません：$1"},
 	{regexp.MustCompile(`^finding the person's record: ([\s\S]*)$`), "本人のレコードを検索できません：$1"},

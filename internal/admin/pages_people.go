@@ -458,7 +458,9 @@ func (h *Handler) campaignNamesOf(ctx context.Context, ids map[string]bool) (map
 		c, err := h.Links.Campaign(ctx, id)
 		switch {
 		case errors.Is(err, links.ErrNotFound):
-			unknown++
+			if !strings.HasPrefix(id, "(") { // (none), (all): no campaign's
+				unknown++
+			}
 		case err != nil:
 			return nil, err
 		case c.Name != "":

@@ -17,6 +17,10 @@ func TestReadURL(t *testing.T) {
 		"https://www.example.com/?q=a%20b%0Ac%7F":                                                   "https://www.example.com/?q=a%20b%0Ac%7F",
 		"https://www.example.com/?q=%41%42":                                                         "https://www.example.com/?q=AB",
 		"https://www.example.com/?q=%E2%80%AEfdp.exe":                                               "https://www.example.com/?q=%E2%80%AEfdp.exe", // U+202E
+		"https://www.example.com/?q=a%E3%80%80b":                                                    "https://www.example.com/?q=a%E3%80%80b",      // ideographic space
+		"https://www.example.com/?q=a%C2%A0b":                                                       "https://www.example.com/?q=a%C2%A0b",
+		"https://www.example.com/?q=a%E2%80%A8b":                                                    "https://www.example.com/?q=a%E2%80%A8b",
+		"https://www.example.com/?q=a%E3%85%A4b":                                                    "https://www.example.com/?q=a%E3%85%A4b", // Hangul filler
 		"https://www.example.com/?q=%FF%FE":                                                         "https://www.example.com/?q=%FF%FE",
 		"https://www.example.com/?q=%E3%83":                                                         "https://www.example.com/?q=%E3%83",
 		"https://www.example.com/?q=100%":                                                           "https://www.example.com/?q=100%",
