@@ -116,11 +116,31 @@ type Visits struct {
 	Open []OpenVisit `json:"open,omitempty"`
 }
 
-// OpenVisit is a browser's visit that a next event may continue.
+// OpenVisit is a browser's visit that a next event may continue. It is
+// stored as [browser, first, last] with Unix seconds: the account item is
+// rewritten with every batch of its network's visits, and its size is the
+// write's cost.
 type OpenVisit struct {
-	Browser string    `json:"b"`
-	First   time.Time `json:"f"`
-	Last    time.Time `json:"t"`
+	Browser     string
+	First, Last time.Time
+}
+
+// MarshalJSON writes [browser, first, last].
+func (o OpenVisit) MarshalJSON() ([]byte, error) {
+	return json.Marshal([]any{o.Browser, o.First.Unix(), o.Last.Unix()})
+}
+
+// UnmarshalJSON reads [browser, first, last].
+func (o *OpenVisit) UnmarshalJSON(b []byte) error {
+	var v struct {
+		b    string
+		f, t int64
+	}
+	if err := json.Unmarshal(b, &[]any{&v.b, &v.f, &v.t}); err != nil {
+		return err
+	}
+	*o = OpenVisit{v.b, time.Unix(v.f, 0).UTC(), time.Unix(v.t, 0).UTC()}
+	return nil
 }
 
 // VisitGap ends a visit: a browser's event this long after its last

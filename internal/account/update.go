@@ -430,8 +430,9 @@ func (v *Visits) add(evs []VisitEvent) bool {
 	return changed
 }
 
-// maxOpenVisits bounds an account's open visits (about 75 bytes each).
-const maxOpenVisits = 200
+// maxOpenVisits bounds an account's open visits (about 40 bytes each):
+// more browsers than an office has at once.
+const maxOpenVisits = 50
 
 // browserHash names a browser in an account's open visits: 48 bits of
 // its id's SHA-256, enough to tell an office's browsers of one hour apart.

@@ -65,7 +65,14 @@ func TestOpenVisitsBounded(t *testing.T) {
 	if v.Count != 5000 || len(v.Open) != maxOpenVisits || !v.Open[len(v.Open)-1].Last.Equal(v.Last) {
 		t.Errorf("count %d, %d open, the latest kept: %v", v.Count, len(v.Open), v.Open[len(v.Open)-1].Last.Equal(v.Last))
 	}
-	if b, _ := json.Marshal(v); len(b) > 40_000 {
+	b, _ := json.Marshal(v)
+	if len(b) > 4_000 {
 		t.Errorf("visits take %d bytes", len(b))
+	}
+	// As stored: to the second, read back alike.
+	var back Visits
+	if err := json.Unmarshal(b, &back); err != nil || len(back.Open) != len(v.Open) ||
+		back.Open[0].Browser != v.Open[0].Browser || back.Open[0].Last.Unix() != v.Open[0].Last.Unix() || back.Open[0].First.Unix() != v.Open[0].First.Unix() {
+		t.Errorf("read back %v: %+v, want %+v", err, back.Open[:1], v.Open[:1])
 	}
 }
