@@ -101,52 +101,6 @@ type Member struct {
 	Company map[string]string `json:"company,omitempty"`
 }
 
-// Visits are anonymous visits attributed to the account: runs of events
-// of one unidentified browser, each less than VisitGap after the one
-// before (a session, as web analytics count them), whose network (GeoIP
-// ASN organisation) names the company. Before, every page view counted:
-// one person reading ten pages was "10 visits".
-type Visits struct {
-	Count  int       `json:"count"`
-	Last   time.Time `json:"last,omitzero"`
-	Recent []string  `json:"recent,omitempty"` // the latest event ids, newest last (a repeat of the feed counts once)
-	// Open are the browsers whose visit may still go on: a short hash of
-	// the browser id (not the id: the account outlives an erasure) and
-	// its latest event, none older than VisitGap before the newest.
-	Open []OpenVisit `json:"open,omitempty"`
-}
-
-// OpenVisit is a browser's visit that a next event may continue. It is
-// stored as [browser, first, last] with Unix seconds: the account item is
-// rewritten with every batch of its network's visits, and its size is the
-// write's cost.
-type OpenVisit struct {
-	Browser     string
-	First, Last time.Time
-}
-
-// MarshalJSON writes [browser, first, last].
-func (o OpenVisit) MarshalJSON() ([]byte, error) {
-	return json.Marshal([]any{o.Browser, o.First.Unix(), o.Last.Unix()})
-}
-
-// UnmarshalJSON reads [browser, first, last].
-func (o *OpenVisit) UnmarshalJSON(b []byte) error {
-	var v struct {
-		b    string
-		f, t int64
-	}
-	if err := json.Unmarshal(b, &[]any{&v.b, &v.f, &v.t}); err != nil {
-		return err
-	}
-	*o = OpenVisit{v.b, time.Unix(v.f, 0).UTC(), time.Unix(v.t, 0).UTC()}
-	return nil
-}
-
-// VisitGap ends a visit: a browser's event this long after its last
-// starts another (web analytics' 30-minute session).
-const VisitGap = 30 * time.Minute
-
 // companyAttributes are the person attributes that describe the company;
 // the account takes the value most of its people gave.
 var companyAttributes = []string{"company", "industry", "employees", "revenue", "country", "website"}
@@ -422,13 +376,6 @@ func vote(members []Member) map[string]string {
 		out[k] = best
 	}
 	return out
-}
-
-// abbreviatedForms are legal forms written short: (株) for 株式会社.
-var abbreviatedForms = []string{"(株)", "（株）", "㈱", "㍿", "(有)", "（有）", "㈲", "(同)", "（同）", "(社)", "（社）", "(財)", "（財）"}
-
-func abbreviated(name string) bool {
-	return slices.ContainsFunc(abbreviatedForms, func(f string) bool { return strings.Contains(name, f) })
 }
 
 // SetSFA keeps what an SFA reported of the account's company (company,

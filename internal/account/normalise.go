@@ -56,6 +56,17 @@ func WithoutLegalForms(s string) string {
 	return s
 }
 
+// abbreviated reports whether a company name writes its legal form short:
+// one of legalForms' parenthesised forms ((株), (一社), (医) ...) once NFKC
+// has folded （株） and ㈱ into them, or ㍿, which NFKC writes out.
+func abbreviated(name string) bool {
+	if strings.Contains(name, "㍿") {
+		return true
+	}
+	folded := norm.NFKC.String(name)
+	return slices.ContainsFunc(legalForms, func(f string) bool { return f[0] == '(' && strings.Contains(folded, f) })
+}
+
 var legalWords = map[string]bool{
 	"inc": true, "incorporated": true, "corp": true, "corporation": true, "co": true, "company": true, "ltd": true,
 	"limited": true, "llc": true, "kk": true, "k": true, "gmbh": true, "plc": true, "sa": true, "ag": true,

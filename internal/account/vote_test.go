@@ -21,6 +21,11 @@ func TestAccountNameWrittenOut(t *testing.T) {
 		{[]Member{m("(株)アクメ商事"), m("株式会社アクメ商事"), m("アクメ商事")}, "株式会社アクメ商事"},
 		{[]Member{m("㍿アクメ商事"), m("株式会社アクメ商事")}, "株式会社アクメ商事"},
 		{[]Member{m("ACME"), m("Acme Inc.")}, "ACME"},
+		// Every short form of legalForms, however it is typed.
+		{[]Member{m("（一社）日本アクメ協会"), m("一般社団法人日本アクメ協会")}, "一般社団法人日本アクメ協会"},
+		{[]Member{m("(医)アクメ会"), m("医療法人アクメ会")}, "医療法人アクメ会"},
+		{[]Member{m("㈾アクメ"), m("合資会社アクメ")}, "合資会社アクメ"},
+		{[]Member{m("（株）アクメ商事"), m("株式会社アクメ商事")}, "株式会社アクメ商事"},
 	} {
 		if got := vote(c.members)["company"]; got != c.want {
 			t.Errorf("%v: %q, want %q", c.members, got, c.want)
