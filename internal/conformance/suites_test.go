@@ -16,6 +16,7 @@ func suites() []tabletest.Suite {
 		identitytest.Suite(),
 		queuetest.Suite(),
 		privacytest.Suite(),
+		privacytest.ConsentSuite(),
 		qualifytest.Suite(),
 		qualifytest.SLASuite(),
 		qualifytest.DealSuite(),

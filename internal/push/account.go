@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/baton-hq/baton/internal/account"
+	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/qualify"
 )
@@ -121,12 +122,18 @@ func (w *Worker) deliverAccount(ctx context.Context, m account.MQA, maxAttempts 
 		return Result{Done: true}
 	}
 	m = stored
-	// People erased since are left out, whatever the stored copy says.
+	// People erased since, or who withdrew consent, are left out,
+	// whatever the stored copy says: the SFA is not told their names.
 	kept := m.People[:0:0]
 	for _, p := range m.People {
 		gone, err := privacy.Erased(ctx, w.T, p.Email)
 		if err != nil {
 			return Result{Reason: "tombstone check: " + err.Error()}
+		}
+		if !gone && p.Person != "" {
+			if gone, err = w.withdrawn(ctx, p.Person); err != nil {
+				return Result{Reason: "consent check: " + err.Error()}
+			}
 		}
 		if !gone {
 			kept = append(kept, p)
@@ -168,4 +175,17 @@ func (w *Worker) AccountDeliveries(ctx context.Context, m account.MQA) ([]Delive
 		out = append(out, d)
 	}
 	return out, nil
+}
+
+// withdrawn reports whether a person withdrew consent (one unknown is
+// the tombstone's to judge).
+func (w *Worker) withdrawn(ctx context.Context, person string) (bool, error) {
+	if w.Dir == nil {
+		return false, nil
+	}
+	p, err := w.Dir.Get(ctx, person)
+	if errors.Is(err, identity.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil && !p.ConsentWithdrawn.IsZero(), err
 }

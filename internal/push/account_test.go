@@ -14,6 +14,8 @@ import (
 	"github.com/baton-hq/baton/internal/account"
 	bclock "github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/crm"
+	"github.com/baton-hq/baton/internal/eventlog"
+	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/table"
@@ -21,8 +23,8 @@ import (
 )
 
 // TestMQALeavesOutErasedPeople: an MQA delivered after one of its people
-// was erased (an SQS message the erasure could not change) reaches the SFA
-// without them; delivered, it is not delivered again.
+// was erased (an SQS message the erasure could not change), or withdrew
+// consent, reaches the SFA without them; delivered, it is not delivered again.
 func TestMQALeavesOutErasedPeople(t *testing.T) {
 	ctx := context.Background()
 	clk := bclock.NewManual(time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC))
@@ -42,12 +44,22 @@ func TestMQALeavesOutErasedPeople(t *testing.T) {
 		mu.Unlock()
 	}))
 	defer srv.Close()
-	w := &push.Worker{T: tb, Now: clk.Now, Connectors: []push.Connector{
+	// A third member withdrew consent (POST /optout on their browser).
+	dir := &identity.Directory{T: tb, Now: clk.Now}
+	st := &identity.Stitcher{Dir: dir, Log: &eventlog.Log{T: tb}}
+	optedOut, _, err := st.Identify(ctx, identity.Identification{Visitor: "v-opted-out", Email: "optedout@maker.example", At: clk.Now(), Strength: identity.Strong})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.WithdrawConsent(ctx, "v-opted-out", clk.Now()); err != nil {
+		t.Fatal(err)
+	}
+	w := &push.Worker{T: tb, Dir: dir, Now: clk.Now, Connectors: []push.Connector{
 		&crm.Webhook{URL: srv.URL, Secret: "whsec_c2VjcmV0LWZvci1tcWEtdGVzdHMtMDEy", Now: clk.Now},
 		&push.Inbox{T: tb}, // takes no accounts: left out
 	}}
 	m := account.MQA{ID: "a0123456789abcdef-q1", Account: "a0123456789abcdef", N: 1, At: clk.Now(), Condition: "mqa",
-		People: []account.Member{{Person: "p_1", Email: "stays@maker.example"}, {Person: "p_2", Email: "erased@maker.example"}}}
+		People: []account.Member{{Person: "p_1", Email: "stays@maker.example"}, {Person: "p_2", Email: "erased@maker.example"}, {Person: optedOut.ID, Email: "optedout@maker.example"}}}
 	if err := tb.Put(ctx, table.Item{PK: privacy.TombstonePK("erased@maker.example"), SK: "TOMB", Kind: privacy.KindTombstone}, table.Always); err != nil {
 		t.Fatal(err)
 	}

@@ -435,6 +435,12 @@ func (w *Worker) deliver(ctx context.Context, mql qualify.MQL, maxAttempts int) 
 		w.log().Info("push: dropped the MQL of an erased person") // no personal data in logs
 		return Result{Done: true}
 	}
+	if p, err := w.Dir.Get(ctx, mql.Person); err == nil && !p.ConsentWithdrawn.IsZero() {
+		// Raised before the withdrawal and still queued: handing their
+		// email to the SFA now is recording them further. Dead-lettered,
+		// not dropped: a replay once consent is given again delivers it.
+		return Result{Permanent: true, Reason: withdrawnReason}
+	}
 	lead, err := w.Build(ctx, mql)
 	if errors.Is(err, identity.ErrNotFound) {
 		return Result{Done: true} // the person was erased meanwhile: nothing to deliver
@@ -448,6 +454,10 @@ func (w *Worker) deliver(ctx context.Context, mql qualify.MQL, maxAttempts int) 
 			return ext, true, err
 		})
 }
+
+// withdrawnReason is the dead letter's reason for the MQL of a person who
+// withdrew consent.
+const withdrawnReason = "the person withdrew consent (opt-out) after qualifying: not handed to the SFA; replay it if they consent again"
 
 // KindForgetPending marks a connector that took an MQL's lead while its
 // person was being erased and has not yet heard TellForget (ForgetPK).

@@ -275,6 +275,23 @@ func (q *Qualifier) apply(ctx context.Context, person string, evs []event.Event)
 func (q *Qualifier) applyMay(ctx context.Context, person string, evs []event.Event, mayQualify bool) error {
 	evs = scorable(evs, q.now())
 	var known *scored
+	if len(evs) > 0 {
+		// Read here rather than in applyPrefix (which takes them as
+		// known): a person who withdrew consent has their later events
+		// dropped before anything counts them.
+		p, err := q.Dir.Get(ctx, person)
+		if err != nil {
+			return err
+		}
+		rec, err := q.Record(ctx, person)
+		if err != nil {
+			return err
+		}
+		known = &scored{p, rec}
+		if evs, err = q.dropWithdrawn(ctx, p, evs); err != nil {
+			return err
+		}
+	}
 	for {
 		n, err := q.applyPrefix(ctx, person, evs, mayQualify, &known)
 		if err != nil {
@@ -366,7 +383,7 @@ func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.
 			rec.Stage = StageLead
 		}
 		var mql *MQL
-		if mayQualify && verdict.Condition != "" && verdict.Excluded == "" && Qualifies(rec.Stage) {
+		if mayQualify && verdict.Condition != "" && verdict.Excluded == "" && Qualifies(rec.Stage) && p.ConsentWithdrawn.IsZero() {
 			rec.Cycle++
 			rec.Stage, rec.MQLAt = StageMQL, now
 			mql = &MQL{

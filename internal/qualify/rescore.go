@@ -122,7 +122,7 @@ func (q *Qualifier) rebuild(ctx context.Context, person string, rec Record) (Rec
 		return rec, nil, nil, err
 	}
 	now := q.now()
-	tl = scorable(tl, now)
+	tl = withdrawnFrom(p, scorable(tl, now))
 	next := rec
 	next.State, next.Pending, next.Gen = nil, nil, rec.Gen+1
 	var all []Contribution
@@ -164,7 +164,7 @@ func (q *Qualifier) rebuild(ctx context.Context, person string, rec Record) (Rec
 	}
 	next.Verdict, next.Rules, next.UpdatedAt = verdict, q.Engine.Version(), now
 	var ws []table.Write
-	if verdict.Condition != "" && verdict.Excluded == "" && Qualifies(next.Stage) {
+	if verdict.Condition != "" && verdict.Excluded == "" && Qualifies(next.Stage) && p.ConsentWithdrawn.IsZero() {
 		// The MQL index and delivery are outside the person's partition:
 		// never raise one for a person being erased.
 		if gone, err := q.Dir.Erased(ctx, p.Email); err != nil {
@@ -247,7 +247,7 @@ func (q *Qualifier) DryRun(ctx context.Context, e Engine) (DryRunReport, error) 
 		qualifies := v.Condition != "" && v.Excluded == ""
 		c := Change{Person: id, Email: p.Email, Stage: rec.Stage, Condition: v.Condition, Waiting: v.Waiting}
 		switch {
-		case qualifies && Qualifies(rec.Stage):
+		case qualifies && Qualifies(rec.Stage) && p.ConsentWithdrawn.IsZero():
 			rep.WouldQualify = append(rep.WouldQualify, c)
 			rep.ByCondition[v.Condition]++
 		case !qualifies && rec.Stage == StageMQL:

@@ -167,11 +167,10 @@ func form(id, url string, fields map[string]string) string {
 	return `{"type":"form_submit","messageId":"` + id + `","properties":{"url":"` + url + `","form":{"id":"contact"},"fields":` + string(b) + `}}`
 }
 
-// Populate assembles Baton on tb (its clock: clk) and writes the story.
-// Exported so backend-specific tests (the raw bbolt file) reuse it.
-func Populate(t testing.TB, tb table.Table, clk *clock.Manual) *Fixture {
+// assemble is Baton as app.New builds it on tb, with the fixture's SFA
+// beside the inbox, and nothing stored yet.
+func assemble(t testing.TB, tb table.Table, clk *clock.Manual) *Fixture {
 	t.Helper()
-	ctx := context.Background()
 	vars := map[string]string{
 		"BATON_DATA":        t.TempDir(),
 		"BATON_ADMIN_TOKEN": adminToken,
@@ -183,12 +182,23 @@ func Populate(t testing.TB, tb table.Table, clk *clock.Manual) *Fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := app.New(ctx, cfg, tb, slog.New(slog.NewTextHandler(io.Discard, nil)), app.WithClock(clk.Now))
+	a, err := app.New(context.Background(), cfg, tb, slog.New(slog.NewTextHandler(io.Discard, nil)), app.WithClock(clk.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
 	f := &Fixture{App: a, HTTP: a.Handler(), Clock: clk, SFA: &SFA{}, relayed: map[string]bool{}}
 	a.Pusher.Connectors = append(a.Pusher.Connectors, f.SFA) // the inbox, and an SFA with ids of its own
+	return f
+}
+
+// Populate assembles Baton on tb (its clock: clk) and writes the story.
+// Exported so backend-specific tests (the raw bbolt file) reuse it.
+func Populate(t testing.TB, tb table.Table, clk *clock.Manual) *Fixture {
+	t.Helper()
+	ctx := context.Background()
+	f := assemble(t, tb, clk)
+	a := f.App
+	var err error
 
 	// The victim browses on a laptop (whose tag also sent a fallback id),
 	// downloads, sends the contact form; later a phone and a shared kiosk.
