@@ -210,7 +210,7 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 		ID: event.NewID(), Type: event.EmailClick, URL: dest, ReceivedAt: now, Timestamp: now,
 		UTM:        event.ParseUTM(dest),
 		Properties: map[string]any{"campaign": link.Campaign, "link": link.ID},
-		Client:     event.Client{UserAgent: r.UserAgent(), Method: r.Method},
+		Client:     event.Client{UserAgent: event.UserAgent(r.UserAgent()), Method: r.Method},
 	}
 	if link.Honeypot {
 		ev.Properties["honeypot"] = true
@@ -337,7 +337,7 @@ func (h *Handler) open(w http.ResponseWriter, r *http.Request) {
 			ev := event.Event{
 				ID: event.NewID(), Type: event.EmailOpen, ReceivedAt: now, Timestamp: now, UserID: claims.PersonID,
 				Properties: map[string]any{"campaign": campaign, "person": claims.PersonID},
-				Client:     event.Client{UserAgent: r.UserAgent(), Method: r.Method},
+				Client:     event.Client{UserAgent: event.UserAgent(r.UserAgent()), Method: r.Method},
 			}
 			// Opens identify no browser: mail clients and privacy proxies
 			// fetch images without the reader's browser. They are kept under

@@ -109,6 +109,10 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	}
 	mux.HandleFunc("POST /v1/import", h.server("batch")) // analytics-java's batch endpoint
 	mux.HandleFunc("OPTIONS /v1/{call}", h.preflight)
+	// Without it an unknown call answered 405 (the OPTIONS route matches its path).
+	mux.HandleFunc("POST /v1/{call}", func(w http.ResponseWriter, r *http.Request) {
+		httpx.Error(w, http.StatusNotFound, "no such call: /v1/"+r.PathValue("call")+" (the calls: track, identify, page, screen, group, alias, batch)")
+	})
 	mux.HandleFunc("POST /optout", h.optOut)
 	mux.HandleFunc("POST /optin", h.optIn)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -230,7 +234,7 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	received := h.now()
-	evs, at, rejected, err := event.ParseEach(body, event.Browser, event.Meta{ReceivedAt: received, Client: event.Client{UserAgent: r.UserAgent()}, Scrub: h.Scrub, ConsentCategory: h.Consent.Category})
+	evs, at, rejected, err := event.ParseEach(body, event.Browser, event.Meta{ReceivedAt: received, Client: event.Client{UserAgent: event.UserAgent(r.UserAgent())}, Scrub: h.Scrub, ConsentCategory: h.Consent.Category})
 	if err != nil {
 		writeParseError(w, err)
 		return
@@ -439,6 +443,11 @@ func (h *Handler) server(call string) http.HandlerFunc {
 		} else {
 			evs, err = event.Parse(body, event.Server, force, meta)
 			at = []int{0}
+			if err == nil && len(evs) != 1 {
+				// The event reader takes arrays and batches (POST /e, the
+				// batch call); a single call's answer names one event.
+				err = &event.Error{Status: 400, Message: "/v1/" + call + " takes one event, a JSON object; send several to /v1/batch"}
+			}
 		}
 		if err != nil {
 			writeParseError(w, err)

@@ -1601,3 +1601,34 @@ func TestUnknownSiteKeepsTheRest(t *testing.T) {
 		t.Fatalf("segment batch stored %+v", evs)
 	}
 }
+
+// TestUserAgentStoredCut: the User-Agent header is stored with each event
+// of the request, so uncut one request of many page views with a 60 KB
+// header stored that much for each (a thousandfold the body). It is cut to
+// event.MaxUserAgent, on a character boundary; Segment's context.userAgent
+// too.
+func TestUserAgentStoredCut(t *testing.T) {
+	e := newEnv(t)
+	long := "Mozilla/5.0 (Windows NT 10.0; Win64; x64) " + strings.Repeat("日本語", 20000)
+	w := e.do("POST", "/e", "["+body("ua1")+","+body("ua2")+"]", map[string]string{"Cookie": "bt_vid=long-ua-visitor-1", "User-Agent": long, "Origin": "https://www.example.com"})
+	if w.Code != 204 {
+		t.Fatalf("status %d %s", w.Code, w.Body)
+	}
+	evs, err := e.log.Visitor(context.Background(), "long-ua-visitor-1")
+	if err != nil || len(evs) != 2 {
+		t.Fatalf("stored %d %v", len(evs), err)
+	}
+	for _, ev := range evs {
+		if ua := ev.Client.UserAgent; len(ua) > event.MaxUserAgent || len(ua) < event.MaxUserAgent-3 || !utf8.ValidString(ua) || !strings.HasPrefix(long, ua) {
+			t.Errorf("stored user agent of %d bytes (valid UTF-8 %v)", len(ua), utf8.ValidString(ua))
+		}
+	}
+	hdr := map[string]string{"Content-Type": "application/json", "Authorization": "Basic d3JpdGUta2V5LTAxMjM0NTY3ODk6"}
+	if w := e.do("POST", "/v1/track", `{"userId":"long-ua","event":"x","messageId":"ua3","context":{"userAgent":"`+long[:strings.Index(long, "日")+3*3000]+`"}}`, hdr); w.Code != 200 {
+		t.Fatalf("track: %d %s", w.Code, w.Body)
+	}
+	evs, err = e.log.Visitor(context.Background(), "u:long-ua")
+	if err != nil || len(evs) != 1 || len(evs[0].Client.UserAgent) > event.MaxUserAgent {
+		t.Errorf("Segment's context.userAgent stored %d events %v", len(evs), err)
+	}
+}

@@ -468,3 +468,43 @@ func TestSecretFormFieldsNeverStored(t *testing.T) {
 		}
 	}
 }
+
+// TestSingleCallsTakeOneEvent: /v1/track, /v1/page ... are one event's
+// calls. An array or a batch sent there (an integrator's mistake) is a 400
+// pointing to /v1/batch, not a 500 (the answer's indexes assumed one
+// event), and stores nothing; a batch's object of one event still reads.
+func TestSingleCallsTakeOneEvent(t *testing.T) {
+	e := newEnv(t)
+	hdr := map[string]string{"Content-Type": "application/json", "Authorization": "Basic d3JpdGUta2V5LTAxMjM0NTY3ODk6"}
+	for _, c := range []struct{ path, body string }{
+		{"/v1/track", `[{"userId":"two","event":"T","messageId":"two-1"},{"userId":"two","event":"U","messageId":"two-2"}]`},
+		{"/v1/track", `{"batch":[{"type":"track","userId":"two","event":"T","messageId":"two-3"},{"type":"track","userId":"two","event":"U","messageId":"two-4"}]}`},
+		{"/v1/identify", `[{"userId":"two","traits":{"title":"a"},"messageId":"two-5"},{"userId":"two","traits":{"title":"b"},"messageId":"two-6"}]`},
+		{"/v1/page", `[{"userId":"two","name":"a","messageId":"two-7"},{"userId":"two","name":"b","messageId":"two-8"}]`},
+	} {
+		w := e.do("POST", c.path, c.body, hdr)
+		if w.Code != 400 || !strings.Contains(errBody(t, w)["error"].(string), "/v1/batch") {
+			t.Errorf("%s with two events: %d %s", c.path, w.Code, w.Body)
+		}
+	}
+	if s := storedText(t, e); strings.Contains(s, "two-") {
+		t.Errorf("a refused call stored events: %s", s)
+	}
+	if w := e.do("POST", "/v1/track", `[{"userId":"one","event":"T","messageId":"one-1"}]`, hdr); w.Code != 200 {
+		t.Errorf("an array of one event: %d %s", w.Code, w.Body)
+	}
+	if !strings.Contains(storedText(t, e), "one-1") {
+		t.Error("a stored event's message id is not in the stored text: the check above proves nothing")
+	}
+}
+
+// TestUnknownCallIs404: a call Segment's API does not have is a 404 naming
+// the calls, not a 405 (the preflight's route matches every /v1 path).
+func TestUnknownCallIs404(t *testing.T) {
+	e := newEnv(t)
+	hdr := map[string]string{"Content-Type": "application/json", "Authorization": "Basic d3JpdGUta2V5LTAxMjM0NTY3ODk6"}
+	w := e.do("POST", "/v1/nonsense", `{"userId":"x","event":"T"}`, hdr)
+	if w.Code != 404 || !strings.Contains(errBody(t, w)["error"].(string), "track, identify") {
+		t.Errorf("unknown call: %d %s", w.Code, w.Body)
+	}
+}

@@ -7,6 +7,8 @@ package event
 import (
 	"strings"
 	"time"
+
+	"github.com/baton-hq/baton/internal/textcut"
 )
 
 // Types of event Baton understands.
@@ -63,6 +65,16 @@ type UTM struct {
 
 // Empty reports whether no UTM parameter was set.
 func (u UTM) Empty() bool { return u == UTM{} }
+
+// MaxUserAgent bounds a stored user agent, in bytes. Browsers send 100-300
+// (Chrome's is about 130); the header has no limit of its own below the
+// server's 64 KB for all headers, and is stored with each event of the
+// request: uncut, one small request of many events stored megabytes.
+const MaxUserAgent = 512
+
+// UserAgent is ua as stored: at most MaxUserAgent bytes, cut on a
+// character boundary.
+func UserAgent(ua string) string { return textcut.Bytes(ua, MaxUserAgent) }
 
 // Client describes where an event came from, filled in by the server from the
 // request (never trusted from the body except the user agent of server-side

@@ -665,10 +665,12 @@ func parseOne(raw []byte, src Source, forceType, batchSentAt string, batchCtx *w
 	if err := checkID("anonymousId", ev.AnonymousID, 128); err != nil {
 		return Event{}, err
 	}
-	if src == Browser && strings.ContainsRune(ev.AnonymousID, ':') {
+	if src == Browser && strings.ContainsRune(ev.AnonymousID, ':') || reservedID(ev.AnonymousID) {
 		// "u:<userId>" and "o:<person>" are visitors Baton makes for the
 		// server API and for opens: a browser naming one would write into
-		// it, and its form would take it, and the userId, to its email.
+		// it, and its form would take it, and the userId, to its email; a
+		// backend's identify would move a user's later events to the
+		// email it names.
 		return Event{}, errf("anonymousId", "':' is reserved for ids Baton makes (u:<userId>, o:<person>)")
 	}
 	if err := checkID("userId", ev.UserID, 128); err != nil {
@@ -690,7 +692,7 @@ func parseOne(raw []byte, src Source, forceType, batchSentAt string, batchCtx *w
 		if src == Server && c.UserAgent != "" {
 			// A server-side SDK reports its end user's browser here; the
 			// request's own user agent is the SDK's.
-			ev.Client.UserAgent = c.UserAgent
+			ev.Client.UserAgent = UserAgent(c.UserAgent)
 		}
 		ev.Client.Direct = src == Server && c.Direct
 		if src == Server && c.IP != "" {
@@ -730,6 +732,11 @@ func parseOne(raw []byte, src Source, forceType, batchSentAt string, batchCtx *w
 	dropSecrets(&ev, meta.Scrub)
 	return ev, nil
 }
+
+// reservedID reports whether an id a server API call names is in the
+// form of the visitors Baton makes (u:<userId>, o:<person>). Elsewhere a
+// backend's ids may hold ':'.
+func reservedID(id string) bool { return strings.HasPrefix(id, "u:") || strings.HasPrefix(id, "o:") }
 
 // mergeContext is an event's context with its batch's: Segment merges a
 // batch's context "with any context inside each of the items in the
@@ -825,6 +832,14 @@ func resolveType(ev *Event, typ string, w wire, src Source) error {
 		if ev.Properties == nil {
 			ev.Properties = map[string]any{}
 		}
+		// What the call is for (Segment's spec requires them): without
+		// it the call joined nothing, and a 200 said nothing of why.
+		if typ == "group" && w.GroupID == "" {
+			return errf("groupId", "required: a group call names the company's id")
+		}
+		if typ == "alias" && w.PreviousID == "" {
+			return errf("previousId", "required: an alias joins previousId (an earlier userId or anonymousId) to userId")
+		}
 		if w.GroupID != "" {
 			// Kept as sent, but not two companies as one (checkID).
 			if strings.ContainsRune(string(w.GroupID), utf8.RuneError) {
@@ -844,6 +859,9 @@ func resolveType(ev *Event, typ string, w wire, src Source) error {
 			// It names a visitor or a user (a key), as anonymousId and userId do.
 			if err := checkID("previousId", string(w.PreviousID), 128); err != nil {
 				return err
+			}
+			if reservedID(string(w.PreviousID)) {
+				return errf("previousId", "u: and o: begin ids Baton makes; an earlier userId is given as it is")
 			}
 			ev.Properties["previousId"] = string(w.PreviousID)
 		}

@@ -228,11 +228,9 @@ func TestRepeatsKeptOnce(t *testing.T) {
 			id, who := fmt.Sprintf("m-%d", i%5), `"anonymousId":"a-`+strconv.Itoa(i%3)+`"`
 			visitor := "a-" + strconv.Itoa(i%3)
 			if i%4 == 0 {
-				// A userId alone, and an anonymousId spelled as its visitor.
+				// A userId alone (an anonymousId spelled as its visitor,
+				// u:7, is refused: reservedID).
 				who, visitor = `"userId":"7"`, "u:7"
-				if i%8 == 0 {
-					who = `"anonymousId":"u:7"`
-				}
 			}
 			items = append(items, `{"type":"track","event":"E`+strconv.Itoa(i)+`","messageId":"`+id+`",`+who+`}`)
 			if !seen[visitor+" "+id] {
@@ -336,6 +334,13 @@ func rejections() []rejection {
 		{"array event: consent flag an object", `[["a1",false,"m",{},"s","page",null,["u","t","r"],1],1]`, Browser, 400, "c"},
 		{"array event from the server API", `[["a1",false,"m",0,"s","track","x",null,1]]`, Server, 400, ""},
 		{"null batch", `{"batch":null}`, Server, 400, "batch"},
+		// Baton's own visitor ids: a backend naming one would move a user's
+		// later events (u:) or a person's opens (o:) to the email it gives.
+		{"server anonymousId of a userId's visitor", `{"type":"identify","anonymousId":"u:vic1","traits":{"email":"a@b.example"}}`, Server, 400, "anonymousId"},
+		{"server anonymousId of a person's opens", `{"type":"track","event":"x","anonymousId":"o:p_0123456789abcdef01234567"}`, Server, 400, "anonymousId"},
+		{"group without groupId", `{"type":"group","userId":"x","groupId":""}`, Server, 400, "groupId"},
+		{"alias without previousId", `{"type":"alias","userId":"lonely"}`, Server, 400, "previousId"},
+		{"alias of a userId's visitor", `{"type":"alias","userId":"x","previousId":"u:vic1"}`, Server, 400, "previousId"},
 		{"batch not an array", `{"batch":5}`, Server, 400, "batch"},
 		{"batch sentAt wrong type", `{"batch":[{"type":"page","userId":"u1","properties":{"url":"https://a.example/"}}],"sentAt":5}`, Server, 400, "sentAt"},
 		{"batch context wrong type", `{"context":{"ip":5},"batch":[{"type":"page","userId":"u1","properties":{"url":"https://a.example/"}}]}`, Server, 400, "context.ip"},
