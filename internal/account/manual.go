@@ -168,8 +168,10 @@ func distinct(ids []string) []string {
 // their account record (privacy.Forgetter).
 func (b *Book) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, error) {
 	removed := privacy.Removed{}
+	// Without a membership (they left their account: no grouping key
+	// since) the MQAs that named them while they were in it still do.
 	mem, had, err := b.membership(ctx, s.Person)
-	if err != nil || !had {
+	if err != nil {
 		return removed, err
 	}
 	if b.Rewrite != nil {
@@ -185,7 +187,7 @@ func (b *Book) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, 
 			}
 		}
 	}
-	for range 10 {
+	for attempt := 0; had && attempt < 10; attempt++ {
 		a, err := b.live(ctx, mem.Account)
 		if errors.Is(err, ErrNotFound) {
 			break
@@ -246,6 +248,9 @@ func (b *Book) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, 
 			return removed, err
 		}
 		removed.Add(KindMQA, 1)
+	}
+	if !had {
+		return removed, nil
 	}
 	if err := b.T.Delete(ctx, identity.PersonPK(s.Person), memberSK, table.Always); err != nil {
 		return removed, err

@@ -1278,12 +1278,18 @@ func (h *Handler) identifyOne(ctx context.Context, i int, ev event.Event, email 
 		}
 		return nil, true
 	}
-	if res.Full {
-		h.log().Warn("browser not linked: its person has the most browsers a person may have (a shared device, or their email typed on many browsers)", "person", p.ID, "max", identity.MaxBrowsers, "event", ev.ID)
-	}
 	if err != nil {
 		h.log().Error("identify", "err", err, "event", ev.ID)
 		return nil, false
+	}
+	if res.Refused {
+		if res.Full {
+			h.log().Warn("browser not linked: its person has the most browsers a person may have (a shared device, or their email typed on many browsers)", "person", p.ID, "max", identity.MaxBrowsers, "event", ev.ID)
+		}
+		// The event names them from a browser that is not theirs:
+		// remembered under the email, as one that identified nobody,
+		// so that their erasure finds it.
+		return h.noteUnidentified(ctx, ev, email, nil)
 	}
 	return nil, true
 }

@@ -17,6 +17,7 @@ func suites() []tabletest.Suite {
 		queuetest.Suite(),
 		privacytest.Suite(),
 		privacytest.ConsentSuite(),
+		privacytest.EdgesSuite(),
 		qualifytest.Suite(),
 		qualifytest.SLASuite(),
 		qualifytest.DealSuite(),
