@@ -257,7 +257,16 @@ func (q *Qualifier) OutcomeWhy(ctx context.Context, person, outcome, deliveryID,
 			rec.AcceptedAt = at
 		}
 		if target == StageRejected || target == StageLost {
-			w, err := q.recycle(person, &rec, now)
+			// Recycled now, when the events scored so far are wiped,
+			// and recorded so: a rescore (rebuild, Simulate) replays the
+			// recycle at its history's time, and a verdict applied late
+			// (an SFA's feedback delayed) dated then made the replay
+			// count as new evidence what the live recycle had wiped.
+			recycledAt := now
+			if !recycledAt.After(at) {
+				recycledAt = at.Add(time.Nanosecond) // after the verdict it follows (an SFA clock ahead of ours)
+			}
+			w, err := q.recycle(person, &rec, recycledAt)
 			if err != nil {
 				return OutcomeResult{}, err
 			}
@@ -266,7 +275,7 @@ func (q *Qualifier) OutcomeWhy(ctx context.Context, person, outcome, deliveryID,
 			if rec.Verdict, err = q.Engine.Evaluate(rec.State, p.Attributes, p.Email, now); err != nil {
 				return OutcomeResult{}, err
 			}
-			ws = append(ws, historyWrite(person, seq+1, target, StageRecycled, at.Add(time.Nanosecond), "recycled after "+outcome))
+			ws = append(ws, historyWrite(person, seq+1, target, StageRecycled, recycledAt, "recycled after "+outcome))
 			rec.Stage = StageRecycled
 			res.Recycled = true
 			cnt.transition(target, StageRecycled, at, channelOf(rec))

@@ -278,6 +278,55 @@ func run(t *testing.T, f tabletest.Factory) {
 			t.Fatalf("funnel counters %v", sum)
 		}
 	})
+	t.Run("LateVerdictRescoreAgrees", func(t *testing.T) {
+		// Sales reject at 10:00; the verdict reaches Baton a day later
+		// (feedback delayed), dated 10:00. The events scored in between
+		// were wiped by the recycle when it was applied; a rescore must
+		// replay the recycle then too, not count them as new evidence
+		// and raise an MQL the live path never raised.
+		x := newFx(t, f)
+		p := x.identify(t, "v9", "late@example.com", t0)
+		first := []event.Event{ev("v9", "l1", event.Download, t0.Add(time.Minute)), ev("v9", "l2", event.FormSubmit, t0.Add(2*time.Minute))}
+		x.store(t, first...)
+		x.process(t, first...)
+		verdictAt := t0.Add(time.Hour)
+		between := []event.Event{ev("v9", "l3", event.Download, t0.Add(5*time.Hour)), ev("v9", "l4", event.FormSubmit, t0.Add(6*time.Hour))}
+		x.clk.Set(t0.Add(6 * time.Hour))
+		x.store(t, between...)
+		x.process(t, between...)
+		x.clk.Set(t0.Add(25 * time.Hour))
+		if res, err := x.q.Outcome(ctx, p.ID, "rejected", "sf-late-1", "sales@acme", verdictAt); err != nil || !res.Recycled {
+			t.Fatalf("reject: %+v %v", res, err)
+		}
+		live, _ := x.q.Record(ctx, p.ID)
+		liveMQLs, _ := x.q.MQLs(ctx, p.ID)
+		if live.Stage != qualify.StageRecycled || live.Verdict.Behaviour != 0 || len(liveMQLs) != 1 {
+			t.Fatalf("live: stage %s behaviour %v, %d MQLs", live.Stage, live.Verdict.Behaviour, len(liveMQLs))
+		}
+		if err := x.q.RescorePerson(ctx, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		re, _ := x.q.Record(ctx, p.ID)
+		reMQLs, _ := x.q.MQLs(ctx, p.ID)
+		if re.Stage != live.Stage || re.Verdict.Behaviour != live.Verdict.Behaviour || len(reMQLs) != len(liveMQLs) {
+			t.Errorf("a rescore gives stage %s behaviour %v and %d MQLs, the live path %s %v %d",
+				re.Stage, re.Verdict.Behaviour, len(reMQLs), live.Stage, live.Verdict.Behaviour, len(liveMQLs))
+		}
+		// The history keeps the verdict's time, and the recycle's.
+		hist, _ := x.q.History(ctx, p.ID)
+		var rejected, recycled time.Time
+		for _, h := range hist {
+			switch h.To {
+			case qualify.StageRejected:
+				rejected = h.At
+			case qualify.StageRecycled:
+				recycled = h.At
+			}
+		}
+		if !rejected.Equal(verdictAt) || !recycled.Equal(t0.Add(25*time.Hour)) {
+			t.Errorf("history: rejected at %v (want the verdict's %v), recycled at %v (want when it was applied)", rejected, verdictAt, recycled)
+		}
+	})
 	t.Run("OutOfOrderOutcomes", func(t *testing.T) {
 		x := newFx(t, f)
 		p := x.identify(t, "v5", "won@example.com", t0)
