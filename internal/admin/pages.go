@@ -50,7 +50,7 @@ var pages = func() map[string]*template.Template {
 }()
 
 var pageFuncs = template.FuncMap{"mul100": func(f float64) float64 { return f * 100 },
-	"pct": pctText, "fpct": figurePct, "signed": signedPct,
+	"pct": pctText, "fpct": figurePct, "signed": signedPct, "share": sharePct,
 	"args": func(p page, d any) pageArgs { return pageArgs{p, d} }, "visible": visibleEmail}
 
 // visibleEmail shows the invisible characters of an email stored before
@@ -160,6 +160,26 @@ func (p page) Who(name string) string {
 		return p.T("Administrator")
 	}
 	return name
+}
+
+// sharePct is a share of a map of shares (the lab's groups), "—" where
+// it was not measured: a group of nobody has no shares, not 0%.
+func sharePct(m map[string]float64, k string) string {
+	if v, ok := m[k]; ok {
+		return pctText(v)
+	}
+	return "—"
+}
+
+// sameWho reports whether a stored owner or token name is the one a
+// person typed: case aside, and the environment's admin token by the name
+// the pages show it under (Who: 管理者, Administrator), which is the one
+// they know.
+func sameWho(stored, typed string) bool {
+	if strings.EqualFold(stored, typed) {
+		return true
+	}
+	return stored == adminTokenName && (strings.EqualFold(typed, "Administrator") || typed == ja["Administrator"])
 }
 
 // Ago says how long before now t was, in words.

@@ -43,7 +43,7 @@ type auditFilter struct {
 }
 
 func (f auditFilter) match(e audit.Entry) bool {
-	if f.who != "" && !strings.EqualFold(e.Who, f.who) {
+	if f.who != "" && !sameWho(e.Who, f.who) {
 		return false
 	}
 	switch f.action {
@@ -170,7 +170,7 @@ func (h *Handler) auditCSV(w http.ResponseWriter, r *http.Request) {
 	zone := h.wsNow().In(p.Loc).Format("MST")
 	var rows [][]string
 	_, _, err := h.auditScan(r, f, "", auditCSVRows*4, func(e audit.Entry) bool {
-		who := e.Who
+		who := p.Who(e.Who)
 		if who == "" && e.Count > 0 {
 			who = p.T("(no known token)")
 		}

@@ -83,6 +83,14 @@ func TestAuditPage(t *testing.T) {
 	if got := rows.FindAllStringSubmatch(page("?who=baton_admin_token&action=signin").body, -1); len(got) != 1 || !strings.Contains(got[0][3], "POST /admin/login") {
 		t.Errorf("who and sign-ins: %v", got)
 	}
+	// The administrator as the page names them: shown and found as 管理者
+	// (the header says 管理者としてサイン中), never as the token's variable.
+	if got := rows.FindAllStringSubmatch(page("?who="+url.QueryEscape("管理者")+"&action=signin").body, -1); len(got) != 1 || !strings.Contains(got[0][3], "管理者") || strings.Contains(got[0][3], "BATON_ADMIN_TOKEN") {
+		t.Errorf("who as the page names the administrator: %v", got)
+	}
+	if got := rows.FindAllStringSubmatch(page("?who=Administrator&action=signin").body, -1); len(got) != 1 {
+		t.Errorf("who in English: %d rows", len(got))
+	}
 	if got := rows.FindAllStringSubmatch(page("?from=2026-11-25").body, -1); len(got) != 0 {
 		t.Errorf("from the next day in Tokyo: %d rows", len(got))
 	}
@@ -104,7 +112,8 @@ func TestAuditPage(t *testing.T) {
 		t.Errorf("bad cursor: %d %s", a.code, a.body)
 	}
 
-	// The CSV: BOM, Japanese headers, Tokyo times, every matching entry.
+	// The CSV: BOM, Japanese headers, Tokyo times, every matching entry,
+	// the administrator as the page names them.
 	a = f.req("GET", "/admin/audit?format=csv&lang=ja&action=signin", "", "Cookie", cookie, "Accept", "text/html")
 	if a.code != 200 || !strings.HasPrefix(a.hdr.Get("Content-Type"), "text/csv") || !strings.HasPrefix(a.body, "\ufeff") {
 		t.Fatalf("CSV: %d %v %.200s", a.code, a.hdr, a.body)
@@ -112,7 +121,7 @@ func TestAuditPage(t *testing.T) {
 	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(a.body, "\ufeff"))).ReadAll()
 	if err != nil || len(recs) != 3 || strings.Join(recs[0], ",") != "日時（JST）,操作者,認証,操作,ルート,ID,ステータス,理由,接続元,回数,最終日時（JST）" ||
 		strings.Join(recs[2], ",") != "2026-11-24 18:00:00,（該当トークンなし）,ブラウザのセッション,サインイン,POST /admin/login,,401,不明なトークン,127.0.0.0,1," ||
-		!strings.HasPrefix(strings.Join(recs[1], ","), "2026-11-24 18:01:00,BATON_ADMIN_TOKEN,ブラウザのセッション,サインイン,POST /admin/login,,303,,,1,") {
+		!strings.HasPrefix(strings.Join(recs[1], ","), "2026-11-24 18:01:00,管理者,ブラウザのセッション,サインイン,POST /admin/login,,303,,,1,") {
 		t.Errorf("CSV: %v %q", err, recs)
 	}
 	if a := f.req("GET", "/admin/audit?format=csv&action=all", "", "Authorization", "Bearer "+readToken); a.code != 400 || !strings.Contains(a.body, `"error"`) {

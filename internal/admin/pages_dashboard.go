@@ -123,7 +123,9 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	mc := newChart("MQLs by "+v.By, labels, av, creditText(av)) // the grouping chosen: a campaign is no channel
-	mc.Sub, mc.Chans = "model:"+v.Model, true
+	// Channels are named in the page's language; sources, media and
+	// campaigns as they are, cut to fit before their bars.
+	mc.Sub, mc.Chans = "model:"+v.Model, v.By == "channel"
 	v.Charts = append(v.Charts, mc)
 	var qk []string
 	var qv []float64

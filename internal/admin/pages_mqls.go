@@ -178,7 +178,7 @@ func (h *Handler) filterMQLs(ctx context.Context, f mqlFilter, cursor string, wa
 			if row.Owner != "" {
 				owners[row.Owner] = true
 			}
-			if (f.Owner != "" && !strings.EqualFold(row.Owner, f.Owner)) || (f.Stage != "" && row.Stage != f.Stage) {
+			if (f.Owner != "" && !sameWho(row.Owner, f.Owner)) || (f.Stage != "" && row.Stage != f.Stage) {
 				continue
 			}
 			rows = append(rows, row)

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"net/http"
@@ -172,6 +173,13 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 		httpx.Error(w, http.StatusNotFound, "no report "+name+" (funnel, attribution, sla, mql-quality, revenue, reps, kpi)")
 		return
 	}
+	if col := map[string]int{"funnel": 1, "attribution": 2}[r.PathValue("name")]; col > 0 && f.By == "campaign" {
+		var err error
+		if rows, err = h.campaignCells(r.Context(), rows, col, nil); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
 	if r.URL.Query().Get("format") == "csv" || strings.Contains(r.Header.Get("Accept"), "text/csv") {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		attachment(w, h.reportFile(r.PathValue("name"), f))
@@ -181,6 +189,32 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	httpx.JSON(w, http.StatusOK, body)
+}
+
+// campaignCells names the campaigns of a report's CSV rows (column col;
+// of the rows in accepts, nil: all) as the dashboard does, by the name
+// the campaign was given rather than its id or utm_campaign (the JSON
+// keeps the ids: a program joins on them).
+func (h *Handler) campaignCells(ctx context.Context, rows [][]string, col int, accepts func([]string) bool) ([][]string, error) {
+	ids := map[string]bool{}
+	for _, row := range rows {
+		if accepts == nil || accepts(row) {
+			ids[row[col]] = true
+		}
+	}
+	if len(ids) == 0 {
+		return rows, nil
+	}
+	names, err := h.campaignNamesOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, row := range rows {
+		if n := names[row[col]]; n != "" && (accepts == nil || accepts(row)) {
+			row[col] = n
+		}
+	}
+	return rows, nil
 }
 
 // reportForm checks how a report is asked for: ?format= json or csv, and

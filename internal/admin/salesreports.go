@@ -59,6 +59,11 @@ func (h *Handler) revenueReport(w http.ResponseWriter, r *http.Request) {
 	for _, x := range rows {
 		out = append(out, []string{x.Kind, x.Currency, modelNames[x.Model], x.Dimension, x.Group, num(x.Amount), num(x.Deals)})
 	}
+	out, err := h.campaignCells(r.Context(), out, 4, func(row []string) bool { return row[3] == "campaign" })
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	h.table(w, r, h.reportFile("revenue", f), header, out, body)
 }
 
@@ -73,7 +78,9 @@ func (h *Handler) repsReport(w http.ResponseWriter, r *http.Request) {
 	header := []string{"owner", "dimension", "segment", "mqls", "accepted", "rejected", "within_sla", "sql", "won", "lost", "win_rate", "median_days_to_sql", "median_days_to_won", "won_amount"}
 	var out [][]string
 	for _, x := range rows {
-		out = append(out, repRow(x))
+		row := repRow(x)
+		row[0] = page{L: csvLang(r)}.Who(row[0]) // as the page and the SLA CSV name the administrator
+		out = append(out, row)
 	}
 	h.table(w, r, h.reportFile("reps", f), header, out, body)
 }

@@ -439,7 +439,7 @@ func (w *Worker) deliver(ctx context.Context, mql qualify.MQL, maxAttempts int) 
 		// Raised before the withdrawal and still queued: handing their
 		// email to the SFA now is recording them further. Dead-lettered,
 		// not dropped: a replay once consent is given again delivers it.
-		return Result{Permanent: true, Reason: withdrawnReason}
+		return Result{Permanent: true, Reason: "the person withdrew consent (opt-out) after qualifying: not handed to the SFA; replay it if they consent again"}
 	}
 	lead, err := w.Build(ctx, mql)
 	if errors.Is(err, identity.ErrNotFound) {
@@ -454,10 +454,6 @@ func (w *Worker) deliver(ctx context.Context, mql qualify.MQL, maxAttempts int) 
 			return ext, true, err
 		})
 }
-
-// withdrawnReason is the dead letter's reason for the MQL of a person who
-// withdrew consent.
-const withdrawnReason = "the person withdrew consent (opt-out) after qualifying: not handed to the SFA; replay it if they consent again"
 
 // KindForgetPending marks a connector that took an MQL's lead while its
 // person was being erased and has not yet heard TellForget (ForgetPK).

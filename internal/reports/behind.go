@@ -7,10 +7,10 @@ package reports
 func Behind(people []*Person, f Filter, group, stage string) []*Person {
 	var out []*Person
 	for _, p := range people {
-		ft := first(p)
-		if f.Channel != "" && (ft == nil || ft.Channel != f.Channel) {
+		if !f.Covers(p) {
 			continue
 		}
+		ft := first(p)
 		if group != "(all)" && f.Key(ft) != group {
 			continue
 		}

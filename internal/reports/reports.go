@@ -54,6 +54,17 @@ func (f Filter) PeriodOf(t time.Time) string {
 	return ""
 }
 
+// Covers reports whether the person is one the filter's channel takes
+// (their first touch on it); every report applies it, so that one page's
+// sections count the same people.
+func (f Filter) Covers(p *Person) bool {
+	if f.Channel == "" {
+		return true
+	}
+	ft := first(p)
+	return ft != nil && ft.Channel == f.Channel
+}
+
 func (f Filter) in(t time.Time) bool {
 	return (f.From.IsZero() || !t.Before(f.From)) && (f.To.IsZero() || t.Before(f.To))
 }
@@ -130,10 +141,10 @@ func Funnel(people []*Person, f Filter) []FunnelRow {
 	rows := map[string]*FunnelRow{}
 	gaps := map[string]map[string][]float64{}
 	for _, p := range people {
-		ft := first(p)
-		if f.Channel != "" && (ft == nil || ft.Channel != f.Channel) {
+		if !f.Covers(p) {
 			continue
 		}
+		ft := first(p)
 		g := f.Key(ft)
 		at := reached(p)
 		for i, s := range Stages {
@@ -201,7 +212,7 @@ func Attribution(people []*Person, f Filter) map[string]map[string]map[string]fl
 		}
 		for _, p := range people {
 			at, ok := reached(p)[stage]
-			if !ok || !f.in(at) {
+			if !ok || !f.in(at) || !f.Covers(p) {
 				continue
 			}
 			var ts []qualify.Touch
@@ -303,6 +314,9 @@ func SLA(people []*Person, f Filter, within time.Duration, cal calendar.Calendar
 		}
 	}
 	for _, p := range people {
+		if !f.Covers(p) {
+			continue
+		}
 		for _, m := range p.MQLs {
 			if !f.in(m.At) {
 				continue
@@ -380,6 +394,9 @@ type QualityRow struct {
 func Quality(people []*Person, f Filter) []QualityRow {
 	rows := map[string]*QualityRow{}
 	for _, p := range people {
+		if !f.Covers(p) {
+			continue
+		}
 		for mi, m := range p.MQLs {
 			if !f.in(m.At) {
 				continue

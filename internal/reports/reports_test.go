@@ -194,3 +194,31 @@ func TestFunnelPerPeriod(t *testing.T) {
 		t.Fatalf("month %s", got)
 	}
 }
+
+// TestChannelFilterCoversEveryReport: the first-touch channel filter takes
+// the same people in every report of a page (it applied to the funnel
+// alone: the dashboard's funnel said 1 lead while its attribution, SLA and
+// quality counted every MQL).
+func TestChannelFilterCoversEveryReport(t *testing.T) {
+	f := Filter{Channel: "social"} // p2 alone: their MQL rejected by rep-b
+	if rows := Funnel(seeded(), f); rows[0].Counts["mql"] != 1 {
+		t.Errorf("funnel %+v", rows[0].Counts)
+	}
+	a := Attribution(seeded(), f)["mql"]["first"]
+	if !reflect.DeepEqual(a, map[string]float64{"social": 1}) {
+		t.Errorf("attribution %v", a)
+	}
+	for _, r := range SLA(seeded(), f, 24*time.Hour, calendar.Calendar{}, day(30)) {
+		if r.Owner == "(all)" && (r.MQLs != 1 || r.Rejected != 1) || r.Owner != "(all)" && r.Owner != "rep-b" {
+			t.Errorf("SLA row %+v", r)
+		}
+	}
+	for _, r := range Quality(seeded(), f) {
+		if r.MQLs != 1 || r.Rejected != 1 {
+			t.Errorf("quality row %+v", r)
+		}
+	}
+	if got := len(Quality(seeded(), Filter{Channel: "nowhere"})); got != 0 {
+		t.Errorf("a channel nobody came from: %d quality rows", got)
+	}
+}

@@ -40,10 +40,10 @@ func Reps(people []*Person, f Filter, within time.Duration, cal calendar.Calenda
 	rows := map[key]*RepRow{}
 	days := map[key][2][]float64{}
 	for _, p := range people {
-		ft := first(p)
-		if f.Channel != "" && (ft == nil || ft.Channel != f.Channel) {
+		if !f.Covers(p) {
 			continue
 		}
+		ft := first(p)
 		channel := Filter{}.Key(ft)
 		for mi, m := range p.MQLs {
 			if !f.in(m.At) {

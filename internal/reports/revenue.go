@@ -92,6 +92,9 @@ func Revenue(people []*Person, f Filter, dims []string) ([]RevenueRow, []Revenue
 	sums := map[key][2]float64{}
 	totals := map[[2]string]*RevenueTotal{}
 	for _, p := range people {
+		if !f.Covers(p) {
+			continue
+		}
 		for _, d := range p.Deals {
 			if !d.HasAmount {
 				continue
