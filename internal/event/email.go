@@ -48,6 +48,38 @@ func NormalizeEmail(s string) (string, error) {
 	return e[:at+1] + ASCIIDomain(e[at+1:]), nil
 }
 
+// Deliverable reports whether a normalised address's domain is a host
+// name mail can go to: labels of letters, digits and inner hyphens, at
+// most 63 bytes each, two or more, the last not all digits. Not an
+// address literal (dave@[127.0.0.1]) nor dave@-example.com or
+// dave@exa_mple.com, which net/mail reads and every SFA refuses
+// (Salesforce's INVALID_EMAIL_ADDRESS): a form giving one identifies
+// nobody rather than a person no lead can be made of. NormalizeEmail keeps
+// reading them, so that people stored with one can still be found and
+// erased by it.
+func Deliverable(email string) bool {
+	d := email[strings.LastIndexByte(email, '@')+1:]
+	if len(d) > 253 {
+		return false
+	}
+	labels := strings.Split(d, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		for i := range len(l) {
+			if c := l[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	tld := labels[len(labels)-1]
+	return strings.ContainsFunc(tld, func(r rune) bool { return 'a' <= r && r <= 'z' })
+}
+
 // ASCIIDomain is a (lower-case) domain in IDNA A-labels (例え.jp:
 // xn--r8jz45g.jp). An ASCII domain is as it is, and so is one IDNA
 // refuses: it has no ASCII form, and its key stays the one it had.

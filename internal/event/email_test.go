@@ -118,3 +118,29 @@ func FuzzNormalizeEmail(f *testing.F) {
 		}
 	})
 }
+
+// TestDeliverable: an address net/mail reads but no mail can reach (an
+// address literal, a host name with a bad label) identifies nobody; IDN
+// domains in A-labels, digits and inner hyphens are fine.
+func TestDeliverable(t *testing.T) {
+	for s, want := range map[string]bool{
+		"taro@example.co.jp": true, "taro@xn--r8jz45g.jp": true, "a@123-abc.example": true, "a@mail2.example": true, "a@b.xn--p1ai": true,
+		"dave@[127.0.0.1]": false, "dave@-example.com": false, "dave@example-.com": false, "dave@exa_mple.com": false,
+		"dave@1.2.3.4": false, "dave@example": false, "dave@" + strings.Repeat("a", 64) + ".example": false,
+	} {
+		n, err := NormalizeEmail(s)
+		if err != nil {
+			if want {
+				t.Errorf("%q: %v", s, err)
+			}
+			continue
+		}
+		if got := Deliverable(n); got != want {
+			t.Errorf("Deliverable(%q) = %v, want %v", n, got, want)
+		}
+		ev := Event{Type: FormSubmit, Properties: map[string]any{"fields": map[string]any{"email": s}}}
+		if got := ev.Email() != ""; got != want {
+			t.Errorf("a form with %q identifies: %v, want %v", s, got, want)
+		}
+	}
+}
