@@ -25,14 +25,18 @@ import (
 	"errors"
 	"fmt"
 	mathrand "math/rand/v2"
+	"net"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
-	"github.com/baton-hq/baton/internal/clock"
+	"golang.org/x/net/idna"
 
+	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/table"
 )
 
@@ -200,20 +204,56 @@ func (r *Registry) CheckDestination(raw string) (*url.URL, error) {
 	if u.User != nil {
 		return nil, fmt.Errorf("%w: destination %q must not carry credentials", ErrInvalid, raw)
 	}
+	// The host as DNS and every mail client read it: an internationalised
+	// one in A-labels (例え.jp: xn--r8jz45g.jp), not percent-escaped as
+	// url.URL writes one it was given in Unicode.
+	host, err := asciiHost(u.Hostname())
+	if err != nil {
+		return nil, fmt.Errorf("%w: destination host %q is not a host name (%v)", ErrInvalid, u.Hostname(), err)
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return nil, fmt.Errorf("%w: destination port %q is not 1 to 65535", ErrInvalid, p)
+		}
+		host = net.JoinHostPort(host, p)
+	} else if strings.Contains(host, ":") {
+		host = "[" + host + "]" // an IPv6 address
+	}
+	u.Host = host
 	if !r.AllowsHost(u.Hostname()) {
 		return nil, fmt.Errorf("%w: destination host %q is not in the allowed link hosts", ErrInvalid, u.Hostname())
 	}
 	return u, nil
 }
 
+// asciiHost is a URL's host name in A-labels, lower case; an IP address
+// as it is.
+func asciiHost(h string) (string, error) {
+	if _, err := netip.ParseAddr(h); err == nil {
+		return h, nil
+	}
+	return idna.Lookup.ToASCII(h)
+}
+
 // AllowsHost reports whether tracked links may redirect to host
-// (AllowedHosts; any, when it is empty).
+// (AllowedHosts; any, when it is empty), either written in Unicode or in
+// A-labels.
 func (r *Registry) AllowsHost(host string) bool {
 	if len(r.AllowedHosts) == 0 {
 		return true
 	}
+	if a, err := asciiHost(host); err == nil {
+		host = a
+	}
 	host = strings.ToLower(host)
 	for _, a := range r.AllowedHosts {
+		lead := strings.HasPrefix(a, ".")
+		if ascii, err := asciiHost(strings.TrimPrefix(a, ".")); err == nil && ascii != "" {
+			a = ascii
+			if lead {
+				a = "." + a
+			}
+		}
 		a = strings.ToLower(a)
 		if host == a || strings.HasPrefix(a, ".") && (strings.HasSuffix(host, a) || host == a[1:]) {
 			return true

@@ -445,3 +445,33 @@ func TestListOldOutOfTimeIsNoFailure(t *testing.T) {
 		t.Fatalf("the next run: %d %v, want the campaign copied", n, err)
 	}
 }
+
+// TestDestinationHosts: an internationalised host is kept in A-labels (it
+// was redirected to as https://%E4%BE%8B%E3%81%88.jp/), a port must be one,
+// and the allowed hosts match in either spelling.
+func TestDestinationHosts(t *testing.T) {
+	r := &Registry{}
+	for raw, want := range map[string]string{
+		"https://例え.jp/パス?q=1":           "https://xn--r8jz45g.jp/%E3%83%91%E3%82%B9?q=1",
+		"https://WWW.Example.COM:8443/a":   "https://www.example.com:8443/a",
+		"http://[2001:db8::1]:8080/x":      "http://[2001:db8::1]:8080/x",
+		"https://192.0.2.1/landing":        "https://192.0.2.1/landing",
+		"https://ｗｗｗ．ｅｘａｍｐｌｅ．ｊｐ/": "https://www.example.jp/",
+	} {
+		u, err := r.CheckDestination(raw)
+		if err != nil || u.String() != want {
+			t.Errorf("%s: %v %v, want %s", raw, u, err, want)
+		}
+	}
+	for _, raw := range []string{"https://www.example.com:99999/", "https://www.example.com:0/", "https://exa mple.com/", "https://-bad-.example/"} {
+		if u, err := r.CheckDestination(raw); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s: %v %v, want refused", raw, u, err)
+		}
+	}
+	allowed := &Registry{AllowedHosts: []string{"例え.jp", ".xn--icko0bxn.jp"}} // .エクセル.jp
+	for host, want := range map[string]bool{"xn--r8jz45g.jp": true, "例え.jp": true, "shop.エクセル.jp": true, "shop.xn--icko0bxn.jp": true, "evil.example": false} {
+		if got := allowed.AllowsHost(host); got != want {
+			t.Errorf("AllowsHost(%q) = %v, want %v", host, got, want)
+		}
+	}
+}
