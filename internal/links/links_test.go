@@ -453,10 +453,10 @@ func TestDestinationHosts(t *testing.T) {
 	r := &Registry{}
 	for raw, want := range map[string]string{
 		"https://例え.jp/パス?q=1":           "https://xn--r8jz45g.jp/%E3%83%91%E3%82%B9?q=1",
-		"https://WWW.Example.COM:8443/a":   "https://www.example.com:8443/a",
-		"http://[2001:db8::1]:8080/x":      "http://[2001:db8::1]:8080/x",
-		"https://192.0.2.1/landing":        "https://192.0.2.1/landing",
-		"https://ｗｗｗ．ｅｘａｍｐｌｅ．ｊｐ/": "https://www.example.jp/",
+		"https://WWW.Example.COM:8443/a": "https://www.example.com:8443/a",
+		"http://[2001:db8::1]:8080/x":    "http://[2001:db8::1]:8080/x",
+		"https://192.0.2.1/landing":      "https://192.0.2.1/landing",
+		"https://ｗｗｗ．ｅｘａｍｐｌｅ．ｊｐ/":        "https://www.example.jp/",
 	} {
 		u, err := r.CheckDestination(raw)
 		if err != nil || u.String() != want {
