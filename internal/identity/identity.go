@@ -77,7 +77,7 @@ type Person struct {
 	Attributes map[string]string `json:"attributes"`
 	Custom     map[string]string `json:"custom,omitempty"` // form fields Baton has no name for
 	Source     string            `json:"source,omitempty"` // what created the person: form, identify, list, click
-	CreatedAt  time.Time         `json:"createdAt"`
+	CreatedAt  time.Time         `json:"createdAt"`        // when Baton first knew them (an offline list's: the touch's day)
 	UpdatedAt  time.Time         `json:"updatedAt"`
 	// ConsentWithdrawn is when they withdrew consent on a browser of
 	// theirs (POST /optout); zero: not withdrawn, or given again since by
@@ -248,11 +248,26 @@ func (d *Directory) EnsureWith(ctx context.Context, email, source string, attrs,
 	return d.ensure(ctx, email, source, attrs, custom, "")
 }
 
+// EnsureSince is EnsureWith for a person known since a day before the
+// list came (an exhibition's attendee, a business card exchanged): one it
+// creates is created as of since (when earlier than now), the time their
+// lead stage is dated and counted in, so that the month of the
+// exhibition has its leads, not the month of the import.
+func (d *Directory) EnsureSince(ctx context.Context, email, source string, attrs, custom map[string]string, since time.Time) (p Person, created bool, err error) {
+	return d.ensureAt(ctx, email, source, attrs, custom, "", since)
+}
+
 // ensure is Ensure; a person it creates has the attributes and custom
 // fields given (as Update would merge them) and the server user id user,
 // if any, as their own (Person.Users, as AddUser records it), in the one
 // write that creates them.
 func (d *Directory) ensure(ctx context.Context, email, source string, attrs, custom map[string]string, user string) (p Person, created bool, err error) {
+	return d.ensureAt(ctx, email, source, attrs, custom, user, time.Time{})
+}
+
+// ensureAt is ensure creating the person as of since, when that is
+// before now.
+func (d *Directory) ensureAt(ctx context.Context, email, source string, attrs, custom map[string]string, user string, since time.Time) (p Person, created bool, err error) {
 	if email == "" {
 		return Person{}, false, errors.New("identity: empty email")
 	}
@@ -271,6 +286,9 @@ func (d *Directory) ensure(ctx context.Context, email, source string, attrs, cus
 		}
 		now := d.now()
 		p = Person{ID: newPersonID(), Email: email, Attributes: map[string]string{}, Source: source, CreatedAt: now, UpdatedAt: now}
+		if !since.IsZero() && since.Before(now) {
+			p.CreatedAt = since.UTC()
+		}
 		merge(&p.Attributes, attrs)
 		mergeCustom(&p.Custom, custom)
 		if user != "" {

@@ -482,7 +482,7 @@ func (im *Importer) row(ctx context.Context, email, name string, day time.Time, 
 	// A person new to Baton is made with the row's attributes, in one
 	// write; one who was there has them merged.
 	known, custom := identity.SplitAttributes(fields, im.FieldNames)
-	p, created, err := im.Dir.EnsureWith(ctx, email, "offline:"+channel, known, custom) // refuses an erased email
+	p, created, err := im.Dir.EnsureSince(ctx, email, "offline:"+channel, known, custom, day) // refuses an erased email
 	if err != nil {
 		return false, false, err
 	}

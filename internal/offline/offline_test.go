@@ -117,6 +117,15 @@ func TestShiftJISExhibitionList(t *testing.T) {
 	if evs, _ := f.log.Visitor(ctx, Visitor(h.ID)); len(evs) != 1 || evs[0].Properties["event"] != "製造業DXセミナー" || evs[0].Properties["channel"] != "seminar" {
 		t.Fatalf("seminar %+v", evs) // NFKC: the full-width ＤＸ is DX
 	}
+	// A person the list makes is known since their touch's day (their
+	// lead is dated and counted then: October's seminar in October, not
+	// in the month of the import); one met today, since now.
+	if want := time.Date(2026, 10, 30, 0, 0, 0, 0, tokyo); !h.CreatedAt.Equal(want) {
+		t.Errorf("the seminar's attendee known since %v, want the seminar's day %v", h.CreatedAt, want)
+	}
+	if !p.CreatedAt.Equal(time.Date(2026, 11, 6, 0, 0, 0, 0, tokyo)) {
+		t.Errorf("today's attendee known since %v", p.CreatedAt)
+	}
 	if _, err := f.dir.ByEmail(ctx, "gone@example.co.jp"); !errors.Is(err, identity.ErrNotFound) {
 		t.Fatalf("an erased person came back: %v", err)
 	}
