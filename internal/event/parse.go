@@ -352,8 +352,12 @@ func (w *browserWire) fromCompact(unmarshal func([]byte, any) error) error {
 
 // unixMilli formats a client's ms-since-epoch time as RFC 3339 for times();
 // a value that is no time gets an error.
+// maxUnixMilli is 9999-12-31T23:59:59.999Z: a later time has no ISO-8601
+// form, and was answered as if the client had sent a malformed one.
+const maxUnixMilli = 253402300799999
+
 func unixMilli(ms float64) (string, error) {
-	if ms != ms || ms < 0 || ms > 1e15 {
+	if ms != ms || ms < 0 || ms > maxUnixMilli {
 		return "", errors.New("not a time in milliseconds since the epoch")
 	}
 	return time.UnixMilli(int64(ms)).UTC().Format(time.RFC3339Nano), nil
@@ -892,14 +896,23 @@ func times(ev *Event, w wire) error {
 		ts = w.OriginalTS
 	}
 	var err error
+	// A time given is never taken for none: 0001-01-01T00:00:00Z is Go's
+	// zero time, which meant "absent" below (stored at receive time, as
+	// a second later was refused as out of range).
 	if ts != "" {
 		if ev.OriginalTS, err = parseTime(ts); err != nil {
 			return errf("timestamp", "%v", err)
+		}
+		if ev.OriginalTS.IsZero() {
+			return errf("timestamp", "date-time out of range")
 		}
 	}
 	if w.SentAt != "" {
 		if ev.SentAt, err = parseTime(w.SentAt); err != nil {
 			return errf("sentAt", "%v", err)
+		}
+		if ev.SentAt.IsZero() {
+			return errf("sentAt", "date-time out of range")
 		}
 	}
 	// The range is the event time's: with sentAt, a device whose clock
@@ -1271,7 +1284,12 @@ func jsonErr(err error) error {
 		if field == "" {
 			field = "(body)"
 		}
-		return errf(field, "must be %s, got %s", jsonKind(te.Type.Kind().String()), te.Value)
+		got := te.Value
+		if strings.HasPrefix(got, "number ") && (strings.HasPrefix(te.Type.Kind().String(), "float") || strings.HasPrefix(te.Type.Kind().String(), "int") || te.Type.Kind().String() == "interface") {
+			// A number the type cannot hold (1e400): its kind was right.
+			return errf(field, "%s is out of range (numbers up to about 1.8e308)", strings.TrimPrefix(got, "number "))
+		}
+		return errf(field, "must be %s, got %s", jsonKind(te.Type.Kind().String()), got)
 	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {

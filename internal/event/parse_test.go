@@ -827,3 +827,27 @@ func TestNumericIDsAsJavaScriptWrites(t *testing.T) {
 		}
 	}
 }
+
+// TestOutOfRangeSaysSo: a number too large for any float (1e400), a tag
+// time past year 9999 and a timestamp of year 1 (Go's zero time, which was
+// taken for none and stored at receive time) are refused saying what is
+// wrong with them, on the field that holds them.
+func TestOutOfRangeSaysSo(t *testing.T) {
+	for _, c := range []struct {
+		body        string
+		src         Source
+		field, want string
+	}{
+		{`{"userId":"x","type":"track","event":"N","properties":{"n":1e400}}`, Server, "properties", "1e400 is out of range"},
+		{`[["a1,2,3,4,5",false,"m1",1,"s","page",null,["https://a.example/","",""],1e400],1700000000000]`, Browser, "ts", "1e400 is out of range"},
+		{`[["a1,2,3,4,5",false,"m1",1,"s","page",null,["https://a.example/","",""],1e15],1700000000000]`, Browser, "ts", "milliseconds"},
+		{`{"userId":"x","type":"track","event":"N","timestamp":"0001-01-01T00:00:00Z"}`, Server, "timestamp", "out of range"},
+		{`{"userId":"x","type":"track","event":"N","sentAt":"0001-01-01T00:00:00Z"}`, Server, "sentAt", "out of range"},
+	} {
+		_, err := Parse([]byte(c.body), c.src, "", meta())
+		var e *Error
+		if !errors.As(err, &e) || e.Status != 400 || e.Field != c.field || !strings.Contains(e.Message, c.want) {
+			t.Errorf("%s: %v, want field %s saying %q", c.body, err, c.field, c.want)
+		}
+	}
+}
