@@ -162,6 +162,20 @@ func (p page) Who(name string) string {
 	return name
 }
 
+// VisitorNote says what a person's visitor id that is no browser is: the
+// pseudo-visitor their email opens and offline touches are stored under
+// (o:), or their user id on the site's backend (u:, the server API); ""
+// for a browser.
+func (p page) VisitorNote(id string) string {
+	switch {
+	case strings.HasPrefix(id, "o:"):
+		return p.T("email opens and offline touches, not a browser")
+	case strings.HasPrefix(id, "u:"):
+		return p.T("the site's user id (server API), not a browser")
+	}
+	return ""
+}
+
 // sharePct is a share of a map of shares (the lab's groups), "—" where
 // it was not measured: a group of nobody has no shares, not 0%.
 func sharePct(m map[string]float64, k string) string {

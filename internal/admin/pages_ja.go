@@ -310,7 +310,9 @@ var ja = map[string]string{
 	"in the last list uploaded (%s); earlier lists not added": "最後にアップロードしたリスト（%s）の人数。それ以前のリストは含みません",
 	// Stage change reasons, how a person or browser became known.
 	"scoring": "スコアリング", "identified": "本人特定", "recycled": "ナーチャリングに戻す",
-	"recycle":  "ナーチャリングに戻す", // the rule of a reset (rulebook's recycle)
+	"recycle": "ナーチャリングに戻す", // the rule of a reset (rulebook's recycle)
+	"email opens and offline touches, not a browser": "メールの開封とオフライン接点（ブラウザではありません）",
+	"the site's user id (server API), not a browser": "サイトのユーザー ID（サーバー API）。ブラウザではありません",
 	"via:form": "フォーム", "via:click": "メールのクリック", "via:list": "リスト取込", "via:offline": "オフライン接点の取込", "via:identify": "識別（API）", "via:": "—",
 	"(all)": "（全体）", "(unassigned)": "（担当者なし）", "(none)": "（接点なし）",
 	// Why an event was taken for a scanner or a bot (enrichment, click).

@@ -65,8 +65,14 @@ func TestShiftJISExhibitionList(t *testing.T) {
 	}
 	// The page says where sales met them: the timeline said only "offline
 	// touch", with neither the event's name nor the channel.
-	if _, html := page(t, s, "/admin/people/"+v.Person.ID+"?lang=ja", token); !strings.Contains(string(html), `オフライン接点</span> Japan IT Week 秋 <span class="chip">展示会</span>`) {
+	_, html := page(t, s, "/admin/people/"+v.Person.ID+"?lang=ja", token)
+	if !strings.Contains(string(html), `オフライン接点</span> Japan IT Week 秋 <span class="chip">展示会</span>`) {
 		t.Errorf("the person page's offline touch:\n%s", html)
+	}
+	// Their touches' pseudo-visitor is said to be no browser, not one
+	// linked by a form.
+	if !strings.Contains(string(html), `<code>o:`+v.Person.ID+`</code> <span class="small muted">メールの開封とオフライン接点（ブラウザではありません）</span></li>`) {
+		t.Errorf("the person page's browsers:\n%s", html)
 	}
 	code, b = do(t, "GET", s.URL+"/admin/people/"+v.Person.ID+"/explain", token, "")
 	var ex admin.Explanation
