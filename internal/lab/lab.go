@@ -119,6 +119,8 @@ type Side struct {
 type Person struct {
 	ID        string    `json:"person"`
 	Email     string    `json:"email"`
+	Name      string    `json:"name,omitempty"`      // as they gave it: who sales would have had
+	Company   string    `json:"company,omitempty"`   // as they gave it
 	Stage     string    `json:"stage"`               // now
 	Condition string    `json:"condition,omitempty"` // the candidate's for a would-be MQL; for a drop, the one stored with their first MQL
 	At        time.Time `json:"at,omitzero"`         // when they would have qualified (for a drop: when they did)
@@ -315,7 +317,7 @@ func (l *Lab) tally(rep *Report, rp *reports.Person, p identity.Person, cur, can
 		return
 	}
 	o, hist := OutcomeOf(rp.History, l.loc())
-	who := Person{ID: p.ID, Email: p.Email, Stage: rp.Rec.Stage, Outcome: o, History: hist}
+	who := Person{ID: p.ID, Email: p.Email, Name: p.Attributes["name"], Company: p.Attributes["company"], Stage: rp.Rec.Stage, Outcome: o, History: hist}
 	if !stored {
 		who.Condition, who.At = can.MQLs[0].Condition, can.MQLs[0].At
 		rep.WouldBecome = append(rep.WouldBecome, who)

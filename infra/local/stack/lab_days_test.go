@@ -59,7 +59,7 @@ func TestRulesLabDaysInJST(t *testing.T) {
 	if code != 200 || !strings.Contains(page, `<td data-l="月">2026年12月</td>`) {
 		t.Fatalf("simulation page: %d %s", code, page)
 	}
-	if !strings.Contains(page, `<td data-l="日付" class="t">2026年12月1日</td><td data-l="人物" class="addr">`+email+`</td>`) || !strings.Contains(page, "2026年12月1日 差し戻し：予算なし") || strings.Contains(page, "2026年11月30日") {
+	if !strings.Contains(page, `<td data-l="日付" class="t">2026年12月1日</td><td data-l="人物" class="addr"><a href="../people/`+p.ID+`">`+email+`</a></td>`) || !strings.Contains(page, "2026年12月1日 差し戻し：予算なし") || strings.Contains(page, "2026年11月30日") {
 		t.Errorf("the would-stop list is not dated in Tokyo:\n%s", page[strings.Index(page, "<main"):])
 	}
 
