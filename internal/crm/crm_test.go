@@ -189,6 +189,10 @@ func TestHubSpotErrors(t *testing.T) {
 		{crmfake.Fault{Status: 409, Body: crmfake.HSConflict}, "CONFLICT", true, 0},
 		{crmfake.Fault{Status: 403, Body: crmfake.HSMissingScopes}, "MISSING_SCOPES", true, 0},
 		{crmfake.Fault{Status: 502, Body: `{"status":"error","message":"Bad gateway"}`}, "", false, 0},
+		// Transient by HubSpot's error handling guide, never dead letters:
+		// a record locked for 2 s, an account being migrated.
+		{crmfake.Fault{Status: 423, Body: `{"status":"error","message":"Locked","category":"LOCKED"}`}, "LOCKED", false, 2 * time.Second},
+		{crmfake.Fault{Status: 477, Body: `{"status":"error","message":"Migration in progress","category":"MIGRATION_IN_PROGRESS"}`, Headers: map[string]string{"Retry-After": "3600"}}, "MIGRATION_IN_PROGRESS", false, time.Hour},
 	}
 	for _, c := range cases {
 		f := crmfake.NewHubSpot()

@@ -154,6 +154,15 @@ func (h *HubSpot) hsError(status int, body []byte, hd http.Header) *push.Error {
 				pe.RetryAfter = time.Date(n.Year(), n.Month(), n.Day()+1, 0, 0, 0, 0, loc).Sub(now)
 			}
 		}
+	case status == 423:
+		// Locked: "Locks will last for 2 seconds… include a delay of at
+		// least 2 seconds" (HubSpot, Error handling): a burst of writes
+		// to one record, not a refusal.
+		pe.RetryAfter = max(retryAfter(hd, now), 2*time.Second)
+	case status == 477:
+		// Migration in Progress: the account moves between data centres,
+		// "HubSpot will return a Retry-After response header" (up to a day).
+		pe.RetryAfter = retryAfter(hd, now)
 	case status >= 500:
 		pe.RetryAfter = retryAfter(hd, now)
 	default:

@@ -228,7 +228,7 @@ func (s *Salesforce) jwt() (string, error) {
 
 // call sends one REST request, authenticating first and refreshing the
 // token once on INVALID_SESSION_ID.
-func (s *Salesforce) call(ctx context.Context, method, path string, body any) (int, []byte, http.Header, error) {
+func (s *Salesforce) call(ctx context.Context, method, path string, body any, hdr ...string) (int, []byte, http.Header, error) {
 	for attempt := 0; ; attempt++ {
 		s.mu.Lock()
 		tok, inst := s.token, s.instance
@@ -249,6 +249,9 @@ func (s *Salesforce) call(ctx context.Context, method, path string, body any) (i
 		}
 		req, _ := http.NewRequestWithContext(ctx, method, strings.TrimSuffix(inst, "/")+path, rd)
 		req.Header.Set("Authorization", "Bearer "+tok)
+		for i := 0; i+1 < len(hdr); i += 2 {
+			req.Header.Set(hdr[i], hdr[i+1])
+		}
 		if body != nil {
 			req.Header.Set("Content-Type", "application/json")
 			if s.DuplicateRuleHeader != "" {
@@ -528,6 +531,27 @@ func (s *Salesforce) conversion(ctx context.Context, personID string, now time.T
 	return converted{r.Id, r.ConvertedContactId, r.ConvertedOpportunityId}, r.IsConverted, nil
 }
 
+// noReassign keeps the org's lead assignment rules from running on an
+// update: Salesforce runs them on every Lead write without this header
+// ("If the header is not provided in the request, the default value is
+// TRUE": Assignment Rule Header), and a later MQL or a retry moved the
+// Lead away from the rep who owns it.
+var noReassign = []string{"Sforce-Auto-Assign", "FALSE"}
+
+// leadExists reports whether the person's Lead (by Baton's id) exists.
+func (s *Salesforce) leadExists(ctx context.Context, personID string, now time.Time) (bool, error) {
+	status, body, h, err := s.call(ctx, "GET", s.base()+"/sobjects/Lead/"+s.LeadKey+"/"+url.PathEscape(personID)+"?fields=Id", nil)
+	switch {
+	case err != nil:
+		return false, err
+	case status == 200:
+		return true, nil
+	case status == 404:
+		return false, nil
+	}
+	return false, sfError(status, body, h, now)
+}
+
 func soqlString(v string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(v) + "'"
 }
@@ -553,6 +577,7 @@ func (s *Salesforce) query(ctx context.Context, q string, now time.Time) ([]map[
 // match is who the Task goes on when the org already knows the email.
 type match struct {
 	own       *converted // the person's own Lead, converted
+	ours      bool       // the person's own Lead, not converted: it exists
 	adopt     string     // a Lead without Baton's id to set it on
 	contactID string
 }
@@ -570,7 +595,7 @@ func (s *Salesforce) match(ctx context.Context, l push.Lead, now time.Time) (mat
 		case key == l.PersonID && isConv:
 			return match{own: &converted{str(r, "Id"), str(r, "ConvertedContactId"), str(r, "ConvertedOpportunityId")}}, nil
 		case key == l.PersonID:
-			return match{}, nil // ours: upsert as usual
+			return match{ours: true}, nil // upserted as usual, as an existing Lead
 		case key == "" && !isConv && adopt == "":
 			adopt = str(r, "Id")
 		}
@@ -618,7 +643,7 @@ func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 			fields["Status"] = reopen
 		}
 		for try := 0; ; try++ {
-			status, body, h, err := s.call(ctx, "PATCH", s.base()+"/sobjects/Lead/"+url.PathEscape(m.adopt), fields)
+			status, body, h, err := s.call(ctx, "PATCH", s.base()+"/sobjects/Lead/"+url.PathEscape(m.adopt), fields, noReassign...)
 			if err != nil {
 				return "", err
 			}
@@ -635,13 +660,27 @@ func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 	case m.contactID != "":
 		leadID, who = m.contactID, m.contactID
 	default:
+		// An existing Lead (a later MQL of the person, a retry) is
+		// updated with what the lead knows: never the stand-ins for a
+		// missing LastName and Company nor LeadSource, which would write
+		// over what sales typed there since, nor by the org's assignment
+		// rules, which would take it from the rep working it.
+		existing := m.ours
+		if !existing {
+			if existing, err = s.leadExists(ctx, l.PersonID, now); err != nil {
+				return "", err
+			}
+		}
 		var fields map[string]any
-		fields, cut = s.leadFields(l, true)
+		fields, cut = s.leadFields(l, !existing)
+		if existing {
+			delete(fields, "LeadSource")
+		}
 		if reopen != "" {
 			fields["Status"] = reopen
 		}
 		for try := 0; ; try++ {
-			if leadID, who, what, err = s.upsertLead(ctx, l, fields, now); err == nil {
+			if leadID, who, what, err = s.upsertLead(ctx, l, fields, existing, now); err == nil {
 				break
 			}
 			var dup *duplicate
@@ -747,8 +786,12 @@ func reopened(ctx context.Context, connector, status string) error {
 
 // upsertLead upserts the Lead by Baton's person id; once sales converted
 // it, the Task goes on the Contact and Opportunity it became.
-func (s *Salesforce) upsertLead(ctx context.Context, l push.Lead, fields map[string]any, now time.Time) (leadID, who, what string, err error) {
-	status, body, h, err := s.call(ctx, "PATCH", s.base()+"/sobjects/Lead/"+s.LeadKey+"/"+url.PathEscape(l.PersonID), fields)
+func (s *Salesforce) upsertLead(ctx context.Context, l push.Lead, fields map[string]any, existing bool, now time.Time) (leadID, who, what string, err error) {
+	var hdr []string // a new Lead is assigned by the org's rules, as any
+	if existing {
+		hdr = noReassign
+	}
+	status, body, h, err := s.call(ctx, "PATCH", s.base()+"/sobjects/Lead/"+s.LeadKey+"/"+url.PathEscape(l.PersonID), fields, hdr...)
 	if err != nil {
 		return "", "", "", err
 	}

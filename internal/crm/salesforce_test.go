@@ -470,7 +470,7 @@ func TestSalesforceRefusedValuesOfItsOwn(t *testing.T) {
 	c.Fields = map[string]string{"department": "Department__c"}
 	l := lead
 	l.Attributes = map[string]string{"last_name": "山田", "company": "サンプル株式会社", "department": "経営企画本部 デジタルトランスフォーメーション推進室"}
-	f.Fail(1, crmfake.Fault{Status: 400, Body: `[{"message":"Email: invalid email address: hanako@example.co.jp","errorCode":"INVALID_EMAIL_ADDRESS","fields":["Email"]}]`})
+	f.FailWrites(1, crmfake.Fault{Status: 400, Body: `[{"message":"Email: invalid email address: hanako@example.co.jp","errorCode":"INVALID_EMAIL_ADDRESS","fields":["Email"]}]`})
 	if _, err := c.Push(context.Background(), l); err != nil {
 		t.Fatal(err)
 	}
@@ -520,5 +520,52 @@ func TestSalesforceAdoptFitsTheOrgsLengths(t *testing.T) {
 	}
 	if desc, _ := f.Task(l.MQLID)["Description"].(string); !strings.Contains(desc, l.Attributes["department"]) {
 		t.Fatalf("description %q", desc)
+	}
+}
+
+// TestSalesforceLaterMQLKeepsWhatSalesWrote: the person's first MQL
+// creates their Lead with stand-ins for the missing LastName and Company
+// and LeadSource Baton, and the org's assignment rule gives it an owner.
+// Sales then type the real name and company, change the source and hand
+// the Lead to another rep. The person's next MQL (as a retry would)
+// updates the Lead without writing the stand-ins or LeadSource over
+// theirs, nor running the assignment rule again.
+func TestSalesforceLaterMQLKeepsWhatSalesWrote(t *testing.T) {
+	f := crmfake.NewSalesforce()
+	defer f.Close()
+	f.AssignTo = "005QUEUE0000001"
+	c := sf(f)
+	l := lead
+	l.PersonID, l.MQLID = "p_aaaaaaaaaaaaaaaaaaaaaaaa", "p_aaaaaaaaaaaaaaaaaaaaaaaa-c1"
+	l.Attributes = map[string]string{}
+	if _, err := c.Push(context.Background(), l); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.Lead(l.PersonID); got["Company"] != "[not provided]" || got["LeadSource"] != "Baton" || got["OwnerId"] != "005QUEUE0000001" {
+		t.Fatalf("the new Lead: %v", got)
+	}
+	f.Lock()
+	rec := f.Leads[l.PersonID]
+	rec["Company"], rec["LastName"], rec["LeadSource"], rec["OwnerId"] = "株式会社サンプル", "山田", "Trade Show", "005REP000000002"
+	f.Unlock()
+	for i, cycle := range []int{2, 2} { // the second MQL, then its retry
+		l.MQLID, l.Cycle = l.PersonID+"-c2", cycle
+		if _, err := c.Push(context.Background(), l); err != nil {
+			t.Fatal(err)
+		}
+		got := f.Lead(l.PersonID)
+		if got["Company"] != "株式会社サンプル" || got["LastName"] != "山田" || got["LeadSource"] != "Trade Show" || got["OwnerId"] != "005REP000000002" {
+			t.Errorf("push %d wrote over sales' Lead: Company=%v LastName=%v LeadSource=%v OwnerId=%v", i+2, got["Company"], got["LastName"], got["LeadSource"], got["OwnerId"])
+		}
+	}
+	// A new person's Lead is still assigned by the org's rule.
+	n := lead
+	n.PersonID, n.MQLID = "p_bbbbbbbbbbbbbbbbbbbbbbbb", "p_bbbbbbbbbbbbbbbbbbbbbbbb-c1"
+	n.Email = "new@maker.example"
+	if _, err := c.Push(context.Background(), n); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.Lead(n.PersonID); got["OwnerId"] != "005QUEUE0000001" {
+		t.Errorf("a new Lead was not assigned: %v", got)
 	}
 }

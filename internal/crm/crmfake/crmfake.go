@@ -31,8 +31,9 @@ type Fault struct {
 }
 
 type base struct {
-	mu     sync.Mutex
-	faults []Fault
+	mu          sync.Mutex
+	faults      []Fault
+	writeFaults []Fault // served to writes only (FailWrites)
 	lose   map[string]int
 	Calls  map[string]int // "METHOD /path-pattern" -> count
 	*httptest.Server
@@ -48,6 +49,17 @@ func (b *base) Fail(n int, f Fault) {
 	defer b.mu.Unlock()
 	for i := 0; i < n; i++ {
 		b.faults = append(b.faults, f)
+	}
+}
+
+// FailWrites makes the next n writes (POST, PATCH, PUT, DELETE) answer
+// f, reads passing: a refusal of what a write sent, whatever the
+// connector reads before it.
+func (b *base) FailWrites(n int, f Fault) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for i := 0; i < n; i++ {
+		b.writeFaults = append(b.writeFaults, f)
 	}
 }
 
@@ -80,6 +92,19 @@ func (b *base) lossy(next http.HandlerFunc) http.Handler {
 		next(httptest.NewRecorder(), r)
 		panic(http.ErrAbortHandler) // closes the connection, unanswered
 	})
+}
+
+// faultReq is fault, and for a write one FailWrites queued.
+func (b *base) faultReq(w http.ResponseWriter, r *http.Request) bool {
+	if b.fault(w) {
+		return true
+	}
+	if len(b.writeFaults) == 0 || r.Method == "GET" || r.Method == "HEAD" {
+		return false
+	}
+	b.faults = append(b.faults, b.writeFaults[0])
+	b.writeFaults = b.writeFaults[1:]
+	return b.fault(w)
 }
 
 // fault serves a queued fault, if any (callers hold mu).

@@ -71,6 +71,12 @@ type Salesforce struct {
 	// LeadFieldLengths are the lengths of the org's own text fields on
 	// Lead (Department__c: 50 ...), refused over like the standard ones.
 	LeadFieldLengths map[string]int
+	// AssignTo is the owner the org's lead assignment rule gives: set, a
+	// Lead written (created or updated, by external id or record id)
+	// without the header Sforce-Auto-Assign: FALSE gets it as its
+	// OwnerId, as Salesforce runs the default rule on every Lead write
+	// unless told not to (Assignment Rule Header, REST API).
+	AssignTo string
 	// Now is the fake org's clock (default clock.Now): JWT assertions expire by it.
 	Now func() time.Time
 	// Versions counts REST calls per API version (v62.0 ...).
@@ -271,7 +277,7 @@ func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
 	s.Versions[parts[0]]++
 	if len(parts) == 2 && parts[1] == "query" && r.Method == "GET" {
 		s.Calls["GET query"]++
-		if s.fault(w) {
+		if s.faultReq(w, r) {
 			return
 		}
 		s.query(w, r.URL.Query().Get("q"))
@@ -282,7 +288,7 @@ func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
 		if r.Method == "DELETE" {
 			s.Calls["DELETE Lead"]++
 		}
-		if s.fault(w) {
+		if s.faultReq(w, r) {
 			return
 		}
 		s.leadByRecordID(w, r, parts[3])
@@ -293,7 +299,7 @@ func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Calls[r.Method+" "+parts[2]]++
-	if s.fault(w) {
+	if s.faultReq(w, r) {
 		return
 	}
 	store := s.Leads
@@ -390,6 +396,9 @@ func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
 		for k, v := range fields {
 			rec[k] = v
 		}
+		if parts[2] == "Lead" {
+			s.assign(r, rec)
+		}
 		status := 200
 		if !exists {
 			status = 201
@@ -397,6 +406,13 @@ func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, status, map[string]any{"id": rec["Id"], "success": true, "errors": []any{}, "created": !exists})
 	default:
 		sfErr(w, 405, "METHOD_NOT_ALLOWED", "HTTP Method '"+r.Method+"' not allowed")
+	}
+}
+
+// assign runs the org's lead assignment rule on a Lead written (AssignTo).
+func (s *Salesforce) assign(r *http.Request, rec map[string]any) {
+	if s.AssignTo != "" && !strings.EqualFold(r.Header.Get("Sforce-Auto-Assign"), "FALSE") {
+		rec["OwnerId"] = s.AssignTo
 	}
 }
 
@@ -435,6 +451,7 @@ func (s *Salesforce) leadByRecordID(w http.ResponseWriter, r *http.Request, id s
 		for k, v := range fields {
 			rec[k] = v
 		}
+		s.assign(r, rec)
 		if ext, ok := fields[s.LeadKey].(string); ok && ext != "" && key != ext {
 			if _, taken := s.Leads[ext]; taken {
 				sfErr(w, 400, "DUPLICATE_VALUE", "duplicate value found: "+s.LeadKey+" duplicates value on record with id: "+id, s.LeadKey)
