@@ -34,8 +34,8 @@ type base struct {
 	mu          sync.Mutex
 	faults      []Fault
 	writeFaults []Fault // served to writes only (FailWrites)
-	lose   map[string]int
-	Calls  map[string]int // "METHOD /path-pattern" -> count
+	lose        map[string]int
+	Calls       map[string]int // "METHOD /path-pattern" -> count
 	*httptest.Server
 }
 
