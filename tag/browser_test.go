@@ -259,6 +259,11 @@ func TestInBrowser(t *testing.T) {
 		if kinds(evs) != "page_view,page_view,page_view" || evs[2].URL != site.URL+"/index.html" {
 			t.Fatalf("stored %s", kinds(evs))
 		}
+		// The page came from a search; restored, its view is not from
+		// there again (another search touch), but from the page itself.
+		if evs[0].Referrer != "https://www.google.com/" || evs[2].Referrer != site.URL+"/index.html" {
+			t.Fatalf("referrers: first view %q, restored %q", evs[0].Referrer, evs[2].Referrer)
+		}
 		if r.URL != "1" {
 			t.Fatalf("the page was not restored from the back-forward cache: the check of its page view would prove nothing")
 		}
@@ -330,6 +335,26 @@ func TestInBrowser(t *testing.T) {
 		}
 		if len(home) != 1 || home[0].Referrer != want {
 			t.Fatalf("the next page's referrer: %+v, want %s", home, want)
+		}
+	})
+	run("tableform", func(t *testing.T, r result) {
+		// The address in name=mail identifies the sender, though a select
+		// labelled メールマガジン came first; the form's id and action are
+		// its attributes, not its hidden fields of those names.
+		p, tl := person(t, "table.form@example.co.jp")
+		var form map[string]any
+		for _, e := range tl {
+			if e.Type == event.FormSubmit {
+				form, _ = e.Properties["form"].(map[string]any)
+			}
+		}
+		if p.Attributes["company"] != "テーブル商事" && p.Custom["kaisha"] != "テーブル商事" || form == nil || form["id"] != "inquiry" || form["action"] != "/thanks.html" {
+			t.Fatalf("person %+v, form %v, timeline %s", p, form, kinds(tl))
+		}
+		// The link's token never left the page (the collector would drop
+		// it, but not from the visitor's queue and the wire).
+		if strings.Contains(r.URL, "TOK123") || !strings.Contains(r.URL, "report.pdf?v=2") {
+			t.Fatalf("what the tag sent: %s", r.URL)
 		}
 	})
 	run("ignoredform", func(t *testing.T, r result) {

@@ -1074,6 +1074,13 @@ func page(ev *Event, w wire, scrub Scrubber) error {
 			ev.Properties["path"] = c
 		}
 	}
+	if f, ok := ev.Properties["form"].(map[string]any); ok { // a form's action: a URL as any other
+		if v, ok := f["action"].(string); ok && v != "" {
+			if c := scrub.URL(v); c != v {
+				f["action"] = c
+			}
+		}
+	}
 	if ev.URL != "" {
 		ev.UTM = ParseUTM(ev.URL)
 	}

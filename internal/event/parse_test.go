@@ -851,3 +851,30 @@ func TestOutOfRangeSaysSo(t *testing.T) {
 		}
 	}
 }
+
+// TestTagFormEmailThatIsNone: the tag takes a form's first field whose
+// name, label or placeholder says mail as its address; a select labelled
+// メールマガジン before the address field gave 受け取る, which as the form's
+// "email" hid the field named email and the form identified nobody. What
+// is no address is left out, on both readers of the array form; and a
+// form's action is scrubbed as any URL (a page's token in it, an address).
+func TestTagFormEmailThatIsNone(t *testing.T) {
+	body := `[["4,5,6",false,"f-1",1,null,"s","受け取る",["https://www.example.com/c","C",{"mailmag":"受け取る","email":"taro@example.co.jp"},"contact",null,"https://www.example.com/apply?invite_token=SEKRET123&ref_mail=x%40y.example&step=2",{}],null],1700000000000]`
+	for _, slow := range []bool{false, true} {
+		parse := Parse
+		if slow {
+			parse = parseStd // encoding/json's reader, through the compact form
+		}
+		evs, err := parse([]byte(body), Browser, "", meta())
+		if err != nil || len(evs) != 1 {
+			t.Fatalf("slow %v: %v", slow, err)
+		}
+		if got := evs[0].Email(); got != "taro@example.co.jp" {
+			t.Errorf("slow %v: the form identifies %q", slow, got)
+		}
+		form, _ := evs[0].Properties["form"].(map[string]any)
+		if a, _ := form["action"].(string); a != "https://www.example.com/apply?step=2" {
+			t.Errorf("slow %v: form action %q", slow, a)
+		}
+	}
+}

@@ -34,7 +34,7 @@ type Scrubber struct {
 // secretName matches parameter names (folded: foldText) that hold
 // secrets: passwords, tokens, keys, sessions, CSRF and card data, in
 // English and Japanese.
-var secretName = regexp.MustCompile(`(?i)(pass(word|wd)?|pwd|token|secret|csrf|xsrf|session|sess_?id|auth|api_?key|access_?key|private_?key|card|cvc|cvv|ccv|iban|ssn|signature|^sig$|^sid$|^code$|^otp$|^pin$|^key$|^cc$|^pw$|` +
+var secretName = regexp.MustCompile(`(?i)(pass(word|wd)?|pwd|token|secret|csrf|xsrf|session|sess_?id|auth|api_?key|access_?key|private_?key|card|cvc|cvv|ccv|iban|ssn|signature|jwt|credential|^sig$|^sid$|^code$|^otp$|^pin$|^key$|^cc$|^pw$|^ticket$|^mkt_tok$|^_hsenc$|^_hsmi$|` +
 	`パスワード|暗証番号|認証コード|確認コード|トークン|セッション|カード番号|セキュリティコード)`)
 
 // emailish matches an address in folded text (foldText) as net/mail reads
@@ -83,8 +83,11 @@ func hasWideAt(s string) bool {
 // is by first byte.
 var (
 	secretParts = partsByFirst("pass", "pwd", "token", "secret", "csrf", "xsrf", "session", "sessid", "sess_id", "auth",
-		"apikey", "api_key", "accesskey", "access_key", "privatekey", "private_key", "card", "cvc", "cvv", "ccv", "iban", "ssn", "signature")
-	secretNames = []string{"sig", "sid", "code", "otp", "pin", "key", "cc", "pw"}
+		"apikey", "api_key", "accesskey", "access_key", "privatekey", "private_key", "card", "cvc", "cvv", "ccv", "iban", "ssn", "signature",
+		"jwt", "credential") // a JSON Web Token, S3's X-Amz-Credential
+	// ticket: a CAS login's; mkt_tok, _hsenc and _hsmi: Marketo's and
+	// HubSpot's email tokens, which name the recipient.
+	secretNames = []string{"sig", "sid", "code", "otp", "pin", "key", "cc", "pw", "ticket", "mkt_tok", "_hsenc", "_hsmi"}
 )
 
 func partsByFirst(parts ...string) (by [256][]string) {

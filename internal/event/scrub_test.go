@@ -26,6 +26,11 @@ func TestScrubURL(t *testing.T) {
 		{"https://www.example.com/検索?q=%E6%A0%AA%E5%BC%8F", "https://www.example.com/検索?q=%E6%A0%AA%E5%BC%8F"},
 		{"https://www.example.com/?card_number=4111111111111111&cvv=123", "https://www.example.com/"},
 		{"https://www.example.com/?next=%2Fmail%3Fto%3Djiro%40example.org", "https://www.example.com/"},
+		// A JSON Web Token, a CAS ticket, S3's signed credential, and the
+		// email tools' tokens that name the recipient (Marketo, HubSpot).
+		{"https://www.example.com/sso?jwt=eyJhbGciOiJIUzI1NiJ9.e30.x&ticket=ST-1-abc&lang=ja", "https://www.example.com/sso?lang=ja"},
+		{"https://bucket.s3.amazonaws.com/report.pdf?X-Amz-Credential=AKIAEXAMPLE%2F20261201&X-Amz-Signature=ab&X-Amz-Security-Token=cd&v=2", "https://bucket.s3.amazonaws.com/report.pdf?v=2"},
+		{"https://www.example.com/webinar?mkt_tok=MDAxLUFCQy0xMjM&_hsenc=p2ANqtz-8&_hsmi=1234&utm_medium=email", "https://www.example.com/webinar?utm_medium=email"},
 	} {
 		if got := s.URL(c.in); got != c.want {
 			t.Errorf("%s\n got %s\nwant %s", c.in, got, c.want)

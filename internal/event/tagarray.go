@@ -155,12 +155,27 @@ func elements(raw []byte) (vs [][]byte, ok bool) {
 	return vs, ok
 }
 
+// tagEmail reports whether a form's n (JSON) is an address: the tag takes
+// the first field whose name, label or placeholder says mail, and that
+// can be a select (メールマガジン: 受け取る) before the address; as the
+// form's "email" it then hid the field named email. What is none is left
+// out, and the form's fields give the address (Email).
+func tagEmail(n []byte) bool {
+	var s string
+	return json.Unmarshal(n, &s) == nil && isTagEmail(s)
+}
+
+func isTagEmail(s string) bool {
+	_, err := NormalizeEmail(s)
+	return err == nil
+}
+
 // arrayProperties appends to b the object of the positional properties vs
 // of a tag type's event; a form's email address n goes into its fields
 // (after theirs: the last of repeated keys is the one read).
 func arrayProperties(b []byte, typ string, vs [][]byte, n []byte) []byte {
 	names := arrayProps[typ]
-	if typ == FormSubmit {
+	if typ == FormSubmit && tagEmail(n) {
 		fields := bytes.TrimSpace(vs[2])
 		sep := ","
 		if len(bytes.TrimSpace(fields[1:len(fields)-1])) == 0 {
@@ -275,7 +290,9 @@ func propsOf(a tagArray, at func([]byte) scan) (map[string]any, bool) {
 		if !ok {
 			return nil, false
 		}
-		p["fields"].(map[string]any)["email"] = email // checked: an object
+		if e, _ := email.(string); isTagEmail(e) {
+			p["fields"].(map[string]any)["email"] = email // checked: an object
+		}
 	}
 	return p, true
 }

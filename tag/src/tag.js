@@ -147,7 +147,7 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
   let click = (e, a, t) => {
     a = 2 > e.button && e.target.closest?.('a');
     /^http/.test(a?.protocol) && (t = a.hasAttribute('data-baton-download') || a.hasAttribute('download') || RegExp('\\.(' + (attr('downloads') || 'key|od.|(doc|xls|ppt)x?|txt|gz|exe|csv|dmg|msi|rtf|pdf|zip') + ')$', 'i').test(a.pathname) ? 'd' : location.host != a.host && 'o') &&
-      track(t, [a.textContent.trim().slice(0, 100), a.href]);
+      track(t, [a.textContent.trim().slice(0, 100), clean(a.href)]);
   };
   let needConsent = attr('consent') == 'required';
 
@@ -167,7 +167,7 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
   // capturing (the 1): it sees the page's clicks and submits before any
   // handler of the page can stop them.
   addEventListener('pagehide', () => off() || send(queue(), 1), 1);
-  addEventListener('pageshow', (e) => e.persisted && page(last = 0), 1); // back-forward cache restore
+  addEventListener('pageshow', (e) => e.persisted && page(1), 1); // back-forward cache restore: the page itself its referrer, not the document's again
 
   // Form submits with an email field identify the visitor. The listener only
   // reads, and swallows its errors: the page's own submit always proceeds.
@@ -190,16 +190,22 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
           // it there (bt_strip: names only, the last 2,000 characters).
           f.method == 'get' && !off() && store('strip', ([store('strip')] + ' ' + el.name).slice(-2e3)); // [undefined] + ' ' is ' '
         } else {
-          // The email: by type, name, label or placeholder (メール), but no
-          // checkbox or radio (a contact method メール, a newsletter's
-          // メールマガジン: an option, no address).
-          box || (labels[n] = l, /e-?mail|\u30e1\u30fc\u30eb/i.test([t, n, l, el.placeholder]) && (email ||= v));
+          // The email: by type, name, label or placeholder (mail, e-mail,
+          // メール: a table layout's <th>メールアドレス</th> has no label,
+          // its field is often name=mail), but no checkbox or radio (a
+          // contact method メール, a newsletter's メールマガジン: an option,
+          // no address). What is no address (a select メールマガジン before
+          // the field) the collector leaves for the form's fields to give.
+          box || (labels[n] = l, /mail|\u30e1\u30fc\u30eb/i.test([t, n, l, el.placeholder]) && (email ||= v));
           fields[n] = v;
         }
       }
-      // An ignored form has refused every field: no email.
+      // An ignored form has refused every field: no email. The form's id
+      // and action are its attributes: f.id and f.action are its fields
+      // of those names where it has them (WordPress's hidden action=),
+      // and f.action without one is the page's URL, secrets and all.
       if (email) {
-        track('s', [clean(location.href), document.title, fields, f.id, f.getAttribute('name'), f.action, labels], email);
+        track('s', [clean(location.href), document.title, fields, f.getAttribute('id'), f.getAttribute('name'), f.getAttribute('action'), labels], email);
       }
     } catch { }
   }, 1);
