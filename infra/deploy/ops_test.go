@@ -225,6 +225,66 @@ func TestAlarms(t *testing.T) {
 	}
 }
 
+// TestQueuesWhoseRetriesHideFailures: the push function reports a
+// connector's failure per message and hides it for its backoff, so Lambda
+// counts no error and SQS dead-letters it only after days: the queue's
+// oldest message is what says an SFA has been failing (an hour).
+func TestQueuesWhoseRetriesHideFailures(t *testing.T) {
+	o := loadOps(t)
+	isQ := func(n *yaml.Node) bool { return getAtt(n) == "PushQueue.QueueName" }
+	ids := o.alarmOn("AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", isQ)
+	if len(ids) != 1 {
+		t.Fatalf("alarms on the push queue's oldest message: %v", ids)
+	}
+	if th := scalar(get(o.resources[ids[0]], "Properties", "Threshold")); th != "3600" {
+		t.Errorf("%s: threshold %s s, want an hour", ids[0], th)
+	}
+}
+
+// TestSecretsRevisionReachesCloudFront: CloudFormation reads a secret a
+// resource names only when that resource changes, so the revision that
+// restarts the functions after a changed secret must change the
+// distribution too, or CloudFront keeps sending the old origin secret.
+func TestSecretsRevisionReachesCloudFront(t *testing.T) {
+	o := loadOps(t)
+	d := get(o.resources["Distribution"], "Properties", "DistributionConfig")
+	if c := sub(get(d, "Comment")); !strings.Contains(c, "${SecretsRevision}") {
+		t.Errorf("the distribution's Comment %q does not name ${SecretsRevision}", c)
+	}
+	origins := get(d, "Origins")
+	if origins == nil || !strings.Contains(sub(get(origins.Content[0], "OriginCustomHeaders").Content[0].Content[3]), "BATON_ORIGIN_SECRET") {
+		t.Fatal("the distribution no longer sends the origin secret: this test is out of date")
+	}
+}
+
+// TestReservedConcurrencyIsAParameter: reserving concurrency needs the
+// account's quota (unreserved at least 100 after it): a new account's
+// 10-50 failed the first deploy with the values fixed at 200 and 100.
+func TestReservedConcurrencyIsAParameter(t *testing.T) {
+	o := loadOps(t)
+	for fn, param := range map[string]string{"CollectFunction": "CollectConcurrency", "ClickFunction": "ClickConcurrency", "PushFunction": "ReservedConcurrency"} {
+		rc := get(o.resources[fn], "Properties", "ReservedConcurrentExecutions")
+		if rc == nil || rc.Tag != "!If" || len(rc.Content) != 3 || ref(rc.Content[1]) != param || ref(rc.Content[2]) != "AWS::NoValue" {
+			t.Errorf("%s: ReservedConcurrentExecutions must be !If [..., !Ref %s, !Ref AWS::NoValue]", fn, param)
+		}
+		if get(o.doc, "Parameters", param) == nil {
+			t.Errorf("no parameter %s", param)
+		}
+	}
+}
+
+// TestAdminFunctionHasTheWebhook: an erasure in the admin function
+// rewrites the MQAs that named the person at the SFAs, the webhook among
+// them (mqa.updated): it needs the webhook's URL as the push function has it.
+func TestAdminFunctionHasTheWebhook(t *testing.T) {
+	o := loadOps(t)
+	for _, fn := range []string{"AdminFunction", "PushFunction"} {
+		if v := get(o.resources[fn], "Properties", "Environment", "Variables", "BATON_WEBHOOK_URL"); ref(v) != "MQLWebhookURL" {
+			t.Errorf("%s: BATON_WEBHOOK_URL is not !Ref MQLWebhookURL", fn)
+		}
+	}
+}
+
 // TestAdminRootRoute: the admin function is routed GET /admin/ besides
 // /admin/{proxy+}, which needs a segment after /admin/. HTTP API route keys
 // cannot end in "/", so the route is GET /admin, which API Gateway matches

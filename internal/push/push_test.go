@@ -418,7 +418,7 @@ func TestErasedWhileRetrying(t *testing.T) {
 	defer org.Close()
 	org.Now = f.clk.now
 	f.w.Connectors = []push.Connector{&crm.Salesforce{LoginURL: org.URL, ClientID: org.ClientID, ClientSecret: org.ClientSecret, LeadKey: "Baton_Person_Id__c", TaskKey: "Baton_MQL_Id__c", Now: f.clk.now}}
-	org.Fail(1, crmfake.Fault{Status: 503, Body: crmfake.SFServiceUnavailable})
+	org.FailWrites(1, crmfake.Fault{Status: 503, Body: crmfake.SFServiceUnavailable})
 	f.drain(t, 1, time.Second)
 	if st := statusOf(t, f)["salesforce"]; st.Status != push.StatusRetrying || len(org.Leads) != 0 {
 		t.Fatalf("after the 503: %+v, %d leads", st, len(org.Leads))
