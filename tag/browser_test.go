@@ -348,7 +348,7 @@ func TestInBrowser(t *testing.T) {
 				form, _ = e.Properties["form"].(map[string]any)
 			}
 		}
-		if p.Attributes["company"] != "テーブル商事" && p.Custom["kaisha"] != "テーブル商事" || form == nil || form["id"] != "inquiry" || form["action"] != "/thanks.html" {
+		if p.Attributes["company"] != "テーブル商事" && p.Custom["kaisha"] != "テーブル商事" || form == nil || form["id"] != "inquiry" || form["action"] != site.URL+"/thanks.html" {
 			t.Fatalf("person %+v, form %v, timeline %s", p, form, kinds(tl))
 		}
 		// The link's token never left the page (the collector would drop

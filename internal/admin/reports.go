@@ -173,14 +173,15 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 		httpx.Error(w, http.StatusNotFound, "no report "+name+" (funnel, attribution, sla, mql-quality, revenue, reps, kpi)")
 		return
 	}
-	if col := map[string]int{"funnel": 1, "attribution": 2}[r.PathValue("name")]; col > 0 && f.By == "campaign" {
+	csv := r.URL.Query().Get("format") == "csv" || strings.Contains(r.Header.Get("Accept"), "text/csv")
+	if col := map[string]int{"funnel": 1, "attribution": 2}[r.PathValue("name")]; col > 0 && f.By == "campaign" && csv {
 		var err error
 		if rows, err = h.campaignCells(r.Context(), rows, col, nil); err != nil {
 			h.fail(w, r, err)
 			return
 		}
 	}
-	if r.URL.Query().Get("format") == "csv" || strings.Contains(r.Header.Get("Accept"), "text/csv") {
+	if csv {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		attachment(w, h.reportFile(r.PathValue("name"), f))
 		cw := csvout.NewWriter(w, true)

@@ -1254,6 +1254,9 @@ func (h *Handler) identifyOne(ctx context.Context, i int, ev event.Event, email 
 	if ev.Flagged() {
 		return h.noteUnidentified(ctx, ev, email, &Skip{Index: i, Reason: "flagged as automated (" + ev.Enrichment.FlagReason + "): stored, identifies nobody"})
 	}
+	if !event.Deliverable(email) {
+		return h.noteUnidentified(ctx, ev, email, &Skip{Index: i, Reason: "its email's domain can receive no mail (an address literal, or not a host name): stored, identifies nobody"})
+	}
 	p, res, err := h.People.Identify(ctx, identity.Identification{
 		Visitor: ev.VisitorID, Email: email, Fields: ev.Attributes(), Labels: ev.Labels(), At: ev.Timestamp,
 		Strength: identity.Strong, Source: sourceOf(ev), User: userVisitor(ev),

@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -1630,5 +1631,27 @@ func TestUserAgentStoredCut(t *testing.T) {
 	evs, err = e.log.Visitor(context.Background(), "u:long-ua")
 	if err != nil || len(evs) != 1 || len(evs[0].Client.UserAgent) > event.MaxUserAgent {
 		t.Errorf("Segment's context.userAgent stored %d events %v", len(evs), err)
+	}
+}
+
+// TestUndeliverableEmailIdentifiesNobody: a form whose address no mail
+// reaches (an address literal, a host name with an underscore) is stored
+// and identifies nobody, the answer says why, and it is remembered under
+// the address, so that erasing the address finds it.
+func TestUndeliverableEmailIdentifiesNobody(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	seg := map[string]string{"Content-Type": "application/json", "Authorization": "Basic d3JpdGUta2V5LTAxMjM0NTY3ODk6"}
+	for i, addr := range []string{"dave@[127.0.0.1]", "dave@exa_mple.com"} {
+		w := e.do("POST", "/v1/identify", `{"anonymousId":"undeliverable-1","messageId":"u`+strconv.Itoa(i)+`","traits":{"email":"`+addr+`","name":"Dave"}}`, seg)
+		if w.Code != 200 || !strings.Contains(w.Body.String(), "can receive no mail") {
+			t.Errorf("%s: %d %s", addr, w.Code, w.Body)
+		}
+		if _, err := e.dir.ByEmail(ctx, addr); !errors.Is(err, identity.ErrNotFound) {
+			t.Errorf("%s made a person: %v", addr, err)
+		}
+	}
+	if s := storedText(t, e); !strings.Contains(s, "EMAIL#dave@exa_mple.com") {
+		t.Errorf("the event is not remembered under its address: %.400s", s)
 	}
 }

@@ -54,9 +54,9 @@ func NormalizeEmail(s string) (string, error) {
 // address literal (dave@[127.0.0.1]) nor dave@-example.com or
 // dave@exa_mple.com, which net/mail reads and every SFA refuses
 // (Salesforce's INVALID_EMAIL_ADDRESS): a form giving one identifies
-// nobody rather than a person no lead can be made of. NormalizeEmail keeps
-// reading them, so that people stored with one can still be found and
-// erased by it.
+// nobody (collect) rather than a person no lead can be made of. Reading
+// one stays NormalizeEmail's and Email's, so that the event is remembered
+// under it and erased with it, and one of an erased address is refused.
 func Deliverable(email string) bool {
 	d := email[strings.LastIndexByte(email, '@')+1:]
 	if len(d) > 253 {

@@ -195,7 +195,7 @@ func (e *Event) Scorable(now time.Time) bool {
 func (e *Event) Flagged() bool { return e.Enrichment.Bot || e.Enrichment.Scanner }
 
 // Email returns the email the event carries (form fields or identify traits),
-// normalised, or "" when it carries none or an invalid one (Deliverable). Of several
+// normalised, or "" when it carries none or an invalid one. Of several
 // email fields ("email", "manager_email" ...) the form's own wins: the
 // field named email, then another plain spelling of it, then the rest by
 // name; never the map's random order, which made a form identify its
@@ -209,7 +209,7 @@ func (e *Event) Email() string {
 				continue
 			}
 			if s, ok := v.(string); ok {
-				if n, err := NormalizeEmail(s); err == nil && Deliverable(n) {
+				if n, err := NormalizeEmail(s); err == nil {
 					best, rank, key = n, r, k
 				}
 			}

@@ -350,12 +350,12 @@ func (w *browserWire) fromCompact(unmarshal func([]byte, any) error) error {
 	return nil
 }
 
-// unixMilli formats a client's ms-since-epoch time as RFC 3339 for times();
-// a value that is no time gets an error.
 // maxUnixMilli is 9999-12-31T23:59:59.999Z: a later time has no ISO-8601
 // form, and was answered as if the client had sent a malformed one.
 const maxUnixMilli = 253402300799999
 
+// unixMilli formats a client's ms-since-epoch time as RFC 3339 for times();
+// a value that is no time gets an error.
 func unixMilli(ms float64) (string, error) {
 	if ms != ms || ms < 0 || ms > maxUnixMilli {
 		return "", errors.New("not a time in milliseconds since the epoch")
@@ -1076,7 +1076,18 @@ func page(ev *Event, w wire, scrub Scrubber) error {
 	}
 	if f, ok := ev.Properties["form"].(map[string]any); ok { // a form's action: a URL as any other
 		if v, ok := f["action"].(string); ok && v != "" {
-			if c := scrub.URL(v); c != v {
+			c := v
+			if !strings.Contains(v, "://") {
+				// The tag sends the attribute as written (/thanks.html):
+				// stored absolute, as the form's property read it, for the
+				// rules and reports that match actions by URL.
+				if base, err := url.Parse(ev.URL); err == nil && base.IsAbs() {
+					if r, err := base.Parse(v); err == nil {
+						c = r.String()
+					}
+				}
+			}
+			if c = scrub.URL(c); c != v {
 				f["action"] = c
 			}
 		}

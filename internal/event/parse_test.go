@@ -877,4 +877,13 @@ func TestTagFormEmailThatIsNone(t *testing.T) {
 			t.Errorf("slow %v: form action %q", slow, a)
 		}
 	}
+	// The tag sends the action as written: stored absolute, by the page's URL.
+	rel := strings.Replace(body, `"https://www.example.com/apply?invite_token=SEKRET123&ref_mail=x%40y.example&step=2"`, `"../thanks.html?sid=9&ok=1"`, 1)
+	evs, err := Parse([]byte(rel), Browser, "", meta())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if form, _ := evs[0].Properties["form"].(map[string]any); form["action"] != "https://www.example.com/thanks.html?ok=1" {
+		t.Errorf("a relative action stored as %v", form["action"])
+	}
 }

@@ -33,6 +33,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 
@@ -227,12 +228,19 @@ func (r *Registry) CheckDestination(raw string) (*url.URL, error) {
 }
 
 // asciiHost is a URL's host name in A-labels, lower case; an IP address
-// as it is.
+// or a host already in ASCII as it is (lower-cased): IDNA's lookup rules
+// refuse names DNS serves (r3---sn-abc.googlevideo.com, my_host.example),
+// and only a name with other characters needs them.
 func asciiHost(h string) (string, error) {
 	if _, err := netip.ParseAddr(h); err == nil {
 		return h, nil
 	}
-	return idna.Lookup.ToASCII(h)
+	for i := range len(h) {
+		if h[i] >= utf8.RuneSelf {
+			return idna.Lookup.ToASCII(h)
+		}
+	}
+	return strings.ToLower(h), nil
 }
 
 // AllowsHost reports whether tracked links may redirect to host

@@ -457,13 +457,16 @@ func TestDestinationHosts(t *testing.T) {
 		"http://[2001:db8::1]:8080/x":    "http://[2001:db8::1]:8080/x",
 		"https://192.0.2.1/landing":      "https://192.0.2.1/landing",
 		"https://ｗｗｗ．ｅｘａｍｐｌｅ．ｊｐ/":        "https://www.example.jp/",
+		// ASCII names DNS serves that IDNA's lookup rules would refuse.
+		"https://r3---sn-abc.googlevideo.com/v": "https://r3---sn-abc.googlevideo.com/v",
+		"https://my_host.example.com/":          "https://my_host.example.com/",
 	} {
 		u, err := r.CheckDestination(raw)
 		if err != nil || u.String() != want {
 			t.Errorf("%s: %v %v, want %s", raw, u, err, want)
 		}
 	}
-	for _, raw := range []string{"https://www.example.com:99999/", "https://www.example.com:0/", "https://exa mple.com/", "https://-bad-.example/"} {
+	for _, raw := range []string{"https://www.example.com:99999/", "https://www.example.com:0/", "https://exa mple.com/", "https://-bad-.例え.jp/"} {
 		if u, err := r.CheckDestination(raw); !errors.Is(err, ErrInvalid) {
 			t.Errorf("%s: %v %v, want refused", raw, u, err)
 		}

@@ -119,7 +119,7 @@ func TestShiftJISExhibitionList(t *testing.T) {
 	}
 	// A person the list makes is known since their touch's day (their
 	// lead is dated and counted then: October's seminar in October, not
-	// in the month of the import); one met today, since now.
+	// in the month of the import), today's since today's start.
 	if want := time.Date(2026, 10, 30, 0, 0, 0, 0, tokyo); !h.CreatedAt.Equal(want) {
 		t.Errorf("the seminar's attendee known since %v, want the seminar's day %v", h.CreatedAt, want)
 	}

@@ -435,10 +435,18 @@ func (w *Worker) deliver(ctx context.Context, mql qualify.MQL, maxAttempts int) 
 		w.log().Info("push: dropped the MQL of an erased person") // no personal data in logs
 		return Result{Done: true}
 	}
-	if p, err := w.Dir.Get(ctx, mql.Person); err == nil && !p.ConsentWithdrawn.IsZero() {
+	p, err := w.Dir.Get(ctx, mql.Person)
+	if errors.Is(err, identity.ErrNotFound) {
+		return Result{Done: true} // the person was erased meanwhile: nothing to deliver
+	}
+	if err != nil {
+		return Result{Reason: "consent check: " + err.Error()}
+	}
+	if !p.ConsentWithdrawn.IsZero() && !w.deliveredToAll(ctx, mql) {
 		// Raised before the withdrawal and still queued: handing their
 		// email to the SFA now is recording them further. Dead-lettered,
 		// not dropped: a replay once consent is given again delivers it.
+		// (A copy of an MQL every connector has is done, as any.)
 		return Result{Permanent: true, Reason: "the person withdrew consent (opt-out) after qualifying: not handed to the SFA; replay it if they consent again"}
 	}
 	lead, err := w.Build(ctx, mql)
@@ -805,6 +813,18 @@ func PersonOfMQL(mqlID string) string {
 		return mqlID[:i]
 	}
 	return ""
+}
+
+// deliveredToAll reports whether every configured connector has the MQL
+// (false when that cannot be read: the caller decides as if not).
+func (w *Worker) deliveredToAll(ctx context.Context, mql qualify.MQL) bool {
+	t := target{pk: identity.PersonPK(mql.Person), id: mql.ID, person: mql.Person}
+	for _, c := range w.Connectors {
+		if d, err := w.state(ctx, t, c.Name()); err != nil || d.Status != StatusDelivered {
+			return false
+		}
+	}
+	return len(w.Connectors) > 0
 }
 
 // Status lists an MQL's delivery to each configured connector: pending

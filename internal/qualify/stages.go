@@ -278,7 +278,7 @@ func (q *Qualifier) OutcomeWhy(ctx context.Context, person, outcome, deliveryID,
 			ws = append(ws, historyWrite(person, seq+1, target, StageRecycled, recycledAt, "recycled after "+outcome))
 			rec.Stage = StageRecycled
 			res.Recycled = true
-			cnt.transition(target, StageRecycled, at, channelOf(rec))
+			cnt.transition(target, StageRecycled, recycledAt, channelOf(rec)) // the day the history says
 		}
 		ws = append(ws, cnt.writes()...)
 		rec.UpdatedAt = now
