@@ -13,7 +13,6 @@ import (
 
 	"github.com/baton-hq/baton/internal/calendar"
 	"github.com/baton-hq/baton/internal/clock"
-	"github.com/baton-hq/baton/internal/csvout"
 
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/qualify"
@@ -173,23 +172,14 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 		httpx.Error(w, http.StatusNotFound, "no report "+name+" (funnel, attribution, sla, mql-quality, revenue, reps, kpi)")
 		return
 	}
-	csv := r.URL.Query().Get("format") == "csv" || strings.Contains(r.Header.Get("Accept"), "text/csv")
-	if col := map[string]int{"funnel": 1, "attribution": 2}[r.PathValue("name")]; col > 0 && f.By == "campaign" && csv {
+	if col := map[string]int{"funnel": 1, "attribution": 2}[r.PathValue("name")]; col > 0 && f.By == "campaign" && wantsCSV(r) {
 		var err error
 		if rows, err = h.campaignCells(r.Context(), rows, col, nil); err != nil {
 			h.fail(w, r, err)
 			return
 		}
 	}
-	if csv {
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		attachment(w, h.reportFile(r.PathValue("name"), f))
-		cw := csvout.NewWriter(w, true)
-		cw.Write(csvHeader(r, header))
-		cw.WriteAll(csvRows(r, header, rows)) // the status is sent: a failed write leaves the client a short file
-		return
-	}
-	httpx.JSON(w, http.StatusOK, body)
+	h.table(w, r, h.reportFile(r.PathValue("name"), f), header, rows, body)
 }
 
 // campaignCells names the campaigns of a report's CSV rows (column col;

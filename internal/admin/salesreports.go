@@ -59,10 +59,12 @@ func (h *Handler) revenueReport(w http.ResponseWriter, r *http.Request) {
 	for _, x := range rows {
 		out = append(out, []string{x.Kind, x.Currency, modelNames[x.Model], x.Dimension, x.Group, num(x.Amount), num(x.Deals)})
 	}
-	out, err := h.campaignCells(r.Context(), out, 4, func(row []string) bool { return row[3] == "campaign" })
-	if err != nil {
-		h.fail(w, r, err)
-		return
+	if wantsCSV(r) { // the JSON keeps the ids: no read for it
+		var err error
+		if out, err = h.campaignCells(r.Context(), out, 4, func(row []string) bool { return row[3] == "campaign" }); err != nil {
+			h.fail(w, r, err)
+			return
+		}
 	}
 	h.table(w, r, h.reportFile("revenue", f), header, out, body)
 }
@@ -204,9 +206,15 @@ var (
 
 // table answers JSON, or CSV (BOM, formula-safe) when asked with
 // ?format=csv or Accept: text/csv.
+// wantsCSV reports whether a report is asked for as CSV (?format=csv, or
+// an Accept naming text/csv) rather than JSON.
+func wantsCSV(r *http.Request) bool {
+	return r.URL.Query().Get("format") == "csv" || strings.Contains(r.Header.Get("Accept"), "text/csv")
+}
+
 // file is the download's name.
 func (h *Handler) table(w http.ResponseWriter, r *http.Request, file string, header []string, rows [][]string, body any) {
-	if r.URL.Query().Get("format") == "csv" || strings.Contains(r.Header.Get("Accept"), "text/csv") {
+	if wantsCSV(r) {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		attachment(w, file)
 		cw := csvout.NewWriter(w, true)
