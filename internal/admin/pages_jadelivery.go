@@ -21,6 +21,7 @@ var sfaNames = map[string]string{"salesforce": "Salesforce", "hubspot": "HubSpot
 var (
 	sfaFailure = regexp.MustCompile(`^(\w+): (\d{1,3})(?: (\S+?))?(?:: ([\s\S]*))?$`) // a code may hold ":" (HubSpot's RATE_LIMIT:DAILY)
 	sfaGaveUp  = regexp.MustCompile(`^(\w+): gave up after (\d+) attempts: ([\s\S]*)$`)
+	sfaQuota   = regexp.MustCompile(`^(\w+): gave up after (\d+) hours of a spent API allocation: ([\s\S]*)$`) // push.QuotaPatience
 	// Where the next of several failures starts (only a known connector's:
 	// an SFA's message may hold "; ").
 	sfaNext = regexp.MustCompile(`; (?:salesforce|hubspot|kintone|webhook): (?:\d{1,3}\b|gave up after )`)
@@ -158,6 +159,9 @@ func jaDelivery(s string) string {
 	if m := sfaGaveUp.FindStringSubmatch(s); m != nil {
 		return sfaName(m[1]) + "：" + m[2] + " 回試みましたが届かず、断念しました。" + jaDelivery(m[3])
 	}
+	if m := sfaQuota.FindStringSubmatch(s); m != nil {
+		return sfaName(m[1]) + "：API 利用上限に達したまま " + m[2] + " 時間が過ぎたため、断念しました。" + jaDelivery(m[3])
+	}
 	if m := sfaFailure.FindStringSubmatch(s); m != nil {
 		name, status, code, msg := sfaName(m[1]), m[2], m[3], m[4]
 		if j, ok := jaSFAMessage(msg); ok { // Baton's own words
@@ -210,7 +214,7 @@ func jaSFAMessage(s string) (string, bool) {
 		j := string(p.re.ExpandString(nil, p.ja, s, m))
 		if last := len(m)/2 - 1; last > 0 && m[2*last] >= 0 {
 			inner := s[m[2*last]:m[2*last+1]]
-			if sfaFailure.MatchString(inner) || sfaGaveUp.MatchString(inner) {
+			if sfaFailure.MatchString(inner) || sfaGaveUp.MatchString(inner) || sfaQuota.MatchString(inner) {
 				j = strings.Replace(j, inner, jaDelivery(inner), 1)
 			}
 		}

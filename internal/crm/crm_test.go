@@ -119,7 +119,8 @@ func TestSalesforceErrors(t *testing.T) {
 		{crmfake.Fault{Status: 400, Body: crmfake.SFDuplicatesDetected}, "DUPLICATES_DETECTED", true, 0},
 		{crmfake.Fault{Status: 400, Body: crmfake.SFInvalidField}, "INVALID_FIELD", true, 0},
 		{crmfake.Fault{Status: 300, Body: crmfake.SFMultipleChoices}, "MULTIPLE_CHOICES", true, 0},
-		{crmfake.Fault{Status: 403, Body: crmfake.SFRequestLimit}, "REQUEST_LIMIT_EXCEEDED", false, 5 * time.Minute},
+		{crmfake.Fault{Status: 403, Body: crmfake.SFRequestLimit}, "REQUEST_LIMIT_EXCEEDED", false, 30 * time.Minute},
+		{crmfake.Fault{Status: 403, Body: crmfake.SFConcurrentLimit}, "REQUEST_LIMIT_EXCEEDED", false, time.Minute},
 		{crmfake.Fault{Status: 503, Body: crmfake.SFServiceUnavailable, Headers: map[string]string{"Retry-After": "30"}}, "SERVER_UNAVAILABLE", false, 30 * time.Second},
 	}
 	for _, c := range cases {
@@ -129,6 +130,10 @@ func TestSalesforceErrors(t *testing.T) {
 		pe := perr(t, err)
 		if pe.Code != c.code || pe.Permanent != c.permanent || pe.RetryAfter != c.retry {
 			t.Errorf("%d %s: got %+v", c.fault.Status, c.code, pe)
+		}
+		// Only the spent 24-hour allocation waits past the attempt bound.
+		if quota := c.fault.Body == crmfake.SFRequestLimit; pe.Quota != quota {
+			t.Errorf("%s: quota %v, want %v", c.fault.Body, pe.Quota, quota)
 		}
 		f.Close()
 	}
@@ -199,7 +204,7 @@ func TestHubSpotErrors(t *testing.T) {
 		f.Fail(1, c.fault)
 		_, err := hs(f).Push(context.Background(), lead)
 		pe := perr(t, err)
-		if pe.Code != c.code || pe.Permanent != c.permanent || pe.RetryAfter != c.retry {
+		if pe.Code != c.code || pe.Permanent != c.permanent || pe.RetryAfter != c.retry || pe.Quota {
 			t.Errorf("%d: got %+v", c.fault.Status, pe)
 		}
 		f.Close()
@@ -208,7 +213,7 @@ func TestHubSpotErrors(t *testing.T) {
 	defer f.Close()
 	f.Fail(1, crmfake.Fault{Status: 429, Body: crmfake.HSDailyLimit})
 	_, err := hs(f).Push(context.Background(), lead)
-	if pe := perr(t, err); pe.Permanent || pe.RetryAfter < time.Second || pe.RetryAfter > 24*time.Hour || pe.Code != "RATE_LIMIT:DAILY" {
+	if pe := perr(t, err); pe.Permanent || !pe.Quota || pe.RetryAfter < time.Second || pe.RetryAfter > 24*time.Hour || pe.Code != "RATE_LIMIT:DAILY" {
 		t.Fatalf("daily limit: %+v", pe)
 	}
 	bad := hs(f)

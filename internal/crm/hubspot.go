@@ -139,6 +139,7 @@ func (h *HubSpot) hsError(status int, body []byte, hd http.Header) *push.Error {
 	switch {
 	case status == 429:
 		pe.Code = "RATE_LIMIT:" + e.PolicyName
+		pe.Quota = e.PolicyName == "DAILY" // the day's allocation is spent: wait for it, however long
 		pe.RetryAfter = retryAfter(hd, now)
 		if pe.RetryAfter == 0 {
 			pe.RetryAfter = time.Second // SECONDLY (and TEN_SECONDLY) windows

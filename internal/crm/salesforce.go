@@ -309,8 +309,19 @@ func sfError(status int, body []byte, h http.Header, now time.Time) *push.Error 
 	switch {
 	case status == 403 && e.Code == "REQUEST_LIMIT_EXCEEDED":
 		e.RetryAfter = retryAfter(h, now)
-		if e.RetryAfter == 0 {
-			e.RetryAfter = 5 * time.Minute // the 24-hour API limit: come back much later than a blip
+		switch {
+		case strings.HasPrefix(e.Message, "TotalRequests"):
+			// The org's API allocation over the last 24 hours is spent: it
+			// frees as calls of a day ago age out, so the delivery waits
+			// (push.Error.Quota), looking again every half hour.
+			e.Quota = true
+			if e.RetryAfter == 0 {
+				e.RetryAfter = 30 * time.Minute
+			}
+		case e.RetryAfter == 0:
+			// Too many long-running requests at once (ConcurrentPerOrgLongTxn):
+			// clears as they end.
+			e.RetryAfter = time.Minute
 		}
 	case status == 300:
 		e.Code, e.Permanent = "MULTIPLE_CHOICES", true

@@ -207,7 +207,19 @@ type Error struct {
 	// reason, once the delivery has made this many attempts, on every
 	// queue. 0: only the worker's bound (none on SQS: its redrive policy).
 	MaxAttempts int
+	// Quota: the SFA refused because the account's API allocation is
+	// spent (Salesforce's 24-hour TotalRequests, HubSpot's DAILY limit),
+	// not for anything wrong with the lead or the SFA. It passes once the
+	// allocation resets, so such a refusal counts toward no attempt bound:
+	// the delivery waits (RetryAfter) up to QuotaPatience from the first
+	// refusal in a row, where twelve attempts would have given up on a
+	// daily limit within two hours.
+	Quota bool
 }
+
+// QuotaPatience is how long a delivery waits for an SFA's spent API
+// allocation to reset before it is dead: two days, past any daily window.
+const QuotaPatience = 48 * time.Hour
 
 func (e *Error) Error() string {
 	s := fmt.Sprintf("%s: %d", e.Connector, e.Status)
@@ -242,6 +254,10 @@ type Delivery struct {
 	NextAttempt time.Time         `json:"nextAttempt,omitzero"`
 	Steps       map[string]string `json:"steps,omitempty"` // what a connector remembers between attempts (e.g. HubSpot's note id)
 	At          time.Time         `json:"at"`              // last change
+	// QuotaSince is when the SFA's refusals for a spent API allocation
+	// began (Error.Quota), zero once it answered otherwise; Attempts does
+	// not count those refusals.
+	QuotaSince time.Time `json:"quotaSince,omitzero"`
 	// Claimed is until when a worker is pushing it now (Worker.Claim): a
 	// second copy of the message (SQS delivers at least once, and the
 	// score function relays an MQL again when a stream batch holding it
@@ -529,7 +545,7 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 	if !open { // nothing in flight but some dead: the dead letter was replayed
 		for i := range states {
 			if states[i].Status == StatusDead {
-				states[i].Status, states[i].Attempts, states[i].NextAttempt = StatusRetrying, 0, time.Time{}
+				states[i].Status, states[i].Attempts, states[i].NextAttempt, states[i].QuotaSince = StatusRetrying, 0, time.Time{}, time.Time{}
 			}
 		}
 	}
@@ -585,7 +601,7 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 		d.Attempts++
 		d.At = w.now()
 		if err == nil {
-			d.Status, d.ExternalID, d.LastError, d.NextAttempt = StatusDelivered, ext, "", time.Time{}
+			d.Status, d.ExternalID, d.LastError, d.NextAttempt, d.QuotaSince = StatusDelivered, ext, "", time.Time{}, time.Time{}
 			err := w.record(rctx, t, *d)
 			if errors.Is(err, errErased) && w.TellForget != nil {
 				// Erased during the call: the SFA may have been told
@@ -608,7 +624,22 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 		var pe *Error
 		isPE := errors.As(err, &pe)
 		d.LastError = textcut.Bytes(err.Error(), MaxErrorText)
+		quota := isPE && pe.Quota && !pe.Permanent
+		if !quota {
+			d.QuotaSince = time.Time{}
+		}
 		switch {
+		case quota:
+			d.Attempts-- // not a failed attempt: the SFA is fine and will take it once its allocation resets
+			if d.QuotaSince.IsZero() {
+				d.QuotaSince = d.At
+			}
+			if d.At.Sub(d.QuotaSince) >= QuotaPatience {
+				d.Status, d.NextAttempt = StatusDead, time.Time{}
+				d.LastError = textcut.Bytes(fmt.Sprintf("%s: gave up after %d hours of a spent API allocation: %s", c.Name(), int(d.At.Sub(d.QuotaSince).Hours()), err), MaxErrorText)
+				break
+			}
+			d.Status, d.NextAttempt = StatusRetrying, d.At.Add(max(pe.RetryAfter, time.Minute))
 		case isPE && pe.Permanent:
 			w.log().Warn("push: permanent failure", "connector", c.Name(), "id", t.id, "err", err)
 			d.Status, d.NextAttempt = StatusDead, time.Time{}

@@ -221,6 +221,52 @@ func TestGivesUpAfterMaxAttempts(t *testing.T) {
 	}
 }
 
+// TestSpentQuotaWaitsPastTheAttemptBound: an SFA refusing because its
+// daily API allocation is spent is waited for, however many times it
+// refuses, up to push.QuotaPatience from its first refusal in a row; the
+// refusals count toward no attempt bound, and a fault after them is
+// bounded as ever. Past the patience the delivery is dead, saying so.
+func TestSpentQuotaWaitsPastTheAttemptBound(t *testing.T) {
+	quota := func() error {
+		return &push.Error{Connector: "salesforce", Status: 403, Code: "REQUEST_LIMIT_EXCEEDED", Message: "TotalRequests Limit exceeded.", RetryAfter: 30 * time.Minute, Quota: true}
+	}
+	rc := &receiver{ids: map[string]int{}}
+	f := setup(t, rc)
+	ctx := context.Background()
+	sfa := &scripted{name: "salesforce"}
+	for range 60 { // 30 hours of refusals, 30 minutes apart
+		sfa.errs = append(sfa.errs, quota())
+	}
+	sfa.errs = append(sfa.errs, &push.Error{Connector: "salesforce", Status: 503})
+	f.w.Connectors = []push.Connector{sfa}
+	f.w.MaxAttempts = 3
+	f.drain(t, 62*3, 10*time.Minute)
+	st := statusOf(t, f)["salesforce"]
+	if st.Status != "delivered" || sfa.calls != 62 || st.Attempts != 2 {
+		t.Fatalf("after a day of a spent allocation and a blip: %+v, %d calls", st, sfa.calls)
+	}
+	if dead, _ := f.q.Dead(ctx); len(dead) != 0 {
+		t.Fatalf("dead %+v", dead)
+	}
+
+	// Refused for longer than the patience: dead, and the reason says why.
+	f = setup(t, &receiver{ids: map[string]int{}})
+	sfa = &scripted{name: "salesforce"}
+	for range 200 {
+		sfa.errs = append(sfa.errs, quota())
+	}
+	f.w.Connectors = []push.Connector{sfa}
+	f.w.MaxAttempts = 3
+	f.drain(t, 60*6, 10*time.Minute)
+	dead, _ := f.q.Dead(ctx)
+	if len(dead) != 1 || !strings.Contains(dead[0].LastError, "salesforce: gave up after 48 hours of a spent API allocation: salesforce: 403 REQUEST_LIMIT_EXCEEDED") {
+		t.Fatalf("dead %+v", dead)
+	}
+	if n := sfa.calls; n < 96 || n > 98 {
+		t.Fatalf("%d calls in 48 hours at 30 minutes", n)
+	}
+}
+
 // TestErasedPersonsMQLIsDropped: on AWS an erasure cannot delete the SQS
 // messages about the person, so delivery checks the tombstone: the MQL is
 // done, no connector hears of it, nothing is recorded.

@@ -100,6 +100,7 @@ var (
 const (
 	SFInvalidSession     = `[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]`
 	SFRequestLimit       = `[{"message":"TotalRequests Limit exceeded.","errorCode":"REQUEST_LIMIT_EXCEEDED"}]`
+	SFConcurrentLimit    = `[{"message":"ConcurrentPerOrgLongTxn Limit exceeded.","errorCode":"REQUEST_LIMIT_EXCEEDED"}]`
 	SFDuplicatesDetected = `[{"message":"Use one of these records?","errorCode":"DUPLICATES_DETECTED","fields":[]}]`
 	SFInvalidField       = `[{"message":"No such column 'Baton_Score__c' on sobject of type Lead","errorCode":"INVALID_FIELD"}]`
 	SFMultipleChoices    = `["/services/data/v62.0/sobjects/Lead/00Q000000000001AAA","/services/data/v62.0/sobjects/Lead/00Q000000000002AAA"]`
