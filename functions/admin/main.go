@@ -36,7 +36,8 @@ func main() {
 			return nil, err
 		}
 		a.Admin.Deliveries.Queue = dead
-		a.Eraser.Register(dead) // erasure deletes the person's dead letters too
+		a.Admin.MaxUpload = lambdahttp.MaxUpload // API Gateway refuses a larger request before the function runs
+		a.Eraser.Register(dead)                  // erasure deletes the person's dead letters too
 		return lambdahttp.Adapter{Handler: a.AdminHandler()}.Handle, nil
 	})
 }

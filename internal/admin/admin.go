@@ -56,7 +56,12 @@ type Handler struct {
 	Audit         *audit.Log     // who did what (GET /admin/audit); nil: nothing recorded
 	Demo          bool           // a demo site is served at /demo/ (the local stack): the empty inbox links to it
 	Proxies       httpx.Proxies  // trusted to report the client's address (a refusal's network in the audit trail) and scheme (Secure cookies, links)
-	Log           *slog.Logger
+	// MaxUpload bounds an uploaded file (a recipient list, offline
+	// touches) below the packages' own 20 MB: on AWS a request reaches the
+	// function only within Lambda's payload (lambdahttp.MaxUpload), and the
+	// page says the bound before a larger file meets API Gateway's bare 413.
+	MaxUpload int64
+	Log       *slog.Logger
 }
 
 // Routes registers the admin endpoints on mux, all behind a bearer token

@@ -8,16 +8,19 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"mime"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/baton-hq/baton/internal/audit"
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/offline"
 	"github.com/baton-hq/baton/internal/recipientcsv"
 	"github.com/baton-hq/baton/internal/session"
 )
@@ -285,7 +288,7 @@ func (h *Handler) require(scope string, bodies []string, next http.HandlerFunc) 
 		}
 		if !safe(r.Method) {
 			if c.Session != nil {
-				tok, ferr := csrfToken(w, r)
+				tok, ferr := csrfToken(w, r, h.maxUpload())
 				if ferr != nil { // no token can be read: say why, not that it is missing
 					status, msg := formError(ferr)
 					h.deny(w, r, status, msg)
@@ -356,13 +359,13 @@ const maxFormBody = 3*maxRulesBody + 64<<10
 // csrfToken is the CSRF token a session request carries: the X-CSRF-Token
 // header, or the csrf field of a form. err: the form could not be read
 // (too large, malformed), so no token can be told from none.
-func csrfToken(w http.ResponseWriter, r *http.Request) (string, error) {
+func csrfToken(w http.ResponseWriter, r *http.Request, uploadLimit int64) (string, error) {
 	if tok := r.Header.Get("X-CSRF-Token"); tok != "" {
 		return tok, nil
 	}
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt == "multipart/form-data" { // a page's file upload (the recipient list)
-		if err := parseUpload(w, r); err != nil {
+		if err := parseUpload(w, r, uploadLimit); err != nil {
 			return "", err
 		}
 		return r.PostFormValue("csrf"), nil
@@ -383,18 +386,39 @@ func csrfToken(w http.ResponseWriter, r *http.Request) (string, error) {
 func formError(err error) (int, string) {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
+		if mbe.Limit >= 1<<20 { // a file's upload: its own bound, as the page says it
+			return http.StatusRequestEntityTooLarge, "the file is larger than " + megabytes(mbe.Limit-uploadSlack) + " MB: split it and upload each part"
+		}
 		return http.StatusRequestEntityTooLarge, fmt.Sprintf("the form is larger than %d bytes", mbe.Limit)
 	}
 	return http.StatusBadRequest, "the form could not be read: " + err.Error()
 }
 
+// uploadSlack is the room an upload's form has beside its file (the CSRF
+// token, the multipart headers).
+const uploadSlack = 64 << 10
+
+// maxUpload is the bound of an uploaded file: MaxUpload, at most the
+// packages' own.
+func (h *Handler) maxUpload() int64 {
+	if h.MaxUpload > 0 {
+		return min(h.MaxUpload, recipientcsv.MaxBytes, offline.MaxBytes)
+	}
+	return min(recipientcsv.MaxBytes, offline.MaxBytes)
+}
+
+// megabytes says a bound in MB as a page or an error does: "20", "4.2".
+func megabytes(n int64) string {
+	return strconv.FormatFloat(math.Floor(float64(n)/(1<<20)*10)/10, 'f', -1, 64)
+}
+
 // parseUpload reads a multipart upload (the recipient list page's) into
 // r.MultipartForm, once, within the list's size bound.
-func parseUpload(w http.ResponseWriter, r *http.Request) error {
+func parseUpload(w http.ResponseWriter, r *http.Request, limit int64) error {
 	if r.MultipartForm != nil {
 		return nil
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, recipientcsv.MaxBytes+64<<10)
+	r.Body = http.MaxBytesReader(w, r.Body, limit+uploadSlack)
 	return r.ParseMultipartForm(8 << 20)
 }
 

@@ -138,7 +138,7 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
 	}
 	c, _, err := h.authenticate(r)
 	if err == nil && c.Session != nil {
-		if tok, _ := csrfToken(w, r); !c.Session.ValidCSRF(tok) {
+		if tok, _ := csrfToken(w, r, h.maxUpload()); !c.Session.ValidCSRF(tok) {
 			httpx.Error(w, http.StatusForbidden, "missing or wrong CSRF token (X-CSRF-Token header or csrf form field)")
 			return
 		}

@@ -188,6 +188,7 @@ type campaignView struct {
 	// CanUpload: the caller has the write scope (a read-only caller sees
 	// no upload form).
 	CanUpload bool
+	MaxMB     string // the largest list taken (Handler.MaxUpload)
 	Report    campaignReport
 	Names     map[string]string // person id -> name (else email), of the people in the report
 	Upload    string            // a problem with the uploaded list
@@ -254,6 +255,7 @@ func (h *Handler) renderCampaign(w http.ResponseWriter, r *http.Request, status 
 	c := v.C
 	v.CanMint = h.Recipients != nil && h.Recipients.Keyring != nil
 	v.CanUpload = canWrite(r)
+	v.MaxMB = megabytes(h.maxUpload())
 	v.Pixel = httpx.BaseURL(h.PublicURL, r, h.Proxies) + "/o/" + c.ID + "/{{baton_token}}.gif"
 	byID := map[string]*linkCount{}
 	// A stable order (ids are random): by creation, then destination, the
@@ -390,7 +392,7 @@ func (h *Handler) uploadRecipients(w http.ResponseWriter, r *http.Request) {
 	var problem string
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
 		// Parsed already unless the CSRF token came in the header.
-		if err := parseUpload(w, r); err != nil {
+		if err := parseUpload(w, r, h.maxUpload()); err != nil {
 			problem = chooseOne
 		}
 	}
@@ -423,6 +425,11 @@ func (h *Handler) uploadRecipients(w http.ResponseWriter, r *http.Request) {
 	}
 	if problem == "" && len(files) != 1 {
 		problem = chooseOne
+	}
+	if problem == "" && files[0].Size > h.maxUpload() { // within the form's slack (uploadSlack), past the file's own bound
+		_, msg := formError(&http.MaxBytesError{Limit: h.maxUpload() + uploadSlack})
+		h.pageError(w, r, http.StatusRequestEntityTooLarge, "../../", msg)
+		return
 	}
 	// answer is the campaign's page as stored now, with v's news.
 	answer := func(status int, v campaignView) {

@@ -69,13 +69,13 @@ func (h *Handler) recipients(w http.ResponseWriter, r *http.Request) {
 	if rc.Now != nil {
 		now = rc.Now()
 	}
-	body := http.MaxBytesReader(w, r.Body, recipientcsv.MaxBytes)
+	body := http.MaxBytesReader(w, r.Body, h.maxUpload())
 	out, res, err := h.mintList(r, campaign, body, now, recipientcsv.Options{})
 	if err != nil {
 		var mbe *http.MaxBytesError
 		switch {
 		case errors.As(err, &mbe):
-			httpx.Error(w, http.StatusRequestEntityTooLarge, "the CSV is too large")
+			httpx.Error(w, http.StatusRequestEntityTooLarge, "the CSV is larger than "+megabytes(h.maxUpload())+" MB: split it and upload each part")
 		case errors.As(err, new(listError)):
 			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error()})
 		default:

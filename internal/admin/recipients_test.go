@@ -477,3 +477,38 @@ func TestReasonColumnNeverAnAttributeViaAPI(t *testing.T) {
 		}
 	}
 }
+
+// TestUploadBoundSaidAndKept: on AWS a request reaches the function only
+// within Lambda's payload, so MaxUpload bounds the lists and touches taken
+// below the packages' 20 MB: the campaign page says the bound before a
+// user picks a file, and a file past it (from the page, or the API's
+// text/csv) is a 413 naming it, in Japanese too.
+func TestUploadBoundSaidAndKept(t *testing.T) {
+	f := newFixture(t, func(h *admin.Handler) { h.MaxUpload = 1 << 20 })
+	serveRecipients(t, f, f.tb, "nov-news")
+	cookie, csrf := f.login(fullToken)
+	if a := f.req("GET", "/admin/campaigns/nov-news", "", "Cookie", cookie, "Accept", "text/html"); a.code != 200 || !strings.Contains(a.body, "up to 1 MB.") {
+		t.Fatalf("the page: %d %.2000s", a.code, a.body)
+	}
+	if a := f.req("GET", "/admin/campaigns/nov-news", "", "Cookie", cookie, "Accept", "text/html", "Accept-Language", "ja"); !strings.Contains(a.body, "1 MB まで。") {
+		t.Fatalf("the page in Japanese: %.2000s", a.body)
+	}
+	long := "email,note\n" + strings.Repeat("someone@example.com,"+strings.Repeat("x", 400)+"\n", 2700) // 1.1 MB, within the form's slack
+	huge := "email,note\n" + strings.Repeat("someone@example.com,"+strings.Repeat("x", 400)+"\n", 4000)
+	a := f.uploadList(cookie, csrf, "/admin/campaigns/nov-news/recipients", long, "Accept", "text/html")
+	if a.code != 413 || !strings.Contains(a.body, "the file is larger than 1 MB: split it") {
+		t.Errorf("a %d-byte list from the page: %d %.600s", len(long), a.code, a.body)
+	}
+	a = f.uploadList(cookie, csrf, "/admin/campaigns/nov-news/recipients", huge, "Accept", "text/html", "Accept-Language", "ja")
+	if a.code != 413 || !strings.Contains(a.body, "ファイルが 1 MB を超えています") {
+		t.Errorf("in Japanese: %d %.600s", a.code, a.body)
+	}
+	a = f.req("POST", "/admin/recipients?campaign=nov-news", long, "Authorization", "Bearer "+fullToken, "Content-Type", "text/csv")
+	if a.code != 413 || !strings.Contains(a.body, "the CSV is larger than 1 MB") {
+		t.Errorf("a %d-byte list from the API: %d %.600s", len(long), a.code, a.body)
+	}
+	short := "email\n" + strings.Repeat("someone@example.com\n", 1000)
+	if a := f.uploadList(cookie, csrf, "/admin/campaigns/nov-news/recipients", short, "Accept", "text/html"); a.code != 200 {
+		t.Errorf("a list within the bound: %d %.600s", a.code, a.body)
+	}
+}

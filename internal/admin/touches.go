@@ -20,13 +20,13 @@ func (h *Handler) touchRoutes(mux *http.ServeMux) {
 // lacks (or a row leaves empty).
 func (h *Handler) touches(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	body := http.MaxBytesReader(w, r.Body, offline.MaxBytes)
+	body := http.MaxBytesReader(w, r.Body, h.maxUpload())
 	res, err := h.Touches.Import(r.Context(), body, offline.Defaults{Event: q.Get("event"), Date: q.Get("date"), Channel: q.Get("channel")})
 	var mbe *http.MaxBytesError
 	var fe *offline.FileError
 	switch {
 	case errors.As(err, &mbe):
-		httpx.Error(w, http.StatusRequestEntityTooLarge, "the CSV is too large")
+		httpx.Error(w, http.StatusRequestEntityTooLarge, "the CSV is larger than "+megabytes(h.maxUpload())+" MB: split it and import each part")
 	case errors.As(err, &fe):
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: fe.Msg})
 	case err != nil:

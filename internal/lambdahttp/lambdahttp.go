@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -35,8 +36,51 @@ func (a Adapter) Handle(ctx context.Context, ev events.APIGatewayV2HTTPRequest) 
 	} else {
 		a.Handler.ServeHTTP(rec, r)
 	}
-	return Response(rec.Result().StatusCode, rec.Header(), rec.Body.Bytes()), nil
+	resp := Response(rec.Result().StatusCode, rec.Header(), rec.Body.Bytes())
+	if n := payloadSize(resp); n > MaxPayload {
+		// Lambda would fail the invocation ("Response payload size
+		// exceeded") and API Gateway answer a bare 500: the client learns
+		// nothing, and a retry fails the same way.
+		status := http.StatusInternalServerError
+		if r != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
+			status = http.StatusRequestEntityTooLarge // what was sent makes the answer too large (a recipient list)
+		}
+		rec = httptest.NewRecorder()
+		httpx.Error(rec, status, fmt.Sprintf("the answer would be %.1f MB, over the %d MB an AWS Lambda function can return: ask for less (a shorter period, fewer rows, or a list split in parts)", float64(n)/(1<<20), MaxPayload>>20))
+		resp = Response(status, rec.Header(), rec.Body.Bytes())
+	}
+	return resp, nil
 }
+
+// MaxPayload is the largest invocation payload, request or response,
+// Lambda takes for a synchronous call (6 MB): API Gateway refuses a larger
+// request before the function runs, and Lambda fails a larger answer.
+const MaxPayload = 6 << 20
+
+// MaxUpload is the largest file an upload to a function can carry: a
+// browser's multipart form is binary, which API Gateway hands over
+// base64-encoded (4 bytes for 3) within MaxPayload, less room for the
+// form's other parts and the event's headers.
+const MaxUpload = MaxPayload/4*3 - 256<<10
+
+// payloadSize is the size of resp as Lambda serialises it. Only a large
+// body is measured: a small answer is far below MaxPayload.
+func payloadSize(resp events.APIGatewayV2HTTPResponse) int {
+	if len(resp.Body) < MaxPayload/8 {
+		return len(resp.Body)
+	}
+	var c countWriter
+	enc := json.NewEncoder(&c)
+	enc.SetEscapeHTML(false) // as aws-lambda-go writes it (lambda.WithSetEscapeHTML's default)
+	if err := enc.Encode(resp); err != nil {
+		return len(resp.Body)
+	}
+	return int(c)
+}
+
+type countWriter int
+
+func (c *countWriter) Write(p []byte) (int, error) { *c += countWriter(len(p)); return len(p), nil }
 
 // Request builds the *http.Request an API Gateway v2 event describes.
 func Request(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (*http.Request, error) {

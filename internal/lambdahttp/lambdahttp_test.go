@@ -175,3 +175,44 @@ func TestRouterAnswersAreJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestAnswerOverLambdasPayloadSaysSo: an answer Lambda could not return
+// (over 6 MB as it serialises it: a binary body base64-encoded, a text's
+// quotes escaped) is replaced by an error saying so, 413 when what was
+// sent made it (a recipient list) and 500 otherwise; one just under it
+// goes as it is.
+func TestAnswerOverLambdasPayloadSaysSo(t *testing.T) {
+	body := map[string][]byte{
+		"text":   bytes.Repeat([]byte("a"), lambdahttp.MaxPayload+1),
+		"quotes": bytes.Repeat([]byte(`"`), lambdahttp.MaxPayload/2+1), // each escaped: twice its size
+		"binary": bytes.Repeat([]byte{0xff}, lambdahttp.MaxPayload/4*3+1),
+		"under":  bytes.Repeat([]byte("a"), lambdahttp.MaxPayload-1024),
+	}
+	a := lambdahttp.Adapter{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write(body[strings.TrimPrefix(r.URL.Path, "/")])
+	})}
+	for _, c := range []struct {
+		method, path string
+		status       int
+	}{{"GET", "/text", 500}, {"POST", "/text", 413}, {"GET", "/quotes", 500}, {"POST", "/binary", 413}, {"GET", "/under", 200}} {
+		ev := events.APIGatewayV2HTTPRequest{RawPath: c.path}
+		ev.RequestContext.HTTP.Method = c.method
+		resp, err := a.Handle(context.Background(), ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != c.status {
+			t.Fatalf("%s %s: %d", c.method, c.path, resp.StatusCode)
+		}
+		if c.status == 200 {
+			if len(resp.Body) != len(body["under"]) {
+				t.Fatalf("under the bound: %d bytes of %d", len(resp.Body), len(body["under"]))
+			}
+			continue
+		}
+		var e httpx.ErrorBody
+		if err := json.Unmarshal(decode(t, resp), &e); err != nil || !strings.Contains(e.Error, "over the 6 MB an AWS Lambda function can return") {
+			t.Fatalf("%s %s: %v %q", c.method, c.path, err, resp.Body)
+		}
+	}
+}
