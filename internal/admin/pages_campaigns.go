@@ -27,7 +27,7 @@ import (
 type campaignLister interface {
 	Campaigns(ctx context.Context) ([]links.Campaign, error)
 	ListComplete(ctx context.Context) (bool, error)
-	ListMinted(ctx context.Context, campaign string, n int) error
+	ListMinted(ctx context.Context, campaign, file string, n int, add bool) error
 }
 
 // formBody: a bearer client may post the page's form too (no browser
@@ -458,7 +458,7 @@ func (h *Handler) uploadRecipients(w http.ResponseWriter, r *http.Request) {
 	// A browser shows no header: the rows' problems go in the file, in the
 	// page's language, with Excel's line ends (and on the page).
 	p := page{L: h.lang(w, r)}
-	out, res, err := h.mintList(r, c.ID, f, now, recipientcsv.Options{ReasonColumn: p.T("baton_error"), CRLF: true,
+	out, res, err := h.mintList(r, c.ID, f, r.PostFormValue("add") != "", now, recipientcsv.Options{ReasonColumn: p.T("baton_error"), CRLF: true,
 		Say: func(e recipientcsv.RowError) string { return p.T(fmt.Sprintf("line %d: %s", e.Line, e.Reason)) }})
 	if err != nil {
 		if errors.As(err, new(listError)) {

@@ -43,7 +43,8 @@ var jaPatterns = []struct {
 	{regexp.MustCompile(`^no email column: the header has (.*); name one of them email or メールアドレス$`), "メールアドレスの列がありません。見出し行は $1 です。いずれかの列名を email または メールアドレス にしてください"},
 	{regexp.MustCompile(`^two email columns, (".*") and (".*"): keep one$`), "メールアドレスの列が $1 と $2 の 2 つあります。1 つにしてください"},
 	{regexp.MustCompile(`^line (\d+): (.*)$`), "$1 行目：$2"},
-	{regexp.MustCompile(`^more than (\d+) recipients: split the list$`), "受信者が $1 件を超えています。リストを分けてください"},
+	{regexp.MustCompile(`^more than (\d+) recipients: split the list$`), "受信者が $1 件を超えています。リストを分けてください"}, // before 2026-12-03
+	{regexp.MustCompile(`^more than (\d+) recipients: split the list, and upload the parts after the first as further parts of the send \(add=1\)$`), "受信者が $1 件を超えています。リストを分け、2 つ目以降は「同じ配信の続きのリスト」としてアップロードしてください（add=1）"},
 	{regexp.MustCompile(`^(\d+) fields, the header has (\d+)$`), "項目が $1 個あります（見出し行は $2 個）"},
 	{regexp.MustCompile(`^this person asked to be forgotten$`), "この人はデータの削除を依頼済みのため、トークンを発行しません"},
 	{regexp.MustCompile(`^this person withdrew consent$`), "この人は同意を撤回しているため、トークンを発行しません"},

@@ -3,6 +3,8 @@ package admin
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -70,7 +72,16 @@ func (h *Handler) recipients(w http.ResponseWriter, r *http.Request) {
 		now = rc.Now()
 	}
 	body := http.MaxBytesReader(w, r.Body, h.maxUpload())
-	out, res, err := h.mintList(r, campaign, body, now, recipientcsv.Options{})
+	var add bool
+	switch q.Get("add") {
+	case "1", "true":
+		add = true
+	case "", "0", "false":
+	default:
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "add must be 1 or 0", Field: "add"})
+		return
+	}
+	out, res, err := h.mintList(r, campaign, body, add, now, recipientcsv.Options{})
 	if err != nil {
 		var mbe *http.MaxBytesError
 		switch {
@@ -104,8 +115,13 @@ type listError struct{ error }
 // is said in its row; a failure of the store or the keyring fails the
 // upload, retried whole (minting is idempotent): never a list with rows
 // missing their tokens.
-func (h *Handler) mintList(r *http.Request, campaign string, list io.Reader, now time.Time, opts recipientcsv.Options) ([]byte, recipientcsv.Result, error) {
+//
+// add: the list is a part of the send the campaign's earlier lists are
+// (its count is added to theirs); else it replaces them.
+func (h *Handler) mintList(r *http.Request, campaign string, list io.Reader, add bool, now time.Time, opts recipientcsv.Options) ([]byte, recipientcsv.Result, error) {
 	rc := h.Recipients
+	file := sha256.New() // the list's identity: the same part uploaded again is counted once
+	list = io.TeeReader(list, file)
 	var out bytes.Buffer
 	ctx, cancel := context.WithCancelCause(r.Context())
 	defer cancel(nil)
@@ -136,7 +152,12 @@ func (h *Handler) mintList(r *http.Request, campaign string, list io.Reader, now
 		return nil, res, listError{err}
 	}
 	if l, ok := h.lister(); ok { // the campaign's report counts the list
-		if err := l.ListMinted(r.Context(), campaign, res.Minted); err != nil {
+		io.Copy(file, list) // what the reader left unread (a trailing blank line) is the file's too
+		err := l.ListMinted(r.Context(), campaign, hex.EncodeToString(file.Sum(nil)[:8]), res.Minted, add)
+		if errors.Is(err, links.ErrInvalid) {
+			return nil, res, listError{err}
+		}
+		if err != nil {
 			return nil, res, err
 		}
 	}

@@ -512,3 +512,69 @@ func TestUploadBoundSaidAndKept(t *testing.T) {
 		t.Errorf("a list within the bound: %d %.600s", a.code, a.body)
 	}
 }
+
+// TestListPartsCountTogether: a send over recipientcsv.MaxRows is uploaded
+// in parts, and the campaign showed the last part's count alone ("earlier
+// lists not added"). A part uploaded as a further part of the send (the
+// page's box, the API's add=1) adds to the count, the same part again
+// counts once, and a list not so marked replaces them.
+func TestListPartsCountTogether(t *testing.T) {
+	f := newFixture(t)
+	serveRecipients(t, f, f.tb, "nov-news")
+	cookie, csrf := f.login(fullToken)
+	part := func(from, n int) string {
+		var b strings.Builder
+		b.WriteString("email\n")
+		for i := range n {
+			fmt.Fprintf(&b, "r%05d@corp.example.com\n", from+i)
+		}
+		return b.String()
+	}
+	recipients := func() (int, string) {
+		t.Helper()
+		c, err := f.h.Links.Campaign(context.Background(), "nov-news")
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := f.req("GET", "/admin/campaigns/nov-news", "", "Cookie", cookie, "Accept", "text/html")
+		return c.Recipients, a.body
+	}
+	if a := f.uploadList(cookie, csrf, "/admin/campaigns/nov-news/recipients", part(0, 30), "Accept", "text/html"); a.code != 200 {
+		t.Fatalf("part 1: %d %.500s", a.code, a.body)
+	}
+	if n, body := recipients(); n != 30 || !strings.Contains(body, `name="add"`) {
+		t.Fatalf("after part 1: %d, the page offers no further part: %v", n, strings.Contains(body, `name="add"`))
+	}
+	add := func(list string) answer {
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		mw.WriteField("csrf", csrf)
+		mw.WriteField("add", "1")
+		fw, _ := mw.CreateFormFile("list", "part.csv")
+		fw.Write([]byte(list))
+		mw.Close()
+		return f.req("POST", "/admin/campaigns/nov-news/recipients", b.String(), "Cookie", cookie, "Content-Type", mw.FormDataContentType(), "Accept", "text/html")
+	}
+	if a := add(part(30, 20)); a.code != 200 {
+		t.Fatalf("part 2: %d %.500s", a.code, a.body)
+	}
+	if a := add(part(30, 20)); a.code != 200 { // the same part again
+		t.Fatalf("part 2 again: %d %.500s", a.code, a.body)
+	}
+	csvHdr := []string{"Authorization", "Bearer " + fullToken, "Content-Type", "text/csv"}
+	if a := f.req("POST", "/admin/recipients?campaign=nov-news&add=1", part(50, 5), csvHdr...); a.code != 200 {
+		t.Fatalf("part 3 by the API: %d %s", a.code, a.body)
+	}
+	if n, body := recipients(); n != 55 || !strings.Contains(body, "in 3 lists uploaded as parts of this send") {
+		t.Fatalf("after three parts: %d, %.3000s", n, body)
+	}
+	if a := f.req("POST", "/admin/recipients?campaign=nov-news&add=yes", part(0, 1), csvHdr...); a.code != 400 || !strings.Contains(a.body, "add must be 1 or 0") {
+		t.Fatalf("add=yes: %d %s", a.code, a.body)
+	}
+	if a := f.req("POST", "/admin/recipients?campaign=nov-news", part(0, 40), csvHdr...); a.code != 200 {
+		t.Fatalf("a corrected list: %d %s", a.code, a.body)
+	}
+	if n, _ := recipients(); n != 40 {
+		t.Fatalf("a list not added replaces the parts: %d", n)
+	}
+}

@@ -29,6 +29,7 @@ import (
 	"net/netip"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -61,11 +62,26 @@ type Campaign struct {
 	// security gateways take longer to scan.
 	ScannerWindow int       `json:"scannerWindow,omitempty"`
 	CreatedAt     time.Time `json:"createdAt"`
-	// Recipients is how many tokens the last recipient list minted, at
-	// ListAt (a count only: who got one is not kept here).
-	Recipients int       `json:"recipients,omitempty"`
-	ListAt     time.Time `json:"listAt,omitzero"`
+	// Recipients is how many tokens the send's recipient lists minted,
+	// the last at ListAt (a count only: who got one is not kept here).
+	// A list replaces the earlier ones (a corrected list) unless it is
+	// added as a part of the same send (lists are taken up to 5,000 rows);
+	// Parts are the counted lists, by a hash of the file, so the same part
+	// uploaded twice counts once.
+	Recipients int        `json:"recipients,omitempty"`
+	ListAt     time.Time  `json:"listAt,omitzero"`
+	Parts      []ListPart `json:"parts,omitempty"`
 }
+
+// ListPart is one recipient list counted in a campaign's Recipients.
+type ListPart struct {
+	Hash   string `json:"h"` // 64 bits of the file's SHA-256, hex
+	Minted int    `json:"n"`
+}
+
+// MaxParts bounds the lists a send counts (a campaign item stays small):
+// 200 parts of 5,000 rows are a million recipients.
+const MaxParts = 200
 
 // DefaultScannerWindow is the scanner window of a campaign that sets none.
 const DefaultScannerWindow = 10 * time.Second
@@ -300,7 +316,7 @@ func (r *Registry) PutCampaign(ctx context.Context, c Campaign) (_ Campaign, cre
 			n.ScannerWindow = old.ScannerWindow
 		}
 		if n.ListAt.IsZero() {
-			n.Recipients, n.ListAt = old.Recipients, old.ListAt
+			n.Recipients, n.ListAt, n.Parts = old.Recipients, old.ListAt, old.Parts
 		}
 		return n
 	})
@@ -356,7 +372,7 @@ func (r *Registry) CreateCampaign(ctx context.Context, c Campaign) (Campaign, er
 	if c.ScannerWindow < 0 || c.ScannerWindow > MaxScannerWindow {
 		return Campaign{}, fmt.Errorf("%w: scannerWindow must be 0 to %d seconds", ErrInvalid, MaxScannerWindow)
 	}
-	c.CreatedAt, c.Recipients, c.ListAt = r.now(), 0, time.Time{}
+	c.CreatedAt, c.Recipients, c.ListAt, c.Parts = r.now(), 0, time.Time{}, nil
 	err := r.T.Transact(ctx, campaignWrites(c, table.NotExists))
 	if errors.Is(err, table.ErrConditionFailed) {
 		return Campaign{}, fmt.Errorf("%w: %s", ErrExists, c.ID)
@@ -486,18 +502,43 @@ func (r *Registry) ListOld(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// ListMinted records that a recipient list minted n tokens for the
-// campaign now; ErrNotFound for an id no campaign has (a list never makes
-// a campaign: tokens for an id of no links record no click).
-func (r *Registry) ListMinted(ctx context.Context, campaign string, n int) error {
+// ListMinted records that a recipient list (file, its hash) minted n
+// tokens for the campaign now: the campaign's count is the list's, or,
+// with add, the earlier parts' and this one's (the same file again counted
+// once); ErrNotFound for an id no campaign has (a list never makes a
+// campaign: tokens for an id of no links record no click), ErrInvalid past
+// MaxParts.
+func (r *Registry) ListMinted(ctx context.Context, campaign, file string, n int, add bool) error {
 	if !ValidCampaign(campaign) {
 		return ErrNotFound
 	}
+	var tooMany bool
 	_, _, err := r.updateCampaign(ctx, campaign, false, func(old *Campaign) Campaign {
 		c := *old
-		c.Recipients, c.ListAt = n, r.now()
+		part := ListPart{Hash: file, Minted: n}
+		switch i := slices.IndexFunc(c.Parts, func(p ListPart) bool { return p.Hash == file }); {
+		case !add:
+			c.Parts = []ListPart{part}
+		case i >= 0:
+			c.Parts = slices.Clone(c.Parts)
+			c.Parts[i] = part
+		case len(c.Parts) == 0 && c.Recipients > 0: // a list counted before parts were kept
+			c.Parts = []ListPart{{Hash: "", Minted: c.Recipients}, part}
+		case len(c.Parts) >= MaxParts:
+			tooMany = true
+			return c
+		default:
+			c.Parts = append(slices.Clone(c.Parts), part)
+		}
+		c.Recipients, c.ListAt = 0, r.now()
+		for _, p := range c.Parts {
+			c.Recipients += p.Minted
+		}
 		return c
 	})
+	if err == nil && tooMany {
+		return fmt.Errorf("%w: campaign %s counts %d lists already: upload the whole send again as fewer, larger parts", ErrInvalid, campaign, MaxParts)
+	}
 	return err
 }
 

@@ -115,7 +115,7 @@ func TestCreateCampaignRefusesATakenID(t *testing.T) {
 func TestListMintedMakesNoCampaign(t *testing.T) {
 	ctx := context.Background()
 	r, clk := newRegistry(t)
-	if err := r.ListMinted(ctx, "nov-nws", 3); !errors.Is(err, ErrNotFound) {
+	if err := r.ListMinted(ctx, "nov-nws", "f1", 3, false); !errors.Is(err, ErrNotFound) {
 		t.Errorf("an unknown campaign: %v, want ErrNotFound", err)
 	}
 	if cs, err := r.Campaigns(ctx); err != nil || len(cs) != 0 {
@@ -125,11 +125,54 @@ func TestListMintedMakesNoCampaign(t *testing.T) {
 		t.Fatal(err)
 	}
 	clk.Advance(time.Hour)
-	if err := r.ListMinted(ctx, "nov-news", 3); err != nil {
+	if err := r.ListMinted(ctx, "nov-news", "f1", 3, false); err != nil {
 		t.Fatal(err)
 	}
 	if c, err := r.Campaign(ctx, "nov-news"); err != nil || c.Recipients != 3 || !c.ListAt.Equal(clk.Now()) {
 		t.Errorf("stored: %+v %v", c, err)
+	}
+}
+
+// TestListPartsAddUp: lists are taken up to 5,000 rows, so a larger send
+// is uploaded in parts, and the campaign counted only the last part. A
+// part added counts with the others, the same file added again once; a
+// list not added replaces them all (a corrected list).
+func TestListPartsAddUp(t *testing.T) {
+	ctx := context.Background()
+	r, _ := newRegistry(t)
+	if _, err := r.CreateCampaign(ctx, Campaign{ID: "nov-news"}); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		file string
+		n    int
+		add  bool
+		want int
+	}{
+		{"a", 5000, false, 5000},
+		{"b", 5000, true, 10000},
+		{"c", 2000, true, 12000},
+		{"b", 4990, true, 11990}, // part b again (a row's problem fixed): counted once
+		{"d", 11000, false, 11000},
+	}
+	for i, s := range steps {
+		if err := r.ListMinted(ctx, "nov-news", s.file, s.n, s.add); err != nil {
+			t.Fatal(err)
+		}
+		if c, err := r.Campaign(ctx, "nov-news"); err != nil || c.Recipients != s.want {
+			t.Fatalf("step %d: %+v %v, want %d", i, c, err, s.want)
+		}
+	}
+	for i := range MaxParts - 1 {
+		if err := r.ListMinted(ctx, "nov-news", fmt.Sprint("p", i), 1, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.ListMinted(ctx, "nov-news", "one-too-many", 1, true); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("part %d: %v", MaxParts+1, err)
+	}
+	if c, _ := r.Campaign(ctx, "nov-news"); c.Recipients != 11000+MaxParts-1 {
+		t.Fatalf("after refusing a part: %d", c.Recipients)
 	}
 }
 
@@ -163,7 +206,7 @@ func TestCampaignWritersKeepEachOther(t *testing.T) {
 	r.T = rt
 	clk.Advance(time.Hour)
 	rt.between = func() {
-		if err := other.ListMinted(ctx, "nov-news", 120); err != nil {
+		if err := other.ListMinted(ctx, "nov-news", "f2", 120, false); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -179,7 +222,7 @@ func TestCampaignWritersKeepEachOther(t *testing.T) {
 		}
 	}
 	clk.Advance(time.Hour)
-	if err := r.ListMinted(ctx, "nov-news", 80); err != nil {
+	if err := r.ListMinted(ctx, "nov-news", "f3", 80, false); err != nil {
 		t.Fatal(err)
 	}
 	if c, err := r.Campaign(ctx, "nov-news"); err != nil || c.Name != "Nov. news" || c.Recipients != 80 {
@@ -277,7 +320,7 @@ func TestCampaignEditLosingEveryRaceIsBusy(t *testing.T) {
 	if tries < 20 || total > editBudget || len(distinct) < 3 {
 		t.Errorf("%d tries, waited %v (%d distinct waits): want 20 tries or more, at most %v, jittered", tries, total, len(distinct), editBudget)
 	}
-	if err := r.ListMinted(ctx, "busy", 3); !errors.Is(err, ErrBusy) {
+	if err := r.ListMinted(ctx, "busy", "f1", 3, false); !errors.Is(err, ErrBusy) {
 		t.Fatalf("ListMinted: %v, want Busy", err)
 	}
 	cctx, cancel := context.WithCancel(ctx)
@@ -341,7 +384,7 @@ func TestCampaignListReadsNoScan(t *testing.T) {
 			if _, _, err := r.PutCampaign(ctx, Campaign{ID: "nov-news", Name: "November"}); err != nil {
 				t.Fatal(err)
 			}
-			if err := r.ListMinted(ctx, "dec-news", 7); err != nil {
+			if err := r.ListMinted(ctx, "dec-news", "f1", 7, false); err != nil {
 				t.Fatal(err)
 			}
 			// The page's request: what is listed so far, no scan.

@@ -157,7 +157,7 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 			continue // a blank line, or Excel's empty row (",,,"): no recipient
 		}
 		if n++; n > MaxRows {
-			return res, fmt.Errorf("more than %d recipients: split the list", MaxRows)
+			return res, fmt.Errorf("more than %d recipients: split the list, and upload the parts after the first as further parts of the send (add=1)", MaxRows)
 		}
 		row := outRow{cells: make([]string, len(out)), mint: -1}
 		copy(row.cells, rec[:min(len(rec), len(header))])
