@@ -208,12 +208,20 @@ func TestChannelFilterCoversEveryReport(t *testing.T) {
 	if !reflect.DeepEqual(a, map[string]float64{"social": 1}) {
 		t.Errorf("attribution %v", a)
 	}
-	for _, r := range SLA(seeded(), f, 24*time.Hour, calendar.Calendar{}, day(30)) {
+	sla := SLA(seeded(), f, 24*time.Hour, calendar.Calendar{}, day(30))
+	if len(sla) != 2 { // (all) and rep-b
+		t.Errorf("SLA rows %+v", sla)
+	}
+	for _, r := range sla {
 		if r.Owner == "(all)" && (r.MQLs != 1 || r.Rejected != 1) || r.Owner != "(all)" && r.Owner != "rep-b" {
 			t.Errorf("SLA row %+v", r)
 		}
 	}
-	for _, r := range Quality(seeded(), f) {
+	quality := Quality(seeded(), f)
+	if len(quality) != 3 { // p2's MQL by its condition, grade and band
+		t.Errorf("quality rows %+v", quality)
+	}
+	for _, r := range quality {
 		if r.MQLs != 1 || r.Rejected != 1 {
 			t.Errorf("quality row %+v", r)
 		}
