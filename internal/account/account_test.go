@@ -359,13 +359,19 @@ func TestErasureReachesMQAsAfterAMerge(t *testing.T) {
 	if _, err := e.Erase(ctx, p.ID); err != nil {
 		t.Fatal(err)
 	}
-	ms, _ = w.book.MQAs(ctx, into)
-	for _, m := range ms {
-		for _, x := range m.People {
-			if x.Email == "ceo@maker.example" {
-				t.Fatalf("the erased person is still in MQA %s", m.ID)
-			}
+	ms, err = w.book.MQAs(ctx, into)
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("MQAs of the merged account after the erasure: %+v %v", ms, err)
+	}
+	dev := false
+	for _, x := range ms[0].People {
+		if x.Email == "ceo@maker.example" {
+			t.Fatalf("the erased person is still in MQA %s", ms[0].ID)
 		}
+		dev = dev || x.Email == "dev@maker.example"
+	}
+	if !dev {
+		t.Fatalf("MQA %s lost the colleague who raised it: %+v", ms[0].ID, ms[0].People)
 	}
 }
 
