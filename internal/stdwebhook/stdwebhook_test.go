@@ -18,12 +18,15 @@ func TestVerifyRejectsTamperingAndStale(t *testing.T) {
 	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 	h := http.Header{}
 	h.Set("webhook-id", "msg_1")
-	h.Set("webhook-timestamp", "0")
-	h.Set("webhook-signature", stdwebhook.Sign(key, "msg_1", now.Unix(), body))
+	// Signed at its own time: only its age can refuse it.
+	stale := now.Add(-6 * time.Minute).Unix()
+	h.Set("webhook-timestamp", strconv.FormatInt(stale, 10))
+	h.Set("webhook-signature", stdwebhook.Sign(key, "msg_1", stale, body))
 	if stdwebhook.Verify(secret, h, body, now, 5*time.Minute) == nil {
 		t.Fatal("stale timestamp accepted")
 	}
 	h.Set("webhook-timestamp", strconv.FormatInt(now.Unix(), 10))
+	h.Set("webhook-signature", stdwebhook.Sign(key, "msg_1", now.Unix(), body))
 	if err := stdwebhook.Verify(secret, h, body, now, 5*time.Minute); err != nil {
 		t.Fatalf("valid signature refused: %v", err)
 	}
