@@ -56,6 +56,9 @@ func TestOriginSecretGatesTheOutermostProxy(t *testing.T) {
 				t.Errorf("%s: IsHTTPS %v, want %v", c.name, got, c.https)
 			}
 		})).ServeHTTP(httptest.NewRecorder(), r)
+		if seen == nil {
+			t.Fatalf("%s: the handler was never called: nothing above was checked", c.name)
+		}
 		if _, ok := seen[http.CanonicalHeaderKey(OriginHeader)]; ok {
 			t.Errorf("%s: the handler saw %s", c.name, OriginHeader)
 		}
