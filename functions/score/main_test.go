@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/baton-hq/baton/internal/lambdafn"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
+	"github.com/baton-hq/baton/internal/table/dynamotable"
 	"github.com/baton-hq/baton/internal/testutil/moto"
 )
 
@@ -37,16 +39,20 @@ func (f flaky) Get(ctx context.Context, pk, sk string) (table.Item, error) {
 	return f.Table.Get(ctx, pk, sk)
 }
 
+// now is the tests' clock: the sample stream batches' hour (their
+// ApproximateCreationDateTime), handed to the store and the app alike.
+func now() time.Time { return time.Date(2026, 11, 24, 14, 0, 30, 0, time.UTC) }
+
 // stores are the backends the stream handler is tested on.
 var stores = map[string]func(t *testing.T, dir string) table.Table{
 	"bolt": func(t *testing.T, dir string) table.Table {
-		bt, err := bolttable.Open(filepath.Join(dir, "baton.db"))
+		bt, err := bolttable.Open(filepath.Join(dir, "baton.db"), bolttable.WithClock(now))
 		if err != nil {
 			t.Fatal(err)
 		}
 		return bt
 	},
-	"dynamodb": func(t *testing.T, dir string) table.Table { return moto.NewTable(t) },
+	"dynamodb": func(t *testing.T, dir string) table.Table { return moto.NewTable(t, dynamotable.WithClock(now)) },
 }
 
 func newApp(t *testing.T, store, failVisitor string) *app.App {
@@ -62,7 +68,7 @@ func newApp(t *testing.T, store, failVisitor string) *app.App {
 	if failVisitor != "" {
 		tbl = flaky{Table: bt, visitor: failVisitor}
 	}
-	a, err := app.New(context.Background(), cfg, tbl, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	a, err := app.New(context.Background(), cfg, tbl, slog.New(slog.NewTextHandler(io.Discard, nil)), app.WithClock(now))
 	if err != nil {
 		t.Fatal(err)
 	}

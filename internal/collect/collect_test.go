@@ -37,15 +37,18 @@ type env struct {
 	tb  table.Table
 }
 
+// envNow is newEnv's clock, handed down to the store.
+func envNow() time.Time { return time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC) }
+
 func newEnv(t *testing.T) *env {
-	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"))
+	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"), bolttable.WithClock(envNow))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { tb.Close() })
-	log := &eventlog.Log{T: tb}
-	dir := &identity.Directory{T: tb}
-	h := &collect.Handler{
+	log := &eventlog.Log{T: tb, Now: envNow}
+	dir := &identity.Directory{T: tb, Now: envNow}
+	h := &collect.Handler{Now: envNow,
 		Events: log, People: &identity.Stitcher{Dir: dir, Log: log},
 		Origins: []string{"https://www.example.com"}, Cookie: visitor.Cookie{Domain: "example.com"},
 		WriteKey: "write-key-0123456789",
