@@ -100,11 +100,18 @@ func Request(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (*http.Requ
 	if path == "" {
 		path = ev.RequestContext.HTTP.Path
 	}
-	p, err := url.PathUnescape(path)
-	if err != nil {
-		return nil, fmt.Errorf("the path %q is not valid percent-encoding", path)
+	// API Gateway's HTTP API hands the path over percent-decoded, rawPath
+	// included (a tracked link's /c/x/100%25 arrives as /c/x/100%, and
+	// decoding it again refused it, or made %2541 an A); a Function URL
+	// hands it over as sent.
+	u := &url.URL{Path: path, RawQuery: ev.RawQueryString}
+	if strings.Contains(ev.RequestContext.DomainName, ".lambda-url.") {
+		p, err := url.PathUnescape(path)
+		if err != nil {
+			return nil, fmt.Errorf("the path %q is not valid percent-encoding", path)
+		}
+		u.Path, u.RawPath = p, path
 	}
-	u := &url.URL{Path: p, RawPath: path, RawQuery: ev.RawQueryString}
 	r, err := http.NewRequestWithContext(ctx, method, "/", bytes.NewReader(body))
 	if err != nil {
 		return nil, err

@@ -133,8 +133,10 @@ func TestRequestsAreHTTPS(t *testing.T) {
 // form is a redirect with its Location and a JSON body saying where the
 // route is (the adapter once read an event's "//e" as the host "e" and no
 // path), a wrong method a JSON 405, an event the adapter cannot read a
-// JSON 400 saying what is wrong with it (a path that is not valid
-// percent-encoding, which net/http's server refuses too).
+// JSON 400 saying what is wrong with it (a Function URL's path that is
+// not valid percent-encoding, which net/http's server refuses too). API
+// Gateway's HTTP API decodes the path before the function sees it, rawPath
+// too: it is not decoded again.
 func TestRouterAnswersAreJSON(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /e", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
@@ -155,11 +157,19 @@ func TestRouterAnswersAreJSON(t *testing.T) {
 		{"POST", "/nowhere", "{}", false, 404, "", "no such route", ""},
 		{"POST", "/e", "not base64!", true, 400, "", "malformed request: the body is flagged base64 but is not", ""},
 		{"G T", "/e", "", false, 400, "", `malformed request: net/http: invalid method "G T"`, ""},
-		{"GET", "/c/%zz/t", "", false, 400, "", `malformed request: the path "/c/%zz/t" is not valid percent-encoding`, ""},
-		{"GET", "/p/a%2Fb", "", false, 200, "", "", "a/b"}, // an escaped slash stays in its segment
+		{"GET", "url:/c/%zz/t", "", false, 400, "", `malformed request: the path "/c/%zz/t" is not valid percent-encoding`, ""},
+		{"GET", "url:/p/a%2Fb", "", false, 200, "", "", "a/b"}, // an escaped slash stays in its segment
+		{"GET", "url:/p/100%25", "", false, 200, "", "", "100%"},
+		{"GET", "/p/100%", "", false, 200, "", "", "100%"}, // the HTTP API's /p/100%25
+		{"GET", "/p/%41", "", false, 200, "", "", "%41"},   // its /p/%2541
+		{"GET", "/p/山田", "", false, 200, "", "", "山田"},     // its /p/%E5%B1%B1%E7%94%B0
 	} {
 		var ev events.APIGatewayV2HTTPRequest
 		ev.RawPath = c.path
+		ev.RequestContext.DomainName = "abc123.execute-api.us-east-1.amazonaws.com"
+		if p, ok := strings.CutPrefix(c.path, "url:"); ok { // a Function URL's event: the path as sent
+			ev.RawPath, ev.RequestContext.DomainName = p, "abc123.lambda-url.us-east-1.on.aws"
+		}
 		ev.RequestContext.HTTP.Method = c.method
 		ev.Body, ev.IsBase64Encoded = c.body, c.base64
 		resp, err := a.Handle(context.Background(), ev)
