@@ -254,6 +254,19 @@ func NewReader(text []byte) *csv.Reader {
 	return cr
 }
 
+// ReadHeader reads a list's header: its first record that is not Blank.
+// A sheet whose table starts below an empty first row is saved by Excel
+// with ",,,," lines above the header, which are skipped as the empty rows
+// below it are; io.EOF when the file has no other record.
+func ReadHeader(cr *csv.Reader) ([]string, error) {
+	for {
+		rec, err := cr.Read()
+		if err != nil || !Blank(rec) {
+			return rec, err
+		}
+	}
+}
+
 // Blank reports a row without a value in any field: an empty line, or
 // what Excel writes for an empty row inside a sheet's used range (",,,,").
 // Imports skip it as a blank line: no row to report or count.

@@ -279,7 +279,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 		return res, err
 	}
 	cr := csvin.NewReader(text)
-	header, err := cr.Read()
+	header, err := csvin.ReadHeader(cr)
 	if err == io.EOF {
 		return res, &FileError{Msg: "the CSV is empty"}
 	}

@@ -531,3 +531,24 @@ func TestTooLongTouchListIsRefusedUpFront(t *testing.T) {
 		t.Errorf("%d store requests before the list was refused, want none", n)
 	}
 }
+
+// TestExcelEmptyRowsAboveTheHeader: a sheet whose first row is left empty
+// (the table starts on row 2, as many are laid out) is saved by Excel with
+// ",,,," as its first line. The README promises such rows are skipped, but
+// the first record was taken for the header: the list was refused as
+// "missing columns ... the header has [\"\" \"\" ...]". Lines keep their
+// numbers in the file.
+func TestExcelEmptyRowsAboveTheHeader(t *testing.T) {
+	f := newFixture(t)
+	in := ",,,,\r\n,,,,\r\n" +
+		"メールアドレス,氏名,イベント名,日付,チャネル\r\n" +
+		"taro@client.example,山田 太郎,Japan IT Week 秋,2026/11/6,展示会\r\n" +
+		"not-an-email,佐藤 花子,Japan IT Week 秋,2026/11/6,展示会\r\n"
+	res, err := f.im.Import(context.Background(), strings.NewReader(sjis(t, in)), Defaults{})
+	if err != nil {
+		t.Fatalf("a list below an empty first row refused: %v", err)
+	}
+	if res.Rows != 2 || res.Imported != 1 || len(res.Errors) != 1 || res.Errors[0].Line != 5 {
+		t.Errorf("%+v", res)
+	}
+}

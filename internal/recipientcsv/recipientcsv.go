@@ -95,7 +95,7 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 	}
 	crlf := opts.CRLF || bytes.Contains(data, []byte("\r\n"))
 	cr := csvin.NewReader(data)
-	header, err := cr.Read()
+	header, err := csvin.ReadHeader(cr)
 	if err == io.EOF {
 		return Result{}, errors.New("the CSV is empty")
 	}

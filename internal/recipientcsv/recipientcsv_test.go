@@ -342,3 +342,19 @@ func TestInvisibleCharactersInEmailCells(t *testing.T) {
 		t.Fatalf("result %+v", res)
 	}
 }
+
+// TestExcelEmptyRowsAboveTheHeader: Excel saves a sheet whose table
+// starts on row 2 with ",,," first; the README says such empty rows are
+// skipped, but the list was refused as having "no email column: the
+// header has [\"\" \"\" \"\"]". The rows above the header are left out of
+// the answer, as the empty rows below it are.
+func TestExcelEmptyRowsAboveTheHeader(t *testing.T) {
+	var out bytes.Buffer
+	res, err := Mint(strings.NewReader(",,\r\nメールアドレス,氏名,会社名\r\ntaro@example.co.jp,山田 太郎,サンプル\r\n"), &out, tokens)
+	if err != nil {
+		t.Fatalf("a list below an empty first row refused: %v", err)
+	}
+	if res.Minted != 1 || len(res.Errors) != 0 || out.String() != "\ufeffメールアドレス,氏名,会社名,baton_token\r\ntaro@example.co.jp,山田 太郎,サンプル,tok-taro\r\n" {
+		t.Errorf("%+v %q", res, out.String())
+	}
+}
