@@ -257,14 +257,40 @@ func NewReader(text []byte) *csv.Reader {
 // ReadHeader reads a list's header: its first record that is not Blank.
 // A sheet whose table starts below an empty first row is saved by Excel
 // with ",,,," lines above the header, which are skipped as the empty rows
-// below it are; io.EOF when the file has no other record.
-func ReadHeader(cr *csv.Reader) ([]string, error) {
+// below it are; io.EOF when the file has no other record. Rows (nil: none)
+// counts the records read, for the rows after them.
+func ReadHeader(cr *csv.Reader, rows *Rows) ([]string, error) {
 	for {
 		rec, err := cr.Read()
-		if err != nil || !Blank(rec) {
+		if err != nil {
 			return rec, err
 		}
+		if rows != nil {
+			line, _ := cr.FieldPos(0)
+			rows.Row(line, rec)
+		}
+		if !Blank(rec) {
+			return rec, nil
+		}
 	}
+}
+
+// Rows numbers a list's records as a spreadsheet numbers its rows, which is
+// where a marketer looks for the row an error names: a record's first line
+// in the file, less the line breaks inside the cells above it (a header
+// wrapped as メール⏎アドレス, an address typed with Alt+Enter), each of which
+// is one more line of the file but no row of the sheet.
+type Rows struct{ wrapped int }
+
+// Row returns the row of rec, read starting at line of the file (the
+// reader's FieldPos(0)), and counts its line breaks for the rows after it.
+// Call it for every record in order, the header and blank ones included.
+func (n *Rows) Row(line int, rec []string) int {
+	row := line - n.wrapped
+	for _, f := range rec {
+		n.wrapped += strings.Count(f, "\n")
+	}
+	return row
 }
 
 // Blank reports a row without a value in any field: an empty line, or

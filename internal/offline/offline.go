@@ -279,7 +279,8 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 		return res, err
 	}
 	cr := csvin.NewReader(text)
-	header, err := csvin.ReadHeader(cr)
+	var sheet csvin.Rows
+	header, err := csvin.ReadHeader(cr, &sheet)
 	if err == io.EOF {
 		return res, &FileError{Msg: "the CSV is empty"}
 	}
@@ -340,7 +341,8 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 			}
 			return res, err
 		}
-		line, _ := cr.FieldPos(0)
+		pos, _ := cr.FieldPos(0)
+		line := sheet.Row(pos, rec) // the row in Excel, where the marketer fixes it
 		if csvin.Blank(rec) {
 			continue // a blank line, or Excel's empty row (",,,,")
 		}

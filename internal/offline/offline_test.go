@@ -552,3 +552,23 @@ func TestExcelEmptyRowsAboveTheHeader(t *testing.T) {
 		t.Errorf("%+v", res)
 	}
 }
+
+// TestRowErrorsNameTheSpreadsheetRow: a lead list's cells hold line breaks
+// (a header wrapped as メール⏎アドレス, which the README reads; an address
+// or a survey answer typed with Alt+Enter). A row's error named the line
+// of the file it starts on, which is past its row in Excel by every line
+// break above it: "line 6" sent the marketer to another attendee's row (or
+// to none). Errors name the row as a spreadsheet numbers it.
+func TestRowErrorsNameTheSpreadsheetRow(t *testing.T) {
+	f := newFixture(t)
+	in := "\"メール\r\nアドレス\",氏名,備考,イベント名,日付,チャネル\r\n" + // row 1
+		"taro@client.example,山田 太郎,\"資料希望\r\n見積も\",Japan IT Week 秋,2026/11/6,展示会\r\n" + // row 2
+		"not-an-email,佐藤 花子,,Japan IT Week 秋,2026/11/6,展示会\r\n" // row 3, line 5 of the file
+	res, err := f.im.Import(context.Background(), strings.NewReader(sjis(t, in)), Defaults{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Imported != 1 || len(res.Errors) != 1 || res.Errors[0].Line != 3 {
+		t.Errorf("want row 3 refused: %+v", res)
+	}
+}

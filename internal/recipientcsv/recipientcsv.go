@@ -95,7 +95,8 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 	}
 	crlf := opts.CRLF || bytes.Contains(data, []byte("\r\n"))
 	cr := csvin.NewReader(data)
-	header, err := csvin.ReadHeader(cr)
+	var sheet csvin.Rows
+	header, err := csvin.ReadHeader(cr, &sheet)
 	if err == io.EOF {
 		return Result{}, errors.New("the CSV is empty")
 	}
@@ -152,7 +153,8 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 			}
 			return res, err
 		}
-		line, _ := cr.FieldPos(0)
+		pos, _ := cr.FieldPos(0)
+		line := sheet.Row(pos, rec) // the row in Excel, where the marketer fixes it
 		if csvin.Blank(rec) {
 			continue // a blank line, or Excel's empty row (",,,"): no recipient
 		}

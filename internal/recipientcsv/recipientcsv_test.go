@@ -55,7 +55,8 @@ func TestJapaneseNamesOddQuotingBOMAndCRLF(t *testing.T) {
 	if rows[3][4] != "" || rows[4][4] != "" || len(rows) != 5 {
 		t.Fatalf("rows %q", rows)
 	}
-	if res.Minted != 2 || len(res.Errors) != 2 || res.Errors[0].Line != 5 || !strings.Contains(res.Errors[1].Reason, "erased") {
+	// 鈴木 is row 4 of the sheet (line 5 of the file: the memo above it has a line break).
+	if res.Minted != 2 || len(res.Errors) != 2 || res.Errors[0].Line != 4 || !strings.Contains(res.Errors[1].Reason, "erased") {
 		t.Fatalf("result %+v", res)
 	}
 }
@@ -356,5 +357,18 @@ func TestExcelEmptyRowsAboveTheHeader(t *testing.T) {
 	}
 	if res.Minted != 1 || len(res.Errors) != 0 || out.String() != "\ufeffメールアドレス,氏名,会社名,baton_token\r\ntaro@example.co.jp,山田 太郎,サンプル,tok-taro\r\n" {
 		t.Errorf("%+v %q", res, out.String())
+	}
+}
+
+// TestRowErrorsNameTheSpreadsheetRow: a row's problem is said by its row
+// in Excel, where the marketer fixes it, not by the line of the file it
+// starts on: a memo typed with Alt+Enter above it put the page's "9 行目"
+// on a list of 8 rows.
+func TestRowErrorsNameTheSpreadsheetRow(t *testing.T) {
+	_, res := run(t, "メールアドレス,氏名,メモ\r\n"+
+		"taro@example.co.jp,山田 太郎,\"一行目\r\n二行目\r\n三行目\"\r\n"+
+		"not-an-email,佐藤,\r\n")
+	if res.Minted != 1 || len(res.Errors) != 1 || res.Errors[0].Line != 3 {
+		t.Errorf("want row 3 refused: %+v", res)
 	}
 }
