@@ -28,3 +28,36 @@ func TestNonCompanyLegalForms(t *testing.T) {
 		}
 	}
 }
+
+// TestEnglishNamesOfJapaneseForms: 合同会社 is G.K. (Godo Kaisha) in
+// English, as the many foreign companies' Japanese arms write it (Google
+// G.K., Apple Japan G.K., Cisco Systems G.K.), 有限会社 Y.K., and 株式会社
+// written out is Kabushiki Kaisha. K.K. was a legal form, these were not:
+// "Acme G.K." had the key acmeg, "Acme GK" acmegk, so the business card
+// and the form of one company founded two accounts. L.L.C. with its dots
+// is the LLC the README lists, and Pte. Ltd. (Singapore) and Pty Ltd
+// (Australia) the APAC forms an English list writes.
+func TestEnglishNamesOfJapaneseForms(t *testing.T) {
+	same := [][]string{
+		{"Acme合同会社", "Acme G.K.", "Acme GK", "ACME G. K.", "Acme Godo Kaisha", "Acme, GK"},
+		{"有限会社Acme", "Acme Y.K.", "Acme Yugen Kaisha"},
+		{"株式会社Acme", "Acme Kabushiki Kaisha", "Kabushiki Kaisha Acme", "Acme K.K."},
+		{"Acme LLC", "Acme L.L.C.", "Acme, L.L.C"},
+		{"Acme Ltd.", "Acme Pte. Ltd.", "Acme Pty Ltd"},
+	}
+	for _, group := range same {
+		want := CompanyKey(group[0])
+		for _, n := range group[1:] {
+			if got := CompanyKey(n); got != want {
+				t.Errorf("CompanyKey(%q) = %q, want %q (as %q)", n, got, want, group[0])
+			}
+		}
+	}
+	// Single letters that spell no form stay the name's.
+	if k := CompanyKey("A.B.C. Inc."); k != "abc" {
+		t.Errorf("CompanyKey(A.B.C. Inc.) = %q", k)
+	}
+	if CompanyKey("Studio G") == CompanyKey("Studio") {
+		t.Error("Studio G and Studio share a key")
+	}
+}

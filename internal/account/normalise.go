@@ -70,6 +70,45 @@ func abbreviated(name string) bool {
 var legalWords = map[string]bool{
 	"inc": true, "incorporated": true, "corp": true, "corporation": true, "co": true, "company": true, "ltd": true,
 	"limited": true, "llc": true, "kk": true, "k": true, "gmbh": true, "plc": true, "sa": true, "ag": true,
+	// 合同会社 and 有限会社 as English writes them (Google G.K.), and the
+	// private limited companies of Singapore and Australia (Pte. Ltd.,
+	// Pty Ltd).
+	"gk": true, "yk": true, "pte": true, "pty": true,
+}
+
+// romajiForms are Japanese legal forms written out in Latin letters, two
+// words each (Kabushiki Kaisha is K.K., Godo Kaisha G.K.).
+var romajiForms = map[[2]string]bool{
+	{"kabushiki", "kaisha"}: true, {"kabushiki", "gaisha"}: true, {"godo", "kaisha"}: true, {"yugen", "kaisha"}: true,
+	{"goshi", "kaisha"}: true, {"gomei", "kaisha"}: true,
+}
+
+// joinForms makes one word of a legal form written as several: single
+// letters with dots or spaces between them (G.K., L.L.C., Y. K.) when they
+// spell one, and the romanised forms (Kabushiki Kaisha). Letters that
+// spell none stay as they are (A.B.C.).
+func joinForms(words []string) []string {
+	out := words[:0:0]
+	for i := 0; i < len(words); i++ {
+		if i+1 < len(words) && romajiForms[[2]string{words[i], words[i+1]}] {
+			out = append(out, "kk") // any legal word: removed below
+			i++
+			continue
+		}
+		j := i
+		for j < len(words) && len(words[j]) == 1 && words[j][0] >= 'a' && words[j][0] <= 'z' {
+			j++
+		}
+		if j-i > 1 {
+			if joined := strings.Join(words[i:j], ""); legalWords[joined] {
+				out = append(out, joined)
+				i = j - 1
+				continue
+			}
+		}
+		out = append(out, words[i])
+	}
+	return out
 }
 
 // CompanyKey is the normalised company name people are grouped by (the
@@ -115,7 +154,7 @@ func plainKey(s string) string {
 		s = strings.ReplaceAll(s, f, " ")
 	}
 	// English forms as words: split on anything that is not a letter or digit.
-	words := strings.FieldsFunc(s, notWord)
+	words := joinForms(strings.FieldsFunc(s, notWord))
 	var b strings.Builder
 	for _, w := range words {
 		if legalWords[w] && len(words) > 1 {
