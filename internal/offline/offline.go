@@ -102,8 +102,10 @@ type Importer struct {
 
 // header names, NFKC-normalised and lower-cased.
 var (
-	eventHeaders   = []string{"event", "event name", "event_name", "eventname", "イベント名", "イベント", "展示会名", "セミナー名", "ウェビナー名"}
-	dateHeaders    = []string{"date", "event date", "event_date", "日付", "開催日", "来場日", "参加日", "交換日"}
+	eventHeaders = []string{"event", "event name", "event_name", "eventname", "イベント名", "イベント", "展示会名", "セミナー名", "ウェビナー名"}
+	// 名刺交換日: Sansan's and Eight's business card exports; a datetime
+	// column (来場日時) is read as its day.
+	dateHeaders    = []string{"date", "event date", "event_date", "日付", "開催日", "来場日", "参加日", "交換日", "名刺交換日", "開催日時", "来場日時", "参加日時"}
 	channelHeaders = []string{"channel", "チャネル", "チャンネル", "種別", "接点"}
 )
 

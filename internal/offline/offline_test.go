@@ -572,3 +572,30 @@ func TestRowErrorsNameTheSpreadsheetRow(t *testing.T) {
 		t.Errorf("want row 3 refused: %+v", res)
 	}
 }
+
+// TestBusinessCardAppExport: Sansan's and Eight's exports, the business
+// cards most Japanese B2B teams exchange, date each card in a column named
+// 名刺交換日. It was no date column: the list was refused without ?date=,
+// and with one (as the README's business-card example has it) every card
+// was silently dated that day, not the day it was exchanged.
+func TestBusinessCardAppExport(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	in := "会社名,部署名,役職,姓,名,e-mail,郵便番号,住所,TEL会社,携帯電話,URL,名刺交換日\r\n" +
+		"株式会社サンプル,営業部,部長,山田,太郎,taro@client.example,100-0001,東京都千代田区,03-1234-5678,090-1234-5678,https://client.example,2026/10/20\r\n"
+	res, err := f.im.Import(ctx, strings.NewReader(sjis(t, in)), Defaults{Channel: "名刺交換", Event: "名刺", Date: "2026-11-01"})
+	if err != nil || res.Imported != 1 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	p, err := f.dir.ByEmail(ctx, "taro@client.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, _ := f.log.Visitor(ctx, Visitor(p.ID))
+	if len(evs) != 1 || !evs[0].Timestamp.Equal(time.Date(2026, 10, 20, 0, 0, 0, 0, tokyo)) {
+		t.Errorf("the card exchanged on 2026/10/20 is dated %+v", evs)
+	}
+	if _, ok := p.Custom["名刺交換日"]; ok {
+		t.Errorf("the date became an attribute: %+v", p.Custom)
+	}
+}
