@@ -342,7 +342,7 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 			known[name] = v
 			continue
 		}
-		if name, ok := attributeNames[inner]; ok {
+		if name, ok := spacedAttribute(inner); ok {
 			known[name] = v
 			continue
 		}
@@ -375,6 +375,20 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 		}
 	}
 	return known, custom
+}
+
+// spacedAttribute is the attribute a field's name names, written as
+// attributeNames has it or in words, as an English list's columns are
+// (Company Name, Job Title, Phone Number: company_name, job_title ...).
+func spacedAttribute(key string) (string, bool) {
+	if name, ok := attributeNames[key]; ok || !strings.Contains(key, " ") {
+		return name, ok
+	}
+	if name, ok := attributeNames[strings.ReplaceAll(key, " ", "_")]; ok {
+		return name, true
+	}
+	name, ok := attributeNames[strings.ReplaceAll(key, " ", "")]
+	return name, ok
 }
 
 // lastBracketed returns the name in the last brackets of a nested form

@@ -599,3 +599,29 @@ func TestBusinessCardAppExport(t *testing.T) {
 		t.Errorf("the date became an attribute: %+v", p.Custom)
 	}
 }
+
+// TestEnglishHeadersWithSpaces: an English list (a Salesforce or HubSpot
+// report, an overseas exhibition's leads) names its columns in words:
+// Company Name, First Name, Job Title, Phone Number. They were custom
+// attributes: the person had no company (no account by name) and no title
+// (no role in the account's buying group, no fit points for it).
+func TestEnglishHeadersWithSpaces(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	in := "First Name,Last Name,Company Name,Job Title,Email Address,Phone Number\r\n" +
+		"Taro,Yamada,Acme K.K.,Director,taro@client.example,+81-3-1234-5678\r\n"
+	res, err := f.im.Import(ctx, strings.NewReader(in), Defaults{Channel: "exhibition", Event: "Expo", Date: "2026-11-01"})
+	if err != nil || res.Imported != 1 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	p, err := f.dir.ByEmail(ctx, "taro@client.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"first_name": "Taro", "last_name": "Yamada", "company": "Acme K.K.", "title": "Director", "phone": "+81-3-1234-5678"}
+	for k, v := range want {
+		if p.Attributes[k] != v {
+			t.Errorf("%s = %q, want %q (attributes %v, custom %v)", k, p.Attributes[k], v, p.Attributes, p.Custom)
+		}
+	}
+}
