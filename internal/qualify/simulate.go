@@ -33,8 +33,10 @@ type SimMQL struct {
 // between at the times sales closed them (the lifecycle is an input, as in
 // a rescore). The verdict is taken after each event from the person's
 // identification on (their anonymous history counts once they are
-// identified, at that moment), and the first time a condition holds in a
-// cycle is a would-be MQL; a recycle starts the next cycle. Attributes
+// identified, at that moment), at the time live scoring took it: when
+// Baton received the event (a list imported after the show is judged at
+// its import, its points decayed by then). The first time a condition
+// holds in a cycle is a would-be MQL; a recycle starts the next cycle. Attributes
 // (grade, BANT) are the person's today: the store keeps no history of them.
 func (q *Qualifier) Simulate(ctx context.Context, person string, engines ...Engine) (identity.Person, []Simulation, error) {
 	p, err := q.Dir.Get(ctx, person)
@@ -110,6 +112,15 @@ func (r *rawReplay) Recycle(now time.Time) (c Contribution, err error) {
 	return c, err
 }
 
+// judgedAt is when live scoring judged a person on ev: when Baton received
+// it (the feed scores what is stored), or its own time if later or unknown.
+func judgedAt(ev *event.Event) time.Time {
+	if at := receivedAt(ev); at.After(ev.Timestamp) {
+		return at
+	}
+	return ev.Timestamp
+}
+
 func (q *Qualifier) replayIn(e Engine, p identity.Person, tl []event.Event, recycles []time.Time) (Simulation, error) {
 	now := q.now()
 	s := Simulation{Rules: e.Version(), MQLs: []SimMQL{}, Events: len(tl)}
@@ -158,9 +169,19 @@ func (q *Qualifier) replayIn(e Engine, p identity.Person, tl []event.Event, recy
 			}
 			ri++
 		}
+		// Live scoring judged the person when Baton received the event,
+		// not at its own time: an exhibition's list imported days after
+		// the show (its touches dated the show's day, its people made
+		// since then) was judged on the points decayed by the import, and
+		// an MQL it raised is the import's. The replay judges then too.
+		seen := judgedAt(&ev)
 		if !identified && !ev.Timestamp.Before(p.CreatedAt) {
 			identified = true
-			if err := eval(p.CreatedAt); err != nil {
+			at := p.CreatedAt
+			if seen.After(at) {
+				at = seen
+			}
+			if err := eval(at); err != nil {
 				return s, err
 			}
 		}
@@ -168,7 +189,7 @@ func (q *Qualifier) replayIn(e Engine, p identity.Person, tl []event.Event, recy
 			return s, err
 		}
 		if identified {
-			if err := eval(ev.Timestamp); err != nil {
+			if err := eval(seen); err != nil {
 				return s, err
 			}
 		}

@@ -1,0 +1,93 @@
+package qualify_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/eventlog"
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/rulebook"
+	"github.com/baton-hq/baton/internal/table/bolttable"
+)
+
+// TestSimulateJudgesBackdatedEventsWhenReceived: an exhibition's attendee
+// list is imported days after the show (POST /admin/touches), its touches
+// dated the show's day. Live scoring judged the person when it received
+// them, their points decayed by then: no MQL. The lab's replay must judge
+// them then too, or it counts an MQL live scoring never raised (and a
+// candidate that drops the condition that did raise one moves nothing).
+func TestSimulateJudgesBackdatedEventsWhenReceived(t *testing.T) {
+	ctx := context.Background()
+	rules, err := rulebook.Parse("rules.yaml", []byte(`name: expo
+decay:
+  half_life: 30d
+behaviour:
+  - name: exhibition-booth
+    type: offline
+    points: 20
+grades:
+  A: 50
+  B: 30
+  C: 10
+mql:
+  - name: hot
+    min_behaviour: 40
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	jst := time.FixedZone("JST", 9*3600)
+	show := time.Date(2026, 12, 1, 0, 0, 0, 0, jst)     // the show's day, as the list dates it
+	imported := time.Date(2026, 12, 4, 6, 0, 0, 0, jst) // when the list was uploaded
+	clk := clock.NewManual(imported)
+	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"), bolttable.WithClock(clk.Now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tb.Close()
+	log := &eventlog.Log{T: tb, Now: clk.Now}
+	dir := &identity.Directory{T: tb, Now: clk.Now}
+	st := &identity.Stitcher{Dir: dir, Log: log}
+	engine := &rulebook.Engine{R: rules, Loc: jst}
+	q := &qualify.Qualifier{T: tb, Dir: dir, Log: log, Engine: engine, Now: clk.Now}
+
+	// As the import makes them (internal/offline): the person since the
+	// show's day, the pseudo-visitor theirs from the start.
+	p, _, err := dir.EnsureSince(ctx, "expo@maker.example", "offline:exhibition", nil, nil, show)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var evs []event.Event
+	for _, name := range []string{"Japan IT Week", "製造業DX展"} {
+		evs = append(evs, event.Event{ID: "off-" + name, Type: event.Offline, VisitorID: "o:expo", UserID: p.ID,
+			Timestamp: show, ReceivedAt: imported, Properties: map[string]any{"channel": "exhibition", "event": name}})
+	}
+	if _, err := log.Append(ctx, evs); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.LinkPerson(ctx, "o:expo", p.ID, time.Time{}, identity.Strong); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Process(ctx, evs); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := q.Record(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Stage != qualify.StageLead || rec.Verdict.Behaviour >= 40 {
+		t.Fatalf("live scoring: stage %s, behaviour %g; want a lead below 40 (the points decayed before the list came)", rec.Stage, rec.Verdict.Behaviour)
+	}
+	_, sims, err := q.Simulate(ctx, p.ID, engine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sims[0].MQLs; len(got) != 0 {
+		t.Errorf("the replay under the rules in force raises %+v; live scoring, judging the list when it came, raised none", got)
+	}
+}
