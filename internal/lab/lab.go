@@ -316,6 +316,12 @@ func (l *Lab) tally(rep *Report, rp *reports.Person, p identity.Person, cur, can
 	if stored == (len(can.MQLs) > 0) {
 		return
 	}
+	if !stored && !p.ConsentWithdrawn.IsZero() {
+		// No MQL is raised for a person while their withdrawal stands
+		// (scoring, a rescore): the candidate would not make them one,
+		// and the lab names no one who opted out to be handed to sales.
+		return
+	}
 	o, hist := OutcomeOf(rp.History, l.loc())
 	who := Person{ID: p.ID, Email: p.Email, Name: p.Attributes["name"], Company: p.Attributes["company"], Stage: rp.Rec.Stage, Outcome: o, History: hist}
 	if !stored {

@@ -148,3 +148,22 @@ func TestAcceptRateNullUntilAnswered(t *testing.T) {
 		}
 	}
 }
+
+// TestWithdrawnPeopleWouldNotBecomeMQLs: a person who withdrew consent
+// (POST /optout) gets no MQL while the withdrawal stands (live scoring and
+// a rescore raise none, one queued is dead-lettered): a candidate that
+// qualifies their earlier history would not make them one, and the lab
+// must not name them among the people it would hand to sales.
+func TestWithdrawnPeopleWouldNotBecomeMQLs(t *testing.T) {
+	at := time.Date(2026, 12, 3, 21, 8, 14, 0, time.UTC)
+	can := qualify.Simulation{MQLs: []qualify.SimMQL{{Condition: "hot-and-fit", At: at, Cycle: 1}}}
+	cur := qualify.Simulation{MQLs: []qualify.SimMQL{}}
+	l := &Lab{}
+	rep := Report{Current: newSide("in force"), Candidate: newSide("candidate"), Stored: newSide("stored"), WouldBecome: []Person{}, WouldStop: []Person{}}
+	rp := &reports.Person{ID: "p_optout", Rec: qualify.Record{Person: "p_optout", Stage: "lead"}}
+	p := identity.Person{ID: "p_optout", Email: "optout@maker.example", ConsentWithdrawn: at.Add(10 * time.Second)}
+	l.tally(&rep, rp, p, cur, can)
+	if len(rep.WouldBecome) != 0 || rep.Become.People != 0 {
+		t.Errorf("would become: %+v (%d people); a person whose withdrawal stands becomes no MQL", rep.WouldBecome, rep.Become.People)
+	}
+}
