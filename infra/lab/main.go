@@ -7,7 +7,8 @@
 //	BATON_STORE=dynamodb BATON_TABLE=baton go run ./infra/lab -rules candidate.yaml -max-change 10%
 //
 // The rules in force are -current (default $BATON_RULES, else
-// infra/rules.yaml). The embedded store (-data, the local stack's data
+// infra/rules.yaml); days, months and weeks are -timezone's (default the
+// timezone of the configuration file $BATON_CONFIG, else UTC). The embedded store (-data, the local stack's data
 // directory) must not be open elsewhere: stop the stack or copy the
 // directory. Without -data, the DynamoDB table of BATON_TABLE is read with
 // the environment's AWS credentials (BATON_DYNAMODB_ENDPOINT for a local
@@ -16,6 +17,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -27,6 +29,7 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/lab"
 	"github.com/baton-hq/baton/internal/rulebook"
 	"github.com/baton-hq/baton/internal/table"
@@ -45,7 +48,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, now fun
 	current := fs.String("current", "", "the rules file in force (default $BATON_RULES, else infra/rules.yaml)")
 	data := fs.String("data", "", "the embedded store's data directory (default: DynamoDB, BATON_TABLE)")
 	maxChange := fs.String("max-change", "10%", "largest accepted change of the MQL count, e.g. 10% or 0.1")
-	tz := fs.String("timezone", "UTC", "IANA zone of months and weeks (the configured timezone)")
+	tz := fs.String("timezone", "", "IANA zone of days (daily caps), months and weeks (default: BATON_CONFIG's timezone, else UTC)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -60,6 +63,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, now fun
 	bound, err := lab.ParseShare(*maxChange)
 	if err != nil {
 		return fail(fmt.Errorf("-max-change: %w", err))
+	}
+	if *tz == "" {
+		// The configured zone, as live scoring and the workspace's lab
+		// count days in: in UTC a Japanese team's daily caps and months
+		// were cut at 09:00 Tokyo time, and the check disagreed with both.
+		if *tz, err = configuredZone(getenv); err != nil {
+			return fail(err)
+		}
 	}
 	loc, err := time.LoadLocation(*tz)
 	if err != nil {
@@ -101,6 +112,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, now fun
 	}
 	fmt.Fprintf(stderr, "lab: the MQL count moves %+.1f%%, within %.1f%%\n", rep.Change*100, bound*100)
 	return 0
+}
+
+// configuredZone is the timezone of the configuration file BATON_CONFIG
+// names, UTC without one.
+func configuredZone(getenv func(string) string) (string, error) {
+	path := getenv("BATON_CONFIG")
+	if path == "" {
+		return "UTC", nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("BATON_CONFIG: %w", err)
+	}
+	var f config.File
+	if err := config.ParseFile(data, &f); err != nil {
+		return "", fmt.Errorf("BATON_CONFIG: %s: %w", path, err)
+	}
+	return cmp.Or(f.Timezone, "UTC"), nil
 }
 
 func load(p string) (*rulebook.Rules, []byte, error) {

@@ -104,3 +104,55 @@ func TestLabCLI(t *testing.T) {
 		t.Fatalf("no store: %d %s", code, errs.String())
 	}
 }
+
+// TestLabCLIDaysInConfiguredZone: the rules in force count daily caps and
+// months in the configured timezone (BATON_CONFIG's), as live scoring and
+// the workspace's lab do. Without -timezone the check read them in UTC: a
+// Japanese team's MQL at 00:30 on 1 December (JST) was November's, and a
+// cap_per_day counted UTC days that start at 09:00 in Tokyo.
+func TestLabCLIDaysInConfiguredZone(t *testing.T) {
+	dir := t.TempDir()
+	clk := clock.NewManual(time.Date(2026, 11, 30, 15, 30, 0, 0, time.UTC)) // 1 Dec 00:30 JST
+	conf := filepath.Join(t.TempDir(), "baton.yaml")
+	os.WriteFile(conf, []byte("timezone: Asia/Tokyo\n"), 0o600)
+	s := stack.ForTestClock(t, map[string]string{"BATON_DATA": dir, "BATON_CONFIG": conf}, clk.Now)
+	send := func(body string) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", s.URL+"/e", strings.NewReader(body))
+		req.Header.Set("Content-Type", "text/plain")
+		req.Header.Set("User-Agent", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 204 {
+			t.Fatalf("POST /e: %v %v", err, resp)
+		}
+		resp.Body.Close()
+	}
+	vid := "cli-lab-zone-browser"
+	send(`{"type":"page_view","messageId":"` + vid + `-1","anonymousId":"` + vid + `","properties":{"url":"https://www.example.com/pricing"}}`)
+	send(`{"type":"download","messageId":"` + vid + `-2","anonymousId":"` + vid + `","properties":{"url":"https://www.example.com/files/whitepaper.pdf"}}`)
+	send(`{"type":"form_submit","messageId":"` + vid + `-3","anonymousId":"` + vid + `","properties":{"url":"https://www.example.com/contact","form":{"id":"contact"},"fields":{"email":"zone@maker.example","title":"部長","employees":"500"}}}`)
+	if err := s.Settle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	root := repo.Root(t)
+	rules := filepath.Join(root, "infra", "rules.yaml")
+	env := func(k string) string {
+		switch k {
+		case "BATON_RULES":
+			return rules
+		case "BATON_CONFIG":
+			return conf
+		}
+		return ""
+	}
+	var out, errs bytes.Buffer
+	if code := run(context.Background(), []string{"-rules", rules, "-data", dir, "-json"}, env, clk.Now, &out, &errs); code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errs.String())
+	}
+	if !strings.Contains(out.String(), `"2026-12": 1`) || strings.Contains(out.String(), `"2026-11"`) {
+		t.Fatalf("the MQL of 1 Dec 00:30 JST is not December's:\n%s", out.String())
+	}
+}
