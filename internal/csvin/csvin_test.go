@@ -162,6 +162,10 @@ func TestEmailColumn(t *testing.T) {
 		{[]string{"担当者メールアドレス", "メール\nアドレス"}, 1},
 		{[]string{"氏名", "会社メールアドレス"}, 1},
 		{[]string{"氏名", "会社名"}, -1},
+		{[]string{"氏名", "電子メール"}, 1},
+		{[]string{"氏名", "E-Mail アドレス"}, 1},
+		{[]string{"氏名", "E-mail(会社)"}, 1},
+		{[]string{"氏名", "メール（勤務先）"}, 1},
 	} {
 		if got, err := EmailColumn(c.header); err != nil || got != c.want {
 			t.Errorf("%q: %d %v, want %d", c.header, got, err, c.want)

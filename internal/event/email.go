@@ -212,10 +212,15 @@ func emailKeyRank(k string) int {
 	case "email":
 		return 1
 	case "e-mail", "e_mail", "mail", "emailaddress", "email_address", "email-address",
-		"mailaddress", "mail_address", "email address", "e-mail address", "mail address", "メール", "メールアドレス", "eメール", "eメールアドレス", "ｅメール":
+		"mailaddress", "mail_address", "email address", "e-mail address", "mail address", "メール", "メールアドレス", "eメール", "eメールアドレス", "ｅメール",
+		"電子メール", "電子メールアドレス", "e-mailアドレス", "emailアドレス", "mailアドレス": // Japanese lists mix scripts: E-mail アドレス
 		return 2
 	}
-	if strings.HasSuffix(k, "email") || strings.HasSuffix(k, "_mail") || strings.Contains(k, "メールアドレス") {
+	if strings.HasSuffix(k, "email") || strings.HasSuffix(k, "_mail") || strings.Contains(k, "メールアドレス") || strings.Contains(k, "電子メール") {
+		return 3
+	}
+	// A plain name qualified in brackets: E-mail(会社), メール（勤務先）.
+	if i := strings.IndexAny(k, "(（"); i > 0 && emailKeyRank(k[:i]) > 0 {
 		return 3
 	}
 	return 0
