@@ -196,6 +196,10 @@ func dropUnits(s string) string {
 		k := plainKey(rest)
 		return utf8.RuneCountInString(k) >= minRunes && strings.HasPrefix(whole, k)
 	}
+	// A unit in brackets at the end (株式会社ABC(本社)) is one after a space.
+	if i := strings.LastIndexByte(s, '('); i > 0 && strings.HasSuffix(s, ")") && orgUnit(strings.TrimSpace(s[i+1:len(s)-1])) {
+		s = s[:i] + " " + strings.TrimSpace(s[i+1:len(s)-1])
+	}
 	words := strings.Fields(s)
 	n := len(words)
 	for n > 1 && (orgUnit(words[n-1]) || storeTail(words[n-1]) && storeWord.MatchString(words[n-1])) {
