@@ -255,9 +255,11 @@ type Delivery struct {
 	Steps       map[string]string `json:"steps,omitempty"` // what a connector remembers between attempts (e.g. HubSpot's note id)
 	At          time.Time         `json:"at"`              // last change
 	// QuotaSince is when the SFA's refusals for a spent API allocation
-	// began (Error.Quota), zero once it answered otherwise; Attempts does
-	// not count those refusals.
+	// began (Error.Quota), zero once it answered otherwise. Quota counts
+	// those refusals among Attempts (an attempt may have made part of the
+	// lead, as any), which no attempt bound or backoff counts.
 	QuotaSince time.Time `json:"quotaSince,omitzero"`
+	Quota      int       `json:"quota,omitempty"`
 	// Claimed is until when a worker is pushing it now (Worker.Claim): a
 	// second copy of the message (SQS delivers at least once, and the
 	// score function relays an MQL again when a stream batch holding it
@@ -545,7 +547,7 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 	if !open { // nothing in flight but some dead: the dead letter was replayed
 		for i := range states {
 			if states[i].Status == StatusDead {
-				states[i].Status, states[i].Attempts, states[i].NextAttempt, states[i].QuotaSince = StatusRetrying, 0, time.Time{}, time.Time{}
+				states[i].Status, states[i].Attempts, states[i].NextAttempt, states[i].QuotaSince, states[i].Quota = StatusRetrying, 0, time.Time{}, time.Time{}, 0
 			}
 		}
 	}
@@ -630,7 +632,7 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 		}
 		switch {
 		case quota:
-			d.Attempts-- // not a failed attempt: the SFA is fine and will take it once its allocation resets
+			d.Quota++ // not a fault: the SFA will take it once its allocation resets
 			if d.QuotaSince.IsZero() {
 				d.QuotaSince = d.At
 			}
@@ -643,15 +645,15 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 		case isPE && pe.Permanent:
 			w.log().Warn("push: permanent failure", "connector", c.Name(), "id", t.id, "err", err)
 			d.Status, d.NextAttempt = StatusDead, time.Time{}
-		case maxAttempts > 0 && d.Attempts >= maxAttempts, isPE && pe.MaxAttempts > 0 && d.Attempts >= pe.MaxAttempts:
+		case maxAttempts > 0 && d.Attempts-d.Quota >= maxAttempts, isPE && pe.MaxAttempts > 0 && d.Attempts-d.Quota >= pe.MaxAttempts:
 			d.Status, d.NextAttempt = StatusDead, time.Time{}
-			d.LastError = textcut.Bytes(fmt.Sprintf("%s: gave up after %d attempts: %s", c.Name(), d.Attempts, err), MaxErrorText)
+			d.LastError = textcut.Bytes(fmt.Sprintf("%s: gave up after %d attempts: %s", c.Name(), d.Attempts-d.Quota, err), MaxErrorText)
 		default:
 			var ra time.Duration
 			if isPE {
 				ra = pe.RetryAfter
 			}
-			d.Status, d.NextAttempt = StatusRetrying, d.At.Add(w.delay(d.Attempts-1, ra))
+			d.Status, d.NextAttempt = StatusRetrying, d.At.Add(w.delay(d.Attempts-d.Quota-1, ra))
 		}
 		if err := w.record(rctx, t, *d); err != nil {
 			return recordFailed(err)

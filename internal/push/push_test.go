@@ -242,7 +242,7 @@ func TestSpentQuotaWaitsPastTheAttemptBound(t *testing.T) {
 	f.w.MaxAttempts = 3
 	f.drain(t, 62*3, 10*time.Minute)
 	st := statusOf(t, f)["salesforce"]
-	if st.Status != "delivered" || sfa.calls != 62 || st.Attempts != 2 {
+	if st.Status != "delivered" || sfa.calls != 62 || st.Attempts != 62 || st.Quota != 60 {
 		t.Fatalf("after a day of a spent allocation and a blip: %+v, %d calls", st, sfa.calls)
 	}
 	if dead, _ := f.q.Dead(ctx); len(dead) != 0 {
