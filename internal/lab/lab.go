@@ -182,6 +182,17 @@ func Parse(name string, text []byte) (*rulebook.Rules, error) {
 	return rulebook.Parse(name, text)
 }
 
+// firstTouch is the earliest first touch of people (zero: none has one).
+func firstTouch(people []*reports.Person) time.Time {
+	var first time.Time
+	for _, p := range people {
+		if len(p.Rec.Touches) > 0 && (first.IsZero() || p.Rec.Touches[0].At.Before(first)) {
+			first = p.Rec.Touches[0].At
+		}
+	}
+	return first
+}
+
 // Simulate replays stored history under the rules in force and the
 // candidate, in memory, and compares them. It writes nothing.
 func (l *Lab) Simulate(ctx context.Context, cand *rulebook.Rules, o Options) (Report, error) {
@@ -250,6 +261,14 @@ func (l *Lab) Simulate(ctx context.Context, cand *rulebook.Rules, o Options) (Re
 		rep.Next = todo[done-1].ID
 	} else if !rep.Complete {
 		rep.Next = o.After
+	}
+	// The window is the store's history, not the page's: a page of people
+	// who came late counted its MQLs over fewer weeks, and the pages'
+	// weekly loads did not add up. Each person's first touch (kept on the
+	// score record) is no earlier than their first event, so on a whole
+	// run the replays' firsts decide as before.
+	if f := firstTouch(people); !f.IsZero() && (rep.WindowFrom.IsZero() || f.Before(rep.WindowFrom)) {
+		rep.WindowFrom = f
 	}
 	rep.Weeks = 1
 	if !rep.WindowFrom.IsZero() && rep.WindowTo.After(rep.WindowFrom) {

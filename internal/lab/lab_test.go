@@ -167,3 +167,25 @@ func TestWithdrawnPeopleWouldNotBecomeMQLs(t *testing.T) {
 		t.Errorf("would become: %+v (%d people); a person whose withdrawal stands becomes no MQL", rep.WouldBecome, rep.Become.People)
 	}
 }
+
+// TestWindowIsTheStores: a paged simulation (?limit=, ?after=) worked out
+// its history window from its own people, so a page of people who came
+// late showed a shorter window and a higher weekly load than the whole.
+// The window starts at the earliest first touch of everyone stored.
+func TestWindowIsTheStores(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 9, d, 9, 0, 0, 0, time.UTC) }
+	people := []*reports.Person{
+		{ID: "p_early", Rec: qualify.Record{Touches: []qualify.Touch{{At: day(1)}, {At: day(20)}}}},
+		{ID: "p_late", Rec: qualify.Record{Touches: []qualify.Touch{{At: day(28)}}}},
+		{ID: "p_none"},
+	}
+	if got := firstTouch(people); !got.Equal(day(1)) {
+		t.Fatalf("first touch %v, want %v", got, day(1))
+	}
+	if got := firstTouch(people[1:]); !got.Equal(day(28)) {
+		t.Fatalf("first touch of the late ones %v", got)
+	}
+	if got := firstTouch(people[2:]); !got.IsZero() {
+		t.Fatalf("no touch: %v", got)
+	}
+}
