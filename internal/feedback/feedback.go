@@ -801,11 +801,16 @@ func ParseKintone(body []byte, field, emailField string, statuses map[string]str
 		Type   string                               `json:"type"`
 		Record map[string]struct{ Type, Value any } `json:"record"`
 	}
-	if err := json.Unmarshal(body, &p); err != nil || p.Record == nil {
+	if err := json.Unmarshal(body, &p); err != nil || p.Type == "" {
 		return nil, fmt.Errorf("body must be a kintone webhook with a record")
 	}
 	if p.Type != "UPDATE_STATUS" && p.Type != "UPDATE_RECORD" && p.Type != "ADD_RECORD" {
+		// DELETE_RECORD and ADD_RECORD_COMMENT carry no record (recordId
+		// instead): nothing for the lifecycle, answered, not refused.
 		return nil, nil
+	}
+	if p.Record == nil {
+		return nil, fmt.Errorf("body must be a kintone webhook with a record")
 	}
 	str := func(code string) string { s, _ := p.Record[code].Value.(string); return s }
 	status, process := "", false

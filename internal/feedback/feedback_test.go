@@ -431,3 +431,26 @@ func TestUnconfiguredSourceIsUnavailable(t *testing.T) {
 		t.Fatal("an unconfigured source changed the person")
 	}
 }
+
+// TestKintoneDeleteAndCommentAreAnswered: kintone sends a webhook for
+// each event its settings tick, a record's deletion (DELETE_RECORD) and a
+// comment (ADD_RECORD_COMMENT) among them; neither carries a record
+// (recordId, and deleteBy or comment, instead). Both were a 400 "body must
+// be a kintone webhook with a record", failing in kintone's webhook log on
+// every comment sales wrote. They say nothing of a verdict: 200, nothing
+// applied.
+func TestKintoneDeleteAndCommentAreAnswered(t *testing.T) {
+	f := setup(t)
+	for _, body := range []string{
+		`{"id":"01e9a8f0-del","type":"DELETE_RECORD","app":{"id":"42","name":"リード管理"},"recordId":"7","deleteBy":{"code":"sato","name":"佐藤"},"deleteAt":"2026-11-24T10:05:00Z","url":"https://example.cybozu.com/k/42/"}`,
+		`{"id":"01e9a8f0-cmt","type":"ADD_RECORD_COMMENT","app":{"id":"42","name":"リード管理"},"comment":{"id":"3","text":"電話しました","createdAt":"2026-11-24T10:05:00Z","creator":{"code":"sato","name":"佐藤"},"mentions":[]},"recordId":"7","recordTitle":"山田","url":"https://example.cybozu.com/k/42/show#record=7"}`,
+	} {
+		if code, resp := f.post(t, "/feedback/kintone/"+ktToken, body, nil); code != 200 || f.stage(t) != qualify.StageMQL {
+			t.Errorf("%.40s: %d %s, stage %s", body, code, resp, f.stage(t))
+		}
+	}
+	// A body that is no kintone webhook is still refused.
+	if code, _ := f.post(t, "/feedback/kintone/"+ktToken, `{"id":"x","type":"UPDATE_STATUS"}`, nil); code != 400 {
+		t.Fatalf("an UPDATE_STATUS without its record: %d", code)
+	}
+}
