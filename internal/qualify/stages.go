@@ -202,7 +202,7 @@ const MaxWhy = 2000
 // the stage history for the MQL-quality report.
 func (q *Qualifier) OutcomeWhy(ctx context.Context, person, outcome, deliveryID, owner, why string, at time.Time) (OutcomeResult, error) {
 	why = textcut.Bytes(why, MaxWhy)
-	target, ok := outcomeStage[outcome]
+	verdict, ok := outcomeStage[outcome]
 	if !ok {
 		return OutcomeResult{}, fmt.Errorf("qualify: unknown outcome %q (accepted, rejected, sql, opportunity, won, lost)", outcome)
 	}
@@ -219,6 +219,14 @@ func (q *Qualifier) OutcomeWhy(ctx context.Context, person, outcome, deliveryID,
 			return OutcomeResult{}, err
 		}
 		res := OutcomeResult{Stage: rec.Stage}
+		target := verdict
+		if target == StageRejected && (rec.Stage == StageSQL || rec.Stage == StageOpportunity) {
+			// A qualified lead sales disqualify (Salesforce's Qualified,
+			// then Closed - Not Converted; kintone's 商談化, then 見送り)
+			// closed without a win: lost, and recycled with sales' reason.
+			// Refused as a backward move, it stayed an SQL for good.
+			target = StageLost
+		}
 		if deliveryID != "" {
 			if _, err := q.T.Get(ctx, identity.PersonPK(person), fbPfx+deliveryID); err == nil {
 				res.Ignored = "duplicate delivery"

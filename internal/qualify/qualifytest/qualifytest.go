@@ -775,6 +775,35 @@ func run(t *testing.T, f tabletest.Factory) {
 		}
 	})
 	t.Run("SameSecondInOrder", func(t *testing.T) { sameSecond(t, f) })
+	t.Run("DisqualifiedAfterSQLIsRecycled", func(t *testing.T) {
+		// Salesforce's Lead goes Qualified (sql), then Closed - Not
+		// Converted (rejected); kintone's 商談化, then 見送り. The lead closed
+		// without a win and goes back to nurture with sales' reason: it
+		// was answered "stale: sql -> rejected" and stayed an SQL (and in
+		// the pipeline) for good, never recycled, the reason lost.
+		x := newFx(t, f)
+		p := x.identify(t, "v10", "disq@example.com", t0)
+		e := []event.Event{ev("v10", "q1", event.Download, t0.Add(time.Minute)), ev("v10", "q2", event.FormSubmit, t0.Add(2*time.Minute))}
+		x.store(t, e...)
+		x.process(t, e...)
+		x.clk.Set(t0.Add(2 * time.Hour))
+		if res, err := x.q.Outcome(ctx, p.ID, "sql", "sf-q", "rep@acme", t0.Add(time.Hour)); err != nil || res.Stage != qualify.StageSQL {
+			t.Fatalf("sql: %+v %v", res, err)
+		}
+		res, err := x.q.OutcomeWhy(ctx, p.ID, "rejected", "sf-nc", "rep@acme", "予算なし", t0.Add(2*time.Hour))
+		if err != nil || !res.Applied || !res.Recycled || res.Stage != qualify.StageRecycled {
+			t.Fatalf("rejected after sql: %+v %v", res, err)
+		}
+		hist, _ := x.q.History(ctx, p.ID)
+		last := hist[len(hist)-2]
+		if last.From != qualify.StageSQL || last.To != qualify.StageLost || last.Why != "予算なし" {
+			t.Fatalf("history: %+v", hist)
+		}
+		// Once only: the same verdict again, or another, recycles no more.
+		if res, _ := x.q.OutcomeWhy(ctx, p.ID, "rejected", "sf-nc2", "", "", t0.Add(2*time.Hour)); res.Applied {
+			t.Fatalf("recycled twice: %+v", res)
+		}
+	})
 }
 
 // sameSecond: MQLs raised within one second list in the order they were
