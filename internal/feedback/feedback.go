@@ -465,6 +465,7 @@ func (h *Handler) hubspotDeals(ctx context.Context, vs []Verdict) ([]Verdict, er
 		deal := dealOf(d.Amount, d.Currency, d.CloseDate, "hubspot", v.At, h.Loc)
 		if deal != nil {
 			deal.Outcome = outcome
+			deal.Ref = "hubspot-deal-" + v.DealID // one deal, however many of its contacts Baton delivered
 			if err := qualify.ValidateDeal(*deal); err != nil {
 				h.Log.Warn("feedback hubspot: the deal's values are refused", "deal", v.DealID, "err", err)
 				deal = nil

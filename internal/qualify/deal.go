@@ -27,6 +27,9 @@ type DealReport struct {
 	Outcome   string // the outcome reported with it ("" for an amount change alone)
 	Source    string
 	At        time.Time // when the SFA changed it (zero: now)
+	// Ref names the SFA's deal when several people may share it (a
+	// HubSpot deal with its contacts): the revenue report counts it once.
+	Ref string
 }
 
 // Deal is a person's opportunity in one MQL cycle, the fields merged from
@@ -39,7 +42,8 @@ type Deal struct {
 	CloseDate string    `json:"closeDate,omitempty"`
 	Outcome   string    `json:"outcome,omitempty"` // the latest outcome reported with deal fields
 	Source    string    `json:"source,omitempty"`
-	At        time.Time `json:"at"` // the latest change applied
+	At        time.Time `json:"at"`            // the latest change applied
+	Ref       string    `json:"ref,omitempty"` // the SFA's deal, when people share it (DealReport.Ref)
 }
 
 // ValidateDeal checks a reported deal's fields (the feedback parsers' rule).
@@ -120,6 +124,9 @@ func (q *Qualifier) RecordDeal(ctx context.Context, person string, d DealReport)
 		}
 		if d.Source != "" {
 			next.Source = d.Source
+		}
+		if d.Ref != "" {
+			next.Ref = d.Ref
 		}
 		next.At = d.At.UTC()
 		if next == cur {

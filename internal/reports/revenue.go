@@ -91,6 +91,18 @@ func Revenue(people []*Person, f Filter, dims []string) ([]RevenueRow, []Revenue
 	type key struct{ kind, cur, model, dim, group string }
 	sums := map[key][2]float64{}
 	totals := map[[2]string]*RevenueTotal{}
+	// A deal several people share (a HubSpot deal's contacts Baton
+	// delivered: Deal.Ref) is one deal: counted once, its amount split
+	// between them, each share credited to its person's touches.
+	type credit struct {
+		p      *Person
+		d      qualify.Deal
+		kind   string
+		at     time.Time
+		shared string // Ref and kind: the people sharing the deal
+	}
+	var credits []credit
+	sharing := map[string]int{}
 	for _, p := range people {
 		if !f.Covers(p) {
 			continue
@@ -112,40 +124,58 @@ func Revenue(people []*Person, f Filter, dims []string) ([]RevenueRow, []Revenue
 			if !f.in(when) {
 				continue
 			}
-			cur := d.Currency
-			if cur == "" {
-				cur = "(none)"
+			c := credit{p: p, d: d, kind: kind, at: at}
+			if d.Ref != "" {
+				c.shared = kind + "\x00" + d.Ref
+				sharing[c.shared]++
 			}
-			tk := [2]string{kind, cur}
-			if totals[tk] == nil {
-				totals[tk] = &RevenueTotal{Kind: kind, Currency: cur}
-			}
-			totals[tk].Amount += d.Amount
+			credits = append(credits, c)
+		}
+	}
+	counted := map[string]bool{}
+	for _, c := range credits {
+		p, d, kind, at := c.p, c.d, c.kind, c.at
+		share := 1.0
+		if c.shared != "" {
+			share = 1 / float64(sharing[c.shared])
+		}
+		cur := d.Currency
+		if cur == "" {
+			cur = "(none)"
+		}
+		tk := [2]string{kind, cur}
+		if totals[tk] == nil {
+			totals[tk] = &RevenueTotal{Kind: kind, Currency: cur}
+		}
+		totals[tk].Amount += share * d.Amount
+		if c.shared == "" || !counted[c.shared] {
 			totals[tk].Deals++
-			var ts []qualify.Touch
-			for _, t := range p.Rec.Touches {
-				if !t.At.After(at) {
-					ts = append(ts, t)
-				}
+			counted[c.shared] = true
+		}
+		amount := share * d.Amount
+		var ts []qualify.Touch
+		for _, t := range p.Rec.Touches {
+			if !t.At.After(at) {
+				ts = append(ts, t)
 			}
-			for _, dim := range dims {
-				g := f
-				g.By = dim
-				for _, m := range Models {
-					if len(ts) == 0 {
-						k := key{kind, cur, m, dim, "(none)"}
-						v := sums[k]
-						sums[k] = [2]float64{v[0] + d.Amount, v[1] + 1}
+		}
+		for _, dim := range dims {
+			g := f
+			g.By = dim
+			for _, m := range Models {
+				if len(ts) == 0 {
+					k := key{kind, cur, m, dim, "(none)"}
+					v := sums[k]
+					sums[k] = [2]float64{v[0] + amount, v[1] + share}
+					continue
+				}
+				for i, w := range Weights(len(ts), m) {
+					if w == 0 {
 						continue
 					}
-					for i, w := range Weights(len(ts), m) {
-						if w == 0 {
-							continue
-						}
-						k := key{kind, cur, m, dim, g.Key(&ts[i])}
-						v := sums[k]
-						sums[k] = [2]float64{v[0] + w*d.Amount, v[1] + w}
-					}
+					k := key{kind, cur, m, dim, g.Key(&ts[i])}
+					v := sums[k]
+					sums[k] = [2]float64{v[0] + w*amount, v[1] + w*share}
 				}
 			}
 		}
