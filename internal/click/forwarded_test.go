@@ -3,6 +3,7 @@ package click_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/identity"
@@ -102,6 +103,90 @@ func TestForwardedClickCountsForTheRecipient(t *testing.T) {
 				}
 			} else if evs := e.events(t, identity.PseudoVisitor(e.ann.ID)); len(evs) != 0 {
 				t.Errorf("stored under Ann's own visitor: %+v", evs)
+			}
+		})
+	}
+}
+
+// TestForwardedClickWhoseBrowserBecameSomeoneElsesBeforeItWasJudged: a
+// browser is "someone else's" by the time its click is judged, not only
+// when it clicks. Bob's newsletter, forwarded, is clicked on a browser
+// still anonymous; before the click's visit is over (ClickSettle), the
+// browser becomes Ann's: she fills in the landing page's form (a strong
+// link), or she clicks her own copy of the newsletter (judged first). The
+// click is still Bob's (README: a click is always the token's person's,
+// the browser stays its owner's, who gains nothing from it, and a click
+// never moves a browser that is someone else's): on Bob's timeline, not
+// on Ann's, and Ann's browser stays hers.
+func TestForwardedClickWhoseBrowserBecameSomeoneElsesBeforeItWasJudged(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		// ann makes the browser Ann's after Bob's click, before it is judged.
+		ann func(t *testing.T, e *env, browser string)
+		// annFirst: Ann's own click comes first (both await judgement).
+		annFirst bool
+	}{
+		{"Ann's form after Bob's click", func(t *testing.T, e *env, browser string) {
+			if _, err := e.st.LinkPerson(context.Background(), browser, e.ann.ID, e.clk.Now(), identity.Strong); err != nil {
+				t.Fatal(err)
+			}
+		}, false},
+		{"Ann's own click before Bob's", nil, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			ctx := context.Background()
+			const browser = "browser-1"
+			bob, _, err := e.dir.Ensure(ctx, "bob@example.com", "list")
+			if err != nil {
+				t.Fatal(err)
+			}
+			click := func(person string) {
+				t.Helper()
+				if w := e.get("GET", "/c/"+e.link.ID+"/ok-"+person+"-nov-news", browser); w.Code != 302 {
+					t.Fatalf("status %d", w.Code)
+				}
+			}
+			if tc.annFirst {
+				click(e.ann.ID)
+				e.clk.Set(e.clk.Now().Add(10 * time.Second))
+			}
+			click(bob.ID)
+			e.clk.Set(e.clk.Now().Add(30 * time.Second))
+			if tc.ann != nil {
+				tc.ann(t, e, browser)
+			}
+			e.settle(t)
+
+			clicksOf := func(person string) (n int) {
+				tl, err := e.st.History(ctx, person)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, ev := range tl {
+					if ev.Type == event.EmailClick && ev.UserID == bob.ID {
+						n++
+						if person == bob.ID && (!ev.Scorable(e.clk.Now()) || ev.Enrichment.Visit != event.VisitHuman || ev.VisitorID != identity.PseudoVisitor(bob.ID)) {
+							t.Errorf("Bob's click not judged, scorable, under his own visitor: %+v", ev)
+						}
+					}
+				}
+				return n
+			}
+			if n := clicksOf(e.ann.ID); n != 0 {
+				t.Errorf("Bob's click is on Ann's timeline (%d), scored for her", n)
+			}
+			if n := clicksOf(bob.ID); n != 1 {
+				t.Errorf("Bob's click on Bob's timeline %d times, want once", n)
+			}
+			if evs := e.events(t, browser); len(evs) != map[bool]int{true: 1, false: 0}[tc.annFirst] {
+				t.Errorf("the browser keeps %d clicks: %+v", len(evs), evs)
+			}
+			l, _ := e.dir.GetLink(ctx, browser)
+			for _, s := range l.History {
+				if s.Person != e.ann.ID {
+					t.Errorf("Ann's browser was moved: %+v", l.History)
+				}
 			}
 		})
 	}

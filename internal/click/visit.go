@@ -299,6 +299,32 @@ func (h *Handler) settle(ctx context.Context, it table.Item) error {
 		}
 		return done()
 	}
+	// The browser may have become someone else's since the click: the
+	// landing page's form filled in by a colleague the email was
+	// forwarded to, or their own click judged first. The click is the
+	// recipient's all the same, and a click never moves a browser that is
+	// someone else's: it goes to the recipient's own visitor, as a click
+	// on such a browser does at once (Handler.click), judged there.
+	pseudo := identity.PseudoVisitor(d.Person)
+	if m.Visitor != pseudo {
+		owner, err := h.People.PersonOf(ctx, m.Visitor)
+		if err != nil {
+			return err
+		}
+		if owner != "" && owner != d.Person {
+			moved, err := h.moveToRecipient(ctx, d.Person, m)
+			if err != nil {
+				return err
+			}
+			if !moved {
+				return done() // erased meanwhile
+			}
+			if err := h.updateActivity(ctx, campaignOfMemo(m.sk), m.Event, func(a *Activity) { a.Judged = true }); err != nil {
+				return err
+			}
+			return done()
+		}
+	}
 	if _, err := h.Events.JudgeHuman(ctx, m.Visitor, m.Event); errors.Is(err, eventlog.ErrNotFound) {
 		return done() // erased meanwhile
 	} else if err != nil {
@@ -311,6 +337,52 @@ func (h *Handler) settle(ctx context.Context, it table.Item) error {
 		return err
 	}
 	return done()
+}
+
+// moveToRecipient moves a click judged human from a browser that is
+// someone else's to the recipient's own visitor (PseudoVisitor), judged:
+// the recipient's own visitor linked to them first (the event's insert
+// scores it for them), the event stored there and where it is recorded
+// for erasure, then the click's memory pointed at it (a later verdict on
+// its client flags it there), and last the browser's copy deleted. It
+// reports false when the click or the person is gone (erased meanwhile).
+func (h *Handler) moveToRecipient(ctx context.Context, person string, m memo) (bool, error) {
+	ev, err := h.Events.Get(ctx, m.Visitor, m.Event)
+	if errors.Is(err, eventlog.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	pseudo := identity.PseudoVisitor(person)
+	if _, err := h.People.LinkPerson(ctx, pseudo, person, time.Time{}, identity.Strong); err != nil {
+		if gone(err) {
+			return false, nil
+		}
+		return false, err
+	}
+	from := m.Visitor
+	ev.VisitorID = pseudo
+	if !ev.Flagged() {
+		ev.Enrichment.Visit = event.VisitHuman
+	}
+	campaign, _ := ev.Properties["campaign"].(string)
+	ref, _ := json.Marshal(map[string]string{"visitor": pseudo, "campaign": campaign})
+	if err := h.T.Put(ctx, table.Item{PK: identity.PersonPK(person), SK: eventRefPrefix + ev.ID, Kind: KindEventRef, Data: ref}, table.Always); err != nil {
+		return false, err
+	}
+	if _, err := h.Events.Append(ctx, []event.Event{ev}); err != nil {
+		return false, err
+	}
+	m.Visitor = pseudo
+	data, _ := json.Marshal(m)
+	if err := h.T.Put(ctx, table.Item{PK: identity.PersonPK(person), SK: m.sk, Kind: KindClick, Data: data, Expires: m.At.Add(24 * time.Hour)}, table.Always); err != nil {
+		return false, err
+	}
+	if _, err := h.Events.DeleteEvents(ctx, from, ev.ID); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // dueOf lists the due entries of a person (erasure).
