@@ -174,6 +174,7 @@ type FeedbackFile struct {
 	Kintone      map[string]string `yaml:"kintone_status"`    // process status -> outcome
 	KintoneField string            `yaml:"kintone_status_field"`
 	KintoneWhy   string            `yaml:"kintone_reason_field"` // field code of sales' reason (見送り理由 ...)
+	KintoneOwner string            `yaml:"kintone_owner_field"`  // field code of the rep (default: the record's 更新者)
 	// Field codes of the deal on the kintone record (defaults: amount,
 	// currency, close_date): NUMBER, text or drop-down, DATE.
 	KintoneAmount    string `yaml:"kintone_amount_field"`

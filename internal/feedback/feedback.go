@@ -6,6 +6,7 @@
 package feedback
 
 import (
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -31,6 +32,7 @@ import (
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/stdwebhook"
 	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/textcut"
 )
 
 // Verdict is one outcome reported by an SFA.
@@ -90,6 +92,7 @@ type Handler struct {
 	KintoneStatus map[string]string // process status -> outcome
 	KintoneField  string            // status field code
 	KintoneReason string            // field code of the reason sales give (見送り理由 ...); "" for none
+	KintoneOwner  string            // field code of the rep (a user selection such as 担当者); "" for the record's 更新者, who acted
 	KintoneEmail  string            // email field code (sfa.kintone.email_field; default "email")
 	KintoneDeal   KintoneDealFields // field codes of the deal's amount, currency and close date
 
@@ -643,6 +646,7 @@ func (h *Handler) kintone(w http.ResponseWriter, r *http.Request) {
 		if h.KintoneReason != "" {
 			vs[i].Why = kintoneField(body, h.KintoneReason)
 		}
+		vs[i].Owner = kintoneOwner(body, h.KintoneOwner)
 		if vs[i].Deal, err = kintoneDeal(body, h.KintoneDeal, vs[i].Outcome, h.Loc); err != nil {
 			break
 		}
@@ -1176,6 +1180,44 @@ func kintoneApp(body []byte) string {
 }
 
 // kintoneField reads one field's value from a kintone webhook's record.
+// kintoneOwner is the rep a kintone record names, by name (else login
+// name): the user field of code (a user selection, the process's 作業者,
+// 作成者 or 更新者: one user or a list, the first taken), else the record's
+// 更新者 (its MODIFIER field: for a status action, who took it). Without
+// it the SLA and reps reports put every kintone answer under no owner.
+func kintoneOwner(body []byte, code string) string {
+	var p struct {
+		Record map[string]struct {
+			Type  string
+			Value json.RawMessage
+		} `json:"record"`
+	}
+	if json.Unmarshal(body, &p) != nil {
+		return ""
+	}
+	f, ok := p.Record[code]
+	if code == "" || !ok {
+		for _, g := range p.Record {
+			if g.Type == "MODIFIER" {
+				f, ok = g, true
+			}
+		}
+	}
+	if !ok {
+		return ""
+	}
+	type user struct{ Code, Name string }
+	var one user
+	if json.Unmarshal(f.Value, &one) != nil || one.Code == "" && one.Name == "" {
+		var list []user
+		if json.Unmarshal(f.Value, &list) != nil || len(list) == 0 {
+			return ""
+		}
+		one = list[0]
+	}
+	return textcut.Bytes(cmp.Or(strings.TrimSpace(one.Name), one.Code), 200)
+}
+
 func kintoneField(body []byte, code string) string {
 	var p struct {
 		Record map[string]struct{ Value any } `json:"record"`

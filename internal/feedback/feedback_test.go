@@ -454,3 +454,38 @@ func TestKintoneDeleteAndCommentAreAnswered(t *testing.T) {
 		t.Fatalf("an UPDATE_STATUS without its record: %d", code)
 	}
 }
+
+// TestKintoneOwner: kintone's answers carried no owner, so the SLA and
+// reps reports put every one under no owner. The rep is the record's
+// 更新者 (for a status action, who took it), or the user field
+// feedback.kintone_owner_field names (a 担当者 user selection, a list).
+func TestKintoneOwner(t *testing.T) {
+	body := func(id, status string) string {
+		return `{"id":"` + id + `","type":"UPDATE_STATUS","app":{"id":"42"},"record":{"$id":{"type":"__ID__","value":"7"},"email":{"type":"SINGLE_LINE_TEXT","value":"sales-ready@example.com"},` +
+			`"ステータス":{"type":"STATUS","value":"` + status + `"},"更新者":{"type":"MODIFIER","value":{"code":"sato","name":"佐藤 花子"}},` +
+			`"担当者":{"type":"USER_SELECT","value":[{"code":"suzuki","name":"鈴木 一郎"},{"code":"ito","name":"伊藤"}]}}}`
+	}
+	owner := func(f *fx) string {
+		t.Helper()
+		hist, err := f.q.History(context.Background(), f.p.ID)
+		if err != nil || len(hist) == 0 {
+			t.Fatalf("history %+v %v", hist, err)
+		}
+		return hist[len(hist)-1].Owner
+	}
+	f := setup(t)
+	if code, resp := f.post(t, "/feedback/kintone/"+ktToken, body("kt-owner-1", "受注"), nil); code != 200 || f.stage(t) != qualify.StageCustomer {
+		t.Fatalf("%d %s", code, resp)
+	}
+	if got := owner(f); got != "佐藤 花子" {
+		t.Errorf("owner %q, want the record's 更新者", got)
+	}
+	f = setup(t)
+	f.h.KintoneOwner = "担当者"
+	if code, resp := f.post(t, "/feedback/kintone/"+ktToken, body("kt-owner-2", "受注"), nil); code != 200 {
+		t.Fatalf("%d %s", code, resp)
+	}
+	if got := owner(f); got != "鈴木 一郎" {
+		t.Errorf("owner %q, want the 担当者 field's first user", got)
+	}
+}
