@@ -612,15 +612,46 @@ func (r *Registry) get(ctx context.Context, pk, sk string, v any) error {
 	return json.Unmarshal(it.Data, v)
 }
 
+// queryEscape percent-encodes the bytes of a raw query that a URL cannot
+// hold (spaces, controls, non-ASCII, "<>\^`{|}), keeping the rest, %
+// escapes included, as it is.
+func queryEscape(q string) string {
+	const hex = "0123456789ABCDEF"
+	var b []byte
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		bad := c <= ' ' || c >= 0x7f || strings.IndexByte("\"<>\\^`{|}", c) >= 0
+		if bad && b == nil {
+			b = append(make([]byte, 0, len(q)+16), q[:i]...)
+		}
+		switch {
+		case bad:
+			b = append(b, '%', hex[c>>4], hex[c&15])
+		case b != nil:
+			b = append(b, c)
+		}
+	}
+	if b == nil {
+		return q
+	}
+	return string(b)
+}
+
 // Destination returns where a click on l goes: the stored URL, with the
 // campaign's UTM parameters added where the URL has none of its own. The
 // URL's own query is kept byte for byte, its order and spelling included
 // (a signed download link, a parameter without a value, %20 for a space):
-// the UTM parameters are appended to it.
+// the UTM parameters are appended to it. Only what no URL may hold is
+// escaped in it: a space or a character past ASCII (a destination typed
+// with ?q=hello world or ?k=日本 went out as such in the Location header).
 func Destination(l Link, c Campaign) string {
 	u, err := url.Parse(l.URL)
 	if err != nil {
 		return l.URL
+	}
+	if q := queryEscape(u.RawQuery); q != u.RawQuery {
+		u.RawQuery = q
+		l.URL = u.String()
 	}
 	q := u.Query()
 	add := url.Values{}

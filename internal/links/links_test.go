@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -60,6 +61,11 @@ func TestDestinationKeepsTheURLsOwnQuery(t *testing.T) {
 		{"https://www.example.com/p?", utm, "https://www.example.com/p?utm_campaign=dec%26x%3D%3Cy%3E&utm_medium=email&utm_source=newsletter"},
 		{"https://www.example.com/p?a=1&", utm, "https://www.example.com/p?a=1&utm_campaign=dec%26x%3D%3Cy%3E&utm_medium=email&utm_source=newsletter"},
 		{"https://www.example.com/%E3%81%82?x=%E3%81%84", Campaign{UTM: UTM{Source: "nl"}}, "https://www.example.com/%E3%81%82?x=%E3%81%84&utm_source=nl"},
+		// What no URL may hold, typed as such when the link was registered,
+		// is escaped (it went out raw in the Location header); the rest kept.
+		{"https://www.example.com/s?q=hello world&k=日本&p=a%20b", Campaign{}, "https://www.example.com/s?q=hello%20world&k=%E6%97%A5%E6%9C%AC&p=a%20b"},
+		{"https://www.example.com/s?q=hello world", Campaign{UTM: UTM{Source: "nl"}}, "https://www.example.com/s?q=hello%20world&utm_source=nl"},
+		{"https://www.example.com/s?q=<x>|{y}", Campaign{}, "https://www.example.com/s?q=%3Cx%3E%7C%7By%7D"},
 	} {
 		if got := Destination(Link{URL: c.url}, c.camp); got != c.want {
 			t.Errorf("%s with %+v:\n got %s\nwant %s", c.url, c.camp.UTM, got, c.want)
@@ -520,4 +526,32 @@ func TestDestinationHosts(t *testing.T) {
 			t.Errorf("AllowsHost(%q) = %v, want %v", host, got, want)
 		}
 	}
+}
+
+// FuzzDestination: where a click goes never panics, is a URL that parses
+// again whenever the stored one did, and its query holds only what a URL
+// may (printable ASCII, no space); escaping an escaped query changes
+// nothing.
+func FuzzDestination(f *testing.F) {
+	for _, s := range []string{"https://www.example.com/s?q=hello world&k=日本", "https://www.example.com/p?a=%zz&b=\x7f", "https://x.example/?", "http://[::1]:80/a?b"} {
+		f.Add(s, "nl")
+	}
+	f.Fuzz(func(t *testing.T, raw, source string) {
+		if _, err := url.Parse(raw); err != nil {
+			return
+		}
+		got := Destination(Link{URL: raw}, Campaign{UTM: UTM{Source: source}})
+		u, err := url.Parse(got)
+		if err != nil {
+			t.Fatalf("Destination(%q) = %q: %v", raw, got, err)
+		}
+		for i := 0; i < len(u.RawQuery); i++ {
+			if c := u.RawQuery[i]; c <= ' ' || c >= 0x7f {
+				t.Fatalf("Destination(%q) = %q: byte %#x in the query", raw, got, c)
+			}
+		}
+		if q := queryEscape(u.RawQuery); q != u.RawQuery {
+			t.Fatalf("queryEscape(%q) = %q: not idempotent", u.RawQuery, q)
+		}
+	})
 }
