@@ -931,12 +931,13 @@ func TestAssembly(t *testing.T) {
 	})
 	t.Run("feedback.kintone_status,feedback.kintone_status_field", func(t *testing.T) {
 		tok := "kintone-webhook-token-0123456789"
-		s, _ := start(t, "feedback:\n  kintone_status_field: 対応状況\n  kintone_status: {ナーチャリング送り: rejected}\n  kintone_reason_field: 見送り理由\n", map[string]string{"BATON_KINTONE_WEBHOOK_TOKEN": tok})
+		s, _ := start(t, "feedback:\n  kintone_status_field: 対応状況\n  kintone_status: {ナーチャリング送り: rejected}\n  kintone_reason_field: 見送り理由\n  kintone_owner_field: 担当者\n", map[string]string{"BATON_KINTONE_WEBHOOK_TOKEN": tok})
 		p := qualifyOne(t, s, "kt-1", "kintone-lead@maker.example")
 		// Neither the STATUS field (not the configured one) nor a default
 		// value decides: only the configured field and mapping can recycle.
 		body := `{"id":"kt-evt-1","type":"UPDATE_RECORD","app":{"id":"42"},"record":{"$id":{"type":"__ID__","value":"9"},"email":{"type":"SINGLE_LINE_TEXT","value":"kintone-lead@maker.example"},` +
-			`"ステータス":{"type":"STATUS","value":"受注"},"対応状況":{"type":"DROP_DOWN","value":"ナーチャリング送り"},"見送り理由":{"type":"MULTI_LINE_TEXT","value":"予算なし"}}}`
+			`"ステータス":{"type":"STATUS","value":"受注"},"対応状況":{"type":"DROP_DOWN","value":"ナーチャリング送り"},"見送り理由":{"type":"MULTI_LINE_TEXT","value":"予算なし"},` +
+			`"担当者":{"type":"USER_SELECT","value":[{"code":"suzuki","name":"鈴木 一郎"}]},"更新者":{"type":"MODIFIER","value":{"code":"sato","name":"佐藤 花子"}}}}`
 		resp, err := http.Post(s.URL+"/feedback/kintone/"+tok, "application/json", strings.NewReader(body))
 		if err != nil || resp.StatusCode != 200 {
 			t.Fatalf("feedback: %v %v", err, resp)
@@ -945,16 +946,16 @@ func TestAssembly(t *testing.T) {
 			t.Fatalf("configured kintone field and value did not map: stage %s", rec.Stage)
 		}
 		hist, _ := s.App.Qualifier.History(context.Background(), p)
-		why := ""
+		why, owner := "", ""
 		for _, h := range hist {
 			if h.To == "rejected" {
-				why = h.Why
+				why, owner = h.Why, h.Owner
 			}
 		}
-		if why != "予算なし" {
-			t.Fatalf("the reason field's value is not on the stage history: %+v", hist)
+		if why != "予算なし" || owner != "鈴木 一郎" {
+			t.Fatalf("the reason and owner fields' values are not on the stage history: %+v", hist)
 		}
-		cover("feedback.kintone_status", "feedback.kintone_status_field", "feedback.kintone_reason_field")
+		cover("feedback.kintone_status", "feedback.kintone_status_field", "feedback.kintone_reason_field", "feedback.kintone_owner_field")
 	})
 	t.Run("feedback.kintone_amount_field,feedback.kintone_currency_field,feedback.kintone_close_date_field", func(t *testing.T) {
 		tok := "kintone-webhook-token-deal-fields"
