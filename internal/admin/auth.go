@@ -387,7 +387,7 @@ func formError(err error) (int, string) {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		if mbe.Limit >= 1<<20 { // a file's upload: its own bound, as the page says it
-			return http.StatusRequestEntityTooLarge, "the file is larger than " + megabytes(mbe.Limit-uploadSlack) + " MB: split it and upload each part"
+			return http.StatusRequestEntityTooLarge, fileTooLarge(mbe.Limit - uploadSlack)
 		}
 		return http.StatusRequestEntityTooLarge, fmt.Sprintf("the form is larger than %d bytes", mbe.Limit)
 	}
@@ -405,6 +405,11 @@ func (h *Handler) maxUpload() int64 {
 		return min(h.MaxUpload, recipientcsv.MaxBytes, offline.MaxBytes)
 	}
 	return min(recipientcsv.MaxBytes, offline.MaxBytes)
+}
+
+// fileTooLarge says an uploaded file is past its bound.
+func fileTooLarge(limit int64) string {
+	return "the file is larger than " + megabytes(limit) + " MB: split it and upload each part"
 }
 
 // megabytes says a bound in MB as a page or an error does: "20", "4.2".

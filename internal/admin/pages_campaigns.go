@@ -427,8 +427,7 @@ func (h *Handler) uploadRecipients(w http.ResponseWriter, r *http.Request) {
 		problem = chooseOne
 	}
 	if problem == "" && files[0].Size > h.maxUpload() { // within the form's slack (uploadSlack), past the file's own bound
-		_, msg := formError(&http.MaxBytesError{Limit: h.maxUpload() + uploadSlack})
-		h.pageError(w, r, http.StatusRequestEntityTooLarge, "../../", msg)
+		h.pageError(w, r, http.StatusRequestEntityTooLarge, "../../", fileTooLarge(h.maxUpload()))
 		return
 	}
 	// answer is the campaign's page as stored now, with v's news.

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 	"unicode/utf16"
@@ -72,12 +73,8 @@ func (h *Handler) recipients(w http.ResponseWriter, r *http.Request) {
 		now = rc.Now()
 	}
 	body := http.MaxBytesReader(w, r.Body, h.maxUpload())
-	var add bool
-	switch q.Get("add") {
-	case "1", "true":
-		add = true
-	case "", "0", "false":
-	default:
+	add, ok := flag(q, "add")
+	if !ok {
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "add must be 1 or 0", Field: "add"})
 		return
 	}
@@ -95,6 +92,18 @@ func (h *Handler) recipients(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sendList(w, campaign, out, res)
+}
+
+// flag reads a yes-or-no query parameter: 1 or true, 0, false or absent;
+// ok false for anything else.
+func flag(q url.Values, name string) (on, ok bool) {
+	switch q.Get(name) {
+	case "1", "true":
+		return true, true
+	case "", "0", "false":
+		return false, true
+	}
+	return false, false
 }
 
 // reasonColumnNames are the names, in every language, of the column the

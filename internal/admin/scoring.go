@@ -183,18 +183,17 @@ func (h *Handler) filteredMQLs(w http.ResponseWriter, r *http.Request, limit int
 }
 
 func (h *Handler) rescore(w http.ResponseWriter, r *http.Request) {
-	switch r.URL.Query().Get("dry_run") {
-	case "1", "true":
+	switch dry, ok := flag(r.URL.Query(), "dry_run"); {
+	case !ok:
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "dry_run must be 1 or 0", Field: "dry_run"})
+		return
+	case dry:
 		rep, err := h.Scores.DryRun(r.Context(), nil)
 		if err != nil {
 			h.fail(w, r, err)
 			return
 		}
 		httpx.JSON(w, http.StatusOK, rep)
-		return
-	case "", "0", "false":
-	default:
-		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "dry_run must be 1 or 0", Field: "dry_run"})
 		return
 	}
 	// A background job: this request only records it. The local stack's

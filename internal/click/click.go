@@ -371,6 +371,14 @@ func (h *Handler) enrich(r *http.Request, ev *event.Event) {
 	}
 }
 
+// putRef records ev under person (CE#<event id>: its visitor and
+// campaign), where erasure finds it.
+func (h *Handler) putRef(ctx context.Context, ev *event.Event, person string) error {
+	campaign, _ := ev.Properties["campaign"].(string)
+	ref, _ := json.Marshal(map[string]string{"visitor": ev.VisitorID, "campaign": campaign})
+	return h.T.Put(ctx, table.Item{PK: identity.PersonPK(person), SK: eventRefPrefix + ev.ID, Kind: KindEventRef, Data: ref}, table.Always)
+}
+
 // store stores the event under its visitor. An event naming a person
 // (person != "") is first recorded under the person (CE#<event id>), so
 // that erasure finds it wherever it is: a scanner's click or a forwarded
@@ -381,8 +389,7 @@ func (h *Handler) enrich(r *http.Request, ev *event.Event) {
 func (h *Handler) store(ctx context.Context, ev *event.Event, person, client string) bool {
 	if person != "" && h.T != nil {
 		campaign, _ := ev.Properties["campaign"].(string)
-		ref, _ := json.Marshal(map[string]string{"visitor": ev.VisitorID, "campaign": campaign})
-		if err := h.T.Put(ctx, table.Item{PK: identity.PersonPK(person), SK: eventRefPrefix + ev.ID, Kind: KindEventRef, Data: ref}, table.Always); err != nil {
+		if err := h.putRef(ctx, ev, person); err != nil {
 			h.log().Error("click: record the event under the person", "err", err, "type", ev.Type)
 			return false
 		}

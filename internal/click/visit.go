@@ -210,9 +210,12 @@ type due struct {
 	Memo   string `json:"memo"` // the click's memory item (SK under the person)
 }
 
-func (v *visitRun) putMemo(ctx context.Context, m *memo) error {
+func (v *visitRun) putMemo(ctx context.Context, m *memo) error { return v.h.putMemo(ctx, v.person, m) }
+
+// putMemo writes a click's memory under its person, kept a day.
+func (h *Handler) putMemo(ctx context.Context, person string, m *memo) error {
 	data, _ := json.Marshal(m)
-	return v.h.T.Put(ctx, table.Item{PK: identity.PersonPK(v.person), SK: m.sk, Kind: KindClick, Data: data, Expires: m.At.Add(24 * time.Hour)}, table.Always)
+	return h.T.Put(ctx, table.Item{PK: identity.PersonPK(person), SK: m.sk, Kind: KindClick, Data: data, Expires: m.At.Add(24 * time.Hour)}, table.Always)
 }
 
 func decodeMemo(it table.Item) (memo, error) {
@@ -366,17 +369,14 @@ func (h *Handler) moveToRecipient(ctx context.Context, person string, m memo) (b
 	if !ev.Flagged() {
 		ev.Enrichment.Visit = event.VisitHuman
 	}
-	campaign, _ := ev.Properties["campaign"].(string)
-	ref, _ := json.Marshal(map[string]string{"visitor": pseudo, "campaign": campaign})
-	if err := h.T.Put(ctx, table.Item{PK: identity.PersonPK(person), SK: eventRefPrefix + ev.ID, Kind: KindEventRef, Data: ref}, table.Always); err != nil {
+	if err := h.putRef(ctx, &ev, person); err != nil {
 		return false, err
 	}
 	if _, err := h.Events.Append(ctx, []event.Event{ev}); err != nil {
 		return false, err
 	}
 	m.Visitor = pseudo
-	data, _ := json.Marshal(m)
-	if err := h.T.Put(ctx, table.Item{PK: identity.PersonPK(person), SK: m.sk, Kind: KindClick, Data: data, Expires: m.At.Add(24 * time.Hour)}, table.Always); err != nil {
+	if err := h.putMemo(ctx, person, &m); err != nil {
 		return false, err
 	}
 	if _, err := h.Events.DeleteEvents(ctx, from, ev.ID); err != nil {
