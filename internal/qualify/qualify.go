@@ -273,7 +273,7 @@ func (q *Qualifier) apply(ctx context.Context, person string, evs []event.Event)
 // is read, the events applied and the record written once, unless their
 // ledger entries need more than one transaction.
 func (q *Qualifier) applyMay(ctx context.Context, person string, evs []event.Event, mayQualify bool) error {
-	evs = scorable(evs, q.now())
+	evs = scorable(evs, person, q.now())
 	var known *scored
 	if len(evs) > 0 {
 		// Read here rather than in applyPrefix (which takes them as
@@ -304,13 +304,21 @@ func (q *Qualifier) applyMay(ctx context.Context, person string, evs []event.Eve
 	}
 }
 
-// scorable keeps the events scoring may count at now (event.Scorable): a
-// newsletter click waits for its visit's verdict, so a scanner's click
-// never scores, not even for a moment. One it skips is scored by a later
-// pass (the sweep's judgement is a change on the feed).
-func scorable(evs []event.Event, now time.Time) []event.Event {
+// scorable keeps the events scoring may count for person at now
+// (event.Scorable): a newsletter click waits for its visit's verdict, so a
+// scanner's click never scores, not even for a moment. One it skips is
+// scored by a later pass (the sweep's judgement is a change on the feed).
+// A click counts only for its recipient (the person its token named): on a
+// browser that became someone else's before the sweep judged it (a
+// forwarded email, a colleague's form), it is no score of theirs while it
+// waits to be moved to the recipient (click.Handler's settle), whatever
+// the sweep's delay; a rescore cannot take back an MQL it raised.
+func scorable(evs []event.Event, person string, now time.Time) []event.Event {
+	ok := func(ev *event.Event) bool {
+		return ev.Scorable(now) && (ev.Type != event.EmailClick || !identity.ValidPersonID(ev.UserID) || ev.UserID == person)
+	}
 	i := 0
-	for i < len(evs) && evs[i].Scorable(now) {
+	for i < len(evs) && ok(&evs[i]) {
 		i++
 	}
 	if i == len(evs) {
@@ -318,7 +326,7 @@ func scorable(evs []event.Event, now time.Time) []event.Event {
 	}
 	out := slices.Clone(evs[:i])
 	for ; i < len(evs); i++ {
-		if evs[i].Scorable(now) {
+		if ok(&evs[i]) {
 			out = append(out, evs[i])
 		}
 	}

@@ -122,7 +122,7 @@ func (q *Qualifier) rebuild(ctx context.Context, person string, rec Record) (Rec
 		return rec, nil, nil, err
 	}
 	now := q.now()
-	tl = withdrawnFrom(p, scorable(tl, now))
+	tl = withdrawnFrom(p, scorable(tl, person, now))
 	next := rec
 	next.State, next.Pending, next.Gen = nil, nil, rec.Gen+1
 	var all []Contribution

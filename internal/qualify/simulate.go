@@ -58,7 +58,7 @@ func (q *Qualifier) Simulate(ctx context.Context, person string, engines ...Engi
 	if err != nil {
 		return p, nil, err
 	}
-	tl = withdrawnFrom(p, tl) // as scoring counts them
+	tl = withdrawnFrom(p, scorable(tl, person, q.now())) // as scoring counts them
 	out := make([]Simulation, 0, len(engines))
 	for _, e := range engines {
 		s, err := q.replayIn(e, p, tl, recycles)

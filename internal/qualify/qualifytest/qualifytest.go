@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -772,6 +773,44 @@ func run(t *testing.T, f tabletest.Factory) {
 		rec, _ = x.q.Record(ctx, p.ID)
 		if rec.Stage != qualify.StageSAL || rec.AcceptedAt.Sub(rec.MQLAt) != 90*time.Minute {
 			t.Fatalf("record %+v", rec)
+		}
+	})
+	t.Run("ClickScoresOnlyForItsRecipient", func(t *testing.T) {
+		// Ann's newsletter forwarded to Bob, clicked on his browser, which
+		// his form identifies past event.ClickSettle but before the sweep
+		// judged the click: the click is Ann's (the sweep moves it to
+		// her), never points of Bob's, neither when his form scores his
+		// history nor in a rescore. It gave Bob 3 until the sweep came.
+		x := newFx(t, f)
+		ann := x.identify(t, "v12a", "ann-click@example.com", t0)
+		click := ev("v12", "k1", event.EmailClick, t0.Add(time.Minute))
+		click.UserID = ann.ID
+		x.store(t, click)
+		x.process(t, click) // not judged yet: nobody's points
+		x.clk.Set(t0.Add(time.Minute + event.ClickSettle + time.Second))
+		form := ev("v12", "k2", event.FormSubmit, x.clk.Now())
+		form.Properties = map[string]any{"fields": map[string]any{"email": "bob-click@example.com"}}
+		x.store(t, form)
+		bob := x.identify(t, "v12", "bob-click@example.com", form.Timestamp)
+		x.process(t, form)
+		if rec, _ := x.q.Record(ctx, bob.ID); rec.Verdict.Behaviour != 10 {
+			t.Fatalf("Bob's behaviour %v after his form, want 10 (Ann's click not his): %+v", rec.Verdict.Behaviour, rec)
+		} else if slices.ContainsFunc(rec.Touches, func(tc qualify.Touch) bool { return tc.EventID == "k1" }) {
+			t.Fatalf("Bob's touches %+v name Ann's email click (not his channel)", rec.Touches)
+		}
+		if err := x.q.RescorePerson(ctx, bob.ID); err != nil {
+			t.Fatal(err)
+		}
+		if rec, _ := x.q.Record(ctx, bob.ID); rec.Verdict.Behaviour != 10 {
+			t.Fatalf("Bob's behaviour %v after a rescore, want 10", rec.Verdict.Behaviour)
+		}
+		// Bob's own click on his browser counts for him.
+		own := ev("v12", "k3", event.EmailClick, x.clk.Now())
+		own.UserID, own.Enrichment.Visit = bob.ID, event.VisitHuman
+		x.store(t, own)
+		x.process(t, own)
+		if rec, _ := x.q.Record(ctx, bob.ID); rec.Verdict.Behaviour != 13 {
+			t.Fatalf("Bob's behaviour %v after his own judged click, want 13", rec.Verdict.Behaviour)
 		}
 	})
 	t.Run("SameSecondInOrder", func(t *testing.T) { sameSecond(t, f) })
