@@ -1,8 +1,9 @@
 // Command admin is the admin Lambda function: every /admin route behind the
 // bearer token, on the API Gateway HTTP API. Dead letters are the SQS
 // dead-letter queues' (push, and the score function's failures); erasure
-// deletes a person's from the push DLQ (an MQA's is kept, redacted), and
-// POST /admin/deadletters/purge empties it.
+// deletes a person's from the push DLQ (an MQA's is kept, redacted),
+// POST /admin/deadletters/purge empties it, and a score failure's replay
+// scores its stream records again.
 package main
 
 import (
@@ -11,6 +12,7 @@ import (
 
 	"github.com/baton-hq/baton/internal/app"
 	"github.com/baton-hq/baton/internal/deadletter"
+	"github.com/baton-hq/baton/internal/lambdafn"
 	"github.com/baton-hq/baton/internal/lambdahttp"
 	"github.com/baton-hq/baton/internal/sqsrelay"
 )
@@ -35,6 +37,7 @@ func main() {
 		if err != nil {
 			return nil, err
 		}
+		lambdafn.ReplayScoreFailures(a.Core, dead)
 		a.Admin.Deliveries.Queue = dead
 		a.Admin.MaxUpload = lambdahttp.MaxUpload // API Gateway refuses a larger request before the function runs
 		a.Eraser.Register(dead)                  // erasure deletes the person's dead letters too

@@ -23,6 +23,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
+	streamtypes "github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
@@ -366,9 +368,12 @@ func TestGrantsMatchCalls(t *testing.T) {
 				t.Fatal(err)
 			}
 			q := mql(t, a, "sample-visitor-2", "jiro.sato@example.co.jp") // for sales' verdict below
-			// A push dead letter of the person's, and a failed stream batch.
+			// A push dead letter of the person's, and a failed stream batch:
+			// the stream's records so far, which a replay scores again.
 			mql, _ := json.Marshal(qualify.MQL{ID: p.ID + "-c1", Person: p.ID, Email: p.Email, Cycle: 1, At: clk.Now()})
-			for q, body := range map[string]string{"PushDeadLetterQueue": string(mql), "ScoreFailureQueue": `{"requestContext": {"condition": "RetryAttemptsExhausted"}}`} {
+			shard, first, last := streamSpan(t, dynamodbstreams.NewFromConfig(admin), attrs["Table.StreamArn"])
+			failure := `{"requestContext":{"condition":"RetryAttemptsExhausted"},"DDBStreamBatchInfo":{"shardId":"` + shard + `","startSequenceNumber":"` + first + `","endSequenceNumber":"` + last + `","streamArn":"` + attrs["Table.StreamArn"] + `"}}`
+			for q, body := range map[string]string{"PushDeadLetterQueue": string(mql), "ScoreFailureQueue": failure} {
 				if _, err := sqsc.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(queues[q]), MessageBody: aws.String(body)}); err != nil {
 					t.Fatal(err)
 				}
@@ -383,6 +388,7 @@ func TestGrantsMatchCalls(t *testing.T) {
 			if err != nil || dead == nil {
 				t.Fatalf("dead letters: %v", err)
 			}
+			lambdafn.ReplayScoreFailures(fa.Core, dead)
 			fa.Admin.Deliveries.Queue = dead
 			fa.Eraser.Register(dead)
 			h := fa.AdminHandler()
@@ -406,13 +412,21 @@ func TestGrantsMatchCalls(t *testing.T) {
 			if len(list) != 2 {
 				t.Fatalf("dead letters %+v, want the push DLQ's and the score failure", list)
 			}
-			for _, m := range list {
-				if m.Queue == deadletter.PushDLQ {
-					req("POST", "/admin/deadletters/"+m.ID+"/replay", 200)
-				}
+			for _, m := range list { // the score failure: its records read again (GetShardIterator, GetRecords), scored, deleted
+				req("POST", "/admin/deadletters/"+m.ID+"/replay", 200)
 			}
-			if got := receiveAll(t, sqsc, queues["PushQueue"]); len(got) != 1 || got[0].Body != string(mql) {
-				t.Errorf("push queue after the replay: %+v, want the dead letter", got)
+			if left := receiveAll(t, sqsc, queues["ScoreFailureQueue"]); len(left) != 0 {
+				t.Errorf("score failures after the replay: %+v", left)
+			}
+			// The dead letter back, and the MQL of q's that the failed
+			// batch held, relayed by its replay (SendMessage).
+			got := receiveAll(t, sqsc, queues["PushQueue"])
+			var bodies []string
+			for _, m := range got {
+				bodies = append(bodies, m.Body)
+			}
+			if len(got) != 2 || !slices.Contains(bodies, string(mql)) || !slices.ContainsFunc(bodies, func(b string) bool { return strings.Contains(b, `"id":"`+q.ID+`-c1"`) }) {
+				t.Errorf("push queue after the replays: %q, want the dead letter and %s's MQL", bodies, q.Email)
 			}
 			// Dead again, with an MQA naming the person, then erased with
 			// the person: the MQA's goes back redacted (SendMessage).
@@ -871,6 +885,42 @@ func receiveAll(t *testing.T, c *sqs.Client, url string) []events.SQSMessage {
 	}
 }
 
+// streamSpan names the shard of the stream's records so far and their
+// first and last sequence numbers (one shard: moto's).
+func streamSpan(t *testing.T, c *dynamodbstreams.Client, arn string) (shard, first, last string) {
+	t.Helper()
+	ctx := context.Background()
+	desc, err := c.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(arn)})
+	if err != nil || len(desc.StreamDescription.Shards) != 1 {
+		t.Fatalf("the stream's shards: %+v %v", desc, err)
+	}
+	shard = aws.ToString(desc.StreamDescription.Shards[0].ShardId)
+	it, err := c.GetShardIterator(ctx, &dynamodbstreams.GetShardIteratorInput{StreamArn: aws.String(arn), ShardId: aws.String(shard), ShardIteratorType: streamtypes.ShardIteratorTypeTrimHorizon})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for iter := it.ShardIterator; iter != nil; {
+		recs, err := c.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: iter})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs.Records) == 0 {
+			break
+		}
+		for _, r := range recs.Records {
+			if first == "" {
+				first = aws.ToString(r.Dynamodb.SequenceNumber)
+			}
+			last = aws.ToString(r.Dynamodb.SequenceNumber)
+		}
+		iter = recs.NextShardIterator
+	}
+	if first == "" {
+		t.Fatal("the stream holds no record")
+	}
+	return shard, first, last
+}
+
 // sdkOperations are the AWS SDK operations Baton's code builds a request
 // for, with the IAM action AWS authorizes each by (infra/moto/iam.py judges
 // the same), or why no function calls it on AWS. TestGrantsMatchCalls
@@ -889,8 +939,8 @@ var sdkOperations = map[string]string{
 	"dynamodb.DescribeTimeToLive":      "local only: creating the table",
 	"dynamodb.UpdateTimeToLive":        "local only: creating the table",
 	"dynamodbstreams.DescribeStream":   "local only: the local stack's change feed (dynamotable.Stream); on AWS Lambda's event source mapping reads the stream",
-	"dynamodbstreams.GetShardIterator": "local only: as DescribeStream",
-	"dynamodbstreams.GetRecords":       "local only: as DescribeStream",
+	"dynamodbstreams.GetShardIterator": "dynamodb:GetShardIterator (the admin function's replay of a score failure; the local stack's change feed)",
+	"dynamodbstreams.GetRecords":       "dynamodb:GetRecords (as GetShardIterator)",
 	"sqs.SendMessage":                  "sqs:SendMessage",
 	"sqs.ReceiveMessage":               "sqs:ReceiveMessage",
 	"sqs.DeleteMessage":                "sqs:DeleteMessage",

@@ -84,7 +84,7 @@ var jaSFAMessages = []struct {
 // scoreFailure is deadletter's reason for a batch of the table's stream
 // the score function gave up on (Lambda's failure record, its parts
 // optional).
-var scoreFailure = regexp.MustCompile(`^score: stream batch failed(?: \(([^,)]*)(?:, ([^)]*))?\))?(?: after (\d+) invocations)?(?:: (\d+) records (\S*)\.\.(\S*) of shard (\S*), arrived (\S*)\.\.(\S*))?; rescore the people concerned \(POST /admin/rescore\)$`)
+var scoreFailure = regexp.MustCompile(`^score: stream batch failed(?: \(([^,)]*)(?:, ([^)]*))?\))?(?: after (\d+) invocations)?(?:: (\d+) records (\S*)\.\.(\S*) of shard (\S*), arrived (\S*)\.\.(\S*))?; replay it while the stream holds its records \(24 hours\), or rescore the people concerned \(POST /admin/rescore\)$`)
 
 // jaScoreFailure says scoreFailure's reason in Japanese, its arrival
 // times as the page's other times.
@@ -107,7 +107,7 @@ func (p page) jaScoreFailure(s string) (string, bool) {
 	if m[4] != "" {
 		out += "。シャード " + m[7] + " の " + m[4] + " 件（" + m[5] + "〜" + m[6] + "）、到着 " + p.Times(m[8]) + "〜" + p.Times(m[9])
 	}
-	return out + "。関係する人をスコアし直してください（POST /admin/rescore）", true
+	return out + "。ストリームが記録を保持している間（24 時間）に再送するか、関係する人をスコアし直してください（POST /admin/rescore）", true
 }
 
 // netHints say in Japanese what Go's network error (kept as it is) means.

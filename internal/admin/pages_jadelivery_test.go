@@ -312,9 +312,9 @@ func TestJapaneseScoreFailure(t *testing.T) {
 	tokyo, _ := time.LoadLocation("Asia/Tokyo")
 	p := page{L: "ja", Loc: tokyo}
 	samples := map[string]string{
-		"score: stream batch failed (RetryAttemptsExhausted, Unhandled) after 3 invocations: 100 records 4900..5000 of shard shardId-0001, arrived 2026-11-24T01:00:00Z..2026-11-24T01:05:00Z; rescore the people concerned (POST /admin/rescore)": "スコアリングがストリームのバッチを処理できませんでした（RetryAttemptsExhausted、Unhandled）。呼び出し 3 回。シャード shardId-0001 の 100 件（4900〜5000）、到着 2026年11月24日 10:00〜2026年11月24日 10:05。関係する人をスコアし直してください（POST /admin/rescore）",
-		"score: stream batch failed; rescore the people concerned (POST /admin/rescore)": "スコアリングがストリームのバッチを処理できませんでした。関係する人をスコアし直してください（POST /admin/rescore）",
-		"score: a stream batch failed (unreadable failure record)":                       "スコアリングがストリームのバッチを処理できませんでした（失敗の記録を読み取れません）",
+		"score: stream batch failed (RetryAttemptsExhausted, Unhandled) after 3 invocations: 100 records 4900..5000 of shard shardId-0001, arrived 2026-11-24T01:00:00Z..2026-11-24T01:05:00Z; replay it while the stream holds its records (24 hours), or rescore the people concerned (POST /admin/rescore)": "スコアリングがストリームのバッチを処理できませんでした（RetryAttemptsExhausted、Unhandled）。呼び出し 3 回。シャード shardId-0001 の 100 件（4900〜5000）、到着 2026年11月24日 10:00〜2026年11月24日 10:05。ストリームが記録を保持している間（24 時間）に再送するか、関係する人をスコアし直してください（POST /admin/rescore）",
+		"score: stream batch failed; replay it while the stream holds its records (24 hours), or rescore the people concerned (POST /admin/rescore)":                                                                                                                                                           "スコアリングがストリームのバッチを処理できませんでした。ストリームが記録を保持している間（24 時間）に再送するか、関係する人をスコアし直してください（POST /admin/rescore）",
+		"score: a stream batch failed (unreadable failure record)": "スコアリングがストリームのバッチを処理できませんでした（失敗の記録を読み取れません）",
 	}
 	var all strings.Builder
 	for en, want := range samples {

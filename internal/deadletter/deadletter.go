@@ -60,16 +60,19 @@ const (
 	ScoreFailures = "score-failures"
 )
 
-// ErrNotReplayable: the dead letter is a record of a failed stream batch,
-// not an MQL.
+// ErrNotReplayable: the dead letter is a record of a failed stream batch
+// and the store has no ScoreReplay, or the record names no batch.
 // It is a queue.ErrNotDead: not a dead letter of the push queue.
-var ErrNotReplayable error = notReplayable{}
+var ErrNotReplayable error = notReplayable{"a score failure names stream records, not an MQL: it cannot be replayed to the push queue; rescore the people concerned (POST /admin/rescore)"}
 
-type notReplayable struct{}
+// ErrBatchGone: the stream no longer holds the records a score failure
+// names (DynamoDB Streams keep them 24 hours); the failure stays listed.
+var ErrBatchGone error = notReplayable{"the stream no longer holds the records of this score failure (DynamoDB Streams keep them 24 hours): rescore the people concerned (POST /admin/rescore), then delete it with a purge or let it expire"}
 
-func (notReplayable) Error() string {
-	return "a score failure names stream records, not an MQL: it cannot be replayed to the push queue; rescore the people concerned (POST /admin/rescore)"
-}
+// notReplayable answers 409 with its reason (queue.ErrNotDead).
+type notReplayable struct{ why string }
+
+func (e notReplayable) Error() string { return e.why }
 
 func (notReplayable) Is(target error) bool { return target == queue.ErrNotDead }
 
@@ -88,6 +91,11 @@ type Store struct {
 	ForgetMax int           // most push dead letters an erasure reads; more is an error (default 10,000)
 	Hold      time.Duration // how long a message listed stays hidden before its release (default 30 s)
 	Wait      int32         // long-poll seconds of each receive (default 1: short polls can miss messages)
+	// ScoreReplay reads a score failure's stream records again and
+	// scores them as the score function would have (nil: a score
+	// failure is not replayable). It returns ErrBatchGone when the stream
+	// no longer holds them.
+	ScoreReplay func(ctx context.Context, b Batch) error
 }
 
 // New is the store on the default AWS configuration, its lease in t on
@@ -150,8 +158,7 @@ func (s *Store) replay(ctx context.Context, id string) error {
 		found := got[len(got)-1]
 		s.release(ctx, q.url, got[:len(got)-1])
 		if q.name != PushDLQ {
-			s.release(ctx, q.url, []sqstypes.Message{found})
-			return ErrNotReplayable
+			return s.replayScore(ctx, q.url, found)
 		}
 		if err := s.resend(ctx, found); err != nil {
 			s.release(ctx, q.url, []sqstypes.Message{found})
@@ -165,6 +172,29 @@ func (s *Store) replay(ctx context.Context, id string) error {
 		return nil
 	}
 	return fmt.Errorf("deadletter: %s: %w", id, table.ErrNotFound)
+}
+
+// replayScore scores a failed stream batch again (ScoreReplay) and, done,
+// deletes its record. Scoring is idempotent, so a batch replayed twice (a
+// failed delete, a record Lambda sent twice) counts once; what failed it
+// may fail it again, and then the record stays, with the error.
+func (s *Store) replayScore(ctx context.Context, url string, m sqstypes.Message) error {
+	b, ok := batchOf(aws.ToString(m.Body))
+	if s.ScoreReplay == nil || !ok {
+		s.release(ctx, url, []sqstypes.Message{m})
+		return ErrNotReplayable
+	}
+	if err := s.ScoreReplay(ctx, b); err != nil {
+		s.release(ctx, url, []sqstypes.Message{m})
+		if errors.Is(err, queue.ErrNotDead) {
+			return err // ErrBatchGone
+		}
+		return fmt.Errorf("deadletter: score failure %s: %w", aws.ToString(m.MessageId), err)
+	}
+	if _, err := s.SQS.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(url), ReceiptHandle: m.ReceiptHandle}); err != nil {
+		return fmt.Errorf("deadletter: scored %s again but could not delete its record: %w", aws.ToString(m.MessageId), err)
+	}
+	return nil
 }
 
 type named struct{ name, url string }
@@ -295,23 +325,7 @@ func view(queueName string, m sqstypes.Message) queue.Message {
 // scoreFailureReason reads the invocation record Lambda sends to an event
 // source mapping's on-failure destination.
 func scoreFailureReason(body string) string {
-	var rec struct {
-		RequestContext struct {
-			Condition              string `json:"condition"`
-			ApproximateInvokeCount int    `json:"approximateInvokeCount"`
-		} `json:"requestContext"`
-		ResponseContext struct {
-			FunctionError string `json:"functionError"`
-		} `json:"responseContext"`
-		Batch struct {
-			ShardID      string `json:"shardId"`
-			Start        string `json:"startSequenceNumber"`
-			End          string `json:"endSequenceNumber"`
-			BatchSize    int    `json:"batchSize"`
-			FirstArrival string `json:"approximateArrivalOfFirstRecord"`
-			LastArrival  string `json:"approximateArrivalOfLastRecord"`
-		} `json:"DDBStreamBatchInfo"`
-	}
+	var rec failureRecord
 	if json.Unmarshal([]byte(body), &rec) != nil {
 		return "score: a stream batch failed (unreadable failure record)"
 	}
@@ -329,5 +343,39 @@ func scoreFailureReason(body string) string {
 	if b := rec.Batch; b.Start != "" {
 		s += fmt.Sprintf(": %d records %s..%s of shard %s, arrived %s..%s", b.BatchSize, b.Start, b.End, b.ShardID, b.FirstArrival, b.LastArrival)
 	}
-	return s + "; rescore the people concerned (POST /admin/rescore)"
+	return s + "; replay it while the stream holds its records (24 hours), or rescore the people concerned (POST /admin/rescore)"
+}
+
+// failureRecord is the invocation record Lambda sends to an event source
+// mapping's on-failure destination for a DynamoDB stream batch.
+type failureRecord struct {
+	RequestContext struct {
+		Condition              string `json:"condition"`
+		ApproximateInvokeCount int    `json:"approximateInvokeCount"`
+	} `json:"requestContext"`
+	ResponseContext struct {
+		FunctionError string `json:"functionError"`
+	} `json:"responseContext"`
+	Batch struct {
+		StreamARN    string `json:"streamArn"`
+		ShardID      string `json:"shardId"`
+		Start        string `json:"startSequenceNumber"`
+		End          string `json:"endSequenceNumber"`
+		BatchSize    int    `json:"batchSize"`
+		FirstArrival string `json:"approximateArrivalOfFirstRecord"`
+		LastArrival  string `json:"approximateArrivalOfLastRecord"`
+	} `json:"DDBStreamBatchInfo"`
+}
+
+// Batch names the stream records of a score failure.
+type Batch struct{ StreamARN, Shard, Start, End string }
+
+// batchOf reads the records a score failure names.
+func batchOf(body string) (Batch, bool) {
+	var rec failureRecord
+	if json.Unmarshal([]byte(body), &rec) != nil {
+		return Batch{}, false
+	}
+	b := rec.Batch
+	return Batch{b.StreamARN, b.ShardID, b.Start, b.End}, b.StreamARN != "" && b.ShardID != "" && b.Start != "" && b.End != ""
 }

@@ -6,6 +6,8 @@ package lambdafn
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"strconv"
 	"time"
@@ -15,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/baton-hq/baton/internal/app/core"
+	"github.com/baton-hq/baton/internal/deadletter"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/scorefeed"
 	"github.com/baton-hq/baton/internal/sqsrelay"
@@ -40,6 +43,50 @@ func Score(app *core.Core, relay scorefeed.Relay) func(context.Context, events.D
 			resp.BatchItemFailures = []events.DynamoDBBatchItemFailure{{ItemIdentifier: cs[done].Seq}}
 		}
 		return resp, nil
+	}
+}
+
+// ReplayScoreFailures lets the admin function's dead letters replay a
+// score failure (on DynamoDB, with a rules file): its stream records read
+// again and scored as the score function does, MQLs and MQAs relayed to
+// the push queue as the score function relays them (not to the table's
+// queue, which nothing reads on AWS).
+func ReplayScoreFailures(app *core.Core, dead *deadletter.Store) {
+	t, ok := app.Table.(*dynamotable.Table)
+	if !ok || app.Qualifier == nil {
+		return
+	}
+	relay := &sqsrelay.Relay{SQS: dead.SQS, QueueURL: dead.Push}
+	if app.Accounts != nil {
+		app.Accounts.Send = relay.SendAccount
+	}
+	dead.ScoreReplay = ScoreReplay(app, t.Stream(scorefeed.Kinds...), relay.Send)
+}
+
+// ScoreReplay scores a failed stream batch again (the admin function's
+// replay of a score failure): the records Lambda's failure record names,
+// read again from the stream (scorefeed.Kinds, as the template's filter
+// passes them), go through the change handler the score function runs,
+// MQLs relayed to the push queue. A batch that fails again is an error,
+// its record kept; records the stream no longer holds are
+// deadletter.ErrBatchGone.
+func ScoreReplay(app *core.Core, s *dynamotable.Stream, relay scorefeed.Relay) func(context.Context, deadletter.Batch) error {
+	handle := app.Changes(relay)
+	return func(ctx context.Context, b deadletter.Batch) error {
+		cs, err := s.Batch(ctx, b.StreamARN, b.Shard, b.Start, b.End)
+		if errors.Is(err, dynamotable.ErrBatchGone) {
+			app.Log.Warn("score replay: records gone", "shard", b.Shard, "start", b.Start, "end", b.End, "err", err)
+			return deadletter.ErrBatchGone
+		}
+		if err != nil {
+			return err
+		}
+		done, err := handle(ctx, cs)
+		if err != nil {
+			return fmt.Errorf("score replay: record %s of %d: %w", cs[done].Seq, len(cs), err)
+		}
+		app.Log.Info("score replay", "shard", b.Shard, "start", b.Start, "end", b.End, "records", len(cs))
+		return nil
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -262,4 +263,103 @@ func (t *Table) Stream(kinds ...string) *Stream {
 		HTTPClient: o.HTTPClient, RetryMaxAttempts: o.RetryMaxAttempts, Retryer: o.Retryer,
 	})
 	return &Stream{Table: t, Streams: sc, Kinds: kinds}
+}
+
+// ErrBatchGone is returned by Batch when the stream no longer holds the
+// records (DynamoDB Streams keep them 24 hours) or the stream itself is
+// gone (the table's stream was turned off or replaced).
+var ErrBatchGone = errors.New("dynamotable: the stream no longer holds these records")
+
+// Batch reads again the records start..end (sequence numbers, inclusive)
+// of one shard of a stream of this table, those of kinds (none: all):
+// what Lambda's on-failure record of an event source mapping names
+// (DDBStreamBatchInfo). A record of another kind, or undecodable, is a
+// SKIP change, as Next hands them out.
+func (s *Stream) Batch(ctx context.Context, streamARN, shard, start, end string) ([]table.Change, error) {
+	if !seqNumber(start) || !seqNumber(end) || seqLess(end, start) {
+		return nil, fmt.Errorf("dynamotable: bad sequence numbers %q..%q", start, end)
+	}
+	it, err := s.Streams.GetShardIterator(ctx, &dynamodbstreams.GetShardIteratorInput{
+		StreamArn: &streamARN, ShardId: &shard, ShardIteratorType: st.ShardIteratorTypeAtSequenceNumber, SequenceNumber: &start,
+	})
+	if err != nil {
+		return nil, streamErr(err)
+	}
+	var out []table.Change
+	iter := it.ShardIterator
+	for empty := 0; iter != nil; {
+		recs, err := s.Streams.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: iter, Limit: aws.Int32(1000)})
+		if err != nil {
+			return nil, streamErr(err)
+		}
+		iter = recs.NextShardIterator
+		if len(recs.Records) == 0 {
+			// An open shard answers empty past its newest record; the
+			// batch's last record is older than that, so a few empty
+			// reads in a row mean it is not there.
+			if empty++; empty == 5 {
+				break
+			}
+			continue
+		}
+		empty = 0
+		for _, r := range recs.Records {
+			seq := aws.ToString(r.Dynamodb.SequenceNumber)
+			if seqLess(end, seq) {
+				return out, nil
+			}
+			if len(out) == 0 && seq != start {
+				return nil, ErrBatchGone // the first record was trimmed
+			}
+			img := r.Dynamodb.NewImage
+			if r.EventName == st.OperationTypeRemove || len(img) == 0 {
+				img = r.Dynamodb.OldImage
+			}
+			item, err := fromStreamImage(img)
+			c := table.Change{Op: string(r.EventName), Item: item, Seq: shard + "/" + seq}
+			if err != nil || !s.kindOK(item.Kind) {
+				c = table.Change{Op: "SKIP", Seq: c.Seq}
+			}
+			out = append(out, c)
+			if seq == end {
+				return out, nil
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, ErrBatchGone
+	}
+	return nil, fmt.Errorf("dynamotable: shard %s ended before record %s", shard, end)
+}
+
+func streamErr(err error) error {
+	var trimmed *st.TrimmedDataAccessException
+	var missing *st.ResourceNotFoundException
+	if errors.As(err, &trimmed) || errors.As(err, &missing) {
+		return fmt.Errorf("%w: %v", ErrBatchGone, err)
+	}
+	return fmt.Errorf("dynamotable: stream: %w", err)
+}
+
+// seqNumber reports whether s is a stream sequence number (decimal digits).
+func seqNumber(s string) bool {
+	if s == "" || len(s) > 40 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// seqLess compares sequence numbers as the integers they are (their
+// lengths differ).
+func seqLess(a, b string) bool {
+	a, b = strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
+	if len(a) != len(b) {
+		return len(a) < len(b)
+	}
+	return a < b
 }

@@ -2,13 +2,18 @@ package dynamotable_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/dynamotable"
@@ -84,5 +89,73 @@ func TestStreamRecoversFromAnExpiredIterator(t *testing.T) {
 	}
 	if len(got) != 1 || got[0].Item.PK != "P#b" {
 		t.Fatalf("after the iterator expired: %+v, %v (the stream is stuck)", got, err)
+	}
+}
+
+// TestStreamBatch: the admin function replays a score failure by reading
+// the records Lambda's failure record names again (Stream.Batch): those
+// start..end of the shard, inclusive, the kinds not asked for as SKIPs;
+// records the stream no longer holds (DynamoDB Streams trim them after 24
+// hours: TrimmedDataAccessException, which moto never answers) are
+// ErrBatchGone, so the replay can say so rather than fail as an outage.
+func TestStreamBatch(t *testing.T) {
+	endpoint := moto.Shared(t)
+	target, err := url.Parse(endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	var trimmed atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if trimmed.Load() && strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".GetShardIterator") {
+			awsError(w, r, "TrimmedDataAccessException", "The operation attempted to read past the oldest stream record in a shard.")
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+
+	motoOnlyEnv(t)
+	ctx := context.Background()
+	tb, err := dynamotable.NewFromEnv(ctx, moto.TableName(), srv.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tb.CreateTable(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range []table.Item{{PK: "P#a", SK: "S", Kind: "event"}, {PK: "P#b", SK: "S", Kind: "other"}, {PK: "P#c", SK: "S", Kind: "event"}, {PK: "P#d", SK: "S", Kind: "event"}} {
+		if err := tb.Put(ctx, it, table.NotExists); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := tb.Stream().Next(ctx, 10)
+	if err != nil || len(all) != 4 {
+		t.Fatalf("the stream: %+v %v", all, err)
+	}
+	desc, err := moto.DynamoDB(srv.URL).DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(tb.Name())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := aws.ToString(desc.Table.LatestStreamArn)
+	shard, first, _ := strings.Cut(all[0].Seq, "/")
+	_, third, _ := strings.Cut(all[2].Seq, "/")
+	got, err := tb.Stream("event").Batch(ctx, arn, shard, first, third)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var saw []string
+	for _, c := range got {
+		saw = append(saw, c.Op+" "+c.Item.PK)
+	}
+	if want := []string{"INSERT P#a", "SKIP ", "INSERT P#c"}; strings.Join(saw, ",") != strings.Join(want, ",") {
+		t.Fatalf("batch %q, want %q", saw, want)
+	}
+	if _, err := tb.Stream().Batch(ctx, arn, shard, third, first); err == nil {
+		t.Fatal("a batch ending before it starts was read")
+	}
+	trimmed.Store(true)
+	if _, err := tb.Stream("event").Batch(ctx, arn, shard, first, third); !errors.Is(err, dynamotable.ErrBatchGone) {
+		t.Fatalf("trimmed records: %v, want ErrBatchGone", err)
 	}
 }
