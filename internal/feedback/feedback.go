@@ -47,6 +47,9 @@ type Verdict struct {
 	Why        string // the reason sales gave (rejected: "no budget")
 	At         time.Time
 	Deal       *qualify.DealReport // the opportunity's amount, currency, close date, when the SFA sent them
+	// OwnerID is HubSpot's owner id of the deal a verdict came from
+	// (hubspot_owner_id), named by the handler (Owner) before it applies.
+	OwnerID string
 	// DealID is a HubSpot deal the webhook changed (DealProperty): the
 	// handler reads the deal and makes one verdict per contact on it.
 	DealID, DealProperty string
@@ -89,6 +92,15 @@ type Handler struct {
 	HubSpotDeals interface {
 		Deal(ctx context.Context, id string) (HubSpotDeal, error)
 	}
+	// HubSpotOwners names the rep of each HubSpot verdict that applies an
+	// outcome (the SLA and reps reports group by it): the contact's (or
+	// deal's) hubspot_owner_id, as the owner's email. Nil: HubSpot's answers
+	// name no owner (sales assembles it with HubSpotDeals).
+	HubSpotOwners interface {
+		ContactOwner(ctx context.Context, id string) (string, error)
+		Owner(ctx context.Context, id string) (HubSpotOwner, error)
+	}
+	owners        ownerCache
 	KintoneStatus map[string]string // process status -> outcome
 	KintoneField  string            // status field code
 	KintoneReason string            // field code of the reason sales give (見送り理由 ...); "" for none
@@ -421,6 +433,11 @@ func (h *Handler) hubspot(w http.ResponseWriter, r *http.Request) {
 		httpx.Unavailable(w, 10*time.Second)
 		return
 	}
+	if err := h.hubspotOwners(r.Context(), vs); err != nil {
+		h.Log.Error("feedback: find the person", "source", "hubspot", "err", err)
+		httpx.Unavailable(w, 10*time.Second)
+		return
+	}
 	h.apply(w, r, "hubspot", vs)
 }
 
@@ -483,7 +500,7 @@ func (h *Handler) hubspotDeals(ctx context.Context, vs []Verdict) ([]Verdict, er
 				continue // one contact under two association types
 			}
 			seen[c] = true
-			out = append(out, Verdict{DeliveryID: v.DeliveryID + "-" + c, ExternalID: c, Outcome: outcome, At: v.At, Deal: deal})
+			out = append(out, Verdict{DeliveryID: v.DeliveryID + "-" + c, ExternalID: c, Outcome: outcome, At: v.At, Deal: deal, OwnerID: d.OwnerID})
 		}
 	}
 	return out, nil

@@ -17,12 +17,14 @@ import (
 var ErrDealGone = errors.New("the deal is gone from HubSpot")
 
 // HubSpotDeals reads a deal with its contacts: a deal's webhook names the
-// deal alone, and outcomes and amounts belong to the people on it. The
+// deal alone, and outcomes and amounts belong to the people on it. It reads
+// owners too (a contact's, and who an owner id is): HubSpot's webhooks
+// name no rep. The
 // feedback function does not link the push connectors (internal/crm), so
 // this is its own small reader of one endpoint.
 type HubSpotDeals struct {
 	BaseURL string // https://api.hubapi.com (sfa.hubspot.base_url)
-	Token   string // the private app's token (BATON_HUBSPOT_TOKEN): crm.objects.deals.read
+	Token   string // the private app's token (BATON_HUBSPOT_TOKEN): crm.objects.deals.read; for owners crm.objects.contacts.read and crm.objects.owners.read
 	Client  *http.Client
 }
 
@@ -33,38 +35,20 @@ type HubSpotDeal struct {
 	Currency  string   // deal_currency_code
 	CloseDate string   // closedate, as HubSpot sends it
 	Contacts  []string // the associated contacts' ids
+	OwnerID   string   // hubspot_owner_id: the deal's owner ("" none)
 }
 
 // Deal reads deal id: GET /crm/v3/objects/deals/{id} with its properties
-// and associated contacts. A deal HubSpot no longer has is ErrDealGone.
+// (its owner, hubspot_owner_id, among them) and associated contacts. A deal
+// HubSpot no longer has is ErrDealGone.
 func (d *HubSpotDeals) Deal(ctx context.Context, id string) (HubSpotDeal, error) {
-	base := strings.TrimSuffix(d.BaseURL, "/")
-	if base == "" {
-		base = "https://api.hubapi.com"
-	}
-	q := url.Values{"properties": {"dealstage,amount,deal_currency_code,closedate"}, "associations": {"contacts"}, "archived": {"false"}}
-	req, err := http.NewRequestWithContext(ctx, "GET", base+"/crm/v3/objects/deals/"+url.PathEscape(id)+"?"+q.Encode(), nil)
-	if err != nil {
-		return HubSpotDeal{}, err
-	}
-	req.Header.Set("Authorization", "Bearer "+d.Token)
-	c := d.Client
-	if c == nil {
-		c = &http.Client{Timeout: 10 * time.Second}
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return HubSpotDeal{}, err
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	switch {
-	case resp.StatusCode == http.StatusNotFound:
+	q := url.Values{"properties": {"dealstage,amount,deal_currency_code,closedate,hubspot_owner_id"}, "associations": {"contacts"}, "archived": {"false"}}
+	body, err := d.get(ctx, "/crm/v3/objects/deals/"+url.PathEscape(id), q, "deal "+id)
+	if errors.Is(err, ErrHubSpotNotFound) {
 		return HubSpotDeal{}, ErrDealGone
-	case resp.StatusCode != http.StatusOK:
-		var e struct{ Message, Category string }
-		json.Unmarshal(body, &e)
-		return HubSpotDeal{}, fmt.Errorf("HubSpot answered %d reading deal %s: %s %s", resp.StatusCode, id, e.Category, e.Message)
+	}
+	if err != nil {
+		return HubSpotDeal{}, err
 	}
 	var got struct {
 		Properties   map[string]*string `json:"properties"`
@@ -83,7 +67,7 @@ func (d *HubSpotDeals) Deal(ctx context.Context, id string) (HubSpotDeal, error)
 		}
 		return ""
 	}
-	out := HubSpotDeal{Stage: prop("dealstage"), Currency: prop("deal_currency_code"), CloseDate: prop("closedate")}
+	out := HubSpotDeal{Stage: prop("dealstage"), Currency: prop("deal_currency_code"), CloseDate: prop("closedate"), OwnerID: prop("hubspot_owner_id")}
 	if a := prop("amount"); a != "" {
 		f, err := strconv.ParseFloat(a, 64)
 		if err != nil {
@@ -95,4 +79,140 @@ func (d *HubSpotDeals) Deal(ctx context.Context, id string) (HubSpotDeal, error)
 		out.Contacts = append(out.Contacts, r.ID)
 	}
 	return out, nil
+}
+
+// ContactOwner reads contact id's owner: its hubspot_owner_id property
+// (GET /crm/v3/objects/contacts/{id}?properties=hubspot_owner_id; scope
+// crm.objects.contacts.read, which the connector has), "" when nobody owns
+// it. A contact HubSpot no longer has is ErrHubSpotNotFound.
+func (d *HubSpotDeals) ContactOwner(ctx context.Context, id string) (string, error) {
+	q := url.Values{"properties": {"hubspot_owner_id"}, "archived": {"false"}}
+	body, err := d.get(ctx, "/crm/v3/objects/contacts/"+url.PathEscape(id), q, "contact "+id)
+	if err != nil {
+		return "", err
+	}
+	var got struct {
+		Properties map[string]*string `json:"properties"`
+	}
+	if err := json.Unmarshal(body, &got); err != nil {
+		return "", fmt.Errorf("HubSpot's contact %s: %v", id, err)
+	}
+	if v := got.Properties["hubspot_owner_id"]; v != nil {
+		return strings.TrimSpace(*v), nil
+	}
+	return "", nil
+}
+
+// HubSpotOwner is a HubSpot owner (a user records are assigned to), as
+// GET /crm/v3/owners/{ownerId} answers.
+type HubSpotOwner struct {
+	ID        string `json:"id"`
+	Email     string `json:"email"`
+	FirstName string `json:"firstName"`
+	LastName  string `json:"lastName"`
+	UserID    int64  `json:"userId"`
+	Archived  bool   `json:"archived"`
+}
+
+// Name is how reports name the owner: the email, else the name, else the
+// owner id.
+func (o HubSpotOwner) Name() string {
+	if e := strings.TrimSpace(o.Email); e != "" {
+		return e
+	}
+	if n := strings.TrimSpace(strings.TrimSpace(o.FirstName) + " " + strings.TrimSpace(o.LastName)); n != "" {
+		return n
+	}
+	return o.ID
+}
+
+// Owner reads owner id: GET /crm/v3/owners/{id} (scope
+// crm.objects.owners.read). An owner since deactivated is archived, which
+// HubSpot answers only when asked for archived owners: asked again so. An
+// id HubSpot knows neither way is ErrHubSpotNotFound; a token without the
+// scope, an *HubSpotError whose MissingScope() is true.
+func (d *HubSpotDeals) Owner(ctx context.Context, id string) (HubSpotOwner, error) {
+	var body []byte
+	var err error
+	for _, archived := range []string{"false", "true"} {
+		q := url.Values{"idProperty": {"id"}, "archived": {archived}}
+		body, err = d.get(ctx, "/crm/v3/owners/"+url.PathEscape(id), q, "owner "+id)
+		if !errors.Is(err, ErrHubSpotNotFound) {
+			break
+		}
+	}
+	if err != nil {
+		return HubSpotOwner{}, err
+	}
+	var o HubSpotOwner
+	if err := json.Unmarshal(body, &o); err != nil {
+		return HubSpotOwner{}, fmt.Errorf("HubSpot's owner %s: %v", id, err)
+	}
+	if o.ID == "" {
+		o.ID = id
+	}
+	return o, nil
+}
+
+// ErrHubSpotNotFound is a record HubSpot does not have (404).
+var ErrHubSpotNotFound = errors.New("not found in HubSpot")
+
+// HubSpotError is HubSpot refusing a read: its status, category
+// (MISSING_SCOPES, RATE_LIMIT's errorType ...) and message.
+type HubSpotError struct {
+	Status            int
+	Category, Message string
+	What              string // what was read ("owner 123")
+}
+
+func (e *HubSpotError) Error() string {
+	return fmt.Sprintf("HubSpot answered %d reading %s: %s %s", e.Status, e.What, e.Category, e.Message)
+}
+
+// Is makes a 404 ErrHubSpotNotFound.
+func (e *HubSpotError) Is(target error) bool {
+	return target == ErrHubSpotNotFound && e.Status == http.StatusNotFound
+}
+
+// MissingScope reports a token refused for a scope it lacks (403
+// MISSING_SCOPES): the operator's to grant, not something a retry mends.
+func (e *HubSpotError) MissingScope() bool { return e.Status == http.StatusForbidden }
+
+// Transient reports a refusal a later try may not meet: a rate limit
+// (429), HubSpot's own failure (5xx).
+func (e *HubSpotError) Transient() bool {
+	return e.Status == http.StatusTooManyRequests || e.Status >= 500
+}
+
+// get reads path?q with the token: the body of a 200, else an
+// *HubSpotError (a 404 is ErrHubSpotNotFound), or the network's error.
+func (d *HubSpotDeals) get(ctx context.Context, path string, q url.Values, what string) ([]byte, error) {
+	base := strings.TrimSuffix(d.BaseURL, "/")
+	if base == "" {
+		base = "https://api.hubapi.com"
+	}
+	req, err := http.NewRequestWithContext(ctx, "GET", base+path+"?"+q.Encode(), nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+d.Token)
+	c := d.Client
+	if c == nil {
+		c = &http.Client{Timeout: 10 * time.Second}
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode != http.StatusOK {
+		var e struct{ Message, Category, ErrorType string }
+		json.Unmarshal(body, &e)
+		if e.Category == "" {
+			e.Category = e.ErrorType
+		}
+		return nil, &HubSpotError{Status: resp.StatusCode, Category: e.Category, Message: e.Message, What: what}
+	}
+	return body, nil
 }

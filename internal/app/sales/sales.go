@@ -29,7 +29,9 @@ func New(c *core.Core) *feedback.Handler {
 		h.KintoneEmail, h.KintoneApp = k.EmailField, k.App
 	}
 	if hs := cfg.File.SFA.HubSpot; hs != nil && cfg.Secrets.HubSpotToken != "" {
-		h.HubSpotDeals = &feedback.HubSpotDeals{BaseURL: hs.BaseURL, Token: cfg.Secrets.HubSpotToken} // a deal's webhook names the deal alone
+		api := &feedback.HubSpotDeals{BaseURL: hs.BaseURL, Token: cfg.Secrets.HubSpotToken}
+		h.HubSpotDeals = api  // a deal's webhook names the deal alone
+		h.HubSpotOwners = api // and no webhook names the rep
 	}
 	return h
 }

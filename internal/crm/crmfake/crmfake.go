@@ -140,6 +140,13 @@ type HubSpot struct {
 	Contacts map[string]map[string]string // email -> properties (+ hs_object_id)
 	Notes    []map[string]any
 	Deals    map[string]*HubSpotDeal // deal id -> deal (set by tests)
+	// Owners are the account's owners by id (GET /crm/v3/owners/{id}; set
+	// by tests); a contact's or deal's hubspot_owner_id names one.
+	Owners map[string]*HubSpotOwner
+	// MissingScopes are scopes the token was not granted (say
+	// crm.objects.owners.read): a read needing one is refused 403
+	// MISSING_SCOPES, as HubSpot refuses it.
+	MissingScopes []string
 	// Companies by id: properties (+ hs_object_id), and when search sees them.
 	Companies map[string]map[string]string
 	companyAt map[string]time.Time
@@ -213,7 +220,15 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 	if h.fault(w) {
 		return
 	}
+	if scope := hsReadScope(r); scope != "" && slices.Contains(h.MissingScopes, scope) {
+		writeJSON(w, 403, HSMissingScope(scope))
+		return
+	}
 	now := h.Now().UTC().Format(time.RFC3339Nano)
+	if id, ok := strings.CutPrefix(r.URL.Path, "/crm/v3/owners/"); ok && r.Method == "GET" && id != "" && !strings.Contains(id, "/") {
+		h.owner(w, r, id)
+		return
+	}
 	if id, ok := strings.CutPrefix(r.URL.Path, "/crm/v3/objects/deals/"); ok && r.Method == "GET" {
 		h.deal(w, r, id, now)
 		return
@@ -619,6 +634,63 @@ func (h *HubSpot) deal(w http.ResponseWriter, r *http.Request, id, now string) {
 		out["associations"] = map[string]any{"contacts": map[string]any{"results": rs}}
 	}
 	writeJSON(w, 200, out)
+}
+
+// HubSpotOwner is an owner of the fake, as GET /crm/v3/owners/{id}
+// answers it.
+type HubSpotOwner struct {
+	ID        string `json:"id"`
+	Email     string `json:"email"`
+	FirstName string `json:"firstName"`
+	LastName  string `json:"lastName"`
+	UserID    int64  `json:"userId"`
+	Archived  bool   `json:"archived"`
+}
+
+// hsReadScope is the scope a read (GET) of the fake needs ("" none it checks).
+func hsReadScope(r *http.Request) string {
+	if r.Method != "GET" {
+		return ""
+	}
+	switch p := r.URL.Path; {
+	case strings.HasPrefix(p, "/crm/v3/owners"):
+		return "crm.objects.owners.read"
+	case strings.HasPrefix(p, "/crm/v3/objects/contacts/"):
+		return "crm.objects.contacts.read"
+	case strings.HasPrefix(p, "/crm/v3/objects/deals/"):
+		return "crm.objects.deals.read"
+	}
+	return ""
+}
+
+// HSMissingScope is HubSpot's 403 body for a token without scope.
+func HSMissingScope(scope string) map[string]any {
+	return map[string]any{
+		"status": "error", "message": "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
+		"correlationId": "c6f2b1e0-0000-4000-8000-000000000021", "category": "MISSING_SCOPES",
+		"errors": []map[string]any{{"message": "One or more of the following scopes are required.", "context": map[string][]string{"requiredGranularScopes": {scope}}}},
+		"links":  map[string]string{"scopes": "https://developers.hubspot.com/scopes"},
+	}
+}
+
+// owner serves GET /crm/v3/owners/{id}: by owner id (idProperty=id, the
+// default) or user id (idProperty=userId); an archived owner only with
+// archived=true, an active one only without; 404 otherwise.
+func (h *HubSpot) owner(w http.ResponseWriter, r *http.Request, id string) {
+	q := r.URL.Query()
+	archived := q.Get("archived") == "true"
+	for _, o := range h.Owners {
+		match := o.ID == id
+		if q.Get("idProperty") == "userId" {
+			match = fmt.Sprint(o.UserID) == id
+		}
+		if match && o.Archived == archived {
+			writeJSON(w, 200, map[string]any{"id": o.ID, "email": o.Email, "type": "PERSON", "firstName": o.FirstName, "lastName": o.LastName, "userId": o.UserID,
+				"userIdIncludingInactive": o.UserID, "createdAt": "2025-04-01T09:00:00Z", "updatedAt": "2026-10-01T09:00:00Z", "archived": o.Archived})
+			return
+		}
+	}
+	writeJSON(w, 404, map[string]string{"status": "error", "message": "Owner with id " + id + " not found", "correlationId": "c6f2b1e0-0000-4000-8000-000000000022", "category": "OBJECT_NOT_FOUND"})
 }
 
 func nonNil(s []map[string]any) []map[string]any {

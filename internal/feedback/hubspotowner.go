@@ -1,0 +1,162 @@
+package feedback
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/textcut"
+)
+
+// How long the handler remembers what HubSpot said of an owner: who an
+// owner id is (a rep's email rarely changes; a batch of 100 events of one
+// rep's contacts reads the owner once, and so do the batches of the next
+// hour), and a refusal (an owner unknown to HubSpot, a token without the
+// owners scope), asked again sooner so that a scope granted takes effect.
+const (
+	ownerTTL   = time.Hour
+	refusalTTL = 10 * time.Minute
+	maxOwners  = 10000 // owner ids remembered; past it the memory starts afresh
+)
+
+// ownerCache is the handler's memory of owners (per process: a Lambda
+// container's life, the local server's).
+type ownerCache struct {
+	mu      sync.Mutex
+	names   map[string]ownerName // owner id -> how reports name them
+	refused map[string]time.Time // "contacts" / "owners": HubSpot refused the token until then
+}
+
+type ownerName struct {
+	name  string
+	until time.Time
+}
+
+// hubspotOwners names the rep (Owner) of each verdict that applies an
+// outcome to a person Baton knows: the deal's owner (OwnerID, read with the
+// deal), else the contact's hubspot_owner_id, read once a batch, as the
+// owner's email (HubSpotOwner.Name).
+//
+// Failure policy: the owner is never a reason to lose or hold back an
+// outcome. A refusal that a retry does not mend (403: the token lacks
+// crm.objects.owners.read or crm.objects.contacts.read; 401; an owner id
+// HubSpot does not know, 404) records the outcome under the owner id as is
+// (or none), warned once a refusalTTL. A transient failure (429, 5xx, the
+// network) also records it, under the owner id or none, logged as an
+// error, and HubSpot is not asked again in that batch: answering 5xx
+// instead would have HubSpot send the batch again, but it gives up after
+// its retries (some 24 hours), and every outcome in the batch would be lost
+// with them for want of a name in a report. The deal read differs: without
+// the deal there is no verdict to record (hubspotDeals answers 503).
+//
+// Only a failing store is returned (to be answered 503, as apply does).
+func (h *Handler) hubspotOwners(ctx context.Context, vs []Verdict) error {
+	if h.HubSpotOwners == nil {
+		return nil
+	}
+	contacts := map[string]string{} // contact id -> owner id
+	down := false                   // HubSpot failed transiently in this batch
+	for i, v := range vs {
+		if v.Refused != "" || v.Unread != "" || v.Outcome == "" || v.Owner != "" {
+			continue
+		}
+		if _, err := h.resolve(ctx, "hubspot", v); errors.Is(err, identity.ErrNotFound) {
+			continue // nobody Baton knows (most of a portal's contacts): HubSpot is not asked
+		} else if err != nil {
+			return err
+		}
+		id := v.OwnerID
+		if id == "" && v.ExternalID != "" {
+			got, seen := contacts[v.ExternalID]
+			if !seen && !down && !h.refused("contacts") {
+				var err error
+				got, err = h.HubSpotOwners.ContactOwner(ctx, v.ExternalID)
+				if err != nil && !errors.Is(err, ErrHubSpotNotFound) { // a contact merged or deleted since: nobody
+					down = h.ownerFailed(ctx, "contacts", "contact "+v.ExternalID, err) || down
+				}
+				contacts[v.ExternalID] = got
+			}
+			id = got
+		}
+		if id != "" {
+			vs[i].Owner = h.ownerName(ctx, id, &down)
+		}
+	}
+	return nil
+}
+
+// ownerName is how reports name owner id (its email), remembered for
+// ownerTTL; the id itself when HubSpot does not say.
+func (h *Handler) ownerName(ctx context.Context, id string, down *bool) string {
+	id = textcut.Bytes(id, 200)
+	now := h.now()
+	c := &h.owners
+	c.mu.Lock()
+	n, ok := c.names[id]
+	c.mu.Unlock()
+	if ok && now.Before(n.until) {
+		return n.name
+	}
+	if *down || h.refused("owners") {
+		return id
+	}
+	o, err := h.HubSpotOwners.Owner(ctx, id)
+	name, ttl := textcut.Bytes(o.Name(), 200), ownerTTL
+	switch {
+	case err == nil:
+	case errors.Is(err, ErrHubSpotNotFound):
+		h.Log.Warn("feedback hubspot: HubSpot has no owner of this id (neither active nor archived): outcomes are recorded under the id", "owner", id)
+		name, ttl = id, refusalTTL
+	default:
+		*down = h.ownerFailed(ctx, "owners", "owner "+id, err) || *down
+		return id
+	}
+	c.mu.Lock()
+	if c.names == nil || len(c.names) >= maxOwners {
+		c.names = map[string]ownerName{}
+	}
+	c.names[id] = ownerName{name: name, until: now.Add(ttl)}
+	c.mu.Unlock()
+	return name
+}
+
+// refused reports whether HubSpot refused the token reading api
+// ("contacts", "owners") within refusalTTL.
+func (h *Handler) refused(api string) bool {
+	c := &h.owners
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return h.now().Before(c.refused[api])
+}
+
+// ownerFailed logs HubSpot failing to read what (of api) and says whether
+// it was transient. A refusal a retry does not mend (a missing scope, a bad
+// token) is remembered for refusalTTL, so warned once then.
+func (h *Handler) ownerFailed(ctx context.Context, api, what string, err error) bool {
+	var he *HubSpotError
+	if !errors.As(err, &he) || he.Transient() {
+		if ctx.Err() == nil {
+			h.Log.Error("feedback hubspot: reading the owner failed: outcomes of this batch are recorded without their owner", "read", what, "err", err)
+		}
+		return true
+	}
+	scope := "crm.objects.owners.read"
+	if api == "contacts" {
+		scope = "crm.objects.contacts.read"
+	}
+	c := &h.owners
+	c.mu.Lock()
+	if c.refused == nil {
+		c.refused = map[string]time.Time{}
+	}
+	c.refused[api] = h.now().Add(refusalTTL)
+	c.mu.Unlock()
+	if he.MissingScope() {
+		h.Log.Warn("feedback hubspot: the HubSpot token lacks the scope "+scope+": outcomes are recorded without the rep's email (grant the private app the scope)", "read", what, "err", err)
+	} else {
+		h.Log.Warn("feedback hubspot: HubSpot refused to read owners: outcomes are recorded without the rep's email", "read", what, "err", err)
+	}
+	return false
+}
