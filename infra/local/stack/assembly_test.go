@@ -637,6 +637,11 @@ func TestAssembly(t *testing.T) {
 			t.Fatalf("contact %v", contact)
 		}
 		cover("sfa.hubspot", "sfa.hubspot.base_url", "sfa.hubspot.fields")
+		// The contact's owner, the rep: the SLA and reps reports name them by email.
+		f.Lock()
+		f.Contacts["hubspot-lead@maker.example"]["hubspot_owner_id"] = "41629779"
+		f.Owners = map[string]*crmfake.HubSpotOwner{"41629779": {ID: "41629779", Email: "tanaka@maker.example", FirstName: "太郎", LastName: "田中", UserID: 9586504}}
+		f.Unlock()
 		// Sales set a lead status the configured map names: the signed webhook recycles.
 		body := `[{"eventId":77,"subscriptionId":1,"portalId":1,"occurredAt":` + fmt.Sprint(t0.UnixMilli()) +
 			`,"subscriptionType":"contact.propertyChange","attemptNumber":0,"objectId":` + contact["hs_object_id"] + `,"propertyName":"hs_lead_status","propertyValue":"NURTURE_LATER","changeSource":"CRM"}]`
@@ -644,6 +649,7 @@ func TestAssembly(t *testing.T) {
 		if rec, _ := s.App.Qualifier.Record(context.Background(), p); rec.Stage != "recycled" {
 			t.Fatalf("a configured HubSpot value did not map: stage %s", rec.Stage)
 		}
+		repOwns(t, s, "tanaka@maker.example")
 		cover("feedback.hubspot")
 	})
 	t.Run("sfa.hubspot,feedback.hubspot deals", func(t *testing.T) {
@@ -656,7 +662,8 @@ func TestAssembly(t *testing.T) {
 		p := qualifyOne(t, s, "hs-deal-1", "deal-lead@maker.example")
 		deliver(t, s, delivered(t, s, p, "hubspot"))
 		f.Lock()
-		f.Deals = map[string]*crmfake.HubSpotDeal{"8801": {Properties: map[string]string{"dealstage": "closedwon", "amount": "3300000", "deal_currency_code": "JPY", "closedate": "2026-11-24T00:00:00Z"}, Contacts: []string{f.Contacts["deal-lead@maker.example"]["hs_object_id"]}}}
+		f.Deals = map[string]*crmfake.HubSpotDeal{"8801": {Properties: map[string]string{"dealstage": "closedwon", "amount": "3300000", "deal_currency_code": "JPY", "closedate": "2026-11-24T00:00:00Z", "hubspot_owner_id": "52000001"}, Contacts: []string{f.Contacts["deal-lead@maker.example"]["hs_object_id"]}}}
+		f.Owners = map[string]*crmfake.HubSpotOwner{"52000001": {ID: "52000001", Email: "suzuki@maker.example", FirstName: "一郎", LastName: "鈴木", UserID: 9586505}}
 		f.Unlock()
 		body := `[{"eventId":78,"subscriptionId":2,"portalId":1,"occurredAt":` + fmt.Sprint(t0.UnixMilli()) + `,"subscriptionType":"deal.propertyChange","attemptNumber":0,"objectId":8801,"propertyName":"dealstage","propertyValue":"closedwon","changeSource":"CRM"}]`
 		hubspotPost(t, s, body, t0)
@@ -665,6 +672,29 @@ func TestAssembly(t *testing.T) {
 		if rec.Stage != "customer" || err != nil || len(deals) != 1 || deals[0].Amount != 3300000 || deals[0].Currency != "JPY" {
 			t.Fatalf("a won deal: stage %s, deals %+v %v", rec.Stage, deals, err)
 		}
+		repOwns(t, s, "suzuki@maker.example") // the deal's owner
+	})
+	t.Run("sfa.hubspot,feedback.hubspot without the owners scope", func(t *testing.T) {
+		// A private app without crm.objects.owners.read: the outcome is
+		// recorded all the same, under the owner id HubSpot keeps.
+		f := crmfake.NewHubSpot()
+		defer f.Close()
+		f.MissingScopes = []string{"crm.objects.owners.read"}
+		s, _ := start(t, "sfa:\n  hubspot:\n    base_url: "+f.URL+"\n", map[string]string{"BATON_HUBSPOT_TOKEN": f.Token, "BATON_HUBSPOT_CLIENT_SECRET": "hubspot-app-secret-0123"})
+		p := qualifyOne(t, s, "hs-scope-1", "scope-lead@maker.example")
+		deliver(t, s, delivered(t, s, p, "hubspot"))
+		f.Lock()
+		f.Contacts["scope-lead@maker.example"]["hubspot_owner_id"] = "41629779"
+		f.Owners = map[string]*crmfake.HubSpotOwner{"41629779": {ID: "41629779", Email: "tanaka@maker.example"}}
+		id := f.Contacts["scope-lead@maker.example"]["hs_object_id"]
+		f.Unlock()
+		body := `[{"eventId":79,"subscriptionId":1,"portalId":1,"occurredAt":` + fmt.Sprint(t0.UnixMilli()) +
+			`,"subscriptionType":"contact.propertyChange","attemptNumber":0,"objectId":` + id + `,"propertyName":"lifecyclestage","propertyValue":"salesqualifiedlead","changeSource":"CRM"}]`
+		hubspotPost(t, s, body, t0)
+		if rec, _ := s.App.Qualifier.Record(context.Background(), p); rec.Stage != "sql" {
+			t.Fatalf("refused the owners scope, the outcome was lost: stage %s", rec.Stage)
+		}
+		repOwns(t, s, "41629779")
 	})
 	t.Run("sfa.salesforce", func(t *testing.T) {
 		f := crmfake.NewSalesforce()
@@ -1333,5 +1363,31 @@ func slaHook(t *testing.T) (hook *httptest.Server, received func() []map[string]
 		mu.Lock()
 		defer mu.Unlock()
 		return slices.Clone(got)
+	}
+}
+
+// repOwns checks that the SLA and reps reports count the stack's MQLs for
+// owner, and none under "(unassigned)".
+func repOwns(t *testing.T, s *stack.Stack, owner string) {
+	t.Helper()
+	for _, name := range []string{"sla", "reps"} {
+		code, b := do(t, "GET", s.URL+"/admin/reports/"+name, token, "")
+		var got struct {
+			Rows []struct {
+				Owner string `json:"owner"`
+			} `json:"rows"`
+		}
+		if code != 200 || json.Unmarshal(b, &got) != nil {
+			t.Fatalf("%s report: %d %s", name, code, b)
+		}
+		var owners []string
+		for _, r := range got.Rows {
+			if r.Owner != "(all)" && !slices.Contains(owners, r.Owner) {
+				owners = append(owners, r.Owner)
+			}
+		}
+		if !slices.Equal(owners, []string{owner}) {
+			t.Errorf("the %s report's owners are %q, want %q", name, owners, owner)
+		}
 	}
 }
