@@ -97,7 +97,7 @@ type Handler struct {
 	// deal's) hubspot_owner_id, as the owner's email. Nil: HubSpot's answers
 	// name no owner (sales assembles it with HubSpotDeals).
 	HubSpotOwners interface {
-		ContactOwner(ctx context.Context, id string) (string, error)
+		ContactOwners(ctx context.Context, ids []string) (map[string]string, error)
 		Owner(ctx context.Context, id string) (HubSpotOwner, error)
 	}
 	owners        ownerCache

@@ -1,6 +1,7 @@
 package feedback
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -81,26 +82,49 @@ func (d *HubSpotDeals) Deal(ctx context.Context, id string) (HubSpotDeal, error)
 	return out, nil
 }
 
-// ContactOwner reads contact id's owner: its hubspot_owner_id property
-// (GET /crm/v3/objects/contacts/{id}?properties=hubspot_owner_id; scope
-// crm.objects.contacts.read, which the connector has), "" when nobody owns
-// it. A contact HubSpot no longer has is ErrHubSpotNotFound.
-func (d *HubSpotDeals) ContactOwner(ctx context.Context, id string) (string, error) {
-	q := url.Values{"properties": {"hubspot_owner_id"}, "archived": {"false"}}
-	body, err := d.get(ctx, "/crm/v3/objects/contacts/"+url.PathEscape(id), q, "contact "+id)
-	if err != nil {
-		return "", err
+// ContactOwners reads the owners of contacts ids: their hubspot_owner_id
+// property, "" for a contact nobody owns, absent for one HubSpot does not
+// have (merged or deleted since). One call per 100 contacts (POST
+// /crm/v3/objects/contacts/batch/read; scope crm.objects.contacts.read,
+// which the connector has), so a batch of events is one read, not one per
+// contact.
+func (d *HubSpotDeals) ContactOwners(ctx context.Context, ids []string) (map[string]string, error) {
+	out := map[string]string{}
+	for len(ids) > 0 {
+		n := min(len(ids), 100) // HubSpot's batch limit
+		type input struct {
+			ID string `json:"id"`
+		}
+		req := struct {
+			Properties []string `json:"properties"`
+			Inputs     []input  `json:"inputs"`
+		}{Properties: []string{"hubspot_owner_id"}}
+		for _, id := range ids[:n] {
+			req.Inputs = append(req.Inputs, input{id})
+		}
+		ids = ids[n:]
+		b, _ := json.Marshal(req)
+		body, err := d.call(ctx, "POST", "/crm/v3/objects/contacts/batch/read", url.Values{"archived": {"false"}}, b, "contacts' owners")
+		if err != nil {
+			return nil, err
+		}
+		var got struct {
+			Results []struct {
+				ID         string             `json:"id"`
+				Properties map[string]*string `json:"properties"`
+			} `json:"results"`
+		}
+		if err := json.Unmarshal(body, &got); err != nil {
+			return nil, fmt.Errorf("HubSpot's contacts: %v", err)
+		}
+		for _, r := range got.Results {
+			out[r.ID] = ""
+			if v := r.Properties["hubspot_owner_id"]; v != nil {
+				out[r.ID] = strings.TrimSpace(*v)
+			}
+		}
 	}
-	var got struct {
-		Properties map[string]*string `json:"properties"`
-	}
-	if err := json.Unmarshal(body, &got); err != nil {
-		return "", fmt.Errorf("HubSpot's contact %s: %v", id, err)
-	}
-	if v := got.Properties["hubspot_owner_id"]; v != nil {
-		return strings.TrimSpace(*v), nil
-	}
-	return "", nil
+	return out, nil
 }
 
 // HubSpotOwner is a HubSpot owner (a user records are assigned to), as
@@ -184,18 +208,31 @@ func (e *HubSpotError) Transient() bool {
 	return e.Status == http.StatusTooManyRequests || e.Status >= 500
 }
 
-// get reads path?q with the token: the body of a 200, else an
-// *HubSpotError (a 404 is ErrHubSpotNotFound), or the network's error.
+// get reads path?q with the token: see call.
 func (d *HubSpotDeals) get(ctx context.Context, path string, q url.Values, what string) ([]byte, error) {
+	return d.call(ctx, "GET", path, q, nil, what)
+}
+
+// call sends method path?q (with a JSON body, when not nil) with the
+// token: the body of a 200 (or of a batch's 207, some of it missing), else
+// an *HubSpotError (a 404 is ErrHubSpotNotFound), or the network's error.
+func (d *HubSpotDeals) call(ctx context.Context, method, path string, q url.Values, in []byte, what string) ([]byte, error) {
 	base := strings.TrimSuffix(d.BaseURL, "/")
 	if base == "" {
 		base = "https://api.hubapi.com"
 	}
-	req, err := http.NewRequestWithContext(ctx, "GET", base+path+"?"+q.Encode(), nil)
+	var rd io.Reader
+	if in != nil {
+		rd = bytes.NewReader(in)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, base+path+"?"+q.Encode(), rd)
 	if err != nil {
 		return nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+d.Token)
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	c := d.Client
 	if c == nil {
 		c = &http.Client{Timeout: 10 * time.Second}
@@ -206,7 +243,7 @@ func (d *HubSpotDeals) get(ctx context.Context, path string, q url.Values, what 
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if resp.StatusCode != http.StatusOK {
+	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusMultiStatus {
 		var e struct{ Message, Category, ErrorType string }
 		json.Unmarshal(body, &e)
 		if e.Category == "" {

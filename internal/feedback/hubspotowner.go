@@ -3,6 +3,7 @@ package feedback
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -36,8 +37,8 @@ type ownerName struct {
 
 // hubspotOwners names the rep (Owner) of each verdict that applies an
 // outcome to a person Baton knows: the deal's owner (OwnerID, read with the
-// deal), else the contact's hubspot_owner_id, read once a batch, as the
-// owner's email (HubSpotOwner.Name).
+// deal), else the contact's hubspot_owner_id (the batch's contacts read in
+// one call), as the owner's email (HubSpotOwner.Name).
 //
 // Failure policy: the owner is never a reason to lose or hold back an
 // outcome. A refusal that a retry does not mend (403: the token lacks
@@ -56,8 +57,9 @@ func (h *Handler) hubspotOwners(ctx context.Context, vs []Verdict) error {
 	if h.HubSpotOwners == nil {
 		return nil
 	}
-	contacts := map[string]string{} // contact id -> owner id
-	down := false                   // HubSpot failed transiently in this batch
+	var named []int // the verdicts to name
+	var ids []string
+	seen := map[string]bool{}
 	for i, v := range vs {
 		if v.Refused != "" || v.Unread != "" || v.Outcome == "" || v.Owner != "" {
 			continue
@@ -67,18 +69,24 @@ func (h *Handler) hubspotOwners(ctx context.Context, vs []Verdict) error {
 		} else if err != nil {
 			return err
 		}
-		id := v.OwnerID
-		if id == "" && v.ExternalID != "" {
-			got, seen := contacts[v.ExternalID]
-			if !seen && !down && !h.refused("contacts") {
-				var err error
-				got, err = h.HubSpotOwners.ContactOwner(ctx, v.ExternalID)
-				if err != nil && !errors.Is(err, ErrHubSpotNotFound) { // a contact merged or deleted since: nobody
-					down = h.ownerFailed(ctx, "contacts", "contact "+v.ExternalID, err) || down
-				}
-				contacts[v.ExternalID] = got
-			}
-			id = got
+		named = append(named, i)
+		if c := v.ExternalID; v.OwnerID == "" && c != "" && !seen[c] {
+			seen[c] = true
+			ids = append(ids, c)
+		}
+	}
+	down := false // HubSpot failed transiently in this batch
+	contacts := map[string]string{}
+	if len(ids) > 0 && !h.refused("contacts") {
+		var err error
+		if contacts, err = h.HubSpotOwners.ContactOwners(ctx, ids); err != nil {
+			down = h.ownerFailed(ctx, "contacts", fmt.Sprintf("the owners of %d contacts", len(ids)), err)
+		}
+	}
+	for _, i := range named {
+		id := vs[i].OwnerID
+		if id == "" {
+			id = contacts[vs[i].ExternalID] // "": a contact nobody owns, or HubSpot no longer has
 		}
 		if id != "" {
 			vs[i].Owner = h.ownerName(ctx, id, &down)

@@ -102,6 +102,18 @@ func slaOwners(t *testing.T, f *fx) (sla, reps []string) {
 	return sla, reps
 }
 
+const contactsRead = "POST /crm/v3/objects/contacts/batch/read"
+
+// lastRead is the contact ids the fake's last batch read asked for.
+func lastRead(hs *crmfake.HubSpot) string {
+	hs.Lock()
+	defer hs.Unlock()
+	if len(hs.BatchReads) == 0 {
+		return ""
+	}
+	return strings.Join(hs.BatchReads[len(hs.BatchReads)-1], ",")
+}
+
 func calls(hs *crmfake.HubSpot, call string) int {
 	hs.Lock()
 	defer hs.Unlock()
@@ -127,8 +139,11 @@ func TestHubSpotContactOwner(t *testing.T) {
 	if sla, reps := slaOwners(t, f); fmt.Sprint(sla) != "[tanaka@maker.example]" || fmt.Sprint(reps) != "[tanaka@maker.example]" {
 		t.Errorf("SLA owners %v, reps %v", sla, reps)
 	}
-	if c, o, u := calls(hs, "GET /crm/v3/objects/contacts/501"), calls(hs, "GET /crm/v3/owners/41629779"), calls(hs, "GET /crm/v3/objects/contacts/999"); c != 1 || o != 1 || u != 0 {
-		t.Errorf("one batch read contact 501 %d times, its owner %d times, the unknown contact %d times", c, o, u)
+	if c, o := calls(hs, contactsRead), calls(hs, "GET /crm/v3/owners/41629779"); c != 1 || o != 1 {
+		t.Errorf("one batch read contacts %d times, the owner %d times", c, o)
+	}
+	if got := lastRead(hs); got != "501" {
+		t.Errorf("contacts read: %s, want 501 alone (999 is nobody Baton knows)", got)
 	}
 	f.clk.Advance(30 * time.Minute)
 	if code, resp := hsEvents(t, f, 3004, "501:lifecyclestage:opportunity"); code != 200 || lastOwner(t, f) != "tanaka@maker.example" {
@@ -162,7 +177,7 @@ func TestHubSpotDealOwner(t *testing.T) {
 	if sla, reps := slaOwners(t, f); fmt.Sprint(sla) != "[suzuki@maker.example]" || fmt.Sprint(reps) != "[suzuki@maker.example]" {
 		t.Errorf("SLA owners %v, reps %v", sla, reps)
 	}
-	if c := calls(hs, "GET /crm/v3/objects/contacts/501"); c != 0 {
+	if c := calls(hs, contactsRead); c != 0 {
 		t.Errorf("the contact was read %d times: the deal names its owner", c)
 	}
 }
@@ -234,8 +249,8 @@ func TestHubSpotOwnersRead(t *testing.T) {
 	if _, err := api.Owner(ctx, "1"); !errors.Is(err, feedback.ErrHubSpotNotFound) {
 		t.Errorf("unknown owner: %v", err)
 	}
-	if id, err := api.ContactOwner(ctx, "501"); err != nil || id != "41629779" {
-		t.Errorf("contact owner %q %v", id, err)
+	if got, err := api.ContactOwners(ctx, []string{"501", "999"}); err != nil || fmt.Sprint(got) != "map[501:41629779]" {
+		t.Errorf("contacts' owners %v %v (999: none HubSpot has)", got, err)
 	}
 	var he *feedback.HubSpotError
 	if _, err := (&feedback.HubSpotDeals{BaseURL: hs.URL}).Owner(ctx, "41629779"); !errors.As(err, &he) || he.Status != 401 || he.Transient() {
@@ -245,11 +260,25 @@ func TestHubSpotOwnersRead(t *testing.T) {
 	if _, err := api.Owner(ctx, "41629779"); !errors.As(err, &he) || !he.MissingScope() || he.Category != "MISSING_SCOPES" {
 		t.Errorf("missing scope: %v", err)
 	}
-	if id, err := api.ContactOwner(ctx, "501"); err != nil || id != "41629779" {
-		t.Errorf("contacts need no owners scope: %q %v", id, err)
+	if got, err := api.ContactOwners(ctx, []string{"501"}); err != nil || got["501"] != "41629779" {
+		t.Errorf("contacts need no owners scope: %v %v", got, err)
 	}
+	hs.MissingScopes = []string{"crm.objects.contacts.read"}
+	if _, err := api.ContactOwners(ctx, []string{"501"}); !errors.As(err, &he) || !he.MissingScope() {
+		t.Errorf("contacts without their scope: %v", err)
+	}
+	hs.MissingScopes = nil
 	hs.Fail(1, crmfake.Fault{Status: 429, Body: crmfake.HSSecondlyLimit})
-	if _, err := api.ContactOwner(ctx, "501"); !errors.As(err, &he) || !he.Transient() || he.Category != "RATE_LIMIT" {
+	if _, err := api.ContactOwners(ctx, []string{"501"}); !errors.As(err, &he) || !he.Transient() || he.Category != "RATE_LIMIT" {
 		t.Errorf("rate limit: %v", err)
+	}
+	// A batch of more than HubSpot's 100 is read 100 at a time.
+	var many []string
+	for i := range 150 {
+		many = append(many, fmt.Sprint(10000+i))
+	}
+	before := calls(hs, contactsRead)
+	if got, err := api.ContactOwners(ctx, append(many, "501")); err != nil || len(got) != 1 || calls(hs, contactsRead)-before != 2 {
+		t.Errorf("150 contacts: %v %v, %d reads", got, err, calls(hs, contactsRead)-before)
 	}
 }

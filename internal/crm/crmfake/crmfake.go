@@ -147,6 +147,8 @@ type HubSpot struct {
 	// crm.objects.owners.read): a read needing one is refused 403
 	// MISSING_SCOPES, as HubSpot refuses it.
 	MissingScopes []string
+	// BatchReads are the ids each contacts' batch read asked for.
+	BatchReads [][]string
 	// Companies by id: properties (+ hs_object_id), and when search sees them.
 	Companies map[string]map[string]string
 	companyAt map[string]time.Time
@@ -363,6 +365,8 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 			body["errors"], body["numErrors"], status = errs, len(errs), 207
 		}
 		writeJSON(w, status, body)
+	case "/crm/v3/objects/contacts/batch/read":
+		h.batchRead(w, r, now)
 	case "/crm/v3/objects/contacts/gdpr-delete":
 		var req struct{ IDProperty, ObjectID string }
 		json.NewDecoder(r.Body).Decode(&req)
@@ -636,6 +640,62 @@ func (h *HubSpot) deal(w http.ResponseWriter, r *http.Request, id, now string) {
 	writeJSON(w, 200, out)
 }
 
+// batchRead serves POST /crm/v3/objects/contacts/batch/read by record id
+// (hs_object_id): the properties asked for (null when unset) of each
+// contact found, and for ids of none a 207 with HubSpot's OBJECT_NOT_FOUND
+// error naming them; more than 100 inputs are refused, as HubSpot does.
+func (h *HubSpot) batchRead(w http.ResponseWriter, r *http.Request, now string) {
+	var req struct {
+		Properties []string `json:"properties"`
+		IDProperty string   `json:"idProperty"`
+		Inputs     []struct {
+			ID string `json:"id"`
+		} `json:"inputs"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.IDProperty != "" && req.IDProperty != "hs_object_id" {
+		writeJSON(w, 400, map[string]string{"status": "error", "message": "Invalid input JSON on line 1", "correlationId": "c6f2b1e0-0000-4000-8000-000000000023", "category": "VALIDATION_ERROR"})
+		return
+	}
+	if len(req.Inputs) > 100 {
+		writeJSON(w, 400, map[string]string{"status": "error", "message": fmt.Sprintf("Batch input size %d exceeds the limit of 100", len(req.Inputs)), "correlationId": "c6f2b1e0-0000-4000-8000-000000000024", "category": "VALIDATION_ERROR"})
+		return
+	}
+	var results []map[string]any
+	var missing, asked []string
+	for _, in := range req.Inputs {
+		asked = append(asked, in.ID)
+	}
+	h.BatchReads = append(h.BatchReads, asked)
+	for _, in := range req.Inputs {
+		var c map[string]string
+		for _, x := range h.Contacts {
+			if x["hs_object_id"] == in.ID {
+				c = x
+			}
+		}
+		if c == nil {
+			missing = append(missing, in.ID)
+			continue
+		}
+		props := map[string]any{"hs_object_id": c["hs_object_id"]}
+		for _, p := range req.Properties {
+			if v, ok := c[p]; ok {
+				props[p] = v
+			} else {
+				props[p] = nil
+			}
+		}
+		results = append(results, map[string]any{"id": c["hs_object_id"], "properties": props, "createdAt": now, "updatedAt": now, "archived": false})
+	}
+	body := map[string]any{"status": "COMPLETE", "results": nonNil(results), "startedAt": now, "completedAt": now}
+	status := 200
+	if len(missing) > 0 {
+		body["numErrors"], status = 1, 207
+		body["errors"] = []map[string]any{{"status": "error", "category": "OBJECT_NOT_FOUND", "message": "Could not get some CONTACT objects, they may be deleted or not exist. Check that ids are valid.", "context": map[string][]string{"ids": missing}}}
+	}
+	writeJSON(w, status, body)
+}
+
 // HubSpotOwner is an owner of the fake, as GET /crm/v3/owners/{id}
 // answers it.
 type HubSpotOwner struct {
@@ -649,6 +709,9 @@ type HubSpotOwner struct {
 
 // hsReadScope is the scope a read (GET) of the fake needs ("" none it checks).
 func hsReadScope(r *http.Request) string {
+	if r.Method == "POST" && r.URL.Path == "/crm/v3/objects/contacts/batch/read" {
+		return "crm.objects.contacts.read"
+	}
 	if r.Method != "GET" {
 		return ""
 	}
