@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"sync"
 	"time"
 
@@ -112,9 +113,10 @@ func (h *Handler) ownerName(ctx context.Context, id string, down *bool) string {
 	}
 	o, err := h.HubSpotOwners.Owner(ctx, id)
 	name, ttl := textcut.Bytes(o.Name(), 200), ownerTTL
+	var he *HubSpotError
 	switch {
 	case err == nil:
-	case errors.Is(err, ErrHubSpotNotFound):
+	case errors.Is(err, ErrHubSpotNotFound) || errors.As(err, &he) && he.Status == http.StatusBadRequest: // 400: an id that is none (not a number)
 		h.Log.Warn("feedback hubspot: HubSpot has no owner of this id (neither active nor archived): outcomes are recorded under the id", "owner", id)
 		name, ttl = id, refusalTTL
 	default:
@@ -146,7 +148,7 @@ func (h *Handler) ownerFailed(ctx context.Context, api, what string, err error) 
 	var he *HubSpotError
 	if !errors.As(err, &he) || he.Transient() {
 		if ctx.Err() == nil {
-			h.Log.Error("feedback hubspot: reading the owner failed: outcomes of this batch are recorded without their owner", "read", what, "err", err)
+			h.Log.Error("feedback hubspot: reading the owner failed: outcomes of this batch are recorded without the rep's email (under the owner id, or none)", "read", what, "err", err)
 		}
 		return true
 	}
@@ -164,7 +166,7 @@ func (h *Handler) ownerFailed(ctx context.Context, api, what string, err error) 
 	if he.MissingScope() {
 		h.Log.Warn("feedback hubspot: the HubSpot token lacks the scope "+scope+": outcomes are recorded without the rep's email (grant the private app the scope)", "read", what, "err", err)
 	} else {
-		h.Log.Warn("feedback hubspot: HubSpot refused to read owners: outcomes are recorded without the rep's email", "read", what, "err", err)
+		h.Log.Warn("feedback hubspot: HubSpot refused to read "+api+": outcomes are recorded without the rep's email", "read", what, "err", err)
 	}
 	return false
 }

@@ -224,7 +224,7 @@ func TestHubSpotOwnerRefused(t *testing.T) {
 		if code, resp := hsEvents(t, f, 5201, "501:hs_lead_status:IN_PROGRESS"); code != 200 || f.stage(t) != qualify.StageSAL || lastOwner(t, f) != "" {
 			t.Fatalf("%d %s stage %s owner %q", code, resp, f.stage(t), lastOwner(t, f))
 		}
-		if n := l.count("recorded without their owner"); n != 1 {
+		if n := l.count("reading the owner failed"); n != 1 {
 			t.Errorf("logged %d times", n)
 		}
 	})
