@@ -144,17 +144,34 @@ func (h *Handler) replay(w http.ResponseWriter, r *http.Request) {
 	if len(id) <= 512 && !strings.ContainsFunc(id, unicode.IsControl) {
 		err = h.Deliveries.Queue.Replay(r.Context(), id)
 	}
+	// A browser's replay button comes back to the list with what failed
+	// (replayFailedPage); the API answers as before.
 	switch {
 	case errors.Is(err, table.ErrNotFound):
-		httpx.Error(w, http.StatusNotFound, "no such dead letter")
+		if !replayFailedPage(w, r, id, "missing") {
+			httpx.Error(w, http.StatusNotFound, "no such dead letter")
+		}
 		return
 	case errors.Is(err, queue.ErrNotDead):
-		httpx.Error(w, http.StatusConflict, err.Error())
+		why := "refused"
+		if errors.Is(err, queue.ErrExpired) {
+			why = "gone"
+		}
+		if !replayFailedPage(w, r, id, why) {
+			httpx.Error(w, http.StatusConflict, err.Error())
+		}
 		return
 	case errors.Is(err, table.ErrConditionFailed):
-		httpx.Error(w, http.StatusConflict, "the dead letter changed meanwhile (replayed already?)")
+		if !replayFailedPage(w, r, id, "missing") {
+			httpx.Error(w, http.StatusConflict, "the dead letter changed meanwhile (replayed already?)")
+		}
 		return
 	case err != nil: // the store or SQS: logged, never answered in detail
+		var busy interface{ RetryAfter() time.Duration }
+		if !errors.As(err, &busy) && replayFailedPage(w, r, id, "failed") {
+			h.log().Error("admin: replay", "id", id, "err", err)
+			return
+		}
 		h.fail(w, r, err)
 		return
 	}

@@ -22,6 +22,7 @@ type mqlsView struct {
 	Rows                                     []mqlRow
 	Dead                                     []queue.Message
 	Replayed, Error                          string
+	ReplayFailed, ReplayWhy                  string // a replay button's failure (replayFailedPage)
 	Next, First                              string // the next page's query ("": none); the first page's, from a later page
 	Examined                                 int    // MQLs looked at for this page
 }
@@ -44,7 +45,7 @@ const (
 func (h *Handler) mqlsPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	q := r.URL.Query()
-	v := mqlsView{Condition: q.Get("condition"), Grade: q.Get("grade"), Owner: strings.TrimSpace(q.Get("owner")), Stage: q.Get("stage"), From: q.Get("from"), To: q.Get("to"), Replayed: q.Get("replayed")}
+	v := mqlsView{Condition: q.Get("condition"), Grade: q.Get("grade"), Owner: strings.TrimSpace(q.Get("owner")), Stage: q.Get("stage"), From: q.Get("from"), To: q.Get("to"), Replayed: q.Get("replayed"), ReplayFailed: q.Get("replay_failed"), ReplayWhy: q.Get("why")}
 	v.Stages = allStages()
 	f, after, bad := h.mqlQuery(q)
 	if bad != nil {
@@ -199,7 +200,7 @@ func (h *Handler) filterMQLs(ctx context.Context, f mqlFilter, cursor string, wa
 func pageLinks(path string, q url.Values, cursor string) (first, next string) {
 	nq := url.Values{}
 	for k, vs := range q {
-		if k != "after" && k != "replayed" && k != "lang" {
+		if k != "after" && k != "replayed" && k != "replay_failed" && k != "why" && k != "lang" {
 			nq[k] = vs
 		}
 	}
@@ -236,6 +237,17 @@ func (h *Handler) personNow(ctx context.Context, row *mqlRow) error {
 // allStages lists the lifecycle stages in funnel order.
 func allStages() []string {
 	return []string{qualify.StageLead, qualify.StageMQL, qualify.StageSAL, qualify.StageSQL, qualify.StageOpportunity, qualify.StageCustomer, qualify.StageRejected, qualify.StageLost, qualify.StageRecycled}
+}
+
+// replayFailedPage sends a browser whose replay failed back to the MQL
+// list, saying why (why: missing, gone, refused or failed; the list
+// words it), rather than leaving it on a JSON error.
+func replayFailedPage(w http.ResponseWriter, r *http.Request, id, why string) bool {
+	if c, ok := callerOf(r); !ok || c.Session == nil || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		return false
+	}
+	seeOther(w, "../../mqls?"+url.Values{"replay_failed": {id}, "why": {why}}.Encode()+"#dead")
+	return true
 }
 
 // replayedPage sends a browser that replayed a dead letter back to the

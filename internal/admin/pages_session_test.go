@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"mime/multipart"
 	"net/http"
@@ -148,7 +149,13 @@ func (q *deadQueue) Dead(context.Context) ([]queue.Message, error) {
 }
 
 func (q *deadQueue) Replay(_ context.Context, id string) error {
-	if id != "p_1-c1" {
+	switch id {
+	case "sf-gone": // a score failure whose stream records were trimmed
+		return errors.Join(queue.ErrNotDead, queue.ErrExpired)
+	case "sf-broken":
+		return errors.New("score replay: record 7 of 9: the store is down")
+	case "p_1-c1":
+	default:
 		return table.ErrNotFound
 	}
 	q.replayed = append(q.replayed, id)
@@ -162,6 +169,8 @@ func TestReplayButton(t *testing.T) {
 	f := newFixture(t)
 	q := &deadQueue{}
 	f.h.Deliveries = &admin.DeliveryAdmin{Queue: q}
+	scores, dir, _ := salesHistory(t, f) // the MQL list the buttons come back to
+	f.h.Scores, f.h.People = scores, dir
 	mux := http.NewServeMux()
 	f.h.Routes(mux)
 	srv := httptest.NewServer(httpx.Routes(mux))
@@ -179,6 +188,27 @@ func TestReplayButton(t *testing.T) {
 	a = f.req("POST", "/admin/deadletters/p_1-c1/replay", "", "Authorization", "Bearer "+fullToken)
 	if a.code != 200 || a.body != `{"replayed":"p_1-c1"}`+"\n" && a.body != `{"replayed":"p_1-c1"}` {
 		t.Fatalf("API replay: %d %q", a.code, a.body)
+	}
+	// A replay that fails comes back to the list saying why (it was a
+	// JSON error in the browser), in the page's language; the API's
+	// answers stay.
+	for _, c := range []struct{ id, why, ja string }{
+		{"sf-gone", "gone", "ストリームに記録が残っていません"},
+		{"p_9-c1", "missing", "もうありません"},
+		{"sf-broken", "failed", "再送に失敗しました"},
+	} {
+		a := f.req("POST", "/admin/deadletters/"+c.id+"/replay", form, "Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded", "Accept", "text/html")
+		want := "../../mqls?replay_failed=" + c.id + "&why=" + c.why + "#dead"
+		if a.code != 303 || a.hdr.Get("Location") != want {
+			t.Fatalf("failed replay of %s: %d %q, want 303 to %q", c.id, a.code, a.hdr.Get("Location"), want)
+		}
+		page := f.req("GET", "/admin/mqls?replay_failed="+c.id+"&why="+c.why+"&lang=ja", "", "Cookie", cookie, "Accept", "text/html")
+		if page.code != 200 || !strings.Contains(page.body, c.ja) || !strings.Contains(page.body, c.id) {
+			t.Fatalf("the list after %s's failed replay: %d, want %q:\n%s", c.id, page.code, c.ja, page.body)
+		}
+	}
+	if a := f.req("POST", "/admin/deadletters/sf-gone/replay", "", "Authorization", "Bearer "+fullToken); a.code != 409 {
+		t.Fatalf("API replay of a gone score failure: %d %s", a.code, a.body)
 	}
 }
 

@@ -63,18 +63,24 @@ const (
 // ErrNotReplayable: the dead letter is a record of a failed stream batch
 // and the store has no ScoreReplay, or the record names no batch.
 // It is a queue.ErrNotDead: not a dead letter of the push queue.
-var ErrNotReplayable error = notReplayable{"a score failure names stream records, not an MQL: it cannot be replayed to the push queue; rescore the people concerned (POST /admin/rescore)"}
+var ErrNotReplayable error = notReplayable{why: "a score failure names stream records, not an MQL: it cannot be replayed to the push queue; rescore the people concerned (POST /admin/rescore)"}
 
 // ErrBatchGone: the stream no longer holds the records a score failure
 // names (DynamoDB Streams keep them 24 hours); the failure stays listed.
-var ErrBatchGone error = notReplayable{"the stream no longer holds the records of this score failure (DynamoDB Streams keep them 24 hours): rescore the people concerned (POST /admin/rescore), then delete it with a purge or let it expire"}
+var ErrBatchGone error = notReplayable{gone: true, why: "the stream no longer holds the records of this score failure (DynamoDB Streams keep them 24 hours): rescore the people concerned (POST /admin/rescore), then delete it with a purge or let it expire"}
 
-// notReplayable answers 409 with its reason (queue.ErrNotDead).
-type notReplayable struct{ why string }
+// notReplayable answers 409 with its reason (queue.ErrNotDead, and
+// queue.ErrExpired when what it names is gone).
+type notReplayable struct {
+	why  string
+	gone bool
+}
 
 func (e notReplayable) Error() string { return e.why }
 
-func (notReplayable) Is(target error) bool { return target == queue.ErrNotDead }
+func (e notReplayable) Is(target error) bool {
+	return target == queue.ErrNotDead || e.gone && target == queue.ErrExpired
+}
 
 // Store lists and replays the dead letters in SQS.
 type Store struct {

@@ -252,6 +252,10 @@ func (q *Queue) Dead(ctx context.Context) ([]Message, error) {
 // conflict, not a failure).
 var ErrNotDead = errors.New("not a dead letter")
 
+// ErrExpired: Replay names a dead letter whose content is gone (a score
+// failure whose stream records were trimmed); it is also an ErrNotDead.
+var ErrExpired = errors.New("the dead letter's content is gone")
+
 // Replay makes a dead letter due now, with its attempts reset.
 func (q *Queue) Replay(ctx context.Context, id string) error {
 	m, err := q.Get(ctx, id)
