@@ -1184,3 +1184,49 @@ func (s *Salesforce) RewriteAccount(ctx context.Context, m account.MQA) error {
 	}
 	return nil
 }
+
+// OwnerNames names record owners by id, for the reports of sales'
+// outcomes (feedback names the rep by OwnerId): a User (005...) by their
+// email, else name; a queue (a Group, 00G...) by its name. An id given in
+// its 15- or 18-character form is answered under the form given; one
+// Salesforce does not have is absent. One query per kind and 100 ids.
+func (s *Salesforce) OwnerNames(ctx context.Context, ids []string) (map[string]string, error) {
+	now := s.now()
+	out := map[string]string{}
+	for _, kind := range []struct{ prefix, object, fields string }{{"005", "User", "Id, Name, Email"}, {"00G", "Group", "Id, Name"}} {
+		var want []string
+		for _, id := range ids {
+			if strings.HasPrefix(id, kind.prefix) && (len(id) == 15 || len(id) == 18) {
+				want = append(want, id)
+			}
+		}
+		for len(want) > 0 {
+			part := want[:min(100, len(want))]
+			want = want[len(part):]
+			quoted := make([]string, len(part))
+			for i, id := range part {
+				quoted[i] = soqlString(id)
+			}
+			recs, err := s.query(ctx, "SELECT "+kind.fields+" FROM "+kind.object+" WHERE Id IN ("+strings.Join(quoted, ", ")+")", now)
+			if err != nil {
+				return out, err
+			}
+			for _, r := range recs {
+				id, _ := r["Id"].(string)
+				name, _ := r["Email"].(string)
+				if name = strings.TrimSpace(name); name == "" {
+					name, _ = r["Name"].(string)
+				}
+				if len(id) < 15 || name == "" {
+					continue
+				}
+				for _, asked := range part {
+					if asked[:15] == id[:15] {
+						out[asked] = name
+					}
+				}
+			}
+		}
+	}
+	return out, nil
+}

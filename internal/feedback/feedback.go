@@ -92,6 +92,13 @@ type Handler struct {
 	HubSpotDeals interface {
 		Deal(ctx context.Context, id string) (HubSpotDeal, error)
 	}
+	// SalesforceOwners names Salesforce owners given by record id
+	// (OwnerId) by the User's email or the queue's name
+	// (crm.Salesforce.OwnerNames; nil: the id stays, sfa.salesforce
+	// configures it).
+	SalesforceOwners interface {
+		OwnerNames(ctx context.Context, ids []string) (map[string]string, error)
+	}
 	// HubSpotOwners names the rep of each HubSpot verdict that applies an
 	// outcome (the SLA and reps reports group by it): the contact's (or
 	// deal's) hubspot_owner_id, as the owner's email. Nil: HubSpot's answers
@@ -1014,6 +1021,9 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request, source string, v
 		DeliveryID string `json:"deliveryId"`
 		qualify.OutcomeResult
 		Deal bool `json:"deal,omitempty"` // the deal's amount, currency or close date changed
+	}
+	if source == "salesforce" { // every Salesforce route's owners are ids
+		h.salesforceOwners(r.Context(), vs)
 	}
 	refused := 0
 	received := h.now()

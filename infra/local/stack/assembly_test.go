@@ -699,12 +699,28 @@ func TestAssembly(t *testing.T) {
 	t.Run("sfa.salesforce", func(t *testing.T) {
 		f := crmfake.NewSalesforce()
 		defer f.Close()
+		secret := "feedback-secret-0123456789"
 		s, _ := start(t, "sfa:\n  language: ja\n  salesforce:\n    login_url: "+f.URL+"\n    client_id: "+f.ClientID+"\n    lead_key: Baton_Person_Id__c\n    task_key: Baton_MQL_Id__c\n    fields: {title: Title}\n",
-			map[string]string{"BATON_SALESFORCE_CLIENT_SECRET": f.ClientSecret})
+			map[string]string{"BATON_SALESFORCE_CLIENT_SECRET": f.ClientSecret, "BATON_FEEDBACK_SECRET": secret})
 		p := qualifyOne(t, s, "sf-1", "salesforce-lead@maker.example")
 		deliver(t, s, delivered(t, s, p, "salesforce"))
 		if l := f.Lead(p); l["Title"] != "購買部長" {
 			t.Fatalf("lead %v", l)
+		}
+		// Sales' answer names its rep by OwnerId (a change event): the
+		// reports name the User's email, read from the org sfa.salesforce
+		// configures.
+		f.Users = map[string]map[string]any{"0055g00000AbCdEAAZ": {"Id": "0055g00000AbCdEAAZ", "Name": "田中 太郎", "Email": "tanaka@maker.example"}}
+		cdc := `{"version":"0","id":"cdc-owner-1","detail-type":"LeadChangeEvent","source":"aws.partner/salesforce.com/00D/0YL","time":"2026-11-24T02:00:00Z",
+		  "detail":{"payload":{"ChangeEventHeader":{"entityName":"Lead","recordIds":["` + fmt.Sprint(f.Lead(p)["Id"]) + `"],"changeType":"UPDATE","changedFields":["Status"],"commitTimestamp":1795485600000},"Status":"Working - Contacted","OwnerId":"0055g00000AbCdEAAZ"}}}`
+		req, _ := http.NewRequest("POST", s.URL+"/feedback/salesforce", strings.NewReader(cdc))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Baton-Secret", secret)
+		if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("feedback: %v %v", err, resp)
+		}
+		if hist, _ := s.App.Qualifier.History(context.Background(), p); len(hist) == 0 || hist[len(hist)-1].Owner != "tanaka@maker.example" {
+			t.Fatalf("the rep on the stage history: %+v", hist)
 		}
 		cover("sfa.salesforce", "sfa.salesforce.login_url", "sfa.salesforce.client_id", "sfa.salesforce.lead_key", "sfa.salesforce.task_key", "sfa.salesforce.fields")
 		// A Japanese sales team reads the Task in Japanese.

@@ -13,16 +13,38 @@ import (
 	"github.com/baton-hq/baton/internal/stdwebhook"
 )
 
+// salesforce is the Salesforce connector sfa.salesforce configures (not
+// validated).
+func salesforce(cfg *config.Config, now func() time.Time) *crm.Salesforce {
+	s, sec := cfg.File.SFA.Salesforce, cfg.Secrets
+	c := &crm.Salesforce{LoginURL: s.LoginURL, TokenURL: s.TokenURL, JWTAudience: s.JWTAudience, ClientID: s.ClientID, ClientSecret: sec.SalesforceClientSecret, Username: s.Username,
+		PrivateKeyPEM: sec.SalesforcePrivateKey, APIVersion: s.APIVersion, LeadKey: s.LeadKey, TaskKey: s.TaskKey, AccountKey: s.AccountKey, Fields: s.Fields,
+		MatchByEmail: s.MatchByEmail == nil || *s.MatchByEmail, DuplicateRuleHeader: s.DuplicateRuleHeader, Picklists: s.Picklists, Now: now}
+	c.LeadStatus, c.KeepLeadStatus = leadStatus(s.LeadStatus)
+	return c
+}
+
+// SalesforceConnector is the configured Salesforce connector, for what
+// else reads the org (feedback names owners with it); nil when
+// sfa.salesforce is absent or invalid (delivery refuses to start then).
+func SalesforceConnector(cfg *config.Config, now func() time.Time) *crm.Salesforce {
+	if cfg.File.SFA.Salesforce == nil {
+		return nil
+	}
+	c := salesforce(cfg, now)
+	if c.Validate() != nil {
+		return nil
+	}
+	return c
+}
+
 // connectors builds the configured SFA connectors, refusing a half
 // configured one with the setting it lacks.
 func connectors(cfg *config.Config, now func() time.Time) ([]push.Connector, error) {
 	var out []push.Connector
 	sec := cfg.Secrets
-	if s := cfg.File.SFA.Salesforce; s != nil {
-		c := &crm.Salesforce{LoginURL: s.LoginURL, TokenURL: s.TokenURL, JWTAudience: s.JWTAudience, ClientID: s.ClientID, ClientSecret: sec.SalesforceClientSecret, Username: s.Username,
-			PrivateKeyPEM: sec.SalesforcePrivateKey, APIVersion: s.APIVersion, LeadKey: s.LeadKey, TaskKey: s.TaskKey, AccountKey: s.AccountKey, Fields: s.Fields,
-			MatchByEmail: s.MatchByEmail == nil || *s.MatchByEmail, DuplicateRuleHeader: s.DuplicateRuleHeader, Picklists: s.Picklists, Now: now}
-		c.LeadStatus, c.KeepLeadStatus = leadStatus(s.LeadStatus)
+	if cfg.File.SFA.Salesforce != nil {
+		c := salesforce(cfg, now)
 		if err := c.Validate(); err != nil {
 			return nil, &config.Error{Setting: "BATON_CONFIG sfa.salesforce", Problem: err.Error()}
 		}

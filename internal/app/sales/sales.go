@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/baton-hq/baton/internal/app/core"
+	"github.com/baton-hq/baton/internal/app/delivery"
 	"github.com/baton-hq/baton/internal/feedback"
 )
 
@@ -27,6 +28,9 @@ func New(c *core.Core) *feedback.Handler {
 	}
 	if k := cfg.File.SFA.Kintone; k != nil {
 		h.KintoneEmail, h.KintoneApp = k.EmailField, k.App
+	}
+	if sf := delivery.SalesforceConnector(cfg, c.Now); sf != nil {
+		h.SalesforceOwners = sf // a CDC event names the rep by OwnerId
 	}
 	if hs := cfg.File.SFA.HubSpot; hs != nil && cfg.Secrets.HubSpotToken != "" {
 		api := &feedback.HubSpotDeals{BaseURL: hs.BaseURL, Token: cfg.Secrets.HubSpotToken}

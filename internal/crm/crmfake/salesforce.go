@@ -44,6 +44,9 @@ type Salesforce struct {
 	// Contacts and Opportunities by record id.
 	Contacts      map[string]map[string]any
 	Opportunities map[string]map[string]any
+	// Users (005...) and Groups (00G..., queues among them) by record id,
+	// with their fields (Name, Email; Group: Name, Type): who owns records.
+	Users, Groups map[string]map[string]any
 	// Picklists are restricted picklist fields of Lead and their values:
 	// any other value is refused with INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST.
 	Picklists map[string][]string
@@ -625,6 +628,14 @@ func (s *Salesforce) query(w http.ResponseWriter, q string) {
 		for _, r := range s.Contacts {
 			store = append(store, r)
 		}
+	case "User":
+		for _, r := range s.Users {
+			store = append(store, r)
+		}
+	case "Group":
+		for _, r := range s.Groups {
+			store = append(store, r)
+		}
 	case "LeadStatus":
 		for i, v := range s.LeadStatuses {
 			store = append(store, map[string]any{"Id": fmt.Sprintf("01J%012dAAA", i+1), "ApiName": v, "MasterLabel": v, "SortOrder": float64(i + 1),
@@ -681,10 +692,10 @@ func (s *Salesforce) query(w http.ResponseWriter, q string) {
 			switch want := c.value.(type) {
 			case string:
 				g, _ := got.(string)
-				ok = ok && strings.EqualFold(g, want)
+				ok = ok && sameValue(c.field, g, want)
 			case []string:
 				g, _ := got.(string)
-				ok = ok && slices.ContainsFunc(want, func(w string) bool { return strings.EqualFold(g, w) })
+				ok = ok && slices.ContainsFunc(want, func(w string) bool { return sameValue(c.field, g, w) })
 			case bool:
 				g, _ := got.(bool)
 				ok = ok && g == want
@@ -709,6 +720,20 @@ func (s *Salesforce) query(w http.ResponseWriter, q string) {
 		}
 	}
 	writeJSON(w, 200, map[string]any{"totalSize": len(records), "done": true, "records": records})
+}
+
+// sameValue compares a stored value with a SOQL literal as Salesforce
+// does: text ignoring case, but an Id by its 15 case-sensitive characters
+// (an 18-character id's last three encode their case; SOQL takes either
+// form).
+func sameValue(field, stored, literal string) bool {
+	if field != "Id" {
+		return strings.EqualFold(stored, literal)
+	}
+	if len(stored) == 18 && len(literal) == 18 {
+		return strings.EqualFold(stored, literal)
+	}
+	return len(stored) >= 15 && len(literal) >= 15 && stored[:15] == literal[:15]
 }
 
 func (s *Salesforce) token(w http.ResponseWriter, r *http.Request) {

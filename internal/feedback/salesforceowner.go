@@ -1,0 +1,103 @@
+package feedback
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/baton-hq/baton/internal/push"
+	"github.com/baton-hq/baton/internal/textcut"
+)
+
+// salesforceOwners names the rep of each Salesforce verdict whose owner is
+// a record id (a Change Data Capture event's OwnerId, a Flow sending
+// $Record.OwnerId) by the User's email, or the queue's name: the SLA and
+// reps reports listed "0055g00000AbCdEAAZ" for a sales manager to decode.
+// A Flow that sends a name or an email is kept as it is. The batch's ids
+// not remembered are read in one query (ownerTTL, as HubSpot's owners);
+// the owner never holds an outcome back: when Salesforce refuses or fails
+// to answer, the outcome is recorded under the id (logged; a refusal of
+// the token is not asked again for refusalTTL).
+func (h *Handler) salesforceOwners(ctx context.Context, vs []Verdict) {
+	if h.SalesforceOwners == nil {
+		return
+	}
+	now := h.now()
+	c := &h.owners
+	var ask []string
+	seen := map[string]bool{}
+	for _, v := range vs {
+		if id := v.Owner; v.Refused == "" && v.Unread == "" && salesforceOwnerID(id) && !seen[id[:15]] {
+			seen[id[:15]] = true
+			c.mu.Lock()
+			n, ok := c.names[sfKey(id)]
+			c.mu.Unlock()
+			if !ok || !now.Before(n.until) {
+				ask = append(ask, id)
+			}
+		}
+	}
+	if len(ask) > 0 && !h.refused("salesforce") {
+		names, err := h.SalesforceOwners.OwnerNames(ctx, ask)
+		var pe *push.Error
+		switch {
+		case err == nil:
+			c.mu.Lock()
+			if c.names == nil || len(c.names)+len(ask) > maxOwners {
+				c.names = map[string]ownerName{}
+			}
+			for _, id := range ask {
+				name, ttl := textcut.Bytes(strings.TrimSpace(names[id]), 200), ownerTTL
+				if name == "" { // deleted, or not a User nor a queue
+					name, ttl = id, refusalTTL
+				}
+				c.names[sfKey(id)] = ownerName{name: name, until: now.Add(ttl)}
+			}
+			c.mu.Unlock()
+		case errors.As(err, &pe) && (pe.Permanent || pe.Status == http.StatusUnauthorized || pe.Status == http.StatusForbidden):
+			// The token refused (a revoked connected app) or the query
+			// (no read of User): not asked again for refusalTTL.
+			c.mu.Lock()
+			if c.refused == nil {
+				c.refused = map[string]time.Time{}
+			}
+			c.refused["salesforce"] = now.Add(refusalTTL)
+			c.mu.Unlock()
+			h.Log.Warn("feedback salesforce: Salesforce refused to read the owners' names (the integration user needs to read User and Group): outcomes are recorded under the owner id", "err", err)
+		default:
+			if ctx.Err() == nil {
+				h.Log.Error("feedback salesforce: reading the owners' names failed: outcomes of this request are recorded under the owner id", "owners", len(ask), "err", err)
+			}
+		}
+	}
+	for i := range vs {
+		if id := vs[i].Owner; salesforceOwnerID(id) {
+			c.mu.Lock()
+			if n, ok := c.names[sfKey(id)]; ok && now.Before(n.until) {
+				vs[i].Owner = n.name
+			}
+			c.mu.Unlock()
+		}
+	}
+}
+
+// sfKey is an owner id's key in the handler's memory: its 15
+// case-sensitive characters, which its 18-character form begins with.
+func sfKey(id string) string { return "sf:" + id[:15] }
+
+// salesforceOwnerID reports whether an owner is a Salesforce User's or
+// queue's record id (15 case-sensitive letters and digits, or 18: the 15
+// and a checksum of their case) rather than a name.
+func salesforceOwnerID(s string) bool {
+	if !strings.HasPrefix(s, "005") && !strings.HasPrefix(s, "00G") || len(s) != 15 && len(s) != 18 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
