@@ -9,6 +9,7 @@
 //	PK=ACCTKEY#<key>    SK=KEY              which account a grouping key (d:<domain>, n:<company>) belongs to
 //	PK=P#<person>       SK=ACCTOF           the person's account, and whether an operator placed them there
 //	PK=ACCT#<account>   SK=MQA#<window>     an MQA raised (conditional put: once per account and window)
+//	PK=ACCTGONE#<hash>  SK=GONE             an erased browser's visits are not counted (expires; visits_erasure.go)
 package account
 
 import (

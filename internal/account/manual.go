@@ -164,10 +164,15 @@ func distinct(ids []string) []string {
 	return out
 }
 
-// Forget removes a person from their account, the MQAs that name them and
-// their account record (privacy.Forgetter).
+// Forget removes a person from their account, the MQAs that name them,
+// their account record, and their browsers from every account's anonymous
+// visits, leaving the marker that keeps late changes of their events from
+// being counted (forgetVisits) (privacy.Forgetter).
 func (b *Book) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, error) {
 	removed := privacy.Removed{}
+	if err := b.forgetVisits(ctx, s, removed); err != nil {
+		return removed, err
+	}
 	// Without a membership (they left their account: no grouping key
 	// since) the MQAs that named them while they were in it still do.
 	mem, had, err := b.membership(ctx, s.Person)

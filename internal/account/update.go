@@ -363,14 +363,47 @@ func (b *Book) AttributeVisits(ctx context.Context, org string, evs []VisitEvent
 		if err != nil {
 			return err
 		}
-		if !a.Visits.add(evs) {
+		// An erased browser's events the feed brings late are not
+		// counted: the markers are read after the account (see
+		// visits_erasure.go), the events already counted left out.
+		fresh := slices.DeleteFunc(slices.Clone(evs), func(e VisitEvent) bool { return slices.Contains(a.Visits.Recent, e.ID) })
+		gone, err := b.erasedAt(ctx, fresh)
+		if err != nil {
+			return err
+		}
+		fresh = slices.DeleteFunc(fresh, func(e VisitEvent) bool { return erasedBefore(gone, e) })
+		if !a.Visits.add(fresh) {
 			return nil
 		}
 		b.recompute(&a, b.now())
 		err = b.T.Put(ctx, table.Item{PK: listPK, SK: a.ID, Kind: kindAcct, Data: mustJSON(a)}, table.VersionIs(a.version))
-		if !errors.Is(err, table.ErrConditionFailed) {
+		if errors.Is(err, table.ErrConditionFailed) {
+			continue
+		}
+		if err != nil {
 			return err
 		}
+		// An erasure that marked a browser meanwhile may have read the
+		// account before this write: what it counted of the browser goes.
+		if gone, err = b.erasedAt(ctx, fresh); err != nil || len(gone) == 0 {
+			return err
+		}
+		browsers, events := map[string]bool{}, map[string]bool{}
+		for _, e := range fresh {
+			if erasedBefore(gone, e) {
+				browsers[browserHash(e.Browser)], events[e.ID] = true, true
+			}
+		}
+		if len(browsers) == 0 {
+			return nil
+		}
+		if a, err = b.Get(ctx, a.ID); errors.Is(err, ErrNotFound) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		_, err = b.dropVisits(ctx, a, browsers, events)
+		return err
 	}
 	return errors.New("account: too much contention counting visits")
 }

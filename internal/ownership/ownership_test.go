@@ -79,16 +79,17 @@ var kinds = []kind{
 	{"CAMPS", "", links}, // the campaigns' list (a copy of each)
 	{"EXT#", "EXT", push},
 	{"INBOX", "", push},
-	{"Q#", "", queue},            // ready index, dead letters
-	{"Q#", "M#", queue},          // messages
-	{"ACCTS", "", account},       // accounts
-	{"ACCTKEY#", "KEY", account}, // grouping keys
-	{"P#", "ACCTOF", account},    // the person's account
-	{"ACCT#", "MQA#", account},   // MQAs
-	{"ACCT#", "DLV#", push},      // MQA deliveries (the SK is push's, the partition account.PK)
-	{"AUDIT", "", audit},         // the admin API's audit trail
-	{"DLQLEASE", "", dlq},        // the SQS dead-letter queues' readers take turns by it
-	{"SFAFORGET#", "", push},     // connectors that took a lead during its person's erasure and have not heard TellForget
+	{"Q#", "", queue},              // ready index, dead letters
+	{"Q#", "M#", queue},            // messages
+	{"ACCTS", "", account},         // accounts
+	{"ACCTKEY#", "KEY", account},   // grouping keys
+	{"P#", "ACCTOF", account},      // the person's account
+	{"ACCT#", "MQA#", account},     // MQAs
+	{"ACCT#", "DLV#", push},        // MQA deliveries (the SK is push's, the partition account.PK)
+	{"ACCTGONE#", "GONE", account}, // an erased browser: late changes of its events are no account visits
+	{"AUDIT", "", audit},           // the admin API's audit trail
+	{"DLQLEASE", "", dlq},          // the SQS dead-letter queues' readers take turns by it
+	{"SFAFORGET#", "", push},       // connectors that took a lead during its person's erasure and have not heard TellForget
 }
 
 // itemKinds are item kinds (table.Item.Kind) that share keys with another
@@ -105,7 +106,7 @@ var itemKinds = map[string]string{
 var partitionOwner = map[string]string{
 	"V#": eventlog, "P#": identity, "EMAIL#": identity, "TOMB#": privacy, "SESS#": session, "JOB#": qualify, "CLICKDUE": click, "CAMPEV#": click,
 	"MQLS": qualify, "AGG#": qualify, "SCORED#": qualify, "LINK#": links, "CAMP#": links, "CAMPS": links, "EXT#": push, "INBOX": push, "Q#": queue,
-	"ACCTS": account, "ACCTKEY#": account, "ACCT#": account, "AUDIT": audit, "DLQLEASE": dlq, "SFAFORGET#": push,
+	"ACCTS": account, "ACCTKEY#": account, "ACCT#": account, "ACCTGONE#": account, "AUDIT": audit, "DLQLEASE": dlq, "SFAFORGET#": push,
 }
 
 // plainSK are sort keys that are whole words shared with ordinary text
