@@ -84,6 +84,10 @@ type Handler struct {
 	HubSpotClientSecret string
 	KintoneToken        string
 	KintoneApp          int // the leads app push writes to (sfa.kintone.app): record ids ($id) are its
+	// Salesforce Outbound Messages (POST /feedback/salesforce/outbound):
+	// the token their URL carries (?token=) and the org they must come from.
+	SalesforceOutboundToken string
+	SalesforceOrgID         string // feedback.salesforce_org_id, 15 or 18 characters
 
 	SalesforceStatus map[string]string // Lead Status -> outcome
 	HubSpotValues    map[string]string // lifecyclestage / hs_lead_status / dealstage value -> outcome
@@ -140,6 +144,7 @@ var (
 // Routes registers the feedback endpoints.
 func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /feedback/salesforce", h.salesforce)
+	mux.HandleFunc("POST /feedback/salesforce/outbound", h.salesforceOutbound)
 	mux.HandleFunc("POST /feedback/hubspot", h.hubspot)
 	mux.HandleFunc("POST /feedback/kintone/{token}", h.kintone)
 	mux.HandleFunc("POST /feedback/webhook", h.webhook)
@@ -201,6 +206,13 @@ func same(a, b string) bool {
 // owner, changedAt}) or a Change Data Capture event as relayed by
 // EventBridge, both with the shared secret in X-Baton-Secret.
 func (h *Handler) salesforce(w http.ResponseWriter, r *http.Request) {
+	if isSOAP(r) {
+		// An Outbound Message sent to the JSON route: said in the answer
+		// Salesforce shows as the delivery's failure reason.
+		h.Log.Warn("feedback salesforce: an Outbound Message (SOAP) sent to /feedback/salesforce; its endpoint URL must be /feedback/salesforce/outbound?token=...")
+		soapFault(w, http.StatusBadRequest, "Outbound Messages are received at /feedback/salesforce/outbound?token=<BATON_SALESFORCE_OUTBOUND_TOKEN>, not /feedback/salesforce")
+		return
+	}
 	if h.unconfigured(w, h.SharedSecret, "salesforce", "BATON_FEEDBACK_SECRET") {
 		return
 	}
@@ -1014,24 +1026,50 @@ func (h *Handler) webhook(w http.ResponseWriter, r *http.Request) {
 	h.apply(w, r, "webhook", []Verdict{{DeliveryID: "wh-" + r.Header.Get("webhook-id"), PersonID: p.PersonID, Email: p.Email, Outcome: p.Outcome, Owner: p.Owner, Why: p.Reason, At: p.At.Time, Deal: deal}})
 }
 
-// apply resolves each verdict's person and applies it. Unknown people are
-// acknowledged (ignored), not refused: the SFA would otherwise retry forever.
+// result is what became of one verdict, as a delivery's answer lists it.
+type result struct {
+	DeliveryID string `json:"deliveryId"`
+	qualify.OutcomeResult
+	Deal bool `json:"deal,omitempty"` // the deal's amount, currency or close date changed
+}
+
+// failure is why a delivery was not taken as a whole: Status 400 (the
+// delivery is wrong; Field names what, if one field) or 503 (Baton's store
+// failed: the SFA is to send it again).
+type failure struct {
+	Status       int
+	Error, Field string
+}
+
+// apply resolves each verdict's person and applies it, answering the SFA
+// in JSON. Unknown people are acknowledged (ignored), not refused: the SFA
+// would otherwise retry forever.
 func (h *Handler) apply(w http.ResponseWriter, r *http.Request, source string, vs []Verdict) {
-	type res struct {
-		DeliveryID string `json:"deliveryId"`
-		qualify.OutcomeResult
-		Deal bool `json:"deal,omitempty"` // the deal's amount, currency or close date changed
+	results, fail := h.applyAll(r.Context(), source, vs)
+	switch {
+	case fail == nil:
+		httpx.JSON(w, http.StatusOK, map[string]any{"results": results})
+	case fail.Status == http.StatusServiceUnavailable:
+		httpx.Unavailable(w, 10*time.Second)
+	default:
+		httpx.JSON(w, fail.Status, httpx.ErrorBody{Error: fail.Error, Field: fail.Field})
 	}
-	if source == "salesforce" { // every Salesforce route's owners are ids
-		h.salesforceOwners(r.Context(), vs)
+}
+
+// applyAll is apply's work, whatever the answer's format: each verdict's
+// result, or why the delivery is not taken (nothing of it then applied
+// but what a retry finds already done: deals, and outcomes by delivery id).
+func (h *Handler) applyAll(ctx context.Context, source string, vs []Verdict) ([]result, *failure) {
+	unavailable := &failure{Status: http.StatusServiceUnavailable, Error: "temporarily unavailable, retry later"}
+	if source == "salesforce" { // every Salesforce route's owners are ids (OwnerId)
+		h.salesforceOwners(ctx, vs)
 	}
 	refused := 0
 	received := h.now()
 	latest := received.Add(maxSkew)
 	for i, v := range vs {
 		if err := checkDeliveryID(v.DeliveryID); err != nil {
-			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error()})
-			return
+			return nil, &failure{Status: http.StatusBadRequest, Error: err.Error()}
 		}
 		if v.At.IsZero() { // the SFA sent no time: the delivery's
 			vs[i].At = received
@@ -1057,42 +1095,39 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request, source string, v
 		}
 	}
 	if refused > 0 && refused == len(vs) {
-		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: vs[0].Refused})
-		return
+		return nil, &failure{Status: http.StatusBadRequest, Error: vs[0].Refused}
 	}
-	results := []res{}
+	results := []result{}
 	for _, v := range vs {
 		if v.Refused != "" {
-			results = append(results, res{DeliveryID: v.DeliveryID, OutcomeResult: qualify.OutcomeResult{Ignored: "refused: " + v.Refused}})
+			results = append(results, result{DeliveryID: v.DeliveryID, OutcomeResult: qualify.OutcomeResult{Ignored: "refused: " + v.Refused}})
 			continue
 		}
 		if v.Unread != "" {
-			results = append(results, res{DeliveryID: v.DeliveryID, OutcomeResult: qualify.OutcomeResult{Ignored: v.Unread}})
+			results = append(results, result{DeliveryID: v.DeliveryID, OutcomeResult: qualify.OutcomeResult{Ignored: v.Unread}})
 			continue
 		}
-		pid, err := h.resolve(r.Context(), source, v)
+		pid, err := h.resolve(ctx, source, v)
 		if errors.Is(err, identity.ErrNotFound) {
-			results = append(results, res{DeliveryID: v.DeliveryID, OutcomeResult: qualify.OutcomeResult{Ignored: "unknown person"}})
+			results = append(results, result{DeliveryID: v.DeliveryID, OutcomeResult: qualify.OutcomeResult{Ignored: "unknown person"}})
 			continue
 		}
 		if err != nil {
 			h.Log.Error("feedback: find the person", "source", source, "err", err)
-			httpx.Unavailable(w, 10*time.Second)
-			return
+			return nil, unavailable
 		}
 		// The deal first: it is idempotent, and a retry after a failure
 		// below finds the outcome not yet applied.
 		var dealChanged bool
 		if v.Deal != nil {
-			dealChanged, err = h.Apply.RecordDeal(r.Context(), pid, *v.Deal)
+			dealChanged, err = h.Apply.RecordDeal(ctx, pid, *v.Deal)
 			if errors.Is(err, identity.ErrNotFound) { // erased since it was found
-				results = append(results, res{DeliveryID: v.DeliveryID, OutcomeResult: qualify.OutcomeResult{Ignored: "unknown person"}})
+				results = append(results, result{DeliveryID: v.DeliveryID, OutcomeResult: qualify.OutcomeResult{Ignored: "unknown person"}})
 				continue
 			}
 			if err != nil {
 				h.Log.Error("feedback deal", "source", source, "err", err)
-				httpx.Unavailable(w, 10*time.Second)
-				return
+				return nil, unavailable
 			}
 		}
 		if v.Outcome == "" {
@@ -1100,22 +1135,20 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request, source string, v
 			if v.NoOutcome != "" {
 				why += ": " + v.NoOutcome
 			}
-			results = append(results, res{DeliveryID: v.DeliveryID, OutcomeResult: qualify.OutcomeResult{Ignored: why}, Deal: dealChanged})
+			results = append(results, result{DeliveryID: v.DeliveryID, OutcomeResult: qualify.OutcomeResult{Ignored: why}, Deal: dealChanged})
 			continue
 		}
-		out, err := h.Apply.OutcomeWhy(r.Context(), pid, v.Outcome, v.DeliveryID, v.Owner, v.Why, v.At)
+		out, err := h.Apply.OutcomeWhy(ctx, pid, v.Outcome, v.DeliveryID, v.Owner, v.Why, v.At)
 		if err != nil && strings.Contains(err.Error(), "unknown outcome") {
-			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error(), Field: "outcome"})
-			return
+			return nil, &failure{Status: http.StatusBadRequest, Error: err.Error(), Field: "outcome"}
 		}
 		if err != nil {
 			h.Log.Error("feedback", "source", source, "err", err)
-			httpx.Unavailable(w, 10*time.Second)
-			return
+			return nil, unavailable
 		}
-		results = append(results, res{DeliveryID: v.DeliveryID, OutcomeResult: out, Deal: dealChanged})
+		results = append(results, result{DeliveryID: v.DeliveryID, OutcomeResult: out, Deal: dealChanged})
 	}
-	httpx.JSON(w, http.StatusOK, map[string]any{"results": results})
+	return results, nil
 }
 
 // maxSkew is how far ahead of Baton's clock an SFA's time may be.
