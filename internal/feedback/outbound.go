@@ -200,19 +200,6 @@ func sameOrg(a, b string) bool {
 	return len(a) == 18 && len(b) == 18 && strings.EqualFold(a, b)
 }
 
-// ValidOrgID checks a configured organization id: 15 or 18 letters and
-// digits, 00D first.
-func ValidOrgID(id string) error {
-	alnum := true
-	for _, c := range id {
-		alnum = alnum && (c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z')
-	}
-	if len(id) != 15 && len(id) != 18 || !alnum || !strings.HasPrefix(strings.ToUpper(id), "00D") {
-		return fmt.Errorf("%q is not an organization id: 15 or 18 letters and digits beginning 00D (Setup, Company Information, Salesforce.com Organization ID)", id)
-	}
-	return nil
-}
-
 // isSOAP reports whether a request is a SOAP call (an Outbound Message):
 // Content-Type text/xml, or a SOAPAction header.
 func isSOAP(r *http.Request) bool {
