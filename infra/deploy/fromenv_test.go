@@ -45,18 +45,19 @@ var (
 	testPEM         = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----\n"
 	testWebhookKey  = "whsec_" + base64.StdEncoding.EncodeToString([]byte("deploy-test-webhook-key-0123456"))
 	testSecretValue = map[string]string{
-		"BATON_ADMIN_TOKEN":              "admin-token-from-secrets-manager",
-		"BATON_WRITE_KEY":                "write-key-from-secrets-manager",
-		"BATON_LINK_KEYS":                "k1:" + base64.StdEncoding.EncodeToString([]byte("deploy-test-link-key-0123456789a")),
-		"BATON_SALESFORCE_CLIENT_SECRET": "salesforce-client-secret",
-		"BATON_SALESFORCE_PRIVATE_KEY":   testPEM,
-		"BATON_HUBSPOT_TOKEN":            "pat-na1-from-secrets-manager",
-		"BATON_KINTONE_API_TOKEN":        "kintone-api-token",
-		"BATON_FEEDBACK_SECRET":          "whsec_" + base64.StdEncoding.EncodeToString([]byte("deploy-test-feedback-key-012345")),
-		"BATON_HUBSPOT_CLIENT_SECRET":    "hubspot-client-secret",
-		"BATON_KINTONE_WEBHOOK_TOKEN":    "kintone-webhook-token",
-		"BATON_WEBHOOK_SECRET":           testWebhookKey,
-		"BATON_ORIGIN_SECRET":            "deploy-test-origin-secret-0123456789",
+		"BATON_ADMIN_TOKEN":               "admin-token-from-secrets-manager",
+		"BATON_WRITE_KEY":                 "write-key-from-secrets-manager",
+		"BATON_LINK_KEYS":                 "k1:" + base64.StdEncoding.EncodeToString([]byte("deploy-test-link-key-0123456789a")),
+		"BATON_SALESFORCE_CLIENT_SECRET":  "salesforce-client-secret",
+		"BATON_SALESFORCE_PRIVATE_KEY":    testPEM,
+		"BATON_HUBSPOT_TOKEN":             "pat-na1-from-secrets-manager",
+		"BATON_KINTONE_API_TOKEN":         "kintone-api-token",
+		"BATON_FEEDBACK_SECRET":           "whsec_" + base64.StdEncoding.EncodeToString([]byte("deploy-test-feedback-key-012345")),
+		"BATON_HUBSPOT_CLIENT_SECRET":     "hubspot-client-secret",
+		"BATON_KINTONE_WEBHOOK_TOKEN":     "kintone-webhook-token",
+		"BATON_SALESFORCE_OUTBOUND_TOKEN": "salesforce-outbound-token",
+		"BATON_WEBHOOK_SECRET":            testWebhookKey,
+		"BATON_ORIGIN_SECRET":             "deploy-test-origin-secret-0123456789",
 	}
 )
 
@@ -286,7 +287,7 @@ func checkConfig(t *testing.T, fn string, c *config.Config, params map[string]st
 		SalesforceClientSecret: testSecretValue["BATON_SALESFORCE_CLIENT_SECRET"], SalesforcePrivateKey: testPEM,
 		HubSpotToken: testSecretValue["BATON_HUBSPOT_TOKEN"], KintoneAPIToken: testSecretValue["BATON_KINTONE_API_TOKEN"],
 		FeedbackSecret: testSecretValue["BATON_FEEDBACK_SECRET"], HubSpotClientSecret: testSecretValue["BATON_HUBSPOT_CLIENT_SECRET"],
-		KintoneWebhookToken: testSecretValue["BATON_KINTONE_WEBHOOK_TOKEN"],
+		KintoneWebhookToken: testSecretValue["BATON_KINTONE_WEBHOOK_TOKEN"], SalesforceOutboundToken: testSecretValue["BATON_SALESFORCE_OUTBOUND_TOKEN"],
 	}
 	if c.Secrets != want || c.AdminToken != testSecretValue["BATON_ADMIN_TOKEN"] || c.WriteKey != testSecretValue["BATON_WRITE_KEY"] ||
 		c.LinkKeys != testSecretValue["BATON_LINK_KEYS"] || c.WebhookSecret != testWebhookKey {

@@ -67,6 +67,9 @@ type Secrets struct {
 	FeedbackSecret         string // BATON_FEEDBACK_SECRET: Salesforce Flow callouts and generic webhooks (whsec_...)
 	HubSpotClientSecret    string // BATON_HUBSPOT_CLIENT_SECRET: verifies HubSpot webhook signatures
 	KintoneWebhookToken    string // BATON_KINTONE_WEBHOOK_TOKEN: the token in kintone's webhook URL
+	// BATON_SALESFORCE_OUTBOUND_TOKEN: the token in the endpoint URL of
+	// Salesforce Outbound Messages (/feedback/salesforce/outbound?token=)
+	SalesforceOutboundToken string
 }
 
 // File is the YAML configuration file.
@@ -165,9 +168,13 @@ type SFAFile struct {
 	} `yaml:"kintone"`
 }
 
+// salesforceOrgID is a Salesforce organization id, 15 or 18 characters.
+var salesforceOrgID = regexp.MustCompile(`^00[Dd][0-9A-Za-z]{12}([0-9A-Za-z]{3})?$`)
+
 // FeedbackFile maps SFA statuses to outcomes (accepted, rejected, sql,
 // opportunity, won, lost). Secrets: BATON_FEEDBACK_SECRET (Salesforce Flow
-// and generic webhooks), BATON_HUBSPOT_CLIENT_SECRET, BATON_KINTONE_WEBHOOK_TOKEN.
+// and generic webhooks), BATON_HUBSPOT_CLIENT_SECRET, BATON_KINTONE_WEBHOOK_TOKEN,
+// BATON_SALESFORCE_OUTBOUND_TOKEN (Salesforce Outbound Messages).
 type FeedbackFile struct {
 	Salesforce   map[string]string `yaml:"salesforce_status"` // Lead Status -> outcome
 	HubSpot      map[string]string `yaml:"hubspot"`           // lifecyclestage / hs_lead_status value -> outcome
@@ -180,6 +187,9 @@ type FeedbackFile struct {
 	KintoneAmount    string `yaml:"kintone_amount_field"`
 	KintoneCurrency  string `yaml:"kintone_currency_field"`
 	KintoneCloseDate string `yaml:"kintone_close_date_field"`
+	// The org Salesforce Outbound Messages must come from (their
+	// OrganizationId): 15 or 18 characters, 00D...
+	SalesforceOrgID string `yaml:"salesforce_org_id"`
 }
 
 // SLAFile sets the service level sales agreed to.
@@ -339,13 +349,14 @@ func FromEnv(getenv func(string) string, mode Mode) (*Config, error) {
 		LinkKeys:       getenv("BATON_LINK_KEYS"),
 		WebhookURL:     getenv("BATON_WEBHOOK_URL"),
 		Secrets: Secrets{
-			SalesforceClientSecret: getenv("BATON_SALESFORCE_CLIENT_SECRET"),
-			SalesforcePrivateKey:   getenv("BATON_SALESFORCE_PRIVATE_KEY"),
-			HubSpotToken:           getenv("BATON_HUBSPOT_TOKEN"),
-			KintoneAPIToken:        getenv("BATON_KINTONE_API_TOKEN"),
-			FeedbackSecret:         getenv("BATON_FEEDBACK_SECRET"),
-			HubSpotClientSecret:    getenv("BATON_HUBSPOT_CLIENT_SECRET"),
-			KintoneWebhookToken:    getenv("BATON_KINTONE_WEBHOOK_TOKEN"),
+			SalesforceClientSecret:  getenv("BATON_SALESFORCE_CLIENT_SECRET"),
+			SalesforcePrivateKey:    getenv("BATON_SALESFORCE_PRIVATE_KEY"),
+			HubSpotToken:            getenv("BATON_HUBSPOT_TOKEN"),
+			KintoneAPIToken:         getenv("BATON_KINTONE_API_TOKEN"),
+			FeedbackSecret:          getenv("BATON_FEEDBACK_SECRET"),
+			HubSpotClientSecret:     getenv("BATON_HUBSPOT_CLIENT_SECRET"),
+			KintoneWebhookToken:     getenv("BATON_KINTONE_WEBHOOK_TOKEN"),
+			SalesforceOutboundToken: getenv("BATON_SALESFORCE_OUTBOUND_TOKEN"),
 		},
 		WebhookSecret: getenv("BATON_WEBHOOK_SECRET"),
 		GeoIPCity:     getenv("BATON_GEOIP_CITY_DB"),
@@ -489,6 +500,9 @@ func ParseFile(data []byte, f *File) error {
 	if w := f.SLA.AcceptWithin; w.WorkingDays > 0 && !f.SLA.BusinessTime {
 		return fmt.Errorf("sla.accept_within: %s%s counts working days, which need sla.business_time: true (or write a duration, e.g. %sh)",
 			strconv.FormatFloat(w.WorkingDays, 'f', -1, 64), w.DaysUnit, strconv.FormatFloat(w.WorkingDays*24, 'f', -1, 64))
+	}
+	if id := f.Feedback.SalesforceOrgID; id != "" && !salesforceOrgID.MatchString(id) {
+		return fmt.Errorf("feedback.salesforce_org_id: %q is not an organization id: 15 or 18 letters and digits beginning 00D (Setup, Company Information, Salesforce.com Organization ID)", id)
 	}
 	if l := f.SFA.Language; l != "" && l != "en" && l != "ja" {
 		return fmt.Errorf("sfa.language: %q is not en or ja", l)

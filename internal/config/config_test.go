@@ -231,6 +231,24 @@ func TestConnectorKeys(t *testing.T) {
 	}
 }
 
+// TestSalesforceOrgID: feedback.salesforce_org_id is an organization id,
+// 15 or 18 letters and digits beginning 00D; anything else (a user's or
+// record's id, a URL, a stray character) stops Baton at start-up instead
+// of refusing every Outbound Message as another org's.
+func TestSalesforceOrgID(t *testing.T) {
+	for _, id := range []string{"00D5g000004XyZa", "00D5g000004XyZaEAK", "00d5g000004xyzaeak"} {
+		var f File
+		if err := ParseFile([]byte("feedback:\n  salesforce_org_id: "+id+"\n"), &f); err != nil || f.Feedback.SalesforceOrgID != id {
+			t.Errorf("%s: %v %q", id, err, f.Feedback.SalesforceOrgID)
+		}
+	}
+	for _, id := range []string{"0055g00000AbCdE", "00D5g000004XyZ", "00D5g000004XyZaE", "00D5g000004XyZaEAKX", "00D5g000004XyZ-", "'00D5g000004XyZa '"} {
+		if err := ParseFile([]byte("feedback:\n  salesforce_org_id: "+id+"\n"), &File{}); err == nil || !strings.Contains(err.Error(), "feedback.salesforce_org_id") {
+			t.Errorf("%s: %v, want a refusal naming feedback.salesforce_org_id", id, err)
+		}
+	}
+}
+
 // TestOriginSecret: BATON_ORIGIN_SECRET gates the outermost proxy
 // (httpx.Proxies.Origin); deployed behind two proxies (CloudFront, then
 // API Gateway, whose own address anyone can call) it is required, and it

@@ -23,6 +23,7 @@ func New(c *core.Core) *feedback.Handler {
 	h := &feedback.Handler{
 		Apply: c.Qualifier, People: c.People, T: c.Table, PublicURL: cfg.PublicURL, Proxies: cfg.TrustProxy, Log: c.Log, Now: c.Now, Loc: c.Cal.Location(),
 		SharedSecret: cfg.Secrets.FeedbackSecret, HubSpotClientSecret: cfg.Secrets.HubSpotClientSecret, KintoneToken: cfg.Secrets.KintoneWebhookToken,
+		SalesforceOutboundToken: cfg.Secrets.SalesforceOutboundToken, SalesforceOrgID: fb.SalesforceOrgID,
 		SalesforceStatus: fb.Salesforce, HubSpotValues: fb.HubSpot, KintoneStatus: fb.Kintone, KintoneField: fb.KintoneField, KintoneReason: fb.KintoneWhy, KintoneOwner: fb.KintoneOwner,
 		KintoneDeal: feedback.KintoneDealFields{Amount: fb.KintoneAmount, Currency: fb.KintoneCurrency, CloseDate: fb.KintoneCloseDate},
 	}
