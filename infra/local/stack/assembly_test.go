@@ -975,6 +975,43 @@ func TestAssembly(t *testing.T) {
 		}
 		cover("feedback.salesforce_status")
 	})
+	t.Run("feedback.salesforce_org_id", func(t *testing.T) {
+		tok := "salesforce-outbound-token-0123456789"
+		s, _ := start(t, "feedback:\n  salesforce_org_id: 00D5g000004XyZa\n", map[string]string{"BATON_SALESFORCE_OUTBOUND_TOKEN": tok})
+		p := qualifyOne(t, s, "om-1", "outbound@maker.example")
+		message := func(org string) string {
+			return `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body>` +
+				`<notifications xmlns="http://soap.sforce.com/2005/09/outbound"><OrganizationId>` + org + `</OrganizationId><ActionId>04k5g000000CaBcAAK</ActionId><SessionId xsi:nil="true"/>` +
+				`<EnterpriseUrl>https://acme.my.salesforce.com/services/Soap/c/62.0/00D5g000004XyZa</EnterpriseUrl><PartnerUrl>https://acme.my.salesforce.com/services/Soap/u/62.0/00D5g000004XyZa</PartnerUrl>` +
+				`<Notification><Id>04l5g00000A1b2cAAA</Id><sObject xsi:type="sf:Lead" xmlns:sf="urn:sobject.enterprise.soap.sforce.com"><sf:Id>00Q5g00000AbCdEEAV</sf:Id>` +
+				`<sf:Baton_Person_Id__c>` + p + `</sf:Baton_Person_Id__c><sf:LastModifiedDate>2026-11-24T02:00:00.000Z</sf:LastModifiedDate><sf:OwnerId>0055g00000AbCdEAAV</sf:OwnerId><sf:Status>Closed - Not Converted</sf:Status></sObject></Notification>` +
+				`</notifications></soapenv:Body></soapenv:Envelope>`
+		}
+		post := func(org string) (int, string) {
+			resp, err := http.Post(s.URL+"/feedback/salesforce/outbound?token="+tok, "text/xml; charset=utf-8", strings.NewReader(message(org)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			return resp.StatusCode, string(b)
+		}
+		// Another org's message: refused, and the lead is as it was.
+		if code, body := post("00D5g000009QwErEAK"); code != 403 || !strings.Contains(body, "faultstring") {
+			t.Fatalf("another org: %d %s", code, body)
+		}
+		if rec, _ := s.App.Qualifier.Record(context.Background(), p); rec.Stage != "mql" {
+			t.Fatalf("another org's message applied: stage %s", rec.Stage)
+		}
+		// The configured org's (its 18-character id): acknowledged and applied.
+		if code, body := post("00D5g000004XyZaEAK"); code != 200 || !strings.Contains(body, "<Ack>true</Ack>") {
+			t.Fatalf("the org's message: %d %s", code, body)
+		}
+		if rec, _ := s.App.Qualifier.Record(context.Background(), p); rec.Stage != "recycled" {
+			t.Fatalf("the Outbound Message did not apply: stage %s", rec.Stage)
+		}
+		cover("feedback.salesforce_org_id")
+	})
 	t.Run("feedback.kintone_status,feedback.kintone_status_field", func(t *testing.T) {
 		tok := "kintone-webhook-token-0123456789"
 		s, _ := start(t, "feedback:\n  kintone_status_field: 対応状況\n  kintone_status: {ナーチャリング送り: rejected}\n  kintone_reason_field: 見送り理由\n  kintone_owner_field: 担当者\n", map[string]string{"BATON_KINTONE_WEBHOOK_TOKEN": tok})
