@@ -156,7 +156,7 @@ func outboundVerdict(delivery string, o *omObject, statuses map[string]string) V
 		if !ok {
 			unread = fmt.Sprintf("%s Status %q maps to no outcome (feedback.salesforce_status)", typ, status)
 		}
-		return Verdict{DeliveryID: delivery, PersonID: pid, ExternalID: record, Email: fields["Email"], Outcome: out, Status: status, Owner: fields["OwnerId"], At: at, Unread: unread}
+		return Verdict{DeliveryID: delivery, PersonID: pid, ExternalID: record, Email: fields["Email"], Outcome: out, Owner: fields["OwnerId"], At: at, Unread: unread}
 	case "Opportunity":
 		if !hasPerson {
 			return refuse("an Opportunity's message needs Baton_Person_Id__c among its fields (map it from the Lead at conversion)")
@@ -184,7 +184,7 @@ func outboundVerdict(delivery string, o *omObject, statuses map[string]string) V
 				return refuse("Opportunity %s: %v", record, err)
 			}
 		}
-		return Verdict{DeliveryID: delivery, PersonID: pid, ExternalID: record, Outcome: out, Status: stage, Owner: fields["OwnerId"], At: at, Deal: deal}
+		return Verdict{DeliveryID: delivery, PersonID: pid, ExternalID: record, Outcome: out, Owner: fields["OwnerId"], At: at, Deal: deal}
 	default:
 		return Verdict{DeliveryID: delivery, Unread: fmt.Sprintf("a %q record is not read: Lead, Contact or Opportunity", o.Type)}
 	}

@@ -167,6 +167,12 @@ func TestOutboundLeadStatus(t *testing.T) {
 	if code, a := f.postSOAP(t, omPath, lost); !acked(code, a) || f.stage(t) != qualify.StageRecycled {
 		t.Fatalf("closed: %d %+v, stage %s", code, a.Body, f.stage(t))
 	}
+	// Salesforce delivers out of order: an earlier change's message, late,
+	// undoes nothing.
+	late := outboundMessage(org18, [2]string{"04l5g00000A1b2eAAA", leadObject("Working - Contacted", f.now.Add(90*time.Second).Format("2006-01-02T15:04:05.000Z"))})
+	if code, a := f.postSOAP(t, omPath, late); !acked(code, a) || f.stage(t) != qualify.StageRecycled {
+		t.Fatalf("a late message: %d %+v, stage %s", code, a.Body, f.stage(t))
+	}
 }
 
 // TestOutboundLeadByEmailAndMapping: a record Baton never delivered (a
@@ -210,6 +216,32 @@ func TestOutboundOpportunityDeal(t *testing.T) {
 	deals, err := f.q.Deals(context.Background(), f.p.ID)
 	if err != nil || len(deals) != 1 || deals[0].Amount != 1200000 || deals[0].Currency != "JPY" || deals[0].CloseDate != "2026-11-30" {
 		t.Fatalf("deals %+v %v", deals, err)
+	}
+}
+
+// TestOutboundDealsOutOfOrder: Salesforce delivers Outbound Messages out
+// of order; each is dated by its LastModifiedDate, so the amount of an
+// earlier edit, delivered late, does not replace the later one.
+func TestOutboundDealsOutOfOrder(t *testing.T) {
+	f := outboundSetup(t)
+	opp := func(amount, modified string) string {
+		return `<sObject xsi:type="sf:Opportunity" xmlns:sf="urn:sobject.enterprise.soap.sforce.com"><sf:Id>0065g00000XyZ12AAB</sf:Id><sf:Amount>` + amount +
+			`</sf:Amount><sf:Baton_Person_Id__c>` + f.p.ID + `</sf:Baton_Person_Id__c><sf:LastModifiedDate>` + modified + `</sf:LastModifiedDate><sf:StageName>Proposal/Price Quote</sf:StageName></sObject>`
+	}
+	later := outboundMessage(org18, [2]string{"04l5g00000G0002AAA", opp("2000000.0", "2026-11-24T10:40:00.000Z")})
+	earlier := outboundMessage(org18, [2]string{"04l5g00000G0001AAA", opp("1200000.0", "2026-11-24T10:30:00.000Z")})
+	f.clk.Advance(time.Hour) // both edits are an hour old when the messages come
+	for _, m := range []string{later, earlier} {
+		if code, a := f.postSOAP(t, omPath, m); !acked(code, a) {
+			t.Fatalf("%d %+v", code, a.Body)
+		}
+	}
+	deals, err := f.q.Deals(context.Background(), f.p.ID)
+	if err != nil || len(deals) != 1 || deals[0].Amount != 2000000 {
+		t.Fatalf("deals %+v %v, want the later edit's 2,000,000", deals, err)
+	}
+	if f.stage(t) != qualify.StageMQL {
+		t.Fatalf("an open stage moved the lead: %s", f.stage(t))
 	}
 }
 
