@@ -1057,8 +1057,9 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request, source string, v
 }
 
 // applyAll is apply's work, whatever the answer's format: each verdict's
-// result, or why the delivery is not taken (nothing of it then applied
-// but what a retry finds already done: deals, and outcomes by delivery id).
+// result, or why the delivery is not taken as a whole (what of it applied
+// before a failure, the SFA's retry finds done: deals are idempotent,
+// outcomes kept by delivery id).
 func (h *Handler) applyAll(ctx context.Context, source string, vs []Verdict) ([]result, *failure) {
 	unavailable := &failure{Status: http.StatusServiceUnavailable, Error: "temporarily unavailable, retry later"}
 	if source == "salesforce" { // every Salesforce route's owners are ids (OwnerId)

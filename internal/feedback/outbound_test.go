@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/feedback"
+	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/qualify"
 )
 
@@ -318,6 +319,23 @@ func TestOutboundBadInput(t *testing.T) {
 	}
 	if f.stage(t) != qualify.StageMQL {
 		t.Fatalf("bad input changed the stage: %s", f.stage(t))
+	}
+}
+
+// TestOutboundStoreFailureIsRetried: a store failure while finding the
+// person is a 503 fault, not an Ack: Salesforce sends the message again,
+// and it applies then.
+func TestOutboundStoreFailureIsRetried(t *testing.T) {
+	f := outboundSetup(t)
+	tb := f.h.T
+	f.h.T, f.h.People = readsFail{tb}, &identity.Directory{T: readsFail{tb}}
+	msg := outboundMessage(org18, [2]string{"04l5g00000H0001AAA", leadObject("Working - Contacted", "2026-11-24T10:00:00.000Z")})
+	if code, a := f.postSOAP(t, omPath, msg); code != 503 || a.Body.Fault == nil || a.Body.Fault.Code != "soapenv:Server" || a.Body.Response != nil {
+		t.Fatalf("%d %+v, want a 503 fault", code, a.Body)
+	}
+	f.h.T, f.h.People = tb, &identity.Directory{T: tb}
+	if code, a := f.postSOAP(t, omPath, msg); !acked(code, a) || f.stage(t) != qualify.StageSAL {
+		t.Fatalf("sent again: %d %+v, stage %s", code, a.Body, f.stage(t))
 	}
 }
 
