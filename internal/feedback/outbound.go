@@ -69,7 +69,7 @@ type omObject struct {
 const maxNotifications = 100
 
 // ParseOutbound reads a Salesforce Outbound Message into verdicts, as the
-// Flow callout and CDC paths do: a Lead's (or Contact's) Status is the
+// Flow callout and CDC paths do: a Lead's Status is the
 // outcome its statuses map gives, the person its Baton_Person_Id__c, Id or
 // Email; an Opportunity's StageName (Closed Won, Closed Lost) is the
 // outcome and its Amount, CurrencyIsoCode and CloseDate the deal, for the
@@ -143,7 +143,7 @@ func outboundVerdict(delivery string, o *omObject, statuses map[string]string) V
 	_, hasPerson := fields["Baton_Person_Id__c"]
 	pid := fields["Baton_Person_Id__c"]
 	switch typ {
-	case "Lead", "Contact":
+	case "Lead":
 		if record+pid+fields["Email"] == "" {
 			return refuse("the %s names nobody: its Id, Email or Baton_Person_Id__c is required", typ)
 		}
@@ -186,7 +186,9 @@ func outboundVerdict(delivery string, o *omObject, statuses map[string]string) V
 		}
 		return Verdict{DeliveryID: delivery, PersonID: pid, ExternalID: record, Outcome: out, Owner: fields["OwnerId"], At: at, Deal: deal}
 	default:
-		return Verdict{DeliveryID: delivery, Unread: fmt.Sprintf("a %q record is not read: Lead, Contact or Opportunity", o.Type)}
+		// A Contact has no Lead Status (nor an Opportunity's stage): its
+		// messages are acknowledged, and said.
+		return Verdict{DeliveryID: delivery, Unread: fmt.Sprintf("a %q record is not read: Lead or Opportunity", o.Type)}
 	}
 }
 

@@ -178,16 +178,18 @@ func TestOutboundLeadStatus(t *testing.T) {
 
 // TestOutboundLeadByEmailAndMapping: a record Baton never delivered (a
 // Lead created in Salesforce) is found by its Email, and its Status is
-// mapped by feedback.salesforce_status; a status that maps to nothing is
-// acknowledged (nothing to send again), and changes nothing.
+// mapped by feedback.salesforce_status; a status that maps to nothing, and
+// a Contact's message (no Lead Status), are acknowledged (nothing to send
+// again), and change nothing.
 func TestOutboundLeadByEmailAndMapping(t *testing.T) {
 	f := outboundSetup(t)
 	f.h.SalesforceStatus = map[string]string{"商談化": "sql"}
 	obj := func(status string) string {
 		return `<sObject xsi:type="sf:Lead" xmlns:sf="urn:sobject.enterprise.soap.sforce.com"><sf:Id>00Q5g00000ZZZZZEA4</sf:Id><sf:Email>Sales-Ready@Example.com</sf:Email><sf:Status>` + status + `</sf:Status></sObject>`
 	}
-	if code, a := f.postSOAP(t, omPath, outboundMessage(org18, [2]string{"04l5g00000B0001AAA", obj("Open")})); !acked(code, a) || f.stage(t) != qualify.StageMQL {
-		t.Fatalf("an unmapped status: %d %+v, stage %s", code, a.Body, f.stage(t))
+	contact := `<sObject xsi:type="sf:Contact" xmlns:sf="urn:sobject.enterprise.soap.sforce.com"><sf:Id>0035g00000QqQqQAAV</sf:Id><sf:Email>sales-ready@example.com</sf:Email><sf:Status>商談化</sf:Status></sObject>`
+	if code, a := f.postSOAP(t, omPath, outboundMessage(org18, [2]string{"04l5g00000B0001AAA", obj("Open")}, [2]string{"04l5g00000B0003AAA", contact})); !acked(code, a) || f.stage(t) != qualify.StageMQL {
+		t.Fatalf("an unmapped status, a Contact: %d %+v, stage %s", code, a.Body, f.stage(t))
 	}
 	if code, a := f.postSOAP(t, omPath, outboundMessage(org18, [2]string{"04l5g00000B0002AAA", obj("商談化")})); !acked(code, a) || f.stage(t) != qualify.StageSQL {
 		t.Fatalf("mapped: %d %+v, stage %s", code, a.Body, f.stage(t))
