@@ -82,6 +82,20 @@ func TestSalesforceOwnerNamed(t *testing.T) {
 			t.Errorf("the refused read logged %d times, want a warning", l.count("Salesforce refused to read the owners' names"))
 		}
 	})
+	t.Run("an Outbound Message's OwnerId", func(t *testing.T) {
+		f := outboundSetup(t)
+		org.Now = f.clk.Now
+		org.Users["0055g00000AbCdEAAV"] = map[string]any{"Id": "0055g00000AbCdEAAV", "Name": "佐藤 花子", "Email": "sato@acme.example"}
+		f.h.SalesforceOwners = &crm.Salesforce{LoginURL: org.URL, ClientID: org.ClientID, ClientSecret: org.ClientSecret, LeadKey: "Baton_Person_Id__c", TaskKey: "Baton_MQL_Id__c", Now: f.clk.Now}
+		at := f.now.Add(time.Minute)
+		msg := outboundMessage(org18, [2]string{"04l5g00000A1b2cAAA", leadObject("Working - Contacted", at.Format("2006-01-02T15:04:05.000Z"))})
+		if code, a := f.postSOAP(t, omPath, msg); !acked(code, a) {
+			t.Fatalf("%d %+v", code, a.Body)
+		}
+		if got := lastOwner(t, f); got != "sato@acme.example" {
+			t.Fatalf("owner %q, want the User's email", got)
+		}
+	})
 	t.Run("a Flow's email", func(t *testing.T) {
 		f, _ := accepted(t, "0055g00000AbCdEAAZ", org.ClientSecret)
 		queries := org.Calls["GET query"]
