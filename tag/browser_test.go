@@ -254,6 +254,45 @@ func TestInBrowser(t *testing.T) {
 			t.Fatalf("stored %s: %q", kinds(evs), got)
 		}
 	})
+	// views lists the page views as "URL title (from referrer)", site.URL
+	// cut, for a failure's message.
+	views := func(evs []event.Event) []string {
+		var out []string
+		for _, e := range evs {
+			if e.Type == event.PageView {
+				out = append(out, strings.TrimPrefix(e.URL, site.URL)+" "+e.Title+" (from "+strings.TrimPrefix(e.Referrer, site.URL)+")")
+			}
+		}
+		return out
+	}
+	run("spatitle", func(t *testing.T, r result) {
+		// The router set the title after the tag's check first saw the new
+		// URL: the view carries the new page's title, not the previous one.
+		evs := events(t, r.AID)
+		v := pageViews(evs, site.URL+"/spa/pricing")
+		if len(v) != 1 || v[0].Title != "Pricing" || v[0].Referrer != site.URL+"/index.html" || len(pageViews(evs, site.URL)) != 2 {
+			t.Fatalf("stored %q", views(evs))
+		}
+	})
+	run("spamanual", func(t *testing.T, r result) {
+		// The app calls baton('page') after each route change, the second
+		// time once the tag's checks had seen the new URL: one view each, with
+		// the title the app set before its call.
+		evs := events(t, r.AID)
+		a, b := pageViews(evs, site.URL+"/spa/a"), pageViews(evs, site.URL+"/spa/b")
+		if len(a) != 1 || len(b) != 1 || b[0].Title != "B" || b[0].Referrer != site.URL+"/spa/a" || len(pageViews(evs, site.URL)) != 3 {
+			t.Fatalf("stored %q", views(evs))
+		}
+	})
+	run("spaleave", func(t *testing.T, r result) {
+		// Left right after a route change one check had seen: its view is
+		// stored, once, before the next page's.
+		evs := events(t, r.AID)
+		v := pageViews(evs, site.URL+"/spa/leaving")
+		if len(v) != 1 || v[0].Title != "Leaving" || len(pageViews(evs, site.URL+"/jp.html")) != 1 || len(pageViews(evs, site.URL)) != 3 {
+			t.Fatalf("stored %q", views(evs))
+		}
+	})
 	run("bfcache", func(t *testing.T, r result) {
 		evs := events(t, r.AID)
 		if kinds(evs) != "page_view,page_view,page_view" || evs[2].URL != site.URL+"/index.html" {

@@ -57,6 +57,22 @@ const sends = (page) => {
   page.settled = async () => { for (let i = 0; i < 100 && out.pending > 0; i++) await page.waitForTimeout(50); };
   return out;
 };
+// sentWith waits for the tag's request to /e whose body holds text (a
+// view of that URL): a view the tag's check records comes 100 to 200 ms
+// after the URL changed (two checks), on a loaded machine later than
+// settle's first wait.
+const sentWith = (page, text) => page.waitForRequest((r) => new URL(r.url()).pathname == '/e' && (r.postData() || '').includes(text), { timeout: 5000 });
+// ownTicks (an init script) hands the tag's check (the page's first
+// setInterval: the test pages have none of their own) to the test: tick()
+// runs it once, and nothing else does, so that what a check sees does not
+// depend on a loaded machine's timers.
+const ownTicks = () => {
+  const setInterval = window.setInterval;
+  window.setInterval = function (f, ...args) {
+    if (!window.tick) return window.tick = f, 0;
+    return setInterval.call(this, f, ...args);
+  };
+};
 const collectorCookies = async (page) => (await page.context().cookies(process.env.COLLECTOR)).map((c) => c.name).join(',');
 
 // outage visits a page while the collector answers as mode says (control
@@ -91,7 +107,9 @@ const scenarios = {
   async spa(page) {
     await page.goto(site + '/index.html');
     await settle(page);
+    const step2 = sentWith(page, '/spa/step2'); // the tag's own checks, on real timers
     await page.click('#spa');
+    await step2;
     await settle(page);
     await page.goBack(); // popstate
     await settle(page);
@@ -110,6 +128,44 @@ const scenarios = {
     await page.evaluate(() => baton('page'));
     await settle(page);
     return { aid: await aid(page) };
+  },
+  // A router that sets the new page's title after its URL (React's and
+  // Vue's do, in an effect or a hook some ms later): the tag's check saw
+  // the new URL once, then the title changed (ticks: the tag's checks,
+  // run by the test).
+  async spatitle(page) {
+    await page.addInitScript(ownTicks);
+    await page.goto(site + '/index.html');
+    await settle(page);
+    await page.evaluate(() => { history.pushState({}, '', '/spa/pricing'); tick(); document.title = 'Pricing'; tick(); tick(); });
+    await settle(page);
+    return { aid: await aid(page) };
+  },
+  // An app that records its views with baton('page') after each route
+  // change, here once its data (and title) came, after the tag's checks
+  // saw the new URL: one view each, not the app's and the tag's.
+  async spamanual(page) {
+    await page.addInitScript(ownTicks);
+    await page.goto(site + '/index.html');
+    await settle(page);
+    await page.evaluate(() => { history.pushState({}, '', '/spa/a'); document.title = 'A'; baton('page'); tick(); });
+    await settle(page);
+    await page.evaluate(() => { history.pushState({}, '', '/spa/b'); tick(); tick(); tick(); document.title = 'B'; baton('page'); tick(); });
+    await settle(page);
+    return { aid: await aid(page) };
+  },
+  // The visitor leaves right after a route change the tag's check has seen
+  // once: the view is recorded as the page hides (before, as the check saw
+  // it; a check seeing it twice comes 200 ms later, too late).
+  async spaleave(page) {
+    await page.addInitScript(ownTicks);
+    await page.goto(site + '/index.html');
+    await settle(page);
+    const id = await aid(page);
+    await page.evaluate(() => { history.pushState({}, '', '/spa/leaving'); document.title = 'Leaving'; tick(); });
+    await page.goto(site + '/jp.html');
+    await settle(page);
+    return { aid: id };
   },
   async bfcache(page) {
     await page.goto(site + '/index.html', { referer: 'https://www.google.com/' }); // from a search: a marketing touch
@@ -259,8 +315,10 @@ const scenarios = {
     await page.goto(site + '/spa.html');
     await settle(page);
     await page.fill('#work-email', 'spa.user@example.com');
+    const welcome = sentWith(page, '/spa/welcome');
     await page.click('#send');
     await page.waitForSelector('#done');
+    await welcome;
     await settle(page);
     return { aid: await aid(page), url: page.url() };
   },

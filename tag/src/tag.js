@@ -11,9 +11,10 @@
 //
 // Written for its gzipped size (the budget is in tag_test.go): events go in
 // the collector's array form (values by position, times in ms: see
-// tagarray.go in internal/event), and one 200 ms check finds
-// single-page-app navigations and Google consent mode changes, instead of
-// wrapping history and dataLayer. gzip already shares what repeats, so what costs is what appears
+// tagarray.go in internal/event), and one check (every 100 ms: "100" is
+// in the file already, "200" was not) finds single-page-app navigations
+// and Google consent mode changes, instead of wrapping history and
+// dataLayer. gzip already shares what repeats, so what costs is what appears
 // once: one code path rather than two, a value used once written where it
 // is used, no character the file would hold only there (its Japanese is
 // escaped). The tag is a block, not a function: its let declarations stay
@@ -49,8 +50,12 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
   // baton(cmd, a, b): 'track' (a: the event's name, b: its properties),
   // 'identify' (a: traits), 'page', 'consent' (a: given or not). (Told
   // by their first letters: /^(id|tr)/ gzips smaller than two ==.)
+  // baton('page') also makes the site's views its own (manual): the check
+  // no longer records URL changes, as GA4 and Segment leave page views to
+  // a site that sends them. Before, an app calling it after each route
+  // change (once its data and title came) got a view from the check too.
   let api = (cmd, a, b) => {
-    /^(id|tr)/.test(cmd) ? track(cmd, b, a) : cmd == 'page' ? page(1)
+    /^(id|tr)/.test(cmd) ? track(cmd, b, a) : cmd == 'page' ? page(manual = 1)
       // consent: true keeps bt_consent and drops bt_optout, false the
       // reverse, and forgets the visitor.
       : cmd == 'consent' ? (store('optout', !a), store('consent', a || 0), a ? page() : forget())
@@ -81,17 +86,28 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
   let send = (q, unloading, body = JSON.stringify([...q, +new Date]), url = new URL('e', src)) => (save(q),
     q.length && (unloading ? navigator.sendBeacon(url, body) : fetch(url, { method: 'post', credentials: 'include', body })
       .then((r) => /429|^5/.test(r.status) || save(queue().filter((e) => !body.includes(JSON.stringify(e)))), queue)));
+  // queue reads bt_q, which save alone writes (JSON.stringify's JSON: no
+  // try, a queue no other script writes does not fail to parse).
+  let queue = () => JSON.parse(store('q') || '[]');
+  let src = new URL(script.src);
   let save = (q) => store('q', q.length && JSON.stringify(q.slice(-100)));
-  let queue = () => { try { var q = JSON.parse(store('q')) } catch { } return q || [] };
 
-  // page records a page view of a new URL (of the URL as it is, f: asked
-  // for by baton('page'), with the previous view as its referrer as any
-  // other's, not the document's referrer again: from another site, that
-  // made each such view a new marketing touch); while collection is off it
-  // records nothing, and the page is recorded when collection starts. off()
-  // runs on every 200 ms check, so that a consent withdrawn is acted on.
-  // last becomes this URL in the last argument, once the referrer is read.
-  let page = (f) => !off() && (f || location.href != last) && track('page', [clean(location.href), document.title, clean(last || document.referrer, last = location.href)]);
+  // page records a page view (of the URL as it is, f: asked for by
+  // baton('page') or a back-forward restore, with the previous view as its
+  // referrer as any other's, not the document's referrer again: from
+  // another site, that made each such view a new marketing touch). Else
+  // the first view (!last: on load, or when collection starts), and a new
+  // URL once two checks in a row have seen it (seen: the URL the previous
+  // check saw), unless the site records its views (manual): routers set
+  // the new page's title after its URL (in an effect, some ms later), and
+  // a view recorded at first sight carried the previous page's title. The
+  // check after is 100 ms later; pagehide records a new URL one check has
+  // seen, so that leaving right after a route change loses no more than
+  // before. While collection is off it records nothing, and the page is
+  // recorded when collection starts. off() runs on every check, so that a
+  // consent withdrawn is acted on. last becomes this URL in the last
+  // argument, once the referrer is read.
+  let page = (f) => !off() && (f || !last || !manual & seen == (seen = location.href) & seen != last) && track('page', [clean(location.href), document.title, clean(last || document.referrer, last = location.href)]);
 
   // localStorage, keys prefixed bt_: store(k) reads, store(k, v) writes (and
   // returns v), store(k, 0 or '') removes. Keys: bt_q (the queue), bt_aid
@@ -108,6 +124,16 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
       return v ? s['bt_' + k] = v : v == 0 ? delete s['bt_' + k] : s['bt_' + k];
     } catch { }
   };
+  // manual: the site called baton('page').
+  let manual;
+
+  // clean drops from a URL's query the parameters the tag would not send as
+  // form fields (secret-like names; the names of refused fields of GET forms
+  // submitted before, in bt_strip) and those whose value looks like an email
+  // address. It is used for the page URL and the referrer.
+  let clean = (u) => u && (u = new URL(u), [...u.searchParams].map(([k, v]) => (REFUSED.test([, k]) || /.@.+\../.test(v) || store('strip')?.split(' ').includes(k)) && u.searchParams.delete(k)), u.href);
+  // updated: off() found a consent update.
+  let updated;
 
   // off says whether collection is off. Google consent mode v2:
   // gtag('consent', 'default' | 'update', {...}) pushes its arguments to
@@ -117,27 +143,24 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
   // visitor, as baton('consent', false) does (once: it removes the id).
   // Before, the collector's bt_vid cookie outlived it, and consent granted
   // again joined the new id to the old history.
-  let off = (denied, v) => {
-    updated = 0;
-    for (var a of self.dataLayer || []) {
-      if (v = a?.[0] == 'consent' && a[2]?.analytics_storage) {
-        denied = a[1] == 'update' ? (updated = 1, v == 'denied') : denied | !updated & v == 'denied';
-      }
-    }
-    updated && denied && store('aid') && forget();
-    return navigator.globalPrivacyControl && attr('gpc') != 'ignore' || needConsent && !store('consent') || store('optout') || denied;
-  };
-  let src = new URL(script.src);
-
-  // clean drops from a URL's query the parameters the tag would not send as
-  // form fields (secret-like names; the names of refused fields of GET forms
-  // submitted before, in bt_strip) and those whose value looks like an email
-  // address. It is used for the page URL and the referrer.
-  let clean = (u) => u && (u = new URL(u), [...u.searchParams].map(([k, v]) => (REFUSED.test([, k]) || /.@.+\../.test(v) || store('strip')?.split(' ').includes(k)) && u.searchParams.delete(k)), u.href);
+  // (An expression: dataLayer?.map, as the for-of before, throws on a
+  // dataLayer that is no array.)
+  let off = (denied, v) => (updated = 0, self.dataLayer?.map((a) => (v = a?.[0] == 'consent' && a[2]?.analytics_storage) && (denied = a[1] == 'update' ? (updated = 1, v == 'denied') : denied | !updated & v == 'denied')),
+    updated && denied && store('aid') && forget(),
+    navigator.globalPrivacyControl && attr('gpc') != 'ignore' || needConsent && !store('consent') || store('optout') || denied);
+  // seen: the URL the previous check saw.
+  let seen;
 
   // A data-* attribute, else the query parameter of that name in the tag's
   // URL (t.js?site=www), for loaders that cannot set attributes (GTM).
   let attr = (n) => script.dataset[n] || src.searchParams.get(n);
+  // last: the URL of the last view.
+  let last;
+  let needConsent = attr('consent') == 'required';
+
+  // 160 random bits (getRandomValues, unlike randomUUID, works on http pages
+  // too), joined by commas (the collector reads them as dashes).
+  let uuid = () => crypto.getRandomValues(new Uint32Array(5))+'';
 
   // Clicks (auxclick: the middle button) on http(s) links: downloads (a
   // link with the download attribute or data-baton-download, else by the
@@ -149,12 +172,6 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
     /^http/.test(a?.protocol) && (t = a.hasAttribute('data-baton-download') || a.hasAttribute('download') || RegExp('\\.(' + (attr('downloads') || 'key|od.|(doc|xls|ppt)x?|txt|gz|exe|csv|dmg|msi|rtf|pdf|zip') + ')$', 'i').test(a.pathname) ? 'd' : location.host != a.host && 'o') &&
       track(t, [a.textContent.trim().slice(0, 100), clean(a.href)]);
   };
-  let needConsent = attr('consent') == 'required';
-
-  // 160 random bits (getRandomValues, unlike randomUUID, works on http pages
-  // too), joined by commas (the collector reads them as dashes).
-  let uuid = () => crypto.getRandomValues(new Uint32Array(5))+'';
-  let updated, last;
 
   // Refused form fields: by type (hidden, file, fieldset, buttons: at the
   // start of [type, name, label, autocomplete]), card autocomplete and
@@ -166,8 +183,15 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
   // Every listener on window (a global addEventListener is window's),
   // capturing (the 1): it sees the page's clicks and submits before any
   // handler of the page can stop them.
-  addEventListener('pagehide', () => off() || send(queue(), 1), 1);
-  addEventListener('pageshow', (e) => e.persisted && page(1), 1); // back-forward cache restore: the page itself its referrer, not the document's again
+  // Leaving: a new URL one check has seen is recorded (page()), and the
+  // queue goes out with sendBeacon.
+  addEventListener('pagehide', () => off() || send(queue(page()), 1), 1);
+  // A back-forward cache restore (persisted: f): the page itself its
+  // referrer, not the document's again. On load, a check.
+  addEventListener('pageshow', (e) => page(e.persisted), 1);
+  addEventListener('auxclick', click, 1);
+  addEventListener('click', click, 1);
+
 
   // Form submits with an email field identify the visitor. The listener only
   // reads, and swallows its errors: the page's own submit always proceeds.
@@ -209,13 +233,10 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
       }
     } catch { }
   }, 1);
-
-  addEventListener('click', click, 1);
-  addEventListener('auxclick', click, 1);
   // Calls queued before the tag loaded run first: an opt-out or a consent
   // made then applies to this page's view.
   self.baton?.q?.map((args) => api(...args));
   self.baton = api;
   page();
-  setInterval(page, 200); // single-page-app navigations (pushState, replaceState, back and forward), consent granted or withdrawn
+  setInterval(page, 100); // single-page-app navigations (pushState, replaceState, back and forward), consent granted or withdrawn
 }
