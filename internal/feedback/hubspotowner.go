@@ -21,6 +21,13 @@ const (
 	ownerTTL   = time.Hour
 	refusalTTL = 10 * time.Minute
 	maxOwners  = 10000 // owner ids remembered; past it the memory starts afresh
+	// ownerWait bounds the owner reads of one delivery: the request's own
+	// context has no deadline short of the function's timeout (10 s), and
+	// the SFA clients wait longer (Salesforce 20 s a call), so an SFA that
+	// hangs rather than fails would hold the outcome back with it. Cut
+	// short, the read is a failure to answer: the outcome is recorded
+	// under the owner id (or none).
+	ownerWait = 2 * time.Second
 )
 
 // ownerCache is the handler's memory of owners (per process: a Lambda
@@ -76,11 +83,13 @@ func (h *Handler) hubspotOwners(ctx context.Context, vs []Verdict) error {
 			ids = append(ids, c)
 		}
 	}
-	down := false // HubSpot failed transiently in this batch
+	down := false                                       // HubSpot failed transiently in this batch
+	rctx, cancel := context.WithTimeout(ctx, ownerWait) // HubSpot's reads; ctx is the store's
+	defer cancel()
 	contacts := map[string]string{}
 	if len(ids) > 0 && !h.refused("contacts") {
 		var err error
-		if contacts, err = h.HubSpotOwners.ContactOwners(ctx, ids); err != nil {
+		if contacts, err = h.HubSpotOwners.ContactOwners(rctx, ids); err != nil {
 			down = h.ownerFailed(ctx, "contacts", fmt.Sprintf("the owners of %d contacts", len(ids)), err)
 		}
 	}
@@ -90,15 +99,16 @@ func (h *Handler) hubspotOwners(ctx context.Context, vs []Verdict) error {
 			id = contacts[vs[i].ExternalID] // "": a contact nobody owns, or HubSpot no longer has
 		}
 		if id != "" {
-			vs[i].Owner = h.ownerName(ctx, id, &down)
+			vs[i].Owner = h.ownerName(ctx, rctx, id, &down)
 		}
 	}
 	return nil
 }
 
 // ownerName is how reports name owner id (its email), remembered for
-// ownerTTL; the id itself when HubSpot does not say.
-func (h *Handler) ownerName(ctx context.Context, id string, down *bool) string {
+// ownerTTL; the id itself when HubSpot does not say. HubSpot is asked
+// within rctx (ownerWait); ctx is the request's.
+func (h *Handler) ownerName(ctx, rctx context.Context, id string, down *bool) string {
 	id = textcut.Bytes(id, 200)
 	now := h.now()
 	c := &h.owners
@@ -111,7 +121,7 @@ func (h *Handler) ownerName(ctx context.Context, id string, down *bool) string {
 	if *down || h.refused("owners") {
 		return id
 	}
-	o, err := h.HubSpotOwners.Owner(ctx, id)
+	o, err := h.HubSpotOwners.Owner(rctx, id)
 	name, ttl := textcut.Bytes(o.Name(), 200), ownerTTL
 	var he *HubSpotError
 	switch {

@@ -19,7 +19,8 @@ import (
 // not remembered are read in one query (ownerTTL, as HubSpot's owners);
 // the owner never holds an outcome back: when Salesforce refuses or fails
 // to answer, the outcome is recorded under the id (logged; a refusal of
-// the token is not asked again for refusalTTL).
+// the token is not asked again for refusalTTL; an org slower than
+// ownerWait is a failure to answer).
 func (h *Handler) salesforceOwners(ctx context.Context, vs []Verdict) {
 	if h.SalesforceOwners == nil {
 		return
@@ -40,7 +41,9 @@ func (h *Handler) salesforceOwners(ctx context.Context, vs []Verdict) {
 		}
 	}
 	if len(ask) > 0 && !h.refused("salesforce") {
-		names, err := h.SalesforceOwners.OwnerNames(ctx, ask)
+		rctx, cancel := context.WithTimeout(ctx, ownerWait)
+		names, err := h.SalesforceOwners.OwnerNames(rctx, ask)
+		cancel()
 		var pe *push.Error
 		switch {
 		case err == nil:
