@@ -168,6 +168,10 @@ type SFAFile struct {
 	} `yaml:"kintone"`
 }
 
+// urlToken is a token a URL carries as written (RFC 3986's unreserved
+// characters).
+var urlToken = regexp.MustCompile(`^[A-Za-z0-9._~-]+$`)
+
 // salesforceOrgID is a Salesforce organization id, 15 or 18 characters.
 var salesforceOrgID = regexp.MustCompile(`^00[Dd][0-9A-Za-z]{12}([0-9A-Za-z]{3})?$`)
 
@@ -428,6 +432,13 @@ func FromEnv(getenv func(string) string, mode Mode) (*Config, error) {
 		case *s.v != "" && len(*s.v) < 16:
 			return nil, &Error{s.name, "too short: use at least 16 random characters"}
 		}
+	}
+	// The Outbound Messages' token is their one secret (the OrganizationId
+	// they carry is none: Web-to-Lead forms hold it) and travels in a URL's
+	// query, where a + reads as a space: a base64 token would be refused
+	// on every message.
+	if t := c.Secrets.SalesforceOutboundToken; t != "" && (len(t) < 16 || !urlToken.MatchString(t)) {
+		return nil, &Error{"BATON_SALESFORCE_OUTBOUND_TOKEN", "use at least 16 random characters of A-Z a-z 0-9 - . _ ~ (it is written in a URL), e.g. openssl rand -hex 32"}
 	}
 	if path := taskPath(getenv, getenv("BATON_CONFIG")); path != "" {
 		data, err := os.ReadFile(path)

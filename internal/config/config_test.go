@@ -249,6 +249,28 @@ func TestSalesforceOrgID(t *testing.T) {
 	}
 }
 
+// TestSalesforceOutboundToken: BATON_SALESFORCE_OUTBOUND_TOKEN is the one
+// secret of an endpoint on the internet (an Outbound Message's
+// OrganizationId is no secret: Web-to-Lead forms carry it), and it travels
+// in a URL's query, where a + reads as a space: a base64 token (openssl
+// rand -base64 32 holds a + half the time) was refused as wrong on every
+// message, 401 for Salesforce's 24 hours of retries. Both are refused at
+// start-up; a hex or URL-safe token of 16 characters or more is taken.
+func TestSalesforceOutboundToken(t *testing.T) {
+	for _, tok := range []string{"0123456789abcdef0123456789abcdef", "salesforce-outbound-token", "Ab_9-x.y~z0123456789"} {
+		c, err := FromEnv(env(map[string]string{"BATON_SALESFORCE_OUTBOUND_TOKEN": tok}), Local)
+		if err != nil || c.Secrets.SalesforceOutboundToken != tok {
+			t.Errorf("%s: %v", tok, err)
+		}
+	}
+	for _, tok := range []string{"changeme", "q1w2e3r4t5y6u7i8o9p0+a/b=", "0123456789abcdef 0123", "0123456789abcdef&x=1", "0123456789abcdef#"} {
+		_, err := FromEnv(env(map[string]string{"BATON_SALESFORCE_OUTBOUND_TOKEN": tok}), Local)
+		if err == nil || !strings.Contains(err.Error(), "BATON_SALESFORCE_OUTBOUND_TOKEN") {
+			t.Errorf("%q: %v, want a refusal naming BATON_SALESFORCE_OUTBOUND_TOKEN", tok, err)
+		}
+	}
+}
+
 // TestOriginSecret: BATON_ORIGIN_SECRET gates the outermost proxy
 // (httpx.Proxies.Origin); deployed behind two proxies (CloudFront, then
 // API Gateway, whose own address anyone can call) it is required, and it
