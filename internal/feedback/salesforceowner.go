@@ -59,15 +59,16 @@ func (h *Handler) salesforceOwners(ctx context.Context, vs []Verdict) {
 				c.names[sfKey(id)] = ownerName{name: name, until: now.Add(ttl)}
 			}
 			c.mu.Unlock()
+		case errors.As(err, &pe) && pe.Code == "REQUEST_LIMIT_EXCEEDED":
+			// The org's API allocation is spent (a 403 too): not asked
+			// again for refusalTTL, so the names spend none of what
+			// delivery needs.
+			h.refuse("salesforce")
+			h.Log.Warn("feedback salesforce: the org's API request limit is reached: outcomes are recorded under the owner id for now", "err", err)
 		case errors.As(err, &pe) && (pe.Permanent || pe.Status == http.StatusUnauthorized || pe.Status == http.StatusForbidden):
 			// The token refused (a revoked connected app) or the query
 			// (no read of User): not asked again for refusalTTL.
-			c.mu.Lock()
-			if c.refused == nil {
-				c.refused = map[string]time.Time{}
-			}
-			c.refused["salesforce"] = now.Add(refusalTTL)
-			c.mu.Unlock()
+			h.refuse("salesforce")
 			h.Log.Warn("feedback salesforce: Salesforce refused to read the owners' names (the integration user needs to read User and Group): outcomes are recorded under the owner id", "err", err)
 		default:
 			if ctx.Err() == nil {
@@ -84,6 +85,17 @@ func (h *Handler) salesforceOwners(ctx context.Context, vs []Verdict) {
 			c.mu.Unlock()
 		}
 	}
+}
+
+// refuse remembers that api refused the handler's reads, for refusalTTL.
+func (h *Handler) refuse(api string) {
+	c := &h.owners
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.refused == nil {
+		c.refused = map[string]time.Time{}
+	}
+	c.refused[api] = h.now().Add(refusalTTL)
 }
 
 // sfKey is an owner id's key in the handler's memory: its 15

@@ -96,6 +96,21 @@ func TestSalesforceOwnerNamed(t *testing.T) {
 			t.Fatalf("owner %q, want the User's email", got)
 		}
 	})
+	t.Run("the org's API allocation is spent", func(t *testing.T) {
+		org.Fail(1, crmfake.Fault{Status: 403, Body: crmfake.SFRequestLimit})
+		f, l := accepted(t, "0055g00000AbCdEAAZ", org.ClientSecret)
+		if got := lastOwner(t, f); got != "0055g00000AbCdEAAZ" {
+			t.Fatalf("owner %q, want the id", got)
+		}
+		if l.count("API request limit") != 1 || l.count("needs to read User") != 0 {
+			t.Errorf("the spent allocation is not what the log says:\n%s", l.b.String())
+		}
+		queries := org.Calls["GET query"]
+		sql(t, f, "0055g00000AbCdEAAZ") // within 10 minutes: not asked
+		if n := org.Calls["GET query"] - queries; n != 0 {
+			t.Errorf("%d queries against a spent allocation", n)
+		}
+	})
 	t.Run("a Flow's email", func(t *testing.T) {
 		f, _ := accepted(t, "0055g00000AbCdEAAZ", org.ClientSecret)
 		queries := org.Calls["GET query"]
