@@ -173,7 +173,9 @@ type SFAFile struct {
 var urlToken = regexp.MustCompile(`^[A-Za-z0-9._~-]+$`)
 
 // salesforceOrgID is a Salesforce organization id, 15 or 18 characters.
-var salesforceOrgID = regexp.MustCompile(`^00[Dd][0-9A-Za-z]{12}([0-9A-Za-z]{3})?$`)
+// (15 characters are case-sensitive, so a 15-character id begins 00D
+// exactly; an 18-character one may be written in any case.)
+var salesforceOrgID = regexp.MustCompile(`^(00D[0-9A-Za-z]{12}|00[Dd][0-9A-Za-z]{15})$`)
 
 // FeedbackFile maps SFA statuses to outcomes (accepted, rejected, sql,
 // opportunity, won, lost). Secrets: BATON_FEEDBACK_SECRET (Salesforce Flow

@@ -242,7 +242,7 @@ func TestSalesforceOrgID(t *testing.T) {
 			t.Errorf("%s: %v %q", id, err, f.Feedback.SalesforceOrgID)
 		}
 	}
-	for _, id := range []string{"0055g00000AbCdE", "00D5g000004XyZ", "00D5g000004XyZaE", "00D5g000004XyZaEAKX", "00D5g000004XyZ-", "'00D5g000004XyZa '"} {
+	for _, id := range []string{"0055g00000AbCdE", "00D5g000004XyZ", "00D5g000004XyZaE", "00D5g000004XyZaEAKX", "00D5g000004XyZ-", "'00D5g000004XyZa '", "00d5g000004xyza"} { // a 15-character id lower-cased is another id
 		if err := ParseFile([]byte("feedback:\n  salesforce_org_id: "+id+"\n"), &File{}); err == nil || !strings.Contains(err.Error(), "feedback.salesforce_org_id") {
 			t.Errorf("%s: %v, want a refusal naming feedback.salesforce_org_id", id, err)
 		}
