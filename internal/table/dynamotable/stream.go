@@ -265,6 +265,10 @@ func (t *Table) Stream(kinds ...string) *Stream {
 	return &Stream{Table: t, Streams: sc, Kinds: kinds}
 }
 
+// maxEmptyReads is how many empty GetRecords answers in a row Batch reads
+// before it gives up (an error to try again).
+const maxEmptyReads = 20
+
 // ErrBatchGone is returned by Batch when the stream no longer holds the
 // records (DynamoDB Streams keep them 24 hours) or the stream itself is
 // gone (the table's stream was turned off or replaced).
@@ -294,22 +298,26 @@ func (s *Stream) Batch(ctx context.Context, streamARN, shard, start, end string)
 		}
 		iter = recs.NextShardIterator
 		if len(recs.Records) == 0 {
-			// An open shard answers empty past its newest record; the
-			// batch's last record is older than that, so a few empty
-			// reads in a row mean it is not there.
-			if empty++; empty == 5 {
-				break
+			// DynamoDB Streams may answer empty before the records it
+			// holds ("it might take multiple calls to get to a portion of
+			// the shard that contains stream records"), and an open shard
+			// answers empty past its newest record, which the batch's
+			// last is older than: many empty reads in a row are an error
+			// to try again, not records gone (those are trimmed, an
+			// exception).
+			if empty++; empty == maxEmptyReads {
+				return nil, fmt.Errorf("dynamotable: shard %s: %d empty reads in a row before record %s", shard, empty, end)
 			}
 			continue
 		}
 		empty = 0
 		for _, r := range recs.Records {
 			seq := aws.ToString(r.Dynamodb.SequenceNumber)
+			if len(out) == 0 && seq != start {
+				return nil, ErrBatchGone // the batch's first record is not there
+			}
 			if seqLess(end, seq) {
 				return out, nil
-			}
-			if len(out) == 0 && seq != start {
-				return nil, ErrBatchGone // the first record was trimmed
 			}
 			img := r.Dynamodb.NewImage
 			if r.EventName == st.OperationTypeRemove || len(img) == 0 {

@@ -1,12 +1,18 @@
 package dynamotable_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -157,5 +163,108 @@ func TestStreamBatch(t *testing.T) {
 	trimmed.Store(true)
 	if _, err := tb.Stream("event").Batch(ctx, arn, shard, first, third); !errors.Is(err, dynamotable.ErrBatchGone) {
 		t.Fatalf("trimmed records: %v, want ErrBatchGone", err)
+	}
+}
+
+// TestStreamBatchAsDynamoDBAnswers: DynamoDB Streams may answer GetRecords
+// with no records and a next iterator before the records it holds ("it
+// might take multiple calls to get to a portion of the shard that contains
+// stream records"), which moto never does. Batch took five such answers
+// for records the stream no longer holds (ErrBatchGone: the replay said
+// 409, rescore instead, and the failure could never be replayed); they
+// prove nothing of the kind, and many are an error to try again. A first
+// record past the batch's end (the batch's own not there) was an empty
+// batch read without error: the replay then scored nothing and deleted
+// the failure record.
+func TestStreamBatchAsDynamoDBAnswers(t *testing.T) {
+	endpoint := moto.Shared(t)
+	target, err := url.Parse(endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var empties, dropFirst atomic.Int32 // empty pages still to answer; records to drop from the next page
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.ModifyResponse = func(resp *http.Response) error {
+		if dropFirst.Load() == 0 || !strings.HasSuffix(resp.Request.Header.Get("X-Amz-Target"), ".GetRecords") || resp.StatusCode != 200 {
+			return nil
+		}
+		dropFirst.Store(0)
+		var page map[string]any
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(b, &page); err != nil {
+			return err
+		}
+		if recs, _ := page["Records"].([]any); len(recs) > 0 {
+			page["Records"] = recs[1:]
+		}
+		b, _ = json.Marshal(page)
+		resp.Body = io.NopCloser(bytes.NewReader(b))
+		resp.ContentLength = int64(len(b))
+		resp.Header.Set("Content-Length", strconv.Itoa(len(b)))
+		resp.Header.Set("X-Amz-Crc32", fmt.Sprint(crc32.ChecksumIEEE(b)))
+		return nil
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".GetRecords") && empties.Add(-1) >= 0 {
+			var in struct{ ShardIterator string }
+			if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+				t.Error(err)
+			}
+			body, _ := json.Marshal(map[string]any{"Records": []any{}, "NextShardIterator": in.ShardIterator})
+			w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+			w.Header().Set("X-Amz-Crc32", fmt.Sprint(crc32.ChecksumIEEE(body)))
+			w.Write(body)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+
+	motoOnlyEnv(t)
+	ctx := context.Background()
+	tb, err := dynamotable.NewFromEnv(ctx, moto.TableName(), srv.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tb.CreateTable(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, pk := range []string{"P#a", "P#b", "P#c"} {
+		if err := tb.Put(ctx, table.Item{PK: pk, SK: "S", Kind: "event"}, table.NotExists); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := tb.Stream().Next(ctx, 10)
+	if err != nil || len(all) != 3 {
+		t.Fatalf("the stream: %+v %v", all, err)
+	}
+	desc, err := moto.DynamoDB(srv.URL).DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(tb.Name())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := aws.ToString(desc.Table.LatestStreamArn)
+	shard, first, _ := strings.Cut(all[0].Seq, "/")
+	_, second, _ := strings.Cut(all[1].Seq, "/")
+	s := tb.Stream("event")
+
+	// Empty pages before the records: the batch all the same.
+	empties.Store(5)
+	got, err := s.Batch(ctx, arn, shard, first, second)
+	if err != nil || len(got) != 2 || got[0].Item.PK != "P#a" || got[1].Item.PK != "P#b" {
+		t.Fatalf("after empty pages: %+v, %v; want P#a and P#b", got, err)
+	}
+	// Nothing but empty pages: an error, not records gone.
+	empties.Store(1000)
+	if got, err := s.Batch(ctx, arn, shard, first, second); err == nil || errors.Is(err, dynamotable.ErrBatchGone) {
+		t.Fatalf("only empty pages: %+v, %v; want an error to try again", got, err)
+	}
+	empties.Store(0)
+	// The first record read is past the batch: it is not there.
+	dropFirst.Store(1)
+	if got, err := s.Batch(ctx, arn, shard, first, first); !errors.Is(err, dynamotable.ErrBatchGone) {
+		t.Fatalf("a batch whose record is not there: %+v, %v; want ErrBatchGone", got, err)
 	}
 }
