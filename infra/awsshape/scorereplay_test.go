@@ -151,6 +151,17 @@ func TestScoreFailureReplay(t *testing.T) {
 	if l := listed(); len(l) != 1 || l[0].ID != gone[0].ID {
 		t.Fatalf("after a refused replay %+v", l)
 	}
+	// What the 409 says to do with the record can be done: it said to
+	// delete it with a purge, which empties the push DLQ only.
+	if code, purged := invoke2(t, adminFn, httpEvent(clk, "POST", "/admin/deadletters/purge", "", map[string]string{"authorization": "Bearer " + adminToken, "content-type": "application/json"}, nil, `{"confirm": 0}`)); code != 200 {
+		t.Fatalf("purge: %d %s", code, purged)
+	}
+	if l := listed(); len(l) != 1 || l[0].ID != gone[0].ID {
+		t.Fatalf("after a purge %+v", l)
+	}
+	if strings.Contains(body, "purge") || !strings.Contains(body, "stays listed") {
+		t.Fatalf("the 409 of records gone sends to a purge, which leaves the record: %s", body)
+	}
 	if _, err := sqsc.PurgeQueue(ctx, &sqs.PurgeQueueInput{QueueUrl: aws.String(scoreURL)}); err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,8 @@
 // Package deadletter serves /admin/deadletters on AWS from the SQS
 // dead-letter queues: the push DLQ (MQLs no connector would take, with the
 // reason the push function gave, or moved there by the push queue's redrive
-// policy) and, read only, the score function's failure destination (stream
-// batches it gave up on). Locally the dead letters live in the table's
+// policy) and the score function's failure destination (stream batches it
+// gave up on, replayed by reading their records again: ScoreReplay). Locally the dead letters live in the table's
 // queue (queue.Queue); both satisfy admin.DeadLetters.
 //
 // SQS has no way to look at a message without receiving it. Listing
@@ -51,7 +51,7 @@ type SQS interface {
 type Queues struct {
 	Push          string // replayed MQLs go back here
 	PushDLQ       string // dead MQLs: listed, replayed, deleted once replayed
-	ScoreFailures string // optional: the score function's failure destination, listed only
+	ScoreFailures string // optional: the score function's failure destination, listed, replayed with ScoreReplay
 }
 
 // Names of the queues in listed messages (queue.Message.Queue).
@@ -67,7 +67,9 @@ var ErrNotReplayable error = notReplayable{why: "a score failure names stream re
 
 // ErrBatchGone: the stream no longer holds the records a score failure
 // names (DynamoDB Streams keep them 24 hours); the failure stays listed.
-var ErrBatchGone error = notReplayable{gone: true, why: "the stream no longer holds the records of this score failure (DynamoDB Streams keep them 24 hours): rescore the people concerned (POST /admin/rescore), then delete it with a purge or let it expire"}
+// A purge empties the push DLQ only: the record stays listed until the
+// failures queue's retention drops it.
+var ErrBatchGone error = notReplayable{gone: true, why: "the stream no longer holds the records of this score failure (DynamoDB Streams keep them 24 hours from their arrival): rescore the people concerned (POST /admin/rescore); the record stays listed until the queue's retention drops it (14 days in template.yaml)"}
 
 // notReplayable answers 409 with its reason (queue.ErrNotDead, and
 // queue.ErrExpired when what it names is gone).
@@ -146,7 +148,8 @@ func (s *Store) Dead(ctx context.Context) ([]queue.Message, error) {
 }
 
 // Replay sends a push dead letter (by MessageId) back to the push queue and
-// deletes it from the DLQ. An id in no queue is table.ErrNotFound.
+// deletes it from the DLQ; a score failure is scored again (ScoreReplay)
+// and deleted. An id in no queue is table.ErrNotFound.
 func (s *Store) Replay(ctx context.Context, id string) error {
 	return s.turn(ctx, "a replay", s.hold(), func() error { return s.replay(ctx, id) })
 }
