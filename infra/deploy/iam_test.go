@@ -134,6 +134,7 @@ func TestGrantsMatchCalls(t *testing.T) {
 		"SiteOrigins": "https://www.example.com", // the samples' origin
 	}
 	maps.Copy(refs, queues)
+	maps.Copy(refs, attrs) // ${Table.Arn}
 	ev := &cfnEval{t: t, refs: refs, conds: mapOf(tpl["Conditions"])}
 	for name, p := range mapOf(tpl["Parameters"]) {
 		if _, set := refs[name]; !set {
@@ -372,9 +373,20 @@ func TestGrantsMatchCalls(t *testing.T) {
 			// the stream's records so far, which a replay scores again.
 			mql, _ := json.Marshal(qualify.MQL{ID: p.ID + "-c1", Person: p.ID, Email: p.Email, Cycle: 1, At: clk.Now()})
 			shard, first, last := streamSpan(t, dynamodbstreams.NewFromConfig(admin), attrs["Table.StreamArn"])
-			failure := `{"requestContext":{"condition":"RetryAttemptsExhausted"},"DDBStreamBatchInfo":{"shardId":"` + shard + `","startSequenceNumber":"` + first + `","endSequenceNumber":"` + last + `","streamArn":"` + attrs["Table.StreamArn"] + `"}}`
-			for q, body := range map[string]string{"PushDeadLetterQueue": string(mql), "ScoreFailureQueue": failure} {
-				if _, err := sqsc.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(queues[q]), MessageBody: aws.String(body)}); err != nil {
+			failure := func(stream, start, end string) string {
+				return `{"requestContext":{"condition":"RetryAttemptsExhausted"},"DDBStreamBatchInfo":{"shardId":"` + shard + `","startSequenceNumber":"` + start + `","endSequenceNumber":"` + end + `","streamArn":"` + stream + `"}}`
+			}
+			// And one of the table's stream before it was replaced (a new
+			// StreamViewType gives the table a new stream, the old one
+			// readable 24 hours more; moto reads the table's whichever the
+			// label): read as the other, not denied.
+			before, _, _ := strings.Cut(attrs["Table.StreamArn"], "/stream/")
+			for _, m := range []struct{ q, body string }{
+				{"PushDeadLetterQueue", string(mql)},
+				{"ScoreFailureQueue", failure(attrs["Table.StreamArn"], first, last)},
+				{"ScoreFailureQueue", failure(before+"/stream/2026-01-01T00:00:00.000", first, first)},
+			} {
+				if _, err := sqsc.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(queues[m.q]), MessageBody: aws.String(m.body)}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -409,10 +421,10 @@ func TestGrantsMatchCalls(t *testing.T) {
 			var listed struct{ DeadLetters []struct{ ID, Queue string } }
 			json.Unmarshal([]byte(req("GET", "/admin/deadletters", 200)), &listed)
 			list := listed.DeadLetters
-			if len(list) != 2 {
-				t.Fatalf("dead letters %+v, want the push DLQ's and the score failure", list)
+			if len(list) != 3 {
+				t.Fatalf("dead letters %+v, want the push DLQ's and the score failures", list)
 			}
-			for _, m := range list { // the score failure: its records read again (GetShardIterator, GetRecords), scored, deleted
+			for _, m := range list { // the score failures: their records read again (GetShardIterator, GetRecords), scored, deleted
 				req("POST", "/admin/deadletters/"+m.ID+"/replay", 200)
 			}
 			if left := receiveAll(t, sqsc, queues["ScoreFailureQueue"]); len(left) != 0 {
