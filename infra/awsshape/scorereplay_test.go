@@ -138,7 +138,7 @@ func TestScoreFailureReplay(t *testing.T) {
 	}
 	// Records of a stream that is gone (its table was replaced; past 24
 	// hours DynamoDB trims records alike, which moto does not: see
-	// dynamotable's TestBatchTrimmed): 409, saying so; the record stays.
+	// dynamotable's TestStreamBatch): 409, saying so; the record stays.
 	send(failure("1", "2", strings.Replace(stream.arn, "table/"+tbl.Name()+"/", "table/"+tbl.Name()+"-old/", 1)))
 	gone := listed()
 	if len(gone) != 1 || !strings.Contains(gone[0].LastError, "replay it while the stream holds its records") {
