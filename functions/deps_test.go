@@ -16,7 +16,9 @@ const module = "github.com/baton-hq/baton/"
 // mustNot is what each function must not link. The admin function links
 // everything but the embedded store: erasure reaches every part, and with
 // sfa.erase it tells the SFAs through their connectors (internal/crm), so
-// admin keeps crm. No function links bbolt: they all run on DynamoDB
+// admin keeps crm; feedback names Salesforce owners (OwnerId) by reading
+// the org through the Salesforce connector, so it links crm too. No
+// function links bbolt: they all run on DynamoDB
 // (core.FromEnv); the embedded store is the local stack's (internal/stores).
 var mustNot = map[string][]string{
 	"collect":  {"go.etcd.io/bbolt", module + "internal/crm", module + "internal/admin", module + "internal/session", module + "internal/app", module + "internal/stores"},
@@ -24,14 +26,15 @@ var mustNot = map[string][]string{
 	"score":    {"go.etcd.io/bbolt", module + "internal/crm", module + "internal/admin", module + "internal/session", module + "internal/app", module + "internal/stores"},
 	"sweep":    {"go.etcd.io/bbolt", module + "internal/crm", module + "internal/admin", module + "internal/session", module + "internal/app", module + "internal/stores"},
 	"push":     {"go.etcd.io/bbolt", module + "internal/admin", module + "internal/session", module + "internal/app", module + "internal/stores"},
-	"feedback": {"go.etcd.io/bbolt", module + "internal/crm", module + "internal/admin", module + "internal/session", module + "internal/app", module + "internal/stores"},
+	"feedback": {"go.etcd.io/bbolt", module + "internal/admin", module + "internal/session", module + "internal/app", module + "internal/stores"},
 	"admin":    {"go.etcd.io/bbolt", module + "internal/stores"},
 }
 
 // mustLink guards the check against a build that links nothing.
 var mustLink = map[string][]string{
-	"push":  {module + "internal/crm"},
-	"admin": {module + "internal/admin", module + "internal/crm"},
+	"push":     {module + "internal/crm"},
+	"feedback": {module + "internal/crm"},
+	"admin":    {module + "internal/admin", module + "internal/crm"},
 }
 
 func TestFunctionsLinkOnlyWhatTheyServe(t *testing.T) {
