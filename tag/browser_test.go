@@ -475,6 +475,23 @@ func TestInBrowser(t *testing.T) {
 			}
 		}
 	})
+	run("multivalue", func(t *testing.T, r result) {
+		// The checked boxes of a group all reach the collector,
+		// comma-joined in the form's order (the tag sent the last one
+		// before). A select multiple sends its first selected option alone
+		// (its others do not fit the tag's size budget): when it sends them
+		// all, this test says so.
+		p, tl := person(t, "multi.user@example.jp")
+		var fields map[string]any
+		for _, e := range tl {
+			if e.Type == event.FormSubmit {
+				fields, _ = e.Properties["fields"].(map[string]any)
+			}
+		}
+		if fields["interests"] != "CRM,SFA" || fields["timing"] != "今月" || p.Custom["interests"] != "CRM,SFA" || p.Custom["timing"] != "今月" {
+			t.Fatalf("fields %v, custom %v, timeline %s", fields, p.Custom, kinds(tl))
+		}
+	})
 	run("spaform", func(t *testing.T, r result) {
 		_, tl := person(t, "spa.user@example.com")
 		// The form and the route change it causes happen in the same

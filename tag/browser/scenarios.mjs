@@ -311,6 +311,20 @@ const scenarios = {
     await settle(page);
     return { aid: id };
   },
+  // A checkbox group with two boxes checked (both are sent) and a select
+  // multiple with two options selected (its first is).
+  async multivalue(page) {
+    await page.goto(site + '/multi.html');
+    await settle(page);
+    const id = await aid(page);
+    await page.fill('[name=email]', 'multi.user@example.jp');
+    await page.check('[name=interests][value=CRM]');
+    await page.check('[name=interests][value=SFA]');
+    await page.selectOption('[name=timing]', ['今月', '未定']);
+    await Promise.all([page.waitForURL(/thanks/), page.click('#send')]);
+    await settle(page);
+    return { aid: id };
+  },
   async spaform(page) {
     await page.goto(site + '/spa.html');
     await settle(page);

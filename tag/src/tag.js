@@ -22,8 +22,8 @@
 // second copy does nothing. The declarations come in the order that gzips
 // smallest (found by trying orders), not in reading order: each is a
 // function first called at the end, once all are declared, but for what
-// runs as it is declared (the listeners after click, needConsent after
-// attr and src). So do the terms of || chains, the alternatives of
+// runs as it is declared (the listeners after click, src after script).
+// So do the terms of || chains, the alternatives of
 // regexps and the values of arrays (the collector reads them in this
 // order), where their order does not change the result.
 //
@@ -31,6 +31,28 @@
 // the script element once a copy runs, stays unset).
 if (!self.__baton && (self.__baton = document.currentScript)) {
   let script = self.__baton;
+
+  // manual: the site called baton('page').
+  let manual;
+
+  // baton(cmd, a, b): 'track' (a: the event's name, b: its properties),
+  // 'identify' (a: traits), 'page', 'consent' (a: given or not). (Told
+  // by their first letters: /^(id|tr)/ gzips smaller than two ==.)
+  // baton('page') also makes the site's views its own (manual): the check
+  // no longer records URL changes, as GA4 and Segment leave page views to
+  // a site that sends them. Before, an app calling it after each route
+  // change (once its data and title came) got a view from the check too.
+  let api = (cmd, a, b) =>
+    /^(id|tr)/.test(cmd) ? track(cmd, b, a) : cmd == 'page' ? page(manual = 1)
+      // consent: true keeps bt_consent and drops bt_optout, false the
+      // reverse, and forgets the visitor.
+      : cmd == 'consent' && (store('optout', !a), store('consent', a || 0), a ? page() : forget());
+
+  // seen: the URL the previous check saw.
+  let seen;
+
+  // updated: off() found a consent update.
+  let updated;
 
   // track queues and sends one event (with what is still queued), an array
   // [a, w, i, c, s, t, n, p, ts]: a visitor id, w navigator.webdriver, i
@@ -46,21 +68,6 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
   // together), and only there: an id removed stays removed.
   let track = (t, p, n) =>
     off() || send([...queue(), [store('aid') || store('aid', uuid()), navigator.webdriver, uuid(), store('consent') || updated, attr('site'), t, n, p, +new Date]]);
-
-  // baton(cmd, a, b): 'track' (a: the event's name, b: its properties),
-  // 'identify' (a: traits), 'page', 'consent' (a: given or not). (Told
-  // by their first letters: /^(id|tr)/ gzips smaller than two ==.)
-  // baton('page') also makes the site's views its own (manual): the check
-  // no longer records URL changes, as GA4 and Segment leave page views to
-  // a site that sends them. Before, an app calling it after each route
-  // change (once its data and title came) got a view from the check too.
-  let api = (cmd, a, b) => {
-    /^(id|tr)/.test(cmd) ? track(cmd, b, a) : cmd == 'page' ? page(manual = 1)
-      // consent: true keeps bt_consent and drops bt_optout, false the
-      // reverse, and forgets the visitor.
-      : cmd == 'consent' ? (store('optout', !a), store('consent', a || 0), a ? page() : forget())
-        : 0;
-  };
 
   // forget removes the visitor id and the queue (the id first: save
   // takes one argument) and has the collector drop its cookie (bt_vid:
@@ -86,10 +93,11 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
   let send = (q, unloading, body = JSON.stringify([...q, +new Date]), url = new URL('e', src)) => (save(q),
     q.length && (unloading ? navigator.sendBeacon(url, body) : fetch(url, { method: 'post', credentials: 'include', body })
       .then((r) => /429|^5/.test(r.status) || save(queue().filter((e) => !body.includes(JSON.stringify(e)))), queue)));
+
   // queue reads bt_q, which save alone writes (JSON.stringify's JSON: no
   // try, a queue no other script writes does not fail to parse).
   let queue = () => JSON.parse(store('q') || '[]');
-  let src = new URL(script.src);
+
   let save = (q) => store('q', q.length && JSON.stringify(q.slice(-100)));
 
   // page records a page view (of the URL as it is, f: asked for by
@@ -109,6 +117,14 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
   // argument, once the referrer is read.
   let page = (f) => !off() && (f || !last || !manual & seen == (seen = location.href) & seen != last) && track('page', [clean(location.href), document.title, clean(last || document.referrer, last = location.href)]);
 
+  let src = new URL(script.src);
+
+  // clean drops from a URL's query the parameters the tag would not send as
+  // form fields (secret-like names; the names of refused fields of GET forms
+  // submitted before, in bt_strip) and those whose value looks like an email
+  // address. It is used for the page URL and the referrer.
+  let clean = (u) => u && (u = new URL(u), [...u.searchParams].map(([k, v]) => (REFUSED.test([, k]) || /.@.+\../.test(v) || store('strip')?.split(' ').includes(k)) && u.searchParams.delete(k)), u.href);
+
   // localStorage, keys prefixed bt_: store(k) reads, store(k, v) writes (and
   // returns v), store(k, 0 or '') removes. Keys: bt_q (the queue), bt_aid
   // (visitor id), bt_consent, bt_optout, bt_strip (query parameters clean()
@@ -124,16 +140,6 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
       return v ? s['bt_' + k] = v : v == 0 ? delete s['bt_' + k] : s['bt_' + k];
     } catch { }
   };
-  // manual: the site called baton('page').
-  let manual;
-
-  // clean drops from a URL's query the parameters the tag would not send as
-  // form fields (secret-like names; the names of refused fields of GET forms
-  // submitted before, in bt_strip) and those whose value looks like an email
-  // address. It is used for the page URL and the referrer.
-  let clean = (u) => u && (u = new URL(u), [...u.searchParams].map(([k, v]) => (REFUSED.test([, k]) || /.@.+\../.test(v) || store('strip')?.split(' ').includes(k)) && u.searchParams.delete(k)), u.href);
-  // updated: off() found a consent update.
-  let updated;
 
   // off says whether collection is off. Google consent mode v2:
   // gtag('consent', 'default' | 'update', {...}) pushes its arguments to
@@ -144,19 +150,16 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
   // Before, the collector's bt_vid cookie outlived it, and consent granted
   // again joined the new id to the old history.
   // (An expression: dataLayer?.map, as the for-of before, throws on a
-  // dataLayer that is no array.)
+  // dataLayer that is no array. denied & updated: both 0/1 or boolean,
+  // denied undefined without consent entries. data-consent=required is
+  // read on each check, not kept: one declaration fewer.)
   let off = (denied, v) => (updated = 0, self.dataLayer?.map((a) => (v = a?.[0] == 'consent' && a[2]?.analytics_storage) && (denied = a[1] == 'update' ? (updated = 1, v == 'denied') : denied | !updated & v == 'denied')),
-    updated && denied && store('aid') && forget(),
-    navigator.globalPrivacyControl && attr('gpc') != 'ignore' || needConsent && !store('consent') || store('optout') || denied);
-  // seen: the URL the previous check saw.
-  let seen;
+    store('aid') && denied & updated && forget(),
+    navigator.globalPrivacyControl && attr('gpc') != 'ignore' || store('optout') || denied || !store('consent') && attr('consent') == 'required');
 
   // A data-* attribute, else the query parameter of that name in the tag's
   // URL (t.js?site=www), for loaders that cannot set attributes (GTM).
   let attr = (n) => script.dataset[n] || src.searchParams.get(n);
-  // last: the URL of the last view.
-  let last;
-  let needConsent = attr('consent') == 'required';
 
   // 160 random bits (getRandomValues, unlike randomUUID, works on http pages
   // too), joined by commas (the collector reads them as dashes).
@@ -172,6 +175,9 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
     /^http/.test(a?.protocol) && (t = a.hasAttribute('data-baton-download') || a.hasAttribute('download') || RegExp('\\.(' + (attr('downloads') || 'key|od.|(doc|xls|ppt)x?|txt|gz|exe|csv|dmg|msi|rtf|pdf|zip') + ')$', 'i').test(a.pathname) ? 'd' : location.host != a.host && 'o') &&
       track(t, [a.textContent.trim().slice(0, 100), clean(a.href)]);
   };
+
+  // last: the URL of the last view.
+  let last;
 
   // Refused form fields: by type (hidden, file, fieldset, buttons: at the
   // start of [type, name, label, autocomplete]), card autocomplete and
@@ -195,7 +201,8 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
 
   // Form submits with an email field identify the visitor. The listener only
   // reads, and swallows its errors: the page's own submit always proceeds.
-  // Each field but a checkbox or radio (whose label is the option's) also
+  // A checkbox group sends its checked values comma-joined. Each field but
+  // a checkbox or radio (whose label is the option's) also
   // sends its label, for the collector to tell what a field named like
   // text-123 holds.
   addEventListener('submit', (e) => {
@@ -208,8 +215,9 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
         var v = el.value?.slice(0, 500),
           l = el.labels?.[0]?.textContent.replace(el.textContent, '') || el.ariaLabel || el.placeholder,
           n = el.name || el.id, t = el.type, box = /^(ch|rad)/.test(t);
-        if (!n || el.disabled || box && !el.checked) continue; // not submitted
-        if (REFUSED.test([t, n, l, el.autocomplete]) || f.hasAttribute('data-baton-ignore') || el.hasAttribute('data-baton-ignore')) {
+        // (box > checked: a box or radio not checked; a boolean each.)
+        if (!n || el.disabled || box > el.checked) continue; // not submitted
+        if (f.hasAttribute('data-baton-ignore') || el.hasAttribute('data-baton-ignore') || REFUSED.test([t, n, l, el.autocomplete])) {
           // Refused. A GET form puts it in the next page's URL: clean() drops
           // it there (bt_strip: names only, the last 2,000 characters).
           f.method == 'get' && !off() && store('strip', ([store('strip')] + ' ' + el.name).slice(-2e3)); // [undefined] + ' ' is ' '
@@ -221,7 +229,13 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
           // no address). What is no address (a select メールマガジン before
           // the field) the collector leaves for the form's fields to give.
           box || (labels[n] = l, /mail|\u30e1\u30fc\u30eb/i.test([t, n, l, el.placeholder]) && (email ||= v));
-          fields[n] = v;
+          // Fields of one name (a checkbox group's checked boxes, tel[]
+          // parts) are comma-joined in the form's order, a string as the
+          // collector takes a field's value (an empty first value is left
+          // out); before, the last one alone was sent. A select multiple
+          // still sends its first selected option: its others
+          // (selectedOptions) do not fit the size budget.
+          fields[n] = fields[n] ? fields[n] + ',' + v : v;
         }
       }
       // An ignored form has refused every field: no email. The form's id
