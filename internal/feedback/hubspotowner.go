@@ -34,8 +34,44 @@ const (
 // container's life, the local server's).
 type ownerCache struct {
 	mu      sync.Mutex
-	names   map[string]ownerName // owner id -> how reports name them
-	refused map[string]time.Time // "contacts" / "owners": HubSpot refused the token until then
+	names   map[string]ownerName // owner id ("sf:" + 15 characters for Salesforce) -> how reports name them
+	refused map[string]time.Time // "contacts" / "owners" / "salesforce": the SFA refused the token until then
+}
+
+// name is how reports name the owner of key, if remembered at now.
+func (c *ownerCache) name(key string, now time.Time) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n, ok := c.names[key]
+	return n.name, ok && now.Before(n.until)
+}
+
+// remember names the owner of key until then (past maxOwners the memory
+// starts afresh).
+func (c *ownerCache) remember(key, name string, until time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.names == nil || len(c.names) >= maxOwners {
+		c.names = map[string]ownerName{}
+	}
+	c.names[key] = ownerName{name: name, until: until}
+}
+
+// refuse remembers that api refused the handler's reads, until then.
+func (c *ownerCache) refuse(api string, until time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.refused == nil {
+		c.refused = map[string]time.Time{}
+	}
+	c.refused[api] = until
+}
+
+// isRefused reports whether api refused the handler's reads, at now.
+func (c *ownerCache) isRefused(api string, now time.Time) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return now.Before(c.refused[api])
 }
 
 type ownerName struct {
@@ -111,12 +147,8 @@ func (h *Handler) hubspotOwners(ctx context.Context, vs []Verdict) error {
 func (h *Handler) ownerName(ctx, rctx context.Context, id string, down *bool) string {
 	id = textcut.Bytes(id, 200)
 	now := h.now()
-	c := &h.owners
-	c.mu.Lock()
-	n, ok := c.names[id]
-	c.mu.Unlock()
-	if ok && now.Before(n.until) {
-		return n.name
+	if name, ok := h.owners.name(id, now); ok {
+		return name
 	}
 	if *down || h.refused("owners") {
 		return id
@@ -133,23 +165,16 @@ func (h *Handler) ownerName(ctx, rctx context.Context, id string, down *bool) st
 		*down = h.ownerFailed(ctx, "owners", "owner "+id, err) || *down
 		return id
 	}
-	c.mu.Lock()
-	if c.names == nil || len(c.names) >= maxOwners {
-		c.names = map[string]ownerName{}
-	}
-	c.names[id] = ownerName{name: name, until: now.Add(ttl)}
-	c.mu.Unlock()
+	h.owners.remember(id, name, now.Add(ttl))
 	return name
 }
 
-// refused reports whether HubSpot refused the token reading api
-// ("contacts", "owners") within refusalTTL.
-func (h *Handler) refused(api string) bool {
-	c := &h.owners
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return h.now().Before(c.refused[api])
-}
+// refused reports whether the SFA refused the token reading api
+// ("contacts", "owners", "salesforce") within refusalTTL.
+func (h *Handler) refused(api string) bool { return h.owners.isRefused(api, h.now()) }
+
+// refuse remembers that api refused the handler's reads, for refusalTTL.
+func (h *Handler) refuse(api string) { h.owners.refuse(api, h.now().Add(refusalTTL)) }
 
 // ownerFailed logs HubSpot failing to read what (of api) and says whether
 // it was transient. A refusal a retry does not mend (a missing scope, a bad
@@ -166,13 +191,7 @@ func (h *Handler) ownerFailed(ctx context.Context, api, what string, err error) 
 	if api == "contacts" {
 		scope = "crm.objects.contacts.read"
 	}
-	c := &h.owners
-	c.mu.Lock()
-	if c.refused == nil {
-		c.refused = map[string]time.Time{}
-	}
-	c.refused[api] = h.now().Add(refusalTTL)
-	c.mu.Unlock()
+	h.refuse(api)
 	if he.MissingScope() {
 		h.Log.Warn("feedback hubspot: the HubSpot token lacks the scope "+scope+": outcomes are recorded without the rep's email (grant the private app the scope)", "read", what, "err", err)
 	} else {

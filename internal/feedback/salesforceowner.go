@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/textcut"
@@ -32,10 +31,7 @@ func (h *Handler) salesforceOwners(ctx context.Context, vs []Verdict) {
 	for _, v := range vs {
 		if id := v.Owner; v.Refused == "" && v.Unread == "" && salesforceOwnerID(id) && !seen[id[:15]] {
 			seen[id[:15]] = true
-			c.mu.Lock()
-			n, ok := c.names[sfKey(id)]
-			c.mu.Unlock()
-			if !ok || !now.Before(n.until) {
+			if _, ok := c.name(sfKey(id), now); !ok {
 				ask = append(ask, id)
 			}
 		}
@@ -47,18 +43,13 @@ func (h *Handler) salesforceOwners(ctx context.Context, vs []Verdict) {
 		var pe *push.Error
 		switch {
 		case err == nil:
-			c.mu.Lock()
-			if c.names == nil || len(c.names)+len(ask) > maxOwners {
-				c.names = map[string]ownerName{}
-			}
 			for _, id := range ask {
 				name, ttl := textcut.Bytes(strings.TrimSpace(names[id]), 200), ownerTTL
 				if name == "" { // deleted, or not a User nor a queue
 					name, ttl = id, refusalTTL
 				}
-				c.names[sfKey(id)] = ownerName{name: name, until: now.Add(ttl)}
+				c.remember(sfKey(id), name, now.Add(ttl))
 			}
-			c.mu.Unlock()
 		case errors.As(err, &pe) && pe.Code == "REQUEST_LIMIT_EXCEEDED":
 			// The org's API allocation is spent (a 403 too): not asked
 			// again for refusalTTL, so the names spend none of what
@@ -78,24 +69,11 @@ func (h *Handler) salesforceOwners(ctx context.Context, vs []Verdict) {
 	}
 	for i := range vs {
 		if id := vs[i].Owner; salesforceOwnerID(id) {
-			c.mu.Lock()
-			if n, ok := c.names[sfKey(id)]; ok && now.Before(n.until) {
-				vs[i].Owner = n.name
+			if name, ok := c.name(sfKey(id), now); ok {
+				vs[i].Owner = name
 			}
-			c.mu.Unlock()
 		}
 	}
-}
-
-// refuse remembers that api refused the handler's reads, for refusalTTL.
-func (h *Handler) refuse(api string) {
-	c := &h.owners
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.refused == nil {
-		c.refused = map[string]time.Time{}
-	}
-	c.refused[api] = h.now().Add(refusalTTL)
 }
 
 // sfKey is an owner id's key in the handler's memory: its 15
