@@ -199,22 +199,26 @@ func (s *Stream) next(ctx context.Context, max int) ([]table.Change, error) {
 			pos.done = true
 		}
 		for _, r := range recs.Records {
-			img := r.Dynamodb.NewImage
-			if r.EventName == st.OperationTypeRemove || len(img) == 0 {
-				img = r.Dynamodb.OldImage
-			}
-			seq := id + "/" + aws.ToString(r.Dynamodb.SequenceNumber)
-			it, err := fromStreamImage(img)
-			if err != nil || !s.kindOK(it.Kind) {
-				// Not for this consumer (or undecodable): acknowledged
-				// with the next change handed out.
-				out = append(out, table.Change{Op: "SKIP", Seq: seq})
-				continue
-			}
-			out = append(out, table.Change{Op: string(r.EventName), Item: it, Seq: seq})
+			out = append(out, s.change(id, r))
 		}
 	}
 	return out, nil
+}
+
+// change is a record of shard as this consumer takes it: a record of a
+// kind not for it (or undecodable) is a SKIP, acknowledged with the next
+// change handed out.
+func (s *Stream) change(shard string, r st.Record) table.Change {
+	img := r.Dynamodb.NewImage
+	if r.EventName == st.OperationTypeRemove || len(img) == 0 {
+		img = r.Dynamodb.OldImage
+	}
+	seq := shard + "/" + aws.ToString(r.Dynamodb.SequenceNumber)
+	it, err := fromStreamImage(img)
+	if err != nil || !s.kindOK(it.Kind) {
+		return table.Change{Op: "SKIP", Seq: seq}
+	}
+	return table.Change{Op: string(r.EventName), Item: it, Seq: seq}
 }
 
 // Ack records the position of upTo; changes after it that were handed out
@@ -319,16 +323,7 @@ func (s *Stream) Batch(ctx context.Context, streamARN, shard, start, end string)
 			if seqLess(end, seq) {
 				return out, nil
 			}
-			img := r.Dynamodb.NewImage
-			if r.EventName == st.OperationTypeRemove || len(img) == 0 {
-				img = r.Dynamodb.OldImage
-			}
-			item, err := fromStreamImage(img)
-			c := table.Change{Op: string(r.EventName), Item: item, Seq: shard + "/" + seq}
-			if err != nil || !s.kindOK(item.Kind) {
-				c = table.Change{Op: "SKIP", Seq: c.Seq}
-			}
-			out = append(out, c)
+			out = append(out, s.change(shard, r))
 			if seq == end {
 				return out, nil
 			}
