@@ -145,34 +145,35 @@ func (h *Handler) replay(w http.ResponseWriter, r *http.Request) {
 		err = h.Deliveries.Queue.Replay(r.Context(), id)
 	}
 	// A browser's replay button comes back to the list with what failed
-	// (replayFailedPage); the API answers as before.
+	// (why: the list words it); the API answers status and msg.
+	var status int
+	var why, msg string
+	var busy interface{ RetryAfter() time.Duration }
 	switch {
+	case err == nil:
 	case errors.Is(err, table.ErrNotFound):
-		if !replayFailedPage(w, r, id, "missing") {
-			httpx.Error(w, http.StatusNotFound, "no such dead letter")
-		}
-		return
+		status, why, msg = http.StatusNotFound, "missing", "no such dead letter"
+	case errors.Is(err, queue.ErrExpired):
+		status, why, msg = http.StatusConflict, "gone", err.Error()
 	case errors.Is(err, queue.ErrNotDead):
-		why := "refused"
-		if errors.Is(err, queue.ErrExpired) {
-			why = "gone"
-		}
-		if !replayFailedPage(w, r, id, why) {
-			httpx.Error(w, http.StatusConflict, err.Error())
-		}
-		return
+		status, why, msg = http.StatusConflict, "refused", err.Error()
 	case errors.Is(err, table.ErrConditionFailed):
-		if !replayFailedPage(w, r, id, "missing") {
-			httpx.Error(w, http.StatusConflict, "the dead letter changed meanwhile (replayed already?)")
-		}
+		status, why, msg = http.StatusConflict, "missing", "the dead letter changed meanwhile (replayed already?)"
+	case errors.As(err, &busy): // the SQS queues' readers take turns: 503, asked again
+		h.fail(w, r, err)
 		return
-	case err != nil: // the store or SQS: logged, never answered in detail
-		var busy interface{ RetryAfter() time.Duration }
-		if !errors.As(err, &busy) && replayFailedPage(w, r, id, "failed") {
-			h.log().Error("admin: replay", "id", id, "err", err)
+	default: // the store or SQS: logged, never answered in detail
+		if !replayFailedPage(w, r, id, "failed") {
+			h.fail(w, r, err)
 			return
 		}
-		h.fail(w, r, err)
+		h.log().Error("admin: replay", "id", id, "err", err)
+		return
+	}
+	if err != nil {
+		if !replayFailedPage(w, r, id, why) {
+			httpx.Error(w, status, msg)
+		}
 		return
 	}
 	if replayedPage(w, r, r.PathValue("id")) {

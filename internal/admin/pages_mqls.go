@@ -243,19 +243,21 @@ func allStages() []string {
 // list, saying why (why: missing, gone, refused or failed; the list
 // words it), rather than leaving it on a JSON error.
 func replayFailedPage(w http.ResponseWriter, r *http.Request, id, why string) bool {
-	if c, ok := callerOf(r); !ok || c.Session == nil || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
-		return false
-	}
-	seeOther(w, "../../mqls?"+url.Values{"replay_failed": {id}, "why": {why}}.Encode()+"#dead")
-	return true
+	return backToDead(w, r, url.Values{"replay_failed": {id}, "why": {why}})
 }
 
 // replayedPage sends a browser that replayed a dead letter back to the
 // MQL list, saying so.
 func replayedPage(w http.ResponseWriter, r *http.Request, id string) bool {
+	return backToDead(w, r, url.Values{"replayed": {id}})
+}
+
+// backToDead sends the replay button's form (a session's) back to the MQL
+// list's dead letters with q; false for any other caller (the API).
+func backToDead(w http.ResponseWriter, r *http.Request, q url.Values) bool {
 	if c, ok := callerOf(r); !ok || c.Session == nil || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
 		return false
 	}
-	seeOther(w, "../../mqls?replayed="+url.QueryEscape(id)+"#dead")
+	seeOther(w, "../../mqls?"+q.Encode()+"#dead")
 	return true
 }
