@@ -407,16 +407,12 @@ func opportunityChange(id string, at time.Time, ids []string, payload map[string
 	cur, _ := payload["CurrencyIsoCode"].(string)
 	cd, _ := payload["CloseDate"].(string)
 	stage, _ := payload["StageName"].(string)
-	out := OpportunityStages[stage]
-	deal := dealOf(amount, cur, cd, "salesforce", at, nil)
+	out, deal, err := opportunity(stage, amount, cur, cd, at)
+	if err != nil {
+		return nil, err
+	}
 	if deal == nil && out == "" {
 		return nil, nil // a change to other fields
-	}
-	if deal != nil {
-		deal.Outcome = out
-		if err := qualify.ValidateDeal(*deal); err != nil {
-			return nil, err
-		}
 	}
 	owner, _ := payload["OwnerId"].(string)
 	var vs []Verdict
@@ -930,6 +926,21 @@ func kintoneDeal(body []byte, f KintoneDealFields, outcome string, loc *time.Loc
 	}
 	d.Outcome = outcome
 	return d, qualify.ValidateDeal(*d)
+}
+
+// opportunity is the outcome (OpportunityStages: "" for an open stage)
+// and deal (nil: no deal field) a Salesforce Opportunity's fields make,
+// the deal checked.
+func opportunity(stage string, amount *float64, currency, closeDate string, at time.Time) (string, *qualify.DealReport, error) {
+	out := OpportunityStages[stage]
+	deal := dealOf(amount, currency, closeDate, "salesforce", at, nil) // CloseDate is a Date field
+	if deal != nil {
+		deal.Outcome = out
+		if err := qualify.ValidateDeal(*deal); err != nil {
+			return out, nil, err
+		}
+	}
+	return out, deal, nil
 }
 
 // dealOf is the deal a delivery carries (nil: none of its fields). A

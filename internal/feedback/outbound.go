@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/httpx"
-	"github.com/baton-hq/baton/internal/qualify"
 )
 
 // Salesforce Outbound Messages: a workflow rule's or a Flow's "Outbound
@@ -173,16 +172,12 @@ func outboundVerdict(delivery string, o *omObject, statuses map[string]string) V
 			amount = &a
 		}
 		stage := fields["StageName"]
-		out := OpportunityStages[stage]
-		deal := dealOf(amount, fields["CurrencyIsoCode"], fields["CloseDate"], "salesforce", at, nil)
+		out, deal, err := opportunity(stage, amount, fields["CurrencyIsoCode"], fields["CloseDate"], at)
+		if err != nil {
+			return refuse("Opportunity %s: %v", record, err)
+		}
 		if deal == nil && out == "" {
 			return Verdict{DeliveryID: delivery, Unread: fmt.Sprintf("Opportunity %s: stage %q is no outcome, and the message carries no Amount, CurrencyIsoCode or CloseDate", record, stage)}
-		}
-		if deal != nil {
-			deal.Outcome = out
-			if err := qualify.ValidateDeal(*deal); err != nil {
-				return refuse("Opportunity %s: %v", record, err)
-			}
 		}
 		return Verdict{DeliveryID: delivery, PersonID: pid, ExternalID: record, Outcome: out, Owner: fields["OwnerId"], At: at, Deal: deal}
 	default:
