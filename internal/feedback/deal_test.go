@@ -207,3 +207,22 @@ func TestFutureVerdictIsRefused(t *testing.T) {
 		t.Fatalf("batch: %d %s deal %+v", code, resp, f.deal(t))
 	}
 }
+
+// TestOpportunityCDCOwnStages: an org whose closed stages are 受注 and 失注
+// (not Salesforce's default names) gets its outcomes from the change
+// event's IsWon and IsClosed (a loss recycles the lead where the rules
+// say so); a flag that is no boolean is a 400.
+func TestOpportunityCDCOwnStages(t *testing.T) {
+	f := setup(t)
+	event := func(id, fields string) string {
+		return `{"version":"0","id":"` + id + `","detail-type":"OpportunityChangeEvent","source":"aws.partner/salesforce.com/00D/0YL","time":"` + f.now.Add(time.Hour).Format(time.RFC3339) + `",` +
+			`"detail":{"payload":{"ChangeEventHeader":{"entityName":"Opportunity","recordIds":["006000000000001AAA"],"changeType":"UPDATE","commitTimestamp":` + fmt.Sprint(f.now.Add(time.Hour).UnixMilli()) + `},"Baton_Person_Id__c":"` + f.p.ID + `"` + fields + `}}}`
+	}
+	hdr := map[string]string{"X-Baton-Secret": shared}
+	if code, body := f.post(t, "/feedback/salesforce", event("own-1", `,"StageName":"IsWon は文字列","IsWon":"true"`), hdr); code != 400 || !strings.Contains(body, "IsWon") {
+		t.Fatalf("a string IsWon: %d %s", code, body)
+	}
+	if code, body := f.post(t, "/feedback/salesforce", event("own-2", `,"StageName":"失注","IsClosed":true`), hdr); code != 200 || !strings.Contains(body, `"applied":true`) || f.stage(t) != qualify.StageLost && f.stage(t) != qualify.StageRecycled {
+		t.Fatalf("失注: %d %s stage %s", code, body, f.stage(t))
+	}
+}

@@ -38,3 +38,32 @@ func TestHubSpotDateOutOfRange(t *testing.T) {
 		t.Fatalf("%q %v", cd, err)
 	}
 }
+
+// TestStageOutcome: an org's own stage names (受注, 失注) are read by the
+// stage's IsWon and IsClosed; a change event sends changed fields only,
+// an Outbound Message every field chosen.
+func TestStageOutcome(t *testing.T) {
+	yes, no := true, false
+	for _, c := range []struct {
+		stage       string
+		won, closed *bool
+		changedOnly bool
+		want        string
+	}{
+		{"Closed Won", nil, nil, true, "won"},
+		{"Closed Lost", nil, nil, false, "lost"},
+		{"受注", &yes, &yes, false, "won"},
+		{"受注", &yes, nil, true, "won"},             // closed before, lost then won
+		{"失注", &no, &yes, false, "lost"},           // an Outbound Message
+		{"失注", nil, &yes, true, "lost"},            // open to lost: IsWon stayed false
+		{"失注（競合）", &no, nil, true, "lost"},         // won to lost: IsClosed stayed true
+		{"提案中", &no, &no, false, ""},               // open
+		{"提案中", nil, &no, true, ""},                // reopened
+		{"提案中", &no, nil, false, ""},               // a message choosing IsWon alone: open or lost, unknown
+		{"Negotiation/Review", nil, nil, true, ""}, // no flags: the stage changed its deal alone
+	} {
+		if got := stageOutcome(c.stage, c.won, c.closed, c.changedOnly); got != c.want {
+			t.Errorf("stageOutcome(%q, %v, %v, %v) = %q, want %q", c.stage, c.won, c.closed, c.changedOnly, got, c.want)
+		}
+	}
+}

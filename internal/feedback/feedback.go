@@ -372,9 +372,30 @@ func cdcRecordIDs(hdr map[string]any) ([]string, error) {
 	return ids, nil
 }
 
-// OpportunityStages maps Salesforce's closed Opportunity stages to outcomes;
-// any other stage changes the deal alone.
+// OpportunityStages maps Salesforce's default closed Opportunity stages to
+// outcomes; other stages are read by their IsWon and IsClosed (stageOutcome).
 var OpportunityStages = map[string]string{"Closed Won": "won", "Closed Lost": "lost"}
+
+// stageOutcome is the outcome of an Opportunity's stage: by its name when it
+// is one of Salesforce's defaults (OpportunityStages), else by the stage's
+// IsWon and IsClosed, which every org's stages carry whatever they are
+// called (受注, 失注, Closed - Lost to Competitor). won and closed are nil
+// when not sent; changedOnly says they come from a change event, which
+// carries changed fields only: there IsWon turned false with IsClosed
+// unchanged is a win become a loss (an open Opportunity was never won).
+// "" is an open stage, or one nothing says is closed.
+func stageOutcome(stage string, won, closed *bool, changedOnly bool) string {
+	if out, ok := OpportunityStages[stage]; ok {
+		return out
+	}
+	switch {
+	case won != nil && *won:
+		return "won"
+	case closed != nil && *closed, changedOnly && won != nil && closed == nil:
+		return "lost"
+	}
+	return ""
+}
 
 // opportunityChange reads an Opportunity's Change Data Capture event: its
 // Amount, CurrencyIsoCode, CloseDate and StageName when they changed (CDC
@@ -407,7 +428,11 @@ func opportunityChange(id string, at time.Time, ids []string, payload map[string
 	cur, _ := payload["CurrencyIsoCode"].(string)
 	cd, _ := payload["CloseDate"].(string)
 	stage, _ := payload["StageName"].(string)
-	out, deal, err := opportunity(stage, amount, cur, cd, at)
+	won, closed, err := wonClosed(payload)
+	if err != nil {
+		return nil, err
+	}
+	out, deal, err := opportunity(stageOutcome(stage, won, closed, true), amount, cur, cd, at)
 	if err != nil {
 		return nil, err
 	}
@@ -420,6 +445,23 @@ func opportunityChange(id string, at time.Time, ids []string, payload map[string
 		vs = append(vs, Verdict{DeliveryID: "sfcdc-" + id + "-" + s, ExternalID: s, PersonID: pid, Outcome: out, Owner: owner, At: at, Deal: deal})
 	}
 	return vs, nil
+}
+
+// wonClosed reads a change event's IsWon and IsClosed (nil: not changed).
+func wonClosed(payload map[string]any) (won, closed *bool, err error) {
+	for _, f := range []struct {
+		name string
+		to   **bool
+	}{{"IsWon", &won}, {"IsClosed", &closed}} {
+		switch v := payload[f.name].(type) {
+		case nil:
+		case bool:
+			*f.to = &v
+		default:
+			return nil, nil, fmt.Errorf("the Opportunity's %s must be true or false, not %v", f.name, v)
+		}
+	}
+	return won, closed, nil
 }
 
 // hubspot verifies X-HubSpot-Signature-v3 and its 5-minute window.
@@ -928,11 +970,10 @@ func kintoneDeal(body []byte, f KintoneDealFields, outcome string, loc *time.Loc
 	return d, qualify.ValidateDeal(*d)
 }
 
-// opportunity is the outcome (OpportunityStages: "" for an open stage)
-// and deal (nil: no deal field) a Salesforce Opportunity's fields make,
-// the deal checked.
-func opportunity(stage string, amount *float64, currency, closeDate string, at time.Time) (string, *qualify.DealReport, error) {
-	out := OpportunityStages[stage]
+// opportunity is the outcome (stageOutcome's: "" for an open stage) and
+// deal (nil: no deal field) a Salesforce Opportunity's fields make, the
+// deal checked.
+func opportunity(out string, amount *float64, currency, closeDate string, at time.Time) (string, *qualify.DealReport, error) {
 	deal := dealOf(amount, currency, closeDate, "salesforce", at, nil) // CloseDate is a Date field
 	if deal != nil {
 		deal.Outcome = out

@@ -70,8 +70,8 @@ const maxNotifications = 100
 // ParseOutbound reads a Salesforce Outbound Message into verdicts, as the
 // Flow callout and CDC paths do: a Lead's Status is the
 // outcome its statuses map gives, the person its Baton_Person_Id__c, Id or
-// Email; an Opportunity's StageName (Closed Won, Closed Lost) is the
-// outcome and its Amount, CurrencyIsoCode and CloseDate the deal, for the
+// Email; an Opportunity's StageName (Closed Won, Closed Lost; other
+// stages by IsWon and IsClosed) is the outcome and its Amount, CurrencyIsoCode and CloseDate the deal, for the
 // person its Baton_Person_Id__c names. OwnerId is the owner and
 // LastModifiedDate the time. Each verdict's delivery id is the
 // Notification Id, which Salesforce keeps when it sends a message again.
@@ -172,7 +172,18 @@ func outboundVerdict(delivery string, o *omObject, statuses map[string]string) V
 			amount = &a
 		}
 		stage := fields["StageName"]
-		out, deal, err := opportunity(stage, amount, fields["CurrencyIsoCode"], fields["CloseDate"], at)
+		var flags [2]*bool // IsWon, IsClosed: every field chosen is sent, changed or not
+		for i, name := range []string{"IsWon", "IsClosed"} {
+			switch s := fields[name]; s {
+			case "":
+			case "true", "false":
+				b := s == "true"
+				flags[i] = &b
+			default:
+				return refuse("Opportunity %s: %s %q is not true or false", record, name, s)
+			}
+		}
+		out, deal, err := opportunity(stageOutcome(stage, flags[0], flags[1], false), amount, fields["CurrencyIsoCode"], fields["CloseDate"], at)
 		if err != nil {
 			return refuse("Opportunity %s: %v", record, err)
 		}

@@ -387,3 +387,20 @@ func FuzzParseOutbound(f *testing.F) {
 		}
 	})
 }
+
+// TestOutboundOwnStages: an Opportunity message of an org whose won stage
+// is 受注 is a win by its IsWon and IsClosed; a flag that is no boolean is
+// refused (a fault: Salesforce shows it in the queue).
+func TestOutboundOwnStages(t *testing.T) {
+	f := outboundSetup(t)
+	opp := func(won string) string {
+		return `<sObject xsi:type="sf:Opportunity" xmlns:sf="urn:sobject.enterprise.soap.sforce.com"><sf:Id>0065g00000XyZ12AAB</sf:Id><sf:Baton_Person_Id__c>` + f.p.ID +
+			`</sf:Baton_Person_Id__c><sf:IsClosed>true</sf:IsClosed><sf:IsWon>` + won + `</sf:IsWon><sf:LastModifiedDate>2026-11-24T10:30:00.000Z</sf:LastModifiedDate><sf:StageName>受注</sf:StageName></sObject>`
+	}
+	if code, a := f.postSOAP(t, omPath, outboundMessage(org18, [2]string{"04l5g00000H0001AAA", opp("yes")})); acked(code, a) || f.stage(t) != qualify.StageMQL {
+		t.Fatalf("IsWon yes: %d %+v, stage %s", code, a.Body, f.stage(t))
+	}
+	if code, a := f.postSOAP(t, omPath, outboundMessage(org18, [2]string{"04l5g00000H0002AAA", opp("true")})); !acked(code, a) || f.stage(t) != qualify.StageCustomer {
+		t.Fatalf("受注: %d %+v, stage %s", code, a.Body, f.stage(t))
+	}
+}
