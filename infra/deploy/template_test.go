@@ -240,3 +240,26 @@ func TestPushQueueSizing(t *testing.T) {
 		t.Errorf("a message reaches the DLQ after up to %v, leaving %v to replay it; want a week", longest, left)
 	}
 }
+
+// TestScoreFailuresReplayable: the score function's event source mapping
+// gives up on a batch while the stream still holds it, so that the
+// failure's replay (/admin/deadletters) can read its records: DynamoDB
+// Streams keeps records 24 hours, and at MaximumRecordAgeInSeconds 86400 a
+// batch failed for its age was already gone.
+func TestScoreFailuresReplayable(t *testing.T) {
+	tpl := loadOps(t).doc
+	stream := get(tpl, "Resources", "ScoreFunction", "Properties", "Events", "Stream", "Properties")
+	if stream == nil {
+		t.Fatal("ScoreFunction has no Stream event")
+	}
+	age, err := strconv.Atoi(scalar(get(stream, "MaximumRecordAgeInSeconds")))
+	if err != nil || age < 60 {
+		t.Fatalf("MaximumRecordAgeInSeconds %q: want a number of seconds (60 or more); -1 (forever) would never send a failure", scalar(get(stream, "MaximumRecordAgeInSeconds")))
+	}
+	if left := 24*time.Hour - time.Duration(age)*time.Second; left < 12*time.Hour {
+		t.Errorf("a batch given up for its age has %v left to replay; want 12 h or more", left)
+	}
+	if d := scalar(get(stream, "DestinationConfig", "OnFailure", "Destination")); !strings.Contains(d, "ScoreFailureQueue") {
+		t.Errorf("failures go to %q, want ScoreFailureQueue", d)
+	}
+}
