@@ -374,6 +374,10 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 			}
 		}
 	}
+	joinPhoneBoxes(known, custom)
+	if p, ok := known["phone"]; ok {
+		known["phone"] = phoneValue(p)
+	}
 	return known, custom
 }
 

@@ -1,0 +1,121 @@
+package identity
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Japanese forms ask a phone number in one box, typed with whatever dash
+// the input method gave (03ー1234ー5678: the long-vowel mark), or in three
+// (tel1, tel2, tel3; MW WP Form's tel[data][0..2]). Sales dial what reaches
+// the SFA, so a number is written with ASCII dashes and the boxes joined.
+
+// phoneDashes are what people type between a number's groups; NFKC has
+// already made the full-width hyphen-minus (－) an ASCII one.
+var phoneDashes = strings.NewReplacer("ー", "-", "‐", "-", "‑", "-", "−", "-", "―", "-", "–", "-", "—", "-", "ｰ", "-")
+
+// phoneValue is v with ASCII dashes when it is a number (digits, +, (), spaces
+// and dashes, at least one digit); anything else (内線12, a note) as typed.
+func phoneValue(v string) string {
+	p := phoneDashes.Replace(v)
+	digits := false
+	for _, r := range p {
+		switch {
+		case r >= '0' && r <= '9':
+			digits = true
+		case r == '+' || r == '(' || r == ')' || r == ' ' || r == '-':
+		default:
+			return v
+		}
+	}
+	if !digits {
+		return v
+	}
+	return p
+}
+
+// phoneBox is the name of one box of a number asked in several, and which
+// box: tel1, tel_2, phone-3, 電話番号1, tel[0], tel[data][2] (MW WP Form),
+// form_fields[tel1]. The index is one digit; group is the name without it,
+// the same for a number's boxes.
+func phoneBox(key string) (group string, index int, ok bool) {
+	var base, digit string
+	if k, bracketed := strings.CutSuffix(key, "]"); bracketed && len(k) > 2 && k[len(k)-2] == '[' {
+		group, digit = k[:len(k)-2], k[len(k)-1:] // tel[0], tel[data][0]
+		base = strings.TrimSuffix(group, "[data]")
+	} else {
+		inner := lastBracketed(key)
+		if len(inner) < 2 {
+			return "", 0, false
+		}
+		digit = inner[len(inner)-1:]
+		base = strings.TrimRight(inner[:len(inner)-1], "_-")
+		group = key[:strings.LastIndex(key, inner)] + base
+	}
+	n, err := strconv.Atoi(digit)
+	if err != nil || base == "" {
+		return "", 0, false
+	}
+	if name, _ := spacedAttribute(lastBracketed(base)); name != "phone" {
+		return "", 0, false
+	}
+	return group, n, true
+}
+
+// joinPhoneBoxes moves a number asked in two to four boxes (their names by
+// phoneBox, numbered without a gap, each digits only) out of custom into
+// known's phone, joined by dashes in the boxes' order, unless a phone was
+// given whole. Boxes that do not make a number stay custom, as sent.
+func joinPhoneBoxes(known, custom map[string]string) {
+	if _, ok := known["phone"]; ok {
+		return
+	}
+	type box struct {
+		key   string
+		index int
+	}
+	groups := map[string][]box{}
+	for k, v := range custom {
+		if base, i, ok := phoneBox(k); ok && digitsOnly(v) {
+			groups[base] = append(groups[base], box{k, i})
+		}
+	}
+	bases := make([]string, 0, len(groups))
+	for b := range groups {
+		bases = append(bases, b)
+	}
+	sort.Strings(bases) // of two such numbers, the same one every time
+	for _, b := range bases {
+		bs := groups[b]
+		if len(bs) < 2 || len(bs) > 4 {
+			continue
+		}
+		sort.Slice(bs, func(i, j int) bool { return bs[i].index < bs[j].index })
+		parts := make([]string, len(bs))
+		for i, x := range bs {
+			if x.index != bs[0].index+i || bs[0].index > 1 {
+				parts = nil // a gap, or not the first box: not one number
+				break
+			}
+			parts[i] = custom[x.key]
+		}
+		if parts == nil {
+			continue
+		}
+		known["phone"] = strings.Join(parts, "-")
+		for _, x := range bs {
+			delete(custom, x.key)
+		}
+		return
+	}
+}
+
+func digitsOnly(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}

@@ -1,0 +1,72 @@
+package identity
+
+import "testing"
+
+// TestPhoneValue: the dashes Japanese input methods type become ASCII
+// ones in a number; what is no number stays as typed.
+func TestPhoneValue(t *testing.T) {
+	for in, want := range map[string]string{
+		"03ー1234ー5678":       "03-1234-5678",
+		"03‐1234‐5678":       "03-1234-5678",
+		"03−1234−5678":       "03-1234-5678",
+		"+81 (3) 1234―5678":  "+81 (3) 1234-5678",
+		"03-1234-5678":       "03-1234-5678",
+		"内線ー12":              "内線ー12",
+		"ーー":                 "ーー",
+		"090ー1234ー5678 (携帯)": "090ー1234ー5678 (携帯)",
+	} {
+		if got := phoneValue(in); got != want {
+			t.Errorf("phoneValue(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestPhoneBoxes: a number asked in three boxes reaches the person's phone
+// joined by dashes, in the boxes' order, from the names form builders give
+// them; boxes that make no number stay custom, as sent.
+func TestPhoneBoxes(t *testing.T) {
+	for _, c := range []struct {
+		fields     map[string]string
+		phone      string
+		customLeft int
+	}{
+		{map[string]string{"tel1": "03", "tel2": "1234", "tel3": "5678"}, "03-1234-5678", 0},
+		{map[string]string{"tel_3": "5678", "tel_1": "03", "tel_2": "1234"}, "03-1234-5678", 0},
+		{map[string]string{"電話番号1": "０３", "電話番号2": "１２３４", "電話番号3": "５６７８"}, "03-1234-5678", 0},
+		{map[string]string{"tel[data][0]": "03", "tel[data][1]": "1234", "tel[data][2]": "5678", "tel[separator]": "-"}, "03-1234-5678", 1},
+		{map[string]string{"phone[0]": "06", "phone[1]": "6666", "phone[2]": "0000"}, "06-6666-0000", 0},
+		{map[string]string{"form_fields[tel1]": "03", "form_fields[tel2]": "1234", "form_fields[tel3]": "5678"}, "03-1234-5678", 0},
+		// A phone given whole wins; the boxes stay as sent.
+		{map[string]string{"phone": "03ー9999ー0000", "tel1": "03", "tel2": "1234"}, "03-9999-0000", 2},
+		// A gap, a box that is no number, one box alone: not joined.
+		{map[string]string{"tel1": "03", "tel3": "5678"}, "", 2},
+		{map[string]string{"tel1": "03", "tel2": "12a4", "tel3": "5678"}, "", 3},
+		{map[string]string{"tel1": "0312345678"}, "", 1},
+		// Not a phone's boxes.
+		{map[string]string{"zip1": "100", "zip2": "0001"}, "", 2},
+	} {
+		known, custom := SplitAttributes(c.fields, nil)
+		if known["phone"] != c.phone || len(custom) != c.customLeft {
+			t.Errorf("%v: phone %q custom %v, want %q and %d custom", c.fields, known["phone"], custom, c.phone, c.customLeft)
+		}
+	}
+}
+
+// FuzzSplitPhone: whatever boxes a form sends, splitting never panics nor
+// makes up fields (joined boxes are one field), and a phone is written the
+// same when read again.
+func FuzzSplitPhone(f *testing.F) {
+	f.Add("tel1", "03", "tel2", "1234", "tel3", "5678")
+	f.Add("tel[data][0]", "03", "tel[data][1]", "1234", "phone", "03ー1")
+	f.Add("]", "1", "[0]", "2", "電話番号1", "０")
+	f.Fuzz(func(t *testing.T, k1, v1, k2, v2, k3, v3 string) {
+		fields := map[string]string{k1: v1, k2: v2, k3: v3}
+		known, custom := SplitAttributes(fields, nil)
+		if len(known)+len(custom) > len(fields) {
+			t.Fatalf("%v made %v and %v", fields, known, custom)
+		}
+		if p := known["phone"]; phoneValue(p) != p {
+			t.Fatalf("phone %q reads again as %q", p, phoneValue(p))
+		}
+	})
+}
