@@ -1189,7 +1189,10 @@ func (s *Salesforce) RewriteAccount(ctx context.Context, m account.MQA) error {
 // outcomes (feedback names the rep by OwnerId): a User (005...) by their
 // email, else name; a queue (a Group, 00G...) by its name. An id given in
 // its 15- or 18-character form is answered under the form given; one
-// Salesforce does not have is absent. One query per kind and 100 ids.
+// Salesforce does not have is absent. One query per kind and 100 ids; a
+// query that fails ends the reads, and the names read before it are
+// answered with its error (an integration user who may read User but not
+// Group: the Users' names), for the caller to use.
 func (s *Salesforce) OwnerNames(ctx context.Context, ids []string) (map[string]string, error) {
 	now := s.now()
 	out := map[string]string{}

@@ -40,16 +40,19 @@ func (h *Handler) salesforceOwners(ctx context.Context, vs []Verdict) {
 		rctx, cancel := context.WithTimeout(ctx, ownerWait)
 		names, err := h.SalesforceOwners.OwnerNames(rctx, ask)
 		cancel()
+		// The names read are kept even when a query failed: User's
+		// answered before Group's refused.
+		for _, id := range ask {
+			switch name := textcut.Bytes(strings.TrimSpace(names[id]), 200); {
+			case name != "":
+				c.remember(sfKey(id), name, now.Add(ownerTTL))
+			case err == nil: // deleted, or not a User nor a queue
+				c.remember(sfKey(id), id, now.Add(refusalTTL))
+			}
+		}
 		var pe *push.Error
 		switch {
 		case err == nil:
-			for _, id := range ask {
-				name, ttl := textcut.Bytes(strings.TrimSpace(names[id]), 200), ownerTTL
-				if name == "" { // deleted, or not a User nor a queue
-					name, ttl = id, refusalTTL
-				}
-				c.remember(sfKey(id), name, now.Add(ttl))
-			}
 		case errors.As(err, &pe) && pe.Code == "REQUEST_LIMIT_EXCEEDED":
 			// The org's API allocation is spent (a 403 too): not asked
 			// again for refusalTTL, so the names spend none of what

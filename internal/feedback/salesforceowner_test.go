@@ -1,6 +1,7 @@
 package feedback_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -122,3 +123,38 @@ func TestSalesforceOwnerNamed(t *testing.T) {
 }
 
 func must(f *fx, _ *logs) *fx { return f }
+
+// TestOwnerNamesOfUsersKeptWhenGroupRefused: Salesforce's names are read
+// in a query of User, then one of Group (queues). An integration user who
+// may not read Group had that query refused, and the Users' names read
+// before it were dropped: every outcome of the delivery went under its
+// id. They are kept; the queue's outcome alone goes under its id.
+func TestOwnerNamesOfUsersKeptWhenGroupRefused(t *testing.T) {
+	f := outboundSetup(t)
+	org := crmfake.NewSalesforce()
+	t.Cleanup(org.Close)
+	org.Now = f.clk.Now
+	org.Users = map[string]map[string]any{"0055g00000AbCdEAAV": {"Id": "0055g00000AbCdEAAV", "Name": "佐藤 花子", "Email": "sato@acme.example"}}
+	org.Groups = map[string]map[string]any{"00G5g00000QueUeAAA": {"Id": "00G5g00000QueUeAAA", "Name": "インサイドセールス", "Type": "Queue"}}
+	org.Unreadable = map[string]bool{"Group": true}
+	f.h.SalesforceOwners = &crm.Salesforce{LoginURL: org.URL, ClientID: org.ClientID, ClientSecret: org.ClientSecret, LeadKey: "Baton_Person_Id__c", TaskKey: "Baton_MQL_Id__c", Now: f.clk.Now}
+	stamp := func(d time.Duration) string { return f.now.Add(d).Format("2006-01-02T15:04:05.000Z") }
+	queued := strings.Replace(leadObject("Working - Contacted", stamp(time.Minute)), "0055g00000AbCdEAAV", "00G5g00000QueUeAAA", 1)
+	msg := outboundMessage(org18, [2]string{"04l5g00000A1b2cAAA", queued}, [2]string{"04l5g00000A1b2dAAA", leadObject("Qualified", stamp(2*time.Minute))})
+	if code, a := f.postSOAP(t, omPath, msg); !acked(code, a) {
+		t.Fatalf("%d %+v", code, a.Body)
+	}
+	hist, err := f.q.History(context.Background(), f.p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var owners []string
+	for _, c := range hist {
+		if c.Owner != "" {
+			owners = append(owners, c.To+":"+c.Owner)
+		}
+	}
+	if got := strings.Join(owners, " "); got != "sal:00G5g00000QueUeAAA sql:sato@acme.example" {
+		t.Errorf("owners %s, want the queue's id (Group unread) and the User's email", got)
+	}
+}

@@ -47,6 +47,10 @@ type Salesforce struct {
 	// Users (005...) and Groups (00G..., queues among them) by record id,
 	// with their fields (Name, Email; Group: Name, Type): who owns records.
 	Users, Groups map[string]map[string]any
+	// Unreadable are sObjects the integration user cannot read (a profile
+	// without access to them): a query of one is refused as Salesforce
+	// does, 400 INVALID_TYPE.
+	Unreadable map[string]bool
 	// Picklists are restricted picklist fields of Lead and their values:
 	// any other value is refused with INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST.
 	Picklists map[string][]string
@@ -616,6 +620,10 @@ func (s *Salesforce) query(w http.ResponseWriter, q string) {
 	m := soqlRe.FindStringSubmatch(q)
 	if m == nil {
 		sfErr(w, 400, "MALFORMED_QUERY", "unexpected token in: "+q)
+		return
+	}
+	if s.Unreadable[m[2]] {
+		sfErr(w, 400, "INVALID_TYPE", "sObject type '"+m[2]+"' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name.")
 		return
 	}
 	var store []map[string]any
