@@ -44,9 +44,13 @@ type Verdict struct {
 	Outcome    string
 	Status     string // the SFA's status as sent (kintone: compared with the record's as Baton wrote the MQL)
 	Owner      string
-	Why        string // the reason sales gave (rejected: "no budget")
-	At         time.Time
-	Deal       *qualify.DealReport // the opportunity's amount, currency, close date, when the SFA sent them
+	// OwnerKey is the key (internal/repnames') of the SFA's owner id Owner
+	// was named by, or is (the SFA did not answer): the reports name the
+	// rep by it.
+	OwnerKey string
+	Why      string // the reason sales gave (rejected: "no budget")
+	At       time.Time
+	Deal     *qualify.DealReport // the opportunity's amount, currency, close date, when the SFA sent them
 	// OwnerID is HubSpot's owner id of the deal a verdict came from
 	// (hubspot_owner_id), named by the handler (Owner) before it applies.
 	OwnerID string
@@ -67,7 +71,7 @@ type Verdict struct {
 
 // Applier applies outcomes and records deals; see qualify.Qualifier.
 type Applier interface {
-	OutcomeWhy(ctx context.Context, person, outcome, deliveryID, owner, why string, at time.Time) (qualify.OutcomeResult, error)
+	OutcomeOf(ctx context.Context, person, outcome, deliveryID string, owner qualify.Owner, why string, at time.Time) (qualify.OutcomeResult, error)
 	RecordDeal(ctx context.Context, person string, d qualify.DealReport) (bool, error)
 	Record(ctx context.Context, person string) (qualify.Record, error)
 }
@@ -1191,7 +1195,7 @@ func (h *Handler) applyAll(ctx context.Context, source string, vs []Verdict) ([]
 			results = append(results, result{DeliveryID: v.DeliveryID, OutcomeResult: qualify.OutcomeResult{Ignored: why}, Deal: dealChanged})
 			continue
 		}
-		out, err := h.Apply.OutcomeWhy(ctx, pid, v.Outcome, v.DeliveryID, v.Owner, v.Why, v.At)
+		out, err := h.Apply.OutcomeOf(ctx, pid, v.Outcome, v.DeliveryID, qualify.Owner{Name: v.Owner, ID: v.OwnerKey}, v.Why, v.At)
 		if err != nil && strings.Contains(err.Error(), "unknown outcome") {
 			return nil, &failure{Status: http.StatusBadRequest, Error: err.Error(), Field: "outcome"}
 		}

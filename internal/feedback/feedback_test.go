@@ -53,15 +53,24 @@ type fx struct {
 
 // setup makes a person an MQL, delivered to every SFA (so each knows them
 // by its own record id).
-func setup(t *testing.T) *fx {
-	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
-	manual := clock.NewManual(now)
-	clk := manual.Now
+func setup(t *testing.T) *fx { return setupOn(t, openBolt) }
+
+// openBolt opens a bbolt store on the fixture's clock.
+func openBolt(t *testing.T, clk func() time.Time) table.Table {
 	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"), bolttable.WithClock(clk))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { tb.Close() })
+	return tb
+}
+
+// setupOn is setup on the store open opens.
+func setupOn(t *testing.T, open func(t *testing.T, clk func() time.Time) table.Table) *fx {
+	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	manual := clock.NewManual(now)
+	clk := manual.Now
+	tb := open(t, clk)
 	ctx := context.Background()
 	rules, err := rulebook.Load("../../infra/rules.yaml")
 	if err != nil {

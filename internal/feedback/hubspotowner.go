@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/repnames"
 	"github.com/baton-hq/baton/internal/textcut"
 )
 
@@ -136,6 +137,7 @@ func (h *Handler) hubspotOwners(ctx context.Context, vs []Verdict) error {
 		}
 		if id != "" {
 			vs[i].Owner = h.ownerName(ctx, rctx, id, &down)
+			vs[i].OwnerKey = repnames.HubSpot(textcut.Bytes(id, 200))
 		}
 	}
 	return nil
@@ -166,7 +168,23 @@ func (h *Handler) ownerName(ctx, rctx context.Context, id string, down *bool) st
 		return id
 	}
 	h.owners.remember(id, name, now.Add(ttl))
+	if err == nil && name != "" {
+		h.learned(ctx, map[string]string{repnames.HubSpot(id): name})
+	}
 	return name
+}
+
+// learned keeps the owners' names read (repnames' key -> name) in the
+// store, by which the reports name the outcomes recorded under the id
+// while the SFA did not answer (theirs and every process's). Failing, it
+// is logged: the outcome is not held back for it (its own owner is named).
+func (h *Handler) learned(ctx context.Context, names map[string]string) {
+	if len(names) == 0 || h.T == nil {
+		return
+	}
+	if err := repnames.Remember(ctx, h.T, names); err != nil {
+		h.Log.Error("feedback: keeping the owners' names failed: reports name the outcomes recorded under their ids by the ids", "owners", len(names), "err", err)
+	}
 }
 
 // refused reports whether the SFA refused the token reading api

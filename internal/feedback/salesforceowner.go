@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/baton-hq/baton/internal/push"
+	"github.com/baton-hq/baton/internal/repnames"
 	"github.com/baton-hq/baton/internal/textcut"
 )
 
@@ -29,7 +30,7 @@ func (h *Handler) salesforceOwners(ctx context.Context, vs []Verdict) {
 	var ask []string
 	seen := map[string]bool{}
 	for _, v := range vs {
-		if id := v.Owner; v.Refused == "" && v.Unread == "" && salesforceOwnerID(id) && !seen[id[:15]] {
+		if id := v.Owner; v.Refused == "" && v.Unread == "" && repnames.SalesforceID(id) && !seen[id[:15]] {
 			seen[id[:15]] = true
 			if _, ok := c.name(sfKey(id), now); !ok {
 				ask = append(ask, id)
@@ -42,14 +43,17 @@ func (h *Handler) salesforceOwners(ctx context.Context, vs []Verdict) {
 		cancel()
 		// The names read are kept even when a query failed: User's
 		// answered before Group's refused.
+		learned := map[string]string{}
 		for _, id := range ask {
 			switch name := textcut.Bytes(strings.TrimSpace(names[id]), 200); {
 			case name != "":
 				c.remember(sfKey(id), name, now.Add(ownerTTL))
+				learned[sfKey(id)] = name
 			case err == nil: // deleted, or not a User nor a queue
 				c.remember(sfKey(id), id, now.Add(refusalTTL))
 			}
 		}
+		h.learned(ctx, learned)
 		var pe *push.Error
 		switch {
 		case err == nil:
@@ -71,7 +75,8 @@ func (h *Handler) salesforceOwners(ctx context.Context, vs []Verdict) {
 		}
 	}
 	for i := range vs {
-		if id := vs[i].Owner; salesforceOwnerID(id) {
+		if id := vs[i].Owner; repnames.SalesforceID(id) {
+			vs[i].OwnerKey = sfKey(id)
 			if name, ok := c.name(sfKey(id), now); ok {
 				vs[i].Owner = name
 			}
@@ -79,21 +84,7 @@ func (h *Handler) salesforceOwners(ctx context.Context, vs []Verdict) {
 	}
 }
 
-// sfKey is an owner id's key in the handler's memory: its 15
-// case-sensitive characters, which its 18-character form begins with.
-func sfKey(id string) string { return "sf:" + id[:15] }
-
-// salesforceOwnerID reports whether an owner is a Salesforce User's or
-// queue's record id (15 case-sensitive letters and digits, or 18: the 15
-// and a checksum of their case) rather than a name.
-func salesforceOwnerID(s string) bool {
-	if !strings.HasPrefix(s, "005") && !strings.HasPrefix(s, "00G") || len(s) != 15 && len(s) != 18 {
-		return false
-	}
-	for _, c := range s {
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
-			return false
-		}
-	}
-	return true
-}
+// sfKey is an owner id's key in the handler's memory and the store's:
+// its 15 case-sensitive characters, which its 18-character form begins
+// with.
+func sfKey(id string) string { return repnames.Salesforce(id) }

@@ -76,7 +76,12 @@ type StageChange struct {
 	At     time.Time `json:"at"`
 	Reason string    `json:"reason"`
 	Owner  string    `json:"owner,omitempty"`
-	Why    string    `json:"why,omitempty"` // sales' reason for a rejection or loss, as their SFA gave it
+	// OwnerID is the key of the SFA's owner id the owner was named by
+	// (internal/repnames'): the reports name the owner by the name learned
+	// for it when they read, so that an outcome recorded under the id
+	// while the SFA did not answer is the same rep's as the named ones.
+	OwnerID string `json:"ownerId,omitempty"`
+	Why     string `json:"why,omitempty"` // sales' reason for a rejection or loss, as their SFA gave it
 
 	sk string // its item's key, when read back (sortHistory)
 }
@@ -201,6 +206,16 @@ const MaxWhy = 2000
 // OutcomeWhy is Outcome with sales' reason (why rejected or lost), kept on
 // the stage history for the MQL-quality report.
 func (q *Qualifier) OutcomeWhy(ctx context.Context, person, outcome, deliveryID, owner, why string, at time.Time) (OutcomeResult, error) {
+	return q.OutcomeOf(ctx, person, outcome, deliveryID, Owner{Name: owner}, why, at)
+}
+
+// Owner is the rep an outcome is recorded under: their name as known when
+// it applies (the SFA's id itself when the SFA did not name it), and the
+// key of the SFA's owner id, if it gave one (StageChange.OwnerID).
+type Owner struct{ Name, ID string }
+
+// OutcomeOf is OutcomeWhy with the owner's id kept beside their name.
+func (q *Qualifier) OutcomeOf(ctx context.Context, person, outcome, deliveryID string, owner Owner, why string, at time.Time) (OutcomeResult, error) {
 	why = textcut.Bytes(why, MaxWhy)
 	verdict, ok := outcomeStage[outcome]
 	if !ok {
@@ -257,7 +272,7 @@ func (q *Qualifier) OutcomeWhy(ctx context.Context, person, outcome, deliveryID,
 			ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: fbPfx + deliveryID, Kind: "feedback", Data: mark}, table.NotExists))
 		}
 		seq := historySeq(rec.version)
-		ws = append(ws, historyPut(person, seq, StageChange{From: rec.Stage, To: target, At: at, Reason: "sales: " + outcome, Owner: owner, Why: strings.TrimSpace(why)}))
+		ws = append(ws, historyPut(person, seq, StageChange{From: rec.Stage, To: target, At: at, Reason: "sales: " + outcome, Owner: owner.Name, OwnerID: owner.ID, Why: strings.TrimSpace(why)}))
 		cnt := newCounts(q.Calendar.Location())
 		cnt.transition(rec.Stage, target, at, channelOf(rec))
 		rec.Stage = target

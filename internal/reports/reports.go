@@ -13,6 +13,7 @@ import (
 
 	"github.com/baton-hq/baton/internal/calendar"
 	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/repnames"
 	"github.com/baton-hq/baton/internal/table"
 )
 
@@ -23,8 +24,26 @@ var Stages = []string{qualify.StageLead, qualify.StageMQL, qualify.StageSAL, qua
 type Person = qualify.Facts
 
 // Load reads every scored person's facts (one pass over the people
-// partitions, through qualify, which owns the items).
-func Load(ctx context.Context, t table.Table) ([]*Person, error) { return qualify.AllFacts(ctx, t) }
+// partitions, through qualify, which owns the items), each sales answer's
+// owner named by the latest name learned for its SFA id (repnames: one
+// query more), so that a rep whose first outcomes were recorded under the
+// id while the SFA did not answer is one rep, not two.
+func Load(ctx context.Context, t table.Table) ([]*Person, error) {
+	people, err := qualify.AllFacts(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	names, err := repnames.Load(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range people {
+		for i, c := range p.History {
+			p.History[i].Owner = names.Of(c.OwnerID, c.Owner)
+		}
+	}
+	return people, nil
+}
 
 // Filter selects what a report covers.
 type Filter struct {

@@ -1,0 +1,104 @@
+// Package repnames keeps the names Baton learned for the SFAs' owner ids
+// (a Salesforce User's email or a queue's name, a HubSpot owner's email),
+// one tiny item per id in one partition, so that the reports name a rep
+// by the id stored on each outcome as they read it.
+//
+// Why at read time: the SLA and reps reports are not aggregated at write
+// time by owner; they read every person's stage history (qualify.AllFacts)
+// and group by each answer's owner as they go. An outcome recorded while
+// the SFA did not answer the lookup (down, its API allocation spent, a
+// missing scope) keeps the raw id as its owner; the same rep's later
+// outcomes, named, were a second row. Each outcome now keeps the id's key
+// beside the name (qualify.StageChange.OwnerID), and the reports name it
+// by the latest name learned: one query of this partition per report (a
+// few hundred items at most: one per rep or queue), no scan, no rewrite of
+// the history when a name is learned.
+package repnames
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// pk is the partition of every name learned; the sort key is the id's key.
+const pk = "REPNAME"
+
+// Salesforce is the key of a Salesforce owner id (a SalesforceID): its 15
+// case-sensitive characters, which its 18-character form begins with.
+func Salesforce(id string) string { return "sf:" + id[:15] }
+
+// HubSpot is the key of a HubSpot owner id.
+func HubSpot(id string) string { return "hs:" + id }
+
+// SalesforceID reports whether an owner is a Salesforce User's or queue's
+// record id (15 case-sensitive letters and digits, or 18: the 15 and a
+// checksum of their case) rather than a name.
+func SalesforceID(s string) bool {
+	if !strings.HasPrefix(s, "005") && !strings.HasPrefix(s, "00G") || len(s) != 15 && len(s) != 18 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+type entry struct {
+	Name string `json:"name"`
+}
+
+// Remember stores the names learned (key -> name), the last learned of a
+// key replacing the one before (a rep's new email).
+func Remember(ctx context.Context, t table.Table, names map[string]string) error {
+	var ws []table.Write
+	for key, name := range names {
+		data, _ := json.Marshal(entry{Name: name})
+		ws = append(ws, table.Put(table.Item{PK: pk, SK: key, Kind: "repname", Data: data}, table.Always))
+	}
+	return errors.Join(t.PutMany(ctx, ws)...)
+}
+
+// Names are the names learned, by key.
+type Names map[string]string
+
+// Load reads every name learned (one query of one partition).
+func Load(ctx context.Context, t table.Table) (Names, error) {
+	items, err := t.Query(ctx, table.Query{PK: pk})
+	if err != nil {
+		return nil, err
+	}
+	n := Names{}
+	for _, it := range items {
+		var e entry
+		if json.Unmarshal(it.Data, &e) == nil && e.Name != "" {
+			n[it.SK] = e.Name
+		}
+	}
+	return n, nil
+}
+
+// Of is how reports name the owner of an outcome recorded as owner, with
+// the id's key (""): the name learned for the key, else owner. An outcome
+// recorded before keys were kept has none; its owner, when it is an id
+// (a Salesforce record id, or digits: a HubSpot owner id, as no rep's
+// email or name is), gives its key.
+func (n Names) Of(key, owner string) string {
+	if key == "" {
+		switch {
+		case SalesforceID(owner):
+			key = Salesforce(owner)
+		case owner != "" && strings.Trim(owner, "0123456789") == "":
+			key = HubSpot(owner)
+		}
+	}
+	if name, ok := n[key]; ok && key != "" {
+		return name
+	}
+	return owner
+}
