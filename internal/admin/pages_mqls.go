@@ -12,6 +12,7 @@ import (
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/queue"
+	"github.com/baton-hq/baton/internal/repnames"
 )
 
 // mqlsView is the MQL list: filters, each MQL with its person, stage now,
@@ -160,6 +161,10 @@ func (h *Handler) mqlQuery(q url.Values) (f mqlFilter, after string, bad *badPar
 // (the page's owner choices).
 func (h *Handler) filterMQLs(ctx context.Context, f mqlFilter, cursor string, want, examine int) (rows []mqlRow, next string, owners map[string]bool, examined int, err error) {
 	owners = map[string]bool{}
+	names, err := h.repNames(ctx)
+	if err != nil {
+		return nil, "", nil, 0, err
+	}
 	for examined < examine && len(rows) < want {
 		ms, more, err := h.Scores.MQLPage(ctx, cursor, f.From, f.To, min(100, examine-examined))
 		if err != nil {
@@ -173,7 +178,7 @@ func (h *Handler) filterMQLs(ctx context.Context, f mqlFilter, cursor string, wa
 				continue
 			}
 			row := mqlRow{M: m}
-			if err := h.personNow(ctx, &row); err != nil {
+			if err := h.personNow(ctx, &row, names); err != nil {
 				return nil, "", nil, 0, err
 			}
 			if row.Owner != "" {
@@ -214,9 +219,19 @@ func pageLinks(path string, q url.Values, cursor string) (first, next string) {
 	return first, next
 }
 
+// repNames are the SFA owners' names learned (one query; none without
+// the reports' table), by which an owner recorded under an SFA's id while
+// it did not answer is named as the reports name it.
+func (h *Handler) repNames(ctx context.Context) (repnames.Names, error) {
+	if h.Reports == nil || h.Reports.T == nil {
+		return nil, nil
+	}
+	return repnames.Load(ctx, h.Reports.T)
+}
+
 // personNow reads an MQL's person's stage now and sales owner by key: the
-// score record and the stage history.
-func (h *Handler) personNow(ctx context.Context, row *mqlRow) error {
+// score record and the stage history, the owner named as names has it.
+func (h *Handler) personNow(ctx context.Context, row *mqlRow, names repnames.Names) error {
 	rec, err := h.Scores.Record(ctx, row.M.Person)
 	if err != nil && err != identity.ErrNotFound {
 		return err
@@ -228,7 +243,7 @@ func (h *Handler) personNow(ctx context.Context, row *mqlRow) error {
 	}
 	for _, c := range hist {
 		if c.Owner != "" {
-			row.Owner = c.Owner
+			row.Owner = names.Of(c.OwnerID, c.Owner)
 		}
 	}
 	return nil

@@ -1,0 +1,65 @@
+package admin_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/repnames"
+)
+
+// TestMQLOwnerNamedLater: an outcome recorded under a Salesforce owner id
+// (the SFA did not answer who it is) shows, once the name is learned, under
+// the rep's email on the MQL page and in its owner filter, as the reports
+// name it, rather than the id.
+func TestMQLOwnerNamedLater(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	q, dir, log, st := scoring(t, f)
+	f.h.Scores, f.h.People, f.h.Timelines = q, dir, st
+	mux := http.NewServeMux()
+	f.h.Routes(mux)
+	srv := httptest.NewServer(httpx.SecurityHeaders(httpx.Routes(mux)))
+	defer srv.Close()
+	f.url = srv.URL
+	t0 := f.clk.Now()
+	evs := []event.Event{
+		{ID: "own-a", Type: event.Download, VisitorID: "own-v", URL: "https://www.example.com/a.pdf", Timestamp: t0, ReceivedAt: t0},
+		{ID: "own-b", Type: event.FormSubmit, VisitorID: "own-v", Timestamp: t0, ReceivedAt: t0, Properties: map[string]any{"form": map[string]any{"id": "contact"}}},
+	}
+	if _, err := log.Append(ctx, evs); err != nil {
+		t.Fatal(err)
+	}
+	p, _, err := st.Identify(ctx, identity.Identification{Visitor: "own-v", Email: "lead@maker.example", At: t0, Strength: identity.Strong, Fields: map[string]string{"title": "部長", "employees": "500"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Process(ctx, evs); err != nil {
+		t.Fatal(err)
+	}
+	const id = "0055g00000AbCdEAAZ"
+	if _, err := q.OutcomeOf(ctx, p.ID, "accepted", "d1", qualify.Owner{Name: id, ID: repnames.Salesforce(id)}, "", t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := repnames.Remember(ctx, f.tb, map[string]string{repnames.Salesforce(id): "tanaka@maker.example"}); err != nil {
+		t.Fatal(err)
+	}
+	a := f.req("GET", "/admin/mqls?owner=tanaka@maker.example", "", "Authorization", "Bearer "+readToken)
+	var body struct {
+		MQLs []qualify.MQL `json:"mqls"`
+	}
+	if a.code != 200 || json.Unmarshal([]byte(a.body), &body) != nil || len(body.MQLs) != 1 || body.MQLs[0].Person != p.ID {
+		t.Fatalf("owner filter by the rep's email: %d %s", a.code, a.body)
+	}
+	page := f.req("GET", "/admin/mqls", "", "Authorization", "Bearer "+readToken, "Accept", "text/html")
+	if page.code != 200 || !strings.Contains(page.body, "tanaka@maker.example") || strings.Contains(page.body, id) {
+		t.Fatalf("MQL page: %d; want the rep's email, not the id %s", page.code, id)
+	}
+}
