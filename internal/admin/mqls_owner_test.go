@@ -17,8 +17,8 @@ import (
 
 // TestMQLOwnerNamedLater: an outcome recorded under a Salesforce owner id
 // (the SFA did not answer who it is) shows, once the name is learned, under
-// the rep's email on the MQL page and in its owner filter, as the reports
-// name it, rather than the id.
+// the rep's email on the MQL page, in its owner filter and in the person's
+// history, as the reports name it, rather than the id.
 func TestMQLOwnerNamedLater(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
@@ -61,5 +61,16 @@ func TestMQLOwnerNamedLater(t *testing.T) {
 	page := f.req("GET", "/admin/mqls", "", "Authorization", "Bearer "+readToken, "Accept", "text/html")
 	if page.code != 200 || !strings.Contains(page.body, "tanaka@maker.example") || strings.Contains(page.body, id) {
 		t.Fatalf("MQL page: %d; want the rep's email, not the id %s", page.code, id)
+	}
+	// The person's history, on their page and in the explanation.
+	for _, accept := range []string{"text/html", "application/json"} {
+		path := "/admin/people/" + p.ID
+		if accept != "text/html" {
+			path += "/explain"
+		}
+		a := f.req("GET", path, "", "Authorization", "Bearer "+readToken, "Accept", accept)
+		if a.code != 200 || !strings.Contains(a.body, "tanaka@maker.example") || strings.Contains(a.body, `"owner":"`+id) || strings.Contains(a.body, ">"+id+"<") {
+			t.Fatalf("%s (%s): %d; want the history's owner named tanaka@maker.example, not %s", path, accept, a.code, id)
+		}
 	}
 }

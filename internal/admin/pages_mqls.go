@@ -229,6 +229,20 @@ func (h *Handler) repNames(ctx context.Context) (repnames.Names, error) {
 	return repnames.Load(ctx, h.Reports.T)
 }
 
+// namedHistory is a person's stage history, each owner recorded under an
+// SFA id named by the name learned since (repNames).
+func (h *Handler) namedHistory(ctx context.Context, person string) ([]qualify.StageChange, error) {
+	hist, err := h.Scores.History(ctx, person)
+	if err != nil {
+		return nil, err
+	}
+	names, err := h.repNames(ctx)
+	for i, c := range hist {
+		hist[i].Owner = names.Of(c.OwnerID, c.Owner)
+	}
+	return hist, err
+}
+
 // personNow reads an MQL's person's stage now and sales owner by key: the
 // score record and the stage history, the owner named as names has it.
 func (h *Handler) personNow(ctx context.Context, row *mqlRow, names repnames.Names) error {

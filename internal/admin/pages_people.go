@@ -320,7 +320,7 @@ func (h *Handler) personPage(w http.ResponseWriter, r *http.Request, p identity.
 			h.fail(w, r, err)
 			return
 		}
-		if v.Ex.History, err = h.Scores.History(ctx, p.ID); err != nil {
+		if v.Ex.History, err = h.namedHistory(ctx, p.ID); err != nil {
 			h.fail(w, r, err)
 			return
 		}

@@ -97,7 +97,7 @@ func (h *Handler) explain(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	if ex.History, err = h.Scores.History(ctx, p.ID); err != nil {
+	if ex.History, err = h.namedHistory(ctx, p.ID); err != nil {
 		h.fail(w, r, err)
 		return
 	}
