@@ -70,3 +70,22 @@ func FuzzSplitPhone(f *testing.F) {
 		}
 	})
 }
+
+// TestJapaneseFormNames: the names Japanese forms give their fields, in
+// romaji (both romanisations) or as their labels, are the attributes
+// scoring and the SFA read (they were custom fields: a 社名 was no company,
+// so fit rules on company and 名寄せ never saw it).
+func TestJapaneseFormNames(t *testing.T) {
+	for name, want := range map[string]string{
+		"sei": "last_name", "mei": "first_name", "shimei": "name", "onamae": "name",
+		"kaisya": "company", "kaisyamei": "company", "社名": "company", "法人名": "company", "団体名": "company",
+		"yakusyoku": "title", "busyo": "department", "denwa": "phone", "keitai": "phone", "携帯電話": "phone",
+		"pref": "region", "todofuken": "region", "jugyoin": "employees", "gyoshu": "industry", "yosan": "budget",
+		"naiyou": "message", "ホームページ": "website",
+	} {
+		known, custom := SplitAttributes(map[string]string{name: "値"}, nil)
+		if known[want] != "値" || len(custom) != 0 {
+			t.Errorf("%s: known %v custom %v, want %s", name, known, custom, want)
+		}
+	}
+}

@@ -271,6 +271,17 @@ var attributeNames = map[string]string{
 	"numberofemployees": "employees", "annualrevenue__c": "revenue", "mainphone": "phone",
 	// formrun / Japanese builders (romaji):
 	"kaisha": "company", "kaishamei": "company", "yakushoku": "title", "busho": "department",
+	// ... in the other romanisation (kaisya), and the rest of a Japanese
+	// form: 姓/名 as sei/mei, 氏名 as shimei, phones, 都道府県 (pref: the
+	// prefecture select), 従業員数, 業種, 予算, お問い合わせ内容.
+	"kaisya": "company", "kaisyamei": "company", "yakusyoku": "title", "busyo": "department",
+	"sei": "last_name", "mei": "first_name", "shimei": "name", "onamae": "name", "namae": "name",
+	"denwa": "phone", "denwabango": "phone", "keitai": "phone", "todofuken": "region", "pref": "region",
+	"jugyoin": "employees", "jugyoinsu": "employees", "gyoshu": "industry", "gyosyu": "industry", "yosan": "budget",
+	"naiyou": "message", "naiyo": "message", "otoiawase": "message",
+	// Japanese labels used as names: 社名, 法人名, 携帯電話, ホームページ.
+	"社名": "company", "法人名": "company", "団体名": "company", "組織名": "company", "勤務先": "company",
+	"携帯電話": "phone", "携帯電話番号": "phone", "携帯番号": "phone", "ホームページ": "website", "homepage": "website",
 }
 
 // FieldNames maps a site's own form field names (a form builder's
