@@ -15,7 +15,8 @@ import (
 // 株式会社本田技術研究所, 株式会社虎屋本店, センター株式会社).
 //
 //   - After a space: a short trailing word ending in a unit's name (orgUnit),
-//     or a store (梅田店).
+//     or a store (梅田店); after a legal form and a name, a department too
+//     (株式会社ABC 情報システム室: deptWord, standsAsCompany).
 //   - After the legal form, when the name comes before it (バトン株式会社
 //     大阪営業所, Baton Inc. Tokyo Branch): the text after the form, when it
 //     ends in a unit's name (unitTail). The legal form marks where the name
@@ -197,12 +198,13 @@ func dropUnits(s string) string {
 		return utf8.RuneCountInString(k) >= minRunes && strings.HasPrefix(whole, k)
 	}
 	// A unit in brackets at the end (株式会社ABC(本社)) is one after a space.
-	if i := strings.LastIndexByte(s, '('); i > 0 && strings.HasSuffix(s, ")") && orgUnit(strings.TrimSpace(s[i+1:len(s)-1])) {
+	if i := strings.LastIndexByte(s, '('); i > 0 && strings.HasSuffix(s, ")") && (orgUnit(strings.TrimSpace(s[i+1:len(s)-1])) || deptWord(strings.TrimSpace(s[i+1:len(s)-1]))) {
 		s = s[:i] + " " + strings.TrimSpace(s[i+1:len(s)-1])
 	}
 	words := strings.Fields(s)
 	n := len(words)
-	for n > 1 && (orgUnit(words[n-1]) || storeTail(words[n-1]) && storeWord.MatchString(words[n-1])) {
+	for n > 1 && (orgUnit(words[n-1]) || storeTail(words[n-1]) && storeWord.MatchString(words[n-1]) ||
+		deptWord(words[n-1]) && standsAsCompany(strings.Join(words[:n-1], " "))) {
 		n--
 	}
 	s = strings.Join(words, " ")
@@ -276,6 +278,40 @@ func lastForm(s string) (start, end int) {
 		}
 	}
 	return start, end
+}
+
+// deptUnits end the words that, after a space following a company, name
+// one of its departments (情報システム室, マーケティンググループ, DX推進セン
+// ター, ソリューション事業部). Not 本社, 工場 or 研究所: orgUnit has them, and
+// a company's name after a space (株式会社KDDI 総合研究所) ends in them too.
+var deptUnits = []string{"部", "課", "室", "グループ", "チーム", "センター", "オフィス", "拠点", "ユニット", "事務局"}
+
+// deptWord reports whether a word after a space may be a department: a
+// unit's name with at least two characters of what it does before it
+// (not グループ or センター alone: 株式会社ABC グループ is the group) and
+// at most 12 in all; not 倶楽部. It is dropped only after a name that
+// stands as a company (standsAsCompany): many names end in these words
+// (日本データセンター株式会社, ソフトバンクグループ, 国立がん研究センター).
+func deptWord(w string) bool {
+	n := utf8.RuneCountInString(w)
+	if n > 12 || strings.HasSuffix(w, "倶楽部") {
+		return false
+	}
+	for _, u := range deptUnits {
+		if strings.HasSuffix(w, u) {
+			return n-utf8.RuneCountInString(u) >= 2
+		}
+	}
+	return false
+}
+
+// standsAsCompany reports whether the words before a space are a company
+// on their own: a legal form and a name (株式会社ABC, ABC Inc.), so that
+// what follows is a part of it. A legal form alone (株式会社 日本データ
+// センター) is not: the name is what follows.
+func standsAsCompany(s string) bool {
+	_, end := lastForm(s)
+	return end >= 0 && plainKey(s) != ""
 }
 
 // wordSpans are the byte ranges of the runs of letters and digits of s.

@@ -173,3 +173,27 @@ func BenchmarkCompanyKey(b *testing.B) {
 		})
 	}
 }
+
+// TestDepartmentAfterSpace: a department written after a space, following
+// a name that stands as a company (a legal form and a name), is the
+// company's. Only the fused patterns knew a 室, グループ or センター, so
+// "株式会社ABC 経営企画室" was abc (経営企画 is a staff room) but
+// "株式会社ABC 情報システム室" was abc情報システム室, its own account.
+func TestDepartmentAfterSpace(t *testing.T) {
+	for _, c := range []struct{ name, key string }{
+		{"株式会社ABC 情報システム室", "abc"}, {"株式会社ABC 経営企画室", "abc"}, {"株式会社ABC マーケティンググループ", "abc"},
+		{"株式会社ABC DX推進センター", "abc"}, {"株式会社ABC 営業推進チーム", "abc"}, {"株式会社ABC ソリューション事業部", "abc"},
+		{"株式会社ABC 品川オフィス", "abc"}, {"株式会社ABC 営業本部 DX推進センター", "abc"}, {"株式会社ABC(情報システム室)", "abc"},
+		{"ＡＢＣ（株） 情報システム室", "abc"}, {"株式会社 ABC DX推進センター", "abc"}, {"株式会社ABC 新規事業開発ユニット", "abc"},
+		// names that end in these words keep them: no company stands before
+		// the word, or the word is the unit's name alone
+		{"日本データセンター株式会社", "日本データセンター"}, {"株式会社 日本データセンター", "日本データセンター"},
+		{"ABC DX推進センター", "abcdx推進センター"}, {"国立がん研究センター", "国立がん研究センター"},
+		{"株式会社ABC グループ", "abcグループ"}, {"株式会社ABC センター", "abcセンター"}, {"ソフトバンクグループ株式会社", "ソフトバンクグループ"},
+		{"株式会社ABC ゴルフ倶楽部", "abcゴルフ倶楽部"}, {"株式会社ABC 東京オフィス", "abc"}, {"ABC 情報システム室", "abc情報システム室"},
+	} {
+		if got := CompanyKey(c.name); got != c.key {
+			t.Errorf("CompanyKey(%q) = %q, want %q", c.name, got, c.key)
+		}
+	}
+}
