@@ -153,8 +153,9 @@ func TestFreeMailAndNoCompanyStayOut(t *testing.T) {
 	if as := w.accounts(); len(as) != 0 {
 		t.Fatalf("a free-mail person founded %+v", as)
 	}
-	w.handle(w.person("v2", "taro@gmail.com", map[string]string{"company": "（株）サンプル"}))
-	w.handle(w.person("v3", "hanako@sample.co.jp", map[string]string{"company": "サンプル株式会社"}))
+	// Not サンプル: what a form's example says names no company.
+	w.handle(w.person("v2", "taro@gmail.com", map[string]string{"company": "（株）アクメ"}))
+	w.handle(w.person("v3", "hanako@acme.co.jp", map[string]string{"company": "アクメ株式会社"}))
 	as := w.accounts()
 	if len(as) != 1 || len(as[0].Members) != 2 || len(as[0].Keys) != 2 {
 		t.Fatalf("by company name: %+v", as)

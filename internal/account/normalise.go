@@ -129,8 +129,64 @@ func CompanyKey(name string) string {
 }
 
 // namesNone reports whether a key names no company: a placeholder
-// (noCompany) or dashes (ー, ーー; "-" and "―" have no key already).
-func namesNone(k string) bool { return noCompany[k] || strings.Trim(k, "ー") == "" }
+// (noCompany), dashes (ー, ーー; "-" and "―" have no key already), one
+// character typed again and again (aaa, xxx, あああ, 1111), or form labels
+// and test words with nothing else (formWordsOnly: 会社名, お名前, TEL会社,
+// テスト, test1).
+func namesNone(k string) bool {
+	return noCompany[k] || strings.Trim(k, "ー") == "" || oneRuneRepeated(k) || formWordsOnly(k)
+}
+
+// oneRuneRepeated reports whether k is one character two or more times:
+// what gets past a required field (aaa, ｘｘｘ, あああ). A company so named
+// (AA株式会社) still groups by its email domain.
+func oneRuneRepeated(k string) bool {
+	r, size := utf8.DecodeRuneInString(k)
+	return len(k) > size && strings.Trim(k, string(r)) == ""
+}
+
+// formWords are the labels of a form's fields and the words of a test:
+// what someone types who copies the label (会社名, 御社名, お名前), fills
+// in a test (テスト, sample, ダミー) or pastes two fields' labels (TEL会社).
+// A key made of them alone, with digits after (テスト1), names no company;
+// one word more makes a name (東京会社, テストエンジニアリング, サンプル百貨店).
+// With legal forms removed, テスト株式会社 is テスト: a firm so named
+// groups by its email domain, the form's testers by nothing.
+var formWords = []string{
+	"会社", "御社", "貴社", "弊社", "当社", "企業", "法人", "団体", "組織", "所属", "所属先", "勤務先", "社", "氏",
+	"名", "名称", "名前", "フルネーム", "ご", "お", "御", "様", "担当", "担当者", "部署", "役職", "住所", "電話", "電話番号",
+	"連絡先", "メール", "メールアドレス", "tel", "fax", "mail", "email", "phone", "company", "name",
+	"テスト", "てすと", "test", "サンプル", "さんぷる", "sample", "ダミー", "dummy", "example", "hoge", "fuga",
+	"piyo", "ほげ", "ホゲ", "ふが", "フガ",
+}
+
+// formWordsAlone are the form words that may be a name on their own: TEL
+// is what 東京エレクトロン's people write. Only with another form word
+// (TEL会社) is it a label.
+var formWordsAlone = map[string]bool{"tel": true}
+
+// formWordsOnly reports whether k is form words (formWords) and nothing
+// else, digits after them aside, and not one of formWordsAlone by itself.
+func formWordsOnly(k string) bool {
+	k = strings.TrimRight(k, "0123456789")
+	if k == "" || formWordsAlone[k] || len(k) > 64 {
+		return false
+	}
+	// can[i]: k[:i] is form words.
+	can := make([]bool, len(k)+1)
+	can[0] = true
+	for i := range len(k) {
+		if !can[i] {
+			continue
+		}
+		for _, w := range formWords {
+			if strings.HasPrefix(k[i:], w) {
+				can[i+len(w)] = true
+			}
+		}
+	}
+	return can[len(k)]
+}
 
 // noCompany are the keys of what people type in a required 会社名 field
 // when they have no company (keys: NFKC, lower case, letters and digits
@@ -145,6 +201,9 @@ var noCompany = map[string]bool{
 	"na": true, "none": true, "nil": true, "null": true, "no": true, "nothing": true, "private": true,
 	"personal": true, "individual": true, "self": true, "selfemployed": true, "freelance": true,
 	"freelancer": true, "student": true,
+	// an occupation where the company goes
+	"会社員": true, "会社役員": true, "公務員": true, "団体職員": true, "自由業": true, "パート": true, "アルバイト": true,
+	"派遣社員": true,
 }
 
 // plainKey is the key of a folded name as it stands: legal forms and all

@@ -27,6 +27,33 @@ func TestPlaceholderCompanyNamesGroupNobody(t *testing.T) {
 	}
 }
 
+// TestFormLabelsAndTestWordsGroupNobody: a field's label copied in (会社名,
+// お名前), a test's word (テスト, sample, ダミー), two labels pasted
+// together (TEL会社), an occupation (会社員) or one key pressed again and
+// again (aaa, あああ) was a key, so every stranger who typed it joined one
+// account. Real names that contain such words keep their whole key.
+func TestFormLabelsAndTestWordsGroupNobody(t *testing.T) {
+	for _, c := range []string{"会社", "会社名", "御社名", "貴社名", "企業名", "ご担当者名", "担当者名", "お名前", "氏名", "社名",
+		"お名前（フルネーム）", "Company Name", "companyname", "テスト", "test", "TEST", "てすと", "ﾃｽﾄ", "テスト1", "test123",
+		"テストテスト", "テスト会社", "株式会社テスト", "テスト株式会社", "株式会社テスト 営業部", "Test Inc.", "sample", "サンプル",
+		"株式会社サンプル", "ダミー", "dummy", "hoge", "xxx", "ｘｘｘ", "XX", "あああ", "aaa", "1111", "TEL会社", "会社TEL",
+		"電話番号", "メールアドレス", "なし株式会社", "会社員", "公務員", "アルバイト"} {
+		if k := account.CompanyKey(c); k != "" {
+			t.Errorf("CompanyKey(%q) = %q: every stranger who wrote it shares one account", c, k)
+		}
+	}
+	for name, key := range map[string]string{
+		"テストエンジニアリング株式会社": "テストエンジニアリング", "株式会社テストハウス": "テストハウス", "サンプル百貨店": "サンプル百貨店",
+		"東京会社": "東京会社", "会社設立センター": "会社設立センター", "TEL": "tel", "TEL1": "tel1", "東京エレクトロン株式会社": "東京エレクトロン",
+		"名古屋鉄道株式会社": "名古屋鉄道", "株式会社ABC": "abc", "123": "123", "Sample Solutions Ltd": "samplesolutions",
+		"株式会社お名前ドットコム": "お名前ドットコム", "ABA株式会社": "aba", "株式会社X": "x", "TestCo Inc.": "testco",
+	} {
+		if k := account.CompanyKey(name); k != key {
+			t.Errorf("CompanyKey(%q) = %q, want %q", name, k, key)
+		}
+	}
+}
+
 // TestISPMailSubdomainsAreFreeMail: Japanese ISP mailboxes are at a mail
 // server's subdomain (taro@sky.plala.or.jp). Domain matched free mail
 // exactly, so two plala customers (山田工務店, 鈴木商事) became one account
