@@ -118,10 +118,15 @@ func joinForms(words []string) []string {
 // バトン株式会社大阪営業所, 株式会社バトン営業部, Baton Inc. Tokyo Branch),
 // legal forms removed (株式会社, 有限会社, (株), (有) ..., and Inc, Co.,
 // Ltd, LLC, K.K. ... as words), then everything but letters and digits
-// removed (spaces, ・, punctuation). "" when nothing is left or what is
-// left names no company (noCompany: 個人, なし, N/A ...).
+// removed (spaces, ・, punctuation). "" when nothing is left, what is left
+// names no company (namesNone: 個人, なし, N/A, 会社名, テスト, aaa ...) or
+// the name is a form's example left to fill in (leftToFill: 〇〇商事).
 func CompanyKey(name string) string {
-	k := plainKey(dropUnits(strings.ToLower(norm.NFKC.String(name))))
+	folded := strings.ToLower(norm.NFKC.String(name))
+	if leftToFill(folded) {
+		return "" // 〇〇商事, 株式会社××工業: a form's example, not a name
+	}
+	k := plainKey(dropUnits(folded))
 	if namesNone(k) {
 		return "" // 個人, なし, N/A, ー...: no company, or strangers share one account
 	}
@@ -136,6 +141,40 @@ func CompanyKey(name string) string {
 func namesNone(k string) bool {
 	return noCompany[k] || strings.Trim(k, "ー") == "" || oneRuneRepeated(k) || formWordsOnly(k)
 }
+
+// fillMarks stand for the name a form's example leaves to fill in (〇〇商事,
+// 株式会社××工業, ＊＊商事). They are no letters, so the key kept the rest
+// (商事, 工業): a key that every stranger who copied the example shared.
+const fillMarks = "○◯〇●◎×✕✖*△▲□■"
+
+// leftToFill reports whether a folded name has one fill mark twice or more
+// in a row, not counting 〇 as a digit beside kanji numerals (二〇〇〇).
+// One mark, or two different ones, are a name's (A×B株式会社, ○×クイズ).
+func leftToFill(s string) bool {
+	if !strings.ContainsAny(s, fillMarks) {
+		return false
+	}
+	rs := []rune(s)
+	for i := 0; i < len(rs); {
+		j := i
+		for j < len(rs) && rs[j] == rs[i] && strings.ContainsRune(fillMarks, rs[j]) {
+			j++
+		}
+		if j-i >= 2 && !numeral(rs, i, j) {
+			return true
+		}
+		i = max(j, i+1)
+	}
+	return false
+}
+
+// numeral reports whether rs[i:j], one fill mark repeated, is 〇 written
+// as a digit, after or before a kanji numeral (二〇〇〇, 〇〇一).
+func numeral(rs []rune, i, j int) bool {
+	return rs[i] == '〇' && (i > 0 && strings.ContainsRune(kanjiDigits, rs[i-1]) || j < len(rs) && strings.ContainsRune(kanjiDigits, rs[j]))
+}
+
+const kanjiDigits = "一二三四五六七八九十百千万"
 
 // oneRuneRepeated reports whether k is one character two or more times:
 // what gets past a required field (aaa, ｘｘｘ, あああ). A company so named

@@ -54,6 +54,24 @@ func TestFormLabelsAndTestWordsGroupNobody(t *testing.T) {
 	}
 }
 
+// TestFillMarksGroupNobody: a form's example with the name left to fill in
+// (〇〇商事, 株式会社××工業) kept the rest as its key (商事, 工業), since
+// the marks are no letters: every stranger who copied it shared the account
+// 商事. One mark, two different marks, or 〇 as a kanji digit are a name's.
+func TestFillMarksGroupNobody(t *testing.T) {
+	for _, c := range []string{"〇〇商事", "○○株式会社", "株式会社〇〇", "○○株式会社 営業部", "株式会社××工業", "××", "＊＊商事",
+		"***", "●●工業株式会社", "△△建設", "◯◯商店", "株式会社○○ホールディングス"} {
+		if k := account.CompanyKey(c); k != "" {
+			t.Errorf("CompanyKey(%q) = %q: every stranger who wrote it shares one account", c, k)
+		}
+	}
+	for _, name := range []string{"A×B株式会社", "○×クイズ株式会社", "株式会社二〇〇〇", "株式会社〇〇一"} {
+		if k := account.CompanyKey(name); k == "" {
+			t.Errorf("CompanyKey(%q) is empty: a real company without an account", name)
+		}
+	}
+}
+
 // TestISPMailSubdomainsAreFreeMail: Japanese ISP mailboxes are at a mail
 // server's subdomain (taro@sky.plala.or.jp). Domain matched free mail
 // exactly, so two plala customers (山田工務店, 鈴木商事) became one account
