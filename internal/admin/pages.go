@@ -349,6 +349,7 @@ func (p page) Channel(c string) string {
 // a control character) or is not UTF-8: those stay encoded. The link's
 // href stays the URL as stored.
 func (p page) ReadURL(u string) string {
+	u = escapeHidden(u)
 	if !strings.Contains(u, "%") {
 		return u
 	}
@@ -370,6 +371,29 @@ func (p page) ReadURL(u string) string {
 		return out
 	}
 	return u
+}
+
+// escapeHidden percent-encodes the hidden characters (hidden) a URL holds
+// as they are, not escaped: the collector takes a URL as sent, and a raw
+// U+202E in it turned the rest of the line around ("/\u202egpj.exe" read
+// "/exe.jpg"), where an escaped one stays escaped.
+func escapeHidden(u string) string {
+	if !strings.ContainsFunc(u, hidden) {
+		return u
+	}
+	var b strings.Builder
+	for len(u) > 0 {
+		r, n := utf8.DecodeRuneInString(u)
+		if hidden(r) { // never a byte that is not UTF-8 (U+FFFD is not hidden)
+			for i := range n {
+				fmt.Fprintf(&b, "%%%02X", u[i])
+			}
+		} else {
+			b.WriteString(u[:n])
+		}
+		u = u[n:]
+	}
+	return b.String()
 }
 
 // hidden: a control or format character (a bidirectional override

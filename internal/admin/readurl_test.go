@@ -2,7 +2,9 @@ package admin
 
 import (
 	"net/url"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestReadURL: a URL shown as text reads as people wrote it (a tracked
@@ -25,7 +27,12 @@ func TestReadURL(t *testing.T) {
 		"https://www.example.com/?q=%E3%83":                                                         "https://www.example.com/?q=%E3%83",
 		"https://www.example.com/?q=100%":                                                           "https://www.example.com/?q=100%",
 		"https://www.example.com/?q=%zz%4":                                                          "https://www.example.com/?q=%zz%4",
-		"":                                                                                          "",
+		// Sent as they are, not escaped (the collector keeps a URL as sent):
+		// escaped for the page, as an escaped one stays.
+		"https://www.example.com/\u202egpj.exe":              "https://www.example.com/%E2%80%AEgpj.exe",
+		"https://www.example.com/%E8%B3%87\u2066?q=a\u3000b": "https://www.example.com/%E8%B3%87%E2%81%A6?q=a%E3%80%80b",
+		"https://www.example.com/\xff\u200b":                 "https://www.example.com/\xff%E2%80%8B",
+		"":                                                   "",
 	} {
 		if got := p.ReadURL(in); got != want {
 			t.Errorf("ReadURL(%q) = %q, want %q", in, got, want)
@@ -34,8 +41,8 @@ func TestReadURL(t *testing.T) {
 }
 
 // FuzzReadURL: what ReadURL shows says what the URL says: decoded, it is
-// the URL decoded (it only decodes, never makes a new escape), and never
-// longer.
+// the URL decoded, and it holds no hidden character as it is; it is longer
+// only by the escapes of the hidden characters the URL held unescaped.
 func FuzzReadURL(f *testing.F) {
 	for _, s := range []string{"a%E3%83%8Bb", "%2F%41", "%", "%4", "%ZZ", "%E2%80%AE", "%%34%31", "%2541"} {
 		f.Add(s)
@@ -43,8 +50,17 @@ func FuzzReadURL(f *testing.F) {
 	var p page
 	f.Fuzz(func(t *testing.T, s string) {
 		out := p.ReadURL(s)
-		if len(out) > len(s) {
+		grow := 0
+		for _, r := range s {
+			if hidden(r) {
+				grow += 2 * utf8.RuneLen(r)
+			}
+		}
+		if len(out) > len(s)+grow {
 			t.Fatalf("ReadURL(%q) = %q: longer", s, out)
+		}
+		if strings.ContainsFunc(out, hidden) {
+			t.Fatalf("ReadURL(%q) = %q: a hidden character shown", s, out)
 		}
 		if u, err := url.PathUnescape(s); err == nil {
 			if v, err := url.PathUnescape(out); err != nil || v != u {
