@@ -6,6 +6,7 @@
 package feedback
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"crypto/hmac"
@@ -236,6 +237,16 @@ func (h *Handler) salesforce(w http.ResponseWriter, r *http.Request) {
 	h.apply(w, r, "salesforce", vs)
 }
 
+// salesforceShape is what /feedback/salesforce takes, as its errors say.
+const salesforceShape = "a JSON object: a Flow callout or an EventBridge change event"
+
+// badBody says what is wrong with a body that did not decode, in the
+// sender's terms (httpx.BadJSON): encoding/json's own message names Go
+// types, which tell an SFA's admin nothing and show Baton's insides.
+func badBody(shape string, err error) error {
+	return errors.New(httpx.BadJSON(shape, err).Error)
+}
+
 // ParseSalesforce reads a Flow callout or an EventBridge CDC event.
 func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error) {
 	if statuses == nil {
@@ -244,8 +255,11 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 	var probe struct {
 		DetailType string `json:"detail-type"`
 	}
+	if bytes.Equal(bytes.TrimSpace(body), []byte("null")) { // decodes to nothing, and read as a callout with no status
+		return nil, fmt.Errorf("body must be %s: the body must be an object, not null", salesforceShape)
+	}
 	if err := json.Unmarshal(body, &probe); err != nil {
-		return nil, fmt.Errorf("body must be a JSON object: %v", err)
+		return nil, badBody(salesforceShape, err)
 	}
 	if probe.DetailType != "" {
 		var ev struct {
@@ -256,7 +270,7 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 			} `json:"detail"`
 		}
 		if err := json.Unmarshal(body, &ev); err != nil {
-			return nil, fmt.Errorf("not an EventBridge event: %v", err)
+			return nil, badBody("an EventBridge change event", err)
 		}
 		hdr, _ := ev.Detail.Payload["ChangeEventHeader"].(map[string]any)
 		if hdr == nil || hdr["entityName"] != "Lead" && hdr["entityName"] != "Opportunity" {
@@ -331,7 +345,7 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 		CloseDate       string   `json:"closeDate"`
 	}
 	if err := json.Unmarshal(body, &f); err != nil {
-		return nil, fmt.Errorf("flow callout: %v", err)
+		return nil, badBody("a Flow callout", err)
 	}
 	deal := dealOf(f.Amount, f.CurrencyIsoCode, f.CloseDate, "salesforce", f.ChangedAt.Time, nil) // CloseDate is a Date field
 	out := f.Outcome
@@ -615,7 +629,7 @@ func ParseHubSpot(body []byte, values map[string]string) ([]Verdict, error) {
 		ObjectTypeID     string      `json:"objectTypeId"`
 	}
 	if err := json.Unmarshal(body, &evs); err != nil {
-		return nil, fmt.Errorf("body must be HubSpot's array of events: %v", err)
+		return nil, badBody("HubSpot's array of events", err)
 	}
 	var vs []Verdict
 	for _, e := range evs {
