@@ -535,9 +535,11 @@ func displayName(attrs map[string]string, email string) string {
 func pathOf(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Path == "" {
-		return raw
+		return page{}.ReadURL(raw)
 	}
-	return u.Path
+	// Read as ReadURL reads it: Path is decoded, and a page's address any
+	// visitor can make (/%E2%80%AEfdp.exe) turned the ledger's line around.
+	return page{}.ReadURL(u.EscapedPath())
 }
 
 // deny refuses a request: a page saying why (with the way to sign in) for

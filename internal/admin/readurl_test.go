@@ -69,3 +69,24 @@ func FuzzReadURL(f *testing.F) {
 		}
 	})
 }
+
+// TestPathOfReadsAsReadURL: the ledger's page ("+1 page-view (/pricing)")
+// is the path read as ReadURL reads a URL. It was the decoded path, so a
+// page address any visitor can open, escaped as browsers send it
+// (/%E2%80%AEfdp.exe), put a raw U+202E in the line and turned the rest
+// of it around, and an escaped slash read as a slash.
+func TestPathOfReadsAsReadURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://www.example.com/pricing?x=1":        "/pricing",
+		"https://www.example.com/%E8%B3%87%E6%96%99": "/資料",
+		"https://www.example.com/%E2%80%AEfdp.exe":   "/%E2%80%AEfdp.exe",
+		"https://www.example.com/\u202egpj.exe":      "/%E2%80%AEgpj.exe",
+		"https://www.example.com/a%2Fb":              "/a%2Fb",
+		"https://www.example.com":                    "https://www.example.com",
+		"https://www.example.com/%zz\u2066":          "https://www.example.com/%zz%E2%81%A6", // no URL url.Parse reads
+	} {
+		if got := pathOf(in); got != want {
+			t.Errorf("pathOf(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
