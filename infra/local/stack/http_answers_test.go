@@ -245,3 +245,33 @@ func TestPersonByEmailInABrowserKeepsFilters(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoMissingPageIsJSON: a page the demo site does not have, and its
+// files folder (a directory, which net/http's file server listed), are
+// answered 404 with the JSON error body like every other route's, not
+// the file server's text/plain "404 page not found"; its pages still load.
+func TestDemoMissingPageIsJSON(t *testing.T) {
+	s := stack.ForTest(t, nil)
+	for _, p := range []string{"/demo/nonexistent.html", "/demo/files/", "/demo/files", "/demo/x/"} {
+		resp, err := http.Get(s.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		var e httpx.ErrorBody
+		if resp.StatusCode != 404 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") || json.Unmarshal(b, &e) != nil || e.Error == "" {
+			t.Errorf("GET %s: %d %s %q", p, resp.StatusCode, resp.Header.Get("Content-Type"), b)
+		}
+	}
+	for _, p := range []string{"/demo/", "/demo/pricing.html", "/demo/files/whitepaper.pdf"} {
+		resp, err := http.Get(s.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("GET %s: %d", p, resp.StatusCode)
+		}
+	}
+}

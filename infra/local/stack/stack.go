@@ -216,7 +216,7 @@ func guard(cfg *config.Config, now func() time.Time, h http.Handler, adm *admin.
 // routes adds what only the local stack serves: the demo site.
 func routes(mux *http.ServeMux) {
 	demo, _ := fs.Sub(demoFiles, "demo")
-	mux.Handle("GET /demo/", http.StripPrefix("/demo/", http.FileServerFS(demo)))
+	mux.Handle("GET /demo/", http.StripPrefix("/demo/", demoSite(demo)))
 	mux.Handle("GET /demo", http.RedirectHandler("/demo/", http.StatusFound))
 	// The demo's contact form posts (a GET form would put its fields in the
 	// next page's URL); the tag has recorded it, the site says thanks with
@@ -224,6 +224,25 @@ func routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /demo/thanks.html", demoThanksPost)
 	mux.HandleFunc("GET /demo/thanks.html", demoThanks)
 	mux.Handle("GET /{$}", http.RedirectHandler("/demo/", http.StatusFound))
+}
+
+// demoSite serves the demo's files (its path stripped to the file's
+// name). A name it does not have, or a folder of it (which the file server
+// listed), is the JSON 404 every route answers, not the file server's
+// text/plain.
+func demoSite(demo fs.FS) http.Handler {
+	files := http.FileServerFS(demo)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimSuffix(r.URL.Path, "/")
+		if name == "" {
+			name = "."
+		}
+		if fi, err := fs.Stat(demo, name); err != nil || fi.IsDir() && name != "." {
+			httpx.Error(w, http.StatusNotFound, "the demo site has no page "+r.URL.Path)
+			return
+		}
+		files.ServeHTTP(w, r)
+	})
 }
 
 // Close stops serving, waiting for requests in flight, and closes the store.
