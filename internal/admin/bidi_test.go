@@ -2,10 +2,16 @@ package admin_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/baton-hq/baton/internal/admin"
+	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/qualify"
 )
 
 // rtlPerson typed a right-to-left override into the contact form's
@@ -30,5 +36,62 @@ func TestFormTextIsIsolated(t *testing.T) {
 	a := f.req("GET", "/admin/people/p_1", "", "Cookie", cookie, "Accept", "text/html")
 	if want := "<p><bdi>a@maker.example</bdi> · <bdi>\u202eAcme</bdi> · <bdi>Manager</bdi></p>"; a.code != 200 || !strings.Contains(a.body, want) {
 		t.Fatalf("person page: %d, want %q in:\n%s", a.code, want, a.body)
+	}
+}
+
+// oneMQL scored p_1 an MQL for the event e1 (rtlEvent); its other
+// methods are not called by the person's page.
+type oneMQL struct{ admin.Scores }
+
+func (oneMQL) Record(context.Context, string) (qualify.Record, error) { return qualify.Record{}, nil }
+func (oneMQL) Ledger(context.Context, string) ([]qualify.Contribution, error) {
+	return nil, nil
+}
+func (oneMQL) History(context.Context, string) ([]qualify.StageChange, error) { return nil, nil }
+func (oneMQL) MQLs(context.Context, string) ([]qualify.MQL, error) {
+	return []qualify.MQL{{ID: "p_1-c1", Person: "p_1", Cycle: 1, At: time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC), Condition: "hot", Events: []string{"e1"}}}, nil
+}
+
+// rtlEvent is a custom event the tag sent, named by the page (or by
+// anyone posting to /e) with a right-to-left override.
+type rtlEvent struct{}
+
+func (rtlEvent) Timeline(context.Context, string, int) ([]event.Event, error) {
+	return []event.Event{{ID: "e1", Type: event.Custom, Name: "\u202eevil", URL: "https://www.example.com/pricing", Title: "Pricing",
+		Timestamp: time.Date(2026, 11, 24, 7, 0, 0, 0, time.UTC)}}, nil
+}
+
+// TestEventNameIsIsolated: the events behind an MQL are listed a line
+// each, the event's name before its page's link: the name is isolated
+// (bdi), so an override in it turns only the name around, not the link.
+func TestEventNameIsIsolated(t *testing.T) {
+	f := newFixture(t)
+	f.h.People, f.h.Timelines, f.h.Scores = rtlPerson{}, rtlEvent{}, oneMQL{}
+	cookie, _ := f.login(fullToken)
+	a := f.req("GET", "/admin/people/p_1", "", "Cookie", cookie, "Accept", "text/html")
+	if want := " <bdi>\u202eevil</bdi> <a href=\"https://www.example.com/pricing\""; a.code != 200 || !strings.Contains(a.body, want) {
+		t.Fatalf("person page: %d, want %q in:\n%s", a.code, want, a.body)
+	}
+}
+
+// TestTemplatesIsolateEventNames: every page that lists an event's name
+// before its link (the person's MQLs, the inbox's activity, which has no
+// fixture here) isolates the name, as TestEventNameIsIsolated sees on the
+// person's page.
+func TestTemplatesIsolateEventNames(t *testing.T) {
+	files, _ := filepath.Glob("templates/*.html")
+	n := 0
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += strings.Count(string(b), "{{with .Name}} <bdi>{{.}}</bdi>{{end}} {{if .URL}}")
+		if strings.Contains(string(b), "{{with .Name}} {{.}}{{end}} {{if .URL}}") {
+			t.Errorf("%s: an event's name before its link is not isolated (bdi)", f)
+		}
+	}
+	if n < 2 {
+		t.Errorf("%d isolated event names before a link in templates/, want the person's page's and the inbox's", n)
 	}
 }
