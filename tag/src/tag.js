@@ -27,13 +27,11 @@
 // regexps and the values of arrays (the collector reads them in this
 // order), where their order does not change the result.
 //
-// Not as a module: there it has no script element to read (and __baton,
-// the script element once a copy runs, stays unset).
-if (!self.__baton && (self.__baton = document.currentScript)) {
-  let script = self.__baton;
-
-  // manual: the site called baton('page').
-  let manual;
+// Not as a module: there it has no script element to read (currentScript
+// is null: the first read of it throws, before any listener is added, and
+// __baton, the script element once a copy runs, stays unset).
+if (!self.__baton) {
+  let script = self.__baton = document.currentScript;
 
   // baton(cmd, a, b): 'track' (a: the event's name, b: its properties),
   // 'identify' (a: traits), 'page', 'consent' (a: given or not). (Told
@@ -45,14 +43,12 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
   let api = (cmd, a, b) =>
     /^(id|tr)/.test(cmd) ? track(cmd, b, a) : cmd == 'page' ? page(manual = 1)
       // consent: true keeps bt_consent and drops bt_optout, false the
-      // reverse, and forgets the visitor.
-      : cmd == 'consent' && (store('optout', !a), store('consent', a || 0), a ? page() : forget());
+      // reverse, and forgets the visitor (no value leaves bt_consent, which
+      // bt_optout outweighs, as it is).
+      : cmd == 'consent' && (store('optout', !a), store('consent', a), a ? page() : forget());
 
   // seen: the URL the previous check saw.
   let seen;
-
-  // updated: off() found a consent update.
-  let updated;
 
   // track queues and sends one event (with what is still queued), an array
   // [a, w, i, c, s, t, n, p, ts]: a visitor id, w navigator.webdriver, i
@@ -68,6 +64,10 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
   // together), and only there: an id removed stays removed.
   let track = (t, p, n) =>
     off() || send([...queue(), [store('aid') || store('aid', uuid()), navigator.webdriver, uuid(), store('consent') || updated, attr('site'), t, n, p, +new Date]]);
+
+  // queue reads bt_q, which save alone writes (JSON.stringify's JSON: no
+  // try, a queue no other script writes does not fail to parse).
+  let queue = () => JSON.parse(store('q') || '[]');
 
   // forget removes the visitor id and the queue (the id first: save
   // takes one argument) and has the collector drop its cookie (bt_vid:
@@ -93,10 +93,6 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
   let send = (q, unloading, body = JSON.stringify([...q, +new Date]), url = new URL('e', src)) => (save(q),
     q.length && (unloading ? navigator.sendBeacon(url, body) : fetch(url, { method: 'post', credentials: 'include', body })
       .then((r) => /429|^5/.test(r.status) || save(queue().filter((e) => !body.includes(JSON.stringify(e)))), queue)));
-
-  // queue reads bt_q, which save alone writes (JSON.stringify's JSON: no
-  // try, a queue no other script writes does not fail to parse).
-  let queue = () => JSON.parse(store('q') || '[]');
 
   let save = (q) => store('q', q.length && JSON.stringify(q.slice(-100)));
 
@@ -152,8 +148,12 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
   // (An expression: dataLayer?.map, as the for-of before, throws on a
   // dataLayer that is no array. denied & updated: both 0/1 or boolean,
   // denied undefined without consent entries. data-consent=required is
-  // read on each check, not kept: one declaration fewer.)
-  let off = (denied, v) => (updated = 0, self.dataLayer?.map((a) => (v = a?.[0] == 'consent' && a[2]?.analytics_storage) && (denied = a[1] == 'update' ? (updated = 1, v == 'denied') : denied | !updated & v == 'denied')),
+  // read on each check, not kept: one declaration fewer. Compared rather
+  // than matched, 4 and 3 bytes fewer: 'e' > v is 'denied', not 'granted',
+  // the two values there are; a[1] > 't' is 'update', not 'default', and a
+  // word Google ignores counts as a default unless after 't' (a default
+  // can only deny more).)
+  let off = (denied, v) => (updated = 0, self.dataLayer?.map((a) => (v = a?.[0] == 'consent' && a[2]?.analytics_storage) && (denied = a[1] > 't' ? (updated = 1, 'e' > v) : denied | !updated & 'e' > v)),
     store('aid') && denied & updated && forget(),
     navigator.globalPrivacyControl && attr('gpc') != 'ignore' || store('optout') || denied || !store('consent') && attr('consent') == 'required');
 
@@ -165,19 +165,20 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
   // too), joined by commas (the collector reads them as dashes).
   let uuid = () => crypto.getRandomValues(new Uint32Array(5))+'';
 
+  // updated: off() found a consent update.
+  let updated;
+
+  // manual: the site called baton('page').
+  let manual;
+
   // Clicks (auxclick: the middle button) on http(s) links: downloads (a
   // link with the download attribute or data-baton-download, else by the
   // file extensions of data-downloads, a regexp alternation, else the
   // default list) and outbound links. A click a script dispatched on the
   // document or the window has no element, nor closest().
-  let click = (e, a, t) => {
-    a = 2 > e.button && e.target.closest?.('a');
+  let click = (e, a = 2 > e.button && e.target.closest?.('a'), t) =>
     /^http/.test(a?.protocol) && (t = a.hasAttribute('data-baton-download') || a.hasAttribute('download') || RegExp('\\.(' + (attr('downloads') || 'key|od.|(doc|xls|ppt)x?|txt|gz|exe|csv|dmg|msi|rtf|pdf|zip') + ')$', 'i').test(a.pathname) ? 'd' : location.host != a.host && 'o') &&
       track(t, [a.textContent.trim().slice(0, 100), clean(a.href)]);
-  };
-
-  // last: the URL of the last view.
-  let last;
 
   // Refused form fields: by type (hidden, file, fieldset, buttons: at the
   // start of [type, name, label, autocomplete]), card autocomplete and
@@ -186,6 +187,10 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
   // a file of ASCII alone gzips smaller). clean() tests ",name": only the
   // names part applies.
   let REFUSED = /^([hfbi]|su|re)|secret|cv[cv]|token|ccnum|csrf|\u30ab\u30fc\u30c9\u756a|\u30d1\u30b9\u30ef|\u6697\u8a3c|card|\bcc-|pass/i;
+
+  // last: the URL of the last view.
+  let last;
+
   // Every listener on window (a global addEventListener is window's),
   // capturing (the 1): it sees the page's clicks and submits before any
   // handler of the page can stop them.
@@ -208,19 +213,22 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
   addEventListener('submit', (e) => {
     try {
       var f = e.target, fields = {}, labels = {}, email;
-      for (var el of f.elements) {
+      // (A map over the fields: gzips smaller than for-of, return for continue.)
+      [...f.elements].map((el) => {
         // l: the field's label, without the text of a control inside it (a
         // wrapping label's select holds its options' text), else its
         // aria-label, else its placeholder.
         var v = el.value?.slice(0, 500),
           l = el.labels?.[0]?.textContent.replace(el.textContent, '') || el.ariaLabel || el.placeholder,
-          n = el.name || el.id, t = el.type, box = /^(ch|rad)/.test(t);
-        // (box > checked: a box or radio not checked; a boolean each.)
-        if (!n || el.disabled || box > el.checked) continue; // not submitted
+          n = el.name || el.id, t = el.type, box = /io|bo/.test(t);
+        // (box: a checkbox or radio, the only types with bo or io; box >
+        // checked: one not checked, a boolean each.)
+        if (!n || el.disabled || box > el.checked) return; // not submitted
         if (f.hasAttribute('data-baton-ignore') || el.hasAttribute('data-baton-ignore') || REFUSED.test([t, n, l, el.autocomplete])) {
           // Refused. A GET form puts it in the next page's URL: clean() drops
-          // it there (bt_strip: names only, the last 2,000 characters).
-          f.method == 'get' && !off() && store('strip', ([store('strip')] + ' ' + el.name).slice(-2e3)); // [undefined] + ' ' is ' '
+          // it there (bt_strip: names only, the last 2,000 characters; an
+          // unnamed field's id too, which no URL holds).
+          f.method == 'get' && !off() && store('strip', ([store('strip')] + ' ' + n).slice(-2e3)); // [undefined] + ' ' is ' '
         } else {
           // The email: by type, name, label or placeholder (mail, e-mail,
           // メール: a table layout's <th>メールアドレス</th> has no label,
@@ -228,16 +236,17 @@ if (!self.__baton && (self.__baton = document.currentScript)) {
           // contact method メール, a newsletter's メールマガジン: an option,
           // no address). What is no address (a select メールマガジン before
           // the field) the collector leaves for the form's fields to give.
-          box || (labels[n] = l, /mail|\u30e1\u30fc\u30eb/i.test([t, n, l, el.placeholder]) && (email ||= v));
+          box || (labels[n] = l, /mail|\u30e1\u30fc\u30eb/i.test([t, n, l, el.placeholder]) && (email = email || v));
           // Fields of one name (a checkbox group's checked boxes, tel[]
           // parts) are comma-joined in the form's order, a string as the
           // collector takes a field's value (an empty first value is left
           // out); before, the last one alone was sent. A select multiple
           // still sends its first selected option: its others
-          // (selectedOptions) do not fit the size budget.
+          // ([...el.selectedOptions || [el]].map((o) => o.value) + '', 23
+          // bytes) do not fit the size budget.
           fields[n] = fields[n] ? fields[n] + ',' + v : v;
         }
-      }
+      });
       // An ignored form has refused every field: no email. The form's id
       // and action are its attributes: f.id and f.action are its fields
       // of those names where it has them (WordPress's hidden action=),
