@@ -478,9 +478,10 @@ func TestInBrowser(t *testing.T) {
 	run("multivalue", func(t *testing.T, r result) {
 		// The checked boxes of a group all reach the collector,
 		// comma-joined in the form's order (the tag sent the last one
-		// before). A select multiple sends its first selected option alone
-		// (its others do not fit the tag's size budget): when it sends them
-		// all, this test says so.
+		// before), and so do a select multiple's selected options (the
+		// first alone before). A single select sends its value; a select
+		// multiple with none selected sends "" (as before), where a group
+		// with no box checked sends nothing (as a browser submits neither).
 		p, tl := person(t, "multi.user@example.jp")
 		var fields map[string]any
 		for _, e := range tl {
@@ -488,7 +489,10 @@ func TestInBrowser(t *testing.T) {
 				fields, _ = e.Properties["fields"].(map[string]any)
 			}
 		}
-		if fields["interests"] != "CRM,SFA" || fields["timing"] != "今月" || p.Custom["interests"] != "CRM,SFA" || p.Custom["timing"] != "今月" {
+		_, news := fields["news"]
+		if fields["interests"] != "CRM,SFA" || fields["timing"] != "今月,未定" || fields["interest"] != "a,b" ||
+			fields["budget"] != "large" || fields["channels"] != "" || news ||
+			p.Custom["interests"] != "CRM,SFA" || p.Custom["timing"] != "今月,未定" || p.Custom["interest"] != "a,b" {
 			t.Fatalf("fields %v, custom %v, timeline %s", fields, p.Custom, kinds(tl))
 		}
 	})

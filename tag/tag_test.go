@@ -19,7 +19,10 @@ import (
 )
 
 // Budget is the most the built tag may weigh, gzipped: its weight now
-// (1,478: 22 bytes golfed off 1,500 with every feature kept, each saving
+// (1,500, the limit: a select multiple's selected options comma-joined,
+// [...el.selectedOptions || [el]].map((o) => o.value) as a string, cost 22 bytes
+// (23 before the declarations' order was searched again). Before: 1,478:
+// 22 bytes golfed off 1,500 with every feature kept, each saving
 // measured where it was made (they do not add exactly): the consent
 // mode values compared, not matched ('e' > v for 'denied' 4, a[1] > 't'
 // for 'update' 3), the loaded-twice guard without its null check (a
@@ -60,7 +63,7 @@ import (
 // referrer cost 3 and that saved 3, click's closest?.() 1, the download
 // attribute 4 (/^(id|tr)/ telling track and identify saved 3).
 const (
-	Budget = 1478
+	Budget = 1500
 	Target = 1500
 )
 

@@ -321,6 +321,8 @@ const scenarios = {
     await page.check('[name=interests][value=CRM]');
     await page.check('[name=interests][value=SFA]');
     await page.selectOption('[name=timing]', ['今月', '未定']);
+    await page.selectOption('[name=interest]', ['a', 'b']);
+    await page.selectOption('[name=budget]', 'large');
     await Promise.all([page.waitForURL(/thanks/), page.click('#send')]);
     await settle(page);
     return { aid: id };

@@ -47,9 +47,6 @@ if (!self.__baton) {
       // bt_optout outweighs, as it is).
       : cmd == 'consent' && (store('optout', !a), store('consent', a), a ? page() : forget());
 
-  // seen: the URL the previous check saw.
-  let seen;
-
   // track queues and sends one event (with what is still queued), an array
   // [a, w, i, c, s, t, n, p, ts]: a visitor id, w navigator.webdriver, i
   // message id, c sent under consent (truthy: the stored consent, or 1 for
@@ -65,15 +62,14 @@ if (!self.__baton) {
   let track = (t, p, n) =>
     off() || send([...queue(), [store('aid') || store('aid', uuid()), navigator.webdriver, uuid(), store('consent') || updated, attr('site'), t, n, p, +new Date]]);
 
-  // queue reads bt_q, which save alone writes (JSON.stringify's JSON: no
-  // try, a queue no other script writes does not fail to parse).
-  let queue = () => JSON.parse(store('q') || '[]');
-
   // forget removes the visitor id and the queue (the id first: save
   // takes one argument) and has the collector drop its cookie (bt_vid:
   // HttpOnly, the tag cannot) and record the withdrawal: POST /optout,
   // which consent granted again lifts.
   let forget = () => (save([], store('aid', 0)), navigator.sendBeacon(new URL('optout', src)));
+
+  // seen: the URL the previous check saw.
+  let seen;
 
   // send saves the queue q and posts it ([...events, sent ms]), and
   // unqueues what the body held when answered, whatever its form (older
@@ -94,6 +90,10 @@ if (!self.__baton) {
     q.length && (unloading ? navigator.sendBeacon(url, body) : fetch(url, { method: 'post', credentials: 'include', body })
       .then((r) => /429|^5/.test(r.status) || save(queue().filter((e) => !body.includes(JSON.stringify(e)))), queue)));
 
+  // queue reads bt_q, which save alone writes (JSON.stringify's JSON: no
+  // try, a queue no other script writes does not fail to parse).
+  let queue = () => JSON.parse(store('q') || '[]');
+
   let save = (q) => store('q', q.length && JSON.stringify(q.slice(-100)));
 
   // page records a page view (of the URL as it is, f: asked for by
@@ -112,6 +112,9 @@ if (!self.__baton) {
   // consent withdrawn is acted on. last becomes this URL in the last
   // argument, once the referrer is read.
   let page = (f) => !off() && (f || !last || !manual & seen == (seen = location.href) & seen != last) && track('page', [clean(location.href), document.title, clean(last || document.referrer, last = location.href)]);
+
+  // manual: the site called baton('page').
+  let manual;
 
   let src = new URL(script.src);
 
@@ -157,6 +160,9 @@ if (!self.__baton) {
     store('aid') && denied & updated && forget(),
     navigator.globalPrivacyControl && attr('gpc') != 'ignore' || store('optout') || denied || !store('consent') && attr('consent') == 'required');
 
+  // updated: off() found a consent update.
+  let updated;
+
   // A data-* attribute, else the query parameter of that name in the tag's
   // URL (t.js?site=www), for loaders that cannot set attributes (GTM).
   let attr = (n) => script.dataset[n] || src.searchParams.get(n);
@@ -165,11 +171,8 @@ if (!self.__baton) {
   // too), joined by commas (the collector reads them as dashes).
   let uuid = () => crypto.getRandomValues(new Uint32Array(5))+'';
 
-  // updated: off() found a consent update.
-  let updated;
-
-  // manual: the site called baton('page').
-  let manual;
+  // last: the URL of the last view.
+  let last;
 
   // Clicks (auxclick: the middle button) on http(s) links: downloads (a
   // link with the download attribute or data-baton-download, else by the
@@ -188,9 +191,6 @@ if (!self.__baton) {
   // names part applies.
   let REFUSED = /^([hfbi]|su|re)|secret|cv[cv]|token|ccnum|csrf|\u30ab\u30fc\u30c9\u756a|\u30d1\u30b9\u30ef|\u6697\u8a3c|card|\bcc-|pass/i;
 
-  // last: the URL of the last view.
-  let last;
-
   // Every listener on window (a global addEventListener is window's),
   // capturing (the 1): it sees the page's clicks and submits before any
   // handler of the page can stop them.
@@ -206,7 +206,8 @@ if (!self.__baton) {
 
   // Form submits with an email field identify the visitor. The listener only
   // reads, and swallows its errors: the page's own submit always proceeds.
-  // A checkbox group sends its checked values comma-joined. Each field but
+  // A checkbox group sends its checked values comma-joined, a select
+  // multiple its selected ones. Each field but
   // a checkbox or radio (whose label is the option's) also
   // sends its label, for the collector to tell what a field named like
   // text-123 holds.
@@ -217,8 +218,10 @@ if (!self.__baton) {
       [...f.elements].map((el) => {
         // l: the field's label, without the text of a control inside it (a
         // wrapping label's select holds its options' text), else its
-        // aria-label, else its placeholder.
-        var v = el.value?.slice(0, 500),
+        // aria-label, else its placeholder. v: its value, a select's
+        // selected options' values comma-joined (a select multiple sent its
+        // first alone before; none selected is '', as el.value was).
+        var v = ([...el.selectedOptions || [el]].map((o) => o.value) + '').slice(0, 500),
           l = el.labels?.[0]?.textContent.replace(el.textContent, '') || el.ariaLabel || el.placeholder,
           n = el.name || el.id, t = el.type, box = /io|bo/.test(t);
         // (box: a checkbox or radio, the only types with bo or io; box >
@@ -240,10 +243,7 @@ if (!self.__baton) {
           // Fields of one name (a checkbox group's checked boxes, tel[]
           // parts) are comma-joined in the form's order, a string as the
           // collector takes a field's value (an empty first value is left
-          // out); before, the last one alone was sent. A select multiple
-          // still sends its first selected option: its others
-          // ([...el.selectedOptions || [el]].map((o) => o.value) + '', 23
-          // bytes) do not fit the size budget.
+          // out); before, the last one alone was sent.
           fields[n] = fields[n] ? fields[n] + ',' + v : v;
         }
       });
