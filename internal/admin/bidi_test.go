@@ -95,3 +95,24 @@ func TestTemplatesIsolateEventNames(t *testing.T) {
 		t.Errorf("%d isolated event names before a link in templates/, want the person's page's and the inbox's", n)
 	}
 }
+
+// TestLinksIsolate: every page's links isolate their text (CSS
+// unicode-bidi: isolate), so a name a form sent with a right-to-left
+// override, shown as a link (an account's people, a campaign's MQLs, the
+// MQL list), turns only itself around, not the title or date after it.
+func TestLinksIsolate(t *testing.T) {
+	f := newFixture(t)
+	f.h.People, f.h.Timelines = rtlPerson{}, events(1)
+	cookie, _ := f.login(fullToken)
+	a := f.req("GET", "/admin/people/p_1", "", "Cookie", cookie, "Accept", "text/html")
+	if a.code != 200 || !strings.Contains(a.body, "\na{unicode-bidi:isolate}\n") {
+		t.Fatalf("person page: %d, want the layout's a{unicode-bidi:isolate}", a.code)
+	}
+	b, err := os.ReadFile("templates/account.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "<bdi>{{.Name}}</bdi> (<bdi>{{.Email}}</bdi>)") {
+		t.Error("account.html: a member's name and email (a label, not a link) are not isolated")
+	}
+}
