@@ -103,7 +103,7 @@ func TestAccountSaysItsKeysAreFull(t *testing.T) {
 	clk := clock.NewManual(time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC))
 	s := stack.ForTestClock(t, nil, clk.Now)
 	for i := range account.MaxNameKeys + 2 {
-		body := fmt.Sprintf(`{"type":"form_submit","messageId":"full-%d","anonymousId":"v-full-%d","properties":{"url":"https://www.example.com/newsletter","form":{"id":"newsletter"},"fields":{"email":"p%d@full-kaisha.example","company":"Name %d Inc."}}}`, i, i, i, i)
+		body := fmt.Sprintf(`{"type":"form_submit","messageId":"full-%d","anonymousId":"v-full-%d","properties":{"url":"https://www.example.com/newsletter","form":{"id":"newsletter"},"fields":{"email":"p%d@full-kaisha.example","company":"Acme %d Inc."}}}`, i, i, i, i)
 		resp, err := http.Post(s.URL+"/e", "text/plain", strings.NewReader(body))
 		if err != nil || resp.StatusCode != 204 {
 			t.Fatalf("event: %v %v", err, resp)
