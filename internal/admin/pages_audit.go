@@ -201,8 +201,8 @@ func (h *Handler) auditCSV(w http.ResponseWriter, r *http.Request) {
 var auditRouteNames = map[string]string{
 	"POST /admin/login": "Sign-in", "POST /admin/logout": "Sign-out",
 	"DELETE /admin/people/{id}": "Erasure", "DELETE /admin/people": "Erasure",
-	"GET /admin/backup": "Backup download", "POST /admin/links": "Tracked links",
-	"POST /admin/campaigns": "Campaign created", "POST /admin/recipients": "Recipient list", "POST /admin/campaigns/{id}/recipients": "Recipient list",
+	"GET /admin/backup": "Backup download", "POST /admin/links": "Tracked links registered",
+	"POST /admin/campaigns": "Campaign created", "POST /admin/recipients": "Recipient list uploaded", "POST /admin/campaigns/{id}/recipients": "Recipient list uploaded",
 	"POST /admin/touches": "Offline touches imported", "POST /admin/rescore": "Rescore",
 	"POST /admin/people/{id}/outcome": "Sales verdict", "POST /admin/deadletters/{id}/replay": "Dead letter replayed",
 	"POST /admin/deadletters/purge":   "Dead letters purged",
