@@ -16,6 +16,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -194,6 +195,17 @@ func Header(h string) string {
 			return h
 		}
 	}
+}
+
+// Names lists a header's cells for a message, each quoted as the file has
+// it: "氏名", "会社名" (Go's %q of the slice printed ["氏名" "会社名"], which
+// reads as code on a page).
+func Names(header []string) string {
+	q := make([]string, len(header))
+	for i, h := range header {
+		q[i] = strconv.Quote(h)
+	}
+	return strings.Join(q, ", ")
 }
 
 // joinWords joins a header's words: a space between two Latin ones, none

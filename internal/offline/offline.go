@@ -326,7 +326,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 		missing = append(missing, "channel (exhibition/展示会, seminar/セミナー, webinar/ウェビナー, business-card/名刺交換) or ?channel=")
 	}
 	if len(missing) > 0 {
-		return res, &FileError{Msg: fmt.Sprintf("missing columns: %s; the header has %q", strings.Join(missing, ", "), header)}
+		return res, &FileError{Msg: fmt.Sprintf("missing columns: %s; the header has %s", strings.Join(missing, ", "), csvin.Names(header))}
 	}
 	today := now().In(loc)
 	endOfToday := time.Date(today.Year(), today.Month(), today.Day()+1, 0, 0, 0, 0, loc)

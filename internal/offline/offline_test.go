@@ -287,6 +287,8 @@ func TestFileErrors(t *testing.T) {
 	}{
 		{"", Defaults{}, "empty"},
 		{"email,event\na@b.example,x\n", Defaults{}, "date (日付)"},
+		// The header as the file has it, not Go's ["email" "イベント名"].
+		{"email,イベント名\na@b.example,x\n", Defaults{}, `the header has "email", "イベント名"`},
 		{"email,event,date,channel\na@b.example,x,2026-11-01,expo\nb@b.example,\xff\xfe,2026-11-01,expo\n", Defaults{}, "line 3"},
 		{"email\na@b.example\n", Defaults{Event: "x", Date: "2026-11-01", Channel: "phone"}, "channel"},
 		{"email,event,date,channel\n\"a@b.example,x\n", Defaults{}, "line 2"},

@@ -124,7 +124,7 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 		}
 	}
 	if emailCol < 0 {
-		return Result{}, fmt.Errorf("no email column: the header has %q; name one of them email or メールアドレス", header)
+		return Result{}, fmt.Errorf("no email column: the header has %s; name one of them email or メールアドレス", csvin.Names(header))
 	}
 	out := header
 	if tokenCol < 0 {

@@ -104,7 +104,7 @@ func TestRefusals(t *testing.T) {
 	}
 	var out bytes.Buffer
 	_, err := Mint(strings.NewReader("name,company\nx,y\n"), &out, tokens)
-	if err == nil || !strings.Contains(err.Error(), `"name" "company"`) {
+	if err == nil || !strings.Contains(err.Error(), `"name", "company"`) {
 		t.Errorf("missing email column error does not name the headers: %v", err)
 	}
 }
@@ -370,5 +370,16 @@ func TestRowErrorsNameTheSpreadsheetRow(t *testing.T) {
 		"not-an-email,佐藤,\r\n")
 	if res.Minted != 1 || len(res.Errors) != 1 || res.Errors[0].Line != 3 {
 		t.Errorf("want row 3 refused: %+v", res)
+	}
+}
+
+// TestNoEmailColumnNamesTheHeader: the refusal of a list without an email
+// column, which the campaign page shows, printed its header as Go's %q of
+// a slice (["氏名" "会社名"]); it lists the cells as the file has them.
+func TestNoEmailColumnNamesTheHeader(t *testing.T) {
+	_, err := Mint(strings.NewReader("氏名,会社名,\r\n山田 太郎,サンプル,\r\n"), &bytes.Buffer{}, tokens)
+	want := `no email column: the header has "氏名", "会社名", ""; name one of them email or メールアドレス`
+	if err == nil || err.Error() != want {
+		t.Errorf("%v, want %s", err, want)
 	}
 }
