@@ -78,10 +78,15 @@ func (h *Handler) listAccounts(w http.ResponseWriter, r *http.Request) {
 	httpx.JSON(w, http.StatusOK, map[string]any{"accounts": as, "sort": by, "next": next})
 }
 
-// pathAccount reads and checks the {id} of the path.
-func pathAccount(w http.ResponseWriter, r *http.Request) (string, bool) {
+// pathAccount reads and checks the {id} of the path; a browser is told on
+// a page (an address cut short when copied was raw JSON in English).
+func (h *Handler) pathAccount(w http.ResponseWriter, r *http.Request) (string, bool) {
 	id := r.PathValue("id")
 	if !accountID.MatchString(id) {
+		if wantsHTML(r) {
+			h.pageError(w, r, http.StatusBadRequest, baseOf(r), "This address names no account: an account's id is a followed by 16 hex digits. Open the account from the list.")
+			return "", false
+		}
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "not an account id (a followed by 16 hex digits)", Field: "id"})
 		return "", false
 	}
@@ -89,7 +94,7 @@ func pathAccount(w http.ResponseWriter, r *http.Request) (string, bool) {
 }
 
 func (h *Handler) getAccount(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathAccount(w, r)
+	id, ok := h.pathAccount(w, r)
 	if !ok {
 		return
 	}
@@ -167,7 +172,7 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any, shape string) bool 
 // mergeAccount merges the account of the body ({"from": <id>}) into the
 // path's.
 func (h *Handler) mergeAccount(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathAccount(w, r)
+	id, ok := h.pathAccount(w, r)
 	if !ok {
 		return
 	}
@@ -213,7 +218,7 @@ func (h *Handler) mergeAccount(w http.ResponseWriter, r *http.Request) {
 // splitAccount moves people ({"people": [ids], "name": ...}) out of the
 // path's account into a new one.
 func (h *Handler) splitAccount(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathAccount(w, r)
+	id, ok := h.pathAccount(w, r)
 	if !ok {
 		return
 	}
