@@ -160,7 +160,7 @@ var ja = map[string]string{
 	"Funnel by first-touch source":    "初回接点ソース別ファネル",
 	"Funnel by first-touch medium":    "初回接点メディア別ファネル",
 	"Funnel by first-touch campaign":  "初回接点キャンペーン別ファネル",
-	"KPI %s: target and run rate":     "KPI %s: 目標と着地見込み",
+	"KPI %s: target and run rate":     "KPI %s：目標と着地見込み",
 	"%s of the month's working time gone; the run rate projects the month's actual to its end.": "この月の営業時間の %s が経過。着地見込みはこの月の実績を月末まで延ばした値です。",
 	"Actuals of %s to %s (%s), the whole month against its monthly target.":                     "%s〜%s（%s）の実績を月間目標と比べています。",
 	"not started":                     "未開始",

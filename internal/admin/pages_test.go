@@ -78,10 +78,13 @@ func TestJapaneseCoversPages(t *testing.T) {
 // template beside a translated text (a file name's "(rules.yaml). ", a
 // link's "."), which a Japanese page would show as ". " between Japanese
 // sentences, and parentheses around a translated text ("(フォーム)"), are
-// texts of their own that T translates.
+// texts of their own that T translates. So are a colon or a comma after
+// a text ("シミュレーション: acme", "受入 —, 差し戻し —"; "：" and "、" in
+// Japanese).
 func TestTemplatesLeaveNoEnglishPunctuation(t *testing.T) {
 	action := regexp.MustCompile(`(?s)\{\{.*?\}\}`)
 	period := regexp.MustCompile(`(\{\{\}\}|\)|</\w+>)\.(\s|<|$)`)
+	sep := regexp.MustCompile(`(\{\{\}\}|</\w+>)[:,](\s|<|$)`)
 	paren := regexp.MustCompile(`\(\{\{\$\.[TF] |\$\.[TF] [^}]*\}\}\)`) // "(" and ")" around a translated text: "（" "）" in Japanese
 	n := 0
 	err := fs.WalkDir(templateFiles, "templates", func(path string, d fs.DirEntry, err error) error {
@@ -93,6 +96,9 @@ func TestTemplatesLeaveNoEnglishPunctuation(t *testing.T) {
 		for i, line := range strings.Split(string(b), "\n") {
 			if m := period.FindString(action.ReplaceAllString(line, "{{}}")); m != "" {
 				t.Errorf("%s:%d: %q: give the punctuation to T (\". \" is \"。\" in Japanese)", path, i+1, m)
+			}
+			if m := sep.FindString(action.ReplaceAllString(line, "{{}}")); m != "" {
+				t.Errorf("%s:%d: %q: give the colon or comma to T ({{$.T \": \"}}, {{$.T \", \"}}: \"：\" and \"、\" in Japanese)", path, i+1, m)
 			}
 			if m := paren.FindString(line); m != "" {
 				t.Errorf("%s:%d: %q: give the parentheses to T (\" (\" and \")\" are \"（\" and \"）\" in Japanese)", path, i+1, m)

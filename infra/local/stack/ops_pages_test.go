@@ -262,11 +262,11 @@ func TestDashboardKPIFollowsPeriod(t *testing.T) {
 	json.Unmarshal(res["kpiNow"], &kpiNow)
 	json.Unmarshal(res["kpiPicked"], &kpiPicked)
 	t.Logf("now %s: once %s, twice %s\n%s\n%s", now, once, twice, res["kpiNow"], res["kpiPicked"])
-	if len(kpiNow.Heads) != 1 || kpiNow.Heads[0] != "KPI 2026年12月: 目標と着地見込み" || !strings.Contains(kpiNow.Text[0], "2026年12月1日〜2026年12月31日（JST）の実績") ||
+	if len(kpiNow.Heads) != 1 || kpiNow.Heads[0] != "KPI 2026年12月：目標と着地見込み" || !strings.Contains(kpiNow.Text[0], "2026年12月1日〜2026年12月31日（JST）の実績") ||
 		!strings.Contains(kpiNow.Text[0], "この月の営業時間の "+once+" が経過") {
 		t.Errorf("this month's KPI: %s (elapsed rounded once: %s, twice: %s)", res["kpiNow"], once, twice)
 	}
-	if len(kpiPicked.Heads) != 1 || kpiPicked.Heads[0] != "KPI 2026年10月: 目標と着地見込み" || !strings.Contains(kpiPicked.Text[0], "2026年10月1日〜2026年10月31日（JST）の実績") ||
+	if len(kpiPicked.Heads) != 1 || kpiPicked.Heads[0] != "KPI 2026年10月：目標と着地見込み" || !strings.Contains(kpiPicked.Text[0], "2026年10月1日〜2026年10月31日（JST）の実績") ||
 		!strings.Contains(kpiPicked.Text[0], "この月の営業時間の 100% が経過") || !strings.Contains(kpiPicked.Text[0], "リード\t3\t1\t33%") {
 		t.Errorf("the picked period's KPI: %s", res["kpiPicked"])
 	}
