@@ -127,20 +127,20 @@ func (h *Handler) record(r *http.Request, c caller, sw *statusWriter, at time.Ti
 		status = http.StatusOK // nothing written: net/http answers 200
 	}
 	if c.Session != nil {
-		h.recordAs(r, c.Session.Name, "session", status, sw.reason, at)
+		h.recordAs(r, c.Session.Name, "session", status, sw.reason, sw.id, at)
 		return
 	}
-	h.recordAs(r, c.Cred.Name, "token", status, sw.reason, at)
+	h.recordAs(r, c.Cred.Name, "token", status, sw.reason, sw.id, at)
 }
 
 // recordAs records a request of a known caller; sign-in and sign-out call
 // it themselves (they are not behind Require), a refused sign-in is
 // refuse's.
-func (h *Handler) recordAs(r *http.Request, who, via string, status int, reason string, at time.Time) {
+func (h *Handler) recordAs(r *http.Request, who, via string, status int, reason, id string, at time.Time) {
 	if h.Audit == nil {
 		return
 	}
-	e := audit.Entry{At: at, Who: who, Via: via, Route: r.Pattern, Method: r.Method, Status: status, Reason: reason} // at zero: now
+	e := audit.Entry{At: at, Who: who, Via: via, Route: r.Pattern, Method: r.Method, ID: id, Status: status, Reason: reason} // at zero: now
 	if strings.Contains(r.Pattern, "{id}") {
 		e.ID = r.PathValue("id")
 	}
@@ -191,6 +191,25 @@ type statusWriter struct {
 	http.ResponseWriter
 	status int
 	reason string
+	id     string // what a route without {id} acted on (auditID)
+}
+
+// auditID names what a request acted on when its route has no {id} (the
+// campaign a form created, or a body or query names): without it the
+// trail said "campaign created", never which. A request not recorded
+// keeps nothing.
+func auditID(w http.ResponseWriter, id string) {
+	for {
+		if sw, ok := w.(*statusWriter); ok {
+			sw.id = id
+			return
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return
+		}
+		w = u.Unwrap()
+	}
 }
 
 func (s *statusWriter) WriteHeader(code int) {

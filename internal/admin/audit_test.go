@@ -76,7 +76,14 @@ func TestAuditRecordsWhoDidWhat(t *testing.T) {
 			continue
 		}
 		got = append(got, row{e.Who, e.Via, e.Route, e.Status, e.Reason})
-		if e.Method != "POST" || !e.At.Equal(f.clk.Now()) || e.ID != "" || e.Addr != "" {
+		// The links registered name their campaign (the body's): the
+		// trail said which campaign changed. Refused before the handler
+		// read the body, the others name none.
+		wantID := ""
+		if e.Route == "POST /admin/links" && e.Status == 201 {
+			wantID = "nov-news"
+		}
+		if e.Method != "POST" || !e.At.Equal(f.clk.Now()) || e.ID != wantID || e.Addr != "" {
 			t.Errorf("entry %+v", e)
 		}
 	}
@@ -314,5 +321,34 @@ func TestRateLimitedMethodIsNotTheClients(t *testing.T) {
 			t.Errorf("%.40s %s: recorded %.80s %.80s (%s)", c.method, c.path, e.Method, e.Route, e.Reason)
 		}
 		f.clk.Advance(time.Minute) // a new entry, not the last one's count
+	}
+}
+
+// TestAuditNamesTheCampaignCreated: a campaign made with the workspace's
+// form was in the trail as "Campaign created" with no id (its route has no
+// {id}: the id is the form's), so nobody could tell which campaign, nor
+// which id a refused attempt tried. The entry names it, on the page and in
+// the CSV.
+func TestAuditNamesTheCampaignCreated(t *testing.T) {
+	f := newFixture(t)
+	cookie, csrf := f.login(fullToken)
+	for _, want := range []int{303, 400} { // created, then the same id refused
+		v := url.Values{"csrf": {csrf}, "id": {"dec-seminar"}, "urls": {"https://www.example.com/seminar"}}
+		if a := f.req("POST", "/admin/campaigns", v.Encode(), "Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded", "Accept", "text/html"); a.code != want {
+			t.Fatalf("create: %d, want %d: %s", a.code, want, a.body)
+		}
+	}
+	var ids []string
+	for _, e := range f.auditPage("").Entries {
+		if e.Route == "POST /admin/campaigns" {
+			ids = append(ids, e.ID)
+		}
+	}
+	if strings.Join(ids, " ") != "dec-seminar dec-seminar" {
+		t.Errorf("the campaign entries' ids: %q", ids)
+	}
+	csv := f.req("GET", "/admin/audit?format=csv&lang=ja", "", "Authorization", "Bearer "+readToken)
+	if !strings.Contains(csv.body, "キャンペーンの作成,POST /admin/campaigns,dec-seminar,303") {
+		t.Errorf("the CSV: %s", csv.body)
 	}
 }

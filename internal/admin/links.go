@@ -68,6 +68,7 @@ func (h *Handler) addLinks(w http.ResponseWriter, r *http.Request) {
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "campaign must be 1-64 of a-z 0-9 _ -", Field: "campaign"})
 		return
 	}
+	auditID(w, req.Campaign)
 	if req.ScannerWindow < 0 || req.ScannerWindow > links.MaxScannerWindow {
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "scannerWindow must be 0 to 3600 seconds", Field: "scannerWindow"})
 		return

@@ -110,6 +110,7 @@ func (h *Handler) createCampaign(w http.ResponseWriter, r *http.Request) {
 		bad("id", "Campaign id: 1-64 of a-z 0-9 _ - (lower case, no spaces).")
 		return
 	}
+	auditID(w, f.ID)
 	var urls []string
 	for _, line := range strings.Split(f.URLs, "\n") {
 		if line = strings.TrimSpace(line); line != "" {

@@ -54,6 +54,7 @@ func (h *Handler) recipients(w http.ResponseWriter, r *http.Request) {
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "query parameter campaign must be 1-64 of a-z 0-9 _ -", Field: "campaign"})
 		return
 	}
+	auditID(w, campaign)
 	// Only a registered campaign: tokens of a mistyped id match none of
 	// the campaign's links, so the whole send's clicks and opens would
 	// record nothing (and the typo would become a campaign of no links).

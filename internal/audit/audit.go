@@ -75,7 +75,7 @@ type Entry struct {
 	Via    string    `json:"via"`          // "token" or "session"
 	Route  string    `json:"route"`        // the route's pattern, e.g. "DELETE /admin/people/{id}"
 	Method string    `json:"method"`       // the request's method (HEAD answers a GET route)
-	ID     string    `json:"id,omitempty"` // the path's {id}, when the route has one
+	ID     string    `json:"id,omitempty"` // the path's {id}, when the route has one; else what the body or query named (a campaign's id)
 	Status int       `json:"status"`
 	Reason string    `json:"reason,omitempty"` // why the request was refused (see the Reason constants); "" when it was not, or for another reason
 	Addr   string    `json:"addr,omitempty"`   // a refusal's client network, truncated (IPv4 /24, IPv6 /48); "*" for the attempts past Log.Keys
