@@ -267,6 +267,17 @@ func (p page) Attr(k string) string {
 	return k
 }
 
+// EventAt is when an event happened, as When says it; an offline touch
+// is known to the day (a fair's or a business card's date, imported as
+// that day's midnight), so its date alone: "00:00" read as a time it
+// happened at.
+func (p page) EventAt(t time.Time, typ string) string {
+	if typ == event.Offline {
+		return p.Day(t)
+	}
+	return p.When(t)
+}
+
 // Day is t's date in the configured zone (a lab person's would-be MQL:
 // the marketer's day, not UTC's), as Date says it.
 func (p page) Day(t time.Time) string { return p.Date(t.In(p.Loc).Format("2006-01-02")) }
