@@ -283,7 +283,7 @@ func (h *Handler) require(scope string, bodies []string, next http.HandlerFunc) 
 			} else if h.Audit != nil { // a read refused: counted like a refused token
 				h.refuse(r, c.Cred.Name, c.via(), http.StatusForbidden, audit.ReasonMissingScope)
 			}
-			h.deny(w, r, http.StatusForbidden, "this token lacks the "+scope+" scope")
+			h.denyScope(w, r, scope)
 			return
 		}
 		if !safe(r.Method) {

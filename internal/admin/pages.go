@@ -553,16 +553,28 @@ func pathOf(raw string) string {
 	return page{}.ReadURL(u.EscapedPath())
 }
 
-// deny refuses a request: a page saying why (with the way to sign in) for
-// a browser's page or form, the JSON error for an API client.
+// deny refuses a request: a page saying why for a browser's page or form
+// (with the way to sign in when the credential is what failed), the JSON
+// error for an API client.
 func (h *Handler) deny(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	h.denyPage(w, r, status, msg, status == http.StatusUnauthorized)
+}
+
+// denyScope refuses a token that lacks scope: signing in with another
+// token is the way on. Other 403s (a stale form's CSRF token, a
+// cross-site post) are not the token's: a page offering to sign in with
+// "a token that has the right scope" sent a rep with a stale form astray.
+func (h *Handler) denyScope(w http.ResponseWriter, r *http.Request, scope string) {
+	h.denyPage(w, r, http.StatusForbidden, "this token lacks the "+scope+" scope", true)
+}
+
+func (h *Handler) denyPage(w http.ResponseWriter, r *http.Request, status int, msg string, signIn bool) {
 	if !wantsHTML(r) || h.Sessions == nil {
 		httpx.Error(w, status, msg)
 		return
 	}
-	base := baseOf(r)
-	v := peopleView{Error: msg, SignIn: status == http.StatusUnauthorized || status == http.StatusForbidden}
-	h.render(w, r, status, "people", "Error", base, "", v)
+	v := peopleView{Error: msg, SignIn: signIn}
+	h.render(w, r, status, "people", "Error", baseOf(r), "", v)
 }
 
 // baseOf is where /admin/ is relative to the request's page.

@@ -301,3 +301,25 @@ func TestUnknownPageIsAPage(t *testing.T) {
 		t.Errorf("a route's other method: %d, want 405", a.code)
 	}
 }
+
+// TestStaleFormOffersNoSignIn: a form sent with a stale CSRF token (a tab
+// left open over a restart) or from another site was refused with a page
+// that also said "sign in again with an admin token that has the right
+// scope", as a missing scope is: the token was fine, the form was not.
+// Only the missing scope, and a credential refused, offer to sign in.
+func TestStaleFormOffersNoSignIn(t *testing.T) {
+	f := newFixture(t)
+	cookie, _ := f.login(fullToken)
+	form := url.Values{"csrf": {"stale"}, "id": {"dec-news"}, "urls": {"https://www.example.com/a"}}
+	for _, hdr := range [][]string{nil, {"Origin", "https://evil.example"}} {
+		a := f.req("POST", "/admin/campaigns?lang=ja", form.Encode(), append([]string{"Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded", "Accept", "text/html"}, hdr...)...)
+		if a.code != 403 || !strings.Contains(a.body, `role="alert"`) || strings.Contains(a.body, "サインインし直してください") || strings.Contains(a.body, `href="login"`) {
+			t.Errorf("%v: %d %s", hdr, a.code, a.body)
+		}
+	}
+	ro, roCSRF := f.login(readToken)
+	form.Set("csrf", roCSRF)
+	if a := f.req("POST", "/admin/campaigns?lang=ja", form.Encode(), "Cookie", ro, "Content-Type", "application/x-www-form-urlencoded", "Accept", "text/html"); a.code != 403 || !strings.Contains(a.body, "サインインし直してください") || !strings.Contains(a.body, `href="login"`) {
+		t.Errorf("read-only: %d %s", a.code, a.body)
+	}
+}
