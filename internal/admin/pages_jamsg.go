@@ -38,6 +38,8 @@ var jaPatterns = []struct {
 	{regexp.MustCompile(`^Campaign (\S+) exists already: choose another id, or open it from the list above$`), "キャンペーン $1 はすでにあります。別の ID にするか、上の一覧から開いてください"},
 	{regexp.MustCompile(`^The list could not be read: (.*)$`), "リストを読み込めませんでした：$1"},
 	// recipientcsv.
+	{regexp.MustCompile(`^the columns are separated by tabs, not commas: save the file as CSV \(comma-separated\)$`), "列がコンマではなくタブで区切られています（タブ区切りのテキスト）。Excel で「CSV UTF-8 (コンマ区切り)」の形式で保存し直してください"},
+	{regexp.MustCompile(`^the columns are separated by semicolons, not commas: save the file as CSV \(comma-separated\)$`), "列がコンマではなくセミコロン（;）で区切られています。Excel で「CSV UTF-8 (コンマ区切り)」の形式で保存し直してください"},
 	{regexp.MustCompile(`^the CSV is empty$`), "CSV が空です"},
 	{regexp.MustCompile(`^header: (.*)$`), "見出し行：$1"},
 	{regexp.MustCompile(`^no email column: the header has (.*); name one of them email or メールアドレス$`), "メールアドレスの列がありません。見出し行は $1 です。いずれかの列名を email または メールアドレス にしてください"},

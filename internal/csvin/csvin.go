@@ -232,7 +232,19 @@ func joinWords(ws []string) string {
 // 担当者メールアドレス (the exhibitor's own rep) before its メールアドレス
 // is not the person's. Two of the best rank are an error naming both:
 // which one is the person's is not an import's to guess.
+//
+// A header of one cell holding tabs or semicolons is a file whose columns
+// are not separated by commas (Excel's "Text (Tab delimited)", a European
+// Excel's CSV): its one column named メールアドレス\t氏名 was taken for the
+// email column, and each row for an address that is none.
 func EmailColumn(header []string) (int, error) {
+	if len(header) == 1 {
+		for _, sep := range []struct{ c, name string }{{"\t", "tabs"}, {";", "semicolons"}} {
+			if strings.Contains(header[0], sep.c) {
+				return -1, fmt.Errorf("the columns are separated by %s, not commas: save the file as CSV (comma-separated)", sep.name)
+			}
+		}
+	}
 	col, rank, tie := -1, 0, -1
 	for i, h := range header {
 		r := event.EmailKeyRank(Header(h))

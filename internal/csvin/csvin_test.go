@@ -215,3 +215,21 @@ func TestBlank(t *testing.T) {
 		}
 	}
 }
+
+// TestColumnsNotSeparatedByCommas: a list saved as Excel's tab-delimited
+// text (or a European Excel's semicolon CSV) is one column, named
+// "メールアドレス\t氏名": it was taken for the email column, every row
+// refused as no address, and the campaign's list replaced by none. The
+// header is refused, saying how to save the file.
+func TestColumnsNotSeparatedByCommas(t *testing.T) {
+	for header, sep := range map[string]string{"メールアドレス\t氏名\t会社名": "tabs", "email;name": "semicolons"} {
+		col, err := EmailColumn([]string{header})
+		if col != -1 || err == nil || err.Error() != "the columns are separated by "+sep+", not commas: save the file as CSV (comma-separated)" {
+			t.Errorf("%q: %d %v", header, col, err)
+		}
+	}
+	// A comma-separated header whose cells hold a semicolon is read as before.
+	if col, err := EmailColumn([]string{"email", "name;kana"}); col != 0 || err != nil {
+		t.Errorf("%d %v", col, err)
+	}
+}

@@ -293,6 +293,8 @@ func TestFileErrors(t *testing.T) {
 		{"email\na@b.example\n", Defaults{Event: "x", Date: "2026-11-01", Channel: "phone"}, "channel"},
 		{"email,event,date,channel\n\"a@b.example,x\n", Defaults{}, "line 2"},
 		{"email,Email,event,date,channel\na@b.example,c@d.example,x,2026-11-01,expo\n", Defaults{}, "two email columns"},
+		// Excel's tab-delimited text: one column, its name a whole row.
+		{"メールアドレス\t氏名\t来場日\na@b.example\t山田\t2026/11/6\n", Defaults{Event: "x", Channel: "exhibition"}, "separated by tabs"},
 	} {
 		_, err := f.im.Import(context.Background(), strings.NewReader(c.in), c.def)
 		var fe *FileError
