@@ -557,7 +557,11 @@ func pathOf(raw string) string {
 // (with the way to sign in when the credential is what failed), the JSON
 // error for an API client.
 func (h *Handler) deny(w http.ResponseWriter, r *http.Request, status int, msg string) {
-	h.denyPage(w, r, status, msg, status == http.StatusUnauthorized)
+	signIn := ""
+	if status == http.StatusUnauthorized { // a session ended, a token no longer accepted: any token of the scope will do
+		signIn = "Sign in again to go on"
+	}
+	h.denyPage(w, r, status, msg, signIn)
 }
 
 // denyScope refuses a token that lacks scope: signing in with another
@@ -565,10 +569,10 @@ func (h *Handler) deny(w http.ResponseWriter, r *http.Request, status int, msg s
 // cross-site post) are not the token's: a page offering to sign in with
 // "a token that has the right scope" sent a rep with a stale form astray.
 func (h *Handler) denyScope(w http.ResponseWriter, r *http.Request, scope string) {
-	h.denyPage(w, r, http.StatusForbidden, "this token lacks the "+scope+" scope", true)
+	h.denyPage(w, r, http.StatusForbidden, "this token lacks the "+scope+" scope", "Sign in again with an admin token that has the right scope")
 }
 
-func (h *Handler) denyPage(w http.ResponseWriter, r *http.Request, status int, msg string, signIn bool) {
+func (h *Handler) denyPage(w http.ResponseWriter, r *http.Request, status int, msg, signIn string) {
 	if !wantsHTML(r) || h.Sessions == nil {
 		httpx.Error(w, status, msg)
 		return

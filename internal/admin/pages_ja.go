@@ -262,9 +262,10 @@ var ja = map[string]string{
 	"explain:direct":   "参照元も UTM もなく直接訪問した人。",
 	"by:channel":       "チャネル", "by:source": "ソース", "by:medium": "メディア", "by:campaign": "キャンペーン",
 	"Sign in again with an admin token that has the right scope": "必要な権限を持つ管理トークンでサインインし直してください",
-	"sign in":                          "サインイン",
-	"Back to the reports":              "レポートに戻る",
-	"Show the page with it given once": "1 回だけ指定したページを表示",
+	"Sign in again to go on":                                     "続けるには、もう一度サインインしてください",
+	"sign in":                                                    "サインイン",
+	"Back to the reports":                                        "レポートに戻る",
+	"Show the page with it given once":                           "1 回だけ指定したページを表示",
 	// The sign-in page.
 	"The workspace of marketing and sales: people, MQLs, campaigns and reports.": "マーケティングと営業のワークスペース：人物、MQL、キャンペーン、レポート。",
 	"Admin token": "管理トークン",

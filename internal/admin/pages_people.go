@@ -25,7 +25,7 @@ import (
 type peopleView struct {
 	Error           string // the page is only this message
 	Bad             string // a filter the search cannot use: shown above the form, no results
-	SignIn          bool   // the error page offers to sign in (again)
+	SignIn          string // the error page offers to sign in (again), saying why in these words ("": it does not)
 	Once            []link // the error page's way on: the page with a repeated parameter given once, a link per value
 	Q, Stage, Grade string
 	Stages, Grades  []string

@@ -306,7 +306,8 @@ func TestUnknownPageIsAPage(t *testing.T) {
 // left open over a restart) or from another site was refused with a page
 // that also said "sign in again with an admin token that has the right
 // scope", as a missing scope is: the token was fine, the form was not.
-// Only the missing scope, and a credential refused, offer to sign in.
+// Only the missing scope, and a credential refused, offer to sign in; an
+// ended session without the scope's words.
 func TestStaleFormOffersNoSignIn(t *testing.T) {
 	f := newFixture(t)
 	cookie, _ := f.login(fullToken)
@@ -319,7 +320,13 @@ func TestStaleFormOffersNoSignIn(t *testing.T) {
 	}
 	ro, roCSRF := f.login(readToken)
 	form.Set("csrf", roCSRF)
-	if a := f.req("POST", "/admin/campaigns?lang=ja", form.Encode(), "Cookie", ro, "Content-Type", "application/x-www-form-urlencoded", "Accept", "text/html"); a.code != 403 || !strings.Contains(a.body, "サインインし直してください") || !strings.Contains(a.body, `href="login"`) {
+	if a := f.req("POST", "/admin/campaigns?lang=ja", form.Encode(), "Cookie", ro, "Content-Type", "application/x-www-form-urlencoded", "Accept", "text/html"); a.code != 403 || !strings.Contains(a.body, "必要な権限を持つ管理トークンでサインインし直してください") || !strings.Contains(a.body, `href="login"`) {
 		t.Errorf("read-only: %d %s", a.code, a.body)
+	}
+	// A session that ended: any token of the scope signs in again; no
+	// scope is missing.
+	if a := f.req("POST", "/admin/campaigns?lang=ja", form.Encode(), "Cookie", "baton_admin=ended", "Content-Type", "application/x-www-form-urlencoded", "Accept", "text/html"); a.code != 401 ||
+		!strings.Contains(a.body, "続けるには、もう一度サインインしてください") || strings.Contains(a.body, "必要な権限") || !strings.Contains(a.body, `href="login"`) {
+		t.Errorf("ended session: %d %s", a.code, a.body)
 	}
 }
