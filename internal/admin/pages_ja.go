@@ -130,6 +130,7 @@ var ja = map[string]string{
 	"clients: %d":                     "クライアント %d 件",
 	"from its first visit":            "初回訪問から",
 	"halves every %s":                 "%sごとに半減",
+	"band %s":                         "行動帯 %s",
 	"honeypot":                        "ハニーポット",
 	"honeypot: hide it in the email":  "ハニーポット：メール内で見えないように置く",
 	"human":                           "人間",
