@@ -112,7 +112,7 @@ func TestLinksIsolate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(b), "<bdi>{{.Name}}</bdi> (<bdi>{{.Email}}</bdi>)") {
+	if !strings.Contains(string(b), `<bdi>{{.Name}}</bdi>{{$.T " ("}}<bdi>{{.Email}}</bdi>`) {
 		t.Error("account.html: a member's name and email (a label, not a link) are not isolated")
 	}
 }

@@ -80,12 +80,13 @@ func TestJapaneseCoversPages(t *testing.T) {
 // sentences, and parentheses around a translated text ("(フォーム)"), are
 // texts of their own that T translates. So are a colon or a comma after
 // a text ("シミュレーション: acme", "受入 —, 差し戻し —"; "：" and "、" in
-// Japanese).
+// Japanese), and the parentheses around a value after a text (山田 太郎
+// (yamada@…), +8 demo-video (/demo/index.html)、3 日前).
 func TestTemplatesLeaveNoEnglishPunctuation(t *testing.T) {
 	action := regexp.MustCompile(`(?s)\{\{.*?\}\}`)
 	period := regexp.MustCompile(`(\{\{\}\}|\)|</\w+>)\.(\s|<|$)`)
 	sep := regexp.MustCompile(`(\{\{\}\}|</\w+>)[:,](\s|<|$)`)
-	paren := regexp.MustCompile(`\(\{\{\$\.[TF] |\$\.[TF] [^}]*\}\}\)`) // "(" and ")" around a translated text: "（" "）" in Japanese
+	paren := regexp.MustCompile(`\(\{\{\$\.[TF] |\$\.[TF] [^}]*\}\}\)| \(\{\{[^}]*\}\}\)`) // "(" and ")" around a translated text, or around a value after a text ("山田 (yamada@…)"): "（" "）" in Japanese
 	n := 0
 	err := fs.WalkDir(templateFiles, "templates", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
