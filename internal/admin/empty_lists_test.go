@@ -1,13 +1,10 @@
 package admin_test
 
 import (
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/baton-hq/baton/internal/admin"
-	"github.com/baton-hq/baton/internal/httpx"
 )
 
 // TestEmptyListsSayWhatFillsThem: a new workspace's people and MQL pages
@@ -17,14 +14,8 @@ import (
 // finds nothing still says no one matches.
 func TestEmptyListsSayWhatFillsThem(t *testing.T) {
 	f := newFixture(t)
-	q, dir, _, st := scoring(t, f)
-	f.h.Scores, f.h.People, f.h.Timelines = q, dir, st
 	f.h.Workspace = &admin.Workspace{T: f.tb, Now: f.clk.Now}
-	mux := http.NewServeMux()
-	f.h.Routes(mux)
-	srv := httptest.NewServer(httpx.SecurityHeaders(httpx.Routes(mux)))
-	defer srv.Close()
-	f.url = srv.URL
+	serveScoring(t, f)
 	for path, want := range map[string]string{
 		"/admin/people":         "まだ人物はいません。",
 		"/admin/people?q=山田":    "該当する人はいません。",

@@ -4,14 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"testing"
 	"time"
 
 	"github.com/baton-hq/baton/internal/event"
-	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/qualify"
 )
@@ -24,13 +21,7 @@ import (
 func TestMQLListInOrderWithinASecond(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	q, dir, log, st := scoring(t, f)
-	f.h.Scores, f.h.People, f.h.Timelines = q, dir, st
-	mux := http.NewServeMux()
-	f.h.Routes(mux)
-	srv := httptest.NewServer(httpx.SecurityHeaders(httpx.Routes(mux)))
-	defer srv.Close()
-	f.url = srv.URL
+	q, log, st := serveScoring(t, f)
 	t0 := f.clk.Now() // a whole second
 	var people []string
 	for i, off := range []time.Duration{0, 500 * time.Millisecond, 520 * time.Millisecond} {

@@ -3,13 +3,10 @@ package admin_test
 import (
 	"context"
 	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/baton-hq/baton/internal/event"
-	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/repnames"
@@ -22,13 +19,7 @@ import (
 func TestMQLOwnerNamedLater(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	q, dir, log, st := scoring(t, f)
-	f.h.Scores, f.h.People, f.h.Timelines = q, dir, st
-	mux := http.NewServeMux()
-	f.h.Routes(mux)
-	srv := httptest.NewServer(httpx.SecurityHeaders(httpx.Routes(mux)))
-	defer srv.Close()
-	f.url = srv.URL
+	q, log, st := serveScoring(t, f)
 	t0 := f.clk.Now()
 	evs := []event.Event{
 		{ID: "own-a", Type: event.Download, VisitorID: "own-v", URL: "https://www.example.com/a.pdf", Timestamp: t0, ReceivedAt: t0},

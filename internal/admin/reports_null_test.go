@@ -5,6 +5,8 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
+	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/rulebook"
@@ -252,4 +255,19 @@ func scoring(t *testing.T, f *fixture) (*qualify.Qualifier, *identity.Directory,
 	dir := &identity.Directory{T: f.tb, Now: f.clk.Now}
 	q := &qualify.Qualifier{T: f.tb, Dir: dir, Log: log, Engine: &rulebook.Engine{R: rules}, Now: f.clk.Now}
 	return q, dir, log, &identity.Stitcher{Dir: dir, Log: log}
+}
+
+// serveScoring gives the fixture's handler scoring (as scoring makes it)
+// and serves its routes again, so that the scoring routes and pages are
+// there; it returns scoring's parts.
+func serveScoring(t *testing.T, f *fixture) (*qualify.Qualifier, *eventlog.Log, *identity.Stitcher) {
+	t.Helper()
+	q, dir, log, st := scoring(t, f)
+	f.h.Scores, f.h.People, f.h.Timelines = q, dir, st
+	mux := http.NewServeMux()
+	f.h.Routes(mux)
+	srv := httptest.NewServer(httpx.SecurityHeaders(httpx.Routes(mux)))
+	t.Cleanup(srv.Close)
+	f.url = srv.URL
+	return q, log, st
 }
