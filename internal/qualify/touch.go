@@ -45,9 +45,16 @@ const maxTouches = 30
 // any of them is direct, and counts only as a person's first touch. Source
 // and medium are read as people type them: full-width letters as their
 // ASCII, spaces around them and case do not count (the medium is kept so,
-// lower case as before; the source as it came).
+// lower case as before; the source in its case as it came, but NFKC:
+// ＧＯＯＧＬＥ is GOOGLE, not a row of its own in a report by source).
+//
+// The rules follow GA4's default channel group, with deliberate
+// differences: Japanese engines, apps and words; other networks' click ids
+// (LINE, X, LinkedIn, TikTok) paid as Google's are; a Facebook click id or
+// LINE's in-app browser without a referrer social, not direct; sign-in and
+// payment pages no touch (GA4's "unwanted referrals", built in).
 func TouchOf(ev event.Event) (Touch, bool) {
-	t := Touch{At: ev.Timestamp, Source: ev.UTM.Source, Medium: foldUTM(ev.UTM.Medium), Campaign: ev.UTM.Campaign, EventID: ev.ID}
+	t := Touch{At: ev.Timestamp, Source: strings.TrimSpace(norm.NFKC.String(ev.UTM.Source)), Medium: foldUTM(ev.UTM.Medium), Campaign: ev.UTM.Campaign, EventID: ev.ID}
 	switch {
 	case ev.Type == event.Offline:
 		ch, _ := ev.Properties["channel"].(string)
@@ -78,6 +85,9 @@ func TouchOf(ev event.Event) (Touch, bool) {
 			return t, false // a page of the site's own, or no referrer to read: no touch
 		}
 		t.Source = strings.TrimPrefix(strings.ToLower(ru.Hostname()), "www.")
+		if passThrough(t.Source) {
+			return t, false // back from signing in or paying: the site sent them there
+		}
 		t.Channel, t.Medium = channelOfReferrer(t.Source), "referral"
 		if t.Channel == "search" {
 			// GA4's medium and source: a report by medium tells organic
@@ -96,6 +106,12 @@ func TouchOf(ev event.Event) (Touch, bool) {
 		return t, true
 	}
 	if ev.Type == event.PageView {
+		if app := socialApp(pu.RawQuery, ev.Client.UserAgent); app != "" {
+			// No referrer, but a Facebook share or LINE's own browser:
+			// what a referrer, had the app sent one, would have said.
+			t.Channel, t.Source, t.Medium = "social", app, "referral"
+			return t, true
+		}
 		t.Channel = "direct"
 		return t, true
 	}
@@ -120,21 +136,68 @@ func sameSite(a, b string) bool {
 
 // adClickIDs are the click ids ad networks add to their ads' landing
 // URLs (auto-tagging), by network: such a visit is a paid one, whatever
-// its referrer (the search engine the ad was on). fbclid is not one:
+// its referrer (the search engine the ad was on). GA4 reads Google's
+// alone; Baton also LINE広告's ldtag_cl, X's twclid, LinkedIn's li_fat_id
+// and TikTok's ttclid, added to ads' clicks only. fbclid is not one:
 // Facebook adds it to every outbound link, ads or not.
-var adClickIDs = map[string]string{"gclid": "google", "gbraid": "google", "wbraid": "google", "dclid": "google", "yclid": "yahoo", "msclkid": "bing"}
+var adClickIDs = map[string]string{
+	"gclid": "google", "gbraid": "google", "wbraid": "google", "dclid": "google", "yclid": "yahoo", "msclkid": "bing",
+	"ldtag_cl": "line", "twclid": "x", "li_fat_id": "linkedin", "ttclid": "tiktok",
+}
 
 // adClick is the ad network whose click id the query carries, or "".
-func adClick(query string) string {
+func adClick(query string) string { return clickID(query, adClickIDs) }
+
+// clickID is the network of the first click id of ids the query carries
+// with a value, or "".
+func clickID(query string, ids map[string]string) string {
 	for query != "" {
 		var p string
 		p, query, _ = strings.Cut(query, "&")
 		k, v, _ := strings.Cut(p, "=")
-		if n := adClickIDs[strings.ToLower(k)]; n != "" && v != "" {
+		if n := ids[strings.ToLower(k)]; n != "" && v != "" {
 			return n
 		}
 	}
 	return ""
+}
+
+// socialClickIDs are the click ids social networks add to every
+// outbound link.
+var socialClickIDs = map[string]string{"fbclid": "facebook"}
+
+// socialApp is the social network a visit without a referrer came from,
+// by a Facebook click id on its URL (organic shares carry one too) or
+// LINE's in-app browser ("... Safari Line/14.9.0"), or "". GA4 counts both
+// direct; to a Japanese B2B site LINE is a main channel, and its browser
+// often sends no referrer.
+func socialApp(query, userAgent string) string {
+	if n := clickID(query, socialClickIDs); n != "" {
+		return n
+	}
+	if strings.Contains(userAgent, " Line/") {
+		return "line"
+	}
+	return ""
+}
+
+// passThroughSites are sign-in (SSO, social login) and payment pages,
+// by domain: a visitor the site sent there comes back with them as the
+// referrer, which is no new touch (GA4 asks for them as "unwanted
+// referrals"; a B2B site's are these).
+var passThroughSites = []string{
+	// sign-in
+	"accounts.google.com", "accounts.google.co.jp", "login.microsoftonline.com", "login.live.com", "b2clogin.com",
+	"login.yahoo.co.jp", "access.line.me", "appleid.apple.com", "okta.com", "auth0.com", "onelogin.com", "amazoncognito.com",
+	// payment gateways, 3-D Secure
+	"checkout.stripe.com", "hooks.stripe.com", "paypal.com", "pay.line.me", "pay.rakuten.co.jp", "payments.amazon.co.jp",
+	"komoju.com", "mul-pay.jp", "secure.epsilon.jp", "pay.jp", "sbpayment.jp", "veritrans.co.jp", "paygent.co.jp", "squareup.com",
+}
+
+// passThrough reports whether a referrer's host (lower case) is a
+// sign-in or payment page.
+func passThrough(host string) bool {
+	return slices.ContainsFunc(passThroughSites, func(d string) bool { return host == d || strings.HasSuffix(host, "."+d) })
 }
 
 // foldUTM is a UTM value as people mean it: NFKC (ｃｐｃ is cpc), trimmed,
@@ -177,12 +240,30 @@ func channelOfMedium(medium, source string) string {
 // com.google.android.googlequicksearchbox), or as a UTM source.
 var searchEngines = []string{"google", "bing", "yahoo", "duckduckgo", "baidu", "yandex", "ecosia", "naver", "goo"}
 
+// searchSites are Japanese portals' searches by their domain, and the
+// engine each is: their other hosts (docomo.ne.jp, the Rakuten Ichiba
+// shop) are no search.
+var searchSites = map[string]string{
+	"search.biglobe.ne.jp": "biglobe", "search.smt.docomo.ne.jp": "docomo", "search.auone.jp": "auone",
+	"websearch.rakuten.co.jp": "rakuten", "search.nifty.com": "nifty",
+}
+
+// searchSite is the engine of a host among searchSites, or "".
+func searchSite(host string) string {
+	for d, e := range searchSites {
+		if host == d || strings.HasSuffix(host, "."+d) {
+			return e
+		}
+	}
+	return ""
+}
+
 // socialNames are social networks by a label of their hosts; socialSites
 // by their domain (an exact host or its subdomains); socialSources by
 // the name a UTM source gives them.
-var socialNames = []string{"facebook", "twitter", "linkedin", "instagram", "youtube"}
-var socialSites = []string{"x.com", "t.co", "lnkd.in", "note.com", "qiita.com", "zenn.dev", "threads.net", "line.me", "lin.ee", "jp.naver.line.android", "b.hatena.ne.jp", "htn.to"}
-var socialSources = []string{"x", "line", "note", "qiita", "zenn", "threads", "hatena"}
+var socialNames = []string{"facebook", "twitter", "linkedin", "instagram", "youtube", "tiktok"}
+var socialSites = []string{"x.com", "t.co", "lnkd.in", "note.com", "qiita.com", "zenn.dev", "threads.net", "threads.com", "line.me", "lin.ee", "jp.naver.line.android", "b.hatena.ne.jp", "htn.to", "youtu.be", "bsky.app"}
+var socialSources = []string{"x", "line", "note", "qiita", "zenn", "threads", "hatena", "bluesky", "bsky"}
 
 // mailSites are webmail and mail apps: a visit from a link in an email.
 var mailSites = []string{"outlook.live.com", "outlook.office.com", "outlook.office365.com", "com.google.android.gm", "com.microsoft.office.outlook", "jp.co.yahoo.android.ymail"}
@@ -203,6 +284,9 @@ func channelOfReferrer(host string) string {
 		len(labels) == 1 && slices.Contains(socialSources, host) {
 		return "social"
 	}
+	if searchSite(host) != "" {
+		return "search"
+	}
 	for i, l := range labels {
 		if slices.Contains(searchEngines, l) {
 			if slices.ContainsFunc(labels[:i], func(l string) bool { return engineServices[l] }) {
@@ -217,6 +301,9 @@ func channelOfReferrer(host string) string {
 // engineOf is the search engine a search host is one of (its label in
 // searchEngines), or the host.
 func engineOf(host string) string {
+	if e := searchSite(host); e != "" {
+		return e
+	}
 	for _, l := range strings.Split(host, ".") {
 		if slices.Contains(searchEngines, l) {
 			return l

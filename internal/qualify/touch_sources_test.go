@@ -1,0 +1,170 @@
+package qualify
+
+import (
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/internal/event"
+)
+
+// TestChannelOfJapanesePortals: the search engines and portals Japanese
+// visitors come from, the social networks and apps they share links on,
+// and the ad networks' click ids, each the channel a marketer counts it
+// in. BIGLOBE, docomo, au and Rakuten searches were referrals (their hosts
+// name no engine Baton knew), TikTok and Bluesky referrals, LINE's,
+// X's and LinkedIn's ad click ids organic or direct, and a Facebook share
+// opened in the app's browser (fbclid, no referrer) direct.
+func TestChannelOfJapanesePortals(t *testing.T) {
+	at := time.Date(2026, 11, 5, 1, 0, 0, 0, time.UTC)
+	page := "https://www.example.co.jp/products/"
+	cases := []struct {
+		name, url, referrer, channel, source, medium string
+	}{
+		// search engines and portals
+		{"yahoo japan search", page, "https://search.yahoo.co.jp/search?p=sfa", "search", "yahoo", "organic"},
+		{"yahoo japan top", page, "https://www.yahoo.co.jp/", "search", "yahoo", "organic"},
+		{"google.co.jp", page, "https://www.google.co.jp/", "search", "google", "organic"},
+		{"google.co.jp subdomain", page, "https://m.google.co.jp/", "search", "google", "organic"},
+		{"bing", page, "https://www.bing.com/search?q=sfa", "search", "bing", "organic"},
+		{"goo", page, "https://search.goo.ne.jp/web.jsp?MT=sfa", "search", "goo", "organic"},
+		{"biglobe", page, "https://cgi.search.biglobe.ne.jp/cgi-bin/search2-b?q=sfa", "search", "biglobe", "organic"},
+		{"docomo", page, "https://search.smt.docomo.ne.jp/result?q=sfa", "search", "docomo", "organic"},
+		{"au", page, "https://search.auone.jp/?q=sfa", "search", "auone", "organic"},
+		{"rakuten", page, "https://websearch.rakuten.co.jp/Web?qt=sfa", "search", "rakuten", "organic"},
+		{"duckduckgo", page, "https://duckduckgo.com/", "search", "duckduckgo", "organic"},
+		{"baidu", page, "https://www.baidu.com/link?url=x", "search", "baidu", "organic"},
+		{"naver", page, "https://search.naver.com/search.naver?query=sfa", "search", "naver", "organic"},
+		{"ecosia", page, "https://www.ecosia.org/search?q=sfa", "search", "ecosia", "organic"},
+		{"docomo's own site", page, "https://www.docomo.ne.jp/", "referral", "docomo.ne.jp", "referral"},
+		{"rakuten ichiba", page, "https://www.rakuten.co.jp/", "referral", "rakuten.co.jp", "referral"},
+		{"biglobe news", page, "https://news.biglobe.ne.jp/it/1204/abc.html", "referral", "news.biglobe.ne.jp", "referral"},
+		// social
+		{"line.me", page, "https://line.me/R/msg/text/", "social", "line.me", "referral"},
+		{"lin.ee", page, "https://lin.ee/abc", "social", "lin.ee", "referral"},
+		{"t.co", page, "https://t.co/abc", "social", "t.co", "referral"},
+		{"x.com", page, "https://x.com/acme/status/1", "social", "x.com", "referral"},
+		{"l.facebook.com", page, "https://l.facebook.com/", "social", "l.facebook.com", "referral"},
+		{"lm.facebook.com", page, "https://lm.facebook.com/", "social", "lm.facebook.com", "referral"},
+		{"m.facebook.com", page, "https://m.facebook.com/", "social", "m.facebook.com", "referral"},
+		{"l.instagram.com", page, "https://l.instagram.com/", "social", "l.instagram.com", "referral"},
+		{"lnkd.in", page, "https://lnkd.in/abc", "social", "lnkd.in", "referral"},
+		{"linkedin", page, "https://www.linkedin.com/", "social", "linkedin.com", "referral"},
+		{"note", page, "https://note.com/acme/n/n1", "social", "note.com", "referral"},
+		{"qiita", page, "https://qiita.com/acme/items/1", "social", "qiita.com", "referral"},
+		{"zenn", page, "https://zenn.dev/acme/articles/1", "social", "zenn.dev", "referral"},
+		{"hatena bookmark", page, "https://b.hatena.ne.jp/hotentry/it", "social", "b.hatena.ne.jp", "referral"},
+		{"youtube", page, "https://www.youtube.com/", "social", "youtube.com", "referral"},
+		{"youtu.be", page, "https://youtu.be/abc", "social", "youtu.be", "referral"},
+		{"tiktok", page, "https://www.tiktok.com/", "social", "tiktok.com", "referral"},
+		{"threads.net", page, "https://www.threads.net/", "social", "threads.net", "referral"},
+		{"threads.com", page, "https://www.threads.com/", "social", "threads.com", "referral"},
+		{"bluesky", page, "https://bsky.app/profile/acme.bsky.social", "social", "bsky.app", "referral"},
+		{"source tiktok", page + "?utm_source=tiktok", "", "social", "tiktok", ""},
+		{"source bluesky", page + "?utm_source=bluesky", "", "social", "bluesky", ""},
+		{"fbclid, no referrer", page + "?fbclid=IwAR0", "", "social", "facebook", "referral"},
+		// email
+		{"gmail", page, "https://mail.google.com/mail/u/0/", "email", "mail.google.com", "referral"},
+		{"outlook.live.com", page, "https://outlook.live.com/", "email", "outlook.live.com", "referral"},
+		{"outlook.office.com", page, "https://outlook.office.com/", "email", "outlook.office.com", "referral"},
+		{"yahoo mail", page, "https://mail.yahoo.co.jp/", "email", "mail.yahoo.co.jp", "referral"},
+		{"newsletter medium", page + "?utm_source=acme&utm_medium=newsletter", "", "email", "acme", "newsletter"},
+		{"メルマガ medium", page + "?utm_source=acme&utm_medium=%E3%83%A1%E3%83%AB%E3%83%9E%E3%82%AC", "", "email", "acme", "メルマガ"},
+		// paid
+		{"ldtag_cl", page + "?ldtag_cl=abc", "", "paid", "line", "cpc"},
+		{"ldtag_cl from line", page + "?ldtag_cl=abc", "https://line.me/", "paid", "line.me", "cpc"},
+		{"twclid", page + "?twclid=abc", "https://t.co/x", "paid", "t.co", "cpc"},
+		{"twclid, no referrer", page + "?twclid=abc", "", "paid", "x", "cpc"},
+		{"li_fat_id", page + "?li_fat_id=abc", "", "paid", "linkedin", "cpc"},
+		{"msclkid", page + "?msclkid=abc", "https://www.bing.com/", "paid", "bing", "cpc"},
+		{"fbclid from facebook", page + "?fbclid=IwAR0", "https://m.facebook.com/", "social", "m.facebook.com", "referral"},
+		{"ppc", page + "?utm_source=google&utm_medium=ppc", "", "paid", "google", "ppc"},
+		{"display", page + "?utm_source=yahoo&utm_medium=display", "", "paid", "yahoo", "display"},
+		{"リスティング", page + "?utm_source=yahoo&utm_medium=%E3%83%AA%E3%82%B9%E3%83%86%E3%82%A3%E3%83%B3%E3%82%B0", "", "paid", "yahoo", "リスティング"},
+		// UTM as typed: full width, upper case
+		{"ＧＯＯＧＬＥ / ＣＰＣ", page + "?utm_source=%EF%BC%A7%EF%BC%AF%EF%BC%AF%EF%BC%A7%EF%BC%AC%EF%BC%A5&utm_medium=%EF%BC%A3%EF%BC%B0%EF%BC%A3", "", "paid", "GOOGLE", "cpc"},
+		{"ＧＯＯＧＬＥ alone", page + "?utm_source=%EF%BC%A7%EF%BC%AF%EF%BC%AF%EF%BC%A7%EF%BC%AC%EF%BC%A5", "", "search", "GOOGLE", ""},
+		{"ＬＩＮＥ alone", page + "?utm_source=%EF%BC%AC%EF%BC%A9%EF%BC%AE%EF%BC%A5", "", "social", "LINE", ""},
+	}
+	for _, c := range cases {
+		ev := event.Event{ID: "e", Type: event.PageView, Timestamp: at, URL: c.url, Referrer: c.referrer, UTM: event.ParseUTM(c.url)}
+		tc, ok := TouchOf(ev)
+		if !ok || tc.Channel != c.channel || tc.Source != c.source || tc.Medium != c.medium {
+			t.Errorf("%s: %q from %q: channel %q source %q medium %q (touch %v); want %q %q %q", c.name, c.url, c.referrer, tc.Channel, tc.Source, tc.Medium, ok, c.channel, c.source, c.medium)
+		}
+	}
+}
+
+// TestLineInAppBrowser: a link opened in LINE's own browser often has no
+// referrer; its user agent (Line/<version>) says where the visitor came
+// from. It was direct.
+func TestLineInAppBrowser(t *testing.T) {
+	for _, ua := range []string{
+		"Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Safari Line/14.9.0",
+		"Mozilla/5.0 (Linux; Android 14; SO-51D Build/67.1.A.2.112; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/126.0.6478.134 Mobile Safari/537.36 Line/14.10.1/IAB",
+	} {
+		ev := event.Event{ID: "e", Type: event.PageView, URL: "https://www.example.co.jp/", Client: event.Client{UserAgent: ua}}
+		tc, ok := TouchOf(ev)
+		if !ok || tc.Channel != "social" || tc.Source != "line" {
+			t.Errorf("%s: %+v %v; want social from line", ua, tc, ok)
+		}
+	}
+	// Another browser, or a name that only contains Line, is direct.
+	for _, ua := range []string{
+		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+		"Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/128.0 Pipeline/2.0",
+	} {
+		ev := event.Event{ID: "e", Type: event.PageView, URL: "https://www.example.co.jp/", Client: event.Client{UserAgent: ua}}
+		if tc, ok := TouchOf(ev); !ok || tc.Channel != "direct" {
+			t.Errorf("%s: %+v %v; want direct", ua, tc, ok)
+		}
+	}
+	// A UTM-tagged link keeps its own source in LINE's browser.
+	u := "https://www.example.co.jp/?utm_source=newsletter&utm_medium=email"
+	ev := event.Event{ID: "e", Type: event.PageView, URL: u, UTM: event.ParseUTM(u), Client: event.Client{UserAgent: "Mozilla/5.0 Safari Line/14.9.0"}}
+	if tc, ok := TouchOf(ev); !ok || tc.Channel != "email" {
+		t.Errorf("utm in LINE: %+v %v; want email", tc, ok)
+	}
+}
+
+// TestSignInAndPaymentAreNoTouch: a visitor comes back from signing in
+// (Google, Microsoft, Yahoo! JAPAN ID, LINE Login, an IdP) or from paying
+// (a card's 3-D Secure, a payment gateway): the site sent them there, so
+// it is no new touch. accounts.google.com was organic search (a Google
+// host), access.line.me and pay.line.me social, the others referrals:
+// each a last touch hiding the campaign that brought the visitor.
+func TestSignInAndPaymentAreNoTouch(t *testing.T) {
+	for _, ref := range []string{
+		"https://accounts.google.com/",
+		"https://accounts.google.co.jp/",
+		"https://login.microsoftonline.com/common/oauth2/v2.0/authorize",
+		"https://login.live.com/",
+		"https://login.yahoo.co.jp/config/login",
+		"https://access.line.me/oauth2/v2.1/login",
+		"https://appleid.apple.com/",
+		"https://acme.okta.com/",
+		"https://acme.auth0.com/",
+		"https://acme.onelogin.com/",
+		"https://checkout.stripe.com/c/pay/cs_1",
+		"https://www.paypal.com/checkoutnow",
+		"https://pay.line.me/",
+		"https://pay.rakuten.co.jp/",
+		"https://payments.amazon.co.jp/",
+		"https://komoju.com/sessions/1",
+		"https://pt01.mul-pay.jp/link/tshop/Member/Edit",
+		"https://secure.epsilon.jp/cgi-bin/order/receive_order3.cgi",
+		"https://pay.jp/",
+	} {
+		u := "https://www.example.co.jp/thanks?gclid=stale"
+		ev := event.Event{ID: "e", Type: event.PageView, URL: u, Referrer: ref, UTM: event.ParseUTM(u)}
+		if tc, ok := TouchOf(ev); ok {
+			t.Errorf("from %s: %+v; want no touch", ref, tc)
+		}
+	}
+	// A page of theirs that is no sign-in or payment is still a referral.
+	for _, ref := range []string{"https://stripe.com/blog/x", "https://www.microsoft.com/ja-jp/", "https://developers.line.biz/ja/"} {
+		ev := event.Event{ID: "e", Type: event.PageView, URL: "https://www.example.co.jp/", Referrer: ref}
+		if tc, ok := TouchOf(ev); !ok || tc.Channel != "referral" {
+			t.Errorf("from %s: %+v %v; want a referral", ref, tc, ok)
+		}
+	}
+}
