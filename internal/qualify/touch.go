@@ -228,8 +228,14 @@ func channelOfMedium(medium, source string) string {
 	case has("social", "sns", "ソーシャル"):
 		return "social"
 	case has("organic", "seo", "自然検索"):
+		if channelOfReferrer(source) == "social" {
+			return "social" // GA4's order: a social source before the organic medium (a LINE or X post's tag)
+		}
 		return "search"
 	case medium == "referral" || medium == "参照":
+		if c := channelOfReferrer(source); c == "social" || c == "search" {
+			return c // GA4's order, as above
+		}
 		return "referral"
 	}
 	return channelOfReferrer(source)
@@ -262,7 +268,7 @@ func searchSite(host string) string {
 // by their domain (an exact host or its subdomains); socialSources by
 // the name a UTM source gives them.
 var socialNames = []string{"facebook", "twitter", "linkedin", "instagram", "youtube", "tiktok"}
-var socialSites = []string{"x.com", "t.co", "lnkd.in", "note.com", "qiita.com", "zenn.dev", "threads.net", "threads.com", "line.me", "lin.ee", "jp.naver.line.android", "b.hatena.ne.jp", "htn.to", "youtu.be", "bsky.app"}
+var socialSites = []string{"x.com", "t.co", "lnkd.in", "note.com", "qiita.com", "zenn.dev", "threads.net", "threads.com", "line.me", "lin.ee", "line.naver.jp", "jp.naver.line.android", "b.hatena.ne.jp", "htn.to", "youtu.be", "bsky.app"}
 var socialSources = []string{"x", "line", "note", "qiita", "zenn", "threads", "hatena", "bluesky", "bsky"}
 
 // mailSites are webmail and mail apps: a visit from a link in an email.
@@ -273,11 +279,13 @@ var mailSites = []string{"outlook.live.com", "outlook.office.com", "outlook.offi
 var mailSources = map[string]bool{"email": true, "e-mail": true, "e_mail": true, "e mail": true, "mail": true, "newsletter": true, "mailmag": true, "メール": true, "メルマガ": true, "ニュースレター": true}
 
 // channelOfReferrer classifies a referrer's host (lower case, without
-// "www."), or a UTM source.
+// "www."), or a UTM source. A host with a label mail or webmail
+// (mail.google.com, jp.mg5.mail.yahoo.co.jp) is webmail, before its
+// engine's name makes it a search.
 func channelOfReferrer(host string) string {
 	inDomain := func(d string) bool { return host == d || strings.HasSuffix(host, "."+d) }
 	labels := strings.Split(host, ".")
-	if labels[0] == "mail" || labels[0] == "webmail" || slices.ContainsFunc(mailSites, inDomain) || len(labels) == 1 && mailSources[host] {
+	if slices.Contains(labels, "mail") || slices.Contains(labels, "webmail") || slices.ContainsFunc(mailSites, inDomain) || len(labels) == 1 && mailSources[host] {
 		return "email"
 	}
 	if slices.ContainsFunc(socialSites, inDomain) || slices.ContainsFunc(socialNames, func(n string) bool { return slices.Contains(labels, n) }) ||

@@ -168,3 +168,48 @@ func TestSignInAndPaymentAreNoTouch(t *testing.T) {
 		}
 	}
 }
+
+// TestOrganicSocialUTM: a post tagged utm_medium=organic (or referral) by
+// a social network's name is social, as GA4 has it (its social sources
+// come before the organic medium): LINE公式アカウント's and X's organic
+// posts were counted as search. A search engine's name with medium
+// referral is search; another source's is still a referral, and organic
+// alone still search.
+func TestOrganicSocialUTM(t *testing.T) {
+	cases := []struct{ query, channel string }{
+		{"utm_source=line&utm_medium=organic", "social"},
+		{"utm_source=X&utm_medium=Organic", "social"},
+		{"utm_source=facebook.com&utm_medium=organic", "social"},
+		{"utm_source=linkedin&utm_medium=referral", "social"},
+		{"utm_source=google&utm_medium=organic", "search"},
+		{"utm_source=yahoo&utm_medium=referral", "search"},
+		{"utm_source=acme-blog&utm_medium=organic", "search"},
+		{"utm_source=partner&utm_medium=referral", "referral"},
+		{"utm_source=newsletter&utm_medium=referral", "referral"},
+	}
+	for _, c := range cases {
+		u := "https://www.example.co.jp/?" + c.query
+		tc, ok := TouchOf(event.Event{ID: "e", Type: event.PageView, URL: u, UTM: event.ParseUTM(u)})
+		if !ok || tc.Channel != c.channel {
+			t.Errorf("%s: %+v %v; want %s", c.query, tc, ok, c.channel)
+		}
+	}
+}
+
+// TestWebmailHosts: Yahoo!メール's hosts under mail.yahoo.co.jp
+// (jp.mg5.mail.yahoo.co.jp) were organic search, a Yahoo! host; LINE's old
+// line.naver.jp a Naver search.
+func TestWebmailHosts(t *testing.T) {
+	for ref, want := range map[string]string{
+		"https://jp.mg5.mail.yahoo.co.jp/message/": "email",
+		"https://mail.yahoo.co.jp/u/pc/f/message/": "email",
+		"https://line.naver.jp/R/msg/text/":        "social",
+		"https://search.yahoo.co.jp/search?p=mail": "search",
+		"https://mailchimp.com/":                   "referral",
+	} {
+		tc, ok := TouchOf(event.Event{ID: "e", Type: event.PageView, URL: "https://www.example.co.jp/", Referrer: ref})
+		if !ok || tc.Channel != want {
+			t.Errorf("from %s: %+v %v; want %s", ref, tc, ok, want)
+		}
+	}
+}
