@@ -343,6 +343,11 @@ func sameVisit(prev, t Touch) bool {
 		(t.Campaign == prev.Campaign || t.Campaign == "" || prev.Campaign == "") && t.At.Sub(prev.At) < visitGap
 }
 
+// clickSkew is how far before a newsletter click the direct page view it
+// landed on may be stamped: the page's clock, corrected, against the
+// click function's.
+const clickSkew = time.Minute
+
 // addTouches merges new touches into the record's list, oldest first:
 // direct visits only as the very first touch, a touch repeating the one
 // before it within a visit (sameVisit) once; capped at maxTouches (the
@@ -378,6 +383,13 @@ func addTouches(list []Touch, evs []event.Event) []Touch {
 	out := list[:0]
 	for i, t := range list {
 		if t.Channel == "direct" && i > 0 {
+			continue
+		}
+		if len(out) == 1 && out[0].Channel == "direct" && t.Channel == "email" && t.At.Sub(out[0].At) < clickSkew {
+			// The direct visit was the page a tracked link's click landed
+			// on (its redirect sends no referrer), its clock behind the
+			// click's: the newsletter is the first touch.
+			out[0] = t
 			continue
 		}
 		if n := len(out); n > 0 && sameVisit(out[n-1], t) {

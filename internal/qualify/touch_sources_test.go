@@ -213,3 +213,31 @@ func TestWebmailHosts(t *testing.T) {
 		}
 	}
 }
+
+// TestClickLandingIsNotDirect: a tracked link with no UTM parameters lands
+// on a page with no referrer (the click's redirect sends none): a direct
+// page view. Its clock a second behind the click's, it was the person's
+// first touch, direct, and the newsletter that brought them second. A
+// direct visit well before the click is still the first touch.
+func TestClickLandingIsNotDirect(t *testing.T) {
+	t0 := time.Date(2026, 11, 5, 1, 0, 0, 0, time.UTC)
+	dest := "https://www.example.co.jp/offer"
+	click := event.Event{ID: "c1", Type: event.EmailClick, URL: dest, Timestamp: t0, Properties: map[string]any{"campaign": "dec-news"}}
+	for _, d := range []time.Duration{-time.Second, -20 * time.Second, time.Second} {
+		land := event.Event{ID: "p1", Type: event.PageView, URL: dest, Timestamp: t0.Add(d)}
+		for _, batches := range [][][]event.Event{{{click, land}}, {{land}, {click}}, {{click}, {land}}} {
+			var list []Touch
+			for _, b := range batches {
+				list = addTouches(list, b)
+			}
+			if len(list) != 1 || list[0].Channel != "email" || list[0].Campaign != "dec-news" {
+				t.Errorf("landing %v after the click, batches %d: %+v", d, len(batches), list)
+			}
+		}
+	}
+	earlier := event.Event{ID: "p0", Type: event.PageView, URL: dest, Timestamp: t0.Add(-2 * time.Hour)}
+	list := addTouches(nil, []event.Event{earlier, click})
+	if len(list) != 2 || list[0].Channel != "direct" || list[1].Channel != "email" {
+		t.Errorf("a direct visit before: %+v", list)
+	}
+}
