@@ -199,6 +199,13 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 			props[p] = v
 		}
 	}
+	if props["lastname"] == "" && cmp.Or(h.Fields["last_name"], "lastname") == "lastname" {
+		// Only a full name ("山田 太郎"): whole in lastname, as Salesforce's
+		// LastName, less the first name when the form gave that too.
+		if name := strings.TrimSpace(l.Attributes["name"]); name != "" {
+			props["lastname"] = withoutFirstName(name, strings.TrimSpace(l.Attributes["first_name"]))
+		}
+	}
 	if l.Cycle > 1 && !h.KeepLeadStatus && push.ProgressFrom(ctx).Step(reopenedStep) == "" {
 		// Back after sales sent it back: open again, once per MQL (a
 		// retry after its note failed leaves it as sales may have set it

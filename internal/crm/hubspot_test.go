@@ -286,3 +286,44 @@ func TestHubSpotConflictKeepsTheOthers(t *testing.T) {
 		t.Fatalf("207 conflict: %s %v, %d contacts", id, err, len(f.Contacts))
 	}
 }
+
+// TestHubSpotFullNameOnly: a form that asked for the name in one field
+// ("山田 太郎") names the contact as Salesforce's Lead is named: whole in
+// lastname (less the first name when the form gave that too); a contact
+// with no name at all showed sales only its address.
+func TestHubSpotFullNameOnly(t *testing.T) {
+	f := crmfake.NewHubSpot()
+	defer f.Close()
+	cases := []struct {
+		attrs       map[string]string
+		last, first string
+	}{
+		{map[string]string{"name": "山田 太郎"}, "山田 太郎", ""},
+		{map[string]string{"name": "山田太郎", "first_name": "太郎"}, "山田", "太郎"},
+		{map[string]string{"name": "山田 太郎", "last_name": "山田", "first_name": "太郎"}, "山田", "太郎"},
+		{map[string]string{"name": "\u3000"}, "", ""},
+	}
+	for i, tc := range cases {
+		l := lead
+		l.Email = fmt.Sprintf("taro%d@example.co.jp", i)
+		l.MQLID = fmt.Sprintf("p_names%d-c1", i)
+		l.Attributes = tc.attrs
+		if _, err := hs(f).Push(context.Background(), l); err != nil {
+			t.Fatal(err)
+		}
+		if ct := f.Contact(l.Email); ct["lastname"] != tc.last || ct["firstname"] != tc.first {
+			t.Errorf("%v: lastname %q firstname %q", tc.attrs, ct["lastname"], ct["firstname"])
+		}
+	}
+	// A portal that maps last_name elsewhere gets no name in lastname.
+	c := hs(f)
+	c.Fields = map[string]string{"last_name": "family_name"}
+	l := lead
+	l.Email, l.MQLID, l.Attributes = "jiro@example.co.jp", "p_jiro-c1", map[string]string{"name": "山田 次郎"}
+	if _, err := c.Push(context.Background(), l); err != nil {
+		t.Fatal(err)
+	}
+	if ct := f.Contact(l.Email); ct["lastname"] != "" {
+		t.Errorf("mapped elsewhere: lastname %q", ct["lastname"])
+	}
+}
