@@ -297,7 +297,7 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 	note := map[string]any{
 		"properties": map[string]string{
 			"hs_timestamp": l.QualifiedAt.UTC().Format(time.RFC3339),
-			"hs_note_body": noteHTML("MQL: "+l.Condition, l.Summary()+droppedText(dropped), marker),
+			"hs_note_body": noteHTML(l.Subject(), l.Summary()+droppedText(dropped), marker),
 		},
 		"associations": []any{map[string]any{
 			"to":    map[string]string{"id": contact},

@@ -324,3 +324,23 @@ func TestKintoneKeptStatusWhenTheFormRefusesIt(t *testing.T) {
 		t.Errorf("kept status %q, want 見送り, what the write left", got)
 	}
 }
+
+// TestHubSpotNoteHeadingSaysItIsBack: the note of a lead that qualified
+// again is headed as Salesforce's Task is (push.Lead.Subject), in the
+// configured language: HubSpot's activity timeline shows a note's first
+// line, and "MQL: <condition>" read as a first MQL there.
+func TestHubSpotNoteHeadingSaysItIsBack(t *testing.T) {
+	f := crmfake.NewHubSpot()
+	defer f.Close()
+	for _, l := range []push.Lead{lead, requalified(2)} {
+		l.Lang = "ja"
+		if _, err := hs(f).Push(push.WithProgress(context.Background(), push.MemProgress{}), l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, want := range []string{"<p><b>MQL: hot-and-fit</b></p>", "<p><b>再度の MQL（2 回目）：hot-and-fit</b></p>"} {
+		if body := f.Notes[i]["properties"].(map[string]any)["hs_note_body"].(string); !strings.HasPrefix(body, want) {
+			t.Errorf("note %d: %.80s, want it headed %s", i, body, want)
+		}
+	}
+}
