@@ -251,17 +251,46 @@ func (k *Kintone) fitted(ctx context.Context, app int, keyField, key string, rec
 	if len(refused) == 0 || slices.Contains(refused, keyField) { // the key is the lead's: never fitted
 		return id, err
 	}
-	notes, ok, ferr := k.fitForm(ctx, app, rec, refused)
+	form, ferr := k.form(ctx, app)
 	if ferr != nil {
 		return "", ferr
 	}
+	notes, ok := fitForm(form, rec, refused, summaryCode)
 	if !ok {
 		return "", err
 	}
-	if summaryCode != "" && len(notes) > 0 {
-		rec[summaryCode] = map[string]string{"value": summary + "\nNot in the record as Baton has it:\n" + strings.Join(notes, "\n") + "\n"}
+	if summaryCode != "" && (len(notes) > 0 || slices.Contains(refused, summaryCode)) {
+		tail := ""
+		if len(notes) > 0 {
+			tail = "\nNot in the record as Baton has it:\n" + strings.Join(notes, "\n") + "\n"
+		}
+		rec[summaryCode] = map[string]string{"value": form[summaryCode].fitText(summary, tail)}
 	}
 	return k.upsert(ctx, app, keyField, key, rec, insert)
+}
+
+// fitText is the summary and tail (what was cut from the other fields)
+// within the field's 文字数 limit, if it has one: the tail in half of it
+// at most, the summary in the rest, each cut on a character, the summary
+// saying so. A 文字列（1行） mapped as the summary, shorter than it, was
+// sent it again whole with the tail and refused again: the lead was lost.
+func (f kintoneField) fitText(summary, tail string) string {
+	max, err := strconv.Atoi(f.MaxLength)
+	if err != nil {
+		return summary + tail
+	}
+	const more = "\n[cut to fit the field]\n"
+	tail, _ = fit(tail, max/2)
+	room := max - utf16Len(tail)
+	if _, cut := fit(summary, room); !cut {
+		return summary + tail
+	}
+	if room <= utf16Len(more) {
+		short, _ := fit(summary, room)
+		return short + tail
+	}
+	short, _ := fit(summary, room-utf16Len(more))
+	return short + more + tail
 }
 
 // kintoneField is a field of an app's form, as far as Baton needs it.
@@ -283,16 +312,14 @@ type kintoneField struct {
 // value not a number or not an option of a drop-down or radio button is
 // left out, a required text field a new record has no value for is
 // [not provided]. It returns what was cut or left out ("label (why): the
-// value"); ok false when rec cannot be made to fit.
-func (k *Kintone) fitForm(ctx context.Context, app int, rec map[string]any, refused []string) (notes []string, ok bool, err error) {
-	form, err := k.form(ctx, app)
-	if err != nil {
-		return nil, false, err
-	}
+// value"), but for summaryCode, the summary, which says itself it was cut
+// (fitText) rather than be copied whole into itself; ok false when rec
+// cannot be made to fit.
+func fitForm(form map[string]kintoneField, rec map[string]any, refused []string, summaryCode string) (notes []string, ok bool) {
 	for _, code := range refused {
 		f, known := form[code]
 		if !known {
-			return nil, false, nil
+			return nil, false
 		}
 		label := f.Label
 		if label == "" {
@@ -310,19 +337,21 @@ func (k *Kintone) fitForm(ctx context.Context, app int, rec map[string]any, refu
 		case given && text && lerr == nil:
 			short, cut := fit(v, max)
 			if !cut {
-				return nil, false, nil
+				return nil, false
 			}
 			rec[code] = map[string]string{"value": short}
-			notes = append(notes, fmt.Sprintf("%s (cut to %d characters): %s", label, max, v))
+			if code != summaryCode {
+				notes = append(notes, fmt.Sprintf("%s (cut to %d characters): %s", label, max, v))
+			}
 		case given && !f.Required && (f.Type == "NUMBER" || f.Type == "DROP_DOWN" || f.Type == "RADIO_BUTTON"):
 			delete(rec, code)
 			notes = append(notes, fmt.Sprintf("%s (not a value the field takes, left out): %s", label, v))
 		default:
-			return nil, false, nil
+			return nil, false
 		}
 	}
 	sort.Strings(notes)
-	return notes, true, nil
+	return notes, true
 }
 
 // refusedField reads the field code of a CB_VA01 error key.

@@ -2,8 +2,10 @@ package crm_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/baton-hq/baton/internal/crm/crmfake"
 	"github.com/baton-hq/baton/internal/push"
@@ -262,5 +264,35 @@ func TestKintoneForgetSaysWhy(t *testing.T) {
 	}
 	if f.Record(odd) != nil {
 		t.Fatalf("the record of %s is still in kintone", odd)
+	}
+}
+
+// TestKintoneSummaryFitsItsField: a summary mapped to a 文字列（1行） with
+// a 文字数 limit it is over is cut to it, saying so, with what was cut
+// from the other fields: it was sent again whole, with that list, and
+// kintone refused it again, the lead dead for a field's length.
+func TestKintoneSummaryFitsItsField(t *testing.T) {
+	f := crmfake.NewKintone()
+	defer f.Close()
+	f.Lock()
+	f.Fields["mql_reason"] = map[string]any{"type": "SINGLE_LINE_TEXT", "code": "mql_reason", "label": "MQL理由", "maxLength": "100"}
+	f.Unlock()
+	c := kt(f)
+	c.Fields = map[string]string{"company": "company", "mql_summary": "mql_reason"}
+	for i, company := range []string{"株式会社アクメ", strings.Repeat("株式会社アクメ", 10)} {
+		l := lead
+		l.Email, l.MQLID = fmt.Sprintf("taro%d@example.co.jp", i), fmt.Sprintf("p_taro%d-c1", i)
+		l.Attributes = map[string]string{"company": company}
+		l.Activity = []push.Activity{{Type: "download", Title: strings.Repeat("導入事例集😀", 20), URL: "https://www.example.com/a.pdf", At: l.QualifiedAt}}
+		if _, err := c.Push(context.Background(), l); err != nil {
+			t.Fatalf("%s: %v", company, err)
+		}
+		sum := f.Record(l.Email)["mql_reason"]
+		if n := utf16Len(sum); n > 100 || !utf8.ValidString(sum) || !strings.HasPrefix(sum, "MQL (hot-and-fit)") || !strings.Contains(sum, "[cut to fit the field]") {
+			t.Errorf("%s: summary (%d units) %q", company, n, sum)
+		}
+		if cut := strings.Contains(sum, "会社名 (cut to 64"); cut != (i == 1) {
+			t.Errorf("%s: summary %q", company, sum)
+		}
 	}
 }
