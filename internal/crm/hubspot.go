@@ -219,7 +219,7 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 	for _, p := range slices.Sorted(maps.Keys(props)) {
 		if short, cut := fit(props[p], hsMaxValue); cut && p != "email" {
 			props[p] = short
-			dropped = append(dropped, fmt.Sprintf("%s (cut to %d characters, the rest left off)", p, hsMaxValue))
+			dropped = append(dropped, fmt.Sprintf(notesIn(l.Lang).hsCut, p, hsMaxValue))
 		}
 	}
 	var status int
@@ -233,7 +233,7 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if d := dropRefused(status, body, props); len(d) > 0 && try < 2 {
+		if d := dropRefused(status, body, props, notesIn(l.Lang)); len(d) > 0 && try < 2 {
 			dropped = append(dropped, d...)
 			continue
 		}
@@ -297,7 +297,7 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 	note := map[string]any{
 		"properties": map[string]string{
 			"hs_timestamp": l.QualifiedAt.UTC().Format(time.RFC3339),
-			"hs_note_body": noteHTML(l.Subject(), l.Summary()+droppedText(dropped), marker),
+			"hs_note_body": noteHTML(l.Subject(), l.Summary()+droppedText(dropped, notesIn(l.Lang)), marker, notesIn(l.Lang)),
 		},
 		"associations": []any{map[string]any{
 			"to":    map[string]string{"id": contact},
@@ -314,7 +314,7 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 // property by property (a dropdown's value not among its options, text in
 // a number property ...) and returns them ("name (why): value"); the
 // email and the lifecycle stage are never dropped (nil: nothing to drop).
-func dropRefused(status int, body []byte, props map[string]string) []string {
+func dropRefused(status int, body []byte, props map[string]string, w notes) []string {
 	var e struct {
 		Category string `json:"category"`
 		Message  string `json:"message"`
@@ -337,17 +337,17 @@ func dropRefused(status int, body []byte, props map[string]string) []string {
 			return nil // not ours to drop: the refusal stands
 		}
 		delete(props, pe.Name)
-		out = append(out, fmt.Sprintf("%s (%s, left off the contact): %s", pe.Name, pe.Error, v))
+		out = append(out, fmt.Sprintf(w.hsLeft, pe.Name, pe.Error, v))
 	}
 	return out
 }
 
 // droppedText is what the note adds about values left off the contact.
-func droppedText(dropped []string) string {
+func droppedText(dropped []string, w notes) string {
 	if len(dropped) == 0 {
 		return ""
 	}
-	return "\nNot on the contact as Baton has it:\n" + strings.Join(dropped, "\n") + "\n"
+	return w.hsHead + strings.Join(dropped, "\n") + "\n"
 }
 
 // existingID reads the contact HubSpot names in a CONFLICT.
@@ -527,11 +527,11 @@ const hsMaxValue = 65536
 // noteHTML is a note's body: the title, the summary and the marker that
 // finds the note again, within hsMaxValue. The summary gives way, cut on
 // a character (never inside an entity), and says so.
-func noteHTML(title, summary, marker string) string {
+func noteHTML(title, summary, marker string, w notes) string {
 	title, _ = fit(title, 1024)
 	head := "<p><b>" + htmlEscape(title) + "</b></p><pre>"
 	tail := "</pre><p>" + marker + "</p>"
-	const more = "\n[cut to fit HubSpot's note]"
+	more := w.hsMore
 	room := hsMaxValue - utf16Len(head) - utf16Len(tail)
 	body, cut := escapeFit(summary, room)
 	if cut {

@@ -80,7 +80,7 @@ func (k *Kintone) PushAccount(ctx context.Context, m account.MQA) (string, error
 	if k.AccountApp == 0 {
 		return "", push.ErrNotTaken
 	}
-	return k.fitted(ctx, k.AccountApp, k.AccountKeyField, m.ID, k.accountRecord(m, false), true, k.AccountFields["mqa_summary"], m.Summary())
+	return k.fitted(ctx, k.AccountApp, k.AccountKeyField, m.ID, k.accountRecord(m, false), true, k.AccountFields["mqa_summary"], m.Summary(), notesIn(m.Lang))
 }
 
 // RewriteAccount implements push.AccountRewriter: the MQA app's record of
@@ -90,7 +90,7 @@ func (k *Kintone) RewriteAccount(ctx context.Context, m account.MQA) error {
 	if k.AccountApp == 0 {
 		return nil
 	}
-	_, err := k.fitted(ctx, k.AccountApp, k.AccountKeyField, m.ID, k.accountRecord(m, true), false, k.AccountFields["mqa_summary"], m.Summary())
+	_, err := k.fitted(ctx, k.AccountApp, k.AccountKeyField, m.ID, k.accountRecord(m, true), false, k.AccountFields["mqa_summary"], m.Summary(), notesIn(m.Lang))
 	var pe *push.Error
 	if errors.As(err, &pe) && pe.Code == "GAIA_RE01" {
 		return nil
@@ -187,7 +187,7 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 			return "", err
 		}
 	}
-	return k.fitted(ctx, k.App, k.EmailField, l.Email, rec, true, summaryCode, l.Summary())
+	return k.fitted(ctx, k.App, k.EmailField, l.Email, rec, true, summaryCode, l.Summary(), notesIn(l.Lang))
 }
 
 // statusAfterWrite is the status field's value once Baton's write of a
@@ -246,7 +246,7 @@ func (k *Kintone) reopenStatus(ctx context.Context) (v string, takes bool, err e
 // form does not take, it fits them to the form and sends it again rather
 // than lose the lead, the summary field (summaryCode, "" for none; its
 // text summary) listing what was cut or left out.
-func (k *Kintone) fitted(ctx context.Context, app int, keyField, key string, rec map[string]any, insert bool, summaryCode, summary string) (string, error) {
+func (k *Kintone) fitted(ctx context.Context, app int, keyField, key string, rec map[string]any, insert bool, summaryCode, summary string, w notes) (string, error) {
 	id, refused, err := k.put(ctx, app, keyField, key, rec, insert)
 	if len(refused) == 0 || slices.Contains(refused, keyField) { // the key is the lead's: never fitted
 		return id, err
@@ -255,16 +255,16 @@ func (k *Kintone) fitted(ctx context.Context, app int, keyField, key string, rec
 	if ferr != nil {
 		return "", ferr
 	}
-	notes, ok := fitForm(form, rec, refused, summaryCode)
+	notes, ok := fitForm(form, rec, refused, summaryCode, w)
 	if !ok {
 		return "", err
 	}
 	if summaryCode != "" && (len(notes) > 0 || slices.Contains(refused, summaryCode)) {
 		tail := ""
 		if len(notes) > 0 {
-			tail = "\nNot in the record as Baton has it:\n" + strings.Join(notes, "\n") + "\n"
+			tail = w.ktHead + strings.Join(notes, "\n") + "\n"
 		}
-		rec[summaryCode] = map[string]string{"value": form[summaryCode].fitText(summary, tail)}
+		rec[summaryCode] = map[string]string{"value": form[summaryCode].fitText(summary, tail, w.ktMore)}
 	}
 	return k.upsert(ctx, app, keyField, key, rec, insert)
 }
@@ -274,12 +274,11 @@ func (k *Kintone) fitted(ctx context.Context, app int, keyField, key string, rec
 // at most, the summary in the rest, each cut on a character, the summary
 // saying so. A 文字列（1行） mapped as the summary, shorter than it, was
 // sent it again whole with the tail and refused again: the lead was lost.
-func (f kintoneField) fitText(summary, tail string) string {
+func (f kintoneField) fitText(summary, tail, more string) string {
 	max, err := strconv.Atoi(f.MaxLength)
 	if err != nil {
 		return summary + tail
 	}
-	const more = "\n[cut to fit the field]\n"
 	tail, _ = fit(tail, max/2)
 	room := max - utf16Len(tail)
 	if _, cut := fit(summary, room); !cut {
@@ -315,7 +314,7 @@ type kintoneField struct {
 // value"), but for summaryCode, the summary, which says itself it was cut
 // (fitText) rather than be copied whole into itself; ok false when rec
 // cannot be made to fit.
-func fitForm(form map[string]kintoneField, rec map[string]any, refused []string, summaryCode string) (notes []string, ok bool) {
+func fitForm(form map[string]kintoneField, rec map[string]any, refused []string, summaryCode string, w notes) (cuts []string, ok bool) {
 	for _, code := range refused {
 		f, known := form[code]
 		if !known {
@@ -341,17 +340,17 @@ func fitForm(form map[string]kintoneField, rec map[string]any, refused []string,
 			}
 			rec[code] = map[string]string{"value": short}
 			if code != summaryCode {
-				notes = append(notes, fmt.Sprintf("%s (cut to %d characters): %s", label, max, v))
+				cuts = append(cuts, fmt.Sprintf(w.cut, label, max, v))
 			}
 		case given && !f.Required && (f.Type == "NUMBER" || f.Type == "DROP_DOWN" || f.Type == "RADIO_BUTTON"):
 			delete(rec, code)
-			notes = append(notes, fmt.Sprintf("%s (not a value the field takes, left out): %s", label, v))
+			cuts = append(cuts, fmt.Sprintf(w.ktLeft, label, v))
 		default:
 			return nil, false
 		}
 	}
-	sort.Strings(notes)
-	return notes, true
+	sort.Strings(cuts)
+	return cuts, true
 }
 
 // refusedField reads the field code of a CB_VA01 error key.

@@ -385,6 +385,7 @@ func fit(v string, max int) (string, bool) {
 // refuses), are returned in cut ("Field (why): full value") for the Task,
 // so sales still read them whole.
 func (s *Salesforce) leadFields(l push.Lead, placeholders bool) (lead map[string]any, cut []string) {
+	w := notesIn(l.Lang)
 	lead = map[string]any{"Email": l.Email, "LeadSource": "Baton", "Rating": ratingFor(l.Grade)}
 	mapping := map[string]string{}
 	for attr, field := range sfDefaults {
@@ -406,7 +407,7 @@ func (s *Salesforce) leadFields(l push.Lead, placeholders bool) (lead map[string
 	}
 	if !sfTakesEmail(l.Email) {
 		delete(lead, "Email")
-		cut = append(cut, "Email (an address Salesforce does not take, left off the Lead): "+l.Email)
+		cut = append(cut, fmt.Sprintf(w.badMail, "Email", l.Email))
 	}
 	if lead["LastName"] == nil { // required whatever last_name is mapped to
 		if name := strings.TrimSpace(l.Attributes["name"]); name != "" && mapping["last_name"] == "LastName" {
@@ -450,7 +451,7 @@ func (s *Salesforce) leadFields(l push.Lead, placeholders bool) (lead map[string
 		}
 		if short, was := fit(v, max); was {
 			lead[field] = short
-			cut = append(cut, fmt.Sprintf("%s (cut to %d characters): %s", field, max, v))
+			cut = append(cut, fmt.Sprintf(w.cut, field, max, v))
 		}
 	}
 	slices.Sort(cut)
@@ -470,12 +471,12 @@ func sfTakesEmail(email string) bool {
 // taskDescription is the Task's text: the summary, then what was cut from
 // the Lead's fields with its full value; the summary is what gives way
 // when it is all longer than the field, and says so.
-func taskDescription(summary string, cut []string) string {
+func taskDescription(summary string, cut []string, w notes) string {
 	tail := ""
 	if len(cut) > 0 {
-		tail = "\nNot on the Lead as Baton has it:\n" + strings.Join(cut, "\n") + "\n"
+		tail = w.sfHead + strings.Join(cut, "\n") + "\n"
 	}
-	const more = "\n[cut to fit Salesforce's 32,000 characters]\n"
+	more := w.sfMore
 	tail, _ = fit(tail, sfDescriptionLen/2) // why it qualified keeps room
 	room := sfDescriptionLen - utf16Len(tail)
 	if _, was := fit(summary, room); was {
@@ -662,7 +663,7 @@ func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 				break
 			}
 			pe := sfError(status, body, h, now)
-			if r := refused(pe, body); r != nil && try < 3 && r.refit(fields, &cut) {
+			if r := refused(pe, body); r != nil && try < 3 && r.refit(fields, &cut, notesIn(l.Lang)) {
 				continue
 			}
 			return "", pe
@@ -711,8 +712,8 @@ func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 					return "", dup.refusal()
 				}
 				leadID, who = same, same
-				cut = append(cut, fmt.Sprintf("Duplicate rule %s: Salesforce matched this record to the lead (the same email) and refused a new Lead; nothing of it was written here", dup.rule))
-			case errors.As(err, &ref) && try < 3 && ref.refit(fields, &cut):
+				cut = append(cut, fmt.Sprintf(notesIn(l.Lang).dupRule, dup.rule))
+			case errors.As(err, &ref) && try < 3 && ref.refit(fields, &cut, notesIn(l.Lang)):
 				continue // what Baton could not know ahead: the org's own lengths, its email check
 			default:
 				return "", err
@@ -725,7 +726,7 @@ func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 	}
 	subject, _ := fit(l.Subject(), sfSubjectLen) // the description has the condition whole
 	task := map[string]any{
-		"WhoId": who, "Subject": subject, "Description": taskDescription(l.Summary(), cut),
+		"WhoId": who, "Subject": subject, "Description": taskDescription(l.Summary(), cut, notesIn(l.Lang)),
 		"Status": "Completed", "Priority": "High", "ActivityDate": l.QualifiedAt.Format("2006-01-02"),
 	}
 	if what != "" {
@@ -879,7 +880,7 @@ func refused(pe *push.Error, body []byte) *refusal {
 // refit fits fields to what Salesforce refused: a value cut to the max
 // length it named, the email left off; each noted in cut. It reports
 // whether it changed anything.
-func (r *refusal) refit(fields map[string]any, cut *[]string) bool {
+func (r *refusal) refit(fields map[string]any, cut *[]string, w notes) bool {
 	changed := false
 	for _, e := range r.errs {
 		for _, f := range e.Fields {
@@ -895,13 +896,13 @@ func (r *refusal) refit(fields map[string]any, cut *[]string) bool {
 			switch {
 			case e.ErrorCode == "INVALID_EMAIL_ADDRESS":
 				delete(fields, f)
-				*cut = append(*cut, fmt.Sprintf("%s (an address Salesforce does not take, left off the Lead): %s", f, v))
+				*cut = append(*cut, fmt.Sprintf(w.badMail, f, v))
 				changed = true
 			case m != nil:
 				max, _ := strconv.Atoi(m[1])
 				if short, was := fit(v, max); was {
 					fields[f] = short
-					*cut = append(*cut, fmt.Sprintf("%s (cut to %d characters): %s", f, max, v))
+					*cut = append(*cut, fmt.Sprintf(w.cut, f, max, v))
 					changed = true
 				}
 			}
@@ -1133,7 +1134,7 @@ func (s *Salesforce) PushAccount(ctx context.Context, m account.MQA) (string, er
 	}
 	subject, _ := fit("MQA: "+m.Condition, sfSubjectLen)
 	task := map[string]any{
-		"WhatId": r.ID, "Subject": subject, "Description": taskDescription(m.Summary(), accountCut(m)), // RewriteAccount writes it again
+		"WhatId": r.ID, "Subject": subject, "Description": taskDescription(m.Summary(), accountCut(m), notesIn(m.Lang)), // RewriteAccount writes it again
 		"Status": "Completed", "Priority": "High", "ActivityDate": m.At.Format("2006-01-02"),
 	}
 	status, body, h, err = s.call(ctx, "PATCH", s.base()+"/sobjects/Task/"+s.TaskKey+"/"+url.PathEscape(m.ID), task)
@@ -1176,7 +1177,7 @@ func (s *Salesforce) RewriteAccount(ctx context.Context, m account.MQA) error {
 	if status != 200 {
 		return sfError(status, body, h, s.now())
 	}
-	if status, body, h, err = s.call(ctx, "PATCH", path, map[string]any{"Description": taskDescription(m.Summary(), accountCut(m))}); err != nil {
+	if status, body, h, err = s.call(ctx, "PATCH", path, map[string]any{"Description": taskDescription(m.Summary(), accountCut(m), notesIn(m.Lang))}); err != nil {
 		return err
 	}
 	if status != 200 && status != 201 && status != 204 {

@@ -1,0 +1,59 @@
+package crm
+
+// notes are the words a connector writes into an SFA about values it cut
+// or left out, in the language of the summary they follow (push.Lead.Lang,
+// sfa.language): a Japanese summary was followed by "Not on the Lead as
+// Baton has it" and "(cut to 128 characters)".
+type notes struct {
+	cut     string // field, length, full value
+	badMail string // field, value: an address Salesforce refuses
+	sfHead  string
+	sfMore  string
+	dupRule string // the rule's name
+	hsCut   string // property, length
+	hsLeft  string // property, HubSpot's reason, value
+	hsHead  string
+	hsMore  string
+	ktLeft  string // label, value
+	ktHead  string
+	ktMore  string
+}
+
+var (
+	notesEN = notes{
+		cut:     "%s (cut to %d characters): %s",
+		badMail: "%s (an address Salesforce does not take, left off the Lead): %s",
+		sfHead:  "\nNot on the Lead as Baton has it:\n",
+		sfMore:  "\n[cut to fit Salesforce's 32,000 characters]\n",
+		dupRule: "Duplicate rule %s: Salesforce matched this record to the lead (the same email) and refused a new Lead; nothing of it was written here",
+		hsCut:   "%s (cut to %d characters, the rest left off)",
+		hsLeft:  "%s (%s, left off the contact): %s",
+		hsHead:  "\nNot on the contact as Baton has it:\n",
+		hsMore:  "\n[cut to fit HubSpot's note]",
+		ktLeft:  "%s (not a value the field takes, left out): %s",
+		ktHead:  "\nNot in the record as Baton has it:\n",
+		ktMore:  "\n[cut to fit the field]\n",
+	}
+	notesJA = notes{
+		cut:     "%s（%d 文字に切り詰め）：%s",
+		badMail: "%s（Salesforce が受け付けないアドレスのため、リードに入れていません）：%s",
+		sfHead:  "\nリードに入りきらなかった値（Baton が受け取ったまま）：\n",
+		sfMore:  "\n［Salesforce の 32,000 文字に収まるよう、ここで切り詰めました］\n",
+		dupRule: "重複ルール %s：Salesforce がこのレコードを同じメールアドレスのリードと判定し、リードの新規作成を拒否しました。このレコードには何も書き込んでいません",
+		hsCut:   "%s（%d 文字に切り詰め、以降は入れていません）",
+		hsLeft:  "%s（%s。コンタクトに入れていません）：%s",
+		hsHead:  "\nコンタクトに入りきらなかった値（Baton が受け取ったまま）：\n",
+		hsMore:  "\n［HubSpot のノートに収まるよう、ここで切り詰めました］",
+		ktLeft:  "%s（フィールドが受け付けない値のため、入れていません）：%s",
+		ktHead:  "\nレコードに入りきらなかった値（Baton が受け取ったまま）：\n",
+		ktMore:  "\n［フィールドに収まるよう、ここで切り詰めました］\n",
+	}
+)
+
+// notesIn are the notes in lang ("ja": Japanese; else English).
+func notesIn(lang string) notes {
+	if lang == "ja" {
+		return notesJA
+	}
+	return notesEN
+}
