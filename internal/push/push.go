@@ -132,7 +132,13 @@ func (l Lead) Summary() string {
 	if l.LastTouch.Channel != "" || l.LastTouch.Source != "" || l.LastTouch.Referrer != "" {
 		fmt.Fprintf(&b, w.last, l.LastTouch.describe(w.name))
 	}
-	b.WriteString(w.recent)
+	if len(l.Activity) > 0 {
+		// The times below are in the configured timezone; which one is said
+		// once, so that sales reading "09:00" know it is JST, not UTC.
+		fmt.Fprintf(&b, w.recentIn, l.Activity[0].At.Format("MST"))
+	} else {
+		b.WriteString(w.recent)
+	}
 	for i, a := range l.Activity {
 		if i == 15 {
 			break
@@ -150,6 +156,7 @@ func (l Lead) Summary() string {
 // type, a stage, a channel (jatext.Name).
 type summaryWords struct {
 	mql, sep, again, why, recycled, scores, first, last, recent string
+	recentIn                                                    string // the heading, naming the times' zone
 	subjectAgain                                                string
 	phrase, name                                                func(string) string
 }
@@ -160,16 +167,18 @@ var (
 		again: "Qualified again (MQL %d): sales marked the previous MQL %s on %s", why: " (%s)",
 		recycled: "; it was recycled, and this MQL rests on activity since\n",
 		scores:   "Behaviour %s, fit %s (grade %s)\n", first: "First touch: %s\n", last: "Last touch: %s\n", recent: "Recent activity:\n",
-		phrase: func(s string) string { return s },
-		name:   func(k string) string { return jatext.Name("en", k) },
+		recentIn: "Recent activity (times in %s):\n",
+		phrase:   func(s string) string { return s },
+		name:     func(k string) string { return jatext.Name("en", k) },
 	}
 	japanese = summaryWords{
 		mql: "MQL（%s）：%s\n", sep: "／", subjectAgain: "再度の MQL（%d 回目）：%s",
 		again: "再度の MQL（%d 回目）：前回の MQL を営業が「%s」とした（%s）", why: "。理由：%s",
 		recycled: "。ナーチャリングに戻した後の行動による MQL です\n",
 		scores:   "行動スコア %s、適合度 %s（グレード %s）\n", first: "最初の接点：%s\n", last: "直近の接点：%s\n", recent: "最近の行動：\n",
-		phrase: jatext.Or,
-		name:   func(k string) string { return jatext.Name("ja", k) },
+		recentIn: "最近の行動（時刻は %s）：\n",
+		phrase:   jatext.Or,
+		name:     func(k string) string { return jatext.Name("ja", k) },
 	}
 )
 

@@ -555,7 +555,7 @@ func TestSummaryInJapanese(t *testing.T) {
 	for _, want := range []string{
 		"MQL（hot-and-fit）：行動スコア 42 ≥ 40／グレード A／BANT 4 項目中 3（予算、決裁権、ニーズ）≥ 3\n",
 		"再度の MQL（2 回目）：前回の MQL を営業が「差し戻し」とした（2026-09-24）。理由：予算未確定。ナーチャリングに戻した後の行動による MQL です\n",
-		"行動スコア 42、適合度 30（グレード A）\n", "最初の接点：自然検索 / google\n", "最近の行動：\n",
+		"行動スコア 42、適合度 30（グレード A）\n", "最初の接点：自然検索 / google\n", "最近の行動（時刻は JST）：\n",
 		"- 2026-11-24 10:30 フォーム送信 contact https://www.example.com/contact\n", "- 2026-11-24 09:30 ダウンロード 導入事例集 https://www.example.com/case.pdf\n",
 	} {
 		if !strings.Contains(got, want) {
@@ -640,5 +640,28 @@ func TestSubjectOfARequalifiedLead(t *testing.T) {
 		if got := c.l.Subject(); got != c.want {
 			t.Errorf("%q, want %q", got, c.want)
 		}
+	}
+}
+
+// TestSummarySaysItsTimeZone: the activity's times are in the configured
+// timezone, and the summary says which once: a Japanese rep reading
+// "09:00" in their SFA could not tell JST from UTC (the default).
+func TestSummarySaysItsTimeZone(t *testing.T) {
+	jst := time.FixedZone("JST", 9*3600)
+	at := time.Date(2026, 11, 24, 0, 30, 0, 0, time.UTC)
+	l := push.Lead{Condition: "hot", Grade: "A", Activity: []push.Activity{{Type: event.Download, Title: "導入事例集", At: at.In(jst)}}}
+	for lang, want := range map[string]string{"ja": "最近の行動（時刻は JST）：\n- 2026-11-24 09:30 ", "": "Recent activity (times in JST):\n- 2026-11-24 09:30 "} {
+		l.Lang = lang
+		if got := l.Summary(); !strings.Contains(got, want) {
+			t.Errorf("%q summary lacks %q:\n%s", lang, want, got)
+		}
+	}
+	l.Lang, l.Activity[0].At = "", at
+	if got := l.Summary(); !strings.Contains(got, "Recent activity (times in UTC):\n- 2026-11-24 00:30 ") {
+		t.Errorf("UTC summary:\n%s", got)
+	}
+	l.Activity = nil
+	if got := l.Summary(); !strings.HasSuffix(got, "Recent activity:\n") {
+		t.Errorf("no activity:\n%s", got)
 	}
 }

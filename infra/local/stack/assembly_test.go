@@ -724,7 +724,7 @@ func TestAssembly(t *testing.T) {
 		}
 		cover("sfa.salesforce", "sfa.salesforce.login_url", "sfa.salesforce.client_id", "sfa.salesforce.lead_key", "sfa.salesforce.task_key", "sfa.salesforce.fields")
 		// A Japanese sales team reads the Task in Japanese.
-		if d, _ := f.Task(p + "-c1")["Description"].(string); !strings.Contains(d, "行動スコア") || !strings.Contains(d, "最近の行動：") || !strings.Contains(d, "フォーム送信") {
+		if d, _ := f.Task(p + "-c1")["Description"].(string); !strings.Contains(d, "行動スコア") || !strings.Contains(d, "最近の行動（時刻は ") || !strings.Contains(d, "フォーム送信") {
 			t.Fatalf("the Task's description with sfa.language ja:\n%s", d)
 		}
 		cover("sfa.language")
