@@ -127,10 +127,10 @@ func (l Lead) Summary() string {
 	}
 	fmt.Fprintf(&b, w.scores, qualify.ScoreText(l.BehaviourScore), qualify.ScoreText(l.FitScore), l.Grade)
 	if l.FirstTouch.Channel != "" || l.FirstTouch.Source != "" || l.FirstTouch.Referrer != "" {
-		fmt.Fprintf(&b, w.first, l.FirstTouch.describe(w.name))
+		fmt.Fprintf(&b, w.first, l.FirstTouch.describe(w))
 	}
 	if l.LastTouch.Channel != "" || l.LastTouch.Source != "" || l.LastTouch.Referrer != "" {
-		fmt.Fprintf(&b, w.last, l.LastTouch.describe(w.name))
+		fmt.Fprintf(&b, w.last, l.LastTouch.describe(w))
 	}
 	if len(l.Activity) > 0 {
 		// The times below are in the configured timezone; which one is said
@@ -157,6 +157,7 @@ func (l Lead) Summary() string {
 type summaryWords struct {
 	mql, sep, again, why, recycled, scores, first, last, recent string
 	recentIn                                                    string // the heading, naming the times' zone
+	page, referrer                                              string // a touch's page, after its channel; its referrer, when that is all it has
 	subjectAgain                                                string
 	phrase, name                                                func(string) string
 }
@@ -167,27 +168,27 @@ var (
 		again: "Qualified again (MQL %d): sales marked the previous MQL %s on %s", why: " (%s)",
 		recycled: "; it was recycled, and this MQL rests on activity since\n",
 		scores:   "Behaviour %s, fit %s (grade %s)\n", first: "First touch: %s\n", last: "Last touch: %s\n", recent: "Recent activity:\n",
-		recentIn: "Recent activity (times in %s):\n",
-		phrase:   func(s string) string { return s },
-		name:     func(k string) string { return jatext.Name("en", k) },
+		recentIn: "Recent activity (times in %s):\n", page: " (%s)", referrer: "referrer ",
+		phrase: func(s string) string { return s },
+		name:   func(k string) string { return jatext.Name("en", k) },
 	}
 	japanese = summaryWords{
 		mql: "MQL（%s）：%s\n", sep: "／", subjectAgain: "再度の MQL（%d 回目）：%s",
 		again: "再度の MQL（%d 回目）：前回の MQL を営業が「%s」とした（%s）", why: "。理由：%s",
 		recycled: "。ナーチャリングに戻した後の行動による MQL です\n",
 		scores:   "行動スコア %s、適合度 %s（グレード %s）\n", first: "最初の接点：%s\n", last: "直近の接点：%s\n", recent: "最近の行動：\n",
-		recentIn: "最近の行動（時刻は %s）：\n",
-		phrase:   jatext.Or,
-		name:     func(k string) string { return jatext.Name("ja", k) },
+		recentIn: "最近の行動（時刻は %s）：\n", page: "（%s）", referrer: "参照元 ",
+		phrase: jatext.Or,
+		name:   func(k string) string { return jatext.Name("ja", k) },
 	}
 )
 
 // describe says a touch: its channel by name (the workspace's pages'
 // name, jatext), then its UTM values as they came.
-func (t Touch) describe(name func(string) string) string {
+func (t Touch) describe(w summaryWords) string {
 	parts := []string{}
 	if t.Channel != "" {
-		parts = append(parts, name("channel:"+t.Channel))
+		parts = append(parts, w.name("channel:"+t.Channel))
 	}
 	for _, p := range []string{t.Source, t.Medium, t.Campaign} {
 		if p != "" {
@@ -195,12 +196,12 @@ func (t Touch) describe(name func(string) string) string {
 		}
 	}
 	if len(parts) == 0 && t.Referrer != "" {
-		parts = append(parts, "referrer "+t.Referrer)
+		parts = append(parts, w.referrer+t.Referrer)
 	}
 	if t.URL == "" {
 		return strings.Join(parts, " / ")
 	}
-	return strings.Join(parts, " / ") + " (" + t.URL + ")"
+	return strings.Join(parts, " / ") + fmt.Sprintf(w.page, t.URL)
 }
 
 // Error classifies a connector failure.

@@ -665,3 +665,22 @@ func TestSummarySaysItsTimeZone(t *testing.T) {
 		t.Errorf("no activity:\n%s", got)
 	}
 }
+
+// TestSummaryTouchInJapanese: a touch's page and referrer are written as
+// Japanese writes them in the Japanese summary (（）, 参照元), not in
+// ASCII parentheses and English amid it; the English summary keeps its own.
+func TestSummaryTouchInJapanese(t *testing.T) {
+	l := push.Lead{Lang: "ja", Condition: "hot", Grade: "A",
+		FirstTouch: push.Touch{Channel: "search", Source: "google", URL: "https://www.example.com/"},
+		LastTouch:  push.Touch{Referrer: "https://news.example.jp/", URL: "https://www.example.com/case"}}
+	got := l.Summary()
+	for _, want := range []string{"最初の接点：自然検索 / google（https://www.example.com/）\n", "直近の接点：参照元 https://news.example.jp/（https://www.example.com/case）\n"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("summary lacks %q:\n%s", want, got)
+		}
+	}
+	l.Lang = ""
+	if en := l.Summary(); !strings.Contains(en, "First touch: search / google (https://www.example.com/)\n") || !strings.Contains(en, "Last touch: referrer https://news.example.jp/ (https://www.example.com/case)\n") {
+		t.Errorf("the English summary changed:\n%s", en)
+	}
+}
