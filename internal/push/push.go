@@ -147,7 +147,15 @@ func (l Lead) Summary() string {
 		if what == "" {
 			what = a.Name
 		}
-		fmt.Fprintf(&b, "- %s %s %s %s\n", a.At.Format("2006-01-02 15:04"), w.name(a.Type), what, a.URL)
+		// What it was and where, when known: an open or a download without a
+		// title left two spaces and a trailing one in the line.
+		line := []string{"-", a.At.Format("2006-01-02 15:04"), w.name(a.Type)}
+		for _, v := range []string{what, a.URL} {
+			if v != "" {
+				line = append(line, v)
+			}
+		}
+		b.WriteString(strings.Join(line, " ") + "\n")
 	}
 	return b.String()
 }

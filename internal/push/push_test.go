@@ -596,10 +596,10 @@ func TestSummaryNamesEventTypes(t *testing.T) {
 	for _, want := range []string{
 		"- 2026-11-24 10:30 form submit contact https://www.example.com/contact\n",
 		"- 2026-11-24 10:30 page view Pricing https://www.example.com/pricing\n",
-		"- 2026-11-24 10:30 newsletter click nov-news", "- 2026-11-24 10:30 newsletter open ",
-		"- 2026-11-24 10:30 outbound link ", "- 2026-11-24 10:30 download Case studies",
-		"- 2026-11-24 10:30 offline touch Japan IT Week 秋", "- 2026-11-24 10:30 identified ",
-		"- 2026-11-24 10:30 webinar_signup ",
+		"- 2026-11-24 10:30 newsletter click nov-news", "- 2026-11-24 10:30 newsletter open\n",
+		"- 2026-11-24 10:30 outbound link https://partner.example/\n", "- 2026-11-24 10:30 download Case studies\n",
+		"- 2026-11-24 10:30 offline touch Japan IT Week 秋\n", "- 2026-11-24 10:30 identified\n",
+		"- 2026-11-24 10:30 webinar_signup\n",
 		"First touch: search / google\n", "Last touch: business-card / offline / 商談会\n",
 	} {
 		if !strings.Contains(en, want) {
@@ -615,7 +615,7 @@ func TestSummaryNamesEventTypes(t *testing.T) {
 	ja := l.Summary()
 	for _, want := range []string{
 		"- 2026-11-24 10:30 フォーム送信 contact", "- 2026-11-24 10:30 ページ閲覧 Pricing", "- 2026-11-24 10:30 メールのクリック nov-news",
-		"- 2026-11-24 10:30 オフライン接点 Japan IT Week 秋", "- 2026-11-24 10:30 webinar_signup ",
+		"- 2026-11-24 10:30 オフライン接点 Japan IT Week 秋\n", "- 2026-11-24 10:30 webinar_signup\n",
 		"最初の接点：自然検索 / google\n", "直近の接点：名刺交換 / offline / 商談会\n",
 	} {
 		if !strings.Contains(ja, want) {
