@@ -222,4 +222,15 @@ func TestSalesforceAccountFitsItsFields(t *testing.T) {
 	if s, _ := task["Subject"].(string); utf8.RuneCountInString(s) > 255 || !strings.Contains(task["Description"].(string), m.Name) {
 		t.Fatalf("task %v", task)
 	}
+	if d := task["Description"].(string); !strings.Contains(d, "\nNot on the Account as Baton has it:\nCompany name (longer than the Account's Name, 255 characters): "+m.Name) {
+		t.Errorf("task lacks the cut name:\n%s", d)
+	}
+	// In Japanese (sfa.language: ja) the Task says so in Japanese.
+	m.ID, m.Lang = m.ID+"-ja", "ja"
+	if _, err := c.PushAccount(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	if d, want := f.Task(m.ID)["Description"].(string), "取引先に入りきらなかった値（Baton が受け取ったまま）：\n会社名（取引先名の 255 文字より長いため、切り詰めて登録）："+m.Name; !strings.Contains(d, want) {
+		t.Errorf("Japanese task lacks %q:\n%s", want, d)
+	}
 }

@@ -471,10 +471,10 @@ func sfTakesEmail(email string) bool {
 // taskDescription is the Task's text: the summary, then what was cut from
 // the Lead's fields with its full value; the summary is what gives way
 // when it is all longer than the field, and says so.
-func taskDescription(summary string, cut []string, w notes) string {
+func taskDescription(summary string, cut []string, w notes, head string) string {
 	tail := ""
 	if len(cut) > 0 {
-		tail = w.sfHead + strings.Join(cut, "\n") + "\n"
+		tail = head + strings.Join(cut, "\n") + "\n"
 	}
 	more := w.sfMore
 	tail, _ = fit(tail, sfDescriptionLen/2) // why it qualified keeps room
@@ -726,7 +726,7 @@ func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 	}
 	subject, _ := fit(l.Subject(), sfSubjectLen) // the description has the condition whole
 	task := map[string]any{
-		"WhoId": who, "Subject": subject, "Description": taskDescription(l.Summary(), cut, notesIn(l.Lang)),
+		"WhoId": who, "Subject": subject, "Description": taskDescription(l.Summary(), cut, notesIn(l.Lang), notesIn(l.Lang).sfHead),
 		"Status": "Completed", "Priority": "High", "ActivityDate": l.QualifiedAt.Format("2006-01-02"),
 	}
 	if what != "" {
@@ -1134,7 +1134,7 @@ func (s *Salesforce) PushAccount(ctx context.Context, m account.MQA) (string, er
 	}
 	subject, _ := fit("MQA: "+m.Condition, sfSubjectLen)
 	task := map[string]any{
-		"WhatId": r.ID, "Subject": subject, "Description": taskDescription(m.Summary(), accountCut(m), notesIn(m.Lang)), // RewriteAccount writes it again
+		"WhatId": r.ID, "Subject": subject, "Description": taskDescription(m.Summary(), accountCut(m), notesIn(m.Lang), notesIn(m.Lang).acHead), // RewriteAccount writes it again
 		"Status": "Completed", "Priority": "High", "ActivityDate": m.At.Format("2006-01-02"),
 	}
 	status, body, h, err = s.call(ctx, "PATCH", s.base()+"/sobjects/Task/"+s.TaskKey+"/"+url.PathEscape(m.ID), task)
@@ -1154,7 +1154,7 @@ const sfAccountNameLen = 255
 // for its Task.
 func accountCut(m account.MQA) []string {
 	if _, cut := fit(m.Name, sfAccountNameLen); cut {
-		return []string{fmt.Sprintf("Company name (longer than the Account's Name, %d characters): %s", sfAccountNameLen, m.Name)}
+		return []string{fmt.Sprintf(notesIn(m.Lang).acName, sfAccountNameLen, m.Name)}
 	}
 	return nil
 }
@@ -1177,7 +1177,7 @@ func (s *Salesforce) RewriteAccount(ctx context.Context, m account.MQA) error {
 	if status != 200 {
 		return sfError(status, body, h, s.now())
 	}
-	if status, body, h, err = s.call(ctx, "PATCH", path, map[string]any{"Description": taskDescription(m.Summary(), accountCut(m), notesIn(m.Lang))}); err != nil {
+	if status, body, h, err = s.call(ctx, "PATCH", path, map[string]any{"Description": taskDescription(m.Summary(), accountCut(m), notesIn(m.Lang), notesIn(m.Lang).acHead)}); err != nil {
 		return err
 	}
 	if status != 200 && status != 201 && status != 204 {

@@ -10,6 +10,8 @@ type notes struct {
 	sfHead  string
 	sfMore  string
 	dupRule string // the rule's name
+	acName  string // length, the company's name: longer than an Account's Name
+	acHead  string
 	hsCut   string // property, length
 	hsLeft  string // property, HubSpot's reason, value
 	hsHead  string
@@ -26,6 +28,8 @@ var (
 		sfHead:  "\nNot on the Lead as Baton has it:\n",
 		sfMore:  "\n[cut to fit Salesforce's 32,000 characters]\n",
 		dupRule: "Duplicate rule %s: Salesforce matched this record to the lead (the same email) and refused a new Lead; nothing of it was written here",
+		acName:  "Company name (longer than the Account's Name, %d characters): %s",
+		acHead:  "\nNot on the Account as Baton has it:\n",
 		hsCut:   "%s (cut to %d characters, the rest left off)",
 		hsLeft:  "%s (%s, left off the contact): %s",
 		hsHead:  "\nNot on the contact as Baton has it:\n",
@@ -40,6 +44,8 @@ var (
 		sfHead:  "\nリードに入りきらなかった値（Baton が受け取ったまま）：\n",
 		sfMore:  "\n［Salesforce の 32,000 文字に収まるよう、ここで切り詰めました］\n",
 		dupRule: "重複ルール %s：Salesforce がこのレコードを同じメールアドレスのリードと判定し、リードの新規作成を拒否しました。このレコードには何も書き込んでいません",
+		acName:  "会社名（取引先名の %d 文字より長いため、切り詰めて登録）：%s",
+		acHead:  "\n取引先に入りきらなかった値（Baton が受け取ったまま）：\n",
 		hsCut:   "%s（%d 文字に切り詰め、以降は入れていません）",
 		hsLeft:  "%s（%s。コンタクトに入れていません）：%s",
 		hsHead:  "\nコンタクトに入りきらなかった値（Baton が受け取ったまま）：\n",
