@@ -64,9 +64,9 @@ func phoneBox(key string) (group string, index int, ok bool) {
 }
 
 // joinPhoneBoxes moves a number asked in two to four boxes (their names by
-// phoneBox, numbered without a gap, each digits only) out of custom into
-// known's phone, joined by dashes in the boxes' order, unless a phone was
-// given whole. Boxes that do not make a number stay custom, as sent.
+// phoneBox, numbered without a gap, each digits only, 15 digits at most in
+// all) out of custom into known's phone, joined by dashes in the boxes'
+// order, unless a phone was given whole. Boxes that do not make a number stay custom, as sent.
 func joinPhoneBoxes(known, custom map[string]string) {
 	if _, ok := known["phone"]; ok {
 		return
@@ -92,15 +92,18 @@ func joinPhoneBoxes(known, custom map[string]string) {
 			continue
 		}
 		sort.Slice(bs, func(i, j int) bool { return bs[i].index < bs[j].index })
-		parts := make([]string, len(bs))
+		parts, digits := make([]string, len(bs)), 0
 		for i, x := range bs {
 			if x.index != bs[0].index+i || bs[0].index > 1 {
 				parts = nil // a gap, or not the first box: not one number
 				break
 			}
 			parts[i] = custom[x.key]
+			digits += len(parts[i])
 		}
-		if parts == nil {
+		// Boxes of one number hold at most E.164's 15 digits in all; more
+		// are numbers given whole (tel1 the office's, tel2 a mobile's).
+		if parts == nil || digits > maxPhoneDigits {
 			continue
 		}
 		known["phone"] = strings.Join(parts, "-")
@@ -110,6 +113,10 @@ func joinPhoneBoxes(known, custom map[string]string) {
 		return
 	}
 }
+
+// maxPhoneDigits is the most digits a phone number has (E.164; a
+// Japanese one has 10 or 11).
+const maxPhoneDigits = 15
 
 func digitsOnly(s string) bool {
 	for _, r := range s {

@@ -42,6 +42,9 @@ func TestPhoneBoxes(t *testing.T) {
 		{map[string]string{"tel1": "03", "tel3": "5678"}, "", 2},
 		{map[string]string{"tel1": "03", "tel2": "12a4", "tel3": "5678"}, "", 3},
 		{map[string]string{"tel1": "0312345678"}, "", 1},
+		// Two numbers, each whole (an office's and a mobile's): not one.
+		{map[string]string{"tel1": "0312345678", "tel2": "09012345678"}, "", 2},
+		{map[string]string{"phone1": "0312345678", "phone2": "0312345679", "phone3": "0312345670"}, "", 3},
 		// Not a phone's boxes.
 		{map[string]string{"zip1": "100", "zip2": "0001"}, "", 2},
 	} {
