@@ -116,3 +116,33 @@ func TestLinksIsolate(t *testing.T) {
 		t.Error("account.html: a member's name and email (a label, not a link) are not isolated")
 	}
 }
+
+// rtlTimeline holds a custom event and an offline touch whose names carry
+// a right-to-left override (a page's script, an imported list's event).
+type rtlTimeline struct{}
+
+func (rtlTimeline) Timeline(context.Context, string, int) ([]event.Event, error) {
+	at := time.Date(2026, 11, 24, 7, 0, 0, 0, time.UTC)
+	return []event.Event{
+		{ID: "e1", Type: event.Custom, Name: "\u202eevil", Timestamp: at, Properties: map[string]any{"campaign": "nov-news"}},
+		{ID: "e2", Type: event.Offline, Timestamp: at.Add(-time.Hour), Properties: map[string]any{"event": "\u202efair", "channel": "exhibition"}},
+	}, nil
+}
+
+// TestTimelineIsolatesNames: the person's timeline names each event
+// before its chips (campaign, channel, scanner): the names are isolated
+// (bdi), so an override in one turns only itself around, not the chips.
+func TestTimelineIsolatesNames(t *testing.T) {
+	f := newFixture(t)
+	f.h.People, f.h.Timelines = rtlPerson{}, rtlTimeline{}
+	cookie, _ := f.login(fullToken)
+	a := f.req("GET", "/admin/people/p_1", "", "Cookie", cookie, "Accept", "text/html")
+	if a.code != 200 {
+		t.Fatalf("person page: %d", a.code)
+	}
+	for _, name := range []string{"\u202eevil", "\u202efair"} {
+		if n, iso := strings.Count(a.body, name), strings.Count(a.body, "<bdi>"+name+"</bdi>"); n == 0 || n != iso {
+			t.Errorf("%q shown %d times, %d of them isolated:\n%s", name, n, iso, a.body)
+		}
+	}
+}

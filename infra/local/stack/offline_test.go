@@ -66,7 +66,7 @@ func TestShiftJISExhibitionList(t *testing.T) {
 	// The page says where sales met them: the timeline said only "offline
 	// touch", with neither the event's name nor the channel.
 	_, html := page(t, s, "/admin/people/"+v.Person.ID+"?lang=ja", token)
-	if !strings.Contains(string(html), `オフライン接点</span> Japan IT Week 秋 <span class="chip">展示会</span>`) {
+	if !strings.Contains(string(html), `オフライン接点</span> <bdi>Japan IT Week 秋</bdi> <span class="chip">展示会</span>`) {
 		t.Errorf("the person page's offline touch:\n%s", html)
 	}
 	// Their touches' pseudo-visitor is said to be no browser, not one
