@@ -92,3 +92,32 @@ func TestJapaneseFormNames(t *testing.T) {
 		}
 	}
 }
+
+// TestTwoFieldsNameOneAttribute: a form asking an office's number and a
+// mobile's (tel and keitai, 電話番号 and 携帯電話, phone and mobilephone)
+// gives the phone the office's, the mobile's kept custom; a mobile's is
+// the phone when the form asks no other. Two other fields naming one
+// attribute give it the first by name, the other custom. Map order once
+// chose, and the other value was lost.
+func TestTwoFieldsNameOneAttribute(t *testing.T) {
+	for _, c := range []struct {
+		fields    map[string]string
+		attr, val string
+		custom    string
+	}{
+		{map[string]string{"tel": "03-1234-5678", "keitai": "090-1234-5678"}, "phone", "03-1234-5678", "keitai"},
+		{map[string]string{"電話番号": "03-1234-5678", "携帯電話": "090-1234-5678"}, "phone", "03-1234-5678", "携帯電話"},
+		{map[string]string{"phone": "03-1234-5678", "mobilephone": "090-1234-5678"}, "phone", "03-1234-5678", "mobilephone"},
+		{map[string]string{"tel1": "03", "tel2": "1234", "tel3": "5678", "携帯番号": "090-1234-5678"}, "phone", "03-1234-5678", "携帯番号"},
+		{map[string]string{"keitai": "090ー1234ー5678"}, "phone", "090-1234-5678", ""},
+		{map[string]string{"company": "アクメ", "kaisya": "アクメ商事"}, "company", "アクメ", "kaisya"},
+	} {
+		for range 20 { // map order varies from run to run
+			known, custom := SplitAttributes(c.fields, nil)
+			if known[c.attr] != c.val || len(known)+len(custom) != len(c.fields) && c.custom == "" || c.custom != "" && custom[c.custom] != c.fields[c.custom] {
+				t.Errorf("%v: known %v custom %v, want %s %q and %s kept custom", c.fields, known, custom, c.attr, c.val, c.custom)
+				break
+			}
+		}
+	}
+}

@@ -284,6 +284,16 @@ var attributeNames = map[string]string{
 	"携帯電話": "phone", "携帯電話番号": "phone", "携帯番号": "phone", "ホームページ": "website", "homepage": "website",
 }
 
+// mobileNames name a mobile's number (attributeNames' phone): the phone
+// when a form asks no other.
+var mobileNames = map[string]bool{"keitai": true, "mobilephone": true, "携帯電話": true, "携帯電話番号": true, "携帯番号": true}
+
+// mobileName reports whether a field's name (as spacedAttribute reads it:
+// Mobile Phone too) names a mobile's number.
+func mobileName(key string) bool {
+	return mobileNames[strings.NewReplacer(" ", "", "_", "").Replace(strings.ToLower(key))]
+}
+
 // FieldNames maps a site's own form field names (a form builder's
 // "text-123") to attribute names: the config file's form_fields, consulted
 // before the built-in names.
@@ -316,7 +326,8 @@ func SplitAttributes(fields map[string]string, extra FieldNames) (known, custom 
 func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, custom map[string]string) {
 	known, custom = map[string]string{}, map[string]string{}
 	type field struct{ key, value string }
-	var byLabel map[string][]field
+	var byLabel, byName map[string][]field
+	var mobiles []field
 	for raw, v := range fields {
 		// NFKC: full-width letters and digits (ＣＥＯ, ３００名) are the
 		// half-width ones; Japanese forms send both.
@@ -354,7 +365,14 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 			continue
 		}
 		if name, ok := spacedAttribute(inner); ok {
-			known[name] = v
+			if name == "phone" && mobileName(inner) {
+				mobiles = append(mobiles, field{k, v})
+				continue
+			}
+			if byName == nil {
+				byName = map[string][]field{}
+			}
+			byName[name] = append(byName[name], field{k, v})
 			continue
 		}
 		if label != "" && MachineLike(inner) {
@@ -372,6 +390,19 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 		}
 		custom[k] = v
 	}
+	// Of two fields named alike (company and kaisya), the first by name
+	// (not map order; the site's own form_fields before both): the others
+	// stay custom, as below.
+	for name, fs := range byName {
+		sort.Slice(fs, func(i, j int) bool { return fs[i].key < fs[j].key })
+		for i, f := range fs {
+			if _, taken := known[name]; i == 0 && !taken {
+				known[name] = f.value
+			} else {
+				custom[f.key] = f.value
+			}
+		}
+	}
 	// A field named for what it holds wins over one labelled so; of two
 	// labelled alike, the first by name (not map order). The others stay
 	// custom: nothing submitted is lost.
@@ -386,6 +417,17 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 		}
 	}
 	joinPhoneBoxes(known, custom)
+	// A mobile's number is the phone only when the form asks no other (an
+	// office's, whole or in boxes, is sales' first call); else it stays
+	// custom.
+	sort.Slice(mobiles, func(i, j int) bool { return mobiles[i].key < mobiles[j].key })
+	for _, f := range mobiles {
+		if _, taken := known["phone"]; taken {
+			custom[f.key] = f.value
+		} else {
+			known["phone"] = f.value
+		}
+	}
 	if p, ok := known["phone"]; ok {
 		known["phone"] = phoneValue(p)
 	}
