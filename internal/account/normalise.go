@@ -134,12 +134,13 @@ func CompanyKey(name string) string {
 }
 
 // namesNone reports whether a key names no company: a placeholder
-// (noCompany), dashes (ー, ーー; "-" and "―" have no key already), one
+// (noCompany), dashes (ー, ーー; "-" and "―" have no key already) or a
+// fill mark (〇, which leftToFill lets through alone), one
 // character typed again and again (aaa, xxx, あああ, 1111), or form labels
 // and test words with nothing else (formWordsOnly: 会社名, お名前, TEL会社,
 // テスト, test1).
 func namesNone(k string) bool {
-	return noCompany[k] || strings.Trim(k, "ー") == "" || oneRuneRepeated(k) || formWordsOnly(k)
+	return noCompany[k] || strings.Trim(k, "ー〇") == "" || oneRuneRepeated(k) || formWordsOnly(k)
 }
 
 // fillMarks stand for the name a form's example leaves to fill in (〇〇商事,

@@ -70,6 +70,13 @@ func TestFillMarksGroupNobody(t *testing.T) {
 			t.Errorf("CompanyKey(%q) is empty: a real company without an account", name)
 		}
 	}
+	// 〇 as a kanji digit is the name's, not dropped as punctuation: 二〇〇〇
+	// was 二, the key of 株式会社二 and of 二〇 too.
+	for _, c := range [][2]string{{"株式会社二〇〇〇", "二〇〇〇"}, {"株式会社〇〇一", "〇〇一"}, {"三〇〇商事", "三〇〇商事"}, {"株式会社〇", ""}} {
+		if k := account.CompanyKey(c[0]); k != c[1] {
+			t.Errorf("CompanyKey(%q) = %q, want %q", c[0], k, c[1])
+		}
+	}
 }
 
 // TestISPMailSubdomainsAreFreeMail: Japanese ISP mailboxes are at a mail

@@ -333,7 +333,9 @@ func wordSpans(s string) [][2]int {
 	return ws
 }
 
-func notWord(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
+// notWord: neither a letter nor a digit. 〇 is a kanji digit (二〇〇〇),
+// though Unicode's letter number is neither.
+func notWord(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '〇' }
 
 // unitTail reports whether the text after a legal form names a unit: it
 // ends in a unit's name (大阪営業所, 東京支店 営業部, Tokyo Branch), not
