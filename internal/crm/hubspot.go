@@ -180,26 +180,29 @@ var hsDefaults = map[string]string{
 // Push implements push.Connector.
 func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 	props := map[string]string{"email": l.Email}
-	if !h.KeepLifecycle {
-		forward, err := h.forward(ctx, l.Email)
+	exists := false // the contact is there: Unchanged attributes are left as sales keep them
+	if !h.KeepLifecycle || len(l.Unchanged) > 0 {
+		forward, found, err := h.forward(ctx, l.Email)
 		if err != nil {
 			return "", err
 		}
-		if forward {
+		if forward && !h.KeepLifecycle {
 			props["lifecyclestage"] = mqlStage
 		}
+		exists = found
 	}
+	keep := func(attr string) bool { return exists && l.Unchanged[attr] }
 	for attr, p := range hsDefaults {
-		if v := l.Attributes[attr]; v != "" {
+		if v := l.Attributes[attr]; v != "" && !keep(attr) {
 			props[p] = v
 		}
 	}
 	for attr, p := range h.Fields {
-		if v := l.Attributes[attr]; v != "" {
+		if v := l.Attributes[attr]; v != "" && !keep(attr) {
 			props[p] = v
 		}
 	}
-	if props["lastname"] == "" && cmp.Or(h.Fields["last_name"], "lastname") == "lastname" {
+	if props["lastname"] == "" && cmp.Or(h.Fields["last_name"], "lastname") == "lastname" && !(keep("name") && (keep("first_name") || l.Attributes["first_name"] == "")) {
 		// Only a full name ("山田 太郎"): whole in lastname, as Salesforce's
 		// LastName, less the first name when the form gave that too.
 		if name := strings.TrimSpace(l.Attributes["name"]); name != "" {
@@ -371,7 +374,7 @@ func (h *HubSpot) conflict(ctx context.Context, pe *push.Error, props map[string
 		}
 	}
 	if props["lifecyclestage"] != "" { // only forward, from that contact's stage
-		forward, err := h.forwardFrom(ctx, "/crm/v3/objects/contacts/"+url.PathEscape(id)+"?properties=lifecyclestage")
+		forward, _, err := h.forwardFrom(ctx, "/crm/v3/objects/contacts/"+url.PathEscape(id)+"?properties=lifecyclestage")
 		if err != nil {
 			return "", err
 		}
@@ -481,23 +484,25 @@ func (h *HubSpot) createNote(ctx context.Context, prog push.Progress, note map[s
 // forward reads the contact's lifecycle stage and reports whether setting
 // marketingqualifiedlead moves it forward: a new contact, no stage yet, or
 // an earlier one. HubSpot refuses backward moves; a stage outside the
-// configured order (a custom one) is left alone.
-func (h *HubSpot) forward(ctx context.Context, email string) (bool, error) {
+// configured order (a custom one) is left alone. found says the contact is
+// there.
+func (h *HubSpot) forward(ctx context.Context, email string) (forward, found bool, err error) {
 	return h.forwardFrom(ctx, "/crm/v3/objects/contacts/"+url.PathEscape(email)+"?idProperty=email&properties=lifecyclestage")
 }
 
-// forwardFrom is forward for the contact read at path.
-func (h *HubSpot) forwardFrom(ctx context.Context, path string) (bool, error) {
+// forwardFrom is forward for the contact read at path; found says it is
+// there.
+func (h *HubSpot) forwardFrom(ctx context.Context, path string) (forward, found bool, err error) {
 	status, body, hd, err := h.do(ctx, "GET", path, nil)
 	if err != nil {
-		return false, err
+		return false, false, err
 	}
 	switch status {
 	case 404:
-		return true, nil
+		return true, false, nil
 	case 200:
 	default:
-		return false, h.hsError(status, body, hd)
+		return false, false, h.hsError(status, body, hd)
 	}
 	var c struct {
 		Properties struct {
@@ -506,11 +511,11 @@ func (h *HubSpot) forwardFrom(ctx context.Context, path string) (bool, error) {
 	}
 	json.Unmarshal(body, &c)
 	if c.Properties.Stage == "" {
-		return true, nil
+		return true, true, nil
 	}
 	order := h.order()
 	cur := slices.Index(order, c.Properties.Stage)
-	return cur >= 0 && cur < slices.Index(order, mqlStage), nil
+	return cur >= 0 && cur < slices.Index(order, mqlStage), true, nil
 }
 
 var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")

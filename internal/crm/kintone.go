@@ -137,6 +137,19 @@ func (k *Kintone) accountRecord(m account.MQA, emptied bool) map[string]any {
 
 // Push implements push.Connector.
 func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
+	// The record's fields of the attributes it was last sent stay as sales
+	// keep them (push.Lead.Unchanged), when the record is there: one sales
+	// deleted is made again whole.
+	var unchanged map[string]bool
+	if len(l.Unchanged) > 0 {
+		recs, err := k.findRecords(ctx, l.Email, "finding the lead's record", k.EmailField)
+		if err != nil {
+			return "", err
+		}
+		if len(recs) > 0 {
+			unchanged = l.Unchanged
+		}
+	}
 	rec := map[string]any{}
 	set := func(code, v string) {
 		if code != "" && v != "" {
@@ -158,7 +171,9 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 		case "qualified_at":
 			set(code, l.QualifiedAt.UTC().Format(time.RFC3339))
 		default:
-			set(code, l.Attributes[attr])
+			if !unchanged[attr] {
+				set(code, l.Attributes[attr])
+			}
 		}
 	}
 	reopened := ""

@@ -398,10 +398,14 @@ func (s *Salesforce) leadFields(l push.Lead, placeholders bool) (lead map[string
 			mapping[attr] = field
 		}
 	}
+	// A record that is there (no stand-ins wanted) keeps the fields of the
+	// attributes it was last sent as they are: sales may have corrected them
+	// (push.Lead.Unchanged).
+	keep := func(attr string) bool { return !placeholders && l.Unchanged[attr] }
 	for attr, field := range mapping {
 		// Salesforce trims values: a blank one ("　") is no value, and a
 		// required field given only that is missing.
-		if val := strings.TrimSpace(l.Attributes[attr]); val != "" {
+		if val := strings.TrimSpace(l.Attributes[attr]); val != "" && !keep(attr) {
 			lead[field] = val
 		}
 	}
@@ -409,7 +413,7 @@ func (s *Salesforce) leadFields(l push.Lead, placeholders bool) (lead map[string
 		delete(lead, "Email")
 		cut = append(cut, fmt.Sprintf(w.badMail, "Email", l.Email))
 	}
-	if lead["LastName"] == nil { // required whatever last_name is mapped to
+	if lead["LastName"] == nil && !(keep("last_name") || keep("name") && (keep("first_name") || l.Attributes["first_name"] == "")) { // required whatever last_name is mapped to
 		if name := strings.TrimSpace(l.Attributes["name"]); name != "" && mapping["last_name"] == "LastName" {
 			// Only a full name ("山田 太郎", "Taro Yamada"): it stays whole in
 			// LastName, less the first name when the form gave that too.

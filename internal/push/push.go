@@ -72,6 +72,11 @@ type Lead struct {
 	// Lang is the language Summary writes for sales ("ja": Japanese;
 	// else English): the configured sfa.language.
 	Lang string `json:"-"`
+	// Unchanged are the attributes whose value is the one this connector
+	// was sent with the person's previous MQL (sent.go): a connector
+	// updating the record it made leaves their fields as sales may have
+	// corrected them. Nil for a first delivery.
+	Unchanged map[string]bool `json:"-"`
 }
 
 // Recycled is the verdict sales gave the previous MQL (rejected or lost),
@@ -283,6 +288,9 @@ type Delivery struct {
 	// score function relays an MQL again when a stream batch holding it
 	// is retried) waits for it instead of pushing the same lead at once.
 	Claimed time.Time `json:"claimed,omitzero"`
+	// Sent are short hashes of the lead's attribute values, kept once
+	// delivered: the next MQL's lead says which are unchanged (sent.go).
+	Sent map[string]string `json:"sent,omitempty"`
 }
 
 // Delivery statuses.
@@ -492,9 +500,15 @@ func (w *Worker) deliver(ctx context.Context, mql qualify.MQL, maxAttempts int) 
 	if err != nil {
 		return Result{Reason: "build lead: " + err.Error()}
 	}
-	return w.run(ctx, target{pk: identity.PersonPK(mql.Person), id: mql.ID, person: mql.Person, email: mql.Email}, maxAttempts,
+	sent, err := lastSent(ctx, w.T, mql.Person, mql.ID)
+	if err != nil {
+		return Result{Reason: "deliveries: " + err.Error()}
+	}
+	return w.run(ctx, target{pk: identity.PersonPK(mql.Person), id: mql.ID, person: mql.Person, email: mql.Email, sent: sentHashes(lead.Attributes)}, maxAttempts,
 		func(ctx context.Context, c Connector) (string, bool, error) {
-			ext, err := c.Push(ctx, lead)
+			l := lead
+			l.Unchanged = unchanged(lead.Attributes, sent[c.Name()])
+			ext, err := c.Push(ctx, l)
 			return ext, true, err
 		})
 }
@@ -539,7 +553,10 @@ func (w *Worker) tellPending(ctx context.Context, mql qualify.MQL) Result {
 // target is what a delivery is of: the partition its delivery records are
 // kept in, the MQL's (or MQA's) id, and the person an SFA's record id maps
 // back to ("" for none).
-type target struct{ pk, id, person, email string }
+type target struct {
+	pk, id, person, email string
+	sent                  map[string]string // an MQL's lead's attributes (sentHashes), kept once delivered
+}
 
 // errErased is a delivery record refused because its person was erased
 // meanwhile (the SFA's call can take seconds): the delivery is over.
@@ -621,7 +638,7 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 		d.Attempts++
 		d.At = w.now()
 		if err == nil {
-			d.Status, d.ExternalID, d.LastError, d.NextAttempt, d.QuotaSince = StatusDelivered, ext, "", time.Time{}, time.Time{}
+			d.Status, d.ExternalID, d.LastError, d.NextAttempt, d.QuotaSince, d.Sent = StatusDelivered, ext, "", time.Time{}, time.Time{}, t.sent
 			err := w.record(rctx, t, *d)
 			if errors.Is(err, errErased) && w.TellForget != nil {
 				// Erased during the call: the SFA may have been told

@@ -1041,6 +1041,16 @@ func (k *Kintone) AccountRecord(key string) map[string]string {
 }
 
 // queryOrDelete serves GET (query `<email field> = "x"`) and DELETE (ids[0]).
+// DeleteRecord deletes the leads app's record of email, as a user
+// deleting it in kintone.
+func (k *Kintone) DeleteRecord(email string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.Records, email)
+	delete(k.ids, email)
+	delete(k.revisions, email)
+}
+
 func (k *Kintone) queryOrDelete(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if r.Method == "GET" {

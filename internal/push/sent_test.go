@@ -1,0 +1,60 @@
+package push_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/push"
+	"github.com/baton-hq/baton/internal/qualify"
+)
+
+// unchangedSeen records what each push was told is unchanged.
+type unchangedSeen struct {
+	mu   sync.Mutex
+	seen []map[string]bool
+}
+
+func (c *unchangedSeen) Name() string { return "seen" }
+
+func (c *unchangedSeen) Push(_ context.Context, l push.Lead) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.seen = append(c.seen, l.Unchanged)
+	return "ext-" + l.MQLID, nil
+}
+
+// TestNextMQLSaysWhatIsUnchanged: a delivery keeps what it sent (hashes,
+// not the values), and the person's next MQL tells the connector which
+// attributes are still what it was sent, so that it leaves the fields
+// sales may have corrected alone; an attribute the person changed since
+// is not among them. A first MQL is told nothing.
+func TestNextMQLSaysWhatIsUnchanged(t *testing.T) {
+	f := setup(t, &receiver{ids: map[string]int{}})
+	ctx := context.Background()
+	c := &unchangedSeen{}
+	f.w.Connectors = []push.Connector{c}
+	if res := f.w.Deliver(ctx, f.mql); !res.Done {
+		t.Fatalf("first MQL: %+v", res)
+	}
+	ds, err := push.Deliveries(ctx, f.w.T, f.mql.Person)
+	if err != nil || len(ds) != 1 || len(ds[0].Sent) != 2 || ds[0].Sent["company"] == "Acme" {
+		t.Fatalf("deliveries %+v %v: want the two attributes' hashes", ds, err)
+	}
+	// The person tells a new title by a form; the company stays.
+	if _, _, err := f.w.Stitcher.Identify(ctx, identity.Identification{Visitor: "pv1", Email: f.mql.Email, Strength: identity.Strong, At: f.clk.t, Fields: map[string]string{"title": "CTO"}}); err != nil {
+		t.Fatal(err)
+	}
+	second := qualify.MQL{ID: f.mql.Person + "-c2", Person: f.mql.Person, Email: f.mql.Email, Cycle: 2, At: f.clk.t, Condition: "hot-and-fit", Verdict: f.mql.Verdict}
+	if res := f.w.Deliver(ctx, second); !res.Done {
+		t.Fatalf("second MQL: %+v", res)
+	}
+	if len(c.seen) != 2 || c.seen[0] != nil {
+		t.Fatalf("pushes told %v: the first MQL nothing", c.seen)
+	}
+	if got := fmt.Sprint(c.seen[1]); got != "map[company:true last_name:true]" {
+		t.Fatalf("the second MQL was told %s unchanged, want company and last_name (not the new title)", got)
+	}
+}
