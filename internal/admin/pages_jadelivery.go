@@ -70,6 +70,7 @@ var jaSFAMessages = []struct {
 	{regexp.MustCompile(`^webhook secret must be whsec_ followed by base64 of at least 16 bytes$`), "Webhook のシークレットは whsec_ に続けて 16 バイト以上の base64 にしてください"},
 	// push's and deadletter's reasons.
 	{regexp.MustCompile(`^build lead: ([\s\S]*)$`), "SFA に渡すリードを組み立てられません：$1"},
+	{regexp.MustCompile(`^earlier deliveries: ([\s\S]*)$`), "以前の配信で SFA に送った内容を読めません：$1"},
 	{regexp.MustCompile(`^tombstone check: ([\s\S]*)$`), "削除済みの人でないか確かめられません：$1"},
 	{regexp.MustCompile(`^consent check: ([\s\S]*)$`), "同意を撤回した人でないか確かめられません：$1"},
 	{regexp.MustCompile(`^the person withdrew consent \(opt-out\) after qualifying: not handed to the SFA; replay it if they consent again$`), "MQL になった後に本人が同意を撤回（オプトアウト）したため、SFA に渡していません。再び同意した場合は再送してください"},

@@ -502,7 +502,7 @@ func (w *Worker) deliver(ctx context.Context, mql qualify.MQL, maxAttempts int) 
 	}
 	sent, err := lastSent(ctx, w.T, mql.Person, mql.ID)
 	if err != nil {
-		return Result{Reason: "deliveries: " + err.Error()}
+		return Result{Reason: "earlier deliveries: " + err.Error()}
 	}
 	return w.run(ctx, target{pk: identity.PersonPK(mql.Person), id: mql.ID, person: mql.Person, email: mql.Email, sent: sentHashes(lead.Attributes)}, maxAttempts,
 		func(ctx context.Context, c Connector) (string, bool, error) {
