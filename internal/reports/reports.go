@@ -9,6 +9,7 @@ package reports
 import (
 	"context"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/baton-hq/baton/internal/calendar"
@@ -96,7 +97,9 @@ func (f Filter) Key(t *qualify.Touch) string {
 	v := t.Channel
 	switch f.By {
 	case "source":
-		v = t.Source
+		// utm_source is typed by hand (Google, google): one row, as
+		// referrers' host names already are.
+		v = strings.ToLower(t.Source)
 	case "medium":
 		v = t.Medium
 	case "campaign":

@@ -230,3 +230,20 @@ func TestChannelFilterCoversEveryReport(t *testing.T) {
 		t.Errorf("a channel nobody came from: %d quality rows", got)
 	}
 }
+
+// TestSourceRowsIgnoreCase: a utm_source typed Google in one newsletter and
+// google in another is one source, one row.
+func TestSourceRowsIgnoreCase(t *testing.T) {
+	ps := []*Person{
+		{ID: "a", Rec: qualify.Record{Stage: qualify.StageLead, Touches: []qualify.Touch{touch(day(0), "paid", "Google", "cpc")}}, History: hist(qualify.StageLead, day(0), "")},
+		{ID: "b", Rec: qualify.Record{Stage: qualify.StageLead, Touches: []qualify.Touch{touch(day(0), "paid", "google", "cpc")}}, History: hist(qualify.StageLead, day(0), "")},
+	}
+	rows := Funnel(ps, Filter{By: "source"})
+	var groups []string
+	for _, r := range rows {
+		groups = append(groups, r.Group)
+	}
+	if !reflect.DeepEqual(groups, []string{"(all)", "google"}) {
+		t.Fatalf("source rows %v, want (all) and one google", groups)
+	}
+}
