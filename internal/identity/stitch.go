@@ -391,28 +391,19 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 		custom[k] = v
 	}
 	// Of two fields named alike (company and kaisya), the first by name
-	// (not map order; the site's own form_fields before both): the others
-	// stay custom, as below.
-	for name, fs := range byName {
-		sort.Slice(fs, func(i, j int) bool { return fs[i].key < fs[j].key })
-		for i, f := range fs {
-			if _, taken := known[name]; i == 0 && !taken {
-				known[name] = f.value
-			} else {
-				custom[f.key] = f.value
-			}
-		}
-	}
-	// A field named for what it holds wins over one labelled so; of two
-	// labelled alike, the first by name (not map order). The others stay
-	// custom: nothing submitted is lost.
-	for name, fs := range byLabel {
-		sort.Slice(fs, func(i, j int) bool { return fs[i].key < fs[j].key })
-		for i, f := range fs {
-			if _, taken := known[name]; i == 0 && !taken {
-				known[name] = f.value
-			} else {
-				custom[f.key] = f.value
+	// (not map order; the site's own form_fields before both); a field
+	// named for what it holds wins over one labelled so, and of two
+	// labelled alike the first by name. The others stay custom: nothing
+	// submitted is lost.
+	for _, group := range []map[string][]field{byName, byLabel} {
+		for name, fs := range group {
+			sort.Slice(fs, func(i, j int) bool { return fs[i].key < fs[j].key })
+			for i, f := range fs {
+				if _, taken := known[name]; i == 0 && !taken {
+					known[name] = f.value
+				} else {
+					custom[f.key] = f.value
+				}
 			}
 		}
 	}
