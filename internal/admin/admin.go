@@ -79,6 +79,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	}
 	if h.Eraser != nil {
 		h.eraseRoutes(mux)
+		h.discloseRoutes(mux) // disclose.go
 	}
 	if h.Links != nil {
 		h.linkRoutes(mux)

@@ -221,7 +221,8 @@ var (
 // own origin (or from no browser page at all); with a session it must carry
 // the session's CSRF token, with a bearer token a JSON body. Once the
 // caller is known, a state-changing request and any request of the backup
-// scope (an export of everything) goes to the audit trail with its answer,
+// scope (an export of everything) or of the erase scope (a person's
+// erasure, or everything of them disclosed) goes to the audit trail with its answer,
 // refusals included (see audit.go).
 func (h *Handler) Require(scope string, next http.HandlerFunc) http.Handler {
 	return h.require(scope, jsonBody, next)
@@ -268,7 +269,7 @@ func (h *Handler) require(scope string, bodies []string, next http.HandlerFunc) 
 			return
 		}
 		var sw *statusWriter // the answer, when the request is recorded
-		if h.Audit != nil && (!safe(r.Method) || scope == ScopeBackup) {
+		if h.Audit != nil && (!safe(r.Method) || scope == ScopeBackup || scope == ScopeErase) {
 			sw = &statusWriter{ResponseWriter: w}
 			w = sw
 			defer func(at time.Time) { h.record(r, c, sw, at) }(clock.Or(h.Audit.Now)())

@@ -23,7 +23,7 @@ const (
 )
 
 // auditActions are the action filter's choices, in the order shown.
-var auditActions = []string{"signin-failed", "refused", "signin", "erase", "backup", "change"}
+var auditActions = []string{"signin-failed", "refused", "signin", "erase", "disclose", "backup", "change"}
 
 // auditView is the audit page: its filters, rows and paging.
 type auditView struct {
@@ -55,6 +55,8 @@ func (f auditFilter) match(e audit.Entry) bool {
 		return strings.HasSuffix(e.Route, "/admin/login") || strings.HasSuffix(e.Route, "/admin/logout")
 	case "erase":
 		return strings.HasPrefix(e.Route, "DELETE /admin/people")
+	case "disclose":
+		return strings.HasSuffix(e.Route, "/disclosure")
 	case "backup":
 		return e.Route == "GET /admin/backup"
 	case "change":
@@ -201,7 +203,8 @@ func (h *Handler) auditCSV(w http.ResponseWriter, r *http.Request) {
 var auditRouteNames = map[string]string{
 	"POST /admin/login": "Sign-in", "POST /admin/logout": "Sign-out",
 	"DELETE /admin/people/{id}": "Erasure", "DELETE /admin/people": "Erasure",
-	"GET /admin/backup": "Backup download", "POST /admin/links": "Tracked links registered",
+	"GET /admin/backup": "Backup download", "GET /admin/people/{id}/disclosure": "Disclosure download", "GET /admin/disclosure": "Disclosure download",
+	"POST /admin/links":     "Tracked links registered",
 	"POST /admin/campaigns": "Campaign created", "POST /admin/recipients": "Recipient list uploaded", "POST /admin/campaigns/{id}/recipients": "Recipient list uploaded",
 	"POST /admin/touches": "Offline touches imported", "POST /admin/rescore": "Rescore",
 	"POST /admin/people/{id}/outcome": "Sales verdict", "POST /admin/deadletters/{id}/replay": "Dead letter replayed",

@@ -25,6 +25,7 @@ var jaAudit = map[string]string{
 	"action:refused":       "拒否されたアクセス",
 	"action:signin":        "サインイン・サインアウト",
 	"action:erase":         "個人データの削除",
+	"action:disclose":      "個人データの開示",
 	"action:backup":        "バックアップのダウンロード",
 	"action:change":        "変更操作",
 
@@ -43,6 +44,7 @@ var jaAudit = map[string]string{
 	"Sign-out":                 "サインアウト",
 	"Erasure":                  "個人データの削除",
 	"Backup download":          "バックアップのダウンロード",
+	"Disclosure download":      "個人データの開示（ダウンロード）",
 	"Tracked links registered": "計測リンクの発行",
 	"Campaign created":         "キャンペーンの作成",
 	"Recipient list uploaded":  "受信者リストのアップロード",
@@ -58,7 +60,7 @@ var jaAudit = map[string]string{
 
 var enAudit = map[string]string{
 	"action:signin-failed": "failed sign-ins", "action:refused": "refused requests", "action:signin": "sign-ins and sign-outs",
-	"action:erase": "erasures", "action:backup": "backup downloads", "action:change": "changes",
+	"action:erase": "erasures", "action:disclose": "disclosures", "action:backup": "backup downloads", "action:change": "changes",
 	"reason:unknown token": "unknown token", "reason:session ended": "session ended", "reason:token revoked": "token revoked",
 	"reason:missing scope": "missing scope", "reason:missing CSRF token": "missing CSRF token", "reason:cross-site": "cross-site",
 	"reason:rate limited": "rate limited", "auth:token": "API token", "auth:session": "browser session",

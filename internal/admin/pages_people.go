@@ -253,6 +253,7 @@ type personPageView struct {
 	Prev, Next   string
 	HalfLife     time.Duration
 	Campaigns    map[string]string // campaign id -> its name, for the source and the timeline's chips
+	Disclosure   string            // the link to everything kept of them, for a caller who may download it
 }
 
 // Campaign names a campaign the person's source or an event names by id.
@@ -289,6 +290,11 @@ const timelinePage = 25
 func (h *Handler) personPage(w http.ResponseWriter, r *http.Request, p identity.Person) {
 	ctx := r.Context()
 	v := personPageView{P: p, Name: displayName(p.Attributes, visibleEmail(p.Email))}
+	if c, ok := callerOf(r); ok && c.Cred.Scopes[ScopeErase] {
+		if _, ok := h.Eraser.(discloser); ok {
+			v.Disclosure = url.PathEscape(p.ID) + "/disclosure"
+		}
+	}
 	var bad *badParam
 	if v.Page, bad = whole(r.URL.Query(), "page", 0, 0, 1000); bad != nil { // the timeline's page: not the first one instead
 		h.pageError(w, r, http.StatusBadRequest, "../", bad.Msg)

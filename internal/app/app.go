@@ -145,7 +145,7 @@ func (a *App) eraser() *privacy.Eraser {
 	if a.Accounts != nil {
 		e.Register(a.Accounts) // the person's place in their account and in its MQAs
 	}
-	if f, ok := a.Table.(privacy.Forgetter); ok {
+	if f, ok := a.Table.(privacy.Keeper); ok {
 		e.Register(f) // the store's own copies: the embedded store's change feed
 	}
 	return e

@@ -22,7 +22,9 @@
 // erasure happened, when and by whom, is the accountability the law asks
 // of the operator (GDPR art. 5(2); APPI's security control measures, which
 // expect a record of how personal data was handled). Erasure therefore
-// leaves the trail alone: deleting its entries would erase the evidence.
+// leaves the trail alone: deleting its entries would erase the evidence,
+// the entry of a disclosure (the person's data handed out on their
+// request) among them.
 package audit
 
 import (

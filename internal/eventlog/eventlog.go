@@ -340,6 +340,61 @@ func (l *Log) DeleteEvents(ctx context.Context, visitor string, ids ...string) (
 	return privacy.ForgetItems(ctx, l.T, items, l.tombstone())
 }
 
+// ShowVisitor is what ForgetVisitor removes: the visitor's events,
+// decoded, and its aliases (privacy.Discloser).
+func (l *Log) ShowVisitor(ctx context.Context, visitor string) (privacy.Disclosure, error) {
+	d, err := l.ShowEvents(ctx, visitor, nil)
+	if err != nil {
+		return d, err
+	}
+	a, err := privacy.ShowQuery(ctx, l.T, table.Query{PK: VisitorPK(visitor), Prefix: "A#"}, notTombstone, func(it table.Item) (any, error) {
+		return map[string]string{"visitor": visitor, "otherId": strings.TrimPrefix(it.SK, "A#")}, nil
+	})
+	d.Merge(a)
+	return d, err
+}
+
+// ShowEvents is what ForgetEvents removes with the same match (nil: every
+// event of the visitor), decoded.
+func (l *Log) ShowEvents(ctx context.Context, visitor string, match func(event.Event) bool) (privacy.Disclosure, error) {
+	return privacy.ShowQuery(ctx, l.T, table.Query{PK: VisitorPK(visitor), Prefix: "E#"}, func(it table.Item) bool {
+		if !notTombstone(it) {
+			return false
+		}
+		if match == nil {
+			return true
+		}
+		ev, err := Decode(it)
+		return err == nil && match(ev)
+	}, shown)
+}
+
+// ShowEventsByID is what DeleteEvents removes with the same ids, decoded.
+func (l *Log) ShowEventsByID(ctx context.Context, visitor string, ids ...string) (privacy.Disclosure, error) {
+	var items []table.Item
+	for _, id := range ids {
+		it, err := l.T.Get(ctx, VisitorPK(visitor), "E#"+id)
+		switch {
+		case errors.Is(err, table.ErrNotFound):
+		case err != nil:
+			return nil, err
+		case notTombstone(it):
+			items = append(items, it)
+		}
+	}
+	return privacy.ShowItems(items, shown)
+}
+
+// shown is a stored event as its person reads it; one that cannot be
+// decoded is still theirs (an erasure removes it), and says so.
+func shown(it table.Item) (any, error) {
+	ev, err := Decode(it)
+	if err != nil {
+		return map[string]string{"visitor": strings.TrimPrefix(it.PK, "V#"), "id": strings.TrimPrefix(it.SK, "E#"), "unreadable": err.Error()}, nil
+	}
+	return ev, nil
+}
+
 func notTombstone(it table.Item) bool { return !Tombstone(it) }
 
 // tombstone is what an erased event leaves at its key: a tombstone until

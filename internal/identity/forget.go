@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"time"
 
 	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
 )
@@ -206,5 +208,132 @@ func (s *Stitcher) forgetVisitor(ctx context.Context, visitor, person string) (p
 	if err != nil {
 		return r, err
 	}
-	return r, s.Dir.unlink(ctx, visitor, person)
+	if err := s.Dir.unlink(ctx, visitor, person); err != nil {
+		return r, err
+	}
+	r.Add(KindLink, 1) // rewritten: the person's periods are nobody's
+	return r, nil
+}
+
+// Disclose implements privacy.Discloser for what identity keeps of a
+// person, as Forget removes it: the person's record, their emails' keys,
+// their browsers (a browser only they had: its events, other ids and link;
+// a shared one: the events of their periods, and those periods), events
+// that named their email and identified nobody, and their visitor list.
+// A shared browser's events from before its oldest kept period, which an
+// erasure removes because they may be the person's, may as well be
+// someone else's: they are shown by time only.
+func (s *Stitcher) Disclose(ctx context.Context, sub privacy.Subject) (privacy.Disclosure, error) {
+	d := privacy.Disclosure{}
+	for _, v := range sub.Visitors {
+		n, err := s.showVisitor(ctx, v, sub.Person)
+		d.Merge(n)
+		if err != nil {
+			return d, err
+		}
+	}
+	emails := append([]string{sub.Email}, sub.FormerEmails...)
+	if p, err := s.Dir.Get(ctx, sub.Person); err == nil {
+		for _, e := range append([]string{p.Email}, p.FormerEmails...) {
+			if !slices.Contains(emails, e) {
+				emails = append(emails, e)
+			}
+		}
+	} else if !errors.Is(err, ErrNotFound) {
+		return d, err
+	}
+	t := s.Dir.T
+	for _, e := range emails {
+		if e == "" {
+			continue
+		}
+		n, err := s.ShowEmail(ctx, e)
+		d.Merge(n)
+		if err != nil {
+			return d, err
+		}
+		for _, f := range emailForms(e) {
+			it, err := t.Get(ctx, "EMAIL#"+f, "EMAIL")
+			switch {
+			case errors.Is(err, table.ErrNotFound):
+				continue
+			case err != nil:
+				return d, err
+			}
+			var ref struct {
+				Person string `json:"person"`
+			}
+			if json.Unmarshal(it.Data, &ref) == nil && ref.Person == sub.Person {
+				if err := d.AddValue(KindEmail, map[string]string{"email": f, "person": sub.Person}); err != nil {
+					return d, err
+				}
+			}
+		}
+	}
+	// Identity's own items of the partition: the other packages' are
+	// theirs to show (Forget, running last, finds only these).
+	n, err := privacy.ShowQuery(ctx, t, table.Query{PK: PersonPK(sub.Person)}, func(it table.Item) bool {
+		return it.SK != personSK && it.Kind == KindMember
+	}, nil)
+	d.Merge(n)
+	if err != nil {
+		return d, err
+	}
+	p, err := s.Dir.Get(ctx, sub.Person)
+	switch {
+	case errors.Is(err, ErrNotFound):
+	case err != nil:
+		return d, err
+	default:
+		err = d.AddValue(KindPerson, p)
+	}
+	return d, err
+}
+
+// showVisitor is what forgetVisitor removes of a browser.
+func (s *Stitcher) showVisitor(ctx context.Context, visitor, person string) (privacy.Disclosure, error) {
+	link, err := s.Dir.GetLink(ctx, visitor)
+	if err != nil {
+		return nil, err
+	}
+	dropped := link.Dropped
+	shared := !dropped.IsZero()
+	for _, sp := range link.History {
+		if sp.Person != person && sp.Person != "" {
+			shared = true
+		}
+	}
+	if !shared {
+		d, err := s.Log.ShowVisitor(ctx, visitor)
+		if err != nil || link.version == 0 {
+			return d, err // no link item: DeleteItems removes none
+		}
+		return d, d.AddValue(KindLink, link)
+	}
+	d, err := s.Log.ShowEvents(ctx, visitor, func(ev event.Event) bool { return link.PersonAt(ev.Timestamp) == person })
+	if err != nil {
+		return d, err
+	}
+	before, err := s.Log.ShowEvents(ctx, visitor, func(ev event.Event) bool {
+		return ev.Timestamp.Before(dropped) && link.PersonAt(ev.Timestamp) != person
+	})
+	if err != nil {
+		return d, err
+	}
+	for _, doc := range before[eventlog.KindEvent] {
+		var ev struct {
+			Timestamp time.Time `json:"timestamp"`
+		}
+		_ = json.Unmarshal(doc, &ev)
+		if err := d.AddValue(eventlog.KindEvent, map[string]any{"visitor": visitor, "timestamp": ev.Timestamp, "note": "an event of a browser shared with others, from before its oldest period kept: whose it was is no longer known; it is erased with the person, and shown by time only"}); err != nil {
+			return d, err
+		}
+	}
+	var theirs []Span
+	for _, sp := range link.History {
+		if sp.Person == person {
+			theirs = append(theirs, sp)
+		}
+	}
+	return d, d.AddValue(KindLink, Link{Visitor: visitor, History: theirs})
 }

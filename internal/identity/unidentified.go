@@ -59,19 +59,11 @@ func emailForms(email string) []string {
 // goes, and the memory with it.
 func (s *Stitcher) ForgetEmail(ctx context.Context, email string) (privacy.Removed, error) {
 	r := privacy.Removed{}
-	var items []table.Item
-	for _, f := range emailForms(email) { // remembered under the form before IDNA A-labels too
-		its, err := s.Dir.T.Query(ctx, table.Query{PK: "EMAIL#" + f, Prefix: seenPfx, Consistent: true})
-		if err != nil {
-			return r, err
-		}
-		items = append(items, its...)
+	items, refs, err := s.seen(ctx, email)
+	if err != nil {
+		return r, err
 	}
-	for _, it := range items {
-		var ref seen
-		if json.Unmarshal(it.Data, &ref) != nil || s.Log == nil {
-			continue
-		}
+	for _, ref := range refs {
 		n, err := s.Log.DeleteEvents(ctx, ref.Visitor, ref.Event)
 		r.Merge(n)
 		if err != nil {
@@ -81,4 +73,46 @@ func (s *Stitcher) ForgetEmail(ctx context.Context, email string) (privacy.Remov
 	n, err := privacy.DeleteItems(ctx, s.Dir.T, items)
 	r.Merge(n)
 	return r, err
+}
+
+// ShowEmail is what ForgetEmail removes: the events that named the email
+// and identified nobody, and the memory of where they are.
+func (s *Stitcher) ShowEmail(ctx context.Context, email string) (privacy.Disclosure, error) {
+	items, refs, err := s.seen(ctx, email)
+	if err != nil {
+		return nil, err
+	}
+	d, err := privacy.ShowItems(items, nil)
+	if err != nil {
+		return d, err
+	}
+	for _, ref := range refs {
+		n, err := s.Log.ShowEventsByID(ctx, ref.Visitor, ref.Event)
+		d.Merge(n)
+		if err != nil {
+			return d, err
+		}
+	}
+	return d, nil
+}
+
+// seen reads the memory of events that named the email and identified
+// nobody (under the form before IDNA A-labels too), and where each event is.
+func (s *Stitcher) seen(ctx context.Context, email string) ([]table.Item, []seen, error) {
+	var items []table.Item
+	var refs []seen
+	for _, f := range emailForms(email) {
+		its, err := s.Dir.T.Query(ctx, table.Query{PK: "EMAIL#" + f, Prefix: seenPfx, Consistent: true})
+		if err != nil {
+			return nil, nil, err
+		}
+		items = append(items, its...)
+	}
+	for _, it := range items {
+		var ref seen
+		if json.Unmarshal(it.Data, &ref) == nil && s.Log != nil {
+			refs = append(refs, ref)
+		}
+	}
+	return items, refs, nil
 }

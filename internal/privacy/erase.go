@@ -96,7 +96,7 @@ func (f ForgetterFunc) Forget(ctx context.Context, s Subject) (Removed, error) {
 // erasure that failed half way is retried from.
 type People interface {
 	Subject(ctx context.Context, personID string) (Subject, error)
-	Forgetter
+	Keeper
 }
 
 // Compactor rewrites a store so freed pages keep no old bytes (bbolt).
@@ -114,9 +114,9 @@ type purger interface {
 type Eraser struct {
 	T      table.Table // the tombstones; compacted afterwards when it is a Compactor
 	People People
-	// Forgetters are every other package that keeps data about people;
-	// the composition root registers them (Register).
-	Forgetters []Forgetter
+	// Keepers are every other package that keeps data about people; the
+	// composition root registers them (Register).
+	Keepers []Keeper
 	// Tell, when set, asks the sales systems to forget the person too
 	// (configurable: some companies must keep sales records). It runs
 	// after the tombstone, which stops deliveries of the person's MQLs (one
@@ -127,8 +127,8 @@ type Eraser struct {
 	Now  func() time.Time
 }
 
-// Register adds Forgetters.
-func (e *Eraser) Register(fs ...Forgetter) { e.Forgetters = append(e.Forgetters, fs...) }
+// Register adds Keepers.
+func (e *Eraser) Register(ks ...Keeper) { e.Keepers = append(e.Keepers, ks...) }
 
 // Report says what an erasure removed.
 type Report struct {
@@ -265,7 +265,7 @@ func (e *Eraser) Erase(ctx context.Context, personID string) (Report, error) {
 			return rep, fmt.Errorf("tell the SFA: %w", err)
 		}
 	}
-	for _, f := range append(append([]Forgetter(nil), e.Forgetters...), e.People) {
+	for _, f := range e.keepers() {
 		r, err := f.Forget(ctx, s)
 		rep.Removed.Merge(r)
 		if err != nil {
@@ -283,6 +283,40 @@ func (e *Eraser) Erase(ctx context.Context, personID string) (Report, error) {
 		}
 	}
 	return rep.total(), nil
+}
+
+// keepers are the registered Keepers, and People last.
+func (e *Eraser) keepers() []Keeper {
+	return append(append([]Keeper(nil), e.Keepers...), e.People)
+}
+
+// Disclose gathers what Baton keeps of a person, from every Keeper: what
+// Erase would remove, kind for kind (the erasure suite compares the two).
+// An item two Keepers show (a click's event is also its browser's) is
+// shown once: entries of one kind with the same content are one item.
+// An unknown person is the People directory's not-found error.
+func (e *Eraser) Disclose(ctx context.Context, personID string) (Subject, Disclosure, error) {
+	s, err := e.People.Subject(ctx, personID)
+	if err != nil {
+		return s, nil, err
+	}
+	d := Disclosure{}
+	seen := map[string]bool{}
+	for _, k := range e.keepers() {
+		n, err := k.Disclose(ctx, s)
+		if err != nil {
+			return s, d, fmt.Errorf("disclose (%T): %w", k, err)
+		}
+		for kind, docs := range n {
+			for _, doc := range docs {
+				if key := kind + "\x00" + string(doc); !seen[key] {
+					seen[key] = true
+					d.Add(kind, doc)
+				}
+			}
+		}
+	}
+	return s, d, nil
 }
 
 // EmailForgetter is a People directory that also remembers events naming

@@ -3,6 +3,7 @@ package push
 import (
 	"context"
 	"encoding/json"
+	"errors"
 
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/privacy"
@@ -22,8 +23,56 @@ const (
 // (queue.Queue.Forget); on AWS, SQS cannot delete them selectively, so
 // Deliver drops every MQL of an erased person instead.
 func (w *Worker) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, error) {
-	pk := identity.PersonPK(s.Person)
-	dlv, err := w.T.Query(ctx, table.Query{PK: pk, Prefix: "DLV#", Consistent: true})
+	ext, err := w.externalIDs(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	r, err := privacy.DeleteItems(ctx, w.T, ext)
+	if err != nil {
+		return r, err
+	}
+	n, err := privacy.DeleteQuery(ctx, w.T, deliveries(s), nil)
+	r.Merge(n)
+	return r, err
+}
+
+// Disclose implements privacy.Discloser: the SFAs' record ids that point
+// back to the person (which SFA holds them, under which id), and their
+// delivery records (where each MQL went, when, and what became of it).
+func (w *Worker) Disclose(ctx context.Context, s privacy.Subject) (privacy.Disclosure, error) {
+	ext, err := w.externalIDs(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	d := privacy.Disclosure{}
+	for _, it := range ext {
+		got, err := w.T.Get(ctx, it.PK, it.SK)
+		if errors.Is(err, table.ErrNotFound) {
+			continue // DeleteItems counts only what is there
+		}
+		if err != nil {
+			return d, err
+		}
+		n, err := privacy.ShowItems([]table.Item{got}, nil)
+		d.Merge(n)
+		if err != nil {
+			return d, err
+		}
+	}
+	n, err := privacy.ShowQuery(ctx, w.T, deliveries(s), nil, nil)
+	d.Merge(n)
+	return d, err
+}
+
+// deliveries selects the person's delivery records.
+func deliveries(s privacy.Subject) table.Query {
+	return table.Query{PK: identity.PersonPK(s.Person), Prefix: "DLV#"}
+}
+
+// externalIDs are the keys of the SFAs' record ids the person's deliveries
+// name.
+func (w *Worker) externalIDs(ctx context.Context, s privacy.Subject) ([]table.Item, error) {
+	dlv, err := w.T.Query(ctx, table.Query{PK: identity.PersonPK(s.Person), Prefix: "DLV#", Consistent: true})
 	if err != nil {
 		return nil, err
 	}
@@ -34,17 +83,21 @@ func (w *Worker) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed
 			ext = append(ext, table.Item{PK: ExternalPK(d.Connector, d.ExternalID), SK: "EXT", Kind: KindExternal})
 		}
 	}
-	r, err := privacy.DeleteItems(ctx, w.T, ext)
-	if err != nil {
-		return r, err
-	}
-	n, err := privacy.DeleteQuery(ctx, w.T, table.Query{PK: pk, Prefix: "DLV#"}, nil)
-	r.Merge(n)
-	return r, err
+	return ext, nil
 }
 
 // Forget implements privacy.Forgetter for the built-in inbox: every lead
 // that names the person.
 func (i *Inbox) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, error) {
-	return privacy.DeleteQuery(ctx, i.T, table.Query{PK: inboxPK}, func(it table.Item) bool { return privacy.Mentions(it.Data, s) })
+	return privacy.DeleteQuery(ctx, i.T, table.Query{PK: inboxPK}, naming(s))
+}
+
+// Disclose implements privacy.Discloser: the inbox's leads that name the
+// person.
+func (i *Inbox) Disclose(ctx context.Context, s privacy.Subject) (privacy.Disclosure, error) {
+	return privacy.ShowQuery(ctx, i.T, table.Query{PK: inboxPK}, naming(s), nil)
+}
+
+func naming(s privacy.Subject) func(table.Item) bool {
+	return func(it table.Item) bool { return privacy.Mentions(it.Data, s) }
 }

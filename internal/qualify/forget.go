@@ -18,43 +18,101 @@ import (
 // of scored people and their place in the lists of running rescore jobs. The report counters are aggregates
 // without the person and stay. It needs only T.
 func (q *Qualifier) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, error) {
+	r := privacy.Removed{}
+	n, err := q.forgetInJobs(ctx, s.Person)
+	r.Merge(n)
+	if err != nil {
+		return r, err
+	}
+	// The MQL index entries first: a retry still finds them from the MQL
+	// items (personItems lists the index before the partition).
+	err = q.personItems(ctx, s, func(query table.Query, match func(table.Item) bool) error {
+		n, err := privacy.DeleteQuery(ctx, q.T, query, match)
+		r.Merge(n)
+		return err
+	})
+	return r, err
+}
+
+// Disclose implements privacy.Discloser: what Forget removes, decoded (a
+// score record without the engine's state: hashes of matched events, which
+// the ledger explains), and the rescore jobs whose lists name the person.
+func (q *Qualifier) Disclose(ctx context.Context, s privacy.Subject) (privacy.Disclosure, error) {
+	d := privacy.Disclosure{}
+	err := q.personItems(ctx, s, func(query table.Query, match func(table.Item) bool) error {
+		n, err := privacy.ShowQuery(ctx, q.T, query, match, decodeItem)
+		d.Merge(n)
+		return err
+	})
+	if err != nil {
+		return d, err
+	}
+	jobs, err := q.ActiveRescores(ctx)
+	if err != nil {
+		return d, err
+	}
+	for _, j := range jobs {
+		chunks, err := q.T.Query(ctx, table.Query{PK: jobPK + "#" + j.ID, Consistent: true})
+		if err != nil {
+			return d, err
+		}
+		for _, c := range chunks {
+			var ids []string
+			if json.Unmarshal(c.Data, &ids) == nil && slices.Contains(ids, s.Person) {
+				if err := d.AddValue("jobentry", map[string]string{"rescoreJob": j.ID, "person": s.Person}); err != nil {
+					return d, err
+				}
+			}
+		}
+	}
+	return d, nil
+}
+
+// personItems calls each with every query (and match) Forget deletes by:
+// the MQL index entries of the person's MQLs, their entry in the index of
+// scored people, and their partition's scoring items. Forget and Disclose
+// share it so that they cannot drift apart.
+func (q *Qualifier) personItems(ctx context.Context, s privacy.Subject, each func(table.Query, func(table.Item) bool) error) error {
 	pk := identity.PersonPK(s.Person)
 	mqls, err := q.T.Query(ctx, table.Query{PK: pk, Prefix: mqlPfx, Consistent: true})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	r := privacy.Removed{}
 	for _, it := range mqls {
 		var m MQL
 		if err := json.Unmarshal(it.Data, &m); err != nil {
 			continue // unreadable: the item itself still goes below
 		}
 		for _, prefix := range []string{mqlIndexPrefix(m), legacyMQLIndexPrefix(m)} {
-			n, err := privacy.DeleteQuery(ctx, q.T, table.Query{PK: mqlIndex, Prefix: prefix}, nil)
-			r.Merge(n)
-			if err != nil {
-				return r, err
+			if err := each(table.Query{PK: mqlIndex, Prefix: prefix}, nil); err != nil {
+				return err
 			}
 		}
 	}
-	n, err := q.forgetInJobs(ctx, s.Person)
-	r.Merge(n)
-	if err != nil {
-		return r, err
-	}
-	n, err = q.forgetIndexed(ctx, s.Person)
-	r.Merge(n)
-	if err != nil {
-		return r, err
+	if err := each(indexed(s.Person)); err != nil {
+		return err
 	}
 	for _, prefix := range []string{mqlPfx, scoreSK, ledgerPfx, historyPfx, fbPfx, dealPfx} {
-		n, err := privacy.DeleteQuery(ctx, q.T, table.Query{PK: pk, Prefix: prefix}, nil)
-		r.Merge(n)
-		if err != nil {
-			return r, err
+		if err := each(table.Query{PK: pk, Prefix: prefix}, nil); err != nil {
+			return err
 		}
 	}
-	return r, nil
+	return nil
+}
+
+// decodeItem is a scoring item as a person can read it.
+func decodeItem(it table.Item) (any, error) {
+	switch it.Kind {
+	case "score":
+		r, err := decodeRecord(it.Data)
+		r.State = nil
+		return r, err
+	case "ledger":
+		return decodeContribution(it.Data)
+	case "scored":
+		return "listed among the scored people (reports)", nil
+	}
+	return json.RawMessage(it.Data), nil
 }
 
 // forgetInJobs blanks the person's id in the lists of people of running

@@ -10,7 +10,6 @@ import (
 
 	"github.com/baton-hq/baton/internal/fanout"
 	"github.com/baton-hq/baton/internal/identity"
-	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
 )
 
@@ -187,7 +186,7 @@ func indexedFacts(ctx context.Context, t table.Table) ([]*Facts, error) {
 	return out, nil
 }
 
-// forgetIndexed removes the person's index entry.
-func (q *Qualifier) forgetIndexed(ctx context.Context, person string) (privacy.Removed, error) {
-	return privacy.DeleteQuery(ctx, q.T, table.Query{PK: scoredPK(person), Prefix: person}, func(it table.Item) bool { return it.SK == person })
+// indexed selects the person's entry in the index (erasure, disclosure).
+func indexed(person string) (table.Query, func(table.Item) bool) {
+	return table.Query{PK: scoredPK(person), Prefix: person}, func(it table.Item) bool { return it.SK == person }
 }

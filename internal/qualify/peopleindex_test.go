@@ -10,6 +10,7 @@ import (
 
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
 	"github.com/baton-hq/baton/internal/table/tablecount"
@@ -79,7 +80,7 @@ func TestIndexBackfill(t *testing.T) {
 		t.Fatalf("after a first score: %d people", len(facts))
 	}
 	q := &Qualifier{T: bt}
-	if n, err := q.forgetIndexed(ctx, "p_000000000000000000000003"); err != nil || n["scored"] != 1 {
+	if n, err := q.Forget(ctx, privacy.Subject{Person: "p_000000000000000000000003"}); err != nil || n["scored"] != 1 {
 		t.Fatalf("forget: %v %v", n, err)
 	}
 }

@@ -125,5 +125,15 @@ var ErrRefused = errors.New("the receiver refused it")
 // Forget implements privacy.Forgetter: the person's breach marks. It needs
 // only Q.T.
 func (s *Sweeper) Forget(ctx context.Context, sub privacy.Subject) (privacy.Removed, error) {
-	return privacy.DeleteQuery(ctx, s.Q.T, table.Query{PK: identity.PersonPK(sub.Person), Prefix: markPfx}, nil)
+	return privacy.DeleteQuery(ctx, s.Q.T, marks(sub.Person), nil)
+}
+
+// Disclose implements privacy.Discloser: the person's breach marks.
+func (s *Sweeper) Disclose(ctx context.Context, sub privacy.Subject) (privacy.Disclosure, error) {
+	return privacy.ShowQuery(ctx, s.Q.T, marks(sub.Person), nil, nil)
+}
+
+// marks selects a person's breach marks.
+func marks(person string) table.Query {
+	return table.Query{PK: identity.PersonPK(person), Prefix: markPfx}
 }

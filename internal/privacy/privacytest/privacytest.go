@@ -584,6 +584,10 @@ func run(t *testing.T, newTable tabletest.Factory) {
 		t.Fatalf("rescore job %+v %v", job, err)
 	}
 
+	// They ask to see their data first (開示請求): everything of theirs,
+	// nothing of the other person's.
+	disc := disclose(t, f)
+
 	w := f.Admin(t, "DELETE", "/admin/people/"+f.Victim.ID, "")
 	var rep struct {
 		Erased   bool
@@ -605,15 +609,24 @@ func run(t *testing.T, newTable tabletest.Factory) {
 			t.Errorf("nothing of kind %q removed: %s", kind, w.Body)
 		}
 	}
-	// The audit trail keeps the erasure's own entry, naming the person by
-	// their opaque id and nothing else of theirs (internal/audit says why
-	// that is acceptable): the id may stay there, and only there.
+	// The disclosure showed what the erasure removed, kind for kind. The
+	// erasure's own deletions add changes naming the person to the
+	// embedded store's feed, which it drops too: more of those.
+	for kind := range mergedKinds(disc.Counts, rep.Removed) {
+		if got, want := disc.Counts[kind], rep.Removed[kind]; got != want && (kind != "change" || got > want) {
+			t.Errorf("kind %q: the disclosure showed %d, the erasure removed %d", kind, got, want)
+		}
+	}
+	// The audit trail keeps the erasure's own entry and the disclosure's,
+	// naming the person by their opaque id and nothing else of theirs
+	// (internal/audit says why that is acceptable): the id may stay there,
+	// and only there.
 	others := slices.DeleteFunc(slices.Clone(f.Secrets), func(s string) bool { return s == f.Victim.ID })
 	AssertForgotten(t, tb, others, f.Keep)
 	idOnlyInTheAuditEntry := func(when string) {
 		t.Helper()
-		if rest, n := outsideAudit(Leftovers(t, tb, []string{f.Victim.ID})[f.Victim.ID]); len(rest) != 0 || n != 1 {
-			t.Errorf("%s the person's id is in %v and in %d audit entries, want only the erasure's", when, rest, n)
+		if rest, n := outsideAudit(Leftovers(t, tb, []string{f.Victim.ID})[f.Victim.ID]); len(rest) != 0 || n != 2 {
+			t.Errorf("%s the person's id is in %v and in %d audit entries, want only the disclosure's and the erasure's", when, rest, n)
 		}
 	}
 	idOnlyInTheAuditEntry("after erasure")
@@ -742,4 +755,59 @@ func run(t *testing.T, newTable tabletest.Factory) {
 	for s, where := range AllLeftovers(t, tb, others) {
 		t.Errorf("past the retry horizon the store holds %q in %v", s, where)
 	}
+}
+
+// disclosure is the file a person's request to see their data gets.
+type disclosure struct {
+	Person   string
+	Visitors []string
+	Counts   map[string]int
+	About    map[string]string
+	Items    map[string][]json.RawMessage
+}
+
+// disclose downloads the victim's disclosure and checks it holds every
+// string of theirs the erasure must remove, none of the other person's,
+// and says what each kind of item is.
+func disclose(t *testing.T, f *Fixture) disclosure {
+	t.Helper()
+	w := f.Admin(t, "GET", "/admin/people/"+f.Victim.ID+"/disclosure", "")
+	var d disclosure
+	if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &d) != nil || d.Person != f.Victim.ID {
+		t.Fatalf("disclosure: %d %s", w.Code, w.Body)
+	}
+	if cd := w.Header().Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment") {
+		t.Errorf("the disclosure is no download: %q", cd)
+	}
+	body := strings.ToLower(w.Body.String())
+	for _, s := range f.Secrets {
+		if !strings.Contains(body, strings.ToLower(s)) {
+			t.Errorf("the disclosure does not show %q, which the erasure removes", s)
+		}
+	}
+	for _, s := range f.Keep {
+		if s == "shared-kiosk-99" { // the browser they shared: its id is theirs too
+			continue
+		}
+		if strings.Contains(body, strings.ToLower(s)) {
+			t.Errorf("the disclosure shows %q, the other person's", s)
+		}
+	}
+	for kind, items := range d.Items {
+		if d.Counts[kind] != len(items) || d.About[kind] == "" || strings.HasSuffix(d.About[kind], "("+kind+")") {
+			t.Errorf("kind %q: %d items, counted %d, described %q", kind, len(items), d.Counts[kind], d.About[kind])
+		}
+	}
+	return d
+}
+
+func mergedKinds(a, b map[string]int) map[string]bool {
+	out := map[string]bool{}
+	for k := range a {
+		out[k] = true
+	}
+	for k := range b {
+		out[k] = true
+	}
+	return out
 }

@@ -640,23 +640,10 @@ func (t *Table) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed,
 	defer t.mu.RUnlock()
 	err := t.db.Update(func(tx *bolt.Tx) error {
 		feed := tx.Bucket(feedBucket)
-		if feed == nil {
-			return nil
-		}
 		var drop [][]byte
-		err := feed.ForEach(func(k, v []byte) error {
-			e, err := decodeFeed(v)
-			if err != nil {
-				return nil
-			}
-			if strings.Contains(e.PK+e.SK, s.Person) || privacy.Mentions(e.Item.Data, s) {
-				drop = append(drop, append([]byte(nil), k...))
-			}
-			return nil
+		eachChange(feed, s, func(k []byte, _ feedEntry) {
+			drop = append(drop, append([]byte(nil), k...))
 		})
-		if err != nil {
-			return err
-		}
 		for _, k := range drop {
 			if err := feed.Delete(k); err != nil {
 				return err
@@ -666,6 +653,43 @@ func (t *Table) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed,
 		return nil
 	})
 	return r, err
+}
+
+// Disclose implements privacy.Discloser for the feed: the changes Forget
+// would drop, each as what it is a copy of (the item itself is disclosed
+// by its owner).
+func (t *Table) Disclose(ctx context.Context, s privacy.Subject) (privacy.Disclosure, error) {
+	d := privacy.Disclosure{}
+	if s.Person == "" {
+		return d, nil
+	}
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	err := t.db.View(func(tx *bolt.Tx) error {
+		var err error
+		eachChange(tx.Bucket(feedBucket), s, func(_ []byte, e feedEntry) {
+			if err == nil {
+				err = d.AddValue("change", map[string]string{"copyOf": e.Item.Kind, "pk": e.PK, "sk": e.SK, "op": e.Op})
+			}
+		})
+		return err
+	})
+	return d, err
+}
+
+// eachChange calls f with every change not consumed yet that names the
+// person (their id or email in the key or the data).
+func eachChange(feed *bolt.Bucket, s privacy.Subject, f func(k []byte, e feedEntry)) {
+	if feed == nil {
+		return
+	}
+	_ = feed.ForEach(func(k, v []byte) error {
+		e, err := decodeFeed(v)
+		if err == nil && (strings.Contains(e.PK+e.SK, s.Person) || privacy.Mentions(e.Item.Data, s)) {
+			f(k, e)
+		}
+		return nil
+	})
 }
 
 // sameKind reports whether a stored record (nil: none) is of kind: an item

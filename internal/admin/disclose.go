@@ -1,0 +1,148 @@
+package admin
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"sort"
+	"time"
+
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/privacy"
+)
+
+// discloser gathers what Baton keeps of a person; see privacy.Eraser.Disclose.
+type discloser interface {
+	Disclose(ctx context.Context, personID string) (privacy.Subject, privacy.Disclosure, error)
+}
+
+// The disclosure is the erase scope's, as the erasure: both answer a
+// person's privacy request, and the file holds everything of them. Every
+// request of that scope is audited.
+func (h *Handler) discloseRoutes(mux *http.ServeMux) {
+	mux.Handle("GET /admin/people/{id}/disclosure", h.Require(ScopeErase, func(w http.ResponseWriter, r *http.Request) {
+		h.disclose(w, r, r.PathValue("id"))
+	}))
+	mux.Handle("GET /admin/disclosure", h.Require(ScopeErase, func(w http.ResponseWriter, r *http.Request) {
+		email, err := event.NormalizeEmail(r.URL.Query().Get("email"))
+		if err != nil {
+			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "query parameter email must be an email address", Field: "email"})
+			return
+		}
+		p, err := h.People.ByEmail(r.Context(), email)
+		if errors.Is(err, identity.ErrNotFound) {
+			httpx.Error(w, http.StatusNotFound, "no person holds this email (never known, or erased)")
+			return
+		}
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		h.disclose(w, r, p.ID)
+	}))
+}
+
+// Disclosure is the file a person's request to see their data is answered
+// with (個人情報保護法 第33条, GDPR Art. 15).
+type Disclosure struct {
+	Person       string                       `json:"person"`
+	Email        string                       `json:"email"`
+	FormerEmails []string                     `json:"formerEmails,omitempty"`
+	Visitors     []string                     `json:"visitors"` // browser and other ids linked to them
+	GeneratedAt  string                       `json:"generatedAt"`
+	TimeZone     string                       `json:"timeZone"` // of generatedAt; the items' times are UTC
+	Counts       map[string]int               `json:"counts"`   // what an erasure would remove, by kind
+	About        map[string]string            `json:"about"`    // what each kind is, in the asker's language
+	Items        map[string][]json.RawMessage `json:"items"`
+}
+
+func (h *Handler) disclose(w http.ResponseWriter, r *http.Request, id string) {
+	d, ok := h.Eraser.(discloser)
+	if !ok {
+		httpx.Error(w, http.StatusNotFound, "no such person")
+		return
+	}
+	s, items, err := d.Disclose(r.Context(), id)
+	if errors.Is(err, identity.ErrNotFound) {
+		httpx.Error(w, http.StatusNotFound, "no such person")
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	lang := h.lang(w, r)
+	now := h.wsNow().In(h.loc())
+	out := Disclosure{
+		Person: s.Person, Email: s.Email, FormerEmails: s.FormerEmails, Visitors: s.Visitors,
+		GeneratedAt: now.Format(time.RFC3339), TimeZone: h.loc().String(),
+		Counts: map[string]int(items.Counts()), About: map[string]string{}, Items: items,
+	}
+	if out.Visitors == nil {
+		out.Visitors = []string{}
+	}
+	for kind := range items {
+		out.About[kind] = aboutKind(kind, lang)
+	}
+	for _, docs := range items {
+		sort.SliceStable(docs, func(i, j int) bool { return string(docs[i]) < string(docs[j]) }) // the same store gives the same file
+	}
+	h.log().Info("person disclosed", "items", out.Counts) // no personal data in logs
+	attachment(w, "baton-disclosure-"+s.Person+"-"+now.Format("2006-01-02")+".json")
+	httpx.JSON(w, http.StatusOK, out)
+}
+
+// kindAbout says what each kind of item is. A kind without a line here is
+// still disclosed, described as such (TestEveryDisclosedKindIsDescribed).
+var kindAbout = map[string][2]string{
+	"person":                  {"the person's record: email, attributes from forms and imports, consent, when created", "本人の基本情報（メールアドレス、フォームや取り込みで得た属性、同意の状態、登録日時）"},
+	"email":                   {"an email address that leads to the person", "本人に結び付くメールアドレス"},
+	"member":                  {"a browser or other id linked to the person, and since when", "本人に結び付けたブラウザなどの ID と、その時期"},
+	"link":                    {"a browser's link to the person: the periods it was theirs", "ブラウザと本人の結び付き（本人のものだった期間）"},
+	"alias":                   {"another id the same browser used", "同じブラウザが使った別の ID"},
+	"event":                   {"something done on the website, in a newsletter or offline (page views, downloads, forms, clicks, opens, events attended), with the browser, network and place it came from", "ウェブサイト・メールマガジン・オフラインでの行動（ページ閲覧、ダウンロード、フォーム送信、クリック、開封、イベント参加）と、その際のブラウザ・ネットワーク・地域"},
+	"seen":                    {"where an event that named the email, and identified nobody, is kept", "メールアドレスを含むが誰にも結び付かなかった行動の保存場所"},
+	"score":                   {"the person's score record: behaviour score, fit, grade, lifecycle stage, first and latest touches", "スコアの記録（行動スコア、適合度、グレード、ライフサイクルステージ、初回・最新の接点）"},
+	"ledger":                  {"each change of the behaviour score, with the rule and the action behind it", "行動スコアの増減の明細（ルールと、その元になった行動）"},
+	"stage":                   {"a change of lifecycle stage, and why", "ライフサイクルステージの変化とその理由"},
+	"mql":                     {"a qualification as a marketing-qualified lead (MQL), with the condition met and the facts", "MQL（マーケティングが認めた見込み客）の判定と、その条件・根拠"},
+	"mqlindex":                {"the MQL's entry in the list of MQLs (a copy of it)", "MQL 一覧の項目（MQL の写し）"},
+	"feedback":                {"sales' verdict on an MQL (accepted, rejected, won, lost)", "MQL に対する営業の判断（受入、却下、受注、失注）"},
+	"deal":                    {"a deal sales reported (amount, currency, close date)", "営業が報告した商談（金額、通貨、完了日）"},
+	"sla":                     {"a missed deadline for sales to accept an MQL, once announced", "営業が MQL を受け入れる期限の超過（通知済み）"},
+	"scored":                  {"the entry in the list of scored people (reports)", "スコア対象者一覧の項目（レポート用）"},
+	"jobentry":                {"a place in the list of a rescore under way", "実行中の再スコアリングの対象者一覧での位置"},
+	"delivery":                {"an MQL's hand-off to a sales system: where, when, what became of it", "MQL の営業システムへの引き渡し（送り先、日時、結果）"},
+	"external":                {"a sales system's record id that leads to the person", "本人に結び付く営業システム側のレコード ID"},
+	"inbox":                   {"a lead in Baton's built-in inbox", "Baton の受信箱にあるリード"},
+	"qmsg":                    {"an MQL waiting to be handed off (or given up)", "引き渡しを待つ（または断念した）MQL"},
+	"qready":                  {"the place of an MQL waiting to be handed off", "引き渡し待ちの MQL の順番"},
+	"qdead":                   {"an MQL whose hand-off was given up, listed for a retry", "引き渡しを断念し、再送を待つ MQL の一覧項目"},
+	"qredacted":               {"an account's MQL waiting to be handed off, which names the person among colleagues", "同僚とともに本人の名が載る、引き渡し待ちのアカウント単位の MQL"},
+	"click":                   {"a recent newsletter click, with whether it looked human", "最近のメールマガジンのクリック（人によるものかの判定つき）"},
+	"clickref":                {"where a newsletter click or open of the person is kept", "本人のメールマガジンのクリック・開封の保存場所"},
+	"clickdue":                {"a newsletter click waiting to be judged human or a scanner", "人かスキャナーかの判定を待つクリック"},
+	"campaignevent":           {"a newsletter click or open in the campaign's report", "キャンペーンのレポートにあるクリック・開封"},
+	"account":                 {"the person's place in their company's account", "所属する企業（アカウント）での本人の位置付け"},
+	"accountkey":              {"a key that groups the person's company (its name or domain as the person gave it)", "企業をまとめるキー（本人が入力した企業名やドメイン）"},
+	"accountmember":           {"the person's membership of an account", "アカウントへの所属"},
+	"accountvisit":            {"a visit of the person's browser counted for a company before they were known", "本人と分かる前に、企業の訪問として数えたブラウザの訪問"},
+	"mqa":                     {"an account-level qualification (MQA) that names the person among colleagues", "同僚とともに本人の名が載るアカウント単位の判定（MQA）"},
+	"change":                  {"a change not yet read by scoring (a copy of one of the items above)", "スコアリングが未処理の変更（上の項目の写し）"},
+	"sqs-deadletter":          {"an MQL whose hand-off was given up (AWS)", "引き渡しを断念した MQL（AWS）"},
+	"sqs-deadletter-redacted": {"an account's MQL whose hand-off was given up, which names the person among colleagues (AWS)", "同僚とともに本人の名が載る、引き渡しを断念したアカウント単位の MQL（AWS）"},
+}
+
+func aboutKind(kind, lang string) string {
+	i := 0
+	if lang == "ja" {
+		i = 1
+	}
+	if a, ok := kindAbout[kind]; ok {
+		return a[i]
+	}
+	return [2]string{"data kept about the person (" + kind + ")", "本人について保存しているデータ（" + kind + "）"}[i]
+}
