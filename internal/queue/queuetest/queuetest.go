@@ -220,4 +220,62 @@ func run(t *testing.T, f tabletest.Factory) {
 			t.Fatalf("left %+v", ms)
 		}
 	})
+	t.Run("DiscloseShowsWhatForgetRemoves", func(t *testing.T) {
+		// Disclose reads what Forget removes or rewrites, kind for kind,
+		// and writes nothing.
+		q, _ := newQ(t)
+		q.Redact = func(m queue.Message) (json.RawMessage, bool) {
+			if !strings.Contains(string(m.Body), "colleague") {
+				return nil, false
+			}
+			return json.RawMessage(`{"id":"` + m.ID + `"}`), true
+		}
+		const p, other = "p_0123456789abcdef01234567", "p_fedcba9876543210fedcba98"
+		type body struct{ Person, Email string }
+		q.Enqueue(ctx, p+"-c1", body{p, "ann@example.com"})
+		q.Enqueue(ctx, p+"-c2", body{p, "ann@example.com"})
+		q.Enqueue(ctx, "shared-1", map[string]string{"people": "ann@example.com colleague@example.com"})
+		q.Enqueue(ctx, other+"-c1", body{other, "bob@example.com"})
+		ms, _ := q.Receive(ctx, 1, time.Minute)
+		if len(ms) != 1 || ms[0].ID != p+"-c1" {
+			t.Fatalf("received %+v", ms)
+		}
+		if err := q.DeadLetter(ctx, ms[0], "permanent"); err != nil {
+			t.Fatal(err)
+		}
+		ann := privacy.Subject{Person: p, Email: "ann@example.com"}
+		d, err := q.Disclose(ctx, ann)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := privacy.Removed{"qmsg": 2, "qready": 1, "qdead": 1, "qredacted": 1}
+		if got := d.Counts(); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("disclosed %v, want %v", got, want)
+		}
+		for _, m := range d["qmsg"] {
+			var got queue.Message
+			var b body
+			if err := json.Unmarshal(m, &got); err != nil || json.Unmarshal(got.Body, &b) != nil || b.Email != "ann@example.com" {
+				t.Fatalf("message shown as %s", m)
+			}
+		}
+		var shared queue.Message
+		if err := json.Unmarshal(d["qredacted"][0], &shared); err != nil || !strings.Contains(string(shared.Body), "ann@example.com") {
+			t.Fatalf("redacted message shown as %s (want it as it is now)", d["qredacted"][0])
+		}
+		all, _ := json.Marshal(d)
+		if strings.Contains(string(all), "bob@example.com") || strings.Contains(string(all), other) {
+			t.Fatalf("disclosure shows another person: %s", all)
+		}
+		if again, err := q.Disclose(ctx, ann); err != nil || fmt.Sprint(again.Counts()) != fmt.Sprint(want) {
+			t.Fatalf("disclosing again: %v %v", again.Counts(), err)
+		}
+		r, err := q.Forget(ctx, ann)
+		if err != nil || fmt.Sprint(r) != fmt.Sprint(d.Counts()) {
+			t.Fatalf("forget removed %v, disclosure counted %v (%v)", r, d.Counts(), err)
+		}
+		if d, err := q.Disclose(ctx, ann); err != nil || d.Counts().Total() != 0 {
+			t.Fatalf("after forget: %v %v", d.Counts(), err)
+		}
+	})
 }
