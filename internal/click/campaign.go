@@ -117,5 +117,11 @@ func (h *Handler) forgetActivity(ctx context.Context, campaign, id string) (priv
 	if campaign == "" {
 		return privacy.Removed{}, nil
 	}
-	return privacy.DeleteQuery(ctx, h.T, table.Query{PK: activityPK(campaign), Prefix: id}, nil)
+	return privacy.DeleteQuery(ctx, h.T, activityQuery(campaign, id), nil)
+}
+
+// activityQuery finds the campaign record of an event (forgetActivity,
+// Disclose).
+func activityQuery(campaign, id string) table.Query {
+	return table.Query{PK: activityPK(campaign), Prefix: id}
 }

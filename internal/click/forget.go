@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
@@ -76,4 +77,67 @@ func (h *Handler) Forget(ctx context.Context, s privacy.Subject) (privacy.Remove
 	n, err = privacy.DeleteItems(ctx, h.T, dues)
 	r.Merge(n)
 	return r, err
+}
+
+// Disclose implements privacy.Discloser: what Forget removes, kind for
+// kind, read the way Forget finds it: the click memory, the event
+// references and through them each campaign record and stored click or
+// open (read through the event log, decoded), and the clicks waiting to be
+// judged.
+func (h *Handler) Disclose(ctx context.Context, s privacy.Subject) (privacy.Disclosure, error) {
+	d := privacy.Disclosure{}
+	if h.T == nil {
+		return d, nil
+	}
+	pk := identity.PersonPK(s.Person)
+	n, err := privacy.ShowQuery(ctx, h.T, table.Query{PK: pk, Prefix: "C#"}, nil, nil)
+	d.Merge(n)
+	if err != nil {
+		return d, err
+	}
+	refs, err := h.T.Query(ctx, table.Query{PK: pk, Prefix: eventRefPrefix, Consistent: true})
+	if err != nil {
+		return d, err
+	}
+	for _, it := range refs {
+		var ref struct {
+			Visitor  string `json:"visitor"`
+			Campaign string `json:"campaign"`
+		}
+		if json.Unmarshal(it.Data, &ref) != nil {
+			continue
+		}
+		id := strings.TrimPrefix(it.SK, eventRefPrefix)
+		if ref.Campaign != "" {
+			n, err := privacy.ShowQuery(ctx, h.T, activityQuery(ref.Campaign, id), nil, nil)
+			d.Merge(n)
+			if err != nil {
+				return d, err
+			}
+		}
+		if ref.Visitor != "" {
+			ev, err := h.Events.Get(ctx, ref.Visitor, id)
+			if errors.Is(err, eventlog.ErrNotFound) {
+				continue // gone: DeleteEvents counts nothing either
+			}
+			if err != nil {
+				return d, err
+			}
+			if err := d.AddValue(eventlog.KindEvent, ev); err != nil {
+				return d, err
+			}
+		}
+	}
+	n, err = privacy.ShowItems(refs, nil)
+	d.Merge(n)
+	if err != nil {
+		return d, err
+	}
+	dues, err := h.dueOf(ctx, s.Person)
+	if err != nil {
+		return d, err
+	}
+	n, err = privacy.ShowItems(dues, nil)
+	d.Merge(n)
+	return d, err
 }
