@@ -13,7 +13,8 @@
 // receives the same way until it meets the message (it needs the receipt
 // handle), sends its body to the push queue and deletes it from the DLQ.
 // Erasure (forget.go) reads the whole push DLQ the same way, hiding each
-// message for the whole erasure. A message one reader hides the others
+// message for the whole erasure; a disclosure reads it as the erasure does
+// and releases every message after. A message one reader hides the others
 // cannot see, so they take turns (lease.go); a purge (purge.go) empties
 // the push DLQ when it is too large for an erasure to read.
 package deadletter

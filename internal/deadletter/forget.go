@@ -42,28 +42,69 @@ const enqueuedAttr = "enqueued"
 // destination names stream positions, nobody's data.)
 func (s *Store) Forget(ctx context.Context, sub privacy.Subject) (privacy.Removed, error) {
 	r := privacy.Removed{}
-	err := s.turn(ctx, "an erasure", forgetHold, func() error {
+	err := s.readAbout(ctx, erasure, sub, func(m sqstypes.Message) (bool, error) {
+		kind, err := s.forget(ctx, m)
+		if err != nil {
+			return true, err
+		}
+		r.Add(kind, 1)
+		return false, nil
+	})
+	return r, err
+}
+
+// Disclose implements privacy.Discloser: the dead letters Forget would
+// delete (KindSQSDeadLetter) or put back redacted (KindSQSRedacted), each
+// its body as it is now, read as Forget reads them (every one, none
+// hidden, at most ForgetMax) and all released right after: it deletes and
+// sends nothing.
+func (s *Store) Disclose(ctx context.Context, sub privacy.Subject) (privacy.Disclosure, error) {
+	d := privacy.Disclosure{}
+	err := s.readAbout(ctx, disclosure, sub, func(m sqstypes.Message) (bool, error) {
+		kind := KindSQSDeadLetter
+		if _, ok := account.RedactMessage([]byte(aws.ToString(m.Body))); ok {
+			kind = KindSQSRedacted
+		}
+		return true, d.AddValue(kind, view(PushDLQ, m))
+	})
+	return d, err
+}
+
+// A reader of the whole push DLQ, as its errors name it.
+type reader struct{ holder, act, again string }
+
+var (
+	erasure    = reader{"an erasure", "the erasure", "erase again"}
+	disclosure = reader{"a disclosure", "the disclosure", "ask again"}
+)
+
+// readAbout reads the whole push DLQ for an erasure or a disclosure, its
+// turn held and no message hidden by another (an empty receive then means
+// every one was seen), handing each dead letter about the person
+// (privacy.Mentions) to about, which says whether it stays (is released);
+// the others are released.
+func (s *Store) readAbout(ctx context.Context, rd reader, sub privacy.Subject, about func(sqstypes.Message) (keep bool, err error)) error {
+	return s.turn(ctx, rd.holder, forgetHold, func() error {
 		// With the lease no other reader of Baton's receives, but a
-		// message can still be hidden as the erasure begins: a reader's
+		// message can still be hidden as the read begins: a reader's
 		// release failed (it comes back after that reader's hold), or one
 		// read without the lease. It would be passed over: read once none
-		// is, or fail. Not counted again after the read: the erasure's own
+		// is, or fail. Not counted again after the read: an erasure's own
 		// release leaves SQS's approximate count high for a while on AWS,
 		// and with the lease held nobody of Baton's hid one meanwhile.
 		for waited := time.Duration(0); ; waited += leasePoll {
 			n, err := s.hidden(ctx)
 			if err == nil && n == 0 {
-				return s.forgetAll(ctx, sub, r)
+				return s.readAll(ctx, rd, sub, about)
 			}
 			if err != nil {
 				return err
 			}
 			if waited >= s.leaseWait() || s.sleep(ctx, leasePoll) != nil {
-				return &Busy{After: forgetHold, Msg: fmt.Sprintf("%d push dead letters stay hidden (in flight) while the erasure reads: another reader holds them, or a reader's release failed; the erasure cannot tell whether they are about the person; erase again in a few minutes", n)}
+				return &Busy{After: forgetHold, Msg: fmt.Sprintf("%d push dead letters stay hidden (in flight) while %s reads: another reader holds them, or a reader's release failed; %s cannot tell whether they are about the person; %s in a few minutes", n, rd.act, rd.act, rd.again)}
 			}
 		}
 	})
-	return r, err
 }
 
 // hidden is how many of the push DLQ's messages are in flight (received
@@ -93,8 +134,8 @@ func (s *Store) count(ctx context.Context, names ...sqstypes.QueueAttributeName)
 	return total, nil
 }
 
-// forgetAll reads the push DLQ once, adding what it removed to r.
-func (s *Store) forgetAll(ctx context.Context, sub privacy.Subject, r privacy.Removed) error {
+// readAll reads the push DLQ once (readAbout).
+func (s *Store) readAll(ctx context.Context, rd reader, sub privacy.Subject, about func(sqstypes.Message) (bool, error)) error {
 	var keep []sqstypes.Message
 	var ferr error
 	limit := s.ForgetMax
@@ -106,23 +147,24 @@ func (s *Store) forgetAll(ctx context.Context, sub privacy.Subject, r privacy.Re
 			keep = append(keep, m)
 			return true
 		}
-		kind, err := s.forget(ctx, m)
-		if err != nil {
+		stays, err := about(m)
+		if stays || err != nil {
 			keep = append(keep, m)
+		}
+		if err != nil {
 			ferr = err
 			return false
 		}
-		r.Add(kind, 1)
 		return true
 	})
 	s.release(ctx, s.PushDLQ, keep)
 	switch {
 	case err != nil:
-		return fmt.Errorf("deadletter: reading the push DLQ for an erasure: %w", err)
+		return fmt.Errorf("deadletter: reading the push DLQ for %s: %w", rd.holder, err)
 	case ferr != nil:
 		return ferr
 	case !complete:
-		return fmt.Errorf("deadletter: the push DLQ holds more than %d messages (or they came back while read): the erasure cannot tell it found every one about the person; replay or purge the DLQ (POST /admin/deadletters/purge) and erase again", limit)
+		return fmt.Errorf("deadletter: the push DLQ holds more than %d messages (or they came back while read): %s cannot tell it found every one about the person; replay or purge the DLQ (POST /admin/deadletters/purge) and %s", limit, rd.act, rd.again)
 	}
 	return nil
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // The readers of the dead-letter queues (the listing, a replay, an erasure,
-// a purge) take turns: each hides the messages it receives, and a message
+// a disclosure, a purge) take turns: each hides the messages it receives, and a message
 // hidden by one is invisible to the others, so an erasure reading while the
 // page is listed could pass over a dead letter about the person. The turn
 // is a lease item, taken by a conditional put (absent or expired by the
@@ -34,7 +34,7 @@ const (
 // messages an erasure must see stay hidden. The admin API answers it 503
 // with its text and Retry-After.
 type Busy struct {
-	Holder string    // "the listing", "a replay", "an erasure", "a purge"
+	Holder string    // "the listing", "a replay", "an erasure", "a disclosure", "a purge"
 	Until  time.Time // when its lease ends (zero: unknown)
 	After  time.Duration
 	Msg    string // instead of the holder's sentence
