@@ -61,11 +61,11 @@ func (s *Store) Forget(ctx context.Context, sub privacy.Subject) (privacy.Remove
 func (s *Store) Disclose(ctx context.Context, sub privacy.Subject) (privacy.Disclosure, error) {
 	d := privacy.Disclosure{}
 	err := s.readAbout(ctx, disclosure, sub, func(m sqstypes.Message) (bool, error) {
-		kind := KindSQSDeadLetter
-		if _, ok := account.RedactMessage([]byte(aws.ToString(m.Body))); ok {
-			kind = KindSQSRedacted
+		if body, ok := account.RedactMessage([]byte(aws.ToString(m.Body))); ok {
+			// An MQA's names colleagues too: shown as Forget leaves it.
+			return true, d.AddValue(KindSQSRedacted, map[string]any{"message": body, "note": "names the person among colleagues: shown cut down, as an erasure leaves it"})
 		}
-		return true, d.AddValue(kind, view(PushDLQ, m))
+		return true, d.AddValue(KindSQSDeadLetter, view(PushDLQ, m))
 	})
 	return d, err
 }

@@ -122,8 +122,8 @@ func (q *Queue) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed,
 // Disclose implements privacy.Discloser: what Forget removes or rewrites,
 // kind for kind. A message is shown decoded (its body as JSON); a
 // ready-index entry as the message id and when it is due; a dead-letter
-// entry as the message id; a message Forget redacts as it is now, under
-// KindRedacted.
+// entry as the message id; a message Forget redacts (an MQA's, naming
+// colleagues too) as Forget leaves it, under KindRedacted.
 func (q *Queue) Disclose(ctx context.Context, s privacy.Subject) (privacy.Disclosure, error) {
 	f, err := q.find(ctx, s)
 	if err != nil {
@@ -131,7 +131,9 @@ func (q *Queue) Disclose(ctx context.Context, s privacy.Subject) (privacy.Disclo
 	}
 	d := privacy.Disclosure{}
 	for _, x := range f.redacted {
-		if err := d.AddValue(KindRedacted, shown(decode(x.it))); err != nil {
+		// Its body names colleagues too: shown as Forget leaves it (the
+		// person's part is the account's to show).
+		if err := d.AddValue(KindRedacted, map[string]any{"id": strings.TrimPrefix(x.it.SK, "M#"), "message": x.body, "note": "names the person among colleagues: shown cut down, as an erasure leaves it"}); err != nil {
 			return d, err
 		}
 	}
