@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/privacy"
@@ -182,12 +183,12 @@ func (b *Book) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, 
 	if b.Rewrite != nil {
 		// Before anything changes here: the account and its MQAs may go
 		// with their last person, and then nothing would say what to tell.
-		ms, err := b.naming(ctx, s)
+		ms, err := b.naming(ctx, s, "")
 		if err != nil {
 			return removed, err
 		}
 		for _, m := range ms {
-			if err := b.Rewrite(ctx, m); err != nil {
+			if err := b.Rewrite(ctx, m.MQA); err != nil {
 				return removed, fmt.Errorf("MQA %s at the SFA: %w", m.ID, err)
 			}
 		}
@@ -200,19 +201,10 @@ func (b *Book) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, 
 		if err != nil {
 			return removed, err
 		}
-		if !a.remove(s.Person) {
+		_, gone, ok := b.leave(&a, s.Person)
+		if !ok {
 			break
 		}
-		// Keys only the erased person gave (their company's name as they
-		// wrote it, their domain) go with them.
-		var gone []string
-		a.Keys = slices.DeleteFunc(a.Keys, func(k string) bool {
-			if a.givenByMember(b, k) {
-				return false
-			}
-			gone = append(gone, k)
-			return true
-		})
 		b.recompute(&a, b.now())
 		ws := []table.Write{a.put()}
 		for _, k := range gone {
@@ -242,7 +234,7 @@ func (b *Book) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, 
 		}
 	}
 	// MQAs keep who was active then: drop the person from each.
-	ms, err := b.naming(ctx, s)
+	ms, err := b.naming(ctx, s, "")
 	if err != nil {
 		return removed, err
 	}
@@ -264,24 +256,169 @@ func (b *Book) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, 
 	return removed, nil
 }
 
+// leave takes the person out of a, and the grouping keys only they gave
+// (their company's name as they wrote it, their domain: they go with
+// them); it returns the person's entry and those keys, false when a does
+// not list them. Forget writes what it leaves; Disclose shows it.
+func (b *Book) leave(a *Account, person string) (Member, []string, bool) {
+	me, ok := a.member(person)
+	if !ok {
+		return Member{}, nil, false
+	}
+	a.remove(person)
+	var gone []string
+	a.Keys = slices.DeleteFunc(a.Keys, func(k string) bool {
+		if a.givenByMember(b, k) {
+			return false
+		}
+		gone = append(gone, k)
+		return true
+	})
+	return me, gone, true
+}
+
+// names reports whether an MQA's entry is the person's.
+func names(s privacy.Subject, p Member) bool {
+	return p.Person == s.Person || (s.Email != "" && p.Email == s.Email)
+}
+
+// cutMQA is an MQA as an erasure leaves it, and the entries of the person
+// it cut (what a disclosure shows).
+type cutMQA struct {
+	MQA
+	Cut []Member
+}
+
+// Disclose shows what Forget removes or rewrites, kind for kind and
+// count for count, reading only (privacy.Discloser): the person's open
+// visits and events among every account's anonymous visits, their entry
+// in their account (the whole account when they are its last person), the
+// grouping keys only they gave, the MQAs that name them (their entries in
+// each; every MQA of an account that goes with them) and their membership.
+func (b *Book) Disclose(ctx context.Context, s privacy.Subject) (privacy.Disclosure, error) {
+	d := privacy.Disclosure{}
+	if err := b.discloseVisits(ctx, s, d); err != nil {
+		return d, err
+	}
+	mem, had, err := b.membership(ctx, s.Person)
+	if err != nil {
+		return d, err
+	}
+	deleted := "" // the account that goes with its last person
+	if had {
+		a, err := b.live(ctx, mem.Account)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return d, err
+		}
+		// Not found: a zero account, which lists nobody.
+		if me, gone, ok := b.leave(&a, s.Person); ok {
+			shown := accountShown{Account: a.ID, Name: a.Name, Member: me}
+			if len(a.Members) == 0 {
+				deleted, shown.Deleted, shown.Attributes = a.ID, true, a.Attributes
+			}
+			if err := d.AddValue(kindAcct, shown); err != nil {
+				return d, err
+			}
+			for _, k := range gone {
+				if err := d.AddValue(kindKey, keyShown{Key: k, Account: a.ID}); err != nil {
+					return d, err
+				}
+			}
+		}
+	}
+	if deleted != "" {
+		ms, err := b.MQAs(ctx, deleted)
+		if err != nil {
+			return d, err
+		}
+		for _, m := range ms {
+			// All of it goes, but other people's entries are theirs.
+			shown := mqaShown{ID: m.ID, Account: m.Account, At: m.At, Condition: m.Condition, Deleted: true,
+				People: slices.DeleteFunc(m.People, func(p Member) bool { return !names(s, p) }),
+				Name:   m.Name, Reasons: m.Reasons, Keys: m.Keys, Attributes: m.Attributes}
+			if err := d.AddValue(KindMQA, shown); err != nil {
+				return d, err
+			}
+		}
+	}
+	ms, err := b.naming(ctx, s, deleted)
+	if err != nil {
+		return d, err
+	}
+	for _, m := range ms {
+		shown := mqaShown{ID: m.ID, Account: m.Account, At: m.At, Condition: m.Condition, People: m.Cut}
+		if err := d.AddValue(KindMQA, shown); err != nil {
+			return d, err
+		}
+	}
+	if had {
+		if err := d.AddValue(kindMember, mem); err != nil {
+			return d, err
+		}
+	}
+	return d, nil
+}
+
+// accountShown is a person's part of their account as Disclose shows it.
+type accountShown struct {
+	Account string `json:"account"`
+	Name    string `json:"name"`
+	Member  Member `json:"member"` // the person as the account lists them
+	// Deleted: they are its last person, and it goes with them; its
+	// company attributes came from them (its keys are shown as keys).
+	Deleted    bool              `json:"deleted,omitempty"`
+	Attributes map[string]string `json:"attributes,omitempty"`
+}
+
+// keyShown is a grouping key only the person gave.
+type keyShown struct {
+	Key     string `json:"key"`
+	Account string `json:"account"` // the account it groups people into
+}
+
+// mqaShown is an MQA as Disclose shows it: the person's entries, which
+// the erasure cuts out; what it says of the company too when it goes with
+// its account (Deleted).
+type mqaShown struct {
+	ID         string            `json:"id"`
+	Account    string            `json:"account"`
+	At         time.Time         `json:"at"`
+	Condition  string            `json:"condition"`
+	People     []Member          `json:"people"` // the person's entries
+	Deleted    bool              `json:"deleted,omitempty"`
+	Name       string            `json:"name,omitempty"`
+	Reasons    []string          `json:"reasons,omitempty"`
+	Keys       []string          `json:"keys,omitempty"`
+	Attributes map[string]string `json:"attributes,omitempty"`
+}
+
 // naming returns the MQAs that name the person, without them: in every
-// account (a merge, a split or new grouping keys may have moved them since
-// an MQA named them; erasure is rare, the accounts' list short).
-func (b *Book) naming(ctx context.Context, s privacy.Subject) ([]MQA, error) {
+// account but skip (a merge, a split or new grouping keys may have moved
+// them since an MQA named them; erasure is rare, the accounts' list short).
+func (b *Book) naming(ctx context.Context, s privacy.Subject, skip string) ([]cutMQA, error) {
 	accts, err := b.T.Query(ctx, table.Query{PK: listPK, Consistent: true})
 	if err != nil {
 		return nil, err
 	}
-	var out []MQA
+	var out []cutMQA
 	for _, it := range accts {
+		if it.SK == skip {
+			continue
+		}
 		ms, err := b.MQAs(ctx, it.SK)
 		if err != nil {
 			return nil, err
 		}
 		for _, m := range ms {
-			n := len(m.People)
-			m.People = slices.DeleteFunc(m.People, func(p Member) bool { return p.Person == s.Person || (s.Email != "" && p.Email == s.Email) })
-			if len(m.People) == n {
+			var cut []Member
+			m.People = slices.DeleteFunc(m.People, func(p Member) bool {
+				if names(s, p) {
+					cut = append(cut, p)
+					return true
+				}
+				return false
+			})
+			if len(cut) == 0 {
 				continue
 			}
 			// What the MQA says of the company came from its people: from
@@ -292,7 +429,7 @@ func (b *Book) naming(ctx context.Context, s privacy.Subject) ([]MQA, error) {
 			if m.Name == "" {
 				m.Name = m.Domain()
 			}
-			out = append(out, m)
+			out = append(out, cutMQA{m, cut})
 		}
 	}
 	return out, nil

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/baton-hq/baton/internal/privacy"
@@ -68,25 +67,15 @@ func (b *Book) forgetVisits(ctx context.Context, s privacy.Subject, removed priv
 	now := b.now()
 	mark := mustJSON(goneMark{now})
 	ws := make([]table.Write, 0, len(s.Visitors))
-	browsers := map[string]bool{}
 	for _, v := range s.Visitors {
 		ws = append(ws, table.Put(table.Item{PK: gonePK(v), SK: goneSK, Kind: kindGone, Data: mark, Expires: now.Add(goneFor)}, table.Always))
-		browsers[browserHash(v)] = true
 	}
 	if err := errors.Join(b.T.PutMany(ctx, ws)...); err != nil {
 		return fmt.Errorf("account: mark erased browsers: %w", err)
 	}
-	events := map[string]bool{}
-	if b.Log != nil {
-		for _, v := range s.Visitors {
-			heads, err := b.Log.Heads(ctx, v)
-			if err != nil {
-				return err
-			}
-			for _, h := range heads {
-				events[h.ID] = true
-			}
-		}
+	browsers, events, err := b.browsersOf(ctx, s)
+	if err != nil {
+		return err
 	}
 	accts, err := b.T.Query(ctx, table.Query{PK: listPK, Consistent: true})
 	if err != nil {
@@ -104,6 +93,75 @@ func (b *Book) forgetVisits(ctx context.Context, s privacy.Subject, removed priv
 		}
 	}
 	return nil
+}
+
+// discloseVisits shows what forgetVisits takes out of each account's
+// visits: the person's open visits (by browser id, which only the
+// disclosure knows) and their events' ids.
+func (b *Book) discloseVisits(ctx context.Context, s privacy.Subject, d privacy.Disclosure) error {
+	if len(s.Visitors) == 0 {
+		return nil
+	}
+	browsers, events, err := b.browsersOf(ctx, s)
+	if err != nil {
+		return err
+	}
+	visitor := map[string]string{}
+	for _, v := range s.Visitors {
+		visitor[browserHash(v)] = v
+	}
+	accts, err := b.T.Query(ctx, table.Query{PK: listPK, Consistent: true})
+	if err != nil {
+		return err
+	}
+	for _, it := range accts {
+		a, err := decode(it)
+		if err != nil {
+			return err
+		}
+		gone, _ := a.Visits.part(browsers, events)
+		for _, o := range gone.Open {
+			if err := d.AddValue(kindVisit, visitShown{Account: a.ID, Browser: visitor[o.Browser], First: o.First, Last: o.Last}); err != nil {
+				return err
+			}
+		}
+		for _, id := range gone.Recent {
+			if err := d.AddValue(kindVisit, visitShown{Account: a.ID, Event: id}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// visitShown is one of the person's open visits, or one of their events,
+// in an account's anonymous visits.
+type visitShown struct {
+	Account string    `json:"account"`
+	Browser string    `json:"browser,omitempty"` // the visitor id
+	First   time.Time `json:"first,omitzero"`
+	Last    time.Time `json:"last,omitzero"`
+	Event   string    `json:"event,omitempty"` // an event id counted
+}
+
+// browsersOf are what of the person's browsers the accounts' visits may
+// hold: their hashes, and the ids of their events (Forget and Disclose).
+func (b *Book) browsersOf(ctx context.Context, s privacy.Subject) (browsers, events map[string]bool, err error) {
+	browsers, events = map[string]bool{}, map[string]bool{}
+	for _, v := range s.Visitors {
+		browsers[browserHash(v)] = true
+		if b.Log == nil {
+			continue
+		}
+		heads, err := b.Log.Heads(ctx, v)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, h := range heads {
+			events[h.ID] = true
+		}
+	}
+	return browsers, events, nil
 }
 
 // dropVisits takes the browsers (their hashes) and the event ids out of
@@ -130,10 +188,30 @@ func (b *Book) dropVisits(ctx context.Context, a Account, browsers, events map[s
 
 // forget takes browsers (by hash) and event ids out; how many went.
 func (v *Visits) forget(browsers, events map[string]bool) int {
-	n := len(v.Open) + len(v.Recent)
-	v.Open = slices.DeleteFunc(v.Open, func(o OpenVisit) bool { return browsers[o.Browser] })
-	v.Recent = slices.DeleteFunc(v.Recent, func(id string) bool { return events[id] })
-	return n - len(v.Open) - len(v.Recent)
+	gone, kept := v.part(browsers, events)
+	v.Open, v.Recent = kept.Open, kept.Recent
+	return len(gone.Open) + len(gone.Recent)
+}
+
+// part parts v's open visits and recent event ids into those of the
+// browsers (by hash) and events, which an erasure takes out (forget) and
+// a disclosure shows, and the rest.
+func (v Visits) part(browsers, events map[string]bool) (gone, kept Visits) {
+	for _, o := range v.Open {
+		if browsers[o.Browser] {
+			gone.Open = append(gone.Open, o)
+		} else {
+			kept.Open = append(kept.Open, o)
+		}
+	}
+	for _, id := range v.Recent {
+		if events[id] {
+			gone.Recent = append(gone.Recent, id)
+		} else {
+			kept.Recent = append(kept.Recent, id)
+		}
+	}
+	return gone, kept
 }
 
 // erasedAt returns, for each browser of evs that an erasure marked, when
