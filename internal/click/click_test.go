@@ -425,7 +425,7 @@ func TestClickRacingErasure(t *testing.T) {
 	ctx := context.Background()
 	tb := e.reg.T
 	e.h.T = tb
-	eraser := &privacy.Eraser{T: tb, People: e.st, Forgetters: []privacy.Forgetter{e.h}, Now: e.clk.Now}
+	eraser := &privacy.Eraser{T: tb, People: e.st, Keepers: []privacy.Keeper{e.h}, Now: e.clk.Now}
 	bob, _, err := e.dir.Ensure(ctx, "bob@example.com", "list")
 	if err != nil {
 		t.Fatal(err)

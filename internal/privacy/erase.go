@@ -293,7 +293,9 @@ func (e *Eraser) keepers() []Keeper {
 // Disclose gathers what Baton keeps of a person, from every Keeper: what
 // Erase would remove, kind for kind (the erasure suite compares the two).
 // An item two Keepers show (a click's event is also its browser's) is
-// shown once: entries of one kind with the same content are one item.
+// shown once: an entry of a kind with the same content as one an earlier
+// Keeper showed is that item. (One Keeper's entries are distinct items,
+// however alike: two references to one campaign, each to another event.)
 // An unknown person is the People directory's not-found error.
 func (e *Eraser) Disclose(ctx context.Context, personID string) (Subject, Disclosure, error) {
 	s, err := e.People.Subject(ctx, personID)
@@ -307,13 +309,17 @@ func (e *Eraser) Disclose(ctx context.Context, personID string) (Subject, Disclo
 		if err != nil {
 			return s, d, fmt.Errorf("disclose (%T): %w", k, err)
 		}
+		var shown []string
 		for kind, docs := range n {
 			for _, doc := range docs {
 				if key := kind + "\x00" + string(doc); !seen[key] {
-					seen[key] = true
+					shown = append(shown, key)
 					d.Add(kind, doc)
 				}
 			}
+		}
+		for _, key := range shown {
+			seen[key] = true
 		}
 	}
 	return s, d, nil

@@ -110,7 +110,7 @@ func decodeItem(it table.Item) (any, error) {
 	case "ledger":
 		return decodeContribution(it.Data)
 	case "scored":
-		return "listed among the scored people (reports)", nil
+		return map[string]string{"person": it.SK}, nil
 	}
 	return json.RawMessage(it.Data), nil
 }

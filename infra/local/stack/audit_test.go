@@ -21,7 +21,8 @@ import (
 )
 
 // TestAuditTrail is the audit trail over HTTP on the running local stack,
-// on the embedded store and on DynamoDB (moto): links minted, an erasure by
+// on the embedded store and on DynamoDB (moto): links minted, a disclosure
+// by email refused to a read-only token then downloaded, an erasure by
 // email refused to a read-only token then done, a backup asked for, an
 // erasure by id and one with an email where the id goes; /admin/audit lists
 // them newest first with who, the route's pattern, the id and the answer;
@@ -68,6 +69,8 @@ func auditTrail(t *testing.T, store string, env map[string]string) {
 		who, route, id          string
 	}{
 		{token, "POST", "/admin/links", `{"campaign":"audit-news","urls":["https://www.example.com/webinar"]}`, 201, "BATON_ADMIN_TOKEN", "POST /admin/links", "audit-news"}, // the body's campaign
+		{readOnly, "GET", "/admin/disclosure?email=" + email, "", 403, "analyst", "GET /admin/disclosure", ""}, // the erase scope's
+		{token, "GET", "/admin/disclosure?email=" + email, "", 200, "BATON_ADMIN_TOKEN", "GET /admin/disclosure", ""},   // a read, recorded: everything of a person handed out
 		{readOnly, "DELETE", "/admin/people?email=" + email, "", 403, "analyst", "DELETE /admin/people", ""},
 		{token, "DELETE", "/admin/people?email=" + email, "", 200, "BATON_ADMIN_TOKEN", "DELETE /admin/people", ""},
 		{token, "GET", "/admin/backup", "", backup, "BATON_ADMIN_TOKEN", "GET /admin/backup", ""},
@@ -143,7 +146,7 @@ func auditTrail(t *testing.T, store string, env map[string]string) {
 	// audit_retention (30 days) after the first entries: they are gone, the
 	// last ones not yet.
 	clk.Set(t0.Add(30*24*time.Hour + 3*time.Minute))
-	if p := list("", token); len(p.Entries) != 3 || p.Entries[2].Route != "GET /admin/backup" {
+	if p := list("", token); len(p.Entries) != len(steps)-3 || p.Entries[2].Route != "GET /admin/backup" {
 		t.Fatalf("after 30 days: %+v", p)
 	}
 	clk.Advance(time.Hour)

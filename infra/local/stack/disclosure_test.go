@@ -1,0 +1,118 @@
+package stack_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/infra/local/stack"
+	"github.com/baton-hq/baton/internal/admin"
+	"github.com/baton-hq/baton/internal/clock"
+)
+
+// TestDisclosureDownload: a person's request to see their data, on the
+// running local stack. The person's page links the file for a token that
+// may download it (the erase scope) and not for a read-only one; the file
+// is a download named for the person and the day, holds their form and
+// page view, says what each kind is in the asker's language, and its
+// counts are its items'. Unknown and malformed emails get JSON errors.
+func TestDisclosureDownload(t *testing.T) {
+	const email = "kaiji.request@maker.example"
+	readOnly := "disclosure-read-only-0123456789"
+	cfg := filepath.Join(t.TempDir(), "baton.yaml")
+	os.WriteFile(cfg, []byte("timezone: Asia/Tokyo\nadmin_tokens:\n  - name: analyst\n    sha256: "+admin.HashToken(readOnly)+"\n    scopes: [read]\n"), 0o600)
+	clk := clock.NewManual(time.Date(2026, 11, 24, 1, 0, 0, 0, time.UTC))
+	s := stack.ForTestClock(t, map[string]string{"BATON_CONFIG": cfg}, clk.Now)
+	for _, body := range []string{
+		`{"type":"page_view","messageId":"dl-1","anonymousId":"disclosure-browser","properties":{"url":"https://www.example.com/pricing-for-kaiji"}}`,
+		`{"type":"form_submit","messageId":"dl-2","anonymousId":"disclosure-browser","properties":{"url":"https://www.example.com/contact","fields":{"email":"` + email + `","name":"開示 甲斐治","company":"請求商事"}}}`,
+	} {
+		resp, err := http.Post(s.URL+"/e", "text/plain", strings.NewReader(body))
+		if err != nil || resp.StatusCode != 204 {
+			t.Fatalf("event: %v %v", err, resp)
+		}
+		resp.Body.Close()
+	}
+	settle(t, s)
+	code, b := admin_(t, s, "/admin/people?email="+email, token)
+	var got struct{ Person struct{ ID string } }
+	p := &got.Person
+	if code != 200 || json.Unmarshal(b, &got) != nil || p.ID == "" {
+		t.Fatalf("person: %d %s", code, b)
+	}
+
+	page := func(tok string) string {
+		t.Helper()
+		req, _ := http.NewRequest("GET", s.URL+"/admin/people/"+p.ID+"?lang=ja", nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Accept", "text/html")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("person page: %v %v", err, resp)
+		}
+		defer resp.Body.Close()
+		var sb strings.Builder
+		buf := make([]byte, 4096)
+		for {
+			n, err := resp.Body.Read(buf)
+			sb.Write(buf[:n])
+			if err != nil {
+				break
+			}
+		}
+		return sb.String()
+	}
+	link := `href="` + p.ID + `/disclosure"`
+	if html := page(token); !strings.Contains(html, link) || !strings.Contains(html, "すべてのデータをダウンロード") {
+		t.Errorf("the person's page does not link the disclosure for the erase scope")
+	}
+	if html := page(readOnly); strings.Contains(html, "/disclosure") {
+		t.Errorf("the person's page links the disclosure for a read-only token")
+	}
+
+	req, _ := http.NewRequest("GET", s.URL+"/admin/people/"+p.ID+"/disclosure?lang=ja", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("disclosure: %v %v", err, resp)
+	}
+	defer resp.Body.Close()
+	if cd := resp.Header.Get("Content-Disposition"); cd != `attachment; filename=baton-disclosure-`+p.ID+`-2026-11-24.json` {
+		t.Errorf("Content-Disposition %q", cd)
+	}
+	var d admin.Disclosure
+	if err := json.NewDecoder(resp.Body).Decode(&d); err != nil {
+		t.Fatal(err)
+	}
+	if d.Person != p.ID || d.Email != email || len(d.Visitors) != 1 || d.Visitors[0] != "disclosure-browser" || d.TimeZone != "Asia/Tokyo" || d.GeneratedAt != "2026-11-24T10:00:00+09:00" {
+		t.Errorf("disclosure head: %+v", d)
+	}
+	all, _ := json.Marshal(d.Items)
+	for _, want := range []string{"pricing-for-kaiji", "開示 甲斐治", "請求商事", `"form_submit"`} {
+		if !strings.Contains(string(all), want) {
+			t.Errorf("the disclosure does not show %q: %s", want, all)
+		}
+	}
+	if len(d.Items["event"]) != 2 || len(d.Items["person"]) != 1 {
+		t.Errorf("events %d, person %d: %s", len(d.Items["event"]), len(d.Items["person"]), all)
+	}
+	for kind, items := range d.Items {
+		if d.Counts[kind] != len(items) || !strings.ContainsFunc(d.About[kind], func(r rune) bool { return r >= 0x3040 }) {
+			t.Errorf("kind %q: %d items, counted %d, about %q", kind, len(items), d.Counts[kind], d.About[kind])
+		}
+	}
+
+	for path, want := range map[string]int{
+		"/admin/disclosure?email=nobody@maker.example":        404,
+		"/admin/disclosure?email=not-an-email":                400,
+		"/admin/people/p_0123456789abcdef01234567/disclosure": 404,
+	} {
+		if code, b := admin_(t, s, path, token); code != want || !json.Valid(b) || !strings.Contains(string(b), `"error"`) {
+			t.Errorf("%s: %d %s", path, code, b)
+		}
+	}
+}
