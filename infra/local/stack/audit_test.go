@@ -69,8 +69,8 @@ func auditTrail(t *testing.T, store string, env map[string]string) {
 		who, route, id          string
 	}{
 		{token, "POST", "/admin/links", `{"campaign":"audit-news","urls":["https://www.example.com/webinar"]}`, 201, "BATON_ADMIN_TOKEN", "POST /admin/links", "audit-news"}, // the body's campaign
-		{readOnly, "GET", "/admin/disclosure?email=" + email, "", 403, "analyst", "GET /admin/disclosure", ""}, // the erase scope's
-		{token, "GET", "/admin/disclosure?email=" + email, "", 200, "BATON_ADMIN_TOKEN", "GET /admin/disclosure", ""},   // a read, recorded: everything of a person handed out
+		{readOnly, "GET", "/admin/disclosure?email=" + email, "", 403, "analyst", "GET /admin/disclosure", ""},                                                               // the erase scope's
+		{token, "GET", "/admin/disclosure?email=" + email, "", 200, "BATON_ADMIN_TOKEN", "GET /admin/disclosure", ""},                                                        // a read, recorded: everything of a person handed out
 		{readOnly, "DELETE", "/admin/people?email=" + email, "", 403, "analyst", "DELETE /admin/people", ""},
 		{token, "DELETE", "/admin/people?email=" + email, "", 200, "BATON_ADMIN_TOKEN", "DELETE /admin/people", ""},
 		{token, "GET", "/admin/backup", "", backup, "BATON_ADMIN_TOKEN", "GET /admin/backup", ""},
