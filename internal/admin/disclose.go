@@ -92,7 +92,13 @@ func (h *Handler) disclose(w http.ResponseWriter, r *http.Request, id string) {
 	}
 	h.log().Info("person disclosed", "items", out.Counts) // no personal data in logs
 	attachment(w, "baton-disclosure-"+s.Person+"-"+now.Format("2006-01-02")+".json")
-	httpx.JSON(w, http.StatusOK, out)
+	// Indented, without HTML escapes: a file a person reads, in an editor
+	// as likely as in a program.
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(out) // the status is sent: a failed write leaves the client a short file
 }
 
 // kindAbout says what each kind of item is. A kind without a line here is

@@ -1,6 +1,7 @@
 package privacy
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"unicode/utf8"
@@ -24,7 +25,7 @@ func (d Disclosure) Add(kind string, doc json.RawMessage) {
 
 // AddValue adds v, encoded as JSON, under kind.
 func (d Disclosure) AddValue(kind string, v any) error {
-	doc, err := json.Marshal(v)
+	doc, err := readable(v)
 	if err != nil {
 		return err
 	}
@@ -115,14 +116,32 @@ func show(it table.Item, decode Decoder) (json.RawMessage, error) {
 		if err != nil {
 			return nil, err
 		}
-		return json.Marshal(v)
+		return readable(v)
 	}
 	if json.Valid(it.Data) {
-		return append(json.RawMessage(nil), it.Data...), nil
+		// Decoded and encoded again: a stored & or < was escaped (\u0026).
+		dec := json.NewDecoder(bytes.NewReader(it.Data))
+		dec.UseNumber()
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			return nil, err
+		}
+		return readable(v)
 	}
 	s := string(it.Data)
 	if !utf8.ValidString(s) {
 		s = string([]rune(s)) // invalid bytes as U+FFFD
 	}
-	return json.Marshal(s)
+	return readable(s)
+}
+
+// readable is v as JSON a person reads: & < > as they are.
+func readable(v any) (json.RawMessage, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
 }

@@ -2,6 +2,7 @@ package stack_test
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -28,7 +29,7 @@ func TestDisclosureDownload(t *testing.T) {
 	clk := clock.NewManual(time.Date(2026, 11, 24, 1, 0, 0, 0, time.UTC))
 	s := stack.ForTestClock(t, map[string]string{"BATON_CONFIG": cfg}, clk.Now)
 	for _, body := range []string{
-		`{"type":"page_view","messageId":"dl-1","anonymousId":"disclosure-browser","properties":{"url":"https://www.example.com/pricing-for-kaiji"}}`,
+		`{"type":"page_view","messageId":"dl-1","anonymousId":"disclosure-browser","properties":{"url":"https://www.example.com/pricing-for-kaiji?plan=a&seats=10"}}`,
 		`{"type":"form_submit","messageId":"dl-2","anonymousId":"disclosure-browser","properties":{"url":"https://www.example.com/contact","fields":{"email":"` + email + `","name":"開示 甲斐治","company":"請求商事"}}}`,
 	} {
 		resp, err := http.Post(s.URL+"/e", "text/plain", strings.NewReader(body))
@@ -84,9 +85,14 @@ func TestDisclosureDownload(t *testing.T) {
 	if cd := resp.Header.Get("Content-Disposition"); cd != `attachment; filename=baton-disclosure-`+p.ID+`-2026-11-24.json` {
 		t.Errorf("Content-Disposition %q", cd)
 	}
+	raw, _ := io.ReadAll(resp.Body)
 	var d admin.Disclosure
-	if err := json.NewDecoder(resp.Body).Decode(&d); err != nil {
+	if err := json.Unmarshal(raw, &d); err != nil {
 		t.Fatal(err)
+	}
+	// A file a person reads: indented, a URL's & as it is.
+	if !strings.Contains(string(raw), "\n  \"person\": ") || strings.Contains(string(raw), `\u0026`) {
+		t.Errorf("not a readable file: %.300s", raw)
 	}
 	if d.Person != p.ID || d.Email != email || len(d.Visitors) != 1 || d.Visitors[0] != "disclosure-browser" || d.TimeZone != "Asia/Tokyo" || d.GeneratedAt != "2026-11-24T10:00:00+09:00" {
 		t.Errorf("disclosure head: %+v", d)
