@@ -29,9 +29,18 @@ type Webhook struct {
 // Name implements push.Connector.
 func (w *Webhook) Name() string { return "webhook" }
 
-// Push implements push.Connector.
+// Push implements push.Connector: the lead's fields, and the subject and
+// summary the SFAs' Task and note get (in sfa.language), for a receiver
+// that shows the lead to people (a chat workflow, a no-code automation)
+// without composing them again.
 func (w *Webhook) Push(ctx context.Context, l push.Lead) (string, error) {
-	return w.post(ctx, l.MQLID, "mql.created", l.QualifiedAt, l)
+	return w.post(ctx, l.MQLID, "mql.created", l.QualifiedAt, webhookLead{Lead: l, Subject: l.Subject(), Summary: l.Summary()})
+}
+
+type webhookLead struct {
+	push.Lead
+	Subject string `json:"subject"`
+	Summary string `json:"summary"`
 }
 
 // post sends one signed message; id is its webhook-id (and the id
@@ -80,7 +89,13 @@ func (w *Webhook) post(ctx context.Context, id, typ string, at time.Time, data a
 // PushAccount implements push.AccountConnector: the MQA as JSON, type
 // "mqa.created", signed like an MQL.
 func (w *Webhook) PushAccount(ctx context.Context, m account.MQA) (string, error) {
-	return w.post(ctx, m.ID, "mqa.created", m.At, m)
+	return w.post(ctx, m.ID, "mqa.created", m.At, webhookMQA{MQA: m, Summary: m.Summary()})
+}
+
+// webhookMQA is an MQA with its summary, as the HubSpot note has it.
+type webhookMQA struct {
+	account.MQA
+	Summary string `json:"summary"`
 }
 
 // RewriteAccount implements push.AccountRewriter: the MQA as it now is,
@@ -88,6 +103,6 @@ func (w *Webhook) PushAccount(ctx context.Context, m account.MQA) (string, error
 // takes one person from it, so its count of people tells the versions
 // apart in the webhook-id (stable across retries).
 func (w *Webhook) RewriteAccount(ctx context.Context, m account.MQA) error {
-	_, err := w.post(ctx, m.ID+"-people-"+strconv.Itoa(len(m.People)), "mqa.updated", m.At, m)
+	_, err := w.post(ctx, m.ID+"-people-"+strconv.Itoa(len(m.People)), "mqa.updated", m.At, webhookMQA{MQA: m, Summary: m.Summary()})
 	return err
 }
