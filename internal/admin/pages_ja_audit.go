@@ -4,7 +4,7 @@ package admin
 // start), and enAudit the English of its keys that are not English text.
 var jaAudit = map[string]string{
 	"Audit trail": "監査ログ",
-	"Who did what in Baton's administration, newest first: every change, every backup download, sign-ins and sign-outs, and refused attempts (a wrong token, an ended session, a missing scope), counted per minute and client network.": "Baton の管理画面・管理 API で、誰が何をしたかの記録です（新しい順）。すべての変更、バックアップのダウンロード、サインインとサインアウト、拒否されたアクセス（誤ったトークン、終了したセッション、権限不足）を記録します。拒否は 1 分・接続元ネットワークごとにまとめて回数を数えます。",
+	"Who did what in Baton's administration, newest first: every change, every backup download, every disclosure of a person's data, sign-ins and sign-outs, and refused attempts (a wrong token, an ended session, a missing scope), counted per minute and client network.": "Baton の管理画面・管理 API で、誰が何をしたかの記録です（新しい順）。すべての変更、バックアップのダウンロード、個人データの開示、サインインとサインアウト、拒否されたアクセス（誤ったトークン、終了したセッション、権限不足）を記録します。拒否は 1 分・接続元ネットワークごとにまとめて回数を数えます。",
 	"Who":               "操作者",
 	"Action":            "操作",
 	"Result":            "結果",
