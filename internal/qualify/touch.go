@@ -51,8 +51,8 @@ const maxTouches = 30
 // The rules follow GA4's default channel group, with deliberate
 // differences: Japanese engines, apps and words; other networks' click ids
 // (LINE, X, LinkedIn, TikTok) paid as Google's are; a Facebook click id or
-// LINE's in-app browser without a referrer social, not direct; sign-in and
-// payment pages no touch (GA4's "unwanted referrals", built in).
+// a social app's in-app browser (LINE, Facebook, Instagram, LinkedIn)
+// without a referrer social, not direct; sign-in and payment pages no touch (GA4's "unwanted referrals", built in).
 func TouchOf(ev event.Event) (Touch, bool) {
 	t := Touch{At: ev.Timestamp, Source: strings.TrimSpace(norm.NFKC.String(ev.UTM.Source)), Medium: foldUTM(ev.UTM.Medium), Campaign: ev.UTM.Campaign, EventID: ev.ID}
 	switch {
@@ -168,17 +168,29 @@ var socialClickIDs = map[string]string{"fbclid": "facebook"}
 
 // socialApp is the social network a visit without a referrer came from,
 // by a Facebook click id on its URL (organic shares carry one too) or
-// LINE's in-app browser ("... Safari Line/14.9.0"), or "". GA4 counts both
-// direct; to a Japanese B2B site LINE is a main channel, and its browser
-// often sends no referrer.
+// a social app's own browser (LINE's "... Safari Line/14.9.0", Facebook's,
+// Instagram's, LinkedIn's), or "". GA4 counts both direct; to a Japanese
+// B2B site LINE is a main channel, and in-app browsers often send no
+// referrer.
 func socialApp(query, userAgent string) string {
 	if n := clickID(query, socialClickIDs); n != "" {
 		return n
 	}
-	if strings.Contains(userAgent, " Line/") {
-		return "line"
+	for _, a := range inAppBrowsers {
+		if strings.Contains(userAgent, a.mark) {
+			return a.source
+		}
 	}
 	return ""
+}
+
+// inAppBrowsers are social apps' own browsers, by what their user agents
+// add to the system's (the first that matches names the source).
+var inAppBrowsers = []struct{ mark, source string }{
+	{" Line/", "line"},
+	{" Instagram ", "instagram"}, // "... Instagram 309.0.0.40.113 (iPhone14,2; ...)"; before Facebook's marks, which it may carry
+	{"[FBAN/", "facebook"}, {"[FB_IAB/", "facebook"}, {";FBAV/", "facebook"},
+	{"LinkedInApp", "linkedin"},
 }
 
 // passThroughSites are sign-in (SSO, social login) and payment pages,

@@ -94,9 +94,10 @@ func TestChannelOfJapanesePortals(t *testing.T) {
 	}
 }
 
-// TestLineInAppBrowser: a link opened in LINE's own browser often has no
-// referrer; its user agent (Line/<version>) says where the visitor came
-// from. It was direct.
+// TestLineInAppBrowser: a link opened in LINE's own browser (or Facebook's,
+// Instagram's, LinkedIn's) often has no referrer; its user agent
+// (Line/<version>, FBAN, Instagram, LinkedInApp) says where the visitor
+// came from. It was direct.
 func TestLineInAppBrowser(t *testing.T) {
 	for _, ua := range []string{
 		"Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Safari Line/14.9.0",
@@ -106,6 +107,20 @@ func TestLineInAppBrowser(t *testing.T) {
 		tc, ok := TouchOf(ev)
 		if !ok || tc.Channel != "social" || tc.Source != "line" {
 			t.Errorf("%s: %+v %v; want social from line", ua, tc, ok)
+		}
+	}
+	// Facebook's, Instagram's and LinkedIn's browsers send no referrer
+	// either (Instagram's carries Facebook's marks too: Instagram).
+	for ua, source := range map[string]string{
+		"Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 [FBAN/FBIOS;FBAV/470.0.0.38.108;FBBV/612345678;FBDV/iPhone15,2;FBMD/iPhone;FBSN/iOS;FBSV/17.5;FBSS/3;FBID/phone;FBLC/ja_JP;FBOP/5]":                                                                                "facebook",
+		"Mozilla/5.0 (Linux; Android 14; SO-51D Build/67.1.A.2.112; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/126.0.6478.134 Mobile Safari/537.36 [FB_IAB/FB4A;FBAV/470.0.0.43.120;]":                                                                                                                                 "facebook",
+		"Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Instagram 337.0.3.23.54 (iPhone15,2; iOS 17_5; ja_JP; ja; scale=3.00; 1179x2556; 612345678; IABMV/1)":                                                                                                              "instagram",
+		"Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/AP2A.240805.005; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/127.0.6533.103 Mobile Safari/537.36 Instagram 343.0.0.33.101 Android (34/14; 420dpi; 1080x2205; Google/google; Pixel 8; shiba; shiba; ja_JP; 612345678) [FBAN/EMA;FBLC/ja_JP;FBAV/470.0.0.38.108;]": "instagram",
+		"Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 [LinkedInApp]/9.30.1234":                                                                                                                                                                                           "linkedin",
+	} {
+		ev := event.Event{ID: "e", Type: event.PageView, URL: "https://www.example.co.jp/", Client: event.Client{UserAgent: ua}}
+		if tc, ok := TouchOf(ev); !ok || tc.Channel != "social" || tc.Source != source {
+			t.Errorf("%s: %+v %v; want social from %s", ua, tc, ok, source)
 		}
 	}
 	// Another browser, or a name that only contains Line, is direct.
