@@ -80,20 +80,30 @@ func seenWord(id string, at time.Time) uint64 {
 }
 
 // resubmitWindow is the fixed window (from midnight UTC) in which a form
-// sent again with the same values from the same browser and page is the
-// same submission (a double click on 送信, a reload posting it again):
-// scored once. Fixed, so that which of several sends score does not depend
-// on the order they are scored in (live, a rescore, the lab); two sends
-// either side of a window's edge are two.
+// sent again from the same browser and page, naming the same email, is the
+// same submission: a double click on 送信, a reload posting it again, and
+// a form corrected and sent again (a Contact Form 7 form the site refused
+// for a missing 会社名 fires submit each time; a visitor back from a
+// 確認画面 edits the form and sends it on): scored once. Fixed, so that which
+// of several sends score does not depend on the order they are scored in
+// (live, a rescore, the lab); two sends either side of a window's edge are
+// two.
 const resubmitWindow = 10 * time.Minute
 
 // resubmitWord is a form submission's entry for its window: its browser,
-// page and values (not its message id, which a new send has new), dated at
-// the window's start.
+// page, form and the email it names (not its message id, which a new send
+// has new, nor its other values, which a correction changes); without an
+// email, its values. Dated at the window's start.
 func resubmitWord(ev *event.Event) uint64 {
-	vals, _ := json.Marshal(ev.Properties) // map keys sorted: one spelling of the same values
+	what := []byte(ev.Email())
+	if len(what) == 0 {
+		what, _ = json.Marshal(ev.Properties) // map keys sorted: one spelling of the same values
+	} else {
+		form, _ := json.Marshal(ev.Properties["form"])
+		what = append(append(what, 0), form...)
+	}
 	win := ev.Timestamp.Unix() / int64(resubmitWindow/time.Second)
-	key := "resubmit\x00" + ev.VisitorID + "\x00" + ev.URL + "\x00" + string(vals) + "\x00" + strconv.FormatInt(win, 10)
+	key := "resubmit\x00" + ev.VisitorID + "\x00" + ev.URL + "\x00" + string(what) + "\x00" + strconv.FormatInt(win, 10)
 	return seenWord(key, time.Unix(win*int64(resubmitWindow/time.Second), 0))
 }
 
