@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -110,6 +111,30 @@ func TestDisclosureDownload(t *testing.T) {
 		if d.Counts[kind] != len(items) || !strings.ContainsFunc(d.About[kind], func(r rune) bool { return r >= 0x3040 }) {
 			t.Errorf("kind %q: %d items, counted %d, about %q", kind, len(items), d.Counts[kind], d.About[kind])
 		}
+	}
+
+	// The same in Chromium, as a privacy officer signed in takes it from
+	// the person's page (the session's cookie, not a bearer token).
+	needChromium(t, "the disclosure's download must be taken in CI")
+	cmd := exec.Command("node", "../../../tag/browser/disclosure.mjs")
+	cmd.Env = append(os.Environ(), "URL="+s.URL+"/admin/people/"+p.ID, "TOKEN="+token, "SHOTS="+screenshotDir(t.TempDir()))
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("disclosure.mjs: %v %s", err, out)
+	}
+	var br struct {
+		Errors     []string
+		Text, Name string
+		Person     string
+		Counts     map[string]int
+		About      map[string]string
+	}
+	if err := json.Unmarshal(out, &br); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if len(br.Errors) > 0 || br.Person != p.ID || br.Name != "baton-disclosure-"+p.ID+"-2026-11-24.json" || br.Counts["event"] != 2 || !strings.HasPrefix(br.About["event"], "ウェブサイト") {
+		t.Errorf("in Chromium: %s", out)
 	}
 
 	for path, want := range map[string]int{
