@@ -3,7 +3,9 @@ package account_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +14,10 @@ import (
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/privacy"
+	"github.com/baton-hq/baton/internal/rulebook"
 	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/table/tablecount"
+	"github.com/baton-hq/baton/internal/testutil/repo"
 )
 
 // disclosed is a person in an account with a colleague: the CEO gave a
@@ -219,5 +224,37 @@ func TestDiscloseAfterAMerge(t *testing.T) {
 	}
 	if strings.Contains(text, "dev@maker.example") || strings.Contains(text, "buyer@other.example") {
 		t.Errorf("the disclosure shows a colleague: %s", text)
+	}
+}
+
+// TestErasureAsksOnlyAccountsWithMQAs: finding the MQAs that name a person
+// asked every account for its MQAs, one query each: 15,000 accounts took
+// an erasure (twice over) and a disclosure past the admin function's time
+// on DynamoDB. Only accounts that raised one are asked: the reads do not
+// grow with accounts that never did.
+func TestErasureAsksOnlyAccountsWithMQAs(t *testing.T) {
+	w, ceo, _, _ := disclosed(t)
+	rules, err := rulebook.Load(filepath.Join(repo.Root(t), "infra", "rules.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reads := func() int64 {
+		t.Helper()
+		ct := tablecount.New(w.tb)
+		b := account.NewBook(ct, w.dir, w.log, w.q, rules, w.q.Engine, w.clk.Now)
+		if d, err := b.Disclose(context.Background(), ceo); err != nil || len(d["mqa"]) != 1 {
+			t.Fatalf("disclose: %v %v", d, err)
+		}
+		return ct.Counts().Calls
+	}
+	before := reads()
+	for i := range 20 {
+		w.handle(w.person(fmt.Sprintf("other-%d", i), fmt.Sprintf("someone@firm-%d.example", i), map[string]string{"company": fmt.Sprintf("Firm %d", i)}))
+	}
+	if n := len(w.accounts()); n < 21 {
+		t.Fatalf("%d accounts", n)
+	}
+	if after := reads(); after != before {
+		t.Errorf("%d reads with 20 more accounts without MQAs, %d before", after, before)
 	}
 }
