@@ -233,14 +233,15 @@ func (s *Stitcher) Disclose(ctx context.Context, sub privacy.Subject) (privacy.D
 		}
 	}
 	emails := append([]string{sub.Email}, sub.FormerEmails...)
-	if p, err := s.Dir.Get(ctx, sub.Person); err == nil {
-		for _, e := range append([]string{p.Email}, p.FormerEmails...) {
-			if !slices.Contains(emails, e) {
-				emails = append(emails, e)
-			}
-		}
-	} else if !errors.Is(err, ErrNotFound) {
+	p, err := s.Dir.Get(ctx, sub.Person)
+	found := err == nil
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return d, err
+	}
+	for _, e := range append([]string{p.Email}, p.FormerEmails...) {
+		if e != "" && !slices.Contains(emails, e) {
+			emails = append(emails, e)
+		}
 	}
 	t := s.Dir.T
 	for _, e := range emails {
@@ -279,12 +280,7 @@ func (s *Stitcher) Disclose(ctx context.Context, sub privacy.Subject) (privacy.D
 	if err != nil {
 		return d, err
 	}
-	p, err := s.Dir.Get(ctx, sub.Person)
-	switch {
-	case errors.Is(err, ErrNotFound):
-	case err != nil:
-		return d, err
-	default:
+	if found {
 		err = d.AddValue(KindPerson, p)
 	}
 	return d, err
