@@ -8,7 +8,6 @@ import (
 	"sort"
 	"time"
 
-	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/privacy"
@@ -27,9 +26,8 @@ func (h *Handler) discloseRoutes(mux *http.ServeMux) {
 		h.disclose(w, r, r.PathValue("id"))
 	}))
 	mux.Handle("GET /admin/disclosure", h.Require(ScopeErase, func(w http.ResponseWriter, r *http.Request) {
-		email, err := event.NormalizeEmail(r.URL.Query().Get("email"))
-		if err != nil {
-			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "query parameter email must be an email address", Field: "email"})
+		email, ok := queryEmail(w, r)
+		if !ok {
 			return
 		}
 		p, err := h.People.ByEmail(r.Context(), email)

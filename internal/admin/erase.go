@@ -21,9 +21,8 @@ func (h *Handler) eraseRoutes(mux *http.ServeMux) {
 		h.erase(w, r, r.PathValue("id"))
 	}))
 	mux.Handle("DELETE /admin/people", h.Require(ScopeErase, func(w http.ResponseWriter, r *http.Request) {
-		email, err := event.NormalizeEmail(r.URL.Query().Get("email"))
-		if err != nil {
-			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "query parameter email must be an email address", Field: "email"})
+		email, ok := queryEmail(w, r)
+		if !ok {
 			return
 		}
 		p, err := h.People.ByEmail(r.Context(), email)
@@ -37,6 +36,17 @@ func (h *Handler) eraseRoutes(mux *http.ServeMux) {
 		}
 		h.erase(w, r, p.ID)
 	}))
+}
+
+// queryEmail reads ?email= as Baton reads an email; a value that is none
+// is answered 400 (false).
+func queryEmail(w http.ResponseWriter, r *http.Request) (string, bool) {
+	email, err := event.NormalizeEmail(r.URL.Query().Get("email"))
+	if err != nil {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "query parameter email must be an email address", Field: "email"})
+		return "", false
+	}
+	return email, true
 }
 
 // emailEraser erases an email nobody was made of; see privacy.Eraser.

@@ -326,6 +326,16 @@ func (l *Log) ForgetEvents(ctx context.Context, visitor string, match func(event
 // DeleteEvents deletes events of a visitor by id (those already gone count
 // nothing), each leaving its tombstone while a client may send it again.
 func (l *Log) DeleteEvents(ctx context.Context, visitor string, ids ...string) (privacy.Removed, error) {
+	items, err := l.stored(ctx, visitor, ids)
+	if err != nil {
+		return nil, err
+	}
+	return privacy.ForgetItems(ctx, l.T, items, l.tombstone())
+}
+
+// stored are the visitor's events of those ids still stored (no
+// tombstone).
+func (l *Log) stored(ctx context.Context, visitor string, ids []string) ([]table.Item, error) {
 	var items []table.Item
 	for _, id := range ids {
 		it, err := l.T.Get(ctx, VisitorPK(visitor), "E#"+id)
@@ -337,7 +347,7 @@ func (l *Log) DeleteEvents(ctx context.Context, visitor string, ids ...string) (
 			items = append(items, it)
 		}
 	}
-	return privacy.ForgetItems(ctx, l.T, items, l.tombstone())
+	return items, nil
 }
 
 // ShowVisitor is what ForgetVisitor removes: the visitor's events,
@@ -371,16 +381,9 @@ func (l *Log) ShowEvents(ctx context.Context, visitor string, match func(event.E
 
 // ShowEventsByID is what DeleteEvents removes with the same ids, decoded.
 func (l *Log) ShowEventsByID(ctx context.Context, visitor string, ids ...string) (privacy.Disclosure, error) {
-	var items []table.Item
-	for _, id := range ids {
-		it, err := l.T.Get(ctx, VisitorPK(visitor), "E#"+id)
-		switch {
-		case errors.Is(err, table.ErrNotFound):
-		case err != nil:
-			return nil, err
-		case notTombstone(it):
-			items = append(items, it)
-		}
+	items, err := l.stored(ctx, visitor, ids)
+	if err != nil {
+		return nil, err
 	}
 	return privacy.ShowItems(items, shown)
 }

@@ -177,13 +177,7 @@ func (s *Stitcher) forgetVisitor(ctx context.Context, visitor, person string) (p
 	// the person's periods may be among those dropped: its events from
 	// before the oldest span kept (nobody's now) go with them.
 	dropped := link.Dropped
-	shared := !dropped.IsZero()
-	for _, sp := range link.History {
-		if sp.Person != person && sp.Person != "" {
-			shared = true
-		}
-	}
-	if !shared {
+	if !link.sharedWith(person) {
 		// Buried first: what arrives for it meanwhile is refused, or
 		// deleted below.
 		if err := privacy.Bury(ctx, s.Dir.T, "visitor:"+visitor, s.Dir.now()); err != nil {
@@ -293,13 +287,7 @@ func (s *Stitcher) showVisitor(ctx context.Context, visitor, person string) (pri
 		return nil, err
 	}
 	dropped := link.Dropped
-	shared := !dropped.IsZero()
-	for _, sp := range link.History {
-		if sp.Person != person && sp.Person != "" {
-			shared = true
-		}
-	}
-	if !shared {
+	if !link.sharedWith(person) {
 		d, err := s.Log.ShowVisitor(ctx, visitor)
 		if err != nil || link.version == 0 {
 			return d, err // no link item: DeleteItems removes none
@@ -332,4 +320,19 @@ func (s *Stitcher) showVisitor(ctx context.Context, visitor, person string) (pri
 		}
 	}
 	return d, d.AddValue(KindLink, Link{Visitor: visitor, History: theirs})
+}
+
+// sharedWith reports whether a browser was someone else's too (its
+// dropped periods may have been): an erasure takes the person's periods
+// from it, not the browser.
+func (l Link) sharedWith(person string) bool {
+	if !l.Dropped.IsZero() {
+		return true
+	}
+	for _, sp := range l.History {
+		if sp.Person != person && sp.Person != "" {
+			return true
+		}
+	}
+	return false
 }
