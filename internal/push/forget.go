@@ -27,7 +27,11 @@ func (w *Worker) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed
 	if err != nil {
 		return nil, err
 	}
-	r, err := privacy.DeleteItems(ctx, w.T, ext)
+	items := make([]table.Item, len(ext))
+	for i, e := range ext {
+		items[i] = e.Item
+	}
+	r, err := privacy.DeleteItems(ctx, w.T, items)
 	if err != nil {
 		return r, err
 	}
@@ -46,6 +50,7 @@ func (w *Worker) Disclose(ctx context.Context, s privacy.Subject) (privacy.Discl
 	}
 	d := privacy.Disclosure{}
 	for _, it := range ext {
+		connector, id := it.connector, it.id
 		got, err := w.T.Get(ctx, it.PK, it.SK)
 		if errors.Is(err, table.ErrNotFound) {
 			continue // DeleteItems counts only what is there
@@ -53,7 +58,16 @@ func (w *Worker) Disclose(ctx context.Context, s privacy.Subject) (privacy.Discl
 		if err != nil {
 			return d, err
 		}
-		n, err := privacy.ShowItems([]table.Item{got}, nil)
+		// The record's key says which SFA holds it under which id; its
+		// data only names the person back.
+		n, err := privacy.ShowItems([]table.Item{got}, func(it table.Item) (any, error) {
+			var ref map[string]any
+			if err := json.Unmarshal(it.Data, &ref); err != nil {
+				return nil, err
+			}
+			ref["connector"], ref["externalId"] = connector, id
+			return ref, nil
+		})
 		d.Merge(n)
 		if err != nil {
 			return d, err
@@ -69,18 +83,24 @@ func deliveries(s privacy.Subject) table.Query {
 	return table.Query{PK: identity.PersonPK(s.Person), Prefix: "DLV#"}
 }
 
+// externalRef is the key of an SFA's record id, and the SFA and id it is.
+type externalRef struct {
+	table.Item
+	connector, id string
+}
+
 // externalIDs are the keys of the SFAs' record ids the person's deliveries
 // name.
-func (w *Worker) externalIDs(ctx context.Context, s privacy.Subject) ([]table.Item, error) {
+func (w *Worker) externalIDs(ctx context.Context, s privacy.Subject) ([]externalRef, error) {
 	dlv, err := w.T.Query(ctx, table.Query{PK: identity.PersonPK(s.Person), Prefix: "DLV#", Consistent: true})
 	if err != nil {
 		return nil, err
 	}
-	var ext []table.Item
+	var ext []externalRef
 	for _, it := range dlv {
 		var d Delivery
 		if json.Unmarshal(it.Data, &d) == nil && d.ExternalID != "" {
-			ext = append(ext, table.Item{PK: ExternalPK(d.Connector, d.ExternalID), SK: "EXT", Kind: KindExternal})
+			ext = append(ext, externalRef{table.Item{PK: ExternalPK(d.Connector, d.ExternalID), SK: "EXT", Kind: KindExternal}, d.Connector, d.ExternalID})
 		}
 	}
 	return ext, nil
