@@ -39,6 +39,9 @@ func (h *Handler) discloseRoutes(mux *http.ServeMux) {
 			h.fail(w, r, err)
 			return
 		}
+		// The trail says whose data was handed out: the person's id, as
+		// the other route's path records it (never the email).
+		auditID(w, p.ID)
 		h.disclose(w, r, p.ID)
 	}))
 }

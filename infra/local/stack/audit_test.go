@@ -22,7 +22,8 @@ import (
 
 // TestAuditTrail is the audit trail over HTTP on the running local stack,
 // on the embedded store and on DynamoDB (moto): links minted, a disclosure
-// by email refused to a read-only token then downloaded, an erasure by
+// by email refused to a read-only token then downloaded (recorded with the
+// person's id), an erasure by
 // email refused to a read-only token then done, a backup asked for, an
 // erasure by id and one with an email where the id goes; /admin/audit lists
 // them newest first with who, the route's pattern, the id and the answer;
@@ -59,6 +60,11 @@ func auditTrail(t *testing.T, store string, env map[string]string) {
 	resp.Body.Close()
 	settle(t, s)
 
+	code, b := admin_(t, s, "/admin/people?email="+email, token)
+	var subject struct{ Person struct{ ID string } }
+	if code != 200 || json.Unmarshal(b, &subject) != nil || subject.Person.ID == "" {
+		t.Fatalf("person: %d %s", code, b)
+	}
 	backup := 200
 	if store == "dynamodb" {
 		backup = 409 // point-in-time recovery is the backup: asked for all the same
@@ -70,7 +76,7 @@ func auditTrail(t *testing.T, store string, env map[string]string) {
 	}{
 		{token, "POST", "/admin/links", `{"campaign":"audit-news","urls":["https://www.example.com/webinar"]}`, 201, "BATON_ADMIN_TOKEN", "POST /admin/links", "audit-news"}, // the body's campaign
 		{readOnly, "GET", "/admin/disclosure?email=" + email, "", 403, "analyst", "GET /admin/disclosure", ""},                                                               // the erase scope's
-		{token, "GET", "/admin/disclosure?email=" + email, "", 200, "BATON_ADMIN_TOKEN", "GET /admin/disclosure", ""},                                                        // a read, recorded: everything of a person handed out
+		{token, "GET", "/admin/disclosure?email=" + email, "", 200, "BATON_ADMIN_TOKEN", "GET /admin/disclosure", subject.Person.ID},                                         // a read, recorded: everything of whom handed out
 		{readOnly, "DELETE", "/admin/people?email=" + email, "", 403, "analyst", "DELETE /admin/people", ""},
 		{token, "DELETE", "/admin/people?email=" + email, "", 200, "BATON_ADMIN_TOKEN", "DELETE /admin/people", ""},
 		{token, "GET", "/admin/backup", "", backup, "BATON_ADMIN_TOKEN", "GET /admin/backup", ""},
