@@ -441,7 +441,7 @@ func ForgetQuery(ctx context.Context, t table.Table, q table.Query, match func(t
 
 // Mentions reports whether a JSON document names the person: a string
 // anywhere in it (see Strings) contains their person id or email (a
-// former one too), the
+// former one too; a whole address, see containsAddress), the
 // email as typed too (folded as NormalizeEmail reads it: a zero-width
 // space or full-width letters inside are still theirs), its domain in
 // either form (event.EmailForms: 例え.jp or xn--r8jz45g.jp).
@@ -457,13 +457,43 @@ func Mentions(doc []byte, s Subject) bool {
 		if len(forms) > 0 {
 			folded := event.EmailFold(str)
 			for _, f := range forms {
-				if strings.Contains(folded, f) {
+				if containsAddress(folded, f) {
 					return true
 				}
 			}
 		}
 	}
 	return false
+}
+
+// containsAddress reports whether text holds addr as a whole address: not
+// inside a longer one (ann@acme.example is in joann@acme.example and in
+// ann@acme.example.org, which are other people's). An address may touch
+// other text (連絡先ann@acme.exampleまで, email=ann@...&, <ann@...>, a
+// sentence's full stop): only what could continue its local part (ASCII
+// letters, digits, . _ + -) or its domain (ASCII letters, digits, -, a dot
+// and more of them) makes it another.
+func containsAddress(text, addr string) bool {
+	for from := 0; ; {
+		i := strings.Index(text[from:], addr)
+		if i < 0 {
+			return false
+		}
+		i += from
+		end := i + len(addr)
+		before := i == 0 || !localChar(text[i-1])
+		after := end == len(text) || !domainChar(text[end]) && !(text[end] == '.' && end+1 < len(text) && domainChar(text[end+1]))
+		if before && after {
+			return true
+		}
+		from = i + 1
+	}
+}
+
+func localChar(c byte) bool { return domainChar(c) || c == '.' || c == '_' || c == '+' }
+
+func domainChar(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-'
 }
 
 // Strings returns every string a JSON document holds, keys included, with

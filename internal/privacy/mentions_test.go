@@ -32,3 +32,37 @@ func TestMentionsTheEmailAsTyped(t *testing.T) {
 		}
 	}
 }
+
+// TestMentionsNoLongerAddress: an address inside a longer one is another
+// person's (joann@ holds ann@): their inbox lead, queued MQL or dead letter
+// was disclosed to ann, and deleted by ann's erasure. An address touching
+// other text is still theirs.
+func TestMentionsNoLongerAddress(t *testing.T) {
+	s := privacy.Subject{Person: "p-1", Email: "ann@acme.example"}
+	for _, doc := range []string{
+		`{"email":"joann@acme.example"}`,
+		`{"email":"jo.ann@acme.example"}`,
+		`{"email":"jo_ann@acme.example"}`,
+		`{"email":"ann@acme.example.org"}`,
+		`{"email":"ann@acme.examples"}`,
+		`{"email":"ann@acme.example-2.org"}`,
+		`{"note":"cc: ann+news@acme.example, joann@acme.example"}`,
+	} {
+		if privacy.Mentions([]byte(doc), s) {
+			t.Errorf("Mentions(%s) = true", doc)
+		}
+	}
+	for _, doc := range []string{
+		`{"email":"ann@acme.example"}`,
+		`{"note":"連絡先ann@acme.exampleまでお願いします"}`,
+		`{"url":"https://www.example.com/?email=ann@acme.example&x=1"}`,
+		`{"to":"Ann <ann@acme.example>"}`,
+		`{"note":"write to ann@acme.example."}`,
+		`{"note":"joann@acme.example, then ann@acme.example"}`,
+		`{"email":"ANN@acme.example"}`,
+	} {
+		if !privacy.Mentions([]byte(doc), s) {
+			t.Errorf("Mentions(%s) = false", doc)
+		}
+	}
+}
