@@ -103,3 +103,48 @@ func dump(t *testing.T, e *env) string {
 	}
 	return b.String()
 }
+
+// TestDiscloseSaysWhatKeysHold: what a click item's key holds is in the
+// file: a click's campaign, the event a reference is to, the campaign and
+// event a click waiting to be judged is (not the internal key it named it
+// by). Two references to one campaign read alike without, a click had no
+// campaign, a waiting click said C#nov-news#0179…#….
+func TestDiscloseSaysWhatKeysHold(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	tok := "/ok-" + e.ann.ID + "-nov-news"
+	e.get("GET", "/c/"+e.link.ID+tok, "ann-laptop")
+	e.get("GET", "/o/nov-news"+tok+".gif", "")
+	d, err := e.h.Disclose(ctx, privacy.Subject{Person: e.ann.ID, Email: "ann@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := map[string]bool{}
+	for _, doc := range d[eventlog.KindEvent] {
+		var ev event.Event
+		if err := json.Unmarshal(doc, &ev); err != nil {
+			t.Fatal(err)
+		}
+		events[ev.ID] = true
+	}
+	refs := map[string]bool{}
+	for _, doc := range d[click.KindEventRef] {
+		var ref map[string]string
+		if err := json.Unmarshal(doc, &ref); err != nil || ref["campaign"] != "nov-news" || !events[ref["event"]] {
+			t.Errorf("reference shown as %s (events %v)", doc, events)
+		}
+		refs[ref["event"]] = true
+	}
+	if len(refs) != 2 || len(events) != 2 {
+		t.Errorf("references to %v, events %v", refs, events)
+	}
+	for kind, docs := range map[string][]json.RawMessage{click.KindClick: d[click.KindClick], click.KindDue: d[click.KindDue]} {
+		if len(docs) != 1 {
+			t.Fatalf("%s: %s", kind, docs)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(docs[0], &m); err != nil || m["campaign"] != "nov-news" || !events[fmt.Sprint(m["event"])] || m["memo"] != nil {
+			t.Errorf("%s shown as %s", kind, docs[0])
+		}
+	}
+}

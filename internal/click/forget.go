@@ -1,6 +1,7 @@
 package click
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -90,7 +91,11 @@ func (h *Handler) Disclose(ctx context.Context, s privacy.Subject) (privacy.Disc
 		return d, nil
 	}
 	pk := identity.PersonPK(s.Person)
-	n, err := privacy.ShowQuery(ctx, h.T, table.Query{PK: pk, Prefix: "C#"}, nil, nil)
+	// What a key holds is said too: the campaign of a click, the event a
+	// reference is to (two references to one campaign read alike without).
+	n, err := privacy.ShowQuery(ctx, h.T, table.Query{PK: pk, Prefix: "C#"}, nil, func(it table.Item) (any, error) {
+		return withKeyFields(it, "campaign", campaignOfMemo(it.SK))
+	})
 	d.Merge(n)
 	if err != nil {
 		return d, err
@@ -128,7 +133,9 @@ func (h *Handler) Disclose(ctx context.Context, s privacy.Subject) (privacy.Disc
 			}
 		}
 	}
-	n, err = privacy.ShowItems(refs, nil)
+	n, err = privacy.ShowItems(refs, func(it table.Item) (any, error) {
+		return withKeyFields(it, "event", strings.TrimPrefix(it.SK, eventRefPrefix))
+	})
 	d.Merge(n)
 	if err != nil {
 		return d, err
@@ -137,7 +144,35 @@ func (h *Handler) Disclose(ctx context.Context, s privacy.Subject) (privacy.Disc
 	if err != nil {
 		return d, err
 	}
-	n, err = privacy.ShowItems(dues, nil)
+	// A click waiting to be judged names its click by a key: shown as the
+	// campaign and event it is.
+	n, err = privacy.ShowItems(dues, func(it table.Item) (any, error) {
+		var du due
+		if err := json.Unmarshal(it.Data, &du); err != nil {
+			return nil, err
+		}
+		_, ev, _ := strings.Cut(strings.TrimPrefix(du.Memo, memoPrefix(campaignOfMemo(du.Memo))), "#")
+		m, err := withKeyFields(it, "campaign", campaignOfMemo(du.Memo), "event", ev)
+		delete(m, "memo")
+		return m, err
+	})
 	d.Merge(n)
 	return d, err
+}
+
+// withKeyFields is an item's data with fields its key holds (name, value
+// pairs).
+func withKeyFields(it table.Item, kv ...string) (map[string]any, error) {
+	m := map[string]any{}
+	dec := json.NewDecoder(bytes.NewReader(it.Data))
+	dec.UseNumber()
+	if err := dec.Decode(&m); err != nil {
+		return nil, err
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] != "" {
+			m[kv[i]] = kv[i+1]
+		}
+	}
+	return m, nil
 }
