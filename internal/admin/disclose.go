@@ -102,8 +102,10 @@ func (h *Handler) disclose(w http.ResponseWriter, r *http.Request, id string) {
 	_ = enc.Encode(out) // the status is sent: a failed write leaves the client a short file
 }
 
-// kindAbout says what each kind of item is. A kind without a line here is
-// still disclosed, described as such (TestEveryDisclosedKindIsDescribed).
+// kindAbout says what each kind of item is, and a field that means nothing
+// to a person as stored (a hash) (TestAboutSaysWhatHashesAre). A kind
+// without a line here is still disclosed, described as such (the erasure
+// suite finds none: privacytest).
 var kindAbout = map[string][2]string{
 	"person":                  {"the person's record: email, attributes from forms and imports, consent, when created", "本人の基本情報（メールアドレス、フォームや取り込みで得た属性、同意の状態、登録日時）"},
 	"email":                   {"an email address that leads to the person", "本人に結び付くメールアドレス"},
@@ -122,17 +124,17 @@ var kindAbout = map[string][2]string{
 	"sla":                     {"a missed deadline for sales to accept an MQL, once announced", "営業が MQL を受け入れる期限の超過（通知済み）"},
 	"scored":                  {"the entry in the list of scored people (reports)", "スコア対象者一覧の項目（レポート用）"},
 	"jobentry":                {"a place in the list of a rescore under way", "実行中の再スコアリングの対象者一覧での位置"},
-	"delivery":                {"an MQL's hand-off to a sales system: where, when, what became of it", "MQL の営業システムへの引き渡し（送り先、日時、結果）"},
+	"delivery":                {"an MQL's hand-off to a sales system: where, when, what became of it; sent: the attributes handed over, each kept only as a short hash of its value (to tell at the next hand-off whether it changed)", "MQL の営業システムへの引き渡し（送り先、日時、結果）。sent は引き渡した属性で、値は短いハッシュ値としてのみ保存（次の引き渡しで変更の有無を判別するため）"},
 	"external":                {"a sales system's record id that leads to the person", "本人に結び付く営業システム側のレコード ID"},
 	"inbox":                   {"a lead in Baton's built-in inbox", "Baton の受信箱にあるリード"},
 	"qmsg":                    {"an MQL waiting to be handed off (or given up)", "引き渡しを待つ（または断念した）MQL"},
 	"qready":                  {"the place of an MQL waiting to be handed off", "引き渡し待ちの MQL の順番"},
 	"qdead":                   {"an MQL whose hand-off was given up, listed for a retry", "引き渡しを断念し、再送を待つ MQL の一覧項目"},
 	"qredacted":               {"an account's MQL waiting to be handed off, which names the person among colleagues", "同僚とともに本人の名が載る、引き渡し待ちのアカウント単位の MQL"},
-	"click":                   {"a recent newsletter click, with whether it looked human", "最近のメールマガジンのクリック（人によるものかの判定つき）"},
+	"click":                   {"a recent newsletter click, with whether it looked human; client: a short hash of the browser and network it came from (to tell one device's clicks from another's)", "最近のメールマガジンのクリック（人によるものかの判定つき）。client はクリック元のブラウザとネットワークの短いハッシュ値（端末を区別するため）"},
 	"clickref":                {"where a newsletter click or open of the person is kept", "本人のメールマガジンのクリック・開封の保存場所"},
 	"clickdue":                {"a newsletter click waiting to be judged human or a scanner", "人かスキャナーかの判定を待つクリック"},
-	"campaignevent":           {"a newsletter click or open in the campaign's report", "キャンペーンのレポートにあるクリック・開封"},
+	"campaignevent":           {"a newsletter click or open in the campaign's report; client: a short hash of the browser and network it came from", "キャンペーンのレポートにあるクリック・開封。client はクリック・開封元のブラウザとネットワークの短いハッシュ値"},
 	"account":                 {"the person's place in their company's account", "所属する企業（アカウント）での本人の位置付け"},
 	"accountkey":              {"a key that groups the person's company (its name or domain as the person gave it)", "企業をまとめるキー（本人が入力した企業名やドメイン）"},
 	"accountmember":           {"the person's membership of an account", "アカウントへの所属"},
