@@ -217,8 +217,9 @@ var (
 )
 
 // Require wraps a handler with the admin check for a scope: a bearer token
-// or a browser session. A state-changing request must come from Baton's
-// own origin (or from no browser page at all); with a session it must carry
+// or a browser session. A state-changing request, and any of the erase or
+// backup scope, must come from Baton's own origin (or from no browser page
+// at all); with a session it must carry
 // the session's CSRF token, with a bearer token a JSON body. Once the
 // caller is known, a state-changing request and any request of the backup
 // scope (an export of everything) or of the erase scope (a person's
@@ -234,7 +235,13 @@ func (h *Handler) require(scope string, bodies []string, next http.HandlerFunc) 
 		// Every answer here is private (people, tokens, the trail): no cache
 		// keeps it, the CSV downloads included (JSON and pages set it too).
 		w.Header().Set("Cache-Control", "no-store")
-		if !safe(r.Method) {
+		// A download of everything (of a person: the disclosure; of all:
+		// the backup) is held to Baton's origin as a change is: the
+		// session cookie's SameSite=Strict keeps other sites out, not a
+		// page of another origin on the same site (www. beside baton.),
+		// whose <img> would have the admin's browser download it, in the
+		// admin's name in the trail.
+		if !safe(r.Method) || scope == ScopeErase || scope == ScopeBackup {
 			if err := h.sameOrigin(r); err != nil {
 				h.refuse(r, "", "", http.StatusForbidden, audit.ReasonCrossSite)
 				h.deny(w, r, http.StatusForbidden, err.Error())
