@@ -89,7 +89,7 @@ func (h *Handler) disclose(w http.ResponseWriter, r *http.Request, id string) {
 		out.About[kind] = aboutKind(kind, lang)
 	}
 	for _, docs := range items {
-		sort.SliceStable(docs, func(i, j int) bool { return string(docs[i]) < string(docs[j]) }) // the same store gives the same file
+		chronological(docs)
 	}
 	h.log().Info("person disclosed", "items", out.Counts) // no personal data in logs
 	attachment(w, "baton-disclosure-"+s.Person+"-"+now.Format("2006-01-02")+".json")
@@ -100,6 +100,63 @@ func (h *Handler) disclose(w http.ResponseWriter, r *http.Request, id string) {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(out) // the status is sent: a failed write leaves the client a short file
+}
+
+// itemTimes are the fields that say when an item happened, the likeliest
+// first: an event's timestamp, a change's at, a link's linkedAt...
+var itemTimes = []string{"timestamp", "at", "linkedAt", "qualifiedAt", "createdAt", "enqueued", "announcedAt", "due"}
+
+// chronological orders one kind's items as a person reads a history: by
+// when each happened (the stage went lead, mql, rejected, recycled; it read
+// by its text: from anonymous, lead, mql, mql, recycled...), items without
+// a time after, each tie by its text, so the same store gives the same file.
+func chronological(docs []json.RawMessage) {
+	byTime := timedDocs{docs: docs, at: make([]time.Time, len(docs))} // no copy of the items: a history can be long
+	for i, d := range docs {
+		byTime.at[i] = itemTime(d)
+	}
+	sort.Stable(byTime)
+}
+
+// itemTime is when an item happened (itemTimes), zero if it does not say.
+func itemTime(doc json.RawMessage) time.Time {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(doc, &m) != nil {
+		return time.Time{}
+	}
+	for _, k := range itemTimes {
+		var s string
+		if json.Unmarshal(m[k], &s) != nil {
+			continue
+		}
+		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+type timedDocs struct {
+	docs []json.RawMessage
+	at   []time.Time
+}
+
+func (d timedDocs) Len() int { return len(d.docs) }
+
+func (d timedDocs) Swap(i, j int) {
+	d.docs[i], d.docs[j] = d.docs[j], d.docs[i]
+	d.at[i], d.at[j] = d.at[j], d.at[i]
+}
+
+func (d timedDocs) Less(i, j int) bool {
+	ti, tj := d.at[i], d.at[j]
+	switch {
+	case ti.IsZero() != tj.IsZero():
+		return !ti.IsZero()
+	case !ti.Equal(tj):
+		return ti.Before(tj)
+	}
+	return string(d.docs[i]) < string(d.docs[j])
 }
 
 // kindAbout says what each kind of item is, and a field that means nothing
