@@ -55,6 +55,7 @@ type Disclosure struct {
 	Visitors     []string                     `json:"visitors"` // browser and other ids linked to them
 	GeneratedAt  string                       `json:"generatedAt"`
 	TimeZone     string                       `json:"timeZone"` // of generatedAt; the items' times are UTC
+	Times        string                       `json:"times"`    // says so, in the asker's language: the file is read, not only parsed
 	Counts       map[string]int               `json:"counts"`   // what an erasure would remove, by kind
 	About        map[string]string            `json:"about"`    // what each kind is, in the asker's language
 	Items        map[string][]json.RawMessage `json:"items"`
@@ -79,7 +80,7 @@ func (h *Handler) disclose(w http.ResponseWriter, r *http.Request, id string) {
 	now := h.wsNow().In(h.loc())
 	out := Disclosure{
 		Person: s.Person, Email: s.Email, FormerEmails: s.FormerEmails, Visitors: s.Visitors,
-		GeneratedAt: now.Format(time.RFC3339), TimeZone: h.loc().String(),
+		GeneratedAt: now.Format(time.RFC3339), TimeZone: h.loc().String(), Times: timesNote(h.loc().String(), lang),
 		Counts: map[string]int(items.Counts()), About: map[string]string{}, Items: items,
 	}
 	if out.Visitors == nil {
@@ -100,6 +101,16 @@ func (h *Handler) disclose(w http.ResponseWriter, r *http.Request, id string) {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(out) // the status is sent: a failed write leaves the client a short file
+}
+
+// timesNote tells the reader which zone each time is in: generatedAt's
+// offset alone, beside items' times ending in Z, left a reader in Japan to
+// take 09:00Z as 9 a.m. their time.
+func timesNote(zone, lang string) string {
+	if lang == "ja" {
+		return "generatedAt は " + zone + " の時刻です。items の時刻はすべて協定世界時（UTC、末尾の Z）で、日本時間はその 9 時間後です。"
+	}
+	return "generatedAt is in " + zone + "; every time in items is in UTC (ending in Z)."
 }
 
 // itemTimes are the fields that say when an item happened, the likeliest

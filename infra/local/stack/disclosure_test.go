@@ -98,6 +98,11 @@ func TestDisclosureDownload(t *testing.T) {
 	if d.Person != p.ID || d.Email != email || len(d.Visitors) != 1 || d.Visitors[0] != "disclosure-browser" || d.TimeZone != "Asia/Tokyo" || d.GeneratedAt != "2026-11-24T10:00:00+09:00" {
 		t.Errorf("disclosure head: %+v", d)
 	}
+	// The file says which zone its times are in, in the asker's language:
+	// generatedAt's, the items' in UTC.
+	if !strings.Contains(d.Times, "Asia/Tokyo") || !strings.Contains(d.Times, "UTC") || !strings.Contains(d.Times, "時刻") {
+		t.Errorf("times: %q", d.Times)
+	}
 	all, _ := json.Marshal(d.Items)
 	for _, want := range []string{"pricing-for-kaiji", "開示 甲斐治", "請求商事", `"form_submit"`} {
 		if !strings.Contains(string(all), want) {
