@@ -189,6 +189,7 @@ var kindAbout = map[string][2]string{
 	"mqlindex":                {"the MQL's entry in the list of MQLs (a copy of it)", "MQL 一覧の項目（MQL の写し）"},
 	"feedback":                {"sales' verdict on an MQL (accepted, rejected, won, lost)", "MQL に対する営業の判断（受入、却下、受注、失注）"},
 	"deal":                    {"a deal sales reported (amount, currency, close date)", "営業が報告した商談（金額、通貨、完了日）"},
+	"kintone-change":          {"when kintone first showed another status for an MQL than Baton wrote (sales' response, for its time)", "kintone で MQL の対応状況が Baton の書き込みと異なる値になった最初の日時（営業の対応時刻を知るため）"},
 	"sla":                     {"a missed deadline for sales to accept an MQL, once announced", "営業が MQL を受け入れる期限の超過（通知済み）"},
 	"scored":                  {"the entry in the list of scored people (reports)", "スコア対象者一覧の項目（レポート用）"},
 	"jobentry":                {"a place in the list of a rescore under way", "実行中の再スコアリングの対象者一覧での位置"},

@@ -135,12 +135,13 @@ func (a *App) eraser() *privacy.Eraser {
 	}
 	e := &privacy.Eraser{T: a.Table, People: a.Stitcher, Now: a.Now}
 	e.Register(
-		a.Click,                  // click memory, and every click and open event naming the person
-		scoring,                  // score, ledger, stage history, MQLs and the MQL index, feedback marks, deals
-		&sla.Sweeper{Q: scoring}, // SLA breach marks
-		a.Pusher,                 // delivery records and the SFAs' record ids (EXT#...)
-		a.Inbox,                  // the built-in inbox's leads
-		a.Push,                   // the push queue's messages and dead letters (on AWS: see push.Worker.Deliver)
+		a.Click,                              // click memory, and every click and open event naming the person
+		scoring,                              // score, ledger, stage history, MQLs and the MQL index, feedback marks, deals
+		&sla.Sweeper{Q: scoring},             // SLA breach marks
+		a.Pusher,                             // delivery records and the SFAs' record ids (EXT#...)
+		a.Inbox,                              // the built-in inbox's leads
+		a.Push,                               // the push queue's messages and dead letters (on AWS: see push.Worker.Deliver)
+		&feedback.KintoneChanges{T: a.Table}, // when kintone first showed another status for an MQL
 	)
 	if a.Accounts != nil {
 		e.Register(a.Accounts) // the person's place in their account and in its MQAs

@@ -872,7 +872,7 @@ func (h *Handler) kintoneChangeSaw(ctx context.Context, person, mql string, at t
 		return err
 	}
 	data, _ := json.Marshal(map[string]any{"at": at.UTC()})
-	ws := []table.Write{table.Put(table.Item{PK: identity.PersonPK(person), SK: kintoneChangePfx + mql, Kind: "kintone-change", Data: data}, table.Always)}
+	ws := []table.Write{table.Put(table.Item{PK: identity.PersonPK(person), SK: kintoneChangePfx + mql, Kind: KindKintoneChange, Data: data}, table.Always)}
 	if p.Email != "" {
 		ws = append(ws, privacy.NotErased(p.Email))
 	}
