@@ -32,7 +32,7 @@ func (h *Handler) discloseRoutes(mux *http.ServeMux) {
 		}
 		p, err := h.People.ByEmail(r.Context(), email)
 		if errors.Is(err, identity.ErrNotFound) {
-			httpx.Error(w, http.StatusNotFound, "no person holds this email (never known, or erased)")
+			h.discloseEmail(w, r, email)
 			return
 		}
 		if err != nil {
@@ -61,6 +61,32 @@ type Disclosure struct {
 	Items        map[string][]json.RawMessage `json:"items"`
 }
 
+// emailDiscloser shows what Baton keeps of an email no person holds; see
+// privacy.Eraser.DiscloseEmail.
+type emailDiscloser interface {
+	DiscloseEmail(ctx context.Context, email string) (privacy.Disclosure, error)
+}
+
+// discloseEmail answers the request of an email no person holds, as the
+// erasure does (eraseEmail): events may still name it (a flagged form
+// identifies nobody, but keeps the name and phone typed with it). "Never
+// known" was the answer while Baton kept them.
+func (h *Handler) discloseEmail(w http.ResponseWriter, r *http.Request, email string) {
+	var items privacy.Disclosure
+	if d, ok := h.Eraser.(emailDiscloser); ok {
+		var err error
+		if items, err = d.DiscloseEmail(r.Context(), email); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	if len(items) == 0 {
+		httpx.Error(w, http.StatusNotFound, "no person holds this email and no event names it (never known, or erased)")
+		return
+	}
+	h.writeDisclosure(w, r, privacy.Subject{Email: email}, items)
+}
+
 func (h *Handler) disclose(w http.ResponseWriter, r *http.Request, id string) {
 	d, ok := h.Eraser.(discloser)
 	if !ok {
@@ -76,6 +102,12 @@ func (h *Handler) disclose(w http.ResponseWriter, r *http.Request, id string) {
 		h.fail(w, r, err)
 		return
 	}
+	h.writeDisclosure(w, r, s, items)
+}
+
+// writeDisclosure sends the file: of a person, or (s.Person empty) of an
+// email no person holds.
+func (h *Handler) writeDisclosure(w http.ResponseWriter, r *http.Request, s privacy.Subject, items privacy.Disclosure) {
 	lang := h.lang(w, r)
 	now := h.wsNow().In(h.loc())
 	out := Disclosure{
@@ -93,7 +125,11 @@ func (h *Handler) disclose(w http.ResponseWriter, r *http.Request, id string) {
 		chronological(docs)
 	}
 	h.log().Info("person disclosed", "items", out.Counts) // no personal data in logs
-	attachment(w, "baton-disclosure-"+s.Person+"-"+now.Format("2006-01-02")+".json")
+	name := "baton-disclosure-" + s.Person + "-"          // the email is never in a name: it would be in logs
+	if s.Person == "" {
+		name = "baton-disclosure-unidentified-"
+	}
+	attachment(w, name+now.Format("2006-01-02")+".json")
 	// Indented, without HTML escapes: a file a person reads, in an editor
 	// as likely as in a program.
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")

@@ -355,6 +355,27 @@ func (e *Eraser) EraseEmail(ctx context.Context, email string) (Report, error) {
 	return rep.total(), nil
 }
 
+// EmailShower is a People directory that shows what ForgetEmail removes
+// (identity.Stitcher.ShowEmail).
+type EmailShower interface {
+	ShowEmail(ctx context.Context, email string) (Disclosure, error)
+}
+
+// DiscloseEmail shows what EraseEmail removes of an email nobody was made
+// of: the events that named it without identifying anyone (a flagged
+// form's name and phone among them), and where they are. Empty: Baton
+// keeps nothing of it.
+func (e *Eraser) DiscloseEmail(ctx context.Context, email string) (Disclosure, error) {
+	if f, ok := e.People.(EmailShower); ok {
+		d, err := f.ShowEmail(ctx, email)
+		if d == nil {
+			d = Disclosure{}
+		}
+		return d, err
+	}
+	return Disclosure{}, nil
+}
+
 func (r Report) total() Report {
 	r.Items, r.Events = r.Removed.Total(), r.Removed["event"]
 	return r

@@ -152,3 +152,44 @@ func TestDisclosureDownload(t *testing.T) {
 		}
 	}
 }
+
+// TestDisclosureOfAnEmailNobodyHolds: a headless browser's form names an
+// email; flagged, it identifies nobody, but the event is kept with the
+// name and phone typed with it (an erasure of the email removes it). The
+// disclosure by that email answered "no person holds this email (never
+// known, or erased)": it shows those events, as the erasure removes them.
+func TestDisclosureOfAnEmailNobodyHolds(t *testing.T) {
+	const email = "unheld.asker@maker.example"
+	clk := clock.NewManual(time.Date(2026, 11, 24, 1, 0, 0, 0, time.UTC))
+	s := stack.ForTestClock(t, nil, clk.Now)
+	req, _ := http.NewRequest("POST", s.URL+"/e", strings.NewReader(`{"type":"form_submit","messageId":"unheld-1","anonymousId":"headless-unheld","properties":{"url":"https://www.example.com/contact","fields":{"email":"`+email+`","name":"名乗 未登録","phone":"03-5555-0101"}}}`))
+	req.Header.Set("Content-Type", "text/plain")
+	req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 204 {
+		t.Fatalf("event: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	settle(t, s)
+	if code, b := admin_(t, s, "/admin/people?email="+email, token); code != 404 {
+		t.Fatalf("the flagged form made a person: %d %s", code, b)
+	}
+	code, b := admin_(t, s, "/admin/disclosure?email="+email, token)
+	var d admin.Disclosure
+	if code != 200 || json.Unmarshal(b, &d) != nil {
+		t.Fatalf("disclosure: %d %s", code, b)
+	}
+	all, _ := json.Marshal(d.Items)
+	if d.Person != "" || d.Email != email || len(d.Items["event"]) != 1 || !strings.Contains(string(all), "名乗 未登録") || !strings.Contains(string(all), "03-5555-0101") || d.Counts["seen"] != 1 {
+		t.Errorf("disclosure: %s", b)
+	}
+	// What it showed is what the erasure of the email removes.
+	code, b = do(t, "DELETE", s.URL+"/admin/people?email="+email, token, "")
+	var er struct{ Removed map[string]int }
+	if code != 200 || json.Unmarshal(b, &er) != nil || er.Removed["event"] != d.Counts["event"] || er.Removed["seen"] != d.Counts["seen"] {
+		t.Errorf("erased %d %s, disclosed %v", code, b, d.Counts)
+	}
+	if code, b := admin_(t, s, "/admin/disclosure?email="+email, token); code != 404 {
+		t.Errorf("after the erasure: %d %s", code, b)
+	}
+}
