@@ -98,6 +98,10 @@ func (h *Handler) disclose(w http.ResponseWriter, r *http.Request, id string) {
 		httpx.Error(w, http.StatusNotFound, "no such person")
 		return
 	}
+	if errors.Is(err, privacy.ErrErasing) {
+		httpx.Error(w, http.StatusConflict, "the person is being erased: their data is going, and a file now would show part of it")
+		return
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return

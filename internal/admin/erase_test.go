@@ -55,3 +55,26 @@ func TestEraseByEmailTakesOneEmail(t *testing.T) {
 		t.Fatalf("one email: %d %s %v", w.Code, w.Body, er.emails)
 	}
 }
+
+// erasing is an Eraser whose person is being erased.
+type erasing struct{ emailsErased }
+
+func (*erasing) Disclose(context.Context, string) (privacy.Subject, privacy.Disclosure, error) {
+	return privacy.Subject{}, nil, privacy.ErrErasing
+}
+
+// TestDisclosureWhileErasingIsAConflict: a file read while the person's
+// erasure ran would look whole and lack what the erasure took: a 409 that
+// says why.
+func TestDisclosureWhileErasingIsAConflict(t *testing.T) {
+	h := &admin.Handler{Credentials: []admin.Credential{admin.FullAccess(fullToken)}, People: noPeople{}, Eraser: &erasing{}}
+	mux := http.NewServeMux()
+	h.Routes(mux)
+	r := httptest.NewRequest("GET", "/admin/people/p_0123456789abcdef01234567/disclosure", nil)
+	r.Header.Set("Authorization", "Bearer "+fullToken)
+	w := httptest.NewRecorder()
+	mux.ServeHTTP(w, r)
+	if w.Code != 409 || !strings.Contains(w.Body.String(), "being erased") {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+}

@@ -9,6 +9,7 @@
 package privacy
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -322,8 +323,19 @@ func (e *Eraser) Disclose(ctx context.Context, personID string) (Subject, Disclo
 			seen[key] = true
 		}
 	}
+	// An erasure writes the tombstone first: one that began before or
+	// while this read took some of the items away.
+	for _, email := range s.emails() {
+		if gone, err := Erased(ctx, e.T, email); err != nil || gone {
+			return s, nil, cmp.Or(err, ErrErasing)
+		}
+	}
 	return s, d, nil
 }
+
+// ErrErasing is a disclosure of a person being erased: what it read may
+// lack what the erasure took meanwhile.
+var ErrErasing = errors.New("the person is being erased")
 
 // EmailForgetter is a People directory that also remembers events naming
 // an email that identified nobody (identity.Stitcher.ForgetEmail).
