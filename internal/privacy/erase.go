@@ -304,16 +304,16 @@ func (e *Eraser) Disclose(ctx context.Context, personID string) (Subject, Disclo
 		return s, nil, err
 	}
 	d := Disclosure{}
-	seen := map[string]bool{}
+	seen := map[[sha256.Size]byte]bool{} // a hash, not a second copy of every item
 	for _, k := range e.keepers() {
 		n, err := k.Disclose(ctx, s)
 		if err != nil {
 			return s, d, fmt.Errorf("disclose (%T): %w", k, err)
 		}
-		var shown []string
+		var shown [][sha256.Size]byte
 		for kind, docs := range n {
 			for _, doc := range docs {
-				if key := kind + "\x00" + string(doc); !seen[key] {
+				if key := sha256.Sum256(append([]byte(kind+"\x00"), doc...)); !seen[key] {
 					shown = append(shown, key)
 					d.Add(kind, doc)
 				}
