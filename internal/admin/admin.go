@@ -41,6 +41,7 @@ type Handler struct {
 	Timelines     Timelines
 	TimelineLimit int
 	Eraser        Eraser       // nil: no erasure route
+	Consent       Consent      // nil: no consent route
 	Links         LinkRegistry // nil: no link routes
 	Scores        Scores       // nil: no scoring routes
 	Deliveries    *DeliveryAdmin
@@ -80,6 +81,9 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	if h.Eraser != nil {
 		h.eraseRoutes(mux)
 		h.discloseRoutes(mux) // disclose.go
+	}
+	if h.Consent != nil {
+		h.consentRoutes(mux) // consent.go
 	}
 	if h.Links != nil {
 		h.linkRoutes(mux)

@@ -207,7 +207,7 @@ var auditRouteNames = map[string]string{
 	"POST /admin/links":     "Tracked links registered",
 	"POST /admin/campaigns": "Campaign created", "POST /admin/recipients": "Recipient list uploaded", "POST /admin/campaigns/{id}/recipients": "Recipient list uploaded",
 	"POST /admin/touches": "Offline touches imported", "POST /admin/rescore": "Rescore",
-	"POST /admin/people/{id}/outcome": "Sales verdict", "POST /admin/deadletters/{id}/replay": "Dead letter replayed",
+	"POST /admin/people/{id}/outcome": "Sales verdict", "POST /admin/people/{id}/consent": "Use of their data stopped or resumed", "POST /admin/deadletters/{id}/replay": "Dead letter replayed",
 	"POST /admin/deadletters/purge":   "Dead letters purged",
 	"POST /admin/accounts/{id}/merge": "Accounts merged", "POST /admin/accounts/{id}/split": "Account split",
 	"POST /admin/rules/simulate": "Rules simulated",

@@ -253,7 +253,7 @@ type personPageView struct {
 	Prev, Next   string
 	HalfLife     time.Duration
 	Campaigns    map[string]string // campaign id -> its name, for the source and the timeline's chips
-	Disclosure   string            // the link to everything kept of them, for a caller who may download it
+	Disclosure   string            // the link to everything kept of them, for a caller who may download it (and record their consent's withdrawal)
 }
 
 // Campaign names a campaign the person's source or an event names by id.
@@ -300,9 +300,13 @@ func (h *Handler) personPage(w http.ResponseWriter, r *http.Request, p identity.
 		h.pageError(w, r, http.StatusBadRequest, "../", bad.Msg)
 		return
 	}
-	switch r.URL.Query().Get("m") { // the inbox's verdict form came back here
+	switch r.URL.Query().Get("m") { // the inbox's verdict form, or this page's consent form, came back here
 	case "outcome":
 		v.Note = "Sales' verdict recorded."
+	case "consent-withdrawn":
+		v.Note = "Recorded: Baton no longer uses their data."
+	case "consent-regained":
+		v.Note = "Recorded: Baton uses their data again."
 	case "not-applied":
 		v.Note, v.NotApplied = notApplied(page{L: h.lang(w, r)}, r.URL.Query()), true
 	}

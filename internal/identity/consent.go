@@ -22,6 +22,17 @@ func (s *Stitcher) WithdrawConsent(ctx context.Context, visitor string, at time.
 	if err != nil || person == "" {
 		return err
 	}
+	return s.WithdrawPerson(ctx, person, at)
+}
+
+// WithdrawPerson records that a person withdrew consent at at, as a
+// browser's opt-out does, however they asked (a request to stop using
+// their data, 利用停止, the operator records in the workspace). An unknown
+// person is ErrNotFound.
+func (s *Stitcher) WithdrawPerson(ctx context.Context, person string, at time.Time) error {
+	if _, err := s.Dir.Get(ctx, person); err != nil {
+		return err
+	}
 	if err := s.Dir.setConsentWithdrawn(ctx, person, at.UTC()); err != nil {
 		return err
 	}
@@ -38,7 +49,7 @@ func (s *Stitcher) WithdrawConsent(ctx context.Context, visitor string, at time.
 }
 
 // RegainConsent lifts a person's withdrawal: they sent a form from a
-// browser that collects, their newer choice.
+// browser that collects, their newer choice (or told the operator so).
 func (s *Stitcher) RegainConsent(ctx context.Context, person string) error {
 	vs, err := s.Dir.Visitors(ctx, person)
 	if err != nil {

@@ -1,6 +1,7 @@
 package stack_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -191,5 +192,79 @@ func TestDisclosureOfAnEmailNobodyHolds(t *testing.T) {
 	}
 	if code, b := admin_(t, s, "/admin/disclosure?email="+email, token); code != 404 {
 		t.Errorf("after the erasure: %d %s", code, b)
+	}
+}
+
+// TestStopUsingTheirData: a person asks, by mail, that their data no
+// longer be used (利用停止). The operator records it (the erase scope;
+// a read-only token is refused): from then on a newsletter click, a list
+// import and the server API record nothing of them, and their consent
+// shows on their page with the way back; recorded again as given, the
+// server API takes their calls again.
+func TestStopUsingTheirData(t *testing.T) {
+	const email = "riyou.teishi@maker.example"
+	readOnly := "consent-read-only-0123456789"
+	cfg := filepath.Join(t.TempDir(), "baton.yaml")
+	os.WriteFile(cfg, []byte("timezone: Asia/Tokyo\nadmin_tokens:\n  - name: analyst\n    sha256: "+admin.HashToken(readOnly)+"\n    scopes: [read]\n"), 0o600)
+	clk := clock.NewManual(time.Date(2026, 11, 24, 1, 0, 0, 0, time.UTC))
+	s := stack.ForTestClock(t, map[string]string{"BATON_CONFIG": cfg}, clk.Now)
+	resp, err := http.Post(s.URL+"/e", "text/plain", strings.NewReader(`{"type":"form_submit","messageId":"rt-1","anonymousId":"teishi-browser","properties":{"url":"https://www.example.com/contact","fields":{"email":"`+email+`","name":"利用 停止"}}}`))
+	if err != nil || resp.StatusCode != 204 {
+		t.Fatalf("form: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	settle(t, s)
+	p, err := s.App.People.ByEmail(context.Background(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := s.URL + "/admin/people/" + p.ID + "/consent"
+	if code, b := do(t, "POST", path, readOnly, `{"withdrawn": true}`); code != 403 {
+		t.Fatalf("read-only: %d %s", code, b)
+	}
+	if code, b := do(t, "POST", path, token, `{"withdrawn": "yes"}`); code != 400 || !strings.Contains(string(b), "withdrawn") {
+		t.Fatalf("bad body: %d %s", code, b)
+	}
+	if code, b := do(t, "POST", s.URL+"/admin/people/p_0123456789abcdef01234567/consent", token, `{"withdrawn": true}`); code != 404 {
+		t.Fatalf("unknown person: %d %s", code, b)
+	}
+	clk.Advance(time.Minute)
+	code, b := do(t, "POST", path, token, `{"withdrawn": true}`)
+	if code != 200 || !strings.Contains(string(b), `"consentWithdrawn":"2026-11-24T01:01:00Z"`) {
+		t.Fatalf("withdraw: %d %s", code, b)
+	}
+	// The server API refuses the browser that is theirs, as after an opt-out.
+	seg := func() string {
+		req, _ := http.NewRequest("POST", s.URL+"/v1/track", strings.NewReader(`{"anonymousId":"teishi-browser","event":"Webinar Joined"}`))
+		req.SetBasicAuth("test-write-key-0123456789", "")
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	if got := seg(); !strings.Contains(got, "refused") {
+		t.Errorf("a server call under their browser after the withdrawal: %s", got)
+	}
+	req, _ := http.NewRequest("GET", s.URL+"/admin/people/"+p.ID+"?lang=ja", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Accept", "text/html")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	html, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(html), "に同意が撤回されました") || !strings.Contains(string(html), "データの利用を再開") || strings.Contains(string(html), "データの利用を停止") {
+		t.Errorf("the person's page after the withdrawal:\n%s", html)
+	}
+	if code, b := do(t, "POST", path, token, `{"withdrawn": false}`); code != 200 || !strings.Contains(string(b), `"consentWithdrawn":null`) {
+		t.Fatalf("regain: %d %s", code, b)
+	}
+	if got := seg(); strings.Contains(got, "refused") {
+		t.Errorf("a server call under their browser after consent given again: %s", got)
 	}
 }
