@@ -34,6 +34,9 @@ func (h *Handler) eraseRoutes(mux *http.ServeMux) {
 			h.fail(w, r, err)
 			return
 		}
+		// The trail says whom: the person's id, as the other route's path
+		// records it (never the email), the only trace of it afterwards.
+		auditID(w, p.ID)
 		h.erase(w, r, p.ID)
 	}))
 }

@@ -24,7 +24,8 @@ import (
 // on the embedded store and on DynamoDB (moto): links minted, a disclosure
 // by email refused to a read-only token then downloaded (recorded with the
 // person's id), an erasure by
-// email refused to a read-only token then done, a backup asked for, an
+// email refused to a read-only token then done (recorded with the person's
+// id), a backup asked for, an
 // erasure by id and one with an email where the id goes; /admin/audit lists
 // them newest first with who, the route's pattern, the id and the answer;
 // no stored entry holds an email or a query, and audit_retention later
@@ -78,7 +79,7 @@ func auditTrail(t *testing.T, store string, env map[string]string) {
 		{readOnly, "GET", "/admin/disclosure?email=" + email, "", 403, "analyst", "GET /admin/disclosure", ""},                                                               // the erase scope's
 		{token, "GET", "/admin/disclosure?email=" + email, "", 200, "BATON_ADMIN_TOKEN", "GET /admin/disclosure", subject.Person.ID},                                         // a read, recorded: everything of whom handed out
 		{readOnly, "DELETE", "/admin/people?email=" + email, "", 403, "analyst", "DELETE /admin/people", ""},
-		{token, "DELETE", "/admin/people?email=" + email, "", 200, "BATON_ADMIN_TOKEN", "DELETE /admin/people", ""},
+		{token, "DELETE", "/admin/people?email=" + email, "", 200, "BATON_ADMIN_TOKEN", "DELETE /admin/people", subject.Person.ID}, // whom, never the email
 		{token, "GET", "/admin/backup", "", backup, "BATON_ADMIN_TOKEN", "GET /admin/backup", ""},
 		{token, "DELETE", "/admin/people/p_0123456789abcdef01234567", "", 404, "BATON_ADMIN_TOKEN", "DELETE /admin/people/{id}", "p_0123456789abcdef01234567"},
 		{token, "DELETE", "/admin/people/" + email, "", 404, "BATON_ADMIN_TOKEN", "DELETE /admin/people/{id}", ""}, // an email is never recorded
