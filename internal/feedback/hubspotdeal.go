@@ -25,7 +25,7 @@ var ErrDealGone = errors.New("the deal is gone from HubSpot")
 // this is its own small reader of one endpoint.
 type HubSpotDeals struct {
 	BaseURL string // https://api.hubapi.com (sfa.hubspot.base_url)
-	Token   string // the private app's token (BATON_HUBSPOT_TOKEN): crm.objects.deals.read; for owners crm.objects.contacts.read and crm.objects.owners.read
+	Token   string // the private app's token (BATON_HUBSPOT_TOKEN): crm.objects.deals.read (a contact's deals: with crm.objects.contacts.read); for owners crm.objects.contacts.read and crm.objects.owners.read
 	Client  *http.Client
 }
 
@@ -78,6 +78,46 @@ func (d *HubSpotDeals) Deal(ctx context.Context, id string) (HubSpotDeal, error)
 	}
 	for _, r := range got.Associations["contacts"].Results {
 		out.Contacts = append(out.Contacts, r.ID)
+	}
+	return out, nil
+}
+
+// ContactDeals reads the ids of the deals associated with contact id: GET
+// /crm/v4/objects/contacts/{id}/associations/deals, every page (scopes
+// crm.objects.contacts.read and crm.objects.deals.read). A contact HubSpot
+// does not have is ErrHubSpotNotFound.
+func (d *HubSpotDeals) ContactDeals(ctx context.Context, id string) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	q := url.Values{"limit": {"500"}}
+	for page := 0; page < 20; page++ { // 10,000 deals: past it, a paging loop
+		body, err := d.get(ctx, "/crm/v4/objects/contacts/"+url.PathEscape(id)+"/associations/deals", q, "contact "+id+"'s deals")
+		if err != nil {
+			return nil, err
+		}
+		var got struct {
+			Results []struct {
+				ToObjectID json.Number `json:"toObjectId"`
+			} `json:"results"`
+			Paging struct {
+				Next struct {
+					After string `json:"after"`
+				} `json:"next"`
+			} `json:"paging"`
+		}
+		if err := json.Unmarshal(body, &got); err != nil {
+			return nil, fmt.Errorf("HubSpot's deals of contact %s: %v", id, err)
+		}
+		for _, r := range got.Results {
+			if id := r.ToObjectID.String(); id != "" && !seen[id] {
+				seen[id] = true // one deal under two association types is one
+				out = append(out, id)
+			}
+		}
+		if got.Paging.Next.After == "" {
+			break
+		}
+		q.Set("after", got.Paging.Next.After)
 	}
 	return out, nil
 }

@@ -222,9 +222,11 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 	if h.fault(w) {
 		return
 	}
-	if scope := hsReadScope(r); scope != "" && slices.Contains(h.MissingScopes, scope) {
-		writeJSON(w, 403, HSMissingScope(scope))
-		return
+	for _, scope := range hsReadScopes(r) {
+		if slices.Contains(h.MissingScopes, scope) {
+			writeJSON(w, 403, HSMissingScope(scope))
+			return
+		}
 	}
 	now := h.Now().UTC().Format(time.RFC3339Nano)
 	if id, ok := strings.CutPrefix(r.URL.Path, "/crm/v3/owners/"); ok && r.Method == "GET" && id != "" && !strings.Contains(id, "/") {
@@ -233,6 +235,10 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	if id, ok := strings.CutPrefix(r.URL.Path, "/crm/v3/objects/deals/"); ok && r.Method == "GET" {
 		h.deal(w, r, id, now)
+		return
+	}
+	if id, ok := strings.CutSuffix(strings.TrimPrefix(r.URL.Path, "/crm/v4/objects/contacts/"), "/associations/deals"); ok && r.Method == "GET" && strings.HasPrefix(r.URL.Path, "/crm/v4/") && id != "" && !strings.Contains(id, "/") {
+		h.contactDeals(w, r, id)
 		return
 	}
 	if id, ok := strings.CutPrefix(r.URL.Path, "/crm/v3/objects/notes/"); ok && r.Method == "PATCH" && id != "search" {
@@ -640,6 +646,45 @@ func (h *HubSpot) deal(w http.ResponseWriter, r *http.Request, id, now string) {
 	writeJSON(w, 200, out)
 }
 
+// contactDeals serves GET /crm/v4/objects/contacts/{id}/associations/deals:
+// the deals whose Contacts name the contact (by hs_object_id), by deal id,
+// a page of limit (default and most 500) with paging.next.after while more
+// remain; 404 for a contact the fake does not have.
+func (h *HubSpot) contactDeals(w http.ResponseWriter, r *http.Request, id string) {
+	known := false
+	for _, c := range h.Contacts {
+		known = known || c["hs_object_id"] == id
+	}
+	if !known {
+		writeJSON(w, 404, map[string]string{"status": "error", "message": "resource not found", "correlationId": "c6f2b1e0-0000-4000-8000-000000000025", "category": "OBJECT_NOT_FOUND"})
+		return
+	}
+	var ids []string
+	for did, d := range h.Deals {
+		if slices.Contains(d.Contacts, id) {
+			ids = append(ids, did)
+		}
+	}
+	slices.Sort(ids)
+	limit, from := 500, 0
+	if n := atoi(r.URL.Query().Get("limit")); n > 0 && n < limit {
+		limit = n
+	}
+	if a := r.URL.Query().Get("after"); a != "" {
+		from = max(0, min(atoi(a), len(ids)))
+	}
+	results := []map[string]any{}
+	for _, did := range ids[from:min(from+limit, len(ids))] {
+		n, _ := strconv.ParseInt(did, 10, 64)
+		results = append(results, map[string]any{"toObjectId": n, "associationTypes": []map[string]any{{"category": "HUBSPOT_DEFINED", "typeId": 4, "label": nil}}})
+	}
+	out := map[string]any{"results": results}
+	if from+limit < len(ids) {
+		out["paging"] = map[string]any{"next": map[string]string{"after": strconv.Itoa(from + limit)}}
+	}
+	writeJSON(w, 200, out)
+}
+
 // batchRead serves POST /crm/v3/objects/contacts/batch/read by record id
 // (hs_object_id): the properties asked for (null when unset) of each
 // contact found, and for ids of none a 207 with HubSpot's OBJECT_NOT_FOUND
@@ -707,23 +752,26 @@ type HubSpotOwner struct {
 	Archived  bool   `json:"archived"`
 }
 
-// hsReadScope is the scope a read (GET) of the fake needs ("" none it checks).
-func hsReadScope(r *http.Request) string {
+// hsReadScopes are the scopes a read (GET) of the fake needs (none it
+// checks: nil).
+func hsReadScopes(r *http.Request) []string {
 	if r.Method == "POST" && r.URL.Path == "/crm/v3/objects/contacts/batch/read" {
-		return "crm.objects.contacts.read"
+		return []string{"crm.objects.contacts.read"}
 	}
 	if r.Method != "GET" {
-		return ""
+		return nil
 	}
 	switch p := r.URL.Path; {
 	case strings.HasPrefix(p, "/crm/v3/owners"):
-		return "crm.objects.owners.read"
+		return []string{"crm.objects.owners.read"}
 	case strings.HasPrefix(p, "/crm/v3/objects/contacts/"):
-		return "crm.objects.contacts.read"
+		return []string{"crm.objects.contacts.read"}
 	case strings.HasPrefix(p, "/crm/v3/objects/deals/"):
-		return "crm.objects.deals.read"
+		return []string{"crm.objects.deals.read"}
+	case strings.HasPrefix(p, "/crm/v4/objects/contacts/") && strings.HasSuffix(p, "/associations/deals"):
+		return []string{"crm.objects.contacts.read", "crm.objects.deals.read"} // both ends of the association
 	}
-	return ""
+	return nil
 }
 
 // HSMissingScope is HubSpot's 403 body for a token without scope.
