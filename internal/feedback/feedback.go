@@ -58,6 +58,10 @@ type Verdict struct {
 	// DealID is a HubSpot deal the webhook changed (DealProperty): the
 	// handler reads the deal and makes one verdict per contact on it.
 	DealID, DealProperty string
+	// Rollup marks a contact's deal rollups (recent_deal_amount,
+	// recent_deal_close_date): the handler records the contact's deal in
+	// their stead when it can read it.
+	Rollup bool
 	// Refused says why an event of a batch was not read (it applies
 	// nothing, and is said in the results): the batch's others still are.
 	Refused string
@@ -100,6 +104,7 @@ type Handler struct {
 	// are answered ignored: sfa.hubspot and BATON_HUBSPOT_TOKEN read them).
 	HubSpotDeals interface {
 		Deal(ctx context.Context, id string) (HubSpotDeal, error)
+		ContactDeals(ctx context.Context, id string) ([]string, error)
 	}
 	// SalesforceOwners names Salesforce owners given by record id
 	// (OwnerId) by the User's email or the queue's name
@@ -528,14 +533,24 @@ func hubspotValues(values map[string]string) map[string]string {
 // hubspotDeals turns each deal verdict into one per contact on the deal:
 // the deal as HubSpot has it now (amount, currency, close date) and, when
 // its stage changed, the outcome the stage maps to. A deal gone, or with no
-// contacts, leaves nothing; so do deal events without a reader.
+// contacts, leaves nothing; so do deal events without a reader. A contact's
+// deal rollups become their deal's verdicts likewise (hubspotRollup).
 func (h *Handler) hubspotDeals(ctx context.Context, vs []Verdict) ([]Verdict, error) {
 	values := hubspotValues(h.HubSpotValues)
 	out := vs[:0:0]
 	// One save of a deal (stage, amount, close date) is several events of
 	// one batch: the deal is read once for them all, not once each.
 	read := map[string]HubSpotDeal{}
+	assoc := map[string][]string{} // contact -> their deals, read once a batch too (a contact's two rollups)
 	for _, v := range vs {
+		if v.Rollup {
+			rv, err := h.hubspotRollup(ctx, v, read, assoc)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, rv...)
+			continue
+		}
 		if v.DealID == "" {
 			out = append(out, v)
 			continue
@@ -557,28 +572,38 @@ func (h *Handler) hubspotDeals(ctx context.Context, vs []Verdict) ([]Verdict, er
 		if v.DealProperty == "dealstage" {
 			outcome, _ = outcomeOf(values, d.Stage)
 		}
-		deal := dealOf(d.Amount, d.Currency, d.CloseDate, "hubspot", v.At, h.Loc)
-		if deal != nil {
-			deal.Outcome = outcome
-			deal.Ref = "hubspot-deal-" + v.DealID // one deal, however many of its contacts Baton delivered
-			if err := qualify.ValidateDeal(*deal); err != nil {
-				h.Log.Warn("feedback hubspot: the deal's values are refused", "deal", v.DealID, "err", err)
-				deal = nil
-			}
-		}
-		if outcome == "" && deal == nil {
-			continue
-		}
-		seen := map[string]bool{}
-		for _, c := range d.Contacts {
-			if seen[c] {
-				continue // one contact under two association types
-			}
-			seen[c] = true
-			out = append(out, Verdict{DeliveryID: v.DeliveryID + "-" + c, ExternalID: c, Outcome: outcome, At: v.At, Deal: deal, OwnerID: d.OwnerID})
-		}
+		out = append(out, h.dealVerdicts(v, v.DealID, d, outcome)...)
 	}
 	return out, nil
+}
+
+// dealVerdicts are the verdicts of delivery v of deal id, as HubSpot has it
+// (d): one per contact on it, with the outcome (if any) and the deal named
+// (Ref), so that the revenue report counts it once however many of its
+// contacts Baton delivered. None when there is nothing to record.
+func (h *Handler) dealVerdicts(v Verdict, id string, d HubSpotDeal, outcome string) []Verdict {
+	deal := dealOf(d.Amount, d.Currency, d.CloseDate, "hubspot", v.At, h.Loc)
+	if deal != nil {
+		deal.Outcome = outcome
+		deal.Ref = "hubspot-deal-" + id
+		if err := qualify.ValidateDeal(*deal); err != nil {
+			h.Log.Warn("feedback hubspot: the deal's values are refused", "deal", id, "err", err)
+			deal = nil
+		}
+	}
+	if outcome == "" && deal == nil {
+		return nil
+	}
+	var out []Verdict
+	seen := map[string]bool{}
+	for _, c := range d.Contacts {
+		if seen[c] {
+			continue // one contact under two association types
+		}
+		seen[c] = true
+		out = append(out, Verdict{DeliveryID: v.DeliveryID + "-" + c, ExternalID: c, Outcome: outcome, At: v.At, Deal: deal, OwnerID: d.OwnerID})
+	}
+	return out
 }
 
 // VerifyHubSpot checks a v3 signature: base64(HMAC-SHA256(client secret,
@@ -667,8 +692,9 @@ func ParseHubSpot(body []byte, values map[string]string) ([]Verdict, error) {
 		if e.PropertyName == "recent_deal_amount" || e.PropertyName == "recent_deal_close_date" {
 			// The contact's rollups of its deals (HubSpot keeps them from
 			// the associated deals' amount and closedate): the deal as the
-			// contact carries it, without an association lookup. A value
-			// cleared ("": the deal gone) tells nothing of a deal.
+			// contact carries it, which the handler replaces by the deal
+			// itself when it can read it (hubspotRollup). A value cleared
+			// ("": the deal gone) tells nothing of a deal.
 			if strings.TrimSpace(e.PropertyValue) == "" {
 				continue
 			}
@@ -696,7 +722,7 @@ func ParseHubSpot(body []byte, values map[string]string) ([]Verdict, error) {
 				vs = append(vs, Verdict{DeliveryID: "hs-" + e.EventID.String(), Refused: bad.Error()})
 				continue
 			}
-			vs = append(vs, Verdict{DeliveryID: "hs-" + e.EventID.String(), ExternalID: e.ObjectID.String(), At: at, Deal: d})
+			vs = append(vs, Verdict{DeliveryID: "hs-" + e.EventID.String(), ExternalID: e.ObjectID.String(), At: at, Deal: d, Rollup: true})
 			continue
 		}
 		out, ok := outcomeOf(values, e.PropertyValue)

@@ -1,0 +1,95 @@
+package feedback
+
+import (
+	"context"
+	"errors"
+
+	"github.com/baton-hq/baton/internal/identity"
+)
+
+// hubspotRollup is what a contact's deal rollup v (recent_deal_amount,
+// recent_deal_close_date) records. HubSpot puts the deal's whole amount on
+// every contact of the deal, so recorded per contact one deal of a buying
+// group counted once per contact. The contact's deal is read instead (its
+// latest closed won by close date, the rollups being of closed won deals;
+// else its latest) and recorded as its webhook records it (dealVerdicts:
+// counted once, shared between its contacts). Without a reader, for a
+// contact Baton does not know, without a deal, or with the token refused
+// (warned once a refusalTTL), v as it is. HubSpot failing otherwise (429,
+// 5xx, the network) is an error: answered 503, HubSpot sends the batch
+// again, as for a deal's webhook.
+func (h *Handler) hubspotRollup(ctx context.Context, v Verdict, read map[string]HubSpotDeal, assoc map[string][]string) ([]Verdict, error) {
+	if h.HubSpotDeals == nil || h.refused("deals") {
+		return []Verdict{v}, nil
+	}
+	if _, err := h.resolve(ctx, "hubspot", v); errors.Is(err, identity.ErrNotFound) {
+		return []Verdict{v}, nil // nobody Baton knows: HubSpot is not asked (apply says so)
+	} else if err != nil {
+		return nil, err
+	}
+	ids, ok := assoc[v.ExternalID]
+	if !ok {
+		var err error
+		if ids, err = h.HubSpotDeals.ContactDeals(ctx, v.ExternalID); err != nil {
+			return h.rollupAlone(v, err)
+		}
+		assoc[v.ExternalID] = ids
+	}
+	values := hubspotValues(h.HubSpotValues)
+	var best HubSpotDeal
+	var bestID, bestDate string
+	bestWon := false
+	for _, id := range ids {
+		d, ok := read[id]
+		if !ok {
+			var err error
+			d, err = h.HubSpotDeals.Deal(ctx, id)
+			if err != nil && !errors.Is(err, ErrDealGone) {
+				return h.rollupAlone(v, err)
+			}
+			read[id] = d // a deal gone: no contacts, nothing made
+		}
+		if len(d.Contacts) == 0 {
+			continue
+		}
+		won := false
+		if o, _ := outcomeOf(values, d.Stage); o == "won" {
+			won = true
+		}
+		date := ""
+		if r := dealOf(nil, "", d.CloseDate, "", v.At, h.Loc); r != nil {
+			date = r.CloseDate // YYYY-MM-DD: compared as text
+		}
+		if bestID == "" || won && !bestWon || won == bestWon && date > bestDate {
+			best, bestID, bestWon, bestDate = d, id, won, date
+		}
+	}
+	if bestID == "" {
+		return []Verdict{v}, nil
+	}
+	if out := h.dealVerdicts(v, bestID, best, ""); len(out) > 0 {
+		return out, nil
+	}
+	return []Verdict{v}, nil
+}
+
+// rollupAlone is rollup v recorded on its contact alone when HubSpot
+// refused to say its deal: a contact it does not have (merged, deleted), a
+// token without crm.objects.deals.read (warned, and not asked again for
+// refusalTTL). A failure a retry may mend is returned.
+func (h *Handler) rollupAlone(v Verdict, err error) ([]Verdict, error) {
+	var he *HubSpotError
+	switch {
+	case errors.Is(err, ErrHubSpotNotFound):
+		return []Verdict{v}, nil
+	case !errors.As(err, &he) || he.Transient():
+		return nil, err
+	}
+	h.refuse("deals")
+	if he.MissingScope() {
+		h.Log.Warn("feedback hubspot: the HubSpot token lacks the scope crm.objects.deals.read: deal rollups (recent_deal_amount) are recorded on each contact, so a deal with several contacts counts once for each (grant the private app the scope)", "contact", v.ExternalID, "err", err)
+	} else {
+		h.Log.Warn("feedback hubspot: HubSpot refused to read a contact's deals: deal rollups (recent_deal_amount) are recorded on each contact, so a deal with several contacts counts once for each", "contact", v.ExternalID, "err", err)
+	}
+	return []Verdict{v}, nil
+}
