@@ -280,7 +280,7 @@ func searchSite(host string) string {
 // by their domain (an exact host or its subdomains); socialSources by
 // the name a UTM source gives them.
 var socialNames = []string{"facebook", "twitter", "linkedin", "instagram", "youtube", "tiktok"}
-var socialSites = []string{"x.com", "t.co", "lnkd.in", "note.com", "qiita.com", "zenn.dev", "threads.net", "threads.com", "line.me", "lin.ee", "line.naver.jp", "jp.naver.line.android", "b.hatena.ne.jp", "htn.to", "youtu.be", "bsky.app", "newspicks.com", "npx.me"}
+var socialSites = []string{"x.com", "t.co", "lnkd.in", "note.com", "qiita.com", "zenn.dev", "threads.net", "threads.com", "line.me", "lin.ee", "line.naver.jp", "jp.naver.line.android", "b.hatena.ne.jp", "htn.to", "youtu.be", "bsky.app", "newspicks.com"}
 var socialSources = []string{"x", "line", "note", "qiita", "zenn", "threads", "hatena", "bluesky", "bsky", "newspicks"}
 
 // mailSites are webmail and mail apps: a visit from a link in an email.

@@ -59,9 +59,8 @@ func TestChannelOfJapanesePortals(t *testing.T) {
 		{"threads.net", page, "https://www.threads.net/", "social", "threads.net", "referral"},
 		{"threads.com", page, "https://www.threads.com/", "social", "threads.com", "referral"},
 		{"bluesky", page, "https://bsky.app/profile/acme.bsky.social", "social", "bsky.app", "referral"},
-		// NewsPicks: business news that its readers comment on and share (npx.me its short links).
+		// NewsPicks: business news that its readers comment on and share.
 		{"newspicks", page, "https://newspicks.com/news/10912345/", "social", "newspicks.com", "referral"},
-		{"npx.me", page, "https://npx.me/abcd/efgh", "social", "npx.me", "referral"},
 		{"source newspicks", page + "?utm_source=NewsPicks", "", "social", "NewsPicks", ""},
 		{"source tiktok", page + "?utm_source=tiktok", "", "social", "tiktok", ""},
 		{"source bluesky", page + "?utm_source=bluesky", "", "social", "bluesky", ""},
