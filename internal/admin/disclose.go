@@ -52,7 +52,8 @@ type Disclosure struct {
 	Person       string                       `json:"person"`
 	Email        string                       `json:"email"`
 	FormerEmails []string                     `json:"formerEmails,omitempty"`
-	Visitors     []string                     `json:"visitors"` // browser and other ids linked to them
+	Visitors     []string                     `json:"visitors"`   // browser and other ids linked to them
+	VisitorIDs   string                       `json:"visitorIds"` // what those ids are, in the asker's language
 	GeneratedAt  string                       `json:"generatedAt"`
 	TimeZone     string                       `json:"timeZone"` // of generatedAt; the items' times are UTC
 	Times        string                       `json:"times"`    // says so, in the asker's language: the file is read, not only parsed
@@ -116,7 +117,7 @@ func (h *Handler) writeDisclosure(w http.ResponseWriter, r *http.Request, s priv
 	now := h.wsNow().In(h.loc())
 	out := Disclosure{
 		Person: s.Person, Email: s.Email, FormerEmails: s.FormerEmails, Visitors: s.Visitors,
-		GeneratedAt: now.Format(time.RFC3339), TimeZone: h.loc().String(), Times: timesNote(h.loc().String(), lang),
+		GeneratedAt: now.Format(time.RFC3339), TimeZone: h.loc().String(), Times: timesNote(h.loc().String(), lang), VisitorIDs: visitorsNote(lang),
 		Counts: map[string]int(items.Counts()), About: map[string]string{}, Items: items,
 	}
 	if out.Visitors == nil {
@@ -141,6 +142,15 @@ func (h *Handler) writeDisclosure(w http.ResponseWriter, r *http.Request, s priv
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(out) // the status is sent: a failed write leaves the client a short file
+}
+
+// visitorsNote says what the ids in visitors are: a browser's cookie id
+// means nothing to a reader, "o:" and "u:" less.
+func visitorsNote(lang string) string {
+	if lang == "ja" {
+		return "visitors は本人に結び付いた ID です。ブラウザの ID（Cookie）、o: で始まるものはメールマガジンの開封の記録、u: で始まるものは当社のシステムが本人に付けた ID です。"
+	}
+	return "visitors are the ids linked to them: their browsers' ids (a cookie); one starting o: records their newsletter opens; one starting u: is the id our own systems gave them."
 }
 
 // timesNote tells the reader which zone each time is in: generatedAt's

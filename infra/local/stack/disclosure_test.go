@@ -104,6 +104,9 @@ func TestDisclosureDownload(t *testing.T) {
 	if !strings.Contains(d.Times, "Asia/Tokyo") || !strings.Contains(d.Times, "UTC") || !strings.Contains(d.Times, "時刻") {
 		t.Errorf("times: %q", d.Times)
 	}
+	if !strings.Contains(d.VisitorIDs, "ブラウザの ID") {
+		t.Errorf("visitorIds in Japanese: %q", d.VisitorIDs)
+	}
 	all, _ := json.Marshal(d.Items)
 	for _, want := range []string{"pricing-for-kaiji", "開示 甲斐治", "請求商事", `"form_submit"`} {
 		if !strings.Contains(string(all), want) {
