@@ -477,7 +477,8 @@ func ForgetQuery(ctx context.Context, t table.Table, q table.Query, match func(t
 // former one too; a whole address, see containsAddress), the
 // email as typed too (folded as NormalizeEmail reads it: a zero-width
 // space or full-width letters inside are still theirs), its domain in
-// either form (event.EmailForms: 例え.jp or xn--r8jz45g.jp).
+// either form (event.EmailForms: 例え.jp or xn--r8jz45g.jp), and
+// percent-encoded in a URL (percentDecoded).
 func Mentions(doc []byte, s Subject) bool {
 	var forms []string
 	for _, e := range s.emails() {
@@ -487,8 +488,15 @@ func Mentions(doc []byte, s Subject) bool {
 		if s.Person != "" && strings.Contains(str, s.Person) {
 			return true
 		}
-		if len(forms) > 0 {
-			folded := event.EmailFold(str)
+		if len(forms) == 0 {
+			continue
+		}
+		texts := []string{str}
+		if d := percentDecoded(str); d != str {
+			texts = append(texts, d)
+		}
+		for _, text := range texts {
+			folded := event.EmailFold(text)
 			for _, f := range forms {
 				if containsAddress(folded, f) {
 					return true
@@ -497,6 +505,38 @@ func Mentions(doc []byte, s Subject) bool {
 		}
 	}
 	return false
+}
+
+// percentDecoded is s with each %XX as the byte it encodes (what is not
+// one stays as it is; + stays +): a URL keeps an address as its query
+// encoded it, email=ann%40acme.example, or its neighbours (%2C, %22), which
+// read as the letters of a longer address (containsAddress).
+func percentDecoded(s string) string {
+	if !strings.Contains(s, "%") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
+			b.WriteByte(unhex(s[i+1])<<4 | unhex(s[i+2]))
+			i += 2
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c <= 'F':
+		return c - 'A' + 10
+	}
+	return c - 'a' + 10
 }
 
 // containsAddress reports whether text holds addr as a whole address: not

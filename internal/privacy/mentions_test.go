@@ -66,3 +66,30 @@ func TestMentionsNoLongerAddress(t *testing.T) {
 		}
 	}
 }
+
+// TestMentionsAnAddressPercentEncoded: a page's URL keeps an address as
+// the newsletter link or the browser encoded it (email=ann%40acme.example,
+// a list joined by %2C, quoted by %22): it names the person, and their
+// erasure must find it; a longer address encoded is still another's.
+func TestMentionsAnAddressPercentEncoded(t *testing.T) {
+	s := privacy.Subject{Person: "p-1", Email: "ann@acme.example"}
+	for _, doc := range []string{
+		`{"url":"https://www.example.com/thanks?email=ann%40acme.example&utm_source=mail"}`,
+		`{"url":"https://www.example.com/share?to=bob%40x.example%2Cann@acme.example"}`,
+		`{"url":"https://www.example.com/search?q=%22ann@acme.example%22"}`,
+		`{"url":"https://www.example.com/?q=%E9%80%A3%E7%B5%A1ANN%40ACME.EXAMPLE"}`,
+	} {
+		if !privacy.Mentions([]byte(doc), s) {
+			t.Errorf("Mentions(%s) = false", doc)
+		}
+	}
+	for _, doc := range []string{
+		`{"url":"https://www.example.com/thanks?email=joann%40acme.example"}`,
+		`{"url":"https://www.example.com/thanks?email=ann%40acme.example.org"}`,
+		`{"url":"https://www.example.com/thanks?email=ann%2Bnews%40acme.example"}`,
+	} {
+		if privacy.Mentions([]byte(doc), s) {
+			t.Errorf("Mentions(%s) = true", doc)
+		}
+	}
+}
