@@ -90,17 +90,24 @@ type externalRef struct {
 }
 
 // externalIDs are the keys of the SFAs' record ids the person's deliveries
-// name.
+// name, each once: the SFA upserts a lead by email, so MQLs of several
+// cycles are delivered to one record (one item, removed once).
 func (w *Worker) externalIDs(ctx context.Context, s privacy.Subject) ([]externalRef, error) {
 	dlv, err := w.T.Query(ctx, table.Query{PK: identity.PersonPK(s.Person), Prefix: "DLV#", Consistent: true})
 	if err != nil {
 		return nil, err
 	}
 	var ext []externalRef
+	seen := map[string]bool{}
 	for _, it := range dlv {
 		var d Delivery
 		if json.Unmarshal(it.Data, &d) == nil && d.ExternalID != "" {
-			ext = append(ext, externalRef{table.Item{PK: ExternalPK(d.Connector, d.ExternalID), SK: "EXT", Kind: KindExternal}, d.Connector, d.ExternalID})
+			pk := ExternalPK(d.Connector, d.ExternalID)
+			if seen[pk] {
+				continue
+			}
+			seen[pk] = true
+			ext = append(ext, externalRef{table.Item{PK: pk, SK: "EXT", Kind: KindExternal}, d.Connector, d.ExternalID})
 		}
 	}
 	return ext, nil
