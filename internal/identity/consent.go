@@ -49,8 +49,12 @@ func (s *Stitcher) WithdrawPerson(ctx context.Context, person string, at time.Ti
 }
 
 // RegainConsent lifts a person's withdrawal: they sent a form from a
-// browser that collects, their newer choice (or told the operator so).
+// browser that collects, their newer choice (or told the operator so). An
+// unknown person is ErrNotFound, as for WithdrawPerson.
 func (s *Stitcher) RegainConsent(ctx context.Context, person string) error {
+	if _, err := s.Dir.Get(ctx, person); err != nil {
+		return err
+	}
 	vs, err := s.Dir.Visitors(ctx, person)
 	if err != nil {
 		return err
