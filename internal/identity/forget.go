@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -243,7 +244,7 @@ func (s *Stitcher) Disclose(ctx context.Context, sub privacy.Subject) (privacy.D
 			continue
 		}
 		n, err := s.ShowEmail(ctx, e)
-		d.Merge(n)
+		shownOnce(d, n)
 		if err != nil {
 			return d, err
 		}
@@ -278,6 +279,20 @@ func (s *Stitcher) Disclose(ctx context.Context, sub privacy.Subject) (privacy.D
 		err = d.AddValue(KindPerson, p)
 	}
 	return d, err
+}
+
+// shownOnce adds n's entries to d but for those d holds already: an event
+// a browser of theirs holds that an email's memory names too (it named
+// them from that browser before it was theirs) is one item, which Forget
+// removes once (with the browser; ForgetEmail then finds it gone).
+func shownOnce(d, n privacy.Disclosure) {
+	for kind, docs := range n {
+		for _, doc := range docs {
+			if !slices.ContainsFunc(d[kind], func(x json.RawMessage) bool { return bytes.Equal(x, doc) }) {
+				d.Add(kind, doc)
+			}
+		}
+	}
 }
 
 // showVisitor is what forgetVisitor removes of a browser.
