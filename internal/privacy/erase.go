@@ -543,9 +543,10 @@ func unhex(c byte) byte {
 // inside a longer one (ann@acme.example is in joann@acme.example and in
 // ann@acme.example.org, which are other people's). An address may touch
 // other text (連絡先ann@acme.exampleまで, email=ann@...&, <ann@...>, a
-// sentence's full stop): only what could continue its local part (ASCII
-// letters, digits, . _ + -) or its domain (ASCII letters, digits, -, a dot
-// and more of them) makes it another.
+// sentence's full stop, a JSON escape as written: afterEscape): only what
+// could continue its local part (ASCII letters, digits, . _ + -) or its
+// domain (ASCII letters, digits, -, a dot and more of them) makes it
+// another.
 func containsAddress(text, addr string) bool {
 	for from := 0; ; {
 		i := strings.Index(text[from:], addr)
@@ -554,13 +555,25 @@ func containsAddress(text, addr string) bool {
 		}
 		i += from
 		end := i + len(addr)
-		before := i == 0 || !localChar(text[i-1])
+		before := i == 0 || !localChar(text[i-1]) || afterEscape(text[:i])
 		after := end == len(text) || !domainChar(text[end]) && !(text[end] == '.' && end+1 < len(text) && domainChar(text[end+1]))
 		if before && after {
 			return true
 		}
 		from = i + 1
 	}
+}
+
+// afterEscape reports whether text ends in a JSON escape as written (\n,
+// \r, \t, \u003c): JSON kept as text inside a string (a receiver's error
+// body quoted) holds them so, and their last letter is no part of an
+// address that follows.
+func afterEscape(text string) bool {
+	n := len(text)
+	if n >= 2 && text[n-2] == '\\' && strings.IndexByte("nrt", text[n-1]) >= 0 {
+		return true
+	}
+	return n >= 6 && text[n-6] == '\\' && text[n-5] == 'u' && isHex(text[n-4]) && isHex(text[n-3]) && isHex(text[n-2]) && isHex(text[n-1])
 }
 
 func localChar(c byte) bool { return domainChar(c) || c == '.' || c == '_' || c == '+' }

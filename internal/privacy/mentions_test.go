@@ -93,3 +93,29 @@ func TestMentionsAnAddressPercentEncoded(t *testing.T) {
 		}
 	}
 }
+
+// TestMentionsAnAddressAfterAJSONEscape: JSON kept as text inside a string
+// (a receiver's error body quoted in a message, a document that is not
+// JSON itself) holds its escapes as written: the n of \n, the c of \u003c
+// (Go's <) read as the letters of a longer address, and the person's
+// address there was missed; one inside a longer address still is.
+func TestMentionsAnAddressAfterAJSONEscape(t *testing.T) {
+	s := privacy.Subject{Person: "p-1", Email: "ann@acme.example"}
+	for _, doc := range []string{
+		`{"error":"the receiver answered 400: {\"to\":\"Ann \\u003cann@acme.example\\u003e\"}"}`,
+		`{"error":"the receiver answered 400: name: Ann\\nann@acme.example"}`,
+		`not json: {"to":"\u003cAnn@acme.example\u003e"}`,
+	} {
+		if !privacy.Mentions([]byte(doc), s) {
+			t.Errorf("Mentions(%s) = false", doc)
+		}
+	}
+	for _, doc := range []string{
+		`{"error":"400: {\"to\":\"\\u003cjoann@acme.example\\u003e\"}"}`,
+		`{"error":"400: name: Jo\\nxann@acme.example"}`,
+	} {
+		if privacy.Mentions([]byte(doc), s) {
+			t.Errorf("Mentions(%s) = true", doc)
+		}
+	}
+}
