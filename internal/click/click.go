@@ -68,6 +68,7 @@ type EventWriter interface {
 	Flag(ctx context.Context, visitor, id, why string) (bool, error)
 	JudgeHuman(ctx context.Context, visitor, id string) (bool, error)
 	DeleteEvents(ctx context.Context, visitor string, ids ...string) (privacy.Removed, error)
+	ShowEventsByID(ctx context.Context, visitor string, ids ...string) (privacy.Disclosure, error) // what DeleteEvents removes
 }
 
 // PersonLinker links a browser to a person by id, undoes a click's link,

@@ -148,3 +148,37 @@ func TestDiscloseSaysWhatKeysHold(t *testing.T) {
 		}
 	}
 }
+
+// TestDiscloseAClickThatCannotBeRead: a stored click the event log cannot
+// decode failed the whole disclosure (a 500), while the erasure deletes it
+// all the same. It is shown, saying so, and counted as the erasure counts.
+func TestDiscloseAClickThatCannotBeRead(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.get("GET", "/c/"+e.link.ID+"/ok-"+e.ann.ID+"-nov-news", "ann-laptop")
+	ann := privacy.Subject{Person: e.ann.ID, Email: "ann@example.com"}
+	d, err := e.h.Disclose(ctx, ann)
+	if err != nil || len(d[eventlog.KindEvent]) != 1 {
+		t.Fatalf("disclose: %v %v", d.Counts(), err)
+	}
+	var ev event.Event
+	if err := json.Unmarshal(d[eventlog.KindEvent][0], &ev); err != nil || ev.ID == "" {
+		t.Fatalf("event %s", d[eventlog.KindEvent][0])
+	}
+	it, err := e.h.T.Get(ctx, eventlog.VisitorPK(ev.VisitorID), "E#"+ev.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it.Data = []byte{0xff, 0x00, 0x13} // no event the log can decode
+	if err := e.h.T.Put(ctx, it, table.Always); err != nil {
+		t.Fatal(err)
+	}
+	d, err = e.h.Disclose(ctx, ann)
+	if err != nil || len(d[eventlog.KindEvent]) != 1 || !strings.Contains(string(d[eventlog.KindEvent][0]), "unreadable") {
+		t.Fatalf("disclose with an unreadable click: %v %v", d, err)
+	}
+	r, err := e.h.Forget(ctx, ann)
+	if err != nil || fmt.Sprint(r) != fmt.Sprint(d.Counts()) {
+		t.Errorf("erased %v (%v), disclosed %v", r, err, d.Counts())
+	}
+}

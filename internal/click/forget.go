@@ -7,7 +7,6 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
@@ -121,14 +120,11 @@ func (h *Handler) Disclose(ctx context.Context, s privacy.Subject) (privacy.Disc
 			}
 		}
 		if ref.Visitor != "" {
-			ev, err := h.Events.Get(ctx, ref.Visitor, id)
-			if errors.Is(err, eventlog.ErrNotFound) {
-				continue // gone: DeleteEvents counts nothing either
-			}
+			// As DeleteEvents finds them: one gone counts nothing, one
+			// that cannot be decoded is still shown (and erased).
+			n, err := h.Events.ShowEventsByID(ctx, ref.Visitor, id)
+			d.Merge(n)
 			if err != nil {
-				return d, err
-			}
-			if err := d.AddValue(eventlog.KindEvent, ev); err != nil {
 				return d, err
 			}
 		}
