@@ -36,7 +36,10 @@ func (k *KintoneChanges) Disclose(ctx context.Context, s privacy.Subject) (priva
 		var c struct {
 			At any `json:"at"`
 		}
-		err := json.Unmarshal(it.Data, &c)
-		return map[string]any{"mql": strings.TrimPrefix(it.SK, kintoneChangePfx), "at": c.At}, err
+		if err := json.Unmarshal(it.Data, &c); err != nil {
+			// Still theirs, and erased: shown, saying so, not a failed file.
+			return map[string]any{"mql": strings.TrimPrefix(it.SK, kintoneChangePfx), "unreadable": err.Error()}, nil
+		}
+		return map[string]any{"mql": strings.TrimPrefix(it.SK, kintoneChangePfx), "at": c.At}, nil
 	})
 }

@@ -3,11 +3,13 @@ package feedback_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/baton-hq/baton/internal/feedback"
 	"github.com/baton-hq/baton/internal/privacy"
+	"github.com/baton-hq/baton/internal/table"
 )
 
 // TestKintoneChangesDisclosedAsErased: when kintone first showed another
@@ -49,5 +51,40 @@ func TestKintoneChangesDisclosedAsErased(t *testing.T) {
 	}
 	if n, err := (&feedback.KintoneChanges{T: f.tb}).Disclose(ctx, privacy.Subject{Person: f.p.ID}); err != nil || len(n) != 0 {
 		t.Errorf("after the erasure: %v %v", n, err)
+	}
+}
+
+// TestKintoneChangeUnreadableIsShown: a kintone mark that cannot be read
+// failed the whole disclosure, while the erasure deletes it all the same.
+func TestKintoneChangeUnreadableIsShown(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	k := &feedback.KintoneChanges{T: f.tb}
+	sub := privacy.Subject{Person: f.p.ID}
+	f.keptKintoneStatus(t, "見送り")
+	f.clk.Set(f.now.Add(5 * time.Minute))
+	if code, resp := f.post(t, "/feedback/kintone/"+ktToken, ktStatusHook("kt-accept", "対応中", f.now.Truncate(time.Minute).Add(2*time.Minute)), nil); code != 200 {
+		t.Fatalf("sales accepted: %d %s", code, resp)
+	}
+	d, err := k.Disclose(ctx, sub)
+	if err != nil || len(d[feedback.KindKintoneChange]) != 1 {
+		t.Fatalf("disclosed %v %v", d, err)
+	}
+	err = f.tb.Scan(ctx, "P#", func(it table.Item) error {
+		if it.Kind == feedback.KindKintoneChange {
+			it.Data = []byte("{not json")
+			return f.tb.Put(ctx, it, table.Always)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err = k.Disclose(ctx, sub)
+	if err != nil || len(d[feedback.KindKintoneChange]) != 1 || !strings.Contains(string(d[feedback.KindKintoneChange][0]), "unreadable") {
+		t.Fatalf("an unreadable mark disclosed as %v (%v)", d, err)
+	}
+	if r, err := k.Forget(ctx, sub); err != nil || r[feedback.KindKintoneChange] != 1 {
+		t.Errorf("erased %v %v", r, err)
 	}
 }
