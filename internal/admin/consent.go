@@ -31,12 +31,12 @@ func (h *Handler) consent(w http.ResponseWriter, r *http.Request) {
 	}
 	form := formPost(r) // the person page's form (csrfToken parsed it)
 	if form {
+		yes, no := true, false
 		switch r.PostForm.Get("withdrawn") {
 		case "1":
-			req.Withdrawn = new(bool)
-			*req.Withdrawn = true
+			req.Withdrawn = &yes
 		case "0":
-			req.Withdrawn = new(bool)
+			req.Withdrawn = &no
 		}
 	} else if !readJSON(w, r, &req, `{"withdrawn": true|false}`) {
 		return

@@ -361,24 +361,10 @@ func (p page) Channel(c string) string {
 // href stays the URL as stored.
 func (p page) ReadURL(u string) string {
 	u = escapeHidden(u)
-	if !strings.Contains(u, "%") {
-		return u
-	}
-	var b strings.Builder
-	for i := 0; i < len(u); i++ {
-		if u[i] != '%' || i+2 >= len(u) || !ishex(u[i+1]) || !ishex(u[i+2]) {
-			b.WriteByte(u[i])
-			continue
-		}
-		c := unhex(u[i+1])<<4 | unhex(u[i+2])
-		if c < 0x80 && (c <= ' ' || c == 0x7f || strings.IndexByte("%&=#?/+", c) >= 0) {
-			b.WriteString(u[i : i+3])
-		} else {
-			b.WriteByte(c)
-		}
-		i += 2
-	}
-	if out := b.String(); utf8.ValidString(out) && !strings.ContainsFunc(out, hidden) {
+	out := event.DecodePercent(u, func(c byte) bool {
+		return c < 0x80 && (c <= ' ' || c == 0x7f || strings.IndexByte("%&=#?/+", c) >= 0)
+	})
+	if utf8.ValidString(out) && !strings.ContainsFunc(out, hidden) {
 		return out
 	}
 	return u
@@ -413,18 +399,6 @@ func escapeHidden(u string) string {
 // which show as blank.
 func hidden(r rune) bool {
 	return unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Z) || r == 0x115f || r == 0x1160 || r == 0x3164 || r == 0xffa0
-}
-
-func ishex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
-
-func unhex(c byte) byte {
-	switch {
-	case c <= '9':
-		return c - '0'
-	case c <= 'F':
-		return c - 'A' + 10
-	}
-	return c - 'a' + 10
 }
 
 // Flag says why an event was taken for a scanner or a bot (enrichment's,

@@ -322,3 +322,38 @@ func (s Scrubber) dropParam(p string) bool {
 	}
 	return s.drop(name, value)
 }
+
+// DecodePercent is s with each %XX as the byte it encodes, but for the
+// bytes keep says stay encoded (nil: none); what is no escape stays as it
+// is, + as +. Unlike url.PathUnescape it never fails: one stray % ("100%")
+// does not keep the rest of a text from being read. (The admin pages read
+// URLs with it, erasure finds an address in one: email=ann%40acme.example.)
+func DecodePercent(s string, keep func(c byte) bool) string {
+	if !strings.Contains(s, "%") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '%' || i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+			b.WriteByte(s[i])
+			continue
+		}
+		if c := unhex(s[i+1])<<4 | unhex(s[i+2]); keep != nil && keep(c) {
+			b.WriteString(s[i : i+3])
+		} else {
+			b.WriteByte(c)
+		}
+		i += 2
+	}
+	return b.String()
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c <= 'F':
+		return c - 'A' + 10
+	}
+	return c - 'a' + 10
+}

@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -478,7 +479,8 @@ func ForgetQuery(ctx context.Context, t table.Table, q table.Query, match func(t
 // email as typed too (folded as NormalizeEmail reads it: a zero-width
 // space or full-width letters inside are still theirs), its domain in
 // either form (event.EmailForms: 例え.jp or xn--r8jz45g.jp), and
-// percent-encoded in a URL (percentDecoded).
+// percent-encoded in a URL (email=ann%40acme.example, or beside an
+// encoded neighbour, %2C, that read as the letters of a longer address).
 func Mentions(doc []byte, s Subject) bool {
 	var forms []string
 	for _, e := range s.emails() {
@@ -492,7 +494,7 @@ func Mentions(doc []byte, s Subject) bool {
 			continue
 		}
 		texts := []string{str}
-		if d := percentDecoded(str); d != str {
+		if d := event.DecodePercent(str, nil); d != str {
 			texts = append(texts, d)
 		}
 		for _, text := range texts {
@@ -505,38 +507,6 @@ func Mentions(doc []byte, s Subject) bool {
 		}
 	}
 	return false
-}
-
-// percentDecoded is s with each %XX as the byte it encodes (what is not
-// one stays as it is; + stays +): a URL keeps an address as its query
-// encoded it, email=ann%40acme.example, or its neighbours (%2C, %22), which
-// read as the letters of a longer address (containsAddress).
-func percentDecoded(s string) string {
-	if !strings.Contains(s, "%") {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
-			b.WriteByte(unhex(s[i+1])<<4 | unhex(s[i+2]))
-			i += 2
-			continue
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
-
-func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
-
-func unhex(c byte) byte {
-	switch {
-	case c <= '9':
-		return c - '0'
-	case c <= 'F':
-		return c - 'A' + 10
-	}
-	return c - 'a' + 10
 }
 
 // containsAddress reports whether text holds addr as a whole address: not
@@ -573,7 +543,11 @@ func afterEscape(text string) bool {
 	if n >= 2 && text[n-2] == '\\' && strings.IndexByte("nrt", text[n-1]) >= 0 {
 		return true
 	}
-	return n >= 6 && text[n-6] == '\\' && text[n-5] == 'u' && isHex(text[n-4]) && isHex(text[n-3]) && isHex(text[n-2]) && isHex(text[n-1])
+	if n < 6 || text[n-6] != '\\' || text[n-5] != 'u' {
+		return false
+	}
+	_, err := strconv.ParseUint(text[n-4:], 16, 16) // four hex digits
+	return err == nil
 }
 
 func localChar(c byte) bool { return domainChar(c) || c == '.' || c == '_' || c == '+' }
