@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/baton-hq/baton/internal/event"
@@ -128,36 +129,24 @@ func (s *Stitcher) Forget(ctx context.Context, sub privacy.Subject) (privacy.Rem
 	} else if !errors.Is(err, ErrNotFound) {
 		return r, err
 	}
-	var keys []string
 	for _, e := range emails {
 		n, err := s.ForgetEmail(ctx, e) // events that named their email and identified nobody
 		r.Merge(n)
 		if err != nil {
 			return r, err
 		}
-		keys = append(keys, emailForms(e)...) // the key, and one of the form before IDNA A-labels
 	}
 	t := s.Dir.T
-	for _, f := range keys {
-		it, err := t.Get(ctx, "EMAIL#"+f, "EMAIL")
-		switch {
-		case errors.Is(err, table.ErrNotFound):
-		case err != nil:
-			return r, err
-		default:
-			var ref struct {
-				Person string `json:"person"`
-			}
-			if json.Unmarshal(it.Data, &ref) == nil && ref.Person == sub.Person {
-				n, err := privacy.DeleteItems(ctx, t, []table.Item{it})
-				r.Merge(n)
-				if err != nil {
-					return r, err
-				}
-			}
-		}
+	keys, err := s.emailKeys(ctx, sub.Person, emails)
+	if err != nil {
+		return r, err
 	}
-	n, err := privacy.DeleteQuery(ctx, t, table.Query{PK: PersonPK(sub.Person)}, func(it table.Item) bool { return it.SK != personSK })
+	n, err := privacy.DeleteItems(ctx, t, keys)
+	r.Merge(n)
+	if err != nil {
+		return r, err
+	}
+	n, err = privacy.DeleteQuery(ctx, t, table.Query{PK: PersonPK(sub.Person)}, func(it table.Item) bool { return it.SK != personSK })
 	r.Merge(n)
 	if err != nil {
 		return r, err
@@ -248,22 +237,14 @@ func (s *Stitcher) Disclose(ctx context.Context, sub privacy.Subject) (privacy.D
 		if err != nil {
 			return d, err
 		}
-		for _, f := range emailForms(e) {
-			it, err := t.Get(ctx, "EMAIL#"+f, "EMAIL")
-			switch {
-			case errors.Is(err, table.ErrNotFound):
-				continue
-			case err != nil:
-				return d, err
-			}
-			var ref struct {
-				Person string `json:"person"`
-			}
-			if json.Unmarshal(it.Data, &ref) == nil && ref.Person == sub.Person {
-				if err := d.AddValue(KindEmail, map[string]string{"email": f, "person": sub.Person}); err != nil {
-					return d, err
-				}
-			}
+	}
+	keys, err := s.emailKeys(ctx, sub.Person, emails)
+	if err != nil {
+		return d, err
+	}
+	for _, it := range keys {
+		if err := d.AddValue(KindEmail, map[string]string{"email": strings.TrimPrefix(it.PK, "EMAIL#"), "person": sub.Person}); err != nil {
+			return d, err
 		}
 	}
 	// Identity's own items of the partition: the other packages' are
@@ -350,4 +331,37 @@ func (l Link) sharedWith(person string) bool {
 		}
 	}
 	return false
+}
+
+// emailKeys are the keys of emails, in each of their forms (and the form
+// before IDNA A-labels), that lead to the person: what Forget deletes and
+// Disclose shows.
+func (s *Stitcher) emailKeys(ctx context.Context, person string, emails []string) ([]table.Item, error) {
+	var out []table.Item
+	seen := map[string]bool{} // two spellings of one address share a form: one key, once
+	for _, e := range emails {
+		if e == "" {
+			continue
+		}
+		for _, f := range emailForms(e) {
+			if seen[f] {
+				continue
+			}
+			seen[f] = true
+			it, err := s.Dir.T.Get(ctx, "EMAIL#"+f, "EMAIL")
+			if errors.Is(err, table.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			var ref struct {
+				Person string `json:"person"`
+			}
+			if json.Unmarshal(it.Data, &ref) == nil && ref.Person == person {
+				out = append(out, it)
+			}
+		}
+	}
+	return out, nil
 }
