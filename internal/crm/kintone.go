@@ -48,8 +48,12 @@ type Kintone struct {
 	StatusField    string
 	LeadStatus     string
 	KeepLeadStatus bool
-	Client         *http.Client
-	Now            func() time.Time
+	// Loc is the zone a time (qualified_at) is written in to a text, date
+	// or time field, the configured timezone (nil: UTC). A DATETIME field
+	// takes UTC, which kintone shows in each user's own zone.
+	Loc    *time.Location
+	Client *http.Client
+	Now    func() time.Time
 }
 
 // Name implements push.Connector.
@@ -80,7 +84,11 @@ func (k *Kintone) PushAccount(ctx context.Context, m account.MQA) (string, error
 	if k.AccountApp == 0 {
 		return "", push.ErrNotTaken
 	}
-	return k.fitted(ctx, k.AccountApp, k.AccountKeyField, m.ID, k.accountRecord(m, false), true, k.AccountFields["mqa_summary"], m.Summary(), notesIn(m.Lang))
+	at, err := k.timeFor(ctx, k.AccountApp, k.AccountFields["qualified_at"], m.At)
+	if err != nil {
+		return "", err
+	}
+	return k.fitted(ctx, k.AccountApp, k.AccountKeyField, m.ID, k.accountRecord(m, false, at), true, k.AccountFields["mqa_summary"], m.Summary(), notesIn(m.Lang))
 }
 
 // RewriteAccount implements push.AccountRewriter: the MQA app's record of
@@ -90,7 +98,11 @@ func (k *Kintone) RewriteAccount(ctx context.Context, m account.MQA) error {
 	if k.AccountApp == 0 {
 		return nil
 	}
-	_, err := k.fitted(ctx, k.AccountApp, k.AccountKeyField, m.ID, k.accountRecord(m, true), false, k.AccountFields["mqa_summary"], m.Summary(), notesIn(m.Lang))
+	at, err := k.timeFor(ctx, k.AccountApp, k.AccountFields["qualified_at"], m.At)
+	if err != nil {
+		return err
+	}
+	_, err = k.fitted(ctx, k.AccountApp, k.AccountKeyField, m.ID, k.accountRecord(m, true, at), false, k.AccountFields["mqa_summary"], m.Summary(), notesIn(m.Lang))
 	var pe *push.Error
 	if errors.As(err, &pe) && pe.Code == "GAIA_RE01" {
 		return nil
@@ -98,9 +110,10 @@ func (k *Kintone) RewriteAccount(ctx context.Context, m account.MQA) error {
 	return err
 }
 
-// accountRecord is the MQA app's record of m, by the configured fields;
-// empty values are left out unless emptied is set.
-func (k *Kintone) accountRecord(m account.MQA, emptied bool) map[string]any {
+// accountRecord is the MQA app's record of m, by the configured fields
+// (at: its qualified_at as the field takes it, timeFor); empty values are
+// left out unless emptied is set.
+func (k *Kintone) accountRecord(m account.MQA, emptied bool, at string) map[string]any {
 	rec := map[string]any{}
 	for what, code := range k.AccountFields {
 		v := ""
@@ -124,7 +137,7 @@ func (k *Kintone) accountRecord(m account.MQA, emptied bool) map[string]any {
 			}
 			v = strings.Join(es, "\n")
 		case "qualified_at":
-			v = m.At.UTC().Format(time.RFC3339)
+			v = at
 		default:
 			v = m.Attributes[what]
 		}
@@ -150,6 +163,10 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 			unchanged = l.Unchanged
 		}
 	}
+	at, err := k.timeFor(ctx, k.App, k.Fields["qualified_at"], l.QualifiedAt)
+	if err != nil {
+		return "", err
+	}
 	rec := map[string]any{}
 	set := func(code, v string) {
 		if code != "" && v != "" {
@@ -169,7 +186,7 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 		case "behaviour_score":
 			set(code, jsonNumber(l.BehaviourScore))
 		case "qualified_at":
-			set(code, l.QualifiedAt.UTC().Format(time.RFC3339))
+			set(code, at)
 		default:
 			if !unchanged[attr] {
 				set(code, l.Attributes[attr])
@@ -257,6 +274,37 @@ func (k *Kintone) reopenStatus(ctx context.Context) (v string, takes bool, err e
 	return v, option || f.Type != "DROP_DOWN" && f.Type != "RADIO_BUTTON", nil
 }
 
+// timeFor is t as the field code of app's form takes it, read from the
+// form ("" without a code): a DATETIME field UTC (kintone's format, shown in
+// each user's zone); in Loc, a DATE field the day, a TIME field the time, a
+// text field both with the zone's name (2026-12-05 08:30 JST: the UTC
+// time read as Japan's was 9 hours off, and a date field refused the UTC
+// datetime with the whole record, the lead lost). Any other kind of field
+// gets the UTC datetime, which kintone refuses and fitted leaves out, said
+// in the summary.
+func (k *Kintone) timeFor(ctx context.Context, app int, code string, t time.Time) (string, error) {
+	if code == "" || t.IsZero() {
+		return "", nil
+	}
+	form, err := k.form(ctx, app)
+	if err != nil {
+		return "", err
+	}
+	loc := k.Loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	switch form[code].Type {
+	case "DATE":
+		return t.In(loc).Format(time.DateOnly), nil
+	case "TIME":
+		return t.In(loc).Format("15:04"), nil
+	case "SINGLE_LINE_TEXT", "MULTI_LINE_TEXT":
+		return t.In(loc).Format("2006-01-02 15:04 MST"), nil
+	}
+	return t.UTC().Format(time.RFC3339), nil
+}
+
 // fitted is upsert; when kintone refuses the whole record for values its
 // form does not take, it fits them to the form and sends it again rather
 // than lose the lead, the summary field (summaryCode, "" for none; its
@@ -323,8 +371,8 @@ type kintoneField struct {
 
 // fitForm makes rec what the app's form takes, for the fields kintone
 // refused (CB_VA01): text over its 文字数 limit is cut on a character, a
-// value not a number or not an option of a drop-down or radio button is
-// left out, a required text field a new record has no value for is
+// value a number, date, time, link, drop-down or radio button field does
+// not take is left out (the lead is worth more than the value), a required text field a new record has no value for is
 // [not provided]. It returns what was cut or left out ("label (why): the
 // value"), but for summaryCode, the summary, which says itself it was cut
 // (fitText) rather than be copied whole into itself; ok false when rec
@@ -357,7 +405,7 @@ func fitForm(form map[string]kintoneField, rec map[string]any, refused []string,
 			if code != summaryCode {
 				cuts = append(cuts, fmt.Sprintf(w.cut, label, max, v))
 			}
-		case given && !f.Required && (f.Type == "NUMBER" || f.Type == "DROP_DOWN" || f.Type == "RADIO_BUTTON"):
+		case given && !f.Required && leftOutKinds[f.Type]:
 			delete(rec, code)
 			cuts = append(cuts, fmt.Sprintf(w.ktLeft, label, v))
 		default:
@@ -367,6 +415,10 @@ func fitForm(form map[string]kintoneField, rec map[string]any, refused []string,
 	sort.Strings(cuts)
 	return cuts, true
 }
+
+// leftOutKinds are the kinds of field whose refused value fitForm leaves
+// out (when not required), there being no shorter form of it to send.
+var leftOutKinds = map[string]bool{"NUMBER": true, "DROP_DOWN": true, "RADIO_BUTTON": true, "DATE": true, "TIME": true, "DATETIME": true, "LINK": true}
 
 // refusedField reads the field code of a CB_VA01 error key.
 var refusedField = regexp.MustCompile(`^records\[0\]\.record\.(.+)\.value$`)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/baton-hq/baton/internal/crm/crmfake"
@@ -294,5 +295,74 @@ func TestKintoneSummaryFitsItsField(t *testing.T) {
 		if cut := strings.Contains(sum, "会社名 (cut to 64"); cut != (i == 1) {
 			t.Errorf("%s: summary %q", company, sum)
 		}
+	}
+}
+
+// TestKintoneQualifiedAtByFieldKind: qualified_at goes to a field as its
+// kind takes it: a DATETIME field in UTC (kintone shows it in each user's
+// zone), a DATE field the day in the configured zone, a TIME field the
+// time, a text field both with the zone's name. It was the UTC datetime
+// everywhere: 9 hours off in a text field read in Japan, and a DATE
+// field refused it with the whole record (the lead lost).
+func TestKintoneQualifiedAtByFieldKind(t *testing.T) {
+	ctx := context.Background()
+	f := crmfake.NewKintone()
+	defer f.Close()
+	f.Fields["q_datetime"] = map[string]any{"type": "DATETIME", "code": "q_datetime", "label": "MQL日時", "required": false}
+	f.Fields["q_date"] = map[string]any{"type": "DATE", "code": "q_date", "label": "MQL日", "required": false}
+	f.Fields["q_time"] = map[string]any{"type": "TIME", "code": "q_time", "label": "MQL時刻", "required": false}
+	f.Fields["q_text"] = map[string]any{"type": "SINGLE_LINE_TEXT", "code": "q_text", "label": "MQL日時（文字）", "required": false}
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := lead
+	l.QualifiedAt = time.Date(2026, 12, 4, 23, 30, 0, 0, time.UTC) // 12/5 08:30 in Japan
+	for code, want := range map[string]string{"q_datetime": "2026-12-04T23:30:00Z", "q_date": "2026-12-05", "q_time": "08:30", "q_text": "2026-12-05 08:30 JST"} {
+		c := kt(f)
+		c.Loc = tokyo
+		c.Fields["qualified_at"] = code
+		l.Email = code + "@example.co.jp"
+		if _, err := c.Push(ctx, l); err != nil {
+			t.Fatalf("%s: %v", code, err)
+		}
+		if got := f.Record(l.Email)[code]; got != want {
+			t.Errorf("%s: %q, want %q", code, got, want)
+		}
+	}
+	// A field of a kind no time fits (a number) is left out, said in the
+	// summary; the lead is in.
+	c := kt(f)
+	delete(c.Fields, "mql_condition")
+	c.Fields["mql_summary"] = "mql_reason"
+	c.Fields["qualified_at"] = "employees"
+	l.Email = "number@example.co.jp"
+	if _, err := c.Push(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	if rec := f.Record(l.Email); rec["employees"] != "" || !strings.Contains(rec["mql_reason"], "従業員数") {
+		t.Errorf("qualified_at to a number field: %q, summary %q", rec["employees"], rec["mql_reason"])
+	}
+}
+
+// TestKintoneRefusedDateIsLeftOut: a value a DATE field does not take (an
+// attribute sent as the person wrote it) is left out, said in the summary,
+// rather than the whole record refused and the lead lost.
+func TestKintoneRefusedDateIsLeftOut(t *testing.T) {
+	f := crmfake.NewKintone()
+	defer f.Close()
+	f.Fields["founded"] = map[string]any{"type": "DATE", "code": "founded", "label": "設立日", "required": false}
+	c := kt(f)
+	delete(c.Fields, "mql_condition")
+	c.Fields["mql_summary"] = "mql_reason"
+	c.Fields["founded"] = "founded"
+	l := lead
+	l.Attributes = map[string]string{"company": "サンプル株式会社", "founded": "昭和50年"}
+	if _, err := c.Push(context.Background(), l); err != nil {
+		t.Fatal(err)
+	}
+	rec := f.Record(l.Email)
+	if rec == nil || rec["founded"] != "" || !strings.Contains(rec["mql_reason"], "設立日") || !strings.Contains(rec["mql_reason"], "昭和50年") {
+		t.Fatalf("record %v", rec)
 	}
 }

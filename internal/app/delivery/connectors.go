@@ -40,7 +40,7 @@ func SalesforceConnector(cfg *config.Config, now func() time.Time) *crm.Salesfor
 
 // connectors builds the configured SFA connectors, refusing a half
 // configured one with the setting it lacks.
-func connectors(cfg *config.Config, now func() time.Time) ([]push.Connector, error) {
+func connectors(cfg *config.Config, now func() time.Time, loc *time.Location) ([]push.Connector, error) {
 	var out []push.Connector
 	sec := cfg.Secrets
 	if cfg.File.SFA.Salesforce != nil {
@@ -65,7 +65,7 @@ func connectors(cfg *config.Config, now func() time.Time) ([]push.Connector, err
 	}
 	if k := cfg.File.SFA.Kintone; k != nil {
 		c := &crm.Kintone{BaseURL: k.BaseURL, App: k.App, APIToken: sec.KintoneAPIToken, EmailField: k.EmailField, Fields: k.Fields,
-			AccountApp: k.AccountApp, AccountKeyField: k.AccountKeyField, AccountFields: k.AccountFields, StatusField: cfg.File.Feedback.KintoneField, Now: now}
+			AccountApp: k.AccountApp, AccountKeyField: k.AccountKeyField, AccountFields: k.AccountFields, StatusField: cfg.File.Feedback.KintoneField, Loc: loc, Now: now}
 		c.LeadStatus, c.KeepLeadStatus = leadStatus(k.LeadStatus)
 		if err := c.Validate(); err != nil {
 			return nil, &config.Error{Setting: "BATON_CONFIG sfa.kintone", Problem: err.Error()}

@@ -49,7 +49,7 @@ func New(ctx context.Context, c *core.Core) (*Delivery, error) {
 		d.Pusher.History = c.Qualifier.History // a requalified lead says why it is back
 	}
 	var err error
-	if d.Connectors, err = connectors(c.Config, c.Now); err != nil {
+	if d.Connectors, err = connectors(c.Config, c.Now, c.Cal.Location()); err != nil {
 		return nil, err
 	}
 	if err := checkConnectors(ctx, d.Connectors, c.Log); err != nil {

@@ -1038,7 +1038,8 @@ func (k *Kintone) serve(w http.ResponseWriter, r *http.Request) {
 // CB_VA01 errors (records[i].record.<code>.value -> messages): a required
 // field left out of a new record, text over the field's maxLength, a
 // NUMBER that is not a number, a DROP_DOWN or RADIO_BUTTON value that is
-// not one of its options.
+// not one of its options, a DATE not YYYY-MM-DD, a TIME not HH:MM, a
+// DATETIME not an RFC 3339 time.
 func kintoneInvalid(form map[string]map[string]any, values map[string]string, insert bool, i int) map[string]any {
 	errs := map[string]any{}
 	refuse := func(code, msg string) {
@@ -1065,6 +1066,18 @@ func kintoneInvalid(form map[string]map[string]any, values map[string]string, in
 		case "DROP_DOWN", "RADIO_BUTTON":
 			if opts, _ := f["options"].(map[string]any); opts[v] == nil {
 				refuse(code, fmt.Sprintf("%q は選択肢にありません。", v))
+			}
+		case "DATE":
+			if _, err := time.Parse(time.DateOnly, v); err != nil {
+				refuse(code, "日付の形式が不正です。")
+			}
+		case "TIME":
+			if _, err := time.Parse("15:04", v); err != nil {
+				refuse(code, "時刻の形式が不正です。")
+			}
+		case "DATETIME":
+			if _, err := time.Parse(time.RFC3339, v); err != nil {
+				refuse(code, "日時の形式が不正です。")
 			}
 		}
 	}
