@@ -34,6 +34,23 @@ func TestFormSentAgainScoresOnce(t *testing.T) {
 		ev.Properties["form"] = map[string]any{"id": "newsletter"}
 		return ev
 	}
+	// Two forms of one page with no id, name or action (a page builder's
+	// 資料請求 and お問い合わせ), and one of them corrected.
+	anon := func(id string, d time.Duration, fields map[string]any) event.Event {
+		ev := taro(id, d)
+		ev.Properties["form"] = map[string]any{"id": nil, "name": nil, "action": nil}
+		ev.Properties["fields"] = fields
+		return ev
+	}
+	request := func(id string, d time.Duration) event.Event {
+		return anon(id, d, map[string]any{"email": "taro@maker.example", "company": "", "document": "導入事例集"})
+	}
+	inquiry := func(id string, d time.Duration) event.Event {
+		return anon(id, d, map[string]any{"email": "taro@maker.example", "message": "見積もりをお願いします"})
+	}
+	requestCorrected := func(id string, d time.Duration) event.Event {
+		return anon(id, d, map[string]any{"email": "taro@maker.example", "company": "株式会社メーカー", "document": "導入事例集"})
+	}
 	bare := func(id, v string, d time.Duration) event.Event { // a form naming no email (a client other than the tag)
 		return event.Event{ID: id, Type: event.FormSubmit, VisitorID: "v1", URL: "https://www.example.com/contact", Timestamp: at.Add(d), Properties: map[string]any{"fields": map[string]any{"message": v}}}
 	}
@@ -51,6 +68,8 @@ func TestFormSentAgainScoresOnce(t *testing.T) {
 		{"corrected and sent again", []event.Event{taro("f1", 0), corrected("f2", time.Minute)}, 30},
 		{"corrected, the later one first", []event.Event{corrected("f2", time.Minute), taro("f1", 0)}, 30},
 		{"another form on the page", []event.Event{taro("f1", 0), other("f2", time.Minute)}, 60},
+		{"two forms without id, name or action", []event.Event{request("f1", 0), inquiry("f2", time.Minute)}, 60},
+		{"a form without id, name or action corrected", []event.Event{request("f1", 0), requestCorrected("f2", time.Minute)}, 30},
 		{"no email, other values", []event.Event{bare("f1", "a", 0), bare("f2", "b", time.Minute)}, 60},
 		{"no email, the same values", []event.Event{bare("f1", "a", 0), bare("f2", "a", time.Minute)}, 30},
 		{"another browser", []event.Event{taro("f1", 0), form("f2", "v2", "taro@maker.example", at.Add(time.Second))}, 60},

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -101,10 +102,30 @@ func resubmitWord(ev *event.Event) uint64 {
 	} else {
 		form, _ := json.Marshal(ev.Properties["form"])
 		what = append(append(what, 0), form...)
+		if anonymousForm(ev.Properties["form"]) {
+			// Two forms of one page without an id, name or action (a 資料請求
+			// and an お問い合わせ built by a page builder) are told apart by
+			// their fields' names, which a correction keeps.
+			fields, _ := ev.Properties["fields"].(map[string]any)
+			for _, name := range slices.Sorted(maps.Keys(fields)) {
+				what = append(append(what, 0), name...)
+			}
+		}
 	}
 	win := ev.Timestamp.Unix() / int64(resubmitWindow/time.Second)
 	key := "resubmit\x00" + ev.VisitorID + "\x00" + ev.URL + "\x00" + string(what) + "\x00" + strconv.FormatInt(win, 10)
 	return seenWord(key, time.Unix(win*int64(resubmitWindow/time.Second), 0))
+}
+
+// anonymousForm: the form names no id, name or action.
+func anonymousForm(f any) bool {
+	m, _ := f.(map[string]any)
+	for _, k := range []string{"id", "name", "action"} {
+		if v, _ := m[k].(string); v != "" {
+			return false
+		}
+	}
+	return true
 }
 
 func fnv64(s string) uint64 {
