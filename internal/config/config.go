@@ -165,6 +165,13 @@ type SFAFile struct {
 		// lead qualifies again (default the field's default value; "":
 		// left as sales set it).
 		LeadStatus *string `yaml:"lead_status"`
+		// Each MQL's summary as a comment on the lead's record, addressed
+		// to comment_mentions (at most 10; users are notified).
+		Comment         bool `yaml:"comment"`
+		CommentMentions []struct {
+			Code string `yaml:"code"`
+			Type string `yaml:"type"`
+		} `yaml:"comment_mentions"`
 	} `yaml:"kintone"`
 }
 

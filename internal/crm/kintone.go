@@ -51,8 +51,15 @@ type Kintone struct {
 	// Loc is the zone a time (qualified_at) is written in to a text, date
 	// or time field, the configured timezone (nil: UTC). A DATETIME field
 	// takes UTC, which kintone shows in each user's own zone.
-	Loc    *time.Location
-	Client *http.Client
+	Loc *time.Location
+	// Comment posts each MQL's summary as a comment on the lead's record:
+	// the record keeps one mql_summary, which the next MQL overwrites; its
+	// comments keep every MQL's, and kintone notifies the users the
+	// comments mention (CommentMentions, at most 10; organizations and
+	// groups are shown, not notified).
+	Comment         bool
+	CommentMentions []KintoneMention
+	Client          *http.Client
 	Now    func() time.Time
 }
 
@@ -74,8 +81,25 @@ func (k *Kintone) Validate() error {
 		return errors.New("kintone: account_app must be the MQA app's number")
 	case k.AccountApp > 0 && k.AccountKeyField == "":
 		return errors.New("kintone: account_key_field is required with account_app")
+	case len(k.CommentMentions) > 10:
+		return fmt.Errorf("kintone: comment_mentions names %d; kintone takes at most 10", len(k.CommentMentions))
+	}
+	for i, m := range k.CommentMentions {
+		switch {
+		case m.Code == "":
+			return fmt.Errorf("kintone: comment_mentions[%d]: code is required (a user's login name, or an organization's or group's code)", i)
+		case m.Type != "USER" && m.Type != "GROUP" && m.Type != "ORGANIZATION":
+			return fmt.Errorf("kintone: comment_mentions[%d] (%s): type must be USER, GROUP or ORGANIZATION, not %q", i, m.Code, m.Type)
+		}
 	}
 	return nil
+}
+
+// KintoneMention is one addressee of a record comment: a user's login
+// name, or an organization's or group's code, and which it is.
+type KintoneMention struct {
+	Code string `json:"code" yaml:"code"`
+	Type string `json:"type" yaml:"type"`
 }
 
 // PushAccount implements push.AccountConnector: a record of the MQA app,
@@ -219,7 +243,94 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 			return "", err
 		}
 	}
-	return k.fitted(ctx, k.App, k.EmailField, l.Email, rec, true, summaryCode, l.Summary(), notesIn(l.Lang))
+	id, err := k.fitted(ctx, k.App, k.EmailField, l.Email, rec, true, summaryCode, l.Summary(), notesIn(l.Lang))
+	if err != nil || !k.Comment {
+		return id, err
+	}
+	if err := k.comment(ctx, id, l); err != nil {
+		return "", err
+	}
+	return id, nil
+}
+
+// Steps of a delivery (push.Progress) for its record comment: the
+// comment's id once kintone answered it, and that one was sent.
+const (
+	commentStep     = "kintone-comment"
+	commentSentStep = "kintone-comment-sent"
+)
+
+// comment posts the MQL's summary on its record (POST
+// /k/v1/record/comment.json), once per MQL: its id is kept with the
+// delivery, and a comment whose answer was lost is looked for among the
+// record's latest before it is sent again (kintone's comments read back at
+// once), by the line that ends it, naming the MQL.
+func (k *Kintone) comment(ctx context.Context, record string, l push.Lead) error {
+	prog := push.ProgressFrom(ctx)
+	if prog.Step(commentStep) != "" {
+		return nil
+	}
+	marker := "(Baton MQL " + l.MQLID + ")"
+	if prog.Step(commentSentStep) != "" {
+		found, err := k.findComment(ctx, record, marker)
+		if err != nil {
+			return err
+		}
+		if found != "" {
+			return prog.SaveStep(ctx, commentStep, found)
+		}
+	}
+	text, _ := fit(l.Summary(), kintoneCommentMax-utf16Len(marker)-1)
+	mentions := k.CommentMentions
+	if mentions == nil {
+		mentions = []KintoneMention{}
+	}
+	body, _ := json.Marshal(map[string]any{"app": k.App, "record": record, "comment": map[string]any{"text": text + "\n" + marker, "mentions": mentions}})
+	if err := prog.SaveStep(ctx, commentSentStep, "1"); err != nil {
+		return err
+	}
+	req, _ := http.NewRequestWithContext(ctx, "POST", strings.TrimSuffix(k.BaseURL, "/")+"/k/v1/record/comment.json", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	out, err := k.answer(req, "commenting on record "+record, 1<<20)
+	if err != nil {
+		return err
+	}
+	var r struct {
+		ID json.RawMessage `json:"id"`
+	}
+	json.Unmarshal(out, &r)
+	id := strings.Trim(string(r.ID), `"`)
+	if id == "" {
+		id = "posted"
+	}
+	return prog.SaveStep(ctx, commentStep, id)
+}
+
+// kintoneCommentMax is kintone's limit on a comment's text, in characters.
+const kintoneCommentMax = 65535
+
+// findComment is the id of the record's comment ending in marker among
+// its latest ten ("" for none).
+func (k *Kintone) findComment(ctx context.Context, record, marker string) (string, error) {
+	q := url.Values{"app": {strconv.Itoa(k.App)}, "record": {record}, "order": {"desc"}, "limit": {"10"}}
+	req, _ := http.NewRequestWithContext(ctx, "GET", strings.TrimSuffix(k.BaseURL, "/")+"/k/v1/record/comments.json?"+q.Encode(), nil)
+	out, err := k.answer(req, "reading record "+record+"'s comments", 4<<20)
+	if err != nil {
+		return "", err
+	}
+	var r struct {
+		Comments []struct {
+			ID   json.RawMessage `json:"id"`
+			Text string          `json:"text"`
+		} `json:"comments"`
+	}
+	json.Unmarshal(out, &r)
+	for _, c := range r.Comments {
+		if strings.HasSuffix(strings.TrimSpace(c.Text), marker) { // whole: -c1) is not -c10)
+			return strings.Trim(string(c.ID), `"`), nil
+		}
+	}
+	return "", nil
 }
 
 // statusAfterWrite is the status field's value once Baton's write of a

@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/baton-hq/baton/internal/crm"
 	"github.com/baton-hq/baton/internal/crm/crmfake"
 	"github.com/baton-hq/baton/internal/push"
 )
@@ -364,5 +365,99 @@ func TestKintoneRefusedDateIsLeftOut(t *testing.T) {
 	rec := f.Record(l.Email)
 	if rec == nil || rec["founded"] != "" || !strings.Contains(rec["mql_reason"], "設立日") || !strings.Contains(rec["mql_reason"], "昭和50年") {
 		t.Fatalf("record %v", rec)
+	}
+}
+
+// TestKintoneCommentPerMQL: with comment set, each MQL's summary is a
+// comment on the lead's record, addressed to the mentioned users: the
+// record's mql_summary keeps only the latest MQL's, its comments every
+// one. A delivery retried posts its comment once, also when kintone's
+// answer to it was lost.
+func TestKintoneCommentPerMQL(t *testing.T) {
+	f := crmfake.NewKintone()
+	defer f.Close()
+	c := kt(f)
+	c.Comment = true
+	c.CommentMentions = []crm.KintoneMention{{Code: "sato", Type: "USER"}}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	l := lead
+	l.Lang = "ja"
+	first := push.MemProgress{}
+	ctx := push.WithProgress(context.Background(), first)
+	if _, err := c.Push(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Push(ctx, l); err != nil { // the same delivery again
+		t.Fatal(err)
+	}
+	cs := f.RecordComments(l.Email)
+	if len(cs) != 1 || !strings.HasPrefix(cs[0].Text, "@sato ") || !strings.Contains(cs[0].Text, l.Summary()) ||
+		!strings.HasSuffix(cs[0].Text, "(Baton MQL "+l.MQLID+")") || len(cs[0].Mentions) != 1 || cs[0].Mentions[0]["code"] != "sato" {
+		t.Fatalf("comments after one MQL delivered twice: %+v", cs)
+	}
+	// The next MQL: its own comment; the first stays.
+	again := l
+	again.MQLID, again.Cycle, again.Condition = l.PersonID+"-c2", 2, "pricing-visits"
+	f.LoseAnswer("POST /k/v1/record/comment.json", 1)
+	second := push.MemProgress{}
+	ctx2 := push.WithProgress(context.Background(), second)
+	if _, err := c.Push(ctx2, again); err == nil {
+		t.Fatal("an answer lost: no error")
+	}
+	if _, err := c.Push(ctx2, again); err != nil {
+		t.Fatal(err)
+	}
+	cs = f.RecordComments(l.Email)
+	if len(cs) != 2 || !strings.HasSuffix(cs[1].Text, "(Baton MQL "+again.MQLID+")") || !strings.Contains(cs[1].Text, "pricing-visits") {
+		t.Fatalf("comments after a second MQL whose answer was lost: %+v", cs)
+	}
+	if second["kintone-comment"] != cs[1].ID {
+		t.Errorf("the comment found is kept as %q, want %q", second["kintone-comment"], cs[1].ID)
+	}
+	// Without comment set, none.
+	l.Email = "nocomment@example.co.jp"
+	if _, err := kt(f).Push(context.Background(), l); err != nil {
+		t.Fatal(err)
+	}
+	if cs := f.RecordComments(l.Email); len(cs) != 0 {
+		t.Fatalf("comments without comment set: %+v", cs)
+	}
+}
+
+// TestKintoneCommentRefused: an app with its comments turned off refuses
+// the comment (with a code kintone does not document): the delivery fails
+// saying so, retried a bounded number of times, as any new code.
+func TestKintoneCommentRefused(t *testing.T) {
+	f := crmfake.NewKintone()
+	defer f.Close()
+	f.CommentsOff = true
+	c := kt(f)
+	c.Comment = true
+	pe := perr(t, func() error { _, err := c.Push(context.Background(), lead); return err }())
+	if pe.Permanent || pe.MaxAttempts == 0 || !strings.Contains(pe.Message, "commenting on record") || !strings.Contains(pe.Message, "コメント機能") {
+		t.Fatalf("comments off: %+v", pe)
+	}
+}
+
+// TestKintoneCommentMentionsChecked: mentions kintone would refuse stop
+// start-up naming them.
+func TestKintoneCommentMentionsChecked(t *testing.T) {
+	f := crmfake.NewKintone()
+	defer f.Close()
+	for _, tc := range []struct {
+		ms   []crm.KintoneMention
+		want string
+	}{
+		{[]crm.KintoneMention{{Code: "sato", Type: "user"}}, `type must be USER, GROUP or ORGANIZATION, not "user"`},
+		{[]crm.KintoneMention{{Type: "USER"}}, "code is required"},
+		{make([]crm.KintoneMention, 11), "at most 10"},
+	} {
+		c := kt(f)
+		c.CommentMentions = tc.ms
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: %v, want %q", tc.ms, err, tc.want)
+		}
 	}
 }

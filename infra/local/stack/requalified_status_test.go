@@ -108,7 +108,7 @@ func TestRequalifiedLeadIsOpenAgain(t *testing.T) {
 		defer f.Close()
 		ktStatusField(f)
 		const tok = "kintone-webhook-token-requalified"
-		p := writeConfig(t, "sfa:\n  kintone:\n    base_url: "+f.URL+"\n    app: 42\n    email_field: email\n    fields: {mql_summary: mql_reason}\nfeedback:\n  kintone_status_field: 対応状況\n")
+		p := writeConfig(t, "sfa:\n  kintone:\n    base_url: "+f.URL+"\n    app: 42\n    email_field: email\n    fields: {mql_summary: mql_reason}\n    comment: true\n    comment_mentions: [{code: sato, type: USER}]\nfeedback:\n  kintone_status_field: 対応状況\n")
 		s := stack.ForTestClock(t, map[string]string{"BATON_CONFIG": p, "BATON_KINTONE_API_TOKEN": f.APIToken, "BATON_KINTONE_WEBHOOK_TOKEN": tok}, clk.Now)
 		const email = "requal.kt@maker.example"
 		id := qualifyOne(t, s, "requal-kt", email)
@@ -130,6 +130,12 @@ func TestRequalifiedLeadIsOpenAgain(t *testing.T) {
 		}
 		if sum := f.Record(email)["mql_reason"]; !strings.Contains(sum, "Qualified again (MQL 2)") {
 			t.Errorf("the record's summary does not say the lead is back:\n%s", sum)
+		}
+		// The summary field keeps the second MQL's; the record's comments,
+		// addressed to sato, both.
+		if cs := f.RecordComments(email); len(cs) != 2 || !strings.HasPrefix(cs[0].Text, "@sato") || strings.Contains(cs[0].Text, "Qualified again") ||
+			!strings.HasSuffix(cs[0].Text, id+"-c1)") || !strings.Contains(cs[1].Text, "Qualified again (MQL 2)") || !strings.HasSuffix(cs[1].Text, id+"-c2)") {
+			t.Errorf("the record's comments after two MQLs: %+v", cs)
 		}
 		// kintone tells Baton of its write: the new MQL stays an MQL.
 		clk.Advance(time.Minute)

@@ -836,6 +836,20 @@ type Kintone struct {
 	AccountRecords  map[string]map[string]string
 	accountRevs     map[string]int
 	accountIDs      map[string]int
+	// Comments are the leads app's record comments by record id, oldest
+	// first; CommentsOff is an app whose コメント機能 is turned off (a
+	// comment is refused).
+	Comments    map[int][]KintoneComment
+	CommentsOff bool
+	commentSeq  int
+}
+
+// KintoneComment is a record's comment as kintone keeps it: the text with
+// the mentions kintone puts before it.
+type KintoneComment struct {
+	ID       string
+	Text     string
+	Mentions []map[string]string
 }
 
 // app is what an upsert works on: one app's form, key and records.
@@ -935,6 +949,17 @@ func (k *Kintone) serve(w http.ResponseWriter, r *http.Request) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	k.Calls[r.Method+" "+r.URL.Path]++
+	if (r.URL.Path == "/k/v1/record/comment.json" && r.Method == "POST") || (r.URL.Path == "/k/v1/record/comments.json" && r.Method == "GET") {
+		if r.Header.Get("X-Cybozu-API-Token") != k.APIToken {
+			writeJSON(w, 401, map[string]string{"code": "GAIA_IA02", "id": "1505999166-2", "message": "指定されたAPIトークンが、アプリで生成されたAPIトークンと一致しません。"})
+			return
+		}
+		if k.fault(w) {
+			return
+		}
+		k.comment(w, r)
+		return
+	}
 	if r.URL.Path == "/k/v1/app/form/fields.json" && r.Method == "GET" {
 		if r.Header.Get("X-Cybozu-API-Token") != k.APIToken {
 			writeJSON(w, 401, map[string]string{"code": "GAIA_IA02", "id": "1505999166-2", "message": "指定されたAPIトークンが、アプリで生成されたAPIトークンと一致しません。"})
@@ -1101,12 +1126,135 @@ func (k *Kintone) AccountRecord(key string) map[string]string {
 	return maps.Clone(r)
 }
 
+// comment serves POST /k/v1/record/comment.json (a comment on a record of
+// the leads app: text of 1 to 65,535 characters, at most 10 mentions of a
+// USER, GROUP or ORGANIZATION) and GET /k/v1/record/comments.json (order
+// asc or desc, offset, limit at most 10).
+func (k *Kintone) comment(w http.ResponseWriter, r *http.Request) {
+	invalid := func(field, msg string) {
+		writeJSON(w, 400, map[string]any{"code": "CB_VA01", "id": "1505999166-20", "message": "入力内容が正しくありません。", "errors": map[string]any{field: map[string][]string{"messages": {msg}}}})
+	}
+	exists := func(id int) bool {
+		for _, n := range k.ids {
+			if n == id {
+				return true
+			}
+		}
+		return false
+	}
+	if r.Method == "GET" {
+		q := r.URL.Query()
+		app, rec := atoi(q.Get("app")), atoi(q.Get("record"))
+		limit, offset := 10, atoi(q.Get("offset"))
+		if q.Has("limit") {
+			limit = atoi(q.Get("limit"))
+		}
+		switch {
+		case app != k.App:
+			invalid("app", "必須です。")
+			return
+		case limit < 1 || limit > 10:
+			invalid("limit", "10以下である必要があります。")
+			return
+		case q.Has("order") && q.Get("order") != "asc" && q.Get("order") != "desc":
+			invalid("order", "asc または desc を指定してください。")
+			return
+		case !exists(rec):
+			writeJSON(w, 404, map[string]string{"code": "GAIA_RE01", "id": "1505999166-21", "message": "指定したレコード（id: " + q.Get("record") + "）が見つかりません。"})
+			return
+		}
+		all := slices.Clone(k.Comments[rec])
+		if q.Get("order") != "asc" {
+			slices.Reverse(all)
+		}
+		out := []map[string]any{}
+		for i := offset; i < len(all) && i < offset+limit; i++ {
+			c := all[i]
+			out = append(out, map[string]any{"id": c.ID, "text": c.Text, "createdAt": "2026-12-04T00:00:00Z", "creator": map[string]string{"code": "Administrator", "name": "Administrator"}, "mentions": c.Mentions})
+		}
+		writeJSON(w, 200, map[string]any{"comments": out, "older": offset+limit < len(all), "newer": offset > 0})
+		return
+	}
+	var req struct {
+		App     json.Number `json:"app"`
+		Record  json.Number `json:"record"`
+		Comment *struct {
+			Text     string              `json:"text"`
+			Mentions []map[string]string `json:"mentions"`
+		} `json:"comment"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		writeJSON(w, 400, map[string]string{"code": "CB_IJ01", "id": "1505999166-22", "message": "JSONが不正です。"})
+		return
+	}
+	switch {
+	case atoi(req.App.String()) != k.App:
+		invalid("app", "必須です。")
+		return
+	case req.Comment == nil || req.Comment.Text == "":
+		invalid("comment.text", "必須です。")
+		return
+	case len(utf16.Encode([]rune(req.Comment.Text))) > 65535:
+		invalid("comment.text", "65535文字より短くなければなりません。")
+		return
+	case len(req.Comment.Mentions) > 10:
+		invalid("comment.mentions", "宛先は10件まで指定できます。")
+		return
+	case !exists(atoi(req.Record.String())):
+		writeJSON(w, 404, map[string]string{"code": "GAIA_RE01", "id": "1505999166-21", "message": "指定したレコード（id: " + req.Record.String() + "）が見つかりません。"})
+		return
+	case k.CommentsOff:
+		// kintone documents that an app with comments off refuses the
+		// call, not its code: one Baton has no word on.
+		writeJSON(w, 400, map[string]string{"code": "GAIA_ZZ98", "id": "1505999166-23", "message": "このアプリではコメント機能が無効になっています。"})
+		return
+	}
+	head := ""
+	for i, m := range req.Comment.Mentions {
+		switch m["type"] {
+		case "USER", "GROUP", "ORGANIZATION":
+		default:
+			invalid(fmt.Sprintf("comment.mentions[%d].type", i), "USER、GROUP、ORGANIZATION のいずれかを指定してください。")
+			return
+		}
+		if m["code"] == "" {
+			invalid(fmt.Sprintf("comment.mentions[%d].code", i), "必須です。")
+			return
+		}
+		head += "@" + m["code"] + " "
+	}
+	text := req.Comment.Text
+	if head != "" {
+		text = head + "\n" + text // kintone puts the mentions before the text
+	}
+	if k.Comments == nil {
+		k.Comments = map[int][]KintoneComment{}
+	}
+	k.commentSeq++
+	rec := atoi(req.Record.String())
+	k.Comments[rec] = append(k.Comments[rec], KintoneComment{ID: fmt.Sprint(k.commentSeq), Text: text, Mentions: req.Comment.Mentions})
+	writeJSON(w, 200, map[string]string{"id": fmt.Sprint(k.commentSeq)})
+}
+
+// RecordComments returns the comments on the leads app's record of email,
+// oldest first (nil: no record).
+func (k *Kintone) RecordComments(email string) []KintoneComment {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	id, ok := k.ids[email]
+	if !ok {
+		return nil
+	}
+	return slices.Clone(k.Comments[id])
+}
+
 // queryOrDelete serves GET (query `<email field> = "x"`) and DELETE (ids[0]).
 // DeleteRecord deletes the leads app's record of email, as a user
 // deleting it in kintone.
 func (k *Kintone) DeleteRecord(email string) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	delete(k.Comments, k.ids[email])
 	delete(k.Records, email)
 	delete(k.ids, email)
 	delete(k.revisions, email)
@@ -1159,6 +1307,7 @@ func (k *Kintone) queryOrDelete(w http.ResponseWriter, r *http.Request) {
 		if fmt.Sprint(id) == q.Get("ids[0]") {
 			delete(k.ids, email)
 			delete(k.Records, email)
+			delete(k.Comments, id) // a record's comments go with it
 		}
 	}
 	writeJSON(w, 200, map[string]any{})
