@@ -60,7 +60,7 @@ type Kintone struct {
 	Comment         bool
 	CommentMentions []KintoneMention
 	Client          *http.Client
-	Now    func() time.Time
+	Now             func() time.Time
 }
 
 // Name implements push.Connector.
