@@ -1032,3 +1032,41 @@ func TestIdentifyByUserIDUpdatesAttributes(t *testing.T) {
 		t.Errorf("after identify(userId, {title, company}) the person's attributes are %v, want title CTO and company FiveCorp", v.Person.Attributes)
 	}
 }
+
+// TestOneClientCannotSpendItsSiteRate: a request the per-address limit
+// refuses takes nothing from its site's bucket. The site's bucket was
+// taken first, so one address sending fast with a site's Origin (any
+// script can write that header) spent the site's whole rate on requests
+// refused anyway, and the site's real visitors got 429s.
+func TestOneClientCannotSpendItsSiteRate(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "baton.yaml")
+	os.WriteFile(cfg, []byte("rate_limit_per_ip: 0.001\nrate_limit_burst: 2\nrate_limit_per_site: 5\n"), 0o600)
+	clk := clock.NewManual(time.Date(2031, 5, 12, 9, 0, 0, 0, time.UTC)) // the site's bucket never refills: burst 10
+	s := stack.ForTestClock(t, map[string]string{"BATON_CONFIG": cfg, "BATON_TRUST_PROXY": "true", "BATON_SITE_ORIGINS": "https://a.example"}, clk.Now)
+	post := func(ip string, i int) int {
+		req, _ := http.NewRequest("POST", s.URL+"/e", strings.NewReader(fmt.Sprintf(`{"type":"page_view","messageId":"m-%s-%d","anonymousId":"site-rate-visitor-1","properties":{"url":"https://a.example/"}}`, ip, i)))
+		req.Header.Set("X-Forwarded-For", ip)
+		req.Header.Set("Origin", "https://a.example")
+		req.Header.Set("Content-Type", "text/plain")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	refused := 0
+	for i := 0; i < 30; i++ {
+		if post("198.51.100.66", i) == 429 {
+			refused++
+		}
+	}
+	if refused != 28 {
+		t.Fatalf("the flooding address: %d of 30 refused, want 28 (its burst of 2)", refused)
+	}
+	for i, ip := range []string{"203.0.113.1", "203.0.113.2", "203.0.113.3"} {
+		if code := post(ip, i); code != 204 {
+			t.Fatalf("visitor %s of the same site after one address's flood: %d, want 204", ip, code)
+		}
+	}
+}
