@@ -94,7 +94,7 @@ type File struct {
 	AuditRetention   Duration          `yaml:"audit_retention"`          // admin audit entries kept this long (default 400d)
 	MaxInFlight      int               `yaml:"max_in_flight"`            // local stack: requests served at once before 503 (default 512)
 	MaxPerClient     int               `yaml:"max_in_flight_per_client"` // local stack: requests one client address may have in flight before 429 (default 16; -1 disables)
-	RateLimitPerIP   float64           `yaml:"rate_limit_per_ip"`        // local stack: requests per second per client address (default 100; -1 disables)
+	RateLimitPerIP   float64           `yaml:"rate_limit_per_ip"`        // local stack: requests per second per client address, an IPv6 one by its /64 (default 100; -1 disables)
 	RateLimitBurst   float64           `yaml:"rate_limit_burst"`         // local stack: burst per client address (default 2x the rate)
 	RateLimitPerSite float64           `yaml:"rate_limit_per_site"`      // local stack: requests per second per browser Origin (default 1000; -1 disables)
 }

@@ -244,3 +244,16 @@ func peerAddr(r *http.Request) netip.Addr {
 	}
 	return ip.Unmap()
 }
+
+// ClientKey is what the per-client limits count a client address as: an
+// IPv4 address itself, an IPv6 address its /64. An IPv6 client holds a
+// whole /64 (privacy addresses change by themselves, and a host can use
+// any of 2^64), so keyed by the full address each new one had a bucket
+// of its own.
+func ClientKey(ip netip.Addr) string {
+	if ip.Is6() {
+		p, _ := ip.Prefix(64)
+		return p.String()
+	}
+	return ip.String()
+}

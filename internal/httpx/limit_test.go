@@ -3,6 +3,7 @@ package httpx
 import (
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"sync"
 	"testing"
 	"time"
@@ -68,5 +69,18 @@ func TestRateLimiterTokenBucket(t *testing.T) {
 	h.ServeHTTP(w, httptest.NewRequest("POST", "/e", nil))
 	if w.Code != 429 || w.Header().Get("Retry-After") == "" {
 		t.Fatalf("middleware: %d %v", w.Code, w.Header())
+	}
+}
+
+func TestClientKeyIsTheIPv6Prefix(t *testing.T) {
+	for in, want := range map[string]string{
+		"192.0.2.7":            "192.0.2.7",
+		"2001:db8:1:2::1":      "2001:db8:1:2::/64",
+		"2001:db8:1:2:ffff::9": "2001:db8:1:2::/64",
+		"2001:db8:1:3::1":      "2001:db8:1:3::/64",
+	} {
+		if got := ClientKey(netip.MustParseAddr(in)); got != want {
+			t.Errorf("ClientKey(%s) = %s, want %s", in, got, want)
+		}
 	}
 }

@@ -211,11 +211,11 @@ func guard(cfg *config.Config, now func() time.Time, h http.Handler, adm *admin.
 				adm.Refused(r, http.StatusTooManyRequests, audit.ReasonRateLimited)
 			}
 		}}
-		h = rl.Middleware(func(r *http.Request) string { return httpx.ClientIP(r, cfg.TrustProxy).String() }, h)
+		h = rl.Middleware(func(r *http.Request) string { return httpx.ClientKey(httpx.ClientIP(r, cfg.TrustProxy)) }, h)
 	}
 	h = httpx.Limit(cfg.File.MaxInFlight, h)
 	// Outermost: a client over its share is refused before it takes a slot.
-	return httpx.LimitPerClient(cfg.File.MaxPerClient, func(r *http.Request) string { return httpx.ClientIP(r, cfg.TrustProxy).String() }, h)
+	return httpx.LimitPerClient(cfg.File.MaxPerClient, func(r *http.Request) string { return httpx.ClientKey(httpx.ClientIP(r, cfg.TrustProxy)) }, h)
 }
 
 // routes adds what only the local stack serves: the demo site.

@@ -1070,3 +1070,35 @@ func TestOneClientCannotSpendItsSiteRate(t *testing.T) {
 		}
 	}
 }
+
+// TestIPv6ClientIsItsPrefix: an IPv6 client holds a whole /64 (SLAAC
+// privacy addresses change on their own; a host can take any of 2^64), so
+// the per-address limits count the /64: keyed by the full address, every
+// request from a new address of the prefix had a full bucket of its own.
+func TestIPv6ClientIsItsPrefix(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "baton.yaml")
+	os.WriteFile(cfg, []byte("rate_limit_per_ip: 0.001\nrate_limit_burst: 3\n"), 0o600)
+	s := stack.ForTest(t, map[string]string{"BATON_CONFIG": cfg, "BATON_TRUST_PROXY": "true"})
+	post := func(ip string, i int) int {
+		req, _ := http.NewRequest("POST", s.URL+"/e", strings.NewReader(fmt.Sprintf(`{"type":"page_view","messageId":"v6-%d","anonymousId":"v6-visitor-1","properties":{"url":"https://a.example/"}}`, i)))
+		req.Header.Set("X-Forwarded-For", ip)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	refused := 0
+	for i := 0; i < 10; i++ {
+		if post(fmt.Sprintf("2001:db8:1:2::%x", i+1), i) == 429 {
+			refused++
+		}
+	}
+	if refused != 7 {
+		t.Fatalf("10 addresses of one /64: %d refused, want 7 (one burst of 3)", refused)
+	}
+	if code := post("2001:db8:1:3::1", 99); code != 204 {
+		t.Fatalf("another /64: %d, want 204", code)
+	}
+}
