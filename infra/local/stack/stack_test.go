@@ -1078,7 +1078,8 @@ func TestOneClientCannotSpendItsSiteRate(t *testing.T) {
 func TestIPv6ClientIsItsPrefix(t *testing.T) {
 	cfg := filepath.Join(t.TempDir(), "baton.yaml")
 	os.WriteFile(cfg, []byte("rate_limit_per_ip: 0.001\nrate_limit_burst: 3\n"), 0o600)
-	s := stack.ForTest(t, map[string]string{"BATON_CONFIG": cfg, "BATON_TRUST_PROXY": "true"})
+	clk := clock.NewManual(time.Date(2031, 5, 12, 9, 0, 0, 0, time.UTC)) // no bucket refills
+	s := stack.ForTestClock(t, map[string]string{"BATON_CONFIG": cfg, "BATON_TRUST_PROXY": "true"}, clk.Now)
 	post := func(ip string, i int) int {
 		req, _ := http.NewRequest("POST", s.URL+"/e", strings.NewReader(fmt.Sprintf(`{"type":"page_view","messageId":"v6-%d","anonymousId":"v6-visitor-1","properties":{"url":"https://a.example/"}}`, i)))
 		req.Header.Set("X-Forwarded-For", ip)
