@@ -449,6 +449,16 @@ func FromEnv(getenv func(string) string, mode Mode) (*Config, error) {
 	if t := c.Secrets.SalesforceOutboundToken; t != "" && (len(t) < 16 || !urlToken.MatchString(t)) {
 		return nil, &Error{"BATON_SALESFORCE_OUTBOUND_TOKEN", "use at least 16 random characters of A-Z a-z 0-9 - . _ ~ (it is written in a URL), e.g. openssl rand -hex 32"}
 	}
+	// The feedback sources' secrets let whoever knows them write sales'
+	// verdicts and deals: a short one can be guessed (the kintone token
+	// travels in the URL's path, the Flow's secret as a header compared as
+	// it is).
+	if t := c.Secrets.KintoneWebhookToken; t != "" && (len(t) < 16 || !urlToken.MatchString(t)) {
+		return nil, &Error{"BATON_KINTONE_WEBHOOK_TOKEN", "use at least 16 random characters of A-Z a-z 0-9 - . _ ~ (it is written in a URL), e.g. openssl rand -hex 32"}
+	}
+	if t := c.Secrets.FeedbackSecret; t != "" && len(t) < 16 {
+		return nil, &Error{"BATON_FEEDBACK_SECRET", "too short: use at least 16 random characters (e.g. openssl rand -hex 32, or a whsec_ key)"}
+	}
 	if path := taskPath(getenv, getenv("BATON_CONFIG")); path != "" {
 		data, err := os.ReadFile(path)
 		if err != nil {

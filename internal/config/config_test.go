@@ -271,6 +271,26 @@ func TestSalesforceOutboundToken(t *testing.T) {
 	}
 }
 
+// TestFeedbackSecretsAreLong: the feedback sources' secrets let whoever
+// knows them write sales' verdicts and deals; a guessable one (changeme)
+// started up. Both are refused short, the kintone token (a URL's path)
+// also with characters a URL changes.
+func TestFeedbackSecretsAreLong(t *testing.T) {
+	for name, tok := range map[string]string{"BATON_KINTONE_WEBHOOK_TOKEN": "kintone-webhook-token-0123", "BATON_FEEDBACK_SECRET": "whsec_ZmVlZGJhY2stc2VjcmV0LWtleQ=="} {
+		if _, err := FromEnv(env(map[string]string{name: tok}), Local); err != nil {
+			t.Errorf("%s %s: %v", name, tok, err)
+		}
+	}
+	for _, c := range []struct{ name, tok string }{
+		{"BATON_KINTONE_WEBHOOK_TOKEN", "changeme"}, {"BATON_KINTONE_WEBHOOK_TOKEN", "0123456789abcdef/../x"},
+		{"BATON_FEEDBACK_SECRET", "changeme"}, {"BATON_FEEDBACK_SECRET", "whsec_c2VjcmV0"},
+	} {
+		if _, err := FromEnv(env(map[string]string{c.name: c.tok}), Local); err == nil || !strings.Contains(err.Error(), c.name) {
+			t.Errorf("%s %q: %v, want a refusal naming it", c.name, c.tok, err)
+		}
+	}
+}
+
 // TestOriginSecret: BATON_ORIGIN_SECRET gates the outermost proxy
 // (httpx.Proxies.Origin); deployed behind two proxies (CloudFront, then
 // API Gateway, whose own address anyone can call) it is required, and it
