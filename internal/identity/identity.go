@@ -174,6 +174,25 @@ func ScanPeople(ctx context.Context, t table.Table, fn func(person string, it ta
 	})
 }
 
+// ScanPeoplePage visits the items of people's partitions on one page of a
+// pass over them from cursor ("": the start), with the person each belongs
+// to, and returns the next page's cursor ("": the pass is over): ScanPeople
+// over several runs, for a pass that may outlast one (the sweep's).
+func ScanPeoplePage(ctx context.Context, t table.Table, cursor string, fn func(person string, it table.Item) error) (string, error) {
+	items, next, err := t.ScanPage(ctx, personPrefix, cursor)
+	if err != nil {
+		return "", err
+	}
+	for _, it := range items {
+		if id, ok := PersonOf(it.PK); ok {
+			if err := fn(id, it); err != nil {
+				return "", err
+			}
+		}
+	}
+	return next, nil
+}
+
 // PersonIDs lists every person (the person record's partitions).
 func PersonIDs(ctx context.Context, t table.Table) ([]string, error) {
 	var out []string

@@ -20,11 +20,13 @@ import (
 //
 //	PK=SCORED#<shard>  SK=<person>
 //	PK=SCORED#meta     SK=INDEXED  once the people scored before the index are in it
+//	PK=SCORED#meta     SK=LISTING  until then, where the pass over the people goes on
 const (
-	scoredPfx    = "SCORED#"
-	scoredMeta   = scoredPfx + "meta"
-	scoredDone   = "INDEXED"
-	scoredShards = 16 // partitions, so no one DynamoDB partition takes every first score
+	scoredPfx     = "SCORED#"
+	scoredMeta    = scoredPfx + "meta"
+	scoredDone    = "INDEXED"
+	scoredListing = "LISTING"
+	scoredShards  = 16 // partitions, so no one DynamoDB partition takes every first score
 )
 
 func scoredPK(person string) string {
@@ -89,32 +91,64 @@ func SampleScored(ctx context.Context, t table.Table, n int) ([]string, error) {
 // index, once per store (one pass over the people's partitions; the sweep
 // runs it, so no read path ever writes). Until it has run, AllFacts reads
 // by that pass instead. It returns how many people it indexed.
+//
+// The pass goes a page at a time, keeping where it is (scoredListing), so
+// that a run that ends (ctx: the sweep's budget) goes on from there next
+// run: on DynamoDB it scans the whole table, and a pass started afresh by
+// every run never ended on a table larger than a run can read, and took
+// the rest of the sweep (SLA breaches, rescores) down with it each time.
 func IndexScoredPeople(ctx context.Context, t table.Table) (int, error) {
 	if done, err := indexComplete(ctx, t); done || err != nil {
 		return 0, err
 	}
-	var ws []table.Write
-	err := identity.ScanPeople(ctx, t, func(person string, it table.Item) error {
-		if it.SK == scoreSK {
-			ws = append(ws, table.Put(table.Item{PK: scoredPK(person), SK: person, Kind: "scored"}, table.NotExists))
-		}
-		return nil
-	})
-	if err != nil {
+	var cursor string
+	if it, err := t.Get(ctx, scoredMeta, scoredListing); err == nil {
+		cursor = string(it.Data)
+	} else if !errors.Is(err, table.ErrNotFound) {
 		return 0, err
 	}
 	n := 0
-	for start := 0; start < len(ws); start += 100 {
-		for _, err := range t.PutMany(ctx, ws[start:min(start+100, len(ws))]) {
-			switch {
-			case err == nil:
-				n++
-			case !errors.Is(err, table.ErrConditionFailed): // failed: indexed by their first score
-				return n, err
+	for ctx.Err() == nil {
+		var ws []table.Write
+		next, err := identity.ScanPeoplePage(ctx, t, cursor, func(person string, it table.Item) error {
+			if it.SK == scoreSK {
+				ws = append(ws, table.Put(table.Item{PK: scoredPK(person), SK: person, Kind: "scored"}, table.NotExists))
+			}
+			return nil
+		})
+		if err != nil {
+			if ctx.Err() != nil {
+				return n, nil // out of time: the next run reads this page again
+			}
+			return n, err
+		}
+		for start := 0; start < len(ws); start += 100 {
+			for _, err := range t.PutMany(ctx, ws[start:min(start+100, len(ws))]) {
+				switch {
+				case err == nil:
+					n++
+				case ctx.Err() != nil:
+					return n, nil // out of time: the next run writes this page again
+				case !errors.Is(err, table.ErrConditionFailed): // failed: indexed by their first score
+					return n, err
+				}
 			}
 		}
+		if next == "" {
+			if err := t.Put(ctx, table.Item{PK: scoredMeta, SK: scoredDone, Kind: "scored"}, table.Always); err != nil {
+				return n, err
+			}
+			return n, t.Delete(ctx, scoredMeta, scoredListing, table.Always)
+		}
+		if err := t.Put(ctx, table.Item{PK: scoredMeta, SK: scoredListing, Kind: "scored", Data: []byte(next)}, table.Always); err != nil {
+			if ctx.Err() != nil {
+				return n, nil // out of time: the next run goes on from the last cursor kept
+			}
+			return n, err
+		}
+		cursor = next
 	}
-	return n, t.Put(ctx, table.Item{PK: scoredMeta, SK: scoredDone, Kind: "scored"}, table.Always)
+	return n, nil
 }
 
 // factsOf reads one person's facts by key: the score record, then the

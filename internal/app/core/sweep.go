@@ -48,10 +48,14 @@ func (a *Core) Sweep(ctx context.Context) ([]sla.Breach, error) {
 		return nil, listErr
 	}
 	// Once per store: people scored before the reports' index are indexed
-	// (until then the reports read by a pass over the people). A failure
-	// here must not hold back the SLA and the rescores: it is reported at
-	// the end and tried again on the next run.
-	n, indexErr := qualify.IndexScoredPeople(ctx, a.Table)
+	// (until then the reports read by a pass over the people), a page at a
+	// time, bounded like the campaigns' list: on DynamoDB the pass is a
+	// scan of the whole table, which on a large one outlasts the function.
+	// A failure here must not hold back the SLA and the rescores: it is
+	// reported at the end and tried again on the next run.
+	ictx, cancelIndex := context.WithTimeout(ctx, 20*time.Second)
+	n, indexErr := qualify.IndexScoredPeople(ictx, a.Table)
+	cancelIndex()
 	indexErr = errors.Join(indexErr, listErr)
 	if n > 0 {
 		a.Log.Info("reports: indexed people scored before the index", "people", n)
