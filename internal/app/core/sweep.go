@@ -25,64 +25,73 @@ import (
 // rescored), and (once per store) the reports' index of scored people and
 // the campaigns' list are completed. Retention is DynamoDB TTL on AWS and
 // the local stack's purge.
+//
+// Each step has a budget (sweepBudgets), together within the sweep
+// function's 120 s, and a step that fails or runs out of time holds back
+// none after it: each keeps its progress and the next run goes on, and
+// the failures are returned together at the end. (Clicks had no budget
+// and their failure ended the sweep: after a large newsletter, judging
+// its clicks took the whole run and no SLA breach was announced.)
 func (a *Core) Sweep(ctx context.Context) ([]sla.Breach, error) {
+	var errs []error
+	step := func(budget time.Duration, run func(ctx context.Context) error) {
+		sctx, cancel := context.WithTimeout(ctx, budget)
+		defer cancel()
+		if err := run(sctx); err != nil && sctx.Err() == nil {
+			errs = append(errs, err) // (out of time is no failure: the next run goes on)
+		}
+	}
 	if a.SettleClicks != nil {
-		if _, err := a.SettleClicks(ctx); err != nil {
-			return nil, err
-		}
+		step(sweepBudgets.clicks, func(ctx context.Context) error { _, err := a.SettleClicks(ctx); return err })
 	}
-	// Once per store, a page at a time (a scan: never in the campaigns
-	// page's request), bounded so the rest of the sweep runs; a failure is
-	// reported at the end and the next run goes on.
-	var listErr error
+	var bs []sla.Breach
+	if a.Qualifier != nil {
+		// An SLA webhook that fails (down, or refusing a payload) holds
+		// back nothing either: on AWS only the sweep advances rescore jobs.
+		sweeper := &sla.Sweeper{Q: a.Qualifier, Now: a.Now}
+		step(sweepBudgets.sla, func(ctx context.Context) (err error) {
+			bs, err = sweeper.Sweep(ctx, a.Config.File.AcceptWithin(a.Cal), 90*24*time.Hour, a.announceBreach)
+			return err
+		})
+		unfed, err := a.UnfedFitRules(ctx)
+		errs = append(errs, err)
+		for _, u := range unfed {
+			a.Log.Warn("rules: " + u)
+		}
+		// Rescore jobs advance here on AWS (the admin request only records
+		// them: listing the people is a scan); progress is saved per page
+		// listed and per person rescored, and the next run resumes.
+		step(sweepBudgets.rescores, a.Qualifier.RunRescores)
+	}
+	// Once per store, a page at a time (scans: never in a page's request),
+	// the position kept, so a large table's takes several runs.
 	if a.ListOldCampaigns != nil {
-		lctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-		n, err := a.ListOldCampaigns(lctx)
-		cancel()
-		if n > 0 {
-			a.Log.Info("campaigns: listed campaigns stored before the list", "campaigns", n)
-		}
-		listErr = err
+		step(sweepBudgets.backfill, func(ctx context.Context) error {
+			n, err := a.ListOldCampaigns(ctx)
+			if n > 0 {
+				a.Log.Info("campaigns: listed campaigns stored before the list", "campaigns", n)
+			}
+			return err
+		})
 	}
-	if a.Qualifier == nil {
-		return nil, listErr
+	if a.Qualifier != nil {
+		// People scored before the reports' index (until it is complete
+		// the reports read by a pass over the people).
+		step(sweepBudgets.backfill, func(ctx context.Context) error {
+			n, err := qualify.IndexScoredPeople(ctx, a.Table)
+			if n > 0 {
+				a.Log.Info("reports: indexed people scored before the index", "people", n)
+			}
+			return err
+		})
 	}
-	// Once per store: people scored before the reports' index are indexed
-	// (until then the reports read by a pass over the people), a page at a
-	// time, bounded like the campaigns' list: on DynamoDB the pass is a
-	// scan of the whole table, which on a large one outlasts the function.
-	// A failure here must not hold back the SLA and the rescores: it is
-	// reported at the end and tried again on the next run.
-	ictx, cancelIndex := context.WithTimeout(ctx, 20*time.Second)
-	n, indexErr := qualify.IndexScoredPeople(ictx, a.Table)
-	cancelIndex()
-	indexErr = errors.Join(indexErr, listErr)
-	if n > 0 {
-		a.Log.Info("reports: indexed people scored before the index", "people", n)
-	}
-	sweeper := &sla.Sweeper{Q: a.Qualifier, Now: a.Now}
-	// An SLA webhook that fails (down, or refusing a payload) must not
-	// hold back the rest either: on AWS only the sweep advances rescore
-	// jobs. Its error is reported at the end.
-	sctx, cancelSLA := context.WithTimeout(ctx, 40*time.Second) // the sweep's budget keeps 60 s for the rescores
-	bs, slaErr := sweeper.Sweep(sctx, a.Config.File.AcceptWithin(a.Cal), 90*24*time.Hour, a.announceBreach)
-	cancelSLA()
-	indexErr = errors.Join(slaErr, indexErr)
-	unfed, err := a.UnfedFitRules(ctx)
-	if err != nil {
-		return bs, errors.Join(err, indexErr)
-	}
-	for _, u := range unfed {
-		a.Log.Warn("rules: " + u)
-	}
-	// Rescore jobs advance here on AWS (the admin request only records
-	// them: listing the people is a scan), bounded so the sweep ends in
-	// its timeout; progress is saved per page listed and per person
-	// rescored, and the next run resumes.
-	rctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-	return bs, errors.Join(a.Qualifier.RunRescores(rctx), indexErr)
+	return bs, errors.Join(errs...)
 }
+
+// sweepBudgets are the sweep's steps' times: 20 + 30 + 40 + 10 + 10 s,
+// within the sweep function's 120 s with room to answer (the function's
+// context also ends lambdafn.Reserve before its deadline).
+var sweepBudgets = struct{ clicks, sla, rescores, backfill time.Duration }{20 * time.Second, 30 * time.Second, 40 * time.Second, 10 * time.Second}
 
 // announceBreach posts the breach to the SLA webhook, signed like every
 // Baton webhook (Standard Webhooks, BATON_WEBHOOK_SECRET).
