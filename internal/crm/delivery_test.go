@@ -89,13 +89,13 @@ func TestKintone520Delivery(t *testing.T) {
 	w := r.worker(kt(f))
 	mql := func(email string) qualify.MQL { return r.mql(t, email) }
 
-	f.Fail(1, crmfake.Fault{Status: crmfake.KintoneUnknownStatus, Body: crmfake.KintoneNoPermission})
+	f.FailWrites(1, crmfake.Fault{Status: crmfake.KintoneUnknownStatus, Body: crmfake.KintoneNoPermission})
 	res := w.Deliver(ctx, mql("denied@example.com"))
 	if !res.Permanent || !strings.Contains(res.Reason, "520 CB_NO02: 権限がありません。") {
 		t.Fatalf("permanent 520: %+v", res)
 	}
 
-	f.Fail(1, crmfake.Fault{Status: crmfake.KintoneUnknownStatus, Body: crmfake.KintoneTooMany})
+	f.FailWrites(1, crmfake.Fault{Status: crmfake.KintoneUnknownStatus, Body: crmfake.KintoneTooMany})
 	m := mql("busy@example.com")
 	res = w.Deliver(ctx, m)
 	if res.Permanent || res.Done || res.RetryAfter <= 0 || !strings.Contains(res.Reason, "GAIA_TM12") {
@@ -137,13 +137,13 @@ func TestKintoneNewCodeDelivery(t *testing.T) {
 		return push.Result{}, 0
 	}
 
-	f.Fail(3, fault)
+	f.FailWrites(3, fault)
 	m := r.mql(t, "cleared@example.com")
 	if res, n := until(m); !res.Done || n != 4 || f.Record("cleared@example.com") == nil {
 		t.Fatalf("a code that clears after 3 answers: %+v after %d attempts", res, n)
 	}
 
-	f.Fail(100, fault)
+	f.FailWrites(100, fault)
 	m = r.mql(t, "stuck@example.com")
 	start := r.clk
 	res, n := until(m)

@@ -180,16 +180,24 @@ var hsDefaults = map[string]string{
 // Push implements push.Connector.
 func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 	props := map[string]string{"email": l.Email}
-	exists := false // the contact is there: Unchanged attributes are left as sales keep them
-	if !h.KeepLifecycle || len(l.Unchanged) > 0 {
-		forward, found, err := h.forward(ctx, l.Email)
-		if err != nil {
-			return "", err
-		}
-		if forward && !h.KeepLifecycle {
-			props["lifecyclestage"] = mqlStage
-		}
-		exists = found
+	attrOf := map[string]string{} // the attribute each property of the person is written from
+	for attr, p := range hsDefaults {
+		attrOf[p] = attr
+	}
+	for attr, p := range h.Fields {
+		attrOf[p] = attr
+	}
+	if cmp.Or(h.Fields["last_name"], "lastname") == "lastname" && strings.TrimSpace(l.Attributes["last_name"]) == "" {
+		attrOf["lastname"] = "name" // a full name's, below
+	}
+	// The contact as it is: its stage, and the properties sales may have
+	// written since Baton did (push.Lead.SalesOwn), left as they are.
+	forward, exists, cur, err := h.forward(ctx, l.Email, slices.Sorted(maps.Keys(attrOf)))
+	if err != nil {
+		return "", err
+	}
+	if forward && !h.KeepLifecycle {
+		props["lifecyclestage"] = mqlStage
 	}
 	keep := func(attr string) bool { return exists && l.Unchanged[attr] }
 	for attr, p := range hsDefaults {
@@ -209,6 +217,31 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 			props["lastname"] = withoutFirstName(name, strings.TrimSpace(l.Attributes["first_name"]))
 		}
 	}
+	// salesOwn says whether the contact's property p, now as it is there,
+	// is sales' own (push.Lead.SalesOwn), with the note's line on it.
+	salesOwn := func(p, now string) (string, bool) {
+		attr, ok := attrOf[p]
+		if !ok || !l.SalesOwn(attr, now, props[p]) {
+			return "", false
+		}
+		return fmt.Sprintf(notesIn(l.Lang).kept, p, strings.TrimSpace(now), props[p]), true
+	}
+	var dropped []string // values HubSpot refused or cut, or sales' kept, given in the note
+	for _, p := range slices.Sorted(maps.Keys(props)) {
+		if line, own := salesOwn(p, cur[p]); own && exists {
+			dropped = append(dropped, line)
+			delete(props, p)
+		}
+	}
+	// The contact the email is the secondary address of keeps what sales
+	// wrote on it likewise, and the fields of the attributes it was last
+	// sent (Unchanged) as they are.
+	stays := func(p, now string) (string, bool) {
+		if attr, ok := attrOf[p]; ok && l.Unchanged[attr] {
+			return "", true
+		}
+		return salesOwn(p, now)
+	}
 	if l.Cycle > 1 && !h.KeepLeadStatus && push.ProgressFrom(ctx).Step(reopenedStep) == "" {
 		// Back after sales sent it back: open again, once per MQL (a
 		// retry after its note failed leaves it as sales may have set it
@@ -218,7 +251,6 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 	// HubSpot refuses a property value over hsMaxValue characters (and with
 	// it the whole contact): a longer one is cut on a character, and the
 	// note says so.
-	var dropped []string // values HubSpot refused or cut, given in the note
 	for _, p := range slices.Sorted(maps.Keys(props)) {
 		if short, cut := fit(props[p], hsMaxValue); cut && p != "email" {
 			props[p] = short
@@ -242,7 +274,6 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 		}
 		break
 	}
-	var err error
 	var res struct {
 		Results []struct {
 			ID string `json:"id"`
@@ -265,14 +296,18 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 				msg, cat = res.Errors[0].Message, res.Errors[0].Category
 			}
 			pe := &push.Error{Connector: "hubspot", Status: 207, Code: cat, Message: msg, Permanent: cat != "RATE_LIMITS"}
-			if contact, err = h.conflict(ctx, pe, props); err != nil {
+			var kept []string
+			if contact, kept, err = h.conflict(ctx, pe, props, stays); err != nil {
 				return "", err
 			}
+			dropped = append(dropped, kept...)
 		}
 	default:
-		if contact, err = h.conflict(ctx, h.hsError(status, body, hd), props); err != nil {
+		var kept []string
+		if contact, kept, err = h.conflict(ctx, h.hsError(status, body, hd), props, stays); err != nil {
 			return "", err
 		}
+		dropped = append(dropped, kept...)
 	}
 	if contact == "" && (len(res.Results) == 0 || res.Results[0].ID == "") {
 		return "", &push.Error{Connector: "hubspot", Status: status, Message: "upsert answered without a contact id"}
@@ -360,39 +395,48 @@ var existingID = regexp.MustCompile(`Existing ID: (\d+)`)
 // contact (the email is that contact's secondary address, which HubSpot
 // will not give a contact of its own) updates that contact by its id, the
 // email left as it is there, and returns its id; any other refusal is
-// returned as is.
-func (h *HubSpot) conflict(ctx context.Context, pe *push.Error, props map[string]string) (string, error) {
+// returned as is. A property stays as that contact has it when stays says
+// so (its line, if any, returned in kept for the note).
+func (h *HubSpot) conflict(ctx context.Context, pe *push.Error, props map[string]string, stays func(p, now string) (string, bool)) (id string, kept []string, err error) {
 	m := existingID.FindStringSubmatch(pe.Message)
 	if pe.Code != "CONFLICT" || m == nil {
-		return "", pe
+		return "", nil, pe
 	}
-	id := m[1]
+	id = m[1]
 	upd := map[string]string{}
 	for k, v := range props {
 		if k != "email" && k != "lifecyclestage" {
 			upd[k] = v
 		}
 	}
-	if props["lifecyclestage"] != "" { // only forward, from that contact's stage
-		forward, _, err := h.forwardFrom(ctx, "/crm/v3/objects/contacts/"+url.PathEscape(id)+"?properties=lifecyclestage")
-		if err != nil {
-			return "", err
-		}
-		if forward {
-			upd["lifecyclestage"] = mqlStage
+	// That contact as it is: its stage (only moved forward) and the
+	// properties sales may have written.
+	forward, _, cur, err := h.forwardFrom(ctx, "/crm/v3/objects/contacts/"+url.PathEscape(id)+"?properties="+url.QueryEscape(strings.Join(append([]string{"lifecyclestage"}, slices.Sorted(maps.Keys(upd))...), ",")))
+	if err != nil {
+		return "", nil, err
+	}
+	if forward && props["lifecyclestage"] != "" {
+		upd["lifecyclestage"] = mqlStage
+	}
+	for _, p := range slices.Sorted(maps.Keys(upd)) {
+		if line, ok := stays(p, cur[p]); ok && p != "lifecyclestage" {
+			delete(upd, p)
+			if line != "" {
+				kept = append(kept, line)
+			}
 		}
 	}
 	if len(upd) == 0 {
-		return id, nil // nothing to write: the note alone
+		return id, kept, nil // nothing to write: the note alone
 	}
 	status, body, hd, err := h.do(ctx, "PATCH", "/crm/v3/objects/contacts/"+url.PathEscape(id), map[string]any{"properties": upd})
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if status != 200 {
-		return "", h.hsError(status, body, hd)
+		return "", nil, h.hsError(status, body, hd)
 	}
-	return id, nil
+	return id, kept, nil
 }
 
 // noteIndexLag is how long a note may stay unseen by search after it was
@@ -486,36 +530,42 @@ func (h *HubSpot) createNote(ctx context.Context, prog push.Progress, note map[s
 // an earlier one. HubSpot refuses backward moves; a stage outside the
 // configured order (a custom one) is left alone. found says the contact is
 // there.
-func (h *HubSpot) forward(ctx context.Context, email string) (forward, found bool, err error) {
-	return h.forwardFrom(ctx, "/crm/v3/objects/contacts/"+url.PathEscape(email)+"?idProperty=email&properties=lifecyclestage")
+// The contact's properties named in also are read with it (cur; HubSpot
+// gives an unset one as null, "" here).
+func (h *HubSpot) forward(ctx context.Context, email string, also []string) (forward, found bool, cur map[string]string, err error) {
+	return h.forwardFrom(ctx, "/crm/v3/objects/contacts/"+url.PathEscape(email)+"?idProperty=email&properties="+url.QueryEscape(strings.Join(append([]string{"lifecyclestage"}, also...), ",")))
 }
 
 // forwardFrom is forward for the contact read at path; found says it is
 // there.
-func (h *HubSpot) forwardFrom(ctx context.Context, path string) (forward, found bool, err error) {
+func (h *HubSpot) forwardFrom(ctx context.Context, path string) (forward, found bool, cur map[string]string, err error) {
 	status, body, hd, err := h.do(ctx, "GET", path, nil)
 	if err != nil {
-		return false, false, err
+		return false, false, nil, err
 	}
 	switch status {
 	case 404:
-		return true, false, nil
+		return true, false, nil, nil
 	case 200:
 	default:
-		return false, false, h.hsError(status, body, hd)
+		return false, false, nil, h.hsError(status, body, hd)
 	}
 	var c struct {
-		Properties struct {
-			Stage string `json:"lifecyclestage"`
-		} `json:"properties"`
+		Properties map[string]*string `json:"properties"`
 	}
 	json.Unmarshal(body, &c)
-	if c.Properties.Stage == "" {
-		return true, true, nil
+	cur = map[string]string{}
+	for p, v := range c.Properties {
+		if v != nil {
+			cur[p] = *v
+		}
+	}
+	if cur["lifecyclestage"] == "" {
+		return true, true, cur, nil
 	}
 	order := h.order()
-	cur := slices.Index(order, c.Properties.Stage)
-	return cur >= 0 && cur < slices.Index(order, mqlStage), true, nil
+	at := slices.Index(order, cur["lifecyclestage"])
+	return at >= 0 && at < slices.Index(order, mqlStage), true, cur, nil
 }
 
 var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")

@@ -109,9 +109,7 @@ func TestHubSpotRedirectIsNotDelivered(t *testing.T) {
 	f := crmfake.NewHubSpot()
 	defer f.Close()
 	f.Fail(1, crmfake.Fault{Status: 307, Headers: map[string]string{"Location": f.URL + "/crm/v3/objects/contacts/batch/upsert"}})
-	c := hs(f)
-	c.KeepLifecycle = true // the redirect answers the first call
-	_, err := c.Push(context.Background(), lead)
+	_, err := hs(f).Push(context.Background(), lead)
 	if pe := perr(t, err); pe.Permanent || pe.Status != 307 || len(f.Contacts) != 0 {
 		t.Fatalf("%+v", pe)
 	}
@@ -277,11 +275,10 @@ func TestHubSpotConflictKeepsTheOthers(t *testing.T) {
 		t.Fatalf("ids %v, contacts %v, %d notes", ids, f.Contacts, len(f.Notes))
 	}
 	// The same conflict as a multi-status answer.
-	f.Fail(1, crmfake.Fault{Status: 207, Body: `{"status":"COMPLETE","results":[],"numErrors":1,"errors":[{"status":"error","category":"CONFLICT","message":"Contact already exists. Existing ID: 777","context":{"id":["` + lead.Email + `"]}}],"startedAt":"2026-11-24T10:00:00Z","completedAt":"2026-11-24T10:00:00Z"}`})
+	f.FailWrites(1, crmfake.Fault{Status: 207, Body: `{"status":"COMPLETE","results":[],"numErrors":1,"errors":[{"status":"error","category":"CONFLICT","message":"Contact already exists. Existing ID: 777","context":{"id":["` + lead.Email + `"]}}],"startedAt":"2026-11-24T10:00:00Z","completedAt":"2026-11-24T10:00:00Z"}`})
 	next := lead
 	next.MQLID = lead.PersonID + "-c2"
 	c := hs(f)
-	c.KeepLifecycle = true // the upsert is the first call, the one answered 207
 	if id, err := c.Push(push.WithProgress(context.Background(), push.MemProgress{}), next); err != nil || id != "777" || len(f.Contacts) != 3 || len(f.Notes) != 4 {
 		t.Fatalf("207 conflict: %s %v, %d contacts", id, err, len(f.Contacts))
 	}

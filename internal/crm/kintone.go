@@ -2,6 +2,7 @@ package crm
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -112,7 +113,7 @@ func (k *Kintone) PushAccount(ctx context.Context, m account.MQA) (string, error
 	if err != nil {
 		return "", err
 	}
-	return k.fitted(ctx, k.AccountApp, k.AccountKeyField, m.ID, k.accountRecord(m, false, at), true, k.AccountFields["mqa_summary"], m.Summary(), notesIn(m.Lang))
+	return k.fitted(ctx, k.AccountApp, k.AccountKeyField, m.ID, k.accountRecord(m, false, at), true, k.AccountFields["mqa_summary"], m.Summary(), nil, notesIn(m.Lang))
 }
 
 // RewriteAccount implements push.AccountRewriter: the MQA app's record of
@@ -126,7 +127,7 @@ func (k *Kintone) RewriteAccount(ctx context.Context, m account.MQA) error {
 	if err != nil {
 		return err
 	}
-	_, err = k.fitted(ctx, k.AccountApp, k.AccountKeyField, m.ID, k.accountRecord(m, true, at), false, k.AccountFields["mqa_summary"], m.Summary(), notesIn(m.Lang))
+	_, err = k.fitted(ctx, k.AccountApp, k.AccountKeyField, m.ID, k.accountRecord(m, true, at), false, k.AccountFields["mqa_summary"], m.Summary(), nil, notesIn(m.Lang))
 	var pe *push.Error
 	if errors.As(err, &pe) && pe.Code == "GAIA_RE01" {
 		return nil
@@ -176,15 +177,26 @@ func (k *Kintone) accountRecord(m account.MQA, emptied bool, at string) map[stri
 func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 	// The record's fields of the attributes it was last sent stay as sales
 	// keep them (push.Lead.Unchanged), when the record is there: one sales
-	// deleted is made again whole.
+	// deleted is made again whole. So do the fields sales wrote since Baton
+	// did (push.Lead.SalesOwn), the summary giving the person's new value.
 	var unchanged map[string]bool
-	if len(l.Unchanged) > 0 {
-		recs, err := k.findRecords(ctx, l.Email, "finding the lead's record", k.EmailField)
-		if err != nil {
-			return "", err
+	var cur map[string]string // the record's person fields, when it is there
+	codes := []string{k.EmailField}
+	for attr, code := range k.Fields {
+		if !kintoneLeadFields[attr] && code != "" && !slices.Contains(codes, code) {
+			codes = append(codes, code)
 		}
-		if len(recs) > 0 {
-			unchanged = l.Unchanged
+	}
+	recs, err := k.findRecords(ctx, l.Email, "finding the lead's record", codes...)
+	if err != nil {
+		return "", err
+	}
+	if len(recs) > 0 {
+		unchanged, cur = l.Unchanged, map[string]string{}
+		for code, f := range recs[0] {
+			if v, ok := f.Value.(string); ok { // a list (check boxes, users) is none Baton writes
+				cur[code] = v
+			}
 		}
 	}
 	at, err := k.timeFor(ctx, k.App, k.Fields["qualified_at"], l.QualifiedAt)
@@ -198,6 +210,7 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 		}
 	}
 	summaryCode := ""
+	var kept []struct{ code, sales, person string } // values sales wrote, left as they are
 	for attr, code := range k.Fields {
 		switch attr {
 		case "mql_condition":
@@ -212,9 +225,27 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 		case "qualified_at":
 			set(code, at)
 		default:
-			if !unchanged[attr] {
-				set(code, l.Attributes[attr])
+			switch v := l.Attributes[attr]; {
+			case unchanged[attr]:
+			case cur != nil && code != "" && l.SalesOwn(attr, cur[code], v):
+				kept = append(kept, struct{ code, sales, person string }{code, strings.TrimSpace(cur[code]), v})
+			default:
+				set(code, v)
 			}
+		}
+	}
+	var keptLines []string
+	if len(kept) > 0 {
+		form, err := k.form(ctx, k.App) // the fields' labels, as sales know them
+		if err != nil {
+			return "", err
+		}
+		for _, v := range kept {
+			keptLines = append(keptLines, fmt.Sprintf(notesIn(l.Lang).kept, cmp.Or(form[v.code].Label, v.code), v.sales, v.person))
+		}
+		sort.Strings(keptLines)
+		if summaryCode != "" {
+			rec[summaryCode] = map[string]string{"value": form[summaryCode].fitText(l.Summary(), notesIn(l.Lang).ktHead+strings.Join(keptLines, "\n")+"\n", notesIn(l.Lang).ktMore)}
 		}
 	}
 	reopened := ""
@@ -243,11 +274,11 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 			return "", err
 		}
 	}
-	id, err := k.fitted(ctx, k.App, k.EmailField, l.Email, rec, true, summaryCode, l.Summary(), notesIn(l.Lang))
+	id, err := k.fitted(ctx, k.App, k.EmailField, l.Email, rec, true, summaryCode, l.Summary(), keptLines, notesIn(l.Lang))
 	if err != nil || !k.Comment {
 		return id, err
 	}
-	if err := k.comment(ctx, id, l); err != nil {
+	if err := k.comment(ctx, id, l, keptLines); err != nil {
 		return "", err
 	}
 	return id, nil
@@ -264,8 +295,10 @@ const (
 // /k/v1/record/comment.json), once per MQL: its id is kept with the
 // delivery, and a comment whose answer was lost is looked for among the
 // record's latest before it is sent again (kintone's comments read back at
-// once), by the line that ends it, naming the MQL.
-func (k *Kintone) comment(ctx context.Context, record string, l push.Lead) error {
+// once), by the line that ends it, naming the MQL. The values sales kept
+// (kept) are said in it too: without a summary field, the one place the
+// person's new values show.
+func (k *Kintone) comment(ctx context.Context, record string, l push.Lead, kept []string) error {
 	prog := push.ProgressFrom(ctx)
 	if prog.Step(commentStep) != "" {
 		return nil
@@ -280,7 +313,11 @@ func (k *Kintone) comment(ctx context.Context, record string, l push.Lead) error
 			return prog.SaveStep(ctx, commentStep, found)
 		}
 	}
-	text, _ := fit(l.Summary(), kintoneCommentMax-utf16Len(marker)-1)
+	text := l.Summary()
+	if len(kept) > 0 {
+		text += notesIn(l.Lang).ktHead + strings.Join(kept, "\n") + "\n"
+	}
+	text, _ = fit(text, kintoneCommentMax-utf16Len(marker)-1)
 	mentions := k.CommentMentions
 	if mentions == nil {
 		mentions = []KintoneMention{}
@@ -332,6 +369,10 @@ func (k *Kintone) findComment(ctx context.Context, record, marker string) (strin
 	}
 	return "", nil
 }
+
+// kintoneLeadFields are the attributes of Kintone.Fields that are the
+// MQL's, not the person's: written whatever the record has.
+var kintoneLeadFields = map[string]bool{"mql_condition": true, "mql_summary": true, "grade": true, "behaviour_score": true, "qualified_at": true}
 
 // statusAfterWrite is the status field's value once Baton's write of a
 // lead is in: set, when the write sets it; else the record's (found by its
@@ -419,8 +460,9 @@ func (k *Kintone) timeFor(ctx context.Context, app int, code string, t time.Time
 // fitted is upsert; when kintone refuses the whole record for values its
 // form does not take, it fits them to the form and sends it again rather
 // than lose the lead, the summary field (summaryCode, "" for none; its
-// text summary) listing what was cut or left out.
-func (k *Kintone) fitted(ctx context.Context, app int, keyField, key string, rec map[string]any, insert bool, summaryCode, summary string, w notes) (string, error) {
+// text summary) listing what was cut or left out, after kept (lines on
+// values sales kept, already in the summary field's value).
+func (k *Kintone) fitted(ctx context.Context, app int, keyField, key string, rec map[string]any, insert bool, summaryCode, summary string, kept []string, w notes) (string, error) {
 	id, refused, err := k.put(ctx, app, keyField, key, rec, insert)
 	if len(refused) == 0 || slices.Contains(refused, keyField) { // the key is the lead's: never fitted
 		return id, err
@@ -433,6 +475,7 @@ func (k *Kintone) fitted(ctx context.Context, app int, keyField, key string, rec
 	if !ok {
 		return "", err
 	}
+	notes = append(slices.Clone(kept), notes...)
 	if summaryCode != "" && (len(notes) > 0 || slices.Contains(refused, summaryCode)) {
 		tail := ""
 		if len(notes) > 0 {

@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -387,17 +388,7 @@ func fit(v string, max int) (string, bool) {
 func (s *Salesforce) leadFields(l push.Lead, placeholders bool) (lead map[string]any, cut []string) {
 	w := notesIn(l.Lang)
 	lead = map[string]any{"Email": l.Email, "LeadSource": "Baton", "Rating": ratingFor(l.Grade)}
-	mapping := map[string]string{}
-	for attr, field := range sfDefaults {
-		mapping[attr] = field
-	}
-	for attr, field := range s.Fields {
-		if field == "" {
-			delete(mapping, attr) // a default dropped, e.g. Country with State and Country picklists
-		} else {
-			mapping[attr] = field
-		}
-	}
+	mapping := s.mapping()
 	// A record that is there (no stand-ins wanted) keeps the fields of the
 	// attributes it was last sent as they are: sales may have corrected them
 	// (push.Lead.Unchanged).
@@ -460,6 +451,63 @@ func (s *Salesforce) leadFields(l push.Lead, placeholders bool) (lead map[string
 	}
 	slices.Sort(cut)
 	return lead, cut
+}
+
+// mapping is the Lead field of each attribute: the defaults and Fields.
+func (s *Salesforce) mapping() map[string]string {
+	mapping := maps.Clone(sfDefaults)
+	for attr, field := range s.Fields {
+		if field == "" {
+			delete(mapping, attr) // a default dropped, e.g. Country with State and Country picklists
+		} else {
+			mapping[attr] = field
+		}
+	}
+	return mapping
+}
+
+// personFields are the Lead fields the lead's attributes are written to,
+// each once (SOQL refuses a field selected twice), sorted.
+func (s *Salesforce) personFields() []string {
+	var out []string
+	for _, f := range s.mapping() {
+		if !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	if !slices.Contains(out, "LastName") {
+		out = append(out, "LastName") // a full name's, whatever last_name is mapped to
+	}
+	slices.Sort(out)
+	return out
+}
+
+// salesKept takes out of fields, an update of the Lead cur (its fields as
+// Salesforce holds them now), the values of the fields sales wrote since
+// Baton did (push.Lead.SalesOwn), and returns a line for the Task for
+// each: the person's new value, which sales decide on.
+func (s *Salesforce) salesKept(l push.Lead, fields, cur map[string]any) (kept []string) {
+	attrOf := map[string]string{}
+	for attr, field := range s.mapping() {
+		if strings.TrimSpace(l.Attributes[attr]) != "" {
+			attrOf[field] = attr
+		}
+	}
+	if _, ok := attrOf["LastName"]; !ok {
+		attrOf["LastName"] = "name" // a full name's (leadFields)
+	}
+	for field, attr := range attrOf {
+		want, ok := fields[field].(string)
+		if !ok {
+			continue
+		}
+		if now, _ := cur[field].(string); l.SalesOwn(attr, now, want) {
+			delete(fields, field)
+			kept = append(kept, fmt.Sprintf(notesIn(l.Lang).kept, field, strings.TrimSpace(now), want))
+		}
+	}
+	slices.Sort(kept)
+	return kept
 }
 
 // sfEmail is what Salesforce's Email field takes: an ASCII local part
@@ -554,18 +602,23 @@ func (s *Salesforce) conversion(ctx context.Context, personID string, now time.T
 // Lead away from the rep who owns it.
 var noReassign = []string{"Sforce-Auto-Assign", "FALSE"}
 
-// leadExists reports whether the person's Lead (by Baton's id) exists.
-func (s *Salesforce) leadExists(ctx context.Context, personID string, now time.Time) (bool, error) {
-	status, body, h, err := s.call(ctx, "GET", s.base()+"/sobjects/Lead/"+s.LeadKey+"/"+url.PathEscape(personID)+"?fields=Id", nil)
+// leadNow reads the person's Lead (by Baton's id): its fields the lead's
+// attributes go to (personFields); nil when there is none.
+func (s *Salesforce) leadNow(ctx context.Context, personID string, now time.Time) (map[string]any, error) {
+	status, body, h, err := s.call(ctx, "GET", s.base()+"/sobjects/Lead/"+s.LeadKey+"/"+url.PathEscape(personID)+"?fields=Id,"+strings.Join(s.personFields(), ","), nil)
 	switch {
 	case err != nil:
-		return false, err
+		return nil, err
 	case status == 200:
-		return true, nil
+		rec := map[string]any{}
+		if err := json.Unmarshal(body, &rec); err != nil {
+			return nil, &push.Error{Connector: "salesforce", Status: status, Message: "reading the Lead: " + err.Error()}
+		}
+		return rec, nil
 	case status == 404:
-		return false, nil
+		return nil, nil
 	}
-	return false, sfError(status, body, h, now)
+	return nil, sfError(status, body, h, now)
 }
 
 func soqlString(v string) string {
@@ -596,28 +649,36 @@ type match struct {
 	ours      bool       // the person's own Lead, not converted: it exists
 	adopt     string     // a Lead without Baton's id to set it on
 	contactID string
+	lead      map[string]any // ours or adopt as it is: its personFields
 }
 
 func (s *Salesforce) match(ctx context.Context, l push.Lead, now time.Time) (match, error) {
-	leads, err := s.query(ctx, "SELECT Id, IsConverted, ConvertedContactId, ConvertedOpportunityId, "+s.LeadKey+" FROM Lead WHERE Email = "+soqlString(l.Email)+" LIMIT 20", now)
+	sel := []string{"Id", "IsConverted", "ConvertedContactId", "ConvertedOpportunityId", s.LeadKey}
+	for _, f := range s.personFields() {
+		if !slices.Contains(sel, f) {
+			sel = append(sel, f)
+		}
+	}
+	leads, err := s.query(ctx, "SELECT "+strings.Join(sel, ", ")+" FROM Lead WHERE Email = "+soqlString(l.Email)+" LIMIT 20", now)
 	if err != nil {
 		return match{}, err
 	}
 	str := func(r map[string]any, f string) string { v, _ := r[f].(string); return v }
 	adopt := ""
+	var adopted map[string]any
 	for _, r := range leads {
 		isConv, _ := r["IsConverted"].(bool)
 		switch key := str(r, s.LeadKey); {
 		case key == l.PersonID && isConv:
 			return match{own: &converted{str(r, "Id"), str(r, "ConvertedContactId"), str(r, "ConvertedOpportunityId")}}, nil
 		case key == l.PersonID:
-			return match{ours: true}, nil // upserted as usual, as an existing Lead
+			return match{ours: true, lead: r}, nil // upserted as usual, as an existing Lead
 		case key == "" && !isConv && adopt == "":
-			adopt = str(r, "Id")
+			adopt, adopted = str(r, "Id"), r
 		}
 	}
 	if adopt != "" {
-		return match{adopt: adopt}, nil
+		return match{adopt: adopt, lead: adopted}, nil
 	}
 	contacts, err := s.query(ctx, "SELECT Id FROM Contact WHERE Email = "+soqlString(l.Email)+" LIMIT 1", now)
 	if err != nil {
@@ -654,6 +715,7 @@ func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 		var fields map[string]any
 		fields, cut = s.leadFields(l, false)
 		delete(fields, "LeadSource") // where the Lead came from stays as sales entered it
+		cut = append(cut, s.salesKept(l, fields, m.lead)...)
 		fields[s.LeadKey] = l.PersonID
 		if reopen != "" {
 			fields["Status"] = reopen
@@ -681,16 +743,18 @@ func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 		// missing LastName and Company nor LeadSource, which would write
 		// over what sales typed there since, nor by the org's assignment
 		// rules, which would take it from the rep working it.
-		existing := m.ours
-		if !existing {
-			if existing, err = s.leadExists(ctx, l.PersonID, now); err != nil {
+		cur := m.lead
+		if !m.ours {
+			if cur, err = s.leadNow(ctx, l.PersonID, now); err != nil {
 				return "", err
 			}
 		}
+		existing := cur != nil
 		var fields map[string]any
 		fields, cut = s.leadFields(l, !existing)
 		if existing {
 			delete(fields, "LeadSource")
+			cut = append(cut, s.salesKept(l, fields, cur)...)
 		}
 		if reopen != "" {
 			fields["Status"] = reopen

@@ -16,6 +16,7 @@ func secondMQL() push.Lead {
 	l.Attributes = maps.Clone(lead.Attributes)
 	l.Attributes["title"] = "取締役"
 	l.Unchanged = map[string]bool{"last_name": true, "first_name": true, "company": true}
+	l.Last = push.SentHashes(lead.Attributes)
 	return l
 }
 

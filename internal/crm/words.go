@@ -19,6 +19,7 @@ type notes struct {
 	ktLeft  string // label, value
 	ktHead  string
 	ktMore  string
+	kept    string // field, sales' value, the person's new value
 }
 
 var (
@@ -37,6 +38,7 @@ var (
 		ktLeft:  "%s (not a value the field takes, left out): %s",
 		ktHead:  "\nNot in the record as Baton has it:\n",
 		ktMore:  "\n[cut to fit the field]\n",
+		kept:    "%s (kept as sales have it, %s; the person now gives): %s",
 	}
 	notesJA = notes{
 		cut:     "%s（%d 文字に切り詰め）：%s",
@@ -53,6 +55,7 @@ var (
 		ktLeft:  "%s（フィールドが受け付けない値のため、入れていません）：%s",
 		ktHead:  "\nレコードに入りきらなかった値（Baton が受け取ったまま）：\n",
 		ktMore:  "\n［フィールドに収まるよう、ここで切り詰めました］\n",
+		kept:    "%s（営業が入力した「%s」のまま。本人が新たに入力した値）：%s",
 	}
 )
 

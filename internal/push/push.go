@@ -77,6 +77,10 @@ type Lead struct {
 	// updating the record it made leaves their fields as sales may have
 	// corrected them. Nil for a first delivery.
 	Unchanged map[string]bool `json:"-"`
+	// Last are the hashes of the attribute values this connector was
+	// handed with the person's previous MQL (sent.go), for SalesOwn. Nil
+	// for a first delivery.
+	Last map[string]string `json:"-"`
 }
 
 // Recycled is the verdict sales gave the previous MQL (rejected or lost),
@@ -504,10 +508,10 @@ func (w *Worker) deliver(ctx context.Context, mql qualify.MQL, maxAttempts int) 
 	if err != nil {
 		return Result{Reason: "earlier deliveries: " + err.Error()}
 	}
-	return w.run(ctx, target{pk: identity.PersonPK(mql.Person), id: mql.ID, person: mql.Person, email: mql.Email, sent: sentHashes(lead.Attributes)}, maxAttempts,
+	return w.run(ctx, target{pk: identity.PersonPK(mql.Person), id: mql.ID, person: mql.Person, email: mql.Email, sent: SentHashes(lead.Attributes)}, maxAttempts,
 		func(ctx context.Context, c Connector) (string, bool, error) {
 			l := lead
-			l.Unchanged = unchanged(lead.Attributes, sent[c.Name()])
+			l.Unchanged, l.Last = unchanged(lead.Attributes, sent[c.Name()]), sent[c.Name()]
 			ext, err := c.Push(ctx, l)
 			return ext, true, err
 		})
@@ -555,7 +559,7 @@ func (w *Worker) tellPending(ctx context.Context, mql qualify.MQL) Result {
 // back to ("" for none).
 type target struct {
 	pk, id, person, email string
-	sent                  map[string]string // an MQL's lead's attributes (sentHashes), kept once delivered
+	sent                  map[string]string // an MQL's lead's attributes (SentHashes), kept once delivered
 }
 
 // errErased is a delivery record refused because its person was erased

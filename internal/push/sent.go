@@ -17,20 +17,45 @@ import (
 // short hash of each attribute's value), and the next MQL's lead tells the
 // connector which attributes are still what that SFA was last sent
 // (Lead.Unchanged): a connector updating a record leaves their fields
-// alone. What the person changed since (a new form) is still written, the
-// newest word on it.
+// alone. What the person changed since (a new form) is written only over
+// a field sales left alone: empty, or still what Baton handed the SFA last
+// (Lead.SalesOwn); a value sales typed there stays, and the connector tells
+// sales what the person now gives, beside it.
 
-// sentHashes are the short hashes of a lead's attribute values, as a
+// SentHashes are the short hashes of a lead's attribute values, as a
 // delivery keeps them.
-func sentHashes(attrs map[string]string) map[string]string {
+func SentHashes(attrs map[string]string) map[string]string {
 	out := make(map[string]string, len(attrs))
 	for k, v := range attrs {
 		if v = strings.TrimSpace(v); v != "" {
-			sum := sha256.Sum256([]byte(v))
-			out[k] = hex.EncodeToString(sum[:8])
+			out[k] = sentHash(v)
 		}
 	}
 	return out
+}
+
+func sentHash(v string) string {
+	sum := sha256.Sum256([]byte(v))
+	return hex.EncodeToString(sum[:8])
+}
+
+// SalesOwn reports whether cur, the value the SFA's record holds now in
+// the field of attr, is sales' own, to be left as it is rather than
+// written with want, what the lead would write there: it is not blank, not
+// want, and not what Baton handed this SFA for attr with the person's
+// previous MQL (sales changed it since, or typed it on a record Baton had
+// not written it to). Values are compared trimmed, as the SFAs keep them.
+//
+// A value Baton wrote in another form than the attribute's (a picklist's
+// code, a name less its first name, a cut) is not known by its hash: it
+// counts as sales', so the SFA keeps it and sales are told the new one.
+func (l Lead) SalesOwn(attr, cur, want string) bool {
+	cur = strings.TrimSpace(cur)
+	if cur == "" || cur == strings.TrimSpace(want) {
+		return false
+	}
+	h, ok := l.Last[attr]
+	return !ok || h != sentHash(cur)
 }
 
 // lastSent are the hashes of the attributes last delivered to each
@@ -64,7 +89,7 @@ func unchanged(attrs, sent map[string]string) map[string]bool {
 	if len(sent) == 0 {
 		return nil
 	}
-	now := sentHashes(attrs)
+	now := SentHashes(attrs)
 	out := map[string]bool{}
 	for k, h := range now {
 		if sent[k] == h {

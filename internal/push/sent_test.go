@@ -3,6 +3,7 @@ package push_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sync"
 	"testing"
 
@@ -15,6 +16,7 @@ import (
 type unchangedSeen struct {
 	mu   sync.Mutex
 	seen []map[string]bool
+	last []map[string]string
 }
 
 func (c *unchangedSeen) Name() string { return "seen" }
@@ -23,6 +25,7 @@ func (c *unchangedSeen) Push(_ context.Context, l push.Lead) (string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.seen = append(c.seen, l.Unchanged)
+	c.last = append(c.last, l.Last)
 	return "ext-" + l.MQLID, nil
 }
 
@@ -56,5 +59,10 @@ func TestNextMQLSaysWhatIsUnchanged(t *testing.T) {
 	}
 	if got := fmt.Sprint(c.seen[1]); got != "map[company:true last_name:true]" {
 		t.Fatalf("the second MQL was told %s unchanged, want company and last_name (not the new title)", got)
+	}
+	// And what the first handed the SFA, to tell a value sales typed since
+	// from Baton's (push.Lead.SalesOwn).
+	if c.last[0] != nil || !maps.Equal(c.last[1], ds[0].Sent) {
+		t.Fatalf("pushes told last %v, want nothing, then the first delivery's %v", c.last, ds[0].Sent)
 	}
 }

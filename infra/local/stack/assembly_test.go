@@ -795,7 +795,7 @@ func TestAssembly(t *testing.T) {
 		defer f.Close()
 		s, _ := start(t, "sfa:\n  kintone:\n    base_url: "+f.URL+"\n    app: 42\n    email_field: email\n",
 			map[string]string{"BATON_KINTONE_API_TOKEN": f.APIToken})
-		f.Fail(1, crmfake.Fault{Status: crmfake.KintoneUnknownStatus, Body: crmfake.KintoneNoPermission})
+		f.FailWrites(1, crmfake.Fault{Status: crmfake.KintoneUnknownStatus, Body: crmfake.KintoneNoPermission})
 		p := qualifyOne(t, s, "kt-520", "kintone-denied@maker.example")
 		var d map[string]any
 		const says = "kintone: 520 CB_NO02: 権限がありません。"

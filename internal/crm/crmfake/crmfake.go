@@ -219,7 +219,7 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 401, map[string]string{"status": "error", "message": "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview", "correlationId": "c6f2b1e0-0000-4000-8000-000000000009", "category": "INVALID_AUTHENTICATION"})
 		return
 	}
-	if h.fault(w) {
+	if h.faultReq(w, r) {
 		return
 	}
 	for _, scope := range hsReadScopes(r) {
@@ -983,7 +983,7 @@ func (k *Kintone) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 401, map[string]string{"code": "GAIA_IA02", "id": "1505999166-2", "message": "指定されたAPIトークンが、アプリで生成されたAPIトークンと一致しません。"})
 		return
 	}
-	if k.fault(w) {
+	if k.faultReq(w, r) {
 		return
 	}
 	if r.Method != "PUT" {

@@ -622,6 +622,15 @@ func (s *Salesforce) query(w http.ResponseWriter, q string) {
 		sfErr(w, 400, "MALFORMED_QUERY", "unexpected token in: "+q)
 		return
 	}
+	seen := map[string]bool{}
+	for _, f := range strings.Split(m[1], ",") {
+		if f = strings.ToLower(strings.TrimSpace(f)); seen[f] {
+			// Salesforce refuses a field selected twice.
+			sfErr(w, 400, "INVALID_FIELD", "\n"+q+"\n^\nERROR at Row:1:Column:8\nduplicate field selected: "+strings.TrimSpace(f))
+			return
+		}
+		seen[f] = true
+	}
 	if s.Unreadable[m[2]] {
 		sfErr(w, 400, "INVALID_TYPE", "sObject type '"+m[2]+"' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name.")
 		return
