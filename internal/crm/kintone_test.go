@@ -461,3 +461,25 @@ func TestKintoneCommentMentionsChecked(t *testing.T) {
 		}
 	}
 }
+
+// TestKintoneCommentSaysWhatSalesKept: a record sales made keeps their
+// company name; without a summary field mapped, the comment is where the
+// person's new value shows.
+func TestKintoneCommentSaysWhatSalesKept(t *testing.T) {
+	f := crmfake.NewKintone()
+	defer f.Close()
+	f.AddRecord(lead.Email, map[string]string{"company": "サンプル（株）東京支店"})
+	c := kt(f)
+	delete(c.Fields, "mql_condition")
+	c.Comment = true
+	l := lead
+	l.Lang = "ja"
+	if _, err := c.Push(push.WithProgress(context.Background(), push.MemProgress{}), l); err != nil {
+		t.Fatal(err)
+	}
+	cs := f.RecordComments(l.Email)
+	if got := f.Record(l.Email)["company"]; got != "サンプル（株）東京支店" || len(cs) != 1 ||
+		!strings.Contains(cs[0].Text, "会社名（営業が入力した「サンプル（株）東京支店」のまま。本人が新たに入力した値）：サンプル株式会社") {
+		t.Fatalf("company %q, comments %+v", got, cs)
+	}
+}
