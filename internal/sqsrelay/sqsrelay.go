@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -122,9 +123,7 @@ func (r *Relay) send(ctx context.Context, id string, v any) error {
 
 // DeadLetter sends a message body to the queue (the DLQ) with the reason.
 func (r *Relay) DeadLetter(ctx context.Context, body, reason string) error {
-	if len(reason) > 1000 {
-		reason = reason[:1000]
-	}
+	reason = attributeText(reason, 1000)
 	_, err := r.SQS.SendMessage(ctx, &sqs.SendMessageInput{
 		QueueUrl:    aws.String(r.QueueURL),
 		MessageBody: aws.String(body),
@@ -133,4 +132,29 @@ func (r *Relay) DeadLetter(ctx context.Context, body, reason string) error {
 		},
 	})
 	return err
+}
+
+// attributeText is s as a String message attribute takes it, at most max
+// bytes: SQS refuses an empty value and, as in a message body, characters
+// outside #x9 #xA #xD #x20-#xD7FF #xE000-#xFFFD #x10000-#x10FFFF (a
+// control character in an SFA's error text: the dead letter itself was
+// refused, the message retried until its redrive moved it without its
+// reason). Each such character, and bytes that are not UTF-8, become
+// U+FFFD; the cut falls between characters (a byte cut split a Japanese
+// character of kintone's message).
+func attributeText(s string, max int) string {
+	var b strings.Builder
+	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+		if !(r == 0x9 || r == 0xA || r == 0xD || r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF) {
+			r = utf8.RuneError
+		}
+		if b.Len()+utf8.RuneLen(r) > max {
+			break
+		}
+		b.WriteRune(r)
+	}
+	if b.Len() == 0 {
+		return "(no reason given)"
+	}
+	return b.String()
 }

@@ -51,3 +51,25 @@ func TestQueueURLNamesTheVariable(t *testing.T) {
 		t.Errorf("a URL: %q, %v", got, err)
 	}
 }
+
+// TestDeadLetterReasonIsAnAttributeSQSTakes: the reason is a String
+// message attribute, which SQS refuses empty or holding characters a
+// message body may not (a control character in an SFA's error text): the
+// dead letter was refused and the message went on retrying. A byte cut at
+// 1,000 split a Japanese character of kintone's message. Now each refused
+// character is U+FFFD and the cut falls between characters.
+func TestDeadLetterReasonIsAnAttributeSQSTakes(t *testing.T) {
+	long := strings.Repeat("あ", 400) // 1,200 bytes: the 1,000-byte cut falls inside the 334th
+	for in, want := range map[string]string{
+		"kintone: 520 GAIA_ZZ99: \x1b[31m失敗\x00": "kintone: 520 GAIA_ZZ99: \uFFFD[31m失敗\uFFFD",
+		"tab\tand\r\nlines":                      "tab\tand\r\nlines",
+		"bad utf-8 \xff\xfe":                     "bad utf-8 \uFFFD",
+		"":                                       "(no reason given)",
+		long:                                     strings.Repeat("あ", 333),
+		"\uFFFF and \U0001F600":                  "\uFFFD and \U0001F600",
+	} {
+		if got := attributeText(in, 1000); got != want {
+			t.Errorf("attributeText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
