@@ -1040,10 +1040,19 @@ const finishFor = 30 * time.Second
 // accepted: a client hanging up (a page navigating away as its form posts,
 // the tag's request cut off) must not cut an identification or a join half
 // done, the event stored and its email identifying nobody until a retry
-// that may never come. Bounded, as the client's deadline no longer is.
+// that may never come. Bounded, as the client's cancellation no longer is;
+// a request with a deadline of its own (the function's on Lambda, 10 s)
+// keeps it, less finishMargin to answer 503 in: past it the function is
+// killed, and API Gateway answers its bare 500 (the 30 s never applied).
 func finish(ctx context.Context) (context.Context, context.CancelFunc) {
+	if d, ok := ctx.Deadline(); ok {
+		return context.WithDeadline(context.WithoutCancel(ctx), d.Add(-finishMargin))
+	}
 	return context.WithTimeout(context.WithoutCancel(ctx), finishFor)
 }
+
+// finishMargin is the time a request with a deadline keeps to answer.
+const finishMargin = time.Second
 
 // store enriches, writes and identifies; it answers the error itself and
 // reports whether the caller should acknowledge, and returns the events that
