@@ -73,6 +73,30 @@ type Secrets struct {
 }
 
 // File is the YAML configuration file.
+// AttributionFile is how visits are read as touches.
+type AttributionFile struct {
+	// UnwantedReferrals are hosts (each with its subdomains) a visitor
+	// comes back from without a new touch, beside the built-in sign-in and
+	// payment pages and the sites of BATON_SITE_ORIGINS: the company's own
+	// SSO or payment provider (GA4's "unwanted referrals").
+	UnwantedReferrals []string `yaml:"unwanted_referrals"`
+}
+
+// Referrals are the hosts whose referrals are no touch (qualify.Referrals):
+// the sites of BATON_SITE_ORIGINS and attribution.unwanted_referrals.
+func (c *Config) Referrals() []string {
+	var out []string
+	for _, o := range c.SiteOrigins {
+		if u, err := url.Parse(o); err == nil && u.Hostname() != "" {
+			out = append(out, strings.ToLower(u.Hostname()))
+		}
+	}
+	for _, h := range c.File.Attribution.UnwantedReferrals {
+		out = append(out, strings.ToLower(strings.TrimSpace(h)))
+	}
+	return out
+}
+
 type File struct {
 	EventRetention   Duration          `yaml:"event_retention"`          // raw events kept this long (default 400d)
 	CookieMaxAge     Duration          `yaml:"cookie_max_age"`           // bt_vid lifetime (default 400d, Chrome's cap)
@@ -86,6 +110,7 @@ type File struct {
 	SLA              SLAFile           `yaml:"sla"`                      // how fast sales must accept an MQL
 	Timezone         string            `yaml:"timezone"`                 // IANA zone of days (daily caps, report periods) and times shown (default UTC)
 	Calendar         CalendarFile      `yaml:"calendar"`                 // sales' working days, hours and holidays
+	Attribution      AttributionFile   `yaml:"attribution"`              // how visits are read as marketing touches
 	KPITargets       map[string]int    `yaml:"kpi_targets"`              // monthly targets: funnel stage -> people entering it a month
 	LinkHosts        []string          `yaml:"link_hosts"`               // hosts tracked links may redirect to (".example.com": subdomains too); empty: any
 	ScrubParams      []string          `yaml:"scrub_params"`             // more URL parameters and form fields never stored (besides password/token/csrf/session/card-like names and any holding an email)
@@ -520,6 +545,14 @@ func ParseFile(data []byte, f *File) error {
 			continue
 		}
 		return fmt.Errorf("line %d: a second document (after ---): the configuration is one document", next.Line)
+	}
+	for i, h := range f.Attribution.UnwantedReferrals {
+		// A host, as a referrer's is compared: a URL or a path would
+		// match no referrer, and the referrals it meant stay touches.
+		h = strings.TrimSpace(h)
+		if h == "" || strings.ContainsAny(h, "/:@?# *") || !strings.Contains(h, ".") {
+			return fmt.Errorf("attribution.unwanted_referrals[%d]: %q is not a host name like login.example.com (no scheme or path; its subdomains are included)", i, h)
+		}
 	}
 	if f.TimelineLimit < 0 {
 		return fmt.Errorf("timeline_limit: must not be negative")

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -341,5 +342,27 @@ func TestOriginSecret(t *testing.T) {
 	// Locally, two proxies need no secret (nothing reaches past them).
 	if c, err := FromEnv(env(map[string]string{"BATON_TRUST_PROXY": "2"}), Local); err != nil || c.TrustProxy.Origin.IsSet() {
 		t.Errorf("local, two proxies: %v", err)
+	}
+}
+
+// TestAttributionReferrals: the hosts whose referrals are no touch are the
+// sites of BATON_SITE_ORIGINS and attribution.unwanted_referrals; an entry
+// written as a URL, which would match no referrer, is refused naming it.
+func TestAttributionReferrals(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "baton.yaml")
+	os.WriteFile(path, []byte("attribution:\n  unwanted_referrals: [Login.Acme-IdP.example, pay.acme.example]\n"), 0o600)
+	c, err := FromEnv(env(map[string]string{"BATON_CONFIG": path, "BATON_SITE_ORIGINS": "https://www.acme.example,https://www.acme-cloud.example:8443"}), Local)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.Referrals(), []string{"www.acme.example", "www.acme-cloud.example", "login.acme-idp.example", "pay.acme.example"}; !slices.Equal(got, want) {
+		t.Errorf("Referrals() = %v, want %v", got, want)
+	}
+	for _, bad := range []string{"https://login.acme.example/", "login.acme.example/sso", "localhost", ""} {
+		var f File
+		err := ParseFile([]byte("attribution:\n  unwanted_referrals: [\""+bad+"\"]\n"), &f)
+		if err == nil || !strings.Contains(err.Error(), "attribution.unwanted_referrals[0]") {
+			t.Errorf("%q: %v, want a refusal naming the entry", bad, err)
+		}
 	}
 }

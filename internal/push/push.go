@@ -375,6 +375,9 @@ type Worker struct {
 	Loc *time.Location
 	// Lang is the language of the summary sales read (Lead.Lang).
 	Lang string
+	// Referrals are the hosts whose referrals are no touch (the
+	// Qualifier's), for a lead whose touches are read from its events.
+	Referrals qualify.Referrals
 	// Wake, when set, is signalled when a message was queued (the local
 	// relay): Run looks at once instead of waiting out its poll interval.
 	Wake <-chan struct{}
@@ -1037,7 +1040,7 @@ func (w *Worker) Build(ctx context.Context, m qualify.MQL) (Lead, error) {
 			l.Activity = append(l.Activity, Activity{Type: ev.Type, Name: name, URL: ev.URL, Title: ev.Title, At: ev.Timestamp.In(loc)})
 		}
 		if w.Touches == nil {
-			if qt, ok := qualify.TouchOf(ev); ok {
+			if qt, ok := w.Referrals.TouchOf(ev); ok {
 				if l.LastTouch.At.IsZero() {
 					l.LastTouch = fromTouch(qt, ev.URL, ev.Referrer)
 				}

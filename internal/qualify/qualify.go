@@ -161,6 +161,9 @@ type Qualifier struct {
 	// before the job records them done (their account takes the new
 	// score: account.Book.Rescored); an error retries the person.
 	Rescored func(ctx context.Context, person string) error
+	// Referrals are the hosts whose referrals are no touch besides the
+	// built-in ones (TouchOf).
+	Referrals Referrals
 }
 
 func (q *Qualifier) now() time.Time {
@@ -386,7 +389,7 @@ func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.
 		ws := make([]table.Write, 0, len(contribs)+len(rec.Pending)+6)
 		prev, prevState, prevTouches, prevVerdict, prevRules := rec.Stage, rec.State, rec.Touches, rec.Verdict, rec.Rules
 		rec.State, rec.Verdict, rec.Rules = state, verdict, q.Engine.Version()
-		rec.Touches = addTouches(slices.Clone(rec.Touches), done)
+		rec.Touches = addTouches(slices.Clone(rec.Touches), done, q.Referrals)
 		if rec.Stage == "" || rec.Stage == StageAnonymous {
 			rec.Stage = StageLead
 		}

@@ -138,7 +138,7 @@ func (q *Qualifier) rebuild(ctx context.Context, person string, rec Record) (Rec
 		}
 		next.State, verdict = state, v
 		all = append(all, cs...)
-		next.Touches = addTouches(slices.Clone(next.Touches), evs)
+		next.Touches = addTouches(slices.Clone(next.Touches), evs, q.Referrals)
 		return nil
 	}
 	i := 0

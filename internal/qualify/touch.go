@@ -53,7 +53,24 @@ const maxTouches = 30
 // (LINE, X, LinkedIn, TikTok) paid as Google's are; a Facebook click id or
 // a social app's in-app browser (LINE, Facebook, Instagram, LinkedIn)
 // without a referrer social, not direct; sign-in and payment pages no touch (GA4's "unwanted referrals", built in).
-func TouchOf(ev event.Event) (Touch, bool) {
+func TouchOf(ev event.Event) (Touch, bool) { return Referrals(nil).TouchOf(ev) }
+
+// Referrals are hosts, besides the built-in sign-in and payment pages,
+// whose referrals are no touch, each with its subdomains: the company's
+// own other sites (BATON_SITE_ORIGINS: a visitor going from the corporate
+// site to the product site's form is on one visit, as GA4's cross-domain
+// measurement has it, where Baton counted a referral from the company
+// itself, the visit's real source lost) and the configuration's
+// attribution.unwanted_referrals (an SSO or payment page of the
+// company's own). Lower case.
+type Referrals []string
+
+func (r Referrals) has(host string) bool {
+	return slices.ContainsFunc(r, func(d string) bool { return host == d || strings.HasSuffix(host, "."+d) })
+}
+
+// TouchOf is the package's TouchOf, the hosts of r no touch either.
+func (r Referrals) TouchOf(ev event.Event) (Touch, bool) {
 	t := Touch{At: ev.Timestamp, Source: strings.TrimSpace(norm.NFKC.String(ev.UTM.Source)), Medium: foldUTM(ev.UTM.Medium), Campaign: ev.UTM.Campaign, EventID: ev.ID}
 	switch {
 	case ev.Type == event.Offline:
@@ -84,9 +101,10 @@ func TouchOf(ev event.Event) (Touch, bool) {
 		if err != nil || ru.Hostname() == "" || sameSite(ru.Hostname(), pu.Hostname()) {
 			return t, false // a page of the site's own, or no referrer to read: no touch
 		}
-		t.Source = strings.TrimPrefix(strings.ToLower(ru.Hostname()), "www.")
-		if passThrough(t.Source) {
-			return t, false // back from signing in or paying: the site sent them there
+		host := strings.ToLower(ru.Hostname())
+		t.Source = strings.TrimPrefix(host, "www.")
+		if passThrough(t.Source) || r.has(host) {
+			return t, false // back from signing in or paying, or from another of the company's sites: the site sent them there
 		}
 		t.Channel, t.Medium = channelOfReferrer(t.Source), "referral"
 		if t.Channel == "search" {
@@ -364,7 +382,7 @@ const clickSkew = time.Minute
 // direct visits only as the very first touch, a touch repeating the one
 // before it within a visit (sameVisit) once; capped at maxTouches (the
 // first touch is always kept).
-func addTouches(list []Touch, evs []event.Event) []Touch {
+func addTouches(list []Touch, evs []event.Event, r Referrals) []Touch {
 	seen := make(map[string]bool, len(list))
 	for _, t := range list {
 		seen[t.EventID] = true
@@ -378,7 +396,7 @@ func addTouches(list []Touch, evs []event.Event) []Touch {
 		if ev.Flagged() || seen[ev.ID] {
 			continue
 		}
-		t, ok := TouchOf(*ev)
+		t, ok := r.TouchOf(*ev)
 		if !ok {
 			continue
 		}

@@ -174,14 +174,14 @@ func TestReloadIsOneTouch(t *testing.T) {
 	list := addTouches(nil, []event.Event{
 		pv("a1", ad, "https://www.google.co.jp/", t0),
 		pv("a2", ad, "https://www.google.co.jp/", t0.Add(2*time.Minute)), // reload
-	})
+	}, nil)
 	list = addTouches(list, []event.Event{
 		pv("a3", ad, "https://www.google.co.jp/", t0.Add(10*time.Minute)), // back to the landing page, a later batch
 		pv("n1", "https://www.example.co.jp/case?utm_source=newsletter&utm_medium=email&utm_campaign=nov", "", t0.Add(12*time.Minute)),
 		pv("a4", ad, "https://www.google.co.jp/", t0.Add(3*time.Hour)), // another visit
 		pv("s1", "https://www.example.co.jp/", "https://search.yahoo.co.jp/", t0.Add(4*time.Hour)),
 		pv("s2", "https://www.example.co.jp/", "https://search.yahoo.co.jp/", t0.Add(4*time.Hour+time.Minute)), // reload
-	})
+	}, nil)
 	var got []string
 	for _, tc := range list {
 		got = append(got, tc.EventID)
@@ -203,7 +203,7 @@ func TestNewsletterClickIsOneTouch(t *testing.T) {
 		click := event.Event{ID: "c1", Type: event.EmailClick, URL: dest, UTM: event.ParseUTM(dest), Timestamp: t0, Properties: map[string]any{"campaign": "dec-news", "link": "l1"}}
 		for _, d := range []time.Duration{time.Second, -time.Second} {
 			land := event.Event{ID: "p1", Type: event.PageView, URL: dest, UTM: event.ParseUTM(dest), Timestamp: t0.Add(d)}
-			list := addTouches(nil, []event.Event{click, land})
+			list := addTouches(nil, []event.Event{click, land}, nil)
 			if len(list) != 1 || list[0].Campaign != "dec-news" || list[0].Channel != "email" {
 				t.Errorf("%s, landing %v after the click: %+v", dest, d, list)
 			}

@@ -246,7 +246,7 @@ func TestClickLandingIsNotDirect(t *testing.T) {
 		for _, batches := range [][][]event.Event{{{click, land}}, {{land}, {click}}, {{click}, {land}}} {
 			var list []Touch
 			for _, b := range batches {
-				list = addTouches(list, b)
+				list = addTouches(list, b, nil)
 			}
 			if len(list) != 1 || list[0].Channel != "email" || list[0].Campaign != "dec-news" {
 				t.Errorf("landing %v after the click, batches %d: %+v", d, len(batches), list)
@@ -254,7 +254,7 @@ func TestClickLandingIsNotDirect(t *testing.T) {
 		}
 	}
 	earlier := event.Event{ID: "p0", Type: event.PageView, URL: dest, Timestamp: t0.Add(-2 * time.Hour)}
-	list := addTouches(nil, []event.Event{earlier, click})
+	list := addTouches(nil, []event.Event{earlier, click}, nil)
 	if len(list) != 2 || list[0].Channel != "direct" || list[1].Channel != "email" {
 		t.Errorf("a direct visit before: %+v", list)
 	}

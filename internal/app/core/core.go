@@ -97,7 +97,7 @@ func New(cfg *config.Config, tbl table.Table, log *slog.Logger, now func() time.
 		if err != nil {
 			return nil, &config.Error{Setting: "BATON_RULES", Problem: err.Error()}
 		}
-		c.Qualifier = &qualify.Qualifier{T: tbl, Dir: c.People, Log: c.Events, Engine: &rulebook.Engine{R: rules, Loc: cal.Location()}, Now: now, Calendar: cal}
+		c.Qualifier = &qualify.Qualifier{T: tbl, Dir: c.People, Log: c.Events, Engine: &rulebook.Engine{R: rules, Loc: cal.Location()}, Now: now, Calendar: cal, Referrals: cfg.Referrals()}
 		c.Accounts = account.NewBook(tbl, c.People, c.Events, c.Qualifier, rules, c.Qualifier.Engine, now)
 		c.Accounts.Loc = cal.Location()            // activity days are the team's
 		c.Accounts.Logger = log                    // an account full of grouping keys says so
