@@ -818,6 +818,46 @@ func TestAssembly(t *testing.T) {
 			t.Fatalf("%d upserts after a permanent 520", n)
 		}
 	})
+	t.Run("sfa.kintone.comment,comment_mentions", func(t *testing.T) {
+		// Each MQL's summary is also a comment on the lead's record,
+		// addressed to the mentioned user.
+		f := crmfake.NewKintone()
+		defer f.Close()
+		s, _ := start(t, "sfa:\n  language: ja\n  kintone:\n    base_url: "+f.URL+"\n    app: 42\n    email_field: email\n    comment: true\n    comment_mentions: [{code: sato, type: USER}]\n",
+			map[string]string{"BATON_KINTONE_API_TOKEN": f.APIToken})
+		const email = "kintone-comment@maker.example"
+		p := qualifyOne(t, s, "kt-comment", email)
+		deliver(t, s, func() bool { return mqlDelivered(t, s, p+"-c1") })
+		cs := f.RecordComments(email)
+		if len(cs) != 1 || !strings.HasPrefix(cs[0].Text, "@sato") || !strings.Contains(cs[0].Text, "MQL") || !strings.HasSuffix(cs[0].Text, "(Baton MQL "+p+"-c1)") {
+			t.Fatalf("the record's comments: %+v", cs)
+		}
+		cover("sfa.kintone.comment", "sfa.kintone.comment_mentions")
+	})
+	t.Run("attribution.unwanted_referrals", func(t *testing.T) {
+		// A visitor found the site in a search, signed in at the company's
+		// own identity provider and came back: the search stays the latest
+		// touch, the sign-in page none; so does a crossing from another of
+		// the company's sites (BATON_SITE_ORIGINS).
+		s, _ := start(t, "attribution:\n  unwanted_referrals: [login.acme-idp.example]\n", map[string]string{"BATON_SITE_ORIGINS": "https://www.example.com,https://www.acme-corp.example"})
+		const vid = "unwanted-referral-browser"
+		for i, ref := range []string{"https://www.google.co.jp/", "https://sso.login.acme-idp.example/saml", "https://www.acme-corp.example/products"} {
+			post(t, s, fmt.Sprintf(`{"type":"page_view","messageId":"ur-%d","anonymousId":"%s","timestamp":"2031-05-12T09:0%d:00Z","properties":{"url":"https://www.example.com/p%d","referrer":"%s"}}`, i, vid, i, i, ref))
+		}
+		post(t, s, `{"type":"form_submit","messageId":"ur-f","anonymousId":"`+vid+`","timestamp":"2031-05-12T09:05:00Z","properties":{"url":"https://www.example.com/contact","form":{"id":"contact"},"fields":{"email":"unwanted-referral@maker.example"}}}`)
+		if err := s.Settle(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		person, err := s.App.People.ByEmail(context.Background(), "unwanted-referral@maker.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts, err := s.App.Qualifier.Touches(context.Background(), person.ID)
+		if err != nil || len(ts) != 1 || ts[0].Channel != "search" {
+			t.Fatalf("touches %+v (%v), want the search alone", ts, err)
+		}
+		cover("attribution.unwanted_referrals")
+	})
 	t.Run("sfa.kintone.account_app,account_key_field,account_fields", func(t *testing.T) {
 		// An MQA is a record of the MQA app (keyed by the MQA id), and a
 		// company with a note at HubSpot beside it: each once.
