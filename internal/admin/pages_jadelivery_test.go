@@ -346,8 +346,8 @@ func TestJapaneseKintoneSteps(t *testing.T) {
 	p := page{L: "ja"}
 	for en, want := range map[string]string{
 		"kintone: 520 GAIA_ZZ98: commenting on record 7: このアプリではコメント機能が無効になっています。": "レコード 7 にコメントを書き込めません：このアプリではコメント機能が無効になっています。",
-		"kintone: 503 GAIA_UN03: reading record 7's comments: メンテナンス中です。":                 "レコード 7 のコメントを読み込めません：メンテナンス中です。",
-		"kintone: 403 CB_NO02: finding the lead's record: 権限がありません。":                       "リードのレコードを検索できません：権限がありません。",
+		"kintone: 503 GAIA_UN03: reading record 7's comments: メンテナンス中です。":          "レコード 7 のコメントを読み込めません：メンテナンス中です。",
+		"kintone: 403 CB_NO02: finding the lead's record: 権限がありません。":               "リードのレコードを検索できません：権限がありません。",
 	} {
 		if got := p.Delivery(en); !strings.Contains(got, want) {
 			t.Errorf("%q -> %q, want it to say %q", en, got, want)
