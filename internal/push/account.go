@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"time"
 
 	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/identity"
@@ -38,6 +40,7 @@ type AccountRewriter interface {
 // it), with that delivery's Progress.
 func (w *Worker) RewriteAccount(ctx context.Context, m account.MQA) error {
 	m.Lang = w.Lang
+	m = w.inZone(m)
 	t := target{pk: account.PK(m.Account), id: m.ID}
 	for _, c := range w.Connectors {
 		rw, ok := c.(AccountRewriter)
@@ -141,6 +144,7 @@ func (w *Worker) deliverAccount(ctx context.Context, m account.MQA, maxAttempts 
 	}
 	m.People = kept
 	m.Lang = w.Lang
+	m = w.inZone(m)
 	return w.run(ctx, target{pk: account.PK(m.Account), id: m.ID}, maxAttempts,
 		func(ctx context.Context, c Connector) (string, bool, error) {
 			ac, ok := c.(AccountConnector)
@@ -158,6 +162,23 @@ func (w *Worker) deliverAccount(ctx context.Context, m account.MQA, maxAttempts 
 			}
 			return ext, true, err
 		})
+}
+
+// inZone returns m with its times in Loc, as a lead's are (Lead.QualifiedAt,
+// Activity): the stored MQA is in UTC, and its summary's "last active"
+// times and Salesforce's Task date (ActivityDate) were UTC's, nine hours
+// and often a day off for a team in Japan.
+func (w *Worker) inZone(m account.MQA) account.MQA {
+	loc := w.Loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	m.At = m.At.In(loc)
+	m.People = slices.Clone(m.People) // the caller's MQA stays as it was
+	for i := range m.People {
+		m.People[i].LastActive = m.People[i].LastActive.In(loc)
+	}
+	return m
 }
 
 // AccountDeliveries lists an MQA's delivery to each connector that takes
