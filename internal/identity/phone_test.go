@@ -121,3 +121,30 @@ func TestTwoFieldsNameOneAttribute(t *testing.T) {
 		}
 	}
 }
+
+// TestCardAppPhoneColumns: a business-card app's export names the card's
+// numbers by line (Eight's TEL会社, TEL部門, TEL直通; 会社電話番号,
+// 電話番号（代表） in other lists). None was the phone: the person had no
+// phone for sales (only a custom attribute the SFA is not sent), or the
+// mobile's, as the only number named one, though the card has the office's.
+func TestCardAppPhoneColumns(t *testing.T) {
+	for _, c := range []struct {
+		fields map[string]string
+		phone  string
+	}{
+		{map[string]string{"TEL会社": "03-1234-5678"}, "03-1234-5678"},
+		{map[string]string{"TEL会社": "03-1234-5678", "携帯電話": "090-1234-5678"}, "03-1234-5678"},
+		{map[string]string{"TEL直通": "03-1234-5679", "携帯電話": "090-1234-5678"}, "03-1234-5679"},
+		{map[string]string{"TEL部門": "03-1234-5670"}, "03-1234-5670"},
+		{map[string]string{"会社電話番号": "06-1234-5678"}, "06-1234-5678"},
+		{map[string]string{"電話番号（代表）": "０３－１２３４－５６７８"}, "03-1234-5678"},
+	} {
+		for range 20 { // map order varies from run to run
+			known, custom := SplitAttributes(c.fields, nil)
+			if known["phone"] != c.phone {
+				t.Errorf("%v: phone %q (custom %v), want %q", c.fields, known["phone"], custom, c.phone)
+				break
+			}
+		}
+	}
+}

@@ -282,6 +282,12 @@ var attributeNames = map[string]string{
 	// Japanese labels used as names: 社名, 法人名, 携帯電話, ホームページ.
 	"社名": "company", "法人名": "company", "団体名": "company", "組織名": "company", "勤務先": "company",
 	"携帯電話": "phone", "携帯電話番号": "phone", "携帯番号": "phone", "ホームページ": "website", "homepage": "website",
+	// A business card's numbers by line, as card apps and address books
+	// export them (Eight's TEL会社, TEL部門, TEL直通): the office's is the
+	// phone, not the mobile's, and with only these the person had none.
+	"tel会社": "phone", "tel部門": "phone", "tel直通": "phone", "tel代表": "phone",
+	"会社電話": "phone", "会社電話番号": "phone", "勤務先電話番号": "phone", "代表電話": "phone", "代表電話番号": "phone", "直通電話": "phone", "直通電話番号": "phone",
+	"電話番号(会社)": "phone", "電話番号(代表)": "phone", "電話番号(直通)": "phone",
 }
 
 // mobileNames name a mobile's number (attributeNames' phone): the phone
