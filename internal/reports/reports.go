@@ -151,9 +151,10 @@ type FunnelRow struct {
 	Group  string         `json:"group"`
 	Counts map[string]int `json:"counts"` // stage -> people who reached it in the period
 	// Conversion and MedianDays hold every step ("lead->mql"): the share
-	// of the first stage's people who reached the second, and the median
-	// days between the two; not measured (null) where nobody reached the
-	// first stage (the second, for the median).
+	// of the people this row counts at the first stage who reached the
+	// second (whenever, before the filter's To), and their median days
+	// between the two; not measured (null) where nobody reached the first
+	// stage (nobody of them the second, for the median).
 	Conversion map[string]Figure `json:"conversion"`
 	MedianDays map[string]Figure `json:"medianDays"`
 }
@@ -161,6 +162,12 @@ type FunnelRow struct {
 // Funnel is the demand waterfall by first-touch group.
 func Funnel(people []*Person, f Filter) []FunnelRow {
 	rows := map[string]*FunnelRow{}
+	// A step's conversion and days are of the people a row counts at its
+	// first stage (its cohort): those of them who reached the second stage
+	// (before the filter's end), not the second stage's entries of the row,
+	// which are other people when the two stages fall in different periods
+	// (March's leads qualified in April made April's lead->mql 300%).
+	converted := map[string]map[string]int{}
 	gaps := map[string]map[string][]float64{}
 	for _, p := range people {
 		if !f.Covers(p) {
@@ -181,13 +188,15 @@ func Funnel(people []*Person, f Filter) []FunnelRow {
 				if r == nil {
 					r = &FunnelRow{Period: per, Group: grp, Counts: map[string]int{}, Conversion: map[string]Figure{}, MedianDays: map[string]Figure{}}
 					rows[key] = r
+					converted[key] = map[string]int{}
 					gaps[key] = map[string][]float64{}
 				}
 				r.Counts[s]++
-				if i > 0 {
-					if prev, ok := at[Stages[i-1]]; ok {
-						pair := Stages[i-1] + "->" + s
-						gaps[key][pair] = append(gaps[key][pair], t.Sub(prev).Hours()/24)
+				if i+1 < len(Stages) {
+					if next, ok := at[Stages[i+1]]; ok && (f.To.IsZero() || next.Before(f.To)) {
+						pair := s + "->" + Stages[i+1]
+						converted[key][pair]++
+						gaps[key][pair] = append(gaps[key][pair], next.Sub(t).Hours()/24)
 					}
 				}
 			}
@@ -199,7 +208,7 @@ func Funnel(people []*Person, f Filter) []FunnelRow {
 			pair := Stages[i-1] + "->" + Stages[i]
 			r.Conversion[pair], r.MedianDays[pair] = Figure{}, Figure{}
 			if n := r.Counts[Stages[i-1]]; n > 0 {
-				r.Conversion[pair] = Measured(round(float64(r.Counts[Stages[i]]) / float64(n)))
+				r.Conversion[pair] = Measured(round(float64(converted[key][pair]) / float64(n)))
 			}
 			if g := gaps[key][pair]; len(g) > 0 {
 				r.MedianDays[pair] = Measured(round(median(g)))

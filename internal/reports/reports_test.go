@@ -247,3 +247,40 @@ func TestSourceRowsIgnoreCase(t *testing.T) {
 		t.Fatalf("source rows %v, want (all) and one google", groups)
 	}
 }
+
+// TestFunnelConversionIsOfTheRowsPeople: a period's conversion is the
+// share of the people who entered the first stage in it that reached the
+// second, never more than all of them. Counting the second stage's
+// entries of the period instead credited April with March's leads that
+// qualified in April: 300% of April's one lead, who never qualified.
+func TestFunnelConversionIsOfTheRowsPeople(t *testing.T) {
+	mar := time.Date(2026, 3, 30, 10, 0, 0, 0, time.UTC)
+	apr := time.Date(2026, 4, 3, 10, 0, 0, 0, time.UTC)
+	may := time.Date(2026, 5, 6, 10, 0, 0, 0, time.UTC)
+	var people []*Person
+	for _, id := range []string{"m1", "m2", "m3"} { // March's leads, qualified in April
+		people = append(people, &Person{ID: id, Rec: qualify.Record{Stage: qualify.StageMQL},
+			History: hist(qualify.StageLead, mar, "", qualify.StageMQL, apr, "")})
+	}
+	people = append(people,
+		&Person{ID: "a1", Rec: qualify.Record{Stage: qualify.StageLead}, History: hist(qualify.StageLead, apr, "")},
+		// April's lead qualified in May: April's conversion, 33 days.
+		&Person{ID: "a2", Rec: qualify.Record{Stage: qualify.StageMQL}, History: hist(qualify.StageLead, apr, "", qualify.StageMQL, may, "")})
+	rows := map[string]FunnelRow{}
+	for _, r := range Funnel(people, Filter{Period: "month"}) {
+		if r.Group == "(all)" {
+			rows[r.Period] = r
+		}
+	}
+	if c := rows["2026-03"]; c.Counts["lead"] != 3 || c.Conversion["lead->mql"] != Measured(1) || c.MedianDays["lead->mql"] != Measured(4) {
+		t.Errorf("March: counts %v conversion %v median %v; want 3 leads, all qualified, in 4 days", c.Counts, c.Conversion["lead->mql"], c.MedianDays["lead->mql"])
+	}
+	if c := rows["2026-04"]; c.Counts["lead"] != 2 || c.Counts["mql"] != 3 || c.Conversion["lead->mql"] != Measured(0.5) || c.MedianDays["lead->mql"] != Measured(33) {
+		t.Errorf("April: counts %v conversion %v median %v; want 2 leads (one qualified, in 33 days), 3 MQLs", c.Counts, c.Conversion["lead->mql"], c.MedianDays["lead->mql"])
+	}
+	// A report cut at the end of April does not count May's MQL.
+	apr1, may1 := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	if c := Funnel(people, Filter{From: apr1, To: may1})[0]; c.Counts["lead"] != 2 || c.Conversion["lead->mql"] != Measured(0) {
+		t.Errorf("April alone: counts %v conversion %v; want 2 leads, none qualified within it", c.Counts, c.Conversion["lead->mql"])
+	}
+}
