@@ -95,6 +95,31 @@ type Span struct {
 	From     time.Time `json:"from,omitzero"`
 	To       time.Time `json:"to,omitzero"` // zero: still linked
 	Strength Strength  `json:"strength"`
+	// Identified is when the identification that began the span happened,
+	// where From does not say it (a span reaching back, zero From; one
+	// moved a millisecond past the span before it, of the same time), so
+	// that a form arriving late can be placed before or after it; zero on
+	// a link written before it was kept.
+	Identified time.Time `json:"identified,omitzero"`
+}
+
+// start is when the span begins: its From, or for one reaching back when
+// its person identified; zero: unknown.
+func (s Span) start() time.Time {
+	if !s.From.IsZero() {
+		return s.From
+	}
+	return s.Identified
+}
+
+// identified is the time of the form that began the span: Identified when
+// kept (one reaching back, or one moved past the span before it by forms
+// of one time), else its From; zero: unknown.
+func (s Span) identified() time.Time {
+	if !s.Identified.IsZero() {
+		return s.Identified
+	}
+	return s.From
 }
 
 // Contains reports whether t falls within the span.
@@ -109,7 +134,48 @@ type Link struct {
 	// Dropped is when the oldest span kept begins, once spans were dropped
 	// (MaxSpans): the browser's events before it are nobody's.
 	Dropped time.Time `json:"dropped,omitzero"`
+	// Rescore names the people whose past periods the last write changed
+	// (a form placed before the current one's: its person, and whom the
+	// period was taken from): the change feed rescores them, as a new
+	// link scores the current person. Any other write clears it.
+	Rescore []string `json:"rescore,omitempty"`
 	version int64
+}
+
+// placeLate places a strong identification of person at at, earlier than
+// the current span's, where at falls: its person's from at until the next
+// span, taking that time from the span it fell in (or, before the first
+// identification, the anonymous history the first span reached back to).
+// It reports false for a repeat (at falls in a span of person already) and
+// else whose period it took.
+func (l *Link) placeLate(person string, at time.Time) (bool, string) {
+	k := -1
+	for i, sp := range l.History {
+		if st := sp.start(); st.IsZero() && i == 0 || !st.IsZero() && !at.Before(st) {
+			k = i
+		}
+	}
+	if k < 0 {
+		first := &l.History[0]
+		sp := Span{Person: person, From: at, To: first.start(), Strength: Strong, Identified: at}
+		if first.From.IsZero() { // the anonymous history is the earlier form's
+			sp.From, first.From, first.Identified = time.Time{}, first.Identified, time.Time{}
+		}
+		l.History = slices.Insert(l.History, 0, sp)
+		return true, first.Person
+	}
+	sp := &l.History[k]
+	if sp.Person == person {
+		return false, ""
+	}
+	late := Span{Person: person, From: at, To: sp.To, Strength: Strong}
+	if sp.To.IsZero() || !at.Before(sp.To) {
+		late.To = l.History[k+1].start()
+	} else {
+		sp.To = at
+	}
+	l.History = slices.Insert(l.History, k+1, late)
+	return true, sp.Person
 }
 
 // MaxSpans bounds a browser's history: a browser shared by thousands of
@@ -691,6 +757,7 @@ func (d *Directory) LinkVisitor(ctx context.Context, visitor, person string, at 
 			return LinkResult{}, err
 		}
 		res := LinkResult{Changed: true}
+		var rescore []string
 		cur, linked := l.Current()
 		switch {
 		case linked && cur.Person == person:
@@ -699,17 +766,34 @@ func (d *Directory) LinkVisitor(ctx context.Context, visitor, person string, at 
 			}
 			l.History[len(l.History)-1].Strength = s // a form confirms a click
 			res.Changed = false
+		case linked && s == Strong && at.Before(cur.identified()):
+			// A form from before the current one's, arriving after it (a
+			// client's retry, a late batch): it is placed where its time
+			// falls, not made a switch from now on (which gave the browser
+			// back to the earlier person).
+			changed, took := l.placeLate(person, at)
+			if !changed {
+				return LinkResult{}, nil // a repeat
+			}
+			res.Previous = took
+			rescore = []string{person}
+			if took != "" && took != person {
+				rescore = append(rescore, took)
+			}
 		case linked && s == Weak && cur.Strength == Strong:
 			return LinkResult{Refused: true, Previous: cur.Person}, nil
 		case linked:
+			sp := Span{Person: person, From: at, Strength: s}
 			if !at.After(cur.From) {
-				at = cur.From.Add(time.Millisecond) // spans never overlap or invert
+				// Spans never overlap or invert; the form's own time is
+				// kept, so that another form of that time is not late.
+				sp.From, sp.Identified = cur.From.Add(time.Millisecond), at
 			}
-			l.History[len(l.History)-1].To = at
-			l.History = append(l.History, Span{Person: person, From: at, Strength: s})
+			l.History[len(l.History)-1].To = sp.From
+			l.History = append(l.History, sp)
 			res.Previous = cur.Person
 		case len(l.History) == 0:
-			l.History = []Span{{Person: person, Strength: s}}
+			l.History = []Span{{Person: person, Strength: s, Identified: at}}
 		default: // its person was erased: from now on only
 			last := &l.History[len(l.History)-1]
 			if last.To.IsZero() {
@@ -731,7 +815,7 @@ func (d *Directory) LinkVisitor(ctx context.Context, visitor, person string, at 
 			roomChecked = true
 		}
 		l.trim()
-		l.Visitor = visitor
+		l.Visitor, l.Rescore = visitor, rescore
 		data, _ := json.Marshal(l)
 		member, _ := json.Marshal(map[string]any{"visitor": visitor, "linkedAt": d.now()})
 		err = d.T.Transact(ctx, []table.Write{
@@ -798,6 +882,7 @@ func (d *Directory) unlink(ctx context.Context, visitor, person string) error {
 				l.History[i].Person = ""
 			}
 		}
+		l.Rescore = nil // no erased person's id stays behind
 		data, _ := json.Marshal(l)
 		err = d.T.Put(ctx, table.Item{PK: visitorPK(visitor), SK: linkSK, Kind: KindLink, Data: data}, table.VersionIs(l.version))
 		if err == nil || !errors.Is(err, table.ErrConditionFailed) {

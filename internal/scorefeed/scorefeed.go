@@ -9,6 +9,7 @@ package scorefeed
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"sync"
 
 	"github.com/baton-hq/baton/internal/event"
@@ -113,7 +114,15 @@ func handleChange(ctx context.Context, q *qualify.Qualifier, c table.Change, rel
 		if err := json.Unmarshal(it.Data, &l); err != nil {
 			return nil
 		}
-		if cur, ok := l.Current(); ok {
+		// A late form moved a past period between people (Link.Rescore):
+		// both are rebuilt, the one it was taken from losing what it
+		// gave them (scoring adds only).
+		for _, p := range l.Rescore {
+			if err := ignoreGone(q.RescorePerson(ctx, p)); err != nil {
+				return err
+			}
+		}
+		if cur, ok := l.Current(); ok && !slices.Contains(l.Rescore, cur.Person) {
 			return ignoreGone(q.ScorePerson(ctx, cur.Person))
 		}
 	case identity.KindPerson:

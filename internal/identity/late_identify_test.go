@@ -1,0 +1,89 @@
+package identity
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// TestLateFormOnASharedBrowser: forms on one browser (a booth's tablet, a
+// family PC) reach Baton out of their order: a client's retry of an
+// earlier form (collect identifies repeats again), a late Segment batch.
+// Each was appended as a switch from the current span on, so a retry of
+// A's form after B's gave the browser back to A: B's later visits, score
+// and touches became A's, and "identifying twice changes nothing" did not
+// hold. A late form is placed where its time falls: the browser is its
+// person's from it to the next form after it, and a repeat changes nothing.
+func TestLateFormOnASharedBrowser(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	min := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Minute) }
+	st, _ := newStitcher(t, min(60))
+	id := func(email string, at time.Time) (Person, LinkResult) {
+		t.Helper()
+		p, res, err := st.Identify(ctx, Identification{Visitor: "kiosk", Email: email, At: at, Strength: Strong, Source: "form"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p, res
+	}
+	who := func(at time.Time) string {
+		l, err := st.Dir.GetLink(ctx, "kiosk")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l.PersonAt(at)
+	}
+	a, _ := id("a@example.com", min(10))
+	b, _ := id("b@example.com", min(20))
+	// A's form again (a retry): nothing changes.
+	if _, res := id("a@example.com", min(10)); res.Changed {
+		t.Errorf("a repeat of A's form changed the link: %+v", res)
+	}
+	if got := who(min(25)); got != b.ID {
+		t.Fatalf("after a repeat of A's earlier form, minute 25 is %q's, want B %q", got, b.ID)
+	}
+	// C's form at minute 15 arrives after B's (minute 20).
+	c, _ := id("c@example.com", min(15))
+	for _, w := range []struct {
+		at   int
+		want string
+	}{{5, a.ID}, {12, a.ID}, {16, c.ID}, {21, b.ID}, {50, b.ID}} {
+		if got := who(min(w.at)); got != w.want {
+			t.Errorf("minute %d is %q's, want %q (A %s, B %s, C %s)", w.at, got, w.want, a.ID, b.ID, c.ID)
+		}
+	}
+	if l, _ := st.Dir.GetLink(ctx, "kiosk"); func() bool { cur, ok := l.Current(); return !ok || cur.Person != b.ID }() {
+		t.Errorf("the browser is no longer B's: %+v", l.History)
+	}
+}
+
+// TestEarlierFormArrivingSecond: the browser's first form arrives after a
+// later one; its person is the one who had the browser first, its
+// anonymous history included.
+func TestEarlierFormArrivingSecond(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	min := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Minute) }
+	st, _ := newStitcher(t, min(60))
+	id := func(email string, at time.Time) Person {
+		t.Helper()
+		p, _, err := st.Identify(ctx, Identification{Visitor: "family-pc", Email: email, At: at, Strength: Strong, Source: "form"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	b := id("b@example.com", min(20))
+	a := id("a@example.com", min(10))
+	l, err := st.Dir.GetLink(ctx, "family-pc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := l.PersonAt(min(5)); got != a.ID {
+		t.Errorf("minute 5 (before any form) is %q's, want A %q, whose form came first", got, a.ID)
+	}
+	if got := l.PersonAt(min(30)); got != b.ID {
+		t.Errorf("minute 30 is %q's, want B %q, whose form came last", got, b.ID)
+	}
+}
