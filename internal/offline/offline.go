@@ -112,8 +112,10 @@ var (
 // channelNames maps what a list may say (NFKC, lower case) to a channel.
 var channelNames = map[string]string{
 	"exhibition": event.ChannelExhibition, "展示会": event.ChannelExhibition, "expo": event.ChannelExhibition, "trade show": event.ChannelExhibition, "tradeshow": event.ChannelExhibition,
-	"seminar": event.ChannelSeminar, "セミナー": event.ChannelSeminar,
+	"オンライン展示会": event.ChannelExhibition, "バーチャル展示会": event.ChannelExhibition, "展示会出展": event.ChannelExhibition,
+	"seminar": event.ChannelSeminar, "セミナー": event.ChannelSeminar, "conference": event.ChannelSeminar, "カンファレンス": event.ChannelSeminar, "フォーラム": event.ChannelSeminar,
 	"webinar": event.ChannelWebinar, "ウェビナー": event.ChannelWebinar, "オンラインセミナー": event.ChannelWebinar,
+	"webセミナー": event.ChannelWebinar, "web セミナー": event.ChannelWebinar, "ウェブセミナー": event.ChannelWebinar, "オンライン セミナー": event.ChannelWebinar,
 	"business-card": event.ChannelBusinessCard, "business card": event.ChannelBusinessCard, "business_card": event.ChannelBusinessCard, "名刺交換": event.ChannelBusinessCard, "名刺": event.ChannelBusinessCard,
 }
 

@@ -305,7 +305,9 @@ func TestFileErrors(t *testing.T) {
 }
 
 func TestChannelsAndDates(t *testing.T) {
-	for in, want := range map[string]string{"展示会": "exhibition", " Exhibition ": "exhibition", "ｾﾐﾅｰ": "seminar", "ウェビナー": "webinar", "名刺交換": "business-card", "Business-Card": "business-card", "電話": ""} {
+	for in, want := range map[string]string{"展示会": "exhibition", " Exhibition ": "exhibition", "ｾﾐﾅｰ": "seminar", "ウェビナー": "webinar", "名刺交換": "business-card", "Business-Card": "business-card", "電話": "",
+		// the words Japanese lists use beside the first ones
+		"Webセミナー": "webinar", "ＷＥＢセミナー": "webinar", "ウェブセミナー": "webinar", "オンライン展示会": "exhibition", "カンファレンス": "seminar", "Conference": "seminar", "イベント": ""} {
 		if got := Channel(in); got != want {
 			t.Errorf("%q: %q, want %q", in, got, want)
 		}
