@@ -335,11 +335,14 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 	var byLabel, byName map[string][]field
 	var mobiles []field
 	for raw, v := range fields {
-		// NFKC: full-width letters and digits (ＣＥＯ, ３００名) are the
-		// half-width ones; Japanese forms send both.
+		// Full-width letters and digits (ＣＥＯ, ３００名) are the
+		// half-width ones, half-width katakana the full-width ones
+		// (WidthFold); Japanese forms send both. The name wholly NFKC; the
+		// value only so, as the person wrote it otherwise: NFKC made an
+		// inquiry's ①価格 ②納期 "1価格 2納期" for sales.
 		// Without control characters (JSON's \u0000): a name or company
 		// holding one goes to the SFA and the pages as it is.
-		k, v := textcut.Controls(norm.NFKC.String(raw)), strings.TrimSpace(textcut.Controls(norm.NFKC.String(v)))
+		k, v := textcut.Controls(norm.NFKC.String(raw)), strings.TrimSpace(textcut.Controls(WidthFold(v)))
 		// Without a template's required mark (氏名（必須）, 役職※: a CSV's
 		// column is read as its email column is, csvin.Header): the
 		// attribute is the name's, not a custom "氏名(必須)".
@@ -429,6 +432,34 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 		known["phone"] = phoneValue(p)
 	}
 	return known, custom
+}
+
+// WidthFold is s with its full-width ASCII, ideographic spaces and
+// half-width katakana (the Halfwidth and Fullwidth Forms block, U+3000)
+// in their NFKC forms (ＣＥＯ is CEO, ｶﾞ is ガ) and every other character
+// as it is (①, ㈱, ™, which NFKC turns into 1, (株), TM).
+func WidthFold(s string) string {
+	wide := func(r rune) bool { return r == '\u3000' || r >= 0xFF00 && r <= 0xFFEF }
+	if !strings.ContainsFunc(s, wide) {
+		return s
+	}
+	var b strings.Builder
+	for len(s) > 0 {
+		i := strings.IndexFunc(s, wide)
+		if i < 0 {
+			b.WriteString(s)
+			break
+		}
+		b.WriteString(s[:i])
+		s = s[i:]
+		j := strings.IndexFunc(s, func(r rune) bool { return !wide(r) })
+		if j < 0 {
+			j = len(s)
+		}
+		b.WriteString(norm.NFKC.String(s[:j]))
+		s = s[j:]
+	}
+	return b.String()
 }
 
 // spacedAttribute is the attribute a field's name names, written as
