@@ -180,6 +180,13 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 				reason = fmt.Sprintf("%q is not an email address", rec[emailCol])
 				break
 			}
+			if !strings.EqualFold(strings.TrimSpace(rec[emailCol]), email) {
+				// The address the token was made for, which a mail
+				// service can send to (hanako＠example.co.jp, typed
+				// full-width, it may refuse: the token counted someone
+				// who never got the newsletter).
+				row.cells[emailCol] = email
+			}
 			fields := map[string]string{}
 			for i, h := range header {
 				if i < len(rec) && i != emailCol && i != tokenCol && i != reasonCol && rec[i] != "" {

@@ -383,3 +383,19 @@ func TestNoEmailColumnNamesTheHeader(t *testing.T) {
 		t.Errorf("%v, want %s", err, want)
 	}
 }
+
+// TestEmailComesBackAsTheTokenHasIt: an address typed full-width (or with
+// spaces around it) comes back as the address its token was made for, one
+// a mail service sends to; it came back as uploaded, so the service could
+// refuse a recipient Baton counted. An address already so, its case
+// included, comes back as it was.
+func TestEmailComesBackAsTheTokenHasIt(t *testing.T) {
+	out, res := run(t, "氏名,メールアドレス\r\n佐藤 花子,ｈａｎａｋｏ．ｓａｔｏ＠ｙａｍａｄａ－ｓｈｏｊｉ．ｃｏ．ｊｐ\r\n山田,Taro.Yamada@Example.co.jp\r\n")
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, "\xef\xbb\xbf"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Minted != 2 || rows[1][1] != "hanako.sato@yamada-shoji.co.jp" || rows[1][2] != "tok-hanako.sato" || rows[2][1] != "Taro.Yamada@Example.co.jp" {
+		t.Fatalf("rows %q, result %+v", rows, res)
+	}
+}
