@@ -1044,16 +1044,7 @@ func TestOneClientCannotSpendItsSiteRate(t *testing.T) {
 	clk := clock.NewManual(time.Date(2031, 5, 12, 9, 0, 0, 0, time.UTC)) // the site's bucket never refills: burst 10
 	s := stack.ForTestClock(t, map[string]string{"BATON_CONFIG": cfg, "BATON_TRUST_PROXY": "true", "BATON_SITE_ORIGINS": "https://a.example"}, clk.Now)
 	post := func(ip string, i int) int {
-		req, _ := http.NewRequest("POST", s.URL+"/e", strings.NewReader(fmt.Sprintf(`{"type":"page_view","messageId":"m-%s-%d","anonymousId":"site-rate-visitor-1","properties":{"url":"https://a.example/"}}`, ip, i)))
-		req.Header.Set("X-Forwarded-For", ip)
-		req.Header.Set("Origin", "https://a.example")
-		req.Header.Set("Content-Type", "text/plain")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
+		return pageViewFrom(t, s, ip, "https://a.example", fmt.Sprintf("m-%s-%d", ip, i))
 	}
 	refused := 0
 	for i := 0; i < 30; i++ {
@@ -1080,16 +1071,7 @@ func TestIPv6ClientIsItsPrefix(t *testing.T) {
 	os.WriteFile(cfg, []byte("rate_limit_per_ip: 0.001\nrate_limit_burst: 3\n"), 0o600)
 	clk := clock.NewManual(time.Date(2031, 5, 12, 9, 0, 0, 0, time.UTC)) // no bucket refills
 	s := stack.ForTestClock(t, map[string]string{"BATON_CONFIG": cfg, "BATON_TRUST_PROXY": "true"}, clk.Now)
-	post := func(ip string, i int) int {
-		req, _ := http.NewRequest("POST", s.URL+"/e", strings.NewReader(fmt.Sprintf(`{"type":"page_view","messageId":"v6-%d","anonymousId":"v6-visitor-1","properties":{"url":"https://a.example/"}}`, i)))
-		req.Header.Set("X-Forwarded-For", ip)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
+	post := func(ip string, i int) int { return pageViewFrom(t, s, ip, "", fmt.Sprintf("v6-%d", i)) }
 	refused := 0
 	for i := 0; i < 10; i++ {
 		if post(fmt.Sprintf("2001:db8:1:2::%x", i+1), i) == 429 {
@@ -1102,4 +1084,23 @@ func TestIPv6ClientIsItsPrefix(t *testing.T) {
 	if code := post("2001:db8:1:3::1", 99); code != 204 {
 		t.Fatalf("another /64: %d, want 204", code)
 	}
+}
+
+// pageViewFrom posts one page view (message id id) as a client at ip
+// (X-Forwarded-For, trusted) sends it, from a page of origin ("": none),
+// and returns the status.
+func pageViewFrom(t *testing.T, s *stack.Stack, ip, origin, id string) int {
+	t.Helper()
+	req, _ := http.NewRequest("POST", s.URL+"/e", strings.NewReader(`{"type":"page_view","messageId":"`+id+`","anonymousId":"rate-limit-visitor-1","properties":{"url":"https://a.example/"}}`))
+	req.Header.Set("X-Forwarded-For", ip)
+	req.Header.Set("Content-Type", "text/plain")
+	if origin != "" {
+		req.Header.Set("Origin", origin)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }
