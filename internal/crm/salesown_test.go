@@ -224,3 +224,32 @@ func TestSalesforceSelectsAFieldOnce(t *testing.T) {
 		t.Fatalf("Lead %v", got)
 	}
 }
+
+// TestKintoneKeptOnlyWhatThePersonGives: a kintone record sales made holds
+// a phone number; the person's first MQL gives none (their form asked for
+// no phone). Sales' number stays and the summary says nothing of it: the
+// person gives no new value to weigh. Before, every field sales had filled
+// that the lead had no value for was listed as kept, "the person now
+// gives" an empty value, in the summary and the comment.
+func TestKintoneKeptOnlyWhatThePersonGives(t *testing.T) {
+	const salesPhone = "03-9999-0000"
+	f := crmfake.NewKintone()
+	defer f.Close()
+	f.Lock()
+	f.Fields["phone"] = map[string]any{"type": "SINGLE_LINE_TEXT", "code": "phone", "label": "電話番号", "required": false, "unique": false}
+	f.Fields["summary"] = map[string]any{"type": "MULTI_LINE_TEXT", "code": "summary", "label": "MQL概要", "required": false}
+	f.Unlock()
+	f.AddRecord(lead.Email, map[string]string{"phone": salesPhone})
+	c := kt(f)
+	c.Fields["phone"], c.Fields["mql_summary"] = "phone", "summary"
+	if _, err := c.Push(delivery(), lead); err != nil { // lead: no phone
+		t.Fatal(err)
+	}
+	got := f.Record(lead.Email)
+	if got["phone"] != salesPhone {
+		t.Fatalf("record %v: want sales' phone", got)
+	}
+	if strings.Contains(got["summary"], "電話番号") {
+		t.Fatalf("summary lists the phone the person did not give:\n%s", got["summary"])
+	}
+}

@@ -42,7 +42,7 @@ func sentHash(v string) string {
 // SalesOwn reports whether cur, the value the SFA's record holds now in
 // the field of attr, is sales' own, to be left as it is rather than
 // written with want, what the lead would write there: it is not blank, not
-// want, and not what Baton handed this SFA for attr with the person's
+// want (itself not blank), and not what Baton handed this SFA for attr with the person's
 // previous MQL (sales changed it since, or typed it on a record Baton had
 // not written it to). Values are compared trimmed, as the SFAs keep them.
 //
@@ -50,8 +50,11 @@ func sentHash(v string) string {
 // code, a name less its first name, a cut) is not known by its hash: it
 // counts as sales', so the SFA keeps it and sales are told the new one.
 func (l Lead) SalesOwn(attr, cur, want string) bool {
-	cur = strings.TrimSpace(cur)
-	if cur == "" || cur == strings.TrimSpace(want) {
+	// A blank want writes nothing: there is no new value for sales to
+	// weigh (a connector listing it would tell them the person now gives
+	// an empty one).
+	cur, want = strings.TrimSpace(cur), strings.TrimSpace(want)
+	if cur == "" || want == "" || cur == want {
 		return false
 	}
 	h, ok := l.Last[attr]
