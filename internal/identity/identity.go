@@ -157,6 +157,9 @@ func (l *Link) placeLate(person string, at time.Time) (bool, string) {
 	}
 	if k < 0 {
 		first := &l.History[0]
+		if first.From.IsZero() && first.Person == person {
+			return false, "" // its span reaches back: the browser was the person's then already
+		}
 		sp := Span{Person: person, From: at, To: first.start(), Strength: Strong, Identified: at}
 		if first.From.IsZero() { // the anonymous history is the earlier form's
 			sp.From, first.From, first.Identified = time.Time{}, first.Identified, time.Time{}

@@ -87,3 +87,40 @@ func TestEarlierFormArrivingSecond(t *testing.T) {
 		t.Errorf("minute 30 is %q's, want B %q, whose form came last", got, b.ID)
 	}
 }
+
+// TestLateFormOfTheFirstPerson: A's earlier form (minute 5) arrives after
+// A's own later one (minute 10) and B's (minute 20): the browser was A's
+// until B's form whichever of A's forms came first (the first span reaches
+// back), so it is a repeat: nothing changes, and nobody is rescored.
+// Before, it split A's period in two as if taken from A, reported a
+// change from A to A and had A rescored.
+func TestLateFormOfTheFirstPerson(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	min := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Minute) }
+	st, _ := newStitcher(t, min(60))
+	id := func(email string, at time.Time) LinkResult {
+		t.Helper()
+		_, res, err := st.Identify(ctx, Identification{Visitor: "kiosk", Email: email, At: at, Strength: Strong, Source: "form"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	id("a@example.com", min(10))
+	id("b@example.com", min(20))
+	before, err := st.Dir.GetLink(ctx, "kiosk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := id("a@example.com", min(5)); res.Changed {
+		t.Errorf("A's earlier form changed the link: %+v", res)
+	}
+	l, err := st.Dir.GetLink(ctx, "kiosk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.History) != len(before.History) || len(l.Rescore) > 0 {
+		t.Errorf("history %+v (rescore %v), want it as it was: %+v", l.History, l.Rescore, before.History)
+	}
+}
