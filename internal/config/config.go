@@ -92,9 +92,17 @@ func (c *Config) Referrals() []string {
 		}
 	}
 	for _, h := range c.File.Attribution.UnwantedReferrals {
-		out = append(out, strings.ToLower(strings.TrimSpace(h)))
+		out = append(out, referralHost(h))
 	}
 	return out
+}
+
+// referralHost is an attribution.unwanted_referrals entry as a referrer's
+// host is compared with it: lower case, without the dots of link_hosts'
+// ".example.com" or a fully qualified "example.com." (its subdomains are
+// included anyway), which would match no referrer.
+func referralHost(h string) string {
+	return strings.Trim(strings.ToLower(strings.TrimSpace(h)), ".")
 }
 
 type File struct {
@@ -549,7 +557,7 @@ func ParseFile(data []byte, f *File) error {
 	for i, h := range f.Attribution.UnwantedReferrals {
 		// A host, as a referrer's is compared: a URL or a path would
 		// match no referrer, and the referrals it meant stay touches.
-		h = strings.TrimSpace(h)
+		h = referralHost(h)
 		if h == "" || strings.ContainsAny(h, "/:@?# *") || !strings.Contains(h, ".") {
 			return fmt.Errorf("attribution.unwanted_referrals[%d]: %q is not a host name like login.example.com (no scheme or path; its subdomains are included)", i, h)
 		}

@@ -358,7 +358,16 @@ func TestAttributionReferrals(t *testing.T) {
 	if got, want := c.Referrals(), []string{"www.acme.example", "www.acme-cloud.example", "login.acme-idp.example", "pay.acme.example"}; !slices.Equal(got, want) {
 		t.Errorf("Referrals() = %v, want %v", got, want)
 	}
-	for _, bad := range []string{"https://login.acme.example/", "login.acme.example/sso", "localhost", ""} {
+	// Written with link_hosts' leading dot, or fully qualified, an entry is
+	// the host it names: as it was, it matched no referrer at all.
+	os.WriteFile(path, []byte("attribution:\n  unwanted_referrals: [.sso.acme.example, pay.acme.example.]\n"), 0o600)
+	if c, err = FromEnv(env(map[string]string{"BATON_CONFIG": path}), Local); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.Referrals(), []string{"sso.acme.example", "pay.acme.example"}; !slices.Equal(got, want) {
+		t.Errorf("Referrals() = %v, want %v", got, want)
+	}
+	for _, bad := range []string{"https://login.acme.example/", "login.acme.example/sso", "localhost", "", ".localhost", "..."} {
 		var f File
 		err := ParseFile([]byte("attribution:\n  unwanted_referrals: [\""+bad+"\"]\n"), &f)
 		if err == nil || !strings.Contains(err.Error(), "attribution.unwanted_referrals[0]") {
