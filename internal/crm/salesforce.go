@@ -501,13 +501,29 @@ func (s *Salesforce) salesKept(l push.Lead, fields, cur map[string]any) (kept []
 		if !ok {
 			continue
 		}
-		if now, _ := cur[field].(string); l.SalesOwn(attr, now, want) {
+		if now := sfText(cur[field]); l.SalesOwn(attr, now, want) {
 			delete(fields, field)
 			kept = append(kept, fmt.Sprintf(notesIn(l.Lang).kept, field, strings.TrimSpace(now), want))
 		}
 	}
 	slices.Sort(kept)
 	return kept
+}
+
+// sfText is a field's value as read from Salesforce (JSON), as text: a
+// number field (NumberOfEmployees, a custom one) and a checkbox come as
+// JSON numbers and booleans, which read as an empty field had their
+// values, sales' own, written over.
+func sfText(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(v)
+	}
+	return ""
 }
 
 // sfEmail is what Salesforce's Email field takes: an ASCII local part

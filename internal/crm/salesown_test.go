@@ -253,3 +253,45 @@ func TestKintoneKeptOnlyWhatThePersonGives(t *testing.T) {
 		t.Fatalf("summary lists the phone the person did not give:\n%s", got["summary"])
 	}
 }
+
+// TestSalesforceNumberSalesTyped: a Lead sales made has a number field
+// (NumberOfEmployees, mapped from employees) with sales' number in it;
+// Salesforce gives it back as a JSON number. The person's first MQL gives
+// another: sales' stays, and the Task gives the person's. Before, a value
+// that is not a JSON string read as an empty field, and the person's was
+// written over sales'.
+func TestSalesforceNumberSalesTyped(t *testing.T) {
+	f := crmfake.NewSalesforce()
+	defer f.Close()
+	id := f.AddLead(map[string]any{"Email": lead.Email, "LastName": "山田", "Company": "サンプル株式会社", "NumberOfEmployees": 1200.0})
+	c := sf(f)
+	c.MatchByEmail = true
+	c.Fields["employees"] = "NumberOfEmployees"
+	l := withPhone()
+	l.Attributes["employees"] = "300"
+	if _, err := c.Push(delivery(), l); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.LeadByID(id); got["NumberOfEmployees"] != 1200.0 {
+		t.Fatalf("Lead %v: want sales' NumberOfEmployees 1200", got)
+	}
+	desc, _ := f.Task(lead.MQLID)["Description"].(string)
+	if !strings.Contains(desc, "NumberOfEmployees (kept as sales have it, 1200; the person now gives): 300") {
+		t.Fatalf("Task %q does not give the person's number", desc)
+	}
+	// Once the field has the person's number (Salesforce gives it back a
+	// JSON number), a retry finds it the new value: no line on it.
+	f.Lock()
+	for _, rec := range f.Leads {
+		if rec["Id"] == id {
+			rec["NumberOfEmployees"] = 300.0
+		}
+	}
+	f.Unlock()
+	if _, err := c.Push(delivery(), l); err != nil {
+		t.Fatal(err)
+	}
+	if desc, _ := f.Task(lead.MQLID)["Description"].(string); strings.Contains(desc, "NumberOfEmployees (kept") {
+		t.Fatalf("Task %q: the field holds the person's number already", desc)
+	}
+}
