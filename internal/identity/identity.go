@@ -763,26 +763,35 @@ func (d *Directory) LinkVisitor(ctx context.Context, visitor, person string, at 
 		var rescore []string
 		cur, linked := l.Current()
 		switch {
-		case linked && cur.Person == person:
-			if cur.Strength == s || s == Weak {
-				return LinkResult{}, nil
-			}
-			l.History[len(l.History)-1].Strength = s // a form confirms a click
-			res.Changed = false
 		case linked && s == Strong && at.Before(cur.identified()):
 			// A form from before the current one's, arriving after it (a
 			// client's retry, a late batch): it is placed where its time
 			// falls, not made a switch from now on (which gave the browser
-			// back to the earlier person).
+			// back to the earlier person). The current person's own too:
+			// the period before their current span may be someone else's.
 			changed, took := l.placeLate(person, at)
+			confirms := cur.Person == person && cur.Strength != s
+			if confirms {
+				l.History[len(l.History)-1].Strength = s // a form confirms a click
+			}
 			if !changed {
-				return LinkResult{}, nil // a repeat
+				if !confirms {
+					return LinkResult{}, nil // a repeat
+				}
+				res.Changed = false
+				break
 			}
 			res.Previous = took
 			rescore = []string{person}
 			if took != "" && took != person {
 				rescore = append(rescore, took)
 			}
+		case linked && cur.Person == person:
+			if cur.Strength == s || s == Weak {
+				return LinkResult{}, nil
+			}
+			l.History[len(l.History)-1].Strength = s // a form confirms a click
+			res.Changed = false
 		case linked && s == Weak && cur.Strength == Strong:
 			return LinkResult{Refused: true, Previous: cur.Person}, nil
 		case linked:

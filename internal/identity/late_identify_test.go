@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 )
@@ -122,5 +123,49 @@ func TestLateFormOfTheFirstPerson(t *testing.T) {
 	}
 	if len(l.History) != len(before.History) || len(l.Rescore) > 0 {
 		t.Errorf("history %+v (rescore %v), want it as it was: %+v", l.History, l.Rescore, before.History)
+	}
+}
+
+// TestLateFormOfTheCurrentPerson: B filled in the kiosk's form at minute
+// 10, then P at 15 and again at 20; P's form of minute 15 (a late batch)
+// arrives after P's of minute 20. The browser is P's from minute 15, not
+// B's until 20: before, a form of the browser's current person was a
+// repeat whatever its time, and P's visits of minutes 15 to 20 stayed B's.
+func TestLateFormOfTheCurrentPerson(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	min := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Minute) }
+	st, _ := newStitcher(t, min(60))
+	id := func(email string, at time.Time) (Person, LinkResult) {
+		t.Helper()
+		p, res, err := st.Identify(ctx, Identification{Visitor: "kiosk", Email: email, At: at, Strength: Strong, Source: "form"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p, res
+	}
+	b, _ := id("b@example.com", min(10))
+	p, _ := id("p@example.com", min(20))
+	if _, res := id("p@example.com", min(15)); !res.Changed || res.Previous != b.ID {
+		t.Errorf("P's form of minute 15 after P's of minute 20: %+v, want a change taking from B %s", res, b.ID)
+	}
+	l, err := st.Dir.GetLink(ctx, "kiosk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []struct {
+		at   int
+		want string
+	}{{12, b.ID}, {17, p.ID}, {25, p.ID}} {
+		if got := l.PersonAt(min(w.at)); got != w.want {
+			t.Errorf("minute %d is %q's, want %q (B %s, P %s): %+v", w.at, got, w.want, b.ID, p.ID, l.History)
+		}
+	}
+	if !slices.Equal(l.Rescore, []string{p.ID, b.ID}) {
+		t.Errorf("rescore %v, want P and B", l.Rescore)
+	}
+	// P's form of minute 15 once more: a repeat.
+	if _, res := id("p@example.com", min(15)); res.Changed {
+		t.Errorf("a repeat changed the link: %+v", res)
 	}
 }
