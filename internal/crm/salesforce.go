@@ -471,11 +471,13 @@ func (s *Salesforce) mapping() map[string]string {
 func (s *Salesforce) personFields() []string {
 	var out []string
 	for _, f := range s.mapping() {
-		if !slices.Contains(out, f) {
+		// Salesforce's field names are case-insensitive (phone is Phone),
+		// and a query selecting one twice is refused.
+		if !slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, f) }) {
 			out = append(out, f)
 		}
 	}
-	if !slices.Contains(out, "LastName") {
+	if !slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, "LastName") }) {
 		out = append(out, "LastName") // a full name's, whatever last_name is mapped to
 	}
 	slices.Sort(out)
@@ -501,13 +503,27 @@ func (s *Salesforce) salesKept(l push.Lead, fields, cur map[string]any) (kept []
 		if !ok {
 			continue
 		}
-		if now := sfText(cur[field]); l.SalesOwn(attr, now, want) {
+		if now := sfText(fieldOf(cur, field)); l.SalesOwn(attr, now, want) {
 			delete(fields, field)
 			kept = append(kept, fmt.Sprintf(notesIn(l.Lang).kept, field, strings.TrimSpace(now), want))
 		}
 	}
 	slices.Sort(kept)
 	return kept
+}
+
+// fieldOf is the value of field in a record Salesforce answered, which
+// names it as the org spells it (Phone for a mapping's phone).
+func fieldOf(rec map[string]any, field string) any {
+	if v, ok := rec[field]; ok {
+		return v
+	}
+	for k, v := range rec {
+		if strings.EqualFold(k, field) {
+			return v
+		}
+	}
+	return nil
 }
 
 // sfText is a field's value as read from Salesforce (JSON), as text: a

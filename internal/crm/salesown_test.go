@@ -223,6 +223,12 @@ func TestSalesforceSelectsAFieldOnce(t *testing.T) {
 	if got := f.Lead(lead.PersonID); got["Phone"] != "03-1111-2222" {
 		t.Fatalf("Lead %v", got)
 	}
+	// Salesforce's field names are case-insensitive: "phone" is Phone,
+	// selected once too.
+	c.Fields["mobile"] = "phone"
+	if _, err := c.Push(context.Background(), withPhone()); err != nil {
+		t.Fatalf("a field mapped as phone beside Phone: %v", err)
+	}
 }
 
 // TestKintoneKeptOnlyWhatThePersonGives: a kintone record sales made holds
