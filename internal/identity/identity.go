@@ -929,7 +929,7 @@ func (d *Directory) UndoClickLink(ctx context.Context, visitor, person string) (
 		for _, s := range l.History {
 			still = still || s.Person == person
 		}
-		l.Visitor = visitor
+		l.Visitor, l.Rescore = visitor, nil // (Rescore is the last write's: not this one's)
 		data, _ := json.Marshal(l)
 		ws := []table.Write{table.Put(table.Item{PK: visitorPK(visitor), SK: linkSK, Kind: KindLink, Data: data}, table.VersionIs(l.version))}
 		if !still {
