@@ -71,7 +71,7 @@ func TestLateFormRescoresWhomItConcerns(t *testing.T) {
 	t0 := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
 	min := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Minute) }
 	clk := clock.Fixed(min(60))
-	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"))
+	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"), bolttable.WithClock(clk)) // the events' expiry, on the test's clock
 	if err != nil {
 		t.Fatal(err)
 	}
