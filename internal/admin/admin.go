@@ -63,6 +63,8 @@ type Handler struct {
 	// page says the bound before a larger file meets API Gateway's bare 413.
 	MaxUpload int64
 	Log       *slog.Logger
+
+	simulations chan struct{} // the simulations running (rules.go), made by Routes
 }
 
 // Routes registers the admin endpoints on mux, all behind a bearer token

@@ -30,6 +30,10 @@ import (
 // the person to continue after (?after=). infra/lab runs without a bound.
 const SimulateBudget = 20 * time.Second
 
+// maxSimulations is how many simulations one process runs at once (two
+// people trying rules side by side); another is answered 429.
+const maxSimulations = 2
+
 // simulateLimit is the default and largest number of people one request
 // replays (?limit=).
 const (
@@ -44,6 +48,7 @@ var rulesBody = []string{"application/json", "application/yaml", "text/yaml", "a
 
 func (h *Handler) labRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/rules", h.Require(ScopeRead, h.rulesPage))
+	h.simulations = make(chan struct{}, maxSimulations)
 	mux.Handle("POST /admin/rules/simulate", h.require(ScopeRead, rulesBody, h.simulate))
 	mux.Handle("GET /admin/rules/suggestions", h.Require(ScopeRead, h.suggestions))
 }
@@ -144,6 +149,22 @@ func (h *Handler) simulate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		httpx.JSON(w, http.StatusBadRequest, body)
+		return
+	}
+	select {
+	case h.simulations <- struct{}{}:
+		defer func() { <-h.simulations }()
+	default:
+		// Each replays people for up to SimulateBudget, reading the store
+		// hard: a token with the read scope could start as many as it has
+		// requests in flight.
+		const msg = "other simulations are running; try again when they end"
+		w.Header().Set("Retry-After", strconv.Itoa(int(SimulateBudget/time.Second)))
+		if html {
+			h.renderRules(w, r, http.StatusTooManyRequests, rulesView{Candidate: string(text), Error: msg}, true)
+			return
+		}
+		httpx.JSON(w, http.StatusTooManyRequests, httpx.ErrorBody{Error: msg})
 		return
 	}
 	rep, err := h.Lab.Simulate(r.Context(), cand, opts)

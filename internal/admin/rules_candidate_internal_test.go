@@ -3,8 +3,12 @@ package admin
 import (
 	"encoding/json"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/baton-hq/baton/internal/testutil/repo"
 )
 
 // A candidate rules file past the bound sent as JSON is refused as too
@@ -18,5 +22,27 @@ func TestCandidateJSONTooLargeSaysSo(t *testing.T) {
 	_, _, err := candidate(httptest.NewRecorder(), r)
 	if err == nil || !strings.Contains(err.Error(), "larger than") {
 		t.Fatalf("a %d-byte JSON body: %v", len(body), err)
+	}
+}
+
+// TestSimulationsAreBounded: each simulation replays people for up to
+// SimulateBudget; with maxSimulations running, another is answered 429
+// with when to try again, where a token with the read scope could start
+// as many as it had requests in flight.
+func TestSimulationsAreBounded(t *testing.T) {
+	rules, err := os.ReadFile(filepath.Join(repo.Root(t), "infra", "rules.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &Handler{simulations: make(chan struct{}, maxSimulations)}
+	for range maxSimulations {
+		h.simulations <- struct{}{} // running
+	}
+	r := httptest.NewRequest("POST", "/admin/rules/simulate", strings.NewReader(string(rules)))
+	r.Header.Set("Content-Type", "application/yaml")
+	w := httptest.NewRecorder()
+	h.simulate(w, r)
+	if w.Code != 429 || w.Header().Get("Retry-After") != "20" || !strings.Contains(w.Body.String(), "other simulations are running") {
+		t.Fatalf("a third simulation at once: %d %v %s", w.Code, w.Header(), w.Body)
 	}
 }
