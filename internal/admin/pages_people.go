@@ -37,7 +37,16 @@ type peopleView struct {
 	More            bool   // a report count's people beyond the ones shown
 	Reached, Group  string // from a dashboard count: the people behind it
 	ByChannel       bool   // the group is a channel
+	// The count's report filters (from, to, channel, by, period): the
+	// search form carries them, so a search among the count's people
+	// stays among them, and the note says them.
+	ReportFilter []param
+	Channel      string
+	From, To     string
 }
+
+// param is a query parameter a form carries in a hidden input.
+type param struct{ Name, Value string }
 
 type personRow struct {
 	ID, Name, Email, Company, Title, Stage, Grade string
@@ -68,6 +77,14 @@ func (h *Handler) peopleSearch(w http.ResponseWriter, r *http.Request) {
 		v.Grades = h.gradeChoices()
 	}
 	v.Reached, v.Group = q.Get("reached"), q.Get("group")
+	if v.Reached != "" {
+		for _, k := range []string{"from", "to", "channel", "by", "period"} {
+			if x := q.Get(k); x != "" {
+				v.ReportFilter = append(v.ReportFilter, param{k, x})
+			}
+		}
+		v.Channel, v.From, v.To = q.Get("channel"), q.Get("from"), q.Get("to")
+	}
 	if bad != nil {
 		v.Bad = bad.Msg
 		h.render(w, r, http.StatusBadRequest, "people", "People", "", "people", v)
