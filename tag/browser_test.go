@@ -293,6 +293,14 @@ func TestInBrowser(t *testing.T) {
 			t.Fatalf("stored %q", views(evs))
 		}
 	})
+	run("anchor", func(t *testing.T, r result) {
+		// Anchor links move within the page: one view of it, and the next
+		// page's referrer is where the visitor was on it.
+		evs := events(t, r.AID)
+		if v := views(evs); len(v) != 2 || len(pageViews(evs, site.URL+"/lp.html")) != 1 || !strings.HasPrefix(v[1], "/jp.html") {
+			t.Fatalf("stored %q", v)
+		}
+	})
 	run("bfcache", func(t *testing.T, r result) {
 		evs := events(t, r.AID)
 		if kinds(evs) != "page_view,page_view,page_view" || evs[2].URL != site.URL+"/index.html" {

@@ -249,6 +249,11 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 		writeParseError(w, err)
 		return
 	}
+	if evs, _ = keepWhere(evs, nil, func(ev event.Event) bool { return !inPageJump(ev) }); len(evs) == 0 {
+		// Answered as stored, so that the tag unqueues them.
+		httpx.JSON(w, http.StatusAccepted, map[string]any{"stored": 0, "reason": "a jump within the page (an anchor link), not a page view"})
+		return
+	}
 	if h.Internal.Request(r, h.Cookie.Proxies) {
 		// Staff on the office network: answered as stored, so that the
 		// tag unqueues it, and saying why for whoever checks the tag.
@@ -324,6 +329,24 @@ func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// inPageJump reports whether a page view is the visitor moving within the
+// page they were on: its URL is its referrer (the tag's previous view) but
+// for the fragment, and neither fragment is a hash route (#/pricing,
+// #!/pricing). The tag records every new location.href, and an anchor link
+// (a landing page's table of contents, a "page top" link's #) changes only
+// the fragment: each click was stored as a view of the page, scored as one
+// (a pricing page's several times a day). A restore from the back-forward
+// cache, whose referrer is the page itself, is a view.
+func inPageJump(ev event.Event) bool {
+	if ev.Type != event.PageView || ev.URL == ev.Referrer {
+		return false
+	}
+	u, uf, _ := strings.Cut(ev.URL, "#")
+	r, rf, _ := strings.Cut(ev.Referrer, "#")
+	route := func(f string) bool { return strings.HasPrefix(f, "/") || strings.HasPrefix(f, "!") }
+	return u == r && !route(uf) && !route(rf)
 }
 
 // dropStale refuses the tag's events held longer than event.RetryHorizon

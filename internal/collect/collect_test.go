@@ -1658,3 +1658,43 @@ func TestUndeliverableEmailIdentifiesNobody(t *testing.T) {
 		t.Errorf("the event is not remembered under its address: %.400s", s)
 	}
 }
+
+// An anchor link changes only the page's fragment, and the tag records each
+// new location.href: a landing page's table of contents (#features, #price)
+// and a "page top" link (#) were stored as views of the page, each scored.
+// A hash route's change, a restore (the page its own referrer) and a page
+// entered at a fragment are views.
+func TestInPageJumpsAreNoPageViews(t *testing.T) {
+	e := newEnv(t)
+	view := func(id, url, ref string) string {
+		return fmt.Sprintf(`{"type":"page_view","messageId":%q,"anonymousId":"anon-jumps-1","properties":{"url":%q,"referrer":%q}}`, id, url, ref)
+	}
+	const lp, app = "https://www.example.com/lp", "https://www.example.com/app"
+	batch := "[" + strings.Join([]string{
+		view("entered", lp+"#price", "https://www.google.com/"),
+		view("toc", lp+"#features", lp+"#price"),
+		view("top", lp+"#", lp+"#features"),
+		view("back", lp, lp+"#"),
+		view("restored", lp, lp),
+		view("route", app+"#/pricing", app+"#/"),
+		view("route-home", app, app+"#/pricing"),
+	}, ",") + "]"
+	w := e.do("POST", "/e", batch, map[string]string{"Content-Type": "text/plain", "Origin": "https://www.example.com"})
+	if w.Code/100 != 2 {
+		t.Fatalf("status %d %s", w.Code, w.Body)
+	}
+	evs, _ := e.log.Visitor(context.Background(), "anon-jumps-1")
+	var ids []string
+	for _, ev := range evs {
+		ids = append(ids, ev.ID)
+	}
+	slices.Sort(ids)
+	if got := strings.Join(ids, ","); got != "entered,restored,route,route-home" {
+		t.Fatalf("stored %s, want the page entered at #price, the restore and the hash routes' views", got)
+	}
+	// A request of jumps alone is answered as stored: the tag unqueues it.
+	w = e.do("POST", "/e", "["+view("toc2", lp+"#a", lp)+"]", map[string]string{"Content-Type": "text/plain", "Origin": "https://www.example.com"})
+	if w.Code/100 != 2 {
+		t.Fatalf("jumps alone: status %d %s", w.Code, w.Body)
+	}
+}

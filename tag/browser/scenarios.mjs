@@ -550,6 +550,20 @@ const scenarios = {
     await settle(page);
     return { aid: await aid(page) };
   },
+  // A landing page's table of contents and its "page top" link (#): jumps
+  // within the page, then a link to another page.
+  async anchor(page) {
+    await page.goto(site + '/lp.html');
+    await settle(page);
+    for (const id of ['#toc', '#toc2', '#top']) {
+      await page.click(id);
+      await page.waitForTimeout(300); // two of the tag's checks
+      await settle(page);
+    }
+    await Promise.all([page.waitForURL(/jp/), page.click('#internal')]);
+    await settle(page);
+    return { aid: await aid(page) };
+  },
   // The collector refuses the page view for good (400): it leaves the queue.
   async refused(page) {
     await fetch(control + '/refuse');
