@@ -17,17 +17,7 @@ import (
 // person's from it to the next form after it, and a repeat changes nothing.
 func TestLateFormOnASharedBrowser(t *testing.T) {
 	ctx := context.Background()
-	t0 := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
-	min := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Minute) }
-	st, _ := newStitcher(t, min(60))
-	id := func(email string, at time.Time) (Person, LinkResult) {
-		t.Helper()
-		p, res, err := st.Identify(ctx, Identification{Visitor: "kiosk", Email: email, At: at, Strength: Strong, Source: "form"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p, res
-	}
+	st, min, id := formsOn(t, "kiosk")
 	who := func(at time.Time) string {
 		l, err := st.Dir.GetLink(ctx, "kiosk")
 		if err != nil {
@@ -64,17 +54,8 @@ func TestLateFormOnASharedBrowser(t *testing.T) {
 // anonymous history included.
 func TestEarlierFormArrivingSecond(t *testing.T) {
 	ctx := context.Background()
-	t0 := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
-	min := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Minute) }
-	st, _ := newStitcher(t, min(60))
-	id := func(email string, at time.Time) Person {
-		t.Helper()
-		p, _, err := st.Identify(ctx, Identification{Visitor: "family-pc", Email: email, At: at, Strength: Strong, Source: "form"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	st, min, form := formsOn(t, "family-pc")
+	id := func(email string, at time.Time) Person { p, _ := form(email, at); return p }
 	b := id("b@example.com", min(20))
 	a := id("a@example.com", min(10))
 	l, err := st.Dir.GetLink(ctx, "family-pc")
@@ -97,17 +78,8 @@ func TestEarlierFormArrivingSecond(t *testing.T) {
 // change from A to A and had A rescored.
 func TestLateFormOfTheFirstPerson(t *testing.T) {
 	ctx := context.Background()
-	t0 := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
-	min := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Minute) }
-	st, _ := newStitcher(t, min(60))
-	id := func(email string, at time.Time) LinkResult {
-		t.Helper()
-		_, res, err := st.Identify(ctx, Identification{Visitor: "kiosk", Email: email, At: at, Strength: Strong, Source: "form"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return res
-	}
+	st, min, form := formsOn(t, "kiosk")
+	id := func(email string, at time.Time) LinkResult { _, res := form(email, at); return res }
 	id("a@example.com", min(10))
 	id("b@example.com", min(20))
 	before, err := st.Dir.GetLink(ctx, "kiosk")
@@ -133,17 +105,7 @@ func TestLateFormOfTheFirstPerson(t *testing.T) {
 // repeat whatever its time, and P's visits of minutes 15 to 20 stayed B's.
 func TestLateFormOfTheCurrentPerson(t *testing.T) {
 	ctx := context.Background()
-	t0 := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
-	min := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Minute) }
-	st, _ := newStitcher(t, min(60))
-	id := func(email string, at time.Time) (Person, LinkResult) {
-		t.Helper()
-		p, res, err := st.Identify(ctx, Identification{Visitor: "kiosk", Email: email, At: at, Strength: Strong, Source: "form"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p, res
-	}
+	st, min, id := formsOn(t, "kiosk")
 	b, _ := id("b@example.com", min(10))
 	p, _ := id("p@example.com", min(20))
 	if _, res := id("p@example.com", min(15)); !res.Changed || res.Previous != b.ID {
@@ -167,5 +129,22 @@ func TestLateFormOfTheCurrentPerson(t *testing.T) {
 	// P's form of minute 15 once more: a repeat.
 	if _, res := id("p@example.com", min(15)); res.Changed {
 		t.Errorf("a repeat changed the link: %+v", res)
+	}
+}
+
+// formsOn is a stitcher whose clock stands at minute 60 of a morning,
+// that morning's minutes, and a form sent from visitor naming an email at
+// a minute: the person and what it did to the browser's link.
+func formsOn(t *testing.T, visitor string) (*Stitcher, func(int) time.Time, func(email string, at time.Time) (Person, LinkResult)) {
+	t0 := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	min := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Minute) }
+	st, _ := newStitcher(t, min(60))
+	return st, min, func(email string, at time.Time) (Person, LinkResult) {
+		t.Helper()
+		p, res, err := st.Identify(context.Background(), Identification{Visitor: visitor, Email: email, At: at, Strength: Strong, Source: "form"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p, res
 	}
 }
