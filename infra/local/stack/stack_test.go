@@ -483,19 +483,7 @@ func TestRateLimits(t *testing.T) {
 	cfg := filepath.Join(t.TempDir(), "baton.yaml")
 	os.WriteFile(cfg, []byte("rate_limit_per_ip: 0.001\nrate_limit_burst: 5\nrate_limit_per_site: 1\n"), 0o600)
 	s := stack.ForTest(t, map[string]string{"BATON_CONFIG": cfg, "BATON_TRUST_PROXY": "true", "BATON_SITE_ORIGINS": "https://a.example,https://b.example"})
-	post := func(ip, origin string) *http.Response {
-		req, _ := http.NewRequest("POST", s.URL+"/e", strings.NewReader(`{"type":"page_view","messageId":"`+ip+origin+`","anonymousId":"rl-visitor-1","properties":{"url":"https://a.example/"}}`))
-		req.Header.Set("X-Forwarded-For", ip)
-		if origin != "" {
-			req.Header.Set("Origin", origin)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp
-	}
+	post := func(ip, origin string) *http.Response { return pageViewFrom(t, s, ip, origin, ip+origin) }
 	limited := 0
 	for i := 0; i < 8; i++ {
 		if r := post("198.51.100.7", ""); r.StatusCode == 429 {
@@ -1044,7 +1032,7 @@ func TestOneClientCannotSpendItsSiteRate(t *testing.T) {
 	clk := clock.NewManual(time.Date(2031, 5, 12, 9, 0, 0, 0, time.UTC)) // the site's bucket never refills: burst 10
 	s := stack.ForTestClock(t, map[string]string{"BATON_CONFIG": cfg, "BATON_TRUST_PROXY": "true", "BATON_SITE_ORIGINS": "https://a.example"}, clk.Now)
 	post := func(ip string, i int) int {
-		return pageViewFrom(t, s, ip, "https://a.example", fmt.Sprintf("m-%s-%d", ip, i))
+		return pageViewFrom(t, s, ip, "https://a.example", fmt.Sprintf("m-%s-%d", ip, i)).StatusCode
 	}
 	refused := 0
 	for i := 0; i < 30; i++ {
@@ -1071,7 +1059,7 @@ func TestIPv6ClientIsItsPrefix(t *testing.T) {
 	os.WriteFile(cfg, []byte("rate_limit_per_ip: 0.001\nrate_limit_burst: 3\n"), 0o600)
 	clk := clock.NewManual(time.Date(2031, 5, 12, 9, 0, 0, 0, time.UTC)) // no bucket refills
 	s := stack.ForTestClock(t, map[string]string{"BATON_CONFIG": cfg, "BATON_TRUST_PROXY": "true"}, clk.Now)
-	post := func(ip string, i int) int { return pageViewFrom(t, s, ip, "", fmt.Sprintf("v6-%d", i)) }
+	post := func(ip string, i int) int { return pageViewFrom(t, s, ip, "", fmt.Sprintf("v6-%d", i)).StatusCode }
 	refused := 0
 	for i := 0; i < 10; i++ {
 		if post(fmt.Sprintf("2001:db8:1:2::%x", i+1), i) == 429 {
@@ -1088,8 +1076,8 @@ func TestIPv6ClientIsItsPrefix(t *testing.T) {
 
 // pageViewFrom posts one page view (message id id) as a client at ip
 // (X-Forwarded-For, trusted) sends it, from a page of origin ("": none),
-// and returns the status.
-func pageViewFrom(t *testing.T, s *stack.Stack, ip, origin, id string) int {
+// and returns the answer (its body closed).
+func pageViewFrom(t *testing.T, s *stack.Stack, ip, origin, id string) *http.Response {
 	t.Helper()
 	req, _ := http.NewRequest("POST", s.URL+"/e", strings.NewReader(`{"type":"page_view","messageId":"`+id+`","anonymousId":"rate-limit-visitor-1","properties":{"url":"https://a.example/"}}`))
 	req.Header.Set("X-Forwarded-For", ip)
@@ -1102,5 +1090,5 @@ func pageViewFrom(t *testing.T, s *stack.Stack, ip, origin, id string) int {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	return resp.StatusCode
+	return resp
 }
