@@ -326,7 +326,7 @@ func (k *Kintone) comment(ctx context.Context, record string, l push.Lead, kept 
 	if err := prog.SaveStep(ctx, commentSentStep, "1"); err != nil {
 		return err
 	}
-	req, _ := http.NewRequestWithContext(ctx, "POST", strings.TrimSuffix(k.BaseURL, "/")+"/k/v1/record/comment.json", bytes.NewReader(body))
+	req, _ := http.NewRequestWithContext(ctx, "POST", k.endpoint("record/comment.json"), bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	out, err := k.answer(req, "commenting on record "+record, 1<<20)
 	if err != nil {
@@ -350,7 +350,7 @@ const kintoneCommentMax = 65535
 // its latest ten ("" for none).
 func (k *Kintone) findComment(ctx context.Context, record, marker string) (string, error) {
 	q := url.Values{"app": {strconv.Itoa(k.App)}, "record": {record}, "order": {"desc"}, "limit": {"10"}}
-	req, _ := http.NewRequestWithContext(ctx, "GET", strings.TrimSuffix(k.BaseURL, "/")+"/k/v1/record/comments.json?"+q.Encode(), nil)
+	req, _ := http.NewRequestWithContext(ctx, "GET", k.endpoint("record/comments.json?"+q.Encode()), nil)
 	out, err := k.answer(req, "reading record "+record+"'s comments", 4<<20)
 	if err != nil {
 		return "", err
@@ -590,7 +590,7 @@ func (k *Kintone) put(ctx context.Context, app int, keyField, key string, rec ma
 		"app": app, "upsert": insert,
 		"records": []any{map[string]any{"updateKey": map[string]string{"field": keyField, "value": key}, "record": rec}},
 	})
-	req, _ := http.NewRequestWithContext(ctx, "PUT", strings.TrimSuffix(k.BaseURL, "/")+"/k/v1/records.json", bytes.NewReader(body))
+	req, _ := http.NewRequestWithContext(ctx, "PUT", k.endpoint("records.json"), bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	out, err := k.answer(req, "", 1<<20)
 	if err == nil {
@@ -673,6 +673,12 @@ func jsonNumber(f float64) string {
 	return string(b)
 }
 
+// endpoint is the URL of a kintone REST resource (records.json,
+// app/form/fields.json?app=42 ...).
+func (k *Kintone) endpoint(resource string) string {
+	return strings.TrimSuffix(k.BaseURL, "/") + "/k/v1/" + resource
+}
+
 func (k *Kintone) client() *http.Client {
 	return noRedirects(k.Client, 20*time.Second)
 }
@@ -716,7 +722,7 @@ func (k *Kintone) checkKey(ctx context.Context, app int, field, setting string) 
 // *push.Error that is not Permanent means kintone could not be asked.
 func (k *Kintone) form(ctx context.Context, app int) (map[string]kintoneField, error) {
 	q := url.Values{"app": {strconv.Itoa(app)}}
-	req, _ := http.NewRequestWithContext(ctx, "GET", strings.TrimSuffix(k.BaseURL, "/")+"/k/v1/app/form/fields.json?"+q.Encode(), nil)
+	req, _ := http.NewRequestWithContext(ctx, "GET", k.endpoint("app/form/fields.json?"+q.Encode()), nil)
 	out, err := k.answer(req, "reading the form fields of app "+strconv.Itoa(app), 4<<20)
 	if err != nil {
 		return nil, err
@@ -739,7 +745,7 @@ func (k *Kintone) Forget(ctx context.Context, personID, email string) error {
 	}
 	id, _ := recs[0]["$id"].Value.(string)
 	del := url.Values{"app": {strconv.Itoa(k.App)}, "ids[0]": {id}}
-	req, _ := http.NewRequestWithContext(ctx, "DELETE", strings.TrimSuffix(k.BaseURL, "/")+"/k/v1/records.json?"+del.Encode(), nil)
+	req, _ := http.NewRequestWithContext(ctx, "DELETE", k.endpoint("records.json?"+del.Encode()), nil)
 	_, err = k.answer(req, "deleting the person's record", 1<<20)
 	return err
 }
@@ -753,7 +759,7 @@ func (k *Kintone) findRecords(ctx context.Context, email, doing string, fields .
 	for i, f := range fields {
 		q.Set("fields["+strconv.Itoa(i)+"]", f)
 	}
-	req, _ := http.NewRequestWithContext(ctx, "GET", strings.TrimSuffix(k.BaseURL, "/")+"/k/v1/records.json?"+q.Encode(), nil)
+	req, _ := http.NewRequestWithContext(ctx, "GET", k.endpoint("records.json?"+q.Encode()), nil)
 	out, err := k.answer(req, doing, 1<<20)
 	if err != nil {
 		return nil, err

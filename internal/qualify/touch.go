@@ -226,9 +226,7 @@ var passThroughSites = []string{
 
 // passThrough reports whether a referrer's host (lower case) is a
 // sign-in or payment page.
-func passThrough(host string) bool {
-	return slices.ContainsFunc(passThroughSites, func(d string) bool { return host == d || strings.HasSuffix(host, "."+d) })
-}
+func passThrough(host string) bool { return Referrals(passThroughSites).has(host) }
 
 // foldUTM is a UTM value as people mean it: NFKC (ｃｐｃ is cpc), trimmed,
 // lower case.
