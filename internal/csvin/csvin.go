@@ -364,3 +364,123 @@ func clean(s []byte) bool {
 	}
 	return true
 }
+
+// Table is where a list's table was found in its file (see FindHeader).
+type Table struct {
+	Header []string
+	Row    int // the header's row, as a spreadsheet numbers it
+	// Skipped counts the non-blank rows above the header that are no
+	// part of the table: a report's title lines, its summary, the
+	// sections before the one listed (Zoom's hosts and panelists).
+	Skipped int
+	// Sections are the titles of the sections skipped whole, as the file
+	// has them (ホストの詳細, Panelist Details).
+	Sections []string
+	// Found is false when no row was a header: Header is then the first
+	// non-blank row, for the import to say what it lacks.
+	Found bool
+}
+
+// FindHeader reads a list's header: the first row isHeader accepts (it
+// names the columns the import needs, an email column), with everything
+// above it skipped. A webinar report (Zoom's 出席者レポート / Attendee
+// Report) has title lines, a summary table and one table per role above
+// its attendees, each under a title row (ホストの詳細, パネリストの詳細,
+// 出席者の詳細): the hosts' and panelists' tables name an email column
+// too, but list no attendee, and are skipped whole. Rows after the first
+// that hold one cell are titles, never a header (a title may read
+// メールアドレス一覧). isHeader's error (two email columns) is the file's.
+//
+// Rows (nil: none) counts the records read, as ReadHeader's does; io.EOF
+// when the file has no non-blank record.
+func FindHeader(cr *csv.Reader, rows *Rows, isHeader func([]string) (bool, error)) (Table, error) {
+	if rows == nil {
+		rows = &Rows{}
+	}
+	var t Table
+	var first []string
+	firstRow, nonBlank := 0, 0
+	section := "" // the title of the section being read (Header form)
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			if first == nil {
+				return t, io.EOF
+			}
+			return Table{Header: first, Row: firstRow, Skipped: nonBlank}, nil
+		}
+		if err != nil {
+			return t, err
+		}
+		line, _ := cr.FieldPos(0)
+		row := rows.Row(line, rec)
+		if Blank(rec) {
+			continue
+		}
+		nonBlank++
+		if first == nil {
+			first, firstRow = rec, row
+		}
+		if title, ok := Title(rec); ok && nonBlank > 1 {
+			section = Header(title)
+			if !listsAttendees(section) {
+				t.Sections = append(t.Sections, strings.TrimSpace(title))
+			}
+			t.Skipped++
+			continue
+		}
+		if listsAttendees(section) {
+			ok, err := isHeader(rec)
+			if err != nil {
+				return t, err
+			}
+			if ok {
+				t.Header, t.Row, t.Found = rec, row, true
+				return t, nil
+			}
+		}
+		t.Skipped++
+	}
+}
+
+// Title returns the text of a title row: one cell filled, the first (a
+// report's 出席者の詳細, which Excel pads with commas: "Host Details,,,,").
+func Title(rec []string) (string, bool) {
+	if len(rec) == 0 || strings.TrimSpace(rec[0]) == "" {
+		return "", false
+	}
+	for _, f := range rec[1:] {
+		if strings.TrimSpace(f) != "" {
+			return "", false
+		}
+	}
+	return rec[0], true
+}
+
+// otherSections are the titles (Header form) of a webinar report's
+// sections that list no attendee: Zoom's, in English and Japanese.
+// その他の出席者 is taken for Other Attended's Japanese (people who joined
+// without registering, with no email).
+var otherSections = []string{
+	"host details", "panelist details", "other attended",
+	"ホストの詳細", "パネリストの詳細", "その他の出席者",
+}
+
+// listsAttendees reports whether a section with this title (Header form;
+// "" before any) is one whose rows may be the list.
+func listsAttendees(section string) bool {
+	for _, s := range otherSections {
+		if section == s {
+			return false
+		}
+	}
+	return true
+}
+
+// EndsTable reports a row that ends a report's table: the title of a
+// section that lists no attendee (Zoom's Other Attended after its
+// attendees). Its rows are no attendees and are not read.
+func EndsTable(rec []string) bool {
+	title, ok := Title(rec)
+	return ok && !listsAttendees(Header(title))
+}

@@ -71,6 +71,19 @@ type Result struct {
 	Repeated  int        `json:"repeated"`  // touches stored by an earlier import (or earlier in this file)
 	NewPeople int        `json:"newPeople"` // people created
 	Errors    []RowError `json:"errors"`    // rows not imported, and why
+	// NotAttended counts the rows of registrants who did not come (a
+	// webinar report's 出席しましたか: いいえ): no touch, no person.
+	NotAttended int `json:"notAttended"`
+	// HeaderRow is the header's row as Excel numbers it: 1 for a plain
+	// list, further down a report with title lines above its table.
+	HeaderRow int `json:"headerRow"`
+	// SkippedRows counts the non-blank rows that are no part of the table:
+	// a report's title lines and summary, and its other sections.
+	SkippedRows int `json:"skippedRows"`
+	// SkippedSections are the titles of the report's sections skipped
+	// whole (Zoom's ホストの詳細, パネリストの詳細: hosts and panelists are
+	// no attendees).
+	SkippedSections []string `json:"skippedSections"`
 }
 
 // FileError is a problem with the file as a whole (the answer is a 400).
@@ -107,7 +120,27 @@ var (
 	// column (来場日時) is read as its day.
 	dateHeaders    = []string{"date", "event date", "event_date", "日付", "開催日", "来場日", "参加日", "交換日", "名刺交換日", "開催日時", "来場日時", "参加日時"}
 	channelHeaders = []string{"channel", "チャネル", "チャンネル", "種別", "接点"}
+	// Whether the person came: Zoom's webinar reports (出席しましたか,
+	// Attended), and lists that mark attendance (出欠, 来場有無).
+	attendedHeaders = []string{"attended", "出席しましたか", "出欠", "出席有無", "参加有無", "来場有無"}
 )
+
+// emailNames are the email column's names a header error says were looked
+// for (all of event.EmailKeyRank's are read).
+const emailNames = `email, メールアドレス, メール, E-mail, Email Address, 電子メール`
+
+// attendedValues maps what an attendance cell says (NFKC, lower case) to
+// whether the person came.
+var attendedValues = map[string]bool{
+	"yes": true, "y": true, "true": true, "1": true, "はい": true, "出席": true, "参加": true, "来場": true, "済": true, "○": true, "〇": true, "有": true, "あり": true,
+	"no": false, "n": false, "false": false, "0": false, "いいえ": false, "欠席": false, "不参加": false, "未参加": false, "×": false, "無": false, "なし": false,
+}
+
+// attended reads an attendance cell; ok is false for one that says neither.
+func attended(s string) (came, ok bool) {
+	came, ok = attendedValues[key(s)]
+	return came, ok
+}
 
 // channelNames maps what a list may say (NFKC, lower case) to a channel.
 var channelNames = map[string]string{
@@ -251,7 +284,7 @@ func westernYear(s string) string {
 	return s
 }
 
-type columns struct{ email, event, date, channel int }
+type columns struct{ email, event, date, channel, attended int }
 
 // Import reads the CSV and imports its rows. A row that cannot be imported
 // (no valid email, event, date or channel, a person who asked to be
@@ -259,7 +292,7 @@ type columns struct{ email, event, date, channel int }
 // with the file is a *FileError; any other error (the store) stops the
 // import, and importing the file again completes it.
 func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Result, error) {
-	res := Result{Errors: []RowError{}}
+	res := Result{Errors: []RowError{}, SkippedSections: []string{}}
 	loc := im.Loc
 	if loc == nil {
 		loc = time.UTC
@@ -284,14 +317,31 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 	}
 	cr := csvin.NewReader(text)
 	var sheet csvin.Rows
-	header, err := csvin.ReadHeader(cr, &sheet)
+	// The header is the first row naming an email column: a webinar
+	// report (Zoom's 出席者レポート) has its title, a summary and its
+	// hosts' and panelists' tables above the attendees' header, and was
+	// refused as missing every column.
+	tab, err := csvin.FindHeader(cr, &sheet, func(rec []string) (bool, error) {
+		col, err := csvin.EmailColumn(rec)
+		return col >= 0, err
+	})
 	if err == io.EOF {
 		return res, &FileError{Msg: "the CSV is empty"}
 	}
 	if err != nil {
-		return res, &FileError{Msg: "header: " + err.Error()}
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return res, &FileError{Msg: fmt.Sprintf("line %d: %v", pe.Line, pe.Err)}
+		}
+		return res, &FileError{Msg: err.Error()}
 	}
-	col := columns{-1, -1, -1, -1}
+	if !tab.Found {
+		return res, &FileError{Msg: fmt.Sprintf("no header row: no row names an email column (looked for %s in all %d rows); the first row has %s",
+			emailNames, tab.Skipped, csvin.Names(tab.Header))}
+	}
+	header := tab.Header
+	res.HeaderRow, res.SkippedRows, res.SkippedSections = tab.Row, tab.Skipped, tab.Sections
+	col := columns{-1, -1, -1, -1, -1}
 	// The email column is the one named plainly (email, メールアドレス), not
 	// the first naming an email: a lead list's 担当者メールアドレス (the
 	// exhibitor's own sales rep) before メールアドレス made the rep every
@@ -299,13 +349,13 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 	// the only such column. Two of the best rank are refused, as a
 	// recipient list's two email columns are: which is the person's is
 	// not ours to guess.
-	if col.email, err = csvin.EmailColumn(header); err != nil {
-		return res, &FileError{Msg: err.Error()}
-	}
+	col.email, _ = csvin.EmailColumn(header) // FindHeader's check
 	for i, h := range header {
 		k := csvin.Header(h)
 		switch {
 		case event.EmailKeyRank(k) > 0: // an email column, the person's or another's
+		case col.attended < 0 && slices.Contains(attendedHeaders, k):
+			col.attended = i
 		case col.event < 0 && slices.Contains(eventHeaders, k):
 			col.event = i
 		case col.date < 0 && slices.Contains(dateHeaders, k):
@@ -315,9 +365,6 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 		}
 	}
 	var missing []string
-	if col.email < 0 {
-		missing = append(missing, "email (メールアドレス)")
-	}
 	if col.event < 0 && def.Event == "" {
 		missing = append(missing, "event (イベント名) or ?event=")
 	}
@@ -333,6 +380,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 	today := now().In(loc)
 	endOfToday := time.Date(today.Year(), today.Month(), today.Day()+1, 0, 0, 0, 0, loc)
 	var jobs []touch
+	ended := false // past the table: a report's later section
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -350,6 +398,16 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 		if csvin.Blank(rec) {
 			continue // a blank line, or Excel's empty row (",,,,")
 		}
+		if ended || csvin.EndsTable(rec) {
+			// Zoom's Other Attended (people who joined unregistered, with
+			// no email) after its attendees: no row of this list.
+			if !ended {
+				res.SkippedSections = append(res.SkippedSections, strings.TrimSpace(rec[0]))
+			}
+			ended = true
+			res.SkippedRows++
+			continue
+		}
 		if res.Rows++; res.Rows > MaxRows {
 			// Refused before any row is stored.
 			return res, &FileError{Msg: fmt.Sprintf("more than %d rows, the most one import stores within a request's time: split the file into lists of %d rows or fewer", MaxRows, MaxRows)}
@@ -366,6 +424,19 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 				return strings.TrimSpace(rec[i])
 			}
 			return strings.TrimSpace(d)
+		}
+		if col.attended >= 0 {
+			// A webinar report lists its registrants who never came
+			// (出席しましたか: いいえ): no touch, and no person made of them.
+			came, ok := attended(get(col.attended, ""))
+			if !ok {
+				fail("%s %q: write はい or いいえ (yes or no)", header[col.attended], get(col.attended, ""))
+				continue
+			}
+			if !came {
+				res.NotAttended++
+				continue
+			}
 		}
 		rawEmail := get(col.email, "")
 		email, err := event.NormalizeEmail(rawEmail)
@@ -399,7 +470,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 		}
 		fields := map[string]string{}
 		for i, h := range header {
-			if i < len(rec) && i != col.email && i != col.event && i != col.date && i != col.channel && rec[i] != "" {
+			if i < len(rec) && i != col.email && i != col.event && i != col.date && i != col.channel && i != col.attended && rec[i] != "" {
 				fields[h] = rec[i]
 			}
 		}
