@@ -1,0 +1,116 @@
+package csvin
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func emailHeader(rec []string) (bool, error) {
+	col, err := EmailColumn(rec)
+	return col >= 0, err
+}
+
+func findHeader(text string) (Table, error) {
+	return FindHeader(NewReader([]byte(text)), nil, emailHeader)
+}
+
+// TestFindHeaderInAZoomReport: the header of Zoom's attendee report is the
+// attendees' one, below its title, summary, and the hosts' and panelists'
+// tables, whose headers name an email column too.
+func TestFindHeaderInAZoomReport(t *testing.T) {
+	in := "出席者レポート\n" +
+		"レポート作成日時：,2026/11/06 17:12\n" +
+		"トピック,ウェビナーID,実際の開始時間\n" +
+		"製造業DXウェビナー,845 1234 5678,2026/11/06 13:58\n" +
+		"\n" +
+		"ホストの詳細,,\n" +
+		"出席しましたか,ユーザー名（元の名前）,メール\n" +
+		"はい,事務局,host@baton-demo.example\n" +
+		"パネリストの詳細,,\n" +
+		"出席しましたか,ユーザー名（元の名前）,メール\n" +
+		"はい,講師,speaker@partner.example\n" +
+		"出席者の詳細,,\n" +
+		"出席しましたか,ユーザー名（元の名前）,名,姓,メール\n" +
+		"はい,山田 太郎,太郎,山田,taro@client.example\n"
+	tab, err := findHeader(in)
+	if err != nil || !tab.Found || tab.Row != 13 || tab.Skipped != 11 || tab.Header[2] != "名" ||
+		!slices.Equal(tab.Sections, []string{"ホストの詳細", "パネリストの詳細"}) {
+		t.Fatalf("%+v %v", tab, err)
+	}
+}
+
+func TestFindHeader(t *testing.T) {
+	// A plain list: its first row.
+	if tab, err := findHeader("email,name\na@b.example,x\n"); err != nil || !tab.Found || tab.Row != 1 || tab.Skipped != 0 {
+		t.Errorf("%+v %v", tab, err)
+	}
+	// A single column list is one too.
+	if tab, err := findHeader("メールアドレス\na@b.example\n"); err != nil || !tab.Found || tab.Row != 1 {
+		t.Errorf("%+v %v", tab, err)
+	}
+	// A title naming an email is a title (one cell, after the first row),
+	// and a wrapped cell above the header is one row of the sheet.
+	tab, err := findHeader("\"来場者\nリスト\"\nメールアドレス一覧\n氏名,メールアドレス\n山田,a@b.example\n")
+	if err != nil || !tab.Found || tab.Row != 3 || tab.Skipped != 2 || tab.Header[0] != "氏名" {
+		t.Errorf("%+v %v", tab, err)
+	}
+	// No header: the first non-blank row, for the message, and every row.
+	tab, err = findHeader(",,\n出席者レポート\n氏名,会社名\n山田,サンプル\n")
+	if err != nil || tab.Found || tab.Row != 2 || tab.Skipped != 3 || tab.Header[0] != "出席者レポート" {
+		t.Errorf("%+v %v", tab, err)
+	}
+	// The header's own problems are the file's.
+	if _, err := findHeader("タイトル\nemail,Email\n"); err == nil || !strings.Contains(err.Error(), "two email columns") {
+		t.Errorf("%v", err)
+	}
+	if _, err := findHeader("メールアドレス\t氏名\na@b.example\t山田\n"); err == nil || !strings.Contains(err.Error(), "tabs") {
+		t.Errorf("%v", err)
+	}
+	if _, err := findHeader(",,\n\n"); err == nil {
+		t.Error("a file of blank rows has a header")
+	}
+}
+
+func TestEndsTable(t *testing.T) {
+	for rec, want := range map[string]bool{"Other Attended,,,": true, "ホストの詳細": true, "その他の出席者,": true, "a@b.example,": false, "Other Attended,x": false, "出席者の詳細": false} {
+		if got := EndsTable(strings.Split(rec, ",")); got != want {
+			t.Errorf("%q: %v", rec, got)
+		}
+	}
+}
+
+// FuzzFindHeader: whatever the file, a header found names an email column;
+// one below the first row is no title; a blank row above the file moves
+// the header one row down and changes nothing else.
+func FuzzFindHeader(f *testing.F) {
+	f.Add("出席者レポート\nホストの詳細\nメール,名\nh@x.example,a\n出席者の詳細\nメール,名\na@x.example,b\n")
+	f.Add("Attendee Report,,\nHost Details,,\nAttended,User Name,Email\nYes,h,h@x.example\nAttendee Details,,\nAttended,First Name,Email\nYes,a,a@x.example\n")
+	f.Add("email\na@b.example\n")
+	f.Add("\"メール\nアドレス\",氏名\n")
+	f.Add("title\nemail,Email\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		tab, err := findHeader(text)
+		if err != nil {
+			return
+		}
+		if tab.Found {
+			if ok, err := emailHeader(tab.Header); !ok || err != nil {
+				t.Fatalf("header %q names no email column", tab.Header)
+			}
+			if _, title := Title(tab.Header); title && tab.Skipped > 0 {
+				t.Fatalf("a title below the first row taken for the header: %q", tab.Header)
+			}
+		}
+		if tab.Row < 1 || tab.Skipped < 0 {
+			t.Fatalf("%+v", tab)
+		}
+		moved, err := findHeader(",\n" + text)
+		if err != nil {
+			t.Fatalf("a blank row above the file: %v", err)
+		}
+		if moved.Row != tab.Row+1 || moved.Found != tab.Found || moved.Skipped != tab.Skipped || !slices.Equal(moved.Header, tab.Header) || !slices.Equal(moved.Sections, tab.Sections) {
+			t.Fatalf("a blank row above the file: %+v, was %+v", moved, tab)
+		}
+	})
+}
