@@ -1,0 +1,46 @@
+package admin_test
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/baton-hq/baton/internal/admin"
+	"github.com/baton-hq/baton/internal/eventlog"
+	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/offline"
+)
+
+// TestTouchesFindTheReportsTable: POST /admin/touches with Zoom's attendee
+// report, the file as Zoom writes it: the answer says where its table was
+// (headerRow, skippedRows, skippedSections) and who did not come; a report
+// with no row naming an email column is a JSON 400 saying what was looked
+// for. The report was a 400 "missing columns" of its title line.
+func TestTouchesFindTheReportsTable(t *testing.T) {
+	im := &offline.Importer{} // the route is served when set; filled once the store is
+	f := newFixture(t, func(h *admin.Handler) { h.Touches = im })
+	dir := &identity.Directory{T: f.tb, Now: f.clk.Now}
+	log := &eventlog.Log{T: f.tb}
+	*im = offline.Importer{Dir: dir, Link: &identity.Stitcher{Dir: dir, Log: log}, Events: log, Now: f.clk.Now}
+	report, err := os.ReadFile("../offline/testdata/zoom_attendee_report_ja.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth := []string{"Authorization", "Bearer " + fullToken, "Content-Type", "text/csv"}
+	a := f.req("POST", "/admin/touches?channel=webinar&date=2026-11-06&event=DX", string(report), auth...)
+	var res struct {
+		Rows, Imported, NotAttended, HeaderRow, SkippedRows int
+		SkippedSections                                     []string
+	}
+	if a.code != 200 || json.Unmarshal([]byte(a.body), &res) != nil || res.HeaderRow != 15 || res.SkippedRows != 11 ||
+		len(res.SkippedSections) != 2 || res.Rows != 5 || res.Imported != 2 || res.NotAttended != 2 {
+		t.Errorf("%d %s", a.code, a.body)
+	}
+	a = f.req("POST", "/admin/touches?channel=webinar&date=2026-11-06&event=DX", "出席者レポート\r\n出席者の詳細\r\n出席しましたか,ユーザー名（元の名前）\r\nはい,山田\r\n", auth...)
+	var e struct{ Error string }
+	if a.code != 400 || !strings.HasPrefix(a.hdr.Get("Content-Type"), "application/json") || json.Unmarshal([]byte(a.body), &e) != nil ||
+		!strings.Contains(e.Error, "no header row") || !strings.Contains(e.Error, "メールアドレス") {
+		t.Errorf("%d %s", a.code, a.body)
+	}
+}
