@@ -323,7 +323,19 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 	// refused as missing every column.
 	tab, err := csvin.FindHeader(cr, &sheet, func(rec []string) (bool, error) {
 		col, err := csvin.EmailColumn(rec)
-		return col >= 0, err
+		if col < 0 || err != nil {
+			return false, err
+		}
+		// A row holding an address is a person's, whatever another cell
+		// says (連絡方法: メール): a header names columns.
+		for _, f := range rec {
+			if strings.Contains(f, "@") {
+				if _, err := event.NormalizeEmail(f); err == nil {
+					return false, nil
+				}
+			}
+		}
+		return true, nil
 	})
 	if err == io.EOF {
 		return res, &FileError{Msg: "the CSV is empty"}
@@ -375,7 +387,11 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 		missing = append(missing, "channel (exhibition/展示会, seminar/セミナー, webinar/ウェビナー, business-card/名刺交換) or ?channel=")
 	}
 	if len(missing) > 0 {
-		return res, &FileError{Msg: fmt.Sprintf("missing columns: %s; the header has %s", strings.Join(missing, ", "), csvin.Names(header))}
+		at := ""
+		if tab.Row > 1 {
+			at = fmt.Sprintf(" (row %d)", tab.Row)
+		}
+		return res, &FileError{Msg: fmt.Sprintf("missing columns: %s; the header%s has %s", strings.Join(missing, ", "), at, csvin.Names(header))}
 	}
 	today := now().In(loc)
 	endOfToday := time.Date(today.Year(), today.Month(), today.Day()+1, 0, 0, 0, 0, loc)

@@ -188,3 +188,21 @@ func TestAttendanceColumn(t *testing.T) {
 		t.Errorf("the absent registrant became a person: %v", err)
 	}
 }
+
+// TestAPersonsRowIsNoHeader: in a list whose header names no email column
+// (連絡先), a row whose cell says メール (how to contact them) was no header
+// to take: it holds an address. The list is refused, saying its header.
+func TestAPersonsRowIsNoHeader(t *testing.T) {
+	f := newFixture(t)
+	in := "氏名,連絡方法,連絡先\r\n山田 太郎,メール,taro@client.example\r\n佐藤 花子,電話,03-1234-5678\r\n"
+	_, err := f.im.Import(context.Background(), strings.NewReader(in), webinar)
+	var fe *FileError
+	if !errors.As(err, &fe) || !strings.Contains(fe.Msg, `the first row has "氏名", "連絡方法", "連絡先"`) {
+		t.Errorf("%v", err)
+	}
+	// Below title lines, a header missing a column says its row.
+	_, err = f.im.Import(context.Background(), strings.NewReader("来場者リスト\r\nメールアドレス,氏名\r\na@client.example,山田\r\n"), Defaults{Event: "Expo", Date: "2026-11-01"})
+	if !errors.As(err, &fe) || !strings.Contains(fe.Msg, `the header (row 2) has "メールアドレス", "氏名"`) {
+		t.Errorf("%v", err)
+	}
+}
