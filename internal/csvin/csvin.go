@@ -376,8 +376,9 @@ type Table struct {
 	// Sections are the titles of the sections skipped whole, as the file
 	// has them (ホストの詳細, Panelist Details).
 	Sections []string
-	// Found is false when no row was a header: Header is then the first
-	// non-blank row, for the import to say what it lacks.
+	// Found is false when no row was a header: Header and Row are then
+	// the first non-blank row's, for the import to say how the file
+	// starts, and Skipped counts every non-blank row.
 	Found bool
 }
 
