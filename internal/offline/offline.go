@@ -352,7 +352,8 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 			emailNames, tab.Skipped, csvin.Names(tab.Header))}
 	}
 	header := tab.Header
-	res.HeaderRow, res.SkippedRows, res.SkippedSections = tab.Row, tab.Skipped, tab.Sections
+	res.HeaderRow, res.SkippedRows = tab.Row, tab.Skipped
+	res.SkippedSections = append(res.SkippedSections, tab.Sections...) // [] in JSON, not null
 	col := columns{-1, -1, -1, -1, -1}
 	// The email column is the one named plainly (email, メールアドレス), not
 	// the first naming an email: a lead list's 担当者メールアドレス (the

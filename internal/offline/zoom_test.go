@@ -3,6 +3,7 @@ package offline
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"slices"
@@ -144,6 +145,9 @@ func TestTitleLinesAboveAList(t *testing.T) {
 	res, err = f.im.Import(context.Background(), strings.NewReader("email,event,date,channel\r\na@client.example,Expo,2026-11-01,expo\r\n"), Defaults{})
 	if err != nil || res.HeaderRow != 1 || res.SkippedRows != 0 || res.Imported != 1 {
 		t.Errorf("%+v %v", res, err)
+	}
+	if b, _ := json.Marshal(res); !strings.Contains(string(b), `"skippedSections":[]`) {
+		t.Errorf("%s", b)
 	}
 }
 
