@@ -35,9 +35,9 @@ func TestHubSpotDealReadOncePerBatch(t *testing.T) {
 		t.Fatalf("%d %s stage %s", code, resp, f.stage(t))
 	}
 	hs.Lock()
-	reads := hs.Calls["GET /crm/v3/objects/deals/7001"]
+	reads, contacts, gets := fmt.Sprint(hs.DealBatchReads), fmt.Sprint(hs.DealContactReads), hs.Calls["GET /crm/v3/objects/deals/7001"]
 	hs.Unlock()
-	if reads != 1 {
-		t.Fatalf("the deal was read %d times for one batch", reads)
+	if reads != "[[7001]]" || contacts != "[[7001]]" || gets != 0 {
+		t.Fatalf("the deal read %s, its contacts %s, %d GETs for one batch; want it once, in one batch read each", reads, contacts, gets)
 	}
 }

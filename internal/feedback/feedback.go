@@ -103,7 +103,8 @@ type Handler struct {
 	// HubSpotDeals reads the deal a deal webhook names (nil: deal events
 	// are answered ignored: sfa.hubspot and BATON_HUBSPOT_TOKEN read them).
 	HubSpotDeals interface {
-		Deal(ctx context.Context, id string) (HubSpotDeal, error)
+		Deals(ctx context.Context, ids []string) (map[string]HubSpotDeal, error)
+		DealContacts(ctx context.Context, ids []string) (map[string][]string, error)
 		ContactDeals(ctx context.Context, id string) ([]string, error)
 	}
 	// SalesforceOwners names Salesforce owners given by record id
@@ -539,12 +540,24 @@ func (h *Handler) hubspotDeals(ctx context.Context, vs []Verdict) ([]Verdict, er
 	values := hubspotValues(h.HubSpotValues)
 	out := vs[:0:0]
 	// One save of a deal (stage, amount, close date) is several events of
-	// one batch: the deal is read once for them all, not once each.
-	read := map[string]HubSpotDeal{}
+	// one batch, and a batch names up to 100 deals: they are read once for
+	// them all, in batches (HubSpot's rate limits), not once an event.
+	book := &dealBook{api: h.HubSpotDeals}
+	if h.HubSpotDeals != nil {
+		var ids []string
+		for _, v := range vs {
+			if !v.Rollup && v.DealID != "" {
+				ids = append(ids, v.DealID)
+			}
+		}
+		if err := book.read(ctx, ids, true); err != nil {
+			return nil, err
+		}
+	}
 	assoc := map[string][]string{} // contact -> their deals, read once a batch too (a contact's two rollups)
 	for _, v := range vs {
 		if v.Rollup {
-			rv, err := h.hubspotRollup(ctx, v, read, assoc)
+			rv, err := h.hubspotRollup(ctx, v, book, assoc)
 			if err != nil {
 				return nil, err
 			}
@@ -559,15 +572,7 @@ func (h *Handler) hubspotDeals(ctx context.Context, vs []Verdict) ([]Verdict, er
 			h.Log.Warn("feedback hubspot: a deal event, but no HubSpot token to read the deal (sfa.hubspot, BATON_HUBSPOT_TOKEN)", "deal", v.DealID)
 			continue
 		}
-		d, ok := read[v.DealID]
-		if !ok {
-			var err error
-			d, err = h.HubSpotDeals.Deal(ctx, v.DealID)
-			if err != nil && !errors.Is(err, ErrDealGone) {
-				return nil, err
-			}
-			read[v.DealID] = d // a deal gone: no contacts, nothing made
-		}
+		d := book.deals[v.DealID] // a deal gone: no contacts, nothing made
 		outcome := ""
 		if v.DealProperty == "dealstage" {
 			outcome, _ = outcomeOf(values, d.Stage)
@@ -575,6 +580,68 @@ func (h *Handler) hubspotDeals(ctx context.Context, vs []Verdict) ([]Verdict, er
 		out = append(out, h.dealVerdicts(v, v.DealID, d, outcome)...)
 	}
 	return out, nil
+}
+
+// dealBook is a batch's deals as read from HubSpot, each read once a
+// batch: deals (absent: gone), and which had their contacts read.
+type dealBook struct {
+	api interface {
+		Deals(ctx context.Context, ids []string) (map[string]HubSpotDeal, error)
+		DealContacts(ctx context.Context, ids []string) (map[string][]string, error)
+	}
+	deals    map[string]HubSpotDeal
+	asked    map[string]bool // deals read (found or gone)
+	contacts map[string]bool // deals whose contacts were read
+}
+
+// read reads the deals of ids not read yet, in as few calls as HubSpot's
+// batches allow, and with contacts their contacts too.
+func (b *dealBook) read(ctx context.Context, ids []string, contacts bool) error {
+	if b.deals == nil {
+		b.deals, b.asked, b.contacts = map[string]HubSpotDeal{}, map[string]bool{}, map[string]bool{}
+	}
+	var todo []string
+	for _, id := range ids {
+		if !b.asked[id] {
+			todo = append(todo, id)
+		}
+	}
+	if len(todo) > 0 {
+		got, err := b.api.Deals(ctx, todo)
+		if err != nil {
+			return err
+		}
+		for _, id := range todo {
+			b.asked[id] = true
+			if d, ok := got[id]; ok {
+				b.deals[id] = d
+			} else {
+				b.contacts[id] = true // gone: no contacts to read
+			}
+		}
+	}
+	if !contacts {
+		return nil
+	}
+	todo = todo[:0]
+	for _, id := range ids {
+		if !b.contacts[id] {
+			todo = append(todo, id)
+		}
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	got, err := b.api.DealContacts(ctx, todo)
+	if err != nil {
+		return err
+	}
+	for _, id := range todo {
+		d := b.deals[id]
+		d.Contacts = got[id]
+		b.deals[id], b.contacts[id] = d, true
+	}
+	return nil
 }
 
 // dealVerdicts are the verdicts of delivery v of deal id, as HubSpot has it

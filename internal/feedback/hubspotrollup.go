@@ -18,7 +18,7 @@ import (
 // (warned once a refusalTTL), v as it is. HubSpot failing otherwise (429,
 // 5xx, the network) is an error: answered 503, HubSpot sends the batch
 // again, as for a deal's webhook.
-func (h *Handler) hubspotRollup(ctx context.Context, v Verdict, read map[string]HubSpotDeal, assoc map[string][]string) ([]Verdict, error) {
+func (h *Handler) hubspotRollup(ctx context.Context, v Verdict, book *dealBook, assoc map[string][]string) ([]Verdict, error) {
 	if h.HubSpotDeals == nil || h.refused("deals") {
 		return []Verdict{v}, nil
 	}
@@ -35,22 +35,18 @@ func (h *Handler) hubspotRollup(ctx context.Context, v Verdict, read map[string]
 		}
 		assoc[v.ExternalID] = ids
 	}
+	// The contact's deals' properties (100 a call), then the contacts of
+	// the one chosen alone: those of the others are not needed.
+	if err := book.read(ctx, ids, false); err != nil {
+		return h.rollupAlone(v, err)
+	}
 	values := hubspotValues(h.HubSpotValues)
-	var best HubSpotDeal
 	var bestID, bestDate string
 	bestWon := false
 	for _, id := range ids {
-		d, ok := read[id]
+		d, ok := book.deals[id]
 		if !ok {
-			var err error
-			d, err = h.HubSpotDeals.Deal(ctx, id)
-			if err != nil && !errors.Is(err, ErrDealGone) {
-				return h.rollupAlone(v, err)
-			}
-			read[id] = d // a deal gone: no contacts, nothing made
-		}
-		if len(d.Contacts) == 0 {
-			continue
+			continue // gone since
 		}
 		won := false
 		if o, _ := outcomeOf(values, d.Stage); o == "won" {
@@ -61,9 +57,15 @@ func (h *Handler) hubspotRollup(ctx context.Context, v Verdict, read map[string]
 			date = r.CloseDate // YYYY-MM-DD: compared as text
 		}
 		if bestID == "" || won && !bestWon || won == bestWon && date > bestDate {
-			best, bestID, bestWon, bestDate = d, id, won, date
+			bestID, bestWon, bestDate = id, won, date
 		}
 	}
+	if bestID != "" {
+		if err := book.read(ctx, []string{bestID}, true); err != nil {
+			return h.rollupAlone(v, err)
+		}
+	}
+	best := book.deals[bestID]
 	if bestID == "" {
 		return []Verdict{v}, nil
 	}

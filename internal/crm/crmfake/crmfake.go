@@ -147,8 +147,10 @@ type HubSpot struct {
 	// crm.objects.owners.read): a read needing one is refused 403
 	// MISSING_SCOPES, as HubSpot refuses it.
 	MissingScopes []string
-	// BatchReads are the ids each contacts' batch read asked for.
-	BatchReads [][]string
+	// BatchReads are the ids each contacts' batch read asked for;
+	// DealBatchReads each deals' batch read's, DealContactReads each
+	// deal-to-contact associations' batch read's.
+	BatchReads, DealBatchReads, DealContactReads [][]string
 	// Companies by id: properties (+ hs_object_id), and when search sees them.
 	Companies map[string]map[string]string
 	companyAt map[string]time.Time
@@ -371,8 +373,10 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 			body["errors"], body["numErrors"], status = errs, len(errs), 207
 		}
 		writeJSON(w, status, body)
-	case "/crm/v3/objects/contacts/batch/read":
+	case "/crm/v3/objects/contacts/batch/read", "/crm/v3/objects/deals/batch/read":
 		h.batchRead(w, r, now)
+	case "/crm/v4/associations/deals/contacts/batch/read", "/crm/v4/associations/deal/contact/batch/read", "/crm/v4/associations/0-3/0-1/batch/read":
+		h.dealContacts(w, r, now)
 	case "/crm/v3/objects/contacts/gdpr-delete":
 		var req struct{ IDProperty, ObjectID string }
 		json.NewDecoder(r.Body).Decode(&req)
@@ -685,10 +689,13 @@ func (h *HubSpot) contactDeals(w http.ResponseWriter, r *http.Request, id string
 	writeJSON(w, 200, out)
 }
 
-// batchRead serves POST /crm/v3/objects/contacts/batch/read by record id
-// (hs_object_id): the properties asked for (null when unset) of each
-// contact found, and for ids of none a 207 with HubSpot's OBJECT_NOT_FOUND
-// error naming them; more than 100 inputs are refused, as HubSpot does.
+// batchRead serves POST /crm/v3/objects/{contacts,deals}/batch/read by
+// record id (hs_object_id): the properties asked for (null when unset) of
+// each record found, and for ids of none a 207 with HubSpot's
+// OBJECT_NOT_FOUND error naming them. A body that is not the batch's JSON
+// (inputs not an array of {id}), or an idProperty other than
+// hs_object_id (no contact or deal property of the fake is unique), is
+// refused; so are more than 100 inputs, as HubSpot refuses them.
 func (h *HubSpot) batchRead(w http.ResponseWriter, r *http.Request, now string) {
 	var req struct {
 		Properties []string `json:"properties"`
@@ -705,24 +712,38 @@ func (h *HubSpot) batchRead(w http.ResponseWriter, r *http.Request, now string) 
 		writeJSON(w, 400, map[string]string{"status": "error", "message": fmt.Sprintf("Batch input size %d exceeds the limit of 100", len(req.Inputs)), "correlationId": "c6f2b1e0-0000-4000-8000-000000000024", "category": "VALIDATION_ERROR"})
 		return
 	}
+	deals := strings.Contains(r.URL.Path, "/deals/")
 	var results []map[string]any
 	var missing, asked []string
 	for _, in := range req.Inputs {
 		asked = append(asked, in.ID)
 	}
-	h.BatchReads = append(h.BatchReads, asked)
+	if deals {
+		h.DealBatchReads = append(h.DealBatchReads, asked)
+	} else {
+		h.BatchReads = append(h.BatchReads, asked)
+	}
 	for _, in := range req.Inputs {
 		var c map[string]string
-		for _, x := range h.Contacts {
-			if x["hs_object_id"] == in.ID {
-				c = x
+		if deals {
+			if d := h.Deals[in.ID]; d != nil {
+				c = d.Properties
+				if c == nil {
+					c = map[string]string{}
+				}
+			}
+		} else {
+			for _, x := range h.Contacts {
+				if x["hs_object_id"] == in.ID {
+					c = x
+				}
 			}
 		}
 		if c == nil {
 			missing = append(missing, in.ID)
 			continue
 		}
-		props := map[string]any{"hs_object_id": c["hs_object_id"]}
+		props := map[string]any{"hs_object_id": in.ID}
 		for _, p := range req.Properties {
 			if v, ok := c[p]; ok {
 				props[p] = v
@@ -730,13 +751,74 @@ func (h *HubSpot) batchRead(w http.ResponseWriter, r *http.Request, now string) 
 				props[p] = nil
 			}
 		}
-		results = append(results, map[string]any{"id": c["hs_object_id"], "properties": props, "createdAt": now, "updatedAt": now, "archived": false})
+		results = append(results, map[string]any{"id": in.ID, "properties": props, "createdAt": now, "updatedAt": now, "archived": false})
 	}
 	body := map[string]any{"status": "COMPLETE", "results": nonNil(results), "startedAt": now, "completedAt": now}
 	status := 200
 	if len(missing) > 0 {
+		kind := "CONTACT"
+		if deals {
+			kind = "DEAL"
+		}
 		body["numErrors"], status = 1, 207
-		body["errors"] = []map[string]any{{"status": "error", "category": "OBJECT_NOT_FOUND", "message": "Could not get some CONTACT objects, they may be deleted or not exist. Check that ids are valid.", "context": map[string][]string{"ids": missing}}}
+		body["errors"] = []map[string]any{{"status": "error", "category": "OBJECT_NOT_FOUND", "message": "Could not get some " + kind + " objects, they may be deleted or not exist. Check that ids are valid.", "context": map[string][]string{"ids": missing}}}
+	}
+	writeJSON(w, status, body)
+}
+
+// HSAssociationsPage is how many associated records the fake's
+// associations batch read answers per input before paging (its after).
+const HSAssociationsPage = 500
+
+// dealContacts serves POST /crm/v4/associations/deals/contacts/batch/read:
+// for each input {id, after} the deal's contacts (toObjectId, a number,
+// with the deal-to-contact type 3), HSAssociationsPage at most with
+// paging.next.after while more remain; a deal the fake does not have, or
+// without contacts, is a 207 error naming it. More than 1,000 inputs (the
+// limit HubSpot set in February 2025) and a body that is not the batch's
+// JSON are refused.
+func (h *HubSpot) dealContacts(w http.ResponseWriter, r *http.Request, now string) {
+	var req struct {
+		Inputs []struct {
+			ID    string `json:"id"`
+			After string `json:"after"`
+		} `json:"inputs"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.Inputs == nil {
+		writeJSON(w, 400, map[string]string{"status": "error", "message": "Invalid input JSON on line 1", "correlationId": "c6f2b1e0-0000-4000-8000-000000000026", "category": "VALIDATION_ERROR"})
+		return
+	}
+	if len(req.Inputs) > 1000 {
+		writeJSON(w, 400, map[string]string{"status": "error", "message": fmt.Sprintf("Batch input size %d exceeds the limit of 1000", len(req.Inputs)), "correlationId": "c6f2b1e0-0000-4000-8000-000000000027", "category": "VALIDATION_ERROR"})
+		return
+	}
+	var asked []string
+	results, errs := []map[string]any{}, []map[string]any{}
+	for _, in := range req.Inputs {
+		asked = append(asked, in.ID)
+		d := h.Deals[in.ID]
+		if d == nil || len(d.Contacts) == 0 {
+			errs = append(errs, map[string]any{"status": "error", "category": "OBJECT_NOT_FOUND", "subCategory": "crm.associations.NO_ASSOCIATIONS_FOUND",
+				"message": "No contact is associated with deal " + in.ID + ".", "context": map[string][]string{"fromObjectId": {in.ID}}})
+			continue
+		}
+		from := max(0, min(atoi(in.After), len(d.Contacts)))
+		to := []map[string]any{}
+		for _, c := range d.Contacts[from:min(from+HSAssociationsPage, len(d.Contacts))] {
+			n, _ := strconv.ParseInt(c, 10, 64)
+			to = append(to, map[string]any{"toObjectId": n, "associationTypes": []map[string]any{{"category": "HUBSPOT_DEFINED", "typeId": 3, "label": nil}}})
+		}
+		res := map[string]any{"from": map[string]string{"id": in.ID}, "to": to}
+		if from+HSAssociationsPage < len(d.Contacts) {
+			res["paging"] = map[string]any{"next": map[string]string{"after": strconv.Itoa(from + HSAssociationsPage)}}
+		}
+		results = append(results, res)
+	}
+	h.DealContactReads = append(h.DealContactReads, asked)
+	body := map[string]any{"status": "COMPLETE", "results": results, "startedAt": now, "completedAt": now}
+	status := 200
+	if len(errs) > 0 {
+		body["errors"], body["numErrors"], status = errs, len(errs), 207
 	}
 	writeJSON(w, status, body)
 }
@@ -755,8 +837,15 @@ type HubSpotOwner struct {
 // hsReadScopes are the scopes a read (GET) of the fake needs (none it
 // checks: nil).
 func hsReadScopes(r *http.Request) []string {
-	if r.Method == "POST" && r.URL.Path == "/crm/v3/objects/contacts/batch/read" {
-		return []string{"crm.objects.contacts.read"}
+	if r.Method == "POST" {
+		switch p := r.URL.Path; {
+		case p == "/crm/v3/objects/contacts/batch/read":
+			return []string{"crm.objects.contacts.read"}
+		case p == "/crm/v3/objects/deals/batch/read":
+			return []string{"crm.objects.deals.read"}
+		case strings.HasPrefix(p, "/crm/v4/associations/") && strings.HasSuffix(p, "/batch/read"):
+			return []string{"crm.objects.contacts.read", "crm.objects.deals.read"} // both ends of the association
+		}
 	}
 	if r.Method != "GET" {
 		return nil
