@@ -123,6 +123,7 @@ type Handler struct {
 		Owner(ctx context.Context, id string) (HubSpotOwner, error)
 	}
 	owners        ownerCache
+	hsLimit       hubspotLimit
 	KintoneStatus map[string]string // process status -> outcome
 	KintoneField  string            // status field code
 	KintoneReason string            // field code of the reason sales give (見送り理由 ...); "" for none
@@ -509,9 +510,10 @@ func (h *Handler) hubspot(w http.ResponseWriter, r *http.Request) {
 	}
 	if vs, err = h.hubspotDeals(r.Context(), vs); err != nil {
 		// HubSpot retries a batch answered 5xx (outcomes and deals are
-		// idempotent by event): the deal is read again then.
-		h.Log.Error("feedback hubspot deal", "err", err)
-		httpx.Unavailable(w, 10*time.Second)
+		// idempotent by event): the deal is read again then, told to wait
+		// as long as HubSpot's rate limit lasts.
+		h.Log.Error("feedback hubspot deal: the batch is answered 503 for HubSpot to send again", "err", err)
+		httpx.Unavailable(w, hubspotRetry(err))
 		return
 	}
 	if err := h.hubspotOwners(r.Context(), vs); err != nil {
@@ -542,7 +544,7 @@ func (h *Handler) hubspotDeals(ctx context.Context, vs []Verdict) ([]Verdict, er
 	// One save of a deal (stage, amount, close date) is several events of
 	// one batch, and a batch names up to 100 deals: they are read once for
 	// them all, in batches (HubSpot's rate limits), not once an event.
-	book := &dealBook{api: h.HubSpotDeals}
+	book := &dealBook{api: limitedDeals{h}}
 	if h.HubSpotDeals != nil {
 		var ids []string
 		for _, v := range vs {

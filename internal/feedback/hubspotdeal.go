@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/baton-hq/baton/internal/clock"
 )
 
 // HubSpotDeals reads deals with their contacts: a deal's webhook names the
@@ -24,6 +26,11 @@ type HubSpotDeals struct {
 	BaseURL string // https://api.hubapi.com (sfa.hubspot.base_url)
 	Token   string // the private app's token (BATON_HUBSPOT_TOKEN): crm.objects.deals.read (a deal's contacts, a contact's deals: with crm.objects.contacts.read); for owners crm.objects.contacts.read and crm.objects.owners.read
 	Client  *http.Client
+	// Loc is the account's time zone (sfa.hubspot.time_zone; nil: UTC):
+	// a DAILY rate limit HubSpot gives no Retry-After for lasts until its
+	// midnight there.
+	Loc *time.Location
+	Now func() time.Time // nil: the clock's
 }
 
 // HubSpotDeal is what a deal's webhook needs of the deal.
@@ -342,14 +349,26 @@ func (d *HubSpotDeals) Owner(ctx context.Context, id string) (HubSpotOwner, erro
 var ErrHubSpotNotFound = errors.New("not found in HubSpot")
 
 // HubSpotError is HubSpot refusing a read: its status, category
-// (MISSING_SCOPES, RATE_LIMIT's errorType ...) and message.
+// (MISSING_SCOPES, RATE_LIMIT's errorType ...) and message; for a rate
+// limit (429) its policy and how long it lasts.
 type HubSpotError struct {
 	Status            int
 	Category, Message string
 	What              string // what was read ("owner 123")
+	// Policy is a 429's policyName: SECONDLY or TEN_SECONDLY (the burst
+	// window: 100 or 190 requests per 10 s for a private app), DAILY (the
+	// day's allocation, spent until midnight in the account's zone).
+	Policy string
+	// RetryAfter is how long the refusal lasts: HubSpot's Retry-After;
+	// without one a burst window's X-HubSpot-RateLimit-Interval-Milliseconds
+	// (else a second), a DAILY limit's time to the account's midnight.
+	RetryAfter time.Duration
 }
 
 func (e *HubSpotError) Error() string {
+	if e.Status == http.StatusTooManyRequests {
+		return fmt.Sprintf("HubSpot refused reading %s: rate limit %s (%s) for %s: %s", e.What, e.Policy, e.Category, e.RetryAfter, e.Message)
+	}
 	return fmt.Sprintf("HubSpot answered %d reading %s: %s %s", e.Status, e.What, e.Category, e.Message)
 }
 
@@ -404,12 +423,44 @@ func (d *HubSpotDeals) call(ctx context.Context, method, path string, q url.Valu
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusMultiStatus {
-		var e struct{ Message, Category, ErrorType string }
+		var e struct{ Message, Category, ErrorType, PolicyName string }
 		json.Unmarshal(body, &e)
 		if e.Category == "" {
 			e.Category = e.ErrorType
 		}
-		return nil, &HubSpotError{Status: resp.StatusCode, Category: e.Category, Message: e.Message, What: what}
+		he := &HubSpotError{Status: resp.StatusCode, Category: e.Category, Message: e.Message, What: what}
+		if resp.StatusCode == http.StatusTooManyRequests {
+			he.Policy, he.RetryAfter = e.PolicyName, d.rateWait(e.PolicyName, resp.Header)
+		}
+		return nil, he
 	}
 	return body, nil
+}
+
+// rateWait is how long a 429 of policy lasts (HubSpotError.RetryAfter).
+func (d *HubSpotDeals) rateWait(policy string, hd http.Header) time.Duration {
+	now := clock.Now()
+	if d.Now != nil {
+		now = d.Now()
+	}
+	if v := hd.Get("Retry-After"); v != "" {
+		if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+			return time.Duration(n) * time.Second
+		}
+		if t, err := http.ParseTime(v); err == nil && t.After(now) {
+			return t.Sub(now)
+		}
+	}
+	if policy == "DAILY" {
+		loc := d.Loc
+		if loc == nil {
+			loc = time.UTC
+		}
+		n := now.In(loc)
+		return time.Date(n.Year(), n.Month(), n.Day()+1, 0, 0, 0, 0, loc).Sub(now)
+	}
+	if ms, err := strconv.Atoi(hd.Get("X-HubSpot-RateLimit-Interval-Milliseconds")); err == nil && ms > 0 {
+		return time.Duration(ms) * time.Millisecond
+	}
+	return time.Second
 }

@@ -120,7 +120,7 @@ func (h *Handler) hubspotOwners(ctx context.Context, vs []Verdict) error {
 			ids = append(ids, c)
 		}
 	}
-	down := false                                       // HubSpot failed transiently in this batch
+	down := h.rateLimited("owners") != nil              // HubSpot failed transiently in this batch, or its rate limit lasts
 	rctx, cancel := context.WithTimeout(ctx, ownerWait) // HubSpot's reads; ctx is the store's
 	defer cancel()
 	contacts := map[string]string{}
@@ -198,6 +198,7 @@ func (h *Handler) refuse(api string) { h.owners.refuse(api, h.now().Add(refusalT
 // it was transient. A refusal a retry does not mend (a missing scope, a bad
 // token) is remembered for refusalTTL, so warned once then.
 func (h *Handler) ownerFailed(ctx context.Context, api, what string, err error) bool {
+	h.noteLimit(err)
 	var he *HubSpotError
 	if !errors.As(err, &he) || he.Transient() {
 		if ctx.Err() == nil {

@@ -30,7 +30,7 @@ func (h *Handler) hubspotRollup(ctx context.Context, v Verdict, book *dealBook, 
 	ids, ok := assoc[v.ExternalID]
 	if !ok {
 		var err error
-		if ids, err = h.HubSpotDeals.ContactDeals(ctx, v.ExternalID); err != nil {
+		if ids, err = (limitedDeals{h}).ContactDeals(ctx, v.ExternalID); err != nil {
 			return h.rollupAlone(v, err)
 		}
 		assoc[v.ExternalID] = ids

@@ -6,6 +6,7 @@ package sales
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/baton-hq/baton/internal/app/core"
 	"github.com/baton-hq/baton/internal/app/delivery"
@@ -34,7 +35,10 @@ func New(c *core.Core) *feedback.Handler {
 		h.SalesforceOwners = sf // a CDC event names the rep by OwnerId
 	}
 	if hs := cfg.File.SFA.HubSpot; hs != nil && cfg.Secrets.HubSpotToken != "" {
-		api := &feedback.HubSpotDeals{BaseURL: hs.BaseURL, Token: cfg.Secrets.HubSpotToken}
+		api := &feedback.HubSpotDeals{BaseURL: hs.BaseURL, Token: cfg.Secrets.HubSpotToken, Now: c.Now}
+		if loc, err := time.LoadLocation(hs.TimeZone); err == nil && hs.TimeZone != "" {
+			api.Loc = loc // its DAILY rate limit resets at its midnight (the connector's Validate refuses a bad name)
+		}
 		h.HubSpotDeals = api  // a deal's webhook names the deal alone
 		h.HubSpotOwners = api // and no webhook names the rep
 	}
