@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/baton-hq/baton/internal/account"
@@ -109,6 +110,7 @@ func (k *Kintone) PushAccount(ctx context.Context, m account.MQA) (string, error
 	if k.AccountApp == 0 {
 		return "", push.ErrNotTaken
 	}
+	ctx = withFormMemo(ctx)
 	at, err := k.timeFor(ctx, k.AccountApp, k.AccountFields["qualified_at"], m.At)
 	if err != nil {
 		return "", err
@@ -123,6 +125,7 @@ func (k *Kintone) RewriteAccount(ctx context.Context, m account.MQA) error {
 	if k.AccountApp == 0 {
 		return nil
 	}
+	ctx = withFormMemo(ctx)
 	at, err := k.timeFor(ctx, k.AccountApp, k.AccountFields["qualified_at"], m.At)
 	if err != nil {
 		return err
@@ -179,6 +182,11 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 	// keep them (push.Lead.Unchanged), when the record is there: one sales
 	// deleted is made again whole. So do the fields sales wrote since Baton
 	// did (push.Lead.SalesOwn), the summary giving the person's new value.
+	// The one read of the record gives its status field too (what the
+	// write leaves there, statusAfterWrite), and the app's form is read
+	// once a delivery however many steps need it: kintone counts every
+	// request against the app's daily allocation (10,000).
+	ctx = withFormMemo(ctx)
 	var unchanged map[string]bool
 	var cur map[string]string // the record's person fields, when it is there
 	codes := []string{k.EmailField}
@@ -187,10 +195,14 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 			codes = append(codes, code)
 		}
 	}
+	if k.StatusField != "" && !slices.Contains(codes, k.StatusField) {
+		codes = append(codes, k.StatusField)
+	}
 	recs, err := k.findRecords(ctx, l.Email, "finding the lead's record", codes...)
 	if err != nil {
 		return "", err
 	}
+	var status *string // the record's status field, when it is there
 	if len(recs) > 0 {
 		unchanged, cur = l.Unchanged, map[string]string{}
 		for code, f := range recs[0] {
@@ -198,6 +210,8 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 				cur[code] = v
 			}
 		}
+		v, _ := recs[0][k.StatusField].Value.(string)
+		status = &v
 	}
 	at, err := k.timeFor(ctx, k.App, k.Fields["qualified_at"], l.QualifiedAt)
 	if err != nil {
@@ -266,7 +280,7 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 		// feedback reads a webhook still carrying it as no verdict on this
 		// MQL (a status sales set before it, 見送り from an earlier lead, is
 		// not their answer to it).
-		st, err := k.statusAfterWrite(ctx, l.Email, reopened)
+		st, err := k.statusAfterWrite(ctx, status, reopened)
 		if err != nil {
 			return "", err
 		}
@@ -375,19 +389,17 @@ func (k *Kintone) findComment(ctx context.Context, record, marker string) (strin
 var kintoneLeadFields = map[string]bool{"mql_condition": true, "mql_summary": true, "grade": true, "behaviour_score": true, "qualified_at": true}
 
 // statusAfterWrite is the status field's value once Baton's write of a
-// lead is in: set, when the write sets it; else the record's (found by its
-// email), or the form's default value for the record the write creates.
-func (k *Kintone) statusAfterWrite(ctx context.Context, email, set string) (string, error) {
+// lead is in: set, when the write sets it; else the record's as the
+// delivery read it (cur; nil: no record), or the form's default value for
+// the record the write creates. The record is not read again: the
+// delivery's read is of the same moment (nothing is written between), and
+// a record it found none of is one the write creates.
+func (k *Kintone) statusAfterWrite(ctx context.Context, cur *string, set string) (string, error) {
 	if set != "" {
 		return set, nil
 	}
-	recs, err := k.findRecords(ctx, email, "reading the record's "+k.StatusField, k.StatusField)
-	if err != nil {
-		return "", err
-	}
-	if len(recs) > 0 {
-		v, _ := recs[0][k.StatusField].Value.(string)
-		return v, nil
+	if cur != nil {
+		return *cur, nil
 	}
 	form, err := k.form(ctx, k.App)
 	if err != nil {
@@ -718,9 +730,37 @@ func (k *Kintone) checkKey(ctx context.Context, app int, field, setting string) 
 	return nil
 }
 
-// form reads an app's form fields (GET /k/v1/app/form/fields.json). A
-// *push.Error that is not Permanent means kintone could not be asked.
+// formMemo keeps the forms one delivery read (withFormMemo), by app.
+type formMemo struct {
+	mu    sync.Mutex
+	forms map[int]map[string]kintoneField
+}
+
+type formMemoKey struct{}
+
+// withFormMemo is ctx with a memory of the forms read under it: a
+// delivery's steps (its qualified_at field's kind, the reopened status,
+// the labels of kept values, a refused write's fitting, a new record's
+// default status) read the app's form once, not once a step.
+func withFormMemo(ctx context.Context) context.Context {
+	if _, ok := ctx.Value(formMemoKey{}).(*formMemo); ok {
+		return ctx
+	}
+	return context.WithValue(ctx, formMemoKey{}, &formMemo{forms: map[int]map[string]kintoneField{}})
+}
+
+// form reads an app's form fields (GET /k/v1/app/form/fields.json), once
+// under a withFormMemo context. A *push.Error that is not Permanent means
+// kintone could not be asked.
 func (k *Kintone) form(ctx context.Context, app int) (map[string]kintoneField, error) {
+	memo, _ := ctx.Value(formMemoKey{}).(*formMemo)
+	if memo != nil {
+		memo.mu.Lock()
+		defer memo.mu.Unlock()
+		if f, ok := memo.forms[app]; ok {
+			return f, nil
+		}
+	}
 	q := url.Values{"app": {strconv.Itoa(app)}}
 	req, _ := http.NewRequestWithContext(ctx, "GET", k.endpoint("app/form/fields.json?"+q.Encode()), nil)
 	out, err := k.answer(req, "reading the form fields of app "+strconv.Itoa(app), 4<<20)
@@ -732,6 +772,9 @@ func (k *Kintone) form(ctx context.Context, app int) (map[string]kintoneField, e
 	}
 	if err := json.Unmarshal(out, &form); err != nil {
 		return nil, &push.Error{Connector: "kintone", Status: 200, Message: "form fields: " + err.Error()}
+	}
+	if memo != nil {
+		memo.forms[app] = form.Properties
 	}
 	return form.Properties, nil
 }
