@@ -217,3 +217,48 @@ func TestHubSpotDealBatchWithDealsGone(t *testing.T) {
 		t.Fatalf("deals read in batches of %s, contacts of %s, %d GETs; want [100], [90], none", reads, contacts, gets)
 	}
 }
+
+// TestHubSpotRollupsOfABatchReadTogether: a deal won with three contacts
+// changes each one's rollups, which HubSpot sends in one batch; each
+// contact's deals were a GET (GET /crm/v4/objects/contacts/{id}/
+// associations/deals), and each contact's deals' properties another call.
+// The batch's known contacts' deals are one associations batch read, the
+// deals' properties one batch read, the chosen deal's contacts one more;
+// a contact Baton does not know is not asked about.
+func TestHubSpotRollupsOfABatchReadTogether(t *testing.T) {
+	f := setup(t)
+	hs := crmfake.NewHubSpot()
+	defer hs.Close()
+	hs.Contacts["sales-ready@example.com"] = map[string]string{"hs_object_id": "501", "email": "sales-ready@example.com"}
+	colleague(t, f, hs, 2, "502")
+	colleague(t, f, hs, 3, "503")
+	hs.Contacts["stranger@example.com"] = map[string]string{"hs_object_id": "504", "email": "stranger@example.com"}
+	hs.Deals = map[string]*crmfake.HubSpotDeal{
+		"7003": {Properties: map[string]string{"dealstage": "closedwon", "amount": "1500000", "deal_currency_code": "JPY", "closedate": "2026-11-20T00:00:00Z"}, Contacts: []string{"501", "502", "503", "504"}},
+		"7004": {Properties: map[string]string{"dealstage": "closedwon", "amount": "300000", "deal_currency_code": "JPY", "closedate": "2025-06-30T00:00:00Z"}, Contacts: []string{"501"}},
+	}
+	f.h.HubSpotDeals = &feedback.HubSpotDeals{BaseURL: hs.URL, Token: hs.Token}
+	var parts []string
+	for i, c := range []string{"501", "502", "503", "504"} {
+		parts = append(parts, strings.Trim(rollups(7000+10*i, f.now, c, "1500000", "2026-11-20"), "[]"))
+	}
+	body := "[" + strings.Join(parts, ",") + "]"
+	if code, resp := f.post(t, "/feedback/hubspot", body, hubspotSign(publicURL+"/feedback/hubspot", body, f.now.UnixMilli())); code != 200 || !strings.Contains(resp, `"deal":true`) {
+		t.Fatalf("%d %s", code, resp)
+	}
+	hs.Lock()
+	asked, read, contacts := fmt.Sprint(hs.ContactDealReads), fmt.Sprint(hs.DealBatchReads), fmt.Sprint(hs.DealContactReads)
+	gets := 0
+	for call, n := range hs.Calls {
+		if strings.HasPrefix(call, "GET /crm/v4/objects/contacts/") {
+			gets += n
+		}
+	}
+	hs.Unlock()
+	if asked != "[[501 502 503]]" || read != "[[7003 7004]]" || contacts != "[[7003]]" || gets != 0 {
+		t.Fatalf("contacts' deals read %s, deals %s, their contacts %s, %d GETs; want [[501 502 503]], [[7003 7004]], [[7003]], none", asked, read, contacts, gets)
+	}
+	if totals := f.wonTotals(t); len(totals) != 1 || totals[0].Amount != 1500000 || totals[0].Deals != 1 {
+		t.Fatalf("totals %+v, want one won deal of 1500000 JPY", totals)
+	}
+}

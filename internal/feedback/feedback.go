@@ -105,7 +105,7 @@ type Handler struct {
 	HubSpotDeals interface {
 		Deals(ctx context.Context, ids []string) (map[string]HubSpotDeal, error)
 		DealContacts(ctx context.Context, ids []string) (map[string][]string, error)
-		ContactDeals(ctx context.Context, id string) ([]string, error)
+		ContactsDeals(ctx context.Context, ids []string) (map[string][]string, error)
 	}
 	// SalesforceOwners names Salesforce owners given by record id
 	// (OwnerId) by the User's email or the queue's name
@@ -556,7 +556,10 @@ func (h *Handler) hubspotDeals(ctx context.Context, vs []Verdict) ([]Verdict, er
 			return nil, err
 		}
 	}
-	assoc := map[string][]string{} // contact -> their deals, read once a batch too (a contact's two rollups)
+	assoc, err := h.rollupContacts(ctx, vs, book)
+	if err != nil {
+		return nil, err
+	}
 	for _, v := range vs {
 		if v.Rollup {
 			rv, err := h.hubspotRollup(ctx, v, book, assoc)

@@ -128,13 +128,30 @@ type batchError struct {
 	Context  map[string][]string `json:"context"`
 }
 
-// DealContacts reads the ids of the contacts of deals ids by POST
-// /crm/v4/associations/deals/contacts/batch/read, 1,000 deals a call
-// (HubSpot's limit since February 2025; scopes crm.objects.deals.read and
-// crm.objects.contacts.read), each deal's later pages asked again with its
-// after. A deal without contacts (or gone) has none in the answer.
+// DealContacts reads the ids of the contacts of deals ids (POST
+// /crm/v4/associations/deals/contacts/batch/read; see associated). A deal
+// without contacts (or gone) has none in the answer.
 func (d *HubSpotDeals) DealContacts(ctx context.Context, ids []string) (map[string][]string, error) {
+	return d.associated(ctx, "deals", "contacts", ids)
+}
+
+// ContactsDeals reads the ids of the deals of contacts ids (POST
+// /crm/v4/associations/contacts/deals/batch/read; see associated): a
+// webhook batch's contacts' in one call, not a GET each. A contact without
+// deals, or HubSpot has not (merged, deleted), has none in the answer.
+func (d *HubSpotDeals) ContactsDeals(ctx context.Context, ids []string) (map[string][]string, error) {
+	return d.associated(ctx, "contacts", "deals", ids)
+}
+
+// associated reads the records of type to associated with records ids of
+// type from by HubSpot's associations batch read, 1,000 ids a call (its
+// limit since February 2025; scopes crm.objects.deals.read and
+// crm.objects.contacts.read), a record's later pages asked again with its
+// after. A record without any (its 207's OBJECT_NOT_FOUND) is absent; a
+// 207 of another error is an error.
+func (d *HubSpotDeals) associated(ctx context.Context, from, to string, ids []string) (map[string][]string, error) {
 	out := map[string][]string{}
+	what := from + "' " + to
 	type input struct {
 		ID    string `json:"id"`
 		After string `json:"after,omitempty"`
@@ -145,15 +162,15 @@ func (d *HubSpotDeals) DealContacts(ctx context.Context, ids []string) (map[stri
 	}
 	seen := map[[2]string]bool{}
 	for round := 0; len(todo) > 0; round++ {
-		if round == 100 { // 50,000 contacts on a deal: past it, a paging loop
-			return nil, errors.New("HubSpot's deals' contacts: paging did not end")
+		if round == 100 { // 50,000 of one record's: past it, a paging loop
+			return nil, errors.New("HubSpot's " + what + ": paging did not end")
 		}
 		n := min(len(todo), 1000)
 		b, _ := json.Marshal(struct {
 			Inputs []input `json:"inputs"`
 		}{todo[:n]})
 		todo = todo[n:]
-		body, err := d.call(ctx, "POST", "/crm/v4/associations/deals/contacts/batch/read", url.Values{}, b, "deals' contacts")
+		body, err := d.call(ctx, "POST", "/crm/v4/associations/"+from+"/"+to+"/batch/read", url.Values{}, b, what)
 		if err != nil {
 			return nil, err
 		}
@@ -174,18 +191,18 @@ func (d *HubSpotDeals) DealContacts(ctx context.Context, ids []string) (map[stri
 			Errors []batchError `json:"errors"`
 		}
 		if err := json.Unmarshal(body, &got); err != nil {
-			return nil, fmt.Errorf("HubSpot's deals' contacts: %v", err)
+			return nil, fmt.Errorf("HubSpot's %s: %v", what, err)
 		}
 		for _, e := range got.Errors {
-			if e.Category != "OBJECT_NOT_FOUND" { // NO_ASSOCIATIONS_FOUND's category: no contacts
-				return nil, &HubSpotError{Status: http.StatusMultiStatus, Category: e.Category, Message: e.Message, What: "deals' contacts"}
+			if e.Category != "OBJECT_NOT_FOUND" { // NO_ASSOCIATIONS_FOUND's category: none
+				return nil, &HubSpotError{Status: http.StatusMultiStatus, Category: e.Category, Message: e.Message, What: what}
 			}
 		}
 		for _, r := range got.Results {
 			for _, t := range r.To {
-				if c := t.ToObjectID.String(); c != "" && !seen[[2]string{r.From.ID, c}] {
-					seen[[2]string{r.From.ID, c}] = true // one contact under two association types is one
-					out[r.From.ID] = append(out[r.From.ID], c)
+				if id := t.ToObjectID.String(); id != "" && !seen[[2]string{r.From.ID, id}] {
+					seen[[2]string{r.From.ID, id}] = true // one record under two association types is one
+					out[r.From.ID] = append(out[r.From.ID], id)
 				}
 			}
 			if a := r.Paging.Next.After; a != "" {
@@ -207,46 +224,6 @@ func unique(ids []string) []string {
 		}
 	}
 	return out
-}
-
-// ContactDeals reads the ids of the deals associated with contact id: GET
-// /crm/v4/objects/contacts/{id}/associations/deals, every page (scopes
-// crm.objects.contacts.read and crm.objects.deals.read). A contact HubSpot
-// does not have is ErrHubSpotNotFound.
-func (d *HubSpotDeals) ContactDeals(ctx context.Context, id string) ([]string, error) {
-	var out []string
-	seen := map[string]bool{}
-	q := url.Values{"limit": {"500"}}
-	for page := 0; page < 20; page++ { // 10,000 deals: past it, a paging loop
-		body, err := d.get(ctx, "/crm/v4/objects/contacts/"+url.PathEscape(id)+"/associations/deals", q, "contact "+id+"'s deals")
-		if err != nil {
-			return nil, err
-		}
-		var got struct {
-			Results []struct {
-				ToObjectID json.Number `json:"toObjectId"`
-			} `json:"results"`
-			Paging struct {
-				Next struct {
-					After string `json:"after"`
-				} `json:"next"`
-			} `json:"paging"`
-		}
-		if err := json.Unmarshal(body, &got); err != nil {
-			return nil, fmt.Errorf("HubSpot's deals of contact %s: %v", id, err)
-		}
-		for _, r := range got.Results {
-			if id := r.ToObjectID.String(); id != "" && !seen[id] {
-				seen[id] = true // one deal under two association types is one
-				out = append(out, id)
-			}
-		}
-		if got.Paging.Next.After == "" {
-			break
-		}
-		q.Set("after", got.Paging.Next.After)
-	}
-	return out, nil
 }
 
 // ContactOwners reads the owners of contacts ids: their hubspot_owner_id

@@ -81,11 +81,11 @@ func (l limitedDeals) DealContacts(ctx context.Context, ids []string) (map[strin
 	return out, err
 }
 
-func (l limitedDeals) ContactDeals(ctx context.Context, id string) ([]string, error) {
-	if err := l.h.rateLimited("contact " + id + "'s deals"); err != nil {
+func (l limitedDeals) ContactsDeals(ctx context.Context, ids []string) (map[string][]string, error) {
+	if err := l.h.rateLimited("contacts' deals"); err != nil {
 		return nil, err
 	}
-	out, err := l.h.HubSpotDeals.ContactDeals(ctx, id)
+	out, err := l.h.HubSpotDeals.ContactsDeals(ctx, ids)
 	l.h.noteLimit(err)
 	return out, err
 }

@@ -19,21 +19,9 @@ import (
 // 5xx, the network) is an error: answered 503, HubSpot sends the batch
 // again, as for a deal's webhook.
 func (h *Handler) hubspotRollup(ctx context.Context, v Verdict, book *dealBook, assoc map[string][]string) ([]Verdict, error) {
-	if h.HubSpotDeals == nil || h.refused("deals") {
-		return []Verdict{v}, nil
-	}
-	if _, err := h.resolve(ctx, "hubspot", v); errors.Is(err, identity.ErrNotFound) {
-		return []Verdict{v}, nil // nobody Baton knows: HubSpot is not asked (apply says so)
-	} else if err != nil {
-		return nil, err
-	}
 	ids, ok := assoc[v.ExternalID]
-	if !ok {
-		var err error
-		if ids, err = (limitedDeals{h}).ContactDeals(ctx, v.ExternalID); err != nil {
-			return h.rollupAlone(v, err)
-		}
-		assoc[v.ExternalID] = ids
+	if !ok || h.refused("deals") {
+		return []Verdict{v}, nil // no reader, nobody Baton knows (apply says so), or the token refused
 	}
 	// The contact's deals' properties (100 a call), then the contacts of
 	// the one chosen alone: those of the others are not needed.
@@ -73,6 +61,57 @@ func (h *Handler) hubspotRollup(ctx context.Context, v Verdict, book *dealBook, 
 		return out, nil
 	}
 	return []Verdict{v}, nil
+}
+
+// rollupContacts are the deals of the contacts of the rollups among vs
+// whom Baton knows (nobody else's: most of a portal's contacts are not
+// Baton's), read in one call for the batch (ContactsDeals), where a
+// contact's two rollups, and the contacts of one deal, were a GET each.
+// None without a reader or with the token refused (rollupAlone).
+//
+// Their deals' properties are read too, with the batch's others (book):
+// the deals of every contact in as few calls as HubSpot's batches allow.
+func (h *Handler) rollupContacts(ctx context.Context, vs []Verdict, book *dealBook) (map[string][]string, error) {
+	out := map[string][]string{}
+	if h.HubSpotDeals == nil || h.refused("deals") {
+		return out, nil
+	}
+	var ids []string
+	var first Verdict
+	seen := map[string]bool{}
+	for _, v := range vs {
+		if !v.Rollup || seen[v.ExternalID] {
+			continue
+		}
+		seen[v.ExternalID] = true
+		if _, err := h.resolve(ctx, "hubspot", v); errors.Is(err, identity.ErrNotFound) {
+			continue // HubSpot is not asked
+		} else if err != nil {
+			return nil, err
+		}
+		if ids == nil {
+			first = v
+		}
+		ids = append(ids, v.ExternalID)
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	got, err := (limitedDeals{h}).ContactsDeals(ctx, ids)
+	if err != nil {
+		_, err = h.rollupAlone(first, err) // a refusal: the rollups recorded alone (h.refused)
+		return out, err
+	}
+	var deals []string
+	for _, id := range ids {
+		out[id] = got[id] // none: a contact without deals, or HubSpot has not
+		deals = append(deals, got[id]...)
+	}
+	if err := book.read(ctx, deals, false); err != nil {
+		_, err = h.rollupAlone(first, err)
+		return out, err
+	}
+	return out, nil
 }
 
 // rollupAlone is rollup v recorded on its contact alone when HubSpot

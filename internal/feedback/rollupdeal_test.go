@@ -92,12 +92,12 @@ func TestHubSpotRollupsOfOneDealCountOnce(t *testing.T) {
 		}
 	}
 	hs.Lock()
-	asked, read, contacts := hs.Calls["GET /crm/v4/objects/contacts/501/associations/deals"], fmt.Sprint(hs.DealBatchReads), fmt.Sprint(hs.DealContactReads)
+	asked, read, contacts := fmt.Sprint(hs.ContactDealReads), fmt.Sprint(hs.DealBatchReads), fmt.Sprint(hs.DealContactReads)
 	hs.Unlock()
-	// A contact's two rollups of a batch: one read; its deals read in one
-	// call, and the contacts of the one chosen alone.
-	if want := "[[7003 7004 7005] [7003] [7003]]"; asked != 1 || read != want || contacts != "[[7003] [7003] [7003]]" {
-		t.Fatalf("501's deals asked %d times, deals read %s (want %s), their contacts %s", asked, read, want, contacts)
+	// A contact's two rollups of a batch: one read of its deals; their
+	// properties in one call, and the contacts of the one chosen alone.
+	if want := "[[7003 7004 7005] [7003] [7003]]"; asked != "[[501] [502] [503]]" || read != want || contacts != "[[7003] [7003] [7003]]" {
+		t.Fatalf("contacts' deals asked %s, deals read %s (want %s), their contacts %s", asked, read, want, contacts)
 	}
 	totals := f.wonTotals(t)
 	if len(totals) != 1 || totals[0].Kind != reports.Won || totals[0].Currency != "JPY" || totals[0].Amount != 1500000 || totals[0].Deals != 1 {
@@ -149,7 +149,7 @@ func TestHubSpotRollupsWithoutDealsScope(t *testing.T) {
 		}
 	}
 	hs.Lock()
-	asked := hs.Calls["GET /crm/v4/objects/contacts/501/associations/deals"] + hs.Calls["GET /crm/v4/objects/contacts/502/associations/deals"]
+	asked := hs.Calls["POST /crm/v4/associations/contacts/deals/batch/read"]
 	hs.Unlock()
 	if n := l.count("lacks the scope crm.objects.deals.read"); n != 1 || asked != 1 {
 		t.Fatalf("warned %d times, HubSpot asked %d times; want 1 and 1", n, asked)

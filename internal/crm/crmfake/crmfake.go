@@ -148,9 +148,10 @@ type HubSpot struct {
 	// MISSING_SCOPES, as HubSpot refuses it.
 	MissingScopes []string
 	// BatchReads are the ids each contacts' batch read asked for;
-	// DealBatchReads each deals' batch read's, DealContactReads each
-	// deal-to-contact associations' batch read's.
-	BatchReads, DealBatchReads, DealContactReads [][]string
+	// DealBatchReads each deals' batch read's, DealContactReads and
+	// ContactDealReads each deal-to-contact and contact-to-deal
+	// associations' batch read's.
+	BatchReads, DealBatchReads, DealContactReads, ContactDealReads [][]string
 	// Companies by id: properties (+ hs_object_id), and when search sees them.
 	Companies map[string]map[string]string
 	companyAt map[string]time.Time
@@ -376,7 +377,9 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 	case "/crm/v3/objects/contacts/batch/read", "/crm/v3/objects/deals/batch/read":
 		h.batchRead(w, r, now)
 	case "/crm/v4/associations/deals/contacts/batch/read", "/crm/v4/associations/deal/contact/batch/read", "/crm/v4/associations/0-3/0-1/batch/read":
-		h.dealContacts(w, r, now)
+		h.associations(w, r, now, true)
+	case "/crm/v4/associations/contacts/deals/batch/read", "/crm/v4/associations/contact/deal/batch/read", "/crm/v4/associations/0-1/0-3/batch/read":
+		h.associations(w, r, now, false)
 	case "/crm/v3/objects/contacts/gdpr-delete":
 		var req struct{ IDProperty, ObjectID string }
 		json.NewDecoder(r.Body).Decode(&req)
@@ -655,11 +658,7 @@ func (h *HubSpot) deal(w http.ResponseWriter, r *http.Request, id, now string) {
 // a page of limit (default and most 500) with paging.next.after while more
 // remain; 404 for a contact the fake does not have.
 func (h *HubSpot) contactDeals(w http.ResponseWriter, r *http.Request, id string) {
-	known := false
-	for _, c := range h.Contacts {
-		known = known || c["hs_object_id"] == id
-	}
-	if !known {
+	if !h.contactKnown(id) {
 		writeJSON(w, 404, map[string]string{"status": "error", "message": "resource not found", "correlationId": "c6f2b1e0-0000-4000-8000-000000000025", "category": "OBJECT_NOT_FOUND"})
 		return
 	}
@@ -687,6 +686,16 @@ func (h *HubSpot) contactDeals(w http.ResponseWriter, r *http.Request, id string
 		out["paging"] = map[string]any{"next": map[string]string{"after": strconv.Itoa(from + limit)}}
 	}
 	writeJSON(w, 200, out)
+}
+
+// contactKnown reports whether the fake has a contact of record id id.
+func (h *HubSpot) contactKnown(id string) bool {
+	for _, c := range h.Contacts {
+		if c["hs_object_id"] == id {
+			return true
+		}
+	}
+	return false
 }
 
 // batchRead serves POST /crm/v3/objects/{contacts,deals}/batch/read by
@@ -770,14 +779,15 @@ func (h *HubSpot) batchRead(w http.ResponseWriter, r *http.Request, now string) 
 // associations batch read answers per input before paging (its after).
 const HSAssociationsPage = 500
 
-// dealContacts serves POST /crm/v4/associations/deals/contacts/batch/read:
-// for each input {id, after} the deal's contacts (toObjectId, a number,
-// with the deal-to-contact type 3), HSAssociationsPage at most with
-// paging.next.after while more remain; a deal the fake does not have, or
-// without contacts, is a 207 error naming it. More than 1,000 inputs (the
-// limit HubSpot set in February 2025) and a body that is not the batch's
-// JSON are refused.
-func (h *HubSpot) dealContacts(w http.ResponseWriter, r *http.Request, now string) {
+// associations serves POST /crm/v4/associations/deals/contacts/batch/read
+// (fromDeals) and /crm/v4/associations/contacts/deals/batch/read: for each
+// input {id, after} the deal's contacts (toObjectId, a number, with the
+// deal-to-contact type 3), or the contact's deals (by deal id, type 4),
+// HSAssociationsPage at most with paging.next.after while more remain; a
+// record the fake does not have, or without any, is a 207 error naming it.
+// More than 1,000 inputs (the limit HubSpot set in February 2025) and a
+// body that is not the batch's JSON are refused.
+func (h *HubSpot) associations(w http.ResponseWriter, r *http.Request, now string, fromDeals bool) {
 	var req struct {
 		Inputs []struct {
 			ID    string `json:"id"`
@@ -794,27 +804,47 @@ func (h *HubSpot) dealContacts(w http.ResponseWriter, r *http.Request, now strin
 	}
 	var asked []string
 	results, errs := []map[string]any{}, []map[string]any{}
+	from, to, typeID := "deal", "contact", 3
+	if !fromDeals {
+		from, to, typeID = "contact", "deal", 4
+	}
 	for _, in := range req.Inputs {
 		asked = append(asked, in.ID)
-		d := h.Deals[in.ID]
-		if d == nil || len(d.Contacts) == 0 {
+		var ids []string
+		if fromDeals {
+			if d := h.Deals[in.ID]; d != nil {
+				ids = d.Contacts
+			}
+		} else if h.contactKnown(in.ID) { // a contact merged or deleted has no associations left
+			for did, d := range h.Deals {
+				if slices.Contains(d.Contacts, in.ID) {
+					ids = append(ids, did)
+				}
+			}
+			slices.Sort(ids)
+		}
+		if len(ids) == 0 {
 			errs = append(errs, map[string]any{"status": "error", "category": "OBJECT_NOT_FOUND", "subCategory": "crm.associations.NO_ASSOCIATIONS_FOUND",
-				"message": "No contact is associated with deal " + in.ID + ".", "context": map[string][]string{"fromObjectId": {in.ID}}})
+				"message": "No " + to + " is associated with " + from + " " + in.ID + ".", "context": map[string][]string{"fromObjectId": {in.ID}}})
 			continue
 		}
-		from := max(0, min(atoi(in.After), len(d.Contacts)))
-		to := []map[string]any{}
-		for _, c := range d.Contacts[from:min(from+HSAssociationsPage, len(d.Contacts))] {
+		at := max(0, min(atoi(in.After), len(ids)))
+		page := []map[string]any{}
+		for _, c := range ids[at:min(at+HSAssociationsPage, len(ids))] {
 			n, _ := strconv.ParseInt(c, 10, 64)
-			to = append(to, map[string]any{"toObjectId": n, "associationTypes": []map[string]any{{"category": "HUBSPOT_DEFINED", "typeId": 3, "label": nil}}})
+			page = append(page, map[string]any{"toObjectId": n, "associationTypes": []map[string]any{{"category": "HUBSPOT_DEFINED", "typeId": typeID, "label": nil}}})
 		}
-		res := map[string]any{"from": map[string]string{"id": in.ID}, "to": to}
-		if from+HSAssociationsPage < len(d.Contacts) {
-			res["paging"] = map[string]any{"next": map[string]string{"after": strconv.Itoa(from + HSAssociationsPage)}}
+		res := map[string]any{"from": map[string]string{"id": in.ID}, "to": page}
+		if at+HSAssociationsPage < len(ids) {
+			res["paging"] = map[string]any{"next": map[string]string{"after": strconv.Itoa(at + HSAssociationsPage)}}
 		}
 		results = append(results, res)
 	}
-	h.DealContactReads = append(h.DealContactReads, asked)
+	if fromDeals {
+		h.DealContactReads = append(h.DealContactReads, asked)
+	} else {
+		h.ContactDealReads = append(h.ContactDealReads, asked)
+	}
 	body := map[string]any{"status": "COMPLETE", "results": results, "startedAt": now, "completedAt": now}
 	status := 200
 	if len(errs) > 0 {
