@@ -100,8 +100,9 @@ type Handler struct {
 
 	SalesforceStatus map[string]string // Lead Status -> outcome
 	HubSpotValues    map[string]string // lifecyclestage / hs_lead_status / dealstage value -> outcome
-	// HubSpotDeals reads the deal a deal webhook names (nil: deal events
-	// are answered ignored: sfa.hubspot and BATON_HUBSPOT_TOKEN read them).
+	// HubSpotDeals reads the deals a batch's deal webhooks name, and the
+	// deals of its rollups' contacts, in batches (nil: deal events are
+	// answered ignored: sfa.hubspot and BATON_HUBSPOT_TOKEN read them).
 	HubSpotDeals interface {
 		Deals(ctx context.Context, ids []string) (map[string]HubSpotDeal, error)
 		DealContacts(ctx context.Context, ids []string) (map[string][]string, error)
@@ -628,7 +629,7 @@ func (b *dealBook) read(ctx context.Context, ids []string, contacts bool) error 
 	if !contacts {
 		return nil
 	}
-	todo = todo[:0]
+	todo = nil
 	for _, id := range ids {
 		if !b.contacts[id] {
 			todo = append(todo, id)
