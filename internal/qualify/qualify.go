@@ -116,7 +116,12 @@ type Record struct {
 	UpdatedAt  time.Time       `json:"updatedAt"`
 	MQLAt      time.Time       `json:"mqlAt,omitzero"`
 	AcceptedAt time.Time       `json:"acceptedAt,omitzero"` // time to accept = AcceptedAt - MQLAt
-	Touches    []Touch         `json:"touches,omitempty"`   // first touch and the latest ones (reports, attribution)
+	Touches    []Touch         `json:"touches,omitempty"`   // first touch, the cycle's first and the latest ones (reports, attribution)
+	// Dropped are the touches between, in aggregate (attribution credits them).
+	Dropped *Dropped `json:"dropped,omitempty"`
+	// CycleFrom is when the current cycle began: the recycle that opened
+	// it (zero in the first). Its MQL is credited to the touches after it.
+	CycleFrom time.Time `json:"cycleFrom,omitzero"`
 	// Pending are ledger entries not yet written as ledger items: the
 	// latest contributions ride on the record (one write per batch) until
 	// they would make it larger than pendingBudget, then they go out as
@@ -143,6 +148,13 @@ type MQL struct {
 	Verdict   Verdict   `json:"verdict"`
 	Events    []string  `json:"events"` // the scored events behind it, newest first
 	Rules     string    `json:"rules"`
+	// Journey is the touches that led to it, as they stood when it was
+	// raised: its cycle's (after the recycle that opened it; every touch
+	// before the first MQL), so a recycled lead's new MQL is credited to
+	// what brought them back, and later touches never change an MQL's
+	// credit. Nil on MQLs raised before it was kept (reports.Attribution
+	// reads their cycle's touches from the record).
+	Journey *Journey `json:"journey,omitempty"`
 
 	indexSK string // its index entry's key, when read from the index (MQLCursor)
 }
@@ -387,9 +399,9 @@ func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.
 		}
 		done := evs[:n]
 		ws := make([]table.Write, 0, len(contribs)+len(rec.Pending)+6)
-		prev, prevState, prevTouches, prevVerdict, prevRules := rec.Stage, rec.State, rec.Touches, rec.Verdict, rec.Rules
+		prev, prevState, prevVerdict, prevRules := rec.Stage, rec.State, rec.Verdict, rec.Rules
 		rec.State, rec.Verdict, rec.Rules = state, verdict, q.Engine.Version()
-		rec.Touches = addTouches(slices.Clone(rec.Touches), done, q.Referrals)
+		touched := rec.addTouches(done, q.Referrals)
 		if rec.Stage == "" || rec.Stage == StageAnonymous {
 			rec.Stage = StageLead
 		}
@@ -400,11 +412,11 @@ func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.
 			mql = &MQL{
 				ID: fmt.Sprintf("%s-c%d", person, rec.Cycle), Person: person, Email: p.Email, Cycle: rec.Cycle, At: now,
 				Condition: verdict.Condition, Facts: verdict.Facts, Verdict: verdict, Rules: rec.Rules,
-				Events: q.scoredEvents(ctx, person, contribs),
+				Events: q.scoredEvents(ctx, person, contribs), Journey: cycleJourney(rec),
 			}
 		}
 		if mql == nil && rec.version != 0 && len(contribs) == 0 && rec.Stage == prev && bytes.Equal(state, prevState) &&
-			slices.Equal(rec.Touches, prevTouches) && sameJudgement(verdict, prevVerdict) && prevRules == rec.Rules {
+			!touched && sameJudgement(verdict, prevVerdict) && prevRules == rec.Rules {
 			*known = &scored{p, rec}
 			return n, nil // events seen before, or none a rule matched: nothing to write
 		}

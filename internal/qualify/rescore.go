@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"time"
 
 	"github.com/baton-hq/baton/internal/event"
@@ -138,7 +137,7 @@ func (q *Qualifier) rebuild(ctx context.Context, person string, rec Record) (Rec
 		}
 		next.State, verdict = state, v
 		all = append(all, cs...)
-		next.Touches = addTouches(slices.Clone(next.Touches), evs, q.Referrals)
+		next.addTouches(evs, q.Referrals)
 		return nil
 	}
 	i := 0
@@ -154,7 +153,7 @@ func (q *Qualifier) rebuild(ctx context.Context, person string, rec Record) (Rec
 		if err != nil {
 			return rec, nil, nil, err
 		}
-		next.State, all = state, append(all, c)
+		next.State, next.CycleFrom, all = state, at, append(all, c)
 		i = j
 	}
 	// The last stretch (after the last recycle, maybe empty) leaves the
@@ -178,7 +177,7 @@ func (q *Qualifier) rebuild(ctx context.Context, person string, rec Record) (Rec
 		m := MQL{
 			ID: fmt.Sprintf("%s-c%d", person, next.Cycle), Person: person, Email: p.Email, Cycle: next.Cycle, At: now,
 			Condition: verdict.Condition, Facts: verdict.Facts, Verdict: verdict, Rules: next.Rules,
-			Events: scoredFrom(all),
+			Events: scoredFrom(all), Journey: cycleJourney(next),
 		}
 		cnt := newCounts(q.Calendar.Location())
 		cnt.transition(prev, StageMQL, now, channelOf(next))

@@ -294,6 +294,7 @@ func (q *Qualifier) OutcomeOf(ctx context.Context, person, outcome, deliveryID s
 				return OutcomeResult{}, err
 			}
 			ws = append(ws, w)
+			rec.CycleFrom = recycledAt // the next MQL's touches are the ones after it
 			// explain must show the score after the recycle, not before.
 			if rec.Verdict, err = q.Engine.Evaluate(rec.State, p.Attributes, p.Email, now); err != nil {
 				return OutcomeResult{}, err

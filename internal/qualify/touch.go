@@ -35,7 +35,11 @@ func Channels() []string {
 	return append(slices.Clone(WebChannels), event.OfflineChannels...)
 }
 
-// maxTouches bounds the record: the first touch and the latest ones.
+// maxTouches bounds the record's list of touches: the first touch, the
+// cycle's first and the latest ones. The touches between are kept in
+// aggregate (Dropped): a touch on the list is about 150 bytes of a record
+// written with every scored event (a write unit a KB), so the list stays
+// short and the middle of a long journey costs its counts alone.
 const maxTouches = 30
 
 // TouchOf reports whether an event is a marketing touch and classifies it:
@@ -376,11 +380,24 @@ func sameVisit(prev, t Touch) bool {
 // click function's.
 const clickSkew = time.Minute
 
+// addTouches merges new touches into a list, as Record.addTouches does
+// (what it would trim is left out).
+func addTouches(list []Touch, evs []event.Event, r Referrals) []Touch {
+	rec := Record{Touches: list}
+	rec.addTouches(evs, r)
+	return rec.Touches
+}
+
 // addTouches merges new touches into the record's list, oldest first:
 // direct visits only as the very first touch, a touch repeating the one
-// before it within a visit (sameVisit) once; capped at maxTouches (the
-// first touch is always kept).
-func addTouches(list []Touch, evs []event.Event, r Referrals) []Touch {
+// before it within a visit (sameVisit) once; capped at maxTouches: the
+// first touch, the first of the cycle (after CycleFrom) and the latest
+// ones are kept, the ones between go to Dropped, where attribution still
+// counts them. It reports whether the list or Dropped changed.
+func (rec *Record) addTouches(evs []event.Event, r Referrals) bool {
+	list := slices.Clone(rec.Touches)
+	dropped := rec.Dropped
+	before := dropped.total()
 	seen := make(map[string]bool, len(list))
 	for _, t := range list {
 		seen[t.EventID] = true
@@ -395,8 +412,8 @@ func addTouches(list []Touch, evs []event.Event, r Referrals) []Touch {
 			continue
 		}
 		t, ok := r.TouchOf(*ev)
-		if !ok {
-			continue
+		if !ok || dropped.counted(t) {
+			continue // no touch, or one trimmed to Dropped before (the whole history is scored again on identification)
 		}
 		if len(list) > 0 && t.Channel == "direct" && !t.At.Before(first) {
 			continue // not the first touch: the filter below would drop it
@@ -431,7 +448,37 @@ func addTouches(list []Touch, evs []event.Event, r Referrals) []Touch {
 		out = append(out, t)
 	}
 	if len(out) > maxTouches {
-		out = append(out[:1], out[len(out)-maxTouches+1:]...)
+		// Kept: the first touch (the funnel's channel, first-touch
+		// credit), the cycle's first (its MQL's first touch), the latest.
+		keep := make([]bool, len(out))
+		keep[0] = true
+		n := 1
+		if c := slices.IndexFunc(out, func(t Touch) bool { return t.At.After(rec.CycleFrom) }); !rec.CycleFrom.IsZero() && c > 0 {
+			keep[c] = true
+			n++
+		}
+		for i := len(out) - 1; n < maxTouches; i-- {
+			if !keep[i] {
+				keep[i] = true
+				n++
+			}
+		}
+		dropped = dropped.clone()
+		marks := []time.Time{rec.CycleFrom, rec.MQLAt, rec.AcceptedAt}
+		kept := out[:0]
+		for i, t := range out {
+			if keep[i] {
+				kept = append(kept, t)
+			} else {
+				dropped.drop(t, marks)
+			}
+		}
+		out = kept
 	}
-	return out
+	changed := !slices.Equal(out, rec.Touches) || dropped.total() != before
+	rec.Touches = out
+	if dropped.total() > 0 {
+		rec.Dropped = dropped
+	}
+	return changed
 }

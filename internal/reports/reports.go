@@ -94,16 +94,24 @@ func (f Filter) Key(t *qualify.Touch) string {
 	if t == nil {
 		return "(none)"
 	}
-	v := t.Channel
+	return f.group(t.Value(f.dim()))
+}
+
+// dim is the touch dimension the filter groups by.
+func (f Filter) dim() string {
 	switch f.By {
-	case "source":
+	case "source", "medium", "campaign":
+		return f.By
+	}
+	return "channel"
+}
+
+// group is the group of a touch whose value in the filter's dimension is v.
+func (f Filter) group(v string) string {
+	if f.dim() == "source" {
 		// utm_source is typed by hand (Google, google): one row, as
 		// referrers' host names already are.
-		v = strings.ToLower(t.Source)
-	case "medium":
-		v = t.Medium
-	case "campaign":
-		v = t.Campaign
+		v = strings.ToLower(v)
 	}
 	if v == "" {
 		return "(none)"
@@ -234,6 +242,13 @@ var Models = []string{"first", "last", "linear", "position"}
 // Attribution credits each stage's conversions to the touches before them:
 // first touch, last touch, linear, and position-based (40/20/40).
 // Result: stage -> model -> group -> credit (credits of one conversion sum to 1).
+//
+// Every MQL of a person counts, each credited to its own journey: the
+// touches of its cycle (after the recycle that opened it), as they stood
+// when it was raised (MQL.Journey). SQL and customer count a person's
+// first reach of the stage, credited to every touch before it. The middle
+// of a journey longer than the record's list counts from its aggregate
+// (qualify.Dropped), so linear and position credit every touch.
 func Attribution(people []*Person, f Filter) map[string]map[string]map[string]float64 {
 	out := map[string]map[string]map[string]float64{}
 	for _, stage := range []string{qualify.StageMQL, qualify.StageSQL, qualify.StageCustomer} {
@@ -241,36 +256,103 @@ func Attribution(people []*Person, f Filter) map[string]map[string]map[string]fl
 		for _, m := range Models {
 			out[stage][m] = map[string]float64{}
 		}
-		for _, p := range people {
-			at, ok := reached(p)[stage]
-			if !ok || !f.in(at) || !f.Covers(p) {
-				continue
-			}
-			var ts []qualify.Touch
-			for _, t := range p.Rec.Touches {
-				if !t.At.After(at) {
-					ts = append(ts, t)
+		credit := func(j qualify.Journey) {
+			for _, m := range Models {
+				for g, w := range Credit(j, m, f) {
+					out[stage][m][g] += w
 				}
 			}
-			if len(ts) == 0 {
-				out[stage]["first"]["(none)"]++
-				out[stage]["last"]["(none)"]++
-				out[stage]["linear"]["(none)"]++
-				out[stage]["position"]["(none)"]++
+		}
+		for _, p := range people {
+			if !f.Covers(p) {
 				continue
 			}
-			for _, m := range Models {
-				for i, w := range Weights(len(ts), m) {
-					if w != 0 {
-						out[stage][m][f.Key(&ts[i])] += w
+			if stage == qualify.StageMQL && len(p.MQLs) > 0 {
+				for i, m := range p.MQLs {
+					if f.in(m.At) {
+						credit(mqlJourney(p, i))
 					}
 				}
+				continue
+			}
+			if at, ok := reached(p)[stage]; ok && f.in(at) {
+				credit(p.Rec.Journey(time.Time{}, at))
 			}
 		}
 		for _, m := range Models {
 			for k, v := range out[stage][m] {
 				out[stage][m][k] = round(v)
 			}
+		}
+	}
+	return out
+}
+
+// mqlJourney is the journey of the person's i-th MQL: the one kept with
+// it, or for an MQL raised before journeys were kept, the record's touches
+// of its cycle (after the recycle before it, else after the MQL before it)
+// up to it.
+func mqlJourney(p *Person, i int) qualify.Journey {
+	m := p.MQLs[i]
+	if m.Journey != nil {
+		return *m.Journey
+	}
+	var from time.Time
+	if i > 0 {
+		from = p.MQLs[i-1].At
+		for _, c := range p.History {
+			if c.To == qualify.StageRecycled && c.At.After(from) && !c.At.After(m.At) {
+				from = c.At
+			}
+		}
+	}
+	return p.Rec.Journey(from, m.At)
+}
+
+// Credit is one conversion's credit under the model, by the filter's
+// groups: the journey's first and last touch, and its middle by the
+// counts kept of it. The credits sum to 1; a journey without touches is
+// credited to "(none)".
+func Credit(j qualify.Journey, model string, f Filter) map[string]float64 {
+	out := map[string]float64{}
+	if j.First == nil && j.N == 0 {
+		out["(none)"] = 1
+		return out
+	}
+	var ends []*qualify.Touch
+	for _, e := range []*qualify.Touch{j.First, j.Last} {
+		if e != nil {
+			ends = append(ends, e)
+		}
+	}
+	mid := j.N - len(ends) // touches counted in j.Middle
+	var endW, midW float64 // each end's share, each middle touch's
+	switch model {
+	case "first", "last":
+		var e *qualify.Touch // none: a window of dropped touches alone (qualify.Record.Journey)
+		if len(ends) > 0 && model == "first" {
+			e = ends[0]
+		} else if len(ends) > 0 {
+			e = ends[len(ends)-1]
+		}
+		out[f.Key(e)] = 1
+		return out
+	case "linear":
+		endW, midW = 1/float64(j.N), 1/float64(j.N)
+	case "position":
+		endW = positionWeight(0, j.N)
+		if mid > 0 {
+			midW = (1 - endW*float64(len(ends))) / float64(mid)
+		}
+	default:
+		return out
+	}
+	for _, e := range ends {
+		out[f.Key(e)] += endW
+	}
+	if mid > 0 {
+		for v, n := range j.Middle[f.dim()] {
+			out[f.group(v)] += midW * float64(n)
 		}
 	}
 	return out

@@ -153,27 +153,13 @@ func Revenue(people []*Person, f Filter, dims []string) ([]RevenueRow, []Revenue
 			counted[c.shared] = true
 		}
 		amount := share * d.Amount
-		var ts []qualify.Touch
-		for _, t := range p.Rec.Touches {
-			if !t.At.After(at) {
-				ts = append(ts, t)
-			}
-		}
+		j := p.Rec.Journey(time.Time{}, at)
 		for _, dim := range dims {
 			g := f
 			g.By = dim
 			for _, m := range Models {
-				if len(ts) == 0 {
-					k := key{kind, cur, m, dim, "(none)"}
-					v := sums[k]
-					sums[k] = [2]float64{v[0] + amount, v[1] + share}
-					continue
-				}
-				for i, w := range Weights(len(ts), m) {
-					if w == 0 {
-						continue
-					}
-					k := key{kind, cur, m, dim, g.Key(&ts[i])}
+				for grp, w := range Credit(j, m, g) {
+					k := key{kind, cur, m, dim, grp}
 					v := sums[k]
 					sums[k] = [2]float64{v[0] + w*amount, v[1] + w*share}
 				}

@@ -1,0 +1,280 @@
+package qualify
+
+import (
+	"encoding/binary"
+	"slices"
+	"time"
+)
+
+// Touch dimensions: what a report may group touches by.
+var TouchDims = []string{"channel", "source", "medium", "campaign"}
+
+// Value is the touch's value in a dimension (TouchDims; the channel for
+// another).
+func (t Touch) Value(dim string) string {
+	switch dim {
+	case "source":
+		return t.Source
+	case "medium":
+		return t.Medium
+	case "campaign":
+		return t.Campaign
+	}
+	return t.Channel
+}
+
+// Tally counts touches by dimension and value.
+type Tally map[string]map[string]int
+
+// maxTallyValues bounds the values a span keeps per dimension; the
+// touches of further values count under OtherValue, so a span stays small
+// (a journey through hundreds of campaigns) and its counts still add up.
+const maxTallyValues = 24
+
+// OtherValue is the value the touches beyond maxTallyValues count under.
+const OtherValue = "(other)"
+
+func (c Tally) add(t Touch, n int) {
+	for _, d := range TouchDims {
+		c.addValue(d, t.Value(d), n)
+	}
+}
+
+func (c Tally) addValue(dim, v string, n int) {
+	m := c[dim]
+	if m == nil {
+		m = map[string]int{}
+		c[dim] = m
+	}
+	if _, ok := m[v]; !ok && len(m) >= maxTallyValues {
+		v = OtherValue
+	}
+	m[v] += n
+}
+
+func (c Tally) merge(o Tally) {
+	for d, m := range o {
+		for v, n := range m {
+			c.addValue(d, v, n)
+		}
+	}
+}
+
+// Span is a run of touches trimmed from a record's list (the middle of a
+// long journey), in aggregate: their number, time range and counts.
+type Span struct {
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+	N    int       `json:"n"`
+	By   Tally     `json:"by"`
+}
+
+// Dropped are the touches trimmed from a record's list. Attribution's
+// linear and position models credit every touch of a journey, so the
+// middle that the list cannot hold is kept as spans; the spans are cut at
+// the record's lifecycle times (a cycle's start, its MQL, sales'
+// acceptance), so that a conversion's window takes a span whole or not at
+// all.
+type Dropped struct {
+	Spans []Span `json:"spans"`
+	// Seen are the hashes of the dropped offline touches' events
+	// (sorted, 4 bytes each). A person's whole history is scored again on
+	// every identification: a web touch no later than the newest dropped
+	// one is such history (counted, or merged into a visit that was), an
+	// offline touch may be a list imported late, dated in the past, and
+	// counts unless Seen has it. Past maxDroppedSeen, Full: every touch
+	// no later than the newest dropped one is taken as counted.
+	Seen []byte `json:"seen,omitempty"`
+	Full bool   `json:"full,omitempty"`
+}
+
+// maxSpans bounds the spans: past it the two oldest merge (their
+// conversions' MQLs carry their own journey: Journey).
+const maxSpans = 8
+
+// maxDroppedSeen bounds Dropped.Seen: 2 KB.
+const maxDroppedSeen = 512
+
+func touchHash(id string) uint32 {
+	h := uint64(14695981039346656037) // FNV-1a 64, folded
+	for i := 0; i < len(id); i++ {
+		h ^= uint64(id[i])
+		h *= 1099511628211
+	}
+	return uint32(h ^ h>>32)
+}
+
+func (d *Dropped) seenAt(i int) uint32 { return binary.BigEndian.Uint32(d.Seen[4*i:]) }
+
+func (d *Dropped) find(h uint32) (int, bool) {
+	n := len(d.Seen) / 4
+	lo, hi := 0, n
+	for lo < hi {
+		m := (lo + hi) / 2
+		if d.seenAt(m) < h {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo, lo < n && d.seenAt(lo) == h
+}
+
+// counted reports whether a touch not on the list was dropped before.
+func (d *Dropped) counted(t Touch) bool {
+	if d == nil || len(d.Spans) == 0 || t.At.After(d.Spans[len(d.Spans)-1].To) {
+		return false // newer than every dropped touch
+	}
+	if t.Medium != "offline" || d.Full {
+		return true
+	}
+	_, ok := d.find(touchHash(t.EventID))
+	return ok
+}
+
+func (d *Dropped) remember(t Touch) {
+	if t.Medium != "offline" {
+		return
+	}
+	if len(d.Seen)/4 >= maxDroppedSeen {
+		d.Full = true
+		return
+	}
+	h := touchHash(t.EventID)
+	i, ok := d.find(h)
+	if ok {
+		return
+	}
+	var w [4]byte
+	binary.BigEndian.PutUint32(w[:], h)
+	d.Seen = slices.Insert(d.Seen, 4*i, w[:]...)
+}
+
+// drop adds a touch trimmed from the list: to the span it falls in (a
+// late one), else to the span before it unless a lifecycle time of marks
+// lies between them, else as a span of its own.
+func (d *Dropped) drop(t Touch, marks []time.Time) {
+	d.remember(t)
+	// The spans are in time order, none overlapping: i is the first that
+	// begins after t.
+	i, _ := slices.BinarySearchFunc(d.Spans, t.At, func(s Span, at time.Time) int {
+		if s.From.After(at) {
+			return 1
+		}
+		return -1
+	})
+	if i > 0 {
+		s := &d.Spans[i-1]
+		if !t.At.After(s.To) || !slices.ContainsFunc(marks, func(m time.Time) bool { return m.After(s.To) && !m.After(t.At) }) {
+			s.To = latest(s.To, t.At)
+			s.N++
+			s.By.add(t, 1)
+			return
+		}
+	}
+	s := Span{From: t.At, To: t.At, N: 1, By: Tally{}}
+	s.By.add(t, 1)
+	d.Spans = slices.Insert(d.Spans, i, s)
+	if len(d.Spans) > maxSpans {
+		a, b := d.Spans[0], d.Spans[1]
+		a.To, a.N = b.To, a.N+b.N
+		a.By.merge(b.By)
+		d.Spans = append([]Span{a}, d.Spans[2:]...)
+	}
+}
+
+func latest(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+func (d *Dropped) clone() *Dropped {
+	if d == nil {
+		return &Dropped{}
+	}
+	c := &Dropped{Seen: slices.Clone(d.Seen), Full: d.Full, Spans: make([]Span, len(d.Spans))}
+	for i, s := range d.Spans {
+		s.By = Tally{}
+		s.By.merge(d.Spans[i].By)
+		c.Spans[i] = s
+	}
+	return c
+}
+
+func (d *Dropped) total() int {
+	n := 0
+	if d != nil {
+		for _, s := range d.Spans {
+			n += s.N
+		}
+	}
+	return n
+}
+
+// Journey is what attribution reads of the touches of one window (those
+// before a conversion, or of an MQL's cycle): its first and last touch,
+// how many touches in all, and the ones between, counted by dimension and
+// value. It credits every touch under each model as the list of them
+// would, the middle too.
+type Journey struct {
+	First *Touch `json:"first,omitempty"`
+	Last  *Touch `json:"last,omitempty"` // nil with one touch
+	N     int    `json:"n"`              // touches, first and last included
+	// Middle counts the touches between the first and the last.
+	Middle Tally `json:"middle,omitempty"`
+}
+
+// Journey is the record's touches after from and at or before to (a zero
+// time: unbounded), the dropped ones with them: each span the window
+// holds whole (spans are cut at the lifecycle times a window starts or
+// ends at: see Dropped).
+func (r Record) Journey(from, to time.Time) Journey {
+	in := func(at time.Time) bool { return (from.IsZero() || at.After(from)) && (to.IsZero() || !at.After(to)) }
+	var j Journey
+	var kept []Touch
+	for _, t := range r.Touches {
+		if in(t.At) {
+			kept = append(kept, t)
+		}
+	}
+	if r.Dropped != nil {
+		for _, s := range r.Dropped.Spans {
+			if in(s.From) && in(s.To) {
+				if j.Middle == nil {
+					j.Middle = Tally{}
+				}
+				j.N += s.N
+				j.Middle.merge(s.By)
+			}
+		}
+	}
+	if len(kept) == 0 {
+		return j
+	}
+	j.N += len(kept)
+	j.First = &kept[0]
+	if len(kept) > 1 {
+		j.Last = &kept[len(kept)-1]
+		for _, t := range kept[1 : len(kept)-1] {
+			if j.Middle == nil {
+				j.Middle = Tally{}
+			}
+			j.Middle.add(t, 1)
+		}
+	}
+	return j
+}
+
+// cycleJourney is the journey of the MQL rec's cycle raises now: the
+// touches after the recycle that opened the cycle (all of them in the
+// first), every one known, stamped ahead of Baton's clock too. Not since
+// the previous MQL: the touches while sales held the lead were theirs to
+// act on and the recycle wiped the score they earned; scoring asks new
+// evidence after the recycle (recycle.min_new_behaviour), and the MQL is
+// credited to the touches that produced it.
+func cycleJourney(rec Record) *Journey {
+	j := rec.Journey(rec.CycleFrom, time.Time{})
+	return &j
+}
