@@ -150,6 +150,7 @@ func (f fx) process(t *testing.T, evs ...event.Event) {
 
 func run(t *testing.T, f tabletest.Factory) {
 	ctx := context.Background()
+	attribution(t, f)
 	t.Run("RetroactiveScoringOfAnonymousHistory", func(t *testing.T) {
 		x := newFx(t, f)
 		anon := []event.Event{ev("v1", "a1", event.PageView, t0), ev("v1", "a2", event.Download, t0.Add(time.Minute))}

@@ -1,0 +1,197 @@
+package qualifytest
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/reports"
+	"github.com/baton-hq/baton/internal/table/tabletest"
+)
+
+// touchEv is a visit of type typ tagged with UTM source and medium: a
+// touch of the channel they name.
+func touchEv(vis, id, typ, source, medium string, at time.Time) event.Event {
+	e := ev(vis, id, typ, at)
+	e.UTM = event.UTM{Source: source, Medium: medium, Campaign: "c-" + id}
+	return e
+}
+
+func attribution(t *testing.T, f tabletest.Factory) {
+	t.Run("RecycledLeadsSecondMQLIsCredited", func(t *testing.T) { recycledMQLCredited(t, f) })
+	t.Run("LongJourneyCreditsItsMiddle", func(t *testing.T) { longJourney(t, f) })
+}
+
+// mqlCredit is the report's MQL attribution of everyone in the store.
+func mqlCredit(t *testing.T, x fx) map[string]map[string]float64 {
+	t.Helper()
+	people, err := qualify.AllFacts(context.Background(), x.q.T)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reports.Attribution(people, reports.Filter{})[qualify.StageMQL]
+}
+
+// recycledMQLCredited: a lead sales rejected, recycled, and brought back
+// by a newsletter and a social post qualifies again; that MQL is in the
+// SLA and quality reports, and in attribution too, credited to the
+// touches since the recycle (not the search ad of the first cycle). The
+// attribution read the first MQL alone, from the first touches.
+func recycledMQLCredited(t *testing.T, f tabletest.Factory) {
+	ctx := context.Background()
+	x := newFx(t, f)
+	p := x.identify(t, "va", "again@example.com", t0)
+	step := func(at time.Time, evs ...event.Event) {
+		t.Helper()
+		x.clk.Set(at)
+		x.store(t, evs...)
+		x.process(t, evs...)
+	}
+	step(t0.Add(3*time.Minute),
+		touchEv("va", "a1", event.PageView, "google", "cpc", t0.Add(time.Minute)),
+		ev("va", "a2", event.Download, t0.Add(2*time.Minute)),
+		ev("va", "a3", event.FormSubmit, t0.Add(3*time.Minute))) // 35: MQL 1
+	x.clk.Set(t0.Add(time.Hour))
+	if res, err := x.q.Outcome(ctx, p.ID, "rejected", "sf-a", "rep@acme", t0.Add(time.Hour)); err != nil || !res.Recycled {
+		t.Fatalf("reject: %+v %v", res, err)
+	}
+	step(t0.Add(3*time.Hour),
+		touchEv("va", "a4", event.PageView, "newsletter", "email", t0.Add(2*time.Hour)),
+		ev("va", "a5", event.Download, t0.Add(3*time.Hour))) // 25
+	step(t0.Add(4*time.Hour), touchEv("va", "a6", event.PageView, "linkedin", "social", t0.Add(4*time.Hour))) // 30: MQL 2
+
+	mqls, err := x.q.MQLs(ctx, p.ID)
+	if err != nil || len(mqls) != 2 {
+		t.Fatalf("MQLs %+v %v, want two", mqls, err)
+	}
+	j1, j2 := mqls[0].Journey, mqls[1].Journey
+	if j1 == nil || j1.N != 1 || j1.First.Channel != "paid" {
+		t.Errorf("first MQL's journey %+v, want the search ad alone", j1)
+	}
+	if j2 == nil || j2.N != 2 || j2.First.Channel != "email" || j2.Last == nil || j2.Last.Channel != "social" {
+		t.Errorf("second MQL's journey %+v, want the newsletter, then the social post (the touches since the recycle)", j2)
+	}
+	a := mqlCredit(t, x)
+	want := map[string]map[string]float64{
+		"first":    {"paid": 1, "email": 1},
+		"last":     {"paid": 1, "social": 1},
+		"linear":   {"paid": 1, "email": 0.5, "social": 0.5},
+		"position": {"paid": 1, "email": 0.5, "social": 0.5},
+	}
+	for m, w := range want {
+		if fmt.Sprint(a[m]) != fmt.Sprint(w) {
+			t.Errorf("MQL credit under %s: %v, want %v (both MQLs, each to its cycle's touches)", m, a[m], w)
+		}
+	}
+
+	// Scoring the whole history again (an identification does) changes
+	// neither the record's touches nor the credit.
+	if err := x.q.ScorePerson(ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if b := mqlCredit(t, x); fmt.Sprint(b) != fmt.Sprint(a) {
+		t.Errorf("after scoring the history again: %v, was %v", b, a)
+	}
+}
+
+// longJourney: a person touched 50 times (search, then social, referral,
+// paid and email visits) qualifies. The record keeps 30 touches; the 20
+// between the first and the latest 29 are kept in aggregate, so linear and
+// position credit sum to 1 over all 50, the social visits of the middle
+// included. Before, the middle was dropped: linear credited 30 touches,
+// social nothing. Scoring the history again (as each identification
+// does) counts no dropped touch twice, and the record stays small.
+func longJourney(t *testing.T, f tabletest.Factory) {
+	ctx := context.Background()
+	x := newFx(t, f)
+	p := x.identify(t, "vl", "long@example.com", t0)
+	chans := func(i int) (string, string, string) {
+		switch {
+		case i == 0:
+			return "google", "organic", "search"
+		case i <= 15:
+			return "linkedin", "social", "social"
+		case i <= 25:
+			return "partner.example", "referral", "referral"
+		case i <= 40:
+			return "google", "cpc", "paid"
+		}
+		return "newsletter", "email", "email"
+	}
+	want := map[string]float64{}
+	var all []event.Event
+	for i := range 50 {
+		src, med, ch := chans(i)
+		at := t0.Add(time.Duration(i+1) * time.Hour)
+		// custom events: touches that score nothing, so no MQL comes before the 50th
+		e := touchEv("vl", fmt.Sprintf("l%02d", i), event.Custom, src, med, at)
+		all = append(all, e)
+		want[ch] += 1.0 / 50
+		if i%7 == 6 || i == 49 {
+			x.clk.Set(at)
+			x.store(t, all...)
+			x.process(t, all...)
+			all = nil
+		}
+	}
+	end := t0.Add(51 * time.Hour)
+	x.clk.Set(end.Add(time.Second))
+	last := []event.Event{ev("vl", "l-dl", event.Download, end), ev("vl", "l-form", event.FormSubmit, end.Add(time.Second))}
+	x.store(t, last...)
+	x.process(t, last...)
+
+	rec, err := x.q.Record(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.Touches) != 30 || rec.Dropped == nil {
+		t.Fatalf("%d touches kept, dropped %+v: want 30 and the rest in aggregate", len(rec.Touches), rec.Dropped)
+	}
+	mqls, _ := x.q.MQLs(ctx, p.ID)
+	if len(mqls) != 1 || mqls[0].Journey == nil || mqls[0].Journey.N != 50 {
+		t.Fatalf("MQLs %+v, want one with a journey of 50 touches", mqls)
+	}
+	check := func(when string) {
+		t.Helper()
+		a := mqlCredit(t, x)
+		for _, m := range []string{"linear", "position"} {
+			sum := 0.0
+			for _, v := range a[m] {
+				sum += v
+			}
+			if math.Abs(sum-1) > 0.002 {
+				t.Errorf("%s: %s credit sums to %v: %v", when, m, sum, a[m])
+			}
+			if a[m]["social"] < 0.01 {
+				t.Errorf("%s: %s credit %v: the middle's social visits are missing", when, m, a[m])
+			}
+		}
+		for ch, w := range want {
+			if math.Abs(a["linear"][ch]-w) > 0.002 {
+				t.Errorf("%s: linear %s %v, want %v (of %v)", when, ch, a["linear"][ch], w, a["linear"])
+			}
+		}
+		// 40/20/40: the search first, the email last, 0.2 over the 48 between (15 social).
+		if math.Abs(a["position"]["social"]-0.2*15/48) > 0.002 || math.Abs(a["position"]["search"]-0.4) > 0.002 {
+			t.Errorf("%s: position %v", when, a["position"])
+		}
+	}
+	check("scored live")
+	if err := x.q.ScorePerson(ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	check("the history scored again")
+	// The SQL's credit reads the record's touches (and their aggregate).
+	x.clk.Set(end.Add(time.Hour))
+	if _, err := x.q.Outcome(ctx, p.ID, "sql", "sf-l", "rep@acme", end.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	people, _ := qualify.AllFacts(ctx, x.q.T)
+	if sql := reports.Attribution(people, reports.Filter{})[qualify.StageSQL]["linear"]; math.Abs(sql["social"]-0.3) > 0.002 {
+		t.Errorf("SQL linear credit %v, want social 0.3", sql)
+	}
+}
