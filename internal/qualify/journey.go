@@ -29,7 +29,7 @@ type Tally map[string]map[string]int
 // maxTallyValues bounds the values a span keeps per dimension; the
 // touches of further values count under OtherValue, so a span stays small
 // (a journey through hundreds of campaigns) and its counts still add up.
-const maxTallyValues = 24
+const maxTallyValues = 16
 
 // OtherValue is the value the touches beyond maxTallyValues count under.
 const OtherValue = "(other)"
@@ -90,7 +90,7 @@ type Dropped struct {
 
 // maxSpans bounds the spans: past it the two oldest merge (their
 // conversions' MQLs carry their own journey: Journey).
-const maxSpans = 8
+const maxSpans = 4
 
 // maxDroppedSeen bounds Dropped.Seen: 2 KB.
 const maxDroppedSeen = 512
@@ -152,7 +152,8 @@ func (d *Dropped) remember(t Touch) {
 
 // drop adds a touch trimmed from the list: to the span it falls in (a
 // late one), else to the span before it unless a lifecycle time of marks
-// lies between them, else as a span of its own.
+// parts them (a window (from, to] takes touches at a mark on its
+// earlier side), else as a span of its own.
 func (d *Dropped) drop(t Touch, marks []time.Time) {
 	d.remember(t)
 	// The spans are in time order, none overlapping: i is the first that
@@ -165,7 +166,7 @@ func (d *Dropped) drop(t Touch, marks []time.Time) {
 	})
 	if i > 0 {
 		s := &d.Spans[i-1]
-		if !t.At.After(s.To) || !slices.ContainsFunc(marks, func(m time.Time) bool { return m.After(s.To) && !m.After(t.At) }) {
+		if !t.At.After(s.To) || !slices.ContainsFunc(marks, func(m time.Time) bool { return !m.Before(s.To) && m.Before(t.At) }) {
 			s.To = latest(s.To, t.At)
 			s.N++
 			s.By.add(t, 1)
