@@ -284,3 +284,50 @@ func TestFunnelConversionIsOfTheRowsPeople(t *testing.T) {
 		t.Errorf("April alone: counts %v conversion %v; want 2 leads, none qualified within it", c.Counts, c.Conversion["lead->mql"])
 	}
 }
+
+// TestAttributionOfEveryMQL: a lead rejected, recycled and qualified again
+// by a newsletter has two MQLs, in the SLA and quality reports and in
+// attribution: the second credited to the touches since the recycle. MQLs
+// stored before they kept their journey are read so from the record (the
+// report counted the first MQL alone).
+func TestAttributionOfEveryMQL(t *testing.T) {
+	p := &Person{ID: "r", Rec: qualify.Record{Stage: qualify.StageMQL, Cycle: 2,
+		Touches: []qualify.Touch{touch(day(0), "search", "google", "organic"), touch(day(1.5), "social", "x.com", ""), touch(day(3), "email", "newsletter", "email")}},
+		History: hist(qualify.StageLead, day(0), "", qualify.StageMQL, day(1), "", qualify.StageRejected, day(2), "rep-b", qualify.StageRecycled, day(2), "", qualify.StageMQL, day(4), ""),
+		MQLs:    []qualify.MQL{{Cycle: 1, At: day(1)}, {Cycle: 2, At: day(4)}},
+	}
+	a := Attribution([]*Person{p}, Filter{})["mql"]
+	if want := map[string]float64{"search": 1, "email": 1}; !reflect.DeepEqual(a["first"], want) {
+		t.Errorf("first touch %v, want %v (the social visit while sales held the lead is no touch of the second MQL)", a["first"], want)
+	}
+	if got := Attribution([]*Person{p}, Filter{From: day(3)})["mql"]["linear"]; !reflect.DeepEqual(got, map[string]float64{"email": 1}) {
+		t.Errorf("the second MQL alone: %v", got)
+	}
+}
+
+// TestCreditIsWeights: a journey's credit is what Weights gives the list
+// of its touches, under every model.
+func TestCreditIsWeights(t *testing.T) {
+	chans := []string{"search", "social", "email", "paid", "referral", "social", "email"}
+	for n := 1; n <= len(chans); n++ {
+		var rec qualify.Record
+		for i := range n {
+			rec.Touches = append(rec.Touches, touch(day(float64(i)), chans[i], "", ""))
+		}
+		for _, m := range Models {
+			want := map[string]float64{}
+			for i, w := range Weights(n, m) {
+				if w != 0 {
+					want[chans[i]] += w
+				}
+			}
+			got := Credit(rec.Journey(time.Time{}, time.Time{}), m, Filter{})
+			for g := range want {
+				if d := got[g] - want[g]; d > 1e-9 || d < -1e-9 || len(got) != len(want) {
+					t.Errorf("%d touches, %s: %v, want %v", n, m, got, want)
+					break
+				}
+			}
+		}
+	}
+}
