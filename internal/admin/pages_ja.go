@@ -273,7 +273,7 @@ var ja = map[string]string{
 	"explain:last":     "成果をすべて成果直前の接点に割り当てます。",
 	"explain:linear":   "成果をそれまでの接点に均等に割り当てます。",
 	"explain:position": "最初と最後の接点に 40% ずつ、間の接点に残り 20% を均等に割り当てます。",
-	"explain:(none)":   "接点が記録されていない人（リストの取り込みなどで作成）。",
+	"explain:(none)":   "接点が記録されていない人（リストの取り込みなどで作成）、リサイクル後に再び MQL になった人ではリサイクル以降の接点がない場合。",
 	"explain:direct":   "参照元も UTM もなく直接訪問した人。",
 	"by:channel":       "チャネル", "by:source": "ソース", "by:medium": "メディア", "by:campaign": "キャンペーン",
 	"Sign in again with an admin token that has the right scope": "必要な権限を持つ管理トークンでサインインし直してください",
@@ -406,7 +406,7 @@ var en = map[string]string{
 	"explain:last":     "all credit to the last touch before the conversion.",
 	"explain:linear":   "credit shared equally by every touch before the conversion.",
 	"explain:position": "40% to the first touch, 40% to the last, the other 20% shared by the touches between.",
-	"explain:(none)":   "people with no touch recorded (created from an imported list, for example).",
+	"explain:(none)":   "people with no touch recorded (created from an imported list, for example); for a recycled lead's new MQL, none since the recycle.",
 	"explain:direct":   "visits with no referrer and no UTM parameters.",
 	"by:channel":       "channel", "by:source": "source", "by:medium": "medium", "by:campaign": "campaign",
 }
