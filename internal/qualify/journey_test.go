@@ -93,3 +93,27 @@ func TestLateOfflineTouchCounts(t *testing.T) {
 		t.Errorf("scoring the history again changed the touches: %+v", rec.Journey(time.Time{}, time.Time{}))
 	}
 }
+
+// TestTrimmedBeforeComesBack: a record trimmed before the middle was kept
+// (the first touch and the latest 29 of 50) gets its middle back when the
+// history is scored again (an identification, a rescore) while the raw
+// events are retained, each touch once.
+func TestTrimmedBeforeComesBack(t *testing.T) {
+	at := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	var evs []event.Event
+	for i := range 50 {
+		evs = append(evs, event.Event{ID: fmt.Sprintf("e%d", i), Type: event.Custom, Timestamp: at.Add(time.Duration(i) * time.Hour),
+			UTM: event.UTM{Source: "google", Medium: "cpc", Campaign: fmt.Sprintf("c%d", i)}})
+	}
+	var rec Record
+	for _, e := range append(evs[:1:1], evs[21:]...) {
+		tc, _ := TouchOf(e)
+		rec.Touches = append(rec.Touches, tc)
+	}
+	for range 2 {
+		rec.addTouches(evs, nil)
+		if j := rec.Journey(time.Time{}, time.Time{}); j.N != 50 || len(rec.Touches) != maxTouches {
+			t.Fatalf("journey of %d touches, %d listed", j.N, len(rec.Touches))
+		}
+	}
+}
