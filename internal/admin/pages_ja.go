@@ -343,7 +343,7 @@ var ja = map[string]string{
 	"flag:steady-pace": "一定間隔のクリック",
 	// (channels: jatext.Names)
 	"Date": "日付", "Sales": "営業の結果",
-	"Looks through the people Baton has scored, 200 at a time; a whole email address finds anyone.": "スコアのある人物を 200 人ずつ検索します。メールアドレス全体を入れると、どの人物でも見つかります。",
+	"Everyone Baton has scored, highest score first; a search looks through 200 of them a page, and a whole email address finds anyone.": "スコアのある全員を、スコアの高い順に並べます。検索は 1 ページに 200 人ずつ調べます。メールアドレス全体を入れると、どの人物でも見つかります。",
 	// Paged lists.
 	"People shown: %s.":                "表示中：%s 人。",
 	"The first %d; narrow the search.": "最初の %d 人です。条件を絞ってください。",

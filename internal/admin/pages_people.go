@@ -7,7 +7,6 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -54,8 +53,9 @@ type personRow struct {
 	Updated                                       time.Time
 }
 
-// People search reads the index of scored people a page at a time and
-// each person's record and score record by key: a page looks at most
+// People search lists the scored people best score first, the whole
+// list's order (qualify.ByScore: the index and every score record, by
+// key), and reads the person records in that order: a page looks at most
 // peopleExamine people (a rare match leaves a page short, with a link to
 // go on) and never reads events or ledgers. An exact email is one lookup.
 const (
@@ -153,36 +153,36 @@ func (h *Handler) peopleSearch(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusOK, "people", "People", "", "people", v)
 		return
 	}
-	cursor := q.Get("after")
-	for v.Examined < peopleExamine && len(v.Rows) < peopleRows {
-		ids, next, err := qualify.ScoredPage(ctx, h.Workspace.T, cursor, min(50, peopleExamine-v.Examined))
+	// The whole list in score order, stage and grade read from the score
+	// records; a search reads the people in that order, peopleExamine a page.
+	ranked, err := qualify.ByScore(ctx, h.Workspace.T, q.Get("after"), func(rec qualify.Record) bool {
+		stage := rec.Stage
+		if stage == "" {
+			stage = qualify.StageLead
+		}
+		return (v.Stage == "" || stage == v.Stage) && (v.Grade == "" || rec.Verdict.Grade == v.Grade)
+	})
+	if err != nil {
+		h.fail(w, r, err) // the cursor is checked: the store
+		return
+	}
+	cursor := ""
+	for i := range ranked {
+		if v.Examined == peopleExamine || len(v.Rows) == peopleRows {
+			cursor = qualify.ScoreCursor(ranked[i-1])
+			break
+		}
+		v.Examined++
+		row, ok, err := h.personRow(ctx, ranked[i].ID, &ranked[i].Rec)
 		if err != nil {
-			h.fail(w, r, err) // the cursor is checked: the store
+			h.fail(w, r, err)
 			return
 		}
-		full := false
-		for _, id := range ids {
-			v.Examined++
-			cursor = qualify.ScoredCursor(id)
-			row, ok, err := h.personRow(ctx, id, nil)
-			if err != nil {
-				h.fail(w, r, err)
-				return
-			}
-			if ok && keep(row) {
-				v.Rows = append(v.Rows, row)
-				if full = len(v.Rows) == peopleRows; full {
-					break
-				}
-			}
-		}
-		if next == "" && !full {
-			cursor = ""
-			break
+		if ok && keep(row) {
+			v.Rows = append(v.Rows, row)
 		}
 	}
 	v.First, v.Next = pageLinks("people", q, cursor)
-	sort.SliceStable(v.Rows, func(i, j int) bool { return v.Rows[i].Updated.After(v.Rows[j].Updated) })
 	h.render(w, r, http.StatusOK, "people", "People", "", "people", v)
 }
 
@@ -207,7 +207,7 @@ func (h *Handler) peopleQuery(q url.Values) *badParam {
 			return bad
 		}
 	}
-	if c := q.Get("after"); c != "" && !qualify.ValidScoredCursor(c) {
+	if c := q.Get("after"); c != "" && !qualify.ValidScoreCursor(c) {
 		return &badParam{"after", "after must be the link to more results of an earlier search"}
 	}
 	return nil

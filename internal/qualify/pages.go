@@ -2,13 +2,18 @@ package qualify
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/baton-hq/baton/internal/fanout"
+	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/sortkey"
 	"github.com/baton-hq/baton/internal/table"
 )
@@ -109,4 +114,90 @@ func ValidScoredCursor(cursor string) bool {
 // ScoredCursor is the cursor of the ScoredPage page that follows person.
 func ScoredCursor(person string) string {
 	return strings.TrimPrefix(scoredPK(person), scoredPfx) + ":" + person
+}
+
+// Ranked is a scored person in the people list's order, with their score
+// record (zero when the index names someone whose record is gone).
+type Ranked struct {
+	ID  string
+	Rec Record
+}
+
+// ByScore returns the indexed people whose record keep accepts (nil: all),
+// best behaviour score first (the score the list shows), ties by person id,
+// from after the cursor (ScoreCursor; "": from the top). The order is the
+// whole list's: a page read from index order and sorted on its own put a
+// higher score on page 2 than on page 1. Sorting everyone needs everyone's
+// score, so it reads the index and each indexed person's score record by
+// key, factsParallel at a time (a score-ordered index would be rewritten
+// with nearly every scored event: a transaction where one put is enough,
+// twice the write units of a known person's page view). What it reads grows
+// with people, never with their events; the reports read more per person.
+func ByScore(ctx context.Context, t table.Table, cursor string, keep func(Record) bool) ([]Ranked, error) {
+	var from *Ranked
+	if cursor != "" {
+		score, person, ok := parseScoreCursor(cursor)
+		if !ok {
+			return nil, fmt.Errorf("qualify: bad cursor %q", cursor)
+		}
+		from = &Ranked{ID: person}
+		from.Rec.Verdict.Behaviour = score
+	}
+	ids, err := scoredPeople(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	all := make([]Ranked, len(ids))
+	errs := make([]error, len(ids))
+	err = fanout.Each(len(ids), factsParallel, func(i int) {
+		all[i].ID = ids[i]
+		it, err := t.Get(ctx, identity.PersonPK(ids[i]), scoreSK)
+		switch {
+		case err == nil:
+			all[i].Rec, errs[i] = decodeRecord(it.Data)
+		case !errors.Is(err, table.ErrNotFound):
+			errs[i] = err
+		}
+	})
+	if err := errors.Join(append(errs, err)...); err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, r := range all {
+		if (from == nil || rankedBefore(*from, r)) && (keep == nil || keep(r.Rec)) {
+			out = append(out, r)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return rankedBefore(out[i], out[j]) })
+	return out, nil
+}
+
+// rankedBefore is ByScore's order: higher score, then person id.
+func rankedBefore(a, b Ranked) bool {
+	if x, y := a.Rec.Verdict.Behaviour, b.Rec.Verdict.Behaviour; x != y {
+		return x > y
+	}
+	return a.ID < b.ID
+}
+
+// ScoreCursor is the cursor of the ByScore page that follows r: its place
+// in the order (score, person), not a position, so that people whose score
+// moved between two pages do not shift the rest by one.
+func ScoreCursor(r Ranked) string {
+	return strconv.FormatFloat(r.Rec.Verdict.Behaviour, 'g', -1, 64) + "_" + r.ID
+}
+
+// ValidScoreCursor reports whether cursor is one ScoreCursor can give.
+func ValidScoreCursor(cursor string) bool {
+	_, _, ok := parseScoreCursor(cursor)
+	return ok
+}
+
+func parseScoreCursor(cursor string) (float64, string, bool) {
+	s, person, ok := strings.Cut(cursor, "_")
+	score, err := strconv.ParseFloat(s, 64)
+	if !ok || err != nil || math.IsNaN(score) || math.IsInf(score, 0) || person == "" || !utf8.ValidString(person) || strings.ContainsFunc(person, unicode.IsControl) {
+		return 0, "", false
+	}
+	return score, person, true
 }
