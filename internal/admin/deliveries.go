@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/baton-hq/baton/internal/fanout"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/push"
@@ -183,13 +184,18 @@ func (h *Handler) replay(w http.ResponseWriter, r *http.Request) {
 }
 
 // inbox answers JSON, or an HTML page for a browser that asks for one: a
-// page of leads, newest first, with the cursor of the next (?after=).
+// page of leads, newest first, with the cursor of the next (?after=);
+// ?show=awaiting, the leads sales has given no verdict on.
 func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
 	q := r.URL.Query()
 	html := wantsHTML(r)
 	c, _ := callerOf(r)
-	v := inboxView{CanAnswer: h.Scores != nil && c.Session != nil && c.Cred.Scopes[ScopeWrite], Demo: h.Demo}
+	v := inboxView{CanAnswer: h.Scores != nil && c.Session != nil && c.Cred.Scopes[ScopeWrite], Demo: h.Demo, Show: q.Get("show")}
 	limit, bad := whole(q, "limit", 100, 1, 1000)
+	if bad == nil {
+		bad = oneOf(q, "show", []string{"awaiting"})
+	}
 	if a := q.Get("after"); bad == nil && a != "" && !push.ValidInboxCursor(a) {
 		bad = &badParam{"after", "after must be the next of an earlier answer"}
 	}
@@ -202,32 +208,108 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusBadRequest, "inbox", "MQL inbox", "", "inbox", v)
 		return
 	}
-	leads, next, err := h.Deliveries.Inbox.Page(r.Context(), q.Get("after"), limit)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if html {
-		if v.Leads, err = h.answered(r.Context(), leads); err != nil {
+	var next string
+	if v.Show == "awaiting" {
+		var err error
+		if v.Leads, next, v.Examined, err = h.awaitingLeads(ctx, q.Get("after"), limit); err != nil {
 			h.fail(w, r, err)
 			return
 		}
-		v.First, v.Next = pageLinks("inbox", q, next)
-		h.render(w, r, http.StatusOK, "inbox", "MQL inbox", "", "inbox", v)
-		return
+		if !html {
+			leads := make([]push.Lead, len(v.Leads))
+			for i, l := range v.Leads {
+				leads[i] = l.Lead
+			}
+			httpx.JSON(w, http.StatusOK, map[string]any{"leads": leads, "next": next})
+			return
+		}
+	} else {
+		leads, after, err := h.Deliveries.Inbox.Page(ctx, q.Get("after"), limit)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if !html {
+			httpx.JSON(w, http.StatusOK, map[string]any{"leads": leads, "next": after})
+			return
+		}
+		if v.Leads, err = h.answered(ctx, leads); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		next = after
 	}
-	httpx.JSON(w, http.StatusOK, map[string]any{"leads": leads, "next": next})
+	// The filter's count: the first page of the filter itself, when that
+	// page read every lead it looks at.
+	if v.Show == "awaiting" && q.Get("after") == "" && len(v.Leads) < limit {
+		v.Awaiting, v.AwaitingMore = len(v.Leads), next != ""
+	} else {
+		waiting, more, _, err := h.awaitingLeads(ctx, "", 0)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		v.Awaiting, v.AwaitingMore = len(waiting), more != ""
+	}
+	v.First, v.Next = pageLinks("inbox", q, next)
+	h.render(w, r, http.StatusOK, "inbox", "MQL inbox", "", "inbox", v)
+}
+
+// inboxExamine is how many leads the awaiting filter, and its count, look
+// at a page, newest first: the inbox's entries do not hold sales' verdict,
+// which is two reads by key a lead (answered), so a page's reads are
+// bounded, and the rest is a link away (the count says "or more").
+const inboxExamine = 500
+
+// awaitingLeads returns, from after ("": the newest), up to limit (0: no
+// limit) leads awaiting sales' verdict among the next inboxExamine, the
+// cursor to go on from ("" when the inbox ends) and how many it looked at.
+func (h *Handler) awaitingLeads(ctx context.Context, after string, limit int) ([]inboxLead, string, int, error) {
+	var out []inboxLead
+	examined, cursor := 0, after
+	for examined < inboxExamine {
+		leads, more, err := h.Deliveries.Inbox.Page(ctx, cursor, min(100, inboxExamine-examined))
+		if err != nil {
+			return nil, "", 0, err
+		}
+		rows, err := h.answered(ctx, leads)
+		if err != nil {
+			return nil, "", 0, err
+		}
+		for i, l := range rows {
+			examined++
+			cursor = push.InboxCursor(leads[i])
+			if l.Verdict != "" {
+				continue
+			}
+			out = append(out, l)
+			if len(out) == limit {
+				if i == len(rows)-1 && more == "" {
+					return out, "", examined, nil
+				}
+				return out, cursor, examined, nil
+			}
+		}
+		if more == "" {
+			return out, "", examined, nil
+		}
+	}
+	return out, cursor, examined, nil
 }
 
 // inboxView is the inbox page: the leads, and whether the signed-in user
 // may give sales' verdict on them there (a session with the write scope,
 // scoring on).
 type inboxView struct {
-	Leads       []inboxLead
-	CanAnswer   bool
-	Demo        bool   // the empty inbox links to the demo site (only the local stack has one)
-	Error       string // a bad ?after= or ?limit=: no leads
-	Next, First string // the next page's query ("": none); the first page's, from a later page
+	Leads        []inboxLead
+	Show         string // "awaiting": the leads awaiting a verdict only
+	Awaiting     int    // leads awaiting a verdict among the newest inboxExamine
+	AwaitingMore bool   // and the inbox goes on past them: "or more"
+	Examined     int    // leads the filter looked at for this page
+	CanAnswer    bool
+	Demo         bool   // the empty inbox links to the demo site (only the local stack has one)
+	Error        string // a bad ?after= or ?limit=: no leads
+	Next, First  string // the next page's query ("": none); the first page's, from a later page
 }
 
 // inboxLead is a lead with sales' latest verdict on it, if any: the page
@@ -251,31 +333,40 @@ func (l inboxLead) VerdictLabel() string {
 // person's next one.
 func (h *Handler) answered(ctx context.Context, leads []push.Lead) ([]inboxLead, error) {
 	out := make([]inboxLead, len(leads))
-	for i, l := range leads {
-		out[i].Lead = l
-		if h.Scores == nil {
+	errs := make([]error, len(leads))
+	err := fanout.Each(len(leads), answeredParallel, func(i int) { out[i], errs[i] = h.answer(ctx, leads[i]) })
+	return out, errors.Join(append(errs, err)...)
+}
+
+// answeredParallel is how many leads' verdicts are read at once (two
+// reads by key each).
+const answeredParallel = 16
+
+// answer is one lead with sales' latest verdict on it.
+func (h *Handler) answer(ctx context.Context, l push.Lead) (inboxLead, error) {
+	out := inboxLead{Lead: l}
+	if h.Scores == nil {
+		return out, nil
+	}
+	rec, err := h.Scores.Record(ctx, l.PersonID)
+	if err != nil && err != identity.ErrNotFound {
+		return out, err
+	}
+	var until time.Time // the next cycle's MQL: its verdicts are not this lead's
+	if rec.Cycle > l.Cycle && l.Cycle > 0 {
+		until = rec.MQLAt
+	}
+	hist, err := h.Scores.History(ctx, l.PersonID)
+	if err != nil && err != identity.ErrNotFound {
+		return out, err
+	}
+	for _, c := range hist {
+		outcome, ok := strings.CutPrefix(c.Reason, "sales: ")
+		if !ok || c.At.Before(l.QualifiedAt) || (!until.IsZero() && !c.At.Before(until)) {
 			continue
 		}
-		rec, err := h.Scores.Record(ctx, l.PersonID)
-		if err != nil && err != identity.ErrNotFound {
-			return nil, err
-		}
-		var until time.Time // the next cycle's MQL: its verdicts are not this lead's
-		if rec.Cycle > l.Cycle && l.Cycle > 0 {
-			until = rec.MQLAt
-		}
-		hist, err := h.Scores.History(ctx, l.PersonID)
-		if err != nil && err != identity.ErrNotFound {
-			return nil, err
-		}
-		for _, c := range hist {
-			outcome, ok := strings.CutPrefix(c.Reason, "sales: ")
-			if !ok || c.At.Before(l.QualifiedAt) || (!until.IsZero() && !c.At.Before(until)) {
-				continue
-			}
-			if out[i].Verdict == "" || !c.At.Before(out[i].AnsweredAt) {
-				out[i].Verdict, out[i].AnsweredAt = outcome, c.At
-			}
+		if out.Verdict == "" || !c.At.Before(out.AnsweredAt) {
+			out.Verdict, out.AnsweredAt = outcome, c.At
 		}
 	}
 	return out, nil

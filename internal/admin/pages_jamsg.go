@@ -95,6 +95,7 @@ var jaPatterns = []struct {
 	{regexp.MustCompile(`^model must be one of (.*)$`), "アトリビューションモデル（model）は次のいずれかにしてください：$1"},
 	{regexp.MustCompile(`^action must be one of (.*)$`), "操作（action）は一覧から選んでください：$1"},
 	{regexp.MustCompile(`^sort must be one of (.*)$`), "並び順（sort）は次のいずれかにしてください：$1"},
+	{regexp.MustCompile(`^show must be one of (.*)$`), "表示（show）は次のいずれかにしてください：$1"},
 	{regexp.MustCompile(`^from must be a date like 2026-11-01$`), "開始日（from）は 2026-11-01 のような日付にしてください"},
 	{regexp.MustCompile(`^to must be a date like 2026-11-01$`), "終了日（to）は 2026-11-01 のような日付にしてください"},
 	{regexp.MustCompile(`^(\w+) is given (\d+) times: give it once$`), "$1 が $2 回指定されています。1 回だけ指定してください"},

@@ -70,6 +70,7 @@ func (i *Inbox) Page(ctx context.Context, cursor string, limit int) ([]Lead, str
 		if err := json.Unmarshal(it.Data, &l); err != nil {
 			return nil, "", err
 		}
+		l.inboxKey = it.SK
 		out = append(out, l)
 	}
 	next := ""
@@ -78,6 +79,10 @@ func (i *Inbox) Page(ctx context.Context, cursor string, limit int) ([]Lead, str
 	}
 	return out, next, nil
 }
+
+// InboxCursor is the cursor of the Page that follows l, a lead Page read
+// (its entry's key, as stored: one stored before sortkey has its own).
+func InboxCursor(l Lead) string { return l.inboxKey }
 
 // ValidInboxCursor reports whether cursor is one Page gives: a lead's
 // time (either spelling) and MQL id (anything else would start a page

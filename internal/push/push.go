@@ -77,6 +77,9 @@ type Lead struct {
 	// updating the record it made leaves their fields as sales may have
 	// corrected them. Nil for a first delivery.
 	Unchanged map[string]bool `json:"-"`
+	// inboxKey is its inbox entry's key, when read from the inbox
+	// (InboxCursor).
+	inboxKey string
 	// Last are the hashes of the attribute values this connector was
 	// handed with the person's previous MQL (sent.go), for SalesOwn. Nil
 	// for a first delivery.
