@@ -1,6 +1,7 @@
 // Signs in to the workspace in Japanese in Debian's Chromium, opens the
 // MQL inbox, gives sales' verdict on the first lead with its form
-// (差し戻し with a reason, $WHY) and follows it to the person page; then,
+// (差し戻し with a reason, $WHY) and follows it to the person page, then
+// the inbox's filter of the leads awaiting a verdict; then,
 // signed in again as a read-only user ($READER), looks at the inbox.
 // Measured at 1280 and 390 px (screenshots in $SHOTS). Prints what it saw
 // for the Go test to check.
@@ -20,6 +21,7 @@ let page = await context.newPage();
 watchErrors(page, errors);
 await signIn(page, base + 'inbox', process.env.TOKEN, form);
 out.overflow.inbox = await fits(page, 'verdict-inbox', shots);
+out.awaitingBefore = await page.locator('a.awaiting').innerText();
 const verdict = page.locator('form.verdict').first();
 out.options = await verdict.locator('select[name=outcome] option').allInnerTexts();
 await verdict.locator('select[name=outcome]').selectOption('rejected');
@@ -35,6 +37,15 @@ await again.locator('select[name=outcome]').selectOption('rejected');
 await Promise.all([page.waitForURL(/\/people\//), again.locator('button[type=submit]').click()]);
 out.againUrl = page.url();
 out.againNote = await page.locator('main p.note[role=status]').innerText();
+// The filter of the leads awaiting a verdict, from its link on the inbox.
+await page.goto(base + 'inbox');
+await Promise.all([page.waitForURL(/show=awaiting/), page.locator('a.awaiting').click()]);
+out.awaiting = {
+  link: await page.locator('a.awaiting').innerText(),
+  current: await page.locator('a.awaiting').getAttribute('aria-current'),
+  leads: await page.locator('div.card.lead h2 a').allInnerTexts(),
+};
+out.overflow.awaiting = await fits(page, 'verdict-inbox-awaiting', shots);
 await context.close();
 
 context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...ja });

@@ -18,7 +18,8 @@ import (
 // form per lead: in Chromium, in Japanese, a 差し戻し with a long Japanese
 // reason recycles the person (the reason kept whole characters), the same
 // form sent again counts once, a read-only user sees no form, and the API
-// (POST /admin/people/{id}/outcome) refuses what it must.
+// (POST /admin/people/{id}/outcome) refuses what it must. The inbox's
+// filter of the leads awaiting a verdict lists the other lead alone.
 func TestSalesVerdictFromTheInbox(t *testing.T) {
 	needChromium(t, "the workspace must be tested in a browser in CI")
 	ctx := context.Background()
@@ -26,10 +27,11 @@ func TestSalesVerdictFromTheInbox(t *testing.T) {
 	shots := screenshotDir(dir)
 	const reader = "inbox-reader-token-0123456789"
 	s := stack.ForTest(t, map[string]string{"BATON_CONFIG": withToken(t, "timezone: Asia/Tokyo\n", "analyst", reader, "read")})
+	waiting := qualifyOne(t, s, "vd-0", "waiting@maker.example") // older: the form used is the newest lead's
 	p := qualifyOne(t, s, "vd-1", "verdict@maker.example")
 	deliver(t, s, func() bool {
 		_, b := do(t, "GET", s.URL+"/admin/inbox", token, "")
-		return strings.Contains(string(b), p)
+		return strings.Contains(string(b), p) && strings.Contains(string(b), waiting)
 	})
 
 	for _, c := range []struct {
@@ -69,6 +71,12 @@ func TestSalesVerdictFromTheInbox(t *testing.T) {
 		AgainNote   string
 		ReaderForms int
 		ReaderInbox string
+		// The filter's link before the verdict; the filter after it.
+		AwaitingBefore string
+		Awaiting       struct {
+			Link, Current string
+			Leads         []string
+		}
 	}
 	if err := json.Unmarshal(out, &res); err != nil {
 		t.Fatalf("%v: %s", err, out)
@@ -85,6 +93,11 @@ func TestSalesVerdictFromTheInbox(t *testing.T) {
 	if !strings.Contains(res.AgainURL, "m=not-applied") || res.AgainNote != "営業の判定「差し戻し（ナーチャリングに戻す）」は反映されませんでした。この MQL にはすでに記録されています。" {
 		t.Errorf("after the same verdict again: %s\n%s", res.AgainURL, res.AgainNote)
 	}
+	// Before the verdict both leads awaited one; after it, the filter
+	// lists the other alone, its link current.
+	if res.AwaitingBefore != "未回答（2）" || res.Awaiting.Link != "未回答（1）" || res.Awaiting.Current != "true" || strings.Join(res.Awaiting.Leads, ",") != "waiting@maker.example" {
+		t.Errorf("the awaiting filter: before %q, after %+v", res.AwaitingBefore, res.Awaiting)
+	}
 	if res.ReaderForms != 0 || !strings.Contains(res.ReaderInbox, "verdict@maker.example") {
 		t.Errorf("a read-only user's inbox: %d forms\n%s", res.ReaderForms, res.ReaderInbox)
 	}
@@ -93,7 +106,7 @@ func TestSalesVerdictFromTheInbox(t *testing.T) {
 			t.Errorf("%s does not fit: %v", name, over)
 		}
 	}
-	if len(res.Overflow) != 2 || len(res.Errors) > 0 {
+	if len(res.Overflow) != 3 || len(res.Errors) > 0 {
 		t.Errorf("pages measured %v, console errors %v", res.Overflow, res.Errors)
 	}
 
