@@ -122,6 +122,9 @@ if (process.env.PHASE === 'demo') {
     out.overflow[name] = await fits(page, name, shots);
     out.overflow[name + 'Status'] = r.status();
   }
+  // The people list: its order (the Score column's, highest first).
+  await page.goto(base + 'people');
+  out.people = { scores: await page.locator('td[data-l="Score"]').allInnerTexts(), sorted: await page.locator('th[aria-sort]').allInnerTexts() };
   // Japanese: chosen by the browser's language, switched back by the link.
   const jp = await newPage({ locale: 'ja-JP', extraHTTPHeaders: { 'Accept-Language': 'ja,en;q=0.5' } });
   await jp.goto(base + 'login');
@@ -139,6 +142,12 @@ if (process.env.PHASE === 'demo') {
     await jp.goto(base + path);
     out.ja[name] = await jp.locator('main').innerText();
     out.overflow[name + 'Ja'] = await fits(jp, name + '-ja', shots);
+  }
+  // The MQL-quality tables (the dashboard's, the rules page's): their headings.
+  out.ja.quality = {};
+  for (const [name, path] of [['dashboard', ''], ['rules', 'rules']]) {
+    await jp.goto(base + path);
+    out.ja.quality[name] = await jp.locator('table').filter({ has: jp.locator('thead th:first-child', { hasText: /^条件$/ }) }).first().locator('thead th').allInnerTexts();
   }
   // The funnel's CSV, as a Japanese user downloads it from the dashboard.
   await jp.goto(base);

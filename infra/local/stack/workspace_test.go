@@ -2,6 +2,7 @@ package stack_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -10,6 +11,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -220,8 +223,28 @@ func TestWorkspaceInChromium(t *testing.T) {
 	if len(overflow) < 20 {
 		t.Errorf("pages measured: %v", overflow)
 	}
-	var ja struct{ Login, Lang, Report, Person, Nav string }
+	// The people list says its order, highest score first (the order of
+	// the whole list: TestPeopleListSortsTheWholeList pages through it).
+	var people struct{ Scores, Sorted []string }
+	json.Unmarshal(res["people"], &people)
+	scores := make([]float64, len(people.Scores))
+	for i, x := range people.Scores {
+		scores[i], _ = strconv.ParseFloat(x, 64)
+	}
+	if len(scores) == 0 || !slices.IsSortedFunc(scores, func(a, b float64) int { return cmp.Compare(b, a) }) || strings.Join(people.Sorted, ",") != "Score" {
+		t.Errorf("the people list's scores, sorted by %q: %q", people.Sorted, people.Scores)
+	}
+	var ja struct {
+		Login, Lang, Report, Person, Nav string
+		// The MQL-quality tables' headings, by page.
+		Quality map[string][]string
+	}
 	json.Unmarshal(res["ja"], &ja)
+	// The dashboard's MQL-quality table and the rules page's call the
+	// accepted MQLs one thing (the dashboard said SAL).
+	if d, r := ja.Quality["dashboard"], ja.Quality["rules"]; len(d) < 3 || len(r) < 4 || d[1] != "MQL" || r[2] != "MQL" || d[2] != "受入" || r[3] != "受入" {
+		t.Errorf("the MQL-quality headings: dashboard %q, rules %q", d, r)
+	}
 	if !strings.Contains(ja.Login, "管理トークン") || ja.Lang != "ja" || !strings.Contains(ja.Report, "クリックした人") || !strings.Contains(ja.Person, "MQL になった理由") || !strings.Contains(ja.Person, "2026年11月24日 10:05") || !strings.Contains(ja.Nav, "人物") {
 		t.Errorf("Japanese: %+v", ja)
 	}
