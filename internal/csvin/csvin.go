@@ -380,6 +380,17 @@ type Table struct {
 	// the first non-blank row's, for the import to say how the file
 	// starts, and Skipped counts every non-blank row.
 	Found bool
+	// Above are the records read before the header (all of them when
+	// none is found), blank ones (",,,,") too, each with its row: a
+	// report's summary is read from them (Zoom's topic and start time),
+	// and a list written back keeps them above its table.
+	Above []Record
+}
+
+// Record is a record of a file and its row, as a spreadsheet numbers it.
+type Record struct {
+	Row    int
+	Fields []string
 }
 
 // FindHeader reads a list's header: the first row isHeader accepts (it
@@ -408,7 +419,7 @@ func FindHeader(cr *csv.Reader, rows *Rows, isHeader func([]string) (bool, error
 			if first == nil {
 				return t, io.EOF
 			}
-			return Table{Header: first, Row: firstRow, Skipped: nonBlank}, nil
+			return Table{Header: first, Row: firstRow, Skipped: nonBlank, Above: t.Above}, nil
 		}
 		if err != nil {
 			return t, err
@@ -416,6 +427,7 @@ func FindHeader(cr *csv.Reader, rows *Rows, isHeader func([]string) (bool, error
 		line, _ := cr.FieldPos(0)
 		row := rows.Row(line, rec)
 		if Blank(rec) {
+			t.Above = append(t.Above, Record{row, rec})
 			continue
 		}
 		nonBlank++
@@ -427,6 +439,7 @@ func FindHeader(cr *csv.Reader, rows *Rows, isHeader func([]string) (bool, error
 			if !listsAttendees(section) {
 				t.Sections = append(t.Sections, strings.TrimSpace(title))
 			}
+			t.Above = append(t.Above, Record{row, rec})
 			t.Skipped++
 			continue
 		}
@@ -440,8 +453,28 @@ func FindHeader(cr *csv.Reader, rows *Rows, isHeader func([]string) (bool, error
 				return t, nil
 			}
 		}
+		t.Above = append(t.Above, Record{row, rec})
 		t.Skipped++
 	}
+}
+
+// EmailHeader is FindHeader's isHeader for a list of people: a row naming
+// an email column (EmailColumn: its error, two email columns, is the
+// file's) and holding no address. A row holding one is a person's,
+// whatever another cell says (連絡方法: メール): a header names columns.
+func EmailHeader(rec []string) (bool, error) {
+	col, err := EmailColumn(rec)
+	if col < 0 || err != nil {
+		return false, err
+	}
+	for _, f := range rec {
+		if strings.Contains(f, "@") {
+			if _, err := event.NormalizeEmail(f); err == nil {
+				return false, nil
+			}
+		}
+	}
+	return true, nil
 }
 
 // Title returns the text of a title row: one cell filled, the first (a

@@ -1,6 +1,7 @@
 package csvin
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -113,4 +114,39 @@ func FuzzFindHeader(f *testing.F) {
 			t.Fatalf("a blank row above the file: %+v, was %+v", moved, tab)
 		}
 	})
+}
+
+// TestFindHeaderKeepsTheRowsAbove: the records above the header come back
+// with their rows, blank ones and section titles too: a report's summary
+// is read from them, and a list written back keeps them (an empty line
+// is no record, so its row is missing, not a blank one).
+func TestFindHeaderKeepsTheRowsAbove(t *testing.T) {
+	tab, err := findHeader("出席者レポート\n\nトピック,実際の開始時間\n製造業DX,2026/11/06 13:58\n,,\nホストの詳細\nメール,名\nh@x.example,a\n出席者の詳細\nメール,名\na@x.example,b\n")
+	if err != nil || !tab.Found || tab.Row != 10 {
+		t.Fatalf("%+v %v", tab, err)
+	}
+	var got []string
+	for _, r := range tab.Above {
+		got = append(got, fmt.Sprintf("%d:%s", r.Row, strings.Join(r.Fields, "|")))
+	}
+	want := []string{"1:出席者レポート", "3:トピック|実際の開始時間", "4:製造業DX|2026/11/06 13:58", "5:||", "6:ホストの詳細", "7:メール|名", "8:h@x.example|a", "9:出席者の詳細"}
+	if !slices.Equal(got, want) {
+		t.Errorf("above: %q, want %q", got, want)
+	}
+	if tab, err := findHeader("email\na@b.example\n"); err != nil || len(tab.Above) != 0 {
+		t.Errorf("a plain list has rows above: %+v %v", tab, err)
+	}
+}
+
+// TestEmailHeader: a row naming an email column is a header unless it
+// holds an address (a person's row whose cell says メール).
+func TestEmailHeader(t *testing.T) {
+	for rec, want := range map[string]bool{"氏名,メールアドレス": true, "山田,メール,taro@client.example": false, "氏名,会社名": false, "メールアドレス": true} {
+		if ok, err := EmailHeader(strings.Split(rec, ",")); ok != want || err != nil {
+			t.Errorf("%q: %v %v", rec, ok, err)
+		}
+	}
+	if _, err := EmailHeader([]string{"email", "Email"}); err == nil {
+		t.Error("two email columns accepted")
+	}
 }

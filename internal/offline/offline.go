@@ -321,22 +321,9 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 	// report (Zoom's 出席者レポート) has its title, a summary and its
 	// hosts' and panelists' tables above the attendees' header, and was
 	// refused as missing every column.
-	tab, err := csvin.FindHeader(cr, &sheet, func(rec []string) (bool, error) {
-		col, err := csvin.EmailColumn(rec)
-		if col < 0 || err != nil {
-			return false, err
-		}
-		// A row holding an address is a person's, whatever another cell
-		// says (連絡方法: メール): a header names columns.
-		for _, f := range rec {
-			if strings.Contains(f, "@") {
-				if _, err := event.NormalizeEmail(f); err == nil {
-					return false, nil
-				}
-			}
-		}
-		return true, nil
-	})
+	// A row holding an address is a person's, not the header, whatever
+	// another cell says (連絡方法: メール).
+	tab, err := csvin.FindHeader(cr, &sheet, csvin.EmailHeader)
 	if err == io.EOF {
 		return res, &FileError{Msg: "the CSV is empty"}
 	}
