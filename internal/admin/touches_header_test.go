@@ -44,3 +44,29 @@ func TestTouchesFindTheReportsTable(t *testing.T) {
 		t.Errorf("%d %s", a.code, a.body)
 	}
 }
+
+// TestTouchesTakeTheReportsEventAndDay: POST /admin/touches?channel=webinar
+// with Zoom's report and no event or date: they are its summary's, and the
+// answer says so (eventFrom, dateFrom: "report"). It was a 400 "missing
+// columns: event ... or ?event=, date ... or ?date=".
+func TestTouchesTakeTheReportsEventAndDay(t *testing.T) {
+	im := &offline.Importer{}
+	f := newFixture(t, func(h *admin.Handler) { h.Touches = im })
+	dir := &identity.Directory{T: f.tb, Now: f.clk.Now}
+	log := &eventlog.Log{T: f.tb}
+	*im = offline.Importer{Dir: dir, Link: &identity.Stitcher{Dir: dir, Log: log}, Events: log, Now: f.clk.Now}
+	report, err := os.ReadFile("../offline/testdata/zoom_attendee_report_en.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth := []string{"Authorization", "Bearer " + fullToken, "Content-Type", "text/csv"}
+	a := f.req("POST", "/admin/touches?channel=webinar", string(report), auth...)
+	var res struct {
+		Imported                         int
+		Event, EventFrom, Date, DateFrom string
+	}
+	if a.code != 200 || json.Unmarshal([]byte(a.body), &res) != nil || res.Imported != 2 ||
+		res.Event != "Cloud Cost Clinic" || res.EventFrom != "report" || res.Date != "2026-11-06" || res.DateFrom != "report" {
+		t.Errorf("%d %s", a.code, a.body)
+	}
+}

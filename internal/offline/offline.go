@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -84,7 +85,23 @@ type Result struct {
 	// whole (Zoom's ホストの詳細, パネリストの詳細: hosts and panelists are
 	// no attendees).
 	SkippedSections []string `json:"skippedSections"`
+	// Event and Date (YYYY-MM-DD) are what the rows without their own
+	// event name or date took (every row of a report, which has no such
+	// column), and EventFrom and DateFrom where from: "query" (?event=,
+	// ?date=) or "report" (a webinar report's summary: its トピック /
+	// Topic, and the day of its 実際の開始時間 / Actual Start Time). Left
+	// out when neither gave one.
+	Event     string `json:"event,omitempty"`
+	EventFrom string `json:"eventFrom,omitempty"`
+	Date      string `json:"date,omitempty"`
+	DateFrom  string `json:"dateFrom,omitempty"`
 }
+
+// Where Result.Event and Result.Date came from.
+const (
+	FromQuery  = "query"
+	FromReport = "report"
+)
 
 // FileError is a problem with the file as a whole (the answer is a 400).
 type FileError struct{ Msg string }
@@ -123,6 +140,23 @@ var (
 	// Whether the person came: Zoom's webinar reports (出席しましたか,
 	// Attended), and lists that mark attendance (出欠, 来場有無).
 	attendedHeaders = []string{"attended", "出席しましたか", "出欠", "出席有無", "参加有無", "来場有無"}
+	// How long the person stayed, one row a session: Zoom's.
+	minutesHeaders = []string{"time in session (minutes)", "セッション時間(分)", "duration (minutes)"}
+	// sessionHeaders are the other columns of a webinar report (Zoom's)
+	// that say how the person attended, one row a session: facts of the
+	// touch, not attributes of the person, which would go to the SFA
+	// (and a rejoin's second row overwrote the first's). 国/地域名 is
+	// where Zoom placed their connection, not their company's country;
+	// ユーザー名（元の名前） the name they showed, not the 名 and 姓 they
+	// registered.
+	sessionHeaders = []string{"join time", "参加時間", "leave time", "退出時間", "registration time", "登録時間",
+		"approval status", "承認ステータス", "is guest", "ゲスト", "user name (original name)", "ユーザー名(元の名前)",
+		"country/region name", "国/地域名"}
+	// A report's summary (above its table): the webinar's topic and
+	// start time, the best named first (Zoom's webinar report says
+	// 実際の開始時間, its meeting report 開始時間).
+	topicHeaders = []string{"topic", "トピック"}
+	startHeaders = []string{"actual start time", "実際の開始時間", "start time", "開始時間", "開始日時"}
 )
 
 // emailNames are the email column's names a header error says were looked
@@ -165,7 +199,8 @@ func EventID(email, eventName, day string) string {
 }
 
 // ParseDate reads YYYY-MM-DD, YYYY/MM/DD (Excel's 2026/1/5 too),
-// YYYY.MM.DD, YYYYMMDD (a system's export) or 2026年1月5日 (with 令和/平成
+// YYYY.MM.DD, YYYYMMDD (a system's export), Jan 5, 2026 (Zoom's English
+// reports; January 5, 2026 too) or 2026年1月5日 (with 令和/平成
 // years: 令和8年1月5日, 令和元年, and their letters as forms write them:
 // R8.1.5, H30/4/1) as the start of that day in loc. A time after the date (a datetime cell exported as
 // 2026/1/5 0:00, or 2026-01-05T10:30:00) is left out: a touch is of a day.
@@ -178,11 +213,15 @@ func ParseDate(s string, loc *time.Location) (time.Time, error) {
 	in := s
 	s = strings.TrimSpace(norm.NFKC.String(s))
 	s, wd, said := cutWeekday(s)
-	if i := strings.IndexAny(s, " T"); i > 0 && strings.Contains(s[i:], ":") {
-		s = s[:i]
+	// The time goes from the space (or T) before its first colon: Nov 06,
+	// 2026 1:58 PM is Nov 06, 2026.
+	if c := strings.IndexByte(s, ':'); c > 0 {
+		if i := strings.LastIndexAny(s[:c], " T"); i > 0 {
+			s = s[:i]
+		}
 	}
 	s = westernYear(s)
-	for _, layout := range []string{"2006-1-2", "2006/1/2", "2006年1月2日", "2006.1.2", "20060102"} {
+	for _, layout := range []string{"2006-1-2", "2006/1/2", "2006年1月2日", "2006.1.2", "20060102", "Jan 2, 2006", "January 2, 2006"} {
 		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
 			if t.Year() < 2000 { // a year mistyped (0202): no touch's, as no event's
 				return time.Time{}, fmt.Errorf("date %q is before 2000", s)
@@ -193,7 +232,7 @@ func ParseDate(s string, loc *time.Location) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("date %q: write YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD or 2026年1月5日", in)
+	return time.Time{}, fmt.Errorf("date %q: write YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD, 2026年1月5日 or Jan 5, 2026", in)
 }
 
 // jaWeekdays are the weekdays as Japanese dates write them, Sunday first.
@@ -284,7 +323,7 @@ func westernYear(s string) string {
 	return s
 }
 
-type columns struct{ email, event, date, channel, attended int }
+type columns struct{ email, event, date, channel, attended, minutes int }
 
 // Import reads the CSV and imports its rows. A row that cannot be imported
 // (no valid email, event, date or channel, a person who asked to be
@@ -341,7 +380,8 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 	header := tab.Header
 	res.HeaderRow, res.SkippedRows = tab.Row, tab.Skipped
 	res.SkippedSections = append(res.SkippedSections, tab.Sections...) // [] in JSON, not null
-	col := columns{-1, -1, -1, -1, -1}
+	col := columns{-1, -1, -1, -1, -1, -1}
+	session := map[int]bool{} // a webinar report's columns of the attendance, no attributes
 	// The email column is the one named plainly (email, メールアドレス), not
 	// the first naming an email: a lead list's 担当者メールアドレス (the
 	// exhibitor's own sales rep) before メールアドレス made the rep every
@@ -362,14 +402,43 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 			col.date = i
 		case col.channel < 0 && slices.Contains(channelHeaders, k):
 			col.channel = i
+		case col.minutes < 0 && slices.Contains(minutesHeaders, k):
+			col.minutes = i
+			session[i] = true
+		case slices.Contains(sessionHeaders, k):
+			session[i] = true
 		}
+	}
+	// The query gives the event and date; a report without them in the
+	// query gives its own (Zoom's summary), said in the answer.
+	topic, start := reportSummary(tab.Above)
+	noDate := ""
+	switch {
+	case def.Event != "":
+		res.Event, res.EventFrom = strings.TrimSpace(norm.NFKC.String(def.Event)), FromQuery
+	case topic.value != "":
+		def.Event = topic.value
+		res.Event, res.EventFrom = strings.TrimSpace(norm.NFKC.String(topic.value)), FromReport
+	}
+	switch {
+	case def.Date != "":
+		d, _ := ParseDate(def.Date, loc) // checked above
+		res.Date, res.DateFrom = d.Format("2006-01-02"), FromQuery
+	case start.value != "":
+		d, err := ReportDay(start.value, loc)
+		if err != nil {
+			noDate = fmt.Sprintf(" (the report's %s %q: %v)", start.name, start.value, err)
+			break
+		}
+		def.Date = d.Format("2006-01-02")
+		res.Date, res.DateFrom = def.Date, FromReport
 	}
 	var missing []string
 	if col.event < 0 && def.Event == "" {
 		missing = append(missing, "event (イベント名) or ?event=")
 	}
 	if col.date < 0 && def.Date == "" {
-		missing = append(missing, "date (日付) or ?date=")
+		missing = append(missing, "date (日付) or ?date="+noDate)
 	}
 	if col.channel < 0 && def.Channel == "" {
 		missing = append(missing, "channel (exhibition/展示会, seminar/セミナー, webinar/ウェビナー, business-card/名刺交換) or ?channel=")
@@ -384,7 +453,8 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 	today := now().In(loc)
 	endOfToday := time.Date(today.Year(), today.Month(), today.Day()+1, 0, 0, 0, 0, loc)
 	var jobs []touch
-	ended := false // past the table: a report's later section
+	byID := map[string]int{} // a touch's index in jobs
+	ended := false           // past the table: a report's later section
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -474,11 +544,24 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 		}
 		fields := map[string]string{}
 		for i, h := range header {
-			if i < len(rec) && i != col.email && i != col.event && i != col.date && i != col.channel && i != col.attended && rec[i] != "" {
+			if i < len(rec) && i != col.email && i != col.event && i != col.date && i != col.channel && i != col.attended && !session[i] && rec[i] != "" {
 				fields[h] = rec[i]
 			}
 		}
-		jobs = append(jobs, touch{line: line, email: email, name: name, day: day, channel: channel, fields: fields})
+		minutes := -1
+		if m, err := strconv.Atoi(key(get(col.minutes, ""))); err == nil && m >= 0 {
+			minutes = m
+		}
+		id := EventID(email, name, day.Format("2006-01-02"))
+		if j, ok := byID[id]; ok {
+			// Another session of the same touch (a person who rejoined
+			// the webinar has a row for each): one touch, its minutes
+			// summed, their last row's columns winning.
+			jobs[j].merge(line, minutes, fields)
+			continue
+		}
+		byID[id] = len(jobs)
+		jobs = append(jobs, touch{lines: []int{line}, id: id, email: email, name: name, day: day, channel: channel, fields: fields, minutes: minutes})
 	}
 	// The rows are stored several at once: each is several store requests
 	// (on DynamoDB, milliseconds each), and a list of a thousand rows one
@@ -495,29 +578,35 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 		}
 		j := jobs[i]
 		r := &done[i]
-		if r.fresh, r.created, r.err = im.row(ctx, j.email, j.name, j.day, j.channel, j.fields, at); r.err != nil &&
+		if r.fresh, r.created, r.err = im.row(ctx, j, at); r.err != nil &&
 			!errors.Is(r.err, identity.ErrErased) && !errors.Is(r.err, errWithdrawn) {
 			cancel() // the first failure stops the rest: the import fails whole (it is idempotent)
 		}
 	})
 	if p, ok := err.(*fanout.PanicError); ok { // a 500, logged with its stack; importing again completes the rest
-		return res, fmt.Errorf("line %d: %w", jobs[p.Index].line, err)
+		return res, fmt.Errorf("line %d: %w", jobs[p.Index].lines[0], err)
 	}
 	for i, r := range done {
-		line := jobs[i].line
+		lines := jobs[i].lines
 		switch {
 		case errors.Is(r.err, identity.ErrErased):
-			res.Errors = append(res.Errors, RowError{Line: line, Reason: "this person asked to be forgotten"})
+			for _, line := range lines {
+				res.Errors = append(res.Errors, RowError{Line: line, Reason: "this person asked to be forgotten"})
+			}
 		case errors.Is(r.err, errWithdrawn):
-			res.Errors = append(res.Errors, RowError{Line: line, Reason: "this person withdrew consent"})
+			for _, line := range lines {
+				res.Errors = append(res.Errors, RowError{Line: line, Reason: "this person withdrew consent"})
+			}
 		case r.err != nil && !errors.Is(r.err, context.Canceled):
-			return res, fmt.Errorf("line %d: %w", line, r.err)
+			return res, fmt.Errorf("line %d: %w", lines[0], r.err)
 		case r.err != nil:
 			// Stopped by another row's failure, said below.
 		case r.fresh:
+			// A rejoin's other rows are the same touch, earlier in the file.
 			res.Imported++
+			res.Repeated += len(lines) - 1
 		default:
-			res.Repeated++
+			res.Repeated += len(lines)
 		}
 		if r.created {
 			res.NewPeople++
@@ -538,13 +627,29 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 // importParallel is how many rows of a list are stored at once.
 const importParallel = 16
 
-// touch is a row of a list, checked, to store.
+// touch is a row of a list, checked, to store, with the rows of the same
+// touch after it (a webinar's attendee who rejoined).
 type touch struct {
-	line        int
+	lines       []int
+	id          string // EventID
 	email, name string
 	day         time.Time
 	channel     string
 	fields      map[string]string
+	minutes     int // in the sessions (Zoom's セッション時間（分）); -1: not said
+}
+
+// merge adds another row of the touch: its minutes to the touch's, its
+// columns over the earlier rows' (a person's last row wins, as when each
+// row was stored in turn).
+func (t *touch) merge(line, minutes int, fields map[string]string) {
+	t.lines = append(t.lines, line)
+	if minutes >= 0 {
+		t.minutes = max(t.minutes, 0) + minutes
+	}
+	for k, v := range fields {
+		t.fields[k] = v
+	}
 }
 
 type touchResult struct {
@@ -559,7 +664,8 @@ const channelHint = "one of exhibition (展示会), seminar (セミナー), webi
 
 // row makes the person and stores the touch; it reports whether the touch
 // is new and whether the person is.
-func (im *Importer) row(ctx context.Context, email, name string, day time.Time, channel string, fields map[string]string, now time.Time) (fresh, created bool, err error) {
+func (im *Importer) row(ctx context.Context, t touch, now time.Time) (fresh, created bool, err error) {
+	email, name, day, channel, fields := t.email, t.name, t.day, t.channel, t.fields
 	// A person new to Baton is made with the row's attributes, in one
 	// write; one who was there has them merged.
 	known, custom := identity.SplitAttributes(fields, im.FieldNames)
@@ -577,9 +683,12 @@ func (im *Importer) row(ctx context.Context, email, name string, day time.Time, 
 	}
 	vid := Visitor(p.ID)
 	ev := event.Event{
-		ID: EventID(email, name, day.Format("2006-01-02")), Type: event.Offline, VisitorID: vid, UserID: p.ID,
+		ID: t.id, Type: event.Offline, VisitorID: vid, UserID: p.ID,
 		ReceivedAt: now, Timestamp: day.UTC(),
 		Properties: map[string]any{"event": name, "channel": channel},
+	}
+	if t.minutes >= 0 {
+		ev.Properties["minutes"] = t.minutes // in the webinar, its sessions summed
 	}
 	ok, err := im.Events.Append(ctx, []event.Event{ev})
 	if err != nil {
@@ -600,4 +709,109 @@ func (im *Importer) row(ctx context.Context, email, name string, day time.Time, 
 		return false, created, err
 	}
 	return ok[0], created, nil
+}
+
+// cell is a value of a report's summary and its column's name.
+type cell struct{ name, value string }
+
+// reportSummary reads a report's topic and start time from the rows above
+// its table (csvin.Table.Above): the first row naming either (Zoom's
+// summary: トピック, 実際の開始時間 / Topic, Actual Start Time) and the row
+// below it, their values. A plain list has no rows above, and no summary.
+func reportSummary(above []csvin.Record) (topic, start cell) {
+	for i, r := range above {
+		tc, sc, rank := -1, -1, len(startHeaders)
+		for j, h := range r.Fields {
+			k := csvin.Header(h)
+			if tc < 0 && slices.Contains(topicHeaders, k) {
+				tc = j
+			}
+			if n := slices.Index(startHeaders, k); n >= 0 && n < rank {
+				sc, rank = j, n
+			}
+		}
+		if tc < 0 && sc < 0 {
+			continue
+		}
+		for _, v := range above[i+1:] {
+			if csvin.Blank(v.Fields) {
+				continue
+			}
+			if _, title := csvin.Title(v.Fields); title && tc != 0 {
+				return cell{}, cell{} // the next section's title: the summary has no values
+			}
+			at := func(c int) cell {
+				if c < 0 || c >= len(v.Fields) {
+					return cell{}
+				}
+				return cell{strings.TrimSpace(r.Fields[c]), strings.TrimSpace(v.Fields[c])}
+			}
+			return at(tc), at(sc)
+		}
+		return cell{}, cell{}
+	}
+	return cell{}, cell{}
+}
+
+// ReportDay is the day in loc of a report's start time, as ParseDate's
+// (the start of that day): Zoom writes 2026/11/06 13:58 in Japanese and
+// Nov 06, 2026 01:58 PM in English, in the zone of the account that ran
+// the report, which the file does not say; so, as a date column's, the
+// date as written is the day in the workspace's zone. A time that says
+// its zone (GMT+9, UTC-05:00, +09:00, UTC) is that instant, whose day in
+// loc it is: a webinar at 23:30 in New York is the next day in Tokyo.
+func ReportDay(s string, loc *time.Location) (time.Time, error) {
+	s = strings.TrimSpace(norm.NFKC.String(s))
+	cut, sign, hours, mins, ok := zoneOf(s)
+	if !ok {
+		return ParseDate(s, loc)
+	}
+	rest := strings.TrimSpace(s[:cut])
+	h, _ := strconv.Atoi(hours)
+	mi, _ := strconv.Atoi(mins)
+	if h > 14 || mi > 59 {
+		return time.Time{}, fmt.Errorf("%q: no zone is %s:%02d from UTC", s, hours, mi)
+	}
+	offset := h*3600 + mi*60
+	if sign == "-" {
+		offset = -offset
+	}
+	for _, layout := range reportTimes {
+		if t, err := time.ParseInLocation(layout, rest, time.FixedZone("", offset)); err == nil {
+			t = t.In(loc)
+			return ParseDate(t.Format("2006-01-02"), loc)
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q: write the start time as 2026/11/06 13:58 or Nov 06, 2026 01:58 PM", s)
+}
+
+// zoneOf finds the zone a time says after it: GMT or UTC, with or without
+// an offset (GMT+9, UTC+09:00, (GMT-05:00)), or an offset alone after the
+// time (13:58:40+09:00). cut is where it starts.
+func zoneOf(s string) (cut int, sign, hours, mins string, ok bool) {
+	if m := namedZone.FindStringSubmatchIndex(s); m != nil {
+		sub := func(i int) string {
+			if m[2*i] < 0 {
+				return ""
+			}
+			return s[m[2*i]:m[2*i+1]]
+		}
+		return m[0], sub(1), sub(2), sub(3), true
+	}
+	if m := offsetZone.FindStringSubmatchIndex(s); m != nil {
+		return m[2], s[m[2]:m[3]], s[m[4]:m[5]], s[m[6]:m[7]], true
+	}
+	return 0, "", "", "", false
+}
+
+var (
+	namedZone  = regexp.MustCompile(`(?i)\s*\(?\s*\b(?:GMT|UTC)(?:\s*([+-])(\d{1,2})(?::?(\d{2}))?)?\s*\)?$`)
+	offsetZone = regexp.MustCompile(`\d:\d\d(?::\d\d)?\s*([+-])(\d{2}):?(\d{2})$`)
+)
+
+// reportTimes are the layouts of a report's start time that says its zone.
+var reportTimes = []string{
+	"Jan 2, 2006 15:04:05", "Jan 2, 2006 15:04", "Jan 2, 2006 3:04:05 PM", "Jan 2, 2006 3:04 PM",
+	"January 2, 2006 15:04:05", "January 2, 2006 15:04", "January 2, 2006 3:04:05 PM", "January 2, 2006 3:04 PM",
+	"2006/1/2 15:04:05", "2006/1/2 15:04", "2006-1-2 15:04:05", "2006-1-2 15:04", "2006-01-02T15:04:05", "2006-01-02T15:04",
 }
