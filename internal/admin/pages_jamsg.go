@@ -43,6 +43,7 @@ var jaPatterns = []struct {
 	{regexp.MustCompile(`^the CSV is empty$`), "CSV が空です"},
 	{regexp.MustCompile(`^header: (.*)$`), "見出し行：$1"},
 	{regexp.MustCompile(`^no email column: the header has (.*); name one of them email or メールアドレス$`), "メールアドレスの列がありません。見出し行は $1 です。いずれかの列名を email または メールアドレス にしてください"},
+	{regexp.MustCompile(`^no email column: no row names one \(email, メールアドレス \.\.\.\); the first row is (.*)$`), "メールアドレスの列がありません。どの行にも email や メールアドレス という列名がありません（1 行目は $1）。見出し行の列名を email または メールアドレス にしてください"},
 	{regexp.MustCompile(`^two email columns, (".*") and (".*"): keep one$`), "メールアドレスの列が $1 と $2 の 2 つあります。1 つにしてください"},
 	{regexp.MustCompile(`^line (\d+): (.*)$`), "$1 行目：$2"},
 	{regexp.MustCompile(`^more than (\d+) recipients: split the list$`), "受信者が $1 件を超えています。リストを分けてください"}, // before 2026-12-03

@@ -96,17 +96,28 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 	crlf := opts.CRLF || bytes.Contains(data, []byte("\r\n"))
 	cr := csvin.NewReader(data)
 	var sheet csvin.Rows
-	header, err := csvin.ReadHeader(cr, &sheet)
+	// The header is the first row naming an email column, as an offline
+	// touch list's: a list exported with its title and date above it was
+	// refused ("no email column: the header has "11月号 配信リスト"").
+	tab, err := csvin.FindHeader(cr, &sheet, csvin.EmailHeader)
 	if err == io.EOF {
 		return Result{}, errors.New("the CSV is empty")
 	}
-	if err != nil {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
 		return Result{}, fmt.Errorf("header: %w", err)
 	}
-	emailCol, err := csvin.EmailColumn(header)
 	if err != nil {
-		return Result{}, err
+		return Result{}, err // two email columns: which is the recipient's is not ours to guess
 	}
+	header := tab.Header
+	if !tab.Found {
+		if _, title := csvin.Title(header); title && tab.Skipped > 1 {
+			return Result{}, fmt.Errorf("no email column: no row names one (email, メールアドレス ...); the first row is %s", csvin.Names(header))
+		}
+		return Result{}, fmt.Errorf("no email column: the header has %s; name one of them email or メールアドレス", csvin.Names(header))
+	}
+	emailCol, _ := csvin.EmailColumn(header) // FindHeader's check
 	tokenCol, reasonCol := -1, -1
 	reasonNames := map[string]bool{}
 	for _, n := range append([]string{opts.ReasonColumn}, opts.ReasonNames...) {
@@ -122,9 +133,6 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 		if n == TokenColumn {
 			tokenCol = i
 		}
-	}
-	if emailCol < 0 {
-		return Result{}, fmt.Errorf("no email column: the header has %s; name one of them email or メールアドレス", csvin.Names(header))
 	}
 	out := header
 	if tokenCol < 0 {
@@ -236,6 +244,9 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 	}
 	bw := bufio.NewWriter(w)
 	cw := csvout.NewWriter(bw, crlf) // always a BOM, formula cells neutralised
+	if err := writeAbove(cw, tab.Above, tab.Row); err != nil {
+		return res, err
+	}
 	if err := cw.Write(out); err != nil {
 		return res, err
 	}
@@ -273,4 +284,34 @@ func mintAll(rows []Row, mint func(Row) (string, error), parallel int) ([]string
 		return nil, nil, fmt.Errorf("line %d: %w", rows[p.Index].Line, err)
 	}
 	return tokens, errs, err
+}
+
+// writeAbove writes a list's rows above its header (its title, the date it
+// was exported) as they were, so the file that goes back looks as the one
+// that came: the header on its row, the rows between them kept (an empty
+// line, which the reader skips, is written as one). Empty rows before the
+// first of them are left out, as the blank rows below the header are.
+func writeAbove(cw *csvout.Writer, above []csvin.Record, headerRow int) error {
+	for len(above) > 0 && csvin.Blank(above[0].Fields) {
+		above = above[1:]
+	}
+	if len(above) == 0 {
+		return nil
+	}
+	next := above[0].Row
+	for _, r := range append(above, csvin.Record{Row: headerRow}) {
+		for ; next < r.Row; next++ {
+			if err := cw.Write(nil); err != nil { // an empty line
+				return err
+			}
+		}
+		if r.Fields == nil { // the header's place
+			return nil
+		}
+		if err := cw.Write(r.Fields); err != nil {
+			return err
+		}
+		next = r.Row + 1 // a row's wrapped cells are no rows of the sheet (csvin.Rows)
+	}
+	return nil
 }
