@@ -737,8 +737,10 @@ func reportSummary(above []csvin.Record) (topic, start cell) {
 			if csvin.Blank(v.Fields) {
 				continue
 			}
-			if _, title := csvin.Title(v.Fields); title && tc != 0 {
-				return cell{}, cell{} // the next section's title: the summary has no values
+			if _, title := csvin.Title(v.Fields); title {
+				// One cell: the next section's title (Host Details), no
+				// values of a summary that names several columns.
+				return cell{}, cell{}
 			}
 			at := func(c int) cell {
 				if c < 0 || c >= len(v.Fields) {

@@ -234,3 +234,16 @@ func TestEnglishDates(t *testing.T) {
 		}
 	}
 }
+
+// TestSummaryWithoutValues: a summary's header followed by the next
+// section's title (no values row) names no event: the title is not taken
+// for the topic, and the report needs ?event=.
+func TestSummaryWithoutValues(t *testing.T) {
+	f := newFixture(t)
+	in := "Attendee Report\r\nTopic,Webinar ID,Actual Start Time\r\nHost Details,,\r\nAttended,Email\r\nYes,h@baton-demo.example\r\nAttendee Details,,\r\nAttended,Email\r\nYes,a@client.example\r\n"
+	_, err := f.im.Import(context.Background(), strings.NewReader(in), Defaults{Channel: "webinar", Date: "2026-11-06"})
+	var fe *FileError
+	if !errors.As(err, &fe) || !strings.Contains(fe.Msg, "event (イベント名) or ?event=") {
+		t.Errorf("%v", err)
+	}
+}

@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
 	"golang.org/x/text/encoding/japanese"
+
+	"github.com/baton-hq/baton/internal/csvin"
+	"github.com/baton-hq/baton/internal/csvout"
 )
 
 func tokens(r Row) (string, error) {
@@ -176,6 +180,7 @@ func TestRaggedRows(t *testing.T) {
 func FuzzMint(f *testing.F) {
 	f.Add([]byte("email,name\na@b.example,x\n"))
 	f.Add([]byte("\xef\xbb\xbfメールアドレス\r\n\"a@b.example\"\r\n"))
+	f.Add([]byte(",,\r\n配信リスト,,\r\n\"=出力\n日\",x\r\n\r\n,,\r\n氏名,メールアドレス\r\n山田,a@b.example\r\n,bad\r\n"))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		var out bytes.Buffer
 		res, err := Mint(bytes.NewReader(in), &out, tokens)
@@ -185,14 +190,40 @@ func FuzzMint(f *testing.F) {
 		if res.Minted < 0 || !strings.Contains(out.String(), TokenColumn) {
 			t.Fatalf("output without the token column: %q", out.String())
 		}
-		// Each row is minted or refused, never both: the rows with a token
-		// are Minted, those without one each have one error.
+		// The rows above the list's header come back as they were (formula
+		// cells neutralised), each on its row, the empty ones before the
+		// first left out; the output read again has its header there.
+		text, _, _ := csvin.Decode(in)
+		tab, _ := csvin.FindHeader(csvin.NewReader(text), nil, csvin.EmailHeader)
 		cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(out.String(), "\ufeff")))
 		cr.FieldsPerRecord = -1
-		recs, err := cr.ReadAll()
-		if err != nil || len(recs) == 0 {
+		back, err := csvin.FindHeader(cr, nil, csvin.EmailHeader)
+		if err != nil || !back.Found {
+			t.Fatalf("output's header not found: %+v %v %q", back, err, out.String())
+		}
+		var was, now []string
+		first := tab.Row // the row the output starts with
+		for _, r := range tab.Above {
+			if !csvin.Blank(r.Fields) {
+				first = min(first, r.Row)
+				was = append(was, fmt.Sprintf("%d:%q", r.Row, cells(r.Fields)))
+			}
+		}
+		for _, r := range back.Above {
+			if !csvin.Blank(r.Fields) {
+				now = append(now, fmt.Sprintf("%d:%q", r.Row+first-1, r.Fields))
+			}
+		}
+		if !slices.Equal(was, now) || back.Row+first-1 != tab.Row {
+			t.Fatalf("rows above the header: %q at %d, came back %q at %d: %q", was, tab.Row, now, back.Row+first-1, out.String())
+		}
+		// Each row is minted or refused, never both: the rows with a token
+		// are Minted, those without one each have one error.
+		rest, err := cr.ReadAll()
+		if err != nil {
 			t.Fatalf("output unreadable: %v %q", err, out.String())
 		}
+		recs := append([][]string{back.Header}, rest...)
 		tokenCol := -1 // the last column of that name is the one filled
 		for i, h := range recs[0] {
 			if strings.ToLower(strings.TrimSpace(h)) == TokenColumn {
@@ -215,14 +246,15 @@ func FuzzMint(f *testing.F) {
 		if err != nil || res2.Minted != res.Minted || len(res2.Errors) != len(res.Errors) {
 			t.Fatalf("with reasons: %+v %v, without: %+v", res2, err, res)
 		}
-		plain, err1 := csv.NewReader(strings.NewReader(strings.TrimPrefix(out.String(), "\ufeff"))).Read()
-		with, err2 := csv.NewReader(strings.NewReader(strings.TrimPrefix(said.String(), "\ufeff"))).Read()
+		plain := back.Header
+		withTab, err := csvin.FindHeader(csvin.NewReader([]byte(strings.TrimPrefix(said.String(), "\ufeff"))), nil, csvin.EmailHeader)
+		with := withTab.Header
 		added := 0
 		if len(res.Errors) > 0 && !slices.ContainsFunc(plain, func(h string) bool { return strings.ToLower(strings.TrimSpace(h)) == "problem" }) {
 			added = 1 // a column of that name is refilled instead
 		}
-		if err1 != nil || err2 != nil || len(with) != len(plain)+added {
-			t.Fatalf("header %q with reasons, %q without, %d errors (%v %v)", with, plain, len(res.Errors), err1, err2)
+		if err != nil || !withTab.Found || withTab.Row != back.Row || len(with) != len(plain)+added {
+			t.Fatalf("header %q with reasons, %q without, %d errors (%v)", with, plain, len(res.Errors), err)
 		}
 	})
 }
@@ -398,4 +430,13 @@ func TestEmailComesBackAsTheTokenHasIt(t *testing.T) {
 	if res.Minted != 2 || rows[1][1] != "hanako.sato@yamada-shoji.co.jp" || rows[1][2] != "tok-hanako.sato" || rows[2][1] != "Taro.Yamada@Example.co.jp" {
 		t.Fatalf("rows %q, result %+v", rows, res)
 	}
+}
+
+// cells are a record's cells as the output writes them (csvout.Cell).
+func cells(rec []string) []string {
+	out := make([]string, len(rec))
+	for i, c := range rec {
+		out[i] = csvout.Cell(c)
+	}
+	return out
 }
