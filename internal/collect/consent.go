@@ -2,6 +2,7 @@ package collect
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/httpx"
@@ -60,7 +61,16 @@ func (c Consent) allowed(ev event.Event) bool {
 	return true
 }
 
+// maxOptOutBody bounds POST /optout's body: a visitor id (visitor.Valid: at
+// most 128 characters; the tag's is about 54).
+const maxOptOutBody = 256
+
 // optOut removes the visitor cookie and stops collection for the browser.
+// The tag sends its own visitor id as the body (text/plain, sendBeacon's
+// for a string): with Baton on another site than the page, the browser
+// neither sends bt_vid nor keeps the cookies set here (third-party cookies
+// blocked, and SameSite=Lax), and the withdrawal reached nobody. A body that
+// is no visitor id is refused (4xx) and nothing is done.
 func (h *Handler) optOut(w http.ResponseWriter, r *http.Request) {
 	origin, ok := h.allowedOrigin(r)
 	if !ok {
@@ -68,10 +78,35 @@ func (h *Handler) optOut(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.cors(w, origin)
+	body, status, err := httpx.ReadBody(w, r, maxOptOutBody)
+	if err != nil {
+		httpx.Error(w, status, err.Error())
+		return
+	}
+	var vids []string
+	if vid, ok := h.Cookie.Read(r); ok {
+		vids = append(vids, vid)
+	}
+	if len(body) > 0 {
+		if !contentTypeOK(r, "text/plain") {
+			httpx.Error(w, http.StatusUnsupportedMediaType, "send the visitor id as text/plain (or nothing: the bt_vid cookie names the browser)")
+			return
+		}
+		// The tag joins its id's numbers with commas, read as dashes as
+		// on POST /e, where its events were stored under that id.
+		vid := strings.ReplaceAll(string(body), ",", "-")
+		if !visitor.Browser(vid) {
+			httpx.Error(w, http.StatusBadRequest, "the body must be the tag's visitor id (8 to 128 letters, digits, '_', '.', '-')")
+			return
+		}
+		if len(vids) == 0 || vids[0] != vid {
+			vids = append(vids, vid)
+		}
+	}
 	// The browser's person, if it is known, withdrew consent: it holds on
 	// the paths that name them without this browser (clicks and opens by
 	// token, list imports). The browser opts out whatever happens here.
-	if vid, ok := h.Cookie.Read(r); ok {
+	for _, vid := range vids {
 		if err := h.People.WithdrawConsent(r.Context(), vid, h.now()); err != nil {
 			h.log().Error("opt-out: record the person's withdrawal", "err", err)
 		}

@@ -67,11 +67,15 @@ func (c Cookie) CookiePath() string {
 // opens ("o:<person>"), never a browser's: a cookie naming one is refused.
 func (c Cookie) Read(r *http.Request) (string, bool) {
 	ck, err := r.Cookie(CookieName)
-	if err != nil || !Valid(ck.Value) || strings.ContainsRune(ck.Value, ':') {
+	if err != nil || !Browser(ck.Value) {
 		return "", false
 	}
 	return ck.Value, true
 }
+
+// Browser reports whether s can be a browser's visitor id: Valid, and not
+// one Baton makes for the server API ("u:<userId>") or opens ("o:<person>").
+func Browser(s string) bool { return Valid(s) && !strings.ContainsRune(s, ':') }
 
 // Set sets or refreshes the cookie: set by the server and HttpOnly, out of
 // reach of caps on cookies written by scripts. Safari caps server-set
