@@ -47,6 +47,15 @@ if (!self.__baton) {
       // bt_optout outweighs, as it is).
       : cmd == 'consent' && (store('optout', !a), store('consent', a), a ? page() : forget());
 
+  // forget has the collector drop its cookie (bt_vid: HttpOnly, the tag
+  // cannot) and record the withdrawal for the visitor id, the beacon's body
+  // (POST /optout, which consent granted again lifts): with the collector
+  // on another site than the page the browser sends it no cookie, and the
+  // withdrawal reached nobody. Then it removes the id and the queue: the
+  // beacon's third argument, ignored, is evaluated after its body has read
+  // the id (and the id goes first: save takes one argument).
+  let forget = () => navigator.sendBeacon(new URL('optout', src), store('aid'), save([], store('aid', 0)));
+
   // track queues and sends one event (with what is still queued), an array
   // [a, w, i, c, s, t, n, p, ts]: a visitor id, w navigator.webdriver, i
   // message id, c sent under consent (truthy: the stored consent, or 1 for
@@ -61,12 +70,6 @@ if (!self.__baton) {
   // together), and only there: an id removed stays removed.
   let track = (t, p, n) =>
     off() || send([...queue(), [store('aid') || store('aid', uuid()), navigator.webdriver, uuid(), store('consent') || updated, attr('site'), t, n, p, +new Date]]);
-
-  // forget removes the visitor id and the queue (the id first: save
-  // takes one argument) and has the collector drop its cookie (bt_vid:
-  // HttpOnly, the tag cannot) and record the withdrawal: POST /optout,
-  // which consent granted again lifts.
-  let forget = () => (save([], store('aid', 0)), navigator.sendBeacon(new URL('optout', src)));
 
   // seen: the URL the previous check saw.
   let seen;
@@ -83,18 +86,21 @@ if (!self.__baton) {
   // cuts off leaves its events queued too, and the beacon carries them. A
   // string body goes as text/plain: no CORS preflight. fetch upper-cases
   // 'post' (one capital letter fewer in the file). The status is tested as
-  // text (/429|^5/ gzips smaller than two comparisons), and the times are
+  // text (/^5|429/ gzips smaller than two comparisons), and the times are
   // +new Date (sharing "new " with new URL). send does not ask off(): its
   // callers (track, pagehide) do, before anything is read or stored.
   let send = (q, unloading, body = JSON.stringify([...q, +new Date]), url = new URL('e', src)) => (save(q),
     q.length && (unloading ? navigator.sendBeacon(url, body) : fetch(url, { method: 'post', credentials: 'include', body })
-      .then((r) => /429|^5/.test(r.status) || save(queue().filter((e) => !body.includes(JSON.stringify(e)))), queue)));
+      .then((r) => /^5|429/.test(r.status) || save(queue().filter((e) => !body.includes(JSON.stringify(e)))), queue)));
 
   // queue reads bt_q, which save alone writes (JSON.stringify's JSON: no
   // try, a queue no other script writes does not fail to parse).
   let queue = () => JSON.parse(store('q') || '[]');
 
   let save = (q) => store('q', q.length && JSON.stringify(q.slice(-100)));
+
+  // last: the URL of the last view.
+  let last;
 
   // page records a page view (of the URL as it is, f: asked for by
   // baton('page') or a back-forward restore, with the previous view as its
@@ -113,17 +119,6 @@ if (!self.__baton) {
   // argument, once the referrer is read.
   let page = (f) => !off() && (f || !last || !manual & seen == (seen = location.href) & seen != last) && track('page', [clean(location.href), document.title, clean(last || document.referrer, last = location.href)]);
 
-  // manual: the site called baton('page').
-  let manual;
-
-  let src = new URL(script.src);
-
-  // clean drops from a URL's query the parameters the tag would not send as
-  // form fields (secret-like names; the names of refused fields of GET forms
-  // submitted before, in bt_strip) and those whose value looks like an email
-  // address. It is used for the page URL and the referrer.
-  let clean = (u) => u && (u = new URL(u), [...u.searchParams].map(([k, v]) => (REFUSED.test([, k]) || /.@.+\../.test(v) || store('strip')?.split(' ').includes(k)) && u.searchParams.delete(k)), u.href);
-
   // localStorage, keys prefixed bt_: store(k) reads, store(k, v) writes (and
   // returns v), store(k, 0 or '') removes. Keys: bt_q (the queue), bt_aid
   // (visitor id), bt_consent, bt_optout, bt_strip (query parameters clean()
@@ -139,6 +134,10 @@ if (!self.__baton) {
       return v ? s['bt_' + k] = v : v == 0 ? delete s['bt_' + k] : s['bt_' + k];
     } catch { }
   };
+
+  // 160 random bits (getRandomValues, unlike randomUUID, works on http pages
+  // too), joined by commas (the collector reads them as dashes).
+  let uuid = () => crypto.getRandomValues(new Uint32Array(5))+'';
 
   // off says whether collection is off. Google consent mode v2:
   // gtag('consent', 'default' | 'update', {...}) pushes its arguments to
@@ -158,21 +157,22 @@ if (!self.__baton) {
   // can only deny more).)
   let off = (denied, v) => (updated = 0, self.dataLayer?.map((a) => (v = a?.[0] == 'consent' && a[2]?.analytics_storage) && (denied = a[1] > 't' ? (updated = 1, 'e' > v) : denied | !updated & 'e' > v)),
     store('aid') && denied & updated && forget(),
-    navigator.globalPrivacyControl && attr('gpc') != 'ignore' || store('optout') || denied || !store('consent') && attr('consent') == 'required');
-
-  // updated: off() found a consent update.
-  let updated;
+    store('optout') || denied || !store('consent') && attr('consent') == 'required' || navigator.globalPrivacyControl && attr('gpc') != 'ignore');
 
   // A data-* attribute, else the query parameter of that name in the tag's
   // URL (t.js?site=www), for loaders that cannot set attributes (GTM).
   let attr = (n) => script.dataset[n] || src.searchParams.get(n);
 
-  // 160 random bits (getRandomValues, unlike randomUUID, works on http pages
-  // too), joined by commas (the collector reads them as dashes).
-  let uuid = () => crypto.getRandomValues(new Uint32Array(5))+'';
+  // updated: off() found a consent update.
+  let updated;
 
-  // last: the URL of the last view.
-  let last;
+  let src = new URL(script.src);
+
+  // clean drops from a URL's query the parameters the tag would not send as
+  // form fields (secret-like names; the names of refused fields of GET forms
+  // submitted before, in bt_strip) and those whose value looks like an email
+  // address. It is used for the page URL and the referrer.
+  let clean = (u) => u && (u = new URL(u), [...u.searchParams].map(([k, v]) => (REFUSED.test([, k]) || /.@.+\../.test(v) || store('strip')?.split(' ').includes(k)) && u.searchParams.delete(k)), u.href);
 
   // Clicks (auxclick: the middle button) on http(s) links: downloads (a
   // link with the download attribute or data-baton-download, else by the
@@ -190,6 +190,9 @@ if (!self.__baton) {
   // a file of ASCII alone gzips smaller). clean() tests ",name": only the
   // names part applies.
   let REFUSED = /^([hfbi]|su|re)|secret|cv[cv]|token|ccnum|csrf|\u30ab\u30fc\u30c9\u756a|\u30d1\u30b9\u30ef|\u6697\u8a3c|card|\bcc-|pass/i;
+
+  // manual: the site called baton('page').
+  let manual;
 
   // Every listener on window (a global addEventListener is window's),
   // capturing (the 1): it sees the page's clicks and submits before any
@@ -211,42 +214,38 @@ if (!self.__baton) {
   // a checkbox or radio (whose label is the option's) also
   // sends its label, for the collector to tell what a field named like
   // text-123 holds.
-  addEventListener('submit', (e) => {
+  addEventListener('submit', (e, f = e.target, fields = {}, labels = {}, email) => {
     try {
-      var f = e.target, fields = {}, labels = {}, email;
-      // (A map over the fields: gzips smaller than for-of, return for continue.)
-      [...f.elements].map((el) => {
-        // l: the field's label, without the text of a control inside it (a
-        // wrapping label's select holds its options' text), else its
-        // aria-label, else its placeholder. v: its value, a select's
-        // selected options' values comma-joined (a select multiple sent its
-        // first alone before; none selected is '', as el.value was).
-        var v = ([...el.selectedOptions || [el]].map((o) => o.value) + '').slice(0, 500),
-          l = el.labels?.[0]?.textContent.replace(el.textContent, '') || el.ariaLabel || el.placeholder,
-          n = el.name || el.id, t = el.type, box = /io|bo/.test(t);
-        // (box: a checkbox or radio, the only types with bo or io; box >
-        // checked: one not checked, a boolean each.)
-        if (!n || el.disabled || box > el.checked) return; // not submitted
-        if (f.hasAttribute('data-baton-ignore') || el.hasAttribute('data-baton-ignore') || REFUSED.test([t, n, l, el.autocomplete])) {
+      // (A map over the fields: gzips smaller than for-of. Its values are
+      // parameters after the map's index and array, and its body an
+      // expression: no var, no braces.)
+      // l: the field's label, without the text of a control inside it (a
+      // wrapping label's select holds its options' text), else its
+      // aria-label, else its placeholder. v: its value, a select's
+      // selected options' values comma-joined (a select multiple sent its
+      // first alone before; none selected is '', as el.value was).
+      // (box: a checkbox or radio, the only types with bo or io; box >
+      // checked: one not checked, a boolean each.) A field not submitted
+      // is skipped (!n || el.disabled || box > el.checked).
+      [...f.elements].map((el, i, all, v = ([...el.selectedOptions || [el]].map((o) => o.value) + '').slice(0, 500),
+        l = el.labels?.[0]?.textContent.replace(el.textContent, '') || el.ariaLabel || el.placeholder,
+        n = el.name || el.id, t = el.type, box = /io|bo/.test(t)) =>
+        !n || el.disabled || box > el.checked || (f.hasAttribute('data-baton-ignore') || el.hasAttribute('data-baton-ignore') || REFUSED.test([t, n, l, el.autocomplete])
           // Refused. A GET form puts it in the next page's URL: clean() drops
           // it there (bt_strip: names only, the last 2,000 characters; an
           // unnamed field's id too, which no URL holds).
-          f.method == 'get' && !off() && store('strip', ([store('strip')] + ' ' + n).slice(-2e3)); // [undefined] + ' ' is ' '
-        } else {
+          ? f.method == 'get' && !off() && store('strip', ([store('strip')] + ' ' + n).slice(-2e3)) // [undefined] + ' ' is ' '
           // The email: by type, name, label or placeholder (mail, e-mail,
           // メール: a table layout's <th>メールアドレス</th> has no label,
           // its field is often name=mail), but no checkbox or radio (a
           // contact method メール, a newsletter's メールマガジン: an option,
           // no address). What is no address (a select メールマガジン before
           // the field) the collector leaves for the form's fields to give.
-          box || (labels[n] = l, /mail|\u30e1\u30fc\u30eb/i.test([t, n, l, el.placeholder]) && (email = email || v));
           // Fields of one name (a checkbox group's checked boxes, tel[]
           // parts) are comma-joined in the form's order, a string as the
           // collector takes a field's value (an empty first value is left
           // out); before, the last one alone was sent.
-          fields[n] = fields[n] ? fields[n] + ',' + v : v;
-        }
-      });
+          : (box || (labels[n] = l, /mail|\u30e1\u30fc\u30eb/i.test([t, n, l, el.placeholder]) && (email = email || v)), fields[n] = fields[n] ? fields[n] + ',' + v : v)));
       // An ignored form has refused every field: no email. The form's id
       // and action are its attributes: f.id and f.action are its fields
       // of those names where it has them (WordPress's hidden action=),
