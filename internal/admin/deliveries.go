@@ -352,9 +352,9 @@ func (h *Handler) answer(ctx context.Context, l push.Lead) (inboxLead, error) {
 	if err != nil && err != identity.ErrNotFound {
 		return out, err
 	}
-	var until time.Time // the next cycle's MQL: its verdicts are not this lead's
+	var until time.Time // the next cycle's MQL, once raised: its verdicts are not this lead's
 	if rec.Cycle > l.Cycle && l.Cycle > 0 {
-		until = rec.MQLAt
+		until = rec.MQLRaised()
 	}
 	hist, err := h.Scores.History(ctx, l.PersonID)
 	if err != nil && err != identity.ErrNotFound {

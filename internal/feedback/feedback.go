@@ -900,9 +900,9 @@ func (h *Handler) kintoneChanged(w http.ResponseWriter, r *http.Request, vs []Ve
 		if at.IsZero() {
 			at = h.now()
 		}
-		// A change dated before the MQL (kintone's minutes aside) is of
-		// an earlier one, delivered late.
-		if err == nil && kept && v.Status != st && !at.Before(rec.MQLAt.Truncate(time.Minute)) && (!seen || at.Before(changed)) {
+		// A change dated before the MQL was raised (kintone's minutes
+		// aside) is of an earlier one, delivered late.
+		if err == nil && kept && v.Status != st && !at.Before(rec.MQLRaised().Truncate(time.Minute)) && (!seen || at.Before(changed)) {
 			changed, seen = at, true
 			err = h.kintoneChangeSaw(ctx, pid, mql, at)
 		}

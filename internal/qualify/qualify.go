@@ -107,16 +107,22 @@ func applyEvaluate(e Engine, state json.RawMessage, evs []event.Event, limit int
 
 // Record is a person's score record.
 type Record struct {
-	Person     string          `json:"person"`
-	State      json.RawMessage `json:"state,omitempty"`
-	Stage      string          `json:"stage"`
-	Cycle      int             `json:"cycle"` // MQL cycles: 1 for the first qualification
-	Verdict    Verdict         `json:"verdict"`
-	Rules      string          `json:"rules"`
-	UpdatedAt  time.Time       `json:"updatedAt"`
-	MQLAt      time.Time       `json:"mqlAt,omitzero"`
-	AcceptedAt time.Time       `json:"acceptedAt,omitzero"` // time to accept = AcceptedAt - MQLAt
-	Touches    []Touch         `json:"touches,omitempty"`   // first touch, the cycle's first and the latest ones (reports, attribution)
+	Person    string          `json:"person"`
+	State     json.RawMessage `json:"state,omitempty"`
+	Stage     string          `json:"stage"`
+	Cycle     int             `json:"cycle"` // MQL cycles: 1 for the first qualification
+	Verdict   Verdict         `json:"verdict"`
+	Rules     string          `json:"rules"`
+	UpdatedAt time.Time       `json:"updatedAt"`
+	// MQLAt is when the cycle's MQL qualified: the time of the event that
+	// made the person meet the definition (MQL.At). MQLRaisedAt is when
+	// Baton raised it and handed it to delivery (MQL.RaisedAt): sales
+	// can have answered it no earlier. Zero on records written before the
+	// two were told apart: MQLRaised is then MQLAt.
+	MQLAt       time.Time `json:"mqlAt,omitzero"`
+	MQLRaisedAt time.Time `json:"mqlRaisedAt,omitzero"`
+	AcceptedAt  time.Time `json:"acceptedAt,omitzero"` // time to accept = AcceptedAt - MQLAt
+	Touches     []Touch   `json:"touches,omitempty"`   // first touch, the cycle's first and the latest ones (reports, attribution)
 	// Dropped are the touches between, in aggregate (attribution credits them).
 	Dropped *Dropped `json:"dropped,omitempty"`
 	// CycleFrom is when the current cycle began: the recycle that opened
@@ -136,13 +142,30 @@ type Record struct {
 	version int64
 }
 
+// MQLRaised is when the record's MQL was raised (Record.MQLRaisedAt).
+func (r Record) MQLRaised() time.Time {
+	if r.MQLRaisedAt.IsZero() {
+		return r.MQLAt
+	}
+	return r.MQLRaisedAt
+}
+
 // MQL is a qualification: raised once per cycle.
 type MQL struct {
-	ID        string    `json:"id"` // <person>-c<cycle>: the idempotency key downstream
-	Person    string    `json:"person"`
-	Email     string    `json:"email"`
-	Cycle     int       `json:"cycle"`
-	At        time.Time `json:"at"`
+	ID     string `json:"id"` // <person>-c<cycle>: the idempotency key downstream
+	Person string `json:"person"`
+	Email  string `json:"email"`
+	Cycle  int    `json:"cycle"`
+	// At is when the person qualified: the time of the event that made
+	// them meet the definition (qualifiedAt), not when scoring ran. A late
+	// batch (a backend's /v1/batch, a form stitched late, an offline
+	// import, a rescore) is dated by its events, so the day's and week's
+	// MQL counts, the funnel and the SFA's qualified_at are the event's.
+	At time.Time `json:"at"`
+	// RaisedAt is when Baton raised it and handed it to delivery: the
+	// SLA counts sales' time from it (Raised). Zero on MQLs stored before
+	// it was kept: they were raised at At.
+	RaisedAt  time.Time `json:"raisedAt,omitzero"`
 	Condition string    `json:"condition"`
 	Facts     []string  `json:"facts"`
 	Verdict   Verdict   `json:"verdict"`
@@ -157,6 +180,18 @@ type MQL struct {
 	Journey *Journey `json:"journey,omitempty"`
 
 	indexSK string // its index entry's key, when read from the index (MQLCursor)
+}
+
+// Raised is when the MQL was raised and handed to sales (RaisedAt, or At
+// for an MQL stored before RaisedAt was kept). The SLA starts then: sales
+// cannot answer a lead before it reaches them, and a late batch that
+// qualifies someone on three-day-old events must not hand sales a lead
+// already three days past its SLA.
+func (m MQL) Raised() time.Time {
+	if m.RaisedAt.IsZero() {
+		return m.At
+	}
+	return m.RaisedAt
 }
 
 // Qualifier runs scoring.
@@ -406,11 +441,22 @@ func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.
 			rec.Stage = StageLead
 		}
 		var mql *MQL
+		at := now // of the stage change, if any
 		if mayQualify && verdict.Condition != "" && verdict.Excluded == "" && Qualifies(rec.Stage) && p.ConsentWithdrawn.IsZero() {
+			// Dated by the event that qualified the person; failing that,
+			// by the newest event of this pass (a late batch's own time),
+			// or now when no event came (their attributes changed).
+			fallback := newest(done)
+			if fallback.IsZero() {
+				fallback = now
+			}
+			if at, err = q.qualifyingTime(ctx, person, p, now, fallback); err != nil {
+				return 0, err
+			}
 			rec.Cycle++
-			rec.Stage, rec.MQLAt = StageMQL, now
+			rec.Stage, rec.MQLAt, rec.MQLRaisedAt = StageMQL, at, now
 			mql = &MQL{
-				ID: fmt.Sprintf("%s-c%d", person, rec.Cycle), Person: person, Email: p.Email, Cycle: rec.Cycle, At: now,
+				ID: fmt.Sprintf("%s-c%d", person, rec.Cycle), Person: person, Email: p.Email, Cycle: rec.Cycle, At: at, RaisedAt: now,
 				Condition: verdict.Condition, Facts: verdict.Facts, Verdict: verdict, Rules: rec.Rules,
 				Events: q.scoredEvents(ctx, person, contribs), Journey: cycleJourney(rec),
 			}
@@ -437,8 +483,8 @@ func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.
 			cnt.transition(StageAnonymous, StageLead, p.CreatedAt, ch)
 		}
 		if rec.Stage != prev {
-			ws = append(ws, historyWrite(person, historySeq(rec.version)+1, prev, rec.Stage, now, "scoring"))
-			cnt.transition(prev, rec.Stage, now, ch)
+			ws = append(ws, historyWrite(person, historySeq(rec.version)+1, prev, rec.Stage, at, "scoring"))
+			cnt.transition(prev, rec.Stage, at, ch) // the day the history says
 		}
 		if mql != nil {
 			cnt.mql(*mql)

@@ -171,18 +171,25 @@ func (q *Qualifier) rebuild(ctx context.Context, person string, rec Record) (Rec
 		} else if gone {
 			return rec, nil, nil, identity.ErrNotFound
 		}
+		// Dated by the event that qualifies the person under the rules
+		// in force, as a live MQL is (qualifiedAt): the rules changed
+		// today, the person's evidence is of its own day.
+		at, err := qualifiedAt(q.Engine, p, tl, hist, now, now)
+		if err != nil {
+			return rec, nil, nil, err
+		}
 		prev := next.Stage
 		next.Cycle++
-		next.Stage, next.MQLAt = StageMQL, now
+		next.Stage, next.MQLAt, next.MQLRaisedAt = StageMQL, at, now
 		m := MQL{
-			ID: fmt.Sprintf("%s-c%d", person, next.Cycle), Person: person, Email: p.Email, Cycle: next.Cycle, At: now,
+			ID: fmt.Sprintf("%s-c%d", person, next.Cycle), Person: person, Email: p.Email, Cycle: next.Cycle, At: at, RaisedAt: now,
 			Condition: verdict.Condition, Facts: verdict.Facts, Verdict: verdict, Rules: next.Rules,
 			Events: scoredFrom(all), Journey: cycleJourney(next),
 		}
 		cnt := newCounts(q.Calendar.Location())
-		cnt.transition(prev, StageMQL, now, channelOf(next))
+		cnt.transition(prev, StageMQL, at, channelOf(next))
 		cnt.mql(m)
-		ws = append(ws, historyWrite(person, historySeq(rec.version), prev, StageMQL, now, "scoring"))
+		ws = append(ws, historyWrite(person, historySeq(rec.version), prev, StageMQL, at, "scoring"))
 		ws = append(ws, cnt.writes()...)
 		mw, err := q.mqlWrites(m)
 		if err != nil {

@@ -256,10 +256,11 @@ func (q *Qualifier) OutcomeOf(ctx context.Context, person, outcome, deliveryID s
 			res.Ignored = "stale: dated before the MQL of cycle " + strconv.Itoa(rec.Cycle)
 			return res, nil
 		}
-		if at.Before(rec.MQLAt) {
-			// An answer to this MQL, dated before it by an SFA's clock or
-			// kintone's minutes: the reports count answers from the MQL on.
-			at = rec.MQLAt
+		if raised := rec.MQLRaised(); at.Before(raised) {
+			// An answer to this MQL, dated before it reached sales by an
+			// SFA's clock or kintone's minutes: the reports count answers
+			// from then on (the SLA's start).
+			at = raised
 		}
 		if err := Transition(rec.Stage, target); err != nil {
 			res.Ignored = "stale: " + err.Error()
@@ -330,8 +331,10 @@ const cycleSkew = time.Minute
 // (an SFA's delivery held up, then retried), and the forward-only rule
 // alone would apply it to the new MQL. In the first cycle there is no
 // earlier one (a deal may well predate the first MQL).
+// It goes by when the MQL was raised, not the (maybe much earlier) event
+// that qualified it: sales could answer it no sooner.
 func earlierCycle(rec Record, at time.Time) bool {
-	return rec.Cycle > 1 && !rec.MQLAt.IsZero() && at.Before(rec.MQLAt.Add(-cycleSkew))
+	return rec.Cycle > 1 && !rec.MQLAt.IsZero() && at.Before(rec.MQLRaised().Add(-cycleSkew))
 }
 
 // recycle resets the behaviour state of rec for a new cycle at t and

@@ -461,12 +461,16 @@ func SLA(people []*Person, f Filter, within time.Duration, cal calendar.Calendar
 					} else {
 						r.Accepted++
 					}
-					d := cal.Between(m.At, acc.At)
+					// Sales' time runs from when the MQL reached them (it
+					// was raised), not from the event that qualified it: a
+					// late batch's MQL, dated days back, is no breach of
+					// theirs. The MQL still counts in the period it qualified.
+					d := cal.Between(m.Raised(), acc.At)
 					if d <= within {
 						r.WithinSLA++
 					}
 					hours[r.Owner] = append(hours[r.Owner], d.Hours())
-				case p.Rec.Stage == qualify.StageMQL && p.Rec.Cycle == m.Cycle && cal.Between(m.At, now) > within:
+				case p.Rec.Stage == qualify.StageMQL && p.Rec.Cycle == m.Cycle && cal.Between(m.Raised(), now) > within:
 					r.OpenBreaches++
 				}
 			})

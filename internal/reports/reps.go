@@ -109,7 +109,7 @@ func Reps(people []*Person, f Filter, within time.Duration, cal calendar.Calenda
 					if rejected {
 						r.Rejected++
 					}
-					if !answer.IsZero() && cal.Between(m.At, answer) <= within {
+					if !answer.IsZero() && cal.Between(m.Raised(), answer) <= within { // from the hand-off, as the SLA report
 						r.WithinSLA++
 					}
 					d := days[k]

@@ -61,14 +61,17 @@ func (s *Sweeper) Sweep(ctx context.Context, within, lookback time.Duration, ann
 	down := 0          // of them, those of a receiver down (not ErrRefused)
 	stop := func(err error) ([]Breach, error) { return out, errors.Join(append(failed, err)...) }
 	for _, m := range mqls {
-		waited := q.Calendar.Between(m.At, now) // working time, on a business calendar
+		// Sales' time runs from when the MQL was raised and handed to
+		// them, not from the (maybe days older) event that qualified it.
+		waited := q.Calendar.Between(m.Raised(), now) // working time, on a business calendar
 		if waited <= within {
 			// Not past the SLA (as the SLA report counts it: an answer
 			// after exactly within is within). On a business calendar
 			// waited stays at within from the close to the next open: no
-			// breach overnight or over a weekend. Ordered by time: the
-			// rest waited no longer.
-			break
+			// breach overnight or over a weekend. The index is ordered by
+			// qualifying time, not by when each was raised: a late batch's
+			// MQL sits among older ones, so the rest are looked at too.
+			continue
 		}
 		rec, err := q.Record(ctx, m.Person)
 		if err != nil {

@@ -183,7 +183,7 @@ func breachData(b sla.Breach, within time.Duration, cal calendar.Calendar) map[s
 		waited += time.Minute
 	}
 	return map[string]any{
-		"mqlId": b.MQL.ID, "personId": b.MQL.Person, "email": b.MQL.Email, "qualifiedAt": b.MQL.At, "condition": b.MQL.Condition,
+		"mqlId": b.MQL.ID, "personId": b.MQL.Person, "email": b.MQL.Email, "qualifiedAt": b.MQL.At, "raisedAt": b.MQL.Raised(), "condition": b.MQL.Condition,
 		"waitingFor": b.Age.Round(time.Minute).String(), "waitingMinutes": int64(waited / time.Minute), "waiting": cal.Describe(waited),
 		"acceptWithinMinutes": int64(within / time.Minute), "acceptWithin": cal.Describe(within), "businessTime": cal.Business,
 	}

@@ -861,7 +861,9 @@ func sameSecond(t *testing.T, f tabletest.Factory) {
 	for i, off := range offs {
 		vis := fmt.Sprintf("vs%d", i)
 		p := x.identify(t, vis, fmt.Sprintf("second%d@example.com", i), t0)
-		e := []event.Event{ev(vis, vis+"-1", event.Download, t0.Add(time.Minute)), ev(vis, vis+"-2", event.FormSubmit, t0.Add(2*time.Minute))}
+		// Each qualified by its form, sent at s+off (an MQL is dated by
+		// the event that qualified it), and scored then.
+		e := []event.Event{ev(vis, vis+"-1", event.Download, t0.Add(time.Minute)), ev(vis, vis+"-2", event.FormSubmit, s.Add(off))}
 		x.store(t, e...)
 		x.clk.Set(s.Add(off))
 		x.process(t, e...)
