@@ -66,8 +66,12 @@ func (s *Stitcher) Identify(ctx context.Context, id Identification) (Person, Lin
 	created := false
 	if p.ID == "" {
 		// A new person is created with their attributes and user id: one
-		// write, not two.
-		if p, created, err = s.Dir.ensure(ctx, id.Email, id.Source, known, custom, id.User); err != nil {
+		// write, not two; as of the identifying event (when earlier than
+		// now), as an offline list's are as of the touch: a form sent in a
+		// batch days late is a lead of its own day (the stage history
+		// and funnel date the lead by CreatedAt, and an MQL is never
+		// dated before its lead).
+		if p, created, err = s.Dir.ensureAt(ctx, id.Email, id.Source, known, custom, id.User, id.At); err != nil {
 			return Person{}, LinkResult{}, err
 		}
 	}
