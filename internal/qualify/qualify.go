@@ -121,7 +121,7 @@ type Record struct {
 	// two were told apart: MQLRaised is then MQLAt.
 	MQLAt       time.Time `json:"mqlAt,omitzero"`
 	MQLRaisedAt time.Time `json:"mqlRaisedAt,omitzero"`
-	AcceptedAt  time.Time `json:"acceptedAt,omitzero"` // time to accept = AcceptedAt - MQLAt
+	AcceptedAt  time.Time `json:"acceptedAt,omitzero"` // time to accept = AcceptedAt - MQLRaised()
 	Touches     []Touch   `json:"touches,omitempty"`   // first touch, the cycle's first and the latest ones (reports, attribution)
 	// Dropped are the touches between, in aggregate (attribution credits them).
 	Dropped *Dropped `json:"dropped,omitempty"`
