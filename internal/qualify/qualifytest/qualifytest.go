@@ -815,6 +815,7 @@ func run(t *testing.T, f tabletest.Factory) {
 		}
 	})
 	t.Run("SameSecondInOrder", func(t *testing.T) { sameSecond(t, f) })
+	t.Run("LateEventsDateTheMQL", func(t *testing.T) { lateEvents(t, f) })
 	t.Run("DisqualifiedAfterSQLIsRecycled", func(t *testing.T) {
 		// Salesforce's Lead goes Qualified (sql), then Closed - Not
 		// Converted (rejected); kintone's 商談化, then 見送り. The lead closed
@@ -1174,4 +1175,108 @@ func (e *endsAfterCommit) Transact(ctx context.Context, ws []table.Write) error 
 	err := e.Table.Transact(ctx, ws)
 	e.end()
 	return err
+}
+
+// lateEvents: an MQL is dated by the event that qualified the person, not
+// when scoring ran: a batch of events three days old qualifies someone
+// three days ago (the MQL, its index, the record, the stage history); one
+// old event completing a recent one that did not qualify alone dates the
+// MQL by the recent one; a rescore under new rules dates it by the event
+// that meets them; and an MQL never precedes the recycle that opened its
+// cycle. Each keeps when it was raised (the SLA's start).
+func lateEvents(t *testing.T, f tabletest.Factory) {
+	ctx := context.Background()
+	x := newFx(t, f)
+	now := t0.Add(72 * time.Hour)
+	mqlOf := func(t *testing.T, person string) (qualify.MQL, qualify.StageChange) {
+		t.Helper()
+		ms, err := x.q.MQLs(ctx, person)
+		if err != nil || len(ms) == 0 {
+			t.Fatalf("MQLs %+v %v", ms, err)
+		}
+		hist, err := x.q.History(ctx, person)
+		if err != nil || len(hist) == 0 {
+			t.Fatalf("history %+v %v", hist, err)
+		}
+		return ms[len(ms)-1], hist[len(hist)-1]
+	}
+
+	// Three days late: a backend's batch of Monday's download and form.
+	late := x.identify(t, "late-1", "late@example.com", t0)
+	e := []event.Event{ev("late-1", "late-1a", event.Download, t0.Add(time.Hour)), ev("late-1", "late-1b", event.FormSubmit, t0.Add(time.Hour+time.Minute))}
+	x.store(t, e...)
+	x.clk.Set(now)
+	x.process(t, e...)
+	form := t0.Add(time.Hour + time.Minute)
+	m, h := mqlOf(t, late.ID)
+	rec, _ := x.q.Record(ctx, late.ID)
+	if !m.At.Equal(form) || !m.RaisedAt.Equal(now) || !m.Raised().Equal(now) || !rec.MQLAt.Equal(form) || !rec.MQLRaised().Equal(now) {
+		t.Fatalf("MQL at %v raised %v, record's %v raised %v; want at the form's %v, raised %v", m.At, m.RaisedAt, rec.MQLAt, rec.MQLRaised(), form, now)
+	}
+	if h.To != qualify.StageMQL || !h.At.Equal(form) {
+		t.Fatalf("stage change %+v, want to mql at %v", h, form)
+	}
+	if since, err := x.q.MQLsSince(ctx, t0); err != nil || len(since) != 1 || !since[0].At.Equal(form) {
+		t.Fatalf("index from Monday: %+v %v", since, err)
+	}
+	if ms, _, err := x.q.MQLPage(ctx, "", t0, t0.Add(24*time.Hour), 10); err != nil || len(ms) != 1 || ms[0].Person != late.ID {
+		t.Fatalf("MQL page of Monday: %+v %v", ms, err)
+	}
+
+	// A download an hour ago (20 points, short of 30), then Monday's form
+	// sent late (10): the download qualified them, judged now.
+	recent := x.identify(t, "late-2", "recent@example.com", t0)
+	dl := ev("late-2", "late-2a", event.Download, now.Add(-time.Hour))
+	x.store(t, dl)
+	x.process(t, dl)
+	if rec, _ := x.q.Record(ctx, recent.ID); rec.Stage != qualify.StageLead {
+		t.Fatalf("qualified on 20 points: %+v", rec)
+	}
+	old := ev("late-2", "late-2b", event.FormSubmit, t0.Add(time.Hour))
+	x.store(t, old)
+	x.process(t, old)
+	if m, _ := mqlOf(t, recent.ID); !m.At.Equal(dl.Timestamp) || !m.RaisedAt.Equal(now) {
+		t.Fatalf("MQL at %v raised %v; want at the recent download's %v (the old form alone did not qualify them)", m.At, m.RaisedAt, dl.Timestamp)
+	}
+
+	// Under new rules (points doubled) a person below the old threshold
+	// qualifies, on their Monday download: the rescore runs today.
+	rs := x.identify(t, "late-3", "rescored@example.com", t0)
+	r := []event.Event{ev("late-3", "late-3a", event.PageView, t0.Add(time.Hour)), ev("late-3", "late-3b", event.Download, t0.Add(2*time.Hour))}
+	x.store(t, r...)
+	x.process(t, r...)
+	if rec, _ := x.q.Record(ctx, rs.ID); rec.Stage != qualify.StageLead {
+		t.Fatalf("qualified on 25 points: %+v", rec)
+	}
+	x.q.Engine = points{mult: 2}
+	x.clk.Set(now.Add(time.Hour))
+	if err := x.q.RescorePerson(ctx, rs.ID); err != nil {
+		t.Fatal(err)
+	}
+	if m, h := mqlOf(t, rs.ID); !m.At.Equal(t0.Add(2*time.Hour)) || !m.RaisedAt.Equal(now.Add(time.Hour)) || !h.At.Equal(m.At) {
+		t.Fatalf("rescored MQL at %v raised %v, stage change %+v; want at the download's %v", m.At, m.RaisedAt, h, t0.Add(2*time.Hour))
+	}
+	x.q.Engine = points{}
+
+	// Rejected and recycled; events dated before the recycle, sent late,
+	// qualify them again: no earlier than the recycle that opened the cycle.
+	rejected := now.Add(2 * time.Hour)
+	x.clk.Set(rejected)
+	if res, err := x.q.Outcome(ctx, late.ID, "rejected", "late-rej", "rep", rejected); err != nil || !res.Recycled {
+		t.Fatalf("reject: %+v %v", res, err)
+	}
+	hist, _ := x.q.History(ctx, late.ID)
+	recycled := hist[len(hist)-1]
+	again := []event.Event{ev("late-1", "late-1c", event.Download, rejected.Add(-30*time.Minute)), ev("late-1", "late-1d", event.FormSubmit, rejected.Add(-20*time.Minute))}
+	x.store(t, again...)
+	x.clk.Set(rejected.Add(5 * time.Hour))
+	x.process(t, again...)
+	if m, h := mqlOf(t, late.ID); m.Cycle != 2 || recycled.To != qualify.StageRecycled || !m.At.Equal(recycled.At) || !h.At.Equal(recycled.At) || !m.RaisedAt.Equal(rejected.Add(5*time.Hour)) {
+		t.Fatalf("second MQL %+v, last stage change %+v; want cycle 2 at the recycle's %+v", m, h, recycled)
+	}
+	// A verdict dated after it qualified but before it was raised is of
+	// the first cycle's lead (sales could not have seen this one).
+	if res, err := x.q.Outcome(ctx, late.ID, "accepted", "late-acc", "rep", rejected.Add(time.Hour)); err != nil || res.Applied {
+		t.Fatalf("a verdict dated before the MQL reached sales applied to it: %+v %v", res, err)
+	}
 }
