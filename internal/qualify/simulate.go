@@ -36,7 +36,8 @@ type SimMQL struct {
 // identified, at that moment), at the time live scoring took it: when
 // Baton received the event (a list imported after the show is judged at
 // its import, its points decayed by then). The first time a condition
-// holds in a cycle is a would-be MQL; a recycle starts the next cycle. Attributes
+// holds in a cycle is a would-be MQL, dated by the event's own time (the
+// show's day), as live scoring dates an MQL; a recycle starts the next cycle. Attributes
 // (grade, BANT) are the person's today: the store keeps no history of them.
 func (q *Qualifier) Simulate(ctx context.Context, person string, engines ...Engine) (identity.Person, []Simulation, error) {
 	p, err := q.Dir.Get(ctx, person)
@@ -133,7 +134,9 @@ func (q *Qualifier) replayIn(e Engine, p identity.Person, tl []event.Event, recy
 	}
 	cycle, qualified := 1, false
 	identified := p.CreatedAt.IsZero()
-	eval := func(at time.Time) error {
+	// eval judges the person at at; a would-be MQL is dated by dated,
+	// the time of what qualified them, as a stored MQL is (MQL.At).
+	eval := func(at, dated time.Time) error {
 		if qualified || at.After(now) {
 			return nil
 		}
@@ -142,7 +145,7 @@ func (q *Qualifier) replayIn(e Engine, p identity.Person, tl []event.Event, recy
 			return err
 		}
 		if v.Condition != "" && v.Excluded == "" {
-			s.MQLs = append(s.MQLs, SimMQL{At: at, Condition: v.Condition, Cycle: cycle, Facts: v.Facts})
+			s.MQLs = append(s.MQLs, SimMQL{At: dated, Condition: v.Condition, Cycle: cycle, Facts: v.Facts})
 			qualified = true
 		}
 		return nil
@@ -160,7 +163,7 @@ func (q *Qualifier) replayIn(e Engine, p identity.Person, tl []event.Event, recy
 		for ri < len(recycles) && ev.Timestamp.After(recycles[ri]) {
 			if !identified && !recycles[ri].Before(p.CreatedAt) {
 				identified = true
-				if err := eval(p.CreatedAt); err != nil {
+				if err := eval(p.CreatedAt, p.CreatedAt); err != nil {
 					return s, err
 				}
 			}
@@ -172,8 +175,9 @@ func (q *Qualifier) replayIn(e Engine, p identity.Person, tl []event.Event, recy
 		// Live scoring judged the person when Baton received the event,
 		// not at its own time: an exhibition's list imported days after
 		// the show (its touches dated the show's day, its people made
-		// since then) was judged on the points decayed by the import, and
-		// an MQL it raised is the import's. The replay judges then too.
+		// since then) was judged on the points decayed by the import. The
+		// replay judges then too; an MQL it raised is dated by the show,
+		// the event's own time, as live scoring dates it.
 		seen := judgedAt(&ev)
 		if !identified && !ev.Timestamp.Before(p.CreatedAt) {
 			identified = true
@@ -181,7 +185,7 @@ func (q *Qualifier) replayIn(e Engine, p identity.Person, tl []event.Event, recy
 			if seen.After(at) {
 				at = seen
 			}
-			if err := eval(at); err != nil {
+			if err := eval(at, p.CreatedAt); err != nil {
 				return s, err
 			}
 		}
@@ -189,13 +193,13 @@ func (q *Qualifier) replayIn(e Engine, p identity.Person, tl []event.Event, recy
 			return s, err
 		}
 		if identified {
-			if err := eval(seen); err != nil {
+			if err := eval(seen, ev.Timestamp); err != nil {
 				return s, err
 			}
 		}
 	}
 	if !identified {
-		if err := eval(p.CreatedAt); err != nil {
+		if err := eval(p.CreatedAt, p.CreatedAt); err != nil {
 			return s, err
 		}
 	}
