@@ -26,9 +26,10 @@ func TestMQLListInOrderWithinASecond(t *testing.T) {
 	var people []string
 	for i, off := range []time.Duration{0, 500 * time.Millisecond, 520 * time.Millisecond} {
 		vis := fmt.Sprintf("order-v%d", i)
+		at := t0.Add(off) // an MQL is dated by the event that qualified the person: the form, sent then
 		evs := []event.Event{
 			{ID: vis + "-a", Type: event.Download, VisitorID: vis, URL: "https://www.example.com/a.pdf", Timestamp: t0, ReceivedAt: t0},
-			{ID: vis + "-b", Type: event.FormSubmit, VisitorID: vis, Timestamp: t0, ReceivedAt: t0, Properties: map[string]any{"form": map[string]any{"id": "contact"}}},
+			{ID: vis + "-b", Type: event.FormSubmit, VisitorID: vis, Timestamp: at, ReceivedAt: at, Properties: map[string]any{"form": map[string]any{"id": "contact"}}},
 		}
 		if _, err := log.Append(ctx, evs); err != nil {
 			t.Fatal(err)
