@@ -20,7 +20,7 @@ import (
 // reads their stage history and timeline (once per MQL raised, which is
 // rare beside the events scored) and dates it (qualifiedAt). fallback is
 // the date to give when the replay cannot tell (see qualifiedAt).
-func (q *Qualifier) qualifyingTime(ctx context.Context, person string, p identity.Person, now, fallback time.Time) (time.Time, error) {
+func (q *Qualifier) qualifyingTime(ctx context.Context, person string, p identity.Person, now, fallback, notBefore time.Time) (time.Time, error) {
 	hist, err := q.History(ctx, person)
 	if err != nil {
 		return time.Time{}, err
@@ -31,7 +31,33 @@ func (q *Qualifier) qualifyingTime(ctx context.Context, person string, p identit
 		return time.Time{}, err
 	}
 	tl = withdrawnFrom(p, scorable(tl, person, now))
-	return qualifiedAt(q.Engine, p, tl, hist, now, fallback)
+	at, err := qualifiedAt(q.Engine, p, tl, hist, now, fallback)
+	if at.Before(notBefore) {
+		at = notBefore
+		if at.After(now) {
+			at = now
+		}
+		at = at.UTC()
+	}
+	return at, err
+}
+
+// attributesChanged reports whether what the person's attributes decide
+// (fit, grade, BANT, an exclusion) judges them otherwise than before.
+func attributesChanged(before, after Verdict) bool {
+	return before.Fit != after.Fit || before.Grade != after.Grade || before.BANT != after.BANT || before.Excluded != after.Excluded
+}
+
+// newestAttributes is the time of the newest of evs that can bring the
+// person attributes (a form's fields, an identify's traits), zero for none.
+func newestAttributes(evs []event.Event) time.Time {
+	var t time.Time
+	for i := range evs {
+		if (evs[i].Type == event.FormSubmit || len(evs[i].Traits) > 0) && evs[i].Timestamp.After(t) {
+			t = evs[i].Timestamp
+		}
+	}
+	return t
 }
 
 // qualifiedAt replays the person's timeline tl (oldest first) under e,

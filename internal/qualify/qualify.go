@@ -450,7 +450,19 @@ func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.
 			if fallback.IsZero() {
 				fallback = now
 			}
-			if at, err = q.qualifyingTime(ctx, person, p, now, fallback); err != nil {
+			// The replay judges every event with the attributes of today:
+			// when they changed what the person is judged on (a new title,
+			// a competitor no more), points earned before would date the
+			// MQL before the change that qualified them. Not before the
+			// form or identify of this pass that brought them, or, with
+			// none (they came apart from an event: Refit), than fallback.
+			var notBefore time.Time
+			if rec.version != 0 && attributesChanged(prevVerdict, verdict) {
+				if notBefore = newestAttributes(done); notBefore.IsZero() {
+					notBefore = fallback
+				}
+			}
+			if at, err = q.qualifyingTime(ctx, person, p, now, fallback, notBefore); err != nil {
 				return 0, err
 			}
 			rec.Cycle++

@@ -1258,6 +1258,29 @@ func lateEvents(t *testing.T, f tabletest.Factory) {
 	}
 	x.q.Engine = points{}
 
+	// Excluded (a competitor) with points enough since Monday, then no
+	// competitor any more (their company corrected, judged again): they
+	// qualified at that change, not on Monday's points.
+	ex := x.identify(t, "late-4", "excluded@example.com", t0)
+	if _, _, err := x.q.Dir.Update(ctx, ex.ID, map[string]string{"company": "Competitor"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	xe := []event.Event{ev("late-4", "late-4a", event.Download, t0.Add(time.Hour)), ev("late-4", "late-4b", event.FormSubmit, t0.Add(2*time.Hour))}
+	x.store(t, xe...)
+	x.process(t, xe...)
+	if rec, _ := x.q.Record(ctx, ex.ID); rec.Stage != qualify.StageLead || rec.Verdict.Excluded == "" {
+		t.Fatalf("a competitor qualified: %+v", rec)
+	}
+	if _, _, err := x.q.Dir.Update(ctx, ex.ID, map[string]string{"company": "Maker"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.q.Refit(ctx, ex.ID); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := mqlOf(t, ex.ID); !m.At.Equal(x.clk.Now()) {
+		t.Fatalf("MQL at %v; want %v, when the change of company qualified them (not Monday's points)", m.At, x.clk.Now())
+	}
+
 	// Rejected and recycled; events dated before the recycle, sent late,
 	// qualify them again: no earlier than the recycle that opened the cycle.
 	rejected := now.Add(2 * time.Hour)
