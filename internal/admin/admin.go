@@ -52,6 +52,7 @@ type Handler struct {
 	Lab           *lab.Lab       // the MQL definition lab (/admin/rules); nil without a rules file
 	Sessions      *session.Store // browser sign-in at /admin/login; nil: bearer tokens only
 	Workspace     *Workspace     // the workspace pages' reads (people search, campaign reports); nil: without them
+	SiteHosts     []string       // the team's sites' hosts (config.SiteHosts): only URLs there are links on the pages (page.OwnSite)
 	PublicURL     string         // where Baton is reached from outside, for tracked link URLs (empty: the request's own, see httpx.BaseURL)
 	Backup        Backup         // a copy of the embedded store (GET /admin/backup); nil on DynamoDB
 	Audit         *audit.Log     // who did what (GET /admin/audit); nil: nothing recorded

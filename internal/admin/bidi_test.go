@@ -67,6 +67,7 @@ func (rtlEvent) Timeline(context.Context, string, int) ([]event.Event, error) {
 func TestEventNameIsIsolated(t *testing.T) {
 	f := newFixture(t)
 	f.h.People, f.h.Timelines, f.h.Scores = rtlPerson{}, rtlEvent{}, oneMQL{}
+	f.h.SiteHosts = []string{"www.example.com"} // the page's link is on the team's site
 	cookie, _ := f.login(fullToken)
 	a := f.req("GET", "/admin/people/p_1", "", "Cookie", cookie, "Accept", "text/html")
 	if want := " <bdi>\u202eevil</bdi> <a href=\"https://www.example.com/pricing\""; a.code != 200 || !strings.Contains(a.body, want) {

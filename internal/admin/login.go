@@ -24,6 +24,11 @@ func htmlHeaders(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Security-Policy", pageCSP)
 	w.Header().Set("Cache-Control", "no-store")
+	// A page's URL may name a person or carry a token: no other site
+	// learns it, nor Baton's address (the global policy sends the
+	// origin), from a link followed; Baton's own forms still send their
+	// Origin (sameOrigin), which no-referrer would make "null".
+	w.Header().Set("Referrer-Policy", "same-origin")
 }
 
 func (h *Handler) sessionRoutes(mux *http.ServeMux) {

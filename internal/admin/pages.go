@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -92,6 +93,7 @@ type page struct {
 	Switch map[string]string // language -> this page in it
 	Loc    *time.Location
 	Now    time.Time
+	Sites  []string // the hosts URLs are links to (Handler.SiteHosts)
 	Data   any
 }
 
@@ -370,6 +372,26 @@ func (p page) ReadURL(u string) string {
 	return u
 }
 
+// OwnSite reports whether the pages link to a URL an event names: an
+// http(s) URL whose host is one of the team's sites (BATON_SITE_ORIGINS),
+// exactly. Anyone can send the collector an event naming any URL (a
+// look-alike sign-in page), and a link in the trusted workspace would lend
+// it the workspace's trust: any other URL is shown as text to copy. A
+// subdomain is not the site (a SaaS's customers may have theirs), nor is a
+// host a browser may read otherwise (user info, characters other than
+// ASCII letters, digits, dots and hyphens).
+func (p page) OwnSite(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.User != nil {
+		return false
+	}
+	host := strings.ToLower(u.Hostname())
+	if host == "" || strings.Trim(host, "abcdefghijklmnopqrstuvwxyz0123456789.-") != "" {
+		return false
+	}
+	return slices.Contains(p.Sites, host)
+}
+
 // escapeHidden percent-encodes the hidden characters (hidden) a URL holds
 // as they are, not escaped: the collector takes a URL as sent, and a raw
 // U+202E in it turned the rest of the line around ("/\u202egpj.exe" read
@@ -477,7 +499,7 @@ func (h *Handler) wsNow() time.Time {
 // render writes a workspace page. base is where /admin/ is relative to the
 // page ("" or "../").
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name, title, base, active string, data any) {
-	p := page{L: h.lang(w, r), Title: title, Base: base, Active: active, Nav: nav(r), Audit: h.canAudit(r), Loc: h.loc(), Now: h.wsNow(), Data: data, Switch: map[string]string{}}
+	p := page{L: h.lang(w, r), Title: title, Base: base, Active: active, Nav: nav(r), Audit: h.canAudit(r), Loc: h.loc(), Now: h.wsNow(), Sites: h.SiteHosts, Data: data, Switch: map[string]string{}}
 	to := "" // the language links: this page, or where it says (a form's answer)
 	if s, ok := data.(interface{ switchTo() string }); ok {
 		to = s.switchTo()

@@ -97,7 +97,7 @@ func Assemble(ctx context.Context, c *core.Core) (*App, error) {
 	a.Feedback = sales.New(c)
 	a.Admin = &admin.Handler{
 		Credentials: creds, People: a.People, Timelines: a.Stitcher, TimelineLimit: cfg.File.TimelineLimit,
-		Eraser: a.Eraser, Consent: a.Stitcher, Links: a.Links, PublicURL: cfg.PublicURL, Log: c.Log, Proxies: cfg.TrustProxy,
+		Eraser: a.Eraser, Consent: a.Stitcher, Links: a.Links, PublicURL: cfg.PublicURL, Log: c.Log, Proxies: cfg.TrustProxy, SiteHosts: cfg.SiteHosts(),
 		Sessions: &session.Store{T: c.Table, Now: now},                                          // browser sign-in (the dashboard)
 		Audit:    &audit.Log{T: c.Table, TTL: time.Duration(cfg.File.AuditRetention), Now: now}, // who did what (GET /admin/audit)
 	}

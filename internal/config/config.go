@@ -85,14 +85,21 @@ type AttributionFile struct {
 // Referrals are the hosts whose referrals are no touch (qualify.Referrals):
 // the sites of BATON_SITE_ORIGINS and attribution.unwanted_referrals.
 func (c *Config) Referrals() []string {
+	out := c.SiteHosts()
+	for _, h := range c.File.Attribution.UnwantedReferrals {
+		out = append(out, referralHost(h))
+	}
+	return out
+}
+
+// SiteHosts are the hosts of BATON_SITE_ORIGINS, lower case: the team's
+// own sites (the workspace links to their pages, and to no other site's).
+func (c *Config) SiteHosts() []string {
 	var out []string
 	for _, o := range c.SiteOrigins {
 		if u, err := url.Parse(o); err == nil && u.Hostname() != "" {
 			out = append(out, strings.ToLower(u.Hostname()))
 		}
-	}
-	for _, h := range c.File.Attribution.UnwantedReferrals {
-		out = append(out, referralHost(h))
 	}
 	return out
 }

@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -80,6 +82,12 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, now func()
 		a.Admin.PublicURL = origin
 		if a.Feedback != nil { // HubSpot signs the URL it called
 			a.Feedback.PublicURL = origin
+		}
+	}
+	// The demo site is served here: its pages are the team's own site's.
+	for _, o := range []string{origin, cfg.PublicURL} {
+		if u, err := url.Parse(o); err == nil && u.Hostname() != "" && !slices.Contains(a.Admin.SiteHosts, strings.ToLower(u.Hostname())) {
+			a.Admin.SiteHosts = append(a.Admin.SiteHosts, strings.ToLower(u.Hostname()))
 		}
 	}
 	s.srv = &http.Server{

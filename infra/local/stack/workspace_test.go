@@ -42,7 +42,7 @@ func TestWorkspaceInChromium(t *testing.T) {
 	tokyo, _ := time.LoadLocation("Asia/Tokyo")
 	sentAt := time.Date(2026, 11, 24, 10, 0, 0, 0, tokyo)
 	clk := clock.NewManual(sentAt.Add(-3 * time.Hour))
-	s := stack.ForTestClock(t, map[string]string{"BATON_CONFIG": cfg, "BATON_TRUST_PROXY": "1"}, clk.Now)
+	s := stack.ForTestClock(t, map[string]string{"BATON_CONFIG": cfg, "BATON_TRUST_PROXY": "1", "BATON_SITE_ORIGINS": "https://www.example.com"}, clk.Now)
 
 	// The lead fills in a form on the site (grade A: CEO, software) and
 	// reads the white paper, before the newsletter.
