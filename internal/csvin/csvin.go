@@ -399,9 +399,9 @@ type Record struct {
 // Report) has title lines, a summary table and one table per role above
 // its attendees, each under a title row (ホストの詳細, パネリストの詳細,
 // 出席者の詳細): the hosts' and panelists' tables name an email column
-// too, but list no attendee, and are skipped whole. Rows after the first
-// that hold one cell are titles, never a header (a title may read
-// メールアドレス一覧). isHeader's error (two email columns) is the file's.
+// too, but list no attendee, and are skipped whole. Rows that hold one
+// cell are titles (one may read メールアドレス一覧), unless the cell names
+// the email plainly (email, メールアドレス): a one-column list's header. isHeader's error (two email columns) is the file's.
 //
 // Rows (nil: none) counts the records read, as ReadHeader's does; io.EOF
 // when the file has no non-blank record.
@@ -434,7 +434,8 @@ func FindHeader(cr *csv.Reader, rows *Rows, isHeader func([]string) (bool, error
 		if first == nil {
 			first, firstRow = rec, row
 		}
-		if title, ok := Title(rec); ok && nonBlank > 1 {
+		title, oneCell := Title(rec)
+		if oneCell && nonBlank > 1 && !plainEmail(title) {
 			section = Header(title)
 			if !listsAttendees(section) {
 				t.Sections = append(t.Sections, strings.TrimSpace(title))
@@ -443,12 +444,16 @@ func FindHeader(cr *csv.Reader, rows *Rows, isHeader func([]string) (bool, error
 			t.Skipped++
 			continue
 		}
+		// One cell is a one-column list's header when it names the email
+		// plainly: a title that mentions addresses (メールアドレス一覧) on
+		// the first row was taken for the header, the real one below read
+		// as a person's row.
 		if listsAttendees(section) {
 			ok, err := isHeader(rec)
 			if err != nil {
-				return t, err
+				return t, err // a first row of tab-separated columns is one cell too
 			}
-			if ok {
+			if ok && (!oneCell || plainEmail(title)) {
 				t.Header, t.Row, t.Found = rec, row, true
 				return t, nil
 			}
@@ -456,6 +461,14 @@ func FindHeader(cr *csv.Reader, rows *Rows, isHeader func([]string) (bool, error
 		t.Above = append(t.Above, Record{row, rec})
 		t.Skipped++
 	}
+}
+
+// plainEmail reports whether a cell names the email column plainly (email,
+// メールアドレス; not 配信先メールアドレス一覧): the one cell of a
+// one-column list's header, never a title's.
+func plainEmail(cell string) bool {
+	r := event.EmailKeyRank(Header(cell))
+	return r == 1 || r == 2
 }
 
 // EmailHeader is FindHeader's isHeader for a list of people: a row naming

@@ -82,7 +82,7 @@ func TestEndsTable(t *testing.T) {
 }
 
 // FuzzFindHeader: whatever the file, a header found names an email column;
-// one below the first row is no title; a blank row above the file moves
+// one of one cell names it plainly (no title); a blank row above the file moves
 // the header one row down and changes nothing else.
 func FuzzFindHeader(f *testing.F) {
 	f.Add("出席者レポート\nホストの詳細\nメール,名\nh@x.example,a\n出席者の詳細\nメール,名\na@x.example,b\n")
@@ -90,6 +90,7 @@ func FuzzFindHeader(f *testing.F) {
 	f.Add("email\na@b.example\n")
 	f.Add("\"メール\nアドレス\",氏名\n")
 	f.Add("title\nemail,Email\n")
+	f.Add("メールアドレス一覧\n氏名,メールアドレス\n")
 	f.Fuzz(func(t *testing.T, text string) {
 		tab, err := findHeader(text)
 		if err != nil {
@@ -99,8 +100,8 @@ func FuzzFindHeader(f *testing.F) {
 			if ok, err := emailHeader(tab.Header); !ok || err != nil {
 				t.Fatalf("header %q names no email column", tab.Header)
 			}
-			if _, title := Title(tab.Header); title && tab.Skipped > 0 {
-				t.Fatalf("a title below the first row taken for the header: %q", tab.Header)
+			if cell, title := Title(tab.Header); title && !plainEmail(cell) {
+				t.Fatalf("a title taken for the header: %q", tab.Header)
 			}
 		}
 		if tab.Row < 1 || tab.Skipped < 0 {
@@ -148,5 +149,26 @@ func TestEmailHeader(t *testing.T) {
 	}
 	if _, err := EmailHeader([]string{"email", "Email"}); err == nil {
 		t.Error("two email columns accepted")
+	}
+}
+
+// TestOneCellRowIsAHeaderWhenItNamesTheEmailPlainly: a one-cell row is the
+// header of a one-column list when it names the email column plainly
+// (email, メールアドレス), on the first row or below a title; a one-cell
+// title that mentions addresses (メールアドレス一覧) is a title on the
+// first row too: it was taken for the header, and the real header below it
+// read as a person's row ("2 fields, the header has 1").
+func TestOneCellRowIsAHeaderWhenItNamesTheEmailPlainly(t *testing.T) {
+	tab, err := findHeader("メールアドレス一覧,,\n氏名,メールアドレス\n山田,a@b.example\n")
+	if err != nil || !tab.Found || tab.Row != 2 || tab.Skipped != 1 || tab.Header[0] != "氏名" {
+		t.Errorf("a title on the first row: %+v %v", tab, err)
+	}
+	tab, err = findHeader("11月号 配信リスト\nemail\na@b.example\n")
+	if err != nil || !tab.Found || tab.Row != 2 || tab.Skipped != 1 || tab.Header[0] != "email" {
+		t.Errorf("a one-column list under a title: %+v %v", tab, err)
+	}
+	tab, err = findHeader("メールアドレス\na@b.example\n")
+	if err != nil || !tab.Found || tab.Row != 1 {
+		t.Errorf("a one-column list: %+v %v", tab, err)
 	}
 }

@@ -76,3 +76,15 @@ func sjis(t *testing.T, s string) string {
 	}
 	return b
 }
+
+// TestATitleNamingAddressesOnTheFirstRow: a list whose first row is its
+// title メールアドレス一覧 (one cell, naming addresses) was read with the
+// title for its header: no token minted, every person's row "not an email
+// address". The header is the row below it.
+func TestATitleNamingAddressesOnTheFirstRow(t *testing.T) {
+	out, res := run(t, "メールアドレス一覧,,\n氏名,メールアドレス,会社\n山田,a@b.example,X\n")
+	want := "\ufeffメールアドレス一覧,,\n氏名,メールアドレス,会社,baton_token\n山田,a@b.example,X,tok-a\n"
+	if out != want || res.Minted != 1 || len(res.Errors) != 0 {
+		t.Errorf("got %q %+v, want %q", out, res, want)
+	}
+}
