@@ -79,11 +79,12 @@ type Dropped struct {
 	Spans []Span `json:"spans"`
 	// Seen are the hashes of the dropped offline touches' events
 	// (sorted, 4 bytes each). A person's whole history is scored again on
-	// every identification: a web touch no later than the newest dropped
-	// one is such history (counted, or merged into a visit that was), an
-	// offline touch may be a list imported late, dated in the past, and
-	// counts unless Seen has it. Past maxDroppedSeen, Full: every touch
-	// no later than the newest dropped one is taken as counted.
+	// every identification: a web touch within the dropped ones' time
+	// (the oldest span's start to the newest's end) is such history
+	// (counted, or merged into a visit that was), an offline touch may be
+	// a list imported late, dated in the past, and counts unless Seen has
+	// it. Past maxDroppedSeen, Full: every touch within that time is
+	// taken as counted.
 	Seen []byte `json:"seen,omitempty"`
 	Full bool   `json:"full,omitempty"`
 }
@@ -124,6 +125,12 @@ func (d *Dropped) find(h uint32) (int, bool) {
 func (d *Dropped) counted(t Touch) bool {
 	if d == nil || len(d.Spans) == 0 || t.At.After(d.Spans[len(d.Spans)-1].To) {
 		return false // newer than every dropped touch
+	}
+	if t.At.Before(d.Spans[0].From) {
+		// Older than every dropped touch (a span holds each it took):
+		// never dropped. A second device's anonymous history, scored on
+		// identification, was taken for counted, its first touch too.
+		return false
 	}
 	if t.Medium != "offline" || d.Full {
 		return true

@@ -117,3 +117,36 @@ func TestTrimmedBeforeComesBack(t *testing.T) {
 		}
 	}
 }
+
+// TestAnonymousHistoryBeforeTheDroppedCounts: a person past the list's
+// bound identifies on a second device whose anonymous history is older
+// than anything dropped (their first visit, from a LinkedIn ad, on the
+// phone): the rescore of the whole timeline counts it, as the first touch
+// it is. Every web touch no later than the newest dropped one was taken
+// for one counted before: the first touch stayed the later one and the
+// journey was one short. No dropped touch is older than the oldest span,
+// so those before it are new (or on the list, or merged again as before).
+func TestAnonymousHistoryBeforeTheDroppedCounts(t *testing.T) {
+	at := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	var evs []event.Event
+	for i := 10; i < 50; i++ {
+		evs = append(evs, event.Event{ID: fmt.Sprintf("w%d", i), Type: event.Custom, Timestamp: at.Add(time.Duration(i) * time.Hour),
+			UTM: event.UTM{Source: "google", Medium: "cpc", Campaign: fmt.Sprintf("c%d", i)}})
+	}
+	var rec Record
+	rec.addTouches(evs, nil)
+	if rec.Dropped.total() == 0 {
+		t.Fatal("nothing dropped")
+	}
+	phone := event.Event{ID: "phone", Type: event.Custom, Timestamp: at, UTM: event.UTM{Source: "linkedin", Medium: "paid_social", Campaign: "launch"}}
+	all := append([]event.Event{phone}, evs...)
+	if !rec.addTouches(all, nil) {
+		t.Fatal("the second device's history changed nothing")
+	}
+	if j := rec.Journey(time.Time{}, time.Time{}); j.N != 41 || j.First == nil || j.First.EventID != "phone" {
+		t.Fatalf("journey of %d touches from %+v, want 41 from the phone's", j.N, j.First)
+	}
+	if rec.addTouches(all, nil) || rec.Journey(time.Time{}, time.Time{}).N != 41 {
+		t.Errorf("scoring the history again changed the touches: %+v", rec.Journey(time.Time{}, time.Time{}))
+	}
+}
