@@ -359,9 +359,12 @@ func (e *HubSpotError) Is(target error) bool {
 func (e *HubSpotError) MissingScope() bool { return e.Status == http.StatusForbidden }
 
 // Transient reports a refusal a later try may not meet: a rate limit
-// (429), HubSpot's own failure (5xx).
+// (429), HubSpot's own failure (5xx), a batch's input failed for another
+// reason than not found (207: RATE_LIMITS among them; the token was not
+// refused, and a rollup taken for refused was recorded on its contact
+// alone, the deal counted once per contact).
 func (e *HubSpotError) Transient() bool {
-	return e.Status == http.StatusTooManyRequests || e.Status >= 500
+	return e.Status == http.StatusTooManyRequests || e.Status >= 500 || e.Status == http.StatusMultiStatus
 }
 
 // get reads path?q with the token: see call.
