@@ -3,10 +3,10 @@ package crm
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/hubspotrate"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/textcut"
 )
@@ -35,19 +35,7 @@ func redirected(connector string, resp *http.Response) *push.Error {
 }
 
 // retryAfter reads a Retry-After header (seconds or an HTTP date).
-func retryAfter(h http.Header, now time.Time) time.Duration {
-	v := h.Get("Retry-After")
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
-}
+func retryAfter(h http.Header, now time.Time) time.Duration { return hubspotrate.RetryAfter(h, now) }
 
 // maxAnswer bounds the part of an API's answer a failure quotes when it
 // is not the API's own error form (a proxy's or a maintenance page, a

@@ -13,14 +13,13 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	_ "time/tzdata" // the account's time zone on hosts without zoneinfo (Lambda)
 	"unicode/utf16"
 
 	"github.com/baton-hq/baton/internal/clock"
-
+	"github.com/baton-hq/baton/internal/hubspotrate"
 	"github.com/baton-hq/baton/internal/push"
 )
 
@@ -140,21 +139,11 @@ func (h *HubSpot) hsError(status int, body []byte, hd http.Header) *push.Error {
 	case status == 429:
 		pe.Code = "RATE_LIMIT:" + e.PolicyName
 		pe.Quota = e.PolicyName == "DAILY" // the day's allocation is spent: wait for it, however long
-		pe.RetryAfter = retryAfter(hd, now)
-		if pe.RetryAfter == 0 {
-			pe.RetryAfter = time.Second // SECONDLY (and TEN_SECONDLY) windows
-			if iv, err := strconv.Atoi(hd.Get("X-HubSpot-RateLimit-Interval-Milliseconds")); err == nil && iv > 0 {
-				pe.RetryAfter = time.Duration(iv) * time.Millisecond
-			}
-			if e.PolicyName == "DAILY" { // until the daily window resets: midnight in the account's time zone
-				loc, err := h.location()
-				if err != nil {
-					loc = time.UTC
-				}
-				n := now.In(loc)
-				pe.RetryAfter = time.Date(n.Year(), n.Month(), n.Day()+1, 0, 0, 0, 0, loc).Sub(now)
-			}
+		loc, err := h.location()           // a DAILY limit lasts until midnight in the account's time zone
+		if err != nil {
+			loc = time.UTC
 		}
+		pe.RetryAfter = hubspotrate.Wait(e.PolicyName, hd, now, loc)
 	case status == 423:
 		// Locked: "Locks will last for 2 seconds… include a delay of at
 		// least 2 seconds" (HubSpot, Error handling): a burst of writes

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/hubspotrate"
 )
 
 // HubSpotDeals reads deals with their contacts: a deal's webhook names the
@@ -417,30 +418,12 @@ func (d *HubSpotDeals) call(ctx context.Context, method, path string, q url.Valu
 	return body, nil
 }
 
-// rateWait is how long a 429 of policy lasts (HubSpotError.RetryAfter).
+// rateWait is how long a 429 of policy lasts (HubSpotError.RetryAfter),
+// as the push connector reads it (hubspotrate).
 func (d *HubSpotDeals) rateWait(policy string, hd http.Header) time.Duration {
 	now := clock.Now()
 	if d.Now != nil {
 		now = d.Now()
 	}
-	if v := hd.Get("Retry-After"); v != "" {
-		if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-			return time.Duration(n) * time.Second
-		}
-		if t, err := http.ParseTime(v); err == nil && t.After(now) {
-			return t.Sub(now)
-		}
-	}
-	if policy == "DAILY" {
-		loc := d.Loc
-		if loc == nil {
-			loc = time.UTC
-		}
-		n := now.In(loc)
-		return time.Date(n.Year(), n.Month(), n.Day()+1, 0, 0, 0, 0, loc).Sub(now)
-	}
-	if ms, err := strconv.Atoi(hd.Get("X-HubSpot-RateLimit-Interval-Milliseconds")); err == nil && ms > 0 {
-		return time.Duration(ms) * time.Millisecond
-	}
-	return time.Second
+	return hubspotrate.Wait(policy, hd, now, d.Loc)
 }

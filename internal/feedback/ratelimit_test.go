@@ -92,3 +92,25 @@ func TestHubSpotRateLimitedReadsAreAnsweredHonestly(t *testing.T) {
 		t.Fatalf("after the window: %d", code)
 	}
 }
+
+// TestHubSpotDailyLimitReadAsTheConnectorReadsIt: the feedback reader had
+// its own reading of a 429, apart from the push connector's: a DAILY
+// limit answered "Retry-After: 0" (no wait named) was a wait of nothing
+// here, so nothing was remembered and the next batch asked HubSpot again,
+// where the connector waits for the account's midnight. Both read it with
+// hubspotrate now.
+func TestHubSpotDailyLimitReadAsTheConnectorReadsIt(t *testing.T) {
+	hs := crmfake.NewHubSpot()
+	defer hs.Close()
+	now := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC) // 19:00 in Tokyo
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := &feedback.HubSpotDeals{BaseURL: hs.URL, Token: hs.Token, Loc: tokyo, Now: func() time.Time { return now }}
+	hs.Fail(1, crmfake.Fault{Status: 429, Body: crmfake.HSDailyLimit, Headers: map[string]string{"Retry-After": "0"}})
+	var he *feedback.HubSpotError
+	if _, err := api.Deals(context.Background(), []string{"7001"}); !errors.As(err, &he) || he.Policy != "DAILY" || he.RetryAfter != 5*time.Hour {
+		t.Fatalf("DAILY with Retry-After 0: %v, want 5h (Tokyo's midnight)", err)
+	}
+}
