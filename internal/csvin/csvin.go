@@ -401,7 +401,8 @@ type Record struct {
 // 出席者の詳細): the hosts' and panelists' tables name an email column
 // too, but list no attendee, and are skipped whole. Rows that hold one
 // cell are titles (one may read メールアドレス一覧), unless the cell names
-// the email plainly (email, メールアドレス): a one-column list's header. isHeader's error (two email columns) is the file's.
+// the email plainly (email, メールアドレス), or on the first row ends in
+// its name (PCメールアドレス): a one-column list's header. isHeader's error (two email columns) is the file's.
 //
 // Rows (nil: none) counts the records read, as ReadHeader's does; io.EOF
 // when the file has no non-blank record.
@@ -444,16 +445,17 @@ func FindHeader(cr *csv.Reader, rows *Rows, isHeader func([]string) (bool, error
 			t.Skipped++
 			continue
 		}
-		// One cell is a one-column list's header when it names the email
-		// plainly: a title that mentions addresses (メールアドレス一覧) on
-		// the first row was taken for the header, the real one below read
-		// as a person's row.
+		// One cell is a one-column list's header when it names a column:
+		// the email plainly below a title, or on the first row a name
+		// ending in it (PCメールアドレス). A title that mentions addresses
+		// (メールアドレス一覧) on the first row was taken for the header,
+		// the real one below read as a person's row.
 		if listsAttendees(section) {
 			ok, err := isHeader(rec)
 			if err != nil {
 				return t, err // a first row of tab-separated columns is one cell too
 			}
-			if ok && (!oneCell || plainEmail(title)) {
+			if ok && (!oneCell || plainEmail(title) || nonBlank == 1 && endsInEmail(title)) {
 				t.Header, t.Row, t.Found = rec, row, true
 				return t, nil
 			}
@@ -469,6 +471,25 @@ func FindHeader(cr *csv.Reader, rows *Rows, isHeader func([]string) (bool, error
 func plainEmail(cell string) bool {
 	r := event.EmailKeyRank(Header(cell))
 	return r == 1 || r == 2
+}
+
+// endsInEmail reports whether a cell is a column's name that ends in the
+// email's (PCメールアドレス, work_email, E-mail(会社)), not a title that
+// goes on after it (メールアドレス一覧, 配信先メールアドレスリスト).
+func endsInEmail(cell string) bool {
+	k := Header(cell)
+	if i := strings.IndexAny(k, "(（"); i > 0 {
+		k = strings.TrimSpace(k[:i]) // a qualifier in brackets: メール（勤務先）
+	}
+	if plainEmail(k) {
+		return true
+	}
+	for _, end := range []string{"email", "_mail", "メールアドレス", "電子メール"} {
+		if strings.HasSuffix(k, end) {
+			return true
+		}
+	}
+	return false
 }
 
 // EmailHeader is FindHeader's isHeader for a list of people: a row naming
