@@ -60,9 +60,21 @@ func (i *Inbox) List(ctx context.Context, limit int) ([]Lead, error) {
 // : the newest), newest first, and the cursor of the next page ("" when
 // there is none).
 func (i *Inbox) Page(ctx context.Context, cursor string, limit int) ([]Lead, string, error) {
-	items, err := i.T.Query(ctx, table.Query{PK: inboxPK, After: cursor, Reverse: true, Limit: limit})
+	// One more than the page, so that a next page is offered only when a
+	// lead is left for it (an inbox of exactly a page linked to an empty
+	// one, and the awaiting filter's count said "or more").
+	n := limit
+	if limit > 0 {
+		n = limit + 1
+	}
+	items, err := i.T.Query(ctx, table.Query{PK: inboxPK, After: cursor, Reverse: true, Limit: n})
 	if err != nil {
 		return nil, "", err
+	}
+	next := ""
+	if limit > 0 && len(items) > limit {
+		items = items[:limit]
+		next = items[limit-1].SK
 	}
 	out := []Lead{}
 	for _, it := range items {
@@ -72,10 +84,6 @@ func (i *Inbox) Page(ctx context.Context, cursor string, limit int) ([]Lead, str
 		}
 		l.inboxKey = it.SK
 		out = append(out, l)
-	}
-	next := ""
-	if limit > 0 && len(items) == limit {
-		next = items[len(items)-1].SK
 	}
 	return out, next, nil
 }

@@ -55,6 +55,18 @@ func TestInboxPages(t *testing.T) {
 	if fmt.Sprint(got) != "[l4@maker.example l3@maker.example l2@maker.example l1@maker.example l0@maker.example]" {
 		t.Fatalf("pages: %v", got)
 	}
+	// Four leads left after the first: pages of exactly two end without a
+	// cursor to an empty page.
+	if _, next, err := in.Page(ctx, "", 5); err != nil || next != "" {
+		t.Fatalf("a page holding every lead offers a next page: %q %v", next, err)
+	}
+	first, next, err := in.Page(ctx, "", 1)
+	if err != nil || len(first) != 1 || next == "" {
+		t.Fatalf("first page: %v %q %v", first, next, err)
+	}
+	if rest, more, err := in.Page(ctx, next, 4); err != nil || len(rest) != 4 || more != "" {
+		t.Fatalf("the last four on a page of four: %d leads, next %q, %v", len(rest), more, err)
+	}
 	for _, bad := range []string{"", "\xff", "nope", "2026-11-24T10:00:00Z", "2026-11-24T10:00:00Z#", "2026-13-24T10:00:00Z#p_1-c1", "2026-11-24T10:00:00Z#p_1\n"} {
 		if push.ValidInboxCursor(bad) {
 			t.Errorf("%q taken", bad)
