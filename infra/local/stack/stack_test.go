@@ -596,7 +596,11 @@ func TestForwardedForCannotDodgeTheLimit(t *testing.T) {
 func TestForwardedProtoOnlyFromATrustedProxy(t *testing.T) {
 	post := func(t *testing.T, c *http.Client, base, path, id string, hdr map[string]string) map[string]*http.Cookie {
 		t.Helper()
-		req, _ := http.NewRequest("POST", base+path, strings.NewReader(`{"type":"page_view","messageId":"`+id+`","anonymousId":"xfp-visitor-1","properties":{"url":"https://www.example.com/"}}`))
+		body := `{"type":"page_view","messageId":"` + id + `","anonymousId":"xfp-visitor-1","properties":{"url":"https://www.example.com/"}}`
+		if path == "/optout" {
+			body = "" // an opt-out's body is the tag's visitor id, or nothing
+		}
+		req, _ := http.NewRequest("POST", base+path, strings.NewReader(body))
 		req.Header.Set("Content-Type", "text/plain")
 		for k, v := range hdr {
 			req.Header.Set(k, v)
