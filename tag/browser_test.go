@@ -45,15 +45,23 @@ func need(t *testing.T, path, hint string) {
 	}
 }
 
-// TestInBrowser loads test pages with the tag in headless Chromium against
-// the local stack, and checks what the server stored.
-func TestInBrowser(t *testing.T) {
+// browserReady is the Chromium the browser tests drive, once it and
+// playwright-core are there (need).
+func browserReady(t *testing.T) string {
+	t.Helper()
 	chromium := os.Getenv("CHROMIUM")
 	if chromium == "" {
 		chromium = "/usr/bin/chromium"
 	}
 	need(t, chromium, "apt-get install chromium")
 	need(t, "browser/node_modules/playwright-core", "npm ci --prefix tag/browser")
+	return chromium
+}
+
+// TestInBrowser loads test pages with the tag in headless Chromium against
+// the local stack, and checks what the server stored.
+func TestInBrowser(t *testing.T) {
+	chromium := browserReady(t)
 
 	// The site that embeds the tag, on its own origin.
 	var collector string

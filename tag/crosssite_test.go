@@ -24,12 +24,7 @@ import (
 // false) and a Google consent mode update denying analytics_storage record
 // it for the visitor's person (tag/browser/crosssite.mjs).
 func TestOptOutAcrossSites(t *testing.T) {
-	chromium := os.Getenv("CHROMIUM")
-	if chromium == "" {
-		chromium = "/usr/bin/chromium"
-	}
-	need(t, chromium, "apt-get install chromium")
-	need(t, "browser/node_modules/playwright-core", "npm ci --prefix tag/browser")
+	chromium := browserReady(t)
 
 	var collector string
 	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
