@@ -281,8 +281,14 @@ func (r Record) Journey(from, to time.Time) Journey {
 // the previous MQL: the touches while sales held the lead were theirs to
 // act on and the recycle wiped the score they earned; scoring asks new
 // evidence after the recycle (recycle.min_new_behaviour), and the MQL is
-// credited to the touches that produced it.
-func cycleJourney(rec Record) *Journey {
-	j := rec.Journey(rec.CycleFrom, time.Time{})
+// credited to the touches that produced it: those up to at, when the MQL
+// is dated before now by the event that qualified the person (a late
+// batch's touches after that event came after the MQL).
+func cycleJourney(rec Record, at, now time.Time) *Journey {
+	to := time.Time{}
+	if at.Before(now) {
+		to = at
+	}
+	j := rec.Journey(rec.CycleFrom, to)
 	return &j
 }

@@ -470,7 +470,7 @@ func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.
 			mql = &MQL{
 				ID: fmt.Sprintf("%s-c%d", person, rec.Cycle), Person: person, Email: p.Email, Cycle: rec.Cycle, At: at, RaisedAt: now,
 				Condition: verdict.Condition, Facts: verdict.Facts, Verdict: verdict, Rules: rec.Rules,
-				Events: q.scoredEvents(ctx, person, contribs), Journey: cycleJourney(rec),
+				Events: q.scoredEvents(ctx, person, contribs), Journey: cycleJourney(rec, at, now),
 			}
 		}
 		if mql == nil && rec.version != 0 && len(contribs) == 0 && rec.Stage == prev && bytes.Equal(state, prevState) &&

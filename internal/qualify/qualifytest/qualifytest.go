@@ -816,6 +816,7 @@ func run(t *testing.T, f tabletest.Factory) {
 	})
 	t.Run("SameSecondInOrder", func(t *testing.T) { sameSecond(t, f) })
 	t.Run("LateEventsDateTheMQL", func(t *testing.T) { lateEvents(t, f) })
+	t.Run("LateMQLJourneyEndsAtTheMQL", func(t *testing.T) { lateJourney(t, f) })
 	t.Run("DisqualifiedAfterSQLIsRecycled", func(t *testing.T) {
 		// Salesforce's Lead goes Qualified (sql), then Closed - Not
 		// Converted (rejected); kintone's 商談化, then 見送り. The lead closed
@@ -1301,5 +1302,32 @@ func lateEvents(t *testing.T, f tabletest.Factory) {
 	// the first cycle's lead (sales could not have seen this one).
 	if res, err := x.q.Outcome(ctx, late.ID, "accepted", "late-acc", "rep", rejected.Add(time.Hour)); err != nil || res.Applied {
 		t.Fatalf("a verdict dated before the MQL reached sales applied to it: %+v %v", res, err)
+	}
+}
+
+// lateJourney: a batch sent days late whose form qualified the person at
+// 10:01 Monday, with an ad's visit of Monday afternoon after it: the MQL
+// is dated 10:01, and its journey (what attribution credits it to) holds
+// the touches up to then, not the visit that came after it.
+func lateJourney(t *testing.T, f tabletest.Factory) {
+	ctx := context.Background()
+	x := newFx(t, f)
+	p := x.identify(t, "lj-1", "journey@example.com", t0)
+	first := ev("lj-1", "lj-a", event.Download, t0.Add(time.Hour))
+	first.UTM = event.UTM{Source: "newsletter", Medium: "email", Campaign: "before"}
+	form := ev("lj-1", "lj-b", event.FormSubmit, t0.Add(time.Hour+time.Minute))
+	after := ev("lj-1", "lj-c", event.PageView, t0.Add(5*time.Hour))
+	after.UTM = event.UTM{Source: "google", Medium: "cpc", Campaign: "after"}
+	e := []event.Event{first, form, after}
+	x.store(t, e...)
+	x.clk.Set(t0.Add(72 * time.Hour))
+	x.process(t, e...)
+	ms, err := x.q.MQLs(ctx, p.ID)
+	if err != nil || len(ms) != 1 || !ms[0].At.Equal(form.Timestamp) || ms[0].Journey == nil {
+		t.Fatalf("MQLs %+v %v; want one at the form's %v with its journey", ms, err, form.Timestamp)
+	}
+	j := ms[0].Journey
+	if j.N != 1 || j.First == nil || j.First.EventID != first.ID || j.Last != nil {
+		t.Fatalf("journey of %d touches, first %+v, last %+v; want the newsletter's alone (the ad's visit came after the MQL)", j.N, j.First, j.Last)
 	}
 }
