@@ -353,6 +353,16 @@ func (d *Directory) ensure(ctx context.Context, email, source string, attrs, cus
 	return d.ensureAt(ctx, email, source, attrs, custom, user, time.Time{})
 }
 
+// MaxLate is how long before it reached Baton an event may date what it
+// brings: a lead its form identifies (Stitcher.Identify), an MQL it
+// qualifies (qualify). An event's time is its sender's, which the
+// collector bounds only to 2000 and later: a client's clock, a batch held
+// back, or anyone posting the public collector a form dated years back
+// would date a lead and an MQL in reports long closed, and an MQL dated
+// before the SLA sweep's window (read by that date) would never be found
+// waiting. The SLA sweep reads MQLs dated this much before its window.
+const MaxLate = 30 * 24 * time.Hour
+
 // ensureAt is ensure creating the person as of since, when that is
 // before now.
 func (d *Directory) ensureAt(ctx context.Context, email, source string, attrs, custom map[string]string, user string, since time.Time) (p Person, created bool, err error) {

@@ -71,7 +71,14 @@ func (s *Stitcher) Identify(ctx context.Context, id Identification) (Person, Lin
 		// batch days late is a lead of its own day (the stage history
 		// and funnel date the lead by CreatedAt, and an MQL is never
 		// dated before its lead).
-		if p, created, err = s.Dir.ensureAt(ctx, id.Email, id.Source, known, custom, id.User, id.At); err != nil {
+		// No earlier than MaxLate: the time is the sender's (the public
+		// collector takes any since 2000), and a lead of years back would
+		// count in reports long closed.
+		since := id.At
+		if floor := s.Dir.now().Add(-MaxLate); since.Before(floor) {
+			since = floor
+		}
+		if p, created, err = s.Dir.ensureAt(ctx, id.Email, id.Source, known, custom, id.User, since); err != nil {
 			return Person{}, LinkResult{}, err
 		}
 	}

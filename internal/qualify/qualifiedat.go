@@ -75,9 +75,13 @@ func newestAttributes(evs []event.Event) time.Time {
 // the judgement) the date is fallback. Either way it is no earlier than
 // the person's identification and last stage change (an MQL precedes
 // neither the lead it is of nor the recycle that opened its cycle: the
-// stage history stays in order), and no later than now.
+// stage history stays in order), nor identity.MaxLate before now, and no
+// later than now.
 func qualifiedAt(e Engine, p identity.Person, tl []event.Event, hist []StageChange, now, fallback time.Time) (time.Time, error) {
 	floor := p.CreatedAt
+	if min := now.Add(-identity.MaxLate); floor.Before(min) {
+		floor = min // an event's time is its sender's (identity.MaxLate)
+	}
 	var recycles []time.Time
 	for _, h := range hist {
 		if h.At.After(floor) {

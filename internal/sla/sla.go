@@ -45,14 +45,17 @@ func (s *Sweeper) now() time.Time {
 }
 
 // Sweep finds MQLs still waiting for sales past within and announces
-// each once. It looks back at most lookback (the MQL index is ordered by
-// time). announce may be nil (breaches are then only recorded). A breach
+// each once. It looks at the MQLs raised within lookback. announce may be nil (breaches are then only recorded). A breach
 // whose announcement failed is not recorded (announced next run) and the
 // others go on; the failures are the error.
 func (s *Sweeper) Sweep(ctx context.Context, within, lookback time.Duration, announce func(context.Context, Breach) error) ([]Breach, error) {
 	q := s.Q
 	now := s.now()
-	mqls, err := q.MQLsSince(ctx, now.Add(-lookback))
+	// The index is by qualifying time, which is up to identity.MaxLate
+	// before the MQL was raised: those raised within lookback are among
+	// the MQLs dated since MaxLate before it.
+	since := now.Add(-lookback)
+	mqls, err := q.MQLsSince(ctx, since.Add(-identity.MaxLate))
 	if err != nil {
 		return nil, err
 	}
@@ -61,6 +64,9 @@ func (s *Sweeper) Sweep(ctx context.Context, within, lookback time.Duration, ann
 	down := 0          // of them, those of a receiver down (not ErrRefused)
 	stop := func(err error) ([]Breach, error) { return out, errors.Join(append(failed, err)...) }
 	for _, m := range mqls {
+		if m.Raised().Before(since) {
+			continue // raised before the window looked at
+		}
 		// Sales' time runs from when the MQL was raised and handed to
 		// them, not from the (maybe days older) event that qualified it.
 		waited := q.Calendar.Between(m.Raised(), now) // working time, on a business calendar

@@ -817,6 +817,7 @@ func run(t *testing.T, f tabletest.Factory) {
 	t.Run("SameSecondInOrder", func(t *testing.T) { sameSecond(t, f) })
 	t.Run("LateEventsDateTheMQL", func(t *testing.T) { lateEvents(t, f) })
 	t.Run("LateMQLJourneyEndsAtTheMQL", func(t *testing.T) { lateJourney(t, f) })
+	t.Run("VeryLateEventsDateWithinMaxLate", func(t *testing.T) { veryLate(t, f) })
 	t.Run("DisqualifiedAfterSQLIsRecycled", func(t *testing.T) {
 		// Salesforce's Lead goes Qualified (sql), then Closed - Not
 		// Converted (rejected); kintone's 商談化, then 見送り. The lead closed
@@ -1329,5 +1330,36 @@ func lateJourney(t *testing.T, f tabletest.Factory) {
 	j := ms[0].Journey
 	if j.N != 1 || j.First == nil || j.First.EventID != first.ID || j.Last != nil {
 		t.Fatalf("journey of %d touches, first %+v, last %+v; want the newsletter's alone (the ad's visit came after the MQL)", j.N, j.First, j.Last)
+	}
+}
+
+// veryLate: a form and download dated 100 days before they reached Baton
+// (a client's clock, a batch held back, or anyone posting the public
+// collector a backdated form): the lead and its MQL are dated no earlier
+// than identity.MaxLate before, and the SLA sweep, which reads the MQL
+// index by that date, finds the MQL raised within its window unanswered
+// (it looked back 90 days of qualifying time, not of raising).
+func veryLate(t *testing.T, f tabletest.Factory) {
+	ctx := context.Background()
+	x := newFx(t, f)
+	raised := t0.Add(100 * 24 * time.Hour)
+	x.clk.Set(raised)
+	p := x.identify(t, "vl", "verylate@example.com", t0)
+	if !p.CreatedAt.Equal(raised.Add(-identity.MaxLate)) {
+		t.Fatalf("lead created %v, want %v (MaxLate before now)", p.CreatedAt, raised.Add(-identity.MaxLate))
+	}
+	e := []event.Event{ev("vl", "vl-a", event.Download, t0.Add(time.Minute)), ev("vl", "vl-b", event.FormSubmit, t0.Add(2*time.Minute))}
+	x.store(t, e...)
+	x.process(t, e...)
+	ms, err := x.q.MQLs(ctx, p.ID)
+	if err != nil || len(ms) != 1 || !ms[0].At.Equal(raised.Add(-identity.MaxLate)) || !ms[0].RaisedAt.Equal(raised) {
+		t.Fatalf("MQLs %+v %v; want one at %v raised %v", ms, err, raised.Add(-identity.MaxLate), raised)
+	}
+	// The first sweep since (the SLA configured lately, or sweeps failing):
+	// raised 70 days ago, within the 90 days looked back, dated 100 ago.
+	x.clk.Set(raised.Add(70 * 24 * time.Hour))
+	bs, err := (&sla.Sweeper{Q: x.q, Now: x.clk.Now}).Sweep(ctx, 24*time.Hour, 90*24*time.Hour, nil)
+	if err != nil || len(bs) != 1 || bs[0].MQL.ID != ms[0].ID {
+		t.Fatalf("breaches %+v %v; want the MQL raised 70 days ago, unanswered", bs, err)
 	}
 }
