@@ -362,7 +362,10 @@ func (h *Handler) answer(ctx context.Context, l push.Lead) (inboxLead, error) {
 	}
 	for _, c := range hist {
 		outcome, ok := strings.CutPrefix(c.Reason, "sales: ")
-		if !ok || c.At.Before(l.QualifiedAt) || (!until.IsZero() && !c.At.Before(until)) {
+		// Sales answer a lead once it reached them: a verdict before is
+		// of an earlier cycle's (a late MQL is dated back to the recycle
+		// its rejection made).
+		if !ok || c.At.Before(l.Raised()) || (!until.IsZero() && !c.At.Before(until)) {
 			continue
 		}
 		if out.Verdict == "" || !c.At.Before(out.AnsweredAt) {

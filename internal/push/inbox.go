@@ -32,18 +32,24 @@ func (i *Inbox) Push(ctx context.Context, l Lead) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	// Keyed by its time (sortkey's: leads of one second in the order
-	// qualified), then its MQL.
-	sk := sortkey.Time(l.QualifiedAt) + "#" + l.MQLID
+	// Keyed by when it reached sales (sortkey's: leads of one second in
+	// the order raised), then its MQL: a late batch's lead, dated days
+	// back, is the newest handed over.
+	sk := sortkey.Time(l.Raised()) + "#" + l.MQLID
 	// On condition that the person was not erased since delivery began:
 	// the lead names them. A failed condition is that, or the lead there
 	// already (under its key of before sortkey, RFC 3339's, too: a
 	// delivery retried across the change stores it once).
-	err = i.T.Transact(ctx, []table.Write{
+	ws := []table.Write{
 		table.Put(table.Item{PK: inboxPK, SK: sk, Kind: KindInbox, Data: data}, table.NotExists),
-		table.CheckOf(inboxPK, l.QualifiedAt.UTC().Format(time.RFC3339Nano)+"#"+l.MQLID, table.NotExists),
+		table.CheckOf(inboxPK, l.Raised().UTC().Format(time.RFC3339Nano)+"#"+l.MQLID, table.NotExists),
 		privacy.NotErased(l.Email),
-	})
+	}
+	if !l.Raised().Equal(l.QualifiedAt) {
+		// Stored under its qualifying time before the key was the raise's.
+		ws = append(ws, table.CheckOf(inboxPK, sortkey.Time(l.QualifiedAt)+"#"+l.MQLID, table.NotExists))
+	}
+	err = i.T.Transact(ctx, ws)
 	if err != nil && !errors.Is(err, table.ErrConditionFailed) {
 		return "", err
 	}

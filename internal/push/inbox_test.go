@@ -168,3 +168,33 @@ func FuzzValidInboxCursor(f *testing.F) {
 		}
 	})
 }
+
+// TestInboxListsByRaise: a lead of a late batch, dated days before it was
+// raised, lists first: the inbox is what reached sales, newest first.
+func TestInboxListsByRaise(t *testing.T) {
+	at := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "i.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tb.Close()
+	in := &push.Inbox{T: tb}
+	ctx := context.Background()
+	for _, l := range []push.Lead{
+		{MQLID: "p_a-c1", Email: "a@maker.example", QualifiedAt: at, RaisedAt: at},
+		{MQLID: "p_b-c1", Email: "b@maker.example", QualifiedAt: at.Add(-72 * time.Hour), RaisedAt: at.Add(time.Hour)},
+		{MQLID: "p_c-c1", Email: "c@maker.example", QualifiedAt: at.Add(-time.Hour)}, // stored before raisedAt: by its qualifying time
+	} {
+		if _, err := in.Push(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	leads, err := in.List(ctx, 10)
+	var got []string
+	for _, l := range leads {
+		got = append(got, l.Email[:1])
+	}
+	if err != nil || fmt.Sprint(got) != "[b a c]" {
+		t.Fatalf("inbox %v %v, want [b a c]", got, err)
+	}
+}

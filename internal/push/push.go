@@ -62,9 +62,14 @@ type Lead struct {
 	Condition      string            `json:"condition"`
 	Reasons        []string          `json:"reasons"`
 	QualifiedAt    time.Time         `json:"qualifiedAt"`
-	FirstTouch     Touch             `json:"firstTouch"`
-	LastTouch      Touch             `json:"lastTouch"`
-	Activity       []Activity        `json:"activity"` // newest first
+	// RaisedAt is when Baton raised the MQL and handed it to sales (a late
+	// batch's QualifiedAt is days before): the inbox lists leads by it,
+	// and sales' verdicts on the lead count from it. Zero in leads stored
+	// before it was kept (QualifiedAt was then the same).
+	RaisedAt   time.Time  `json:"raisedAt,omitzero"`
+	FirstTouch Touch      `json:"firstTouch"`
+	LastTouch  Touch      `json:"lastTouch"`
+	Activity   []Activity `json:"activity"` // newest first
 	// Cycle is the person's MQL count with this one: a lead sales sent back
 	// is an MQL again in a later cycle, and Recycled says why it is back.
 	Cycle    int       `json:"cycle"`
@@ -1002,6 +1007,14 @@ func Deliveries(ctx context.Context, t table.Table, person string) ([]Delivery, 
 	return out, nil
 }
 
+// Raised is when the lead reached sales (RaisedAt, else QualifiedAt).
+func (l Lead) Raised() time.Time {
+	if l.RaisedAt.IsZero() {
+		return l.QualifiedAt
+	}
+	return l.RaisedAt
+}
+
 // Build assembles the lead for an MQL from the person and their timeline.
 func (w *Worker) Build(ctx context.Context, m qualify.MQL) (Lead, error) {
 	p, err := w.Dir.Get(ctx, m.Person)
@@ -1019,7 +1032,7 @@ func (w *Worker) Build(ctx context.Context, m qualify.MQL) (Lead, error) {
 	l := Lead{
 		MQLID: m.ID, PersonID: p.ID, Email: p.Email, Attributes: p.Attributes,
 		BehaviourScore: m.Verdict.Behaviour, FitScore: m.Verdict.Fit, Grade: m.Verdict.Grade,
-		Condition: m.Condition, Reasons: m.Facts, QualifiedAt: m.At.In(loc), Activity: []Activity{}, Cycle: m.Cycle, Lang: w.Lang,
+		Condition: m.Condition, Reasons: m.Facts, QualifiedAt: m.At.In(loc), RaisedAt: m.Raised().In(loc), Activity: []Activity{}, Cycle: m.Cycle, Lang: w.Lang,
 	}
 	if m.Cycle > 1 && w.History != nil {
 		hist, err := w.History(ctx, m.Person)
