@@ -285,10 +285,15 @@ func (r Record) Journey(from, to time.Time) Journey {
 // is dated before now by the event that qualified the person (a late
 // batch's touches after that event came after the MQL).
 func cycleJourney(rec Record, at, now time.Time) *Journey {
-	to := time.Time{}
-	if at.Before(now) {
-		to = at
-	}
-	j := rec.Journey(rec.CycleFrom, to)
+	j := rec.Journey(rec.CycleFrom, before(at, now))
 	return &j
+}
+
+// before is the end of what led to an MQL dated at, raised at now: at, or
+// zero (everything) for one dated now.
+func before(at, now time.Time) time.Time {
+	if at.Before(now) {
+		return at
+	}
+	return time.Time{}
 }

@@ -470,7 +470,7 @@ func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.
 			mql = &MQL{
 				ID: fmt.Sprintf("%s-c%d", person, rec.Cycle), Person: person, Email: p.Email, Cycle: rec.Cycle, At: at, RaisedAt: now,
 				Condition: verdict.Condition, Facts: verdict.Facts, Verdict: verdict, Rules: rec.Rules,
-				Events: q.scoredEvents(ctx, person, contribs), Journey: cycleJourney(rec, at, now),
+				Events: q.scoredEvents(ctx, person, contribs, before(at, now)), Journey: cycleJourney(rec, at, now),
 			}
 		}
 		if mql == nil && rec.version != 0 && len(contribs) == 0 && rec.Stage == prev && bytes.Equal(state, prevState) &&
@@ -674,21 +674,22 @@ func legacyMQLIndexPrefix(m MQL) string {
 
 // scoredEvents lists the events whose points stand behind an MQL: those in
 // the ledger (and this round's contributions), newest first, at most 50.
-func (q *Qualifier) scoredEvents(ctx context.Context, person string, fresh []Contribution) []string {
+func (q *Qualifier) scoredEvents(ctx context.Context, person string, fresh []Contribution, to time.Time) []string {
 	led, err := q.Ledger(ctx, person)
 	if err != nil {
 		led = nil
 	}
-	return scoredFrom(append(led, fresh...))
+	return scoredFrom(append(led, fresh...), to)
 }
 
 // scoredFrom lists the events that gave points in a ledger (oldest first),
-// newest first, at most 50.
-func scoredFrom(led []Contribution) []string {
+// newest first, at most 50; those up to to, unless it is zero (an MQL
+// dated before now by its event: a late batch's later events came after).
+func scoredFrom(led []Contribution, to time.Time) []string {
 	seen := map[string]bool{}
 	var ids []string
 	for i := len(led) - 1; i >= 0 && len(ids) < 50; i-- {
-		if c := led[i]; c.EventID != "" && c.Delta > 0 && !seen[c.EventID] {
+		if c := led[i]; c.EventID != "" && c.Delta > 0 && !seen[c.EventID] && (to.IsZero() || !c.At.After(to)) {
 			seen[c.EventID] = true
 			ids = append(ids, c.EventID)
 		}

@@ -184,7 +184,7 @@ func (q *Qualifier) rebuild(ctx context.Context, person string, rec Record) (Rec
 		m := MQL{
 			ID: fmt.Sprintf("%s-c%d", person, next.Cycle), Person: person, Email: p.Email, Cycle: next.Cycle, At: at, RaisedAt: now,
 			Condition: verdict.Condition, Facts: verdict.Facts, Verdict: verdict, Rules: next.Rules,
-			Events: scoredFrom(all), Journey: cycleJourney(next, at, now),
+			Events: scoredFrom(all, before(at, now)), Journey: cycleJourney(next, at, now),
 		}
 		cnt := newCounts(q.Calendar.Location())
 		cnt.transition(prev, StageMQL, at, channelOf(next))

@@ -1309,7 +1309,8 @@ func lateEvents(t *testing.T, f tabletest.Factory) {
 // lateJourney: a batch sent days late whose form qualified the person at
 // 10:01 Monday, with an ad's visit of Monday afternoon after it: the MQL
 // is dated 10:01, and its journey (what attribution credits it to) holds
-// the touches up to then, not the visit that came after it.
+// the touches up to then, not the visit that came after it; nor do the
+// events behind it ("What led to it").
 func lateJourney(t *testing.T, f tabletest.Factory) {
 	ctx := context.Background()
 	x := newFx(t, f)
@@ -1330,6 +1331,9 @@ func lateJourney(t *testing.T, f tabletest.Factory) {
 	j := ms[0].Journey
 	if j.N != 1 || j.First == nil || j.First.EventID != first.ID || j.Last != nil {
 		t.Fatalf("journey of %d touches, first %+v, last %+v; want the newsletter's alone (the ad's visit came after the MQL)", j.N, j.First, j.Last)
+	}
+	if fmt.Sprint(ms[0].Events) != "[lj-b lj-a]" {
+		t.Fatalf("events behind the MQL %v, want [lj-b lj-a] (the visit came after it)", ms[0].Events)
 	}
 }
 
