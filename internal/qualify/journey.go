@@ -71,10 +71,15 @@ type Span struct {
 
 // Dropped are the touches trimmed from a record's list. Attribution's
 // linear and position models credit every touch of a journey, so the
-// middle that the list cannot hold is kept as spans; the spans are cut at
-// the record's lifecycle times (a cycle's start, its MQL, sales'
-// acceptance), so that a conversion's window takes a span whole or not at
-// all.
+// middle that the list cannot hold is kept as spans. A journey's window
+// takes a span whole or not at all (Record.Journey), so spans never join
+// across a lifecycle time a report's window starts or ends at
+// (Record.marks): the current cycle's start and MQL, the first SQL and
+// the first customer. Spans between the same two of those merge, which
+// bounds them (at most one more than the marks) where a count did: past
+// four the two oldest merged, across any of them, and the SQL's and the
+// customer's times parted none, so a journey up to either lost every
+// span it cut (single cycle, 100 touches, SQL at the 61st: 46 counted).
 type Dropped struct {
 	Spans []Span `json:"spans"`
 	// Seen are the hashes of the dropped offline touches' events
@@ -88,10 +93,6 @@ type Dropped struct {
 	Seen []byte `json:"seen,omitempty"`
 	Full bool   `json:"full,omitempty"`
 }
-
-// maxSpans bounds the spans: past it the two oldest merge (their
-// conversions' MQLs carry their own journey: Journey).
-const maxSpans = 4
 
 // maxDroppedSeen bounds Dropped.Seen: 2 KB.
 const maxDroppedSeen = 512
@@ -157,10 +158,9 @@ func (d *Dropped) remember(t Touch) {
 	d.Seen = slices.Insert(d.Seen, 4*i, w[:]...)
 }
 
-// drop adds a touch trimmed from the list: to the span it falls in (a
-// late one), else to the span before it unless a lifecycle time of marks
-// parts them (a window (from, to] takes touches at a mark on its
-// earlier side), else as a span of its own.
+// drop adds a touch trimmed from the list: to the span whose time it
+// falls in (a late one), else as a span of its own, which then merges
+// with its neighbours that no lifecycle time of marks parts from it.
 func (d *Dropped) drop(t Touch, marks []time.Time) {
 	d.remember(t)
 	// The spans are in time order, none overlapping: i is the first that
@@ -171,31 +171,36 @@ func (d *Dropped) drop(t Touch, marks []time.Time) {
 		}
 		return -1
 	})
-	if i > 0 {
+	if i > 0 && !t.At.After(d.Spans[i-1].To) {
 		s := &d.Spans[i-1]
-		if !t.At.After(s.To) || !slices.ContainsFunc(marks, func(m time.Time) bool { return !m.Before(s.To) && m.Before(t.At) }) {
-			s.To = latest(s.To, t.At)
-			s.N++
-			s.By.add(t, 1)
-			return
-		}
+		s.N++
+		s.By.add(t, 1)
+		return
 	}
 	s := Span{From: t.At, To: t.At, N: 1, By: Tally{}}
 	s.By.add(t, 1)
 	d.Spans = slices.Insert(d.Spans, i, s)
-	if len(d.Spans) > maxSpans {
-		a, b := d.Spans[0], d.Spans[1]
-		a.To, a.N = b.To, a.N+b.N
-		a.By.merge(b.By)
-		d.Spans = append([]Span{a}, d.Spans[2:]...)
-	}
+	d.join(marks)
 }
 
-func latest(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
+// join merges each two neighbouring spans no mark parts: a window
+// (from, to] ending or starting at a mark m takes the touches at m on its
+// earlier side, so a mark at or after the earlier span's end and before
+// the later one's start parts them. Marks of a cycle since replaced (its
+// MQL: credited from its own Journey) part nothing any more: the spans
+// they parted merge.
+func (d *Dropped) join(marks []time.Time) {
+	out := d.Spans[:1]
+	for _, s := range d.Spans[1:] {
+		last := &out[len(out)-1]
+		if slices.ContainsFunc(marks, func(m time.Time) bool { return !m.IsZero() && !m.Before(last.To) && m.Before(s.From) }) {
+			out = append(out, s)
+			continue
+		}
+		last.To, last.N = s.To, last.N+s.N
+		last.By.merge(s.By)
 	}
-	return a
+	d.Spans = out
 }
 
 func (d *Dropped) clone() *Dropped {
@@ -273,6 +278,19 @@ func (r Record) Journey(from, to time.Time) Journey {
 		}
 	}
 	return j
+}
+
+// marks are the lifecycle times the dropped touches' spans part at:
+// where the windows of the journeys attribution reads start or end. The
+// current cycle's start (its MQL's journey, kept on the MQL as raised:
+// cycleJourney) and its MQL (an MQL stored before journeys were kept is
+// credited up to it), and the first SQL and customer, every touch up to
+// them (reports.Attribution): those stay for good, past any recycle.
+// Sales' acceptance is none: no window ends there. A deal's own date
+// (reports.Revenue) is not one either: a person has any number of deals,
+// and a won one's is most often the customer's.
+func (r Record) marks() []time.Time {
+	return []time.Time{r.CycleFrom, r.MQLAt, r.SQLAt, r.CustomerAt}
 }
 
 // cycleJourney is the journey of the MQL rec's cycle raises now: the

@@ -150,3 +150,131 @@ func TestAnonymousHistoryBeforeTheDroppedCounts(t *testing.T) {
 		t.Errorf("scoring the history again changed the touches: %+v", rec.Journey(time.Time{}, time.Time{}))
 	}
 }
+
+// hourly are n touches an hour apart from at, e<i>: a search visit before
+// hour 40, a newsletter's click before hour 60, a search ad from then on.
+func hourly(at time.Time, n int) []event.Event {
+	var evs []event.Event
+	for i := range n {
+		utm := event.UTM{Source: "google", Medium: "organic"}
+		switch {
+		case i >= 60:
+			utm = event.UTM{Source: "google", Medium: "cpc"}
+		case i >= 40:
+			utm = event.UTM{Source: "newsletter", Medium: "email"}
+		}
+		utm.Campaign = fmt.Sprintf("c%d", i)
+		evs = append(evs, event.Event{ID: fmt.Sprintf("e%d", i), Type: event.Custom, Timestamp: at.Add(time.Duration(i) * time.Hour), UTM: utm})
+	}
+	return evs
+}
+
+// checkJourney fails unless j counts n touches, its ends and middle adding
+// up to them by every dimension.
+func checkJourney(t *testing.T, what string, j Journey, n int) {
+	t.Helper()
+	ends := 0
+	for _, e := range []*Touch{j.First, j.Last} {
+		if e != nil {
+			ends++
+		}
+	}
+	for _, d := range TouchDims {
+		sum := ends
+		for _, c := range j.Middle[d] {
+			sum += c
+		}
+		if sum != j.N {
+			t.Errorf("%s: %d touches, %d of them by %s", what, j.N, sum, d)
+		}
+	}
+	if j.N != n {
+		t.Errorf("%s: %d touches, want %d", what, j.N, n)
+	}
+}
+
+// lifecycle is a record's stage changes by hour, as Outcome and scoring
+// make them.
+type lifecycle map[int]func(rec *Record, at time.Time)
+
+// replay adds the touches to a record one by one as they come (live), or
+// all at once after the stage changes (a rescore of the whole history),
+// and returns it.
+func replay(evs []event.Event, stages lifecycle, live bool) Record {
+	var rec Record
+	for i, e := range evs {
+		if f := stages[i]; f != nil {
+			f(&rec, e.Timestamp)
+		}
+		if live {
+			rec.addTouches([]event.Event{e}, nil)
+		}
+	}
+	if !live {
+		rec.addTouches(evs, nil)
+	}
+	return rec
+}
+
+var (
+	toMQL = func(rec *Record, at time.Time) { rec.Stage, rec.MQLAt = StageMQL, at; rec.reached(StageMQL, at) }
+	toSAL = func(rec *Record, at time.Time) { rec.Stage, rec.AcceptedAt = StageSAL, at; rec.reached(StageSAL, at) }
+	toSQL = func(rec *Record, at time.Time) { rec.Stage = StageSQL; rec.reached(StageSQL, at) }
+	won   = func(rec *Record, at time.Time) { rec.Stage = StageCustomer; rec.reached(StageCustomer, at) }
+)
+
+// TestSQLJourneyCountsEveryTouch: 100 hourly touches, MQL at hour 40,
+// SAL at 45, SQL at 60: the SQL is credited to the 61 touches up to it.
+// The spans parted at the MQL and acceptance alone, so the span across
+// the SQL's time was left out: 46.
+func TestSQLJourneyCountsEveryTouch(t *testing.T) {
+	at := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	evs := hourly(at, 100)
+	for _, live := range []bool{true, false} {
+		rec := replay(evs, lifecycle{40: toMQL, 45: toSAL, 60: toSQL}, live)
+		if !rec.SQLAt.Equal(at.Add(60 * time.Hour)) {
+			t.Fatalf("SQL at %v", rec.SQLAt)
+		}
+		what := fmt.Sprintf("live %v: the SQL's journey", live)
+		j := rec.Journey(time.Time{}, rec.SQLAt)
+		checkJourney(t, what, j, 61)
+		if j.Middle["channel"]["search"] != 39 || j.Middle["channel"]["email"] != 20 || j.Last != nil && j.Last.Channel != "paid" {
+			t.Errorf("%s: middle %v, last %+v", what, j.Middle["channel"], j.Last)
+		}
+		checkJourney(t, fmt.Sprintf("live %v: the whole journey", live), rec.Journey(time.Time{}, time.Time{}), 100)
+	}
+}
+
+// TestRecycledLeadsSQLJourney: 200 hourly touches; MQL at hour 50,
+// accepted and SQL at 60, lost and recycled at 100, MQL again at 120,
+// accepted at 130, won at 150. The first SQL is credited to the 61
+// touches up to it, the customer to the 151 up to the win, the second
+// MQL to the 20 since the recycle. The new cycle's times replaced the
+// first's and, past four spans, the oldest merged: the SQL's journey
+// counted 1 touch (the first, kept on the list).
+func TestRecycledLeadsSQLJourney(t *testing.T) {
+	at := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	evs := hourly(at, 200)
+	var mql2 Journey
+	stages := lifecycle{50: toMQL, 60: func(rec *Record, at time.Time) { toSAL(rec, at); toSQL(rec, at) },
+		100: func(rec *Record, at time.Time) {
+			rec.Stage, rec.CycleFrom, rec.MQLAt, rec.AcceptedAt = StageRecycled, at, time.Time{}, time.Time{}
+		},
+		120: func(rec *Record, at time.Time) { rec.Cycle++; toMQL(rec, at); mql2 = *cycleJourney(*rec) },
+		130: toSAL, 150: won}
+	for _, live := range []bool{true, false} {
+		rec := replay(evs, stages, live)
+		sql, cust := rec.Journey(time.Time{}, rec.SQLAt), rec.Journey(time.Time{}, rec.CustomerAt)
+		checkJourney(t, fmt.Sprintf("live %v: the SQL's journey", live), sql, 61)
+		checkJourney(t, fmt.Sprintf("live %v: the customer's journey", live), cust, 151)
+		checkJourney(t, fmt.Sprintf("live %v: the whole journey", live), rec.Journey(time.Time{}, time.Time{}), 200)
+		checkJourney(t, fmt.Sprintf("live %v: the second cycle's journey", live), rec.Journey(rec.CycleFrom, time.Time{}), 99)
+		if n := len(rec.Dropped.Spans); n > len(rec.marks())+1 {
+			t.Errorf("live %v: %d spans", live, n)
+		}
+		if live {
+			// Raised as the touch of hour 120 had yet to come.
+			checkJourney(t, "the second MQL's journey as raised", mql2, 19)
+		}
+	}
+}

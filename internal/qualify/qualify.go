@@ -128,6 +128,12 @@ type Record struct {
 	// CycleFrom is when the current cycle began: the recycle that opened
 	// it (zero in the first). Its MQL is credited to the touches after it.
 	CycleFrom time.Time `json:"cycleFrom,omitzero"`
+	// SQLAt and CustomerAt are when the person first reached SQL (or a
+	// stage past it) and customer, in any cycle: attribution credits each
+	// to every touch up to it (reports.Attribution), so the dropped
+	// touches' spans part there too (Record.marks).
+	SQLAt      time.Time `json:"sqlAt,omitzero"`
+	CustomerAt time.Time `json:"customerAt,omitzero"`
 	// Pending are ledger entries not yet written as ledger items: the
 	// latest contributions ride on the record (one write per batch) until
 	// they would make it larger than pendingBudget, then they go out as

@@ -124,6 +124,9 @@ func (q *Qualifier) rebuild(ctx context.Context, person string, rec Record) (Rec
 	tl = withdrawnFrom(p, scorable(tl, person, now))
 	next := rec
 	next.State, next.Pending, next.Gen = nil, nil, rec.Gen+1
+	for _, h := range hist {
+		next.reached(h.To, h.At) // a record from before they were kept: the spans dropped from now on part there
+	}
 	var all []Contribution
 	var verdict Verdict
 	// The rebuilt ledger is written apart from the record (putMany), so

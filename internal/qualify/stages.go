@@ -277,6 +277,7 @@ func (q *Qualifier) OutcomeOf(ctx context.Context, person, outcome, deliveryID s
 		cnt := newCounts(q.Calendar.Location())
 		cnt.transition(rec.Stage, target, at, channelOf(rec))
 		rec.Stage = target
+		rec.reached(target, at)
 		if target == StageSAL && !rec.MQLAt.IsZero() {
 			rec.AcceptedAt = at
 		}
@@ -320,6 +321,24 @@ func (q *Qualifier) OutcomeOf(ctx context.Context, person, outcome, deliveryID s
 		}
 	}
 	return OutcomeResult{}, errors.New("qualify: too much contention applying outcome")
+}
+
+// reached keeps when the record first reached SQL (or a stage past it)
+// and customer, as reports.Attribution reads them from the history: the
+// windows of those conversions' journeys end there.
+func (r *Record) reached(stage string, at time.Time) {
+	first := func(t *time.Time) {
+		if t.IsZero() || at.Before(*t) {
+			*t = at
+		}
+	}
+	switch stage {
+	case StageCustomer:
+		first(&r.CustomerAt)
+		fallthrough
+	case StageSQL, StageOpportunity:
+		first(&r.SQLAt)
+	}
 }
 
 // cycleSkew is how far an SFA's clock may be behind Baton's: an outcome

@@ -464,7 +464,7 @@ func (rec *Record) addTouches(evs []event.Event, r Referrals) bool {
 			}
 		}
 		dropped = dropped.clone()
-		marks := []time.Time{rec.CycleFrom, rec.MQLAt, rec.AcceptedAt}
+		marks := rec.marks()
 		kept := out[:0]
 		for i, t := range out {
 			if keep[i] {
