@@ -224,9 +224,9 @@ var (
 )
 
 // TestSQLJourneyCountsEveryTouch: 100 hourly touches, MQL at hour 40,
-// SAL at 45, SQL at 60: the SQL is credited to the 61 touches up to it.
-// The spans parted at the MQL and acceptance alone, so the span across
-// the SQL's time was left out: 46.
+// SAL at 45, SQL at 60: the SQL is credited to the 61 touches up to it,
+// the one at hour 60 its last. The spans parted at the MQL and acceptance
+// alone, so the span across the SQL's time was left out: 46.
 func TestSQLJourneyCountsEveryTouch(t *testing.T) {
 	at := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	evs := hourly(at, 100)
@@ -238,7 +238,7 @@ func TestSQLJourneyCountsEveryTouch(t *testing.T) {
 		what := fmt.Sprintf("live %v: the SQL's journey", live)
 		j := rec.Journey(time.Time{}, rec.SQLAt)
 		checkJourney(t, what, j, 61)
-		if j.Middle["channel"]["search"] != 39 || j.Middle["channel"]["email"] != 20 || j.Last != nil && j.Last.Channel != "paid" {
+		if j.Middle["channel"]["search"] != 39 || j.Middle["channel"]["email"] != 20 || j.Last == nil || j.Last.EventID != "e60" {
 			t.Errorf("%s: middle %v, last %+v", what, j.Middle["channel"], j.Last)
 		}
 		checkJourney(t, fmt.Sprintf("live %v: the whole journey", live), rec.Journey(time.Time{}, time.Time{}), 100)
@@ -267,6 +267,9 @@ func TestRecycledLeadsSQLJourney(t *testing.T) {
 		sql, cust := rec.Journey(time.Time{}, rec.SQLAt), rec.Journey(time.Time{}, rec.CustomerAt)
 		checkJourney(t, fmt.Sprintf("live %v: the SQL's journey", live), sql, 61)
 		checkJourney(t, fmt.Sprintf("live %v: the customer's journey", live), cust, 151)
+		if sql.Last == nil || sql.Last.EventID != "e60" || cust.Last == nil || cust.Last.EventID != "e150" {
+			t.Errorf("live %v: the SQL's last touch %+v, the customer's %+v; want e60, e150", live, sql.Last, cust.Last)
+		}
 		checkJourney(t, fmt.Sprintf("live %v: the whole journey", live), rec.Journey(time.Time{}, time.Time{}), 200)
 		checkJourney(t, fmt.Sprintf("live %v: the second cycle's journey", live), rec.Journey(rec.CycleFrom, time.Time{}), 99)
 		if n := len(rec.Dropped.Spans); n > len(rec.marks())+1 {

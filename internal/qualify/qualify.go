@@ -122,7 +122,7 @@ type Record struct {
 	MQLAt       time.Time `json:"mqlAt,omitzero"`
 	MQLRaisedAt time.Time `json:"mqlRaisedAt,omitzero"`
 	AcceptedAt  time.Time `json:"acceptedAt,omitzero"` // time to accept = AcceptedAt - MQLRaised()
-	Touches     []Touch   `json:"touches,omitempty"`   // first touch, the cycle's first and the latest ones (reports, attribution)
+	Touches     []Touch   `json:"touches,omitempty"`   // first touch, the cycle's first, the last up to SQLAt and CustomerAt, the latest ones (reports, attribution)
 	// Dropped are the touches between, in aggregate (attribution credits them).
 	Dropped *Dropped `json:"dropped,omitempty"`
 	// CycleFrom is when the current cycle began: the recycle that opened

@@ -391,9 +391,10 @@ func addTouches(list []Touch, evs []event.Event, r Referrals) []Touch {
 // addTouches merges new touches into the record's list, oldest first:
 // direct visits only as the very first touch, a touch repeating the one
 // before it within a visit (sameVisit) once; capped at maxTouches: the
-// first touch, the first of the cycle (after CycleFrom) and the latest
-// ones are kept, the ones between go to Dropped, where attribution still
-// counts them. It reports whether the list or Dropped changed.
+// first touch, the first of the cycle (after CycleFrom), the last up to
+// the first SQL and customer and the latest ones are kept, the ones
+// between go to Dropped, where attribution still counts them. It reports
+// whether the list or Dropped changed.
 func (rec *Record) addTouches(evs []event.Event, r Referrals) bool {
 	list := slices.Clone(rec.Touches)
 	dropped := rec.Dropped
@@ -457,6 +458,15 @@ func (rec *Record) addTouches(evs []event.Event, r Referrals) bool {
 			keep[c] = true
 			n++
 		}
+		for _, m := range []time.Time{rec.SQLAt, rec.CustomerAt} {
+			// The last touch up to the first SQL and customer: the last
+			// touch of their journeys (Record.Journey's Last; last-touch
+			// and position credit), else in a span, uncredited as one.
+			if c := lastUpTo(out, m); c > 0 && !keep[c] {
+				keep[c] = true
+				n++
+			}
+		}
 		for i := len(out) - 1; n < maxTouches; i-- {
 			if !keep[i] {
 				keep[i] = true
@@ -481,4 +491,13 @@ func (rec *Record) addTouches(evs []event.Event, r Referrals) bool {
 		rec.Dropped = dropped
 	}
 	return changed
+}
+
+// lastUpTo is the index of the list's last touch at or before at (-1:
+// none, or at zero).
+func lastUpTo(list []Touch, at time.Time) int {
+	if at.IsZero() {
+		return -1
+	}
+	return sort.Search(len(list), func(i int) bool { return list[i].At.After(at) }) - 1
 }
