@@ -67,6 +67,50 @@ func TestDroppedTouchesStayBounded(t *testing.T) {
 	}
 }
 
+// TestDroppedTouchesStayBoundedPastTheSQL: 2,000 touches, each of its
+// own source and campaign, with every lifecycle time spans part at (MQL
+// at the 601st, first SQL at the 701st, first customer at the 801st, a
+// recycle at the 901st): five spans, each within its values' bound, the
+// journeys up to the SQL and the customer counted whole.
+func TestDroppedTouchesStayBoundedPastTheSQL(t *testing.T) {
+	at := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	var rec Record
+	var evs []event.Event
+	for i := range 2000 {
+		e := event.Event{ID: fmt.Sprintf("e%d", i), Type: event.Custom, Timestamp: at.Add(time.Duration(i) * time.Hour),
+			UTM: event.UTM{Source: fmt.Sprintf("site%d", i), Medium: "referral", Campaign: fmt.Sprintf("c%d", i)}}
+		evs = append(evs, e)
+		if i%100 == 99 {
+			rec.addTouches(evs, nil)
+			evs = nil
+		}
+		switch i {
+		case 600:
+			rec.MQLAt = e.Timestamp
+		case 700:
+			rec.reached(StageSQL, e.Timestamp)
+		case 800:
+			rec.reached(StageCustomer, e.Timestamp)
+		case 900:
+			rec.CycleFrom = e.Timestamp
+		}
+	}
+	if n := len(rec.Dropped.Spans); n != len(rec.marks())+1 || len(rec.Touches) != maxTouches {
+		t.Fatalf("%d spans, %d touches kept", n, len(rec.Touches))
+	}
+	list := rec
+	list.Dropped = nil
+	// 16 values of each of 4 dimensions a span, and (other): about 500
+	// bytes each here.
+	if more := len(encodeRecord(rec)) - len(encodeRecord(list)); more > 5*512 {
+		t.Errorf("%d bytes of aggregate", more)
+	}
+	checkJourney(t, "the whole journey", rec.Journey(time.Time{}, time.Time{}), 2000)
+	checkJourney(t, "the SQL's journey", rec.Journey(time.Time{}, rec.SQLAt), 701)
+	checkJourney(t, "the customer's journey", rec.Journey(time.Time{}, rec.CustomerAt), 801)
+	checkJourney(t, "the cycle's journey", rec.Journey(rec.CycleFrom, time.Time{}), 2000-901)
+}
+
 // TestLateOfflineTouchCounts: an exhibition's list imported after the
 // person's journey grew past the list's bound, dated in its middle, counts
 // once: it goes to the aggregate (the web touches of that time were
