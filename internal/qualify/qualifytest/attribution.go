@@ -185,13 +185,53 @@ func longJourney(t *testing.T, f tabletest.Factory) {
 		t.Fatal(err)
 	}
 	check("the history scored again")
-	// The SQL's credit reads the record's touches (and their aggregate).
-	x.clk.Set(end.Add(time.Hour))
-	if _, err := x.q.Outcome(ctx, p.ID, "sql", "sf-l", "rep@acme", end.Add(time.Hour)); err != nil {
+	// The SQL's credit reads the record's touches (and their aggregate):
+	// ten partner visits after the MQL, the SQL, then 30 search ads. The
+	// SQL is credited to the 60 touches before it, the last partner visit
+	// its last, however many come after it (the dropped touches' spans
+	// part at the first SQL: Record.SQLAt). They parted at the MQL alone:
+	// the partner visits went with the ads after the SQL, uncredited.
+	visits := func(from time.Time, n int, id, src, med string) {
+		t.Helper()
+		var evs []event.Event
+		for i := range n {
+			evs = append(evs, touchEv("vl", fmt.Sprintf("%s%02d", id, i), event.Custom, src, med, from.Add(time.Duration(i)*time.Hour)))
+		}
+		x.clk.Set(evs[n-1].Timestamp)
+		x.store(t, evs...)
+		x.process(t, evs...)
+	}
+	visits(end.Add(time.Hour), 10, "m", "partner.example", "referral")
+	sqlAt := end.Add(11 * time.Hour)
+	x.clk.Set(sqlAt)
+	if _, err := x.q.Outcome(ctx, p.ID, "sql", "sf-l", "rep@acme", sqlAt); err != nil {
 		t.Fatal(err)
 	}
-	people, _ := qualify.AllFacts(ctx, x.q.T)
-	if sql := reports.Attribution(people, reports.Filter{})[qualify.StageSQL]["linear"]; math.Abs(sql["social"]-0.3) > 0.002 {
-		t.Errorf("SQL linear credit %v, want social 0.3", sql)
+	visits(sqlAt.Add(time.Hour), 30, "s", "yahoo", "cpc")
+	if rec, err := x.q.Record(ctx, p.ID); err != nil || !rec.SQLAt.Equal(sqlAt) {
+		t.Fatalf("the record's SQL at %v (%v), want %v", rec.SQLAt, err, sqlAt)
 	}
+	sqlWant := map[string]map[string]float64{
+		"first":  {"search": 1},
+		"last":   {"referral": 1},
+		"linear": {"search": 1.0 / 60, "social": 15.0 / 60, "referral": 20.0 / 60, "paid": 15.0 / 60, "email": 9.0 / 60},
+	}
+	checkSQL := func(when string) {
+		t.Helper()
+		people, _ := qualify.AllFacts(ctx, x.q.T)
+		a := reports.Attribution(people, reports.Filter{})[qualify.StageSQL]
+		for m, w := range sqlWant {
+			for ch, v := range w {
+				if math.Abs(a[m][ch]-v) > 0.002 || len(a[m]) != len(w) {
+					t.Errorf("%s: SQL %s credit %v, want %v", when, m, a[m], w)
+					break
+				}
+			}
+		}
+	}
+	checkSQL("scored live")
+	if err := x.q.ScorePerson(ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	checkSQL("the history scored again")
 }
