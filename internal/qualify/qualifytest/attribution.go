@@ -1,6 +1,7 @@
 package qualifytest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math"
@@ -8,8 +9,10 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/reports"
+	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/tabletest"
 )
 
@@ -234,4 +237,29 @@ func longJourney(t *testing.T, f tabletest.Factory) {
 		t.Fatal(err)
 	}
 	checkSQL("the history scored again")
+
+	// A record stored before it kept the SQL's time gets it from the
+	// stage history on a rescore (which replays that history).
+	it, err := x.q.T.Get(ctx, identity.PersonPK(p.ID), "SCORE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := []byte(`,"sqlAt":"` + sqlAt.Format(time.RFC3339Nano) + `"`)
+	if !bytes.Contains(it.Data, key) {
+		t.Fatalf("no %s in the stored record", key)
+	}
+	it.Data = bytes.Replace(it.Data, key, nil, 1)
+	if err := x.q.T.Put(ctx, it, table.Always); err != nil {
+		t.Fatal(err)
+	}
+	if rec, err := x.q.Record(ctx, p.ID); err != nil || !rec.SQLAt.IsZero() {
+		t.Fatalf("the record's SQL at %v (%v), want none", rec.SQLAt, err)
+	}
+	if err := x.q.RescorePerson(ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if rec, err := x.q.Record(ctx, p.ID); err != nil || !rec.SQLAt.Equal(sqlAt) {
+		t.Errorf("the record's SQL at %v (%v) rescored, want %v from its history", rec.SQLAt, err, sqlAt)
+	}
+	checkSQL("a record without the SQL's time rescored")
 }
