@@ -286,9 +286,11 @@ func (r Record) Journey(from, to time.Time) Journey {
 // cycleJourney) and its MQL (an MQL stored before journeys were kept is
 // credited up to it), and the first SQL and customer, every touch up to
 // them (reports.Attribution): those stay for good, past any recycle.
-// Sales' acceptance is none: no window ends there. A deal's own date
-// (reports.Revenue) is not one either: a person has any number of deals,
-// and a won one's is most often the customer's.
+// Sales' acceptance is none: no window ends there. Revenue's windows
+// (reports.DealState) end at the win, the customer's time, and an open
+// deal's at its cycle's first SQL: in the first cycle to reach SQL that
+// is SQLAt; a later cycle's is no mark, nor a deal's own date (a span
+// across it is left out of the deal's journey).
 func (r Record) marks() []time.Time {
 	return []time.Time{r.CycleFrom, r.MQLAt, r.SQLAt, r.CustomerAt}
 }

@@ -302,7 +302,7 @@ func TestRecycledLeadsSQLJourney(t *testing.T) {
 	var mql2 Journey
 	stages := lifecycle{50: toMQL, 60: func(rec *Record, at time.Time) { toSAL(rec, at); toSQL(rec, at) },
 		100: func(rec *Record, at time.Time) {
-			rec.Stage, rec.CycleFrom, rec.MQLAt, rec.AcceptedAt = StageRecycled, at, time.Time{}, time.Time{}
+			rec.Stage, rec.CycleFrom = StageRecycled, at // as Outcome recycles: the MQL's and acceptance's times stay until the next
 		},
 		120: func(rec *Record, at time.Time) { rec.Cycle++; toMQL(rec, at); mql2 = *cycleJourney(*rec) },
 		130: toSAL, 150: won}
