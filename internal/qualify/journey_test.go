@@ -304,7 +304,7 @@ func TestRecycledLeadsSQLJourney(t *testing.T) {
 		100: func(rec *Record, at time.Time) {
 			rec.Stage, rec.CycleFrom = StageRecycled, at // as Outcome recycles: the MQL's and acceptance's times stay until the next
 		},
-		120: func(rec *Record, at time.Time) { rec.Cycle++; toMQL(rec, at); mql2 = *cycleJourney(*rec) },
+		120: func(rec *Record, at time.Time) { rec.Cycle++; toMQL(rec, at); mql2 = *cycleJourney(*rec, at, at) },
 		130: toSAL, 150: won}
 	for _, live := range []bool{true, false} {
 		rec := replay(evs, stages, live)
