@@ -70,7 +70,7 @@ const maxOptOutBody = 256
 // for a string): with Baton on another site than the page, the browser
 // neither sends bt_vid nor keeps the cookies set here (third-party cookies
 // blocked, and SameSite=Lax), and the withdrawal reached nobody. A body that
-// is no visitor id is refused (4xx) and nothing is done.
+// is no visitor id is refused (4xx) and withdraws nobody by it.
 func (h *Handler) optOut(w http.ResponseWriter, r *http.Request) {
 	origin, ok := h.allowedOrigin(r)
 	if !ok {
@@ -78,34 +78,36 @@ func (h *Handler) optOut(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.cors(w, origin)
-	body, status, err := httpx.ReadBody(w, r, maxOptOutBody)
-	if err != nil {
-		httpx.Error(w, status, err.Error())
-		return
-	}
+	// A body that is no visitor id is answered 4xx, but the browser's own
+	// opt-out (its cookie) is recorded all the same: a person who asked to
+	// be left alone is, whatever a tag of another version sent.
+	var bad string
+	status := http.StatusBadRequest
 	var vids []string
 	if vid, ok := h.Cookie.Read(r); ok {
 		vids = append(vids, vid)
 	}
-	if len(body) > 0 {
-		if !contentTypeOK(r, "text/plain") {
-			httpx.Error(w, http.StatusUnsupportedMediaType, "send the visitor id as text/plain (or nothing: the bt_vid cookie names the browser)")
-			return
-		}
+	body, st, err := httpx.ReadBody(w, r, maxOptOutBody)
+	switch {
+	case err != nil:
+		bad, status = err.Error(), st
+	case len(body) == 0:
+	case !contentTypeOK(r, "text/plain"):
+		bad, status = "send the visitor id as text/plain (or nothing: the bt_vid cookie names the browser)", http.StatusUnsupportedMediaType
+	default:
 		// The tag joins its id's numbers with commas, read as dashes as
 		// on POST /e, where its events were stored under that id.
 		vid := strings.ReplaceAll(string(body), ",", "-")
-		if !visitor.Browser(vid) {
-			httpx.Error(w, http.StatusBadRequest, "the body must be the tag's visitor id (8 to 128 letters, digits, '_', '.', '-')")
-			return
-		}
-		if len(vids) == 0 || vids[0] != vid {
+		switch {
+		case !visitor.Browser(vid):
+			bad = "the body must be the tag's visitor id (8 to 128 letters, digits, '_', '.', '-')"
+		case len(vids) == 0 || vids[0] != vid:
 			vids = append(vids, vid)
 		}
 	}
 	// The browser's person, if it is known, withdrew consent: it holds on
 	// the paths that name them without this browser (clicks and opens by
-	// token, list imports). The browser opts out whatever happens here.
+	// token, list imports).
 	for _, vid := range vids {
 		if err := h.People.WithdrawConsent(r.Context(), vid, h.now()); err != nil {
 			h.log().Error("opt-out: record the person's withdrawal", "err", err)
@@ -113,6 +115,10 @@ func (h *Handler) optOut(w http.ResponseWriter, r *http.Request) {
 	}
 	h.Cookie.Clear(w, r)
 	http.SetCookie(w, &http.Cookie{Name: OptOutCookie, Value: "1", Path: h.Cookie.CookiePath(), MaxAge: 400 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: h.Cookie.SecureFor(r), Domain: h.Cookie.DomainFor(r)})
+	if bad != "" {
+		httpx.Error(w, status, bad+"; the browser's opt-out (its cookie) is recorded all the same")
+		return
+	}
 	w.WriteHeader(http.StatusNoContent)
 }
 

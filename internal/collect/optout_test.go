@@ -78,4 +78,25 @@ func TestOptOutByTheTagsVisitorID(t *testing.T) {
 	if p, _ := e.h.People.PersonOf(ctx, "66-77-88-99-10"); p == person {
 		t.Error("a form from a browser not theirs was linked to the person who withdrew consent")
 	}
+
+	// A bad body beside the browser's own cookie: answered 4xx, and the
+	// cookie's opt-out recorded all the same (it was refused whole).
+	fourth := `[["12,23,34,45,56",false,"f-fourth",1,"www","s","fourth@example.jp",["https://www.example.com/contact","Contact",{},"contact",null,"/send",{}],1767225800000],1767225801000]`
+	if w := e.do("POST", "/e", fourth, page); w.Code != 204 {
+		t.Fatalf("form: %d %s", w.Code, w.Body)
+	}
+	if person, err = e.h.People.PersonOf(ctx, "12-23-34-45-56"); err != nil || person == "" {
+		t.Fatalf("the form identified nobody: %q %v", person, err)
+	}
+	w = e.do("POST", "/optout", "not an id!", map[string]string{"Origin": "https://www.example.com", "Content-Type": "text/plain", "Cookie": "bt_vid=12-23-34-45-56"})
+	if w.Code != 400 || !strings.Contains(w.Body.String(), "recorded all the same") {
+		t.Fatalf("a bad body beside the cookie: %d %s", w.Code, w.Body)
+	}
+	errBody(t, w)
+	if !withdrawn() {
+		t.Error("a bad body beside the cookie: the cookie's person is not withdrawn")
+	}
+	if !strings.Contains(strings.Join(w.Result().Header.Values("Set-Cookie"), "\n"), "bt_optout=1") {
+		t.Errorf("a bad body beside the cookie: no opt-out cookie set: %v", w.Result().Header.Values("Set-Cookie"))
+	}
 }
