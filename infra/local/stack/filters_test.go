@@ -122,7 +122,8 @@ func TestListsRefuseBadFilters(t *testing.T) {
 			}
 		}
 	}
-	// The inbox a page at a time: the newest, then the other, then none.
+	// The inbox a page at a time: the newest, then the other, and no link
+	// to an empty page after it.
 	var pages [][]string
 	next := ""
 	for range 3 {
@@ -147,7 +148,7 @@ func TestListsRefuseBadFilters(t *testing.T) {
 			break
 		}
 	}
-	if len(pages) != 3 || len(pages[0]) != 1 || pages[0][0] != emails[1] || len(pages[1]) != 1 || pages[1][0] != emails[0] || len(pages[2]) != 0 {
+	if len(pages) != 2 || len(pages[0]) != 1 || pages[0][0] != emails[1] || len(pages[1]) != 1 || pages[1][0] != emails[0] {
 		t.Errorf("inbox pages: %q", pages)
 	}
 	if code, page := workspacePage(t, s, "/admin/inbox?limit=1", ""); code != 200 || !strings.Contains(page, `href="inbox?after=`) {
