@@ -11,12 +11,14 @@ import (
 	"encoding/pem"
 	"fmt"
 	"math/big"
+	mrand "math/rand/v2"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -67,14 +69,36 @@ func program(t *testing.T, hint string, names ...string) string {
 }
 
 // freePort returns a loopback port nothing listens on now.
+//
+// It is taken below the kernel's ephemeral range, from which every
+// listener on port 0 (Baton behind the proxy, other packages' tests run
+// beside) is given its port: a port found free there could be handed to
+// Baton before the proxy bound it, and the proxy, failing to bind, was
+// taken for started when Baton answered on its port (CI saw "server gave
+// HTTP response to HTTPS client").
 func freePort(t *testing.T) int {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	low := 32768 // Linux's default ip_local_port_range starts here
+	if b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range"); err == nil {
+		if f := strings.Fields(string(b)); len(f) == 2 {
+			if n, err := strconv.Atoi(f[0]); err == nil && n > 2048 {
+				low = n
+			}
+		}
 	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	span := min(low-1024, 10000)
+	start := mrand.IntN(span)
+	for i := range span {
+		port := low - 1 - (start+i)%span
+		ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err != nil {
+			continue
+		}
+		ln.Close()
+		return port
+	}
+	t.Fatalf("no free port below %d", low)
+	return 0
 }
 
 // snippet is docs/proxy/<name> as documented, with upstream in place of the
