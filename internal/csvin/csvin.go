@@ -502,6 +502,10 @@ func EmailHeader(rec []string) (bool, error) {
 		return false, err
 	}
 	for _, f := range rec {
+		// Without the apostrophe that keeps a cell text in Excel (the one
+		// Baton's own files put before "@0.0" or "=x"): "'@0.0" would
+		// read as an address, and a list Baton wrote had no header.
+		f = strings.TrimPrefix(f, "'")
 		if strings.Contains(f, "@") {
 			if _, err := event.NormalizeEmail(f); err == nil {
 				return false, nil
