@@ -19,8 +19,8 @@ import (
 )
 
 // Paged reads for the workspace: a page of the MQL index, newest first,
-// and a page of the index of scored people, each with a cursor to go on
-// from. Neither reads more than its limit of index items.
+// with a cursor to go on from, reading no more than its limit of index
+// items; and the people list in score order (ByScore).
 
 // MQLPage returns up to limit MQLs raised before the cursor (exclusive; ""
 // : the newest) and not before since (zero: no bound), newest first, with
@@ -57,36 +57,6 @@ func (q *Qualifier) MQLPage(ctx context.Context, cursor string, since, until tim
 	return out, next, nil
 }
 
-// ScoredPage returns up to limit people of the index of scored people
-// after the cursor ("": from the start), in index order (shard, then
-// person id), with the cursor of the next page ("" at the end). The index
-// is complete once IndexScoredPeople has run on the store.
-func ScoredPage(ctx context.Context, t table.Table, cursor string, limit int) ([]string, string, error) {
-	shard, after := 0, ""
-	if cursor != "" {
-		s, id, ok := strings.Cut(cursor, ":")
-		n, err := strconv.Atoi(s)
-		if !ok || err != nil || n < 0 || n >= scoredShards {
-			return nil, "", fmt.Errorf("qualify: bad cursor %q", cursor)
-		}
-		shard, after = n, id
-	}
-	var out []string
-	for ; shard < scoredShards; shard, after = shard+1, "" {
-		items, err := t.Query(ctx, table.Query{PK: fmt.Sprintf("%s%02d", scoredPfx, shard), After: after, Limit: limit - len(out), Consistent: true})
-		if err != nil {
-			return nil, "", err
-		}
-		for _, it := range items {
-			out = append(out, it.SK)
-		}
-		if len(out) == limit {
-			return out, ScoredCursor(out[len(out)-1]), nil
-		}
-	}
-	return out, "", nil
-}
-
 // MQLCursor is the cursor of the MQL page that follows m (MQLPage): its
 // index entry's key (as read: one indexed before sortkey has its own).
 func MQLCursor(m MQL) string {
@@ -102,18 +72,6 @@ func ValidMQLCursor(cursor string) bool {
 	at, _, _ := strings.Cut(cursor, "#")
 	_, err := sortkey.Parse(at)
 	return err == nil
-}
-
-// ValidScoredCursor reports whether cursor is one ScoredCursor gives: a
-// person and its own shard (any other would start a page somewhere).
-func ValidScoredCursor(cursor string) bool {
-	_, person, ok := strings.Cut(cursor, ":")
-	return ok && person != "" && utf8.ValidString(person) && !strings.ContainsFunc(person, unicode.IsControl) && ScoredCursor(person) == cursor
-}
-
-// ScoredCursor is the cursor of the ScoredPage page that follows person.
-func ScoredCursor(person string) string {
-	return strings.TrimPrefix(scoredPK(person), scoredPfx) + ":" + person
 }
 
 // Ranked is a scored person in the people list's order, with their score
