@@ -360,29 +360,46 @@ func (k *Kintone) comment(ctx context.Context, record string, l push.Lead, kept 
 // kintoneCommentMax is kintone's limit on a comment's text, in characters.
 const kintoneCommentMax = 65535
 
-// findComment is the id of the record's comment ending in marker among
-// its latest ten ("" for none).
+// findComment is the id of the record's comment ending in marker ("" for
+// none), read newest first ten at a time (kintone's most a read): sales
+// may have written more than ten since Baton's, which would then be posted
+// again. At most maxCommentPages are read: a comment whose answer was lost
+// is looked for soon after, so it is among the latest unless sales wrote
+// hundreds meanwhile.
 func (k *Kintone) findComment(ctx context.Context, record, marker string) (string, error) {
-	q := url.Values{"app": {strconv.Itoa(k.App)}, "record": {record}, "order": {"desc"}, "limit": {"10"}}
-	req, _ := http.NewRequestWithContext(ctx, "GET", k.endpoint("record/comments.json?"+q.Encode()), nil)
-	out, err := k.answer(req, "reading record "+record+"'s comments", 4<<20)
-	if err != nil {
-		return "", err
-	}
-	var r struct {
-		Comments []struct {
-			ID   json.RawMessage `json:"id"`
-			Text string          `json:"text"`
-		} `json:"comments"`
-	}
-	json.Unmarshal(out, &r)
-	for _, c := range r.Comments {
-		if strings.HasSuffix(strings.TrimSpace(c.Text), marker) { // whole: -c1) is not -c10)
-			return strings.Trim(string(c.ID), `"`), nil
+	for page := range maxCommentPages {
+		q := url.Values{"app": {strconv.Itoa(k.App)}, "record": {record}, "order": {"desc"}, "offset": {strconv.Itoa(page * 10)}, "limit": {"10"}}
+		req, _ := http.NewRequestWithContext(ctx, "GET", k.endpoint("record/comments.json?"+q.Encode()), nil)
+		out, err := k.answer(req, "reading record "+record+"'s comments", 4<<20)
+		if err != nil {
+			return "", err
+		}
+		var r struct {
+			Comments []struct {
+				ID   json.RawMessage `json:"id"`
+				Text string          `json:"text"`
+			} `json:"comments"`
+			Older bool `json:"older"` // comments before the page's
+		}
+		if err := json.Unmarshal(out, &r); err != nil {
+			// Taken for none, the comment would be posted twice.
+			return "", &push.Error{Connector: "kintone", Status: 200, Message: "reading record " + record + "'s comments: " + err.Error()}
+		}
+		for _, c := range r.Comments {
+			if strings.HasSuffix(strings.TrimSpace(c.Text), marker) { // whole: -c1) is not -c10)
+				return strings.Trim(string(c.ID), `"`), nil
+			}
+		}
+		if !r.Older || len(r.Comments) == 0 {
+			break
 		}
 	}
 	return "", nil
 }
+
+// maxCommentPages bounds findComment's reads: 50 pages, the latest 500
+// comments.
+const maxCommentPages = 50
 
 // kintoneLeadFields are the attributes of Kintone.Fields that are the
 // MQL's, not the person's: written whatever the record has.

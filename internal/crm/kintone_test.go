@@ -426,6 +426,68 @@ func TestKintoneCommentPerMQL(t *testing.T) {
 	}
 }
 
+// TestKintoneCommentFoundPastTen: a comment whose answer was lost is
+// looked for before it is posted again, but only among the record's latest
+// ten (kintone's most a read): with more than ten comments from sales
+// after Baton's, it was not found and the MQL was commented twice. The
+// comments are read ten at a time, newest first, until it is found or
+// there are no older ones.
+func TestKintoneCommentFoundPastTen(t *testing.T) {
+	f := crmfake.NewKintone()
+	defer f.Close()
+	c := kt(f)
+	c.Comment = true
+	prog := push.MemProgress{}
+	ctx := push.WithProgress(context.Background(), prog)
+	f.LoseAnswer("POST /k/v1/record/comment.json", 1)
+	if _, err := c.Push(ctx, lead); err == nil {
+		t.Fatal("an answer lost: no error")
+	}
+	if cs := f.RecordComments(lead.Email); len(cs) != 1 {
+		t.Fatalf("comments %+v", cs)
+	}
+	baton := f.RecordComments(lead.Email)[0].ID
+	// Sales answer on the record 12 times before the delivery is retried.
+	for i := range 12 {
+		if f.AddComment(lead.Email, fmt.Sprintf("フォロー %d 回目", i+1)) == "" {
+			t.Fatal("no record")
+		}
+	}
+	reads := commentReads(f)
+	if _, err := c.Push(ctx, lead); err != nil {
+		t.Fatal(err)
+	}
+	if cs := f.RecordComments(lead.Email); len(cs) != 13 {
+		t.Fatalf("%d comments after the retry, want Baton's and sales' 12 (no second of Baton's)", len(cs))
+	}
+	if prog["kintone-comment"] != baton {
+		t.Errorf("the comment found is kept as %q, want %q", prog["kintone-comment"], baton)
+	}
+	if n := commentReads(f) - reads; n != 2 {
+		t.Errorf("%d reads of the comments, want 2 (ten and three)", n)
+	}
+	// Not there at all (deleted by sales): every page is read, then posted.
+	again := lead
+	again.MQLID = lead.PersonID + "-c2"
+	prog2 := push.MemProgress{"kintone-comment-sent": "1"}
+	reads = commentReads(f)
+	if _, err := c.Push(push.WithProgress(context.Background(), prog2), again); err != nil {
+		t.Fatal(err)
+	}
+	if cs := f.RecordComments(lead.Email); len(cs) != 14 || !strings.HasSuffix(cs[13].Text, "(Baton MQL "+again.MQLID+")") {
+		t.Fatalf("comments %+v", cs)
+	}
+	if n := commentReads(f) - reads; n != 2 {
+		t.Errorf("%d reads of the comments, want 2 (ten and three)", n)
+	}
+}
+
+func commentReads(f *crmfake.Kintone) int {
+	f.Lock()
+	defer f.Unlock()
+	return f.Calls["GET /k/v1/record/comments.json"]
+}
+
 // TestKintoneCommentRefused: an app with its comments turned off refuses
 // the comment (with a code kintone does not document): the delivery fails
 // saying so, retried a bounded number of times, as any new code.

@@ -1248,7 +1248,7 @@ func (k *Kintone) AccountRecord(key string) map[string]string {
 // comment serves POST /k/v1/record/comment.json (a comment on a record of
 // the leads app: text of 1 to 65,535 characters, at most 10 mentions of a
 // USER, GROUP or ORGANIZATION) and GET /k/v1/record/comments.json (order
-// asc or desc, offset, limit at most 10).
+// asc or desc, offset, limit 0 to 10, as kintone takes them).
 func (k *Kintone) comment(w http.ResponseWriter, r *http.Request) {
 	invalid := func(field, msg string) {
 		writeJSON(w, 400, map[string]any{"code": "CB_VA01", "id": "1505999166-20", "message": "入力内容が正しくありません。", "errors": map[string]any{field: map[string][]string{"messages": {msg}}}})
@@ -1272,7 +1272,7 @@ func (k *Kintone) comment(w http.ResponseWriter, r *http.Request) {
 		case app != k.App:
 			invalid("app", "必須です。")
 			return
-		case limit < 1 || limit > 10:
+		case limit < 0 || limit > 10:
 			invalid("limit", "10以下である必要があります。")
 			return
 		case q.Has("order") && q.Get("order") != "asc" && q.Get("order") != "desc":
@@ -1365,6 +1365,23 @@ func (k *Kintone) RecordComments(email string) []KintoneComment {
 		return nil
 	}
 	return slices.Clone(k.Comments[id])
+}
+
+// AddComment posts text on the leads app's record of email, as a user
+// commenting in kintone, and returns its id ("": no record).
+func (k *Kintone) AddComment(email, text string) string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	id, ok := k.ids[email]
+	if !ok {
+		return ""
+	}
+	if k.Comments == nil {
+		k.Comments = map[int][]KintoneComment{}
+	}
+	k.commentSeq++
+	k.Comments[id] = append(k.Comments[id], KintoneComment{ID: fmt.Sprint(k.commentSeq), Text: text})
+	return fmt.Sprint(k.commentSeq)
 }
 
 // queryOrDelete serves GET (query `<email field> = "x"`) and DELETE (ids[0]).
