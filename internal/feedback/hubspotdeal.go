@@ -402,7 +402,7 @@ func (d *HubSpotDeals) call(ctx context.Context, method, path string, q url.Valu
 		return nil, err
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxAnswer+1))
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusMultiStatus {
 		var e struct{ Message, Category, ErrorType, PolicyName string }
 		json.Unmarshal(body, &e)
@@ -415,8 +415,20 @@ func (d *HubSpotDeals) call(ctx context.Context, method, path string, q url.Valu
 		}
 		return nil, he
 	}
+	switch {
+	case rerr != nil:
+		return nil, fmt.Errorf("reading HubSpot's answer to %s (%s %s): %v", what, method, path, rerr)
+	case len(body) > maxAnswer:
+		// Cut, it would fail as a JSON syntax error that names neither.
+		return nil, fmt.Errorf("HubSpot's answer reading %s (%s %s) is larger than %d MB, the most Baton reads: not read", what, method, path, maxAnswer>>20)
+	}
 	return body, nil
 }
+
+// maxAnswer bounds what call reads of an answer. A batch read's can be
+// large (the associations of 1,000 records, some 100 bytes each of their
+// records): 1 MB cut such an answer, which then failed as bad JSON.
+const maxAnswer = 16 << 20
 
 // rateWait is how long a 429 of policy lasts (HubSpotError.RetryAfter),
 // as the push connector reads it (hubspotrate).

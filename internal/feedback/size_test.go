@@ -1,10 +1,15 @@
 package feedback_test
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/baton-hq/baton/internal/crm/crmfake"
+	"github.com/baton-hq/baton/internal/feedback"
 	"github.com/baton-hq/baton/internal/qualify"
 )
 
@@ -37,4 +42,44 @@ func TestLargeKintoneRecordIsRead(t *testing.T) {
 	if code != 413 || json.Unmarshal([]byte(resp), &e) != nil || !strings.Contains(e.Error, "larger than") {
 		t.Fatalf("beyond the limit: %d %.200s, want a JSON 413", code, resp)
 	}
+}
+
+// TestLargeHubSpotAnswer: HubSpotDeals read at most 1 MB of an answer, and
+// a batch read of associations is larger for a batch of deals with many
+// contacts (500 a deal on a page): cut, it failed as "unexpected end of
+// JSON input", which named neither the read nor the limit. Up to 16 MB is
+// read; beyond it the error says which read and the limit.
+func TestLargeHubSpotAnswer(t *testing.T) {
+	hs := crmfake.NewHubSpot()
+	defer hs.Close()
+	var contacts []string
+	for i := range crmfake.HSAssociationsPage {
+		contacts = append(contacts, fmt.Sprint(1_000_000_000+i))
+	}
+	deals := func(n int) []string {
+		hs.Lock()
+		defer hs.Unlock()
+		hs.Deals = map[string]*crmfake.HubSpotDeal{}
+		var ids []string
+		for i := range n {
+			id := fmt.Sprint(30000 + i)
+			ids = append(ids, id)
+			hs.Deals[id] = &crmfake.HubSpotDeal{Properties: map[string]string{"dealstage": "closedwon"}, Contacts: contacts}
+		}
+		return ids
+	}
+	api := &feedback.HubSpotDeals{BaseURL: hs.URL, Token: hs.Token}
+	ctx := context.Background()
+	// 30 deals: some 1.4 MB.
+	got, err := api.DealContacts(ctx, deals(30))
+	if err != nil || len(got) != 30 || len(got["30029"]) != len(contacts) {
+		t.Fatalf("30 deals of %d contacts: %d deals read, %v", len(contacts), len(got), err)
+	}
+	// 400 deals: some 19 MB in one answer.
+	_, err = api.DealContacts(ctx, deals(400))
+	var syntax *json.SyntaxError
+	if err == nil || errors.As(err, &syntax) || !strings.Contains(err.Error(), "16 MB") || !strings.Contains(err.Error(), "POST /crm/v4/associations/deals/contacts/batch/read") {
+		t.Fatalf("an answer over the limit: %v", err)
+	}
+	t.Log(err)
 }
