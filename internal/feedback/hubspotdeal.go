@@ -273,7 +273,7 @@ func (d *HubSpotDeals) ContactOwners(ctx context.Context, ids []string) (map[str
 }
 
 // HubSpotOwner is a HubSpot owner (a user records are assigned to), as
-// GET /crm/v3/owners/{ownerId} answers.
+// GET /crm/v3/owners/{ownerId} answers it, and the list its results.
 type HubSpotOwner struct {
 	ID        string `json:"id"`
 	Email     string `json:"email"`
@@ -322,6 +322,58 @@ func (d *HubSpotDeals) Owner(ctx context.Context, id string) (HubSpotOwner, erro
 	}
 	return o, nil
 }
+
+// Owners reads the account's owners: the active ones, or with archived
+// the archived ones alone (HubSpot lists either, not both), by GET
+// /crm/v3/owners (scope crm.objects.owners.read), 100 a page, its later
+// pages by paging.next.after: one call for most teams, where a GET an
+// owner spent HubSpot's 100 or 190 requests per 10 s on a large one. At
+// most maxOwnerPages pages are read; the owners past them are read one by
+// one (Owner) when asked for.
+func (d *HubSpotDeals) Owners(ctx context.Context, archived bool) ([]HubSpotOwner, error) {
+	var out []HubSpotOwner
+	what := "owners"
+	if archived {
+		what = "archived owners"
+	}
+	after := ""
+	for range maxOwnerPages {
+		q := url.Values{"limit": {"100"}, "archived": {strconv.FormatBool(archived)}}
+		if after != "" {
+			q.Set("after", after)
+		}
+		body, err := d.get(ctx, "/crm/v3/owners", q, what)
+		if err != nil {
+			return nil, err
+		}
+		var got struct {
+			Results []HubSpotOwner `json:"results"`
+			Paging  struct {
+				Next struct {
+					After string `json:"after"`
+				} `json:"next"`
+			} `json:"paging"`
+		}
+		if err := json.Unmarshal(body, &got); err != nil {
+			return nil, fmt.Errorf("HubSpot's %s: %v", what, err)
+		}
+		out = append(out, got.Results...)
+		next := got.Paging.Next.After
+		if next == "" || len(got.Results) == 0 {
+			break
+		}
+		if next == after {
+			return nil, errors.New("HubSpot's " + what + ": paging did not move on")
+		}
+		after = next
+	}
+	return out, nil
+}
+
+// maxOwnerPages bounds Owners' pages of 100: 1,000 owners, read well
+// within a delivery's ownerWait (2 s), which a list of many more pages
+// would overrun every time, naming no owner.
+const maxOwnerPages = 10
 
 // ErrHubSpotNotFound is a record HubSpot does not have (404).
 var ErrHubSpotNotFound = errors.New("not found in HubSpot")

@@ -37,14 +37,60 @@ type ownerCache struct {
 	mu      sync.Mutex
 	names   map[string]ownerName // owner id ("sf:" + 15 characters for Salesforce) -> how reports name them
 	refused map[string]time.Time // "contacts" / "owners" / "salesforce": the SFA refused the token until then
+	listed  [2]time.Time         // HubSpot's list of active [0] and archived [1] owners was read into names, for until then
 }
 
 // name is how reports name the owner of key, if remembered at now.
 func (c *ownerCache) name(key string, now time.Time) (string, bool) {
+	n, ok, _ := c.take(key, now)
+	return n, ok
+}
+
+// take is name, and whether the name is yet to be kept in the store
+// (learned): remembered from a list, once.
+func (c *ownerCache) take(key string, now time.Time) (name string, ok, learn bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	n, ok := c.names[key]
-	return n.name, ok && now.Before(n.until)
+	if !ok || !now.Before(n.until) {
+		return n.name, false, false
+	}
+	if n.unlearned {
+		n.unlearned = false
+		c.names[key] = n
+		return n.name, true, true
+	}
+	return n.name, true, false
+}
+
+// rememberList names the owners of a list read (id -> name) until then,
+// each to be learned when first taken, and the list read until then
+// (past maxOwners the memory starts afresh).
+func (c *ownerCache) rememberList(archived bool, names map[string]string, until time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.names == nil || len(c.names)+len(names) > maxOwners {
+		c.names = map[string]ownerName{}
+	}
+	for k, n := range names {
+		c.names[k] = ownerName{name: n, until: until, unlearned: true}
+	}
+	c.listed[listIndex(archived)] = until
+}
+
+// isListed reports whether the list of active or archived owners was read
+// within ownerTTL, at now.
+func (c *ownerCache) isListed(archived bool, now time.Time) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return now.Before(c.listed[listIndex(archived)])
+}
+
+func listIndex(archived bool) int {
+	if archived {
+		return 1
+	}
+	return 0
 }
 
 // remember names the owner of key until then (past maxOwners the memory
@@ -76,14 +122,16 @@ func (c *ownerCache) isRefused(api string, now time.Time) bool {
 }
 
 type ownerName struct {
-	name  string
-	until time.Time
+	name      string
+	until     time.Time
+	unlearned bool // from a list, not yet kept in the store
 }
 
 // hubspotOwners names the rep (Owner) of each verdict that applies an
 // outcome to a person Baton knows: the deal's owner (OwnerID, read with the
 // deal), else the contact's hubspot_owner_id (the batch's contacts read in
-// one call), as the owner's email (HubSpotOwner.Name).
+// one call), as the owner's email (HubSpotOwner.Name; the account's owners
+// read as a list: see ownerName).
 //
 // Failure policy: the owner is never a reason to lose or hold back an
 // outcome. A refusal that a retry does not mend (403: the token lacks
@@ -144,13 +192,25 @@ func (h *Handler) hubspotOwners(ctx context.Context, vs []Verdict) error {
 }
 
 // ownerName is how reports name owner id (its email), remembered for
-// ownerTTL; the id itself when HubSpot does not say. HubSpot is asked
-// within rctx (ownerWait); ctx is the request's.
+// ownerTTL; the id itself when HubSpot does not say. The account's owners
+// are read as a list (Owners: a call per 100 owners, not one per owner),
+// the archived ones' only when an id is not among the active; an id in
+// neither (an owner since the lists were read) is read alone. HubSpot is
+// asked within rctx (ownerWait); ctx is the request's.
 func (h *Handler) ownerName(ctx, rctx context.Context, id string, down *bool) string {
 	id = textcut.Bytes(id, 200)
 	now := h.now()
-	if name, ok := h.owners.name(id, now); ok {
+	if name, ok := h.remembered(ctx, id, now); ok {
 		return name
+	}
+	for _, archived := range []bool{false, true} {
+		if *down || h.refused("owners") {
+			return id
+		}
+		h.listOwners(ctx, rctx, archived, down)
+		if name, ok := h.remembered(ctx, id, now); ok {
+			return name
+		}
 	}
 	if *down || h.refused("owners") {
 		return id
@@ -172,6 +232,42 @@ func (h *Handler) ownerName(ctx, rctx context.Context, id string, down *bool) st
 		h.learned(ctx, map[string]string{repnames.HubSpot(id): name})
 	}
 	return name
+}
+
+// remembered is the name of owner id remembered at now, kept in the store
+// (learned) when it came from a list and is asked for the first time.
+func (h *Handler) remembered(ctx context.Context, id string, now time.Time) (string, bool) {
+	name, ok, learn := h.owners.take(id, now)
+	if learn {
+		h.learned(ctx, map[string]string{repnames.HubSpot(id): name})
+	}
+	return name, ok
+}
+
+// listOwners reads HubSpot's list of active or archived owners into the
+// memory, unless read within ownerTTL; a failure is ownerFailed's (down
+// when transient, the refusal remembered).
+func (h *Handler) listOwners(ctx, rctx context.Context, archived bool, down *bool) {
+	now := h.now()
+	if h.owners.isListed(archived, now) {
+		return
+	}
+	what := "the list of owners"
+	if archived {
+		what = "the list of archived owners"
+	}
+	os, err := h.HubSpotOwners.Owners(rctx, archived)
+	if err != nil {
+		*down = h.ownerFailed(ctx, "owners", what, err) || *down
+		return
+	}
+	names := map[string]string{}
+	for _, o := range os {
+		if id := textcut.Bytes(o.ID, 200); id != "" {
+			names[id] = textcut.Bytes(o.Name(), 200)
+		}
+	}
+	h.owners.rememberList(archived, names, now.Add(ownerTTL))
 }
 
 // learned keeps the owners' names read (repnames' key -> name) in the

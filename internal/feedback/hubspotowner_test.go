@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -102,7 +103,10 @@ func slaOwners(t *testing.T, f *fx) (sla, reps []string) {
 	return sla, reps
 }
 
-const contactsRead = "POST /crm/v3/objects/contacts/batch/read"
+const (
+	contactsRead = "POST /crm/v3/objects/contacts/batch/read"
+	ownersList   = "GET /crm/v3/owners" // the list of owners, a page a call
+)
 
 // lastRead is the contact ids the fake's last batch read asked for.
 func lastRead(hs *crmfake.HubSpot) string {
@@ -123,9 +127,9 @@ func calls(hs *crmfake.HubSpot, call string) int {
 // TestHubSpotContactOwner: HubSpot's webhooks name no rep, so every
 // HubSpot answer fell under "(unassigned)" in the SLA and reps reports.
 // The contact's hubspot_owner_id is read, and the owner named by email:
-// one contact read and one owner read for a batch of its events, none for
-// a contact Baton does not know, and the owner remembered for the batches
-// of the next hour.
+// one contact read and one read of the owners' list for a batch of its
+// events, none for a contact Baton does not know, and the owners
+// remembered for the batches of the next hour.
 func TestHubSpotContactOwner(t *testing.T) {
 	f := setup(t)
 	hs := ownerFake(t, f)
@@ -139,8 +143,8 @@ func TestHubSpotContactOwner(t *testing.T) {
 	if sla, reps := slaOwners(t, f); fmt.Sprint(sla) != "[tanaka@maker.example]" || fmt.Sprint(reps) != "[tanaka@maker.example]" {
 		t.Errorf("SLA owners %v, reps %v", sla, reps)
 	}
-	if c, o := calls(hs, contactsRead), calls(hs, "GET /crm/v3/owners/41629779"); c != 1 || o != 1 {
-		t.Errorf("one batch read contacts %d times, the owner %d times", c, o)
+	if c, o, one := calls(hs, contactsRead), calls(hs, ownersList), calls(hs, "GET /crm/v3/owners/41629779"); c != 1 || o != 1 || one != 0 {
+		t.Errorf("one batch read contacts %d times, the owners %d times, the owner alone %d times", c, o, one)
 	}
 	if got := lastRead(hs); got != "501" {
 		t.Errorf("contacts read: %s, want 501 alone (999 is nobody Baton knows)", got)
@@ -149,8 +153,8 @@ func TestHubSpotContactOwner(t *testing.T) {
 	if code, resp := hsEvents(t, f, 3004, "501:lifecyclestage:opportunity"); code != 200 || lastOwner(t, f) != "tanaka@maker.example" {
 		t.Fatalf("%d %s owner %q", code, resp, lastOwner(t, f))
 	}
-	if o := calls(hs, "GET /crm/v3/owners/41629779"); o != 1 {
-		t.Errorf("the owner was read again within the hour: %d reads", o)
+	if o := calls(hs, ownersList); o != 1 {
+		t.Errorf("the owners were read again within the hour: %d reads", o)
 	}
 	f.clk.Advance(time.Hour)
 	hs.Lock()
@@ -200,7 +204,7 @@ func TestHubSpotOwnerRefused(t *testing.T) {
 		if code, resp := hsEvents(t, f, 5002, "501:lifecyclestage:salesqualifiedlead"); code != 200 || f.stage(t) != qualify.StageSQL {
 			t.Fatalf("%d %s stage %s", code, resp, f.stage(t))
 		}
-		if n, o := l.count("lacks the scope crm.objects.owners.read"), calls(hs, "GET /crm/v3/owners/41629779"); n != 1 || o != 1 {
+		if n, o := l.count("lacks the scope crm.objects.owners.read"), calls(hs, ownersList); n != 1 || o != 1 {
 			t.Errorf("warned %d times, owners asked %d times; log:\n%s", n, o, l.b.String())
 		}
 	})
@@ -280,5 +284,55 @@ func TestHubSpotOwnersRead(t *testing.T) {
 	before := calls(hs, contactsRead)
 	if got, err := api.ContactOwners(ctx, append(many, "501")); err != nil || len(got) != 1 || calls(hs, contactsRead)-before != 2 {
 		t.Errorf("150 contacts: %v %v, %d reads", got, err, calls(hs, contactsRead)-before)
+	}
+}
+
+// TestHubSpotOwnersListRead: the list reader against the fake, which pages as
+// HubSpot does (paging.next.after, 100 a page at most: a larger limit or
+// an after it never gave is a 400) and lists the active owners, or the
+// archived ones alone.
+func TestHubSpotOwnersListRead(t *testing.T) {
+	f := setup(t)
+	hs := ownerFake(t, f)
+	hs.Owners["60000001"] = &crmfake.HubSpotOwner{ID: "60000001", FirstName: "花子", LastName: "佐藤", Archived: true}
+	for i := range 230 {
+		id := fmt.Sprint(70000000 + i)
+		hs.Owners[id] = &crmfake.HubSpotOwner{ID: id, Email: fmt.Sprintf("rep%d@maker.example", i)}
+	}
+	ctx := context.Background()
+	api := &feedback.HubSpotDeals{BaseURL: hs.URL, Token: hs.Token}
+	active, err := api.Owners(ctx, false)
+	seen := map[string]bool{}
+	for _, o := range active {
+		if o.Archived || seen[o.ID] {
+			t.Errorf("owner %+v: archived or twice", o)
+		}
+		seen[o.ID] = true
+	}
+	if err != nil || len(seen) != 232 || !seen["41629779"] || !seen["70000229"] || calls(hs, ownersList) != 3 {
+		t.Fatalf("active owners: %d, %v, %d calls", len(seen), err, calls(hs, ownersList))
+	}
+	if archived, err := api.Owners(ctx, true); err != nil || len(archived) != 1 || archived[0].Name() != "花子 佐藤" {
+		t.Errorf("archived owners %+v %v", archived, err)
+	}
+	get := func(q string) int {
+		req, _ := http.NewRequest("GET", hs.URL+"/crm/v3/owners?"+q, nil)
+		req.Header.Set("Authorization", "Bearer "+hs.Token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for q, want := range map[string]int{"limit=100": 200, "limit=101": 400, "limit=0": 400, "limit=x": 400, "after=70000100": 400, "after=ow100": 200} {
+		if got := get(q); got != want {
+			t.Errorf("%s: %d, want %d", q, got, want)
+		}
+	}
+	var he *feedback.HubSpotError
+	hs.MissingScopes = []string{"crm.objects.owners.read"}
+	if _, err := api.Owners(ctx, false); !errors.As(err, &he) || !he.MissingScope() {
+		t.Errorf("missing scope: %v", err)
 	}
 }

@@ -52,6 +52,19 @@ func (b *boundedOwners) ContactOwners(ctx context.Context, ids []string) (map[st
 	return b.hsContacts, nil
 }
 
+func (b *boundedOwners) Owners(ctx context.Context, archived bool) ([]feedback.HubSpotOwner, error) {
+	if err := b.check(ctx); err != nil {
+		return nil, err
+	}
+	var out []feedback.HubSpotOwner
+	for _, o := range b.hsOwners {
+		if o.Archived == archived {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
+
 func (b *boundedOwners) Owner(ctx context.Context, id string) (feedback.HubSpotOwner, error) {
 	if err := b.check(ctx); err != nil {
 		return feedback.HubSpotOwner{}, err

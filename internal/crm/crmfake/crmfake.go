@@ -6,6 +6,7 @@
 package crmfake
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -140,8 +141,9 @@ type HubSpot struct {
 	Contacts map[string]map[string]string // email -> properties (+ hs_object_id)
 	Notes    []map[string]any
 	Deals    map[string]*HubSpotDeal // deal id -> deal (set by tests)
-	// Owners are the account's owners by id (GET /crm/v3/owners/{id}; set
-	// by tests); a contact's or deal's hubspot_owner_id names one.
+	// Owners are the account's owners by id (GET /crm/v3/owners/{id} and
+	// the list GET /crm/v3/owners; set by tests); a contact's or deal's
+	// hubspot_owner_id names one.
 	Owners map[string]*HubSpotOwner
 	// MissingScopes are scopes the token was not granted (say
 	// crm.objects.owners.read): a read needing one is refused 403
@@ -232,6 +234,10 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	now := h.Now().UTC().Format(time.RFC3339Nano)
+	if (r.URL.Path == "/crm/v3/owners" || r.URL.Path == "/crm/v3/owners/") && r.Method == "GET" {
+		h.owners(w, r)
+		return
+	}
 	if id, ok := strings.CutPrefix(r.URL.Path, "/crm/v3/owners/"); ok && r.Method == "GET" && id != "" && !strings.Contains(id, "/") {
 		h.owner(w, r, id)
 		return
@@ -921,6 +927,64 @@ func (h *HubSpot) owner(w http.ResponseWriter, r *http.Request, id string) {
 		}
 	}
 	writeJSON(w, 404, map[string]string{"status": "error", "message": "Owner with id " + id + " not found", "correlationId": "c6f2b1e0-0000-4000-8000-000000000022", "category": "OBJECT_NOT_FOUND"})
+}
+
+// HSOwnersPage is the most owners the fake's list answers a page (its
+// limit's largest).
+const HSOwnersPage = 100
+
+// owners serves GET /crm/v3/owners: the active owners, or with
+// archived=true the archived ones alone (HubSpot lists either, not both),
+// by id, email= filtering by email; limit owners a page (default and most
+// HSOwnersPage; a limit that is no number within 1..HSOwnersPage is a 400),
+// paging.next.after naming the next page while more remain (an after the
+// fake never gave is a 400).
+func (h *HubSpot) owners(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	invalid := func(msg string) {
+		writeJSON(w, 400, map[string]string{"status": "error", "message": msg, "correlationId": "c6f2b1e0-0000-4000-8000-000000000023", "category": "VALIDATION_ERROR"})
+	}
+	limit := HSOwnersPage
+	if q.Has("limit") {
+		n, err := strconv.Atoi(q.Get("limit"))
+		if err != nil || n < 1 || n > HSOwnersPage {
+			invalid(fmt.Sprintf("limit must be between 1 and %d, got %q", HSOwnersPage, q.Get("limit")))
+			return
+		}
+		limit = n
+	}
+	archived := q.Get("archived") == "true"
+	var list []*HubSpotOwner
+	for _, o := range h.Owners {
+		if o.Archived == archived && (!q.Has("email") || strings.EqualFold(o.Email, q.Get("email"))) {
+			list = append(list, o)
+		}
+	}
+	slices.SortFunc(list, func(a, b *HubSpotOwner) int {
+		return cmp.Or(cmp.Compare(len(a.ID), len(b.ID)), strings.Compare(a.ID, b.ID))
+	})
+	at := 0
+	if a := q.Get("after"); a != "" {
+		n, err := strconv.Atoi(strings.TrimPrefix(a, "ow"))
+		if err != nil || !strings.HasPrefix(a, "ow") || n < 0 || n > len(list) {
+			invalid("Invalid paging cursor: " + a)
+			return
+		}
+		at = n
+	}
+	results := []map[string]any{}
+	for _, o := range list[at:min(at+limit, len(list))] {
+		results = append(results, map[string]any{"id": o.ID, "email": o.Email, "type": "PERSON", "firstName": o.FirstName, "lastName": o.LastName, "userId": o.UserID,
+			"userIdIncludingInactive": o.UserID, "createdAt": "2025-04-01T09:00:00Z", "updatedAt": "2026-10-01T09:00:00Z", "archived": o.Archived})
+	}
+	body := map[string]any{"results": results}
+	if at+limit < len(list) {
+		next := fmt.Sprintf("ow%d", at+limit)
+		nq := maps.Clone(q)
+		nq.Set("after", next)
+		body["paging"] = map[string]any{"next": map[string]string{"after": next, "link": "https://api.hubapi.com/crm/v3/owners/?" + nq.Encode()}}
+	}
+	writeJSON(w, 200, body)
 }
 
 func nonNil(s []map[string]any) []map[string]any {

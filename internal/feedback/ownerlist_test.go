@@ -1,0 +1,96 @@
+package feedback
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/crm/crmfake"
+)
+
+// TestHubSpotOwnersListed: owners were read one GET each (cached an hour),
+// so a team of 250 reps was 250 calls against a private app's 100 (or 190)
+// requests per 10 s. The account's owners are read as a list, 100 a call:
+// 250 owners named in 3 calls; the archived owners' list is read only
+// when an id is not among the active (1 call for both archived reps); an
+// owner added since the lists were read is read alone, once.
+func TestHubSpotOwnersListed(t *testing.T) {
+	hs := crmfake.NewHubSpot()
+	defer hs.Close()
+	clk := clock.NewManual(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC))
+	hs.Now = clk.Now
+	hs.Owners = map[string]*crmfake.HubSpotOwner{
+		"60000001": {ID: "60000001", Email: "left1@maker.example", Archived: true},
+		"60000002": {ID: "60000002", FirstName: "花子", LastName: "佐藤", Archived: true},
+	}
+	var ids []string
+	for i := range 250 {
+		id := fmt.Sprint(70000000 + i)
+		ids = append(ids, id)
+		hs.Owners[id] = &crmfake.HubSpotOwner{ID: id, Email: fmt.Sprintf("rep%d@maker.example", i), UserID: int64(9000000 + i)}
+	}
+	api := &HubSpotDeals{BaseURL: hs.URL, Token: hs.Token}
+	h := &Handler{HubSpotOwners: api, Now: clk.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	ctx := context.Background()
+	name := func(id string) string {
+		down := false
+		n := h.ownerName(ctx, ctx, id, &down)
+		if down {
+			t.Errorf("owner %s: HubSpot taken for down", id)
+		}
+		return n
+	}
+	reads := func() (list, one int) {
+		hs.Lock()
+		defer hs.Unlock()
+		for call, n := range hs.Calls {
+			if call == "GET /crm/v3/owners" {
+				list += n
+			} else if strings.HasPrefix(call, "GET /crm/v3/owners/") {
+				one += n
+			}
+		}
+		return list, one
+	}
+	for i, id := range ids {
+		if got := name(id); got != fmt.Sprintf("rep%d@maker.example", i) {
+			t.Fatalf("owner %s named %q", id, got)
+		}
+	}
+	if list, one := reads(); list != 3 || one != 0 {
+		t.Fatalf("250 owners: %d reads of the list, %d of an owner alone; want 3 and none", list, one)
+	}
+	if a, b := name("60000001"), name("60000002"); a != "left1@maker.example" || b != "花子 佐藤" {
+		t.Errorf("archived owners named %q, %q", a, b)
+	}
+	if list, one := reads(); list != 4 || one != 0 {
+		t.Errorf("archived owners: %d reads of the lists, %d of an owner alone; want 4 and none", list, one)
+	}
+	// An owner since: not in the lists read, read alone, then remembered.
+	clk.Advance(10 * time.Minute)
+	hs.Lock()
+	hs.Owners["80000000"] = &crmfake.HubSpotOwner{ID: "80000000", Email: "new@maker.example"}
+	hs.Unlock()
+	if got, again := name("80000000"), name("80000000"); got != "new@maker.example" || again != got {
+		t.Errorf("a new owner named %q, then %q", got, again)
+	}
+	if list, one := reads(); list != 4 || one != 1 {
+		t.Errorf("a new owner: %d reads of the lists, %d of an owner alone; want 4 and 1", list, one)
+	}
+	// Past the hour the lists are read again: a changed email shows.
+	clk.Advance(time.Hour)
+	hs.Lock()
+	hs.Owners[ids[0]].Email = "rep0.new@maker.example"
+	hs.Unlock()
+	if got := name(ids[0]); got != "rep0.new@maker.example" {
+		t.Errorf("after the hour: %q", got)
+	}
+	if list, _ := reads(); list != 7 {
+		t.Errorf("after the hour: %d reads of the lists, want 7 (4, and 251 owners again)", list)
+	}
+}
