@@ -401,8 +401,9 @@ type Record struct {
 // 出席者の詳細): the hosts' and panelists' tables name an email column
 // too, but list no attendee, and are skipped whole. Rows that hold one
 // cell are titles (one may read メールアドレス一覧), unless the cell names
-// the email plainly (email, メールアドレス), or on the first row ends in
-// its name (PCメールアドレス): a one-column list's header. isHeader's error (two email columns) is the file's.
+// a column ending in the email's name (email, メールアドレス, PCメールアドレス,
+// E-mail(会社)), on the first row or below a title: a one-column list's
+// header. isHeader's error (two email columns) is the file's.
 //
 // Rows (nil: none) counts the records read, as ReadHeader's does; io.EOF
 // when the file has no non-blank record.
@@ -436,7 +437,7 @@ func FindHeader(cr *csv.Reader, rows *Rows, isHeader func([]string) (bool, error
 			first, firstRow = rec, row
 		}
 		title, oneCell := Title(rec)
-		if oneCell && nonBlank > 1 && !plainEmail(title) {
+		if oneCell && nonBlank > 1 && !endsInEmail(title) {
 			section = Header(title)
 			if !listsAttendees(section) {
 				t.Sections = append(t.Sections, strings.TrimSpace(title))
@@ -445,17 +446,18 @@ func FindHeader(cr *csv.Reader, rows *Rows, isHeader func([]string) (bool, error
 			t.Skipped++
 			continue
 		}
-		// One cell is a one-column list's header when it names a column:
-		// the email plainly below a title, or on the first row a name
-		// ending in it (PCメールアドレス). A title that mentions addresses
-		// (メールアドレス一覧) on the first row was taken for the header,
-		// the real one below read as a person's row.
+		// One cell is a one-column list's header when it names a column
+		// ending in the email's name (PCメールアドレス), on any row: below
+		// a title such a header was taken for a section's title, and the
+		// list had no header. A title that mentions addresses
+		// (メールアドレス一覧) was taken for the header, the real one below
+		// read as a person's row.
 		if listsAttendees(section) {
 			ok, err := isHeader(rec)
 			if err != nil {
 				return t, err // a first row of tab-separated columns is one cell too
 			}
-			if ok && (!oneCell || plainEmail(title) || nonBlank == 1 && endsInEmail(title)) {
+			if ok && (!oneCell || endsInEmail(title)) {
 				t.Header, t.Row, t.Found = rec, row, true
 				return t, nil
 			}

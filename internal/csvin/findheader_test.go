@@ -82,8 +82,8 @@ func TestEndsTable(t *testing.T) {
 }
 
 // FuzzFindHeader: whatever the file, a header found names an email column;
-// one of one cell names it plainly, or on the first row ends in its name
-// (no title); a blank row above the file moves
+// one of one cell names a column ending in its name (no title); a blank
+// row above the file moves
 // the header one row down and changes nothing else.
 func FuzzFindHeader(f *testing.F) {
 	f.Add("出席者レポート\nホストの詳細\nメール,名\nh@x.example,a\n出席者の詳細\nメール,名\na@x.example,b\n")
@@ -101,7 +101,7 @@ func FuzzFindHeader(f *testing.F) {
 			if ok, err := emailHeader(tab.Header); !ok || err != nil {
 				t.Fatalf("header %q names no email column", tab.Header)
 			}
-			if cell, title := Title(tab.Header); title && !plainEmail(cell) && !(tab.Skipped == 0 && endsInEmail(cell)) {
+			if cell, title := Title(tab.Header); title && !endsInEmail(cell) {
 				t.Fatalf("a title taken for the header: %q", tab.Header)
 			}
 		}
@@ -177,5 +177,32 @@ func TestOneCellRowIsAHeaderWhenItNamesTheEmailPlainly(t *testing.T) {
 	tab, err = findHeader("配信先メールアドレスリスト\n氏名,メールアドレス\n山田,a@b.example\n")
 	if err != nil || !tab.Found || tab.Row != 2 {
 		t.Errorf("a title going on after メールアドレス: %+v %v", tab, err)
+	}
+}
+
+// TestOneColumnListUnderATitle: a list of addresses alone, exported with a
+// title line above its header, whose header names the email some other
+// way than plainly (PCメールアドレス, 会社メールアドレス, Work Email,
+// E-mail(会社)): the header was taken for a second title (a section's),
+// and the list refused as having no header row. Plain names (メールアドレス,
+// E-mail Address) were found already; they stay found, and a title below
+// the first row that only mentions addresses stays a title.
+func TestOneColumnListUnderATitle(t *testing.T) {
+	for _, name := range []string{"メールアドレス", "E-mail Address", "PCメールアドレス", "会社メールアドレス", "Work Email", "E-mail(会社)", "メール（勤務先）"} {
+		for _, title := range []string{"11月号 配信リスト", "Newsletter recipients,,", "配信リスト\n出力日：2026/11/06"} {
+			in := title + "\n" + name + "\na@b.example\nc@d.example\n"
+			tab, err := findHeader(in)
+			rows := strings.Count(title, "\n") + 1
+			if err != nil || !tab.Found || tab.Row != rows+1 || tab.Skipped != rows || tab.Header[0] != name || len(tab.Sections) != 0 {
+				t.Errorf("%q: %+v %v", in, tab, err)
+			}
+			if tab, err := FindHeader(NewReader([]byte(in)), nil, EmailHeader); err != nil || !tab.Found || tab.Header[0] != name {
+				t.Errorf("%q with EmailHeader: %+v %v", in, tab, err)
+			}
+		}
+	}
+	tab, err := findHeader("11月号 配信リスト\n配信先メールアドレス一覧\n氏名,メールアドレス\n山田,a@b.example\n")
+	if err != nil || !tab.Found || tab.Row != 3 || tab.Header[0] != "氏名" {
+		t.Errorf("a second title mentioning addresses: %+v %v", tab, err)
 	}
 }
