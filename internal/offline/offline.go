@@ -95,6 +95,12 @@ type Result struct {
 	EventFrom string `json:"eventFrom,omitempty"`
 	Date      string `json:"date,omitempty"`
 	DateFrom  string `json:"dateFrom,omitempty"`
+	// Channel is the channel the rows without their own took, and
+	// ChannelFrom where from: "query" (?channel=) or "report": an online
+	// attendance report (Zoom's, its join and leave times or time in
+	// session) is a webinar's. Left out when neither gave one.
+	Channel     string `json:"channel,omitempty"`
+	ChannelFrom string `json:"channelFrom,omitempty"`
 }
 
 // Where Result.Event and Result.Date came from.
@@ -142,6 +148,12 @@ var (
 	attendedHeaders = []string{"attended", "出席しましたか", "出欠", "出席有無", "参加有無", "来場有無"}
 	// How long the person stayed, one row a session: Zoom's.
 	minutesHeaders = []string{"time in session (minutes)", "セッション時間(分)", "duration (minutes)"}
+	// An online attendance report's own columns (Zoom's webinar and
+	// meeting reports): its time in session, or each session's join and
+	// leave times. Such a report is a webinar's (see Result.Channel).
+	inSessionHeaders = []string{"time in session (minutes)", "セッション時間(分)"}
+	joinHeaders      = []string{"join time", "参加時間"}
+	leaveHeaders     = []string{"leave time", "退出時間"}
 	// sessionHeaders are the other columns of a webinar report (Zoom's)
 	// that say how the person attended, one row a session: facts of the
 	// touch, not attributes of the person, which would go to the SFA
@@ -390,8 +402,12 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 	// recipient list's two email columns are: which is the person's is
 	// not ours to guess.
 	col.email, _ = csvin.EmailColumn(header) // FindHeader's check
+	inSession, join, leave := false, false, false
 	for i, h := range header {
 		k := csvin.Header(h)
+		inSession = inSession || slices.Contains(inSessionHeaders, k)
+		join = join || slices.Contains(joinHeaders, k)
+		leave = leave || slices.Contains(leaveHeaders, k)
 		switch {
 		case event.EmailKeyRank(k) > 0: // an email column, the person's or another's
 		case col.attended < 0 && slices.Contains(attendedHeaders, k):
@@ -432,6 +448,16 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 		}
 		def.Date = d.Format("2006-01-02")
 		res.Date, res.DateFrom = def.Date, FromReport
+	}
+	// A Zoom report has no channel column: it is a webinar's (or an
+	// online meeting's, which Baton's channels count as one), where
+	// importing one without ?channel= was refused as missing the column.
+	switch {
+	case def.Channel != "":
+		res.Channel, res.ChannelFrom = Channel(def.Channel), FromQuery
+	case inSession || join && leave:
+		def.Channel = event.ChannelWebinar
+		res.Channel, res.ChannelFrom = def.Channel, FromReport
 	}
 	var missing []string
 	if col.event < 0 && def.Event == "" {
