@@ -10,6 +10,7 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
+	"math"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -278,6 +279,27 @@ func (p page) EventAt(t time.Time, typ string) string {
 		return p.Day(t)
 	}
 	return p.When(t)
+}
+
+// Minutes says how long a person attended a webinar (an offline touch's
+// minutes, Zoom's time in session summed over their rejoins): "92 min",
+// "92 分"; "" when the touch does not say (a fair's visit).
+func (p page) Minutes(v any) string {
+	var n float64
+	switch m := v.(type) {
+	case int:
+		n = float64(m)
+	case int64:
+		n = float64(m)
+	case float64: // as the store gives it back (JSON)
+		n = m
+	default:
+		return ""
+	}
+	if n < 0 || n != math.Trunc(n) {
+		return ""
+	}
+	return p.F("%d min", int64(n))
 }
 
 // Day is t's date in the configured zone (a lab person's would-be MQL:

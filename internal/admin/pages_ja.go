@@ -155,6 +155,7 @@ var ja = map[string]string{
 	"source":                          "流入元",
 	"just now":                        "たった今",
 	"%d min ago":                      "%d 分前",
+	"%d min":                          "%d 分",
 	"%d h ago":                        "%d 時間前",
 	"%d days ago":                     "%d 日前",
 	", ":                              "、",

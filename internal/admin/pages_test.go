@@ -41,7 +41,7 @@ func TestJapaneseCoversPages(t *testing.T) {
 	}
 	for _, k := range []string{"explain:(none)", "explain:direct", "pending", "delivered", "retrying", "dead", "decay", "reset",
 		"page_view", "download", "outbound", "form_submit", "email_click", "email_open", "custom", "identify", "offline",
-		"just now", "%d min ago", "%d h ago", "%d days ago", "%d days", "%d hours", ", ", "Error", "People", "MQLs", "Campaigns", "Reports", "MQL definition and lab", "MQL inbox",
+		"just now", "%d min ago", "%d min", "%d h ago", "%d days ago", "%d days", "%d hours", ", ", "Error", "People", "MQLs", "Campaigns", "Reports", "MQL definition and lab", "MQL inbox",
 		// The sign-in page (login.go).
 		"sign in", "Admin token", "Sign in", "You are signed out.", "Your session has ended. Sign in again.", "Enter an admin token.",
 		"That token is not valid. Check it and try again.", "Sign-in refused: the form was not sent from this site.",
