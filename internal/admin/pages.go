@@ -10,7 +10,6 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
-	"math"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -285,21 +284,11 @@ func (p page) EventAt(t time.Time, typ string) string {
 // minutes, Zoom's time in session summed over their rejoins): "92 min",
 // "92 分"; "" when the touch does not say (a fair's visit).
 func (p page) Minutes(v any) string {
-	var n float64
-	switch m := v.(type) {
-	case int:
-		n = float64(m)
-	case int64:
-		n = float64(m)
-	case float64: // as the store gives it back (JSON)
-		n = m
-	default:
+	n, ok := event.MinutesOf(v)
+	if !ok {
 		return ""
 	}
-	if n < 0 || n != math.Trunc(n) {
-		return ""
-	}
-	return p.F("%d min", int64(n))
+	return p.F("%d min", n)
 }
 
 // Day is t's date in the configured zone (a lab person's would-be MQL:

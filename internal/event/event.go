@@ -5,6 +5,8 @@
 package event
 
 import (
+	"encoding/json"
+	"math"
 	"strings"
 	"time"
 
@@ -38,6 +40,43 @@ const (
 
 // OfflineChannels are the channels an offline touch may have.
 var OfflineChannels = []string{ChannelExhibition, ChannelSeminar, ChannelWebinar, ChannelBusinessCard}
+
+// Minutes is how long the person attended an offline touch: its property
+// "minutes", a webinar report's time in session summed over their rejoins
+// (internal/offline). ok is false for another event, or a touch that does
+// not say (a fair's visit).
+func (e *Event) Minutes() (n int, ok bool) {
+	if e.Type != Offline {
+		return 0, false
+	}
+	return MinutesOf(e.Properties["minutes"])
+}
+
+// MinutesOf reads a "minutes" property as the import sets it (an int) or
+// as a store gives it back (a JSON number: float64 or json.Number): a
+// whole number, not negative.
+func MinutesOf(v any) (int, bool) {
+	var f float64
+	switch m := v.(type) {
+	case int:
+		f = float64(m)
+	case int64:
+		f = float64(m)
+	case float64:
+		f = m
+	case json.Number:
+		var err error
+		if f, err = m.Float64(); err != nil {
+			return 0, false
+		}
+	default:
+		return 0, false
+	}
+	if f < 0 || f != math.Trunc(f) || f > math.MaxInt32 {
+		return 0, false
+	}
+	return int(f), true
+}
 
 // browserTypes are the types the public collector accepts from a browser.
 // email_click and email_open are recorded only by the click function, which

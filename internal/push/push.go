@@ -43,11 +43,12 @@ type Touch struct {
 
 // Activity is one thing the person did.
 type Activity struct {
-	Type  string    `json:"type"`
-	Name  string    `json:"name,omitempty"`
-	URL   string    `json:"url,omitempty"`
-	Title string    `json:"title,omitempty"`
-	At    time.Time `json:"at"`
+	Type    string    `json:"type"`
+	Name    string    `json:"name,omitempty"`
+	URL     string    `json:"url,omitempty"`
+	Title   string    `json:"title,omitempty"`
+	Minutes int       `json:"minutes,omitempty"` // how long they attended an offline touch (a webinar report's, rejoins summed); 0: not said
+	At      time.Time `json:"at"`
 }
 
 // Lead is what an SFA receives for an MQL.
@@ -164,6 +165,9 @@ func (l Lead) Summary() string {
 		if what == "" {
 			what = a.Name
 		}
+		if a.Minutes > 0 {
+			what += fmt.Sprintf(w.minutes, a.Minutes)
+		}
 		// What it was and where, when known: an open or a download without a
 		// title left two spaces and a trailing one in the line.
 		line := []string{"-", a.At.Format("2006-01-02 15:04"), w.name(a.Type)}
@@ -183,6 +187,7 @@ type summaryWords struct {
 	mql, sep, again, why, recycled, scores, first, last, recent string
 	recentIn                                                    string // the heading, naming the times' zone
 	page, referrer                                              string // a touch's page, after its channel; its referrer, when that is all it has
+	minutes                                                     string // how long an offline touch lasted, after its name
 	subjectAgain                                                string
 	phrase, name                                                func(string) string
 }
@@ -193,7 +198,7 @@ var (
 		again: "Qualified again (MQL %d): sales marked the previous MQL %s on %s", why: " (%s)",
 		recycled: "; it was recycled, and this MQL rests on activity since\n",
 		scores:   "Behaviour %s, fit %s (grade %s)\n", first: "First touch: %s\n", last: "Last touch: %s\n", recent: "Recent activity:\n",
-		recentIn: "Recent activity (times in %s):\n", page: " (%s)", referrer: "referrer ",
+		recentIn: "Recent activity (times in %s):\n", page: " (%s)", referrer: "referrer ", minutes: " (%d min)",
 		phrase: func(s string) string { return s },
 		name:   func(k string) string { return jatext.Name("en", k) },
 	}
@@ -202,7 +207,7 @@ var (
 		again: "再度の MQL（%d 回目）：前回の MQL を営業が「%s」とした（%s）", why: "。理由：%s",
 		recycled: "。ナーチャリングに戻した後の行動による MQL です\n",
 		scores:   "行動スコア %s、適合度 %s（グレード %s）\n", first: "最初の接点：%s\n", last: "直近の接点：%s\n", recent: "最近の行動：\n",
-		recentIn: "最近の行動（時刻は %s）：\n", page: "（%s）", referrer: "参照元 ",
+		recentIn: "最近の行動（時刻は %s）：\n", page: "（%s）", referrer: "参照元 ", minutes: "（%d 分）",
 		phrase: jatext.Or,
 		name:   func(k string) string { return jatext.Name("ja", k) },
 	}
@@ -1053,7 +1058,9 @@ func (w *Worker) Build(ctx context.Context, m qualify.MQL) (Lead, error) {
 			if ev.Type == event.Offline { // the exhibition or seminar, where sales meets them
 				name, _ = ev.Properties["event"].(string)
 			}
-			l.Activity = append(l.Activity, Activity{Type: ev.Type, Name: name, URL: ev.URL, Title: ev.Title, At: ev.Timestamp.In(loc)})
+			a := Activity{Type: ev.Type, Name: name, URL: ev.URL, Title: ev.Title, At: ev.Timestamp.In(loc)}
+			a.Minutes, _ = ev.Minutes() // how long they stayed in the webinar: sales' opening
+			l.Activity = append(l.Activity, a)
 		}
 		if w.Touches == nil {
 			if qt, ok := w.Referrals.TouchOf(ev); ok {
