@@ -10,6 +10,7 @@ import (
 
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/rulebook"
 )
 
 // TestZoomReportIsAWebinar: Zoom's attendee report imported with no query
@@ -71,5 +72,33 @@ func TestZoomReportIsAWebinar(t *testing.T) {
 	var fe *FileError
 	if !errors.As(err, &fe) || !strings.Contains(fe.Msg, "channel") {
 		t.Errorf("%v", err)
+	}
+}
+
+// TestReportMinutesScore: the minutes of Zoom's report, stored on the
+// touch and read back from the store, are what a rule's min_minutes
+// compares: 山田 attended 42 and 48 minutes (one touch of 90), 髙橋 89, so
+// "a webinar attended for 90 minutes or more" is 山田's alone; each of
+// 山田's sessions alone would not have reached it.
+func TestReportMinutesScore(t *testing.T) {
+	in, err := os.ReadFile("testdata/zoom_attendee_report_ja.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t)
+	if _, err := f.im.Import(context.Background(), bytes.NewReader(in), Defaults{}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := rulebook.Parse("rules.yaml", []byte("behaviour:\n  - {name: webinar-90, type: offline, channel: webinar, min_minutes: 90, points: 15}\nmql: [{name: x, min_behaviour: 1000}]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &rulebook.Engine{R: r}
+	for email, want := range map[string]int{"taro.yamada@client.example": 1, "hanako@sample-kogyo.example": 0} {
+		_, _, evs := touchesOf(t, f, email)
+		_, cs, err := e.Apply(nil, evs, now)
+		if err != nil || len(cs) != want {
+			t.Errorf("%s (%v): %+v %v", email, evs[0].Properties["minutes"], cs, err)
+		}
 	}
 }

@@ -350,6 +350,11 @@ func (r *BehaviourRule) matches(m *matchee) bool {
 	if r.Channel != nil && (ev.Type != event.Offline || !r.Channel.MatchString(str(ev.Properties["channel"]))) {
 		return false
 	}
+	if r.MinMinutes != nil {
+		if n, ok := ev.Minutes(); !ok || float64(n) < *r.MinMinutes {
+			return false
+		}
+	}
 	return true
 }
 

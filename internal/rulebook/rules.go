@@ -55,6 +55,7 @@ type BehaviourRule struct {
 	Campaign     *regexp.Regexp // utm campaign or email campaign
 	Event        *regexp.Regexp // custom event name, or an offline touch's event name
 	Channel      *regexp.Regexp // offline touch channel (exhibition, seminar, webinar, business-card)
+	MinMinutes   *float64       // an offline touch attended at least this long (a webinar report's minutes); nil: any; a touch not saying them never matches
 	Points       float64
 	Once         bool
 	CapPerDay    float64 // 0: none
@@ -362,6 +363,10 @@ func (p *parser) urlPattern(n *yaml.Node, field string) *regexp.Regexp {
 	return re
 }
 
+// maxMinutes bounds min_minutes: a week, past any webinar's length; more
+// is a typo that would never match.
+const maxMinutes = 7 * 24 * 60
+
 var eventTypes = map[string]bool{"page_view": true, "download": true, "outbound": true, "form_submit": true, "email_click": true, "email_open": true, "custom": true, "identify": true, "offline": true}
 
 // Parse parses and validates a rules file.
@@ -411,7 +416,7 @@ func Parse(name string, data []byte) (*Rules, error) {
 	names := map[string]bool{}
 	for i, n := range p.list(top["behaviour"], "behaviour") {
 		f := fmt.Sprintf("behaviour[%d]", i)
-		m := p.fields(n, f, "name", "type", "url", "form", "file", "campaign", "event", "channel", "points", "once", "cap_per_day", "cap_per_person")
+		m := p.fields(n, f, "name", "type", "url", "form", "file", "campaign", "event", "channel", "min_minutes", "points", "once", "cap_per_day", "cap_per_person")
 		br := &BehaviourRule{Name: p.str(m["name"], f+".name"), Types: map[string]bool{}}
 		if br.Name == "" {
 			p.fail(n, f+".name", "required")
@@ -438,6 +443,18 @@ func Parse(name string, data []byte) (*Rules, error) {
 		}
 		if br.Channel != nil && len(br.Types) > 0 && !br.Types[event.Offline] {
 			p.fail(m["channel"], f+".channel", "only offline touches have a channel: add type offline")
+		}
+		if mm := m["min_minutes"]; mm != nil {
+			// Only offline touches have minutes, and they score only
+			// where a rule names offline: any other rule would never match.
+			v := p.num(mm, f+".min_minutes")
+			switch {
+			case v < 0 || v > maxMinutes:
+				p.fail(mm, f+".min_minutes", "must be a number of minutes from 0 to %d", maxMinutes)
+			case !br.Types[event.Offline]:
+				p.fail(mm, f+".min_minutes", "only offline touches have minutes (a webinar report's time in session): add type offline")
+			}
+			br.MinMinutes = &v
 		}
 		if m["points"] == nil {
 			p.fail(n, f+".points", "required")
