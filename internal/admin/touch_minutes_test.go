@@ -8,8 +8,10 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/baton-hq/baton/internal/admin"
+	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
@@ -59,5 +61,29 @@ func TestPersonPageSaysWebinarMinutes(t *testing.T) {
 		if a.code != 200 || !strings.Contains(a.body, c.want) {
 			t.Errorf("%s: %d, no %s in\n%s", c.file, a.code, c.want, a.body)
 		}
+	}
+}
+
+// webinarEvent is the offline touch behind oneMQL's MQL (its event e1):
+// a webinar report's row, attended 90 minutes.
+type webinarEvent struct{}
+
+func (webinarEvent) Timeline(context.Context, string, int) ([]event.Event, error) {
+	return []event.Event{{ID: "e1", Type: event.Offline, Timestamp: time.Date(2026, 11, 24, 7, 0, 0, 0, time.UTC),
+		Properties: map[string]any{"event": "製造業DXウェビナー 第3回", "channel": "webinar", "minutes": 90}}}, nil
+}
+
+// TestWhatLedToItNamesTheWebinar: an MQL's "What led to it" names an
+// offline touch as the timeline does (its event, channel and minutes): it
+// said "オフライン" alone, so sales could not tell which seminar it was.
+func TestWhatLedToItNamesTheWebinar(t *testing.T) {
+	f := newFixture(t)
+	f.h.People, f.h.Timelines, f.h.Scores = rtlPerson{}, webinarEvent{}, oneMQL{}
+	cookie, _ := f.login(fullToken)
+	a := f.req("GET", "/admin/people/p_1?lang=ja", "", "Cookie", cookie, "Accept", "text/html")
+	led, _, _ := strings.Cut(a.body, `<table`) // the MQL cards come before the timeline's table
+	_, led, ok := strings.Cut(led, "MQL に至った行動")
+	if want := ` <bdi>製造業DXウェビナー 第3回</bdi> <span class="chip">ウェビナー</span> <span class="chip">90 分</span>`; a.code != 200 || !ok || !strings.Contains(led, want) {
+		t.Fatalf("person page: %d, want %q after 'MQL に至った行動' in:\n%s", a.code, want, a.body)
 	}
 }
