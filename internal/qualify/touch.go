@@ -100,25 +100,39 @@ func (r Referrals) TouchOf(ev event.Event) (Touch, bool) {
 	if err != nil {
 		pu = &url.URL{}
 	}
+	network := adClick(pu.RawQuery)
 	if ev.Referrer != "" {
 		ru, err := url.Parse(ev.Referrer)
-		if err != nil || ru.Hostname() == "" || sameSite(ru.Hostname(), pu.Hostname()) {
-			return t, false // a page of the site's own, or no referrer to read: no touch
+		host := ""
+		if err == nil {
+			host = strings.ToLower(ru.Hostname())
 		}
-		host := strings.ToLower(ru.Hostname())
-		t.Source = strings.TrimPrefix(host, "www.")
-		if passThrough(t.Source) || r.has(host) {
-			return t, false // back from signing in or paying, or from another of the company's sites: the site sent them there
-		}
-		t.Channel, t.Medium = channelOfReferrer(t.Source), "referral"
-		if t.Channel == "search" {
-			// GA4's medium and source: a report by medium tells organic
-			// search from direct, and one by source has one row an engine
-			// (google, not google.co.jp, google.com and the Google app).
-			t.Medium, t.Source = "organic", engineOf(t.Source)
+		switch {
+		case host == "" || sameSite(host, pu.Hostname()) || passThrough(strings.TrimPrefix(host, "www.")) || r.has(host):
+			// A page of the site's own, no referrer to read, back from
+			// signing in or paying, or from another of the company's
+			// sites: no touch, unless the URL carries an ad's click id.
+			// The ad click is the visit's source whatever the referrer
+			// says: a landing that redirects (a script's redirect sends
+			// the landing page as the referrer) or a site that keeps the
+			// query on its own links lost the paid click, the visit
+			// credited to the touch before it. Repeated within the visit,
+			// it is that one touch (sameVisit).
+			if network == "" {
+				return t, false
+			}
+		default:
+			t.Source = strings.TrimPrefix(host, "www.")
+			t.Channel, t.Medium = channelOfReferrer(t.Source), "referral"
+			if t.Channel == "search" {
+				// GA4's medium and source: a report by medium tells organic
+				// search from direct, and one by source has one row an engine
+				// (google, not google.co.jp, google.com and the Google app).
+				t.Medium, t.Source = "organic", engineOf(t.Source)
+			}
 		}
 	}
-	if network := adClick(pu.RawQuery); network != "" {
+	if network != "" {
 		if t.Source == "" {
 			t.Source = network
 		}

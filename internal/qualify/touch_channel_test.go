@@ -88,14 +88,67 @@ func TestChannelOfJapaneseTraffic(t *testing.T) {
 }
 
 // TestInternalNavigationIsNoTouch: a page reached from the site's own page
-// is no touch, not even a direct one, with an ad's click id still in its
-// URL.
+// is no touch, not even a direct one (one carrying an ad's click id is the
+// ad's: TestAdClickWhateverTheReferrer).
 func TestInternalNavigationIsNoTouch(t *testing.T) {
-	for _, u := range []string{"https://www.example.co.jp/b", "https://www.example.co.jp/b?gclid=x"} {
-		ev := event.Event{ID: "e", Type: event.PageView, URL: u, Referrer: "https://www.example.co.jp/a"}
+	for _, u := range []string{"https://www.example.co.jp/b", "https://www.example.co.jp/b?utm_campaign=x", "https://www.example.co.jp/b?gclid="} {
+		ev := event.Event{ID: "e", Type: event.PageView, URL: u, Referrer: "https://www.example.co.jp/a", UTM: event.ParseUTM(u)}
 		if tc, ok := TouchOf(ev); ok {
 			t.Errorf("%s: %+v", u, tc)
 		}
+	}
+}
+
+// TestAdClickWhateverTheReferrer: a page view whose URL carries an ad's
+// click id is a paid touch of the ad's network whatever its referrer: the
+// site's own page (a landing page that redirects by script, a site keeping
+// the query on its links), a sign-in or payment page (an ad's landing
+// behind the company's SSO), one of the company's other sites or
+// unwanted referrals, or a referrer that is no URL. Each was no touch: the
+// ad click lost, the visit credited to the touch before it. Repeated
+// within the visit after the landing, it is that one touch.
+func TestAdClickWhateverTheReferrer(t *testing.T) {
+	at := time.Date(2026, 11, 5, 1, 0, 0, 0, time.UTC)
+	r := Referrals{"acme-cloud.example", "login.acme-idp.example"}
+	cases := []struct{ url, referrer, source string }{
+		{"https://www.acme.example/lp?gclid=Cj0KCQ", "https://www.acme.example/", "google"},
+		{"https://www.acme.example/lp?x=1&msclkid=8b3c", "https://acme.example/go", "bing"},
+		{"https://www.acme.example/lp?yclid=YSS.1001", "https://blog.acme.example/post", "yahoo"},
+		{"https://www.acme.example/app?gbraid=0AAA", "https://accounts.google.com/", "google"},
+		{"https://www.acme.example/thanks?ttclid=E.C.P", "https://checkout.stripe.com/c/pay/cs_1", "tiktok"},
+		{"https://www.acme.example/form?li_fat_id=abc", "https://www.acme-cloud.example/contact", "linkedin"},
+		{"https://www.acme.example/?twclid=abc", "https://sso.login.acme-idp.example/saml", "x"},
+		{"https://www.acme.example/?GCLID=abc", "::not a url", "google"},
+	}
+	for _, c := range cases {
+		ev := event.Event{ID: "e", Type: event.PageView, URL: c.url, Referrer: c.referrer, Timestamp: at}
+		tc, ok := r.TouchOf(ev)
+		if !ok || tc.Channel != "paid" || tc.Source != c.source || tc.Medium != "cpc" {
+			t.Errorf("%s from %s: %+v %v; want paid, %s, cpc", c.url, c.referrer, tc, ok, c.source)
+		}
+	}
+	// A Facebook click id is no ad's (Facebook adds it to organic shares):
+	// from the site's own page, still no touch.
+	if tc, ok := TouchOf(event.Event{ID: "e", Type: event.PageView, URL: "https://www.acme.example/b?fbclid=IwAR0", Referrer: "https://www.acme.example/"}); ok {
+		t.Errorf("fbclid from the site's own page: %+v", tc)
+	}
+	// The landing from the search ad, then the site's pages keeping the
+	// query: one touch.
+	pv := func(id, u, ref string, d time.Duration) event.Event {
+		return event.Event{ID: id, Type: event.PageView, URL: u, Referrer: ref, Timestamp: at.Add(d)}
+	}
+	list := addTouches(nil, []event.Event{
+		pv("s", "https://www.acme.example/", "https://www.google.co.jp/", -time.Hour),
+		pv("a1", "https://www.acme.example/lp?gclid=Cj0", "https://www.google.co.jp/", 0),
+		pv("a2", "https://www.acme.example/lp2?gclid=Cj0", "https://www.acme.example/lp?gclid=Cj0", time.Minute),
+		pv("a3", "https://www.acme.example/lp3?gclid=Cj0", "https://www.acme.example/lp2?gclid=Cj0", 2*time.Minute),
+	}, nil)
+	var got []string
+	for _, tc := range list {
+		got = append(got, tc.EventID+":"+tc.Channel)
+	}
+	if want := []string{"s:search", "a1:paid"}; !slices.Equal(got, want) {
+		t.Errorf("touches %v, want %v", got, want)
 	}
 }
 

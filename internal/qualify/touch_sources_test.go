@@ -172,11 +172,13 @@ func TestSignInAndPaymentAreNoTouch(t *testing.T) {
 		"https://secure.epsilon.jp/cgi-bin/order/receive_order3.cgi",
 		"https://pay.jp/",
 	} {
-		u := "https://www.example.co.jp/thanks?gclid=stale"
+		u := "https://www.example.co.jp/thanks?utm_campaign=stale"
 		ev := event.Event{ID: "e", Type: event.PageView, URL: u, Referrer: ref, UTM: event.ParseUTM(u)}
 		if tc, ok := TouchOf(ev); ok {
 			t.Errorf("from %s: %+v; want no touch", ref, tc)
 		}
+		// An ad's click id on the page is the ad's touch (an ad's landing
+		// behind the SSO): TestAdClickWhateverTheReferrer.
 	}
 	// A page of theirs that is no sign-in or payment is still a referral.
 	for _, ref := range []string{"https://stripe.com/blog/x", "https://www.microsoft.com/ja-jp/", "https://developers.line.biz/ja/"} {
