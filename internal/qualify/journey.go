@@ -285,7 +285,9 @@ func (r Record) Journey(from, to time.Time) Journey {
 // current cycle's start (its MQL's journey, kept on the MQL as raised:
 // cycleJourney) and its MQL (an MQL stored before journeys were kept is
 // credited up to it), and the first SQL and customer, every touch up to
-// them (reports.Attribution): those stay for good, past any recycle.
+// them (revenue, and the SQLs and wins of reports.Attribution stored
+// before their stage change kept its journey): those stay for good, past
+// any recycle.
 // Sales' acceptance is none: no window ends there. Revenue's windows
 // (reports.DealState) end at the win, the customer's time, and an open
 // deal's at its cycle's first SQL: in the first cycle to reach SQL that

@@ -82,6 +82,15 @@ type StageChange struct {
 	// while the SFA did not answer is the same rep's as the named ones.
 	OwnerID string `json:"ownerId,omitempty"`
 	Why     string `json:"why,omitempty"` // sales' reason for a rejection or loss, as their SFA gave it
+	// Journey is the touches the change is credited to, on a cycle's
+	// first reach of SQL (or a stage past it) and on a win: its cycle's
+	// (after the recycle that opened it; every touch in the first) up to
+	// the change, as they stood then (cycleJourney, as an MQL's), so a
+	// recycled lead's later SQL and win are credited to what brought them
+	// back, and later touches never change the credit. Nil on other
+	// changes and on those stored before it was kept
+	// (reports.Attribution reads their cycle's touches from the record).
+	Journey *Journey `json:"journey,omitempty"`
 
 	sk string // its item's key, when read back (sortHistory)
 }
@@ -273,7 +282,11 @@ func (q *Qualifier) OutcomeOf(ctx context.Context, person, outcome, deliveryID s
 			ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: fbPfx + deliveryID, Kind: "feedback", Data: mark}, table.NotExists))
 		}
 		seq := historySeq(rec.version)
-		ws = append(ws, historyPut(person, seq, StageChange{From: rec.Stage, To: target, At: at, Reason: "sales: " + outcome, Owner: owner.Name, OwnerID: owner.ID, Why: strings.TrimSpace(why)}))
+		change := StageChange{From: rec.Stage, To: target, At: at, Reason: "sales: " + outcome, Owner: owner.Name, OwnerID: owner.ID, Why: strings.TrimSpace(why)}
+		if converts(rec.Stage, target) {
+			change.Journey = cycleJourney(rec, at, now)
+		}
+		ws = append(ws, historyPut(person, seq, change))
 		cnt := newCounts(q.Calendar.Location())
 		cnt.transition(rec.Stage, target, at, channelOf(rec))
 		rec.Stage = target
@@ -323,9 +336,23 @@ func (q *Qualifier) OutcomeOf(ctx context.Context, person, outcome, deliveryID s
 	return OutcomeResult{}, errors.New("qualify: too much contention applying outcome")
 }
 
+// converts reports whether a change from one stage to another is one
+// attribution credits: the cycle's first reach of SQL (from an MQL,
+// accepted or not, to SQL, an opportunity or a win) or a win.
+func converts(from, to string) bool {
+	switch to {
+	case StageCustomer:
+		return true
+	case StageSQL, StageOpportunity:
+		return from == StageMQL || from == StageSAL
+	}
+	return false
+}
+
 // reached keeps when the record first reached SQL (or a stage past it)
-// and customer, as reports.Attribution reads them from the history: the
-// windows of those conversions' journeys end there.
+// and customer, as reports read them from the history: the windows of
+// those conversions' journeys end there (revenue's, and attribution's of
+// a change stored before it kept its journey).
 func (r *Record) reached(stage string, at time.Time) {
 	first := func(t *time.Time) {
 		if t.IsZero() || at.Before(*t) {

@@ -245,10 +245,12 @@ var Models = []string{"first", "last", "linear", "position"}
 //
 // Every MQL of a person counts, each credited to its own journey: the
 // touches of its cycle (after the recycle that opened it), as they stood
-// when it was raised (MQL.Journey). SQL and customer count a person's
-// first reach of the stage, credited to every touch before it. The middle
-// of a journey longer than the record's list counts from its aggregate
-// (qualify.Dropped), so linear and position credit every touch.
+// when it was raised (MQL.Journey). SQL and customer alike: each cycle's
+// first reach of the stage (or one past it) counts, credited to the
+// touches of its cycle up to it, kept on the stage change
+// (StageChange.Journey; see conversions). The middle of a journey longer
+// than the record's list counts from its aggregate (qualify.Dropped), so
+// linear and position credit every touch.
 func Attribution(people []*Person, f Filter) map[string]map[string]map[string]float64 {
 	out := map[string]map[string]map[string]float64{}
 	for _, stage := range []string{qualify.StageMQL, qualify.StageSQL, qualify.StageCustomer} {
@@ -275,8 +277,16 @@ func Attribution(people []*Person, f Filter) map[string]map[string]map[string]fl
 				}
 				continue
 			}
-			if at, ok := reached(p)[stage]; ok && f.in(at) {
-				credit(p.Rec.Journey(time.Time{}, at))
+			if stage == qualify.StageMQL {
+				if at, ok := reached(p)[stage]; ok && f.in(at) {
+					credit(p.Rec.Journey(time.Time{}, at)) // a history without its MQLs' items
+				}
+				continue
+			}
+			for _, c := range conversions(p, stage) {
+				if f.in(c.at) {
+					credit(c.journey)
+				}
 			}
 		}
 		for _, m := range Models {
@@ -284,6 +294,42 @@ func Attribution(people []*Person, f Filter) map[string]map[string]map[string]fl
 				out[stage][m][k] = round(v)
 			}
 		}
+	}
+	return out
+}
+
+// conversion is a person's reach of a stage in one cycle, and the journey
+// it is credited to.
+type conversion struct {
+	at      time.Time
+	journey qualify.Journey
+}
+
+// conversions are the person's reaches of SQL or customer, one a cycle at
+// most: each cycle's first change to the stage or one past it (an MQL won
+// outright is an SQL too), credited to the journey kept on it, or for a
+// change stored before journeys were kept, the record's touches of its
+// cycle (after the recycle before it) up to it. A dropped span across
+// the cycle's start is left out of the latter: the record parts its
+// spans at the current cycle's start and the first SQL and win alone.
+func conversions(p *Person, stage string) []conversion {
+	var out []conversion
+	var from time.Time // the cycle's start
+	done := false      // the cycle reached the stage
+	for _, c := range p.History {
+		if c.To == qualify.StageRecycled {
+			from, done = c.At, false
+			continue
+		}
+		if done || index(c.To) < index(stage) {
+			continue
+		}
+		done = true
+		j := p.Rec.Journey(from, c.At)
+		if c.Journey != nil {
+			j = *c.Journey
+		}
+		out = append(out, conversion{at: c.At, journey: j})
 	}
 	return out
 }

@@ -305,6 +305,69 @@ func TestAttributionOfEveryMQL(t *testing.T) {
 	}
 }
 
+// TestAttributionOfEverySQLAndWin: a lead that reached SQL, was lost,
+// recycled and qualified again, then reached SQL and was won, has two SQLs
+// and a win in attribution, each credited to its own cycle's touches up to
+// it: the first SQL to the search and the social visit, the second SQL and
+// the win to the newsletter and the ad after the recycle. A change stored
+// before it kept its journey is read so from the record; one that kept it
+// is credited to it (the touches as they stood then). The report counted
+// the first SQL alone, and the win to every touch before it, the first
+// cycle's search its first touch.
+func TestAttributionOfEverySQLAndWin(t *testing.T) {
+	person := func() *Person {
+		return &Person{ID: "r", Rec: qualify.Record{Stage: qualify.StageCustomer, Cycle: 2, CycleFrom: day(2.5), SQLAt: day(2), CustomerAt: day(6),
+			Touches: []qualify.Touch{touch(day(0), "search", "google", "organic"), touch(day(1.5), "social", "x.com", ""), touch(day(3), "email", "newsletter", "email"), touch(day(4.5), "paid", "google", "cpc")}},
+			History: hist(qualify.StageLead, day(0), "", qualify.StageMQL, day(1), "", qualify.StageSQL, day(2), "rep-b", qualify.StageLost, day(2.5), "rep-b",
+				qualify.StageRecycled, day(2.5), "", qualify.StageMQL, day(4), "", qualify.StageSAL, day(4.2), "rep-b", qualify.StageSQL, day(5), "rep-b",
+				qualify.StageOpportunity, day(5.5), "rep-b", qualify.StageCustomer, day(6), "rep-b"),
+			MQLs: []qualify.MQL{{Cycle: 1, At: day(1)}, {Cycle: 2, At: day(4)}},
+		}
+	}
+	check := func(name string, got map[string]map[string]float64, want map[string]map[string]float64) {
+		t.Helper()
+		for m, w := range want {
+			if !reflect.DeepEqual(got[m], w) {
+				t.Errorf("%s, %s: %v, want %v", name, m, got[m], w)
+			}
+		}
+	}
+	p := person()
+	a := Attribution([]*Person{p}, Filter{})
+	check("SQL", a["sql"], map[string]map[string]float64{
+		"first": {"search": 1, "email": 1}, "last": {"social": 1, "paid": 1}, "linear": {"search": 0.5, "social": 0.5, "email": 0.5, "paid": 0.5},
+	})
+	check("win", a["customer"], map[string]map[string]float64{"first": {"email": 1}, "last": {"paid": 1}})
+	check("SQL from day 4", Attribution([]*Person{p}, Filter{From: day(4)})["sql"], map[string]map[string]float64{"linear": {"email": 0.5, "paid": 0.5}})
+
+	// Kept on the change: the second SQL was credited to the newsletter
+	// alone when it was made (the ad's visit scored later), the first SQL
+	// and the win to the touches they kept.
+	p = person()
+	for i, c := range p.History {
+		switch {
+		case c.To == qualify.StageSQL && c.At.Equal(day(5)):
+			p.History[i].Journey = &qualify.Journey{First: &p.Rec.Touches[2], N: 1}
+		case c.To == qualify.StageSQL, c.To == qualify.StageCustomer:
+			j := p.Rec.Journey(time.Time{}, c.At)
+			if c.To == qualify.StageCustomer {
+				j = p.Rec.Journey(day(2.5), c.At)
+			}
+			p.History[i].Journey = &j
+		}
+	}
+	a = Attribution([]*Person{p}, Filter{})
+	check("SQL as kept", a["sql"], map[string]map[string]float64{"first": {"search": 1, "email": 1}, "last": {"social": 1, "email": 1}})
+	check("win as kept", a["customer"], map[string]map[string]float64{"first": {"email": 1}, "last": {"paid": 1}})
+
+	// An MQL won outright is an SQL and a win of its cycle, once each.
+	w := &Person{ID: "w", Rec: qualify.Record{Stage: qualify.StageCustomer, Cycle: 1, Touches: []qualify.Touch{touch(day(0), "search", "google", "organic")}},
+		History: hist(qualify.StageLead, day(0), "", qualify.StageMQL, day(1), "", qualify.StageCustomer, day(2), "rep-b")}
+	a = Attribution([]*Person{w}, Filter{})
+	check("won outright", a["sql"], map[string]map[string]float64{"first": {"search": 1}})
+	check("won outright", a["customer"], map[string]map[string]float64{"first": {"search": 1}})
+}
+
 // TestCreditIsWeights: a journey's credit is what Weights gives the list
 // of its touches, under every model.
 func TestCreditIsWeights(t *testing.T) {

@@ -27,6 +27,79 @@ func touchEv(vis, id, typ, source, medium string, at time.Time) event.Event {
 func attribution(t *testing.T, f tabletest.Factory) {
 	t.Run("RecycledLeadsSecondMQLIsCredited", func(t *testing.T) { recycledMQLCredited(t, f) })
 	t.Run("LongJourneyCreditsItsMiddle", func(t *testing.T) { longJourney(t, f) })
+	t.Run("RecycledLeadsSQLAndWinAreCreditedToTheirCycle", func(t *testing.T) { recycledSQLCredited(t, f) })
+}
+
+// recycledSQLCredited: a lead sales made an SQL, then lost, is recycled,
+// brought back by a newsletter and a social post, qualifies again and is
+// won outright. Both SQLs and the win count, each credited to its cycle's
+// touches up to it, kept on the stage change as they stood then: the
+// first SQL to the search ad, the second and the win to the newsletter
+// and the social post; a touch after the win changes no credit. The
+// report counted the first SQL alone, and the win to every touch before
+// it (the ad its first touch); no journey was kept on the change.
+func recycledSQLCredited(t *testing.T, f tabletest.Factory) {
+	ctx := context.Background()
+	x := newFx(t, f)
+	p := x.identify(t, "vs", "sqlagain@example.com", t0)
+	step := func(at time.Time, evs ...event.Event) {
+		t.Helper()
+		x.clk.Set(at)
+		x.store(t, evs...)
+		x.process(t, evs...)
+	}
+	outcome := func(what, id string, at time.Time) {
+		t.Helper()
+		x.clk.Set(at)
+		if res, err := x.q.Outcome(ctx, p.ID, what, id, "rep@acme", at); err != nil || !res.Applied {
+			t.Fatalf("%s: %+v %v", what, res, err)
+		}
+	}
+	step(t0.Add(3*time.Minute),
+		touchEv("vs", "s1", event.PageView, "google", "cpc", t0.Add(time.Minute)),
+		ev("vs", "s2", event.Download, t0.Add(2*time.Minute)),
+		ev("vs", "s3", event.FormSubmit, t0.Add(3*time.Minute))) // 35: MQL 1
+	outcome("sql", "sf-1", t0.Add(time.Hour))
+	outcome("lost", "sf-2", t0.Add(2*time.Hour))
+	step(t0.Add(4*time.Hour),
+		touchEv("vs", "s4", event.PageView, "newsletter", "email", t0.Add(3*time.Hour)),
+		ev("vs", "s5", event.Download, t0.Add(4*time.Hour))) // 25
+	step(t0.Add(5*time.Hour), touchEv("vs", "s6", event.PageView, "linkedin", "social", t0.Add(5*time.Hour))) // 30: MQL 2
+	outcome("won", "sf-3", t0.Add(6*time.Hour))
+	step(t0.Add(7*time.Hour), touchEv("vs", "s7", event.PageView, "yahoo", "cpc", t0.Add(7*time.Hour))) // after the win
+
+	hist, err := x.q.History(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := map[string]*qualify.Journey{}
+	for _, c := range hist {
+		if c.Journey != nil {
+			kept[c.To] = c.Journey
+		}
+	}
+	if j := kept[qualify.StageSQL]; len(kept) != 2 || j == nil || j.N != 1 || j.First.Channel != "paid" {
+		t.Errorf("journeys kept %+v, want the SQL's (the search ad alone) and the win's", kept)
+	}
+	if j := kept[qualify.StageCustomer]; j == nil || j.N != 2 || j.First.Channel != "email" || j.Last == nil || j.Last.Channel != "social" {
+		t.Errorf("the win's journey %+v, want the newsletter, then the social post", j)
+	}
+	people, err := qualify.AllFacts(ctx, x.q.T)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := reports.Attribution(people, reports.Filter{})
+	want := map[string]map[string]map[string]float64{
+		qualify.StageSQL:      {"first": {"paid": 1, "email": 1}, "last": {"paid": 1, "social": 1}, "linear": {"paid": 1, "email": 0.5, "social": 0.5}},
+		qualify.StageCustomer: {"first": {"email": 1}, "last": {"social": 1}, "linear": {"email": 0.5, "social": 0.5}},
+	}
+	for stage, ms := range want {
+		for m, w := range ms {
+			if fmt.Sprint(a[stage][m]) != fmt.Sprint(w) {
+				t.Errorf("%s credit under %s: %v, want %v (each to its cycle's touches up to it)", stage, m, a[stage][m], w)
+			}
+		}
+	}
 }
 
 // mqlCredit is the report's MQL attribution of everyone in the store.
