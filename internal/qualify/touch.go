@@ -385,8 +385,31 @@ const visitGap = 30 * time.Minute
 // email and its landing page's is the link's: mailmag), less than
 // visitGap later.
 func sameVisit(prev, t Touch) bool {
-	return t.Channel == prev.Channel && t.Source == prev.Source && (t.Medium == prev.Medium || t.Channel == "email") &&
+	return t.Channel == prev.Channel && (t.Source == prev.Source || t.Channel == "paid" && adNetwork(t.Source) == adNetwork(prev.Source)) &&
+		(t.Medium == prev.Medium || t.Channel == "email") &&
 		(t.Campaign == prev.Campaign || t.Campaign == "" || prev.Campaign == "") && t.At.Sub(prev.At) < visitGap
+}
+
+// adNetworkHosts are the hosts an ad network's clicks come from, where
+// the referrer's name is not the network's (a search engine's is: its
+// engineOf).
+var adNetworkHosts = map[string]Referrals{
+	"x":        {"t.co", "x.com", "twitter.com"},
+	"line":     {"line.me", "lin.ee", "jp.naver.line.android"},
+	"linkedin": {"linkedin.com", "lnkd.in"},
+	"tiktok":   {"tiktok.com"},
+}
+
+// adNetwork is the ad network a paid touch's source is of: an ad click's
+// landing names it by its referrer (t.co), the site's next page keeping
+// the click id by the network (x); one visit. Else the source.
+func adNetwork(source string) string {
+	for n, hosts := range adNetworkHosts {
+		if hosts.has(source) {
+			return n
+		}
+	}
+	return source
 }
 
 // clickSkew is how far before a newsletter click the direct page view it

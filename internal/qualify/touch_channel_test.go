@@ -150,6 +150,20 @@ func TestAdClickWhateverTheReferrer(t *testing.T) {
 	if want := []string{"s:search", "a1:paid"}; !slices.Equal(got, want) {
 		t.Errorf("touches %v, want %v", got, want)
 	}
+	// An X ad's landing names it by its referrer (t.co), the next page by
+	// the network (x): one visit; a LinkedIn ad's a minute on is another.
+	list = addTouches(nil, []event.Event{
+		pv("x1", "https://www.acme.example/lp?twclid=2a", "https://t.co/abc", 0),
+		pv("x2", "https://www.acme.example/b?twclid=2a", "https://www.acme.example/lp?twclid=2a", time.Minute),
+		pv("l1", "https://www.acme.example/c?li_fat_id=9", "https://www.acme.example/b?twclid=2a", 2*time.Minute),
+	}, nil)
+	got = nil
+	for _, tc := range list {
+		got = append(got, tc.EventID+":"+tc.Source)
+	}
+	if want := []string{"x1:t.co", "l1:linkedin"}; !slices.Equal(got, want) {
+		t.Errorf("touches %v, want %v", got, want)
+	}
 }
 
 // TestReferrerMedium: a visit a referrer brought has the medium GA4 gives
