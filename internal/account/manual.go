@@ -171,7 +171,19 @@ func distinct(ids []string) []string {
 // being counted (forgetVisits) (privacy.Forgetter).
 func (b *Book) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, error) {
 	removed := privacy.Removed{}
-	if err := b.forgetVisits(ctx, s, removed); err != nil {
+	if err := b.markErased(ctx, s); err != nil {
+		return removed, err
+	}
+	// The accounts' list is read once, after the markers: its one
+	// partition is every account (15,000 items and more), and the visits
+	// and both searches for MQAs naming the person read it each (three
+	// reads of the whole list an erasure). What changes in the list since
+	// matters only in the person's own account, read again below.
+	accts, err := b.T.Query(ctx, table.Query{PK: listPK, Consistent: true})
+	if err != nil {
+		return removed, err
+	}
+	if err := b.forgetVisits(ctx, s, accts, removed); err != nil {
 		return removed, err
 	}
 	// Without a membership (they left their account: no grouping key
@@ -183,7 +195,7 @@ func (b *Book) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, 
 	if b.Rewrite != nil {
 		// Before anything changes here: the account and its MQAs may go
 		// with their last person, and then nothing would say what to tell.
-		ms, err := b.naming(ctx, s, "")
+		ms, err := b.naming(ctx, s, "", accts)
 		if err != nil {
 			return removed, err
 		}
@@ -193,6 +205,7 @@ func (b *Book) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, 
 			}
 		}
 	}
+	var own []string // the person's account, as read now
 	for attempt := 0; had && attempt < 10; attempt++ {
 		a, err := b.live(ctx, mem.Account)
 		if errors.Is(err, ErrNotFound) {
@@ -201,6 +214,7 @@ func (b *Book) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, 
 		if err != nil {
 			return removed, err
 		}
+		own = []string{a.ID}
 		_, gone, ok := b.leave(&a, s.Person)
 		if !ok {
 			break
@@ -233,8 +247,11 @@ func (b *Book) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, 
 			return removed, err
 		}
 	}
-	// MQAs keep who was active then: drop the person from each.
-	ms, err := b.naming(ctx, s, "")
+	// MQAs keep who was active then: drop the person from each. Those
+	// found in accts, and any their account raised since the list was read
+	// (only an account listing them can name them in a new MQA, and the
+	// tombstone keeps them from moving).
+	ms, err := b.naming(ctx, s, "", accts, own...)
 	if err != nil {
 		return removed, err
 	}
@@ -297,7 +314,11 @@ type cutMQA struct {
 // each; every MQA of an account that goes with them) and their membership.
 func (b *Book) Disclose(ctx context.Context, s privacy.Subject) (privacy.Disclosure, error) {
 	d := privacy.Disclosure{}
-	if err := b.discloseVisits(ctx, s, d); err != nil {
+	accts, err := b.T.Query(ctx, table.Query{PK: listPK, Consistent: true}) // once, as Forget
+	if err != nil {
+		return d, err
+	}
+	if err := b.discloseVisits(ctx, s, accts, d); err != nil {
 		return d, err
 	}
 	mem, had, err := b.membership(ctx, s.Person)
@@ -341,7 +362,7 @@ func (b *Book) Disclose(ctx context.Context, s privacy.Subject) (privacy.Disclos
 			}
 		}
 	}
-	ms, err := b.naming(ctx, s, deleted)
+	ms, err := b.naming(ctx, s, deleted, accts)
 	if err != nil {
 		return d, err
 	}
@@ -393,26 +414,32 @@ type mqaShown struct {
 }
 
 // naming returns the MQAs that name the person, without them: in every
-// account but skip (a merge, a split or new grouping keys may have moved
-// them since an MQA named them). Only an account that raised MQAs is
-// asked for them: its item lists them, written in the MQA's transaction
-// (batch), and most accounts never raise one; asking each of 15,000
-// accounts, one query apiece, took an erasure past the admin function's
-// time on DynamoDB.
-func (b *Book) naming(ctx context.Context, s privacy.Subject, skip string) ([]cutMQA, error) {
-	accts, err := b.T.Query(ctx, table.Query{PK: listPK, Consistent: true})
-	if err != nil {
-		return nil, err
-	}
-	var out []cutMQA
+// account of accts (the accounts' list as read) but skip (a merge, a split
+// or new grouping keys may have moved them since an MQA named them). Only
+// an account that raised MQAs is asked for them: its item lists them,
+// written in the MQA's transaction (batch), and most accounts never raise
+// one; asking each of 15,000 accounts, one query apiece, took an erasure
+// past the admin function's time on DynamoDB. The accounts of also are
+// asked whatever their item in accts says (or without one).
+func (b *Book) naming(ctx context.Context, s privacy.Subject, skip string, accts []table.Item, also ...string) ([]cutMQA, error) {
+	ask := []string{}
 	for _, it := range accts {
-		if it.SK == skip {
+		if it.SK == skip || slices.Contains(also, it.SK) {
 			continue
 		}
 		if a, err := decode(it); err == nil && len(a.MQAs) == 0 {
 			continue // never raised one (an unreadable item is asked)
 		}
-		ms, err := b.MQAs(ctx, it.SK)
+		ask = append(ask, it.SK)
+	}
+	for _, id := range also {
+		if id != skip {
+			ask = append(ask, id)
+		}
+	}
+	var out []cutMQA
+	for _, id := range ask {
+		ms, err := b.MQAs(ctx, id)
 		if err != nil {
 			return nil, err
 		}

@@ -58,9 +58,9 @@ type goneMark struct {
 	ErasedAt time.Time `json:"erasedAt"`
 }
 
-// forgetVisits marks the person's browsers erased, then takes them out of
-// every account's visits (see above).
-func (b *Book) forgetVisits(ctx context.Context, s privacy.Subject, removed privacy.Removed) error {
+// markErased marks the person's browsers erased (see above): before the
+// erasure reads any account.
+func (b *Book) markErased(ctx context.Context, s privacy.Subject) error {
 	if len(s.Visitors) == 0 {
 		return nil
 	}
@@ -73,11 +73,16 @@ func (b *Book) forgetVisits(ctx context.Context, s privacy.Subject, removed priv
 	if err := errors.Join(b.T.PutMany(ctx, ws)...); err != nil {
 		return fmt.Errorf("account: mark erased browsers: %w", err)
 	}
-	browsers, events, err := b.browsersOf(ctx, s)
-	if err != nil {
-		return err
+	return nil
+}
+
+// forgetVisits takes the person's browsers out of the visits of every
+// account of accts (the accounts' list, read after markErased).
+func (b *Book) forgetVisits(ctx context.Context, s privacy.Subject, accts []table.Item, removed privacy.Removed) error {
+	if len(s.Visitors) == 0 {
+		return nil
 	}
-	accts, err := b.T.Query(ctx, table.Query{PK: listPK, Consistent: true})
+	browsers, events, err := b.browsersOf(ctx, s)
 	if err != nil {
 		return err
 	}
@@ -98,7 +103,7 @@ func (b *Book) forgetVisits(ctx context.Context, s privacy.Subject, removed priv
 // discloseVisits shows what forgetVisits takes out of each account's
 // visits: the person's open visits (by browser id, which only the
 // disclosure knows) and their events' ids.
-func (b *Book) discloseVisits(ctx context.Context, s privacy.Subject, d privacy.Disclosure) error {
+func (b *Book) discloseVisits(ctx context.Context, s privacy.Subject, accts []table.Item, d privacy.Disclosure) error {
 	if len(s.Visitors) == 0 {
 		return nil
 	}
@@ -109,10 +114,6 @@ func (b *Book) discloseVisits(ctx context.Context, s privacy.Subject, d privacy.
 	visitor := map[string]string{}
 	for _, v := range s.Visitors {
 		visitor[browserHash(v)] = v
-	}
-	accts, err := b.T.Query(ctx, table.Query{PK: listPK, Consistent: true})
-	if err != nil {
-		return err
 	}
 	for _, it := range accts {
 		a, err := decode(it)
