@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -383,25 +382,11 @@ func (p page) ReadURL(u string) string {
 	return u
 }
 
-// OwnSite reports whether the pages link to a URL an event names: an
-// http(s) URL whose host is one of the team's sites (BATON_SITE_ORIGINS),
-// exactly. Anyone can send the collector an event naming any URL (a
-// look-alike sign-in page), and a link in the trusted workspace would lend
-// it the workspace's trust: any other URL is shown as text to copy. A
-// subdomain is not the site (a SaaS's customers may have theirs), nor is a
-// host a browser may read otherwise (user info, characters other than
-// ASCII letters, digits, dots and hyphens).
-func (p page) OwnSite(raw string) bool {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.User != nil {
-		return false
-	}
-	host := strings.ToLower(u.Hostname())
-	if host == "" || strings.Trim(host, "abcdefghijklmnopqrstuvwxyz0123456789.-") != "" {
-		return false
-	}
-	return slices.Contains(p.Sites, host)
-}
+// OwnSite reports whether the pages link to a URL an event names: one on
+// the team's sites (BATON_SITE_ORIGINS), by event.OwnSite's rule, which
+// the SFAs' summaries follow too (push.Lead.Summary). Any other URL is
+// shown as text to copy.
+func (p page) OwnSite(raw string) bool { return event.OwnSite(raw, p.Sites) }
 
 // escapeHidden percent-encodes the hidden characters (hidden) a URL holds
 // as they are, not escaped: the collector takes a URL as sent, and a raw

@@ -78,6 +78,9 @@ type Lead struct {
 	// Lang is the language Summary writes for sales ("ja": Japanese;
 	// else English): the configured sfa.language.
 	Lang string `json:"-"`
+	// Sites are the team's own sites' hosts (config.SiteHosts): Summary
+	// writes a URL on another as no link (offsite.go).
+	Sites []string `json:"-"`
 	// Unchanged are the attributes whose value is the one this connector
 	// was sent with the person's previous MQL (sent.go): a connector
 	// updating the record it made leaves their fields as sales may have
@@ -133,7 +136,7 @@ func (l Lead) Summary() string {
 	var b strings.Builder
 	reasons := make([]string, len(l.Reasons))
 	for i, r := range l.Reasons {
-		reasons[i] = w.phrase(qualify.FactText(r)) // a score as the line below says it
+		reasons[i] = unlinked(w.phrase(qualify.FactText(r)), l.Sites, w.offsite) // a score as the line below says it
 	}
 	fmt.Fprintf(&b, w.mql, l.Condition, strings.Join(reasons, w.sep))
 	if r := l.Recycled; r != nil {
@@ -145,10 +148,10 @@ func (l Lead) Summary() string {
 	}
 	fmt.Fprintf(&b, w.scores, qualify.ScoreText(l.BehaviourScore), qualify.ScoreText(l.FitScore), l.Grade)
 	if l.FirstTouch.Channel != "" || l.FirstTouch.Source != "" || l.FirstTouch.Referrer != "" {
-		fmt.Fprintf(&b, w.first, l.FirstTouch.describe(w))
+		fmt.Fprintf(&b, w.first, l.FirstTouch.describe(w, l.Sites))
 	}
 	if l.LastTouch.Channel != "" || l.LastTouch.Source != "" || l.LastTouch.Referrer != "" {
-		fmt.Fprintf(&b, w.last, l.LastTouch.describe(w))
+		fmt.Fprintf(&b, w.last, l.LastTouch.describe(w, l.Sites))
 	}
 	if len(l.Activity) > 0 {
 		// The times below are in the configured timezone; which one is said
@@ -171,10 +174,11 @@ func (l Lead) Summary() string {
 		// What it was and where, when known: an open or a download without a
 		// title left two spaces and a trailing one in the line.
 		line := []string{"-", a.At.Format("2006-01-02 15:04"), w.name(a.Type)}
-		for _, v := range []string{what, a.URL} {
-			if v != "" {
-				line = append(line, v)
-			}
+		if what != "" {
+			line = append(line, unlinked(what, l.Sites, w.offsite))
+		}
+		if a.URL != "" {
+			line = append(line, offsiteURL(a.URL, l.Sites, w.offsite))
 		}
 		b.WriteString(strings.Join(line, " ") + "\n")
 	}
@@ -189,6 +193,7 @@ type summaryWords struct {
 	page, referrer                                              string // a touch's page, after its channel; its referrer, when that is all it has
 	minutes                                                     string // how long an offline touch lasted, after its name
 	subjectAgain                                                string
+	offsite                                                     string // marks a URL not on the team's sites (offsite.go), as the workspace does
 	phrase, name                                                func(string) string
 }
 
@@ -199,8 +204,9 @@ var (
 		recycled: "; it was recycled, and this MQL rests on activity since\n",
 		scores:   "Behaviour %s, fit %s (grade %s)\n", first: "First touch: %s\n", last: "Last touch: %s\n", recent: "Recent activity:\n",
 		recentIn: "Recent activity (times in %s):\n", page: " (%s)", referrer: "referrer ", minutes: " (%d min)",
-		phrase: func(s string) string { return s },
-		name:   func(k string) string { return jatext.Name("en", k) },
+		offsite: "[other site, unverified] ",
+		phrase:  func(s string) string { return s },
+		name:    func(k string) string { return jatext.Name("en", k) },
 	}
 	japanese = summaryWords{
 		mql: "MQL（%s）：%s\n", sep: "／", subjectAgain: "再度の MQL（%d 回目）：%s",
@@ -208,30 +214,32 @@ var (
 		recycled: "。ナーチャリングに戻した後の行動による MQL です\n",
 		scores:   "行動スコア %s、適合度 %s（グレード %s）\n", first: "最初の接点：%s\n", last: "直近の接点：%s\n", recent: "最近の行動：\n",
 		recentIn: "最近の行動（時刻は %s）：\n", page: "（%s）", referrer: "参照元 ", minutes: "（%d 分）",
-		phrase: jatext.Or,
-		name:   func(k string) string { return jatext.Name("ja", k) },
+		offsite: "［外部サイト・未確認］",
+		phrase:  jatext.Or,
+		name:    func(k string) string { return jatext.Name("ja", k) },
 	}
 )
 
 // describe says a touch: its channel by name (the workspace's pages'
-// name, jatext), then its UTM values as they came.
-func (t Touch) describe(w summaryWords) string {
+// name, jatext), then its UTM values as they came; its URLs, and any in
+// its values, as links only on sites (offsite.go).
+func (t Touch) describe(w summaryWords, sites []string) string {
 	parts := []string{}
 	if t.Channel != "" {
 		parts = append(parts, w.name("channel:"+t.Channel))
 	}
 	for _, p := range []string{t.Source, t.Medium, t.Campaign} {
 		if p != "" {
-			parts = append(parts, p)
+			parts = append(parts, unlinked(p, sites, w.offsite))
 		}
 	}
 	if len(parts) == 0 && t.Referrer != "" {
-		parts = append(parts, w.referrer+t.Referrer)
+		parts = append(parts, w.referrer+offsiteURL(t.Referrer, sites, w.offsite))
 	}
 	if t.URL == "" {
 		return strings.Join(parts, " / ")
 	}
-	return strings.Join(parts, " / ") + fmt.Sprintf(w.page, t.URL)
+	return strings.Join(parts, " / ") + fmt.Sprintf(w.page, offsiteURL(t.URL, sites, w.offsite))
 }
 
 // Error classifies a connector failure.
@@ -388,6 +396,8 @@ type Worker struct {
 	Loc *time.Location
 	// Lang is the language of the summary sales read (Lead.Lang).
 	Lang string
+	// Sites are the team's own sites' hosts (Lead.Sites).
+	Sites []string
 	// Referrals are the hosts whose referrals are no touch (the
 	// Qualifier's), for a lead whose touches are read from its events.
 	Referrals qualify.Referrals
@@ -1037,7 +1047,7 @@ func (w *Worker) Build(ctx context.Context, m qualify.MQL) (Lead, error) {
 	l := Lead{
 		MQLID: m.ID, PersonID: p.ID, Email: p.Email, Attributes: p.Attributes,
 		BehaviourScore: m.Verdict.Behaviour, FitScore: m.Verdict.Fit, Grade: m.Verdict.Grade,
-		Condition: m.Condition, Reasons: m.Facts, QualifiedAt: m.At.In(loc), RaisedAt: m.Raised().In(loc), Activity: []Activity{}, Cycle: m.Cycle, Lang: w.Lang,
+		Condition: m.Condition, Reasons: m.Facts, QualifiedAt: m.At.In(loc), RaisedAt: m.Raised().In(loc), Activity: []Activity{}, Cycle: m.Cycle, Lang: w.Lang, Sites: w.Sites,
 	}
 	if m.Cycle > 1 && w.History != nil {
 		hist, err := w.History(ctx, m.Person)

@@ -113,7 +113,7 @@ func setupOn(t *testing.T, rc *receiver, tb table.Table, clk *clock) fx {
 	rc.now = clk.now
 	srv := httptest.NewServer(rc)
 	t.Cleanup(srv.Close)
-	w := &push.Worker{Queue: q, T: tb, Dir: dir, Stitcher: st, Now: clk.now,
+	w := &push.Worker{Queue: q, T: tb, Dir: dir, Stitcher: st, Now: clk.now, Sites: []string{"www.example.com"},
 		Connectors: []push.Connector{inbox, &crm.Webhook{URL: srv.URL, Secret: secret, Now: clk.now}}}
 	return fx{w: w, q: q, inbox: inbox, clk: clk, mql: mql}
 }
@@ -151,8 +151,11 @@ func TestDeliversWhatSalesNeeds(t *testing.T) {
 	if acts := data["activity"].([]any); len(acts) != 3 || acts[0].(map[string]any)["type"] != "email_click" {
 		t.Fatalf("activity %v", acts)
 	}
+	if sum, _ := data["summary"].(string); !strings.Contains(sum, "hot-and-fit") || !strings.Contains(sum, "https://www.example.com/a.pdf") {
+		t.Fatalf("summary %q", sum)
+	}
 	leads, _ := f.inbox.List(context.Background(), 10)
-	if len(leads) != 1 || !strings.Contains(leads[0].Summary(), "hot-and-fit") || !strings.Contains(leads[0].Summary(), "https://www.example.com/a.pdf") {
+	if len(leads) != 1 || leads[0].Condition != "hot-and-fit" || len(leads[0].Activity) != 3 || leads[0].Activity[1].URL != "https://www.example.com/a.pdf" {
 		t.Fatalf("inbox %+v", leads)
 	}
 	if n, _ := f.q.Pending(context.Background()); n != 0 {
@@ -545,7 +548,7 @@ func TestFailureRecordedBounded(t *testing.T) {
 func TestSummaryInJapanese(t *testing.T) {
 	at := time.Date(2026, 11, 24, 10, 30, 0, 0, time.FixedZone("JST", 9*3600))
 	l := push.Lead{
-		Lang: "ja", Condition: "hot-and-fit", Reasons: []string{"behaviour 42 >= 40", "grade A", "BANT 3 of 4 (budget, authority, need) >= 3"},
+		Lang: "ja", Condition: "hot-and-fit", Sites: []string{"www.example.com"}, Reasons: []string{"behaviour 42 >= 40", "grade A", "BANT 3 of 4 (budget, authority, need) >= 3"},
 		BehaviourScore: 42, FitScore: 30, Grade: "A", Cycle: 2,
 		Recycled:   &push.Recycled{Outcome: "rejected", At: at.AddDate(0, -2, 0), Why: "予算未確定"},
 		FirstTouch: push.Touch{Channel: "search", Source: "google"},
@@ -577,7 +580,7 @@ func TestSummaryInJapanese(t *testing.T) {
 func TestSummaryNamesEventTypes(t *testing.T) {
 	at := time.Date(2026, 11, 24, 10, 30, 0, 0, time.UTC)
 	l := push.Lead{
-		Condition: "hot-and-fit", Reasons: []string{"grade A"}, Grade: "A",
+		Condition: "hot-and-fit", Reasons: []string{"grade A"}, Grade: "A", Sites: []string{"www.example.com"},
 		FirstTouch: push.Touch{Channel: "search", Source: "google"},
 		LastTouch:  push.Touch{Channel: "business-card", Medium: "offline", Campaign: "商談会"},
 		Activity: []push.Activity{
@@ -597,7 +600,7 @@ func TestSummaryNamesEventTypes(t *testing.T) {
 		"- 2026-11-24 10:30 form submit contact https://www.example.com/contact\n",
 		"- 2026-11-24 10:30 page view Pricing https://www.example.com/pricing\n",
 		"- 2026-11-24 10:30 newsletter click nov-news", "- 2026-11-24 10:30 newsletter open\n",
-		"- 2026-11-24 10:30 outbound link https://partner.example/\n", "- 2026-11-24 10:30 download Case studies\n",
+		"- 2026-11-24 10:30 outbound link [other site, unverified] partner[.]example/\n", // summary_offsite_test.go "- 2026-11-24 10:30 download Case studies\n",
 		"- 2026-11-24 10:30 offline touch Japan IT Week 秋\n", "- 2026-11-24 10:30 identified\n",
 		"- 2026-11-24 10:30 webinar_signup\n",
 		"First touch: search / google\n", "Last touch: business-card / offline / 商談会\n",
@@ -670,17 +673,17 @@ func TestSummarySaysItsTimeZone(t *testing.T) {
 // Japanese writes them in the Japanese summary (（）, 参照元), not in
 // ASCII parentheses and English amid it; the English summary keeps its own.
 func TestSummaryTouchInJapanese(t *testing.T) {
-	l := push.Lead{Lang: "ja", Condition: "hot", Grade: "A",
+	l := push.Lead{Lang: "ja", Condition: "hot", Grade: "A", Sites: []string{"www.example.com"},
 		FirstTouch: push.Touch{Channel: "search", Source: "google", URL: "https://www.example.com/"},
 		LastTouch:  push.Touch{Referrer: "https://news.example.jp/", URL: "https://www.example.com/case"}}
 	got := l.Summary()
-	for _, want := range []string{"最初の接点：自然検索 / google（https://www.example.com/）\n", "直近の接点：参照元 https://news.example.jp/（https://www.example.com/case）\n"} {
+	for _, want := range []string{"最初の接点：自然検索 / google（https://www.example.com/）\n", "直近の接点：参照元 ［外部サイト・未確認］news[.]example[.]jp/（https://www.example.com/case）\n"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("summary lacks %q:\n%s", want, got)
 		}
 	}
 	l.Lang = ""
-	if en := l.Summary(); !strings.Contains(en, "First touch: search / google (https://www.example.com/)\n") || !strings.Contains(en, "Last touch: referrer https://news.example.jp/ (https://www.example.com/case)\n") {
+	if en := l.Summary(); !strings.Contains(en, "First touch: search / google (https://www.example.com/)\n") || !strings.Contains(en, "Last touch: referrer [other site, unverified] news[.]example[.]jp/ (https://www.example.com/case)\n") {
 		t.Errorf("the English summary changed:\n%s", en)
 	}
 }

@@ -43,7 +43,7 @@ func New(ctx context.Context, c *core.Core) (*Delivery, error) {
 		Inbox:  &push.Inbox{T: c.Table},
 		queued: make(chan struct{}, 1),
 	}
-	d.Pusher = &push.Worker{Queue: d.Push, T: c.Table, Dir: c.People, Stitcher: c.Stitcher, Log: c.Log, Now: c.Now, Loc: c.Cal.Location(), Lang: c.Config.File.SFA.Language, Wake: d.queued, Referrals: c.Config.Referrals()}
+	d.Pusher = &push.Worker{Queue: d.Push, T: c.Table, Dir: c.People, Stitcher: c.Stitcher, Log: c.Log, Now: c.Now, Loc: c.Cal.Location(), Lang: c.Config.File.SFA.Language, Wake: d.queued, Referrals: c.Config.Referrals(), Sites: c.Config.SiteHosts()}
 	if c.Qualifier != nil {
 		d.Pusher.Touches = c.Qualifier.Touches // one touch definition for sales and the reports
 		d.Pusher.History = c.Qualifier.History // a requalified lead says why it is back
