@@ -2,10 +2,12 @@ package account_test
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"testing"
 
 	"github.com/baton-hq/baton/internal/account"
+	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/rulebook"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/testutil/repo"
@@ -77,5 +79,80 @@ func TestErasureReadsTheAccountsOnce(t *testing.T) {
 				t.Errorf("MQA %s still names the person", m.ID)
 			}
 		}
+	}
+}
+
+// mqaAfterRead raises, once the accounts' list was read, an MQA naming
+// every member of the account (its first), as a batch racing the erasure
+// would have: the account's item listed no MQA when it was read.
+type mqaAfterRead struct {
+	table.Table
+	raise func()
+}
+
+func (m *mqaAfterRead) Query(ctx context.Context, q table.Query) ([]table.Item, error) {
+	items, err := m.Table.Query(ctx, q)
+	if q.PK == "ACCTS" && m.raise != nil {
+		raise := m.raise
+		m.raise = nil
+		raise()
+	}
+	return items, err
+}
+
+// TestErasureCutsAnMQARaisedAfterItsRead: the erasure reads the accounts'
+// list once; an MQA the person's account raised after that read (its item
+// then listed none, so the list does not say to ask it) still has the
+// person cut from it: their own account is asked as read after they left.
+func TestErasureCutsAnMQARaisedAfterItsRead(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	w.handle(w.person("v1", "leaving@quiet.example", map[string]string{"company": "Quiet"}))
+	w.handle(w.person("v2", "staying@quiet.example", map[string]string{"company": "Quiet"}))
+	as := w.accounts()
+	if len(as) != 1 || len(as[0].Members) != 2 || len(as[0].MQAs) != 0 {
+		t.Fatalf("accounts %+v: want one of two people, no MQA", as)
+	}
+	a := as[0]
+	rules, err := rulebook.Load(filepath.Join(repo.Root(t), "infra", "rules.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	racing := &mqaAfterRead{Table: w.tb}
+	racing.raise = func() {
+		m := account.MQA{ID: a.ID + "-q1", Account: a.ID, N: 1, At: w.clk.Now(), Condition: "raced", People: a.Members}
+		it, err := m.Item()
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := w.tb.Get(ctx, "ACCTS", a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var acct map[string]any
+		if err := json.Unmarshal(raw.Data, &acct); err != nil {
+			t.Fatal(err)
+		}
+		acct["mqas"] = []string{m.ID}
+		raw.Data, _ = json.Marshal(acct)
+		if err := w.tb.Transact(ctx, []table.Write{table.Put(it, table.NotExists), table.Put(raw, table.Always)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := account.NewBook(racing, w.dir, w.log, w.q, rules, w.q.Engine, w.clk.Now)
+	p, err := w.dir.ByEmail(ctx, "leaving@quiet.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	removed, err := b.Forget(ctx, privacy.Subject{Person: p.ID, Email: p.Email, Visitors: []string{"v1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := w.book.MQAs(ctx, a.ID)
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("MQAs %+v %v", ms, err)
+	}
+	if len(ms[0].People) != 1 || ms[0].People[0].Email != "staying@quiet.example" || removed["mqa"] != 1 {
+		t.Errorf("the MQA raised after the read names %+v (removed %v): want the erased person cut", ms[0].People, removed)
 	}
 }
