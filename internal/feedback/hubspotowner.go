@@ -127,11 +127,14 @@ type ownerName struct {
 	unlearned bool // from a list, not yet kept in the store
 }
 
-// hubspotOwners names the rep (Owner) of each verdict that applies an
+// hubspotOwners finds the rep (Owner) of each verdict that applies an
 // outcome to a person Baton knows: the deal's owner (OwnerID, read with the
 // deal), else the contact's hubspot_owner_id (the batch's contacts read in
-// one call), as the owner's email (HubSpotOwner.Name; the account's owners
-// read as a list: see ownerName).
+// one call). The outcome keeps the owner id (and its key); the owner's
+// email (HubSpotOwner.Name) is learned once per rep (repnames), by which
+// the reports and pages name it, not copied into each person's stage
+// history (qualify.Owner). The account's owners are read as a list (see
+// ownerName).
 //
 // Failure policy: the owner is never a reason to lose or hold back an
 // outcome. A refusal that a retry does not mend (403: the token lacks
@@ -184,19 +187,21 @@ func (h *Handler) hubspotOwners(ctx context.Context, vs []Verdict) error {
 			id = contacts[vs[i].ExternalID] // "": a contact nobody owns, or HubSpot no longer has
 		}
 		if id != "" {
-			vs[i].Owner = h.ownerName(ctx, rctx, id, &down)
-			vs[i].OwnerKey = repnames.HubSpot(textcut.Bytes(id, 200))
+			h.ownerName(ctx, rctx, id, &down)
+			vs[i].Owner = textcut.Bytes(id, 200)
+			vs[i].OwnerKey = repnames.HubSpot(vs[i].Owner)
 		}
 	}
 	return nil
 }
 
 // ownerName is how reports name owner id (its email), remembered for
-// ownerTTL; the id itself when HubSpot does not say. The account's owners
-// are read as a list (Owners: a call per 100 owners, not one per owner),
-// the archived ones' only when an id is not among the active; an id in
-// neither (an owner since the lists were read) is read alone. HubSpot is
-// asked within rctx (ownerWait); ctx is the request's.
+// ownerTTL and kept in repnames when HubSpot names it; the id itself when
+// HubSpot does not say. The account's owners are read as a list (Owners:
+// a call per 100 owners, not one per owner), the archived ones' only when
+// an id is not among the active; an id in neither (an owner since the
+// lists were read) is read alone. HubSpot is asked within rctx
+// (ownerWait); ctx is the request's.
 func (h *Handler) ownerName(ctx, rctx context.Context, id string, down *bool) string {
 	id = textcut.Bytes(id, 200)
 	now := h.now()

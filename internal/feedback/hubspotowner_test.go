@@ -16,6 +16,7 @@ import (
 	"github.com/baton-hq/baton/internal/crm/crmfake"
 	"github.com/baton-hq/baton/internal/feedback"
 	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/repnames"
 	"github.com/baton-hq/baton/internal/reports"
 )
 
@@ -74,13 +75,20 @@ func hsEvents(t *testing.T, f *fx, firstID int, changes ...string) (int, string)
 	return f.post(t, "/feedback/hubspot", body, hubspotSign(publicURL+"/feedback/hubspot", body, ms))
 }
 
+// lastOwner is the owner of the person's last stage change, as the
+// reports and pages name it (repnames).
 func lastOwner(t *testing.T, f *fx) string {
 	t.Helper()
 	hist, err := f.q.History(context.Background(), f.p.ID)
 	if err != nil || len(hist) == 0 {
 		t.Fatalf("history %+v %v", hist, err)
 	}
-	return hist[len(hist)-1].Owner
+	names, err := repnames.Load(context.Background(), f.tb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := hist[len(hist)-1]
+	return names.Of(c.OwnerID, c.Owner)
 }
 
 // slaOwners is the owners the SLA and reps reports name (but "(all)").

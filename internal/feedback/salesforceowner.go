@@ -11,10 +11,11 @@ import (
 	"github.com/baton-hq/baton/internal/textcut"
 )
 
-// salesforceOwners names the rep of each Salesforce verdict whose owner is
-// a record id (a Change Data Capture event's OwnerId, a Flow sending
-// $Record.OwnerId) by the User's email, or the queue's name: the SLA and
-// reps reports listed "0055g00000AbCdEAAZ" for a sales manager to decode.
+// salesforceOwners learns the name of the rep of each Salesforce verdict
+// whose owner is a record id (a Change Data Capture event's OwnerId, a
+// Flow sending $Record.OwnerId), the User's email or the queue's name, by
+// which the reports and pages name the id (repnames): they listed
+// "0055g00000AbCdEAAZ" for a sales manager to decode.
 // A Flow that sends a name or an email is kept as it is. The batch's ids
 // not remembered are read in one query (ownerTTL, as HubSpot's owners);
 // the owner never holds an outcome back: when Salesforce refuses or fails
@@ -74,12 +75,12 @@ func (h *Handler) salesforceOwners(ctx context.Context, vs []Verdict) {
 			}
 		}
 	}
+	// The outcome keeps the id and its key, by which the reports name
+	// the rep (the name learned, a User's email, is kept once in
+	// repnames, not in every person's stage history: qualify.Owner).
 	for i := range vs {
 		if id := vs[i].Owner; repnames.SalesforceID(id) {
 			vs[i].OwnerKey = sfKey(id)
-			if name, ok := c.name(sfKey(id), now); ok {
-				vs[i].Owner = name
-			}
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/baton-hq/baton/internal/crm"
 	"github.com/baton-hq/baton/internal/crm/crmfake"
+	"github.com/baton-hq/baton/internal/repnames"
 )
 
 // TestSalesforceOwnerNamed: a Change Data Capture event names the rep by
@@ -148,10 +149,14 @@ func TestOwnerNamesOfUsersKeptWhenGroupRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	names, err := repnames.Load(context.Background(), f.tb)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var owners []string
 	for _, c := range hist {
 		if c.Owner != "" {
-			owners = append(owners, c.To+":"+c.Owner)
+			owners = append(owners, c.To+":"+names.Of(c.OwnerID, c.Owner))
 		}
 	}
 	if got := strings.Join(owners, " "); got != "sal:00G5g00000QueUeAAA sql:sato@acme.example" {

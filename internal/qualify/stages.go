@@ -218,9 +218,12 @@ func (q *Qualifier) OutcomeWhy(ctx context.Context, person, outcome, deliveryID,
 	return q.OutcomeOf(ctx, person, outcome, deliveryID, Owner{Name: owner}, why, at)
 }
 
-// Owner is the rep an outcome is recorded under: their name as known when
-// it applies (the SFA's id itself when the SFA did not name it), and the
-// key of the SFA's owner id, if it gave one (StageChange.OwnerID).
+// Owner is the rep an outcome is recorded under: the SFA's owner id and
+// its key (StageChange.OwnerID) when the SFA names the rep by an id (the
+// reports and pages name it by the key: repnames, where the name learned,
+// a HubSpot owner's or Salesforce User's email, is kept once per rep, not
+// in every person's history); else the name as given (a webhook's owner,
+// kintone's user, the workspace's caller).
 type Owner struct{ Name, ID string }
 
 // OutcomeOf is OutcomeWhy with the owner's id kept beside their name.

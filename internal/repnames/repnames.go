@@ -8,11 +8,12 @@
 // and group by each answer's owner as they go. An outcome recorded while
 // the SFA did not answer the lookup (down, its API allocation spent, a
 // missing scope) keeps the raw id as its owner; the same rep's later
-// outcomes, named, were a second row. Each outcome now keeps the id's key
-// beside the name (qualify.StageChange.OwnerID), and the reports name it
-// by the latest name learned: one query of this partition per report (a
-// few hundred items at most: one per rep or queue), no scan, no rewrite of
-// the history when a name is learned.
+// outcomes, named, were a second row. Each outcome now keeps the id and
+// its key (qualify.StageChange.OwnerID), never the name (an email, which
+// is kept here once per rep rather than in every person's history), and
+// the reports name it by the latest name learned: one query of this
+// partition per report (a few hundred items at most: one per rep or
+// queue), no scan, no rewrite of the history when a name is learned.
 package repnames
 
 import (

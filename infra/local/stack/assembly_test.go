@@ -719,9 +719,11 @@ func TestAssembly(t *testing.T) {
 		if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
 			t.Fatalf("feedback: %v %v", err, resp)
 		}
-		if hist, _ := s.App.Qualifier.History(context.Background(), p); len(hist) == 0 || hist[len(hist)-1].Owner != "tanaka@maker.example" {
+		// The history keeps the id, not the User's email (README, Privacy).
+		if hist, _ := s.App.Qualifier.History(context.Background(), p); len(hist) == 0 || hist[len(hist)-1].Owner != "0055g00000AbCdEAAZ" {
 			t.Fatalf("the rep on the stage history: %+v", hist)
 		}
+		repOwns(t, s, "tanaka@maker.example")
 		cover("sfa.salesforce", "sfa.salesforce.login_url", "sfa.salesforce.client_id", "sfa.salesforce.lead_key", "sfa.salesforce.task_key", "sfa.salesforce.fields")
 		// A Japanese sales team reads the Task in Japanese.
 		if d, _ := f.Task(p + "-c1")["Description"].(string); !strings.Contains(d, "行動スコア") || !strings.Contains(d, "最近の行動（時刻は ") || !strings.Contains(d, "フォーム送信") {
