@@ -5,7 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"sort"
+	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/baton-hq/baton/internal/httpx"
@@ -20,19 +21,28 @@ type discloser interface {
 
 // The disclosure is the erase scope's, as the erasure: both answer a
 // person's privacy request, and the file holds everything of them. Every
-// request of that scope is audited.
+// request of that scope is audited: each part's read too.
 func (h *Handler) discloseRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/people/{id}/disclosure", h.Require(ScopeErase, func(w http.ResponseWriter, r *http.Request) {
-		h.disclose(w, r, r.PathValue("id"))
+		cur, ok := partFrom(w, r)
+		if !ok {
+			return
+		}
+		id := r.PathValue("id")
+		h.disclose(w, r, id, cur, h.cookiePath(r)+"/people/"+url.PathEscape(id)+"/disclosure?")
 	}))
 	mux.Handle("GET /admin/disclosure", h.Require(ScopeErase, func(w http.ResponseWriter, r *http.Request) {
 		email, ok := queryEmail(w, r)
 		if !ok {
 			return
 		}
+		cur, ok := partFrom(w, r)
+		if !ok {
+			return
+		}
 		p, err := h.People.ByEmail(r.Context(), email)
 		if errors.Is(err, identity.ErrNotFound) {
-			h.discloseEmail(w, r, email)
+			h.discloseEmail(w, r, email, cur)
 			return
 		}
 		if err != nil {
@@ -40,14 +50,18 @@ func (h *Handler) discloseRoutes(mux *http.ServeMux) {
 			return
 		}
 		// The trail says whose data was handed out: the person's id, as
-		// the other route's path records it (never the email).
+		// the other route's path records it (never the email). The next
+		// part is asked by that id: no email in a URL.
 		auditID(w, p.ID)
-		h.disclose(w, r, p.ID)
+		h.disclose(w, r, p.ID, cur, h.cookiePath(r)+"/people/"+url.PathEscape(p.ID)+"/disclosure?")
 	}))
+	mux.Handle("GET /admin/people/{id}/disclosure/parts", h.Require(ScopeErase, h.disclosureParts))
 }
 
 // Disclosure is the file a person's request to see their data is answered
-// with (個人情報保護法 第33条, GDPR Art. 15).
+// with (個人情報保護法 第33条, GDPR Art. 15): its first part, which says
+// what there is (counts) and, when the rest did not fit, where the next
+// part is (Next).
 type Disclosure struct {
 	Person       string                       `json:"person"`
 	Email        string                       `json:"email"`
@@ -57,9 +71,25 @@ type Disclosure struct {
 	GeneratedAt  string                       `json:"generatedAt"`
 	TimeZone     string                       `json:"timeZone"` // of generatedAt; the items' times are UTC
 	Times        string                       `json:"times"`    // says so, in the asker's language: the file is read, not only parsed
-	Counts       map[string]int               `json:"counts"`   // what an erasure would remove, by kind
+	Counts       map[string]int               `json:"counts"`   // what an erasure would remove, by kind: of all parts
 	About        map[string]string            `json:"about"`    // what each kind is, in the asker's language
-	Items        map[string][]json.RawMessage `json:"items"`
+	Items        map[string][]json.RawMessage `json:"items"`    // this part's
+	Part         int                          `json:"part"`
+	Next         string                       `json:"next,omitempty"` // the next part's URL; absent on the last
+}
+
+// DisclosurePart is a part after the first: the same disclosure (the
+// first part's generatedAt), the items after the previous part's.
+type DisclosurePart struct {
+	Person      string                       `json:"person"`
+	Email       string                       `json:"email"`
+	GeneratedAt string                       `json:"generatedAt"` // the first part's
+	TimeZone    string                       `json:"timeZone"`
+	Times       string                       `json:"times"`
+	About       map[string]string            `json:"about"` // of this part's kinds
+	Items       map[string][]json.RawMessage `json:"items"`
+	Part        int                          `json:"part"`
+	Next        string                       `json:"next,omitempty"`
 }
 
 // emailDiscloser shows what Baton keeps of an email no person holds; see
@@ -72,7 +102,7 @@ type emailDiscloser interface {
 // erasure does (eraseEmail): events may still name it (a flagged form
 // identifies nobody, but keeps the name and phone typed with it). "Never
 // known" was the answer while Baton kept them.
-func (h *Handler) discloseEmail(w http.ResponseWriter, r *http.Request, email string) {
+func (h *Handler) discloseEmail(w http.ResponseWriter, r *http.Request, email string, cur partCursor) {
 	var items privacy.Disclosure
 	if d, ok := h.Eraser.(emailDiscloser); ok {
 		var err error
@@ -85,56 +115,93 @@ func (h *Handler) discloseEmail(w http.ResponseWriter, r *http.Request, email st
 		httpx.Error(w, http.StatusNotFound, "no person holds this email and no event names it (never known, or erased)")
 		return
 	}
-	h.writeDisclosure(w, r, privacy.Subject{Email: email}, items)
+	h.writeDisclosure(w, r, privacy.Subject{Email: email}, items, cur, h.cookiePath(r)+"/disclosure?email="+url.QueryEscape(email)+"&")
 }
 
-func (h *Handler) disclose(w http.ResponseWriter, r *http.Request, id string) {
+// gather is everything of a person as a disclosure shows it, or the
+// answer that says why not (written: ok false).
+func (h *Handler) gather(w http.ResponseWriter, r *http.Request, id string) (privacy.Subject, privacy.Disclosure, bool) {
 	d, ok := h.Eraser.(discloser)
 	if !ok {
 		httpx.Error(w, http.StatusNotFound, "no such person")
-		return
+		return privacy.Subject{}, nil, false
 	}
 	s, items, err := d.Disclose(r.Context(), id)
 	if errors.Is(err, identity.ErrNotFound) {
 		httpx.Error(w, http.StatusNotFound, "no such person")
-		return
+		return s, nil, false
 	}
 	if errors.Is(err, privacy.ErrErasing) {
 		httpx.Error(w, http.StatusConflict, "the person is being erased: their data is going, and a file now would show part of it")
-		return
+		return s, nil, false
 	}
 	if err != nil {
 		h.fail(w, r, err)
-		return
+		return s, nil, false
 	}
-	h.writeDisclosure(w, r, s, items)
+	return s, items, true
 }
 
-// writeDisclosure sends the file: of a person, or (s.Person empty) of an
-// email no person holds.
-func (h *Handler) writeDisclosure(w http.ResponseWriter, r *http.Request, s privacy.Subject, items privacy.Disclosure) {
+func (h *Handler) disclose(w http.ResponseWriter, r *http.Request, id string, cur partCursor, self string) {
+	s, items, ok := h.gather(w, r, id)
+	if ok {
+		h.writeDisclosure(w, r, s, items, cur, self)
+	}
+}
+
+// writeDisclosure sends one part of the file: of a person, or (s.Person
+// empty) of an email no person holds. self is the route's URL up to its
+// cursor parameter, for the next part's.
+func (h *Handler) writeDisclosure(w http.ResponseWriter, r *http.Request, s privacy.Subject, items privacy.Disclosure, cur partCursor, self string) {
 	lang := h.lang(w, r)
-	now := h.wsNow().In(h.loc())
-	out := Disclosure{
-		Person: s.Person, Email: s.Email, FormerEmails: s.FormerEmails, Visitors: s.Visitors,
-		GeneratedAt: now.Format(time.RFC3339), TimeZone: h.loc().String(), Times: timesNote(h.loc().String(), lang), VisitorIDs: visitorsNote(lang),
-		Counts: map[string]int(items.Counts()), About: map[string]string{}, Items: items,
+	if cur.AsOf.IsZero() {
+		cur.AsOf, cur.Part = h.wsNow().UTC(), 1
 	}
-	if out.Visitors == nil {
-		out.Visitors = []string{}
+	all := snapshot(items, cur.AsOf)
+	part, from := all.part(cur)
+	more := from != nil
+	generated := cur.AsOf.In(h.loc())
+	next := ""
+	if more {
+		next = self + "cursor=" + partCursor{AsOf: cur.AsOf, Part: cur.Part + 1, From: from}.String()
+		if l := r.URL.Query().Get("lang"); l != "" {
+			next += "&lang=" + url.QueryEscape(l)
+		}
 	}
-	for kind := range items {
-		out.About[kind] = aboutKind(kind, lang)
+	var out any
+	shown, about := map[string][]json.RawMessage{}, map[string]string{}
+	for _, it := range part {
+		shown[it.key.Kind] = append(shown[it.key.Kind], it.doc)
+		about[it.key.Kind] = aboutKind(it.key.Kind, lang)
 	}
-	for _, docs := range items {
-		chronological(docs)
+	if cur.Part == 1 {
+		d := Disclosure{
+			Person: s.Person, Email: s.Email, FormerEmails: s.FormerEmails, Visitors: s.Visitors,
+			GeneratedAt: generated.Format(time.RFC3339), TimeZone: h.loc().String(), Times: timesNote(h.loc().String(), lang), VisitorIDs: visitorsNote(lang),
+			Counts: all.counts(), About: map[string]string{}, Items: shown, Part: 1, Next: next,
+		}
+		if d.Visitors == nil {
+			d.Visitors = []string{}
+		}
+		for kind := range d.Counts {
+			d.About[kind] = aboutKind(kind, lang)
+		}
+		h.log().Info("person disclosed", "items", d.Counts, "part", 1, "more", more) // no personal data in logs
+		out = d
+	} else {
+		out = DisclosurePart{Person: s.Person, Email: s.Email, GeneratedAt: generated.Format(time.RFC3339), TimeZone: h.loc().String(),
+			Times: timesNote(h.loc().String(), lang), About: about, Items: shown, Part: cur.Part, Next: next}
+		h.log().Info("person disclosed", "part", cur.Part, "items", len(part), "more", more)
 	}
-	h.log().Info("person disclosed", "items", out.Counts) // no personal data in logs
-	name := "baton-disclosure-" + s.Person + "-"          // the email is never in a name: it would be in logs
+	name := "baton-disclosure-" + s.Person + "-" // the email is never in a name: it would be in logs
 	if s.Person == "" {
 		name = "baton-disclosure-unidentified-"
 	}
-	attachment(w, name+now.Format("2006-01-02")+".json")
+	name += generated.Format("2006-01-02")
+	if more || cur.Part > 1 {
+		name += "-part" + strconv.Itoa(cur.Part)
+	}
+	attachment(w, name+".json")
 	// Indented, without HTML escapes: a file a person reads, in an editor
 	// as likely as in a program.
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
@@ -167,25 +234,18 @@ func timesNote(zone, lang string) string {
 // first: an event's timestamp, a change's at, a link's linkedAt...
 var itemTimes = []string{"timestamp", "at", "linkedAt", "qualifiedAt", "createdAt", "enqueued", "announcedAt", "due"}
 
-// chronological orders one kind's items as a person reads a history: by
-// when each happened (the stage went lead, mql, rejected, recycled; it read
-// by its text: from anonymous, lead, mql, mql, recycled...), items without
-// a time after, each tie by its text, so the same store gives the same file.
-func chronological(docs []json.RawMessage) {
-	byTime := timedDocs{docs: docs, at: make([]time.Time, len(docs))} // no copy of the items: a history can be long
-	for i, d := range docs {
-		byTime.at[i] = itemTime(d)
-	}
-	sort.Stable(byTime)
-}
-
 // itemTime is when an item happened (itemTimes), zero if it does not say.
 func itemTime(doc json.RawMessage) time.Time {
 	var m map[string]json.RawMessage
 	if json.Unmarshal(doc, &m) != nil {
 		return time.Time{}
 	}
-	for _, k := range itemTimes {
+	return timeIn(m, itemTimes...)
+}
+
+// timeIn is the first of fields m holds as a time.
+func timeIn(m map[string]json.RawMessage, fields ...string) time.Time {
+	for _, k := range fields {
 		var s string
 		if json.Unmarshal(m[k], &s) != nil {
 			continue
@@ -195,29 +255,6 @@ func itemTime(doc json.RawMessage) time.Time {
 		}
 	}
 	return time.Time{}
-}
-
-type timedDocs struct {
-	docs []json.RawMessage
-	at   []time.Time
-}
-
-func (d timedDocs) Len() int { return len(d.docs) }
-
-func (d timedDocs) Swap(i, j int) {
-	d.docs[i], d.docs[j] = d.docs[j], d.docs[i]
-	d.at[i], d.at[j] = d.at[j], d.at[i]
-}
-
-func (d timedDocs) Less(i, j int) bool {
-	ti, tj := d.at[i], d.at[j]
-	switch {
-	case ti.IsZero() != tj.IsZero():
-		return !ti.IsZero()
-	case !ti.Equal(tj):
-		return ti.Before(tj)
-	}
-	return string(d.docs[i]) < string(d.docs[j])
 }
 
 // kindAbout says what each kind of item is, and a field that means nothing

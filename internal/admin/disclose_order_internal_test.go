@@ -3,13 +3,16 @@ package admin
 import (
 	"encoding/json"
 	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/internal/privacy"
 )
 
 // TestDisclosedHistoryIsChronological: a kind's items were ordered by
 // their JSON text, so a person read their stages as anonymous→lead,
 // lead→mql, mql→rejected, mql→rejected, recycled→mql... and their events by
 // hashed id. They are in the order they happened (a nanosecond later is
-// later, though its text sorts first), untimed items after, ties by text.
+// later, though its text sorts first), untimed items after, ties by id (else by a hash of the text).
 func TestDisclosedHistoryIsChronological(t *testing.T) {
 	docs := []json.RawMessage{
 		json.RawMessage(`{"reason":"no time"}`),
@@ -20,7 +23,13 @@ func TestDisclosedHistoryIsChronological(t *testing.T) {
 		json.RawMessage(`{"id":"0a","timestamp":"2026-11-01T10:00:00+09:00"}`), // 01:00 UTC: the first
 		json.RawMessage(`{"from":"lead","to":"mql","at":"2026-11-01T09:13:00Z"}`),
 	}
-	chronological(docs)
+	all := snapshot(privacy.Disclosure{"stage": docs}, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))
+	if len(all) != len(docs) {
+		t.Fatalf("%d items of %d", len(all), len(docs))
+	}
+	for i, it := range all {
+		docs[i] = it.doc
+	}
 	want := []string{
 		`{"id":"0a","timestamp":"2026-11-01T10:00:00+09:00"}`,
 		`{"from":"anonymous","to":"lead","at":"2026-11-01T09:04:00Z"}`,

@@ -43,7 +43,7 @@ var templateFiles embed.FS
 // pages are parsed once: each page file with the layout around it.
 var pages = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, name := range []string{"people", "person", "mqls", "campaigns", "campaign", "dashboard", "rules", "inbox", "accounts", "account", "audit", "suggestions"} {
+	for _, name := range []string{"people", "person", "mqls", "campaigns", "campaign", "dashboard", "rules", "inbox", "accounts", "account", "audit", "suggestions", "disclosure"} {
 		out[name] = template.Must(template.New(name).Funcs(pageFuncs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return out

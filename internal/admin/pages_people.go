@@ -309,7 +309,7 @@ func (h *Handler) personPage(w http.ResponseWriter, r *http.Request, p identity.
 	v := personPageView{P: p, Name: displayName(p.Attributes, visibleEmail(p.Email))}
 	if c, ok := callerOf(r); ok && c.Cred.Scopes[ScopeErase] {
 		if _, ok := h.Eraser.(discloser); ok {
-			v.Disclosure = url.PathEscape(p.ID) + "/disclosure"
+			v.Disclosure = url.PathEscape(p.ID) + "/disclosure/parts"
 		}
 	}
 	var bad *badParam

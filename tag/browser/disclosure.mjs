@@ -1,7 +1,8 @@
 // A privacy officer answers a person's request to see their data: signed
 // in through the sign-in form (in Japanese), they open the person's page
 // ($URL: .../admin/people/<id>), take the link to everything Baton keeps
-// of them, and get the file. Prints what the Go test checks: the link's
+// of them (its list of parts, which is the file itself when it is one part,
+// as here), and get the file. Prints what the Go test checks: the link's
 // text, the download's name, and the file's person, counts and about.
 import { readFileSync } from 'node:fs';
 import { signIn } from './signin.mjs';
