@@ -45,6 +45,7 @@ var jaAudit = map[string]string{
 	"Erasure":                              "個人データの削除",
 	"Backup download":                      "バックアップのダウンロード",
 	"Disclosure download":                  "個人データの開示（ダウンロード）",
+	"Disclosure's parts listed":            "個人データの開示（分割ファイルの一覧）",
 	"Tracked links registered":             "計測リンクの発行",
 	"Campaign created":                     "キャンペーンの作成",
 	"Recipient list uploaded":              "受信者リストのアップロード",
