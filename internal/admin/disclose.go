@@ -234,15 +234,6 @@ func timesNote(zone, lang string) string {
 // first: an event's timestamp, a change's at, a link's linkedAt...
 var itemTimes = []string{"timestamp", "at", "linkedAt", "qualifiedAt", "createdAt", "enqueued", "announcedAt", "due"}
 
-// itemTime is when an item happened (itemTimes), zero if it does not say.
-func itemTime(doc json.RawMessage) time.Time {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(doc, &m) != nil {
-		return time.Time{}
-	}
-	return timeIn(m, itemTimes...)
-}
-
 // timeIn is the first of fields m holds as a time.
 func timeIn(m map[string]json.RawMessage, fields ...string) time.Time {
 	for _, k := range fields {
