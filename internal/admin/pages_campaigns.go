@@ -225,7 +225,8 @@ func (v campaignView) switchTo() string {
 
 // campaignReport is what the recipients did: opens and clicks with
 // scanners and Apple Mail Privacy Protection apart, clicks per link, the
-// people who clicked and those who became MQLs afterwards.
+// people who clicked and those who became MQLs at or after their first
+// click.
 type campaignReport struct {
 	OpenPeople, MPPOpens, ScannerOpens  int
 	HumanClickers, HumanClicks, Pending int
@@ -243,7 +244,7 @@ type linkCount struct {
 type clicker struct {
 	Person, Name, Email string
 	Clicks              int
-	Last                time.Time
+	First, Last         time.Time // their first and latest click not a scanner's
 }
 
 func (h *Handler) campaignPage(w http.ResponseWriter, r *http.Request, c links.Campaign, ls []links.Link) {
@@ -342,6 +343,9 @@ func (h *Handler) campaignReport(r *http.Request, rep *campaignReport, evs []cli
 			if ev.At.After(k.Last) {
 				k.Last = ev.At
 			}
+			if k.First.IsZero() || ev.At.Before(k.First) {
+				k.First = ev.At
+			}
 		}
 	}
 	rep.OpenPeople, rep.HumanClickers, rep.ScannerClients = len(opens), len(clickers), len(scannerClients)
@@ -355,13 +359,12 @@ func (h *Handler) campaignReport(r *http.Request, rep *campaignReport, evs []cli
 				return err
 			}
 			for _, m := range ms {
-				// Raised after the send (or, without one, after the list
-				// went out): the campaign may have helped.
-				since := c.SentAt
-				if since.IsZero() {
-					since = c.CreatedAt
-				}
-				if !m.At.Before(since) {
+				// Credited only when raised at or after the person's first
+				// click: the send's time credited a newsletter with an MQL
+				// its reader reached from the website form before clicking
+				// (sent 05:00, MQL 05:48, click 05:55). MQL.At is the
+				// qualifying event's time, as the click's is its event's.
+				if !m.At.Before(k.First) {
 					rep.MQLs = append(rep.MQLs, m)
 				}
 			}

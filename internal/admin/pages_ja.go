@@ -140,7 +140,7 @@ var ja = map[string]string{
 	"Where":                     "ページ",
 	"Why this person is an MQL": "MQL になった理由",
 	"Why":                       "理由",
-	"after the send, among people who clicked": "配信後、クリックした人のうち",
+	"among people who clicked, at or after their first click": "クリックした人のうち、初回クリック以降",
 	"any":                             "すべて",
 	"created":                         "作成日時",
 	"decayed to %s":                   "減衰して現在 %s",
