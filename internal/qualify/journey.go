@@ -249,6 +249,9 @@ func (r Record) Journey(from, to time.Time) Journey {
 	var kept []Touch
 	for _, t := range r.Touches {
 		if in(t.At) {
+			// What attribution reads: the click id is the record's, to
+			// tell an ad click's pages (addTouches), not kept on an MQL.
+			t.Click, t.Carried = "", false
 			kept = append(kept, t)
 		}
 	}

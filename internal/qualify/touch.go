@@ -1,6 +1,8 @@
 package qualify
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net"
 	"net/url"
 	"slices"
@@ -23,6 +25,17 @@ type Touch struct {
 	Medium   string    `json:"medium,omitempty"`
 	Campaign string    `json:"campaign,omitempty"`
 	EventID  string    `json:"eventId"`
+	// Click is a hash of the ad click id the page's URL carried (8 bytes,
+	// hex; clickHash), on every touch with one, a UTM landing's too: one
+	// ad click is one paid touch, however the site passes the id along.
+	Click string `json:"click,omitempty"`
+	// Carried: the click id alone made the page a touch, it came from the
+	// site's own page, a sign-in or payment page, the company's other
+	// sites or no referrer (a landing that redirects by script). Such a
+	// page is a touch only while no earlier touch of the person has its
+	// Click (addTouches): else it is that ad click's page again, the
+	// site's links or a return from paying keeping the id.
+	Carried bool `json:"carried,omitempty"`
 }
 
 // WebChannels are the channels TouchOf gives a visit or a newsletter
@@ -76,6 +89,18 @@ func (r Referrals) has(host string) bool {
 // TouchOf is the package's TouchOf, the hosts of r no touch either.
 func (r Referrals) TouchOf(ev event.Event) (Touch, bool) {
 	t := Touch{At: ev.Timestamp, Source: strings.TrimSpace(norm.NFKC.String(ev.UTM.Source)), Medium: foldUTM(ev.UTM.Medium), Campaign: ev.UTM.Campaign, EventID: ev.ID}
+	var pu *url.URL
+	var network string
+	if ev.Type != event.Offline && ev.Type != event.EmailClick {
+		var err error
+		if pu, err = url.Parse(ev.URL); err != nil {
+			pu = &url.URL{}
+		}
+		var id string
+		if network, id = adClick(pu.RawQuery); id != "" {
+			t.Click = clickHash(id)
+		}
+	}
 	switch {
 	case ev.Type == event.Offline:
 		ch, _ := ev.Properties["channel"].(string)
@@ -96,11 +121,7 @@ func (r Referrals) TouchOf(ev event.Event) (Touch, bool) {
 		return t, true
 	}
 	// A campaign, term or content alone names no source: the referrer does.
-	pu, err := url.Parse(ev.URL)
-	if err != nil {
-		pu = &url.URL{}
-	}
-	network := adClick(pu.RawQuery)
+	carried := ev.Referrer == ""
 	if ev.Referrer != "" {
 		ru, err := url.Parse(ev.Referrer)
 		host := ""
@@ -111,16 +132,15 @@ func (r Referrals) TouchOf(ev event.Event) (Touch, bool) {
 		case host == "" || sameSite(host, pu.Hostname()) || passThrough(strings.TrimPrefix(host, "www.")) || r.has(host):
 			// A page of the site's own, no referrer to read, back from
 			// signing in or paying, or from another of the company's
-			// sites: no touch, unless the URL carries an ad's click id.
-			// The ad click is the visit's source whatever the referrer
-			// says: a landing that redirects (a script's redirect sends
-			// the landing page as the referrer) or a site that keeps the
-			// query on its own links lost the paid click, the visit
-			// credited to the touch before it. Repeated within the visit,
-			// it is that one touch (sameVisit).
+			// sites: no touch, unless the URL carries an ad's click id:
+			// a landing that redirects by script sends the landing page
+			// as the referrer, and the ad click was lost. The site's links
+			// and a return from paying keep the id too: a click id an
+			// earlier touch has is none (Carried, addTouches).
 			if network == "" {
 				return t, false
 			}
+			carried = true
 		default:
 			t.Source = strings.TrimPrefix(host, "www.")
 			t.Channel, t.Medium = channelOfReferrer(t.Source), "referral"
@@ -136,7 +156,7 @@ func (r Referrals) TouchOf(ev event.Event) (Touch, bool) {
 		if t.Source == "" {
 			t.Source = network
 		}
-		t.Channel, t.Medium = "paid", "cpc"
+		t.Channel, t.Medium, t.Carried = "paid", "cpc", carried
 	}
 	if t.Channel != "" {
 		return t, true
@@ -181,21 +201,33 @@ var adClickIDs = map[string]string{
 	"ldtag_cl": "line", "twclid": "x", "li_fat_id": "linkedin", "ttclid": "tiktok",
 }
 
-// adClick is the ad network whose click id the query carries, or "".
-func adClick(query string) string { return clickID(query, adClickIDs) }
+// adClick is the ad network whose click id the query carries and the
+// id, or "".
+func adClick(query string) (network, id string) { return clickID(query, adClickIDs) }
 
 // clickID is the network of the first click id of ids the query carries
-// with a value, or "".
-func clickID(query string, ids map[string]string) string {
+// with a value, and the value unescaped, or "".
+func clickID(query string, ids map[string]string) (network, id string) {
 	for query != "" {
 		var p string
 		p, query, _ = strings.Cut(query, "&")
 		k, v, _ := strings.Cut(p, "=")
 		if n := ids[strings.ToLower(k)]; n != "" && v != "" {
-			return n
+			if u, err := url.QueryUnescape(v); err == nil {
+				v = u // a script passing the id along may escape it again
+			}
+			return n, v
 		}
 	}
-	return ""
+	return "", ""
+}
+
+// clickHash is a click id as a touch keeps it: 8 bytes of its SHA-256 in
+// hex. Enough to tell a person's ad clicks apart, and a gclid (some 90
+// characters) is neither stored nor shown.
+func clickHash(id string) string {
+	h := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(h[:8])
 }
 
 // socialClickIDs are the click ids social networks add to every
@@ -209,7 +241,7 @@ var socialClickIDs = map[string]string{"fbclid": "facebook"}
 // B2B site LINE is a main channel, and in-app browsers often send no
 // referrer.
 func socialApp(query, userAgent string) string {
-	if n := clickID(query, socialClickIDs); n != "" {
+	if n, _ := clickID(query, socialClickIDs); n != "" {
 		return n
 	}
 	for _, a := range inAppBrowsers {
@@ -385,31 +417,8 @@ const visitGap = 30 * time.Minute
 // email and its landing page's is the link's: mailmag), less than
 // visitGap later.
 func sameVisit(prev, t Touch) bool {
-	return t.Channel == prev.Channel && (t.Source == prev.Source || t.Channel == "paid" && adNetwork(t.Source) == adNetwork(prev.Source)) &&
-		(t.Medium == prev.Medium || t.Channel == "email") &&
+	return t.Channel == prev.Channel && t.Source == prev.Source && (t.Medium == prev.Medium || t.Channel == "email") &&
 		(t.Campaign == prev.Campaign || t.Campaign == "" || prev.Campaign == "") && t.At.Sub(prev.At) < visitGap
-}
-
-// adNetworkHosts are the hosts an ad network's clicks come from, where
-// the referrer's name is not the network's (a search engine's is: its
-// engineOf).
-var adNetworkHosts = map[string]Referrals{
-	"x":        {"t.co", "x.com", "twitter.com"},
-	"line":     {"line.me", "lin.ee", "jp.naver.line.android"},
-	"linkedin": {"linkedin.com", "lnkd.in"},
-	"tiktok":   {"tiktok.com"},
-}
-
-// adNetwork is the ad network a paid touch's source is of: an ad click's
-// landing names it by its referrer (t.co), the site's next page keeping
-// the click id by the network (x); one visit. Else the source.
-func adNetwork(source string) string {
-	for n, hosts := range adNetworkHosts {
-		if hosts.has(source) {
-			return n
-		}
-	}
-	return source
 }
 
 // clickSkew is how far before a newsletter click the direct page view it
@@ -464,7 +473,18 @@ func (rec *Record) addTouches(evs []event.Event, r Referrals) bool {
 	}
 	sort.SliceStable(list, func(i, j int) bool { return list[i].At.Before(list[j].At) })
 	out := list[:0]
+	clicks := map[string]bool{} // the click ids of the touches so far
 	for i, t := range list {
+		if t.Carried && clicks[t.Click] {
+			// An ad click's page again, however long after its landing
+			// and whatever came between: the site's links or a return
+			// from paying keeping the click id. A new id (an ad's landing
+			// redirected by script) is a touch.
+			continue
+		}
+		if t.Click != "" {
+			clicks[t.Click] = true
+		}
 		if t.Channel == "direct" && i > 0 {
 			continue
 		}

@@ -277,3 +277,119 @@ func TestNewsletterClickIsOneTouch(t *testing.T) {
 		}
 	}
 }
+
+// TestOneAdClickOnePaidTouch: an ad click id the site passes along on its
+// own links, or brings back from a payment page, is that ad click's page
+// again, not another paid touch, however long after the landing (its time
+// is never moved on) and whatever touches came between: each case was two
+// paid touches where one ad click had been made. The landing keeps the
+// click id, a UTM landing's too; a landing's referrer naming neither the
+// ad's network nor a search engine (YouTube, Google's display network,
+// DuckDuckGo's Bing ads) made no difference. A new click id is a new ad
+// click, from the site's own page too (a landing redirected by script).
+func TestOneAdClickOnePaidTouch(t *testing.T) {
+	at := time.Date(2026, 11, 5, 1, 0, 0, 0, time.UTC)
+	pv := func(id, u, ref string, d time.Duration) event.Event {
+		return event.Event{ID: id, Type: event.PageView, URL: u, Referrer: ref, UTM: event.ParseUTM(u), Timestamp: at.Add(d)}
+	}
+	const site = "https://www.acme.example"
+	lp := site + "/lp?gclid=Cj0KCQ"
+	cases := []struct {
+		name string
+		evs  []event.Event
+		want []string
+	}{
+		{"UTM landing, the site's link keeping gclid alone", []event.Event{
+			pv("lp", site+"/lp?utm_source=google_ads&utm_medium=cpc&utm_campaign=brand&gclid=Cj0KCQ", "https://www.google.co.jp/", 0),
+			pv("b", site+"/b?gclid=Cj0KCQ", site+"/lp?utm_source=google_ads&utm_medium=cpc&utm_campaign=brand&gclid=Cj0KCQ", time.Minute),
+		}, []string{"lp:paid:google_ads"}},
+		{"display UTM landing with yclid", []event.Event{
+			pv("lp", site+"/lp?utm_source=yahoo&utm_medium=display&yclid=YSS.1001", "https://www.yahoo.co.jp/", 0),
+			pv("b", site+"/b?yclid=YSS.1001", site+"/lp?utm_source=yahoo&utm_medium=display&yclid=YSS.1001", time.Minute),
+		}, []string{"lp:paid:yahoo"}},
+		{"gclid landing from YouTube", []event.Event{
+			pv("lp", lp, "https://www.youtube.com/", 0),
+			pv("b", site+"/b?gclid=Cj0KCQ", lp, time.Minute),
+		}, []string{"lp:paid:youtube.com"}},
+		{"gclid landing from Google's display network", []event.Event{
+			pv("lp", lp, "https://tpc.googlesyndication.com/", 0),
+			pv("b", site+"/b?gclid=Cj0KCQ", lp, time.Minute),
+		}, []string{"lp:paid:tpc.googlesyndication.com"}},
+		{"msclkid landing from DuckDuckGo", []event.Event{
+			pv("lp", site+"/lp?msclkid=8b3c", "https://duckduckgo.com/", 0),
+			pv("b", site+"/b?msclkid=8b3c", site+"/lp?msclkid=8b3c", time.Minute),
+		}, []string{"lp:paid:duckduckgo"}},
+		{"gclid pages at 0, 20 and 40 minutes", []event.Event{
+			pv("lp", lp, "https://www.google.co.jp/", 0),
+			pv("b", site+"/b?gclid=Cj0KCQ", lp, 20*time.Minute),
+			pv("c", site+"/c?gclid=Cj0KCQ", site+"/b?gclid=Cj0KCQ", 40*time.Minute),
+		}, []string{"lp:paid:google"}},
+		{"Stripe's return 45 minutes on", []event.Event{
+			pv("lp", lp, "https://www.google.co.jp/", 0),
+			pv("t", site+"/thanks?gclid=Cj0KCQ", "https://checkout.stripe.com/c/pay/cs_1", 45*time.Minute),
+		}, []string{"lp:paid:google"}},
+		{"a Facebook referral between", []event.Event{
+			pv("lp", lp, "https://www.google.co.jp/", 0),
+			pv("f", site+"/case", "https://l.facebook.com/", 5*time.Minute),
+			pv("b", site+"/b?gclid=Cj0KCQ", site+"/case", 6*time.Minute),
+		}, []string{"lp:paid:google", "f:social:l.facebook.com"}},
+		{"an email click between", []event.Event{
+			pv("lp", lp, "https://www.google.co.jp/", 0),
+			{ID: "m", Type: event.EmailClick, URL: site + "/offer", Timestamp: at.Add(5 * time.Minute), Properties: map[string]any{"campaign": "dec-news"}},
+			pv("b", site+"/b?gclid=Cj0KCQ", site+"/offer", 6*time.Minute),
+		}, []string{"lp:paid:google", "m:email:"}},
+		{"a new click id redirected by script", []event.Event{
+			pv("lp", lp, "https://www.google.co.jp/", 0),
+			pv("b", site+"/b?gclid=Cj0KCQ", lp, time.Minute),
+			pv("r", site+"/lp?gclid=EAIaIQ", site+"/?gclid=EAIaIQ", 2*time.Hour),
+		}, []string{"lp:paid:google", "r:paid:google"}},
+		{"the click id escaped by the site's script", []event.Event{
+			pv("lp", site+"/lp?gclid=Cj0KC/Q", "https://www.youtube.com/", 0),
+			pv("b", site+"/b?gclid=Cj0KC%2FQ", site+"/lp?gclid=Cj0KC/Q", time.Hour),
+		}, []string{"lp:paid:youtube.com"}},
+		{"with no referrer, a bookmark of the landing", []event.Event{
+			pv("lp", lp, "https://www.youtube.com/", 0),
+			pv("b", lp, "", 24*time.Hour),
+		}, []string{"lp:paid:youtube.com"}},
+	}
+	for _, c := range cases {
+		var got []string
+		for _, tc := range addTouches(nil, c.evs, nil) {
+			got = append(got, tc.EventID+":"+tc.Channel+":"+tc.Source)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s: touches %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// TestAdClickKeptAcrossBatches: the landing and the page keeping its
+// click id scored apart, in either order, through the stored record: one
+// paid touch. A record stored before touches kept click ids decodes, its
+// touches without one.
+func TestAdClickKeptAcrossBatches(t *testing.T) {
+	at := time.Date(2026, 11, 5, 1, 0, 0, 0, time.UTC)
+	land := event.Event{ID: "lp", Type: event.PageView, URL: "https://www.acme.example/lp?ttclid=E.C.P", Referrer: "https://www.tiktok.com/", Timestamp: at}
+	next := event.Event{ID: "b", Type: event.PageView, URL: "https://www.acme.example/b?ttclid=E.C.P", Referrer: "https://www.acme.example/lp?ttclid=E.C.P", Timestamp: at.Add(time.Hour)}
+	for _, order := range [][]event.Event{{land, next}, {next, land}} {
+		var rec Record
+		for _, ev := range order {
+			rec.addTouches([]event.Event{ev}, nil)
+			var err error
+			if rec, err = decodeRecord(encodeRecord(rec)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if len(rec.Touches) != 1 || rec.Touches[0].EventID != "lp" || rec.Touches[0].Click == "" {
+			t.Errorf("%s then %s: %+v, want the landing alone, its click id kept", order[0].ID, order[1].ID, rec.Touches)
+		}
+		if j := rec.Journey(time.Time{}, time.Time{}); j.First == nil || j.First.Click != "" {
+			t.Errorf("journey's first touch %+v, want no click id (kept on MQLs)", j.First)
+		}
+	}
+	old := []byte(`{"touches":[{"at":"2026-11-05T01:00:00Z","channel":"paid","source":"google","medium":"cpc","eventId":"lp"}]}`)
+	rec, err := decodeRecord(old)
+	if err != nil || len(rec.Touches) != 1 || rec.Touches[0].Click != "" || rec.Touches[0].Carried {
+		t.Fatalf("an older record: %+v %v", rec.Touches, err)
+	}
+}
