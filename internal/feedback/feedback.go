@@ -121,7 +121,7 @@ type Handler struct {
 	// name no owner (sales assembles it with HubSpotDeals).
 	HubSpotOwners interface {
 		ContactOwners(ctx context.Context, ids []string) (map[string]string, error)
-		Owners(ctx context.Context, archived bool) ([]HubSpotOwner, error)
+		Owners(ctx context.Context, archived bool, after string, pages int) (HubSpotOwnerPages, error)
 		Owner(ctx context.Context, id string) (HubSpotOwner, error)
 	}
 	owners        ownerCache

@@ -323,28 +323,38 @@ func (d *HubSpotDeals) Owner(ctx context.Context, id string) (HubSpotOwner, erro
 	return o, nil
 }
 
+// HubSpotOwnerPages is a read of a list of owners: the owners of the
+// pages read, how many pages, and where the list continues (Next, the
+// after of its next page; "": it ended).
+type HubSpotOwnerPages struct {
+	Owners []HubSpotOwner
+	Pages  int
+	Next   string
+}
+
 // Owners reads the account's owners: the active ones, or with archived
 // the archived ones alone (HubSpot lists either, not both), by GET
-// /crm/v3/owners (scope crm.objects.owners.read), 100 a page, its later
-// pages by paging.next.after: one call for most teams, where a GET an
-// owner spent HubSpot's 100 or 190 requests per 10 s on a large one. At
-// most maxOwnerPages pages are read; the owners past them are read one by
-// one (Owner) when asked for.
-func (d *HubSpotDeals) Owners(ctx context.Context, archived bool) ([]HubSpotOwner, error) {
-	var out []HubSpotOwner
+// /crm/v3/owners (scope crm.objects.owners.read), 100 a page, from the
+// page after names ("": the first), later pages by paging.next.after, at
+// most pages pages: one call for most teams, where a GET an owner spent
+// HubSpot's 100 or 190 requests per 10 s on a large one. Failing (cut
+// short by ctx, most often), it returns the pages read before with the
+// error, Next the page that failed: a list too long for one delivery's
+// time is continued by the next rather than read anew.
+func (d *HubSpotDeals) Owners(ctx context.Context, archived bool, after string, pages int) (HubSpotOwnerPages, error) {
+	out := HubSpotOwnerPages{Next: after}
 	what := "owners"
 	if archived {
 		what = "archived owners"
 	}
-	after := ""
-	for range maxOwnerPages {
+	for range pages {
 		q := url.Values{"limit": {"100"}, "archived": {strconv.FormatBool(archived)}}
 		if after != "" {
 			q.Set("after", after)
 		}
 		body, err := d.get(ctx, "/crm/v3/owners", q, what)
 		if err != nil {
-			return nil, err
+			return out, err
 		}
 		var got struct {
 			Results []HubSpotOwner `json:"results"`
@@ -355,24 +365,27 @@ func (d *HubSpotDeals) Owners(ctx context.Context, archived bool) ([]HubSpotOwne
 			} `json:"paging"`
 		}
 		if err := json.Unmarshal(body, &got); err != nil {
-			return nil, fmt.Errorf("HubSpot's %s: %v", what, err)
+			return out, fmt.Errorf("HubSpot's %s: %v", what, err)
 		}
-		out = append(out, got.Results...)
+		out.Owners = append(out.Owners, got.Results...)
+		out.Pages++
 		next := got.Paging.Next.After
 		if next == "" || len(got.Results) == 0 {
-			break
+			out.Next = ""
+			return out, nil
 		}
 		if next == after {
-			return nil, errors.New("HubSpot's " + what + ": paging did not move on")
+			out.Next = ""
+			return out, errors.New("HubSpot's " + what + ": paging did not move on")
 		}
-		after = next
+		after, out.Next = next, next
 	}
 	return out, nil
 }
 
-// maxOwnerPages bounds Owners' pages of 100: 1,000 owners, read well
-// within a delivery's ownerWait (2 s), which a list of many more pages
-// would overrun every time, naming no owner.
+// maxOwnerPages bounds the pages of 100 of one read of a list of owners
+// (across deliveries, when it takes more than one: see listOwners): 1,000
+// owners; those past them are read alone when asked for.
 const maxOwnerPages = 10
 
 // ErrHubSpotNotFound is a record HubSpot does not have (404).

@@ -29,6 +29,18 @@ const (
 	// short, the read is a failure to answer: the outcome is recorded
 	// under the owner id (or none).
 	ownerWait = 2 * time.Second
+	// ownerReserve is the part of ownerWait a list of owners leaves to
+	// the owners read alone: a list cut short still names the delivery's
+	// owners by one GET each, as they were named before there was a list.
+	ownerReserve = ownerWait / 2
+	// minListWait is the least time a list of owners is started with: a
+	// page is some 100-300 ms, and a read that gets no page pauses the
+	// list (listPause).
+	minListWait = ownerWait / 4
+	// listPause is how long a list that read no page (too slow for a
+	// delivery's time, or failing) is not read: its owners are read alone
+	// meanwhile.
+	listPause = 10 * time.Minute
 )
 
 // ownerCache is the handler's memory of owners (per process: a Lambda
@@ -37,7 +49,24 @@ type ownerCache struct {
 	mu      sync.Mutex
 	names   map[string]ownerName // owner id ("sf:" + 15 characters for Salesforce) -> how reports name them
 	refused map[string]time.Time // "contacts" / "owners" / "salesforce": the SFA refused the token until then
-	listed  [2]time.Time         // HubSpot's list of active [0] and archived [1] owners was read into names, for until then
+	lists   [2]ownerList         // HubSpot's list of active [0] and archived [1] owners, read into names
+	// pending are names learned (repnames' key -> name) whose write to the
+	// store failed: kept with the next names learned, or at the next
+	// delivery (learned). An outcome keeps only the owner id, so the
+	// store is the only place its name lives; cached for ownerTTL, it is
+	// not read (nor learned) again meanwhile.
+	pending map[string]string
+}
+
+// ownerList is the state of a read of a list of owners, which may take
+// more than one delivery: a list of 1,000 owners is 10 calls, some 2 s
+// from a slow account, more than a delivery's share of ownerWait.
+type ownerList struct {
+	until  time.Time // read to its end (or maxOwnerPages) until then: ownerTTL from its start
+	began  time.Time // the read started then; unfinished, it is continued until ownerTTL from then, else read anew
+	after  string    // an unfinished read continues at this page
+	pages  int       // pages read of it
+	paused time.Time // not read until then (a read that got no page)
 }
 
 // name is how reports name the owner of key, if remembered at now.
@@ -63,10 +92,10 @@ func (c *ownerCache) take(key string, now time.Time) (name string, ok, learn boo
 	return n.name, true, false
 }
 
-// rememberList names the owners of a list read (id -> name) until then,
-// each to be learned when first taken, and the list read until then
-// (past maxOwners the memory starts afresh).
-func (c *ownerCache) rememberList(archived bool, names map[string]string, until time.Time) {
+// rememberList names the owners of (part of) a list read (id -> name)
+// until then, each to be learned when first taken, and keeps the list's
+// state l (past maxOwners the memory starts afresh).
+func (c *ownerCache) rememberList(archived bool, names map[string]string, until time.Time, l ownerList) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.names == nil || len(c.names)+len(names) > maxOwners {
@@ -75,15 +104,50 @@ func (c *ownerCache) rememberList(archived bool, names map[string]string, until 
 	for k, n := range names {
 		c.names[k] = ownerName{name: n, until: until, unlearned: true}
 	}
-	c.listed[listIndex(archived)] = until
+	c.lists[listIndex(archived)] = l
 }
 
-// isListed reports whether the list of active or archived owners was read
-// within ownerTTL, at now.
-func (c *ownerCache) isListed(archived bool, now time.Time) bool {
+// list is the state of the list of active or archived owners at now: a
+// read started ownerTTL ago or more is over (read anew), finished or not.
+func (c *ownerCache) list(archived bool, now time.Time) ownerList {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return now.Before(c.listed[listIndex(archived)])
+	l := c.lists[listIndex(archived)]
+	if !now.Before(l.began.Add(ownerTTL)) {
+		l = ownerList{paused: l.paused}
+	}
+	return l
+}
+
+// takePending is names with the names whose write failed before (names
+// win: newer), these no longer pending.
+func (c *ownerCache) takePending(names map[string]string) map[string]string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.pending) == 0 {
+		return names
+	}
+	all := c.pending
+	c.pending = nil
+	for k, n := range names {
+		all[k] = n
+	}
+	return all
+}
+
+// putPending keeps names whose write failed for the next write, but for
+// keys learned again since (newer); past maxOwners the rest are dropped.
+func (c *ownerCache) putPending(names map[string]string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.pending == nil {
+		c.pending = map[string]string{}
+	}
+	for k, n := range names {
+		if _, newer := c.pending[k]; !newer && len(c.pending) < maxOwners {
+			c.pending[k] = n
+		}
+	}
 }
 
 func listIndex(archived bool) int {
@@ -146,13 +210,16 @@ type ownerName struct {
 // instead would have HubSpot send the batch again, but it gives up after
 // its retries (some 24 hours), and every outcome in the batch would be lost
 // with them for want of a name in a report. The deal read differs: without
-// the deal there is no verdict to record (hubspotDeals answers 503).
+// the deal there is no verdict to record (hubspotDeals answers 503). A
+// name that the store failed to keep is kept at the next delivery
+// (learned), not answered 503 either.
 //
 // Only a failing store is returned (to be answered 503, as apply does).
 func (h *Handler) hubspotOwners(ctx context.Context, vs []Verdict) error {
 	if h.HubSpotOwners == nil {
 		return nil
 	}
+	h.flushNames(ctx)
 	var named []int // the verdicts to name
 	var ids []string
 	seen := map[string]bool{}
@@ -200,7 +267,8 @@ func (h *Handler) hubspotOwners(ctx context.Context, vs []Verdict) error {
 // HubSpot does not say. The account's owners are read as a list (Owners:
 // a call per 100 owners, not one per owner), the archived ones' only when
 // an id is not among the active; an id in neither (an owner since the
-// lists were read) is read alone. HubSpot is asked within rctx
+// lists were read), or not among the pages read of a list unfinished
+// (see listOwners), is read alone. HubSpot is asked within rctx
 // (ownerWait); ctx is the request's.
 func (h *Handler) ownerName(ctx, rctx context.Context, id string, down *bool) string {
 	id = textcut.Bytes(id, 200)
@@ -212,9 +280,12 @@ func (h *Handler) ownerName(ctx, rctx context.Context, id string, down *bool) st
 		if *down || h.refused("owners") {
 			return id
 		}
-		h.listOwners(ctx, rctx, archived, down)
+		done := h.listOwners(ctx, rctx, archived, down)
 		if name, ok := h.remembered(ctx, id, now); ok {
 			return name
+		}
+		if !done {
+			break // not known to be in neither list: read alone (an archived owner too)
 		}
 	}
 	if *down || h.refused("owners") {
@@ -250,43 +321,95 @@ func (h *Handler) remembered(ctx context.Context, id string, now time.Time) (str
 }
 
 // listOwners reads HubSpot's list of active or archived owners into the
-// memory, unless read within ownerTTL; a failure is ownerFailed's (down
-// when transient, the refusal remembered).
-func (h *Handler) listOwners(ctx, rctx context.Context, archived bool, down *bool) {
+// memory, unless read within ownerTTL, and says whether it is read to its
+// end (or maxOwnerPages). The list has rctx's time but ownerReserve,
+// which is the owners' read alone: a large account's list (1,000 owners
+// at 200 ms a page) does not fit in a delivery's ownerWait, and read anew
+// by each delivery, and failing, it named nobody, where a GET of the
+// owner did. Cut short, its pages read are kept and the next delivery
+// continues at the page after, for ownerTTL from its start. A read that
+// gets no page (too slow, or failing) pauses the list for listPause: the
+// owners are read alone meanwhile. A failure is ownerFailed's (down when
+// transient, the refusal remembered); being cut short is none.
+func (h *Handler) listOwners(ctx, rctx context.Context, archived bool, down *bool) bool {
 	now := h.now()
-	if h.owners.isListed(archived, now) {
-		return
+	l := h.owners.list(archived, now)
+	if now.Before(l.until) {
+		return true
+	}
+	if now.Before(l.paused) {
+		return false
+	}
+	lctx := rctx
+	if dl, ok := rctx.Deadline(); ok {
+		dl = dl.Add(-ownerReserve)
+		if time.Until(dl) < minListWait { // real time, as the deadline's
+			return false
+		}
+		var cancel context.CancelFunc
+		lctx, cancel = context.WithDeadline(rctx, dl)
+		defer cancel()
 	}
 	what := "the list of owners"
 	if archived {
 		what = "the list of archived owners"
 	}
-	os, err := h.HubSpotOwners.Owners(rctx, archived)
-	if err != nil {
-		*down = h.ownerFailed(ctx, "owners", what, err) || *down
-		return
+	if l.pages == 0 {
+		l.began = now
 	}
+	got, err := h.HubSpotOwners.Owners(lctx, archived, l.after, maxOwnerPages-l.pages)
 	names := map[string]string{}
-	for _, o := range os {
+	for _, o := range got.Owners {
 		if id := textcut.Bytes(o.ID, 200); id != "" {
 			names[id] = textcut.Bytes(o.Name(), 200)
 		}
 	}
-	h.owners.rememberList(archived, names, now.Add(ownerTTL))
+	l.after, l.pages = got.Next, l.pages+got.Pages
+	done := err == nil && (l.after == "" || l.pages >= maxOwnerPages)
+	if done {
+		l.until = l.began.Add(ownerTTL)
+	}
+	cut := err != nil && lctx.Err() != nil && rctx.Err() == nil
+	if err != nil && got.Pages == 0 {
+		l.paused = now.Add(listPause)
+	}
+	h.owners.rememberList(archived, names, now.Add(ownerTTL), l)
+	switch {
+	case err == nil:
+	case cut:
+		h.Log.Warn("feedback hubspot: "+what+" was not read within its part of the delivery's time: its pages read are kept, the next delivery continues it, owners not among them are read alone",
+			"pages", l.pages, "paused", got.Pages == 0)
+	default:
+		*down = h.ownerFailed(ctx, "owners", what, err) || *down
+	}
+	return done
 }
 
 // learned keeps the owners' names read (repnames' key -> name) in the
 // store, by which the reports name the outcomes recorded under the id
-// while the SFA did not answer (theirs and every process's). Failing, it
-// is logged: the outcome is not held back for it (its own owner is named).
+// (every outcome: it keeps the id alone), with the names whose write
+// failed before. Failing, it is logged and the names are kept for the
+// next write (the next name learned, or the next delivery: see
+// flushNames): the outcome is not held back for it, nor answered 503,
+// which a Flow's callout is not sent again for, and the name, remembered
+// for ownerTTL, would not be learned again meanwhile.
 func (h *Handler) learned(ctx context.Context, names map[string]string) {
-	if len(names) == 0 || h.T == nil {
+	if h.T == nil {
 		return
 	}
-	if err := repnames.Remember(ctx, h.T, names); err != nil {
-		h.Log.Error("feedback: keeping the owners' names failed: reports name the outcomes recorded under their ids by the ids", "owners", len(names), "err", err)
+	all := h.owners.takePending(names)
+	if len(all) == 0 {
+		return
+	}
+	if err := repnames.Remember(ctx, h.T, all); err != nil {
+		h.owners.putPending(all)
+		h.Log.Error("feedback: keeping the owners' names failed: tried again with the next delivery; meanwhile reports name the outcomes recorded under their ids by the ids", "owners", len(all), "err", err)
 	}
 }
+
+// flushNames keeps the names whose write failed before (learned), at each
+// delivery, also one that learns no name.
+func (h *Handler) flushNames(ctx context.Context) { h.learned(ctx, nil) }
 
 // refused reports whether the SFA refused the token reading api
 // ("contacts", "owners", "salesforce") within refusalTTL.

@@ -309,19 +309,27 @@ func TestHubSpotOwnersListRead(t *testing.T) {
 	}
 	ctx := context.Background()
 	api := &feedback.HubSpotDeals{BaseURL: hs.URL, Token: hs.Token}
-	active, err := api.Owners(ctx, false)
+	active, err := api.Owners(ctx, false, "", 10)
 	seen := map[string]bool{}
-	for _, o := range active {
+	for _, o := range active.Owners {
 		if o.Archived || seen[o.ID] {
 			t.Errorf("owner %+v: archived or twice", o)
 		}
 		seen[o.ID] = true
 	}
-	if err != nil || len(seen) != 232 || !seen["41629779"] || !seen["70000229"] || calls(hs, ownersList) != 3 {
-		t.Fatalf("active owners: %d, %v, %d calls", len(seen), err, calls(hs, ownersList))
+	if err != nil || len(seen) != 232 || !seen["41629779"] || !seen["70000229"] || calls(hs, ownersList) != 3 || active.Pages != 3 || active.Next != "" {
+		t.Fatalf("active owners: %d, %v, %d calls, %d pages, next %q", len(seen), err, calls(hs, ownersList), active.Pages, active.Next)
 	}
-	if archived, err := api.Owners(ctx, true); err != nil || len(archived) != 1 || archived[0].Name() != "花子 佐藤" {
+	if archived, err := api.Owners(ctx, true, "", 10); err != nil || len(archived.Owners) != 1 || archived.Owners[0].Name() != "花子 佐藤" {
 		t.Errorf("archived owners %+v %v", archived, err)
+	}
+	// Read in parts: two pages, then the rest from where they stopped.
+	first, err := api.Owners(ctx, false, "", 2)
+	if err != nil || len(first.Owners) != 200 || first.Pages != 2 || first.Next == "" {
+		t.Fatalf("two pages: %d owners, %d pages, next %q, %v", len(first.Owners), first.Pages, first.Next, err)
+	}
+	if rest, err := api.Owners(ctx, false, first.Next, 10); err != nil || len(rest.Owners) != 32 || rest.Pages != 1 || rest.Next != "" {
+		t.Errorf("the rest: %d owners, %d pages, next %q, %v", len(rest.Owners), rest.Pages, rest.Next, err)
 	}
 	get := func(q string) int {
 		req, _ := http.NewRequest("GET", hs.URL+"/crm/v3/owners?"+q, nil)
@@ -340,7 +348,7 @@ func TestHubSpotOwnersListRead(t *testing.T) {
 	}
 	var he *feedback.HubSpotError
 	hs.MissingScopes = []string{"crm.objects.owners.read"}
-	if _, err := api.Owners(ctx, false); !errors.As(err, &he) || !he.MissingScope() {
+	if _, err := api.Owners(ctx, false, "", 10); !errors.As(err, &he) || !he.MissingScope() {
 		t.Errorf("missing scope: %v", err)
 	}
 }

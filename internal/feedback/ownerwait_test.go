@@ -52,14 +52,14 @@ func (b *boundedOwners) ContactOwners(ctx context.Context, ids []string) (map[st
 	return b.hsContacts, nil
 }
 
-func (b *boundedOwners) Owners(ctx context.Context, archived bool) ([]feedback.HubSpotOwner, error) {
+func (b *boundedOwners) Owners(ctx context.Context, archived bool, after string, pages int) (feedback.HubSpotOwnerPages, error) {
 	if err := b.check(ctx); err != nil {
-		return nil, err
+		return feedback.HubSpotOwnerPages{}, err
 	}
-	var out []feedback.HubSpotOwner
+	out := feedback.HubSpotOwnerPages{Pages: 1}
 	for _, o := range b.hsOwners {
 		if o.Archived == archived {
-			out = append(out, o)
+			out.Owners = append(out.Owners, o)
 		}
 	}
 	return out, nil

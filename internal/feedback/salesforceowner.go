@@ -26,6 +26,7 @@ func (h *Handler) salesforceOwners(ctx context.Context, vs []Verdict) {
 	if h.SalesforceOwners == nil {
 		return
 	}
+	h.flushNames(ctx)
 	now := h.now()
 	c := &h.owners
 	var ask []string
