@@ -5,7 +5,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -92,5 +97,74 @@ func TestHubSpotOwnersListed(t *testing.T) {
 	}
 	if list, _ := reads(); list != 7 {
 		t.Errorf("after the hour: %d reads of the lists, want 7 (4, and 251 owners again)", list)
+	}
+}
+
+// TestHubSpotOwnersListContinued: a list read that failed part way was
+// thrown away, pages and all, and the next batch read it from its first
+// page again. Its pages read name their owners at once, and the next
+// batch continues at the page that failed: 1,000 owners read in 10 calls
+// and the one that failed, the first page once.
+func TestHubSpotOwnersListContinued(t *testing.T) {
+	hs := crmfake.NewHubSpot()
+	defer hs.Close()
+	clk := clock.NewManual(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC))
+	hs.Now = clk.Now
+	hs.Owners = map[string]*crmfake.HubSpotOwner{}
+	for i := range 1000 {
+		id := fmt.Sprint(70000000 + i)
+		hs.Owners[id] = &crmfake.HubSpotOwner{ID: id, Email: fmt.Sprintf("rep%d@maker.example", i)}
+	}
+	target, _ := url.Parse(hs.URL)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	var mu sync.Mutex
+	var lists, first, gets int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		n := 0
+		switch {
+		case r.URL.Path == "/crm/v3/owners":
+			lists++
+			n = lists
+			if !r.URL.Query().Has("after") {
+				first++
+			}
+		case strings.HasPrefix(r.URL.Path, "/crm/v3/owners/"):
+			gets++
+		}
+		mu.Unlock()
+		if n == 5 { // the fifth page fails
+			http.Error(w, `{"status":"error","message":"bad gateway"}`, http.StatusBadGateway)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	api := &HubSpotDeals{BaseURL: srv.URL, Token: hs.Token}
+	h := &Handler{HubSpotOwners: api, Now: clk.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	ctx := context.Background()
+	name := func(id string) (string, bool) {
+		down := false
+		return h.ownerName(ctx, ctx, id, &down), down
+	}
+	// The first batch: pages 1-4 read, the fifth fails (down).
+	if got, down := name("70000950"); got != "70000950" || !down {
+		t.Errorf("an owner of the 10th page, the list failing at the 5th: %q, down %v", got, down)
+	}
+	if got, _ := name("70000150"); got != "rep150@maker.example" {
+		t.Errorf("an owner of the 2nd page read: %q", got)
+	}
+	// The next batch continues at the fifth page.
+	clk.Advance(time.Minute)
+	if got, down := name("70000950"); got != "rep950@maker.example" || down {
+		t.Errorf("the next batch: %q, down %v", got, down)
+	}
+	if got, _ := name("70000550"); got != "rep550@maker.example" {
+		t.Errorf("an owner of the 6th page: %q", got)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if lists != 11 || first != 1 || gets != 0 {
+		t.Errorf("%d calls of the list (%d of its first page), %d of an owner alone; want 11, 1, none", lists, first, gets)
 	}
 }
