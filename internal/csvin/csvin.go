@@ -16,6 +16,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -385,6 +386,11 @@ type Table struct {
 	// report's summary is read from them (Zoom's topic and start time),
 	// and a list written back keeps them above its table.
 	Above []Record
+	// Below are the records FindHeader read below the header deciding
+	// it was one (a one-column list's first rows); Read returns them
+	// first.
+	Below []Record
+	err   error // met reading Below's last, returned by Read after it
 }
 
 // Record is a record of a file and its row, as a spreadsheet numbers it.
@@ -402,8 +408,18 @@ type Record struct {
 // too, but list no attendee, and are skipped whole. Rows that hold one
 // cell are titles (one may read メールアドレス一覧), unless the cell names
 // a column ending in the email's name (email, メールアドレス, PCメールアドレス,
-// E-mail(会社)), on the first row or below a title: a one-column list's
-// header. isHeader's error (two email columns) is the file's.
+// E-mail(会社)): a one-column list's header, or a subtitle that happens to
+// end so (出席者のメールアドレス, Attendee email, Send the follow-up
+// email). Such a row is held and the next non-blank row decides: a row of
+// several cells isHeader accepts is the header (the one-cell row was a
+// subtitle); a row holding an address, or a one-cell row with an @ (an
+// address mistyped, reported by the import), confirms it; another such
+// one-cell row is held instead; any other row makes it a title. A held
+// row at the end of the file is the header of an empty list. isHeader's
+// error (two email columns) is the file's.
+//
+// Deciding reads the row below a one-cell header: it is in Below, and the
+// import reads the rows with Table.Read, which returns it first.
 //
 // Rows (nil: none) counts the records read, as ReadHeader's does; io.EOF
 // when the file has no non-blank record.
@@ -415,21 +431,36 @@ func FindHeader(cr *csv.Reader, rows *Rows, isHeader func([]string) (bool, error
 	var first []string
 	firstRow, nonBlank := 0, 0
 	section := "" // the title of the section being read (Header form)
+	// held is the table as it stands if the held one-cell row is the
+	// header, with the blank rows read below it; nil when none is held.
+	var held *Table
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
+			if held != nil {
+				return *held, nil
+			}
 			if first == nil {
 				return t, io.EOF
 			}
 			return Table{Header: first, Row: firstRow, Skipped: nonBlank, Above: t.Above}, nil
 		}
 		if err != nil {
+			if held != nil {
+				// A quoting error in the first row of a one-column list:
+				// the import reports it where it reads that row.
+				held.err = err
+				return *held, nil
+			}
 			return t, err
 		}
 		line, _ := cr.FieldPos(0)
 		row := rows.Row(line, rec)
 		if Blank(rec) {
 			t.Above = append(t.Above, Record{row, rec})
+			if held != nil {
+				held.Below = append(held.Below, Record{row, rec})
+			}
 			continue
 		}
 		nonBlank++
@@ -437,6 +468,27 @@ func FindHeader(cr *csv.Reader, rows *Rows, isHeader func([]string) (bool, error
 			first, firstRow = rec, row
 		}
 		title, oneCell := Title(rec)
+		if held != nil && (holdsAddress(rec) || oneCell && strings.Contains(title, "@")) {
+			held.Below = append(held.Below, Record{row, rec})
+			return *held, nil
+		}
+		if oneCell && endsInEmail(title) && listsAttendees(section) {
+			ok, err := isHeader(rec)
+			if err != nil {
+				return t, err
+			}
+			if ok {
+				// Hold it; should it be a subtitle after all, it is
+				// a title as any other (t goes on as if it were).
+				held = &Table{Header: rec, Row: row, Found: true, Skipped: t.Skipped,
+					Sections: slices.Clone(t.Sections), Above: slices.Clone(t.Above)}
+				section = Header(title)
+				t.Above = append(t.Above, Record{row, rec})
+				t.Skipped++
+				continue
+			}
+		}
+		held = nil // a row that neither confirms a held header nor is one
 		if oneCell && nonBlank > 1 && !endsInEmail(title) {
 			section = Header(title)
 			if !listsAttendees(section) {
@@ -446,18 +498,15 @@ func FindHeader(cr *csv.Reader, rows *Rows, isHeader func([]string) (bool, error
 			t.Skipped++
 			continue
 		}
-		// One cell is a one-column list's header when it names a column
-		// ending in the email's name (PCメールアドレス), on any row: below
-		// a title such a header was taken for a section's title, and the
-		// list had no header. A title that mentions addresses
-		// (メールアドレス一覧) was taken for the header, the real one below
-		// read as a person's row.
+		// A first row of one cell not ending in the email's name
+		// (メールアドレス一覧) is a title too: it is checked here only
+		// for isHeader's error (tab-separated columns are one cell).
 		if listsAttendees(section) {
 			ok, err := isHeader(rec)
 			if err != nil {
-				return t, err // a first row of tab-separated columns is one cell too
+				return t, err
 			}
-			if ok && (!oneCell || endsInEmail(title)) {
+			if ok && !oneCell {
 				t.Header, t.Row, t.Found = rec, row, true
 				return t, nil
 			}
@@ -465,6 +514,45 @@ func FindHeader(cr *csv.Reader, rows *Rows, isHeader func([]string) (bool, error
 		t.Above = append(t.Above, Record{row, rec})
 		t.Skipped++
 	}
+}
+
+// Read returns the next record below the header and its row, as a
+// spreadsheet numbers it: first those FindHeader read past the header
+// (Below), then cr's, counted by rows (nil: the line is the row).
+func (t *Table) Read(cr *csv.Reader, rows *Rows) ([]string, int, error) {
+	if len(t.Below) > 0 {
+		r := t.Below[0]
+		t.Below = t.Below[1:]
+		return r.Fields, r.Row, nil
+	}
+	if err := t.err; err != nil {
+		t.err = nil
+		return nil, 0, err
+	}
+	rec, err := cr.Read()
+	if err != nil {
+		return rec, 0, err
+	}
+	line, _ := cr.FieldPos(0)
+	if rows == nil {
+		return rec, line, nil
+	}
+	return rec, rows.Row(line, rec), nil
+}
+
+// holdsAddress reports a cell holding an email address (without the
+// apostrophe that keeps a cell text in Excel, the one Baton's own files
+// put before "@0.0" or "=x").
+func holdsAddress(rec []string) bool {
+	for _, f := range rec {
+		f = strings.TrimPrefix(f, "'")
+		if strings.Contains(f, "@") {
+			if _, err := event.NormalizeEmail(f); err == nil {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // plainEmail reports whether a cell names the email column plainly (email,
@@ -503,18 +591,9 @@ func EmailHeader(rec []string) (bool, error) {
 	if col < 0 || err != nil {
 		return false, err
 	}
-	for _, f := range rec {
-		// Without the apostrophe that keeps a cell text in Excel (the one
-		// Baton's own files put before "@0.0" or "=x"): "'@0.0" would
-		// read as an address, and a list Baton wrote had no header.
-		f = strings.TrimPrefix(f, "'")
-		if strings.Contains(f, "@") {
-			if _, err := event.NormalizeEmail(f); err == nil {
-				return false, nil
-			}
-		}
-	}
-	return true, nil
+	// Without the apostrophe that keeps a cell text in Excel: "'@0.0"
+	// would read as an address, and a list Baton wrote had no header.
+	return !holdsAddress(rec), nil
 }
 
 // Title returns the text of a title row: one cell filled, the first (a

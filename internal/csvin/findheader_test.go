@@ -2,6 +2,7 @@ package csvin
 
 import (
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -204,5 +205,62 @@ func TestOneColumnListUnderATitle(t *testing.T) {
 	tab, err := findHeader("11月号 配信リスト\n配信先メールアドレス一覧\n氏名,メールアドレス\n山田,a@b.example\n")
 	if err != nil || !tab.Found || tab.Row != 3 || tab.Header[0] != "氏名" {
 		t.Errorf("a second title mentioning addresses: %+v %v", tab, err)
+	}
+}
+
+// TestASubtitleEndingInEmailIsNoHeader: a one-cell row below a title that
+// ends in an email word (出席者のメールアドレス, Attendee email, Send the
+// follow-up email) was taken for a one-column list's header, the real
+// header below it read as a person's row and every row refused. The row
+// after it decides: a header of several cells wins; an address (or a
+// one-cell row with an @, mistyped) confirms it, and is read first.
+func TestASubtitleEndingInEmailIsNoHeader(t *testing.T) {
+	for _, sub := range []string{"出席者のメールアドレス", "Send the follow-up email", "Attendee email", "PCメールアドレス,,"} {
+		for _, top := range []string{"製造業DXウェビナー 第3回\n", ""} {
+			in := top + sub + "\n,,\n氏名,メールアドレス\n山田,taro@example.com\n"
+			rows := strings.Count(top, "\n")
+			for name, is := range map[string]func([]string) (bool, error){"emailHeader": emailHeader, "EmailHeader": EmailHeader} {
+				tab, err := FindHeader(NewReader([]byte(in)), nil, is)
+				if err != nil || !tab.Found || tab.Row != rows+3 || tab.Header[0] != "氏名" || tab.Skipped != rows+1 || len(tab.Below) != 0 {
+					t.Errorf("%s %q: %+v %v", name, in, tab, err)
+				}
+			}
+		}
+	}
+	// Confirmed by the row below, which the import reads first, with its row.
+	for _, second := range []string{"a@b.example", "'a@b.example", "taro@", "山田,a@b.example"} {
+		in := "配信リスト\nAttendee email\n,\n" + second + "\nc@d.example\n"
+		cr := NewReader([]byte(in))
+		var sheet Rows
+		tab, err := FindHeader(cr, &sheet, EmailHeader)
+		if err != nil || !tab.Found || tab.Row != 2 || tab.Header[0] != "Attendee email" || tab.Skipped != 1 {
+			t.Fatalf("%q: %+v %v", in, tab, err)
+		}
+		var got []string
+		for {
+			rec, row, err := tab.Read(cr, &sheet)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, fmt.Sprintf("%d:%s", row, strings.Join(rec, "|")))
+		}
+		want := []string{"3:|", "4:" + strings.ReplaceAll(second, ",", "|"), "5:c@d.example"}
+		if !slices.Equal(got, want) {
+			t.Errorf("%q: rows %q, want %q", in, got, want)
+		}
+	}
+	// Another candidate below is held instead; a title below makes it one.
+	if tab, err := findHeader("配信リスト\nAttendee email\nPCメールアドレス\na@b.example\n"); err != nil || !tab.Found || tab.Row != 3 || tab.Skipped != 2 {
+		t.Errorf("two candidates: %+v %v", tab, err)
+	}
+	if tab, err := findHeader("配信リスト\nAttendee email\n出力日 2026/11/06\n氏名,Email\n山田,a@b.example\n"); err != nil || !tab.Found || tab.Row != 4 || tab.Skipped != 3 {
+		t.Errorf("a title below: %+v %v", tab, err)
+	}
+	// At the end of the file, an empty list's header.
+	if tab, err := findHeader("配信リスト\nemail\n,\n"); err != nil || !tab.Found || tab.Row != 2 || len(tab.Below) != 1 {
+		t.Errorf("an empty list: %+v %v", tab, err)
 	}
 }

@@ -482,7 +482,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 	byID := map[string]int{} // a touch's index in jobs
 	ended := false           // past the table: a report's later section
 	for {
-		rec, err := cr.Read()
+		rec, line, err := tab.Read(cr, &sheet) // the row in Excel, where the marketer fixes it
 		if err == io.EOF {
 			break
 		}
@@ -493,8 +493,6 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 			}
 			return res, err
 		}
-		pos, _ := cr.FieldPos(0)
-		line := sheet.Row(pos, rec) // the row in Excel, where the marketer fixes it
 		if csvin.Blank(rec) {
 			continue // a blank line, or Excel's empty row (",,,,")
 		}

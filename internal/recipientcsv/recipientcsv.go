@@ -150,7 +150,7 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 	var mints []Row
 	res := Result{Errors: []RowError{}}
 	for n := 0; ; {
-		rec, err := cr.Read()
+		rec, line, err := tab.Read(cr, &sheet) // the row in Excel, where the marketer fixes it
 		if err == io.EOF {
 			break
 		}
@@ -161,8 +161,6 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 			}
 			return res, err
 		}
-		pos, _ := cr.FieldPos(0)
-		line := sheet.Row(pos, rec) // the row in Excel, where the marketer fixes it
 		if csvin.Blank(rec) {
 			continue // a blank line, or Excel's empty row (",,,"): no recipient
 		}
