@@ -169,6 +169,9 @@ var (
 	// 実際の開始時間, its meeting report 開始時間).
 	topicHeaders = []string{"topic", "トピック"}
 	startHeaders = []string{"actual start time", "実際の開始時間", "start time", "開始時間", "開始日時"}
+	// Its length in minutes (a webinar report's actual one, a meeting
+	// report's), the most anyone attended.
+	lengthHeaders = []string{"actual duration (minutes)", "実際の所要時間(分)", "duration (minutes)", "時間(分)", "所要時間(分)"}
 )
 
 // emailNames are the email column's names a header error says were looked
@@ -335,7 +338,7 @@ func westernYear(s string) string {
 	return s
 }
 
-type columns struct{ email, event, date, channel, attended, minutes int }
+type columns struct{ email, event, date, channel, attended, minutes, join, leave int }
 
 // Import reads the CSV and imports its rows. A row that cannot be imported
 // (no valid email, event, date or channel, a person who asked to be
@@ -392,7 +395,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 	header := tab.Header
 	res.HeaderRow, res.SkippedRows = tab.Row, tab.Skipped
 	res.SkippedSections = append(res.SkippedSections, tab.Sections...) // [] in JSON, not null
-	col := columns{-1, -1, -1, -1, -1, -1}
+	col := columns{-1, -1, -1, -1, -1, -1, -1, -1}
 	session := map[int]bool{} // a webinar report's columns of the attendance, no attributes
 	// The email column is the one named plainly (email, メールアドレス), not
 	// the first naming an email: a lead list's 担当者メールアドレス (the
@@ -421,13 +424,19 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 		case col.minutes < 0 && slices.Contains(minutesHeaders, k):
 			col.minutes = i
 			session[i] = true
+		case col.join < 0 && slices.Contains(joinHeaders, k):
+			col.join = i
+			session[i] = true
+		case col.leave < 0 && slices.Contains(leaveHeaders, k):
+			col.leave = i
+			session[i] = true
 		case slices.Contains(sessionHeaders, k):
 			session[i] = true
 		}
 	}
 	// The query gives the event and date; a report without them in the
 	// query gives its own (Zoom's summary), said in the answer.
-	topic, start := reportSummary(tab.Above)
+	topic, start, length := reportSummary(tab.Above)
 	noDate := ""
 	switch {
 	case def.Event != "":
@@ -576,16 +585,31 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 		if m, err := strconv.Atoi(key(get(col.minutes, ""))); err == nil && m >= 0 {
 			minutes = m
 		}
+		sess := stay{minutes: minutes}
+		if col.join >= 0 && col.leave >= 0 {
+			sess.join, sess.leave, sess.timed = sessionTimes(get(col.join, ""), get(col.leave, ""))
+		}
 		id := EventID(email, name, day.Format("2006-01-02"))
 		if j, ok := byID[id]; ok {
 			// Another session of the same touch (a person who rejoined
 			// the webinar has a row for each): one touch, its minutes
-			// summed, their last row's columns winning.
-			jobs[j].merge(line, minutes, fields)
+			// those of its sessions together, their last row's columns
+			// winning.
+			jobs[j].merge(line, sess, fields)
 			continue
 		}
 		byID[id] = len(jobs)
-		jobs = append(jobs, touch{lines: []int{line}, id: id, email: email, name: name, day: day, channel: channel, fields: fields, minutes: minutes})
+		jobs = append(jobs, touch{lines: []int{line}, id: id, email: email, name: name, day: day, channel: channel, fields: fields, sessions: []stay{sess}})
+	}
+	// The report's own length (Zoom's summary: 実際の所要時間（分） /
+	// Actual Duration (minutes)), the most a touch's minutes can be when
+	// its sessions' times do not say how they overlap.
+	reportMinutes := -1
+	if m, err := strconv.Atoi(key(length.value)); err == nil && m > 0 {
+		reportMinutes = m
+	}
+	for i := range jobs {
+		jobs[i].minutes = jobs[i].attended(reportMinutes)
 	}
 	// The rows are stored several at once: each is several store requests
 	// (on DynamoDB, milliseconds each), and a list of a thousand rows one
@@ -660,21 +684,107 @@ type touch struct {
 	day         time.Time
 	channel     string
 	fields      map[string]string
-	minutes     int // in the sessions (Zoom's セッション時間（分）); -1: not said
+	sessions    []stay // its rows' (a rejoin has several)
+	minutes     int    // attended (see attended); -1: not said
 }
 
-// merge adds another row of the touch: its minutes to the touch's, its
-// columns over the earlier rows' (a person's last row wins, as when each
-// row was stored in turn).
-func (t *touch) merge(line, minutes int, fields map[string]string) {
+// stay is a row's session: its minutes (Zoom's セッション時間（分）; -1: not
+// said) and, when the report has them, its join and leave times.
+type stay struct {
+	minutes     int
+	join, leave time.Time
+	timed       bool // join and leave read, leave not before join
+}
+
+// merge adds another row of the touch: its session, its columns over the
+// earlier rows' (a person's last row wins, as when each row was stored in
+// turn).
+func (t *touch) merge(line int, s stay, fields map[string]string) {
 	t.lines = append(t.lines, line)
-	if minutes >= 0 {
-		t.minutes = max(t.minutes, 0) + minutes
-	}
+	t.sessions = append(t.sessions, s)
 	for k, v := range fields {
 		t.fields[k] = v
 	}
 }
+
+// attended is the minutes the touch's sessions lasted together (-1: no row
+// says any). Sessions at once (joined on a PC and a phone: 60 and 55
+// minutes of a 60-minute webinar) are counted once: with every session's
+// join and leave times, the minutes of their union (a session overlapping
+// none keeps its own minutes, as the report rounds them); without, their
+// sum, at most the report's own length (reportMinutes; -1: not stated),
+// else 115 minutes of a 60-minute webinar met a rule's min_minutes: 90.
+func (t *touch) attended(reportMinutes int) int {
+	total, timed := -1, true
+	for _, s := range t.sessions {
+		if s.minutes >= 0 {
+			total = max(total, 0) + s.minutes
+		}
+		timed = timed && s.timed
+	}
+	if total < 0 || len(t.sessions) == 1 {
+		return total
+	}
+	if !timed {
+		if reportMinutes >= 0 {
+			total = min(total, reportMinutes)
+		}
+		return total
+	}
+	ss := slices.Clone(t.sessions)
+	slices.SortFunc(ss, func(a, b stay) int { return a.join.Compare(b.join) })
+	total = 0
+	for i := 0; i < len(ss); {
+		from, to, minutes := ss[i].join, ss[i].leave, ss[i].minutes
+		if minutes < 0 {
+			minutes = roundUp(to.Sub(from))
+		}
+		j := i + 1
+		for ; j < len(ss) && ss[j].join.Before(to); j++ {
+			to = later(to, ss[j].leave)
+		}
+		if j > i+1 {
+			// Overlapping: their union, rounded up as Zoom rounds a session.
+			minutes = roundUp(to.Sub(from))
+		}
+		total += minutes
+		i = j
+	}
+	return total
+}
+
+// roundUp is d in minutes, a part of one counting whole, as Zoom counts a
+// session's (13:58:40 to 14:40:02 is 42).
+func roundUp(d time.Duration) int { return int((d + time.Minute - 1) / time.Minute) }
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// sessionTimes reads a session's join and leave times (Zoom's 2026/11/06
+// 13:58:40, Nov 06, 2026 13:58:40 or 01:58:40 PM, 11/06/2026 01:58:40 PM);
+// ok is false when either is unreadable (--) or the leave is before the
+// join. Both are read in one zone: only their difference counts.
+func sessionTimes(join, leave string) (from, to time.Time, ok bool) {
+	read := func(s string) (time.Time, bool) {
+		s = strings.TrimSpace(norm.NFKC.String(s))
+		for _, layout := range sessionLayouts {
+			if t, err := time.Parse(layout, s); err == nil {
+				return t, true
+			}
+		}
+		return time.Time{}, false
+	}
+	from, ok1 := read(join)
+	to, ok2 := read(leave)
+	return from, to, ok1 && ok2 && !to.Before(from)
+}
+
+var sessionLayouts = append(slices.Clone(reportTimes),
+	"1/2/2006 15:04:05", "1/2/2006 15:04", "1/2/2006 3:04:05 PM", "1/2/2006 3:04 PM", "2006-01-02 15:04:05", "2006-01-02 15:04")
 
 type touchResult struct {
 	fresh, created bool
@@ -738,13 +848,14 @@ func (im *Importer) row(ctx context.Context, t touch, now time.Time) (fresh, cre
 // cell is a value of a report's summary and its column's name.
 type cell struct{ name, value string }
 
-// reportSummary reads a report's topic and start time from the rows above
-// its table (csvin.Table.Above): the first row naming either (Zoom's
-// summary: トピック, 実際の開始時間 / Topic, Actual Start Time) and the row
-// below it, their values. A plain list has no rows above, and no summary.
-func reportSummary(above []csvin.Record) (topic, start cell) {
+// reportSummary reads a report's topic, start time and length from the
+// rows above its table (csvin.Table.Above): the first row naming the topic
+// or start (Zoom's summary: トピック, 実際の開始時間, 実際の所要時間（分） /
+// Topic, Actual Start Time, Actual Duration (minutes)) and the row below
+// it, their values. A plain list has no rows above, and no summary.
+func reportSummary(above []csvin.Record) (topic, start, length cell) {
 	for i, r := range above {
-		tc, sc, rank := -1, -1, len(startHeaders)
+		tc, sc, lc, rank := -1, -1, -1, len(startHeaders)
 		for j, h := range r.Fields {
 			k := csvin.Header(h)
 			if tc < 0 && slices.Contains(topicHeaders, k) {
@@ -752,6 +863,9 @@ func reportSummary(above []csvin.Record) (topic, start cell) {
 			}
 			if n := slices.Index(startHeaders, k); n >= 0 && n < rank {
 				sc, rank = j, n
+			}
+			if lc < 0 && slices.Contains(lengthHeaders, k) {
+				lc = j
 			}
 		}
 		if tc < 0 && sc < 0 {
@@ -764,7 +878,7 @@ func reportSummary(above []csvin.Record) (topic, start cell) {
 			if _, title := csvin.Title(v.Fields); title {
 				// One cell: the next section's title (Host Details), no
 				// values of a summary that names several columns.
-				return cell{}, cell{}
+				return cell{}, cell{}, cell{}
 			}
 			at := func(c int) cell {
 				if c < 0 || c >= len(v.Fields) {
@@ -772,11 +886,11 @@ func reportSummary(above []csvin.Record) (topic, start cell) {
 				}
 				return cell{strings.TrimSpace(r.Fields[c]), strings.TrimSpace(v.Fields[c])}
 			}
-			return at(tc), at(sc)
+			return at(tc), at(sc), at(lc)
 		}
-		return cell{}, cell{}
+		return cell{}, cell{}, cell{}
 	}
-	return cell{}, cell{}
+	return cell{}, cell{}, cell{}
 }
 
 // ReportDay is the day in loc of a report's start time, as ParseDate's
