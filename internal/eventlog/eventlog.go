@@ -482,6 +482,25 @@ func (l *Log) Flag(ctx context.Context, visitor, id, why string) (bool, error) {
 	})
 }
 
+// SetMinutes sets an offline touch's minutes (a webinar report's time in
+// session), after the fact: a touch imported before its report (from the
+// registrants' list), or a report imported again corrected. The
+// modification on the change feed makes scoring rescore the person: a
+// min_minutes rule may now match, or no longer. It reports whether the
+// event changed (false: it had those minutes already).
+func (l *Log) SetMinutes(ctx context.Context, visitor, id string, minutes int) (bool, error) {
+	return l.update(ctx, visitor, id, func(ev *event.Event) bool {
+		if m, ok := ev.Minutes(); ok && m == minutes || ev.Type != event.Offline {
+			return false
+		}
+		if ev.Properties == nil {
+			ev.Properties = map[string]any{}
+		}
+		ev.Properties["minutes"] = minutes
+		return true
+	})
+}
+
 // JudgeHuman records that the event's visit was judged and nothing flagged
 // it (event.VisitHuman). The modification on the change feed is what scores
 // a newsletter click from then on. It reports whether the event changed

@@ -9,7 +9,9 @@
 //
 // An import is idempotent: the event id is a hash of the email, the event's
 // name and the date, so the same file (or the same row in another file)
-// stores nothing new the second time.
+// stores nothing new the second time; but a touch's minutes: a report
+// imported after the registrants' list, or again corrected, sets them on
+// the stored touch (eventlog.Log.SetMinutes), which rescores its person.
 package offline
 
 import (
@@ -31,6 +33,7 @@ import (
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/csvin"
 	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/fanout"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/privacy"
@@ -67,9 +70,15 @@ type RowError struct {
 
 // Result summarises an import.
 type Result struct {
-	Rows      int        `json:"rows"`      // data rows read (blank lines aside)
-	Imported  int        `json:"imported"`  // touches stored now
-	Repeated  int        `json:"repeated"`  // touches stored by an earlier import (or earlier in this file)
+	Rows     int `json:"rows"`     // data rows read (blank lines aside)
+	Imported int `json:"imported"` // touches stored now
+	Repeated int `json:"repeated"` // touches stored by an earlier import (or earlier in this file)
+	// Updated counts the touches stored by an earlier import whose
+	// minutes this one set or corrected (a webinar's registrants imported
+	// before its report, a report imported again corrected): the report's
+	// minutes replace the stored ones, and the person is rescored. Not
+	// counted in Repeated (their rejoins' other rows are).
+	Updated   int        `json:"updated"`
 	NewPeople int        `json:"newPeople"` // people created
 	Errors    []RowError `json:"errors"`    // rows not imported, and why
 	// NotAttended counts the rows of registrants who did not come (a
@@ -119,6 +128,9 @@ func (e *FileError) Error() string { return e.Msg }
 type Events interface {
 	Append(ctx context.Context, evs []event.Event) ([]bool, error)
 	DeleteEvents(ctx context.Context, visitor string, ids ...string) (privacy.Removed, error)
+	// SetMinutes sets a stored touch's minutes; the change rescores its
+	// person (see eventlog.Log.SetMinutes).
+	SetMinutes(ctx context.Context, visitor, id string, minutes int) (bool, error)
 }
 
 // Linker links the pseudo-visitor to its person; see identity.Stitcher.
@@ -626,7 +638,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 		}
 		j := jobs[i]
 		r := &done[i]
-		if r.fresh, r.created, r.err = im.row(ctx, j, at); r.err != nil &&
+		if r.fresh, r.updated, r.created, r.err = im.row(ctx, j, at); r.err != nil &&
 			!errors.Is(r.err, identity.ErrErased) && !errors.Is(r.err, errWithdrawn) {
 			cancel() // the first failure stops the rest: the import fails whole (it is idempotent)
 		}
@@ -652,6 +664,9 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 		case r.fresh:
 			// A rejoin's other rows are the same touch, earlier in the file.
 			res.Imported++
+			res.Repeated += len(lines) - 1
+		case r.updated:
+			res.Updated++
 			res.Repeated += len(lines) - 1
 		default:
 			res.Repeated += len(lines)
@@ -787,8 +802,8 @@ var sessionLayouts = append(slices.Clone(reportTimes),
 	"1/2/2006 15:04:05", "1/2/2006 15:04", "1/2/2006 3:04:05 PM", "1/2/2006 3:04 PM", "2006-01-02 15:04:05", "2006-01-02 15:04")
 
 type touchResult struct {
-	fresh, created bool
-	err            error
+	fresh, updated, created bool
+	err                     error
 }
 
 // errWithdrawn refuses a row of a person who withdrew consent.
@@ -797,22 +812,23 @@ var errWithdrawn = errors.New("offline: the person withdrew consent")
 const channelHint = "one of exhibition (展示会), seminar (セミナー), webinar (ウェビナー), business-card (名刺交換)"
 
 // row makes the person and stores the touch; it reports whether the touch
-// is new and whether the person is.
-func (im *Importer) row(ctx context.Context, t touch, now time.Time) (fresh, created bool, err error) {
+// is new, whether a stored one had its minutes changed, and whether the
+// person is new.
+func (im *Importer) row(ctx context.Context, t touch, now time.Time) (fresh, updated, created bool, err error) {
 	email, name, day, channel, fields := t.email, t.name, t.day, t.channel, t.fields
 	// A person new to Baton is made with the row's attributes, in one
 	// write; one who was there has them merged.
 	known, custom := identity.SplitAttributes(fields, im.FieldNames)
 	p, created, err := im.Dir.EnsureSince(ctx, email, "offline:"+channel, known, custom, day) // refuses an erased email
 	if err != nil {
-		return false, false, err
+		return false, false, false, err
 	}
 	if !p.ConsentWithdrawn.IsZero() {
-		return false, false, errWithdrawn
+		return false, false, false, errWithdrawn
 	}
 	if !created && len(known)+len(custom) > 0 {
 		if _, _, err := im.Dir.Update(ctx, p.ID, known, custom); err != nil {
-			return false, created, err
+			return false, false, created, err
 		}
 	}
 	vid := Visitor(p.ID)
@@ -826,7 +842,7 @@ func (im *Importer) row(ctx context.Context, t touch, now time.Time) (fresh, cre
 	}
 	ok, err := im.Events.Append(ctx, []event.Event{ev})
 	if err != nil {
-		return false, created, err
+		return false, false, created, err
 	}
 	// Then the pseudo-visitor becomes the person's from the start (as the
 	// open pixel's): a new link makes scoring take the visitor's history,
@@ -836,13 +852,25 @@ func (im *Importer) row(ctx context.Context, t touch, now time.Time) (fresh, cre
 		if errors.Is(err, identity.ErrNotFound) || errors.Is(err, identity.ErrErased) {
 			// Erased meanwhile: the event must not outlive them.
 			if _, derr := im.Events.DeleteEvents(ctx, vid, ev.ID); derr != nil {
-				return false, created, derr
+				return false, false, created, derr
 			}
 			err = identity.ErrErased
 		}
-		return false, created, err
+		return false, false, created, err
 	}
-	return ok[0], created, nil
+	if !ok[0] && t.minutes >= 0 {
+		// Stored before: by the registrants' list (no minutes), or by
+		// this report imported before it was corrected. The report's
+		// minutes are the touch's, else a min_minutes rule never met it.
+		updated, err = im.Events.SetMinutes(ctx, vid, ev.ID, t.minutes)
+		if errors.Is(err, eventlog.ErrNotFound) {
+			updated, err = false, nil // erased meanwhile (its tombstone refused the put): nothing to correct
+		}
+		if err != nil {
+			return false, false, created, err
+		}
+	}
+	return ok[0], updated, created, nil
 }
 
 // cell is a value of a report's summary and its column's name.

@@ -57,3 +57,32 @@ func TestOverlappingSessionsAreCountedOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestReportMinutesReplaceTheStoredOnes: the touch's id is its email,
+// event and day, so a report imported after the registrants' list (or
+// imported again corrected) repeated the touch without its minutes: none
+// were stored, or the first report's stayed. The report's minutes now
+// replace them, counted in updated; a list without minutes keeps them.
+func TestReportMinutesReplaceTheStoredOnes(t *testing.T) {
+	f := newFixture(t)
+	def := Defaults{Channel: "webinar", Event: "製造業DXウェビナー 第3回", Date: "2026-11-05"}
+	for _, c := range []struct {
+		name, in                    string
+		imported, updated, repeated int
+		minutes                     string
+	}{
+		{"registrants", "メールアドレス\na@client.example\n", 1, 0, 0, "<nil>"},
+		{"report", "メール,セッション時間（分）\na@client.example,42\na@client.example,48\n", 0, 1, 1, "90"},
+		{"report again", "メール,セッション時間（分）\na@client.example,42\na@client.example,48\n", 0, 0, 2, "90"},
+		{"report corrected", "メール,セッション時間（分）\na@client.example,45\n", 0, 1, 0, "45"},
+		{"registrants again", "メールアドレス\na@client.example\n", 0, 0, 1, "45"},
+	} {
+		res, err := f.im.Import(context.Background(), strings.NewReader(c.in), def)
+		if err != nil || res.Imported != c.imported || res.Updated != c.updated || res.Repeated != c.repeated {
+			t.Errorf("%s: %+v %v", c.name, res, err)
+		}
+		if _, _, evs := touchesOf(t, f, "a@client.example"); len(evs) != 1 || fmt.Sprint(evs[0].Properties["minutes"]) != c.minutes {
+			t.Errorf("%s: %+v, want minutes %s", c.name, evs, c.minutes)
+		}
+	}
+}

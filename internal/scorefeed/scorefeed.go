@@ -2,7 +2,8 @@
 // code on every store: the score function hands it DynamoDB Streams
 // records, the local stack its embedded feed (or the DynamoDB stream it
 // polls). Events go to scoring, a new visitor link rescores its person, an
-// event judged after the fact is scored or withdrawn, and a new MQL is
+// event judged after the fact is scored or withdrawn, an offline touch
+// whose minutes a later import set rescores its person, and a new MQL is
 // relayed to delivery. It uses qualify's exported API only.
 package scorefeed
 
@@ -105,6 +106,13 @@ func handleChange(ctx context.Context, q *qualify.Qualifier, c table.Change, rel
 		if err != nil {
 			return nil // malformed: skipping beats blocking the shard
 		}
+		if c.Op == table.OpModify && ev.Type == event.Offline {
+			// Its minutes set or corrected by a later import
+			// (eventlog.SetMinutes): a min_minutes rule may now match,
+			// or no longer; scoring only adds, so the person is
+			// rebuilt from their timeline.
+			return rescoreOwner(ctx, q, ev)
+		}
 		if c.Op == table.OpModify {
 			return judged(ctx, q, ev)
 		}
@@ -164,6 +172,26 @@ func judged(ctx context.Context, q *qualify.Qualifier, ev event.Event) error {
 		person = ev.UserID // the recipient the click's token named
 	}
 	if person == "" {
+		link, err := q.Dir.GetLink(ctx, ev.VisitorID)
+		if err != nil {
+			return err
+		}
+		person = link.PersonAt(ev.Timestamp)
+	}
+	if person == "" {
+		return nil
+	}
+	return ignoreGone(q.RescorePerson(ctx, person))
+}
+
+// rescoreOwner rescores from scratch the person an offline touch is of:
+// the one it names (the import stores it under the person's pseudo-visitor),
+// else the one its visitor was linked to at its time.
+func rescoreOwner(ctx context.Context, q *qualify.Qualifier, ev event.Event) error {
+	person := ""
+	if identity.ValidPersonID(ev.UserID) {
+		person = ev.UserID
+	} else {
 		link, err := q.Dir.GetLink(ctx, ev.VisitorID)
 		if err != nil {
 			return err
