@@ -60,3 +60,23 @@ mql: [{name: x, min_behaviour: 1000}]
 		}
 	}
 }
+
+// TestMinutesAndChannelNeedOfflineAlone: a rule of type [offline,
+// page_view] asking min_minutes or a channel was taken, its page_view half
+// never matching; it is refused naming the line and field, and the types
+// that have neither.
+func TestMinutesAndChannelNeedOfflineAlone(t *testing.T) {
+	for _, c := range []struct{ src, field, msg string }{
+		{"behaviour:\n  - name: a\n    type: [offline, page_view]\n    min_minutes: 30\n    points: 1\n", "behaviour[0].min_minutes", "not page_view: give type offline alone"},
+		{"behaviour:\n  - name: a\n    type: [page_view, offline, form_submit]\n    channel: webinar\n    points: 1\n", "behaviour[0].channel", "not form_submit, page_view: give type offline alone"},
+	} {
+		var pe *ParseError
+		_, err := Parse("rules.yaml", []byte(c.src+"mql: [{name: x, min_behaviour: 1}]\n"))
+		if !errors.As(err, &pe) || pe.Line != 4 || pe.Field != c.field || !strings.Contains(pe.Msg, c.msg) {
+			t.Errorf("%q: %v, want line 4 %s %q", c.src, err, c.field, c.msg)
+		}
+	}
+	if _, err := Parse("rules.yaml", []byte("behaviour:\n  - {name: a, type: [offline], channel: webinar, min_minutes: 30, points: 1}\nmql: [{name: x, min_behaviour: 1}]\n")); err != nil {
+		t.Errorf("type offline alone: %v", err)
+	}
+}

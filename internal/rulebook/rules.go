@@ -367,6 +367,22 @@ func (p *parser) urlPattern(n *yaml.Node, field string) *regexp.Regexp {
 // is a typo that would never match.
 const maxMinutes = 7 * 24 * 60
 
+// otherTypes lists a rule's types other than offline when it has offline
+// too ("" otherwise): a channel or minutes asked of them never match.
+func otherTypes(types map[string]bool) string {
+	if !types[event.Offline] {
+		return ""
+	}
+	var others []string
+	for t := range types {
+		if t != event.Offline {
+			others = append(others, t)
+		}
+	}
+	slices.Sort(others)
+	return strings.Join(others, ", ")
+}
+
 var eventTypes = map[string]bool{"page_view": true, "download": true, "outbound": true, "form_submit": true, "email_click": true, "email_open": true, "custom": true, "identify": true, "offline": true}
 
 // Parse parses and validates a rules file.
@@ -441,8 +457,14 @@ func Parse(name string, data []byte) (*Rules, error) {
 		if c := m["channel"]; c != nil && c.Kind == yaml.ScalarNode && !strings.HasPrefix(c.Value, "re:") && !strings.ContainsAny(c.Value, "*?") && !slices.Contains(event.OfflineChannels, c.Value) {
 			p.fail(c, f+".channel", "unknown channel %q: one of %s (or a pattern)", c.Value, strings.Join(event.OfflineChannels, ", "))
 		}
+		// A rule of type [offline, page_view] asking a channel (or
+		// minutes) was taken, its page_view half never matching: refused
+		// as a rule without offline is.
+		others := otherTypes(br.Types)
 		if br.Channel != nil && len(br.Types) > 0 && !br.Types[event.Offline] {
 			p.fail(m["channel"], f+".channel", "only offline touches have a channel: add type offline")
+		} else if br.Channel != nil && others != "" {
+			p.fail(m["channel"], f+".channel", "only offline touches have a channel, not %s: give type offline alone", others)
 		}
 		if mm := m["min_minutes"]; mm != nil {
 			// Only offline touches have minutes, and they score only
@@ -453,6 +475,8 @@ func Parse(name string, data []byte) (*Rules, error) {
 				p.fail(mm, f+".min_minutes", "must be a number of minutes from 0 to %d", maxMinutes)
 			case !br.Types[event.Offline]:
 				p.fail(mm, f+".min_minutes", "only offline touches have minutes (a webinar report's time in session): add type offline")
+			case others != "":
+				p.fail(mm, f+".min_minutes", "only offline touches have minutes (a webinar report's time in session), not %s: give type offline alone", others)
 			}
 			br.MinMinutes = &v
 		}
