@@ -193,7 +193,7 @@ func keyWrite(key, id string, c table.Cond) table.Write {
 
 // member is a person's entry in their account.
 func member(p identity.Person, rec qualify.Record, active time.Time, placed bool) Member {
-	m := Member{Person: p.ID, Email: p.Email, Name: p.Attributes["name"], Title: p.Attributes["title"],
+	m := Member{Person: p.ID, Email: p.Email, Name: identity.DisplayName(p.Attributes, ""), Title: p.Attributes["title"],
 		Role: Role(p.Attributes["title"]), Behaviour: rec.Verdict.Behaviour, Fit: rec.Verdict.Fit, Grade: rec.Verdict.Grade,
 		Band: rec.Verdict.Band, Stage: rec.Stage, LastActive: active, Placed: placed, Company: map[string]string{}}
 	for _, k := range companyAttributes {

@@ -318,7 +318,11 @@ type inboxLead struct {
 	push.Lead
 	Verdict    string // the outcome (accepted, rejected...); "": not answered
 	AnsweredAt time.Time
+	Why        string // sales' reason given with the verdict (a rejection's, a loss's), as the dashboard and person page show it
 }
+
+// Name is how the card calls the lead's person, as the People list does.
+func (l inboxLead) Name() string { return displayName(l.Attributes, l.Email) }
 
 // VerdictLabel names the verdict as the inbox's form does.
 func (l inboxLead) VerdictLabel() string {
@@ -369,7 +373,7 @@ func (h *Handler) answer(ctx context.Context, l push.Lead) (inboxLead, error) {
 			continue
 		}
 		if out.Verdict == "" || !c.At.Before(out.AnsweredAt) {
-			out.Verdict, out.AnsweredAt = outcome, c.At
+			out.Verdict, out.AnsweredAt, out.Why = outcome, c.At, c.Why
 		}
 	}
 	return out, nil

@@ -22,6 +22,7 @@ import (
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/jatext"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/table"
@@ -522,15 +523,10 @@ func (h *Handler) pageError(w http.ResponseWriter, r *http.Request, status int, 
 	h.render(w, r, status, "people", "Error", base, "", peopleView{Error: msg})
 }
 
-// displayName is how a person is called on the pages: name, else email.
+// displayName is how a person is called on the pages: the one rule
+// (identity.DisplayName) the account and lab pages use too.
 func displayName(attrs map[string]string, email string) string {
-	if n := strings.TrimSpace(attrs["name"]); n != "" {
-		return n
-	}
-	if n := strings.TrimSpace(attrs["last_name"] + " " + attrs["first_name"]); n != "" {
-		return n
-	}
-	return email
+	return identity.DisplayName(attrs, email)
 }
 
 // pathOf is the path of a URL for a sentence ("/pricing"), the URL itself

@@ -342,7 +342,7 @@ func (l *Lab) tally(rep *Report, rp *reports.Person, p identity.Person, cur, can
 		return
 	}
 	o, hist := OutcomeOf(rp.History, l.loc())
-	who := Person{ID: p.ID, Email: p.Email, Name: p.Attributes["name"], Company: p.Attributes["company"], Stage: rp.Rec.Stage, Outcome: o, History: hist}
+	who := Person{ID: p.ID, Email: p.Email, Name: identity.DisplayName(p.Attributes, ""), Company: p.Attributes["company"], Stage: rp.Rec.Stage, Outcome: o, History: hist}
 	if !stored {
 		who.Condition, who.At = can.MQLs[0].Condition, can.MQLs[0].At
 		rep.WouldBecome = append(rep.WouldBecome, who)
