@@ -90,9 +90,9 @@ func (h *Handler) peopleSearch(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusBadRequest, "people", "People", "", "people", v)
 		return
 	}
-	needle := searchKey(v.Q)
+	found := searchMatch(v.Q)
 	keep := func(row personRow) bool {
-		return (needle == "" || strings.Contains(searchKey(row.Email)+"\x00"+searchKey(row.Name)+"\x00"+searchKey(row.Company), needle)) &&
+		return found(row.Email, row.Name, row.Company) &&
 			(v.Stage == "" || row.Stage == v.Stage) && (v.Grade == "" || row.Grade == v.Grade)
 	}
 	if v.Reached != "" {
@@ -222,7 +222,35 @@ func (h *Handler) peopleQuery(q url.Values) *badParam {
 // do not count either: business cards and SFA exports write 株式会社アクメ
 // as (株)アクメ, ㈱アクメ or アクメ株式会社.
 func searchKey(s string) string {
-	return account.WithoutLegalForms(strings.Join(strings.Fields(event.EmailFold(s)), ""))
+	return account.WithoutLegalForms(foldKey(s))
+}
+
+// foldKey is searchKey keeping the company-type words.
+func foldKey(s string) string { return strings.Join(strings.Fields(event.EmailFold(s)), "") }
+
+// searchMatch is the people search's test of a query against a person's
+// texts (email, name, company): by searchKey, so that the company-type
+// word does not count; but a query that is such a word alone (株式会社,
+// (株)) is looked for as typed (folded), or, left empty once the word was
+// taken out, it matched everyone.
+func searchMatch(q string) func(texts ...string) bool {
+	key := searchKey
+	needle := key(q)
+	if needle == "" {
+		key = foldKey
+		needle = key(q)
+	}
+	return func(texts ...string) bool {
+		if needle == "" {
+			return true
+		}
+		for _, t := range texts {
+			if strings.Contains(key(t), needle) {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 // personRow reads a person's row by key: the person record and (unless
