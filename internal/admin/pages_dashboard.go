@@ -28,9 +28,31 @@ type dashboardView struct {
 }
 
 type funnelRow struct {
-	Group string
-	Label string // a campaign's name, when grouped by campaign ("": the group as it is)
-	Cells []funnelCell
+	Group  string
+	Label  string // a campaign's name, when grouped by campaign ("": the group as it is)
+	Phrase bool   // Label is a phrase of the pages, said in the page's language: the group of no value (noValueLabel)
+	Cells  []funnelCell
+}
+
+// noValue is the reports' group of the people whose first touch has no
+// value in the grouping (a direct visit has no campaign) and of those with
+// no touch at all.
+const noValue = "(none)"
+
+// NoValue names the group of no value in the grouping chosen.
+func (v dashboardView) NoValue() string { return noValueLabel(v.By) }
+
+// noValueLabel names the noValue group by the grouping: by channel it is
+// the people without a touch (every touch has a channel), by campaign
+// those without a campaign, a direct touch's or none. The page called it
+// （接点なし）, no touch, whatever the grouping, and the chart "(none)" in
+// English on the Japanese page.
+func noValueLabel(by string) string {
+	switch by {
+	case "source", "medium", "campaign":
+		return "(no " + by + ")"
+	}
+	return "(no touch)"
 }
 
 type funnelCell struct {
@@ -123,6 +145,11 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	mc := newChart("MQLs by "+v.By, labels, av, creditText(av)) // the grouping chosen: a campaign is no channel
+	for i, k := range keys {
+		if k == noValue {
+			mc.Bars[i].Label, mc.Bars[i].Phrase = noValueLabel(v.By), true
+		}
+	}
 	// Channels are named in the page's language; sources, media and
 	// campaigns as they are, cut to fit before their bars.
 	mc.Sub, mc.Chans = "model:"+v.Model, v.By == "channel"
@@ -141,6 +168,9 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 	v.Charts = append(v.Charts, newChart("MQL to SQL rate by condition", qk, qv, func(v float64) string { return fmt.Sprintf("%.0f%%", v*100) }))
 	for _, row := range funnel {
 		fr := funnelRow{Group: row.Group, Label: names[row.Group]}
+		if row.Group == noValue {
+			fr.Label, fr.Phrase = noValueLabel(v.By), true
+		}
 		for _, s := range reports.Stages {
 			lq := url.Values{"reached": {s}, "group": {row.Group}}
 			for _, k := range []string{"from", "to", "channel", "by"} {

@@ -39,7 +39,7 @@ func TestJapaneseCoversPages(t *testing.T) {
 	for _, k := range []string{"channel", "source", "medium", "campaign"} {
 		keys["by:"+k] = true
 	}
-	for _, k := range []string{"explain:(none)", "explain:direct", "pending", "delivered", "retrying", "dead", "decay", "reset",
+	for _, k := range []string{"explain:(no touch)", "explain:(no source)", "explain:(no medium)", "explain:(no campaign)", "explain:direct", "pending", "delivered", "retrying", "dead", "decay", "reset",
 		"page_view", "download", "outbound", "form_submit", "email_click", "email_open", "custom", "identify", "offline",
 		"just now", "%d min ago", "%d min", "%d h ago", "%d days ago", "%d days", "%d hours", ", ", "Error", "People", "MQLs", "Campaigns", "Reports", "MQL definition and lab", "MQL inbox",
 		// The sign-in page (login.go).

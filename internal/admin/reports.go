@@ -284,12 +284,13 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // bar is one bar of an inline SVG chart.
 type bar struct {
-	Label string
-	Short string // Label as it fits before the bar (the whole one is the bar's title)
-	Value float64
-	Text  string
-	Y     int
-	W     int
+	Label  string
+	Short  string // Label as it fits before the bar (the whole one is the bar's title)
+	Phrase bool   // Label is a phrase of the pages ("(no campaign)"), said in the page's language whole
+	Value  float64
+	Text   string
+	Y      int
+	W      int
 }
 
 type chart struct {
