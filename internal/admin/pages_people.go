@@ -36,6 +36,8 @@ type peopleView struct {
 	More            bool   // a report count's people beyond the ones shown
 	Reached, Group  string // from a dashboard count: the people behind it
 	ByChannel       bool   // the group is a channel
+	GroupLabel      string // the group of no value's phrase, by the grouping ("(no campaign)"; noValueLabel)
+	CampaignName    string // the group's campaign's name, grouped by campaign ("": none known, the id says it)
 	// The count's report filters (from, to, channel, by, period): the
 	// search form carries them, so a search among the count's people
 	// stays among them, and the note says them.
@@ -107,6 +109,19 @@ func (h *Handler) peopleSearch(w http.ResponseWriter, r *http.Request) {
 			v.Group = "(all)"
 		}
 		v.ByChannel = f.By == "" || f.By == "channel"
+		switch {
+		case v.Group == noValue: // named by the grouping, as the dashboard's row is
+			v.GroupLabel = noValueLabel(f.By)
+		case f.By == "campaign":
+			// The campaign by its name, as the dashboard's row says it
+			// (12月ニュースレター, not dec-news).
+			names, err := h.campaignNamesOf(ctx, map[string]bool{v.Group: true})
+			if err != nil {
+				h.fail(w, r, err)
+				return
+			}
+			v.CampaignName = names[v.Group]
+		}
 		all, err := qualify.AllFacts(ctx, h.Workspace.T)
 		if err != nil {
 			h.fail(w, r, err)
