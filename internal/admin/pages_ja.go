@@ -50,6 +50,8 @@ var ja = map[string]string{
 	"Given up":                       "断念日時",
 	"Grade":                          "グレード",
 	"Hand-off":                       "SFA 連携",
+	"set in the rules file":          "ルールファイルの設定",
+	"SFA record id":                  "SFA のレコード ID",
 	"Hand-offs delivery gave up on, with the reason. Fix the cause (credentials, a field the SFA refuses), then replay.": "配信を断念した連携と理由です。原因（認証情報、SFA が拒否した項目など）を直してから再送してください。",
 	"Human": "人間",
 	"In %s. Clicks seconds after the send are scanners'.": "%s の時刻。配信から数秒以内のクリックはスキャナと判定します。",

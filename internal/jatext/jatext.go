@@ -92,6 +92,10 @@ var phrases = []struct {
 	// Why a person cannot or not yet qualify (rulebook: Fit's exclusion, a
 	// recycled lead's wait).
 	{regexp.MustCompile(`^competitor domain (\S+)$`), "競合他社のドメイン（$1）"},
+	// The same without the rules file's key, which the workspace shows
+	// apart as a hint for whoever edits the rules (page.RuleKey).
+	{regexp.MustCompile(`^recycled (\S+): no MQL before (\S+)$`), "$1 にナーチャリングに戻したため、$2 まで MQL になりません"},
+	{regexp.MustCompile(`^recycled (\S+): (\S+) of (\S+) behaviour points earned since$`), "$1 にナーチャリングに戻してから得た行動スコアは $2、必要なのは $3 です"},
 	{regexp.MustCompile(`^recycled (\S+): no MQL before (\S+) \(recycle\.cooldown\)$`), "$1 にナーチャリングに戻したため、$2 まで MQL になりません（recycle.cooldown）"},
 	{regexp.MustCompile(`^recycled (\S+): (\S+) of (\S+) behaviour points earned since \(recycle\.min_new_behaviour\)$`), "$1 にナーチャリングに戻してから得た行動スコアは $2、必要なのは $3 です（recycle.min_new_behaviour）"},
 	// An MQA's reasons (account.judge; the roles' ones are rolePhrases).
