@@ -81,7 +81,7 @@ type Options struct {
 // valid email (or with more fields than the header: its columns may be
 // shifted) keep their place with an empty token and are reported, so the
 // marketer sees every recipient and what went wrong. The list may be UTF-8
-// (with or without a BOM) or Shift_JIS (see csvin); the answer is UTF-8 with
+// (with or without a BOM), Shift_JIS or EUC-JP (see csvin); the answer is UTF-8 with
 // a BOM, CRLF line ends are kept.
 func Mint(r io.Reader, w io.Writer, mint func(Row) (string, error)) (Result, error) {
 	return MintWith(r, w, mint, Options{})
