@@ -11,8 +11,8 @@ import (
 var ja = map[string]string{
 	"human clicks: %d · awaiting judgement: %d": "人によるクリック %d 件・判定待ち %d 件",
 	"%s people found.":                          "%s 人が見つかりました。",
-	"A campaign is one email send: its tracked links, its recipient list with a token per person, and what the recipients did.":                                          "キャンペーンはメール配信 1 回分です。計測リンク、受信者ごとのトークン付きリスト、受信者の行動をまとめます。",
-	"Add a hidden honeypot link (a click on it marks a security scanner)":                                                                                                "隠しハニーポットリンクを追加する（クリックしたのはセキュリティスキャナと判定）",
+	"A campaign is one email send: its tracked links, its recipient list with a token per person, and what the recipients did.":                                                  "キャンペーンはメール配信 1 回分です。計測リンク、受信者ごとのトークン付きリスト、受信者の行動をまとめます。",
+	"Add a hidden honeypot link (a click on it marks a security scanner)":                                                                                                        "隠しハニーポットリンクを追加する（クリックしたのはセキュリティスキャナと判定）",
 	"An email column and any others (name, company…); UTF-8, Shift_JIS (Excel) or EUC-JP, up to %s MB. You get the same CSV back with a baton_token column for your email tool.": "email 列と任意の列（氏名、会社名など）。UTF-8、Shift_JIS（Excel）または EUC-JP、%s MB まで。同じ CSV に baton_token 列を付けて返します。配信ツールに読み込ませてください。",
 	"Apple MPP opens":        "Apple MPP の開封",
 	"other site, unverified": "外部サイト・未確認",
