@@ -360,17 +360,17 @@ func (p page) History(lines []string) string {
 // "... no MQL before 2026-12-20T01:00:00Z (recycle.cooldown)".
 var ruleKeyEnd = regexp.MustCompile(` \(((?:recycle|mql|fit|behaviour|score)\.[a-z_.]+)\)$`)
 
-// keyed is a reason without its rules file's key, and the key.
-type keyed struct{ Text, Key string }
+// reasonKey is a reason without its rules file's key, and the key.
+type reasonKey struct{ Text, Key string }
 
 // RuleKey cuts the rules file's key off a reason's end: the page says the
 // reason in words and the key apart, small, for whoever edits the rules;
 // in the sentence it read as raw text (…まで MQL になりません（recycle.cooldown）).
-func (page) RuleKey(s string) keyed {
+func (page) RuleKey(s string) reasonKey {
 	if m := ruleKeyEnd.FindStringSubmatchIndex(s); m != nil {
-		return keyed{Text: s[:m[0]], Key: s[m[2]:m[3]]}
+		return reasonKey{Text: s[:m[0]], Key: s[m[2]:m[3]]}
 	}
-	return keyed{Text: s}
+	return reasonKey{Text: s}
 }
 
 // Channel names a marketing channel (qualify.TouchOf's, an offline
