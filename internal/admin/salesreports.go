@@ -53,7 +53,7 @@ func (h *Handler) revenueReport(w http.ResponseWriter, r *http.Request) {
 	}
 	body := map[string]any{"models": reports.Models, "modelNames": modelNames, "dimensions": dims, "totals": totals, "rows": rows,
 		reports.Won: nested[reports.Won], reports.Pipeline: nested[reports.Pipeline],
-		"note": "won: deals whose person became a customer in the deal's MQL cycle, credited to the touches before the win; pipeline: open deals (the person between MQL and opportunity in that cycle), credited to the touches before the deal opened. A deal is in the period of its close date (else of the win or opening). Currencies are never summed together."}
+		"note": "won: deals whose person became a customer in the deal's MQL cycle, credited to that cycle's touches before the win, as the attribution report credits the win; pipeline: open deals (the person between MQL and opportunity in that cycle), credited to that cycle's touches before the deal opened (its SQL's, as attribution credits the SQL). A deal is in the period of its close date (else of the win or opening). Currencies are never summed together."}
 	header := []string{"kind", "currency", "model", "dimension", "group", "amount", "deals"}
 	var out [][]string
 	for _, x := range rows {

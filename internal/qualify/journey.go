@@ -287,15 +287,14 @@ func (r Record) Journey(from, to time.Time) Journey {
 // where the windows of the journeys attribution reads start or end. The
 // current cycle's start (its MQL's journey, kept on the MQL as raised:
 // cycleJourney) and its MQL (an MQL stored before journeys were kept is
-// credited up to it), and the first SQL and customer, every touch up to
-// them (revenue, and the SQLs and wins of reports.Attribution stored
-// before their stage change kept its journey): those stay for good, past
-// any recycle.
-// Sales' acceptance is none: no window ends there. Revenue's windows
-// (reports.DealState) end at the win, the customer's time, and an open
-// deal's at its cycle's first SQL: in the first cycle to reach SQL that
-// is SQLAt; a later cycle's is no mark, nor a deal's own date (a span
-// across it is left out of the deal's journey).
+// credited up to it), and the first SQL and customer, their cycle's
+// touches up to them (the SQLs and wins of reports.Attribution, and the
+// deals of reports.Revenue credited alike, stored before their stage
+// change kept its journey): those stay for good, past any recycle.
+// Sales' acceptance is none: no window ends there. Nor is a later
+// cycle's SQL or win (its change keeps its journey) or a deal's own date
+// (a deal won by its outcome alone or open before an SQL: a span across
+// it is left out of the deal's journey).
 func (r Record) marks() []time.Time {
 	return []time.Time{r.CycleFrom, r.MQLAt, r.SQLAt, r.CustomerAt}
 }

@@ -129,11 +129,11 @@ type Record struct {
 	// it (zero in the first). Its MQL is credited to the touches after it.
 	CycleFrom time.Time `json:"cycleFrom,omitzero"`
 	// SQLAt and CustomerAt are when the person first reached SQL (or a
-	// stage past it) and customer, in any cycle: a deal's revenue is
-	// credited to the touches up to them (reports.DealState), as is a
-	// first SQL or win stored before its stage change kept its journey
-	// (reports.Attribution), so the dropped touches' spans part there too
-	// (Record.marks).
+	// stage past it) and customer, in any cycle: a first SQL or win
+	// stored before its stage change kept its journey is credited to its
+	// cycle's touches up to them (reports.Attribution, and the deal's
+	// revenue alike: reports.Revenue), so the dropped touches' spans part
+	// there too (Record.marks).
 	SQLAt      time.Time `json:"sqlAt,omitzero"`
 	CustomerAt time.Time `json:"customerAt,omitzero"`
 	// Pending are ledger entries not yet written as ledger items: the

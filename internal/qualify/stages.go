@@ -87,9 +87,11 @@ type StageChange struct {
 	// (after the recycle that opened it; every touch in the first) up to
 	// the change, as they stood then (cycleJourney, as an MQL's), so a
 	// recycled lead's later SQL and win are credited to what brought them
-	// back, and later touches never change the credit. Nil on other
-	// changes and on those stored before it was kept
-	// (reports.Attribution reads their cycle's touches from the record).
+	// back, and later touches never change the credit; the win's deal
+	// and an open deal's SQL are credited to it too (reports.Revenue), so
+	// both reports name one first touch. Nil on other changes and on
+	// those stored before it was kept (the reports read their cycle's
+	// touches from the record).
 	Journey *Journey `json:"journey,omitempty"`
 
 	sk string // its item's key, when read back (sortHistory)
@@ -354,8 +356,8 @@ func converts(from, to string) bool {
 
 // reached keeps when the record first reached SQL (or a stage past it)
 // and customer, as reports read them from the history: the windows of
-// those conversions' journeys end there (revenue's, and attribution's of
-// a change stored before it kept its journey).
+// those conversions' journeys end there (attribution's and revenue's of a
+// change stored before it kept its journey).
 func (r *Record) reached(stage string, at time.Time) {
 	first := func(t *time.Time) {
 		if t.IsZero() || at.Before(*t) {

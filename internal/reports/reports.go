@@ -314,24 +314,38 @@ type conversion struct {
 // spans at the current cycle's start and the first SQL and win alone.
 func conversions(p *Person, stage string) []conversion {
 	var out []conversion
-	var from time.Time // the cycle's start
-	done := false      // the cycle reached the stage
-	for _, c := range p.History {
+	done := false // the cycle reached the stage
+	for i, c := range p.History {
 		if c.To == qualify.StageRecycled {
-			from, done = c.At, false
+			done = false
 			continue
 		}
 		if done || index(c.To) < index(stage) {
 			continue
 		}
 		done = true
-		j := p.Rec.Journey(from, c.At)
-		if c.Journey != nil {
-			j = *c.Journey
-		}
-		out = append(out, conversion{at: c.At, journey: j})
+		out = append(out, conversion{at: c.At, journey: changeJourney(p, i)})
 	}
 	return out
+}
+
+// changeJourney is the journey of the person's i-th stage change: the one
+// kept on it, or for a change stored before journeys were kept (or one
+// that keeps none), the record's touches of its cycle (after the recycle
+// before it) up to it. Attribution's SQLs and wins and Revenue's deals
+// (dealJourney) read it alike.
+func changeJourney(p *Person, i int) qualify.Journey {
+	c := p.History[i]
+	if c.Journey != nil {
+		return *c.Journey
+	}
+	var from time.Time // the cycle's start
+	for _, r := range p.History[:i] {
+		if r.To == qualify.StageRecycled {
+			from = r.At
+		}
+	}
+	return p.Rec.Journey(from, c.At)
 }
 
 // mqlJourney is the journey of the person's i-th MQL: the one kept with

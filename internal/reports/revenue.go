@@ -37,6 +37,14 @@ type RevenueTotal struct {
 // DealState says what became of a deal: won (when), in the pipeline (since
 // when), or closed without a win ("").
 func DealState(p *Person, d qualify.Deal) (string, time.Time) {
+	kind, at, _ := dealState(p, d)
+	return kind, at
+}
+
+// dealState is DealState and the index in the person's history of the
+// change the deal's state dates from (its cycle's win, or its first SQL or
+// opportunity for an open deal), -1 when it dates from the deal itself.
+func dealState(p *Person, d qualify.Deal) (string, time.Time, int) {
 	var start, end time.Time // the deal's MQL cycle
 	for i, m := range p.MQLs {
 		if m.Cycle == d.Cycle {
@@ -46,45 +54,66 @@ func DealState(p *Person, d qualify.Deal) (string, time.Time) {
 			}
 		}
 	}
-	var opened time.Time
+	opened := -1
 	lost := false
-	for _, c := range p.History {
+	for i, c := range p.History {
 		if c.At.Before(start) || (!end.IsZero() && !c.At.Before(end)) {
 			continue
 		}
 		switch c.To {
 		case qualify.StageCustomer:
-			return Won, c.At
+			return Won, c.At, i
 		case qualify.StageLost, qualify.StageRejected:
 			lost = true
 		case qualify.StageSQL, qualify.StageOpportunity:
-			if opened.IsZero() {
-				opened = c.At
+			if opened < 0 {
+				opened = i
 			}
 		}
 	}
 	switch d.Outcome {
 	case "won":
-		return Won, d.At
+		return Won, d.At, -1
 	case "lost", "rejected":
-		return "", time.Time{}
+		return "", time.Time{}, -1
 	}
 	if lost || p.Rec.Cycle != d.Cycle {
-		return "", time.Time{}
+		return "", time.Time{}, -1
 	}
 	switch p.Rec.Stage {
 	case qualify.StageMQL, qualify.StageSAL, qualify.StageSQL, qualify.StageOpportunity:
-		if opened.IsZero() {
-			opened = d.At
+		if opened < 0 {
+			return Pipeline, d.At, -1
 		}
-		return Pipeline, opened
+		return Pipeline, p.History[opened].At, opened
 	}
-	return "", time.Time{}
+	return "", time.Time{}, -1
+}
+
+// dealJourney is the journey a deal's amount is credited to, the one
+// Attribution credits the change its state dates from: a won deal's, its
+// cycle's win; an open deal's, its cycle's first SQL (or opportunity).
+// That is the journey kept on the change, else the record's touches of
+// the change's cycle up to it (changeJourney); for a deal whose state
+// dates from the deal itself (won by its outcome alone, open before an
+// SQL), the record's touches of the cycle it falls in up to its date.
+func dealJourney(p *Person, at time.Time, change int) qualify.Journey {
+	if change >= 0 {
+		return changeJourney(p, change)
+	}
+	var from time.Time // the cycle's start: the last recycle before the deal's date
+	for _, c := range p.History {
+		if c.To == qualify.StageRecycled && c.At.Before(at) {
+			from = c.At
+		}
+	}
+	return p.Rec.Journey(from, at)
 }
 
 // Revenue attributes the amounts of won deals and of the open pipeline to
-// the touches before each (before the win; before the deal opened) under
-// every model, by each dimension (channel, campaign, ... as Filter.By
+// the touches of their cycle before each (before the win; before the deal
+// opened: the journeys Attribution credits the win and the SQL, so a win
+// has one first touch in both reports; dealJourney) under every model, by each dimension (channel, campaign, ... as Filter.By
 // names them). A deal is in the period when its close date (else when it
 // was won or opened) is.
 func Revenue(people []*Person, f Filter, dims []string) ([]RevenueRow, []RevenueTotal) {
@@ -98,7 +127,7 @@ func Revenue(people []*Person, f Filter, dims []string) ([]RevenueRow, []Revenue
 		p      *Person
 		d      qualify.Deal
 		kind   string
-		at     time.Time
+		j      qualify.Journey
 		shared string // Ref and kind: the people sharing the deal
 	}
 	var credits []credit
@@ -111,7 +140,7 @@ func Revenue(people []*Person, f Filter, dims []string) ([]RevenueRow, []Revenue
 			if !d.HasAmount {
 				continue
 			}
-			kind, at := DealState(p, d)
+			kind, at, change := dealState(p, d)
 			if kind == "" {
 				continue
 			}
@@ -124,7 +153,7 @@ func Revenue(people []*Person, f Filter, dims []string) ([]RevenueRow, []Revenue
 			if !f.in(when) {
 				continue
 			}
-			c := credit{p: p, d: d, kind: kind, at: at}
+			c := credit{p: p, d: d, kind: kind, j: dealJourney(p, at, change)}
 			if d.Ref != "" {
 				c.shared = kind + "\x00" + d.Ref
 				sharing[c.shared]++
@@ -134,7 +163,7 @@ func Revenue(people []*Person, f Filter, dims []string) ([]RevenueRow, []Revenue
 	}
 	counted := map[string]bool{}
 	for _, c := range credits {
-		p, d, kind, at := c.p, c.d, c.kind, c.at
+		d, kind := c.d, c.kind
 		share := 1.0
 		if c.shared != "" {
 			share = 1 / float64(sharing[c.shared])
@@ -153,12 +182,11 @@ func Revenue(people []*Person, f Filter, dims []string) ([]RevenueRow, []Revenue
 			counted[c.shared] = true
 		}
 		amount := share * d.Amount
-		j := p.Rec.Journey(time.Time{}, at)
 		for _, dim := range dims {
 			g := f
 			g.By = dim
 			for _, m := range Models {
-				for grp, w := range Credit(j, m, g) {
+				for grp, w := range Credit(c.j, m, g) {
 					k := key{kind, cur, m, dim, grp}
 					v := sums[k]
 					sums[k] = [2]float64{v[0] + w*amount, v[1] + w*share}

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"reflect"
 	"testing"
 	"time"
 
@@ -98,5 +99,73 @@ func TestWeights(t *testing.T) {
 				t.Errorf("%s, %d touches: shares sum to %v", m, n, s)
 			}
 		}
+	}
+}
+
+// TestRevenueCreditsTheWinsCycle: a recycled lead's win and its deal are
+// credited to the same touches, its cycle's (Attribution's customer and
+// Revenue's won), and an open deal of a later cycle to that cycle's SQL's:
+// Revenue credited every touch up to the win (the first cycle's search)
+// while Attribution credited the email that brought the lead back.
+func TestRevenueCreditsTheWinsCycle(t *testing.T) {
+	deal := qualify.Deal{Cycle: 2, Amount: 100, HasAmount: true, Currency: "JPY", At: day(6)}
+	recycled := func(rest ...any) *Person {
+		steps := append([]any{qualify.StageLead, day(0), "", qualify.StageMQL, day(1), "", qualify.StageSQL, day(2), "rep-b",
+			qualify.StageLost, day(2.5), "rep-b", qualify.StageRecycled, day(2.5), "", qualify.StageMQL, day(4), ""}, rest...)
+		return &Person{ID: "r", Rec: qualify.Record{Stage: qualify.StageCustomer, Cycle: 2, CycleFrom: day(2.5), SQLAt: day(2), CustomerAt: day(6),
+			Touches: []qualify.Touch{touch(day(0), "search", "google", "organic"), touch(day(3), "email", "newsletter", "email")}},
+			History: hist(steps...),
+			MQLs:    []qualify.MQL{{Cycle: 1, At: day(1)}, {Cycle: 2, At: day(4)}},
+			Deals:   []qualify.Deal{deal},
+		}
+	}
+	credited := func(p *Person, kind string) map[string]float64 {
+		t.Helper()
+		rows, _ := Revenue([]*Person{p}, Filter{}, []string{"channel"})
+		got := map[string]float64{}
+		for _, r := range rows {
+			if r.Kind == kind && r.Model == "first" {
+				got[r.Group] += r.Amount
+			}
+		}
+		return got
+	}
+	// Stored before stage changes kept their journey: both read the
+	// record's touches of the win's cycle.
+	p := recycled(qualify.StageCustomer, day(6), "rep-b")
+	if a := Attribution([]*Person{p}, Filter{})["customer"]["first"]; !reflect.DeepEqual(a, map[string]float64{"email": 1}) {
+		t.Fatalf("attribution's win: %v", a)
+	}
+	if got := credited(p, Won); !reflect.DeepEqual(got, map[string]float64{"email": 100}) {
+		t.Errorf("won first touch %v, want the win's cycle's (email), as attribution's", got)
+	}
+	// Kept on the win: both credit the journey kept (the newsletter as
+	// the win's first and only touch though the record lists more now).
+	p = recycled(qualify.StageCustomer, day(6), "rep-b")
+	p.Rec.Touches = []qualify.Touch{p.Rec.Touches[0], touch(day(2.7), "referral", "partner.example", "referral"), p.Rec.Touches[1]}
+	p.History[len(p.History)-1].Journey = &qualify.Journey{First: &p.Rec.Touches[2], N: 1}
+	if a := Attribution([]*Person{p}, Filter{})["customer"]["first"]; !reflect.DeepEqual(a, map[string]float64{"email": 1}) {
+		t.Fatalf("attribution's kept win: %v", a)
+	}
+	if got := credited(p, Won); !reflect.DeepEqual(got, map[string]float64{"email": 100}) {
+		t.Errorf("won first touch %v, want the journey kept on the win (email)", got)
+	}
+	// Open in the second cycle: the pipeline is credited to that cycle's
+	// SQL's touches, as attribution's second SQL.
+	p = recycled(qualify.StageSQL, day(5), "rep-b")
+	p.Rec.Stage, p.Rec.CustomerAt = qualify.StageSQL, time.Time{}
+	p.Deals[0].Outcome = "opportunity"
+	if a := Attribution([]*Person{p}, Filter{From: day(4)})["sql"]["first"]; !reflect.DeepEqual(a, map[string]float64{"email": 1}) {
+		t.Fatalf("attribution's second SQL: %v", a)
+	}
+	if got := credited(p, Pipeline); !reflect.DeepEqual(got, map[string]float64{"email": 100}) {
+		t.Errorf("pipeline first touch %v, want its cycle's SQL's (email)", got)
+	}
+	// Open before an SQL: the touches of the deal's cycle up to its date.
+	p = recycled()
+	p.Rec.Stage, p.Rec.CustomerAt = qualify.StageMQL, time.Time{}
+	p.Deals[0].Outcome, p.Deals[0].At = "", day(4.5)
+	if got := credited(p, Pipeline); !reflect.DeepEqual(got, map[string]float64{"email": 100}) {
+		t.Errorf("pipeline before SQL: first touch %v, want its cycle's (email)", got)
 	}
 }
