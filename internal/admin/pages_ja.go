@@ -233,6 +233,7 @@ var ja = map[string]string{
 	"First touch: %s.":                        "初回接点：%s。",
 	"Period: %s to %s.":                       "期間：%s〜%s。",
 	"Each number opens the people behind it.": "数値をクリックすると該当する人物を表示します。",
+	"The funnel counts a person once a stage; attribution credits each MQL, SQL and win of every cycle, as the KPI's actuals count each: a lead recycled and qualified again counts again there, so its credits can sum to more than the funnel's count.": "ファネルは各ステージで 1 人を 1 回だけ数えます。アトリビューションは MQL・SQL・受注をサイクルごとに数えるため（KPI の実績と同じ）、リサイクル後に再び MQL になったリードはそこで再び数えられ、貢献度の合計がファネルの数を上回ることがあります。",
 	"won":           "受注",
 	"open breaches": "未対応の SLA 超過",
 	"Browse the demo site and send its contact form.":                                              "デモサイトを閲覧して問い合わせフォームを送信してください。",

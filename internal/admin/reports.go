@@ -88,6 +88,11 @@ func (rp *Reports) parseFilter(r *http.Request) (reports.Filter, string, error) 
 	return f, "", nil
 }
 
+// attributionNote says why attribution's credits of a stage need not sum
+// to the funnel's count of it: the funnel counts people, attribution
+// cycles (reports.Attribution).
+const attributionNote = "the funnel's rows count each person once a stage (the first time they reached it); attribution credits every MQL, SQL and win, one of each per cycle, as the funnel's counters and the KPI count every entry to a stage: a lead recycled and qualified again counts again there, so a stage's credits under a model can sum to more than the rows' count of it."
+
 // loadReport reads a report request's filter and the people's facts; false
 // when it has answered (a 400 naming the bad filter, or a failure).
 func (h *Handler) loadReport(w http.ResponseWriter, r *http.Request) (reports.Filter, []*reports.Person, bool) {
@@ -129,7 +134,7 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 		}
 		body = map[string]any{"stages": reports.Stages, "rows": fr, "counters": counters,
 			// Why the two may differ, said where the numbers are read.
-			"countersNote": "counters are counted when each stage change is written, under the first-touch channel known at that moment and the day it happened in the configured time zone; rows are computed now from each person's facts. They differ when a first touch becomes known later (anonymous history stitched after the stage change) or when a person was erased (counters are aggregates and stay)."}
+			"note": attributionNote, "countersNote": "counters are counted when each stage change is written, under the first-touch channel known at that moment and the day it happened in the configured time zone; rows are computed now from each person's facts. They differ when a first touch becomes known later (anonymous history stitched after the stage change), when a person was erased (counters are aggregates and stay) or when a lead was recycled and reached a stage again (counters count each entry, as attribution counts each cycle's; rows each person once)."}
 		header = append([]string{"period", "group"}, reports.Stages...)
 		for i := 1; i < len(reports.Stages); i++ {
 			header = append(header, reports.Stages[i-1]+"->"+reports.Stages[i])
@@ -139,7 +144,10 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 		}
 	case "attribution":
 		a := reports.Attribution(people, f)
-		body = map[string]any{"models": reports.Models, "stages": a}
+		body = map[string]any{"models": reports.Models, "stages": a,
+			// Said where the credits are read, so they are not taken for
+			// the funnel's counts (a per-cycle funnel is not kept).
+			"note": attributionNote}
 		header = []string{"stage", "model", "group", "credit"}
 		for _, stage := range sortedKeys(a) {
 			for _, m := range reports.Models {
