@@ -37,7 +37,8 @@ func attribution(t *testing.T, f tabletest.Factory) {
 // first SQL to the search ad, the second and the win to the newsletter
 // and the social post; a touch after the win changes no credit. The
 // report counted the first SQL alone, and the win to every touch before
-// it (the ad its first touch); no journey was kept on the change.
+// it (the ad its first touch); no journey was kept on the change. The
+// won deal's revenue is credited as the win.
 func recycledSQLCredited(t *testing.T, f tabletest.Factory) {
 	ctx := context.Background()
 	x := newFx(t, f)
@@ -98,6 +99,32 @@ func recycledSQLCredited(t *testing.T, f tabletest.Factory) {
 			if fmt.Sprint(a[stage][m]) != fmt.Sprint(w) {
 				t.Errorf("%s credit under %s: %v, want %v (each to its cycle's touches up to it)", stage, m, a[stage][m], w)
 			}
+		}
+	}
+
+	// The won deal's amount is credited to the win's journey, as the
+	// win is: Revenue credited every touch up to the win, the search ad
+	// of the first cycle its first touch.
+	amount := 100.0
+	if ok, err := x.q.RecordDeal(ctx, p.ID, qualify.DealReport{Amount: &amount, Currency: "JPY", Outcome: "won", At: t0.Add(6 * time.Hour)}); err != nil || !ok {
+		t.Fatalf("deal: %v %v", ok, err)
+	}
+	if people, err = qualify.AllFacts(ctx, x.q.T); err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := reports.Revenue(people, reports.Filter{}, []string{"channel"})
+	got := map[string]map[string]float64{}
+	for _, r := range rows {
+		if r.Kind == reports.Won && r.Currency == "JPY" {
+			if got[r.Model] == nil {
+				got[r.Model] = map[string]float64{}
+			}
+			got[r.Model][r.Group] = r.Amount
+		}
+	}
+	for m, w := range map[string]map[string]float64{"first": {"email": 100}, "last": {"social": 100}, "linear": {"email": 50, "social": 50}} {
+		if fmt.Sprint(got[m]) != fmt.Sprint(w) {
+			t.Errorf("won revenue under %s: %v, want %v (the win's credit)", m, got[m], w)
 		}
 	}
 }
