@@ -113,8 +113,8 @@ func dealJourney(p *Person, at time.Time, change int) qualify.Journey {
 // Revenue attributes the amounts of won deals and of the open pipeline to
 // the touches of their cycle before each (before the win; before the deal
 // opened: the journeys Attribution credits the win and the SQL, so a win
-// has one first touch in both reports; dealJourney) under every model, by each dimension (channel, campaign, ... as Filter.By
-// names them). A deal is in the period when its close date (else when it
+// has one first touch in both reports; dealJourney) under every model, by
+// each dimension (channel, campaign, ... as Filter.By names them). A deal is in the period when its close date (else when it
 // was won or opened) is.
 func Revenue(people []*Person, f Filter, dims []string) ([]RevenueRow, []RevenueTotal) {
 	type key struct{ kind, cur, model, dim, group string }
@@ -124,7 +124,6 @@ func Revenue(people []*Person, f Filter, dims []string) ([]RevenueRow, []Revenue
 	// delivered: Deal.Ref) is one deal: counted once, its amount split
 	// between them, each share credited to its person's touches.
 	type credit struct {
-		p      *Person
 		d      qualify.Deal
 		kind   string
 		j      qualify.Journey
@@ -153,7 +152,7 @@ func Revenue(people []*Person, f Filter, dims []string) ([]RevenueRow, []Revenue
 			if !f.in(when) {
 				continue
 			}
-			c := credit{p: p, d: d, kind: kind, j: dealJourney(p, at, change)}
+			c := credit{d: d, kind: kind, j: dealJourney(p, at, change)}
 			if d.Ref != "" {
 				c.shared = kind + "\x00" + d.Ref
 				sharing[c.shared]++
