@@ -146,7 +146,6 @@ var jaPatterns = []struct {
 	{regexp.MustCompile(`^unknown channel (".*"): one of (.*) \(or a pattern\)$`), "チャネル $1 はありません。$2 のいずれか（またはパターン）にしてください"},
 	{regexp.MustCompile(`^only offline touches have a channel: add type offline$`), "channel はオフライン接点にだけ指定できます。type: offline を加えてください"},
 	{regexp.MustCompile(`^only offline touches have minutes \(a webinar report's time in session\): add type offline$`), "min_minutes はオフライン接点（ウェビナーのレポートの参加時間）にだけ指定できます。type: offline を加えてください"},
-	{regexp.MustCompile(`^only offline touches have a channel, not (.*): give type offline alone$`), "channel はオフライン接点にだけあり、$1 にはありません。type は offline だけにしてください"},
 	{regexp.MustCompile(`^only offline touches have minutes \(a webinar report's time in session\), not (.*): give type offline alone$`), "min_minutes はオフライン接点（ウェビナーのレポートの参加時間）にだけあり、$1 にはありません。type は offline だけにしてください"},
 	{regexp.MustCompile(`^must be a number of minutes from 0 to (\d+)$`), "0〜$1 の分数にしてください"},
 	{regexp.MustCompile(`^caps must not be negative$`), "上限に負の値は指定できません"},

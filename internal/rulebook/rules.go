@@ -457,14 +457,15 @@ func Parse(name string, data []byte) (*Rules, error) {
 		if c := m["channel"]; c != nil && c.Kind == yaml.ScalarNode && !strings.HasPrefix(c.Value, "re:") && !strings.ContainsAny(c.Value, "*?") && !slices.Contains(event.OfflineChannels, c.Value) {
 			p.fail(c, f+".channel", "unknown channel %q: one of %s (or a pattern)", c.Value, strings.Join(event.OfflineChannels, ", "))
 		}
-		// A rule of type [offline, page_view] asking a channel (or
-		// minutes) was taken, its page_view half never matching: refused
-		// as a rule without offline is.
+		// A channel narrows a rule to offline touches (the engine matches
+		// it on them alone), so [offline, page_view] with a channel scores
+		// what [offline] would: taken, as it always was, since refusing
+		// it would stop a server whose reviewed rules loaded before. A
+		// rule that names no offline type at all can never match: refused.
+		// min_minutes is new, so its rule must say offline alone.
 		others := otherTypes(br.Types)
 		if br.Channel != nil && len(br.Types) > 0 && !br.Types[event.Offline] {
 			p.fail(m["channel"], f+".channel", "only offline touches have a channel: add type offline")
-		} else if br.Channel != nil && others != "" {
-			p.fail(m["channel"], f+".channel", "only offline touches have a channel, not %s: give type offline alone", others)
 		}
 		if mm := m["min_minutes"]; mm != nil {
 			// Only offline touches have minutes, and they score only
