@@ -243,16 +243,29 @@ func searchKey(s string) string {
 // foldKey is searchKey keeping the company-type words.
 func foldKey(s string) string { return strings.Join(strings.Fields(event.EmailFold(s)), "") }
 
+// formKey is foldKey with the company-type words' short forms written
+// out ((株), ㈱ and （株） are 株式会社 once folded), so that a query that is
+// such a word alone finds every way of writing it.
+func formKey(s string) string { return shortForms.Replace(foldKey(s)) }
+
+// shortForms writes out the short legal forms (as NFKC folds them) the
+// names of companies are written with.
+var shortForms = strings.NewReplacer(
+	"(株)", "株式会社", "(有)", "有限会社", "(同)", "合同会社", "(資)", "合資会社", "(名)", "合名会社",
+	"(一社)", "一般社団法人", "(一財)", "一般財団法人", "(公社)", "公益社団法人", "(公財)", "公益財団法人",
+	"(社)", "社団法人", "(財)", "財団法人", "(特非)", "特定非営利活動法人", "(医)", "医療法人",
+	"(福)", "社会福祉法人", "(学)", "学校法人", "(独)", "独立行政法人", "㍿", "株式会社")
+
 // searchMatch is the people search's test of a query against a person's
 // texts (email, name, company): by searchKey, so that the company-type
 // word does not count; but a query that is such a word alone (株式会社,
-// (株)) is looked for as typed (folded), or, left empty once the word was
-// taken out, it matched everyone.
+// (株)) is looked for in any of its spellings (formKey), or, left empty
+// once the word was taken out, it matched everyone.
 func searchMatch(q string) func(texts ...string) bool {
 	key := searchKey
 	needle := key(q)
 	if needle == "" {
-		key = foldKey
+		key = formKey
 		needle = key(q)
 	}
 	return func(texts ...string) bool {

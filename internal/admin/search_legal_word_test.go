@@ -15,9 +15,9 @@ import (
 // TestSearchForACompanyTypeWordAlone: the people search leaves the
 // company-type word out of its comparison (株式会社アクメ is found by
 // (株)アクメ), but a query that is that word alone then compared nothing
-// and listed everyone. It is looked for as typed: 株式会社 finds the
-// people whose company has it, (株) (or ㈱, the same once folded) those
-// written so; a name search still ignores the word.
+// and listed everyone. It is looked for in all its spellings: 株式会社,
+// (株), （株） and ㈱ each find both 株式会社アクメ and ㈱ベータ (as typed,
+// (株) missed the one written out); a name search still ignores the word.
 func TestSearchForACompanyTypeWordAlone(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
@@ -42,9 +42,10 @@ func TestSearchForACompanyTypeWordAlone(t *testing.T) {
 	f.h.Workspace = &admin.Workspace{T: f.tb, Now: f.clk.Now}
 	serveScoring(t, f)
 	for query, want := range map[string][]string{
-		"株式会社": {"株式会社アクメ"},
-		"(株)":  {"㈱ベータ"},
-		"（株）":  {"㈱ベータ"},
+		"株式会社": {"株式会社アクメ", "㈱ベータ"},
+		"(株)":  {"株式会社アクメ", "㈱ベータ"},
+		"（株）":  {"株式会社アクメ", "㈱ベータ"},
+		"㈱":    {"株式会社アクメ", "㈱ベータ"},
 		"アクメ㈱": {"株式会社アクメ"},
 		"商事":   {"ガンマ商事"},
 	} {
