@@ -330,7 +330,8 @@ func (h *Handler) remembered(ctx context.Context, id string, now time.Time) (str
 // continues at the page after, for ownerTTL from its start. A read that
 // gets no page (too slow, or failing) pauses the list for listPause: the
 // owners are read alone meanwhile. A failure is ownerFailed's (down when
-// transient, the refusal remembered); being cut short is none.
+// transient, the refusal remembered), but for a cursor refused (a 400 on
+// a page after the first: the list is read anew); being cut short is none.
 func (h *Handler) listOwners(ctx, rctx context.Context, archived bool, down *bool) bool {
 	now := h.now()
 	l := h.owners.list(archived, now)
@@ -373,9 +374,29 @@ func (h *Handler) listOwners(ctx, rctx context.Context, archived bool, down *boo
 	if err != nil && got.Pages == 0 {
 		l.paused = now.Add(listPause)
 	}
+	// A 400 on a page after the first is HubSpot refusing the cursor (one
+	// saved up to ownerTTL ago may have expired, or the list changed under
+	// it), not the token: read as a refusal it blocked the owners' GETs
+	// for refusalTTL, and the page kept as the continuation failed again
+	// after each listPause for the hour. The list is read anew from its
+	// first page by the next delivery, the owners read alone meanwhile; a
+	// cursor HubSpot gave within this read and refused at once is no
+	// stale one, and pauses the list (listPause) lest every delivery read
+	// the first page to fail on the next.
+	var he *HubSpotError
+	stale := err != nil && got.Next != "" && errors.As(err, &he) && he.Status == http.StatusBadRequest
+	if stale {
+		l = ownerList{}
+		if got.Pages > 0 {
+			l.paused = now.Add(listPause)
+		}
+	}
 	h.owners.rememberList(archived, names, now.Add(ownerTTL), l)
 	switch {
 	case err == nil:
+	case stale:
+		h.Log.Warn("feedback hubspot: HubSpot refused the cursor of "+what+" (400): the next delivery reads it anew from its first page, owners not among the pages read are read alone",
+			"pages", got.Pages, "err", err)
 	case cut:
 		h.Log.Warn("feedback hubspot: "+what+" was not read within its part of the delivery's time: its pages read are kept, the next delivery continues it, owners not among them are read alone",
 			"pages", l.pages, "paused", got.Pages == 0)

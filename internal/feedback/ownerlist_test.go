@@ -168,3 +168,84 @@ func TestHubSpotOwnersListContinued(t *testing.T) {
 		t.Errorf("%d calls of the list (%d of its first page), %d of an owner alone; want 11, 1, none", lists, first, gets)
 	}
 }
+
+// TestHubSpotOwnersListStaleCursor: a list continued by a later delivery
+// sends the cursor saved up to an hour before, which HubSpot may no
+// longer know (the fake answers such an after 400). The 400 was taken
+// for the token refused: the owners' GETs were not asked for 10 minutes
+// (the rep recorded under the bare id), and the page kept to be tried
+// again. It drops the cursor: the rep is read alone, and the next
+// delivery reads the list from its first page.
+func TestHubSpotOwnersListStaleCursor(t *testing.T) {
+	hs := crmfake.NewHubSpot()
+	defer hs.Close()
+	clk := clock.NewManual(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC))
+	hs.Now = clk.Now
+	hs.Owners = map[string]*crmfake.HubSpotOwner{}
+	for i := range 250 {
+		id := fmt.Sprint(70000000 + i)
+		hs.Owners[id] = &crmfake.HubSpotOwner{ID: id, Email: fmt.Sprintf("rep%d@maker.example", i)}
+	}
+	target, _ := url.Parse(hs.URL)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	var mu sync.Mutex
+	var afters []string // the after of each call of the list ("": its first page)
+	var gets int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		n := 0
+		switch {
+		case r.URL.Path == "/crm/v3/owners":
+			afters = append(afters, r.URL.Query().Get("after"))
+			n = len(afters)
+		case strings.HasPrefix(r.URL.Path, "/crm/v3/owners/"):
+			gets++
+		}
+		mu.Unlock()
+		if n == 2 { // the first delivery's second page fails: the list is continued later
+			http.Error(w, `{"status":"error","message":"bad gateway"}`, http.StatusBadGateway)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	api := &HubSpotDeals{BaseURL: srv.URL, Token: hs.Token}
+	h := &Handler{HubSpotOwners: api, Now: clk.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	ctx := context.Background()
+	name := func(id string) (string, bool) {
+		down := false
+		return h.ownerName(ctx, ctx, id, &down), down
+	}
+	if got, down := name("70000200"); got != "70000200" || !down {
+		t.Fatalf("the first delivery, the list failing at its second page: %q, down %v", got, down)
+	}
+	// Most owners leave and one joins: the cursor saved (ow100) is past
+	// the list's end, which the fake refuses.
+	hs.Lock()
+	for i := 50; i < 250; i++ {
+		delete(hs.Owners, fmt.Sprint(70000000+i))
+	}
+	hs.Owners["80000000"] = &crmfake.HubSpotOwner{ID: "80000000", Email: "new@maker.example"}
+	hs.Unlock()
+	clk.Advance(time.Minute)
+	if got, down := name("80000000"); got != "new@maker.example" || down {
+		t.Errorf("the next delivery, its cursor refused: %q, down %v; want the owner read alone", got, down)
+	}
+	if h.refused("owners") {
+		t.Error("a refused cursor taken for the token refused")
+	}
+	// The delivery after reads the list from its first page: an owner
+	// since is named by it, not read alone.
+	hs.Lock()
+	hs.Owners["80000001"] = &crmfake.HubSpotOwner{ID: "80000001", Email: "newer@maker.example"}
+	hs.Unlock()
+	clk.Advance(time.Minute)
+	if got, down := name("80000001"); got != "newer@maker.example" || down {
+		t.Errorf("the delivery after: %q, down %v", got, down)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if want := []string{"", "ow100", "ow100", ""}; fmt.Sprint(afters) != fmt.Sprint(want) || gets != 1 {
+		t.Errorf("list calls with after %q, %d GETs of an owner alone; want %q and 1", afters, gets, want)
+	}
+}
