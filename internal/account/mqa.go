@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/jatext"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/table"
@@ -37,6 +38,10 @@ type MQA struct {
 	// Lang is the language Summary writes for sales ("ja": Japanese; else
 	// English): the configured sfa.language, set by delivery.
 	Lang string `json:"-"`
+	// Sites are the team's own sites' hosts (config.SiteHosts), set by
+	// delivery: Summary writes a URL on another as no link
+	// (event.Unlinked), as an MQL's summary does.
+	Sites []string `json:"-"`
 }
 
 // Message is the push queue's message of an MQA (local queue and SQS
@@ -61,16 +66,22 @@ func (m MQA) Domain() string {
 // Summary is the text sales read: why this account, now, and who; in
 // Japanese when Lang is "ja", its reasons and roles as the workspace's
 // Japanese pages word them (jatext); a person's role reads by name in
-// either language ("decision maker", as the accounts page says it).
+// either language ("decision maker", as the accounts page says it). A
+// member's name and title are what they typed in a form, and a reason may
+// quote an event's value: any URL in them not on Sites is written marked
+// and no link (event.Unlinked), as in an MQL's summary, for the SFA shows
+// this text with its URLs as links.
 func (m MQA) Summary() string {
 	w := english
 	if m.Lang == "ja" {
 		w = japanese
 	}
+	mark := event.OffsiteMark(m.Lang)
+	text := func(s string) string { return event.Unlinked(s, m.Sites, mark) }
 	var b strings.Builder
 	reasons := make([]string, len(m.Reasons))
 	for i, r := range m.Reasons {
-		reasons[i] = w.phrase(qualify.FactText(r)) // one stored before one decimal reads as the score line below
+		reasons[i] = text(w.phrase(qualify.FactText(r))) // one stored before one decimal reads as the score line below
 	}
 	fmt.Fprintf(&b, w.mqa, m.Condition, strings.Join(reasons, w.sep))
 	fmt.Fprintf(&b, w.score, qualify.ScoreText(m.Score), qualify.ScoreText(m.Behaviour), qualify.ScoreText(m.Fit))
@@ -78,9 +89,9 @@ func (m MQA) Summary() string {
 	for _, p := range m.People {
 		who := w.role(p.Role)
 		if p.Title != "" {
-			who = p.Title + w.comma + who
+			who = text(p.Title) + w.comma + who
 		}
-		fmt.Fprintf(&b, w.person, p.Name, p.Email, who, qualify.ScoreText(p.Behaviour), p.LastActive.Format("2006-01-02 15:04"))
+		fmt.Fprintf(&b, w.person, text(p.Name), p.Email, who, qualify.ScoreText(p.Behaviour), p.LastActive.Format("2006-01-02 15:04"))
 	}
 	return b.String()
 }

@@ -65,3 +65,33 @@ func TestMQASummaryNamesRoles(t *testing.T) {
 		t.Errorf("Japanese summary:\n%s", ja)
 	}
 }
+
+// TestMQASummaryLinksOnlyOwnSites: a member's name and title are what they
+// typed in a form, and anyone can submit one; the MQA's summary (the
+// Salesforce account Task, kintone's mqa_summary, the HubSpot note, a
+// webhook's text) wrote them as typed, an off-site URL in them a link in
+// the SFA, where an MQL's summary marks it. They, and the reasons, are
+// written as the MQL's are: a URL not on the team's sites marked and no
+// link, one on them as it is.
+func TestMQASummaryLinksOnlyOwnSites(t *testing.T) {
+	at := time.Date(2026, 11, 24, 10, 30, 0, 0, time.UTC)
+	for lang, mark := range map[string]string{"": "[other site, unverified] ", "ja": "［外部サイト・未確認］"} {
+		m := account.MQA{
+			Lang: lang, Sites: []string{"www.example.com"}, Condition: "buying-group",
+			Reasons: []string{"visited https://evil.example/r", "account score 120"},
+			People: []account.Member{
+				{Name: "https://evil.example/x", Email: "a@maker.example", Title: "see www.evil.example/login", Role: account.DecisionMaker, LastActive: at},
+				{Name: "Hanako Sato", Email: "sato@maker.example", Title: "https://www.example.com/team", LastActive: at},
+			},
+		}
+		got := m.Summary()
+		if strings.Contains(got, "evil.example") {
+			t.Errorf("%q summary writes an off-site URL a renderer links:\n%s", lang, got)
+		}
+		for _, want := range []string{mark + "evil[.]example/x a@maker.example", "see " + mark + "www[.]evil[.]example/login", "visited " + mark + "evil[.]example/r", "https://www.example.com/team"} {
+			if !strings.Contains(got, want) {
+				t.Errorf("%q summary lacks %q:\n%s", lang, want, got)
+			}
+		}
+	}
+}

@@ -19,11 +19,13 @@ type offsiteTimeline struct{}
 // offsiteURLs are the URLs offsiteTimeline names that are on no site of
 // the team's (www.example.com), each a way a look-alike could pass for it.
 var offsiteURLs = []string{
-	"https://evil.example/login-to-baton",        // a phishing page
-	"https://www.example.com.evil.example/a.pdf", // the site's host as a prefix
-	"https://www.example.com@evil.example/",      // the site's host as user info
-	"https://tenant.example.com/",                // a subdomain of the site's domain (a SaaS customer's)
-	"javascript:alert(document.domain)",          // a script (the collector refuses it; stored before?)
+	"https://evil.example/login-to-baton",                  // a phishing page
+	"https://www.example.com.evil.example/a.pdf",           // the site's host as a prefix
+	"https://www.example.com@evil.example/",                // the site's host as user info
+	"https://tenant.example.com/",                          // a subdomain of the site's domain (a SaaS customer's)
+	"javascript:alert(document.domain)",                    // a script (the collector refuses it; stored before?)
+	"https://www.example.com/ www.evil.example/login",      // the site's host, another after a space (url.Parse takes it)
+	"https://www.example.com/#x\u3000https://evil.example", // after a full-width space
 }
 
 func (offsiteTimeline) Timeline(context.Context, string, int) ([]event.Event, error) {
@@ -76,6 +78,8 @@ func TestOffsiteURLsAreNoLinks(t *testing.T) {
 			`<bdi>Baton: sign in again</bdi> <span class="chip offsite"`,
 			`<code>https://evil.example/login-to-baton</code>`,
 			`<code>https://www.example.com@evil.example/</code>`,
+			`<code>https://www.example.com/%20www.evil.example/login</code>`,
+			`<code>https://www.example.com/#x%E3%80%80https://evil.example</code>`,
 		} {
 			if !strings.Contains(a.body, want) {
 				t.Errorf("%s: the person's page lacks %q", lang.l, want)

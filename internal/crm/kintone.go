@@ -20,6 +20,7 @@ import (
 
 	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/event"
 
 	"github.com/baton-hq/baton/internal/push"
 )
@@ -255,7 +256,11 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 			return "", err
 		}
 		for _, v := range kept {
-			keptLines = append(keptLines, fmt.Sprintf(notesIn(l.Lang).kept, cmp.Or(form[v.code].Label, v.code), v.sales, v.person))
+			// The person's value is what they typed in a form, and the
+			// summary field and the comment show a URL as a link: one not
+			// on the team's sites is marked, as in the summary above.
+			person := event.Unlinked(v.person, l.Sites, event.OffsiteMark(l.Lang))
+			keptLines = append(keptLines, fmt.Sprintf(notesIn(l.Lang).kept, cmp.Or(form[v.code].Label, v.code), v.sales, person))
 		}
 		sort.Strings(keptLines)
 		if summaryCode != "" {

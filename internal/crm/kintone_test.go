@@ -545,3 +545,32 @@ func TestKintoneCommentSaysWhatSalesKept(t *testing.T) {
 		t.Fatalf("company %q, comments %+v", got, cs)
 	}
 }
+
+// TestKintoneKeptValuesLinkOnlyOwnSites: a value sales kept is said with
+// the person's new one beside it, in the summary field and the comment;
+// the person's is what they typed in a form (anyone can submit one), and
+// kintone shows a URL in that text as a link: one not on the team's sites
+// is written marked and no link, as the summary's are.
+func TestKintoneKeptValuesLinkOnlyOwnSites(t *testing.T) {
+	f := crmfake.NewKintone()
+	defer f.Close()
+	f.AddRecord(lead.Email, map[string]string{"company": "サンプル（株）東京支店"})
+	c := kt(f)
+	c.Fields = map[string]string{"company": "company", "mql_summary": "mql_reason"}
+	c.Comment = true
+	l := lead
+	l.Sites = []string{"www.example.com"}
+	l.Attributes = map[string]string{"company": "https://evil.example/x"}
+	if _, err := c.Push(push.WithProgress(context.Background(), push.MemProgress{}), l); err != nil {
+		t.Fatal(err)
+	}
+	cs := f.RecordComments(l.Email)
+	if len(cs) != 1 {
+		t.Fatalf("%d comments", len(cs))
+	}
+	for what, text := range map[string]string{"summary field": f.Record(l.Email)["mql_reason"], "comment": cs[0].Text} {
+		if strings.Contains(text, "evil.example") || !strings.Contains(text, "the person now gives): [other site, unverified] evil[.]example/x") {
+			t.Errorf("the %s does not mark the person's off-site value: %q", what, text)
+		}
+	}
+}

@@ -70,3 +70,34 @@ func TestMQATimesInConfiguredZone(t *testing.T) {
 		t.Errorf("the MQA's instant changed: %v", got.At)
 	}
 }
+
+// TestMQADeliveredWithSites: delivery hands a connector the MQA with the
+// team's sites (Worker.Sites), by which its summary marks a member's
+// off-site URL (a form's name field holding https://evil.example/x), as
+// it hands an MQL's lead.
+func TestMQADeliveredWithSites(t *testing.T) {
+	ctx := context.Background()
+	clk := bclock.NewManual(time.Date(2026, 11, 24, 23, 30, 0, 0, time.UTC))
+	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"), bolttable.WithClock(clk.Now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tb.Close()
+	rec := &takesAccounts{}
+	w := &push.Worker{T: tb, Dir: &identity.Directory{T: tb, Now: clk.Now}, Now: clk.Now, Loc: time.UTC, Sites: []string{"www.example.com"}, Connectors: []push.Connector{rec}}
+	m := account.MQA{ID: "a0123456789abcdef-q1", Account: "a0123456789abcdef", N: 1, At: clk.Now(), Condition: "mqa",
+		People: []account.Member{{Name: "https://evil.example/x", Email: "a@maker.example", LastActive: clk.Now()}}}
+	it, err := m.Item()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tb.Put(ctx, it, table.Always); err != nil {
+		t.Fatal(err)
+	}
+	if res := w.DeliverAccount(ctx, m); !res.Done || len(rec.got) != 1 {
+		t.Fatalf("%+v, %d delivered", res, len(rec.got))
+	}
+	if s := rec.got[0].Summary(); strings.Contains(s, "evil.example") || !strings.Contains(s, "[other site, unverified] evil[.]example/x") {
+		t.Errorf("the delivered MQA's summary does not mark the off-site URL:\n%s", s)
+	}
+}

@@ -79,7 +79,7 @@ type Lead struct {
 	// else English): the configured sfa.language.
 	Lang string `json:"-"`
 	// Sites are the team's own sites' hosts (config.SiteHosts): Summary
-	// writes a URL on another as no link (offsite.go).
+	// writes a URL on another as no link (event.OffsiteURL).
 	Sites []string `json:"-"`
 	// Unchanged are the attributes whose value is the one this connector
 	// was sent with the person's previous MQL (sent.go): a connector
@@ -136,7 +136,7 @@ func (l Lead) Summary() string {
 	var b strings.Builder
 	reasons := make([]string, len(l.Reasons))
 	for i, r := range l.Reasons {
-		reasons[i] = unlinked(w.phrase(qualify.FactText(r)), l.Sites, w.offsite) // a score as the line below says it
+		reasons[i] = event.Unlinked(w.phrase(qualify.FactText(r)), l.Sites, w.offsite) // a score as the line below says it
 	}
 	fmt.Fprintf(&b, w.mql, l.Condition, strings.Join(reasons, w.sep))
 	if r := l.Recycled; r != nil {
@@ -175,10 +175,10 @@ func (l Lead) Summary() string {
 		// title left two spaces and a trailing one in the line.
 		line := []string{"-", a.At.Format("2006-01-02 15:04"), w.name(a.Type)}
 		if what != "" {
-			line = append(line, unlinked(what, l.Sites, w.offsite))
+			line = append(line, event.Unlinked(what, l.Sites, w.offsite))
 		}
 		if a.URL != "" {
-			line = append(line, offsiteURL(a.URL, l.Sites, w.offsite))
+			line = append(line, event.OffsiteURL(a.URL, l.Sites, w.offsite))
 		}
 		b.WriteString(strings.Join(line, " ") + "\n")
 	}
@@ -193,7 +193,7 @@ type summaryWords struct {
 	page, referrer                                              string // a touch's page, after its channel; its referrer, when that is all it has
 	minutes                                                     string // how long an offline touch lasted, after its name
 	subjectAgain                                                string
-	offsite                                                     string // marks a URL not on the team's sites (offsite.go), as the workspace does
+	offsite                                                     string // marks a URL not on the team's sites (event.OffsiteURL), as the workspace does
 	phrase, name                                                func(string) string
 }
 
@@ -204,7 +204,7 @@ var (
 		recycled: "; it was recycled, and this MQL rests on activity since\n",
 		scores:   "Behaviour %s, fit %s (grade %s)\n", first: "First touch: %s\n", last: "Last touch: %s\n", recent: "Recent activity:\n",
 		recentIn: "Recent activity (times in %s):\n", page: " (%s)", referrer: "referrer ", minutes: " (%d min)",
-		offsite: "[other site, unverified] ",
+		offsite: event.OffsiteMark("en"),
 		phrase:  func(s string) string { return s },
 		name:    func(k string) string { return jatext.Name("en", k) },
 	}
@@ -214,7 +214,7 @@ var (
 		recycled: "。ナーチャリングに戻した後の行動による MQL です\n",
 		scores:   "行動スコア %s、適合度 %s（グレード %s）\n", first: "最初の接点：%s\n", last: "直近の接点：%s\n", recent: "最近の行動：\n",
 		recentIn: "最近の行動（時刻は %s）：\n", page: "（%s）", referrer: "参照元 ", minutes: "（%d 分）",
-		offsite: "［外部サイト・未確認］",
+		offsite: event.OffsiteMark("ja"),
 		phrase:  jatext.Or,
 		name:    func(k string) string { return jatext.Name("ja", k) },
 	}
@@ -222,7 +222,7 @@ var (
 
 // describe says a touch: its channel by name (the workspace's pages'
 // name, jatext), then its UTM values as they came; its URLs, and any in
-// its values, as links only on sites (offsite.go).
+// its values, as links only on sites (event.OffsiteURL).
 func (t Touch) describe(w summaryWords, sites []string) string {
 	parts := []string{}
 	if t.Channel != "" {
@@ -230,16 +230,16 @@ func (t Touch) describe(w summaryWords, sites []string) string {
 	}
 	for _, p := range []string{t.Source, t.Medium, t.Campaign} {
 		if p != "" {
-			parts = append(parts, unlinked(p, sites, w.offsite))
+			parts = append(parts, event.Unlinked(p, sites, w.offsite))
 		}
 	}
 	if len(parts) == 0 && t.Referrer != "" {
-		parts = append(parts, w.referrer+offsiteURL(t.Referrer, sites, w.offsite))
+		parts = append(parts, w.referrer+event.OffsiteURL(t.Referrer, sites, w.offsite))
 	}
 	if t.URL == "" {
 		return strings.Join(parts, " / ")
 	}
-	return strings.Join(parts, " / ") + fmt.Sprintf(w.page, offsiteURL(t.URL, sites, w.offsite))
+	return strings.Join(parts, " / ") + fmt.Sprintf(w.page, event.OffsiteURL(t.URL, sites, w.offsite))
 }
 
 // Error classifies a connector failure.

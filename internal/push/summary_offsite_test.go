@@ -68,3 +68,45 @@ func TestSummaryLinksOnlyOwnSites(t *testing.T) {
 		t.Errorf("with no site configured, the summary writes a URL:\n%s", got)
 	}
 }
+
+// TestSummaryOwnSiteURLHidesNoLink: a URL on the team's host can carry
+// another after a space (url.Parse takes one in a path or a fragment, and
+// the collector stores a URL as sent), a full-width space, a control
+// character, or a quote where a renderer ends a link; the summary wrote it
+// as the site's, and the SFA linked its second half. It is no own-site URL
+// (event.OwnSite), written marked; what follows a quote in one is marked.
+func TestSummaryOwnSiteURLHidesNoLink(t *testing.T) {
+	at := time.Date(2026, 11, 24, 10, 30, 0, 0, time.UTC)
+	for lang, mark := range map[string]string{"": "[other site, unverified] ", "ja": "［外部サイト・未確認］"} {
+		l := push.Lead{Lang: lang, Condition: "hot", Grade: "A", Sites: []string{"www.example.com"},
+			FirstTouch: push.Touch{Referrer: "https://www.example.com/\u2003evil.example/ref"},
+			LastTouch:  push.Touch{Channel: "paid", URL: "https://www.example.com/#x https://evil.example/touch"},
+			Activity: []push.Activity{
+				{Type: event.PageView, URL: "https://www.example.com/ www.evil.example/login", At: at},
+				{Type: event.PageView, URL: "https://www.example.com/#x https://evil.example", At: at},
+				{Type: event.PageView, URL: "https://www.example.com/\u3000https://evil.example/wide", At: at},
+				{Type: event.PageView, URL: "https://www.example.com/\nhttps://evil.example/nl", At: at},
+				{Type: event.PageView, URL: `https://www.example.com/"https://evil.example/quote`, At: at},
+				{Type: event.PageView, URL: "https://www.example.com/料金https://evil.example/kana", At: at},
+			},
+		}
+		got := l.Summary()
+		if strings.Contains(got, "evil.example") {
+			t.Errorf("%q summary writes evil.example as a host a renderer links:\n%s", lang, got)
+		}
+		for _, want := range []string{
+			mark + "www[.]example[.]com/ www[.]evil[.]example/login\n",
+			mark + "www[.]example[.]com/#x evil[.]example\n",
+			mark + "www[.]example[.]com/\u3000evil[.]example/wide\n",
+			"https://www.example.com/\"" + mark + "evil[.]example/quote\n",
+			"https://www.example.com/料金" + mark + "evil[.]example/kana\n",
+			mark + "www[.]example[.]com/%0Aevil[.]example/nl\n", // no line of its own
+			mark + "www[.]example[.]com/#x evil[.]example/touch",
+			mark + "www[.]example[.]com/\u2003evil[.]example/ref",
+		} {
+			if !strings.Contains(got, want) {
+				t.Errorf("%q summary lacks %q:\n%s", lang, want, got)
+			}
+		}
+	}
+}
