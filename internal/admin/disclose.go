@@ -289,6 +289,7 @@ var kindAbout = map[string][2]string{
 	"mqa":                     {"an account-level qualification (MQA) that names the person among colleagues", "同僚とともに本人の名が載るアカウント単位の判定（MQA）"},
 	"change":                  {"a change not yet read by scoring (a copy of one of the items above)", "スコアリングが未処理の変更（上の項目の写し）"},
 	"sqs-deadletter":          {"an MQL whose hand-off was given up (AWS)", "引き渡しを断念した MQL（AWS）"},
+	"repname":                 {"the email an SFA gave as the name of a sales rep (the owner of leads there), by which the reports name the rep's SFA id", "SFA が営業担当者（リードの所有者）の名前として返したメールアドレス（レポートで担当者の SFA の ID を名前で表示するため）"},
 	"sqs-deadletter-redacted": {"an account's MQL whose hand-off was given up, which names the person among colleagues (AWS)", "同僚とともに本人の名が載る、引き渡しを断念したアカウント単位の MQL（AWS）"},
 }
 

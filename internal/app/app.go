@@ -28,6 +28,7 @@ import (
 	"github.com/baton-hq/baton/internal/offline"
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/repnames"
 	"github.com/baton-hq/baton/internal/rulebook"
 	"github.com/baton-hq/baton/internal/session"
 	"github.com/baton-hq/baton/internal/sla"
@@ -142,6 +143,7 @@ func (a *App) eraser() *privacy.Eraser {
 		a.Inbox,                              // the built-in inbox's leads
 		a.Push,                               // the push queue's messages and dead letters (on AWS: see push.Worker.Deliver)
 		&feedback.KintoneChanges{T: a.Table}, // when kintone first showed another status for an MQL
+		repnames.Keeper{T: a.Table},          // an SFA rep's name (their email), asked by email
 	)
 	if a.Accounts != nil {
 		e.Register(a.Accounts) // the person's place in their account and in its MQAs

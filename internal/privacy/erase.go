@@ -338,26 +338,33 @@ func (e *Eraser) Disclose(ctx context.Context, personID string) (Subject, Disclo
 // lack what the erasure took meanwhile.
 var ErrErasing = errors.New("the person is being erased")
 
-// EmailForgetter is a People directory that also remembers events naming
-// an email that identified nobody (identity.Stitcher.ForgetEmail).
+// EmailForgetter is a Keeper that also keeps what names an email no
+// person holds: the People directory's events that identified nobody
+// (identity.Stitcher.ForgetEmail), the SFA reps' names
+// (repnames.Keeper: a rep is no person Baton tracks).
 type EmailForgetter interface {
 	ForgetEmail(ctx context.Context, email string) (Removed, error)
 }
 
 // EraseEmail forgets an email nobody was made of: its tombstone (it stays
-// erased: a later form makes nobody of it), the events that named it
-// without identifying anyone, and on the embedded store a compaction. The
-// SFAs were never handed anyone of it, so none is told.
+// erased: a later form makes nobody of it), what every Keeper that can
+// (EmailForgetter) keeps under it (the events that named it without
+// identifying anyone, a rep's name), and on the embedded store a
+// compaction. The SFAs were never handed anyone of it, so none is told.
 func (e *Eraser) EraseEmail(ctx context.Context, email string) (Report, error) {
 	rep := Report{Removed: Removed{}}
 	if err := Tombstone(ctx, e.T, email, clock.Or(e.Now)().UTC()); err != nil {
 		return rep, err
 	}
-	if f, ok := e.People.(EmailForgetter); ok {
+	for _, k := range e.keepers() {
+		f, ok := k.(EmailForgetter)
+		if !ok {
+			continue
+		}
 		r, err := f.ForgetEmail(ctx, email)
 		rep.Removed.Merge(r)
 		if err != nil {
-			return rep.total(), fmt.Errorf("erase an email: %w", err)
+			return rep.total(), fmt.Errorf("erase an email (%T): %w", k, err)
 		}
 	}
 	if c, ok := e.T.(Compactor); ok {
@@ -368,25 +375,30 @@ func (e *Eraser) EraseEmail(ctx context.Context, email string) (Report, error) {
 	return rep.total(), nil
 }
 
-// EmailShower is a People directory that shows what ForgetEmail removes
-// (identity.Stitcher.ShowEmail).
+// EmailShower is an EmailForgetter that shows what its ForgetEmail
+// removes (identity.Stitcher.ShowEmail, repnames.Keeper.ShowEmail).
 type EmailShower interface {
 	ShowEmail(ctx context.Context, email string) (Disclosure, error)
 }
 
 // DiscloseEmail shows what EraseEmail removes of an email nobody was made
 // of: the events that named it without identifying anyone (a flagged
-// form's name and phone among them), and where they are. Empty: Baton
-// keeps nothing of it.
+// form's name and phone among them), and where they are; a rep's name.
+// Empty: Baton keeps nothing of it.
 func (e *Eraser) DiscloseEmail(ctx context.Context, email string) (Disclosure, error) {
-	if f, ok := e.People.(EmailShower); ok {
-		d, err := f.ShowEmail(ctx, email)
-		if d == nil {
-			d = Disclosure{}
+	d := Disclosure{}
+	for _, k := range e.keepers() {
+		f, ok := k.(EmailShower)
+		if !ok {
+			continue
 		}
-		return d, err
+		n, err := f.ShowEmail(ctx, email)
+		d.Merge(n)
+		if err != nil {
+			return d, fmt.Errorf("disclose an email (%T): %w", k, err)
+		}
 	}
-	return Disclosure{}, nil
+	return d, nil
 }
 
 func (r Report) total() Report {

@@ -20,8 +20,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
 )
 
@@ -55,14 +58,98 @@ type entry struct {
 }
 
 // Remember stores the names learned (key -> name), the last learned of a
-// key replacing the one before (a rep's new email).
+// key replacing the one before (a rep's new email). A name that is an
+// erased email (Keeper: the rep asked) is not stored again: its write
+// goes with privacy.NotErased, so an erasure between the SFA's answer and
+// the write holds too, and the id's outcomes read as the id.
 func Remember(ctx context.Context, t table.Table, names map[string]string) error {
 	var ws []table.Write
+	var errs []error
 	for key, name := range names {
 		data, _ := json.Marshal(entry{Name: name})
-		ws = append(ws, table.Put(table.Item{PK: pk, SK: key, Kind: "repname", Data: data}, table.Always))
+		put := table.Put(table.Item{PK: pk, SK: key, Kind: Kind, Data: data}, table.Always)
+		email, err := event.NormalizeEmail(name)
+		if err != nil { // a queue's or a user's name: no one's email
+			ws = append(ws, put)
+			continue
+		}
+		tx := []table.Write{put}
+		for _, f := range event.EmailForms(email) {
+			tx = append(tx, privacy.NotErased(f))
+		}
+		if err := t.Transact(ctx, tx); err != nil && !errors.Is(err, table.ErrConditionFailed) {
+			errs = append(errs, err)
+		}
 	}
-	return errors.Join(t.PutMany(ctx, ws)...)
+	return errors.Join(append(errs, t.PutMany(ctx, ws)...)...)
+}
+
+// Kind is the kind of a name's item.
+const Kind = "repname"
+
+// Keeper erases and discloses the names that are a person's email: a
+// rep's, asked by email (DELETE /admin/people?email=, GET
+// /admin/disclosure?email=: the rep is no person Baton tracks), or a
+// person's with the same email. The item is deleted: the outcomes keep the
+// owner id (and its key), by which the reports still group them, then
+// named by the id.
+type Keeper struct{ T table.Table }
+
+// Forget deletes the names that are s's email or a former one.
+func (k Keeper) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, error) {
+	return privacy.DeleteQuery(ctx, k.T, table.Query{PK: pk}, named(s.Email, s.FormerEmails...))
+}
+
+// Disclose shows what Forget deletes.
+func (k Keeper) Disclose(ctx context.Context, s privacy.Subject) (privacy.Disclosure, error) {
+	return privacy.ShowQuery(ctx, k.T, table.Query{PK: pk}, named(s.Email, s.FormerEmails...), show)
+}
+
+// ForgetEmail deletes the names that are email (privacy.Eraser.EraseEmail).
+func (k Keeper) ForgetEmail(ctx context.Context, email string) (privacy.Removed, error) {
+	return privacy.DeleteQuery(ctx, k.T, table.Query{PK: pk}, named(email))
+}
+
+// ShowEmail shows what ForgetEmail deletes (privacy.Eraser.DiscloseEmail).
+func (k Keeper) ShowEmail(ctx context.Context, email string) (privacy.Disclosure, error) {
+	return privacy.ShowQuery(ctx, k.T, table.Query{PK: pk}, named(email), show)
+}
+
+// named matches the items whose name is one of emails, as Baton reads an
+// email (case, an internationalised domain's two spellings).
+func named(email string, more ...string) func(table.Item) bool {
+	var forms []string
+	for _, e := range append([]string{email}, more...) {
+		if e != "" {
+			forms = append(forms, event.EmailForms(e)...)
+		}
+	}
+	return func(it table.Item) bool {
+		var e entry
+		if json.Unmarshal(it.Data, &e) != nil {
+			return false
+		}
+		n, err := event.NormalizeEmail(e.Name)
+		if err != nil {
+			return false
+		}
+		for _, f := range event.EmailForms(n) {
+			if slices.Contains(forms, f) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// show is a name's item as the disclosure reads it: the SFA's owner (the
+// id's key) it names.
+func show(it table.Item) (any, error) {
+	var e entry
+	if err := json.Unmarshal(it.Data, &e); err != nil {
+		return nil, err
+	}
+	return map[string]string{"owner": it.SK, "name": e.Name}, nil
 }
 
 // Names are the names learned, by key.
