@@ -213,7 +213,7 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 		if !ok || !l.SalesOwn(attr, now, props[p]) {
 			return "", false
 		}
-		return fmt.Sprintf(notesIn(l.Lang).kept, p, strings.TrimSpace(now), props[p]), true
+		return fmt.Sprintf(notesIn(l.Lang).kept, p, strings.TrimSpace(now), notesIn(l.Lang).on(l.Sites).text(props[p])), true
 	}
 	var dropped []string // values HubSpot refused or cut, or sales' kept, given in the note
 	for _, p := range slices.Sorted(maps.Keys(props)) {
@@ -257,7 +257,7 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if d := dropRefused(status, body, props, notesIn(l.Lang)); len(d) > 0 && try < 2 {
+		if d := dropRefused(status, body, props, notesIn(l.Lang).on(l.Sites)); len(d) > 0 && try < 2 {
 			dropped = append(dropped, d...)
 			continue
 		}
@@ -364,7 +364,7 @@ func dropRefused(status int, body []byte, props map[string]string, w notes) []st
 			return nil // not ours to drop: the refusal stands
 		}
 		delete(props, pe.Name)
-		out = append(out, fmt.Sprintf(w.hsLeft, pe.Name, pe.Error, v))
+		out = append(out, fmt.Sprintf(w.hsLeft, pe.Name, pe.Error, w.text(v)))
 	}
 	return out
 }

@@ -20,7 +20,6 @@ import (
 
 	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/clock"
-	"github.com/baton-hq/baton/internal/event"
 
 	"github.com/baton-hq/baton/internal/push"
 )
@@ -116,7 +115,7 @@ func (k *Kintone) PushAccount(ctx context.Context, m account.MQA) (string, error
 	if err != nil {
 		return "", err
 	}
-	return k.fitted(ctx, k.AccountApp, k.AccountKeyField, m.ID, k.accountRecord(m, false, at), true, k.AccountFields["mqa_summary"], m.Summary(), nil, notesIn(m.Lang))
+	return k.fitted(ctx, k.AccountApp, k.AccountKeyField, m.ID, k.accountRecord(m, false, at), true, k.AccountFields["mqa_summary"], m.Summary(), nil, notesIn(m.Lang).on(m.Sites))
 }
 
 // RewriteAccount implements push.AccountRewriter: the MQA app's record of
@@ -131,7 +130,7 @@ func (k *Kintone) RewriteAccount(ctx context.Context, m account.MQA) error {
 	if err != nil {
 		return err
 	}
-	_, err = k.fitted(ctx, k.AccountApp, k.AccountKeyField, m.ID, k.accountRecord(m, true, at), false, k.AccountFields["mqa_summary"], m.Summary(), nil, notesIn(m.Lang))
+	_, err = k.fitted(ctx, k.AccountApp, k.AccountKeyField, m.ID, k.accountRecord(m, true, at), false, k.AccountFields["mqa_summary"], m.Summary(), nil, notesIn(m.Lang).on(m.Sites))
 	var pe *push.Error
 	if errors.As(err, &pe) && pe.Code == "GAIA_RE01" {
 		return nil
@@ -259,7 +258,7 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 			// The person's value is what they typed in a form, and the
 			// summary field and the comment show a URL as a link: one not
 			// on the team's sites is marked, as in the summary above.
-			person := event.Unlinked(v.person, l.Sites, event.OffsiteMark(l.Lang))
+			person := notesIn(l.Lang).on(l.Sites).text(v.person)
 			keptLines = append(keptLines, fmt.Sprintf(notesIn(l.Lang).kept, cmp.Or(form[v.code].Label, v.code), v.sales, person))
 		}
 		sort.Strings(keptLines)
@@ -293,7 +292,7 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 			return "", err
 		}
 	}
-	id, err := k.fitted(ctx, k.App, k.EmailField, l.Email, rec, true, summaryCode, l.Summary(), keptLines, notesIn(l.Lang))
+	id, err := k.fitted(ctx, k.App, k.EmailField, l.Email, rec, true, summaryCode, l.Summary(), keptLines, notesIn(l.Lang).on(l.Sites))
 	if err != nil || !k.Comment {
 		return id, err
 	}
@@ -591,11 +590,11 @@ func fitForm(form map[string]kintoneField, rec map[string]any, refused []string,
 			}
 			rec[code] = map[string]string{"value": short}
 			if code != summaryCode {
-				cuts = append(cuts, fmt.Sprintf(w.cut, label, max, v))
+				cuts = append(cuts, fmt.Sprintf(w.cut, label, max, w.text(v)))
 			}
 		case given && !f.Required && leftOutKinds[f.Type]:
 			delete(rec, code)
-			cuts = append(cuts, fmt.Sprintf(w.ktLeft, label, v))
+			cuts = append(cuts, fmt.Sprintf(w.ktLeft, label, w.text(v)))
 		default:
 			return nil, false
 		}

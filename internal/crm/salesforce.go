@@ -386,7 +386,7 @@ func fit(v string, max int) (string, bool) {
 // refuses), are returned in cut ("Field (why): full value") for the Task,
 // so sales still read them whole.
 func (s *Salesforce) leadFields(l push.Lead, placeholders bool) (lead map[string]any, cut []string) {
-	w := notesIn(l.Lang)
+	w := notesIn(l.Lang).on(l.Sites)
 	lead = map[string]any{"Email": l.Email, "LeadSource": "Baton", "Rating": ratingFor(l.Grade)}
 	mapping := s.mapping()
 	// A record that is there (no stand-ins wanted) keeps the fields of the
@@ -446,7 +446,7 @@ func (s *Salesforce) leadFields(l push.Lead, placeholders bool) (lead map[string
 		}
 		if short, was := fit(v, max); was {
 			lead[field] = short
-			cut = append(cut, fmt.Sprintf(w.cut, field, max, v))
+			cut = append(cut, fmt.Sprintf(w.cut, field, max, w.text(v)))
 		}
 	}
 	slices.Sort(cut)
@@ -505,7 +505,7 @@ func (s *Salesforce) salesKept(l push.Lead, fields, cur map[string]any) (kept []
 		}
 		if now := sfText(fieldOf(cur, field)); l.SalesOwn(attr, now, want) {
 			delete(fields, field)
-			kept = append(kept, fmt.Sprintf(notesIn(l.Lang).kept, field, strings.TrimSpace(now), want))
+			kept = append(kept, fmt.Sprintf(notesIn(l.Lang).kept, field, strings.TrimSpace(now), notesIn(l.Lang).on(l.Sites).text(want)))
 		}
 	}
 	slices.Sort(kept)
@@ -761,7 +761,7 @@ func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 				break
 			}
 			pe := sfError(status, body, h, now)
-			if r := refused(pe, body); r != nil && try < 3 && r.refit(fields, &cut, notesIn(l.Lang)) {
+			if r := refused(pe, body); r != nil && try < 3 && r.refit(fields, &cut, notesIn(l.Lang).on(l.Sites)) {
 				continue
 			}
 			return "", pe
@@ -813,7 +813,7 @@ func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 				}
 				leadID, who = same, same
 				cut = append(cut, fmt.Sprintf(notesIn(l.Lang).dupRule, dup.rule))
-			case errors.As(err, &ref) && try < 3 && ref.refit(fields, &cut, notesIn(l.Lang)):
+			case errors.As(err, &ref) && try < 3 && ref.refit(fields, &cut, notesIn(l.Lang).on(l.Sites)):
 				continue // what Baton could not know ahead: the org's own lengths, its email check
 			default:
 				return "", err
@@ -996,13 +996,13 @@ func (r *refusal) refit(fields map[string]any, cut *[]string, w notes) bool {
 			switch {
 			case e.ErrorCode == "INVALID_EMAIL_ADDRESS":
 				delete(fields, f)
-				*cut = append(*cut, fmt.Sprintf(w.badMail, f, v))
+				*cut = append(*cut, fmt.Sprintf(w.badMail, f, w.text(v)))
 				changed = true
 			case m != nil:
 				max, _ := strconv.Atoi(m[1])
 				if short, was := fit(v, max); was {
 					fields[f] = short
-					*cut = append(*cut, fmt.Sprintf(w.cut, f, max, v))
+					*cut = append(*cut, fmt.Sprintf(w.cut, f, max, w.text(v)))
 					changed = true
 				}
 			}
@@ -1254,7 +1254,7 @@ const sfAccountNameLen = 255
 // for its Task.
 func accountCut(m account.MQA) []string {
 	if _, cut := fit(m.Name, sfAccountNameLen); cut {
-		return []string{fmt.Sprintf(notesIn(m.Lang).acName, sfAccountNameLen, m.Name)}
+		return []string{fmt.Sprintf(notesIn(m.Lang).acName, sfAccountNameLen, notesIn(m.Lang).on(m.Sites).text(m.Name))}
 	}
 	return nil
 }

@@ -1,5 +1,7 @@
 package crm
 
+import "github.com/baton-hq/baton/internal/event"
+
 // notes are the words a connector writes into an SFA about values it cut
 // or left out, in the language of the summary they follow (push.Lead.Lang,
 // sfa.language): a Japanese summary was followed by "Not on the Lead as
@@ -20,7 +22,22 @@ type notes struct {
 	ktHead  string
 	ktMore  string
 	kept    string // field, sales' value, the person's new value
+	mark    string // before a URL on no site of the team's (event.OffsiteMark)
+	sites   []string
 }
+
+// on are the notes quoting values with the team's sites (push.Lead.Sites,
+// account.MQA.Sites): a URL there is written as it is.
+func (w notes) on(sites []string) notes {
+	w.sites = sites
+	return w
+}
+
+// text is a value the person gave (a form's), as the notes quote it into
+// text the SFA shows with its URLs as links: any URL in it not on the
+// team's sites (every one, when the notes know none: on) marked and no
+// link, as the summary writes it (event.Unlinked).
+func (w notes) text(v string) string { return event.Unlinked(v, w.sites, w.mark) }
 
 var (
 	notesEN = notes{
@@ -39,6 +56,7 @@ var (
 		ktHead:  "\nNot in the record as Baton has it:\n",
 		ktMore:  "\n[cut to fit the field]\n",
 		kept:    "%s (kept as sales have it, %s; the person now gives): %s",
+		mark:    event.OffsiteMark("en"),
 	}
 	notesJA = notes{
 		cut:     "%s（%d 文字に切り詰め）：%s",
@@ -56,6 +74,7 @@ var (
 		ktHead:  "\nレコードに入りきらなかった値（Baton が受け取ったまま）：\n",
 		ktMore:  "\n［フィールドに収まるよう、ここで切り詰めました］\n",
 		kept:    "%s（営業が入力した「%s」のまま。本人が新たに入力した値）：%s",
+		mark:    event.OffsiteMark("ja"),
 	}
 )
 

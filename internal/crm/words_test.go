@@ -69,3 +69,37 @@ func TestNotesInTheSummarysLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestNotesLinkOnlyOwnSites: what a connector says it cut or left out
+// quotes the person's value whole, a form's (anyone can submit one), into
+// the Task's description and kintone's summary field, which show a URL as
+// a link; an off-site URL in it was written as it came. It is marked and
+// no link, as the summary's are; one on the team's sites stays.
+func TestNotesLinkOnlyOwnSites(t *testing.T) {
+	ctx := context.Background()
+	l := lead
+	l.Sites = []string{"www.example.com"}
+	long := "see https://evil.example/login " + strings.Repeat("x", 130) + " https://www.example.com/team"
+	l.Attributes = map[string]string{"title": long, "company": long}
+	check := func(what, text string) {
+		t.Helper()
+		if strings.Contains(text, "evil.example") || !strings.Contains(text, "see [other site, unverified] evil[.]example/login x") || !strings.Contains(text, " https://www.example.com/team") {
+			t.Errorf("%s does not mark the off-site URL of the value it quotes:\n%s", what, text)
+		}
+	}
+	f := crmfake.NewSalesforce()
+	defer f.Close()
+	if _, err := sf(f).Push(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	check("the Salesforce Task", f.Task(l.MQLID)["Description"].(string))
+
+	k := crmfake.NewKintone()
+	defer k.Close()
+	kc := kt(k)
+	kc.Fields = map[string]string{"company": "company", "mql_summary": "mql_reason"}
+	if _, err := kc.Push(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	check("the kintone summary field", k.Record(l.Email)["mql_reason"])
+}
