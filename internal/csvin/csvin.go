@@ -410,13 +410,15 @@ type Record struct {
 // a column ending in the email's name (email, メールアドレス, PCメールアドレス,
 // E-mail(会社)): a one-column list's header, or a subtitle that happens to
 // end so (出席者のメールアドレス, Attendee email, Send the follow-up
-// email). Such a row is held and the next non-blank row decides: a row of
-// several cells isHeader accepts is the header (the one-cell row was a
-// subtitle); a row holding an address, or a one-cell row with an @ (an
-// address mistyped, reported by the import), confirms it; another such
-// one-cell row is held instead; any other row makes it a title. A held
-// row at the end of the file is the header of an empty list. isHeader's
-// error (two email columns) is the file's.
+// email). Such a row is held and the rows below decide: a row of several
+// cells isHeader accepts is the header (the one-cell row was a subtitle);
+// a row holding an address, or a one-cell row with an @ (an address
+// mistyped, reported by the import), confirms it; another such one-cell
+// row is held instead; a section listing no attendee (ホストの詳細) drops
+// it. Other rows (（未記入）, "-", a date line) decide nothing: they are
+// the list's first rows, reported by the import, unless a header follows.
+// A held row at the end of the file is the header. isHeader's error (two
+// email columns) is the file's.
 //
 // Deciding reads the row below a one-cell header: it is in Below, and the
 // import reads the rows with Table.Read, which returns it first.
@@ -488,10 +490,19 @@ func FindHeader(cr *csv.Reader, rows *Rows, isHeader func([]string) (bool, error
 				continue
 			}
 		}
-		held = nil // a row that neither confirms a held header nor is one
+		// Any other row stays below a held header (a list's first row
+		// may be （未記入） or "-", reported by the import): only a
+		// header of several cells further down overrides it.
+		if held != nil {
+			held.Below = append(held.Below, Record{row, rec})
+		}
 		if oneCell && nonBlank > 1 && !endsInEmail(title) {
 			section = Header(title)
 			if !listsAttendees(section) {
+				// A report's hosts' table: the held row was the
+				// report's subtitle, and that table's addresses
+				// confirm nothing.
+				held = nil
 				t.Sections = append(t.Sections, strings.TrimSpace(title))
 			}
 			t.Above = append(t.Above, Record{row, rec})

@@ -264,3 +264,44 @@ func TestASubtitleEndingInEmailIsNoHeader(t *testing.T) {
 		t.Errorf("an empty list: %+v %v", tab, err)
 	}
 }
+
+// TestOneColumnListWhoseFirstRowIsNoAddress: a one-column list whose first
+// row holds no @ (（未記入）, "-") was refused whole ("no header row"): the
+// held header was dropped for a title and every row below read as one. The
+// header is kept and that row is the list's first, read with its row; a
+// header of several cells further down still overrides it.
+func TestOneColumnListWhoseFirstRowIsNoAddress(t *testing.T) {
+	for in, want := range map[string]struct {
+		row  int
+		rows []string
+	}{
+		"メールアドレス\n（未記入）\nhanako@example.com\njiro@example.com\n": {1, []string{"2:（未記入）", "3:hanako@example.com", "4:jiro@example.com"}},
+		"来場者\nPCメールアドレス\n-\nhanako@example.com\n":                {2, []string{"3:-", "4:hanako@example.com"}},
+		"来場者\nPCメールアドレス\n-\n":                                    {2, []string{"3:-"}},
+	} {
+		cr := NewReader([]byte(in))
+		var sheet Rows
+		tab, err := FindHeader(cr, &sheet, EmailHeader)
+		if err != nil || !tab.Found || tab.Row != want.row {
+			t.Errorf("%q: %+v %v", in, tab, err)
+			continue
+		}
+		var got []string
+		for {
+			rec, row, err := tab.Read(cr, &sheet)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, fmt.Sprintf("%d:%s", row, strings.Join(rec, "|")))
+		}
+		if !slices.Equal(got, want.rows) {
+			t.Errorf("%q: rows %q, want %q", in, got, want.rows)
+		}
+	}
+	if tab, err := findHeader("配信リスト\nAttendee email\n-\n出力日 2026/11/06\n氏名,Email\n山田,a@b.example\n"); err != nil || !tab.Found || tab.Row != 5 || len(tab.Below) != 0 {
+		t.Errorf("a header further down: %+v %v", tab, err)
+	}
+}

@@ -26,3 +26,19 @@ func TestSubtitleEndingInEmailIsNoHeader(t *testing.T) {
 		t.Errorf("a one-column list: %+v %v", res, err)
 	}
 }
+
+// TestOneColumnListWhoseFirstRowIsNoAddress: a one-column list whose first
+// row is no address (（未記入）, "-") was refused whole ("no header row");
+// its addresses are imported and that row reported.
+func TestOneColumnListWhoseFirstRowIsNoAddress(t *testing.T) {
+	for in, header := range map[string]int{
+		"メールアドレス\n（未記入）\nhanako@example.com\njiro@example.com\n":    1,
+		"来場者\nPCメールアドレス\n-\nhanako@example.com\njiro@example.com\n": 2,
+	} {
+		f := newFixture(t)
+		res, err := f.im.Import(context.Background(), strings.NewReader(in), Defaults{Channel: "seminar", Event: "DX", Date: "2026-11-06"})
+		if err != nil || res.HeaderRow != header || res.Imported != 2 || len(res.Errors) != 1 || res.Errors[0].Line != header+1 {
+			t.Errorf("%q: %+v %v", in, res, err)
+		}
+	}
+}

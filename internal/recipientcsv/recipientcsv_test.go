@@ -448,3 +448,13 @@ func cells(rec []string) []string {
 	}
 	return out
 }
+
+// TestOneColumnListWhoseFirstRowIsNoAddress: a one-column list whose first
+// row is no address (（退会）) was refused ("no email column"); the
+// addresses get tokens and that row is reported.
+func TestOneColumnListWhoseFirstRowIsNoAddress(t *testing.T) {
+	_, res := run(t, "メールアドレス\r\n（退会）\r\nhanako@example.com\r\njiro@example.com\r\n")
+	if res.Minted != 2 || len(res.Errors) != 1 || res.Errors[0].Line != 2 {
+		t.Errorf("%+v", res)
+	}
+}
