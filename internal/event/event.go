@@ -229,9 +229,16 @@ func (e *Event) Scorable(now time.Time) bool {
 	return true
 }
 
-// Flagged reports whether the event came from a bot or a scanner: kept for
-// anyone who wants to look, but never scored.
-func (e *Event) Flagged() bool { return e.Enrichment.Bot || e.Enrichment.Scanner }
+// Flagged reports whether the event came from a bot or a scanner, or is an
+// offline touch its webinar report says did not happen (Absent): kept for
+// anyone who wants to look, but never scored nor a touch.
+func (e *Event) Flagged() bool { return e.Enrichment.Bot || e.Enrichment.Scanner || e.Absent() }
+
+// Absent reports an offline touch marked not attended: imported from a
+// webinar's registrants, then its report said いいえ (internal/offline).
+func (e *Event) Absent() bool {
+	return e.Type == Offline && e.Properties["absent"] == true
+}
 
 // Email returns the email the event carries (form fields or identify traits),
 // normalised, or "" when it carries none or an invalid one. Of several

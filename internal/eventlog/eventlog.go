@@ -486,17 +486,43 @@ func (l *Log) Flag(ctx context.Context, visitor, id, why string) (bool, error) {
 // session), after the fact: a touch imported before its report (from the
 // registrants' list), or a report imported again corrected. The
 // modification on the change feed makes scoring rescore the person: a
-// min_minutes rule may now match, or no longer. It reports whether the
-// event changed (false: it had those minutes already).
+// min_minutes rule may now match, or no longer. Minutes say the person
+// came: a touch marked absent (SetAbsent) by an earlier report is no
+// longer. It reports whether the event changed (false: it had those
+// minutes already).
 func (l *Log) SetMinutes(ctx context.Context, visitor, id string, minutes int) (bool, error) {
 	return l.update(ctx, visitor, id, func(ev *event.Event) bool {
-		if m, ok := ev.Minutes(); ok && m == minutes || ev.Type != event.Offline {
+		if m, ok := ev.Minutes(); ok && m == minutes && !ev.Absent() || ev.Type != event.Offline {
 			return false
 		}
 		if ev.Properties == nil {
 			ev.Properties = map[string]any{}
 		}
 		ev.Properties["minutes"] = minutes
+		delete(ev.Properties, "absent")
+		return true
+	})
+}
+
+// SetAbsent marks an offline touch not attended (absent), or attended
+// again: a webinar's registrant, imported from its registrants' list, whom
+// its report says did not come (or, corrected, did). An absent touch never
+// scores nor is a touch (event.Event.Flagged); the modification on the
+// change feed makes scoring rescore the person, withdrawing its points. It
+// reports whether the event changed.
+func (l *Log) SetAbsent(ctx context.Context, visitor, id string, absent bool) (bool, error) {
+	return l.update(ctx, visitor, id, func(ev *event.Event) bool {
+		if ev.Type != event.Offline || ev.Absent() == absent {
+			return false
+		}
+		if ev.Properties == nil {
+			ev.Properties = map[string]any{}
+		}
+		if absent {
+			ev.Properties["absent"] = true
+		} else {
+			delete(ev.Properties, "absent")
+		}
 		return true
 	})
 }

@@ -84,6 +84,11 @@ type Result struct {
 	// NotAttended counts the rows of registrants who did not come (a
 	// webinar report's 出席しましたか: いいえ): no touch, no person.
 	NotAttended int `json:"notAttended"`
+	// Withdrawn counts the touches of registrants who did not come that an
+	// earlier import stored (the webinar's registrants' list imported
+	// before its report): each is marked absent, and no longer scores
+	// nor counts as a touch (its person is rescored).
+	Withdrawn int `json:"withdrawn"`
 	// HeaderRow is the header's row as Excel numbers it: 1 for a plain
 	// list, further down a report with title lines above its table.
 	HeaderRow int `json:"headerRow"`
@@ -131,6 +136,9 @@ type Events interface {
 	// SetMinutes sets a stored touch's minutes; the change rescores its
 	// person (see eventlog.Log.SetMinutes).
 	SetMinutes(ctx context.Context, visitor, id string, minutes int) (bool, error)
+	// SetAbsent marks a stored touch not attended (or attended again);
+	// the change rescores its person (see eventlog.Log.SetAbsent).
+	SetAbsent(ctx context.Context, visitor, id string, absent bool) (bool, error)
 }
 
 // Linker links the pseudo-visitor to its person; see identity.Stitcher.
@@ -544,6 +552,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 			}
 			return strings.TrimSpace(d)
 		}
+		absent := false
 		if col.attended >= 0 {
 			// A webinar report lists its registrants who never came
 			// (出席しましたか: いいえ): no touch, and no person made of them.
@@ -554,14 +563,22 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 			}
 			if !came {
 				res.NotAttended++
-				continue
+				absent = true
 			}
 		}
 		rawEmail := get(col.email, "")
 		email, err := event.NormalizeEmail(rawEmail)
 		if err != nil {
-			fail("%q is not an email address", rawEmail)
+			if !absent {
+				fail("%q is not an email address", rawEmail)
+			}
 			continue
+		}
+		if absent {
+			// The touch its registrants' list may have stored is
+			// marked absent (below); a row that names none is no
+			// error: nothing is stored of it either way.
+			fail = func(string, ...any) {}
 		}
 		name := strings.TrimSpace(norm.NFKC.String(get(col.event, def.Event)))
 		if name == "" {
@@ -602,6 +619,16 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 			sess.join, sess.leave, sess.timed = sessionTimes(get(col.join, ""), get(col.leave, ""))
 		}
 		id := EventID(email, name, day.Format("2006-01-02"))
+		if j, ok := byID[id]; ok && (absent || jobs[j].absent) {
+			// A no-show's row and another of the same touch: one
+			// saying they came wins (its sessions are the touch's).
+			if !absent {
+				jobs[j] = touch{lines: append(jobs[j].lines, line), id: id, email: email, name: name, day: day, channel: channel, fields: fields, sessions: []stay{sess}, came: true}
+			} else {
+				jobs[j].lines = append(jobs[j].lines, line)
+			}
+			continue
+		}
 		if j, ok := byID[id]; ok {
 			// Another session of the same touch (a person who rejoined
 			// the webinar has a row for each): one touch, its minutes
@@ -611,7 +638,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 			continue
 		}
 		byID[id] = len(jobs)
-		jobs = append(jobs, touch{lines: []int{line}, id: id, email: email, name: name, day: day, channel: channel, fields: fields, sessions: []stay{sess}})
+		jobs = append(jobs, touch{lines: []int{line}, id: id, email: email, name: name, day: day, channel: channel, fields: fields, sessions: []stay{sess}, absent: absent, came: col.attended >= 0 && !absent})
 	}
 	// The report's own length (Zoom's summary: 実際の所要時間（分） /
 	// Actual Duration (minutes)), the most a touch's minutes can be when
@@ -638,6 +665,12 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 		}
 		j := jobs[i]
 		r := &done[i]
+		if j.absent {
+			if r.withdrawn, r.err = im.withdraw(ctx, j); r.err != nil {
+				cancel()
+			}
+			return
+		}
 		if r.fresh, r.updated, r.created, r.err = im.row(ctx, j, at); r.err != nil &&
 			!errors.Is(r.err, identity.ErrErased) && !errors.Is(r.err, errWithdrawn) {
 			cancel() // the first failure stops the rest: the import fails whole (it is idempotent)
@@ -661,6 +694,11 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 			return res, fmt.Errorf("line %d: %w", lines[0], r.err)
 		case r.err != nil:
 			// Stopped by another row's failure, said below.
+		case jobs[i].absent:
+			// A no-show: counted in NotAttended.
+			if r.withdrawn {
+				res.Withdrawn++
+			}
 		case r.fresh:
 			// A rejoin's other rows are the same touch, earlier in the file.
 			res.Imported++
@@ -701,6 +739,10 @@ type touch struct {
 	fields      map[string]string
 	sessions    []stay // its rows' (a rejoin has several)
 	minutes     int    // attended (see attended); -1: not said
+	// absent: a registrant who did not come (いいえ): nothing stored, the
+	// touch an earlier import stored marked absent (Importer.withdraw).
+	// came: a row saying they did (はい), which undoes that.
+	absent, came bool
 }
 
 // stay is a row's session: its minutes (Zoom's セッション時間（分）; -1: not
@@ -803,6 +845,7 @@ var sessionLayouts = append(slices.Clone(reportTimes),
 
 type touchResult struct {
 	fresh, updated, created bool
+	withdrawn               bool // an absent touch's, marked now
 	err                     error
 }
 
@@ -858,6 +901,13 @@ func (im *Importer) row(ctx context.Context, t touch, now time.Time) (fresh, upd
 		}
 		return false, false, created, err
 	}
+	if !ok[0] && t.minutes < 0 && t.came {
+		// Marked absent by an earlier report, now corrected (はい)
+		// without minutes (SetMinutes undoes it too).
+		if _, err = im.Events.SetAbsent(ctx, vid, ev.ID, false); err != nil && !errors.Is(err, eventlog.ErrNotFound) {
+			return false, false, created, err
+		}
+	}
 	if !ok[0] && t.minutes >= 0 {
 		// Stored before: by the registrants' list (no minutes), or by
 		// this report imported before it was corrected. The report's
@@ -871,6 +921,26 @@ func (im *Importer) row(ctx context.Context, t touch, now time.Time) (fresh, upd
 		}
 	}
 	return ok[0], updated, created, nil
+}
+
+// withdraw marks absent the touch of a registrant the report says did not
+// come, if an earlier import stored it (the webinar's registrants' list):
+// it scored and counted as a touch as if they had. No person is made, and
+// a person unknown, erased or without the touch has nothing to withdraw.
+// It reports whether a touch was marked now.
+func (im *Importer) withdraw(ctx context.Context, t touch) (bool, error) {
+	p, err := im.Dir.ByEmail(ctx, t.email)
+	if errors.Is(err, identity.ErrNotFound) || errors.Is(err, identity.ErrErased) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	marked, err := im.Events.SetAbsent(ctx, Visitor(p.ID), t.id, true)
+	if errors.Is(err, eventlog.ErrNotFound) {
+		return false, nil
+	}
+	return marked, err
 }
 
 // cell is a value of a report's summary and its column's name.

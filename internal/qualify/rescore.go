@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/baton-hq/baton/internal/event"
@@ -121,8 +122,21 @@ func (q *Qualifier) rebuild(ctx context.Context, person string, rec Record) (Rec
 		return rec, nil, nil, err
 	}
 	now := q.now()
+	// The replay only adds touches: one whose event is flagged since (a
+	// webinar registrant's touch its report says did not happen, a click
+	// judged a scanner's) is taken away, else attribution still credits
+	// it.
+	flagged := map[string]bool{}
+	for i := range tl {
+		if tl[i].Flagged() {
+			flagged[tl[i].ID] = true
+		}
+	}
 	tl = withdrawnFrom(p, scorable(tl, person, now))
 	next := rec
+	if len(flagged) > 0 {
+		next.Touches = slices.DeleteFunc(slices.Clone(rec.Touches), func(t Touch) bool { return flagged[t.EventID] })
+	}
 	next.State, next.Pending, next.Gen = nil, nil, rec.Gen+1
 	for _, h := range hist {
 		next.reached(h.To, h.At) // a record from before they were kept: the spans dropped from now on part there
