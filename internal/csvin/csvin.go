@@ -490,11 +490,16 @@ func FindHeader(cr *csv.Reader, rows *Rows, isHeader func([]string) (bool, error
 				continue
 			}
 		}
-		// Any other row stays below a held header (a list's first row
-		// may be （未記入） or "-", reported by the import): only a
-		// header of several cells further down overrides it.
-		if held != nil {
+		// Any other one-cell row stays below a held header (a list's
+		// first row may be （未記入） or "-", reported by the import),
+		// where a header of several cells further down overrides it. A
+		// row of several cells holding no address is no row of a
+		// one-column list: the held row was a subtitle (a report's
+		// summary table follows it).
+		if held != nil && oneCell {
 			held.Below = append(held.Below, Record{row, rec})
+		} else if held != nil {
+			held = nil
 		}
 		if oneCell && nonBlank > 1 && !endsInEmail(title) {
 			section = Header(title)

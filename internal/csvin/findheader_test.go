@@ -305,3 +305,20 @@ func TestOneColumnListWhoseFirstRowIsNoAddress(t *testing.T) {
 		t.Errorf("a header further down: %+v %v", tab, err)
 	}
 }
+
+// TestASubtitleAboveASummaryIsNoHeader: a subtitle ending in an email word
+// with a summary table of several cells below it (a Zoom report's meeting
+// line names the host's address) was kept as a held header past that
+// table, and the host's address confirmed it: every attendee row failed
+// ("2 fields, the header has 1"). A row of several cells holding no
+// address drops it; one holding the host's is then the summary's.
+func TestASubtitleAboveASummaryIsNoHeader(t *testing.T) {
+	in := "出席者のメールアドレス\nミーティングID,トピック,主催者\n845 1234,DX,host@acme.example\n\n出席者の詳細\n名前,メールアドレス\n山田,taro@client.example\n"
+	if tab, err := findHeader(in); err != nil || !tab.Found || tab.Row != 6 || tab.Header[0] != "名前" {
+		t.Errorf("report: %+v %v", tab, err)
+	}
+	// No email column at all: the file's error, not a header of one cell.
+	if tab, err := findHeader("Send the follow-up email\nName,Company\nYamada,Acme\n"); err != nil || tab.Found {
+		t.Errorf("no email column: %+v %v", tab, err)
+	}
+}
