@@ -291,6 +291,18 @@ func (p page) Minutes(v any) string {
 	return p.F("%d min", n)
 }
 
+// Absent reports an offline touch its webinar's report says did not
+// happen (event.Absent): the timeline marks it, where it read as attended.
+func (page) Absent(v any) bool {
+	switch ev := v.(type) {
+	case event.Event:
+		return ev.Absent()
+	case *event.Event:
+		return ev != nil && ev.Absent()
+	}
+	return false
+}
+
 // Day is t's date in the configured zone (a lab person's would-be MQL:
 // the marketer's day, not UTC's), as Date says it.
 func (p page) Day(t time.Time) string { return p.Date(t.In(p.Loc).Format("2006-01-02")) }

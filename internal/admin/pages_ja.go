@@ -153,6 +153,7 @@ var ja = map[string]string{
 	"honeypot":                        "ハニーポット",
 	"honeypot: hide it in the email":  "ハニーポット：メール内で見えないように置く",
 	"human":                           "人間",
+	"absent":                          "欠席",
 	"now":                             "現在",
 	"other scanner opens: %d":         "その他スキャナの開封：%d",
 	"scanner":                         "スキャナ",

@@ -87,3 +87,31 @@ func TestWhatLedToItNamesTheWebinar(t *testing.T) {
 		t.Fatalf("person page: %d, want %q after 'MQL に至った行動' in:\n%s", a.code, want, a.body)
 	}
 }
+
+// absentWebinar is a registrant's webinar touch its report said did not
+// happen (eventlog.SetAbsent).
+type absentWebinar struct{}
+
+func (absentWebinar) Timeline(context.Context, string, int) ([]event.Event, error) {
+	return []event.Event{{ID: "e1", Type: event.Offline, Timestamp: time.Date(2026, 11, 24, 7, 0, 0, 0, time.UTC),
+		Properties: map[string]any{"event": "製造業DXウェビナー 第3回", "channel": "webinar", "absent": true}}}, nil
+}
+
+// TestTimelineMarksANoShow: a registrant the webinar's report says did not
+// come keeps the touch on their timeline (what Baton was told), marked
+// 欠席: it read as attended, though it no longer scores.
+func TestTimelineMarksANoShow(t *testing.T) {
+	f := newFixture(t)
+	f.h.People, f.h.Timelines = rtlPerson{}, absentWebinar{}
+	cookie, _ := f.login(fullToken)
+	for lang, want := range map[string]string{"ja": `<bdi>製造業DXウェビナー 第3回</bdi> <span class="chip scanner">欠席</span>`, "en": `<span class="chip scanner">absent</span>`} {
+		a := f.req("GET", "/admin/people/p_1?lang="+lang, "", "Cookie", cookie, "Accept", "text/html")
+		if a.code != 200 || !strings.Contains(a.body, want) {
+			t.Errorf("%s: %d, want %q in:\n%s", lang, a.code, want, a.body)
+		}
+	}
+	f.h.Timelines = webinarEvent{}
+	if a := f.req("GET", "/admin/people/p_1", "", "Cookie", cookie, "Accept", "text/html"); strings.Contains(a.body, "absent") || strings.Contains(a.body, "欠席") {
+		t.Errorf("an attendee's touch is marked absent")
+	}
+}

@@ -75,9 +75,10 @@ type Result struct {
 	Repeated int `json:"repeated"` // touches stored by an earlier import (or earlier in this file)
 	// Updated counts the touches stored by an earlier import whose
 	// minutes this one set or corrected (a webinar's registrants imported
-	// before its report, a report imported again corrected): the report's
-	// minutes replace the stored ones, and the person is rescored. Not
-	// counted in Repeated (their rejoins' other rows are).
+	// before its report, a report imported again corrected), or that it
+	// gave back (marked absent by an earlier report, now corrected): the
+	// person is rescored. Not counted in Repeated (their rejoins' other
+	// rows are).
 	Updated   int        `json:"updated"`
 	NewPeople int        `json:"newPeople"` // people created
 	Errors    []RowError `json:"errors"`    // rows not imported, and why
@@ -904,7 +905,11 @@ func (im *Importer) row(ctx context.Context, t touch, now time.Time) (fresh, upd
 	if !ok[0] && t.minutes < 0 && t.came {
 		// Marked absent by an earlier report, now corrected (はい)
 		// without minutes (SetMinutes undoes it too).
-		if _, err = im.Events.SetAbsent(ctx, vid, ev.ID, false); err != nil && !errors.Is(err, eventlog.ErrNotFound) {
+		// Given back: counted in updated, not repeated.
+		if updated, err = im.Events.SetAbsent(ctx, vid, ev.ID, false); errors.Is(err, eventlog.ErrNotFound) {
+			updated, err = false, nil
+		}
+		if err != nil {
 			return false, false, created, err
 		}
 	}

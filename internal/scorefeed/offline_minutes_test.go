@@ -182,8 +182,9 @@ func TestNoShowsRegistrantsTouchIsWithdrawn(t *testing.T) {
 	step("report again", report, offline.Result{NotAttended: 2}, map[string]float64{"hanako@client.example": 0})
 	step("registrants again", "メールアドレス,氏名\ntaro@client.example,山田\nhanako@client.example,佐藤\n",
 		offline.Result{}, map[string]float64{"taro@client.example": 20, "hanako@client.example": 0})
+	// Given back: hanako's touch counts in updated (it was in repeated).
 	step("report corrected", "出席しましたか,メール,セッション時間（分）\nはい,taro@client.example,45\nはい,hanako@client.example,\n",
-		offline.Result{}, map[string]float64{"taro@client.example": 20, "hanako@client.example": 5})
+		offline.Result{Updated: 1}, map[string]float64{"taro@client.example": 20, "hanako@client.example": 5})
 	if ev := touch("hanako@client.example"); ev.Absent() {
 		t.Errorf("corrected, the touch: %+v", ev)
 	}
