@@ -126,11 +126,25 @@ func TestHubSpotOwnersSlowList(t *testing.T) {
 }
 
 // failingNames is a store whose writes of names learned (repnames) fail,
-// fails times.
+// fails times: a name that is an email is written in a transaction (with
+// the check that the address was not erased), any other by PutMany.
 type failingNames struct {
 	table.Table
 	mu    sync.Mutex
 	fails int
+}
+
+func (s *failingNames) Transact(ctx context.Context, ws []table.Write) error {
+	s.mu.Lock()
+	fail := s.fails > 0 && len(ws) > 0 && ws[0].Item.Kind == "repname"
+	if fail {
+		s.fails--
+	}
+	s.mu.Unlock()
+	if fail {
+		return errors.New("the store is unavailable")
+	}
+	return s.Table.Transact(ctx, ws)
 }
 
 func (s *failingNames) PutMany(ctx context.Context, ws []table.Write) []error {
