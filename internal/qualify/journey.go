@@ -2,6 +2,7 @@ package qualify
 
 import (
 	"encoding/binary"
+	"maps"
 	"slices"
 	"time"
 )
@@ -50,6 +51,24 @@ func (c Tally) addValue(dim, v string, n int) {
 		v = OtherValue
 	}
 	m[v] += n
+}
+
+// sub takes one touch out: under its value, or OtherValue where it
+// counted past maxTallyValues; a value left at 0 goes.
+func (c Tally) sub(t Touch) {
+	for _, d := range TouchDims {
+		m := c[d]
+		v := t.Value(d)
+		if _, ok := m[v]; !ok {
+			v = OtherValue
+		}
+		if m[v] <= 0 {
+			continue
+		}
+		if m[v]--; m[v] == 0 {
+			delete(m, v)
+		}
+	}
 }
 
 func (c Tally) merge(o Tally) {
@@ -203,14 +222,64 @@ func (d *Dropped) join(marks []time.Time) {
 	d.Spans = out
 }
 
+// withdraw is d without the flagged offline touches ts it counts: each
+// one Seen has (dropped, and not withdrawn before: a person is rescored
+// again and again, their absent touch flagged each time) is taken out of
+// Seen and of the span whose time holds it, a span left empty removed (its
+// neighbours stay apart: a mark parting either from it parts them). A
+// touch attended again is then no longer counted, and the replay drops it
+// anew. Web touches (a click judged a scanner's) are not told apart from
+// the history a span counts, nor anything once Full: those stay counted.
+// d itself is never changed (the record read is); nil when nothing is left.
+func (d *Dropped) withdraw(ts []Touch) *Dropped {
+	if d == nil || d.Full {
+		return d
+	}
+	c := d.clone()
+	changed := false
+	for _, t := range ts {
+		if t.Medium != "offline" {
+			continue
+		}
+		k, ok := c.find(touchHash(t.EventID))
+		if !ok {
+			continue
+		}
+		c.Seen = slices.Delete(c.Seen, 4*k, 4*k+4)
+		changed = true
+		i := slices.IndexFunc(c.Spans, func(s Span) bool { return !t.At.Before(s.From) && !t.At.After(s.To) })
+		if i < 0 {
+			continue
+		}
+		s := &c.Spans[i]
+		s.N--
+		s.By.sub(t)
+		if s.N <= 0 {
+			c.Spans = slices.Delete(c.Spans, i, i+1)
+		}
+	}
+	switch {
+	case !changed:
+		return d
+	case len(c.Spans) == 0 && len(c.Seen) == 0:
+		return nil
+	}
+	return c
+}
+
 func (d *Dropped) clone() *Dropped {
 	if d == nil {
 		return &Dropped{}
 	}
 	c := &Dropped{Seen: slices.Clone(d.Seen), Full: d.Full, Spans: make([]Span, len(d.Spans))}
 	for i, s := range d.Spans {
-		s.By = Tally{}
-		s.By.merge(d.Spans[i].By)
+		// A copy, not a merge: a full tally (maxTallyValues values and
+		// OtherValue) merged in map order folded a value into OtherValue
+		// whenever OtherValue came first.
+		s.By = make(Tally, len(d.Spans[i].By))
+		for dim, m := range d.Spans[i].By {
+			s.By[dim] = maps.Clone(m)
+		}
 		c.Spans[i] = s
 	}
 	return c

@@ -2,6 +2,7 @@ package qualify
 
 import (
 	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
@@ -323,5 +324,41 @@ func TestRecycledLeadsSQLJourney(t *testing.T) {
 			// Raised as the touch of hour 120 had yet to come.
 			checkJourney(t, "the second MQL's journey as raised", mql2, 19)
 		}
+	}
+}
+
+// TestWithdrawFromDropped: an absent touch is taken out of the span that
+// holds it by time, a span it alone made up removed, a campaign counted
+// under OtherValue (past maxTallyValues) taken from there; withdrawing it
+// again (every rescore finds it flagged) or a touch never dropped changes
+// nothing.
+func TestWithdrawFromDropped(t *testing.T) {
+	at := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	h := func(i int) time.Time { return at.Add(time.Duration(i) * time.Hour) }
+	mark := []time.Time{h(20)} // parts the spans before and after hour 20
+	off := func(i int, ch string) Touch {
+		return Touch{At: h(i), Channel: ch, Medium: "offline", Campaign: fmt.Sprintf("event %d", i), EventID: fmt.Sprintf("e%d", i)}
+	}
+	d := &Dropped{}
+	for i := range maxTallyValues + 1 {
+		d.drop(off(i, "exhibition"), mark) // the 17th campaign counts under (other)
+	}
+	lone := off(21, "webinar")
+	d.drop(lone, mark)
+	late := off(maxTallyValues, "exhibition")
+	if len(d.Spans) != 2 || d.Spans[0].By["campaign"][OtherValue] != 1 {
+		t.Fatalf("spans %+v: want two, the first with one campaign under %s", d.Spans, OtherValue)
+	}
+	before := d.clone()
+	got := d.withdraw([]Touch{lone, late, off(30, "seminar")})
+	if !reflect.DeepEqual(d, before) {
+		t.Errorf("withdraw changed the record read: %+v", d)
+	}
+	if len(got.Spans) != 1 || got.Spans[0].N != maxTallyValues || got.Spans[0].By["campaign"][OtherValue] != 0 ||
+		got.Spans[0].By["channel"]["exhibition"] != maxTallyValues || len(got.Seen) != 4*maxTallyValues {
+		t.Errorf("withdrawn: %+v; want one span of %d, nothing under %s", got, maxTallyValues, OtherValue)
+	}
+	if again := got.withdraw([]Touch{lone, late}); again != got {
+		t.Errorf("withdrawn again: %+v, want it unchanged", again)
 	}
 }

@@ -126,16 +126,24 @@ func (q *Qualifier) rebuild(ctx context.Context, person string, rec Record) (Rec
 	// webinar registrant's touch its report says did not happen, a click
 	// judged a scanner's) is taken away, else attribution still credits
 	// it.
+	// One trimmed from the list to Dropped is taken out of its span too:
+	// the replay cannot rebuild the list and spans from empty, as the
+	// record keeps touches whose raw events have expired (retention).
 	flagged := map[string]bool{}
+	var gone []Touch
 	for i := range tl {
 		if tl[i].Flagged() {
 			flagged[tl[i].ID] = true
+			if t, ok := q.Referrals.TouchOf(tl[i]); ok {
+				gone = append(gone, t)
+			}
 		}
 	}
 	tl = withdrawnFrom(p, scorable(tl, person, now))
 	next := rec
 	if len(flagged) > 0 {
 		next.Touches = slices.DeleteFunc(slices.Clone(rec.Touches), func(t Touch) bool { return flagged[t.EventID] })
+		next.Dropped = rec.Dropped.withdraw(gone)
 	}
 	next.State, next.Pending, next.Gen = nil, nil, rec.Gen+1
 	for _, h := range hist {
