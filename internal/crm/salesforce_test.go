@@ -486,6 +486,26 @@ func TestSalesforceRefusedValuesOfItsOwn(t *testing.T) {
 	}
 }
 
+// TestSalesforceRefusedEmailQuotedAsItIs: the Task quotes the address
+// Salesforce refused so that sales can copy it; the URL marking took the
+// "www." of its domain for a link and wrote it marked and defanged
+// (taro@［外部サイト・未確認］www[.]acme[.]co[.]jp). It is quoted as it is.
+func TestSalesforceRefusedEmailQuotedAsItIs(t *testing.T) {
+	f := crmfake.NewSalesforce()
+	defer f.Close()
+	c := sf(f)
+	l := lead
+	l.Lang, l.Sites, l.Email = "ja", []string{"www.example.com"}, "taro@www.acme.co.jp"
+	f.FailWrites(1, crmfake.Fault{Status: 400, Body: `[{"message":"Email: invalid email address: taro@www.acme.co.jp","errorCode":"INVALID_EMAIL_ADDRESS","fields":["Email"]}]`})
+	if _, err := c.Push(context.Background(), l); err != nil {
+		t.Fatal(err)
+	}
+	desc, _ := f.Task(l.MQLID)["Description"].(string)
+	if !strings.Contains(desc, "：taro@www.acme.co.jp") || strings.Contains(desc, "www[.]acme") {
+		t.Errorf("description does not quote the address as it is:\n%s", desc)
+	}
+}
+
 // TestSalesforceUnknownExternalID: an upsert by a field that is not an
 // external id on the object is NOT_FOUND, a permanent failure naming it.
 func TestSalesforceUnknownExternalID(t *testing.T) {

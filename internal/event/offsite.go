@@ -47,11 +47,17 @@ func Unlinked(s string, sites []string, mark string) string {
 			b.WriteString(s)
 			return b.String()
 		}
+		scheme := strings.HasSuffix(s[loc[0]:loc[1]], "://")
+		if !scheme && midWord(b.String(), s[:loc[0]]) {
+			b.WriteString(s[:loc[1]]) // "www." inside a word or an address: no link begins there
+			s = s[loc[1]:]
+			continue
+		}
 		b.WriteString(s[:loc[0]])
 		end := loc[0] + urlEnd(s[loc[0]:])
-		u := s[loc[0]:end]
+		u, tail := trailed(s[loc[0]:end])
 		own := u
-		if !strings.Contains(s[loc[0]:loc[1]], "://") {
+		if !scheme {
 			own = "https://" + u // www.: as a renderer would open it
 		}
 		if OwnSite(own, sites) {
@@ -59,8 +65,52 @@ func Unlinked(s string, sites []string, mark string) string {
 		} else {
 			b.WriteString(mark + defanged(u))
 		}
+		b.WriteString(tail)
 		s = s[end:]
 	}
+}
+
+// midWord reports whether a bare "www." after written and before is
+// inside a word and so no link to a renderer, which begins one only at a
+// word's start: after a letter of any script (株式会社Www.Labo) or digit,
+// "_" or "@" (taro@www.acme.co.jp), or within an address's domain
+// (info@mail.www.acme.co.jp). A URL with a scheme is marked wherever it
+// begins: renderers link "https://" glued to anything, Japanese text too
+// (詳細はhttps://evil.example/x).
+func midWord(written, before string) bool {
+	if before == "" {
+		before, written = written, ""
+	}
+	r, _ := utf8.DecodeLastRuneInString(before)
+	switch {
+	case r == '@' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
+		return true
+	case r == '.' || r == '-':
+		const hostChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-"
+		host := strings.TrimRight(before, hostChars)
+		if host == "" {
+			host = strings.TrimRight(written, hostChars)
+		}
+		return strings.HasSuffix(host, "@")
+	}
+	return false
+}
+
+// trailed is u without the punctuation a renderer leaves out of a link at
+// its end (a sentence's full stop, a comma, a closing bracket not opened
+// in it), and that punctuation: "see https://www.example.com." links the
+// site, not the host "www.example.com.". The non-ASCII ones (」』）。、)
+// already end a URL (urlEnd).
+func trailed(u string) (string, string) {
+	core := u
+	for core != "" {
+		c := core[len(core)-1]
+		if !strings.ContainsRune(".,;:)", rune(c)) || c == ')' && strings.Count(core, "(") >= strings.Count(core, ")") {
+			break
+		}
+		core = core[:len(core)-1]
+	}
+	return core, u[len(core):]
 }
 
 // OffsiteURL is a URL field of an event (a page, a referrer) as the SFA's
@@ -75,7 +125,11 @@ func OffsiteURL(u string, sites []string, mark string) string {
 		end := urlEnd(u)
 		return u[:end] + Unlinked(u[end:], sites, mark)
 	}
-	return mark + escapedControls(defanged(u))
+	core, tail := trailed(u)
+	if tail != "" && OwnSite(core, sites) {
+		return u // a renderer links core, the team's, and leaves tail
+	}
+	return mark + escapedControls(defanged(core)) + tail
 }
 
 // urlEnd is the length of the URL s starts with, as a renderer takes it:

@@ -68,3 +68,47 @@ func TestMarkedTextLinksNothingElse(t *testing.T) {
 		}
 	}
 }
+
+// TestMarkedTextKeepsWordsAndAddresses: Unlinked marked "www." wherever it
+// stood and took a sentence's full stop into the host, so an address sales
+// must copy (a refused email quoted in the Salesforce note), a company's
+// name and the site's own URL ending a sentence came out marked. A bare
+// "www." inside a word or an address is no link and stays as it is; the
+// punctuation that ends a sentence is no part of a URL's host and stays
+// unmarked after it; a URL with a scheme is marked even glued to Japanese
+// text, as SFAs link it there.
+func TestMarkedTextKeepsWordsAndAddresses(t *testing.T) {
+	sites := []string{"www.example.com"}
+	for _, lang := range []string{"ja", ""} {
+		mark := event.OffsiteMark(lang)
+		for _, c := range []struct{ in, want string }{
+			{"taro@www.acme.co.jp", "taro@www.acme.co.jp"},
+			{"株式会社Www.Labo", "株式会社Www.Labo"},
+			{"see https://www.example.com.", "see https://www.example.com."},
+			{"info@mail.www.acme.co.jp", "info@mail.www.acme.co.jp"},
+			{"taro@www.www.acme.co.jp", "taro@www.www.acme.co.jp"},
+			{"see www.example.com/a, then (https://www.example.com/b).", "see www.example.com/a, then (https://www.example.com/b)."},
+			{"https://www.example.com/wiki/A_(b)", "https://www.example.com/wiki/A_(b)"},
+			{"詳細はhttps://evil.example/x", "詳細は" + mark + "evil[.]example/x"},
+			{"詳細はhttps://evil.example/x。", "詳細は" + mark + "evil[.]example/x。"},
+			{"see https://evil.example.", "see " + mark + "evil[.]example."},
+			{"see www.evil.example, now", "see " + mark + "www[.]evil[.]example, now"},
+			{"株式会社Www.Labo www.evil.example", "株式会社Www.Labo " + mark + "www[.]evil[.]example"},
+			{"1https://evil.example", "1" + mark + "evil[.]example"},
+			{"taro@https://evil.example", "taro@" + mark + "evil[.]example"},
+			{"end.www.evil.example", "end." + mark + "www[.]evil[.]example"},
+		} {
+			if got := event.Unlinked(c.in, sites, mark); got != c.want {
+				t.Errorf("Unlinked(%q) = %q, want %q", c.in, got, c.want)
+			}
+		}
+		for _, c := range []struct{ in, want string }{
+			{"https://www.example.com.", "https://www.example.com."},
+			{"https://evil.example/x).", mark + "evil[.]example/x)."},
+		} {
+			if got := event.OffsiteURL(c.in, sites, mark); got != c.want {
+				t.Errorf("OffsiteURL(%q) = %q, want %q", c.in, got, c.want)
+			}
+		}
+	}
+}
