@@ -2,6 +2,7 @@ package scorefeed_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -28,47 +29,15 @@ import (
 // fewer minutes.
 func TestWebinarMinutesImportedLaterScore(t *testing.T) {
 	ctx := context.Background()
-	tokyo := time.FixedZone("JST", 9*3600)
-	clk := clock.Fixed(time.Date(2026, 11, 7, 9, 0, 0, 0, tokyo))
-	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"), bolttable.WithFeed(scorefeed.Kinds...), bolttable.WithClock(clk))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { tb.Close() })
-	log := &eventlog.Log{T: tb, Now: clk}
-	dir := &identity.Directory{T: tb, Now: clk}
-	st := &identity.Stitcher{Dir: dir, Log: log}
-	rules, err := rulebook.Parse("rules.yaml", []byte("behaviour:\n"+
-		"  - {name: webinar, type: offline, channel: webinar, points: 5}\n"+
-		"  - {name: webinar-90, type: offline, channel: webinar, min_minutes: 90, points: 15}\n"+
-		"mql: [{name: x, min_behaviour: 1000}]\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := &qualify.Qualifier{T: tb, Dir: dir, Log: log, Engine: &rulebook.Engine{R: rules}, Now: clk}
-	im := &offline.Importer{Dir: dir, Link: st, Events: log, Loc: tokyo, Now: clk}
-	def := offline.Defaults{Channel: "webinar", Event: "製造業DXウェビナー 第3回", Date: "2026-11-06"}
+	w := newWebinar(t, 90)
+	dir, q, im, def := w.dir, w.q, w.im, w.def
 	step := func(name, list string, imported, updated, repeated int, score float64) {
 		t.Helper()
 		res, err := im.Import(ctx, strings.NewReader(list), def)
 		if err != nil || res.Imported != imported || res.Updated != updated || res.Repeated != repeated {
 			t.Fatalf("%s: %+v %v", name, res, err)
 		}
-		for {
-			cs, err := tb.Next(ctx, 100)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(cs) == 0 {
-				break
-			}
-			if _, err := scorefeed.HandleChanges(ctx, q, cs, nil); err != nil {
-				t.Fatal(err)
-			}
-			if err := tb.Ack(ctx, cs[len(cs)-1]); err != nil {
-				t.Fatal(err)
-			}
-		}
+		w.drain(t)
 		p, err := dir.ByEmail(ctx, "taro@client.example")
 		if err != nil {
 			t.Fatal(err)
@@ -94,47 +63,15 @@ func TestWebinarMinutesImportedLaterScore(t *testing.T) {
 // corrected report saying they came gives it back.
 func TestNoShowsRegistrantsTouchIsWithdrawn(t *testing.T) {
 	ctx := context.Background()
-	tokyo := time.FixedZone("JST", 9*3600)
-	clk := clock.Fixed(time.Date(2026, 11, 7, 9, 0, 0, 0, tokyo))
-	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"), bolttable.WithFeed(scorefeed.Kinds...), bolttable.WithClock(clk))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { tb.Close() })
-	log := &eventlog.Log{T: tb, Now: clk}
-	dir := &identity.Directory{T: tb, Now: clk}
-	st := &identity.Stitcher{Dir: dir, Log: log}
-	rules, err := rulebook.Parse("rules.yaml", []byte("behaviour:\n"+
-		"  - {name: webinar, type: offline, channel: webinar, points: 5}\n"+
-		"  - {name: webinar-30, type: offline, channel: webinar, min_minutes: 30, points: 15}\n"+
-		"mql: [{name: x, min_behaviour: 1000}]\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := &qualify.Qualifier{T: tb, Dir: dir, Log: log, Engine: &rulebook.Engine{R: rules}, Now: clk}
-	im := &offline.Importer{Dir: dir, Link: st, Events: log, Loc: tokyo, Now: clk}
-	def := offline.Defaults{Channel: "webinar", Event: "製造業DXウェビナー 第3回", Date: "2026-11-06"}
+	w := newWebinar(t, 30)
+	log, dir, q, im, def := w.log, w.dir, w.q, w.im, w.def
 	step := func(name, list string, want offline.Result, scores map[string]float64) {
 		t.Helper()
 		res, err := im.Import(ctx, strings.NewReader(list), def)
 		if err != nil || res.Imported != want.Imported || res.Updated != want.Updated || res.NotAttended != want.NotAttended || res.Withdrawn != want.Withdrawn || len(res.Errors) != 0 {
 			t.Fatalf("%s: %+v %v", name, res, err)
 		}
-		for {
-			cs, err := tb.Next(ctx, 100)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(cs) == 0 {
-				break
-			}
-			if _, err := scorefeed.HandleChanges(ctx, q, cs, nil); err != nil {
-				t.Fatal(err)
-			}
-			if err := tb.Ack(ctx, cs[len(cs)-1]); err != nil {
-				t.Fatal(err)
-			}
-		}
+		w.drain(t)
 		for email, score := range scores {
 			p, err := dir.ByEmail(ctx, email)
 			if err != nil {
@@ -187,5 +124,62 @@ func TestNoShowsRegistrantsTouchIsWithdrawn(t *testing.T) {
 		offline.Result{Updated: 1}, map[string]float64{"taro@client.example": 20, "hanako@client.example": 5})
 	if ev := touch("hanako@client.example"); ev.Absent() {
 		t.Errorf("corrected, the touch: %+v", ev)
+	}
+}
+
+// webinar is a store with the change feed, scoring by two webinar rules
+// (5 points for the touch, 15 more from minMinutes on), and an importer
+// of the webinar's lists.
+type webinar struct {
+	tb  *bolttable.Table
+	log *eventlog.Log
+	dir *identity.Directory
+	q   *qualify.Qualifier
+	im  *offline.Importer
+	def offline.Defaults
+}
+
+func newWebinar(t *testing.T, minMinutes int) *webinar {
+	t.Helper()
+	tokyo := time.FixedZone("JST", 9*3600)
+	clk := clock.Fixed(time.Date(2026, 11, 7, 9, 0, 0, 0, tokyo))
+	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"), bolttable.WithFeed(scorefeed.Kinds...), bolttable.WithClock(clk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tb.Close() })
+	log := &eventlog.Log{T: tb, Now: clk}
+	dir := &identity.Directory{T: tb, Now: clk}
+	rules, err := rulebook.Parse("rules.yaml", []byte(fmt.Sprintf("behaviour:\n"+
+		"  - {name: webinar, type: offline, channel: webinar, points: 5}\n"+
+		"  - {name: webinar-long, type: offline, channel: webinar, min_minutes: %d, points: 15}\n"+
+		"mql: [{name: x, min_behaviour: 1000}]\n", minMinutes)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &webinar{tb: tb, log: log, dir: dir,
+		q:   &qualify.Qualifier{T: tb, Dir: dir, Log: log, Engine: &rulebook.Engine{R: rules}, Now: clk},
+		im:  &offline.Importer{Dir: dir, Link: &identity.Stitcher{Dir: dir, Log: log}, Events: log, Loc: tokyo, Now: clk},
+		def: offline.Defaults{Channel: "webinar", Event: "製造業DXウェビナー 第3回", Date: "2026-11-06"}}
+}
+
+// drain scores what the imports wrote, as the change feed's consumer does.
+func (w *webinar) drain(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	for {
+		cs, err := w.tb.Next(ctx, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cs) == 0 {
+			return
+		}
+		if _, err := scorefeed.HandleChanges(ctx, w.q, cs, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.tb.Ack(ctx, cs[len(cs)-1]); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
