@@ -79,15 +79,26 @@ func (w *Writer) Flush() error {
 // name a formula could call (+81-90-1234-5678, "-" for none): a recipient
 // list goes back to the email service, whose phone fields then began with
 // an apostrophe.
+//
+// A carriage return inside a cell becomes a line feed (Excel's line break
+// in a cell): encoding/csv drops a lone CR from a field when it writes
+// Excel's CRLF line ends, which joined the lines it parted ("\rト" came
+// back "ト").
 func Cell(s string) string {
-	if s == "" || !strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if s == "" {
 		return s
 	}
-	if number.MatchString(s) || callsNothing.MatchString(s) {
-		return s
+	if strings.ContainsRune("=+-@\t\r", rune(s[0])) && !number.MatchString(s) && !callsNothing.MatchString(s) {
+		s = "'" + s
 	}
-	return "'" + s
+	if strings.ContainsRune(s, '\r') {
+		s = cellBreaks.Replace(s)
+	}
+	return s
 }
+
+// crlf writes a cell's line breaks as line feeds: CRLF, and a lone CR.
+var cellBreaks = strings.NewReplacer("\r\n", "\n", "\r", "\n")
 
 // callsNothing is a + or - and then digits, spaces and arithmetic only: no
 // letter, so no function, name or DDE command (cmd|...) to run.
