@@ -306,7 +306,13 @@ func writeAbove(cw *csvout.Writer, above []csvin.Record, headerRow int) error {
 		if r.Fields == nil { // the header's place
 			return nil
 		}
-		if err := cw.Write(r.Fields); err != nil {
+		rec := r.Fields
+		if csvin.Blank(rec) {
+			// Spaces alone, as read: a leading CR would be neutralised
+			// ("'\n ") and the blank row come back a title.
+			rec = make([]string, len(rec))
+		}
+		if err := cw.Write(rec); err != nil {
 			return err
 		}
 		next = r.Row + 1 // a row's wrapped cells are no rows of the sheet (csvin.Rows)
