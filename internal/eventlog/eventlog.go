@@ -489,8 +489,13 @@ func (l *Log) Flag(ctx context.Context, visitor, id, why string) (bool, error) {
 // min_minutes rule may now match, or no longer. Minutes say the person
 // came: a touch marked absent (SetAbsent) by an earlier report is no
 // longer. It reports whether the event changed (false: it had those
-// minutes already).
+// minutes already). Minutes event.Event.Minutes would not read back
+// (negative, past int32) are an error: stored, they made every import
+// of the same report a change again.
 func (l *Log) SetMinutes(ctx context.Context, visitor, id string, minutes int) (bool, error) {
+	if _, ok := event.MinutesOf(minutes); !ok {
+		return false, fmt.Errorf("eventlog: minutes %d: not a whole number of minutes from 0", minutes)
+	}
 	return l.update(ctx, visitor, id, func(ev *event.Event) bool {
 		if m, ok := ev.Minutes(); ok && m == minutes && !ev.Absent() || ev.Type != event.Offline {
 			return false
