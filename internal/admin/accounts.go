@@ -58,9 +58,16 @@ func (h *Handler) listAccounts(w http.ResponseWriter, r *http.Request) {
 		as, next, err = h.Accounts.ListPage(r.Context(), by, q.Get("after"), limit)
 		if errors.Is(err, account.ErrBadCursor) {
 			bad = &badParam{Field: "after", Msg: "after is not a cursor this list gave (use the next of the previous answer, under the same sort)"}
-		} else if err != nil {
-			h.fail(w, r, err)
-			return
+		} else {
+			if err == nil {
+				// The scores as the accounts' pages show them (Book.Live):
+				// the items hold back their people's points of the day.
+				err = h.Accounts.CurrentPage(r.Context(), as, by)
+			}
+			if err != nil {
+				h.fail(w, r, err)
+				return
+			}
 		}
 	}
 	if bad != nil {

@@ -27,6 +27,7 @@ var jaAccounts = map[string]string{
 	"None attributed (visits are attributed when the GeoIP ASN database names this company's network).":              "ありません（GeoIP ASN データベースがこの会社のネットワークを示すとき、訪問をアカウントに結び付けます）。",
 	"People to move":  "移す人",
 	"Pages of people": "人物のページ",
+	"Scores as the accounts' pages show them now. The pages follow the scores as last stored: an account whose people earned points since can be on a later page than its score now would place it.":    "スコアは各アカウントのページと同じ現在の値です。ページの並びは最後に保存したスコアの順のため、その後に人物がポイントを得たアカウントは、現在のスコアで並べたときより後のページに表示されることがあります。",
 	"Since %s this account has as many grouping keys as it keeps (%d company names, %d domains): new names or domains its people give are not kept as its keys. Merge by hand the accounts they found.": "%s 以降、このアカウントは保持できる上限の名寄せキー（会社名 %d 件、ドメイン %d 件）を持っています。人物が新たに示す会社名やドメインはキーとして保持しません。それらで作られたアカウントは手動で統合してください。",
 	"Previous page": "前のページ",
 	"Next page":     "次のページ",

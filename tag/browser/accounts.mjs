@@ -27,6 +27,7 @@ const page = await newPage();
 const { resp } = await signIn(page, base + 'accounts', process.env.TOKEN);
 out.listStatus = resp.status();
 out.byScore = await names(page);
+out.scores = await page.locator('main tbody tr td:nth-child(2)').allInnerTexts();
 out.list = await page.locator('main').innerText();
 out.current = await page.locator('header nav a[aria-current=page]').innerText();
 out.overflow.accounts = await fits(page, 'accounts', shots);

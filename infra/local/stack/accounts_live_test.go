@@ -1,9 +1,11 @@
 package stack_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +13,7 @@ import (
 	"github.com/baton-hq/baton/infra/local/stack"
 	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/visitor"
 )
 
 // TestAccountShowsMembersCurrentScore: a member who scores more on the same
@@ -124,5 +127,76 @@ func TestAccountSaysItsKeysAreFull(t *testing.T) {
 	code, html := page(t, s, "/admin/accounts/"+a.ID, token)
 	if code != 200 || !strings.Contains(string(html), "this account has as many grouping keys as it keeps (20 company names, 50 domains)") {
 		t.Fatalf("the account's page does not say its keys are full: %d\n%.3000s", code, html)
+	}
+}
+
+// TestAccountListAgreesWithItsPage: a member's page views of the day they
+// signed up earn points the account item holds back (sameStanding: it is
+// not rewritten for them, to spare write units). The list showed the
+// account at the item's score while the account's page, reading its
+// members' records, showed the new one: 5 in the list, 17 on the page. The
+// list, as JSON and as the workspace's page, shows the account's score,
+// behaviour and last activity as its page does.
+func TestAccountListAgreesWithItsPage(t *testing.T) {
+	clk := clock.NewManual(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC))
+	s := stack.ForTestClock(t, map[string]string{"BATON_TRUST_PROXY": "1"}, clk.Now)
+	n := 0
+	collect := func(typ, props string) {
+		t.Helper()
+		n++
+		body := fmt.Sprintf(`{"type":%q,"messageId":"live-%d","properties":%s}`, typ, n, props)
+		req, _ := http.NewRequest("POST", s.URL+"/e", strings.NewReader(body))
+		req.Header.Set("Content-Type", "text/plain")
+		req.Header.Set("User-Agent", chromeUA) // a person's browser: Go's client is a bot, its views score nothing
+		req.Header.Set("X-Forwarded-For", "198.51.100.7")
+		req.AddCookie(&http.Cookie{Name: visitor.CookieName, Value: "live-browser-1"})
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 204 {
+			t.Fatalf("POST /e: %v %v", err, resp)
+		}
+		resp.Body.Close()
+		clk.Advance(time.Minute)
+		settle(t, s)
+	}
+	collect("form_submit", `{"url":"https://www.example.com/newsletter","form":{"id":"newsletter"},"fields":{"email":"reader@maker.example","name":"田中 一郎","company":"メーカー株式会社","title":"エンジニア"}}`)
+	collect("page_view", `{"url":"https://www.example.com/pricing"}`)
+	collect("page_view", `{"url":"https://www.example.com/pricing/enterprise"}`)
+
+	code, b := admin_(t, s, "/admin/accounts", token)
+	var list struct{ Accounts []account.Account }
+	if code != 200 || json.Unmarshal(b, &list) != nil || len(list.Accounts) != 1 {
+		t.Fatalf("accounts: %d %s", code, b)
+	}
+	listed := list.Accounts[0]
+	stored, err := s.App.Accounts.Get(context.Background(), listed.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, b = admin_(t, s, "/admin/accounts/"+listed.ID, token)
+	var shown account.Account
+	if code != 200 || json.Unmarshal(b, &shown) != nil {
+		t.Fatalf("account: %d %s", code, b)
+	}
+	if stored.Score >= shown.Score {
+		t.Fatalf("the world this test needs: the account item holds back the day's points (item %v, page %v)", stored.Score, shown.Score)
+	}
+	if listed.Score != shown.Score || listed.Behaviour != shown.Behaviour || !listed.LastActive.Equal(shown.LastActive) {
+		t.Errorf("the list shows score %v (behaviour %v, last active %s), the account's page %v (%v, %s); the item holds %v",
+			listed.Score, listed.Behaviour, listed.LastActive, shown.Score, shown.Behaviour, shown.LastActive, stored.Score)
+	}
+
+	// The workspace's pages: the list's row and the account's page.
+	code, html := page(t, s, "/admin/accounts", token)
+	row := regexp.MustCompile(`(?s)<td data-l="Score" class="n"><b>([^<]*)</b>`).FindSubmatch(html)
+	if code != 200 || row == nil {
+		t.Fatalf("accounts page: %d\n%s", code, html)
+	}
+	code, html = page(t, s, "/admin/accounts/"+listed.ID, token)
+	head := regexp.MustCompile(`Account score<b>([^<]*)</b>`).FindSubmatch(html)
+	if code != 200 || head == nil {
+		t.Fatalf("account page: %d\n%s", code, html)
+	}
+	if string(row[1]) != string(head[1]) {
+		t.Errorf("the accounts page shows %s, the account's page %s", row[1], head[1])
 	}
 }

@@ -21,8 +21,8 @@ import (
 	"github.com/baton-hq/baton/internal/visitor"
 )
 
-// TestWorkspaceReadsBounded: the people search, the MQL list and a
-// campaign's report read what they show through indexes and by key, never
+// TestWorkspaceReadsBounded: the people search, the MQL list, a campaign's
+// report and the accounts list read what they show through indexes and by key, never
 // a scan, and read exactly as many items after every person's raw events
 // (page views, another campaign's clicks and opens) have grown many times
 // over. The pages are served by a second assembly of Baton on the same
@@ -117,6 +117,7 @@ func TestWorkspaceReadsBounded(t *testing.T) {
 		{"/admin/people?q=ceo@acme-software.example", "Acme Software"},
 		{"/admin/mqls", "山田 太郎"},
 		{"/admin/campaigns/nov-news", "reader5@maker.example"},
+		{"/admin/accounts", "Acme Software"}, // the account items and their first members' records (account.LiveMembers)
 	}
 	read := func() map[string]tablecount.Counts {
 		t.Helper()
