@@ -3,9 +3,13 @@ package event
 import (
 	"fmt"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/net/publicsuffix"
 )
 
 // A lead's summary (push.Lead.Summary), an MQA's (account.MQA.Summary) and
@@ -17,10 +21,12 @@ import (
 // sites (OwnSite) and shows any other URL as text marked "other
 // site, unverified"; the SFA's text does the same: a URL on one of
 // the sites is written as it is, any other without its scheme, the dots
-// of its host written "[.]" (a bare host, "evil.example/login" or
-// "www.evil.example", is a link too to many renderers: Salesforce's for
-// "www.", a mail client's for any) and after the mark. Sales still read
-// where it was; nothing makes it a link.
+// of its host written "[.]" and after the mark. A host without a scheme is
+// a link too to many renderers, "www.evil.example" to Salesforce's, and a
+// bare one ending in a top-level domain, "evil.com/login", to mail
+// clients' and the linkers that know the top-level domains (bareHost): it
+// is marked as well. Sales still read where it was; nothing makes it a
+// link.
 
 // urlStart is where a renderer begins a link in text: a scheme and "://",
 // or "www.".
@@ -39,18 +45,38 @@ func OffsiteMark(lang string) string {
 // value, a form's value) with every URL in it that is not on sites
 // written as OffsiteURL writes it, after mark; text without one is
 // returned as is.
-func Unlinked(s string, sites []string, mark string) string {
+func Unlinked(text string, sites []string, mark string) string {
 	var b strings.Builder
-	for {
-		loc := urlStart.FindStringIndex(s)
-		if loc == nil {
+	// where in text the next scheme or "www." (www) and the next bare host
+	// (bare) begin, sought again only once passed, so that text is read
+	// once however many URLs it holds
+	var www []int
+	bare, wwwSought, bareSought := -1, false, false
+	for pos := 0; ; {
+		s := text[pos:]
+		if !wwwSought || www != nil && www[0] < pos {
+			www, wwwSought = nil, true
+			if loc := urlStart.FindStringIndex(s); loc != nil {
+				www = []int{pos + loc[0], pos + loc[1]}
+			}
+		}
+		if !bareSought || bare >= 0 && bare < pos {
+			bare, bareSought = bareHost(text, pos), true
+		}
+		var loc []int
+		switch {
+		case bare >= 0 && (www == nil || bare <= www[0]):
+			loc = []int{bare - pos, bare - pos} // no scheme, no "www.": written as "www." is
+		case www != nil:
+			loc = []int{www[0] - pos, www[1] - pos}
+		default:
 			b.WriteString(s)
 			return b.String()
 		}
 		scheme := strings.HasSuffix(s[loc[0]:loc[1]], "://")
-		if !scheme && midWord(b.String(), s[:loc[0]]) {
+		if !scheme && loc[1] > loc[0] && midWord(b.String(), s[:loc[0]]) {
 			b.WriteString(s[:loc[1]]) // "www." inside a word or an address: no link begins there
-			s = s[loc[1]:]
+			pos += loc[1]
 			continue
 		}
 		b.WriteString(s[:loc[0]])
@@ -58,7 +84,7 @@ func Unlinked(s string, sites []string, mark string) string {
 		u, tail := trailed(s[loc[0]:end])
 		own := u
 		if !scheme {
-			own = "https://" + u // www.: as a renderer would open it
+			own = "https://" + u // www. or a bare host: as a renderer would open it
 		}
 		if OwnSite(own, sites) {
 			b.WriteString(u)
@@ -66,8 +92,119 @@ func Unlinked(s string, sites []string, mark string) string {
 			b.WriteString(mark + defanged(u))
 		}
 		b.WriteString(tail)
-		s = s[end:]
+		pos += end
 	}
+}
+
+// bareHost is where the first host in s written without a scheme or
+// "www." begins that a renderer of the SFA's text links as one
+// ("ログインはこちら evil.com/login", "secure-login.co.jp/reset": mail clients'
+// linkers and linkify libraries take a dotted name ending in a top-level
+// domain for a site), at from or after, or -1. A host is ASCII letters,
+// digits and hyphens in two or more dotted labels, the last an ICANN
+// top-level domain of the public suffix list (publicsuffix): "資料.pdf",
+// "report.xlsx", "v2.0", "ver.3.1", "e.g." and "U.S." end in none and are
+// left as they are; "setup.zip" and "demo.mov"
+// do, and are marked, for a linker opens them as sites (the .zip
+// look-alikes of 2023). A name under a reserved or unknown top-level domain
+// ("evil.example/login", "Node.js/React") is none: no link to it opens a
+// page anyone serves. Four decimal numbers up to 255 are a host when a path
+// or port follows ("203.0.113.7/login"), no version number. It begins where
+// a linker begins a word, ASCII's: after a space, punctuation full-width or
+// not (「evil.com」) or a letter other than ASCII (こちらevil.com: a
+// linker whose words are ASCII's links evil.com there), not after "@" or
+// "_" nor before "@" (an address, taro.yamada@acme.co.jp, is left as it is).
+func bareHost(s string, from int) int {
+	i := from
+	for i > 0 && i < len(s) && hostByte(s[i-1]) && hostByte(s[i]) {
+		i++ // from is inside a name begun before it: none begins there
+	}
+	for i < len(s) {
+		if !hostByte(s[i]) {
+			i++
+			continue
+		}
+		q := i
+		for q < len(s) && hostByte(s[q]) {
+			q++
+		}
+		before, _ := utf8.DecodeLastRuneInString(s[:i])
+		if before != '@' && before != '_' && !localPart(s[q:]) {
+			// "wait...evil.com": a run of dots ends a name, and a host may follow
+			for at := i; at < q; {
+				seg := s[at:q]
+				if j := strings.Index(seg, ".."); j >= 0 {
+					seg = seg[:j]
+				}
+				lead := len(seg) - len(strings.TrimLeft(seg, ".-"))
+				if isBareHost(strings.TrimRight(seg[lead:], "."), s[q:]) {
+					return at + lead
+				}
+				at += len(seg) + 1
+				for at < q && s[at] == '.' {
+					at++
+				}
+			}
+		}
+		i = q
+	}
+	return -1
+}
+
+// hostByte is a character of a host's name: an ASCII letter, a digit, a
+// hyphen or a dot.
+func hostByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.'
+}
+
+// localPart reports whether after, what follows a dotted name, goes on to
+// an address's "@" (taro.yamada@, first.name+tag@): the name is an
+// address's local part, which linkers take with its domain as the
+// address. A "/", "?" or "#" on the way is a URL's, not an address's.
+func localPart(after string) bool {
+	for i := 0; i < len(after); i++ {
+		c := after[i]
+		switch {
+		case c == '@':
+			return true
+		case hostByte(c) || strings.IndexByte("!$%&'*+=^_`{|}~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// isBareHost reports whether name, dotted labels of hostByte, is a host a
+// linker links (bareHost); after is what follows it.
+func isBareHost(name, after string) bool {
+	labels := strings.Split(name, ".")
+	if len(labels) < 2 || slices.Contains(labels, "") {
+		return false
+	}
+	if ipv4(labels) {
+		return after != "" && (after[0] == '/' || after[0] == ':' && len(after) > 1 && after[1] >= '0' && after[1] <= '9')
+	}
+	tld := strings.ToLower(labels[len(labels)-1])
+	if !strings.HasPrefix(tld, "xn--") && strings.Trim(tld, "abcdefghijklmnopqrstuvwxyz") != "" {
+		return false
+	}
+	suffix, icann := publicsuffix.PublicSuffix(tld)
+	return icann && suffix == tld
+}
+
+// ipv4 reports whether labels are an IPv4 address's four decimal numbers.
+func ipv4(labels []string) bool {
+	if len(labels) != 4 {
+		return false
+	}
+	for _, l := range labels {
+		n, err := strconv.Atoi(l)
+		if err != nil || n > 255 || len(l) > 3 || strings.Trim(l, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // midWord reports whether a bare "www." after written and before is
@@ -136,56 +273,100 @@ func OffsiteURL(u string, sites []string, mark string) string {
 // up to a space, a character other than ASCII or a quote or bracket that
 // ends a link in HTML.
 func urlEnd(s string) int {
-	for i, r := range s {
-		if r > unicode.MaxASCII || unicode.IsSpace(r) || unicode.IsControl(r) || strings.ContainsRune("<>\"'`", r) {
-			return i
-		}
+	if i := strings.IndexFunc(s, endsURL); i >= 0 {
+		return i
 	}
 	return len(s)
 }
 
+// endsURL is a character that ends a URL to a renderer (urlEnd).
+func endsURL(r rune) bool {
+	return r > unicode.MaxASCII || unicode.IsSpace(r) || unicode.IsControl(r) || strings.ContainsRune("<>\"'`", r)
+}
+
 // defanged is u without its scheme and with its host's dots written "[.]";
-// a URL further in it (a redirect's parameter) likewise. A URL has no
-// space (OwnSite): each word after one is written as a URL of its own,
-// its first part a host ("https://www.example.com/ evil.example/login":
-// a bare host is a link to a mail client).
+// a URL further in it (a redirect's parameter, with a scheme, "www." or a
+// bare host: bareHost) likewise. A URL has no space (OwnSite): each word
+// after one is written as a URL of its own, its first part a host
+// ("https://www.example.com/ evil.example/login": a bare host is a link to
+// a mail client).
 func defanged(u string) string {
-	if loc := urlStart.FindStringIndex(u); loc != nil && loc[0] == 0 && strings.HasSuffix(u[:loc[1]], "://") {
-		u = u[loc[1]:]
-	}
-	u = strings.TrimLeft(u, "/")
-	word, next := u, ""
-	if i := strings.IndexFunc(u, unseen); i >= 0 {
-		word, next = u[:i], u[i:]
-	}
-	host, rest := word, ""
-	if i := strings.IndexAny(word, "/?#\\"); i >= 0 {
-		host, rest = word[:i], word[i:]
-	}
-	host = strings.ReplaceAll(host, ".", "[.]")
 	var b strings.Builder
-	b.WriteString(host)
 	for {
-		loc := urlStart.FindStringIndex(rest)
-		if loc == nil {
-			b.WriteString(rest)
-			break
+		if loc := schemeAt.FindStringIndex(u); loc != nil {
+			u = u[loc[1]:]
 		}
-		b.WriteString(rest[:loc[0]])
-		end := loc[0] + urlEnd(rest[loc[0]:])
-		b.WriteString(defanged(rest[loc[0]:end]))
-		rest = rest[end:]
+		u = strings.TrimLeft(u, "/")
+		word, next := u, ""
+		if i := strings.IndexFunc(u, unseen); i >= 0 {
+			word, next = u[:i], u[i:]
+		}
+		defangWord(&b, word)
+		if next == "" {
+			return b.String()
+		}
+		j := strings.IndexFunc(next, func(r rune) bool { return !unseen(r) })
+		if j < 0 {
+			b.WriteString(next)
+			return b.String()
+		}
+		after := next[j:]
+		lead := len(after) - len(strings.TrimLeft(after, "/")) // a word's slashes, as they were
+		b.WriteString(next[:j] + after[:lead])
+		u = after[lead:]
 	}
-	if next == "" {
-		return b.String()
+}
+
+// schemeAt is a scheme and "://" beginning a string.
+var schemeAt = regexp.MustCompile(`^(?i)[a-z][a-z0-9+.-]*://`)
+
+// defangWord writes word, a URL's without its scheme, its host's dots as
+// "[.]", and so each URL further in it, which begins where Unlinked would
+// begin one, its scheme and slashes left out, its host ending where a path
+// or a renderer's link (urlEnd) does. The next beginning is sought once
+// past the last, so that a long path of hosts ("a.co/a.co/…") is read
+// once.
+func defangWord(b *strings.Builder, word string) {
+	end := strings.IndexAny(word, "/?#\\")
+	if end < 0 {
+		end = len(word)
 	}
-	j := strings.IndexFunc(next, func(r rune) bool { return !unseen(r) })
-	if j < 0 {
-		return b.String() + next
+	b.WriteString(strings.ReplaceAll(word[:end], ".", "[.]"))
+	var www []int
+	bare, wwwSought, bareSought := -1, false, false
+	for pos := end; ; {
+		if !wwwSought || www != nil && www[0] < pos {
+			www, wwwSought = nil, true
+			if loc := urlStart.FindStringIndex(word[pos:]); loc != nil {
+				www = []int{pos + loc[0], pos + loc[1]}
+			}
+		}
+		if !bareSought || bare >= 0 && bare < pos {
+			bare, bareSought = bareHost(word, pos), true
+		}
+		start := bare
+		if www != nil && (bare < 0 || www[0] < bare) {
+			start = www[0]
+		}
+		if start < 0 {
+			b.WriteString(word[pos:])
+			return
+		}
+		b.WriteString(word[pos:start])
+		p := start
+		if loc := schemeAt.FindStringIndex(word[p:]); loc != nil {
+			p += loc[1]
+		}
+		for p < len(word) && word[p] == '/' {
+			p++
+		}
+		hostEnd := len(word)
+		if i := strings.IndexFunc(word[p:], func(r rune) bool { return strings.ContainsRune("/?#\\", r) || endsURL(r) }); i >= 0 {
+			hostEnd = p + i
+		}
+		b.WriteString(strings.ReplaceAll(word[p:hostEnd], ".", "[.]"))
+		pos = hostEnd
 	}
-	after := next[j:]
-	lead := len(after) - len(strings.TrimLeft(after, "/")) // a word's slashes, as they were
-	return b.String() + next[:j] + after[:lead] + defanged(after[lead:])
 }
 
 // escapedControls is s with its control and invisible characters (a line

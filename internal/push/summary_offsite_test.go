@@ -11,8 +11,8 @@ import (
 )
 
 // linkLike is what a renderer takes for a link in plain text (and more:
-// a bare host with a path).
-var linkLike = regexp.MustCompile(`(?i)[a-z][a-z0-9+.-]*://[^\s（）]*|www\.[^\s（）]*|[a-z0-9-]+\.(example|jp)\b[^\s（）]*`)
+// a bare host with a path, under .example too).
+var linkLike = regexp.MustCompile(`(?i)[a-z][a-z0-9+.-]*://[^\s（）「」]*|www\.[^\s（）「」]*|[a-z0-9-]+\.(example|jp|com)\b[^\s（）「」]*`)
 
 // offsiteLead names off-site URLs everywhere an event can put one in the
 // summary: a page, a download, a touch's page and referrer, a title, a
@@ -29,6 +29,7 @@ func offsiteLead(lang string) push.Lead {
 			{Type: event.Outbound, URL: "https://sub.www.example.com/r?to=https://evil.example/x", At: at},
 			{Type: event.PageView, URL: "evil.example/bare", At: at},
 			{Type: event.PageView, URL: "https://www.example.com/go?next=/home", At: at},
+			{Type: event.PageView, Title: "ログインはこちら secure-login.co.jp/reset 「evil.com」", URL: "https://www.example.com/news", At: at},
 		},
 	}
 }
@@ -56,6 +57,7 @@ func TestSummaryLinksOnlyOwnSites(t *testing.T) {
 			mark + "evil[.]example/bare\n",
 			" https://www.example.com/go?next=/home\n",
 			mark + "evil[.]example/ref", mark + "evil[.]example/src", "see " + mark + "www[.]evil[.]example/c", mark + "evil[.]example/landing",
+			"ログインはこちら " + mark + "secure-login[.]co[.]jp/reset 「" + mark + "evil[.]com」",
 		} {
 			if !strings.Contains(got, want) {
 				t.Errorf("%q summary lacks %q:\n%s", lang, want, got)

@@ -1,0 +1,108 @@
+package event_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/baton-hq/baton/internal/event"
+)
+
+// TestBareHostsAreMarked: a host written without a scheme or "www." in a
+// page title or a form's value ("ログインはこちら evil.com/login") went
+// into the SFA's text as it was, and mail clients and the linkers that know
+// the top-level domains show it as a link. A dotted name ending in a
+// top-level domain is marked as a URL is, after a space, a full-width
+// bracket or Japanese text alike, and in a redirect's parameter of a marked
+// URL; the team's own hosts, addresses, file names, version numbers and
+// abbreviations are left as they are.
+func TestBareHostsAreMarked(t *testing.T) {
+	sites := []string{"www.example.com", "example.co.jp"}
+	for _, lang := range []string{"ja", ""} {
+		mark := event.OffsiteMark(lang)
+		for _, c := range []struct{ in, want string }{
+			{"ログインはこちら evil.com/login", "ログインはこちら " + mark + "evil[.]com/login"},
+			{"secure-login.co.jp/reset", mark + "secure-login[.]co[.]jp/reset"},
+			{"「evil.com/login」から", "「" + mark + "evil[.]com/login」から"},
+			{"（secure-login.co.jp）です", "（" + mark + "secure-login[.]co[.]jp）です"},
+			{"詳細：evil.co.jp。", "詳細：" + mark + "evil[.]co[.]jp。"},
+			{"詳細はevil.com/x", "詳細は" + mark + "evil[.]com/x"},
+			{"see Evil.COM.", "see " + mark + "Evil[.]COM."},
+			{"wait...evil.com", "wait..." + mark + "evil[.]com"},
+			{"login.www.evil.com", mark + "login[.]www[.]evil[.]com"},
+			{"203.0.113.7/login", mark + "203[.]0[.]113[.]7/login"},
+			{"setup.zip を開く", mark + "setup[.]zip を開く"}, // .zip is a top-level domain: a linker opens it
+			{"https://evil.example/?next=phish.com/login", mark + "evil[.]example/?next=phish[.]com/login"},
+			// left as they are
+			{"example.co.jp/pricing", "example.co.jp/pricing"},
+			{"EXAMPLE.CO.JP の料金", "EXAMPLE.CO.JP の料金"},
+			{"資料.pdf と report.xlsx", "資料.pdf と report.xlsx"},
+			{"資料.zip", "資料.zip"},
+			{"v2.0 / ver.3.1 / 1.2.3.4", "v2.0 / ver.3.1 / 1.2.3.4"},
+			{"e.g. U.S. Ph.D.", "e.g. U.S. Ph.D."},
+			{"Node.js/React", "Node.js/React"},
+			{"taro.yamada@acme.co.jp", "taro.yamada@acme.co.jp"},
+			{"first.name+tag@acme.jp", "first.name+tag@acme.jp"},
+			{"mailto:taro@evil.com", "mailto:taro@evil.com"},
+			{"株式会社Www.Labo", "株式会社Www.Labo"},
+			{"end.www.evil.example", "end." + mark + "www[.]evil[.]example"},
+		} {
+			if got := event.Unlinked(c.in, sites, mark); got != c.want {
+				t.Errorf("Unlinked(%q) = %q, want %q", c.in, got, c.want)
+			}
+		}
+		for _, c := range []struct{ in, want string }{
+			{"https://evil.example/?next=phish.com/login", mark + "evil[.]example/?next=phish[.]com/login"},
+			{"https://www.example.com/?next=phish.com", "https://www.example.com/?next=phish.com"},
+		} {
+			if got := event.OffsiteURL(c.in, sites, mark); got != c.want {
+				t.Errorf("OffsiteURL(%q) = %q, want %q", c.in, got, c.want)
+			}
+		}
+	}
+}
+
+// FuzzUnlinked: whatever text surrounds it, a URL or bare host on one of
+// the team's sites is written as it is (Unlinked at a space is Unlinked
+// of each side), and the text loses nothing but schemes: without its
+// marks and with "[.]" read ".", it is the input.
+func FuzzUnlinked(f *testing.F) {
+	for _, s := range [][2]string{
+		{"ログインはこちら", "evil.com/login"},
+		{"see www.evil.example,", "taro.yamada@acme.co.jp"},
+		{"詳細はhttps://evil.example/x。", "「secure-login.co.jp/reset」"},
+		{"v2.0 e.g. 資料.pdf", "setup.zip wait...evil.com"},
+		{"株式会社Www.Labo", "https://evil.example/?next=phish.com/login"},
+	} {
+		f.Add(s[0], s[1], uint8(0))
+	}
+	sites := []string{"www.example.com", "example.co.jp"}
+	own := []string{"example.co.jp/pricing", "https://www.example.com/a", "www.example.com", "EXAMPLE.CO.JP", "https://example.co.jp"}
+	mark := event.OffsiteMark("ja")
+	f.Fuzz(func(t *testing.T, before, after string, form uint8) {
+		site := own[int(form)%len(own)]
+		in := before + " " + site + " " + after
+		if strings.Contains(in, mark) || strings.Contains(in, "[.]") {
+			t.Skip("the mark's or a defanged dot's text in the input")
+		}
+		out := event.Unlinked(in, sites, mark)
+		if want := event.Unlinked(before, sites, mark) + " " + site + " " + event.Unlinked(after, sites, mark); out != want {
+			t.Fatalf("Unlinked(%q) = %q, want %q: the site's %q as it is", in, out, want, site)
+		}
+		read := strings.ReplaceAll(strings.ReplaceAll(out, mark, ""), "[.]", ".")
+		if !strings.Contains(in, "://") {
+			if read != in {
+				t.Fatalf("Unlinked(%q) = %q, which reads %q", in, out, read)
+			}
+			return
+		}
+		j := 0 // a scheme is left out: what is read is in, in its order
+		for i := 0; i < len(in) && j < len(read); i++ {
+			if in[i] == read[j] {
+				j++
+			}
+		}
+		if j < len(read) {
+			t.Fatalf("Unlinked(%q) = %q, which reads %q, more than the input", in, out, read)
+		}
+	})
+}
