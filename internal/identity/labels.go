@@ -120,6 +120,9 @@ func LabelAttribute(label string, extra FieldNames) string {
 			return ""
 		}
 	}
+	if part := namePart(s, func(head string) string { return LabelAttribute(head, extra) }); part != "" {
+		return part
+	}
 	core := strings.Join(strings.Fields(marks.Replace(asides.ReplaceAllString(s, " "))), " ")
 	if core == "" {
 		core = strings.Join(strings.Fields(s), " ")
@@ -146,6 +149,43 @@ func LabelAttribute(label string, extra FieldNames) string {
 		}
 	}
 	return best
+}
+
+// nameParts name the half of a name a form asks in two boxes, written as
+// an aside or a last word of a label or column naming the whole name.
+var nameParts = map[string]string{
+	"姓": "last_name", "苗字": "last_name", "名字": "last_name", "last": "last_name", "last name": "last_name", "family name": "last_name", "surname": "last_name",
+	"名": "first_name", "first": "first_name", "first name": "first_name", "given name": "first_name",
+}
+
+// namePart returns last_name or first_name when s (NFKC, lower-cased) names
+// the whole name with the half it asks for beside it: お名前（姓）,
+// 氏名（名）, ご担当者名（姓）【必須】, お名前 名, Name (First). Japanese
+// forms ask 姓 and 名 so, and without this both boxes were the name: the
+// family name was the person's whole name and the given name a custom
+// field. names is what the rest (asides gone) names; "" otherwise.
+func namePart(s string, names func(string) string) string {
+	part := ""
+	for _, a := range asides.FindAllString(s, -1) {
+		r := []rune(a)
+		inner := strings.Join(strings.Fields(marks.Replace(string(r[1:len(r)-1]))), " ")
+		if p, ok := nameParts[inner]; ok {
+			if part != "" && part != p {
+				return "" // お名前（姓・名）-like: both halves, so neither
+			}
+			part = p
+		}
+	}
+	core := strings.Fields(marks.Replace(asides.ReplaceAllString(s, " ")))
+	if part == "" && len(core) > 1 {
+		if p, ok := nameParts[core[len(core)-1]]; ok {
+			part, core = p, core[:len(core)-1]
+		}
+	}
+	if part == "" || len(core) == 0 || names(strings.Join(core, " ")) != "name" {
+		return ""
+	}
+	return part
 }
 
 // lastWord returns where the last occurrence of kw in s ends, -1 when there

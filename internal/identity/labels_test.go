@@ -285,3 +285,49 @@ func TestSplitLabelledBracketedNames(t *testing.T) {
 		t.Errorf("custom = %v", custom)
 	}
 }
+
+// TestNameAskedInTwoBoxes: Japanese forms and lists ask the family and given
+// names apart under the whole name's label, お名前（姓） and お名前（名）, 氏名（姓）
+// and 氏名（名）. Each box is its half. Before, both were the name: the
+// person was called by their family name alone (鈴木), everywhere and in the
+// SFA, and their given name was a custom field.
+func TestNameAskedInTwoBoxes(t *testing.T) {
+	for label, want := range map[string]string{
+		"お名前（姓）":           "last_name",
+		"お名前（名）":           "first_name",
+		"氏名（姓）※必須":         "last_name",
+		"氏名（名）【必須】":        "first_name",
+		"ご担当者名（姓）":         "last_name",
+		"名前 [名]":           "first_name",
+		"お名前 名":            "first_name",
+		"お名前 姓":            "last_name",
+		"Name (First)":     "first_name",
+		"Full name (last)": "last_name",
+		// the whole name, or a reading, as before
+		"お名前（姓・名）":  "name",
+		"お名前（例：山田）": "name",
+		"お名前（フリガナ）": "",
+		"フリガナ（姓）":   "",
+		"会社名（名）":    "company",
+		"名（めい）":     "first_name",
+	} {
+		if got := LabelAttribute(label, nil); got != want {
+			t.Errorf("LabelAttribute(%q) = %q, want %q", label, got, want)
+		}
+	}
+	// Labelled boxes of a form builder, as the demo's form sends them.
+	known, custom := SplitLabelled(
+		map[string]string{"your-field-1": "鈴木", "your-field-2": "一郎", "text-3": "ガンマ株式会社"},
+		map[string]string{"your-field-1": "お名前（姓）", "your-field-2": "お名前（名）", "text-3": "会社名"}, nil)
+	if known["last_name"] != "鈴木" || known["first_name"] != "一郎" || known["name"] != "" || len(custom) != 0 {
+		t.Errorf("labelled: known %q, custom %q", known, custom)
+	}
+	if got := DisplayName(known, ""); got != "鈴木 一郎" {
+		t.Errorf("shown as %q", got)
+	}
+	// A list's columns (a business-card or recipient CSV) and fields named so.
+	known, custom = SplitAttributes(map[string]string{"氏名（姓）": "中村", "氏名（名）": "美咲", "お名前(フリガナ)": "ナカムラ"}, nil)
+	if known["last_name"] != "中村" || known["first_name"] != "美咲" || known["name"] != "" || custom["お名前(フリガナ)"] != "ナカムラ" || len(custom) != 1 {
+		t.Errorf("columns: known %q, custom %q", known, custom)
+	}
+}

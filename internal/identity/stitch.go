@@ -395,6 +395,15 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 			byName[name] = append(byName[name], field{k, v})
 			continue
 		}
+		// A column or field named for the whole name with the half it holds
+		// beside it (氏名（姓）, お名前(名)) is that half.
+		if name := namePart(inner, func(head string) string { a, _ := spacedAttribute(head); return a }); name != "" {
+			if byName == nil {
+				byName = map[string][]field{}
+			}
+			byName[name] = append(byName[name], field{k, v})
+			continue
+		}
 		if label != "" && MachineLike(inner) {
 			switch name := LabelAttribute(label, extra); name {
 			case "email":
