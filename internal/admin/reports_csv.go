@@ -101,7 +101,13 @@ func csvRows(r *http.Request, header []string, rows [][]string) [][]string {
 					out[i][j] = d
 				}
 			case "group", "segment", "value", "owner":
-				if dim == "channel" && header[j] != "owner" {
+				if v == noValue && header[j] != "owner" && touchDimension(dim) {
+					// Named by the grouping, as the dashboard names it: by
+					// campaign, (none) is the people whose first touch had no
+					// campaign (a webinar's, a search's), not people without a
+					// touch, which is what （接点なし） said in every grouping.
+					out[i][j] = p.T(noValueLabel(dim))
+				} else if dim == "channel" && header[j] != "owner" {
 					out[i][j] = p.Channel(v)
 				} else if g, ok := ja[v]; ok && strings.HasPrefix(v, "(") {
 					out[i][j] = g // (all), (none), (unassigned)
@@ -117,4 +123,14 @@ func csvRows(r *http.Request, header []string, rows [][]string) [][]string {
 		}
 	}
 	return out
+}
+
+// touchDimension reports whether a report groups by a touch's dimension
+// (noValueLabel's), whose (none) group is named by it.
+func touchDimension(dim string) bool {
+	switch dim {
+	case "channel", "source", "medium", "campaign":
+		return true
+	}
+	return false
 }

@@ -76,6 +76,14 @@ func TestCSVRowsInJapanese(t *testing.T) {
 		{"", []string{"kind", "currency", "model", "dimension", "group", "amount", "deals"}, []string{"won", "JPY", "first touch", "channel", "direct", "1000", "1"},
 			[]string{"受注", "JPY", "ファーストタッチ", "チャネル", "ダイレクト", "1000", "1"}},
 		{"", []string{"owner", "dimension", "segment"}, []string{"(all)", "all", "(all)"}, []string{"（全体）", "全体", "（全体）"}},
+		// (none) named by the grouping, as the dashboard has it: by campaign it
+		// is people whose first touch had no campaign, not people without a touch.
+		{"by=campaign", []string{"period", "group", "lead"}, []string{"", "(none)", "2"}, []string{"", "（キャンペーンなし）", "2"}},
+		{"by=source", []string{"period", "group", "lead"}, []string{"", "(none)", "4"}, []string{"", "（ソースなし）", "4"}},
+		{"by=medium", []string{"stage", "model", "group", "credit"}, []string{"mql", "linear", "(none)", "1"}, []string{"MQL", "線形", "（メディアなし）", "1"}},
+		{"by=channel", []string{"period", "group", "lead"}, []string{"", "(none)", "2"}, []string{"", "（接点なし）", "2"}},
+		{"", []string{"kind", "currency", "model", "dimension", "group", "amount", "deals"}, []string{"won", "JPY", "first touch", "campaign", "(none)", "1000", "1"},
+			[]string{"受注", "JPY", "ファーストタッチ", "キャンペーン", "（キャンペーンなし）", "1000", "1"}},
 		{"", []string{"month", "stage", "on_track"}, []string{"2026-11", "sql", "false"}, []string{"2026-11", "SQL", "未達見込み"}},
 	} {
 		r := httptest.NewRequest("GET", "/admin/reports/x?format=csv&lang=ja&"+c.query, nil)
