@@ -238,6 +238,12 @@ func TestAttributesWithoutControls(t *testing.T) {
 	if known["name"] != "山田 太郎" || known["company"] != "Acme" || custom["ご要望"] != "line 1\r\nline 2" || len(custom) != 1 {
 		t.Errorf("known %q, custom %q", known, custom)
 	}
+	// A right-to-left override made a stranger's name read as another
+	// person's on every page and in the SFA: 悪意\u202e郎太田山 showed as 悪意山田太郎.
+	known, _ = SplitAttributes(map[string]string{"name": "悪意\u202e郎太田山", "company": "\u2067アクメ\u2069株式会社"}, nil)
+	if known["name"] != "悪意郎太田山" || known["company"] != "アクメ株式会社" {
+		t.Errorf("bidirectional controls kept: %+q", known)
+	}
 }
 
 // TestRequiredMarksOnAttributeNames: a Japanese template marks every

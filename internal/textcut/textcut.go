@@ -24,7 +24,10 @@ func Bytes(s string, n int) string {
 // Controls returns s without control characters but tab, CR and LF (a
 // textarea's lines): JSON lets a client send NUL and the like (\u0000),
 // which pages show as U+FFFD, Excel cuts a cell at, and an SFA's name
-// field should never hold. s as it is when it has none.
+// field should never hold. Nor bidirectional embeddings, overrides and
+// isolates (U+202A-U+202E, U+2066-U+2069): a form's name "悪意\u202e郎太田山"
+// showed as 悪意山田太郎 in the workspace, another person's name to the eye.
+// s as it is when it has none.
 func Controls(s string) string {
 	i := strings.IndexFunc(s, control)
 	if i < 0 {
@@ -42,5 +45,6 @@ func Controls(s string) string {
 }
 
 func control(r rune) bool {
-	return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r >= 0x7f && r < 0xa0
+	return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r >= 0x7f && r < 0xa0 ||
+		r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
 }

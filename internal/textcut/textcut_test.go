@@ -48,6 +48,9 @@ func TestControls(t *testing.T) {
 		"line 1\r\n\tline 2":     "line 1\r\n\tline 2",
 		"plain":                  "plain",
 		"\x00":                   "",
+		// bidirectional overrides, embeddings and isolates: shown reordered
+		"悪意\u202e郎太田山":                                        "悪意郎太田山",
+		"\u202aA\u202b\u202c\u202dB\u2066C\u2067\u2068\u2069": "ABC",
 	} {
 		if got := Controls(in); got != want {
 			t.Errorf("Controls(%q) = %q, want %q", in, got, want)
