@@ -41,6 +41,7 @@ var jaPatterns = []struct {
 	{regexp.MustCompile(`^the columns are separated by tabs, not commas: save the file as CSV \(comma-separated\)$`), "列がコンマではなくタブで区切られています（タブ区切りのテキスト）。Excel で「CSV UTF-8 (コンマ区切り)」の形式で保存し直してください"},
 	{regexp.MustCompile(`^the columns are separated by semicolons, not commas: save the file as CSV \(comma-separated\)$`), "列がコンマではなくセミコロン（;）で区切られています。Excel で「CSV UTF-8 (コンマ区切り)」の形式で保存し直してください"},
 	{regexp.MustCompile(`^the CSV is empty$`), "CSV が空です"},
+	{regexp.MustCompile(`^no recipients: the list has its header and no row under it$`), "受信者がいません：見出し行の下に行がありません"},
 	{regexp.MustCompile(`^header: (.*)$`), "見出し行：$1"},
 	{regexp.MustCompile(`^no email column: the header has (.*); name one of them email or メールアドレス$`), "メールアドレスの列がありません。見出し行は $1 です。いずれかの列名を email または メールアドレス にしてください"},
 	{regexp.MustCompile(`^no email column: no row names one \(email, メールアドレス \.\.\.\); the first row is (.*)$`), "メールアドレスの列がありません。どの行にも email や メールアドレス という列名がありません（1 行目は $1）。見出し行の列名を email または メールアドレス にしてください"},

@@ -36,7 +36,7 @@ import (
 // they quote kept.
 func TestJapaneseRunTimeMessages(t *testing.T) {
 	var msgs []string
-	for _, csv := range []string{"", "name,company\r\nx,y\r\n", "email\r\n\"a@b.example\r\n", "メールアドレス\t氏名\r\na@b.example\t山田\r\n", "email;name\r\na@b.example;x\r\n"} {
+	for _, csv := range []string{"", "name,company\r\nx,y\r\n", "email\r\n\"a@b.example\r\n", "メールアドレス\t氏名\r\na@b.example\t山田\r\n", "email;name\r\na@b.example;x\r\n", "メールアドレス,氏名\r\n"} {
 		_, err := recipientcsv.Mint(strings.NewReader(csv), &bytes.Buffer{}, func(recipientcsv.Row) (string, error) { return "t", nil })
 		if err == nil {
 			t.Fatalf("Mint took %q", csv)

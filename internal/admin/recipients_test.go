@@ -128,6 +128,18 @@ func TestUploadAnswersTheFreshPage(t *testing.T) {
 	if a.code != 400 || !strings.Contains(a.body, `id="upload-error">The list could not be read: `) || !strings.Contains(a.body, "<b>2</b>") || strings.Contains(a.body, "List uploaded") {
 		t.Errorf("a list without an email column: %d %s", a.code, a.body)
 	}
+	// A header and no rows (the wrong sheet, an empty segment's export):
+	// refused, the campaign's 2 recipients kept. It replaced them with none.
+	a = upload("メールアドレス,氏名\r\n", "Accept", "text/html", "Accept-Language", "ja")
+	if a.code != 400 || !strings.Contains(a.body, "受信者がいません：見出し行の下に行がありません") || !strings.Contains(a.body, "<b>2</b>") {
+		t.Errorf("a list of no recipients: %d %s", a.code, a.body)
+	}
+	if a := f.req("POST", "/admin/recipients?campaign=dec-news", "email\n", "Authorization", "Bearer "+fullToken, "Content-Type", "text/csv"); a.code != 400 || !strings.Contains(a.body, `"no recipients: the list has its header and no row under it"`) {
+		t.Errorf("the API, a list of no recipients: %d %s", a.code, a.body)
+	}
+	if c, err := f.h.Links.Campaign(t.Context(), "dec-news"); err != nil || c.Recipients != 2 {
+		t.Errorf("after a list of no recipients: %+v %v", c, err)
+	}
 	// No file: the page asks for one.
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)

@@ -210,6 +210,12 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 		}
 		rows = append(rows, row)
 	}
+	if len(rows) == 0 {
+		// A header and nothing under it (the wrong sheet, an export of an
+		// empty segment) is no list: taken, it replaced the campaign's
+		// recipients with none, and the report said 0.
+		return res, errors.New("no recipients: the list has its header and no row under it")
+	}
 	tokens, errs, err := mintAll(mints, mint, opts.Parallel)
 	if err != nil {
 		return res, err

@@ -101,7 +101,7 @@ func TestOutputIsSpreadsheetSafe(t *testing.T) {
 }
 
 func TestRefusals(t *testing.T) {
-	for _, in := range []string{"", "name,company\nx,y\n", "email\n\"unterminated\n", "email\n\xff\xfe@b.example\n"} {
+	for _, in := range []string{"", "name,company\nx,y\n", "email\n\"unterminated\n", "email\n\xff\xfe@b.example\n", "email\n", "配信リスト\r\nメールアドレス,氏名\r\n\r\n"} {
 		var out bytes.Buffer
 		if _, err := Mint(strings.NewReader(in), &out, tokens); err == nil {
 			t.Errorf("%q accepted", in)
