@@ -3,6 +3,7 @@ package event_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/baton-hq/baton/internal/event"
 )
@@ -32,6 +33,14 @@ func TestBareHostsAreMarked(t *testing.T) {
 			{"203.0.113.7/login", mark + "203[.]0[.]113[.]7/login"},
 			{"setup.zip を開く", mark + "setup[.]zip を開く"}, // .zip is a top-level domain: a linker opens it
 			{"https://evil.example/?next=phish.com/login", mark + "evil[.]example/?next=phish[.]com/login"},
+			// an "@" with no domain after it makes no address: linkers end
+			// the host at it and link it (these were left unmarked)
+			{"evil.com@ を参照", mark + "evil[.]com@ を参照"},
+			{"evil.com@", mark + "evil[.]com@"},
+			{"evil.com&@x", mark + "evil[.]com&@x"},
+			{"login.vb.net/reset", mark + "login[.]vb[.]net/reset"},
+			// a company's site typed in a form is another site all the same
+			{"株式会社ABC（abc.co.jp）", "株式会社ABC（" + mark + "abc[.]co[.]jp）"},
 			// left as they are
 			{"example.co.jp/pricing", "example.co.jp/pricing"},
 			{"EXAMPLE.CO.JP の料金", "EXAMPLE.CO.JP の料金"},
@@ -40,6 +49,12 @@ func TestBareHostsAreMarked(t *testing.T) {
 			{"v2.0 / ver.3.1 / 1.2.3.4", "v2.0 / ver.3.1 / 1.2.3.4"},
 			{"e.g. U.S. Ph.D.", "e.g. U.S. Ph.D."},
 			{"Node.js/React", "Node.js/React"},
+			{"Vue.js、Next.js で構築", "Vue.js、Next.js で構築"},
+			{"提案書.ppt と 資料.doc", "提案書.ppt と 資料.doc"},
+			// Microsoft's product names, not sites (these were marked)
+			{"VB.NETで構築したシステム、ASP.NET Core / ADO.NET", "VB.NETで構築したシステム、ASP.NET Core / ADO.NET"},
+			{"vb.net/C#", "vb.net/C#"},
+			{"evil.com@acme.co.jp", "evil.com@acme.co.jp"},
 			{"taro.yamada@acme.co.jp", "taro.yamada@acme.co.jp"},
 			{"first.name+tag@acme.jp", "first.name+tag@acme.jp"},
 			{"mailto:taro@evil.com", "mailto:taro@evil.com"},
@@ -105,4 +120,29 @@ func FuzzUnlinked(f *testing.F) {
 			t.Fatalf("Unlinked(%q) = %q, which reads %q, more than the input", in, out, read)
 		}
 	})
+}
+
+// TestUnlinkedLinear: names that each reach punctuation a local part may
+// have ("a!a!a!…") were each scanned to the text's end for an "@" (an
+// 8 KB form value took 27 ms, 32 KB over 400 ms). Eight times the text
+// takes about eight times as long, not sixty-four (the best of five
+// runs each, so that a busy machine does not decide).
+func TestUnlinkedLinear(t *testing.T) {
+	sites := []string{"www.example.com"}
+	best := func(s string) time.Duration {
+		d := time.Duration(1 << 62)
+		for range 5 {
+			start := time.Now()
+			event.Unlinked(s, sites, "[m] ")
+			event.OffsiteURL("https://evil.example/"+s, sites, "[m] ")
+			d = min(d, time.Since(start))
+		}
+		return d
+	}
+	for _, unit := range []string{"a!", "a.b!", "a.zz+"} {
+		small, large := best(strings.Repeat(unit, 4096/len(unit))), best(strings.Repeat(unit, 32768/len(unit)))
+		if large > 24*small && large > 20*time.Millisecond {
+			t.Errorf("%q: 4 KB in %v, 32 KB in %v: time grows with the square of the length", unit, small, large)
+		}
+	}
 }
