@@ -69,21 +69,26 @@ func (b *Book) Live(ctx context.Context, a Account, page int) (Account, []Member
 
 // Current returns the account with its behaviour and score counting its
 // LiveMembers most recently active members as their score records hold
-// them now (Live's figures), its members as read.
+// them now (Live's figures), and those members as read: the list's JSON
+// shows each member's score as the account's page does, and its members
+// sum to its behaviour (the others as the item holds them).
 func (b *Book) Current(ctx context.Context, a Account) (Account, error) {
 	if b.Scores == nil {
 		return a, nil
 	}
-	n := min(LiveMembers, len(a.Members))
-	now := make([]Member, n)
-	for i := range n {
+	held := a.Members
+	a.Members = append([]Member(nil), a.Members...) // the caller's stays as read
+	for i := range min(LiveMembers, len(a.Members)) {
+		if err := ctx.Err(); err != nil {
+			return Account{}, err
+		}
 		rec, err := b.Scores.Record(ctx, a.Members[i].Person)
 		if err != nil {
 			return Account{}, err
 		}
-		now[i] = current(a.Members[i], rec)
+		a.Members[i] = current(a.Members[i], rec)
 	}
-	a.sum(now, a.Members)
+	a.sum(a.Members, held)
 	return a, nil
 }
 
@@ -93,34 +98,41 @@ func (b *Book) Current(ctx context.Context, a Account) (Account, error) {
 // another in the order of the scores the account items hold (ListPage's
 // cursor): an account whose people earned points since the item was
 // written can stand below an account of a lower score now on the page
-// before.
+// before. The first error (or the caller's cancel) stops the other
+// readers: the answer is an error, and reading on for up to 1,000
+// accounts (20,000 records) would only add load to a failing store.
 func (b *Book) CurrentPage(ctx context.Context, as []Account, by string) error {
 	if b.Scores == nil || len(as) == 0 {
 		return nil
 	}
-	errs := make([]error, len(as))
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range min(listReaders, len(as)) {
 		wg.Go(func() {
 			for i := range next {
-				if ctx.Err() != nil {
-					errs[i] = ctx.Err()
+				a, err := b.Current(ctx, as[i])
+				if err != nil {
+					cancel(err) // the first cause stays
 					continue
 				}
-				as[i], errs[i] = b.Current(ctx, as[i])
+				as[i] = a
 			}
 		})
 	}
+feed:
 	for i := range as {
-		next <- i
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
 	}
 	close(next)
 	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
+	if ctx.Err() != nil {
+		return context.Cause(ctx)
 	}
 	if by == ByScore {
 		sort.SliceStable(as, func(i, j int) bool { return as[i].Score > as[j].Score })

@@ -2,7 +2,9 @@ package account
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"sync"
 	"testing"
@@ -111,4 +113,85 @@ func (f *fixedOf) Record(ctx context.Context, person string) (qualify.Record, er
 		rec.Verdict.Behaviour = p
 	}
 	return rec, err
+}
+
+// TestListShowsWhatThePageShows: for accounts of 1, 20, 21 and 150
+// members the list's account (CurrentPage) has the behaviour and score of
+// its page (Live) on every page of members, and its members as read: the
+// first LiveMembers with their records' points, so that the members the
+// list's JSON gives sum to its behaviour. The list gave them as the item
+// held them (1 each) beside a behaviour that counted 7 each.
+func TestListShowsWhatThePageShows(t *testing.T) {
+	for _, n := range []int{1, LiveMembers, LiveMembers + 1, 150} {
+		a := Account{ID: fmt.Sprintf("a%d", n), Fit: 2, Members: members(n, 1)}
+		as := []Account{a}
+		if err := (&Book{Scores: &scoresOf{}}).CurrentPage(context.Background(), as, ByScore); err != nil {
+			t.Fatal(err)
+		}
+		sum := 0.0
+		for i, m := range as[0].Members {
+			if want := map[bool]float64{true: 7, false: 1}[i < LiveMembers]; m.Behaviour != want {
+				t.Fatalf("%d members: the list's member %d at %v, want %v", n, i, m.Behaviour, want)
+			}
+			sum += m.Behaviour
+		}
+		if as[0].Behaviour != sum || as[0].Score != sum+2 || a.Members[0].Behaviour != 1 {
+			t.Fatalf("%d members: behaviour %v, score %v, its members sum %v; the caller's members changed: %v", n, as[0].Behaviour, as[0].Score, sum, a.Members[0].Behaviour != 1)
+		}
+		for pg := range memberPagesOf(n) {
+			live, _, err := (&Book{Scores: &scoresOf{}}).Live(context.Background(), a, pg)
+			if err != nil || live.Behaviour != as[0].Behaviour || live.Score != as[0].Score {
+				t.Fatalf("%d members, page %d shows %v (%v), the list %v (%v): %v", n, pg, live.Score, live.Behaviour, as[0].Score, as[0].Behaviour, err)
+			}
+		}
+	}
+}
+
+func memberPagesOf(n int) int { return (n + MembersPage - 1) / MembersPage }
+
+// failing fails one person's record; the others wait until it has failed
+// and then give the reader time to stop them, counting the records read
+// all the same.
+type failing struct {
+	failed chan struct{}
+	mu     sync.Mutex
+	read   int
+}
+
+var errStore = errors.New("store unavailable")
+
+func (f *failing) Record(ctx context.Context, person string) (qualify.Record, error) {
+	if person == "bad" {
+		close(f.failed)
+		return qualify.Record{}, errStore
+	}
+	<-f.failed
+	for i := 0; i < 2000 && ctx.Err() == nil; i++ {
+		runtime.Gosched()
+	}
+	if err := ctx.Err(); err != nil {
+		return qualify.Record{}, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.read++
+	return qualify.Record{Person: person}, nil
+}
+
+// TestCurrentPageStopsAtAnError: one record read failing fails the list,
+// and the other readers stop: they read on through every account of the
+// page (up to 1,000, 20 records each) for an answer that was an error.
+func TestCurrentPageStopsAtAnError(t *testing.T) {
+	as := []Account{{ID: "bad", Members: []Member{{Person: "bad"}}}}
+	for i := range 400 {
+		as = append(as, Account{ID: fmt.Sprint(i), Members: members(3, 1)})
+	}
+	f := &failing{failed: make(chan struct{})}
+	err := (&Book{Scores: f}).CurrentPage(context.Background(), as, ByScore)
+	if !errors.Is(err, errStore) {
+		t.Fatalf("CurrentPage: %v, want the store's error", err)
+	}
+	if f.read > 3*listReaders {
+		t.Errorf("%d records read after the first failed (of %d)", f.read, 3*400)
+	}
 }
