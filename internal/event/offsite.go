@@ -80,7 +80,8 @@ func Unlinked(text string, sites []string, mark string) string {
 			continue
 		}
 		b.WriteString(s[:loc[0]])
-		end := loc[0] + urlEnd(s[loc[0]:])
+		fw := fullwidthLen(s[loc[0]:]) // a bare host's full-width first letters (bareHost)
+		end := loc[0] + fw + urlEnd(s[loc[0]+fw:])
 		u, tail := trailed(s[loc[0]:end])
 		own := u
 		if !scheme {
@@ -136,6 +137,19 @@ func bareHost(s string, from int) int {
 		if q > addrStop {
 			addrStop, addr = localPart(s, q)
 		}
+		if k := fullwidthBefore(s, from, i); k < i && s[i] == '.' && !addr {
+			// "ｅｖｉｌ.com/login": letters and digits typed full-width are
+			// a host's to a linker whose letters are Unicode's, and a
+			// browser opens them as ASCII (evil.com)
+			seg := s[i:q]
+			if j := strings.Index(seg[1:], ".."); j >= 0 {
+				seg = seg[:j+1]
+			}
+			pre, _ := utf8.DecodeLastRuneInString(s[:k])
+			if pre != '@' && pre != '_' && isBareHost(ascii(s[k:i])+strings.TrimRight(seg, "."), s[q:]) {
+				return k
+			}
+		}
 		before, _ := utf8.DecodeLastRuneInString(s[:i])
 		if before != '@' && before != '_' && !addr {
 			// "wait...evil.com": a run of dots ends a name, and a host may follow
@@ -157,6 +171,44 @@ func bareHost(s string, from int) int {
 		i = q
 	}
 	return -1
+}
+
+// fullwidthBefore is where the full-width ASCII letters and digits
+// (ｅｖｉｌ, ０１) just before i begin, not before from; i when none.
+func fullwidthBefore(s string, from, i int) int {
+	for i > from {
+		r, n := utf8.DecodeLastRuneInString(s[:i])
+		if !fullwidthAlnum(r) {
+			break
+		}
+		i -= n
+	}
+	return i
+}
+
+// fullwidthAlnum is a full-width ASCII letter or digit (U+FF10-FF19,
+// U+FF21-FF3A, U+FF41-FF5A), which IDNA maps to its ASCII one.
+func fullwidthAlnum(r rune) bool {
+	return r >= 0xFF10 && r <= 0xFF19 || r >= 0xFF21 && r <= 0xFF3A || r >= 0xFF41 && r <= 0xFF5A
+}
+
+// ascii is s, full-width letters and digits, as their ASCII ones.
+func ascii(s string) string {
+	return strings.Map(func(r rune) rune { return r - 0xFEE0 }, s)
+}
+
+// fullwidthLen is the length of the full-width letters and digits s
+// begins with: a host bareHost found may begin with them.
+func fullwidthLen(s string) int {
+	n := 0
+	for n < len(s) {
+		r, size := utf8.DecodeRuneInString(s[n:])
+		if !fullwidthAlnum(r) {
+			break
+		}
+		n += size
+	}
+	return n
 }
 
 // hostByte is a character of a host's name: an ASCII letter, a digit, a
@@ -387,6 +439,9 @@ func defangWord(b *strings.Builder, word string) {
 		for p < len(word) && word[p] == '/' {
 			p++
 		}
+		fw := fullwidthLen(word[p:]) // a bare host's full-width first letters (bareHost)
+		b.WriteString(word[p : p+fw])
+		p += fw
 		hostEnd := len(word)
 		if i := strings.IndexFunc(word[p:], func(r rune) bool { return strings.ContainsRune("/?#\\", r) || endsURL(r) }); i >= 0 {
 			hostEnd = p + i

@@ -39,6 +39,10 @@ func TestBareHostsAreMarked(t *testing.T) {
 			{"evil.com@", mark + "evil[.]com@"},
 			{"evil.com&@x", mark + "evil[.]com&@x"},
 			{"login.vb.net/reset", mark + "login[.]vb[.]net/reset"},
+			// letters typed full-width: a Unicode linker links them, a
+			// browser opens evil.com (these were left unmarked)
+			{"こちらｅｖｉｌ.com/login", "こちら" + mark + "ｅｖｉｌ[.]com/login"},
+			{"ＡＢＣ.co.jp", mark + "ＡＢＣ[.]co[.]jp"},
 			// a company's site typed in a form is another site all the same
 			{"株式会社ABC（abc.co.jp）", "株式会社ABC（" + mark + "abc[.]co[.]jp）"},
 			// left as they are
@@ -55,6 +59,7 @@ func TestBareHostsAreMarked(t *testing.T) {
 			{"VB.NETで構築したシステム、ASP.NET Core / ADO.NET", "VB.NETで構築したシステム、ASP.NET Core / ADO.NET"},
 			{"vb.net/C#", "vb.net/C#"},
 			{"evil.com@acme.co.jp", "evil.com@acme.co.jp"},
+			{"Ｎｏｄｅ.js、ＶＢ.NET、ｅｖｉｌ.ｃｏｍ", "Ｎｏｄｅ.js、ＶＢ.NET、ｅｖｉｌ.ｃｏｍ"},
 			{"taro.yamada@acme.co.jp", "taro.yamada@acme.co.jp"},
 			{"first.name+tag@acme.jp", "first.name+tag@acme.jp"},
 			{"mailto:taro@evil.com", "mailto:taro@evil.com"},
@@ -68,6 +73,7 @@ func TestBareHostsAreMarked(t *testing.T) {
 		for _, c := range []struct{ in, want string }{
 			{"https://evil.example/?next=phish.com/login", mark + "evil[.]example/?next=phish[.]com/login"},
 			{"https://www.example.com/?next=phish.com", "https://www.example.com/?next=phish.com"},
+			{"https://evil.example/?next=ｐｈｉｓｈ.com/x", mark + "evil[.]example/?next=ｐｈｉｓｈ[.]com/x"},
 		} {
 			if got := event.OffsiteURL(c.in, sites, mark); got != c.want {
 				t.Errorf("OffsiteURL(%q) = %q, want %q", c.in, got, c.want)
@@ -87,6 +93,7 @@ func FuzzUnlinked(f *testing.F) {
 		{"詳細はhttps://evil.example/x。", "「secure-login.co.jp/reset」"},
 		{"v2.0 e.g. 資料.pdf", "setup.zip wait...evil.com"},
 		{"株式会社Www.Labo", "https://evil.example/?next=phish.com/login"},
+		{"こちらｅｖｉｌ.com/login", "ａ.ｂ.com ｐ.co.jp@x"},
 	} {
 		f.Add(s[0], s[1], uint8(0))
 	}
