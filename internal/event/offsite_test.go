@@ -1,9 +1,9 @@
 package event_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/baton-hq/baton/internal/event"
 )
@@ -129,27 +129,22 @@ func FuzzUnlinked(f *testing.F) {
 	})
 }
 
-// TestUnlinkedLinear: names that each reach punctuation a local part may
-// have ("a!a!a!…") were each scanned to the text's end for an "@" (an
-// 8 KB form value took 27 ms, 32 KB over 400 ms). Eight times the text
-// takes about eight times as long, not sixty-four (the best of five
-// runs each, so that a busy machine does not decide).
-func TestUnlinkedLinear(t *testing.T) {
+// BenchmarkUnlinked reads 4 KB and 32 KB of texts that once took time
+// growing with the square of their length (a scan to the end of the text
+// for every word: 820 ms at 32 KB): ns/op should grow about eightfold
+// from one size to the next, not sixty-four. A benchmark, not a timed
+// test (`make bench` prints it).
+func BenchmarkUnlinked(b *testing.B) {
 	sites := []string{"www.example.com"}
-	best := func(s string) time.Duration {
-		d := time.Duration(1 << 62)
-		for range 5 {
-			start := time.Now()
-			event.Unlinked(s, sites, "[m] ")
-			event.OffsiteURL("https://evil.example/"+s, sites, "[m] ")
-			d = min(d, time.Since(start))
-		}
-		return d
-	}
 	for _, unit := range []string{"a!", "a.b!", "a.zz+"} {
-		small, large := best(strings.Repeat(unit, 4096/len(unit))), best(strings.Repeat(unit, 32768/len(unit)))
-		if large > 24*small && large > 20*time.Millisecond {
-			t.Errorf("%q: 4 KB in %v, 32 KB in %v: time grows with the square of the length", unit, small, large)
+		for _, size := range []int{4096, 32768} {
+			s := strings.Repeat(unit, size/len(unit))
+			b.Run(fmt.Sprintf("%s/%dKB", unit, size/1024), func(b *testing.B) {
+				for b.Loop() {
+					event.Unlinked(s, sites, "[m] ")
+					event.OffsiteURL("https://evil.example/"+s, sites, "[m] ")
+				}
+			})
 		}
 	}
 }
