@@ -137,7 +137,9 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 			"note": attributionNote, "countersNote": "counters are counted when each stage change is written, under the first-touch channel known at that moment and the day it happened in the configured time zone; rows are computed now from each person's facts. They differ when a first touch becomes known later (anonymous history stitched after the stage change), when a person was erased (counters are aggregates and stay) or when a lead was recycled and reached a stage again (counters count each entry, as attribution counts each cycle's; rows each person once)."}
 		header = append([]string{"period", "group"}, reports.Stages...)
 		for i := 1; i < len(reports.Stages); i++ {
-			header = append(header, reports.Stages[i-1]+"->"+reports.Stages[i])
+			// Named a rate: beside the stages' head counts a bare
+			// "lead->mql" holding 0.429 was read as a count in Excel.
+			header = append(header, reports.Stages[i-1]+"->"+reports.Stages[i]+rateSuffix)
 		}
 		for _, x := range fr {
 			rows = append(rows, funnelCSVRow(x))
@@ -263,6 +265,12 @@ func figurePct(f reports.Figure) string {
 	}
 	return "—"
 }
+
+// rateSuffix ends the name of a funnel CSV's conversion column
+// ("lead->mql rate"; 率 in Japanese). Its cells are ratios (0.429), as the
+// JSON's and the other reports' rates (win_rate, share_within): a number
+// Excel's percent format shows as 42.9%, never a string with %.
+const rateSuffix = " rate"
 
 // funnelCSVRow leaves a conversion empty where nobody reached its first stage.
 func funnelCSVRow(x reports.FunnelRow) []string {

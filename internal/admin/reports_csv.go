@@ -29,8 +29,8 @@ func csvLang(r *http.Request) string {
 }
 
 // csvHeader is a report CSV's header in the language ?lang= asks for: a
-// column named by jaCSV, a lifecycle stage ("mql") or a step between two
-// ("mql->sal") as the pages name them.
+// column named by jaCSV, a lifecycle stage ("mql") or a step's rate
+// between two ("mql->sal rate": MQL→SAL 率) as the pages name them.
 func csvHeader(r *http.Request, header []string) []string {
 	if csvLang(r) != "ja" {
 		return header
@@ -41,6 +41,8 @@ func csvHeader(r *http.Request, header []string) []string {
 		switch from, to, step := strings.Cut(h, "->"); {
 		case jaCSV[h] != "":
 			out[i] = jaCSV[h]
+		case step && strings.HasSuffix(to, rateSuffix):
+			out[i] = p.Stage(from) + "→" + p.Stage(strings.TrimSuffix(to, rateSuffix)) + " 率"
 		case step:
 			out[i] = p.Stage(from) + "→" + p.Stage(to)
 		case ja["stage:"+h] != "":

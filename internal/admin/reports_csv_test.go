@@ -44,7 +44,7 @@ func TestCSVHeadersInJapanese(t *testing.T) {
 	}
 	names = append(names, reports.Stages...)
 	for i := 1; i < len(reports.Stages); i++ {
-		names = append(names, reports.Stages[i-1]+"->"+reports.Stages[i])
+		names = append(names, reports.Stages[i-1]+"->"+reports.Stages[i]+rateSuffix)
 	}
 	ja := csvHeader(httptest.NewRequest("GET", "/admin/reports/funnel?format=csv&lang=ja", nil), names)
 	en := csvHeader(httptest.NewRequest("GET", "/admin/reports/funnel?format=csv", nil), names)
