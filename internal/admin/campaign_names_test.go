@@ -53,7 +53,7 @@ func TestPersonPageNamesCampaigns(t *testing.T) {
 	for lang, want := range map[string]string{"en": "<td>list import (November newsletter)</td>", "ja": "<td>リスト取込（November newsletter）</td>"} {
 		a := f.req("GET", "/admin/people/"+p.ID+"?lang="+lang, "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")
 		if a.code != 200 || !strings.Contains(a.body, want) || strings.Contains(a.body, "via:") ||
-			!strings.Contains(a.body, `<span class="chip">November newsletter</span>`) || !strings.Contains(a.body, `<span class="chip">oct-news</span>`) {
+			!strings.Contains(a.body, `<span class="chip campaign"><bdi>November newsletter</bdi></span>`) || !strings.Contains(a.body, `<span class="chip campaign"><bdi>oct-news</bdi></span>`) {
 			t.Errorf("%s: %d, want %q and the campaigns' chips:\n%s", lang, a.code, want, a.body)
 		}
 	}

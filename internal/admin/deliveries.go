@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 	"unicode"
@@ -252,6 +253,11 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 		v.Awaiting, v.AwaitingMore = len(waiting), more != ""
 	}
 	v.First, v.Next = pageLinks("inbox", q, next)
+	var err error
+	if v.Campaigns, err = h.inboxCampaigns(ctx, v.Leads); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	h.render(w, r, http.StatusOK, "inbox", "MQL inbox", "", "inbox", v)
 }
 
@@ -307,9 +313,40 @@ type inboxView struct {
 	AwaitingMore bool   // and the inbox goes on past them: "or more"
 	Examined     int    // leads the filter looked at for this page
 	CanAnswer    bool
-	Demo         bool   // the empty inbox links to the demo site (only the local stack has one)
-	Error        string // a bad ?after= or ?limit=: no leads
-	Next, First  string // the next page's query ("": none); the first page's, from a later page
+	Demo         bool              // the empty inbox links to the demo site (only the local stack has one)
+	Error        string            // a bad ?after= or ?limit=: no leads
+	Next, First  string            // the next page's query ("": none); the first page's, from a later page
+	Campaigns    map[string]string // campaign id (or utm_campaign) -> its name, for the activity's chips
+}
+
+// ActivityCampaign names the campaign a lead's activity came with (a lead
+// stored before Activity kept it: the utm_campaign of its URL), "" for none.
+func (v inboxView) ActivityCampaign(a push.Activity) string {
+	c := a.Campaign
+	if c == "" {
+		if u, err := url.Parse(a.URL); err == nil {
+			c = u.Query().Get("utm_campaign")
+		}
+	}
+	if n := v.Campaigns[c]; n != "" {
+		return n
+	}
+	return c
+}
+
+// inboxCampaigns reads the names of the campaigns the leads' activity
+// came with, each by key, as the person page does.
+func (h *Handler) inboxCampaigns(ctx context.Context, leads []inboxLead) (map[string]string, error) {
+	ids := map[string]bool{}
+	var v inboxView
+	for _, l := range leads {
+		for _, a := range l.Activity {
+			if c := v.ActivityCampaign(a); c != "" {
+				ids[c] = true
+			}
+		}
+	}
+	return h.campaignNamesOf(ctx, ids)
 }
 
 // inboxLead is a lead with sales' latest verdict on it, if any: the page

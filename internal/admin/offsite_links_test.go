@@ -73,7 +73,8 @@ func TestOffsiteURLsAreNoLinks(t *testing.T) {
 		checkNoOffsiteLink(t, "the person's page ("+lang.l+")", a.body)
 		for _, want := range []string{
 			`<a href="https://www.example.com/pricing" rel="noopener noreferrer">Pricing</a>`,
-			`<a href="HTTPS://WWW.EXAMPLE.COM/files/paper.pdf" rel="noopener noreferrer">`,
+			// no title: its host and path, the URL whole on hover
+			`<a href="HTTPS://WWW.EXAMPLE.COM/files/paper.pdf" rel="noopener noreferrer" title="HTTPS://WWW.EXAMPLE.COM/files/paper.pdf">WWW.EXAMPLE.COM/files/paper.pdf</a>`,
 			// the phishing page's title and its URL, as text
 			`<bdi>Baton: sign in again</bdi> <span class="chip offsite"`,
 			`<code>https://evil.example/login-to-baton</code>`,

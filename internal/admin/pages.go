@@ -412,6 +412,41 @@ func (p page) ReadURL(u string) string {
 	return u
 }
 
+// ShortURL is a link's text where the event has no page title: the host
+// and path as ReadURL reads them, the query and fragment left for the
+// link's title and href ("?…" says they are there). A newsletter click's
+// full address, utm_source=...&utm_campaign=..., is not what a marketer
+// knows the page by; its campaign is named beside it (campaignOf).
+func (p page) ShortURL(u string) string {
+	rest := u
+	for _, scheme := range []string{"https://", "http://"} {
+		if len(rest) >= len(scheme) && strings.EqualFold(rest[:len(scheme)], scheme) {
+			rest = rest[len(scheme):]
+			break
+		}
+	}
+	if rest == u { // not a web address: said whole
+		return p.ReadURL(u)
+	}
+	short, _, more := strings.Cut(rest, "?")
+	if short, _, frag := strings.Cut(short, "#"); frag {
+		return p.ReadURL(short) + "#…"
+	}
+	if more {
+		return p.ReadURL(short) + "?…"
+	}
+	return p.ReadURL(short)
+}
+
+// campaignOf is the campaign an event's touch came with: a tracked
+// click's campaign id, else its page's utm_campaign.
+func campaignOf(ev event.Event) string {
+	if c, ok := ev.Properties["campaign"].(string); ok && c != "" {
+		return c
+	}
+	return ev.UTM.Campaign
+}
+
 // OwnSite reports whether the pages link to a URL an event names: one on
 // the team's sites (BATON_SITE_ORIGINS), by event.OwnSite's rule, which
 // the SFAs' summaries follow too (push.Lead.Summary). Any other URL is

@@ -338,6 +338,16 @@ func (v personPageView) Campaign(id any) string {
 	return s
 }
 
+// TouchCampaign names the campaign an event came with (campaignOf), ""
+// for none: the chip beside a click or landing whose address no longer
+// shows its utm_campaign.
+func (v personPageView) TouchCampaign(ev event.Event) string {
+	if c := campaignOf(ev); c != "" {
+		return v.Campaign(c)
+	}
+	return ""
+}
+
 // ledgerLine is one behaviour contribution in words: "+15 pricing-page
 // (/pricing), 2 days ago, decayed to 12".
 type ledgerLine struct {
@@ -509,7 +519,7 @@ func (h *Handler) campaignNames(ctx context.Context, p identity.Person, v person
 	}
 	for _, evs := range append([][]event.Event{v.Timeline}, behind(v.MQLs)...) {
 		for _, ev := range evs {
-			if c, ok := ev.Properties["campaign"].(string); ok && c != "" {
+			if c := campaignOf(ev); c != "" {
 				ids[c] = true
 			}
 		}

@@ -90,3 +90,23 @@ func TestPathOfReadsAsReadURL(t *testing.T) {
 		}
 	}
 }
+
+// TestShortURL: a link's text without a title is the host and path as
+// ReadURL reads them; a query or fragment is said to be there (?…, #…),
+// never shown; what is not a web address is said whole.
+func TestShortURL(t *testing.T) {
+	var p page
+	for in, want := range map[string]string{
+		"https://example.co.jp/lp?utm_source=newsletter&utm_campaign=nov": "example.co.jp/lp?…",
+		"HTTP://example.co.jp/%E8%B3%87%E6%96%99#form":                    "example.co.jp/資料#…",
+		"https://example.co.jp/a#x?y=1":                                   "example.co.jp/a#…",
+		"https://example.co.jp/":                                          "example.co.jp/",
+		"https://example.co.jp/\u202egpj.exe?q=1":                         "example.co.jp/%E2%80%AEgpj.exe?…",
+		"mailto:a@example.co.jp?subject=x":                                "mailto:a@example.co.jp?subject=x",
+		"":                                                                "",
+	} {
+		if got := p.ShortURL(in); got != want {
+			t.Errorf("ShortURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

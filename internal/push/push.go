@@ -43,12 +43,16 @@ type Touch struct {
 
 // Activity is one thing the person did.
 type Activity struct {
-	Type    string    `json:"type"`
-	Name    string    `json:"name,omitempty"`
-	URL     string    `json:"url,omitempty"`
-	Title   string    `json:"title,omitempty"`
-	Minutes int       `json:"minutes,omitempty"` // how long they attended an offline touch (a webinar report's, rejoins summed); 0: not said
-	At      time.Time `json:"at"`
+	Type  string `json:"type"`
+	Name  string `json:"name,omitempty"`
+	URL   string `json:"url,omitempty"`
+	Title string `json:"title,omitempty"`
+	// Campaign is the campaign it came with: a tracked click's campaign id,
+	// else the page's utm_campaign. The inbox card names it beside the
+	// page, whose address it shows without its query.
+	Campaign string    `json:"campaign,omitempty"`
+	Minutes  int       `json:"minutes,omitempty"` // how long they attended an offline touch (a webinar report's, rejoins summed); 0: not said
+	At       time.Time `json:"at"`
 }
 
 // Lead is what an SFA receives for an MQL.
@@ -1068,7 +1072,10 @@ func (w *Worker) Build(ctx context.Context, m qualify.MQL) (Lead, error) {
 			if ev.Type == event.Offline { // the exhibition or seminar, where sales meets them
 				name, _ = ev.Properties["event"].(string)
 			}
-			a := Activity{Type: ev.Type, Name: name, URL: ev.URL, Title: ev.Title, At: ev.Timestamp.In(loc)}
+			a := Activity{Type: ev.Type, Name: name, URL: ev.URL, Title: ev.Title, Campaign: ev.UTM.Campaign, At: ev.Timestamp.In(loc)}
+			if c, ok := ev.Properties["campaign"].(string); ok && c != "" {
+				a.Campaign = c // the click's campaign: its link may add no utm_campaign
+			}
 			a.Minutes, _ = ev.Minutes() // how long they stayed in the webinar: sales' opening
 			l.Activity = append(l.Activity, a)
 		}
