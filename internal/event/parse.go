@@ -845,9 +845,11 @@ func resolveType(ev *Event, typ string, w wire, src Source) error {
 			return errf("previousId", "required: an alias joins previousId (an earlier userId or anonymousId) to userId")
 		}
 		if w.GroupID != "" {
-			// Kept as sent, but not two companies as one (checkID).
-			if strings.ContainsRune(string(w.GroupID), utf8.RuneError) {
-				return replacementErr("groupId")
+			// The company's key, under the rule of every id: a NUL, space
+			// or U+FFFD in it made two companies one, or a key no export
+			// or SFA shows as it is.
+			if err := checkID("groupId", string(w.GroupID), 128); err != nil {
+				return err
 			}
 			ev.Properties["groupId"] = string(w.GroupID)
 		}
