@@ -525,23 +525,7 @@ func (h *Handler) lang(w http.ResponseWriter, r *http.Request) string {
 }
 
 // acceptLanguage returns ja or en, whichever the header prefers (by q).
-func acceptLanguage(h string) string {
-	best, bestQ := "en", -1.0
-	for _, part := range strings.Split(h, ",") {
-		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		q := 1.0
-		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
-			if f, err := strconv.ParseFloat(v, 64); err == nil {
-				q = f
-			}
-		}
-		primary, _, _ := strings.Cut(strings.ToLower(tag), "-")
-		if (primary == "ja" || primary == "en") && q > bestQ {
-			best, bestQ = primary, q
-		}
-	}
-	return best
-}
+func acceptLanguage(h string) string { return httpx.AcceptLanguage(h) }
 
 func (h *Handler) loc() *time.Location {
 	if h.Workspace != nil && h.Workspace.Loc != nil {

@@ -159,7 +159,7 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 	}
 	link, err := h.Links.Get(ctx, r.PathValue("link"))
 	if errors.Is(err, links.ErrNotFound) {
-		httpx.Error(w, http.StatusNotFound, "unknown link")
+		notFollowed(w, r, http.StatusNotFound, "unknown link", linkUnknown)
 		return
 	}
 	if err != nil {
@@ -180,7 +180,7 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 	// lead there.
 	land := func() {
 		if !allowed {
-			httpx.Error(w, http.StatusForbidden, "this link's destination is no longer among the allowed link hosts (link_hosts): not followed")
+			notFollowed(w, r, http.StatusForbidden, "this link's destination is no longer among the allowed link hosts (link_hosts): not followed", linkRetired)
 			return
 		}
 		http.Redirect(w, r, dest, http.StatusFound)

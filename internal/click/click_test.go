@@ -282,6 +282,60 @@ func TestUnknownLink(t *testing.T) {
 	}
 }
 
+// TestLinkLeadingNowhereToABrowser: a mistyped tracked link opened by a
+// newsletter's reader showed {"error":"unknown link"}, JSON the reader
+// cannot make sense of. A browser (Accept: text/html) gets a short page in
+// its language saying the link is not valid, 404, and a link whose host
+// left link_hosts one saying it leads nowhere now, 403; API clients keep
+// the JSON.
+func TestLinkLeadingNowhereToABrowser(t *testing.T) {
+	e := newEnv(t)
+	browse := func(path, lang string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest("GET", path, nil)
+		r.Header.Set("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+		r.Header.Set("Accept-Language", lang)
+		w := httptest.NewRecorder()
+		e.mux.ServeHTTP(w, r)
+		return w
+	}
+	for _, c := range []struct {
+		path, accept, lang string
+		status             int
+		want               string
+	}{
+		{"/c/nope/tok", "ja-JP,ja;q=0.9,en-US;q=0.8", "ja", 404, "このリンクは無効です"},
+		{"/c/nope/tok", "en-GB,en;q=0.9", "en", 404, "This link is not valid"},
+		{"/c/nope/tok", "", "en", 404, "This link is not valid"},
+		{"/c/nope", "ja", "ja", 404, "このリンクは無効です"},
+		{"/c/AAAAAAAAAAAA/", "en;q=0.3,ja;q=0.8", "ja", 404, "このリンクは無効です"},
+	} {
+		w := browse(c.path, c.accept)
+		b := w.Body.String()
+		if w.Code != c.status || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/html") || w.Header().Get("Content-Language") != c.lang ||
+			!strings.Contains(b, `<html lang="`+c.lang+`">`) || !strings.Contains(b, c.want) || strings.Contains(b, `"error"`) {
+			t.Errorf("%s (Accept-Language %q): %d %v\n%s", c.path, c.accept, w.Code, w.Header(), b)
+		}
+		if w.Header().Get("Referrer-Policy") != "no-referrer" || !strings.Contains(w.Header().Get("Content-Security-Policy"), "default-src 'none'") {
+			t.Errorf("%s: headers %v", c.path, w.Header())
+		}
+	}
+	// API callers and link checkers keep the JSON answer.
+	if w := e.get("GET", "/c/nope/tok", ""); w.Code != 404 || !strings.HasPrefix(w.Header().Get("Content-Type"), "application/json") || !strings.Contains(w.Body.String(), `"error":"unknown link"`) {
+		t.Errorf("API caller: %d %v %s", w.Code, w.Header(), w.Body)
+	}
+	e.reg.AllowedHosts = []string{".example.org"} // www.example.com given up
+	path := "/c/" + e.link.ID + "/ok-" + e.ann.ID + "-nov-news"
+	if w := browse(path, "ja"); w.Code != 403 || w.Header().Get("Location") != "" || !strings.Contains(w.Body.String(), "このリンクは現在ご利用いただけません") {
+		t.Errorf("a host given up, in a browser: %d %v %s", w.Code, w.Header(), w.Body)
+	}
+	if w := browse(path, "en"); w.Code != 403 || !strings.Contains(w.Body.String(), "This link no longer leads anywhere") {
+		t.Errorf("a host given up, in a browser: %d %s", w.Code, w.Body)
+	}
+	if w := e.get("GET", path, ""); w.Code != 403 || !strings.Contains(w.Body.String(), "link_hosts") {
+		t.Errorf("a host given up, API caller: %d %s", w.Code, w.Body)
+	}
+}
+
 func TestOpenPixel(t *testing.T) {
 	e := newEnv(t)
 	w := e.get("GET", "/o/nov-news/ok-"+e.ann.ID+"-nov-news.gif", "")

@@ -257,10 +257,10 @@ type RedirectBody struct {
 	Location string `json:"location"`
 }
 
-// wantsPage reports whether the client asks for an HTML page (Accept
+// WantsPage reports whether the client asks for an HTML page (Accept
 // starting with text/html: a browser navigating). API clients, and a
 // page's fetch, send application/json, */* or nothing.
-func wantsPage(r *http.Request) bool {
+func WantsPage(r *http.Request) bool {
 	for _, a := range r.Header.Values("Accept") {
 		if strings.HasPrefix(a, "text/html") {
 			return true
@@ -284,7 +284,7 @@ func redirected(w http.ResponseWriter, r *http.Request, status int, loc string) 
 	if strings.HasPrefix(loc, "/") {
 		shown = BasePath(r) + loc
 	}
-	if wantsPage(r) {
+	if WantsPage(r) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.WriteHeader(status) // as http.Redirect: a link only for what a browser shows
 			return
@@ -361,4 +361,25 @@ func (s *statusRecorder) WriteHeader(code int) {
 	if s.status == 0 {
 		s.status = code
 	}
+}
+
+// AcceptLanguage returns ja or en, whichever an Accept-Language header
+// prefers (by q); en when it names neither. Baton's pages for people (the
+// workspace, a tracked link's answer to a reader) speak these two.
+func AcceptLanguage(h string) string {
+	best, bestQ := "en", -1.0
+	for _, part := range strings.Split(h, ",") {
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				q = f
+			}
+		}
+		primary, _, _ := strings.Cut(strings.ToLower(tag), "-")
+		if (primary == "ja" || primary == "en") && q > bestQ {
+			best, bestQ = primary, q
+		}
+	}
+	return best
 }
