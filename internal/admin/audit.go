@@ -49,7 +49,7 @@ func (h *Handler) listAudit(w http.ResponseWriter, r *http.Request) {
 	}
 	limit := 50
 	if s := q.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
+		n, err := formInt(s)
 		if err != nil || n < 1 || n > audit.MaxLimit {
 			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "limit must be a number from 1 to " + strconv.Itoa(audit.MaxLimit), Field: "limit"})
 			return

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/width"
+
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/rulebook"
 )
@@ -118,13 +120,21 @@ func dayRange(q url.Values, loc *time.Location) (from, to time.Time, bad *badPar
 	return from, to, nil
 }
 
+// formInt reads a whole number typed into a form or a URL. A Japanese IME
+// types digits (and the minus) full width, ３０ and －５, which strconv
+// refuses: they are read as their ASCII (width.Narrow), and spaces around
+// the number, an ideographic one too, are ignored.
+func formInt(s string) (int, error) {
+	return strconv.Atoi(strings.TrimSpace(width.Narrow.String(s)))
+}
+
 // whole reads q's name as a whole number from lo to hi (def when absent).
 func whole(q url.Values, name string, def, lo, hi int) (int, *badParam) {
 	v := q.Get(name)
 	if v == "" {
 		return def, nil
 	}
-	n, err := strconv.Atoi(v)
+	n, err := formInt(v)
 	if err != nil || n < lo || n > hi {
 		return def, &badParam{name, name + " must be a whole number from " + strconv.Itoa(lo) + " to " + strconv.Itoa(hi)}
 	}

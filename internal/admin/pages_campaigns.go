@@ -10,7 +10,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -132,7 +131,7 @@ func (h *Handler) createCampaign(w http.ResponseWriter, r *http.Request) {
 	}
 	window := 0
 	if f.Window != "" {
-		n, err := strconv.Atoi(f.Window)
+		n, err := formInt(f.Window)
 		if err != nil || n < 0 || n > links.MaxScannerWindow {
 			bad("scanner_window", "Scanner window: 0 to 3600 seconds.")
 			return

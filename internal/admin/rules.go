@@ -130,7 +130,7 @@ func (h *Handler) simulate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
+		n, err := formInt(v)
 		if err != nil || n < 1 || n > simulateMaxLimit {
 			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: fmt.Sprintf("limit must be 1-%d", simulateMaxLimit), Field: "limit"})
 			return
@@ -206,7 +206,7 @@ func (h *Handler) suggestions(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s := q.Get("min_outcomes"); s != "" {
-		n, err := strconv.Atoi(s)
+		n, err := formInt(s)
 		if err != nil || n < 1 || n > 1000000 {
 			const msg = "min_outcomes must be a whole number from 1"
 			if page {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/baton-hq/baton/internal/httpx"
@@ -119,7 +118,7 @@ func (h *Handler) mqls(w http.ResponseWriter, r *http.Request) {
 	}
 	limit := 100
 	if v := r.URL.Query().Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
+		n, err := formInt(v)
 		if err != nil || n < 1 || n > 1000 {
 			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "limit must be 1-1000", Field: "limit"})
 			return

@@ -39,7 +39,7 @@ func (h *Handler) timelinePage(w http.ResponseWriter, r *http.Request) {
 	limit := min(100, max)
 	q := r.URL.Query()
 	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
+		n, err := formInt(v)
 		if err != nil || n < 1 || n > max {
 			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "limit must be a whole number from 1 to " + strconv.Itoa(max) + " (timeline_limit)", Field: "limit"})
 			return
