@@ -321,18 +321,33 @@ func (h *Handler) require(scope string, bodies []string, next http.HandlerFunc) 
 			h.deny(w, r, http.StatusBadRequest, "the query string cannot be read: "+err.Error())
 			return
 		}
-		// No route reads a parameter twice (?limit=5&limit=500000): the
-		// route would take the first, and a client or proxy the last.
-		if bad := once(q, slices.Sorted(maps.Keys(q))...); bad != nil {
+		refuseParam := func(bad *badParam, once []link) {
 			if wantsHTML(r) && h.Sessions != nil {
-				// A browser is shown the page with each value given once,
-				// to pick from: the language links keep the query as is
-				// (the same error, in the other language).
-				v := peopleView{Error: bad.Msg, Once: onceLinks(r.URL.EscapedPath(), q, bad.Field)}
+				// The language links keep the query as is (the same
+				// error, in the other language).
+				v := peopleView{Error: bad.Msg, Once: once}
 				h.render(w, r, http.StatusBadRequest, "people", "Error", baseOf(r), "", v)
 			} else {
 				bad.refuse(w) // naming the field
 			}
+		}
+		// Not UTF-8 (?q=%ff), a parameter or a form's field would be
+		// shown again on the page as bytes no page may hold. Before once:
+		// its links show the values.
+		if bad := notText(q); bad != nil {
+			refuseParam(bad, nil)
+			return
+		}
+		if bad := notText(r.PostForm); bad != nil { // the form require read for its CSRF token
+			refuseParam(bad, nil)
+			return
+		}
+		// No route reads a parameter twice (?limit=5&limit=500000): the
+		// route would take the first, and a client or proxy the last.
+		if bad := once(q, slices.Sorted(maps.Keys(q))...); bad != nil {
+			// A browser is shown the page with each value given once, to
+			// pick from.
+			refuseParam(bad, onceLinks(r.URL.EscapedPath(), q, bad.Field))
 			return
 		}
 		next(w, r)

@@ -2,12 +2,14 @@ package admin
 
 import (
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/text/width"
 
@@ -55,6 +57,26 @@ func once(q url.Values, names ...string) *badParam {
 	for _, k := range names {
 		if n := len(q[k]); n > 1 {
 			return &badParam{k, k + " is given " + strconv.Itoa(n) + " times: give it once"}
+		}
+	}
+	return nil
+}
+
+// notText refuses a parameter or form field whose name or value is not
+// UTF-8 (?q=%ff, a Shift_JIS word percent-encoded by hand): a page showing
+// it again (the search box, a filter's value) would not be UTF-8 either.
+// A browser's address bar and forms send UTF-8; any other encoding is said
+// to be one, not guessed at nor turned into U+FFFD, which would search or
+// filter for something no one typed.
+func notText(vs url.Values) *badParam {
+	for _, k := range slices.Sorted(maps.Keys(vs)) {
+		if !utf8.ValidString(k) {
+			return &badParam{strings.ToValidUTF8(k, "\uFFFD"), "a parameter's name is not UTF-8 text: give it in UTF-8 (another encoding, such as Shift_JIS, cannot be read)"}
+		}
+		for _, v := range vs[k] {
+			if !utf8.ValidString(v) {
+				return &badParam{k, k + " is not UTF-8 text: give it in UTF-8 (another encoding, such as Shift_JIS, cannot be read)"}
+			}
 		}
 	}
 	return nil

@@ -6,6 +6,7 @@ package admin
 // clients (content negotiation by Accept). No scripts: pageCSP holds.
 
 import (
+	"bytes"
 	"context"
 	"embed"
 	"fmt"
@@ -560,10 +561,21 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	htmlHeaders(w)
 	w.Header().Set("Content-Language", p.L)
 	w.Header().Add("Vary", "Accept, Accept-Language, Cookie")
-	w.WriteHeader(status)
-	if err := pages[name].ExecuteTemplate(w, "layout", p); err != nil {
+	var b bytes.Buffer
+	if err := pages[name].ExecuteTemplate(&b, "layout", p); err != nil {
 		h.log().Error("admin page", "page", name, "err", err)
 	}
+	out := b.Bytes()
+	if !utf8.Valid(out) {
+		// The page says it is UTF-8: bytes that are not (a stored value
+		// from before its input was checked, a path's segment) are
+		// U+FFFD, not text a browser decodes as it guesses. What a
+		// request gives is refused before it gets here (notText).
+		h.log().Warn("admin page: not UTF-8, repaired", "page", name)
+		out = bytes.ToValidUTF8(out, []byte("\uFFFD"))
+	}
+	w.WriteHeader(status)
+	w.Write(out)
 }
 
 // pageError renders a short page saying what is wrong, for a browser.

@@ -101,6 +101,8 @@ var jaPatterns = []struct {
 	{regexp.MustCompile(`^from must be a date like 2026-11-01$`), "開始日（from）は 2026-11-01 のような日付にしてください"},
 	{regexp.MustCompile(`^to must be a date like 2026-11-01$`), "終了日（to）は 2026-11-01 のような日付にしてください"},
 	{regexp.MustCompile(`^(\w+) is given (\d+) times: give it once$`), "$1 が $2 回指定されています。1 回だけ指定してください"},
+	{regexp.MustCompile(`^a parameter's name is not UTF-8 text: `), "パラメータ名が UTF-8 の文字列ではありません。UTF-8 で指定してください（Shift_JIS などほかの文字コードは読めません）"},
+	{regexp.MustCompile(`^(.+) is not UTF-8 text: `), "$1 が UTF-8 の文字列ではありません。UTF-8 で指定してください（Shift_JIS などほかの文字コードは読めません）"},
 	{regexp.MustCompile(`^page must be a whole number from (\d+) to (\d+)$`), "ページ番号（page）は $1〜$2 の整数にしてください"},
 	{regexp.MustCompile(`^limit must be a whole number from (\d+) to (\d+)$`), "件数（limit）は $1〜$2 の整数にしてください"},
 	{regexp.MustCompile(`^after must be the next of an earlier answer$`), "続きのページへのリンク（after）が正しくありません。最初のページから開き直してください"},
