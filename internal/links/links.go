@@ -389,6 +389,60 @@ func (r *Registry) Campaign(ctx context.Context, id string) (Campaign, error) {
 	return c, r.get(ctx, "CAMP#"+id, "CAMP", &c)
 }
 
+// maxNames bounds the campaigns Names reads by key: past it, ids stay ids.
+const maxNames = 100
+
+// Names reads the names of the campaigns with these ids, each by key, as
+// the workspace names them (admin's campaignNamesOf): a key no campaign
+// has as its id may be a campaign's utm_campaign (a landing's touch names
+// its campaign by the utm_campaign its tracked link added, which the
+// campaign form may set apart from the id), looked for in the list, read
+// once, and named when one campaign alone has it. Others (another tool's
+// utm_campaign) have none.
+func (r *Registry) Names(ctx context.Context, ids []string) (map[string]string, error) {
+	names := map[string]string{}
+	want := map[string]bool{}
+	unknown := 0
+	for _, id := range ids {
+		if id == "" || want[id] || len(want) >= maxNames {
+			continue
+		}
+		want[id] = true
+		c, err := r.Campaign(ctx, id)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			unknown++
+		case err != nil:
+			return nil, err
+		case c.Name != "":
+			names[id] = c.Name
+		}
+	}
+	if unknown == 0 {
+		return names, nil
+	}
+	all, err := r.Campaigns(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byUTM := map[string]string{}
+	for _, c := range all {
+		if u := c.UTM.Campaign; u != "" && u != c.ID && want[u] {
+			if _, twice := byUTM[u]; twice {
+				byUTM[u] = "" // two campaigns share it: neither name is the key's
+			} else {
+				byUTM[u] = c.Name
+			}
+		}
+	}
+	for u, n := range byUTM {
+		if _, byID := names[u]; !byID && n != "" {
+			names[u] = n
+		}
+	}
+	return names, nil
+}
+
 // The campaigns' list: a copy of each in one partition.
 const (
 	listPK    = "CAMPS"

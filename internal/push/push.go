@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net/url"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -85,6 +86,10 @@ type Lead struct {
 	// Sites are the team's own sites' hosts (config.SiteHosts): Summary
 	// writes a URL on another as no link (event.OffsiteURL).
 	Sites []string `json:"-"`
+	// Campaigns names the campaigns the activity and touches came with
+	// (Activity.Campaign, Touch.Campaign: a campaign id or utm_campaign ->
+	// the campaign's name), for Summary; one missing is written as it came.
+	Campaigns map[string]string `json:"-"`
 	// Unchanged are the attributes whose value is the one this connector
 	// was sent with the person's previous MQL (sent.go): a connector
 	// updating the record it made leaves their fields as sales may have
@@ -152,10 +157,10 @@ func (l Lead) Summary() string {
 	}
 	fmt.Fprintf(&b, w.scores, qualify.ScoreText(l.BehaviourScore), qualify.ScoreText(l.FitScore), l.Grade)
 	if l.FirstTouch.Channel != "" || l.FirstTouch.Source != "" || l.FirstTouch.Referrer != "" {
-		fmt.Fprintf(&b, w.first, l.FirstTouch.describe(w, l.Sites))
+		fmt.Fprintf(&b, w.first, l.FirstTouch.describe(w, l))
 	}
 	if l.LastTouch.Channel != "" || l.LastTouch.Source != "" || l.LastTouch.Referrer != "" {
-		fmt.Fprintf(&b, w.last, l.LastTouch.describe(w, l.Sites))
+		fmt.Fprintf(&b, w.last, l.LastTouch.describe(w, l))
 	}
 	if len(l.Activity) > 0 {
 		// The times below are in the configured timezone; which one is said
@@ -165,7 +170,7 @@ func (l Lead) Summary() string {
 		b.WriteString(w.recent)
 	}
 	for i, a := range l.Activity {
-		if i == 15 {
+		if i == summaryLines {
 			break
 		}
 		what := a.Title
@@ -182,11 +187,78 @@ func (l Lead) Summary() string {
 			line = append(line, event.Unlinked(what, l.Sites, w.offsite))
 		}
 		if a.URL != "" {
-			line = append(line, event.OffsiteURL(a.URL, l.Sites, w.offsite))
+			line = append(line, l.pageURL(a.URL, w))
+		}
+		if c := l.campaign(a.Campaign, w); c != "" {
+			line = append(line, fmt.Sprintf(w.campaign, c))
 		}
 		b.WriteString(strings.Join(line, " ") + "\n")
 	}
 	return b.String()
+}
+
+// summaryLines is how many of the activity (newest first) Summary writes.
+const summaryLines = 15
+
+// maxCampaignText bounds a campaign's name or utm_campaign (up to 256
+// bytes as the collector keeps it) on a summary's line: fifteen lines of
+// them stay well within the smallest summary field a connector fills.
+const maxCampaignText = 120
+
+// campaign is the campaign c (an activity's or a touch's) as the summary
+// names it: by its name when Baton knows it (Campaigns), else as it came,
+// a URL in it marked as any value's; without control characters (a line
+// break would begin a line of its own). "" for none.
+func (l Lead) campaign(c string, w summaryWords) string {
+	if c == "" {
+		return ""
+	}
+	if n := l.Campaigns[c]; n != "" {
+		c = n
+	}
+	return event.Unlinked(textcut.Bytes(strings.TrimSpace(textcut.Controls(strings.ReplaceAll(strings.ReplaceAll(c, "\r", " "), "\n", " "))), maxCampaignText), l.Sites, w.offsite)
+}
+
+// pageURL is an activity's or touch's URL as the summary writes it: one
+// on the team's sites without its utm_* parameters (the line names the
+// campaign they said: a rep reads the newsletter, not
+// ?utm_source=newsletter&utm_medium=email&utm_campaign=2026-11-nl), its
+// other parameters and fragment kept; any other marked, whole
+// (event.OffsiteURL).
+func (l Lead) pageURL(u string, w summaryWords) string {
+	if event.OwnSite(u, l.Sites) {
+		u = withoutUTM(u)
+	}
+	return event.OffsiteURL(u, l.Sites, w.offsite)
+}
+
+// withoutUTM is u without the query parameters whose name (unescaped,
+// whatever its case) begins "utm_", the others as they were written and
+// in their order; without "?" when none is left.
+func withoutUTM(u string) string {
+	base, frag, hasFrag := strings.Cut(u, "#")
+	path, query, hasQuery := strings.Cut(base, "?")
+	if !hasQuery {
+		return u
+	}
+	var kept []string
+	for _, p := range strings.Split(query, "&") {
+		k, _, _ := strings.Cut(p, "=")
+		if uk, err := url.QueryUnescape(k); err == nil {
+			k = uk
+		}
+		if !strings.HasPrefix(strings.ToLower(k), "utm_") {
+			kept = append(kept, p)
+		}
+	}
+	out := path
+	if len(kept) > 0 {
+		out += "?" + strings.Join(kept, "&")
+	}
+	if hasFrag {
+		out += "#" + frag
+	}
+	return out
 }
 
 // summaryWords are a language's words for Summary: name names an event
@@ -196,6 +268,7 @@ type summaryWords struct {
 	recentIn                                                    string // the heading, naming the times' zone
 	page, referrer                                              string // a touch's page, after its channel; its referrer, when that is all it has
 	minutes                                                     string // how long an offline touch lasted, after its name
+	campaign                                                    string // the campaign an activity came with, after its page
 	subjectAgain                                                string
 	offsite                                                     string // marks a URL not on the team's sites (event.OffsiteURL), as the workspace does
 	phrase, name                                                func(string) string
@@ -207,7 +280,7 @@ var (
 		again: "Qualified again (MQL %d): sales marked the previous MQL %s on %s", why: " (%s)",
 		recycled: "; it was recycled, and this MQL rests on activity since\n",
 		scores:   "Behaviour %s, fit %s (grade %s)\n", first: "First touch: %s\n", last: "Last touch: %s\n", recent: "Recent activity:\n",
-		recentIn: "Recent activity (times in %s):\n", page: " (%s)", referrer: "referrer ", minutes: " (%d min)",
+		recentIn: "Recent activity (times in %s):\n", page: " (%s)", referrer: "referrer ", minutes: " (%d min)", campaign: "(campaign: %s)",
 		offsite: event.OffsiteMark("en"),
 		phrase:  func(s string) string { return s },
 		name:    func(k string) string { return jatext.Name("en", k) },
@@ -217,25 +290,31 @@ var (
 		again: "再度の MQL（%d 回目）：前回の MQL を営業が「%s」とした（%s）", why: "。理由：%s",
 		recycled: "。ナーチャリングに戻した後の行動による MQL です\n",
 		scores:   "行動スコア %s、適合度 %s（グレード %s）\n", first: "最初の接点：%s\n", last: "直近の接点：%s\n", recent: "最近の行動：\n",
-		recentIn: "最近の行動（時刻は %s）：\n", page: "（%s）", referrer: "参照元 ", minutes: "（%d 分）",
+		recentIn: "最近の行動（時刻は %s）：\n", page: "（%s）", referrer: "参照元 ", minutes: "（%d 分）", campaign: "（キャンペーン：%s）",
 		offsite: event.OffsiteMark("ja"),
 		phrase:  jatext.Or,
 		name:    func(k string) string { return jatext.Name("ja", k) },
 	}
 )
 
-// describe says a touch: its channel by name (the workspace's pages'
-// name, jatext), then its UTM values as they came; its URLs, and any in
-// its values, as links only on sites (event.OffsiteURL).
-func (t Touch) describe(w summaryWords, sites []string) string {
+// describe says a touch of l: its channel by name (the workspace's pages'
+// name, jatext), then its source and medium as they came and its
+// campaign by name when Baton knows it (Lead.campaign); its URLs, and any
+// in its values, as links only on the team's sites (event.OffsiteURL), a
+// page there without the utm_* parameters its values already say.
+func (t Touch) describe(w summaryWords, l Lead) string {
+	sites := l.Sites
 	parts := []string{}
 	if t.Channel != "" {
 		parts = append(parts, w.name("channel:"+t.Channel))
 	}
-	for _, p := range []string{t.Source, t.Medium, t.Campaign} {
+	for _, p := range []string{t.Source, t.Medium} {
 		if p != "" {
 			parts = append(parts, event.Unlinked(p, sites, w.offsite))
 		}
+	}
+	if c := l.campaign(t.Campaign, w); c != "" {
+		parts = append(parts, c)
 	}
 	if len(parts) == 0 && t.Referrer != "" {
 		parts = append(parts, w.referrer+event.OffsiteURL(t.Referrer, sites, w.offsite))
@@ -243,7 +322,7 @@ func (t Touch) describe(w summaryWords, sites []string) string {
 	if t.URL == "" {
 		return strings.Join(parts, " / ")
 	}
-	return strings.Join(parts, " / ") + fmt.Sprintf(w.page, event.OffsiteURL(t.URL, sites, w.offsite))
+	return strings.Join(parts, " / ") + fmt.Sprintf(w.page, l.pageURL(t.URL, w))
 }
 
 // Error classifies a connector failure.
@@ -402,6 +481,10 @@ type Worker struct {
 	Lang string
 	// Sites are the team's own sites' hosts (Lead.Sites).
 	Sites []string
+	// CampaignNames reads the names of the campaigns with these ids or
+	// utm_campaign values (links.Registry.Names), for the summary to name
+	// the campaign an activity came with; nil: written as they came.
+	CampaignNames func(ctx context.Context, ids []string) (map[string]string, error)
 	// Referrals are the hosts whose referrals are no touch (the
 	// Qualifier's), for a lead whose touches are read from its events.
 	Referrals qualify.Referrals
@@ -1104,7 +1187,46 @@ func (w *Worker) Build(ctx context.Context, m qualify.MQL) (Lead, error) {
 			l.LastTouch = fromTouch(before[len(before)-1], "", "")
 		}
 	}
+	l.Campaigns = w.campaignNames(ctx, l)
 	return l, nil
+}
+
+// campaignNames names the campaigns l's activity and touches came with
+// (nil when none is known). A failed read leaves them as they came, with
+// a warning: the lead reaches sales all the same.
+func (w *Worker) campaignNames(ctx context.Context, l Lead) map[string]string {
+	if w.CampaignNames == nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	var ids []string
+	for _, c := range append([]string{l.FirstTouch.Campaign, l.LastTouch.Campaign}, activityCampaigns(l.Activity)...) {
+		if c != "" && !seen[c] {
+			seen[c] = true
+			ids = append(ids, c)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	names, err := w.CampaignNames(ctx, ids)
+	if err != nil {
+		w.log().Warn("push: campaign names not read; the summary gives their ids", "mql", l.MQLID, "err", err)
+		return nil
+	}
+	return names
+}
+
+// activityCampaigns are the campaigns of the activity Summary writes.
+func activityCampaigns(as []Activity) []string {
+	out := make([]string, 0, min(len(as), summaryLines))
+	for i, a := range as {
+		if i == summaryLines {
+			break
+		}
+		out = append(out, a.Campaign)
+	}
+	return out
 }
 
 // fromTouch is a scoring touch as the hand-off shows it.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/app/core"
+	"github.com/baton-hq/baton/internal/links"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/queue"
@@ -44,6 +45,9 @@ func New(ctx context.Context, c *core.Core) (*Delivery, error) {
 		queued: make(chan struct{}, 1),
 	}
 	d.Pusher = &push.Worker{Queue: d.Push, T: c.Table, Dir: c.People, Stitcher: c.Stitcher, Log: c.Log, Now: c.Now, Loc: c.Cal.Location(), Lang: c.Config.File.SFA.Language, Wake: d.queued, Referrals: c.Config.Referrals(), Sites: c.Config.SiteHosts()}
+	// The summary names a campaign as the workspace does (read only: no
+	// link is made here).
+	d.Pusher.CampaignNames = (&links.Registry{T: c.Table, Now: c.Now}).Names
 	if c.Qualifier != nil {
 		d.Pusher.Touches = c.Qualifier.Touches // one touch definition for sales and the reports
 		d.Pusher.History = c.Qualifier.History // a requalified lead says why it is back
