@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -527,63 +529,18 @@ func (h *Handler) campaignNames(ctx context.Context, p identity.Person, v person
 	return h.campaignNamesOf(ctx, ids)
 }
 
-// maxCampaignNames bounds the reads of one page's campaign names (a
-// report grouped by campaign may have many utm_campaign values): past it,
-// ids stay ids.
-const maxCampaignNames = 100
-
-// campaignNamesOf reads the names of the campaigns with these ids, each by
-// key. A key no campaign has as its id may be a campaign's utm_campaign
-// (a landing page's touch names its campaign by the utm_campaign its
-// tracked link added, which the campaign form may set apart from the id):
-// it is looked for in the campaign list, read once, and named when one
-// campaign alone has it. Others (another tool's utm_campaign) have none.
+// campaignNamesOf reads the names of the campaigns with these ids
+// (links.NamesOf: by key, else by a utm_campaign one campaign alone sets;
+// at most 100 read, past it ids stay ids).
 func (h *Handler) campaignNamesOf(ctx context.Context, ids map[string]bool) (map[string]string, error) {
-	names := map[string]string{}
 	if h.Links == nil {
-		return names, nil
+		return map[string]string{}, nil
 	}
-	read, unknown := 0, 0
-	for id := range ids {
-		if read++; read > maxCampaignNames || id == "" {
-			continue
-		}
-		c, err := h.Links.Campaign(ctx, id)
-		switch {
-		case errors.Is(err, links.ErrNotFound):
-			if !strings.HasPrefix(id, "(") { // (none), (all): no campaign's
-				unknown++
-			}
-		case err != nil:
-			return nil, err
-		case c.Name != "":
-			names[id] = c.Name
-		}
+	var list func(context.Context) ([]links.Campaign, error)
+	if l, ok := h.lister(); ok {
+		list = l.Campaigns
 	}
-	l, ok := h.lister()
-	if unknown == 0 || !ok {
-		return names, nil
-	}
-	all, err := l.Campaigns(ctx)
-	if err != nil {
-		return nil, err
-	}
-	byUTM := map[string]string{}
-	for _, c := range all {
-		if u := c.UTM.Campaign; u != "" && u != c.ID && ids[u] {
-			if _, twice := byUTM[u]; twice {
-				byUTM[u] = "" // two campaigns share it: neither name is the key's
-			} else {
-				byUTM[u] = c.Name
-			}
-		}
-	}
-	for u, n := range byUTM {
-		if _, byID := names[u]; !byID && n != "" {
-			names[u] = n
-		}
-	}
-	return names, nil
+	return links.NamesOf(ctx, h.Links.Campaign, list, slices.Sorted(maps.Keys(ids)))
 }
 
 func behind(ms []mqlCard) [][]event.Event {

@@ -392,14 +392,20 @@ func (r *Registry) Campaign(ctx context.Context, id string) (Campaign, error) {
 // maxNames bounds the campaigns Names reads by key: past it, ids stay ids.
 const maxNames = 100
 
-// Names reads the names of the campaigns with these ids, each by key, as
-// the workspace names them (admin's campaignNamesOf): a key no campaign
+// Names reads the names of the campaigns with these ids (NamesOf).
+func (r *Registry) Names(ctx context.Context, ids []string) (map[string]string, error) {
+	return NamesOf(ctx, r.Campaign, r.Campaigns, ids)
+}
+
+// NamesOf reads the names of the campaigns with these ids, each by key
+// (get), as the workspace and the SFA's text name them: a key no campaign
 // has as its id may be a campaign's utm_campaign (a landing's touch names
 // its campaign by the utm_campaign its tracked link added, which the
-// campaign form may set apart from the id), looked for in the list, read
-// once, and named when one campaign alone has it. Others (another tool's
-// utm_campaign) have none.
-func (r *Registry) Names(ctx context.Context, ids []string) (map[string]string, error) {
+// campaign form may set apart from the id), looked for in the list (list,
+// read once; nil: not looked for), and named when one campaign alone has
+// it. Others (another tool's utm_campaign, a report's "(none)" group) have
+// none. At most maxNames are read by key: past it, ids stay ids.
+func NamesOf(ctx context.Context, get func(context.Context, string) (Campaign, error), list func(context.Context) ([]Campaign, error), ids []string) (map[string]string, error) {
 	names := map[string]string{}
 	want := map[string]bool{}
 	unknown := 0
@@ -408,20 +414,22 @@ func (r *Registry) Names(ctx context.Context, ids []string) (map[string]string, 
 			continue
 		}
 		want[id] = true
-		c, err := r.Campaign(ctx, id)
+		c, err := get(ctx, id)
 		switch {
 		case errors.Is(err, ErrNotFound):
-			unknown++
+			if !strings.HasPrefix(id, "(") { // (none), (all): a report's groups, no campaign's
+				unknown++
+			}
 		case err != nil:
 			return nil, err
 		case c.Name != "":
 			names[id] = c.Name
 		}
 	}
-	if unknown == 0 {
+	if unknown == 0 || list == nil {
 		return names, nil
 	}
-	all, err := r.Campaigns(ctx)
+	all, err := list(ctx)
 	if err != nil {
 		return nil, err
 	}
