@@ -363,6 +363,10 @@ var ja = map[string]string{
 	"People shown: %s.":                "表示中：%s 人。",
 	"The first %d; narrow the search.": "最初の %d 人です。条件を絞ってください。",
 	"No one matches.":                  "該当する人はいません。",
+	"A search by name or company looks through the people Baton has scored: a recipient of a list who has not clicked yet is not among them (not a lead yet), and is found by their whole email address.":                            "名前や会社名での検索は、Baton がスコアを付けた人が対象です。リストの受信者でまだクリックしていない人（まだリードではない人）は含まれません。メールアドレス全体で検索してください。",
+	"Not a lead yet: a recipient of a list whom Baton has scored nothing of (no click yet). They become a lead, counted in the funnel, at their first scored event. The people search finds them by their whole email address only.": "まだリードではありません：リストの受信者で、Baton がスコアを付けた行動がまだありません（クリックなし）。最初にスコアの付く行動があった時点でリードになり、ファネルに数えられます。人物の検索では、メールアドレス全体でのみ見つかります。",
+	"Not a lead yet: Baton has scored nothing of theirs. They become a lead, counted in the funnel, at their first scored event. The people search finds them by their whole email address only.":                                    "まだリードではありません：Baton がスコアを付けた行動がまだありません。最初にスコアの付く行動があった時点でリードになり、ファネルに数えられます。人物の検索では、メールアドレス全体でのみ見つかります。",
+	"stage:recipient": "受信者", "stage:unscored": "未スコア",
 	"No one yet: a person is here once a form on a page with the tag names them, or a recipient list or offline touches bring them in.": "まだ人物はいません。タグを埋め込んだページのフォームでメールアドレスを送った人や、受信者リスト・オフライン接点の取り込みで登録された人がここに並びます。",
 	"No match among the %d people looked at.":                                       "調べた %d 人には該当者がいません。",
 	"No match among the %d MQLs looked at.":                                         "調べた %d 件の MQL には該当がありません。",
@@ -417,6 +421,7 @@ func init() {
 // en holds the English for keys that are not English text themselves.
 var en = map[string]string{
 	"kind:behaviour": "behaviour", "kind:fit": "fit", "kind:condition": "MQL condition",
+	"stage:recipient": "recipient", "stage:unscored": "not scored yet", // shown for a person never scored (shownStage), no funnel stage
 	"via:form": "form", "via:click": "newsletter click", "via:list": "list import", "via:offline": "offline touch import", "via:identify": "identify (API)", "via:": "—",
 	// (event types, roles, stages: jatext.English)
 	"model:first": "first touch", "model:last": "last touch", "model:linear": "linear", "model:position": "position-based (40/20/40)",

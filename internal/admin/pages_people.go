@@ -35,6 +35,7 @@ type peopleView struct {
 	Examined        int    // people looked at for this page
 	Next, First     string // the next page's query ("": none); the first page's, from a later page
 	NoIndex         bool   // without scoring there is no index to search: an exact email only
+	ByName          bool   // a search of the scored people by a text that is no whole email: the page says who it cannot find
 	More            bool   // a report count's people beyond the ones shown
 	Reached, Group  string // from a dashboard count: the people behind it
 	ByChannel       bool   // the group is a channel
@@ -170,6 +171,7 @@ func (h *Handler) peopleSearch(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusOK, "people", "People", "", "people", v)
 		return
 	}
+	v.ByName = v.Q != ""
 	// The whole list in score order, stage and grade read from the score
 	// records; a search reads the people in that order, peopleExamine a page.
 	ranked, err := qualify.ByScore(ctx, h.Workspace.T, q.Get("after"), func(rec qualify.Record) bool {
@@ -242,8 +244,21 @@ func searchKey(s string) string {
 	return account.WithoutLegalForms(foldKey(s))
 }
 
-// foldKey is searchKey keeping the company-type words.
-func foldKey(s string) string { return strings.Join(strings.Fields(event.EmailFold(s)), "") }
+// foldKey is searchKey keeping the company-type words. Name variants
+// (itaiji) count as their common form: a list or business card writes
+// 髙橋 﨑子 where the searcher types 高橋 or 崎子, and NFKC leaves them.
+func foldKey(s string) string {
+	return nameVariants.Replace(strings.Join(strings.Fields(event.EmailFold(s)), ""))
+}
+
+// nameVariants are the variant kanji of Japanese family and given names
+// that registers and business cards keep and keyboards rarely type, as
+// their common form (the pairs name searches in Japanese CRMs treat as one).
+var nameVariants = strings.NewReplacer(
+	"髙", "高", "﨑", "崎", "嵜", "崎", "碕", "崎", "𠮷", "吉", "邉", "辺", "邊", "辺",
+	"濵", "浜", "濱", "浜", "澤", "沢", "齋", "斉", "齊", "斉", "斎", "斉", "德", "徳",
+	"櫻", "桜", "廣", "広", "國", "国", "眞", "真", "冨", "富", "嶋", "島", "槗", "橋",
+	"惠", "恵", "瀨", "瀬")
 
 // formKey is foldKey with the company-type words' short forms written
 // out ((株), ㈱ and （株） are 株式会社 once folded), so that a query that is
@@ -302,9 +317,7 @@ func (h *Handler) personRow(ctx context.Context, id string, rec *qualify.Record)
 		rec = &r
 	}
 	if rec != nil {
-		if rec.Stage != "" {
-			row.Stage = rec.Stage
-		}
+		row.Stage = shownStage(p, *rec)
 		row.Grade, row.Behaviour = rec.Verdict.Grade, rec.Verdict.Behaviour
 	}
 	return row, true, nil
@@ -320,6 +333,7 @@ type personPageView struct {
 	Attrs        [][2]string
 	Scored       bool
 	Ex           Explanation
+	Stage        string // the stage shown: Ex.Stage, or what a person never scored is (shownStage)
 	Ledger       []ledgerLine
 	MQLs         []mqlCard
 	Visitors     []VisitorView
@@ -409,6 +423,7 @@ func (h *Handler) personPage(w http.ResponseWriter, r *http.Request, p identity.
 			h.fail(w, r, err)
 			return
 		}
+		v.Stage = shownStage(p, rec)
 		v.Ex = Explanation{Stage: rec.Stage, Behaviour: rec.Verdict.Behaviour, Fit: rec.Verdict.Fit, Grade: rec.Verdict.Grade, Band: rec.Verdict.Band,
 			Excluded: rec.Verdict.Excluded, Waiting: rec.Verdict.Waiting, Rules: rec.Rules, FitRules: rec.Verdict.FitRules}
 		if v.Ex.Contributions, err = h.Scores.Ledger(ctx, p.ID); err != nil {
@@ -565,6 +580,31 @@ func (p page) Source(src string, campaigns map[string]string) string {
 		return p.T("via:offline") + p.T(" (") + p.Channel(ch) + p.T(")")
 	}
 	return p.T("via:" + src)
+}
+
+// Shown in place of a stage for a person never scored: nothing of theirs
+// was scored, so no stage change was written and the funnel, which counts
+// stage changes, does not count them as a lead. A recipient list makes
+// such people (a recipient who never clicked): they are its recipients.
+const (
+	stageRecipient = "recipient"
+	stageUnscored  = "unscored"
+)
+
+// shownStage is the stage the workspace shows for a person: their score
+// record's, or for one never scored what they are (recipient, unscored)
+// rather than the lead the record defaults to, which the funnel's lead
+// count contradicted.
+func shownStage(p identity.Person, rec qualify.Record) string {
+	switch {
+	case rec.Unscored && strings.HasPrefix(p.Source, "list:"):
+		return stageRecipient
+	case rec.Unscored:
+		return stageUnscored
+	case rec.Stage == "":
+		return qualify.StageLead
+	}
+	return rec.Stage
 }
 
 // personPath is a person's page relative to /admin/.

@@ -23,3 +23,17 @@ func TestSearchKeyIgnoresInvisibleCharacters(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchKeyFoldsNameVariants: 髙橋 﨑子 from a list or a business card
+// is found as the searcher types her, 高橋 崎子, and the other way round;
+// NFKC leaves these variant kanji as they are.
+func TestSearchKeyFoldsNameVariants(t *testing.T) {
+	for stored, q := range map[string]string{"髙橋 﨑子": "高橋崎子", "高橋 崎子": "髙橋", "渡邉": "渡辺", "齋藤": "斎藤", "𠮷田": "吉田", "山﨑": "山嵜"} {
+		if !searchMatch(q)(stored) {
+			t.Errorf("search %q does not find %q", q, stored)
+		}
+	}
+	if searchMatch("高橋")("髙木") {
+		t.Errorf("高橋 finds 髙木")
+	}
+}

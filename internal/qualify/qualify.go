@@ -107,7 +107,12 @@ func applyEvaluate(e Engine, state json.RawMessage, evs []event.Event, limit int
 
 // Record is a person's score record.
 type Record struct {
-	Person    string          `json:"person"`
+	Person string `json:"person"`
+	// Unscored marks the zero record Record answers for a person never
+	// scored (a recipient who never clicked): no stage change was written,
+	// so the funnel does not count them, and the workspace says so rather
+	// than the lead its Stage defaults to.
+	Unscored  bool            `json:"-"`
 	State     json.RawMessage `json:"state,omitempty"`
 	Stage     string          `json:"stage"`
 	Cycle     int             `json:"cycle"` // MQL cycles: 1 for the first qualification
@@ -709,7 +714,7 @@ func scoredFrom(led []Contribution, to time.Time) []string {
 func (q *Qualifier) Record(ctx context.Context, person string) (Record, error) {
 	it, err := q.T.Get(ctx, identity.PersonPK(person), scoreSK)
 	if errors.Is(err, table.ErrNotFound) {
-		return Record{Person: person, Stage: StageLead}, nil
+		return Record{Person: person, Stage: StageLead, Unscored: true}, nil
 	}
 	if err != nil {
 		return Record{}, err
