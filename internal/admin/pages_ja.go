@@ -367,7 +367,7 @@ var ja = map[string]string{
 	"Not a lead yet: a recipient of a list whom Baton has scored nothing of (no click yet). They become a lead, counted in the funnel, at their first scored event. The people search finds them by their whole email address only.": "まだリードではありません：リストの受信者で、Baton がスコアを付けた行動がまだありません（クリックなし）。最初にスコアの付く行動があった時点でリードになり、ファネルに数えられます。人物の検索では、メールアドレス全体でのみ見つかります。",
 	"Not a lead yet: Baton has scored nothing of theirs. They become a lead, counted in the funnel, at their first scored event. The people search finds them by their whole email address only.":                                    "まだリードではありません：Baton がスコアを付けた行動がまだありません。最初にスコアの付く行動があった時点でリードになり、ファネルに数えられます。人物の検索では、メールアドレス全体でのみ見つかります。",
 	"stage:recipient": "受信者", "stage:unscored": "未スコア",
-	"No one yet: a person is here once a form on a page with the tag names them, or a recipient list or offline touches bring them in.": "まだ人物はいません。タグを埋め込んだページのフォームでメールアドレスを送った人や、受信者リスト・オフライン接点の取り込みで登録された人がここに並びます。",
+	"No one yet: a person is here once a form on a page with the tag names them, a recipient clicks a newsletter's link, or offline touches bring them in. A recipient who has not clicked is not listed (not a lead yet): search their whole email address.": "まだ人物はいません。タグを埋め込んだページのフォームでメールアドレスを送った人、メールのリンクをクリックした受信者、オフライン接点の取り込みで登録された人がここに並びます。まだクリックしていない受信者はここに並びません（まだリードではありません）。メールアドレス全体で検索してください。",
 	"No match among the %d people looked at.":                                       "調べた %d 人には該当者がいません。",
 	"No match among the %d MQLs looked at.":                                         "調べた %d 件の MQL には該当がありません。",
 	"Without scoring there is no index of people: search by a whole email address.": "スコアリングが無効なため人物の索引がありません。メールアドレス全体で検索してください。",

@@ -26,6 +26,15 @@ func TestRecipientWhoNeverClickedIsNoLead(t *testing.T) {
 	dir, _ := serveRecipients(t, f, f.tb, "dec-news")
 	ctx := t.Context()
 
+	// The list's recipient alone: the empty list does not say that a
+	// recipient list brings people here; it says how to find her.
+	if a := f.req("POST", "/admin/recipients?campaign=dec-news", "email\nfirst@delta.example.jp\n", "Authorization", "Bearer "+fullToken, "Content-Type", "text/csv"); a.code != 200 {
+		t.Fatalf("upload: %d %s", a.code, a.body)
+	}
+	if a := f.req("GET", "/admin/people?lang=ja", "", "Authorization", "Bearer "+fullToken, "Accept", "text/html"); !strings.Contains(a.body, "まだクリックしていない受信者はここに並びません") || strings.Contains(a.body, "first@delta.example.jp") {
+		t.Errorf("the people list with a recipient who never clicked: %d %s", a.code, a.body)
+	}
+
 	// A scored person of the same family name, written with はしご高.
 	t0 := f.clk.Now()
 	evs := []event.Event{{ID: "v1-a", Type: event.PageView, VisitorID: "v1", URL: "https://www.example.com/pricing", Timestamp: t0, ReceivedAt: t0}}
