@@ -371,13 +371,15 @@ func AcceptLanguage(h string) string {
 	for _, part := range strings.Split(h, ",") {
 		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		q := 1.0
-		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
-			if f, err := strconv.ParseFloat(v, 64); err == nil {
+		if p := strings.TrimSpace(params); len(p) >= 2 && strings.EqualFold(p[:2], "q=") {
+			if f, err := strconv.ParseFloat(p[2:], 64); err == nil {
 				q = f
 			}
 		}
 		primary, _, _ := strings.Cut(strings.ToLower(tag), "-")
-		if (primary == "ja" || primary == "en") && q > bestQ {
+		// q=0 is "not acceptable" (RFC 9110 12.4.2): "fr, ja;q=0" is
+		// no Japanese, so English.
+		if (primary == "ja" || primary == "en") && q > 0 && q > bestQ {
 			best, bestQ = primary, q
 		}
 	}

@@ -269,3 +269,22 @@ func TestRedirectEscapesRawBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestAcceptLanguageRefusedByQZero: q=0 says a language is not acceptable
+// (RFC 9110 12.4.2), but "fr-FR, ja;q=0" was answered in Japanese, the
+// only language of the two it named; Q= is q= (parameter names are case
+// insensitive).
+func TestAcceptLanguageRefusedByQZero(t *testing.T) {
+	for h, want := range map[string]string{
+		"fr-FR, ja;q=0":         "en",
+		"ja;q=0.000":            "en",
+		"ja;q=0, en;q=0":        "en",
+		"en;Q=0.1, ja;Q=0.5":    "ja",
+		"ja;Q=0, fr":            "en",
+		"ja-JP,ja;q=0.9,en;q=0": "ja",
+	} {
+		if got := AcceptLanguage(h); got != want {
+			t.Errorf("%q: %s, want %s", h, got, want)
+		}
+	}
+}
