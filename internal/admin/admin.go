@@ -246,7 +246,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if r != nil && wantsHTML(r) && h.Sessions != nil {
 		// A workspace page or form: a page saying so, in the page's language.
-		h.pageError(w, r, http.StatusInternalServerError, baseOf(r), "internal error: try again in a moment")
+		h.pageError(w, r, http.StatusInternalServerError, baseOf(r), renderFailed)
 		return
 	}
 	httpx.Error(w, http.StatusInternalServerError, "internal error")

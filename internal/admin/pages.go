@@ -564,6 +564,14 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	var b bytes.Buffer
 	if err := pages[name].ExecuteTemplate(&b, "layout", p); err != nil {
 		h.log().Error("admin page", "page", name, "err", err)
+		// The page is cut where the template failed: nothing is sent yet,
+		// so a 500 page says so rather than half a page under status.
+		if v, ok := data.(peopleView); !ok || v.Error != renderFailed {
+			h.pageError(w, r, http.StatusInternalServerError, base, renderFailed)
+		} else { // the error page itself failed
+			http.Error(w, "internal error", http.StatusInternalServerError)
+		}
+		return
 	}
 	out := b.Bytes()
 	if !utf8.Valid(out) {
@@ -577,6 +585,9 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	w.WriteHeader(status)
 	w.Write(out)
 }
+
+// renderFailed is the page's error when its template failed (render).
+const renderFailed = "internal error: try again in a moment"
 
 // pageError renders a short page saying what is wrong, for a browser.
 func (h *Handler) pageError(w http.ResponseWriter, r *http.Request, status int, base, msg string) {
