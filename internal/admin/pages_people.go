@@ -424,7 +424,7 @@ func (h *Handler) personPage(w http.ResponseWriter, r *http.Request, p identity.
 			return
 		}
 		v.Stage = shownStage(p, rec)
-		v.Ex = Explanation{Stage: rec.Stage, Behaviour: rec.Verdict.Behaviour, Fit: rec.Verdict.Fit, Grade: rec.Verdict.Grade, Band: rec.Verdict.Band,
+		v.Ex = Explanation{Stage: rec.Stage, Scored: !rec.Unscored, Behaviour: rec.Verdict.Behaviour, Fit: rec.Verdict.Fit, Grade: rec.Verdict.Grade, Band: rec.Verdict.Band,
 			Excluded: rec.Verdict.Excluded, Waiting: rec.Verdict.Waiting, Rules: rec.Rules, FitRules: rec.Verdict.FitRules}
 		if v.Ex.Contributions, err = h.Scores.Ledger(ctx, p.ID); err != nil {
 			h.fail(w, r, err)

@@ -31,8 +31,13 @@ type Scores interface {
 
 // Explanation is why a person has the score, grade and stage they have.
 type Explanation struct {
-	Person        identity.Person        `json:"person"`
-	Stage         string                 `json:"stage"`
+	Person identity.Person `json:"person"`
+	Stage  string          `json:"stage"`
+	// Scored is false for a person Baton has scored nothing of (a list's
+	// recipient who never clicked): their stage is the lead a missing
+	// score record defaults to, which the funnel does not count and the
+	// pages show as recipient / not scored yet (shownStage).
+	Scored        bool                   `json:"scored"`
 	Behaviour     float64                `json:"behaviour"`
 	Fit           float64                `json:"fit"`
 	Grade         string                 `json:"grade"`
@@ -84,7 +89,7 @@ func (h *Handler) explain(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ex := Explanation{
-		Person: p, Stage: rec.Stage, Behaviour: rec.Verdict.Behaviour, Fit: rec.Verdict.Fit, Grade: rec.Verdict.Grade,
+		Person: p, Stage: rec.Stage, Scored: !rec.Unscored, Behaviour: rec.Verdict.Behaviour, Fit: rec.Verdict.Fit, Grade: rec.Verdict.Grade,
 		Band: rec.Verdict.Band, BANT: rec.Verdict.BANT, Excluded: rec.Verdict.Excluded, Waiting: rec.Verdict.Waiting, Rules: rec.Rules,
 		FitRules: nonNil(rec.Verdict.FitRules),
 	}
