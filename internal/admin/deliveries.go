@@ -253,10 +253,13 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 		v.Awaiting, v.AwaitingMore = len(waiting), more != ""
 	}
 	v.First, v.Next = pageLinks("inbox", q, next)
-	var err error
-	if v.Campaigns, err = h.inboxCampaigns(ctx, v.Leads); err != nil {
-		h.fail(w, r, err)
-		return
+	// The chips' names are a reading aid: a failed read leaves them as
+	// they came (the id, the utm_campaign), as the SFA's text does, rather
+	// than sales' inbox a 500.
+	if names, err := h.inboxCampaigns(ctx, v.Leads); err != nil {
+		h.log().Warn("inbox: campaign names not read; the chips give their ids", "err", err)
+	} else {
+		v.Campaigns = names
 	}
 	h.render(w, r, http.StatusOK, "inbox", "MQL inbox", "", "inbox", v)
 }
