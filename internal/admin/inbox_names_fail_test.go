@@ -42,3 +42,19 @@ func TestInboxShowsLeadsWhenCampaignNamesFail(t *testing.T) {
 		t.Errorf("inbox with its campaign names unread: %d\n%s", a.code, a.body)
 	}
 }
+
+// TestPersonPageShownWhenCampaignNamesFail: the person's page, like the
+// inbox, reads campaign names for its chips; a failed read answered it
+// with a 500. The page is shown, the chip giving the campaign's id.
+func TestPersonPageShownWhenCampaignNamesFail(t *testing.T) {
+	f := newFixture(t)
+	f.h.People, f.h.Timelines, f.h.Scores = rtlPerson{}, newsletterClick{}, oneMQL{}
+	f.h.SiteHosts = []string{"www.example.com"}
+	putNewsletter(t, f)
+	f.h.Links = campaignReadFails{f.h.Links}
+	cookie, _ := f.login(fullToken)
+	a := f.req("GET", "/admin/people/p_1?lang=ja", "", "Cookie", cookie, "Accept", "text/html")
+	if a.code != 200 || !strings.Contains(a.body, `<bdi>nov-news</bdi>`) {
+		t.Errorf("person page with its campaign names unread: %d\n%s", a.code, a.body)
+	}
+}

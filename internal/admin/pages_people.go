@@ -519,9 +519,12 @@ func (h *Handler) personPage(w http.ResponseWriter, r *http.Request, p identity.
 	if v.Page > 0 {
 		v.Prev = "?page=" + strconv.Itoa(v.Page-1) + "#timeline"
 	}
-	if v.Campaigns, err = h.campaignNames(ctx, p, v); err != nil {
-		h.fail(w, r, err)
-		return
+	// The chips' names are a reading aid, as in the inbox: a failed read
+	// leaves them as they came rather than the person's page a 500.
+	if names, err := h.campaignNames(ctx, p, v); err != nil {
+		h.log().Warn("person: campaign names not read; the chips give their ids", "err", err)
+	} else {
+		v.Campaigns = names
 	}
 	h.render(w, r, http.StatusOK, "person", v.Name, "../", "people", v)
 }
