@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -329,7 +330,19 @@ func stripe(id string) uint32 {
 // left as they are: joining them is an operator's merge. owners are the
 // keys known to be owned (claimed earlier in the batch, the account's own):
 // not read again; those it reads are added.
+//
+// A company name alone does not take a corporate domain nobody has into an
+// account that has domains of its own: anyone can type 株式会社アクメ into a
+// form, and a stranger from evil.example.jp joined Acme (acme.co.jp),
+// counted towards its MQA, and had their domain claimed for Acme, so that
+// everyone from it joined too. Such a person founds (or joins) the account
+// of their own domain and the name stays Acme's; a group company writing
+// from a second domain is a second account, to merge by hand (SameName
+// shows it). A name still groups people without a corporate domain (free
+// mail), and an account of names alone (its people all free mail) still
+// takes the first domain that comes with its name.
 func (b *Book) resolveWith(ctx context.Context, keys []string, owners map[string]string) (id string, claim []string, err error) {
+	newDomain := ""
 	for _, k := range keys {
 		owner, ok := owners[k]
 		if !ok {
@@ -340,10 +353,22 @@ func (b *Book) resolveWith(ctx context.Context, keys []string, owners map[string
 				owners[k] = owner
 			}
 		}
+		if owner == "" && strings.HasPrefix(k, "d:") && id == "" {
+			newDomain = k
+		}
 		switch {
 		case owner == "":
 			claim = append(claim, k)
 		case id == "":
+			if newDomain != "" && strings.HasPrefix(k, "n:") {
+				has, err := b.hasDomain(ctx, owner, owners)
+				if err != nil {
+					return "", nil, err
+				}
+				if has {
+					continue // the name alone: not theirs to join
+				}
+			}
 			id = owner
 		}
 	}
@@ -351,6 +376,26 @@ func (b *Book) resolveWith(ctx context.Context, keys []string, owners map[string
 		id = idOf(keys[0])
 	}
 	return id, claim, nil
+}
+
+// hasDomain reports whether the account id (merges followed) has a domain
+// key: one owners already names for it, else as its item says (a read, only
+// for a person whose domain nobody has yet). An account planned in this batch
+// and not yet written is known by owners alone.
+func (b *Book) hasDomain(ctx context.Context, id string, owners map[string]string) (bool, error) {
+	for k, o := range owners {
+		if o == id && strings.HasPrefix(k, "d:") {
+			return true, nil
+		}
+	}
+	a, err := b.live(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(a.Keys, func(k string) bool { return strings.HasPrefix(k, "d:") }), nil
 }
 
 // refreshChunk applies the first people of ps (as many as one transaction

@@ -1,6 +1,9 @@
 package account
 
 import (
+	"context"
+	"errors"
+	"slices"
 	"strings"
 	"time"
 )
@@ -61,4 +64,33 @@ func (a *Account) refuse(now time.Time) bool {
 	}
 	a.KeysFull = now
 	return true
+}
+
+// SameName is the other live account that owns the company-name key of a's
+// name, "" for none: a person whose domain no account had founds their own
+// account even when their company name is another's (resolveWith), so a
+// group company writing from a second domain is a second account of the same
+// name, which an operator may merge. Bounded: one key read, and the owner's
+// account (merges followed) when it is not a itself.
+func (b *Book) SameName(ctx context.Context, a Account) (string, error) {
+	name := a.Attributes["company"]
+	if name == "" {
+		name = a.Name
+	}
+	k := CompanyKey(name)
+	if k == "" || slices.Contains(a.Keys, "n:"+k) {
+		return "", nil
+	}
+	owner, err := b.keyOwner(ctx, "n:"+k)
+	if err != nil || owner == "" || owner == a.ID {
+		return "", err
+	}
+	o, err := b.live(ctx, owner)
+	if errors.Is(err, ErrNotFound) {
+		return "", nil
+	}
+	if err != nil || o.ID == a.ID {
+		return "", err
+	}
+	return o.ID, nil
 }

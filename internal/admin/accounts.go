@@ -30,6 +30,10 @@ type AccountView struct {
 	Page        int           `json:"page"`
 	Pages       int           `json:"pages"`
 	MQAList     []account.MQA `json:"mqaList"`
+	// SameName: another account has the company name this one gives (a
+	// person of a domain no account had founds their own): one to merge
+	// where both are one company. "" for none.
+	SameName string `json:"sameName,omitempty"`
 }
 
 // memberPage reads ?page= of an account's members.
@@ -137,9 +141,14 @@ func (h *Handler) getAccount(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	same, err := h.Accounts.SameName(r.Context(), a)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	n := len(a.Members)
 	a.Members = people
-	httpx.JSON(w, http.StatusOK, AccountView{Account: a, MemberCount: n, Page: pg, Pages: memberPages(n), MQAList: ms})
+	httpx.JSON(w, http.StatusOK, AccountView{Account: a, MemberCount: n, Page: pg, Pages: memberPages(n), MQAList: ms, SameName: same})
 }
 
 // memberPages is how many pages of members an account of n has (one when empty).

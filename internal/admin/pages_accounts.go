@@ -80,9 +80,12 @@ type accountPageView struct {
 	Attrs    []accountAttr
 	MQAs     []account.MQA // newest first
 	Others   []account.Account
-	Note     string // what the last form did
-	Error    string
-	Field    string // the form the error is about: merge, split
+	// SameName: another account owns the company name this one gives
+	// (account.Book.SameName), "" for none; SameNameIs its name.
+	SameName, SameNameIs string
+	Note                 string // what the last form did
+	Error                string
+	Field                string // the form the error is about: merge, split
 	// CanChange: the caller may merge and split (the write scope); a
 	// read-only session is not shown forms that would answer 403.
 	CanChange bool
@@ -142,6 +145,16 @@ func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request, status int
 	for _, o := range others {
 		if o.ID != a.ID {
 			v.Others = append(v.Others, o)
+		}
+	}
+	if v.SameName, err = h.Accounts.SameName(r.Context(), a); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v.SameNameIs = v.SameName
+	for _, o := range others {
+		if o.ID == v.SameName && o.Name != "" {
+			v.SameNameIs = o.Name
 		}
 	}
 	name := a.Name

@@ -1,0 +1,91 @@
+package account_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// keyOwner is the account the ACCTKEY item of key names ("" for none).
+func (w *world) keyOwner(key string) string {
+	w.t.Helper()
+	it, err := w.tb.Get(context.Background(), "ACCTKEY#"+key, "KEY")
+	if err == table.ErrNotFound {
+		return ""
+	}
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return string(it.Data)
+}
+
+// TestNameAloneJoinsNoStrangerDomain: a form from evil@evil.example.jp
+// with company 株式会社アクメ joined Acme's account (its people write from
+// acme.co.jp), raised its MQA, and had d:evil.example.jp claimed for Acme,
+// so every later evil.example.jp person joined Acme too. Now the stranger
+// founds the account of their own domain, the name stays Acme's, and the
+// workspace can see that two accounts share the name (SameName). A free-mail
+// person giving the name still joins Acme, as name grouping is meant to.
+func TestNameAloneJoinsNoStrangerDomain(t *testing.T) {
+	for _, oneBatch := range []bool{false, true} {
+		w := newWorld(t)
+		ctx := context.Background()
+		ceo := w.person("v1", "ceo@acme.co.jp", map[string]string{"company": "株式会社アクメ", "title": "代表取締役"})
+		evil := w.person("v2", "evil@evil.example.jp", map[string]string{"company": "株式会社アクメ", "title": "エンジニア"})
+		if oneBatch {
+			w.handle(append(ceo, evil...))
+		} else {
+			w.handle(ceo)
+			w.handle(evil)
+		}
+		acme := w.keyOwner("d:acme.co.jp")
+		if acme == "" || w.keyOwner("n:アクメ") != acme {
+			t.Fatalf("batch %v: Acme's keys: domain %q, name %q", oneBatch, acme, w.keyOwner("n:アクメ"))
+		}
+		if o := w.keyOwner("d:evil.example.jp"); o == acme || o == "" {
+			t.Fatalf("batch %v: d:evil.example.jp owned by %q (Acme %s): the stranger's domain is Acme's", oneBatch, o, acme)
+		}
+		if len(w.sent) != 0 {
+			t.Fatalf("batch %v: the stranger raised an MQA: %+v", oneBatch, w.sent)
+		}
+		a, err := w.book.Get(ctx, acme)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(a.Members) != 1 || a.Members[0].Email != "ceo@acme.co.jp" || len(a.MQAs) != 0 {
+			t.Fatalf("batch %v: Acme has %+v, MQAs %v", oneBatch, a.Members, a.MQAs)
+		}
+		// Their colleague joins the stranger's account, not Acme.
+		w.handle(w.person("v3", "boss@evil.example.jp", map[string]string{"company": "Evil", "title": "担当"}))
+		ev, err := w.book.Get(ctx, w.keyOwner("d:evil.example.jp"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ev.Members) != 2 || ev.Name != "株式会社アクメ" && ev.Name != "Evil" {
+			t.Fatalf("batch %v: the stranger's account %+v", oneBatch, ev)
+		}
+		// Its page says another account has the name it gives; Acme's does not.
+		ev.Attributes["company"] = "株式会社アクメ"
+		if id, err := w.book.SameName(ctx, ev); err != nil || id != acme {
+			t.Fatalf("batch %v: SameName = %q, %v; want Acme %s", oneBatch, id, err, acme)
+		}
+		if id, err := w.book.SameName(ctx, a); err != nil || id != "" {
+			t.Fatalf("batch %v: Acme's SameName = %q, %v", oneBatch, id, err)
+		}
+		// Free mail with the name: joins Acme by the name, and with the CEO
+		// now raises its MQA.
+		w.handle(w.person("v4", "taro@gmail.com", map[string]string{"company": "（株）アクメ", "title": "部長"}))
+		if a, err = w.book.Get(ctx, acme); err != nil {
+			t.Fatal(err)
+		}
+		if len(a.Members) != 2 || len(w.sent) != 1 || w.sent[0].Account != acme {
+			t.Fatalf("batch %v: free mail by name: members %+v, sent %+v", oneBatch, a.Members, w.sent)
+		}
+		// Someone from Acme's domain joins as ever, whatever name they give.
+		w.handle(w.person("v5", "dev@acme.co.jp", map[string]string{"company": "ACME"}))
+		if a, err = w.book.Get(ctx, acme); err != nil || len(a.Members) != 3 {
+			t.Fatalf("batch %v: Acme's domain: %+v, %v", oneBatch, a.Members, err)
+		}
+	}
+}

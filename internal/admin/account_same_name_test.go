@@ -1,0 +1,65 @@
+package admin_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/baton-hq/baton/internal/account"
+	"github.com/baton-hq/baton/internal/admin"
+	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/table/bolttable"
+)
+
+// TestAccountShowsAnotherWithItsName: a person of a domain no account had
+// founds their own account even when Acme owns the company name they give
+// (a name alone is typed by anyone), so a group company writing from a
+// second domain is a second account named アクメ. Its page and its JSON
+// name the account with the name, to merge by hand; Acme's name nobody else.
+func TestAccountShowsAnotherWithItsName(t *testing.T) {
+	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "acct.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tb.Close() })
+	const acme, group = "a0000000000000001", "a0000000000000002"
+	ctx := context.Background()
+	var ws []table.Write
+	for _, x := range [][3]string{
+		{acme, "株式会社アクメ", `["d:acme.co.jp","n:アクメ"]`},
+		{group, "株式会社アクメ", `["d:acme-group.co.jp"]`},
+	} {
+		data := `{"id":"` + x[0] + `","name":"` + x[1] + `","keys":` + x[2] + `,"attributes":{"company":"` + x[1] +
+			`"},"members":[{"person":"p_` + x[0] + `","email":"a@b.example","lastActive":"2026-11-20T09:00:00Z"}]}`
+		ws = append(ws, table.Put(table.Item{PK: "ACCTS", SK: x[0], Kind: "account", Data: []byte(data)}, table.Always))
+	}
+	for k, id := range map[string]string{"d:acme.co.jp": acme, "n:アクメ": acme, "d:acme-group.co.jp": group} {
+		ws = append(ws, table.Put(table.Item{PK: "ACCTKEY#" + k, SK: "KEY", Kind: "accountkey", Data: []byte(id)}, table.Always))
+	}
+	if err := tb.Transact(ctx, ws); err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t, func(h *admin.Handler) { h.Accounts = &account.Book{T: tb} })
+	for _, lang := range []string{"en", "ja"} {
+		a := f.req("GET", "/admin/accounts/"+group+"?lang="+lang, "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")
+		hint := map[string]string{"en": "Another account has the same company name:", "ja": "同じ会社名の別アカウントがあります："}[lang]
+		merge := map[string]string{"en": "merge this account into the other on its page", "ja": "相手のアカウントのページでこのアカウントを統合してください"}[lang]
+		if a.code != 200 || !strings.Contains(a.body, hint) || !strings.Contains(a.body, merge) ||
+			!strings.Contains(a.body, `href="../accounts/`+acme+`#merge"`) {
+			t.Errorf("%s: the second account's page: %d\n%s", lang, a.code, a.body)
+		}
+		a = f.req("GET", "/admin/accounts/"+acme+"?lang="+lang, "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")
+		if a.code != 200 || strings.Contains(a.body, hint) {
+			t.Errorf("%s: Acme's page names another: %d\n%s", lang, a.code, a.body)
+		}
+	}
+	a := f.req("GET", "/admin/accounts/"+group, "", "Authorization", "Bearer "+fullToken)
+	if a.code != 200 || !strings.Contains(a.body, `"sameName":"`+acme+`"`) {
+		t.Errorf("the API: %d %s", a.code, a.body)
+	}
+	a = f.req("GET", "/admin/accounts/"+acme, "", "Authorization", "Bearer "+fullToken)
+	if a.code != 200 || strings.Contains(a.body, `"sameName"`) {
+		t.Errorf("the API, Acme: %d %s", a.code, a.body)
+	}
+}
