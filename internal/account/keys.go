@@ -70,9 +70,13 @@ func (a *Account) refuse(now time.Time) bool {
 // name, "" for none: a person whose domain no account had founds their own
 // account even when their company name is another's (resolveWith), so a
 // group company writing from a second domain is a second account of the same
-// name, which an operator may merge. Bounded: one key read, and the owner's
-// account (merges followed) when it is not a itself.
+// name, which an operator may merge. Not for an account an operator split
+// off (Named): they parted it on purpose. Bounded: one key read, and the
+// owner's account (merges followed) when it is not a itself.
 func (b *Book) SameName(ctx context.Context, a Account) (string, error) {
+	if a.Named {
+		return "", nil
+	}
 	name := a.Attributes["company"]
 	if name == "" {
 		name = a.Name

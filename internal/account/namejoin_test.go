@@ -70,6 +70,12 @@ func TestNameAloneJoinsNoStrangerDomain(t *testing.T) {
 		if id, err := w.book.SameName(ctx, ev); err != nil || id != acme {
 			t.Fatalf("batch %v: SameName = %q, %v; want Acme %s", oneBatch, id, err, acme)
 		}
+		// An account an operator split off (named) was parted on purpose.
+		split := ev
+		split.Named = true
+		if id, err := w.book.SameName(ctx, split); err != nil || id != "" {
+			t.Fatalf("batch %v: a split account's SameName = %q, %v", oneBatch, id, err)
+		}
 		if id, err := w.book.SameName(ctx, a); err != nil || id != "" {
 			t.Fatalf("batch %v: Acme's SameName = %q, %v", oneBatch, id, err)
 		}

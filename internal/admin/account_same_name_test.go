@@ -43,8 +43,8 @@ func TestAccountShowsAnotherWithItsName(t *testing.T) {
 	f := newFixture(t, func(h *admin.Handler) { h.Accounts = &account.Book{T: tb} })
 	for _, lang := range []string{"en", "ja"} {
 		a := f.req("GET", "/admin/accounts/"+group+"?lang="+lang, "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")
-		hint := map[string]string{"en": "Another account has the same company name:", "ja": "同じ会社名の別アカウントがあります："}[lang]
-		merge := map[string]string{"en": "merge this account into the other on its page", "ja": "相手のアカウントのページでこのアカウントを統合してください"}[lang]
+		hint := map[string]string{"en": "Another account has the same company name;", "ja": "同じ会社名の別アカウントがあります。"}[lang]
+		merge := map[string]string{"en": "merge this account into it on its page:", "ja": "そのアカウントのページでこのアカウントを統合してください："}[lang]
 		if a.code != 200 || !strings.Contains(a.body, hint) || !strings.Contains(a.body, merge) ||
 			!strings.Contains(a.body, `href="../accounts/`+acme+`#merge"`) {
 			t.Errorf("%s: the second account's page: %d\n%s", lang, a.code, a.body)
