@@ -361,11 +361,11 @@ func (b *Book) resolveWith(ctx context.Context, keys []string, owners map[string
 			claim = append(claim, k)
 		case id == "":
 			if newDomain != "" && strings.HasPrefix(k, "n:") {
-				has, err := b.hasDomain(ctx, owner, owners)
+				stranger, err := b.strangerTo(ctx, owner, newDomain, owners)
 				if err != nil {
 					return "", nil, err
 				}
-				if has {
+				if stranger {
 					continue // the name alone: not theirs to join
 				}
 			}
@@ -378,24 +378,40 @@ func (b *Book) resolveWith(ctx context.Context, keys []string, owners map[string
 	return id, claim, nil
 }
 
-// hasDomain reports whether the account id (merges followed) has a domain
-// key: one owners already names for it, else as its item says (a read, only
-// for a person whose domain nobody has yet). An account planned in this batch
-// and not yet written is known by owners alone.
-func (b *Book) hasDomain(ctx context.Context, id string, owners map[string]string) (bool, error) {
+// strangerTo reports whether the domain key d (one nobody owns) is a
+// stranger's to the account id (merges followed): the account has domain
+// keys and d is under none of them. A subdomain of its domain
+// (tokyo.acme.co.jp of acme.co.jp) is the company's own (nobody else can
+// name a mail host there), so its person joins by the name as before,
+// their domain claimed. The keys owners already names for the account
+// decide without a read when one is d's parent; else its item is read
+// (only for a person whose domain nobody has yet). An account planned in
+// this batch and not yet written is known by owners alone.
+func (b *Book) strangerTo(ctx context.Context, id, d string, owners map[string]string) (bool, error) {
+	under := func(k string) bool { return strings.HasPrefix(k, "d:") && strings.HasSuffix(d, "."+k[2:]) }
 	for k, o := range owners {
-		if o == id && strings.HasPrefix(k, "d:") {
-			return true, nil
+		if o == id && under(k) {
+			return false, nil
 		}
+	}
+	has := false
+	for k, o := range owners {
+		has = has || o == id && strings.HasPrefix(k, "d:")
 	}
 	a, err := b.live(ctx, id)
 	if errors.Is(err, ErrNotFound) {
-		return false, nil
+		return has, nil
 	}
 	if err != nil {
 		return false, err
 	}
-	return slices.ContainsFunc(a.Keys, func(k string) bool { return strings.HasPrefix(k, "d:") }), nil
+	for _, k := range a.Keys {
+		if under(k) {
+			return false, nil
+		}
+		has = has || strings.HasPrefix(k, "d:")
+	}
+	return has, nil
 }
 
 // refreshChunk applies the first people of ps (as many as one transaction

@@ -71,10 +71,13 @@ func (a *Account) refuse(now time.Time) bool {
 // account even when their company name is another's (resolveWith), so a
 // group company writing from a second domain is a second account of the same
 // name, which an operator may merge. Not for an account an operator split
-// off (Named): they parted it on purpose. Bounded: one key read, and the
-// owner's account (merges followed) when it is not a itself.
+// off, named (Named) or not (no keys: a split's stay with the account it
+// left, which an unnamed split is named after): they parted it on purpose;
+// nor for one merged away (its keys are the other's now, which SameName
+// named). Bounded: one key read, and the owner's account (merges followed)
+// when it is not a itself.
 func (b *Book) SameName(ctx context.Context, a Account) (string, error) {
-	if a.Named {
+	if a.Named || a.MergedInto != "" || len(a.Keys) == 0 {
 		return "", nil
 	}
 	name := a.Attributes["company"]

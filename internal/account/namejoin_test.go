@@ -95,3 +95,82 @@ func TestNameAloneJoinsNoStrangerDomain(t *testing.T) {
 		}
 	}
 }
+
+// TestSubdomainJoinsByName: a person at a subdomain of the account's own
+// domain (tokyo.acme.co.jp of acme.co.jp) giving its name is no stranger
+// (nobody else can name a mail host there): they join Acme by the name, as
+// before the stranger rule, and their domain is claimed for it. The rule
+// founded a second アクメ account for them, to merge by hand.
+func TestSubdomainJoinsByName(t *testing.T) {
+	for _, oneBatch := range []bool{false, true} {
+		w := newWorld(t)
+		ceo := w.person("v1", "ceo@acme.co.jp", map[string]string{"company": "株式会社アクメ", "title": "代表取締役"})
+		taro := w.person("v2", "taro@tokyo.acme.co.jp", map[string]string{"company": "アクメ株式会社", "title": "部長"})
+		if oneBatch {
+			w.handle(append(ceo, taro...))
+		} else {
+			w.handle(ceo)
+			w.handle(taro)
+		}
+		acme := w.keyOwner("d:acme.co.jp")
+		if o := w.keyOwner("d:tokyo.acme.co.jp"); acme == "" || o != acme {
+			t.Fatalf("batch %v: d:tokyo.acme.co.jp owned by %q, Acme %q", oneBatch, o, acme)
+		}
+		// A domain that merely ends like Acme's is a stranger's.
+		w.handle(w.person("v3", "evil@evilacme.co.jp", map[string]string{"company": "アクメ"}))
+		if o := w.keyOwner("d:evilacme.co.jp"); o == "" || o == acme {
+			t.Fatalf("batch %v: d:evilacme.co.jp owned by %q (Acme %s)", oneBatch, o, acme)
+		}
+	}
+}
+
+// TestSameNameNotOnSplitOrMerged: the same-name note asks to merge an
+// account into the other of its name. An account split off Acme without a
+// name is named after Acme (no keys: they stay with Acme) and was parted on
+// purpose: SameName named Acme, and the split's page asked to merge it
+// back. A stranger's account merged into Acme (a tombstone) names none.
+func TestSameNameNotOnSplitOrMerged(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	w.handle(w.person("v1", "ceo@acme.co.jp", map[string]string{"company": "株式会社アクメ", "title": "代表取締役"}))
+	dev := w.person("v2", "dev@acme.co.jp", map[string]string{"company": "株式会社アクメ", "title": "エンジニア"})
+	w.handle(dev)
+	w.handle(w.person("v3", "evil@evil.example.jp", map[string]string{"company": "株式会社アクメ"}))
+	acme, evil := w.keyOwner("d:acme.co.jp"), w.keyOwner("d:evil.example.jp")
+	if acme == "" || evil == "" || acme == evil {
+		t.Fatalf("Acme %q, the stranger's %q", acme, evil)
+	}
+	a, err := w.book.Get(ctx, acme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var devID string
+	for _, m := range a.Members {
+		if m.Email == "dev@acme.co.jp" {
+			devID = m.Person
+		}
+	}
+	split, err := w.book.Split(ctx, acme, []string{devID}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id, err := w.book.SameName(ctx, split); err != nil || id != "" {
+		t.Fatalf("the unnamed split's SameName = %q, %v (its name %q)", id, err, split.Name)
+	}
+	ev, err := w.book.Get(ctx, evil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id, err := w.book.SameName(ctx, ev); err != nil || id != acme {
+		t.Fatalf("the stranger's SameName = %q, %v; want Acme %s", id, err, acme)
+	}
+	if _, err := w.book.Merge(ctx, acme, evil); err != nil {
+		t.Fatal(err)
+	}
+	if ev, err = w.book.Get(ctx, evil); err != nil || ev.MergedInto != acme {
+		t.Fatalf("%+v, %v", ev, err)
+	}
+	if id, err := w.book.SameName(ctx, ev); err != nil || id != "" {
+		t.Fatalf("the merged account's SameName = %q, %v", id, err)
+	}
+}
