@@ -383,7 +383,7 @@ func vote(members []Member) map[string]string {
 // industry, employees, revenue, country, website); those values take
 // precedence over the people's in its attributes (and so its fit).
 func (b *Book) SetSFA(ctx context.Context, id string, attrs map[string]string) error {
-	for range 10 {
+	for attempt := 0; table.Again(ctx, attempt); attempt++ {
 		a, err := b.live(ctx, id)
 		if errors.Is(err, ErrNotFound) {
 			return nil // erased or gone meanwhile

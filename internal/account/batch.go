@@ -428,7 +428,7 @@ func (b *Book) refreshChunk(ctx context.Context, id string, ps []planned) (lates
 	alone := len(ps) == 1
 	n := 0
 	failed := table.ErrConditionFailed
-	for range 10 {
+	for attempt := 0; table.Again(ctx, attempt); attempt++ {
 		mqa, k, ok, err := b.applyChunk(ctx, id, ps)
 		n = k
 		if err != nil && !errors.Is(err, table.ErrConditionFailed) {

@@ -32,7 +32,7 @@ func (b *Book) Merge(ctx context.Context, into, from string) (Account, error) {
 	if into == from {
 		return Account{}, &Error{"an account cannot be merged into itself"}
 	}
-	for range 10 {
+	for attempt := 0; table.Again(ctx, attempt); attempt++ {
 		dst, err := b.Get(ctx, into)
 		if err != nil {
 			return Account{}, err
@@ -100,7 +100,7 @@ func (b *Book) Split(ctx context.Context, id string, people []string, name strin
 	if len(people) > maxMove {
 		return Account{}, &Error{fmt.Sprintf("people: at most %d at once", maxMove)}
 	}
-	for range 10 {
+	for attempt := 0; table.Again(ctx, attempt); attempt++ {
 		src, err := b.Get(ctx, id)
 		if err != nil {
 			return Account{}, err
@@ -206,7 +206,7 @@ func (b *Book) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, 
 		}
 	}
 	var own []string // the person's account, as read now
-	for attempt := 0; had && attempt < 10; attempt++ {
+	for attempt := 0; had && table.Again(ctx, attempt); attempt++ {
 		a, err := b.live(ctx, mem.Account)
 		if errors.Is(err, ErrNotFound) {
 			break

@@ -281,7 +281,7 @@ func (b *Book) flush(ctx context.Context, mqaID string) error {
 	// Another lane refreshing a member of the same account may hand the
 	// same MQA over at the same time (delivery is idempotent by id): its
 	// mark is as good as this one.
-	for range 10 {
+	for attempt := 0; table.Again(ctx, attempt); attempt++ {
 		m.Sent = true
 		data, _ := json.Marshal(m)
 		err = b.T.Put(ctx, table.Item{PK: it.PK, SK: it.SK, Kind: KindMQA, Data: data}, table.VersionIs(it.Version))

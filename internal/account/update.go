@@ -165,7 +165,7 @@ func memberWriteIf(person string, m membership, c table.Cond) table.Write {
 // live follows an account id through merges to the account that has its
 // people now (ErrNotFound: none).
 func (b *Book) live(ctx context.Context, id string) (Account, error) {
-	for range 8 {
+	for attempt := 0; table.Again(ctx, attempt); attempt++ {
 		a, err := b.Get(ctx, id)
 		if err != nil || a.MergedInto == "" {
 			return a, err
@@ -355,7 +355,7 @@ func (b *Book) AttributeVisits(ctx context.Context, org string, evs []VisitEvent
 	if err != nil || id == "" {
 		return err
 	}
-	for range 10 {
+	for attempt := 0; table.Again(ctx, attempt); attempt++ {
 		a, err := b.live(ctx, id)
 		if errors.Is(err, ErrNotFound) {
 			return nil

@@ -169,7 +169,7 @@ func (b *Book) browsersOf(ctx context.Context, s privacy.Subject) (browsers, eve
 // the account's visits, starting from a as read; it returns how many
 // went.
 func (b *Book) dropVisits(ctx context.Context, a Account, browsers, events map[string]bool) (int, error) {
-	for range 10 {
+	for attempt := 0; table.Again(ctx, attempt); attempt++ {
 		n := a.Visits.forget(browsers, events)
 		if n == 0 {
 			return 0, nil

@@ -83,7 +83,7 @@ func (h *Handler) updateActivity(ctx context.Context, campaign, id string, chang
 	if h.T == nil || campaign == "" || id == "" {
 		return nil
 	}
-	for range 5 {
+	for attempt := 0; table.Again(ctx, attempt); attempt++ {
 		it, err := h.T.Get(ctx, activityPK(campaign), id)
 		if errors.Is(err, table.ErrNotFound) {
 			return nil

@@ -447,7 +447,7 @@ func (l *Log) get(ctx context.Context, visitor, id string) (event.Event, table.I
 // version); change reports whether it changed anything. The rewrite is a
 // modification on the table's change feed, which scoring reads.
 func (l *Log) update(ctx context.Context, visitor, id string, change func(*event.Event) bool) (bool, error) {
-	for attempt := 0; attempt < 8; attempt++ {
+	for attempt := 0; table.Again(ctx, attempt); attempt++ {
 		ev, old, err := l.get(ctx, visitor, id)
 		if err != nil {
 			return false, err

@@ -68,7 +68,7 @@ func (s *Stitcher) RegainConsent(ctx context.Context, person string) error {
 }
 
 func (d *Directory) setConsentWithdrawn(ctx context.Context, id string, at time.Time) error {
-	for attempt := 0; attempt < 8; attempt++ {
+	for attempt := 0; table.Again(ctx, attempt); attempt++ {
 		p, ver, err := d.get(ctx, id)
 		if errors.Is(err, ErrNotFound) {
 			return nil // erased meanwhile: nothing to record

@@ -433,7 +433,7 @@ func (d *Directory) ChangeEmail(ctx context.Context, id, user, email string) (Pe
 	if email == "" {
 		return Person{}, false, errors.New("identity: empty email")
 	}
-	for attempt := 0; attempt < 8; attempt++ {
+	for attempt := 0; table.Again(ctx, attempt); attempt++ {
 		p, ver, err := d.get(ctx, id)
 		if err != nil || p.Email == email {
 			return p, false, err // the user id's usual call: one read
@@ -494,7 +494,7 @@ const MaxUsers = 20
 // account (Person.Users): an identification named both. Nothing is
 // written when it is there already, the person is gone, or has MaxUsers.
 func (d *Directory) AddUser(ctx context.Context, id, user string) error {
-	for attempt := 0; attempt < 8; attempt++ {
+	for attempt := 0; table.Again(ctx, attempt); attempt++ {
 		p, ver, err := d.get(ctx, id)
 		if errors.Is(err, ErrNotFound) {
 			return nil
@@ -617,7 +617,7 @@ func (d *Directory) Update(ctx context.Context, id string, attrs, custom map[str
 // update is Update, refused when check (if any) says an error of the
 // person as read: the one read of the person serves both.
 func (d *Directory) update(ctx context.Context, id string, attrs, custom map[string]string, check func(Person) error) (Person, bool, error) {
-	for attempt := 0; attempt < 8; attempt++ {
+	for attempt := 0; table.Again(ctx, attempt); attempt++ {
 		p, ver, err := d.get(ctx, id)
 		if err != nil {
 			return Person{}, false, err
@@ -764,7 +764,7 @@ const MaxBrowsers = 100
 // from at on.
 func (d *Directory) LinkVisitor(ctx context.Context, visitor, person string, at time.Time, s Strength) (LinkResult, error) {
 	roomChecked := false
-	for attempt := 0; attempt < 8; attempt++ {
+	for attempt := 0; table.Again(ctx, attempt); attempt++ {
 		l, err := d.GetLink(ctx, visitor)
 		if err != nil {
 			return LinkResult{}, err
@@ -894,7 +894,7 @@ func (d *Directory) Visitors(ctx context.Context, person string) ([]string, erro
 // unlink removes a person from a visitor's history (erasure): their periods
 // stay as periods of nobody, so other people's periods are unchanged.
 func (d *Directory) unlink(ctx context.Context, visitor, person string) error {
-	for attempt := 0; attempt < 8; attempt++ {
+	for attempt := 0; table.Again(ctx, attempt); attempt++ {
 		l, err := d.GetLink(ctx, visitor)
 		if err != nil {
 			return err
@@ -921,7 +921,7 @@ func (d *Directory) unlink(ctx context.Context, visitor, person string) error {
 // A click later judged a scanner's must not have identified anyone. A form's
 // link (Strong) is never undone. It reports whether anything changed.
 func (d *Directory) UndoClickLink(ctx context.Context, visitor, person string) (bool, error) {
-	for attempt := 0; attempt < 8; attempt++ {
+	for attempt := 0; table.Again(ctx, attempt); attempt++ {
 		l, err := d.GetLink(ctx, visitor)
 		if err != nil {
 			return false, err

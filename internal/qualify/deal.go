@@ -76,7 +76,7 @@ func (q *Qualifier) RecordDeal(ctx context.Context, person string, d DealReport)
 	if d.At.IsZero() {
 		d.At = q.now()
 	}
-	for attempt := 0; attempt < 10; attempt++ {
+	for attempt := 0; table.Again(ctx, attempt); attempt++ {
 		// The person is read each attempt, and the deal written on
 		// condition that they are not erased: a report that found them
 		// before an erasure and comes after it writes nothing back.

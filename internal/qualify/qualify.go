@@ -422,7 +422,7 @@ type scored struct {
 // returns how many that was (at least one, or zero for none given: the
 // record of a newly identified person is written all the same).
 func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.Event, mayQualify bool, known **scored) (int, error) {
-	for attempt := 0; attempt < 10; attempt++ {
+	for attempt := 0; table.Again(ctx, attempt); attempt++ {
 		var p identity.Person
 		var rec Record
 		if *known != nil && attempt == 0 {

@@ -22,7 +22,7 @@ import (
 // generation); a crash after it leaves them rebuilt, with the old items
 // invisible until the next rescore clears them.
 func (q *Qualifier) RescorePerson(ctx context.Context, person string) error {
-	for attempt := 0; attempt < 10; attempt++ {
+	for attempt := 0; table.Again(ctx, attempt); attempt++ {
 		rec, err := q.Record(ctx, person)
 		if err != nil {
 			return err

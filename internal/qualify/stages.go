@@ -238,7 +238,7 @@ func (q *Qualifier) OutcomeOf(ctx context.Context, person, outcome, deliveryID s
 	if at.IsZero() {
 		at = q.now()
 	}
-	for attempt := 0; attempt < 10; attempt++ {
+	for attempt := 0; table.Again(ctx, attempt); attempt++ {
 		rec, err := q.Record(ctx, person)
 		if err != nil {
 			return OutcomeResult{}, err

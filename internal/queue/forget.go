@@ -184,7 +184,7 @@ func showReady(it table.Item) (any, error) {
 // message changed meanwhile (leased, retried) is read again, one gone is
 // done. It returns 1 when it rewrote the message.
 func (q *Queue) redact(ctx context.Context, it table.Item, body json.RawMessage) (int, error) {
-	for range 10 {
+	for attempt := 0; table.Again(ctx, attempt); attempt++ {
 		var m Message
 		if err := json.Unmarshal(it.Data, &m); err != nil {
 			return 0, err

@@ -109,6 +109,42 @@ func run(t *testing.T, f tabletest.Factory) {
 			t.Fatalf("stored %+v", evs)
 		}
 	})
+	// Parallel requests naming one person (a server-side integration's
+	// identify calls, forms from two tabs) each read, change and put the
+	// person on its version; retried at once, eight attempts let the ninth
+	// of nine writers fail with "too much contention" and its fields were
+	// lost (the caller answered 500). Every one of them lands.
+	t.Run("ParallelWritersOfOnePersonAllLand", func(t *testing.T) {
+		fx := newFixture(t, f)
+		p, _ := fx.identify(t, "first", "busy@example.com", t0, identity.Strong)
+		const writers = 24
+		var wg sync.WaitGroup
+		errs := make([]error, writers)
+		for i := range writers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if i%4 == 0 { // a form from another browser: the link and the person
+					_, _, errs[i] = fx.st.Identify(ctx, identity.Identification{Visitor: fmt.Sprint("tab", i), Email: "busy@example.com",
+						At: t0.Add(time.Duration(i) * time.Second), Strength: identity.Strong, Source: "form", Fields: map[string]string{fmt.Sprint("field", i): "x"}})
+					return
+				}
+				_, _, errs[i] = fx.dir.Update(ctx, p.ID, nil, map[string]string{fmt.Sprint("field", i): "x"})
+			}()
+		}
+		wg.Wait()
+		got, err := fx.dir.Get(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("writer %d: %v", i, err)
+			} else if got.Custom[fmt.Sprint("field", i)] != "x" {
+				t.Errorf("writer %d's field lost: %v", i, got.Custom)
+			}
+		}
+	})
 	t.Run("WithdrawnPersonIdentifiedOnlyByTheirBrowserOrConsent", func(t *testing.T) {
 		fx := newFixture(t, f)
 		p, _ := fx.identify(t, "laptop", "w@example.com", t0, identity.Strong)
