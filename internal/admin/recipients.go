@@ -221,7 +221,7 @@ var (
 
 func (rc *Recipients) mint(ctx context.Context, campaign string, row recipientcsv.Row, now time.Time) (string, error) {
 	// A person new to Baton is made with the row's attributes, in one
-	// write; one who was there has them merged.
+	// write; one who was there gets only those they have none of (Fill).
 	known, custom := identity.SplitAttributes(row.Fields, rc.FieldNames)
 	p, created, err := rc.Dir.EnsureWith(ctx, row.Email, "list:"+campaign, known, custom)
 	if errors.Is(err, identity.ErrErased) {
@@ -237,7 +237,7 @@ func (rc *Recipients) mint(ctx context.Context, campaign string, row recipientcs
 		return "", errWithdrawn
 	}
 	if !created && len(known)+len(custom) > 0 {
-		if _, _, err := rc.Dir.Update(ctx, p.ID, known, custom); err != nil {
+		if _, _, err := rc.Dir.Fill(ctx, p.ID, known, custom); err != nil {
 			return "", err
 		}
 	}

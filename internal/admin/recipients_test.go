@@ -428,7 +428,7 @@ func TestRecipientListMintedInParallel(t *testing.T) {
 	for i := range rows {
 		fmt.Fprintf(&list, "r%03d@corp.example,Corp %d\n", i, i)
 	}
-	list.WriteString("r007@corp.example,Corp Seven\n") // a person's later row wins, as one row after another
+	list.WriteString("r007@corp.example,Corp Seven\n") // a person's later row fills only what the first left empty, as one row after another
 	tb.ResetCalls()
 	a := f.req("POST", "/admin/recipients?campaign=nov-news", list.String(), "Authorization", "Bearer "+fullToken, "Content-Type", "text/csv")
 	if a.code != 200 || a.hdr.Get("X-Baton-Minted") != fmt.Sprint(rows+1) {
@@ -444,8 +444,8 @@ func TestRecipientListMintedInParallel(t *testing.T) {
 	if err != nil || len(got) != rows+2 {
 		t.Fatalf("list back: %d rows %v", len(got), err)
 	}
-	if p, err := dir.ByEmail(context.Background(), "r007@corp.example"); err != nil || p.Attributes["company"] != "Corp Seven" {
-		t.Errorf("a person's two rows: company %q %v, want the later row's", p.Attributes["company"], err)
+	if p, err := dir.ByEmail(context.Background(), "r007@corp.example"); err != nil || p.Attributes["company"] != "Corp 7" {
+		t.Errorf("a person's two rows: company %q %v, want the first row's (a list fills, never overwrites)", p.Attributes["company"], err)
 	}
 	for i, r := range got[1 : rows+1] {
 		if r[0] != fmt.Sprintf("r%03d@corp.example", i) || r[2] == "" {
@@ -588,5 +588,33 @@ func TestListPartsCountTogether(t *testing.T) {
 	}
 	if n, _ := recipients(); n != 40 {
 		t.Fatalf("a list not added replaces the parts: %d", n)
+	}
+}
+
+// TestListFillsButNeverOverwrites: a recipient list comes from the mail
+// tool, often older than what the person typed into a form since; 佐藤's
+// form said ベータ工業株式会社 and a list upload made it ベータ again, in
+// the person page, the MQL list and the next SFA payload. A list gives a
+// person only what they have no value for.
+func TestListFillsButNeverOverwrites(t *testing.T) {
+	f, dir := recipientsFixture(t)
+	ctx := t.Context()
+	p, _, err := dir.EnsureWith(ctx, "sato@beta.example", "form", map[string]string{"company": "ベータ工業株式会社"}, map[string]string{"部署": "営業部"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := "email,company,title,部署,好きな色\r\nsato@beta.example,ベータ,部長,総務部,青\r\n"
+	if a := f.req("POST", "/admin/recipients?campaign=nov-news", list, "Authorization", "Bearer "+fullToken, "Content-Type", "text/csv"); a.code != 200 || a.hdr.Get("X-Baton-Minted") != "1" {
+		t.Fatalf("%d %v %s", a.code, a.hdr, a.body)
+	}
+	got, err := dir.Get(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Attributes["company"] != "ベータ工業株式会社" || got.Custom["部署"] != "営業部" {
+		t.Errorf("the list overwrote what the person gave: company %q, 部署 %q", got.Attributes["company"], got.Custom["部署"])
+	}
+	if got.Attributes["title"] != "部長" || got.Custom["好きな色"] != "青" {
+		t.Errorf("the list did not fill what was missing: %v %v", got.Attributes, got.Custom)
 	}
 }

@@ -611,12 +611,21 @@ func decodePerson(data []byte) (Person, error) {
 // Update merges attributes into a person (new values win; empty values
 // never erase what is known). It reports whether anything changed.
 func (d *Directory) Update(ctx context.Context, id string, attrs, custom map[string]string) (Person, bool, error) {
-	return d.update(ctx, id, attrs, custom, nil)
+	return d.update(ctx, id, attrs, custom, false, nil)
 }
 
-// update is Update, refused when check (if any) says an error of the
+// Fill gives a person the attributes they have no value for and leaves the
+// others: for lists exported from another tool (a newsletter's recipients),
+// whose values may be older than what the person typed into a form since
+// (ベータ工業株式会社 became ベータ again on a list upload).
+func (d *Directory) Fill(ctx context.Context, id string, attrs, custom map[string]string) (Person, bool, error) {
+	return d.update(ctx, id, attrs, custom, true, nil)
+}
+
+// update is Update, or Fill when fill (the person's values as read in each
+// attempt are kept), refused when check (if any) says an error of the
 // person as read: the one read of the person serves both.
-func (d *Directory) update(ctx context.Context, id string, attrs, custom map[string]string, check func(Person) error) (Person, bool, error) {
+func (d *Directory) update(ctx context.Context, id string, attrs, custom map[string]string, fill bool, check func(Person) error) (Person, bool, error) {
 	for attempt := 0; table.Again(ctx, attempt); attempt++ {
 		p, ver, err := d.get(ctx, id)
 		if err != nil {
@@ -626,6 +635,10 @@ func (d *Directory) update(ctx context.Context, id string, attrs, custom map[str
 			if err := check(p); err != nil {
 				return p, false, err
 			}
+		}
+		attrs, custom := attrs, custom
+		if fill {
+			attrs, custom = missing(p.Attributes, attrs), missing(p.Custom, custom)
 		}
 		a, c := merge(&p.Attributes, attrs), mergeCustom(&p.Custom, custom)
 		changed := a || c
@@ -712,6 +725,17 @@ func merge(dst *map[string]string, src map[string]string) bool {
 		}
 	}
 	return changed
+}
+
+// missing is src without the keys have holds a value for.
+func missing(have, src map[string]string) map[string]string {
+	out := make(map[string]string, len(src))
+	for k, v := range src {
+		if have[k] == "" {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // GetLink reads a visitor's link (empty when never identified).

@@ -141,7 +141,7 @@ func (s *Stitcher) updateUser(ctx context.Context, id Identification) (Person, e
 	if err != nil || person == "" {
 		return Person{}, err
 	}
-	p, _, err := s.Dir.update(ctx, person, known, custom, func(p Person) error {
+	p, _, err := s.Dir.update(ctx, person, known, custom, false, func(p Person) error {
 		if !slices.Contains(p.Users, id.User) {
 			return errNotTheirs
 		}
