@@ -6,24 +6,17 @@
 // reasons, a split of everyone and a stale merge refused). Every page is
 // measured at 1280 and 390 px wide (screenshots in $SHOTS). Prints what it
 // saw for the Go test to check.
-import { signIn } from './signin.mjs';
-import { fits, launch, watchErrors } from './pages.mjs';
+import { languages, openIn, signIn } from './signin.mjs';
+import { fits, launch } from './pages.mjs';
 
 const base = process.env.URL; // .../admin/
 const shots = process.env.SHOTS;
 const browser = await launch();
 const errors = [];
-async function newPage(opts) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...opts });
-  const page = await context.newPage();
-  watchErrors(page, errors);
-  return page;
-}
-
 
 const names = (page) => page.locator('main tbody tr td:first-child a').allInnerTexts();
 const out = { errors, overflow: {} };
-const page = await newPage();
+const page = await openIn(browser, 'en', errors);
 const { resp } = await signIn(page, base + 'accounts', process.env.TOKEN);
 out.listStatus = resp.status();
 out.byScore = await names(page);
@@ -74,8 +67,8 @@ out.badMerge = { status: bad.status(), alert: await page.getByRole('alert').inne
 out.overflow.badMerge = await fits(page, 'account-error', shots);
 
 // Japanese, as a browser that asks for it gets the pages.
-const jp = await newPage({ locale: 'ja-JP', extraHTTPHeaders: { 'Accept-Language': 'ja,en;q=0.5' } });
-await signIn(jp, base + 'accounts', process.env.TOKEN, { label: '管理トークン', button: 'サインイン' });
+const jp = await openIn(browser, 'ja', errors);
+await signIn(jp, base + 'accounts', process.env.TOKEN, languages.ja.form);
 out.ja = { lang: await jp.getAttribute('html', 'lang'), list: await jp.locator('main').innerText(), nav: await jp.locator('header nav').innerText() };
 out.overflow.accountsJa = await fits(jp, 'accounts-ja', shots);
 await jp.goto(out.account.url);

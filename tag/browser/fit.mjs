@@ -6,22 +6,15 @@
 // its styles are inline) is measured the same way, as "<lang>-html".
 // Prints what it measured for the Go test to check.
 import { readFileSync } from 'node:fs';
-import { signIn } from './signin.mjs';
-import { fits, launch, watchErrors } from './pages.mjs';
+import { inEachLanguage } from './signin.mjs';
+import { fits, launch } from './pages.mjs';
 
 const base = process.env.URL; // .../admin/
 const paths = (process.env.PAGES || '').split(',').filter((p) => p);
 const browser = await launch();
 const errors = [];
 const out = { errors, overflow: {}, text: {} };
-for (const [lang, opts, form] of [
-  ['ja', { locale: 'ja-JP', extraHTTPHeaders: { 'Accept-Language': 'ja,en;q=0.5' } }, { label: '管理トークン', button: 'サインイン' }],
-  ['en', {}, {}],
-]) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...opts });
-  const page = await context.newPage();
-  watchErrors(page, errors);
-  if (paths.length) await signIn(page, base + paths[0], process.env.TOKEN, form);
+await inEachLanguage(browser, { errors, start: paths.length ? base + paths[0] : undefined }, async (page, lang) => {
   if (process.env.HTML) {
     await page.setContent(readFileSync(process.env.HTML, 'utf8'));
     out.text[`${lang}-html`] = await page.locator('main').innerText();
@@ -33,7 +26,6 @@ for (const [lang, opts, form] of [
     out.text[name] = await page.locator('main').innerText();
     out.overflow[name] = await fits(page, `fit-${name}`, process.env.SHOTS);
   }
-  await context.close();
-}
+});
 console.log(JSON.stringify(out));
 await browser.close();

@@ -6,29 +6,27 @@
 // link to the team's site (answered here, not fetched) and says the
 // Referer it carried, and any request to another host. Screenshots in
 // $SHOTS. Prints what it saw for the Go test to check.
-import { signIn } from './signin.mjs';
-import { fits, launch, watchErrors } from './pages.mjs';
+import { inEachLanguage } from './signin.mjs';
+import { fits, launch } from './pages.mjs';
 
 const browser = await launch('--disable-blink-features=AutomationControlled');
 const errors = [];
 const out = { errors };
-for (const [lang, opts, form] of [
-  ['en', {}, {}],
-  ['ja', { locale: 'ja-JP', extraHTTPHeaders: { 'Accept-Language': 'ja,en;q=0.5' } }, { label: '管理トークン', button: 'サインイン' }],
-]) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...opts });
-  const page = await context.newPage();
-  watchErrors(page, errors);
+
+// Nothing leaves the machine, the sign-in included: the team's site is
+// answered here, any other host recorded and refused.
+async function before(page, lang) {
   const seen = out[lang] = { away: [] };
-  // Nothing leaves the machine: the team's site is answered here, any
-  // other host recorded and refused.
-  await context.route((u) => !u.href.startsWith(new URL(process.env.URL).origin), async (route) => {
+  await page.context().route((u) => !u.href.startsWith(new URL(process.env.URL).origin), async (route) => {
     const r = route.request();
     seen.away.push({ url: r.url(), referer: (await r.allHeaders()).referer ?? '' });
     if (new URL(r.url()).hostname === 'www.example.com') await route.fulfill({ status: 200, contentType: 'text/html', body: '<title>site</title>the team site' });
     else await route.abort();
   });
-  await signIn(page, process.env.URL, process.env.TOKEN, form);
+}
+
+await inEachLanguage(browser, { langs: ['en', 'ja'], errors, start: process.env.URL, before }, async (page, lang) => {
+  const seen = out[lang];
   const main = page.locator('main');
   seen.links = await main.locator('a').evaluateAll((as) => as.filter((a) => a.origin !== location.origin).map((a) => ({ href: a.href, rel: a.rel, text: a.innerText })));
   seen.texts = await main.locator('.offsite code').allInnerTexts();
@@ -38,7 +36,6 @@ for (const [lang, opts, form] of [
     await Promise.all([page.waitForURL(/www\.example\.com/), main.locator('a[href="https://www.example.com/pricing"]').first().click()]);
     seen.followed = page.url();
   }
-  await context.close();
-}
+});
 console.log(JSON.stringify(out));
 await browser.close();

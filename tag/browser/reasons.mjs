@@ -4,22 +4,15 @@
 // read (innerText), their links' text and title (what hovering shows) and
 // their campaign chips, and whether the page fits at 1280 and 390 px
 // (screenshots in $SHOTS). Prints what it saw for the Go test to check.
-import { signIn } from './signin.mjs';
-import { fits, launch, watchErrors } from './pages.mjs';
+import { inEachLanguage } from './signin.mjs';
+import { fits, launch } from './pages.mjs';
 
 const base = process.env.URL; // .../admin/
 const paths = (process.env.PAGES || '').split(',').filter((p) => p);
 const browser = await launch();
 const errors = [];
 const out = { errors };
-for (const [lang, opts, form] of [
-  ['ja', { locale: 'ja-JP', extraHTTPHeaders: { 'Accept-Language': 'ja,en;q=0.5' } }, { label: '管理トークン', button: 'サインイン' }],
-  ['en', {}, {}],
-]) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...opts });
-  const page = await context.newPage();
-  watchErrors(page, errors);
-  await signIn(page, base + paths[0], process.env.TOKEN, form);
+await inEachLanguage(browser, { errors, start: base + paths[0] }, async (page, lang) => {
   for (const [i, path] of paths.entries()) {
     if (i > 0) await page.goto(base + path);
     out[`${lang}-${i}`] = {
@@ -31,7 +24,6 @@ for (const [lang, opts, form] of [
       overflow: await fits(page, `reasons-${lang}-${i}`, process.env.SHOTS),
     };
   }
-  await context.close();
-}
+});
 console.log(JSON.stringify(out));
 await browser.close();

@@ -5,8 +5,8 @@
 // why a name search does not find her, the rows' stage cells, and whether
 // each page fits at 1280 and 390 px (screenshots in $SHOTS). Prints what
 // it saw for the Go test to check.
-import { signIn } from './signin.mjs';
-import { fits, launch, watchErrors } from './pages.mjs';
+import { inEachLanguage } from './signin.mjs';
+import { fits, launch } from './pages.mjs';
 
 const base = process.env.URL; // .../admin/
 const paths = (process.env.PAGES || '').split(',').filter((p) => p);
@@ -14,14 +14,7 @@ const browser = await launch();
 const errors = [];
 const out = { errors };
 const text = async (page, sel) => (await page.locator(sel).count()) ? page.locator(sel).first().innerText() : '';
-for (const [lang, opts, form] of [
-  ['ja', { locale: 'ja-JP', extraHTTPHeaders: { 'Accept-Language': 'ja,en;q=0.5' } }, { label: '管理トークン', button: 'サインイン' }],
-  ['en', {}, {}],
-]) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...opts });
-  const page = await context.newPage();
-  watchErrors(page, errors);
-  await signIn(page, base + paths[0], process.env.TOKEN, form);
+await inEachLanguage(browser, { errors, start: base + paths[0] }, async (page, lang) => {
   for (const [i, path] of paths.entries()) {
     if (i > 0) await page.goto(base + path);
     out[`${lang}-${i}`] = {
@@ -32,7 +25,6 @@ for (const [lang, opts, form] of [
       overflow: await fits(page, `recipient-${lang}-${i}`, process.env.SHOTS),
     };
   }
-  await context.close();
-}
+});
 console.log(JSON.stringify(out));
 await browser.close();

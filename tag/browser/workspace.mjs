@@ -6,8 +6,8 @@
 // nothing, and visit every page at 1280 and 390 px wide, in English and in
 // Japanese (Accept-Language: ja), screenshots in $SHOTS. Prints what it saw
 // for the Go test to check.
-import { signIn } from './signin.mjs';
-import { fits, launch, watchErrors } from './pages.mjs';
+import { languages, openIn, signIn } from './signin.mjs';
+import { fits, launch } from './pages.mjs';
 
 const base = process.env.URL; // .../admin/
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
@@ -21,13 +21,7 @@ const browser = await launch(
   // event could arrive first by beacon, as a bot's.
   `--user-agent=${UA}`);
 const errors = [];
-async function newPage(opts) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, ...opts });
-  const page = await context.newPage();
-  watchErrors(page, errors);
-  return page;
-}
-
+const newPage = (lang = 'en') => openIn(browser, lang, errors, { acceptDownloads: true });
 
 const out = { errors };
 if (process.env.PHASE === 'demo') {
@@ -126,11 +120,11 @@ if (process.env.PHASE === 'demo') {
   await page.goto(base + 'people');
   out.people = { scores: await page.locator('td[data-l="Score"]').allInnerTexts(), sorted: await page.locator('th[aria-sort]').allInnerTexts() };
   // Japanese: chosen by the browser's language, switched back by the link.
-  const jp = await newPage({ locale: 'ja-JP', extraHTTPHeaders: { 'Accept-Language': 'ja,en;q=0.5' } });
+  const jp = await newPage('ja');
   await jp.goto(base + 'login');
   out.ja = { login: await jp.locator('main').innerText() };
   if (shots) await jp.screenshot({ path: `${shots}/login-ja.png`, fullPage: true });
-  await signIn(jp, base + 'campaigns/nov-news', process.env.TOKEN, { label: '管理トークン', button: 'サインイン' });
+  await signIn(jp, base + 'campaigns/nov-news', process.env.TOKEN, languages.ja.form);
   out.ja.lang = await jp.getAttribute('html', 'lang');
   out.ja.report = await jp.locator('main').innerText();
   out.overflow.campaignJa = await fits(jp, 'campaign-ja', shots);
