@@ -7,6 +7,7 @@
 //
 //	PK=ACCTS            SK=<account>        the account: members, attributes, score, visits (versioned)
 //	PK=ACCTKEY#<key>    SK=KEY              which account a grouping key (d:<domain>, n:<company>) belongs to
+//	PK=ACCTKEY#n:<name> SK=ALSO#<account>   a domain's account founded with a names-only account's name (keys.go)
 //	PK=P#<person>       SK=ACCTOF           the person's account, and whether an operator placed them there
 //	PK=ACCT#<account>   SK=MQA#<window>     an MQA raised (conditional put: once per account and window)
 //	PK=ACCTGONE#<hash>  SK=GONE             an erased browser's visits are not counted (expires; visits_erasure.go)

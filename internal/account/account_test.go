@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -146,7 +147,10 @@ func TestFeedTwiceChangesNothing(t *testing.T) {
 }
 
 // TestFreeMailAndNoCompanyStayOut: a free-mail address without a company
-// is in no account; with a company, the company name groups it.
+// is in no account; with a company, the company name groups it with the
+// others of free mail giving it. A corporate domain giving the name founds
+// its own account (an account of names alone cannot tell the company's
+// domain from an impostor's: TestNamesOnlyAccountTakesNoStrangerDomain).
 func TestFreeMailAndNoCompanyStayOut(t *testing.T) {
 	w := newWorld(t)
 	w.handle(w.person("v1", "someone@docomo.ne.jp", map[string]string{"title": "部長"}))
@@ -155,10 +159,14 @@ func TestFreeMailAndNoCompanyStayOut(t *testing.T) {
 	}
 	// Not サンプル: what a form's example says names no company.
 	w.handle(w.person("v2", "taro@gmail.com", map[string]string{"company": "（株）アクメ"}))
-	w.handle(w.person("v3", "hanako@acme.co.jp", map[string]string{"company": "アクメ株式会社"}))
+	w.handle(w.person("v3", "jiro@yahoo.co.jp", map[string]string{"company": "アクメ株式会社"}))
 	as := w.accounts()
-	if len(as) != 1 || len(as[0].Members) != 2 || len(as[0].Keys) != 2 {
+	if len(as) != 1 || len(as[0].Members) != 2 || !slices.Equal(as[0].Keys, []string{"n:アクメ"}) {
 		t.Fatalf("by company name: %+v", as)
+	}
+	w.handle(w.person("v4", "hanako@acme.co.jp", map[string]string{"company": "アクメ株式会社"}))
+	if as := w.accounts(); len(as) != 2 || w.keyOwner("d:acme.co.jp") == w.keyOwner("n:アクメ") {
+		t.Fatalf("a corporate domain by the name alone: %+v", as)
 	}
 }
 

@@ -111,7 +111,7 @@ func (b *Book) plan(ctx context.Context, p identity.Person, active time.Time, re
 		}
 		// Their account is gone: their keys place them again.
 	}
-	id, claim, err := b.resolveWith(ctx, b.Keys(p), owners)
+	id, claim, _, err := b.resolveWith(ctx, b.Keys(p), owners)
 	if err != nil {
 		return planned{}, err
 	}
@@ -331,23 +331,25 @@ func stripe(id string) uint32 {
 // keys known to be owned (claimed earlier in the batch, the account's own):
 // not read again; those it reads are added.
 //
-// A company name alone does not take a corporate domain nobody has into an
-// account that has domains of its own: anyone can type 株式会社アクメ into a
-// form, and a stranger from evil.example.jp joined Acme (acme.co.jp),
-// counted towards its MQA, and had their domain claimed for Acme, so that
-// everyone from it joined too. Such a person founds (or joins) the account
-// of their own domain and the name stays Acme's; a group company writing
-// from a second domain is a second account, to merge by hand (SameName
-// shows it). A name still groups people without a corporate domain (free
-// mail), and an account of names alone (its people all free mail) still
-// takes the first domain that comes with its name.
-func (b *Book) resolveWith(ctx context.Context, keys []string, owners map[string]string) (id string, claim []string, err error) {
+// A company name alone never takes a corporate domain nobody has into an
+// account: anyone can type 株式会社アクメ into a form. A stranger from
+// evil.example.jp joined Acme (acme.co.jp), counted towards its MQA, and
+// had their domain claimed for Acme, so that everyone from it joined too;
+// and an account of names alone (its people free mail) took the first
+// domain that came with its name, a stranger's as well, whose people then
+// owned it while the real company's founded a second. Such a person founds
+// (or joins) the account of their own domain and the name stays its
+// owner's; where that owner has no domain, turned is the name's key (the
+// owner's page names their account: SameNameDomains), to merge by hand. A
+// subdomain of one of the owner's domains is no stranger's (strangerTo). A
+// name still groups people without a corporate domain (free mail).
+func (b *Book) resolveWith(ctx context.Context, keys []string, owners map[string]string) (id string, claim []string, turned string, err error) {
 	newDomain := ""
 	for _, k := range keys {
 		owner, ok := owners[k]
 		if !ok {
 			if owner, err = b.keyOwner(ctx, k); err != nil {
-				return "", nil, err
+				return "", nil, "", err
 			}
 			if owner != "" {
 				owners[k] = owner
@@ -361,11 +363,14 @@ func (b *Book) resolveWith(ctx context.Context, keys []string, owners map[string
 			claim = append(claim, k)
 		case id == "":
 			if newDomain != "" && strings.HasPrefix(k, "n:") {
-				stranger, err := b.strangerTo(ctx, owner, newDomain, owners)
+				stranger, domains, err := b.strangerTo(ctx, owner, newDomain, owners)
 				if err != nil {
-					return "", nil, err
+					return "", nil, "", err
 				}
 				if stranger {
+					if !domains && turned == "" {
+						turned = k
+					}
 					continue // the name alone: not theirs to join
 				}
 			}
@@ -375,43 +380,44 @@ func (b *Book) resolveWith(ctx context.Context, keys []string, owners map[string
 	if id == "" && len(keys) > 0 {
 		id = idOf(keys[0])
 	}
-	return id, claim, nil
+	return id, claim, turned, nil
 }
 
 // strangerTo reports whether the domain key d (one nobody owns) is a
-// stranger's to the account id (merges followed): the account has domain
-// keys and d is under none of them. A subdomain of its domain
-// (tokyo.acme.co.jp of acme.co.jp) is the company's own (nobody else can
-// name a mail host there), so its person joins by the name as before,
-// their domain claimed. The keys owners already names for the account
-// decide without a read when one is d's parent; else its item is read
-// (only for a person whose domain nobody has yet). An account planned in
-// this batch and not yet written is known by owners alone.
-func (b *Book) strangerTo(ctx context.Context, id, d string, owners map[string]string) (bool, error) {
+// stranger's to the account id (merges followed): d is under none of its
+// domain keys, which is so of every domain when it has none (an account of
+// names alone knows no domain of its company: the first that came with its
+// name is as likely an impostor's). domains: the account has domain keys.
+// A subdomain of its domain (tokyo.acme.co.jp of acme.co.jp) is the
+// company's own (nobody else can name a mail host there), so its person
+// joins by the name, their domain claimed. The keys owners already names
+// for the account decide without a read when one is d's parent; else its
+// item is read (only for a person whose domain nobody has yet). An account
+// planned in this batch and not yet written is known by owners alone.
+func (b *Book) strangerTo(ctx context.Context, id, d string, owners map[string]string) (stranger, domains bool, err error) {
 	under := func(k string) bool { return strings.HasPrefix(k, "d:") && strings.HasSuffix(d, "."+k[2:]) }
 	for k, o := range owners {
 		if o == id && under(k) {
-			return false, nil
+			return false, true, nil
 		}
 	}
-	has := false
 	for k, o := range owners {
-		has = has || o == id && strings.HasPrefix(k, "d:")
+		domains = domains || o == id && strings.HasPrefix(k, "d:")
 	}
 	a, err := b.live(ctx, id)
 	if errors.Is(err, ErrNotFound) {
-		return has, nil
+		return true, domains, nil
 	}
 	if err != nil {
-		return false, err
+		return false, false, err
 	}
 	for _, k := range a.Keys {
 		if under(k) {
-			return false, nil
+			return false, true, nil
 		}
-		has = has || strings.HasPrefix(k, "d:")
+		domains = domains || strings.HasPrefix(k, "d:")
 	}
-	return has, nil
+	return true, domains, nil
 }
 
 // refreshChunk applies the first people of ps (as many as one transaction
@@ -559,6 +565,7 @@ func (b *Book) applyChunk(ctx context.Context, id string, ps []planned) (latestM
 			break
 		}
 		var claim []string
+		turned := "" // the name of an account of names alone that turned them away
 		switch {
 		case id == "":
 		case x.placed:
@@ -567,7 +574,7 @@ func (b *Book) applyChunk(ctx context.Context, id string, ps []planned) (latestM
 			}
 		default:
 			var to string
-			if to, claim, err = b.resolveWith(ctx, b.Keys(x.p), owners); err != nil {
+			if to, claim, turned, err = b.resolveWith(ctx, b.Keys(x.p), owners); err != nil {
 				return "", n + 1, false, err
 			}
 			if to != id && to != target.ID {
@@ -590,10 +597,14 @@ func (b *Book) applyChunk(ctx context.Context, id string, ps []planned) (latestM
 				leaves = old
 			}
 		}
-		// Their claims, an MQA, membership and tombstone check, and the
-		// account: at most this many more writes (with the account a mover
-		// leaves, alone).
-		if n > 0 && len(ws)+len(claim)+4 > maxWrites {
+		// Their claims (and a same-name mark), an MQA, membership and
+		// tombstone check, and the account: at most this many more writes
+		// (with the account a mover leaves, alone).
+		mark := 0
+		if turned != "" {
+			mark = 1
+		}
+		if n > 0 && len(ws)+len(claim)+mark+4 > maxWrites {
 			break
 		}
 		n++
@@ -620,6 +631,11 @@ func (b *Book) applyChunk(ctx context.Context, id string, ps []planned) (latestM
 			own = append(own, keyWrite(k, target.ID, table.NotExists))
 			owners[k] = target.ID
 			target.Keys = append(target.Keys, k)
+		}
+		if turned != "" && len(own) > 0 {
+			// With their domain's claim, once: the account of names alone
+			// has nothing else to find this one by (SameName).
+			own = append(own, sameNameWrite(turned, target.ID))
 		}
 		rec, err := b.Scores.Record(ctx, x.p.ID)
 		if err != nil {

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/baton-hq/baton/internal/table"
 )
 
 // An account claims the grouping keys its people bring (applyChunk), at
@@ -100,4 +102,65 @@ func (b *Book) SameName(ctx context.Context, a Account) (string, error) {
 		return "", err
 	}
 	return o.ID, nil
+}
+
+// alsoPfx marks, in a company name's ACCTKEY# partition, an account founded
+// by a person of a corporate domain who gave that name while its owner was
+// an account of names alone (resolveWith turned them away): the owner has no
+// other way to find it (SameNameDomains). The item holds the account's id,
+// as the key item does.
+const (
+	alsoPfx  = "ALSO#"
+	kindAlso = "accountalso"
+)
+
+func sameNameWrite(key, id string) table.Write {
+	return table.Put(table.Item{PK: keyPfx + key, SK: alsoPfx + id, Kind: kindAlso, Data: []byte(id)}, table.Always)
+}
+
+// maxSameName bounds the accounts SameNameDomains names (and the marks it
+// reads a name): an impostor may found many.
+const maxSameName = 10
+
+// SameNameDomains are the live accounts with domains of their own founded
+// by people of a corporate domain who gave a company name of a, an account
+// of names alone (its people free mail): such a person founds their
+// domain's account rather than taking a's name (anyone can type it), so
+// when the company's real domain comes, a's page names its account, to merge
+// a into by hand; an impostor's domain comes the same way, which is why the
+// operator chooses. None once a has a domain (merged with one: the others'
+// pages name it, SameName), nor for an account split off or merged away.
+// Bounded: one query a name key of a, at most maxSameName marks each, and
+// one read of each account named.
+func (b *Book) SameNameDomains(ctx context.Context, a Account) ([]Account, error) {
+	if a.Named || a.MergedInto != "" || slices.ContainsFunc(a.Keys, func(k string) bool { return strings.HasPrefix(k, "d:") }) {
+		return nil, nil
+	}
+	var out []Account
+	for _, k := range a.Keys {
+		if !strings.HasPrefix(k, "n:") {
+			continue
+		}
+		its, err := b.T.Query(ctx, table.Query{PK: keyPfx + k, Prefix: alsoPfx, Limit: maxSameName})
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range its {
+			o, err := b.live(ctx, string(it.Data))
+			if errors.Is(err, ErrNotFound) {
+				continue // its last person erased
+			}
+			if err != nil {
+				return nil, err
+			}
+			if o.ID == a.ID || slices.ContainsFunc(out, func(x Account) bool { return x.ID == o.ID }) ||
+				!slices.ContainsFunc(o.Keys, func(k string) bool { return strings.HasPrefix(k, "d:") }) {
+				continue
+			}
+			if out = append(out, o); len(out) == maxSameName {
+				return out, nil
+			}
+		}
+	}
+	return out, nil
 }

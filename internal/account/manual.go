@@ -215,7 +215,7 @@ func (b *Book) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, 
 			return removed, err
 		}
 		own = []string{a.ID}
-		_, gone, ok := b.leave(&a, s.Person)
+		me, gone, ok := b.leave(&a, s.Person)
 		if !ok {
 			break
 		}
@@ -230,6 +230,12 @@ func (b *Book) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, 
 			ws = []table.Write{table.Del(listPK, a.ID, table.VersionIs(a.version))}
 			for _, k := range gone {
 				ws = append(ws, table.Del(keyPfx+k, keySK, table.Always))
+			}
+			if k := CompanyKey(me.Company["company"]); k != "" && !slices.Contains(gone, "n:"+k) {
+				// The mark its founding left beside a names-only account's
+				// key, if any (sameNameWrite): it would name an account
+				// that is no more.
+				ws = append(ws, table.Del(keyPfx+"n:"+k, alsoPfx+a.ID, table.Always))
 			}
 		}
 		err = b.T.Transact(ctx, ws)

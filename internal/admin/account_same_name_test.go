@@ -63,3 +63,68 @@ func TestAccountShowsAnotherWithItsName(t *testing.T) {
 		t.Errorf("the API, Acme: %d %s", a.code, a.body)
 	}
 }
+
+// TestNamesOnlyAccountShowsDomainAccounts: an account of names alone (its
+// people free mail, who typed 株式会社アクメ) took the first corporate domain
+// that came with its name, an impostor's too. Now a person of such a domain
+// founds their domain's account, and the names-only account's page names
+// each such account with its domain (the company's own and an impostor's
+// look alike but for it), linking to its merge form; its JSON gives their
+// ids as sameNameAccounts. Their pages name the names-only account
+// (sameName), as any account's whose name another owns.
+func TestNamesOnlyAccountShowsDomainAccounts(t *testing.T) {
+	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "acct.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tb.Close() })
+	const names, acme, evil = "a0000000000000001", "a0000000000000002", "a0000000000000003"
+	ctx := context.Background()
+	var ws []table.Write
+	for _, x := range [][3]string{
+		{names, "株式会社アクメ", `["n:アクメ"]`},
+		{acme, "アクメ株式会社", `["d:acme.co.jp"]`},
+		{evil, "株式会社アクメ", `["d:evil.example.jp"]`},
+	} {
+		data := `{"id":"` + x[0] + `","name":"` + x[1] + `","keys":` + x[2] + `,"attributes":{"company":"` + x[1] +
+			`"},"members":[{"person":"p_` + x[0] + `","email":"a@b.example","lastActive":"2026-11-20T09:00:00Z"}]}`
+		ws = append(ws, table.Put(table.Item{PK: "ACCTS", SK: x[0], Kind: "account", Data: []byte(data)}, table.Always))
+	}
+	for k, id := range map[string]string{"n:アクメ": names, "d:acme.co.jp": acme, "d:evil.example.jp": evil} {
+		ws = append(ws, table.Put(table.Item{PK: "ACCTKEY#" + k, SK: "KEY", Kind: "accountkey", Data: []byte(id)}, table.Always))
+	}
+	// What the refresh that founded each domain account wrote beside the name's key.
+	for _, id := range []string{evil, acme} {
+		ws = append(ws, table.Put(table.Item{PK: "ACCTKEY#n:アクメ", SK: "ALSO#" + id, Kind: "accountalso", Data: []byte(id)}, table.Always))
+	}
+	if err := tb.Transact(ctx, ws); err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t, func(h *admin.Handler) { h.Accounts = &account.Book{T: tb} })
+	for _, lang := range []string{"en", "ja"} {
+		a := f.req("GET", "/admin/accounts/"+names+"?lang="+lang, "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")
+		hint := map[string]string{"en": "People with these email domains gave this account&#39;s company name;",
+			"ja": "これらのメールドメインの人物が、このアカウントの会社名を入力しています。"}[lang]
+		if a.code != 200 || !strings.Contains(a.body, hint) {
+			t.Errorf("%s: the names-only account's page: %d\n%s", lang, a.code, a.body)
+		}
+		for _, x := range [][2]string{{acme, "acme.co.jp"}, {evil, "evil.example.jp"}} {
+			paren := map[string][2]string{"en": {" (", ")"}, "ja": {"（", "）"}}[lang]
+			if !strings.Contains(a.body, `href="../accounts/`+x[0]+`#merge">`) || !strings.Contains(a.body, paren[0]+x[1]+paren[1]) {
+				t.Errorf("%s: the page does not link %s (%s)\n%s", lang, x[0], x[1], a.body)
+			}
+		}
+		a = f.req("GET", "/admin/accounts/"+acme+"?lang="+lang, "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")
+		if a.code != 200 || strings.Contains(a.body, hint) || !strings.Contains(a.body, `href="../accounts/`+names+`#merge"`) {
+			t.Errorf("%s: Acme's page: %d\n%s", lang, a.code, a.body)
+		}
+	}
+	a := f.req("GET", "/admin/accounts/"+names, "", "Authorization", "Bearer "+fullToken)
+	if a.code != 200 || !strings.Contains(a.body, `"sameNameAccounts":["`+evil+`","`+acme+`"]`) && !strings.Contains(a.body, `"sameNameAccounts":["`+acme+`","`+evil+`"]`) {
+		t.Errorf("the API: %d %s", a.code, a.body)
+	}
+	a = f.req("GET", "/admin/accounts/"+acme, "", "Authorization", "Bearer "+fullToken)
+	if a.code != 200 || !strings.Contains(a.body, `"sameName":"`+names+`"`) || strings.Contains(a.body, `"sameNameAccounts"`) {
+		t.Errorf("the API, Acme: %d %s", a.code, a.body)
+	}
+}

@@ -34,6 +34,12 @@ type AccountView struct {
 	// person of a domain no account had founds their own): one to merge
 	// where both are one company. "" for none.
 	SameName string `json:"sameName,omitempty"`
+	// SameNameAccounts: on an account of names alone (its people free
+	// mail), the accounts of their own domains founded by people of a
+	// corporate domain who gave its company name: the company's own domain
+	// or an impostor's, one to merge this account into by hand. Absent for
+	// none.
+	SameNameAccounts []string `json:"sameNameAccounts,omitempty"`
 }
 
 // memberPage reads ?page= of an account's members.
@@ -146,9 +152,18 @@ func (h *Handler) getAccount(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	alike, err := h.Accounts.SameNameDomains(r.Context(), a)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	var ids []string
+	for _, o := range alike {
+		ids = append(ids, o.ID)
+	}
 	n := len(a.Members)
 	a.Members = people
-	httpx.JSON(w, http.StatusOK, AccountView{Account: a, MemberCount: n, Page: pg, Pages: memberPages(n), MQAList: ms, SameName: same})
+	httpx.JSON(w, http.StatusOK, AccountView{Account: a, MemberCount: n, Page: pg, Pages: memberPages(n), MQAList: ms, SameName: same, SameNameAccounts: ids})
 }
 
 // memberPages is how many pages of members an account of n has (one when empty).

@@ -8,6 +8,7 @@ package admin
 // with the session's CSRF token.
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"sort"
@@ -83,9 +84,13 @@ type accountPageView struct {
 	// SameName: another account owns the company name this one gives
 	// (account.Book.SameName), "" for none; SameNameIs its name.
 	SameName, SameNameIs string
-	Note                 string // what the last form did
-	Error                string
-	Field                string // the form the error is about: merge, split
+	// SameNameDomains: on an account of names alone, the accounts of
+	// their own domains founded by people giving its name
+	// (account.Book.SameNameDomains), each with its domain.
+	SameNameDomains []sameNameRow
+	Note            string // what the last form did
+	Error           string
+	Field           string // the form the error is about: merge, split
 	// CanChange: the caller may merge and split (the write scope); a
 	// read-only session is not shown forms that would answer 403.
 	CanChange bool
@@ -93,6 +98,10 @@ type accountPageView struct {
 	// MaxNames, MaxDomains: the grouping keys an account keeps (KeysFull).
 	MaxNames, MaxDomains int
 }
+
+// sameNameRow is an account SameNameDomains names, as the page links it:
+// its domain tells the company's own from an impostor's.
+type sameNameRow struct{ ID, Name, Domain string }
 
 type accountAttr struct {
 	Key, Value string
@@ -156,6 +165,14 @@ func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request, status int
 		if o.ID == v.SameName && o.Name != "" {
 			v.SameNameIs = o.Name
 		}
+	}
+	alike, err := h.Accounts.SameNameDomains(r.Context(), a)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	for _, o := range alike {
+		v.SameNameDomains = append(v.SameNameDomains, sameNameRow{ID: o.ID, Name: cmp.Or(o.Name, o.ID), Domain: domainOf(o)})
 	}
 	name := a.Name
 	if name == "" {

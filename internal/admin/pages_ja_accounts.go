@@ -2,9 +2,10 @@ package admin
 
 // jaAccounts is the accounts pages in Japanese (joined to ja at start).
 var jaAccounts = map[string]string{
-	"A person whose email domain no account had founds an account of their own, even with another's company name (anyone can type a name).":                      "どのアカウントにもないメールドメインの人物は、別のアカウントと同じ会社名を入力していても、そのドメインの新しいアカウントに入ります（会社名は誰でも入力できるため）。",
-	"Another account has the same company name; if both are one company (a group company writing from a second domain), merge this account into it on its page:": "同じ会社名の別アカウントがあります。両者が同じ会社なら（グループ会社が別のドメインを使っている場合など）、そのアカウントのページでこのアカウントを統合してください：",
-	"%d visits from the company's network by browsers nobody is known for; the latest %s.":                                                                       "この会社のネットワークから、まだ誰か分からないブラウザによる訪問が %d 件あります。最新は %s です。",
+	"A person whose email domain no account had founds an account of their own, even with another's company name (anyone can type a name).":                                                                                         "どのアカウントにもないメールドメインの人物は、別のアカウントと同じ会社名を入力していても、そのドメインの新しいアカウントに入ります（会社名は誰でも入力できるため）。",
+	"Another account has the same company name; if both are one company (a group company writing from a second domain), merge this account into it on its page:":                                                                    "同じ会社名の別アカウントがあります。両者が同じ会社なら（グループ会社が別のドメインを使っている場合など）、そのアカウントのページでこのアカウントを統合してください：",
+	"People with these email domains gave this account's company name; as this account has no domain to check them against, each is an account of its own. If one of them is this company, merge this account into it on its page:": "これらのメールドメインの人物が、このアカウントの会社名を入力しています。このアカウントには照らし合わせる会社のドメインがないため、それぞれ別のアカウントになっています。どれかがこの会社なら、そのアカウントのページでこのアカウントを統合してください：",
+	"%d visits from the company's network by browsers nobody is known for; the latest %s.":                                                                                                                                          "この会社のネットワークから、まだ誰か分からないブラウザによる訪問が %d 件あります。最新は %s です。",
 	"Account score":    "アカウントスコア",
 	"Account to merge": "統合するアカウント",
 	"Account":          "アカウント",
