@@ -92,12 +92,15 @@ func (c *Config) Referrals() []string {
 	return out
 }
 
-// SiteHosts are the hosts of BATON_SITE_ORIGINS, lower case: the team's
-// own sites (the workspace links to their pages, and to no other site's).
+// SiteHosts are the hosts of BATON_SITE_ORIGINS and of BATON_PUBLIC_URL,
+// lower case: the team's own sites (the workspace and the SFA's text link
+// to their pages, and to no other site's). Baton's own address is the
+// team's: a site proxying /_bt/ to it, or the local stack serving the demo
+// site, whose pages were marked "other site, unverified" in the SFA.
 func (c *Config) SiteHosts() []string {
 	var out []string
-	for _, o := range c.SiteOrigins {
-		if u, err := url.Parse(o); err == nil && u.Hostname() != "" {
+	for _, o := range append(slices.Clip(c.SiteOrigins), c.PublicURL) {
+		if u, err := url.Parse(o); err == nil && u.Hostname() != "" && !slices.Contains(out, strings.ToLower(u.Hostname())) {
 			out = append(out, strings.ToLower(u.Hostname()))
 		}
 	}

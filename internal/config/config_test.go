@@ -346,7 +346,8 @@ func TestOriginSecret(t *testing.T) {
 }
 
 // TestAttributionReferrals: the hosts whose referrals are no touch are the
-// sites of BATON_SITE_ORIGINS and attribution.unwanted_referrals; an entry
+// sites of BATON_SITE_ORIGINS, Baton's own (BATON_PUBLIC_URL; locally the
+// listen address) and attribution.unwanted_referrals; an entry
 // written as a URL, which would match no referrer, is refused naming it.
 func TestAttributionReferrals(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "baton.yaml")
@@ -355,7 +356,7 @@ func TestAttributionReferrals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := c.Referrals(), []string{"www.acme.example", "www.acme-cloud.example", "login.acme-idp.example", "pay.acme.example"}; !slices.Equal(got, want) {
+	if got, want := c.Referrals(), []string{"www.acme.example", "www.acme-cloud.example", "127.0.0.1", "login.acme-idp.example", "pay.acme.example"}; !slices.Equal(got, want) {
 		t.Errorf("Referrals() = %v, want %v", got, want)
 	}
 	// Written with link_hosts' leading dot, or fully qualified, an entry is
@@ -364,7 +365,7 @@ func TestAttributionReferrals(t *testing.T) {
 	if c, err = FromEnv(env(map[string]string{"BATON_CONFIG": path}), Local); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := c.Referrals(), []string{"sso.acme.example", "pay.acme.example"}; !slices.Equal(got, want) {
+	if got, want := c.Referrals(), []string{"127.0.0.1", "sso.acme.example", "pay.acme.example"}; !slices.Equal(got, want) {
 		t.Errorf("Referrals() = %v, want %v", got, want)
 	}
 	for _, bad := range []string{"https://login.acme.example/", "login.acme.example/sso", "localhost", "", ".localhost", "..."} {
@@ -373,5 +374,25 @@ func TestAttributionReferrals(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "attribution.unwanted_referrals[0]") {
 			t.Errorf("%q: %v, want a refusal naming the entry", bad, err)
 		}
+	}
+}
+
+// TestSiteHostsHoldBatonsOwn: Baton's own address is one of the team's
+// sites: the local stack serves the demo site there, and the SFA's text
+// marked every demo page "other site, unverified" (127[.]0[.]0[.]1).
+func TestSiteHostsHoldBatonsOwn(t *testing.T) {
+	c, err := FromEnv(env(map[string]string{"BATON_SITE_ORIGINS": "https://WWW.Example.com,http://localhost:3000"}), Local)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(c.SiteHosts(), " "); got != "www.example.com localhost 127.0.0.1" {
+		t.Errorf("local: %q", got)
+	}
+	c, err = FromEnv(env(map[string]string{"BATON_ADMIN_TOKEN": "0123456789abcdef", "BATON_PUBLIC_URL": "https://Track.Example.com", "BATON_SITE_ORIGINS": "https://track.example.com"}), Deployed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(c.SiteHosts(), " "); got != "track.example.com" {
+		t.Errorf("deployed: %q (once)", got)
 	}
 }
