@@ -336,12 +336,13 @@ func (q *Qualifier) apply(ctx context.Context, person string, evs []event.Event)
 // is read, the events applied and the record written once, unless their
 // ledger entries need more than one transaction.
 func (q *Qualifier) applyMay(ctx context.Context, person string, evs []event.Event, mayQualify bool) error {
-	evs = scorable(evs, person, q.now())
 	var known *scored
 	if len(evs) > 0 {
 		// Read here rather than in applyPrefix (which takes them as
 		// known): a person who withdrew consent has their later events
-		// dropped before anything counts them.
+		// dropped before anything counts them, those scoring never
+		// counts too (a bot's page views on their old cookie stayed on
+		// their timeline after 同意撤回).
 		p, err := q.Dir.Get(ctx, person)
 		if err != nil {
 			return err
@@ -355,6 +356,7 @@ func (q *Qualifier) applyMay(ctx context.Context, person string, evs []event.Eve
 			return err
 		}
 	}
+	evs = scorable(evs, person, q.now())
 	for {
 		n, err := q.applyPrefix(ctx, person, evs, mayQualify, &known)
 		if err != nil {

@@ -47,6 +47,13 @@ func runConsent(t *testing.T, newTable tabletest.Factory) {
 	browse := func(name, person string) {
 		f.send(t, name+"-phone", page(name+"-p2", "https://www.example.com/pricing?after-optout-"+name))
 		f.send(t, name+"-phone", download(name+"-p3"))
+		// A bot on the phone's cookie (a script replaying it, a headless
+		// preview): stored flagged, never scored; after the withdrawal it
+		// is recorded no more than the rest.
+		if w := f.Do(t, "POST", "/e", page(name+"-p3b", "https://www.example.com/pricing?bot-after-optout-"+name), map[string]string{"Cookie": name + "-phone", "Content-Type": "text/plain",
+			"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36"}); w.Code != 204 {
+			t.Fatalf("POST /e from a bot on %s's phone: %d %s", name, w.Code, w.Body)
+		}
 		// What the change feed does with them: a run of events.
 		evs, err := a.Events.Visitor(ctx, name+"-phone")
 		if err != nil {
@@ -91,6 +98,12 @@ func runConsent(t *testing.T, newTable tabletest.Factory) {
 	}
 	if where := Leftovers(t, tb, []string{"after-optout-cora"})["after-optout-cora"]; len(where) == 0 {
 		t.Error("the control's page view is not stored: the check above proves nothing")
+	}
+	if where := Leftovers(t, tb, []string{"bot-after-optout-wanda"})["bot-after-optout-wanda"]; len(where) != 0 {
+		t.Errorf("a bot's page view on their phone after the withdrawal is still stored: %v", where)
+	}
+	if where := Leftovers(t, tb, []string{"bot-after-optout-cora"})["bot-after-optout-cora"]; len(where) == 0 {
+		t.Error("the control's bot page view is not stored: the check above proves nothing")
 	}
 	// A rescore (rules changed) replays the same: no MQL either.
 	if err := a.Qualifier.RescorePerson(ctx, wanda); err != nil {
