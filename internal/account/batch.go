@@ -16,6 +16,7 @@ import (
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/textcut"
+	"golang.org/x/net/publicsuffix"
 )
 
 // maxWrites is the most writes one transaction may hold
@@ -390,12 +391,19 @@ func (b *Book) resolveWith(ctx context.Context, keys []string, owners map[string
 // name is as likely an impostor's). domains: the account has domain keys.
 // A subdomain of its domain (tokyo.acme.co.jp of acme.co.jp) is the
 // company's own (nobody else can name a mail host there), so its person
-// joins by the name, their domain claimed. The keys owners already names
+// joins by the name, their domain claimed; so does a parent of its domain
+// (acme.co.jp of an account founded from tokyo.acme.co.jp: its owner owns
+// the subdomain), unless the parent is a public suffix, so that the order
+// the feed reads the two in does not decide the accounts. The keys owners already names
 // for the account decide without a read when one is d's parent; else its
 // item is read (only for a person whose domain nobody has yet). An account
 // planned in this batch and not yet written is known by owners alone.
 func (b *Book) strangerTo(ctx context.Context, id, d string, owners map[string]string) (stranger, domains bool, err error) {
-	under := func(k string) bool { return strings.HasPrefix(k, "d:") && strings.HasSuffix(d, "."+k[2:]) }
+	host := strings.TrimPrefix(d, "d:")
+	parentOK := !isPublicSuffix(host)
+	under := func(k string) bool {
+		return strings.HasPrefix(k, "d:") && (strings.HasSuffix(host, "."+k[2:]) || parentOK && strings.HasSuffix(k[2:], "."+host))
+	}
 	for k, o := range owners {
 		if o == id && under(k) {
 			return false, true, nil
@@ -726,4 +734,11 @@ func (a *Account) set(m Member) {
 			return
 		}
 	}
+}
+
+// isPublicSuffix reports whether domain is one of the public suffix list's
+// (co.jp, github.io): nobody owns the names under it.
+func isPublicSuffix(domain string) bool {
+	ps, _ := publicsuffix.PublicSuffix(domain)
+	return ps == domain
 }

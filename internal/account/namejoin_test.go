@@ -174,3 +174,34 @@ func TestSameNameNotOnSplitOrMerged(t *testing.T) {
 		t.Fatalf("the merged account's SameName = %q, %v", id, err)
 	}
 }
+
+// TestParentDomainJoinsItsSubdomainsAccount: the other order of
+// TestSubdomainJoinsByName. A person from a branch's mail host came first
+// (taro@tokyo.acme.co.jp founded アクメ with d:tokyo.acme.co.jp), and the
+// head office's ceo@acme.co.jp was a stranger to it: a second アクメ
+// account, or one, by the order the feed read them in (the stack's long
+// titles test saw both). acme.co.jp's owner owns tokyo.acme.co.jp, so the
+// head office joins by the name, whichever came first; a public suffix
+// owns nothing.
+func TestParentDomainJoinsItsSubdomainsAccount(t *testing.T) {
+	for _, oneBatch := range []bool{false, true} {
+		w := newWorld(t)
+		taro := w.person("v2", "taro@tokyo.acme.co.jp", map[string]string{"company": "アクメ株式会社", "title": "部長"})
+		ceo := w.person("v1", "ceo@acme.co.jp", map[string]string{"company": "株式会社アクメ", "title": "代表取締役"})
+		if oneBatch {
+			w.handle(append(taro, ceo...))
+		} else {
+			w.handle(taro)
+			w.handle(ceo)
+		}
+		tokyo := w.keyOwner("d:tokyo.acme.co.jp")
+		if o := w.keyOwner("d:acme.co.jp"); tokyo == "" || o != tokyo {
+			t.Fatalf("batch %v: d:acme.co.jp owned by %q, the branch's account %q", oneBatch, o, tokyo)
+		}
+		// A sibling branch joins too now: it is under acme.co.jp, the account's.
+		w.handle(w.person("v3", "jiro@osaka.acme.co.jp", map[string]string{"company": "アクメ"}))
+		if o := w.keyOwner("d:osaka.acme.co.jp"); o != tokyo {
+			t.Fatalf("batch %v: d:osaka.acme.co.jp owned by %q: under acme.co.jp, claimed by the account (%s)", oneBatch, o, tokyo)
+		}
+	}
+}
