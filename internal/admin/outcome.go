@@ -83,7 +83,7 @@ func (h *Handler) outcome(w http.ResponseWriter, r *http.Request) {
 	}
 	if form {
 		if !res.Applied { // the page says so, and why: not "recorded"
-			q := url.Values{"m": {"not-applied"}, "outcome": {req.Outcome}, "why": {ignoredKind(res.Ignored)}, "stage": {res.Stage}}
+			q := url.Values{"m": {"not-applied"}, "outcome": {req.Outcome}, "why": {ignoredKind(res.Ignored, res.Stage, qualify.OutcomeStage(req.Outcome))}, "stage": {res.Stage}}
 			seeOther(w, "../"+person+"?"+q.Encode())
 			return
 		}
@@ -96,15 +96,19 @@ func (h *Handler) outcome(w http.ResponseWriter, r *http.Request) {
 // ignoredKind names why qualify ignored a verdict (OutcomeResult.Ignored)
 // for the person page's note: a word the page knows, never the text
 // itself, so a crafted link can put no words of its own on the page.
-func ignoredKind(ignored string) string {
+// "already <stage>" is the person at the verdict's stage (verdict) or
+// past it (a customer made SQL).
+func ignoredKind(ignored, stage, verdict string) string {
 	switch {
 	case ignored == "duplicate delivery":
 		return "duplicate"
+	case strings.HasPrefix(ignored, "already ") && stage != verdict:
+		return "past"
 	case strings.HasPrefix(ignored, "already "):
 		return "already"
 	case strings.HasPrefix(ignored, "stale: dated before"):
 		return "earlier-cycle"
-	case strings.HasPrefix(ignored, "stale: "):
+	case strings.HasPrefix(ignored, "not allowed: "):
 		return "order"
 	}
 	return ""
@@ -131,6 +135,10 @@ func notApplied(p page, q url.Values) string {
 		return p.F("Sales' verdict %s was not applied: it was recorded for this MQL already.", verdict)
 	case "already":
 		return p.F("Sales' verdict %s was not applied: the person is at that stage already.", verdict)
+	case "past":
+		if stage != "" {
+			return p.F("Sales' verdict %s was not applied: the person is past it already, at stage %s.", verdict, p.T("stage:"+stage))
+		}
 	case "earlier-cycle":
 		return p.F("Sales' verdict %s was not applied: it is dated before the person's current MQL.", verdict)
 	case "order":

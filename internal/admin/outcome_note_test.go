@@ -11,7 +11,7 @@ import (
 // verdict (its words, the verdicts' and stages' names), never text of the
 // link's own.
 func FuzzNotAppliedNote(f *testing.F) {
-	kinds := []string{"", "duplicate", "already", "earlier-cycle", "order"}
+	kinds := []string{"", "duplicate", "already", "past", "earlier-cycle", "order"}
 	stages := []string{""}
 	for k := range en {
 		if len(k) > 6 && k[:6] == "stage:" {

@@ -92,6 +92,17 @@ func TestInboxVerdictSaysWhenNotApplied(t *testing.T) {
 	if _, note := verdict(waiting, url.Values{"outcome": {"accepted"}}, "ja"); note != "営業の判定「受入（SAL）」は反映されませんでした。この人はすでにそのステージにいます。" {
 		t.Errorf("at that stage already in Japanese: %q", note)
 	}
+	// Accepted for an SQL was "stale" (an invalid transition): the person
+	// is past it.
+	if _, note := verdict(waiting, url.Values{"outcome": {"sql"}}, "en"); note != "Sales' verdict recorded." {
+		t.Errorf("sql: %q", note)
+	}
+	if _, note := verdict(waiting, url.Values{"outcome": {"accepted"}}, "en"); note != "Sales' verdict Accepted (SAL) was not applied: the person is past it already, at stage SQL." {
+		t.Errorf("past it: %q", note)
+	}
+	if _, note := verdict(waiting, url.Values{"outcome": {"accepted"}}, "ja"); note != "営業の判定「受入（SAL）」は反映されませんでした。この人はすでにその先のステージ「SQL」にいます。" {
+		t.Errorf("past it in Japanese: %q", note)
+	}
 
 	// A crafted link: only the page's own words.
 	for query, want := range map[string]string{

@@ -27,6 +27,7 @@ import (
 	"github.com/baton-hq/baton/internal/jatext"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/textcut"
 )
 
 // Workspace is what the workspace pages read beyond the API's parts.
@@ -345,6 +346,21 @@ func (p page) Why(m map[string]int) string {
 		return k
 	}, "%s ×%d", "／")
 }
+
+// WhyCut is Why with each of sales' reasons cut to whyCell characters
+// (an ellipsis ending one cut): a table's cell lists them among figures,
+// and a reason of 500 characters buried the row. The cell's title has Why
+// in full.
+func (p page) WhyCut(m map[string]int) string {
+	cut := make(map[string]int, len(m))
+	for k, n := range m {
+		cut[textcut.Runes(k, whyCell)] += n
+	}
+	return p.Why(cut)
+}
+
+// whyCell bounds one reason in a table's cell, in characters.
+const whyCell = 80
 
 // History says a lab person's outcomes (lab.OutcomeOf: "2026-11-03
 // rejected: no budget") with the stages in the page's language.

@@ -192,7 +192,10 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 		}
 		v.CSV[name] = "reports/" + name + "?" + cq.Encode()
 	}
-	v.SLA = reports.SLA(people, f, h.Reports.SLA, h.Reports.Calendar, h.Reports.now())
+	if v.SLA, err = h.slaRows(r.Context(), people, f); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	v.SLAText = h.Reports.Calendar.Describe(h.Reports.SLA)
 	k, _, err := h.kpi(r)
 	if err != nil { // its filters are checked above

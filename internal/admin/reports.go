@@ -15,6 +15,7 @@ import (
 	"github.com/baton-hq/baton/internal/clock"
 
 	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/reports"
 	"github.com/baton-hq/baton/internal/table"
@@ -159,9 +160,13 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	case "sla":
-		s := reports.SLA(people, f, h.Reports.SLA, h.Reports.Calendar, h.Reports.now())
+		s, err := h.slaRows(r.Context(), people, f)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
 		body = map[string]any{"acceptWithinHours": h.Reports.SLA.Hours(), "sla": h.Reports.Calendar.Describe(h.Reports.SLA), "businessTime": h.Reports.Calendar.Business, "rows": s}
-		header = []string{"owner", "mqls", "responded", "accepted", "rejected", "within_sla", "share_within", "median_hours_to_respond", "open_breaches"}
+		header = []string{"owner", "mqls", "responded", "accepted", "rejected", "within_sla", "share_within", "median_hours_to_respond", "open_breaches", "not_delivered"}
 		for _, x := range s {
 			row := slaRow(x)
 			row[0] = page{L: csvLang(r)}.Who(row[0]) // the administrator as the page names them, not the token's variable
@@ -286,7 +291,20 @@ func funnelCSVRow(x reports.FunnelRow) []string {
 
 func slaRow(x reports.SLARow) []string {
 	return []string{x.Owner, strconv.Itoa(x.MQLs), strconv.Itoa(x.Responded), strconv.Itoa(x.Accepted), strconv.Itoa(x.Rejected), strconv.Itoa(x.WithinSLA),
-		cell(x.ShareWithin), cell(x.MedianHours), strconv.Itoa(x.OpenBreaches)}
+		cell(x.ShareWithin), cell(x.MedianHours), strconv.Itoa(x.OpenBreaches), strconv.Itoa(x.NotDelivered)}
+}
+
+// slaRows is the SLA report with sales' time from each MQL's delivery
+// (push keeps it per connector): a lead no connector took is counted not
+// delivered, not sales' breach.
+func (h *Handler) slaRows(ctx context.Context, people []*reports.Person, f reports.Filter) ([]reports.SLARow, error) {
+	return reports.SLAOf(ctx, people, f, h.Reports.SLA, h.Reports.Calendar, h.Reports.now(), h.delivered)
+}
+
+// delivered is when a connector first took an MQL (push keeps each
+// connector's delivery): sales' SLA starts then.
+func (h *Handler) delivered(ctx context.Context, mqlID string) (time.Time, bool, error) {
+	return push.FirstDelivery(ctx, h.Reports.T, mqlID)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

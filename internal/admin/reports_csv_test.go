@@ -101,11 +101,11 @@ func TestCSVRowsInJapanese(t *testing.T) {
 // to respond, 0% within the SLA" in a spreadsheet); measured zeros stay.
 func TestCSVLeavesUnmeasuredFiguresEmpty(t *testing.T) {
 	unanswered := slaRow(reports.SLARow{Owner: "(all)", MQLs: 1})
-	if got := strings.Join(unanswered, ","); got != "(all),1,0,0,0,0,,,0" {
+	if got := strings.Join(unanswered, ","); got != "(all),1,0,0,0,0,,,0,0" {
 		t.Errorf("SLA, nobody answered: %s", got)
 	}
 	late := slaRow(reports.SLARow{Owner: "a", MQLs: 1, Responded: 1, Accepted: 1, ShareWithin: reports.Measured(0), MedianHours: reports.Measured(30.5)})
-	if got := strings.Join(late, ","); got != "a,1,1,1,0,0,0,30.5,0" {
+	if got := strings.Join(late, ","); got != "a,1,1,1,0,0,0,30.5,0,0" {
 		t.Errorf("SLA, answered late: %s", got)
 	}
 	// One lead who became an MQL: lead->mql 1, mql->sal 0 (measured), and

@@ -74,7 +74,11 @@ func (h *Handler) repsReport(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rows := reports.Reps(people, f, h.Reports.SLA, h.Reports.Calendar)
+	rows, err := reports.RepsOf(r.Context(), people, f, h.Reports.SLA, h.Reports.Calendar, h.delivered)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	body := map[string]any{"sla": h.Reports.Calendar.Describe(h.Reports.SLA), "rows": rows,
 		"note": "each MQL counts for the rep the SFA named on its first answer (else on a later change of its cycle); winRate is won / (won + lost); days are from the MQL."}
 	header := []string{"owner", "dimension", "segment", "mqls", "accepted", "rejected", "within_sla", "sql", "won", "lost", "win_rate", "median_days_to_sql", "median_days_to_won", "won_amount"}

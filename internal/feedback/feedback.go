@@ -1238,6 +1238,7 @@ func (h *Handler) applyAll(ctx context.Context, source string, vs []Verdict) ([]
 	refused := 0
 	received := h.now()
 	latest := received.Add(maxSkew)
+	notes := make([]string, len(vs)) // a verdict's time, when not recorded as sent
 	for i, v := range vs {
 		if err := checkDeliveryID(v.DeliveryID); err != nil {
 			return nil, &failure{Status: http.StatusBadRequest, Error: err.Error()}
@@ -1261,6 +1262,18 @@ func (h *Handler) applyAll(ctx context.Context, source string, vs []Verdict) ([]
 			// make every real one after it older, ignored.
 			vs[i].Refused = fmt.Sprintf("its time %s is in the future", v.At.UTC().Format(time.RFC3339))
 		}
+		if vs[i].Refused == "" && v.At.After(received) {
+			// Ahead, within the skew taken: recorded as received. Dated
+			// so, a rejection's recycle was in the future, and the lead's
+			// events until then (a form sent after the verdict arrived)
+			// no new evidence; a deal so dated made the real reports
+			// after it older. Sales answered by now.
+			notes[i] = "dated " + v.At.UTC().Format(time.RFC3339Nano) + ", ahead of Baton's clock: recorded as received"
+			vs[i].At = received
+			if d := v.Deal; d != nil && d.At.After(received) {
+				d.At = received
+			}
+		}
 		if vs[i].Refused != "" {
 			refused++
 		}
@@ -1269,7 +1282,7 @@ func (h *Handler) applyAll(ctx context.Context, source string, vs []Verdict) ([]
 		return nil, &failure{Status: http.StatusBadRequest, Error: vs[0].Refused}
 	}
 	results := []result{}
-	for _, v := range vs {
+	for i, v := range vs {
 		if v.Refused != "" {
 			results = append(results, result{DeliveryID: v.DeliveryID, OutcomeResult: qualify.OutcomeResult{Ignored: "refused: " + v.Refused}})
 			continue
@@ -1317,12 +1330,16 @@ func (h *Handler) applyAll(ctx context.Context, source string, vs []Verdict) ([]
 			h.Log.Error("feedback", "source", source, "err", err)
 			return nil, unavailable
 		}
+		if out.Applied {
+			out.AtNote = notes[i]
+		}
 		results = append(results, result{DeliveryID: v.DeliveryID, OutcomeResult: out, Deal: dealChanged})
 	}
 	return results, nil
 }
 
-// maxSkew is how far ahead of Baton's clock an SFA's time may be.
+// maxSkew is how far ahead of Baton's clock an SFA's time may be (it is
+// then recorded as received).
 const maxSkew = time.Hour
 
 // maxDeliveryID bounds a delivery id, which is part of the key remembering

@@ -56,6 +56,7 @@ func TestKintoneOlderRecordDeliveredLate(t *testing.T) {
 			id, status, amount, updated.UTC().Format("2006-01-02T15:04:05Z"))
 	}
 	won := f.now.Add(3 * time.Minute).Truncate(time.Minute) // after the MQL
+	f.clk.Set(won.Add(time.Minute))                         // received after it
 	if code, resp := f.post(t, "/feedback/kintone/"+ktToken, kt("kt-o2", "受注", 3000000, won), nil); code != 200 || f.stage(t) != qualify.StageCustomer {
 		t.Fatalf("won: %d %s", code, resp)
 	}

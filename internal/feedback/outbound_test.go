@@ -135,6 +135,7 @@ func outboundSetup(t *testing.T) *fx {
 func TestOutboundLeadStatus(t *testing.T) {
 	f := outboundSetup(t)
 	at := f.now.Add(time.Minute)
+	f.clk.Set(at.Add(time.Minute)) // received after the Lead's LastModifiedDate
 	working := outboundMessage(org18, [2]string{"04l5g00000A1b2cAAA", leadObject("Working - Contacted", at.Format("2006-01-02T15:04:05.000Z"))})
 	code, a := f.postSOAP(t, omPath, working)
 	if !acked(code, a) || f.stage(t) != qualify.StageSAL {

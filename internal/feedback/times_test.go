@@ -68,7 +68,7 @@ func TestHubSpotEventWithoutOccurredAt(t *testing.T) {
 // no instant, is refused saying so.
 func TestSalesforceTimeFormats(t *testing.T) {
 	sf := map[string]string{"X-Baton-Secret": shared}
-	at := time.Date(2026, 11, 24, 10, 30, 0, 0, time.UTC) // after setup's MQL, within the clock's skew
+	at := time.Date(2026, 11, 24, 10, 30, 0, 0, time.UTC) // after setup's MQL, before the clock (one ahead is recorded as received)
 	for _, c := range []struct{ name, changedAt string }{
 		{"REST API", at.Format("2006-01-02T15:04:05.000-0700")},
 		{"formula TEXT()", at.Format("2006-01-02 15:04:05Z")},
@@ -77,6 +77,7 @@ func TestSalesforceTimeFormats(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f := setup(t)
+			f.clk.Set(at.Add(time.Minute))
 			flow := `{"eventId":"e-` + c.name + `","leadId":"00Q000000000001AAA","status":"Working - Contacted","changedAt":"` + c.changedAt + `"}`
 			if code, resp := f.post(t, "/feedback/salesforce", flow, sf); code != 200 || f.stage(t) != qualify.StageSAL {
 				t.Fatalf("%s: %d %s", c.changedAt, code, resp)
@@ -126,9 +127,11 @@ func TestWebhookSaysWhatIsWrong(t *testing.T) {
 	f := setup(t)
 	key, _ := stdwebhook.Key(shared)
 	send := func(id, body string) (int, string) {
-		return f.post(t, "/feedback/webhook", body, map[string]string{"webhook-id": id, "webhook-timestamp": strconv.FormatInt(f.now.Unix(), 10), "webhook-signature": stdwebhook.Sign(key, id, f.now.Unix(), []byte(body))})
+		now := f.clk.Now()
+		return f.post(t, "/feedback/webhook", body, map[string]string{"webhook-id": id, "webhook-timestamp": strconv.FormatInt(now.Unix(), 10), "webhook-signature": stdwebhook.Sign(key, id, now.Unix(), []byte(body))})
 	}
-	at := f.now.Add(30 * time.Minute) // after the MQL, within the clock's skew
+	at := f.now.Add(30 * time.Minute) // after the MQL, before the clock (one ahead is recorded as received)
+	f.clk.Set(at.Add(time.Minute))
 	jst := at.In(time.FixedZone("JST", 9*3600)).Format("2006-01-02T15:04:05.000-0700")
 	if code, resp := send("msg_t1", `{"email":"sales-ready@example.com","outcome":"accepted","at":"`+jst+`"}`); code != 200 || f.stage(t) != qualify.StageSAL {
 		t.Fatalf("%s: %d %s", jst, code, resp)

@@ -1051,6 +1051,32 @@ func (w *Worker) Status(ctx context.Context, mqlID string) ([]Delivery, error) {
 	return out, nil
 }
 
+// FirstDelivery is when a connector first took the MQL (the earliest of
+// its delivered records: each keeps the time it was delivered, as nothing
+// changes a delivered record), ok false while none has (pending, retrying,
+// or dead-lettered everywhere): the lead has not reached sales. Records of
+// connectors no longer configured count: sales got it from them.
+func FirstDelivery(ctx context.Context, t table.Table, mqlID string) (at time.Time, ok bool, err error) {
+	person := PersonOfMQL(mqlID)
+	if person == "" {
+		return time.Time{}, false, nil
+	}
+	items, err := t.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: "DLV#" + mqlID + "#"})
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	for _, it := range items {
+		d, err := decodeDelivery(it.Data)
+		if err != nil {
+			return time.Time{}, false, err
+		}
+		if d.Status == StatusDelivered && (!ok || d.At.Before(at)) {
+			at, ok = d.At, true
+		}
+	}
+	return at, ok, nil
+}
+
 // KintoneStatusStep is the delivery step (Progress) in which the kintone
 // connector keeps the status field's value its write of the MQL leaves.
 const KintoneStatusStep = "kintone-status"

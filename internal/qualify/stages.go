@@ -190,6 +190,9 @@ var outcomeStage = map[string]string{
 	"lost":        StageLost,
 }
 
+// OutcomeStage is the stage an outcome moves a person to ("" for none).
+func OutcomeStage(outcome string) string { return outcomeStage[outcome] }
+
 // IsOutcome reports whether sales can report outcome (accepted, rejected,
 // sql, opportunity, won, lost).
 func IsOutcome(outcome string) bool { _, ok := outcomeStage[outcome]; return ok }
@@ -198,8 +201,13 @@ func IsOutcome(outcome string) bool { _, ok := outcomeStage[outcome]; return ok 
 type OutcomeResult struct {
 	Applied  bool   `json:"applied"`
 	Stage    string `json:"stage"`
-	Ignored  string `json:"ignored,omitempty"` // why nothing changed: duplicate, stale
+	Ignored  string `json:"ignored,omitempty"` // why nothing changed: duplicate, already at or past the verdict's stage, stale, not allowed
 	Recycled bool   `json:"recycled,omitempty"`
+	// At is the verdict's time as recorded, when applied: the SFA's, but
+	// never before the MQL reached sales, nor (feedback) ahead of its
+	// receipt, which AtNote then says.
+	At     time.Time `json:"at,omitzero"`
+	AtNote string    `json:"atNote,omitempty"`
 }
 
 // Outcome applies a sales verdict. Deliveries are deduplicated by delivery
@@ -210,9 +218,14 @@ func (q *Qualifier) Outcome(ctx context.Context, person, outcome, deliveryID, ow
 	return q.OutcomeWhy(ctx, person, outcome, deliveryID, owner, "", at)
 }
 
-// MaxWhy bounds sales' reason kept, in bytes: what the admin API accepts,
-// and the inbox form's 500 characters of Japanese (3 bytes each).
+// MaxWhy bounds sales' reason in bytes: what the admin API accepts, and
+// the inbox form's 500 characters of Japanese (3 bytes each).
 const MaxWhy = 2000
+
+// MaxWhyRunes bounds sales' reason as kept, in characters (an ellipsis
+// ending one cut): an SFA's field or a webhook's reason can be pages long,
+// and the pages and reports list it among others.
+const MaxWhyRunes = 500
 
 // OutcomeWhy is Outcome with sales' reason (why rejected or lost), kept on
 // the stage history for the MQL-quality report.
@@ -230,7 +243,7 @@ type Owner struct{ Name, ID string }
 
 // OutcomeOf is OutcomeWhy with the owner's id kept beside their name.
 func (q *Qualifier) OutcomeOf(ctx context.Context, person, outcome, deliveryID string, owner Owner, why string, at time.Time) (OutcomeResult, error) {
-	why = textcut.Bytes(why, MaxWhy)
+	why = textcut.Runes(strings.TrimSpace(why), MaxWhyRunes)
 	verdict, ok := outcomeStage[outcome]
 	if !ok {
 		return OutcomeResult{}, fmt.Errorf("qualify: unknown outcome %q (accepted, rejected, sql, opportunity, won, lost)", outcome)
@@ -262,8 +275,8 @@ func (q *Qualifier) OutcomeOf(ctx context.Context, person, outcome, deliveryID s
 				return res, nil
 			}
 		}
-		if rec.Stage == target {
-			res.Ignored = "already " + target
+		if rec.Stage == target || past(rec.Stage, target) {
+			res.Ignored = "already " + rec.Stage
 			return res, nil
 		}
 		if earlierCycle(rec, at) {
@@ -277,7 +290,7 @@ func (q *Qualifier) OutcomeOf(ctx context.Context, person, outcome, deliveryID s
 			at = raised
 		}
 		if err := Transition(rec.Stage, target); err != nil {
-			res.Ignored = "stale: " + err.Error()
+			res.Ignored = "not allowed: " + rec.Stage + " -> " + target
 			return res, nil
 		}
 		now := q.now()
@@ -287,7 +300,7 @@ func (q *Qualifier) OutcomeOf(ctx context.Context, person, outcome, deliveryID s
 			ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: fbPfx + deliveryID, Kind: "feedback", Data: mark}, table.NotExists))
 		}
 		seq := historySeq(rec.version)
-		change := StageChange{From: rec.Stage, To: target, At: at, Reason: "sales: " + outcome, Owner: owner.Name, OwnerID: owner.ID, Why: strings.TrimSpace(why)}
+		change := StageChange{From: rec.Stage, To: target, At: at, Reason: "sales: " + outcome, Owner: owner.Name, OwnerID: owner.ID, Why: why}
 		if converts(rec.Stage, target) {
 			change.Journey = cycleJourney(rec, at, now)
 		}
@@ -331,7 +344,7 @@ func (q *Qualifier) OutcomeOf(ctx context.Context, person, outcome, deliveryID s
 		ws = append(ws, table.Put(table.Item{PK: identity.PersonPK(person), SK: scoreSK, Kind: "score", Data: rd}, table.VersionIs(rec.version)))
 		err = q.T.Transact(ctx, ws)
 		if err == nil {
-			res.Applied, res.Stage = true, rec.Stage
+			res.Applied, res.Stage, res.At = true, rec.Stage, at
 			return res, nil
 		}
 		if !errors.Is(err, table.ErrConditionFailed) {
@@ -339,6 +352,21 @@ func (q *Qualifier) OutcomeOf(ctx context.Context, person, outcome, deliveryID s
 		}
 	}
 	return OutcomeResult{}, errors.New("qualify: too much contention applying outcome")
+}
+
+// funnelRank orders the stages a verdict moves forward through.
+var funnelRank = map[string]int{StageMQL: 1, StageSAL: 2, StageSQL: 3, StageOpportunity: 4, StageCustomer: 5}
+
+// past reports whether a person at stage is past the verdict's target: a
+// customer (won; no verdict moves them), or further along the funnel
+// than the target (an SQL accepted, a customer made SQL). Nothing stale:
+// the verdict came after sales moved them on.
+func past(stage, target string) bool {
+	if stage == StageCustomer {
+		return true
+	}
+	r, t := funnelRank[stage], funnelRank[target]
+	return r > 0 && t > 0 && r > t
 }
 
 // converts reports whether a change from one stage to another is one

@@ -15,6 +15,7 @@ import (
 	"github.com/baton-hq/baton/internal/calendar"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/repnames"
+	"github.com/baton-hq/baton/internal/sla"
 	"github.com/baton-hq/baton/internal/table"
 )
 
@@ -470,12 +471,31 @@ type SLARow struct {
 	ShareWithin  Figure `json:"shareWithin"`
 	MedianHours  Figure `json:"medianHoursToRespond"`
 	OpenBreaches int    `json:"openBreaches"`
+	// NotDelivered are the MQLs awaiting an answer that no connector took
+	// (dead-lettered, retrying): they never reached sales, so are no
+	// breach of theirs, but marketing ops' to fix (the MQL list's dead
+	// letters). Counted only where deliveries are read (SLAOf).
+	NotDelivered int `json:"notDelivered"`
 }
 
 // SLA reports time to respond (accept or reject) against the SLA, measured
 // in the calendar's working time, by owner ("(all)" first; MQLs nobody
-// answered yet count under "(unassigned)").
+// answered yet count under "(unassigned)"), every MQL taken as reaching
+// sales when raised.
 func SLA(people []*Person, f Filter, within time.Duration, cal calendar.Calendar, now time.Time) []SLARow {
+	rows, _ := SLAOf(context.Background(), people, f, within, cal, now, nil)
+	return rows
+}
+
+// SLAOf is SLA with sales' time from when each MQL reached them, its first
+// delivery to a connector (sla.Start; delivered nil: when raised). An MQL
+// awaiting an answer that none took is NotDelivered, not an open breach.
+// Deliveries are read (a query each) only where they change a figure: the
+// MQLs awaiting an answer, and the answers later than the SLA from when
+// the MQL was raised (a delivery held up, then replayed, starts the time
+// later); an answer within it from the raise is within it from the
+// delivery too.
+func SLAOf(ctx context.Context, people []*Person, f Filter, within time.Duration, cal calendar.Calendar, now time.Time, delivered sla.Delivered) ([]SLARow, error) {
 	rows := map[string]*SLARow{}
 	hours := map[string][]float64{}
 	add := func(owner string, fn func(r *SLARow)) {
@@ -511,6 +531,28 @@ func SLA(people []*Person, f Filter, within time.Duration, cal calendar.Calendar
 			if acc != nil && acc.Owner != "" {
 				owner = acc.Owner
 			}
+			// Sales' time runs from when the MQL reached them: not from
+			// the event that qualified it (a late batch's MQL, dated days
+			// back, is no breach of theirs), nor before a connector took
+			// it. The MQL still counts in the period it qualified.
+			start, reached := m.Raised(), true
+			open := acc == nil && p.Rec.Stage == qualify.StageMQL && p.Rec.Cycle == m.Cycle
+			var took time.Duration // the answer's time
+			if acc != nil {
+				took = cal.Between(start, acc.At)
+			}
+			if open || acc != nil && took > within {
+				var err error
+				if start, reached, err = sla.Start(ctx, delivered, m); err != nil {
+					return nil, err
+				}
+				if acc != nil && reached { // (answered, yet none took it: a lead sales got elsewhere, timed from the raise)
+					took = 0
+					if start.Before(acc.At) {
+						took = cal.Between(start, acc.At)
+					}
+				}
+			}
 			add(owner, func(r *SLARow) {
 				r.MQLs++
 				switch {
@@ -521,16 +563,13 @@ func SLA(people []*Person, f Filter, within time.Duration, cal calendar.Calendar
 					} else {
 						r.Accepted++
 					}
-					// Sales' time runs from when the MQL reached them (it
-					// was raised), not from the event that qualified it: a
-					// late batch's MQL, dated days back, is no breach of
-					// theirs. The MQL still counts in the period it qualified.
-					d := cal.Between(m.Raised(), acc.At)
-					if d <= within {
+					if took <= within {
 						r.WithinSLA++
 					}
-					hours[r.Owner] = append(hours[r.Owner], d.Hours())
-				case p.Rec.Stage == qualify.StageMQL && p.Rec.Cycle == m.Cycle && cal.Between(m.Raised(), now) > within:
+					hours[r.Owner] = append(hours[r.Owner], took.Hours())
+				case open && !reached:
+					r.NotDelivered++
+				case open && cal.Between(start, now) > within:
 					r.OpenBreaches++
 				}
 			})
@@ -550,7 +589,7 @@ func SLA(people []*Person, f Filter, within time.Duration, cal calendar.Calendar
 		}
 		return out[i].Owner < out[j].Owner
 	})
-	return out
+	return out, nil
 }
 
 // QualityRow says what one MQL condition (or grade, or band) produced.

@@ -1,11 +1,13 @@
 package reports
 
 import (
+	"context"
 	"sort"
 	"time"
 
 	"github.com/baton-hq/baton/internal/calendar"
 	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/sla"
 )
 
 // RepRow is what one sales rep made of the MQLs of one segment.
@@ -34,8 +36,17 @@ type RepRow struct {
 // sales' SFA named on its first answer, else on any later change of the
 // cycle; "(unassigned)" while nobody did) and says what became of it, per
 // rep ("(all)" first) and segment: all, the MQL's grade, the person's
-// first-touch channel.
+// first-touch channel. Answered within the SLA counts from each MQL's
+// raise (RepsOf: its delivery).
 func Reps(people []*Person, f Filter, within time.Duration, cal calendar.Calendar) []RepRow {
+	rows, _ := RepsOf(context.Background(), people, f, within, cal, nil)
+	return rows
+}
+
+// RepsOf is Reps with answered within the SLA counted from each MQL's
+// first delivery to a connector, as SLAOf counts it (a delivery read only
+// for an answer later than the SLA from the raise).
+func RepsOf(ctx context.Context, people []*Person, f Filter, within time.Duration, cal calendar.Calendar, delivered sla.Delivered) ([]RepRow, error) {
 	type key struct{ owner, dim, seg string }
 	rows := map[key]*RepRow{}
 	days := map[key][2][]float64{}
@@ -84,6 +95,14 @@ func Reps(people []*Person, f Filter, within time.Duration, cal calendar.Calenda
 			if owner == "" {
 				owner = "(unassigned)"
 			}
+			inSLA := !answer.IsZero() && cal.Between(m.Raised(), answer) <= within // from the hand-off, as the SLA report
+			if !answer.IsZero() && !inSLA && delivered != nil {
+				start, ok, err := sla.Start(ctx, delivered, m)
+				if err != nil {
+					return nil, err
+				}
+				inSLA = ok && (!start.Before(answer) || cal.Between(start, answer) <= within)
+			}
 			var won map[string]float64
 			for _, d := range p.Deals {
 				if d.Cycle == m.Cycle && d.HasAmount && !wonAt.IsZero() {
@@ -109,7 +128,7 @@ func Reps(people []*Person, f Filter, within time.Duration, cal calendar.Calenda
 					if rejected {
 						r.Rejected++
 					}
-					if !answer.IsZero() && cal.Between(m.Raised(), answer) <= within { // from the hand-off, as the SLA report
+					if inSLA {
 						r.WithinSLA++
 					}
 					d := days[k]
@@ -161,7 +180,7 @@ func Reps(people []*Person, f Filter, within time.Duration, cal calendar.Calenda
 		}
 		return a.Segment < b.Segment
 	})
-	return out
+	return out, nil
 }
 
 func orNone(s string) string {

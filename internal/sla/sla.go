@@ -1,8 +1,12 @@
 // Package sla holds sales to the time agreed for accepting an MQL: the
 // sweep finds MQLs still waiting past it (working time, on sales'
 // calendar) and announces each once, marking it in the person's partition.
-// It reads MQLs and stages through qualify's API and alone builds, decodes
-// and forgets its marks:
+// Sales' time runs from when the lead reached them: the first delivery of
+// the MQL to a connector (an SFA, the built-in inbox); an MQL no connector
+// has taken (dead-lettered, still retrying) is no breach of theirs, and a
+// dead letter replayed and delivered starts their time then. It reads
+// MQLs and stages through qualify's API, deliveries through Delivered, and
+// alone builds, decodes and forgets its marks:
 //
 //	PK=P#<person>  SK=SLA#<mql>  an announced SLA breach
 package sla
@@ -26,15 +30,41 @@ const markPfx = "SLA#"
 
 // Breach is an MQL sales did not accept in time.
 type Breach struct {
-	MQL qualify.MQL   `json:"mql"`
-	Age time.Duration `json:"age"`
+	MQL qualify.MQL `json:"mql"`
+	// Delivered is when it reached sales (Start), where Age starts.
+	Delivered time.Time     `json:"delivered"`
+	Age       time.Duration `json:"age"`
 }
 
+// Delivered says when a connector first took an MQL (push.FirstDelivery),
+// ok false while none has.
+type Delivered func(ctx context.Context, mqlID string) (at time.Time, ok bool, err error)
+
 // Sweeper finds and announces breaches; Q gives the table, sales' calendar
-// and the MQLs with their people's stages.
+// and the MQLs with their people's stages, Delivered their deliveries.
 type Sweeper struct {
-	Q   *qualify.Qualifier
-	Now func() time.Time
+	Q *qualify.Qualifier
+	// Delivered, nil: every MQL reached sales as it was raised (a store
+	// with no delivery: tests of scoring alone).
+	Delivered Delivered
+	Now       func() time.Time
+}
+
+// Start is when sales' time on the MQL starts: its first delivery to a
+// connector (never before it was raised: a record without its time, kept
+// before deliveries were dated), ok false while none took it.
+func Start(ctx context.Context, delivered Delivered, m qualify.MQL) (time.Time, bool, error) {
+	if delivered == nil {
+		return m.Raised(), true, nil
+	}
+	at, ok, err := delivered(ctx, m.ID)
+	if err != nil || !ok {
+		return time.Time{}, false, err
+	}
+	if at.Before(m.Raised()) {
+		at = m.Raised()
+	}
+	return at, true, nil
 }
 
 func (s *Sweeper) now() time.Time {
@@ -67,8 +97,9 @@ func (s *Sweeper) Sweep(ctx context.Context, within, lookback time.Duration, ann
 		if m.Raised().Before(since) {
 			continue // raised before the window looked at
 		}
-		// Sales' time runs from when the MQL was raised and handed to
-		// them, not from the (maybe days older) event that qualified it.
+		// Sales' time runs from when the MQL reached them, not from the
+		// (maybe days older) event that qualified it: no sooner than it
+		// was raised (a first look before reading its deliveries).
 		waited := q.Calendar.Between(m.Raised(), now) // working time, on a business calendar
 		if waited <= within {
 			// Not past the SLA (as the SLA report counts it: an answer
@@ -86,12 +117,27 @@ func (s *Sweeper) Sweep(ctx context.Context, within, lookback time.Duration, ann
 		if rec.Stage != qualify.StageMQL || rec.Cycle != m.Cycle {
 			continue // accepted, rejected, or a later cycle
 		}
+		// Delivered: a lead no connector took (the SFA refused it, it is
+		// dead-lettered or still retrying) never reached sales, and is
+		// marketing ops' to fix (the MQL list's dead letters, the SLA
+		// report's "not delivered"), not sales' breach. Not marked: once
+		// delivered (a replay), sales' time starts then.
+		start, ok, err := Start(ctx, s.Delivered, m)
+		if err != nil {
+			return stop(err)
+		}
+		if !ok {
+			continue
+		}
+		if waited = q.Calendar.Between(start, now); waited <= within {
+			continue
+		}
 		if _, err := q.T.Get(ctx, identity.PersonPK(m.Person), markPfx+m.ID); err == nil {
 			continue // announced already
 		} else if !errors.Is(err, table.ErrNotFound) {
 			return stop(err)
 		}
-		b := Breach{MQL: m, Age: waited}
+		b := Breach{MQL: m, Delivered: start, Age: waited}
 		if announce != nil {
 			if err := announce(ctx, b); err != nil {
 				// One refused (ErrRefused: a payload the receiver will

@@ -48,3 +48,23 @@ func control(r rune) bool {
 	return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r >= 0x7f && r < 0xa0 ||
 		r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
 }
+
+// Runes returns s cut to at most n characters, the last of them an
+// ellipsis (…) when it was cut, so a reader sees that more was said; s as
+// it is when it fits.
+func Runes(s string, n int) string {
+	if n <= 0 {
+		return ""
+	}
+	i, count := 0, 0
+	for j := range s {
+		if count == n-1 {
+			i = j // where the ellipsis goes, if more than one character follows
+		}
+		if count == n {
+			return s[:i] + "…"
+		}
+		count++
+	}
+	return s
+}

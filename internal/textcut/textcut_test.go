@@ -57,3 +57,27 @@ func TestControls(t *testing.T) {
 		}
 	}
 }
+
+func TestRunes(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"abc", 3, "abc"},
+		{"abcd", 3, "ab…"},
+		{"予算なし", 4, "予算なし"},
+		{"予算なしで見送り", 4, "予算な…"},
+		{"a🎉bc", 3, "a🎉…"},
+		{"abc", 1, "…"},
+		{"", 2, ""},
+		{"abc", 0, ""},
+	} {
+		if got := Runes(c.s, c.n); got != c.want {
+			t.Errorf("Runes(%q, %d) = %q, want %q", c.s, c.n, got, c.want)
+		}
+		if got := utf8.RuneCountInString(Runes(c.s, c.n)); got > max(c.n, 0) {
+			t.Errorf("Runes(%q, %d) has %d characters", c.s, c.n, got)
+		}
+	}
+}

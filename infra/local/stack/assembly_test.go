@@ -35,6 +35,7 @@ import (
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/crm/crmfake"
+	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/table"
 )
 
@@ -349,7 +350,7 @@ func TestAssembly(t *testing.T) {
 		s, clk := start(t, "timezone: Asia/Tokyo\nsla: {accept_within: 2h, business_time: true}\ncalendar:\n  working_days: [mon, tue, wed, thu, fri]\n  hours: \"09:00-18:00\"\n  holidays: [japan, 2026-11-24, \"12-29..01-03\"]\n", nil)
 		tokyo, _ := time.LoadLocation("Asia/Tokyo")
 		clk.Set(time.Date(2026, 11, 20, 17, 0, 0, 0, tokyo)) // Friday 17:00
-		qualifyOne(t, s, "cal-1", "weekend@maker.example")
+		qualifyDelivered(t, s, "cal-1", "weekend@maker.example")
 		// Monday 23rd is a Japanese public holiday, Tuesday 24th a company one:
 		// by Wednesday 09:30 sales had 1.5 working hours.
 		clk.Set(time.Date(2026, 11, 25, 9, 30, 0, 0, tokyo))
@@ -364,7 +365,7 @@ func TestAssembly(t *testing.T) {
 		// Monday 2026-12-28 17:30 is not breached by Monday 2027-01-04
 		// 10:00 (1.5 working hours), and is an hour later.
 		clk.Set(time.Date(2026, 12, 28, 17, 30, 0, 0, tokyo))
-		qualifyOne(t, s, "cal-2", "yearend@maker.example")
+		qualifyDelivered(t, s, "cal-2", "yearend@maker.example")
 		clk.Set(time.Date(2027, 1, 4, 10, 0, 0, 0, tokyo))
 		if bs, err := s.App.Sweep(context.Background()); err != nil || len(bs) != 0 {
 			t.Fatalf("breach over the year-end closure: %v %v", bs, err)
@@ -557,7 +558,7 @@ func TestAssembly(t *testing.T) {
 	t.Run("sla.accept_within,sla.webhook_url", func(t *testing.T) {
 		hook, received := slaHook(t)
 		s, clk := start(t, "sla: {accept_within: 2h, webhook_url: "+hook.URL+"}\n", map[string]string{"BATON_WEBHOOK_SECRET": "whsec_c2VjcmV0LWZvci1hc3NlbWJseS10ZXN0"})
-		qualifyOne(t, s, "sla-1", "waiting@maker.example")
+		qualifyDelivered(t, s, "sla-1", "waiting@maker.example")
 		clk.Advance(90 * time.Minute)
 		if bs, err := s.App.Sweep(context.Background()); err != nil || len(bs) != 0 {
 			t.Fatalf("breach before accept_within: %v %v", bs, err)
@@ -580,7 +581,7 @@ func TestAssembly(t *testing.T) {
 			map[string]string{"BATON_WEBHOOK_SECRET": "whsec_c2VjcmV0LWZvci1hc3NlbWJseS10ZXN0"})
 		tokyo, _ := time.LoadLocation("Asia/Tokyo")
 		clk.Set(time.Date(2026, 11, 20, 17, 0, 0, 0, tokyo)) // Friday 17:00
-		qualifyOne(t, s, "bd-1", "workingday@maker.example")
+		qualifyDelivered(t, s, "bd-1", "workingday@maker.example")
 		// Monday 23rd is 勤労感謝の日: Tuesday 17:00 is 9 working hours on.
 		clk.Set(time.Date(2026, 11, 24, 17, 0, 0, 0, tokyo))
 		if bs, err := s.App.Sweep(context.Background()); err != nil || len(bs) != 0 {
@@ -614,7 +615,7 @@ func TestAssembly(t *testing.T) {
 		hook := httptest.NewServer(http.RedirectHandler(other.URL+"/latest/meta-data/", http.StatusTemporaryRedirect))
 		defer hook.Close()
 		s, clk := start(t, "sla: {accept_within: 2h, webhook_url: "+hook.URL+"}\n", map[string]string{"BATON_WEBHOOK_SECRET": "whsec_c2VjcmV0LWZvci1hc3NlbWJseS10ZXN0"})
-		qualifyOne(t, s, "sla-redirect-1", "redirected@maker.example")
+		qualifyDelivered(t, s, "sla-redirect-1", "redirected@maker.example")
 		clk.Advance(3 * time.Hour)
 		if _, err := s.App.Sweep(context.Background()); err == nil || !strings.Contains(err.Error(), "redirects are never followed") {
 			t.Fatalf("sweep: %v", err)
@@ -1439,6 +1440,18 @@ func qualifyOne(t *testing.T, s *stack.Stack, vid, email string) string {
 		t.Fatalf("%s is not an MQL: %+v", email, rec.Verdict)
 	}
 	return p.ID
+}
+
+// qualifyDelivered is qualifyOne with the MQL delivered (to the inbox, no
+// SFA configured): sales' SLA runs from then.
+func qualifyDelivered(t *testing.T, s *stack.Stack, vid, email string) string {
+	t.Helper()
+	id := qualifyOne(t, s, vid, email)
+	deliver(t, s, func() bool {
+		_, ok, err := push.FirstDelivery(context.Background(), s.App.Table, id+"-c1")
+		return ok && err == nil
+	})
+	return id
 }
 
 // slaHook is an SLA webhook receiver keeping the JSON bodies posted to it

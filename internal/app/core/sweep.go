@@ -13,6 +13,7 @@ import (
 	"github.com/baton-hq/baton/internal/calendar"
 	"github.com/baton-hq/baton/internal/fanout"
 	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/rulebook"
 	"github.com/baton-hq/baton/internal/sla"
@@ -48,7 +49,11 @@ func (a *Core) Sweep(ctx context.Context) ([]sla.Breach, error) {
 	if a.Qualifier != nil {
 		// An SLA webhook that fails (down, or refusing a payload) holds
 		// back nothing either: on AWS only the sweep advances rescore jobs.
-		sweeper := &sla.Sweeper{Q: a.Qualifier, Now: a.Now}
+		// Sales' time runs from the lead's delivery (push keeps it).
+		delivered := func(ctx context.Context, mqlID string) (time.Time, bool, error) {
+			return push.FirstDelivery(ctx, a.Table, mqlID)
+		}
+		sweeper := &sla.Sweeper{Q: a.Qualifier, Delivered: delivered, Now: a.Now}
 		step(sweepBudgets.sla, func(ctx context.Context) (err error) {
 			bs, err = sweeper.Sweep(ctx, a.Config.File.AcceptWithin(a.Cal), 90*24*time.Hour, a.announceBreach)
 			return err
@@ -183,7 +188,7 @@ func breachData(b sla.Breach, within time.Duration, cal calendar.Calendar) map[s
 		waited += time.Minute
 	}
 	return map[string]any{
-		"mqlId": b.MQL.ID, "personId": b.MQL.Person, "email": b.MQL.Email, "qualifiedAt": b.MQL.At, "raisedAt": b.MQL.Raised(), "condition": b.MQL.Condition,
+		"mqlId": b.MQL.ID, "personId": b.MQL.Person, "email": b.MQL.Email, "qualifiedAt": b.MQL.At, "raisedAt": b.MQL.Raised(), "deliveredAt": b.Delivered, "condition": b.MQL.Condition,
 		"waitingFor": b.Age.Round(time.Minute).String(), "waitingMinutes": int64(waited / time.Minute), "waiting": cal.Describe(waited),
 		"acceptWithinMinutes": int64(within / time.Minute), "acceptWithin": cal.Describe(within), "businessTime": cal.Business,
 	}
