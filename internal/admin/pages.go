@@ -92,6 +92,7 @@ type page struct {
 	Active string // the navigation entry of this page
 	Nav    *navView
 	Audit  bool              // the caller may read the audit trail: the navigation links it
+	Dead   int               // dead letters, marked on the MQLs link (deadCount)
 	Switch map[string]string // language -> this page in it
 	Loc    *time.Location
 	Now    time.Time
@@ -561,7 +562,7 @@ func (h *Handler) wsNow() time.Time {
 // render writes a workspace page. base is where /admin/ is relative to the
 // page ("" or "../").
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name, title, base, active string, data any) {
-	p := page{L: h.lang(w, r), Title: title, Base: base, Active: active, Nav: nav(r), Audit: h.canAudit(r), Loc: h.loc(), Now: h.wsNow(), Sites: h.SiteHosts, Data: data, Switch: map[string]string{}}
+	p := page{L: h.lang(w, r), Title: title, Base: base, Active: active, Nav: nav(r), Audit: h.canAudit(r), Dead: h.deadCount(r), Loc: h.loc(), Now: h.wsNow(), Sites: h.SiteHosts, Data: data, Switch: map[string]string{}}
 	to := "" // the language links: this page, or where it says (a form's answer)
 	if s, ok := data.(interface{ switchTo() string }); ok {
 		to = s.switchTo()

@@ -25,6 +25,7 @@ type dashboardView struct {
 	KPIByMonth                          *kpiTable           // a period of months: one table, a row a month (else nil)
 	CSV                                 map[string]string   // report -> its CSV with this page's filters (the template adds the language)
 	Error                               string
+	Dead                                *deadAlert // dead letters waiting for a replay (nil: none)
 }
 
 type funnelRow struct {
@@ -82,6 +83,12 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	v := dashboardView{From: q.Get("from"), To: q.Get("to"), Channel: f.Channel, Model: q.Get("model"), By: f.By, Models: reports.Models, Stages: reports.Stages,
 		ByOptions: []string{"channel", "source", "medium", "campaign"}}
+	// The dead letters first, whatever the filters: sales waits for them.
+	if a, err := h.deadAlertOf(r.Context()); err != nil {
+		h.log().Warn("admin: dead letters for the dashboard", "err", err)
+	} else {
+		v.Dead = a
+	}
 	if v.By == "" {
 		v.By = "channel"
 	}

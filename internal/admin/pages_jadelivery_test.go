@@ -284,7 +284,7 @@ func TestMQLsPageSaysDeliveryFailures(t *testing.T) {
 	const reason = "salesforce: 400 REQUIRED_FIELD_MISSING: Required fields are missing: [LastName]"
 	v := mqlsView{
 		Rows: []mqlRow{{M: qualify.MQL{ID: "p_1-c1", Person: "p_1"}, Deliveries: []push.Delivery{{Connector: "salesforce", Status: push.StatusDead, LastError: reason}}}},
-		Dead: []queue.Message{{ID: "p_1-c1", LastError: reason, State: "dead"}},
+		Dead: []deadRow{{M: queue.Message{ID: "p_1-c1", LastError: reason, State: "dead"}}},
 	}
 	for l, want := range map[string]string{
 		"ja": "Salesforce が拒否しました（400 REQUIRED_FIELD_MISSING）：Required fields are missing: [LastName]",

@@ -11,7 +11,6 @@ import (
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
-	"github.com/baton-hq/baton/internal/queue"
 	"github.com/baton-hq/baton/internal/repnames"
 )
 
@@ -21,7 +20,7 @@ type mqlsView struct {
 	Condition, Grade, Owner, Stage, From, To string
 	Conditions, Grades, Owners, Stages       []string
 	Rows                                     []mqlRow
-	Dead                                     []queue.Message
+	Dead                                     []deadRow
 	Replayed, Error                          string
 	ReplayFailed, ReplayWhy                  string // a replay button's failure (replayFailedPage)
 	Next, First                              string // the next page's query ("": none); the first page's, from a later page
@@ -105,14 +104,17 @@ func (h *Handler) mqlsPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // deadNewestFirst are the dead letters the MQL list shows, the newest
-// given up first (none without delivery).
-func (h *Handler) deadNewestFirst(ctx context.Context) ([]queue.Message, error) {
-	if h.Deliveries == nil {
+// given up first, each with its person (none without delivery).
+func (h *Handler) deadNewestFirst(ctx context.Context) ([]deadRow, error) {
+	if h.Deliveries == nil || h.Deliveries.Queue == nil {
 		return nil, nil
 	}
 	dead, err := h.Deliveries.Queue.Dead(ctx)
-	sort.Slice(dead, func(i, j int) bool { return dead[i].DeadAt.After(dead[j].DeadAt) })
-	return dead, err
+	if err != nil {
+		return nil, err
+	}
+	sort.SliceStable(dead, func(i, j int) bool { return givenUp(dead[i]).After(givenUp(dead[j])) })
+	return h.deadRows(ctx, dead)
 }
 
 // mqlFilter is what the MQL list keeps: by the MQL (condition, grade,

@@ -119,7 +119,12 @@ func (s *Store) hidden(ctx context.Context) (int, error) {
 
 // count sums the push DLQ's approximate counts named.
 func (s *Store) count(ctx context.Context, names ...sqstypes.QueueAttributeName) (int, error) {
-	out, err := s.SQS.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(s.PushDLQ), AttributeNames: names})
+	return s.countOf(ctx, s.PushDLQ, names...)
+}
+
+// countOf is count of the queue at url.
+func (s *Store) countOf(ctx context.Context, url string, names ...sqstypes.QueueAttributeName) (int, error) {
+	out, err := s.SQS.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(url), AttributeNames: names})
 	if err != nil {
 		return 0, err
 	}

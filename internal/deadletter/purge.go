@@ -21,6 +21,22 @@ func (s *Store) Count(ctx context.Context) (int, error) {
 	return n, nil
 }
 
+// DeadCount is how many dead letters the listing would show, from SQS's
+// approximate counts of each queue it lists (visible and in flight), no
+// message received: cheap enough for the workspace's every page, where
+// the listing (Dead) receives them all in the readers' turn.
+func (s *Store) DeadCount(ctx context.Context) (int, error) {
+	total := 0
+	for _, q := range s.queues() {
+		n, err := s.countOf(ctx, q.url, sqstypes.QueueAttributeNameApproximateNumberOfMessages, sqstypes.QueueAttributeNameApproximateNumberOfMessagesNotVisible)
+		if err != nil {
+			return 0, fmt.Errorf("deadletter: count %s: %w", q.name, err)
+		}
+		total += n
+	}
+	return total, nil
+}
+
 // Purge deletes every message of the push DLQ (SQS's PurgeQueue: in
 // flight too, within a minute), in the readers' turn. It is the way out
 // of a DLQ too large for an erasure to read (ForgetMax). SQS takes one

@@ -248,6 +248,14 @@ func (q *Queue) Dead(ctx context.Context) ([]Message, error) {
 	return out, nil
 }
 
+// DeadCount is how many dead letters there are: one query of the dead
+// partition's small index items, none of the messages read (the
+// workspace's navigation shows it on every page).
+func (q *Queue) DeadCount(ctx context.Context) (int, error) {
+	items, err := q.T.Query(ctx, table.Query{PK: q.deadPK(), Consistent: true})
+	return len(items), err
+}
+
 // ErrNotDead: Replay names a message that is not a dead letter (a
 // conflict, not a failure).
 var ErrNotDead = errors.New("not a dead letter")
