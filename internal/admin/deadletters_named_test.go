@@ -124,6 +124,9 @@ func TestDeadLettersNameThePerson(t *testing.T) {
 		if a.code != 200 {
 			t.Fatalf("%s: %d %s", c.lang, a.code, a.body)
 		}
+		if !strings.Contains(a.body, `role="alert"><b>`+map[string]string{"en": "Dead letters (failed hand-offs to sales): 2", "ja": "営業への引き渡しに失敗した MQL（デッドレター）：2 件"}[c.lang]+`</b>`) || !strings.Contains(a.body, `<a href="#dead">`) {
+			t.Errorf("%s: the MQL page does not say at its top that there are dead letters:\n%s", c.lang, a.body)
+		}
 		i := strings.Index(a.body, `id="dead"`)
 		if i < 0 {
 			t.Fatalf("%s: no dead letters section:\n%s", c.lang, a.body)
