@@ -424,6 +424,16 @@ func TestGrantsMatchCalls(t *testing.T) {
 			if len(list) != 3 {
 				t.Fatalf("dead letters %+v, want the push DLQ's and the score failures", list)
 			}
+			// The dashboard's alert counts them in both queues
+			// (GetQueueAttributes), then lists them for the oldest.
+			dw := httptest.NewRecorder()
+			dr := httptest.NewRequest("GET", "/admin/", nil)
+			dr.Header.Set("Authorization", "Bearer "+lambdatest.Env["BATON_ADMIN_TOKEN"])
+			dr.Header.Set("Accept", "text/html")
+			h.ServeHTTP(dw, dr)
+			if dw.Code != 200 || !strings.Contains(dw.Body.String(), "Dead letters (failed hand-offs to sales): 3") {
+				t.Errorf("the dashboard's dead-letter alert: %d %s", dw.Code, dw.Body)
+			}
 			for _, m := range list { // the score failures: their records read again (GetShardIterator, GetRecords), scored, deleted
 				req("POST", "/admin/deadletters/"+m.ID+"/replay", 200)
 			}
