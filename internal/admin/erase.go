@@ -3,12 +3,14 @@ package admin
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/privacy"
+	"github.com/baton-hq/baton/internal/push"
 )
 
 // Eraser forgets a person; see privacy.Eraser.
@@ -81,10 +83,28 @@ func (h *Handler) erase(w http.ResponseWriter, r *http.Request, id string) {
 		httpx.Error(w, http.StatusNotFound, "no such person")
 		return
 	}
+	var notTold *privacy.NotTold
+	if errors.As(err, &notTold) {
+		// A system that must hear of it did not answer (an SFA, the
+		// webhook's receiver down): a 503 naming it, to be asked again; its
+		// answer's text stays in the log (it may quote the person).
+		h.log().Error("admin: erasure stopped", "err", err)
+		msg := "the erasure was stopped: a sales system was not told of it (nothing but the tombstone was written); try again"
+		var pe *push.Error
+		if errors.As(err, &pe) {
+			msg = fmt.Sprintf("the erasure was stopped: %s did not acknowledge it (HTTP status %d; 0: no answer), and nothing but the tombstone was written; try again", pe.Connector, pe.Status)
+		}
+		httpx.JSON(w, http.StatusServiceUnavailable, httpx.ErrorBody{Error: msg})
+		return
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	h.log().Info("person erased", "visitors", rep.Visitors, "events", rep.Events, "items", rep.Items) // no personal data in logs
-	httpx.JSON(w, http.StatusOK, map[string]any{"erased": true, "visitors": rep.Visitors, "events": rep.Events, "items": rep.Items, "removed": rep.Removed})
+	out := map[string]any{"erased": true, "visitors": rep.Visitors, "events": rep.Events, "items": rep.Items, "removed": rep.Removed}
+	if len(rep.Told) > 0 {
+		out["told"] = rep.Told // what each SFA and the webhook receiver answered (sfa.erase)
+	}
+	httpx.JSON(w, http.StatusOK, out)
 }

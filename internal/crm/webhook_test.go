@@ -71,7 +71,7 @@ func TestWebhookSaysWhyInWords(t *testing.T) {
 	if got.Type != "mql.created" || got.Data.MQLID != "p_1-c1" || got.Data.Email != "hanako@example.co.jp" {
 		t.Fatalf("payload %+v", got)
 	}
-	if got.Data.Subject != l.Subject() || got.Data.Summary != l.Summary() || !strings.Contains(got.Data.Summary, "最近の行動（時刻は JST）") || !strings.Contains(got.Data.Summary, "資料請求") {
+	if got.Data.Subject != l.NamedSubject() || got.Data.Summary != l.NamedSummary() || !strings.Contains(got.Data.Summary, "最近の行動（時刻は JST）") || !strings.Contains(got.Data.Summary, "資料請求") {
 		t.Errorf("subject %q, summary %q", got.Data.Subject, got.Data.Summary)
 	}
 	m := account.MQA{ID: "a1-q1", Name: "請求商事", Condition: "buying-group", Lang: "ja", At: at,

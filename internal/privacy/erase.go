@@ -125,8 +125,30 @@ type Eraser struct {
 	// running while the SFAs are told would hand them the lead again), and
 	// before anything is deleted: if it fails, the erasure can be retried
 	// (the person is still there to be found).
-	Tell func(ctx context.Context, personID, email string) error
+	// What each system answered is in the erasure's Report (Told).
+	Tell func(ctx context.Context, personID, email string) (Told, error)
 	Now  func() time.Time
+}
+
+// Told is what each sales system told of an erasure answered (Tell), by
+// its connector's name.
+type Told map[string]Answer
+
+// NotTold is an erasure stopped because a sales system was not told of it
+// (Tell failed): past the tombstone, nothing is deleted yet, and the
+// erasure is to be retried (the person is still there to be found).
+type NotTold struct{ Err error }
+
+func (e *NotTold) Error() string { return "tell the SFA: " + e.Err.Error() }
+func (e *NotTold) Unwrap() error { return e.Err }
+
+// Answer is one system's answer to an erasure: Acknowledged when it did
+// what it was asked (an SFA deleted the person, or had none; a webhook
+// receiver answered 2xx), else the refusal, with its HTTP status.
+type Answer struct {
+	Acknowledged bool   `json:"acknowledged"`
+	Status       int    `json:"status,omitempty"`
+	Error        string `json:"error,omitempty"`
 }
 
 // Register adds Keepers.
@@ -135,10 +157,11 @@ func (e *Eraser) Register(ks ...Keeper) { e.Keepers = append(e.Keepers, ks...) }
 // Report says what an erasure removed.
 type Report struct {
 	Person   string  `json:"-"`
-	Visitors int     `json:"visitors"` // visitor ids the person had
-	Events   int     `json:"events"`   // raw events removed
-	Items    int     `json:"items"`    // everything removed
-	Removed  Removed `json:"removed"`  // by kind
+	Visitors int     `json:"visitors"`       // visitor ids the person had
+	Events   int     `json:"events"`         // raw events removed
+	Items    int     `json:"items"`          // everything removed
+	Removed  Removed `json:"removed"`        // by kind
+	Told     Told    `json:"told,omitempty"` // the sales systems' answers (sfa.erase)
 }
 
 // TombstonePK is where the hash of an erased email is kept: list imports,
@@ -263,9 +286,11 @@ func (e *Eraser) Erase(ctx context.Context, personID string) (Report, error) {
 		}
 	}
 	if e.Tell != nil {
-		if err := e.Tell(ctx, s.Person, s.Email); err != nil {
-			return rep, fmt.Errorf("tell the SFA: %w", err)
+		told, err := e.Tell(ctx, s.Person, s.Email)
+		if err != nil {
+			return rep, &NotTold{Err: err}
 		}
+		rep.Told = told
 	}
 	for _, f := range e.keepers() {
 		r, err := f.Forget(ctx, s)

@@ -1213,8 +1213,21 @@ func (w *Worker) Build(ctx context.Context, m qualify.MQL) (Lead, error) {
 			l.LastTouch = fromTouch(before[len(before)-1], "", "")
 		}
 	}
+	// The touches in the zone of the lead's other times (qualify keeps
+	// them in UTC): a receiver read firstTouch.at in Z beside activity in
+	// +09:00.
+	l.FirstTouch.At, l.LastTouch.At = InZone(l.FirstTouch.At, loc), InZone(l.LastTouch.At, loc)
 	l.Campaigns = w.campaignNames(ctx, l)
 	return l, nil
+}
+
+// InZone is t in loc; the zero time stays zero (in UTC), as "not known"
+// (in a zone with a historical offset it read 0001-01-01T09:18:59+09:18).
+func InZone(t time.Time, loc *time.Location) time.Time {
+	if t.IsZero() || loc == nil {
+		return t
+	}
+	return t.In(loc)
 }
 
 // campaignNames names the campaigns l's activity and touches came with

@@ -25,12 +25,13 @@ import (
 )
 
 // hookRecorder is a webhook receiver that checks each message's signature
-// and keeps them by type.
+// (refusing a bad one, 401, as a receiver must) and keeps them by type.
 type hookRecorder struct {
 	secret string
 	mu     sync.Mutex
 	got    map[string][]json.RawMessage // type -> data
 	ids    map[string]int               // webhook-id -> deliveries
+	status int                          // when set, what it answers instead of keeping a message (a receiver down, or refusing)
 }
 
 func newHookRecorder(t *testing.T, secret string) (*hookRecorder, *httptest.Server) {
@@ -39,6 +40,8 @@ func newHookRecorder(t *testing.T, secret string) (*hookRecorder, *httptest.Serv
 		body, _ := io.ReadAll(r.Body)
 		if err := stdwebhook.Verify(secret, r.Header, body, sentAt(r), time.Minute); err != nil {
 			t.Errorf("webhook signature: %v", err)
+			http.Error(w, "bad signature", http.StatusUnauthorized)
+			return
 		}
 		var m struct {
 			Type string          `json:"type"`
@@ -48,6 +51,11 @@ func newHookRecorder(t *testing.T, secret string) (*hookRecorder, *httptest.Serv
 			t.Errorf("webhook body: %v", err)
 		}
 		h.mu.Lock()
+		if h.status != 0 {
+			h.mu.Unlock()
+			w.WriteHeader(h.status)
+			return
+		}
 		h.got[m.Type] = append(h.got[m.Type], m.Data)
 		h.ids[r.Header.Get("webhook-id")]++
 		h.mu.Unlock()

@@ -34,6 +34,7 @@ import (
 	"github.com/baton-hq/baton/internal/audit"
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/config"
+	"github.com/baton-hq/baton/internal/crm"
 	"github.com/baton-hq/baton/internal/crm/crmfake"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/table"
@@ -789,6 +790,69 @@ func TestAssembly(t *testing.T) {
 		}
 		cover("sfa.erase")
 	})
+	t.Run("sfa.erase,webhook", func(t *testing.T) {
+		// With sfa.erase the SFAs deleted the person while the webhook's
+		// receiver kept the email, name, company and message it was sent.
+		// It is told now: a signed person.erased naming the person as
+		// mql.created did, nothing else; the erasure's answer says whether
+		// it acknowledged. A receiver down fails the erasure (tried three
+		// times; it is retried, the person still there); one refusing it
+		// is said in the answer and the erasure done.
+		const secret = "whsec_ZXJhc2Utd2ViaG9vay1vbmx5LXNlY3JldA=="
+		hook, srv := newHookRecorder(t, secret)
+		s, _ := start(t, "sfa:\n  erase: true\n", map[string]string{"BATON_WEBHOOK_URL": srv.URL, "BATON_WEBHOOK_SECRET": secret})
+		var waits []time.Duration
+		for _, c := range s.App.Delivery.Connectors {
+			if wh, ok := c.(*crm.Webhook); ok {
+				wh.Sleep = func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }
+			}
+		}
+		erase := func(p string) (int, map[string]any) {
+			t.Helper()
+			code, b := do(t, "DELETE", s.URL+"/admin/people/"+p, token, "")
+			var v map[string]any
+			json.Unmarshal(b, &v)
+			return code, v
+		}
+		p := qualifyOne(t, s, "wh-er-1", "hook-erase@maker.example")
+		deliver(t, s, delivered(t, s, p, "webhook"))
+		hook.mu.Lock()
+		hook.status = 503
+		hook.mu.Unlock()
+		if code, v := erase(p); code != 503 || !strings.Contains(fmt.Sprint(v["error"]), "webhook did not acknowledge it (HTTP status 503") || len(waits) != 2 {
+			t.Fatalf("erased with the receiver down: %d %v (waits %v)", code, v, waits)
+		}
+		if _, err := s.App.People.Get(context.Background(), p); err != nil {
+			t.Fatalf("the person is gone after a failed erasure (nothing to retry it from): %v", err)
+		}
+		hook.mu.Lock()
+		hook.status = 0
+		hook.mu.Unlock()
+		code, v := erase(p)
+		told, _ := v["told"].(map[string]any)
+		if ack, _ := told["webhook"].(map[string]any); code != 200 || ack["acknowledged"] != true {
+			t.Fatalf("erase: %d %v", code, v)
+		}
+		hook.mu.Lock()
+		notices := hook.got["person.erased"]
+		hook.mu.Unlock()
+		var data map[string]any
+		if len(notices) != 1 || json.Unmarshal(notices[0], &data) != nil || len(data) != 2 || data["personId"] != p || data["email"] != "hook-erase@maker.example" {
+			t.Fatalf("person.erased %s", notices)
+		}
+
+		// A receiver that refuses it: the erasure is done, and says so.
+		q := qualifyOne(t, s, "wh-er-2", "hook-refuses@maker.example")
+		deliver(t, s, delivered(t, s, q, "webhook"))
+		hook.mu.Lock()
+		hook.status = 422
+		hook.mu.Unlock()
+		code, v = erase(q)
+		told, _ = v["told"].(map[string]any)
+		if ack, _ := told["webhook"].(map[string]any); code != 200 || ack["acknowledged"] != false || ack["status"] != float64(422) {
+			t.Fatalf("erase past a refusing receiver: %d %v", code, v)
+		}
+	})
 	t.Run("sfa.kintone 520", func(t *testing.T) {
 		// kintone's 520 with a permanent code (no permission): the
 		// delivery is dead at its first attempt, and the operator reads
@@ -972,8 +1036,18 @@ func TestAssembly(t *testing.T) {
 		}
 		erase := func(p string) {
 			t.Helper()
-			if code, b := do(t, "DELETE", s.URL+"/admin/people/"+p, token, ""); code != 200 {
+			code, b := do(t, "DELETE", s.URL+"/admin/people/"+p, token, "")
+			var v struct {
+				Told map[string]struct{ Acknowledged bool }
+			}
+			if code != 200 || json.Unmarshal(b, &v) != nil {
 				t.Fatalf("erase: %d %s", code, b)
+			}
+			// The answer says what each system told of it answered.
+			for _, sfa := range []string{"salesforce", "hubspot", "kintone", "webhook"} {
+				if !v.Told[sfa].Acknowledged {
+					t.Errorf("erase: %s not acknowledged: %s", sfa, b)
+				}
 			}
 		}
 		erase(one)
@@ -996,8 +1070,15 @@ func TestAssembly(t *testing.T) {
 		hook.mu.Lock()
 		ids := len(hook.ids)
 		hook.mu.Unlock()
-		if n := hook.count("mqa.updated"); n != 2 || ids != 3+2 { // two MQLs, one MQA, two rewrites: each with its own webhook-id
+		if n := hook.count("mqa.updated"); n != 2 || ids != 3+2+2 { // two MQLs, one MQA, two rewrites, two erasure notices: each with its own webhook-id
 			t.Fatalf("%d mqa.updated, %d webhook ids", n, ids)
+		}
+		// The receiver was told of each erasure, as the SFAs were.
+		hook.mu.Lock()
+		notices := hook.got["person.erased"]
+		hook.mu.Unlock()
+		if len(notices) != 2 || !strings.Contains(string(notices[0]), `"personId":"`+one+`"`) || !strings.Contains(string(notices[1]), `"email":"two@erase-maker.example"`) {
+			t.Fatalf("person.erased %s", notices)
 		}
 	})
 	t.Run("feedback.salesforce_status", func(t *testing.T) {

@@ -23,6 +23,7 @@ import (
 	"github.com/baton-hq/baton/internal/crm/crmfake"
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/privacy/privacytest"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
@@ -596,10 +597,10 @@ func TestDeliveryWhileTheSFAIsToldToForget(t *testing.T) {
 	}
 	sfa := &keepingSFA{leads: map[string]bool{}}
 	w := &push.Worker{Queue: s.App.Push, T: s.App.Table, Dir: s.App.People, Stitcher: s.App.Stitcher, Now: clk.Now, Connectors: []push.Connector{sfa}}
-	s.App.Eraser.Tell = func(ctx context.Context, _, email string) error {
+	s.App.Eraser.Tell = func(ctx context.Context, _, email string) (privacy.Told, error) {
 		sfa.forget(email)
 		w.Deliver(ctx, ms[0]) // a delivery that runs while the erasure goes on
-		return nil
+		return nil, nil
 	}
 	if code, b := do(t, "DELETE", s.URL+"/admin/people/"+id, token, ""); code != 200 {
 		t.Fatalf("erase: %d %s", code, b)
@@ -650,7 +651,9 @@ func TestDeliveryInFlightWhenTheSFAIsTold(t *testing.T) {
 			t.Fatalf("erase: %d %s", code, b)
 		}
 	}}
-	s.App.Eraser.Tell = func(ctx context.Context, pid, email string) error { return sfa.Forget(ctx, pid, email) }
+	s.App.Eraser.Tell = func(ctx context.Context, pid, email string) (privacy.Told, error) {
+		return nil, sfa.Forget(ctx, pid, email)
+	}
 	// The assembled worker's settings, delivering to this SFA.
 	w := &push.Worker{Queue: s.App.Push, T: s.App.Table, Dir: s.App.People, Stitcher: s.App.Stitcher, Now: clk.Now,
 		Connectors: []push.Connector{slow}, TellForget: s.App.Pusher.TellForget}

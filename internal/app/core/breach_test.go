@@ -1,6 +1,8 @@
 package core
 
 import (
+	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,6 +31,29 @@ func TestBreachDataIsPastTheSLA(t *testing.T) {
 		}
 		if d["waitingMinutes"].(int64) <= d["acceptWithinMinutes"].(int64) && c.within%time.Minute == 0 {
 			t.Errorf("%v past %v: waitingMinutes %v not past acceptWithinMinutes %v", c.age, c.within, d["waitingMinutes"], d["acceptWithinMinutes"])
+		}
+	}
+}
+
+// TestBreachDataOneWaitOneZone: a breach 8m20s into an SLA of 8m said
+// "waiting":"9m", "waitingMinutes":9 and "waitingFor":"8m0s" (rounded to
+// the nearest minute): three spellings, two waits. And its qualifiedAt
+// and raisedAt were UTC while the MQL webhook's times were in the
+// configured zone. One wait, and the calendar's zone.
+func TestBreachDataOneWaitOneZone(t *testing.T) {
+	jst := time.FixedZone("JST", 9*3600)
+	cal := calendar.Calendar{Loc: jst}
+	at := time.Date(2026, 12, 4, 1, 0, 0, 0, time.UTC)
+	b := sla.Breach{Age: 8*time.Minute + 20*time.Second}
+	b.MQL.At, b.MQL.RaisedAt = at, at.Add(time.Minute)
+	d := breachData(b, 8*time.Minute, cal)
+	if d["waitingMinutes"] != int64(9) || d["waiting"] != "9m" || d["waitingFor"] != "9m0s" {
+		t.Errorf("waitingMinutes %v, waiting %q, waitingFor %q: want one wait, 9 minutes", d["waitingMinutes"], d["waiting"], d["waitingFor"])
+	}
+	body, _ := json.Marshal(d)
+	for _, want := range []string{`"qualifiedAt":"2026-12-04T10:00:00+09:00"`, `"raisedAt":"2026-12-04T10:01:00+09:00"`} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("want %s in %s", want, body)
 		}
 	}
 }

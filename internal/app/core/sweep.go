@@ -112,7 +112,8 @@ func (a *Core) announceBreach(ctx context.Context, b sla.Breach) error {
 	}
 	// The wait and the SLA in minutes for a receiver's logic, and as people
 	// read them on the calendar ("10 business hours") for its message;
-	// waitingFor (Go's "10h0m0s") stays for receivers written against it.
+	// waitingFor (Go's "10h0m0s") stays for receivers written against it
+	// (breachData).
 	body, _ := json.Marshal(map[string]any{"type": "mql.sla_breached", "data": breachData(b, a.Config.File.AcceptWithin(a.Cal), a.Cal)})
 	now := a.Now()
 	id := "sla-" + b.MQL.ID
@@ -181,15 +182,20 @@ func (a *Core) UnfedFitRules(ctx context.Context) ([]string, error) {
 
 // breachData is the breach webhook's data. The wait is in whole minutes
 // rounded up: a breach is past the SLA, and a wait of 8h0m30s on an SLA
-// of 8h said 480 minutes, "8 business hours", as the SLA's own.
+// of 8h said 480 minutes, "8 business hours", as the SLA's own. Its three
+// spellings are of that one wait: waitingFor (Go's duration, kept for
+// receivers written against it) was rounded to the nearest minute and
+// said 8m0s beside waitingMinutes 9 and waiting "9m". The times are in
+// the calendar's zone (the configured timezone), as the MQL webhook's.
 func breachData(b sla.Breach, within time.Duration, cal calendar.Calendar) map[string]any {
 	waited := b.Age.Truncate(time.Minute)
 	if waited < b.Age {
 		waited += time.Minute
 	}
+	loc := cal.Location()
 	return map[string]any{
-		"mqlId": b.MQL.ID, "personId": b.MQL.Person, "email": b.MQL.Email, "qualifiedAt": b.MQL.At, "raisedAt": b.MQL.Raised(), "deliveredAt": b.Delivered, "condition": b.MQL.Condition,
-		"waitingFor": b.Age.Round(time.Minute).String(), "waitingMinutes": int64(waited / time.Minute), "waiting": cal.Describe(waited),
+		"mqlId": b.MQL.ID, "personId": b.MQL.Person, "email": b.MQL.Email, "qualifiedAt": b.MQL.At.In(loc), "raisedAt": b.MQL.Raised().In(loc), "deliveredAt": b.Delivered.In(loc), "condition": b.MQL.Condition,
+		"waitingFor": waited.String(), "waitingMinutes": int64(waited / time.Minute), "waiting": cal.Describe(waited),
 		"acceptWithinMinutes": int64(within / time.Minute), "acceptWithin": cal.Describe(within), "businessTime": cal.Business,
 	}
 }

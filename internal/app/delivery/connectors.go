@@ -9,6 +9,7 @@ import (
 
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/crm"
+	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/stdwebhook"
 )
@@ -79,7 +80,7 @@ func connectors(cfg *config.Config, now func() time.Time, loc *time.Location) ([
 		if _, err := stdwebhook.Key(cfg.WebhookSecret); err != nil {
 			return nil, &config.Error{Setting: "BATON_WEBHOOK_SECRET", Problem: err.Error()}
 		}
-		out = append(out, &crm.Webhook{URL: cfg.WebhookURL, Secret: cfg.WebhookSecret, Now: now})
+		out = append(out, &crm.Webhook{URL: cfg.WebhookURL, Secret: cfg.WebhookSecret, Now: now, Loc: loc})
 	}
 	return out, nil
 }
@@ -121,25 +122,50 @@ func checkConnectors(ctx context.Context, cs []push.Connector, log *slog.Logger)
 	return nil
 }
 
-// tellConnectors passes an erasure on to every connector that can forget.
-func tellConnectors(cs []push.Connector) func(ctx context.Context, personID, email string) error {
-	return func(ctx context.Context, personID, email string) error {
+// tellConnectors passes an erasure on to every connector that can forget,
+// saying what each answered.
+func tellConnectors(cs []push.Connector) func(ctx context.Context, personID, email string) (privacy.Told, error) {
+	return func(ctx context.Context, personID, email string) (privacy.Told, error) {
+		told := privacy.Told{}
 		for _, c := range cs {
-			if err := forgetAt(ctx, c, personID, email); err != nil {
-				return fmt.Errorf("%s: %w", c.Name(), err)
+			a, ok, err := forgetOne(ctx, c, personID, email)
+			if err != nil {
+				return told, fmt.Errorf("%s: %w", c.Name(), err)
+			}
+			if ok {
+				told[c.Name()] = a
 			}
 		}
-		return nil
+		return told, nil
 	}
 }
 
 // forgetAt passes an erasure on to one connector, if it can forget.
 func forgetAt(ctx context.Context, c push.Connector, personID, email string) error {
+	_, _, err := forgetOne(ctx, c, personID, email)
+	return err
+}
+
+// forgetOne tells one connector to forget a person: its answer, and
+// whether it can forget at all. A receiver of a notice (the webhook:
+// ErasureNotice) that refused it (a permanent failure) is that answer,
+// not an error: it was told, and telling it again would change nothing.
+func forgetOne(ctx context.Context, c push.Connector, personID, email string) (privacy.Answer, bool, error) {
 	type forgetter interface {
 		Forget(ctx context.Context, personID, email string) error
 	}
-	if f, ok := c.(forgetter); ok {
-		return f.Forget(ctx, personID, email)
+	type notice interface{ ErasureNotice() }
+	f, ok := c.(forgetter)
+	if !ok {
+		return privacy.Answer{}, false, nil
 	}
-	return nil
+	err := f.Forget(ctx, personID, email)
+	var pe *push.Error
+	if _, isNotice := c.(notice); isNotice && errors.As(err, &pe) && pe.Permanent {
+		return privacy.Answer{Status: pe.Status, Error: pe.Message}, true, nil
+	}
+	if err != nil {
+		return privacy.Answer{}, true, err
+	}
+	return privacy.Answer{Acknowledged: true}, true, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/app/core"
 	"github.com/baton-hq/baton/internal/links"
+	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/queue"
@@ -101,6 +102,6 @@ func (d *Delivery) RelayAccount(ctx context.Context, m account.MQA) error {
 
 // TellConnectors passes an erasure on to every configured connector that
 // can forget (sfa.erase).
-func (d *Delivery) TellConnectors() func(ctx context.Context, personID, email string) error {
+func (d *Delivery) TellConnectors() func(ctx context.Context, personID, email string) (privacy.Told, error) {
 	return tellConnectors(d.Connectors)
 }
