@@ -149,6 +149,9 @@ type Answer struct {
 	Acknowledged bool   `json:"acknowledged"`
 	Status       int    `json:"status,omitempty"`
 	Error        string `json:"error,omitempty"`
+	// Skipped says why it was not told (a webhook's receiver never sent
+	// the person).
+	Skipped string `json:"skipped,omitempty"`
 }
 
 // Register adds Keepers.

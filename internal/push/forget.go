@@ -128,3 +128,22 @@ func (i *Inbox) Disclose(ctx context.Context, s privacy.Subject) (privacy.Disclo
 func naming(s privacy.Subject) func(table.Item) bool {
 	return func(it table.Item) bool { return privacy.Mentions(it.Data, s) }
 }
+
+// Reached reports whether an MQL of the person was, or may have been,
+// handed to connector: delivered, or tried (a receiver may hold a lead
+// whose answer was lost), or being tried now. An erasure tells a receiver
+// of a notice (the webhook) only then: telling one that never had the
+// person would hand it their email.
+func (w *Worker) Reached(ctx context.Context, personID, connector string) (bool, error) {
+	dlv, err := w.T.Query(ctx, table.Query{PK: identity.PersonPK(personID), Prefix: "DLV#", Consistent: true})
+	if err != nil {
+		return false, err
+	}
+	for _, it := range dlv {
+		d, err := decodeDelivery(it.Data)
+		if err == nil && d.Connector == connector && (d.Status == StatusDelivered || d.Attempts > 0 || !d.Claimed.IsZero()) {
+			return true, nil
+		}
+	}
+	return false, nil
+}

@@ -814,6 +814,25 @@ func TestAssembly(t *testing.T) {
 			json.Unmarshal(b, &v)
 			return code, v
 		}
+		// A person the receiver was never sent (no MQL): it is not told,
+		// which would hand it their email.
+		form := `{"type":"form_submit","messageId":"wh-never-1","anonymousId":"wh-never","properties":{"url":"https://www.example.com/contact","form":{"id":"contact"},"fields":{"email":"never-sent@maker.example"}}}`
+		if resp, err := http.Post(s.URL+"/e", "text/plain", strings.NewReader(form)); err != nil || resp.StatusCode != 204 {
+			t.Fatalf("form: %v %v", err, resp)
+		}
+		if err := s.Settle(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		never, err := s.App.People.ByEmail(context.Background(), "never-sent@maker.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, v := erase(never.ID)
+		told, _ := v["told"].(map[string]any)
+		if skip, _ := told["webhook"].(map[string]any); code != 200 || skip["acknowledged"] != false || skip["skipped"] == nil || hook.count("person.erased") != 0 {
+			t.Fatalf("erasing a person the receiver never had: %d %v, %d notices", code, v, hook.count("person.erased"))
+		}
+
 		p := qualifyOne(t, s, "wh-er-1", "hook-erase@maker.example")
 		deliver(t, s, delivered(t, s, p, "webhook"))
 		hook.mu.Lock()
@@ -828,8 +847,8 @@ func TestAssembly(t *testing.T) {
 		hook.mu.Lock()
 		hook.status = 0
 		hook.mu.Unlock()
-		code, v := erase(p)
-		told, _ := v["told"].(map[string]any)
+		code, v = erase(p)
+		told, _ = v["told"].(map[string]any)
 		if ack, _ := told["webhook"].(map[string]any); code != 200 || ack["acknowledged"] != true {
 			t.Fatalf("erase: %d %v", code, v)
 		}

@@ -123,11 +123,22 @@ func checkConnectors(ctx context.Context, cs []push.Connector, log *slog.Logger)
 }
 
 // tellConnectors passes an erasure on to every connector that can forget,
-// saying what each answered.
-func tellConnectors(cs []push.Connector) func(ctx context.Context, personID, email string) (privacy.Told, error) {
+// saying what each answered. A receiver of a notice (ErasureNotice) is
+// told only when reached says it was handed the person (nil: always).
+func tellConnectors(cs []push.Connector, reached func(ctx context.Context, personID, connector string) (bool, error)) func(ctx context.Context, personID, email string) (privacy.Told, error) {
 	return func(ctx context.Context, personID, email string) (privacy.Told, error) {
 		told := privacy.Told{}
 		for _, c := range cs {
+			if _, isNotice := c.(notice); isNotice && reached != nil {
+				ok, err := reached(ctx, personID, c.Name())
+				if err != nil {
+					return told, fmt.Errorf("%s: %w", c.Name(), err)
+				}
+				if !ok {
+					told[c.Name()] = privacy.Answer{Skipped: "never sent the person: not told (the notice would hand it their email)"}
+					continue
+				}
+			}
 			a, ok, err := forgetOne(ctx, c, personID, email)
 			if err != nil {
 				return told, fmt.Errorf("%s: %w", c.Name(), err)
@@ -139,6 +150,10 @@ func tellConnectors(cs []push.Connector) func(ctx context.Context, personID, ema
 		return told, nil
 	}
 }
+
+// notice is a connector whose Forget is a notice to a receiver keeping
+// its own copy (crm.Webhook.ErasureNotice).
+type notice interface{ ErasureNotice() }
 
 // forgetAt passes an erasure on to one connector, if it can forget.
 func forgetAt(ctx context.Context, c push.Connector, personID, email string) error {
@@ -154,7 +169,6 @@ func forgetOne(ctx context.Context, c push.Connector, personID, email string) (p
 	type forgetter interface {
 		Forget(ctx context.Context, personID, email string) error
 	}
-	type notice interface{ ErasureNotice() }
 	f, ok := c.(forgetter)
 	if !ok {
 		return privacy.Answer{}, false, nil

@@ -103,5 +103,5 @@ func (d *Delivery) RelayAccount(ctx context.Context, m account.MQA) error {
 // TellConnectors passes an erasure on to every configured connector that
 // can forget (sfa.erase).
 func (d *Delivery) TellConnectors() func(ctx context.Context, personID, email string) (privacy.Told, error) {
-	return tellConnectors(d.Connectors)
+	return tellConnectors(d.Connectors, d.Pusher.Reached)
 }
