@@ -100,6 +100,10 @@ type Report struct {
 	WouldStop   []Person  `json:"wouldStop"`   // an MQL as stored, not under the candidate
 	Become      Group     `json:"become"`      // how the people in WouldBecome fared so far
 	Stop        Group     `json:"stop"`
+	// Check holds the replay under the rules in force against the MQLs
+	// raised: where they differ, how many and why, so that a reader can
+	// tell the replay's own gaps from what the rules would change.
+	Check Check `json:"check"`
 
 	loc *time.Location // the zone Text dates in (Lab.Loc)
 }
@@ -113,6 +117,28 @@ type Side struct {
 	ByMonth     map[string]int `json:"byMonth"` // "2026-11": would-be MQLs of that month
 	ByWeek      map[string]int `json:"byWeek"`  // ISO week "2026-W47"
 	PerWeek     float64        `json:"perWeek"` // the expected weekly load on sales
+}
+
+// Check is the replay under the rules in force held against the MQLs
+// raised, cycle by cycle. The replay judges where live scoring judged
+// (qualify.Simulate), so they agree but where something it cannot see
+// changed: Why counts each difference once, by the first reason that
+// applies.
+type Check struct {
+	Stored int `json:"stored"` // MQLs raised, of the people simulated
+	Same   int `json:"same"`   // of them, credited alike by the replay: same cycle, same condition
+	// Differ are MQLs raised that the replay credits to another condition
+	// or does not raise; Extra are MQLs of the replay in a cycle that
+	// raised none.
+	Differ int `json:"differ"`
+	Extra  int `json:"extra"`
+	// Why: "rules" (raised under another rules file than the one in
+	// force), "attributes" (the grade, BANT or exclusion it was judged on
+	// is not today's: the replay has only today's attributes), "events"
+	// (events before it are gone past event_retention), "other" (none
+	// of these: events judged together in one batch live, which the
+	// replay judges one by one, or a person's browser linked later).
+	Why map[string]int `json:"why"`
 }
 
 // Person is someone a candidate moves, with what sales made of them so far.
@@ -208,7 +234,7 @@ func (l *Lab) Simulate(ctx context.Context, cand *rulebook.Rules, o Options) (Re
 	can := &rulebook.Engine{R: cand, Loc: l.Loc}
 	rep := Report{
 		Current: newSide(cur.Version()), Candidate: newSide(can.Version()), Stored: newSide("stored"),
-		Total: len(people), WindowTo: l.now(), WouldBecome: []Person{}, WouldStop: []Person{},
+		Total: len(people), WindowTo: l.now(), WouldBecome: []Person{}, WouldStop: []Person{}, Check: Check{Why: map[string]int{}},
 	}
 	i := sort.Search(len(people), func(i int) bool { return people[i].ID > o.After })
 	todo := people[i:]
@@ -331,6 +357,7 @@ func (l *Lab) tally(rep *Report, rp *reports.Person, p identity.Person, cur, can
 	for _, m := range rp.MQLs {
 		count(&rep.Stored, m.Condition, m.At)
 	}
+	rep.Check.add(rp, cur)
 	stored := StoredMQL(rp)
 	if stored == (len(can.MQLs) > 0) {
 		return
@@ -354,6 +381,51 @@ func (l *Lab) tally(rep *Report, rp *reports.Person, p identity.Person, cur, can
 	}
 	rep.WouldStop = append(rep.WouldStop, who)
 	rep.Stop.add(o)
+}
+
+// add holds a person's replay under the rules in force against their MQLs
+// as raised.
+func (c *Check) add(rp *reports.Person, cur qualify.Simulation) {
+	if c.Why == nil {
+		c.Why = map[string]int{}
+	}
+	replayed := map[int]qualify.SimMQL{}
+	for _, m := range cur.MQLs {
+		replayed[m.Cycle] = m
+	}
+	raised := map[int]bool{}
+	for _, m := range rp.MQLs {
+		raised[m.Cycle] = true
+		c.Stored++
+		if r, ok := replayed[m.Cycle]; ok && r.Condition == m.Condition {
+			c.Same++
+			continue
+		}
+		c.Differ++
+		c.Why[differs(m.Rules, m.Verdict, m.At, cur)]++
+	}
+	for _, m := range cur.MQLs {
+		if !raised[m.Cycle] {
+			c.Extra++
+			// The score record's last judgement is live scoring's with
+			// the attributes it had then.
+			c.Why[differs(rp.Rec.Rules, rp.Rec.Verdict, m.At, cur)]++
+		}
+	}
+}
+
+// differs says why live scoring, judging under rules with the verdict v
+// (around at), and the replay cur can disagree.
+func differs(rules string, v qualify.Verdict, at time.Time, cur qualify.Simulation) string {
+	switch {
+	case rules != "" && rules != cur.Rules:
+		return "rules"
+	case v.Grade != cur.Verdict.Grade || v.BANT != cur.Verdict.BANT || v.Excluded != cur.Verdict.Excluded:
+		return "attributes"
+	case cur.First.IsZero() || cur.First.After(at):
+		return "events"
+	}
+	return "other"
 }
 
 // StoredMQL reports whether a person is an MQL as stored: an MQL was raised
@@ -471,6 +543,13 @@ func (r Report) Text() string {
 			fmt.Fprintf(&b, "  %-24s %6d | %5d -> %5d\n", k, t.stored[k], t.current[k], t.candidate[k])
 		}
 	}
+	c := r.Check
+	fmt.Fprintf(&b, "\nreplay of the rules in force against the MQLs raised: %d of %d credited alike", c.Same, c.Stored)
+	if c.Differ+c.Extra > 0 {
+		fmt.Fprintf(&b, "; %d credited otherwise or not raised, %d raised by the replay alone (rules changed since %d, attributes changed since %d, events past retention %d, other %d)",
+			c.Differ, c.Extra, c.Why["rules"], c.Why["attributes"], c.Why["events"], c.Why["other"])
+	}
+	b.WriteString("\n")
 	b.WriteString("\nwho moves: against who is an MQL as stored, not against the replay under the rules in force\n")
 	for _, g := range []struct {
 		title string

@@ -3,6 +3,8 @@ package qualify
 import (
 	"context"
 	"encoding/json"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/baton-hq/baton/internal/event"
@@ -33,7 +35,9 @@ type SimMQL struct {
 // between at the times sales closed them (the lifecycle is an input, as in
 // a rescore). The verdict is taken after each event from the person's
 // identification on (their anonymous history counts once they are
-// identified, at that moment), at the time live scoring took it: when
+// identified, with the event that identified them applied, as live
+// scoring judged it: the form is stored before it links the browser), at
+// the time live scoring took it: when
 // Baton received the event (a list imported after the show is judged at
 // its import, its points decayed by then). The first time a condition
 // holds in a cycle is a would-be MQL, dated by the event's own time (the
@@ -122,6 +126,49 @@ func judgedAt(ev *event.Event) time.Time {
 	return ev.Timestamp
 }
 
+// identifiedBy is the index in tl of the event that identified p: the
+// first from the person's creation on that names them (their email, or
+// their id as a recipient's click and an offline touch carry it), unless
+// an event after their creation that does not came first (they were
+// known before it: a recipient list, an earlier link). Failing that, an
+// event of the very time they were created as of (Stitcher.Identify
+// creates them as of the identifying event's time). -1: none, the person
+// was identified without an event of theirs.
+func identifiedBy(p identity.Person, tl []event.Event) int {
+	at := -1
+	for i := range tl {
+		ev := &tl[i]
+		if ev.Timestamp.Before(p.CreatedAt) {
+			continue
+		}
+		if names(p, ev) {
+			return i
+		}
+		if at < 0 && ev.Timestamp.Equal(p.CreatedAt) {
+			at = i
+		}
+		if ev.Timestamp.After(p.CreatedAt) {
+			break
+		}
+	}
+	return at
+}
+
+// names reports whether ev names p: by their id, or an email of theirs.
+func names(p identity.Person, ev *event.Event) bool {
+	if ev.UserID != "" && ev.UserID == p.ID {
+		return true
+	}
+	email := ev.Email()
+	if email == "" {
+		return false
+	}
+	if strings.EqualFold(email, p.Email) {
+		return true
+	}
+	return slices.ContainsFunc(p.FormerEmails, func(f string) bool { return strings.EqualFold(f, email) })
+}
+
 func (q *Qualifier) replayIn(e Engine, p identity.Person, tl []event.Event, recycles []time.Time) (Simulation, error) {
 	now := q.now()
 	s := Simulation{Rules: e.Version(), MQLs: []SimMQL{}, Events: len(tl)}
@@ -134,6 +181,7 @@ func (q *Qualifier) replayIn(e Engine, p identity.Person, tl []event.Event, recy
 	}
 	cycle, qualified := 1, false
 	identified := p.CreatedAt.IsZero()
+	ident := identifiedBy(p, tl)
 	// eval judges the person at at; a would-be MQL is dated by dated,
 	// the time of what qualified them, as a stored MQL is (MQL.At).
 	eval := func(at, dated time.Time) error {
@@ -179,14 +227,26 @@ func (q *Qualifier) replayIn(e Engine, p identity.Person, tl []event.Event, recy
 		// replay judges then too; an MQL it raised is dated by the show,
 		// the event's own time, as live scoring dates it.
 		seen := judgedAt(&ev)
-		if !identified && !ev.Timestamp.Before(p.CreatedAt) {
+		// The event that identified the person (their form, an
+		// identify, an offline list's touch) was stored before the link
+		// that made them known, so live scoring judged them with it
+		// applied: the anonymous history and the form at once, never the
+		// history alone. Judging before it credited a condition live
+		// scoring never saw (32 points, warm, with the form's grade A:
+		// cross-scoring, where the form's 35 more made them
+		// hot-and-fit). Events before it, even of the same time, are
+		// the anonymous history. Only a person known before an event of
+		// theirs (a recipient list, an earlier link) was judged without it.
+		if !identified && (i == ident || ident < 0 && !ev.Timestamp.Before(p.CreatedAt)) {
 			identified = true
-			at := p.CreatedAt
-			if seen.After(at) {
-				at = seen
-			}
-			if err := eval(at, p.CreatedAt); err != nil {
-				return s, err
+			if i != ident {
+				at := p.CreatedAt
+				if seen.After(at) {
+					at = seen
+				}
+				if err := eval(at, p.CreatedAt); err != nil {
+					return s, err
+				}
 			}
 		}
 		if _, err := state.Apply(tl[i:i+1], now); err != nil {

@@ -3,7 +3,9 @@
 // condition's MQLs as stored), then the candidate from $CANDIDATE
 // simulated through the form, and the result page's tables (the same
 // conditions table, and the lab's by-condition table: stored, replayed
-// under the rules in force, replayed under the candidate). Once in English
+// under the rules in force, replayed under the candidate, and what it says
+// of where the replay under the rules in force differs from the MQLs
+// raised). Once in English
 // and once in Japanese; screenshots in $SHOTS. Prints what the pages show
 // for the Go test to check.
 import { readFileSync } from 'node:fs';
@@ -43,6 +45,7 @@ const read = async (lang, { label, button, simulate }) => {
     byMonth: await rows(page, 'lab-by-month'),
     stats: await page.locator('.stats > div').allInnerTexts(),
     baselines: await page.locator('#baselines').innerText(),
+    check: await page.locator('#lab-check').innerText(),
     text: await page.locator('main').innerText(),
   };
   await ctx.close();

@@ -172,6 +172,10 @@ type labReport struct {
 	WouldStop   []labPerson
 	Become      labGroup
 	Stop        labGroup
+	Check       struct {
+		Stored, Same, Differ, Extra int
+		Why                         map[string]int
+	}
 }
 
 type labPerson struct {

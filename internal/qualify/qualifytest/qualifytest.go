@@ -818,6 +818,7 @@ func run(t *testing.T, f tabletest.Factory) {
 	t.Run("LateEventsDateTheMQL", func(t *testing.T) { lateEvents(t, f) })
 	t.Run("LateMQLJourneyEndsAtTheMQL", func(t *testing.T) { lateJourney(t, f) })
 	t.Run("VeryLateEventsDateWithinMaxLate", func(t *testing.T) { veryLate(t, f) })
+	t.Run("ReplayCreditsTheLiveCondition", func(t *testing.T) { replayCreditsTheLiveCondition(t, f) })
 	t.Run("DisqualifiedAfterSQLIsRecycled", func(t *testing.T) {
 		// Salesforce's Lead goes Qualified (sql), then Closed - Not
 		// Converted (rejected); kintone's 商談化, then 見送り. The lead closed
