@@ -8,11 +8,13 @@ package reports
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/baton-hq/baton/internal/calendar"
+	"github.com/baton-hq/baton/internal/fanout"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/repnames"
 	"github.com/baton-hq/baton/internal/sla"
@@ -487,14 +489,17 @@ func SLA(people []*Person, f Filter, within time.Duration, cal calendar.Calendar
 	return rows
 }
 
+// slaReads is how many deliveries SLAOf reads at once.
+const slaReads = 8
+
 // SLAOf is SLA with sales' time from when each MQL reached them, its first
 // delivery to a connector (sla.Start; delivered nil: when raised). An MQL
-// awaiting an answer that none took is NotDelivered, not an open breach.
-// Deliveries are read (a query each) only where they change a figure: the
-// MQLs awaiting an answer, and the answers later than the SLA from when
-// the MQL was raised (a delivery held up, then replayed, starts the time
-// later); an answer within it from the raise is within it from the
-// delivery too.
+// awaiting an answer past the SLA from its raise that none took is
+// NotDelivered, not an open breach. Deliveries are read (a query each,
+// slaReads at once) only where they change a figure: the MQLs awaiting an
+// answer past the SLA from their raise, and the answers later than it (a
+// delivery held up, then replayed, starts the time later); an answer
+// within it from the raise is within it from the delivery too.
 func SLAOf(ctx context.Context, people []*Person, f Filter, within time.Duration, cal calendar.Calendar, now time.Time, delivered sla.Delivered) ([]SLARow, error) {
 	rows := map[string]*SLARow{}
 	hours := map[string][]float64{}
@@ -506,6 +511,19 @@ func SLAOf(ctx context.Context, people []*Person, f Filter, within time.Duration
 			fn(rows[k])
 		}
 	}
+	// One entry an MQL; the deliveries an entry needs are read after,
+	// slaReads at a time (on DynamoDB a query each).
+	type entry struct {
+		m       qualify.MQL
+		acc     *qualify.StageChange // the first answer from sales to this MQL
+		owner   string
+		open    bool
+		read    bool // whether its delivery decides a figure
+		start   time.Time
+		reached bool
+		took    time.Duration // the answer's time
+	}
+	var es []entry
 	for _, p := range people {
 		if !f.Covers(p) {
 			continue
@@ -514,66 +532,76 @@ func SLAOf(ctx context.Context, people []*Person, f Filter, within time.Duration
 			if !f.in(m.At) {
 				continue
 			}
-			var acc *qualify.StageChange // the first answer from sales to this MQL
+			e := entry{m: m, owner: "(unassigned)", start: m.Raised(), reached: true}
 			for i, c := range p.History {
 				if c.At.Before(m.At) {
 					continue
 				}
 				if c.To == qualify.StageSAL || c.To == qualify.StageRejected || (c.From == qualify.StageMQL && c.To != qualify.StageLost) {
-					acc = &p.History[i]
+					e.acc = &p.History[i]
 					break
 				}
 				if c.To == qualify.StageRecycled {
 					break
 				}
 			}
-			owner := "(unassigned)"
-			if acc != nil && acc.Owner != "" {
-				owner = acc.Owner
+			if e.acc != nil && e.acc.Owner != "" {
+				e.owner = e.acc.Owner
 			}
 			// Sales' time runs from when the MQL reached them: not from
 			// the event that qualified it (a late batch's MQL, dated days
 			// back, is no breach of theirs), nor before a connector took
-			// it. The MQL still counts in the period it qualified.
-			start, reached := m.Raised(), true
-			open := acc == nil && p.Rec.Stage == qualify.StageMQL && p.Rec.Cycle == m.Cycle
-			var took time.Duration // the answer's time
-			if acc != nil {
-				took = cal.Between(start, acc.At)
+			// it. The MQL still counts in the period it qualified. An MQL
+			// awaiting an answer within the SLA from its raise is within
+			// it from its delivery too, and one not delivered yet is
+			// counted as such only past it (a lead queued a moment ago is
+			// no failed hand-off).
+			e.open = e.acc == nil && p.Rec.Stage == qualify.StageMQL && p.Rec.Cycle == m.Cycle
+			if e.acc != nil {
+				e.took = cal.Between(e.start, e.acc.At)
 			}
-			if open || acc != nil && took > within {
-				var err error
-				if start, reached, err = sla.Start(ctx, delivered, m); err != nil {
-					return nil, err
-				}
-				if acc != nil && reached { // (answered, yet none took it: a lead sales got elsewhere, timed from the raise)
-					took = 0
-					if start.Before(acc.At) {
-						took = cal.Between(start, acc.At)
-					}
-				}
-			}
-			add(owner, func(r *SLARow) {
-				r.MQLs++
-				switch {
-				case acc != nil:
-					r.Responded++
-					if acc.To == qualify.StageRejected {
-						r.Rejected++
-					} else {
-						r.Accepted++
-					}
-					if took <= within {
-						r.WithinSLA++
-					}
-					hours[r.Owner] = append(hours[r.Owner], took.Hours())
-				case open && !reached:
-					r.NotDelivered++
-				case open && cal.Between(start, now) > within:
-					r.OpenBreaches++
-				}
-			})
+			e.read = e.open && cal.Between(e.start, now) > within || e.acc != nil && e.took > within
+			es = append(es, e)
 		}
+	}
+	errs := make([]error, len(es))
+	ferr := fanout.Each(len(es), slaReads, func(i int) {
+		e := &es[i]
+		if !e.read {
+			return
+		}
+		e.start, e.reached, errs[i] = sla.Start(ctx, delivered, e.m)
+		if e.acc != nil && e.reached { // (answered, yet none took it: a lead sales got elsewhere, timed from the raise)
+			e.took = 0
+			if e.start.Before(e.acc.At) {
+				e.took = cal.Between(e.start, e.acc.At)
+			}
+		}
+	})
+	if err := errors.Join(append(errs, ferr)...); err != nil {
+		return nil, err
+	}
+	for _, e := range es {
+		add(e.owner, func(r *SLARow) {
+			r.MQLs++
+			switch {
+			case e.acc != nil:
+				r.Responded++
+				if e.acc.To == qualify.StageRejected {
+					r.Rejected++
+				} else {
+					r.Accepted++
+				}
+				if e.took <= within {
+					r.WithinSLA++
+				}
+				hours[r.Owner] = append(hours[r.Owner], e.took.Hours())
+			case e.open && !e.reached:
+				r.NotDelivered++
+			case e.open && cal.Between(e.start, now) > within:
+				r.OpenBreaches++
+			}
+		})
 	}
 	var out []SLARow
 	for k, r := range rows {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,7 +25,10 @@ func TestSLAFromDelivery(t *testing.T) {
 		}
 	}
 	var read []string
+	var mu sync.Mutex // read slaReads at once
 	delivered := func(_ context.Context, id string) (time.Time, bool, error) {
+		mu.Lock()
+		defer mu.Unlock()
 		read = append(read, id)
 		switch id {
 		case "p2-c1": // replayed 10 hours after it was raised, answered 20 hours later
@@ -64,6 +68,13 @@ func TestSLAFromDelivery(t *testing.T) {
 	rows, _ = SLAOf(context.Background(), people, Filter{}, 24*time.Hour, calendar.Calendar{}, day(30), func(context.Context, string) (time.Time, bool, error) { return day(28), true, nil })
 	if rows[0].OpenBreaches != 1 || rows[0].NotDelivered != 0 {
 		t.Fatalf("delivered two days ago: %+v", rows[0])
+	}
+	// Within the SLA from its raise, an MQL not delivered yet (queued a
+	// moment ago, retrying) is no failed hand-off, and nothing is read.
+	read = nil
+	rows, _ = SLAOf(context.Background(), people, Filter{}, 24*time.Hour, calendar.Calendar{}, day(4).Add(time.Hour), delivered)
+	if rows[0].NotDelivered != 0 || rows[0].OpenBreaches != 0 || slices.Contains(read, "p4-c1") {
+		t.Fatalf("an hour after the raise: %+v, read %v", rows[0], read)
 	}
 	boom := errors.New("store down")
 	if _, err := SLAOf(context.Background(), people, Filter{}, 24*time.Hour, calendar.Calendar{}, day(30), func(context.Context, string) (time.Time, bool, error) { return time.Time{}, false, boom }); !errors.Is(err, boom) {
