@@ -165,7 +165,7 @@ func memberWriteIf(person string, m membership, c table.Cond) table.Write {
 // live follows an account id through merges to the account that has its
 // people now (ErrNotFound: none).
 func (b *Book) live(ctx context.Context, id string) (Account, error) {
-	for attempt := 0; table.Again(ctx, attempt); attempt++ {
+	for range 8 { // merges chained: not a compare-and-swap, no pause
 		a, err := b.Get(ctx, id)
 		if err != nil || a.MergedInto == "" {
 			return a, err
