@@ -642,11 +642,20 @@ func TestGrantsMatchCalls(t *testing.T) {
 			if _, err := a.Events.Append(ctx, evs); err != nil {
 				t.Fatal(err)
 			}
-			if _, _, err := a.Stitcher.Identify(ctx, identity.Identification{Visitor: "sv", Email: "waiting@example.com", Strength: identity.Strong, Fields: map[string]string{"title": "部長", "employees": "500"}}); err != nil {
+			waiting, _, err := a.Stitcher.Identify(ctx, identity.Identification{Visitor: "sv", Email: "waiting@example.com", Strength: identity.Strong, Fields: map[string]string{"title": "部長", "employees": "500"}})
+			if err != nil {
 				t.Fatal(err)
 			}
 			if err := a.Qualifier.Process(ctx, evs); err != nil {
 				t.Fatal(err)
+			}
+			// Delivered to the webhook: sales' SLA runs from then.
+			ms, err := a.Qualifier.MQLs(ctx, waiting.ID)
+			if err != nil || len(ms) != 1 {
+				t.Fatalf("waiting@'s MQLs %+v %v", ms, err)
+			}
+			if res := a.Pusher.Deliver(ctx, ms[0]); !res.Done {
+				t.Fatalf("delivering waiting@'s MQL: %+v", res)
 			}
 			// Someone whose events were never scored, and a rescore job
 			// (admin records it; the sweep lists the people, by a scan, and

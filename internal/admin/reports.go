@@ -15,9 +15,9 @@ import (
 	"github.com/baton-hq/baton/internal/clock"
 
 	"github.com/baton-hq/baton/internal/httpx"
-	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/reports"
+	"github.com/baton-hq/baton/internal/sla"
 	"github.com/baton-hq/baton/internal/table"
 )
 
@@ -30,6 +30,10 @@ type Reports struct {
 	// and the working time the SLA is measured in.
 	Calendar calendar.Calendar
 	Targets  map[string]int // monthly KPI targets by funnel stage (kpi_targets)
+	// Delivered is when a connector first took an MQL (push.FirstDelivery):
+	// sales' SLA starts then. nil: no connector hands MQLs to sales (they
+	// take them in the inbox), their time from the raise.
+	Delivered sla.Delivered
 }
 
 func (h *Handler) reportRoutes(mux *http.ServeMux) {
@@ -298,13 +302,7 @@ func slaRow(x reports.SLARow) []string {
 // (push keeps it per connector): a lead no connector took is counted not
 // delivered, not sales' breach.
 func (h *Handler) slaRows(ctx context.Context, people []*reports.Person, f reports.Filter) ([]reports.SLARow, error) {
-	return reports.SLAOf(ctx, people, f, h.Reports.SLA, h.Reports.Calendar, h.Reports.now(), h.delivered)
-}
-
-// delivered is when a connector first took an MQL (push keeps each
-// connector's delivery): sales' SLA starts then.
-func (h *Handler) delivered(ctx context.Context, mqlID string) (time.Time, bool, error) {
-	return push.FirstDelivery(ctx, h.Reports.T, mqlID)
+	return reports.SLAOf(ctx, people, f, h.Reports.SLA, h.Reports.Calendar, h.Reports.now(), h.Reports.Delivered)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

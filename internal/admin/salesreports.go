@@ -74,7 +74,7 @@ func (h *Handler) repsReport(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rows, err := reports.RepsOf(r.Context(), people, f, h.Reports.SLA, h.Reports.Calendar, h.delivered)
+	rows, err := reports.RepsOf(r.Context(), people, f, h.Reports.SLA, h.Reports.Calendar, h.Reports.Delivered)
 	if err != nil {
 		h.fail(w, r, err)
 		return

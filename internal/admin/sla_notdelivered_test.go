@@ -1,21 +1,32 @@
 package admin_test
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/baton-hq/baton/internal/push"
 )
 
 // TestSLAReportSaysNotDelivered: an MQL no connector took (its webhook
 // answered 400, dead-lettered) was counted among sales' open breaches.
 // The SLA report counts it apart, not delivered (未配信), in its JSON, CSV
-// and on the dashboard.
+// and on the dashboard. Without a connector (sales take MQLs in the
+// inbox) sales' time runs from the raise: an open breach.
 func TestSLAReportSaysNotDelivered(t *testing.T) {
 	f := newFixture(t)
 	f.h.Reports.SLA = time.Hour
-	salesHistory(t, f) // waiting@: an MQL nobody answered, delivered to no connector (none here)
+	salesHistory(t, f)
 	bearer := []string{"Authorization", "Bearer " + readToken}
+	if a := f.req("GET", "/admin/reports/sla", "", bearer...); a.code != 200 || !strings.Contains(a.body, `"openBreaches":1,"notDelivered":0`) {
+		t.Fatalf("no connector: want the open MQL a breach of sales': %d %s", a.code, a.body)
+	}
+	f = newFixture(t)
+	f.h.Reports.SLA = time.Hour
+	f.h.Reports.Delivered = func(ctx context.Context, id string) (time.Time, bool, error) { return push.FirstDelivery(ctx, f.h.Reports.T, id) }
+	salesHistory(t, f) // waiting@: an MQL nobody answered, delivered to no connector (a connector configured, none took it)
 	a := f.req("GET", "/admin/reports/sla", "", bearer...)
 	var body struct {
 		Rows []struct {

@@ -27,6 +27,7 @@ import (
 	"github.com/baton-hq/baton/internal/lab"
 	"github.com/baton-hq/baton/internal/offline"
 	"github.com/baton-hq/baton/internal/privacy"
+	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/repnames"
 	"github.com/baton-hq/baton/internal/rulebook"
@@ -118,6 +119,11 @@ func Assemble(ctx context.Context, c *core.Core) (*App, error) {
 	a.Admin.Accounts = c.Accounts
 	a.Admin.Deliveries = &admin.DeliveryAdmin{Queue: a.Push, Inbox: a.Inbox, Status: a.Pusher.Status}
 	a.Admin.Reports = &admin.Reports{T: c.Table, SLA: cfg.File.AcceptWithin(c.Cal), Now: now, Calendar: c.Cal, Targets: cfg.File.KPITargets}
+	if cfg.HandsOff() { // sales' time from the lead's delivery (push keeps it)
+		a.Admin.Reports.Delivered = func(ctx context.Context, mqlID string) (time.Time, bool, error) {
+			return push.FirstDelivery(ctx, c.Table, mqlID)
+		}
+	}
 	a.Admin.Recipients = &admin.Recipients{Dir: a.People, Keyring: a.Keyring, Now: now, FieldNames: c.FieldNames}
 	a.Admin.Workspace = &admin.Workspace{T: c.Table, Events: a.Events, Loc: c.Cal.Location(), Now: now}
 	a.Admin.Touches = &offline.Importer{Dir: a.People, Link: a.Stitcher, Events: a.Events, FieldNames: c.FieldNames, Loc: c.Cal.Location(), Now: now}

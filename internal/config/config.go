@@ -92,6 +92,13 @@ func (c *Config) Referrals() []string {
 	return out
 }
 
+// HandsOff reports whether a connector hands MQLs to sales (an SFA of
+// sfa, or the webhook): sales' SLA then runs from a lead's delivery.
+// Without one sales take MQLs in the workspace's inbox, as raised.
+func (c *Config) HandsOff() bool {
+	return c.File.SFA.Salesforce != nil || c.File.SFA.HubSpot != nil || c.File.SFA.Kintone != nil || c.WebhookURL != ""
+}
+
 // SiteHosts are the hosts of BATON_SITE_ORIGINS and of BATON_PUBLIC_URL,
 // lower case: the team's own sites (the workspace and the SFA's text link
 // to their pages, and to no other site's). Baton's own address is the

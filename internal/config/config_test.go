@@ -396,3 +396,16 @@ func TestSiteHostsHoldBatonsOwn(t *testing.T) {
 		t.Errorf("deployed: %q (once)", got)
 	}
 }
+
+// TestHandsOff: sales' SLA runs from a lead's delivery only when a
+// connector hands leads to them; without one they take them in the inbox.
+func TestHandsOff(t *testing.T) {
+	c, err := FromEnv(env(nil), Local)
+	if err != nil || c.HandsOff() {
+		t.Fatalf("no connector: %v %v", c.HandsOff(), err)
+	}
+	c, err = FromEnv(env(map[string]string{"BATON_WEBHOOK_URL": "https://hooks.example.com/baton", "BATON_WEBHOOK_SECRET": "whsec_ZXJhc2Utd2ViaG9vay1vbmx5LXNlY3JldA=="}), Local)
+	if err != nil || !c.HandsOff() {
+		t.Fatalf("a webhook: %v %v", c.HandsOff(), err)
+	}
+}

@@ -49,9 +49,13 @@ func (a *Core) Sweep(ctx context.Context) ([]sla.Breach, error) {
 	if a.Qualifier != nil {
 		// An SLA webhook that fails (down, or refusing a payload) holds
 		// back nothing either: on AWS only the sweep advances rescore jobs.
-		// Sales' time runs from the lead's delivery (push keeps it).
-		delivered := func(ctx context.Context, mqlID string) (time.Time, bool, error) {
-			return push.FirstDelivery(ctx, a.Table, mqlID)
+		// Sales' time runs from the lead's delivery (push keeps it), when
+		// a connector hands leads to them; else from the raise (the inbox).
+		var delivered sla.Delivered
+		if a.Config.HandsOff() {
+			delivered = func(ctx context.Context, mqlID string) (time.Time, bool, error) {
+				return push.FirstDelivery(ctx, a.Table, mqlID)
+			}
 		}
 		sweeper := &sla.Sweeper{Q: a.Qualifier, Delivered: delivered, Now: a.Now}
 		step(sweepBudgets.sla, func(ctx context.Context) (err error) {
