@@ -25,7 +25,9 @@ func TestSLAReportSaysNotDelivered(t *testing.T) {
 	}
 	f = newFixture(t)
 	f.h.Reports.SLA = time.Hour
-	f.h.Reports.Delivered = func(ctx context.Context, id string) (time.Time, bool, error) { return push.FirstDelivery(ctx, f.h.Reports.T, id) }
+	f.h.Reports.Delivered = func(ctx context.Context, id string) (time.Time, bool, error) {
+		return push.FirstDelivery(ctx, f.h.Reports.T, id)
+	}
 	salesHistory(t, f) // waiting@: an MQL nobody answered, delivered to no connector (a connector configured, none took it)
 	a := f.req("GET", "/admin/reports/sla", "", bearer...)
 	var body struct {
