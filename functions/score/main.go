@@ -27,7 +27,8 @@ func main() {
 		if err != nil {
 			return nil, err
 		}
-		c.Accounts.Send = relay.SendAccount // MQAs take the MQLs' queue
+		c.Accounts.Send = relay.SendAccount          // MQAs take the MQLs' queue
+		c.Qualifier.Reinquired = relay.SendReinquiry // so do forms sent after an MQL
 		return lambdafn.Score(c, relay.Send), nil
 	})
 }

@@ -842,6 +842,71 @@ func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 	return leadID, nil
 }
 
+// PushActivity implements push.ActivityConnector: a form the person sent
+// after their MQL, as an open Task (the org's default Task Status: a
+// to-do for the rep, where the MQL's is completed), upserted by TaskKey =
+// the activity's id, on the record the MQL's Task went on (its WhoId and
+// WhatId, read by the MQL's id; the MQL's Lead when that Task is gone).
+// A Lead converted since is no Task's WhoId (Salesforce refuses it): the
+// Task goes on the Contact (and Opportunity) it became.
+func (s *Salesforce) PushActivity(ctx context.Context, a push.FormActivity) (string, error) {
+	now := s.now()
+	status, body, h, err := s.call(ctx, "GET", s.base()+"/sobjects/Task/"+s.TaskKey+"/"+url.PathEscape(a.MQLID)+"?fields=Id,WhoId,WhatId", nil)
+	if err != nil {
+		return "", err
+	}
+	var ref struct{ WhoId, WhatId string }
+	switch status {
+	case 200:
+		json.Unmarshal(body, &ref)
+	case 404:
+		ref.WhoId = a.MQLExternalID
+	default:
+		return "", sfError(status, body, h, now)
+	}
+	if strings.HasPrefix(ref.WhoId, "00Q") { // a Lead: converted since?
+		status, body, h, err := s.call(ctx, "GET", s.base()+"/sobjects/Lead/"+url.PathEscape(ref.WhoId)+"?fields=Id,IsConverted,ConvertedContactId,ConvertedOpportunityId", nil)
+		if err != nil {
+			return "", err
+		}
+		if status != 200 && status != 404 {
+			return "", sfError(status, body, h, now)
+		}
+		var l struct {
+			IsConverted                                bool
+			ConvertedContactId, ConvertedOpportunityId string
+		}
+		json.Unmarshal(body, &l)
+		if l.IsConverted && l.ConvertedContactId != "" {
+			ref.WhoId = l.ConvertedContactId
+			if l.ConvertedOpportunityId != "" {
+				ref.WhatId = l.ConvertedOpportunityId
+			}
+		}
+	}
+	subject, _ := fit(a.Subject(), sfSubjectLen)
+	desc, _ := fit(a.Summary(), sfDescriptionLen)
+	task := map[string]any{"Subject": subject, "Description": desc, "Priority": "High", "ActivityDate": a.At.Format("2006-01-02")}
+	if ref.WhoId != "" {
+		task["WhoId"] = ref.WhoId
+	}
+	if ref.WhatId != "" {
+		task["WhatId"] = ref.WhatId
+	}
+	status, body, h, err = s.call(ctx, "PATCH", s.base()+"/sobjects/Task/"+s.TaskKey+"/"+url.PathEscape(a.ID), task)
+	if err != nil {
+		return "", err
+	}
+	if status != 200 && status != 201 && status != 204 {
+		return "", sfError(status, body, h, now)
+	}
+	var r struct {
+		ID string `json:"id"`
+	}
+	json.Unmarshal(body, &r)
+	return r.ID, nil
+}
+
 // reopenStatus is the Lead Status the lead's Lead is set to ("": none is
 // sent): on a lead that qualifies again (a second MQL on, after sales sent
 // it back), the configured LeadStatus or else the org's default one, what

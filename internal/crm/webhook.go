@@ -229,3 +229,17 @@ func (w *Webhook) sleep(ctx context.Context, d time.Duration) error {
 		return ctx.Err()
 	}
 }
+
+// PushActivity implements push.ActivityConnector: a form the person sent
+// after the MQL the receiver took (a re-inquiry), type "mql.activity",
+// signed like an MQL, its webhook-id the activity's id (stable across
+// retries), with the subject and summary the SFAs' Task gets.
+func (w *Webhook) PushActivity(ctx context.Context, a push.FormActivity) (string, error) {
+	return w.post(ctx, a.ID, "mql.activity", a.At, webhookActivity{FormActivity: a, Subject: a.Subject(), Summary: a.Summary()})
+}
+
+type webhookActivity struct {
+	push.FormActivity
+	Subject string `json:"subject"`
+	Summary string `json:"summary"`
+}

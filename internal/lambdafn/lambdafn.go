@@ -60,6 +60,7 @@ func ReplayScoreFailures(app *core.Core, dead *deadletter.Store) {
 	if app.Accounts != nil {
 		app.Accounts.Send = relay.SendAccount
 	}
+	app.Qualifier.Reinquired = relay.SendReinquiry
 	dead.ScoreReplay = ScoreReplay(app, t.Stream(scorefeed.Kinds...), relay.Send)
 }
 

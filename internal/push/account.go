@@ -85,7 +85,8 @@ func ReportFacts(ctx context.Context, attrs map[string]string) error {
 }
 
 // DeliverBody delivers one message of the push queue (SQS on AWS): an MQL
-// (a bare qualify.MQL), or an MQA (account.MQA.Message). It returns the
+// (a bare qualify.MQL), an MQA (account.MQA.Message), or a re-inquiry
+// (ReinquiryMessage). It returns the
 // MQL's or MQA's id; an error only for a body that is neither.
 func (w *Worker) DeliverBody(ctx context.Context, body []byte) (string, Result, error) {
 	return w.deliverBody(ctx, body, 0)
@@ -94,13 +95,20 @@ func (w *Worker) DeliverBody(ctx context.Context, body []byte) (string, Result, 
 func (w *Worker) deliverBody(ctx context.Context, body []byte, maxAttempts int) (string, Result, error) {
 	var msg struct {
 		qualify.MQL
-		MQA *account.MQA `json:"mqa"`
+		MQA       *account.MQA       `json:"mqa"`
+		Reinquiry *qualify.Reinquiry `json:"reinquiry"`
 	}
 	if err := json.Unmarshal(body, &msg); err != nil {
 		return "", Result{}, err
 	}
 	if msg.MQA != nil {
 		return msg.MQA.ID, w.deliverAccount(ctx, *msg.MQA, maxAttempts), nil
+	}
+	if r := msg.Reinquiry; r != nil {
+		if r.ID == "" || r.MQL == "" || r.Person == "" || r.Visitor == "" || r.Event == "" {
+			return "", Result{}, errors.New("a re-inquiry without its id, MQL, person, browser or form")
+		}
+		return r.ID, w.deliverReinquiry(ctx, *r, maxAttempts), nil
 	}
 	return msg.ID, w.deliver(ctx, msg.MQL, maxAttempts), nil
 }
@@ -209,4 +217,9 @@ func (w *Worker) withdrawn(ctx context.Context, person string) (bool, error) {
 		return false, nil
 	}
 	return err == nil && !p.ConsentWithdrawn.IsZero(), err
+}
+
+// ReinquiryMessage is a re-inquiry as the push queue carries it.
+func ReinquiryMessage(r qualify.Reinquiry) any {
+	return map[string]any{"reinquiry": r}
 }

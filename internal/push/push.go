@@ -98,6 +98,9 @@ type Lead struct {
 	// inboxKey is its inbox entry's key, when read from the inbox
 	// (InboxCursor).
 	inboxKey string
+	// forms are the ids of the forms in the timeline it was built from
+	// (Delivery.Forms).
+	forms []string
 	// Last are the hashes of the attribute values this connector was
 	// handed with the person's previous MQL (sent.go), for SalesOwn. Nil
 	// for a first delivery.
@@ -399,6 +402,11 @@ type Delivery struct {
 	// Sent are short hashes of the lead's attribute values, kept once
 	// delivered: the next MQL's lead says which are unchanged (sent.go).
 	Sent map[string]string `json:"sent,omitempty"`
+	// Forms are the ids of the forms in the timeline the delivered lead
+	// was built from (newest first, at most 50): a form sent after the
+	// MQL (a re-inquiry) among them reached the connector with the lead,
+	// and is not sent again on its own (reinquiry.go).
+	Forms []string `json:"forms,omitempty"`
 }
 
 // Delivery statuses.
@@ -621,7 +629,7 @@ func (w *Worker) deliver(ctx context.Context, mql qualify.MQL, maxAttempts int) 
 	if err != nil {
 		return Result{Reason: "earlier deliveries: " + err.Error()}
 	}
-	return w.run(ctx, target{pk: identity.PersonPK(mql.Person), id: mql.ID, person: mql.Person, email: mql.Email, sent: SentHashes(lead.Attributes)}, maxAttempts,
+	return w.run(ctx, target{pk: identity.PersonPK(mql.Person), id: mql.ID, person: mql.Person, email: mql.Email, sent: SentHashes(lead.Attributes), forms: lead.forms}, maxAttempts,
 		func(ctx context.Context, c Connector) (string, bool, error) {
 			l := lead
 			l.Unchanged, l.Last = unchanged(lead.Attributes, sent[c.Name()]), sent[c.Name()]
@@ -673,6 +681,7 @@ func (w *Worker) tellPending(ctx context.Context, mql qualify.MQL) Result {
 type target struct {
 	pk, id, person, email string
 	sent                  map[string]string // an MQL's lead's attributes (SentHashes), kept once delivered
+	forms                 []string          // an MQL's lead's forms (Delivery.Forms), kept once delivered
 }
 
 // errErased is a delivery record refused because its person was erased
@@ -752,10 +761,23 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 			}
 			continue
 		}
+		if aw := (*errAwaitMQL)(nil); errors.As(err, &aw) {
+			// A re-inquiry waiting on its MQL: no attempt of its own.
+			d.Status, d.LastError, d.NextAttempt, d.At = StatusRetrying, c.Name()+": "+aw.Error(), aw.until, w.now()
+			if err := w.record(rctx, t, *d); err != nil {
+				return recordFailed(err)
+			}
+			waiting = append(waiting, d.LastError)
+			if next.IsZero() || d.NextAttempt.Before(next) {
+				next = d.NextAttempt
+			}
+			continue
+		}
 		d.Attempts++
 		d.At = w.now()
 		if err == nil {
 			d.Status, d.ExternalID, d.LastError, d.NextAttempt, d.QuotaSince, d.Sent = StatusDelivered, ext, "", time.Time{}, time.Time{}, t.sent
+			d.Forms = t.forms
 			err := w.record(rctx, t, *d)
 			if errors.Is(err, errErased) && w.TellForget != nil {
 				// Erased during the call: the SFA may have been told
@@ -1218,6 +1240,7 @@ func (w *Worker) Build(ctx context.Context, m qualify.MQL) (Lead, error) {
 	// +09:00.
 	l.FirstTouch.At, l.LastTouch.At = InZone(l.FirstTouch.At, loc), InZone(l.LastTouch.At, loc)
 	l.Campaigns = w.campaignNames(ctx, l)
+	l.forms = formIDs(tl)
 	return l, nil
 }
 

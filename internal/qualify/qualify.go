@@ -224,6 +224,11 @@ type Qualifier struct {
 	// Referrals are the hosts whose referrals are no touch besides the
 	// built-in ones (TouchOf).
 	Referrals Referrals
+	// Reinquired, when set, hands delivery a form sent by a person whose
+	// current cycle's MQL was already raised (Reinquiries): sales hear of
+	// it, where one MQL per cycle would have said nothing. Idempotent by
+	// its ID, as MQL relays are.
+	Reinquired func(ctx context.Context, r Reinquiry) error
 }
 
 func (q *Qualifier) now() time.Time {

@@ -11,6 +11,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/baton-hq/baton/internal/event"
@@ -65,11 +66,21 @@ func HandleChanges(ctx context.Context, q *qualify.Qualifier, cs []table.Change,
 	flush := func() (int, error) {
 		used = max(used, len(run))
 		defer func() { run, at = run[:0], at[:0] }()
-		if len(run) == 0 || q.Process(ctx, run) == nil {
+		if len(run) == 0 {
 			return 0, nil
 		}
+		if q.Process(ctx, run) != nil {
+			for k := range run {
+				if err := q.Process(ctx, run[k:k+1]); err != nil {
+					return at[k], err
+				}
+			}
+		}
+		// Scored first: a re-inquiry waits on no SFA (it is queued), and
+		// a failure to queue it retries from its change, whose scoring is
+		// then already done (idempotent).
 		for k := range run {
-			if err := q.Process(ctx, run[k:k+1]); err != nil {
+			if err := reinquiries(ctx, q, run[k:k+1]); err != nil {
 				return at[k], err
 			}
 		}
@@ -116,7 +127,10 @@ func handleChange(ctx context.Context, q *qualify.Qualifier, c table.Change, rel
 		if c.Op == table.OpModify {
 			return judged(ctx, q, ev)
 		}
-		return q.Process(ctx, []event.Event{ev})
+		if err := q.Process(ctx, []event.Event{ev}); err != nil {
+			return err
+		}
+		return reinquiries(ctx, q, []event.Event{ev})
 	case identity.KindLink:
 		var l identity.Link
 		if err := json.Unmarshal(it.Data, &l); err != nil {
@@ -131,7 +145,18 @@ func handleChange(ctx context.Context, q *qualify.Qualifier, c table.Change, rel
 			}
 		}
 		if cur, ok := l.Current(); ok && !slices.Contains(l.Rescore, cur.Person) {
-			return ignoreGone(q.ScorePerson(ctx, cur.Person))
+			if err := ignoreGone(q.ScorePerson(ctx, cur.Person)); err != nil {
+				return err
+			}
+		}
+		// A form from a browser not yet theirs is stored before its
+		// identification links the browser: its person is known now.
+		if visitor, ok := strings.CutPrefix(it.PK, "V#"); ok && q.Reinquired != nil {
+			evs, err := q.Log.Visitor(ctx, visitor)
+			if err != nil {
+				return err
+			}
+			return reinquiries(ctx, q, evs)
 		}
 	case identity.KindPerson:
 		// A person changed (attributes, email, consent): their fit is
@@ -154,6 +179,28 @@ func handleChange(ctx context.Context, q *qualify.Qualifier, c table.Change, rel
 			return err
 		}
 		return relay(ctx, m)
+	}
+	return nil
+}
+
+// reinquiries hands delivery the forms among evs that people whose
+// cycle's MQL was already raised sent (q.Reinquiries), when q takes them.
+func reinquiries(ctx context.Context, q *qualify.Qualifier, evs []event.Event) error {
+	if q.Reinquired == nil || !slices.ContainsFunc(evs, func(ev event.Event) bool { return ev.Type == event.FormSubmit }) {
+		return nil
+	}
+	rs, err := q.Reinquiries(ctx, evs)
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		// As for an MQL: a change read after the erasure hands nothing on.
+		if gone, err := q.Dir.Erased(ctx, r.Email); err != nil || gone {
+			return err
+		}
+		if err := q.Reinquired(ctx, r); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -106,6 +106,12 @@ func (r *Relay) SendAccount(ctx context.Context, m account.MQA) error {
 	return r.send(ctx, m.ID, m.Message())
 }
 
+// SendReinquiry sends a form sent after the person's MQL
+// (push.ReinquiryMessage's shape), idempotent downstream by its id.
+func (r *Relay) SendReinquiry(ctx context.Context, q qualify.Reinquiry) error {
+	return r.send(ctx, q.ID, map[string]any{"reinquiry": q})
+}
+
 func (r *Relay) send(ctx context.Context, id string, v any) error {
 	body, err := json.Marshal(v)
 	if err != nil {

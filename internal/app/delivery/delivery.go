@@ -50,8 +50,9 @@ func New(ctx context.Context, c *core.Core) (*Delivery, error) {
 	// link is made here).
 	d.Pusher.CampaignNames = (&links.Registry{T: c.Table, Now: c.Now}).Names
 	if c.Qualifier != nil {
-		d.Pusher.Touches = c.Qualifier.Touches // one touch definition for sales and the reports
-		d.Pusher.History = c.Qualifier.History // a requalified lead says why it is back
+		d.Pusher.Touches = c.Qualifier.Touches    // one touch definition for sales and the reports
+		d.Pusher.History = c.Qualifier.History    // a requalified lead says why it is back
+		c.Qualifier.Reinquired = d.RelayReinquiry // a form after the MQL reaches sales too
 	}
 	var err error
 	if d.Connectors, err = connectors(c.Config, c.Now, c.Cal.Location()); err != nil {
@@ -96,6 +97,22 @@ func (d *Delivery) RelayAccount(ctx context.Context, m account.MQA) error {
 	err := d.Push.Enqueue(ctx, m.ID, m.Message())
 	if errors.Is(err, queue.ErrDuplicate) {
 		return nil
+	}
+	return err
+}
+
+// RelayReinquiry hands a form sent after the person's MQL (qualify.Reinquiry)
+// to the push queue; a repeat is already queued.
+func (d *Delivery) RelayReinquiry(ctx context.Context, r qualify.Reinquiry) error {
+	err := d.Push.Enqueue(ctx, r.ID, push.ReinquiryMessage(r))
+	if errors.Is(err, queue.ErrDuplicate) {
+		return nil
+	}
+	if err == nil {
+		select {
+		case d.queued <- struct{}{}:
+		default:
+		}
 	}
 	return err
 }

@@ -53,6 +53,14 @@ func (b *base) Fail(n int, f Fault) {
 	}
 }
 
+// Heal drops the faults not yet served (Fail, FailWrites): the SFA is
+// back.
+func (b *base) Heal() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.faults, b.writeFaults = nil, nil
+}
+
 // FailWrites makes the next n writes (POST, PATCH, PUT, DELETE) answer
 // f, reads passing: a refusal of what a write sent, whatever the
 // connector reads before it.

@@ -1,0 +1,85 @@
+package qualify
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/identity"
+)
+
+// Reinquiry is a form sent by a person whose current cycle's MQL was
+// already raised: one MQL per cycle says nothing more to sales, so it is
+// delivered on its own to the connectors that have (or will have) the MQL
+// (push). It names the event, not its values: delivery reads them from
+// the stored event, so that an erasure meanwhile leaves nothing to send.
+type Reinquiry struct {
+	// ID is <mql id>-f<16 hex digits of the event's visitor and id>: the
+	// idempotency key downstream (a Salesforce Task's external id among
+	// them), short whatever the event's id (up to 100 characters, unique
+	// per visitor).
+	ID      string    `json:"id"`
+	MQL     string    `json:"mql"`
+	Person  string    `json:"person"`
+	Email   string    `json:"email"`
+	Visitor string    `json:"visitor"`
+	Event   string    `json:"event"`
+	At      time.Time `json:"at"` // the form's time
+}
+
+// reinquiryStages are the stages in which the person's current cycle has
+// its MQL with sales (rejected and lost go back to nurturing: a form then
+// counts toward the next cycle).
+var reinquiryStages = []string{StageMQL, StageSAL, StageSQL, StageOpportunity, StageCustomer}
+
+// Reinquiries are the forms among evs (stored and scored) sent by a person
+// whose current cycle's MQL was raised before the form reached Baton. The
+// form that raised the MQL is none (it is among the MQL's events, or
+// reached Baton before it was raised). A form of nobody, flagged as
+// automated, or of a person erased meanwhile is none.
+func (q *Qualifier) Reinquiries(ctx context.Context, evs []event.Event) ([]Reinquiry, error) {
+	var out []Reinquiry
+	for i := range evs {
+		ev := &evs[i]
+		if ev.Type != event.FormSubmit || ev.Flagged() || ev.ID == "" {
+			continue
+		}
+		link, err := q.Dir.GetLink(ctx, ev.VisitorID)
+		if err != nil {
+			return nil, err
+		}
+		person := link.PersonAt(ev.Timestamp)
+		if person == "" {
+			continue
+		}
+		rec, err := q.Record(ctx, person)
+		if errors.Is(err, identity.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if rec.Cycle < 1 || !slices.Contains(reinquiryStages, rec.Stage) {
+			continue
+		}
+		ms, err := q.MQLs(ctx, person)
+		if err != nil {
+			return nil, err
+		}
+		i := slices.IndexFunc(ms, func(m MQL) bool { return m.Cycle == rec.Cycle })
+		if i < 0 {
+			continue
+		}
+		m := ms[i]
+		if slices.Contains(m.Events, ev.ID) || !ev.ReceivedAt.After(m.Raised()) {
+			continue // the form that raised it: the MQL carries it
+		}
+		sum := sha256.Sum256([]byte(ev.VisitorID + "\x00" + ev.ID))
+		out = append(out, Reinquiry{ID: m.ID + "-f" + hex.EncodeToString(sum[:8]), MQL: m.ID, Person: person, Email: m.Email, Visitor: ev.VisitorID, Event: ev.ID, At: ev.Timestamp})
+	}
+	return out, nil
+}
