@@ -77,6 +77,10 @@ var jaSFAMessages = []struct {
 	{regexp.MustCompile(`^earlier deliveries: ([\s\S]*)$`), "以前の配信で SFA に送った内容を読めません：$1"},
 	{regexp.MustCompile(`^tombstone check: ([\s\S]*)$`), "削除済みの人でないか確かめられません：$1"},
 	{regexp.MustCompile(`^consent check: ([\s\S]*)$`), "同意を撤回した人でないか確かめられません：$1"},
+	// A form sent after the MQL (push.DeliverReinquiry).
+	{regexp.MustCompile(`^read the form: ([\s\S]*)$`), "MQL の後に送信されたフォームを読み取れません：$1"},
+	{regexp.MustCompile(`^read the MQL: ([\s\S]*)$`), "MQL を読み取れません：$1"},
+	{regexp.MustCompile(`^(\w+): waiting for the MQL's delivery$`), "$1：MQL の配信を待っています（MQL が届いてから、その後のフォーム送信を伝えます）"},
 	{regexp.MustCompile(`^the person withdrew consent \(opt-out\) after qualifying: not handed to the SFA; replay it if they consent again$`), "MQL になった後に本人が同意を撤回（オプトアウト）したため、SFA に渡していません。再び同意した場合は再送してください"},
 	{regexp.MustCompile(`^pending forget: ([\s\S]*)$`), "配信中に削除された人を SFA から消す依頼の記録を読み書きできません：$1"},
 	{regexp.MustCompile(`^internal error \(panic\): ([\s\S]*)$`), "Baton の内部エラー（panic）。この配信は再送されません。修正後にデッドレターから再送してください：$1"},

@@ -615,3 +615,36 @@ func (h *HubSpot) Forget(ctx context.Context, personID, email string) error {
 	}
 	return h.hsError(status, body, hd)
 }
+
+// PushActivity implements push.ActivityConnector: a form the person sent
+// after their MQL, as a note associated with the contact the MQL went on
+// (the MQL's delivery's id), created once per activity as the MQL's note
+// is (its id kept with the activity's delivery; a lost answer looked for
+// by its marker before sending it again).
+func (h *HubSpot) PushActivity(ctx context.Context, a push.FormActivity) (string, error) {
+	prog := push.ProgressFrom(ctx)
+	if n := prog.Step("note"); n != "" {
+		return n, nil
+	}
+	marker := "baton-activity-" + a.ID
+	if err := h.unconfirmedNote(ctx, prog, "contact", a.MQLExternalID, marker); err != nil {
+		return "", err
+	}
+	if n := prog.Step("note"); n != "" {
+		return n, nil
+	}
+	note := map[string]any{
+		"properties": map[string]string{
+			"hs_timestamp": a.At.UTC().Format(time.RFC3339),
+			"hs_note_body": noteHTML(a.Subject(), a.Summary(), marker, notesIn(a.Lang)),
+		},
+		"associations": []any{map[string]any{
+			"to":    map[string]string{"id": a.MQLExternalID},
+			"types": []any{map[string]any{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": noteToContact}},
+		}},
+	}
+	if err := h.createNote(ctx, prog, note); err != nil {
+		return "", err
+	}
+	return prog.Step("note"), nil
+}

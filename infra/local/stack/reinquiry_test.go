@@ -126,7 +126,7 @@ func TestReinquiryReachesSales(t *testing.T) {
 	hook.mu.Lock()
 	var a struct {
 		ActivityID, MQLID, PersonID, Email, Type, Title, URL, Message, At, Subject, Summary string
-		Attributes                                                                        map[string]string
+		Attributes                                                                          map[string]string
 	}
 	json.Unmarshal(hook.got["mql.activity"][0], &a)
 	hook.mu.Unlock()
@@ -267,5 +267,54 @@ func TestReinquiryOfWithdrawnPersonIsNotSent(t *testing.T) {
 	}
 	if n := len(activityTasks(f, id+"-c1")); n != 0 {
 		t.Errorf("%d activity Tasks of a person who withdrew consent", n)
+	}
+}
+
+// TestReinquiryReachesHubSpot: the re-inquiry is a note associated with
+// the contact the MQL went on, created once though the form's change is
+// handled twice.
+func TestReinquiryReachesHubSpot(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewManual(t0)
+	f := crmfake.NewHubSpot()
+	defer f.Close()
+	f.Now = clk.Now
+	p := writeConfig(t, "timezone: Asia/Tokyo\nsfa:\n  language: ja\n  hubspot:\n    base_url: "+f.URL+"\n")
+	s := stack.ForTestClock(t, map[string]string{"BATON_CONFIG": p, "BATON_HUBSPOT_TOKEN": f.Token, "BATON_HUBSPOT_CLIENT_SECRET": "hubspot-app-secret-0123"}, clk.Now)
+	const vid, email = "reinq-hs", "reinq.hs@maker.example"
+	id := qualifyOne(t, s, vid, email)
+	deliver(t, s, func() bool { return mqlDelivered(t, s, id+"-c1") })
+	notes := func() []map[string]any {
+		f.Lock()
+		defer f.Unlock()
+		return append([]map[string]any(nil), f.Notes...)
+	}
+	if n := len(notes()); n != 1 {
+		t.Fatalf("%d notes after the MQL", n)
+	}
+	clk.Advance(2 * time.Hour)
+	sendForm(t, s, vid, vid+"-again", email, "事業部長", "二回目の問い合わせ:至急見積もり")
+	deliver(t, s, func() bool { return len(notes()) == 2 })
+	var cs []table.Change
+	s.App.Table.Scan(ctx, "", func(it table.Item) error {
+		if it.Kind == eventlog.KindEvent && strings.Contains(string(it.Data), vid+"-again") {
+			cs = append(cs, table.Change{Op: table.OpInsert, Item: it})
+		}
+		return nil
+	})
+	if n, err := s.App.Changes(s.App.RelayToQueue)(ctx, cs); err != nil || n != len(cs) || n == 0 {
+		t.Fatal(n, err)
+	}
+	clk.Advance(time.Hour)
+	drain(t, s)
+	ns := notes()
+	if len(ns) != 2 {
+		t.Fatalf("%d notes, want the MQL's and the re-inquiry's", len(ns))
+	}
+	body, _ := ns[1]["properties"].(map[string]any)["hs_note_body"].(string)
+	assoc, _ := json.Marshal(ns[1]["associations"])
+	contact := f.Contact(email)["hs_object_id"]
+	if !strings.Contains(body, "二回目の問い合わせ:至急見積もり") || !strings.Contains(body, "再度の問い合わせ") || contact == "" || !strings.Contains(string(assoc), `"id":"`+contact+`"`) {
+		t.Errorf("the re-inquiry's note (contact %s): %s\n%s", contact, assoc, body)
 	}
 }
