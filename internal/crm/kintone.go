@@ -317,11 +317,21 @@ const (
 // (kept) are said in it too: without a summary field, the one place the
 // person's new values show.
 func (k *Kintone) comment(ctx context.Context, record string, l push.Lead, kept []string) error {
+	text := l.Summary()
+	if len(kept) > 0 {
+		text += notesIn(l.Lang).ktHead + strings.Join(kept, "\n") + "\n"
+	}
+	return k.postComment(ctx, record, text, "(Baton MQL "+l.MQLID+")")
+}
+
+// postComment posts text on the record once per delivery, ending in marker
+// (which finds it again when kintone's answer was lost), addressed to
+// CommentMentions.
+func (k *Kintone) postComment(ctx context.Context, record, text, marker string) error {
 	prog := push.ProgressFrom(ctx)
 	if prog.Step(commentStep) != "" {
 		return nil
 	}
-	marker := "(Baton MQL " + l.MQLID + ")"
 	if prog.Step(commentSentStep) != "" {
 		found, err := k.findComment(ctx, record, marker)
 		if err != nil {
@@ -330,10 +340,6 @@ func (k *Kintone) comment(ctx context.Context, record string, l push.Lead, kept 
 		if found != "" {
 			return prog.SaveStep(ctx, commentStep, found)
 		}
-	}
-	text := l.Summary()
-	if len(kept) > 0 {
-		text += notesIn(l.Lang).ktHead + strings.Join(kept, "\n") + "\n"
 	}
 	text, _ = fit(text, kintoneCommentMax-utf16Len(marker)-1)
 	mentions := k.CommentMentions
@@ -359,6 +365,21 @@ func (k *Kintone) comment(ctx context.Context, record string, l push.Lead, kept 
 		id = "posted"
 	}
 	return prog.SaveStep(ctx, commentStep, id)
+}
+
+// PushActivity implements push.ActivityConnector: a form the person sent
+// after their MQL, as a comment on the record the MQL went on (the MQL's
+// delivery's id), addressed as the MQL's comment is and posted once per
+// activity as it is. Without comments (sfa.kintone.comment: false, the
+// app's コメント機能 perhaps off) it is not taken (push.ErrNotTaken).
+func (k *Kintone) PushActivity(ctx context.Context, a push.FormActivity) (string, error) {
+	if !k.Comment {
+		return "", push.ErrNotTaken
+	}
+	if err := k.postComment(ctx, a.MQLExternalID, a.Subject()+"\n"+a.Summary(), "(Baton activity "+a.ID+")"); err != nil {
+		return "", err
+	}
+	return push.ProgressFrom(ctx).Step(commentStep), nil
 }
 
 // kintoneCommentMax is kintone's limit on a comment's text, in characters.

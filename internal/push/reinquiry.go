@@ -46,7 +46,8 @@ type FormActivity struct {
 
 // ActivityConnector is a connector that also takes a form sent after the
 // MQL it took (FormActivity): on the record the MQL went on, idempotently
-// by the activity's ID. Connectors that do not implement it are left out.
+// by the activity's ID. Connectors that do not implement it, or answer
+// ErrNotTaken (not set up for it), are left out.
 type ActivityConnector interface {
 	PushActivity(ctx context.Context, a FormActivity) (externalID string, err error)
 }
@@ -190,6 +191,9 @@ func (w *Worker) deliverReinquiry(ctx context.Context, r qualify.Reinquiry, maxA
 				a := a
 				a.MQLExternalID = md.ExternalID
 				ext, err := ac.PushActivity(ctx, a)
+				if errors.Is(err, ErrNotTaken) {
+					return "", false, nil
+				}
 				return ext, true, err
 			case md.Status == StatusDead:
 				return "", false, nil

@@ -318,3 +318,43 @@ func TestReinquiryReachesHubSpot(t *testing.T) {
 		t.Errorf("the re-inquiry's note (contact %s): %s\n%s", contact, assoc, body)
 	}
 }
+
+// TestReinquiryReachesKintone: the re-inquiry is a comment on the record
+// the MQL went on, addressed as the MQL's is, posted once though the
+// form's change is handled twice.
+func TestReinquiryReachesKintone(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewManual(t0)
+	f := crmfake.NewKintone()
+	defer f.Close()
+	p := writeConfig(t, "timezone: Asia/Tokyo\nsfa:\n  language: ja\n  kintone:\n    base_url: "+f.URL+"\n    app: 42\n    email_field: email\n    comment: true\n    comment_mentions: [{code: sato, type: USER}]\n")
+	s := stack.ForTestClock(t, map[string]string{"BATON_CONFIG": p, "BATON_KINTONE_API_TOKEN": f.APIToken}, clk.Now)
+	const vid, email = "reinq-kt", "reinq.kt@maker.example"
+	id := qualifyOne(t, s, vid, email)
+	deliver(t, s, func() bool { return mqlDelivered(t, s, id+"-c1") })
+	if n := len(f.RecordComments(email)); n != 1 {
+		t.Fatalf("%d comments after the MQL", n)
+	}
+	clk.Advance(2 * time.Hour)
+	sendForm(t, s, vid, vid+"-again", email, "事業部長", "二回目の問い合わせ:至急見積もり")
+	deliver(t, s, func() bool { return len(f.RecordComments(email)) == 2 })
+	var cs []table.Change
+	s.App.Table.Scan(ctx, "", func(it table.Item) error {
+		if it.Kind == eventlog.KindEvent && strings.Contains(string(it.Data), vid+"-again") {
+			cs = append(cs, table.Change{Op: table.OpInsert, Item: it})
+		}
+		return nil
+	})
+	if n, err := s.App.Changes(s.App.RelayToQueue)(ctx, cs); err != nil || n != len(cs) || n == 0 {
+		t.Fatal(n, err)
+	}
+	clk.Advance(time.Hour)
+	drain(t, s)
+	c := f.RecordComments(email)
+	if len(c) != 2 {
+		t.Fatalf("%d comments, want the MQL's and the re-inquiry's", len(c))
+	}
+	if txt := c[1].Text; !strings.HasPrefix(txt, "@sato") || !strings.Contains(txt, "二回目の問い合わせ:至急見積もり") || !strings.Contains(txt, "再度の問い合わせ") || !strings.HasSuffix(txt, ")") || !strings.Contains(txt, "(Baton activity "+id+"-c1-f") {
+		t.Errorf("the re-inquiry's comment:\n%s", txt)
+	}
+}
