@@ -172,6 +172,9 @@ func (w *Worker) deliverReinquiry(ctx context.Context, r qualify.Reinquiry, maxA
 	if err != nil {
 		return Result{Reason: "read the MQL: " + err.Error()}
 	}
+	if raised.IsZero() {
+		return Result{Done: true} // no such MQL (erased with its person): nothing to add to
+	}
 	mqlT := target{pk: identity.PersonPK(r.Person), id: r.MQL, person: r.Person}
 	return w.run(ctx, target{pk: identity.PersonPK(r.Person), id: r.ID, person: r.Person, email: r.Email}, maxAttempts,
 		func(ctx context.Context, c Connector) (string, bool, error) {
@@ -190,14 +193,18 @@ func (w *Worker) deliverReinquiry(ctx context.Context, r qualify.Reinquiry, maxA
 			case md.Status == StatusDelivered:
 				a := a
 				a.MQLExternalID = md.ExternalID
-				ext, err := ac.PushActivity(ctx, a)
+				// Its id at the SFA (a Task's, a note's, a comment's) is
+				// not kept: an external id names the person's record
+				// (PersonByExternalID), and a kintone comment's id is a
+				// small number another person's record may have.
+				_, err := ac.PushActivity(ctx, a)
 				if errors.Is(err, ErrNotTaken) {
 					return "", false, nil
 				}
-				return ext, true, err
+				return "", true, err
 			case md.Status == StatusDead:
 				return "", false, nil
-			case ver == 0 && !raised.IsZero() && now.Sub(raised) > awaitNone:
+			case ver == 0 && now.Sub(raised) > awaitNone:
 				return "", false, nil // never handed this MQL: configured since
 			}
 			until := md.NextAttempt
@@ -211,7 +218,8 @@ func (w *Worker) deliverReinquiry(ctx context.Context, r qualify.Reinquiry, maxA
 		})
 }
 
-// mqlRaised is when the re-inquiry's MQL was raised (zero: not stored).
+// mqlRaised is when the re-inquiry's MQL was raised (zero: not stored;
+// one stored before RaisedAt was kept is raised at its At, never zero).
 func (w *Worker) mqlRaised(ctx context.Context, r qualify.Reinquiry) (time.Time, error) {
 	q := qualify.Qualifier{T: w.T}
 	ms, err := q.MQLs(ctx, r.Person)

@@ -43,6 +43,7 @@ var reinquiryStages = []string{StageMQL, StageSAL, StageSQL, StageOpportunity, S
 // automated, or of a person erased meanwhile is none.
 func (q *Qualifier) Reinquiries(ctx context.Context, evs []event.Event) ([]Reinquiry, error) {
 	var out []Reinquiry
+	raised := map[string]*MQL{} // by person: their current cycle's MQL, nil for none
 	for i := range evs {
 		ev := &evs[i]
 		if ev.Type != event.FormSubmit || ev.Flagged() || ev.ID == "" {
@@ -56,25 +57,13 @@ func (q *Qualifier) Reinquiries(ctx context.Context, evs []event.Event) ([]Reinq
 		if person == "" {
 			continue
 		}
-		rec, err := q.Record(ctx, person)
-		if errors.Is(err, identity.ErrNotFound) {
-			continue
-		}
+		m, ok, err := q.raisedMQL(ctx, person, raised)
 		if err != nil {
 			return nil, err
 		}
-		if rec.Cycle < 1 || !slices.Contains(reinquiryStages, rec.Stage) {
+		if !ok {
 			continue
 		}
-		ms, err := q.MQLs(ctx, person)
-		if err != nil {
-			return nil, err
-		}
-		i := slices.IndexFunc(ms, func(m MQL) bool { return m.Cycle == rec.Cycle })
-		if i < 0 {
-			continue
-		}
-		m := ms[i]
 		if slices.Contains(m.Events, ev.ID) || !ev.ReceivedAt.After(m.Raised()) {
 			continue // the form that raised it: the MQL carries it
 		}
@@ -82,4 +71,43 @@ func (q *Qualifier) Reinquiries(ctx context.Context, evs []event.Event) ([]Reinq
 		out = append(out, Reinquiry{ID: m.ID + "-f" + hex.EncodeToString(sum[:8]), MQL: m.ID, Person: person, Email: m.Email, Visitor: ev.VisitorID, Event: ev.ID, At: ev.Timestamp})
 	}
 	return out, nil
+}
+
+// raisedMQL is the person's current cycle's MQL while sales have it
+// (reinquiryStages), read once per person into seen.
+func (q *Qualifier) raisedMQL(ctx context.Context, person string, seen map[string]*MQL) (MQL, bool, error) {
+	if m, ok := seen[person]; ok {
+		if m == nil {
+			return MQL{}, false, nil
+		}
+		return *m, true, nil
+	}
+	seen[person] = nil
+	rec, err := q.Record(ctx, person)
+	if errors.Is(err, identity.ErrNotFound) {
+		return MQL{}, false, nil
+	}
+	if err != nil {
+		return MQL{}, false, err
+	}
+	if rec.Cycle < 1 || !slices.Contains(reinquiryStages, rec.Stage) {
+		return MQL{}, false, nil
+	}
+	ms, err := q.MQLs(ctx, person)
+	if err != nil {
+		return MQL{}, false, err
+	}
+	i := slices.IndexFunc(ms, func(m MQL) bool { return m.Cycle == rec.Cycle })
+	if i < 0 {
+		return MQL{}, false, nil
+	}
+	seen[person] = &ms[i]
+	return ms[i], true, nil
+}
+
+// HasRaisedMQL reports whether the person's current cycle's MQL is with
+// sales: a form of theirs now is a re-inquiry (Reinquiries).
+func (q *Qualifier) HasRaisedMQL(ctx context.Context, person string) (bool, error) {
+	_, ok, err := q.raisedMQL(ctx, person, map[string]*MQL{})
+	return ok, err
 }

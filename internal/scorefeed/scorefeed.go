@@ -151,13 +151,20 @@ func handleChange(ctx context.Context, q *qualify.Qualifier, c table.Change, rel
 		}
 		// A form from a browser not yet theirs is stored before its
 		// identification links the browser: its person is known now.
-		if visitor, ok := strings.CutPrefix(it.PK, "V#"); ok && q.Reinquired != nil {
-			evs, err := q.Log.Visitor(ctx, visitor)
-			if err != nil {
-				return err
-			}
-			return reinquiries(ctx, q, evs)
+		// (Its events are read only for a person whose MQL sales have.)
+		cur, ok := l.Current()
+		visitor, isVisitor := strings.CutPrefix(it.PK, "V#")
+		if !ok || !isVisitor || q.Reinquired == nil {
+			return nil
 		}
+		if open, err := q.HasRaisedMQL(ctx, cur.Person); err != nil || !open {
+			return err
+		}
+		evs, err := q.Log.Visitor(ctx, visitor)
+		if err != nil {
+			return err
+		}
+		return reinquiries(ctx, q, evs)
 	case identity.KindPerson:
 		// A person changed (attributes, email, consent): their fit is
 		// judged again. One created is scored by their link's change.

@@ -354,6 +354,18 @@ func TestReinquiryReachesKintone(t *testing.T) {
 	if len(c) != 2 {
 		t.Fatalf("%d comments, want the MQL's and the re-inquiry's", len(c))
 	}
+	// Only the record's id names the person: a comment's id (a small
+	// number) may be another person's record's.
+	var ext []string
+	s.App.Table.Scan(ctx, "", func(it table.Item) error {
+		if strings.HasPrefix(it.PK, "EXT#kintone#") {
+			ext = append(ext, it.PK)
+		}
+		return nil
+	})
+	if len(ext) != 1 {
+		t.Errorf("kintone ids naming the person: %v, want the record's alone", ext)
+	}
 	if txt := c[1].Text; !strings.HasPrefix(txt, "@sato") || !strings.Contains(txt, "二回目の問い合わせ:至急見積もり") || !strings.Contains(txt, "再度の問い合わせ") || !strings.HasSuffix(txt, ")") || !strings.Contains(txt, "(Baton activity "+id+"-c1-f") {
 		t.Errorf("the re-inquiry's comment:\n%s", txt)
 	}
