@@ -84,6 +84,7 @@ var kinds = []kind{
 	{"Q#", "M#", queue},            // messages
 	{"ACCTS", "", account},         // accounts
 	{"ACCTKEY#", "KEY", account},   // grouping keys
+	{"ACCTKEY#", "ALSO#", account}, // a domain's account a names-only account's name turned away
 	{"P#", "ACCTOF", account},      // the person's account
 	{"ACCT#", "MQA#", account},     // MQAs
 	{"ACCT#", "DLV#", push},        // MQA deliveries (the SK is push's, the partition account.PK)

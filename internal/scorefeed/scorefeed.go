@@ -11,7 +11,6 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/baton-hq/baton/internal/event"
@@ -153,14 +152,13 @@ func handleChange(ctx context.Context, q *qualify.Qualifier, c table.Change, rel
 		// identification links the browser: its person is known now.
 		// (Its events are read only for a person whose MQL sales have.)
 		cur, ok := l.Current()
-		visitor, isVisitor := strings.CutPrefix(it.PK, "V#")
-		if !ok || !isVisitor || q.Reinquired == nil {
+		if !ok || l.Visitor == "" || q.Reinquired == nil {
 			return nil
 		}
 		if open, err := q.HasRaisedMQL(ctx, cur.Person); err != nil || !open {
 			return err
 		}
-		evs, err := q.Log.Visitor(ctx, visitor)
+		evs, err := q.Log.Visitor(ctx, l.Visitor)
 		if err != nil {
 			return err
 		}

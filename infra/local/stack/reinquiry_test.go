@@ -393,3 +393,30 @@ func TestReinquiryReachesKintone(t *testing.T) {
 		t.Errorf("the re-inquiry's comment:\n%s", txt)
 	}
 }
+
+// TestReinquiryFromAnotherBrowser: the person writes again from their
+// phone, a browser not yet theirs. The form is stored before its
+// identification links the browser, so the form's own change finds nobody;
+// the link's change finds it: sales hear of it once.
+func TestReinquiryFromAnotherBrowser(t *testing.T) {
+	clk := clock.NewManual(t0)
+	s, f, hook, _ := reinquiryStack(t, clk)
+	const email = "reinq-phone@maker.example"
+	id := qualifyOne(t, s, "reinq-laptop", email)
+	deliver(t, s, func() bool { return mqlDelivered(t, s, id+"-c1") })
+	drain(t, s)
+	clk.Advance(2 * time.Hour)
+	sendForm(t, s, "reinq-phone", "reinq-phone-1", email, "部長", "スマホから再度のお問い合わせ")
+	deliver(t, s, func() bool { return hook.count("mql.activity") == 1 && len(activityTasks(f, id+"-c1")) == 1 })
+	hook.mu.Lock()
+	var a struct{ PersonID, Message string }
+	json.Unmarshal(hook.got["mql.activity"][0], &a)
+	hook.mu.Unlock()
+	if a.PersonID != id || a.Message != "スマホから再度のお問い合わせ" {
+		t.Errorf("activity %+v", a)
+	}
+	drain(t, s)
+	if n := hook.count("mql.activity"); n != 1 {
+		t.Errorf("%d activities, want 1", n)
+	}
+}
