@@ -6,7 +6,8 @@ import (
 )
 
 // TestAgainBounds: the first attempt is made at once, every later one up to
-// CASAttempts after a pause, none after ctx ends or past the last.
+// CASAttempts after a pause (none once ctx ended: the attempt's calls then
+// report ctx's error), none past the last.
 func TestAgainBounds(t *testing.T) {
 	ctx := context.Background()
 	n := 0
@@ -18,10 +19,10 @@ func TestAgainBounds(t *testing.T) {
 	}
 	done, cancel := context.WithCancel(ctx)
 	cancel()
-	if !Again(done, 0) {
-		t.Error("the first attempt is made whatever ctx says (its own calls report ctx's error)")
+	if !Again(done, 0) || !Again(done, 1) {
+		t.Error("an attempt refused after ctx ended: the loop would say too much contention, not ctx's error")
 	}
-	if Again(done, 1) {
-		t.Error("a retry after ctx ended")
+	if Again(done, CASAttempts) {
+		t.Error("an attempt past the last")
 	}
 }
