@@ -305,6 +305,26 @@ func names(s privacy.Subject, p Member) bool {
 	return p.Person == s.Person || (s.Email != "" && p.Email == s.Email)
 }
 
+// MQAsNaming is the MQAs that name the person s (by id or email), in any
+// account, as they are stored: what an SFA that took one of them was sent
+// of them (an erasure tells a receiver only what it had). It reads the
+// accounts' list and the MQAs of each account that raised one.
+func (b *Book) MQAsNaming(ctx context.Context, s privacy.Subject) ([]MQA, error) {
+	accts, err := b.T.Query(ctx, table.Query{PK: listPK, Consistent: true})
+	if err != nil {
+		return nil, err
+	}
+	cut, err := b.naming(ctx, s, "", accts)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]MQA, len(cut))
+	for i, m := range cut {
+		out[i] = m.MQA
+	}
+	return out, nil
+}
+
 // cutMQA is an MQA as an erasure leaves it, and the entries of the person
 // it cut (what a disclosure shows).
 type cutMQA struct {

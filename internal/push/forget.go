@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 
+	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
@@ -127,6 +128,16 @@ func (i *Inbox) Disclose(ctx context.Context, s privacy.Subject) (privacy.Disclo
 
 func naming(s privacy.Subject) func(table.Item) bool {
 	return func(it table.Item) bool { return privacy.Mentions(it.Data, s) }
+}
+
+// TookAccount reports whether connector took the MQA m, or may have
+// (delivered, tried, or being tried now), as Reached does for an MQL.
+func (w *Worker) TookAccount(ctx context.Context, m account.MQA, connector string) (bool, error) {
+	d, err := w.state(ctx, target{pk: account.PK(m.Account), id: m.ID}, connector)
+	if err != nil {
+		return false, err
+	}
+	return d.Status == StatusDelivered || d.Attempts > 0 || !d.Claimed.IsZero(), nil
 }
 
 // Reached reports whether an MQL of the person was, or may have been,

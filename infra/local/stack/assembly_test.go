@@ -1100,6 +1100,57 @@ func TestAssembly(t *testing.T) {
 			t.Fatalf("person.erased %s", notices)
 		}
 	})
+	t.Run("sfa.erase,webhook,mqa-member", func(t *testing.T) {
+		// A colleague who never became an MQL, named in an MQA the
+		// receiver took (its people carry their email, name and title):
+		// the receiver had them, and is told of their erasure. It was
+		// skipped as "never sent the person" (only MQLs were looked at).
+		const secret = "whsec_bXFhLW1lbWJlci1lcmFzdXJlLXNlY3JldA=="
+		hook, srv := newHookRecorder(t, secret)
+		s, _ := start(t, "sfa:\n  erase: true\n", map[string]string{"BATON_WEBHOOK_URL": srv.URL, "BATON_WEBHOOK_SECRET": secret})
+		ctx := context.Background()
+		qualifyOne(t, s, "mm-1", "one@member-maker.example")
+		form := `{"type":"form_submit","messageId":"mm-3-1","anonymousId":"mm-3","properties":{"url":"https://www.example.com/newsletter","form":{"id":"newsletter"},"fields":{"email":"three@member-maker.example","company":"Maker","name":"三田 花子"}}}`
+		if resp, err := http.Post(s.URL+"/e", "text/plain", strings.NewReader(form)); err != nil || resp.StatusCode != 204 {
+			t.Fatalf("form: %v %v", err, resp)
+		}
+		if err := s.Settle(ctx); err != nil {
+			t.Fatal(err)
+		}
+		three, err := s.App.People.ByEmail(ctx, "three@member-maker.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec, _ := s.App.Qualifier.Record(ctx, three.ID); rec.Stage == "mql" {
+			t.Fatal("three is an MQL: the test would prove nothing")
+		}
+		qualifyOne(t, s, "mm-2", "two@member-maker.example")
+		as, err := s.App.Accounts.List(ctx, account.ByActivity, 0)
+		if err != nil || len(as) != 1 {
+			t.Fatalf("accounts %+v %v", as, err)
+		}
+		ms, err := s.App.Accounts.MQAs(ctx, as[0].ID)
+		if err != nil || len(ms) != 1 || !slices.ContainsFunc(ms[0].People, func(m account.Member) bool { return m.Person == three.ID }) {
+			t.Fatalf("MQAs %+v %v: want one naming three", ms, err)
+		}
+		deliver(t, s, func() bool { return hook.count("mqa.created") == 1 })
+		code, b := do(t, "DELETE", s.URL+"/admin/people/"+three.ID, token, "")
+		var v struct {
+			Told map[string]struct {
+				Acknowledged bool
+				Skipped      string
+			}
+		}
+		if code != 200 || json.Unmarshal(b, &v) != nil || !v.Told["webhook"].Acknowledged {
+			t.Fatalf("erasing an MQA's member: %d %s", code, b)
+		}
+		hook.mu.Lock()
+		notices := hook.got["person.erased"]
+		hook.mu.Unlock()
+		if len(notices) != 1 || !strings.Contains(string(notices[0]), `"personId":"`+three.ID+`"`) {
+			t.Fatalf("person.erased %s", notices)
+		}
+	})
 	t.Run("feedback.salesforce_status", func(t *testing.T) {
 		secret := "feedback-secret-0123456789"
 		s, _ := start(t, "feedback:\n  salesforce_status: {\"Nurture Later\": rejected}\n", map[string]string{"BATON_FEEDBACK_SECRET": secret})

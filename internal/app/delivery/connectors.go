@@ -125,12 +125,12 @@ func checkConnectors(ctx context.Context, cs []push.Connector, log *slog.Logger)
 // tellConnectors passes an erasure on to every connector that can forget,
 // saying what each answered. A receiver of a notice (ErasureNotice) is
 // told only when reached says it was handed the person (nil: always).
-func tellConnectors(cs []push.Connector, reached func(ctx context.Context, personID, connector string) (bool, error)) func(ctx context.Context, personID, email string) (privacy.Told, error) {
+func tellConnectors(cs []push.Connector, reached func(ctx context.Context, personID, email, connector string) (bool, error)) func(ctx context.Context, personID, email string) (privacy.Told, error) {
 	return func(ctx context.Context, personID, email string) (privacy.Told, error) {
 		told := privacy.Told{}
 		for _, c := range cs {
 			if _, isNotice := c.(notice); isNotice && reached != nil {
-				ok, err := reached(ctx, personID, c.Name())
+				ok, err := reached(ctx, personID, email, c.Name())
 				if err != nil {
 					return told, fmt.Errorf("%s: %w", c.Name(), err)
 				}

@@ -30,7 +30,8 @@ type Delivery struct {
 	// delivers to the Inbox).
 	Connectors []push.Connector
 
-	queued chan struct{} // wakes the Pusher when RelayToQueue queued an MQL
+	queued   chan struct{} // wakes the Pusher when RelayToQueue queued an MQL
+	accounts *account.Book // the MQAs an erased person is named in (reached)
 }
 
 // New assembles delivery on the core, refusing a half configured connector
@@ -66,6 +67,7 @@ func New(ctx context.Context, c *core.Core) (*Delivery, error) {
 		d.Pusher.TellForget = forgetAt // a lead that reached an SFA after it was told to forget
 	}
 	if c.Accounts != nil {
+		d.accounts = c.Accounts
 		c.Accounts.Send = d.RelayAccount          // MQAs wait in the same queue as MQLs
 		d.Pusher.AccountFacts = c.Accounts.SetSFA // what the SFAs know of the company
 	}
@@ -120,5 +122,26 @@ func (d *Delivery) RelayReinquiry(ctx context.Context, r qualify.Reinquiry) erro
 // TellConnectors passes an erasure on to every configured connector that
 // can forget (sfa.erase).
 func (d *Delivery) TellConnectors() func(ctx context.Context, personID, email string) (privacy.Told, error) {
-	return tellConnectors(d.Connectors, d.Pusher.Reached)
+	return tellConnectors(d.Connectors, d.reached)
+}
+
+// reached reports whether connector was handed the person: an MQL of
+// theirs, or an MQA naming them (its people carry their email and name).
+func (d *Delivery) reached(ctx context.Context, personID, email, connector string) (bool, error) {
+	if ok, err := d.Pusher.Reached(ctx, personID, connector); ok || err != nil {
+		return ok, err
+	}
+	if d.accounts == nil {
+		return false, nil
+	}
+	ms, err := d.accounts.MQAsNaming(ctx, privacy.Subject{Person: personID, Email: email})
+	if err != nil {
+		return false, err
+	}
+	for _, m := range ms {
+		if ok, err := d.Pusher.TookAccount(ctx, m, connector); ok || err != nil {
+			return ok, err
+		}
+	}
+	return false, nil
 }
