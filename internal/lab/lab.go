@@ -546,7 +546,7 @@ func (r Report) Text() string {
 	c := r.Check
 	fmt.Fprintf(&b, "\nreplay of the rules in force against the MQLs raised: %d of %d credited alike", c.Same, c.Stored)
 	if c.Differ+c.Extra > 0 {
-		fmt.Fprintf(&b, "; %d credited otherwise or not raised, %d raised by the replay alone (rules changed since %d, attributes changed since %d, events past retention %d, other %d)",
+		fmt.Fprintf(&b, "; %d credited otherwise or not raised, %d raised by the replay alone (why: rules changed since %d, attributes changed since %d, events past retention %d, other %d)",
 			c.Differ, c.Extra, c.Why["rules"], c.Why["attributes"], c.Why["events"], c.Why["other"])
 	}
 	b.WriteString("\n")

@@ -231,7 +231,7 @@ func TestCheckSaysWhyTheReplayDiffers(t *testing.T) {
 		t.Errorf("check: %s; want %s", got, want)
 	}
 	rep := Report{Check: c, Current: newSide("acme@1"), Candidate: newSide("cand"), Stored: newSide("stored")}
-	if txt := rep.Text(); !strings.Contains(txt, "1 of 5 credited alike; 4 credited otherwise or not raised, 1 raised by the replay alone (rules changed since 1, attributes changed since 2, events past retention 1, other 1)") {
+	if txt := rep.Text(); !strings.Contains(txt, "1 of 5 credited alike; 4 credited otherwise or not raised, 1 raised by the replay alone (why: rules changed since 1, attributes changed since 2, events past retention 1, other 1)") {
 		t.Errorf("text:\n%s", txt)
 	}
 }

@@ -217,7 +217,7 @@ func TestRulesLabCountsMatchRulesPage(t *testing.T) {
 	if c := rep.Check; c.Stored != 12 || c.Same != 10 || c.Differ != 2 || c.Extra != 0 || c.Why["attributes"] != 2 {
 		t.Errorf("check: %+v; want 10 of 12 alike, 2 differing by attributes", c)
 	}
-	if !strings.Contains(en.Check, "credits 10 of the 12 MQLs raised to the same condition") || !strings.Contains(en.Check, "is not today's 2") {
+	if !strings.Contains(en.Check, "credits 10 of the 12 MQLs raised to the same condition") || !strings.Contains(en.Check, "is not today's (2;") {
 		t.Errorf("English check: %q", en.Check)
 	}
 	if !strings.Contains(ja.Check, "発生済みの MQL 12 件のうち 10 件を同じ条件") || !strings.Contains(ja.Check, "今日と異なる 2 件") {
