@@ -101,7 +101,11 @@ type Query struct {
 	Consistent bool
 }
 
-// Table is a single-table store.
+// Table is a single-table store. A write whose ctx has ended reports ctx's
+// error (errors.Is context.Canceled or DeadlineExceeded) before any
+// condition is judged: a compare-and-swap loop (Again) whose client left
+// then says so, not "too much contention" after losing every attempt to a
+// rival writer.
 type Table interface {
 	Get(ctx context.Context, pk, sk string) (Item, error)
 	// Put writes one item under a condition. The stored version becomes the

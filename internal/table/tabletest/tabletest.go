@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -120,6 +121,9 @@ func contract(t *testing.T, newTable Factory) {
 		if wins != 1 {
 			t.Fatalf("%d writers won a NotExists put, want 1", wins)
 		}
+	})
+	t.Run("CASLoopAfterCtxEnds", func(t *testing.T) {
+		casLoopAfterCtxEnds(t, newTable(t, now))
 	})
 	t.Run("Transact", func(t *testing.T) {
 		tb := newTable(t, now)
@@ -384,4 +388,102 @@ func contract(t *testing.T, newTable Factory) {
 			t.Error("ScanPage took a malformed cursor")
 		}
 	})
+}
+
+// casLoopAfterCtxEnds: a compare-and-swap loop (table.Again) whose ctx
+// ended, the client gone or a Lambda's deadline past, while a writer keeps
+// changing its item, reports ctx's error, never "too much contention": the
+// message in the logs and the 500 must say why it stopped. The store's part:
+// a write under an ended ctx reports ctx's error, not the condition that
+// would fail.
+func casLoopAfterCtxEnds(t *testing.T, tb table.Table) {
+	const pk, sk = "P#cas", "X"
+	var contention = errors.New("too much contention")
+	// cas is the loop every CAS in Baton is; lost is told of each attempt
+	// that lost to the writer, who puts between its read and its write.
+	cas := func(ctx context.Context, lost func(attempt int)) (attempts int, err error) {
+		for attempt := 0; table.Again(ctx, attempt); attempt++ {
+			attempts++
+			it, err := tb.Get(ctx, pk, sk)
+			if err != nil && !errors.Is(err, table.ErrNotFound) {
+				return attempts, err
+			}
+			if err := tb.Put(context.Background(), table.Item{PK: pk, SK: sk, Data: []byte("theirs")}, table.Always); err != nil {
+				t.Fatal(err)
+			}
+			err = tb.Put(ctx, table.Item{PK: pk, SK: sk, Data: []byte("mine")}, table.VersionIs(it.Version))
+			if !errors.Is(err, table.ErrConditionFailed) {
+				return attempts, err
+			}
+			lost(attempt)
+		}
+		return attempts, contention
+	}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	expired, cancel := context.WithTimeout(context.Background(), -1)
+	defer cancel()
+	mid, cancelMid := context.WithCancel(context.Background())
+	defer cancelMid()
+	late := &endable{Context: context.Background(), done: make(chan struct{})}
+	for _, c := range []struct {
+		name string
+		ctx  context.Context
+		lost func(attempt int) // ends ctx after an attempt lost
+		want error
+		max  int // attempts
+	}{
+		{"cancelled", cancelled, func(int) {}, context.Canceled, 1},
+		{"deadline past", expired, func(int) {}, context.DeadlineExceeded, 1},
+		// Ended while the loop runs, after a lost attempt: the next one
+		// is made at once and reports ctx's error (Again stopped the
+		// loop here, which then said "too much contention").
+		{"cancelled meanwhile", mid, func(a int) {
+			if a == 1 {
+				cancelMid()
+			}
+		}, context.Canceled, 3},
+		{"deadline passed meanwhile", late, func(a int) {
+			if a == 1 {
+				late.end(context.DeadlineExceeded)
+			}
+		}, context.DeadlineExceeded, 3},
+	} {
+		n, err := cas(c.ctx, c.lost)
+		if !errors.Is(err, c.want) || errors.Is(err, contention) || strings.Contains(fmt.Sprint(err), "contention") || n > c.max {
+			t.Errorf("%s: %v after %d attempts, want %v after at most %d", c.name, err, n, c.want, c.max)
+		}
+	}
+	// The writer is a real rival: with ctx alive every attempt loses.
+	lost := 0
+	if _, err := cas(context.Background(), func(int) { lost++ }); !errors.Is(err, contention) || lost != table.CASAttempts {
+		t.Errorf("a live loop against the writer: %v after %d lost attempts, want contention after %d", err, lost, table.CASAttempts)
+	}
+}
+
+// endable is a context that ends when told, with the error it is told:
+// a deadline that passes at a chosen moment of a test, not the clock's.
+type endable struct {
+	context.Context
+	once sync.Once
+	done chan struct{}
+	mu   sync.Mutex
+	err  error
+}
+
+func (e *endable) end(err error) {
+	e.once.Do(func() {
+		e.mu.Lock()
+		e.err = err
+		e.mu.Unlock()
+		close(e.done)
+	})
+}
+
+func (e *endable) Done() <-chan struct{} { return e.done }
+
+func (e *endable) Err() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.err
 }
