@@ -293,7 +293,9 @@ func TestLinkLeadingNowhereToABrowser(t *testing.T) {
 	browse := func(path, lang string) *httptest.ResponseRecorder {
 		r := httptest.NewRequest("GET", path, nil)
 		r.Header.Set("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
-		r.Header.Set("Accept-Language", lang)
+		if lang != "-" { // "-": no Accept-Language at all
+			r.Header.Set("Accept-Language", lang)
+		}
 		w := httptest.NewRecorder()
 		e.mux.ServeHTTP(w, r)
 		return w
@@ -305,7 +307,14 @@ func TestLinkLeadingNowhereToABrowser(t *testing.T) {
 	}{
 		{"/c/nope/tok", "ja-JP,ja;q=0.9,en-US;q=0.8", "ja", 404, "このリンクは無効です"},
 		{"/c/nope/tok", "en-GB,en;q=0.9", "en", 404, "This link is not valid"},
-		{"/c/nope/tok", "", "en", 404, "This link is not valid"},
+		// Without a preference for either language the page is Japanese,
+		// Baton's readers' (it was English); one stated still wins, by q.
+		{"/c/nope/tok", "-", "ja", 404, "このリンクは無効です"},
+		{"/c/nope/tok", "", "ja", 404, "このリンクは無効です"},
+		{"/c/nope/tok", "fr-FR,de;q=0.5", "ja", 404, "このリンクは無効です"},
+		{"/c/nope/tok", "en", "en", 404, "This link is not valid"},
+		{"/c/nope/tok", "en;q=0.9, ja;q=0.8", "en", 404, "This link is not valid"},
+		{"/c/nope/tok", "fr, ja;q=0", "en", 404, "This link is not valid"},
 		{"/c/nope", "ja", "ja", 404, "このリンクは無効です"},
 		{"/c/AAAAAAAAAAAA/", "en;q=0.3,ja;q=0.8", "ja", 404, "このリンクは無効です"},
 	} {
@@ -330,6 +339,9 @@ func TestLinkLeadingNowhereToABrowser(t *testing.T) {
 	}
 	if w := browse(path, "en"); w.Code != 403 || !strings.Contains(w.Body.String(), "This link no longer leads anywhere") {
 		t.Errorf("a host given up, in a browser: %d %s", w.Code, w.Body)
+	}
+	if w := browse(path, "-"); w.Code != 403 || w.Header().Get("Content-Language") != "ja" || !strings.Contains(w.Body.String(), "このリンクは現在ご利用いただけません") {
+		t.Errorf("a host given up, a browser without Accept-Language: %d %v %s", w.Code, w.Header(), w.Body)
 	}
 	if w := e.get("GET", path, ""); w.Code != 403 || !strings.Contains(w.Body.String(), "link_hosts") {
 		t.Errorf("a host given up, API caller: %d %s", w.Code, w.Body)

@@ -22,11 +22,18 @@ var (
 	}
 )
 
+// readerLanguage is the page's language when the browser's Accept-Language
+// names neither Japanese nor English (or is absent: some mail apps' in-app
+// browsers send none). Baton's workspaces are Japanese B2B teams first and
+// their newsletters' readers Japanese; the configuration has no language of
+// the workspace's (sfa.language is that of the summary sales read).
+const readerLanguage = "ja"
+
 // notFollowed answers a click that leads nowhere: a reader's browser
 // (Accept: text/html) gets a short page in its language (Accept-Language:
-// Japanese or English), where a JSON body read as gibberish to someone who
-// opened a newsletter link; API clients and link checkers keep the JSON
-// error.
+// Japanese or English, else readerLanguage), where a JSON body read as
+// gibberish to someone who opened a newsletter link; API clients and link
+// checkers keep the JSON error.
 func notFollowed(w http.ResponseWriter, r *http.Request, status int, msg string, p readerPage) {
 	w.Header().Add("Vary", "Accept, Accept-Language")
 	if !httpx.WantsPage(r) {
@@ -34,7 +41,7 @@ func notFollowed(w http.ResponseWriter, r *http.Request, status int, msg string,
 		return
 	}
 	lang, body := "en", p.en
-	if httpx.AcceptLanguage(r.Header.Get("Accept-Language")) == "ja" {
+	if httpx.AcceptLanguageOr(r.Header.Get("Accept-Language"), readerLanguage) == "ja" {
 		lang, body = "ja", p.ja
 	}
 	h := w.Header()

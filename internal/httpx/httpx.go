@@ -366,8 +366,14 @@ func (s *statusRecorder) WriteHeader(code int) {
 // AcceptLanguage returns ja or en, whichever an Accept-Language header
 // prefers (by q); en when it names neither. Baton's pages for people (the
 // workspace, a tracked link's answer to a reader) speak these two.
-func AcceptLanguage(h string) string {
-	best, bestQ := "en", -1.0
+func AcceptLanguage(h string) string { return AcceptLanguageOr(h, "en") }
+
+// AcceptLanguageOr is AcceptLanguage with fallback (ja or en) for a header
+// that names neither, or none: the other language only when the header
+// refuses fallback (q=0) and not it.
+func AcceptLanguageOr(h, fallback string) string {
+	best, bestQ := "", -1.0
+	refused := map[string]bool{}
 	for _, part := range strings.Split(h, ",") {
 		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		q := 1.0
@@ -377,11 +383,23 @@ func AcceptLanguage(h string) string {
 			}
 		}
 		primary, _, _ := strings.Cut(strings.ToLower(tag), "-")
+		if primary != "ja" && primary != "en" {
+			continue
+		}
 		// q=0 is "not acceptable" (RFC 9110 12.4.2): "fr, ja;q=0" is
 		// no Japanese, so English.
-		if (primary == "ja" || primary == "en") && q > 0 && q > bestQ {
+		if q <= 0 {
+			refused[primary] = true
+		} else if q > bestQ {
 			best, bestQ = primary, q
 		}
 	}
-	return best
+	if best != "" {
+		return best
+	}
+	other := map[string]string{"ja": "en", "en": "ja"}[fallback]
+	if refused[fallback] && !refused[other] {
+		return other
+	}
+	return fallback
 }

@@ -288,3 +288,26 @@ func TestAcceptLanguageRefusedByQZero(t *testing.T) {
 		}
 	}
 }
+
+// TestAcceptLanguageOr: a header naming neither language, or none, gets
+// the fallback; one that names either gets it by q, and a fallback refused
+// (q=0) gives the other.
+func TestAcceptLanguageOr(t *testing.T) {
+	for _, c := range []struct{ h, fallback, want string }{
+		{"", "ja", "ja"},
+		{"", "en", "en"},
+		{"fr-FR, de;q=0.5", "ja", "ja"},
+		{"en", "ja", "en"},
+		{"en;q=0.9, ja;q=0.8", "ja", "en"},
+		{"ja;q=0.8, en;q=0.9", "ja", "en"},
+		{"ja-JP,ja;q=0.9,en;q=0.8", "en", "ja"},
+		{"fr, ja;q=0", "ja", "en"},
+		{"fr, en;q=0", "en", "ja"},
+		{"ja;q=0, en;q=0", "ja", "ja"},
+		{"en;q=0, ja;q=0.1", "ja", "ja"},
+	} {
+		if got := AcceptLanguageOr(c.h, c.fallback); got != c.want {
+			t.Errorf("%q or %s: %s, want %s", c.h, c.fallback, got, c.want)
+		}
+	}
+}
