@@ -15,6 +15,7 @@ import (
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/queue"
+	"github.com/baton-hq/baton/internal/table"
 )
 
 // Both dead-letter stores count cheaply: the navigation shows the count
@@ -58,7 +59,17 @@ func (e erasedOne) Get(ctx context.Context, id string) (identity.Person, error) 
 // waiting@'s person erased since), the handler served again with them.
 func deadFixture(t *testing.T) (*fixture, *countingQueue, string, string) {
 	t.Helper()
+	return deadFixtureOn(t, nil)
+}
+
+// deadFixtureOn is deadFixture with its stores (people, scores, queue) on
+// wrap of the table (nil: the table itself), for a test to count reads.
+func deadFixtureOn(t *testing.T, wrap func(table.Table) table.Table) (*fixture, *countingQueue, string, string) {
+	t.Helper()
 	f := newFixture(t)
+	if wrap != nil {
+		f.tb = wrap(f.tb)
+	}
 	ctx := context.Background()
 	scores, dir, _ := salesHistory(t, f)
 	named, err := dir.ByEmail(ctx, "answered@maker.example")

@@ -57,13 +57,40 @@ func (h *Handler) deliveryRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/inbox", h.Require(ScopeRead, h.inbox))
 }
 
+// deadLetters lists the dead letters a page at a time, the oldest given
+// up first: limit (default and most 1,000), after (the next of the page
+// before), queue (push-dlq or score-failures; locally every dead letter is
+// push-dlq's), with the total and, when there are more, next. On AWS a
+// listing sees only what SQS lets one request receive: partial then says
+// so, total being SQS's approximate count (deadletter.Store.DeadPage).
 func (h *Handler) deadLetters(w http.ResponseWriter, r *http.Request) {
-	ms, err := h.Deliveries.Queue.Dead(r.Context())
+	q := r.URL.Query()
+	limit, bad := whole(q, "limit", 1000, 1, 1000)
+	if bad == nil {
+		bad = oneOf(q, "queue", []string{"push-dlq", "score-failures"}) // deadletter's names
+	}
+	if a := q.Get("after"); bad == nil && a != "" && !queue.ValidDeadCursor(a) {
+		bad = &badParam{"after", "after must be the next of an earlier answer"}
+	}
+	if bad != nil {
+		bad.refuse(w)
+		return
+	}
+	p, err := h.deadPage(r.Context(), queue.DeadQuery{After: q.Get("after"), Limit: limit, Queue: q.Get("queue")})
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	httpx.JSON(w, http.StatusOK, map[string]any{"deadLetters": ms})
+	out := map[string]any{"deadLetters": p.Messages, "total": p.Total}
+	if p.Next != "" {
+		out["next"] = p.Next
+	}
+	if p.Partial {
+		out["partial"] = true
+		out["seen"] = p.Seen
+		out["note"] = fmt.Sprintf("SQS cannot page a queue and lets one request receive only so many messages: the pages hold the %d seen of about %d; replay (or purge) some to reach the rest", p.Seen, p.Total)
+	}
+	httpx.JSON(w, http.StatusOK, out)
 }
 
 // purgeCount answers how many dead letters a purge would delete: the

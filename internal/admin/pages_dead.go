@@ -21,6 +21,31 @@ type DeadLetterCounter interface {
 	DeadCount(ctx context.Context) (int, error)
 }
 
+// DeadLetterPager is a dead-letter store that lists a page at a time, in
+// the order the dead letters were given up, with their total: the table's
+// queue by one query of its dead-letter index and a read per letter on
+// the page, the SQS queues by a listing cut into pages
+// (deadletter.Store.DeadPage says why SQS cannot do better). A store
+// without it is listed whole and cut here.
+type DeadLetterPager interface {
+	DeadPage(ctx context.Context, q queue.DeadQuery) (queue.DeadPage, error)
+}
+
+// deadPage is the page q asks of the dead letters (none without delivery).
+func (h *Handler) deadPage(ctx context.Context, q queue.DeadQuery) (queue.DeadPage, error) {
+	if h.Deliveries == nil || h.Deliveries.Queue == nil {
+		return queue.DeadPage{Messages: []queue.Message{}}, nil
+	}
+	if p, ok := h.Deliveries.Queue.(DeadLetterPager); ok {
+		return p.DeadPage(ctx, q)
+	}
+	all, err := h.Deliveries.Queue.Dead(ctx)
+	if err != nil {
+		return queue.DeadPage{}, err
+	}
+	return queue.PageDead(all, q)
+}
+
 // deadRow is a dead letter as the MQL page shows it: whose hand-off it
 // was (the person as the MQL list names them, with a link) and to which
 // connectors it failed. An erased person's shows nothing of them.
@@ -42,15 +67,8 @@ type deadAlert struct {
 	Oldest time.Time // zero: not known (every one hidden by another reader)
 }
 
-// givenUp is when delivery gave up on a dead letter: the table's queue
-// records it; on SQS a message's arrival in the DLQ (Enqueued) stands for
-// it.
-func givenUp(m queue.Message) time.Time {
-	if !m.DeadAt.IsZero() {
-		return m.DeadAt
-	}
-	return m.Enqueued
-}
+// givenUp is when delivery gave up on a dead letter (queue.GivenUp).
+func givenUp(m queue.Message) time.Time { return queue.GivenUp(m) }
 
 // deadRows names each dead letter's person, by key: at most one person and
 // one delivery record read a dead letter, as the MQL list reads its rows.
@@ -134,7 +152,8 @@ func (h *Handler) deadAlertOf(ctx context.Context) (*deadAlert, error) {
 			return nil, nil
 		}
 	}
-	dead, err := h.Deliveries.Queue.Dead(ctx)
+	// The oldest alone: a page of one, not every dead letter read.
+	p, err := h.deadPage(ctx, queue.DeadQuery{Limit: 1})
 	if err != nil && n > 0 {
 		// Counted, not listed (on SQS another reader's turn): the count
 		// alone, its oldest unknown, rather than no alert.
@@ -144,11 +163,9 @@ func (h *Handler) deadAlertOf(ctx context.Context) (*deadAlert, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &deadAlert{Count: max(n, len(dead))}
-	for _, m := range dead {
-		if t := givenUp(m); !t.IsZero() && (a.Oldest.IsZero() || t.Before(a.Oldest)) {
-			a.Oldest = t
-		}
+	a := &deadAlert{Count: max(n, p.Total)}
+	for _, m := range p.Messages {
+		a.Oldest = givenUp(m)
 	}
 	if a.Count == 0 {
 		return nil, nil

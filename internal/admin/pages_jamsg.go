@@ -106,6 +106,7 @@ var jaPatterns = []struct {
 	{regexp.MustCompile(`^page must be a whole number from (\d+) to (\d+)$`), "ページ番号（page）は $1〜$2 の整数にしてください"},
 	{regexp.MustCompile(`^limit must be a whole number from (\d+) to (\d+)$`), "件数（limit）は $1〜$2 の整数にしてください"},
 	{regexp.MustCompile(`^after must be the next of an earlier answer$`), "続きのページへのリンク（after）が正しくありません。最初のページから開き直してください"},
+	{regexp.MustCompile(`^dead must be the link to older dead letters of an earlier page$`), "デッドレターの続きのページへのリンク（dead）が正しくありません。最初のページから開き直してください"},
 	{regexp.MustCompile(`^after must be the link to more results of an earlier search$`), "続きの検索結果へのリンク（after）が正しくありません。もう一度検索してください"},
 	{regexp.MustCompile(`^after is not a cursor this list gave `), "続きのページへのリンク（after）が正しくありません。最初のページから開き直してください"},
 	{regexp.MustCompile(`^reached needs the reports, which are off here$`), "到達ステージ（reached）で絞り込むにはレポートが必要ですが、ここでは無効です"},

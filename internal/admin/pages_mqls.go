@@ -4,13 +4,13 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/queue"
 	"github.com/baton-hq/baton/internal/repnames"
 )
 
@@ -21,10 +21,22 @@ type mqlsView struct {
 	Conditions, Grades, Owners, Stages       []string
 	Rows                                     []mqlRow
 	Dead                                     []deadRow
+	DeadList                                 deadList
 	Replayed, Error                          string
 	ReplayFailed, ReplayWhy                  string // a replay button's failure (replayFailedPage)
 	Next, First                              string // the next page's query ("": none); the first page's, from a later page
 	Examined                                 int    // MQLs looked at for this page
+}
+
+// deadList is where the MQL page's dead letters stand: how many in all,
+// which of them this page shows (From to To, counted from 1, the newest
+// given up first), and the links to the next (older) page and back to
+// the newest.
+type deadList struct {
+	Total, From, To, More int
+	Next, First           string
+	After                 string // this page's cursor (the replay buttons come back to it)
+	Partial               bool   // on AWS: more than one listing receives (Total is SQS's approximate count)
 }
 
 type mqlRow struct {
@@ -42,20 +54,29 @@ const (
 	mqlExamine  = 500
 )
 
+// deadPageRows are the dead letters a page names (a person and a delivery
+// read each): on a bad day there are hundreds, the rest a link away.
+const deadPageRows = 50
+
 func (h *Handler) mqlsPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	q := r.URL.Query()
 	v := mqlsView{Condition: q.Get("condition"), Grade: q.Get("grade"), Owner: strings.TrimSpace(q.Get("owner")), Stage: q.Get("stage"), From: q.Get("from"), To: q.Get("to"), Replayed: q.Get("replayed"), ReplayFailed: q.Get("replay_failed"), ReplayWhy: q.Get("why")}
 	v.Stages = allStages()
 	f, after, bad := h.mqlQuery(q)
+	if d := q.Get("dead"); bad == nil && d != "" && !queue.ValidDeadCursor(d) {
+		bad = &badParam{"dead", "dead must be the link to older dead letters of an earlier page"}
+	}
 	if bad != nil {
 		// The filters as given, and no MQLs: none filtered as if a bad
 		// filter were absent.
 		v.Error, v.Conditions, v.Grades = bad.Msg, h.mqlConditions(), allGrades
-		var err error
-		if v.Dead, err = h.deadNewestFirst(ctx); err != nil { // the dead letters are no filter's
-			h.fail(w, r, err)
-			return
+		if bad.Field != "dead" { // the dead letters are no filter's
+			var err error
+			if v.Dead, v.DeadList, err = h.deadNewestFirst(ctx, q); err != nil {
+				h.fail(w, r, err)
+				return
+			}
 		}
 		h.render(w, r, http.StatusBadRequest, "mqls", "MQLs", "", "mqls", v)
 		return
@@ -96,7 +117,7 @@ func (h *Handler) mqlsPage(w http.ResponseWriter, r *http.Request) {
 	conds[v.Condition] = true
 	delete(conds, "")
 	v.Conditions, v.Grades, v.Owners = sortedKeys(conds), h.gradeChoices(seen...), sortedKeys(owners)
-	if v.Dead, err = h.deadNewestFirst(ctx); err != nil {
+	if v.Dead, v.DeadList, err = h.deadNewestFirst(ctx, q); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -104,17 +125,45 @@ func (h *Handler) mqlsPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // deadNewestFirst are the dead letters the MQL list shows, the newest
-// given up first, each with its person (none without delivery).
-func (h *Handler) deadNewestFirst(ctx context.Context) ([]deadRow, error) {
-	if h.Deliveries == nil || h.Deliveries.Queue == nil {
-		return nil, nil
-	}
-	dead, err := h.Deliveries.Queue.Dead(ctx)
+// given up first, deadPageRows of them from q's dead (the cursor of the
+// page before), each with its person, and where they stand in the list
+// (none without delivery). Its links keep the MQL list's filters and page.
+func (h *Handler) deadNewestFirst(ctx context.Context, q url.Values) ([]deadRow, deadList, error) {
+	p, err := h.deadPage(ctx, queue.DeadQuery{After: q.Get("dead"), Limit: deadPageRows, Newest: true})
 	if err != nil {
-		return nil, err
+		return nil, deadList{}, err
 	}
-	sort.SliceStable(dead, func(i, j int) bool { return givenUp(dead[i]).After(givenUp(dead[j])) })
-	return h.deadRows(ctx, dead)
+	rows, err := h.deadRows(ctx, p.Messages)
+	if err != nil {
+		return nil, deadList{}, err
+	}
+	l := deadList{Total: p.Total, Partial: p.Partial, After: q.Get("dead")}
+	if len(rows) > 0 {
+		l.From, l.To = p.Before+1, p.Before+len(rows)
+		l.More = max(0, p.Total-l.To)
+	}
+	link := func(cursor string) string {
+		nq := url.Values{}
+		for k, vs := range q {
+			if k != "dead" && k != "replayed" && k != "replay_failed" && k != "why" && k != "lang" {
+				nq[k] = vs
+			}
+		}
+		if cursor != "" {
+			nq.Set("dead", cursor)
+		}
+		if len(nq) == 0 {
+			return "mqls#dead"
+		}
+		return "mqls?" + nq.Encode() + "#dead"
+	}
+	if q.Get("dead") != "" {
+		l.First = link("")
+	}
+	if p.Next != "" {
+		l.Next = link(p.Next)
+	}
+	return rows, l, nil
 }
 
 // mqlFilter is what the MQL list keeps: by the MQL (condition, grade,
@@ -207,7 +256,7 @@ func (h *Handler) filterMQLs(ctx context.Context, f mqlFilter, cursor string, wa
 func pageLinks(path string, q url.Values, cursor string) (first, next string) {
 	nq := url.Values{}
 	for k, vs := range q {
-		if k != "after" && k != "replayed" && k != "replay_failed" && k != "why" && k != "lang" {
+		if k != "after" && k != "dead" && k != "replayed" && k != "replay_failed" && k != "why" && k != "lang" {
 			nq[k] = vs
 		}
 	}
@@ -288,6 +337,10 @@ func replayedPage(w http.ResponseWriter, r *http.Request, id string) bool {
 func backToDead(w http.ResponseWriter, r *http.Request, q url.Values) bool {
 	if c, ok := callerOf(r); !ok || c.Session == nil || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
 		return false
+	}
+	// Back to the page of dead letters the button was on (its form's dead).
+	if d := r.PostFormValue("dead"); d != "" && queue.ValidDeadCursor(d) {
+		q.Set("dead", d)
 	}
 	seeOther(w, "../../mqls?"+q.Encode()+"#dead")
 	return true

@@ -96,7 +96,10 @@ type Store struct {
 	Sleep     func(ctx context.Context, d time.Duration) error
 	LeaseWait time.Duration // how long a reader waits for its turn (default 20 s)
 	Run       time.Duration // the longest a reader runs: the admin function's timeout (default 60 s)
-	Max       int           // most messages listed per queue (default 1000)
+	Max       int           // most messages listed per queue (default 10,000)
+	// Budget is how long the listing and a replay receive (default 15 s);
+	// what is not received by then is not listed (DeadPage says Partial).
+	Budget    time.Duration
 	ForgetMax int           // most push dead letters an erasure reads; more is an error (default 10,000)
 	Hold      time.Duration // how long a message listed stays hidden before its release (default 30 s)
 	Wait      int32         // long-poll seconds of each receive (default 1: short polls can miss messages)
@@ -125,16 +128,78 @@ func New(ctx context.Context, q Queues, t table.Table, now func() time.Time) (*S
 }
 
 // Dead lists the dead letters of every configured queue, oldest first, with
-// the reason each is there (queue.Message.LastError).
+// the reason each is there (queue.Message.LastError): as many as one
+// listing receives (Max, Budget).
 func (s *Store) Dead(ctx context.Context) ([]queue.Message, error) {
-	out := []queue.Message{}
-	err := s.turn(ctx, "the listing", s.hold(), func() error {
+	out, _, err := s.list(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(out, func(a, b queue.Message) int { return a.Enqueued.Compare(b.Enqueued) })
+	return out, nil
+}
+
+// DeadPage is a page of the dead letters of every configured queue (or of
+// q.Queue's), in the order they arrived in the DLQ, with the total.
+//
+// SQS cannot page: a queue has no order to resume in, nothing can be
+// read without receiving it, and what one receive returns is SQS's
+// choice. So every page receives the whole queue again (up to Max, within
+// Budget), orders it by arrival and cuts the page after the cursor (an
+// arrival time and a MessageId, which hold from one listing to the next).
+// The naming reads of a page are bounded by its size; the receives are
+// not, which is why Max is as high as an erasure's read (ForgetMax's
+// 10,000) and Budget keeps a request within API Gateway's 29 s. When the
+// listing could not see every message (more than Max, or Budget spent),
+// the page says Partial and Total is SQS's approximate count: the unseen
+// are reachable only once replays (or a purge) have made room.
+func (s *Store) DeadPage(ctx context.Context, q queue.DeadQuery) (queue.DeadPage, error) {
+	if q.Queue != "" && q.Queue != PushDLQ && (q.Queue != ScoreFailures || s.ScoreFailures == "") {
+		return queue.DeadPage{Messages: []queue.Message{}}, nil
+	}
+	all, complete, err := s.list(ctx, q.Queue)
+	if err != nil {
+		return queue.DeadPage{}, err
+	}
+	p, err := queue.PageDead(all, q)
+	if err != nil || complete {
+		return p, err
+	}
+	p.Partial = true
+	n := 0
+	for _, named := range s.queues() {
+		if q.Queue != "" && named.name != q.Queue {
+			continue
+		}
+		c, err := s.countOf(ctx, named.url, sqstypes.QueueAttributeNameApproximateNumberOfMessages, sqstypes.QueueAttributeNameApproximateNumberOfMessagesNotVisible)
+		if err != nil {
+			return queue.DeadPage{}, fmt.Errorf("deadletter: count %s: %w", named.name, err)
+		}
+		n += c
+	}
+	// The approximate count includes what this listing hides meanwhile
+	// (NotVisible); never fewer than were seen.
+	p.Total = max(n, p.Total)
+	return p, nil
+}
+
+// list receives the dead letters of every queue (or only's), in the
+// readers' turn, and releases them; complete: every queue was read to
+// its end.
+func (s *Store) list(ctx context.Context, only string) (out []queue.Message, complete bool, err error) {
+	out, complete = []queue.Message{}, true
+	err = s.turn(ctx, "the listing", s.hold(), func() error {
+		until := s.now().Add(s.budget())
 		for _, q := range s.queues() {
-			got, err := s.collect(ctx, q.url, func(sqstypes.Message) bool { return false })
+			if only != "" && q.name != only {
+				continue
+			}
+			got, done, err := s.collect(ctx, q.url, until, func(sqstypes.Message) bool { return false })
 			s.release(ctx, q.url, got)
 			if err != nil {
 				return err
 			}
+			complete = complete && done
 			for _, m := range got {
 				out = append(out, view(q.name, m))
 			}
@@ -142,10 +207,9 @@ func (s *Store) Dead(ctx context.Context) ([]queue.Message, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	slices.SortStableFunc(out, func(a, b queue.Message) int { return a.Enqueued.Compare(b.Enqueued) })
-	return out, nil
+	return out, complete, nil
 }
 
 // Replay sends a push dead letter (by MessageId) back to the push queue and
@@ -157,7 +221,7 @@ func (s *Store) Replay(ctx context.Context, id string) error {
 
 func (s *Store) replay(ctx context.Context, id string) error {
 	for _, q := range s.queues() {
-		got, err := s.collect(ctx, q.url, func(m sqstypes.Message) bool { return aws.ToString(m.MessageId) == id })
+		got, _, err := s.collect(ctx, q.url, s.now().Add(s.budget()), func(m sqstypes.Message) bool { return aws.ToString(m.MessageId) == id })
 		if err != nil || len(got) == 0 || aws.ToString(got[len(got)-1].MessageId) != id {
 			s.release(ctx, q.url, got)
 			if err != nil {
@@ -217,28 +281,44 @@ func (s *Store) queues() []named {
 	return qs
 }
 
-// collect is scan's messages, up to Max, hidden for Hold; when stop picks
-// one it is the last. The caller releases them.
-func (s *Store) collect(ctx context.Context, url string, stop func(sqstypes.Message) bool) ([]sqstypes.Message, error) {
+// collect is scan's messages, up to Max, received until until, hidden
+// for Hold; when stop picks one it is the last. The caller releases them.
+// complete: the queue was read to its end.
+func (s *Store) collect(ctx context.Context, url string, until time.Time, stop func(sqstypes.Message) bool) ([]sqstypes.Message, bool, error) {
 	var out []sqstypes.Message
-	_, err := s.scan(ctx, url, s.hold(), cmp.Or(s.Max, 1000), func(m sqstypes.Message) bool {
+	complete, err := s.scan(ctx, url, s.hold(), cmp.Or(s.Max, listMax), until, func(m sqstypes.Message) bool {
 		out = append(out, m)
 		return !stop(m)
 	})
-	return out, err
+	return out, complete, err
 }
+
+// listMax is the listing's default Max: as many as an erasure reads in a
+// request (ForgetMax), so that the listing (and a replay, which receives
+// until it meets its message) reaches as far as SQS lets a request see.
+const listMax = 10000
 
 // hold is how long the listing and a replay hide what they receive.
 func (s *Store) hold() time.Duration { return cmp.Or(s.Hold, 30*time.Second) }
 
+// budget is how long the listing and a replay receive before they stop
+// (Budget, default 15 s): within API Gateway's 29 s with the page's
+// naming reads, and within hold, so that no message comes back while
+// they read.
+func (s *Store) budget() time.Duration { return cmp.Or(s.Budget, 15*time.Second) }
+
 // scan receives the queue's messages, each once by MessageId, hidden for
 // hold, handing each to visit until it returns false. It is complete when
 // a receive finds none (a long poll asks every SQS server); not after
-// limit messages, nor when a receive brings back only messages already
-// handed (their hold ran out: "nothing new" then proves nothing).
-func (s *Store) scan(ctx context.Context, url string, hold time.Duration, limit int, visit func(sqstypes.Message) bool) (complete bool, err error) {
+// limit messages, nor past until (zero: no end), nor when a receive
+// brings back only messages already handed (their hold ran out: "nothing
+// new" then proves nothing).
+func (s *Store) scan(ctx context.Context, url string, hold time.Duration, limit int, until time.Time, visit func(sqstypes.Message) bool) (complete bool, err error) {
 	seen := map[string]bool{}
 	for len(seen) < limit {
+		if !until.IsZero() && !s.now().Before(until) {
+			return false, nil
+		}
 		r, err := s.SQS.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
 			QueueUrl: aws.String(url), MaxNumberOfMessages: int32(min(10, limit-len(seen))),
 			VisibilityTimeout: int32(hold / time.Second), WaitTimeSeconds: cmp.Or(s.Wait, 1),

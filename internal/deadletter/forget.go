@@ -147,7 +147,7 @@ func (s *Store) readAll(ctx context.Context, rd reader, sub privacy.Subject, abo
 	if limit == 0 {
 		limit = 10000
 	}
-	complete, err := s.scan(ctx, s.PushDLQ, forgetHold, limit, func(m sqstypes.Message) bool {
+	complete, err := s.scan(ctx, s.PushDLQ, forgetHold, limit, time.Time{}, func(m sqstypes.Message) bool {
 		if !privacy.Mentions([]byte(aws.ToString(m.Body)), sub) {
 			keep = append(keep, m)
 			return true

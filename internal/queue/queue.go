@@ -8,7 +8,7 @@
 //
 //	PK=Q#<name>      SK=M#<id>                 the message (body, attempts, last error, state)
 //	PK=Q#<name>#R    SK=<due, 20 digits>#<id>  ready index: due at that time (leases move it)
-//	PK=Q#<name>#D    SK=<id>                   dead letters
+//	PK=Q#<name>#D    SK=<id>                   dead letters (data: when given up, for DeadPage's order)
 package queue
 
 import (
@@ -221,10 +221,11 @@ func (q *Queue) DeadLetter(ctx context.Context, m Message, reason string) error 
 	}
 	m.LastError, m.State, m.DeadAt = reason, "dead", q.now()
 	data, _ := json.Marshal(m)
+	idx, _ := json.Marshal(deadIndex{At: m.DeadAt})
 	return q.T.Transact(ctx, []table.Write{
 		table.Del(q.readyPK(), ready.SK, table.VersionIs(ready.Version)),
 		table.Put(table.Item{PK: q.pk(), SK: "M#" + m.ID, Kind: KindMessage, Data: data}, table.VersionIs(m.version)),
-		table.Put(table.Item{PK: q.deadPK(), SK: m.ID, Kind: KindDead, Data: []byte(`{}`)}, table.Always),
+		table.Put(table.Item{PK: q.deadPK(), SK: m.ID, Kind: KindDead, Data: idx}, table.Always),
 	})
 }
 
