@@ -150,8 +150,9 @@ func TestDeadLettersPaged(t *testing.T) {
 	if n, _ := q.Queue.DeadCount(context.Background()); n != 199 {
 		t.Fatalf("%d dead letters after one replay, want 199", n)
 	}
-	// A cursor no page gave is refused, saying so, in the page's language.
-	if a := f.req("GET", "/admin/mqls?lang=ja&dead=nonsense", "", "Cookie", cookie, "Accept", "text/html"); a.code != 400 || !strings.Contains(a.body, "デッドレターの続きのページへのリンク（dead）が正しくありません") {
+	// A cursor no page gave is refused, saying so, in the page's language,
+	// with the newest dead letters.
+	if a := f.req("GET", "/admin/mqls?lang=ja&dead=nonsense", "", "Cookie", cookie, "Accept", "text/html"); a.code != 400 || !strings.Contains(a.body, "デッドレターの続きのページへのリンク（dead）が正しくありません") || !strings.Contains(html.UnescapeString(a.body), "デッドレター全 199 件のうち 1〜50 件目") {
 		t.Errorf("bad dead cursor: %d\n%s", a.code, a.body)
 	}
 }

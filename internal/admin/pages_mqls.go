@@ -71,12 +71,14 @@ func (h *Handler) mqlsPage(w http.ResponseWriter, r *http.Request) {
 		// The filters as given, and no MQLs: none filtered as if a bad
 		// filter were absent.
 		v.Error, v.Conditions, v.Grades = bad.Msg, h.mqlConditions(), allGrades
-		if bad.Field != "dead" { // the dead letters are no filter's
-			var err error
-			if v.Dead, v.DeadList, err = h.deadNewestFirst(ctx, q); err != nil {
-				h.fail(w, r, err)
-				return
-			}
+		dq := q // the dead letters are no filter's; a bad cursor of theirs shows the newest
+		if bad.Field == "dead" {
+			dq = url.Values{}
+		}
+		var err error
+		if v.Dead, v.DeadList, err = h.deadNewestFirst(ctx, dq); err != nil {
+			h.fail(w, r, err)
+			return
 		}
 		h.render(w, r, http.StatusBadRequest, "mqls", "MQLs", "", "mqls", v)
 		return
