@@ -844,19 +844,21 @@ func TestAliasPreviousIDIsChecked(t *testing.T) {
 	}
 }
 
-// TestGroupIDIsChecked: a group call's groupId, the company's key, was
-// kept with a NUL, a space or 3,000 bytes (200), though ids refuse them
-// everywhere else. It is a 400 naming groupId, as a bad userId is.
+// TestGroupIDIsChecked: a group call's groupId was kept with a NUL or
+// 3,000 bytes (200); then every groupId with a space or '#' was refused,
+// though senders name companies so ("Acme Inc", "Team #2") and Segment
+// takes them. Control and invisible characters, blank and overlong ids
+// are a 400 naming groupId; spaces (full-width too) and '#' are kept.
 func TestGroupIDIsChecked(t *testing.T) {
 	e := newEnv(t)
 	seg := map[string]string{"Content-Type": "application/json", "Authorization": "Basic d3JpdGUta2V5LTAxMjM0NTY3ODk6"}
-	for _, g := range []string{`g\u0000`, `g\u001f1`, `acme\u00851`, "has space", "acme#1", strings.Repeat("g", 129)} {
+	for _, g := range []string{`g\u0000`, `g\u001f1`, `acme\u00851`, `Acme\tInc`, `Acme\u200bInc`, `   `, `\u3000`, strings.Repeat("g", 129)} {
 		w := e.do("POST", "/v1/group", `{"userId":"u3","groupId":"`+g+`"}`, seg)
 		if w.Code != 400 || errBody(t, w)["field"] != "groupId" {
 			t.Errorf("groupId %.20q: %d %s", g, w.Code, w.Body)
 		}
 	}
-	for _, g := range []string{"acme-1", "株式会社アクメ", strings.Repeat("g", 128)} {
+	for _, g := range []string{"acme-1", "株式会社アクメ", strings.Repeat("g", 128), "has space", "acme#1", "Acme Inc", "Team #2", `株式会社\u3000アクメ`} {
 		if w := e.do("POST", "/v1/group", `{"userId":"u3","groupId":"`+g+`"}`, seg); w.Code != 200 {
 			t.Errorf("groupId %.20q: %d %s", g, w.Code, w.Body)
 		}

@@ -845,10 +845,12 @@ func resolveType(ev *Event, typ string, w wire, src Source) error {
 			return errf("previousId", "required: an alias joins previousId (an earlier userId or anonymousId) to userId")
 		}
 		if w.GroupID != "" {
-			// The company's key, under the rule of every id: a NUL, space
-			// or U+FFFD in it made two companies one, or a key no export
-			// or SFA shows as it is.
-			if err := checkID("groupId", string(w.GroupID), 128); err != nil {
+			// Senders name companies by their names ("Acme Inc",
+			// "株式会社 アクメ", "Team #2"), which Segment takes: under
+			// the rule of the ids Baton keys by (no space or '#') every
+			// such group call was refused. A groupId is no key: it is
+			// kept in the event's properties as sent, and shown so.
+			if err := checkGroupID(string(w.GroupID)); err != nil {
 				return err
 			}
 			ev.Properties["groupId"] = string(w.GroupID)
@@ -1284,6 +1286,44 @@ func checkID(field, s string, max int) error {
 		if unicode.IsSpace(r) || !unicode.IsPrint(r) || r == '#' {
 			return errf(field, "contains a space, '#' or control character")
 		}
+	}
+	return nil
+}
+
+// checkGroupID accepts a group call's groupId: printable text of at most
+// 128 bytes, spaces (U+3000 too) and '#' included, as Segment's senders
+// use company names. It refuses what would make two companies' ids one or
+// an id not shown as it is: a control or invisible character (a NUL, a tab,
+// a line break, a zero-width space: two ids identical to the eye), U+FFFD
+// (what invalid UTF-8 and a lone surrogate escape decode to), and an id of
+// spaces alone, which names no company.
+//
+// It is kept as sent, not normalised: "Acme Inc" and "Acme  Inc" stay two
+// ids. Segment and its destinations compare a groupId exactly, and Baton
+// groups people into accounts by their email domain and company name
+// (account.CompanyKey, where spacing does not count), never by groupId; a
+// sender's two ids are theirs to tell apart, and folding them would show
+// one as the other.
+func checkGroupID(s string) error {
+	const field = "groupId"
+	if len(s) > 128 {
+		return errf(field, "longer than 128 bytes")
+	}
+	blank := true
+	for _, r := range s {
+		switch {
+		case r == utf8.RuneError:
+			return replacementErr(field)
+		case unicode.Is(unicode.Zs, r):
+			// A space of any width: part of a name.
+		case !unicode.IsPrint(r):
+			return errf(field, "contains a control or invisible character (%U): spaces and '#' may be in a company's id, line breaks, tabs and zero-width characters not", r)
+		default:
+			blank = false
+		}
+	}
+	if blank {
+		return errf(field, "blank: a group call names the company's id, not spaces alone")
 	}
 	return nil
 }

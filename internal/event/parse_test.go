@@ -352,7 +352,13 @@ func rejections() []rejection {
 		{"array body: sent two centuries after", `[["a1",false,"m",0,"s","page",null,["https://a.example/","t",""],946684800000],7258032000000]`, Browser, 400, "sentAt"},
 		{"alias previousId with a NUL", `{"type":"alias","userId":"u1","previousId":"a\u0000b"}`, Server, 400, "previousId"},
 		{"group groupId with a NUL", `{"type":"group","userId":"u3","groupId":"g\u0000"}`, Server, 400, "groupId"},
-		{"group groupId with a space", `{"type":"group","userId":"u3","groupId":"acme 1"}`, Server, 400, "groupId"},
+		{"group groupId with a tab", `{"type":"group","userId":"u3","groupId":"Acme\tInc"}`, Server, 400, "groupId"},
+		{"group groupId with a line break", `{"type":"group","userId":"u3","groupId":"Acme\nInc"}`, Server, 400, "groupId"},
+		{"group groupId with U+2028", `{"type":"group","userId":"u3","groupId":"Acme\u2028Inc"}`, Server, 400, "groupId"},
+		{"group groupId with a zero-width space", `{"type":"group","userId":"u3","groupId":"Acme\u200bInc"}`, Server, 400, "groupId"},
+		{"group groupId with DEL", `{"type":"group","userId":"u3","groupId":"Acme\u007f"}`, Server, 400, "groupId"},
+		{"group groupId of spaces", `{"type":"group","userId":"u3","groupId":"  "}`, Server, 400, "groupId"},
+		{"group groupId of a full-width space", `{"type":"group","userId":"u3","groupId":"\u3000"}`, Server, 400, "groupId"},
 		{"group groupId too long", `{"type":"group","userId":"u3","groupId":"` + strings.Repeat("g", 129) + `"}`, Server, 400, "groupId"},
 		{"email_click from a browser", `{"type":"email_click","messageId":"m","properties":{"url":"https://a.example/"}}`, Browser, 400, "type"},
 		{"email_click from the server API", `{"type":"email_click","messageId":"m","userId":"u1","properties":{"url":"https://a.example/"}}`, Server, 400, "type"},
@@ -478,6 +484,66 @@ var parseSeeds = []string{
 	`{"context":{"consent":{"categoryPreferences":{"Analytics":true,"Advertising":false}}},"batch":[{"type":"track","event":"e","userId":"u"},{"type":"page","userId":"u","properties":{"url":"https://a.example/"},"context":{"consent":{"categoryPreferences":{"analytics":false}}}}]}`,
 	// lone surrogates in ids
 	`{"batch":[{"type":"track","event":"e","userId":"u-\ud83d","messageId":"m-\ude00"},{"type":"track","event":"e","anonymousId":"a-\ud83d\ude00"}]}`,
+	// group calls naming companies by name: spaces, '#', a full-width space; and a tab
+	`{"batch":[{"type":"group","userId":"u","groupId":"Acme Inc"},{"type":"group","userId":"u","groupId":"Team #2"},{"type":"group","userId":"u","groupId":"株式会社\u3000アクメ"},{"type":"group","userId":"u","groupId":"a\tb"}]}`,
+}
+
+// TestGroupIDNamesCompanies: senders name a group by the company's name
+// ("Acme Inc", "株式会社　アクメ", "Team #2"), which Segment takes; Baton
+// refused every such group call (400, no space or '#', the rule of the
+// ids it keys by). They are kept, as sent: spacing is not folded.
+func TestGroupIDNamesCompanies(t *testing.T) {
+	for _, g := range []string{
+		"Acme Inc", "Team #2", "株式会社\u3000アクメ", "株式会社 アクメ", "Acme\u00a0Inc", " Acme Inc ", "Acme  Inc",
+		"#", "100%", "a#b%23c", "ＡＣＭＥ", strings.Repeat("社", 42) + "xx", // 128 bytes
+	} {
+		body := `{"type":"group","userId":"u3","groupId":"` + g + `"}`
+		for _, parse := range []func([]byte, Source, string, Meta) ([]Event, error){Parse, parseWithStd} {
+			evs, err := parse([]byte(body), Server, "", meta())
+			if err != nil || len(evs) != 1 {
+				t.Errorf("%s: %v", body, err)
+				continue
+			}
+			var want string
+			_ = json.Unmarshal([]byte(`"`+g+`"`), &want)
+			if got := evs[0].Properties["groupId"]; got != want {
+				t.Errorf("%s: groupId kept as %q, want %q as sent", body, got, want)
+			}
+		}
+	}
+	// One byte over.
+	if _, err := Parse([]byte(`{"type":"group","userId":"u3","groupId":"`+strings.Repeat("社", 42)+`xxx"}`), Server, "", meta()); err == nil {
+		t.Error("a groupId of 129 bytes accepted")
+	}
+}
+
+// FuzzGroupID: a group call's groupId is accepted exactly when it is at
+// most 128 bytes of printable characters and spaces (any width), not
+// spaces alone, nor U+FFFD; an accepted one is kept as sent. Refused, it is
+// a 400 naming groupId.
+func FuzzGroupID(f *testing.F) {
+	for _, g := range []string{"acme-1", "Acme Inc", "Team #2", "株式会社\u3000アクメ", "a\tb", "\u200b", " ", "\u3000", "x\x00", "\xff", "\ufffd", "100%"} {
+		f.Add(g)
+	}
+	f.Fuzz(func(t *testing.T, g string) {
+		if g == "" {
+			return // absent: the call is refused as lacking it (TestRejections)
+		}
+		body, _ := json.Marshal(map[string]string{"type": "group", "userId": "u", "groupId": g})
+		evs, err := Parse(body, Server, "", meta())
+		want := utf8.ValidString(g) && len(g) <= 128 && strings.TrimFunc(g, unicode.IsSpace) != "" &&
+			!strings.ContainsFunc(g, func(r rune) bool { return r == utf8.RuneError || !unicode.IsPrint(r) && !unicode.Is(unicode.Zs, r) })
+		if !want {
+			var e *Error
+			if err == nil || !errors.As(err, &e) || e.Status != 400 || e.Field != "groupId" && utf8.ValidString(g) {
+				t.Fatalf("groupId %q: %v, want a 400 naming groupId", g, err)
+			}
+			return
+		}
+		if err != nil || len(evs) != 1 || evs[0].Properties["groupId"] != g {
+			t.Fatalf("groupId %q: %v %+v, want it kept as sent", g, err, evs)
+		}
+	})
 }
 
 // TestIDsWithReplacementCharacterRefused: a userId with a lone surrogate
