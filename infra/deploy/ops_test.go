@@ -273,18 +273,6 @@ func TestReservedConcurrencyIsAParameter(t *testing.T) {
 	}
 }
 
-// TestAdminFunctionHasTheWebhook: an erasure in the admin function
-// rewrites the MQAs that named the person at the SFAs, the webhook among
-// them (mqa.updated): it needs the webhook's URL as the push function has it.
-func TestAdminFunctionHasTheWebhook(t *testing.T) {
-	o := loadOps(t)
-	for _, fn := range []string{"AdminFunction", "PushFunction"} {
-		if v := get(o.resources[fn], "Properties", "Environment", "Variables", "BATON_WEBHOOK_URL"); ref(v) != "MQLWebhookURL" {
-			t.Errorf("%s: BATON_WEBHOOK_URL is not !Ref MQLWebhookURL", fn)
-		}
-	}
-}
-
 // TestAdminRootRoute: the admin function is routed GET /admin/ besides
 // /admin/{proxy+}, which needs a segment after /admin/. HTTP API route keys
 // cannot end in "/", so the route is GET /admin, which API Gateway matches
