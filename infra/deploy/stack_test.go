@@ -82,6 +82,11 @@ func TestFunctionsShareConfig(t *testing.T) {
 
 	for _, set := range sets {
 		t.Run(set.name, func(t *testing.T) {
+			for name, v := range set.values { // values a deploy takes
+				if pat, _ := mapOf(params[name])["AllowedPattern"].(string); pat != "" && !regexp.MustCompile("^(?:"+pat+")$").MatchString(v) {
+					t.Errorf("%s %q does not pass its AllowedPattern", name, v)
+				}
+			}
 			ev := &cfnEval{t: t, refs: maps.Clone(refs), conds: mapOf(tpl["Conditions"])}
 			for name, p := range params {
 				if v, ok := set.values[name]; ok {
@@ -266,11 +271,12 @@ func TestParameterPatterns(t *testing.T) {
 	tpl := transformed(t)
 	params := mapOf(tpl["Parameters"])
 	res := resources(t, tpl)
-	// The variable each parameter sets.
+	// The variable each parameter sets (BATON_PUBLIC_URL: PublicURL, else
+	// one made of DomainName).
 	vars := map[string]string{}
 	for _, r := range res {
 		for k, v := range functionEnv(r) {
-			if p, ok := mapOf(v)["Ref"].(string); ok {
+			for _, p := range paramRefs(v, params) {
 				vars[p] = k
 			}
 		}
@@ -327,6 +333,39 @@ func TestParameterPatterns(t *testing.T) {
 			{"example.co.jp.", true, "a trailing dot: no cookie Domain a browser matches"},
 			{"例え.jp", true, "write it in punycode (xn--r8jz45g.jp)"},
 		}},
+		{"PublicURL", []example{
+			{"", true, ""},
+			{"https://track.example.co.jp", true, ""},
+			{"https://track.example.co.jp/", true, ""},
+			{"http://localhost:8080", true, ""},
+			{"https://www.example.co.jp/_bt", true, ""},
+			{"https://www.example.co.jp/a%20b/", true, ""},
+			{"track.example.co.jp", false, ""},
+			{"https://track.example.co.jp?a=1", false, ""},
+			{"https:///baton", false, ""},
+			{"https://a^b.example.co.jp", false, ""},
+			{"https://track.example.co.jp:x", false, ""},
+			{"https://track.example.co.jp/%zz", false, ""},
+			{"ftp://track.example.co.jp", false, ""},
+			{" https://track.example.co.jp ", true, "spaces around it"},
+			{"https://track.example.co.jp/#top", true, "a fragment in a base URL"},
+			{"https://user@track.example.co.jp", true, "user info in tracked links"},
+		}},
+		{"MQLWebhookURL", []example{
+			{"", true, ""},
+			{"https://hooks.example.co.jp/baton", true, ""},
+			{"https://hooks.example.co.jp:8443/baton?key=a%zz#x", true, ""},
+			{"https://[2001:db8::1]/mql", true, ""},
+			{"hooks.example.co.jp/baton", false, ""},
+			{"https:///baton", false, ""},
+			{"https://?a", false, ""},
+			{"https://a^b.example.co.jp/", false, ""},
+			{"https://hooks.example.co.jp:x/", false, ""},
+			{"https://hooks.example.co.jp/%zz", false, ""},
+			{"https://hooks.example.co.jp/#%zz", false, ""},
+			{"http://hooks.example.co.jp/baton", true, "https only: the MQL is personal data"},
+			{"https://user:pass@hooks.example.co.jp/", true, "credentials in a parameter, shown in the console"},
+		}},
 	} {
 		p := mapOf(params[c.param])
 		pattern, _ := p["AllowedPattern"].(string)
@@ -342,7 +381,7 @@ func TestParameterPatterns(t *testing.T) {
 			continue
 		}
 		desc, _ := p["ConstraintDescription"].(string)
-		if !regexp.MustCompile(`\p{Han}|\p{Hiragana}|\p{Katakana}`).MatchString(desc) || !regexp.MustCompile(`[a-z]{3,} [a-z]{3,}`).MatchString(desc) {
+		if !regexp.MustCompile(`\p{Han}|\p{Hiragana}|\p{Katakana}`).MatchString(desc) || !regexp.MustCompile(`[A-Za-z]+ [A-Za-z]+ [A-Za-z]+`).MatchString(desc) {
 			t.Errorf("%s: ConstraintDescription %q, want it in Japanese and English", c.param, desc)
 		}
 		for _, e := range c.examples {
