@@ -410,6 +410,9 @@ var ja = map[string]string{
 	"Sales verdict": "営業の判定", "Accepted (SAL)": "受入（SAL）", "Rejected (back to nurture)": "差し戻し（ナーチャリングに戻す）",
 	"Opportunity": "商談化", "Won": "受注", "Lost": "失注", "Why (for a rejection or a loss)": "理由（差し戻し・失注のとき）", "Record": "記録する", "Choose…": "選んでください…",
 	"Answered": "回答済み", "Awaiting verdict": "未回答",
+	// A form the person sent after the MQL reached the inbox.
+	"Came back": "再問い合わせ", "Came back after the MQL (newest first)": "MQL の後に再び問い合わせがありました（新しい順）",
+	"They typed": "入力内容",
 	// The inbox's filter: the leads sales has given no verdict on.
 	"Show": "表示", "All leads": "すべてのリード", "Awaiting verdict (%s)": "未回答（%s）", "Awaiting verdict (%s or more)": "未回答（%s 以上）",
 	"No lead awaits a verdict.": "未回答のリードはありません。", "No lead awaits a verdict among the %d looked at.": "調べた %d 件のリードに未回答のものはありません。",

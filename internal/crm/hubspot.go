@@ -616,6 +616,28 @@ func (h *HubSpot) Forget(ctx context.Context, personID, email string) error {
 	return h.hsError(status, body, hd)
 }
 
+// FindPerson implements push.ActivityFinder, for a form sent after an
+// MQL whose delivery here was never recorded (HubSpot configured since, or
+// the MQL predates delivery records): the contact with the person's email.
+func (h *HubSpot) FindPerson(ctx context.Context, a push.FormActivity) (string, bool, error) {
+	status, body, hd, err := h.do(ctx, "GET", "/crm/v3/objects/contacts/"+url.PathEscape(a.Email)+"?idProperty=email", nil)
+	if err != nil {
+		return "", false, err
+	}
+	switch status {
+	case 404:
+		return "", false, nil
+	case 200:
+	default:
+		return "", false, h.hsError(status, body, hd)
+	}
+	var c struct {
+		ID string `json:"id"`
+	}
+	json.Unmarshal(body, &c)
+	return c.ID, c.ID != "", nil
+}
+
 // PushActivity implements push.ActivityConnector: a form the person sent
 // after their MQL, as a note associated with the contact the MQL went on
 // (the MQL's delivery's id), created once per activity as the MQL's note

@@ -382,6 +382,22 @@ func (k *Kintone) PushActivity(ctx context.Context, a push.FormActivity) (string
 	return push.ProgressFrom(ctx).Step(commentStep), nil
 }
 
+// FindPerson implements push.ActivityFinder, for a form sent after an
+// MQL whose delivery here was never recorded (kintone configured since, or
+// the MQL predates delivery records): the leads app's record with the
+// person's email. Without comments it is not taken, as PushActivity.
+func (k *Kintone) FindPerson(ctx context.Context, a push.FormActivity) (string, bool, error) {
+	if !k.Comment {
+		return "", false, push.ErrNotTaken
+	}
+	recs, err := k.findRecords(ctx, a.Email, "finding the person's record", "$id")
+	if err != nil || len(recs) == 0 {
+		return "", false, err
+	}
+	id, _ := recs[0]["$id"].Value.(string)
+	return id, id != "", nil
+}
+
 // kintoneCommentMax is kintone's limit on a comment's text, in characters.
 const kintoneCommentMax = 65535
 

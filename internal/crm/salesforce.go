@@ -907,6 +907,40 @@ func (s *Salesforce) PushActivity(ctx context.Context, a push.FormActivity) (str
 	return r.ID, nil
 }
 
+// FindPerson implements push.ActivityFinder, for a form sent after an
+// MQL whose delivery here was never recorded (Salesforce configured since,
+// or the MQL predates delivery records): the person's Lead by Baton's id
+// (LeadKey), else, by their email, a Lead of theirs converted (the
+// Contact it became), one without Baton's id, or a Contact. PushActivity
+// still puts the Task where the MQL's Task is, when there is one.
+func (s *Salesforce) FindPerson(ctx context.Context, a push.FormActivity) (string, bool, error) {
+	now := s.now()
+	lead, err := s.leadNow(ctx, a.PersonID, now)
+	if err != nil {
+		return "", false, err
+	}
+	if id, _ := lead["Id"].(string); id != "" {
+		return id, true, nil // converted: PushActivity goes on to its Contact
+	}
+	if !sfTakesEmail(a.Email) {
+		return "", false, nil
+	}
+	m, err := s.match(ctx, push.Lead{PersonID: a.PersonID, Email: a.Email}, now)
+	switch {
+	case err != nil:
+		return "", false, err
+	case m.own != nil && m.own.ContactID != "":
+		return m.own.ContactID, true, nil
+	case m.own != nil:
+		return m.own.LeadID, true, nil
+	case m.adopt != "":
+		return m.adopt, true, nil
+	case m.contactID != "":
+		return m.contactID, true, nil
+	}
+	return "", false, nil
+}
+
 // reopenStatus is the Lead Status the lead's Lead is set to ("": none is
 // sent): on a lead that qualifies again (a second MQL on, after sales sent
 // it back), the configured LeadStatus or else the org's default one, what

@@ -231,6 +231,13 @@ func (w *Webhook) PushActivity(ctx context.Context, a push.FormActivity) (string
 	return w.post(ctx, a.ID, "mql.activity", a.At, webhookActivity{FormActivity: a, Subject: a.Subject(), Summary: a.Summary()})
 }
 
+// FindPerson implements push.ActivityFinder: the receiver finds the person
+// by the activity's personId and email, whether or not it took the MQL
+// (configured since it was raised).
+func (w *Webhook) FindPerson(context.Context, push.FormActivity) (string, bool, error) {
+	return "", true, nil
+}
+
 type webhookActivity struct {
 	push.FormActivity
 	Subject string `json:"subject"`

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 
 	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/identity"
@@ -115,7 +116,7 @@ func (w *Worker) externalIDs(ctx context.Context, s privacy.Subject) ([]external
 }
 
 // Forget implements privacy.Forgetter for the built-in inbox: every lead
-// that names the person.
+// that names the person, and the pointers to those a form moved.
 func (i *Inbox) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, error) {
 	return privacy.DeleteQuery(ctx, i.T, table.Query{PK: inboxPK}, naming(s))
 }
@@ -123,7 +124,10 @@ func (i *Inbox) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed,
 // Disclose implements privacy.Discloser: the inbox's leads that name the
 // person.
 func (i *Inbox) Disclose(ctx context.Context, s privacy.Subject) (privacy.Disclosure, error) {
-	return privacy.ShowQuery(ctx, i.T, table.Query{PK: inboxPK}, naming(s), nil)
+	// A moved lead's pointer says only where the lead (shown) is.
+	return privacy.ShowQuery(ctx, i.T, table.Query{PK: inboxPK}, func(it table.Item) bool {
+		return !strings.HasPrefix(it.SK, inboxMovedPrefix) && naming(s)(it)
+	}, nil)
 }
 
 func naming(s privacy.Subject) func(table.Item) bool {

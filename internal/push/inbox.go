@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -77,6 +78,11 @@ func (i *Inbox) Page(ctx context.Context, cursor string, limit int) ([]Lead, str
 	if err != nil {
 		return nil, "", err
 	}
+	// A moved lead's pointer (inboxMovedSK) sorts below every lead: once
+	// one is read, the leads have ended.
+	if k := slices.IndexFunc(items, func(it table.Item) bool { return strings.HasPrefix(it.SK, inboxMovedPrefix) }); k >= 0 {
+		items = items[:k]
+	}
 	next := ""
 	if limit > 0 && len(items) > limit {
 		items = items[:limit]
@@ -107,4 +113,143 @@ func ValidInboxCursor(cursor string) bool {
 		return false
 	}
 	return utf8.ValidString(id) && !strings.ContainsFunc(id, unicode.IsControl)
+}
+
+// maxInboxReinquiries bounds the forms after the MQL an inbox lead keeps
+// (Lead.Reinquiries): the latest are what a rep acts on, and the item
+// stays far below DynamoDB's 400 KB.
+const maxInboxReinquiries = 20
+
+// inboxMovedPrefix begins the sort key of a moved lead's pointer
+// (inboxMovedSK): "#" sorts below the digits every lead's key begins with,
+// so the pointers sit after the oldest lead in Page's order.
+const inboxMovedPrefix = "#MOVED#"
+
+// inboxMovedSK is the key of the pointer to where an MQL's lead is now,
+// once a form after the MQL moved it up (PushActivity): its data names
+// the person (Forget removes it with the lead) and the lead's key.
+func inboxMovedSK(mqlID string) string { return inboxMovedPrefix + mqlID }
+
+type inboxMoved struct {
+	MQLID    string `json:"mqlId"`
+	PersonID string `json:"personId"`
+	Email    string `json:"email"`
+	Key      string `json:"key"`
+}
+
+// errNoInboxLead is a re-inquiry whose MQL's lead the inbox does not hold
+// (never handed to it, or removed).
+var errNoInboxLead = errors.New("push: the inbox holds no lead of this MQL")
+
+// PushActivity implements ActivityConnector for the inbox, which is sales'
+// queue when no SFA is configured: the form is added to the MQL's lead
+// (Lead.Reinquiries, once per activity id), and the lead moves up to the
+// form's time, so that the card of a person who came back is seen among
+// the newest (a lead never moves down). Without the MQL's lead it is not
+// taken (ErrNotTaken).
+func (i *Inbox) PushActivity(ctx context.Context, a FormActivity) (string, error) {
+	for attempt := 0; table.Again(ctx, attempt); attempt++ {
+		err := i.addActivity(ctx, a)
+		if errors.Is(err, errNoInboxLead) {
+			return "", ErrNotTaken
+		}
+		if !errors.Is(err, table.ErrConditionFailed) {
+			return "", err
+		}
+		// The lead changed meanwhile (another form, the person erased):
+		// read it again; an erasure leaves nothing to add to.
+		if gone, err := privacy.Erased(ctx, i.T, a.Email); err != nil || gone {
+			return "", err
+		}
+	}
+	return "", errors.New("inbox: too much contention on the lead")
+}
+
+// FindPerson implements ActivityFinder: the inbox holds the MQL's lead,
+// whether or not its delivery was recorded (an MQL delivered before
+// delivery records were kept).
+func (i *Inbox) FindPerson(ctx context.Context, a FormActivity) (string, bool, error) {
+	_, _, _, err := i.inboxLead(ctx, a)
+	if errors.Is(err, errNoInboxLead) {
+		return "", false, nil
+	}
+	return a.MQLID, err == nil, err
+}
+
+// inboxLead reads the MQL's lead where it is now: where its pointer says,
+// else under the keys Push stores it at (the raise's, and the older
+// spellings).
+func (i *Inbox) inboxLead(ctx context.Context, a FormActivity) (lead table.Item, moved table.Item, hasMoved bool, err error) {
+	moved, err = i.T.Get(ctx, inboxPK, inboxMovedSK(a.MQLID))
+	var keys []string
+	switch {
+	case err == nil:
+		var m inboxMoved
+		if err := json.Unmarshal(moved.Data, &m); err != nil {
+			return lead, moved, true, err
+		}
+		hasMoved, keys = true, []string{m.Key}
+	case errors.Is(err, table.ErrNotFound):
+		for _, t := range []time.Time{a.mqlRaised, a.mqlQualified} {
+			if !t.IsZero() {
+				keys = append(keys, sortkey.Time(t)+"#"+a.MQLID, t.UTC().Format(time.RFC3339Nano)+"#"+a.MQLID)
+			}
+		}
+	default:
+		return lead, moved, false, err
+	}
+	for _, k := range keys {
+		lead, err = i.T.Get(ctx, inboxPK, k)
+		if !errors.Is(err, table.ErrNotFound) {
+			return lead, moved, hasMoved, err
+		}
+	}
+	return lead, moved, hasMoved, errNoInboxLead
+}
+
+// addActivity is one attempt of PushActivity: ErrConditionFailed when the
+// lead or its pointer changed since read, or its person was erased.
+func (i *Inbox) addActivity(ctx context.Context, a FormActivity) error {
+	it, moved, hasMoved, err := i.inboxLead(ctx, a)
+	if err != nil {
+		return err
+	}
+	var l Lead
+	if err := json.Unmarshal(it.Data, &l); err != nil {
+		return err
+	}
+	if slices.ContainsFunc(l.Reinquiries, func(r FormActivity) bool { return r.ID == a.ID }) {
+		return nil // added already: a retry, or the message handled twice
+	}
+	keep := a
+	keep.Lang, keep.Sites, keep.MQLExternalID = "", nil, ""
+	l.Reinquiries = append(l.Reinquiries, keep)
+	slices.SortStableFunc(l.Reinquiries, func(x, y FormActivity) int { return y.At.Compare(x.At) })
+	if len(l.Reinquiries) > maxInboxReinquiries {
+		l.Reinquiries = l.Reinquiries[:maxInboxReinquiries]
+	}
+	data, err := json.Marshal(l)
+	if err != nil {
+		return err
+	}
+	key := it.SK
+	at, _, _ := strings.Cut(it.SK, "#")
+	if cur, err := sortkey.Parse(at); err == nil && a.At.After(cur) {
+		key = sortkey.Time(a.At) + "#" + a.MQLID
+	}
+	ws := []table.Write{privacy.NotErased(a.Email)}
+	if key == it.SK {
+		ws = append(ws, table.Put(table.Item{PK: inboxPK, SK: key, Kind: KindInbox, Data: data}, table.VersionIs(it.Version)))
+		return i.T.Transact(ctx, ws)
+	}
+	ptr, _ := json.Marshal(inboxMoved{MQLID: a.MQLID, PersonID: a.PersonID, Email: a.Email, Key: key})
+	var pv int64
+	if hasMoved {
+		pv = moved.Version
+	}
+	ws = append(ws,
+		table.Del(inboxPK, it.SK, table.VersionIs(it.Version)),
+		table.Put(table.Item{PK: inboxPK, SK: key, Kind: KindInbox, Data: data}, table.NotExists),
+		table.Put(table.Item{PK: inboxPK, SK: inboxMovedSK(a.MQLID), Kind: KindInbox, Data: ptr}, table.VersionIs(pv)))
+	return i.T.Transact(ctx, ws)
 }

@@ -76,6 +76,11 @@ type Lead struct {
 	FirstTouch Touch      `json:"firstTouch"`
 	LastTouch  Touch      `json:"lastTouch"`
 	Activity   []Activity `json:"activity"` // newest first
+	// Reinquiries are the forms the person sent after this MQL reached
+	// the built-in inbox (Inbox.PushActivity), newest first, at most
+	// maxInboxReinquiries: the inbox's card says they came back. Only
+	// the inbox's leads hold them (an SFA gets each on its own).
+	Reinquiries []FormActivity `json:"reinquiries,omitempty"`
 	// Cycle is the person's MQL count with this one: a lead sales sent back
 	// is an MQL again in a later cycle, and Recycled says why it is back.
 	Cycle    int       `json:"cycle"`

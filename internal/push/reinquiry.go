@@ -14,6 +14,7 @@ import (
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/textcut"
 )
 
@@ -42,6 +43,9 @@ type FormActivity struct {
 	// MQLExternalID is the SFA's id its delivery of the MQL recorded
 	// (Delivery.ExternalID): the record the MQL went on.
 	MQLExternalID string `json:"-"`
+	// mqlRaised and mqlQualified are the MQL's times (qualify.MQL's
+	// Raised and At): the keys the inbox stored its lead under.
+	mqlRaised, mqlQualified time.Time
 }
 
 // ActivityConnector is a connector that also takes a form sent after the
@@ -127,10 +131,38 @@ type errAwaitMQL struct{ until time.Time }
 
 func (e *errAwaitMQL) Error() string { return "waiting for the MQL's delivery" }
 
+// ActivityFinder is an ActivityConnector that can find the person's record
+// without a delivery record of the MQL (the connector was configured after
+// the MQL was raised, or the MQL predates delivery records): by Baton's id
+// or the person's email. found false: it has no record of them.
+type ActivityFinder interface {
+	FindPerson(ctx context.Context, a FormActivity) (externalID string, found bool, err error)
+}
+
+// NotToldNoRecord is the reason a connector without a delivery record of
+// the MQL, nor a record of the person, was not told of a form sent after
+// the MQL (its delivery is dead, the message dead-lettered: a replay once
+// the person is there tells it).
+const NotToldNoRecord = "no delivery record of the MQL here (configured after it was raised, or the MQL predates delivery records) and no record of the person found by their id or email: the form sent after the MQL was not told; replay it once the person is there"
+
+// foundStep is the activity's delivery step (Delivery.Steps) that says
+// the record a connector without the MQL's delivery record was told on,
+// found by the person (ActivityFinder).
+const foundStep = "found"
+
 // awaitNone is how long after an MQL was raised a connector without any
-// delivery record of it is taken never to get it (configured since): its
-// activity is left out rather than waiting on it.
+// delivery record of it is taken never to get it from the MQL's message
+// (configured since, or the MQL predates delivery records): the activity
+// goes to the person's record it finds (ActivityFinder) rather than
+// waiting on it.
 const awaitNone = 24 * time.Hour
+
+// settledFor is how long every delivery record of an MQL has been settled
+// (delivered or dead, none in flight) when a connector without one is
+// taken to have been configured since: its message is over (a worker that
+// died between two connectors' claims had its message back within
+// minutes), so the activity need not wait out awaitNone.
+const settledFor = time.Hour
 
 // DeliverReinquiry delivers a re-inquiry (qualify.Reinquiry) to each
 // connector that takes activity (ActivityConnector): once its MQL's
@@ -138,8 +170,11 @@ const awaitNone = 24 * time.Hour
 // unless the lead delivered was built after the form (Delivery.Forms: it
 // carried the form already). A connector whose MQL is still pending or
 // retrying waits for it; one whose MQL is dead is left out (a replay
-// builds the lead anew, with the form). Nothing goes out for a person
-// erased or who withdrew consent, or for a form no longer stored.
+// builds the lead anew, with the form). A connector with no delivery
+// record of the MQL, whose message is over (configuredSince), is told on
+// the person's record it finds (ActivityFinder), else its delivery is
+// dead saying why (NotToldNoRecord). Nothing goes out for a person erased
+// or who withdrew consent, or for a form no longer stored.
 func (w *Worker) DeliverReinquiry(ctx context.Context, r qualify.Reinquiry) Result {
 	return w.deliverReinquiry(ctx, r, 0)
 }
@@ -168,13 +203,15 @@ func (w *Worker) deliverReinquiry(ctx context.Context, r qualify.Reinquiry, maxA
 	if !ok {
 		return Result{Done: true} // erased, expired, or judged automated since
 	}
-	raised, err := w.mqlRaised(ctx, r)
+	m, err := w.reinquiryMQL(ctx, r)
 	if err != nil {
 		return Result{Reason: "read the MQL: " + err.Error()}
 	}
-	if raised.IsZero() {
+	if m.ID == "" {
 		return Result{Done: true} // no such MQL (erased with its person): nothing to add to
 	}
+	raised := m.Raised()
+	a.mqlRaised, a.mqlQualified = raised, m.At
 	mqlT := target{pk: identity.PersonPK(r.Person), id: r.MQL, person: r.Person}
 	return w.run(ctx, target{pk: identity.PersonPK(r.Person), id: r.ID, person: r.Person, email: r.Email}, maxAttempts,
 		func(ctx context.Context, c Connector) (string, bool, error) {
@@ -204,8 +241,14 @@ func (w *Worker) deliverReinquiry(ctx context.Context, r qualify.Reinquiry, maxA
 				return "", true, err
 			case md.Status == StatusDead:
 				return "", false, nil
-			case ver == 0 && now.Sub(raised) > awaitNone:
-				return "", false, nil // never handed this MQL: configured since
+			case ver == 0:
+				since, err := w.configuredSince(ctx, mqlT, raised, now)
+				if err != nil {
+					return "", true, err
+				}
+				if since {
+					return w.tellFound(ctx, c, ac, a)
+				}
 			}
 			until := md.NextAttempt
 			if md.Claimed.After(until) {
@@ -218,20 +261,80 @@ func (w *Worker) deliverReinquiry(ctx context.Context, r qualify.Reinquiry, maxA
 		})
 }
 
-// mqlRaised is when the re-inquiry's MQL was raised (zero: not stored;
-// one stored before RaisedAt was kept is raised at its At, never zero).
-func (w *Worker) mqlRaised(ctx context.Context, r qualify.Reinquiry) (time.Time, error) {
+// configuredSince reports whether a connector with no delivery record of
+// the MQL will get none from the MQL's message: raised more than
+// awaitNone ago, or every other connector's record of it settled for
+// settledFor (its message is over; one still in flight would deliver it
+// to every connector configured now, the form in the lead).
+func (w *Worker) configuredSince(ctx context.Context, mql target, raised, now time.Time) (bool, error) {
+	if now.Sub(raised) > awaitNone {
+		return true, nil
+	}
+	items, err := w.T.Query(ctx, table.Query{PK: mql.pk, Prefix: deliverySK(mql.id, ""), Consistent: true})
+	if err != nil {
+		return false, err
+	}
+	settled := false
+	for _, it := range items {
+		d, err := decodeDelivery(it.Data)
+		if err != nil {
+			return false, err
+		}
+		if (d.Status != StatusDelivered && d.Status != StatusDead) || now.Sub(d.At) < settledFor {
+			return false, nil
+		}
+		settled = true
+	}
+	return settled, nil
+}
+
+// tellFound tells a connector that never had the MQL's delivery of the
+// form on the person's record it finds, recording which (foundStep); one
+// that finds none is told nothing, its delivery dead saying why.
+func (w *Worker) tellFound(ctx context.Context, c Connector, ac ActivityConnector, a FormActivity) (string, bool, error) {
+	f, ok := c.(ActivityFinder)
+	if !ok {
+		return "", true, &Error{Connector: c.Name(), Message: NotToldNoRecord, Permanent: true}
+	}
+	ext, found, err := f.FindPerson(ctx, a)
+	if errors.Is(err, ErrNotTaken) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", true, err
+	}
+	if !found {
+		return "", true, &Error{Connector: c.Name(), Message: NotToldNoRecord, Permanent: true}
+	}
+	by := ext
+	if by == "" {
+		by = "person" // the receiver finds them by the activity's person id and email
+	}
+	if err := ProgressFrom(ctx).SaveStep(ctx, foundStep, by); err != nil {
+		return "", true, err
+	}
+	a.MQLExternalID = ext
+	_, err = ac.PushActivity(ctx, a)
+	if errors.Is(err, ErrNotTaken) {
+		return "", false, nil
+	}
+	return "", true, err
+}
+
+// reinquiryMQL is the re-inquiry's MQL as stored (no ID: not stored; one
+// stored before RaisedAt was kept is raised at its At, never zero).
+func (w *Worker) reinquiryMQL(ctx context.Context, r qualify.Reinquiry) (qualify.MQL, error) {
 	q := qualify.Qualifier{T: w.T}
 	ms, err := q.MQLs(ctx, r.Person)
 	if err != nil {
-		return time.Time{}, err
+		return qualify.MQL{}, err
 	}
 	for _, m := range ms {
 		if m.ID == r.MQL {
-			return m.Raised(), nil
+			return m, nil
 		}
 	}
-	return time.Time{}, nil
+	return qualify.MQL{}, nil
 }
 
 // formActivity reads the re-inquiry's form as stored: false when it is no

@@ -1,0 +1,332 @@
+package stack_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/infra/local/stack"
+	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/crm/crmfake"
+	"github.com/baton-hq/baton/internal/eventlog"
+	"github.com/baton-hq/baton/internal/privacy/privacytest"
+	"github.com/baton-hq/baton/internal/push"
+	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/table"
+)
+
+// inboxHTML is the inbox page in lang, as a browser asks for it.
+func inboxHTML(t *testing.T, s *stack.Stack, lang string) string {
+	t.Helper()
+	req, _ := http.NewRequest("GET", s.URL+"/admin/inbox?lang="+lang, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Accept", "text/html")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("inbox: %d %s", resp.StatusCode, b)
+	}
+	return string(b)
+}
+
+// inboxOf is the inbox's leads' people, newest first, and the lead of
+// person.
+func inboxOf(t *testing.T, s *stack.Stack, person string) ([]string, push.Lead) {
+	t.Helper()
+	leads, err := s.App.Inbox.List(context.Background(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	var mine push.Lead
+	for _, l := range leads {
+		ids = append(ids, l.PersonID)
+		if l.PersonID == person {
+			mine = l
+		}
+	}
+	return ids, mine
+}
+
+// TestReinquiryReachesTheInbox: without an SFA the workspace's inbox is
+// sales' queue. A person whose MQL is in it sends the contact form again,
+// urgently; the inbox took no activity, so the card said nothing and
+// stayed below newer leads. Now the card says they came back (the form,
+// when, what they typed and the values they gave, in Japanese and
+// English) and moves up to the form's time; the form's change handled
+// again adds nothing; a person who withdrew consent gets nothing added,
+// and an erasure leaves nothing of it.
+func TestReinquiryReachesTheInbox(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewManual(t0)
+	s := stack.ForTestClock(t, map[string]string{"BATON_CONFIG": writeConfig(t, "timezone: Asia/Tokyo\n"), "BATON_SITE_ORIGINS": "https://www.example.com"}, clk.Now)
+	const vid, email = "reinq-inbox", "reinq.inbox@maker.example"
+	id := qualifyOne(t, s, vid, email)
+	deliver(t, s, func() bool { return mqlDelivered(t, s, id+"-c1") })
+	clk.Advance(time.Hour)
+	newer := qualifyOne(t, s, "reinq-inbox-2", "newer.inbox@maker.example")
+	deliver(t, s, func() bool { return mqlDelivered(t, s, newer+"-c1") })
+	clk.Advance(time.Hour)
+	withdrawn := qualifyOne(t, s, "reinq-inbox-3", "withdrawn.inbox@maker.example")
+	deliver(t, s, func() bool { return mqlDelivered(t, s, withdrawn+"-c1") })
+	if ids, _ := inboxOf(t, s, id); strings.Join(ids, ",") != withdrawn+","+newer+","+id {
+		t.Fatalf("inbox before: %v", ids)
+	}
+
+	clk.Advance(3 * time.Hour)
+	const msg = "二回目の問い合わせ:至急見積もり"
+	sendForm(t, s, vid, vid+"-again", email, "事業部長", msg)
+	formAt := clk.Now()
+	deliver(t, s, func() bool { _, l := inboxOf(t, s, id); return len(l.Reinquiries) == 1 })
+	ids, l := inboxOf(t, s, id)
+	if strings.Join(ids, ",") != id+","+withdrawn+","+newer {
+		t.Errorf("inbox after the re-inquiry: %v, want %s's card first", ids, id)
+	}
+	r := l.Reinquiries[0]
+	if r.Message != msg || r.Attributes["title"] != "事業部長" || r.Title != "お問い合わせ" || !r.At.Equal(formAt) || !strings.HasPrefix(r.ID, id+"-c1-f") {
+		t.Errorf("the card's re-inquiry: %+v", r)
+	}
+
+	// The form's change handled again: nothing added, the card once.
+	var cs []table.Change
+	s.App.Table.Scan(ctx, "", func(it table.Item) error {
+		if it.Kind == eventlog.KindEvent && strings.Contains(string(it.Data), vid+"-again") {
+			cs = append(cs, table.Change{Op: table.OpInsert, Item: it})
+		}
+		return nil
+	})
+	if n, err := s.App.Changes(s.App.RelayToQueue)(ctx, cs); err != nil || n != 1 {
+		t.Fatal(n, err)
+	}
+	clk.Advance(time.Minute)
+	drain(t, s)
+	if ids, l := inboxOf(t, s, id); len(ids) != 3 || len(l.Reinquiries) != 1 {
+		t.Errorf("after the form's change came again: %v, %d re-inquiries", ids, len(l.Reinquiries))
+	}
+
+	// A second form: newest first on the card.
+	clk.Advance(time.Hour)
+	sendForm(t, s, vid, vid+"-third", email, "事業部長", "三回目:発注したい")
+	deliver(t, s, func() bool { _, l := inboxOf(t, s, id); return len(l.Reinquiries) == 2 })
+	if _, l := inboxOf(t, s, id); l.Reinquiries[0].Message != "三回目:発注したい" {
+		t.Errorf("re-inquiries %+v: newest first", l.Reinquiries)
+	}
+
+	if code, b := do(t, "GET", s.URL+"/admin/inbox", token, ""); code != 200 || !strings.Contains(string(b), `"reinquiries":[{"activityId":"`+id+`-c1-f`) {
+		t.Errorf("inbox JSON: %d %s", code, b)
+	}
+	for lang, want := range map[string][]string{
+		"ja": {`<span class="chip came-back">再問い合わせ</span>`, "MQL の後に再び問い合わせがありました（新しい順）", "入力内容：<bdi class=\"typed\">" + msg + "</bdi>", "役職：<bdi>事業部長</bdi>", "フォーム送信"},
+		"en": {`<span class="chip came-back">Came back</span>`, "Came back after the MQL (newest first)", "They typed: <bdi class=\"typed\">" + msg + "</bdi>", "title: <bdi>事業部長</bdi>"},
+	} {
+		page := inboxHTML(t, s, lang)
+		for _, w := range want {
+			if !strings.Contains(page, w) {
+				t.Errorf("%s: the inbox does not say %q:\n%s", lang, w, page)
+			}
+		}
+		if i, j := strings.Index(page, "people/"+id), strings.Index(page, "people/"+newer); i < 0 || j < 0 || i > j {
+			t.Errorf("%s: the card of the person who came back is not above the newer lead", lang)
+		}
+		if n := strings.Count(page, "chip came-back"); n != 1 {
+			t.Errorf("%s: %d cards say came back, want 1", lang, n)
+		}
+	}
+
+	// Withdrawn consent: nothing more is added to their card. (The form
+	// is handed to delivery again under another key, as a later form of
+	// theirs would be: before the withdrawal it would be added.)
+	clk.Advance(time.Hour)
+	sendForm(t, s, "reinq-inbox-3", "reinq-inbox-3-again", "withdrawn.inbox@maker.example", "部長", "やはり連絡がほしい")
+	deliver(t, s, func() bool { _, l := inboxOf(t, s, withdrawn); return len(l.Reinquiries) == 1 })
+	if err := s.App.Stitcher.WithdrawPerson(ctx, withdrawn, clk.Now()); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, s)
+	clk.Advance(time.Hour)
+	_, wl := inboxOf(t, s, withdrawn)
+	again := qualify.Reinquiry{ID: wl.MQLID + "-f0123456789abcdef", MQL: wl.MQLID, Person: withdrawn, Email: wl.Email, Visitor: "reinq-inbox-3", Event: "reinq-inbox-3-again", At: wl.Reinquiries[0].At}
+	if res := s.App.Pusher.DeliverReinquiry(ctx, again); !res.Done {
+		t.Errorf("the re-inquiry of a person who withdrew consent: %+v", res)
+	}
+	if _, l := inboxOf(t, s, withdrawn); len(l.Reinquiries) != 1 {
+		t.Errorf("a person who withdrew consent: %d re-inquiries on the card, want the one before", len(l.Reinquiries))
+	}
+
+	// Erased: nothing of the card nor of where it moved is left.
+	if code, b := do(t, "DELETE", s.URL+"/admin/people/"+id, token, ""); code != 200 {
+		t.Fatalf("erase: %d %s", code, b)
+	}
+	if ids, _ := inboxOf(t, s, id); strings.Join(ids, ",") != withdrawn+","+newer {
+		t.Errorf("inbox after the erasure: %v, want the card moved up by its form, then the newer", ids)
+	}
+	for sec, where := range privacytest.AfterErasure(t, s.App.Table, []string{id, email}) {
+		t.Errorf("the erasure left %q in %v", sec, where)
+	}
+	code, b := do(t, "GET", s.URL+"/admin/inbox", token, "")
+	var v struct{ Leads []json.RawMessage }
+	if code != 200 || json.Unmarshal(b, &v) != nil || len(v.Leads) != 2 || strings.Contains(string(b), email) || strings.Contains(string(b), id) {
+		t.Errorf("inbox JSON after the erasure: %d %s", code, b)
+	}
+}
+
+// activityDeliveries are the person's re-inquiry delivery records of their
+// first MQL, by connector.
+func activityDeliveries(t *testing.T, s *stack.Stack, person string) map[string]push.Delivery {
+	t.Helper()
+	out := map[string]push.Delivery{}
+	err := s.App.Table.Scan(context.Background(), "", func(it table.Item) error {
+		if it.PK == "P#"+person && strings.HasPrefix(it.SK, "DLV#"+person+"-c1-f") {
+			var d push.Delivery
+			json.Unmarshal(it.Data, &d)
+			out[d.Connector] = d
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestReinquiryReachesAConnectorConfiguredSince: the team took MQLs in
+// the inbox, then set up Salesforce and a webhook. A person whose MQL the
+// inbox took writes again two hours after it: neither connector has a
+// delivery record of the MQL, so the activity waited for one until a day
+// after the MQL and was then dropped, said nowhere. Now, the MQL's
+// delivery being over, each is told at once on the person's record it
+// finds (Salesforce: the Contact with their email; the webhook's receiver
+// by the person's id and email), and one that finds none records why it
+// was not told (dead, in English and Japanese) rather than nothing; a
+// replay once sales have the person tells it, no connector twice.
+func TestReinquiryReachesAConnectorConfiguredSince(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewManual(t0)
+	data := t.TempDir()
+	inbox := stack.ForTestClock(t, map[string]string{"BATON_DATA": data, "BATON_CONFIG": writeConfig(t, "timezone: Asia/Tokyo\n")}, clk.Now)
+	const known, unknown = "known.since@maker.example", "unknown.since@maker.example"
+	a := qualifyOne(t, inbox, "since-a", known)
+	b := qualifyOne(t, inbox, "since-b", unknown)
+	deliver(t, inbox, func() bool { return mqlDelivered(t, inbox, a+"-c1") && mqlDelivered(t, inbox, b+"-c1") })
+	if err := inbox.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	clk.Advance(2 * time.Hour)
+	const secret = "whsec_c2VjcmV0LWZvci1yZWlucXVpcnktdGVzdA=="
+	hook, rec := newHookRecorder(t, secret)
+	f := crmfake.NewSalesforce()
+	t.Cleanup(f.Close)
+	f.Now = clk.Now
+	contact := f.AddContact(map[string]any{"LastName": "既知", "Email": known})
+	p := writeConfig(t, "timezone: Asia/Tokyo\nsfa:\n  language: ja\n  salesforce:\n    login_url: "+f.URL+"\n    client_id: "+f.ClientID+"\n    lead_key: Baton_Person_Id__c\n    task_key: Baton_MQL_Id__c\n")
+	s := stack.ForTestClock(t, map[string]string{"BATON_DATA": data, "BATON_CONFIG": p, "BATON_SALESFORCE_CLIENT_SECRET": f.ClientSecret,
+		"BATON_WEBHOOK_URL": rec.URL, "BATON_WEBHOOK_SECRET": secret, "BATON_SITE_ORIGINS": "https://www.example.com"}, clk.Now)
+
+	sendForm(t, s, "since-a", "since-a-again", known, "事業部長", "二回目:至急見積もり")
+	sendForm(t, s, "since-b", "since-b-again", unknown, "課長", "再度のお問い合わせ")
+	deliver(t, s, func() bool {
+		return hook.count("mql.activity") == 2 && len(activityTasks(f, a+"-c1")) == 1 && activityDeliveries(t, s, b)["salesforce"].Status == push.StatusDead
+	})
+	for _, task := range activityTasks(f, a+"-c1") {
+		if task["WhoId"] != contact || !strings.Contains(task["Description"].(string), "二回目:至急見積もり") {
+			t.Errorf("the Task of the person Salesforce has: %v, want on Contact %s", task, contact)
+		}
+	}
+	if d := activityDeliveries(t, s, a)["salesforce"]; d.Status != push.StatusDelivered || d.Steps["found"] != contact {
+		t.Errorf("the known person's delivery: %+v, want delivered, the Contact it went on recorded", d)
+	}
+	db := activityDeliveries(t, s, b)
+	if d := db["salesforce"]; !strings.Contains(d.LastError, push.NotToldNoRecord) {
+		t.Errorf("the unknown person's Salesforce delivery does not say why it was not told: %+v", d)
+	}
+	if db["webhook"].Status != push.StatusDelivered {
+		t.Errorf("the unknown person's webhook delivery: %+v", db["webhook"])
+	}
+	code, body := do(t, "GET", s.URL+"/admin/deadletters", token, "")
+	var dl struct{ DeadLetters []struct{ ID, LastError string } }
+	if code != 200 || json.Unmarshal(body, &dl) != nil || len(dl.DeadLetters) != 1 || !strings.Contains(dl.DeadLetters[0].LastError, push.NotToldNoRecord) {
+		t.Fatalf("dead letters: %d %s", code, body)
+	}
+
+	// Handled again: nobody told twice.
+	var cs []table.Change
+	s.App.Table.Scan(ctx, "", func(it table.Item) error {
+		if it.Kind == eventlog.KindEvent && (strings.Contains(string(it.Data), "since-a-again") || strings.Contains(string(it.Data), "since-b-again")) {
+			cs = append(cs, table.Change{Op: table.OpInsert, Item: it})
+		}
+		return nil
+	})
+	if n, err := s.App.Changes(s.App.RelayToQueue)(ctx, cs); err != nil || n != 2 {
+		t.Fatal(n, err)
+	}
+	clk.Advance(time.Hour)
+	drain(t, s)
+	if n := hook.count("mql.activity"); n != 2 {
+		t.Errorf("%d activities on the webhook after the forms came again, want 2", n)
+	}
+	if n := len(activityTasks(f, a+"-c1")) + len(activityTasks(f, b+"-c1")); n != 1 {
+		t.Errorf("%d activity Tasks after the forms came again, want 1", n)
+	}
+
+	// Sales add the person; the dead letter replayed tells Salesforce
+	// alone.
+	lead := f.AddLead(map[string]any{"LastName": "未知", "Company": "Maker", "Email": unknown})
+	if code, body := do(t, "POST", s.URL+"/admin/deadletters/"+dl.DeadLetters[0].ID+"/replay", token, ""); code != 200 {
+		t.Fatalf("replay: %d %s", code, body)
+	}
+	deliver(t, s, func() bool { return len(activityTasks(f, b+"-c1")) == 1 })
+	for _, task := range activityTasks(f, b+"-c1") {
+		if task["WhoId"] != lead {
+			t.Errorf("the replayed Task on %v, want the Lead %s", task["WhoId"], lead)
+		}
+	}
+	drain(t, s)
+	if n := hook.count("mql.activity"); n != 2 {
+		t.Errorf("%d activities on the webhook after the replay, want 2", n)
+	}
+}
+
+// TestReinquiryOfAnMQLWithoutDeliveryRecords: an MQL delivered before
+// Baton kept delivery records (here: its records removed) is written to
+// again two days later. Each connector was skipped, said nowhere, a day
+// after the MQL; now each is told on the person's record (Salesforce: the
+// Lead the MQL's Task is on), once.
+func TestReinquiryOfAnMQLWithoutDeliveryRecords(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewManual(t0)
+	s, f, hook, _ := reinquiryStack(t, clk)
+	const vid, email = "reinq-old", "reinq.old@maker.example"
+	id := qualifyOne(t, s, vid, email)
+	deliver(t, s, func() bool { return mqlDelivered(t, s, id+"-c1") })
+	for _, c := range []string{"salesforce", "webhook"} {
+		if err := s.App.Table.Delete(ctx, "P#"+id, "DLV#"+id+"-c1#"+c, table.Always); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clk.Advance(48 * time.Hour)
+	sendForm(t, s, vid, vid+"-again", email, "事業部長", "久しぶりの問い合わせ")
+	deliver(t, s, func() bool { return hook.count("mql.activity") == 1 && len(activityTasks(f, id+"-c1")) == 1 })
+	lead := f.Lead(id)
+	for _, task := range activityTasks(f, id+"-c1") {
+		if task["WhoId"] != lead["Id"] {
+			t.Errorf("the Task on %v, want the Lead %v", task["WhoId"], lead["Id"])
+		}
+	}
+	clk.Advance(time.Hour)
+	drain(t, s)
+	if n := hook.count("mql.activity"); n != 1 {
+		t.Errorf("%d activities, want 1", n)
+	}
+	if st := activityStatus(t, s, id); st != "delivered delivered" {
+		t.Errorf("the re-inquiry's deliveries: %q", st)
+	}
+}
