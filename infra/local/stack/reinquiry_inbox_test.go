@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -252,7 +254,9 @@ func TestReinquiryReachesAConnectorConfiguredSince(t *testing.T) {
 		t.Errorf("the unknown person's webhook delivery: %+v", db["webhook"])
 	}
 	code, body := do(t, "GET", s.URL+"/admin/deadletters", token, "")
-	var dl struct{ DeadLetters []struct{ ID, LastError string } }
+	var dl struct {
+		DeadLetters []struct{ ID, LastError string }
+	}
 	if code != 200 || json.Unmarshal(body, &dl) != nil || len(dl.DeadLetters) != 1 || !strings.Contains(dl.DeadLetters[0].LastError, push.NotToldNoRecord) {
 		t.Fatalf("dead letters: %d %s", code, body)
 	}
@@ -329,4 +333,54 @@ func TestReinquiryOfAnMQLWithoutDeliveryRecords(t *testing.T) {
 	if st := activityStatus(t, s, id); st != "delivered delivered" {
 		t.Errorf("the re-inquiry's deliveries: %q", st)
 	}
+}
+
+// TestReinquiryInboxCardInChromium: in Chromium, in Japanese, the inbox's
+// first card is the person who came back (above a newer lead), badged
+// 再問い合わせ, with the form, when, what they typed and the values they
+// gave; the page fits at 1280 and 390 px (the card's screenshot:
+// reinquiry-inbox-card.png).
+func TestReinquiryInboxCardInChromium(t *testing.T) {
+	needChromium(t, "the workspace must be tested in a browser in CI")
+	clk := clock.NewManual(t0)
+	shots := screenshotDir(t.TempDir())
+	s := stack.ForTestClock(t, map[string]string{"BATON_CONFIG": writeConfig(t, "timezone: Asia/Tokyo\n"), "BATON_SITE_ORIGINS": "https://www.example.com"}, clk.Now)
+	const vid, email = "reinq-shot", "sato.reinq@maker.example"
+	id := qualifyOne(t, s, vid, email)
+	deliver(t, s, func() bool { return mqlDelivered(t, s, id+"-c1") })
+	clk.Advance(time.Hour)
+	newer := qualifyOne(t, s, "reinq-shot-2", "newer.shot@maker.example")
+	deliver(t, s, func() bool { return mqlDelivered(t, s, newer+"-c1") })
+	clk.Advance(26 * time.Hour)
+	sendForm(t, s, vid, vid+"-again", email, "事業部長", "二回目の問い合わせです。至急、100 名規模での見積もりをお願いします。")
+	deliver(t, s, func() bool { _, l := inboxOf(t, s, id); return len(l.Reinquiries) == 1 })
+
+	cmd := exec.Command("node", "../../../tag/browser/reinquiry.mjs")
+	cmd.Env = append(os.Environ(), "URL="+s.URL+"/admin/", "TOKEN="+token, "SHOTS="+shots)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("reinquiry.mjs: %v %s", err, out)
+	}
+	var res struct {
+		Errors                 []string
+		Overflow               []any
+		First, Badge, CameBack string
+		Badges                 int
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if res.First != email || res.Badge != "再問い合わせ" || res.Badges != 1 {
+		t.Errorf("the first card: %q badged %q (%d badges)", res.First, res.Badge, res.Badges)
+	}
+	for _, w := range []string{"MQL の後に再び問い合わせがありました（新しい順）", "フォーム送信", "お問い合わせ", "入力内容：二回目の問い合わせです。", "役職：事業部長"} {
+		if !strings.Contains(res.CameBack, w) {
+			t.Errorf("the card does not say %q:\n%s", w, res.CameBack)
+		}
+	}
+	if len(res.Overflow) > 0 || len(res.Errors) > 0 {
+		t.Errorf("overflow %v, console errors %v", res.Overflow, res.Errors)
+	}
+	t.Logf("screenshots in %s", shots)
 }
