@@ -68,7 +68,7 @@ func TestDeadLettersPaged(t *testing.T) {
 		statuses++
 		return status(ctx, id)
 	}
-	cookie, csrf := f.login(fullToken)
+	cookie, _ := f.login(fullToken)
 	load := func(path string, hdr ...string) (answer, int64, int) {
 		t.Helper()
 		tc.Reset()
@@ -83,7 +83,7 @@ func TestDeadLettersPaged(t *testing.T) {
 	// dead letters it names (the MQL list's rows read deliveries too).
 	_, base, baseSt := load("/admin/mqls?lang=en")
 	ids := moreDead(t, f, q.Queue, named, 198)
-	cookie, csrf = f.login(fullToken) // the session ended meanwhile
+	cookie, csrf := f.login(fullToken) // the session ended meanwhile
 	a, reads, st := load("/admin/mqls?lang=en")
 	if reads-base > 2*50 || st-baseSt > 50 {
 		t.Errorf("the MQL page with 200 dead letters made %d store requests (%d with 2) and %d delivery reads: not bounded by its 50 rows", reads, base, st)
