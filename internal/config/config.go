@@ -22,6 +22,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/net/idna"
 	"golang.org/x/text/width"
 	"gopkg.in/yaml.v3"
 
@@ -433,7 +434,7 @@ func FromEnv(getenv func(string) string, mode Mode) (*Config, error) {
 		c.PublicURL = "http://" + c.Addr
 	}
 	if c.PublicURL != "" {
-		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || !hostSpellable(u.Hostname()) {
 			return nil, &Error{"BATON_PUBLIC_URL", fmt.Sprintf("%q is not a base URL like https://track.example.com", c.PublicURL)}
 		}
 	}
@@ -522,7 +523,7 @@ func FromEnv(getenv func(string) string, mode Mode) (*Config, error) {
 		}
 	}
 	if c.WebhookURL != "" {
-		if u, err := url.Parse(c.WebhookURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		if u, err := url.Parse(c.WebhookURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || !hostSpellable(u.Hostname()) {
 			return nil, &Error{"BATON_WEBHOOK_URL", "want an http(s) URL"}
 		}
 	}
@@ -809,4 +810,17 @@ func originSecret(v, previous string, p *httpx.Proxies, mode Mode) error {
 	}
 	p.Origin = httpx.NewOriginSecret(v, previous)
 	return nil
+}
+
+// hostSpellable reports whether an internationalised host has a punycode
+// spelling (url.Parse takes "例　え.jp", which no resolver or browser does);
+// ASCII hosts are left to url.Parse as before.
+func hostSpellable(host string) bool {
+	for i := 0; i < len(host); i++ {
+		if host[i] >= utf8.RuneSelf {
+			_, err := idna.Lookup.ToASCII(host)
+			return err == nil
+		}
+	}
+	return true
 }
