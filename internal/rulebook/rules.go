@@ -11,12 +11,14 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"path"
 	"regexp"
+	"regexp/syntax"
 	"slices"
 	"sort"
 	"strconv"
@@ -332,12 +334,23 @@ func (p *parser) pattern(n *yaml.Node, field string) *regexp.Regexp {
 	} else {
 		src = "^" + strings.NewReplacer(`\*`, ".*", `\?`, ".").Replace(regexp.QuoteMeta(s)) + "$"
 	}
-	re, err := regexp.Compile("(?i)" + src)
+	re, err := compileFolded(src)
 	if err != nil {
 		p.fail(n, field, "bad pattern: %v", err)
 		return nil
 	}
 	return re
+}
+
+// compileFolded compiles src case-insensitively. Its error quotes the
+// expression as the file wrote it: regexp's quoted the "(?i)" put before
+// it, which the reader never wrote and could not find.
+func compileFolded(src string) (*regexp.Regexp, error) {
+	re, err := regexp.Compile("(?i)" + src)
+	if se := (*syntax.Error)(nil); errors.As(err, &se) {
+		se.Expr = strings.TrimPrefix(se.Expr, "(?i)")
+	}
+	return re, err
 }
 
 // pageIndex is what a glob naming a page also matches after it: the page
