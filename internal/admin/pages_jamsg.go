@@ -145,6 +145,7 @@ var jaPatterns = []struct {
 	{regexp.MustCompile(`^must be true or false$`), "true または false にしてください"},
 	{regexp.MustCompile(`^must be a list$`), "リストにしてください"},
 	{regexp.MustCompile(`^bad pattern: (.*)$`), "パターンが正しくありません：$1"},
+	{regexp.MustCompile(`^(".*?") can never match: a URL glob is matched against the path, which starts with "/", or the whole URL, which starts with http:// or https://; write (".*")$`), "$1 はどの URL にも一致しません。URL のパターン（グロブ）はパス（「/」で始まる部分）か URL 全体（http:// または https:// で始まる）と照合されます。$2 と書いてください"},
 	{regexp.MustCompile(`^(".*") used twice$`), "$1 が 2 回使われています"},
 	{regexp.MustCompile(`^unknown event type (".*")$`), "イベント種別 $1 はありません"},
 	{regexp.MustCompile(`^unknown channel (".*"): one of (.*) \(or a pattern\)$`), "チャネル $1 はありません。$2 のいずれか（またはパターン）にしてください"},

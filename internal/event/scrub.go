@@ -223,6 +223,20 @@ func fragmentRoute(f string) (route, params string) {
 	return "", f
 }
 
+// HashRoute is a fragment's hash route, a single-page app's page: a
+// fragment starting with "/" or "!" (#/pricing, #!/pricing, as the
+// collector tells a route from an in-page anchor such as #plans), up to
+// its first "?" (fragmentRoute: what follows is the route's parameters).
+func HashRoute(fragment string) (string, bool) {
+	if !strings.HasPrefix(fragment, "/") && !strings.HasPrefix(fragment, "!") {
+		return "", false
+	}
+	if route, _ := fragmentRoute(fragment); route != "" {
+		return route[:len(route)-1], true
+	}
+	return fragment, true
+}
+
 // path removes from an escaped path, segment by segment, the parameters
 // params would remove from a query ("/a;jsessionid=ABC/b;v=1" is
 // "/a/b;v=1": Tomcat's URL rewriting keeps a session there), and replaces

@@ -250,6 +250,8 @@ type matchee struct {
 	parsed bool
 	u      *url.URL
 	full   string // u.String(), once asked for
+	routed string // the path, "#" and the hash route (event.HashRoute), once asked for
+	noHash bool   // the URL has no hash route: routed is never made
 	masked bool
 	mask   uint64 // the URL's cached matches (Engine.urlMask), once asked for
 }
@@ -365,6 +367,23 @@ func (m *matchee) anyMatch(res []*regexp.Regexp) bool {
 		for _, re := range res {
 			if re.MatchString(s) {
 				return true
+			}
+		}
+		// A single-page app's pages are its hash routes (the collector
+		// stores each as a view): "/app#/features" is matched too, or no
+		// glob could name one. Made once per event, for a URL with a route.
+		if !m.noHash && m.routed == "" {
+			if route, ok := event.HashRoute(u.Fragment); ok {
+				m.routed = u.Path + "#" + route
+			} else {
+				m.noHash = true
+			}
+		}
+		if !m.noHash {
+			for _, re := range res {
+				if re.MatchString(m.routed) {
+					return true
+				}
 			}
 		}
 		if m.full == "" {

@@ -332,7 +332,7 @@ func (p *parser) pattern(n *yaml.Node, field string) *regexp.Regexp {
 	if re, ok := strings.CutPrefix(s, "re:"); ok {
 		src = re
 	} else {
-		src = "^" + strings.NewReplacer(`\*`, ".*", `\?`, ".").Replace(regexp.QuoteMeta(s)) + "$"
+		src = "^" + globQuote(s) + "$"
 	}
 	re, err := compileFolded(src)
 	if err != nil {
@@ -353,27 +353,71 @@ func compileFolded(src string) (*regexp.Regexp, error) {
 	return re, err
 }
 
+// globQuote is a glob as a regexp: * any run of characters, ? any one.
+func globQuote(s string) string {
+	return strings.NewReplacer(`\*`, ".*", `\?`, ".").Replace(regexp.QuoteMeta(s))
+}
+
 // pageIndex is what a glob naming a page also matches after it: the page
 // served at /pricing is /pricing/ and /pricing/index.html too.
 const pageIndex = `(?:/(?:index\.html?|index\.php)?)?$`
 
 // urlPattern compiles a behaviour rule's url: a glob that names a page
 // (it does not end in *) matches it with or without a trailing slash and
-// its directory index file (index.html, index.htm, index.php); "re:" and
-// other globs as pattern does.
+// its directory index file (index.html, index.htm, index.php), and a hash
+// route it names ("/app#/features") with or without a trailing slash;
+// "re:" and other globs as pattern does. A glob is matched against the
+// path, the path with its hash route, and the whole URL (the engine's
+// anyMatch): one starting with anything but "/", "*" or a scheme can
+// match none of them, and is refused.
 func (p *parser) urlPattern(n *yaml.Node, field string) *regexp.Regexp {
 	re := p.pattern(n, field)
 	s := p.str(n, field)
-	if re == nil || strings.HasPrefix(s, "re:") || strings.HasSuffix(s, "*") || !strings.HasPrefix(s, "/") {
+	if re == nil || strings.HasPrefix(s, "re:") {
 		return re
 	}
-	src := strings.NewReplacer(`\*`, ".*", `\?`, ".").Replace(regexp.QuoteMeta(strings.TrimSuffix(s, "/")))
-	re, err := regexp.Compile("(?i)^" + src + pageIndex)
+	if !globCanMatch(s) {
+		p.fail(n, field, "%q can never match: a URL glob is matched against the path, which starts with \"/\", or the whole URL, which starts with http:// or https://; write %q", s, globFix(s))
+		return nil
+	}
+	if strings.HasSuffix(s, "*") || !strings.HasPrefix(s, "/") {
+		return re
+	}
+	page, route, routed := strings.Cut(s, "#")
+	src := "^" + globQuote(strings.TrimSuffix(page, "/")) + pageIndex
+	if routed {
+		src = strings.TrimSuffix(src, "$") + "#" + globQuote(strings.TrimSuffix(route, "/")) + "/?$"
+	}
+	re, err := compileFolded(src)
 	if err != nil {
 		p.fail(n, field, "bad pattern: %v", err)
 		return nil
 	}
 	return re
+}
+
+// globCanMatch reports whether a URL glob starts as something it is
+// matched against can: a path ("/"), anything ("*"), or a URL (a scheme).
+func globCanMatch(s string) bool {
+	l := strings.ToLower(s)
+	return strings.HasPrefix(s, "/") || strings.HasPrefix(s, "*") || strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
+}
+
+// globFix is what a glob that can never match was likely meant to be: a
+// hash route or query on any page ("#/features" is "*#/features"), a host
+// and path ("www.example.com/pricing" is "https://www.example.com/pricing"),
+// else the path with its leading "/" ("app/pricing*" is "/app/pricing*").
+func globFix(s string) string {
+	host, _, _ := strings.Cut(s, "/")
+	switch {
+	case s == "":
+		return "/"
+	case strings.HasPrefix(s, "#") || strings.HasPrefix(s, "?"):
+		return "*" + s
+	case strings.Contains(host, ".") && strings.Contains(s, "/") && !strings.ContainsAny(host, "*?#"):
+		return "https://" + s
+	}
+	return "/" + s
 }
 
 // maxMinutes bounds min_minutes: a week, past any webinar's length; more
