@@ -105,7 +105,8 @@ type Report struct {
 	// tell the replay's own gaps from what the rules would change.
 	Check Check `json:"check"`
 
-	loc *time.Location // the zone Text dates in (Lab.Loc)
+	loc   *time.Location // the zone Text dates in (Lab.Loc)
+	order []string       // behaviour rules, the candidate's in its order, then those only in force
 }
 
 // Side is one rules file's MQLs over the history.
@@ -117,6 +118,55 @@ type Side struct {
 	ByMonth     map[string]int `json:"byMonth"` // "2026-11": would-be MQLs of that month
 	ByWeek      map[string]int `json:"byWeek"`  // ISO week "2026-W47"
 	PerWeek     float64        `json:"perWeek"` // the expected weekly load on sales
+	// Matched counts, for each behaviour rule of the file, the events it
+	// matched in the replay (points or none: a cap reached still
+	// matched); 0 is a rule that matched nothing in the history, such as
+	// a URL naming no page there is. Not for stored.
+	Matched map[string]int `json:"matched,omitempty"`
+}
+
+// RuleMatch is a behaviour rule's events matched in each replay.
+type RuleMatch struct {
+	Rule                 string
+	InForce, InCandidate bool // the rule is in the file (by name)
+	Current, Candidate   int
+}
+
+// Matches lists the behaviour rules with the events each matched, the
+// candidate's in its order, then those only in force.
+func (r Report) Matches() []RuleMatch {
+	out := make([]RuleMatch, 0, len(r.order))
+	for _, name := range r.order {
+		cur, inForce := r.Current.Matched[name]
+		can, inCand := r.Candidate.Matched[name]
+		out = append(out, RuleMatch{Rule: name, InForce: inForce, InCandidate: inCand, Current: cur, Candidate: can})
+	}
+	return out
+}
+
+// ruleCounts is every behaviour rule of rules at 0 events matched.
+func ruleCounts(rules *rulebook.Rules) map[string]int {
+	out := make(map[string]int, len(rules.Behaviour))
+	for _, b := range rules.Behaviour {
+		out[b.Name] = 0
+	}
+	return out
+}
+
+// ruleOrder is the candidate's behaviour rules in its order, then those
+// only in force.
+func ruleOrder(cur, cand *rulebook.Rules) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, rs := range []*rulebook.Rules{cand, cur} {
+		for _, b := range rs.Behaviour {
+			if !seen[b.Name] {
+				seen[b.Name] = true
+				out = append(out, b.Name)
+			}
+		}
+	}
+	return out
 }
 
 // Check is the replay under the rules in force held against the MQLs
@@ -235,7 +285,9 @@ func (l *Lab) Simulate(ctx context.Context, cand *rulebook.Rules, o Options) (Re
 	rep := Report{
 		Current: newSide(cur.Version()), Candidate: newSide(can.Version()), Stored: newSide("stored"),
 		Total: len(people), WindowTo: l.now(), WouldBecome: []Person{}, WouldStop: []Person{}, Check: Check{Why: map[string]int{}},
+		order: ruleOrder(l.Rules, cand),
 	}
+	rep.Current.Matched, rep.Candidate.Matched = ruleCounts(l.Rules), ruleCounts(cand)
 	i := sort.Search(len(people), func(i int) bool { return people[i].ID > o.After })
 	todo := people[i:]
 	workers := l.Workers
@@ -346,6 +398,11 @@ func (l *Lab) tally(rep *Report, rp *reports.Person, p identity.Person, cur, can
 	}{{&rep.Current, cur}, {&rep.Candidate, can}} {
 		if len(x.sim.MQLs) > 0 {
 			x.s.People++
+		}
+		for rule, n := range x.sim.Matched {
+			if _, ok := x.s.Matched[rule]; ok {
+				x.s.Matched[rule] += n
+			}
 		}
 		for _, m := range x.sim.MQLs {
 			count(x.s, m.Condition, m.At)
@@ -541,6 +598,22 @@ func (r Report) Text() string {
 		fmt.Fprintf(&b, "\n%-26s %6s | replayed: in force -> candidate\n", t.title+":", "stored")
 		for _, k := range keys(union(t.stored, union(t.current, t.candidate))) {
 			fmt.Fprintf(&b, "  %-24s %6d | %5d -> %5d\n", k, t.stored[k], t.current[k], t.candidate[k])
+		}
+	}
+	if ms := r.Matches(); len(ms) > 0 {
+		fmt.Fprintf(&b, "\n%-33s | in force -> candidate\n", "behaviour rules, events matched:")
+		for _, m := range ms {
+			cur, can, note := "-", "-", ""
+			if m.InForce {
+				cur = strconv.Itoa(m.Current)
+			}
+			if m.InCandidate {
+				can = strconv.Itoa(m.Candidate)
+				if m.Candidate == 0 {
+					note = "  <- matched no event"
+				}
+			}
+			fmt.Fprintf(&b, "  %-31s | %5s -> %5s%s\n", m.Rule, cur, can, note)
 		}
 	}
 	c := r.Check

@@ -19,6 +19,15 @@ type Simulation struct {
 	MQLs    []SimMQL  `json:"mqls"`           // would-be qualifications, oldest first (one per cycle at most)
 	First   time.Time `json:"first,omitzero"` // the person's first stored event (zero: none)
 	Events  int       `json:"events"`         // events replayed
+	// Matched counts the events each behaviour rule matched (Matcher;
+	// else those it gave points, from the contributions).
+	Matched map[string]int `json:"matched,omitempty"`
+}
+
+// Matcher is a Replay that counts the events each rule matched, points or
+// none (a capped rule still matched).
+type Matcher interface {
+	Matched() map[string]int
 }
 
 // SimMQL is a would-be qualification: the first time, in a cycle, a
@@ -171,7 +180,7 @@ func names(p identity.Person, ev *event.Event) bool {
 
 func (q *Qualifier) replayIn(e Engine, p identity.Person, tl []event.Event, recycles []time.Time) (Simulation, error) {
 	now := q.now()
-	s := Simulation{Rules: e.Version(), MQLs: []SimMQL{}, Events: len(tl)}
+	s := Simulation{Rules: e.Version(), MQLs: []SimMQL{}, Events: len(tl), Matched: map[string]int{}}
 	if len(tl) > 0 {
 		s.First = tl[0].Timestamp
 	}
@@ -179,6 +188,7 @@ func (q *Qualifier) replayIn(e Engine, p identity.Person, tl []event.Event, recy
 	if err != nil {
 		return s, err
 	}
+	_, counts := state.(Matcher)
 	cycle, qualified := 1, false
 	identified := p.CreatedAt.IsZero()
 	ident := identifiedBy(p, tl)
@@ -249,8 +259,14 @@ func (q *Qualifier) replayIn(e Engine, p identity.Person, tl []event.Event, recy
 				}
 			}
 		}
-		if _, err := state.Apply(tl[i:i+1], now); err != nil {
+		cs, err := state.Apply(tl[i:i+1], now)
+		if err != nil {
 			return s, err
+		}
+		for i := 0; !counts && i < len(cs); i++ {
+			if cs[i].Kind == "behaviour" {
+				s.Matched[cs[i].Rule]++
+			}
 		}
 		if identified {
 			if err := eval(seen, ev.Timestamp); err != nil {
@@ -267,6 +283,9 @@ func (q *Qualifier) replayIn(e Engine, p identity.Person, tl []event.Event, recy
 		if err := recycle(recycles[ri]); err != nil {
 			return s, err
 		}
+	}
+	if m, ok := state.(Matcher); ok {
+		s.Matched = m.Matched()
 	}
 	s.Verdict, err = state.Evaluate(p.Attributes, p.Email, now)
 	return s, err

@@ -135,14 +135,33 @@ func (e *Engine) Open(raw json.RawMessage) (qualify.Replay, error) {
 // replay is an open state: Apply, Evaluate and Recycle as the Engine's,
 // without encoding between them.
 type replay struct {
-	e  *Engine
-	st *State
+	e       *Engine
+	st      *State
+	matched []int // events each behaviour rule matched, by its place in the file (qualify.Matcher)
 }
 
 func (r *replay) Apply(evs []event.Event, now time.Time) ([]qualify.Contribution, error) {
-	out := r.e.ApplyState(r.st, evs, nil)
+	if r.matched == nil {
+		r.matched = make([]int, len(r.e.R.Behaviour))
+	}
+	out := r.e.applyState(r.st, evs, nil, r.matched)
 	prune(r.st, now, r.e.loc())
 	return out, nil
+}
+
+// Matched counts, for each behaviour rule, the events it matched in the
+// replay so far, points or none (a cap reached, a once-rule fired): a rule
+// that matched none, such as a URL glob naming no page there is, shows 0.
+func (r *replay) Matched() map[string]int {
+	out := make(map[string]int, len(r.e.R.Behaviour))
+	for i, b := range r.e.R.Behaviour {
+		if i < len(r.matched) {
+			out[b.Name] = r.matched[i]
+		} else {
+			out[b.Name] = 0
+		}
+	}
+	return out
 }
 
 func (r *replay) Evaluate(attrs map[string]string, email string, now time.Time) (qualify.Verdict, error) {
@@ -156,6 +175,13 @@ func (r *replay) Recycle(now time.Time) (qualify.Contribution, error) {
 // ApplyState scores events into a decoded state, appending the
 // contributions to out.
 func (e *Engine) ApplyState(st *State, evs []event.Event, out []qualify.Contribution) []qualify.Contribution {
+	return e.applyState(st, evs, out, nil)
+}
+
+// applyState is ApplyState counting in matched (when not nil) the events
+// each rule matched, by the rule's place in the file (a slice: a replay
+// counts every event of a rescore).
+func (e *Engine) applyState(st *State, evs []event.Event, out []qualify.Contribution, matched []int) []qualify.Contribution {
 	loc := e.loc()
 	for i := range evs {
 		ev := &evs[i]
@@ -179,6 +205,9 @@ func (e *Engine) ApplyState(st *State, evs []event.Event, out []qualify.Contribu
 		for _, r := range e.candidates(ev.Type) {
 			if !r.matches(&m) {
 				continue
+			}
+			if matched != nil {
+				matched[r.index]++
 			}
 			// Only events a rule matched are remembered: one that matched
 			// none would match none again, and the state stays small.

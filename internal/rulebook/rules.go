@@ -62,6 +62,7 @@ type BehaviourRule struct {
 	Once         bool
 	CapPerDay    float64 // 0: none
 	CapPerPerson float64 // 0: none
+	index        int     // its place in Rules.Behaviour (a replay's counts of matched events)
 }
 
 // FitRule gives fit points for a person attribute.
@@ -490,7 +491,7 @@ func Parse(name string, data []byte) (*Rules, error) {
 	for i, n := range p.list(top["behaviour"], "behaviour") {
 		f := fmt.Sprintf("behaviour[%d]", i)
 		m := p.fields(n, f, "name", "type", "url", "form", "file", "campaign", "event", "channel", "min_minutes", "points", "once", "cap_per_day", "cap_per_person")
-		br := &BehaviourRule{Name: p.str(m["name"], f+".name"), Types: map[string]bool{}}
+		br := &BehaviourRule{Name: p.str(m["name"], f+".name"), Types: map[string]bool{}, index: i}
 		if br.Name == "" {
 			p.fail(n, f+".name", "required")
 		} else if names[br.Name] {
