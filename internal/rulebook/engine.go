@@ -206,7 +206,7 @@ func (e *Engine) applyState(st *State, evs []event.Event, out []qualify.Contribu
 			if !r.matches(&m) {
 				continue
 			}
-			if matched != nil {
+			if r.index < len(matched) { // nil: not counting; a rule not made by Parse may have no place
 				matched[r.index]++
 			}
 			// Only events a rule matched are remembered: one that matched
