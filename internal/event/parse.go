@@ -1143,7 +1143,11 @@ func checkURL(s string, web bool) error {
 	return nil
 }
 
-// ParseUTM reads utm_* parameters from a URL; anything unparsable gives none.
+// ParseUTM reads utm_* parameters from a URL; anything unparsable gives
+// none. Where the URL's own query has none, they are read from its hash
+// route's ("/#/lp?utm_source=...": Vue Router's and Angular's hash modes,
+// whose links and ads carry them there; RouteQuery): such a landing was
+// stored without them, a direct visit.
 func ParseUTM(raw string) UTM {
 	// A "utm_" key is spelled so in the URL, or percent-encoded.
 	if !strings.Contains(raw, "utm_") && !strings.Contains(raw, "%") {
@@ -1153,12 +1157,21 @@ func ParseUTM(raw string) UTM {
 	if err != nil {
 		return UTM{}
 	}
-	if strings.Count(u.RawQuery, "&") >= 1000 {
+	if m := utmIn(u.RawQuery); !m.Empty() {
+		return m
+	}
+	return utmIn(RouteQuery(u))
+}
+
+// utmIn reads the utm parameters of a query.
+func utmIn(q string) UTM {
+	if strings.Count(q, "&") >= 1000 {
 		// Past url.ParseQuery's limit on parameters (its default is
 		// 10,000) a query has none: left to it.
-		return utmOf(u.Query())
+		v, _ := url.ParseQuery(q)
+		return utmOf(v)
 	}
-	return utmQuery(u.RawQuery)
+	return utmQuery(q)
 }
 
 func utmOf(q url.Values) UTM {

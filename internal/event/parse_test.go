@@ -956,3 +956,28 @@ func TestTagFormEmailThatIsNone(t *testing.T) {
 		t.Errorf("a relative action stored as %v", form["action"])
 	}
 }
+
+// TestHashRouteUTM: a hash-mode single-page app's landing carries its
+// campaign in the route's query (#/lp?utm_source=...); it was stored with
+// none, a direct visit. The URL's own query still comes first.
+func TestHashRouteUTM(t *testing.T) {
+	for raw, want := range map[string]UTM{
+		"https://www.example.com/page.html#/lp?utm_source=x&utm_medium=cpc&utm_campaign=y":   {Source: "x", Medium: "cpc", Campaign: "y"},
+		"https://www.example.com/#!/lp?utm_source=x%20y&utm_content=c":                       {Source: "x y", Content: "c"},
+		"https://www.example.com/?utm_source=q#/lp?utm_source=x&utm_medium=cpc":              {Source: "q"},
+		"https://www.example.com/?utm_source=&utm_x=1#/lp?utm_source=x":                      {Source: "x"},
+		"https://www.example.com/page.html#utm_source=x":                                     {}, // an anchor, no route
+		"https://www.example.com/page.html?ref=1#top":                                        {},
+		"https://www.example.com/page.html#/lp?utm_source=x&utm_medium=cpc&utm_source=z#q=1": {Source: "x", Medium: "cpc"},
+	} {
+		if got := ParseUTM(raw); got != want {
+			t.Errorf("ParseUTM(%q) = %+v, want %+v", raw, got, want)
+		}
+	}
+	// And as the collector reads the tag's page view.
+	ts := strconv.FormatInt(recv.Add(-time.Second).UnixMilli(), 10)
+	evs, err := Parse([]byte(`[["4,5,6",false,"1,2,3",1,"www","page",null,["https://www.example.com/page.html#/lp?utm_source=x&utm_medium=cpc&utm_campaign=y","LP",""],`+ts+`],`+ts+`]`), Browser, "", meta())
+	if err != nil || len(evs) != 1 || evs[0].UTM != (UTM{Source: "x", Medium: "cpc", Campaign: "y"}) {
+		t.Fatalf("%+v %v", evs, err)
+	}
+}

@@ -213,6 +213,17 @@ func (s Scrubber) URL(raw string) string {
 	return u.String()
 }
 
+// RouteQuery is the query of u's hash route, escaped: what follows the
+// first "?" of its fragment ("#/lp?utm_source=x" is "utm_source=x"), ""
+// for a fragment without one. Attribution reads a hash route's campaign
+// parameters and ad click ids there when the URL's own query has none.
+func RouteQuery(u *url.URL) string {
+	if route, params := fragmentRoute(u.EscapedFragment()); route != "" {
+		return params
+	}
+	return ""
+}
+
 // fragmentRoute splits an escaped fragment into a hash route up to its
 // first "?" (included) and the parameters after it; a fragment without
 // one is all parameters.

@@ -20,20 +20,28 @@ func plainParseUTM(raw string) UTM {
 	if err != nil {
 		return UTM{}
 	}
-	q := u.Query()
 	clip := func(s string) string {
 		if len(s) > 256 {
 			return s[:256]
 		}
 		return s
 	}
-	return UTM{
-		Source:   clip(q.Get("utm_source")),
-		Medium:   clip(q.Get("utm_medium")),
-		Campaign: clip(q.Get("utm_campaign")),
-		Term:     clip(q.Get("utm_term")),
-		Content:  clip(q.Get("utm_content")),
+	of := func(q url.Values) UTM {
+		return UTM{
+			Source:   clip(q.Get("utm_source")),
+			Medium:   clip(q.Get("utm_medium")),
+			Campaign: clip(q.Get("utm_campaign")),
+			Term:     clip(q.Get("utm_term")),
+			Content:  clip(q.Get("utm_content")),
+		}
 	}
+	m := of(u.Query())
+	// None there: the hash route's, after the fragment's first "?".
+	if f := u.EscapedFragment(); m == (UTM{}) && strings.Contains(f, "?") {
+		q, _ := url.ParseQuery(f[strings.Index(f, "?")+1:])
+		m = of(q)
+	}
+	return m
 }
 
 // plainFold is foldText for any text: without format characters and the

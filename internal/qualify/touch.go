@@ -97,7 +97,7 @@ func (r Referrals) TouchOf(ev event.Event) (Touch, bool) {
 			pu = &url.URL{}
 		}
 		var id string
-		if network, id = adClick(pu.RawQuery); id != "" {
+		if network, id = adClick(pu); id != "" {
 			t.Click = clickHash(id)
 		}
 	}
@@ -162,7 +162,7 @@ func (r Referrals) TouchOf(ev event.Event) (Touch, bool) {
 		return t, true
 	}
 	if ev.Type == event.PageView {
-		if app := socialApp(pu.RawQuery, ev.Client.UserAgent); app != "" {
+		if app := socialApp(pu, ev.Client.UserAgent); app != "" {
 			// No referrer, but a Facebook share or LINE's own browser:
 			// what a referrer, had the app sent one, would have said.
 			t.Channel, t.Source, t.Medium = "social", app, "referral"
@@ -201,9 +201,20 @@ var adClickIDs = map[string]string{
 	"ldtag_cl": "line", "twclid": "x", "li_fat_id": "linkedin", "ttclid": "tiktok",
 }
 
-// adClick is the ad network whose click id the query carries and the
-// id, or "".
-func adClick(query string) (network, id string) { return clickID(query, adClickIDs) }
+// adClick is the ad network whose click id the URL carries and the id,
+// or "".
+func adClick(u *url.URL) (network, id string) { return clickIn(u, adClickIDs) }
+
+// clickIn is clickID of the URL's query, else of its hash route's
+// ("/#/lp?gclid=...", event.RouteQuery), where its UTM parameters are
+// read too (event.ParseUTM): a hash-mode single-page app's ad landing
+// was a direct visit.
+func clickIn(u *url.URL, ids map[string]string) (network, id string) {
+	if network, id = clickID(u.RawQuery, ids); id == "" {
+		network, id = clickID(event.RouteQuery(u), ids)
+	}
+	return network, id
+}
 
 // clickID is the network of the first click id of ids the query carries
 // with a value, and the value unescaped, or "".
@@ -240,8 +251,8 @@ var socialClickIDs = map[string]string{"fbclid": "facebook"}
 // Instagram's, LinkedIn's), or "". GA4 counts both direct; to a Japanese
 // B2B site LINE is a main channel, and in-app browsers often send no
 // referrer.
-func socialApp(query, userAgent string) string {
-	if n, _ := clickID(query, socialClickIDs); n != "" {
+func socialApp(u *url.URL, userAgent string) string {
+	if n, _ := clickIn(u, socialClickIDs); n != "" {
 		return n
 	}
 	for _, a := range inAppBrowsers {

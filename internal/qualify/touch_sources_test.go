@@ -261,3 +261,23 @@ func TestClickLandingIsNotDirect(t *testing.T) {
 		t.Errorf("a direct visit before: %+v", list)
 	}
 }
+
+// TestHashRouteClickIDs: a hash-mode single-page app's ad landing
+// (#/lp?gclid=...) is the ad click, as its hash route's UTM parameters
+// are read (event.ParseUTM); it was a direct visit. The URL's own query
+// still comes first, and an anchor (#gclid=, no route) is none.
+func TestHashRouteClickIDs(t *testing.T) {
+	for u, want := range map[string]Touch{
+		"https://www.example.co.jp/#/lp?gclid=G1":                                {Channel: "paid", Source: "google", Medium: "cpc", Click: clickHash("G1"), Carried: true},
+		"https://www.example.co.jp/app#!/lp?utm_source=x&utm_medium=cpc&yclid=Y": {Channel: "paid", Source: "x", Medium: "cpc", Click: clickHash("Y")},
+		"https://www.example.co.jp/?gclid=Q#/lp?gclid=G1":                        {Channel: "paid", Source: "google", Medium: "cpc", Click: clickHash("Q"), Carried: true},
+		"https://www.example.co.jp/#/lp?fbclid=F":                                {Channel: "social", Source: "facebook", Medium: "referral"},
+		"https://www.example.co.jp/#gclid=G1":                                    {Channel: "direct"},
+	} {
+		tc, ok := TouchOf(event.Event{ID: "e", Type: event.PageView, URL: u, UTM: event.ParseUTM(u)})
+		tc.At, tc.EventID, tc.Campaign = time.Time{}, "", ""
+		if !ok || tc != want {
+			t.Errorf("%s: %+v %v; want %+v", u, tc, ok, want)
+		}
+	}
+}
