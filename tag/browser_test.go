@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -534,6 +536,30 @@ func TestInBrowser(t *testing.T) {
 		evs := events(t, r.AID)
 		if kinds(evs) != "page_view,custom" || evs[1].Name != "clicked_cta" || evs[0].Consent != "granted" {
 			t.Fatalf("stored %s %+v", kinds(evs), evs)
+		}
+	})
+	run("consentnav", func(t *testing.T, r result) {
+		// Consent given after a pushState: the landing page's campaign and
+		// ad click are the visit's first touch. Before, only the page
+		// consent was given on was stored, from the newsletter's site: a
+		// referral, its UTM parameters and click id lost.
+		if len(r.Left) != 0 {
+			t.Fatalf("stored in the browser before consent: %v", r.Left)
+		}
+		evs := events(t, r.AID)
+		landing := site.URL + "/consent.html?utm_source=news&utm_medium=email&utm_campaign=c1&gclid=G1"
+		if v := pageViews(evs, site.URL); len(v) != 2 || v[0].URL != landing || v[0].Referrer != "https://news.example/" || v[0].UTM.Campaign != "c1" ||
+			v[0].Consent != "granted" || v[1].URL != site.URL+"/consent2.html" || v[1].Title != "Second" || v[1].Referrer != landing {
+			t.Fatalf("stored %q", views(evs))
+		}
+		if err := s.Settle(ctx); err != nil {
+			t.Fatal(err)
+		}
+		p, _ := person(t, "consent.nav@example.com")
+		ts, err := s.App.Qualifier.Touches(ctx, p.ID)
+		click := sha256.Sum256([]byte("G1")) // a touch keeps 8 bytes of the click id's hash
+		if err != nil || len(ts) != 1 || ts[0].Channel != "email" || ts[0].Medium != "email" || ts[0].Campaign != "c1" || ts[0].Click != hex.EncodeToString(click[:8]) {
+			t.Fatalf("touches %+v (%v), want the email campaign c1 with the ad click first", ts, err)
 		}
 	})
 	run("gtagdenied", func(t *testing.T, r result) {

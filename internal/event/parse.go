@@ -90,6 +90,10 @@ type wire struct {
 	PreviousID   wireID          `json:"previousId"`
 	GroupID      wireID          `json:"groupId"`
 	Integrations json.RawMessage `json:"integrations"`
+	// landing is the landing page the tag sends with a page view (its
+	// array form's fourth value; fromCompact takes it out of the
+	// properties): see landingView. Never read from the Segment form.
+	landing any
 }
 
 // wireID is an id as Segment's clients send it: a string, or a number
@@ -311,6 +315,10 @@ type tagBatch struct {
 func (w *browserWire) fromCompact(unmarshal func([]byte, any) error) error {
 	c := w.tagWire
 	w.Type, w.MessageID, w.AnonymousID, w.Site, w.Properties = c.T, c.I, wireID(c.A), c.S, c.P
+	if l, ok := c.P["landing"]; ok && c.T == "page" {
+		w.landing = l
+		delete(c.P, "landing") // stored as a view of its own, not a property
+	}
 	w.Timestamp, w.Event, w.Traits = "", "", nil
 	if c.T == "track" {
 		w.Type = Custom // a name that is one of Baton's types stays custom: the tag's track is custom
@@ -515,7 +523,7 @@ func parseEvents(raws [][]byte, batched bool, src Source, forceType, sentAt stri
 	out := make([]Event, 0, len(raws))
 	var seen seenSet
 	for i, raw := range raws {
-		ev, err := parseOne(raw, src, forceType, sentAt, context, meta, decode)
+		ev, landing, err := parseOne(raw, src, forceType, sentAt, context, meta, decode)
 		if err != nil {
 			var e *Error
 			if errors.As(err, &e) && batched {
@@ -541,6 +549,14 @@ func parseEvents(raws [][]byte, batched bool, src Source, forceType, sentAt stri
 			}
 			if !seen.add(key, len(raws)) {
 				continue
+			}
+		}
+		if landing != nil {
+			// The landing view first, standing where its view does in
+			// the request.
+			out = append(out, *landing)
+			if meta.at != nil {
+				*meta.at = append(*meta.at, i)
 			}
 		}
 		out = append(out, ev)
@@ -617,18 +633,18 @@ func decodeStd(raw []byte, src Source) (wire, error) {
 	return bw.wire, nil
 }
 
-func parseOne(raw []byte, src Source, forceType, batchSentAt string, batchCtx *wireContext, meta Meta, decode func([]byte, Source) (wire, error)) (Event, error) {
+func parseOne(raw []byte, src Source, forceType, batchSentAt string, batchCtx *wireContext, meta Meta, decode func([]byte, Source) (wire, error)) (ev Event, landing *Event, err error) {
 	if len(raw) > MaxEventBytes {
-		return Event{}, &Error{Status: 413, Message: fmt.Sprintf("event is larger than %d bytes (32 KB an event, as on Segment)", MaxEventBytes)}
+		return Event{}, nil, &Error{Status: 413, Message: fmt.Sprintf("event is larger than %d bytes (32 KB an event, as on Segment)", MaxEventBytes)}
 	}
 	raw = bytes.TrimSpace(raw)
 	// The tag's array form (tagarray.go) is read by the decoders.
 	if len(raw) == 0 || raw[0] != '{' && (src != Browser || raw[0] != '[') {
-		return Event{}, errf("", "an event must be a JSON object")
+		return Event{}, nil, errf("", "an event must be a JSON object")
 	}
 	w, err := decode(raw, src)
 	if err != nil {
-		return Event{}, err
+		return Event{}, nil, err
 	}
 	if w.SentAt == "" {
 		w.SentAt = batchSentAt
@@ -638,7 +654,7 @@ func parseOne(raw []byte, src Source, forceType, batchSentAt string, batchCtx *w
 	if forceType != "" {
 		typ = forceType
 	}
-	ev := Event{
+	ev = Event{
 		ID:          w.MessageID,
 		AnonymousID: string(w.AnonymousID),
 		UserID:      string(w.UserID),
@@ -652,22 +668,22 @@ func parseOne(raw []byte, src Source, forceType, batchSentAt string, batchCtx *w
 		ev.Site = w.Site
 	}
 	if err := checkID("site", ev.Site, 64); err != nil {
-		return Event{}, err
+		return Event{}, nil, err
 	}
 	if err := resolveType(&ev, typ, w, src); err != nil {
-		return Event{}, err
+		return Event{}, nil, err
 	}
 	if ev.ID == "" {
 		if src == Browser {
-			return Event{}, errf("messageId", "required: every event needs a unique messageId")
+			return Event{}, nil, errf("messageId", "required: every event needs a unique messageId")
 		}
 		ev.ID = newID()
 	}
 	if err := checkID("messageId", ev.ID, 100); err != nil {
-		return Event{}, err
+		return Event{}, nil, err
 	}
 	if err := checkID("anonymousId", ev.AnonymousID, 128); err != nil {
-		return Event{}, err
+		return Event{}, nil, err
 	}
 	if src == Browser && strings.ContainsRune(ev.AnonymousID, ':') || reservedID(ev.AnonymousID) {
 		// "u:<userId>" and "o:<person>" are visitors Baton makes for the
@@ -675,22 +691,22 @@ func parseOne(raw []byte, src Source, forceType, batchSentAt string, batchCtx *w
 		// it, and its form would take it, and the userId, to its email; a
 		// backend's identify would move a user's later events to the
 		// email it names.
-		return Event{}, errf("anonymousId", "':' is reserved for ids Baton makes (u:<userId>, o:<person>)")
+		return Event{}, nil, errf("anonymousId", "':' is reserved for ids Baton makes (u:<userId>, o:<person>)")
 	}
 	if err := checkID("userId", ev.UserID, 128); err != nil {
-		return Event{}, err
+		return Event{}, nil, err
 	}
 	if src == Server {
 		ev.Client.API = "server"
 	}
 	if src == Server && ev.AnonymousID == "" && ev.UserID == "" {
-		return Event{}, errf("anonymousId", "anonymousId or userId is required")
+		return Event{}, nil, errf("anonymousId", "anonymousId or userId is required")
 	}
 	if err := times(&ev, w); err != nil {
-		return Event{}, err
+		return Event{}, nil, err
 	}
 	if err := page(&ev, w, meta.Scrub); err != nil {
-		return Event{}, err
+		return Event{}, nil, err
 	}
 	if c := w.Context; c != nil {
 		if src == Server && c.UserAgent != "" {
@@ -724,17 +740,20 @@ func parseOne(raw []byte, src Source, forceType, batchSentAt string, batchCtx *w
 		case "", "granted", "denied":
 			ev.Consent = consent
 		default:
-			return Event{}, errf("context.consent", "must be \"granted\" or \"denied\"")
+			return Event{}, nil, errf("context.consent", "must be \"granted\" or \"denied\"")
 		}
 		if ev.Traits == nil && len(c.Traits) > 0 && ev.Type == Identify {
 			ev.Traits = c.Traits
 		}
 	}
 	if err := required(&ev); err != nil {
-		return Event{}, err
+		return Event{}, nil, err
 	}
 	dropSecrets(&ev, meta.Scrub)
-	return ev, nil
+	if landing, err = landingView(&ev, w.landing, meta.Scrub); err != nil {
+		return Event{}, nil, err
+	}
+	return ev, landing, nil
 }
 
 // reservedID reports whether an id a server API call names is in the
@@ -1103,6 +1122,51 @@ func page(ev *Event, w wire, scrub Scrubber) error {
 		ev.UTM = UTM{Source: c.Campaign.Source, Medium: c.Campaign.Medium, Campaign: c.Campaign.Name, Term: c.Campaign.Term, Content: c.Campaign.Content}
 	}
 	return nil
+}
+
+// landingView is the view of the landing page a tag's page view names
+// (landing: its array form's fourth value), when that is another URL than
+// the view's own, and ev then as a view from it; nil otherwise. The tag
+// keeps in memory, never stored or sent, the URL it loaded on while
+// collection is off (consent not given yet, Google consent mode denying),
+// and sends it with the first view once collection starts: consent given
+// after an in-app navigation (pushState) recorded the page it was given
+// on alone, from the document's referrer, and the landing's UTM
+// parameters and ad click id were lost, the visit's first touch a
+// referral or direct. The landing view is what the tag would have
+// recorded on load: its URL (checked and scrubbed as a view's), the
+// document's referrer, its UTM parameters, the event's consent and
+// client, a millisecond before it so that it comes first; no title (the
+// tag's size budget had no room for it). Its id is the view's with
+// "-landing": a view sent again (its answer lost) stores it once too.
+func landingView(ev *Event, landing any, scrub Scrubber) (*Event, error) {
+	if landing == nil || ev.Type != PageView {
+		return nil, nil
+	}
+	u, ok := landing.(string)
+	if !ok {
+		return nil, errf("p", "a page view's landing page (its fourth value) must be a string")
+	}
+	if u = cutQuery(nil, "", u); u == "" {
+		return nil, nil
+	}
+	if err := checkURL(u, true); err != nil {
+		return nil, errf("p", "the landing page (a page view's fourth value): %v", err)
+	}
+	if u = scrub.URL(u); u == ev.URL {
+		return nil, nil // the view is the landing's: collection was on at load
+	}
+	l := *ev
+	l.ID = ev.ID + "-landing"
+	l.URL, l.Title, l.UTM = u, "", ParseUTM(u)
+	l.Properties = map[string]any{"url": u, "referrer": ev.Referrer}
+	l.Timestamp = ev.Timestamp.Add(-time.Millisecond)
+	ev.Referrer = u
+	if ev.Properties == nil {
+		ev.Properties = map[string]any{}
+	}
+	ev.Properties["referrer"] = u
+	return &l, nil
 }
 
 // cutQuery returns s without its query and fragment when it is longer

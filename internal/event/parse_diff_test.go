@@ -100,6 +100,20 @@ func edgeBodies() []string {
 		`[["1",false,"3",0,null,"identify",{"email":"a@b.co"},null,1]," 5"]`,
 		`[` + tag + `,["1",false,"3",0,null,"page",null,["u","t","r"],1],-1]`,
 		`[["1",false,"3",0,null,"page",null,["u","t","r"]],1e400]`,
+		// A page view's landing page (its fourth value): another URL, the
+		// view's own, none, of the wrong type, not a URL, five values; a
+		// compact form's p.landing; the same view twice in one body.
+		`[["1,2",false,"3,4",1,null,"page",null,["https://a.example/b","B","https://r.example/","https://a.example/?utm_source=n&gclid=G&password=1"],1764000000000],1764000001000]`,
+		`[["1,2",false,"3,4",1,null,"page",null,["https://a.example/b","B","https://r.example/","https://a.example/b"],1764000000000],1764000001000]`,
+		`[["1,2",false,"3,4",1,null,"page",null,["https://a.example/b","B","",""],1764000000000],1764000001000]`,
+		`[["1,2",false,"3,4",1,null,"page",null,["https://a.example/b","B","",null],1764000000000],1764000001000]`,
+		`[["1,2",false,"3,4",1,null,"page",null,["https://a.example/b","B","",5],1764000000000],1764000001000]`,
+		`[["1,2",false,"3,4",1,null,"page",null,["https://a.example/b","B","","mailto:a@b.co"],1764000000000],1764000001000]`,
+		`[["1,2",false,"3,4",1,null,"page",null,["https://a.example/b","B","","https://a.example/",""],1764000000000],1764000001000]`,
+		`[["1,2",false,"3,4",1,null,"d",null,["x","https://a.example/a.pdf","https://a.example/"],1764000000000],1764000001000]`,
+		`{"b":[{"t":"page","i":"m","p":{"url":"https://a.example/b","landing":"https://a.example/?utm_source=n"}}]}`,
+		`{"b":[{"t":"download","i":"m","p":{"url":"https://a.example/b.pdf","landing":"https://a.example/?utm_source=n"}}]}`,
+		`[["1",false,"3",0,null,"page",null,["https://a.example/b","t","","https://a.example/"],1],["1",false,"3",0,null,"page",null,["https://a.example/b","t","","https://a.example/"],1],5]`,
 		// Read by decodeTagArray: ids escaped and of other types, values
 		// of the wrong type, spaces, escapes, a tag type's and another's p.
 		`[["1\u002c2",false,"3,4",0,null,"page",null,["https://a.example/","t",""],1764000000000],1764000001000]`,

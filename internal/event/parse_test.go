@@ -957,6 +957,55 @@ func TestTagFormEmailThatIsNone(t *testing.T) {
 	}
 }
 
+// TestLandingView: the tag's first view once collection starts (consent
+// given after a pushState) names the landing page; the collector stores
+// the landing view first, with its campaign, click id and the document's
+// referrer, and the view as from it. Before, the landing page's UTM
+// parameters and ad click id were lost: the view of the page consent was
+// given on came from the news site, a referral.
+func TestLandingView(t *testing.T) {
+	ts := strconv.FormatInt(recv.Add(-time.Second).UnixMilli(), 10)
+	body := func(landing string) string {
+		return `[["4,5,6",false,"1,2,3",1,"www","page",null,["https://www.example.com/consent2.html","Second","https://news.example/",` + landing + `],` + ts + `],` + ts + `]`
+	}
+	evs, err := Parse([]byte(body(`"https://www.example.com/consent.html?utm_source=news&utm_medium=email&utm_campaign=c1&gclid=G1&password=x"`)), Browser, "", meta())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const landing = "https://www.example.com/consent.html?utm_source=news&utm_medium=email&utm_campaign=c1&gclid=G1"
+	if len(evs) != 2 {
+		t.Fatalf("%d events, want the landing view and the view", len(evs))
+	}
+	l, v := evs[0], evs[1]
+	if l.Type != PageView || l.ID != "1-2-3-landing" || l.URL != landing || l.Referrer != "https://news.example/" || l.Title != "" ||
+		l.UTM != (UTM{Source: "news", Medium: "email", Campaign: "c1"}) || l.Consent != "granted" || l.AnonymousID != "4-5-6" ||
+		!l.Timestamp.Equal(v.Timestamp.Add(-time.Millisecond)) || l.Properties["url"] != landing || l.Properties["referrer"] != "https://news.example/" {
+		t.Errorf("landing view %+v", l)
+	}
+	if v.ID != "1-2-3" || v.URL != "https://www.example.com/consent2.html" || v.Referrer != landing || v.Properties["referrer"] != landing || !v.UTM.Empty() {
+		t.Errorf("view %+v", v)
+	}
+	if _, ok := v.Properties["landing"]; ok {
+		t.Errorf("the landing page kept as a property: %v", v.Properties)
+	}
+	// Collection on at load: the landing page is the view's own URL, one
+	// view; so for later views ("") and an older tag's three values.
+	for _, b := range []string{body(`"https://www.example.com/consent2.html"`), body(`""`), strings.Replace(body(`""`), `,""]`, `]`, 1)} {
+		evs, err := Parse([]byte(b), Browser, "", meta())
+		if err != nil || len(evs) != 1 || evs[0].Referrer != "https://news.example/" || len(evs[0].Properties) != 3 {
+			t.Errorf("%s: %+v %v", b, evs, err)
+		}
+	}
+	// What is no URL is refused, saying so.
+	for _, bad := range []string{`5`, `"javascript:alert(1)"`} {
+		_, err := Parse([]byte(body(bad)), Browser, "", meta())
+		var e *Error
+		if !errors.As(err, &e) || e.Status != 400 || !strings.Contains(e.Message, "landing page") {
+			t.Errorf("landing %s: %v", bad, err)
+		}
+	}
+}
+
 // TestHashRouteUTM: a hash-mode single-page app's landing carries its
 // campaign in the route's query (#/lp?utm_source=...); it was stored with
 // none, a direct visit. The URL's own query still comes first.

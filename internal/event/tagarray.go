@@ -14,12 +14,14 @@ import (
 // tagWire; the order is the one the tag gzips smallest in), whose
 // properties are positional too for the tag's own types:
 //
-//	page         [url, title, referrer]
+//	page         [url, title, referrer] or [url, title, referrer, landing]
 //	d (download) [text, url]
 //	o (outbound) [text, url]
 //	s (form)     [url, title, fields, form id, form name, form action, labels]
 //
-// A form's n is its email address (the field "email" of its fields).
+// A form's n is its email address (the field "email" of its fields). A
+// page view's landing is the URL the tag loaded on, sent with its first
+// view ("" on the others; older tags send three values): see landingView.
 //
 // c is the consent flag as the tag computes it (JavaScript truthiness of a
 // stored string or 0/1), a and i the ids as the tag writes them (its
@@ -45,7 +47,7 @@ var arrayTypes = map[string]string{"page": "page", "d": Download, "o": Outbound,
 
 // arrayProps are the property names of the positional properties, by type.
 var arrayProps = map[string][]string{
-	"page":     {"url", "title", "referrer"},
+	"page":     {"url", "title", "referrer", "landing"}, // landing: optional, the last
 	Download:   {"text", "url"},
 	Outbound:   {"text", "url"},
 	FormSubmit: {"url", "title", "fields", "form.id", "form.name", "form.action", "labels"},
@@ -90,7 +92,12 @@ func splitTagArray(raw []byte) (tagArray, error) {
 		a.full = full
 		names := arrayProps[full]
 		ps, ok := elements(a.v("p"))
-		if !ok || len(ps) != len(names) {
+		if full == "page" && ok && len(ps) == len(names)-1 {
+			// An older tag's page view, without the landing page.
+		} else if !ok || len(ps) != len(names) {
+			if full == "page" {
+				return tagArray{}, errf("p", "the properties of a page event in the array form are %d or %d values", len(names)-1, len(names))
+			}
 			return tagArray{}, errf("p", "the properties of a %s event in the array form are %d values", full, len(names))
 		}
 		if full == FormSubmit {
@@ -186,7 +193,7 @@ func arrayProperties(b []byte, typ string, vs [][]byte, n []byte) []byte {
 	}
 	b = append(b, '{')
 	inForm := false
-	for k, name := range names {
+	for k, name := range names[:len(vs)] { // a page view's landing may be left out
 		sub, isForm := strings.CutPrefix(name, "form.")
 		if inForm && !isForm {
 			b = append(b, '}')
@@ -265,7 +272,7 @@ func decodeTagArray(raw []byte) (wire, error) {
 // propsOf decodes a tag type's positional properties into the object
 // arrayProperties writes.
 func propsOf(a tagArray, at func([]byte) scan) (map[string]any, bool) {
-	names := arrayProps[a.full]
+	names := arrayProps[a.full][:len(a.props)] // a page view's landing may be left out
 	p := make(map[string]any, len(names))
 	var form map[string]any
 	for k, name := range names {

@@ -350,6 +350,23 @@ const scenarios = {
     await settle(page);
     return { aid: await aid(page), after: before };
   },
+  // Consent after pushState: the visitor landed from a newsletter's link
+  // (UTM parameters, an ad click id) and moved on within the app before
+  // consenting. Nothing may be stored before; the landing view, with its
+  // campaign and click id, is stored first, then the page consent was
+  // given on, as from it.
+  async consentnav(page) {
+    await page.goto(site + '/consent.html?utm_source=news&utm_medium=email&utm_campaign=c1&gclid=G1', { referer: 'https://news.example/' });
+    await settle(page);
+    await page.evaluate(() => { history.pushState({}, '', '/consent2.html'); document.title = 'Second'; });
+    await page.waitForTimeout(300); // the tag's checks see the new URL, with collection off
+    const left = await stored(page);
+    await page.click('#accept');
+    await settle(page);
+    await page.evaluate(() => baton('identify', { email: 'consent.nav@example.com' }));
+    await settle(page);
+    return { aid: await aid(page), left, url: await collectorCookies(page) };
+  },
   // Google consent mode: analytics_storage denied by default, never granted.
   async gtagdenied(page) {
     await page.goto(site + '/gtag.html');

@@ -71,8 +71,10 @@ if (!self.__baton) {
   let track = (t, p, n) =>
     off() || send([...queue(), [store('aid') || store('aid', uuid()), navigator.webdriver, uuid(), store('consent') || updated, attr('site'), t, n, p, +new Date]]);
 
-  // seen: the URL the previous check saw.
-  let seen;
+  // seen: the URL the previous check saw; until the first view is
+  // recorded (no check compares before), the URL the tag loaded on, the
+  // landing page, kept in memory alone while collection is off.
+  let seen = location.href;
 
   // send saves the queue q and posts it ([...events, sent ms]), and
   // unqueues what the body held when answered, whatever its form (older
@@ -117,7 +119,17 @@ if (!self.__baton) {
   // recorded when collection starts. off() runs on every check, so that a
   // consent withdrawn is acted on. last becomes this URL in the last
   // argument, once the referrer is read.
-  let page = (f) => !off() && (f || !last || !manual & seen == (seen = location.href) & seen != last) && track('page', [clean(location.href), document.title, clean(last || document.referrer, last = location.href)]);
+  // The first view also carries the landing page's URL (seen, scrubbed as
+  // the others; '' on every later view): collection that starts after an
+  // in-app navigation (consent given, or granted in Google consent mode,
+  // on /pricing after landing on /?utm_source=...&gclid=...) recorded
+  // /pricing alone, from the document's referrer, and the visit's campaign
+  // and ad click were lost. Where it differs from the URL, the collector
+  // stores the landing view first (UTM, click id, the document's
+  // referrer) and this view as from it (event.landingView): the tag's own
+  // second event did not fit its size budget. Nothing of it is stored or
+  // sent before collection starts.
+  let page = (f) => !off() && (f || !last || !manual & seen == (seen = location.href) & seen != last) && track('page', [clean(location.href), document.title, clean(last || document.referrer), clean(last ? '' : seen, last = location.href)]);
 
   // localStorage, keys prefixed bt_: store(k) reads, store(k, v) writes (and
   // returns v), store(k, 0 or '') removes. Keys: bt_q (the queue), bt_aid
@@ -149,15 +161,19 @@ if (!self.__baton) {
   // again joined the new id to the old history.
   // (An expression: dataLayer?.map, as the for-of before, throws on a
   // dataLayer that is no array. denied & updated: both 0/1 or boolean,
-  // denied undefined without consent entries. data-consent=required is
-  // read on each check, not kept: one declaration fewer. Compared rather
+  // denied undefined without consent entries. data-consent is read on
+  // each check, not kept: one declaration fewer. Any value of it asks for
+  // consent ("required", as documented and as the GTM template writes it):
+  // comparing cost 8 bytes, which pay for the landing page on the first
+  // view, and a value other than "required" errs on the side of waiting.
+  // Compared rather
   // than matched, 4 and 3 bytes fewer: 'e' > v is 'denied', not 'granted',
   // the two values there are; a[1] > 't' is 'update', not 'default', and a
   // word Google ignores counts as a default unless after 't' (a default
   // can only deny more).)
   let off = (denied, v) => (updated = 0, self.dataLayer?.map((a) => (v = a?.[0] == 'consent' && a[2]?.analytics_storage) && (denied = a[1] > 't' ? (updated = 1, 'e' > v) : denied | !updated & 'e' > v)),
     store('aid') && denied & updated && forget(),
-    store('optout') || denied || !store('consent') && attr('consent') == 'required' || navigator.globalPrivacyControl && attr('gpc') != 'ignore');
+    store('optout') || denied || !store('consent') && attr('consent') || navigator.globalPrivacyControl && attr('gpc') != 'ignore');
 
   // A data-* attribute, else the query parameter of that name in the tag's
   // URL (t.js?site=www), for loaders that cannot set attributes (GTM).
