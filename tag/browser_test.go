@@ -69,6 +69,17 @@ func TestInBrowser(t *testing.T) {
 	var collector string
 	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), ";") // a path parameter (;jsessionid=) names no file
+		if strings.HasPrefix(name, "csp") {
+			// The Content-Security-Policy the README asks for: the tag's
+			// origin and the snippet's hash in script-src, the collector in
+			// connect-src; csp-self.html's connect-src is 'self' alone.
+			connect := collector
+			if name == "csp-self.html" {
+				connect = "'self'"
+			}
+			w.Header().Set("Content-Security-Policy", "default-src 'none'; script-src "+collector+" 'sha256-D33tHiQAfVwXHQM7auD9f50SreiGxkUI0Bi75yZlxQ4='; connect-src "+connect)
+			name = "csp.html"
+		}
 		if b, err := os.ReadFile(filepath.Join("testdata", "site", filepath.Base(name))); err == nil && strings.HasSuffix(name, ".html") {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			w.Write(bytes.ReplaceAll(b, []byte("{{COLLECTOR}}"), []byte(collector)))
@@ -560,6 +571,19 @@ func TestInBrowser(t *testing.T) {
 		click := sha256.Sum256([]byte("G1")) // a touch keeps 8 bytes of the click id's hash
 		if err != nil || len(ts) != 1 || ts[0].Channel != "email" || ts[0].Medium != "email" || ts[0].Campaign != "c1" || ts[0].Click != hex.EncodeToString(click[:8]) {
 			t.Fatalf("touches %+v (%v), want the email campaign c1 with the ad click first", ts, err)
+		}
+	})
+	run("csp", func(t *testing.T, r result) {
+		// Under the README's policy the view is stored and nothing is
+		// refused; with connect-src 'self' and the collector elsewhere the
+		// browser refuses the send and the view stays queued, silently
+		// but for the console.
+		info, _ := r.Info.(map[string]any)
+		if evs := events(t, r.AID); len(pageViews(evs, site.URL+"/csp.html")) != 1 || info["refused"] != float64(0) {
+			t.Fatalf("under the README's policy: stored %q, %v refused", views(evs), info["refused"])
+		}
+		if info["selfRefused"] == float64(0) || info["waiting"] == float64(0) || len(pageViews(events(t, r.AID), site.URL+"/csp-self.html")) != 0 {
+			t.Fatalf("connect-src 'self': %v", info)
 		}
 	})
 	run("gtagdenied", func(t *testing.T, r result) {

@@ -367,6 +367,19 @@ const scenarios = {
     await settle(page);
     return { aid: await aid(page), left, url: await collectorCookies(page) };
   },
+  // The Content-Security-Policy the README asks for (script-src: the tag's
+  // origin and the snippet's hash; connect-src: the collector), then one
+  // whose connect-src is 'self' alone, the collector on another origin.
+  async csp(page) {
+    const refused = [];
+    page.on('console', (m) => { if (/Content Security Policy/.test(m.text()) && /connect-src|script-src/.test(m.text())) refused.push(m.text()); });
+    await page.goto(site + '/csp.html');
+    await settle(page);
+    const id = await aid(page), first = refused.length;
+    await page.goto(site + '/csp-self.html');
+    await settle(page);
+    return { aid: id, info: { refused: first, selfRefused: refused.length - first, waiting: await queued(page) } };
+  },
   // Google consent mode: analytics_storage denied by default, never granted.
   async gtagdenied(page) {
     await page.goto(site + '/gtag.html');
