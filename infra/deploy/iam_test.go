@@ -162,28 +162,21 @@ func TestGrantsMatchCalls(t *testing.T) {
 				f.env[k] = s
 			}
 		}
-		att, _ := mapOf(props["Role"])["Fn::GetAtt"].([]any)
-		if len(att) != 2 {
-			t.Fatalf("%s: role %v", id, props["Role"])
-		}
-		role := fmt.Sprint(att[0])
 		var stmts []any
-		for _, p := range mapOf(res[role]["Properties"])["Policies"].([]any) {
-			// The template's own Policies (SAM: <role>Policy<n>); those SAM
-			// adds for an event source are the Lambda service's.
-			if pol := mapOf(p); regexp.MustCompile("^" + role + `Policy\d+$`).MatchString(fmt.Sprint(pol["PolicyName"])) {
-				for _, s := range mapOf(pol["PolicyDocument"])["Statement"].([]any) {
-					st := mapOf(s)
-					if st["Effect"] != "Allow" || st["Condition"] != nil || st["NotResource"] != nil || st["NotAction"] != nil {
-						t.Errorf("%s: statement %v: only a plain Allow can be proven here (moto ignores Condition and NotResource; grants are read from Action and Resource)", id, st)
-					}
-					out := map[string]any{"Effect": st["Effect"], "Action": strs(st["Action"]), "Resource": policyResources(t, st["Resource"], attrs, refs)}
-					stmts = append(stmts, out)
-					for _, a := range out["Action"].([]string) {
-						for _, rs := range out["Resource"].([]string) {
-							f.grants = append(f.grants, grant{action: a, resource: rs})
-						}
-					}
+		// The defaults: SecretKmsKeyArn empty (the secret under the AWS
+		// managed key), so no KMS statement at all; with it, TestSecretKmsKey.
+		for _, st := range ownStatements(t, ev, res, r) {
+			if st["Effect"] != "Allow" || st["Condition"] != nil || st["NotResource"] != nil || st["NotAction"] != nil {
+				t.Errorf("%s: statement %v: only a plain Allow can be proven here (moto ignores Condition and NotResource; grants are read from Action and Resource)", id, st)
+			}
+			out := map[string]any{"Effect": st["Effect"], "Action": strs(st["Action"]), "Resource": policyResources(t, st["Resource"], attrs, refs)}
+			stmts = append(stmts, out)
+			for _, a := range out["Action"].([]string) {
+				if strings.HasPrefix(strings.ToLower(a), "kms:") {
+					t.Errorf("%s: %s granted without SecretKmsKeyArn", id, a)
+				}
+				for _, rs := range out["Resource"].([]string) {
+					f.grants = append(f.grants, grant{action: a, resource: rs})
 				}
 			}
 		}

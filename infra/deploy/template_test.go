@@ -147,7 +147,8 @@ func TestSamplesBelongToFunctions(t *testing.T) {
 }
 
 // TestLeastPrivilege: only functions whose code scans the table may Scan,
-// nobody gets wildcards, and every function may read the secret.
+// nobody gets wildcards, every function may read the secret and decrypt it
+// with its customer-managed key, and no other KMS action.
 // TestGrantsMatchCalls proves each function's grants are exactly its calls.
 func TestLeastPrivilege(t *testing.T) {
 	tpl := load(t)
@@ -162,6 +163,17 @@ func TestLeastPrivilege(t *testing.T) {
 		}
 		if !f.Actions["secretsmanager:GetSecretValue"] {
 			t.Errorf("%s lacks secretsmanager:GetSecretValue: every function reads BATON_ADMIN_TOKEN from the secret at start-up", f.Resource)
+		}
+		// KMS: only Decrypt with the secret's key (SecretKmsKeyArn), for
+		// the functions reading the secret (TestSecretKmsKey: only with
+		// the parameter, on that key, through Secrets Manager).
+		for a := range f.Actions {
+			if strings.HasPrefix(strings.ToLower(a), "kms:") && a != "kms:Decrypt" {
+				t.Errorf("%s: %s; the functions need kms:Decrypt only (the secret's key)", f.Resource, a)
+			}
+		}
+		if f.Actions["kms:Decrypt"] != f.Actions["secretsmanager:GetSecretValue"] {
+			t.Errorf("%s: kms:Decrypt %v, secretsmanager:GetSecretValue %v: a function reading the secret needs its customer-managed key (SecretKmsKeyArn), no other may decrypt", f.Resource, f.Actions["kms:Decrypt"], f.Actions["secretsmanager:GetSecretValue"])
 		}
 	}
 }
