@@ -274,6 +274,7 @@ var kindAbout = map[string][2]string{
 	"delivery":                {"an MQL's hand-off to a sales system: where, when, what became of it; sent: the attributes handed over, each kept only as a short hash of its value (to tell at the next hand-off whether it changed)", "MQL の営業システムへの引き渡し（送り先、日時、結果）。sent は引き渡した属性で、値は短いハッシュ値としてのみ保存（次の引き渡しで変更の有無を判別するため）"},
 	"external":                {"a sales system's record id that leads to the person", "本人に結び付く営業システム側のレコード ID"},
 	"inbox":                   {"a lead in Baton's built-in inbox", "Baton の受信箱にあるリード"},
+	"inboxmoved":              {"where a lead of Baton's built-in inbox moved when the person sent a form again (the lead's key in the inbox)", "再度のフォーム送信で Baton の受信箱のリードが移った先（受信箱でのリードのキー）"},
 	"qmsg":                    {"an MQL waiting to be handed off (or given up)", "引き渡しを待つ（または断念した）MQL"},
 	"qready":                  {"the place of an MQL waiting to be handed off", "引き渡し待ちの MQL の順番"},
 	"qdead":                   {"an MQL whose hand-off was given up, listed for a retry", "引き渡しを断念し、再送を待つ MQL の一覧項目"},

@@ -80,6 +80,7 @@ var kinds = []kind{
 	{"CAMPS", "", links}, // the campaigns' list (a copy of each)
 	{"EXT#", "EXT", push},
 	{"INBOX", "", push},
+	{"INBOX", "#MOVED#", push},     // where a form moved an MQL's lead (item kind inboxmoved)
 	{"Q#", "", queue},              // ready index, dead letters
 	{"Q#", "M#", queue},            // messages
 	{"ACCTS", "", account},         // accounts

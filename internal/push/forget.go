@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"strings"
 
 	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/identity"
@@ -17,6 +16,10 @@ const (
 	KindDelivery = "delivery"
 	KindExternal = "external"
 	KindInbox    = "inbox"
+	// KindInboxMoved is the pointer to where a form moved an inbox lead
+	// (inboxMovedSK): apart from the lead's kind, so that a disclosure and
+	// an erasure count leads as the inbox shows them.
+	KindInboxMoved = "inboxmoved"
 )
 
 // Forget implements privacy.Forgetter for what delivery keeps of a person:
@@ -122,12 +125,10 @@ func (i *Inbox) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed,
 }
 
 // Disclose implements privacy.Discloser: the inbox's leads that name the
-// person.
+// person, and the pointers to those a form moved (their own kind: they
+// name the person by id, and Forget removes them).
 func (i *Inbox) Disclose(ctx context.Context, s privacy.Subject) (privacy.Disclosure, error) {
-	// A moved lead's pointer says only where the lead (shown) is.
-	return privacy.ShowQuery(ctx, i.T, table.Query{PK: inboxPK}, func(it table.Item) bool {
-		return !strings.HasPrefix(it.SK, inboxMovedPrefix) && naming(s)(it)
-	}, nil)
+	return privacy.ShowQuery(ctx, i.T, table.Query{PK: inboxPK}, naming(s), nil)
 }
 
 func naming(s privacy.Subject) func(table.Item) bool {

@@ -40,10 +40,13 @@ func (i *Inbox) Push(ctx context.Context, l Lead) (string, error) {
 	// On condition that the person was not erased since delivery began:
 	// the lead names them. A failed condition is that, or the lead there
 	// already (under its key of before sortkey, RFC 3339's, too: a
-	// delivery retried across the change stores it once).
+	// delivery retried across the change stores it once), or moved up by a
+	// form since (its pointer: the raise's key is free then, and a retry
+	// or replay would show a second card, which later forms would miss).
 	ws := []table.Write{
 		table.Put(table.Item{PK: inboxPK, SK: sk, Kind: KindInbox, Data: data}, table.NotExists),
 		table.CheckOf(inboxPK, l.Raised().UTC().Format(time.RFC3339Nano)+"#"+l.MQLID, table.NotExists),
+		table.CheckOf(inboxPK, inboxMovedSK(l.MQLID), table.NotExists),
 		privacy.NotErased(l.Email),
 	}
 	if !l.Raised().Equal(l.QualifiedAt) {
@@ -126,14 +129,15 @@ const maxInboxReinquiries = 20
 const inboxMovedPrefix = "#MOVED#"
 
 // inboxMovedSK is the key of the pointer to where an MQL's lead is now,
-// once a form after the MQL moved it up (PushActivity): its data names
-// the person (Forget removes it with the lead) and the lead's key.
+// once a form after the MQL moved it up (PushActivity), of kind
+// KindInboxMoved: its data names the person by id alone (Forget finds it
+// by that, and removes it with the lead; a disclosure shows it) and the
+// lead's key.
 func inboxMovedSK(mqlID string) string { return inboxMovedPrefix + mqlID }
 
 type inboxMoved struct {
 	MQLID    string `json:"mqlId"`
 	PersonID string `json:"personId"`
-	Email    string `json:"email"`
 	Key      string `json:"key"`
 }
 
@@ -242,7 +246,7 @@ func (i *Inbox) addActivity(ctx context.Context, a FormActivity) error {
 		ws = append(ws, table.Put(table.Item{PK: inboxPK, SK: key, Kind: KindInbox, Data: data}, table.VersionIs(it.Version)))
 		return i.T.Transact(ctx, ws)
 	}
-	ptr, _ := json.Marshal(inboxMoved{MQLID: a.MQLID, PersonID: a.PersonID, Email: a.Email, Key: key})
+	ptr, _ := json.Marshal(inboxMoved{MQLID: a.MQLID, PersonID: a.PersonID, Key: key})
 	var pv int64
 	if hasMoved {
 		pv = moved.Version
@@ -250,6 +254,6 @@ func (i *Inbox) addActivity(ctx context.Context, a FormActivity) error {
 	ws = append(ws,
 		table.Del(inboxPK, it.SK, table.VersionIs(it.Version)),
 		table.Put(table.Item{PK: inboxPK, SK: key, Kind: KindInbox, Data: data}, table.NotExists),
-		table.Put(table.Item{PK: inboxPK, SK: inboxMovedSK(a.MQLID), Kind: KindInbox, Data: ptr}, table.VersionIs(pv)))
+		table.Put(table.Item{PK: inboxPK, SK: inboxMovedSK(a.MQLID), Kind: KindInboxMoved, Data: ptr}, table.VersionIs(pv)))
 	return i.T.Transact(ctx, ws)
 }

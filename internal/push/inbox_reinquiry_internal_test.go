@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,21 +22,12 @@ import (
 // moves it up to the form's time, never down; a lead stored under an older
 // key (RFC 3339's) is found; paging lists each lead once and offers no
 // empty page past the pointer; an erasure removes the pointer with the
-// lead, and a disclosure shows the lead alone.
+// lead, and a disclosure shows both, each under its kind, as the erasure
+// counts them; the pointer names the person by id alone.
 func TestInboxReinquiryMovesTheLead(t *testing.T) {
 	s := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 	now := clock.Fixed(s.Add(24 * time.Hour))
-	for name, open := range map[string]func(t *testing.T) table.Table{
-		"bbolt": func(t *testing.T) table.Table {
-			tb, err := bolttable.Open(filepath.Join(t.TempDir(), "i.db"), bolttable.WithClock(now))
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { tb.Close() })
-			return tb
-		},
-		"dynamodb": func(t *testing.T) table.Table { return moto.NewTable(t, dynamotable.WithClock(now)) },
-	} {
+	for name, open := range inboxStores(now) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
 			tb := open(t)
@@ -115,13 +107,21 @@ func TestInboxReinquiryMovesTheLead(t *testing.T) {
 			if _, err := in.PushActivity(ctx, other); err != ErrNotTaken {
 				t.Errorf("a form of an MQL the inbox never took: %v", err)
 			}
+			ptr, err := tb.Get(ctx, inboxPK, inboxMovedSK(a.MQLID))
+			if err != nil || ptr.Kind != KindInboxMoved || strings.Contains(string(ptr.Data), a.Email) {
+				t.Errorf("the pointer %s %s (%v): want kind %s, without the email", ptr.Kind, ptr.Data, err, KindInboxMoved)
+			}
 			sub := privacy.Subject{Person: a.PersonID, Email: a.Email}
 			d, err := in.Disclose(ctx, sub)
-			if err != nil || len(d) != 1 || len(d[KindInbox]) != 1 {
-				t.Errorf("disclosed %v (%v), want the lead alone", d, err)
+			if err != nil || fmt.Sprint(d.Counts()) != "map[inbox:1 inboxmoved:1]" {
+				t.Errorf("disclosed %v (%v), want the lead and its pointer", d.Counts(), err)
 			}
-			if _, err := in.Forget(ctx, sub); err != nil {
+			removed, err := in.Forget(ctx, sub)
+			if err != nil {
 				t.Fatal(err)
+			}
+			if fmt.Sprint(removed) != fmt.Sprint(d.Counts()) {
+				t.Errorf("the erasure removed %v, the disclosure showed %v", removed, d.Counts())
 			}
 			items, err := tb.Query(ctx, table.Query{PK: inboxPK, Consistent: true})
 			if err != nil || len(items) != 2 {
@@ -129,6 +129,65 @@ func TestInboxReinquiryMovesTheLead(t *testing.T) {
 			}
 			if got := order(); got != "[c0 b0]" {
 				t.Errorf("after the erasure: %s", got)
+			}
+		})
+	}
+}
+
+// inboxStores opens an empty table on either store, its clock now.
+func inboxStores(now func() time.Time) map[string]func(t *testing.T) table.Table {
+	return map[string]func(t *testing.T) table.Table{
+		"bbolt": func(t *testing.T) table.Table {
+			tb, err := bolttable.Open(filepath.Join(t.TempDir(), "i.db"), bolttable.WithClock(now))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { tb.Close() })
+			return tb
+		},
+		"dynamodb": func(t *testing.T) table.Table { return moto.NewTable(t, dynamotable.WithClock(now)) },
+	}
+}
+
+// TestInboxPushAfterMoveKeepsOneCard: on either store, a form moved an
+// MQL's lead up, then the MQL is pushed again (its delivery retried, or
+// replayed without the inbox's delivery record). The raise's key was free
+// and the lead was stored again: two cards for one MQL, and later forms
+// went to one of them. Now the push takes it as delivered: one card, with
+// every form.
+func TestInboxPushAfterMoveKeepsOneCard(t *testing.T) {
+	s := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	for name, open := range inboxStores(clock.Fixed(s.Add(24 * time.Hour))) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			in := &Inbox{T: open(t)}
+			l := Lead{MQLID: "p_a-c1", PersonID: "p_a", Email: "a@maker.example", QualifiedAt: s}
+			form := func(n int) FormActivity {
+				return FormActivity{ID: fmt.Sprintf("p_a-c1-f%d", n), MQLID: l.MQLID, PersonID: l.PersonID, Email: l.Email, Type: "form_submit",
+					At: s.Add(time.Duration(n) * time.Hour), mqlRaised: s, mqlQualified: s}
+			}
+			if id, err := in.Push(ctx, l); err != nil || id != l.MQLID {
+				t.Fatal(id, err)
+			}
+			if _, err := in.PushActivity(ctx, form(1)); err != nil {
+				t.Fatal(err)
+			}
+			if id, err := in.Push(ctx, l); err != nil || id != l.MQLID {
+				t.Fatalf("pushed again after the move: %q %v, want taken as delivered", id, err)
+			}
+			if _, err := in.PushActivity(ctx, form(2)); err != nil {
+				t.Fatal(err)
+			}
+			ls, err := in.List(ctx, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var cards []string
+			for _, l := range ls {
+				cards = append(cards, fmt.Sprintf("%s:%d", l.inboxKey, len(l.Reinquiries)))
+			}
+			if len(ls) != 1 || len(ls[0].Reinquiries) != 2 {
+				t.Errorf("cards %v, want one with both forms", cards)
 			}
 		})
 	}

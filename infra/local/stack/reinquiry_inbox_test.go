@@ -163,9 +163,30 @@ func TestReinquiryReachesTheInbox(t *testing.T) {
 		t.Errorf("a person who withdrew consent: %d re-inquiries on the card, want the one before", len(l.Reinquiries))
 	}
 
+	// Disclosed: the card and where it moved, each under its kind, as the
+	// erasure counts them.
+	code, b := do(t, "GET", s.URL+"/admin/people/"+id+"/disclosure", token, "")
+	var disc struct {
+		Counts map[string]int
+		About  map[string]string
+	}
+	if code != 200 || json.Unmarshal(b, &disc) != nil {
+		t.Fatalf("disclosure: %d %s", code, b)
+	}
+	if disc.Counts[push.KindInbox] != 1 || disc.Counts[push.KindInboxMoved] != 1 || !strings.Contains(disc.About[push.KindInboxMoved], "moved") {
+		t.Errorf("disclosed of the inbox: %v (%q)", disc.Counts, disc.About[push.KindInboxMoved])
+	}
+
 	// Erased: nothing of the card nor of where it moved is left.
-	if code, b := do(t, "DELETE", s.URL+"/admin/people/"+id, token, ""); code != 200 {
+	code, b = do(t, "DELETE", s.URL+"/admin/people/"+id, token, "")
+	var rep struct{ Removed map[string]int }
+	if code != 200 || json.Unmarshal(b, &rep) != nil {
 		t.Fatalf("erase: %d %s", code, b)
+	}
+	for _, k := range []string{push.KindInbox, push.KindInboxMoved} {
+		if rep.Removed[k] != disc.Counts[k] {
+			t.Errorf("kind %s: the erasure removed %d, the disclosure showed %d", k, rep.Removed[k], disc.Counts[k])
+		}
 	}
 	if ids, _ := inboxOf(t, s, id); strings.Join(ids, ",") != withdrawn+","+newer {
 		t.Errorf("inbox after the erasure: %v, want the card moved up by its form, then the newer", ids)
@@ -173,7 +194,7 @@ func TestReinquiryReachesTheInbox(t *testing.T) {
 	for sec, where := range privacytest.AfterErasure(t, s.App.Table, []string{id, email}) {
 		t.Errorf("the erasure left %q in %v", sec, where)
 	}
-	code, b := do(t, "GET", s.URL+"/admin/inbox", token, "")
+	code, b = do(t, "GET", s.URL+"/admin/inbox", token, "")
 	var v struct{ Leads []json.RawMessage }
 	if code != 200 || json.Unmarshal(b, &v) != nil || len(v.Leads) != 2 || strings.Contains(string(b), email) || strings.Contains(string(b), id) {
 		t.Errorf("inbox JSON after the erasure: %d %s", code, b)
