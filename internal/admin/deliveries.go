@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -21,7 +23,8 @@ import (
 // DeadLetters are the MQLs delivery gave up on, each with its reason
 // (LastError): the table's queue (queue.Queue) locally, the SQS dead-letter
 // queues (deadletter.Store) on AWS. Replay of an unknown id is
-// table.ErrNotFound.
+// table.ErrNotFound; of one the store could not reach in its time (SQS),
+// queue.ErrNotReached.
 type DeadLetters interface {
 	Dead(ctx context.Context) ([]queue.Message, error)
 	Replay(ctx context.Context, id string) error
@@ -186,6 +189,10 @@ func (h *Handler) replay(w http.ResponseWriter, r *http.Request) {
 		status, why, msg = http.StatusConflict, "gone", err.Error()
 	case errors.Is(err, queue.ErrNotDead):
 		status, why, msg = http.StatusConflict, "refused", err.Error()
+	case errors.Is(err, queue.ErrNotReached):
+		// Not among what SQS let the replay receive in its time: it may
+		// be there still, so not a 404 saying it is gone; asked again.
+		status, why, msg = http.StatusServiceUnavailable, "unreached", err.Error()
 	case errors.Is(err, table.ErrConditionFailed):
 		status, why, msg = http.StatusConflict, "missing", "the dead letter changed meanwhile (replayed already?)"
 	case errors.As(err, &busy): // the SQS queues' readers take turns: 503, asked again
@@ -201,6 +208,13 @@ func (h *Handler) replay(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		if !replayFailedPage(w, r, id, why) {
+			if status == http.StatusServiceUnavailable {
+				after := time.Second
+				if errors.As(err, &busy) {
+					after = max(after, busy.RetryAfter())
+				}
+				w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(after.Seconds()))))
+			}
 			httpx.Error(w, status, msg)
 		}
 		return

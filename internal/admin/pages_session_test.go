@@ -154,6 +154,8 @@ func (q *deadQueue) Replay(_ context.Context, id string) error {
 		return errors.Join(queue.ErrNotDead, queue.ErrExpired)
 	case "sf-broken":
 		return errors.New("score replay: record 7 of 9: the store is down")
+	case "sf-far": // past what SQS let the replay receive in its time
+		return notReached{}
 	case "p_1-c1":
 	default:
 		return table.ErrNotFound
@@ -161,6 +163,14 @@ func (q *deadQueue) Replay(_ context.Context, id string) error {
 	q.replayed = append(q.replayed, id)
 	return nil
 }
+
+// notReached is a replay that ran out of time before it met its message
+// (deadletter's: queue.ErrNotReached, with a Retry-After).
+type notReached struct{}
+
+func (notReached) Error() string             { return "deadletter: sf-far was not reached: try again" }
+func (notReached) Is(target error) bool      { return target == queue.ErrNotReached }
+func (notReached) RetryAfter() time.Duration { return 2 * time.Second }
 
 // TestReplayButton: the MQL page's replay form (a session's, with its CSRF
 // token) replays the dead letter and comes back to the list saying so; the
@@ -196,6 +206,8 @@ func TestReplayButton(t *testing.T) {
 		{"sf-gone", "gone", "ストリームに記録が残っていません"},
 		{"p_9-c1", "missing", "もうありません"},
 		{"sf-broken", "failed", "再送に失敗しました"},
+		// Not reached in time is not "no longer there": it may be there.
+		{"sf-far", "unreached", "届きませんでした"},
 	} {
 		a := f.req("POST", "/admin/deadletters/"+c.id+"/replay", form, "Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded", "Accept", "text/html")
 		want := "../../mqls?replay_failed=" + c.id + "&why=" + c.why + "#dead"
@@ -209,6 +221,14 @@ func TestReplayButton(t *testing.T) {
 	}
 	if a := f.req("POST", "/admin/deadletters/sf-gone/replay", "", "Authorization", "Bearer "+fullToken); a.code != 409 {
 		t.Fatalf("API replay of a gone score failure: %d %s", a.code, a.body)
+	}
+	// The API: a 503 to ask again, saying why, never a 404.
+	if a := f.req("POST", "/admin/deadletters/sf-far/replay", "", "Authorization", "Bearer "+fullToken); a.code != 503 || a.hdr.Get("Retry-After") != "2" || !strings.Contains(a.body, "not reached") {
+		t.Fatalf("API replay of a dead letter not reached: %d %v %s", a.code, a.hdr, a.body)
+	}
+	page := f.req("GET", "/admin/mqls?replay_failed=sf-far&why=unreached", "", "Cookie", cookie, "Accept", "text/html")
+	if !strings.Contains(page.body, "Dead letter sf-far was not reached") || strings.Contains(page.body, "no longer there") {
+		t.Fatalf("the list after a replay not reached, in English:\n%s", page.body)
 	}
 }
 

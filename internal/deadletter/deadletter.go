@@ -97,8 +97,10 @@ type Store struct {
 	LeaseWait time.Duration // how long a reader waits for its turn (default 20 s)
 	Run       time.Duration // the longest a reader runs: the admin function's timeout (default 60 s)
 	Max       int           // most messages listed per queue (default 10,000)
-	// Budget is how long the listing and a replay receive (default 15 s);
-	// what is not received by then is not listed (DeadPage says Partial).
+	// Budget is how long the listing and a replay take, receiving and
+	// releasing, every queue together (default 15 s); what is not
+	// received by then is not listed (DeadPage says Partial), and a
+	// replay that did not meet its message is queue.ErrNotReached.
 	Budget    time.Duration
 	ForgetMax int           // most push dead letters an erasure reads; more is an error (default 10,000)
 	Hold      time.Duration // how long a message listed stays hidden before its release (default 30 s)
@@ -149,7 +151,8 @@ func (s *Store) Dead(ctx context.Context) ([]queue.Message, error) {
 // arrival time and a MessageId, which hold from one listing to the next).
 // The naming reads of a page are bounded by its size; the receives are
 // not, which is why Max is as high as an erasure's read (ForgetMax's
-// 10,000) and Budget keeps a request within API Gateway's 29 s. When the
+// 10,000) and Budget (receiving and releasing alike) keeps a request
+// within API Gateway's 29 s. When the
 // listing could not see every message (more than Max, or Budget spent),
 // the page says Partial and Total is SQS's approximate count: the unseen
 // are reachable only once replays (or a purge) have made room.
@@ -185,17 +188,18 @@ func (s *Store) DeadPage(ctx context.Context, q queue.DeadQuery) (queue.DeadPage
 
 // list receives the dead letters of every queue (or only's), in the
 // readers' turn, and releases them; complete: every queue was read to
-// its end.
+// its end. One deadline covers the whole request, receiving and
+// releasing (deadline), and leaves room for DeadPage's counts.
 func (s *Store) list(ctx context.Context, only string) (out []queue.Message, complete bool, err error) {
 	out, complete = []queue.Message{}, true
 	err = s.turn(ctx, "the listing", s.hold(), func() error {
-		until := s.now().Add(s.budget())
+		d := s.deadline(len(s.queues()))
 		for _, q := range s.queues() {
 			if only != "" && q.name != only {
 				continue
 			}
-			got, done, err := s.collect(ctx, q.url, until, func(sqstypes.Message) bool { return false })
-			s.release(ctx, q.url, got)
+			got, done, err := s.collect(ctx, q.url, d, func(sqstypes.Message) bool { return false })
+			s.release(ctx, q.url, got, d)
 			if err != nil {
 				return err
 			}
@@ -214,28 +218,39 @@ func (s *Store) list(ctx context.Context, only string) (out []queue.Message, com
 
 // Replay sends a push dead letter (by MessageId) back to the push queue and
 // deletes it from the DLQ; a score failure is scored again (ScoreReplay)
-// and deleted. An id in no queue is table.ErrNotFound.
+// and deleted. An id in no queue is table.ErrNotFound; one the receives
+// could not reach in time (or within Max) is queue.ErrNotReached: it may
+// be there still.
 func (s *Store) Replay(ctx context.Context, id string) error {
 	return s.turn(ctx, "a replay", s.hold(), func() error { return s.replay(ctx, id) })
 }
 
+// replayCalls are the SQS calls a replay makes once it has found its
+// message (send and delete), kept out of the receiving's time.
+const replayCalls = 2
+
 func (s *Store) replay(ctx context.Context, id string) error {
+	// One deadline for every queue: the second queue's receives get what
+	// the first's left, not a budget of their own.
+	d := s.deadline(replayCalls)
+	complete := true
 	for _, q := range s.queues() {
-		got, _, err := s.collect(ctx, q.url, s.now().Add(s.budget()), func(m sqstypes.Message) bool { return aws.ToString(m.MessageId) == id })
+		got, done, err := s.collect(ctx, q.url, d, func(m sqstypes.Message) bool { return aws.ToString(m.MessageId) == id })
 		if err != nil || len(got) == 0 || aws.ToString(got[len(got)-1].MessageId) != id {
-			s.release(ctx, q.url, got)
+			s.release(ctx, q.url, got, d)
 			if err != nil {
 				return err
 			}
+			complete = complete && done
 			continue
 		}
 		found := got[len(got)-1]
-		s.release(ctx, q.url, got[:len(got)-1])
+		s.release(ctx, q.url, got[:len(got)-1], d)
 		if q.name != PushDLQ {
 			return s.replayScore(ctx, q.url, found)
 		}
 		if err := s.resend(ctx, found); err != nil {
-			s.release(ctx, q.url, []sqstypes.Message{found})
+			s.release(ctx, q.url, []sqstypes.Message{found}, nil)
 			return err
 		}
 		// Sent: a failed delete leaves a copy here, which a second replay
@@ -245,8 +260,27 @@ func (s *Store) replay(ctx context.Context, id string) error {
 		}
 		return nil
 	}
+	if !complete {
+		// Not seen, but not every message was: it may be among the rest
+		// (SQS hands them in no order, so another try may reach it).
+		return &notReached{id: id}
+	}
 	return fmt.Errorf("deadletter: %s: %w", id, table.ErrNotFound)
 }
+
+// notReached is a replay that did not meet its message before its
+// deadline (or Max): queue.ErrNotReached, a 503 to be tried again.
+type notReached struct{ id string }
+
+func (e *notReached) Error() string {
+	return "deadletter: " + e.id + " was not reached: SQS lets a replay receive only part of the dead-letter queues in its time, and it was not among them; it may still be there: try again, or replay or purge others first to make room"
+}
+
+func (e *notReached) Is(target error) bool { return target == queue.ErrNotReached }
+
+// RetryAfter: SQS hands messages in no set order, so the next try may
+// reach it; the replay released what it received.
+func (e *notReached) RetryAfter() time.Duration { return leasePoll }
 
 // replayScore scores a failed stream batch again (ScoreReplay) and, done,
 // deletes its record. Scoring is idempotent, so a batch replayed twice (a
@@ -255,11 +289,11 @@ func (s *Store) replay(ctx context.Context, id string) error {
 func (s *Store) replayScore(ctx context.Context, url string, m sqstypes.Message) error {
 	b, ok := batchOf(aws.ToString(m.Body))
 	if s.ScoreReplay == nil || !ok {
-		s.release(ctx, url, []sqstypes.Message{m})
+		s.release(ctx, url, []sqstypes.Message{m}, nil)
 		return ErrNotReplayable
 	}
 	if err := s.ScoreReplay(ctx, b); err != nil {
-		s.release(ctx, url, []sqstypes.Message{m})
+		s.release(ctx, url, []sqstypes.Message{m}, nil)
 		if errors.Is(err, queue.ErrNotDead) {
 			return err // ErrBatchGone
 		}
@@ -281,12 +315,12 @@ func (s *Store) queues() []named {
 	return qs
 }
 
-// collect is scan's messages, up to Max, received until until, hidden
-// for Hold; when stop picks one it is the last. The caller releases them.
-// complete: the queue was read to its end.
-func (s *Store) collect(ctx context.Context, url string, until time.Time, stop func(sqstypes.Message) bool) ([]sqstypes.Message, bool, error) {
+// collect is scan's messages, up to Max, received while d leaves time,
+// hidden for Hold; when stop picks one it is the last. The caller
+// releases them. complete: the queue was read to its end.
+func (s *Store) collect(ctx context.Context, url string, d *deadline, stop func(sqstypes.Message) bool) ([]sqstypes.Message, bool, error) {
 	var out []sqstypes.Message
-	complete, err := s.scan(ctx, url, s.hold(), cmp.Or(s.Max, listMax), until, func(m sqstypes.Message) bool {
+	complete, err := s.scan(ctx, url, s.hold(), cmp.Or(s.Max, listMax), d, func(m sqstypes.Message) bool {
 		out = append(out, m)
 		return !stop(m)
 	})
@@ -301,22 +335,62 @@ const listMax = 10000
 // hold is how long the listing and a replay hide what they receive.
 func (s *Store) hold() time.Duration { return cmp.Or(s.Hold, 30*time.Second) }
 
-// budget is how long the listing and a replay receive before they stop
-// (Budget, default 15 s): within API Gateway's 29 s with the page's
-// naming reads, and within hold, so that no message comes back while
-// they read.
+// budget is how long the listing and a replay take, receiving and
+// releasing (Budget, default 15 s): within API Gateway's 29 s with the
+// page's naming reads, and within hold, so that no message comes back
+// while they read.
 func (s *Store) budget() time.Duration { return cmp.Or(s.Budget, 15*time.Second) }
+
+// deadline is one request's end (Budget from its start), shared by every
+// queue it reads. Receiving stops while there is still time to release
+// everything received (a call per ten messages) and to make reserve
+// calls more; each SQS call is reckoned to take as long as the longest
+// seen so far. Stopping receiving by the clock alone left the releases
+// (as many calls again) and a second queue's fresh budget past API
+// Gateway's 29 s.
+type deadline struct {
+	until   time.Time
+	reserve int           // calls after the receiving (DeadPage's counts, a replay's send and delete)
+	call    time.Duration // the longest SQS call seen
+	held    int           // messages received and not released yet
+}
+
+func (s *Store) deadline(reserve int) *deadline {
+	return &deadline{until: s.now().Add(s.budget()), reserve: reserve}
+}
+
+// receivable: one more receive (up to ten messages) can be made and
+// everything released, and reserve calls made, by until. nil: no end.
+func (d *deadline) receivable(now time.Time) bool {
+	if d == nil {
+		return true
+	}
+	if !now.Before(d.until) {
+		return false
+	}
+	calls := 1 + (d.held+10+9)/10 + d.reserve
+	return !now.Add(time.Duration(calls) * d.call).After(d.until)
+}
+
+// took records an SQS call's time.
+func (d *deadline) took(since, now time.Time) {
+	if d != nil {
+		d.call = max(d.call, now.Sub(since))
+	}
+}
 
 // scan receives the queue's messages, each once by MessageId, hidden for
 // hold, handing each to visit until it returns false. It is complete when
 // a receive finds none (a long poll asks every SQS server); not after
-// limit messages, nor past until (zero: no end), nor when a receive
-// brings back only messages already handed (their hold ran out: "nothing
-// new" then proves nothing).
-func (s *Store) scan(ctx context.Context, url string, hold time.Duration, limit int, until time.Time, visit func(sqstypes.Message) bool) (complete bool, err error) {
+// limit messages, nor once d leaves no time for another receive (nil: no
+// end), nor when a receive brings back only messages already handed
+// (their hold ran out: "nothing new" then proves nothing). What it
+// receives and does not hand to visit it releases.
+func (s *Store) scan(ctx context.Context, url string, hold time.Duration, limit int, d *deadline, visit func(sqstypes.Message) bool) (complete bool, err error) {
 	seen := map[string]bool{}
 	for len(seen) < limit {
-		if !until.IsZero() && !s.now().Before(until) {
+		start := s.now()
+		if !d.receivable(start) {
 			return false, nil
 		}
 		r, err := s.SQS.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
@@ -325,25 +399,32 @@ func (s *Store) scan(ctx context.Context, url string, hold time.Duration, limit 
 			MessageAttributeNames:       []string{"All"},
 			MessageSystemAttributeNames: []sqstypes.MessageSystemAttributeName{sqstypes.MessageSystemAttributeNameSentTimestamp},
 		})
+		d.took(start, s.now())
 		if err != nil {
 			return false, err
 		}
 		if len(r.Messages) == 0 {
 			return true, nil
 		}
+		if d != nil {
+			d.held += len(r.Messages)
+		}
+		var again []sqstypes.Message // handed before, received again: hidden anew
 		fresh := 0
 		for i, m := range r.Messages {
 			id := aws.ToString(m.MessageId)
 			if seen[id] {
+				again = append(again, m)
 				continue
 			}
 			seen[id] = true
 			fresh++
 			if !visit(m) {
-				s.release(ctx, url, r.Messages[i+1:]) // received, never handed
+				s.release(ctx, url, append(again, r.Messages[i+1:]...), d) // received, never handed
 				return false, nil
 			}
 		}
+		s.release(ctx, url, again, d)
 		if fresh == 0 {
 			return false, nil
 		}
@@ -351,9 +432,10 @@ func (s *Store) scan(ctx context.Context, url string, hold time.Duration, limit 
 	return false, nil
 }
 
-// release makes received messages visible again, ten per call. It runs
-// even when ctx has ended; a failure only leaves them hidden for Hold.
-func (s *Store) release(ctx context.Context, url string, ms []sqstypes.Message) {
+// release makes received messages visible again, ten per call, counting
+// its calls against d (nil: none). It runs even when ctx has ended or d
+// has passed; a failure only leaves them hidden for Hold.
+func (s *Store) release(ctx context.Context, url string, ms []sqstypes.Message, d *deadline) {
 	ctx = context.WithoutCancel(ctx)
 	for i := 0; i < len(ms); i += 10 {
 		var entries []sqstypes.ChangeMessageVisibilityBatchRequestEntry
@@ -362,7 +444,12 @@ func (s *Store) release(ctx context.Context, url string, ms []sqstypes.Message) 
 				Id: aws.String(strconv.Itoa(j)), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0,
 			})
 		}
+		start := s.now()
 		s.SQS.ChangeMessageVisibilityBatch(ctx, &sqs.ChangeMessageVisibilityBatchInput{QueueUrl: aws.String(url), Entries: entries})
+		d.took(start, s.now())
+	}
+	if d != nil {
+		d.held = max(0, d.held-len(ms))
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/deadletter"
 	"github.com/baton-hq/baton/internal/privacy"
+	"github.com/baton-hq/baton/internal/queue"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/dynamotable"
 	"github.com/baton-hq/baton/internal/testutil/moto"
@@ -76,11 +77,17 @@ func TestListsEveryMessageWithoutConsuming(t *testing.T) {
 			t.Fatalf("round %d: listed %d of %d", round, len(seen), n)
 		}
 	}
-	// A bounded listing stops at Max; replay of an unknown id is not found.
+	// A bounded listing stops at Max; a replay bounded so cannot tell an
+	// unknown id from one past its reach (not reached); unbounded, it is
+	// not found.
 	s.Max = 7
 	if ms, err := s.Dead(ctx); err != nil || len(ms) != 7 {
 		t.Fatalf("bounded listing: %d %v", len(ms), err)
 	}
+	if err := s.Replay(ctx, "no-such-id"); !errors.Is(err, queue.ErrNotReached) || errors.Is(err, table.ErrNotFound) {
+		t.Fatalf("bounded replay of an unknown id: %v", err)
+	}
+	s.Max = 0
 	if err := s.Replay(ctx, "no-such-id"); !errors.Is(err, table.ErrNotFound) {
 		t.Fatalf("replay of an unknown id: %v", err)
 	}

@@ -147,7 +147,7 @@ func (s *Store) readAll(ctx context.Context, rd reader, sub privacy.Subject, abo
 	if limit == 0 {
 		limit = 10000
 	}
-	complete, err := s.scan(ctx, s.PushDLQ, forgetHold, limit, time.Time{}, func(m sqstypes.Message) bool {
+	complete, err := s.scan(ctx, s.PushDLQ, forgetHold, limit, nil, func(m sqstypes.Message) bool {
 		if !privacy.Mentions([]byte(aws.ToString(m.Body)), sub) {
 			keep = append(keep, m)
 			return true
@@ -162,7 +162,7 @@ func (s *Store) readAll(ctx context.Context, rd reader, sub privacy.Subject, abo
 		}
 		return true
 	})
-	s.release(ctx, s.PushDLQ, keep)
+	s.release(ctx, s.PushDLQ, keep, nil)
 	switch {
 	case err != nil:
 		return fmt.Errorf("deadletter: reading the push DLQ for %s: %w", rd.holder, err)

@@ -265,6 +265,11 @@ var ErrNotDead = errors.New("not a dead letter")
 // failure whose stream records were trimmed); it is also an ErrNotDead.
 var ErrExpired = errors.New("the dead letter's content is gone")
 
+// ErrNotReached: Replay could not look at every dead letter in its time
+// (on AWS SQS lets a request receive only so many), and the one named
+// was not among those it saw: it may still be there, unlike ErrNotFound.
+var ErrNotReached = errors.New("the dead letter was not reached")
+
 // Replay makes a dead letter due now, with its attempts reset.
 func (q *Queue) Replay(ctx context.Context, id string) error {
 	m, err := q.Get(ctx, id)
