@@ -33,10 +33,12 @@ type mqlsView struct {
 // given up first), and the links to the next (older) page and back to
 // the newest.
 type deadList struct {
-	Total, From, To, More int
-	Next, First           string
-	After                 string // this page's cursor (the replay buttons come back to it)
-	Partial               bool   // on AWS: more than one listing receives (Total is SQS's approximate count)
+	Total, From, To int
+	More            int // after this page on the next pages: of those listed (Seen), never of Total
+	Unseen          int // when Partial: about how many more the queues hold that no page lists
+	Next, First     string
+	After           string // this page's cursor (the replay buttons come back to it)
+	Partial         bool   // on AWS: more than one listing receives (Total is SQS's approximate count)
 }
 
 type mqlRow struct {
@@ -140,9 +142,17 @@ func (h *Handler) deadNewestFirst(ctx context.Context, q url.Values) ([]deadRow,
 		return nil, deadList{}, err
 	}
 	l := deadList{Total: p.Total, Partial: p.Partial, After: q.Get("dead")}
+	// The pages hold what the listing saw (Seen); on a partial listing
+	// Total is SQS's approximate count, and what it holds past Seen is on
+	// no page: counting it into More promised pages that do not exist.
+	seen := p.Total
+	if p.Partial {
+		seen = min(p.Seen, p.Total)
+		l.Unseen = max(0, p.Total-p.Seen)
+	}
 	if len(rows) > 0 {
 		l.From, l.To = p.Before+1, p.Before+len(rows)
-		l.More = max(0, p.Total-l.To)
+		l.More = max(0, seen-l.To)
 	}
 	link := func(cursor string) string {
 		nq := url.Values{}
