@@ -136,10 +136,39 @@ func PageDead(all []Message, q DeadQuery) (DeadPage, error) {
 
 // deadIndex is a dead-letter index item's data: when the message was
 // given up, so that a page is ordered by one query of the index and reads
-// only its own messages. Items written before it held {}: their time is
-// unknown, and they sort as the oldest (by id).
+// only its own messages. Items written before it held {}: a page reads
+// their message for its time and writes it into the item (legacyTime).
 type deadIndex struct {
 	At time.Time `json:"at,omitzero"`
+}
+
+// legacyReads bounds the index items without a time one page reads the
+// message of: a deployment upgraded with a backlog resolves it over a
+// few pages rather than in one long request. Those past it sort as the
+// oldest (by id) until a later page resolves them.
+var legacyReads = 200
+
+// legacyTime is when an index item written before the time was kept
+// (it) was given up, from its message (zero: gone, or no time known),
+// and writes it into the item so that it is read once. The write is
+// made only on the item as read: one replayed (deleted) or given up
+// again meanwhile is left as it is now; a write that fails is tried
+// again by the next page.
+func (q *Queue) legacyTime(ctx context.Context, it table.Item) (time.Time, error) {
+	m, err := q.Get(ctx, it.SK)
+	if errors.Is(err, table.ErrNotFound) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, err
+	}
+	at := GivenUp(m).UTC()
+	if m.State != "dead" || at.IsZero() {
+		return time.Time{}, nil
+	}
+	data, _ := json.Marshal(deadIndex{At: at})
+	q.T.Put(ctx, table.Item{PK: it.PK, SK: it.SK, Kind: it.Kind, Data: data, Expires: it.Expires}, table.VersionIs(it.Version))
+	return at, nil
 }
 
 // DeadPage is a page of the dead letters: one query of the dead-letter
@@ -155,9 +184,19 @@ func (q *Queue) DeadPage(ctx context.Context, dq DeadQuery) (DeadPage, error) {
 		return DeadPage{}, err
 	}
 	keys := make([]deadKey, 0, len(items))
+	legacy := 0
 	for _, it := range items {
 		var d deadIndex
-		json.Unmarshal(it.Data, &d) // {} (written before the time was kept): unknown, the oldest
+		json.Unmarshal(it.Data, &d)
+		if d.At.IsZero() && legacy < legacyReads {
+			// Written before the time was kept ({}): every such item
+			// sorted at time zero by id, so the dashboard's "oldest"
+			// was the smallest id, not the first given up.
+			legacy++
+			if d.At, err = q.legacyTime(ctx, it); err != nil {
+				return DeadPage{}, err
+			}
+		}
 		keys = append(keys, deadKey{d.At.UTC(), it.SK})
 	}
 	out := DeadPage{Messages: []Message{}, Total: len(items), Seen: len(items)}
