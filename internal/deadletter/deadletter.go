@@ -399,13 +399,16 @@ func (s *Store) scan(ctx context.Context, url string, hold time.Duration, limit 
 			MessageAttributeNames:       []string{"All"},
 			MessageSystemAttributeNames: []sqstypes.MessageSystemAttributeName{sqstypes.MessageSystemAttributeNameSentTimestamp},
 		})
-		d.took(start, s.now())
 		if err != nil {
 			return false, err
 		}
 		if len(r.Messages) == 0 {
 			return true, nil
 		}
+		// Only a receive that brought messages: an empty one waited out
+		// its long poll (a second of an empty queue), which is no
+		// measure of what the next call costs.
+		d.took(start, s.now())
 		if d != nil {
 			d.held += len(r.Messages)
 		}
