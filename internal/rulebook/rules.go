@@ -359,6 +359,11 @@ func globQuote(s string) string {
 	return strings.NewReplacer(`\*`, ".*", `\?`, ".").Replace(regexp.QuoteMeta(s))
 }
 
+// pathGlobQuote is globQuote for a path's glob: its wildcards match no "#".
+func pathGlobQuote(s string) string {
+	return strings.NewReplacer(`\*`, "[^#]*", `\?`, "[^#]").Replace(regexp.QuoteMeta(s))
+}
+
 // pageIndex is what a glob naming a page also matches after it: the page
 // served at /pricing is /pricing/ and /pricing/index.html too.
 const pageIndex = `(?:/(?:index\.html?|index\.php)?)?$`
@@ -369,7 +374,7 @@ const pageIndex = `(?:/(?:index\.html?|index\.php)?)?$`
 // route it names ("/app#/features") with or without a trailing slash;
 // "re:" and other globs as pattern does. A glob is matched against the
 // path, the path with its hash route, and the whole URL (the engine's
-// anyMatch): one starting with anything but "/", "*" or a scheme can
+// anyMatch): one starting with anything but "/", "*", "?" or a scheme can
 // match none of them, and is refused.
 func (p *parser) urlPattern(n *yaml.Node, field string) *regexp.Regexp {
 	re := p.pattern(n, field)
@@ -381,12 +386,25 @@ func (p *parser) urlPattern(n *yaml.Node, field string) *regexp.Regexp {
 		p.fail(n, field, "%q can never match: a URL glob is matched against the path, which starts with \"/\", or the whole URL, which starts with http:// or https://; write %q", s, globFix(s))
 		return nil
 	}
-	if strings.HasSuffix(s, "*") || !strings.HasPrefix(s, "/") {
+	if !strings.HasPrefix(s, "/") {
 		return re
 	}
+	quote := globQuote
+	if !strings.Contains(s, "#") {
+		// A path's glob names paths: its wildcards stop at a "#", so that
+		// "/*/pricing" names no hash route ("/app#/pricing") now that
+		// routes are matched, as it named none before.
+		quote = pathGlobQuote
+	}
+	var src string
 	page, route, routed := strings.Cut(s, "#")
-	src := "^" + globQuote(strings.TrimSuffix(page, "/")) + pageIndex
-	if routed {
+	switch {
+	case strings.HasSuffix(s, "*"):
+		src = "^" + quote(s) + "$"
+	default:
+		src = "^" + quote(strings.TrimSuffix(page, "/")) + pageIndex
+	}
+	if routed && !strings.HasSuffix(s, "*") {
 		src = strings.TrimSuffix(src, "$") + "#" + globQuote(strings.TrimSuffix(route, "/")) + "/?$"
 	}
 	re, err := compileFolded(src)
@@ -401,7 +419,8 @@ func (p *parser) urlPattern(n *yaml.Node, field string) *regexp.Regexp {
 // matched against can: a path ("/"), anything ("*"), or a URL (a scheme).
 func globCanMatch(s string) bool {
 	l := strings.ToLower(s)
-	return strings.HasPrefix(s, "/") || strings.HasPrefix(s, "*") || strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
+	// "?" is a wildcard too: "?pricing*" matched /pricing before routes were.
+	return strings.HasPrefix(s, "/") || strings.HasPrefix(s, "*") || strings.HasPrefix(s, "?") || strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
 }
 
 // globFix is what a glob that can never match was likely meant to be: a
@@ -413,7 +432,7 @@ func globFix(s string) string {
 	switch {
 	case s == "":
 		return "/"
-	case strings.HasPrefix(s, "#") || strings.HasPrefix(s, "?"):
+	case strings.HasPrefix(s, "#"):
 		return "*" + s
 	case strings.Contains(host, ".") && strings.Contains(s, "/") && !strings.ContainsAny(host, "*?#"):
 		return "https://" + s

@@ -82,9 +82,46 @@ func TestURLGlobThatCannotMatchRefused(t *testing.T) {
 			t.Errorf("url %s: %v; want line 5, %s, ...%s", c.url, err, c.field, c.fix)
 		}
 	}
-	for _, ok := range []string{"/", "/app/pricing*", "*pricing*", "*", "https://www.example.co.jp/pricing", "HTTP://www.example.co.jp/*", "re:app/pricing", "/app#/features"} {
+	for _, ok := range []string{"/", "/app/pricing*", "*pricing*", "*", "?pricing*", "?*", "https://www.example.co.jp/pricing", "HTTP://www.example.co.jp/*", "re:app/pricing", "/app#/features"} {
 		if _, err := Parse("rules.yaml", []byte("behaviour: [{name: a, url: \""+ok+"\", points: 1}]\nmql: [{name: x, min_behaviour: 1}]\n")); err != nil {
 			t.Errorf("url %q refused: %v", ok, err)
+		}
+	}
+}
+
+// TestPathGlobNamesNoHashRoute: a glob with no "#" names paths, as it did
+// before routes were matched: its wildcards do not reach across the "#"
+// into a route ("/*/pricing" is not "/app#/pricing"), and a glob that
+// begins with the wildcard "?" still matches (it was refused as one that
+// could never match).
+func TestPathGlobNamesNoHashRoute(t *testing.T) {
+	e := &Engine{R: mustParse(t, `behaviour:
+  - {name: any-pricing, url: "/*/pricing", points: 1}
+  - {name: app-features, url: "/app*features", points: 1}
+  - {name: one-char, url: "?pricing*", points: 1}
+  - {name: thanks, url: "/*/thanks", points: 1}
+mql: [{name: x, min_behaviour: 1000}]
+`)}
+	for i, c := range []struct{ url, want string }{
+		{"https://www.example.co.jp/#/pricing", ""},
+		{"https://www.example.co.jp/app#/pricing", ""},
+		{"https://www.example.co.jp/en/pricing", "any-pricing"},
+		{"https://www.example.co.jp/app/pricing#/features", "any-pricing"}, // its path, not the route
+		{"https://www.example.co.jp/app/features", "app-features"},
+		{"https://www.example.co.jp/app#/thanks", ""},
+		{"https://www.example.co.jp/ja/thanks#/step", "thanks"},
+		{"https://www.example.co.jp/pricing#plans", "one-char"},
+	} {
+		_, cs, err := e.Apply(nil, []event.Event{pv(fmt.Sprintf("p%d", i), c.url, t0)}, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, c := range cs {
+			got = append(got, c.Rule)
+		}
+		if strings.Join(got, " ") != c.want {
+			t.Errorf("%s: matched %q, want %q", c.url, strings.Join(got, " "), c.want)
 		}
 	}
 }
