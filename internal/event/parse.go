@@ -1153,8 +1153,11 @@ func landingView(ev *Event, landing any, scrub Scrubber) (*Event, error) {
 	if err := checkURL(u, true); err != nil {
 		return nil, errf("p", "the landing page (a page view's fourth value): %v", err)
 	}
-	if u = scrub.URL(u); u == ev.URL {
-		return nil, nil // the view is the landing's: collection was on at load
+	if u = scrub.URL(u); u == ev.URL || !sameOrigin(u, ev.URL) {
+		// The view is the landing's (collection was on at load); or the
+		// landing is on another site, which pushState cannot reach: no
+		// tag sends one, and it would only hand a forger a campaign.
+		return nil, nil
 	}
 	l := *ev
 	l.ID = ev.ID + "-landing"
@@ -1167,6 +1170,13 @@ func landingView(ev *Event, landing any, scrub Scrubber) (*Event, error) {
 	}
 	ev.Properties["referrer"] = u
 	return &l, nil
+}
+
+// sameOrigin reports whether two absolute URLs share scheme and host.
+func sameOrigin(a, b string) bool {
+	x, err1 := url.Parse(a)
+	y, err2 := url.Parse(b)
+	return err1 == nil && err2 == nil && strings.EqualFold(x.Scheme, y.Scheme) && strings.EqualFold(x.Host, y.Host)
 }
 
 // cutQuery returns s without its query and fragment when it is longer

@@ -996,6 +996,14 @@ func TestLandingView(t *testing.T) {
 			t.Errorf("%s: %+v %v", b, evs, err)
 		}
 	}
+	// A landing on another site (no pushState reaches one): ignored, the
+	// view as sent, with its own referrer.
+	for _, other := range []string{`"https://evil.example/?utm_source=evil&gclid=Z"`, `"http://www.example.com/consent.html?utm_source=x"`} {
+		evs, err := Parse([]byte(body(other)), Browser, "", meta())
+		if err != nil || len(evs) != 1 || evs[0].Referrer != "https://news.example/" || !evs[0].UTM.Empty() {
+			t.Errorf("landing %s on another origin: %+v %v", other, evs, err)
+		}
+	}
 	// What is no URL is refused, saying so.
 	for _, bad := range []string{`5`, `"javascript:alert(1)"`} {
 		_, err := Parse([]byte(body(bad)), Browser, "", meta())
@@ -1016,6 +1024,8 @@ func TestHashRouteUTM(t *testing.T) {
 		"https://www.example.com/?utm_source=q#/lp?utm_source=x&utm_medium=cpc":              {Source: "q"},
 		"https://www.example.com/?utm_source=&utm_x=1#/lp?utm_source=x":                      {Source: "x"},
 		"https://www.example.com/page.html#utm_source=x":                                     {}, // an anchor, no route
+		"https://www.example.com/page.html#plans?utm_source=x":                               {}, // an anchor with a "?", no route
+		"https://www.example.com/page.html#?utm_source=x":                                    {},
 		"https://www.example.com/page.html?ref=1#top":                                        {},
 		"https://www.example.com/page.html#/lp?utm_source=x&utm_medium=cpc&utm_source=z#q=1": {Source: "x", Medium: "cpc"},
 	} {

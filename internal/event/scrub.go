@@ -215,10 +215,16 @@ func (s Scrubber) URL(raw string) string {
 
 // RouteQuery is the query of u's hash route, escaped: what follows the
 // first "?" of its fragment ("#/lp?utm_source=x" is "utm_source=x"), ""
-// for a fragment without one. Attribution reads a hash route's campaign
-// parameters and ad click ids there when the URL's own query has none.
+// for a fragment without one or that is no route (an anchor, "#plans?x",
+// as HashRoute and the rules engine tell). Attribution reads a hash
+// route's campaign parameters and ad click ids there when the URL's own
+// query has none.
 func RouteQuery(u *url.URL) string {
-	if route, params := fragmentRoute(u.EscapedFragment()); route != "" {
+	f := u.EscapedFragment()
+	if _, ok := HashRoute(f); !ok {
+		return ""
+	}
+	if route, params := fragmentRoute(f); route != "" {
 		return params
 	}
 	return ""

@@ -36,8 +36,9 @@ func plainParseUTM(raw string) UTM {
 		}
 	}
 	m := of(u.Query())
-	// None there: the hash route's, after the fragment's first "?".
-	if f := u.EscapedFragment(); m == (UTM{}) && strings.Contains(f, "?") {
+	// None there: the hash route's (a fragment starting "/" or "!"), after
+	// the fragment's first "?".
+	if f := u.EscapedFragment(); m == (UTM{}) && strings.Contains(f, "?") && (strings.HasPrefix(f, "/") || strings.HasPrefix(f, "!")) {
 		q, _ := url.ParseQuery(f[strings.Index(f, "?")+1:])
 		m = of(q)
 	}

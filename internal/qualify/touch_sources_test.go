@@ -273,6 +273,7 @@ func TestHashRouteClickIDs(t *testing.T) {
 		"https://www.example.co.jp/?gclid=Q#/lp?gclid=G1":                        {Channel: "paid", Source: "google", Medium: "cpc", Click: clickHash("Q"), Carried: true},
 		"https://www.example.co.jp/#/lp?fbclid=F":                                {Channel: "social", Source: "facebook", Medium: "referral"},
 		"https://www.example.co.jp/#gclid=G1":                                    {Channel: "direct"},
+		"https://www.example.co.jp/#plans?gclid=G1":                              {Channel: "direct"}, // an anchor, no route
 	} {
 		tc, ok := TouchOf(event.Event{ID: "e", Type: event.PageView, URL: u, UTM: event.ParseUTM(u)})
 		tc.At, tc.EventID, tc.Campaign = time.Time{}, "", ""
