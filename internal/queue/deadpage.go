@@ -167,7 +167,13 @@ func (q *Queue) legacyTime(ctx context.Context, it table.Item) (time.Time, error
 		return time.Time{}, nil
 	}
 	data, _ := json.Marshal(deadIndex{At: at})
-	q.T.Put(ctx, table.Item{PK: it.PK, SK: it.SK, Kind: it.Kind, Data: data, Expires: it.Expires}, table.VersionIs(it.Version))
+	// Only while both are as read: an index item's version starts again at
+	// 1 when a replayed letter is given up again, so its own version alone
+	// could take a stale time; the message's must be unchanged too.
+	q.T.Transact(ctx, []table.Write{
+		table.Put(table.Item{PK: it.PK, SK: it.SK, Kind: it.Kind, Data: data, Expires: it.Expires}, table.VersionIs(it.Version)),
+		table.CheckOf(q.pk(), "M#"+it.SK, table.VersionIs(m.version)),
+	})
 	return at, nil
 }
 
