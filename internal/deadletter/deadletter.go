@@ -94,11 +94,17 @@ type Store struct {
 	// Sleep waits between asks for the lease (default: a timer); tests
 	// hand their own.
 	Sleep     func(ctx context.Context, d time.Duration) error
-	LeaseWait time.Duration // how long a reader waits for its turn (default 20 s)
-	Run       time.Duration // the longest a reader runs: the admin function's timeout (default 60 s)
-	Max       int           // most messages listed per queue (default 10,000)
+	LeaseWait time.Duration // how long a reader waits for its turn at most (default 20 s; less when Within would leave too little)
+	// Within is how long a request takes, its wait for the turn and its
+	// work together (default 25 s, within API Gateway's 29 s): the work
+	// gets what the wait left of it, the wait stops when that would be
+	// under 5 s (Busy). An erasure's read, once begun, runs to its end.
+	Within time.Duration
+	Run    time.Duration // the longest a reader runs: the admin function's timeout (default 60 s)
+	Max    int           // most messages listed per queue (default 10,000)
 	// Budget is how long the listing and a replay take, receiving and
-	// releasing, every queue together (default 15 s); what is not
+	// releasing, every queue together (default 15 s, cut to what the
+	// wait for the turn left of Within); what is not
 	// received by then is not listed (DeadPage says Partial), and a
 	// replay that did not meet its message is queue.ErrNotReached.
 	Budget    time.Duration
@@ -192,8 +198,8 @@ func (s *Store) DeadPage(ctx context.Context, q queue.DeadQuery) (queue.DeadPage
 // releasing (deadline), and leaves room for DeadPage's counts.
 func (s *Store) list(ctx context.Context, only string) (out []queue.Message, complete bool, err error) {
 	out, complete = []queue.Message{}, true
-	err = s.turn(ctx, "the listing", s.hold(), func() error {
-		d := s.deadline(len(s.queues()))
+	err = s.turn(ctx, "the listing", s.hold(), func(end time.Time) error {
+		d := s.deadline(end, len(s.queues()))
 		for _, q := range s.queues() {
 			if only != "" && q.name != only {
 				continue
@@ -222,17 +228,17 @@ func (s *Store) list(ctx context.Context, only string) (out []queue.Message, com
 // could not reach in time (or within Max) is queue.ErrNotReached: it may
 // be there still.
 func (s *Store) Replay(ctx context.Context, id string) error {
-	return s.turn(ctx, "a replay", s.hold(), func() error { return s.replay(ctx, id) })
+	return s.turn(ctx, "a replay", s.hold(), func(end time.Time) error { return s.replay(ctx, id, end) })
 }
 
 // replayCalls are the SQS calls a replay makes once it has found its
 // message (send and delete), kept out of the receiving's time.
 const replayCalls = 2
 
-func (s *Store) replay(ctx context.Context, id string) error {
+func (s *Store) replay(ctx context.Context, id string, end time.Time) error {
 	// One deadline for every queue: the second queue's receives get what
 	// the first's left, not a budget of their own.
-	d := s.deadline(replayCalls)
+	d := s.deadline(end, replayCalls)
 	complete := true
 	for _, q := range s.queues() {
 		got, done, err := s.collect(ctx, q.url, d, func(m sqstypes.Message) bool { return aws.ToString(m.MessageId) == id })
@@ -341,7 +347,8 @@ func (s *Store) hold() time.Duration { return cmp.Or(s.Hold, 30*time.Second) }
 // while they read.
 func (s *Store) budget() time.Duration { return cmp.Or(s.Budget, 15*time.Second) }
 
-// deadline is one request's end (Budget from its start), shared by every
+// deadline is one request's end (Budget from its turn, or the request's
+// end, the wait for the turn included, if sooner), shared by every
 // queue it reads. Receiving stops while there is still time to release
 // everything received (a call per ten messages) and to make reserve
 // calls more; each SQS call is reckoned to take as long as the longest
@@ -355,8 +362,8 @@ type deadline struct {
 	held    int           // messages received and not released yet
 }
 
-func (s *Store) deadline(reserve int) *deadline {
-	return &deadline{until: s.now().Add(s.budget()), reserve: reserve}
+func (s *Store) deadline(end time.Time, reserve int) *deadline {
+	return &deadline{until: earlier(s.now().Add(s.budget()), end), reserve: reserve}
 }
 
 // receivable: one more receive (up to ten messages) can be made and

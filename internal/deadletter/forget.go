@@ -83,8 +83,17 @@ var (
 // every one was seen), handing each dead letter about the person
 // (privacy.Mentions) to about, which says whether it stays (is released);
 // the others are released.
+//
+// Both run in the admin function, behind API Gateway (DELETE
+// /admin/people, its disclosure; nothing erases from the sweep or
+// asynchronously), so their waits, for the turn and for hidden messages,
+// share the request's time (Within) and end in Busy while workFloor is
+// left, before anything is read. The read itself is not cut short by it:
+// an erasure stopped halfway would have deleted some of the person's dead
+// letters and passed over the rest, so once begun it reads to the end
+// (ForgetMax bounds it), its answer late rather than half done.
 func (s *Store) readAbout(ctx context.Context, rd reader, sub privacy.Subject, about func(sqstypes.Message) (keep bool, err error)) error {
-	return s.turn(ctx, rd.holder, forgetHold, func() error {
+	return s.turn(ctx, rd.holder, forgetHold, func(end time.Time) error {
 		// With the lease no other reader of Baton's receives, but a
 		// message can still be hidden as the read begins: a reader's
 		// release failed (it comes back after that reader's hold), or one
@@ -92,7 +101,8 @@ func (s *Store) readAbout(ctx context.Context, rd reader, sub privacy.Subject, a
 		// is, or fail. Not counted again after the read: an erasure's own
 		// release leaves SQS's approximate count high for a while on AWS,
 		// and with the lease held nobody of Baton's hid one meanwhile.
-		for waited := time.Duration(0); ; waited += leasePoll {
+		waitUntil := earlier(s.now().Add(s.leaseWait()), end.Add(-workFloor))
+		for {
 			n, err := s.hidden(ctx)
 			if err == nil && n == 0 {
 				return s.readAll(ctx, rd, sub, about)
@@ -100,7 +110,7 @@ func (s *Store) readAbout(ctx context.Context, rd reader, sub privacy.Subject, a
 			if err != nil {
 				return err
 			}
-			if waited >= s.leaseWait() || s.sleep(ctx, leasePoll) != nil {
+			if s.now().Add(leasePoll).After(waitUntil) || s.sleep(ctx, leasePoll) != nil {
 				return &Busy{After: forgetHold, Msg: fmt.Sprintf("%d push dead letters stay hidden (in flight) while %s reads: another reader holds them, or a reader's release failed; %s cannot tell whether they are about the person; %s in a few minutes", n, rd.act, rd.act, rd.again)}
 			}
 		}

@@ -1,6 +1,7 @@
 package deadletter
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -76,23 +77,33 @@ func (s *Store) sleep(ctx context.Context, d time.Duration) error {
 // leasePoll is how often a reader waiting for its turn asks again.
 const leasePoll = 2 * time.Second
 
-// turn runs fn while holding the lease, waiting up to LeaseWait (default
-// 20 s) for it; hold is how long fn's receives hide a message.
-func (s *Store) turn(ctx context.Context, holder string, hold time.Duration, fn func() error) error {
+// turn runs fn while holding the lease, waiting for it up to LeaseWait
+// (default 20 s) and no later than leaves fn workFloor of the request's
+// time (Within): every caller answers an admin request behind API
+// Gateway's 29 s, which the wait and the work share. fn gets the
+// request's end; hold is how long fn's receives hide a message. The wait
+// used to come before a work budget of its own: 20 s and 15 s, a 504
+// while the work went on.
+func (s *Store) turn(ctx context.Context, holder string, hold time.Duration, fn func(end time.Time) error) error {
 	if s.T == nil {
 		return errors.New("deadletter: no table for the readers' lease (Store.T)")
 	}
+	start := s.now()
+	end := start.Add(s.within())
+	waitUntil := earlier(start.Add(s.leaseWait()), end.Add(-workFloor))
 	var busy *Busy
-	for waited := time.Duration(0); ; waited += leasePoll {
+	for {
 		until, err := s.take(ctx, holder, hold)
 		if err == nil {
 			defer s.give(ctx, until)
-			return fn()
+			return fn(end)
 		}
 		if !errors.As(err, &busy) {
 			return err
 		}
-		if waited >= s.leaseWait() {
+		// By the clock, not by the polls counted: each ask of the
+		// table takes time too.
+		if s.now().Add(leasePoll).After(waitUntil) {
 			return busy
 		}
 		if err := s.sleep(ctx, leasePoll); err != nil {
@@ -101,12 +112,30 @@ func (s *Store) turn(ctx context.Context, holder string, hold time.Duration, fn 
 	}
 }
 
+// workFloor is the least of the request's time a reader starts with:
+// past it the wait ends in Busy (503, Retry-After) rather than in work
+// too short to see anything (or, an erasure, in a read that would outrun
+// the request).
+const workFloor = 5 * time.Second
+
+func earlier(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
 func (s *Store) leaseWait() time.Duration {
 	if s.LeaseWait == 0 {
 		return 20 * time.Second
 	}
 	return s.LeaseWait
 }
+
+// within is how long a request of the store takes, waiting for its turn
+// included (Within, default 25 s): API Gateway's 29 s less the admin
+// page's reads after it.
+func (s *Store) within() time.Duration { return cmp.Or(s.Within, 25*time.Second) }
 
 // take puts the lease if it is free (absent or expired), until the
 // messages a reader hiding them for hold could have hidden are back.

@@ -42,7 +42,7 @@ func (s *Store) DeadCount(ctx context.Context) (int, error) {
 // of a DLQ too large for an erasure to read (ForgetMax). SQS takes one
 // purge a minute: another is Busy.
 func (s *Store) Purge(ctx context.Context) error {
-	return s.turn(ctx, "a purge", 0, func() error {
+	return s.turn(ctx, "a purge", 0, func(time.Time) error {
 		_, err := s.SQS.PurgeQueue(ctx, &sqs.PurgeQueueInput{QueueUrl: aws.String(s.PushDLQ)})
 		var inProgress *sqstypes.PurgeQueueInProgress
 		if errors.As(err, &inProgress) {
