@@ -26,6 +26,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/baton-hq/baton/internal/clock"
@@ -50,6 +51,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, now fun
 	maxChange := fs.String("max-change", "10%", "largest accepted change of the MQL count, e.g. 10% or 0.1")
 	tz := fs.String("timezone", "", "IANA zone of days (daily caps), months and weeks (default: BATON_CONFIG's timezone, else UTC)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	allowUnmatched := fs.Bool("allow-unmatched", false, "accept a candidate whose new or changed behaviour rule matches no event of the history")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -106,12 +108,35 @@ func run(ctx context.Context, args []string, getenv func(string) string, now fun
 	} else {
 		fmt.Fprint(stdout, rep.Text())
 	}
+	code := 0
 	if rep.Exceeds(bound) {
 		fmt.Fprintf(stderr, "lab: the MQL count moves %+.1f%%, beyond the %.1f%% allowed (-max-change)\n", rep.Change*100, bound*100)
-		return 1
+		code = 1
+	} else {
+		fmt.Fprintf(stderr, "lab: the MQL count moves %+.1f%%, within %.1f%%\n", rep.Change*100, bound*100)
 	}
-	fmt.Fprintf(stderr, "lab: the MQL count moves %+.1f%%, within %.1f%%\n", rep.Change*100, bound*100)
-	return 0
+	if dead := unmatched(rep.Matches()); len(dead) > 0 && !*allowUnmatched {
+		// A URL glob with a typo (/pricng) moves no MQL count, so the bound
+		// alone let it through: its points were simply never given.
+		fmt.Fprintf(stderr, "lab: %s matched no event of the history where the rules in force match some or do not have it (a typo in a URL or name?); -allow-unmatched accepts it (a page not yet published)\n", strings.Join(dead, ", "))
+		code = 1
+	}
+	return code
+}
+
+// unmatched names the candidate's behaviour rules that match no event
+// where the rules in force have no such rule or theirs matched some: what
+// the candidate adds or changes that would never give a point. A rule
+// matching nothing in both is printed, not refused: the change did not
+// make it so.
+func unmatched(ms []lab.RuleMatch) []string {
+	var out []string
+	for _, m := range ms {
+		if m.InCandidate && m.Candidate == 0 && (!m.InForce || m.Current > 0) {
+			out = append(out, m.Rule)
+		}
+	}
+	return out
 }
 
 // configuredZone is the timezone of the configuration file BATON_CONFIG

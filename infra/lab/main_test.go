@@ -92,6 +92,23 @@ func TestLabCLI(t *testing.T) {
 	if code := run(context.Background(), []string{"-rules", cand, "-data", dir, "-max-change", "60%", "-json"}, env, clk.Now, &out, &errs); code != 0 || !strings.Contains(out.String(), `"change": -0.5`) {
 		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errs.String())
 	}
+	// A typo in a rule's URL moves no MQL here, yet its points are never
+	// given: refused unless -allow-unmatched (a page not yet published).
+	typo := filepath.Join(t.TempDir(), "typo.yaml")
+	os.WriteFile(typo, []byte(strings.Replace(string(shipped), `url: ["/pricing*", "/demo/pricing*"]`, `url: ["/pricng*", "/demo/pricng*"]`, 1)), 0o600)
+	for _, allow := range []bool{false, true} {
+		out.Reset()
+		errs.Reset()
+		args := []string{"-rules", typo, "-data", dir, "-max-change", "100%"}
+		if allow {
+			args = append(args, "-allow-unmatched")
+		}
+		code := run(context.Background(), args, env, clk.Now, &out, &errs)
+		refused := strings.Contains(errs.String(), "lab: pricing-page matched no event")
+		if want := map[bool]int{false: 1, true: 0}[allow]; code != want || refused == allow || strings.Contains(errs.String(), "careers-page") {
+			t.Fatalf("-allow-unmatched=%v: exit %d, want %d (careers-page matches nothing in force either: not refused)\n%s", allow, code, want, errs.String())
+		}
+	}
 	// A bad candidate names the line and field; a missing store is explained.
 	bad := filepath.Join(t.TempDir(), "bad.yaml")
 	os.WriteFile(bad, []byte("name: x\nmql:\n  - name: a\n    min_behaviour: lots\n"), 0o600)
