@@ -333,7 +333,7 @@ func (p *parser) pattern(n *yaml.Node, field string) *regexp.Regexp {
 	if re, ok := strings.CutPrefix(s, "re:"); ok {
 		src = re
 	} else {
-		src = "^" + globQuote(s) + "$"
+		src = "^" + globQuote(s, ".") + "$"
 	}
 	re, err := compileFolded(src)
 	if err != nil {
@@ -354,14 +354,10 @@ func compileFolded(src string) (*regexp.Regexp, error) {
 	return re, err
 }
 
-// globQuote is a glob as a regexp: * any run of characters, ? any one.
-func globQuote(s string) string {
-	return strings.NewReplacer(`\*`, ".*", `\?`, ".").Replace(regexp.QuoteMeta(s))
-}
-
-// pathGlobQuote is globQuote for a path's glob: its wildcards match no "#".
-func pathGlobQuote(s string) string {
-	return strings.NewReplacer(`\*`, "[^#]*", `\?`, "[^#]").Replace(regexp.QuoteMeta(s))
+// globQuote is a glob as a regexp: * any run of the characters class
+// matches, ? any one of them ("." for any, "[^#]" for a path's).
+func globQuote(s, class string) string {
+	return strings.NewReplacer(`\*`, class+"*", `\?`, class).Replace(regexp.QuoteMeta(s))
 }
 
 // pageIndex is what a glob naming a page also matches after it: the page
@@ -389,13 +385,14 @@ func (p *parser) urlPattern(n *yaml.Node, field string) *regexp.Regexp {
 	if !strings.HasPrefix(s, "/") {
 		return re
 	}
-	quote := globQuote
+	class := "."
 	if !strings.Contains(s, "#") {
 		// A path's glob names paths: its wildcards stop at a "#", so that
 		// "/*/pricing" names no hash route ("/app#/pricing") now that
 		// routes are matched, as it named none before.
-		quote = pathGlobQuote
+		class = "[^#]"
 	}
+	quote := func(s string) string { return globQuote(s, class) }
 	var src string
 	page, route, routed := strings.Cut(s, "#")
 	switch {
@@ -405,7 +402,7 @@ func (p *parser) urlPattern(n *yaml.Node, field string) *regexp.Regexp {
 		src = "^" + quote(strings.TrimSuffix(page, "/")) + pageIndex
 	}
 	if routed && !strings.HasSuffix(s, "*") {
-		src = strings.TrimSuffix(src, "$") + "#" + globQuote(strings.TrimSuffix(route, "/")) + "/?$"
+		src = strings.TrimSuffix(src, "$") + "#" + globQuote(strings.TrimSuffix(route, "/"), ".") + "/?$"
 	}
 	re, err := compileFolded(src)
 	if err != nil {
