@@ -88,7 +88,8 @@ type Salesforce struct {
 	mu            sync.Mutex
 	token         string
 	instance      string
-	defaultStatus string // the org's default Lead Status, once read
+	defaultStatus string            // the org's default Lead Status, once read
+	taskPicks     map[string]string // Task Status/Priority the org has instead of the classic values, once refused
 }
 
 // Name implements push.Connector.
@@ -832,12 +833,8 @@ func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 	if what != "" {
 		task["WhatId"] = what
 	}
-	status, body, h, err := s.call(ctx, "PATCH", s.base()+"/sobjects/Task/"+s.TaskKey+"/"+url.PathEscape(l.MQLID), task)
-	if err != nil {
+	if _, err := s.upsertTask(ctx, l.MQLID, task, now); err != nil {
 		return "", err
-	}
-	if status != 200 && status != 201 && status != 204 {
-		return "", sfError(status, body, h, now)
 	}
 	return leadID, nil
 }
@@ -893,18 +890,7 @@ func (s *Salesforce) PushActivity(ctx context.Context, a push.FormActivity) (str
 	if ref.WhatId != "" {
 		task["WhatId"] = ref.WhatId
 	}
-	status, body, h, err = s.call(ctx, "PATCH", s.base()+"/sobjects/Task/"+s.TaskKey+"/"+url.PathEscape(a.ID), task)
-	if err != nil {
-		return "", err
-	}
-	if status != 200 && status != 201 && status != 204 {
-		return "", sfError(status, body, h, now)
-	}
-	var r struct {
-		ID string `json:"id"`
-	}
-	json.Unmarshal(body, &r)
-	return r.ID, nil
+	return s.upsertTask(ctx, a.ID, task, now)
 }
 
 // FindPerson implements push.ActivityFinder, for a form sent after an
@@ -976,6 +962,91 @@ func (s *Salesforce) reopenStatus(ctx context.Context, l push.Lead, now time.Tim
 	s.defaultStatus = def
 	s.mu.Unlock()
 	return def, nil
+}
+
+// upsertTask upserts the Task by TaskKey = id and returns its Id (as
+// Salesforce answers a create; "" for an update). Status "Completed" and
+// Priority "High" are a new org's values, but Task Status and Priority are
+// the org's own picklists (TaskStatus, TaskPriority): an org that replaced
+// them refuses the classic ones (INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST),
+// so the Task is sent again with the org's first closed status and first
+// high priority in their sort order (left to the org's default when it
+// has none), read once.
+func (s *Salesforce) upsertTask(ctx context.Context, id string, task map[string]any, now time.Time) (string, error) {
+	path := s.base() + "/sobjects/Task/" + s.TaskKey + "/" + url.PathEscape(id)
+	s.mu.Lock()
+	picks := s.taskPicks
+	s.mu.Unlock()
+	for try := 0; ; try++ {
+		if picks != nil {
+			for f, v := range picks {
+				if _, sent := task[f]; sent {
+					if v == "" {
+						delete(task, f)
+					} else {
+						task[f] = v
+					}
+				}
+			}
+		}
+		status, body, h, err := s.call(ctx, "PATCH", path, task)
+		if err != nil {
+			return "", err
+		}
+		if status == 200 || status == 201 || status == 204 {
+			var r struct {
+				ID string `json:"id"`
+			}
+			json.Unmarshal(body, &r)
+			return r.ID, nil
+		}
+		e := sfError(status, body, h, now)
+		if try > 0 || picks != nil || e.Code != "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST" || !refusesTaskPick(body) {
+			return "", e
+		}
+		if picks, err = s.readTaskPicks(ctx, now); err != nil {
+			return "", err
+		}
+	}
+}
+
+// refusesTaskPick reports whether a refusal names Status or Priority.
+func refusesTaskPick(body []byte) bool {
+	var errs []struct{ Fields []string }
+	json.Unmarshal(body, &errs)
+	for _, e := range errs {
+		if slices.Contains(e.Fields, "Status") || slices.Contains(e.Fields, "Priority") {
+			return true
+		}
+	}
+	return false
+}
+
+// readTaskPicks reads the org's first closed Task Status and first high
+// Task Priority, and keeps them for the connector's life.
+func (s *Salesforce) readTaskPicks(ctx context.Context, now time.Time) (map[string]string, error) {
+	picks := map[string]string{}
+	for _, q := range []struct{ field, soql string }{
+		{"Status", "SELECT ApiName FROM TaskStatus WHERE IsClosed = true ORDER BY SortOrder LIMIT 1"},
+		{"Priority", "SELECT ApiName FROM TaskPriority WHERE IsHighPriority = true ORDER BY SortOrder LIMIT 1"},
+	} {
+		recs, err := s.query(ctx, q.soql, now)
+		var pe *push.Error
+		if errors.As(err, &pe) && pe.Permanent {
+			pe.Message = "reading the org's Task " + q.field + " values (it refused the classic one): " + pe.Message
+		}
+		if err != nil {
+			return nil, err
+		}
+		picks[q.field] = ""
+		if len(recs) > 0 {
+			picks[q.field], _ = recs[0]["ApiName"].(string)
+		}
+	}
+	s.mu.Lock()
+	s.taskPicks = picks
+	s.mu.Unlock()
+	return picks, nil
 }
 
 // reopenedStep is the delivery's step (push.Progress) that records the
@@ -1336,12 +1407,8 @@ func (s *Salesforce) PushAccount(ctx context.Context, m account.MQA) (string, er
 		"WhatId": r.ID, "Subject": subject, "Description": taskDescription(m.Summary(), accountCut(m), notesIn(m.Lang), notesIn(m.Lang).acHead), // RewriteAccount writes it again
 		"Status": "Completed", "Priority": "High", "ActivityDate": m.At.Format("2006-01-02"),
 	}
-	status, body, h, err = s.call(ctx, "PATCH", s.base()+"/sobjects/Task/"+s.TaskKey+"/"+url.PathEscape(m.ID), task)
-	if err != nil {
+	if _, err := s.upsertTask(ctx, m.ID, task, now); err != nil {
 		return "", err
-	}
-	if status != 200 && status != 201 && status != 204 {
-		return "", sfError(status, body, h, now)
 	}
 	return r.ID, nil
 }

@@ -62,6 +62,16 @@ type Salesforce struct {
 	// SOQL on LeadStatus reads them. Default: a new org's classic values.
 	LeadStatuses                           []string
 	DefaultLeadStatus, ConvertedLeadStatus string
+	// TaskStatuses and TaskPriorities are the org's Task Status and
+	// Priority values in their sort order (TaskStatus and TaskPriority
+	// records), ClosedTaskStatuses those marked IsClosed and
+	// HighTaskPriorities those marked IsHighPriority: a Task's Status or
+	// Priority not among them is refused, as for a Lead's Status, and a
+	// new Task given none gets the default (the first status;
+	// DefaultTaskPriority). SOQL reads them. Default: a new org's values.
+	TaskStatuses, ClosedTaskStatuses   []string
+	TaskPriorities, HighTaskPriorities []string
+	DefaultTaskPriority                string
 	// StateCountryPicklists turns on State and Country picklists: CountryCode
 	// and StateCode are restricted to CountryCodes / StateCodes, and the
 	// Country and State text fields accept only their names.
@@ -122,7 +132,10 @@ func NewSalesforce() *Salesforce {
 		Leads: map[string]map[string]any{}, Tasks: map[string]map[string]any{}, Accounts: map[string]map[string]any{}, AccountKey: "Baton_Account_Id__c", Contacts: map[string]map[string]any{}, Opportunities: map[string]map[string]any{},
 		tokens: map[string]bool{}, Versions: map[string]int{}, Now: clock.Now,
 		LeadStatuses:      []string{"Open - Not Contacted", "Working - Contacted", "Closed - Converted", "Closed - Not Converted"},
-		DefaultLeadStatus: "Open - Not Contacted", ConvertedLeadStatus: "Closed - Converted"}
+		DefaultLeadStatus: "Open - Not Contacted", ConvertedLeadStatus: "Closed - Converted",
+		TaskStatuses:       []string{"Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred"},
+		ClosedTaskStatuses: []string{"Completed"},
+		TaskPriorities:     []string{"High", "Normal", "Low"}, HighTaskPriorities: []string{"High"}, DefaultTaskPriority: "Normal"}
 	s.Calls = map[string]int{}
 	s.Server = httptest.NewServer(s.lossy(s.serve))
 	s.Login = httptest.NewServer(http.HandlerFunc(s.serveLogin))
@@ -398,6 +411,14 @@ func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
 				}
 			case "Account":
 				rec[s.AccountKey] = key
+			case "Task":
+				// The picklists' defaults, as on any new Task.
+				if len(s.TaskStatuses) > 0 {
+					rec["Status"] = s.TaskStatuses[0]
+				}
+				if s.DefaultTaskPriority != "" {
+					rec["Priority"] = s.DefaultTaskPriority
+				}
 			}
 			store[key] = rec
 		}
@@ -588,6 +609,12 @@ func (s *Salesforce) Account(externalID string) map[string]any {
 // validTask checks the Task's references: WhoId a Lead (not converted) or
 // a Contact, WhatId an Opportunity or an Account.
 func (s *Salesforce) validTask(w http.ResponseWriter, fields map[string]any) bool {
+	for f, vs := range map[string][]string{"Status": s.TaskStatuses, "Priority": s.TaskPriorities} {
+		if v, sent := fields[f]; sent && !slices.Contains(vs, fmt.Sprint(v)) {
+			sfErr(w, 400, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", f+": bad value for restricted picklist field: "+fmt.Sprint(v), f)
+			return false
+		}
+	}
 	if who, _ := fields["WhoId"].(string); who != "" {
 		_, l := s.leadByID(who)
 		switch {
@@ -607,14 +634,15 @@ func (s *Salesforce) validTask(w http.ResponseWriter, fields map[string]any) boo
 }
 
 var (
-	soqlRe = regexp.MustCompile(`(?is)^\s*SELECT\s+(.+?)\s+FROM\s+(\w+)(?:\s+WHERE\s+(.+?))?(?:\s+LIMIT\s+(\d+))?\s*$`)
+	soqlRe = regexp.MustCompile(`(?is)^\s*SELECT\s+(.+?)\s+FROM\s+(\w+)(?:\s+WHERE\s+(.+?))?(?:\s+ORDER\s+BY\s+(\w+))?(?:\s+LIMIT\s+(\d+))?\s*$`)
 	condRe = regexp.MustCompile(`(?is)^\s*(\w+)\s*=\s*('(?:[^'\\]|\\.)*'|true|false|null)\s*$`)
 	inRe   = regexp.MustCompile(`(?is)^\s*(\w+)\s+IN\s*\(\s*('(?:[^'\\]|\\.)*'(?:\s*,\s*'(?:[^'\\]|\\.)*')*)\s*\)\s*$`)
 	strRe  = regexp.MustCompile(`'((?:[^'\\]|\\.)*)'`)
 )
 
 // query runs the SOQL subset the connector sends: SELECT fields FROM
-// Lead|Contact|LeadStatus [WHERE f = 'v' AND g = false AND h IN ('a', 'b') ...]
+// Lead|Contact|User|Group|LeadStatus|TaskStatus|TaskPriority
+// [WHERE f = 'v' AND g = false AND h IN ('a', 'b') ...] [ORDER BY SortOrder]
 // [LIMIT n].
 func (s *Salesforce) query(w http.ResponseWriter, q string) {
 	m := soqlRe.FindStringSubmatch(q)
@@ -658,11 +686,31 @@ func (s *Salesforce) query(w http.ResponseWriter, q string) {
 			store = append(store, map[string]any{"Id": fmt.Sprintf("01J%012dAAA", i+1), "ApiName": v, "MasterLabel": v, "SortOrder": float64(i + 1),
 				"IsDefault": v == s.DefaultLeadStatus, "IsConverted": v == s.ConvertedLeadStatus})
 		}
+	case "TaskStatus":
+		for i, v := range s.TaskStatuses {
+			store = append(store, map[string]any{"Id": fmt.Sprintf("01K%012dAAA", len(s.TaskStatuses)-i), "ApiName": v, "MasterLabel": v, "SortOrder": float64(i + 1),
+				"IsDefault": i == 0, "IsClosed": slices.Contains(s.ClosedTaskStatuses, v)})
+		}
+	case "TaskPriority":
+		for i, v := range s.TaskPriorities {
+			store = append(store, map[string]any{"Id": fmt.Sprintf("01L%012dAAA", len(s.TaskPriorities)-i), "ApiName": v, "MasterLabel": v, "SortOrder": float64(i + 1),
+				"IsDefault": v == s.DefaultTaskPriority, "IsHighPriority": slices.Contains(s.HighTaskPriorities, v)})
+		}
 	default:
 		sfErr(w, 400, "INVALID_TYPE", "sObject type '"+m[2]+"' is not supported.")
 		return
 	}
+	// Without ORDER BY the order is Salesforce's own (here by Id, which
+	// for TaskStatus and TaskPriority runs against their sort order: a
+	// query relying on it without asking gets the last first).
 	slices.SortFunc(store, func(a, b map[string]any) int { return strings.Compare(a["Id"].(string), b["Id"].(string)) })
+	if m[4] != "" {
+		if m[4] != "SortOrder" || (m[2] != "TaskStatus" && m[2] != "TaskPriority" && m[2] != "LeadStatus") {
+			sfErr(w, 400, "MALFORMED_QUERY", "ORDER BY "+m[4]+": not a field this fake sorts by")
+			return
+		}
+		slices.SortStableFunc(store, func(a, b map[string]any) int { return int(a["SortOrder"].(float64) - b["SortOrder"].(float64)) })
+	}
 	type cond struct {
 		field string
 		value any
@@ -698,8 +746,8 @@ func (s *Salesforce) query(w http.ResponseWriter, q string) {
 		}
 	}
 	limit := -1
-	if m[4] != "" {
-		limit, _ = strconv.Atoi(m[4])
+	if m[5] != "" {
+		limit, _ = strconv.Atoi(m[5])
 	}
 	records := []map[string]any{}
 	for _, r := range store {
