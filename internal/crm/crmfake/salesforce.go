@@ -16,7 +16,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf16"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/baton-hq/baton/internal/clock"
 )
@@ -77,9 +80,11 @@ type Salesforce struct {
 	// Country and State text fields accept only their names.
 	StateCountryPicklists bool
 	// DuplicateRule refuses a new Lead whose Email an existing Lead or
-	// Contact has, or whose LastName and Company a Lead has
-	// (DUPLICATES_DETECTED, naming every record matched, by Id only, as
-	// without includeRecordDetails), unless the request carries
+	// Contact has, or whose LastName and Company a Lead has, and a new
+	// Account, or an Account edited by record id, that matches another
+	// Account (sameAccount: the Standard Account Duplicate Rule, active by
+	// default) (DUPLICATES_DETECTED, naming every record matched, by Id
+	// only, as without includeRecordDetails), unless the request carries
 	// Sforce-Duplicate-Rule-Header: allowSave=true and the rule alerts
 	// rather than blocks (DuplicateRuleBlocks): allowSave bypasses an
 	// alert, never a block.
@@ -315,6 +320,14 @@ func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
 		s.leadByRecordID(w, r, parts[3])
 		return
 	}
+	if len(parts) == 4 && parts[1] == "sobjects" && parts[2] == "Account" { // by record id
+		s.Calls[r.Method+" Account by id"]++
+		if s.faultReq(w, r) {
+			return
+		}
+		s.accountByRecordID(w, r, parts[3])
+		return
+	}
 	if len(parts) != 5 || parts[1] != "sobjects" || (parts[2] != "Lead" && parts[2] != "Task" && parts[2] != "Account") {
 		sfErr(w, 404, "NOT_FOUND", "The requested resource does not exist")
 		return
@@ -379,6 +392,8 @@ func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
 			}
 		} else if parts[2] == "Task" && !s.validTask(w, fields) {
 			return
+		} else if parts[2] == "Account" && !exists && !s.allowDuplicateAccount(w, r, fields, "") {
+			return
 		}
 		if !s.validStrings(w, parts[2], fields) {
 			return
@@ -410,7 +425,7 @@ func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
 					rec["Status"] = s.DefaultLeadStatus // the picklist's default, as on any new Lead
 				}
 			case "Account":
-				rec[s.AccountKey] = key
+				rec[s.AccountKey], rec["CreatedDate"] = key, s.Now().UTC().Format(SFDateTime)
 			case "Task":
 				// The picklists' defaults, as on any new Task.
 				if len(s.TaskStatuses) > 0 {
@@ -542,9 +557,31 @@ func (s *Salesforce) validLead(w http.ResponseWriter, fields map[string]any) boo
 	return true
 }
 
-func (s *Salesforce) allowDuplicate(w http.ResponseWriter, r *http.Request, fields map[string]any) bool {
+// ruleApplies reports whether the org's duplicate rules judge the write
+// r: on, and not bypassed by Sforce-Duplicate-Rule-Header allowSave=true
+// (which bypasses an alerting rule, never a blocking one).
+func (s *Salesforce) ruleApplies(r *http.Request) bool {
 	allowSave := strings.Contains(strings.ReplaceAll(strings.ToLower(r.Header.Get("Sforce-Duplicate-Rule-Header")), " ", ""), "allowsave=true")
-	if !s.DuplicateRule || allowSave && !s.DuplicateRuleBlocks {
+	return s.DuplicateRule && !(allowSave && !s.DuplicateRuleBlocks)
+}
+
+// matchRecord is one record of a duplicate rule's matchRecords, by Id only.
+func matchRecord(kind, id string) map[string]any {
+	return map[string]any{"additionalInformation": []any{}, "fieldDiffs": []any{}, "matchConfidence": 100.0,
+		"record": map[string]any{"attributes": map[string]string{"type": kind, "url": "/services/data/v62.0/sobjects/" + kind + "/" + id}, "Id": id}}
+}
+
+// duplicatesDetected answers a write a duplicate rule refused, as the REST
+// API does: 400, DUPLICATES_DETECTED, with its duplicateResult.
+func (s *Salesforce) duplicatesDetected(w http.ResponseWriter, entity string, results []any) {
+	msg := "You're creating a duplicate record. We recommend you use an existing record instead."
+	writeJSON(w, 400, []map[string]any{{"duplicateResult": map[string]any{"allowSave": !s.DuplicateRuleBlocks, "duplicateRule": "Standard_" + entity + "_Duplicate_Rule", "duplicateRuleEntityType": entity,
+		"errorMessage": msg, "matchResults": results},
+		"errorCode": "DUPLICATES_DETECTED", "message": msg, "fields": []string{}}})
+}
+
+func (s *Salesforce) allowDuplicate(w http.ResponseWriter, r *http.Request, fields map[string]any) bool {
+	if !s.ruleApplies(r) {
 		return true
 	}
 	str := func(r map[string]any, f string) string { v, _ := r[f].(string); return v }
@@ -572,8 +609,7 @@ func (s *Salesforce) allowDuplicate(w http.ResponseWriter, r *http.Request, fiel
 			if !sameEmail && !sameName || rec["IsConverted"] == true {
 				continue
 			}
-			records = append(records, map[string]any{"additionalInformation": []any{}, "fieldDiffs": []any{}, "matchConfidence": 100.0,
-				"record": map[string]any{"attributes": map[string]string{"type": kind, "url": "/services/data/v62.0/sobjects/" + kind + "/" + id}, "Id": id}})
+			records = append(records, matchRecord(kind, id))
 		}
 		if len(records) > 0 {
 			results = append(results, map[string]any{"entityType": kind, "matchEngine": "FuzzyMatchEngine", "rule": "Standard_" + kind + "_Match_Rule_v1_0", "size": len(records), "success": true, "errors": []any{}, "matchRecords": records})
@@ -582,10 +618,172 @@ func (s *Salesforce) allowDuplicate(w http.ResponseWriter, r *http.Request, fiel
 	if len(results) == 0 {
 		return true
 	}
-	writeJSON(w, 400, []map[string]any{{"duplicateResult": map[string]any{"allowSave": !s.DuplicateRuleBlocks, "duplicateRule": "Standard_Lead_Duplicate_Rule", "duplicateRuleEntityType": "Lead",
-		"errorMessage": "You're creating a duplicate record. We recommend you use an existing record instead.", "matchResults": results},
-		"errorCode": "DUPLICATES_DETECTED", "message": "You're creating a duplicate record. We recommend you use an existing record instead.", "fields": []string{}}})
+	s.duplicatesDetected(w, "Lead", results)
 	return false
+}
+
+// allowDuplicateAccount applies the Standard Account Duplicate Rule to an
+// Account written with fields (self: its record id when it exists, which
+// matches itself no more), as allowDuplicate does to a Lead.
+func (s *Salesforce) allowDuplicateAccount(w http.ResponseWriter, r *http.Request, fields map[string]any, self string) bool {
+	if !s.ruleApplies(r) {
+		return true
+	}
+	str := func(r map[string]any, f string) string { v, _ := r[f].(string); return v }
+	probe := map[string]any{}
+	if self != "" {
+		maps.Copy(probe, s.accountByID(self))
+	}
+	maps.Copy(probe, fields)
+	var ids []string
+	for _, a := range s.Accounts {
+		if id := str(a, "Id"); id != self && sameAccount(probe, a) {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return true
+	}
+	slices.Sort(ids)
+	var records []any
+	for _, id := range ids {
+		records = append(records, matchRecord("Account", id))
+	}
+	s.duplicatesDetected(w, "Account", []any{map[string]any{"entityType": "Account", "matchEngine": "FuzzyMatchEngine", "rule": "Standard_Account_Match_Rule_v1_0",
+		"size": len(records), "success": true, "errors": []any{}, "matchRecords": records}})
+	return false
+}
+
+// sameAccount is the fake's Standard Account Matching Rule. The real one
+// (fuzzy Account Name, with the billing address, phone or website) could
+// not be pinned down from its documentation here, so the fake matches more
+// broadly: the same company name as accountName normalizes it, or the same
+// website domain. What Baton must handle is the refusal and the records it
+// names, whichever fields matched.
+func sameAccount(a, b map[string]any) bool {
+	str := func(r map[string]any, f string) string { v, _ := r[f].(string); return v }
+	if n := accountName(str(a, "Name")); n != "" && n == accountName(str(b, "Name")) {
+		return true
+	}
+	d := websiteDomain(str(a, "Website"))
+	return d != "" && d == websiteDomain(str(b, "Website"))
+}
+
+// legalForms are the words of a company's legal form, which the fake
+// rule's name comparison ignores (サンプル株式会社 is (株)サンプル, Acme Inc.
+// is Acme): the Japanese ones wherever they are, the Latin ones as words.
+var (
+	legalFormsJA = strings.NewReplacer("株式会社", "", "(株)", "", "有限会社", "", "(有)", "", "合同会社", "")
+	legalFormsEN = []string{"inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited", "llc", "kk"}
+)
+
+// accountName is a company name as the fake's rule compares it: width and
+// case folded (NFKC: ㈱ and （株） are (株)), legal forms, spaces and
+// punctuation dropped.
+func accountName(name string) string {
+	var out strings.Builder
+	for _, w := range strings.FieldsFunc(legalFormsJA.Replace(strings.ToLower(norm.NFKC.String(name))), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}) {
+		if !slices.Contains(legalFormsEN, w) {
+			out.WriteString(w)
+		}
+	}
+	return out.String()
+}
+
+// websiteDomain is a Website's host, lower case, without www.
+func websiteDomain(site string) string {
+	site = strings.ToLower(strings.TrimSpace(site))
+	if i := strings.Index(site, "://"); i >= 0 {
+		site = site[i+3:]
+	}
+	if i := strings.IndexAny(site, "/?#:"); i >= 0 {
+		site = site[:i]
+	}
+	return strings.TrimPrefix(site, "www.")
+}
+
+// SFDateTime is how the REST API writes a datetime (CreatedDate).
+const SFDateTime = "2006-01-02T15:04:05.000+0000"
+
+// AddAccount stores an Account sales created (without Baton's external id
+// unless fields name it; CreatedDate now unless given) and returns its id.
+func (s *Salesforce) AddAccount(fields map[string]any) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec := copyRec(fields)
+	rec["Id"] = s.newID("001")
+	if rec["CreatedDate"] == nil {
+		rec["CreatedDate"] = s.Now().UTC().Format(SFDateTime)
+	}
+	key, _ := rec[s.AccountKey].(string)
+	if key == "" {
+		key = "#" + rec["Id"].(string)
+	}
+	s.Accounts[key] = rec
+	return rec["Id"].(string)
+}
+
+// AccountByID returns a copy of the Account with that record id (nil: none).
+func (s *Salesforce) AccountByID(id string) map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return copyRec(s.accountByID(id))
+}
+
+// accountByRecordID serves GET and PATCH /sobjects/Account/{id}: a PATCH
+// judged by the duplicate rule as an edit, and one setting Baton's key
+// files the Account under it (refused, DUPLICATE_VALUE, when another
+// Account holds that key).
+func (s *Salesforce) accountByRecordID(w http.ResponseWriter, r *http.Request, id string) {
+	var key string
+	var rec map[string]any
+	for k, a := range s.Accounts {
+		if a["Id"] == id {
+			key, rec = k, a
+		}
+	}
+	if rec == nil {
+		sfErr(w, 404, "NOT_FOUND", "The requested resource does not exist")
+		return
+	}
+	switch r.Method {
+	case "GET":
+		out := map[string]any{"attributes": map[string]string{"type": "Account"}}
+		fields := r.URL.Query().Get("fields")
+		if fields == "" {
+			maps.Copy(out, rec)
+		}
+		for _, f := range strings.Split(fields, ",") {
+			if f = strings.TrimSpace(f); f != "" {
+				out[f] = rec[f]
+			}
+		}
+		writeJSON(w, 200, out)
+	case "PATCH":
+		var fields map[string]any
+		if err := json.NewDecoder(r.Body).Decode(&fields); err != nil {
+			sfErr(w, 400, "JSON_PARSER_ERROR", "JSON parser error")
+			return
+		}
+		if !s.validStrings(w, "Account", fields) || !s.allowDuplicateAccount(w, r, fields, id) {
+			return
+		}
+		ext, _ := fields[s.AccountKey].(string)
+		if other, taken := s.Accounts[ext]; ext != "" && taken && other["Id"] != id {
+			sfErr(w, 400, "DUPLICATE_VALUE", "duplicate value found: "+s.AccountKey+" duplicates value on record with id: "+fmt.Sprint(other["Id"]), s.AccountKey)
+			return
+		}
+		maps.Copy(rec, fields)
+		if ext != "" && key != ext {
+			delete(s.Accounts, key)
+			s.Accounts[ext] = rec
+		}
+		w.WriteHeader(204)
+	default:
+		sfErr(w, 405, "METHOD_NOT_ALLOWED", "HTTP Method '"+r.Method+"' not allowed")
+	}
 }
 
 // accountByID is the Account with that record id (nil: none).
@@ -641,7 +839,7 @@ var (
 )
 
 // query runs the SOQL subset the connector sends: SELECT fields FROM
-// Lead|Contact|User|Group|LeadStatus|TaskStatus|TaskPriority
+// Lead|Contact|Account|User|Group|LeadStatus|TaskStatus|TaskPriority
 // [WHERE f = 'v' AND g = false AND h IN ('a', 'b') ...] [ORDER BY SortOrder]
 // [LIMIT n].
 func (s *Salesforce) query(w http.ResponseWriter, q string) {
@@ -671,6 +869,10 @@ func (s *Salesforce) query(w http.ResponseWriter, q string) {
 		}
 	case "Contact":
 		for _, r := range s.Contacts {
+			store = append(store, r)
+		}
+	case "Account":
+		for _, r := range s.Accounts {
 			store = append(store, r)
 		}
 	case "User":
