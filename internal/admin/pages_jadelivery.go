@@ -65,6 +65,7 @@ var jaSFAMessages = []struct {
 	{regexp.MustCompile(`^recording the note about to be sent: ([\s\S]*)$`), "送信するメモの記録に失敗しました：$1"},
 	{regexp.MustCompile(`^reading the org's default Lead Status, which a lead qualifying again is set back to \(or set sfa\.salesforce\.lead_status\): ([\s\S]*)$`), "組織の既定のリード状況（再び MQL になったリードに戻す値）を読み取れません（sfa.salesforce.lead_status で指定することもできます）：$1"},
 	{regexp.MustCompile(`^recording the lead status set: ([\s\S]*)$`), "戻したリード状況の記録に失敗しました：$1"},
+	{regexp.MustCompile(`^recording the Account the duplicate rule matched: ([\s\S]*)$`), "重複ルールが一致した取引先（Account）の記録に失敗しました：$1"},
 	{regexp.MustCompile(`^the company's answer was lost and search does not see it yet \(its index lags\): looking again before creating it again$`), "会社作成の応答が失われ、検索にもまだ現れません（索引の反映待ち）。再作成の前にもう一度確認します"},
 	{regexp.MustCompile(`^recording the company about to be created: ([\s\S]*)$`), "作成する会社の記録に失敗しました：$1"},
 	{regexp.MustCompile(`^partial failure$`), "一部が失敗しました"},

@@ -234,3 +234,141 @@ func TestSalesforceAccountFitsItsFields(t *testing.T) {
 		t.Errorf("Japanese task lacks %q:\n%s", want, d)
 	}
 }
+
+// TestSalesforceAccountDuplicateRule: sales keep サンプル株式会社
+// (sample.co.jp) as an Account without Baton's key, and the org's
+// Standard Account Duplicate Rule (active by default) refuses a second
+// Account for the company (400 DUPLICATES_DETECTED). The MQA goes on
+// theirs, left as they keep it but for Baton's key, its Task saying so
+// (in Japanese with sfa.language: ja); the next MQA finds it by that key.
+// No second Account, no dead letter, even with duplicate_rule_header
+// allowSave=true (set for Leads).
+func TestSalesforceAccountDuplicateRule(t *testing.T) {
+	f := crmfake.NewSalesforce()
+	defer f.Close()
+	clk := clock.NewManual(mqa.At)
+	f.Now = clk.Now
+	f.DuplicateRule = true
+	theirs := f.AddAccount(map[string]any{"Name": "サンプル株式会社", "Website": "https://www.sample.co.jp/", "Industry": "Manufacturing", "CreatedDate": "2019-04-01T00:00:00.000+0000"})
+	c := sf(f)
+	c.AccountKey = "Baton_Account_Id__c"
+	c.DuplicateRuleHeader = "allowSave=true" // for Leads: an Account is judged all the same
+	var facts map[string]string
+	ctx := push.WithFacts(push.WithProgress(context.Background(), push.MemProgress{}), func(_ context.Context, attrs map[string]string) error {
+		facts = attrs
+		return nil
+	})
+	m := mqa
+	m.Lang = "ja"
+	id, err := c.PushAccount(ctx, m)
+	if err != nil {
+		t.Fatalf("an MQA for a company sales keep: %v", err)
+	}
+	a := f.Account(m.Account) // by Baton's key now
+	if id != theirs || len(f.Accounts) != 1 || a["Id"] != theirs || a["Name"] != "サンプル株式会社" || a["Website"] != "https://www.sample.co.jp/" || a["Industry"] != "Manufacturing" {
+		t.Fatalf("MQA on %s, accounts %v", id, f.Accounts)
+	}
+	task := f.Task(m.ID)
+	desc, _ := task["Description"].(string)
+	if task["WhatId"] != theirs || !strings.Contains(desc, "tanto@sample.co.jp") {
+		t.Fatalf("task %v", task)
+	}
+	if want := "重複ルール Standard_Account_Duplicate_Rule：Salesforce がこの会社を営業が管理しているこの取引先と判定し、取引先の新規作成を拒否しました。MQA はこの取引先に登録し、Baton の取引先 ID（" + m.Account + "）だけを書き込みました"; !strings.Contains(desc, want) {
+		t.Errorf("task lacks %q:\n%s", want, desc)
+	}
+	if facts["industry"] != "Manufacturing" || facts["website"] != "https://www.sample.co.jp/" {
+		t.Fatalf("facts reported %v", facts)
+	}
+	// The next window's MQA: found by Baton's key, nothing tried again.
+	clk.Advance(24 * time.Hour)
+	writes := f.Calls["PATCH Account"] + f.Calls["PATCH Account by id"]
+	next := mqa
+	next.ID, next.N = "a0123456789abcdef-q2", 2
+	id2, err := c.PushAccount(push.WithProgress(context.Background(), push.MemProgress{}), next)
+	if err != nil || id2 != theirs || len(f.Accounts) != 1 || len(f.Tasks) != 2 || f.Task(next.ID)["WhatId"] != theirs {
+		t.Fatalf("second MQA: %v %s, accounts %v, %d tasks", err, id2, f.Accounts, len(f.Tasks))
+	}
+	if w := f.Calls["PATCH Account"] + f.Calls["PATCH Account by id"]; w != writes || strings.Contains(f.Task(next.ID)["Description"].(string), "Duplicate rule") {
+		t.Fatalf("the second MQA wrote the Account again (%d writes, %d before) or says the rule matched:\n%s", w, writes, f.Task(next.ID)["Description"])
+	}
+}
+
+// TestSalesforceAccountDuplicateRuleSeveral: the rule matches several
+// Accounts sales keep. The oldest is taken, whatever order the rule names
+// them in, and the Task names the others; a retry and a rewrite keep
+// saying so. Baton's key goes on it through an alerting rule (the edit
+// matches the others: allowSave), not through a blocking one, and not over
+// another Baton account's key: the MQA goes on it all the same.
+func TestSalesforceAccountDuplicateRuleSeveral(t *testing.T) {
+	setup := func(t *testing.T, oldest map[string]any) (*crmfake.Salesforce, string, string) {
+		f := crmfake.NewSalesforce()
+		t.Cleanup(f.Close)
+		f.Now = clock.NewManual(mqa.At).Now
+		f.DuplicateRule = true
+		newer := f.AddAccount(map[string]any{"Name": "サンプル株式会社", "CreatedDate": "2024-06-01T09:00:00.000+0000"}) // the lower Id
+		old := f.AddAccount(oldest)
+		return f, old, newer
+	}
+	push1 := func(t *testing.T, f *crmfake.Salesforce, ctx context.Context) string {
+		t.Helper()
+		c := sf(f)
+		c.AccountKey = "Baton_Account_Id__c"
+		id, err := c.PushAccount(ctx, mqa)
+		if err != nil {
+			t.Fatalf("several matched: %v", err)
+		}
+		if len(f.Accounts) != 2 || f.Task(mqa.ID)["WhatId"] != id {
+			t.Fatalf("accounts %v, task %v", f.Accounts, f.Task(mqa.ID))
+		}
+		return id
+	}
+	has := func(t *testing.T, f *crmfake.Salesforce, wants ...string) {
+		t.Helper()
+		desc, _ := f.Task(mqa.ID)["Description"].(string)
+		for _, want := range wants {
+			if !strings.Contains(desc, want) {
+				t.Errorf("task lacks %q:\n%s", want, desc)
+			}
+		}
+	}
+	t.Run("alerting", func(t *testing.T) {
+		f, old, newer := setup(t, map[string]any{"Name": "(株)サンプル", "CreatedDate": "2018-01-15T00:00:00.000+0000"})
+		prog := push.MemProgress{}
+		ctx := push.WithProgress(context.Background(), prog)
+		// The Task's answer is lost: the worker tries again, and finds
+		// the Account by Baton's key now.
+		f.LoseAnswer("PATCH /services/data/v62.0/sobjects/Task/Baton_MQL_Id__c/"+mqa.ID, 1)
+		c := sf(f)
+		c.AccountKey = "Baton_Account_Id__c"
+		if _, err := c.PushAccount(ctx, mqa); err == nil {
+			t.Fatal("an answer lost is no delivery")
+		}
+		if id := push1(t, f, ctx); id != old || f.Account(mqa.Account)["Id"] != old || f.AccountByID(newer)["Baton_Account_Id__c"] != nil {
+			t.Fatalf("took %s (oldest %s, newer %s), accounts %v", id, old, newer, f.Accounts)
+		}
+		note := "Duplicate rule Standard_Account_Duplicate_Rule: Salesforce matched the company to this Account, which sales keep, and refused a new Account; the MQA is on this one as it is, with only Baton's account id (" + mqa.Account + ") set on it"
+		more := "The rule matched these Accounts too, left as they are (this one is the oldest; merge them if they are one company): " + newer
+		has(t, f, note, more)
+		cut := mqa
+		cut.People = cut.People[1:]
+		if err := c.RewriteAccount(ctx, cut); err != nil {
+			t.Fatal(err)
+		}
+		has(t, f, note, more)
+	})
+	t.Run("blocking", func(t *testing.T) {
+		f, old, newer := setup(t, map[string]any{"Name": "(株)サンプル", "CreatedDate": "2018-01-15T00:00:00.000+0000"})
+		f.DuplicateRuleBlocks = true
+		if id := push1(t, f, push.WithProgress(context.Background(), push.MemProgress{})); id != old || f.Account(mqa.Account) != nil {
+			t.Fatalf("took %s (oldest %s), accounts %v", id, old, f.Accounts)
+		}
+		has(t, f, "nothing written on it: the org refused Baton's account id on it (You're creating a duplicate record", newer)
+	})
+	t.Run("another Baton account's", func(t *testing.T) {
+		f, old, _ := setup(t, map[string]any{"Name": "サンプル", "Baton_Account_Id__c": "a00000000000000ee", "CreatedDate": "2018-01-15T00:00:00.000+0000"})
+		if id := push1(t, f, push.WithProgress(context.Background(), push.MemProgress{})); id != old || f.Account("a00000000000000ee")["Id"] != old || f.Account(mqa.Account) != nil {
+			t.Fatalf("took %s (oldest %s), accounts %v", id, old, f.Accounts)
+		}
+		has(t, f, "nothing written on it: it holds Baton's id of another account (a00000000000000ee)")
+	})
+}

@@ -251,14 +251,14 @@ func (s *Salesforce) call(ctx context.Context, method, path string, body any, hd
 		}
 		req, _ := http.NewRequestWithContext(ctx, method, strings.TrimSuffix(inst, "/")+path, rd)
 		req.Header.Set("Authorization", "Bearer "+tok)
-		for i := 0; i+1 < len(hdr); i += 2 {
-			req.Header.Set(hdr[i], hdr[i+1])
-		}
 		if body != nil {
 			req.Header.Set("Content-Type", "application/json")
 			if s.DuplicateRuleHeader != "" {
 				req.Header.Set("Sforce-Duplicate-Rule-Header", s.DuplicateRuleHeader)
 			}
+		}
+		for i := 0; i+1 < len(hdr); i += 2 { // after: a call's own header wins over the configured one
+			req.Header.Set(hdr[i], hdr[i+1])
 		}
 		resp, err := s.client().Do(req)
 		if err != nil {
@@ -1087,7 +1087,7 @@ func (s *Salesforce) upsertLead(ctx context.Context, l push.Lead, fields map[str
 	case 204: // some API versions answer an update without a body
 	default:
 		pe := sfError(status, body, h, now)
-		if d := duplicateMatch(pe, body); d != nil {
+		if d := duplicateMatch(pe, body, "Lead", "Contact"); d != nil { // a Task's WhoId takes only these
 			return "", "", "", d
 		}
 		if r := refused(pe, body); r != nil {
@@ -1246,9 +1246,9 @@ func (s *Salesforce) samePerson(ctx context.Context, d *duplicate, email string,
 	return "", nil
 }
 
-// duplicateMatch reads the records a DUPLICATES_DETECTED matched (nil: not
-// one, or no Lead or Contact named).
-func duplicateMatch(pe *push.Error, body []byte) *duplicate {
+// duplicateMatch reads the records of kinds (Lead, Contact; Account) a
+// DUPLICATES_DETECTED matched (nil: not one, or none of them named).
+func duplicateMatch(pe *push.Error, body []byte, kinds ...string) *duplicate {
 	if pe.Code != "DUPLICATES_DETECTED" {
 		return nil
 	}
@@ -1274,7 +1274,7 @@ func duplicateMatch(pe *push.Error, body []byte) *duplicate {
 			d.message = e.Message
 		}
 		for _, m := range e.DuplicateResult.MatchResults {
-			if m.EntityType != "Lead" && m.EntityType != "Contact" { // a Task's WhoId takes only these
+			if !slices.Contains(kinds, m.EntityType) {
 				continue
 			}
 			for _, r := range m.MatchRecords {
@@ -1344,7 +1344,10 @@ var sfAccountFields = []string{"Id", "AnnualRevenue", "BillingCountry", "Industr
 // PushAccount implements push.AccountConnector: the Account found by
 // Baton's account id (AccountKey), or created with it (Name, Website); then
 // a completed Task on it with the MQA's people and why, upserted by the MQA
-// id. An existing Account is not written: sales own it. Without an
+// id. An existing Account is not written: sales own it. When the org's
+// duplicate rule refuses the new Account (the Standard Account Duplicate
+// Rule, active by default, matches the company sales keep already), the
+// Account it matched is adopted instead (adoptAccount). Without an
 // AccountKey, push.ErrNotTaken.
 func (s *Salesforce) PushAccount(ctx context.Context, m account.MQA) (string, error) {
 	if s.AccountKey == "" {
@@ -1370,11 +1373,23 @@ func (s *Salesforce) PushAccount(ctx context.Context, m account.MQA) (string, er
 		if d, _ := fit(m.Domain(), sfLengths["Website"]); d != "" {
 			fields["Website"] = d
 		}
-		if status, body, h, err = s.call(ctx, "PATCH", path, fields); err != nil {
+		// The duplicate rule always judges the new Account, whatever
+		// duplicate_rule_header lets through for Leads: a second Account
+		// of a company sales keep serves no one; theirs gets the MQA.
+		if status, body, h, err = s.call(ctx, "PATCH", path, fields, "Sforce-Duplicate-Rule-Header", "allowSave=false"); err != nil {
 			return "", err
 		}
 		if status != 200 && status != 201 && status != 204 {
-			return "", sfError(status, body, h, now)
+			pe := sfError(status, body, h, now)
+			d := duplicateMatch(pe, body, "Account")
+			if d == nil {
+				return "", pe
+			}
+			a, err := s.adoptAccount(ctx, m, d, now)
+			if err != nil {
+				return "", err
+			}
+			read = s.base() + "/sobjects/Account/" + url.PathEscape(a.ID) + "?fields=" + strings.Join(sfAccountFields, ",")
 		}
 		if status, body, h, err = s.call(ctx, "GET", read, nil); err != nil {
 			return "", err
@@ -1404,7 +1419,7 @@ func (s *Salesforce) PushAccount(ctx context.Context, m account.MQA) (string, er
 	}
 	subject, _ := fit("MQA: "+m.Condition, sfSubjectLen)
 	task := map[string]any{
-		"WhatId": r.ID, "Subject": subject, "Description": taskDescription(m.Summary(), accountCut(m), notesIn(m.Lang), notesIn(m.Lang).acHead), // RewriteAccount writes it again
+		"WhatId": r.ID, "Subject": subject, "Description": taskDescription(m.Summary(), accountNotes(ctx, m, r.ID), notesIn(m.Lang), notesIn(m.Lang).acHead), // RewriteAccount writes it again
 		"Status": "Completed", "Priority": "High", "ActivityDate": m.At.Format("2006-01-02"),
 	}
 	if _, err := s.upsertTask(ctx, m.ID, task, now); err != nil {
@@ -1415,6 +1430,112 @@ func (s *Salesforce) PushAccount(ctx context.Context, m account.MQA) (string, er
 
 // sfAccountNameLen is the length of the Account's Name.
 const sfAccountNameLen = 255
+
+// adoptedStep is the delivery's step (push.Progress) recording the Account
+// a duplicate rule matched and the MQA was put on (an adoption, as JSON),
+// so that a retry, which finds it by Baton's key, and RewriteAccount keep
+// saying so in the Task.
+const adoptedStep = "account-adopted"
+
+// adoption is an Account sales keep that the org's duplicate rule matched
+// to the MQA's company, refusing a new one.
+type adoption struct {
+	Rule    string   `json:"rule"`
+	ID      string   `json:"id"`
+	Keyed   bool     `json:"keyed,omitempty"`   // Baton's account id set on it
+	Other   string   `json:"other,omitempty"`   // the Baton account id it held already (not set)
+	Refused string   `json:"refused,omitempty"` // why the org refused Baton's id on it (not set)
+	More    []string `json:"more,omitempty"`    // the other Accounts the rule matched, left alone
+}
+
+// adoptAccount takes the Account the duplicate rule matched, as the Lead
+// path takes the Lead it matched (Push): the company is the one sales
+// keep, so the MQA goes on their Account rather than dead, and no second
+// Account is made. With several matched, the oldest (CreatedDate, then
+// Id: the same pick at every attempt), the Task naming the others. Baton's
+// account id is set on it (its only write there: the next MQA finds it by
+// key), unless it holds another Baton account's (a second domain of the
+// company: that account keeps it) or the org refuses the write.
+func (s *Salesforce) adoptAccount(ctx context.Context, m account.MQA, d *duplicate, now time.Time) (adoption, error) {
+	ids := make([]string, len(d.matches))
+	for i, r := range d.matches {
+		ids[i] = soqlString(r.id)
+	}
+	recs, err := s.query(ctx, "SELECT Id, CreatedDate, "+s.AccountKey+" FROM Account WHERE Id IN ("+strings.Join(ids, ", ")+")", now)
+	if err != nil {
+		return adoption{}, err
+	}
+	str := func(r map[string]any, f string) string { v, _ := r[f].(string); return v }
+	created := func(r map[string]any) time.Time {
+		t, _ := time.Parse("2006-01-02T15:04:05.000-0700", str(r, "CreatedDate"))
+		return t
+	}
+	recs = slices.DeleteFunc(recs, func(r map[string]any) bool { return str(r, "Id") == "" })
+	if len(recs) == 0 { // gone since, or not shared with Baton's user
+		return adoption{}, d.pe
+	}
+	slices.SortFunc(recs, func(a, b map[string]any) int {
+		if c := created(a).Compare(created(b)); c != 0 {
+			return c
+		}
+		return strings.Compare(str(a, "Id"), str(b, "Id"))
+	})
+	a := adoption{Rule: d.rule, ID: str(recs[0], "Id")}
+	for _, r := range recs[1:] {
+		a.More = append(a.More, str(r, "Id"))
+	}
+	switch held := str(recs[0], s.AccountKey); {
+	case held == m.Account: // set by an attempt whose answer was lost
+		a.Keyed = true
+	case held != "":
+		a.Other = held
+	default:
+		// The edit is judged by the duplicate rules too, and matches
+		// the others sales keep: allowSave lets it through an alerting
+		// rule (the Standard one), since it makes no new duplicate.
+		status, body, h, err := s.call(ctx, "PATCH", s.base()+"/sobjects/Account/"+url.PathEscape(a.ID), map[string]any{s.AccountKey: m.Account},
+			"Sforce-Duplicate-Rule-Header", "allowSave=true")
+		if err != nil {
+			return adoption{}, err
+		}
+		if status == 200 || status == 204 {
+			a.Keyed = true
+		} else if pe := sfError(status, body, h, now); pe.Code == "DUPLICATES_DETECTED" {
+			a.Refused = pe.Message // a rule that blocks edits: the MQA goes on it all the same
+		} else {
+			return adoption{}, pe
+		}
+	}
+	b, _ := json.Marshal(a)
+	if err := push.ProgressFrom(ctx).SaveStep(ctx, adoptedStep, string(b)); err != nil {
+		return adoption{}, &push.Error{Connector: "salesforce", Message: "recording the Account the duplicate rule matched: " + err.Error()}
+	}
+	return a, nil
+}
+
+// accountNotes are what the MQA's Task on Account id says beside the
+// summary: what of the company the Account cannot hold, and that the
+// duplicate rule matched it (the delivery's adoption of that Account).
+func accountNotes(ctx context.Context, m account.MQA, id string) []string {
+	out := accountCut(m)
+	var a adoption
+	if json.Unmarshal([]byte(push.ProgressFrom(ctx).Step(adoptedStep)), &a) != nil || a.ID == "" || a.ID != id {
+		return out
+	}
+	w := notesIn(m.Lang)
+	switch {
+	case a.Keyed:
+		out = append(out, fmt.Sprintf(w.acDup, a.Rule, m.Account))
+	case a.Other != "":
+		out = append(out, fmt.Sprintf(w.acDupOther, a.Rule, a.Other))
+	default:
+		out = append(out, fmt.Sprintf(w.acDupRefused, a.Rule, a.Refused))
+	}
+	if len(a.More) > 0 {
+		out = append(out, fmt.Sprintf(w.acDupMore, strings.Join(a.More, ", ")))
+	}
+	return out
+}
 
 // accountCut is what of the MQA's company an Account cannot hold whole,
 // for its Task.
@@ -1433,7 +1554,7 @@ func (s *Salesforce) RewriteAccount(ctx context.Context, m account.MQA) error {
 		return nil
 	}
 	path := s.base() + "/sobjects/Task/" + s.TaskKey + "/" + url.PathEscape(m.ID)
-	status, body, h, err := s.call(ctx, "GET", path+"?fields=Id", nil)
+	status, body, h, err := s.call(ctx, "GET", path+"?fields=Id,WhatId", nil)
 	if err != nil {
 		return err
 	}
@@ -1443,7 +1564,9 @@ func (s *Salesforce) RewriteAccount(ctx context.Context, m account.MQA) error {
 	if status != 200 {
 		return sfError(status, body, h, s.now())
 	}
-	if status, body, h, err = s.call(ctx, "PATCH", path, map[string]any{"Description": taskDescription(m.Summary(), accountCut(m), notesIn(m.Lang), notesIn(m.Lang).acHead)}); err != nil {
+	var task struct{ WhatId string }
+	json.Unmarshal(body, &task)
+	if status, body, h, err = s.call(ctx, "PATCH", path, map[string]any{"Description": taskDescription(m.Summary(), accountNotes(ctx, m, task.WhatId), notesIn(m.Lang), notesIn(m.Lang).acHead)}); err != nil {
 		return err
 	}
 	if status != 200 && status != 201 && status != 204 {

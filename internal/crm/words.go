@@ -13,17 +13,22 @@ type notes struct {
 	sfMore  string
 	dupRule string // the rule's name
 	acName  string // length, the company's name: longer than an Account's Name
-	acHead  string
-	hsCut   string // property, length
-	hsLeft  string // property, HubSpot's reason, value
-	hsHead  string
-	hsMore  string
-	ktLeft  string // label, value
-	ktHead  string
-	ktMore  string
-	kept    string // field, sales' value, the person's new value
-	mark    string // before a URL on no site of the team's (event.OffsiteMark)
-	sites   []string
+	// An Account the duplicate rule matched, the MQA put on it: the
+	// rule's name and Baton's account id set on it, the other Baton
+	// account's id it holds, or why the org refused Baton's id on it.
+	acDup, acDupOther, acDupRefused string
+	acDupMore                       string // the other Accounts matched
+	acHead                          string
+	hsCut                           string // property, length
+	hsLeft                          string // property, HubSpot's reason, value
+	hsHead                          string
+	hsMore                          string
+	ktLeft                          string // label, value
+	ktHead                          string
+	ktMore                          string
+	kept                            string // field, sales' value, the person's new value
+	mark                            string // before a URL on no site of the team's (event.OffsiteMark)
+	sites                           []string
 }
 
 // on are the notes quoting values with the team's sites (push.Lead.Sites,
@@ -48,15 +53,22 @@ var (
 		dupRule: "Duplicate rule %s: Salesforce matched this record to the lead (the same email) and refused a new Lead; nothing of it was written here",
 		acName:  "Company name (longer than the Account's Name, %d characters): %s",
 		acHead:  "\nNot on the Account as Baton has it:\n",
-		hsCut:   "%s (cut to %d characters, the rest left off)",
-		hsLeft:  "%s (%s, left off the contact): %s",
-		hsHead:  "\nNot on the contact as Baton has it:\n",
-		hsMore:  "\n[cut to fit HubSpot's note]",
-		ktLeft:  "%s (not a value the field takes, left out): %s",
-		ktHead:  "\nNot in the record as Baton has it:\n",
-		ktMore:  "\n[cut to fit the field]\n",
-		kept:    "%s (kept as sales have it, %s; the person now gives): %s",
-		mark:    event.OffsiteMark("en"),
+		acDup: "Duplicate rule %s: Salesforce matched the company to this Account, which sales keep, and refused a new Account; " +
+			"the MQA is on this one as it is, with only Baton's account id (%s) set on it",
+		acDupOther: "Duplicate rule %s: Salesforce matched the company to this Account, which sales keep, and refused a new Account; " +
+			"the MQA is on this one as it is, nothing written on it: it holds Baton's id of another account (%s)",
+		acDupRefused: "Duplicate rule %s: Salesforce matched the company to this Account, which sales keep, and refused a new Account; " +
+			"the MQA is on this one as it is, nothing written on it: the org refused Baton's account id on it (%s)",
+		acDupMore: "The rule matched these Accounts too, left as they are (this one is the oldest; merge them if they are one company): %s",
+		hsCut:     "%s (cut to %d characters, the rest left off)",
+		hsLeft:    "%s (%s, left off the contact): %s",
+		hsHead:    "\nNot on the contact as Baton has it:\n",
+		hsMore:    "\n[cut to fit HubSpot's note]",
+		ktLeft:    "%s (not a value the field takes, left out): %s",
+		ktHead:    "\nNot in the record as Baton has it:\n",
+		ktMore:    "\n[cut to fit the field]\n",
+		kept:      "%s (kept as sales have it, %s; the person now gives): %s",
+		mark:      event.OffsiteMark("en"),
 	}
 	notesJA = notes{
 		cut:     "%s（%d 文字に切り詰め）：%s",
@@ -66,15 +78,22 @@ var (
 		dupRule: "重複ルール %s：Salesforce がこのレコードを同じメールアドレスのリードと判定し、リードの新規作成を拒否しました。このレコードには何も書き込んでいません",
 		acName:  "会社名（取引先名の %d 文字より長いため、切り詰めて登録）：%s",
 		acHead:  "\n取引先に入りきらなかった値（Baton が受け取ったまま）：\n",
-		hsCut:   "%s（%d 文字に切り詰め、以降は入れていません）",
-		hsLeft:  "%s（%s。コンタクトに入れていません）：%s",
-		hsHead:  "\nコンタクトに入りきらなかった値（Baton が受け取ったまま）：\n",
-		hsMore:  "\n［HubSpot のノートに収まるよう、ここで切り詰めました］",
-		ktLeft:  "%s（フィールドが受け付けない値のため、入れていません）：%s",
-		ktHead:  "\nレコードに入りきらなかった値（Baton が受け取ったまま）：\n",
-		ktMore:  "\n［フィールドに収まるよう、ここで切り詰めました］\n",
-		kept:    "%s（営業が入力した「%s」のまま。本人が新たに入力した値）：%s",
-		mark:    event.OffsiteMark("ja"),
+		acDup: "重複ルール %s：Salesforce がこの会社を営業が管理しているこの取引先と判定し、取引先の新規作成を拒否しました。" +
+			"MQA はこの取引先に登録し、Baton の取引先 ID（%s）だけを書き込みました",
+		acDupOther: "重複ルール %s：Salesforce がこの会社を営業が管理しているこの取引先と判定し、取引先の新規作成を拒否しました。" +
+			"MQA はこの取引先に登録しましたが、別の Baton 取引先の ID（%s）を持つため、何も書き込んでいません",
+		acDupRefused: "重複ルール %s：Salesforce がこの会社を営業が管理しているこの取引先と判定し、取引先の新規作成を拒否しました。" +
+			"MQA はこの取引先に登録しましたが、Baton の取引先 ID の書き込みは拒否されたため、何も書き込んでいません（%s）",
+		acDupMore: "重複ルールは次の取引先にも一致しました。そのままにしています（最も古いこの取引先を選びました。同じ会社なら統合してください）：%s",
+		hsCut:     "%s（%d 文字に切り詰め、以降は入れていません）",
+		hsLeft:    "%s（%s。コンタクトに入れていません）：%s",
+		hsHead:    "\nコンタクトに入りきらなかった値（Baton が受け取ったまま）：\n",
+		hsMore:    "\n［HubSpot のノートに収まるよう、ここで切り詰めました］",
+		ktLeft:    "%s（フィールドが受け付けない値のため、入れていません）：%s",
+		ktHead:    "\nレコードに入りきらなかった値（Baton が受け取ったまま）：\n",
+		ktMore:    "\n［フィールドに収まるよう、ここで切り詰めました］\n",
+		kept:      "%s（営業が入力した「%s」のまま。本人が新たに入力した値）：%s",
+		mark:      event.OffsiteMark("ja"),
 	}
 )
 
