@@ -63,6 +63,7 @@ var jaSFAMessages = []struct {
 	{regexp.MustCompile(`^note (\S+) found but not recorded: ([\s\S]*)$`), "送信済みのメモ $1 を見つけましたが、記録できませんでした：$2"},
 	{regexp.MustCompile(`^the note's answer was lost and search does not see it yet \(its index lags\): looking again before sending it again$`), "メモ送信の応答が失われ、検索にもまだ現れません（索引の反映待ち）。再送の前にもう一度確認します"},
 	{regexp.MustCompile(`^recording the note about to be sent: ([\s\S]*)$`), "送信するメモの記録に失敗しました：$1"},
+	{regexp.MustCompile(`^reading the org's Task (\S+) values \(it refused the classic one\): ([\s\S]*)$`), "組織の ToDo の $1 の選択肢を読み取れません（既定の値 Completed / High が拒否されたため）：$2"},
 	{regexp.MustCompile(`^reading the org's default Lead Status, which a lead qualifying again is set back to \(or set sfa\.salesforce\.lead_status\): ([\s\S]*)$`), "組織の既定のリード状況（再び MQL になったリードに戻す値）を読み取れません（sfa.salesforce.lead_status で指定することもできます）：$1"},
 	{regexp.MustCompile(`^recording the lead status set: ([\s\S]*)$`), "戻したリード状況の記録に失敗しました：$1"},
 	{regexp.MustCompile(`^recording the Account the duplicate rule matched: ([\s\S]*)$`), "重複ルールが一致した取引先（Account）の記録に失敗しました：$1"},
