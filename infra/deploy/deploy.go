@@ -17,7 +17,8 @@ type Function struct {
 	Resource string
 	Name     string // functions/<Name>
 	Env      map[string]bool
-	Actions  map[string]bool // IAM actions granted
+	Role     string          // the logical id of its execution role (Role: !GetAtt <id>.Arn)
+	Actions  map[string]bool // IAM actions its role grants (its inline policies and the RolePolicy resources on it)
 	Events   []string        // event source types (HttpApi, DynamoDB, SQS, Schedule)
 }
 
@@ -49,6 +50,10 @@ func Load(path string) (*Template, error) {
 	if res == nil {
 		return nil, fmt.Errorf("%s: no Resources", path)
 	}
+	byID := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(res.Content); i += 2 {
+		byID[res.Content[i].Value] = res.Content[i+1]
+	}
 	for i := 0; i+1 < len(res.Content); i += 2 {
 		id, r := res.Content[i].Value, res.Content[i+1]
 		typ := scalar(get(r, "Type"))
@@ -67,7 +72,22 @@ func Load(path string) (*Template, error) {
 				f.Env[k] = true
 			}
 		}
-		collectActions(get(r, "Properties", "Policies"), f.Actions)
+		// SAM ignores a function's Policies when it names its Role: a grant
+		// written there would silently be no grant.
+		if get(r, "Properties", "Policies") != nil {
+			return nil, fmt.Errorf("%s: Policies beside Role (SAM drops them); grant in its role's policies", id)
+		}
+		f.Role = roleOf(get(r, "Properties", "Role"))
+		if scalar(get(byID[f.Role], "Type")) != "AWS::IAM::Role" {
+			return nil, fmt.Errorf("%s: Role is not !GetAtt <an AWS::IAM::Role of the template>.Arn", id)
+		}
+		collectActions(get(byID[f.Role], "Properties", "Policies"), f.Actions)
+		for j := 0; j+1 < len(res.Content); j += 2 {
+			p := res.Content[j+1]
+			if scalar(get(p, "Type")) == "AWS::IAM::RolePolicy" && refName(get(p, "Properties", "RoleName")) == f.Role {
+				collectActions(get(p, "Properties", "PolicyDocument"), f.Actions)
+			}
+		}
 		if ev := get(r, "Properties", "Events"); ev != nil {
 			for j := 1; j < len(ev.Content); j += 2 {
 				f.Events = append(f.Events, scalar(get(ev.Content[j], "Type")))
@@ -125,6 +145,36 @@ func scalar(n *yaml.Node) string {
 		return ""
 	}
 	return n.Value
+}
+
+// roleOf is the logical id in !GetAtt <id>.Arn (short or long form).
+func roleOf(n *yaml.Node) string {
+	if n == nil {
+		return ""
+	}
+	if n.Tag != "!GetAtt" {
+		n = get(n, "Fn::GetAtt")
+	}
+	switch {
+	case n == nil:
+		return ""
+	case n.Kind == yaml.ScalarNode && strings.HasSuffix(n.Value, ".Arn"):
+		return strings.TrimSuffix(n.Value, ".Arn")
+	case n.Kind == yaml.SequenceNode && len(n.Content) == 2 && n.Content[1].Value == "Arn":
+		return n.Content[0].Value
+	}
+	return ""
+}
+
+// refName is the name in !Ref <name> (or {Ref: name}).
+func refName(n *yaml.Node) string {
+	if n == nil {
+		return ""
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!Ref" {
+		return n.Value
+	}
+	return scalar(get(n, "Ref"))
 }
 
 // collectActions finds every Action under a Policies tree.

@@ -51,8 +51,8 @@ import (
 )
 
 // TestGrantsMatchCalls runs each function with an IAM user whose only
-// policy is the function's own (the Policies of template.yaml, as SAM puts
-// them in its role, references resolved to the moto resources), against a
+// policy is what its code calls (the code policy of its role in
+// template.yaml, references resolved to the moto resources), against a
 // moto server that enforces IAM as AWS does for what Baton calls
 // (infra/moto/iam.py): the action of each call (each item's for
 // TransactWriteItems, the single operation's for an SQS batch) on the
@@ -67,10 +67,10 @@ import (
 // (excess). moto does not check a statement's Condition (it lets one it
 // cannot evaluate pass) nor NotResource: the test refuses statements with
 // either, which it could not prove. Out of its reach too: resource-based
-// policies, and what the Lambda service does with the role (the event
-// source mappings reading the stream and the push queue, the failure
-// destination: SAM grants those, TestEventSourceGrants checks it; the users
-// here do not get them), CloudWatch Logs and X-Ray (not Baton's code).
+// policies, and what the Lambda service does with the role (its other
+// policies, which the users here do not get: the event source mappings
+// reading the stream and the push queue and the failure destination,
+// TestEventSourceGrants; CloudWatch Logs and X-Ray, TestLogAndTraceGrants).
 func TestGrantsMatchCalls(t *testing.T) {
 	mk := tool(t, "make", "install GNU make")
 	tpl := transformed(t)
@@ -747,56 +747,110 @@ func TestGrantsMatchCalls(t *testing.T) {
 }
 
 // TestEventSourceGrants: what Lambda's event source mappings do with a
-// function's role, which TestGrantsMatchCalls leaves out (its users have the
-// template's own Policies only), SAM grants: reading the DynamoDB stream and
-// the SQS queue (AWS managed policies), and sending a failed batch to its
-// on-failure destination.
+// function's role, which TestGrantsMatchCalls leaves out (its users hold the
+// code policy only), is exactly the role's event-source policy: reading the
+// mapping's source, that queue or that stream alone, and sending a failed
+// batch to its on-failure destination. A grant missing fails here (on AWS
+// the mapping would not be created, or would stop), so does one no mapping
+// of the function needs; a function without a mapping has no such policy.
 func TestEventSourceGrants(t *testing.T) {
 	res := resources(t, transformed(t))
-	managed := map[string]string{ // the source's service: the policy that lets Lambda read it
-		"sqs":      "arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole",
-		"dynamodb": "arn:aws:iam::aws:policy/service-role/AWSLambdaDynamoDBExecutionRole",
+	// What Lambda's poller calls on a source, by the source's type (Lambda's
+	// documentation of the execution role of each event source).
+	reads := map[string][]string{
+		"AWS::SQS::Queue":      {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"},
+		"AWS::DynamoDB::Table": {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"},
 	}
+	key := func(action string, resource any) string {
+		b, _ := json.Marshal(resource)
+		return action + " on " + string(b)
+	}
+	roleOf := func(fn string) string {
+		att, _ := mapOf(mapOf(res[fn]["Properties"])["Role"])["Fn::GetAtt"].([]any)
+		if len(att) != 2 || res[fmt.Sprint(att[0])]["Type"] != "AWS::IAM::Role" {
+			t.Fatalf("function %s has no role of the template's", fn)
+		}
+		return fmt.Sprint(att[0])
+	}
+	want := map[string]map[string]bool{} // role -> grants its mappings need
 	mappings := 0
-	for id, r := range res {
+	for _, id := range slices.Sorted(maps.Keys(res)) {
+		r := res[id]
 		if r["Type"] != "AWS::Lambda::EventSourceMapping" {
 			continue
 		}
 		mappings++
 		props := mapOf(r["Properties"])
 		fn, _ := mapOf(props["FunctionName"])["Ref"].(string)
-		att, _ := mapOf(mapOf(res[fn]["Properties"])["Role"])["Fn::GetAtt"].([]any)
+		role := roleOf(fn)
+		if want[role] == nil {
+			want[role] = map[string]bool{}
+		}
+		src := props["EventSourceArn"]
+		att, _ := mapOf(src)["Fn::GetAtt"].([]any)
 		if len(att) != 2 {
-			t.Fatalf("%s: function %s has no role of the template's", id, fn)
+			t.Fatalf("%s: source %v", id, src)
 		}
-		role := mapOf(res[fmt.Sprint(att[0])]["Properties"])
-		src, _ := mapOf(props["EventSourceArn"])["Fn::GetAtt"].([]any)
-		if len(src) != 2 {
-			t.Fatalf("%s: source %v", id, props["EventSourceArn"])
+		typ := fmt.Sprint(res[fmt.Sprint(att[0])]["Type"])
+		if reads[typ] == nil {
+			t.Fatalf("%s: a source of type %s; add what Lambda calls on it", id, typ)
 		}
-		service := map[string]string{"AWS::SQS::Queue": "sqs", "AWS::DynamoDB::Table": "dynamodb"}[fmt.Sprint(res[fmt.Sprint(src[0])]["Type"])]
-		if arns, _ := role["ManagedPolicyArns"].([]any); managed[service] == "" || !slices.Contains(arns, any(managed[service])) {
-			t.Errorf("%s: %s's role lacks %s, which lets Lambda read %v", id, fn, managed[service], src[0])
+		for _, a := range reads[typ] {
+			want[role][key(a, src)] = true
 		}
-		dest := mapOf(mapOf(mapOf(props["DestinationConfig"])["OnFailure"])["Destination"])
-		if dest == nil {
-			continue
+		if typ == "AWS::DynamoDB::Table" {
+			// DynamoDB defines no resource type for it (wildcardOnly).
+			want[role][key("dynamodb:ListStreams", "*")] = true
 		}
-		sends := false
-		for _, p := range role["Policies"].([]any) {
-			for _, st := range mapOf(mapOf(p)["PolicyDocument"])["Statement"].([]any) {
-				st := mapOf(st)
-				res, _ := json.Marshal(st["Resource"])
-				want, _ := json.Marshal(dest)
-				sends = sends || st["Effect"] == "Allow" && slices.Contains(strs(st["Action"]), "sqs:SendMessage") && strings.Contains(string(res), string(want))
+		if dest := mapOf(mapOf(props["DestinationConfig"])["OnFailure"])["Destination"]; dest != nil {
+			datt, _ := mapOf(dest)["Fn::GetAtt"].([]any)
+			if len(datt) != 2 || res[fmt.Sprint(datt[0])]["Type"] != "AWS::SQS::Queue" {
+				t.Fatalf("%s: on-failure destination %v, want a queue of the template's", id, dest)
 			}
-		}
-		if !sends {
-			t.Errorf("%s: %s's role may not send to its on-failure destination %v", id, fn, dest)
+			want[role][key("sqs:SendMessage", dest)] = true
 		}
 	}
 	if mappings == 0 {
 		t.Fatal("no event source mapping in the transformed template")
+	}
+	for _, fn := range slices.Sorted(maps.Keys(res)) {
+		if res[fn]["Type"] != "AWS::Lambda::Function" {
+			continue
+		}
+		role := roleOf(fn)
+		got := map[string]bool{}
+		policies, _ := mapOf(res[role]["Properties"])["Policies"].([]any)
+		for _, p := range policies {
+			if mapOf(p)["PolicyName"] != "event-source" {
+				continue
+			}
+			for _, st := range mapOf(mapOf(p)["PolicyDocument"])["Statement"].([]any) {
+				st := mapOf(st)
+				if st["Effect"] != "Allow" || st["Condition"] != nil || st["NotAction"] != nil || st["NotResource"] != nil {
+					t.Errorf("%s: event-source statement %v: want a plain Allow of Action on Resource", role, st)
+					continue
+				}
+				rs, ok := st["Resource"].([]any)
+				if !ok {
+					rs = []any{st["Resource"]}
+				}
+				for _, a := range strs(st["Action"]) {
+					for _, r := range rs {
+						got[key(a, r)] = true
+					}
+				}
+			}
+		}
+		for _, g := range slices.Sorted(maps.Keys(want[role])) {
+			if !got[g] {
+				t.Errorf("%s (%s): its event source mapping needs %s, which its event-source policy does not grant", role, fn, g)
+			}
+		}
+		for _, g := range slices.Sorted(maps.Keys(got)) {
+			if !want[role][g] {
+				t.Errorf("%s (%s): its event-source policy grants %s, which none of its event source mappings needs", role, fn, g)
+			}
+		}
 	}
 }
 

@@ -13,11 +13,14 @@ import (
 // testKmsKey is a customer-managed key's ARN, as SecretKmsKeyArn takes it.
 const testKmsKey = "arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
-// ownStatements are the statements of a Lambda function's role that the
-// template's own Policies give it (SAM names them <role>Policy<n>; those
-// SAM adds for an event source are the Lambda service's), with each Fn::If
-// resolved on ev's parameters and an AWS::NoValue left out, as
-// CloudFormation deploys them.
+// codePolicy names the inline policy of a function's role (template.yaml)
+// holding what the function's code calls; the role's other policies are the
+// Lambda service's (event-source, tracing, and the RolePolicy logs).
+const codePolicy = "code"
+
+// ownStatements are the statements of a Lambda function's role that its
+// code uses (the role's codePolicy), with each Fn::If resolved on ev's
+// parameters and an AWS::NoValue left out, as CloudFormation deploys them.
 func ownStatements(t *testing.T, ev *cfnEval, res map[string]map[string]any, fn map[string]any) []map[string]any {
 	t.Helper()
 	att, _ := mapOf(mapOf(fn["Properties"])["Role"])["Fn::GetAtt"].([]any)
@@ -25,13 +28,14 @@ func ownStatements(t *testing.T, ev *cfnEval, res map[string]map[string]any, fn 
 		t.Fatalf("role %v", mapOf(fn["Properties"])["Role"])
 	}
 	role := fmt.Sprint(att[0])
-	own := regexp.MustCompile("^" + role + `Policy\d+$`)
 	var out []map[string]any
+	found := false
 	for _, p := range mapOf(res[role]["Properties"])["Policies"].([]any) {
 		pol := mapOf(p)
-		if !own.MatchString(fmt.Sprint(pol["PolicyName"])) {
+		if pol["PolicyName"] != codePolicy {
 			continue
 		}
+		found = true
 		for _, s := range mapOf(pol["PolicyDocument"])["Statement"].([]any) {
 			for {
 				a, ok := mapOf(s)["Fn::If"].([]any)
@@ -52,6 +56,9 @@ func ownStatements(t *testing.T, ev *cfnEval, res map[string]map[string]any, fn 
 			}
 			out = append(out, mapOf(s))
 		}
+	}
+	if !found {
+		t.Fatalf("role %s has no inline policy %q (what its function's code calls)", role, codePolicy)
 	}
 	return out
 }
