@@ -69,6 +69,12 @@ var jaSFAMessages = []struct {
 	{regexp.MustCompile(`^recording the Account the duplicate rule matched: ([\s\S]*)$`), "重複ルールが一致した取引先（Account）の記録に失敗しました：$1"},
 	{regexp.MustCompile(`^the company's answer was lost and search does not see it yet \(its index lags\): looking again before creating it again$`), "会社作成の応答が失われ、検索にもまだ現れません（索引の反映待ち）。再作成の前にもう一度確認します"},
 	{regexp.MustCompile(`^recording the company about to be created: ([\s\S]*)$`), "作成する会社の記録に失敗しました：$1"},
+	// A contact without the email HubSpot refuses (push's HubSpot, INVALID_EMAIL).
+	{regexp.MustCompile(`^the contact's answer was lost and search does not see it yet \(its index lags\): looking again before creating it again$`), "コンタクト作成の応答が失われ、検索にもまだ現れません（索引の反映待ち）。再作成の前にもう一度確認します"},
+	{regexp.MustCompile(`^recording the contact about to be created: ([\s\S]*)$`), "作成するコンタクトの記録に失敗しました：$1"},
+	{regexp.MustCompile(`^contact (\S+) created but not recorded: ([\s\S]*)$`), "コンタクト $1 を作成しましたが、記録できませんでした：$2"},
+	{regexp.MustCompile(`^contact (\S+) found but not recorded: ([\s\S]*)$`), "作成済みのコンタクト $1 を見つけましたが、記録できませんでした：$2"},
+	{regexp.MustCompile(`^contact created without an id$`), "コンタクトを作成しましたが、応答に ID がありません"},
 	{regexp.MustCompile(`^partial failure$`), "一部が失敗しました"},
 	{regexp.MustCompile(`^private key is not PEM$`), "秘密鍵が PEM 形式ではありません"},
 	{regexp.MustCompile(`^private key is not RSA$`), "秘密鍵が RSA の鍵ではありません"},

@@ -274,10 +274,19 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 		NumErrors int `json:"numErrors"`
 	}
 	var contact string
-	switch status {
-	case 200, 201:
+	switch {
+	case hsRefusedEmail(status, body):
+		// An address Baton takes and HubSpot does not (INVALID_EMAIL: a
+		// UTF-8 local part, a TLD not in IANA's list): the lead still
+		// reaches sales, as a contact without it, the note giving it.
+		var made []string
+		if contact, made, err = h.withoutEmail(ctx, l, props, stays); err != nil {
+			return "", err
+		}
+		dropped = append(dropped, made...)
+	case status == 200 || status == 201:
 		json.Unmarshal(body, &res)
-	case 207:
+	case status == 207:
 		json.Unmarshal(body, &res)
 		if len(res.Results) == 0 { // our one input failed
 			msg, cat := "partial failure", ""
@@ -369,6 +378,175 @@ func dropRefused(status int, body []byte, props map[string]string, w notes) []st
 	return out
 }
 
+// hsRefusedEmail reports whether HubSpot refused the upsert for its email
+// (INVALID_EMAIL among the property errors: the whole batch's 400, or a
+// 207's error for our one input).
+func hsRefusedEmail(status int, body []byte) bool {
+	var e struct {
+		Message string `json:"message"`
+		Errors  []struct {
+			Message string `json:"message"`
+		} `json:"errors"`
+	}
+	if status != 400 && status != 207 || json.Unmarshal(body, &e) != nil {
+		return false
+	}
+	msgs := []string{e.Message}
+	for _, x := range e.Errors {
+		msgs = append(msgs, x.Message)
+	}
+	for _, m := range msgs {
+		list, ok := strings.CutPrefix(m, "Property values were not valid: ")
+		var errs []struct {
+			Name  string `json:"name"`
+			Error string `json:"error"`
+		}
+		if !ok || json.Unmarshal([]byte(list), &errs) != nil {
+			continue
+		}
+		for _, pe := range errs {
+			if pe.Name == "email" && pe.Error == "INVALID_EMAIL" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Steps of a delivery (push.Progress) whose address HubSpot refuses: the
+// contact made without it, and when it was sent (its answer may be lost).
+const (
+	noEmailStep     = "contact"
+	noEmailSentStep = "contact-sent"
+)
+
+// withoutEmail delivers a lead whose address HubSpot refuses: a contact
+// made without it (POST /crm/v3/objects/contacts; HubSpot needs no email),
+// with the note's line giving the address and why. HubSpot cannot upsert
+// such a contact by anything of Baton's (no unique property of ours), so
+// its id is kept with the delivery: a retry (the note failed, say) goes on
+// with it instead of making a second one. When the answer creating it was
+// lost, the retry looks for it first (unconfirmedContact). A later MQL of
+// the person updates the contact their previous one went on
+// (push.Lead.Record), as an upsert would, sales' values kept (stays).
+func (h *HubSpot) withoutEmail(ctx context.Context, l push.Lead, props map[string]string, stays func(p, now string) (string, bool)) (string, []string, error) {
+	w := notesIn(l.Lang)
+	made := []string{fmt.Sprintf(w.hsMail, l.Email)}
+	prog := push.ProgressFrom(ctx)
+	if id := prog.Step(noEmailStep); id != "" {
+		return id, made, nil
+	}
+	create := maps.Clone(props)
+	delete(create, "email")
+	if l.Record != "" && prog.Step(noEmailSentStep) == "" {
+		id, kept, err := h.update(ctx, l.Record, create, stays, true)
+		if err != nil {
+			return "", nil, err
+		}
+		if id != "" {
+			if err := prog.SaveStep(ctx, noEmailStep, id); err != nil {
+				return "", nil, &push.Error{Connector: "hubspot", Message: "contact " + id + " found but not recorded: " + err.Error()}
+			}
+			return id, append(made, kept...), nil
+		}
+		// HubSpot no longer has it (deleted, or merged away): a new one.
+	}
+	if id, err := h.unconfirmedContact(ctx, prog, create); err != nil || id != "" {
+		return id, made, err
+	}
+	if err := prog.SaveStep(ctx, noEmailSentStep, h.now().UTC().Format(time.RFC3339Nano)); err != nil {
+		return "", nil, &push.Error{Connector: "hubspot", Message: "recording the contact about to be created: " + err.Error()}
+	}
+	for try := 0; ; try++ {
+		status, body, hd, err := h.do(ctx, "POST", "/crm/v3/objects/contacts", map[string]any{"properties": create})
+		if err != nil {
+			return "", nil, err // HubSpot may have made it: the retry looks for it
+		}
+		if d := dropRefused(status, body, create, w.on(l.Sites)); len(d) > 0 && try < 2 {
+			made = append(made, d...)
+			continue
+		}
+		if status != 201 && status != 200 {
+			if status >= 400 && status < 500 { // HubSpot said no: nothing was made
+				prog.SaveStep(ctx, noEmailSentStep, "")
+			}
+			return "", nil, h.hsError(status, body, hd)
+		}
+		var c struct {
+			ID string `json:"id"`
+		}
+		json.Unmarshal(body, &c)
+		if c.ID == "" {
+			return "", nil, &push.Error{Connector: "hubspot", Status: status, Message: "contact created without an id"}
+		}
+		if err := prog.SaveStep(ctx, noEmailStep, c.ID); err != nil {
+			return "", nil, &push.Error{Connector: "hubspot", Message: "contact " + c.ID + " created but not recorded: " + err.Error()}
+		}
+		return c.ID, made, nil
+	}
+}
+
+// noEmailWindow is how far from the time Baton sent it a contact made
+// without an email is looked for by its createdate (HubSpot's clock, not
+// ours).
+const noEmailWindow = 5 * time.Minute
+
+// unconfirmedContact settles a contact without email sent before whose
+// answer was lost: HubSpot may have made it. Nothing of Baton's is unique
+// on it, so search looks for a contact without an email created around
+// then with the stage, names, company and phone sent, the oldest first;
+// found, its id is kept. Only another contact
+// without an email, alike in all of those and made within minutes, could
+// be taken for it, which for a lead of such a name and company is the
+// same person. Not found, the delivery is retried until search could have
+// seen it (its index lags), then the contact is sent again ("": none).
+func (h *HubSpot) unconfirmedContact(ctx context.Context, prog push.Progress, create map[string]string) (string, error) {
+	sent, err := time.Parse(time.RFC3339Nano, prog.Step(noEmailSentStep))
+	if err != nil {
+		return "", nil // none sent, or its answer said it was not made
+	}
+	ms := func(t time.Time) string { return fmt.Sprint(t.UnixMilli()) }
+	filters := []any{
+		map[string]string{"propertyName": "email", "operator": "NOT_HAS_PROPERTY"},
+		map[string]string{"propertyName": "createdate", "operator": "GTE", "value": ms(sent.Add(-noEmailWindow))},
+		map[string]string{"propertyName": "createdate", "operator": "LTE", "value": ms(sent.Add(noEmailWindow))},
+	}
+	for _, p := range []string{"lastname", "firstname", "company", "lifecyclestage", "phone"} {
+		if v := create[p]; v != "" { // 8 filters at most: HubSpot takes 10 a group (changelog, 2024-08-26)
+			filters = append(filters, map[string]string{"propertyName": p, "operator": "EQ", "value": v})
+		}
+	}
+	status, body, hd, err := h.do(ctx, "POST", "/crm/v3/objects/contacts/search", map[string]any{
+		"filterGroups": []any{map[string]any{"filters": filters}},
+		"sorts":        []any{map[string]string{"propertyName": "createdate", "direction": "ASCENDING"}},
+		"properties":   []string{"createdate"}, "limit": 1,
+	})
+	if err != nil {
+		return "", err
+	}
+	if status != 200 {
+		return "", h.hsError(status, body, hd)
+	}
+	var found struct {
+		Results []struct {
+			ID string `json:"id"`
+		} `json:"results"`
+	}
+	json.Unmarshal(body, &found)
+	if len(found.Results) > 0 && found.Results[0].ID != "" {
+		id := found.Results[0].ID
+		if err := prog.SaveStep(ctx, noEmailStep, id); err != nil {
+			return "", &push.Error{Connector: "hubspot", Message: "contact " + id + " found but not recorded: " + err.Error()}
+		}
+		return id, nil
+	}
+	if wait := sent.Add(noteIndexLag).Sub(h.now()); wait > 0 {
+		return "", &push.Error{Connector: "hubspot", Code: "CONTACT_UNCONFIRMED", RetryAfter: min(wait, 15*time.Second),
+			Message: "the contact's answer was lost and search does not see it yet (its index lags): looking again before creating it again"}
+	}
+	return "", nil
+}
+
 // droppedText is what the note adds about values left off the contact.
 func droppedText(dropped []string, w notes) string {
 	if len(dropped) == 0 {
@@ -391,7 +569,15 @@ func (h *HubSpot) conflict(ctx context.Context, pe *push.Error, props map[string
 	if pe.Code != "CONFLICT" || m == nil {
 		return "", nil, pe
 	}
-	id = m[1]
+	return h.update(ctx, m[1], props, stays, false)
+}
+
+// update writes props to the contact of id, the email left as it is
+// there, the stage only moved forward, a property kept as the contact has
+// it when stays says so (its line, if any, in kept). A contact HubSpot no
+// longer has is "" when gone is true (the caller makes one), else
+// HubSpot's refusal.
+func (h *HubSpot) update(ctx context.Context, id string, props map[string]string, stays func(p, now string) (string, bool), gone bool) (_ string, kept []string, err error) {
 	upd := map[string]string{}
 	for k, v := range props {
 		if k != "email" && k != "lifecyclestage" {
@@ -400,9 +586,12 @@ func (h *HubSpot) conflict(ctx context.Context, pe *push.Error, props map[string
 	}
 	// That contact as it is: its stage (only moved forward) and the
 	// properties sales may have written.
-	forward, _, cur, err := h.forwardFrom(ctx, "/crm/v3/objects/contacts/"+url.PathEscape(id)+"?properties="+url.QueryEscape(strings.Join(append([]string{"lifecyclestage"}, slices.Sorted(maps.Keys(upd))...), ",")))
+	forward, found, cur, err := h.forwardFrom(ctx, "/crm/v3/objects/contacts/"+url.PathEscape(id)+"?properties="+url.QueryEscape(strings.Join(append([]string{"lifecyclestage"}, slices.Sorted(maps.Keys(upd))...), ",")))
 	if err != nil {
 		return "", nil, err
+	}
+	if !found && gone {
+		return "", nil, nil
 	}
 	if forward && props["lifecyclestage"] != "" {
 		upd["lifecyclestage"] = mqlStage
@@ -522,7 +711,14 @@ func (h *HubSpot) createNote(ctx context.Context, prog push.Progress, note map[s
 // The contact's properties named in also are read with it (cur; HubSpot
 // gives an unset one as null, "" here).
 func (h *HubSpot) forward(ctx context.Context, email string, also []string) (forward, found bool, cur map[string]string, err error) {
-	return h.forwardFrom(ctx, "/crm/v3/objects/contacts/"+url.PathEscape(email)+"?idProperty=email&properties="+url.QueryEscape(strings.Join(append([]string{"lifecyclestage"}, also...), ",")))
+	forward, found, cur, err = h.forwardFrom(ctx, "/crm/v3/objects/contacts/"+url.PathEscape(email)+"?idProperty=email&properties="+url.QueryEscape(strings.Join(append([]string{"lifecyclestage"}, also...), ",")))
+	if pe := (*push.Error)(nil); errors.As(err, &pe) && pe.Status == 400 {
+		// HubSpot documents no answer to a read by an address it refuses;
+		// should it be 400, no contact has it: the upsert that follows
+		// says what HubSpot refuses (an INVALID_EMAIL goes without it).
+		return true, false, nil, nil
+	}
+	return forward, found, cur, err
 }
 
 // forwardFrom is forward for the contact read at path; found says it is

@@ -21,6 +21,7 @@ type notes struct {
 	acHead                          string
 	hsCut                           string // property, length
 	hsLeft                          string // property, HubSpot's reason, value
+	hsMail                          string // the address HubSpot refuses
 	hsHead                          string
 	hsMore                          string
 	ktLeft                          string // label, value
@@ -62,6 +63,7 @@ var (
 		acDupMore: "The rule matched these Accounts too, left as they are (this one is the oldest; merge them if they are one company): %s",
 		hsCut:     "%s (cut to %d characters, the rest left off)",
 		hsLeft:    "%s (%s, left off the contact): %s",
+		hsMail:    "email (an address HubSpot does not take, INVALID_EMAIL: HubSpot takes only plain ASCII addresses by RFC 2822 whose domain ends in a known top-level domain; the contact was made without it): %s",
 		hsHead:    "\nNot on the contact as Baton has it:\n",
 		hsMore:    "\n[cut to fit HubSpot's note]",
 		ktLeft:    "%s (not a value the field takes, left out): %s",
@@ -87,6 +89,7 @@ var (
 		acDupMore: "重複ルールは次の取引先にも一致しました。そのままにしています（最も古いこの取引先を選びました。同じ会社なら統合してください）：%s",
 		hsCut:     "%s（%d 文字に切り詰め、以降は入れていません）",
 		hsLeft:    "%s（%s。コンタクトに入れていません）：%s",
+		hsMail:    "email（HubSpot が受け付けないアドレスです（INVALID_EMAIL）。HubSpot は RFC 2822 の ASCII だけのアドレスで、ドメインが実在するトップレベルドメインで終わるものしか受け付けません。コンタクトはメールアドレスなしで作成しました）：%s",
 		hsHead:    "\nコンタクトに入りきらなかった値（Baton が受け取ったまま）：\n",
 		hsMore:    "\n［HubSpot のノートに収まるよう、ここで切り詰めました］",
 		ktLeft:    "%s（フィールドが受け付けない値のため、入れていません）：%s",

@@ -110,6 +110,12 @@ type Lead struct {
 	// handed with the person's previous MQL (sent.go), for SalesOwn. Nil
 	// for a first delivery.
 	Last map[string]string `json:"-"`
+	// Record is the record this connector's latest delivery of the
+	// person's previous MQLs went on (its Delivery.ExternalID, of the same
+	// delivery as Last); "" for a first delivery. A connector that cannot
+	// find the record again by the person (HubSpot's contact made without
+	// the email it refuses) goes on with it.
+	Record string `json:"-"`
 }
 
 // Recycled is the verdict sales gave the previous MQL (rejected or lost),
@@ -637,7 +643,8 @@ func (w *Worker) deliver(ctx context.Context, mql qualify.MQL, maxAttempts int) 
 	return w.run(ctx, target{pk: identity.PersonPK(mql.Person), id: mql.ID, person: mql.Person, email: mql.Email, sent: SentHashes(lead.Attributes), forms: lead.forms}, maxAttempts,
 		func(ctx context.Context, c Connector) (string, bool, error) {
 			l := lead
-			l.Unchanged, l.Last = unchanged(lead.Attributes, sent[c.Name()]), sent[c.Name()]
+			prev := sent[c.Name()]
+			l.Unchanged, l.Last, l.Record = unchanged(lead.Attributes, prev.Sent), prev.Sent, prev.ExternalID
 			ext, err := c.Push(ctx, l)
 			return ext, true, err
 		})

@@ -61,15 +61,14 @@ func (l Lead) SalesOwn(attr, cur, want string) bool {
 	return !ok || h != sentHash(cur)
 }
 
-// lastSent are the hashes of the attributes last delivered to each
-// connector for a person (the latest delivered record with them, of
-// another MQL than mqlID), by connector name.
-func lastSent(ctx context.Context, t table.Table, person, mqlID string) (map[string]map[string]string, error) {
+// lastSent are the latest delivered records of each connector for a
+// person that kept the hashes of the attributes delivered (Sent), of
+// another MQL than mqlID, by connector name.
+func lastSent(ctx context.Context, t table.Table, person, mqlID string) (map[string]Delivery, error) {
 	items, err := t.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: "DLV#"})
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]map[string]string{}
 	at := map[string]Delivery{}
 	for _, it := range items {
 		d, err := decodeDelivery(it.Data)
@@ -80,10 +79,10 @@ func lastSent(ctx context.Context, t table.Table, person, mqlID string) (map[str
 			continue
 		}
 		if prev, ok := at[d.Connector]; !ok || d.At.After(prev.At) {
-			at[d.Connector], out[d.Connector] = d, d.Sent
+			at[d.Connector] = d
 		}
 	}
-	return out, nil
+	return at, nil
 }
 
 // unchanged are the attributes of attrs whose value is the one sent (by

@@ -14,9 +14,10 @@ import (
 
 // unchangedSeen records what each push was told is unchanged.
 type unchangedSeen struct {
-	mu   sync.Mutex
-	seen []map[string]bool
-	last []map[string]string
+	mu     sync.Mutex
+	seen   []map[string]bool
+	last   []map[string]string
+	record []string
 }
 
 func (c *unchangedSeen) Name() string { return "seen" }
@@ -26,6 +27,7 @@ func (c *unchangedSeen) Push(_ context.Context, l push.Lead) (string, error) {
 	defer c.mu.Unlock()
 	c.seen = append(c.seen, l.Unchanged)
 	c.last = append(c.last, l.Last)
+	c.record = append(c.record, l.Record)
 	return "ext-" + l.MQLID, nil
 }
 
@@ -64,5 +66,10 @@ func TestNextMQLSaysWhatIsUnchanged(t *testing.T) {
 	// from Baton's (push.Lead.SalesOwn).
 	if c.last[0] != nil || !maps.Equal(c.last[1], ds[0].Sent) {
 		t.Fatalf("pushes told last %v, want nothing, then the first delivery's %v", c.last, ds[0].Sent)
+	}
+	// And the record the first went on, for a connector that cannot find
+	// it by the person (HubSpot's contact without the email it refuses).
+	if fmt.Sprint(c.record) != "[ ext-"+f.mql.ID+"]" {
+		t.Fatalf("pushes told records %q, want none, then the first delivery's", c.record)
 	}
 }

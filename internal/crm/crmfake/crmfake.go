@@ -22,6 +22,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/baton-hq/baton/internal/clock"
+	"golang.org/x/net/publicsuffix"
 )
 
 // Fault is a canned answer served instead of the real one.
@@ -165,6 +166,7 @@ type HubSpot struct {
 	// Companies by id: properties (+ hs_object_id), and when search sees them.
 	Companies map[string]map[string]string
 	companyAt map[string]time.Time
+	contactAt map[string]time.Time // by id: when search sees a contact createContact made
 	// LifecycleOrder is the account's lifecycle stages, earliest first
 	// (default HubSpot's own): a contact's stage is never set to an earlier
 	// one, and an unknown stage is refused.
@@ -180,6 +182,11 @@ type HubSpot struct {
 	// the properties it sent (the load test times MQL delivery by it); it
 	// runs while the fake holds its lock, so it must not call the fake.
 	Upserted func(email string, props map[string]string)
+	// TestTLDs are top-level domains taken besides the ICANN ones
+	// (hsTakesEmail): by default RFC 2606's "example", which HubSpot
+	// refuses like any name not in IANA's list, so that tests may write
+	// addresses of maker.example. Nil: only ICANN's.
+	TestTLDs []string
 	seq      int
 }
 
@@ -202,7 +209,7 @@ var RateHeaders = map[string]string{
 
 // NewHubSpot starts the fake.
 func NewHubSpot() *HubSpot {
-	h := &HubSpot{Token: "pat-na1-fake-token", Contacts: map[string]map[string]string{}, Companies: map[string]map[string]string{}, companyAt: map[string]time.Time{}, LifecycleOrder: DefaultLifecycle, SearchLag: 10 * time.Second, Now: clock.Now,
+	h := &HubSpot{Token: "pat-na1-fake-token", Contacts: map[string]map[string]string{}, Companies: map[string]map[string]string{}, companyAt: map[string]time.Time{}, LifecycleOrder: DefaultLifecycle, SearchLag: 10 * time.Second, Now: clock.Now, TestTLDs: []string{"example"},
 		Enumerations: map[string][]string{
 			"hs_lead_status": {"NEW", "OPEN", "IN_PROGRESS", "OPEN_DEAL", "UNQUALIFIED", "ATTEMPTED_TO_CONTACT", "CONNECTED", "BAD_TIMING"},
 			"numemployees":   {"1-5", "5-25", "25-50", "50-100", "100-500", "500-1000", "1000+"},
@@ -342,6 +349,14 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		for _, in := range req.Inputs {
+			// An address HubSpot refuses fails the batch; an id that is
+			// no address at all is the input's error (207) below.
+			for _, email := range []string{in.ID, in.Properties["email"]} {
+				if in.IDProperty == "email" && strings.Contains(email, "@") && !h.takesEmail(email) {
+					writeJSON(w, 400, hsInvalidEmail(email))
+					return
+				}
+			}
 			if name, ok := tooLong(in.Properties); ok {
 				writeJSON(w, 400, hsTooLong(name))
 				return
@@ -388,6 +403,10 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 			body["errors"], body["numErrors"], status = errs, len(errs), 207
 		}
 		writeJSON(w, status, body)
+	case "/crm/v3/objects/contacts":
+		h.createContact(w, r, now)
+	case "/crm/v3/objects/contacts/search":
+		h.searchContacts(w, r)
 	case "/crm/v3/objects/contacts/batch/read", "/crm/v3/objects/deals/batch/read":
 		h.batchRead(w, r, now)
 	case "/crm/v4/associations/deals/contacts/batch/read", "/crm/v4/associations/deal/contact/batch/read", "/crm/v4/associations/0-3/0-1/batch/read":
@@ -527,6 +546,10 @@ func (h *HubSpot) patchContact(w http.ResponseWriter, r *http.Request, id, now s
 		writeJSON(w, 400, hsTooLong(name))
 		return
 	}
+	if email, ok := req.Properties["email"]; ok && email != "" && !h.takesEmail(email) {
+		writeJSON(w, 400, hsInvalidEmail(email))
+		return
+	}
 	if bad := h.badOptions(req.Properties); bad != nil {
 		writeJSON(w, 400, bad)
 		return
@@ -545,6 +568,175 @@ func (h *HubSpot) patchContact(w http.ResponseWriter, r *http.Request, id, now s
 		return
 	}
 	writeJSON(w, 404, map[string]string{"status": "error", "message": "resource not found", "correlationId": "c6f2b1e0-0000-4000-8000-000000000018", "category": "OBJECT_NOT_FOUND"})
+}
+
+// createContact serves POST /crm/v3/objects/contacts: a contact of the
+// properties sent, with or without an email (HubSpot needs none; the fake
+// keeps one without under "#" and its id), 201 with its id; an email
+// HubSpot refuses is 400 INVALID_EMAIL, one another contact has 409
+// CONFLICT naming it, as HubSpot answers. Associations sent with it (to
+// notes, type 201) are made with it.
+func (h *HubSpot) createContact(w http.ResponseWriter, r *http.Request, now string) {
+	var req struct {
+		Properties   map[string]string `json:"properties"`
+		Associations []any             `json:"associations"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		writeJSON(w, 400, map[string]string{"status": "error", "message": "Invalid input JSON on line 1", "correlationId": "c6f2b1e0-0000-4000-8000-000000000022", "category": "VALIDATION_ERROR"})
+		return
+	}
+	email := strings.ToLower(req.Properties["email"])
+	if email != "" && !h.takesEmail(email) {
+		writeJSON(w, 400, hsInvalidEmail(email))
+		return
+	}
+	if name, long := tooLong(req.Properties); long {
+		writeJSON(w, 400, hsTooLong(name))
+		return
+	}
+	if stage := req.Properties["lifecyclestage"]; stage != "" && !slices.Contains(h.LifecycleOrder, stage) {
+		writeJSON(w, 400, map[string]any{"status": "error", "category": "VALIDATION_ERROR", "correlationId": "c6f2b1e0-0000-4000-8000-000000000023",
+			"message": fmt.Sprintf(`Property values were not valid: [{"isValid":false,"message":"%s was not one of the allowed options","error":"INVALID_OPTION","name":"lifecyclestage"}]`, stage)})
+		return
+	}
+	if bad := h.badOptions(req.Properties); bad != nil {
+		writeJSON(w, 400, bad)
+		return
+	}
+	if c := h.Contacts[email]; email != "" && c != nil {
+		writeJSON(w, 409, map[string]string{"status": "error", "message": "Contact already exists. Existing ID: " + c["hs_object_id"], "correlationId": "c6f2b1e0-0000-4000-8000-000000000024", "category": "CONFLICT"})
+		return
+	}
+	h.seq++
+	id := fmt.Sprint(100 + h.seq)
+	c := map[string]string{"hs_object_id": id, "createdate": now}
+	maps.Copy(c, req.Properties)
+	key := email
+	if key == "" {
+		key = "#" + id
+	} else {
+		c["email"] = email
+	}
+	h.Contacts[key] = c
+	if h.contactAt == nil {
+		h.contactAt = map[string]time.Time{}
+	}
+	h.contactAt[id] = h.Now().Add(h.SearchLag)
+	writeJSON(w, 201, map[string]any{"id": id, "properties": c, "createdAt": now, "updatedAt": now, "archived": false})
+}
+
+// searchContacts serves POST /crm/v3/objects/contacts/search over the
+// contacts createContact made, each seen by search only SearchLag after:
+// filters EQ (as HubSpot, case-insensitive), NOT_HAS_PROPERTY,
+// HAS_PROPERTY, and GTE/LTE on createdate (milliseconds since the epoch),
+// the oldest first.
+func (h *HubSpot) searchContacts(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		FilterGroups []struct {
+			Filters []struct{ PropertyName, Operator, Value string } `json:"filters"`
+		} `json:"filterGroups"`
+	}
+	json.NewDecoder(r.Body).Decode(&req)
+	var ids []int
+	byID := map[int]map[string]string{}
+	for _, c := range h.Contacts {
+		at, ok := h.contactAt[c["hs_object_id"]]
+		if !ok || at.After(h.Now()) {
+			continue // not in the search index (yet)
+		}
+		n, _ := strconv.Atoi(c["hs_object_id"])
+		ids, byID[n] = append(ids, n), c
+	}
+	slices.Sort(ids)
+	var hits []map[string]any
+	for _, n := range ids {
+		c := byID[n]
+		for _, g := range req.FilterGroups {
+			all := len(g.Filters) > 0
+			for _, f := range g.Filters {
+				v, has := c[f.PropertyName]
+				has = has && v != ""
+				switch f.Operator {
+				case "EQ":
+					all = all && has && strings.EqualFold(v, f.Value)
+				case "HAS_PROPERTY":
+					all = all && has
+				case "NOT_HAS_PROPERTY":
+					all = all && !has
+				case "GTE", "LTE":
+					at, err := time.Parse(time.RFC3339Nano, v)
+					ms, err2 := strconv.ParseInt(f.Value, 10, 64)
+					if f.PropertyName != "createdate" || err != nil || err2 != nil {
+						all = false
+						break
+					}
+					if f.Operator == "GTE" {
+						all = all && at.UnixMilli() >= ms
+					} else {
+						all = all && at.UnixMilli() <= ms
+					}
+				default:
+					all = false
+				}
+			}
+			if all {
+				hits = append(hits, map[string]any{"id": c["hs_object_id"], "properties": c})
+				break
+			}
+		}
+	}
+	writeJSON(w, 200, map[string]any{"total": len(hits), "results": nonNil(hits)})
+}
+
+// hsLocal is an unquoted local part: RFC 2822 atext, dot-separated.
+var hsLocal = regexp.MustCompile("^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
+
+// hsLabel is a host name's label: letters, digits, inner hyphens.
+var hsLabel = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
+
+// takesEmail is the fake's rule for the addresses HubSpot takes, after
+// "How does HubSpot validate email addresses?" (developers.hubspot.com/
+// docs/faq/how-does-hubspot-validate-email-addresses; HubSpot community,
+// "contacts integration - invalid e-mails", 2023): valid by RFC 2822
+// with no quoted local part, so ASCII only (山田@example.jp is refused),
+// and a domain ending in a TLD of IANA's list (taro@acme.cojp and
+// tb.tb@yahoo.comtttt are refused). IANA's list is taken here as the
+// ICANN section of the public suffix list (golang.org/x/net/publicsuffix),
+// which holds every delegated TLD; an IDN arrives from Baton in its ASCII
+// form (xn--), which HubSpot takes. TestTLDs are taken too.
+func (h *HubSpot) takesEmail(email string) bool {
+	at := strings.LastIndexByte(email, '@')
+	if at <= 0 || len(email) > 254 || !hsLocal.MatchString(email[:at]) || at > 64 {
+		return false
+	}
+	labels := strings.Split(email[at+1:], ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if !hsLabel.MatchString(l) {
+			return false
+		}
+	}
+	tld := strings.ToLower(labels[len(labels)-1])
+	if slices.Contains(h.TestTLDs, tld) {
+		return true
+	}
+	suffix, icann := publicsuffix.PublicSuffix(tld)
+	return icann && suffix == tld
+}
+
+// hsInvalidEmail is HubSpot's refusal of an address (400, as its
+// contacts endpoints answer a value a property refuses).
+func hsInvalidEmail(email string) map[string]any {
+	type propErr struct { // in HubSpot's order
+		IsValid bool   `json:"isValid"`
+		Message string `json:"message"`
+		Error   string `json:"error"`
+		Name    string `json:"name"`
+	}
+	list, _ := json.Marshal([]propErr{{false, "Email address " + email + " is invalid", "INVALID_EMAIL", "email"}})
+	return map[string]any{"status": "error", "category": "VALIDATION_ERROR", "correlationId": "c6f2b1e0-0000-4000-8000-000000000025", "message": "Property values were not valid: " + string(list)}
 }
 
 // badOptions is HubSpot's refusal of values an enumeration property does
