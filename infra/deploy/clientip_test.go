@@ -2,15 +2,25 @@ package deploy
 
 import (
 	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/baton-hq/baton/internal/app"
+	"github.com/baton-hq/baton/internal/app/sales"
+	"github.com/baton-hq/baton/internal/app/web"
+	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/lambdahttp"
+	"github.com/baton-hq/baton/internal/stores"
 )
 
 // originSecretRef is how the template's distribution names the origin
@@ -90,5 +100,123 @@ func TestClientIPAsDeployed(t *testing.T) {
 		if _, ok := r.Header[http.CanonicalHeaderKey(httpx.OriginHeader)]; ok {
 			t.Errorf("%s: the handler sees %s", c.name, httpx.OriginHeader)
 		}
+	}
+}
+
+// TestOriginRequiredAsDeployed: with EnableWaf the template sets
+// BATON_REQUIRE_ORIGIN, and every route of every function then refuses,
+// through the Lambda adapter, a request without the origin secret CloudFront
+// sends: 403 saying to send to the site's domain, as a client calling API
+// Gateway's own address (which stays open, CloudFront's origin) would
+// otherwise bypass the WAF's per-IP rate rule (collect, click, admin
+// sign-in, feedback). Only GET /healthz stays open. With the secret every
+// route is served; without the WAF nothing is refused. The routes are the
+// template's HttpApi events, so a route added there is walked too.
+func TestOriginRequiredAsDeployed(t *testing.T) {
+	n := get(loadOps(t).doc, "Globals", "Function", "Environment", "Variables", "BATON_REQUIRE_ORIGIN")
+	if n == nil || n.Tag != "!If" || len(n.Content) != 3 || n.Content[0].Value != "HasWaf" || n.Content[1].Value != "true" || n.Content[2].Value != "false" {
+		t.Fatalf(`BATON_REQUIRE_ORIGIN is not !If [HasWaf, "true", "false"] in the template's Globals`)
+	}
+	withWaf, without := n.Content[1].Value, n.Content[2].Value
+	tpl := load(t)
+	// How each function serves its routes (functions/<name>/main.go).
+	handlers := map[string]func(*app.App) (http.Handler, error){
+		"collect":  func(a *app.App) (http.Handler, error) { return web.CollectHandler(a.Core) },
+		"click":    func(a *app.App) (http.Handler, error) { return web.ClickHandler(a.Core) },
+		"feedback": func(a *app.App) (http.Handler, error) { return sales.Handler(a.Core) },
+		"admin":    func(a *app.App) (http.Handler, error) { return a.AdminHandler(), nil },
+	}
+	routed := 0
+	for _, fn := range tpl.Names() {
+		if len(tpl.Functions[fn].Routes) > 0 && handlers[fn] == nil {
+			t.Errorf("%s serves %v: add how it builds its handler here", fn, tpl.Functions[fn].Routes)
+		}
+		routed += len(tpl.Functions[fn].Routes)
+	}
+	if routed < 15 {
+		t.Fatalf("%d HttpApi routes in the template", routed)
+	}
+
+	const secret = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+	clk := clock.NewManual(time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC))
+	for _, c := range []struct {
+		name, require, base string
+	}{
+		{"EnableWaf", withWaf, ""},
+		{"EnableWaf, BasePath", withWaf, "/_bt"},
+		{"no WAF", without, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg, err := config.FromEnv(func(k string) string {
+				return map[string]string{"BATON_REQUIRE_ORIGIN": c.require, "BATON_TRUST_PROXY": "2", "BATON_ORIGIN_SECRET": secret,
+					"BATON_BASE_PATH": c.base, "BATON_ADMIN_TOKEN": strings.Repeat("a", 32), "BATON_DATA": t.TempDir(),
+					"BATON_RULES": filepath.Join(root, "infra", "rules.yaml")}[k]
+			}, config.Deployed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tbl, err := stores.Open(context.Background(), cfg, clk.Now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err := app.New(context.Background(), cfg, tbl, slog.New(slog.NewTextHandler(io.Discard, nil)), app.WithClock(clk.Now))
+			if err != nil {
+				tbl.Close()
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { a.Close() })
+			required := c.require == "true"
+			for _, fn := range tpl.Names() {
+				if len(tpl.Functions[fn].Routes) == 0 {
+					continue
+				}
+				h, err := handlers[fn](a)
+				if err != nil {
+					t.Fatalf("%s: %v", fn, err)
+				}
+				var reqs []Route
+				for _, r := range tpl.Functions[fn].Routes {
+					reqs = append(reqs, r.Requests()...)
+				}
+				reqs = append(reqs, Route{"GET", "/nowhere"}) // no route: refused all the same
+				for _, r := range reqs {
+					health := r.Method == "GET" && r.Path == "/healthz"
+					for _, o := range []struct {
+						name, header string
+						refused      bool
+					}{
+						{"no secret", "", required && !health},
+						{"a guessed secret", "guess-" + secret, required && !health},
+						{"the secret", secret, false},
+					} {
+						var ev events.APIGatewayV2HTTPRequest
+						ev.RawPath = c.base + r.Path
+						ev.RequestContext.HTTP.Method = r.Method
+						ev.RequestContext.HTTP.Path = ev.RawPath
+						ev.RequestContext.HTTP.SourceIP = "198.51.100.23"
+						ev.Headers = map[string]string{"host": "abc123.execute-api.us-east-1.amazonaws.com", "content-type": "application/json"}
+						if r.Method == "POST" {
+							ev.Body = "{}"
+						}
+						if o.header != "" {
+							ev.Headers[strings.ToLower(httpx.OriginHeader)] = o.header
+						}
+						resp, err := lambdahttp.Adapter{Handler: h}.Handle(context.Background(), ev)
+						if err != nil {
+							t.Fatalf("%s: %s %s: %v", fn, r.Method, ev.RawPath, err)
+						}
+						var body httpx.ErrorBody
+						json.Unmarshal([]byte(resp.Body), &body)
+						refused := resp.StatusCode == http.StatusForbidden && body.Error == httpx.OriginRequired
+						if refused != o.refused {
+							t.Errorf("%s: %s %s, %s: %d %.200s; want refused %v", fn, r.Method, ev.RawPath, o.name, resp.StatusCode, resp.Body, o.refused)
+						}
+						if health && resp.StatusCode != http.StatusOK && fn == "collect" {
+							t.Errorf("%s: GET %s, %s: %d, want 200", fn, ev.RawPath, o.name, resp.StatusCode)
+						}
+					}
+				}
+			}
+		})
 	}
 }

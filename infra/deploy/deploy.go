@@ -6,6 +6,7 @@ package deploy
 import (
 	"fmt"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -20,7 +21,12 @@ type Function struct {
 	Role     string          // the logical id of its execution role (Role: !GetAtt <id>.Arn)
 	Actions  map[string]bool // IAM actions its role grants (its inline policies and the RolePolicy resources on it)
 	Events   []string        // event source types (HttpApi, DynamoDB, SQS, Schedule)
+	Routes   []Route         // its HttpApi events' routes, as the template writes them
 }
+
+// Route is an HttpApi event's route: Method (ANY: every method) and Path,
+// with API Gateway's parameters ("/c/{link}/{token+}").
+type Route struct{ Method, Path string }
 
 // Template is the parsed template.
 type Template struct {
@@ -90,7 +96,12 @@ func Load(path string) (*Template, error) {
 		}
 		if ev := get(r, "Properties", "Events"); ev != nil {
 			for j := 1; j < len(ev.Content); j += 2 {
-				f.Events = append(f.Events, scalar(get(ev.Content[j], "Type")))
+				typ := scalar(get(ev.Content[j], "Type"))
+				f.Events = append(f.Events, typ)
+				if typ == "HttpApi" {
+					p := get(ev.Content[j], "Properties")
+					f.Routes = append(f.Routes, Route{scalar(get(p, "Method")), scalar(get(p, "Path"))})
+				}
 			}
 		}
 		t.Functions[name] = f
@@ -202,3 +213,26 @@ func collectActions(n *yaml.Node, into map[string]bool) {
 		collectActions(c, into)
 	}
 }
+
+// Requests are requests API Gateway routes by r: its method (GET and POST
+// for ANY) and its path with a value for each parameter.
+func (r Route) Requests() []Route {
+	path := paramRe.ReplaceAllStringFunc(r.Path, func(p string) string {
+		switch p {
+		case "{call}":
+			return "track"
+		case "{proxy+}":
+			if strings.HasPrefix(r.Path, "/feedback/") {
+				return "hubspot"
+			}
+			return "people"
+		}
+		return strings.Trim(p, "{+}") + "1"
+	})
+	if r.Method == "ANY" {
+		return []Route{{"GET", path}, {"POST", path}}
+	}
+	return []Route{{r.Method, path}}
+}
+
+var paramRe = regexp.MustCompile(`\{[^}]+\}`)

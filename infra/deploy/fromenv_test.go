@@ -31,6 +31,7 @@ import (
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/crm/crmfake"
+	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/lambdahttp"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
@@ -163,6 +164,7 @@ func TestFunctionsStartOnAWS(t *testing.T) {
 			"SiteOrigins": "https://www.example.com", "CookieDomain": "example.com", "PublicURL": "https://track.example.com",
 			"EventRetentionDays": "90", "MQLWebhookURL": hookSrv.URL,
 			"DomainName": "track.example.com", "CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0000",
+			"EnableWaf": "true",
 		}},
 		// Behind the site's own CloudFront distribution, under /_bt.
 		{"SiteDistribution", map[string]string{
@@ -221,20 +223,37 @@ func TestFunctionsStartOnAWS(t *testing.T) {
 			}
 
 			// The HTTP functions answer as API Gateway hands them requests:
-			// under BasePath its stage of that name stays in the path.
+			// under BasePath its stage of that name stays in the path. With
+			// EnableWaf only a request bringing the origin secret (what
+			// CloudFront sends) is served, but GET /healthz
+			// (TestOriginRequiredAsDeployed walks every route).
 			base := params.values["BasePath"]
+			waf := params.values["EnableWaf"] == "true"
 			for fn, path := range map[string]string{"collect": "/healthz", "admin": "/admin/people"} {
+				served := map[string]int{"collect": 200, "admin": 401}[fn]
+				direct := served // without the secret, as API Gateway's own address is called
+				if waf && fn == "admin" {
+					direct = 403
+				}
 				for _, p := range []struct {
-					path string
-					want int
-				}{{base + path, map[string]int{"collect": 200, "admin": 401}[fn]}, {"/elsewhere" + path, 404}} {
+					path, origin string
+					want         int
+				}{
+					{base + path, testSecretValue["BATON_ORIGIN_SECRET"], served},
+					{base + path, "", direct},
+					{"/elsewhere" + path, testSecretValue["BATON_ORIGIN_SECRET"], 404},
+				} {
 					h := map[string]func(*app.App) http.Handler{"collect": (*app.App).CollectHandler, "admin": (*app.App).AdminHandler}[fn](apps[fn])
+					hdr := map[string]string{"host": "abc123.execute-api.us-east-1.amazonaws.com"}
+					if p.origin != "" {
+						hdr[strings.ToLower(httpx.OriginHeader)] = p.origin
+					}
 					resp, err := lambdahttp.Adapter{Handler: h}.Handle(ctx, events.APIGatewayV2HTTPRequest{
-						RawPath: p.path, Headers: map[string]string{"host": "abc123.execute-api.us-east-1.amazonaws.com"},
+						RawPath: p.path, Headers: hdr,
 						RequestContext: events.APIGatewayV2HTTPRequestContext{HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "GET", Path: p.path, SourceIP: "192.0.2.1"}},
 					})
 					if err != nil || resp.StatusCode != p.want {
-						t.Errorf("%s: GET %s: %d %s, %v; want %d", fn, p.path, resp.StatusCode, resp.Body, err, p.want)
+						t.Errorf("%s: GET %s (origin secret %v): %d %s, %v; want %d", fn, p.path, p.origin != "", resp.StatusCode, resp.Body, err, p.want)
 					}
 				}
 			}
@@ -303,6 +322,9 @@ func checkConfig(t *testing.T, fn string, c *config.Config, params map[string]st
 	behindCloudFront := params["DomainName"] != "" || params["BasePath"] != "" // CloudFront, then API Gateway: TestClientIPAsDeployed
 	if c.PublicURL != params["PublicURL"] || (c.TrustProxy.Hops == 2) != behindCloudFront || c.TrustProxy.Origin.IsSet() != behindCloudFront || c.BasePath != params["BasePath"] {
 		t.Errorf("parameters not applied: public URL %q, trust proxy %v, base path %q", c.PublicURL, c.TrustProxy, c.BasePath)
+	}
+	if c.RequireOrigin.IsSet() != (params["EnableWaf"] == "true") {
+		t.Errorf("EnableWaf %q: the origin secret required %v", params["EnableWaf"], c.RequireOrigin.IsSet())
 	}
 	// Every function, not only the one serving the browser or delivering:
 	// the sites and the webhook change how every function reads a lead

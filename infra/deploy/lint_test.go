@@ -242,11 +242,12 @@ func TestFindCycle(t *testing.T) {
 // Secrets Manager secret (BATON_SECRETS_ARN) and never in the environment.
 var onAWS = struct{ required, optional, secret map[string]string }{
 	required: map[string]string{
-		"BATON_STORE":     "the default, bolt, is a local file: on Lambda it must be dynamodb",
-		"BATON_TABLE":     "required when BATON_STORE=dynamodb",
-		"BATON_RULES":     "no default when deployed; without it nothing scores and /feedback is off",
-		"BATON_CONFIG":    "make build packages baton.yaml: without it the file's settings (sfa, feedback, sla, ...) would be ignored on AWS",
-		"BATON_BASE_PATH": "the BasePath parameter (empty: the root): behind a site's CloudFront distribution the API's stage of that name keeps the prefix in every function's path, and every function must strip it",
+		"BATON_STORE":          "the default, bolt, is a local file: on Lambda it must be dynamodb",
+		"BATON_TABLE":          "required when BATON_STORE=dynamodb",
+		"BATON_RULES":          "no default when deployed; without it nothing scores and /feedback is off",
+		"BATON_CONFIG":         "make build packages baton.yaml: without it the file's settings (sfa, feedback, sla, ...) would be ignored on AWS",
+		"BATON_REQUIRE_ORIGIN": "true with EnableWaf (HasWaf): a request past CloudFront, at API Gateway's own address, would bypass the WAF's rate rule (TestOriginRequiredAsDeployed)",
+		"BATON_BASE_PATH":      "the BasePath parameter (empty: the root): behind a site's CloudFront distribution the API's stage of that name keeps the prefix in every function's path, and every function must strip it",
 	},
 	optional: map[string]string{
 		"BATON_ADDR":              "local stack's listen address",

@@ -47,7 +47,7 @@ func TestFunctionsShareConfig(t *testing.T) {
 			"SiteOrigins": "https://www.example.co.jp, https://shop.example.co.jp", "CookieDomain": "example.co.jp",
 			"PublicURL": "https://track.example.co.jp", "EventRetentionDays": "90", "MQLWebhookURL": "https://hook.example.co.jp/mql",
 			"DomainName": "track.example.co.jp", "CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0000",
-			"SecretsName": "baton/prod", "SecretsRevision": "2",
+			"SecretsName": "baton/prod", "SecretsRevision": "2", "EnableWaf": "true",
 		}},
 		{"SiteDistribution", map[string]string{
 			"SiteOrigins": "https://www.example.co.jp", "PublicURL": "https://www.example.co.jp", "BasePath": "/_bt",
@@ -118,6 +118,9 @@ func TestFunctionsShareConfig(t *testing.T) {
 					}
 					if c.HandsOff() != (set.values["MQLWebhookURL"] != "") {
 						t.Errorf("%s: HandsOff %v with MQLWebhookURL %q", id, c.HandsOff(), set.values["MQLWebhookURL"])
+					}
+					if c.RequireOrigin.IsSet() != (set.values["EnableWaf"] == "true") {
+						t.Errorf("%s: the origin secret required %v with EnableWaf %q", id, c.RequireOrigin.IsSet(), set.values["EnableWaf"])
 					}
 					continue
 				}

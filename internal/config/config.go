@@ -55,6 +55,11 @@ type Config struct {
 	GeoIPASN       string   // BATON_GEOIP_ASN_DB: a GeoLite2 ASN mmdb
 	File           File     // BATON_CONFIG: the YAML file (relative: to LAMBDA_TASK_ROOT when set)
 	Generated      []string // settings that were generated because unset (printed at local start)
+
+	// BATON_REQUIRE_ORIGIN: the origin secret (BATON_ORIGIN_SECRET) every
+	// request but GET /healthz must bring (httpx.RequireOrigin); not set:
+	// none required.
+	RequireOrigin httpx.OriginSecret
 }
 
 // Secrets are the connectors' and feedback sources' credentials, only ever
@@ -456,6 +461,9 @@ func FromEnv(getenv func(string) string, mode Mode) (*Config, error) {
 		return nil, err
 	}
 	c.TrustProxy = proxies
+	if c.RequireOrigin, err = requireOrigin(getenv("BATON_REQUIRE_ORIGIN"), getenv("BATON_ORIGIN_SECRET"), getenv("BATON_ORIGIN_SECRET_PREVIOUS")); err != nil {
+		return nil, err
+	}
 	for _, o := range strings.Split(getenv("BATON_SITE_ORIGINS"), ",") {
 		o = strings.TrimSpace(o)
 		if o == "" {
@@ -797,6 +805,17 @@ func originSecret(v, previous string, p *httpx.Proxies, mode Mode) error {
 	case p.Hops == 0:
 		return &Error{name, "needs BATON_TRUST_PROXY as a number of proxies, not addresses (with addresses the peer itself is checked)"}
 	}
+	if err := checkOriginSecret(v, previous); err != nil {
+		return err
+	}
+	p.Origin = httpx.NewOriginSecret(v, previous)
+	return nil
+}
+
+// checkOriginSecret checks the form of BATON_ORIGIN_SECRET (set) and
+// BATON_ORIGIN_SECRET_PREVIOUS.
+func checkOriginSecret(v, previous string) error {
+	const name, prevName = "BATON_ORIGIN_SECRET", "BATON_ORIGIN_SECRET_PREVIOUS"
 	for _, s := range []struct{ name, v string }{{name, v}, {prevName, previous}} {
 		if s.v == "" {
 			continue
@@ -808,8 +827,31 @@ func originSecret(v, previous string, p *httpx.Proxies, mode Mode) error {
 	if previous == v {
 		return &Error{prevName, "is " + name + " itself: put the value being replaced, or remove it"}
 	}
-	p.Origin = httpx.NewOriginSecret(v, previous)
 	return nil
+}
+
+// requireOrigin reads BATON_REQUIRE_ORIGIN: true makes every request but
+// GET /healthz bring the origin secret, which only the CDN in front sends,
+// so that nobody reaches the API past the CDN (and its WAF rate rule) at
+// API Gateway's own address, which stays open as the CDN's origin. It
+// needs BATON_ORIGIN_SECRET, checked here even without a trusted proxy
+// (originSecret then ignores it for the client's address).
+func requireOrigin(v, secret, previous string) (httpx.OriginSecret, error) {
+	const name = "BATON_REQUIRE_ORIGIN"
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "", "false":
+		return httpx.OriginSecret{}, nil
+	case "true":
+	default:
+		return httpx.OriginSecret{}, &Error{name, fmt.Sprintf("%q: want true or false", v)}
+	}
+	if secret == "" {
+		return httpx.OriginSecret{}, &Error{name, fmt.Sprintf("true needs BATON_ORIGIN_SECRET, the value the CDN in front (CloudFront) sends in %s and every request must then bring: put a random value (e.g. openssl rand -hex 32) in the secret, or set %s=false", httpx.OriginHeader, name)}
+	}
+	if err := checkOriginSecret(secret, previous); err != nil {
+		return httpx.OriginSecret{}, err
+	}
+	return httpx.NewOriginSecret(secret, previous), nil
 }
 
 // hostSpellable reports whether an internationalised host has a punycode

@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -407,5 +408,66 @@ func TestHandsOff(t *testing.T) {
 	c, err = FromEnv(env(map[string]string{"BATON_WEBHOOK_URL": "https://hooks.example.com/baton", "BATON_WEBHOOK_SECRET": "whsec_ZXJhc2Utd2ViaG9vay1vbmx5LXNlY3JldA=="}), Local)
 	if err != nil || !c.HandsOff() {
 		t.Fatalf("a webhook: %v %v", c.HandsOff(), err)
+	}
+}
+
+// TestRequireOrigin: BATON_REQUIRE_ORIGIN=true makes every request bring
+// BATON_ORIGIN_SECRET (and its previous value while it changes), so it
+// needs one, of the secret's form, with or without a trusted proxy;
+// false or unset requires nothing; anything else is refused naming it.
+func TestRequireOrigin(t *testing.T) {
+	const secret, previous = "0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210"
+	var ce *Error
+	for _, v := range []map[string]string{
+		{"BATON_REQUIRE_ORIGIN": "true", "BATON_ORIGIN_SECRET": secret, "BATON_TRUST_PROXY": "2"},
+		{"BATON_REQUIRE_ORIGIN": "TRUE", "BATON_ORIGIN_SECRET": secret},
+		{"BATON_REQUIRE_ORIGIN": " true ", "BATON_ORIGIN_SECRET": secret, "BATON_TRUST_PROXY": "1"},
+	} {
+		c, err := FromEnv(env(v), Local)
+		if err != nil || !c.RequireOrigin.IsSet() || c.RequireOrigin.String() != "[secret]" {
+			t.Errorf("%q: %v %v, want the secret required", v, c, err)
+		}
+	}
+	deployed := map[string]string{"BATON_ADMIN_TOKEN": strings.Repeat("a", 32), "BATON_STORE": "dynamodb", "BATON_TABLE": "t", "BATON_TRUST_PROXY": "2",
+		"BATON_REQUIRE_ORIGIN": "true", "BATON_ORIGIN_SECRET": secret, "BATON_ORIGIN_SECRET_PREVIOUS": previous}
+	if c, err := FromEnv(env(deployed), Deployed); err != nil || c.RequireOrigin.String() != "[secret, and the previous one]" {
+		t.Errorf("deployed, with the previous secret: %v %v", c, err)
+	}
+	for _, v := range []map[string]string{
+		nil,
+		{"BATON_REQUIRE_ORIGIN": "false", "BATON_ORIGIN_SECRET": secret, "BATON_TRUST_PROXY": "2"},
+		{"BATON_REQUIRE_ORIGIN": "", "BATON_ORIGIN_SECRET": secret, "BATON_TRUST_PROXY": "2"},
+		{"BATON_REQUIRE_ORIGIN": "False"},
+	} {
+		if c, err := FromEnv(env(v), Local); err != nil || c.RequireOrigin.IsSet() {
+			t.Errorf("%q: %v, required %v; want nothing required", v, err, c != nil && c.RequireOrigin.IsSet())
+		}
+	}
+	for _, c := range []struct {
+		env     map[string]string
+		setting string
+		says    string
+	}{
+		{map[string]string{"BATON_REQUIRE_ORIGIN": "true"}, "BATON_REQUIRE_ORIGIN", "needs BATON_ORIGIN_SECRET"},
+		{map[string]string{"BATON_REQUIRE_ORIGIN": "true", "BATON_TRUST_PROXY": "2"}, "BATON_REQUIRE_ORIGIN", "needs BATON_ORIGIN_SECRET"},
+		{map[string]string{"BATON_REQUIRE_ORIGIN": "yes", "BATON_ORIGIN_SECRET": secret}, "BATON_REQUIRE_ORIGIN", "want true or false"},
+		{map[string]string{"BATON_REQUIRE_ORIGIN": "1", "BATON_ORIGIN_SECRET": secret}, "BATON_REQUIRE_ORIGIN", "want true or false"},
+		{map[string]string{"BATON_REQUIRE_ORIGIN": "true", "BATON_ORIGIN_SECRET": "short"}, "BATON_ORIGIN_SECRET", "16 to 256"},
+		{map[string]string{"BATON_REQUIRE_ORIGIN": "true", "BATON_ORIGIN_SECRET": secret, "BATON_ORIGIN_SECRET_PREVIOUS": secret}, "BATON_ORIGIN_SECRET_PREVIOUS", "itself"},
+	} {
+		if _, err := FromEnv(env(c.env), Local); !errors.As(err, &ce) || ce.Setting != c.setting || !strings.Contains(err.Error(), c.says) {
+			t.Errorf("%q: err = %v, want %s: ...%s...", c.env, err, c.setting, c.says)
+		}
+	}
+	// Deployed, no secret at all: the start-up stops naming a setting.
+	delete(deployed, "BATON_ORIGIN_SECRET")
+	delete(deployed, "BATON_ORIGIN_SECRET_PREVIOUS")
+	if _, err := FromEnv(env(deployed), Deployed); !errors.As(err, &ce) {
+		t.Errorf("deployed, required, no secret: err = %v", err)
+	}
+	// A configuration printed shows no secret.
+	c, _ := FromEnv(env(map[string]string{"BATON_REQUIRE_ORIGIN": "true", "BATON_ORIGIN_SECRET": secret}), Local)
+	if s := fmt.Sprintf("%v %+v", c.RequireOrigin, *c); strings.Contains(s, secret) {
+		t.Errorf("printed: %s", s)
 	}
 }

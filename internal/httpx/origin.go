@@ -67,8 +67,9 @@ func (s OriginSecret) matches(v string) bool {
 type originKey struct{}
 
 // TakeOrigin moves OriginHeader out of the request's headers into its
-// context, where only ClientIP and IsHTTPS compare it with the configured
-// secret: no handler, log line or stored event sees the secret. Every way
+// context, where only ClientIP, IsHTTPS and RequireOrigin compare it with
+// the configured secret: no handler, log line or stored event sees the
+// secret. Every way
 // a request comes in calls it first (lambdahttp.Request, the local stack's
 // server).
 func TakeOrigin(r *http.Request) *http.Request {
@@ -103,4 +104,30 @@ func (p Proxies) hops(r *http.Request) int {
 		return p.Hops
 	}
 	return p.Hops - 1
+}
+
+// OriginRequired is the refusal RequireOrigin answers, in English and
+// Japanese: whoever reads it (a developer whose backend posts to /v1, an
+// operator) learns where to send instead.
+const OriginRequired = "this API is reachable only through the site's domain (the CloudFront distribution in front of it), not at its own address: send to https://<your Baton domain> / この API にはサイトのドメイン（前段の CloudFront）経由でのみアクセスできます。API 自体のアドレスではなく https://<Baton のドメイン> に送信してください"
+
+// RequireOrigin answers 403 (OriginRequired) to every request that did not
+// bring s in OriginHeader (TakeOrigin moved it to the context), whatever
+// its route: a request without it came past the CDN, and with it past the
+// CDN's WAF rate rule (BATON_REQUIRE_ORIGIN). GET and HEAD of
+// base+"/healthz" stay open, as health checks may probe the origin itself.
+// With no secret (s not set) it is h.
+func RequireOrigin(s OriginSecret, base string, h http.Handler) http.Handler {
+	if !s.IsSet() {
+		return h
+	}
+	health := base + "/healthz"
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v, _ := r.Context().Value(originKey{}).(string)
+		if s.matches(v) || (r.Method == http.MethodGet || r.Method == http.MethodHead) && r.URL.Path == health {
+			h.ServeHTTP(w, r)
+			return
+		}
+		Error(w, http.StatusForbidden, OriginRequired)
+	})
 }

@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -103,5 +104,63 @@ func TestOriginSecretBeingChanged(t *testing.T) {
 	}
 	if s := fmt.Sprintf("%v %+v", p, p); strings.Contains(s, next) || strings.Contains(s, old) {
 		t.Errorf("printed: %s", s)
+	}
+}
+
+// TestRequireOrigin: with BATON_REQUIRE_ORIGIN every request that did not
+// bring the origin secret (or the one it replaces) is refused, 403 in
+// JSON saying where to send, on every path and method but GET and HEAD of
+// /healthz (under the base path), which health checks probe; without a
+// secret the handler is served as it is.
+func TestRequireOrigin(t *testing.T) {
+	const secret, previous = "0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210"
+	served := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) })
+	for _, c := range []struct {
+		name, base, method, path string
+		origin                   []string
+		want                     int
+	}{
+		{"the secret", "", "POST", "/e", []string{secret}, http.StatusTeapot},
+		{"the previous secret", "", "POST", "/v1/track", []string{previous}, http.StatusTeapot},
+		{"none", "", "POST", "/e", nil, http.StatusForbidden},
+		{"none, admin", "", "GET", "/admin/people", nil, http.StatusForbidden},
+		{"a guess", "", "POST", "/v1/track", []string{"guess"}, http.StatusForbidden},
+		{"empty", "", "GET", "/c/l1/t1", []string{""}, http.StatusForbidden},
+		{"the secret twice", "", "GET", "/t.js", []string{secret, secret}, http.StatusForbidden},
+		{"none, an unknown path", "", "GET", "/nowhere", nil, http.StatusForbidden},
+		{"none, health", "", "GET", "/healthz", nil, http.StatusTeapot},
+		{"none, health, HEAD", "", "HEAD", "/healthz", nil, http.StatusTeapot},
+		{"none, health, POST", "", "POST", "/healthz", nil, http.StatusForbidden},
+		{"none, health, trailing slash", "", "GET", "/healthz/", nil, http.StatusForbidden},
+		{"none, under the base path, health", "/_bt", "GET", "/_bt/healthz", nil, http.StatusTeapot},
+		{"none, under the base path, health at the root", "/_bt", "GET", "/healthz", nil, http.StatusForbidden},
+		{"none, under the base path", "/_bt", "POST", "/_bt/e", nil, http.StatusForbidden},
+		{"the secret, under the base path", "/_bt", "POST", "/_bt/e", []string{secret}, http.StatusTeapot},
+	} {
+		r := httptest.NewRequest(c.method, c.path, nil)
+		for _, o := range c.origin {
+			r.Header.Add(OriginHeader, o)
+		}
+		w := httptest.NewRecorder()
+		TakeOriginHandler(RequireOrigin(NewOriginSecret(secret, previous), c.base, served)).ServeHTTP(w, r)
+		if w.Code != c.want {
+			t.Errorf("%s: %s %s: %d, want %d", c.name, c.method, c.path, w.Code, c.want)
+		}
+		if c.want == http.StatusForbidden {
+			var body ErrorBody
+			if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil || body.Error != OriginRequired || !strings.HasPrefix(w.Header().Get("Content-Type"), "application/json") {
+				t.Errorf("%s: body %q (%v), Content-Type %q; want the JSON refusal", c.name, w.Body, err, w.Header().Get("Content-Type"))
+			}
+		}
+	}
+	// Not required: served whatever it brings.
+	w := httptest.NewRecorder()
+	TakeOriginHandler(RequireOrigin(OriginSecret{}, "", served)).ServeHTTP(w, httptest.NewRequest("POST", "/e", nil))
+	if w.Code != http.StatusTeapot {
+		t.Errorf("not required: %d", w.Code)
+	}
+	// The refusal says it in English and in Japanese.
+	if !strings.Contains(OriginRequired, "only through the site's domain") || !strings.Contains(OriginRequired, "サイトのドメイン") {
+		t.Errorf("OriginRequired %q", OriginRequired)
 	}
 }

@@ -143,9 +143,13 @@ func (c *Core) Changes(relay scorefeed.Relay) func(ctx context.Context, cs []tab
 
 // Serve is how every set of routes is served: under the base path
 // (BATON_BASE_PATH: the one place the prefix is stripped; httpx.BaseURL
-// and the cookies' Path put it back), with the shared middleware.
+// and the cookies' Path put it back), with the shared middleware. With
+// BATON_REQUIRE_ORIGIN a request without the origin secret is refused
+// before any route: every way a request comes in (lambdahttp.Adapter for
+// each function, the local stack's server) serves a handler built here,
+// after httpx.TakeOrigin, so no route escapes it.
 func (c *Core) Serve(mux *http.ServeMux) http.Handler {
-	return Wrap(c.Log, httpx.Under(c.Config.BasePath, httpx.Routes(mux)))
+	return Wrap(c.Log, httpx.RequireOrigin(c.Config.RequireOrigin, c.Config.BasePath, httpx.Under(c.Config.BasePath, httpx.Routes(mux))))
 }
 
 // Wrap adds the middleware every Baton endpoint has.
