@@ -114,8 +114,8 @@ func TestClientIPAsDeployed(t *testing.T) {
 // template's HttpApi events, so a route added there is walked too.
 func TestOriginRequiredAsDeployed(t *testing.T) {
 	n := get(loadOps(t).doc, "Globals", "Function", "Environment", "Variables", "BATON_REQUIRE_ORIGIN")
-	if n == nil || n.Tag != "!If" || len(n.Content) != 3 || n.Content[0].Value != "HasWaf" || n.Content[1].Value != "true" || n.Content[2].Value != "false" {
-		t.Fatalf(`BATON_REQUIRE_ORIGIN is not !If [HasWaf, "true", "false"] in the template's Globals`)
+	if n == nil || n.Tag != "!If" || len(n.Content) != 3 || n.Content[0].Value != "RequireOrigin" || n.Content[1].Value != "true" || n.Content[2].Value != "false" {
+		t.Fatalf(`BATON_REQUIRE_ORIGIN is not !If [RequireOrigin, "true", "false"] in the template's Globals`)
 	}
 	withWaf, without := n.Content[1].Value, n.Content[2].Value
 	tpl := load(t)

@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"os"
@@ -51,6 +52,11 @@ func TestFunctionsShareConfig(t *testing.T) {
 		}},
 		{"SiteDistribution", map[string]string{
 			"SiteOrigins": "https://www.example.co.jp", "PublicURL": "https://www.example.co.jp", "BasePath": "/_bt",
+			"RefuseDirectCalls": "true", // the site's own WAF in front of its distribution
+		}},
+		{"WafDirectCallsServed", map[string]string{
+			"DomainName": "track.example.co.jp", "CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0000",
+			"EnableWaf": "true", "RefuseDirectCalls": "false",
 		}},
 	}
 
@@ -119,8 +125,9 @@ func TestFunctionsShareConfig(t *testing.T) {
 					if c.HandsOff() != (set.values["MQLWebhookURL"] != "") {
 						t.Errorf("%s: HandsOff %v with MQLWebhookURL %q", id, c.HandsOff(), set.values["MQLWebhookURL"])
 					}
-					if c.RequireOrigin.IsSet() != (set.values["EnableWaf"] == "true") {
-						t.Errorf("%s: the origin secret required %v with EnableWaf %q", id, c.RequireOrigin.IsSet(), set.values["EnableWaf"])
+					refuse := cmp.Or(set.values["RefuseDirectCalls"], "auto")
+					if want := refuse == "true" || refuse == "auto" && set.values["EnableWaf"] == "true"; c.RequireOrigin.IsSet() != want {
+						t.Errorf("%s: the origin secret required %v with EnableWaf %q, RefuseDirectCalls %s", id, c.RequireOrigin.IsSet(), set.values["EnableWaf"], refuse)
 					}
 					continue
 				}
