@@ -72,6 +72,10 @@ type Verdict struct {
 	// NoOutcome says why a verdict that records a deal applies no outcome
 	// (an Unread the deal's fields overrode); "": "no outcome".
 	NoOutcome string
+	// DealRefused says why the deal's fields were not read (kintone: an
+	// amount Baton cannot read): the verdict's outcome still applies, and
+	// its result says the deal was refused.
+	DealRefused string
 }
 
 // Applier applies outcomes and records deals; see qualify.Qualifier.
@@ -839,11 +843,28 @@ func (h *Handler) kintone(w http.ResponseWriter, r *http.Request) {
 			vs[i].Why = kintoneField(body, h.KintoneReason)
 		}
 		vs[i].Owner = kintoneOwner(body, h.KintoneOwner)
-		if vs[i].Deal, err = kintoneDeal(body, h.KintoneDeal, vs[i].Outcome, h.Loc); err != nil {
-			break
-		}
-		if vs[i].Deal != nil { // a status of no outcome, but the deal's fields
-			vs[i].Unread, vs[i].NoOutcome = "", vs[i].Unread
+		deal, derr := kintoneDeal(body, h.KintoneDeal, vs[i].Outcome, h.Loc)
+		switch {
+		case derr != nil && vs[i].Outcome != "" && vs[i].Unread == "":
+			// The status is sales' verdict whatever the deal's fields
+			// hold, and kintone does not send a webhook again: refusing
+			// the whole delivery lost the verdict (a win left an MQL).
+			// The deal alone is refused, said in the results and logged.
+			h.Log.Warn("feedback kintone: the deal's fields are refused, the status applies", "delivery", vs[i].DeliveryID, "err", derr)
+			vs[i].DealRefused = derr.Error()
+		case derr != nil:
+			// Nothing else to apply: the delivery is refused (400),
+			// which kintone's webhook log shows.
+			vs[i].Refused = "the deal: " + derr.Error()
+			if vs[i].Unread != "" {
+				vs[i].Refused += "; " + vs[i].Unread
+				vs[i].Unread = "" // refused, not unread: a 400 (applyAll)
+			}
+		case deal != nil:
+			vs[i].Deal = deal
+			if vs[i].Unread != "" { // a status of no outcome, but the deal's fields
+				vs[i].Unread, vs[i].NoOutcome = "", vs[i].Unread
+			}
 		}
 	}
 	if err != nil {
@@ -1059,7 +1080,10 @@ type KintoneDealFields struct{ Amount, Currency, CloseDate string }
 
 // kintoneDeal reads the deal fields of a kintone record: a NUMBER field's
 // value is a string ("1200000"), a DATE field's YYYY-MM-DD; empty fields
-// are absent.
+// are absent. A text field's amount as Japanese apps hold it (1,200,000円,
+// ¥1,200,000, 120万) is read by kintoneAmount, its 円 or ¥ the currency
+// unless the currency field says otherwise. An error names the field and
+// value it could not read.
 func kintoneDeal(body []byte, f KintoneDealFields, outcome string, loc *time.Location) (*qualify.DealReport, error) {
 	if f.Amount == "" {
 		f.Amount = "amount"
@@ -1071,21 +1095,37 @@ func kintoneDeal(body []byte, f KintoneDealFields, outcome string, loc *time.Loc
 		f.CloseDate = "close_date"
 	}
 	var amount *float64
+	yen := false
 	if s := strings.TrimSpace(kintoneField(body, f.Amount)); s != "" {
-		// A text field typed in Japanese input: full-width digits and
-		// separators (１，２００，０００) are digits and separators.
-		a, err := strconv.ParseFloat(strings.ReplaceAll(fold(s), ",", ""), 64)
+		a, y, err := kintoneAmount(s)
 		if err != nil {
-			return nil, fmt.Errorf("record.%s: %q is not a number", f.Amount, s)
+			return nil, fmt.Errorf("record.%s: %q is not an amount Baton reads (%v): digits, with commas, 円 or ¥, 万 and 億 if need be (1200000, 1,200,000円, ¥1,200,000, 120万, 1億2000万)", f.Amount, textcut.Bytes(s, 100), err)
 		}
-		amount = &a
+		amount, yen = &a, y
 	}
-	d := dealOf(amount, kintoneField(body, f.Currency), kintoneField(body, f.CloseDate), "kintone", time.Time{}, loc)
+	rawCur := kintoneField(body, f.Currency)
+	cur := kintoneCurrency(rawCur)
+	if err := qualify.ValidateDeal(qualify.DealReport{Currency: cur}); err != nil {
+		return nil, fmt.Errorf("record.%s: %q is not a currency Baton reads: an ISO 4217 code such as JPY or USD, or 円 / ¥", f.Currency, textcut.Bytes(rawCur, 100))
+	}
+	switch {
+	case yen && cur == "":
+		cur = "JPY"
+	case yen && cur != "JPY":
+		return nil, fmt.Errorf("record.%s is in yen (%q) but record.%s says %q", f.Amount, textcut.Bytes(kintoneField(body, f.Amount), 100), f.Currency, cur)
+	}
+	d := dealOf(amount, cur, kintoneField(body, f.CloseDate), "kintone", time.Time{}, loc)
 	if d == nil {
 		return nil, nil
 	}
 	d.Outcome = outcome
-	return d, qualify.ValidateDeal(*d)
+	if err := qualify.ValidateDeal(*d); err != nil {
+		if d.CloseDate != "" && qualify.ValidateDeal(qualify.DealReport{CloseDate: d.CloseDate}) != nil {
+			return nil, fmt.Errorf("record.%s: %v", f.CloseDate, err)
+		}
+		return nil, fmt.Errorf("record.%s: %v", f.Amount, err)
+	}
+	return d, nil
 }
 
 // opportunity is the outcome (stageOutcome's: "" for an open stage) and
@@ -1201,6 +1241,9 @@ type result struct {
 	DeliveryID string `json:"deliveryId"`
 	qualify.OutcomeResult
 	Deal bool `json:"deal,omitempty"` // the deal's amount, currency or close date changed
+	// DealRefused says why the deal the delivery carried was not recorded
+	// (the verdict's outcome taken nonetheless: kintone).
+	DealRefused string `json:"dealRefused,omitempty"`
 }
 
 // failure is why a delivery was not taken as a whole: Status 400 (the
@@ -1334,6 +1377,9 @@ func (h *Handler) applyAll(ctx context.Context, source string, vs []Verdict) ([]
 			out.AtNote = notes[i]
 		}
 		results = append(results, result{DeliveryID: v.DeliveryID, OutcomeResult: out, Deal: dealChanged})
+	}
+	for i := range results { // one result per verdict, in order
+		results[i].DealRefused = vs[i].DealRefused
 	}
 	return results, nil
 }
