@@ -365,8 +365,8 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 	if out == "" {
 		out, _ = outcomeOf(statuses, f.Status)
 	}
-	if out == "" && deal == nil {
-		return nil, fmt.Errorf("status %q maps to no outcome (configure feedback.salesforce_status)", f.Status)
+	if out == "" && deal == nil && strings.TrimSpace(f.Status) == "" {
+		return nil, errors.New("the callout has no status, outcome or amount: nothing to read (pass the Lead's Status as status)")
 	}
 	if f.EventID == "" {
 		return nil, errors.New("eventId is required (deduplication)")
@@ -381,6 +381,13 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 		if err := qualify.ValidateDeal(*deal); err != nil {
 			return nil, err
 		}
+	}
+	if out == "" && deal == nil {
+		// Answered 200, said in the results, as the change event and the
+		// Outbound Message answer it: a 400 faults the Flow, and Baton's
+		// own reset of a re-qualified Lead's Status to the org's default
+		// (Open - Not Contacted) would fault a Flow on Status each cycle.
+		return []Verdict{{DeliveryID: "sf-" + f.EventID, Unread: fmt.Sprintf("Lead Status %q maps to no outcome (feedback.salesforce_status)", f.Status)}}, nil
 	}
 	return []Verdict{{DeliveryID: "sf-" + f.EventID, PersonID: f.ExternalID, ExternalID: f.LeadID, Email: f.Email, Outcome: out, Owner: f.Owner, Why: f.Reason, At: f.ChangedAt.Time, Deal: deal}}, nil
 }
