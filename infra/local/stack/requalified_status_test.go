@@ -183,7 +183,8 @@ func sfSendBack(t *testing.T, s *stack.Stack, f *crmfake.Salesforce, id, status,
 	f.Lock()
 	f.Leads[id]["Status"] = status
 	f.Unlock()
-	body := `{"eventId":"flow-` + id + `","externalId":"` + id + `","status":"` + status + `","owner":"rep","reason":"no budget","changedAt":"` + at.UTC().Format(time.RFC3339) + `"}`
+	// eventId as the README says a Flow should send it: the record's id and its SystemModstamp.
+	body := `{"eventId":"flow-` + id + `-` + fmt.Sprint(at.UnixMilli()) + `","externalId":"` + id + `","status":"` + status + `","owner":"rep","reason":"no budget","changedAt":"` + at.UTC().Format(time.RFC3339) + `"}`
 	req, _ := http.NewRequest("POST", s.URL+"/feedback/salesforce", strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Baton-Secret", secret)
