@@ -418,6 +418,9 @@ func hsRefusedEmail(status int, body []byte) bool {
 const (
 	noEmailStep     = "contact"
 	noEmailSentStep = "contact-sent"
+	// noEmailLeftStep names the properties HubSpot refused on that
+	// contact, left off it: the search for it must not ask for them.
+	noEmailLeftStep = "contact-left"
 )
 
 // withoutEmail delivers a lead whose address HubSpot refuses: a contact
@@ -464,6 +467,16 @@ func (h *HubSpot) withoutEmail(ctx context.Context, l push.Lead, props map[strin
 		}
 		if d := dropRefused(status, body, create, w.on(l.Sites)); len(d) > 0 && try < 2 {
 			made = append(made, d...)
+			var left []string
+			for p := range props {
+				if _, kept := create[p]; !kept && p != "email" {
+					left = append(left, p)
+				}
+			}
+			slices.Sort(left)
+			if err := prog.SaveStep(ctx, noEmailLeftStep, strings.Join(left, ",")); err != nil {
+				return "", nil, &push.Error{Connector: "hubspot", Message: "recording the contact's values HubSpot refused: " + err.Error()}
+			}
 			continue
 		}
 		if status != 201 && status != 200 {
@@ -494,16 +507,29 @@ const noEmailWindow = 5 * time.Minute
 // unconfirmedContact settles a contact without email sent before whose
 // answer was lost: HubSpot may have made it. Nothing of Baton's is unique
 // on it, so search looks for a contact without an email created around
-// then with the stage, names, company and phone sent, the oldest first;
-// found, its id is kept. Only another contact
-// without an email, alike in all of those and made within minutes, could
-// be taken for it, which for a lead of such a name and company is the
-// same person. Not found, the delivery is retried until search could have
-// seen it (its index lags), then the contact is sent again ("": none).
+// then with the stage, names, company and phone it was made with (less
+// what HubSpot refused), the oldest first; found, its id is kept. It is
+// looked for only when the lead gave a name or a phone: then only another
+// contact without an email, alike in all of those and made within
+// minutes, could be taken for it. Not found (or not looked for), the
+// delivery is retried until search could have seen it (its index lags),
+// then the contact is sent again ("": none).
 func (h *HubSpot) unconfirmedContact(ctx context.Context, prog push.Progress, create map[string]string) (string, error) {
 	sent, err := time.Parse(time.RFC3339Nano, prog.Step(noEmailSentStep))
 	if err != nil {
 		return "", nil // none sent, or its answer said it was not made
+	}
+	create = maps.Clone(create)
+	for _, p := range strings.Split(prog.Step(noEmailLeftStep), ",") {
+		delete(create, p) // refused then, so not on it
+	}
+	if create["lastname"] == "" && create["firstname"] == "" && create["phone"] == "" {
+		// Nothing of the person's own to tell their contact from another
+		// made without an email at the same minutes (another lead's whose
+		// address HubSpot refused, an import): taking one would put this
+		// MQL, and every later one, on someone else. A second contact is
+		// the lesser harm: sales merge it.
+		return "", nil
 	}
 	ms := func(t time.Time) string { return fmt.Sprint(t.UnixMilli()) }
 	filters := []any{

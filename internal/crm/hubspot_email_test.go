@@ -138,8 +138,9 @@ func TestHubSpotEmailItRefusesLostAnswer(t *testing.T) {
 	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 	f.Now = func() time.Time { return now }
 	c := &crm.HubSpot{BaseURL: f.URL, Token: f.Token, Now: func() time.Time { return now }}
-	// Another contact without email, of another name, made just before.
-	f.Contacts["#7"] = map[string]string{"hs_object_id": "7", "lastname": "佐藤", "createdate": now.Format(time.RFC3339Nano)}
+	// Another contact without email, of the same company and stage but
+	// another name, made just before and seen by search.
+	decoy := f.AddContact(map[string]string{"lastname": "佐藤", "firstname": "花子", "company": "サンプル株式会社", "lifecyclestage": "marketingqualifiedlead"})
 	l := lead
 	l.Email = hsRefused[2]
 	ctx := push.WithProgress(context.Background(), push.MemProgress{})
@@ -156,7 +157,7 @@ func TestHubSpotEmailItRefusesLostAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(f.Contacts) != 2 || f.Calls["POST /crm/v3/objects/contacts"] != 1 || id == "7" || f.Contacts["#"+id]["lastname"] != "山田" || len(f.Notes) != 1 {
+	if len(f.Contacts) != 2 || f.Calls["POST /crm/v3/objects/contacts"] != 1 || id == decoy || f.Contacts["#"+id]["lastname"] != "山田" || len(f.Notes) != 1 {
 		t.Fatalf("id %s: %d contacts, %d creates, %d notes", id, len(f.Contacts), f.Calls["POST /crm/v3/objects/contacts"], len(f.Notes))
 	}
 }
@@ -229,5 +230,65 @@ func TestHubSpotEmailItRefusesNextMQL(t *testing.T) {
 	id, err = c.Push(push.WithProgress(context.Background(), push.MemProgress{}), third)
 	if err != nil || id == first || f.Contacts["#"+id] == nil || len(f.Contacts) != 1 {
 		t.Fatalf("third MQL on %q (%v): %v", id, err, f.Contacts)
+	}
+}
+
+// TestHubSpotEmailItRefusesLostAnswerNothingToMatch: two people whose
+// forms gave only an address HubSpot refuses, a minute apart, the answer
+// creating B's contact lost. Nothing of B's own tells B's contact from A's
+// (both without email, at the MQL stage, made within minutes): B's retry
+// took A's contact, and B's MQL and every later one went on A. Now it
+// makes B's again: a duplicate sales can merge, never someone else's.
+func TestHubSpotEmailItRefusesLostAnswerNothingToMatch(t *testing.T) {
+	f := crmfake.NewHubSpot()
+	defer f.Close()
+	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	f.Now = func() time.Time { return now }
+	c := &crm.HubSpot{BaseURL: f.URL, Token: f.Token, Now: func() time.Time { return now }}
+	a := lead
+	a.Attributes = map[string]string{}
+	a.Email, a.PersonID, a.MQLID = hsRefused[0], "p_a", "p_a-c1"
+	idA, err := c.Push(push.WithProgress(context.Background(), push.MemProgress{}), a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(time.Minute)
+	b := a
+	b.Email, b.PersonID, b.MQLID = hsRefused[1], "p_b", "p_b-c1"
+	ctx := push.WithProgress(context.Background(), push.MemProgress{})
+	f.LoseAnswer("POST /crm/v3/objects/contacts", 1)
+	if _, err := c.Push(ctx, b); err == nil {
+		t.Fatal("answer lost: no error")
+	}
+	now = now.Add(3 * time.Minute)
+	idB, err := c.Push(ctx, b)
+	if err != nil || idB == idA {
+		t.Fatalf("B's MQL went on %s (A's is %s): %v", idB, idA, err)
+	}
+}
+
+// TestHubSpotEmailItRefusesLostAnswerValueLeftOff: the company was
+// refused (a dropdown without that option) and left off the contact made
+// without email, whose answer was then lost. The retry looked for the
+// company on it, found nothing and made a second contact; it looks
+// without what HubSpot refused.
+func TestHubSpotEmailItRefusesLostAnswerValueLeftOff(t *testing.T) {
+	f := crmfake.NewHubSpot()
+	defer f.Close()
+	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	f.Now = func() time.Time { return now }
+	f.Enumerations = map[string][]string{"company": {"株式会社ほか"}}
+	c := &crm.HubSpot{BaseURL: f.URL, Token: f.Token, Now: func() time.Time { return now }}
+	l := lead
+	l.Email = hsRefused[0]
+	ctx := push.WithProgress(context.Background(), push.MemProgress{})
+	f.LoseAnswerAfter("POST /crm/v3/objects/contacts", 1, 1) // the first create refused, the second made and its answer lost
+	if _, err := c.Push(ctx, l); err == nil {
+		t.Fatal("answer lost: no error")
+	}
+	now = now.Add(f.SearchLag + time.Second)
+	id, err := c.Push(ctx, l)
+	if err != nil || len(f.Contacts) != 1 || f.Contacts["#"+id]["lastname"] != "山田" {
+		t.Fatalf("id %s: %d contacts, %v", id, len(f.Contacts), err)
 	}
 }

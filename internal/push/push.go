@@ -636,7 +636,7 @@ func (w *Worker) deliver(ctx context.Context, mql qualify.MQL, maxAttempts int) 
 	if err != nil {
 		return Result{Reason: "build lead: " + err.Error()}
 	}
-	sent, err := lastSent(ctx, w.T, mql.Person, mql.ID)
+	sent, record, err := lastSent(ctx, w.T, mql.Person, mql.ID)
 	if err != nil {
 		return Result{Reason: "earlier deliveries: " + err.Error()}
 	}
@@ -644,7 +644,7 @@ func (w *Worker) deliver(ctx context.Context, mql qualify.MQL, maxAttempts int) 
 		func(ctx context.Context, c Connector) (string, bool, error) {
 			l := lead
 			prev := sent[c.Name()]
-			l.Unchanged, l.Last, l.Record = unchanged(lead.Attributes, prev.Sent), prev.Sent, prev.ExternalID
+			l.Unchanged, l.Last, l.Record = unchanged(lead.Attributes, prev.Sent), prev.Sent, record[c.Name()]
 			ext, err := c.Push(ctx, l)
 			return ext, true, err
 		})

@@ -61,28 +61,41 @@ func (l Lead) SalesOwn(attr, cur, want string) bool {
 	return !ok || h != sentHash(cur)
 }
 
-// lastSent are the latest delivered records of each connector for a
-// person that kept the hashes of the attributes delivered (Sent), of
-// another MQL than mqlID, by connector name.
-func lastSent(ctx context.Context, t table.Table, person, mqlID string) (map[string]Delivery, error) {
+// lastSent are, of another MQL than mqlID, by connector name: the latest
+// delivered records of each connector for a person that kept the hashes
+// of the attributes delivered (Sent), and the record the latest delivery
+// went on, Sent or not (a lead with no attributes keeps no hashes, and
+// its next MQL must still find its record: HubSpot's contact made without
+// an email has nothing else to be found by).
+func lastSent(ctx context.Context, t table.Table, person, mqlID string) (sent map[string]Delivery, record map[string]string, err error) {
 	items, err := t.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: "DLV#"})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	at := map[string]Delivery{}
+	sent, latest := map[string]Delivery{}, map[string]Delivery{}
 	for _, it := range items {
 		d, err := decodeDelivery(it.Data)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		if d.MQLID == mqlID || d.Status != StatusDelivered || d.Sent == nil {
+		if d.MQLID == mqlID || d.Status != StatusDelivered {
 			continue
 		}
-		if prev, ok := at[d.Connector]; !ok || d.At.After(prev.At) {
-			at[d.Connector] = d
+		if prev, ok := latest[d.Connector]; !ok || d.At.After(prev.At) {
+			latest[d.Connector] = d
+		}
+		if d.Sent == nil {
+			continue
+		}
+		if prev, ok := sent[d.Connector]; !ok || d.At.After(prev.At) {
+			sent[d.Connector] = d
 		}
 	}
-	return at, nil
+	record = make(map[string]string, len(latest))
+	for c, d := range latest {
+		record[c] = d.ExternalID
+	}
+	return sent, record, nil
 }
 
 // unchanged are the attributes of attrs whose value is the one sent (by

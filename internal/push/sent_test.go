@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"sync"
 	"testing"
 
@@ -71,5 +72,29 @@ func TestNextMQLSaysWhatIsUnchanged(t *testing.T) {
 	// it by the person (HubSpot's contact without the email it refuses).
 	if fmt.Sprint(c.record) != "[ ext-"+f.mql.ID+"]" {
 		t.Fatalf("pushes told records %q, want none, then the first delivery's", c.record)
+	}
+}
+
+// TestRecordWithoutAttributes: a person whose form gave only the email
+// keeps no attribute hashes with the delivery, yet their next MQL is told
+// the record the first went on (HubSpot's contact made without an email
+// HubSpot refuses has nothing else to be found by: a second contact).
+func TestRecordWithoutAttributes(t *testing.T) {
+	f := setup(t, &receiver{ids: map[string]int{}})
+	ctx := context.Background()
+	c := &unchangedSeen{}
+	f.w.Connectors = []push.Connector{c}
+	p, _, err := f.w.Stitcher.Identify(ctx, identity.Identification{Visitor: "pv9", Email: "only@example.com", Strength: identity.Strong, At: f.clk.t})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := 1; n <= 2; n++ {
+		m := qualify.MQL{ID: fmt.Sprintf("%s-c%d", p.ID, n), Person: p.ID, Email: p.Email, Cycle: n, At: f.clk.t, Condition: "hot-and-fit", Verdict: f.mql.Verdict}
+		if res := f.w.Deliver(ctx, m); !res.Done {
+			t.Fatalf("MQL %d: %+v", n, res)
+		}
+	}
+	if want := []string{"", "ext-" + p.ID + "-c1"}; !slices.Equal(c.record, want) {
+		t.Fatalf("records told %q, want %q", c.record, want)
 	}
 }

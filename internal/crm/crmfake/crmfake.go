@@ -37,6 +37,7 @@ type base struct {
 	faults      []Fault
 	writeFaults []Fault // served to writes only (FailWrites)
 	lose        map[string]int
+	loseSkip    map[string]int // answered before lose applies
 	Calls       map[string]int // "METHOD /path-pattern" -> count
 	*httptest.Server
 }
@@ -76,13 +77,18 @@ func (b *base) FailWrites(n int, f Fault) {
 // LoseAnswer makes the next n requests of call ("POST /path") be done but
 // their answers lost: the connection is closed without one, as when the
 // client's timeout or a proxy gives up after the SFA did the work.
-func (b *base) LoseAnswer(call string, n int) {
+func (b *base) LoseAnswer(call string, n int) { b.LoseAnswerAfter(call, 0, n) }
+
+// LoseAnswerAfter is LoseAnswer after the next skip requests of call are
+// answered (a refusal first, then the request done and its answer lost).
+func (b *base) LoseAnswerAfter(call string, skip, n int) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.lose == nil {
-		b.lose = map[string]int{}
+		b.lose, b.loseSkip = map[string]int{}, map[string]int{}
 	}
 	b.lose[call] += n
+	b.loseSkip[call] += skip
 }
 
 // lossy serves next, dropping the answers LoseAnswer asked for.
@@ -90,9 +96,12 @@ func (b *base) lossy(next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b.mu.Lock()
 		call := r.Method + " " + r.URL.Path
-		lose := b.lose[call] > 0
-		if lose {
+		lose := b.lose[call] > 0 && b.loseSkip[call] == 0
+		switch {
+		case lose:
 			b.lose[call]--
+		case b.loseSkip[call] > 0:
+			b.loseSkip[call]--
 		}
 		b.mu.Unlock()
 		if !lose {
@@ -217,6 +226,28 @@ func NewHubSpot() *HubSpot {
 	h.Calls = map[string]int{}
 	h.Server = httptest.NewServer(h.lossy(h.serve))
 	return h
+}
+
+// AddContact stores a contact as sales or an import made it at the fake's
+// now (props without "email": one without an address), seen by search at
+// once, and returns its id.
+func (h *HubSpot) AddContact(props map[string]string) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.seq++
+	id := fmt.Sprint(100 + h.seq)
+	c := map[string]string{"hs_object_id": id, "createdate": h.Now().UTC().Format(time.RFC3339Nano)}
+	maps.Copy(c, props)
+	key := c["email"]
+	if key == "" {
+		key = "#" + id
+	}
+	h.Contacts[key] = c
+	if h.contactAt == nil {
+		h.contactAt = map[string]time.Time{}
+	}
+	h.contactAt[id] = h.Now()
+	return id
 }
 
 // Contact returns a copy of the stored contact with that email (nil: none),
