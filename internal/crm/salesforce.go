@@ -978,14 +978,12 @@ func (s *Salesforce) upsertTask(ctx context.Context, id string, task map[string]
 	picks := s.taskPicks
 	s.mu.Unlock()
 	for try := 0; ; try++ {
-		if picks != nil {
-			for f, v := range picks {
-				if _, sent := task[f]; sent {
-					if v == "" {
-						delete(task, f)
-					} else {
-						task[f] = v
-					}
+		for f, v := range picks {
+			if _, sent := task[f]; sent {
+				if v == "" {
+					delete(task, f)
+				} else {
+					task[f] = v
 				}
 			}
 		}
