@@ -81,7 +81,7 @@ type Verdict struct {
 // Applier applies outcomes and records deals; see qualify.Qualifier.
 type Applier interface {
 	OutcomeOf(ctx context.Context, person, outcome, deliveryID string, owner qualify.Owner, why string, at time.Time) (qualify.OutcomeResult, error)
-	RecordDeal(ctx context.Context, person string, d qualify.DealReport) (bool, error)
+	RecordDealOf(ctx context.Context, person string, d qualify.DealReport) (qualify.DealRecorded, error)
 	Record(ctx context.Context, person string) (qualify.Record, error)
 }
 
@@ -356,9 +356,16 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 		Amount          *float64 `json:"amount"`
 		CurrencyIsoCode string   `json:"currencyIsoCode"`
 		CloseDate       string   `json:"closeDate"`
+		// The Opportunity's Id ($Record.Id of a Flow on Opportunity): which
+		// deal it is, so that an old Opportunity's later edit stays its
+		// cycle's deal (RecordDeal).
+		OpportunityID string `json:"opportunityId"`
 	}
 	if err := json.Unmarshal(body, &f); err != nil {
 		return nil, badBody("a Flow callout", err)
+	}
+	if f.OpportunityID != "" && !salesforceRecordID(f.OpportunityID) {
+		return nil, fmt.Errorf("opportunityId %q must be a Salesforce record id (15 or 18 letters and digits)", textcut.Runes(f.OpportunityID, 40))
 	}
 	deal := dealOf(f.Amount, f.CurrencyIsoCode, f.CloseDate, "salesforce", f.ChangedAt.Time, nil) // CloseDate is a Date field
 	out := f.Outcome
@@ -381,6 +388,7 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 		if err := qualify.ValidateDeal(*deal); err != nil {
 			return nil, err
 		}
+		deal = opportunityRef(deal, f.OpportunityID)
 	}
 	if out == "" && deal == nil {
 		// Answered 200, said in the results, as the change event and the
@@ -480,7 +488,7 @@ func opportunityChange(id string, at time.Time, ids []string, payload map[string
 	owner, _ := payload["OwnerId"].(string)
 	var vs []Verdict
 	for _, s := range ids {
-		vs = append(vs, Verdict{DeliveryID: "sfcdc-" + id + "-" + s, ExternalID: s, PersonID: pid, Outcome: out, Owner: owner, At: at, Deal: deal})
+		vs = append(vs, Verdict{DeliveryID: "sfcdc-" + id + "-" + s, ExternalID: s, PersonID: pid, Outcome: out, Owner: owner, At: at, Deal: opportunityRef(deal, s)})
 	}
 	return vs, nil
 }
@@ -1091,6 +1099,9 @@ type KintoneDealFields struct{ Amount, Currency, CloseDate string }
 // ¥1,200,000, 120万) is read by kintoneAmount, its 円 or ¥ the currency
 // unless the currency field says otherwise. An error names the field and
 // value it could not read.
+// It names no deal (Ref): the record is the person's lead
+// record, which every MQL cycle writes, not one deal; named by it, a new
+// cycle's deal would be taken for the first cycle's.
 func kintoneDeal(body []byte, f KintoneDealFields, outcome string, loc *time.Location) (*qualify.DealReport, error) {
 	if f.Amount == "" {
 		f.Amount = "amount"
@@ -1147,6 +1158,22 @@ func opportunity(out string, amount *float64, currency, closeDate string, at tim
 		}
 	}
 	return out, deal, nil
+}
+
+// opportunityRef is deal (nil: nil) named as Salesforce Opportunity id
+// (15 or 18 characters: the same Ref), a copy for each record: a change
+// event's records share one deal's fields. The Ref tells RecordDeal
+// which cycle's deal an Opportunity's later edit is (an event carries the
+// record's id, never the cycle).
+func opportunityRef(deal *qualify.DealReport, id string) *qualify.DealReport {
+	if deal == nil {
+		return nil
+	}
+	d := *deal
+	if id = strings.TrimSpace(id); id != "" {
+		d.Ref = "salesforce-opportunity-" + salesforceID18(id)
+	}
+	return &d
 }
 
 // dealOf is the deal a delivery carries (nil: none of its fields). A
@@ -1217,8 +1244,11 @@ func (h *Handler) webhook(w http.ResponseWriter, r *http.Request) {
 		Amount    *float64 `json:"amount"`
 		Currency  string   `json:"currency"`
 		CloseDate string   `json:"closeDate"`
+		// The source's id of the deal, when it has one: which deal an
+		// edit is about (RecordDeal keeps an earlier cycle's deal its own).
+		DealID string `json:"dealId"`
 	}
-	const shape = "{\"email\" or \"personId\", \"outcome\", \"owner\", \"at\"} (optionally \"amount\", \"currency\", \"closeDate\")"
+	const shape = "{\"email\" or \"personId\", \"outcome\", \"owner\", \"at\"} (optionally \"amount\", \"currency\", \"closeDate\", \"dealId\")"
 	if err := json.Unmarshal(body, &p); err != nil {
 		httpx.JSON(w, http.StatusBadRequest, httpx.BadJSON(shape, err))
 		return
@@ -1232,12 +1262,19 @@ func (h *Handler) webhook(w http.ResponseWriter, r *http.Request) {
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "body must be " + shape + ": it names nobody (\"email\" or \"personId\")", Field: "email"})
 		return
 	}
+	if p.DealID != "" && (!keyable(p.DealID) || strings.TrimSpace(p.DealID) != p.DealID) {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: fmt.Sprintf("dealId must be at most %d bytes, without control characters or surrounding spaces", maxDeliveryID), Field: "dealId"})
+		return
+	}
 	deal := dealOf(p.Amount, p.Currency, p.CloseDate, "webhook", p.At.Time, h.Loc)
 	if deal != nil {
 		deal.Outcome = p.Outcome
 		if err := qualify.ValidateDeal(*deal); err != nil {
 			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error()})
 			return
+		}
+		if p.DealID != "" {
+			deal.Ref = "webhook-deal-" + p.DealID
 		}
 	}
 	h.apply(w, r, "webhook", []Verdict{{DeliveryID: "wh-" + r.Header.Get("webhook-id"), PersonID: p.PersonID, Email: p.Email, Outcome: p.Outcome, Owner: p.Owner, Why: p.Reason, At: p.At.Time, Deal: deal}})
@@ -1353,8 +1390,10 @@ func (h *Handler) applyAll(ctx context.Context, source string, vs []Verdict) ([]
 		// The deal first: it is idempotent, and a retry after a failure
 		// below finds the outcome not yet applied.
 		var dealChanged bool
+		var rec qualify.DealRecorded
 		if v.Deal != nil {
-			dealChanged, err = h.Apply.RecordDeal(ctx, pid, *v.Deal)
+			rec, err = h.Apply.RecordDealOf(ctx, pid, *v.Deal)
+			dealChanged = rec.Changed
 			if errors.Is(err, identity.ErrNotFound) { // erased since it was found
 				results = append(results, result{DeliveryID: v.DeliveryID, OutcomeResult: qualify.OutcomeResult{Ignored: "unknown person"}})
 				continue
@@ -1369,6 +1408,20 @@ func (h *Handler) applyAll(ctx context.Context, source string, vs []Verdict) ([]
 			if v.NoOutcome != "" {
 				why += ": " + v.NoOutcome
 			}
+			results = append(results, result{DeliveryID: v.DeliveryID, OutcomeResult: qualify.OutcomeResult{Ignored: why}, Deal: dealChanged})
+			continue
+		}
+		if rec.Earlier && v.Outcome != "won" {
+			// The delivery is about an earlier cycle's deal (its Ref):
+			// an SFA sends an old opportunity's stage again with each
+			// edit (an Outbound Message carries every field chosen, a
+			// Flow what it was built to), and Closed Lost of the
+			// opportunity lost before the recycle, applied to the person
+			// now, rejected (recycled) their new MQL. Its outcome is that
+			// deal's (recorded on it), not a verdict on this cycle; a
+			// win is: the person is a customer whichever opportunity
+			// made them one.
+			why := fmt.Sprintf("outcome %s is of cycle %d's deal, not of the current MQL", v.Outcome, rec.Cycle)
 			results = append(results, result{DeliveryID: v.DeliveryID, OutcomeResult: qualify.OutcomeResult{Ignored: why}, Deal: dealChanged})
 			continue
 		}

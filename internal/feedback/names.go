@@ -52,3 +52,17 @@ func salesforceID18(id string) string {
 	}
 	return id + string(suffix)
 }
+
+// salesforceRecordID reports whether s has the form of a Salesforce record
+// id: 15 or 18 letters and digits.
+func salesforceRecordID(s string) bool {
+	if len(s) != 15 && len(s) != 18 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}

@@ -27,8 +27,11 @@ type DealReport struct {
 	Outcome   string // the outcome reported with it ("" for an amount change alone)
 	Source    string
 	At        time.Time // when the SFA changed it (zero: now)
-	// Ref names the SFA's deal when several people may share it (a
-	// HubSpot deal with its contacts): the revenue report counts it once.
+	// Ref names the SFA's deal (its opportunity or deal id), when the
+	// delivery says which: the revenue report counts a deal several people
+	// share once, and RecordDeal keeps a deal an earlier cycle recorded
+	// that cycle's. "": the delivery names none (kintone's record, a
+	// HubSpot contact's rollups read alone).
 	Ref string
 }
 
@@ -43,7 +46,7 @@ type Deal struct {
 	Outcome   string    `json:"outcome,omitempty"` // the latest outcome reported with deal fields
 	Source    string    `json:"source,omitempty"`
 	At        time.Time `json:"at"`            // the latest change applied
-	Ref       string    `json:"ref,omitempty"` // the SFA's deal, when people share it (DealReport.Ref)
+	Ref       string    `json:"ref,omitempty"` // the SFA's deal, when the delivery named it (DealReport.Ref)
 }
 
 // ValidateDeal checks a reported deal's fields (the feedback parsers' rule).
@@ -63,15 +66,43 @@ func ValidateDeal(d DealReport) error {
 }
 
 // RecordDeal merges a reported deal into the person's deal of their
-// current cycle. A report older than the stored deal's latest change is
-// ignored (out-of-order delivery); repeats change nothing. It reports
-// whether the deal changed.
+// current cycle, or, when it names (Ref) a deal an earlier cycle recorded,
+// into that cycle's deal: an SFA sends an old opportunity's edits (a
+// change event, an Outbound Message, a HubSpot deal webhook) long after
+// the person was recycled and qualified again, and the current cycle's
+// deal it became was pipeline the new cycle never had. A report older
+// than the stored deal's latest change is ignored (out-of-order
+// delivery); repeats change nothing. It reports whether the deal changed.
+//
+// An earlier cycle's deal is updated, not the report ignored: the reports
+// read such a deal only as that cycle's win (its amount then is the won
+// amount, which an edit corrects) and never as pipeline (only the current
+// cycle's deal is open), so an edit moves no revenue between cycles; its
+// outcome changes only when the report carries one, as in any cycle.
 func (q *Qualifier) RecordDeal(ctx context.Context, person string, d DealReport) (bool, error) {
+	r, err := q.RecordDealOf(ctx, person, d)
+	return r.Changed, err
+}
+
+// DealRecorded is what RecordDealOf did with a report.
+type DealRecorded struct {
+	Changed bool
+	// Earlier: the report named (Ref) an earlier cycle's deal, Cycle,
+	// whose outcome before it was Outcome. The feedback handler applies
+	// such a report's outcome to the person's current cycle only if it is
+	// a win (feedback's applyAll says why).
+	Earlier bool
+	Cycle   int
+	Outcome string
+}
+
+// RecordDealOf is RecordDeal, saying which cycle's deal the report was.
+func (q *Qualifier) RecordDealOf(ctx context.Context, person string, d DealReport) (DealRecorded, error) {
 	if err := ValidateDeal(d); err != nil {
-		return false, err
+		return DealRecorded{}, err
 	}
 	if d.Amount == nil && d.Currency == "" && d.CloseDate == "" {
-		return false, nil
+		return DealRecorded{}, nil
 	}
 	if d.At.IsZero() {
 		d.At = q.now()
@@ -82,32 +113,42 @@ func (q *Qualifier) RecordDeal(ctx context.Context, person string, d DealReport)
 		// before an erasure and comes after it writes nothing back.
 		p, err := q.Dir.Get(ctx, person)
 		if err != nil {
-			return false, err
+			return DealRecorded{}, err
 		}
 		rec, err := q.Record(ctx, person)
 		if err != nil {
-			return false, err
+			return DealRecorded{}, err
 		}
-		if earlierCycle(rec, d.At) {
-			return false, nil // an earlier cycle's deal
+		cycle, named := rec.Cycle, false
+		if d.Ref != "" && rec.Cycle > 1 {
+			if cycle, named, err = q.dealCycle(ctx, person, d.Ref); err != nil {
+				return DealRecorded{}, err
+			}
+			if !named {
+				cycle = rec.Cycle
+			}
 		}
-		sk := fmt.Sprintf("%s%06d", dealPfx, rec.Cycle)
+		if !named && earlierCycle(rec, d.At) {
+			return DealRecorded{}, nil // an earlier cycle's deal
+		}
+		sk := fmt.Sprintf("%s%06d", dealPfx, cycle)
 		var cur Deal
 		var version int64
 		it, err := q.T.Get(ctx, identity.PersonPK(person), sk)
 		switch {
 		case err == nil:
 			if err := json.Unmarshal(it.Data, &cur); err != nil {
-				return false, err
+				return DealRecorded{}, err
 			}
 			version = it.Version
 		case errors.Is(err, table.ErrNotFound):
-			cur = Deal{Cycle: rec.Cycle}
+			cur = Deal{Cycle: cycle}
 		default:
-			return false, err
+			return DealRecorded{}, err
 		}
+		r := DealRecorded{Earlier: cycle < rec.Cycle, Cycle: cycle, Outcome: cur.Outcome}
 		if d.At.Before(cur.At) {
-			return false, nil
+			return r, nil
 		}
 		next := cur
 		if d.Amount != nil {
@@ -130,7 +171,7 @@ func (q *Qualifier) RecordDeal(ctx context.Context, person string, d DealReport)
 		}
 		next.At = d.At.UTC()
 		if next == cur {
-			return false, nil
+			return r, nil
 		}
 		data, _ := json.Marshal(next)
 		err = q.T.Transact(ctx, []table.Write{
@@ -138,13 +179,30 @@ func (q *Qualifier) RecordDeal(ctx context.Context, person string, d DealReport)
 			privacy.NotErased(p.Email),
 		})
 		if err == nil {
-			return true, nil
+			r.Changed = true
+			return r, nil
 		}
 		if !errors.Is(err, table.ErrConditionFailed) {
-			return false, err
+			return DealRecorded{}, err
 		}
 	}
-	return false, errors.New("qualify: too much contention recording a deal")
+	return DealRecorded{}, errors.New("qualify: too much contention recording a deal")
+}
+
+// dealCycle is the cycle whose deal is the SFA's deal ref, the earliest
+// if several are (stored before RecordDeal read Ref: the deal belongs to
+// the cycle that recorded it first).
+func (q *Qualifier) dealCycle(ctx context.Context, person, ref string) (int, bool, error) {
+	ds, err := q.Deals(ctx, person)
+	if err != nil {
+		return 0, false, err
+	}
+	for _, d := range ds { // by cycle: the sort key's
+		if d.Ref == ref {
+			return d.Cycle, true, nil
+		}
+	}
+	return 0, false, nil
 }
 
 // Deals returns a person's deals, by cycle.

@@ -45,6 +45,15 @@ func DealState(p *Person, d qualify.Deal) (string, time.Time) {
 // change the deal's state dates from (its cycle's win, or its first SQL or
 // opportunity for an open deal), -1 when it dates from the deal itself.
 func dealState(p *Person, d qualify.Deal) (string, time.Time, int) {
+	// A deal an earlier cycle has (the same Ref) is that cycle's: a later
+	// cycle's with its Ref is an edit of it stored there before
+	// RecordDeal read Ref (a HubSpot deal's, edited after the recycle),
+	// never that cycle's pipeline or win.
+	for _, e := range p.Deals {
+		if d.Ref != "" && e.Ref == d.Ref && e.Cycle < d.Cycle {
+			return "", time.Time{}, -1
+		}
+	}
 	var start, end time.Time // the deal's MQL cycle
 	for i, m := range p.MQLs {
 		if m.Cycle == d.Cycle {

@@ -88,6 +88,28 @@ func TestDealState(t *testing.T) {
 	}
 }
 
+// TestDealOfAnEarlierCycleStoredInALaterOne: an edit of cycle 1's lost
+// HubSpot deal after the lead came back was stored as cycle 2's deal with
+// the deal's Ref (before RecordDeal read Ref); the report counted it as
+// cycle 2's pipeline. It is cycle 1's deal: in neither.
+func TestDealOfAnEarlierCycleStoredInALaterOne(t *testing.T) {
+	p := &Person{ID: "r", Rec: qualify.Record{Stage: qualify.StageMQL, Cycle: 2, CycleFrom: day(2.5), Touches: []qualify.Touch{touch(day(0), "search", "google", "organic"), touch(day(3), "email", "newsletter", "email")}},
+		History: hist(qualify.StageLead, day(0), "", qualify.StageMQL, day(1), "", qualify.StageLost, day(2.5), "rep-b", qualify.StageRecycled, day(2.5), "", qualify.StageMQL, day(4), ""),
+		MQLs:    []qualify.MQL{{Cycle: 1, At: day(1)}, {Cycle: 2, At: day(4)}},
+		Deals: []qualify.Deal{
+			{Cycle: 1, Amount: 900000, HasAmount: true, Currency: "JPY", Outcome: "lost", At: day(2.5), Ref: "hubspot-deal-7001"},
+			{Cycle: 2, Amount: 950000, HasAmount: true, Currency: "JPY", At: day(5), Ref: "hubspot-deal-7001"},
+		}}
+	if _, totals := Revenue([]*Person{p}, Filter{}, []string{"channel"}); len(totals) != 0 {
+		t.Fatalf("totals %+v, want none: cycle 1's deal was lost", totals)
+	}
+	// Cycle 2's own deal (another Ref) is its pipeline.
+	p.Deals[1].Ref = "hubspot-deal-7002"
+	if _, totals := Revenue([]*Person{p}, Filter{}, []string{"channel"}); len(totals) != 1 || totals[0].Kind != Pipeline || totals[0].Amount != 950000 {
+		t.Fatalf("totals %+v, want cycle 2's 950000 of pipeline", totals)
+	}
+}
+
 func TestWeights(t *testing.T) {
 	for _, m := range Models {
 		for n := 1; n < 6; n++ {
