@@ -388,7 +388,6 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 		if err := qualify.ValidateDeal(*deal); err != nil {
 			return nil, err
 		}
-		deal = opportunityRef(deal, f.OpportunityID)
 	}
 	if out == "" && deal == nil {
 		// Answered 200, said in the results, as the change event and the
@@ -397,6 +396,7 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 		// (Open - Not Contacted) would fault a Flow on Status each cycle.
 		return []Verdict{{DeliveryID: "sf-" + f.EventID, Unread: fmt.Sprintf("Lead Status %q maps to no outcome (feedback.salesforce_status)", f.Status)}}, nil
 	}
+	deal = opportunityRef(deal, f.OpportunityID, out, f.ChangedAt.Time)
 	return []Verdict{{DeliveryID: "sf-" + f.EventID, PersonID: f.ExternalID, ExternalID: f.LeadID, Email: f.Email, Outcome: out, Owner: f.Owner, Why: f.Reason, At: f.ChangedAt.Time, Deal: deal}}, nil
 }
 
@@ -488,7 +488,7 @@ func opportunityChange(id string, at time.Time, ids []string, payload map[string
 	owner, _ := payload["OwnerId"].(string)
 	var vs []Verdict
 	for _, s := range ids {
-		vs = append(vs, Verdict{DeliveryID: "sfcdc-" + id + "-" + s, ExternalID: s, PersonID: pid, Outcome: out, Owner: owner, At: at, Deal: opportunityRef(deal, s)})
+		vs = append(vs, Verdict{DeliveryID: "sfcdc-" + id + "-" + s, ExternalID: s, PersonID: pid, Outcome: out, Owner: owner, At: at, Deal: opportunityRef(deal, s, out, at)})
 	}
 	return vs, nil
 }
@@ -678,7 +678,6 @@ func (h *Handler) dealVerdicts(v Verdict, id string, d HubSpotDeal, outcome stri
 	deal := dealOf(d.Amount, d.Currency, d.CloseDate, "hubspot", v.At, h.Loc)
 	if deal != nil {
 		deal.Outcome = outcome
-		deal.Ref = "hubspot-deal-" + id
 		if err := qualify.ValidateDeal(*deal); err != nil {
 			h.Log.Warn("feedback hubspot: the deal's values are refused", "deal", id, "err", err)
 			deal = nil
@@ -687,6 +686,7 @@ func (h *Handler) dealVerdicts(v Verdict, id string, d HubSpotDeal, outcome stri
 	if outcome == "" && deal == nil {
 		return nil
 	}
+	deal = namedDeal(deal, "hubspot-deal-"+id, outcome, "hubspot", v.At)
 	var out []Verdict
 	seen := map[string]bool{}
 	for _, c := range d.Contacts {
@@ -1160,19 +1160,32 @@ func opportunity(out string, amount *float64, currency, closeDate string, at tim
 	return out, deal, nil
 }
 
-// opportunityRef is deal (nil: nil) named as Salesforce Opportunity id
-// (15 or 18 characters: the same Ref), a copy for each record: a change
-// event's records share one deal's fields. The Ref tells RecordDeal
-// which cycle's deal an Opportunity's later edit is (an event carries the
-// record's id, never the cycle).
-func opportunityRef(deal *qualify.DealReport, id string) *qualify.DealReport {
+// opportunityRef is deal named as Salesforce Opportunity id (15 or 18
+// characters: the same Ref), a copy for each record: a change event's
+// records share one deal's fields. The Ref tells RecordDeal which cycle's
+// deal an Opportunity's later edit is (an event carries the record's id,
+// never the cycle). Without deal fields (nil), an outcome out of the
+// Opportunity is a report of its deal's outcome alone (namedDeal).
+func opportunityRef(deal *qualify.DealReport, id, out string, at time.Time) *qualify.DealReport {
+	if id = strings.TrimSpace(id); id == "" {
+		return deal
+	}
+	return namedDeal(deal, "salesforce-opportunity-"+salesforceID18(id), out, "salesforce", at)
+}
+
+// namedDeal is deal (a copy) named ref; deal nil, a report of none of its
+// fields but its outcome, which tells RecordDealOf's caller that a stage
+// change alone of an earlier cycle's deal is that deal's (nil without an
+// outcome: nothing to say).
+func namedDeal(deal *qualify.DealReport, ref, out, source string, at time.Time) *qualify.DealReport {
 	if deal == nil {
-		return nil
+		if out == "" {
+			return nil
+		}
+		deal = &qualify.DealReport{Outcome: out, Source: source, At: at}
 	}
 	d := *deal
-	if id = strings.TrimSpace(id); id != "" {
-		d.Ref = "salesforce-opportunity-" + salesforceID18(id)
-	}
+	d.Ref = ref
 	return &d
 }
 
@@ -1273,9 +1286,9 @@ func (h *Handler) webhook(w http.ResponseWriter, r *http.Request) {
 			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error()})
 			return
 		}
-		if p.DealID != "" {
-			deal.Ref = "webhook-deal-" + p.DealID
-		}
+	}
+	if p.DealID != "" {
+		deal = namedDeal(deal, "webhook-deal-"+p.DealID, p.Outcome, "webhook", p.At.Time)
 	}
 	h.apply(w, r, "webhook", []Verdict{{DeliveryID: "wh-" + r.Header.Get("webhook-id"), PersonID: p.PersonID, Email: p.Email, Outcome: p.Outcome, Owner: p.Owner, Why: p.Reason, At: p.At.Time, Deal: deal}})
 }

@@ -42,7 +42,8 @@ func (f *fx) oldDealStaysItsCycle(t *testing.T, amount float64, ref string) {
 // lead recycled and qualified again; then its Amount is edited, which
 // Change Data Capture sends with the record's id. The edit became cycle
 // 2's deal ({Cycle:2 Amount:950000 Outcome:""}), an open deal the revenue
-// report counted as cycle 2's pipeline. It is cycle 1's deal's edit.
+// report counted as cycle 2's pipeline. It is cycle 1's deal's edit; a
+// later change of its stage alone is that deal's too.
 func TestOldOpportunityEditCDC(t *testing.T) {
 	f := setup(t)
 	sf := map[string]string{"X-Baton-Secret": shared}
@@ -58,6 +59,16 @@ func TestOldOpportunityEditCDC(t *testing.T) {
 	f.clk.Set(at.Add(2 * time.Hour))
 	if code, resp := f.post(t, "/feedback/salesforce", opp("eb-edit", at.Add(time.Hour), `,"Amount":950000`), sf); code != 200 || !strings.Contains(resp, `"deal":true`) {
 		t.Fatalf("edit: %d %s", code, resp)
+	}
+	f.oldDealStaysItsCycle(t, 950000, "salesforce-opportunity-0065g00000OLDabAAH")
+	// Reopened and lost again, its stage alone changed: the loss is that
+	// deal's, no verdict on the new MQL (it recycled it).
+	f.clk.Set(at.Add(3 * time.Hour))
+	if code, resp := f.post(t, "/feedback/salesforce", opp("eb-open", at.Add(2*time.Hour), `,"StageName":"Prospecting","IsClosed":false`), sf); code != 200 {
+		t.Fatalf("reopened: %d %s", code, resp)
+	}
+	if code, resp := f.post(t, "/feedback/salesforce", opp("eb-relost", at.Add(150*time.Minute), `,"StageName":"Closed Lost"`), sf); code != 200 || !strings.Contains(resp, "of cycle 1's deal") {
+		t.Fatalf("lost again: %d %s", code, resp)
 	}
 	f.oldDealStaysItsCycle(t, 950000, "salesforce-opportunity-0065g00000OLDabAAH")
 }

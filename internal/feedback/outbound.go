@@ -190,7 +190,7 @@ func outboundVerdict(delivery string, o *omObject, statuses map[string]string) V
 		if deal == nil && out == "" {
 			return Verdict{DeliveryID: delivery, Unread: fmt.Sprintf("Opportunity %s: stage %q is no outcome, and the message carries no Amount, CurrencyIsoCode or CloseDate", record, stage)}
 		}
-		return Verdict{DeliveryID: delivery, PersonID: pid, ExternalID: record, Outcome: out, Owner: fields["OwnerId"], At: at, Deal: opportunityRef(deal, record)}
+		return Verdict{DeliveryID: delivery, PersonID: pid, ExternalID: record, Outcome: out, Owner: fields["OwnerId"], At: at, Deal: opportunityRef(deal, record, out, at)}
 	default:
 		// A Contact has no Lead Status (nor an Opportunity's stage): its
 		// messages are acknowledged, and said.

@@ -101,7 +101,11 @@ func (q *Qualifier) RecordDealOf(ctx context.Context, person string, d DealRepor
 	if err := ValidateDeal(d); err != nil {
 		return DealRecorded{}, err
 	}
-	if d.Amount == nil && d.Currency == "" && d.CloseDate == "" {
+	// A report of none of the deal's fields writes nothing; naming its
+	// deal (a stage change alone of an old opportunity), it still says
+	// whose deal it is, for the feedback handler to tell whose outcome.
+	fields := d.Amount != nil || d.Currency != "" || d.CloseDate != ""
+	if !fields && d.Ref == "" {
 		return DealRecorded{}, nil
 	}
 	if d.At.IsZero() {
@@ -128,8 +132,8 @@ func (q *Qualifier) RecordDealOf(ctx context.Context, person string, d DealRepor
 				cycle = rec.Cycle
 			}
 		}
-		if !named && earlierCycle(rec, d.At) {
-			return DealRecorded{}, nil // an earlier cycle's deal
+		if !named && (!fields || earlierCycle(rec, d.At)) {
+			return DealRecorded{}, nil // nothing to write, or an earlier cycle's deal
 		}
 		sk := fmt.Sprintf("%s%06d", dealPfx, cycle)
 		var cur Deal
@@ -147,7 +151,7 @@ func (q *Qualifier) RecordDealOf(ctx context.Context, person string, d DealRepor
 			return DealRecorded{}, err
 		}
 		r := DealRecorded{Earlier: cycle < rec.Cycle, Cycle: cycle, Outcome: cur.Outcome}
-		if d.At.Before(cur.At) {
+		if !fields || d.At.Before(cur.At) {
 			return r, nil
 		}
 		next := cur

@@ -136,6 +136,11 @@ func oldDealStaysItsCycles(t *testing.T, f tabletest.Factory) {
 	}
 	// An edit older than the deal's latest change stays ignored.
 	record(qualify.DealReport{Amount: amount(1), Ref: "opp-1", At: t0.Add(5*time.Hour + 30*time.Minute)}, false)
+	// Its stage alone changed (no deal field): nothing written, but whose
+	// deal it is said, for the caller to tell whose outcome it is.
+	if r, err := x.q.RecordDealOf(ctx, p.ID, qualify.DealReport{Outcome: "lost", Ref: "opp-1", At: t0.Add(6*time.Hour + 30*time.Minute)}); err != nil || r != (qualify.DealRecorded{Earlier: true, Cycle: 1, Outcome: "lost"}) {
+		t.Fatalf("a stage change of cycle 1's deal: %+v %v", r, err)
+	}
 
 	// A report naming no deal, then another deal, is cycle 2's.
 	record(qualify.DealReport{Amount: amount(300000), Currency: "JPY", Source: "kintone", At: t0.Add(7 * time.Hour)}, true)
