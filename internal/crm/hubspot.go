@@ -826,9 +826,48 @@ func escapeFit(s string, max int) (string, bool) {
 
 func utf16Len(s string) int { return len(utf16.Encode([]rune(s))) }
 
-// Forget permanently deletes the contact under HubSpot's GDPR endpoint.
+// Forget permanently deletes the contact with the person's email under
+// HubSpot's GDPR endpoint. An erasure calls ForgetDelivered, which also
+// reaches the contacts Baton delivered the person to.
 func (h *HubSpot) Forget(ctx context.Context, personID, email string) error {
-	status, body, hd, err := h.do(ctx, "POST", "/crm/v3/objects/contacts/gdpr-delete", map[string]string{"idProperty": "email", "objectId": email})
+	return h.ForgetDelivered(ctx, personID, email, nil)
+}
+
+// ForgetDelivered permanently deletes (GDPR delete) every contact the
+// person's deliveries here went to, by its id (each MQL's ExternalID, all
+// cycles, and the contact a delivery made without an email before its
+// note failed, steps.contact), and the contact with their email. A contact
+// made without the email (HubSpot refused it, withoutEmail) is found by
+// its id alone. A contact already gone (404) is done; any other refusal
+// fails the erasure, which is retried.
+func (h *HubSpot) ForgetDelivered(ctx context.Context, personID, email string, ds []push.Delivery) error {
+	var ids []string
+	for _, d := range ds {
+		// An activity's delivery keeps no id (push: a note's is no
+		// contact's); an MQL's ExternalID and steps.contact are contacts.
+		for _, id := range []string{d.ExternalID, d.Steps[noEmailStep]} {
+			if id != "" && !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	for _, id := range ids {
+		// By id, no idProperty (HubSpot: "When identifying a record by
+		// its ID, only the ID needs to be included").
+		if err := h.gdprDelete(ctx, map[string]string{"objectId": id}); err != nil {
+			return err
+		}
+	}
+	if email == "" {
+		return nil
+	}
+	return h.gdprDelete(ctx, map[string]string{"idProperty": "email", "objectId": email})
+}
+
+// gdprDelete is one POST /crm/v3/objects/contacts/gdpr-delete; 404, the
+// contact already gone, is done.
+func (h *HubSpot) gdprDelete(ctx context.Context, req map[string]string) error {
+	status, body, hd, err := h.do(ctx, "POST", "/crm/v3/objects/contacts/gdpr-delete", req)
 	if err != nil {
 		return err
 	}

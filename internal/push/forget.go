@@ -163,3 +163,22 @@ func (w *Worker) Reached(ctx context.Context, personID, connector string) (bool,
 	}
 	return false, nil
 }
+
+// Deliveries are the person's delivery records to connector, every MQL's
+// (all cycles) and every later form's: what the connector made of them
+// (ExternalID, Steps), for an erasure to find the records an email cannot
+// (HubSpot's contact without one). Read before Forget deletes them.
+func (w *Worker) Deliveries(ctx context.Context, personID, connector string) ([]Delivery, error) {
+	dlv, err := w.T.Query(ctx, table.Query{PK: identity.PersonPK(personID), Prefix: "DLV#", Consistent: true})
+	if err != nil {
+		return nil, err
+	}
+	var out []Delivery
+	for _, it := range dlv {
+		d, err := decodeDelivery(it.Data)
+		if err == nil && d.Connector == connector { // one unreadable is left out, as Reached does
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}

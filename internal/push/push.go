@@ -485,8 +485,10 @@ type Worker struct {
 	Touches func(ctx context.Context, person string) ([]qualify.Touch, error)
 	// TellForget, when set (sfa.erase), tells a connector to forget a person
 	// whose lead it took while they were being erased: a call that began
-	// before the tombstone and ended after the erasure told the SFAs.
-	TellForget func(ctx context.Context, c Connector, personID, email string) error
+	// before the tombstone and ended after the erasure told the SFAs. ds
+	// is what that delivery knew of the records it made (its ExternalID and
+	// Steps), never written: the tombstone refused the record.
+	TellForget func(ctx context.Context, c Connector, personID, email string, ds []Delivery) error
 	// History returns the person's stage history (qualify), which tells
 	// a requalified lead's recycle; nil: the lead does not say it.
 	History func(ctx context.Context, person string) ([]qualify.StageChange, error)
@@ -670,12 +672,19 @@ func (w *Worker) tellPending(ctx context.Context, mql qualify.MQL) Result {
 		return Result{Done: true}
 	}
 	for _, c := range w.Connectors {
-		if _, err := w.T.Get(ctx, ForgetPK(mql.ID), c.Name()); errors.Is(err, table.ErrNotFound) {
+		it, err := w.T.Get(ctx, ForgetPK(mql.ID), c.Name())
+		if errors.Is(err, table.ErrNotFound) {
 			continue
 		} else if err != nil {
 			return Result{Reason: "pending forget: " + err.Error()}
 		}
-		if err := w.TellForget(ctx, c, mql.Person, mql.Email); err != nil {
+		var ds []Delivery // the records the delivery made (a marker written before they were kept has none)
+		if len(it.Data) > 0 {
+			if err := json.Unmarshal(it.Data, &ds); err != nil {
+				return Result{Reason: "pending forget: " + err.Error()}
+			}
+		}
+		if err := w.TellForget(ctx, c, mql.Person, mql.Email, ds); err != nil {
 			return Result{Reason: "tell " + c.Name() + " to forget a person erased during delivery: " + err.Error()}
 		}
 		// Heard: the marker ends now (an expired item is absent; TTL
@@ -791,18 +800,8 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 			d.Status, d.ExternalID, d.LastError, d.NextAttempt, d.QuotaSince, d.Sent = StatusDelivered, ext, "", time.Time{}, time.Time{}, t.sent
 			d.Forms = t.forms
 			err := w.record(rctx, t, *d)
-			if errors.Is(err, errErased) && w.TellForget != nil {
-				// Erased during the call: the SFA may have been told
-				// before the lead arrived. Until it hears, a marker
-				// (no personal data: the MQL's id and the connector)
-				// makes the message's retry tell it again, past the
-				// tombstone check that drops it.
-				if ferr := w.TellForget(rctx, c, t.person, t.email); ferr != nil {
-					if merr := w.T.Put(rctx, table.Item{PK: ForgetPK(t.id), SK: c.Name(), Kind: KindForgetPending, Expires: w.now().Add(forgetPendingFor)}, table.Always); merr != nil {
-						ferr = errors.Join(ferr, merr)
-					}
-					return Result{Reason: "tell " + c.Name() + " to forget a person erased during delivery: " + ferr.Error()}
-				}
+			if res, told := w.tellErased(rctx, c, t, *d, err); !told {
+				return res
 			}
 			if err != nil {
 				return recordFailed(err)
@@ -842,6 +841,12 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 			d.Status, d.NextAttempt = StatusRetrying, d.At.Add(w.delay(d.Attempts-d.Quota-1, ra))
 		}
 		if err := w.record(rctx, t, *d); err != nil {
+			// A failed call may have made something first (HubSpot's
+			// contact, its note refused by the tombstone when its id was
+			// to be kept): told as a delivered one is.
+			if res, told := w.tellErased(rctx, c, t, *d, err); !told {
+				return res
+			}
 			return recordFailed(err)
 		}
 		if d.Status == StatusDead {
@@ -860,6 +865,30 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 		return Result{Permanent: true, Reason: strings.Join(dead, "; ")}
 	}
 	return Result{Done: true}
+}
+
+// tellErased tells connector c to forget the person when the record of
+// its call was refused because they were erased meanwhile (err is
+// errErased): the erasure may have told the SFAs before the lead arrived.
+// Until it hears, a marker (no personal data: the MQL's id, the connector,
+// and the ids of the records the call made there, which an email cannot
+// find: HubSpot's contact without one) makes the message's retry tell it
+// again, past the tombstone check that drops it. told false: not heard,
+// res says so.
+func (w *Worker) tellErased(ctx context.Context, c Connector, t target, d Delivery, err error) (res Result, told bool) {
+	if !errors.Is(err, errErased) || w.TellForget == nil {
+		return Result{}, true
+	}
+	made := []Delivery{{MQLID: d.MQLID, Connector: d.Connector, ExternalID: d.ExternalID, Steps: d.Steps}}
+	ferr := w.TellForget(ctx, c, t.person, t.email, made)
+	if ferr == nil {
+		return Result{}, true
+	}
+	data, _ := json.Marshal(made)
+	if merr := w.T.Put(ctx, table.Item{PK: ForgetPK(t.id), SK: c.Name(), Kind: KindForgetPending, Data: data, Expires: w.now().Add(forgetPendingFor)}, table.Always); merr != nil {
+		ferr = errors.Join(ferr, merr)
+	}
+	return Result{Reason: "tell " + c.Name() + " to forget a person erased during delivery: " + ferr.Error()}, false
 }
 
 // call runs one connector's part, a panic in it (a bug meeting odd data)

@@ -49,7 +49,7 @@ func toldUntilHeard(t *testing.T, f fx) {
 	var tells []string
 	fail := true
 	w := &push.Worker{T: f.w.T, Dir: f.w.Dir, Stitcher: f.w.Stitcher, Now: f.clk.now, Connectors: []push.Connector{c},
-		TellForget: func(ctx context.Context, c push.Connector, person, email string) error {
+		TellForget: func(ctx context.Context, c push.Connector, person, email string, _ []push.Delivery) error {
 			tells = append(tells, c.Name()+" "+person+" "+email)
 			if fail {
 				return errors.New("503 Service Unavailable")
@@ -69,4 +69,94 @@ func toldUntilHeard(t *testing.T, f fx) {
 	if res := w.Deliver(ctx, f.mql); !res.Done || len(tells) != 2 || c.pushes != 1 {
 		t.Fatalf("once heard: %+v, told %d times, %d pushes", res, len(tells), c.pushes)
 	}
+}
+
+// madeThenErased is an SFA that makes a record (its id kept as a step, as
+// HubSpot keeps a contact made without an email) and then sees its person
+// erased: the tombstone written during its call. fail writes it before the
+// record's id is kept, which fails the call, as HubSpot's fails when the
+// contact it made cannot be recorded any more.
+type madeThenErased struct {
+	f    fx
+	id   string
+	fail bool
+}
+
+func (c *madeThenErased) Name() string { return "hubspot" }
+
+func (c *madeThenErased) Push(ctx context.Context, l push.Lead) (string, error) {
+	prog := push.ProgressFrom(ctx)
+	if c.fail { // erased before the contact's id could be kept
+		if err := privacy.Tombstone(ctx, c.f.w.T, l.Email, c.f.clk.now()); err != nil {
+			return "", err
+		}
+	}
+	if err := prog.SaveStep(ctx, "contact", c.id); err != nil {
+		return "", &push.Error{Connector: "hubspot", Message: "contact " + c.id + " created but not recorded: " + err.Error()}
+	}
+	if c.fail {
+		return "", &push.Error{Connector: "hubspot", Message: "unreachable: the step was refused", Permanent: true}
+	}
+	// Erased while the note was being added.
+	if err := privacy.Tombstone(ctx, c.f.w.T, l.Email, c.f.clk.now()); err != nil {
+		return "", err
+	}
+	return c.id, nil
+}
+
+// TestSFAToldTheRecordsMadeWhileErased: a person erased during a delivery
+// is forgotten by the SFA through TellForget, which now hands it the
+// records the delivery made (its ExternalID, its steps): the erasure told
+// the SFA before the record existed, and an email cannot find a contact
+// made without one. The marker that makes the retry tell it again keeps
+// them; and a call that failed after making the record (its next step
+// refused by the tombstone) tells it too, where it told nothing.
+func TestSFAToldTheRecordsMadeWhileErased(t *testing.T) {
+	t.Run("delivered", func(t *testing.T) {
+		f := setup(t, &receiver{ids: map[string]int{}})
+		ctx := context.Background()
+		c := &madeThenErased{f: f, id: "501"}
+		var got [][]push.Delivery
+		fail := true
+		w := &push.Worker{T: f.w.T, Dir: f.w.Dir, Stitcher: f.w.Stitcher, Now: f.clk.now, Connectors: []push.Connector{c},
+			TellForget: func(ctx context.Context, c push.Connector, person, email string, ds []push.Delivery) error {
+				got = append(got, ds)
+				if fail {
+					return errors.New("503 Service Unavailable")
+				}
+				return nil
+			}}
+		if res := w.Deliver(ctx, f.mql); res.Done || res.Permanent {
+			t.Fatalf("the SFA not told: %+v (must be retried)", res)
+		}
+		fail = false
+		if res := w.Deliver(ctx, f.mql); !res.Done {
+			t.Fatalf("retried: %+v", res)
+		}
+		if len(got) != 2 {
+			t.Fatalf("told %d times", len(got))
+		}
+		for i, ds := range got {
+			if len(ds) != 1 || ds[0].ExternalID != "501" || ds[0].Steps["contact"] != "501" || ds[0].MQLID != f.mql.ID {
+				t.Errorf("tell %d handed %+v: want the record the delivery made, 501", i+1, ds)
+			}
+		}
+	})
+	t.Run("failed after making it", func(t *testing.T) {
+		f := setup(t, &receiver{ids: map[string]int{}})
+		ctx := context.Background()
+		c := &madeThenErased{f: f, id: "502", fail: true}
+		var got [][]push.Delivery
+		w := &push.Worker{T: f.w.T, Dir: f.w.Dir, Stitcher: f.w.Stitcher, Now: f.clk.now, Connectors: []push.Connector{c},
+			TellForget: func(ctx context.Context, c push.Connector, person, email string, ds []push.Delivery) error {
+				got = append(got, ds)
+				return nil
+			}}
+		if res := w.Deliver(ctx, f.mql); !res.Done {
+			t.Fatalf("delivery of an erased person: %+v", res)
+		}
+		if len(got) != 1 || len(got[0]) != 1 || got[0][0].Steps["contact"] != "502" {
+			t.Fatalf("told %+v: want the record made before the call failed, 502", got)
+		}
+	})
 }

@@ -124,8 +124,12 @@ func checkConnectors(ctx context.Context, cs []push.Connector, log *slog.Logger)
 
 // tellConnectors passes an erasure on to every connector that can forget,
 // saying what each answered. A receiver of a notice (ErasureNotice) is
-// told only when reached says it was handed the person (nil: always).
-func tellConnectors(cs []push.Connector, reached func(ctx context.Context, personID, email, connector string) (bool, error)) func(ctx context.Context, personID, email string) (privacy.Told, error) {
+// told only when reached says it was handed the person (nil: always). A
+// connector that forgets by record (recordForgetter) is handed the
+// person's deliveries to it (delivered; nil: none): the erasure tells the
+// SFAs before anything is deleted, so they are all still there.
+func tellConnectors(cs []push.Connector, reached func(ctx context.Context, personID, email, connector string) (bool, error),
+	delivered func(ctx context.Context, personID, connector string) ([]push.Delivery, error)) func(ctx context.Context, personID, email string) (privacy.Told, error) {
 	return func(ctx context.Context, personID, email string) (privacy.Told, error) {
 		told := privacy.Told{}
 		for _, c := range cs {
@@ -139,7 +143,14 @@ func tellConnectors(cs []push.Connector, reached func(ctx context.Context, perso
 					continue
 				}
 			}
-			a, ok, err := forgetOne(ctx, c, personID, email)
+			var ds []push.Delivery
+			if _, byRecord := c.(recordForgetter); byRecord && delivered != nil {
+				var err error
+				if ds, err = delivered(ctx, personID, c.Name()); err != nil {
+					return told, fmt.Errorf("%s: the person's deliveries: %w", c.Name(), err)
+				}
+			}
+			a, ok, err := forgetOne(ctx, c, personID, email, ds)
 			if err != nil {
 				return told, fmt.Errorf("%s: %w", c.Name(), err)
 			}
@@ -155,17 +166,28 @@ func tellConnectors(cs []push.Connector, reached func(ctx context.Context, perso
 // its own copy (crm.Webhook.ErasureNotice).
 type notice interface{ ErasureNotice() }
 
-// forgetAt passes an erasure on to one connector, if it can forget.
-func forgetAt(ctx context.Context, c push.Connector, personID, email string) error {
-	_, _, err := forgetOne(ctx, c, personID, email)
+// recordForgetter is a connector that forgets a person by the records
+// Baton delivered them to as well as by their email (crm.HubSpot: a
+// contact HubSpot refused the address of has none to be found by). ds
+// are the person's deliveries to it (push.Delivery: ExternalID, Steps).
+type recordForgetter interface {
+	ForgetDelivered(ctx context.Context, personID, email string, ds []push.Delivery) error
+}
+
+// forgetAt passes an erasure on to one connector, if it can forget: the
+// person erased during a delivery to it, ds what that delivery made
+// (push.Worker.TellForget; its record was never kept).
+func forgetAt(ctx context.Context, c push.Connector, personID, email string, ds []push.Delivery) error {
+	_, _, err := forgetOne(ctx, c, personID, email, ds)
 	return err
 }
 
 // forgetOne tells one connector to forget a person: its answer, and
-// whether it can forget at all. A receiver of a notice (the webhook:
+// whether it can forget at all. One that forgets by record is handed ds,
+// the person's deliveries to it. A receiver of a notice (the webhook:
 // ErasureNotice) that refused it (a permanent failure) is that answer,
 // not an error: it was told, and telling it again would change nothing.
-func forgetOne(ctx context.Context, c push.Connector, personID, email string) (privacy.Answer, bool, error) {
+func forgetOne(ctx context.Context, c push.Connector, personID, email string, ds []push.Delivery) (privacy.Answer, bool, error) {
 	type forgetter interface {
 		Forget(ctx context.Context, personID, email string) error
 	}
@@ -173,7 +195,12 @@ func forgetOne(ctx context.Context, c push.Connector, personID, email string) (p
 	if !ok {
 		return privacy.Answer{}, false, nil
 	}
-	err := f.Forget(ctx, personID, email)
+	var err error
+	if rf, byRecord := c.(recordForgetter); byRecord {
+		err = rf.ForgetDelivered(ctx, personID, email, ds)
+	} else {
+		err = f.Forget(ctx, personID, email)
+	}
 	var pe *push.Error
 	if _, isNotice := c.(notice); isNotice && errors.As(err, &pe) && pe.Permanent {
 		return privacy.Answer{Status: pe.Status, Error: pe.Message}, true, nil

@@ -122,7 +122,7 @@ func (d *Delivery) RelayReinquiry(ctx context.Context, r qualify.Reinquiry) erro
 // TellConnectors passes an erasure on to every configured connector that
 // can forget (sfa.erase).
 func (d *Delivery) TellConnectors() func(ctx context.Context, personID, email string) (privacy.Told, error) {
-	return tellConnectors(d.Connectors, d.reached)
+	return tellConnectors(d.Connectors, d.reached, d.Pusher.Deliveries)
 }
 
 // reached reports whether connector was handed the person: an MQL of

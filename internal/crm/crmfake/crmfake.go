@@ -150,7 +150,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // ---- HubSpot ----
 
-// HubSpot fakes contacts (read by email, batch upsert, GDPR delete),
+// HubSpot fakes contacts (read by email, batch upsert, GDPR delete by id
+// or email, with the contact's notes),
 // companies (create, search) and notes (create, search), as HubSpot behaves: the lifecycle stage only
 // moves forward, and search sees a write only after SearchLag.
 type HubSpot struct {
@@ -445,14 +446,7 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 	case "/crm/v4/associations/contacts/deals/batch/read", "/crm/v4/associations/contact/deal/batch/read", "/crm/v4/associations/0-1/0-3/batch/read":
 		h.associations(w, r, now, false)
 	case "/crm/v3/objects/contacts/gdpr-delete":
-		var req struct{ IDProperty, ObjectID string }
-		json.NewDecoder(r.Body).Decode(&req)
-		if _, ok := h.Contacts[req.ObjectID]; !ok {
-			writeJSON(w, 404, map[string]string{"status": "error", "message": "resource not found", "category": "OBJECT_NOT_FOUND"})
-			return
-		}
-		delete(h.Contacts, req.ObjectID)
-		w.WriteHeader(204)
+		h.gdprDelete(w, r)
 	case "/crm/v3/objects/notes/search":
 		var req struct {
 			FilterGroups []struct {
@@ -561,6 +555,66 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeJSON(w, 404, map[string]string{"status": "error", "message": "Unable to route " + r.Method + " request", "category": "OBJECT_NOT_FOUND"})
 	}
+}
+
+// gdprDelete serves POST /crm/v3/objects/contacts/gdpr-delete as HubSpot
+// documents it: the contact by its id ({"objectId": "123"}), or by email
+// with {"idProperty": "email"}; an unknown one is 404. With the contact go
+// its activities: HubSpot's GDPR delete removes "a contact and all
+// associated content" (API reference), "all activity is deleted and
+// unassociated from the record", a note also on a company staying on the
+// company's timeline (knowledge base, restorable and permanent contact
+// deletions): a note of that contact alone is deleted, one also associated
+// elsewhere loses the contact.
+func (h *HubSpot) gdprDelete(w http.ResponseWriter, r *http.Request) {
+	var req struct{ IDProperty, ObjectID string }
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.ObjectID == "" {
+		writeJSON(w, 400, map[string]string{"status": "error", "message": "Invalid input JSON: objectId is required", "correlationId": "c6f2b1e0-0000-4000-8000-000000000025", "category": "VALIDATION_ERROR"})
+		return
+	}
+	key := ""
+	switch req.IDProperty {
+	case "email":
+		if _, ok := h.Contacts[strings.ToLower(req.ObjectID)]; ok {
+			key = strings.ToLower(req.ObjectID)
+		}
+	case "", "hs_object_id":
+		for k, c := range h.Contacts {
+			if c["hs_object_id"] == req.ObjectID {
+				key = k
+			}
+		}
+	default:
+		writeJSON(w, 400, map[string]string{"status": "error", "message": "Property " + req.IDProperty + " is not a unique identifier", "correlationId": "c6f2b1e0-0000-4000-8000-000000000026", "category": "VALIDATION_ERROR"})
+		return
+	}
+	if key == "" {
+		writeJSON(w, 404, map[string]string{"status": "error", "message": "resource not found", "category": "OBJECT_NOT_FOUND"})
+		return
+	}
+	id := h.Contacts[key]["hs_object_id"]
+	delete(h.Contacts, key)
+	delete(h.contactAt, id)
+	kept := h.Notes[:0]
+	for _, n := range h.Notes {
+		as, _ := n["associations"].([]any)
+		var others []any
+		for _, a := range as {
+			if to, _ := a.(map[string]any)["to"].(map[string]any); to["id"] != id {
+				others = append(others, a)
+			}
+		}
+		if len(as) > 0 && len(others) == 0 {
+			continue // the contact's alone: deleted with it
+		}
+		if len(others) < len(as) {
+			n["associations"] = others
+		}
+		kept = append(kept, n)
+	}
+	clear(h.Notes[len(kept):])
+	h.Notes = kept
+	w.WriteHeader(204)
 }
 
 // patchContact serves PATCH /crm/v3/objects/contacts/{id}: the properties
