@@ -278,8 +278,9 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 		} // else kintone refuses it and the write leaves the record's (fitForm): read below
 	}
 	if k.StatusField != "" {
-		// kintone sends a webhook for every edit, Baton's own write among
-		// them, with the record as it then is: the status this write leaves
+		// kintone sends a webhook for every edit of the record (sales'
+		// own, of any field; not Baton's, through the many-records API),
+		// with the record as it then is: the status this write leaves
 		// is kept (before the write, so no webhook can come first), and
 		// feedback reads a webhook still carrying it as no verdict on this
 		// MQL (a status sales set before it, 見送り from an earlier lead, is
