@@ -3,24 +3,19 @@ package deploy
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/baton-hq/baton/internal/app"
 	"github.com/baton-hq/baton/internal/app/sales"
 	"github.com/baton-hq/baton/internal/app/web"
-	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/lambdahttp"
-	"github.com/baton-hq/baton/internal/stores"
+	"github.com/baton-hq/baton/internal/testutil/lambdatest"
 )
 
 // originSecretRef is how the template's distribution names the origin
@@ -138,7 +133,6 @@ func TestOriginRequiredAsDeployed(t *testing.T) {
 	}
 
 	const secret = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
-	clk := clock.NewManual(time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC))
 	for _, c := range []struct {
 		name, require, base string
 	}{
@@ -147,24 +141,7 @@ func TestOriginRequiredAsDeployed(t *testing.T) {
 		{"no WAF", without, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			cfg, err := config.FromEnv(func(k string) string {
-				return map[string]string{"BATON_REQUIRE_ORIGIN": c.require, "BATON_TRUST_PROXY": "2", "BATON_ORIGIN_SECRET": secret,
-					"BATON_BASE_PATH": c.base, "BATON_ADMIN_TOKEN": strings.Repeat("a", 32), "BATON_DATA": t.TempDir(),
-					"BATON_RULES": filepath.Join(root, "infra", "rules.yaml")}[k]
-			}, config.Deployed)
-			if err != nil {
-				t.Fatal(err)
-			}
-			tbl, err := stores.Open(context.Background(), cfg, clk.Now)
-			if err != nil {
-				t.Fatal(err)
-			}
-			a, err := app.New(context.Background(), cfg, tbl, slog.New(slog.NewTextHandler(io.Discard, nil)), app.WithClock(clk.Now))
-			if err != nil {
-				tbl.Close()
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { a.Close() })
+			a := lambdatest.NewApp(t, "BATON_REQUIRE_ORIGIN", c.require, "BATON_TRUST_PROXY", "2", "BATON_ORIGIN_SECRET", secret, "BATON_BASE_PATH", c.base)
 			required := c.require == "true"
 			for _, fn := range tpl.Names() {
 				if len(tpl.Functions[fn].Routes) == 0 {
