@@ -43,19 +43,8 @@ func recycledSQLCredited(t *testing.T, f tabletest.Factory) {
 	ctx := context.Background()
 	x := newFx(t, f)
 	p := x.identify(t, "vs", "sqlagain@example.com", t0)
-	step := func(at time.Time, evs ...event.Event) {
-		t.Helper()
-		x.clk.Set(at)
-		x.store(t, evs...)
-		x.process(t, evs...)
-	}
-	outcome := func(what, id string, at time.Time) {
-		t.Helper()
-		x.clk.Set(at)
-		if res, err := x.q.Outcome(ctx, p.ID, what, id, "rep@acme", at); err != nil || !res.Applied {
-			t.Fatalf("%s: %+v %v", what, res, err)
-		}
-	}
+	step := func(at time.Time, evs ...event.Event) { t.Helper(); x.step(t, at, evs...) }
+	outcome := func(what, id string, at time.Time) { t.Helper(); x.outcome(t, p.ID, what, id, at) }
 	step(t0.Add(3*time.Minute),
 		touchEv("vs", "s1", event.PageView, "google", "cpc", t0.Add(time.Minute)),
 		ev("vs", "s2", event.Download, t0.Add(2*time.Minute)),
@@ -148,12 +137,7 @@ func recycledMQLCredited(t *testing.T, f tabletest.Factory) {
 	ctx := context.Background()
 	x := newFx(t, f)
 	p := x.identify(t, "va", "again@example.com", t0)
-	step := func(at time.Time, evs ...event.Event) {
-		t.Helper()
-		x.clk.Set(at)
-		x.store(t, evs...)
-		x.process(t, evs...)
-	}
+	step := func(at time.Time, evs ...event.Event) { t.Helper(); x.step(t, at, evs...) }
 	step(t0.Add(3*time.Minute),
 		touchEv("va", "a1", event.PageView, "google", "cpc", t0.Add(time.Minute)),
 		ev("va", "a2", event.Download, t0.Add(2*time.Minute)),

@@ -74,19 +74,8 @@ func oldDealStaysItsCycles(t *testing.T, f tabletest.Factory) {
 	ctx := context.Background()
 	x := newFx(t, f)
 	p := x.identify(t, "od", "olddeal@example.com", t0)
-	step := func(at time.Time, evs ...event.Event) {
-		t.Helper()
-		x.clk.Set(at)
-		x.store(t, evs...)
-		x.process(t, evs...)
-	}
-	outcome := func(what, id string, at time.Time) {
-		t.Helper()
-		x.clk.Set(at)
-		if res, err := x.q.Outcome(ctx, p.ID, what, id, "rep@acme", at); err != nil || !res.Applied {
-			t.Fatalf("%s: %+v %v", what, res, err)
-		}
-	}
+	step := func(at time.Time, evs ...event.Event) { t.Helper(); x.step(t, at, evs...) }
+	outcome := func(what, id string, at time.Time) { t.Helper(); x.outcome(t, p.ID, what, id, at) }
 	record := func(d qualify.DealReport, changed bool) {
 		t.Helper()
 		x.clk.Set(d.At)

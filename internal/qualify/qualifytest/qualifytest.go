@@ -132,6 +132,25 @@ func (f fx) store(t *testing.T, evs ...event.Event) {
 	}
 }
 
+// step stores and processes evs with the clock at at (the change feed
+// delivering them then).
+func (f fx) step(t *testing.T, at time.Time, evs ...event.Event) {
+	t.Helper()
+	f.clk.Set(at)
+	f.store(t, evs...)
+	f.process(t, evs...)
+}
+
+// outcome applies sales' verdict what on person's MQL at at (id: the SFA's
+// record); it must apply.
+func (f fx) outcome(t *testing.T, person, what, id string, at time.Time) {
+	t.Helper()
+	f.clk.Set(at)
+	if res, err := f.q.Outcome(context.Background(), person, what, id, "rep@acme", at); err != nil || !res.Applied {
+		t.Fatalf("%s: %+v %v", what, res, err)
+	}
+}
+
 func (f fx) identify(t *testing.T, vis, email string, at time.Time) identity.Person {
 	t.Helper()
 	p, _, err := f.st.Identify(context.Background(), identity.Identification{Visitor: vis, Email: email, At: at, Strength: identity.Strong})
