@@ -611,7 +611,7 @@ func (w *Worker) deliver(ctx context.Context, mql qualify.MQL, maxAttempts int) 
 	if gone, err := privacy.Erased(ctx, w.T, mql.Email); err != nil {
 		return Result{Reason: "tombstone check: " + err.Error()}
 	} else if gone {
-		if res := w.tellPending(ctx, mql); !res.Done {
+		if res := w.tellPending(ctx, target{id: mql.ID, person: mql.Person, email: mql.Email}); !res.Done {
 			return res
 		}
 		w.log().Info("push: dropped the MQL of an erased person") // no personal data in logs
@@ -652,27 +652,32 @@ func (w *Worker) deliver(ctx context.Context, mql qualify.MQL, maxAttempts int) 
 		})
 }
 
-// KindForgetPending marks a connector that took an MQL's lead while its
-// person was being erased and has not yet heard TellForget (ForgetPK).
+// KindForgetPending marks a connector that took an MQL's lead (or a
+// re-inquiry's form) while its person was being erased and has not yet
+// heard TellForget (ForgetPK).
 const KindForgetPending = "sfaforget"
 
 // forgetPendingFor is how long such a marker is kept: SQS's retention, past
 // which the message that would act on it is gone.
 const forgetPendingFor = 14 * 24 * time.Hour
 
-// ForgetPK is the partition of an MQL's pending TellForget markers, one
-// item a connector (its name as the sort key).
-func ForgetPK(mqlID string) string { return "SFAFORGET#" + mqlID }
+// ForgetPK is the partition of a delivery's pending TellForget markers,
+// one item a connector (its name as the sort key); id is the delivery's
+// (target.id): an MQL's, or a re-inquiry's (<mql>-f...), whose message's
+// retry reads them (tellPending).
+func ForgetPK(id string) string { return "SFAFORGET#" + id }
 
-// tellPending tells each connector with a pending marker for the MQL (its
-// person erased during its delivery, TellForget failed) to forget them,
-// the MQL's copy of their email being all that is left of them here.
-func (w *Worker) tellPending(ctx context.Context, mql qualify.MQL) Result {
+// tellPending tells each connector with a pending marker for the delivery
+// t (its person erased during it, TellForget failed) to forget them, the
+// message's copy of their email being all that is left of them here. Its
+// message's retry calls it past the tombstone check, MQL and re-inquiry
+// alike: tellErased writes the marker under t.id, whichever it is.
+func (w *Worker) tellPending(ctx context.Context, t target) Result {
 	if w.TellForget == nil {
 		return Result{Done: true}
 	}
 	for _, c := range w.Connectors {
-		it, err := w.T.Get(ctx, ForgetPK(mql.ID), c.Name())
+		it, err := w.T.Get(ctx, ForgetPK(t.id), c.Name())
 		if errors.Is(err, table.ErrNotFound) {
 			continue
 		} else if err != nil {
@@ -684,12 +689,12 @@ func (w *Worker) tellPending(ctx context.Context, mql qualify.MQL) Result {
 				return Result{Reason: "pending forget: " + err.Error()}
 			}
 		}
-		if err := w.TellForget(ctx, c, mql.Person, mql.Email, ds); err != nil {
+		if err := w.TellForget(ctx, c, t.person, t.email, ds); err != nil {
 			return Result{Reason: "tell " + c.Name() + " to forget a person erased during delivery: " + err.Error()}
 		}
 		// Heard: the marker ends now (an expired item is absent; TTL
 		// removes it), a put, which the push function may already do.
-		if err := w.T.Put(ctx, table.Item{PK: ForgetPK(mql.ID), SK: c.Name(), Kind: KindForgetPending, Expires: w.now()}, table.Always); err != nil {
+		if err := w.T.Put(ctx, table.Item{PK: ForgetPK(t.id), SK: c.Name(), Kind: KindForgetPending, Expires: w.now()}, table.Always); err != nil {
 			return Result{Reason: "pending forget: " + err.Error()}
 		}
 	}

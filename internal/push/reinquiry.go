@@ -183,7 +183,10 @@ func (w *Worker) deliverReinquiry(ctx context.Context, r qualify.Reinquiry, maxA
 	if gone, err := privacy.Erased(ctx, w.T, r.Email); err != nil {
 		return Result{Reason: "tombstone check: " + err.Error()}
 	} else if gone {
-		return Result{Done: true}
+		// A connector that took the form while the person was being
+		// erased and did not hear TellForget then is told now (its
+		// marker is under the re-inquiry's id, not the MQL's).
+		return w.tellPending(ctx, target{id: r.ID, person: r.Person, email: r.Email})
 	}
 	p, err := w.Dir.Get(ctx, r.Person)
 	if errors.Is(err, identity.ErrNotFound) {

@@ -2,12 +2,17 @@ package push_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
 
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/push"
+	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/dynamotable"
 	"github.com/baton-hq/baton/internal/testutil/moto"
 )
@@ -159,4 +164,117 @@ func TestSFAToldTheRecordsMadeWhileErased(t *testing.T) {
 			t.Fatalf("told %+v: want the record made before the call failed, 502", got)
 		}
 	})
+}
+
+// formDuringErasure is an SFA that took the person's MQL and then sees
+// them erased while it adds a form they sent after it (a re-inquiry): the
+// activity is made (its id kept as a step, as HubSpot keeps a note's) and
+// the tombstone written during the call. early writes the tombstone
+// before the id is kept, which fails the call after making the activity.
+type formDuringErasure struct {
+	f     fx
+	early bool
+	acts  int
+}
+
+func (c *formDuringErasure) Name() string { return "sfa" }
+
+func (c *formDuringErasure) Push(ctx context.Context, l push.Lead) (string, error) {
+	return "00Q1", nil
+}
+
+func (c *formDuringErasure) PushActivity(ctx context.Context, a push.FormActivity) (string, error) {
+	c.acts++
+	erase := func() error { return privacy.Tombstone(ctx, c.f.w.T, a.Email, c.f.clk.now()) }
+	if c.early {
+		if err := erase(); err != nil {
+			return "", err
+		}
+	}
+	if err := push.ProgressFrom(ctx).SaveStep(ctx, "note", "701"); err != nil {
+		return "", &push.Error{Connector: "sfa", Message: "note 701 created but not recorded: " + err.Error()}
+	}
+	if err := erase(); err != nil {
+		return "", err
+	}
+	return "", nil
+}
+
+// TestSFAToldToForgetAFormDeliveredWhileErased: a person erased while a
+// form they sent after their MQL (a re-inquiry) was being added at the SFA
+// is forgotten there through TellForget, handed what that delivery made.
+// When that call failed, the marker that makes the retry tell it again was
+// written under the re-inquiry's id (<mql>-f...), but only an MQL's
+// message looked for markers, by the MQL's id: the re-inquiry's retry
+// stopped at the tombstone, done, and the SFA kept what the delivery made
+// after the erasure had told it. The retry tells it, with the records the
+// delivery made, and ends the marker.
+func TestSFAToldToForgetAFormDeliveredWhileErased(t *testing.T) {
+	for _, early := range []bool{false, true} {
+		name := map[bool]string{false: "delivered", true: "failed after making it"}[early]
+		t.Run(name+"/bolt", func(t *testing.T) { formToldUntilHeard(t, setup(t, &receiver{ids: map[string]int{}}), early) })
+		t.Run(name+"/dynamodb", func(t *testing.T) {
+			clk := &clock{t: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)}
+			formToldUntilHeard(t, setupOn(t, &receiver{ids: map[string]int{}}, moto.NewTable(t, dynamotable.WithClock(clk.now)), clk), early)
+		})
+	}
+}
+
+func formToldUntilHeard(t *testing.T, f fx, early bool) {
+	ctx := context.Background()
+	c := &formDuringErasure{f: f, early: early}
+	var got [][]push.Delivery
+	fail := true
+	w := &push.Worker{T: f.w.T, Dir: f.w.Dir, Stitcher: f.w.Stitcher, Now: f.clk.now, Connectors: []push.Connector{c},
+		TellForget: func(ctx context.Context, c push.Connector, person, email string, ds []push.Delivery) error {
+			if person != f.mql.Person || email != f.mql.Email {
+				t.Errorf("told to forget %q %q", person, email)
+			}
+			got = append(got, ds)
+			if fail {
+				return errors.New("503 Service Unavailable")
+			}
+			return nil
+		}}
+	// The MQL, stored as qualify keeps it, delivered before the form.
+	data, _ := json.Marshal(f.mql)
+	if err := f.w.T.Put(ctx, table.Item{PK: identity.PersonPK(f.mql.Person), SK: "MQL#0001", Kind: qualify.KindMQL, Data: data}, table.NotExists); err != nil {
+		t.Fatal(err)
+	}
+	if res := w.Deliver(ctx, f.mql); !res.Done {
+		t.Fatalf("the MQL: %+v", res)
+	}
+	f.clk.t = f.clk.t.Add(time.Hour)
+	form := event.Event{ID: "e9", Type: event.FormSubmit, VisitorID: "pv1", URL: "https://www.example.com/contact", Title: "お問い合わせ", Timestamp: f.clk.t}
+	if _, err := f.w.Stitcher.Log.Append(ctx, []event.Event{form}); err != nil {
+		t.Fatal(err)
+	}
+	f.clk.t = f.clk.t.Add(time.Minute)
+	r := qualify.Reinquiry{ID: f.mql.ID + "-f0123456789abcdef", MQL: f.mql.ID, Person: f.mql.Person, Email: f.mql.Email, Visitor: "pv1", Event: "e9", At: form.Timestamp}
+	body, _ := json.Marshal(push.ReinquiryMessage(r))
+	if _, res, err := w.DeliverBody(ctx, body); err != nil || res.Done || res.Permanent {
+		t.Fatalf("the SFA not told: %+v %v (must be retried)", res, err)
+	}
+	if c.acts != 1 || len(got) != 1 {
+		t.Fatalf("%d activities, told %d times", c.acts, len(got))
+	}
+	fail = false
+	f.clk.t = f.clk.t.Add(time.Minute)
+	if _, res, err := w.DeliverBody(ctx, body); err != nil || !res.Done {
+		t.Fatalf("retried: %+v %v", res, err)
+	}
+	if len(got) != 2 {
+		t.Fatalf("told %d times: the retry must tell the SFA again", len(got))
+	}
+	for i, ds := range got {
+		if len(ds) != 1 || ds[0].MQLID != r.ID || ds[0].Connector != "sfa" || ds[0].Steps["note"] != "701" {
+			t.Errorf("tell %d handed %+v: want the record the form's delivery made, 701", i+1, ds)
+		}
+	}
+	if _, err := f.w.T.Get(ctx, push.ForgetPK(r.ID), "sfa"); !errors.Is(err, table.ErrNotFound) {
+		t.Errorf("the marker once heard: %v, want gone", err)
+	}
+	if _, res, err := w.DeliverBody(ctx, body); err != nil || !res.Done || len(got) != 2 || c.acts != 1 {
+		t.Fatalf("once heard: %+v %v, told %d times, %d activities", res, err, len(got), c.acts)
+	}
 }
