@@ -226,16 +226,12 @@ func (w *Webhook) sleep(ctx context.Context, d time.Duration) error {
 // PushActivity implements push.ActivityConnector: a form the person sent
 // after the MQL the receiver took (a re-inquiry), type "mql.activity",
 // signed like an MQL, its webhook-id the activity's id (stable across
-// retries), with the subject and summary the SFAs' Task gets.
+// retries), with the subject and summary the SFAs' Task gets. The webhook
+// is no push.ActivityFinder: Baton cannot know what its receiver holds, so
+// a receiver configured after the MQL gets the MQL itself (mql.created,
+// carrying the form) rather than an activity of an MQL it never took.
 func (w *Webhook) PushActivity(ctx context.Context, a push.FormActivity) (string, error) {
 	return w.post(ctx, a.ID, "mql.activity", a.At, webhookActivity{FormActivity: a, Subject: a.Subject(), Summary: a.Summary()})
-}
-
-// FindPerson implements push.ActivityFinder: the receiver finds the person
-// by the activity's personId and email, whether or not it took the MQL
-// (configured since it was raised).
-func (w *Webhook) FindPerson(context.Context, push.FormActivity) (string, bool, error) {
-	return "", true, nil
 }
 
 type webhookActivity struct {

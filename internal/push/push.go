@@ -608,6 +608,14 @@ func (w *Worker) Deliver(ctx context.Context, mql qualify.MQL) Result {
 }
 
 func (w *Worker) deliver(ctx context.Context, mql qualify.MQL, maxAttempts int) Result {
+	return w.deliverMarked(ctx, mql, maxAttempts, "")
+}
+
+// deliverMarked is deliver; a re-inquiry's id in byReinquiry is kept in
+// each delivery record it makes (reinquiryStep): a re-inquiry delivers
+// the MQL itself to a connector that never had it (reinquiry.go), and
+// that re-inquiry's later attempts go on with it.
+func (w *Worker) deliverMarked(ctx context.Context, mql qualify.MQL, maxAttempts int, byReinquiry string) Result {
 	if gone, err := privacy.Erased(ctx, w.T, mql.Email); err != nil {
 		return Result{Reason: "tombstone check: " + err.Error()}
 	} else if gone {
@@ -647,6 +655,11 @@ func (w *Worker) deliver(ctx context.Context, mql qualify.MQL, maxAttempts int) 
 			l := lead
 			prev := sent[c.Name()]
 			l.Unchanged, l.Last, l.Record = unchanged(lead.Attributes, prev.Sent), prev.Sent, record[c.Name()]
+			if p := ProgressFrom(ctx); byReinquiry != "" && p.Step(reinquiryStep) == "" {
+				if err := p.SaveStep(ctx, reinquiryStep, byReinquiry); err != nil {
+					return "", true, err
+				}
+			}
 			ext, err := c.Push(ctx, l)
 			return ext, true, err
 		})
@@ -832,7 +845,7 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 				break
 			}
 			d.Status, d.NextAttempt = StatusRetrying, d.At.Add(max(pe.RetryAfter, time.Minute))
-		case isPE && pe.Permanent:
+		case isPE && pe.Permanent, errors.As(err, new(*errMQLDead)):
 			w.log().Warn("push: permanent failure", "connector", c.Name(), "id", t.id, "err", err)
 			d.Status, d.NextAttempt = StatusDead, time.Time{}
 		case maxAttempts > 0 && d.Attempts-d.Quota >= maxAttempts, isPE && pe.MaxAttempts > 0 && d.Attempts-d.Quota >= pe.MaxAttempts:

@@ -173,8 +173,10 @@ const settledFor = time.Hour
 // builds the lead anew, with the form). A connector with no delivery
 // record of the MQL, whose message is over (configuredSince), is told on
 // the person's record it finds (ActivityFinder), else its delivery is
-// dead saying why (NotToldNoRecord). Nothing goes out for a person erased
-// or who withdrew consent, or for a form no longer stored.
+// dead saying why (NotToldNoRecord); one that cannot look for the person
+// (the webhook) gets the MQL itself, its lead carrying the form, once
+// (drivesMQL), and the later forms as activity. Nothing goes out for a
+// person erased or who withdrew consent, or for a form no longer stored.
 func (w *Worker) DeliverReinquiry(ctx context.Context, r qualify.Reinquiry) Result {
 	return w.deliverReinquiry(ctx, r, 0)
 }
@@ -227,6 +229,29 @@ func (w *Worker) deliverReinquiry(ctx context.Context, r qualify.Reinquiry, maxA
 				return "", true, err
 			}
 			now := w.now()
+			drive, err := w.drivesMQL(ctx, c, md, ver, mqlT, raised, r.ID, now)
+			if err != nil {
+				return "", true, err
+			}
+			if drive {
+				// The MQL itself first; once delivered, the form is in its
+				// lead (Forms), or, built before it, told as below.
+				if err := w.deliverMQLTo(ctx, c, m, r.ID, maxAttempts); err != nil {
+					return "", true, err
+				}
+				if md, _, err = w.stateAt(ctx, mqlT, c.Name()); err != nil {
+					return "", true, err
+				}
+				if md.Status != StatusDelivered {
+					return "", false, nil // the person erased meanwhile: nothing was sent
+				}
+				if slices.Contains(md.Forms, r.Event) {
+					if err := ProgressFrom(ctx).SaveStep(ctx, withMQLStep, m.ID); err != nil {
+						return "", true, err
+					}
+					return "", true, nil
+				}
+			}
 			switch {
 			case md.Status == StatusDelivered && slices.Contains(md.Forms, r.Event):
 				return "", false, nil // its lead was built with the form
@@ -245,12 +270,16 @@ func (w *Worker) deliverReinquiry(ctx context.Context, r qualify.Reinquiry, maxA
 			case md.Status == StatusDead:
 				return "", false, nil
 			case ver == 0:
+				f, finds := c.(ActivityFinder)
+				if !finds {
+					break // drivesMQL: the MQL's message may still deliver it
+				}
 				since, err := w.configuredSince(ctx, mqlT, raised, now)
 				if err != nil {
 					return "", true, err
 				}
 				if since {
-					return w.tellFound(ctx, c, ac, a)
+					return w.tellFound(ctx, c, f, ac, a)
 				}
 			}
 			until := md.NextAttempt
@@ -291,14 +320,62 @@ func (w *Worker) configuredSince(ctx context.Context, mql target, raised, now ti
 	return settled, nil
 }
 
+// drivesMQL reports whether this re-inquiry delivers the MQL itself to c
+// (deliverMQLTo): c has no delivery record of it, will get none from the
+// MQL's message (configuredSince) and cannot find the person's record to
+// tell the form on (no ActivityFinder: the webhook, whose receiver knows
+// nothing of a person whose MQL it never took, and would get an activity
+// of an MQL it has no record of); or a re-inquiry began that delivery
+// (reinquiryStep) and it is still due, or dead and this is that
+// re-inquiry again (its dead letter replayed).
+func (w *Worker) drivesMQL(ctx context.Context, c Connector, md Delivery, ver int64, mqlT target, raised time.Time, id string, now time.Time) (bool, error) {
+	if by := md.Steps[reinquiryStep]; by != "" {
+		return md.Status == StatusPending || md.Status == StatusRetrying || (md.Status == StatusDead && by == id), nil
+	}
+	if _, finds := c.(ActivityFinder); finds || ver != 0 {
+		return false, nil
+	}
+	return w.configuredSince(ctx, mqlT, raised, now)
+}
+
+// reinquiryStep is the step of an MQL's delivery record made by a
+// re-inquiry (drivesMQL): that re-inquiry's id. withMQLStep is the step of
+// a re-inquiry's delivery record whose form went with the MQL it delivered:
+// the MQL's id.
+const (
+	reinquiryStep = "reinquiry"
+	withMQLStep   = "mql"
+)
+
+// errMQLDead is a re-inquiry dead because the MQL it delivered to a
+// connector that never had it is dead there: its reason, as the MQL's
+// delivery record says it. A replay of the re-inquiry delivers it again.
+type errMQLDead struct{ reason string }
+
+func (e *errMQLDead) Error() string { return e.reason }
+
+// deliverMQLTo delivers the MQL m to connector c alone, as its own message
+// does (its lead built now, from the person as they are, carrying the
+// form; its delivery record, retries, steps and hashes), the record
+// marked as the re-inquiry's (by). nil: delivered (or the person gone);
+// an errAwaitMQL while it is retrying; an errMQLDead once it is dead.
+func (w *Worker) deliverMQLTo(ctx context.Context, c Connector, m qualify.MQL, by string, maxAttempts int) error {
+	one := *w
+	one.Connectors = []Connector{c}
+	res := one.deliverMarked(ctx, m, maxAttempts, by)
+	switch {
+	case res.Done:
+		return nil
+	case res.Permanent:
+		return &errMQLDead{reason: res.Reason}
+	}
+	return &errAwaitMQL{until: w.now().Add(max(res.RetryAfter, time.Second))}
+}
+
 // tellFound tells a connector that never had the MQL's delivery of the
 // form on the person's record it finds, recording which (foundStep); one
 // that finds none is told nothing, its delivery dead saying why.
-func (w *Worker) tellFound(ctx context.Context, c Connector, ac ActivityConnector, a FormActivity) (string, bool, error) {
-	f, ok := c.(ActivityFinder)
-	if !ok {
-		return "", true, &Error{Connector: c.Name(), Message: NotToldNoRecord, Permanent: true}
-	}
+func (w *Worker) tellFound(ctx context.Context, c Connector, f ActivityFinder, ac ActivityConnector, a FormActivity) (string, bool, error) {
 	ext, found, err := f.FindPerson(ctx, a)
 	if errors.Is(err, ErrNotTaken) {
 		return "", false, nil

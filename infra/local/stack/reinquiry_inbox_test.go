@@ -225,11 +225,13 @@ func activityDeliveries(t *testing.T, s *stack.Stack, person string) map[string]
 // inbox took writes again two hours after it: neither connector has a
 // delivery record of the MQL, so the activity waited for one until a day
 // after the MQL and was then dropped, said nowhere. Now, the MQL's
-// delivery being over, each is told at once on the person's record it
-// finds (Salesforce: the Contact with their email; the webhook's receiver
-// by the person's id and email), and one that finds none records why it
-// was not told (dead, in English and Japanese) rather than nothing; a
-// replay once sales have the person tells it, no connector twice.
+// delivery being over, Salesforce is told at once on the person's record
+// it finds (the Contact with their email), and, finding none, records why
+// it was not told (dead, in English and Japanese) rather than nothing; a
+// replay once sales have the person tells it, no connector twice. The
+// webhook's receiver, which cannot be asked whom it holds, gets each MQL
+// itself (mql.created, once, the form in its activity), never an
+// mql.activity of an MQL it never took.
 func TestReinquiryReachesAConnectorConfiguredSince(t *testing.T) {
 	ctx := context.Background()
 	clk := clock.NewManual(t0)
@@ -265,7 +267,7 @@ func TestReinquiryReachesAConnectorConfiguredSince(t *testing.T) {
 		DeadLetters []struct{ ID, LastError string }
 	}
 	deliver(t, s, func() bool {
-		if hook.count("mql.activity") != 2 || len(activityTasks(f, a+"-c1")) != 1 {
+		if hook.count("mql.created") != 2 || len(activityTasks(f, a+"-c1")) != 1 {
 			return false
 		}
 		if db := activityDeliveries(t, s, b); db["salesforce"].Status != push.StatusDead || db["webhook"].Status != push.StatusDelivered ||
@@ -287,9 +289,22 @@ func TestReinquiryReachesAConnectorConfiguredSince(t *testing.T) {
 	if d := db["salesforce"]; !strings.Contains(d.LastError, push.NotToldNoRecord) {
 		t.Errorf("the unknown person's Salesforce delivery does not say why it was not told: %+v", d)
 	}
-	if db["webhook"].Status != push.StatusDelivered {
-		t.Errorf("the unknown person's webhook delivery: %+v", db["webhook"])
+	if d := db["webhook"]; d.Status != push.StatusDelivered || d.Steps["mql"] != b+"-c1" {
+		t.Errorf("the unknown person's webhook delivery: %+v, want delivered with its MQL", d)
 	}
+	hook.mu.Lock()
+	if n, m := hook.ids[a+"-c1"], hook.ids[b+"-c1"]; n != 1 || m != 1 || len(hook.got["mql.activity"]) != 0 {
+		t.Errorf("the receiver got the MQLs %d and %d times and %d activities, want each MQL once and no activity", n, m, len(hook.got["mql.activity"]))
+	}
+	for _, d := range hook.got["mql.created"] {
+		// The form's values and its line in the activity (20:00, two
+		// hours after the MQL), and why.
+		if !strings.Contains(string(d), "お問い合わせ\",\"at\":\"2026-06-01T20:00:00+09:00") || !strings.Contains(string(d), `"reasons":["matrix cell`) ||
+			!strings.Contains(string(d), "至急見積もり") && !strings.Contains(string(d), "再度のお問い合わせ") {
+			t.Errorf("an MQL without the form or why: %s", d)
+		}
+	}
+	hook.mu.Unlock()
 	if !strings.Contains(dl.DeadLetters[0].LastError, push.NotToldNoRecord) {
 		t.Fatalf("dead letters: %d %s", code, body)
 	}
@@ -307,8 +322,8 @@ func TestReinquiryReachesAConnectorConfiguredSince(t *testing.T) {
 	}
 	clk.Advance(time.Hour)
 	drain(t, s)
-	if n := hook.count("mql.activity"); n != 2 {
-		t.Errorf("%d activities on the webhook after the forms came again, want 2", n)
+	if n, m := hook.count("mql.created"), hook.count("mql.activity"); n != 2 || m != 0 {
+		t.Errorf("%d MQLs and %d activities on the webhook after the forms came again, want 2 and 0", n, m)
 	}
 	if n := len(activityTasks(f, a+"-c1")) + len(activityTasks(f, b+"-c1")); n != 1 {
 		t.Errorf("%d activity Tasks after the forms came again, want 1", n)
@@ -327,16 +342,18 @@ func TestReinquiryReachesAConnectorConfiguredSince(t *testing.T) {
 		}
 	}
 	drain(t, s)
-	if n := hook.count("mql.activity"); n != 2 {
-		t.Errorf("%d activities on the webhook after the replay, want 2", n)
+	if n, m := hook.count("mql.created"), hook.count("mql.activity"); n != 2 || m != 0 {
+		t.Errorf("%d MQLs and %d activities on the webhook after the replay, want 2 and 0", n, m)
 	}
 }
 
 // TestReinquiryOfAnMQLWithoutDeliveryRecords: an MQL delivered before
 // Baton kept delivery records (here: its records removed) is written to
 // again two days later. Each connector was skipped, said nowhere, a day
-// after the MQL; now each is told on the person's record (Salesforce: the
-// Lead the MQL's Task is on), once.
+// after the MQL; now Salesforce is told on the person's record (the Lead
+// the MQL's Task is on), once, and the webhook, which cannot look for the
+// person, gets the MQL again under its webhook-id (a receiver that had it
+// drops it as a repeat), the form in its lead, once, and no activity.
 func TestReinquiryOfAnMQLWithoutDeliveryRecords(t *testing.T) {
 	ctx := context.Background()
 	clk := clock.NewManual(t0)
@@ -351,7 +368,7 @@ func TestReinquiryOfAnMQLWithoutDeliveryRecords(t *testing.T) {
 	}
 	clk.Advance(48 * time.Hour)
 	sendForm(t, s, vid, vid+"-again", email, "事業部長", "久しぶりの問い合わせ")
-	deliver(t, s, func() bool { return hook.count("mql.activity") == 1 && len(activityTasks(f, id+"-c1")) == 1 })
+	deliver(t, s, func() bool { return hook.count("mql.created") == 2 && len(activityTasks(f, id+"-c1")) == 1 })
 	lead := f.Lead(id)
 	for _, task := range activityTasks(f, id+"-c1") {
 		if task["WhoId"] != lead["Id"] {
@@ -360,9 +377,11 @@ func TestReinquiryOfAnMQLWithoutDeliveryRecords(t *testing.T) {
 	}
 	clk.Advance(time.Hour)
 	drain(t, s)
-	if n := hook.count("mql.activity"); n != 1 {
-		t.Errorf("%d activities, want 1", n)
+	hook.mu.Lock()
+	if n, m := hook.ids[id+"-c1"], len(hook.got["mql.activity"]); n != 2 || m != 0 {
+		t.Errorf("the MQL's webhook-id %d times and %d activities, want 2 (the first delivery and this) and 0", n, m)
 	}
+	hook.mu.Unlock()
 	if st := activityStatus(t, s, id); st != "delivered delivered" {
 		t.Errorf("the re-inquiry's deliveries: %q", st)
 	}
