@@ -1415,6 +1415,12 @@ func (h *Handler) applyAll(ctx context.Context, source string, vs []Verdict) ([]
 				h.Log.Error("feedback deal", "source", source, "err", err)
 				return nil, unavailable
 			}
+			if rec.Full && vs[i].DealRefused == "" {
+				// Not refused as a delivery: the SFA would send it again
+				// forever; its outcome still applies.
+				vs[i].DealRefused = fmt.Sprintf("cycle %d holds %d deals already; a further one is not recorded", rec.Cycle, qualify.MaxCycleDeals)
+				h.Log.Warn("feedback deal not recorded: the cycle's deals are full", "source", source, "person", pid, "cycle", rec.Cycle)
+			}
 		}
 		if v.Outcome == "" {
 			why := "no outcome"
@@ -1435,6 +1441,17 @@ func (h *Handler) applyAll(ctx context.Context, source string, vs []Verdict) ([]
 			// win is: the person is a customer whichever opportunity
 			// made them one.
 			why := fmt.Sprintf("outcome %s is of cycle %d's deal, not of the current MQL", v.Outcome, rec.Cycle)
+			results = append(results, result{DeliveryID: v.DeliveryID, OutcomeResult: qualify.OutcomeResult{Ignored: why}, Deal: dealChanged})
+			continue
+		}
+		if v.Outcome == "lost" && v.Deal != nil && v.Deal.Ref != "" && !rec.Full && rec.Open > 0 {
+			// One of the cycle's deals lost while others are open (a
+			// second product's opportunity lost, the first still in
+			// play): the person is still in the pipeline, and recycling
+			// them refused the other deal's win (recycled -> customer).
+			// The loss is recorded on its deal; the last open deal's
+			// loss is the cycle's.
+			why := fmt.Sprintf("outcome lost is of one deal, not of the current MQL: %d other deal(s) of cycle %d open", rec.Open, rec.Cycle)
 			results = append(results, result{DeliveryID: v.DeliveryID, OutcomeResult: qualify.OutcomeResult{Ignored: why}, Deal: dealChanged})
 			continue
 		}

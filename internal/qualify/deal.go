@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,9 +15,48 @@ import (
 	"github.com/baton-hq/baton/internal/table"
 )
 
-// dealPfx: DEAL#<cycle>, the opportunity sales reported for the person's
-// MQL cycle (one per cycle: a new qualification is a new deal).
+// dealPfx: DEAL#<cycle>, the opportunities sales reported for the
+// person's MQL cycle (a new qualification is a new deal), one item a cycle
+// (cycleDeals).
 const dealPfx = "DEAL#"
+
+// MaxCycleDeals bounds the deals one MQL cycle holds: B2B sales open
+// several (a second product, a second department), each its own status
+// and amount, but the cycle's deals are one item, which must stay far
+// under DynamoDB's 400 KB (a deal is under 1 KB with a 512-byte id). A
+// report of a further deal is not recorded (DealRecorded.Full): its
+// outcome still applies, and the feedback's answer says so.
+const MaxCycleDeals = 20
+
+// cycleDeals is a cycle's item: its first deal's fields at the top, as an
+// item was when a cycle held one deal (such an item reads as that deal
+// alone, and a cycle of one deal is still written so), the others in More.
+type cycleDeals struct {
+	Deal
+	More []Deal `json:"more,omitempty"`
+}
+
+func decodeDeals(data []byte) ([]Deal, error) {
+	var c cycleDeals
+	if err := json.Unmarshal(data, &c); err != nil {
+		return nil, err
+	}
+	out := append([]Deal{c.Deal}, c.More...)
+	for i := range out {
+		out[i].Cycle = c.Cycle // one cycle's: the key's
+	}
+	return out, nil
+}
+
+func encodeDeals(ds []Deal) []byte {
+	data, _ := json.Marshal(cycleDeals{Deal: ds[0], More: ds[1:]})
+	return data
+}
+
+// dealOpen: a deal's own outcome has not closed it.
+func dealOpen(outcome string) bool {
+	return outcome != "won" && outcome != "lost" && outcome != "rejected"
+}
 
 // DealReport is what one SFA delivery said of a person's opportunity;
 // nil fields were not in it (HubSpot sends one property per event).
@@ -65,20 +105,28 @@ func ValidateDeal(d DealReport) error {
 	return nil
 }
 
-// RecordDeal merges a reported deal into the person's deal of their
-// current cycle, or, when it names (Ref) a deal an earlier cycle recorded,
-// into that cycle's deal: an SFA sends an old opportunity's edits (a
+// RecordDeal merges a reported deal into the person's deal it names (Ref)
+// or, naming none, into their cycle's deal without an id. A cycle holds
+// several deals (MaxCycleDeals), each its own fields: a second opportunity
+// of the same cycle merged into the first overwrote its id, and the first's
+// later win or loss was read as the second's. A deal an earlier cycle
+// recorded stays that cycle's: an SFA sends an old opportunity's edits (a
 // change event, an Outbound Message, a HubSpot deal webhook) long after
 // the person was recycled and qualified again, and the current cycle's
-// deal it became was pipeline the new cycle never had. A report older
-// than the stored deal's latest change is ignored (out-of-order
-// delivery); repeats change nothing. It reports whether the deal changed.
+// deal it became was pipeline the new cycle never had. A deal not yet
+// recorded is the current cycle's: named, it takes over the cycle's one
+// deal when that has no id (stored before the SFA named it, or sent by a
+// source naming none first); naming none, it is the cycle's deal without
+// an id, else its only deal (as when a cycle held one), else a new one. A
+// report older than its deal's latest change is ignored (out-of-order
+// delivery); repeats change nothing. A report naming a recorded deal with
+// none of its fields but an outcome (a stage change alone) records that
+// outcome on it. It reports whether a deal changed.
 //
 // An earlier cycle's deal is updated, not the report ignored: the reports
 // read such a deal only as that cycle's win (its amount then is the won
 // amount, which an edit corrects) and never as pipeline (only the current
-// cycle's deal is open), so an edit moves no revenue between cycles; its
-// outcome changes only when the report carries one, as in any cycle.
+// cycle's deals are open), so an edit moves no revenue between cycles.
 func (q *Qualifier) RecordDeal(ctx context.Context, person string, d DealReport) (bool, error) {
 	r, err := q.RecordDealOf(ctx, person, d)
 	return r.Changed, err
@@ -94,6 +142,12 @@ type DealRecorded struct {
 	Earlier bool
 	Cycle   int
 	Outcome string
+	// Open is how many other deals of the cycle are open (no outcome
+	// closed them): a loss of one is not the cycle's while others are.
+	Open int
+	// Full: the report was of a further deal of a cycle holding
+	// MaxCycleDeals already, and not recorded.
+	Full bool
 }
 
 // RecordDealOf is RecordDeal, saying which cycle's deal the report was.
@@ -101,9 +155,10 @@ func (q *Qualifier) RecordDealOf(ctx context.Context, person string, d DealRepor
 	if err := ValidateDeal(d); err != nil {
 		return DealRecorded{}, err
 	}
-	// A report of none of the deal's fields writes nothing; naming its
-	// deal (a stage change alone of an old opportunity), it still says
-	// whose deal it is, for the feedback handler to tell whose outcome.
+	// A report of none of the deal's fields writes nothing but a named
+	// deal's outcome; naming its deal (a stage change alone of an old
+	// opportunity), it still says whose deal it is, for the feedback
+	// handler to tell whose outcome.
 	fields := d.Amount != nil || d.Currency != "" || d.CloseDate != ""
 	if !fields && d.Ref == "" {
 		return DealRecorded{}, nil
@@ -123,35 +178,60 @@ func (q *Qualifier) RecordDealOf(ctx context.Context, person string, d DealRepor
 		if err != nil {
 			return DealRecorded{}, err
 		}
+		items, err := q.T.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: dealPfx, Consistent: true})
+		if err != nil {
+			return DealRecorded{}, err
+		}
 		cycle, named := rec.Cycle, false
-		if d.Ref != "" && rec.Cycle > 1 {
-			if cycle, named, err = q.dealCycle(ctx, person, d.Ref); err != nil {
-				return DealRecorded{}, err
-			}
-			if !named {
-				cycle = rec.Cycle
+		if d.Ref != "" {
+			// The earliest cycle recording it, if several do (stored
+			// before RecordDeal read Ref: the deal is that cycle's).
+			for _, it := range items { // by cycle: the sort key's
+				ds, err := decodeDeals(it.Data)
+				if err != nil {
+					return DealRecorded{}, err
+				}
+				if slices.ContainsFunc(ds, func(e Deal) bool { return e.Ref == d.Ref }) {
+					cycle, named = ds[0].Cycle, true
+					break
+				}
 			}
 		}
 		if !named && (!fields || earlierCycle(rec, d.At)) {
 			return DealRecorded{}, nil // nothing to write, or an earlier cycle's deal
 		}
 		sk := fmt.Sprintf("%s%06d", dealPfx, cycle)
-		var cur Deal
+		var ds []Deal
 		var version int64
-		it, err := q.T.Get(ctx, identity.PersonPK(person), sk)
-		switch {
-		case err == nil:
-			if err := json.Unmarshal(it.Data, &cur); err != nil {
-				return DealRecorded{}, err
+		for _, it := range items {
+			if it.SK == sk {
+				if ds, err = decodeDeals(it.Data); err != nil {
+					return DealRecorded{}, err
+				}
+				version = it.Version
 			}
-			version = it.Version
-		case errors.Is(err, table.ErrNotFound):
-			cur = Deal{Cycle: cycle}
-		default:
-			return DealRecorded{}, err
 		}
-		r := DealRecorded{Earlier: cycle < rec.Cycle, Cycle: cycle, Outcome: cur.Outcome}
-		if !fields || d.At.Before(cur.At) {
+		i := pickDeal(ds, d.Ref)
+		r := DealRecorded{Earlier: cycle < rec.Cycle, Cycle: cycle}
+		for j, e := range ds {
+			if j != i && dealOpen(e.Outcome) {
+				r.Open++
+			}
+		}
+		if i < 0 {
+			if !fields {
+				return r, nil
+			}
+			if len(ds) >= MaxCycleDeals {
+				r.Full = true
+				return r, nil
+			}
+			ds = append(ds, Deal{Cycle: cycle})
+			i = len(ds) - 1
+		}
+		cur := ds[i]
+		r.Outcome = cur.Outcome
+		if d.At.Before(cur.At) || !fields && (d.Outcome == "" || d.Outcome == cur.Outcome) {
 			return r, nil
 		}
 		next := cur
@@ -177,9 +257,9 @@ func (q *Qualifier) RecordDealOf(ctx context.Context, person string, d DealRepor
 		if next == cur {
 			return r, nil
 		}
-		data, _ := json.Marshal(next)
+		ds[i] = next
 		err = q.T.Transact(ctx, []table.Write{
-			table.Put(table.Item{PK: identity.PersonPK(person), SK: sk, Kind: "deal", Data: data}, table.VersionIs(version)),
+			table.Put(table.Item{PK: identity.PersonPK(person), SK: sk, Kind: "deal", Data: encodeDeals(ds)}, table.VersionIs(version)),
 			privacy.NotErased(p.Email),
 		})
 		if err == nil {
@@ -193,23 +273,22 @@ func (q *Qualifier) RecordDealOf(ctx context.Context, person string, d DealRepor
 	return DealRecorded{}, errors.New("qualify: too much contention recording a deal")
 }
 
-// dealCycle is the cycle whose deal is the SFA's deal ref, the earliest
-// if several are (stored before RecordDeal read Ref: the deal belongs to
-// the cycle that recorded it first).
-func (q *Qualifier) dealCycle(ctx context.Context, person, ref string) (int, bool, error) {
-	ds, err := q.Deals(ctx, person)
-	if err != nil {
-		return 0, false, err
-	}
-	for _, d := range ds { // by cycle: the sort key's
-		if d.Ref == ref {
-			return d.Cycle, true, nil
+// pickDeal is the index in a cycle's deals of the one a report naming ref
+// ("": none) is about, -1 for a new one (RecordDeal says which).
+func pickDeal(ds []Deal, ref string) int {
+	for i, e := range ds {
+		if e.Ref == ref {
+			return i
 		}
 	}
-	return 0, false, nil
+	if len(ds) == 1 && (ref == "" || ds[0].Ref == "") {
+		return 0
+	}
+	return -1
 }
 
-// Deals returns a person's deals, by cycle.
+// Deals returns a person's deals, by cycle (a cycle's in the order first
+// recorded).
 func (q *Qualifier) Deals(ctx context.Context, person string) ([]Deal, error) {
 	items, err := q.T.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: dealPfx, Consistent: true})
 	if err != nil {
@@ -217,11 +296,11 @@ func (q *Qualifier) Deals(ctx context.Context, person string) ([]Deal, error) {
 	}
 	out := make([]Deal, 0, len(items))
 	for _, it := range items {
-		var d Deal
-		if err := json.Unmarshal(it.Data, &d); err != nil {
+		ds, err := decodeDeals(it.Data)
+		if err != nil {
 			return nil, err
 		}
-		out = append(out, d)
+		out = append(out, ds...)
 	}
 	return out, nil
 }

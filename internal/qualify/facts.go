@@ -166,9 +166,9 @@ func scanFacts(ctx context.Context, t table.Table) ([]*Facts, error) {
 			err = json.Unmarshal(it.Data, &m)
 			get(id).MQLs = append(get(id).MQLs, m)
 		case strings.HasPrefix(it.SK, dealPfx):
-			var d Deal
-			err = json.Unmarshal(it.Data, &d)
-			get(id).Deals = append(get(id).Deals, d)
+			var ds []Deal
+			ds, err = decodeDeals(it.Data)
+			get(id).Deals = append(get(id).Deals, ds...)
 		}
 		return err
 	})

@@ -181,9 +181,8 @@ func factsOf(ctx context.Context, t table.Table, id string) (*Facts, error) {
 			return err
 		}},
 		{dealPfx, func(it table.Item) error {
-			var d Deal
-			err := json.Unmarshal(it.Data, &d)
-			p.Deals = append(p.Deals, d)
+			ds, err := decodeDeals(it.Data)
+			p.Deals = append(p.Deals, ds...)
 			return err
 		}},
 	} {

@@ -50,6 +50,21 @@ func RepsOf(ctx context.Context, people []*Person, f Filter, within time.Duratio
 	type key struct{ owner, dim, seg string }
 	rows := map[key]*RepRow{}
 	days := map[key][2][]float64{}
+	// A deal several people share (Deal.Ref) is won once: each person's
+	// share of its amount, as in Revenue.
+	sharing := map[string]int{}
+	for _, p := range people {
+		if !f.Covers(p) {
+			continue
+		}
+		for _, d := range p.Deals {
+			if d.Ref != "" && d.HasAmount {
+				if kind, _ := DealState(p, d); kind == Won {
+					sharing[d.Ref]++
+				}
+			}
+		}
+	}
 	for _, p := range people {
 		if !f.Covers(p) {
 			continue
@@ -103,15 +118,30 @@ func RepsOf(ctx context.Context, people []*Person, f Filter, within time.Duratio
 				}
 				inSLA = ok && (!start.Before(answer) || cal.Between(start, answer) <= within)
 			}
+			// The won amount is the cycle's deals' won, as the revenue
+			// report reads them (DealState): each deal once, summed (a
+			// cycle holds several), its share where people share it, an
+			// old cycle's deal edited since its own cycle's.
 			var won map[string]float64
 			for _, d := range p.Deals {
-				if d.Cycle == m.Cycle && d.HasAmount && !wonAt.IsZero() {
-					cur := d.Currency
-					if cur == "" {
-						cur = "(none)"
-					}
-					won = map[string]float64{cur: d.Amount}
+				if d.Cycle != m.Cycle || !d.HasAmount {
+					continue
 				}
+				if kind, _ := DealState(p, d); kind != Won {
+					continue
+				}
+				cur := d.Currency
+				if cur == "" {
+					cur = "(none)"
+				}
+				if won == nil {
+					won = map[string]float64{}
+				}
+				share := 1.0
+				if d.Ref != "" {
+					share = 1 / float64(sharing[d.Ref])
+				}
+				won[cur] += share * d.Amount
 			}
 			for _, o := range []string{owner, "(all)"} {
 				for _, ds := range [][2]string{{"all", "(all)"}, {"grade", orNone(m.Verdict.Grade)}, {"channel", channel}} {

@@ -44,15 +44,17 @@ func DealState(p *Person, d qualify.Deal) (string, time.Time) {
 // dealState is DealState and the index in the person's history of the
 // change the deal's state dates from (its cycle's win, or its first SQL or
 // opportunity for an open deal), -1 when it dates from the deal itself.
+//
+// A cycle holds several deals (qualify.MaxCycleDeals), each its own
+// outcome. The person's becoming a customer in the cycle is the win of
+// the cycle's deals that say won; when none says so (the win came without
+// naming a deal), of those not lost, or, all lost, of every one (a deal
+// stored before a stage change alone was recorded on it). A deal whose
+// own outcome is won is won when it is not its cycle's win too (an old
+// opportunity reopened and won after the recycle is its own cycle's).
 func dealState(p *Person, d qualify.Deal) (string, time.Time, int) {
-	// A deal an earlier cycle has (the same Ref) is that cycle's: a later
-	// cycle's with its Ref is an edit of it stored there before
-	// RecordDeal read Ref (a HubSpot deal's, edited after the recycle),
-	// never that cycle's pipeline or win.
-	for _, e := range p.Deals {
-		if d.Ref != "" && e.Ref == d.Ref && e.Cycle < d.Cycle {
-			return "", time.Time{}, -1
-		}
+	if laterCopy(p, d) {
+		return "", time.Time{}, -1
 	}
 	var start, end time.Time // the deal's MQL cycle
 	for i, m := range p.MQLs {
@@ -63,7 +65,7 @@ func dealState(p *Person, d qualify.Deal) (string, time.Time, int) {
 			}
 		}
 	}
-	opened := -1
+	opened, won := -1, -1
 	lost := false
 	for i, c := range p.History {
 		if c.At.Before(start) || (!end.IsZero() && !c.At.Before(end)) {
@@ -71,7 +73,9 @@ func dealState(p *Person, d qualify.Deal) (string, time.Time, int) {
 		}
 		switch c.To {
 		case qualify.StageCustomer:
-			return Won, c.At, i
+			if won < 0 {
+				won = i
+			}
 		case qualify.StageLost, qualify.StageRejected:
 			lost = true
 		case qualify.StageSQL, qualify.StageOpportunity:
@@ -80,13 +84,16 @@ func dealState(p *Person, d qualify.Deal) (string, time.Time, int) {
 			}
 		}
 	}
+	if won >= 0 && cycleWinIs(p, d) {
+		return Won, p.History[won].At, won
+	}
 	switch d.Outcome {
 	case "won":
 		return Won, d.At, -1
 	case "lost", "rejected":
 		return "", time.Time{}, -1
 	}
-	if lost || p.Rec.Cycle != d.Cycle {
+	if lost || won >= 0 || p.Rec.Cycle != d.Cycle {
 		return "", time.Time{}, -1
 	}
 	switch p.Rec.Stage {
@@ -98,6 +105,40 @@ func dealState(p *Person, d qualify.Deal) (string, time.Time, int) {
 	}
 	return "", time.Time{}, -1
 }
+
+// laterCopy: an earlier cycle has the deal (the same Ref), so it is that
+// cycle's: a later cycle's with its Ref is an edit of it stored there
+// before RecordDeal read Ref (a HubSpot deal's, edited after the
+// recycle), never that cycle's pipeline or win.
+func laterCopy(p *Person, d qualify.Deal) bool {
+	for _, e := range p.Deals {
+		if d.Ref != "" && e.Ref == d.Ref && e.Cycle < d.Cycle {
+			return true
+		}
+	}
+	return false
+}
+
+// cycleWinIs: the person's win in d's cycle is d's (dealState says whose).
+func cycleWinIs(p *Person, d qualify.Deal) bool {
+	saysWon, notLost := false, false
+	for _, e := range p.Deals {
+		if e.Cycle != d.Cycle || laterCopy(p, e) {
+			continue
+		}
+		saysWon = saysWon || e.Outcome == "won"
+		notLost = notLost || !closedLost(e.Outcome)
+	}
+	switch {
+	case saysWon:
+		return d.Outcome == "won"
+	case notLost:
+		return !closedLost(d.Outcome)
+	}
+	return true
+}
+
+func closedLost(outcome string) bool { return outcome == "lost" || outcome == "rejected" }
 
 // dealJourney is the journey a deal's amount is credited to, the one
 // Attribution credits the change its state dates from: a won deal's, its
