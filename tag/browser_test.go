@@ -19,6 +19,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/baton-hq/baton/infra/local/stack"
 	"github.com/baton-hq/baton/internal/event"
@@ -456,6 +457,10 @@ func TestInBrowser(t *testing.T) {
 		p, tl := person(t, "pref.user@example.jp")
 		if p.Attributes["company"] != "連絡商事" || count(tl, event.FormSubmit) != 1 {
 			t.Fatalf("person %+v timeline %s", p, kinds(tl))
+		}
+		// The inquiry whole (1,095 characters; up to 2,000 are kept).
+		if m := p.Attributes["message"]; utf8.RuneCountInString(m) != 1095 || !strings.HasSuffix(m, "【末尾】予算は500万円です。") {
+			t.Fatalf("inquiry kept as %d characters, ending %q", utf8.RuneCountInString(m), m[max(0, len(m)-40):])
 		}
 	})
 	run("elementor", func(t *testing.T, r result) {

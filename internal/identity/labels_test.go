@@ -337,3 +337,26 @@ func TestNameAskedInTwoBoxes(t *testing.T) {
 		t.Errorf("columns: known %q, custom %q", known, custom)
 	}
 }
+
+// An inquiry is kept whole up to 2,000 characters of Japanese (the tag's
+// bound of a field); every other value to 2,000 bytes, so that a person's
+// item stays bounded. Before, the inquiry was cut at 2,000 bytes too: 666
+// characters, its end (the budget) lost before the SFA saw it.
+func TestInquiryKeptWhole(t *testing.T) {
+	long := strings.Repeat("ご相談内容です。", 135) + "【末尾】予算は500万円です。" // 1,095 characters
+	over := strings.Repeat("あ", 2500)
+	known, custom := SplitLabelled(map[string]string{"f3": long, "company": over, "notes_x": over}, map[string]string{"f3": "お問い合わせ内容"}, nil)
+	if known["message"] != long {
+		t.Errorf("message kept as %d characters, want all %d", utf8.RuneCountInString(known["message"]), utf8.RuneCountInString(long))
+	}
+	if c := known["company"]; len(c) > 2000 || !strings.HasPrefix(over, c) || c == "" {
+		t.Errorf("company kept as %d bytes, want at most 2,000", len(c))
+	}
+	if c := custom["notes_x"]; len(c) > 2000 || c == "" {
+		t.Errorf("custom value kept as %d bytes, want at most 2,000", len(c))
+	}
+	known, _ = SplitLabelled(map[string]string{"message": over + over + over}, nil, nil)
+	if m := known["message"]; len(m) != 6000 || !utf8.ValidString(m) {
+		t.Errorf("a longer message kept as %d bytes, want 6,000 (2,000 characters)", len(m))
+	}
+}

@@ -376,7 +376,7 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 		if r, ok := event.RedactCards(v); ok {
 			v = r
 		}
-		v = textcut.Bytes(v, 2000)
+		v = textcut.Bytes(v, maxMessageBytes) // the others cut below, once known
 		if _, err := event.NormalizeEmail(v); err == nil {
 			continue // an email whatever the field's name says: the person key, or someone else's address
 		}
@@ -451,8 +451,26 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 	if p, ok := known["phone"]; ok {
 		known["phone"] = phoneValue(p)
 	}
+	for k, v := range known {
+		if k != "message" {
+			known[k] = textcut.Bytes(v, maxValueBytes)
+		}
+	}
+	for k, v := range custom {
+		custom[k] = textcut.Bytes(v, maxValueBytes)
+	}
 	return known, custom
 }
+
+// A value is kept to maxValueBytes, but the inquiry (message) to
+// maxMessageBytes: 2,000 characters of Japanese, as many as the tag sends
+// of a field. Cut at 2,000 bytes, an inquiry lost its last two thirds
+// (666 characters kept, the budget or deadline often at its end) before
+// the SFA saw it. One attribute, so the person's item stays bounded.
+const (
+	maxValueBytes   = 2000
+	maxMessageBytes = 6000
+)
 
 // WidthFold is s with its full-width ASCII, ideographic spaces and
 // half-width katakana (the Halfwidth and Fullwidth Forms block, U+3000)

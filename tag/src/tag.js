@@ -243,7 +243,7 @@ if (!self.__baton) {
       // (box: a checkbox or radio, the only types with bo or io; box >
       // checked: one not checked, a boolean each.) A field not submitted
       // is skipped (!n || el.disabled || box > el.checked).
-      [...f.elements].map((el, i, all, v = ([...el.selectedOptions || [el]].map((o) => o.value) + '').slice(0, 500),
+      [...f.elements].map((el, i, all, v = ([...el.selectedOptions || [el]].map((o) => o.value) + '').slice(0, 2e3),
         l = el.labels?.[0]?.textContent.replace(el.textContent, '') || el.ariaLabel || el.placeholder,
         n = el.name || el.id, t = el.type, box = /io|bo/.test(t)) =>
         !n || el.disabled || box > el.checked || (f.hasAttribute('data-baton-ignore') || el.hasAttribute('data-baton-ignore') || REFUSED.test([t, n, l, el.autocomplete])
