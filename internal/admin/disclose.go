@@ -272,6 +272,7 @@ var kindAbout = map[string][2]string{
 	"scored":                  {"the entry in the list of scored people (reports)", "スコア対象者一覧の項目（レポート用）"},
 	"jobentry":                {"a place in the list of a rescore under way", "実行中の再スコアリングの対象者一覧での位置"},
 	"delivery":                {"an MQL's hand-off to a sales system: where, when, what became of it; sent: the attributes handed over, each kept only as a short hash of its value (to tell at the next hand-off whether it changed)", "MQL の営業システムへの引き渡し（送り先、日時、結果）。sent は引き渡した属性で、値は短いハッシュ値としてのみ保存（次の引き渡しで変更の有無を判別するため）"},
+	"mqldelivered":            {"when an MQL was first handed to a sales system, in the list of hand-offs by time (sales' time to answer runs from then)", "MQL を営業システムへ最初に引き渡した日時（引き渡し一覧の項目。営業の対応時間はここから数える）"},
 	"external":                {"a sales system's record id that leads to the person", "本人に結び付く営業システム側のレコード ID"},
 	"inbox":                   {"a lead in Baton's built-in inbox", "Baton の受信箱にあるリード"},
 	"inboxmoved":              {"where a lead of Baton's built-in inbox moved when the person sent a form again (the lead's key in the inbox)", "再度のフォーム送信で Baton の受信箱のリードが移った先（受信箱でのリードのキー）"},

@@ -34,6 +34,10 @@ type Reports struct {
 	// sales' SLA starts then. nil: no connector hands MQLs to sales (they
 	// take them in the inbox), their time from the raise.
 	Delivered sla.Delivered
+	// Between lists the MQLs first delivered in a range
+	// (push.FirstDeliveredBetween): the SLA report counts an MQL in the
+	// period it reached sales. nil with Delivered.
+	Between sla.DeliveredBetween
 }
 
 func (h *Handler) reportRoutes(mux *http.ServeMux) {
@@ -302,7 +306,7 @@ func slaRow(x reports.SLARow) []string {
 // (push keeps it per connector): a lead no connector took is counted not
 // delivered, not sales' breach.
 func (h *Handler) slaRows(ctx context.Context, people []*reports.Person, f reports.Filter) ([]reports.SLARow, error) {
-	return reports.SLAOf(ctx, people, f, h.Reports.SLA, h.Reports.Calendar, h.Reports.now(), h.Reports.Delivered)
+	return reports.SLAOf(ctx, people, f, h.Reports.SLA, h.Reports.Calendar, h.Reports.now(), h.Reports.Delivered, h.Reports.Between)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

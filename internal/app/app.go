@@ -123,6 +123,9 @@ func Assemble(ctx context.Context, c *core.Core) (*App, error) {
 		a.Admin.Reports.Delivered = func(ctx context.Context, mqlID string) (time.Time, bool, error) {
 			return push.FirstDelivery(ctx, c.Table, mqlID)
 		}
+		a.Admin.Reports.Between = func(ctx context.Context, from, to time.Time) (map[string]time.Time, error) {
+			return push.FirstDeliveredBetween(ctx, c.Table, from, to)
+		}
 	}
 	a.Admin.Recipients = &admin.Recipients{Dir: a.People, Keyring: a.Keyring, Now: now, FieldNames: c.FieldNames}
 	a.Admin.Workspace = &admin.Workspace{T: c.Table, Events: a.Events, Loc: c.Cal.Location(), Now: now}

@@ -23,8 +23,8 @@ const (
 )
 
 // Forget implements privacy.Forgetter for what delivery keeps of a person:
-// the SFAs' record ids pointing back to them (EXT#...), then their
-// delivery records. Messages still waiting for delivery are the queue's
+// the SFAs' record ids pointing back to them (EXT#...) and their MQLs'
+// entries in the index of first deliveries, then their delivery records. Messages still waiting for delivery are the queue's
 // (queue.Queue.Forget); on AWS, SQS cannot delete them selectively, so
 // Deliver drops every MQL of an erased person instead.
 func (w *Worker) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed, error) {
@@ -36,6 +36,13 @@ func (w *Worker) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed
 	for i, e := range ext {
 		items[i] = e.Item
 	}
+	// The index of first deliveries names the person's MQLs: its keys
+	// are known from the delivery records, so it goes before them.
+	dlv, err := w.T.Query(ctx, table.Query{PK: identity.PersonPK(s.Person), Prefix: "DLV#", Consistent: true})
+	if err != nil {
+		return nil, err
+	}
+	items = append(items, deliveredIndexItems(dlv)...)
 	r, err := privacy.DeleteItems(ctx, w.T, items)
 	if err != nil {
 		return r, err
@@ -46,8 +53,8 @@ func (w *Worker) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed
 }
 
 // Disclose implements privacy.Discloser: the SFAs' record ids that point
-// back to the person (which SFA holds them, under which id), and their
-// delivery records (where each MQL went, when, and what became of it).
+// back to the person (which SFA holds them, under which id), their MQLs'
+// entries in the index of first deliveries, and their delivery records (where each MQL went, when, and what became of it).
 func (w *Worker) Disclose(ctx context.Context, s privacy.Subject) (privacy.Disclosure, error) {
 	ext, err := w.externalIDs(ctx, s)
 	if err != nil {
@@ -78,7 +85,28 @@ func (w *Worker) Disclose(ctx context.Context, s privacy.Subject) (privacy.Discl
 			return d, err
 		}
 	}
-	n, err := privacy.ShowQuery(ctx, w.T, deliveries(s), nil, nil)
+	// The index entries of the person's MQLs' first deliveries, as Forget
+	// finds them.
+	dlv, err := w.T.Query(ctx, table.Query{PK: identity.PersonPK(s.Person), Prefix: "DLV#", Consistent: true})
+	if err != nil {
+		return d, err
+	}
+	var index []table.Item
+	for _, it := range deliveredIndexItems(dlv) {
+		got, err := w.T.Get(ctx, it.PK, it.SK)
+		if errors.Is(err, table.ErrNotFound) {
+			continue
+		} else if err != nil {
+			return d, err
+		}
+		index = append(index, got)
+	}
+	n, err := privacy.ShowItems(index, nil)
+	d.Merge(n)
+	if err != nil {
+		return d, err
+	}
+	n, err = privacy.ShowQuery(ctx, w.T, deliveries(s), nil, nil)
 	d.Merge(n)
 	return d, err
 }

@@ -650,7 +650,7 @@ func (w *Worker) deliverMarked(ctx context.Context, mql qualify.MQL, maxAttempts
 	if err != nil {
 		return Result{Reason: "earlier deliveries: " + err.Error()}
 	}
-	return w.run(ctx, target{pk: identity.PersonPK(mql.Person), id: mql.ID, person: mql.Person, email: mql.Email, sent: SentHashes(lead.Attributes), forms: lead.forms}, maxAttempts,
+	return w.run(ctx, target{pk: identity.PersonPK(mql.Person), id: mql.ID, person: mql.Person, email: mql.Email, sent: SentHashes(lead.Attributes), forms: lead.forms, mql: true}, maxAttempts,
 		func(ctx context.Context, c Connector) (string, bool, error) {
 			l := lead
 			prev := sent[c.Name()]
@@ -721,6 +721,9 @@ type target struct {
 	pk, id, person, email string
 	sent                  map[string]string // an MQL's lead's attributes (SentHashes), kept once delivered
 	forms                 []string          // an MQL's lead's forms (Delivery.Forms), kept once delivered
+	// mql: the target is an MQL, whose first delivery is indexed by its
+	// time (deliveredIndex) for the SLA sweep and report.
+	mql bool
 }
 
 // errErased is a delivery record refused because its person was erased
@@ -817,7 +820,13 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 		if err == nil {
 			d.Status, d.ExternalID, d.LastError, d.NextAttempt, d.QuotaSince, d.Sent = StatusDelivered, ext, "", time.Time{}, time.Time{}, t.sent
 			d.Forms = t.forms
-			err := w.record(rctx, t, *d)
+			// The MQL's first delivery (no connector had it: sales' SLA
+			// starts now) is indexed by its time, in the same write.
+			var index []table.Write
+			if t.mql && !anyDelivered(states, i) {
+				index = append(index, deliveredIndexPut(t.id, d.At))
+			}
+			err := w.recordIf(rctx, t, *d, table.Always, index...)
 			if res, told := w.tellErased(rctx, c, t, *d, err); !told {
 				return res
 			}
@@ -1046,10 +1055,10 @@ func (w *Worker) record(ctx context.Context, t target, d Delivery) error {
 }
 
 // recordIf writes a delivery record under cond (a claim: on the version
-// read).
-func (w *Worker) recordIf(ctx context.Context, t target, d Delivery, cond table.Cond) error {
+// read), and extra in the same transaction.
+func (w *Worker) recordIf(ctx context.Context, t target, d Delivery, cond table.Cond, extra ...table.Write) error {
 	data, _ := json.Marshal(d)
-	ws := []table.Write{table.Put(table.Item{PK: t.pk, SK: deliverySK(t.id, d.Connector), Kind: KindDelivery, Data: data}, cond)}
+	ws := append([]table.Write{table.Put(table.Item{PK: t.pk, SK: deliverySK(t.id, d.Connector), Kind: KindDelivery, Data: data}, cond)}, extra...)
 	if d.Status == StatusDelivered && d.ExternalID != "" && t.person != "" {
 		// The SFA's id for the person, so its webhooks can name them.
 		ref, _ := json.Marshal(map[string]string{"person": t.person})

@@ -780,6 +780,28 @@ func (q *Qualifier) MQLs(ctx context.Context, person string) ([]MQL, error) {
 	return decodeMQLs(items)
 }
 
+// MQLByID reads one MQL by its id (<person>-c<cycle>) from its person's
+// partition: table.ErrNotFound when there is none (erased, or not an id).
+func (q *Qualifier) MQLByID(ctx context.Context, id string) (MQL, error) {
+	i := strings.LastIndex(id, "-c")
+	if i <= 0 {
+		return MQL{}, table.ErrNotFound
+	}
+	cycle, err := strconv.Atoi(id[i+2:])
+	if err != nil {
+		return MQL{}, table.ErrNotFound
+	}
+	it, err := q.T.Get(ctx, identity.PersonPK(id[:i]), fmt.Sprintf(mqlPfx+"%04d", cycle))
+	if err != nil {
+		return MQL{}, err
+	}
+	ms, err := decodeMQLs([]table.Item{it})
+	if err != nil || len(ms) == 0 || ms[0].ID != id {
+		return MQL{}, errors.Join(err, table.ErrNotFound)
+	}
+	return ms[0], nil
+}
+
 // RecentMQLs lists MQLs of everyone, newest first.
 func (q *Qualifier) RecentMQLs(ctx context.Context, limit int) ([]MQL, error) {
 	items, err := q.T.Query(ctx, table.Query{PK: mqlIndex, Reverse: true, Limit: limit, Consistent: true})

@@ -485,7 +485,7 @@ type SLARow struct {
 // answered yet count under "(unassigned)"), every MQL taken as reaching
 // sales when raised.
 func SLA(people []*Person, f Filter, within time.Duration, cal calendar.Calendar, now time.Time) []SLARow {
-	rows, _ := SLAOf(context.Background(), people, f, within, cal, now, nil)
+	rows, _ := SLAOf(context.Background(), people, f, within, cal, now, nil, nil)
 	return rows
 }
 
@@ -500,7 +500,23 @@ const slaReads = 8
 // answer past the SLA from their raise, and the answers later than it (a
 // delivery held up, then replayed, starts the time later); an answer
 // within it from the raise is within it from the delivery too.
-func SLAOf(ctx context.Context, people []*Person, f Filter, within time.Duration, cal calendar.Calendar, now time.Time, delivered sla.Delivered) ([]SLARow, error) {
+//
+// An MQL counts in the period it reached sales, its first delivery (a dead
+// letter replayed months later counts then, its wait from then), one no
+// connector took in the period it qualified. between (nil: every MQL in
+// the period it qualified) lists the MQLs first delivered within the
+// filter's range; of those qualified in it, the deliveries of the ones
+// sales may have got after its end (not answered before it) are read, to
+// leave out those delivered after it. MQLs delivered before the index of
+// deliveries existed count in the period they qualified unless read so.
+func SLAOf(ctx context.Context, people []*Person, f Filter, within time.Duration, cal calendar.Calendar, now time.Time, delivered sla.Delivered, between sla.DeliveredBetween) ([]SLARow, error) {
+	var inRange map[string]time.Time // first delivered within the filter's range
+	if delivered != nil && between != nil && !f.From.IsZero() {
+		var err error
+		if inRange, err = between(ctx, f.From, f.To); err != nil {
+			return nil, err
+		}
+	}
 	rows := map[string]*SLARow{}
 	hours := map[string][]float64{}
 	add := func(owner string, fn func(r *SLARow)) {
@@ -519,6 +535,8 @@ func SLAOf(ctx context.Context, people []*Person, f Filter, within time.Duration
 		owner   string
 		open    bool
 		read    bool // whether its delivery decides a figure
+		place   bool // whether its delivery decides its period (after the range: left out)
+		out     bool // delivered after the range
 		start   time.Time
 		reached bool
 		took    time.Duration // the answer's time
@@ -529,10 +547,14 @@ func SLAOf(ctx context.Context, people []*Person, f Filter, within time.Duration
 			continue
 		}
 		for _, m := range p.MQLs {
-			if !f.in(m.At) {
+			at, indexed := inRange[m.ID]
+			if !indexed && !f.in(m.At) {
 				continue
 			}
 			e := entry{m: m, owner: "(unassigned)", start: m.Raised(), reached: true}
+			if indexed && at.After(e.start) {
+				e.start = at
+			}
 			for i, c := range p.History {
 				if c.At.Before(m.At) {
 					continue
@@ -551,26 +573,37 @@ func SLAOf(ctx context.Context, people []*Person, f Filter, within time.Duration
 			// Sales' time runs from when the MQL reached them: not from
 			// the event that qualified it (a late batch's MQL, dated days
 			// back, is no breach of theirs), nor before a connector took
-			// it. The MQL still counts in the period it qualified. An MQL
-			// awaiting an answer within the SLA from its raise is within
-			// it from its delivery too, and one not delivered yet is
-			// counted as such only past it (a lead queued a moment ago is
-			// no failed hand-off).
+			// it. An MQL awaiting an answer within the SLA from its raise
+			// is within it from its delivery too, and one not delivered
+			// yet is counted as such only past it (a lead queued a moment
+			// ago is no failed hand-off).
 			e.open = e.acc == nil && p.Rec.Stage == qualify.StageMQL && p.Rec.Cycle == m.Cycle
 			if e.acc != nil {
 				e.took = cal.Between(e.start, e.acc.At)
 			}
 			e.read = e.open && cal.Between(e.start, now) > within || e.acc != nil && e.took > within
+			// Qualified in the range, not known delivered in it: sales
+			// may have got it after the range (nothing bounds when before
+			// an answer within it, or now).
+			bound := now
+			if e.acc != nil {
+				bound = e.acc.At
+			}
+			e.place = !indexed && delivered != nil && !f.To.IsZero() && !bound.Before(f.To)
 			es = append(es, e)
 		}
 	}
 	errs := make([]error, len(es))
 	ferr := fanout.Each(len(es), slaReads, func(i int) {
 		e := &es[i]
-		if !e.read {
+		if !e.read && !e.place {
 			return
 		}
 		e.start, e.reached, errs[i] = sla.Start(ctx, delivered, e.m)
+		if e.place && e.reached && !e.start.Before(f.To) {
+			e.out = true // reached sales after the range: its delivery's period's
+			return
+		}
 		if e.acc != nil && e.reached { // (answered, yet none took it: a lead sales got elsewhere, timed from the raise)
 			e.took = 0
 			if e.start.Before(e.acc.At) {
@@ -582,6 +615,9 @@ func SLAOf(ctx context.Context, people []*Person, f Filter, within time.Duration
 		return nil, err
 	}
 	for _, e := range es {
+		if e.out {
+			continue
+		}
 		add(e.owner, func(r *SLARow) {
 			r.MQLs++
 			switch {

@@ -4,9 +4,10 @@
 // Sales' time runs from when the lead reached them: the first delivery of
 // the MQL to a connector (an SFA, the built-in inbox); an MQL no connector
 // has taken (dead-lettered, still retrying) is no breach of theirs, and a
-// dead letter replayed and delivered starts their time then. It reads
-// MQLs and stages through qualify's API, deliveries through Delivered, and
-// alone builds, decodes and forgets its marks:
+// dead letter replayed and delivered starts their time then, however long
+// after the raise. It reads MQLs and stages through qualify's API,
+// deliveries through Delivered and Between, and alone builds, decodes and
+// forgets its marks:
 //
 //	PK=P#<person>  SK=SLA#<mql>  an announced SLA breach
 package sla
@@ -16,6 +17,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/baton-hq/baton/internal/clock"
@@ -40,6 +43,12 @@ type Breach struct {
 // ok false while none has.
 type Delivered func(ctx context.Context, mqlID string) (at time.Time, ok bool, err error)
 
+// DeliveredBetween lists the MQLs first delivered to a connector in
+// [from, to) (to zero: up to now), each with that time, by an index of
+// deliveries (push.FirstDeliveredBetween): sales' time on an MQL starts
+// then, which a dead letter replayed may make months after its raise.
+type DeliveredBetween func(ctx context.Context, from, to time.Time) (map[string]time.Time, error)
+
 // Sweeper finds and announces breaches; Q gives the table, sales' calendar
 // and the MQLs with their people's stages, Delivered their deliveries.
 type Sweeper struct {
@@ -47,7 +56,10 @@ type Sweeper struct {
 	// Delivered, nil: every MQL reached sales as it was raised (a store
 	// with no delivery: tests of scoring alone).
 	Delivered Delivered
-	Now       func() time.Time
+	// Between finds the MQLs delivered within the lookback whatever
+	// their raise (nil: those raised within it alone are looked at).
+	Between DeliveredBetween
+	Now     func() time.Time
 }
 
 // Start is when sales' time on the MQL starts: its first delivery to a
@@ -75,8 +87,11 @@ func (s *Sweeper) now() time.Time {
 }
 
 // Sweep finds MQLs still waiting for sales past within and announces
-// each once. It looks at the MQLs raised within lookback. announce may be nil (breaches are then only recorded). A breach
-// whose announcement failed is not recorded (announced next run) and the
+// each once. It looks at the MQLs raised or first delivered within
+// lookback: sales' time runs from the delivery, so a dead letter replayed
+// long after its MQL was raised is held to the SLA from then. announce
+// may be nil (breaches are then only recorded). A breach whose
+// announcement failed is not recorded (announced next run) and the
 // others go on; the failures are the error.
 func (s *Sweeper) Sweep(ctx context.Context, within, lookback time.Duration, announce func(context.Context, Breach) error) ([]Breach, error) {
 	q := s.Q
@@ -89,13 +104,38 @@ func (s *Sweeper) Sweep(ctx context.Context, within, lookback time.Duration, ann
 	if err != nil {
 		return nil, err
 	}
+	// And those first delivered within lookback but raised before it (a
+	// dead letter replayed late), by the index of deliveries: a range of
+	// it, as the MQL index's, each MQL then read by key. MQLs delivered
+	// before that index existed are not in it: found by their raise alone,
+	// as before (one replayed late before the upgrade stays missed).
+	late := map[string]bool{}
+	if s.Between != nil && s.Delivered != nil {
+		ids, err := s.Between(ctx, since, time.Time{})
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range mqls {
+			delete(ids, m.ID)
+		}
+		for _, id := range slices.Sorted(maps.Keys(ids)) {
+			m, err := q.MQLByID(ctx, id)
+			if errors.Is(err, table.ErrNotFound) {
+				continue // erased since
+			} else if err != nil {
+				return nil, err
+			}
+			late[m.ID] = true
+			mqls = append(mqls, m)
+		}
+	}
 	var out []Breach
 	var failed []error // announcements that failed: the breach is announced next run
 	down := 0          // of them, those of a receiver down (not ErrRefused)
 	stop := func(err error) ([]Breach, error) { return out, errors.Join(append(failed, err)...) }
 	for _, m := range mqls {
-		if m.Raised().Before(since) {
-			continue // raised before the window looked at
+		if m.Raised().Before(since) && !late[m.ID] {
+			continue // raised before the window looked at, and not delivered in it
 		}
 		// Sales' time runs from when the MQL reached them, not from the
 		// (maybe days older) event that qualified it: no sooner than it

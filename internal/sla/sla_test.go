@@ -34,14 +34,20 @@ func (r *receiver) Push(context.Context, push.Lead) (string, error) {
 	return "ext-1", nil
 }
 
-// TestUndeliveredMQLIsNoBreach: with the webhook receiver answering 400
-// the MQL was dead-lettered ("webhook: 400"), and a day later the sweep
-// announced mql.sla_breached for it and the SLA report counted it as
-// sales' open breach, though it never reached them. Sales' time runs from
-// the first delivery to a connector: undelivered, the MQL is no breach
-// (the report counts it not delivered); the dead letter replayed and
-// delivered, sales' time starts then.
-func TestUndeliveredMQLIsNoBreach(t *testing.T) {
+// fixture is an MQL raised at t0 whose delivery to the webhook receiver
+// was refused (dead-lettered), with a sweeper and the SLA report.
+type fixture struct {
+	ctx     context.Context
+	t0      time.Time
+	clk     *clock.Manual
+	tb      *bolttable.Table
+	m       qualify.MQL
+	rc      *receiver
+	w       *push.Worker
+	sweeper *sla.Sweeper
+}
+
+func newFixture(t *testing.T) *fixture {
 	ctx := context.Background()
 	t0 := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 	clk := clock.NewManual(t0)
@@ -82,31 +88,66 @@ func TestUndeliveredMQLIsNoBreach(t *testing.T) {
 	if res := w.Deliver(ctx, m); !res.Permanent {
 		t.Fatalf("delivery %+v, want dead-lettered", res)
 	}
+	sweeper := &sla.Sweeper{Q: q, Now: clk.Now,
+		Delivered: func(ctx context.Context, id string) (time.Time, bool, error) { return push.FirstDelivery(ctx, tb, id) },
+		Between: func(ctx context.Context, from, to time.Time) (map[string]time.Time, error) {
+			return push.FirstDeliveredBetween(ctx, tb, from, to)
+		}}
+	return &fixture{ctx: ctx, t0: t0, clk: clk, tb: tb, m: m, rc: rc, w: w, sweeper: sweeper}
+}
 
-	sweeper := &sla.Sweeper{Q: q, Now: clk.Now, Delivered: func(ctx context.Context, id string) (time.Time, bool, error) {
-		return push.FirstDelivery(ctx, tb, id)
-	}}
-	sweep := func(when time.Time) []sla.Breach {
-		t.Helper()
-		clk.Set(when)
-		bs, err := sweeper.Sweep(ctx, 24*time.Hour, 90*24*time.Hour, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return bs
+// sweep runs the sweep at when as the workspace does (90 days back).
+func (f *fixture) sweep(t *testing.T, when time.Time) []sla.Breach {
+	t.Helper()
+	f.clk.Set(when)
+	bs, err := f.sweeper.Sweep(f.ctx, 24*time.Hour, 90*24*time.Hour, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-	report := func() reports.SLARow {
-		t.Helper()
-		people, err := reports.Load(ctx, tb)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rows, err := reports.SLAOf(ctx, people, reports.Filter{}, 24*time.Hour, calendar.Calendar{}, clk.Now(), sweeper.Delivered)
-		if err != nil || len(rows) == 0 {
-			t.Fatalf("SLA report %+v %v", rows, err)
-		}
-		return rows[0] // (all)
+	return bs
+}
+
+// report is the SLA report's (all) row for the filter.
+func (f *fixture) report(t *testing.T, flt reports.Filter) reports.SLARow {
+	t.Helper()
+	people, err := reports.Load(f.ctx, f.tb)
+	if err != nil {
+		t.Fatal(err)
 	}
+	rows, err := reports.SLAOf(f.ctx, people, flt, 24*time.Hour, calendar.Calendar{}, f.clk.Now(), f.sweeper.Delivered, f.sweeper.Between)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.Owner == "(all)" {
+			return r
+		}
+	}
+	return reports.SLARow{Owner: "(all)"} // nothing in the period
+}
+
+// replay fixes the receiver and delivers the dead letter at when.
+func (f *fixture) replay(t *testing.T, when time.Time) {
+	t.Helper()
+	f.clk.Set(when)
+	f.rc.refuse = false
+	if res := f.w.Deliver(f.ctx, f.m); !res.Done {
+		t.Fatalf("replay %+v", res)
+	}
+}
+
+// TestUndeliveredMQLIsNoBreach: with the webhook receiver answering 400
+// the MQL was dead-lettered ("webhook: 400"), and a day later the sweep
+// announced mql.sla_breached for it and the SLA report counted it as
+// sales' open breach, though it never reached them. Sales' time runs from
+// the first delivery to a connector: undelivered, the MQL is no breach
+// (the report counts it not delivered); the dead letter replayed and
+// delivered, sales' time starts then.
+func TestUndeliveredMQLIsNoBreach(t *testing.T) {
+	f := newFixture(t)
+	t0, m := f.t0, f.m
+	sweep := func(when time.Time) []sla.Breach { t.Helper(); return f.sweep(t, when) }
+	report := func() reports.SLARow { t.Helper(); return f.report(t, reports.Filter{}) }
 	if bs := sweep(t0.Add(25 * time.Hour)); len(bs) != 0 {
 		t.Fatalf("dead-lettered, never reached sales: breaches %+v", bs)
 	}
@@ -116,11 +157,7 @@ func TestUndeliveredMQLIsNoBreach(t *testing.T) {
 
 	// The receiver fixed, the dead letter replayed: delivered at 26h.
 	replayed := t0.Add(26 * time.Hour)
-	clk.Set(replayed)
-	rc.refuse = false
-	if res := w.Deliver(ctx, m); !res.Done {
-		t.Fatalf("replay %+v", res)
-	}
+	f.replay(t, replayed)
 	if bs := sweep(replayed.Add(23 * time.Hour)); len(bs) != 0 {
 		t.Fatalf("23 hours after it reached sales: breaches %+v", bs)
 	}
@@ -136,5 +173,47 @@ func TestUndeliveredMQLIsNoBreach(t *testing.T) {
 	}
 	if bs := sweep(replayed.Add(25 * time.Hour)); len(bs) != 0 {
 		t.Fatalf("announced twice: %+v", bs)
+	}
+}
+
+// TestLateReplayedMQLIsSwept: an MQL raised on day 0 was dead-lettered and
+// its dead letter replayed (delivered) on day 120. The sweep looked only at
+// MQLs raised within its 90 days, so sales never answering it was no
+// breach, ever. Sales' time runs from the delivery: the sweep finds MQLs
+// delivered within its lookback too (by the index of first deliveries),
+// and the SLA report counts it in the period it reached sales.
+func TestLateReplayedMQLIsSwept(t *testing.T) {
+	f := newFixture(t)
+	day := func(at time.Time) reports.Filter {
+		d := at.Truncate(24 * time.Hour)
+		return reports.Filter{From: d, To: d.Add(24 * time.Hour)}
+	}
+	f.clk.Set(f.t0.Add(30 * 24 * time.Hour))
+	if r := f.report(t, day(f.t0)); r.MQLs != 1 || r.NotDelivered != 1 {
+		t.Fatalf("the report of the day it qualified, not delivered: %+v", r)
+	}
+	replayed := f.t0.Add(120 * 24 * time.Hour)
+	f.replay(t, replayed)
+	if bs := f.sweep(t, replayed.Add(23*time.Hour)); len(bs) != 0 {
+		t.Fatalf("23 hours after it reached sales: breaches %+v", bs)
+	}
+	bs := f.sweep(t, replayed.Add(24*time.Hour+time.Minute))
+	if len(bs) != 1 || bs[0].MQL.ID != f.m.ID || !bs[0].Delivered.Equal(replayed) || bs[0].Age != 24*time.Hour+time.Minute {
+		t.Fatalf("past the SLA from a replay 120 days after the raise: breaches %+v, want one of 24h1m from %s", bs, replayed)
+	}
+	if bs := f.sweep(t, replayed.Add(25*time.Hour)); len(bs) != 0 {
+		t.Fatalf("announced twice: %+v", bs)
+	}
+
+	// The report: in the period it was delivered (the replay's day), not
+	// the one it qualified in, where it no longer counts.
+	if r := f.report(t, day(replayed)); r.MQLs != 1 || r.OpenBreaches != 1 || r.NotDelivered != 0 {
+		t.Fatalf("the report of the day it reached sales: %+v", r)
+	}
+	if r := f.report(t, day(f.t0)); r.MQLs != 0 {
+		t.Fatalf("the report of the day it qualified, delivered 120 days later: %+v", r)
+	}
+	if r := f.report(t, reports.Filter{}); r.MQLs != 1 || r.OpenBreaches != 1 {
+		t.Fatalf("the report of every day: %+v", r)
 	}
 }

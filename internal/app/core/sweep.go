@@ -51,13 +51,19 @@ func (a *Core) Sweep(ctx context.Context) ([]sla.Breach, error) {
 		// back nothing either: on AWS only the sweep advances rescore jobs.
 		// Sales' time runs from the lead's delivery (push keeps it), when
 		// a connector hands leads to them; else from the raise (the inbox).
+		// The MQLs delivered within the lookback are looked at whatever
+		// their raise: a dead letter replayed months later is sales' then.
 		var delivered sla.Delivered
+		var between sla.DeliveredBetween
 		if a.Config.HandsOff() {
 			delivered = func(ctx context.Context, mqlID string) (time.Time, bool, error) {
 				return push.FirstDelivery(ctx, a.Table, mqlID)
 			}
+			between = func(ctx context.Context, from, to time.Time) (map[string]time.Time, error) {
+				return push.FirstDeliveredBetween(ctx, a.Table, from, to)
+			}
 		}
-		sweeper := &sla.Sweeper{Q: a.Qualifier, Delivered: delivered, Now: a.Now}
+		sweeper := &sla.Sweeper{Q: a.Qualifier, Delivered: delivered, Between: between, Now: a.Now}
 		step(sweepBudgets.sla, func(ctx context.Context) (err error) {
 			bs, err = sweeper.Sweep(ctx, a.Config.File.AcceptWithin(a.Cal), 90*24*time.Hour, a.announceBreach)
 			return err
