@@ -103,7 +103,8 @@ func TestBadLinksBodyNamesTheField(t *testing.T) {
 	for _, c := range []struct{ body, field, says string }{
 		{`{"campaign":"spring","urls":["https://www.example.com/a"],"honeypot":"yes"}`, "honeypot", "honeypot must be true or false, not a string"},
 		{`{"campaign":"spring","urls":"https://www.example.com/a"}`, "urls", "urls must be a list of strings"},
-		{`{"campaign":"spring","urls":["https://www.example.com/a"],"sentAt":"2026-11-24T10:00"}`, "", "is not a time: give one with its zone"},
+		{`{"campaign":"spring","urls":["https://www.example.com/a"],"sentAt":"2026-11-24T10:00"}`, "sentAt", "is not a time: give one with its zone"},
+		{`{"campaign":"spring","urls":["https://www.example.com/a"],"sentAt":1764000000}`, "sentAt", "sentAt must be a time with its zone"},
 	} {
 		a := f.req("POST", "/admin/links", c.body, bearer...)
 		var got struct{ Error, Field string }
@@ -111,6 +112,34 @@ func TestBadLinksBodyNamesTheField(t *testing.T) {
 		if a.code != 400 || got.Field != c.field || !strings.Contains(got.Error, c.says) || strings.Contains(got.Error, "Go struct") {
 			t.Errorf("%s: %d %s", c.body, a.code, a.body)
 		}
+	}
+}
+
+// TestLinksRefuseUnknownFields: a misspelled key (sent_at,
+// scanner_window, utm.utm_medium) was ignored, 201, the campaign made
+// without its send time, scanner window or medium. It is a 400 naming the
+// field (utm's with "utm."), and nothing is made.
+func TestLinksRefuseUnknownFields(t *testing.T) {
+	f := newFixture(t)
+	bearer := []string{"Authorization", "Bearer " + fullToken, "Content-Type", "application/json"}
+	for _, c := range []struct{ body, field string }{
+		{`{"campaign":"x5","urls":["https://www.example.com/a"],"sent_at":"2026-11-24T10:00:00+09:00"}`, "sent_at"},
+		{`{"campaign":"x5","urls":["https://www.example.com/a"],"scanner_window":120}`, "scanner_window"},
+		{`{"campaign":"x5","urls":["https://www.example.com/a"],"utm":{"source":"nl","utm_medium":"email"}}`, "utm.utm_medium"},
+	} {
+		a := f.req("POST", "/admin/links", c.body, bearer...)
+		var got struct{ Error, Field string }
+		json.Unmarshal([]byte(a.body), &got)
+		if a.code != 400 || got.Field != c.field || !strings.Contains(got.Error, `unknown field "`+c.field+`"`) {
+			t.Errorf("%s: %d %s", c.body, a.code, a.body)
+		}
+	}
+	if a := f.req("GET", "/admin/campaigns/x5", "", bearer[:2]...); a.code != 404 {
+		t.Errorf("a refused request made its campaign: %d %s", a.code, a.body)
+	}
+	a := f.req("POST", "/admin/links", `{"campaign":"x5","urls":["https://www.example.com/a"],"sentAt":null,"utm":{"source":"nl","medium":"email"},"scannerWindow":120}`, bearer...)
+	if a.code != 201 || !strings.Contains(a.body, `"medium":"email"`) || !strings.Contains(a.body, `"scannerWindow":120`) {
+		t.Errorf("the right keys: %d %s", a.code, a.body)
 	}
 }
 

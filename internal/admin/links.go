@@ -1,9 +1,11 @@
 package admin
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -24,14 +26,39 @@ type LinkRegistry interface {
 }
 
 type linksRequest struct {
-	Campaign string    `json:"campaign"`
-	Name     string    `json:"name"`
-	URLs     []string  `json:"urls"`
-	SentAt   time.Time `json:"sentAt"`
-	UTM      links.UTM `json:"utm"`
-	Honeypot bool      `json:"honeypot"` // add a hidden link to put in the email: clicks on it are scanners
+	Campaign string   `json:"campaign"`
+	Name     string   `json:"name"`
+	URLs     []string `json:"urls"`
+	// SentAt is read apart (sentAt), so that a bad one's 400 names it.
+	SentAt   json.RawMessage `json:"sentAt"`
+	UTM      strictUTM       `json:"utm"`
+	Honeypot bool            `json:"honeypot"` // add a hidden link to put in the email: clicks on it are scanners
 	// ScannerWindow: seconds after sentAt in which a click is a scanner's (default 10)
 	ScannerWindow int `json:"scannerWindow"`
+}
+
+// strictUTM is the request's utm, read as strictly as the body around
+// it: DisallowUnknownFields holds inside it too, but names a field of it
+// without the "utm." that says where ("utm_medium" for utm.utm_medium).
+type strictUTM links.UTM
+
+func (u *strictUTM) UnmarshalJSON(b []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	err := dec.Decode((*links.UTM)(u))
+	if f, ok := strings.CutPrefix(fmt.Sprint(err), "json: unknown field "); ok {
+		return fmt.Errorf("json: unknown field %q", "utm."+strings.Trim(f, `"`))
+	}
+	return err
+}
+
+// sentAt reads the request's sentAt (absent or null: none).
+func (req linksRequest) sentAt() (time.Time, error) {
+	var t time.Time
+	if len(req.SentAt) == 0 || string(req.SentAt) == "null" {
+		return t, nil
+	}
+	return t, json.Unmarshal(req.SentAt, &t)
 }
 
 // LinkView is a registered link and the URL to put in the email, with the
@@ -58,10 +85,25 @@ func (h *Handler) addLinks(w http.ResponseWriter, r *http.Request) {
 		httpx.Error(w, status, err.Error())
 		return
 	}
+	const shape = `{"campaign": ..., "urls": [...], "name", "sentAt", "utm": {"source", "medium", "campaign", "content"}, "honeypot", "scannerWindow"}`
 	var req linksRequest
 	dec := json.NewDecoder(strings.NewReader(string(body)))
+	// A misspelled key (sent_at, scanner_window, utm.utm_medium) is a 400
+	// naming it: ignored, the campaign was made without its send time or
+	// scanner window, or with a medium missing from every link's UTM.
+	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
-		httpx.JSON(w, http.StatusBadRequest, httpx.BadJSON(`{"campaign": ..., "urls": [...]}`, err))
+		httpx.JSON(w, http.StatusBadRequest, httpx.BadJSON(shape, err))
+		return
+	}
+	sentAt, err := req.sentAt()
+	if err != nil {
+		e := httpx.BadJSON(shape, err)
+		e.Field = "sentAt"
+		if !strings.Contains(e.Error, "is not a time") { // not a string: time's own message names Go's method
+			e.Error = "body must be " + shape + ": sentAt must be a time with its zone, as RFC 3339 (2026-11-24T10:00:00+09:00)"
+		}
+		httpx.JSON(w, http.StatusBadRequest, e)
 		return
 	}
 	if !links.ValidCampaign(req.Campaign) {
@@ -77,7 +119,7 @@ func (h *Handler) addLinks(w http.ResponseWriter, r *http.Request) {
 		h.linkErr(w, err)
 		return
 	}
-	camp, created, err := h.Links.PutCampaign(r.Context(), links.Campaign{ID: req.Campaign, Name: req.Name, SentAt: req.SentAt, UTM: req.UTM, ScannerWindow: req.ScannerWindow})
+	camp, created, err := h.Links.PutCampaign(r.Context(), links.Campaign{ID: req.Campaign, Name: req.Name, SentAt: sentAt, UTM: links.UTM(req.UTM), ScannerWindow: req.ScannerWindow})
 	if err != nil {
 		h.linkErr(w, err)
 		return

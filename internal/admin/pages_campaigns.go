@@ -202,12 +202,13 @@ type campaignView struct {
 
 // uploadedList is what the page says of a list just uploaded.
 type uploadedList struct {
-	Minted  int
-	Refused int                     // rows that got no token
-	Errors  []recipientcsv.RowError // the first maxShownRowErrors of them
-	More    int                     // row problems not shown (all are in the file's column)
-	File    string
-	Data    template.URL // the tokenised CSV as a data: URL, for the download link
+	Minted     int
+	Duplicates int                     // rows of an address a row above has
+	Refused    int                     // rows that got no token
+	Errors     []recipientcsv.RowError // the first maxShownRowErrors of them
+	More       int                     // row problems not shown (all are in the file's column)
+	File       string
+	Data       template.URL // the tokenised CSV as a data: URL, for the download link
 }
 
 // maxShownRowErrors bounds the row problems listed on the page.
@@ -478,7 +479,7 @@ func (h *Handler) uploadRecipients(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	up := &uploadedList{Minted: res.Minted, Refused: len(res.Errors), Errors: res.Errors, File: c.ID + "-recipients.csv",
+	up := &uploadedList{Minted: res.Minted, Duplicates: res.Duplicates, Refused: len(res.Errors), Errors: res.Errors, File: c.ID + "-recipients.csv",
 		Data: template.URL("data:text/csv;charset=utf-8;base64," + base64.StdEncoding.EncodeToString(out))}
 	if len(up.Errors) > maxShownRowErrors {
 		up.Errors, up.More = up.Errors[:maxShownRowErrors], len(up.Errors)-maxShownRowErrors

@@ -362,6 +362,7 @@ var ja = map[string]string{
 	"Choose one CSV file of recipients (an email column, any other columns).": "受信者の CSV ファイルを 1 つ選んでください（email 列と任意の列）。",
 	"no list uploaded yet":                                                    "リスト未アップロード",
 	"List uploaded: %d recipients got a token.":                               "リストをアップロードしました：%d 人にトークンを付けました。",
+	"%d rows repeat an address of a row above: same token, counted once.":     "%d 行は上の行と同じメールアドレスです（同じトークン、1 人として数えます）。",
 	"%d rows got none; why is also in the downloaded file's last column:":     "%d 行はトークンなし（理由はダウンロードするファイルの最後の列にもあります）：",
 	"and %d more":                                             "ほか %d 行",
 	"Download the list with tokens":                           "トークン付きのリストをダウンロード",

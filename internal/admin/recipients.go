@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf16"
@@ -130,8 +131,6 @@ type listError struct{ error }
 // (its count is added to theirs); else it replaces them.
 func (h *Handler) mintList(r *http.Request, campaign string, list io.Reader, add bool, now time.Time, opts recipientcsv.Options) ([]byte, recipientcsv.Result, error) {
 	rc := h.Recipients
-	file := sha256.New() // the list's identity: the same part uploaded again is counted once
-	list = io.TeeReader(list, file)
 	var out bytes.Buffer
 	ctx, cancel := context.WithCancelCause(r.Context())
 	defer cancel(nil)
@@ -162,8 +161,7 @@ func (h *Handler) mintList(r *http.Request, campaign string, list io.Reader, add
 		return nil, res, listError{err}
 	}
 	if l, ok := h.lister(); ok { // the campaign's report counts the list
-		io.Copy(file, list) // what the reader left unread (a trailing blank line) is the file's too
-		err := l.ListMinted(r.Context(), campaign, hex.EncodeToString(file.Sum(nil)[:8]), res.Minted, add)
+		err := l.ListMinted(r.Context(), campaign, listHash(res.Addresses), res.Minted, add)
 		if errors.Is(err, links.ErrInvalid) {
 			return nil, res, listError{err}
 		}
@@ -172,6 +170,18 @@ func (h *Handler) mintList(r *http.Request, campaign string, list io.Reader, add
 		}
 	}
 	return out.Bytes(), res, nil
+}
+
+// listHash is a list's identity as a part of a send: 64 bits of the
+// SHA-256 of the addresses it gave a token, sorted. The same people
+// uploaded again count once whatever the file's bytes: the list
+// downloaded with its tokens, saved again by Excel, sorted otherwise or
+// with an address repeated (hashed by its bytes, each was a new part and
+// the send's recipients were doubled).
+func listHash(addresses []string) string {
+	sorted := slices.Sorted(slices.Values(addresses))
+	sum := sha256.Sum256([]byte(strings.Join(sorted, "\n")))
+	return hex.EncodeToString(sum[:8])
 }
 
 // asciiJSON is v as JSON in ASCII alone, every other character escaped
@@ -201,7 +211,10 @@ func sendList(w http.ResponseWriter, campaign string, out []byte, res recipientc
 	errs := asciiJSON(res.Errors)
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	attachment(w, campaign+"-recipients.csv") // a list, of no period
+	// Recipients (distinct addresses), and the rows whose address a row
+	// above has: the same token, counted once.
 	w.Header().Set("X-Baton-Minted", itoa(res.Minted))
+	w.Header().Set("X-Baton-Duplicate-Rows", itoa(res.Duplicates))
 	// The count always: the list itself is left out of a header past what
 	// proxies pass, and a client must still know rows were refused.
 	w.Header().Set("X-Baton-Row-Error-Count", itoa(len(res.Errors)))

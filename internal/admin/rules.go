@@ -89,7 +89,11 @@ func candidate(w http.ResponseWriter, r *http.Request) (text []byte, html bool, 
 			if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
 				return nil, false, fmt.Errorf("rules file larger than %d bytes: %w", maxRulesBody, err)
 			}
-			return nil, false, errors.New(`body must be {"rules": "<the rules file as text>"}`)
+			const shape = `{"rules": "<the rules file as text>"}`
+			if e := httpx.BadJSON(shape, err); err != nil && e.Field != "" {
+				return nil, false, fieldError{e} // a misspelled key ("rule") named, as other bodies' are
+			}
+			return nil, false, errors.New("body must be " + shape)
 		}
 		return []byte(*body.Rules), false, nil
 	default:
@@ -108,6 +112,11 @@ type parseErrorBody struct {
 	Line  int    `json:"line,omitempty"`
 }
 
+// fieldError is a body's 400 that names its own field.
+type fieldError struct{ body httpx.ErrorBody }
+
+func (e fieldError) Error() string { return e.body.Error }
+
 func (h *Handler) simulate(w http.ResponseWriter, r *http.Request) {
 	text, html, err := candidate(w, r)
 	if err != nil {
@@ -119,7 +128,11 @@ func (h *Handler) simulate(w http.ResponseWriter, r *http.Request) {
 		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
 			code = http.StatusRequestEntityTooLarge
 		}
-		httpx.JSON(w, code, httpx.ErrorBody{Error: err.Error(), Field: "rules"})
+		body := httpx.ErrorBody{Error: err.Error(), Field: "rules"}
+		if fe := (fieldError{}); errors.As(err, &fe) {
+			body = fe.body
+		}
+		httpx.JSON(w, code, body)
 		return
 	}
 	q := r.URL.Query()

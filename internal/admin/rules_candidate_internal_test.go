@@ -46,3 +46,19 @@ func TestSimulationsAreBounded(t *testing.T) {
 		t.Fatalf("a third simulation at once: %d %v %s", w.Code, w.Header(), w.Body)
 	}
 }
+
+// TestCandidateJSONNamesAnUnknownKey: {"rule": ...} was refused as "body
+// must be {"rules": ...}" with "field": "rules"; the key the client sent
+// is named, as other admin bodies name theirs.
+func TestCandidateJSONNamesAnUnknownKey(t *testing.T) {
+	h := &Handler{simulations: make(chan struct{}, maxSimulations)}
+	r := httptest.NewRequest("POST", "/admin/rules/simulate", strings.NewReader(`{"rule": "version: 1"}`))
+	r.Header.Set("Content-Type", "application/json")
+	w := httptest.NewRecorder()
+	h.simulate(w, r)
+	var got struct{ Error, Field string }
+	json.Unmarshal(w.Body.Bytes(), &got)
+	if w.Code != 400 || got.Field != "rule" || !strings.Contains(got.Error, `unknown field "rule"`) {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+}

@@ -47,8 +47,19 @@ type RowError struct {
 
 // Result summarises a run.
 type Result struct {
-	Minted int        `json:"minted"`
-	Errors []RowError `json:"errors"`
+	// Minted counts the recipients given a token: distinct addresses, as
+	// normalised. An address on several rows (dup@, DUP@, " dup@ ") is
+	// one person with one token: counted by its rows, one person was 3
+	// recipients in the campaign's report.
+	Minted int `json:"minted"`
+	// Duplicates counts the rows given a token whose address an earlier
+	// row has (their token is that row's): Minted, Duplicates and
+	// len(Errors) add up to the list's rows.
+	Duplicates int        `json:"duplicates"`
+	Errors     []RowError `json:"errors"`
+	// Addresses are the Minted addresses, in the list's order: what the
+	// list is, whatever its bytes (the campaign counts a list by them).
+	Addresses []string `json:"-"`
 }
 
 // Options shape the list that goes back to a person.
@@ -186,11 +197,15 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 				reason = fmt.Sprintf("%q is not an email address", rec[emailCol])
 				break
 			}
-			if !strings.EqualFold(strings.TrimSpace(rec[emailCol]), email) {
-				// The address the token was made for, which a mail
-				// service can send to (hanako＠example.co.jp, typed
-				// full-width, it may refuse: the token counted someone
-				// who never got the newsletter).
+			// The address the token was made for, which a mail service
+			// can send to (hanako＠example.co.jp, typed full-width, or
+			// " hanako@example.co.jp" with spaces, it may refuse: the
+			// token counted someone who never got the newsletter). Only
+			// its case is kept as typed: compared after TrimSpace, a cell
+			// with spaces (a full-width one too) came back as uploaded.
+			if t := strings.TrimSpace(rec[emailCol]); strings.EqualFold(t, email) {
+				row.cells[emailCol] = t
+			} else {
 				row.cells[emailCol] = email
 			}
 			fields := map[string]string{}
@@ -220,6 +235,7 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 	if err != nil {
 		return res, err
 	}
+	seen := map[string]bool{}
 	for i := range rows {
 		row := &rows[i]
 		row.cells[tokenCol] = "" // a token the upload had (a list uploaded again) is refilled
@@ -230,10 +246,16 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 				row.cells[tokenCol] = tokens[row.mint]
 			}
 		}
-		if row.reason != nil { // one reason a row: Minted and len(Errors) count the rows
+		switch {
+		case row.reason != nil: // one reason a row: with Minted and Duplicates, len(Errors) counts the rows
 			res.Errors = append(res.Errors, *row.reason)
-		} else {
+		case seen[mints[row.mint].Email]:
+			res.Duplicates++
+		default:
+			email := mints[row.mint].Email
+			seen[email] = true
 			res.Minted++
+			res.Addresses = append(res.Addresses, email)
 		}
 	}
 	say := opts.Say

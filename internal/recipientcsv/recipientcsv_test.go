@@ -151,7 +151,7 @@ func TestExcelEmptyRowsAreBlankLines(t *testing.T) {
 		t.Errorf("empty Excel rows reported as recipients: %+v\n%s", res, out)
 	}
 	out, res = run(t, "email\n"+strings.Repeat("r@example.com\n", MaxRows)+strings.Repeat(",\n", 10))
-	if res.Minted != MaxRows || len(res.Errors) != 0 || strings.Count(out, "\n") != MaxRows+1 {
+	if res.Minted+res.Duplicates != MaxRows || len(res.Errors) != 0 || strings.Count(out, "\n") != MaxRows+1 { // one address: Minted 1
 		t.Errorf("%d recipients and 10 empty rows: %+v", MaxRows, res)
 	}
 }
@@ -379,7 +379,7 @@ func TestInvisibleCharactersInEmailCells(t *testing.T) {
 	if !slices.Equal(got, []string{"alice@acme.example", "alice@acme.example", "alice@acme.example", "sato@erased.example"}) {
 		t.Fatalf("minted for %q", got)
 	}
-	if res.Minted != 3 || len(res.Errors) != 2 || !strings.Contains(res.Errors[0].Reason, "erased") || res.Errors[1].Line != 6 || !strings.Contains(res.Errors[1].Reason, "not an email address") {
+	if res.Minted != 1 || res.Duplicates != 2 || len(res.Errors) != 2 || !strings.Contains(res.Errors[0].Reason, "erased") || res.Errors[1].Line != 6 || !strings.Contains(res.Errors[1].Reason, "not an email address") {
 		t.Fatalf("result %+v", res)
 	}
 }
@@ -456,5 +456,45 @@ func TestOneColumnListWhoseFirstRowIsNoAddress(t *testing.T) {
 	_, res := run(t, "メールアドレス\r\n（退会）\r\nhanako@example.com\r\njiro@example.com\r\n")
 	if res.Minted != 2 || len(res.Errors) != 1 || res.Errors[0].Line != 2 {
 		t.Errorf("%+v", res)
+	}
+}
+
+// TestEmailWithSpacesComesBackWithout: an address with spaces around it
+// (half-width, or a trailing full-width one) comes back without them, the
+// address its token was made for; compared after TrimSpace, the cell came
+// back as uploaded and an email service could refuse the row. An address
+// with spaces keeps the case it was typed in.
+func TestEmailWithSpacesComesBackWithout(t *testing.T) {
+	out, res := run(t, "email,name\n\"  sp1@example.co.jp\",a\nsp2@example.co.jp\u3000,b\n\tSp3@Example.co.jp ,c\n")
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, "\xef\xbb\xbf"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"sp1@example.co.jp", "sp2@example.co.jp", "Sp3@Example.co.jp"}
+	for i, w := range want {
+		if rows[i+1][0] != w {
+			t.Errorf("row %d: email %q, want %q", i+1, rows[i+1][0], w)
+		}
+	}
+	if res.Minted != 3 {
+		t.Errorf("%+v", res)
+	}
+}
+
+// TestAnAddressListedTwiceIsOneRecipient: one address on three rows
+// (dup@, DUP@, " dup@ ") keeps its three rows, each with the one token,
+// and is one recipient (Minted), the two other rows counted as
+// Duplicates; it was Minted 3, the campaign's recipients 3 for one person.
+func TestAnAddressListedTwiceIsOneRecipient(t *testing.T) {
+	out, res := run(t, "email,name\ndup@example.com,a\nDUP@example.com,b\n\" dup@example.com \",c\nother@example.com,d\nbad,e\n")
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, "\xef\xbb\xbf"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 6 || rows[1][2] != "tok-dup" || rows[2][2] != "tok-dup" || rows[3][2] != "tok-dup" || rows[4][2] != "tok-other" {
+		t.Fatalf("rows %q", rows)
+	}
+	if res.Minted != 2 || res.Duplicates != 2 || len(res.Errors) != 1 || !slices.Equal(res.Addresses, []string{"dup@example.com", "other@example.com"}) {
+		t.Fatalf("%+v", res)
 	}
 }
