@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"path"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -477,8 +476,6 @@ func (e *Engine) Fit(attrs map[string]string, email string) (score float64, grad
 	return score, grade, contribs, excluded
 }
 
-var leadingNumber = regexp.MustCompile(`[0-9][0-9,]*(\.[0-9]+)?`)
-
 func (r *FitRule) matches(v string) bool {
 	// Full-width input (３００名, ＣＥＯ, ＪＰ) is the same value to a reader:
 	// NFKC makes it the same to the rules.
@@ -490,54 +487,15 @@ func (r *FitRule) matches(v string) bool {
 		return false
 	}
 	if r.Min != nil || r.Max != nil {
-		i := leadingNumber.FindStringIndex(v)
-		if i == nil {
-			return false
-		}
-		n, ok := numberAt(v[i[0]:])
-		if !ok {
-			return false
-		}
-		if r.Min != nil && n < *r.Min || r.Max != nil && n > *r.Max {
+		// A form's choice is often a span (10〜49名, 50名未満): the rule
+		// holds when all of it lies within min and max (Range.Within); a
+		// value with no number (非公開) holds no numeric rule.
+		q, ok := ParseRange(v)
+		if !ok || !q.Within(r.Min, r.Max) {
 			return false
 		}
 	}
 	return true
-}
-
-// jaUnits are the units Japanese writes numbers with (1万人, 1.5億円).
-var jaUnits = []struct {
-	name string
-	mul  float64
-}{{"億", 1e8}, {"万", 1e4}, {"千", 1e3}}
-
-// numberAt reads the number s starts with (digits, commas, a fraction),
-// times a Japanese unit after it, and a smaller part after that: 1万人 is
-// 10000, 1億2000万円 120000000, 1万2千 12000.
-func numberAt(s string) (float64, bool) {
-	m := leadingNumber.FindString(s)
-	if m == "" || !strings.HasPrefix(s, m) {
-		return 0, false
-	}
-	n, err := strconv.ParseFloat(strings.ReplaceAll(m, ",", ""), 64)
-	if err != nil {
-		return 0, false
-	}
-	s = s[len(m):]
-	for _, u := range jaUnits {
-		rest, ok := strings.CutPrefix(s, u.name)
-		if !ok {
-			continue
-		}
-		n *= u.mul
-		if rest != "" && rest[0] >= '0' && rest[0] <= '9' {
-			if more, ok := numberAt(rest); ok && more < u.mul {
-				n += more
-			}
-		}
-		break
-	}
-	return n, true
 }
 
 // BANT counts the confirmed facts.
