@@ -31,6 +31,15 @@ out.failed = await page.locator('tbody tr.refused').first().innerText();
 out.rows = await page.locator('tbody tr').count();
 out.main = await page.locator('main').innerText();
 out.overflow['audit-ja'] = await fits(page, 'audit-ja', shots);
+// Headers and the session's kind (ブラウザのセッション) on one line at
+// 1280 px (they broke as セッショ／ン and 接続／元 beside room to spare),
+// and what each row's attempts cell shows.
+out.wrapped = await page.evaluate(() => [...document.querySelectorAll('thead th, tbody td span.nw')].filter((el) => {
+  const r = document.createRange();
+  r.selectNodeContents(el);
+  return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size > 1;
+}).map((el) => el.textContent));
+out.attempts = await page.locator('tbody td:last-child').allInnerTexts();
 
 // Filtered to failed sign-ins, as an operator would.
 await page.locator('#f-action').selectOption('signin-failed');

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -48,6 +49,7 @@ func TestAuditPageInJapaneseInChromium(t *testing.T) {
 		URL, Nav, Failed, Main string
 		Rows                   int
 		Filtered               []string
+		Wrapped, Attempts      []string
 		CSV                    struct {
 			Status                  int
 			Type, Disposition, Text string
@@ -69,6 +71,11 @@ func TestAuditPageInJapaneseInChromium(t *testing.T) {
 	}
 	if !strings.Contains(res.Main, "日時（JST）") || strings.Contains(res.Main, "not-the-token") {
 		t.Errorf("page: %s", res.Main)
+	}
+	// A row without refusals counts none (—, as its neighbours say an
+	// absent value); nothing broke at a character.
+	if len(res.Wrapped) > 0 || len(res.Attempts) != 2 || res.Attempts[0] != "1" && res.Attempts[1] != "1" || slices.Contains(res.Attempts, "") {
+		t.Errorf("headers or session kinds broken over lines: %q; attempts cells %q", res.Wrapped, res.Attempts)
 	}
 	if len(res.Filtered) != 1 || !strings.Contains(res.Filtered[0], "不明なトークン") {
 		t.Errorf("failed sign-ins only: %q", res.Filtered)
