@@ -223,6 +223,53 @@ func TestCompactFormLabelsDecideAttributes(t *testing.T) {
 	}
 }
 
+// TestTagFormIdentifiesItsSender: forms as the tag sends them (its array
+// form, its first field saying mail as n), through POST /e. (A) A
+// referrer's address asked before the sender's: n, the referrer's, was
+// written over the field named email, and the person created was
+// referrer@ named 新規 太郎, newcomer@ lost. (B) A newsletter select
+// (its value, n, no address) before a form builder's field_3 labelled
+// メールアドレス: nobody was identified (204, no person).
+func TestTagFormIdentifiesItsSender(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	ms := strconv.FormatInt(envNow().UnixMilli(), 10)
+	hdr := map[string]string{"Content-Type": "text/plain;charset=UTF-8", "Origin": "https://www.example.com"}
+	referrer := `[["11,12,13",false,"f-a",1,"www","s","referrer@example.jp",["https://www.example.com/shokai","ご紹介",` +
+		`{"referrer_mail":"referrer@example.jp","email":"newcomer@example.jp","お名前":"新規 太郎"},"shokai",null,null,` +
+		`{"referrer_mail":"ご紹介者のメールアドレス","email":"メールアドレス","お名前":"お名前"}],` + ms + `],` + ms + `]`
+	labelled := `[["21,22,23",false,"f-b",1,"www","s","購読する",["https://www.example.com/form2","資料請求",` +
+		`{"field_1":"購読する","field_3":"form2user@example.jp","field_2":"二号 花子"},"form2",null,null,` +
+		`{"field_1":"メールマガジンの購読","field_3":"メールアドレス","field_2":"お名前"}],` + ms + `],` + ms + `]`
+	for _, c := range []struct{ body, visitor, email, name string }{
+		{referrer, "11-12-13", "newcomer@example.jp", "新規 太郎"},
+		{labelled, "21-22-23", "form2user@example.jp", "二号 花子"},
+	} {
+		if w := e.do("POST", "/e", c.body, hdr); w.Code != 204 {
+			t.Fatalf("%s: status %d %s", c.email, w.Code, w.Body)
+		}
+		p, err := e.dir.ByEmail(ctx, c.email)
+		if err != nil || p.Email != c.email || p.Attributes["name"] != c.name {
+			t.Fatalf("%s: person %+v %v, want %s named %s", c.email, p, err, c.email, c.name)
+		}
+		evs, err := e.log.Visitor(ctx, c.visitor)
+		if err != nil || len(evs) != 1 || evs[0].Email() != c.email {
+			t.Fatalf("%s: stored %+v %v", c.email, evs, err)
+		}
+	}
+	// The referrer is nobody's: no person, and the form's fields as sent.
+	if p, err := e.dir.ByEmail(ctx, "referrer@example.jp"); !errors.Is(err, identity.ErrNotFound) {
+		t.Fatalf("the referrer's address made a person: %+v %v", p, err)
+	}
+	evs, _ := e.log.Visitor(ctx, "11-12-13")
+	if f, _ := evs[0].Properties["fields"].(map[string]any); f["email"] != "newcomer@example.jp" || f["referrer_mail"] != "referrer@example.jp" {
+		t.Fatalf("fields stored %v", f)
+	}
+	if n := e.people(t); n != 2 {
+		t.Fatalf("%d people, want 2", n)
+	}
+}
+
 func TestRejectionPaths(t *testing.T) {
 	e := newEnv(t)
 	big := strings.Repeat(" ", event.MaxRequestBytes+10)

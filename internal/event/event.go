@@ -240,31 +240,29 @@ func (e *Event) Absent() bool {
 	return e.Type == Offline && e.Properties["absent"] == true
 }
 
-// Email returns the email the event carries (form fields or identify traits),
-// normalised, or "" when it carries none or an invalid one. Of several
-// email fields ("email", "manager_email" ...) the form's own wins: the
-// field named email, then another plain spelling of it, then the rest by
-// name; never the map's random order, which made a form identify its
-// browser as whichever address came first, and its retry as another.
+// Email returns the email the event carries (identify traits, else form
+// fields), normalised, or "" when it carries none or an invalid one. Of
+// several email traits ("email", "manager_email" ...) the plainest name
+// wins, then the first by name: never the map's random order, which made
+// a browser identified as whichever address came first, and its retry as
+// another. A form's fields are chosen among by formEmail.
 func (e *Event) Email() string {
-	for _, m := range []map[string]any{e.Traits, formFields(e.Properties)} {
-		best, rank, key := "", 0, ""
-		for k, v := range m {
-			r := emailKeyRank(k)
-			if r == 0 || best != "" && (r > rank || r == rank && k > key) {
-				continue
-			}
-			if s, ok := v.(string); ok {
-				if n, err := NormalizeEmail(s); err == nil {
-					best, rank, key = n, r, k
-				}
-			}
+	best, rank, key := "", 0, ""
+	for k, v := range e.Traits {
+		r := emailKeyRank(k)
+		if r == 0 || best != "" && (r > rank || r == rank && k > key) {
+			continue
 		}
-		if best != "" {
-			return best
+		if s, ok := v.(string); ok {
+			if n, err := NormalizeEmail(s); err == nil {
+				best, rank, key = n, r, k
+			}
 		}
 	}
-	return ""
+	if best != "" {
+		return best
+	}
+	return formEmail(e.Properties)
 }
 
 // UnreadableEmailTrait names the trait of an identify that reads as an

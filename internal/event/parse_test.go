@@ -124,7 +124,9 @@ func TestParseTagCompact(t *testing.T) {
 // TestParseTagArray: the tag's array form (body [events..., sent], events
 // [t, p, n, a, s, c, w, i, ts] with positional properties for its own
 // types) parses to the events its compact object form gives, and events
-// older tags queued (compact or Segment form) still parse in its body.
+// older tags queued (compact or Segment form) still parse in its body. A
+// form's n, the address the tag took, is kept as tagEmail, never written
+// over the form's own field named email (which its Email is).
 func TestParseTagArray(t *testing.T) {
 	ms := func(tm time.Time) string { return strconv.FormatInt(tm.UnixMilli(), 10) }
 	sent := recv.Add(-30 * time.Second)
@@ -137,7 +139,7 @@ func TestParseTagArray(t *testing.T) {
 	  {"t":"outbound","i":"m-7","a":"4-5-6","ts":` + ts + `,"c":true,"p":{"url":"https://partner.example/","text":"` + strings.Repeat("x", 99) + `\ud83d"}},
 	  {"t":"track","i":"m-4","a":"4-5-6","n":"download","p":{"plan":"pro"},"c":true},
 	  {"t":"identify","i":"m-5","a":"4-5-6","n":{"email":"A@B.example","company":"Acme"},"c":false},
-	  {"t":"form_submit","i":"m-6","a":"4-5-6","c":true,"p":{"url":"https://www.example.com/c","title":"C","fields":{"email":"c@d.example","company":"Acme"},"labels":{"company":"会社名"},"form":{"id":"contact","name":null,"action":"https://www.example.com/send"}}},
+	  {"t":"form_submit","i":"m-6","a":"4-5-6","c":true,"p":{"url":"https://www.example.com/c","title":"C","fields":{"email":"typed@d.example","company":"Acme"},"labels":{"company":"会社名"},"form":{"id":"contact","name":null,"action":"https://www.example.com/send"},"tagEmail":"c@d.example"}},
 	  {"t":"page","i":"old-compact","a":"4-5-6","p":{"url":"https://www.example.com/old"}},
 	  {"type":"page_view","messageId":"old-1","anonymousId":"anon-1","timestamp":"` + sent.Format(time.RFC3339) + `","properties":{"url":"https://www.example.com/old"}}
 	],"sent":` + ms(sent) + `}`
@@ -174,7 +176,7 @@ func TestParseTagArray(t *testing.T) {
 		!pv.Timestamp.Equal(recv.Add(-10*time.Second)) {
 		t.Errorf("page view %+v", pv)
 	}
-	if got[1].Consent != "" || got[2].Consent != "granted" || got[2].Type != Outbound || got[6].Type != FormSubmit || got[6].Email() != "c@d.example" {
+	if got[1].Consent != "" || got[2].Consent != "granted" || got[2].Type != Outbound || got[6].Type != FormSubmit || got[6].Email() != "typed@d.example" {
 		t.Errorf("consent flags, types, form: %+v", got[:7])
 	}
 }
@@ -478,6 +480,10 @@ var parseSeeds = []string{
 	`{"t":"form_submit","i":"m","p":{"url":"https://a.example/","fields":{"text-1":"Acme","email":"a@b.co"},"labels":{"text-1":"会社名"}}}`,
 	`{"t":"form_submit","i":"m","p":{"url":"https://a.example/","fields":{"pw":"x","n":"4111 1111 1111 1111","m":"a 4111111111111111 b","text-2":"y","email":"a@b.co"},"labels":{"text-2":"パスワード"}}}`,
 	`{"type":"identify","userId":"u","traits":{"password":"x","card":{"n":"4111111111111111"},"memo":["5500005555555559"],"email":"a@b.co"}}`,
+	// the tag's forms: a referrer's address as its n, before the field
+	// named email; a select's value as its n, the address in a labelled field_3
+	`[["4,5,6",false,"f-a",1,"www","s","referrer@example.jp",["https://www.example.com/c","C",{"referrer_mail":"referrer@example.jp","email":"newcomer@example.jp","お名前":"新規 太郎"},"c",null,null,{"referrer_mail":"ご紹介者のメールアドレス","email":"メールアドレス"}],null],1764000000000]`,
+	`[["4,5,6",false,"f-b",1,"www","s","購読する",["https://www.example.com/c","C",{"field_1":"購読する","field_3":"ｕ＠example.jp"},"c",null,null,{"field_1":"メールマガジンの購読","field_3":"Ｅ-mail（必須）"}],null],1764000000000]`,
 	// a BOM before the JSON
 	"\ufeff" + `{"batch":[{"type":"track","event":"e","userId":"u"}]}`,
 	// Segment's consent object (analytics-consent-tools), in a batch's context and an event's
@@ -679,6 +685,13 @@ func FuzzParse(f *testing.F) {
 			}
 			if _, err := json.Marshal(ev); err != nil {
 				t.Fatalf("accepted event does not marshal: %v", err)
+			}
+			// Whatever the fields, labels and tag's pick, the email read is
+			// an address in its normal form, or none.
+			if e := ev.Email(); e != "" {
+				if n, err := NormalizeEmail(e); err != nil || n != e {
+					t.Fatalf("Email() = %q, not a normal address (%q %v)", e, n, err)
+				}
 			}
 			// No secret field, card number or label of one is kept.
 			labels, _ := ev.Properties["labels"].(map[string]any)

@@ -3,7 +3,6 @@ package event
 import (
 	"bytes"
 	"encoding/json"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -19,7 +18,9 @@ import (
 //	o (outbound) [text, url]
 //	s (form)     [url, title, fields, form id, form name, form action, labels]
 //
-// A form's n is its email address (the field "email" of its fields). A
+// A form's n is the address the tag took for it (its first field saying
+// mail), kept as the property tagEmail: the form's fields stay as sent,
+// and Email chooses among them, the tag's pick only its fallback. A
 // page view's landing is the URL the tag loaded on, sent with its first
 // view ("" on the others; older tags send three values): see landingView.
 //
@@ -162,11 +163,17 @@ func elements(raw []byte) (vs [][]byte, ok bool) {
 	return vs, ok
 }
 
-// tagEmail reports whether a form's n (JSON) is an address: the tag takes
-// the first field whose name, label or placeholder says mail, and that
-// can be a select (メールマガジン: 受け取る) before the address; as the
-// form's "email" it then hid the field named email. What is none is left
-// out, and the form's fields give the address (Email).
+// TagEmailProperty is the property of a tag's form holding the address
+// the tag took for it: the first field whose type, name, label or
+// placeholder says mail. That can be a select (メールマガジン: 受け取る)
+// or a referrer's address (ご紹介者のメールアドレス) before the person's
+// own; written into the fields as "email" it hid the field named email,
+// and the form identified nobody or the referrer. So it is kept apart,
+// and only what is an address: Email reads it when no field's name or
+// label says which is the person's.
+const TagEmailProperty = "tagEmail"
+
+// tagEmail reports whether a form's n (JSON) is an address.
 func tagEmail(n []byte) bool {
 	var s string
 	return json.Unmarshal(n, &s) == nil && isTagEmail(s)
@@ -178,19 +185,10 @@ func isTagEmail(s string) bool {
 }
 
 // arrayProperties appends to b the object of the positional properties vs
-// of a tag type's event; a form's email address n goes into its fields
-// (after theirs: the last of repeated keys is the one read).
+// of a tag type's event; a form's email address n, when it is one, goes
+// into TagEmailProperty (after them).
 func arrayProperties(b []byte, typ string, vs [][]byte, n []byte) []byte {
 	names := arrayProps[typ]
-	if typ == FormSubmit && tagEmail(n) {
-		fields := bytes.TrimSpace(vs[2])
-		sep := ","
-		if len(bytes.TrimSpace(fields[1:len(fields)-1])) == 0 {
-			sep = ""
-		}
-		vs = slices.Clone(vs)
-		vs[2] = append(append(append(append([]byte(nil), fields[:len(fields)-1]...), sep+`"email":`...), n...), '}')
-	}
 	b = append(b, '{')
 	inForm := false
 	for k, name := range names[:len(vs)] { // a page view's landing may be left out
@@ -213,6 +211,9 @@ func arrayProperties(b []byte, typ string, vs [][]byte, n []byte) []byte {
 	}
 	if inForm {
 		b = append(b, '}')
+	}
+	if typ == FormSubmit && tagEmail(n) {
+		b = append(append(b, `,"`+TagEmailProperty+`":`...), n...)
 	}
 	return append(b, '}')
 }
@@ -298,7 +299,7 @@ func propsOf(a tagArray, at func([]byte) scan) (map[string]any, bool) {
 			return nil, false
 		}
 		if e, _ := email.(string); isTagEmail(e) {
-			p["fields"].(map[string]any)["email"] = email // checked: an object
+			p[TagEmailProperty] = e
 		}
 	}
 	return p, true
