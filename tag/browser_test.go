@@ -450,6 +450,36 @@ func TestInBrowser(t *testing.T) {
 			t.Fatalf("thanks page view at %s", u)
 		}
 	})
+	run("referrerform", func(t *testing.T, r result) {
+		// The sender is the field named email, though the tag sent the
+		// referrer's address (first) as the form's: the person is
+		// newcomer@, named 新規 太郎; the referrer is nobody, and the
+		// fields are stored as the form sent them.
+		p, tl := person(t, "newcomer@example.jp")
+		if p.Attributes["name"] != "新規 太郎" {
+			t.Fatalf("person %+v timeline %s", p, kinds(tl))
+		}
+		if q, err := s.App.People.ByEmail(ctx, "referrer@example.jp"); err == nil {
+			t.Fatalf("the referrer's address made a person: %+v", q)
+		}
+		var fields map[string]any
+		for _, e := range tl {
+			if e.Type == event.FormSubmit {
+				fields, _ = e.Properties["fields"].(map[string]any)
+			}
+		}
+		if fields["email"] != "newcomer@example.jp" || fields["referrer_mail"] != "referrer@example.jp" {
+			t.Fatalf("fields stored %v", fields)
+		}
+	})
+	run("labelledform", func(t *testing.T, r result) {
+		// field_3's name says nothing, its label メールアドレス says it is
+		// the address; the select before it (購読する) is none.
+		p, tl := person(t, "form2user@example.jp")
+		if p.Attributes["name"] != "二号 花子" {
+			t.Fatalf("person %+v timeline %s", p, kinds(tl))
+		}
+	})
 	run("jppref", func(t *testing.T, r result) {
 		// The form identifies its sender by the field holding the address,
 		// not by the checked radio or checkbox before it whose label says

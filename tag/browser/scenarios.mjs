@@ -263,6 +263,31 @@ const scenarios = {
     await settle(page);
     return { aid: id };
   },
+  // A referral form (shokai.html): the referrer's address before the
+  // sender's, which the tag sends as the form's address.
+  async referrerform(page) {
+    await page.goto(site + '/shokai.html');
+    await settle(page);
+    const id = await aid(page);
+    await page.fill('[name=referrer_mail]', 'referrer@example.jp');
+    await page.fill('[name=email]', 'newcomer@example.jp');
+    await page.fill('#nm', '新規 太郎');
+    await Promise.all([page.waitForURL(/thanks/), page.click('#send')]);
+    await settle(page);
+    return { aid: id };
+  },
+  // A form builder's form (form2.html): a newsletter select before
+  // field_3, labelled メールアドレス.
+  async labelledform(page) {
+    await page.goto(site + '/form2.html');
+    await settle(page);
+    const id = await aid(page);
+    await page.fill('[name=field_2]', '二号 花子');
+    await page.fill('[name=field_3]', 'form2user@example.jp');
+    await Promise.all([page.waitForURL(/thanks/), page.click('#send')]);
+    await settle(page);
+    return { aid: id };
+  },
   // A Japanese form whose contact-method radio (メール) and newsletter
   // checkbox (メールマガジン) come before the email field: their labels say
   // メール, but an option chosen is no address.
