@@ -13,13 +13,13 @@ import (
 // "Job title") says what the field holds. The tag sends each field's label
 // (label[for], a wrapping <label>, aria-label, else the placeholder; not a
 // checkbox's or radio's, which is its option's) in properties.labels; here,
-// in one place, the label decides the attribute of a field whose name says
-// nothing (MachineLike).
+// in one place, the label decides the attribute of a field whose name names
+// none (MachineLike, or a shorthand such as emp).
 
 // MachineLike reports whether a form field's name says nothing about its
 // content: it has a digit (text-123, your-field-7, field_5, input_3,
 // entry.1234, wpforms[fields][2]) or only generic words (field, input,
-// text). Only such a field is keyed by its label.
+// text).
 func MachineLike(name string) bool {
 	name = strings.ToLower(norm.NFKC.String(name))
 	words := strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) })

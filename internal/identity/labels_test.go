@@ -154,6 +154,13 @@ func TestSplitLabelled(t *testing.T) {
 	if c := known["company"]; !utf8.ValidString(c) || len(c) < 1997 || len(c) > 2000 || !strings.HasPrefix(long, c) {
 		t.Errorf("a long value cut to %d bytes, valid UTF-8 %v", len(c), utf8.ValidString(c))
 	}
+	// A shorthand no attribute has is keyed by its label too (emp stayed
+	// custom, its 従業員数 lost to fit).
+	known, custom = SplitLabelled(map[string]string{"emp": "50名未満", "kbn": "製造業", "how_found": "展示会"},
+		map[string]string{"emp": "従業員数", "kbn": "業種", "how_found": "当社を知ったきっかけ"}, nil)
+	if known["employees"] != "50名未満" || known["industry"] != "製造業" || custom["how_found"] != "展示会" || len(custom) != 1 {
+		t.Errorf("shorthand names: known %v custom %v", known, custom)
+	}
 	// A label on a meaningful name does not override it.
 	known, _ = SplitLabelled(map[string]string{"your-company": "Acme"}, map[string]string{"your-company": "役職"}, nil)
 	if known["company"] != "Acme" || known["title"] != "" {

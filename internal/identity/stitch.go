@@ -336,8 +336,9 @@ func SplitAttributes(fields map[string]string, extra FieldNames) (known, custom 
 }
 
 // SplitLabelled is SplitAttributes for a form whose fields came with their
-// labels: a field whose name says nothing (MachineLike: text-123) and is not
-// one of the site's form_fields takes the attribute its label names
+// labels: a field whose name names no attribute (MachineLike text-123, or a
+// shorthand such as emp) and is not one of the site's form_fields takes the
+// attribute its label names
 // (LabelAttribute: 会社名 is company); a label naming an email or a secret
 // drops the field, as its name would.
 func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, custom map[string]string) {
@@ -404,7 +405,11 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 			byName[name] = append(byName[name], field{k, v})
 			continue
 		}
-		if label != "" && MachineLike(inner) {
+		// A name no attribute has (text-123, or emp, kbn1: a builder's or a
+		// developer's shorthand) is keyed by the label the visitor read;
+		// only machine-like names were, and emp labelled 従業員数 stayed
+		// custom, its fit points lost.
+		if label != "" {
 			switch name := LabelAttribute(label, extra); name {
 			case "email":
 				continue // the person key, sent as "email" too
