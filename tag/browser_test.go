@@ -556,8 +556,11 @@ func TestInBrowser(t *testing.T) {
 		_, news := fields["news"]
 		if fields["interests"] != "CRM,SFA" || fields["timing"] != "今月,未定" || fields["interest"] != "a,b" ||
 			fields["budget"] != "large" || fields["channels"] != "" || news ||
-			p.Custom["interests"] != "CRM,SFA" || p.Custom["timing"] != "今月,未定" || p.Custom["interest"] != "a,b" {
-			t.Fatalf("fields %v, custom %v, timeline %s", fields, p.Custom, kinds(tl))
+			p.Custom["interests"] != "CRM,SFA" || p.Custom["interest"] != "a,b" ||
+			// timing and budget, named as no attribute is, are keyed by their
+			// labels (ご検討時期, Budget): BANT's timeframe and budget.
+			p.Attributes["timeframe"] != "今月,未定" || p.Attributes["budget"] != "large" {
+			t.Fatalf("fields %v, custom %v, attributes %v, timeline %s", fields, p.Custom, p.Attributes, kinds(tl))
 		}
 	})
 	run("spaform", func(t *testing.T, r result) {
