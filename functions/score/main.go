@@ -27,8 +27,9 @@ func main() {
 		if err != nil {
 			return nil, err
 		}
-		c.Accounts.Send = relay.SendAccount          // MQAs take the MQLs' queue
-		c.Qualifier.Reinquired = relay.SendReinquiry // so do forms sent after an MQL
+		c.Accounts.Send = relay.SendAccount                  // MQAs take the MQLs' queue
+		c.Qualifier.Reinquired = relay.SendReinquiry         // so do forms sent after an MQL
+		c.Qualifier.AttendanceChanged = relay.SendAttendance // and no-shows among an MQL's reasons
 		return lambdafn.Score(c, relay.Send), nil
 	})
 }

@@ -89,6 +89,8 @@ var jaSFAMessages = []struct {
 	// A form sent after the MQL (push.DeliverReinquiry).
 	{regexp.MustCompile(`^read the form: ([\s\S]*)$`), "MQL の後に送信されたフォームを読み取れません：$1"},
 	{regexp.MustCompile(`^read the MQL: ([\s\S]*)$`), "MQL を読み取れません：$1"},
+	// A touch of the MQL's reasons marked absent (push.DeliverAttendance).
+	{regexp.MustCompile(`^read the touch: ([\s\S]*)$`), "欠席（または出席）とされた接点を読み取れません：$1"},
 	{regexp.MustCompile(`^no delivery record of the MQL here \(configured after it was raised, or the MQL predates delivery records\) and no record of the person found by their id or email: the form sent after the MQL was not told; replay it once the person is there$`), "ここには MQL の配信記録がなく（MQL の後に設定された、または配信記録を残す前の MQL）、本人の ID やメールアドレスでもレコードが見つからないため、MQL の後に送信されたフォームを伝えていません。本人のレコードができてから再送してください"},
 	{regexp.MustCompile(`^(\w+): waiting for the MQL's delivery$`), "$1：MQL の配信を待っています（MQL が届いてから、その後のフォーム送信を伝えます）"},
 	{regexp.MustCompile(`^the person withdrew consent \(opt-out\) after qualifying: not handed to the SFA; replay it if they consent again$`), "MQL になった後に本人が同意を撤回（オプトアウト）したため、SFA に渡していません。再び同意した場合は再送してください"},

@@ -61,6 +61,7 @@ func ReplayScoreFailures(app *core.Core, dead *deadletter.Store) {
 		app.Accounts.Send = relay.SendAccount
 	}
 	app.Qualifier.Reinquired = relay.SendReinquiry
+	app.Qualifier.AttendanceChanged = relay.SendAttendance
 	dead.ScoreReplay = ScoreReplay(app, t.Stream(scorefeed.Kinds...), relay.Send)
 }
 

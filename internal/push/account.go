@@ -85,8 +85,8 @@ func ReportFacts(ctx context.Context, attrs map[string]string) error {
 }
 
 // DeliverBody delivers one message of the push queue (SQS on AWS): an MQL
-// (a bare qualify.MQL), an MQA (account.MQA.Message), or a re-inquiry
-// (ReinquiryMessage). It returns the
+// (a bare qualify.MQL), an MQA (account.MQA.Message), a re-inquiry
+// (ReinquiryMessage) or an attendance change (AttendanceMessage). It returns the
 // MQL's or MQA's id; an error only for a body that is neither.
 func (w *Worker) DeliverBody(ctx context.Context, body []byte) (string, Result, error) {
 	return w.deliverBody(ctx, body, 0)
@@ -95,8 +95,9 @@ func (w *Worker) DeliverBody(ctx context.Context, body []byte) (string, Result, 
 func (w *Worker) deliverBody(ctx context.Context, body []byte, maxAttempts int) (string, Result, error) {
 	var msg struct {
 		qualify.MQL
-		MQA       *account.MQA       `json:"mqa"`
-		Reinquiry *qualify.Reinquiry `json:"reinquiry"`
+		MQA        *account.MQA        `json:"mqa"`
+		Reinquiry  *qualify.Reinquiry  `json:"reinquiry"`
+		Attendance *qualify.Attendance `json:"attendance"`
 	}
 	if err := json.Unmarshal(body, &msg); err != nil {
 		return "", Result{}, err
@@ -109,6 +110,12 @@ func (w *Worker) deliverBody(ctx context.Context, body []byte, maxAttempts int) 
 			return "", Result{}, errors.New("a re-inquiry without its id, MQL, person, browser or form")
 		}
 		return r.ID, w.deliverReinquiry(ctx, *r, maxAttempts), nil
+	}
+	if a := msg.Attendance; a != nil {
+		if a.ID == "" || a.MQL == "" || a.Person == "" || a.Visitor == "" || a.Event == "" {
+			return "", Result{}, errors.New("an attendance change without its id, MQL, person, visitor or touch")
+		}
+		return a.ID, w.deliverAttendance(ctx, *a, maxAttempts), nil
 	}
 	return msg.ID, w.deliver(ctx, msg.MQL, maxAttempts), nil
 }

@@ -152,6 +152,11 @@ var errNoInboxLead = errors.New("push: the inbox holds no lead of this MQL")
 // the newest (a lead never moves down). Without the MQL's lead it is not
 // taken (ErrNotTaken).
 func (i *Inbox) PushActivity(ctx context.Context, a FormActivity) (string, error) {
+	if a.Attendance != "" {
+		// Its card lists forms sent since (Lead.Reinquiries); the
+		// person's page marks the touch absent.
+		return "", ErrNotTaken
+	}
 	for attempt := 0; table.Again(ctx, attempt); attempt++ {
 		err := i.addActivity(ctx, a)
 		if errors.Is(err, errNoInboxLead) {

@@ -37,6 +37,15 @@ type FormActivity struct {
 	Message    string            `json:"message,omitempty"`
 	Attributes map[string]string `json:"attributes,omitempty"`
 	At         time.Time         `json:"at"` // in the configured time zone
+	// Attendance is set on an offline touch among the MQL's reasons whose
+	// attendance an import changed after it (DeliverAttendance): "absent"
+	// (the webinar's report says the person did not come) or "attended"
+	// (a corrected report says they did after all). Type is then offline,
+	// Title the touch's event, Channel its channel, At its day, and Score
+	// the person's score since.
+	Attendance string         `json:"attendance,omitempty"`
+	Channel    string         `json:"channel,omitempty"`
+	Score      *ActivityScore `json:"score,omitempty"`
 	// Lang and Sites are the lead's (Lead.Lang, Lead.Sites), for Summary.
 	Lang  string   `json:"-"`
 	Sites []string `json:"-"`
@@ -90,6 +99,9 @@ func (a FormActivity) what(w activityWords, sw summaryWords) string {
 
 // Subject is the activity's one line, for an SFA's activity list.
 func (a FormActivity) Subject() string {
+	if a.Attendance != "" {
+		return a.attendanceSubject()
+	}
 	w, sw := a.words()
 	return fmt.Sprintf(w.subject, a.what(w, sw))
 }
@@ -99,6 +111,9 @@ func (a FormActivity) Subject() string {
 // each URL on no site of the team's marked and no link, as the lead's
 // summary writes them (event.Unlinked).
 func (a FormActivity) Summary() string {
+	if a.Attendance != "" {
+		return a.attendanceSummary()
+	}
 	w, sw := a.words()
 	var b strings.Builder
 	fmt.Fprintf(&b, w.heading, a.MQLID, a.At.Format("MST"))
@@ -218,79 +233,119 @@ func (w *Worker) deliverReinquiry(ctx context.Context, r qualify.Reinquiry, maxA
 	raised := m.Raised()
 	a.mqlRaised, a.mqlQualified = raised, m.At
 	mqlT := target{pk: identity.PersonPK(r.Person), id: r.MQL, person: r.Person}
+	inLead := func(md Delivery) bool { return slices.Contains(md.Forms, r.Event) }
 	return w.run(ctx, target{pk: identity.PersonPK(r.Person), id: r.ID, person: r.Person, email: r.Email}, maxAttempts,
-		func(ctx context.Context, c Connector) (string, bool, error) {
-			ac, ok := c.(ActivityConnector)
-			if !ok {
-				return "", false, nil
-			}
-			md, ver, err := w.stateAt(ctx, mqlT, c.Name())
-			if err != nil {
-				return "", true, err
-			}
-			now := w.now()
-			drive, err := w.drivesMQL(ctx, c, md, ver, mqlT, raised, r.ID, now)
-			if err != nil {
-				return "", true, err
-			}
-			if drive {
+		w.activityTo(mqlT, raised, a, activityKind{
+			inLead:     inLead,
+			findPerson: true,
+			drive: func(ctx context.Context, c Connector, md Delivery, ver int64, now time.Time) (Delivery, bool, bool, error) {
+				drive, err := w.drivesMQL(ctx, c, md, ver, mqlT, raised, r.ID, now)
+				if err != nil || !drive {
+					return md, false, false, err
+				}
 				// The MQL itself first; once delivered, the form is in its
 				// lead (Forms), or, built before it, told as below.
 				if err := w.deliverMQLTo(ctx, c, m, r.ID, maxAttempts); err != nil {
-					return "", true, err
+					return md, true, true, err
 				}
 				if md, _, err = w.stateAt(ctx, mqlT, c.Name()); err != nil {
-					return "", true, err
+					return md, true, true, err
 				}
 				if md.Status != StatusDelivered {
-					return "", false, nil // the person erased meanwhile: nothing was sent
+					return md, true, false, nil // the person erased meanwhile: nothing was sent
 				}
-				if slices.Contains(md.Forms, r.Event) {
-					if err := ProgressFrom(ctx).SaveStep(ctx, withMQLStep, m.ID); err != nil {
-						return "", true, err
-					}
-					return "", true, nil
+				if inLead(md) {
+					return md, true, true, ProgressFrom(ctx).SaveStep(ctx, withMQLStep, m.ID)
 				}
+				return md, false, false, nil
+			},
+		}))
+}
+
+// activityKind is what differs between the activities activityTo
+// delivers: a re-inquiry's form and an attendance change.
+type activityKind struct {
+	// inLead reports whether the lead delivered (its record md) was built
+	// with the activity already.
+	inLead func(md Delivery) bool
+	// findPerson: a connector with no delivery record of the MQL, whose
+	// message is over (configuredSince), is told on the person's record it
+	// finds (tellFound). Without it such a connector is left out.
+	findPerson bool
+	// drive, if set, runs first (a re-inquiry: drivesMQL, deliverMQLTo):
+	// the MQL's record md as it is after it, or stop with sent and err as
+	// the push function's result.
+	drive func(ctx context.Context, c Connector, md Delivery, ver int64, now time.Time) (_ Delivery, stop, sent bool, err error)
+}
+
+// activityTo is the delivery of an activity after the MQL (a re-inquiry's
+// form, an attendance change) to a connector that takes activity: on the
+// record the MQL went on once it is delivered there, unless the lead
+// delivered already had it (inLead); nothing where the MQL is dead (a
+// replay builds the lead anew); waiting while it is pending or retrying,
+// or while there is no delivery record of it and its message may still
+// make one. Where there is none and its message is over
+// (configuredSince), as the kind says (findPerson, drive).
+func (w *Worker) activityTo(mqlT target, raised time.Time, a FormActivity, k activityKind) func(ctx context.Context, c Connector) (string, bool, error) {
+	return func(ctx context.Context, c Connector) (string, bool, error) {
+		ac, ok := c.(ActivityConnector)
+		if !ok {
+			return "", false, nil
+		}
+		md, ver, err := w.stateAt(ctx, mqlT, c.Name())
+		if err != nil {
+			return "", true, err
+		}
+		now := w.now()
+		if k.drive != nil {
+			var stop, sent bool
+			if md, stop, sent, err = k.drive(ctx, c, md, ver, now); stop || err != nil {
+				return "", sent || err != nil, err
+			}
+		}
+		switch {
+		case md.Status == StatusDelivered && k.inLead(md):
+			return "", false, nil // its lead was built with it
+		case md.Status == StatusDelivered:
+			a := a
+			a.MQLExternalID = md.ExternalID
+			// Its id at the SFA (a Task's, a note's, a comment's) is
+			// not kept: an external id names the person's record
+			// (PersonByExternalID), and a kintone comment's id is a
+			// small number another person's record may have.
+			_, err := ac.PushActivity(ctx, a)
+			if errors.Is(err, ErrNotTaken) {
+				return "", false, nil
+			}
+			return "", true, err
+		case md.Status == StatusDead:
+			return "", false, nil
+		case ver == 0:
+			f, finds := c.(ActivityFinder)
+			if k.drive != nil && !finds {
+				break // drivesMQL: the MQL's message may still deliver it
+			}
+			since, err := w.configuredSince(ctx, mqlT, raised, now)
+			if err != nil {
+				return "", true, err
 			}
 			switch {
-			case md.Status == StatusDelivered && slices.Contains(md.Forms, r.Event):
-				return "", false, nil // its lead was built with the form
-			case md.Status == StatusDelivered:
-				a := a
-				a.MQLExternalID = md.ExternalID
-				// Its id at the SFA (a Task's, a note's, a comment's) is
-				// not kept: an external id names the person's record
-				// (PersonByExternalID), and a kintone comment's id is a
-				// small number another person's record may have.
-				_, err := ac.PushActivity(ctx, a)
-				if errors.Is(err, ErrNotTaken) {
-					return "", false, nil
-				}
-				return "", true, err
-			case md.Status == StatusDead:
-				return "", false, nil
-			case ver == 0:
-				f, finds := c.(ActivityFinder)
-				if !finds {
-					break // drivesMQL: the MQL's message may still deliver it
-				}
-				since, err := w.configuredSince(ctx, mqlT, raised, now)
-				if err != nil {
-					return "", true, err
-				}
-				if since {
-					return w.tellFound(ctx, c, f, ac, a)
-				}
+			case !since: // its message may still deliver it: wait
+			case k.findPerson && finds:
+				return w.tellFound(ctx, c, f, ac, a)
+			default:
+				return "", false, nil // left out (an attendance change)
 			}
-			until := md.NextAttempt
-			if md.Claimed.After(until) {
-				until = md.Claimed
-			}
-			if !until.After(now) {
-				until = now.Add(30 * time.Second) // its message is due: soon delivered
-			}
-			return "", true, &errAwaitMQL{until: until}
-		})
+		}
+		until := md.NextAttempt
+		if md.Claimed.After(until) {
+			until = md.Claimed
+		}
+		if !until.After(now) {
+			until = now.Add(30 * time.Second) // its message is due: soon delivered
+		}
+		return "", true, &errAwaitMQL{until: until}
+	}
 }
 
 // configuredSince reports whether a connector with no delivery record of

@@ -229,6 +229,11 @@ type Qualifier struct {
 	// it, where one MQL per cycle would have said nothing. Idempotent by
 	// its ID, as MQL relays are.
 	Reinquired func(ctx context.Context, r Reinquiry) error
+	// AttendanceChanged, when set, hands delivery an offline touch among
+	// an MQL's reasons that a later import marked absent, or attended
+	// again (TellAttendance): the lead sales have says the person came.
+	// Idempotent by its ID, as Reinquired.
+	AttendanceChanged func(ctx context.Context, a Attendance) error
 }
 
 func (q *Qualifier) now() time.Time {

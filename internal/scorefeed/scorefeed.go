@@ -3,8 +3,9 @@
 // records, the local stack its embedded feed (or the DynamoDB stream it
 // polls). Events go to scoring, a new visitor link rescores its person, an
 // event judged after the fact is scored or withdrawn, an offline touch
-// whose minutes a later import set rescores its person, and a new MQL is
-// relayed to delivery. It uses qualify's exported API only.
+// whose minutes or attendance a later import set rescores its person (and
+// sales are told when the touch led to an MQL), and a new MQL is relayed
+// to delivery. It uses qualify's exported API only.
 package scorefeed
 
 import (
@@ -120,8 +121,14 @@ func handleChange(ctx context.Context, q *qualify.Qualifier, c table.Change, rel
 			// Its minutes set or corrected by a later import
 			// (eventlog.SetMinutes): a min_minutes rule may now match,
 			// or no longer; scoring only adds, so the person is
-			// rebuilt from their timeline.
-			return rescoreOwner(ctx, q, ev)
+			// rebuilt from their timeline. Marked absent (or attended
+			// again) while it is among an MQL's reasons, sales, whose
+			// lead says the person came, are told (q.TellAttendance).
+			person, err := rescoreOwner(ctx, q, ev)
+			if err != nil || person == "" {
+				return err
+			}
+			return ignoreGone(q.TellAttendance(ctx, person, ev.VisitorID, ev.ID))
 		}
 		if c.Op == table.OpModify {
 			return judged(ctx, q, ev)
@@ -239,21 +246,28 @@ func judged(ctx context.Context, q *qualify.Qualifier, ev event.Event) error {
 // rescoreOwner rescores from scratch the person an offline touch is of:
 // the one it names (the import stores it under the person's pseudo-visitor),
 // else the one its visitor was linked to at its time.
-func rescoreOwner(ctx context.Context, q *qualify.Qualifier, ev event.Event) error {
+// It returns the person ("" for none, or one erased meanwhile).
+func rescoreOwner(ctx context.Context, q *qualify.Qualifier, ev event.Event) (string, error) {
 	person := ""
 	if identity.ValidPersonID(ev.UserID) {
 		person = ev.UserID
 	} else {
 		link, err := q.Dir.GetLink(ctx, ev.VisitorID)
 		if err != nil {
-			return err
+			return "", err
 		}
 		person = link.PersonAt(ev.Timestamp)
 	}
 	if person == "" {
-		return nil
+		return "", nil
 	}
-	return ignoreGone(q.RescorePerson(ctx, person))
+	if err := q.RescorePerson(ctx, person); err != nil {
+		if ignoreGone(err) == nil {
+			return "", nil
+		}
+		return "", err
+	}
+	return person, nil
 }
 
 func ignoreGone(err error) error {

@@ -112,6 +112,12 @@ func (r *Relay) SendReinquiry(ctx context.Context, q qualify.Reinquiry) error {
 	return r.send(ctx, q.ID, map[string]any{"reinquiry": q})
 }
 
+// SendAttendance sends an MQL's touch marked absent, or attended again
+// (push.AttendanceMessage's shape), idempotent downstream by its id.
+func (r *Relay) SendAttendance(ctx context.Context, a qualify.Attendance) error {
+	return r.send(ctx, a.ID, map[string]any{"attendance": a})
+}
+
 func (r *Relay) send(ctx context.Context, id string, v any) error {
 	body, err := json.Marshal(v)
 	if err != nil {

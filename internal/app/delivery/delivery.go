@@ -51,9 +51,10 @@ func New(ctx context.Context, c *core.Core) (*Delivery, error) {
 	// link is made here).
 	d.Pusher.CampaignNames = (&links.Registry{T: c.Table, Now: c.Now}).Names
 	if c.Qualifier != nil {
-		d.Pusher.Touches = c.Qualifier.Touches    // one touch definition for sales and the reports
-		d.Pusher.History = c.Qualifier.History    // a requalified lead says why it is back
-		c.Qualifier.Reinquired = d.RelayReinquiry // a form after the MQL reaches sales too
+		d.Pusher.Touches = c.Qualifier.Touches            // one touch definition for sales and the reports
+		d.Pusher.History = c.Qualifier.History            // a requalified lead says why it is back
+		c.Qualifier.Reinquired = d.RelayReinquiry         // a form after the MQL reaches sales too
+		c.Qualifier.AttendanceChanged = d.RelayAttendance // and a no-show among its reasons
 	}
 	var err error
 	if d.Connectors, err = connectors(c.Config, c.Now, c.Cal.Location()); err != nil {
@@ -107,6 +108,22 @@ func (d *Delivery) RelayAccount(ctx context.Context, m account.MQA) error {
 // to the push queue; a repeat is already queued.
 func (d *Delivery) RelayReinquiry(ctx context.Context, r qualify.Reinquiry) error {
 	err := d.Push.Enqueue(ctx, r.ID, push.ReinquiryMessage(r))
+	if errors.Is(err, queue.ErrDuplicate) {
+		return nil
+	}
+	if err == nil {
+		select {
+		case d.queued <- struct{}{}:
+		default:
+		}
+	}
+	return err
+}
+
+// RelayAttendance hands an MQL's touch marked absent, or attended again
+// (qualify.Attendance), to the push queue; a repeat is already queued.
+func (d *Delivery) RelayAttendance(ctx context.Context, a qualify.Attendance) error {
+	err := d.Push.Enqueue(ctx, a.ID, push.AttendanceMessage(a))
 	if errors.Is(err, queue.ErrDuplicate) {
 		return nil
 	}

@@ -1,0 +1,181 @@
+package stack_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/infra/local/stack"
+	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/crm/crmfake"
+	"github.com/baton-hq/baton/internal/testutil/repo"
+)
+
+// attendanceTasks are the fake org's Tasks of the MQL's attendance changes.
+func attendanceTasks(f *crmfake.Salesforce, mql string) map[string]map[string]any {
+	f.Lock()
+	defer f.Unlock()
+	out := map[string]map[string]any{}
+	for k, v := range f.Tasks {
+		if strings.HasPrefix(k, mql+"-a") {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// TestNoShowReachesSales: a 部長 registers for a webinar; the registrants'
+// list is imported and the registration (a rules file giving webinars 50
+// points) makes them an MQL, delivered to Salesforce and a webhook, whose
+// lead says why: the webinar. The attendance report then says they did
+// not come: the touch is marked absent and the person rescored, the MQL
+// stays, and each SFA gets one follow-up on the record the MQL went on,
+// naming the webinar missed and the score now (sales called them about a
+// webinar they missed: nothing told them). The same report again tells
+// nothing more; a corrected one saying they came tells once more
+// (attended), and it again nothing.
+func TestNoShowReachesSales(t *testing.T) {
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	clk := clock.NewManual(time.Date(2026, 11, 20, 10, 0, 0, 0, tokyo))
+	const secret = "whsec_c2VjcmV0LWZvci1ub3Nob3ctdGVzdC0x"
+	hook, srv := newHookRecorder(t, secret)
+	f := crmfake.NewSalesforce()
+	t.Cleanup(f.Close)
+	f.Now = clk.Now
+	rules, err := os.ReadFile(filepath.Join(repo.Root(t), "infra", "rules.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const booth = "  - name: exhibition-booth"
+	if !strings.Contains(string(rules), booth) {
+		t.Fatal("the example rules' exhibition rule moved: update this test")
+	}
+	rulesFile := filepath.Join(t.TempDir(), "rules.yaml")
+	os.WriteFile(rulesFile, []byte(strings.Replace(string(rules), booth, "  - name: webinar\n    type: offline\n    channel: webinar\n    points: 50\n"+booth, 1)), 0o600)
+	p := writeConfig(t, "timezone: Asia/Tokyo\nsfa:\n  language: ja\n  salesforce:\n    login_url: "+f.URL+"\n    client_id: "+f.ClientID+"\n    lead_key: Baton_Person_Id__c\n    task_key: Baton_MQL_Id__c\n")
+	s := stack.ForTestClock(t, map[string]string{"BATON_CONFIG": p, "BATON_RULES": rulesFile, "BATON_SALESFORCE_CLIENT_SECRET": f.ClientSecret,
+		"BATON_WEBHOOK_URL": srv.URL, "BATON_WEBHOOK_SECRET": secret}, clk.Now)
+
+	const email, other = "noshow@maker.example", "came@maker.example"
+	// The registrants' list (attended ""), then the report: the no-show's
+	// row says attended (and minutes), the other registrant came for 45
+	// minutes every time (their touch's minutes set: no change to tell).
+	list := func(attended, minutes string) string {
+		head := "氏名,会社名,役職,employees,メールアドレス,イベント名,日付,チャネル"
+		rows := []string{"欠席 太郎,メーカー株式会社,購買部長,500," + email + ",製造業DXウェビナー,2026/11/19,ウェビナー",
+			"出席 花子,メーカー株式会社,開発部長,500," + other + ",製造業DXウェビナー,2026/11/19,ウェビナー"}
+		if attended != "" {
+			head += ",出席しましたか,セッション時間（分）"
+			rows[0] += "," + attended + "," + minutes
+			rows[1] += ",はい,45"
+		}
+		return head + "\r\n" + strings.Join(rows, "\r\n") + "\r\n"
+	}
+	type result struct{ Imported, Repeated, Updated, Withdrawn, NotAttended int }
+	imp := func(csv string) result {
+		t.Helper()
+		code, _, b := postCSV(t, s, "/admin/touches", csv)
+		var r result
+		if code != 200 || json.Unmarshal(b, &r) != nil {
+			t.Fatalf("import: %d %s", code, b)
+		}
+		settle(t, s)
+		drain(t, s)
+		return r
+	}
+	if r := imp(list("", "")); r.Imported != 2 {
+		t.Fatalf("registrants: %+v", r)
+	}
+	person, err := s.App.People.ByEmail(t.Context(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mql := person.ID + "-c1"
+	came, err := s.App.People.ByEmail(t.Context(), other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deliver(t, s, func() bool { return mqlDelivered(t, s, mql) && mqlDelivered(t, s, came.ID+"-c1") })
+	f.Lock()
+	task := f.Tasks[mql]
+	f.Unlock()
+	if d, _ := task["Description"].(string); !strings.Contains(d, "製造業DXウェビナー") {
+		t.Fatalf("the MQL's Task does not name the webinar it rests on: %v", task)
+	}
+	if n := hook.count("mql.activity"); n != 0 {
+		t.Fatalf("%d activities before the report", n)
+	}
+
+	clk.Advance(24 * time.Hour)
+	if r := imp(list("いいえ", "")); r.Withdrawn != 1 || r.NotAttended != 1 || r.Updated != 1 {
+		t.Fatalf("report: %+v", r)
+	}
+	deliver(t, s, func() bool { return hook.count("mql.activity") == 1 && len(attendanceTasks(f, mql)) == 1 })
+	if ms, _ := s.App.Qualifier.MQLs(t.Context(), person.ID); len(ms) != 1 {
+		t.Fatalf("%d MQLs: the no-show's MQL stays", len(ms))
+	}
+	rec, _ := s.App.Qualifier.Record(t.Context(), person.ID)
+	if rec.Verdict.Behaviour != 0 {
+		t.Fatalf("behaviour %v after the no-show, want 0", rec.Verdict.Behaviour)
+	}
+	type activity struct {
+		ActivityID, MQLID, PersonID, Type, Title, Attendance, Channel, Subject, Summary string
+		Score                                                                           *struct{ Behaviour, Fit float64 }
+	}
+	nth := func(i int) activity {
+		hook.mu.Lock()
+		defer hook.mu.Unlock()
+		var a activity
+		json.Unmarshal(hook.got["mql.activity"][i], &a)
+		return a
+	}
+	a := nth(0)
+	if a.MQLID != mql || a.PersonID != person.ID || a.Type != "offline" || a.Title != "製造業DXウェビナー" || a.Attendance != "absent" || a.Channel != "webinar" ||
+		a.Score == nil || a.Score.Behaviour != 0 || a.Score.Fit != rec.Verdict.Fit {
+		t.Errorf("webhook activity: %+v", a)
+	}
+	if !strings.Contains(a.Subject, "欠席") || !strings.Contains(a.Subject, "製造業DXウェビナー") ||
+		!strings.Contains(a.Summary, "2026-11-19 ウェビナー 製造業DXウェビナー（欠席）") || !strings.Contains(a.Summary, "行動スコア 0、") {
+		t.Errorf("webhook subject %q, summary:\n%s", a.Subject, a.Summary)
+	}
+	lead := f.Lead(person.ID)
+	for k, task := range attendanceTasks(f, mql) {
+		if k != a.ActivityID || task["WhoId"] != lead["Id"] || !strings.Contains(task["Subject"].(string), "欠席") ||
+			!strings.Contains(task["Description"].(string), "製造業DXウェビナー（欠席）") {
+			t.Errorf("Task %s %v on Lead %v, webhook's id %s", k, task, lead["Id"], a.ActivityID)
+		}
+	}
+
+	// The same report again: nothing changes, nobody is told twice.
+	clk.Advance(time.Hour)
+	if r := imp(list("いいえ", "")); r.Withdrawn != 0 || r.Updated != 0 {
+		t.Fatalf("report again: %+v", r)
+	}
+	if n, m := hook.count("mql.activity"), len(attendanceTasks(f, mql)); n != 1 || m != 1 {
+		t.Fatalf("after the same report again: %d webhook activities, %d Tasks; want 1 each", n, m)
+	}
+
+	// Corrected: they did attend, 30 minutes. Told once, as attended.
+	clk.Advance(time.Hour)
+	if r := imp(list("はい", "30")); r.Updated != 1 {
+		t.Fatalf("corrected report: %+v", r)
+	}
+	deliver(t, s, func() bool { return hook.count("mql.activity") == 2 && len(attendanceTasks(f, mql)) == 2 })
+	if b := nth(1); b.Attendance != "attended" || b.ActivityID == a.ActivityID || !strings.Contains(b.Subject, "出席（訂正）") || b.Score == nil || b.Score.Behaviour <= 0 {
+		t.Errorf("the correction's activity: %+v", b)
+	}
+	imp(list("はい", "30"))
+	if n, m := hook.count("mql.activity"), len(attendanceTasks(f, mql)); n != 2 || m != 2 {
+		t.Errorf("after the corrected report again: %d webhook activities, %d Tasks; want 2 each", n, m)
+	}
+	hook.mu.Lock()
+	defer hook.mu.Unlock()
+	for id, n := range hook.ids {
+		if n != 1 {
+			t.Errorf("webhook-id %s posted %d times", id, n)
+		}
+	}
+}
