@@ -11,6 +11,9 @@ import (
 	"github.com/baton-hq/baton/infra/local/stack"
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/crm/crmfake"
+	"github.com/baton-hq/baton/internal/eventlog"
+	"github.com/baton-hq/baton/internal/offline"
+	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/testutil/repo"
 )
 
@@ -147,6 +150,26 @@ func TestNoShowReachesSales(t *testing.T) {
 			!strings.Contains(task["Description"].(string), "製造業DXウェビナー（欠席）") {
 			t.Errorf("Task %s %v on Lead %v, webhook's id %s", k, task, lead["Id"], a.ActivityID)
 		}
+	}
+
+	// The touch's change handed to scoring again (a retried stream
+	// batch): told already.
+	var cs []table.Change
+	s.App.Table.Scan(t.Context(), "", func(it table.Item) error {
+		if it.Kind == eventlog.KindEvent && it.PK == eventlog.VisitorPK(offline.Visitor(person.ID)) {
+			cs = append(cs, table.Change{Op: table.OpModify, Item: it})
+		}
+		return nil
+	})
+	if len(cs) != 1 {
+		t.Fatalf("%d stored touches of the no-show", len(cs))
+	}
+	if n, err := s.App.Changes(s.App.RelayToQueue)(t.Context(), cs); err != nil || n != 1 {
+		t.Fatal(n, err)
+	}
+	drain(t, s)
+	if n, m := hook.count("mql.activity"), len(attendanceTasks(f, mql)); n != 1 || m != 1 {
+		t.Fatalf("after the change came again: %d webhook activities, %d Tasks; want 1 each", n, m)
 	}
 
 	// The same report again: nothing changes, nobody is told twice.
