@@ -202,3 +202,85 @@ func TestNoShowReachesSales(t *testing.T) {
 		}
 	}
 }
+
+// TestNoShowReachesHubSpotAndKintone: the no-show is a note on the HubSpot
+// contact the MQL went on and a comment on its kintone record, once each
+// though the same report is imported twice; the correction one more each.
+func TestNoShowReachesHubSpotAndKintone(t *testing.T) {
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	clk := clock.NewManual(time.Date(2026, 11, 20, 10, 0, 0, 0, tokyo))
+	hs := crmfake.NewHubSpot()
+	t.Cleanup(hs.Close)
+	hs.Now = clk.Now
+	kt := crmfake.NewKintone()
+	t.Cleanup(kt.Close)
+	rules, err := os.ReadFile(filepath.Join(repo.Root(t), "infra", "rules.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const booth = "  - name: exhibition-booth"
+	rulesFile := filepath.Join(t.TempDir(), "rules.yaml")
+	os.WriteFile(rulesFile, []byte(strings.Replace(string(rules), booth, "  - name: webinar\n    type: offline\n    channel: webinar\n    points: 50\n"+booth, 1)), 0o600)
+	p := writeConfig(t, "timezone: Asia/Tokyo\nsfa:\n  language: en\n  hubspot:\n    base_url: "+hs.URL+"\n  kintone:\n    base_url: "+kt.URL+"\n    app: 42\n    email_field: email\n    comment: true\n")
+	s := stack.ForTestClock(t, map[string]string{"BATON_CONFIG": p, "BATON_RULES": rulesFile, "BATON_HUBSPOT_TOKEN": hs.Token,
+		"BATON_HUBSPOT_CLIENT_SECRET": "hubspot-app-secret-0123", "BATON_KINTONE_API_TOKEN": kt.APIToken}, clk.Now)
+	const email = "noshow.hs@maker.example"
+	list := func(attended string) string {
+		head, row := "Name,Company,Job Title,employees,Email,Event,Date,Channel", "Taro Kesseki,Maker Inc.,Head of Purchasing,500,"+email+",DX webinar,2026/11/19,webinar"
+		if attended != "" {
+			head, row = head+",Attended", row+","+attended
+		}
+		return head + "\r\n" + row + "\r\n"
+	}
+	imp := func(csv string) {
+		t.Helper()
+		if code, _, b := postCSV(t, s, "/admin/touches", csv); code != 200 {
+			t.Fatalf("import: %d %s", code, b)
+		}
+		settle(t, s)
+		drain(t, s)
+	}
+	notes := func() []string {
+		hs.Lock()
+		defer hs.Unlock()
+		var out []string
+		for _, n := range hs.Notes {
+			b, _ := n["properties"].(map[string]any)["hs_note_body"].(string)
+			out = append(out, b)
+		}
+		return out
+	}
+	imp(list(""))
+	person, err := s.App.People.ByEmail(t.Context(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deliver(t, s, func() bool { return mqlDelivered(t, s, person.ID+"-c1") })
+	if n, m := len(notes()), len(kt.RecordComments(email)); n != 1 || m != 1 {
+		t.Fatalf("%d notes, %d comments after the MQL", n, m)
+	}
+	clk.Advance(24 * time.Hour)
+	imp(list("No"))
+	deliver(t, s, func() bool { return len(notes()) == 2 && len(kt.RecordComments(email)) == 2 })
+	if b := notes()[1]; !strings.Contains(b, "Did not attend: webinar DX webinar") || !strings.Contains(b, "2026-11-19 webinar DX webinar (absent)") || !strings.Contains(b, "Behaviour 0,") {
+		t.Errorf("the no-show's note:\n%s", b)
+	}
+	if c := kt.RecordComments(email)[1].Text; !strings.Contains(c, "Did not attend: webinar DX webinar") || !strings.Contains(c, "(Baton activity "+person.ID+"-c1-a") {
+		t.Errorf("the no-show's comment:\n%s", c)
+	}
+	clk.Advance(time.Hour)
+	imp(list("No"))
+	if n, m := len(notes()), len(kt.RecordComments(email)); n != 2 || m != 2 {
+		t.Fatalf("after the same report again: %d notes, %d comments; want 2 each", n, m)
+	}
+	clk.Advance(time.Hour)
+	imp(list("Yes"))
+	deliver(t, s, func() bool { return len(notes()) == 3 && len(kt.RecordComments(email)) == 3 })
+	if b := notes()[2]; !strings.Contains(b, "Attended after all: webinar DX webinar") {
+		t.Errorf("the correction's note:\n%s", b)
+	}
+	imp(list("Yes"))
+	if n, m := len(notes()), len(kt.RecordComments(email)); n != 3 || m != 3 {
+		t.Errorf("after the corrected report again: %d notes, %d comments; want 3 each", n, m)
+	}
+}
