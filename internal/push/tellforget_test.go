@@ -278,3 +278,53 @@ func formToldUntilHeard(t *testing.T, f fx, early bool) {
 		t.Fatalf("once heard: %+v %v, told %d times, %d activities", res, err, len(got), c.acts)
 	}
 }
+
+// TestSFAToldToForgetANoShowDeliveredWhileErased: as a form's
+// (TestSFAToldToForgetAFormDeliveredWhileErased), an attendance change
+// told to the SFA while the person was being erased, TellForget failing
+// then, is told again by its retry past the tombstone (tellPending, the
+// marker under the change's id), with what that delivery made, once.
+func TestSFAToldToForgetANoShowDeliveredWhileErased(t *testing.T) {
+	ctx := context.Background()
+	f := setup(t, &receiver{ids: map[string]int{}})
+	c := &formDuringErasure{f: f}
+	var got [][]push.Delivery
+	fail := true
+	w := &push.Worker{T: f.w.T, Dir: f.w.Dir, Stitcher: f.w.Stitcher, Now: f.clk.now, Connectors: []push.Connector{c},
+		TellForget: func(ctx context.Context, c push.Connector, person, email string, ds []push.Delivery) error {
+			got = append(got, ds)
+			if fail {
+				return errors.New("503 Service Unavailable")
+			}
+			return nil
+		}}
+	data, _ := json.Marshal(f.mql)
+	if err := f.w.T.Put(ctx, table.Item{PK: identity.PersonPK(f.mql.Person), SK: "MQL#0001", Kind: qualify.KindMQL, Data: data}, table.NotExists); err != nil {
+		t.Fatal(err)
+	}
+	if res := w.Deliver(ctx, f.mql); !res.Done {
+		t.Fatalf("the MQL: %+v", res)
+	}
+	day := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	touch := event.Event{ID: "w1", Type: event.Offline, VisitorID: "pv1", Properties: map[string]any{"event": "DX webinar", "channel": "webinar", "absent": true}, Timestamp: day}
+	if _, err := f.w.Stitcher.Log.Append(ctx, []event.Event{touch}); err != nil {
+		t.Fatal(err)
+	}
+	f.clk.t = f.clk.t.Add(time.Hour)
+	at := qualify.Attendance{ID: f.mql.ID + "-a0123456789abcdef-1", MQL: f.mql.ID, Person: f.mql.Person, Email: f.mql.Email, Visitor: "pv1", Event: "w1", Absent: true, At: day}
+	body, _ := json.Marshal(push.AttendanceMessage(at))
+	if _, res, err := w.DeliverBody(ctx, body); err != nil || res.Done || c.acts != 1 || len(got) != 1 {
+		t.Fatalf("the SFA not told: %+v %v, %d activities, told %d times (must be retried)", res, err, c.acts, len(got))
+	}
+	fail = false
+	f.clk.t = f.clk.t.Add(time.Minute)
+	if _, res, err := w.DeliverBody(ctx, body); err != nil || !res.Done || len(got) != 2 {
+		t.Fatalf("retried: %+v %v, told %d times", res, err, len(got))
+	}
+	if ds := got[1]; len(ds) != 1 || ds[0].MQLID != at.ID || ds[0].Steps["note"] != "701" {
+		t.Errorf("the retry handed %+v: want the record the change's delivery made, 701", ds)
+	}
+	if _, res, err := w.DeliverBody(ctx, body); err != nil || !res.Done || len(got) != 2 || c.acts != 1 {
+		t.Fatalf("once heard: %+v %v, told %d times, %d activities", res, err, len(got), c.acts)
+	}
+}
