@@ -45,11 +45,19 @@ type DeliveryAdmin struct {
 	// Status lists an MQL's delivery per connector (push.Worker.Status);
 	// nil: no /admin/mqls/{id}/deliveries.
 	Status func(ctx context.Context, mqlID string) ([]push.Delivery, error)
+	// SendTo checks an MQL may be sent to a connector connected after it
+	// (push.Worker.SendTo) and gives the push queue's message that does;
+	// Enqueue puts it there. Either nil: no send route.
+	SendTo  func(ctx context.Context, mqlID, connector string) (id string, body any, err error)
+	Enqueue func(ctx context.Context, id string, body any) error
 }
 
 func (h *Handler) deliveryRoutes(mux *http.ServeMux) {
 	if h.Deliveries.Status != nil {
 		mux.Handle("GET /admin/mqls/{id}/deliveries", h.Require(ScopeRead, h.mqlDeliveries))
+	}
+	if h.Deliveries.SendTo != nil && h.Deliveries.Enqueue != nil {
+		mux.Handle("POST /admin/mqls/{id}/deliveries/{connector}/send", h.Require(ScopeWrite, h.sendTo))
 	}
 	mux.Handle("GET /admin/deadletters", h.Require(ScopeRead, h.deadLetters))
 	mux.Handle("POST /admin/deadletters/{id}/replay", h.Require(ScopeWrite, h.replay))
@@ -140,7 +148,8 @@ func (h *Handler) purge(w http.ResponseWriter, r *http.Request, p DeadLetterPurg
 }
 
 // mqlDeliveries shows an MQL's delivery to each connector: pending,
-// delivered (with the SFA's id), retrying (last error, next attempt) or dead.
+// delivered (with the SFA's id), retrying (last error, next attempt), dead,
+// or not_sent (connected after the MQL: sendTo sends it).
 func (h *Handler) mqlDeliveries(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	ds, err := h.Deliveries.Status(r.Context(), id)
@@ -168,6 +177,55 @@ func (h *Handler) mqlDeliveries(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	httpx.JSON(w, http.StatusOK, map[string]any{"mqlId": id, "deliveries": ds})
+}
+
+// sendTo queues an MQL's delivery to one connector that was connected
+// after it (its state not_sent): the push worker delivers it as any,
+// with its record, retries and dead letter. Refused (4xx, saying why)
+// for no such MQL or connector, a person erased or who withdrew consent,
+// a connector that has it or is being handed it, or a send queued
+// already. A browser's form comes back to the MQL list saying so.
+func (h *Handler) sendTo(w http.ResponseWriter, r *http.Request) {
+	mqlID, conn := r.PathValue("id"), r.PathValue("connector")
+	var status int
+	var why, msg string
+	id, body, err := "", any(nil), table.ErrNotFound // an id no key can hold names none
+	if len(mqlID) <= 512 && !strings.ContainsFunc(mqlID, unicode.IsControl) && len(conn) <= 64 {
+		id, body, err = h.Deliveries.SendTo(r.Context(), mqlID, conn)
+	}
+	if err == nil {
+		err = h.Deliveries.Enqueue(r.Context(), id, body)
+	}
+	var refused *push.SendRefused
+	switch {
+	case err == nil:
+	case errors.Is(err, push.ErrNoConnector):
+		status, why, msg = http.StatusNotFound, "connector", fmt.Sprintf("no connector named %q is configured", conn)
+	case errors.Is(err, identity.ErrNotFound), errors.Is(err, table.ErrNotFound):
+		status, why, msg = http.StatusNotFound, "missing", "no such MQL (or its person was erased)"
+	case errors.As(err, &refused):
+		status, why, msg = http.StatusConflict, refused.Code, refused.Why
+	case errors.Is(err, queue.ErrDuplicate):
+		status, why, msg = http.StatusConflict, "queued", "this MQL's send to "+conn+" is queued already: the push worker delivers it shortly"
+	default:
+		if !backToMQLs(w, r, url.Values{"send_failed": {mqlID}, "connector": {conn}, "why": {"failed"}}) {
+			h.fail(w, r, err)
+			return
+		}
+		h.log().Error("admin: send to a connector", "mql", mqlID, "connector", conn, "err", err)
+		return
+	}
+	if err != nil {
+		if !backToMQLs(w, r, url.Values{"send_failed": {mqlID}, "connector": {conn}, "why": {why}}) {
+			httpx.JSON(w, status, map[string]any{"error": msg, "reason": why})
+		}
+		return
+	}
+	h.log().Info("admin: MQL sent to a connector on purpose", "mql", mqlID, "connector", conn)
+	if backToMQLs(w, r, url.Values{"sent": {mqlID}, "connector": {conn}}) {
+		return
+	}
+	httpx.JSON(w, http.StatusAccepted, map[string]any{"queued": id, "mqlId": mqlID, "connector": conn})
 }
 
 func (h *Handler) replay(w http.ResponseWriter, r *http.Request) {

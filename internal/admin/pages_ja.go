@@ -35,9 +35,16 @@ var ja = map[string]string{
 	"Create campaign":          "キャンペーンを作成",
 	"Created":                  "作成日時",
 	"Dead letter %s replayed.": "デッドレター %s を再送しました。",
-	"Dead letter %s cannot be replayed: the stream no longer holds its records (it keeps them 24 hours). Rescore the people concerned (POST /admin/rescore).":                                                         "デッドレター %s は再送できません：ストリームに記録が残っていません（保持は 24 時間）。関係する人をスコアし直してください（POST /admin/rescore）。",
-	"Dead letter %s is no longer there: replayed or expired already.":                                                                                                                                                 "デッドレター %s はもうありません（再送済みか期限切れです）。",
-	"Dead letter %s cannot be replayed: it holds no hand-off. Rescore the people concerned (POST /admin/rescore).":                                                                                                    "デッドレター %s は再送できません：送信するリードを含んでいません。関係する人をスコアし直してください（POST /admin/rescore）。",
+	"Send to %s":               "%s に送信",
+	"MQL %[1]s queued for %[2]s: the push worker sends it now.":                                                                                               "MQL %[1]s を %[2]s への送信に回しました。まもなく送信されます。",
+	"MQL %[1]s was not sent to %[2]s: it has it already, or is being handed it.":                                                                              "MQL %[1]s は %[2]s に送信しませんでした：送信済みか、送信中です。",
+	"MQL %[1]s was not sent to %[2]s again: its send is queued already.":                                                                                      "MQL %[1]s は %[2]s に重ねて送信しませんでした：すでに送信待ちです。",
+	"MQL %[1]s was not sent to %[2]s: its person was erased or withdrew consent.":                                                                             "MQL %[1]s は %[2]s に送信しませんでした：この人は削除されたか、同意を撤回しています。",
+	"MQL %[1]s was not sent to %[2]s: no such MQL or connector now.":                                                                                          "MQL %[1]s は %[2]s に送信しませんでした：その MQL か連携先がありません。",
+	"Sending MQL %[1]s to %[2]s failed (the log has the error). Try again later.":                                                                             "MQL %[1]s の %[2]s への送信に失敗しました（エラーはログにあります）。後でもう一度お試しください。",
+	"Dead letter %s cannot be replayed: the stream no longer holds its records (it keeps them 24 hours). Rescore the people concerned (POST /admin/rescore).": "デッドレター %s は再送できません：ストリームに記録が残っていません（保持は 24 時間）。関係する人をスコアし直してください（POST /admin/rescore）。",
+	"Dead letter %s is no longer there: replayed or expired already.":                                                                                         "デッドレター %s はもうありません（再送済みか期限切れです）。",
+	"Dead letter %s cannot be replayed: it holds no hand-off. Rescore the people concerned (POST /admin/rescore).":                                            "デッドレター %s は再送できません：送信するリードを含んでいません。関係する人をスコアし直してください（POST /admin/rescore）。",
 	"Dead letter %s was not reached: SQS lets a replay receive only part of the dead-letter queues in its time, and it was not among them. It stays listed; try again, or replay or purge others first to make room.": "デッドレター %s に届きませんでした。SQS では一度の再送で時間内に受け取れるのはデッドレターキューの一部だけで、その中にありませんでした。一覧には残っています。もう一度お試しいただくか、先にほかのものを再送または削除して件数を減らしてください。",
 	"Replaying dead letter %s failed; it stays listed (the log has the error). Try again later.":                                                                                                                      "デッドレター %s の再送に失敗しました。一覧に残っています（エラーはログにあります）。時間をおいて再度お試しください。",
 	"Dead letters": "デッドレター",
@@ -437,7 +444,7 @@ var ja = map[string]string{
 	"No such person.":                  "その人物はいません。",
 	"No such page: check the address.": "このページはありません。アドレスを確かめてください。",
 	// Delivery statuses, ledger kinds, event types, stages.
-	"pending": "待機中", "delivered": "連携済み", "retrying": "再試行中", "dead": "断念",
+	"pending": "待機中", "delivered": "連携済み", "retrying": "再試行中", "dead": "断念", "not_sent": "未送信（MQL 後に接続）",
 	"decay": "減衰", "reset": "リセット", "behaviour": "行動",
 	// (event types, roles, stages: jatext.Names)
 }
@@ -451,6 +458,7 @@ func init() {
 
 // en holds the English for keys that are not English text themselves.
 var en = map[string]string{
+	"not_sent":       "not sent: connected after this MQL", // a delivery status (push.StatusNotSent)
 	"kind:behaviour": "behaviour", "kind:fit": "fit", "kind:condition": "MQL condition",
 	"stage:recipient": "recipient", "stage:unscored": "not scored yet", // shown for a person never scored (shownStage), no funnel stage
 	"via:form": "form", "via:click": "newsletter click", "via:list": "list import", "via:offline": "offline touch import", "via:identify": "identify (API)", "via:": "—",

@@ -24,6 +24,8 @@ type mqlsView struct {
 	DeadList                                 deadList
 	Replayed, Error                          string
 	ReplayFailed, ReplayWhy                  string // a replay button's failure (replayFailedPage)
+	Sent, SendFailed, SendTo, SendWhy        string // a send button's MQL, done or not, its connector and why not (backToMQLs)
+	CanSend                                  bool   // a not_sent hand-off has a send button
 	Next, First                              string // the next page's query ("": none); the first page's, from a later page
 	Examined                                 int    // MQLs looked at for this page
 }
@@ -63,7 +65,9 @@ const deadPageRows = 50
 func (h *Handler) mqlsPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	q := r.URL.Query()
-	v := mqlsView{Condition: q.Get("condition"), Grade: q.Get("grade"), Owner: strings.TrimSpace(q.Get("owner")), Stage: q.Get("stage"), From: q.Get("from"), To: q.Get("to"), Replayed: q.Get("replayed"), ReplayFailed: q.Get("replay_failed"), ReplayWhy: q.Get("why")}
+	v := mqlsView{Condition: q.Get("condition"), Grade: q.Get("grade"), Owner: strings.TrimSpace(q.Get("owner")), Stage: q.Get("stage"), From: q.Get("from"), To: q.Get("to"), Replayed: q.Get("replayed"), ReplayFailed: q.Get("replay_failed"), ReplayWhy: q.Get("why"),
+		Sent: q.Get("sent"), SendFailed: q.Get("send_failed"), SendTo: q.Get("connector"), SendWhy: q.Get("why"),
+		CanSend: h.Deliveries != nil && h.Deliveries.SendTo != nil && h.Deliveries.Enqueue != nil}
 	v.Stages = allStages()
 	f, after, bad := h.mqlQuery(q)
 	if d := q.Get("dead"); bad == nil && d != "" && !queue.ValidDeadCursor(d) {
@@ -157,7 +161,7 @@ func (h *Handler) deadNewestFirst(ctx context.Context, q url.Values) ([]deadRow,
 	link := func(cursor string) string {
 		nq := url.Values{}
 		for k, vs := range q {
-			if k != "dead" && k != "replayed" && k != "replay_failed" && k != "why" && k != "lang" {
+			if k != "dead" && k != "replayed" && k != "replay_failed" && k != "why" && k != "sent" && k != "send_failed" && k != "connector" && k != "lang" {
 				nq[k] = vs
 			}
 		}
@@ -268,7 +272,7 @@ func (h *Handler) filterMQLs(ctx context.Context, f mqlFilter, cursor string, wa
 func pageLinks(path string, q url.Values, cursor string) (first, next string) {
 	nq := url.Values{}
 	for k, vs := range q {
-		if k != "after" && k != "dead" && k != "replayed" && k != "replay_failed" && k != "why" && k != "lang" {
+		if k != "after" && k != "dead" && k != "replayed" && k != "replay_failed" && k != "why" && k != "sent" && k != "send_failed" && k != "connector" && k != "lang" {
 			nq[k] = vs
 		}
 	}
@@ -342,6 +346,16 @@ func replayFailedPage(w http.ResponseWriter, r *http.Request, id, why string) bo
 // MQL list, saying so.
 func replayedPage(w http.ResponseWriter, r *http.Request, id string) bool {
 	return backToDead(w, r, url.Values{"replayed": {id}})
+}
+
+// backToMQLs sends the send button's form (a session's) back to the MQL
+// list with q; false for any other caller (the API).
+func backToMQLs(w http.ResponseWriter, r *http.Request, q url.Values) bool {
+	if c, ok := callerOf(r); !ok || c.Session == nil || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		return false
+	}
+	seeOther(w, "../../../../mqls?"+q.Encode())
+	return true
 }
 
 // backToDead sends the replay button's form (a session's) back to the MQL

@@ -86,7 +86,8 @@ func ReportFacts(ctx context.Context, attrs map[string]string) error {
 
 // DeliverBody delivers one message of the push queue (SQS on AWS): an MQL
 // (a bare qualify.MQL), an MQA (account.MQA.Message), a re-inquiry
-// (ReinquiryMessage) or an attendance change (AttendanceMessage). It returns the
+// (ReinquiryMessage), an attendance change (AttendanceMessage), or an MQL
+// to one connector alone (SendTo). It returns the
 // MQL's or MQA's id; an error only for a body that is neither.
 func (w *Worker) DeliverBody(ctx context.Context, body []byte) (string, Result, error) {
 	return w.deliverBody(ctx, body, 0)
@@ -98,6 +99,7 @@ func (w *Worker) deliverBody(ctx context.Context, body []byte, maxAttempts int) 
 		MQA        *account.MQA        `json:"mqa"`
 		Reinquiry  *qualify.Reinquiry  `json:"reinquiry"`
 		Attendance *qualify.Attendance `json:"attendance"`
+		SendTo     string              `json:"sendTo"` // to this connector alone (SendTo)
 	}
 	if err := json.Unmarshal(body, &msg); err != nil {
 		return "", Result{}, err
@@ -116,6 +118,9 @@ func (w *Worker) deliverBody(ctx context.Context, body []byte, maxAttempts int) 
 			return "", Result{}, errors.New("an attendance change without its id, MQL, person, visitor or touch")
 		}
 		return a.ID, w.deliverAttendance(ctx, *a, maxAttempts), nil
+	}
+	if msg.SendTo != "" {
+		return msg.ID, w.deliverTo(ctx, msg.MQL, msg.SendTo, maxAttempts), nil
 	}
 	return msg.ID, w.deliver(ctx, msg.MQL, maxAttempts), nil
 }

@@ -392,13 +392,13 @@ type Connector interface {
 type Delivery struct {
 	MQLID       string            `json:"mqlId"`
 	Connector   string            `json:"connector"`
-	Status      string            `json:"status"` // pending, delivered, retrying, dead
+	Status      string            `json:"status"` // pending, delivered, retrying, dead; not_sent (Status only: no record)
 	ExternalID  string            `json:"externalId,omitempty"`
 	Attempts    int               `json:"attempts,omitempty"`
 	LastError   string            `json:"lastError,omitempty"`
 	NextAttempt time.Time         `json:"nextAttempt,omitzero"`
 	Steps       map[string]string `json:"steps,omitempty"` // what a connector remembers between attempts (e.g. HubSpot's note id)
-	At          time.Time         `json:"at"`              // last change
+	At          time.Time         `json:"at,omitzero"`     // last change; none without a record (pending, not_sent)
 	// QuotaSince is when the SFA's refusals for a spent API allocation
 	// began (Error.Quota), zero once it answered otherwise. Quota counts
 	// those refusals among Attempts (an attempt may have made part of the
@@ -426,6 +426,11 @@ const (
 	StatusDelivered = "delivered"
 	StatusRetrying  = "retrying"
 	StatusDead      = "dead"
+	// StatusNotSent is a configured connector that has no record of an
+	// MQL raised before it was connected (connectedAfter): the MQL's
+	// message is over, so nothing will send it unless asked (SendTo).
+	// Status says it; no record holds it.
+	StatusNotSent = "not_sent"
 )
 
 // Progress lets a connector remember what it already did for one delivery
@@ -1103,8 +1108,9 @@ func (w *Worker) deliveredToAll(ctx context.Context, mql qualify.MQL) bool {
 }
 
 // Status lists an MQL's delivery to each configured connector: pending
-// until one tried, then delivered, retrying or dead. Its person unknown
-// (or erased): identity.ErrNotFound.
+// until one tried, then delivered, retrying or dead; not_sent for one
+// connected after the MQL's message was over (StatusNotSent). Its person
+// unknown (or erased): identity.ErrNotFound.
 func (w *Worker) Status(ctx context.Context, mqlID string) ([]Delivery, error) {
 	person := PersonOfMQL(mqlID)
 	if person == "" {
@@ -1116,10 +1122,24 @@ func (w *Worker) Status(ctx context.Context, mqlID string) ([]Delivery, error) {
 	m := target{pk: identity.PersonPK(person), id: mqlID, person: person}
 	out := []Delivery{}
 	seen := map[string]bool{}
+	after := -1 // connectedAfter, read once: -1 unread, 0 no, 1 yes
 	for _, c := range w.Connectors {
-		d, err := w.state(ctx, m, c.Name())
+		d, ver, err := w.stateAt(ctx, m, c.Name())
 		if err != nil {
 			return nil, err
+		}
+		if ver == 0 {
+			if after < 0 {
+				after = 0
+				if yes, err := w.connectedAfter(ctx, m); err != nil {
+					return nil, err
+				} else if yes {
+					after = 1
+				}
+			}
+			if after == 1 {
+				d.Status = StatusNotSent
+			}
 		}
 		seen[c.Name()] = true
 		out = append(out, d)

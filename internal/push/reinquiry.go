@@ -456,20 +456,42 @@ func (w *Worker) tellFound(ctx context.Context, c Connector, f ActivityFinder, a
 	return "", true, err
 }
 
-// reinquiryMQL is the re-inquiry's MQL as stored (no ID: not stored; one
-// stored before RaisedAt was kept is raised at its At, never zero).
+// reinquiryMQL is the re-inquiry's MQL as stored (storedMQL).
 func (w *Worker) reinquiryMQL(ctx context.Context, r qualify.Reinquiry) (qualify.MQL, error) {
+	return w.storedMQL(ctx, r.Person, r.MQL)
+}
+
+// storedMQL is a person's MQL as stored (no ID: not stored; one stored
+// before RaisedAt was kept is raised at its At, never zero).
+func (w *Worker) storedMQL(ctx context.Context, person, id string) (qualify.MQL, error) {
 	q := qualify.Qualifier{T: w.T}
-	ms, err := q.MQLs(ctx, r.Person)
+	ms, err := q.MQLs(ctx, person)
 	if err != nil {
 		return qualify.MQL{}, err
 	}
 	for _, m := range ms {
-		if m.ID == r.MQL {
+		if m.ID == id {
 			return m, nil
 		}
 	}
 	return qualify.MQL{}, nil
+}
+
+// connectedAfter reports whether a connector with no delivery record of
+// the MQL was connected after it (configuredSince, now): its message is
+// over, and nothing sends it there unless asked (SendTo). An MQL not
+// stored is judged by its other records alone.
+func (w *Worker) connectedAfter(ctx context.Context, mql target) (bool, error) {
+	now := w.now()
+	m, err := w.storedMQL(ctx, mql.person, mql.id)
+	if err != nil {
+		return false, err
+	}
+	raised := now
+	if m.ID != "" {
+		raised = m.Raised()
+	}
+	return w.configuredSince(ctx, mql, raised, now)
 }
 
 // formActivity reads the re-inquiry's form as stored: false when it is no

@@ -118,6 +118,13 @@ func (r *Relay) SendAttendance(ctx context.Context, a qualify.Attendance) error 
 	return r.send(ctx, a.ID, map[string]any{"attendance": a})
 }
 
+// SendBody sends a push queue message of another shape (an MQL to one
+// connector: push.Worker.SendTo), idempotent downstream by its MQL's
+// delivery record; SQS cannot tell a repeat, so none is refused here.
+func (r *Relay) SendBody(ctx context.Context, id string, body any) error {
+	return r.send(ctx, id, body)
+}
+
 func (r *Relay) send(ctx context.Context, id string, v any) error {
 	body, err := json.Marshal(v)
 	if err != nil {

@@ -94,6 +94,20 @@ func (d *Delivery) RelayToQueue(ctx context.Context, m qualify.MQL) error {
 	return err
 }
 
+// Enqueue puts a message on the table's push queue (an MQL sent to one
+// connector on purpose: push.Worker.SendTo) and wakes the Pusher; a
+// repeat is queue.ErrDuplicate, the caller's to say.
+func (d *Delivery) Enqueue(ctx context.Context, id string, body any) error {
+	err := d.Push.Enqueue(ctx, id, body)
+	if err == nil {
+		select {
+		case d.queued <- struct{}{}:
+		default:
+		}
+	}
+	return err
+}
+
 // RelayAccount hands an MQA to the table's durable push queue; a repeat is
 // already queued.
 func (d *Delivery) RelayAccount(ctx context.Context, m account.MQA) error {
