@@ -38,12 +38,9 @@ func main() {
 			return nil, err
 		}
 		lambdafn.ReplayScoreFailures(a.Core, dead)
-		a.Admin.Deliveries.Queue = dead
-		// A send to one connector goes on the push queue (SQS), as the
-		// dead letters' replays do.
-		a.Admin.Deliveries.Enqueue = (&sqsrelay.Relay{SQS: dead.SQS, QueueURL: q.Push}).SendBody
-		a.Admin.MaxUpload = lambdahttp.MaxUpload // API Gateway refuses a larger request before the function runs
-		a.Eraser.Register(dead)                  // erasure deletes the person's dead letters too
+		lambdafn.AdminDeliveries(a.Admin.Deliveries, dead) // dead letters, and a send to one connector, on SQS
+		a.Admin.MaxUpload = lambdahttp.MaxUpload           // API Gateway refuses a larger request before the function runs
+		a.Eraser.Register(dead)                            // erasure deletes the person's dead letters too
 		return lambdahttp.Adapter{Handler: a.AdminHandler()}.Handle, nil
 	})
 }

@@ -394,7 +394,7 @@ func TestGrantsMatchCalls(t *testing.T) {
 				t.Fatalf("dead letters: %v", err)
 			}
 			lambdafn.ReplayScoreFailures(fa.Core, dead)
-			fa.Admin.Deliveries.Queue = dead
+			lambdafn.AdminDeliveries(fa.Admin.Deliveries, dead)
 			fa.Eraser.Register(dead)
 			h := fa.AdminHandler()
 			do := invoke("admin")

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
+	"github.com/baton-hq/baton/internal/admin"
 	"github.com/baton-hq/baton/internal/app/core"
 	"github.com/baton-hq/baton/internal/deadletter"
 	"github.com/baton-hq/baton/internal/push"
@@ -63,6 +64,16 @@ func ReplayScoreFailures(app *core.Core, dead *deadletter.Store) {
 	app.Qualifier.Reinquired = relay.SendReinquiry
 	app.Qualifier.AttendanceChanged = relay.SendAttendance
 	dead.ScoreReplay = ScoreReplay(app, t.Stream(scorefeed.Kinds...), relay.Send)
+}
+
+// AdminDeliveries wires the admin function's deliveries to SQS: the dead
+// letters are the queues' (dead), and an MQL sent to one connector on
+// purpose (POST /admin/mqls/{id}/deliveries/{connector}/send) goes on the
+// push queue the push function reads, not on the table's queue (the app's
+// default), which nothing reads on AWS.
+func AdminDeliveries(d *admin.DeliveryAdmin, dead *deadletter.Store) {
+	d.Queue = dead
+	d.Enqueue = (&sqsrelay.Relay{SQS: dead.SQS, QueueURL: dead.Push}).SendBody
 }
 
 // ScoreReplay scores a failed stream batch again (the admin function's
