@@ -51,7 +51,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, now fun
 	maxChange := fs.String("max-change", "10%", "largest accepted change of the MQL count, e.g. 10% or 0.1")
 	tz := fs.String("timezone", "", "IANA zone of days (daily caps), months and weeks (default: BATON_CONFIG's timezone, else UTC)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	allowUnmatched := fs.Bool("allow-unmatched", false, "accept a candidate whose new or changed behaviour rule matches no event of the history")
+	allowUnmatched := fs.Bool("allow-unmatched", false, "accept a candidate whose new or changed behaviour rule matches no event of the history, or fit rule nobody")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -121,7 +121,26 @@ func run(ctx context.Context, args []string, getenv func(string) string, now fun
 		fmt.Fprintf(stderr, "lab: %s matched no event of the history where the rules in force match some or do not have it (a typo in a URL or name?); -allow-unmatched accepts it (a page not yet published)\n", strings.Join(dead, ", "))
 		code = 1
 	}
+	if dead := unmatchedFit(rep.FitMatches()); len(dead) > 0 && !*allowUnmatched {
+		// A fit rule on an attribute no form fills, or with values no one
+		// gave, moves no MQL count either.
+		fmt.Fprintf(stderr, "lab: fit rule %s matched nobody of the people replayed where the rules in force match some or do not have it (an attribute no form fills, or values no one gave?); -allow-unmatched accepts it\n", strings.Join(dead, ", "))
+		code = 1
+	}
 	return code
+}
+
+// unmatchedFit is unmatched for the fit rules: the candidate's that match
+// nobody where the rules in force have no such rule or theirs matched
+// someone.
+func unmatchedFit(ms []lab.FitMatch) []string {
+	var out []string
+	for _, m := range ms {
+		if m.InCandidate && m.Candidate == 0 && (!m.InForce || m.Current > 0) {
+			out = append(out, m.Rule)
+		}
+	}
+	return out
 }
 
 // unmatched names the candidate's behaviour rules that match no event

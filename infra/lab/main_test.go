@@ -109,6 +109,28 @@ func TestLabCLI(t *testing.T) {
 			t.Fatalf("-allow-unmatched=%v: exit %d, want %d (careers-page matches nothing in force either: not refused)\n%s", allow, code, want, errs.String())
 		}
 	}
+	// A fit rule put on an attribute no one has (the form's label, or a
+	// custom field's name) moves no MQL here either, yet scores nobody:
+	// printed with the attribute Baton stores, refused unless
+	// -allow-unmatched.
+	unfed := filepath.Join(t.TempDir(), "unfed.yaml")
+	os.WriteFile(unfed, []byte(strings.Replace(string(shipped), "      attribute: employees\n      min: 250\n", "      attribute: 会社規模\n      min: 250\n", 1)), 0o600)
+	for _, allow := range []bool{false, true} {
+		out.Reset()
+		errs.Reset()
+		args := []string{"-rules", unfed, "-data", dir, "-max-change", "100%"}
+		if allow {
+			args = append(args, "-allow-unmatched")
+		}
+		code := run(context.Background(), args, env, clk.Now, &out, &errs)
+		refused := strings.Contains(errs.String(), "lab: fit rule mid-size-company matched nobody")
+		if want := map[bool]int{false: 1, true: 0}[allow]; code != want || refused == allow {
+			t.Fatalf("fit, -allow-unmatched=%v: exit %d, want %d\n%s\n%s", allow, code, want, out.String(), errs.String())
+		}
+		if want := `  mid-size-company                |     2 ->     0  <- matched nobody (attribute "会社規模" is none Baton names: a custom form field's name, or "employees"?)`; !strings.Contains(out.String(), want) {
+			t.Fatalf("text lacks %q:\n%s", want, out.String())
+		}
+	}
 	// A bad candidate names the line and field; a missing store is explained.
 	bad := filepath.Join(t.TempDir(), "bad.yaml")
 	os.WriteFile(bad, []byte("name: x\nmql:\n  - name: a\n    min_behaviour: lots\n"), 0o600)

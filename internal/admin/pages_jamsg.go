@@ -170,6 +170,16 @@ var jaPatterns = []struct {
 	{regexp.MustCompile(`^must be more than 0 and at most 366$`), "0 より大きく 366 以下にしてください"},
 	{regexp.MustCompile(`^unknown role (".*") \((.*)\)$`), "役割 $1 はありません（$2）"},
 	{regexp.MustCompile(`^bad duration (".*") \(e\.g\. 30d, 72h\)$`), "期間 $1 を読み取れません（例：30d、72h）"},
+	{regexp.MustCompile(`^bad duration (".*"): write it in half-width characters \(30d, not ３０d\)$`), "期間 $1 を読み取れません。半角で書いてください（３０d ではなく 30d）"},
+	{regexp.MustCompile(`^(".*") is the name of the rule fit\.free_mail adds: give this rule another name$`), "$1 は fit.free_mail が自動で加えるルールの名前です。このルールには別の名前を付けてください"},
+	{regexp.MustCompile(`^no value is stored as (".*"): a form field so named is stored as (".*"); write attribute: (.*)$`), "属性 $1 に値が保存されることはありません。その名前のフォーム項目は $2 として保存されます。attribute: $3 と書いてください"},
+	{regexp.MustCompile(`^min (\S+) is more than max (\S+): no value lies within both$`), "min（$1）が max（$2）より大きいため、どの値も範囲に入りません"},
+	{regexp.MustCompile(`^same threshold as (\S+) \((\S+)\): no one is ever graded (\S+); give it a lower one$`), "$1 と同じしきい値（$2）のため、誰もグレード $3 になりません。より低い値にしてください"},
+	{regexp.MustCompile(`^same min as bands\[(\d+)\] \((".*")\): (\S+); no score is ever in band (".*")$`), "bands[$1]（$2）と同じ min（$3）のため、どのスコアも行動帯 $4 に入りません"},
+	// rulebook.FitRule.Unstored, beside a fit rule the lab found matched nobody.
+	{regexp.MustCompile(`^attribute (".*") is none Baton names: a custom form field's name, or (".*")\?$`), "属性 $1 は Baton の属性名ではありません。独自のフォーム項目の名前ですか。それとも $2 ですか"},
+	{regexp.MustCompile(`^attribute (".*") is none Baton names: a custom form field's name\?$`), "属性 $1 は Baton の属性名ではありません。独自のフォーム項目の名前ですか"},
+	{regexp.MustCompile(`^full-width space \(U\+3000, as an IME types it\) in this line: write a half-width space; (.*)$`), "全角スペース（IME が入力する U+3000）があります。半角スペースにしてください。$1"},
 	// yaml.v3's commonest, inside a ParseError.
 	{regexp.MustCompile(`^yaml: line (\d+): (.*)$`), "YAML の書式が正しくありません（$1 行目）：$2"},
 	{regexp.MustCompile(`^yaml: (.*)$`), "YAML の書式が正しくありません：$1"},

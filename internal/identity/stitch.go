@@ -326,6 +326,14 @@ func KnownAttribute(name string) bool {
 	return false
 }
 
+// FieldAttribute is the attribute a form field or CSV column named name is
+// stored as, when Baton's names give it one (従業員数 and Company are
+// employees and company), read as SplitLabelled reads a field's name: a
+// rule on such a name never meets a value, since none is stored under it.
+func FieldAttribute(name string) (string, bool) {
+	return spacedAttribute(lastBracketed(csvin.Header(textcut.Controls(norm.NFKC.String(name)))))
+}
+
 // SplitAttributes sorts submitted fields into known attributes and custom
 // ones, dropping emails (fields named or labelled so, and any value that is
 // an email address: the person key, or someone else's) and anything that

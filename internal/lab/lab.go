@@ -107,6 +107,10 @@ type Report struct {
 
 	loc   *time.Location // the zone Text dates in (Lab.Loc)
 	order []string       // behaviour rules, the candidate's in its order, then those only in force
+	// fitOrder: fit rules as order; unstored: the candidate's fit rules
+	// on an attribute Baton does not name, with why (FitMatch.Unstored).
+	fitOrder []string
+	unstored map[string]string
 }
 
 // Side is one rules file's MQLs over the history.
@@ -123,6 +127,38 @@ type Side struct {
 	// matched); 0 is a rule that matched nothing in the history, such as
 	// a URL naming no page there is. Not for stored.
 	Matched map[string]int `json:"matched,omitempty"`
+	// FitMatched counts, for each fit rule of the file, the people
+	// simulated whose attributes of today it matched (points or none); 0
+	// is a rule that matched nobody, such as one on an attribute no form
+	// fills or with values no one gave. Not for stored.
+	FitMatched map[string]int `json:"fitMatched,omitempty"`
+}
+
+// FitMatch is a fit rule's people matched in each replay.
+type FitMatch struct {
+	Rule                 string
+	InForce, InCandidate bool // the rule is in the file (by name)
+	Current, Candidate   int
+	// Unstored is why the candidate's rule may never meet a value when it
+	// matched nobody (rulebook.FitRule.Unstored): an attribute Baton does
+	// not name, a custom field's or a label's; "" otherwise.
+	Unstored string
+}
+
+// FitMatches lists the fit rules with the people each matched, the
+// candidate's in its order, then those only in force.
+func (r Report) FitMatches() []FitMatch {
+	out := make([]FitMatch, 0, len(r.fitOrder))
+	for _, name := range r.fitOrder {
+		cur, inForce := r.Current.FitMatched[name]
+		can, inCand := r.Candidate.FitMatched[name]
+		m := FitMatch{Rule: name, InForce: inForce, InCandidate: inCand, Current: cur, Candidate: can}
+		if inCand && can == 0 {
+			m.Unstored = r.unstored[name]
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 // RuleMatch is a behaviour rule's events matched in each replay.
@@ -149,6 +185,31 @@ func ruleCounts(rules *rulebook.Rules) map[string]int {
 	out := make(map[string]int, len(rules.Behaviour))
 	for _, b := range rules.Behaviour {
 		out[b.Name] = 0
+	}
+	return out
+}
+
+// fitCounts is every fit rule of rules at 0 people matched.
+func fitCounts(rules *rulebook.Rules) map[string]int {
+	out := make(map[string]int, len(rules.Fit))
+	for _, f := range rules.Fit {
+		out[f.Name] = 0
+	}
+	return out
+}
+
+// fitOrder is the candidate's fit rules in its order, then those only in
+// force.
+func fitOrder(cur, cand *rulebook.Rules) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, rs := range []*rulebook.Rules{cand, cur} {
+		for _, f := range rs.Fit {
+			if !seen[f.Name] {
+				seen[f.Name] = true
+				out = append(out, f.Name)
+			}
+		}
 	}
 	return out
 }
@@ -285,9 +346,15 @@ func (l *Lab) Simulate(ctx context.Context, cand *rulebook.Rules, o Options) (Re
 	rep := Report{
 		Current: newSide(cur.Version()), Candidate: newSide(can.Version()), Stored: newSide("stored"),
 		Total: len(people), WindowTo: l.now(), WouldBecome: []Person{}, WouldStop: []Person{}, Check: Check{Why: map[string]int{}},
-		order: ruleOrder(l.Rules, cand),
+		order: ruleOrder(l.Rules, cand), fitOrder: fitOrder(l.Rules, cand), unstored: map[string]string{},
 	}
 	rep.Current.Matched, rep.Candidate.Matched = ruleCounts(l.Rules), ruleCounts(cand)
+	rep.Current.FitMatched, rep.Candidate.FitMatched = fitCounts(l.Rules), fitCounts(cand)
+	for _, f := range cand.Fit {
+		if why := f.Unstored(); why != "" {
+			rep.unstored[f.Name] = why
+		}
+	}
 	i := sort.Search(len(people), func(i int) bool { return people[i].ID > o.After })
 	todo := people[i:]
 	workers := l.Workers
@@ -402,6 +469,13 @@ func (l *Lab) tally(rep *Report, rp *reports.Person, p identity.Person, cur, can
 		for rule, n := range x.sim.Matched {
 			if _, ok := x.s.Matched[rule]; ok {
 				x.s.Matched[rule] += n
+			}
+		}
+		// The verdict now: the person's attributes of today, as the
+		// replay judged them.
+		for _, c := range x.sim.Verdict.FitRules {
+			if _, ok := x.s.FitMatched[c.Rule]; ok {
+				x.s.FitMatched[c.Rule]++
 			}
 		}
 		for _, m := range x.sim.MQLs {
@@ -611,6 +685,25 @@ func (r Report) Text() string {
 				can = strconv.Itoa(m.Candidate)
 				if m.Candidate == 0 {
 					note = "  <- matched no event"
+				}
+			}
+			fmt.Fprintf(&b, "  %-31s | %5s -> %5s%s\n", m.Rule, cur, can, note)
+		}
+	}
+	if ms := r.FitMatches(); len(ms) > 0 {
+		fmt.Fprintf(&b, "\n%-33s | in force -> candidate\n", "fit rules, people matched:")
+		for _, m := range ms {
+			cur, can, note := "-", "-", ""
+			if m.InForce {
+				cur = strconv.Itoa(m.Current)
+			}
+			if m.InCandidate {
+				can = strconv.Itoa(m.Candidate)
+				if m.Candidate == 0 {
+					note = "  <- matched nobody"
+					if m.Unstored != "" {
+						note += " (" + m.Unstored + ")"
+					}
 				}
 			}
 			fmt.Fprintf(&b, "  %-31s | %5s -> %5s%s\n", m.Rule, cur, can, note)

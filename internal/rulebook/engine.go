@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/qualify"
-	"golang.org/x/text/unicode/norm"
 )
 
 // Engine applies a rules file; it implements qualify.Engine.
@@ -478,12 +478,12 @@ func (e *Engine) Fit(attrs map[string]string, email string) (score float64, grad
 
 func (r *FitRule) matches(v string) bool {
 	// Full-width input (３００名, ＣＥＯ, ＪＰ) is the same value to a reader:
-	// NFKC makes it the same to the rules.
-	v = norm.NFKC.String(v)
+	// FoldValue makes it the same to the rules, whose values it folded too.
+	v = FoldValue(v)
 	if r.Pattern != nil && !r.Pattern.MatchString(v) {
 		return false
 	}
-	if k := strings.ToLower(strings.TrimSpace(v)); r.In != nil && !r.In[k] && !(r.Subdomains && FreeMailDomain(k, r.In)) {
+	if k := inKey(v); r.In != nil && !r.In[k] && !(r.Subdomains && FreeMailDomain(k, r.In)) {
 		return false
 	}
 	if r.Min != nil || r.Max != nil {
@@ -636,4 +636,21 @@ func (e *Engine) Unfed(people []map[string]string) []string {
 		}
 	}
 	return out
+}
+
+// Unstored says why the rule's attribute may never hold a value ("" when
+// it is one Baton names, or email_domain): a name Baton does not know is
+// a custom form field's, kept under the field's name, or a label's
+// (会社規模) whose field is stored as another attribute. Parse refuses
+// a name that is surely a field's of another attribute (従業員数); this
+// one cannot be known from the file, so the lab says it beside a rule
+// that matched nobody.
+func (r *FitRule) Unstored() string {
+	if r.Attribute == "email_domain" || identity.KnownAttribute(r.Attribute) {
+		return ""
+	}
+	if to := identity.LabelAttribute(r.Attribute, nil); to != "" && to != r.Attribute && identity.KnownAttribute(to) {
+		return fmt.Sprintf("attribute %q is none Baton names: a custom form field's name, or %q?", r.Attribute, to)
+	}
+	return fmt.Sprintf("attribute %q is none Baton names: a custom form field's name?", r.Attribute)
 }

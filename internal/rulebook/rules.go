@@ -28,6 +28,8 @@ import (
 
 	"github.com/baton-hq/baton/internal/duration"
 	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/identity"
+	"golang.org/x/text/unicode/norm"
 	"gopkg.in/yaml.v3"
 )
 
@@ -467,7 +469,11 @@ func Parse(name string, data []byte) (*Rules, error) {
 	var root yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&root); err != nil && err != io.EOF {
-		return nil, &ParseError{File: name, Line: yamlLine(err, data), Field: "(file)", Msg: err.Error()}
+		line := yamlLine(err, data)
+		if l := ideographicSpace(data, line); l > 0 {
+			return nil, &ParseError{File: name, Line: l, Field: "(file)", Msg: fmt.Sprintf("full-width space (U+3000, as an IME types it) in this line: write a half-width space; %v", err)}
+		}
+		return nil, &ParseError{File: name, Line: line, Field: "(file)", Msg: err.Error()}
 	}
 	if len(root.Content) == 0 {
 		return nil, &ParseError{File: name, Line: 1, Field: "(file)", Msg: "empty rules file"}
@@ -571,21 +577,46 @@ func Parse(name string, data []byte) (*Rules, error) {
 		r.Behaviour = append(r.Behaviour, br)
 	}
 	fit := p.fields(top["fit"], "fit", "rules", "free_mail", "competitors")
+	// A person's verdict, the rules page and the lab know a fit rule by its
+	// name: two of one name are one rule to a reader.
+	type named struct {
+		node  *yaml.Node
+		field string
+	}
+	fitNames := map[string]named{}
 	for i, n := range p.list(fit["rules"], "fit.rules") {
 		f := fmt.Sprintf("fit.rules[%d]", i)
 		m := p.fields(n, f, "name", "attribute", "match", "in", "min", "max", "points")
 		fr := &FitRule{Name: p.str(m["name"], f+".name"), Attribute: p.str(m["attribute"], f+".attribute")}
 		if fr.Name == "" {
 			p.fail(n, f+".name", "required")
+		} else if _, dup := fitNames[fr.Name]; dup {
+			p.fail(m["name"], f+".name", "%q used twice", fr.Name)
+		} else {
+			fitNames[fr.Name] = named{m["name"], f + ".name"}
 		}
 		if fr.Attribute == "" {
 			p.fail(n, f+".attribute", "required")
+		} else if to, ok := identity.FieldAttribute(fr.Attribute); ok && to != fr.Attribute && !identity.KnownAttribute(fr.Attribute) {
+			// A form's field or column so named is stored as another
+			// attribute (従業員数 is employees): none is ever stored
+			// under this name. A name Baton does not know otherwise
+			// may be a custom field's: the lab warns of it (Unstored).
+			p.fail(m["attribute"], f+".attribute", "no value is stored as %q: a form field so named is stored as %q; write attribute: %s", fr.Attribute, to, to)
 		}
-		fr.Pattern = p.pattern(m["match"], f+".match")
+		// Rule values as the values they are matched with (FoldValue):
+		// ＪＰ or ﾏﾈｰｼﾞｬｰ in a rule never met a stored JP or マネージャー.
+		if mt := m["match"]; mt != nil && mt.Kind == yaml.ScalarNode {
+			folded := *mt
+			folded.Value = FoldValue(mt.Value)
+			fr.Pattern = p.pattern(&folded, f+".match")
+		} else {
+			fr.Pattern = p.pattern(mt, f+".match")
+		}
 		if m["in"] != nil {
 			fr.In = map[string]bool{}
 			for _, v := range p.strs(m["in"], f+".in") {
-				fr.In[strings.ToLower(v)] = true
+				fr.In[inKey(v)] = true
 			}
 			if len(fr.In) == 0 {
 				p.fail(m["in"], f+".in", "an empty list matches no one")
@@ -599,6 +630,9 @@ func Parse(name string, data []byte) (*Rules, error) {
 			v := p.num(m["max"], f+".max")
 			fr.Max = &v
 		}
+		if fr.Min != nil && fr.Max != nil && *fr.Min > *fr.Max {
+			p.fail(m["max"], f+".max", "min %g is more than max %g: no value lies within both", *fr.Min, *fr.Max)
+		}
 		if fr.Pattern == nil && fr.In == nil && fr.Min == nil && fr.Max == nil {
 			p.fail(n, f, "give match, in, min or max")
 		}
@@ -609,6 +643,9 @@ func Parse(name string, data []byte) (*Rules, error) {
 		r.Fit = append(r.Fit, fr)
 	}
 	if fm := fit["free_mail"]; fm != nil {
+		if n, clash := fitNames[FreeMailRule]; clash {
+			p.fail(n.node, n.field, "%q is the name of the rule fit.free_mail adds: give this rule another name", FreeMailRule)
+		}
 		m := p.fields(fm, "fit.free_mail", "points", "domains")
 		pts := p.points(m["points"], "fit.free_mail.points")
 		domains := p.strs(m["domains"], "fit.free_mail.domains")
@@ -618,7 +655,7 @@ func Parse(name string, data []byte) (*Rules, error) {
 		for _, d := range domains {
 			r.FreeMail[event.ASCIIDomain(strings.ToLower(d))] = true // an IDN as emails have it
 		}
-		r.Fit = append(r.Fit, &FitRule{Name: "free-mail", Attribute: "email_domain", In: r.FreeMail, Subdomains: true, Points: pts})
+		r.Fit = append(r.Fit, &FitRule{Name: FreeMailRule, Attribute: "email_domain", In: r.FreeMail, Subdomains: true, Points: pts})
 	}
 	for _, d := range p.strs(fit["competitors"], "fit.competitors") {
 		r.Competitors[event.ASCIIDomain(strings.ToLower(d))] = true // an IDN as emails have it
@@ -630,7 +667,11 @@ func Parse(name string, data []byte) (*Rules, error) {
 		}
 	}
 	for i := 1; i < len(r.Grades); i++ {
-		if r.Grades[i].Min > r.Grades[i-1].Min {
+		// Grades are tried best first: an equal threshold below grades
+		// no one.
+		if g, up := r.Grades[i], r.Grades[i-1]; g.Min == up.Min {
+			p.fail(gm[g.Grade], "grades."+g.Grade, "same threshold as %s (%g): no one is ever graded %s; give it a lower one", up.Grade, g.Min, g.Grade)
+		} else if g.Min > up.Min {
 			p.fail(top["grades"], "grades", "thresholds must fall from A to C")
 		}
 	}
@@ -657,6 +698,13 @@ func Parse(name string, data []byte) (*Rules, error) {
 			p.fail(m["name"], f+".name", "%q used twice", b.Name)
 		}
 		bandNames[b.Name] = true
+		// The highest band a score reaches is its band: of two at one
+		// min, one is never anyone's.
+		for j, o := range r.Bands {
+			if o.Min == b.Min && p.err == nil {
+				p.fail(m["min"], f+".min", "same min as bands[%d] (%q): %g; no score is ever in band %q", j, o.Name, b.Min, b.Name)
+			}
+		}
 		r.Bands = append(r.Bands, b)
 	}
 	sort.SliceStable(r.Bands, func(i, j int) bool { return r.Bands[i].Min > r.Bands[j].Min })
@@ -730,7 +778,9 @@ func Parse(name string, data []byte) (*Rules, error) {
 		}
 		if c := m["cooldown"]; c != nil {
 			d, err := parseDuration(p.str(c, "recycle.cooldown"))
-			if err != nil || d < 0 {
+			if err != nil && strings.ContainsFunc(c.Value, wide) {
+				p.fail(c, "recycle.cooldown", "%v", err) // the half-width hint
+			} else if err != nil || d < 0 {
 				p.fail(c, "recycle.cooldown", "want a duration such as 7d or 36h")
 			}
 			r.Recycle.Cooldown = d
@@ -753,11 +803,44 @@ func Parse(name string, data []byte) (*Rules, error) {
 
 func parseDuration(s string) (time.Duration, error) {
 	d, err := duration.Parse(s)
+	if err != nil && strings.ContainsFunc(s, wide) {
+		return 0, fmt.Errorf("bad duration %q: write it in half-width characters (30d, not ３０d)", s)
+	}
 	if err != nil || d <= 0 {
 		return 0, fmt.Errorf("bad duration %q (e.g. 30d, 72h)", s)
 	}
 	return d, nil
 }
+
+// wide: a full-width character or half-width katakana (the Halfwidth and
+// Fullwidth Forms block) or an ideographic space, as an IME left on types
+// them (identity.WidthFold's).
+func wide(r rune) bool { return r == '\u3000' || r >= 0xFF00 && r <= 0xFFEF }
+
+// ideographicSpace is the line a YAML error names, or the one before it
+// (yaml.v3 names the line it gave up on), when it holds a full-width space
+// (U+3000): "points:　15" is one key to YAML; 0 when neither does.
+func ideographicSpace(data []byte, line int) int {
+	lines := strings.Split(string(data), "\n")
+	for _, l := range []int{line, line - 1} {
+		if l >= 1 && l <= len(lines) && strings.ContainsRune(lines[l-1], '\u3000') {
+			return l
+		}
+	}
+	return 0
+}
+
+// FreeMailRule is the name of the fit rule fit.free_mail adds.
+const FreeMailRule = "free-mail"
+
+// FoldValue is a value as fit rules match it, the attribute's and the
+// rule's alike: NFKC, which folds what identity.WidthFold folded when the
+// attribute was stored (ＪＰ is JP, ﾏﾈｰｼﾞｬｰ is マネージャー) and the rest
+// a reader takes for the same (３００名 is 300名).
+func FoldValue(s string) string { return norm.NFKC.String(s) }
+
+// inKey is a value of a fit rule's in: as a matched value is looked up.
+func inKey(s string) string { return strings.ToLower(strings.TrimSpace(FoldValue(s))) }
 
 // emptyDocument: a document of nothing (--- then nothing, or comments).
 func emptyDocument(n *yaml.Node) bool {

@@ -1,0 +1,91 @@
+package rulebook
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// TestFitRulesThatCannotScoreRefused: fit rules that could never score or
+// that clash, refused with the line and field as the behaviour rules'
+// mistakes are: a fit rule name used twice or taking the name of the rule
+// fit.free_mail adds, min above max, two bands at one min or two grades
+// at one threshold (one of them never anyone's), an attribute no value is
+// stored under (a form's label: 従業員数 is stored as employees), and a
+// duration or a line typed with an IME left in full-width.
+func TestFitRulesThatCannotScoreRefused(t *testing.T) {
+	const mql = "mql: [{name: x, min_behaviour: 1}]\n"
+	cases := []struct {
+		src, field string
+		line       int
+		msg        string
+	}{
+		{"fit:\n  rules:\n    - {name: size, attribute: employees, min: 100, points: 10}\n    - {name: size, attribute: title, match: '*部長*', points: 5}\n" + mql,
+			"fit.rules[1].name", 4, `"size" used twice`},
+		{"fit:\n  rules:\n    - {name: free-mail, attribute: email_domain, in: [example.com], points: -5}\n  free_mail: {points: -10}\n" + mql,
+			"fit.rules[0].name", 3, `"free-mail" is the name of the rule fit.free_mail adds`},
+		{"fit:\n  rules:\n    - {name: size, attribute: employees, min: 1000, max: 100, points: 10}\n" + mql,
+			"fit.rules[0].max", 3, "min 1000 is more than max 100"},
+		{"bands:\n  - {name: hot, min: 50}\n  - {name: warm, min: 50}\n" + mql,
+			"bands[1].min", 3, `same min as bands[0] ("hot"): 50; no score is ever in band "warm"`},
+		{"grades:\n  A: 50\n  B: 50\n  C: 10\n" + mql,
+			"grades.B", 3, "same threshold as A (50): no one is ever graded B"},
+		{"fit:\n  rules:\n    - {name: size, attribute: 従業員数, min: 100, points: 10}\n" + mql,
+			"fit.rules[0].attribute", 3, `no value is stored as "従業員数": a form field so named is stored as "employees"; write attribute: employees`},
+		{"fit:\n  rules:\n    - {name: t, attribute: Job Title, match: '*CEO*', points: 10}\n" + mql,
+			"fit.rules[0].attribute", 3, `stored as "title"`},
+		{"decay:\n  half_life: ３０d\n" + mql, "decay.half_life", 2, "half-width characters"},
+		{"recycle:\n  cooldown: ２４h\n" + mql, "recycle.cooldown", 2, "half-width characters"},
+		{"behaviour:\n  - name: a\n    type: page_view\n    points:\u300015\n" + mql, "(file)", 4, "full-width space (U+3000"},
+		{"behaviour:\n  - name: a\n    points:\u300015\n    type: page_view\n" + mql, "(file)", 3, "full-width space (U+3000"},
+	}
+	for _, c := range cases {
+		_, err := Parse("rules.yaml", []byte(c.src))
+		var pe *ParseError
+		if !errors.As(err, &pe) {
+			t.Errorf("%q: accepted (err %v), want a ParseError on %s", c.src, err, c.field)
+			continue
+		}
+		if pe.Field != c.field || pe.Line != c.line || !strings.Contains(pe.Msg, c.msg) {
+			t.Errorf("%q:\n\t%v\nwant line %d, field %s, saying %q", c.src, pe, c.line, c.field, c.msg)
+		}
+	}
+}
+
+// TestFitRulesStillTaken: what the checks above must not refuse: distinct
+// names beside free_mail, min equal to max, falling grades and bands, a
+// Baton attribute and a name Baton does not know (a custom field's).
+func TestFitRulesStillTaken(t *testing.T) {
+	src := "fit:\n  rules:\n    - {name: size, attribute: employees, min: 100, max: 100, points: 10}\n    - {name: kind, attribute: 会社規模, match: '*', points: 1}\n" +
+		"    - {name: dom, attribute: email_domain, in: [example.com], points: 1}\n  free_mail: {points: -10}\n" +
+		"grades: {A: 50, B: 49, C: 10}\nbands: [{name: hot, min: 50}, {name: warm, min: 49}]\ndecay: {half_life: 30d}\nrecycle: {cooldown: 24h}\n" +
+		"mql: [{name: x, min_behaviour: 1}]\n"
+	if _, err := Parse("rules.yaml", []byte(src)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestFitRuleValuesFolded: a fit rule's in: and match: values written in
+// full-width or half-width katakana match the attributes as they are
+// stored (identity.WidthFold: ＪＰ as JP, ﾏﾈｰｼﾞｬｰ as マネージャー), and as
+// they were written too.
+func TestFitRuleValuesFolded(t *testing.T) {
+	r, err := Parse("rules.yaml", []byte("fit:\n  rules:\n    - {name: jp, attribute: country, in: [ＪＰ], points: 10}\n    - {name: mgr, attribute: title, match: '*ﾏﾈｰｼﾞｬｰ*', points: 5}\n    - {name: ceo, attribute: title, match: 're:^ＣＥＯ$', points: 7}\nmql: [{name: x, min_behaviour: 1}]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &Engine{R: r}
+	for _, c := range []struct {
+		attrs map[string]string
+		want  float64
+	}{
+		{map[string]string{"country": "JP", "title": "営業マネージャー"}, 15},
+		{map[string]string{"country": "ＪＰ", "title": "ﾏﾈｰｼﾞｬｰ"}, 15},
+		{map[string]string{"country": "jp", "title": "ceo"}, 17},
+		{map[string]string{"country": "US", "title": "部長"}, 0},
+	} {
+		if got, _, _, _ := e.Fit(c.attrs, "a@example.com"); got != c.want {
+			t.Errorf("%v: fit %g, want %g", c.attrs, got, c.want)
+		}
+	}
+}
