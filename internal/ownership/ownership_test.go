@@ -60,6 +60,7 @@ var kinds = []kind{
 	{"P#", "FB#", qualify},     // sales outcomes applied
 	{"P#", "SLA#", sla},        // SLA breaches announced
 	{"P#", "DEAL#", qualify},   // deals sales reported (amount, currency, close date)
+	{"P#", "ATT#", qualify},    // the attendance last told to the SFAs of an MQL's touch (a no-show)
 	{"P#", "DLV#", push},       // deliveries
 	{"P#", "KTCHG#", feedback}, // when kintone first showed a status other than Baton's write of an MQL left
 	{"P#", "C#", click},        // recent clicks
