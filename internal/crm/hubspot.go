@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"maps"
 	"net/http"
@@ -333,7 +334,7 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 	note := map[string]any{
 		"properties": map[string]string{
 			"hs_timestamp": l.QualifiedAt.UTC().Format(time.RFC3339),
-			"hs_note_body": noteHTML(l.Subject(), l.Summary()+droppedText(dropped, notesIn(l.Lang)), marker, notesIn(l.Lang)),
+			"hs_note_body": noteHTML(l.Subject(), l.Summary()+droppedText(dropped, notesIn(l.Lang)), marker, notesIn(l.Lang), l.PersonURL),
 		},
 		"associations": []any{map[string]any{
 			"to":    map[string]string{"id": contact},
@@ -790,12 +791,18 @@ func htmlEscape(s string) string { return htmlEscaper.Replace(s) }
 // outside the BMP (𠮷, an emoji) is two.
 const hsMaxValue = 65536
 
-// noteHTML is a note's body: the title, the summary and the marker that
-// finds the note again, within hsMaxValue. The summary gives way, cut on
-// a character (never inside an entity), and says so.
-func noteHTML(title, summary, marker string, w notes) string {
+// noteHTML is a note's body: the title, the link to the person's page in
+// Baton (person: push.Lead.PersonURL, "" for none), the summary and the
+// marker that finds the note again, within hsMaxValue. The summary gives
+// way, cut on a character (never inside an entity), and says so. The link
+// is an anchor: in the summary's <pre> HubSpot shows a URL as text.
+func noteHTML(title, summary, marker string, w notes, person string) string {
 	title, _ = fit(title, 1024)
-	head := "<p><b>" + htmlEscape(title) + "</b></p><pre>"
+	head := "<p><b>" + htmlEscape(title) + "</b></p>"
+	if person != "" {
+		head += `<p><a href="` + html.EscapeString(person) + `">` + htmlEscape(w.hsPerson) + "</a></p>"
+	}
+	head += "<pre>"
 	tail := "</pre><p>" + marker + "</p>"
 	more := w.hsMore
 	room := hsMaxValue - utf16Len(head) - utf16Len(tail)
@@ -919,7 +926,7 @@ func (h *HubSpot) PushActivity(ctx context.Context, a push.FormActivity) (string
 	note := map[string]any{
 		"properties": map[string]string{
 			"hs_timestamp": a.At.UTC().Format(time.RFC3339),
-			"hs_note_body": noteHTML(a.Subject(), a.Summary(), marker, notesIn(a.Lang)),
+			"hs_note_body": noteHTML(a.Subject(), a.Summary(), marker, notesIn(a.Lang), ""),
 		},
 		"associations": []any{map[string]any{
 			"to":    map[string]string{"id": a.MQLExternalID},

@@ -232,6 +232,8 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 		case "mql_summary":
 			set(code, l.Summary())
 			summaryCode = code
+		case "person_url": // a リンク (Web サイトのアドレス) field: sales open the person's page in Baton
+			set(code, l.PersonURL)
 		case "grade":
 			set(code, l.Grade)
 		case "behaviour_score":
@@ -445,7 +447,7 @@ const maxCommentPages = 50
 
 // kintoneLeadFields are the attributes of Kintone.Fields that are the
 // MQL's, not the person's: written whatever the record has.
-var kintoneLeadFields = map[string]bool{"mql_condition": true, "mql_summary": true, "grade": true, "behaviour_score": true, "qualified_at": true}
+var kintoneLeadFields = map[string]bool{"mql_condition": true, "mql_summary": true, "person_url": true, "grade": true, "behaviour_score": true, "qualified_at": true}
 
 // statusAfterWrite is the status field's value once Baton's write of a
 // lead is in: set, when the write sets it; else the record's as the

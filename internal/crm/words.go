@@ -24,6 +24,7 @@ type notes struct {
 	hsMail                          string // the address HubSpot refuses
 	hsHead                          string
 	hsMore                          string
+	hsPerson                        string // the link to the person's page in Baton, in a note
 	ktLeft                          string // label, value
 	ktHead                          string
 	ktMore                          string
@@ -66,6 +67,7 @@ var (
 		hsMail:    "email (an address HubSpot does not take, INVALID_EMAIL: HubSpot takes only plain ASCII addresses by RFC 2822 whose domain ends in a known top-level domain; the contact was made without it): %s",
 		hsHead:    "\nNot on the contact as Baton has it:\n",
 		hsMore:    "\n[cut to fit HubSpot's note]",
+		hsPerson:  "Open the person in Baton (journey, score explained)",
 		ktLeft:    "%s (not a value the field takes, left out): %s",
 		ktHead:    "\nNot in the record as Baton has it:\n",
 		ktMore:    "\n[cut to fit the field]\n",
@@ -92,6 +94,7 @@ var (
 		hsMail:    "email（HubSpot が受け付けないアドレスです（INVALID_EMAIL）。HubSpot は RFC 2822 の ASCII だけのアドレスで、ドメインが実在するトップレベルドメインで終わるものしか受け付けません。コンタクトはメールアドレスなしで作成しました）：%s",
 		hsHead:    "\nコンタクトに入りきらなかった値（Baton が受け取ったまま）：\n",
 		hsMore:    "\n［HubSpot のノートに収まるよう、ここで切り詰めました］",
+		hsPerson:  "Baton で人物ページを開く（行動の履歴とスコアの内訳）",
 		ktLeft:    "%s（フィールドが受け付けない値のため、入れていません）：%s",
 		ktHead:    "\nレコードに入りきらなかった値（Baton が受け取ったまま）：\n",
 		ktMore:    "\n［フィールドに収まるよう、ここで切り詰めました］\n",

@@ -85,6 +85,16 @@ type Lead struct {
 	// is an MQL again in a later cycle, and Recycled says why it is back.
 	Cycle    int       `json:"cycle"`
 	Recycled *Recycled `json:"recycled,omitempty"`
+	// PersonURL is the person's page in Baton's workspace (the public
+	// URL and the admin's person path): their journey and why they
+	// scored, which no SFA holds. Summary gives it, as a link; "" when no
+	// public URL is configured.
+	PersonURL string `json:"personUrl,omitempty"`
+	// FormValues are the values of the person's latest form that no
+	// SFA field takes (a department, a question of the site's own),
+	// labelled as the visitor read them, for Summary: the person's
+	// attributes keep only Baton's own, and the SFAs' fields only some.
+	FormValues []FormValue `json:"-"`
 	// Lang is the language Summary writes for sales ("ja": Japanese;
 	// else English): the configured sfa.language.
 	Lang string `json:"-"`
@@ -170,6 +180,7 @@ func (l Lead) Summary() string {
 		b.WriteString(w.recycled)
 	}
 	fmt.Fprintf(&b, w.scores, qualify.ScoreText(l.BehaviourScore), qualify.ScoreText(l.FitScore), l.Grade)
+	l.writeInquiry(&b, w)
 	if l.FirstTouch.Channel != "" || l.FirstTouch.Source != "" || l.FirstTouch.Referrer != "" {
 		fmt.Fprintf(&b, w.first, l.FirstTouch.describe(w, l))
 	}
@@ -505,6 +516,11 @@ type Worker struct {
 	Loc *time.Location
 	// Lang is the language of the summary sales read (Lead.Lang).
 	Lang string
+	// PublicURL is where browsers reach Baton (BATON_PUBLIC_URL with
+	// BATON_BASE_PATH), read per lead (the local stack learns its port
+	// after assembly): a lead links to the person's page under it
+	// (Lead.PersonURL). Nil or "": no link.
+	PublicURL func() string
 	// Sites are the team's own sites' hosts (Lead.Sites).
 	Sites []string
 	// CampaignNames reads the names of the campaigns with these ids or
@@ -1329,6 +1345,15 @@ func (w *Worker) Build(ctx context.Context, m qualify.MQL) (Lead, error) {
 	l.FirstTouch.At, l.LastTouch.At = InZone(l.FirstTouch.At, loc), InZone(l.LastTouch.At, loc)
 	l.Campaigns = w.campaignNames(ctx, l)
 	l.forms = formIDs(tl)
+	if w.PublicURL != nil {
+		l.PersonURL = PersonURL(w.PublicURL(), p.ID)
+	}
+	for _, ev := range tl { // the latest form the person sent
+		if ev.Type == event.FormSubmit && !ev.Flagged() {
+			l.FormValues = formValues(ev, w.Stitcher.FieldNames, w.Lang)
+			break
+		}
+	}
 	return l, nil
 }
 

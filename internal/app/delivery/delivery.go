@@ -47,6 +47,15 @@ func New(ctx context.Context, c *core.Core) (*Delivery, error) {
 		queued: make(chan struct{}, 1),
 	}
 	d.Pusher = &push.Worker{Queue: d.Push, T: c.Table, Dir: c.People, Stitcher: c.Stitcher, Log: c.Log, Now: c.Now, Loc: c.Cal.Location(), Lang: c.Config.File.SFA.Language, Wake: d.queued, Referrals: c.Config.Referrals(), Sites: c.Config.SiteHosts()}
+	// A lead links to the person's page: the public URL as the local
+	// stack may set it after assembly (its port), so read per lead.
+	cfg := c.Config
+	d.Pusher.PublicURL = func() string {
+		if cfg.PublicURL == "" {
+			return ""
+		}
+		return cfg.PublicURL + cfg.BasePath
+	}
 	// The summary names a campaign as the workspace does (read only: no
 	// link is made here).
 	d.Pusher.CampaignNames = (&links.Registry{T: c.Table, Now: c.Now}).Names
