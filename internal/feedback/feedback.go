@@ -76,6 +76,9 @@ type Verdict struct {
 	// amount Baton cannot read): the verdict's outcome still applies, and
 	// its result says the deal was refused.
 	DealRefused string
+	// leadStatus is the hs_lead_status value sales set (an option's
+	// internal value): hubspotReasons makes its label the reason.
+	leadStatus string
 }
 
 // Applier applies outcomes and records deals; see qualify.Qualifier.
@@ -128,6 +131,13 @@ type Handler struct {
 		Owners(ctx context.Context, archived bool, after string, pages int) (HubSpotOwnerPages, error)
 		Owner(ctx context.Context, id string) (HubSpotOwner, error)
 	}
+	// HubSpotLabels reads a property's options (value -> label): an
+	// hs_lead_status verdict's reason is the label sales chose (nil: no
+	// reason, sales assembles it with HubSpotDeals).
+	HubSpotLabels interface {
+		PropertyLabels(ctx context.Context, object, name string) (map[string]string, error)
+	}
+	labels        labelCache
 	owners        ownerCache
 	hsLimit       hubspotLimit
 	KintoneStatus map[string]string // process status -> outcome
@@ -537,6 +547,7 @@ func (h *Handler) hubspot(w http.ResponseWriter, r *http.Request) {
 		httpx.Unavailable(w, hubspotRetry(err))
 		return
 	}
+	h.hubspotReasons(r.Context(), vs)
 	if err := h.hubspotOwners(r.Context(), vs); err != nil {
 		h.Log.Error("feedback: find the person", "source", "hubspot", "err", err)
 		httpx.Unavailable(w, 10*time.Second)
@@ -825,7 +836,7 @@ func ParseHubSpot(body []byte, values map[string]string) ([]Verdict, error) {
 		}
 		v := Verdict{DeliveryID: "hs-" + e.EventID.String(), ExternalID: e.ObjectID.String(), Outcome: out, At: at}
 		if e.PropertyName == "hs_lead_status" {
-			v.Why = e.PropertyValue // the lead status sales chose is their reason (UNQUALIFIED, BAD_TIMING ...)
+			v.leadStatus = e.PropertyValue // the lead status sales chose is their reason: its label (hubspotReasons), not this value
 		}
 		vs = append(vs, v)
 	}

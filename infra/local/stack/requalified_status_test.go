@@ -100,6 +100,11 @@ func TestRequalifiedLeadIsOpenAgain(t *testing.T) {
 		if n != 2 || !strings.Contains(last, "Qualified again (MQL 2)") {
 			t.Errorf("%d notes; the second does not say the lead is back:\n%s", n, last)
 		}
+		// Sales' reason is the lead status as HubSpot shows it to them (its
+		// option's label), not the internal value the webhook carried.
+		if !strings.Contains(last, "(Unqualified)") || strings.Contains(last, "UNQUALIFIED") {
+			t.Errorf("the second note does not give sales' reason as HubSpot labels it (Unqualified):\n%s", last)
+		}
 	})
 
 	t.Run("kintone", func(t *testing.T) {

@@ -41,6 +41,7 @@ func New(c *core.Core) *feedback.Handler {
 		}
 		h.HubSpotDeals = api  // a deal's webhook names the deal alone
 		h.HubSpotOwners = api // and no webhook names the rep
+		h.HubSpotLabels = api // nor the label of the lead status sales chose
 	}
 	return h
 }

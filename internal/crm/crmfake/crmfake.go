@@ -184,6 +184,12 @@ type HubSpot struct {
 	// Enumerations are the contact properties that take only their options
 	// (dropdowns, radio buttons): any other value is refused, INVALID_OPTION.
 	Enumerations map[string][]string
+	// OptionLabels are the labels HubSpot shows for those options
+	// (property -> value -> label; default HubSpot's own hs_lead_status
+	// labels), served with the property's definition (GET
+	// /crm/v3/properties/contacts/{name}); an option without one is
+	// labelled by its value.
+	OptionLabels map[string]map[string]string
 	// SearchLag is how long a created note stays invisible to search, as
 	// HubSpot's search index lags its writes (default 10 s).
 	SearchLag time.Duration
@@ -223,6 +229,10 @@ func NewHubSpot() *HubSpot {
 		Enumerations: map[string][]string{
 			"hs_lead_status": {"NEW", "OPEN", "IN_PROGRESS", "OPEN_DEAL", "UNQUALIFIED", "ATTEMPTED_TO_CONTACT", "CONNECTED", "BAD_TIMING"},
 			"numemployees":   {"1-5", "5-25", "25-50", "50-100", "100-500", "500-1000", "1000+"},
+		},
+		OptionLabels: map[string]map[string]string{
+			"hs_lead_status": {"NEW": "New", "OPEN": "Open", "IN_PROGRESS": "In Progress", "OPEN_DEAL": "Open Deal", "UNQUALIFIED": "Unqualified",
+				"ATTEMPTED_TO_CONTACT": "Attempted to Contact", "CONNECTED": "Connected", "BAD_TIMING": "Bad Timing"},
 		}}
 	h.Calls = map[string]int{}
 	h.Server = httptest.NewServer(h.lossy(h.serve))
@@ -281,6 +291,10 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	now := h.Now().UTC().Format(time.RFC3339Nano)
+	if name, ok := strings.CutPrefix(r.URL.Path, "/crm/v3/properties/contacts/"); ok && r.Method == "GET" && name != "" && !strings.Contains(name, "/") {
+		h.property(w, name)
+		return
+	}
 	if (r.URL.Path == "/crm/v3/owners" || r.URL.Path == "/crm/v3/owners/") && r.Method == "GET" {
 		h.owners(w, r)
 		return
@@ -1172,6 +1186,8 @@ func hsReadScopes(r *http.Request) []string {
 		return nil
 	}
 	switch p := r.URL.Path; {
+	case strings.HasPrefix(p, "/crm/v3/properties/contacts"):
+		return []string{"crm.schemas.contacts.read"}
 	case strings.HasPrefix(p, "/crm/v3/owners"):
 		return []string{"crm.objects.owners.read"}
 	case strings.HasPrefix(p, "/crm/v3/objects/contacts/"):
@@ -1182,6 +1198,35 @@ func hsReadScopes(r *http.Request) []string {
 		return []string{"crm.objects.contacts.read", "crm.objects.deals.read"} // both ends of the association
 	}
 	return nil
+}
+
+// property serves GET /crm/v3/properties/contacts/{name} for the
+// enumerations the fake knows, shaped as HubSpot's definition of a
+// property: its options each with label, value, displayOrder, hidden and
+// description. Another name is a 404, as HubSpot answers a property the
+// account does not have.
+func (h *HubSpot) property(w http.ResponseWriter, name string) {
+	values, ok := h.Enumerations[name]
+	if !ok {
+		writeJSON(w, 404, map[string]any{"status": "error", "message": "Unable to find property " + name + " for object type 0-1",
+			"correlationId": "c6f2b1e0-0000-4000-8000-000000000031", "category": "OBJECT_NOT_FOUND"})
+		return
+	}
+	options := []map[string]any{}
+	for i, v := range values {
+		label := h.OptionLabels[name][v]
+		if label == "" {
+			label = v
+		}
+		options = append(options, map[string]any{"label": label, "value": v, "displayOrder": i, "hidden": false, "description": ""})
+	}
+	writeJSON(w, 200, map[string]any{
+		"name": name, "label": name, "type": "enumeration", "fieldType": "select", "groupName": "contactinformation", "description": "",
+		"options": options, "displayOrder": -1, "calculated": false, "externalOptions": false, "hasUniqueValue": false, "hidden": false,
+		"hubspotDefined": true, "formField": true, "archived": false,
+		"createdAt": "2019-08-06T02:41:08.029Z", "updatedAt": "2019-08-06T02:41:08.029Z",
+		"modificationMetadata": map[string]any{"archivable": true, "readOnlyDefinition": true, "readOnlyValue": false},
+	})
 }
 
 // HSMissingScope is HubSpot's 403 body for a token without scope.
