@@ -24,7 +24,7 @@ type MQA struct {
 	Account    string            `json:"account"`
 	Name       string            `json:"name"` // the company
 	N          int               `json:"n"`
-	At         time.Time         `json:"at"`
+	At         time.Time         `json:"at,omitzero"`
 	Condition  string            `json:"condition"` // the rules file's mqa.name
 	Reasons    []string          `json:"reasons"`
 	Keys       []string          `json:"keys"`
@@ -91,21 +91,25 @@ func (m MQA) Summary() string {
 		if p.Title != "" {
 			who = text(p.Title) + w.comma + who
 		}
-		fmt.Fprintf(&b, w.person, text(p.Name), p.Email, who, qualify.ScoreText(p.Behaviour), p.LastActive.Format("2006-01-02 15:04"))
+		last := p.LastActive.Format("2006-01-02 15:04")
+		if p.LastActive.IsZero() { // unknown, not 0001-01-01
+			last = w.unknown
+		}
+		fmt.Fprintf(&b, w.person, text(p.Name), p.Email, who, qualify.ScoreText(p.Behaviour), last)
 	}
 	return b.String()
 }
 
 // summaryWords are a language's words for Summary.
 type summaryWords struct {
-	mqa, sep, score, people, person, comma string
-	phrase, role                           func(string) string
+	mqa, sep, score, people, person, comma, unknown string
+	phrase, role                                    func(string) string
 }
 
 var (
 	english = summaryWords{
 		mqa: "MQA (%s): %s\n", sep: "; ", score: "Account score %s (behaviour %s, fit %s)\n", people: "People:\n",
-		person: "- %s %s (%s) behaviour %s, last active %s\n", comma: ", ",
+		person: "- %s %s (%s) behaviour %s, last active %s\n", comma: ", ", unknown: "unknown",
 		phrase: jatext.EnglishOr,
 		role: func(r string) string {
 			if r == "" {
@@ -116,7 +120,7 @@ var (
 	}
 	japanese = summaryWords{
 		mqa: "MQA（%s）：%s\n", sep: "／", score: "アカウントスコア %s（行動 %s、適合度 %s）\n", people: "人物：\n",
-		person: "- %s %s（%s）行動スコア %s、最終活動 %s\n", comma: "、",
+		person: "- %s %s（%s）行動スコア %s、最終活動 %s\n", comma: "、", unknown: "不明",
 		phrase: jatext.Or,
 		role: func(r string) string {
 			if r == "" {

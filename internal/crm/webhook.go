@@ -85,7 +85,11 @@ func (w *Webhook) post(ctx context.Context, id, typ string, at time.Time, data a
 		return "", &push.Error{Connector: "webhook", Message: err.Error(), Permanent: true}
 	}
 	// at is in the zone of the data's times (leadInZone, mqaInZone).
-	body, err := json.Marshal(map[string]any{"type": typ, "timestamp": at.Format(time.RFC3339Nano), "data": data})
+	payload := map[string]any{"type": typ, "data": data}
+	if !at.IsZero() { // unknown: absent, never 0001-01-01 (see payloadTimes' test)
+		payload["timestamp"] = at.Format(time.RFC3339Nano)
+	}
+	body, err := json.Marshal(payload)
 	if err != nil {
 		return "", err
 	}

@@ -15,6 +15,7 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -39,7 +40,7 @@ type Touch struct {
 	Campaign string    `json:"campaign,omitempty"`
 	Referrer string    `json:"referrer,omitempty"`
 	URL      string    `json:"url,omitempty"`
-	At       time.Time `json:"at"`
+	At       time.Time `json:"at,omitzero"` // unknown: absent, never 0001-01-01
 }
 
 // Activity is one thing the person did.
@@ -53,7 +54,7 @@ type Activity struct {
 	// page, whose address it shows without its query.
 	Campaign string    `json:"campaign,omitempty"`
 	Minutes  int       `json:"minutes,omitempty"` // how long they attended an offline touch (a webinar report's, rejoins summed); 0: not said
-	At       time.Time `json:"at"`
+	At       time.Time `json:"at,omitzero"`
 }
 
 // Lead is what an SFA receives for an MQL.
@@ -67,14 +68,17 @@ type Lead struct {
 	Grade          string            `json:"grade"`
 	Condition      string            `json:"condition"`
 	Reasons        []string          `json:"reasons"`
-	QualifiedAt    time.Time         `json:"qualifiedAt"`
+	QualifiedAt    time.Time         `json:"qualifiedAt,omitzero"`
 	// RaisedAt is when Baton raised the MQL and handed it to sales (a late
 	// batch's QualifiedAt is days before): the inbox lists leads by it,
 	// and sales' verdicts on the lead count from it. Zero in leads stored
 	// before it was kept (QualifiedAt was then the same).
-	RaisedAt   time.Time  `json:"raisedAt,omitzero"`
-	FirstTouch Touch      `json:"firstTouch"`
-	LastTouch  Touch      `json:"lastTouch"`
+	RaisedAt time.Time `json:"raisedAt,omitzero"`
+	// FirstTouch and LastTouch are the person's touches up to the MQL;
+	// a person without any (a lead imported, a form with no visit
+	// before it) has none: absent from the JSON, not a touch of zero time.
+	FirstTouch Touch      `json:"firstTouch,omitzero"`
+	LastTouch  Touch      `json:"lastTouch,omitzero"`
 	Activity   []Activity `json:"activity"` // newest first
 	// Reinquiries are the forms the person sent after this MQL reached
 	// the built-in inbox (Inbox.PushActivity), newest first, at most
@@ -133,7 +137,7 @@ type Lead struct {
 // since then.
 type Recycled struct {
 	Outcome string    `json:"outcome"`
-	At      time.Time `json:"at"`
+	At      time.Time `json:"at,omitzero"`
 	Why     string    `json:"why,omitempty"` // sales' reason, as their SFA gave it
 }
 
@@ -173,7 +177,11 @@ func (l Lead) Summary() string {
 	}
 	fmt.Fprintf(&b, w.mql, l.Condition, strings.Join(reasons, w.sep))
 	if r := l.Recycled; r != nil {
-		fmt.Fprintf(&b, w.again, l.Cycle, w.name("stage:"+r.Outcome), r.At.Format("2006-01-02"))
+		on := "" // a verdict of unknown date says none, not 0001-01-01
+		if !r.At.IsZero() {
+			on = fmt.Sprintf(w.on, r.At.Format("2006-01-02"))
+		}
+		fmt.Fprintf(&b, w.again, l.Cycle, w.name("stage:"+r.Outcome), on)
 		if r.Why != "" {
 			fmt.Fprintf(&b, w.why, r.Why)
 		}
@@ -208,6 +216,9 @@ func (l Lead) Summary() string {
 		// What it was and where, when known: an open or a download without a
 		// title left two spaces and a trailing one in the line.
 		line := []string{"-", a.At.Format("2006-01-02 15:04"), w.name(a.Type)}
+		if a.At.IsZero() { // unknown: no time, not 0001-01-01
+			line = slices.Delete(line, 1, 2)
+		}
 		if what != "" {
 			line = append(line, event.Unlinked(what, l.Sites, w.offsite))
 		}
@@ -289,20 +300,20 @@ func withoutUTM(u string) string {
 // summaryWords are a language's words for Summary: name names an event
 // type, a stage, a channel (jatext.Name).
 type summaryWords struct {
-	mql, sep, again, why, recycled, scores, first, last, recent string
-	recentIn                                                    string // the heading, naming the times' zone
-	page, referrer                                              string // a touch's page, after its channel; its referrer, when that is all it has
-	minutes                                                     string // how long an offline touch lasted, after its name
-	campaign                                                    string // the campaign an activity came with, after its page
-	subjectAgain                                                string
-	offsite                                                     string // marks a URL not on the team's sites (event.OffsiteURL), as the workspace does
-	phrase, name                                                func(string) string
+	mql, sep, again, on, why, recycled, scores, first, last, recent string
+	recentIn                                                        string // the heading, naming the times' zone
+	page, referrer                                                  string // a touch's page, after its channel; its referrer, when that is all it has
+	minutes                                                         string // how long an offline touch lasted, after its name
+	campaign                                                        string // the campaign an activity came with, after its page
+	subjectAgain                                                    string
+	offsite                                                         string // marks a URL not on the team's sites (event.OffsiteURL), as the workspace does
+	phrase, name                                                    func(string) string
 }
 
 var (
 	english = summaryWords{
 		mql: "MQL (%s): %s\n", sep: "; ", subjectAgain: "MQL again (MQL %d): %s",
-		again: "Qualified again (MQL %d): sales marked the previous MQL %s on %s", why: " (%s)",
+		again: "Qualified again (MQL %d): sales marked the previous MQL %s%s", on: " on %s", why: " (%s)",
 		recycled: "; it was recycled, and this MQL rests on activity since\n",
 		scores:   "Behaviour %s, fit %s (grade %s)\n", first: "First touch: %s\n", last: "Last touch: %s\n", recent: "Recent activity:\n",
 		recentIn: "Recent activity (times in %s):\n", page: " (%s)", referrer: "referrer ", minutes: " (%d min)", campaign: "(campaign: %s)",
@@ -312,7 +323,7 @@ var (
 	}
 	japanese = summaryWords{
 		mql: "MQL（%s）：%s\n", sep: "／", subjectAgain: "再度の MQL（%d 回目）：%s",
-		again: "再度の MQL（%d 回目）：前回の MQL を営業が「%s」とした（%s）", why: "。理由：%s",
+		again: "再度の MQL（%d 回目）：前回の MQL を営業が「%s」とした%s", on: "（%s）", why: "。理由：%s",
 		recycled: "。ナーチャリングに戻した後の行動による MQL です\n",
 		scores:   "行動スコア %s、適合度 %s（グレード %s）\n", first: "最初の接点：%s\n", last: "直近の接点：%s\n", recent: "最近の行動：\n",
 		recentIn: "最近の行動（時刻は %s）：\n", page: "（%s）", referrer: "参照元 ", minutes: "（%d 分）", campaign: "（キャンペーン：%s）",

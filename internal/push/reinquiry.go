@@ -36,7 +36,7 @@ type FormActivity struct {
 	// values by Baton's attribute names (a new job title).
 	Message    string            `json:"message,omitempty"`
 	Attributes map[string]string `json:"attributes,omitempty"`
-	At         time.Time         `json:"at"` // in the configured time zone
+	At         time.Time         `json:"at,omitzero"` // in the configured time zone
 	// Attendance is set on an offline touch among the MQL's reasons whose
 	// attendance an import changed after it (DeliverAttendance): "absent"
 	// (the webinar's report says the person did not come) or "attended"
@@ -118,6 +118,9 @@ func (a FormActivity) Summary() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, w.heading, a.MQLID, a.At.Format("MST"))
 	line := []string{"-", a.At.Format("2006-01-02 15:04"), sw.name(a.Type), a.what(w, sw)}
+	if a.At.IsZero() { // unknown: no time, not 0001-01-01
+		line = slices.Delete(line, 1, 2)
+	}
 	if a.URL != "" {
 		line = append(line, Lead{Sites: a.Sites}.pageURL(a.URL, sw))
 	}
