@@ -38,9 +38,10 @@ func main() {
 			return nil, err
 		}
 		lambdafn.ReplayScoreFailures(a.Core, dead)
-		lambdafn.AdminDeliveries(a.Admin.Deliveries, dead) // dead letters, and a send to one connector, on SQS
-		a.Admin.MaxUpload = lambdahttp.MaxUpload           // API Gateway refuses a larger request before the function runs
-		a.Eraser.Register(dead)                            // erasure deletes the person's dead letters too
+		a.Admin.Deliveries.Queue = dead // dead letters, and a send to one connector, on SQS
+		a.Admin.Deliveries.Enqueue = lambdafn.PushEnqueue(dead)
+		a.Admin.MaxUpload = lambdahttp.MaxUpload // API Gateway refuses a larger request before the function runs
+		a.Eraser.Register(dead)                  // erasure deletes the person's dead letters too
 		return lambdahttp.Adapter{Handler: a.AdminHandler()}.Handle, nil
 	})
 }

@@ -84,7 +84,8 @@ func TestDeadLettersOnSQS(t *testing.T) {
 	pushFn := lambdafn.Push(a.Pusher, sqsc, lambdafn.PushQueues{URL: pushURL, DeadLetterURL: dlqURL})
 	store := &deadletter.Store{SQS: sqsc, Queues: deadletter.Queues{Push: pushURL, PushDLQ: dlqURL, ScoreFailures: scoreURL}, T: tbl, Now: clk.Now}
 	lambdafn.ReplayScoreFailures(a.Core, store)
-	lambdafn.AdminDeliveries(a.Admin.Deliveries, store)
+	a.Admin.Deliveries.Queue = store
+	a.Admin.Deliveries.Enqueue = lambdafn.PushEnqueue(store)
 	adminFn := lambdahttp.Adapter{Handler: a.AdminHandler()}
 
 	// An MQL relayed as the score function does; the SFA refuses it for good.

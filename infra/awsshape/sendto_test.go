@@ -76,7 +76,8 @@ func TestSendToConnectedAfterOnSQS(t *testing.T) {
 		pushFn := lambdafn.Push(a.Pusher, sqsc, lambdafn.PushQueues{URL: pushURL, DeadLetterURL: dlqURL})
 		store := &deadletter.Store{SQS: sqsc, Queues: deadletter.Queues{Push: pushURL, PushDLQ: dlqURL, ScoreFailures: scoreURL}, T: tbl, Now: clk.Now}
 		lambdafn.ReplayScoreFailures(a.Core, store)
-		lambdafn.AdminDeliveries(a.Admin.Deliveries, store)
+		a.Admin.Deliveries.Queue = store
+		a.Admin.Deliveries.Enqueue = lambdafn.PushEnqueue(store)
 		return a, pushFn, lambdahttp.Adapter{Handler: a.AdminHandler()}
 	}
 

@@ -394,7 +394,8 @@ func TestGrantsMatchCalls(t *testing.T) {
 				t.Fatalf("dead letters: %v", err)
 			}
 			lambdafn.ReplayScoreFailures(fa.Core, dead)
-			lambdafn.AdminDeliveries(fa.Admin.Deliveries, dead)
+			fa.Admin.Deliveries.Queue = dead
+			fa.Admin.Deliveries.Enqueue = lambdafn.PushEnqueue(dead)
 			fa.Eraser.Register(dead)
 			h := fa.AdminHandler()
 			do := invoke("admin")

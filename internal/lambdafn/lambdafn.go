@@ -16,7 +16,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
-	"github.com/baton-hq/baton/internal/admin"
 	"github.com/baton-hq/baton/internal/app/core"
 	"github.com/baton-hq/baton/internal/deadletter"
 	"github.com/baton-hq/baton/internal/push"
@@ -66,14 +65,13 @@ func ReplayScoreFailures(app *core.Core, dead *deadletter.Store) {
 	dead.ScoreReplay = ScoreReplay(app, t.Stream(scorefeed.Kinds...), relay.Send)
 }
 
-// AdminDeliveries wires the admin function's deliveries to SQS: the dead
-// letters are the queues' (dead), and an MQL sent to one connector on
-// purpose (POST /admin/mqls/{id}/deliveries/{connector}/send) goes on the
-// push queue the push function reads, not on the table's queue (the app's
-// default), which nothing reads on AWS.
-func AdminDeliveries(d *admin.DeliveryAdmin, dead *deadletter.Store) {
-	d.Queue = dead
-	d.Enqueue = (&sqsrelay.Relay{SQS: dead.SQS, QueueURL: dead.Push}).SendBody
+// PushEnqueue is the admin function's enqueue of an MQL sent to one
+// connector on purpose (POST /admin/mqls/{id}/deliveries/{connector}/send):
+// the push queue the push function reads, not the table's queue (the
+// app's default), which nothing reads on AWS. (A func, not a wiring of
+// admin's types: this package is linked by every function, admin by one.)
+func PushEnqueue(dead *deadletter.Store) func(ctx context.Context, id string, body any) error {
+	return (&sqsrelay.Relay{SQS: dead.SQS, QueueURL: dead.Push}).SendBody
 }
 
 // ScoreReplay scores a failed stream batch again (the admin function's
