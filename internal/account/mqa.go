@@ -38,6 +38,9 @@ type MQA struct {
 	// Lang is the language Summary writes for sales ("ja": Japanese; else
 	// English): the configured sfa.language, set by delivery.
 	Lang string `json:"-"`
+	// Label is Condition as sales read it in Lang (the rules file's
+	// mqa.label, rulebook.Rules.MQALabel), set by delivery; "": Condition.
+	Label string `json:"-"`
 	// Sites are the team's own sites' hosts (config.SiteHosts), set by
 	// delivery: Summary writes a URL on another as no link
 	// (event.Unlinked), as an MQL's summary does.
@@ -83,7 +86,7 @@ func (m MQA) Summary() string {
 	for i, r := range m.Reasons {
 		reasons[i] = text(w.phrase(qualify.FactText(r))) // one stored before one decimal reads as the score line below
 	}
-	fmt.Fprintf(&b, w.mqa, m.Condition, strings.Join(reasons, w.sep))
+	fmt.Fprintf(&b, w.mqa, m.condition(), strings.Join(reasons, w.sep))
 	fmt.Fprintf(&b, w.score, qualify.ScoreText(m.Score), qualify.ScoreText(m.Behaviour), qualify.ScoreText(m.Fit))
 	b.WriteString(w.people)
 	for _, p := range m.People {
@@ -98,6 +101,17 @@ func (m MQA) Summary() string {
 		fmt.Fprintf(&b, w.person, text(p.Name), p.Email, who, qualify.ScoreText(p.Behaviour), last)
 	}
 	return b.String()
+}
+
+// Subject is the MQA's one line, for an SFA's activity list (a Task's
+// subject, a note's heading): the rule by its label, else its name.
+func (m MQA) Subject() string { return "MQA: " + m.condition() }
+
+func (m MQA) condition() string {
+	if m.Label != "" {
+		return m.Label
+	}
+	return m.Condition
 }
 
 // summaryWords are a language's words for Summary.

@@ -161,6 +161,12 @@ var jaPatterns = []struct {
 	{regexp.MustCompile(`^must be a whole number from 0 to 4$`), "0〜4 の整数にしてください"},
 	{regexp.MustCompile(`^must map band names to grade lists$`), "行動帯の名前ごとにグレードのリストを指定してください"},
 	{regexp.MustCompile(`^unknown band \(define it under bands\)$`), "定義されていない行動帯です（bands に定義してください）"},
+	// A label (rulebook/labels.go): a rule's name as sales read it.
+	{regexp.MustCompile(`^an empty label: give its text, or en and ja texts$`), "ラベルが空です。テキストを 1 つ、または en と ja のテキストを指定してください"},
+	{regexp.MustCompile(`^must be a text, or a mapping of en and ja texts$`), "テキスト、または en と ja のテキストの組にしてください"},
+	{regexp.MustCompile(`^empty: give the text sales read, or remove the label to show the name$`), "空です。営業に見せるテキストを書くか、名前のままでよければ label を消してください"},
+	{regexp.MustCompile(`^(\d+) characters: at most (\d+) \(it heads a Task's subject\)$`), "$1 文字あります。$2 文字以内にしてください（ToDo の件名の先頭になります）"},
+	{regexp.MustCompile(`^must be one line without control characters$`), "改行や制御文字を含まない 1 行にしてください"},
 	{regexp.MustCompile(`^a condition needs min_behaviour, grades, min_bant or matrix$`), "条件には min_behaviour、grades、min_bant、matrix のいずれかが必要です"},
 	{regexp.MustCompile(`^must be more than 0: a recycled lead qualifies again only on new behaviour$`), "0 より大きくしてください。ナーチャリングに戻したリードは、新しい行動があったときだけ再び MQL になります"},
 	{regexp.MustCompile(`^want a duration such as 7d or 36h$`), "7d や 36h のような期間にしてください"},

@@ -61,7 +61,7 @@ func (h *HubSpot) PushAccount(ctx context.Context, m account.MQA) (string, error
 // noteBody is the MQA's note: why, the people, and the MQA id (which
 // finds the note again when its id was not recorded).
 func noteBody(m account.MQA) string {
-	return noteHTML("MQA: "+m.Condition, m.Summary(), "baton-mqa-"+m.ID, notesIn(m.Lang), "")
+	return noteHTML(m.Subject(), m.Summary(), "baton-mqa-"+m.ID, notesIn(m.Lang), "")
 }
 
 // RewriteAccount implements push.AccountRewriter: the MQA's note, by the id

@@ -1415,7 +1415,7 @@ func (s *Salesforce) PushAccount(ctx context.Context, m account.MQA) (string, er
 	if err := push.ReportFacts(ctx, facts); err != nil {
 		return "", &push.Error{Connector: "salesforce", Message: "keeping the Account's values: " + err.Error()}
 	}
-	subject, _ := fit("MQA: "+m.Condition, sfSubjectLen)
+	subject, _ := fit(m.Subject(), sfSubjectLen)
 	task := map[string]any{
 		"WhatId": r.ID, "Subject": subject, "Description": taskDescription(m.Summary(), accountNotes(ctx, m, r.ID), notesIn(m.Lang), notesIn(m.Lang).acHead), // RewriteAccount writes it again
 		"Status": "Completed", "Priority": "High", "ActivityDate": m.At.Format("2006-01-02"),

@@ -39,7 +39,7 @@ type AccountRewriter interface {
 // it and has taken it, or tried to (a failed attempt may have made part of
 // it), with that delivery's Progress.
 func (w *Worker) RewriteAccount(ctx context.Context, m account.MQA) error {
-	m.Lang, m.Sites = w.Lang, w.Sites
+	m.Lang, m.Sites, m.Label = w.Lang, w.Sites, w.Rules.MQALabel(m.Condition, w.Lang)
 	m = w.inZone(m)
 	t := target{pk: account.PK(m.Account), id: m.ID}
 	for _, c := range w.Connectors {
@@ -163,7 +163,7 @@ func (w *Worker) deliverAccount(ctx context.Context, m account.MQA, maxAttempts 
 		}
 	}
 	m.People = kept
-	m.Lang, m.Sites = w.Lang, w.Sites
+	m.Lang, m.Sites, m.Label = w.Lang, w.Sites, w.Rules.MQALabel(m.Condition, w.Lang)
 	m = w.inZone(m)
 	return w.run(ctx, target{pk: account.PK(m.Account), id: m.ID}, maxAttempts,
 		func(ctx context.Context, c Connector) (string, bool, error) {

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/url"
+	"regexp"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -28,6 +29,7 @@ import (
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/queue"
+	"github.com/baton-hq/baton/internal/rulebook"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/textcut"
 )
@@ -102,6 +104,13 @@ type Lead struct {
 	// Lang is the language Summary writes for sales ("ja": Japanese;
 	// else English): the configured sfa.language.
 	Lang string `json:"-"`
+	// Label is the condition's name as sales read it in Lang: the rules
+	// file's label (rulebook.Rules.ConditionLabel), where Condition is its
+	// machine name, which reports and filters know; "": Condition.
+	Label string `json:"-"`
+	// Bands are the behaviour bands' labels in Lang by band name
+	// (rulebook.Rules.BandLabels), for a matrix reason; nil: by name.
+	Bands map[string]string `json:"-"`
 	// Sites are the team's own sites' hosts (config.SiteHosts): Summary
 	// writes a URL on another as no link (event.OffsiteURL).
 	Sites []string `json:"-"`
@@ -151,13 +160,33 @@ const MaxErrorText = 2048
 // sent it back (sales filtering their Tasks see a returning lead as such).
 func (l Lead) Subject() string {
 	if l.Recycled == nil {
-		return "MQL: " + l.Condition
+		return "MQL: " + l.condition()
 	}
 	w := english
 	if l.Lang == "ja" {
 		w = japanese
 	}
-	return fmt.Sprintf(w.subjectAgain, l.Cycle, l.Condition)
+	return fmt.Sprintf(w.subjectAgain, l.Cycle, l.condition())
+}
+
+// condition is the condition as sales read it: its label, else its name.
+func (l Lead) condition() string {
+	if l.Label != "" {
+		return l.Label
+	}
+	return l.Condition
+}
+
+// matrixFact is the engine's fact of a cross-scoring cell (rulebook).
+var matrixFact = regexp.MustCompile(`^matrix cell (\S+) x (\S+)$`)
+
+// reason is one of the MQL's facts as the summary words it: a matrix
+// cell by its band's label when the rules file gives one.
+func (l Lead) reason(r string, w summaryWords) string {
+	if m := matrixFact.FindStringSubmatch(r); m != nil && l.Bands[m[1]] != "" {
+		return fmt.Sprintf(w.matrix, l.Bands[m[1]], m[2])
+	}
+	return w.phrase(qualify.FactText(r)) // a score as the line below says it
 }
 
 // Summary is the text sales reads: why now, and what they did; in
@@ -173,9 +202,9 @@ func (l Lead) Summary() string {
 	var b strings.Builder
 	reasons := make([]string, len(l.Reasons))
 	for i, r := range l.Reasons {
-		reasons[i] = event.Unlinked(w.phrase(qualify.FactText(r)), l.Sites, w.offsite) // a score as the line below says it
+		reasons[i] = event.Unlinked(l.reason(r, w), l.Sites, w.offsite)
 	}
-	fmt.Fprintf(&b, w.mql, l.Condition, strings.Join(reasons, w.sep))
+	fmt.Fprintf(&b, w.mql, l.condition(), strings.Join(reasons, w.sep))
 	if r := l.Recycled; r != nil {
 		on := "" // a verdict of unknown date says none, not 0001-01-01
 		if !r.At.IsZero() {
@@ -306,6 +335,7 @@ type summaryWords struct {
 	minutes                                                         string // how long an offline touch lasted, after its name
 	campaign                                                        string // the campaign an activity came with, after its page
 	subjectAgain                                                    string
+	matrix                                                          string // a matrix cell's fact, its band by label
 	offsite                                                         string // marks a URL not on the team's sites (event.OffsiteURL), as the workspace does
 	phrase, name                                                    func(string) string
 }
@@ -317,6 +347,7 @@ var (
 		recycled: "; it was recycled, and this MQL rests on activity since\n",
 		scores:   "Behaviour %s, fit %s (grade %s)\n", first: "First touch: %s\n", last: "Last touch: %s\n", recent: "Recent activity:\n",
 		recentIn: "Recent activity (times in %s):\n", page: " (%s)", referrer: "referrer ", minutes: " (%d min)", campaign: "(campaign: %s)",
+		matrix:  "matrix cell %s x %s",
 		offsite: event.OffsiteMark("en"),
 		phrase:  func(s string) string { return s },
 		name:    func(k string) string { return jatext.Name("en", k) },
@@ -327,6 +358,7 @@ var (
 		recycled: "。ナーチャリングに戻した後の行動による MQL です\n",
 		scores:   "行動スコア %s、適合度 %s（グレード %s）\n", first: "最初の接点：%s\n", last: "直近の接点：%s\n", recent: "最近の行動：\n",
 		recentIn: "最近の行動（時刻は %s）：\n", page: "（%s）", referrer: "参照元 ", minutes: "（%d 分）", campaign: "（キャンペーン：%s）",
+		matrix:  "マトリクス：行動帯 %s × グレード %s",
 		offsite: event.OffsiteMark("ja"),
 		phrase:  jatext.Or,
 		name:    func(k string) string { return jatext.Name("ja", k) },
@@ -334,8 +366,11 @@ var (
 )
 
 // describe says a touch of l: its channel by name (the workspace's pages'
-// name, jatext), then its source and medium as they came and its
-// campaign by name when Baton knows it (Lead.campaign); its URLs, and any
+// name, jatext: an offline touch's kind, 展示会, ウェビナー), then its
+// source as it came and its campaign by name when Baton knows it
+// (Lead.campaign). Not its medium: the channel says it, in the lead's
+// language, where the medium repeated it in English ("メール / nl /
+// email"; an offline touch's is "offline"). Its URLs, and any
 // in its values, as links only on the team's sites (event.OffsiteURL), a
 // page there without the utm_* parameters its values already say.
 func (t Touch) describe(w summaryWords, l Lead) string {
@@ -344,10 +379,8 @@ func (t Touch) describe(w summaryWords, l Lead) string {
 	if t.Channel != "" {
 		parts = append(parts, w.name("channel:"+t.Channel))
 	}
-	for _, p := range []string{t.Source, t.Medium} {
-		if p != "" {
-			parts = append(parts, event.Unlinked(p, sites, w.offsite))
-		}
+	if t.Source != "" {
+		parts = append(parts, event.Unlinked(t.Source, sites, w.offsite))
 	}
 	if c := l.campaign(t.Campaign, w); c != "" {
 		parts = append(parts, c)
@@ -532,6 +565,9 @@ type Worker struct {
 	// after assembly): a lead links to the person's page under it
 	// (Lead.PersonURL). Nil or "": no link.
 	PublicURL func() string
+	// Rules are the rules in force, for the labels of their conditions,
+	// bands and MQA (Lead.Label, account.MQA.Label); nil: machine names.
+	Rules *rulebook.Rules
 	// Sites are the team's own sites' hosts (Lead.Sites).
 	Sites []string
 	// CampaignNames reads the names of the campaigns with these ids or
@@ -1298,6 +1334,7 @@ func (w *Worker) Build(ctx context.Context, m qualify.MQL) (Lead, error) {
 		MQLID: m.ID, PersonID: p.ID, Email: p.Email, Attributes: p.Attributes,
 		BehaviourScore: m.Verdict.Behaviour, FitScore: m.Verdict.Fit, Grade: m.Verdict.Grade,
 		Condition: m.Condition, Reasons: m.Facts, QualifiedAt: m.At.In(loc), RaisedAt: m.Raised().In(loc), Activity: []Activity{}, Cycle: m.Cycle, Lang: w.Lang, Sites: w.Sites,
+		Label: w.Rules.ConditionLabel(m.Condition, w.Lang), Bands: w.Rules.BandLabels(w.Lang),
 	}
 	if m.Cycle > 1 && w.History != nil {
 		hist, err := w.History(ctx, m.Person)

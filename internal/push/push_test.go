@@ -603,7 +603,7 @@ func TestSummaryNamesEventTypes(t *testing.T) {
 		"- 2026-11-24 10:30 outbound link [other site, unverified] partner[.]example/\n", // summary_offsite_test.go "- 2026-11-24 10:30 download Case studies\n",
 		"- 2026-11-24 10:30 offline touch Japan IT Week 秋\n", "- 2026-11-24 10:30 identified\n",
 		"- 2026-11-24 10:30 webinar_signup\n",
-		"First touch: search / google\n", "Last touch: business-card / offline / 商談会\n",
+		"First touch: search / google\n", "Last touch: business-card / 商談会\n",
 	} {
 		if !strings.Contains(en, want) {
 			t.Errorf("English summary lacks %q:\n%s", want, en)
@@ -619,7 +619,7 @@ func TestSummaryNamesEventTypes(t *testing.T) {
 	for _, want := range []string{
 		"- 2026-11-24 10:30 フォーム送信 contact", "- 2026-11-24 10:30 ページ閲覧 Pricing", "- 2026-11-24 10:30 メールのクリック nov-news",
 		"- 2026-11-24 10:30 オフライン接点 Japan IT Week 秋\n", "- 2026-11-24 10:30 webinar_signup\n",
-		"最初の接点：自然検索 / google\n", "直近の接点：名刺交換 / offline / 商談会\n",
+		"最初の接点：自然検索 / google\n", "直近の接点：名刺交換 / 商談会\n",
 	} {
 		if !strings.Contains(ja, want) {
 			t.Errorf("Japanese summary lacks %q:\n%s", want, ja)

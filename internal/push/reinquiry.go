@@ -49,6 +49,11 @@ type FormActivity struct {
 	// Lang and Sites are the lead's (Lead.Lang, Lead.Sites), for Summary.
 	Lang  string   `json:"-"`
 	Sites []string `json:"-"`
+	// MQLAt and MQLCycle are when the MQL reached sales and its cycle
+	// (qualify.MQL's Raised and Cycle): the text names the MQL by them,
+	// as a rep knows it, never by its id. MQLAt zero: "the MQL".
+	MQLAt    time.Time `json:"-"`
+	MQLCycle int       `json:"-"`
 	// MQLExternalID is the SFA's id its delivery of the MQL recorded
 	// (Delivery.ExternalID): the record the MQL went on.
 	MQLExternalID string `json:"-"`
@@ -71,13 +76,21 @@ const maxFormsKept = 50
 // activityWords are a language's words for a FormActivity's text.
 type activityWords struct {
 	subject, heading, message, values, of string
+	mql, mqlOn, cycle                     string // the MQL the form came after: unknown, of a date, its cycle after it
+	day, dayYear                          func(time.Time) string
 }
 
 var (
-	activityEN = activityWords{subject: "Inquiry again after the MQL: %s", heading: "A form sent after the MQL (%s; times in %s):\n",
-		message: "Message:\n", values: "Values given:\n", of: "the form"}
-	activityJA = activityWords{subject: "MQL 後の再度の問い合わせ：%s", heading: "MQL（%s）の後に送信されたフォーム（時刻は %s）：\n",
-		message: "お問い合わせ内容：\n", values: "入力された値：\n", of: "フォーム"}
+	activityEN = activityWords{subject: "Inquiry again after the MQL: %s", heading: "A form sent after %s; times in %s:\n",
+		message: "Message:\n", values: "Values given:\n", of: "the form",
+		mql: "the MQL", mqlOn: "the MQL of %s", cycle: " (MQL %d)",
+		day:     func(t time.Time) string { return t.Format("Jan 2") },
+		dayYear: func(t time.Time) string { return t.Format("Jan 2, 2006") }}
+	activityJA = activityWords{subject: "MQL 後の再度の問い合わせ：%s", heading: "%sの後に送信されたフォーム（時刻は %s）：\n",
+		message: "お問い合わせ内容：\n", values: "入力された値：\n", of: "フォーム",
+		mql: "MQL ", mqlOn: "%sの MQL ", cycle: "（%d 回目）",
+		day:     func(t time.Time) string { return fmt.Sprintf("%d月%d日", t.Month(), t.Day()) },
+		dayYear: func(t time.Time) string { return fmt.Sprintf("%d年%d月%d日", t.Year(), t.Month(), t.Day()) }}
 )
 
 func (a FormActivity) words() (activityWords, summaryWords) {
@@ -95,6 +108,26 @@ func (a FormActivity) what(w activityWords, sw summaryWords) string {
 		return w.of
 	}
 	return event.Unlinked(textcut.Bytes(t, maxCampaignText), a.Sites, sw.offsite)
+}
+
+// mql names the MQL the form came after as a rep knows it: by the day it
+// reached them in the configured zone (the form's: At is in it), the
+// year too when it is not the form's, and its cycle when it is not the
+// first ("12月3日の MQL（2 回目）"); "the MQL" when its time is unknown.
+func (a FormActivity) mql(w activityWords) string {
+	s := w.mql
+	if !a.MQLAt.IsZero() {
+		at := a.MQLAt.In(a.At.Location())
+		day := w.day(at)
+		if at.Year() != a.At.Year() {
+			day = w.dayYear(at)
+		}
+		s = fmt.Sprintf(w.mqlOn, day)
+	}
+	if a.MQLCycle > 1 {
+		s = strings.TrimSuffix(s, " ") + fmt.Sprintf(w.cycle, a.MQLCycle)
+	}
+	return s
 }
 
 // Subject is the activity's one line, for an SFA's activity list.
@@ -116,7 +149,7 @@ func (a FormActivity) Summary() string {
 	}
 	w, sw := a.words()
 	var b strings.Builder
-	fmt.Fprintf(&b, w.heading, a.MQLID, a.At.Format("MST"))
+	fmt.Fprintf(&b, w.heading, a.mql(w), a.At.Format("MST"))
 	line := []string{"-", a.At.Format("2006-01-02 15:04"), sw.name(a.Type), a.what(w, sw)}
 	if a.At.IsZero() { // unknown: no time, not 0001-01-01
 		line = slices.Delete(line, 1, 2)
@@ -235,6 +268,7 @@ func (w *Worker) deliverReinquiry(ctx context.Context, r qualify.Reinquiry, maxA
 	}
 	raised := m.Raised()
 	a.mqlRaised, a.mqlQualified = raised, m.At
+	a.MQLAt, a.MQLCycle = InZone(raised, w.Loc), m.Cycle
 	mqlT := target{pk: identity.PersonPK(r.Person), id: r.MQL, person: r.Person}
 	inLead := func(md Delivery) bool { return slices.Contains(md.Forms, r.Event) }
 	return w.run(ctx, target{pk: identity.PersonPK(r.Person), id: r.ID, person: r.Person, email: r.Email}, maxAttempts,

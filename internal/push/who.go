@@ -53,14 +53,15 @@ func (l Lead) Who() string {
 }
 
 // NamedSubject is Subject with the person (Who) before the condition:
-// "MQL: 山田 太郎（アクメ株式会社）— hot-and-fit".
+// "MQL: 山田 太郎（アクメ株式会社）— 行動・適合ともに高い" (the condition's
+// label, else its name).
 func (l Lead) NamedSubject() string {
 	c, who := l, l.Who()
 	dash := " — "
 	if strings.HasSuffix(who, "）") {
 		dash = "— " // a full-width bracket has its space (Japanese typesetting)
 	}
-	c.Condition = who + dash + l.Condition
+	c.Condition, c.Label = who+dash+l.condition(), ""
 	return c.Subject()
 }
 

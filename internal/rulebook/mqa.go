@@ -15,6 +15,7 @@ import (
 // MinScore. internal/account judges it and raises it once per window.
 type MQA struct {
 	Name         string
+	Label        Label // its name for sales (labels.go)
 	MinPeople    int
 	Within       time.Duration
 	RequireRoles []string // decision_maker, manager, practitioner
@@ -29,8 +30,8 @@ func (p *parser) mqa(n *yaml.Node) *MQA {
 	if n == nil {
 		return nil
 	}
-	m := p.fields(n, "mqa", "name", "min_people", "within_days", "require_roles", "min_score")
-	q := &MQA{Name: p.str(m["name"], "mqa.name"), MinPeople: 2, Within: 14 * 24 * time.Hour}
+	m := p.fields(n, "mqa", "name", "label", "min_people", "within_days", "require_roles", "min_score")
+	q := &MQA{Name: p.str(m["name"], "mqa.name"), Label: p.label(m["label"], "mqa.label"), MinPeople: 2, Within: 14 * 24 * time.Hour}
 	if q.Name == "" {
 		q.Name = "mqa"
 	}

@@ -103,13 +103,15 @@ type BANTField struct {
 
 // Band is a behaviour band of the cross-scoring matrix.
 type Band struct {
-	Name string
-	Min  float64
+	Name  string
+	Label Label // its name for sales (labels.go)
+	Min   float64
 }
 
 // Condition is one way to qualify: all of its parts must hold.
 type Condition struct {
 	Name         string
+	Label        Label // its name for sales (labels.go)
 	MinBehaviour *float64
 	Grades       map[string]bool
 	MinBANT      int
@@ -690,8 +692,8 @@ func Parse(name string, data []byte) (*Rules, error) {
 	bandNames := map[string]bool{}
 	for i, n := range p.list(top["bands"], "bands") {
 		f := fmt.Sprintf("bands[%d]", i)
-		m := p.fields(n, f, "name", "min")
-		b := Band{Name: p.str(m["name"], f+".name"), Min: p.num(m["min"], f+".min")}
+		m := p.fields(n, f, "name", "label", "min")
+		b := Band{Name: p.str(m["name"], f+".name"), Label: p.label(m["label"], f+".label"), Min: p.num(m["min"], f+".min")}
 		if b.Name == "" {
 			p.fail(n, f+".name", "required")
 		} else if bandNames[b.Name] {
@@ -714,8 +716,8 @@ func Parse(name string, data []byte) (*Rules, error) {
 	condNames := map[string]bool{}
 	for i, n := range p.list(top["mql"], "mql") {
 		f := fmt.Sprintf("mql[%d]", i)
-		m := p.fields(n, f, "name", "min_behaviour", "grades", "min_bant", "matrix")
-		c := &Condition{Name: p.str(m["name"], f+".name")}
+		m := p.fields(n, f, "name", "label", "min_behaviour", "grades", "min_bant", "matrix")
+		c := &Condition{Name: p.str(m["name"], f+".name"), Label: p.label(m["label"], f+".label")}
 		if c.Name == "" {
 			p.fail(n, f+".name", "required")
 		} else if condNames[c.Name] {

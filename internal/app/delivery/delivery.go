@@ -16,6 +16,7 @@ import (
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/queue"
+	"github.com/baton-hq/baton/internal/rulebook"
 )
 
 // PushQueue is the queue MQLs wait in for delivery to the SFA.
@@ -60,8 +61,11 @@ func New(ctx context.Context, c *core.Core) (*Delivery, error) {
 	// link is made here).
 	d.Pusher.CampaignNames = (&links.Registry{T: c.Table, Now: c.Now}).Names
 	if c.Qualifier != nil {
-		d.Pusher.Touches = c.Qualifier.Touches            // one touch definition for sales and the reports
-		d.Pusher.History = c.Qualifier.History            // a requalified lead says why it is back
+		d.Pusher.Touches = c.Qualifier.Touches // one touch definition for sales and the reports
+		d.Pusher.History = c.Qualifier.History // a requalified lead says why it is back
+		if e, ok := c.Qualifier.Engine.(*rulebook.Engine); ok {
+			d.Pusher.Rules = e.R // sales read conditions, bands and the MQA by their labels
+		}
 		c.Qualifier.Reinquired = d.RelayReinquiry         // a form after the MQL reaches sales too
 		c.Qualifier.AttendanceChanged = d.RelayAttendance // and a no-show among its reasons
 	}
