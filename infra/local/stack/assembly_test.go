@@ -731,6 +731,11 @@ func TestAssembly(t *testing.T) {
 		if d, _ := f.Task(p + "-c1")["Description"].(string); !strings.Contains(d, "行動スコア") || !strings.Contains(d, "最近の行動（時刻は ") || !strings.Contains(d, "フォーム送信") {
 			t.Fatalf("the Task's description with sfa.language ja:\n%s", d)
 		}
+		// Its subject names the condition by the rules file's Japanese label,
+		// never by the machine name (hot-and-fit).
+		if subj, _ := f.Task(p + "-c1")["Subject"].(string); !strings.HasPrefix(subj, "MQL: ") || strings.ContainsAny(subj, "abcdefghijklmnopqrstuvwxyz") {
+			t.Fatalf("the Task's subject with sfa.language ja: %q", subj)
+		}
 		cover("sfa.language")
 	})
 	t.Run("sfa.salesforce.account_key", func(t *testing.T) {
@@ -751,7 +756,7 @@ func TestAssembly(t *testing.T) {
 		acct, task := f.Account(id), f.Task(mqa)
 		desc, _ := task["Description"].(string)
 		if acct["Name"] != "Maker" || acct["Website"] != "account-maker.example" || task["WhatId"] != acct["Id"] ||
-			!strings.Contains(desc, "one@account-maker.example") || !strings.Contains(desc, "two@account-maker.example") || task["Subject"] != "MQA: buying-group-active" {
+			!strings.Contains(desc, "one@account-maker.example") || !strings.Contains(desc, "two@account-maker.example") || task["Subject"] != "MQA: Buying group active" { // infra/rules.yaml's mqa.label in English (sfa.language unset)
 			t.Fatalf("account %v task %v", acct, task)
 		}
 		for range 3 {
