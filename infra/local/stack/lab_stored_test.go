@@ -285,7 +285,7 @@ func TestRulesLabReplayCreditsTheFormsCondition(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := string(b)
-	cand := strings.Replace(text, "  - name: cross-scoring\n    matrix:\n      hot:  [A, B, C]\n      warm: [A]\n", "", 1)
+	cand := strings.Replace(text, "  - name: cross-scoring\n    label: { en: Behaviour and fit matrix, ja: 行動帯×グレードのマトリクス }\n    matrix:\n      hot:  [A, B, C]\n      warm: [A]\n", "", 1)
 	if cand == text {
 		t.Fatal("rules.yaml has no cross-scoring condition")
 	}
