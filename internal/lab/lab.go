@@ -201,29 +201,37 @@ func fitCounts(rules *rulebook.Rules) map[string]int {
 // fitOrder is the candidate's fit rules in its order, then those only in
 // force.
 func fitOrder(cur, cand *rulebook.Rules) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, rs := range []*rulebook.Rules{cand, cur} {
-		for _, f := range rs.Fit {
-			if !seen[f.Name] {
-				seen[f.Name] = true
-				out = append(out, f.Name)
-			}
+	return inOrder(cur, cand, func(r *rulebook.Rules) []string {
+		out := make([]string, len(r.Fit))
+		for i, f := range r.Fit {
+			out[i] = f.Name
 		}
-	}
-	return out
+		return out
+	})
 }
 
 // ruleOrder is the candidate's behaviour rules in its order, then those
 // only in force.
 func ruleOrder(cur, cand *rulebook.Rules) []string {
+	return inOrder(cur, cand, func(r *rulebook.Rules) []string {
+		out := make([]string, len(r.Behaviour))
+		for i, b := range r.Behaviour {
+			out[i] = b.Name
+		}
+		return out
+	})
+}
+
+// inOrder is the names the candidate's rules give, in its order, then
+// those only the rules in force give.
+func inOrder(cur, cand *rulebook.Rules, names func(*rulebook.Rules) []string) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, rs := range []*rulebook.Rules{cand, cur} {
-		for _, b := range rs.Behaviour {
-			if !seen[b.Name] {
-				seen[b.Name] = true
-				out = append(out, b.Name)
+		for _, n := range names(rs) {
+			if !seen[n] {
+				seen[n] = true
+				out = append(out, n)
 			}
 		}
 	}
