@@ -244,7 +244,7 @@ func (l Lead) Summary() string {
 		}
 		// What it was and where, when known: an open or a download without a
 		// title left two spaces and a trailing one in the line.
-		line := []string{"-", a.At.Format("2006-01-02 15:04"), w.name(a.Type)}
+		line := []string{"-", when(a.Type, a.At), w.name(a.Type)}
 		if a.At.IsZero() { // unknown: no time, not 0001-01-01
 			line = slices.Delete(line, 1, 2)
 		}
@@ -260,6 +260,17 @@ func (l Lead) Summary() string {
 		b.WriteString(strings.Join(line, " ") + "\n")
 	}
 	return b.String()
+}
+
+// when is an activity's time on a summary's line: its day alone for an
+// offline touch at midnight (an import's row names a day, and 00:00 read
+// as a time it never had: sales thanked a visitor for coming at
+// midnight), else its minute.
+func when(typ string, at time.Time) string {
+	if typ == event.Offline && at.Hour() == 0 && at.Minute() == 0 && at.Second() == 0 {
+		return at.Format("2006-01-02")
+	}
+	return at.Format("2006-01-02 15:04")
 }
 
 // summaryLines is how many of the activity (newest first) Summary writes.

@@ -687,3 +687,21 @@ func TestSummaryTouchInJapanese(t *testing.T) {
 		t.Errorf("the English summary changed:\n%s", en)
 	}
 }
+
+// An imported touch names a day, not a time: its line says the day alone
+// (it read "2026-12-02 00:00", a midnight the person never came at), while
+// a timed one, and a webinar's session at its start, keep their minute.
+func TestSummaryOfADayTouchSaysNoTime(t *testing.T) {
+	jst := time.FixedZone("JST", 9*3600)
+	l := push.Lead{Condition: "c", Activity: []push.Activity{
+		{Type: event.Offline, Name: "製造業DXウェビナー", At: time.Date(2026, 12, 2, 0, 0, 0, 0, jst)},
+		{Type: event.Offline, Name: "夜間セミナー", At: time.Date(2026, 12, 1, 19, 0, 0, 0, jst)},
+		{Type: event.PageView, Title: "Pricing", At: time.Date(2026, 12, 1, 0, 0, 0, 0, jst)},
+	}}
+	s := l.Summary()
+	for _, want := range []string{"- 2026-12-02 offline touch 製造業DXウェビナー\n", "- 2026-12-01 19:00 offline touch 夜間セミナー\n", "- 2026-12-01 00:00 page view Pricing\n"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("summary lacks %q:\n%s", want, s)
+		}
+	}
+}

@@ -150,7 +150,7 @@ func (a FormActivity) Summary() string {
 	w, sw := a.words()
 	var b strings.Builder
 	fmt.Fprintf(&b, w.heading, a.mql(w), a.At.Format("MST"))
-	line := []string{"-", a.At.Format("2006-01-02 15:04"), sw.name(a.Type), a.what(w, sw)}
+	line := []string{"-", when(a.Type, a.At), sw.name(a.Type), a.what(w, sw)}
 	if a.At.IsZero() { // unknown: no time, not 0001-01-01
 		line = slices.Delete(line, 1, 2)
 	}
