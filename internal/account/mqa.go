@@ -88,7 +88,16 @@ func (m MQA) Summary() string {
 	}
 	fmt.Fprintf(&b, w.mqa, m.condition(), strings.Join(reasons, w.sep))
 	fmt.Fprintf(&b, w.score, qualify.ScoreText(m.Score), qualify.ScoreText(m.Behaviour), qualify.ScoreText(m.Fit))
-	b.WriteString(w.people)
+	// The members' times are in the configured zone; which one is said
+	// once, as an MQL's summary does ("09:00" read as UTC otherwise).
+	heading := w.people
+	for _, p := range m.People {
+		if !p.LastActive.IsZero() {
+			heading = fmt.Sprintf(w.peopleIn, p.LastActive.Format("MST"))
+			break
+		}
+	}
+	b.WriteString(heading)
 	for _, p := range m.People {
 		who := w.role(p.Role)
 		if p.Title != "" {
@@ -98,7 +107,10 @@ func (m MQA) Summary() string {
 		if p.LastActive.IsZero() { // unknown, not 0001-01-01
 			last = w.unknown
 		}
-		fmt.Fprintf(&b, w.person, text(p.Name), p.Email, who, qualify.ScoreText(p.Behaviour), last)
+		// A member without a name is their address alone (it left two
+		// spaces after the dash).
+		b.WriteString(strings.TrimSpace("- " + text(p.Name) + " "))
+		fmt.Fprintf(&b, w.person, p.Email, who, qualify.ScoreText(p.Behaviour), last)
 	}
 	return b.String()
 }
@@ -116,14 +128,14 @@ func (m MQA) condition() string {
 
 // summaryWords are a language's words for Summary.
 type summaryWords struct {
-	mqa, sep, score, people, person, comma, unknown string
-	phrase, role                                    func(string) string
+	mqa, sep, score, people, peopleIn, person, comma, unknown string
+	phrase, role                                              func(string) string
 }
 
 var (
 	english = summaryWords{
 		mqa: "MQA (%s): %s\n", sep: "; ", score: "Account score %s (behaviour %s, fit %s)\n", people: "People:\n",
-		person: "- %s %s (%s) behaviour %s, last active %s\n", comma: ", ", unknown: "unknown",
+		peopleIn: "People (times in %s):\n", person: " %s (%s) behaviour %s, last active %s\n", comma: ", ", unknown: "unknown",
 		phrase: jatext.EnglishOr,
 		role: func(r string) string {
 			if r == "" {
@@ -134,7 +146,7 @@ var (
 	}
 	japanese = summaryWords{
 		mqa: "MQA（%s）：%s\n", sep: "／", score: "アカウントスコア %s（行動 %s、適合度 %s）\n", people: "人物：\n",
-		person: "- %s %s（%s）行動スコア %s、最終活動 %s\n", comma: "、", unknown: "不明",
+		peopleIn: "人物（時刻は %s）：\n", person: " %s（%s）行動スコア %s、最終活動 %s\n", comma: "、", unknown: "不明",
 		phrase: jatext.Or,
 		role: func(r string) string {
 			if r == "" {

@@ -12,19 +12,21 @@ import (
 // sales read is Japanese: its reasons and the people's roles as the
 // Japanese accounts page words them; English otherwise, as before.
 func TestMQASummaryInJapanese(t *testing.T) {
-	at := time.Date(2026, 11, 24, 10, 30, 0, 0, time.UTC)
+	at := time.Date(2026, 11, 24, 10, 30, 0, 0, time.FixedZone("JST", 9*3600))
 	m := account.MQA{
 		Lang: "ja", Condition: "buying-group", Score: 120, Behaviour: 90, Fit: 30,
 		Reasons: []string{"3 people active within 14 days (at least 2)", "roles present: decision_maker, manager", "account score 120"},
 		People: []account.Member{
 			{Name: "山田 太郎", Email: "yamada@maker.example", Title: "部長", Role: "decision_maker", Behaviour: 50, LastActive: at},
 			{Name: "佐藤 花子", Email: "sato@maker.example", Title: "", Role: "", Behaviour: 40, LastActive: at},
+			{Email: "shiro@maker.example", Behaviour: 10},
 		},
 	}
 	got := m.Summary()
 	for _, want := range []string{
 		"MQA（buying-group）：14 日以内に 3 人が活動（2 人以上）／揃っている役割：決裁者、管理職／アカウントスコア 120\n",
-		"アカウントスコア 120（行動 90、適合度 30）\n", "人物：\n",
+		"アカウントスコア 120（行動 90、適合度 30）\n", "人物（時刻は JST）：\n", // which zone, said once
+		"\n- shiro@maker.example（役割不明）行動スコア 10、最終活動 不明\n", // no name: no gap
 		"- 山田 太郎 yamada@maker.example（部長、決裁者）行動スコア 50、最終活動 2026-11-24 10:30\n",
 		"- 佐藤 花子 sato@maker.example（役割不明）行動スコア 40",
 	} {
