@@ -3,18 +3,13 @@ package lab
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/event"
-	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
-	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/rulebook"
-	"github.com/baton-hq/baton/internal/table/bolttable"
 )
 
 // TestSimulateCountsPeopleEachFitRuleMatched: as for behaviour rules, the
@@ -35,17 +30,8 @@ func TestSimulateCountsPeopleEachFitRuleMatched(t *testing.T) {
 	}
 	cur := parse("    - {name: boss, attribute: title, match: '*部長*', points: 30}\n    - {name: big, attribute: employees, min: 250, points: 20}\n    - {name: old, attribute: industry, in: [製造業], points: 5}\n")
 	cand := parse("    - {name: boss, attribute: title, match: '*部長*', points: 30}\n    - {name: big, attribute: 会社規模, min: 250, points: 20}\n    - {name: jp, attribute: country, in: [ＪＰ], points: 5}\n")
-	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
-	clk := clock.NewManual(now)
-	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"), bolttable.WithClock(clk.Now))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tb.Close()
-	log := &eventlog.Log{T: tb, Now: clk.Now}
-	dir := &identity.Directory{T: tb, Now: clk.Now}
-	st := &identity.Stitcher{Dir: dir, Log: log}
-	q := &qualify.Qualifier{T: tb, Dir: dir, Log: log, Engine: &rulebook.Engine{R: cur}, Now: clk.Now}
+	f := newReplayFixture(t, time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC), cur)
+	tb, clk, log, st, q := f.tb, f.clk, f.log, f.st, f.q
 	at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 	for i, fields := range []map[string]string{
 		{"title": "営業部長", "従業員数": "500", "country": "ＪＰ"},

@@ -3,18 +3,13 @@ package lab
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/event"
-	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
-	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/rulebook"
-	"github.com/baton-hq/baton/internal/table/bolttable"
 )
 
 // TestSimulateCountsEventsEachRuleMatched: the report says, for each
@@ -34,17 +29,8 @@ func TestSimulateCountsEventsEachRuleMatched(t *testing.T) {
 	}
 	cur := parse("  - {name: app-pricing, url: \"/app/pricing*\", points: -100}\n  - {name: old, url: \"/old*\", points: 1}\n")
 	cand := parse("  - {name: app-pricing, url: \"/app/pricing*\", points: -100}\n  - {name: features, url: \"/app/pricing#/features\", points: 5}\n  - {name: careers, url: \"/careers*\", points: -10}\n")
-	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
-	clk := clock.NewManual(now)
-	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"), bolttable.WithClock(clk.Now))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tb.Close()
-	log := &eventlog.Log{T: tb, Now: clk.Now}
-	dir := &identity.Directory{T: tb, Now: clk.Now}
-	st := &identity.Stitcher{Dir: dir, Log: log}
-	q := &qualify.Qualifier{T: tb, Dir: dir, Log: log, Engine: &rulebook.Engine{R: cur}, Now: clk.Now}
+	f := newReplayFixture(t, time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC), cur)
+	tb, clk, log, st, q := f.tb, f.clk, f.log, f.st, f.q
 	at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 	for i, u := range []string{"/app/pricing", "/app/pricing#/features", "/blog", "/app/pricing/#/features/?tab=2"} {
 		at = at.Add(time.Hour)
