@@ -26,6 +26,7 @@ import (
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/jatext"
 	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/rulebook"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/textcut"
 )
@@ -96,9 +97,28 @@ type page struct {
 	Switch map[string]string // language -> this page in it
 	Loc    *time.Location
 	Now    time.Time
-	Sites  []string // the hosts URLs are links to (Handler.SiteHosts)
+	Sites  []string        // the hosts URLs are links to (Handler.SiteHosts)
+	Rules  *rulebook.Rules // the rules in force, for their labels (Cond); nil without a rules file
 	Data   any
 }
+
+// Cond names an MQL condition as the rules file labels it in the page's
+// language (marketers read what sales read in the SFA), the machine name
+// without a label or for a condition no longer in the rules. Filters and
+// links keep the machine name: it is what condition= matches.
+func (p page) Cond(name string) string { return p.Rules.ConditionLabel(name, p.L) }
+
+// Band names a behaviour band by its label in the page's language, else
+// its name.
+func (p page) Band(name string) string {
+	if t, ok := p.Rules.BandLabels(p.L)[name]; ok {
+		return t
+	}
+	return name
+}
+
+// MQA names the MQA rule by its label in the page's language, else its name.
+func (p page) MQA(name string) string { return p.Rules.MQALabel(name, p.L) }
 
 // T translates an English text into the page's language.
 func (p page) T(s string) string {
@@ -552,6 +572,14 @@ func (h *Handler) loc() *time.Location {
 	return time.UTC
 }
 
+// rules are the rules in force, nil without a rules file.
+func (h *Handler) rules() *rulebook.Rules {
+	if h.Lab == nil {
+		return nil
+	}
+	return h.Lab.Rules
+}
+
 func (h *Handler) wsNow() time.Time {
 	if h.Workspace != nil && h.Workspace.Now != nil {
 		return h.Workspace.Now()
@@ -562,7 +590,7 @@ func (h *Handler) wsNow() time.Time {
 // render writes a workspace page. base is where /admin/ is relative to the
 // page ("" or "../").
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name, title, base, active string, data any) {
-	p := page{L: h.lang(w, r), Title: title, Base: base, Active: active, Nav: nav(r), Audit: h.canAudit(r), Dead: h.deadCount(r), Loc: h.loc(), Now: h.wsNow(), Sites: h.SiteHosts, Data: data, Switch: map[string]string{}}
+	p := page{L: h.lang(w, r), Title: title, Base: base, Active: active, Nav: nav(r), Audit: h.canAudit(r), Dead: h.deadCount(r), Loc: h.loc(), Now: h.wsNow(), Sites: h.SiteHosts, Rules: h.rules(), Data: data, Switch: map[string]string{}}
 	to := "" // the language links: this page, or where it says (a form's answer)
 	if s, ok := data.(interface{ switchTo() string }); ok {
 		to = s.switchTo()
