@@ -82,7 +82,7 @@ func TestPagesNameConditionsByLabel(t *testing.T) {
 			t.Errorf("inbox: %d, no %s in\n%s", a.code, want, a.body)
 		}
 		a = f.req("GET", "/admin/mqls?lang=ja", "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")
-		if want := `class="why">` + html.EscapeString(c.want) + `</td>`; a.code != 200 || !strings.Contains(a.body, want) {
+		if want := `class="why label">` + html.EscapeString(c.want) + `</td>`; a.code != 200 || !strings.Contains(a.body, want) {
 			t.Errorf("MQL list: %d, no %s in\n%s", a.code, want, a.body)
 		}
 		if want := `<option value="` + m.Condition + `">` + html.EscapeString(c.want) + `</option>`; !strings.Contains(a.body, want) {

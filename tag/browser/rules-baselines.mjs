@@ -15,11 +15,12 @@ import { signIn } from './signin.mjs';
 const browser = await launch();
 const candidate = readFileSync(process.env.CANDIDATE, 'utf8');
 
-// rows reads a table as {first cell: [the other cells' text]}.
+// rows reads a table as {the row's condition name (data-condition; the cell
+// shows its label), else its first cell: [the other cells' text]}.
 const rows = (page, id) => page.locator(`table#${id} tbody tr`).evaluateAll((trs) =>
   Object.fromEntries(trs.map((tr) => {
     const cells = [...tr.querySelectorAll('td')].map((td) => td.innerText.trim());
-    return [cells[0], cells.slice(1)];
+    return [tr.dataset.condition ?? cells[0], cells.slice(1)];
   })));
 const heads = (page, id) => page.locator(`table#${id} thead th`).allInnerTexts();
 
