@@ -452,9 +452,7 @@ func (e *errMQLDead) Error() string { return e.reason }
 // marked as the re-inquiry's (by). nil: delivered (or the person gone);
 // an errAwaitMQL while it is retrying; an errMQLDead once it is dead.
 func (w *Worker) deliverMQLTo(ctx context.Context, c Connector, m qualify.MQL, by string, maxAttempts int) error {
-	one := *w
-	one.Connectors = []Connector{c}
-	res := one.deliverMarked(ctx, m, maxAttempts, by)
+	res := w.only(c).deliverMarked(ctx, m, maxAttempts, by)
 	switch {
 	case res.Done:
 		return nil
@@ -462,6 +460,15 @@ func (w *Worker) deliverMQLTo(ctx context.Context, c Connector, m qualify.MQL, b
 		return &errMQLDead{reason: res.Reason}
 	}
 	return &errAwaitMQL{until: w.now().Add(max(res.RetryAfter, time.Second))}
+}
+
+// only is the worker delivering to connector c alone: an MQL sent to one
+// connector on purpose (deliverTo), or to one a re-inquiry found without
+// it (deliverMQLTo), takes the MQL's own path, records and all.
+func (w *Worker) only(c Connector) *Worker {
+	one := *w
+	one.Connectors = []Connector{c}
+	return &one
 }
 
 // tellFound tells a connector that never had the MQL's delivery of the

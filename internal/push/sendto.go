@@ -105,9 +105,7 @@ func SendToID(mqlID, connector string) string { return mqlID + "-to-" + connecto
 func (w *Worker) deliverTo(ctx context.Context, m qualify.MQL, connector string, maxAttempts int) Result {
 	for _, c := range w.Connectors {
 		if c.Name() == connector {
-			one := *w
-			one.Connectors = []Connector{c}
-			return one.deliver(ctx, m, maxAttempts)
+			return w.only(c).deliver(ctx, m, maxAttempts)
 		}
 	}
 	return Result{Permanent: true, Reason: connector + ": not configured now: the MQL sent to it on purpose was not delivered; replay it once it is"}
