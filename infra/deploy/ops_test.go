@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -84,6 +85,16 @@ func getAtt(n *yaml.Node) string {
 		return strings.Join(parts, ".")
 	}
 	return ""
+}
+
+// atoi is a template number, failing the test when it is none.
+func atoi(t *testing.T, n *yaml.Node, what string) int {
+	t.Helper()
+	v, err := strconv.Atoi(scalar(n))
+	if err != nil {
+		t.Fatalf("%s: %q is not a number", what, scalar(n))
+	}
+	return v
 }
 
 // sub returns the string of a !Sub (or {Fn::Sub: string}).
@@ -227,17 +238,185 @@ func TestAlarms(t *testing.T) {
 
 // TestQueuesWhoseRetriesHideFailures: the push function reports a
 // connector's failure per message and hides it for its backoff, so Lambda
-// counts no error and SQS dead-letters it only after days: the queue's
-// oldest message is what says an SFA has been failing (an hour).
+// counts no error and SQS dead-letters it only after days. The oldest
+// message's age cannot say so either: SQS leaves a message received three
+// times out of it (standard queues, redrive policy or not). What stays is
+// messages in flight: some, without a break, for an hour.
 func TestQueuesWhoseRetriesHideFailures(t *testing.T) {
 	o := loadOps(t)
 	isQ := func(n *yaml.Node) bool { return getAtt(n) == "PushQueue.QueueName" }
-	ids := o.alarmOn("AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", isQ)
+	ids := o.alarmOn("AWS/SQS", "ApproximateNumberOfMessagesNotVisible", "QueueName", isQ)
 	if len(ids) != 1 {
-		t.Fatalf("alarms on the push queue's oldest message: %v", ids)
+		t.Fatalf("alarms on the push queue's messages in flight: %v, want one", ids)
 	}
-	if th := scalar(get(o.resources[ids[0]], "Properties", "Threshold")); th != "3600" {
-		t.Errorf("%s: threshold %s s, want an hour", ids[0], th)
+	p := get(o.resources[ids[0]], "Properties")
+	period, periods := atoi(t, get(p, "Period"), "Period"), atoi(t, get(p, "EvaluationPeriods"), "EvaluationPeriods")
+	if st := scalar(get(p, "Statistic")); st != "Minimum" {
+		t.Errorf("%s: statistic %s, want Minimum (in flight without a break, not one message once)", ids[0], st)
+	}
+	if th, op := scalar(get(p, "Threshold")), scalar(get(p, "ComparisonOperator")); th != "1" || op != "GreaterThanOrEqualToThreshold" {
+		t.Errorf("%s: %s %s, want >= 1", ids[0], op, th)
+	}
+	if d := period * periods; d < 3600 || d > 7200 {
+		t.Errorf("%s: %d s of evaluation, want one to two hours", ids[0], d)
+	}
+	if dp := get(p, "DatapointsToAlarm"); dp != nil && atoi(t, dp, "DatapointsToAlarm") != periods {
+		t.Errorf("%s: DatapointsToAlarm below EvaluationPeriods: a break in the retries would still alarm", ids[0])
+	}
+	// The age alarm stays for a push function not reading its queue at all.
+	if ids := o.alarmOn("AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", isQ); len(ids) != 1 {
+		t.Errorf("alarms on the push queue's oldest message: %v, want one", ids)
+	}
+}
+
+// TestDeadLettersAddedAlarm: a dead-letter queue's depth alarm stays in
+// ALARM while one message waits, and an alarm notifies only on a change of
+// state, so each dead-letter queue has an alarm on messages added too:
+// DIFF of its visible and hidden messages (a look at the dead letters
+// hides them, which adds none).
+func TestDeadLettersAddedAlarm(t *testing.T) {
+	o := loadOps(t)
+	for _, q := range []string{"PushDeadLetterQueue", "ScoreFailureQueue"} {
+		found := false
+		for _, id := range o.ofType("AWS::CloudWatch::Alarm") {
+			p := get(o.resources[id], "Properties")
+			ms := get(p, "Metrics")
+			if ms == nil {
+				continue
+			}
+			ids := map[string]string{} // metric id -> metric name, of this queue
+			expr := ""
+			for _, m := range ms.Content {
+				if e := scalar(get(m, "Expression")); e != "" && scalar(get(m, "ReturnData")) == "true" {
+					expr = e
+				}
+				met := get(m, "MetricStat", "Metric")
+				if met == nil || scalar(get(met, "Namespace")) != "AWS/SQS" {
+					continue
+				}
+				for _, d := range get(met, "Dimensions").Content {
+					if scalar(get(d, "Name")) == "QueueName" && getAtt(get(d, "Value")) == q+".QueueName" {
+						ids[scalar(get(m, "Id"))] = scalar(get(met, "MetricName"))
+					}
+				}
+			}
+			var vis, hid string
+			for mid, name := range ids {
+				switch name {
+				case "ApproximateNumberOfMessagesVisible":
+					vis = mid
+				case "ApproximateNumberOfMessagesNotVisible":
+					hid = mid
+				}
+			}
+			if vis == "" {
+				continue
+			}
+			found = true
+			if hid == "" || (expr != "DIFF("+vis+" + "+hid+")" && expr != "DIFF("+hid+" + "+vis+")") {
+				t.Errorf("%s: expression %q, want DIFF(%s + <its hidden messages>)", id, expr, vis)
+			}
+			if th, op := scalar(get(p, "Threshold")), scalar(get(p, "ComparisonOperator")); th != "1" || op != "GreaterThanOrEqualToThreshold" {
+				t.Errorf("%s: %s %s, want >= 1", id, op, th)
+			}
+		}
+		if !found {
+			t.Errorf("%s: no alarm on messages added to it", q)
+		}
+	}
+}
+
+// TestScoreFailuresWatchedWhileReplayable: a failed stream batch can be
+// replayed while the stream keeps its records (24 hours): its age alarm
+// must fire well before that, not after a week.
+func TestScoreFailuresWatchedWhileReplayable(t *testing.T) {
+	o := loadOps(t)
+	ids := o.alarmOn("AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", func(n *yaml.Node) bool { return getAtt(n) == "ScoreFailureQueue.QueueName" })
+	if len(ids) != 1 {
+		t.Fatalf("age alarms on the score failure queue: %v", ids)
+	}
+	if th := atoi(t, get(o.resources[ids[0]], "Properties", "Threshold"), "Threshold"); th > 12*3600 {
+		t.Errorf("%s: fires at %d s, want at most 12 hours (the stream's records are gone at 24)", ids[0], th)
+	}
+}
+
+// TestTableThrottlesWatched: a throttled table shows in no function's
+// errors (collect answers 503, scoring retries): its throttle events have
+// alarms of their own.
+func TestTableThrottlesWatched(t *testing.T) {
+	o := loadOps(t)
+	isTable := func(n *yaml.Node) bool { return ref(n) == "Table" }
+	for _, metric := range []string{"ReadThrottleEvents", "WriteThrottleEvents"} {
+		if len(o.alarmOn("AWS/DynamoDB", metric, "TableName", isTable)) == 0 {
+			t.Errorf("no %s alarm on the table", metric)
+		}
+	}
+}
+
+// TestAPIAccessLog: what API Gateway answers itself (a throttle, a
+// timeout, a crashed function's 500) is in no function's log, so the HTTP
+// API keeps an access log, kept LogRetentionDays, with the request id and
+// status and no personal data (address, path, query, user agent).
+func TestAPIAccessLog(t *testing.T) {
+	o := loadOps(t)
+	for _, api := range o.ofType("AWS::Serverless::HttpApi") {
+		al := get(o.resources[api], "Properties", "AccessLogSettings")
+		if al == nil {
+			t.Errorf("%s: no AccessLogSettings", api)
+			continue
+		}
+		group := strings.TrimSuffix(getAtt(get(al, "DestinationArn")), ".Arn")
+		if scalar(get(o.resources[group], "Type")) != "AWS::Logs::LogGroup" {
+			t.Errorf("%s: access log destination %q is not a log group of the template", api, group)
+		} else if ref(get(o.resources[group], "Properties", "RetentionInDays")) != "LogRetentionDays" {
+			t.Errorf("%s: RetentionInDays is not !Ref LogRetentionDays", group)
+		}
+		f := scalar(get(al, "Format"))
+		for _, want := range []string{"$context.requestId", "$context.status", "$context.routeKey", "$context.integrationErrorMessage"} {
+			if !strings.Contains(f, want) {
+				t.Errorf("%s: access log format lacks %s", api, want)
+			}
+		}
+		for _, personal := range []string{"sourceIp", "path", "userAgent", "identity", "authorizer"} {
+			if strings.Contains(f, "$context."+personal) || strings.Contains(f, "$context.http."+personal) || strings.Contains(f, "$context.identity."+personal) {
+				t.Errorf("%s: access log format logs %s", api, personal)
+			}
+		}
+	}
+}
+
+// TestHTTPFunctionsFitAPIGateway: API Gateway answers 503 after 30 s, so
+// a function behind it that may run longer leaves its caller without an
+// answer while it goes on; the admin function budgets its own 25 s
+// (lambdahttp), the others must time out before 30 s themselves.
+func TestHTTPFunctionsFitAPIGateway(t *testing.T) {
+	o := loadOps(t)
+	global := get(o.doc, "Globals", "Function", "Timeout")
+	for _, fn := range o.ofType("AWS::Serverless::Function") {
+		ev := get(o.resources[fn], "Properties", "Events")
+		http := false
+		for i := 1; ev != nil && i < len(ev.Content); i += 2 {
+			http = http || scalar(get(ev.Content[i], "Type")) == "HttpApi"
+		}
+		if !http || fn == "AdminFunction" {
+			continue
+		}
+		tn := get(o.resources[fn], "Properties", "Timeout")
+		if tn == nil {
+			tn = global
+		}
+		if to := atoi(t, tn, fn+" Timeout"); to >= 30 {
+			t.Errorf("%s: Timeout %d s, past API Gateway's 30 s", fn, to)
+		}
+	}
+	// A Salesforce outbound message carries up to 100 notifications and
+	// HubSpot's reads may wait 10 s: feedback's time must hold more than one.
+	tn := get(o.resources["FeedbackFunction"], "Properties", "Timeout")
+	if tn == nil {
+		tn = global
+	}
+	if to := atoi(t, tn, "FeedbackFunction Timeout"); to < 20 {
+		t.Errorf("FeedbackFunction: Timeout %d s, want 20-29", to)
 	}
 }
 
@@ -259,10 +438,14 @@ func TestSecretsRevisionReachesCloudFront(t *testing.T) {
 
 // TestReservedConcurrencyIsAParameter: reserving concurrency needs the
 // account's quota (unreserved at least 100 after it): a new account's
-// 10-50 failed the first deploy with the values fixed at 200 and 100.
+// 10-50 failed the first deploy with the values fixed at 200 and 100, and
+// with them as defaults too. None is reserved unless asked.
 func TestReservedConcurrencyIsAParameter(t *testing.T) {
 	o := loadOps(t)
 	for fn, param := range map[string]string{"CollectFunction": "CollectConcurrency", "ClickFunction": "ClickConcurrency", "PushFunction": "ReservedConcurrency"} {
+		if d := scalar(get(o.doc, "Parameters", param, "Default")); d != "0" {
+			t.Errorf("parameter %s defaults to %s: a new account's first deploy fails reserving it", param, d)
+		}
 		rc := get(o.resources[fn], "Properties", "ReservedConcurrentExecutions")
 		if rc == nil || rc.Tag != "!If" || len(rc.Content) != 3 || ref(rc.Content[1]) != param || ref(rc.Content[2]) != "AWS::NoValue" {
 			t.Errorf("%s: ReservedConcurrentExecutions must be !If [..., !Ref %s, !Ref AWS::NoValue]", fn, param)
