@@ -29,7 +29,7 @@ type AccountView struct {
 	MemberCount int           `json:"memberCount"` // members in all
 	Page        int           `json:"page"`
 	Pages       int           `json:"pages"`
-	MQAList     []account.MQA `json:"mqaList"`
+	MQAList     []LabelledMQA `json:"mqaList"`
 	// SameName: another account has the company name this one gives (a
 	// person of a domain no account had founds their own): one to merge
 	// where both are one company. "" for none.
@@ -40,6 +40,14 @@ type AccountView struct {
 	// or an impostor's, one to merge this account into by hand. Absent for
 	// none.
 	SameNameAccounts []string `json:"sameNameAccounts,omitempty"`
+}
+
+// LabelledMQA is an MQA with the MQA rule's label (the rules file's
+// mqa.label in the request's language; the name without one) beside its
+// condition, the rule's name.
+type LabelledMQA struct {
+	account.MQA
+	ConditionLabel string `json:"conditionLabel"`
 }
 
 // memberPage reads ?page= of an account's members.
@@ -163,7 +171,11 @@ func (h *Handler) getAccount(w http.ResponseWriter, r *http.Request) {
 	}
 	n := len(a.Members)
 	a.Members = people
-	httpx.JSON(w, http.StatusOK, AccountView{Account: a, MemberCount: n, Page: pg, Pages: memberPages(n), MQAList: ms, SameName: same, SameNameAccounts: ids})
+	list := make([]LabelledMQA, len(ms))
+	for i, m := range ms {
+		list[i] = LabelledMQA{MQA: m, ConditionLabel: h.rules().MQALabel(m.Condition, csvLang(r))}
+	}
+	httpx.JSON(w, http.StatusOK, AccountView{Account: a, MemberCount: n, Page: pg, Pages: memberPages(n), MQAList: list, SameName: same, SameNameAccounts: ids})
 }
 
 // memberPages is how many pages of members an account of n has (one when empty).

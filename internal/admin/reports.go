@@ -17,6 +17,7 @@ import (
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/reports"
+	"github.com/baton-hq/baton/internal/rulebook"
 	"github.com/baton-hq/baton/internal/sla"
 	"github.com/baton-hq/baton/internal/table"
 )
@@ -186,10 +187,13 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 		if csvLang(r) == "ja" {
 			why = page{L: "ja"}.Why // the stages sales named, as the page says them
 		}
+		for i := range q {
+			q[i].Label = qualityLabel(h.rules(), q[i], csvLang(r))
+		}
 		body = map[string]any{"rows": q}
-		header = []string{"dimension", "value", "mqls", "sal", "sql", "won", "rejected", "lost", "why"}
+		header = []string{"dimension", "value", "label", "mqls", "sal", "sql", "won", "rejected", "lost", "why"}
 		for _, x := range q {
-			rows = append(rows, []string{x.Dimension, x.Value, strconv.Itoa(x.MQLs), strconv.Itoa(x.SAL), strconv.Itoa(x.SQL), strconv.Itoa(x.Won), strconv.Itoa(x.Rejected), strconv.Itoa(x.Lost), why(x.Why)})
+			rows = append(rows, []string{x.Dimension, x.Value, x.Label, strconv.Itoa(x.MQLs), strconv.Itoa(x.SAL), strconv.Itoa(x.SQL), strconv.Itoa(x.Won), strconv.Itoa(x.Rejected), strconv.Itoa(x.Lost), why(x.Why)})
 		}
 	default:
 		httpx.Error(w, http.StatusNotFound, "no report "+name+" (funnel, attribution, sla, mql-quality, revenue, reps, kpi)")
@@ -203,6 +207,22 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.table(w, r, h.reportFile(r.PathValue("name"), f), header, rows, body)
+}
+
+// qualityLabel is an MQL quality row's value as sales read it in lang: a
+// condition's or band's label in the rules file, else the value itself (a
+// grade, a condition since removed, one without a label), so the column a
+// spreadsheet reads is never empty.
+func qualityLabel(rules *rulebook.Rules, x reports.QualityRow, lang string) string {
+	switch x.Dimension {
+	case "condition":
+		return rules.ConditionLabel(x.Value, lang)
+	case "band":
+		if t, ok := rules.BandLabels(lang)[x.Value]; ok {
+			return t
+		}
+	}
+	return x.Value
 }
 
 // campaignCells names the campaigns of a report's CSV rows (column col;

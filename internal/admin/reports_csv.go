@@ -17,6 +17,7 @@ var jaCSV = map[string]string{
 	"segment": "セグメント", "win_rate": "受注率", "median_days_to_sql": "SQL までの日数（中央値）",
 	"median_days_to_won": "受注までの日数（中央値）", "won_amount": "受注金額", "month": "月", "target": "目標",
 	"actual": "実績", "share": "達成率", "run_rate": "着地見込み", "run_rate_share": "見込み達成率", "on_track": "達成見込み",
+	"label": "表示名",
 }
 
 // csvLang is the language a report CSV is asked for in (?lang=ja), "" for

@@ -257,6 +257,11 @@ func (h *Handler) suggestions(w http.ResponseWriter, r *http.Request) {
 		show(http.StatusOK)
 		return
 	}
+	for i, e := range s.Items {
+		if e.Kind == "condition" {
+			s.Items[i].Label = h.rules().ConditionLabel(e.Name, csvLang(r))
+		}
+	}
 	httpx.JSON(w, http.StatusOK, s)
 }
 

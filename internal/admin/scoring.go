@@ -150,7 +150,26 @@ func (h *Handler) mqls(w http.ResponseWriter, r *http.Request) {
 		ms = ms[:limit]
 		next = qualify.MQLCursor(ms[limit-1])
 	}
-	httpx.JSON(w, http.StatusOK, map[string]any{"mqls": nonNil(ms), "next": next})
+	httpx.JSON(w, http.StatusOK, map[string]any{"mqls": h.labelledMQLs(ms, csvLang(r)), "next": next})
+}
+
+// labelledMQL is an MQL as GET /admin/mqls answers it: with its
+// condition's label beside the condition's name (which filters and
+// scripts key on), so a reader sees what sales read in the SFA.
+type labelledMQL struct {
+	qualify.MQL
+	ConditionLabel string `json:"conditionLabel"`
+}
+
+// labelledMQLs are ms with their conditions' labels in lang (the name
+// for a condition without one or no longer in the rules).
+func (h *Handler) labelledMQLs(ms []qualify.MQL, lang string) []labelledMQL {
+	rules := h.rules()
+	out := make([]labelledMQL, len(ms))
+	for i, m := range ms {
+		out[i] = labelledMQL{MQL: m, ConditionLabel: rules.ConditionLabel(m.Condition, lang)}
+	}
+	return out
 }
 
 // mqlJSONExamine bounds the index items one filtered JSON answer reads
@@ -183,7 +202,7 @@ func (h *Handler) filteredMQLs(w http.ResponseWriter, r *http.Request, limit int
 	for i, row := range rows {
 		ms[i] = row.M
 	}
-	httpx.JSON(w, http.StatusOK, map[string]any{"mqls": ms, "next": next})
+	httpx.JSON(w, http.StatusOK, map[string]any{"mqls": h.labelledMQLs(ms, csvLang(r)), "next": next})
 }
 
 func (h *Handler) rescore(w http.ResponseWriter, r *http.Request) {

@@ -47,8 +47,12 @@ type Suggestions struct {
 
 // Evidence is how the MQLs a rule touched fared.
 type Evidence struct {
-	Kind     string  `json:"kind"` // behaviour, fit, condition, all
-	Name     string  `json:"name"`
+	Kind string `json:"kind"` // behaviour, fit, condition, all
+	Name string `json:"name"`
+	// Label is a condition's name as sales read it (its label in the
+	// rules file, in the request's language; the name without one), set
+	// by who answers the request; empty for other kinds.
+	Label    string  `json:"label,omitempty"`
 	Points   float64 `json:"points,omitempty"` // behaviour and fit rules
 	MQLs     int     `json:"mqls"`             // MQLs it touched
 	Answered int     `json:"answered"`         // of them, accepted or rejected by sales

@@ -660,12 +660,17 @@ func SLAOf(ctx context.Context, people []*Person, f Filter, within time.Duration
 type QualityRow struct {
 	Dimension string `json:"dimension"` // condition, grade, band
 	Value     string `json:"value"`
-	MQLs      int    `json:"mqls"`
-	SAL       int    `json:"sal"`
-	SQL       int    `json:"sql"`
-	Won       int    `json:"won"`
-	Rejected  int    `json:"rejected"`
-	Lost      int    `json:"lost"`
+	// Label is Value as sales read it (the rules file's label of a
+	// condition or band, in the request's language); Value where there is
+	// none. Set by who answers the request: the rules are not the
+	// report's.
+	Label    string `json:"label,omitempty"`
+	MQLs     int    `json:"mqls"`
+	SAL      int    `json:"sal"`
+	SQL      int    `json:"sql"`
+	Won      int    `json:"won"`
+	Rejected int    `json:"rejected"`
+	Lost     int    `json:"lost"`
 	// Why counts the reasons sales gave, e.g. "rejected: no budget" -> 3.
 	Why map[string]int `json:"why,omitempty"`
 }

@@ -63,7 +63,7 @@ func TestReportsAndDashboard(t *testing.T) {
 	if groups["paid"] != 1 || groups["search"] != 1 {
 		t.Fatalf("by channel %v", groups)
 	}
-	if code, b := do(t, "GET", s.URL+"/admin/reports/mql-quality?format=csv", token, ""); code != 200 || !strings.Contains(string(b), "condition,hot-and-fit,2,0,0,0,0,0") {
+	if code, b := do(t, "GET", s.URL+"/admin/reports/mql-quality?format=csv", token, ""); code != 200 || !strings.Contains(string(b), "condition,hot-and-fit,Active and a good fit,2,0,0,0,0,0") { // the label beside the name
 		t.Fatalf("quality csv: %d %s", code, b)
 	}
 	if code, b := do(t, "GET", s.URL+"/admin/reports/attribution", token, ""); code != 200 || !strings.Contains(string(b), `"first":{"paid":1,"search":1}`) {
@@ -202,6 +202,19 @@ func TestReportCSVsInJapanese(t *testing.T) {
 		for _, en := range []string{"(all)", "(unassigned)", "\nmql,", ",first,", ",grade,"} { // Baton's names of groups, stages, models, dimensions
 			if strings.Contains(text, en) {
 				t.Errorf("%s: %q in a Japanese file:\n%s", href, en, text)
+			}
+		}
+		// The MQL quality file names each condition and band by its label
+		// in Japanese beside its name (表示名), as the pages do.
+		if strings.HasPrefix(href, "reports/mql-quality") {
+			labels := map[string]string{}
+			for _, rec := range recs[1:] {
+				if len(rec) > 2 && (rec[0] == "条件" || rec[0] == "行動帯") {
+					labels[rec[1]] = rec[2]
+				}
+			}
+			if recs[0][2] != "表示名" || labels["hot-and-fit"] != "行動・適合度ともに高い" || labels["hot"] != "高" {
+				t.Errorf("%s: labels %v under %q", href, labels, recs[0])
 			}
 		}
 		if strings.HasPrefix(href, "reports/funnel") && (!strings.Contains(text, "秋のセミナー") || !strings.Contains(text, "秋の導入事例セミナー") || strings.Contains(text, "autumn-2026")) {

@@ -1,0 +1,255 @@
+package admin_test
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/baton-hq/baton/internal/account"
+	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/lab"
+	"github.com/baton-hq/baton/internal/rulebook"
+	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/testutil/repo"
+)
+
+// labelledRules is the shipped rules file, whose MQL conditions, bands
+// and MQA carry labels in Japanese and English, or, drop given, without
+// the condition named drop (an MQL's condition since removed).
+func labelledRules(t *testing.T, drop string) *rulebook.Rules {
+	t.Helper()
+	rules, err := rulebook.Load(filepath.Join(repo.Root(t), "infra", "rules.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []*rulebook.Condition
+	for _, c := range rules.MQL {
+		if c.Name != drop {
+			kept = append(kept, c)
+		}
+	}
+	rules.MQL = kept
+	return rules
+}
+
+// japanese says a label is one a Japanese reader reads, not the name.
+func japanese(label, name string) bool {
+	return label != name && strings.ContainsFunc(label, func(r rune) bool { return r > unicode.MaxASCII })
+}
+
+// readCSV reads a CSV answer back as Excel would (after its BOM) into
+// rows keyed by column name.
+func readCSV(t *testing.T, a answer) []map[string]string {
+	t.Helper()
+	if a.code != 200 || !strings.HasPrefix(a.body, "\ufeff") {
+		t.Fatalf("CSV: %d, no BOM: %q", a.code, a.body)
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(a.body, "\ufeff"))).ReadAll()
+	if err != nil || len(recs) == 0 {
+		t.Fatalf("CSV: %v %q", err, a.body)
+	}
+	var out []map[string]string
+	for _, rec := range recs[1:] {
+		row := map[string]string{}
+		for i, h := range recs[0] {
+			row[h] = rec[i]
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// TestMQLQualityExportsLabels: the MQL quality report's CSV and JSON named
+// a condition and a band only by its machine name (hot-and-fit, hot), so a
+// Japanese marketing manager opening the file in Excel read internal ids.
+// The CSV has a label column beside the value (表示名 with lang=ja), the
+// label in the file's language; the JSON rows a label beside the value. A
+// grade, and a condition no longer in the rules, repeat the name.
+func TestMQLQualityExportsLabels(t *testing.T) {
+	f := newFixture(t)
+	salesHistory(t, f)
+	bearer := []string{"Authorization", "Bearer " + readToken}
+	rules := labelledRules(t, "")
+	for _, c := range []struct {
+		lang, label, col, dimension, cond, band string
+	}{
+		{"ja", "表示名", "値", "集計軸", "条件", "行動帯"},
+		{"en", "label", "value", "dimension", "condition", "band"},
+	} {
+		f.h.Lab = lab.New(f.tb, rules, nil, "rules.yaml", nil, f.clk.Now)
+		rows := readCSV(t, f.req("GET", "/admin/reports/mql-quality?format=csv&lang="+c.lang, "", bearer...))
+		seen := map[string]bool{}
+		for _, row := range rows {
+			name := row[c.col]
+			got, ok := row[c.label]
+			if !ok {
+				t.Fatalf("%s: no %s column in %v", c.lang, c.label, row)
+			}
+			want := name // a grade
+			switch row[c.dimension] {
+			case c.cond:
+				want = rules.ConditionLabel(name, c.lang)
+			case c.band:
+				want = rules.BandLabels(c.lang)[name]
+			}
+			if row[c.dimension] != "grade" && row[c.dimension] != "グレード" && (want == name || c.lang == "ja" && !japanese(want, name)) {
+				t.Fatalf("infra/rules.yaml gives %s %s no %s label: %q", row[c.dimension], name, c.lang, want)
+			}
+			seen[row[c.dimension]] = true
+			if got != want {
+				t.Errorf("%s: %s %s labelled %q, want %q", c.lang, row[c.dimension], name, got, want)
+			}
+		}
+		if len(seen) != 3 {
+			t.Errorf("%s: dimensions %v, want condition, grade and band", c.lang, seen)
+		}
+		a := f.req("GET", "/admin/reports/mql-quality?lang="+c.lang, "", bearer...)
+		var body struct {
+			Rows []struct{ Dimension, Value, Label string }
+		}
+		if a.code != 200 || json.Unmarshal([]byte(a.body), &body) != nil || len(body.Rows) != len(rows) {
+			t.Fatalf("JSON: %d %s", a.code, a.body)
+		}
+		for _, x := range body.Rows {
+			if x.Dimension == "condition" && x.Label != rules.ConditionLabel(x.Value, c.lang) {
+				t.Errorf("JSON %s: %s labelled %q", c.lang, x.Value, x.Label)
+			}
+		}
+	}
+
+	// A condition since removed from the rules, and rules without labels:
+	// the label column repeats the name, never empty.
+	for _, rules := range []*rulebook.Rules{labelledRules(t, "hot-and-fit"), nil} {
+		f.h.Lab = nil
+		if rules != nil {
+			f.h.Lab = lab.New(f.tb, rules, nil, "rules.yaml", nil, f.clk.Now)
+		}
+		for _, row := range readCSV(t, f.req("GET", "/admin/reports/mql-quality?format=csv&lang=ja", "", bearer...)) {
+			if row["集計軸"] == "条件" && row["表示名"] != row["値"] {
+				t.Errorf("condition %s not in the rules labelled %q", row["値"], row["表示名"])
+			}
+			if row["表示名"] == "" {
+				t.Errorf("an empty label: %v", row)
+			}
+		}
+	}
+}
+
+// TestMQLListAndSuggestionsLabelConditions: GET /admin/mqls's JSON and
+// the rule suggestions' evidence named an MQL's condition only by its
+// machine name. Each MQL now has conditionLabel beside its condition and
+// each condition's evidence a label beside its name, in ?lang='s language;
+// a condition no longer in the rules the name.
+func TestMQLListAndSuggestionsLabelConditions(t *testing.T) {
+	f := newFixture(t)
+	salesHistory(t, f)
+	rules := labelledRules(t, "")
+	f.h.Lab = lab.New(f.tb, rules, nil, "rules.yaml", nil, f.clk.Now)
+	serveScoring(t, f) // the scoring and lab routes, Lab set
+	bearer := []string{"Authorization", "Bearer " + fullToken}
+	for _, lang := range []string{"ja", "en"} {
+		for _, path := range []string{"/admin/mqls?lang=" + lang, "/admin/mqls?grade=A&lang=" + lang, "/admin/mqls?condition=hot-and-fit&lang=" + lang} {
+			a := f.req("GET", path, "", bearer...)
+			var body struct {
+				MQLs []struct{ Condition, ConditionLabel string }
+			}
+			if a.code != 200 || json.Unmarshal([]byte(a.body), &body) != nil {
+				t.Fatalf("%s: %d %s", path, a.code, a.body)
+			}
+			if path != "/admin/mqls?grade=A&lang="+lang && len(body.MQLs) != 2 {
+				t.Fatalf("%s: %s", path, a.body)
+			}
+			for _, m := range body.MQLs {
+				if want := rules.ConditionLabel(m.Condition, lang); m.ConditionLabel != want || want == m.Condition || lang == "ja" && !japanese(want, m.Condition) {
+					t.Errorf("%s: %s labelled %q, want %q", path, m.Condition, m.ConditionLabel, want)
+				}
+			}
+		}
+		a := f.req("GET", "/admin/rules/suggestions?format=json&min_outcomes=1&lang="+lang, "", bearer...)
+		var s struct {
+			Items []struct{ Kind, Name, Label string }
+		}
+		if a.code != 200 || json.Unmarshal([]byte(a.body), &s) != nil {
+			t.Fatalf("suggestions: %d %s", a.code, a.body)
+		}
+		n := 0
+		for _, e := range s.Items {
+			if e.Kind == "condition" {
+				n++
+				if want := rules.ConditionLabel(e.Name, lang); e.Label != want {
+					t.Errorf("suggestions %s: %s labelled %q, want %q", lang, e.Name, e.Label, want)
+				}
+			}
+		}
+		if n == 0 {
+			t.Errorf("suggestions: no condition's evidence in %s", a.body)
+		}
+	}
+	f.h.Lab.Rules = labelledRules(t, "hot-and-fit")
+	a := f.req("GET", "/admin/mqls?lang=ja", "", bearer...)
+	if a.code != 200 || !strings.Contains(a.body, `"condition":"hot-and-fit"`) || !strings.Contains(a.body, `"conditionLabel":"hot-and-fit"`) {
+		t.Errorf("a condition no longer in the rules: %d %s", a.code, a.body)
+	}
+}
+
+// TestAccountMQAsLabelled: an account's JSON named its MQAs' rule only by
+// the rules file's mqa.name; each now has conditionLabel, the rule's label
+// in ?lang='s language (the name without one).
+func TestAccountMQAsLabelled(t *testing.T) {
+	f := newFixture(t)
+	const id = "a0000000000000001"
+	ctx := context.Background()
+	data := `{"id":"` + id + `","name":"株式会社アクメ","keys":["d:acme.co.jp"],"attributes":{"company":"株式会社アクメ"},` +
+		`"members":[{"person":"p_1","email":"a@acme.co.jp","lastActive":"2026-11-20T09:00:00Z"}]}`
+	rules := labelledRules(t, "")
+	if rules.MQA == nil || !japanese(rules.MQALabel(rules.MQA.Name, "ja"), rules.MQA.Name) {
+		t.Fatal("infra/rules.yaml has no mqa with a Japanese label")
+	}
+	it, err := account.MQA{ID: id + "-q1", Account: id, Name: "株式会社アクメ", N: 1, Condition: rules.MQA.Name}.Item()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.tb.Transact(ctx, []table.Write{
+		table.Put(table.Item{PK: "ACCTS", SK: id, Kind: "account", Data: []byte(data)}, table.Always),
+		table.Put(table.Item{PK: "ACCTKEY#d:acme.co.jp", SK: "KEY", Kind: "accountkey", Data: []byte(id)}, table.Always),
+		table.Put(it, table.Always),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	f.h.Accounts = &account.Book{T: f.tb}
+	mux := http.NewServeMux()
+	f.h.Routes(mux)
+	srv := httptest.NewServer(httpx.SecurityHeaders(httpx.Routes(mux)))
+	t.Cleanup(srv.Close)
+	f.url = srv.URL
+	for _, c := range []struct {
+		rules *rulebook.Rules
+		lang  string
+		want  string
+	}{
+		{rules, "ja", rules.MQALabel(rules.MQA.Name, "ja")},
+		{rules, "en", rules.MQALabel(rules.MQA.Name, "en")},
+		{nil, "ja", rules.MQA.Name},
+	} {
+		f.h.Lab = nil
+		if c.rules != nil {
+			f.h.Lab = lab.New(f.tb, c.rules, nil, "rules.yaml", nil, f.clk.Now)
+		}
+		a := f.req("GET", "/admin/accounts/"+id+"?lang="+c.lang, "", "Authorization", "Bearer "+fullToken)
+		var v struct {
+			MQAList []struct{ Condition, ConditionLabel string }
+		}
+		if a.code != 200 || json.Unmarshal([]byte(a.body), &v) != nil || len(v.MQAList) != 1 {
+			t.Fatalf("%s: %d %s", c.lang, a.code, a.body)
+		}
+		if m := v.MQAList[0]; m.Condition != rules.MQA.Name || m.ConditionLabel != c.want {
+			t.Errorf("%s: %+v, want label %q", c.lang, m, c.want)
+		}
+	}
+}
