@@ -320,7 +320,7 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 			for i, l := range v.Leads {
 				leads[i] = l.Lead
 			}
-			httpx.JSON(w, http.StatusOK, map[string]any{"leads": leads, "next": next})
+			httpx.JSON(w, http.StatusOK, map[string]any{"leads": h.labelledLeads(leads, csvLang(r)), "next": next})
 			return
 		}
 	} else {
@@ -330,7 +330,7 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if !html {
-			httpx.JSON(w, http.StatusOK, map[string]any{"leads": leads, "next": after})
+			httpx.JSON(w, http.StatusOK, map[string]any{"leads": h.labelledLeads(leads, csvLang(r)), "next": after})
 			return
 		}
 		if v.Leads, err = h.answered(ctx, leads); err != nil {
@@ -528,4 +528,24 @@ func wantsHTML(r *http.Request) bool {
 		}
 	}
 	return false
+}
+
+// labelledLead is an inbox lead as GET /admin/inbox answers it: with its
+// condition's label (what the card says) beside the condition's name.
+type labelledLead struct {
+	push.Lead
+	ConditionLabel string `json:"conditionLabel"`
+}
+
+// labelledLeads are leads with their conditions' labels in lang (the name
+// without one); nil for none, as the answer said.
+func (h *Handler) labelledLeads(leads []push.Lead, lang string) []labelledLead {
+	if leads == nil {
+		return nil
+	}
+	out := make([]labelledLead, len(leads))
+	for i, l := range leads {
+		out[i] = labelledLead{Lead: l, ConditionLabel: h.rules().ConditionLabel(l.Condition, lang)}
+	}
+	return out
 }

@@ -9,11 +9,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	"github.com/baton-hq/baton/internal/account"
+	"github.com/baton-hq/baton/internal/admin"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/lab"
+	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/rulebook"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/testutil/repo"
@@ -139,21 +142,61 @@ func TestMQLQualityExportsLabels(t *testing.T) {
 			}
 		}
 	}
+
+	// A label is text the rules file's authors typed: one a spreadsheet
+	// would take for a formula is neutralised, as every cell of csvout.
+	rules = labelledRules(t, "")
+	for _, c := range rules.MQL {
+		c.Label = rulebook.Label{Ja: `=HYPERLINK("http://evil.example","高")`}
+	}
+	f.h.Lab = lab.New(f.tb, rules, nil, "rules.yaml", nil, f.clk.Now)
+	for _, row := range readCSV(t, f.req("GET", "/admin/reports/mql-quality?format=csv&lang=ja", "", bearer...)) {
+		if row["集計軸"] == "条件" && row["表示名"] != `'=HYPERLINK("http://evil.example","高")` {
+			t.Errorf("a formula label: %q", row["表示名"])
+		}
+	}
 }
 
-// TestMQLListAndSuggestionsLabelConditions: GET /admin/mqls's JSON and
-// the rule suggestions' evidence named an MQL's condition only by its
-// machine name. Each MQL now has conditionLabel beside its condition and
-// each condition's evidence a label beside its name, in ?lang='s language;
-// a condition no longer in the rules the name.
+// TestMQLListAndSuggestionsLabelConditions: GET /admin/mqls's and GET
+// /admin/inbox's JSON and the rule suggestions' evidence named an MQL's
+// condition only by its machine name. Each MQL and inbox lead now has
+// conditionLabel beside its condition and each condition's evidence a
+// label beside its name, in ?lang='s language; a condition no longer in
+// the rules the name.
 func TestMQLListAndSuggestionsLabelConditions(t *testing.T) {
 	f := newFixture(t)
-	salesHistory(t, f)
+	q, _, _ := salesHistory(t, f)
 	rules := labelledRules(t, "")
 	f.h.Lab = lab.New(f.tb, rules, nil, "rules.yaml", nil, f.clk.Now)
-	serveScoring(t, f) // the scoring and lab routes, Lab set
+	inbox := &push.Inbox{T: f.tb}
+	f.h.Deliveries = &admin.DeliveryAdmin{Queue: noDead{}, Inbox: inbox}
+	ctx := context.Background()
+	ms, _, err := q.MQLPage(ctx, "", time.Time{}, time.Time{}, 10)
+	if err != nil || len(ms) != 2 {
+		t.Fatalf("MQLs %v %v", ms, err)
+	}
+	for _, m := range ms {
+		if _, err := inbox.Push(ctx, push.Lead{MQLID: m.ID, PersonID: m.Person, Email: m.Email, Condition: m.Condition, QualifiedAt: m.At, Cycle: m.Cycle}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	serveScoring(t, f) // the scoring, lab and inbox routes, Lab set
 	bearer := []string{"Authorization", "Bearer " + fullToken}
 	for _, lang := range []string{"ja", "en"} {
+		for _, path := range []string{"/admin/inbox?lang=" + lang, "/admin/inbox?show=awaiting&lang=" + lang} {
+			a := f.req("GET", path, "", bearer...)
+			var body struct {
+				Leads []struct{ Condition, ConditionLabel string }
+			}
+			if a.code != 200 || json.Unmarshal([]byte(a.body), &body) != nil || len(body.Leads) == 0 {
+				t.Fatalf("%s: %d %s", path, a.code, a.body)
+			}
+			for _, l := range body.Leads {
+				if want := rules.ConditionLabel(l.Condition, lang); l.ConditionLabel != want || want == l.Condition {
+					t.Errorf("%s: %s labelled %q, want %q", path, l.Condition, l.ConditionLabel, want)
+				}
+			}
+		}
 		for _, path := range []string{"/admin/mqls?lang=" + lang, "/admin/mqls?grade=A&lang=" + lang, "/admin/mqls?condition=hot-and-fit&lang=" + lang} {
 			a := f.req("GET", path, "", bearer...)
 			var body struct {
