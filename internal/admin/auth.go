@@ -295,6 +295,12 @@ func (h *Handler) require(scope string, bodies []string, next http.HandlerFunc) 
 			return
 		}
 		if !safe(r.Method) {
+			// A compressed body would be read as its bytes: a gzipped CSV
+			// refused as "neither UTF-8, Shift_JIS nor EUC-JP". Say so.
+			if enc := strings.TrimSpace(r.Header.Get("Content-Encoding")); enc != "" && !strings.EqualFold(enc, "identity") {
+				h.deny(w, r, http.StatusUnsupportedMediaType, fmt.Sprintf("Content-Encoding %q: send the body uncompressed", enc))
+				return
+			}
 			if c.Session != nil {
 				tok, ferr := csrfToken(w, r, h.maxUpload())
 				if ferr != nil { // no token can be read: say why, not that it is missing

@@ -90,7 +90,10 @@ func candidate(w http.ResponseWriter, r *http.Request) (text []byte, html bool, 
 				return nil, false, fmt.Errorf("rules file larger than %d bytes: %w", maxRulesBody, err)
 			}
 			const shape = `{"rules": "<the rules file as text>"}`
-			if e := httpx.BadJSON(shape, err); err != nil && e.Field != "" {
+			if err == nil { // {} or null: decoded, no rules in it
+				return nil, false, fieldError{httpx.ErrorBody{Error: "body must be " + shape + ": rules is missing", Field: "rules"}}
+			}
+			if e := httpx.BadJSON(shape, err); e.Field != "" {
 				return nil, false, fieldError{e} // a misspelled key ("rule") named, as other bodies' are
 			}
 			return nil, false, errors.New("body must be " + shape)

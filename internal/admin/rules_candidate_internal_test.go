@@ -62,3 +62,21 @@ func TestCandidateJSONNamesAnUnknownKey(t *testing.T) {
 		t.Fatalf("%d %s", w.Code, w.Body)
 	}
 }
+
+// TestCandidateJSONWithoutRules: {} and null decode with no rules in them;
+// they were a panic (a nil error's message), answered 500, for any token
+// with the read scope. A 400 naming rules.
+func TestCandidateJSONWithoutRules(t *testing.T) {
+	h := &Handler{simulations: make(chan struct{}, maxSimulations)}
+	for _, body := range []string{`{}`, `null`, ` {} `} {
+		r := httptest.NewRequest("POST", "/admin/rules/simulate", strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		h.simulate(w, r)
+		var got struct{ Error, Field string }
+		json.Unmarshal(w.Body.Bytes(), &got)
+		if w.Code != 400 || got.Field != "rules" || !strings.Contains(got.Error, "rules is missing") {
+			t.Errorf("%s: %d %s", body, w.Code, w.Body)
+		}
+	}
+}

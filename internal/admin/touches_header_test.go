@@ -70,3 +70,27 @@ func TestTouchesTakeTheReportsEventAndDay(t *testing.T) {
 		t.Errorf("%d %s", a.code, a.body)
 	}
 }
+
+// TestCompressedBodiesRefused: a gzipped CSV posted with Content-Encoding
+// gzip was read as its bytes and refused as "neither UTF-8, Shift_JIS nor
+// EUC-JP", nothing saying why; every admin body is taken uncompressed
+// (415 naming the encoding), as /e answers; identity is no encoding.
+func TestCompressedBodiesRefused(t *testing.T) {
+	im := &offline.Importer{}
+	f := newFixture(t, func(h *admin.Handler) { h.Touches = im })
+	dir := &identity.Directory{T: f.tb, Now: f.clk.Now}
+	log := &eventlog.Log{T: f.tb}
+	*im = offline.Importer{Dir: dir, Link: &identity.Stitcher{Dir: dir, Log: log}, Events: log, Now: f.clk.Now}
+	csv := "email,name\r\nsato@example.co.jp,佐藤\r\n"
+	for _, enc := range []string{"gzip", " br", "GZIP, identity"} {
+		a := f.req("POST", "/admin/touches?channel=webinar&date=2026-11-06&event=DX", "\x1f\x8b\x08\x00compressed", "Authorization", "Bearer "+fullToken, "Content-Type", "text/csv", "Content-Encoding", enc)
+		var e struct{ Error string }
+		if a.code != 415 || json.Unmarshal([]byte(a.body), &e) != nil || !strings.Contains(e.Error, "Content-Encoding") {
+			t.Errorf("Content-Encoding %q: %d %s", enc, a.code, a.body)
+		}
+	}
+	a := f.req("POST", "/admin/touches?channel=webinar&date=2026-11-06&event=DX", csv, "Authorization", "Bearer "+fullToken, "Content-Type", "text/csv", "Content-Encoding", "identity")
+	if a.code != 200 {
+		t.Errorf("Content-Encoding identity: %d %s", a.code, a.body)
+	}
+}

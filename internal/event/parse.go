@@ -1307,7 +1307,57 @@ func utmQuery(q string) UTM {
 	return u
 }
 
+// MaxNesting bounds how deep an event's properties and traits nest (an
+// object or array in one is a level): real events nest a few levels,
+// while 10,000 (encoding/json's limit) cost every later reader of the
+// event, such as a disclosure's indented JSON, the square of the depth.
+const MaxNesting = 32
+
+// tooDeep reports whether v nests objects or arrays deeper than left.
+func tooDeep(v any, left int) bool {
+	switch v := v.(type) {
+	case map[string]any:
+		if left == 0 {
+			return true
+		}
+		for _, c := range v {
+			if tooDeep(c, left-1) {
+				return true
+			}
+		}
+	case []any:
+		if left == 0 {
+			return true
+		}
+		for _, c := range v {
+			if tooDeep(c, left-1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// nesting refuses properties or traits nested past MaxNesting, naming
+// the top-level key that does.
+func nesting(ev *Event) error {
+	for _, f := range []struct {
+		name string
+		m    map[string]any
+	}{{"properties", ev.Properties}, {"traits", ev.Traits}} {
+		for k, v := range f.m {
+			if tooDeep(v, MaxNesting-1) {
+				return errf(f.name+"."+k, "nested deeper than %d levels", MaxNesting)
+			}
+		}
+	}
+	return nil
+}
+
 func required(ev *Event) error {
+	if err := nesting(ev); err != nil {
+		return err
+	}
 	switch ev.Type {
 	case PageView, Download, Outbound, EmailClick:
 		if ev.URL == "" {

@@ -31,6 +31,8 @@ func BadJSON(shape string, err error) ErrorBody {
 		msg = fmt.Sprintf("%q is not a time: give one with its zone, as RFC 3339 (2026-11-24T10:00:00+09:00)", parse.Value)
 	case errors.As(err, &syntax):
 		msg = fmt.Sprintf("not valid JSON at byte %d", syntax.Offset)
+	case err == nil: // decoded, yet a value the endpoint needs is not there
+		msg = "a required field is missing"
 	case errors.Is(err, io.EOF):
 		msg = "the body is empty"
 	case errors.Is(err, io.ErrUnexpectedEOF):
