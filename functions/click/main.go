@@ -7,4 +7,5 @@ import (
 	"github.com/baton-hq/baton/internal/app/web"
 )
 
-func main() { core.StartHTTP(web.ClickHandler) }
+// A bad rules file is logged and does not stop it (web.CoreOptions).
+func main() { core.StartHTTP(web.ClickHandler, web.CoreOptions...) }

@@ -8,4 +8,5 @@ import (
 	"github.com/baton-hq/baton/internal/app/web"
 )
 
-func main() { core.StartHTTP(web.CollectHandler) }
+// A bad rules file is logged and does not stop it (web.CoreOptions).
+func main() { core.StartHTTP(web.CollectHandler, web.CoreOptions...) }

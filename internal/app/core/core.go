@@ -47,8 +47,12 @@ type Core struct {
 	Stitcher   *identity.Stitcher
 	FieldNames identity.FieldNames
 	Cookie     visitor.Cookie
-	// Qualifier scores people; nil without a rules file.
+	// Qualifier scores people; nil without a rules file, or with a bad one
+	// in a function started with RulesOptional.
 	Qualifier *qualify.Qualifier
+	// RulesErr is why the rules file could not be loaded, in a function
+	// started with RulesOptional (else a bad rules file stops New).
+	RulesErr error
 	// Accounts groups scored people into accounts and raises MQAs (kept
 	// current on the change feed after scoring); nil without a rules file.
 	Accounts *account.Book
@@ -63,9 +67,26 @@ type Core struct {
 	closers []func() error
 }
 
+// Option adjusts how the core is assembled.
+type Option func(*options)
+
+type options struct{ rulesOptional bool }
+
+// RulesOptional is for the functions that neither score nor qualify
+// (collect, click): a rules file that does not load is logged as an error
+// and kept in RulesErr, and the core starts without scoring, instead of
+// failing. A typo in the rules then stops scoring (the score function
+// fails its batches), not page views and tracked newsletter links.
+func RulesOptional(o *options) { o.rulesOptional = true }
+
 // New assembles the core on an open table, which it owns afterwards (a nil
-// log: slog's default; a nil clock: the wall clock).
-func New(cfg *config.Config, tbl table.Table, log *slog.Logger, now func() time.Time) (*Core, error) {
+// log: slog's default; a nil clock: the wall clock). A rules file that does
+// not load is an error unless RulesOptional.
+func New(cfg *config.Config, tbl table.Table, log *slog.Logger, now func() time.Time, opts ...Option) (*Core, error) {
+	var o options
+	for _, f := range opts {
+		f(&o)
+	}
 	if log == nil {
 		log = slog.Default()
 	}
@@ -95,7 +116,16 @@ func New(cfg *config.Config, tbl table.Table, log *slog.Logger, now func() time.
 	if cfg.RulesFile != "" {
 		rules, err := rulebook.Load(cfg.RulesFile)
 		if err != nil {
-			return nil, &config.Error{Setting: "BATON_RULES", Problem: err.Error()}
+			err = &config.Error{Setting: "BATON_RULES", Problem: err.Error()}
+			if !o.rulesOptional {
+				return nil, err
+			}
+			// Loud: this function serves on, but nothing is scored
+			// anywhere until the rules file is fixed and deployed
+			// (README, Deploying to AWS: rollback).
+			log.Error("RULES FILE DOES NOT LOAD: this function serves without it; scoring, qualification and delivery are down until it is fixed", "err", err)
+			c.RulesErr = err
+			return c, nil
 		}
 		c.Qualifier = &qualify.Qualifier{T: tbl, Dir: c.People, Log: c.Events, Engine: &rulebook.Engine{R: rules, Loc: cal.Location()}, Now: now, Calendar: cal, Referrals: cfg.Referrals()}
 		c.Accounts = account.NewBook(tbl, c.People, c.Events, c.Qualifier, rules, c.Qualifier.Engine, now)
@@ -162,7 +192,7 @@ func Wrap(log *slog.Logger, h http.Handler) http.Handler {
 // secret named by BATON_SECRETS_ARN over it when set (read once, here), on
 // the DynamoDB table: the functions run on DynamoDB only (the embedded
 // store is the local stack's).
-func FromEnv(ctx context.Context) (*Core, error) {
+func FromEnv(ctx context.Context, opts ...Option) (*Core, error) {
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	getenv, err := Getenv(ctx)
 	if err != nil {
@@ -179,7 +209,7 @@ func FromEnv(ctx context.Context) (*Core, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := New(cfg, tbl, log, nil)
+	c, err := New(cfg, tbl, log, nil, opts...)
 	if err != nil {
 		tbl.Close()
 		return nil, err

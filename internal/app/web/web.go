@@ -63,7 +63,10 @@ func New(c *core.Core) (*Web, error) {
 		Log:      c.Log,
 		Now:      now,
 	}
-	if c.Qualifier == nil {
+	switch {
+	case c.RulesErr != nil:
+		w.Collect.ScoringOff = "the rules file does not load: " + c.RulesErr.Error()
+	case c.Qualifier == nil:
 		w.Collect.ScoringOff = "no rules file is loaded (set BATON_RULES)"
 	}
 	if w.Keyring, err = linkKeys(cfg); err != nil {
@@ -88,6 +91,13 @@ func (w *Web) Routes(mux *http.ServeMux) {
 	w.Click.Routes(mux)
 	mux.Handle("GET /t.js", tag.Handler())
 }
+
+// CoreOptions are how the collect and click functions start their core
+// (functions/collect, functions/click): neither scores nor qualifies, so a
+// rules file that does not load is logged and they serve on (page views
+// collected, tracked newsletter links redirected), rather than every
+// click answering 500 and being lost.
+var CoreOptions = []core.Option{core.RulesOptional}
 
 // CollectHandler assembles the public routes on the core (the collect
 // function).
