@@ -5,7 +5,7 @@ FUNCTIONS := $(notdir $(patsubst %/main.go,%,$(wildcard functions/*/main.go)))
 FUZZTIME ?= 5s
 BUILD := build
 
-.PHONY: dev test test-shifted vet fuzz bench loadtest build deploy deps clean generate
+.PHONY: dev test test-shifted vet fuzz bench loadtest check build deploy deps clean generate
 
 ## dev: run all of Baton locally on the embedded store, with the demo site
 dev:
@@ -68,11 +68,21 @@ loadtest:
 CONFIG ?= $(if $(wildcard infra/baton.yaml),infra/baton.yaml,infra/baton.example.yaml)
 RULES ?= infra/rules.yaml
 
-## build: one bootstrap per Lambda function (provided.al2023, arm64), with
-## the rules file (RULES) and the configuration file (CONFIG) beside it
-build:
+# CHECK: the pre-deploy check (infra/check), run with the Go toolchain even
+# when GO is a stand-in (the tests build with GO=true).
+CHECK ?= $(if $(filter true,$(GO)),go,$(GO)) run ./infra/check
+
+## check: CONFIG and RULES parsed as the functions parse them at start-up;
+## each problem as file:line: field: message, and a failure
+check:
 	@test -f "$(CONFIG)" || { echo "CONFIG=$(CONFIG): no such file"; exit 1; }
 	@test -f "$(RULES)" || { echo "RULES=$(RULES): no such file"; exit 1; }
+	@$(CHECK) -config "$(CONFIG)" -rules "$(RULES)"
+
+## build: one bootstrap per Lambda function (provided.al2023, arm64), with
+## the rules file (RULES) and the configuration file (CONFIG) beside it,
+## once check passes (a file a function refuses never reaches AWS)
+build: check
 	@echo "config $(CONFIG), rules $(RULES)"
 	@set -e; for f in $(FUNCTIONS); do \
 	  echo "build $$f"; mkdir -p $(BUILD)/$$f; \

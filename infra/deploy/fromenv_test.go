@@ -524,6 +524,46 @@ func TestBuildPackagesConfig(t *testing.T) {
 	}
 }
 
+// TestBuildRefusesBadFiles: make build checked only that CONFIG and RULES
+// existed, so a typo in either reached AWS and stopped the functions at
+// start-up. It runs infra/check first: a file a function would refuse
+// stops the build with the file, line and field, and nothing is packaged.
+func TestBuildRefusesBadFiles(t *testing.T) {
+	mk := tool(t, "make", "install GNU make")
+	rules, err := os.ReadFile(filepath.Join(root, "infra", "rules.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	badRules := filepath.Join(dir, "rules.yaml")
+	text := strings.Replace(string(rules), "points:", "pionts:", 1)
+	line := 1 + strings.Count(text[:strings.Index(text, "pionts:")], "\n")
+	badConfig := filepath.Join(dir, "baton.yaml")
+	for p, s := range map[string]string{badRules: text, badConfig: "timezone: Asia/Tokio\n"} {
+		if err := os.WriteFile(p, []byte(s), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"RULES=" + badRules}, fmt.Sprintf("%s:%d: behaviour[", badRules, line)},
+		{[]string{"CONFIG=" + badConfig}, badConfig + `:1: timezone: "Asia/Tokio" is not an IANA time zone`},
+	} {
+		build := filepath.Join(t.TempDir(), "build")
+		cmd := exec.Command(mk, append([]string{"--no-print-directory", "build", "GO=true", "BUILD=" + build}, c.args...)...)
+		cmd.Dir = root
+		out, err := cmd.CombinedOutput()
+		if err == nil || !strings.Contains(string(out), c.want) {
+			t.Errorf("make build %v: %v\n%s\nwant a failure saying %q", c.args, err, out, c.want)
+		}
+		if _, err := os.Stat(build); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("make build %v packaged %s (%v)", c.args, build, err)
+		}
+	}
+}
+
 // TestExampleConfig: infra/baton.example.yaml sets nothing as it is (make
 // build packages it when there is no infra/baton.yaml), and with its
 // settings uncommented it is a valid configuration file that names every

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -324,6 +326,18 @@ func KnownAttribute(name string) bool {
 		}
 	}
 	return false
+}
+
+// CheckFormFields checks the configuration file's form_fields (a form
+// field's name to an attribute): the start-up's check, and the pre-deploy
+// one's (infra/check). The first bad field in name order is the error.
+func CheckFormFields(fields map[string]string) error {
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
+		if v := fields[k]; !KnownAttribute(v) {
+			return fmt.Errorf("form_fields: %s maps to %q, which is no attribute (name, company, title, employees ...)", k, v)
+		}
+	}
+	return nil
 }
 
 // FieldAttribute is the attribute a form field or CSV column named name is

@@ -103,10 +103,10 @@ func New(cfg *config.Config, tbl table.Table, log *slog.Logger, now func() time.
 	c.Events = &eventlog.Log{T: tbl, Retention: time.Duration(cfg.File.EventRetention), Now: now}
 	c.People = &identity.Directory{T: tbl, Now: now}
 	c.FieldNames = identity.FieldNames{}
+	if err := identity.CheckFormFields(cfg.File.FormFields); err != nil {
+		return nil, &config.Error{Setting: "BATON_CONFIG", Problem: err.Error()}
+	}
 	for k, v := range cfg.File.FormFields {
-		if !identity.KnownAttribute(v) {
-			return nil, &config.Error{Setting: "BATON_CONFIG", Problem: fmt.Sprintf("form_fields: %s maps to %q, which is no attribute (name, company, title, employees ...)", k, v)}
-		}
 		// As a field's name is read (identity.SplitLabelled: csvin.Header),
 		// words joined, a required mark left out.
 		c.FieldNames[csvin.Header(k)] = v
