@@ -28,6 +28,8 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/baton-hq/baton/internal/app"
+	"github.com/baton-hq/baton/internal/app/core"
+	"github.com/baton-hq/baton/internal/app/web"
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/crm/crmfake"
@@ -221,6 +223,9 @@ func TestFunctionsStartOnAWS(t *testing.T) {
 			if len(apps) != len(envs) || len(apps) == 0 {
 				t.Fatalf("%d of %d functions started", len(apps), len(envs))
 			}
+			if params.name == "Defaults" {
+				badRulesOnAWS(t, envs, build)
+			}
 
 			// The HTTP functions answer as API Gateway hands them requests:
 			// under BasePath its stage of that name stays in the path. With
@@ -293,6 +298,58 @@ func TestFunctionsStartOnAWS(t *testing.T) {
 			}
 		})
 	}
+}
+
+// badRulesOnAWS: a rules file with a typo, deployed anyway (make build
+// refuses it): collect and click start as their main.go starts them
+// (web.CoreOptions) with the template's environment and serve, /healthz
+// saying scoring is off and why; score (as every function that scores,
+// qualifies or delivers) still refuses to start, naming BATON_RULES. Before,
+// collect and click refused too: every tag request and tracked link a 500.
+func badRulesOnAWS(t *testing.T, envs map[string]map[string]string, build string) {
+	t.Run("BadRulesFile", func(t *testing.T) {
+		start := func(fn string, opts ...core.Option) (*core.Core, error) {
+			root := filepath.Join(t.TempDir(), fn)
+			if err := os.CopyFS(root, os.DirFS(filepath.Join(build, fn))); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(root, "rules.yaml"), []byte("name: typo\nbehaviour:\n  - name: x\n    type: page_view\n    pionts: 1\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			for k, v := range envs[fn] {
+				t.Setenv(k, v)
+			}
+			t.Setenv("LAMBDA_TASK_ROOT", root)
+			return core.FromEnv(context.Background(), opts...)
+		}
+		for fn, routes := range map[string]func(*core.Core) (http.Handler, error){"collect": web.CollectHandler, "click": web.ClickHandler} {
+			c, err := start(fn, web.CoreOptions...)
+			if err != nil {
+				t.Errorf("%s with a bad rules file: %v", fn, err)
+				continue
+			}
+			defer c.Close()
+			h, err := routes(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := map[string]string{"collect": "/healthz", "click": "/c/no-such-link"}[fn]
+			resp, err := lambdahttp.Adapter{Handler: h}.Handle(context.Background(), events.APIGatewayV2HTTPRequest{
+				RawPath: path, Headers: map[string]string{"host": "abc123.execute-api.us-east-1.amazonaws.com"},
+				RequestContext: events.APIGatewayV2HTTPRequestContext{HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "GET", Path: path, SourceIP: "192.0.2.1"}},
+			})
+			want := map[string]int{"collect": 200, "click": 404}[fn] // an unknown link: its page, not a 500
+			if err != nil || resp.StatusCode != want || fn == "collect" && !strings.Contains(resp.Body, "rules.yaml:5: behaviour[0].pionts") {
+				t.Errorf("%s: GET %s: %d %s, %v; want %d", fn, path, resp.StatusCode, resp.Body, err, want)
+			}
+		}
+		if c, err := start("score"); err == nil || !strings.Contains(err.Error(), "BATON_RULES") {
+			if c != nil {
+				c.Close()
+			}
+			t.Errorf("score with a bad rules file: %v, want it to refuse to start", err)
+		}
+	})
 }
 
 // checkConfig: the settings a function started with are the template
