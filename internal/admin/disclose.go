@@ -283,6 +283,7 @@ var kindAbout = map[string][2]string{
 	"click":                   {"a recent newsletter click, with whether it looked human; client: a short hash of the browser and network it came from (to tell one device's clicks from another's)", "最近のメールマガジンのクリック（人によるものかの判定つき）。client はクリック元のブラウザとネットワークの短いハッシュ値（端末を区別するため）"},
 	"clickref":                {"where a newsletter click or open of the person is kept", "本人のメールマガジンのクリック・開封の保存場所"},
 	"clickdue":                {"a newsletter click waiting to be judged human or a scanner", "人かスキャナーかの判定を待つクリック"},
+	"recipient":               {"that the person's address was on a newsletter send's recipient lists (so that lists sharing people count them once); hash: the address as a hash keyed by the campaign, never the address itself; lists: how many of the send's lists had it", "メールマガジン配信の受信者リストに本人のメールアドレスが含まれていたこと（複数のリストに重複する人を 1 人として数えるため）。hash はキャンペーンごとの鍵によるメールアドレスのハッシュ値で、メールアドレスそのものは保存しません。lists はそれを含んでいた配信リストの数"},
 	"campaignevent":           {"a newsletter click or open in the campaign's report; client: a short hash of the browser and network it came from", "キャンペーンのレポートにあるクリック・開封。client はクリック・開封元のブラウザとネットワークの短いハッシュ値"},
 	"account":                 {"the person's place in their company's account", "所属する企業（アカウント）での本人の位置付け"},
 	"accountkey":              {"a key that groups the person's company (its name or domain as the person gave it)", "企業をまとめるキー（本人が入力した企業名やドメイン）"},

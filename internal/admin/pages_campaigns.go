@@ -26,7 +26,7 @@ import (
 type campaignLister interface {
 	Campaigns(ctx context.Context) ([]links.Campaign, error)
 	ListComplete(ctx context.Context) (bool, error)
-	ListMinted(ctx context.Context, campaign, file string, n int, add bool) error
+	ListMinted(ctx context.Context, campaign, file string, addresses []string, add bool) error
 }
 
 // formBody: a bearer client may post the page's form too (no browser

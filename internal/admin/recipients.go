@@ -161,7 +161,7 @@ func (h *Handler) mintList(r *http.Request, campaign string, list io.Reader, add
 		return nil, res, listError{err}
 	}
 	if l, ok := h.lister(); ok { // the campaign's report counts the list
-		err := l.ListMinted(r.Context(), campaign, listHash(res.Addresses), res.Minted, add)
+		err := l.ListMinted(r.Context(), campaign, listHash(res.Addresses), res.Addresses, add)
 		if errors.Is(err, links.ErrInvalid) {
 			return nil, res, listError{err}
 		}

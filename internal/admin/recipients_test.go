@@ -591,6 +591,37 @@ func TestListPartsCountTogether(t *testing.T) {
 	}
 }
 
+// TestOverlappingListsCountOnce: a send to two different lists
+// (customers.csv, seminar-2026.csv) that share people counted the shared
+// people twice, as the parts' sum: the campaign's recipients, and every
+// rate per recipient, were wrong. Each address counts once, however the
+// second list spells it.
+func TestOverlappingListsCountOnce(t *testing.T) {
+	f := newFixture(t)
+	serveRecipients(t, f, f.tb, "nov-news")
+	csvHdr := []string{"Authorization", "Bearer " + fullToken, "Content-Type", "text/csv"}
+	var customers, seminar strings.Builder
+	customers.WriteString("email,company\n")
+	for i := range 30 {
+		fmt.Fprintf(&customers, "r%05d@corp.example.com,Corp\n", i)
+	}
+	seminar.WriteString("メールアドレス,氏名\n")
+	for i := 20; i < 45; i++ { // 10 of them customers, spelled otherwise
+		fmt.Fprintf(&seminar, " R%05d@Corp.Example.com ,参加者\n", i)
+	}
+	if a := f.req("POST", "/admin/recipients?campaign=nov-news", customers.String(), csvHdr...); a.code != 200 {
+		t.Fatalf("customers.csv: %d %s", a.code, a.body)
+	}
+	for _, again := range []bool{false, true} {
+		if a := f.req("POST", "/admin/recipients?campaign=nov-news&add=1", seminar.String(), csvHdr...); a.code != 200 {
+			t.Fatalf("seminar-2026.csv: %d %s", a.code, a.body)
+		}
+		if c, err := f.h.Links.Campaign(context.Background(), "nov-news"); err != nil || c.Recipients != 45 || len(c.Parts) != 2 {
+			t.Fatalf("after both lists (again %v): %d recipients in %d parts (%v), want 45 in 2", again, c.Recipients, len(c.Parts), err)
+		}
+	}
+}
+
 // TestListFillsButNeverOverwrites: a recipient list comes from the mail
 // tool, often older than what the person typed into a form since; 佐藤's
 // form said ベータ工業株式会社 and a list upload made it ベータ again, in

@@ -157,6 +157,9 @@ func (a *App) eraser() *privacy.Eraser {
 	if a.Accounts != nil {
 		e.Register(a.Accounts) // the person's place in their account and in its MQAs
 	}
+	if a.Links != nil {
+		e.Register(a.Links) // the hash of their address on each send's recipient lists
+	}
 	if f, ok := a.Table.(privacy.Keeper); ok {
 		e.Register(f) // the store's own copies: the embedded store's change feed
 	}

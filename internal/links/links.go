@@ -15,6 +15,8 @@
 //	                            them were made (by the sweep, ListOld)
 //	PK=CAMPS          SK=~listing  where ListOld's scan resumes, while it
 //	                            makes them
+//	PK=CAMP#<id>      SK=RCPT#<hmac>, RCPTKEY  the send's recipients, each
+//	                            once (recipients.go)
 package links
 
 import (
@@ -29,7 +31,6 @@ import (
 	"net/netip"
 	"net/url"
 	"regexp"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -62,21 +63,29 @@ type Campaign struct {
 	// security gateways take longer to scan.
 	ScannerWindow int       `json:"scannerWindow,omitempty"`
 	CreatedAt     time.Time `json:"createdAt"`
-	// Recipients is how many tokens the send's recipient lists minted,
-	// the last at ListAt (a count only: who got one is not kept here).
+	// Recipients is how many addresses the send's recipient lists gave a
+	// token, each once, the last list at ListAt (a count here: the
+	// addresses are kept as keyed hashes, recipients.go).
 	// A list replaces the earlier ones (a corrected list) unless it is
 	// added as a part of the same send (lists are taken up to 5,000 rows);
-	// Parts are the counted lists, by a hash of the file, so the same part
-	// uploaded twice counts once.
+	// Parts are the counted lists, by a hash of their addresses, so the
+	// same part uploaded twice counts once, and an address two parts share
+	// counts once. ListGen is the generation of the lists counted now (a
+	// replacing list starts one).
 	Recipients int        `json:"recipients,omitempty"`
 	ListAt     time.Time  `json:"listAt,omitzero"`
 	Parts      []ListPart `json:"parts,omitempty"`
+	ListGen    string     `json:"listGen,omitempty"`
 }
 
 // ListPart is one recipient list counted in a campaign's Recipients.
 type ListPart struct {
-	Hash   string `json:"h"` // 64 bits of the file's SHA-256, hex
-	Minted int    `json:"n"`
+	Hash   string `json:"h"` // 64 bits of the SHA-256 of its addresses, hex
+	Minted int    `json:"n"` // the addresses it gave a token
+	// Distinct are its addresses no part before it had (Keyed: counted by
+	// address; a part counted before addresses were kept counts Minted).
+	Distinct int  `json:"d,omitempty"`
+	Keyed    bool `json:"k,omitempty"`
 }
 
 // MaxParts bounds the lists a send counts (a campaign item stays small):
@@ -318,6 +327,7 @@ func (r *Registry) PutCampaign(ctx context.Context, c Campaign) (_ Campaign, cre
 		if n.ListAt.IsZero() {
 			n.Recipients, n.ListAt, n.Parts = old.Recipients, old.ListAt, old.Parts
 		}
+		n.ListGen = old.ListGen // ListMinted's alone: its recipient items are of it
 		return n
 	})
 }
@@ -372,7 +382,7 @@ func (r *Registry) CreateCampaign(ctx context.Context, c Campaign) (Campaign, er
 	if c.ScannerWindow < 0 || c.ScannerWindow > MaxScannerWindow {
 		return Campaign{}, fmt.Errorf("%w: scannerWindow must be 0 to %d seconds", ErrInvalid, MaxScannerWindow)
 	}
-	c.CreatedAt, c.Recipients, c.ListAt, c.Parts = r.now(), 0, time.Time{}, nil
+	c.CreatedAt, c.Recipients, c.ListAt, c.Parts, c.ListGen = r.now(), 0, time.Time{}, nil, ""
 	err := r.T.Transact(ctx, campaignWrites(c, table.NotExists))
 	if errors.Is(err, table.ErrConditionFailed) {
 		return Campaign{}, fmt.Errorf("%w: %s", ErrExists, c.ID)
@@ -562,46 +572,6 @@ func (r *Registry) ListOld(ctx context.Context) (int, error) {
 		cursor = next
 	}
 	return n, nil
-}
-
-// ListMinted records that a recipient list (file, its hash) minted n
-// tokens for the campaign now: the campaign's count is the list's, or,
-// with add, the earlier parts' and this one's (the same file again counted
-// once); ErrNotFound for an id no campaign has (a list never makes a
-// campaign: tokens for an id of no links record no click), ErrInvalid past
-// MaxParts.
-func (r *Registry) ListMinted(ctx context.Context, campaign, file string, n int, add bool) error {
-	if !ValidCampaign(campaign) {
-		return ErrNotFound
-	}
-	var tooMany bool
-	_, _, err := r.updateCampaign(ctx, campaign, false, func(old *Campaign) Campaign {
-		c := *old
-		part := ListPart{Hash: file, Minted: n}
-		switch i := slices.IndexFunc(c.Parts, func(p ListPart) bool { return p.Hash == file }); {
-		case !add:
-			c.Parts = []ListPart{part}
-		case i >= 0:
-			c.Parts = slices.Clone(c.Parts)
-			c.Parts[i] = part
-		case len(c.Parts) == 0 && c.Recipients > 0: // a list counted before parts were kept
-			c.Parts = []ListPart{{Hash: "", Minted: c.Recipients}, part}
-		case len(c.Parts) >= MaxParts:
-			tooMany = true
-			return c
-		default:
-			c.Parts = append(slices.Clone(c.Parts), part)
-		}
-		c.Recipients, c.ListAt = 0, r.now()
-		for _, p := range c.Parts {
-			c.Recipients += p.Minted
-		}
-		return c
-	})
-	if err == nil && tooMany {
-		return fmt.Errorf("%w: campaign %s counts %d lists already: upload the whole send again as fewer, larger parts", ErrInvalid, campaign, MaxParts)
-	}
-	return err
 }
 
 // Add registers destinations for a campaign (created when absent) and

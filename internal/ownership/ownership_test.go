@@ -78,7 +78,9 @@ var kinds = []kind{
 	{"LINK#", "LINK", links},
 	{"CAMP#", "CAMP", links},
 	{"CAMP#", "L#", links},
-	{"CAMPS", "", links}, // the campaigns' list (a copy of each)
+	{"CAMP#", "RCPT#", links},   // a send's recipient, by a keyed hash of the address (counted once)
+	{"CAMP#", "RCPTKEY", links}, // the campaign's key of those hashes
+	{"CAMPS", "", links},        // the campaigns' list (a copy of each)
 	{"EXT#", "EXT", push},
 	{"INBOX", "", push},
 	{"INBOX", "#MOVED#", push},     // where a form moved an MQL's lead (item kind inboxmoved)
