@@ -47,8 +47,9 @@ const (
 	kindRecipientKey = "recipientkey"
 )
 
-// recipientParallel is how many addresses of a list are recorded at once
-// (a read and a write each; 5,000 one after another outlast a request).
+// recipientParallel is how many addresses a send had already are claimed
+// at once (a read and a write each; 5,000 one after another outlast a
+// request).
 const recipientParallel = 16
 
 // recipient is a recipient item's data.
@@ -184,31 +185,8 @@ func (r *Registry) ListMinted(ctx context.Context, campaign, file string, addres
 	if err != nil {
 		return err
 	}
-	pk := "CAMP#" + campaign
-	var distinct atomic.Int64
-	var mu sync.Mutex
-	var first error
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	err = fanout.Each(len(addresses), recipientParallel, func(i int) {
-		if ctx.Err() != nil {
-			return
-		}
-		counts, err := r.claim(ctx, pk, addressSK(key, addresses[i]), gen, file)
-		if err != nil {
-			mu.Lock()
-			if first == nil {
-				first = err
-			}
-			mu.Unlock()
-			cancel()
-			return
-		}
-		if counts {
-			distinct.Add(1)
-		}
-	})
-	if err = errors.Join(err, first); err != nil {
+	distinct, err := r.claimAll(ctx, "CAMP#"+campaign, key, gen, file, addresses)
+	if err != nil {
 		return err
 	}
 	_, _, err = r.updateCampaign(ctx, campaign, false, func(old *Campaign) Campaign {
@@ -218,11 +196,66 @@ func (r *Registry) ListMinted(ctx context.Context, campaign, file string, addres
 			return c // a list that replaced this one came meanwhile
 		}
 		c.Parts = slices.Clone(c.Parts)
-		c.Parts[i].Distinct = int(distinct.Load())
+		c.Parts[i].Distinct = distinct
 		c.Recipients = countParts(c.Parts)
 		return c
 	})
 	return err
+}
+
+// claimAll claims the part's addresses and counts those it was the first
+// to claim. An address new to the send is one conditional put, a hundred
+// a batch (bbolt commits a batch at once); one already there (another
+// part's, an earlier list's, this part's uploaded before) is read and
+// written again (claim), recipientParallel at once.
+func (r *Registry) claimAll(ctx context.Context, pk string, key []byte, gen, part string, addresses []string) (int, error) {
+	data, _ := json.Marshal(recipient{Gen: gen, Parts: []string{part}})
+	var distinct int
+	var there []string
+	for start := 0; start < len(addresses); start += 100 {
+		page := addresses[start:min(start+100, len(addresses))]
+		ws := make([]table.Write, len(page))
+		for i, a := range page {
+			ws[i] = table.Put(table.Item{PK: pk, SK: addressSK(key, a), Kind: KindRecipient, Data: data}, table.NotExists)
+		}
+		for i, err := range r.T.PutMany(ctx, ws) {
+			switch {
+			case err == nil:
+				distinct++
+			case errors.Is(err, table.ErrConditionFailed):
+				there = append(there, ws[i].Item.SK)
+			default:
+				return 0, err
+			}
+		}
+	}
+	var claimed atomic.Int64
+	var mu sync.Mutex
+	var first error
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	err := fanout.Each(len(there), recipientParallel, func(i int) {
+		if ctx.Err() != nil {
+			return
+		}
+		counts, err := r.claim(ctx, pk, there[i], gen, part)
+		if err != nil {
+			mu.Lock()
+			if first == nil {
+				first = err
+			}
+			mu.Unlock()
+			cancel() // the first failure stops the rest: the upload fails whole
+			return
+		}
+		if counts {
+			claimed.Add(1)
+		}
+	})
+	if err := errors.Join(err, first); err != nil {
+		return 0, err
+	}
+	return distinct + int(claimed.Load()), nil
 }
 
 // countParts is a send's recipients: each keyed part's addresses no
