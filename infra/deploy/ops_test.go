@@ -236,32 +236,78 @@ func TestAlarms(t *testing.T) {
 	}
 }
 
+// mathAlarm is an alarm on a metric math expression over one metric.
+type mathAlarm struct {
+	id, expr, stat     string
+	period, periods, n int // the metric's period, EvaluationPeriods, DatapointsToAlarm
+}
+
+// mathAlarmsOn lists the alarms whose metric math reads metric in
+// namespace with a dimension whose value satisfies match.
+func (o *opsTemplate) mathAlarmsOn(t *testing.T, namespace, metric, dimension string, match func(*yaml.Node) bool) []mathAlarm {
+	var out []mathAlarm
+	for _, id := range o.ofType("AWS::CloudWatch::Alarm") {
+		p := get(o.resources[id], "Properties")
+		ms := get(p, "Metrics")
+		if ms == nil {
+			continue
+		}
+		a := mathAlarm{id: id, periods: atoi(t, get(p, "EvaluationPeriods"), id+" EvaluationPeriods")}
+		a.n = a.periods
+		if dp := get(p, "DatapointsToAlarm"); dp != nil {
+			a.n = atoi(t, dp, id+" DatapointsToAlarm")
+		}
+		found, mid := false, ""
+		for _, m := range ms.Content {
+			if e := scalar(get(m, "Expression")); e != "" && scalar(get(m, "ReturnData")) == "true" {
+				a.expr = e
+			}
+			met := get(m, "MetricStat", "Metric")
+			if met == nil || scalar(get(met, "Namespace")) != namespace || scalar(get(met, "MetricName")) != metric {
+				continue
+			}
+			for _, d := range get(met, "Dimensions").Content {
+				if scalar(get(d, "Name")) == dimension && match(get(d, "Value")) {
+					found = true
+					a.stat = scalar(get(m, "MetricStat", "Stat"))
+					a.period = atoi(t, get(m, "MetricStat", "Period"), id+" Period")
+					mid = scalar(get(m, "Id"))
+				}
+			}
+		}
+		if found {
+			a.expr = strings.ReplaceAll(a.expr, mid, "$m")
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
 // TestQueuesWhoseRetriesHideFailures: the push function reports a
 // connector's failure per message and hides it for its backoff, so Lambda
 // counts no error and SQS dead-letters it only after days. The oldest
 // message's age cannot say so either: SQS leaves a message received three
 // times out of it (standard queues, redrive policy or not). What stays is
-// messages in flight: some, without a break, for an hour.
+// messages in flight: some at every one-minute sample for an hour, a
+// minute SQS reports nothing for counting as none (FILL), since a period's
+// Minimum is of the samples reported.
 func TestQueuesWhoseRetriesHideFailures(t *testing.T) {
 	o := loadOps(t)
 	isQ := func(n *yaml.Node) bool { return getAtt(n) == "PushQueue.QueueName" }
-	ids := o.alarmOn("AWS/SQS", "ApproximateNumberOfMessagesNotVisible", "QueueName", isQ)
-	if len(ids) != 1 {
-		t.Fatalf("alarms on the push queue's messages in flight: %v, want one", ids)
+	as := o.mathAlarmsOn(t, "AWS/SQS", "ApproximateNumberOfMessagesNotVisible", "QueueName", isQ)
+	if len(as) != 1 {
+		t.Fatalf("alarms on the push queue's messages in flight: %v, want one", as)
 	}
-	p := get(o.resources[ids[0]], "Properties")
-	period, periods := atoi(t, get(p, "Period"), "Period"), atoi(t, get(p, "EvaluationPeriods"), "EvaluationPeriods")
-	if st := scalar(get(p, "Statistic")); st != "Minimum" {
-		t.Errorf("%s: statistic %s, want Minimum (in flight without a break, not one message once)", ids[0], st)
+	a := as[0]
+	if a.expr != "FILL($m, 0)" || a.stat != "Minimum" || a.period != 60 {
+		t.Errorf("%s: %s of %s over %d s, want FILL(<in flight>, 0) of the Minimum a minute", a.id, a.expr, a.stat, a.period)
 	}
+	p := get(o.resources[a.id], "Properties")
 	if th, op := scalar(get(p, "Threshold")), scalar(get(p, "ComparisonOperator")); th != "1" || op != "GreaterThanOrEqualToThreshold" {
-		t.Errorf("%s: %s %s, want >= 1", ids[0], op, th)
+		t.Errorf("%s: %s %s, want >= 1", a.id, op, th)
 	}
-	if d := period * periods; d < 3600 || d > 7200 {
-		t.Errorf("%s: %d s of evaluation, want one to two hours", ids[0], d)
-	}
-	if dp := get(p, "DatapointsToAlarm"); dp != nil && atoi(t, dp, "DatapointsToAlarm") != periods {
-		t.Errorf("%s: DatapointsToAlarm below EvaluationPeriods: a break in the retries would still alarm", ids[0])
+	if d := a.period * a.periods; d < 3600 || d > 7200 || a.n != a.periods {
+		t.Errorf("%s: %d of %d periods of %d s, want every minute of one to two hours", a.id, a.n, a.periods, a.period)
 	}
 	// The age alarm stays for a push function not reading its queue at all.
 	if ids := o.alarmOn("AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", isQ); len(ids) != 1 {
@@ -271,57 +317,19 @@ func TestQueuesWhoseRetriesHideFailures(t *testing.T) {
 
 // TestDeadLettersAddedAlarm: a dead-letter queue's depth alarm stays in
 // ALARM while one message waits, and an alarm notifies only on a change of
-// state, so each dead-letter queue has an alarm on messages added too:
-// DIFF of its visible and hidden messages (a look at the dead letters
-// hides them, which adds none).
+// state, so each dead-letter queue has an alarm on messages sent to it too
+// (Lambda's on-failure destination and the push function send them).
 func TestDeadLettersAddedAlarm(t *testing.T) {
 	o := loadOps(t)
 	for _, q := range []string{"PushDeadLetterQueue", "ScoreFailureQueue"} {
-		found := false
-		for _, id := range o.ofType("AWS::CloudWatch::Alarm") {
-			p := get(o.resources[id], "Properties")
-			ms := get(p, "Metrics")
-			if ms == nil {
-				continue
-			}
-			ids := map[string]string{} // metric id -> metric name, of this queue
-			expr := ""
-			for _, m := range ms.Content {
-				if e := scalar(get(m, "Expression")); e != "" && scalar(get(m, "ReturnData")) == "true" {
-					expr = e
-				}
-				met := get(m, "MetricStat", "Metric")
-				if met == nil || scalar(get(met, "Namespace")) != "AWS/SQS" {
-					continue
-				}
-				for _, d := range get(met, "Dimensions").Content {
-					if scalar(get(d, "Name")) == "QueueName" && getAtt(get(d, "Value")) == q+".QueueName" {
-						ids[scalar(get(m, "Id"))] = scalar(get(met, "MetricName"))
-					}
-				}
-			}
-			var vis, hid string
-			for mid, name := range ids {
-				switch name {
-				case "ApproximateNumberOfMessagesVisible":
-					vis = mid
-				case "ApproximateNumberOfMessagesNotVisible":
-					hid = mid
-				}
-			}
-			if vis == "" {
-				continue
-			}
-			found = true
-			if hid == "" || (expr != "DIFF("+vis+" + "+hid+")" && expr != "DIFF("+hid+" + "+vis+")") {
-				t.Errorf("%s: expression %q, want DIFF(%s + <its hidden messages>)", id, expr, vis)
-			}
-			if th, op := scalar(get(p, "Threshold")), scalar(get(p, "ComparisonOperator")); th != "1" || op != "GreaterThanOrEqualToThreshold" {
-				t.Errorf("%s: %s %s, want >= 1", id, op, th)
-			}
+		ids := o.alarmOn("AWS/SQS", "NumberOfMessagesSent", "QueueName", func(n *yaml.Node) bool { return getAtt(n) == q+".QueueName" })
+		if len(ids) != 1 {
+			t.Errorf("%s: alarms on messages sent to it: %v, want one", q, ids)
+			continue
 		}
-		if !found {
-			t.Errorf("%s: no alarm on messages added to it", q)
+		p := get(o.resources[ids[0]], "Properties")
+		if st, th, op := scalar(get(p, "Statistic")), scalar(get(p, "Threshold")), scalar(get(p, "ComparisonOperator")); st != "Sum" || th != "1" || op != "GreaterThanOrEqualToThreshold" {
+			t.Errorf("%s: %s %s %s, want Sum >= 1", ids[0], st, op, th)
 		}
 	}
 }
@@ -342,13 +350,21 @@ func TestScoreFailuresWatchedWhileReplayable(t *testing.T) {
 
 // TestTableThrottlesWatched: a throttled table shows in no function's
 // errors (collect answers 503, scoring retries): its throttle events have
-// alarms of their own.
+// alarms of their own. Alarms on AWS/DynamoDB ignore missing data whatever
+// TreatMissingData says, and throttle events are reported only while there
+// are some, so the periods without are filled with 0: else the alarm stays
+// in ALARM after one episode and the next notifies nobody.
 func TestTableThrottlesWatched(t *testing.T) {
 	o := loadOps(t)
 	isTable := func(n *yaml.Node) bool { return ref(n) == "Table" }
 	for _, metric := range []string{"ReadThrottleEvents", "WriteThrottleEvents"} {
-		if len(o.alarmOn("AWS/DynamoDB", metric, "TableName", isTable)) == 0 {
-			t.Errorf("no %s alarm on the table", metric)
+		as := o.mathAlarmsOn(t, "AWS/DynamoDB", metric, "TableName", isTable)
+		if len(as) != 1 {
+			t.Errorf("%s: alarms %v, want one", metric, as)
+			continue
+		}
+		if a := as[0]; a.expr != "FILL($m, 0)" || a.stat != "Sum" || a.n != a.periods {
+			t.Errorf("%s: %s of %s, %d of %d periods; want FILL(<events>, 0) of the Sum, every period", a.id, a.expr, a.stat, a.n, a.periods)
 		}
 	}
 }
