@@ -1292,16 +1292,14 @@ func (h *Handler) identifyOne(ctx context.Context, i int, ev event.Event, email 
 	p, res, err := h.People.Identify(ctx, identity.Identification{
 		Visitor: ev.VisitorID, Email: email, Fields: ev.Attributes(), Labels: ev.Labels(), At: ev.Timestamp,
 		Strength: identity.Strong, Source: sourceOf(ev), User: userVisitor(ev),
-		Consented: ev.Consent == "granted" && ev.Client.API != "server",
 	})
 	if errors.Is(err, identity.ErrConsentWithdrawn) {
 		// Stored as the browser's own, and nobody's.
-		return h.noteUnidentified(ctx, ev, email, &Skip{Index: i, Reason: "its person withdrew consent, and neither this browser nor consent given says it is them: stored, identifies nobody"})
+		return h.noteUnidentified(ctx, ev, email, &Skip{Index: i, Reason: "its person withdrew consent, and this browser is not theirs: stored, identifies nobody"})
 	}
 	if err == nil && !p.ConsentWithdrawn.IsZero() && ev.Type == event.FormSubmit && ev.Client.API != "server" {
-		// Their form from one of their browsers or with consent given
-		// (Identify checked which; consent and opt-out were checked
-		// before): the newer choice.
+		// Their form from one of their browsers (Identify checked;
+		// consent and opt-out were checked before): the newer choice.
 		err = h.People.RegainConsent(ctx, p.ID)
 	}
 	if errors.Is(err, identity.ErrErased) {

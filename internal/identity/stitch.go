@@ -41,15 +41,12 @@ type Identification struct {
 	// person's email changes (ChangeEmail) instead of a second person
 	// being made of the account.
 	User string
-	// Consented: the event carries consent granted by the site's consent
-	// manager (context.consent), so a person who withdrew consent and
-	// sends it from a browser not theirs gave it again; see Identify.
-	Consented bool
 }
 
 // ErrConsentWithdrawn: the email is of a person who withdrew consent, and
-// neither the browser (one of theirs) nor the event (consent granted) says
-// it is their newer choice: anyone can type an email into a form.
+// the browser is not one of theirs: anyone can type an email into a form,
+// and set the consent an event says (context.consent is the sender's), so
+// neither says it is the person's newer choice.
 var ErrConsentWithdrawn = errors.New("identity: the person withdrew consent")
 
 // Identify creates or finds the person, records the attributes and links the
@@ -84,10 +81,11 @@ func (s *Stitcher) Identify(ctx context.Context, id Identification) (Person, Lin
 			return Person{}, LinkResult{}, err
 		}
 	}
-	if !created && !p.ConsentWithdrawn.IsZero() && !id.Consented {
-		// Only their own browser or a consent given lifts a withdrawal:
-		// else a stranger typing their email would undo it, link their
-		// browser to them and overwrite what they gave.
+	if !created && !p.ConsentWithdrawn.IsZero() {
+		// Only their own browser lifts a withdrawal: else a stranger
+		// typing their email (consent "granted" is theirs to send too)
+		// would undo it, link their browser to them and overwrite what
+		// they gave.
 		link, err := s.Dir.GetLink(ctx, id.Visitor)
 		if err != nil {
 			return Person{}, LinkResult{}, err

@@ -763,9 +763,9 @@ func TestErasureOfAnEmailOnlyAFlaggedFormNamed(t *testing.T) {
 // visitor cookie). Baton then records nothing more of them by any path
 // that names them without that browser: their newsletter click from
 // another device and their open pixel record nobody, an exhibition list
-// naming them is refused for them. A form they send later with consent
-// given, or from a browser of theirs that collects, is their newer choice
-// and lifts it; their email typed on a browser not theirs is not.
+// naming them is refused for them. A form they send later from a browser
+// of theirs is their newer choice and lifts it; their email typed on a
+// browser not theirs is not, whatever consent its event says.
 func TestWithdrawnConsentHoldsOnEveryPath(t *testing.T) {
 	ctx := context.Background()
 	clk := clock.NewManual(t0)
@@ -793,8 +793,9 @@ func TestWithdrawnConsentHoldsOnEveryPath(t *testing.T) {
 	}
 	settle(t, s)
 	p, err := s.App.People.ByEmail(ctx, email)
-	if err != nil || cookieValue(jar, s.URL, "bt_vid") == "" {
-		t.Fatalf("person %v, cookie %q", err, cookieValue(jar, s.URL, "bt_vid"))
+	laptopVisitor := cookieValue(jar, s.URL, "bt_vid")
+	if err != nil || laptopVisitor == "" {
+		t.Fatalf("person %v, cookie %q", err, laptopVisitor)
 	}
 	click := trackedLink(t, s, "wc-news", email)
 	token := click[strings.LastIndex(click, "/")+1:]
@@ -904,12 +905,33 @@ func TestWithdrawnConsentHoldsOnEveryPath(t *testing.T) {
 		t.Errorf("%d opens recorded after a stranger's form", o)
 	}
 
-	// A form with consent given (the site's consent manager): their newer
+	// Nor with consent given: context.consent is whatever its sender
+	// says, and it lifted the withdrawal from any browser.
+	clk.Advance(time.Hour)
+	granted := func(f string) string {
+		return strings.Replace(f, `"type":"form_submit",`, `"type":"form_submit","context":{"consent":"granted"},`, 1)
+	}
+	tablet, _ := browserWithCookies(t)
+	if resp := post(tablet, "/e", granted(form("wc-2"))); resp.StatusCode != 204 {
+		t.Fatalf("form again: %d", resp.StatusCode)
+	}
+	settle(t, s)
+	if again, err := s.App.People.ByEmail(ctx, email); err != nil || again.ConsentWithdrawn.IsZero() {
+		t.Errorf("a stranger's form saying consent is granted lifted the withdrawal: %v %+v", err, again)
+	}
+	if resp, err := http.Get(s.URL + "/o/wc-news/" + token + ".gif"); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("open: %v %v", err, resp)
+	}
+	if _, o := mine(); o != 0 {
+		t.Errorf("%d opens recorded after a stranger's form with consent granted", o)
+	}
+
+	// Their own browser, the one that opted out (the tag's id, kept in
+	// the page's storage, names it), with consent given: their newer
 	// choice.
 	clk.Advance(time.Hour)
-	tablet, _ := browserWithCookies(t)
-	if resp := post(tablet, "/e", strings.Replace(form("wc-2"), `"type":"form_submit",`, `"type":"form_submit","context":{"consent":"granted"},`, 1)); resp.StatusCode != 204 {
-		t.Fatalf("form again: %d", resp.StatusCode)
+	if resp := post(laptop, "/e", strings.Replace(granted(form("wc-3")), `"messageId"`, `"anonymousId":"`+laptopVisitor+`","messageId"`, 1)); resp.StatusCode != 204 {
+		t.Fatalf("form from the laptop: %d", resp.StatusCode)
 	}
 	settle(t, s)
 	if resp, err := http.Get(s.URL + "/o/wc-news/" + token + ".gif"); err != nil || resp.StatusCode != 200 {
