@@ -26,6 +26,9 @@ var (
 		// the fields). Turnstile's and nonces are phrases and tokens
 		// below: nonCertified and a product_turnstile are no secrets.
 		"captcha",
+		// Credentials a form may carry (an API's sign-up, a partner
+		// portal): an Authorization header's value, a session, a JWT.
+		"credential", "bearer", "authorization",
 		"パスワ", "暗証", "暗号", "カード", "セキュリティコード", "セキュリティーコード", "マイナンバー", "個人番号",
 		"口座番号", "秘密", "合言葉", "認証コード", "確認コード", "ワンタイム",
 	}
@@ -35,10 +38,11 @@ var (
 	secretPhrases = []string{
 		"securitycode", "onetimecode", "pincode", "mynumber", "apikey", "accesskey", "privatekey",
 		"bankaccount", "routingnumber", "cfturnstile", "wpnonce",
+		"verificationcode", "mfacode", "recoverycode", "backupcode", "twofactor",
 	}
 	// secretTokens: a word of the name (a run of letters; userPw is user
 	// and Pw) that is one of these: pw, pw2, user_pw, PIN, cc-number.
-	secretTokens = []string{"pw", "pin", "otp", "cc", "ccn", "csc", "ssn", "cvn", "nonce"}
+	secretTokens = []string{"pw", "pin", "otp", "cc", "ccn", "csc", "ssn", "cvn", "nonce", "jwt", "mfa", "totp"}
 )
 
 // SecretField reports whether a form field (or a query parameter, or a

@@ -22,6 +22,10 @@ var secretFieldNames = []string{
 	"パスワード", "パスワード（確認）", "ﾊﾟｽﾜｰﾄﾞ", "暗証番号", "カード番号", "クレジットカード", "ｶｰﾄﾞ番号", "セキュリティコード",
 	"セキュリティーコード", "マイナンバー", "個人番号", "口座番号", "秘密の質問", "合言葉", "認証コード", "確認コード", "ワンタイムパスワード",
 	"暗号", "ＰＡＳＳＷＯＲＤ", "ｐｗ", "Ｃａｒｄ", "paſsword", "card\u030c", "\u212Aey_pw",
+	// Credentials (an attacker review found these stored): an
+	// Authorization header's value, a JWT, sign-in and recovery codes.
+	"authorization", "Authorization", "jwt", "id_jwt", "credential", "credentials", "bearer_token", "verification_code",
+	"verificationCode", "mfa_code", "mfa", "totp", "two_factor_code", "recovery_code", "backup_code",
 }
 
 // innocentFieldNames are field names forms use for what they may store: none
@@ -35,6 +39,8 @@ var innocentFieldNames = []string{
 	"ご質問", "郵便番号", "住所", "text-123", "your-field-7", "field_5", "", "utm_source", "key", "auth", "sid",
 	"announcement", "announce", "response", "your-response", "turn", "style", "nonconformance", "annonce", "type_annonce",
 	"nonCertified", "isNonCertifiedProduct", "turnstile", "product_turnstile", "nonces_count",
+	// A seminar's session chosen in a form, and an account with a vendor.
+	"session_id", "seminar_session_id", "authority_level", "decision_authority",
 }
 
 func TestSecretField(t *testing.T) {
