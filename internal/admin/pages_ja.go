@@ -433,6 +433,10 @@ var ja = map[string]string{
 	// A form the person sent after the MQL reached the inbox.
 	"Came back": "再問い合わせ", "Came back after the MQL (newest first)": "MQL の後に再び問い合わせがありました（新しい順）",
 	"They typed": "入力内容",
+	// An attendance change of a touch among the MQL's reasons (a webinar's
+	// report after the MQL), as the SFAs' activity says it.
+	"Did not attend": "欠席", "Attended after all": "出席（訂正）",
+	"Attendance reported after the MQL (newest first)": "MQL の後に出欠の報告がありました（新しい順）",
 	// The inbox's filter: the leads sales has given no verdict on.
 	"Show": "表示", "All leads": "すべてのリード", "Awaiting verdict (%s)": "未回答（%s）", "Awaiting verdict (%s or more)": "未回答（%s 以上）",
 	"No lead awaits a verdict.": "未回答のリードはありません。", "No lead awaits a verdict among the %d looked at.": "調べた %d 件のリードに未回答のものはありません。",

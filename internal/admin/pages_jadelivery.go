@@ -91,6 +91,8 @@ var jaSFAMessages = []struct {
 	{regexp.MustCompile(`^read the MQL: ([\s\S]*)$`), "MQL を読み取れません：$1"},
 	// A touch of the MQL's reasons marked absent (push.DeliverAttendance).
 	{regexp.MustCompile(`^read the touch: ([\s\S]*)$`), "欠席（または出席）とされた接点を読み取れません：$1"},
+	{regexp.MustCompile(`^read the attendance handed on: ([\s\S]*)$`), "スコアリングが伝えた出欠の変更を読み取れません：$1"},
+	{regexp.MustCompile(`^the touch changed again since: waiting for scoring to read it$`), "接点の出欠がその後また変わりました。スコアリングがその変更を読み取るのを待っています"},
 	{regexp.MustCompile(`^no delivery record of the MQL here \(configured after it was raised, or the MQL predates delivery records\) and no record of the person found by their id or email: the form sent after the MQL was not told; replay it once the person is there$`), "ここには MQL の配信記録がなく（MQL の後に設定された、または配信記録を残す前の MQL）、本人の ID やメールアドレスでもレコードが見つからないため、MQL の後に送信されたフォームを伝えていません。本人のレコードができてから再送してください"},
 	{regexp.MustCompile(`^(\w+): waiting for the MQL's delivery$`), "$1：MQL の配信を待っています（MQL が届いてから、その後のフォーム送信を伝えます）"},
 	{regexp.MustCompile(`^(\w+): not configured now: the MQL sent to it on purpose was not delivered; replay it once it is$`), "$1：現在は設定されていないため、指定して送信した MQL を配信していません。設定し直してから再送してください"},

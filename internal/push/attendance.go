@@ -4,13 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/textcut"
 )
 
@@ -151,8 +155,11 @@ func (w *Worker) deliverAttendance(ctx context.Context, at qualify.Attendance, m
 	if err != nil {
 		return Result{Reason: "read the touch: " + err.Error()}
 	}
-	if ev.Type != event.Offline || ev.Absent() != at.Absent {
+	if ev.Type != event.Offline {
 		return Result{Done: true}
+	}
+	if ev.Absent() != at.Absent {
+		return w.staleAttendance(ctx, at)
 	}
 	m, err := w.reinquiryMQL(ctx, qualify.Reinquiry{Person: at.Person, MQL: at.MQL})
 	if err != nil {
@@ -170,7 +177,7 @@ func (w *Worker) deliverAttendance(ctx context.Context, at qualify.Attendance, m
 		a.Attendance = Absent
 	}
 	raised := m.Raised()
-	a.mqlRaised, a.mqlQualified = raised, m.At
+	a.mqlRaised, a.mqlQualified, a.toldAt = raised, m.At, w.now()
 	mqlT := target{pk: identity.PersonPK(at.Person), id: at.MQL, person: at.Person}
 	return w.run(ctx, target{pk: identity.PersonPK(at.Person), id: at.ID, person: at.Person, email: at.Email}, maxAttempts,
 		// Only to a connector with a delivery record of the MQL: one that
@@ -179,5 +186,93 @@ func (w *Worker) deliverAttendance(ctx context.Context, at qualify.Attendance, m
 		// and an activity there would be of an MQL it never took. No
 		// tellFound, and no drivesMQL either: an attendance change does
 		// not deliver the MQL itself (a later form of the person's does).
-		w.activityTo(mqlT, raised, a, activityKind{inLead: func(Delivery) bool { return false }}))
+		w.activityTo(mqlT, raised, a, activityKind{inLead: func(Delivery) bool { return false },
+			tell: w.tellAttendanceOnce(at, a.Attendance)}))
+}
+
+// staleWait is how long a change the touch no longer says waits before
+// it is read again (staleAttendance): scoring reads the touch's next
+// change within seconds.
+const staleWait = 30 * time.Second
+
+// staleAttendance is a change the touch no longer says: changed again
+// since it was handed on. Dropped when scoring has handed on a later
+// change of the touch (that one tells what it says); else scoring has yet
+// to read the change that undid it, and may find the touch back as this
+// one says (two reports imported in quick succession, or in one stream
+// batch, read once the last landed): it hands nothing then, and this
+// change, waiting meanwhile, is the one to tell it. Dropped as before,
+// the connectors would never hear the touch's last state.
+func (w *Worker) staleAttendance(ctx context.Context, at qualify.Attendance) Result {
+	i := strings.LastIndex(at.ID, "-")
+	n, err := strconv.Atoi(at.ID[i+1:])
+	if i < 0 || err != nil {
+		return Result{Done: true} // not an id TellAttendance makes
+	}
+	handed, err := qualify.AttendanceHanded(ctx, w.T, at.Person, at.MQL, qualify.TouchKey(at.Visitor, at.Event))
+	if err != nil {
+		return Result{Reason: "read the attendance handed on: " + err.Error()}
+	}
+	if handed > n {
+		return Result{Done: true}
+	}
+	return Result{Reason: "the touch changed again since: waiting for scoring to read it", RetryAfter: staleWait}
+}
+
+// attendanceStepPfx begins the step of an MQL's delivery record
+// (Delivery.Steps) that keeps, per touch among its reasons
+// (qualify.TouchKey), the attendance that connector was last told and by
+// which change: "<absent|attended> <activity id>".
+const attendanceStepPfx = "attendance:"
+
+// maxTellTries bounds the re-reads of an MQL's delivery record when
+// another change of the same touch wrote it meanwhile.
+const maxTellTries = 4
+
+// tellAttendanceOnce is DeliverAttendance's tell: a connector is told a
+// change only when what it says (state) differs from what that connector
+// was told last of the touch (none: attended, as the lead was built),
+// recorded in the connector's delivery record of the MQL before the push
+// and on the version read. The changes of one touch are messages of their
+// own, each reading the touch as it is when it runs: a quick absent,
+// attended, absent (two reports in one stream batch, or changes queued
+// while the MQL's delivery was pending, handled in any order, or at once
+// by two workers) would otherwise tell absent twice, or a correction of a
+// no-show never told. The change that recorded it (a retry of its message,
+// its dead letter replayed) tells it again, under the same id, which the
+// connector takes once; a push that failed for good leaves it recorded as
+// told (the dead letter tells it).
+func (w *Worker) tellAttendanceOnce(at qualify.Attendance, state string) func(ctx context.Context, c Connector, md Delivery, ver int64) (bool, error) {
+	key := attendanceStepPfx + qualify.TouchKey(at.Visitor, at.Event)
+	mqlT := target{pk: identity.PersonPK(at.Person), id: at.MQL, person: at.Person, email: at.Email}
+	return func(ctx context.Context, c Connector, md Delivery, ver int64) (bool, error) {
+		for try := 1; ; try++ {
+			last, by, _ := strings.Cut(md.Steps[key], " ")
+			switch {
+			case by == at.ID:
+				return true, nil
+			case last == "" && state == Attended, last == state:
+				return false, nil // told already (or never told otherwise)
+			}
+			steps := maps.Clone(md.Steps)
+			if steps == nil {
+				steps = map[string]string{}
+			}
+			steps[key] = state + " " + at.ID
+			d := md
+			d.Steps = steps
+			err := w.recordIf(ctx, mqlT, d, table.VersionIs(ver))
+			if !errors.Is(err, table.ErrConditionFailed) || try == maxTellTries {
+				return err == nil, err
+			}
+			// Another change of the touch (or of the person's) wrote it
+			// meanwhile: decide again on what it says now.
+			if md, ver, err = w.stateAt(ctx, mqlT, c.Name()); err != nil {
+				return false, err
+			}
+			if md.Status != StatusDelivered { // replayed meanwhile: wait for it again
+				return false, &errAwaitMQL{until: w.now().Add(staleWait)}
+			}
+		}
+	}
 }

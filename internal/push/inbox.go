@@ -149,14 +149,10 @@ var errNoInboxLead = errors.New("push: the inbox holds no lead of this MQL")
 // queue when no SFA is configured: the form is added to the MQL's lead
 // (Lead.Reinquiries, once per activity id), and the lead moves up to the
 // form's time, so that the card of a person who came back is seen among
-// the newest (a lead never moves down). Without the MQL's lead it is not
-// taken (ErrNotTaken).
+// the newest (a lead never moves down); an attendance change is added to
+// it (Lead.AttendanceChanges, addAttendance), where it is. Without the
+// MQL's lead it is not taken (ErrNotTaken).
 func (i *Inbox) PushActivity(ctx context.Context, a FormActivity) (string, error) {
-	if a.Attendance != "" {
-		// Its card lists forms sent since (Lead.Reinquiries); the
-		// person's page marks the touch absent.
-		return "", ErrNotTaken
-	}
 	for attempt := 0; table.Again(ctx, attempt); attempt++ {
 		err := i.addActivity(ctx, a)
 		if errors.Is(err, errNoInboxLead) {
@@ -227,6 +223,9 @@ func (i *Inbox) addActivity(ctx context.Context, a FormActivity) error {
 	if err := json.Unmarshal(it.Data, &l); err != nil {
 		return err
 	}
+	if a.Attendance != "" {
+		return i.addAttendance(ctx, it, l, a)
+	}
 	if slices.ContainsFunc(l.Reinquiries, func(r FormActivity) bool { return r.ID == a.ID }) {
 		return nil // added already: a retry, or the message handled twice
 	}
@@ -261,4 +260,45 @@ func (i *Inbox) addActivity(ctx context.Context, a FormActivity) error {
 		table.Put(table.Item{PK: inboxPK, SK: key, Kind: KindInbox, Data: data}, table.NotExists),
 		table.Put(table.Item{PK: inboxPK, SK: inboxMovedSK(a.MQLID), Kind: KindInboxMoved, Data: ptr}, table.VersionIs(pv)))
 	return i.T.Transact(ctx, ws)
+}
+
+// AttendanceChange is an attendance change (FormActivity.Attendance) as
+// an inbox lead keeps it: the touch among the MQL's reasons, what its
+// report says now, the score since, and the line an SFA's activity list
+// shows (Subject, in sfa.language).
+type AttendanceChange struct {
+	ID         string         `json:"activityId"`
+	Attendance string         `json:"attendance"` // absent, attended
+	Type       string         `json:"type"`       // offline
+	Title      string         `json:"title,omitempty"`
+	Channel    string         `json:"channel,omitempty"`
+	At         time.Time      `json:"at,omitzero"`     // the touch's time (its day)
+	ToldAt     time.Time      `json:"toldAt,omitzero"` // when the inbox was told
+	Score      *ActivityScore `json:"score,omitempty"`
+	Subject    string         `json:"subject"`
+}
+
+// addAttendance adds an attendance change to the MQL's lead it (l, as
+// read), once per activity id, newest first. The lead does not move: a
+// no-show makes it no more urgent (moved up, a lead that lost its
+// webinar's points would stand above fresher ones), and a correction
+// gives back what it had when it reached sales; its card says it (the
+// person's page marks the touch absent).
+func (i *Inbox) addAttendance(ctx context.Context, it table.Item, l Lead, a FormActivity) error {
+	if slices.ContainsFunc(l.AttendanceChanges, func(c AttendanceChange) bool { return c.ID == a.ID }) {
+		return nil // added already: a retry, or the message handled twice
+	}
+	c := AttendanceChange{ID: a.ID, Attendance: a.Attendance, Type: a.Type, Title: a.Title, Channel: a.Channel, At: a.At,
+		ToldAt: a.toldAt, Score: a.Score, Subject: a.Subject()}
+	l.AttendanceChanges = append([]AttendanceChange{c}, l.AttendanceChanges...)
+	slices.SortStableFunc(l.AttendanceChanges, func(x, y AttendanceChange) int { return y.ToldAt.Compare(x.ToldAt) })
+	if len(l.AttendanceChanges) > maxInboxReinquiries {
+		l.AttendanceChanges = l.AttendanceChanges[:maxInboxReinquiries]
+	}
+	data, err := json.Marshal(l)
+	if err != nil {
+		return err
+	}
+	return i.T.Transact(ctx, []table.Write{privacy.NotErased(a.Email),
+		table.Put(table.Item{PK: inboxPK, SK: it.SK, Kind: KindInbox, Data: data}, table.VersionIs(it.Version))})
 }

@@ -87,6 +87,12 @@ type Lead struct {
 	// maxInboxReinquiries: the inbox's card says they came back. Only
 	// the inbox's leads hold them (an SFA gets each on its own).
 	Reinquiries []FormActivity `json:"reinquiries,omitempty"`
+	// AttendanceChanges are the changes of attendance told after this
+	// MQL reached the built-in inbox (Inbox.PushActivity): a touch among
+	// its reasons the person did not attend after all, or, corrected,
+	// did; newest first, at most maxInboxReinquiries. Only the inbox's
+	// leads hold them (an SFA gets each on its own).
+	AttendanceChanges []AttendanceChange `json:"attendanceChanges,omitempty"`
 	// Cycle is the person's MQL count with this one: a lead sales sent back
 	// is an MQL again in a later cycle, and Recycled says why it is back.
 	Cycle    int       `json:"cycle"`

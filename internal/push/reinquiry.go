@@ -60,6 +60,9 @@ type FormActivity struct {
 	// mqlRaised and mqlQualified are the MQL's times (qualify.MQL's
 	// Raised and At): the keys the inbox stored its lead under.
 	mqlRaised, mqlQualified time.Time
+	// toldAt is when an attendance change was handed to the connector
+	// (the worker's clock): the inbox lists the changes by it.
+	toldAt time.Time
 }
 
 // ActivityConnector is a connector that also takes a form sent after the
@@ -309,6 +312,10 @@ type activityKind struct {
 	// message is over (configuredSince), is told on the person's record it
 	// finds (tellFound). Without it such a connector is left out.
 	findPerson bool
+	// tell, if set, runs where the MQL is delivered, before the activity
+	// is pushed: false leaves the connector out (an attendance change:
+	// the state it would tell is the one the connector was told last).
+	tell func(ctx context.Context, c Connector, md Delivery, ver int64) (bool, error)
 	// drive, if set, runs first (a re-inquiry: drivesMQL, deliverMQLTo):
 	// the MQL's record md as it is after it, or stop with sent and err as
 	// the push function's result.
@@ -344,6 +351,11 @@ func (w *Worker) activityTo(mqlT target, raised time.Time, a FormActivity, k act
 		case md.Status == StatusDelivered && k.inLead(md):
 			return "", false, nil // its lead was built with it
 		case md.Status == StatusDelivered:
+			if k.tell != nil {
+				if ok, err := k.tell(ctx, c, md, ver); err != nil || !ok {
+					return "", err != nil, err
+				}
+			}
 			a := a
 			a.MQLExternalID = md.ExternalID
 			// Its id at the SFA (a Task's, a note's, a comment's) is

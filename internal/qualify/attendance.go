@@ -76,8 +76,7 @@ func (q *Qualifier) TellAttendance(ctx context.Context, person, visitor, id stri
 		return err
 	}
 	var rec *Record
-	sum := sha256.Sum256([]byte(visitor + "\x00" + id))
-	touch := hex.EncodeToString(sum[:8])
+	touch := TouchKey(visitor, id)
 	for _, m := range ms {
 		if !m.ledBy(id) {
 			continue
@@ -124,6 +123,29 @@ func (q *Qualifier) TellAttendance(ctx context.Context, person, visitor, id stri
 		}
 	}
 	return nil
+}
+
+// AttendanceHanded is how many changes of the touch's attendance (its
+// TouchKey) TellAttendance has handed on for the MQL: the n of the
+// latest Attendance's ID (0: none).
+func AttendanceHanded(ctx context.Context, t table.Table, person, mql, touch string) (int, error) {
+	it, err := t.Get(ctx, identity.PersonPK(person), attendancePfx+mql+"#"+touch)
+	if errors.Is(err, table.ErrNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	var told attendanceTold
+	err = json.Unmarshal(it.Data, &told)
+	return told.N, err
+}
+
+// TouchKey is the 16 hex digits that name an offline touch (its visitor
+// and id) in an Attendance's ID and the keys of what was told of it.
+func TouchKey(visitor, id string) string {
+	sum := sha256.Sum256([]byte(visitor + "\x00" + id))
+	return hex.EncodeToString(sum[:8])
 }
 
 // ledBy reports whether the event is among what led to the MQL: the scored

@@ -2,6 +2,7 @@ package stack_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,7 +13,9 @@ import (
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/crm/crmfake"
 	"github.com/baton-hq/baton/internal/eventlog"
+	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/offline"
+	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/testutil/repo"
 )
@@ -194,6 +197,82 @@ func TestNoShowReachesSales(t *testing.T) {
 	if n, m := hook.count("mql.activity"), len(attendanceTasks(f, mql)); n != 2 || m != 2 {
 		t.Errorf("after the corrected report again: %d webhook activities, %d Tasks; want 2 each", n, m)
 	}
+
+	// Reports in quick succession while Salesforce is down: no-show,
+	// attended, no-show, each its own stream batch, their changes held
+	// (retrying) there until it is back. Salesforce was told attended:
+	// it is told absent once, not once per no-show; the webhook, up all
+	// along, only changes, once each. Each connector's last told state
+	// is its own.
+	f.FailWrites(1000, crmfake.Fault{Status: 503, Body: `[{"message":"maintenance","errorCode":"SERVER_UNAVAILABLE"}]`})
+	clk.Advance(time.Hour)
+	for _, r := range []string{"いいえ", "はい", "いいえ"} {
+		// In the same second: Salesforce's retries are due only after
+		// the last report (the first no-show's change, retried while
+		// the touch said attended, would be dropped as stale).
+		imp(list(r, map[string]string{"はい": "30"}[r]))
+	}
+	// The local stack's own worker may still be handling the last change
+	// (the webhook told, its record not yet written): the clock jumped
+	// past its claim, the test's drain would take the change again.
+	// Wait until each change's deliveries are recorded, none claimed.
+	deliver(t, s, func() bool { return hook.count("mql.activity") == 5 }) // one per report
+	for i := 2; i < 5; i++ {
+		id := nth(i).ActivityID
+		for tries := 0; ; tries++ {
+			ds, err := s.App.Pusher.Status(t.Context(), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			busy := len(ds) != 2
+			for _, d := range ds {
+				busy = busy || d.Claimed.After(clk.Now()) || (d.Connector == "webhook" && d.Status != "delivered")
+			}
+			if !busy {
+				break
+			}
+			if tries == 200 {
+				t.Fatalf("change %s still being handled: %+v", id, ds)
+			}
+			time.Sleep(25 * time.Millisecond)
+		}
+	}
+	f.Heal()
+	for range 6 {
+		clk.Advance(20 * time.Minute) // past every backoff
+		drain(t, s)
+	}
+	states := func(subjects []string) []string {
+		var out []string
+		for _, s := range subjects {
+			out = append(out, map[bool]string{true: "absent", false: "attended"}[strings.Contains(s, "欠席")])
+		}
+		return out
+	}
+	tasks := attendanceTasks(f, mql)
+	var subjects []string
+	for n := 1; n <= 10; n++ {
+		for k, task := range tasks {
+			if strings.HasSuffix(k, fmt.Sprintf("-%d", n)) {
+				subjects = append(subjects, task["Subject"].(string))
+			}
+		}
+	}
+	if got := fmt.Sprint(states(subjects)); got != "[absent attended absent]" || len(tasks) != 3 {
+		t.Errorf("Salesforce's Tasks after no-show, attended, no-show while it was down: %s (%d), want [absent attended absent]", got, len(tasks))
+	}
+	var told []string
+	for i := range hook.count("mql.activity") {
+		told = append(told, nth(i).Attendance)
+	}
+	if len(told) < 3 || told[len(told)-1] != "absent" {
+		t.Errorf("the webhook was told %v, want the no-show last", told)
+	}
+	for i := 1; i < len(told); i++ {
+		if told[i] == told[i-1] {
+			t.Errorf("the webhook was told %v: %s twice in a row", told, told[i])
+		}
+	}
 	hook.mu.Lock()
 	defer hook.mu.Unlock()
 	for id, n := range hook.ids {
@@ -283,4 +362,55 @@ func TestNoShowReachesHubSpotAndKintone(t *testing.T) {
 	if n, m := len(notes()), len(kt.RecordComments(email)); n != 3 || m != 3 {
 		t.Errorf("after the corrected report again: %d notes, %d comments; want 3 each", n, m)
 	}
+
+	// No, Yes, No in quick succession while HubSpot is down (its notes
+	// held, retrying, until the last report): HubSpot, told attended
+	// last, gets one note, absent; kintone, up, a comment per change.
+	hs.FailWrites(1000, crmfake.Fault{Status: 503, Body: `{"status":"error","message":"maintenance"}`})
+	clk.Advance(time.Hour)
+	for _, r := range []string{"No", "Yes", "No"} {
+		imp(list(r))
+	}
+	deliver(t, s, func() bool { return len(kt.RecordComments(email)) == 6 })
+	waitUnclaimed(t, s, person.ID, clk.Now())
+	hs.Heal()
+	for range 6 {
+		clk.Advance(20 * time.Minute) // past every backoff
+		drain(t, s)
+	}
+	var told []string
+	for _, b := range notes()[3:] {
+		told = append(told, map[bool]string{true: "absent", false: "attended"}[strings.Contains(b, "Did not attend")])
+	}
+	if fmt.Sprint(told) != "[absent]" {
+		t.Errorf("HubSpot's notes after No, Yes, No while it was down: %v, want [absent]", told)
+	}
+	if n := len(kt.RecordComments(email)); n != 6 {
+		t.Errorf("%d kintone comments, want 6", n)
+	}
+}
+
+// waitUnclaimed waits until no delivery record of the person's is claimed
+// (being pushed by the local stack's own worker): a clock advanced past
+// a claim lets the test's drain take its message again.
+func waitUnclaimed(t *testing.T, s *stack.Stack, person string, now time.Time) {
+	t.Helper()
+	for range 200 {
+		busy := false
+		items, err := s.App.Table.Query(t.Context(), table.Query{PK: identity.PersonPK(person), Prefix: "DLV#", Consistent: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range items {
+			var d push.Delivery
+			if json.Unmarshal(it.Data, &d) == nil && d.Claimed.After(now) {
+				busy = true
+			}
+		}
+		if !busy {
+			return
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	t.Fatal("deliveries still claimed")
 }

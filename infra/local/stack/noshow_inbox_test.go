@@ -1,0 +1,199 @@
+package stack_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/infra/local/stack"
+	"github.com/baton-hq/baton/internal/clock"
+	"github.com/baton-hq/baton/internal/privacy/privacytest"
+	"github.com/baton-hq/baton/internal/push"
+	"github.com/baton-hq/baton/internal/testutil/repo"
+)
+
+// webinarRules is the example rules with webinars worth 50 points: a
+// registration alone makes a 部長 an MQL.
+func webinarRules(t *testing.T) string {
+	t.Helper()
+	rules, err := os.ReadFile(filepath.Join(repo.Root(t), "infra", "rules.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const booth = "  - name: exhibition-booth"
+	if !strings.Contains(string(rules), booth) {
+		t.Fatal("the example rules' exhibition rule moved: update this test")
+	}
+	p := filepath.Join(t.TempDir(), "rules.yaml")
+	os.WriteFile(p, []byte(strings.Replace(string(rules), booth, "  - name: webinar\n    type: offline\n    channel: webinar\n    points: 50\n"+booth, 1)), 0o600)
+	return p
+}
+
+// TestNoShowReachesTheInbox: without an SFA the inbox is sales' queue. A
+// webinar registration made a 部長 an MQL, whose card names the webinar
+// as its reason; the report then says they did not come. The card said
+// nothing of it (the SFAs were told, the inbox not): now it lists the
+// change (欠席：ウェビナー ...) with its score, in Japanese and English,
+// and in GET /admin/inbox's JSON, without moving (a newer lead stays
+// above). Reports imported in quick succession tell only changes, once
+// each: absent, attended, absent again imported before delivery handled
+// the first (across stream batches) adds nothing to a card that says
+// absent; attended then absent in one stream batch adds nothing either;
+// a correction adds one line. An erasure leaves nothing of it.
+func TestNoShowReachesTheInbox(t *testing.T) {
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	clk := clock.NewManual(time.Date(2026, 11, 20, 10, 0, 0, 0, tokyo))
+	p := writeConfig(t, "timezone: Asia/Tokyo\nsfa:\n  language: ja\n")
+	s := stack.ForTestClock(t, map[string]string{"BATON_CONFIG": p, "BATON_RULES": webinarRules(t)}, clk.Now)
+
+	const email, later = "noshow.inbox@maker.example", "later.inbox@maker.example"
+	const webinar = "製造業DXウェビナー"
+	list := func(who, attended string) string {
+		head, row := "氏名,会社名,役職,employees,メールアドレス,イベント名,日付,チャネル", "欠席 太郎,メーカー株式会社,購買部長,500,"+who+","+webinar+",2026/11/19,ウェビナー"
+		if attended != "" {
+			head, row = head+",出席しましたか", row+","+attended
+		}
+		return head + "\r\n" + row + "\r\n"
+	}
+	post := func(csv string) {
+		t.Helper()
+		if code, _, b := postCSV(t, s, "/admin/touches", csv); code != 200 {
+			t.Fatalf("import: %d %s", code, b)
+		}
+	}
+	post(list(email, ""))
+	settle(t, s)
+	person, err := s.App.People.ByEmail(t.Context(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, mql := person.ID, person.ID+"-c1"
+	deliver(t, s, func() bool { return mqlDelivered(t, s, mql) })
+	clk.Advance(time.Hour)
+	post(strings.Replace(list(later, ""), "欠席 太郎", "後日 次郎", 1))
+	settle(t, s)
+	newer, err := s.App.People.ByEmail(t.Context(), later)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deliver(t, s, func() bool { return mqlDelivered(t, s, newer.ID+"-c1") })
+	if ids, l := inboxOf(t, s, id); strings.Join(ids, ",") != newer.ID+","+id || len(l.Activity) != 1 || l.Activity[0].Name != webinar {
+		t.Fatalf("inbox before the report: %v, activity %+v", ids, l.Activity)
+	}
+	lines := func() []string {
+		t.Helper()
+		_, l := inboxOf(t, s, id)
+		var out []string
+		for _, c := range l.AttendanceChanges {
+			out = append(out, c.Attendance)
+		}
+		return out
+	}
+
+	// The report: did not come.
+	clk.Advance(24 * time.Hour)
+	post(list(email, "いいえ"))
+	settle(t, s)
+	toldAt := clk.Now()
+	deliver(t, s, func() bool { return len(lines()) == 1 })
+	ids, l := inboxOf(t, s, id)
+	if strings.Join(ids, ",") != newer.ID+","+id {
+		t.Errorf("inbox after the no-show: %v, want the card where it was", ids)
+	}
+	rec, _ := s.App.Qualifier.Record(t.Context(), id)
+	if c := l.AttendanceChanges[0]; c.Attendance != push.Absent || c.Title != webinar || c.Channel != "webinar" || !c.ToldAt.Equal(toldAt) ||
+		c.Subject != "欠席：ウェビナー "+webinar || c.Score == nil || c.Score.Behaviour != 0 || c.Score.Fit != rec.Verdict.Fit || !strings.HasPrefix(c.ID, mql+"-a") {
+		t.Errorf("the card's attendance change: %+v", c)
+	}
+	if code, b := do(t, "GET", s.URL+"/admin/inbox", token, ""); code != 200 || !strings.Contains(string(b), `"attendanceChanges":[{"activityId":"`+mql+`-a`) ||
+		!strings.Contains(string(b), `"attendance":"absent"`) {
+		t.Errorf("inbox JSON: %d %s", code, b)
+	}
+	for lang, want := range map[string][]string{
+		"ja": {`<span class="chip noshow">欠席</span>`, "MQL の後に出欠の報告がありました（新しい順）", "欠席：ウェビナー <bdi>" + webinar + "</bdi>", "行動スコア 0"},
+		"en": {`<span class="chip noshow">Did not attend</span>`, "Attendance reported after the MQL (newest first)", "Did not attend: webinar <bdi>" + webinar + "</bdi>", "Behaviour score 0"},
+	} {
+		page := inboxHTML(t, s, lang)
+		for _, w := range want {
+			if !strings.Contains(page, w) {
+				t.Errorf("%s: the inbox does not say %q:\n%s", lang, w, page)
+			}
+		}
+		if n := strings.Count(page, `class="attendance"`); n != 1 {
+			t.Errorf("%s: %d cards list attendance, want 1", lang, n)
+		}
+		if i, j := strings.Index(page, "people/"+newer.ID), strings.Index(page, "people/"+id); i < 0 || j < 0 || i > j {
+			t.Errorf("%s: the no-show's card moved above the newer lead", lang)
+		}
+	}
+
+	// Reports in quick succession, across stream batches and within one
+	// (the local stack's feed and worker run on their own too, so which
+	// changes delivery reads before the next report lands varies): the
+	// card lists only changes, once each, ending with what the touch says.
+	clk.Advance(time.Hour)
+	post(list(email, "はい"))
+	settle(t, s)
+	post(list(email, "いいえ"))
+	settle(t, s)
+	drain(t, s)
+	post(list(email, "はい"))
+	post(list(email, "いいえ"))
+	post(list(email, "はい"))
+	settle(t, s)
+	// A change read by delivery after the next report landed waits for
+	// scoring to read that one (push.staleAttendance): due again in
+	// half a minute.
+	for i := 0; ; i++ {
+		drain(t, s)
+		if got := lines(); len(got) > 1 && got[0] == push.Attended {
+			break
+		}
+		if i == 100 {
+			t.Fatalf("the card lists %v: want the correction last", lines())
+		}
+		clk.Advance(10 * time.Second)
+		time.Sleep(10 * time.Millisecond)
+	}
+	clk.Advance(time.Minute)
+	drain(t, s)
+	got := lines()
+	if len(got) < 2 || got[0] != push.Attended {
+		t.Fatalf("the card lists %v: want the correction last", got)
+	}
+	for i := 1; i < len(got); i++ {
+		if got[i] == got[i-1] {
+			t.Errorf("the card lists %v: %s twice in a row", got, got[i])
+		}
+	}
+	_, l = inboxOf(t, s, id)
+	seen := map[string]bool{}
+	for _, c := range l.AttendanceChanges {
+		if seen[c.ID] {
+			t.Errorf("change %s listed twice", c.ID)
+		}
+		seen[c.ID] = true
+	}
+	if l.AttendanceChanges[0].Subject != "出席（訂正）：ウェビナー "+webinar {
+		t.Errorf("the correction's line: %+v", l.AttendanceChanges[0])
+	}
+	if page := inboxHTML(t, s, "ja"); !strings.Contains(page, "出席（訂正）：ウェビナー <bdi>"+webinar+"</bdi>") || strings.Contains(page, `chip noshow`) {
+		t.Errorf("ja: the corrected card:\n%s", page)
+	}
+
+	// Erased: the card goes, and with it its attendance lines.
+	code, b := do(t, "DELETE", s.URL+"/admin/people/"+id, token, "")
+	var rep struct{ Removed map[string]int }
+	if code != 200 || json.Unmarshal(b, &rep) != nil || rep.Removed[push.KindInbox] != 1 {
+		t.Fatalf("erase: %d %s", code, b)
+	}
+	for sec, where := range privacytest.AfterErasure(t, s.App.Table, []string{id, email}) {
+		t.Errorf("the erasure left %q in %v", sec, where)
+	}
+	if code, b := do(t, "GET", s.URL+"/admin/inbox", token, ""); code != 200 || strings.Contains(string(b), id) || strings.Contains(string(b), "attendanceChanges") {
+		t.Errorf("inbox JSON after the erasure: %d %s", code, b)
+	}
+}
