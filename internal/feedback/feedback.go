@@ -606,8 +606,10 @@ func (h *Handler) hubspotDeals(ctx context.Context, vs []Verdict) ([]Verdict, er
 			continue
 		}
 		if h.HubSpotDeals == nil {
-			h.Log.Warn("feedback hubspot: a deal event, but no HubSpot token to read the deal (sfa.hubspot, BATON_HUBSPOT_TOKEN)", "deal", v.DealID)
-			continue
+			// Answered 200, HubSpot would never send the deal again: a
+			// 503 it retries (for a day) until the token is set, and its
+			// webhook log shows the failures.
+			return nil, errNoHubSpotToken
 		}
 		d := book.deals[v.DealID] // a deal gone: no contacts, nothing made
 		outcome := ""
@@ -618,6 +620,10 @@ func (h *Handler) hubspotDeals(ctx context.Context, vs []Verdict) ([]Verdict, er
 	}
 	return out, nil
 }
+
+// errNoHubSpotToken: a deal event came, but Baton has no HubSpot token to
+// read the deal with (sfa.hubspot, BATON_HUBSPOT_TOKEN).
+var errNoHubSpotToken = errors.New("a deal event, but no HubSpot token to read the deal: set BATON_HUBSPOT_TOKEN (and sfa.hubspot)")
 
 // dealBook is a batch's deals as read from HubSpot, each read once a
 // batch: deals (absent: gone), and which had their contacts read.
@@ -1247,6 +1253,17 @@ func hubspotDate(v string) (string, error) {
 // webhook: a generic source signed per Standard Webhooks.
 func (h *Handler) webhook(w http.ResponseWriter, r *http.Request) {
 	if h.unconfigured(w, h.SharedSecret, "webhook", "BATON_FEEDBACK_SECRET") {
+		return
+	}
+	if _, err := stdwebhook.Key(h.SharedSecret); err != nil {
+		// The secret serves Salesforce's X-Baton-Secret too, which takes
+		// any: one not in the Standard Webhooks form verifies nothing
+		// here. Baton's configuration, not the sender's signature, is at
+		// fault: a 503 it retries (a 401 told the sender its signature
+		// was wrong, and how Baton is configured).
+		h.Log.Error("feedback refused: BATON_FEEDBACK_SECRET is not a Standard Webhooks secret (whsec_ and base64 of 16 bytes or more)", "source", "webhook")
+		w.Header().Set("Retry-After", "300")
+		httpx.Error(w, http.StatusServiceUnavailable, "feedback from webhook is not configured on Baton")
 		return
 	}
 	body, ok := h.read(w, r)

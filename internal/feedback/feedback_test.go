@@ -299,7 +299,7 @@ func TestKintoneEmailField(t *testing.T) {
 // read (with its contacts) and its amount and close date recorded for each
 // contact Baton knows, and a stage change to a closed stage is the outcome
 // (closedlost: lost, and a lost lead is recycled). A deal HubSpot no longer has leaves nothing; HubSpot
-// failing to answer is a 503, so HubSpot sends the batch again.
+// failing to answer, or no token to ask it with, is a 503, so HubSpot sends the batch again.
 func TestHubSpotDealStages(t *testing.T) {
 	f := setup(t)
 	hs := crmfake.NewHubSpot()
@@ -313,13 +313,15 @@ func TestHubSpotDealStages(t *testing.T) {
 		body := fmt.Sprintf(`[{"eventId":%d,"subscriptionId":9,"portalId":62515,"occurredAt":%d,"subscriptionType":"deal.propertyChange","attemptNumber":0,"objectId":7001,"propertyName":%q,"propertyValue":"x","changeSource":"CRM"}]`, id, f.now.UnixMilli(), property)
 		return f.post(t, "/feedback/hubspot", body, hubspotSign(uri, body, f.now.UnixMilli()))
 	}
-	// Without a HubSpot token the deal cannot be read: answered, nothing done.
-	if code, body := send(2001, "amount"); code != 200 || strings.Contains(body, "7001") {
+	// Without a HubSpot token the deal cannot be read: a 503, so HubSpot
+	// sends it again (answered 200 it was dropped for good); once the
+	// token is set, the same event is applied.
+	if code, body := send(2001, "amount"); code != 503 {
 		t.Fatalf("no reader: %d %s", code, body)
 	}
 	f.h.HubSpotDeals = &feedback.HubSpotDeals{BaseURL: hs.URL, Token: hs.Token}
-	code, body := send(2002, "amount")
-	if code != 200 || !strings.Contains(body, `"deliveryId":"hs-2002-501","applied":false`) || !strings.Contains(body, `"deal":true`) || !strings.Contains(body, `"deliveryId":"hs-2002-999","applied":false,"stage":"","ignored":"unknown person"`) {
+	code, body := send(2001, "amount")
+	if code != 200 || !strings.Contains(body, `"deliveryId":"hs-2001-501","applied":false`) || !strings.Contains(body, `"deal":true`) || !strings.Contains(body, `"deliveryId":"hs-2001-999","applied":false,"stage":"","ignored":"unknown person"`) {
 		t.Fatalf("amount: %d %s", code, body)
 	}
 	deals, err := f.q.Deals(context.Background(), f.p.ID)
@@ -496,5 +498,23 @@ func TestKintoneOwner(t *testing.T) {
 	}
 	if got := owner(f); got != "鈴木 一郎" {
 		t.Errorf("owner %q, want the 担当者 field's first user", got)
+	}
+}
+
+// TestGenericWebhookSecretNotStandard: BATON_FEEDBACK_SECRET serves
+// Salesforce's X-Baton-Secret too, which takes any 16 characters; one not
+// in the Standard Webhooks form (whsec_...) verifies no webhook. It was a
+// 401 telling every sender its signature was bad and how Baton is set up;
+// it is Baton's configuration at fault: a 503 the sender retries, saying
+// nothing of the secret, and the Salesforce route still takes it.
+func TestGenericWebhookSecretNotStandard(t *testing.T) {
+	f := setup(t)
+	f.h.SharedSecret = "fbsecret_0123456789abcdef"
+	body := `{"email":"sales-ready@example.com","outcome":"lost","owner":"rep"}`
+	key := []byte("0123456789abcdef")
+	hdr := map[string]string{"webhook-id": "msg_9", "webhook-timestamp": strconv.FormatInt(f.now.Unix(), 10), "webhook-signature": stdwebhook.Sign(key, "msg_9", f.now.Unix(), []byte(body))}
+	code, resp := f.post(t, "/feedback/webhook", body, hdr)
+	if code != 503 || strings.Contains(string(resp), "whsec") || f.stage(t) != qualify.StageMQL {
+		t.Fatalf("%d %s stage %s", code, resp, f.stage(t))
 	}
 }
