@@ -763,6 +763,9 @@ func ParseHubSpot(body []byte, values map[string]string) ([]Verdict, error) {
 		OccurredAt       int64       `json:"occurredAt"`
 		ObjectTypeID     string      `json:"objectTypeId"`
 	}
+	if bytes.Equal(bytes.TrimSpace(body), []byte("null")) { // decodes to no events: answered as an empty batch
+		return nil, errors.New("body must be HubSpot's array of events: the body must be an array, not null")
+	}
 	if err := json.Unmarshal(body, &evs); err != nil {
 		return nil, badBody("HubSpot's array of events", err)
 	}
