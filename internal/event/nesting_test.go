@@ -49,3 +49,25 @@ func TestNestingBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestTitleAddressesRedacted: document.title was stored as sent, an
+// address in it too ("Reset password for someone.else@example.com"),
+// where one in the URL's path is redacted. Both forms of the tag.
+func TestTitleAddressesRedacted(t *testing.T) {
+	for _, body := range []string{
+		`[["11,12",false,"t-1",1,"www","page",null,["https://www.example.com/reset","Reset password for someone.else@example.com",""],1764000000000],1764000000000]`,
+		`{"type":"page_view","messageId":"t-2","anonymousId":"anon-123456","properties":{"url":"https://www.example.com/reset","title":"Reset password for someone.else@example.com"}}`,
+	} {
+		evs, err := Parse([]byte(body), Browser, "", meta())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := evs[0].Title; got != "Reset password for redacted" || evs[0].Properties["title"] != got {
+			t.Errorf("title %q, properties %q", got, evs[0].Properties["title"])
+		}
+	}
+	evs, err := Parse([]byte(`{"type":"page_view","messageId":"t-3","anonymousId":"anon-123456","properties":{"url":"https://www.example.com/","title":"お問い合わせ｜Acme @ Tokyo"}}`), Browser, "", meta())
+	if err != nil || evs[0].Title != "お問い合わせ｜Acme @ Tokyo" {
+		t.Errorf("a title without an address changed: %v %q", err, evs[0].Title)
+	}
+}

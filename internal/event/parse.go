@@ -1058,7 +1058,13 @@ func page(ev *Event, w wire, scrub Scrubber) error {
 	// The tag sends document.title as it is: a long one is cut, not
 	// refused (a 4xx would drop the page's events, its form's too), and
 	// control characters go (the SFA gets the title with the activity).
-	if cut := textcut.Bytes(textcut.Controls(ev.Title), maxTitle); cut != ev.Title {
+	// An address in it goes as one in the URL's path does (a page
+	// "Reset password for someone@example.com" names who asked).
+	cut := textcut.Bytes(textcut.Controls(ev.Title), maxTitle)
+	for i := 0; i < 8 && hasEmail(cut); i++ {
+		cut = emailish.ReplaceAllString(foldText(cut), "redacted")
+	}
+	if cut != ev.Title {
 		if v, _ := ev.Properties["title"].(string); v == ev.Title {
 			ev.Properties["title"] = cut
 		}
