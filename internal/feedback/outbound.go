@@ -43,7 +43,9 @@ type Outbound struct {
 type omEnvelope struct {
 	XMLName xml.Name `xml:"http://schemas.xmlsoap.org/soap/envelope/ Envelope"`
 	Body    struct {
-		Notifications *struct {
+		// A slice, to see a second element: one pointer took both, merged,
+		// the last OrganizationId checked and every Notification read.
+		Notifications []struct {
 			OrganizationID string `xml:"http://soap.sforce.com/2005/09/outbound OrganizationId"`
 			ActionID       string `xml:"http://soap.sforce.com/2005/09/outbound ActionId"`
 			Notification   []struct {
@@ -89,10 +91,13 @@ func ParseOutbound(body []byte, statuses map[string]string) (Outbound, error) {
 	if err := dec.Decode(&env); err != nil {
 		return Outbound{}, fmt.Errorf("body must be a SOAP envelope with an Outbound Message: %v", err)
 	}
-	n := env.Body.Notifications
-	if n == nil {
+	if len(env.Body.Notifications) == 0 {
 		return Outbound{}, errors.New("the SOAP body holds no notifications element of " + outboundNS + " (not a Salesforce Outbound Message)")
 	}
+	if len(env.Body.Notifications) > 1 {
+		return Outbound{}, fmt.Errorf("the SOAP body holds %d notifications elements: an Outbound Message has one", len(env.Body.Notifications))
+	}
+	n := &env.Body.Notifications[0]
 	om := Outbound{OrganizationID: strings.TrimSpace(n.OrganizationID), ActionID: strings.TrimSpace(n.ActionID)}
 	if om.OrganizationID == "" {
 		return Outbound{}, errors.New("the Outbound Message has no OrganizationId")

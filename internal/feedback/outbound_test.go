@@ -267,6 +267,10 @@ func TestOutboundAuthentication(t *testing.T) {
 		{"another org", omPath, msg("00D5g000009QwErEAK", "04l5g00000D0001AAA"), 403},
 		{"another org, its 15 characters differing in case alone", omPath, msg("00D5g000004XyZAEA0", "04l5g00000D0001AAA"), 403},
 		{"no OrganizationId", omPath, msg("", "04l5g00000D0001AAA"), 400},
+		// A second notifications element, of another org, was merged into
+		// the first: the last OrganizationId checked, both lists read.
+		{"two notifications elements", omPath, strings.Replace(msg("00D5g000009QwErEAK", "04l5g00000D0002AAA"), "</soapenv:Body>",
+			msg(org18, "04l5g00000D0001AAA")[strings.Index(msg(org18, "04l5g00000D0001AAA"), "<notifications"):strings.Index(msg(org18, "04l5g00000D0001AAA"), "</soapenv:Body>")]+"</soapenv:Body>", 1), 400},
 	} {
 		code, a := f.postSOAP(t, c.path, c.body)
 		if code != c.want || a.Body.Fault == nil || a.Body.Fault.Code != "soapenv:Client" || a.Body.Fault.String == "" || a.Body.Response != nil {
