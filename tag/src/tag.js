@@ -246,7 +246,7 @@ if (!self.__baton) {
       [...f.elements].map((el, i, all, v = ([...el.selectedOptions || [el]].map((o) => o.value) + '').slice(0, 2e3),
         l = el.labels?.[0]?.textContent.replace(el.textContent, '') || el.ariaLabel || el.placeholder,
         n = el.name || el.id, t = el.type, box = /io|bo/.test(t)) =>
-        !n || el.disabled || box > el.checked || (f.hasAttribute('data-baton-ignore') || el.hasAttribute('data-baton-ignore') || REFUSED.test([t, n, l, el.autocomplete])
+        !n || el.disabled || box > el.checked || (el.closest('[data-baton-ignore]') || REFUSED.test([t, n, l, el.autocomplete])
           // Refused. A GET form puts it in the next page's URL: clean() drops
           // it there (bt_strip: names only, the last 2,000 characters; an
           // unnamed field's id too, which no URL holds).
