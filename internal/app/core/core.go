@@ -163,12 +163,36 @@ func (c *Core) Changes(relay scorefeed.Relay) func(ctx context.Context, cs []tab
 		}
 		n, err := scorefeed.HandleChanges(ctx, c.Qualifier, cs, relay)
 		if c.Accounts != nil && n > 0 {
-			if _, aerr := c.Accounts.HandleChanges(ctx, cs[:n]); aerr != nil {
-				return 0, aerr // scoring is idempotent: the batch comes again
+			if k, aerr := c.accountChanges(ctx, cs[:n]); aerr != nil {
+				return k, aerr
 			}
 		}
 		return n, err
 	}
+}
+
+// accountChanges runs the account step on the changes scoring handled and,
+// when it fails, the index of the change that failed (those before it
+// done). The step is one pass over the batch's people, so its failure
+// names no change: it is run again a change at a time, from the first,
+// to find it. Returning 0 named cs[0] to Lambda's partial-batch response
+// whatever failed, so bisecting never isolated the bad record and the
+// whole batch ended in the score-failures queue. Everything is idempotent:
+// the changes before the failing one are done twice, harmlessly.
+func (c *Core) accountChanges(ctx context.Context, cs []table.Change) (int, error) {
+	_, err := c.Accounts.HandleChanges(ctx, cs)
+	if err == nil {
+		return len(cs), nil
+	}
+	for i := range cs {
+		if ctx.Err() != nil {
+			return i, err
+		}
+		if _, ierr := c.Accounts.HandleChanges(ctx, cs[i:i+1]); ierr != nil {
+			return i, ierr
+		}
+	}
+	return len(cs), nil // a passing failure: every change is done now
 }
 
 // Serve is how every set of routes is served: under the base path
