@@ -1,11 +1,16 @@
 // Command sweep is the scheduled function: it finds MQLs sales have not
-// accepted within the SLA and announces each breach once.
+// accepted within the SLA and announces each breach once, and queues again
+// the MQLs whose relay to the push queue was lost.
 package main
 
 import (
+	"context"
+	"os"
+
 	"github.com/baton-hq/baton/internal/app/core"
 	"github.com/baton-hq/baton/internal/app/web"
 	"github.com/baton-hq/baton/internal/lambdafn"
+	"github.com/baton-hq/baton/internal/sqsrelay"
 )
 
 func main() {
@@ -13,6 +18,19 @@ func main() {
 		// The click handler judges newsletter clicks whose visits are over.
 		if _, err := web.New(c); err != nil {
 			return nil, err
+		}
+		if c.Qualifier != nil {
+			// An MQL stored whose relay was lost goes to the push queue
+			// the push function reads, as the score function relays it.
+			url, err := sqsrelay.QueueURL(os.Getenv, "BATON_PUSH_QUEUE_URL")
+			if err != nil {
+				return nil, err
+			}
+			relay, err := sqsrelay.New(context.Background(), url)
+			if err != nil {
+				return nil, err
+			}
+			c.Requeue = relay.Send
 		}
 		return lambdafn.Sweep(c), nil
 	})

@@ -678,10 +678,31 @@ func TestGrantsMatchCalls(t *testing.T) {
 			if err := a.Table.Delete(ctx, "SCORED#meta", "INDEXED", table.Always); err != nil {
 				t.Fatal(err)
 			}
+			// An MQL whose relay to the push queue was lost (a failed
+			// stream batch never replayed): the sweep queues it again.
+			lostEvs := []event.Event{
+				{ID: "la", Type: event.Download, VisitorID: "lv", URL: "https://www.example.com/a.pdf", Timestamp: old},
+				{ID: "lb", Type: event.FormSubmit, VisitorID: "lv", Timestamp: old, Properties: map[string]any{"form": map[string]any{"id": "contact"}}},
+			}
+			if _, err := a.Events.Append(ctx, lostEvs); err != nil {
+				t.Fatal(err)
+			}
+			lost, _, err := a.Stitcher.Identify(ctx, identity.Identification{Visitor: "lv", Email: "lost@example.com", Strength: identity.Strong, Fields: map[string]string{"title": "部長", "employees": "500"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := a.Qualifier.Process(ctx, lostEvs); err != nil {
+				t.Fatal(err)
+			}
 			c := start(t, "sweep", fns["sweep"].creds)
 			if _, err := web.New(c); err != nil { // as functions/sweep/main.go
 				t.Fatal(err)
 			}
+			relay, err := sqsrelay.New(ctx, fns["sweep"].env["BATON_PUSH_QUEUE_URL"]) // as functions/sweep/main.go
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.Requeue = relay.Send
 			clk.Set(old.Add(48 * time.Hour))
 			b, err := os.ReadFile(filepath.Join(root, "events", "sweep", "schedule.json"))
 			if err != nil {
@@ -703,6 +724,19 @@ func TestGrantsMatchCalls(t *testing.T) {
 			}
 			if rec, err := a.Qualifier.Record(ctx, r.ID); err != nil || rec.Stage == "" {
 				t.Errorf("the rescore did not score %s: %+v %v", r.ID, rec, err)
+			}
+			got, err := sqsc.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(queues["PushQueue"]), MaxNumberOfMessages: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			requeued := 0
+			for _, m := range got.Messages {
+				if strings.Contains(aws.ToString(m.Body), `"id":"`+lost.ID+`-c1"`) {
+					requeued++
+				}
+			}
+			if requeued != 1 {
+				t.Errorf("the lost MQL on the push queue %d times, want once (%d messages)", requeued, len(got.Messages))
 			}
 		},
 	}

@@ -105,6 +105,29 @@ func (c *Config) HandsOff() bool {
 	return c.File.SFA.Salesforce != nil || c.File.SFA.HubSpot != nil || c.File.SFA.Kintone != nil || c.WebhookURL != ""
 }
 
+// Connectors names the connectors MQLs are delivered to, as the push
+// worker names them (internal/crm's Name, in the order app/delivery sets
+// them up): "inbox", the built-in inbox, without any SFA.
+func (c *Config) Connectors() []string {
+	var out []string
+	if c.File.SFA.Salesforce != nil {
+		out = append(out, "salesforce")
+	}
+	if c.File.SFA.HubSpot != nil {
+		out = append(out, "hubspot")
+	}
+	if c.File.SFA.Kintone != nil {
+		out = append(out, "kintone")
+	}
+	if c.WebhookURL != "" {
+		out = append(out, "webhook")
+	}
+	if len(out) == 0 {
+		out = append(out, "inbox")
+	}
+	return out
+}
+
 // SiteHosts are the hosts of BATON_SITE_ORIGINS and of BATON_PUBLIC_URL,
 // lower case: the team's own sites (the workspace and the SFA's text link
 // to their pages, and to no other site's). Baton's own address is the

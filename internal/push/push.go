@@ -464,7 +464,7 @@ type Connector interface {
 type Delivery struct {
 	MQLID       string            `json:"mqlId"`
 	Connector   string            `json:"connector"`
-	Status      string            `json:"status"` // pending, delivered, retrying, dead; not_sent (Status only: no record)
+	Status      string            `json:"status"` // pending, delivered, retrying, dead; not_sent, relay_lost (Status only: no record)
 	ExternalID  string            `json:"externalId,omitempty"`
 	Attempts    int               `json:"attempts,omitempty"`
 	LastError   string            `json:"lastError,omitempty"`
@@ -1189,7 +1189,8 @@ func (w *Worker) deliveredToAll(ctx context.Context, mql qualify.MQL) bool {
 
 // Status lists an MQL's delivery to each configured connector: pending
 // until one tried, then delivered, retrying or dead; not_sent for one
-// connected after the MQL's message was over (StatusNotSent). Its person
+// connected after the MQL's message was over (StatusNotSent), relay_lost for one
+// configured before it that never had it (StatusLost). Its person
 // unknown (or erased): identity.ErrNotFound.
 func (w *Worker) Status(ctx context.Context, mqlID string) ([]Delivery, error) {
 	person := PersonOfMQL(mqlID)
@@ -1202,7 +1203,8 @@ func (w *Worker) Status(ctx context.Context, mqlID string) ([]Delivery, error) {
 	m := target{pk: identity.PersonPK(person), id: mqlID, person: person}
 	out := []Delivery{}
 	seen := map[string]bool{}
-	after := -1 // connectedAfter, read once: -1 unread, 0 no, 1 yes
+	after := -1          // connectedAfter, read once: -1 unread, 0 no, 1 yes
+	var raised time.Time // the MQL's, read once when needed
 	for _, c := range w.Connectors {
 		d, ver, err := w.stateAt(ctx, m, c.Name())
 		if err != nil {
@@ -1218,7 +1220,24 @@ func (w *Worker) Status(ctx context.Context, mqlID string) ([]Delivery, error) {
 				}
 			}
 			if after == 1 {
+				// Configured before the MQL was raised, it should have
+				// had it: the MQL's relay was lost (the sweep queues it
+				// again), not a connector connected after it.
 				d.Status = StatusNotSent
+				if raised.IsZero() {
+					sm, err := w.storedMQL(ctx, person, mqlID)
+					if err != nil {
+						return nil, err
+					}
+					raised = sm.Raised()
+				}
+				if !raised.IsZero() {
+					if lost, err := w.predates(ctx, c.Name(), raised); err != nil {
+						return nil, err
+					} else if lost {
+						d.Status = StatusLost
+					}
+				}
 			}
 		}
 		seen[c.Name()] = true

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/config"
+	"github.com/baton-hq/baton/internal/scorefeed"
 	"github.com/baton-hq/baton/internal/testutil/repo"
 )
 
@@ -22,6 +23,13 @@ func ForTest(t testing.TB, env map[string]string) *Stack {
 
 // ForTestClock is ForTest on the given clock (nil: the wall clock).
 func ForTestClock(t testing.TB, env map[string]string, now func() time.Time) *Stack {
+	t.Helper()
+	return ForTestRelay(t, env, now, nil)
+}
+
+// ForTestRelay is ForTestClock with the change feed's MQL relay wrapped by
+// wrap (a test loses an MQL on its way to the push queue).
+func ForTestRelay(t testing.TB, env map[string]string, now func() time.Time, wrap func(scorefeed.Relay) scorefeed.Relay) *Stack {
 	t.Helper()
 	vars := map[string]string{
 		"BATON_ADDR":        "127.0.0.1:0",
@@ -39,7 +47,7 @@ func ForTestClock(t testing.TB, env map[string]string, now func() time.Time) *St
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := Start(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), now)
+	s, err := start(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), now, wrap)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -63,6 +63,11 @@ type Core struct {
 	// into it, a page a run (set by web.New, which owns the link registry;
 	// the sweep runs it: it scans the table).
 	ListOldCampaigns func(ctx context.Context) (int, error)
+	// Requeue hands an MQL whose relay from the change feed was lost to
+	// the push queue again, as the relay does (set by delivery.New: the
+	// table's queue; on AWS by the sweep function: SQS); nil: the sweep
+	// does not look for them.
+	Requeue func(ctx context.Context, m qualify.MQL) error
 
 	closers []func() error
 }

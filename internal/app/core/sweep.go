@@ -73,6 +73,19 @@ func (a *Core) Sweep(ctx context.Context) ([]sla.Breach, error) {
 		for _, u := range unfed {
 			a.Log.Warn("rules: " + u)
 		}
+		// MQLs stored whose relay to the push queue was lost (a failed
+		// stream batch not replayed in time) go to the push queue again.
+		if a.Requeue != nil {
+			rq := &push.Requeue{T: a.Table, Q: a.Qualifier, Dir: a.People, Connectors: a.Config.Connectors(),
+				After: LostAfter, Window: LostWindow, Now: a.Now, Send: a.Requeue, Log: a.Log}
+			step(sweepBudgets.requeue, func(ctx context.Context) error {
+				n, err := rq.Run(ctx)
+				if n > 0 {
+					a.Log.Warn("push: MQLs that never reached delivery queued again", "mqls", n)
+				}
+				return err
+			})
+		}
 		// Rescore jobs advance here on AWS (the admin request only records
 		// them: listing the people is a scan); progress is saved per page
 		// listed and per person rescored, and the next run resumes.
@@ -103,10 +116,22 @@ func (a *Core) Sweep(ctx context.Context) ([]sla.Breach, error) {
 	return bs, errors.Join(errs...)
 }
 
-// sweepBudgets are the sweep's steps' times: 20 + 30 + 40 + 10 + 10 s,
+// sweepBudgets are the sweep's steps' times: 20 + 25 + 10 + 35 + 10 + 10 s,
 // within the sweep function's 120 s with room to answer (the function's
 // context also ends lambdafn.Reserve before its deadline).
-var sweepBudgets = struct{ clicks, sla, rescores, backfill time.Duration }{20 * time.Second, 30 * time.Second, 40 * time.Second, 10 * time.Second}
+var sweepBudgets = struct{ clicks, sla, requeue, rescores, backfill time.Duration }{20 * time.Second, 25 * time.Second, 10 * time.Second, 35 * time.Second, 10 * time.Second}
+
+// LostAfter and LostWindow are when an MQL with no delivery record is
+// taken as lost and queued again (push.Requeue): 2 hours after its raise
+// (its relay follows the scoring transaction within seconds; its message,
+// once queued, records its first attempt at once), for 7 days (qualified
+// within them, by the MQL index: a sweep reads a week of the index, not
+// every MQL). Not settings: no team has a reason to choose them, and the
+// MQL list says "lost" for what they leave.
+const (
+	LostAfter  = 2 * time.Hour
+	LostWindow = 7 * 24 * time.Hour
+)
 
 // announceBreach posts the breach to the SLA webhook, signed like every
 // Baton webhook (Standard Webhooks, BATON_WEBHOOK_SECRET).

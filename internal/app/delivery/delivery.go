@@ -88,6 +88,17 @@ func New(ctx context.Context, c *core.Core) (*Delivery, error) {
 	if len(d.Connectors) == 0 {
 		d.Pusher.Connectors = []push.Connector{d.Inbox} // no SFA configured: the built-in inbox
 	}
+	// When each connector was first configured (the sweep notes them too):
+	// an MQL raised after it that it never had was lost on its way
+	// (push.StatusLost), not connected after.
+	names := make([]string, len(d.Pusher.Connectors))
+	for i, k := range d.Pusher.Connectors {
+		names[i] = k.Name()
+	}
+	if _, err := push.NoteConnectors(ctx, c.Table, names, c.Now()); err != nil {
+		c.Log.Warn("push: when the connectors were configured not recorded (the sweep records it)", "err", err)
+	}
+	c.Requeue = d.RelayToQueue // the sweep's, for MQLs whose relay was lost (the table's queue)
 	return d, nil
 }
 
