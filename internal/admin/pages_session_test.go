@@ -203,7 +203,7 @@ func TestReplayButton(t *testing.T) {
 	// JSON error in the browser), in the page's language; the API's
 	// answers stay.
 	for _, c := range []struct{ id, why, ja string }{
-		{"sf-gone", "gone", "ストリームに記録が残っていません"},
+		{"sf-gone", "gone", "ストリームに記録が残っていないため（保持は 24 時間）、この記録は削除しました"},
 		{"p_9-c1", "missing", "もうありません"},
 		{"sf-broken", "failed", "再送に失敗しました"},
 		// Not reached in time is not "no longer there": it may be there.

@@ -67,10 +67,18 @@ const (
 var ErrNotReplayable error = notReplayable{why: "a score failure names stream records, not an MQL: it cannot be replayed to the push queue; rescore the people concerned (POST /admin/rescore)"}
 
 // ErrBatchGone: the stream no longer holds the records a score failure
-// names (DynamoDB Streams keep them 24 hours); the failure stays listed.
-// A purge empties the push DLQ only: the record stays listed until the
-// failures queue's retention drops it.
-var ErrBatchGone error = notReplayable{gone: true, why: "the stream no longer holds the records of this score failure (DynamoDB Streams keep them 24 hours from their arrival): rescore the people concerned (POST /admin/rescore); the record stays listed until the queue's retention drops it (14 days in template.yaml)"}
+// names (DynamoDB Streams keep them 24 hours). A replay that meets it
+// deletes the failure's record (ErrBatchGoneDeleted): kept, it held the
+// ScoreFailures alarm for the queue's 14 days with nothing left to do
+// about it but what the answer says.
+var ErrBatchGone error = notReplayable{gone: true, why: "the stream no longer holds the records of this score failure (DynamoDB Streams keep them 24 hours from their arrival): rescore the people concerned (POST /admin/rescore)"}
+
+// ErrBatchGoneDeleted is a replay of a score failure whose records the
+// stream no longer holds: its record was deleted (the audit trail keeps
+// the replay, the admin function's log the batch's shard and sequence
+// numbers), so that the ScoreFailures alarm ends. A 409 all the same:
+// nothing was replayed.
+var ErrBatchGoneDeleted error = notReplayable{gone: true, why: "the stream no longer holds the records of this score failure (DynamoDB Streams keep them 24 hours from their arrival): nothing was replayed, and its record is deleted (the audit trail keeps this replay; the log, the batch's shard and sequence numbers). The sweep queues again any MQL the batch stored that never reached delivery (2 hours to 7 days after its raise); rescore the people concerned (POST /admin/rescore) to bring their scores up to date"}
 
 // notReplayable answers 409 with its reason (queue.ErrNotDead, and
 // queue.ErrExpired when what it names is gone).
@@ -299,9 +307,18 @@ func (s *Store) replayScore(ctx context.Context, url string, m sqstypes.Message)
 		return ErrNotReplayable
 	}
 	if err := s.ScoreReplay(ctx, b); err != nil {
+		if errors.Is(err, ErrBatchGone) {
+			// Nothing can be replayed from it, ever: kept, it only held
+			// the alarm until the queue's retention dropped it.
+			if _, derr := s.SQS.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(url), ReceiptHandle: m.ReceiptHandle}); derr != nil {
+				s.release(ctx, url, []sqstypes.Message{m}, nil)
+				return fmt.Errorf("deadletter: score failure %s: its records are gone, and its record could not be deleted: %w", aws.ToString(m.MessageId), derr)
+			}
+			return ErrBatchGoneDeleted
+		}
 		s.release(ctx, url, []sqstypes.Message{m}, nil)
 		if errors.Is(err, queue.ErrNotDead) {
-			return err // ErrBatchGone
+			return err
 		}
 		return fmt.Errorf("deadletter: score failure %s: %w", aws.ToString(m.MessageId), err)
 	}
