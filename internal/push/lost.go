@@ -80,9 +80,11 @@ func connectorSince(ctx context.Context, t table.Table, name string) (time.Time,
 
 // Requeue queues again the MQLs whose relay to the push queue was lost.
 type Requeue struct {
-	T   table.Table
-	Q   *qualify.Qualifier
-	Dir *identity.Directory
+	T table.Table
+	// MQLs lists the MQLs qualified at or after since
+	// (qualify.Qualifier.MQLsSince: the MQL index).
+	MQLs func(ctx context.Context, since time.Time) ([]qualify.MQL, error)
+	Dir  *identity.Directory
 	// Connectors are the names of the configured connectors ("inbox"
 	// without any).
 	Connectors []string
@@ -118,7 +120,7 @@ func (r *Requeue) Run(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	from := now.Add(-r.Window)
-	ms, err := r.Q.MQLsSince(ctx, from)
+	ms, err := r.MQLs(ctx, from)
 	if err != nil {
 		return 0, err
 	}

@@ -23,7 +23,8 @@ import (
 // connected after this MQL" though HubSpot was configured before it. The
 // sweep now queues it again once it is core.LostAfter old: HubSpot gets
 // it once (a second sweep sends nothing more), like an MQL relayed as
-// usual. One of a person who withdrew consent is not queued again, and
+// usual. One of a person who withdrew consent, or erased, is not queued
+// again (not even to be dead-lettered by the worker), and
 // past a day the list says it was lost on its way (both languages), not
 // connected after.
 func TestLostRelayIsQueuedAgainBySweep(t *testing.T) {
@@ -35,10 +36,11 @@ func TestLostRelayIsQueuedAgainBySweep(t *testing.T) {
 	var mu sync.Mutex
 	upserts := map[string]int{}
 	f.Upserted = func(email string, _ map[string]string) { mu.Lock(); upserts[email]++; mu.Unlock() }
-	const usual, lost, optout = "usual@maker.example", "lost.relay@maker.example", "lost.optout@maker.example"
+	const usual, lost, optout, erased = "usual@maker.example", "lost.relay@maker.example", "lost.optout@maker.example", "lost.erased@maker.example"
 	var lose sync.Map // the emails whose first relay is lost
 	lose.Store(lost, true)
 	lose.Store(optout, true)
+	lose.Store(erased, true)
 	wrap := func(next scorefeed.Relay) scorefeed.Relay {
 		return func(ctx context.Context, m qualify.MQL) error {
 			if _, ok := lose.LoadAndDelete(m.Email); ok {
@@ -66,6 +68,10 @@ func TestLostRelayIsQueuedAgainBySweep(t *testing.T) {
 	if err := s.App.Stitcher.WithdrawPerson(ctx, o, clk.Now()); err != nil {
 		t.Fatal(err)
 	}
+	e := qualifyOne(t, s, "lr-e", erased)
+	if code, b := do(t, "DELETE", s.URL+"/admin/people/"+e, token, ""); code != 200 {
+		t.Fatalf("erasure: %d %s", code, b)
+	}
 	drain(t, s)
 	if n := count(lost); n != 0 || status(l+"-c1") != "pending" {
 		t.Fatalf("the lost MQL reached HubSpot (%d) or has a record: %s", n, status(l+"-c1"))
@@ -92,6 +98,9 @@ func TestLostRelayIsQueuedAgainBySweep(t *testing.T) {
 	}
 	if n := count(optout); n != 0 {
 		t.Errorf("the MQL of a person who withdrew consent was queued again: %d upserts", n)
+	}
+	if n := count(erased); n != 0 {
+		t.Errorf("the MQL of a person erased was queued again: %d upserts", n)
 	}
 	// Queued again, it would be dead-lettered by the worker (consent).
 	if code, body := do(t, "GET", s.URL+"/admin/deadletters", token, ""); code != 200 || !strings.Contains(string(body), `"total":0`) {

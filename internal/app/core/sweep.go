@@ -76,7 +76,7 @@ func (a *Core) Sweep(ctx context.Context) ([]sla.Breach, error) {
 		// MQLs stored whose relay to the push queue was lost (a failed
 		// stream batch not replayed in time) go to the push queue again.
 		if a.Requeue != nil {
-			rq := &push.Requeue{T: a.Table, Q: a.Qualifier, Dir: a.People, Connectors: a.Config.Connectors(),
+			rq := &push.Requeue{T: a.Table, MQLs: a.Qualifier.MQLsSince, Dir: a.People, Connectors: a.Config.Connectors(),
 				After: LostAfter, Window: LostWindow, Now: a.Now, Send: a.Requeue, Log: a.Log}
 			step(sweepBudgets.requeue, func(ctx context.Context) error {
 				n, err := rq.Run(ctx)
