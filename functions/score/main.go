@@ -19,11 +19,7 @@ func main() {
 		if c.Qualifier == nil {
 			return nil, errors.New("config: BATON_RULES: the score function needs a rules file")
 		}
-		url, err := sqsrelay.QueueURL(os.Getenv, "BATON_PUSH_QUEUE_URL")
-		if err != nil {
-			return nil, err
-		}
-		relay, err := sqsrelay.New(context.Background(), url)
+		relay, err := sqsrelay.PushFromEnv(context.Background(), os.Getenv)
 		if err != nil {
 			return nil, err
 		}

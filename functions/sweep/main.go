@@ -22,11 +22,7 @@ func main() {
 		if c.Qualifier != nil {
 			// An MQL stored whose relay was lost goes to the push queue
 			// the push function reads, as the score function relays it.
-			url, err := sqsrelay.QueueURL(os.Getenv, "BATON_PUSH_QUEUE_URL")
-			if err != nil {
-				return nil, err
-			}
-			relay, err := sqsrelay.New(context.Background(), url)
+			relay, err := sqsrelay.PushFromEnv(context.Background(), os.Getenv)
 			if err != nil {
 				return nil, err
 			}

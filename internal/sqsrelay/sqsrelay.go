@@ -47,6 +47,17 @@ func New(ctx context.Context, queueURL string) (*Relay, error) {
 	return &Relay{SQS: c, QueueURL: queueURL}, nil
 }
 
+// PushFromEnv is the relay to the push queue the template names
+// (BATON_PUSH_QUEUE_URL): the score function's, and the sweep's for
+// MQLs whose relay was lost.
+func PushFromEnv(ctx context.Context, getenv func(string) string) (*Relay, error) {
+	url, err := QueueURL(getenv, "BATON_PUSH_QUEUE_URL")
+	if err != nil {
+		return nil, err
+	}
+	return New(ctx, url)
+}
+
 // CheckQueueURL says what is wrong with an SQS queue URL
 // (https://sqs.<region>.amazonaws.com/<account>/<queue>, or a local
 // endpoint's http URL of that path): empty, a queue's name or ARN where its
