@@ -452,7 +452,7 @@ var ja = map[string]string{
 	"No such person.":                  "その人物はいません。",
 	"No such page: check the address.": "このページはありません。アドレスを確かめてください。",
 	// Delivery statuses, ledger kinds, event types, stages.
-	"pending": "待機中", "delivered": "連携済み", "retrying": "再試行中", "dead": "断念", "not_sent": "未送信（MQL 後に接続）", "relay_lost": "未連携（途中で欠落）",
+	"pending": "待機中", "delivered": "連携済み", "retrying": "再試行中", "dead": "断念", "not_sent": "未送信（MQL 後に接続）", "relay_lost": "連携漏れ（未送信）", "withheld": "送信停止（同意撤回）",
 	"decay": "減衰", "reset": "リセット", "behaviour": "行動",
 	// (event types, roles, stages: jatext.Names)
 }
@@ -467,7 +467,8 @@ func init() {
 // en holds the English for keys that are not English text themselves.
 var en = map[string]string{
 	"not_sent":       "not sent: connected after this MQL", // a delivery status (push.StatusNotSent)
-	"relay_lost":     "never handed over: lost on its way", // a delivery status (push.StatusLost): configured before the MQL, never handed it
+	"relay_lost":     "missed (never handed over)",         // a delivery status (push.StatusLost): configured before the MQL, never handed it
+	"withheld":       "withheld (consent withdrawn)",       // a delivery status (push.StatusWithheld): no send offered
 	"kind:behaviour": "behaviour", "kind:fit": "fit", "kind:condition": "MQL condition",
 	"stage:recipient": "recipient", "stage:unscored": "not scored yet", // shown for a person never scored (shownStage), no funnel stage
 	"via:form": "form", "via:click": "newsletter click", "via:list": "list import", "via:offline": "offline touch import", "via:identify": "identify (API)", "via:": "—",

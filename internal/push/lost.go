@@ -40,6 +40,11 @@ const (
 // sweep queues it again (Requeue); Status says it, no record holds it.
 const StatusLost = "relay_lost"
 
+// StatusWithheld is a connector without a record of the MQL whose person
+// withdrew consent since: nothing of them goes to it, and no send is
+// offered (it would be refused).
+const StatusWithheld = "withheld"
+
 // NoteConnectors returns when Baton first saw each connector configured,
 // recording now for those never seen (a conditional put: of two writers,
 // the first stays). Connectors configured before this record existed are

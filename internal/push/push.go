@@ -464,7 +464,7 @@ type Connector interface {
 type Delivery struct {
 	MQLID       string            `json:"mqlId"`
 	Connector   string            `json:"connector"`
-	Status      string            `json:"status"` // pending, delivered, retrying, dead; not_sent, relay_lost (Status only: no record)
+	Status      string            `json:"status"` // pending, delivered, retrying, dead; not_sent, relay_lost, withheld (Status only: no record)
 	ExternalID  string            `json:"externalId,omitempty"`
 	Attempts    int               `json:"attempts,omitempty"`
 	LastError   string            `json:"lastError,omitempty"`
@@ -1190,14 +1190,16 @@ func (w *Worker) deliveredToAll(ctx context.Context, mql qualify.MQL) bool {
 // Status lists an MQL's delivery to each configured connector: pending
 // until one tried, then delivered, retrying or dead; not_sent for one
 // connected after the MQL's message was over (StatusNotSent), relay_lost for one
-// configured before it that never had it (StatusLost). Its person
-// unknown (or erased): identity.ErrNotFound.
+// configured before it that never had it (StatusLost), either withheld when
+// the person withdrew consent (StatusWithheld). Its person unknown (or
+// erased): identity.ErrNotFound.
 func (w *Worker) Status(ctx context.Context, mqlID string) ([]Delivery, error) {
 	person := PersonOfMQL(mqlID)
 	if person == "" {
 		return nil, identity.ErrNotFound
 	}
-	if _, err := w.Dir.Get(ctx, person); err != nil {
+	p, err := w.Dir.Get(ctx, person)
+	if err != nil {
 		return nil, err
 	}
 	m := target{pk: identity.PersonPK(person), id: mqlID, person: person}
@@ -1238,6 +1240,9 @@ func (w *Worker) Status(ctx context.Context, mqlID string) ([]Delivery, error) {
 						d.Status = StatusLost
 					}
 				}
+			}
+			if !p.ConsentWithdrawn.IsZero() && d.Status != StatusPending {
+				d.Status = StatusWithheld // not sent, nor to be: they withdrew consent
 			}
 		}
 		seen[c.Name()] = true

@@ -24,9 +24,9 @@ import (
 // sweep now queues it again once it is core.LostAfter old: HubSpot gets
 // it once (a second sweep sends nothing more), like an MQL relayed as
 // usual. One of a person who withdrew consent, or erased, is not queued
-// again (not even to be dead-lettered by the worker), and
-// past a day the list says it was lost on its way (both languages), not
-// connected after.
+// again (not even to be dead-lettered by the worker), and is withheld on
+// the list, with no send offered; one still lost past a day is a missed
+// hand-off with a send (both languages), not connected after.
 func TestLostRelayIsQueuedAgainBySweep(t *testing.T) {
 	ctx := context.Background()
 	clk := clock.NewManual(t0)
@@ -37,7 +37,9 @@ func TestLostRelayIsQueuedAgainBySweep(t *testing.T) {
 	upserts := map[string]int{}
 	f.Upserted = func(email string, _ map[string]string) { mu.Lock(); upserts[email]++; mu.Unlock() }
 	const usual, lost, optout, erased = "usual@maker.example", "lost.relay@maker.example", "lost.optout@maker.example", "lost.erased@maker.example"
-	var lose sync.Map // the emails whose first relay is lost
+	const late = "lost.late@maker.example" // lost after the last sweep: still lost a day on
+	var lose sync.Map                      // the emails whose first relay is lost
+	lose.Store(late, true)
 	lose.Store(lost, true)
 	lose.Store(optout, true)
 	lose.Store(erased, true)
@@ -107,16 +109,37 @@ func TestLostRelayIsQueuedAgainBySweep(t *testing.T) {
 		t.Errorf("dead letters: %d %s, want none", code, body)
 	}
 
-	clk.Advance(24 * time.Hour) // past push's awaitNone: no record ever will come
-	if st := status(o + "-c1"); st != "relay_lost" {
+	k := qualifyOne(t, s, "lr-k", late)
+	drain(t, s)
+	clk.Advance(25 * time.Hour) // past push's awaitNone: no record ever will come
+	if st := status(k + "-c1"); st != "relay_lost" {
 		t.Errorf("HubSpot, configured before the MQL, never had it: %q, want relay_lost", st)
 	}
+	// The person who withdrew consent: withheld, no send offered (it
+	// was offered, and refused once pressed).
+	if st := status(o + "-c1"); st != "withheld" {
+		t.Errorf("the MQL of a person who withdrew consent: %q, want withheld", st)
+	}
 	send, cookie := formSession(t, s)
-	for lang, want := range map[string]string{"ja": "HubSpot：未連携（途中で欠落）", "en": "hubspot: never handed over: lost on its way"} {
+	for lang, want := range map[string][2]string{"ja": {"HubSpot：連携漏れ（未送信）", "HubSpot：送信停止（同意撤回）"}, "en": {"hubspot: missed (never handed over)", "hubspot: withheld (consent withdrawn)"}} {
 		code, page, _ := send("GET", "/admin/mqls?lang="+lang, "", "Cookie", cookie, "Accept", "text/html")
-		if code != 200 || !strings.Contains(page, want) || strings.Contains(page, "未送信") || strings.Contains(page, "connected after") {
-			i := strings.Index(page, o+"-c1")
-			t.Errorf("the MQL list (%s) does not say %q: %d %s", lang, want, code, page[max(i, 0):])
+		row := func(person string) string {
+			i := strings.Index(page, `href="people/`+person+`"`)
+			if i < 0 {
+				return ""
+			}
+			j := strings.Index(page[i:], "</tr>")
+			if j < 0 {
+				return page[i:]
+			}
+			return page[i : i+j]
+		}
+		lostRow, withheldRow := row(k), row(o)
+		if code != 200 || !strings.Contains(lostRow, want[0]) || !strings.Contains(lostRow, "/deliveries/hubspot/send") || strings.Contains(lostRow, "connected after") || strings.Contains(lostRow, "MQL 後に接続") {
+			t.Errorf("the MQL list (%s), the lost MQL's row does not say %q with a send: %d %s", lang, want[0], code, lostRow)
+		}
+		if !strings.Contains(withheldRow, want[1]) || strings.Contains(withheldRow, "/send") {
+			t.Errorf("the MQL list (%s), the withdrawn person's row does not say %q without a send: %s", lang, want[1], withheldRow)
 		}
 	}
 }
