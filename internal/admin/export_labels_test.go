@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -293,6 +296,35 @@ func TestAccountMQAsLabelled(t *testing.T) {
 		}
 		if m := v.MQAList[0]; m.Condition != rules.MQA.Name || m.ConditionLabel != c.want {
 			t.Errorf("%s: %+v, want label %q", c.lang, m, c.want)
+		}
+	}
+}
+
+// TestDashboardChartNamesConditionsByLabel: the dashboard's MQL→SQL rate
+// by condition drew its bars under the rule's name (hot-and-fit) while the
+// table below it named the same condition by its label.
+func TestDashboardChartNamesConditionsByLabel(t *testing.T) {
+	f := newFixture(t)
+	salesHistory(t, f)
+	serveScoring(t, f)
+	rules := labelledRules(t, "")
+	f.h.Lab = lab.New(f.tb, rules, nil, "rules.yaml", nil, f.clk.Now)
+	bar := regexp.MustCompile(`<text x="0" y="\d+" dy="15">([^<]*)</text>`)
+	for _, lang := range []string{"ja", "en"} {
+		a := f.req("GET", "/admin/?lang="+lang, "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")
+		if a.code != 200 {
+			t.Fatalf("%s: %d %s", lang, a.code, a.body)
+		}
+		var bars []string
+		for _, m := range bar.FindAllStringSubmatch(a.body, -1) {
+			bars = append(bars, html.UnescapeString(m[1]))
+		}
+		want := rules.ConditionLabel("hot-and-fit", lang)
+		labelled := slices.ContainsFunc(bars, func(b string) bool { // a long label is cut to fit, ending in …
+			return b == want || strings.HasSuffix(b, "…") && strings.HasPrefix(want, strings.TrimSuffix(b, "…"))
+		})
+		if want == "hot-and-fit" || !labelled || slices.Contains(bars, "hot-and-fit") {
+			t.Errorf("%s: the chart's bars %q, want %q for hot-and-fit", lang, bars, want)
 		}
 	}
 }

@@ -554,6 +554,14 @@ func (p page) Stage(s string) string {
 func (h *Handler) lang(w http.ResponseWriter, r *http.Request) string {
 	if l := r.URL.Query().Get("lang"); l == "en" || l == "ja" {
 		http.SetCookie(w, &http.Cookie{Name: LangCookie, Value: l, Path: h.cookiePath(r), MaxAge: 400 * 24 * 3600, HttpOnly: true, Secure: h.secure(r), SameSite: http.SameSiteLaxMode})
+	}
+	return pageLang(r)
+}
+
+// pageLang is the language a page is shown in: ?lang=, else the cookie
+// an earlier ?lang= set, else Accept-Language (lang also keeps ?lang=).
+func pageLang(r *http.Request) string {
+	if l := r.URL.Query().Get("lang"); l == "en" || l == "ja" {
 		return l
 	}
 	if c, err := r.Cookie(LangCookie); err == nil && (c.Value == "en" || c.Value == "ja") {

@@ -163,11 +163,12 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 	v.Charts = append(v.Charts, mc)
 	var qk []string
 	var qv []float64
+	lang := pageLang(r)
 	for _, row := range reports.Quality(people, f) {
 		if row.Dimension == "condition" {
 			v.Quality = append(v.Quality, row)
 			if row.MQLs > 0 {
-				qk = append(qk, row.Value)
+				qk = append(qk, qualityLabel(h.rules(), row, lang)) // as the table below names it
 				qv = append(qv, float64(row.SQL)/float64(row.MQLs))
 			}
 		}

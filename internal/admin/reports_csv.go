@@ -43,7 +43,11 @@ func csvHeader(r *http.Request, header []string) []string {
 		case jaCSV[h] != "":
 			out[i] = jaCSV[h]
 		case step && strings.HasSuffix(to, rateSuffix):
-			out[i] = p.Stage(from) + "→" + p.Stage(strings.TrimSuffix(to, rateSuffix)) + " 率"
+			out[i] = p.Stage(from) + "→" + p.Stage(strings.TrimSuffix(to, rateSuffix))
+			if !strings.HasSuffix(out[i], "）") { // a space after Latin letters, none after a full-width ）
+				out[i] += " "
+			}
+			out[i] += "率"
 		case step:
 			out[i] = p.Stage(from) + "→" + p.Stage(to)
 		case ja["stage:"+h] != "":
