@@ -26,7 +26,7 @@ import (
 type campaignLister interface {
 	Campaigns(ctx context.Context) ([]links.Campaign, error)
 	ListComplete(ctx context.Context) (bool, error)
-	ListMinted(ctx context.Context, campaign, file string, addresses []string, add bool) error
+	ListMinted(ctx context.Context, campaign, file string, addresses []string, add bool) (links.ListCount, error)
 }
 
 // formBody: a bearer client may post the page's form too (no browser
@@ -202,7 +202,11 @@ type campaignView struct {
 
 // uploadedList is what the page says of a list just uploaded.
 type uploadedList struct {
-	Minted     int
+	Minted int
+	// Added: uploaded as a further part; Count: what it did to the send's
+	// count (new, already in the send, what a replacing list replaced).
+	Added      bool
+	Count      *links.ListCount
 	Duplicates int                     // rows of an address a row above has
 	Refused    int                     // rows that got no token
 	Errors     []recipientcsv.RowError // the first maxShownRowErrors of them
@@ -461,7 +465,8 @@ func (h *Handler) uploadRecipients(w http.ResponseWriter, r *http.Request) {
 	// A browser shows no header: the rows' problems go in the file, in the
 	// page's language, with Excel's line ends (and on the page).
 	p := page{L: h.lang(w, r)}
-	out, res, err := h.mintList(r, c.ID, f, r.PostFormValue("add") != "", now, recipientcsv.Options{ReasonColumn: p.T("baton_error"), CRLF: true,
+	add := r.PostFormValue("add") != ""
+	out, res, count, err := h.mintList(r, c.ID, f, add, now, recipientcsv.Options{ReasonColumn: p.T("baton_error"), CRLF: true,
 		Say: func(e recipientcsv.RowError) string { return p.T(fmt.Sprintf("line %d: %s", e.Line, e.Reason)) }})
 	if err != nil {
 		if errors.As(err, new(listError)) {
@@ -472,14 +477,14 @@ func (h *Handler) uploadRecipients(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !wantsHTML(r) { // a client, not a browser: the CSV itself, as before
-		sendList(w, c.ID, out, res)
+		sendList(w, c.ID, out, res, count)
 		return
 	}
 	if c, err = h.Links.Campaign(ctx, c.ID); err != nil { // the count and time mintList wrote
 		h.fail(w, r, err)
 		return
 	}
-	up := &uploadedList{Minted: res.Minted, Duplicates: res.Duplicates, Refused: len(res.Errors), Errors: res.Errors, File: c.ID + "-recipients.csv",
+	up := &uploadedList{Minted: res.Minted, Added: add, Count: count, Duplicates: res.Duplicates, Refused: len(res.Errors), Errors: res.Errors, File: c.ID + "-recipients.csv",
 		Data: template.URL("data:text/csv;charset=utf-8;base64," + base64.StdEncoding.EncodeToString(out))}
 	if len(up.Errors) > maxShownRowErrors {
 		up.Errors, up.More = up.Errors[:maxShownRowErrors], len(up.Errors)-maxShownRowErrors

@@ -379,8 +379,12 @@ var ja = map[string]string{
 	"Download the list with tokens":                           "トークン付きのリストをダウンロード",
 	"for your email tool (its baton_token column)":            "メール配信ツール用（baton_token 列）",
 	"in the last list uploaded (%s); earlier lists not added": "最後にアップロードしたリスト（%s）の人数。それ以前のリストは含みません",
-	"in %d lists uploaded as parts of this send, the last %s": "この配信の分割リスト %d 件の合計（最後のアップロード：%s）",
-	"A further part of the same send: add its recipients to the lists counted (a list is taken up to 5,000 rows). Unticked, it replaces them.": "同じ配信の続きのリスト：これまでのリストの人数に加える（1 回に 5,000 行まで）。チェックしない場合は置き換えます。",
+	"without duplicates, of the %d lists uploaded as parts of this send, the last %s":                                                          "この配信の分割リスト %d 件の重複を除いた人数（最後のアップロード：%s）",
+	"List uploaded: %d recipients got a token. This list was counted in this send already: nothing added.":                                     "リストをアップロードしました：%d 人にトークンを付けました。このリストはこの配信で既に数えています（追加した人はいません）。",
+	"Part added to this send: %d recipients got a token, %d new, %d already in this send.":                                                     "分割リストを追加しました：%d 人にトークンを付けました（新規 %d 人・既に配信リストにいた %d 人）。",
+	"It replaced the %d lists (%d recipients) counted before.":                                                                                 "これまでの %d リスト（%d 人）を置き換えました。",
+	"It replaced the list (%d recipients) counted before.":                                                                                     "これまでのリスト（%d 人）を置き換えました。",
+	"A further part of the same send: add its recipients to the lists counted (a list is taken up to 5,000 rows). Unticked, it replaces them.": "同じ配信の続きのリスト：これまでのリストの人数に加える（1 回に 5,000 行まで）。チェックを外すとこれまでのリストを置き換えます。",
 	// Stage change reasons, how a person or browser became known.
 	"scoring": "スコアリング", "identified": "本人特定", "recycled": "ナーチャリングに戻す",
 	"recycle": "ナーチャリングに戻す", // the rule of a reset (rulebook's recycle)

@@ -80,7 +80,7 @@ func (h *Handler) recipients(w http.ResponseWriter, r *http.Request) {
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "add must be 1 or 0", Field: "add"})
 		return
 	}
-	out, res, err := h.mintList(r, campaign, body, add, now, recipientcsv.Options{})
+	out, res, count, err := h.mintList(r, campaign, body, add, now, recipientcsv.Options{})
 	if err != nil {
 		var mbe *http.MaxBytesError
 		switch {
@@ -93,7 +93,7 @@ func (h *Handler) recipients(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	sendList(w, campaign, out, res)
+	sendList(w, campaign, out, res, count)
 }
 
 // flag reads a yes-or-no query parameter: 1 or true, 0, false or absent;
@@ -128,10 +128,12 @@ type listError struct{ error }
 // missing their tokens.
 //
 // add: the list is a part of the send the campaign's earlier lists are
-// (its count is added to theirs); else it replaces them.
-func (h *Handler) mintList(r *http.Request, campaign string, list io.Reader, add bool, now time.Time, opts recipientcsv.Options) ([]byte, recipientcsv.Result, error) {
+// (its count is added to theirs); else it replaces them. The count is what
+// the list did to the send's (nil: no registry counts lists).
+func (h *Handler) mintList(r *http.Request, campaign string, list io.Reader, add bool, now time.Time, opts recipientcsv.Options) ([]byte, recipientcsv.Result, *links.ListCount, error) {
 	rc := h.Recipients
 	var out bytes.Buffer
+	var count *links.ListCount
 	ctx, cancel := context.WithCancelCause(r.Context())
 	defer cancel(nil)
 	opts.Parallel = mintParallel
@@ -150,26 +152,27 @@ func (h *Handler) mintList(r *http.Request, campaign string, list io.Reader, add
 		return tok, err
 	}, opts)
 	if ctx.Err() != nil {
-		return nil, res, context.Cause(ctx)
+		return nil, res, nil, context.Cause(ctx)
 	}
 	if err != nil {
 		var mbe *http.MaxBytesError
 		var pe *fanout.PanicError
 		if errors.As(err, &mbe) || errors.As(err, &pe) { // a panic minting a row is ours, not the list's: a 500, logged with its stack
-			return nil, res, err
+			return nil, res, nil, err
 		}
-		return nil, res, listError{err}
+		return nil, res, nil, listError{err}
 	}
 	if l, ok := h.lister(); ok { // the campaign's report counts the list
-		err := l.ListMinted(r.Context(), campaign, listHash(res.Addresses), res.Addresses, add)
+		lc, err := l.ListMinted(r.Context(), campaign, listHash(res.Addresses), res.Addresses, add)
 		if errors.Is(err, links.ErrInvalid) {
-			return nil, res, listError{err}
+			return nil, res, nil, listError{err}
 		}
 		if err != nil {
-			return nil, res, err
+			return nil, res, nil, err
 		}
+		count = &lc
 	}
-	return out.Bytes(), res, nil
+	return out.Bytes(), res, count, nil
 }
 
 // listHash is a list's identity as a part of a send: 64 bits of the
@@ -207,7 +210,7 @@ func asciiJSON(v any) string {
 
 // sendList answers the tokenised list as a download; the rows' problems
 // are in X-Baton-Row-Errors (JSON) for API clients too.
-func sendList(w http.ResponseWriter, campaign string, out []byte, res recipientcsv.Result) {
+func sendList(w http.ResponseWriter, campaign string, out []byte, res recipientcsv.Result, count *links.ListCount) {
 	errs := asciiJSON(res.Errors)
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	attachment(w, campaign+"-recipients.csv") // a list, of no period
@@ -220,6 +223,11 @@ func sendList(w http.ResponseWriter, campaign string, out []byte, res recipientc
 	w.Header().Set("X-Baton-Row-Error-Count", itoa(len(res.Errors)))
 	if len(errs) < 8000 {
 		w.Header().Set("X-Baton-Row-Errors", errs)
+	}
+	// What the list did to the send's count (X-Baton-Minted alone read as
+	// the send's growth: a part sharing people with another adds fewer).
+	if count != nil {
+		w.Header().Set("X-Baton-Send", asciiJSON(count))
 	}
 	w.WriteHeader(http.StatusOK)
 	w.Write(out)

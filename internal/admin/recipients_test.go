@@ -577,7 +577,7 @@ func TestListPartsCountTogether(t *testing.T) {
 	if a := f.req("POST", "/admin/recipients?campaign=nov-news&add=1", part(50, 5), csvHdr...); a.code != 200 {
 		t.Fatalf("part 3 by the API: %d %s", a.code, a.body)
 	}
-	if n, body := recipients(); n != 55 || !strings.Contains(body, "in 3 lists uploaded as parts of this send") {
+	if n, body := recipients(); n != 55 || !strings.Contains(body, "without duplicates, of the 3 lists uploaded as parts of this send") {
 		t.Fatalf("after three parts: %d, %.3000s", n, body)
 	}
 	if a := f.req("POST", "/admin/recipients?campaign=nov-news&add=yes", part(0, 1), csvHdr...); a.code != 400 || !strings.Contains(a.body, "add must be 1 or 0") {

@@ -130,7 +130,7 @@ func TestCreateCampaignRefusesATakenID(t *testing.T) {
 func TestListMintedMakesNoCampaign(t *testing.T) {
 	ctx := context.Background()
 	r, clk := newRegistry(t)
-	if err := r.ListMinted(ctx, "nov-nws", "f1", addrs("f1", 3), false); !errors.Is(err, ErrNotFound) {
+	if _, err := r.ListMinted(ctx, "nov-nws", "f1", addrs("f1", 3), false); !errors.Is(err, ErrNotFound) {
 		t.Errorf("an unknown campaign: %v, want ErrNotFound", err)
 	}
 	if cs, err := r.Campaigns(ctx); err != nil || len(cs) != 0 {
@@ -140,7 +140,7 @@ func TestListMintedMakesNoCampaign(t *testing.T) {
 		t.Fatal(err)
 	}
 	clk.Advance(time.Hour)
-	if err := r.ListMinted(ctx, "nov-news", "f1", addrs("f1", 3), false); err != nil {
+	if _, err := r.ListMinted(ctx, "nov-news", "f1", addrs("f1", 3), false); err != nil {
 		t.Fatal(err)
 	}
 	if c, err := r.Campaign(ctx, "nov-news"); err != nil || c.Recipients != 3 || !c.ListAt.Equal(clk.Now()) {
@@ -171,7 +171,7 @@ func TestListPartsAddUp(t *testing.T) {
 		{"d", 11000, false, 11000},
 	}
 	for i, s := range steps {
-		if err := r.ListMinted(ctx, "nov-news", s.file, addrs(s.file, s.n), s.add); err != nil {
+		if _, err := r.ListMinted(ctx, "nov-news", s.file, addrs(s.file, s.n), s.add); err != nil {
 			t.Fatal(err)
 		}
 		if c, err := r.Campaign(ctx, "nov-news"); err != nil || c.Recipients != s.want {
@@ -179,11 +179,11 @@ func TestListPartsAddUp(t *testing.T) {
 		}
 	}
 	for i := range MaxParts - 1 {
-		if err := r.ListMinted(ctx, "nov-news", fmt.Sprint("p", i), addrs(fmt.Sprint("p", i), 1), true); err != nil {
+		if _, err := r.ListMinted(ctx, "nov-news", fmt.Sprint("p", i), addrs(fmt.Sprint("p", i), 1), true); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := r.ListMinted(ctx, "nov-news", "one-too-many", addrs("x", 1), true); !errors.Is(err, ErrInvalid) {
+	if _, err := r.ListMinted(ctx, "nov-news", "one-too-many", addrs("x", 1), true); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("part %d: %v", MaxParts+1, err)
 	}
 	if c, _ := r.Campaign(ctx, "nov-news"); c.Recipients != 11000+MaxParts-1 {
@@ -221,7 +221,7 @@ func TestCampaignWritersKeepEachOther(t *testing.T) {
 	r.T = rt
 	clk.Advance(time.Hour)
 	rt.between = func() {
-		if err := other.ListMinted(ctx, "nov-news", "f2", addrs("f2", 120), false); err != nil {
+		if _, err := other.ListMinted(ctx, "nov-news", "f2", addrs("f2", 120), false); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -237,7 +237,7 @@ func TestCampaignWritersKeepEachOther(t *testing.T) {
 		}
 	}
 	clk.Advance(time.Hour)
-	if err := r.ListMinted(ctx, "nov-news", "f3", addrs("f3", 80), false); err != nil {
+	if _, err := r.ListMinted(ctx, "nov-news", "f3", addrs("f3", 80), false); err != nil {
 		t.Fatal(err)
 	}
 	if c, err := r.Campaign(ctx, "nov-news"); err != nil || c.Name != "Nov. news" || c.Recipients != 80 {
@@ -335,7 +335,7 @@ func TestCampaignEditLosingEveryRaceIsBusy(t *testing.T) {
 	if tries < 20 || total > editBudget || len(distinct) < 3 {
 		t.Errorf("%d tries, waited %v (%d distinct waits): want 20 tries or more, at most %v, jittered", tries, total, len(distinct), editBudget)
 	}
-	if err := r.ListMinted(ctx, "busy", "f1", addrs("f1", 3), false); !errors.Is(err, ErrBusy) {
+	if _, err := r.ListMinted(ctx, "busy", "f1", addrs("f1", 3), false); !errors.Is(err, ErrBusy) {
 		t.Fatalf("ListMinted: %v, want Busy", err)
 	}
 	cctx, cancel := context.WithCancel(ctx)
@@ -399,7 +399,7 @@ func TestCampaignListReadsNoScan(t *testing.T) {
 			if _, _, err := r.PutCampaign(ctx, Campaign{ID: "nov-news", Name: "November"}); err != nil {
 				t.Fatal(err)
 			}
-			if err := r.ListMinted(ctx, "dec-news", "f1", addrs("f1", 7), false); err != nil {
+			if _, err := r.ListMinted(ctx, "dec-news", "f1", addrs("f1", 7), false); err != nil {
 				t.Fatal(err)
 			}
 			// The page's request: what is listed so far, no scan.

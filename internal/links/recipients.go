@@ -129,6 +129,29 @@ func (r *Registry) claim(ctx context.Context, pk, sk, gen, part string) (bool, e
 	return false, errors.New("links: too much contention recording a recipient")
 }
 
+// ListCount is what an upload of a list did to its send's count, as the
+// page and the API say it: "10 got a token" beside a count of 17 for two
+// lists of 10 read as a wrong sum, and a list replacing a send of several
+// parts said nothing of what it replaced.
+type ListCount struct {
+	// New are the list's addresses the send had not counted (a replacing
+	// list's are all new); AlreadyInSend the others (in an earlier part,
+	// or this same part uploaded before).
+	New           int `json:"new"`
+	AlreadyInSend int `json:"alreadyInSend"`
+	// AlreadyCounted: the same part (the same addresses) was a part of
+	// the send already; it adds none unless its upload before failed half
+	// way.
+	AlreadyCounted bool `json:"alreadyCounted"`
+	// ReplacedParts and ReplacedRecipients are the lists and count the
+	// send had before a list not added replaced them (0: nothing replaced).
+	ReplacedParts      int `json:"replacedParts"`
+	ReplacedRecipients int `json:"replacedRecipients"`
+	// Recipients and Parts are the send's count and lists now.
+	Recipients int `json:"recipients"`
+	Parts      int `json:"parts"`
+}
+
 // ListMinted records that a recipient list (file: its hash, ListPart)
 // gave tokens to these addresses (normalised, each once) for the campaign
 // now: the campaign's recipients are the list's, or, with add, the earlier
@@ -141,25 +164,35 @@ func (r *Registry) claim(ctx context.Context, pk, sk, gen, part string) (bool, e
 // generation chosen in the one write), its addresses recorded, then its
 // count: an upload that fails half way leaves its part counting fewer, and
 // uploaded again it counts what it should.
-func (r *Registry) ListMinted(ctx context.Context, campaign, file string, addresses []string, add bool) error {
+func (r *Registry) ListMinted(ctx context.Context, campaign, file string, addresses []string, add bool) (ListCount, error) {
 	if !ValidCampaign(campaign) {
-		return ErrNotFound
+		return ListCount{}, ErrNotFound
 	}
 	var tooMany bool
 	var gen string
+	var lc ListCount
+	before := 0 // what the part counted before this upload (the same part again)
 	part := ListPart{Hash: file, Minted: len(addresses), Keyed: true}
 	_, _, err := r.updateCampaign(ctx, campaign, false, func(old *Campaign) Campaign {
 		c := *old
-		tooMany = false
+		tooMany, lc, before = false, ListCount{}, 0
 		switch i := slices.IndexFunc(c.Parts, func(p ListPart) bool { return p.Hash == file }); {
 		case !add:
 			c.ListGen = newGen() // the earlier lists' addresses count no more
+			lc.ReplacedParts, lc.ReplacedRecipients = len(c.Parts), c.Recipients
+			if len(c.Parts) == 0 && c.Recipients > 0 { // a list counted before parts were kept
+				lc.ReplacedParts = 1
+			}
 			c.Parts = []ListPart{part}
 		case i >= 0:
+			lc.AlreadyCounted = true
 			c.Parts = slices.Clone(c.Parts)
 			p := part
 			if c.Parts[i].Keyed {
 				p.Distinct = c.Parts[i].Distinct // until recounted below
+				before = p.Distinct
+			} else {
+				before = c.Parts[i].Minted
 			}
 			c.Parts[i] = p
 		case len(c.Parts) == 0 && c.Recipients > 0: // a list counted before parts were kept
@@ -176,20 +209,20 @@ func (r *Registry) ListMinted(ctx context.Context, campaign, file string, addres
 		return c
 	})
 	if err != nil {
-		return err
+		return ListCount{}, err
 	}
 	if tooMany {
-		return fmt.Errorf("%w: campaign %s counts %d lists already: upload the whole send again as fewer, larger parts", ErrInvalid, campaign, MaxParts)
+		return ListCount{}, fmt.Errorf("%w: campaign %s counts %d lists already: upload the whole send again as fewer, larger parts", ErrInvalid, campaign, MaxParts)
 	}
 	key, err := r.recipientKey(ctx, campaign, true)
 	if err != nil {
-		return err
+		return ListCount{}, err
 	}
 	distinct, err := r.claimAll(ctx, "CAMP#"+campaign, key, gen, file, addresses)
 	if err != nil {
-		return err
+		return ListCount{}, err
 	}
-	_, _, err = r.updateCampaign(ctx, campaign, false, func(old *Campaign) Campaign {
+	c, _, err := r.updateCampaign(ctx, campaign, false, func(old *Campaign) Campaign {
 		c := *old
 		i := slices.IndexFunc(c.Parts, func(p ListPart) bool { return p.Hash == file })
 		if c.ListGen != gen || i < 0 {
@@ -200,7 +233,13 @@ func (r *Registry) ListMinted(ctx context.Context, campaign, file string, addres
 		c.Recipients = countParts(c.Parts)
 		return c
 	})
-	return err
+	if err != nil {
+		return ListCount{}, err
+	}
+	lc.New = max(distinct-before, 0)
+	lc.AlreadyInSend = len(addresses) - lc.New
+	lc.Recipients, lc.Parts = c.Recipients, len(c.Parts)
+	return lc, nil
 }
 
 // claimAll claims the part's addresses and counts those it was the first

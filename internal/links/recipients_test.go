@@ -92,7 +92,7 @@ func TestOverlappingListsCountTheUnion(t *testing.T) {
 		for i, s := range steps {
 			clk.Advance(time.Minute)
 			file := strings.TrimSuffix(s.name, "-again")
-			if err := r.ListMinted(ctx, "nov-news", file, s.list, s.add); err != nil {
+			if _, err := r.ListMinted(ctx, "nov-news", file, s.list, s.add); err != nil {
 				t.Fatal(err)
 			}
 			c, err := r.Campaign(ctx, "nov-news")
@@ -108,7 +108,7 @@ func TestOverlappingListsCountTheUnion(t *testing.T) {
 		var wg sync.WaitGroup
 		errs := make([]error, 3)
 		for i, l := range [][]string{between(0, 40), between(10, 50), between(30, 70)} {
-			wg.Go(func() { errs[i] = r.ListMinted(ctx, "dec-news", fmt.Sprint("part", i), l, true) })
+			wg.Go(func() { _, errs[i] = r.ListMinted(ctx, "dec-news", fmt.Sprint("part", i), l, true) })
 		}
 		wg.Wait()
 		for _, err := range errs {
@@ -144,10 +144,10 @@ func TestErasedRecipientLeavesNoHash(t *testing.T) {
 			if _, err := r.CreateCampaign(ctx, Campaign{ID: id}); err != nil {
 				t.Fatal(err)
 			}
-			if err := r.ListMinted(ctx, id, "customers", between(0, 10), false); err != nil {
+			if _, err := r.ListMinted(ctx, id, "customers", between(0, 10), false); err != nil {
 				t.Fatal(err)
 			}
-			if err := r.ListMinted(ctx, id, "seminar", between(5, 12), true); err != nil {
+			if _, err := r.ListMinted(ctx, id, "seminar", between(5, 12), true); err != nil {
 				t.Fatal(err)
 			}
 			h, ok, err := r.AddressHash(ctx, id, victim)
@@ -197,7 +197,7 @@ func TestErasedRecipientLeavesNoHash(t *testing.T) {
 		// Uploaded again, the erased person refused (no token): a new part
 		// of the others, who count already.
 		without := append(between(5, 5), between(6, 12)...)
-		if err := r.ListMinted(ctx, "nov-news", "seminar-fixed", without, true); err != nil {
+		if _, err := r.ListMinted(ctx, "nov-news", "seminar-fixed", without, true); err != nil {
 			t.Fatal(err)
 		}
 		if n := recipients(t, r, "nov-news"); n != 12 {
@@ -205,6 +205,38 @@ func TestErasedRecipientLeavesNoHash(t *testing.T) {
 		}
 		if _, ok, _ := r.AddressHash(ctx, "nov-news", victim); ok {
 			t.Errorf("the victim's hash is back")
+		}
+	})
+}
+
+// TestListCountSaysWhatChanged: an upload said only how many got a token,
+// so list B (10 names, 3 in list A) added to A read "10" beside a send of
+// 17, and a list replacing a send of two parts said nothing of them. The
+// upload's ListCount says what was new, what the send had, and what a
+// replacing list replaced.
+func TestListCountSaysWhatChanged(t *testing.T) {
+	onStores(t, func(t *testing.T, r *Registry, clk *clock.Manual) {
+		ctx := context.Background()
+		if _, err := r.CreateCampaign(ctx, Campaign{ID: "nov-news"}); err != nil {
+			t.Fatal(err)
+		}
+		steps := []struct {
+			name string
+			list []string
+			add  bool
+			want ListCount
+		}{
+			{"a", between(0, 10), false, ListCount{New: 10, Recipients: 10, Parts: 1}},
+			{"b", between(7, 17), true, ListCount{New: 7, AlreadyInSend: 3, Recipients: 17, Parts: 2}},
+			{"b", between(7, 17), true, ListCount{AlreadyInSend: 10, AlreadyCounted: true, Recipients: 17, Parts: 2}},
+			{"c", between(0, 3), false, ListCount{New: 3, ReplacedParts: 2, ReplacedRecipients: 17, Recipients: 3, Parts: 1}},
+		}
+		for i, s := range steps {
+			clk.Advance(time.Minute)
+			got, err := r.ListMinted(ctx, "nov-news", s.name, s.list, s.add)
+			if err != nil || got != s.want {
+				t.Fatalf("step %d (%s): %+v %v, want %+v", i, s.name, got, err, s.want)
+			}
 		}
 	})
 }

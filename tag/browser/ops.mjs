@@ -1,9 +1,11 @@
 // Drives the workspace in Debian's Chromium as a Japanese marketing-ops
 // user does (Accept-Language: ja), signed in through the sign-in form.
 // STEPS (comma-separated) says what to do:
-//   upload: upload $LIST on the $START campaign page, read what the page
-//           then says, save the list's download as $DOWNLOAD, follow the
-//           link back to the campaigns;
+//   upload: upload $LIST on the $START campaign page (as a further part
+//           when its box is ticked, as it is for a send with a list;
+//           with $REPLACE unticked first), read what the page then says,
+//           save the list's download as $DOWNLOAD, follow the link back
+//           to the campaigns;
 //   suggest: follow the rules page's link to the suggestions, then ask
 //           with $MIN answered MQLs;
 //   dashboard: read the KPI section as it opens, then pick $FROM to $TO
@@ -29,6 +31,10 @@ await signIn(page, base + (process.env.START || ''), process.env.TOKEN, { label:
 
 if (steps.includes('upload')) {
   await page.getByLabel('受信者 CSV').setInputFiles(process.env.LIST);
+  // The further part's box, as the page offered it ('' for a send with no list).
+  const box = page.locator('input[name=add]');
+  const addBox = await box.count() ? (await box.isChecked() ? 'checked' : 'unchecked') : '';
+  if (process.env.REPLACE && addBox) await box.uncheck();
   const before = errors.length;
   await page.getByRole('button', { name: 'アップロードしてトークンを付ける' }).click();
   await page.waitForLoadState('load');
@@ -37,7 +43,7 @@ if (steps.includes('upload')) {
   // What the page says right after the upload, before any reload.
   const recipients = page.locator('.stats div').filter({ hasText: '受信者' }).first();
   out.upload = {
-    url: page.url(), about: await page.locator('main p', { hasText: 'キャンペーン ID' }).innerText(),
+    addBox, url: page.url(), about: await page.locator('main p', { hasText: 'キャンペーン ID' }).innerText(),
     recipients: await recipients.innerText(),
     status: await page.locator('.uploaded').count() ? await page.locator('.uploaded').innerText() : '',
     alert: await page.locator('#upload-error').count() ? await page.locator('#upload-error').innerText() : '',

@@ -70,6 +70,7 @@ func opsBrowser(t *testing.T, s *stack.Stack, steps string, env ...string) map[s
 // answered.
 type uploadShown struct {
 	File, About, URL, Recipients, Status, Alert, Back string
+	AddBox                                            string // the further part's box: checked, unchecked, '' (none)
 	Over                                              []json.RawMessage
 }
 
@@ -132,12 +133,12 @@ func TestRecipientUploadSaysRowProblems(t *testing.T) {
 			t.Errorf("row %d: %q, want %q", i, rows[i], want[i])
 		}
 	}
-	// The file fixed in Excel and uploaded again: the reasons refilled in
-	// their column (none left: emptied), never made the people's
-	// attributes.
+	// The file fixed in Excel and uploaded again, replacing the list (the
+	// box ticked by default unticked): the reasons refilled in their
+	// column (none left: emptied), never made the people's attributes.
 	fixed := strings.Replace(strings.Replace(string(text), "not-an-email,", "suzuki@maker.example,", 1), "\r\n,佐藤,", "\r\nsato@maker.example,佐藤,", 1)
 	os.WriteFile(list, []byte(fixed), 0o600)
-	again := opsBrowser(t, s, "upload", "START=campaigns/ops-news", "LIST="+list, "DOWNLOAD="+download, "SHOT=-again")
+	again := opsBrowser(t, s, "upload", "START=campaigns/ops-news", "LIST="+list, "DOWNLOAD="+download, "SHOT=-again", "REPLACE=1")
 	b, _ = os.ReadFile(download)
 	rows, err = csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\ufeff")))).ReadAll()
 	if err != nil || len(rows) != 4 || strings.Join(rows[0], "|") != "email|name|baton_token|エラー内容" || rows[2][2] == "" || rows[2][3] != "" || rows[3][2] == "" || rows[3][3] != "" {
@@ -149,7 +150,8 @@ func TestRecipientUploadSaysRowProblems(t *testing.T) {
 	}
 	var upload uploadShown
 	json.Unmarshal(again["upload"], &upload)
-	if !strings.Contains(upload.Status, "リストをアップロードしました：3 人にトークンを付けました。") || strings.Contains(upload.Status, "トークンなし") || !strings.Contains(upload.Recipients, "受信者\n3\n") {
+	if !strings.Contains(upload.Status, "リストをアップロードしました：3 人にトークンを付けました。") || !strings.Contains(upload.Status, "これまでのリスト（1 人）を置き換えました。") ||
+		strings.Contains(upload.Status, "トークンなし") || !strings.Contains(upload.Recipients, "受信者\n3\n") {
 		t.Errorf("the page after the fixed list: %+v", upload)
 	}
 	// A campaign made without UTM parameters says none (it said "utm /").
