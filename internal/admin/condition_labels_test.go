@@ -78,7 +78,7 @@ func TestPagesNameConditionsByLabel(t *testing.T) {
 	}{{labelled, ja}, {load(true), m.Condition}} {
 		f.h.Lab = lab.New(f.tb, c.rules, nil, "rules.yaml", nil, f.clk.Now)
 		a := f.req("GET", "/admin/inbox?lang=ja", "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")
-		if want := `<div class="why">` + html.EscapeString(c.want) + "："; a.code != 200 || !strings.Contains(a.body, want) {
+		if want := `<div class="why"><span class="chip at-mql">MQL 時点</span> ` + html.EscapeString(c.want) + "："; a.code != 200 || !strings.Contains(a.body, want) {
 			t.Errorf("inbox: %d, no %s in\n%s", a.code, want, a.body)
 		}
 		a = f.req("GET", "/admin/mqls?lang=ja", "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")

@@ -16,6 +16,7 @@ import (
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/push"
+	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/queue"
 	"github.com/baton-hq/baton/internal/table"
 )
@@ -316,11 +317,11 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if !html {
-			leads := make([]push.Lead, len(v.Leads))
+			leads, now := make([]push.Lead, len(v.Leads)), make([]*qualify.Verdict, len(v.Leads))
 			for i, l := range v.Leads {
-				leads[i] = l.Lead
+				leads[i], now[i] = l.Lead, l.Now
 			}
-			httpx.JSON(w, http.StatusOK, map[string]any{"leads": h.labelledLeads(leads, csvLang(r)), "next": next})
+			httpx.JSON(w, http.StatusOK, map[string]any{"leads": h.labelledLeads(leads, now, csvLang(r)), "next": next})
 			return
 		}
 	} else {
@@ -330,7 +331,12 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if !html {
-			httpx.JSON(w, http.StatusOK, map[string]any{"leads": h.labelledLeads(leads, csvLang(r)), "next": after})
+			now, err := h.scoresNow(ctx, leads)
+			if err != nil {
+				h.fail(w, r, err)
+				return
+			}
+			httpx.JSON(w, http.StatusOK, map[string]any{"leads": h.labelledLeads(leads, now, csvLang(r)), "next": after})
 			return
 		}
 		if v.Leads, err = h.answered(ctx, leads); err != nil {
@@ -351,7 +357,21 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Awaiting, v.AwaitingMore = len(waiting), more != ""
 	}
-	v.First, v.Next = pageLinks("inbox", q, next)
+	// The verdict form came back here (outcome): its note, as the person
+	// page gives it; the pages' links carry none of it.
+	switch q.Get("m") {
+	case "outcome":
+		v.Note = "Sales' verdict recorded."
+	case "not-applied":
+		v.Note, v.NotApplied = notApplied(page{L: h.lang(w, r)}, q), true
+	}
+	links := url.Values{}
+	for k, vs := range q {
+		if k != "m" && k != "outcome" && k != "stage" {
+			links[k] = vs
+		}
+	}
+	v.First, v.Next = pageLinks("inbox", links, next)
 	// The chips' names are a reading aid: a failed read leaves them as
 	// they came (the id, the utm_campaign), as the SFA's text does, rather
 	// than sales' inbox a 500.
@@ -419,6 +439,8 @@ type inboxView struct {
 	Error        string            // a bad ?after= or ?limit=: no leads
 	Next, First  string            // the next page's query ("": none); the first page's, from a later page
 	Campaigns    map[string]string // campaign id (or utm_campaign) -> its name, for the activity's chips
+	Note         string            // what the verdict form sent back here did (?m=)
+	NotApplied   bool              // the note says the verdict changed nothing
 }
 
 // ActivityCampaign names the campaign a lead's activity came with (a lead
@@ -458,6 +480,32 @@ type inboxLead struct {
 	Verdict    string // the outcome (accepted, rejected...); "": not answered
 	AnsweredAt time.Time
 	Why        string // sales' reason given with the verdict (a rejection's, a loss's), as the dashboard and person page show it
+	// Now is the person's verdict as last scored (the person page's
+	// figures), beside the lead's, which are the MQL's: a no-show or a
+	// recycle since lowered the score; nil when not read (no scoring, a
+	// person never scored).
+	Now *qualify.Verdict
+}
+
+// ScoreChanged reports whether the person's behaviour score now differs
+// from the MQL's: the card shows both.
+func (l inboxLead) ScoreChanged() bool { return l.Now != nil && l.Now.Behaviour != l.BehaviourScore }
+
+// NoLongerQualifies reports whether the person, as last scored, meets no
+// MQL condition (the score fell, a recycle's wait, an exclusion): the
+// verdict names the condition met, "" for none.
+func (l inboxLead) NoLongerQualifies() bool { return l.Now != nil && l.Now.Condition == "" }
+
+// Missed reports whether the latest attendance change told of a's touch
+// (an offline touch among the MQL's activity) says the person did not
+// attend: the card marks the line, not only the note above it.
+func (l inboxLead) Missed(a push.Activity) bool {
+	for _, c := range l.AttendanceChanges { // newest first
+		if c.Type == a.Type && c.Title == a.Name && (c.At.IsZero() || a.At.IsZero() || c.At.Equal(a.At)) {
+			return c.Attendance == push.Absent
+		}
+	}
+	return false
 }
 
 // Name is how the card calls the lead's person, as the People list does.
@@ -494,6 +542,9 @@ func (h *Handler) answer(ctx context.Context, l push.Lead) (inboxLead, error) {
 	rec, err := h.Scores.Record(ctx, l.PersonID)
 	if err != nil && err != identity.ErrNotFound {
 		return out, err
+	}
+	if err == nil && !rec.Unscored {
+		out.Now = &rec.Verdict
 	}
 	var until time.Time // the next cycle's MQL, once raised: its verdicts are not this lead's
 	if rec.Cycle > l.Cycle && l.Cycle > 0 {
@@ -535,17 +586,57 @@ func wantsHTML(r *http.Request) bool {
 type labelledLead struct {
 	push.Lead
 	ConditionLabel string `json:"conditionLabel"`
+	// Now is the person's score as last scored: the lead's own are the
+	// MQL's (absent when not read).
+	Now *scoreNow `json:"now,omitempty"`
+}
+
+// scoreNow is a person's verdict as last scored, as the inbox's JSON
+// gives it beside the MQL's figures.
+type scoreNow struct {
+	BehaviourScore float64 `json:"behaviourScore"`
+	FitScore       float64 `json:"fitScore"`
+	Grade          string  `json:"grade"`
+	// Condition is the MQL condition the person meets now, "" for none:
+	// a no-show or a recycle since can leave them meeting none.
+	Condition string `json:"condition"`
 }
 
 // labelledLeads are leads with their conditions' labels in lang (the name
-// without one); nil for none, as the answer said.
-func (h *Handler) labelledLeads(leads []push.Lead, lang string) []labelledLead {
+// without one) and the persons' scores now (now[i], nil: not read); nil
+// for none, as the answer said.
+func (h *Handler) labelledLeads(leads []push.Lead, now []*qualify.Verdict, lang string) []labelledLead {
 	if leads == nil {
 		return nil
 	}
 	out := make([]labelledLead, len(leads))
 	for i, l := range leads {
 		out[i] = labelledLead{Lead: l, ConditionLabel: h.rules().ConditionLabel(l.Condition, lang)}
+		if i < len(now) && now[i] != nil {
+			v := now[i]
+			out[i].Now = &scoreNow{BehaviourScore: v.Behaviour, FitScore: v.Fit, Grade: v.Grade, Condition: v.Condition}
+		}
 	}
 	return out
+}
+
+// scoresNow reads each lead's person's record for their score now: one
+// read by key a lead, of the page's leads only (limit bounds them), as
+// the HTML page's verdicts are read.
+func (h *Handler) scoresNow(ctx context.Context, leads []push.Lead) ([]*qualify.Verdict, error) {
+	out := make([]*qualify.Verdict, len(leads))
+	if h.Scores == nil {
+		return out, nil
+	}
+	errs := make([]error, len(leads))
+	err := fanout.Each(len(leads), answeredParallel, func(i int) {
+		rec, err := h.Scores.Record(ctx, leads[i].PersonID)
+		switch {
+		case err == nil && !rec.Unscored:
+			out[i] = &rec.Verdict
+		case err != nil && err != identity.ErrNotFound:
+			errs[i] = err
+		}
+	})
+	return out, errors.Join(append(errs, err)...)
 }

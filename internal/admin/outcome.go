@@ -82,12 +82,25 @@ func (h *Handler) outcome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if form {
-		if !res.Applied { // the page says so, and why: not "recorded"
-			q := url.Values{"m": {"not-applied"}, "outcome": {req.Outcome}, "why": {ignoredKind(res.Ignored, res.Stage, qualify.OutcomeStage(req.Outcome))}, "stage": {res.Stage}}
-			seeOther(w, "../"+person+"?"+q.Encode())
-			return
+		// The inbox's form goes back to the inbox, at its filter, where
+		// sales goes on with the next lead (back names which: a fixed
+		// word, never an address); any other form to the person's page.
+		to := "../" + person
+		switch r.PostForm.Get("back") {
+		case "inbox":
+			to = "../../inbox"
+		case "awaiting":
+			to = "../../inbox?show=awaiting"
 		}
-		seeOther(w, "../"+person+"?m=outcome")
+		q := url.Values{"m": {"outcome"}}
+		if !res.Applied { // the page says so, and why: not "recorded"
+			q = url.Values{"m": {"not-applied"}, "outcome": {req.Outcome}, "why": {ignoredKind(res.Ignored, res.Stage, qualify.OutcomeStage(req.Outcome))}, "stage": {res.Stage}}
+		}
+		sep := "?"
+		if strings.Contains(to, "?") {
+			sep = "&"
+		}
+		seeOther(w, to+sep+q.Encode())
 		return
 	}
 	httpx.JSON(w, http.StatusOK, res)

@@ -104,6 +104,22 @@ func TestInboxVerdictSaysWhenNotApplied(t *testing.T) {
 		t.Errorf("past it in Japanese: %q", note)
 	}
 
+	// The inbox's form names where it goes back to (back): the inbox, at
+	// its filter, with what the verdict did (the stack's tests read the
+	// page); anything else there is no address, and the person's page it
+	// stays.
+	for _, c := range []struct{ back, outcome, loc string }{
+		{"awaiting", "opportunity", "../../inbox?show=awaiting&m=outcome"},
+		{"inbox", "opportunity", "../../inbox?m=not-applied&outcome=opportunity&stage=opportunity&why=already"},
+		{"https://evil.example/", "won", "../" + waiting + "?m=outcome"},
+	} {
+		form := url.Values{"outcome": {c.outcome}, "back": {c.back}, "csrf": {csrf}}
+		a := f.req("POST", "/admin/people/"+waiting+"/outcome", form.Encode(), "Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded")
+		if loc := a.hdr.Get("Location"); a.code != 303 || loc != c.loc {
+			t.Errorf("back=%s: %d %q, want %q", c.back, a.code, loc, c.loc)
+		}
+	}
+
 	// A crafted link: only the page's own words.
 	for query, want := range map[string]string{
 		"m=not-applied&outcome=sql&why=order&stage=%3Cb%3Eyou+were+hacked": "Sales' verdict SQL was not applied.",

@@ -20,6 +20,10 @@ import (
 // form sent again counts once, a read-only user sees no form, and the API
 // (POST /admin/people/{id}/outcome) refuses what it must. The inbox's
 // filter of the leads awaiting a verdict lists the other lead alone.
+// A verdict given from the inbox came back to the person's page, away from
+// the queue sales works through: it comes back to the inbox, at its
+// filter, saying the verdict was recorded (or not applied); the recycled
+// lead's card gives its score now beside the MQL's.
 func TestSalesVerdictFromTheInbox(t *testing.T) {
 	needChromium(t, "the workspace must be tested in a browser in CI")
 	ctx := context.Background()
@@ -63,14 +67,16 @@ func TestSalesVerdictFromTheInbox(t *testing.T) {
 		t.Fatalf("verdict.mjs: %v %s", err, out)
 	}
 	var res struct {
-		Errors      []string
-		Overflow    map[string][]any
-		Options     []string
-		URL, Person string
-		AgainURL    string `json:"againUrl"`
-		AgainNote   string
-		ReaderForms int
-		ReaderInbox string
+		Errors                 []string
+		Overflow               map[string][]any
+		Options                []string
+		URL, Note, Card        string
+		FilterURL              string `json:"filterUrl"`
+		FilterNote, FilterLink string
+		AgainURL               string `json:"againUrl"`
+		AgainNote              string
+		ReaderForms            int
+		ReaderInbox            string
 		// The filter's link before the verdict; the filter after it.
 		AwaitingBefore string
 		Awaiting       struct {
@@ -86,8 +92,19 @@ func TestSalesVerdictFromTheInbox(t *testing.T) {
 	if strings.Join(res.Options, ",") != "選んでください…,受入（SAL）,差し戻し（ナーチャリングに戻す）,SQL,商談化,受注,失注" {
 		t.Errorf("the form's verdicts: %q", res.Options)
 	}
-	if !strings.HasSuffix(res.URL, "/admin/people/"+p+"?m=outcome") || !strings.Contains(res.Person, "営業の判定を記録しました。") || !strings.Contains(res.Person, "差し戻し") {
-		t.Errorf("after the verdict: %s\n%s", res.URL, res.Person)
+	if !strings.HasSuffix(res.URL, "/admin/inbox?m=outcome") || res.Note != "営業の判定を記録しました。" || !strings.Contains(res.Card, "差し戻し") {
+		t.Errorf("after the verdict: %s %q\n%s", res.URL, res.Note, res.Card)
+	}
+	// Recycled, the person's score was reset: the card says the MQL's
+	// figures are the MQL's, and what they are now.
+	for _, w := range []string{"MQL 時点", "MQL 時点：行動スコア", "現在の行動スコア 0", "現在は MQL 条件を満たしていません"} {
+		if !strings.Contains(res.Card, w) {
+			t.Errorf("the recycled lead's card does not say %q:\n%s", w, res.Card)
+		}
+	}
+	// From the filter, back to the filter, the accepted lead gone from it.
+	if !strings.HasSuffix(res.FilterURL, "/admin/inbox?show=awaiting&m=outcome") || res.FilterNote != "営業の判定を記録しました。" || res.FilterLink != "未回答（0）" {
+		t.Errorf("a verdict from the filter: %s %q %q", res.FilterURL, res.FilterNote, res.FilterLink)
 	}
 	// The form sent again changed nothing: the page says so, not "recorded".
 	if !strings.Contains(res.AgainURL, "m=not-applied") || res.AgainNote != "営業の判定「差し戻し（ナーチャリングに戻す）」は反映されませんでした。この MQL にはすでに記録されています。" {
