@@ -45,7 +45,7 @@ func webinarRules(t *testing.T) string {
 // absent; attended then absent in one stream batch adds nothing either;
 // a correction adds one line. An erasure leaves nothing of it.
 //
-// The card's headline and figures were still the MQL's (行動スコア 50,
+// The card's headline and figures were still the MQL's (行動スコア 48.4,
 // the condition met) beside a small 行動スコア 0, its webinar line
 // unmarked, its 欠席 badge grey: sales read a valid MQL. Now the MQL's
 // figures say they are the MQL's (MQL 時点), the score now stands beside

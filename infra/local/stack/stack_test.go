@@ -371,7 +371,7 @@ func TestDemoVisitorBecomesMQL(t *testing.T) {
 	// title, each isolated (a bidi override a form sent in one turns no
 	// other), and why, by the condition's label in the rules file (what
 	// sales read in the SFA, not hot-and-fit); nobody answered it yet.
-	if !strings.Contains(string(html), `">buyer@maker.example</a> <span class="chip pending">Awaiting verdict</span></h2>`) || !strings.Contains(string(html), "<bdi>buyer@maker.example</bdi> · <bdi>Maker</bdi> · <bdi>購買部長</bdi>") || !strings.Contains(string(html), `<div class="why">Active and a good fit: `) {
+	if !strings.Contains(string(html), `">buyer@maker.example</a> <span class="chip pending">Awaiting verdict</span></h2>`) || !strings.Contains(string(html), "<bdi>buyer@maker.example</bdi> · <bdi>Maker</bdi> · <bdi>購買部長</bdi>") || !strings.Contains(string(html), `<div class="why"><span class="chip at-mql">At the MQL</span> Active and a good fit: `) {
 		t.Fatalf("inbox page: %s", html)
 	}
 	// The message is acknowledged just after the inbox has the lead: the
