@@ -137,7 +137,7 @@ func TestMQLQualityExportsLabels(t *testing.T) {
 			f.h.Lab = lab.New(f.tb, rules, nil, "rules.yaml", nil, f.clk.Now)
 		}
 		for _, row := range readCSV(t, f.req("GET", "/admin/reports/mql-quality?format=csv&lang=ja", "", bearer...)) {
-			if row["集計軸"] == "条件" && row["表示名"] != row["値"] {
+			if row["集計軸"] == "条件" && (rules == nil || row["値"] == "hot-and-fit") && row["表示名"] != row["値"] {
 				t.Errorf("condition %s not in the rules labelled %q", row["値"], row["表示名"])
 			}
 			if row["表示名"] == "" {
@@ -154,7 +154,7 @@ func TestMQLQualityExportsLabels(t *testing.T) {
 	}
 	f.h.Lab = lab.New(f.tb, rules, nil, "rules.yaml", nil, f.clk.Now)
 	for _, row := range readCSV(t, f.req("GET", "/admin/reports/mql-quality?format=csv&lang=ja", "", bearer...)) {
-		if row["集計軸"] == "条件" && row["表示名"] != `'=HYPERLINK("http://evil.example","高")` {
+		if row["集計軸"] == "条件" && row["表示名"] != `'=HYPERLINK("http://evil.example","高")` { // every condition's, with MQLs or none
 			t.Errorf("a formula label: %q", row["表示名"])
 		}
 	}
@@ -326,5 +326,47 @@ func TestDashboardChartNamesConditionsByLabel(t *testing.T) {
 		if want == "hot-and-fit" || !labelled || slices.Contains(bars, "hot-and-fit") {
 			t.Errorf("%s: the chart's bars %q, want %q for hot-and-fit", lang, bars, want)
 		}
+	}
+}
+
+// TestMQLQualityListsEveryRule: the MQL quality report listed only the
+// conditions and bands that produced an MQL in the period, so a rule that
+// qualified nobody, what tuning the definition looks for, was missing; and
+// its rows came band, condition, grade (the English names' order). Every
+// condition and band of the rules is a row (zeros when it produced none),
+// conditions first, then bands, each in the rules file's order, then
+// grades.
+func TestMQLQualityListsEveryRule(t *testing.T) {
+	f := newFixture(t)
+	salesHistory(t, f)
+	rules := labelledRules(t, "")
+	f.h.Lab = lab.New(f.tb, rules, nil, "rules.yaml", nil, f.clk.Now)
+	rows := readCSV(t, f.req("GET", "/admin/reports/mql-quality?format=csv", "", "Authorization", "Bearer "+readToken))
+	var got, want []string
+	for _, row := range rows {
+		got = append(got, row["dimension"]+":"+row["value"])
+	}
+	for _, c := range rules.MQL {
+		want = append(want, "condition:"+c.Name)
+	}
+	for _, b := range rules.Bands {
+		want = append(want, "band:"+b.Name)
+	}
+	if len(got) < len(want) || !slices.Equal(got[:len(want)], want) {
+		t.Fatalf("rows %v, want %v first, then grades", got, want)
+	}
+	for _, g := range got[len(want):] {
+		if !strings.HasPrefix(g, "grade:") {
+			t.Errorf("after the rules' conditions and bands: %s", g)
+		}
+	}
+	zero := 0
+	for _, row := range rows {
+		if row["dimension"] == "condition" && row["mqls"] == "0" {
+			zero++
+		}
+	}
+	if zero == 0 || zero == len(rules.MQL) {
+		t.Errorf("%d conditions with no MQL, want some but not all (the fixture qualifies by one)", zero)
 	}
 }

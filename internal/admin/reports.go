@@ -1,11 +1,13 @@
 package admin
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -182,7 +184,7 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 			rows = append(rows, row)
 		}
 	case "mql-quality":
-		q := reports.Quality(people, f)
+		q := withEveryRule(reports.Quality(people, f), h.rules())
 		why := whyText
 		if csvLang(r) == "ja" {
 			why = page{L: "ja"}.Why // the stages sales named, as the page says them
@@ -207,6 +209,59 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.table(w, r, h.reportFile(r.PathValue("name"), f), header, rows, body)
+}
+
+// withEveryRule adds to the MQL quality rows a row of zeros for each MQL
+// condition and band of the rules that produced no MQL in the period (a
+// rule that qualifies nobody is what tuning the definition looks for, and
+// was missing from the report), and orders them as the rules file does:
+// conditions, then bands (highest first), each in the file's order, then
+// grades; a value the rules no longer name after those of its dimension.
+func withEveryRule(q []reports.QualityRow, rules *rulebook.Rules) []reports.QualityRow {
+	rank := map[string]int{} // dimension + "\x00" + value -> place in the file
+	if rules != nil {
+		for i, c := range rules.MQL {
+			rank["condition\x00"+c.Name] = i
+		}
+		for i, b := range rules.Bands {
+			rank["band\x00"+b.Name] = i
+		}
+	}
+	have := map[string]bool{}
+	for _, x := range q {
+		have[x.Dimension+"\x00"+x.Value] = true
+	}
+	if rules != nil {
+		for _, c := range rules.MQL {
+			if !have["condition\x00"+c.Name] {
+				q = append(q, reports.QualityRow{Dimension: "condition", Value: c.Name})
+			}
+		}
+		for _, b := range rules.Bands {
+			if !have["band\x00"+b.Name] {
+				q = append(q, reports.QualityRow{Dimension: "band", Value: b.Name})
+			}
+		}
+	}
+	dim := map[string]int{"condition": 0, "band": 1, "grade": 2}
+	slices.SortStableFunc(q, func(a, b reports.QualityRow) int {
+		if c := cmp.Compare(dim[a.Dimension], dim[b.Dimension]); c != 0 {
+			return c
+		}
+		ra, oka := rank[a.Dimension+"\x00"+a.Value]
+		rb, okb := rank[b.Dimension+"\x00"+b.Value]
+		switch {
+		case oka && okb:
+			return cmp.Compare(ra, rb)
+		case oka != okb: // named by the rules first
+			if oka {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(a.Value, b.Value)
+	})
+	return q
 }
 
 // qualityLabel is an MQL quality row's value as sales read it in lang: a

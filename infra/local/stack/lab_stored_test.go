@@ -147,7 +147,7 @@ func TestRulesLabCountsMatchRulesPage(t *testing.T) {
 	}
 	report := map[string]int{}
 	for _, r := range quality.Rows {
-		if r.Dimension == "condition" {
+		if r.Dimension == "condition" && r.MQLs > 0 { // the rules' other conditions are rows of zeros
 			report[r.Value] = r.MQLs
 		}
 	}
