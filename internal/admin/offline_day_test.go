@@ -14,6 +14,7 @@ import (
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/offline"
+	"github.com/baton-hq/baton/internal/qualify"
 )
 
 // TestOfflineTouchIsADay: a fair's visit imported with its date (the
@@ -61,5 +62,57 @@ func TestOfflineTouchIsADay(t *testing.T) {
 	if a.code != 200 || !strings.Contains(a.body, "Japan IT Week 秋") || !strings.Contains(a.body, ">2026年11月6日</td>") ||
 		strings.Contains(a.body, "2026年11月6日 00:00") || !strings.Contains(a.body, ">2026年11月20日 14:05</td>") {
 		t.Errorf("%d:\n%s", a.code, a.body)
+	}
+}
+
+// TestOfflineMQLIsADay: an MQL raised by a fair's visit (imported with
+// its day) is dated by that touch, its midnight; the MQL list, the
+// person page and the campaign page said "2026年11月6日 00:00", and sales
+// read it as a lead that came in at midnight. They give the day alone; an
+// MQL a form raised keeps its minute.
+func TestOfflineMQLIsADay(t *testing.T) {
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t)
+	ctx := context.Background()
+	q, log, st := serveScoring(t, f)
+	f.h.Workspace = &admin.Workspace{T: f.tb, Loc: tokyo, Now: f.clk.Now}
+	fair := time.Date(2026, 11, 6, 0, 0, 0, 0, tokyo)
+	view := fair.Add(-72 * time.Hour).Add(14*time.Hour + 5*time.Minute)
+	f.clk.Set(fair.Add(30 * time.Hour)) // the import, the day after
+	fields := map[string]string{"title": "製造部 部長", "industry": "製造業", "employees": "500"}
+	p, _, err := st.Identify(ctx, identity.Identification{Visitor: "web-9", Email: "sato@maker.example", At: view, Strength: identity.Strong, Fields: fields})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.LinkPerson(ctx, offline.Visitor(p.ID), p.ID, time.Time{}, identity.Strong); err != nil {
+		t.Fatal(err)
+	}
+	evs := []event.Event{
+		{ID: "pricing", Type: event.PageView, VisitorID: "web-9", URL: "https://www.example.com/pricing", Timestamp: view.UTC(), ReceivedAt: view.UTC()},
+		{ID: "paper", Type: event.Download, VisitorID: "web-9", URL: "https://www.example.com/guide.pdf", Timestamp: view.Add(time.Minute).UTC(), ReceivedAt: view.UTC()},
+		{ID: "fair", Type: event.Offline, VisitorID: offline.Visitor(p.ID), UserID: p.ID, Timestamp: fair.UTC(), ReceivedAt: f.clk.Now(), Properties: map[string]any{"event": "Japan IT Week 秋", "channel": "exhibition"}},
+	}
+	if _, err := log.Append(ctx, evs); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Process(ctx, evs); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := q.Record(ctx, p.ID)
+	if err != nil || rec.Stage != qualify.StageMQL || !rec.MQLAt.Equal(fair) {
+		t.Fatalf("not an MQL at the fair: %v %+v", err, rec)
+	}
+	for _, c := range []struct{ path, day, midnight string }{
+		{"/admin/mqls?lang=ja", "2026年11月6日", "2026年11月6日 00:00"},
+		{"/admin/mqls?lang=en", "6 Nov 2026", "6 Nov 2026 00:00"},
+		{"/admin/people/" + p.ID + "?lang=ja", "2026年11月6日", "2026年11月6日 00:00"},
+	} {
+		a := f.req("GET", c.path, "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")
+		if a.code != 200 || !strings.Contains(a.body, c.day) || strings.Contains(a.body, c.midnight) {
+			t.Errorf("%s: want %q, never %q: %d\n%s", c.path, c.day, c.midnight, a.code, a.body)
+		}
 	}
 }

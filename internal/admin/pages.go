@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -301,6 +302,37 @@ func (p page) EventAt(t time.Time, typ string) string {
 		return p.Day(t)
 	}
 	return p.When(t)
+}
+
+// MQLAt is when an MQL qualified, as EventAt says its event's time: an
+// MQL an offline touch raised (a fair's visit imported with its day) is
+// dated to that day, not "00:00" (sales read it as the hour the lead came
+// in). Its journey names the touch at its time; an MQL stored before
+// journeys were kept is a day when its time is that day's exact midnight.
+func (p page) MQLAt(m qualify.MQL) string {
+	if m.Journey == nil {
+		if t := m.At.In(p.Loc); !t.IsZero() && t.Equal(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, p.Loc)) {
+			return p.Day(t)
+		}
+		return p.When(m.At)
+	}
+	for _, t := range []*qualify.Touch{m.Journey.Last, m.Journey.First} {
+		if t != nil && t.At.Equal(m.At) && slices.Contains(event.OfflineChannels, t.Channel) {
+			return p.Day(m.At)
+		}
+	}
+	return p.When(m.At)
+}
+
+// StageAt is when a stage change happened, as When says it; the change to
+// MQL of an MQL an offline touch raised is that touch's day (MQLAt).
+func (p page) StageAt(at time.Time, cards []mqlCard) string {
+	for _, c := range cards {
+		if c.M.At.Equal(at) {
+			return p.MQLAt(c.M)
+		}
+	}
+	return p.When(at)
 }
 
 // Minutes says how long a person attended a webinar (an offline touch's
