@@ -370,3 +370,36 @@ func TestMQLQualityListsEveryRule(t *testing.T) {
 		t.Errorf("%d conditions with no MQL, want some but not all (the fixture qualifies by one)", zero)
 	}
 }
+
+// TestDashboardQualityListsEveryCondition: the dashboard's MQL quality
+// table listed only the conditions that produced MQLs in the period, while
+// the report (and its CSV one link below) lists every condition of the
+// rules: a condition that qualified nobody, what tuning looks for, was
+// missing from the page. It lists each, in the rules file's order, zero
+// where it qualified nobody (no link to an empty list).
+func TestDashboardQualityListsEveryCondition(t *testing.T) {
+	f := newFixture(t)
+	salesHistory(t, f)
+	serveScoring(t, f)
+	rules := labelledRules(t, "")
+	f.h.Lab = lab.New(f.tb, rules, nil, "rules.yaml", nil, f.clk.Now)
+	a := f.req("GET", "/admin/?lang=en", "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")
+	if a.code != 200 {
+		t.Fatalf("%d %s", a.code, a.body)
+	}
+	cell := regexp.MustCompile(`<tr><td data-l="Condition">([^<]*)</td><td data-l="MQL" class="n">(<a href="mqls\?condition=[^"]*">\d+</a>|0)</td>`)
+	var got, want []string
+	zero := 0
+	for _, m := range cell.FindAllStringSubmatch(a.body, -1) {
+		got = append(got, html.UnescapeString(m[1]))
+		if m[2] == "0" {
+			zero++
+		}
+	}
+	for _, c := range rules.MQL {
+		want = append(want, rules.ConditionLabel(c.Name, "en"))
+	}
+	if !slices.Equal(got, want) || zero == 0 || zero == len(want) {
+		t.Errorf("the table's conditions %q (%d with no MQL), want %q, some with none", got, zero, want)
+	}
+}

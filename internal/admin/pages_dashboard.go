@@ -164,7 +164,14 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 	var qk []string
 	var qv []float64
 	lang := pageLang(r)
-	for _, row := range reports.Quality(people, f) {
+	// Every condition of the rules, in the file's order, as the report
+	// lists them (withEveryRule): one that qualified nobody is what tuning
+	// looks for. A period without any MQL says so instead of rows of zeros.
+	quality := reports.Quality(people, f)
+	if len(quality) > 0 {
+		quality = withEveryRule(quality, h.rules())
+	}
+	for _, row := range quality {
 		if row.Dimension == "condition" {
 			v.Quality = append(v.Quality, row)
 			if row.MQLs > 0 {
