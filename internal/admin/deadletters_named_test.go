@@ -128,7 +128,7 @@ func TestDeadLettersNameThePerson(t *testing.T) {
 		lang                           string
 		connector, reason, erased, age string
 	}{
-		{"en", `<span class="chip dead nw">salesforce</span>`, "salesforce: 400 REQUIRED_FIELD_MISSING: Required fields are missing: [LastName]", "Erased person", "3 days ago"},
+		{"en", `<span class="chip dead nw">Salesforce</span>`, "Salesforce: 400 REQUIRED_FIELD_MISSING: Required fields are missing: [LastName]", "Erased person", "3 days ago"},
 		{"ja", `<span class="chip dead nw">Salesforce</span>`, "Salesforce が拒否しました（400 REQUIRED_FIELD_MISSING）：Required fields are missing: [LastName]", "消去済みの人物", "3 日前"},
 	} {
 		a := f.req("GET", "/admin/mqls?lang="+c.lang, "", "Cookie", cookie, "Accept", "text/html")

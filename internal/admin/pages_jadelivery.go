@@ -15,8 +15,32 @@ import (
 // verbatim inside a Japanese sentence, so the SFA's text can be searched
 // in its documentation.
 
-// sfaNames are the connectors as the pages name them.
-var sfaNames = map[string]string{"salesforce": "Salesforce", "hubspot": "HubSpot", "kintone": "kintone", "webhook": "Webhook の送信先"}
+// connectorNames name the connectors (push.Connector.Name, a delivery's
+// Connector, the first word of its failure) for people, in English and in
+// Japanese: an SFA as its maker spells it (kintone's brand is lower case),
+// the webhook by what it reaches, the built-in inbox as the navigation
+// names it. Every page's text names a connector by connectorName; URLs,
+// form values, data attributes, JSON and logs keep the machine name.
+var connectorNames = map[string]struct{ en, ja string }{
+	"salesforce": {"Salesforce", "Salesforce"},
+	"hubspot":    {"HubSpot", "HubSpot"},
+	"kintone":    {"kintone", "kintone"},
+	"webhook":    {"Webhook receiver", "Webhook の送信先"},
+	"inbox":      {"Inbox", "受信箱"},
+}
+
+// connectorName is connector c as a sentence of lang names it; one it
+// does not know, as it is.
+func connectorName(c, lang string) string {
+	n, ok := connectorNames[c]
+	switch {
+	case !ok:
+		return c
+	case lang == "ja":
+		return n.ja
+	}
+	return n.en
+}
 
 var (
 	sfaFailure = regexp.MustCompile(`^(\w+): (\d{1,3})(?: (\S+?))?(?:: ([\s\S]*))?$`) // a code may hold ":" (HubSpot's RATE_LIMIT:DAILY)
@@ -29,7 +53,8 @@ var (
 
 // jaSFAMessages are the messages Baton itself puts in a push.Error (crm's
 // connectors), and the reasons push gives a dead letter beside a
-// connector's failure.
+// connector's failure. A group named conn is a connector's name, which a
+// page names for people (connectorName).
 var jaSFAMessages = []struct {
 	re *regexp.Regexp
 	ja string
@@ -94,13 +119,13 @@ var jaSFAMessages = []struct {
 	{regexp.MustCompile(`^read the attendance handed on: ([\s\S]*)$`), "スコアリングが伝えた出欠の変更を読み取れません：$1"},
 	{regexp.MustCompile(`^the touch changed again since: waiting for scoring to read it$`), "接点の出欠がその後また変わりました。スコアリングがその変更を読み取るのを待っています"},
 	{regexp.MustCompile(`^no delivery record of the MQL here \(configured after it was raised, or the MQL predates delivery records\) and no record of the person found by their id or email: the form sent after the MQL was not told; replay it once the person is there$`), "ここには MQL の配信記録がなく（MQL の後に設定された、または配信記録を残す前の MQL）、本人の ID やメールアドレスでもレコードが見つからないため、MQL の後に送信されたフォームを伝えていません。本人のレコードができてから再送してください"},
-	{regexp.MustCompile(`^(\w+): waiting for the MQL's delivery$`), "$1：MQL の配信を待っています（MQL が届いてから、その後のフォーム送信を伝えます）"},
-	{regexp.MustCompile(`^(\w+): not configured now: the MQL sent to it on purpose was not delivered; replay it once it is$`), "$1：現在は設定されていないため、指定して送信した MQL を配信していません。設定し直してから再送してください"},
+	{regexp.MustCompile(`^(?P<conn>\w+): waiting for the MQL's delivery$`), "$1：MQL の配信を待っています（MQL が届いてから、その後のフォーム送信を伝えます）"},
+	{regexp.MustCompile(`^(?P<conn>\w+): not configured now: the MQL sent to it on purpose was not delivered; replay it once it is$`), "$1：現在は設定されていないため、指定して送信した MQL を配信していません。設定し直してから再送してください"},
 	{regexp.MustCompile(`^the person withdrew consent \(opt-out\) after qualifying: not handed to the SFA; replay it if they consent again$`), "MQL になった後に本人が同意を撤回（オプトアウト）したため、SFA に渡していません。再び同意した場合は再送してください"},
 	{regexp.MustCompile(`^pending forget: ([\s\S]*)$`), "配信中に削除された人を SFA から消す依頼の記録を読み書きできません：$1"},
 	{regexp.MustCompile(`^internal error \(panic\): ([\s\S]*)$`), "Baton の内部エラー（panic）。この配信は再送されません。修正後にデッドレターから再送してください：$1"},
 	{regexp.MustCompile(`^MQA check: ([\s\S]*)$`), "MQA を確かめられません：$1"},
-	{regexp.MustCompile(`^tell ([\s\S]+?) to forget a person erased during delivery: ([\s\S]*)$`), "配信中に削除された人を忘れるよう $1 に伝えられません：$2"},
+	{regexp.MustCompile(`^tell (?P<conn>[\s\S]+?) to forget a person erased during delivery: ([\s\S]*)$`), "配信中に削除された人を忘れるよう $1 に伝えられません：$2"},
 	{regexp.MustCompile(`^delivery kept failing: SQS moved it here after the push queue's maxReceiveCount receives$`), "配信の失敗が続いたため、SQS がここに移しました（push キューの maxReceiveCount 回の受信の後）"},
 	{regexp.MustCompile(`^score: a stream batch failed \(unreadable failure record\)$`), "スコアリングがストリームのバッチを処理できませんでした（失敗の記録を読み取れません）"},
 }
@@ -146,25 +171,28 @@ var netHints = []struct{ en, ja string }{
 	{"EOF", "接続が切断されました"},
 }
 
-// Connector names a connector on a Japanese page as its maker spells it
-// (the built-in inbox as the navigation names it).
+// Connector names a connector for people on a chip, a button or a
+// notice (connectorName; a Japanese chip says the webhook's "Webhook"
+// alone).
 func (p page) Connector(c string) string {
 	if p.L != "ja" {
-		return c
+		return connectorName(c, "en")
 	}
-	if c == "inbox" {
-		return p.T("Inbox")
-	}
-	return strings.TrimSuffix(sfaName(c), " の送信先")
+	return strings.TrimSuffix(connectorName(c, "ja"), " の送信先")
 }
 
-// Delivery is a delivery's failure in the page's language.
+// Delivery is a delivery's failure in the page's language. In English it
+// is the push worker's words as they are, but for its connectors, named
+// for people ("HubSpot: 429 RATE_LIMIT:DAILY: ..."): the SFA's code and
+// message, which its documentation is searched by, are kept.
 func (p page) Delivery(s string) string {
-	if p.L != "ja" || s == "" {
+	if s == "" {
 		return s
 	}
-	if j, ok := p.jaScoreFailure(s); ok {
-		return j
+	if p.L == "ja" {
+		if j, ok := p.jaScoreFailure(s); ok {
+			return j
+		}
 	}
 	var parts []string
 	for s != "" {
@@ -172,23 +200,56 @@ func (p page) Delivery(s string) string {
 		if m := sfaNext.FindStringIndex(s); m != nil {
 			n = m[0]
 		}
-		parts = append(parts, jaDelivery(s[:n]))
+		if p.L == "ja" {
+			parts = append(parts, jaDelivery(s[:n]))
+		} else {
+			parts = append(parts, enDelivery(s[:n]))
+		}
 		s = strings.TrimPrefix(s[n:], "; ")
 	}
-	return strings.Join(parts, "／")
+	if p.L == "ja" {
+		return strings.Join(parts, "／")
+	}
+	return strings.Join(parts, "; ")
+}
+
+// enDelivery is one failure as push words it, its connectors named for
+// people (connectorName), every other word kept.
+func enDelivery(s string) string {
+	for _, re := range []*regexp.Regexp{sfaGaveUp, sfaQuota} {
+		if m := re.FindStringSubmatchIndex(s); m != nil {
+			last := len(m) - 2
+			return connectorName(s[m[2]:m[3]], "en") + s[m[3]:m[last]] + enDelivery(s[m[last]:])
+		}
+	}
+	if m := sfaFailure.FindStringSubmatchIndex(s); m != nil {
+		out := connectorName(s[m[2]:m[3]], "en")
+		if m[8] < 0 { // no message
+			return out + s[m[3]:]
+		}
+		msg := s[m[8]:]
+		if e, ok := sfaMessage(msg, "en"); ok {
+			msg = e
+		}
+		return out + s[m[3]:m[8]] + msg
+	}
+	if e, ok := sfaMessage(s, "en"); ok {
+		return e
+	}
+	return s
 }
 
 // jaDelivery is one failure in Japanese.
 func jaDelivery(s string) string {
 	if m := sfaGaveUp.FindStringSubmatch(s); m != nil {
-		return sfaName(m[1]) + "：" + m[2] + " 回試みましたが届かず、断念しました。" + jaDelivery(m[3])
+		return connectorName(m[1], "ja") + "：" + m[2] + " 回試みましたが届かず、断念しました。" + jaDelivery(m[3])
 	}
 	if m := sfaQuota.FindStringSubmatch(s); m != nil {
-		return sfaName(m[1]) + "：API 利用上限に達したまま " + m[2] + " 時間が過ぎたため、断念しました。" + jaDelivery(m[3])
+		return connectorName(m[1], "ja") + "：API 利用上限に達したまま " + m[2] + " 時間が過ぎたため、断念しました。" + jaDelivery(m[3])
 	}
 	if m := sfaFailure.FindStringSubmatch(s); m != nil {
-		name, status, code, msg := sfaName(m[1]), m[2], m[3], m[4]
-		if j, ok := jaSFAMessage(msg); ok { // Baton's own words
+		name, status, code, msg := connectorName(m[1], "ja"), m[2], m[3], m[4]
+		if j, ok := sfaMessage(msg, "ja"); ok { // Baton's own words
 			if status == "0" && code == "" {
 				return name + "：" + j
 			}
@@ -221,31 +282,65 @@ func jaDelivery(s string) string {
 		}
 		return out
 	}
-	if j, ok := jaSFAMessage(s); ok {
+	if j, ok := sfaMessage(s, "ja"); ok {
 		return j
 	}
 	return "配信に失敗しました：" + s
 }
 
-// jaSFAMessage is one of Baton's own messages in Japanese, what it wraps
-// (a failure of its own, or kept as it is) inside.
-func jaSFAMessage(s string) (string, bool) {
+// sfaMessage is one of Baton's own messages (jaSFAMessages) in lang: in
+// Japanese, in English as it is; either way the connector it names named
+// for people, and a failure it wraps (its last part) said as a failure
+// is (jaDelivery, enDelivery).
+func sfaMessage(s, lang string) (string, bool) {
 	for _, p := range jaSFAMessages {
 		m := p.re.FindStringSubmatchIndex(s)
 		if m == nil {
 			continue
 		}
-		j := string(p.re.ExpandString(nil, p.ja, s, m))
-		if last := len(m)/2 - 1; last > 0 && m[2*last] >= 0 {
-			inner := s[m[2*last]:m[2*last+1]]
-			if sfaFailure.MatchString(inner) || sfaGaveUp.MatchString(inner) || sfaQuota.MatchString(inner) {
-				j = strings.Replace(j, inner, jaDelivery(inner), 1)
+		groups := make([]string, len(m)/2)
+		for i := 1; i < len(groups); i++ {
+			if m[2*i] >= 0 {
+				groups[i] = s[m[2*i]:m[2*i+1]]
 			}
 		}
-		return j, true
+		conn := p.re.SubexpIndex("conn")
+		if conn > 0 {
+			groups[conn] = connectorName(groups[conn], lang)
+		}
+		if last := len(groups) - 1; last > 0 && last != conn && (sfaFailure.MatchString(groups[last]) || sfaGaveUp.MatchString(groups[last]) || sfaQuota.MatchString(groups[last])) {
+			if lang == "ja" {
+				groups[last] = jaDelivery(groups[last])
+			} else {
+				groups[last] = enDelivery(groups[last])
+			}
+		}
+		if lang == "ja" {
+			return groupRef.ReplaceAllStringFunc(p.ja, func(ref string) string {
+				if n := int(ref[1] - '0'); n < len(groups) {
+					return groups[n]
+				}
+				return "" // as regexp's Expand says a group it lacks
+			}), true
+		}
+		var b strings.Builder // the English as it is, its groups replaced
+		at := 0
+		for i := 1; i < len(groups); i++ {
+			if m[2*i] < at { // unmatched, or inside the last
+				continue
+			}
+			b.WriteString(s[at:m[2*i]])
+			b.WriteString(groups[i])
+			at = m[2*i+1]
+		}
+		b.WriteString(s[at:])
+		return b.String(), true
 	}
 	return "", false
 }
+
+// groupRef is a group's place in a jaSFAMessages' Japanese ($1..$9).
+var groupRef = regexp.MustCompile(`\$[1-9]`)
 
 // sp is a name followed by the space Japanese puts after Latin letters
 // ("Salesforce が"), none after Japanese ("Webhook の送信先が").
@@ -259,11 +354,4 @@ func sp(name string) string {
 func code3(status string) int {
 	n, _ := strconv.Atoi(status)
 	return n
-}
-
-func sfaName(c string) string {
-	if n, ok := sfaNames[c]; ok {
-		return n
-	}
-	return c
 }

@@ -31,7 +31,7 @@ func TestPersonPageSaysNoRawKeys(t *testing.T) {
 	}
 	for lang, want := range map[string][]string{
 		"ja": {"まで MQL になりません <span class=\"small muted rule-key\">ルールファイルの設定：<code>recycle.", "受信箱：連携済み</span>", "（SFA のレコード ID：<bdi>00Q5g00000ABCDE</bdi>）"},
-		"en": {" <span class=\"small muted rule-key\">set in the rules file: <code>recycle.", "inbox: delivered</span>", " (SFA record id: <bdi>00Q5g00000ABCDE</bdi>)"},
+		"en": {" <span class=\"small muted rule-key\">set in the rules file: <code>recycle.", "Inbox: delivered</span>", " (SFA record id: <bdi>00Q5g00000ABCDE</bdi>)"},
 	} {
 		a := f.req("GET", "/admin/people/"+p.ID+"?lang="+lang, "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")
 		if a.code != 200 {

@@ -1,7 +1,7 @@
 // Opens the MQL list of an MQL raised before HubSpot was connected in
 // Debian's Chromium, in Japanese and in English, signed in through the
 // sign-in form; the page measured at 1280 and 390 px wide (screenshots in
-// $SHOTS). In English, last, it presses the MQL's "Send to hubspot"
+// $SHOTS). In English, last, it presses the MQL's "Send to HubSpot"
 // button, as an operator does. Prints what it saw for the Go test to check.
 import { inEachLanguage } from './signin.mjs';
 import { fits, launch } from './pages.mjs';

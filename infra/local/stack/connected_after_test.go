@@ -72,7 +72,7 @@ func TestMQLBeforeHubSpotIsNotSentUntilSent(t *testing.T) {
 	}
 
 	send, cookie := formSession(t, s)
-	for lang, want := range map[string]string{"ja": "HubSpot：未送信（MQL 後に接続）", "en": "hubspot: not sent: connected after this MQL"} {
+	for lang, want := range map[string]string{"ja": "HubSpot：未送信（MQL 後に接続）", "en": "HubSpot: not sent: connected after this MQL"} {
 		code, page, _ := send("GET", "/admin/mqls?lang="+lang, "", "Cookie", cookie, "Accept", "text/html")
 		if code != 200 || !strings.Contains(page, want) || strings.Contains(page, "待機中") || strings.Contains(page, ": pending") {
 			i := strings.Index(page, "chip nw")
@@ -171,7 +171,7 @@ func TestNotSentInChromium(t *testing.T) {
 	if res.JA.Chip != "HubSpot：未送信（MQL 後に接続）" || res.JA.Button != "HubSpot に送信" {
 		t.Errorf("Japanese: %+v", res.JA)
 	}
-	if res.EN.Chip != "hubspot: not sent: connected after this MQL" || res.EN.Button != "Send to hubspot" || !strings.Contains(res.EN.After, "MQL "+a+"-c1 queued for hubspot") {
+	if res.EN.Chip != "HubSpot: not sent: connected after this MQL" || res.EN.Button != "Send to HubSpot" || !strings.Contains(res.EN.After, "MQL "+a+"-c1 queued for HubSpot") {
 		t.Errorf("English: %+v", res.EN)
 	}
 	for name, over := range res.Overflow {

@@ -121,7 +121,7 @@ func TestLostRelayIsQueuedAgainBySweep(t *testing.T) {
 		t.Errorf("the MQL of a person who withdrew consent: %q, want withheld", st)
 	}
 	send, cookie := formSession(t, s)
-	for lang, want := range map[string][2]string{"ja": {"HubSpot：連携漏れ（未送信）", "HubSpot：送信停止（同意撤回）"}, "en": {"hubspot: missed (never handed over)", "hubspot: withheld (consent withdrawn)"}} {
+	for lang, want := range map[string][2]string{"ja": {"HubSpot：連携漏れ（未送信）", "HubSpot：送信停止（同意撤回）"}, "en": {"HubSpot: missed (never handed over)", "HubSpot: withheld (consent withdrawn)"}} {
 		code, page, _ := send("GET", "/admin/mqls?lang="+lang, "", "Cookie", cookie, "Accept", "text/html")
 		row := func(person string) string {
 			i := strings.Index(page, `href="people/`+person+`"`)
