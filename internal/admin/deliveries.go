@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -51,6 +52,10 @@ type DeliveryAdmin struct {
 	// Enqueue puts it there. Either nil: no send route.
 	SendTo  func(ctx context.Context, mqlID, connector string) (id string, body any, err error)
 	Enqueue func(ctx context.Context, id string, body any) error
+	// Connectors are the names of the connectors MQLs are handed to: the
+	// inbox alone when no SFA is configured. Without the inbox, its empty
+	// page says where the MQLs went rather than "no MQLs yet".
+	Connectors []string
 }
 
 func (h *Handler) deliveryRoutes(mux *http.ServeMux) {
@@ -293,6 +298,9 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 	html := wantsHTML(r)
 	c, _ := callerOf(r)
 	v := inboxView{CanAnswer: h.Scores != nil && c.Session != nil && c.Cred.Scopes[ScopeWrite], Demo: h.Demo, Show: q.Get("show")}
+	if cs := h.Deliveries.Connectors; len(cs) > 0 && !slices.Contains(cs, "inbox") {
+		v.Elsewhere = cs
+	}
 	limit, bad := whole(q, "limit", 100, 1, 1000)
 	if bad == nil {
 		bad = oneOf(q, "show", []string{"awaiting"})
@@ -436,6 +444,7 @@ type inboxView struct {
 	Examined     int    // leads the filter looked at for this page
 	CanAnswer    bool
 	Demo         bool              // the empty inbox links to the demo site (only the local stack has one)
+	Elsewhere    []string          // the connectors MQLs go to when the inbox is not one (an SFA is configured)
 	Error        string            // a bad ?after= or ?limit=: no leads
 	Next, First  string            // the next page's query ("": none); the first page's, from a later page
 	Campaigns    map[string]string // campaign id (or utm_campaign) -> its name, for the activity's chips

@@ -34,3 +34,37 @@ func TestEmptyInboxLinksTheDemoOnlyWhereThereIsOne(t *testing.T) {
 		srv.Close()
 	}
 }
+
+// TestEmptyInboxSaysWhereMQLsWent: with an SFA configured the inbox holds
+// no MQLs (it is a connector only when none is), and its page said "No
+// MQLs yet. Browse the demo site…" while the MQL list had them, delivered
+// to HubSpot. It names where they go and links the MQL list; with the
+// inbox the connector, it says none yet as before.
+func TestEmptyInboxSaysWhereMQLsWent(t *testing.T) {
+	for _, c := range []struct {
+		connectors []string
+		want       map[string]string
+	}{
+		{[]string{"hubspot", "webhook"}, map[string]string{
+			"en": "No MQLs in the inbox: MQLs go to HubSpot, Webhook receiver, and the inbox holds them only when no SFA is configured.",
+			"ja": "受信箱に MQL はありません。MQL は HubSpot、Webhook に連携されます",
+		}},
+		{[]string{"inbox"}, map[string]string{"en": "No MQLs yet.", "ja": "MQL はまだありません。"}},
+	} {
+		f := newFixture(t)
+		f.h.Deliveries = &admin.DeliveryAdmin{Inbox: &push.Inbox{T: f.tb}, Connectors: c.connectors}
+		f.h.Demo = true
+		mux := http.NewServeMux()
+		f.h.Routes(mux)
+		srv := httptest.NewServer(httpx.SecurityHeaders(httpx.Routes(mux)))
+		f.url = srv.URL
+		for lang, want := range c.want {
+			a := f.req("GET", "/admin/inbox?lang="+lang, "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")
+			elsewhere := c.connectors[0] != "inbox"
+			if a.code != 200 || !strings.Contains(a.body, want) || strings.Contains(a.body, `<a href="mqls">`+map[string]string{"en": "The MQL list shows", "ja": "すべての MQL と連携状況"}[lang]) != elsewhere || strings.Contains(a.body, `href="../demo/"`) == elsewhere {
+				t.Errorf("%v, %s: %d, want %q:\n%s", c.connectors, lang, a.code, want, a.body)
+			}
+		}
+		srv.Close()
+	}
+}

@@ -116,3 +116,39 @@ func TestOfflineMQLIsADay(t *testing.T) {
 		}
 	}
 }
+
+// TestOfflineLeadIsADay: a person an offline import created (a fair's
+// visitor, nobody before) became a lead on the fair's day; the person
+// page said "作成日時 2026年11月6日 00:00" and a stage change
+// 匿名→リード at 00:00. Both are the day alone.
+func TestOfflineLeadIsADay(t *testing.T) {
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t)
+	ctx := context.Background()
+	q, log, st := serveScoring(t, f)
+	f.h.Workspace = &admin.Workspace{T: f.tb, Loc: tokyo, Now: f.clk.Now}
+	fair := time.Date(2026, 11, 6, 0, 0, 0, 0, tokyo)
+	f.clk.Set(fair.Add(30 * time.Hour))
+	p, _, err := st.Dir.EnsureSince(ctx, "ito@maker.example", "offline:exhibition", nil, nil, fair)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.LinkPerson(ctx, offline.Visitor(p.ID), p.ID, time.Time{}, identity.Strong); err != nil {
+		t.Fatal(err)
+	}
+	evs := []event.Event{{ID: "fair", Type: event.Offline, VisitorID: offline.Visitor(p.ID), UserID: p.ID, Timestamp: fair.UTC(), ReceivedAt: f.clk.Now(), Properties: map[string]any{"event": "Japan IT Week 秋", "channel": "exhibition"}}}
+	if _, err := log.Append(ctx, evs); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Process(ctx, evs); err != nil {
+		t.Fatal(err)
+	}
+	a := f.req("GET", "/admin/people/"+p.ID+"?lang=ja", "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")
+	if a.code != 200 || !strings.Contains(a.body, `<td data-l="日時" class="small t">2026年11月6日</td><td data-l="開始" class="nw">匿名</td>`) ||
+		!strings.Contains(a.body, "<td>2026年11月6日</td>") || strings.Contains(a.body, "2026年11月6日 00:00") {
+		t.Errorf("%d:\n%s", a.code, a.body)
+	}
+}

@@ -311,10 +311,7 @@ func (p page) EventAt(t time.Time, typ string) string {
 // journeys were kept is a day when its time is that day's exact midnight.
 func (p page) MQLAt(m qualify.MQL) string {
 	if m.Journey == nil {
-		if t := m.At.In(p.Loc); !t.IsZero() && t.Equal(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, p.Loc)) {
-			return p.Day(t)
-		}
-		return p.When(m.At)
+		return p.Dated(m.At)
 	}
 	for _, t := range []*qualify.Touch{m.Journey.Last, m.Journey.First} {
 		if t != nil && t.At.Equal(m.At) && slices.Contains(event.OfflineChannels, t.Channel) {
@@ -332,7 +329,18 @@ func (p page) StageAt(at time.Time, cards []mqlCard) string {
 			return p.MQLAt(c.M)
 		}
 	}
-	return p.When(at)
+	return p.Dated(at)
+}
+
+// Dated is When, but a time that is its day's exact midnight in the
+// configured zone is its date alone: a person an offline import created
+// (a fair's visitor) became a lead on the fair's day, at no hour; times
+// Baton or the tag took carry seconds and fractions.
+func (p page) Dated(t time.Time) string {
+	if l := t.In(p.Loc); !t.IsZero() && l.Equal(time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, p.Loc)) {
+		return p.Day(t)
+	}
+	return p.When(t)
 }
 
 // Minutes says how long a person attended a webinar (an offline touch's

@@ -181,6 +181,19 @@ func (p page) Connector(c string) string {
 	return strings.TrimSuffix(connectorName(c, "ja"), " の送信先")
 }
 
+// Connectors names connectors as Connector does, joined as the page's
+// language lists them.
+func (p page) Connectors(cs []string) string {
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = p.Connector(c)
+	}
+	if p.L == "ja" {
+		return strings.Join(names, "、")
+	}
+	return strings.Join(names, ", ")
+}
+
 // Delivery is a delivery's failure in the page's language. In English it
 // is the push worker's words as they are, but for its connectors, named
 // for people ("HubSpot: 429 RATE_LIMIT:DAILY: ..."): the SFA's code and

@@ -14,12 +14,13 @@ import (
 // (…まで MQL になりません（recycle.cooldown）), and the hand-off to the
 // inbox with the MQL's internal id (受信箱：連携済み（p_…-c1）). The
 // sentence is in words, the key apart as a small hint; the inbox's chip
-// has no id, an SFA's names its record id as such.
+// has no id, an SFA's names its record id as such; the webhook's id is
+// the MQL's own, its messages' webhook-id (it was called an SFA record id).
 func TestPersonPageSaysNoRawKeys(t *testing.T) {
 	f := newFixture(t)
 	q, dir, _ := salesHistory(t, f) // answered@: accepted, sql, lost (recycled)
 	f.h.Deliveries = &admin.DeliveryAdmin{Queue: noDead{}, Status: func(_ context.Context, id string) ([]push.Delivery, error) {
-		return []push.Delivery{{MQLID: id, Connector: "inbox", Status: "delivered", ExternalID: id}, {MQLID: id, Connector: "salesforce", Status: "delivered", ExternalID: "00Q5g00000ABCDE"}}, nil
+		return []push.Delivery{{MQLID: id, Connector: "inbox", Status: "delivered", ExternalID: id}, {MQLID: id, Connector: "salesforce", Status: "delivered", ExternalID: "00Q5g00000ABCDE"}, {MQLID: id, Connector: "webhook", Status: "delivered", ExternalID: id}}, nil
 	}}
 	serveScoring(t, f)
 	p, err := dir.ByEmail(context.Background(), "answered@maker.example")
@@ -30,8 +31,8 @@ func TestPersonPageSaysNoRawKeys(t *testing.T) {
 		t.Fatalf("answered@ does not wait: %+v", rec.Verdict)
 	}
 	for lang, want := range map[string][]string{
-		"ja": {"まで MQL になりません <span class=\"small muted rule-key\">ルールファイルの設定：<code>recycle.", "受信箱：連携済み</span>", "（SFA のレコード ID：<bdi>00Q5g00000ABCDE</bdi>）"},
-		"en": {" <span class=\"small muted rule-key\">set in the rules file: <code>recycle.", "Inbox: delivered</span>", " (SFA record id: <bdi>00Q5g00000ABCDE</bdi>)"},
+		"ja": {"まで MQL になりません <span class=\"small muted rule-key\">ルールファイルの設定：<code>recycle.", "受信箱：連携済み</span>", "（SFA のレコード ID：<bdi>00Q5g00000ABCDE</bdi>）", "連携済み（webhook-id：<bdi>" + p.ID + "-c1</bdi>）"},
+		"en": {" <span class=\"small muted rule-key\">set in the rules file: <code>recycle.", "Inbox: delivered</span>", " (SFA record id: <bdi>00Q5g00000ABCDE</bdi>)", "delivered (webhook-id: <bdi>" + p.ID + "-c1</bdi>)"},
 	} {
 		a := f.req("GET", "/admin/people/"+p.ID+"?lang="+lang, "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")
 		if a.code != 200 {

@@ -118,6 +118,9 @@ func Assemble(ctx context.Context, c *core.Core) (*App, error) {
 	}
 	a.Admin.Accounts = c.Accounts
 	a.Admin.Deliveries = &admin.DeliveryAdmin{Queue: a.Push, Inbox: a.Inbox, Status: a.Pusher.Status, SendTo: a.Pusher.SendTo, Enqueue: a.Delivery.Enqueue}
+	for _, k := range a.Pusher.Connectors {
+		a.Admin.Deliveries.Connectors = append(a.Admin.Deliveries.Connectors, k.Name())
+	}
 	a.Admin.Reports = &admin.Reports{T: c.Table, SLA: cfg.File.AcceptWithin(c.Cal), Now: now, Calendar: c.Cal, Targets: cfg.File.KPITargets}
 	if cfg.HandsOff() { // sales' time from the lead's delivery (push keeps it)
 		a.Admin.Reports.Delivered = func(ctx context.Context, mqlID string) (time.Time, bool, error) {

@@ -188,7 +188,7 @@ func TestWorkspaceInChromium(t *testing.T) {
 		t.Fatalf("person page: %s %s", person.URL, person.Title)
 	}
 	// Why, in words, and what the person did, in the configured zone.
-	for _, want := range []string{"Why this person is an MQL", "What led to it", "Hand-off", "decayed to", "2 days ago", "pricing", "Stage history", "What this person did", "24 Nov 2026 10:05", "newsletter click", "Acme Software"} {
+	for _, want := range []string{"Why this person became an MQL", "What led to it", "Hand-off", "decayed to", "2 days ago", "pricing", "Stage history", "What this person did", "24 Nov 2026 10:05", "newsletter click", "Acme Software"} {
 		if !strings.Contains(person.Text, want) {
 			t.Errorf("person page lacks %q:\n%s", want, person.Text)
 		}
@@ -283,7 +283,7 @@ func TestWorkspaceInChromium(t *testing.T) {
 	}
 	var switched struct{ Lang, H2 string }
 	json.Unmarshal(res["switched"], &switched)
-	if switched.Lang != "en" || switched.H2 != "Why this person is an MQL" {
+	if switched.Lang != "en" || switched.H2 != "Why this person became an MQL" {
 		t.Errorf("language switch: %+v", switched)
 	}
 	for _, n := range []string{"campaign-1280.png", "person-390.png", "person-ja-1280.png", "mqls-1280.png"} {
