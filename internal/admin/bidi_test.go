@@ -44,6 +44,9 @@ func TestFormTextIsIsolated(t *testing.T) {
 type oneMQL struct{ admin.Scores }
 
 func (oneMQL) Record(context.Context, string) (qualify.Record, error) { return qualify.Record{}, nil }
+func (oneMQL) VerdictAt(rec qualify.Record, _ identity.Person, _ time.Time) (qualify.Verdict, error) {
+	return rec.Verdict, nil
+}
 func (oneMQL) Ledger(context.Context, string) ([]qualify.Contribution, error) {
 	return nil, nil
 }

@@ -318,18 +318,23 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var next string
+	now := h.wsNow() // one instant for the page's scores now
 	if v.Show == "awaiting" {
 		var err error
 		if v.Leads, next, v.Examined, err = h.awaitingLeads(ctx, q.Get("after"), limit); err != nil {
 			h.fail(w, r, err)
 			return
 		}
+		if err := h.judgeNow(ctx, v.Leads, now); err != nil {
+			h.fail(w, r, err)
+			return
+		}
 		if !html {
-			leads, now := make([]push.Lead, len(v.Leads)), make([]*qualify.Verdict, len(v.Leads))
+			leads, scores := make([]push.Lead, len(v.Leads)), make([]*qualify.Verdict, len(v.Leads))
 			for i, l := range v.Leads {
-				leads[i], now[i] = l.Lead, l.Now
+				leads[i], scores[i] = l.Lead, l.Now
 			}
-			httpx.JSON(w, http.StatusOK, map[string]any{"leads": h.labelledLeads(leads, now, csvLang(r)), "next": next})
+			httpx.JSON(w, http.StatusOK, map[string]any{"leads": h.labelledLeads(leads, scores, csvLang(r)), "next": next})
 			return
 		}
 	} else {
@@ -339,15 +344,19 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if !html {
-			now, err := h.scoresNow(ctx, leads)
+			scores, err := h.scoresNow(ctx, leads, now)
 			if err != nil {
 				h.fail(w, r, err)
 				return
 			}
-			httpx.JSON(w, http.StatusOK, map[string]any{"leads": h.labelledLeads(leads, now, csvLang(r)), "next": after})
+			httpx.JSON(w, http.StatusOK, map[string]any{"leads": h.labelledLeads(leads, scores, csvLang(r)), "next": after})
 			return
 		}
 		if v.Leads, err = h.answered(ctx, leads); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if err := h.judgeNow(ctx, v.Leads, now); err != nil {
 			h.fail(w, r, err)
 			return
 		}
@@ -489,20 +498,24 @@ type inboxLead struct {
 	Verdict    string // the outcome (accepted, rejected...); "": not answered
 	AnsweredAt time.Time
 	Why        string // sales' reason given with the verdict (a rejection's, a loss's), as the dashboard and person page show it
-	// Now is the person's verdict as last scored (the person page's
-	// figures), beside the lead's, which are the MQL's: a no-show or a
-	// recycle since lowered the score; nil when not read (no scoring, a
-	// person never scored).
+	// Now is the person's verdict now (verdictNow: the person page's
+	// figures), beside the lead's, which are the MQL's: decay, a no-show
+	// or a recycle since lowered the score; nil when not read (no
+	// scoring, a person never scored).
 	Now *qualify.Verdict
+	rec *qualify.Record // the person's score record, read by answer for judgeNow
 }
 
 // ScoreChanged reports whether the person's behaviour score now differs
-// from the MQL's: the card shows both.
-func (l inboxLead) ScoreChanged() bool { return l.Now != nil && l.Now.Behaviour != l.BehaviourScore }
+// from the MQL's as the card says them (to one decimal): the card shows
+// both.
+func (l inboxLead) ScoreChanged() bool {
+	return l.Now != nil && qualify.ScoreText(l.Now.Behaviour) != qualify.ScoreText(l.BehaviourScore)
+}
 
-// NoLongerQualifies reports whether the person, as last scored, meets no
-// MQL condition (the score fell, a recycle's wait, an exclusion): the
-// verdict names the condition met, "" for none.
+// NoLongerQualifies reports whether the person, judged now, meets no MQL
+// condition (the score decayed or fell, a recycle's wait, an exclusion):
+// the verdict names the condition met, "" for none.
 func (l inboxLead) NoLongerQualifies() bool { return l.Now != nil && l.Now.Condition == "" }
 
 // Missed reports whether the latest attendance change told of a's touch
@@ -553,7 +566,7 @@ func (h *Handler) answer(ctx context.Context, l push.Lead) (inboxLead, error) {
 		return out, err
 	}
 	if err == nil && !rec.Unscored {
-		out.Now = &rec.Verdict
+		out.rec = &rec
 	}
 	var until time.Time // the next cycle's MQL, once raised: its verdicts are not this lead's
 	if rec.Cycle > l.Cycle && l.Cycle > 0 {
@@ -629,10 +642,10 @@ func (h *Handler) labelledLeads(leads []push.Lead, now []*qualify.Verdict, lang 
 	return out
 }
 
-// scoresNow reads each lead's person's record for their score now: one
-// read by key a lead, of the page's leads only (limit bounds them), as
-// the HTML page's verdicts are read.
-func (h *Handler) scoresNow(ctx context.Context, leads []push.Lead) ([]*qualify.Verdict, error) {
+// scoresNow reads each lead's person's record and judges them at now
+// (personNowVerdict) for their score now: two reads by key a lead, of the page's
+// leads only (limit bounds them), as the HTML page's are read.
+func (h *Handler) scoresNow(ctx context.Context, leads []push.Lead, now time.Time) ([]*qualify.Verdict, error) {
 	out := make([]*qualify.Verdict, len(leads))
 	if h.Scores == nil {
 		return out, nil
@@ -642,10 +655,42 @@ func (h *Handler) scoresNow(ctx context.Context, leads []push.Lead) ([]*qualify.
 		rec, err := h.Scores.Record(ctx, leads[i].PersonID)
 		switch {
 		case err == nil && !rec.Unscored:
-			out[i] = &rec.Verdict
+			out[i], errs[i] = h.personNowVerdict(ctx, leads[i].PersonID, rec, now)
 		case err != nil && err != identity.ErrNotFound:
 			errs[i] = err
 		}
 	})
 	return out, errors.Join(append(errs, err)...)
+}
+
+// judgeNow sets each shown lead's Now from the record answer read: the
+// awaiting filter reads the records of up to inboxExamine leads, and only
+// the page's are judged (a read of the person each).
+func (h *Handler) judgeNow(ctx context.Context, leads []inboxLead, now time.Time) error {
+	errs := make([]error, len(leads))
+	err := fanout.Each(len(leads), answeredParallel, func(i int) {
+		if rec := leads[i].rec; rec != nil {
+			leads[i].Now, errs[i] = h.personNowVerdict(ctx, leads[i].PersonID, *rec, now)
+		}
+	})
+	return errors.Join(append(errs, err)...)
+}
+
+// personNowVerdict is verdictNow of a lead's person: their attributes and
+// email judge their fit as scoring does, so the card's figures are the
+// person page's. A person gone since (erased, their record left behind
+// by a race) keeps the record's verdict: there is nothing to judge.
+func (h *Handler) personNowVerdict(ctx context.Context, person string, rec qualify.Record, now time.Time) (*qualify.Verdict, error) {
+	p, err := h.People.Get(ctx, person)
+	if errors.Is(err, identity.ErrNotFound) {
+		return &rec.Verdict, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	v, err := h.verdictNow(rec, p, now)
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
 }

@@ -424,8 +424,13 @@ func (h *Handler) personPage(w http.ResponseWriter, r *http.Request, p identity.
 			return
 		}
 		v.Stage = shownStage(p, rec)
-		v.Ex = Explanation{Stage: rec.Stage, Scored: !rec.Unscored, Behaviour: rec.Verdict.Behaviour, Fit: rec.Verdict.Fit, Grade: rec.Verdict.Grade, Band: rec.Verdict.Band,
-			Excluded: rec.Verdict.Excluded, Waiting: rec.Verdict.Waiting, Rules: rec.Rules, FitRules: rec.Verdict.FitRules}
+		vn, err := h.verdictNow(rec, p, now)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		v.Ex = Explanation{Stage: rec.Stage, Scored: !rec.Unscored, Behaviour: vn.Behaviour, Fit: vn.Fit, Grade: vn.Grade, Band: vn.Band,
+			Excluded: vn.Excluded, Waiting: vn.Waiting, Rules: rec.Rules, FitRules: vn.FitRules}
 		if v.Ex.Contributions, err = h.Scores.Ledger(ctx, p.ID); err != nil {
 			h.fail(w, r, err)
 			return

@@ -22,6 +22,9 @@ func TestPersonPageSaysNoRawKeys(t *testing.T) {
 	f.h.Deliveries = &admin.DeliveryAdmin{Queue: noDead{}, Status: func(_ context.Context, id string) ([]push.Delivery, error) {
 		return []push.Delivery{{MQLID: id, Connector: "inbox", Status: "delivered", ExternalID: id}, {MQLID: id, Connector: "salesforce", Status: "delivered", ExternalID: "00Q5g00000ABCDE"}, {MQLID: id, Connector: "webhook", Status: "delivered", ExternalID: id}}, nil
 	}}
+	// The page judges the person at the workspace's clock (the recycle's
+	// cooldown, the decay): the fixture's, not the wall clock.
+	f.h.Workspace = &admin.Workspace{T: f.tb, Now: f.clk.Now}
 	serveScoring(t, f)
 	p, err := dir.ByEmail(context.Background(), "answered@maker.example")
 	if err != nil {

@@ -27,6 +27,20 @@ type Scores interface {
 	DryRun(ctx context.Context, e qualify.Engine) (qualify.DryRunReport, error)
 	// OutcomeWhy records sales' verdict on a person (see outcome).
 	OutcomeWhy(ctx context.Context, person, outcome, deliveryID, owner, why string, at time.Time) (qualify.OutcomeResult, error)
+	// VerdictAt judges the person as of at from their record (read with
+	// Record): its verdict is their last scoring's, and behaviour points
+	// decay with time alone (qualify.Qualifier.VerdictAt).
+	VerdictAt(rec qualify.Record, p identity.Person, at time.Time) (qualify.Verdict, error)
+}
+
+// verdictNow is the person's verdict at now (the workspace's clock) from
+// their record: the figures the person page, its JSON and the inbox card
+// give as the score now, one judgement for all, so that they agree. The
+// record's stored verdict is its last scoring's: a lead not scored for
+// weeks kept the score it had then, undecayed, and sales read a cold
+// lead as hot.
+func (h *Handler) verdictNow(rec qualify.Record, p identity.Person, now time.Time) (qualify.Verdict, error) {
+	return h.Scores.VerdictAt(rec, p, now)
 }
 
 // Explanation is why a person has the score, grade and stage they have.
@@ -88,10 +102,15 @@ func (h *Handler) explain(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	vn, err := h.verdictNow(rec, p, h.wsNow())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	ex := Explanation{
-		Person: p, Stage: rec.Stage, Scored: !rec.Unscored, Behaviour: rec.Verdict.Behaviour, Fit: rec.Verdict.Fit, Grade: rec.Verdict.Grade,
-		Band: rec.Verdict.Band, BANT: rec.Verdict.BANT, Excluded: rec.Verdict.Excluded, Waiting: rec.Verdict.Waiting, Rules: rec.Rules,
-		FitRules: nonNil(rec.Verdict.FitRules),
+		Person: p, Stage: rec.Stage, Scored: !rec.Unscored, Behaviour: vn.Behaviour, Fit: vn.Fit, Grade: vn.Grade,
+		Band: vn.Band, BANT: vn.BANT, Excluded: vn.Excluded, Waiting: vn.Waiting, Rules: rec.Rules,
+		FitRules: nonNil(vn.FitRules),
 	}
 	if ex.Contributions, err = h.Scores.Ledger(ctx, p.ID); err != nil {
 		h.fail(w, r, err)

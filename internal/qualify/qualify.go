@@ -722,6 +722,20 @@ func scoredFrom(led []Contribution, to time.Time) []string {
 	return ids
 }
 
+// VerdictAt judges a person as of at from their stored record, without
+// their events: the record's verdict is as of their last scoring, and
+// behaviour points decay with time alone (the rules' decay), so a person
+// not scored for weeks would show the score, and the MQL condition met,
+// of then. The pages say the person's score now through this, so the
+// inbox card and the person page agree. A record never scored is its own
+// verdict.
+func (q *Qualifier) VerdictAt(rec Record, p identity.Person, at time.Time) (Verdict, error) {
+	if rec.Unscored {
+		return rec.Verdict, nil
+	}
+	return q.Engine.Evaluate(rec.State, p.Attributes, p.Email, at)
+}
+
 // Record reads a person's score record (zero record when never scored).
 func (q *Qualifier) Record(ctx context.Context, person string) (Record, error) {
 	it, err := q.T.Get(ctx, identity.PersonPK(person), scoreSK)
