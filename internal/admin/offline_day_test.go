@@ -14,6 +14,7 @@ import (
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/offline"
+	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
 )
 
@@ -149,6 +150,44 @@ func TestOfflineLeadIsADay(t *testing.T) {
 	a := f.req("GET", "/admin/people/"+p.ID+"?lang=ja", "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")
 	if a.code != 200 || !strings.Contains(a.body, `<td data-l="日時" class="small t">2026年11月6日</td><td data-l="開始" class="nw">匿名</td>`) ||
 		!strings.Contains(a.body, "<td>2026年11月6日</td>") || strings.Contains(a.body, "2026年11月6日 00:00") {
+		t.Errorf("%d:\n%s", a.code, a.body)
+	}
+}
+
+// TestOfflineLeadInTheInboxIsADay: the inbox's card of a lead a fair's
+// visit qualified said "MQL 化 2026年11月6日 00:00" while its own activity
+// line said the day; the card says the day alone. A lead a form
+// qualified keeps its minute.
+func TestOfflineLeadInTheInboxIsADay(t *testing.T) {
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t)
+	ctx := context.Background()
+	inbox := &push.Inbox{T: f.tb}
+	f.h.Deliveries = &admin.DeliveryAdmin{Queue: noDead{}, Inbox: inbox}
+	f.h.Workspace = &admin.Workspace{T: f.tb, Loc: tokyo, Now: f.clk.Now}
+	mux := http.NewServeMux()
+	f.h.Routes(mux)
+	srv := httptest.NewServer(httpx.SecurityHeaders(httpx.Routes(mux)))
+	defer srv.Close()
+	f.url = srv.URL
+	fair := time.Date(2026, 11, 6, 0, 0, 0, 0, tokyo)
+	form := time.Date(2026, 11, 5, 14, 5, 30, 0, tokyo)
+	for _, l := range []push.Lead{
+		{MQLID: "p_fair-c1", PersonID: "p_fair", Email: "fair@maker.example", QualifiedAt: fair, Cycle: 1,
+			FirstTouch: push.Touch{Channel: "direct", At: form.Add(-time.Hour)}, LastTouch: push.Touch{Channel: event.ChannelExhibition, At: fair}},
+		{MQLID: "p_form-c1", PersonID: "p_form", Email: "form@maker.example", QualifiedAt: form, Cycle: 1,
+			FirstTouch: push.Touch{Channel: "direct", At: form.Add(-time.Hour)}},
+	} {
+		if _, err := inbox.Push(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := f.req("GET", "/admin/inbox?lang=ja", "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")
+	if a.code != 200 || !strings.Contains(a.body, "MQL 化 2026年11月6日</p>") || strings.Contains(a.body, "2026年11月6日 00:00") ||
+		!strings.Contains(a.body, "2026年11月5日 14:05") {
 		t.Errorf("%d:\n%s", a.code, a.body)
 	}
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/jatext"
+	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/rulebook"
 	"github.com/baton-hq/baton/internal/table"
@@ -319,6 +320,19 @@ func (p page) MQLAt(m qualify.MQL) string {
 		}
 	}
 	return p.When(m.At)
+}
+
+// LeadAt is when an inbox lead qualified, as MQLAt says an MQL's: the day
+// alone when its latest touch, an offline one, is what qualified them.
+func (p page) LeadAt(l push.Lead) string {
+	t := l.LastTouch
+	if t.At.IsZero() {
+		t = l.FirstTouch
+	}
+	if t.At.Equal(l.QualifiedAt) && slices.Contains(event.OfflineChannels, t.Channel) {
+		return p.Day(l.QualifiedAt)
+	}
+	return p.Dated(l.QualifiedAt)
 }
 
 // StageAt is when a stage change happened, as When says it; the change to
