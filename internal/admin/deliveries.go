@@ -513,6 +513,13 @@ func (l inboxLead) ScoreChanged() bool {
 	return l.Now != nil && qualify.ScoreText(l.Now.Behaviour) != qualify.ScoreText(l.BehaviourScore)
 }
 
+// ScoreFell reports whether the behaviour score now is below the MQL's:
+// the card marks a fall (decay, a no-show) as a warning, a rise (more
+// interest since) plainly.
+func (l inboxLead) ScoreFell() bool {
+	return l.ScoreChanged() && l.Now.Behaviour < l.BehaviourScore
+}
+
 // NoLongerQualifies reports whether the person, judged now, meets no MQL
 // condition (the score decayed or fell, a recycle's wait, an exclusion):
 // the verdict names the condition met, "" for none.

@@ -72,8 +72,8 @@ func TestInboxCardDecaysTheScoreNow(t *testing.T) {
 	}
 	type words struct{ now, noLonger, header string }
 	lang := map[string]words{
-		"en": {`<strong class="score-now">Behaviour score now %s</strong>`, "<strong>No longer meets the MQL condition</strong> (Behaviour score now %s)", "Behaviour score<b>%s</b>"},
-		"ja": {`<strong class="score-now">現在の行動スコア %s</strong>`, "<strong>現在は MQL 条件を満たしていません</strong>（現在の行動スコア %s）", "行動スコア<b>%s</b>"},
+		"en": {`<strong class="score-now down">Behaviour score now %s ↓</strong>`, "<strong>No longer meets the MQL condition</strong> (Behaviour score now %s)", "Behaviour score<b>%s</b>"},
+		"ja": {`<strong class="score-now down">現在の行動スコア %s ↓</strong>`, "<strong>現在は MQL 条件を満たしていません</strong>（現在の行動スコア %s）", "行動スコア<b>%s</b>"},
 	}
 	say := func(format, score string) string { return strings.Replace(format, "%s", score, 1) }
 
@@ -94,7 +94,7 @@ func TestInboxCardDecaysTheScoreNow(t *testing.T) {
 				t.Errorf("%s, %v on: the awaiting filter's card does not say %q:\n%s", l, step.after, say(w.noLonger, step.score), awaiting)
 			}
 			if step.score == "" {
-				if strings.Contains(page, `class="score-now"`) || strings.Contains(page, `class="no-longer"`) {
+				if strings.Contains(page, `class="score-now`) || strings.Contains(page, `class="no-longer"`) {
 					t.Errorf("%s at the MQL: the card gives a score now:\n%s", l, page)
 				}
 			} else if want := say(w.now, step.score); !strings.Contains(page, want) {
@@ -132,5 +132,57 @@ func TestInboxCardDecaysTheScoreNow(t *testing.T) {
 		if now := inboxJSON.Leads[0].Now; now.BehaviourScore != ex.Behaviour || (now.Condition == "") != step.noLonger {
 			t.Errorf("%v on: the inbox JSON's now %+v, the explanation's behaviour %v", step.after, now, ex.Behaviour)
 		}
+	}
+}
+
+// TestInboxCardRiseIsNoWarning: the card's score now was bold dark red,
+// the warning's colour, for a lead whose score rose since the MQL (more
+// interest: good news for sales). A rise is plain, marked ↑; a fall stays
+// the warning, marked ↓.
+func TestInboxCardRiseIsNoWarning(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	q, _, log, st := scoring(t, f)
+	inbox := &push.Inbox{T: f.tb}
+	f.h.Deliveries = &admin.DeliveryAdmin{Queue: noDead{}, Inbox: inbox}
+	f.h.Workspace = &admin.Workspace{T: f.tb, Now: f.clk.Now}
+	at := f.clk.Now()
+	evs := []event.Event{
+		{ID: "rise-a", Type: event.Download, VisitorID: "rise-v", URL: "https://www.example.com/a.pdf", Timestamp: at, ReceivedAt: at},
+		{ID: "rise-b", Type: event.FormSubmit, VisitorID: "rise-v", Timestamp: at, ReceivedAt: at, Properties: map[string]any{"form": map[string]any{"id": "contact"}}},
+	}
+	if _, err := log.Append(ctx, evs); err != nil {
+		t.Fatal(err)
+	}
+	fields := map[string]string{"name": "熱川 二郎", "title": "部長", "employees": "500"}
+	p, _, err := st.Identify(ctx, identity.Identification{Visitor: "rise-v", Email: "warm@maker.example", At: at, Strength: identity.Strong, Fields: fields})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Process(ctx, evs); err != nil {
+		t.Fatal(err)
+	}
+	ms, err := q.MQLs(ctx, p.ID)
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("MQLs %+v %v", ms, err)
+	}
+	m := ms[0]
+	if _, err := inbox.Push(ctx, push.Lead{MQLID: m.ID, PersonID: p.ID, Email: m.Email, Attributes: fields, Condition: m.Condition, QualifiedAt: m.At, Cycle: m.Cycle,
+		BehaviourScore: m.Verdict.Behaviour, FitScore: m.Verdict.Fit, Grade: m.Verdict.Grade}); err != nil {
+		t.Fatal(err)
+	}
+	later := at.Add(time.Minute)
+	more := []event.Event{{ID: "rise-c", Type: event.PageView, VisitorID: "rise-v", URL: "https://www.example.com/pricing", Timestamp: later, ReceivedAt: later}}
+	if _, err := log.Append(ctx, more); err != nil {
+		t.Fatal(err)
+	}
+	f.clk.Set(later)
+	if err := q.Process(ctx, more); err != nil {
+		t.Fatal(err)
+	}
+	serveScoring(t, f)
+	a := f.req("GET", "/admin/inbox?lang=en", "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")
+	if a.code != 200 || !strings.Contains(a.body, `<span class="score-now up">Behaviour score now `) || !strings.Contains(a.body, " ↑</span>") || strings.Contains(a.body, "score-now down") {
+		t.Errorf("%d:\n%s", a.code, a.body)
 	}
 }
