@@ -403,3 +403,30 @@ func TestDashboardQualityListsEveryCondition(t *testing.T) {
 		t.Errorf("the table's conditions %q (%d with no MQL), want %q, some with none", got, zero, want)
 	}
 }
+
+// TestMQLListFilterInRulesOrder: the MQL list's condition filter listed
+// the conditions sorted by name (bant-confirmed, cross-scoring,
+// hot-and-fit) while the dashboard and reports list them in the rules
+// file's order; the filter does too.
+func TestMQLListFilterInRulesOrder(t *testing.T) {
+	f := newFixture(t)
+	salesHistory(t, f)
+	serveScoring(t, f)
+	rules := labelledRules(t, "")
+	f.h.Lab = lab.New(f.tb, rules, nil, "rules.yaml", nil, f.clk.Now)
+	a := f.req("GET", "/admin/mqls?lang=en", "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")
+	sel := regexp.MustCompile(`(?s)<select id="f-cond" name="condition">(.*?)</select>`).FindStringSubmatch(a.body)
+	if a.code != 200 || sel == nil {
+		t.Fatalf("%d %s", a.code, a.body)
+	}
+	var got, want []string
+	for _, m := range regexp.MustCompile(`<option value="([^"]+)"`).FindAllStringSubmatch(sel[1], -1) {
+		got = append(got, m[1])
+	}
+	for _, c := range rules.MQL {
+		want = append(want, c.Name)
+	}
+	if !slices.Equal(got, want) || slices.IsSorted(want) {
+		t.Errorf("the filter's conditions %q, want the rules' order %q (not sorted by name)", got, want)
+	}
+}

@@ -114,17 +114,21 @@ func (h *Handler) mqlsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	// The filters' choices: the rules' conditions and grades, every stage,
 	// and the owners seen on this page.
+	// The rules' conditions come in the rules file's order (as the
+	// dashboard and reports list them), then any other an MQL on the page
+	// or the filter names (a condition of rules since changed), sorted.
 	conds, seen := map[string]bool{}, []string{v.Grade} // a choice stays choosable
-	for _, c := range h.mqlConditions() {
-		conds[c] = true
-	}
+	ruled := h.mqlConditions()
 	for _, row := range v.Rows {
 		conds[row.M.Condition] = true
 		seen = append(seen, row.M.Verdict.Grade)
 	}
 	conds[v.Condition] = true
 	delete(conds, "")
-	v.Conditions, v.Grades, v.Owners = sortedKeys(conds), h.gradeChoices(seen...), sortedKeys(owners)
+	for _, c := range ruled {
+		delete(conds, c)
+	}
+	v.Conditions, v.Grades, v.Owners = append(ruled, sortedKeys(conds)...), h.gradeChoices(seen...), sortedKeys(owners)
 	if v.Dead, v.DeadList, err = h.deadNewestFirst(ctx, q); err != nil {
 		h.fail(w, r, err)
 		return
