@@ -460,21 +460,42 @@ func (p page) History(lines []string) string {
 	return strings.Join(out, "／")
 }
 
-// ruleKeyEnd is the rules file's key a reason ends with, in parentheses:
-// "... no MQL before 2026-12-20T01:00:00Z (recycle.cooldown)".
-var ruleKeyEnd = regexp.MustCompile(` \(((?:recycle|mql|fit|behaviour|score)\.[a-z_.]+)\)$`)
+// ruleKeyEnd is the rules file's keys a reason ends with, in parentheses:
+// "... no MQL before 2026-12-20T01:00:00Z (recycle.cooldown)", or
+// "(recycle.cooldown, recycle.min_new_behaviour)".
+var ruleKeyEnd = regexp.MustCompile(` \(((?:recycle|mql|fit|behaviour|score)\.[a-z_.]+(?:, (?:recycle|mql|fit|behaviour|score)\.[a-z_.]+)*)\)$`)
 
-// reasonKey is a reason without its rules file's key, and the key.
-type reasonKey struct{ Text, Key string }
+// reasonKey is a reason without its rules file's keys, and the keys.
+type reasonKey struct {
+	Text string
+	Keys []string
+}
 
-// RuleKey cuts the rules file's key off a reason's end: the page says the
-// reason in words and the key apart, small, for whoever edits the rules;
-// in the sentence it read as raw text (…まで MQL になりません（recycle.cooldown）).
+// RuleKey cuts the rules file's keys off a reason's end: the page says the
+// reason in words and the keys apart, small, for whoever edits the rules;
+// in the sentence they read as raw text (…まで MQL になりません（recycle.cooldown）).
 func (page) RuleKey(s string) reasonKey {
 	if m := ruleKeyEnd.FindStringSubmatchIndex(s); m != nil {
-		return reasonKey{Text: s[:m[0]], Key: s[m[2]:m[3]]}
+		return reasonKey{Text: s[:m[0]], Keys: strings.Split(s[m[2]:m[3]], ", ")}
 	}
 	return reasonKey{Text: s}
+}
+
+// oldCooldownWait is a recycled lead's wait stored before the rules engine
+// said every part of it (rulebook.Engine.waiting): the cooldown's alone,
+// which it said whether or not the new behaviour points were earned.
+var oldCooldownWait = regexp.MustCompile(`^(recycled \S+: no MQL before \S+) \(recycle\.cooldown\)$`)
+
+// Waiting is a recycled person's wait as RuleKey cuts it. One stored
+// before the wait said every part says the cooldown alone, and people read
+// its end as the day the person qualifies again: it says the new
+// behaviour points the rules in force need too, without those earned so
+// far, which it does not know.
+func (p page) Waiting(s string) reasonKey {
+	if m := oldCooldownWait.FindStringSubmatch(s); m != nil && p.Rules != nil {
+		s = fmt.Sprintf("%s and until %g new behaviour points since (recycle.cooldown, recycle.min_new_behaviour)", m[1], p.Rules.Recycle.MinNewBehaviour)
+	}
+	return p.RuleKey(s)
 }
 
 // Channel names a marketing channel (qualify.TouchOf's, an offline

@@ -566,7 +566,8 @@ func TestJapanesePersonAndReportWords(t *testing.T) {
 		{jp.T(calendar.Calendar{}.Describe(24 * time.Hour)), "24 時間"}, {jp.T(calendar.Calendar{}.Describe(72 * time.Hour)), "3 日"},
 		{eng.T(workday.Describe(24 * time.Hour)), "24 business hours"},
 		{jp.T("recycled 2026-11-01T00:00:00Z: no MQL before 2026-11-08T00:00:00Z (recycle.cooldown)"), "2026-11-01T00:00:00Z にナーチャリングに戻したため、2026-11-08T00:00:00Z まで MQL になりません（recycle.cooldown）"},
-		{jp.T("recycled 2026-11-01T00:00:00Z: 3.5 of 10 behaviour points earned since (recycle.min_new_behaviour)"), "2026-11-01T00:00:00Z にナーチャリングに戻してから得た行動スコアは 3.5、必要なのは 10 です（recycle.min_new_behaviour）"},
+		{jp.T("recycled 2026-11-01T00:00:00Z: 3.5 of 10 behaviour points earned since (recycle.min_new_behaviour)"), "2026-11-01T00:00:00Z にナーチャリングに戻したため、戻した後の新たな行動スコアが 10 点に達するまで MQL になりません（現在 3.5 点）（recycle.min_new_behaviour）"},
+		{jp.T("recycled 2026-11-01T00:00:00Z: no MQL before 2026-11-08T00:00:00Z and until 10 new behaviour points since (3.5 so far)"), "2026-11-01T00:00:00Z にナーチャリングに戻したため、2026-11-08T00:00:00Z まで、かつ戻した後の新たな行動スコアが 10 点に達するまで MQL になりません（現在 3.5 点）"},
 	} {
 		if c.got != c.want {
 			t.Errorf("%q, want %q", c.got, c.want)
@@ -627,20 +628,24 @@ func TestJapanesePersonAndReportWords(t *testing.T) {
 	// Why a person cannot or not yet qualify, as the rules engine words it.
 	waits := 0
 	walkGo(t, filepath.Join(root, "internal", "rulebook", "engine.go"), func(fn string, n ast.Node) {
-		as, ok := n.(*ast.AssignStmt)
-		if !ok || len(as.Lhs) != 1 {
-			return
-		}
-		sel, isSel := as.Lhs[0].(*ast.SelectorExpr)
-		switch {
-		case isSel && sel.Sel.Name == "Waiting":
-			call := as.Rhs[0].(*ast.CallExpr)
+		if ret, ok := n.(*ast.ReturnStmt); ok && fn == "waiting" { // Engine.waiting's texts
+			call, ok := ret.Results[0].(*ast.CallExpr)
+			if !ok {
+				return
+			}
 			waits++
 			format := literal(t, call.Args[0])
 			en := strings.NewReplacer("%s", "2026-11-01T00:00:00Z", "%g", "3.5").Replace(format)
 			if j := jp.T(en); j == en || asciiWord.MatchString(strings.NewReplacer("2026-11-01T00:00:00Z", "", "recycle.cooldown", "", "recycle.min_new_behaviour", "", "MQL", "").Replace(j)) {
 				t.Errorf("no Japanese for %q: %q", en, j)
 			}
+			return
+		}
+		as, ok := n.(*ast.AssignStmt)
+		if !ok || len(as.Lhs) != 1 {
+			return
+		}
+		switch {
 		case isIdent(as.Lhs[0], "excluded"):
 			bin := as.Rhs[0].(*ast.BinaryExpr)
 			waits++
@@ -650,7 +655,7 @@ func TestJapanesePersonAndReportWords(t *testing.T) {
 			}
 		}
 	})
-	if waits < 3 {
+	if waits < 4 {
 		t.Errorf("found %d exclusions and waits: is the walk right?", waits)
 	}
 }

@@ -34,7 +34,7 @@ func TestPersonPageSaysNoRawKeys(t *testing.T) {
 		t.Fatalf("answered@ does not wait: %+v", rec.Verdict)
 	}
 	for lang, want := range map[string][]string{
-		"ja": {"まで MQL になりません <span class=\"small muted rule-key\">ルールファイルの設定：<code>recycle.", "受信箱：連携済み</span>", "（SFA のレコード ID：<bdi>00Q5g00000ABCDE</bdi>）", "連携済み（webhook-id：<bdi>" + p.ID + "-c1</bdi>）"},
+		"ja": {"まで MQL になりません（現在 0 点） <span class=\"small muted rule-key\">ルールファイルの設定：<code>recycle.", "受信箱：連携済み</span>", "（SFA のレコード ID：<bdi>00Q5g00000ABCDE</bdi>）", "連携済み（webhook-id：<bdi>" + p.ID + "-c1</bdi>）"},
 		"en": {" <span class=\"small muted rule-key\">set in the rules file: <code>recycle.", "Inbox: delivered</span>", " (SFA record id: <bdi>00Q5g00000ABCDE</bdi>)", "delivered (webhook-id: <bdi>" + p.ID + "-c1</bdi>)"},
 	} {
 		a := f.req("GET", "/admin/people/"+p.ID+"?lang="+lang, "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")

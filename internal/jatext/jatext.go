@@ -7,6 +7,7 @@
 package jatext
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 )
@@ -89,15 +90,9 @@ var phrases = []struct {
 	{regexp.MustCompile(`^matrix cell (\S+) x (\S+)$`), "マトリクス：行動帯 $1 × グレード $2"},
 	{regexp.MustCompile(`^sales: (.*)$`), "営業：$1"},
 	{regexp.MustCompile(`^recycled after (.*)$`), "$1 のためナーチャリングに戻す"},
-	// Why a person cannot or not yet qualify (rulebook: Fit's exclusion, a
-	// recycled lead's wait).
+	// Why a person can never qualify (rulebook: Fit's exclusion; why one
+	// cannot yet is waitPhrases).
 	{regexp.MustCompile(`^competitor domain (\S+)$`), "競合他社のドメイン（$1）"},
-	// The same without the rules file's key, which the workspace shows
-	// apart as a hint for whoever edits the rules (page.RuleKey).
-	{regexp.MustCompile(`^recycled (\S+): no MQL before (\S+)$`), "$1 にナーチャリングに戻したため、$2 まで MQL になりません"},
-	{regexp.MustCompile(`^recycled (\S+): (\S+) of (\S+) behaviour points earned since$`), "$1 にナーチャリングに戻してから得た行動スコアは $2、必要なのは $3 です"},
-	{regexp.MustCompile(`^recycled (\S+): no MQL before (\S+) \(recycle\.cooldown\)$`), "$1 にナーチャリングに戻したため、$2 まで MQL になりません（recycle.cooldown）"},
-	{regexp.MustCompile(`^recycled (\S+): (\S+) of (\S+) behaviour points earned since \(recycle\.min_new_behaviour\)$`), "$1 にナーチャリングに戻してから得た行動スコアは $2、必要なのは $3 です（recycle.min_new_behaviour）"},
 	// An MQA's reasons (account.judge; the roles' ones are rolePhrases).
 	{regexp.MustCompile(`^(\d+) people active within (\S+) days \(at least (\d+)\)$`), "$2 日以内に $1 人が活動（$3 人以上）"},
 	{regexp.MustCompile(`^account score (\S+)$`), "アカウントスコア $1"},
@@ -107,6 +102,69 @@ var phrases = []struct {
 	{regexp.MustCompile(`^(\S+) of business time$`), "営業時間で $1"},
 	{regexp.MustCompile(`^(\d+)h$`), "$1 時間"},
 	{regexp.MustCompile(`^(\d+)d$`), "$1 日"},
+}
+
+// waitPhrases are a recycled lead's wait as the rules engine words it
+// (rulebook.Engine.waiting), in Japanese and in English: every part of
+// recycle: still unmet, the cooldown's end and the new behaviour points
+// needed with those earned so far. Each reads with the rules file's keys at
+// its end in parentheses, and without them: the workspace shows them apart
+// as a hint for whoever edits the rules (page.RuleKey). Those before it
+// said one part (the cooldown's alone while it ran); the last two read
+// them as stored, the points' one as the engine says it now.
+var waitPhrases = []struct{ re, ja, en string }{
+	{`^recycled (\S+): no MQL before (\S+) and until (\S+) new behaviour points since \((\S+) so far\)`,
+		"$1 にナーチャリングに戻したため、$2 まで、かつ戻した後の新たな行動スコアが $3 点に達するまで MQL になりません（現在 $4 点）",
+		"recycled $1: cannot qualify again before $2, and until $3 new behaviour points after the recycle ($4 so far)"},
+	// The points earned so far unknown: a cooldown's wait stored before
+	// it said the points, completed from the rules (page.Waiting).
+	{`^recycled (\S+): no MQL before (\S+) and until (\S+) new behaviour points since`,
+		"$1 にナーチャリングに戻したため、$2 まで、かつ戻した後の新たな行動スコアが $3 点に達するまで MQL になりません",
+		"recycled $1: cannot qualify again before $2, and until $3 new behaviour points after the recycle"},
+	{`^recycled (\S+): no MQL before (\S+) \((\S+) of (\S+) new behaviour points since\)`,
+		"$1 にナーチャリングに戻したため、$2 まで MQL になりません（戻した後の新たな行動スコアは $3 点で、必要な $4 点に達しています）",
+		"recycled $1: cannot qualify again before $2 ($3 new behaviour points after the recycle: the $4 needed are reached)"},
+	{`^recycled (\S+): no MQL until (\S+) new behaviour points since \((\S+) so far\)`,
+		"$1 にナーチャリングに戻したため、戻した後の新たな行動スコアが $2 点に達するまで MQL になりません（現在 $3 点）",
+		"recycled $1: cannot qualify again until $2 new behaviour points after the recycle ($3 so far)"},
+	// Stored before the wait said every part.
+	{`^recycled (\S+): no MQL before (\S+)`,
+		"$1 にナーチャリングに戻したため、$2 まで MQL になりません",
+		"recycled $1: cannot qualify again before $2"},
+	{`^recycled (\S+): (\S+) of (\S+) behaviour points earned since`,
+		"$1 にナーチャリングに戻したため、戻した後の新たな行動スコアが $3 点に達するまで MQL になりません（現在 $2 点）",
+		"recycled $1: cannot qualify again until $3 new behaviour points after the recycle ($2 so far)"},
+}
+
+// waits are waitPhrases compiled, each without the rules file's keys and
+// with them.
+var waits []struct {
+	re     *regexp.Regexp
+	ja, en string
+}
+
+func init() {
+	for _, w := range waitPhrases {
+		for _, keyed := range []bool{false, true} {
+			re, ja, en := w.re, w.ja, w.en
+			if keyed {
+				re += ` \((recycle\.[a-z_]+(?:, recycle\.[a-z_]+)*)\)`
+			}
+			c := regexp.MustCompile(re + "$")
+			if keyed { // the keys are the last group
+				ja += fmt.Sprintf("（${%d}）", c.NumSubexp())
+				en += fmt.Sprintf(" (${%d})", c.NumSubexp())
+			}
+			waits = append(waits, struct {
+				re     *regexp.Regexp
+				ja, en string
+			}{c, ja, en})
+			phrases = append(phrases, struct {
+				re *regexp.Regexp
+				ja string
+			}{c, ja})
+		}
+	}
 }
 
 // listPhrases are short texts with a list in them ("a, b"; the capture
@@ -148,6 +206,11 @@ func EnglishOr(s string) string {
 // ("roles present: decision_maker, manager" -> "roles present: decision
 // maker, manager"); "" when it has none to name.
 func EnglishPhrase(s string) string {
+	for _, w := range waits {
+		if m := w.re.FindStringSubmatchIndex(s); m != nil {
+			return string(w.re.ExpandString(nil, w.en, s, m))
+		}
+	}
 	for _, p := range listPhrases {
 		if p.enItem == nil {
 			continue

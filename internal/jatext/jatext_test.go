@@ -73,3 +73,45 @@ func TestEnglishPhrase(t *testing.T) {
 		t.Errorf("EnglishOr kept nothing: %q", got)
 	}
 }
+
+// TestWaitSaysEveryPart: a recycled lead's wait, as the rules engine
+// words it (rulebook.Engine.waiting), reads in Japanese and in English
+// with each part still unmet: the cooldown's end and the new behaviour
+// points needed, with those earned so far. The cooldown's alone read as
+// the day the person qualifies again (…まで MQL になりません). A wait
+// stored before reads as it was, the points' one as the engine says it
+// now; the rules file's keys read after it, or are cut off by the page.
+func TestWaitSaysEveryPart(t *testing.T) {
+	const at, until = "2026-12-06T02:22:00Z", "2026-12-07T02:22:00Z"
+	for _, c := range []struct{ en, ja, eng string }{
+		{"recycled " + at + ": no MQL before " + until + " and until 20 new behaviour points since (8 so far)",
+			at + " にナーチャリングに戻したため、" + until + " まで、かつ戻した後の新たな行動スコアが 20 点に達するまで MQL になりません（現在 8 点）",
+			"recycled " + at + ": cannot qualify again before " + until + ", and until 20 new behaviour points after the recycle (8 so far)"},
+		{"recycled " + at + ": no MQL before " + until + " and until 20 new behaviour points since (8 so far) (recycle.cooldown, recycle.min_new_behaviour)",
+			at + " にナーチャリングに戻したため、" + until + " まで、かつ戻した後の新たな行動スコアが 20 点に達するまで MQL になりません（現在 8 点）（recycle.cooldown, recycle.min_new_behaviour）",
+			"recycled " + at + ": cannot qualify again before " + until + ", and until 20 new behaviour points after the recycle (8 so far) (recycle.cooldown, recycle.min_new_behaviour)"},
+		{"recycled " + at + ": no MQL before " + until + " and until 20 new behaviour points since",
+			at + " にナーチャリングに戻したため、" + until + " まで、かつ戻した後の新たな行動スコアが 20 点に達するまで MQL になりません",
+			"recycled " + at + ": cannot qualify again before " + until + ", and until 20 new behaviour points after the recycle"},
+		{"recycled " + at + ": no MQL until 20 new behaviour points since (8.5 so far) (recycle.min_new_behaviour)",
+			at + " にナーチャリングに戻したため、戻した後の新たな行動スコアが 20 点に達するまで MQL になりません（現在 8.5 点）（recycle.min_new_behaviour）",
+			"recycled " + at + ": cannot qualify again until 20 new behaviour points after the recycle (8.5 so far) (recycle.min_new_behaviour)"},
+		{"recycled " + at + ": no MQL before " + until + " (23 of 20 new behaviour points since)",
+			at + " にナーチャリングに戻したため、" + until + " まで MQL になりません（戻した後の新たな行動スコアは 23 点で、必要な 20 点に達しています）",
+			"recycled " + at + ": cannot qualify again before " + until + " (23 new behaviour points after the recycle: the 20 needed are reached)"},
+		// Stored before the wait said every part.
+		{"recycled " + at + ": no MQL before " + until,
+			at + " にナーチャリングに戻したため、" + until + " まで MQL になりません",
+			"recycled " + at + ": cannot qualify again before " + until},
+		{"recycled " + at + ": 8 of 20 behaviour points earned since (recycle.min_new_behaviour)",
+			at + " にナーチャリングに戻したため、戻した後の新たな行動スコアが 20 点に達するまで MQL になりません（現在 8 点）（recycle.min_new_behaviour）",
+			"recycled " + at + ": cannot qualify again until 20 new behaviour points after the recycle (8 so far) (recycle.min_new_behaviour)"},
+	} {
+		if got := jatext.Phrase(c.en); got != c.ja {
+			t.Errorf("%q in Japanese:\n got %q\nwant %q", c.en, got, c.ja)
+		}
+		if got := jatext.EnglishPhrase(c.en); got != c.eng {
+			t.Errorf("%q in English:\n got %q\nwant %q", c.en, got, c.eng)
+		}
+	}
+}

@@ -544,13 +544,8 @@ func (e *Engine) EvaluateState(st *State, attrs map[string]string, email string,
 	if v.Excluded != "" {
 		return v
 	}
-	if rc := e.R.Recycle; !st.RecycledAt.IsZero() {
-		if until := st.RecycledAt.Add(rc.Cooldown); now.Before(until) {
-			v.Waiting = fmt.Sprintf("recycled %s: no MQL before %s (recycle.cooldown)", st.RecycledAt.UTC().Format(time.RFC3339), until.UTC().Format(time.RFC3339))
-			return v
-		}
-		if st.NewPoints < rc.MinNewBehaviour {
-			v.Waiting = fmt.Sprintf("recycled %s: %s of %g behaviour points earned since (recycle.min_new_behaviour)", st.RecycledAt.UTC().Format(time.RFC3339), qualify.ScoreText(round(st.NewPoints)), rc.MinNewBehaviour)
+	if !st.RecycledAt.IsZero() {
+		if v.Waiting = e.waiting(st, now); v.Waiting != "" {
 			return v
 		}
 	}
@@ -561,6 +556,31 @@ func (e *Engine) EvaluateState(st *State, attrs map[string]string, email string,
 		}
 	}
 	return v
+}
+
+// waiting says why a recycled person cannot qualify yet ("" when they
+// can): every part of recycle: still unmet. It said the cooldown alone
+// while it ran, and people read its end as the day the person comes back,
+// when the new behaviour points are needed too. The points earned so far
+// are said with what is needed; past the cooldown, only the points remain;
+// with the points earned, only the cooldown, and the points it has. The
+// text is in English with RFC 3339 times and the rules file's keys at its
+// end; the workspace words it in the page's language (jatext).
+func (e *Engine) waiting(st *State, now time.Time) string {
+	rc := e.R.Recycle
+	at := st.RecycledAt.UTC().Format(time.RFC3339)
+	until := st.RecycledAt.Add(rc.Cooldown)
+	cooling, short := now.Before(until), st.NewPoints < rc.MinNewBehaviour
+	got := qualify.ScoreText(round(st.NewPoints))
+	switch {
+	case cooling && short:
+		return fmt.Sprintf("recycled %s: no MQL before %s and until %g new behaviour points since (%s so far) (recycle.cooldown, recycle.min_new_behaviour)", at, until.UTC().Format(time.RFC3339), rc.MinNewBehaviour, got)
+	case cooling:
+		return fmt.Sprintf("recycled %s: no MQL before %s (%s of %g new behaviour points since) (recycle.cooldown)", at, until.UTC().Format(time.RFC3339), got, rc.MinNewBehaviour)
+	case short:
+		return fmt.Sprintf("recycled %s: no MQL until %g new behaviour points since (%s so far) (recycle.min_new_behaviour)", at, rc.MinNewBehaviour, got)
+	}
+	return ""
 }
 
 func (c *Condition) holds(v qualify.Verdict, bant []string) ([]string, bool) {
