@@ -255,8 +255,21 @@ func (p page) N(n int) string {
 // Score formats a score as everywhere else (qualify.ScoreText).
 func (p page) Score(f float64) string { return qualify.ScoreText(f) }
 
-// Fact is a stored MQL reason with its score at Score's precision.
-func (p page) Fact(s string) string { return qualify.FactText(s) }
+// matrixFact is an MQL's fact of a matrix cell (rulebook: "matrix cell
+// warm x A").
+var matrixFact = regexp.MustCompile(`^matrix cell (\S+) x (\S+)$`)
+
+// Fact is a stored MQL fact or MQA reason in the page's language, its
+// score at Score's precision. A matrix cell's names its band by the band's
+// label, as the score card does (行動帯 中, band medium; it said the band's
+// name, warm), and does not say "matrix": it follows the condition's
+// label, which names the matrix (行動帯×グレードのマトリクス：マトリクス：…).
+func (p page) Fact(s string) string {
+	if m := matrixFact.FindStringSubmatch(s); m != nil {
+		return p.F("band %s × grade %s", p.Band(m[1]), m[2])
+	}
+	return p.T(qualify.FactText(s))
+}
 
 // Date is a YYYY-MM-DD date in the language's format (as it is when it
 // is no such date).

@@ -173,6 +173,7 @@ var ja = map[string]string{
 	"from its first visit":            "初回訪問から",
 	"halves every %s":                 "%sごとに半減",
 	"band %s":                         "行動帯 %s",
+	"band %s × grade %s":              "行動帯 %s × グレード %s", // a matrix cell, after its condition's label (page.Fact)
 	"honeypot":                        "ハニーポット",
 	"honeypot: hide it in the email":  "ハニーポット：メール内で見えないように置く",
 	"human":                           "人間",
