@@ -75,6 +75,9 @@ func newFixture(t testing.TB, opts ...func(*admin.Handler)) *fixture {
 		Recipients:  &admin.Recipients{Now: clk.Now}, // no keyring: 503 once past the checks
 		Sessions:    &session.Store{T: tb, TTL: ttl, Now: clk.Now},
 		Audit:       &audit.Log{T: tb, Now: clk.Now},
+		// The pages' clock (what "now" a page judges and says ago from) is
+		// the fixture's: without it they read the wall clock.
+		Workspace: &admin.Workspace{T: tb, Now: clk.Now},
 	}
 	for _, o := range opts {
 		o(h)
