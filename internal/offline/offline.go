@@ -651,6 +651,26 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 	for i := range jobs {
 		jobs[i].minutes = jobs[i].attended(reportMinutes)
 	}
+	// A person the list makes is made by their first row in the list's
+	// order, but known since their earliest touch in it: their lead is
+	// dated by it (the stage history, the funnel) and its channel is their
+	// source, whatever order the rows came in. A seminar's row above the
+	// same person's earlier exhibition made them on the seminar's day,
+	// while the exhibition scored and was the funnel's first touch.
+	earliest := map[string]int{} // a person's email to their earliest touch's index in jobs
+	for i, j := range jobs {
+		if j.absent {
+			continue // a no-show makes nobody
+		}
+		if e, ok := earliest[j.email]; !ok || j.day.Before(jobs[e].day) {
+			earliest[j.email] = i // on a tie, the row above
+		}
+	}
+	for i := range jobs {
+		if e, ok := earliest[jobs[i].email]; ok {
+			jobs[i].since, jobs[i].source = jobs[e].day, jobs[e].channel
+		}
+	}
 	// The rows are stored several at once: each is several store requests
 	// (on DynamoDB, milliseconds each), and a list of a thousand rows one
 	// after another outlasted API Gateway's 30 s.
@@ -737,9 +757,14 @@ type touch struct {
 	email, name string
 	day         time.Time
 	channel     string
-	fields      map[string]string
-	sessions    []stay // its rows' (a rejoin has several)
-	minutes     int    // attended (see attended); -1: not said
+	// since and source make the person when this row is the first of
+	// theirs to be stored: the day and channel of their earliest touch in
+	// the list.
+	since    time.Time
+	source   string
+	fields   map[string]string
+	sessions []stay // its rows' (a rejoin has several)
+	minutes  int    // attended (see attended); -1: not said
 	// absent: a registrant who did not come (いいえ): nothing stored, the
 	// touch an earlier import stored marked absent (Importer.withdraw).
 	// came: a row saying they did (はい), which undoes that.
@@ -863,7 +888,10 @@ func (im *Importer) row(ctx context.Context, t touch, now time.Time) (fresh, upd
 	// A person new to Baton is made with the row's attributes, in one
 	// write; one who was there has them merged.
 	known, custom := identity.SplitAttributes(fields, im.FieldNames)
-	p, created, err := im.Dir.EnsureSince(ctx, email, "offline:"+channel, known, custom, day) // refuses an erased email
+	// One who was there keeps their creation: their lead's stage change
+	// and the funnel's counters were written as of it (see README,
+	// Offline touches).
+	p, created, err := im.Dir.EnsureSince(ctx, email, "offline:"+t.source, known, custom, t.since) // refuses an erased email
 	if err != nil {
 		return false, false, false, err
 	}
