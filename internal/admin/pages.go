@@ -138,6 +138,9 @@ func (p page) T(s string) string {
 	if e, ok := en[s]; ok {
 		return e
 	}
+	if e := enPhrase(s); e != "" {
+		return e
+	}
 	if e := jatext.EnglishPhrase(s); e != "" {
 		return e
 	}
@@ -299,10 +302,14 @@ func (p page) loc() *time.Location {
 	return p.Loc
 }
 
-// Attr names a person attribute (company, title...) in the page's language.
+// Attr names a person attribute (company, title...) in the page's
+// language: 会社名, Company; one Baton has no name for as its key.
 func (p page) Attr(k string) string {
 	if j, ok := ja["attr:"+k]; ok && p.L == "ja" {
 		return j
+	}
+	if e, ok := enNames["attr:"+k]; ok && p.L != "ja" {
+		return e
 	}
 	return k
 }
@@ -451,15 +458,12 @@ func (p page) WhyCut(m map[string]int) string {
 const whyCell = 80
 
 // History says a lab person's outcomes (lab.OutcomeOf: "2026-11-03
-// rejected: no budget") with the stages in the page's language.
+// rejected: no budget") with the stages in the page's language: the
+// English said the stage's code ("sal").
 func (p page) History(lines []string) string {
-	if p.L != "ja" {
-		out := make([]string, len(lines))
-		for i, l := range lines {
-			day, rest, _ := strings.Cut(l, " ")
-			out[i] = p.Date(day) + " " + rest
-		}
-		return strings.Join(out, "; ")
+	colon, sep := ": ", "; "
+	if p.L == "ja" {
+		colon, sep = "：", "／"
 	}
 	out := make([]string, len(lines))
 	for i, l := range lines {
@@ -467,10 +471,10 @@ func (p page) History(lines []string) string {
 		stage, why, hasWhy := strings.Cut(rest, ": ")
 		out[i] = p.Date(day) + " " + p.Stage(stage)
 		if hasWhy {
-			out[i] += "：" + why
+			out[i] += colon + why
 		}
 	}
-	return strings.Join(out, "／")
+	return strings.Join(out, sep)
 }
 
 // ruleKeyEnd is the rules file's keys a reason ends with, in parentheses:
@@ -517,6 +521,9 @@ func (p page) Waiting(s string) reasonKey {
 func (p page) Channel(c string) string {
 	if j, ok := ja["channel:"+c]; ok && p.L == "ja" {
 		return j
+	}
+	if e, ok := enNames["channel:"+c]; ok && p.L != "ja" {
+		return e
 	}
 	return p.T(c)
 }

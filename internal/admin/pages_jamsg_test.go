@@ -536,15 +536,15 @@ func TestJapaneseSalesReasons(t *testing.T) {
 	if got, want := ja.History(hist), "2026年11月3日 SAL（営業受入）／2026年11月5日 差し戻し：予算なし"; got != want {
 		t.Errorf("Japanese history: %q, want %q", got, want)
 	}
-	if got, want := en.History(hist), "3 Nov 2026 sal; 5 Nov 2026 rejected: 予算なし"; got != want {
+	if got, want := en.History(hist), "3 Nov 2026 SAL (accepted); 5 Nov 2026 rejected: 予算なし"; got != want {
 		t.Errorf("English history: %q, want %q", got, want)
 	}
 }
 
 // TestJapanesePersonAndReportWords: channels, why an event is a
-// scanner's, why a person cannot or not yet qualify, in Japanese; English
-// pages unchanged; names nobody can know (a rules file's channel, a scanner
-// vendor) kept.
+// scanner's, why a person cannot or not yet qualify, in Japanese; channels
+// in English by name too (they said their code, "business-card"); names
+// nobody can know (a rules file's channel, a scanner vendor) kept.
 func TestJapanesePersonAndReportWords(t *testing.T) {
 	jp, eng := page{L: "ja"}, page{L: "en"}
 	workday := calendar.Calendar{Business: true, Start: 9 * time.Hour, End: 18 * time.Hour}
@@ -552,7 +552,8 @@ func TestJapanesePersonAndReportWords(t *testing.T) {
 		got, want string
 	}{
 		{jp.Channel("direct"), "ダイレクト"}, {jp.Channel("business-card"), "名刺交換"}, {jp.Channel("(all)"), "（全体）"},
-		{jp.Channel("trade-fair-2026"), "trade-fair-2026"}, {eng.Channel("direct"), "direct"}, {eng.Channel("(all)"), "(all)"},
+		{jp.Channel("trade-fair-2026"), "trade-fair-2026"}, {eng.Channel("direct"), "Direct"}, {eng.Channel("business-card"), "Business card exchange"}, {eng.Channel("(all)"), "(all)"},
+		{eng.Channel("trade-fair-2026"), "trade-fair-2026"},
 		{jp.Flag("apple-mpp"), "Apple MPP"}, {jp.Flag("clicked-seconds-after-send"), "配信直後のクリック"}, {jp.Flag("scanner:Proofpoint"), "Proofpoint"},
 		{jp.Flag("scanner-client:Mimecast"), "スキャナと判定済みのクライアント（Mimecast）"}, {eng.Flag("apple-mpp"), "apple-mpp"},
 		{jp.T("competitor domain rival.example"), "競合他社のドメイン（rival.example）"},
@@ -602,6 +603,9 @@ func TestJapanesePersonAndReportWords(t *testing.T) {
 	for c := range chans {
 		if jp.Channel(c) == c {
 			t.Errorf("channel %q has no Japanese (add channel:%s to ja)", c, c)
+		}
+		if eng.Channel(c) == c {
+			t.Errorf("channel %q has no English (add channel:%s to enNames)", c, c)
 		}
 	}
 	// Every code enrichment gives a scanner's event has a name.

@@ -39,7 +39,7 @@ func TestPersonPageSaysWebinarMinutes(t *testing.T) {
 	auth := []string{"Authorization", "Bearer " + fullToken, "Content-Type", "text/csv"}
 	for _, c := range []struct{ file, email, lang, want string }{
 		{"zoom_attendee_report_ja.csv", "taro.yamada@client.example", "ja", `<span class="chip">ウェビナー</span> <span class="chip">90 分</span>`},
-		{"zoom_attendee_report_en.csv", "ken.ito@client.example", "en", `<span class="chip">webinar</span> <span class="chip">95 min</span>`},
+		{"zoom_attendee_report_en.csv", "ken.ito@client.example", "en", `<span class="chip">Webinar</span> <span class="chip">95 min</span>`},
 	} {
 		report, err := os.ReadFile("../offline/testdata/" + c.file)
 		if err != nil {

@@ -136,7 +136,7 @@ func TestNoShowReachesTheInbox(t *testing.T) {
 			`<div class="why"><span class="chip at-mql">MQL 時点</span> `, "<strong>現在は MQL 条件を満たしていません</strong>（現在の行動スコア 0）",
 			"MQL 時点：行動スコア 4", `<strong class="score-now down">現在の行動スコア 0 ↓</strong>`,
 			"<bdi>" + webinar + `</bdi> <span class="chip noshow">欠席</span></li>`},
-		"en": {`<span class="chip noshow">Did not attend</span>`, "Attendance reported after the MQL (newest first)", "Did not attend: webinar <bdi>" + webinar + "</bdi>", "Behaviour score 0",
+		"en": {`<span class="chip noshow">Did not attend</span>`, "Attendance reported after the MQL (newest first)", "Did not attend: Webinar <bdi>" + webinar + "</bdi>", "Behaviour score 0",
 			`<div class="why"><span class="chip at-mql">At the MQL</span> `, "<strong>No longer meets the MQL condition</strong> (Behaviour score now 0)",
 			"At the MQL: Behaviour score 4", `<strong class="score-now down">Behaviour score now 0 ↓</strong>`,
 			"<bdi>" + webinar + `</bdi> <span class="chip noshow">Did not attend</span></li>`},
