@@ -16,7 +16,7 @@ func TestEnglishSaysStoredTextsInWords(t *testing.T) {
 	en, jp := page{L: "en"}, page{L: "ja"}
 	for _, c := range []struct{ got, want string }{
 		{en.T(en.Fact("behaviour 64.04 >= 40")), "behaviour score 64 ≥ 40"},
-		{en.T("matrix cell warm x A"), "matrix: behaviour band warm × grade A"},
+		{en.T("matrix cell warm x A"), "behaviour band warm × grade A"},
 		{en.T("BANT 3 of 4 (budget, authority, need) >= 3"), "BANT 3 of 4 (budget, authority, need) ≥ 3"},
 		{en.T("grade B"), "grade B"}, {en.T("hot-and-fit"), "hot-and-fit"},
 		{en.StageReason("sales: sql"), "Sales made it an SQL"}, {en.StageReason("recycled after lost"), "Recycled after sales lost the deal"},

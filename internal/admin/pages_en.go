@@ -31,7 +31,7 @@ var enPhrases = []struct {
 }{
 	// An MQL's facts (rulebook; qualify.FactText gives the score's precision).
 	{regexp.MustCompile(`^behaviour (\S+) >= (\S+)$`), "behaviour score $1 ≥ $2"},
-	{regexp.MustCompile(`^matrix cell (\S+) x (\S+)$`), "matrix: behaviour band $1 × grade $2"},
+	{regexp.MustCompile(`^matrix cell (\S+) x (\S+)$`), "behaviour band $1 × grade $2"},
 	{regexp.MustCompile(`^BANT (\d) of 4 \((.*)\) >= (\d)$`), "BANT $1 of 4 ($2) ≥ $3"},
 }
 
