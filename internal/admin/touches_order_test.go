@@ -67,7 +67,7 @@ func TestImportMakesAPersonAsOfTheirEarliestTouch(t *testing.T) {
 			}
 			for lang, want := range map[string]string{
 				"ja": `<th scope="row">流入元</th><td>オフライン接点の取込（展示会）</td></tr><tr><th scope="row">作成日時</th><td>2026年11月20日</td>`,
-				"en": `<th scope="row">source</th><td>offline touch import (exhibition)</td></tr><tr><th scope="row">created</th><td>20 Nov 2026</td>`,
+				"en": `<th scope="row">Source</th><td>offline touch import (Exhibition)</td></tr><tr><th scope="row">Created</th><td>20 Nov 2026</td>`,
 			} {
 				a = f.req("GET", "/admin/people/"+p.ID+"?lang="+lang, "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")
 				if a.code != 200 || !strings.Contains(a.body, want) {
