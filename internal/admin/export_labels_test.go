@@ -430,3 +430,21 @@ func TestMQLListFilterInRulesOrder(t *testing.T) {
 		t.Errorf("the filter's conditions %q, want the rules' order %q (not sorted by name)", got, want)
 	}
 }
+
+// TestSuggestionsPageLabelsConditions: the suggestions page's rows named
+// an MQL condition by its machine name (MQL 条件 hot-and-fit) while the
+// rules page beside it names it by label; it says the label.
+func TestSuggestionsPageLabelsConditions(t *testing.T) {
+	f := newFixture(t)
+	salesHistory(t, f)
+	rules := labelledRules(t, "")
+	f.h.Lab = lab.New(f.tb, rules, nil, "rules.yaml", nil, f.clk.Now)
+	serveScoring(t, f)
+	for _, lang := range []string{"ja", "en"} {
+		a := f.req("GET", "/admin/rules/suggestions?min_outcomes=1&lang="+lang, "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")
+		want := `<span class="why">` + html.EscapeString(rules.ConditionLabel("hot-and-fit", lang)) + `</span>`
+		if a.code != 200 || !strings.Contains(a.body, want) || strings.Contains(a.body, `<span class="why">hot-and-fit</span>`) {
+			t.Errorf("%s: want %s: %d\n%s", lang, want, a.code, a.body)
+		}
+	}
+}

@@ -32,3 +32,28 @@ func TestMatrixFactByBandLabel(t *testing.T) {
 		}
 	}
 }
+
+// TestDefinitionByBandLabel: the rules page's definition of a matrix
+// condition named its bands by the rules file's names (マトリクス hot ×
+// A/B/C、warm × A; matrix hot x A/B/C) while the person page names them by
+// label; and English wrote >= and x where Japanese writes ≥ and ×.
+func TestDefinitionByBandLabel(t *testing.T) {
+	rules, err := rulebook.Load(filepath.Join(repo.Root(t), "infra", "rules.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		p         page
+		def, want string
+	}{
+		{page{L: "ja", Rules: rules}, "matrix hot x A/B/C, warm x A", "マトリクス 高 × A/B/C、中 × A"},
+		{page{L: "en", Rules: rules}, "matrix hot x A/B/C, warm x A", "matrix high × A/B/C, medium × A"},
+		{page{L: "en", Rules: rules}, "behaviour >= 40, grade A or B", "behaviour score ≥ 40, grade A or B"},
+		{page{L: "ja", Rules: rules}, "behaviour >= 12.5, matrix hot x A", "行動スコア ≥ 12.5、マトリクス 高 × A"},
+		{page{L: "en", Rules: rules}, "matrix lukewarm x B", "matrix lukewarm × B"}, // a band the rules no longer have
+	} {
+		if got := c.p.Def(c.def); got != c.want {
+			t.Errorf("%s: Def(%q) = %q, want %q", c.p.L, c.def, got, c.want)
+		}
+	}
+}

@@ -309,10 +309,21 @@ var defParts = []struct {
 	{regexp.MustCompile(`, `), "、"},
 }
 
-// Def is a condition's definition in the page's language.
+// defBand is a matrix cell's band in a definition ("matrix hot x A/B/C,
+// warm x A"): named by its label, as the person page and reports name
+// bands (高, high), never by the rules file's name.
+var defBand = regexp.MustCompile(`(matrix |, )(\S+) x `)
+
+// Def is a condition's definition in the page's language, its bands by
+// their labels.
 func (p page) Def(s string) string {
+	s = defBand.ReplaceAllStringFunc(s, func(m string) string {
+		c := defBand.FindStringSubmatch(m)
+		return c[1] + p.Band(c[2]) + " x "
+	})
 	if p.L != "ja" {
-		return s
+		s = strings.ReplaceAll(s, "behaviour >= ", "behaviour score ≥ ")
+		return strings.ReplaceAll(s, " x ", " × ")
 	}
 	for _, d := range defParts {
 		s = d.re.ReplaceAllString(s, d.ja)

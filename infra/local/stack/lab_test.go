@@ -458,7 +458,7 @@ func TestRulesLabSuggestions(t *testing.T) {
 func TestRulesLabPage(t *testing.T) {
 	s, _, _ := labHistory(t)
 	code, b := do(t, "GET", s.URL+"/admin/rules", token, "")
-	if code != 200 || !strings.Contains(string(b), "hot-and-fit") || !strings.Contains(string(b), "behaviour &gt;= 40, grade A or B") || strings.Contains(string(b), "<script") {
+	if code != 200 || !strings.Contains(string(b), "hot-and-fit") || !strings.Contains(string(b), "behaviour score ≥ 40, grade A or B") || strings.Contains(string(b), "<script") {
 		t.Fatalf("page: %d %s", code, b)
 	}
 	needChromium(t, "the lab page must be rendered in CI")
