@@ -307,7 +307,9 @@ func (g *Group) add(o Outcome) {
 
 func (g *Group) shares() {
 	g.Share = map[string]float64{}
-	if g.People == 0 {
+	// A group sales said nothing of (nobody in it answered) has no
+	// shares: "accepted 0%" read as sales accepting none of them.
+	if g.People == 0 || g.Accepted+g.SQL+g.Won+g.Rejected+g.Lost == 0 {
 		return
 	}
 	for k, n := range map[string]int{"accepted": g.Accepted, "sql": g.SQL, "won": g.Won, "rejected": g.Rejected, "lost": g.Lost} {
