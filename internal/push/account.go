@@ -122,7 +122,7 @@ func (w *Worker) deliverBody(ctx context.Context, body []byte, maxAttempts int) 
 	if msg.SendTo != "" {
 		return msg.ID, w.deliverTo(ctx, msg.MQL, msg.SendTo, maxAttempts), nil
 	}
-	return msg.ID, w.deliver(ctx, msg.MQL, maxAttempts), nil
+	return msg.ID, w.deliverOwn(ctx, msg.MQL, maxAttempts), nil
 }
 
 // DeliverAccount pushes an MQA to each connector that takes accounts and

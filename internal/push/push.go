@@ -464,7 +464,7 @@ type Connector interface {
 type Delivery struct {
 	MQLID       string            `json:"mqlId"`
 	Connector   string            `json:"connector"`
-	Status      string            `json:"status"` // pending, delivered, retrying, dead; not_sent, relay_lost, withheld (Status only: no record)
+	Status      string            `json:"status"` // pending, delivered, retrying, dead; not_sent, relay_lost, withheld (Status only: no record); connector_removed (Status only: Was holds the record's)
 	ExternalID  string            `json:"externalId,omitempty"`
 	Attempts    int               `json:"attempts,omitempty"`
 	LastError   string            `json:"lastError,omitempty"`
@@ -490,6 +490,9 @@ type Delivery struct {
 	// MQL (a re-inquiry) among them reached the connector with the lead,
 	// and is not sent again on its own (reinquiry.go).
 	Forms []string `json:"forms,omitempty"`
+	// Was is the status the record holds when Status says
+	// connector_removed (StatusRemoved): pending, retrying or dead.
+	Was string `json:"was,omitempty"`
 }
 
 // Delivery statuses.
@@ -689,7 +692,7 @@ type Result struct {
 // messages cannot be deleted selectively, so an erasure leaves them to this
 // check. The same holds for a dead letter replayed after the erasure.
 func (w *Worker) Deliver(ctx context.Context, mql qualify.MQL) Result {
-	return w.deliver(ctx, mql, 0)
+	return w.deliverOwn(ctx, mql, 0)
 }
 
 func (w *Worker) deliver(ctx context.Context, mql qualify.MQL, maxAttempts int) Result {
@@ -1191,8 +1194,10 @@ func (w *Worker) deliveredToAll(ctx context.Context, mql qualify.MQL) bool {
 // until one tried, then delivered, retrying or dead; not_sent for one
 // connected after the MQL's message was over (StatusNotSent), relay_lost for one
 // configured before it that never had it (StatusLost), either withheld when
-// the person withdrew consent (StatusWithheld). Its person unknown (or
-// erased): identity.ErrNotFound.
+// the person withdrew consent (StatusWithheld). Then the records of
+// connectors no longer configured: delivered as they are, any other
+// connector_removed (StatusRemoved, Was its record's status). Its person
+// unknown (or erased): identity.ErrNotFound.
 func (w *Worker) Status(ctx context.Context, mqlID string) ([]Delivery, error) {
 	person := PersonOfMQL(mqlID)
 	if person == "" {
@@ -1259,6 +1264,12 @@ func (w *Worker) Status(ctx context.Context, mqlID string) ([]Delivery, error) {
 			return nil, err
 		}
 		if !seen[d.Connector] {
+			if d.Status != StatusDelivered {
+				// Nothing delivers to a connector not configured: its
+				// retrying (or pending, or dead) record would say so
+				// forever. Its last error is kept.
+				d.Was, d.Status, d.NextAttempt, d.Claimed = d.Status, StatusRemoved, time.Time{}, time.Time{}
+			}
 			out = append(out, d)
 		}
 	}
