@@ -56,6 +56,35 @@ type DeliveryAdmin struct {
 	// inbox alone when no SFA is configured. Without the inbox, its empty
 	// page says where the MQLs went rather than "no MQLs yet".
 	Connectors []string
+	// ReplayCheck says whether a dead letter's body is worth replaying
+	// (push.Worker.ReplayRefusal): a *push.ReplayRefused refuses it, the
+	// letter kept. Asked only of a store that reads a letter by its id
+	// (the table's queue); SQS's cannot without receiving them all, and
+	// there the worker dead-letters such a replay again, saying why.
+	ReplayCheck func(ctx context.Context, body []byte) error
+}
+
+// letterReader is a dead-letter store that reads one letter by its id
+// (queue.Queue).
+type letterReader interface {
+	Get(ctx context.Context, id string) (queue.Message, error)
+}
+
+// replayCheck is why the dead letter id is not to be replayed now (nil:
+// replay it, or no such letter: the replay says so).
+func (h *Handler) replayCheck(ctx context.Context, id string) error {
+	lr, ok := h.Deliveries.Queue.(letterReader)
+	if h.Deliveries.ReplayCheck == nil || !ok {
+		return nil
+	}
+	m, err := lr.Get(ctx, id)
+	if errors.Is(err, table.ErrNotFound) || (err == nil && m.State != "dead") {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return h.Deliveries.ReplayCheck(ctx, m.Body)
 }
 
 func (h *Handler) deliveryRoutes(mux *http.ServeMux) {
@@ -155,7 +184,8 @@ func (h *Handler) purge(w http.ResponseWriter, r *http.Request, p DeadLetterPurg
 
 // mqlDeliveries shows an MQL's delivery to each connector: pending,
 // delivered (with the SFA's id), retrying (last error, next attempt), dead,
-// or not_sent (connected after the MQL: sendTo sends it).
+// or not_sent (connected after the MQL: sendTo sends it); a connector no
+// longer configured, connector_removed unless it has it.
 func (h *Handler) mqlDeliveries(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	ds, err := h.Deliveries.Status(r.Context(), id)
@@ -238,8 +268,11 @@ func (h *Handler) replay(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	err := table.ErrNotFound // an id no key can hold names none
 	if len(id) <= 512 && !strings.ContainsFunc(id, unicode.IsControl) {
-		err = h.Deliveries.Queue.Replay(r.Context(), id)
+		if err = h.replayCheck(r.Context(), id); err == nil {
+			err = h.Deliveries.Queue.Replay(r.Context(), id)
+		}
 	}
+	var unconfigured *push.ReplayRefused
 	// A browser's replay button comes back to the list with what failed
 	// (why: the list words it); the API answers status and msg.
 	var status int
@@ -247,6 +280,12 @@ func (h *Handler) replay(w http.ResponseWriter, r *http.Request) {
 	var busy interface{ RetryAfter() time.Duration }
 	switch {
 	case err == nil:
+	case errors.As(err, &unconfigured):
+		// It would be acked (or dead again) with nothing delivered: kept.
+		if !replayFailedPage(w, r, id, "unconfigured") {
+			httpx.JSON(w, http.StatusConflict, map[string]any{"error": unconfigured.Why, "reason": "unconfigured", "connectors": unconfigured.Connectors})
+		}
+		return
 	case errors.Is(err, table.ErrNotFound):
 		status, why, msg = http.StatusNotFound, "missing", "no such dead letter"
 	case errors.Is(err, queue.ErrExpired):

@@ -105,7 +105,7 @@ func (h *Handler) deadRows(ctx context.Context, dead []queue.Message) ([]deadRow
 					return nil, err
 				}
 				for _, d := range ds {
-					if d.Status == push.StatusDead {
+					if d.Status == push.StatusDead || (d.Status == push.StatusRemoved && d.Was == push.StatusDead) {
 						row.Connectors = append(row.Connectors, d.Connector)
 					}
 				}

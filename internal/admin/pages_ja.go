@@ -43,7 +43,8 @@ var ja = map[string]string{
 	"MQL %[1]s was not sent to %[2]s: no such MQL or connector now.":              "MQL %[1]s は %[2]s に送信しませんでした：その MQL か連携先がありません。",
 	"Sending MQL %[1]s to %[2]s failed (the log has the error). Try again later.": "MQL %[1]s の %[2]s への送信に失敗しました（エラーはログにあります）。後でもう一度お試しください。",
 	"Dead letter %s cannot be replayed: the stream no longer holds its records (it keeps them 24 hours), and its record is deleted. The sweep queues again the MQLs it stored that never reached delivery; rescore the people concerned (POST /admin/rescore).": "デッドレター %s は再送できません：ストリームに記録が残っていないため（保持は 24 時間）、この記録は削除しました。このバッチで記録されたまま連携されなかった MQL は定期処理が再びキューに入れます。関係する人をスコアし直してください（POST /admin/rescore）。",
-	"Dead letter %s is no longer there: replayed or expired already.":                                                                                                                                                 "デッドレター %s はもうありません（再送済みか期限切れです）。",
+	"Dead letter %s is no longer there: replayed or expired already.": "デッドレター %s はもうありません（再送済みか期限切れです）。",
+	"Dead letter %s was not replayed: the connector it failed for is not configured now, and the configured ones have the MQL. It stays listed; configure that connector again, then replay it.":                      "デッドレター %s は再送しませんでした：配信に失敗した接続先が現在は設定されておらず、設定済みの接続先にはこの MQL が届いています。一覧に残っています。その接続先を設定し直してから再送してください。",
 	"Dead letter %s cannot be replayed: it holds no hand-off. Rescore the people concerned (POST /admin/rescore).":                                                                                                    "デッドレター %s は再送できません：送信するリードを含んでいません。関係する人をスコアし直してください（POST /admin/rescore）。",
 	"Dead letter %s was not reached: SQS lets a replay receive only part of the dead-letter queues in its time, and it was not among them. It stays listed; try again, or replay or purge others first to make room.": "デッドレター %s に届きませんでした。SQS では一度の再送で時間内に受け取れるのはデッドレターキューの一部だけで、その中にありませんでした。一覧には残っています。もう一度お試しいただくか、先にほかのものを再送または削除して件数を減らしてください。",
 	"Replaying dead letter %s failed; it stays listed (the log has the error). Try again later.":                                                                                                                      "デッドレター %s の再送に失敗しました。一覧に残っています（エラーはログにあります）。時間をおいて再度お試しください。",
@@ -459,7 +460,7 @@ var ja = map[string]string{
 	"No such person.":                  "その人物はいません。",
 	"No such page: check the address.": "このページはありません。アドレスを確かめてください。",
 	// Delivery statuses, ledger kinds, event types, stages.
-	"pending": "待機中", "delivered": "連携済み", "retrying": "再試行中", "dead": "断念", "not_sent": "未送信（MQL 後に接続）", "relay_lost": "連携漏れ（未送信）", "withheld": "送信停止（同意撤回）",
+	"pending": "待機中", "delivered": "連携済み", "retrying": "再試行中", "dead": "断念", "not_sent": "未送信（MQL 後に接続）", "relay_lost": "連携漏れ（未送信）", "withheld": "送信停止（同意撤回）", "connector_removed": "停止（接続先の設定なし）",
 	"decay": "減衰", "reset": "リセット", "behaviour": "行動",
 	// (event types, roles, stages: jatext.Names)
 }
@@ -473,10 +474,11 @@ func init() {
 
 // en holds the English for keys that are not English text themselves.
 var en = map[string]string{
-	"not_sent":       "not sent: connected after this MQL", // a delivery status (push.StatusNotSent)
-	"relay_lost":     "missed (never handed over)",         // a delivery status (push.StatusLost): configured before the MQL, never handed it
-	"withheld":       "withheld (consent withdrawn)",       // a delivery status (push.StatusWithheld): no send offered
-	"kind:behaviour": "behaviour", "kind:fit": "fit", "kind:condition": "MQL condition",
+	"not_sent":          "not sent: connected after this MQL", // a delivery status (push.StatusNotSent)
+	"relay_lost":        "missed (never handed over)",         // a delivery status (push.StatusLost): configured before the MQL, never handed it
+	"withheld":          "withheld (consent withdrawn)",       // a delivery status (push.StatusWithheld): no send offered
+	"connector_removed": "stopped: connector removed",         // a delivery status (push.StatusRemoved): the connector is no longer configured, nothing delivers there
+	"kind:behaviour":    "behaviour", "kind:fit": "fit", "kind:condition": "MQL condition",
 	"stage:recipient": "recipient", "stage:unscored": "not scored yet", // shown for a person never scored (shownStage), no funnel stage
 	"via:form": "form", "via:click": "newsletter click", "via:list": "list import", "via:offline": "offline touch import", "via:identify": "identify (API)", "via:": "—",
 	// (event types, roles, stages: jatext.English)

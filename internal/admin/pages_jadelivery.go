@@ -121,6 +121,7 @@ var jaSFAMessages = []struct {
 	{regexp.MustCompile(`^no delivery record of the MQL here \(configured after it was raised, or the MQL predates delivery records\) and no record of the person found by their id or email: the form sent after the MQL was not told; replay it once the person is there$`), "ここには MQL の配信記録がなく（MQL の後に設定された、または配信記録を残す前の MQL）、本人の ID やメールアドレスでもレコードが見つからないため、MQL の後に送信されたフォームを伝えていません。本人のレコードができてから再送してください"},
 	{regexp.MustCompile(`^(?P<conn>\w+): waiting for the MQL's delivery$`), "$1：MQL の配信を待っています（MQL が届いてから、その後のフォーム送信を伝えます）"},
 	{regexp.MustCompile(`^(?P<conn>\w+): not configured now: the MQL sent to it on purpose was not delivered; replay it once it is$`), "$1：現在は設定されていないため、指定して送信した MQL を配信していません。設定し直してから再送してください"},
+	{regexp.MustCompile(`^(?P<conn>\w+): not configured now: the MQL was not delivered to it; replay it once it is$`), "$1：現在は設定されていないため、MQL を配信していません。設定し直してから再送してください"},
 	{regexp.MustCompile(`^the person withdrew consent \(opt-out\) after qualifying: not handed to the SFA; replay it if they consent again$`), "MQL になった後に本人が同意を撤回（オプトアウト）したため、SFA に渡していません。再び同意した場合は再送してください"},
 	{regexp.MustCompile(`^pending forget: ([\s\S]*)$`), "配信中に削除された人を SFA から消す依頼の記録を読み書きできません：$1"},
 	{regexp.MustCompile(`^internal error \(panic\): ([\s\S]*)$`), "Baton の内部エラー（panic）。この配信は再送されません。修正後にデッドレターから再送してください：$1"},

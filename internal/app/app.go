@@ -117,7 +117,7 @@ func Assemble(ctx context.Context, c *core.Core) (*App, error) {
 		a.Admin.Backup = b.Backup
 	}
 	a.Admin.Accounts = c.Accounts
-	a.Admin.Deliveries = &admin.DeliveryAdmin{Queue: a.Push, Inbox: a.Inbox, Status: a.Pusher.Status, SendTo: a.Pusher.SendTo, Enqueue: a.Delivery.Enqueue}
+	a.Admin.Deliveries = &admin.DeliveryAdmin{Queue: a.Push, Inbox: a.Inbox, Status: a.Pusher.Status, SendTo: a.Pusher.SendTo, Enqueue: a.Delivery.Enqueue, ReplayCheck: a.Pusher.ReplayRefusal}
 	for _, k := range a.Pusher.Connectors {
 		a.Admin.Deliveries.Connectors = append(a.Admin.Deliveries.Connectors, k.Name())
 	}
