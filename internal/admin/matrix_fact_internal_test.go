@@ -57,3 +57,22 @@ func TestDefinitionByBandLabel(t *testing.T) {
 		}
 	}
 }
+
+// TestEnglishCountOfOne: English texts written for counts said "1 MQLs"
+// (the rules lab, the suggestions: "sales answered 1 MQLs"); a count of
+// one takes the singular, 11 and 2.1 stay plural, Japanese is untouched.
+func TestEnglishCountOfOne(t *testing.T) {
+	en, ja := page{L: "en"}, page{L: "ja"}
+	for _, c := range []struct{ got, want string }{
+		{en.F("%d MQLs", 1), "1 MQL"},
+		{en.F("%d MQLs", 11), "11 MQLs"},
+		{en.F("%d people replayed in memory, events in time order, under both files; MQLs actually raised for them: %d.", 1, 1), "1 person replayed in memory, events in time order, under both files; MQLs actually raised for them: 1."},
+		{en.T("too few outcomes to suggest changes: sales answered 1 MQLs (accepted or rejected), at least 5 are needed (min_outcomes)"), "too few outcomes to suggest changes: sales answered 1 MQL (accepted or rejected), at least 5 are needed (min_outcomes)"},
+		{en.T("2.1 MQLs a week"), "2.1 MQLs a week"},
+		{ja.F("%d MQLs", 1), "MQL 1 件"},
+	} {
+		if c.got != c.want {
+			t.Errorf("%q, want %q", c.got, c.want)
+		}
+	}
+}

@@ -144,11 +144,35 @@ func (p page) T(s string) string {
 	if e := jatext.EnglishPhrase(s); e != "" {
 		return e
 	}
-	return s
+	return one(s)
 }
 
 // F is T with fmt.Sprintf arguments.
-func (p page) F(s string, args ...any) string { return fmt.Sprintf(p.T(s), args...) }
+func (p page) F(s string, args ...any) string {
+	if p.L == "ja" {
+		return fmt.Sprintf(p.T(s), args...)
+	}
+	return one(fmt.Sprintf(p.T(s), args...))
+}
+
+// countOfOne is a count of one before a plural noun in an English text ("1
+// MQLs", "sales answered 1 MQLs"): the texts are written for counts, the
+// noun's plural, and a count of one read as a typo.
+var countOfOne = regexp.MustCompile(`(^|[^\d.,])1 (MQLs|people|leads|clicks|recipients|outcomes|MQAs|events)\b`)
+
+// singular is each plural countOfOne names, as its singular.
+var singular = map[string]string{"MQLs": "MQL", "people": "person", "leads": "lead", "clicks": "click", "recipients": "recipient", "outcomes": "outcome", "MQAs": "MQA", "events": "event"}
+
+// one writes "1 MQL" for "1 MQLs" in an English text.
+func one(s string) string {
+	if !strings.Contains(s, "1 ") {
+		return s
+	}
+	return countOfOne.ReplaceAllStringFunc(s, func(m string) string {
+		c := countOfOne.FindStringSubmatch(m)
+		return c[1] + "1 " + singular[c[2]]
+	})
+}
 
 // When is a time in the configured zone, in the language's format.
 func (p page) When(t time.Time) string {

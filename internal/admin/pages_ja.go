@@ -230,7 +230,7 @@ var ja = map[string]string{
 	"lost":                     "失注",
 	"why, as sales said":       "営業のコメント",
 	"The rules in force":       "適用中のルール",
-	"%d people replayed in memory, events in time order, under both files; %d MQLs were actually raised for them.": "%d 人の行動を時系列で両方のルールで再生しました（書き込みなし）。実際の MQL は %d 件です。",
+	"%d people replayed in memory, events in time order, under both files; MQLs actually raised for them: %d.": "%d 人の行動を時系列で両方のルールで再生しました（書き込みなし）。実際の MQL は %d 件です。",
 	"Sales' weekly load": "営業の週あたり件数",
 	"Funnel, attribution, follow-up and MQL quality, from the same data sales and marketing see.": "ファネル、アトリビューション、フォロー状況、MQL の質。営業とマーケティングが同じデータを見ます。",
 	"Definition":                 "定義",
