@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/click"
+	"github.com/baton-hq/baton/internal/csvin"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/links"
@@ -213,6 +214,41 @@ type uploadedList struct {
 	More       int                     // row problems not shown (all are in the file's column)
 	File       string
 	Data       template.URL // the tokenised CSV as a data: URL, for the download link
+	// The rows above the header (a title, the date of the export) left out
+	// of the file, which an email tool reads from its first row, the
+	// header: how many (0: none), their first and last rows in the list
+	// uploaded, and what they read (cut).
+	Dropped, DroppedFirst, DroppedLast int
+	DroppedText                        string
+}
+
+// maxDroppedText bounds what the page quotes of the rows left out.
+const maxDroppedText = 60
+
+// dropped fills up's account of the rows above the header that the file
+// leaves out.
+func (up *uploadedList) dropped(rows []csvin.Record) {
+	if len(rows) == 0 {
+		return
+	}
+	up.Dropped, up.DroppedFirst, up.DroppedLast = len(rows), rows[0].Row, rows[len(rows)-1].Row
+	var texts []string
+	for _, r := range rows {
+		// The cells with a value, as the row reads in Excel: a title's
+		// empty cells after it (",,") say nothing, a wrapped cell is one.
+		var cells []string
+		for _, c := range r.Fields {
+			if c = strings.Join(strings.Fields(c), " "); c != "" {
+				cells = append(cells, c)
+			}
+		}
+		texts = append(texts, strings.Join(cells, ","))
+	}
+	text := []rune(strings.Join(texts, " / "))
+	if len(text) > maxDroppedText {
+		text = append(text[:maxDroppedText], '…')
+	}
+	up.DroppedText = string(text)
 }
 
 // maxShownRowErrors bounds the row problems listed on the page.
@@ -486,6 +522,7 @@ func (h *Handler) uploadRecipients(w http.ResponseWriter, r *http.Request) {
 	}
 	up := &uploadedList{Minted: res.Minted, Added: add, Count: count, Duplicates: res.Duplicates, Refused: len(res.Errors), Errors: res.Errors, File: c.ID + "-recipients.csv",
 		Data: template.URL("data:text/csv;charset=utf-8;base64," + base64.StdEncoding.EncodeToString(out))}
+	up.dropped(res.Dropped)
 	if len(up.Errors) > maxShownRowErrors {
 		up.Errors, up.More = up.Errors[:maxShownRowErrors], len(up.Errors)-maxShownRowErrors
 	}

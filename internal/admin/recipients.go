@@ -218,6 +218,12 @@ func sendList(w http.ResponseWriter, campaign string, out []byte, res recipientc
 	// above has: the same token, counted once.
 	w.Header().Set("X-Baton-Minted", itoa(res.Minted))
 	w.Header().Set("X-Baton-Duplicate-Rows", itoa(res.Duplicates))
+	// The file starts with the header: the rows above it in the list (a
+	// title, the date of the export) are left out, an email tool taking
+	// the first row for the header. A row's line (X-Baton-Row-Errors) is
+	// its row in the list uploaded.
+	w.Header().Set("X-Baton-Header-Row", itoa(res.HeaderRow))
+	w.Header().Set("X-Baton-Dropped-Rows", itoa(len(res.Dropped)))
 	// The count always: the list itself is left out of a header past what
 	// proxies pass, and a client must still know rows were refused.
 	w.Header().Set("X-Baton-Row-Error-Count", itoa(len(res.Errors)))

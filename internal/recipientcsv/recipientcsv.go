@@ -60,6 +60,13 @@ type Result struct {
 	// Addresses are the Minted addresses, in the list's order: what the
 	// list is, whatever its bytes (the campaign counts a list by them).
 	Addresses []string `json:"-"`
+	// HeaderRow is the header's row in the list uploaded, as a
+	// spreadsheet numbers it: 1 unless rows were above it.
+	HeaderRow int `json:"headerRow"`
+	// Dropped are the non-blank rows above the header (a list's title, the
+	// date it was exported), left out of the file that goes back: an
+	// email tool reads that file's first row as its header.
+	Dropped []csvin.Record `json:"-"`
 }
 
 // Options shape the list that goes back to a person.
@@ -93,7 +100,9 @@ type Options struct {
 // shifted) keep their place with an empty token and are reported, so the
 // marketer sees every recipient and what went wrong. The list may be UTF-8
 // (with or without a BOM), Shift_JIS or EUC-JP (see csvin); the answer is UTF-8 with
-// a BOM, CRLF line ends are kept.
+// a BOM, CRLF line ends are kept. The answer starts with the header: rows
+// above it are left out (Result.Dropped), rows' errors name their rows in
+// the list uploaded.
 func Mint(r io.Reader, w io.Writer, mint func(Row) (string, error)) (Result, error) {
 	return MintWith(r, w, mint, Options{})
 }
@@ -122,6 +131,7 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 		return Result{}, err // two email columns: which is the recipient's is not ours to guess
 	}
 	header := tab.Header
+	res := Result{Errors: []RowError{}, HeaderRow: tab.Row}
 	if !tab.Found {
 		if _, title := csvin.Title(header); title && tab.Skipped > 1 {
 			return Result{}, fmt.Errorf("no email column: no row names one (email, メールアドレス ...); the first row is %s", csvin.Names(header))
@@ -159,7 +169,6 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 	}
 	var rows []outRow
 	var mints []Row
-	res := Result{Errors: []RowError{}}
 	for n := 0; ; {
 		rec, line, err := tab.Read(cr, &sheet) // the row in Excel, where the marketer fixes it
 		if err == io.EOF {
@@ -270,8 +279,13 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 	}
 	bw := bufio.NewWriter(w)
 	cw := csvout.NewWriter(bw, crlf) // always a BOM, formula cells neutralised
-	if err := writeAbove(cw, tab.Above, tab.Row); err != nil {
-		return res, err
+	// The rows above the header are not written back: an email tool
+	// takes the file's first row for its header, and a title there (once
+	// kept so that each row stayed on its row) mapped every column wrong.
+	for _, r := range tab.Above {
+		if !csvin.Blank(r.Fields) {
+			res.Dropped = append(res.Dropped, r)
+		}
 	}
 	if err := cw.Write(out); err != nil {
 		return res, err
@@ -310,40 +324,4 @@ func mintAll(rows []Row, mint func(Row) (string, error), parallel int) ([]string
 		return nil, nil, fmt.Errorf("line %d: %w", rows[p.Index].Line, err)
 	}
 	return tokens, errs, err
-}
-
-// writeAbove writes a list's rows above its header (its title, the date it
-// was exported) as they were, so the file that goes back looks as the one
-// that came: the header on its row, the rows between them kept (an empty
-// line, which the reader skips, is written as one). Empty rows before the
-// first of them are left out, as the blank rows below the header are.
-func writeAbove(cw *csvout.Writer, above []csvin.Record, headerRow int) error {
-	for len(above) > 0 && csvin.Blank(above[0].Fields) {
-		above = above[1:]
-	}
-	if len(above) == 0 {
-		return nil
-	}
-	next := above[0].Row
-	for _, r := range append(above, csvin.Record{Row: headerRow}) {
-		for ; next < r.Row; next++ {
-			if err := cw.Write(nil); err != nil { // an empty line
-				return err
-			}
-		}
-		if r.Fields == nil { // the header's place
-			return nil
-		}
-		rec := r.Fields
-		if csvin.Blank(rec) {
-			// Spaces alone, as read: a leading CR would be neutralised
-			// ("'\n ") and the blank row come back a title.
-			rec = make([]string, len(rec))
-		}
-		if err := cw.Write(rec); err != nil {
-			return err
-		}
-		next = r.Row + 1 // a row's wrapped cells are no rows of the sheet (csvin.Rows)
-	}
-	return nil
 }
