@@ -543,25 +543,36 @@ func (c *Check) add(rp *reports.Person, cur qualify.Simulation) {
 			continue
 		}
 		c.Differ++
-		c.Why[differs(m.Rules, m.Verdict, m.At, cur)]++
+		var sooner time.Time // the replay's MQL of the cycle, when it has one
+		if r, ok := replayed[m.Cycle]; ok {
+			sooner = r.At
+		}
+		c.Why[differs(m.Rules, m.Verdict, m.At, cur, sooner)]++
 	}
 	for _, m := range cur.MQLs {
 		if !raised[m.Cycle] {
 			c.Extra++
 			// The score record's last judgement is live scoring's with
 			// the attributes it had then.
-			c.Why[differs(rp.Rec.Rules, rp.Rec.Verdict, m.At, cur)]++
+			c.Why[differs(rp.Rec.Rules, rp.Rec.Verdict, m.At, cur, time.Time{})]++
 		}
 	}
 }
 
 // differs says why live scoring, judging under rules with the verdict v
-// (around at), and the replay cur can disagree.
-func differs(rules string, v qualify.Verdict, at time.Time, cur qualify.Simulation) string {
+// (around at), and the replay cur can disagree; replayAt is when the
+// replay raised its MQL of the cycle (zero: it raised none).
+func differs(rules string, v qualify.Verdict, at time.Time, cur qualify.Simulation, replayAt time.Time) string {
 	switch {
 	case rules != "" && rules != cur.Rules:
 		return "rules"
 	case v.Grade != cur.Verdict.Grade || v.BANT != cur.Verdict.BANT || v.Excluded != cur.Verdict.Excluded:
+		return "attributes"
+	case !replayAt.IsZero() && replayAt.Before(at):
+		// The replay qualified them sooner, on events live scoring judged
+		// before the person had today's attributes: an employee count or
+		// title a later form gave grades the earlier events (a list, a
+		// click, then the form). The grade is the same by the MQL.
 		return "attributes"
 	case cur.First.IsZero() || cur.First.After(at):
 		return "events"
