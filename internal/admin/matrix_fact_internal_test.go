@@ -76,3 +76,14 @@ func TestEnglishCountOfOne(t *testing.T) {
 		}
 	}
 }
+
+// TestHoursUnderAMinuteOrTwo: the dashboard's median hours to answer
+// said 0.0 for an answer in two minutes (the SLA CSV: 0.033), read as
+// none; it says <0.1, and one decimal from there.
+func TestHoursUnderAMinuteOrTwo(t *testing.T) {
+	for h, want := range map[float64]string{0.033: "<0.1", 0: "0.0", 0.05: "0.1", 3: "3.0", 26.44: "26.4"} {
+		if got := hoursText(h); got != want {
+			t.Errorf("hoursText(%v) = %q, want %q", h, got, want)
+		}
+	}
+}

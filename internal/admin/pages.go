@@ -56,8 +56,18 @@ var pages = func() map[string]*template.Template {
 }()
 
 var pageFuncs = template.FuncMap{"mul100": func(f float64) float64 { return f * 100 },
-	"pct": pctText, "fpct": figurePct, "signed": signedPct, "share": sharePct,
+	"pct": pctText, "fpct": figurePct, "signed": signedPct, "share": sharePct, "hours": hoursText,
 	"args": func(p page, d any) pageArgs { return pageArgs{p, d} }, "visible": visibleEmail}
+
+// hoursText is a number of hours to one decimal; under 0.05 (three
+// minutes) "<0.1": "0.0" read as no time at all (an answer in two minutes
+// is quick, not instant), the CSV keeps the exact figure.
+func hoursText(h float64) string {
+	if h > 0 && h < 0.05 {
+		return "<0.1"
+	}
+	return fmt.Sprintf("%.1f", h)
+}
 
 // visibleEmail shows the invisible characters of an email stored before
 // emails lost them (alice⟨U+200B⟩@...): as they are, the person looks like
