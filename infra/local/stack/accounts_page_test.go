@@ -177,7 +177,7 @@ func TestAccountsPageInChromium(t *testing.T) {
 		"Account score\n" + score(acme.Score), "Buying group\n3 / 3",
 		"山田 太郎", "情報システム部長", "decision maker", "佐藤 花子", "開発課長", "manager", "鈴木 一郎", "開発担当", "practitioner",
 		"decision maker: 1", "Anonymous visits\n2", "2 visits from the company's network",
-		"industry\t製造業", "company\t株式会社アクメ", "Buying group active", "Merge another account into this one", "Split people into a new account",
+		"Industry\t製造業", "Company\t株式会社アクメ", "Buying group active", "Merge another account into this one", "Split people into a new account",
 	} {
 		if !strings.Contains(res.Account.Text, want) {
 			t.Errorf("account page lacks %q:\n%s", want, res.Account.Text)

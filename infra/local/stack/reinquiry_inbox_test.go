@@ -127,7 +127,7 @@ func TestReinquiryReachesTheInbox(t *testing.T) {
 	}
 	for lang, want := range map[string][]string{
 		"ja": {`<span class="chip came-back">再問い合わせ</span>`, "MQL の後に再び問い合わせがありました（新しい順）", "入力内容：<bdi class=\"typed\">" + msg + "</bdi>", "役職：<bdi>事業部長</bdi>", "フォーム送信"},
-		"en": {`<span class="chip came-back">Came back</span>`, "Came back after the MQL (newest first)", "They typed: <bdi class=\"typed\">" + msg + "</bdi>", "title: <bdi>事業部長</bdi>"},
+		"en": {`<span class="chip came-back">Came back</span>`, "Came back after the MQL (newest first)", "They typed: <bdi class=\"typed\">" + msg + "</bdi>", "Title: <bdi>事業部長</bdi>"},
 	} {
 		page := inboxHTML(t, s, lang)
 		for _, w := range want {
