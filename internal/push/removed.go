@@ -16,8 +16,11 @@ import (
 // but nothing delivers to it any more: the worker hands an MQL to the
 // configured connectors only. Its record of an MQL it did not take
 // (pending, retrying, dead) says so (StatusRemoved) rather than "retrying"
-// forever; one dead stays a dead letter, which a replay cannot revive
-// until the connector is configured again (deliverOwn, ReplayRefusal).
+// forever, and the MQL's message stays a dead letter, which a replay
+// cannot revive until the connector is configured again (deliverOwn,
+// ReplayRefusal): acked, a lead retrying at HubSpot when HubSpot was
+// taken out could never reach it once HubSpot was back (a send to it is
+// refused while it has a record).
 
 // StatusRemoved is a delivery record, not delivered, of a connector no
 // longer configured: nothing will deliver it there (Status says it,
@@ -26,8 +29,8 @@ const StatusRemoved = "connector_removed"
 
 // deliverOwn is the MQL's own message (not a send to one connector): it
 // delivers to the configured connectors (deliver), and then a connector
-// no longer configured whose delivery is dead keeps the message a dead
-// letter, saying so. Acked, a replay of the MQL's dead letter vanished
+// no longer configured that does not have it (its delivery dead, retrying
+// or pending) keeps the message a dead letter, saying so. Acked, a replay of the MQL's dead letter vanished
 // once the configured connectors had it, the removed one's record still
 // dead with no letter left to replay once it is configured again.
 func (w *Worker) deliverOwn(ctx context.Context, mql qualify.MQL, maxAttempts int) Result {
@@ -42,7 +45,7 @@ func (w *Worker) deliverOwn(ctx context.Context, mql qualify.MQL, maxAttempts in
 	} else if erased {
 		return res
 	}
-	gone, err := w.removedDead(ctx, mql)
+	gone, err := w.removedUndelivered(ctx, mql)
 	if err != nil {
 		return Result{Reason: "earlier deliveries: " + err.Error()}
 	}
@@ -60,21 +63,22 @@ func (w *Worker) deliverOwn(ctx context.Context, mql qualify.MQL, maxAttempts in
 }
 
 // notConfigured is the dead letter of an MQL whose delivery to connector,
-// no longer configured, is dead.
+// no longer configured, did not happen.
 func notConfigured(connector string) Result {
 	return Result{Permanent: true, Reason: connector + ": not configured now: the MQL was not delivered to it; replay it once it is"}
 }
 
-// removedDead names the connectors not configured now whose delivery of
-// the MQL is dead, in the records' order.
-func (w *Worker) removedDead(ctx context.Context, mql qualify.MQL) ([]string, error) {
+// removedUndelivered names the connectors not configured now that have
+// a record of the MQL but not the MQL (dead, retrying, pending), in the
+// records' order.
+func (w *Worker) removedUndelivered(ctx context.Context, mql qualify.MQL) ([]string, error) {
 	ds, err := w.records(ctx, mql)
 	if err != nil {
 		return nil, err
 	}
 	var out []string
 	for _, d := range ds {
-		if d.Status == StatusDead && !w.configured(d.Connector) {
+		if d.Status != StatusDelivered && !w.configured(d.Connector) {
 			out = append(out, d.Connector)
 		}
 	}
@@ -152,7 +156,7 @@ func (w *Worker) ReplayRefusal(ctx context.Context, body []byte) error {
 	var gone []string
 	for _, d := range ds {
 		switch {
-		case d.Status == StatusDead && !w.configured(d.Connector):
+		case d.Status != StatusDelivered && !w.configured(d.Connector):
 			gone = append(gone, d.Connector)
 		case d.Status == StatusDelivered:
 			has[d.Connector] = true
@@ -170,5 +174,5 @@ func (w *Worker) ReplayRefusal(ctx context.Context, body []byte) error {
 	if len(gone) > 1 {
 		is = "are"
 	}
-	return &ReplayRefused{Connectors: gone, Why: fmt.Sprintf("%s %s not configured now: MQL %s's delivery to it is dead, and the configured connectors have the MQL; configure it again, then replay this dead letter", strings.Join(gone, ", "), is, msg.ID)}
+	return &ReplayRefused{Connectors: gone, Why: fmt.Sprintf("%s %s not configured now: MQL %s was not delivered to it, and the configured connectors have the MQL; configure it again, then replay this dead letter", strings.Join(gone, ", "), is, msg.ID)}
 }

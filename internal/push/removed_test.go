@@ -37,6 +37,28 @@ func TestRemovedConnectorStopsRetrying(t *testing.T) {
 	if st["webhook"].Status != push.StatusDelivered || st["inbox"].Status != push.StatusDelivered || hub.calls != 1 {
 		t.Errorf("the configured connectors: %+v; HubSpot called %d times, want once", st, hub.calls)
 	}
+	// The message was acked: HubSpot back, the lead could never reach it
+	// (a send to it is refused while it has a record). It is a dead
+	// letter saying so, which the replay delivers once HubSpot is back.
+	ctx := context.Background()
+	dead, _ := f.q.Dead(ctx)
+	if len(dead) != 1 || !strings.Contains(dead[0].LastError, "hubspot: not configured now") {
+		t.Fatalf("HubSpot removed while retrying: dead letters %+v, want the MQL's saying HubSpot is not configured", dead)
+	}
+	if err := f.w.ReplayRefusal(ctx, dead[0].Body); !errors.As(err, new(*push.ReplayRefused)) {
+		t.Errorf("replaying it while HubSpot is still removed: %v, want refused", err)
+	}
+	f.w.Connectors = append([]push.Connector{hub}, configured...)
+	if err := f.w.ReplayRefusal(ctx, dead[0].Body); err != nil {
+		t.Fatalf("HubSpot configured again, the replay refused: %v", err)
+	}
+	if err := f.q.Replay(ctx, f.mql.ID); err != nil {
+		t.Fatal(err)
+	}
+	f.drain(t, 2, time.Second)
+	if dead, _ := f.q.Dead(ctx); len(dead) != 0 || statusOf(t, f)["hubspot"].Status != push.StatusDelivered || hub.calls != 2 || rc.ids[f.mql.ID] != 1 {
+		t.Errorf("HubSpot back, replayed: dead letters %+v, status %+v, HubSpot called %d times, webhook %d", dead, statusOf(t, f), hub.calls, rc.ids[f.mql.ID])
+	}
 	// A delivered record of a removed connector is delivered still.
 	f.w.Connectors = configured[:1] // the webhook removed too
 	if st := statusOf(t, f); st["webhook"].Status != push.StatusDelivered || st["webhook"].Was != "" {
