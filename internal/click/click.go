@@ -13,6 +13,10 @@
 // declined with a 503 and records nothing: the reader's click, if it
 // comes, asks again.
 //
+// A click on a known link whose token place holds no token at all (an
+// email tool's merge tag left as it was, an empty one) is counted for its
+// campaign's report, nothing of the reader kept (tokenless.go).
+//
 // A recipient's clicks are judged per visit (visit.go): the clicks of one
 // client on one recipient's email within event.VisitWindow. When any signal
 // fires, every click of the client is flagged, the earlier ones after the
@@ -201,7 +205,8 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := h.now()
-	claims, ok := h.claims(ctx, strings.TrimRight(r.PathValue("token"), "/"), link.Campaign, now)
+	tok := strings.TrimRight(r.PathValue("token"), "/")
+	claims, ok := h.claims(ctx, tok, link.Campaign, now)
 	head := r.Method == http.MethodHead
 	if head && !ok {
 		land()
@@ -237,6 +242,10 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 		ev.Enrichment.Scanner, ev.Enrichment.Bot, ev.Enrichment.FlagReason = true, false, why
 	}
 	if !ok {
+		// No token at all (an unreplaced merge tag, an empty one) is
+		// counted for the campaign's report, or a send whose email tool
+		// left {{baton_token}} in every link showed no click and no why.
+		h.countTokenless(ctx, &ev, link.Campaign, link.ID, tok)
 		h.store(ctx, &ev, "", "")
 		land()
 		return

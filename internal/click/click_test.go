@@ -52,6 +52,12 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { tb.Close() })
+	return newEnvOn(t, clk, tb)
+}
+
+// newEnvOn is the fixture on a store of the caller's (DynamoDB's, moto).
+func newEnvOn(t *testing.T, clk *clock.Manual, tb table.Table) *env {
+	var err error
 	e := &env{reg: &links.Registry{T: tb, AllowedHosts: []string{"www.example.com", ".example.org"}, Now: clk.Now}, log: &eventlog.Log{T: tb, Now: clk.Now}, dir: &identity.Directory{T: tb, Now: clk.Now}, clk: clk}
 	e.st = &identity.Stitcher{Dir: e.dir, Log: e.log}
 	e.h = &click.Handler{Links: e.reg, Verify: verify, Events: e.log, People: e.st, T: tb, Now: clk.Now}

@@ -72,6 +72,7 @@ var kinds = []kind{
 	{"JOB#", "", qualify},   // rescore jobs and their lists of people
 	{"CLICKDUE", "", click}, // clicks waiting for their visit's verdict
 	{"CAMPEV#", "", click},  // a campaign's clicks and opens (its report)
+	{"NOTOKEN#", "", click}, // a campaign's clicks that came without a recipient token (counts, no one's)
 	{"MQLS", "", qualify},
 	{"AGG#", "", qualify},
 	{"SCORED#", "", qualify}, // the index of scored people (reports)
@@ -113,7 +114,7 @@ var itemKinds = map[string]string{
 // partitionOwner is the owner of each partition-key prefix: the package
 // that builds and decodes the partition's key (others use its function).
 var partitionOwner = map[string]string{
-	"V#": eventlog, "P#": identity, "EMAIL#": identity, "TOMB#": privacy, "SESS#": session, "JOB#": qualify, "CLICKDUE": click, "CAMPEV#": click,
+	"V#": eventlog, "P#": identity, "EMAIL#": identity, "TOMB#": privacy, "SESS#": session, "JOB#": qualify, "CLICKDUE": click, "CAMPEV#": click, "NOTOKEN#": click,
 	"MQLS": qualify, "AGG#": qualify, "SCORED#": qualify, "LINK#": links, "CAMP#": links, "CAMPS": links, "EXT#": push, "INBOX": push, "Q#": queue,
 	"ACCTS": account, "ACCTKEY#": account, "ACCT#": account, "ACCTGONE#": account, "AUDIT": audit, "DLQLEASE": dlq, "SFAFORGET#": push,
 	"REPNAME": repnames, "MQLDELIVERED": push, "CONNSINCE": push,

@@ -202,3 +202,19 @@ func (kr *Keyring) Verify(tok string, now time.Time) (Claims, error) {
 	}
 	return c, nil
 }
+
+// Shaped reports whether s has a token's shape (the length and alphabet
+// Verify takes), whatever its signature: what arrived in a tracked link's
+// token place was meant to be a token (cut, or of another key or
+// campaign), not text an email tool left there.
+func Shaped(s string) bool {
+	if len(s) < 20 || len(s) > 200 {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}

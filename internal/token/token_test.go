@@ -149,3 +149,23 @@ func TestSigningKeyCannotRetire(t *testing.T) {
 		}
 	}
 }
+
+// TestShaped: a token signed is of a token's shape, and so is one cut
+// short past 20 characters (meant to be a token); an email tool's merge
+// tag left in the link, an empty one, or anything else is not.
+func TestShaped(t *testing.T) {
+	tok, err := ring(t).Sign(claims)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{tok, tok[:24]} {
+		if !Shaped(s) {
+			t.Errorf("Shaped(%q) = false", s)
+		}
+	}
+	for _, s := range []string{"", "{{baton_token}}", "*|BATON_TOKEN|*", "%%baton_token%%", "[baton_token]", tok + "%7D", strings.Repeat("a", 201), "short"} {
+		if Shaped(s) {
+			t.Errorf("Shaped(%q) = true", s)
+		}
+	}
+}
