@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/click"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/links"
 )
@@ -75,8 +76,13 @@ func (h *Handler) linkRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/campaigns/{id}", h.Require(ScopeRead, h.getCampaign))
 }
 
+// mergeField is the recipient token's place in a tracked link: SendGrid's
+// syntax for the list's baton_token column, which another email tool
+// replaces with its own (the campaign page says so).
+const mergeField = "{{baton_token}}"
+
 func (h *Handler) tracked(r *http.Request, l links.Link) LinkView {
-	return LinkView{ID: l.ID, URL: l.URL, Tracked: httpx.BaseURL(h.PublicURL, r, h.Proxies) + "/c/" + l.ID + "/{{baton_token}}", Honeypot: l.Honeypot}
+	return LinkView{ID: l.ID, URL: l.URL, Tracked: httpx.BaseURL(h.PublicURL, r, h.Proxies) + "/c/" + l.ID + "/" + mergeField, Honeypot: l.Honeypot}
 }
 
 func (h *Handler) addLinks(w http.ResponseWriter, r *http.Request) {
@@ -176,7 +182,18 @@ func (h *Handler) getCampaign(w http.ResponseWriter, r *http.Request) {
 	for _, l := range ls {
 		out = append(out, h.tracked(r, l))
 	}
-	httpx.JSON(w, http.StatusOK, map[string]any{"campaign": c, "links": out})
+	body := map[string]any{"campaign": c, "links": out}
+	if h.Workspace != nil {
+		// Clicks that came without a recipient token (the merge tag left
+		// as it was, or empty): no report of people counts them.
+		nt, err := click.CampaignTokenless(r.Context(), h.Workspace.T, c.ID)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		body["tokenless"] = nt
+	}
+	httpx.JSON(w, http.StatusOK, body)
 }
 
 func (h *Handler) linkErr(w http.ResponseWriter, err error) {

@@ -181,11 +181,14 @@ func (h *Handler) formLinkErr(w http.ResponseWriter, r *http.Request, err error,
 // campaignView is a campaign's page: its links, the recipient list form,
 // and the report.
 type campaignView struct {
-	C       links.Campaign
-	Links   []LinkView
-	Pixel   string
-	Created bool
-	CanMint bool
+	C     links.Campaign
+	Links []LinkView
+	Pixel string
+	// MergeField: the token's place in the links, which the page says to
+	// replace with the email tool's own merge field.
+	MergeField string
+	Created    bool
+	CanMint    bool
 	// CanUpload: the caller has the write scope (a read-only caller sees
 	// no upload form).
 	CanUpload bool
@@ -274,11 +277,32 @@ type campaignReport struct {
 	PerLink                             []linkCount
 	Clickers                            []clicker
 	MQLs                                []qualify.MQL
+	// NoToken: clicks that came without a recipient token (the email
+	// tool left {{baton_token}} as it was, or rendered it empty): they
+	// name no one, so no count above has them; the page says why.
+	NoToken click.Tokenless
+}
+
+// NoTokenFirst and NoTokenOthers are what the links said in the token's
+// place: the merge tags as they arrived, the most clicked first.
+func (r campaignReport) NoTokenFirst() string {
+	if len(r.NoToken.Arrived) == 0 {
+		return ""
+	}
+	return r.NoToken.Arrived[0]
+}
+
+func (r campaignReport) NoTokenOthers() string {
+	if len(r.NoToken.Arrived) < 2 {
+		return ""
+	}
+	return strings.Join(r.NoToken.Arrived[1:], ", ")
 }
 
 type linkCount struct {
 	Link                    LinkView
 	Human, Pending, Scanner int
+	NoToken                 int // clicks without a recipient token (scanners apart)
 }
 
 type clicker struct {
@@ -298,7 +322,8 @@ func (h *Handler) renderCampaign(w http.ResponseWriter, r *http.Request, status 
 	v.CanMint = h.Recipients != nil && h.Recipients.Keyring != nil
 	v.CanUpload = canWrite(r)
 	v.MaxMB = megabytes(h.maxUpload())
-	v.Pixel = httpx.BaseURL(h.PublicURL, r, h.Proxies) + "/o/" + c.ID + "/{{baton_token}}.gif"
+	v.Pixel = httpx.BaseURL(h.PublicURL, r, h.Proxies) + "/o/" + c.ID + "/" + mergeField + ".gif"
+	v.MergeField = mergeField
 	byID := map[string]*linkCount{}
 	// A stable order (ids are random): by creation, then destination, the
 	// honeypot last.
@@ -329,6 +354,15 @@ func (h *Handler) renderCampaign(w http.ResponseWriter, r *http.Request, status 
 		if err := h.campaignReport(r, &v.Report, evs, byID, c); err != nil {
 			h.fail(w, r, err)
 			return
+		}
+		if v.Report.NoToken, err = click.CampaignTokenless(r.Context(), h.Workspace.T, c.ID); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		for id, n := range v.Report.NoToken.PerLink {
+			if lc := byID[id]; lc != nil {
+				lc.NoToken = n
+			}
 		}
 	}
 	v.Names = map[string]string{}

@@ -10,7 +10,15 @@ import (
 // missing here shows in English; TestJapaneseCoversPages fails on one.
 var ja = map[string]string{
 	"human clicks: %d · awaiting judgement: %d": "人によるクリック %d 件・判定待ち %d 件",
-	"%s people found.":                          "%s 人が見つかりました。",
+	"%d clicks arrived without a recipient token: the link still said %s. Your email tool did not replace it: use its own merge field for the baton_token column.": "受信者トークンのないクリックが %d 件ありました。リンクが %s のままでした。配信ツールが差し込んでいません。baton_token 列には、お使いの配信ツールの差し込みタグを使ってください。",
+	"%s (or %s)": "%s（または %s）",
+	"%d clicks arrived without a recipient token.": "受信者トークンのないクリックが %d 件ありました。",
+	"%d of them had an empty token: those recipients had no baton_token in your email tool's list (added after the list with tokens was made?); upload the list again and use the new file.": "うち %d 件はトークンが空でした。配信ツールのリストでその受信者に baton_token がありません（トークン付きリストを作成した後に追加した受信者？）。リストをもう一度アップロードし、新しいファイルを使ってください。",
+	"%d of them had something else where the token goes.":                                                              "うち %d 件はトークンの位置に別の文字列がありました。",
+	"These clicks name no one: the figures below leave them out (the No token column of clicks per link counts them).": "これらのクリックは誰のものか分からないため、下の数値には含まれません（リンク別クリックの「トークンなし」列に数えています）。",
+	"No token": "トークンなし",
+	"In each link and the open pixel, replace %[1]s with your email tool's merge field for the baton_token column: Mailchimp *|BATON_TOKEN|*; SendGrid %[1]s, as it is; other tools (Benchmark Email, blastmail …): the merge field their editor inserts for that column. Left as it is, a click arrives without a token and names no one.": "各リンクと開封ピクセルの %[1]s は、配信ツールで baton_token 列を差し込むタグに置き換えてください。Mailchimp は *|BATON_TOKEN|*、SendGrid は %[1]s のままです。その他のツール（Benchmark Email、blastmail など）は、エディタで baton_token 列の差し込み項目を挿入してください。置き換えないと、クリックはトークンなしで届き、誰のクリックにもなりません。",
+	"%s people found.": "%s 人が見つかりました。",
 	"A campaign is one email send: its tracked links, its recipient list with a token per person, and what the recipients did.":                                                  "キャンペーンはメール配信 1 回分です。計測リンク、受信者ごとのトークン付きリスト、受信者の行動をまとめます。",
 	"Add a hidden honeypot link (a click on it marks a security scanner)":                                                                                                        "隠しハニーポットリンクを追加する（クリックしたのはセキュリティスキャナと判定）",
 	"An email column and any others (name, company…); UTF-8, Shift_JIS (Excel) or EUC-JP, up to %s MB. You get the same CSV back with a baton_token column for your email tool.": "email 列と任意の列（氏名、会社名など）。UTF-8、Shift_JIS（Excel）または EUC-JP、%s MB まで。同じ CSV に baton_token 列を付けて返します。配信ツールに読み込ませてください。",

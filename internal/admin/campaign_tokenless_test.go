@@ -1,0 +1,113 @@
+package admin_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"html"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/baton-hq/baton/internal/click"
+	"github.com/baton-hq/baton/internal/eventlog"
+	"github.com/baton-hq/baton/internal/links"
+)
+
+// TestCampaignPageSaysClicksCameWithoutAToken: a marketer whose email
+// tool's merge syntax is not {{baton_token}} sent the links with the tag
+// left in them; every click landed the reader and was recorded nowhere
+// the campaign's report reads, so the page said 0 clicks and nothing of
+// why. The page now says, in English and Japanese, how many clicks came
+// without a token and what the links said instead, and the JSON carries
+// the count; next to the links it says to use the tool's own merge field.
+func TestCampaignPageSaysClicksCameWithoutAToken(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	reg := &links.Registry{T: f.tb, Now: f.clk.Now}
+	if _, err := reg.CreateCampaign(ctx, links.Campaign{ID: "nov-news", SentAt: f.clk.Now().Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	ls, err := reg.Add(ctx, "nov-news", []string{"https://www.example.com/webinar"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The click routes on the same store; a token is "ok-<campaign>" here
+	// (recording a recipient's click needs no person for this test).
+	ch := &click.Handler{Links: reg, Events: &eventlog.Log{T: f.tb, Now: f.clk.Now}, T: f.tb, Now: f.clk.Now,
+		Verify: func(tok string, _ time.Time) (click.Claims, error) {
+			return click.Claims{}, errors.New("no token here")
+		}}
+	mux := http.NewServeMux()
+	ch.Routes(mux)
+	for _, tok := range []string{"{{baton_token}}", "*|BATON_TOKEN|*", "%7B%7Bbaton_token%7D%7D"} {
+		w := httptest.NewRecorder()
+		mux.ServeHTTP(w, httptest.NewRequest("GET", "/c/"+ls[0].ID+"/"+tok, nil))
+		if w.Code != http.StatusFound || w.Header().Get("Location") != "https://www.example.com/webinar" {
+			t.Fatalf("click with %s: %d %q", tok, w.Code, w.Header().Get("Location"))
+		}
+	}
+
+	cookie, _ := f.login(fullToken)
+	page := func(query string) string {
+		t.Helper()
+		a := f.req("GET", "/admin/campaigns/nov-news"+query, "", "Cookie", cookie, "Accept", "text/html")
+		if a.code != 200 {
+			t.Fatalf("page%s: %d %s", query, a.code, a.body)
+		}
+		return html.UnescapeString(a.body)
+	}
+	en := page("")
+	for _, want := range []string{
+		"3 clicks arrived without a recipient token: the link still said {{baton_token}} (or *|BATON_TOKEN|*). Your email tool did not replace it: use its own merge field for the baton_token column.",
+		"replace {{baton_token}} with your email tool's merge field for the baton_token column: Mailchimp *|BATON_TOKEN|*",
+	} {
+		if !strings.Contains(en, want) {
+			t.Errorf("the English page does not say %q:\n%s", want, en)
+		}
+	}
+	ja := page("?lang=ja")
+	for _, want := range []string{
+		"受信者トークンのないクリックが 3 件ありました。リンクが {{baton_token}}（または *|BATON_TOKEN|*） のままでした。",
+		"{{baton_token}} は、配信ツールで baton_token 列を差し込むタグに置き換えてください。Mailchimp は *|BATON_TOKEN|*",
+	} {
+		if !strings.Contains(ja, want) {
+			t.Errorf("the Japanese page does not say %q:\n%s", want, ja)
+		}
+	}
+	a := f.req("GET", "/admin/campaigns/nov-news", "", "Authorization", "Bearer "+fullToken)
+	var got struct {
+		Tokenless struct {
+			Clicks    int
+			MergeTags int
+			Arrived   []string
+			PerLink   map[string]int
+		}
+	}
+	if a.code != 200 || json.Unmarshal([]byte(a.body), &got) != nil {
+		t.Fatalf("JSON: %d %s", a.code, a.body)
+	}
+	if got.Tokenless.Clicks != 3 || got.Tokenless.MergeTags != 3 || got.Tokenless.PerLink[ls[0].ID] != 3 || len(got.Tokenless.Arrived) != 2 {
+		t.Errorf("JSON tokenless %+v, want 3 clicks, all merge tags, on the link", got.Tokenless)
+	}
+}
+
+// TestCampaignPageWithoutTokenlessClicksSaysNothingOfThem: no such click,
+// no warning (the link instructions are there all the same).
+func TestCampaignPageWithoutTokenlessClicksSaysNothingOfThem(t *testing.T) {
+	f := newFixture(t)
+	reg := &links.Registry{T: f.tb, Now: f.clk.Now}
+	if _, err := reg.CreateCampaign(context.Background(), links.Campaign{ID: "nov-news"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reg.Add(context.Background(), "nov-news", []string{"https://www.example.com/webinar"}, false); err != nil {
+		t.Fatal(err)
+	}
+	cookie, _ := f.login(fullToken)
+	a := f.req("GET", "/admin/campaigns/nov-news", "", "Cookie", cookie, "Accept", "text/html")
+	if a.code != 200 || strings.Contains(a.body, `id="no-token"`) || strings.Contains(a.body, "No token") || !strings.Contains(a.body, `id="merge-field"`) {
+		t.Errorf("page: %d %s", a.code, a.body)
+	}
+}
