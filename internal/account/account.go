@@ -60,7 +60,7 @@ var ErrNotFound = errors.New("account: not found")
 // Account is a company and the people Baton knows there.
 type Account struct {
 	ID         string            `json:"id"`
-	Name       string            `json:"name"`          // the company name most of its people gave (or the domain)
+	Name       string            `json:"name"`          // the company most of its people gave, as they wrote it in full (vote), or the domain
 	Keys       []string          `json:"keys"`          // grouping keys: d:<domain>, n:<normalised company name>
 	Attributes map[string]string `json:"attributes"`    // company attributes: the SFA's value, else the value most of its people gave
 	SFA        map[string]string `json:"sfa,omitempty"` // what the SFAs reported of the company (SetSFA)
@@ -346,38 +346,123 @@ func round(f float64) float64 {
 	return float64(int64(f*10+0.5)) / 10
 }
 
-// vote returns the company attributes most of the members gave (ties: a
-// company name written out, 株式会社アクメ商事, before one abbreviated,
-// (株)アクメ商事; then the first member's, the most recently active).
+// vote returns the company attributes most of the members gave. On a tie,
+// the value of the most senior person among those who gave it (a decision
+// maker's before a manager's, a practitioner's, then one whose title names
+// no role: 従業員数 as the CEO gave it, not a dropdown's default a
+// practitioner left), then the value of the most recently active (members
+// come most recently active first).
+//
+// The company name votes by company, not by spelling: the names with one
+// CompanyKey (株式会社アクメ, (株)アクメ, 株式会社アクメ 東京支店) are one
+// company's votes, so a branch's spelling never wins a tie against its own
+// company's. The winning company is written as its people most often wrote
+// it in full (a branch or department that the key drops left out, unless
+// each of them wrote one); on a tie the name written out, 株式会社アクメ商事,
+// before one abbreviated, (株)アクメ商事, then as above. A name with no key
+// (なし, -) votes by its spelling, as it did.
 func vote(members []Member) map[string]string {
 	out := map[string]string{}
-	votes := map[string]map[string]int{}
-	order := map[string][]string{} // each attribute's values, first given first
-	for _, m := range members {
-		for _, k := range companyAttributes {
-			v := strings.TrimSpace(m.Company[k])
-			if v == "" {
-				continue
-			}
-			if votes[k] == nil {
-				votes[k] = map[string]int{}
-			}
-			if votes[k][v] == 0 {
-				order[k] = append(order[k], v)
-			}
-			votes[k][v]++
-		}
-	}
-	for k, vs := range votes {
-		best := order[k][0]
-		for _, v := range order[k][1:] {
-			if vs[v] > vs[best] || vs[v] == vs[best] && k == "company" && abbreviated(best) && !abbreviated(v) {
-				best = v
+	vals := make([]given, 0, len(members)) // one attribute's at a time
+	for _, k := range companyAttributes {
+		vals = vals[:0]
+		for i, m := range members {
+			if v := strings.TrimSpace(m.Company[k]); v != "" {
+				vals = append(vals, given{value: v, member: i, rank: seniority(m.Role)})
 			}
 		}
-		out[k] = best
+		switch {
+		case len(vals) == 0:
+		case k != "company":
+			out[k] = winner(vals, spelling, nil).value
+		default:
+			keys := map[string]given{} // by spelling: most members share a few
+			for i, g := range vals {
+				kg, ok := keys[g.value]
+				if !ok {
+					key, unit := companyKey(g.value, true)
+					kg = given{company: "n:" + key, unit: unit}
+					if key == "" {
+						kg.company = "v:" + g.value
+					}
+					keys[g.value] = kg
+				}
+				vals[i].company, vals[i].unit = kg.company, kg.unit
+			}
+			won := winner(vals, func(g given) string { return g.company }, nil).company
+			vals = slices.DeleteFunc(vals, func(g given) bool { return g.company != won })
+			if slices.ContainsFunc(vals, func(g given) bool { return !g.unit }) {
+				vals = slices.DeleteFunc(vals, func(g given) bool { return g.unit })
+			}
+			out[k] = winner(vals, spelling, func(v string) bool { return !abbreviated(v) }).value
+		}
 	}
 	return out
+}
+
+// given is one member's value of an attribute, as vote counts it.
+type given struct {
+	value  string
+	member int // the member's place: lower is more recently active
+	rank   int // seniority of the member's role
+	// company names: the company voted for (its CompanyKey), and whether
+	// the name also names a branch or department (companyKey)
+	company string
+	unit    bool
+}
+
+func spelling(g given) string { return g.value }
+
+// seniority ranks a role for vote's ties: Roles' order, lower is more
+// senior; no role after them all.
+func seniority(role string) int {
+	if i := slices.Index(Roles, role); i >= 0 {
+		return i
+	}
+	return len(Roles)
+}
+
+// winner groups the values by group and returns the group most members
+// gave, as its most recently active member gave it: on a tie the group
+// prefer likes (nil: none), then the one with the most senior member, then
+// the one given first (gs is in the members' order: the most recently
+// active member's).
+func winner(gs []given, group func(given) string, prefer func(string) bool) given {
+	type tally struct {
+		first     given // the most recently active member's value
+		n, rank   int
+		preferred bool
+	}
+	var order []string
+	tallies := map[string]*tally{}
+	for _, g := range gs {
+		key := group(g)
+		t := tallies[key]
+		if t == nil {
+			t = &tally{first: g, rank: g.rank, preferred: prefer != nil && prefer(g.value)}
+			tallies[key] = t
+			order = append(order, key)
+		}
+		t.n++
+		t.rank = min(t.rank, g.rank)
+	}
+	best := tallies[order[0]]
+	for _, g := range order[1:] {
+		t := tallies[g]
+		switch {
+		case t.n != best.n:
+			if t.n > best.n {
+				best = t
+			}
+		case t.preferred != best.preferred:
+			if t.preferred {
+				best = t
+			}
+		case t.rank < best.rank:
+			best = t
+		}
+	}
+	return best.first
 }
 
 // SetSFA keeps what an SFA reported of the account's company (company,

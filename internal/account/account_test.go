@@ -506,3 +506,35 @@ func TestBandCrossingRewritesTheAccount(t *testing.T) {
 		t.Fatalf("41 points, warm: the account item shows %v, want 41", got)
 	}
 }
+
+// TestBranchSpellingDoesNotNameTheAccount: three people of one company
+// gave it as 株式会社アクメ, (株)アクメ and 株式会社アクメ 東京支店, the
+// branch's practitioner last, leaving 従業員数 at a dropdown's 250-999
+// where the CEO chose 1000+. The account was named after the branch and
+// said 250-999; it is named 株式会社アクメ (its 会社名 too) and says 1000+.
+func TestBranchSpellingDoesNotNameTheAccount(t *testing.T) {
+	w := newWorld(t)
+	for _, p := range []struct{ vid, email, company, title, employees string }{
+		{"v1", "ceo@acme.co.jp", "株式会社アクメ", "代表取締役社長", "1000+"},
+		{"v2", "sato@acme.co.jp", "(株)アクメ", "", ""},
+		{"v3", "tanaka@acme.co.jp", "株式会社アクメ 東京支店", "営業担当", "250-999"},
+	} {
+		w.clk.Advance(time.Hour)
+		attrs := map[string]string{"company": p.company, "title": p.title}
+		if p.employees != "" {
+			attrs["employees"] = p.employees
+		}
+		w.handle(w.person(p.vid, p.email, attrs))
+	}
+	as := w.accounts()
+	if len(as) != 1 || len(as[0].Members) != 3 {
+		t.Fatalf("accounts %+v", as)
+	}
+	a, err := w.book.Get(context.Background(), as[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Name != "株式会社アクメ" || a.Attributes["company"] != "株式会社アクメ" || a.Attributes["employees"] != "1000+" {
+		t.Errorf("name %q, attributes %v", a.Name, a.Attributes)
+	}
+}

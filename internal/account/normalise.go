@@ -122,15 +122,23 @@ func joinForms(words []string) []string {
 // names no company (namesNone: 個人, なし, N/A, 会社名, テスト, aaa ...) or
 // the name is a form's example left to fill in (leftToFill: 〇〇商事).
 func CompanyKey(name string) string {
+	k, _ := companyKey(name, false)
+	return k
+}
+
+// companyKey is CompanyKey, and with unit whether the name names a branch
+// or department the key drops (株式会社アクメ 東京支店, バトン株式会社
+// 大阪営業所): not the company's own name as its people write it.
+func companyKey(name string, unit bool) (string, bool) {
 	folded := strings.ToLower(norm.NFKC.String(name))
 	if leftToFill(folded) {
-		return "" // 〇〇商事, 株式会社××工業: a form's example, not a name
+		return "", false // 〇〇商事, 株式会社××工業: a form's example, not a name
 	}
 	k := plainKey(dropUnits(folded))
 	if namesNone(k) {
-		return "" // 個人, なし, N/A, ー...: no company, or strangers share one account
+		return "", false // 個人, なし, N/A, ー...: no company, or strangers share one account
 	}
-	return k
+	return k, unit && k != plainKey(folded)
 }
 
 // namesNone reports whether a key names no company: a placeholder
