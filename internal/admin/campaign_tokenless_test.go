@@ -111,3 +111,52 @@ func TestCampaignPageWithoutTokenlessClicksSaysNothingOfThem(t *testing.T) {
 		t.Errorf("page: %d %s", a.code, a.body)
 	}
 }
+
+// TestCampaignPageSaysAnotherSendsTokens: a list tokenised for October's
+// send was used again for November's: every click carried a good token,
+// of another campaign, which names no one on November's links, and was
+// recorded nowhere the report reads. The page says how many, and what to
+// do, in English and Japanese; the JSON counts them.
+func TestCampaignPageSaysAnotherSendsTokens(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	reg := &links.Registry{T: f.tb, Now: f.clk.Now}
+	if _, err := reg.CreateCampaign(ctx, links.Campaign{ID: "nov-news", SentAt: f.clk.Now().Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	ls, err := reg.Add(ctx, "nov-news", []string{"https://www.example.com/webinar"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := &click.Handler{Links: reg, Events: &eventlog.Log{T: f.tb, Now: f.clk.Now}, T: f.tb, Now: f.clk.Now,
+		Verify: func(tok string, _ time.Time) (click.Claims, error) {
+			if tok == "oct-token-1234567890abcdef" {
+				return click.Claims{Campaign: "oct-news", PersonID: "p_yamada"}, nil
+			}
+			return click.Claims{}, errors.New("no token here")
+		}}
+	mux := http.NewServeMux()
+	ch.Routes(mux)
+	for range 2 {
+		w := httptest.NewRecorder()
+		mux.ServeHTTP(w, httptest.NewRequest("GET", "/c/"+ls[0].ID+"/oct-token-1234567890abcdef", nil))
+		if w.Code != http.StatusFound {
+			t.Fatalf("click: %d", w.Code)
+		}
+	}
+	cookie, _ := f.login(fullToken)
+	for lang, want := range map[string]string{
+		"en": "2 of them carried another send's recipient token: a list tokenised for another campaign was used for this one.",
+		"ja": "うち 2 件は別の配信の受信者トークンでした。",
+	} {
+		a := f.req("GET", "/admin/campaigns/nov-news?lang="+lang, "", "Cookie", cookie, "Accept", "text/html")
+		if a.code != 200 || !strings.Contains(html.UnescapeString(a.body), want) {
+			t.Errorf("%s: want %q: %d\n%s", lang, want, a.code, a.body)
+		}
+	}
+	a := f.req("GET", "/admin/campaigns/nov-news", "", "Authorization", "Bearer "+fullToken)
+	var got struct{ Tokenless struct{ Clicks, OtherSends int } }
+	if a.code != 200 || json.Unmarshal([]byte(a.body), &got) != nil || got.Tokenless.Clicks != 2 || got.Tokenless.OtherSends != 2 {
+		t.Errorf("JSON: %d %s", a.code, a.body)
+	}
+}

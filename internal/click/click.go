@@ -149,6 +149,18 @@ func (h *Handler) claims(ctx context.Context, token, campaign string, now time.T
 	return c, active
 }
 
+// otherSends reports whether token is a recipient token Baton minted for
+// another campaign than this link's: a tokenised list reused for another
+// send. It names no one here (a token is good for its own send's links),
+// and is counted so that the report says why.
+func (h *Handler) otherSends(token, campaign string, now time.Time) bool {
+	if h.Verify == nil || token == "" || len(token) > 512 {
+		return false
+	}
+	c, err := h.Verify(token, now)
+	return err == nil && c.Campaign != "" && c.Campaign != campaign
+}
+
 func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	if enrichment.Prefetch(r.Header) {
@@ -245,7 +257,7 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 		// No token at all (an unreplaced merge tag, an empty one) is
 		// counted for the campaign's report, or a send whose email tool
 		// left {{baton_token}} in every link showed no click and no why.
-		h.countTokenless(ctx, &ev, link.Campaign, link.ID, tok)
+		h.countTokenless(ctx, &ev, link.Campaign, link.ID, tok, h.otherSends(tok, link.Campaign, now))
 		h.store(ctx, &ev, "", "")
 		land()
 		return

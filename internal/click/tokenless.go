@@ -22,7 +22,7 @@ import (
 // campaign and link, nothing personal (no address, user agent or visitor),
 // with the first merge tag of each kind as it arrived, to show the user.
 //
-//	PK=NOTOKEN#<campaign>  SK=link:<link id>   counters clicks, scanners, empty, tag, malformed, tag:<kind> (ADD)
+//	PK=NOTOKEN#<campaign>  SK=link:<link id>   counters clicks, scanners, empty, tag, malformed, other, tag:<kind> (ADD)
 //	PK=NOTOKEN#<campaign>  SK=sample:<kind>    the first merge tag of that kind as it arrived (capped)
 const (
 	KindTokenless       = "tokenless"
@@ -40,6 +40,7 @@ const (
 	tokenEmpty     = "empty"     // the merge field rendered empty: the recipient had no baton_token in the tool's list
 	tokenTag       = "tag"       // a merge tag left as it was
 	tokenMalformed = "malformed" // anything else of no token's shape
+	tokenOther     = "other"     // a token of another campaign: its tokenised list reused for this send
 )
 
 // mergeTags are the merge-tag syntaxes of email tools, by kind: the
@@ -80,8 +81,11 @@ func notAToken(tok string) (what, tagKind string) {
 // countTokenless counts a click on a known link whose token place held no
 // token. A click the request alone flags (a scanner's network or user
 // agent, the honeypot, the scanner window) is counted apart.
-func (h *Handler) countTokenless(ctx context.Context, ev *event.Event, campaign, link, tok string) {
+func (h *Handler) countTokenless(ctx context.Context, ev *event.Event, campaign, link, tok string, otherSend bool) {
 	what, kind := notAToken(tok)
+	if otherSend {
+		what, kind = tokenOther, ""
+	}
 	if what == "" || h.T == nil || campaign == "" {
 		return
 	}
@@ -113,11 +117,14 @@ func (h *Handler) countTokenless(ctx context.Context, ev *event.Event, campaign,
 // Tokenless is what a campaign's report says of clicks that arrived
 // without a recipient token (scanners apart).
 type Tokenless struct {
-	Clicks    int `json:"clicks"`        // not flagged: Empty + Tags + Malformed
+	Clicks    int `json:"clicks"`        // not flagged: Empty + Tags + Malformed + OtherSends
 	Scanners  int `json:"scannerClicks"` // flagged by the request (network, user agent, honeypot, scanner window)
 	Empty     int `json:"empty"`         // /c/<link>/: the recipient had no baton_token in the email tool's list
 	Tags      int `json:"mergeTags"`     // the merge tag left unreplaced
 	Malformed int `json:"malformed"`     // something else
+	// OtherSends: a recipient token of another campaign (a tokenised
+	// list reused for this send): good for that send's links only.
+	OtherSends int `json:"otherSends"`
 	// Arrived: the merge tags seen, as they arrived (the first of each
 	// syntax), the most clicked first.
 	Arrived []string `json:"arrived,omitempty"`
@@ -148,6 +155,7 @@ func CampaignTokenless(ctx context.Context, t table.Table, campaign string) (Tok
 			out.Empty += int(c[tokenEmpty])
 			out.Tags += int(c[tokenTag])
 			out.Malformed += int(c[tokenMalformed])
+			out.OtherSends += int(c[tokenOther])
 			if c["clicks"] > 0 {
 				if out.PerLink == nil {
 					out.PerLink = map[string]int{}
