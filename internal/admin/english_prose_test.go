@@ -6,9 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/baton-hq/baton/internal/admin"
-	"github.com/baton-hq/baton/internal/event"
-	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/push"
 )
 
@@ -23,34 +20,13 @@ import (
 func TestEnglishPagesSayProse(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	q, _, log, st := scoring(t, f)
-	inbox := &push.Inbox{T: f.tb}
-	f.h.Deliveries = &admin.DeliveryAdmin{Queue: noDead{}, Inbox: inbox}
 	at := f.clk.Now()
-	evs := []event.Event{
-		{ID: "prose-a", Type: event.Download, VisitorID: "prose-v", URL: "https://www.example.com/a.pdf", Timestamp: at, ReceivedAt: at},
-		{ID: "prose-b", Type: event.FormSubmit, VisitorID: "prose-v", Timestamp: at, ReceivedAt: at, Properties: map[string]any{"form": map[string]any{"id": "contact"}}},
-	}
-	if _, err := log.Append(ctx, evs); err != nil {
-		t.Fatal(err)
-	}
 	fields := map[string]string{"company": "アクメ", "last_name": "佐々木", "first_name": "三郎", "title": "部長", "employees": "500"}
-	p, _, err := st.Identify(ctx, identity.Identification{Visitor: "prose-v", Email: "s.sasaki@maker.example", At: at, Strength: identity.Strong, Fields: fields})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := q.Process(ctx, evs); err != nil {
-		t.Fatal(err)
-	}
-	ms, err := q.MQLs(ctx, p.ID)
-	if err != nil || len(ms) != 1 {
-		t.Fatalf("MQLs %v %v", ms, err)
-	}
-	m := ms[0]
-	if _, err := inbox.Push(ctx, push.Lead{MQLID: m.ID, PersonID: p.ID, Email: m.Email, Attributes: fields, Condition: m.Condition, Reasons: m.Facts,
-		QualifiedAt: m.At, Cycle: m.Cycle, FirstTouch: push.Touch{Channel: "exhibition"}}); err != nil {
-		t.Fatal(err)
-	}
+	il := qualifyToInbox(t, f, "prose-v", "s.sasaki@maker.example", fields, func(l *push.Lead) {
+		l.BehaviourScore, l.FitScore, l.Grade = 0, 0, ""
+		l.FirstTouch = push.Touch{Channel: "exhibition"}
+	})
+	q, p := il.Q, il.P
 	if res, err := q.OutcomeWhy(ctx, p.ID, "rejected", "v1", "rep-a", "予算なし", at.Add(time.Hour)); err != nil || !res.Applied {
 		t.Fatalf("rejected: %+v %v", res, err)
 	}

@@ -7,9 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/baton-hq/baton/internal/admin"
 	"github.com/baton-hq/baton/internal/event"
-	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/push"
 )
 
@@ -25,38 +23,13 @@ import (
 // meet it; the person page and its JSON say the same figure.
 func TestInboxCardDecaysTheScoreNow(t *testing.T) {
 	f := newFixture(t)
-	ctx := context.Background()
-	q, _, log, st := scoring(t, f)
-	inbox := &push.Inbox{T: f.tb}
-	f.h.Deliveries = &admin.DeliveryAdmin{Queue: noDead{}, Inbox: inbox}
-	f.h.Workspace = &admin.Workspace{T: f.tb, Now: f.clk.Now}
-	at := f.clk.Now()
 	// 15 + 30 + 5 behaviour points, and a 部長 of 500 people (grade A):
 	// hot-and-fit (behaviour 40, grade A or B) and the matrix (warm x A).
-	evs := []event.Event{
-		{ID: "decay-a", Type: event.Download, VisitorID: "decay-v", URL: "https://www.example.com/a.pdf", Timestamp: at, ReceivedAt: at},
-		{ID: "decay-b", Type: event.FormSubmit, VisitorID: "decay-v", Timestamp: at, ReceivedAt: at, Properties: map[string]any{"form": map[string]any{"id": "contact"}}},
+	il := qualifyToInbox(t, f, "decay-v", "cold@maker.example", map[string]string{"name": "冷川 一郎", "title": "部長", "employees": "500"}, func(l *push.Lead) { l.Reasons = nil })
+	if il.M.Verdict.Behaviour != 50 {
+		t.Fatalf("MQL %+v", il.M)
 	}
-	if _, err := log.Append(ctx, evs); err != nil {
-		t.Fatal(err)
-	}
-	fields := map[string]string{"name": "冷川 一郎", "title": "部長", "employees": "500"}
-	p, _, err := st.Identify(ctx, identity.Identification{Visitor: "decay-v", Email: "cold@maker.example", At: at, Strength: identity.Strong, Fields: fields})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := q.Process(ctx, evs); err != nil {
-		t.Fatal(err)
-	}
-	ms, err := q.MQLs(ctx, p.ID)
-	if err != nil || len(ms) != 1 || ms[0].Verdict.Behaviour != 50 {
-		t.Fatalf("MQLs %+v %v", ms, err)
-	}
-	m := ms[0]
-	if _, err := inbox.Push(ctx, push.Lead{MQLID: m.ID, PersonID: p.ID, Email: m.Email, Attributes: fields, Condition: m.Condition, QualifiedAt: m.At, Cycle: m.Cycle,
-		BehaviourScore: m.Verdict.Behaviour, FitScore: m.Verdict.Fit, Grade: m.Verdict.Grade}); err != nil {
-		t.Fatal(err)
-	}
+	p, at := il.P, f.clk.Now()
 	serveScoring(t, f)
 	get := func(path, lang string) string {
 		t.Helper()
@@ -142,35 +115,9 @@ func TestInboxCardDecaysTheScoreNow(t *testing.T) {
 func TestInboxCardRiseIsNoWarning(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	q, _, log, st := scoring(t, f)
-	inbox := &push.Inbox{T: f.tb}
-	f.h.Deliveries = &admin.DeliveryAdmin{Queue: noDead{}, Inbox: inbox}
-	f.h.Workspace = &admin.Workspace{T: f.tb, Now: f.clk.Now}
 	at := f.clk.Now()
-	evs := []event.Event{
-		{ID: "rise-a", Type: event.Download, VisitorID: "rise-v", URL: "https://www.example.com/a.pdf", Timestamp: at, ReceivedAt: at},
-		{ID: "rise-b", Type: event.FormSubmit, VisitorID: "rise-v", Timestamp: at, ReceivedAt: at, Properties: map[string]any{"form": map[string]any{"id": "contact"}}},
-	}
-	if _, err := log.Append(ctx, evs); err != nil {
-		t.Fatal(err)
-	}
-	fields := map[string]string{"name": "熱川 二郎", "title": "部長", "employees": "500"}
-	p, _, err := st.Identify(ctx, identity.Identification{Visitor: "rise-v", Email: "warm@maker.example", At: at, Strength: identity.Strong, Fields: fields})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := q.Process(ctx, evs); err != nil {
-		t.Fatal(err)
-	}
-	ms, err := q.MQLs(ctx, p.ID)
-	if err != nil || len(ms) != 1 {
-		t.Fatalf("MQLs %+v %v", ms, err)
-	}
-	m := ms[0]
-	if _, err := inbox.Push(ctx, push.Lead{MQLID: m.ID, PersonID: p.ID, Email: m.Email, Attributes: fields, Condition: m.Condition, QualifiedAt: m.At, Cycle: m.Cycle,
-		BehaviourScore: m.Verdict.Behaviour, FitScore: m.Verdict.Fit, Grade: m.Verdict.Grade}); err != nil {
-		t.Fatal(err)
-	}
+	il := qualifyToInbox(t, f, "rise-v", "warm@maker.example", map[string]string{"name": "熱川 二郎", "title": "部長", "employees": "500"}, nil)
+	q, log := il.Q, il.Log
 	later := at.Add(time.Minute)
 	more := []event.Event{{ID: "rise-c", Type: event.PageView, VisitorID: "rise-v", URL: "https://www.example.com/pricing", Timestamp: later, ReceivedAt: later}}
 	if _, err := log.Append(ctx, more); err != nil {
