@@ -155,7 +155,9 @@ func TestCampaignPageSaysAnotherSendsTokens(t *testing.T) {
 		}
 	}
 	a := f.req("GET", "/admin/campaigns/nov-news", "", "Authorization", "Bearer "+fullToken)
-	var got struct{ Tokenless struct{ Clicks, OtherSends int } }
+	var got struct {
+		Tokenless struct{ Clicks, OtherSends int }
+	}
 	if a.code != 200 || json.Unmarshal([]byte(a.body), &got) != nil || got.Tokenless.Clicks != 2 || got.Tokenless.OtherSends != 2 {
 		t.Errorf("JSON: %d %s", a.code, a.body)
 	}
