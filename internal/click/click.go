@@ -149,16 +149,26 @@ func (h *Handler) claims(ctx context.Context, token, campaign string, now time.T
 	return c, active
 }
 
-// otherSends reports whether token is a recipient token Baton minted for
-// another campaign than this link's: a tokenised list reused for another
-// send. It names no one here (a token is good for its own send's links),
-// and is counted so that the report says why.
-func (h *Handler) otherSends(token, campaign string, now time.Time) bool {
+// unverified says why a token of a token's shape named no one on this
+// link: tokenOther for a recipient token Baton minted for another
+// campaign (a tokenised list reused for another send: a token is good for
+// its own send's links only), tokenMalformed for one that does not verify
+// (cut short by a mail client, altered, expired); "" for one that does
+// (its person no longer active: nothing counted). Both failures are
+// counted, so that the report says why, and so that a click's cost does
+// not tell a good token from a forged one.
+func (h *Handler) unverified(token, campaign string, now time.Time) string {
 	if h.Verify == nil || token == "" || len(token) > 512 {
-		return false
+		return ""
 	}
 	c, err := h.Verify(token, now)
-	return err == nil && c.Campaign != "" && c.Campaign != campaign
+	switch {
+	case err != nil || c.Campaign == "":
+		return tokenMalformed
+	case c.Campaign != campaign:
+		return tokenOther
+	}
+	return ""
 }
 
 func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
@@ -257,7 +267,7 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 		// No token at all (an unreplaced merge tag, an empty one) is
 		// counted for the campaign's report, or a send whose email tool
 		// left {{baton_token}} in every link showed no click and no why.
-		h.countTokenless(ctx, &ev, link.Campaign, link.ID, tok, h.otherSends(tok, link.Campaign, now))
+		h.countTokenless(ctx, &ev, link.Campaign, link.ID, tok, h.unverified(tok, link.Campaign, now))
 		h.store(ctx, &ev, "", "")
 		land()
 		return

@@ -39,7 +39,7 @@ func tokenlessPK(campaign string) string { return tokenlessPfx + campaign }
 const (
 	tokenEmpty     = "empty"     // the merge field rendered empty: the recipient had no baton_token in the tool's list
 	tokenTag       = "tag"       // a merge tag left as it was
-	tokenMalformed = "malformed" // anything else of no token's shape
+	tokenMalformed = "malformed" // anything else of no token's shape, or of its shape that does not verify
 	tokenOther     = "other"     // a token of another campaign: its tokenised list reused for this send
 )
 
@@ -59,6 +59,11 @@ var mergeTags = []struct {
 	{"angle", regexp.MustCompile(`^<%=?[ \w.:-]{1,48}%>$`)},                         // <%= baton_token %>
 	{"brace", regexp.MustCompile(`^\{[ \w.:-]{1,48}\}$`)},                           // {baton_token}
 }
+
+// batonTokenTag is a merge tag naming the baton_token column (any case,
+// spaces, a separator or none, a tool's prefix such as contact. or
+// subscriber:): what a tool left unreplaced, the only text kept.
+var batonTokenTag = regexp.MustCompile(`(?i)^[^\w]*([\w]+[.:])?\s*baton[ _.-]?token\s*[^\w]*$`)
 
 // notAToken says what a token's place held when it is no token: "" when
 // it has a token's shape (whether it verifies is another matter), else
@@ -81,10 +86,10 @@ func notAToken(tok string) (what, tagKind string) {
 // countTokenless counts a click on a known link whose token place held no
 // token. A click the request alone flags (a scanner's network or user
 // agent, the honeypot, the scanner window) is counted apart.
-func (h *Handler) countTokenless(ctx context.Context, ev *event.Event, campaign, link, tok string, otherSend bool) {
+func (h *Handler) countTokenless(ctx context.Context, ev *event.Event, campaign, link, tok, unverified string) {
 	what, kind := notAToken(tok)
-	if otherSend {
-		what, kind = tokenOther, ""
+	if what == "" {
+		what = unverified // a token's shape: another send's, or one that does not verify
 	}
 	if what == "" || h.T == nil || campaign == "" {
 		return
@@ -104,11 +109,15 @@ func (h *Handler) countTokenless(ctx context.Context, ev *event.Event, campaign,
 		return
 	}
 	// The first of its kind on this link keeps its text (a handful of
-	// writes a campaign whatever its clicks).
-	if kind != "" && n["tag:"+kind] == 1 {
+	// writes a campaign whatever its clicks), only once per campaign and
+	// only a baton_token tag: anyone can click a link with any text in a
+	// merge tag's shape, and what is kept is shown on the campaign page,
+	// inside its advice ("the link still said ..."): a phone number or a
+	// domain there would read as Baton's.
+	if kind != "" && n["tag:"+kind] == 1 && batonTokenTag.MatchString(tok) {
 		data, _ := json.Marshal(map[string]string{"text": tok})
 		it := table.Item{PK: tokenlessPK(campaign), SK: sampleSKPfx + kind, Kind: KindTokenlessSample, Data: data}
-		if err := h.T.Put(ctx, it, table.Always); err != nil {
+		if err := h.T.Put(ctx, it, table.NotExists); err != nil && !errors.Is(err, table.ErrConditionFailed) {
 			h.log().Error("click: keep a merge tag that arrived", "err", err)
 		}
 	}

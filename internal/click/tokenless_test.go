@@ -46,11 +46,13 @@ func TestClicksWithoutATokenAreCounted(t *testing.T) {
 				"/c/" + e.link.ID + "/*|BATON_TOKEN|*",
 				"/c/" + e.link.ID + "/*%7CBATON_TOKEN%7C*",
 				"/c/" + e.link.ID + "/%25%25baton_token%25%25",
-				"/c/" + e.link.ID + "/",                               // rendered empty
-				"/c/" + e.link.ID + "/" + strings.Repeat("x", 9),      // something else
-				"/c/" + e.link.ID + "/ok-" + e.ann.ID + "-nov-news",   // a recipient's own
-				"/c/" + e.link.ID + "/ok-" + e.ann.ID + "-other-news", // a token, of another campaign
-				"/c/" + hp[0].ID + "/{{baton_token}}",                 // the honeypot: a scanner's
+				"/c/" + e.link.ID + "/",                                                      // rendered empty
+				"/c/" + e.link.ID + "/" + strings.Repeat("x", 9),                             // something else
+				"/c/" + e.link.ID + "/bad-" + strings.Repeat("a", 30),                        // a token's shape that does not verify (cut short, altered)
+				"/c/" + e.link.ID + "/%5B%5Bre-login%20at%20baton-support.example.net%5D%5D", // a merge tag's shape, anyone's text: counted, never shown
+				"/c/" + e.link.ID + "/ok-" + e.ann.ID + "-nov-news",                          // a recipient's own
+				"/c/" + e.link.ID + "/ok-" + e.ann.ID + "-other-news",                        // a token, of another campaign
+				"/c/" + hp[0].ID + "/{{baton_token}}",                                        // the honeypot: a scanner's
 			} {
 				w := e.get("GET", path, "")
 				if w.Code != http.StatusFound || !strings.HasPrefix(w.Header().Get("Location"), "https://www.example.com/webinar") {
@@ -67,11 +69,11 @@ func TestClicksWithoutATokenAreCounted(t *testing.T) {
 			// Another campaign's token names no one here (a token is good
 			// for its own send's links): a tokenised list reused for this
 			// send. It is counted apart, so that the report says why.
-			if got.Clicks != 8 || got.Tags != 5 || got.Empty != 1 || got.Malformed != 1 || got.OtherSends != 1 || got.Scanners != 1 {
-				t.Errorf("counted %+v, want 8 clicks (5 merge tags, 1 empty, 1 malformed, 1 another send's token), 1 scanner's; a recipient's click and a HEAD not at all", got)
+			if got.Clicks != 10 || got.Tags != 6 || got.Empty != 1 || got.Malformed != 2 || got.OtherSends != 1 || got.Scanners != 1 {
+				t.Errorf("counted %+v, want 10 clicks (6 merge tags, 1 empty, 2 malformed, 1 another send's token), 1 scanner's; a recipient's click and a HEAD not at all", got)
 			}
-			if got.PerLink[e.link.ID] != 8 || len(got.PerLink) != 1 {
-				t.Errorf("per link %v, want %s: 8", got.PerLink, e.link.ID)
+			if got.PerLink[e.link.ID] != 10 || len(got.PerLink) != 1 {
+				t.Errorf("per link %v, want %s: 10", got.PerLink, e.link.ID)
 			}
 			want := []string{"{{baton_token}}", "*|BATON_TOKEN|*", "%%baton_token%%"} // the most clicked first
 			if !slices.Equal(got.Arrived, want) {

@@ -3,6 +3,7 @@ package push
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -43,6 +44,17 @@ func (w *Worker) deliverOwn(ctx context.Context, mql qualify.MQL, maxAttempts in
 	if erased, err := privacy.Erased(ctx, w.T, mql.Email); err != nil {
 		return Result{Reason: "tombstone check: " + err.Error()}
 	} else if erased {
+		return res
+	}
+	// Nor of one who withdrew consent: the configured connectors had the
+	// MQL before, and a connector configured again must not get them
+	// (a letter would keep their email, asking for a replay that the
+	// consent check refuses).
+	if p, err := w.Dir.Get(ctx, mql.Person); errors.Is(err, identity.ErrNotFound) {
+		return res
+	} else if err != nil {
+		return Result{Reason: "consent check: " + err.Error()}
+	} else if !p.ConsentWithdrawn.IsZero() {
 		return res
 	}
 	gone, err := w.removedUndelivered(ctx, mql)

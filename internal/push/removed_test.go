@@ -150,3 +150,30 @@ func TestRemovedDeadConnectorKeepsItsLetter(t *testing.T) {
 		t.Fatalf("webhook got it %d times; dead letters %+v, want one saying HubSpot is not configured", rc.ids[f.mql.ID], dead)
 	}
 }
+
+// TestRemovedConnectorKeepsNoLetterOfAnOptOut: HubSpot retrying an MQL
+// the other connectors have, the person then withdraws consent, and
+// HubSpot is taken out: the message was dead-lettered (holding their
+// email) asking for a replay once HubSpot is back, which the consent
+// check would refuse. It is done with, no letter kept.
+func TestRemovedConnectorKeepsNoLetterOfAnOptOut(t *testing.T) {
+	rc := &receiver{ids: map[string]int{}}
+	f := setup(t, rc)
+	ctx := context.Background()
+	hub := &scripted{name: "hubspot", errs: []error{&push.Error{Connector: "hubspot", Status: 503, Message: "Service Unavailable"}}}
+	configured := f.w.Connectors
+	f.w.Connectors = append([]push.Connector{hub}, configured...)
+	f.drain(t, 1, time.Second)
+	if st := statusOf(t, f); st["hubspot"].Status != push.StatusRetrying || st["webhook"].Status != push.StatusDelivered {
+		t.Fatalf("before: %+v", st)
+	}
+	if err := f.w.Stitcher.WithdrawConsent(ctx, "pv1", f.clk.t); err != nil {
+		t.Fatal(err)
+	}
+	f.w.Connectors = configured
+	f.clk.t = f.clk.t.Add(time.Hour)
+	f.drain(t, 2, time.Second)
+	if dead, _ := f.q.Dead(ctx); len(dead) != 0 {
+		t.Errorf("dead letters %+v: an opted-out person's MQL kept for a connector taken out", dead)
+	}
+}
