@@ -309,7 +309,7 @@ func TestDashboardChartNamesConditionsByLabel(t *testing.T) {
 	serveScoring(t, f)
 	rules := labelledRules(t, "")
 	f.h.Lab = lab.New(f.tb, rules, nil, "rules.yaml", nil, f.clk.Now)
-	bar := regexp.MustCompile(`<text x="0" y="\d+" dy="15">([^<]*)</text>`)
+	bar := regexp.MustCompile(`<text x="0" y="\d+" dy="15">(?:<tspan class="wide">)?([^<]*)<`)
 	for _, lang := range []string{"ja", "en"} {
 		a := f.req("GET", "/admin/?lang="+lang, "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")
 		if a.code != 200 {

@@ -397,6 +397,7 @@ func sortedKeys[V any](m map[string]V) []string {
 type bar struct {
 	Label  string
 	Short  string // Label as it fits before the bar (the whole one is the bar's title)
+	Narrow string // Short for a phone's width, where the chart's text is 18px to stay legible
 	Phrase bool   // Label is a phrase of the pages ("(no campaign)"), said in the page's language whole
 	Value  float64
 	Text   string
@@ -424,16 +425,18 @@ func newChart(title string, labels []string, values []float64, text func(float64
 	for i, l := range labels {
 		w := 0
 		if max > 0 {
-			w = int(values[i] / max * 280)
+			w = int(values[i] / max * 240)
 		}
-		c.Bars = append(c.Bars, bar{Label: l, Short: clipLabel(l, labelWidth), Value: values[i], Text: text(values[i]), Y: 28*i + 5, W: w})
+		c.Bars = append(c.Bars, bar{Label: l, Short: clipLabel(l, labelWidth), Narrow: clipLabel(l, labelWidth*15/18), Value: values[i], Text: text(values[i]), Y: 28*i + 5, W: w})
 	}
 	return c
 }
 
-// labelWidth is the room a chart's label has before its bar (x=180 in the
-// chart's 560-wide box), in the box's units at its 15px font.
-const labelWidth = 172
+// labelWidth is the room a chart's label has before its bar (x=220 in the
+// chart's 560-wide box, bars up to 240 and their value after), in the
+// box's units at its 15px font: a condition's label (Behaviour and fit
+// matrix, 行動帯×グレードのマトリクス) whole, where 172 cut it short.
+const labelWidth = 212
 
 // clipLabel cuts a label that would run under its bar, by the width its
 // characters take (a kanji or kana about 15, a Latin letter or digit about
