@@ -545,6 +545,57 @@ type inboxLead struct {
 	rec *qualify.Record // the person's score record, read by answer for judgeNow
 }
 
+// asked is what a lead told Baton on the forms up to the MQL: their
+// message as typed, and the other fields they gave (BANT's first), each
+// by its attribute's key.
+type asked struct {
+	Message string
+	Fields  []askedField
+}
+
+type askedField struct{ Key, Value string }
+
+// onTheCardAlready are the attributes the card's first lines say (name,
+// company, title, email), and the message, said apart.
+var onTheCardAlready = map[string]bool{"name": true, "last_name": true, "first_name": true, "full_name": true, "company": true, "title": true, "email": true, "message": true}
+
+// askedFirst orders what sales reads first: BANT's answers, then how to
+// reach them.
+var askedFirst = []string{"budget", "authority", "need", "timeframe", "timeline", "department", "phone", "employees", "industry"}
+
+// Asked is what the lead told Baton, for the card: a sales rep without an
+// SFA had only "BANT 3 of 4" and never the inquiry itself (its text was in
+// the inbox's JSON alone). Nil when they gave nothing beyond the card's
+// first lines.
+func (l inboxLead) Asked() *asked {
+	a := &asked{Message: l.Attributes["message"]}
+	keys := make([]string, 0, len(l.Attributes))
+	for k, v := range l.Attributes {
+		if !onTheCardAlready[k] && strings.TrimSpace(v) != "" {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(x, y string) int {
+		ix, iy := slices.Index(askedFirst, x), slices.Index(askedFirst, y)
+		switch {
+		case ix >= 0 && iy >= 0:
+			return ix - iy
+		case ix >= 0:
+			return -1
+		case iy >= 0:
+			return 1
+		}
+		return strings.Compare(x, y)
+	})
+	for _, k := range keys {
+		a.Fields = append(a.Fields, askedField{Key: k, Value: l.Attributes[k]})
+	}
+	if strings.TrimSpace(a.Message) == "" && len(a.Fields) == 0 {
+		return nil
+	}
+	return a
+}
+
 // ScoreChanged reports whether the person's behaviour score now differs
 // from the MQL's as the card says them (to one decimal): the card shows
 // both.

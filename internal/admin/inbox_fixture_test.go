@@ -2,6 +2,7 @@ package admin_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/baton-hq/baton/internal/admin"
@@ -61,4 +62,31 @@ func qualifyToInbox(t *testing.T, f *fixture, vis, email string, fields map[stri
 		t.Fatal(err)
 	}
 	return inboxLead{Q: q, Log: log, Inbox: inbox, P: p, M: m}
+}
+
+// TestInboxCardSaysWhatTheyAsked: a sales rep without an SFA read only
+// "BANT 4 of 4" on the card, never the inquiry (見積もりをお願いします…)
+// nor the BANT answers: they were in the inbox's JSON alone. The card
+// says what they typed and the fields they gave, BANT's first, in the
+// page's language; the name, company and title lines are not repeated.
+func TestInboxCardSaysWhatTheyAsked(t *testing.T) {
+	f := newFixture(t)
+	fields := map[string]string{"last_name": "田中", "first_name": "一郎", "company": "アクメ", "title": "部長", "employees": "500",
+		"message": "見積もりをお願いします。導入時期は来期を予定しています。", "phone": "03-1234-5678", "timeframe": "3ヶ月以内", "budget": "あり"}
+	qualifyToInbox(t, f, "asked-v", "tanaka@maker.example", fields, nil)
+	serveScoring(t, f)
+	for lang, want := range map[string][]string{
+		"ja": {"MQL までに本人が伝えた内容", "入力内容：<bdi class=\"typed\">見積もりをお願いします。導入時期は来期を予定しています。</bdi>", "<li>予算：<bdi>あり</bdi></li><li>導入時期：<bdi>3ヶ月以内</bdi></li><li>電話番号：<bdi>03-1234-5678</bdi></li><li>従業員数：<bdi>500</bdi></li>"},
+		"en": {"What they told us, up to the MQL", "They typed: <bdi class=\"typed\">見積もりをお願いします。", "<li>Budget: <bdi>あり</bdi></li>"},
+	} {
+		a := f.req("GET", "/admin/inbox?lang="+lang, "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")
+		for _, w := range want {
+			if a.code != 200 || !strings.Contains(a.body, w) {
+				t.Errorf("%s: the card does not say %q: %d\n%s", lang, w, a.code, a.body)
+			}
+		}
+		if strings.Contains(a.body, "<li>"+map[string]string{"ja": "役職", "en": "Title"}[lang]) {
+			t.Errorf("%s: the title repeated among what they told", lang)
+		}
+	}
 }
