@@ -460,13 +460,23 @@ func positionWeight(i, n int) float64 {
 	}
 }
 
+// answers reports whether a stage change is sales' answer to the MQL it
+// follows: any verdict on it (accepted, rejected, SQL, an opportunity, won,
+// lost: every change from the MQL stage is sales', qualify.OutcomeOf), or
+// an acceptance or rejection (a history stored otherwise). A lead closed
+// lost straight from the MQL was answered too: it was counted awaiting
+// (unassigned), beside the reps report naming who closed it.
+func answers(c qualify.StageChange) bool {
+	return c.From == qualify.StageMQL || c.To == qualify.StageSAL || c.To == qualify.StageRejected
+}
+
 // SLARow summarises follow-up for one owner.
 type SLARow struct {
 	Owner     string `json:"owner"`
 	MQLs      int    `json:"mqls"`
-	Responded int    `json:"responded"` // accepted or rejected: sales answered either way
-	Accepted  int    `json:"accepted"`
-	Rejected  int    `json:"rejected"`
+	Responded int    `json:"responded"` // any verdict: sales answered
+	Accepted  int    `json:"accepted"`  // accepted, SQL, opportunity or won
+	Rejected  int    `json:"rejected"`  // (responded lost straight from the MQL are neither)
 	WithinSLA int    `json:"withinSla"` // responses within the SLA
 	// ShareWithin (of the responses) and MedianHours (working hours on a
 	// business calendar) are not measured (null) until sales responded.
@@ -480,7 +490,7 @@ type SLARow struct {
 	NotDelivered int `json:"notDelivered"`
 }
 
-// SLA reports time to respond (accept or reject) against the SLA, measured
+// SLA reports time to respond (any verdict) against the SLA, measured
 // in the calendar's working time, by owner ("(all)" first; MQLs nobody
 // answered yet count under "(unassigned)"), every MQL taken as reaching
 // sales when raised.
@@ -559,7 +569,7 @@ func SLAOf(ctx context.Context, people []*Person, f Filter, within time.Duration
 				if c.At.Before(m.At) {
 					continue
 				}
-				if c.To == qualify.StageSAL || c.To == qualify.StageRejected || (c.From == qualify.StageMQL && c.To != qualify.StageLost) {
+				if answers(c) {
 					e.acc = &p.History[i]
 					break
 				}
@@ -623,9 +633,13 @@ func SLAOf(ctx context.Context, people []*Person, f Filter, within time.Duration
 			switch {
 			case e.acc != nil:
 				r.Responded++
-				if e.acc.To == qualify.StageRejected {
+				switch e.acc.To {
+				case qualify.StageRejected:
 					r.Rejected++
-				} else {
+				case qualify.StageLost:
+					// Answered, closed without a deal: neither accepted
+					// nor sent back to nurture (the reps report's lost).
+				default:
 					r.Accepted++
 				}
 				if e.took <= within {

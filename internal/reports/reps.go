@@ -97,7 +97,7 @@ func RepsOf(ctx context.Context, people []*Person, f Filter, within time.Duratio
 				case qualify.StageSAL, qualify.StageSQL, qualify.StageOpportunity, qualify.StageCustomer:
 					accepted = true
 				}
-				if answer.IsZero() && (c.To == qualify.StageSAL || c.To == qualify.StageRejected || c.From == qualify.StageMQL && c.To != qualify.StageLost) {
+				if answer.IsZero() && answers(c) {
 					answer = c.At
 				}
 				if sqlAt.IsZero() && (c.To == qualify.StageSQL || c.To == qualify.StageOpportunity || c.To == qualify.StageCustomer) {
