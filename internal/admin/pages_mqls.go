@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,7 +19,9 @@ import (
 // owner and hand-off per connector, and the dead letters to replay.
 type mqlsView struct {
 	Condition, Grade, Owner, Stage, From, To string
+	Outcome                                  string // sales' verdict on the MQL (mqlOutcome), "" for any
 	Conditions, Grades, Owners, Stages       []string
+	Outcomes                                 []string
 	Rows                                     []mqlRow
 	Dead                                     []deadRow
 	DeadList                                 deadList
@@ -46,6 +49,7 @@ type deadList struct {
 type mqlRow struct {
 	M                           qualify.MQL
 	Name, Company, Stage, Owner string
+	Outcome                     string // sales' verdict on this MQL (mqlOutcome)
 	Deliveries                  []push.Delivery
 }
 
@@ -68,8 +72,14 @@ func (h *Handler) mqlsPage(w http.ResponseWriter, r *http.Request) {
 	v := mqlsView{Condition: q.Get("condition"), Grade: q.Get("grade"), Owner: strings.TrimSpace(q.Get("owner")), Stage: q.Get("stage"), From: q.Get("from"), To: q.Get("to"), Replayed: q.Get("replayed"), ReplayFailed: q.Get("replay_failed"), ReplayWhy: q.Get("why"),
 		Sent: q.Get("sent"), SendFailed: q.Get("send_failed"), SendTo: q.Get("connector"), SendWhy: q.Get("why"),
 		CanSend: h.Deliveries != nil && h.Deliveries.SendTo != nil && h.Deliveries.Enqueue != nil}
-	v.Stages = allStages()
+	v.Stages, v.Outcomes = stagesNow(), allOutcomes
 	f, after, bad := h.mqlQuery(q)
+	if bad == nil {
+		// ?stage=rejected (or lost) is shown as the verdict it means.
+		v.Stage, v.Outcome = f.Stage, f.Outcome
+	} else {
+		v.Outcome = q.Get("outcome")
+	}
 	if d := q.Get("dead"); bad == nil && d != "" && !queue.ValidDeadCursor(d) {
 		bad = &badParam{"dead", "dead must be the link to older dead letters of an earlier page"}
 	}
@@ -187,10 +197,48 @@ func (h *Handler) deadNewestFirst(ctx context.Context, q url.Values) ([]deadRow,
 }
 
 // mqlFilter is what the MQL list keeps: by the MQL (condition, grade,
-// when: To excluded) and by its person now (sales owner, stage).
+// when: To excluded, sales' verdict on it) and by its person now (sales
+// owner, stage).
 type mqlFilter struct {
-	Condition, Grade, Owner, Stage string
-	From, To                       time.Time
+	Condition, Grade, Owner, Stage, Outcome string
+	From, To                                time.Time
+}
+
+// allOutcomes are sales' verdicts on an MQL (mqlOutcome), the MQL list's
+// outcome filter: "none" is an MQL sales have not answered.
+var allOutcomes = []string{"accepted", "sql", "opportunity", "won", "rejected", "lost", "none"}
+
+// stagesNow are the stages a person can be at now, the MQL list's stage
+// filter: rejected and lost are left out, since such a lead is recycled
+// at once (its stage now is recycled); the outcome filter finds them.
+func stagesNow() []string {
+	return slices.DeleteFunc(allStages(), func(s string) bool { return s == qualify.StageRejected || s == qualify.StageLost })
+}
+
+// mqlOutcome is sales' verdict on m, its cycle's latest: the stage
+// changes from when it qualified up to the recycle that ends its cycle
+// (as the SLA report reads an MQL's answer), so a person rejected,
+// recycled and qualified again has their old MQL rejected and the new
+// one as sales answer it. "none": no answer yet (or the cycle ended
+// without one).
+func mqlOutcome(m qualify.MQL, hist []qualify.StageChange) string {
+	out := "none"
+	for _, c := range hist {
+		if c.At.Before(m.At) {
+			continue
+		}
+		switch c.To {
+		case qualify.StageSAL:
+			out = "accepted"
+		case qualify.StageSQL, qualify.StageOpportunity, qualify.StageRejected, qualify.StageLost:
+			out = c.To
+		case qualify.StageCustomer:
+			out = "won"
+		case qualify.StageRecycled:
+			return out
+		}
+	}
+	return out
 }
 
 // mqlConditions are the rules' MQL conditions.
@@ -214,7 +262,19 @@ func (h *Handler) mqlQuery(q url.Values) (f mqlFilter, after string, bad *badPar
 	if bad = oneOf(q, "stage", allStages()); bad != nil {
 		return f, "", bad
 	}
-	f = mqlFilter{Condition: q.Get("condition"), Grade: q.Get("grade"), Owner: strings.TrimSpace(q.Get("owner")), Stage: q.Get("stage")}
+	if bad = oneOf(q, "outcome", allOutcomes); bad != nil {
+		return f, "", bad
+	}
+	f = mqlFilter{Condition: q.Get("condition"), Grade: q.Get("grade"), Owner: strings.TrimSpace(q.Get("owner")), Stage: q.Get("stage"), Outcome: q.Get("outcome")}
+	// Nobody stays rejected or lost (they are recycled at once): a stage
+	// filter of either, which once matched nothing, is sales' verdict on
+	// the MQL, so that existing links and scripts find those MQLs.
+	if f.Stage == qualify.StageRejected || f.Stage == qualify.StageLost {
+		if f.Outcome != "" && f.Outcome != f.Stage {
+			return f, "", &badParam{"stage", "stage " + f.Stage + " is outcome " + f.Stage + " (a rejected or lost lead is recycled at once); give outcome alone"}
+		}
+		f.Stage, f.Outcome = "", f.Stage
+	}
 	if f.From, f.To, bad = dayRange(q, h.loc()); bad != nil {
 		return f, "", bad
 	}
@@ -255,7 +315,7 @@ func (h *Handler) filterMQLs(ctx context.Context, f mqlFilter, cursor string, wa
 			if row.Owner != "" {
 				owners[row.Owner] = true
 			}
-			if (f.Owner != "" && !sameWho(row.Owner, f.Owner)) || (f.Stage != "" && row.Stage != f.Stage) {
+			if (f.Owner != "" && !sameWho(row.Owner, f.Owner)) || (f.Stage != "" && row.Stage != f.Stage) || (f.Outcome != "" && row.Outcome != f.Outcome) {
 				continue
 			}
 			rows = append(rows, row)
@@ -315,7 +375,8 @@ func (h *Handler) namedHistory(ctx context.Context, person string) ([]qualify.St
 }
 
 // personNow reads an MQL's person's stage now and sales owner by key: the
-// score record and the stage history, the owner named as names has it.
+// score record and the stage history, the owner named as names has it;
+// and from that history sales' verdict on the MQL.
 func (h *Handler) personNow(ctx context.Context, row *mqlRow, names repnames.Names) error {
 	rec, err := h.Scores.Record(ctx, row.M.Person)
 	if err != nil && err != identity.ErrNotFound {
@@ -331,6 +392,7 @@ func (h *Handler) personNow(ctx context.Context, row *mqlRow, names repnames.Nam
 			row.Owner = names.Of(c.OwnerID, c.Owner)
 		}
 	}
+	row.Outcome = mqlOutcome(row.M, hist)
 	return nil
 }
 

@@ -150,7 +150,7 @@ func (h *Handler) mqls(w http.ResponseWriter, r *http.Request) {
 		limit = n
 	}
 	q := r.URL.Query()
-	for _, k := range []string{"condition", "grade", "owner", "stage", "from", "to", "after"} {
+	for _, k := range []string{"condition", "grade", "owner", "stage", "outcome", "from", "to", "after"} {
 		if q.Has(k) {
 			h.filteredMQLs(w, r, limit)
 			return
