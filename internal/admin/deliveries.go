@@ -420,6 +420,8 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 		v.Note = "Sales' verdict recorded."
 	case "not-applied":
 		v.Note, v.NotApplied = notApplied(page{L: h.lang(w, r)}, q), true
+	case "need-why":
+		v.Note, v.NotApplied = needWhy(page{L: h.lang(w, r)}, q), true
 	}
 	links := url.Values{}
 	for k, vs := range q {

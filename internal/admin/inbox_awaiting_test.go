@@ -68,7 +68,7 @@ func TestInboxFiltersLeadsAwaitingAVerdict(t *testing.T) {
 	f.clk.Set(t0.Add(2 * time.Hour))
 	serveScoring(t, f)
 	want := []string{people[6], people[4], people[2], people[0]} // newest first
-	card := regexp.MustCompile(`<div class="card lead( answered)?"><h2><a href="people/([^"]+)">`)
+	card := regexp.MustCompile(`<div class="card lead( answered)?" id="lead-[^"]+"><h2><a href="people/([^"]+)">`)
 	link := regexp.MustCompile(`<a href="inbox\?show=awaiting" class="awaiting"( aria-current="true")?>([^<]*)</a>`)
 	for lang, label := range map[string]string{"en": "Awaiting verdict (4)", "ja": "未回答（4）"} {
 		var listed []string

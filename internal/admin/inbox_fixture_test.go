@@ -2,6 +2,7 @@ package admin_test
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -88,5 +89,46 @@ func TestInboxCardSaysWhatTheyAsked(t *testing.T) {
 		if strings.Contains(a.body, "<li>"+map[string]string{"ja": "役職", "en": "Title"}[lang]) {
 			t.Errorf("%s: the title repeated among what they told", lang)
 		}
+	}
+}
+
+// TestInboxRejectionNeedsItsReason: the inbox's form took a rejection with
+// no reason, and the reason could never be added (the same verdict again
+// is a duplicate): the MQL quality report kept a rejection nobody
+// explained. The form's rejection or loss without a reason records
+// nothing and says so, in the page's language; with one it is recorded
+// and the inbox opens at the lead's card. An API client's verdict without
+// a reason is taken as before.
+func TestInboxRejectionNeedsItsReason(t *testing.T) {
+	f := newFixture(t)
+	il := qualifyToInbox(t, f, "why-v", "why@maker.example", map[string]string{"title": "部長", "employees": "500"}, nil)
+	serveScoring(t, f)
+	cookie, csrf := f.login(fullToken)
+	post := func(outcome, why string) answer {
+		t.Helper()
+		form := url.Values{"outcome": {outcome}, "why": {why}, "mql": {il.M.ID}, "back": {"inbox"}, "csrf": {csrf}}
+		return f.req("POST", "/admin/people/"+il.P.ID+"/outcome", form.Encode(), "Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded")
+	}
+	for _, outcome := range []string{"rejected", "lost"} {
+		a := post(outcome, "  ")
+		loc := a.hdr.Get("Location")
+		if a.code != 303 || !strings.HasPrefix(loc, "../../inbox?m=need-why&outcome="+outcome) || !strings.HasSuffix(loc, "#lead-"+il.M.ID) {
+			t.Fatalf("%s without a reason: %d %q", outcome, a.code, loc)
+		}
+		for lang, want := range map[string]string{"en": "was not recorded: give the reason.", "ja": "は記録していません。理由を入力してください。"} {
+			p := f.req("GET", "/admin/inbox?"+strings.TrimPrefix(strings.SplitN(loc, "#", 2)[0], "../../inbox?")+"&lang="+lang, "", "Cookie", cookie, "Accept", "text/html")
+			if !strings.Contains(p.body, want) || !strings.Contains(p.body, `id="lead-`+il.M.ID+`"`) {
+				t.Errorf("%s, %s: the inbox does not say %q:\n%s", outcome, lang, want, p.body)
+			}
+		}
+	}
+	if rec, _ := il.Q.Record(context.Background(), il.P.ID); rec.Stage != qualify.StageMQL {
+		t.Fatalf("a verdict without its reason was recorded: stage %s", rec.Stage)
+	}
+	if a := post("rejected", "予算なし"); a.code != 303 || a.hdr.Get("Location") != "../../inbox?m=outcome#lead-"+il.M.ID {
+		t.Errorf("with its reason: %d %q", a.code, a.hdr.Get("Location"))
+	}
+	if rec, _ := il.Q.Record(context.Background(), il.P.ID); rec.Stage != qualify.StageRecycled {
+		t.Errorf("rejected with its reason: stage %s, want recycled", rec.Stage)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"github.com/baton-hq/baton/internal/event"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -61,6 +62,14 @@ func (h *Handler) outcome(w http.ResponseWriter, r *http.Request) {
 		bad("deliveryId", "deliveryId: at most 128 bytes on one line")
 		return
 	}
+	if form && req.Why == "" && (req.Outcome == qualify.StageRejected || req.Outcome == qualify.StageLost) {
+		// The form's reason is for a rejection or a loss, and it is what
+		// the MQL quality report and the definition's tuning read; a
+		// verdict recorded without one could never be given one (the
+		// same verdict again is a duplicate). Back to the form, saying so.
+		backTo(w, r, person, url.Values{"m": {"need-why"}, "outcome": {req.Outcome}})
+		return
+	}
 	if req.Owner == "" {
 		req.Owner = callerName(r) // who answered: the SLA report's owner
 	}
@@ -82,29 +91,43 @@ func (h *Handler) outcome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if form {
-		// The inbox's form goes back to the inbox, at its filter, where
-		// sales goes on with the next lead (back names which: a fixed
-		// word, never an address); any other form to the person's page.
-		to := "../" + person
-		switch r.PostForm.Get("back") {
-		case "inbox":
-			to = "../../inbox"
-		case "awaiting":
-			to = "../../inbox?show=awaiting"
-		}
 		q := url.Values{"m": {"outcome"}}
 		if !res.Applied { // the page says so, and why: not "recorded"
 			q = url.Values{"m": {"not-applied"}, "outcome": {req.Outcome}, "why": {ignoredKind(res.Ignored, res.Stage, qualify.OutcomeStage(req.Outcome))}, "stage": {res.Stage}}
 		}
-		sep := "?"
-		if strings.Contains(to, "?") {
-			sep = "&"
-		}
-		seeOther(w, to+sep+q.Encode())
+		backTo(w, r, person, q)
 		return
 	}
 	httpx.JSON(w, http.StatusOK, res)
 }
+
+// backTo answers the verdict form: the inbox's goes back to the inbox, at
+// its filter, where sales goes on with the next lead (back names which: a
+// fixed word, never an address), at the lead's card (its MQL's id, when
+// it is an MQL id); any other form to the person's page. q says what the
+// form did.
+func backTo(w http.ResponseWriter, r *http.Request, person string, q url.Values) {
+	to := "../" + person
+	switch r.PostForm.Get("back") {
+	case "inbox":
+		to = "../../inbox"
+	case "awaiting":
+		to = "../../inbox?show=awaiting"
+	}
+	sep := "?"
+	if strings.Contains(to, "?") {
+		sep = "&"
+	}
+	to += sep + q.Encode()
+	if mql := r.PostForm.Get("mql"); strings.HasPrefix(to, "../../inbox") && mqlFragment.MatchString(mql) {
+		to += "#lead-" + mql
+	}
+	seeOther(w, to)
+}
+
+// mqlFragment is an MQL id (person id, -c, its cycle): what a card's
+// anchor may name.
+var mqlFragment = regexp.MustCompile(`^p_[0-9a-f]{1,64}-c[0-9]{1,6}$`)
 
 // ignoredKind names why qualify ignored a verdict (OutcomeResult.Ignored)
 // for the person page's note: a word the page knows, never the text
@@ -155,11 +178,27 @@ func notApplied(p page, q url.Values) string {
 	case "earlier-cycle":
 		return p.F("Sales' verdict %s was not applied: it is dated before the person's current MQL.", verdict)
 	case "order":
+		switch stage {
+		case qualify.StageRecycled, qualify.StageRejected, qualify.StageLost:
+			// Not a verdict's order: the lead is nurtured again, and sales
+			// answer the MQL it becomes on new evidence.
+			return p.F("Sales' verdict %s was not applied: the lead went back to nurturing; it becomes an MQL again on new evidence, and sales answer that MQL.", verdict)
+		}
 		if stage != "" {
 			return p.F("Sales' verdict %s was not applied: a person at stage %s cannot move to it (verdicts only move a person forward).", verdict, p.T("stage:"+stage))
 		}
 	}
 	return p.F("Sales' verdict %s was not applied.", verdict)
+}
+
+// needWhy is the inbox's note after its form sent a rejection or a loss
+// without the reason: nothing recorded, the verdict named.
+func needWhy(p page, q url.Values) string {
+	label, ok := verdictLabel[q.Get("outcome")]
+	if !ok {
+		label = "Rejected (back to nurture)"
+	}
+	return p.F("Sales' verdict %s was not recorded: give the reason. A rejection's or a loss's reason is what the MQL quality report and the rules' tuning read, and a verdict recorded without one cannot be given one later.", p.T(label))
 }
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f }

@@ -64,10 +64,10 @@ func TestInboxVerdictSaysWhenNotApplied(t *testing.T) {
 	}
 	loc, note := verdict(recycled, url.Values{"outcome": {"sql"}}, "en")
 	if strings.Contains(note, "recorded") || !strings.Contains(loc, "m=not-applied") ||
-		note != "Sales' verdict SQL was not applied: a person at stage recycled cannot move to it (verdicts only move a person forward)." {
+		note != "Sales' verdict SQL was not applied: the lead went back to nurturing; it becomes an MQL again on new evidence, and sales answer that MQL." {
 		t.Errorf("recycled -> sql: %s: %q", loc, note)
 	}
-	if _, note := verdict(recycled, url.Values{"outcome": {"sql"}}, "ja"); note != "営業の判定「SQL」は反映されませんでした。ステージ「ナーチャリング中」の人はそこへ移れません（判定はステージを先へ進めるだけです）。" {
+	if _, note := verdict(recycled, url.Values{"outcome": {"sql"}}, "ja"); note != "営業の判定「SQL」は反映されませんでした。このリードはナーチャリングに戻っています。新たな行動で再び MQL になったら、その MQL に判定してください。" {
 		t.Errorf("recycled -> sql in Japanese: %q", note)
 	}
 	if rec, _ := q.Record(ctx, recycled); rec.Stage != qualify.StageRecycled {

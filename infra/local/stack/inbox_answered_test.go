@@ -23,7 +23,7 @@ func TestInboxSetsAnsweredLeadsApart(t *testing.T) {
 	if code, b := do(t, "POST", s.URL+"/admin/people/"+done+"/outcome", token, `{"outcome":"accepted"}`); code != 200 {
 		t.Fatalf("verdict: %d %s", code, b)
 	}
-	card := regexp.MustCompile(`(?s)<div class="card lead( answered)?"><h2><a href="people/([^"]+)">.*?</h2>`)
+	card := regexp.MustCompile(`(?s)<div class="card lead( answered)?" id="lead-[^"]+"><h2><a href="people/([^"]+)">.*?</h2>`)
 	for lang, want := range map[string][2]string{"en": {"Answered: Accepted (SAL)", "Awaiting verdict"}, "ja": {"回答済み：受入（SAL）", "未回答"}} {
 		code, b := page(t, s, "/admin/inbox?lang="+lang, token)
 		if code != 200 {
