@@ -132,11 +132,11 @@ func TestNoShowReachesTheInbox(t *testing.T) {
 		t.Errorf("inbox JSON: no score now beside the MQL's: %s", b)
 	}
 	for lang, want := range map[string][]string{
-		"ja": {`<span class="chip noshow">欠席</span>`, "MQL の後に出欠の報告がありました（新しい順）", "欠席：ウェビナー <bdi>" + webinar + "</bdi>", "行動スコア 0",
+		"ja": {`<span class="chip noshow">欠席</span>`, "MQL の後に出欠の報告がありました（新しい順）", "欠席：ウェビナー <bdi>" + webinar + "</bdi><span class=\"muted\">（", "／変更後の行動スコア 0）</span>",
 			`<div class="why"><span class="chip at-mql">MQL 時点</span> `, "<strong>現在は MQL 条件を満たしていません</strong>（現在の行動スコア 0）",
 			"MQL 時点：行動スコア 4", `<strong class="score-now down">現在の行動スコア 0 ↓</strong>`,
 			"<bdi>" + webinar + `</bdi> <span class="chip noshow">欠席</span></li>`},
-		"en": {`<span class="chip noshow">Did not attend</span>`, "Attendance reported after the MQL (newest first)", "Did not attend: Webinar <bdi>" + webinar + "</bdi>", "Behaviour score 0",
+		"en": {`<span class="chip noshow">Did not attend</span>`, "Attendance reported after the MQL (newest first)", "Did not attend: Webinar <bdi>" + webinar + "</bdi><span class=\"muted\"> (", "; Behaviour score after it 0)</span>",
 			`<div class="why"><span class="chip at-mql">At the MQL</span> `, "<strong>No longer meets the MQL condition</strong> (Behaviour score now 0)",
 			"At the MQL: Behaviour score 4", `<strong class="score-now down">Behaviour score now 0 ↓</strong>`,
 			"<bdi>" + webinar + `</bdi> <span class="chip noshow">Did not attend</span></li>`},
