@@ -38,6 +38,7 @@ await page.locator('div.card.lead').first().screenshot({ path: `${shots}/verdict
 await page.goto(base + 'inbox');
 const again = page.locator('form.verdict').first();
 await again.locator('select[name=outcome]').selectOption('rejected');
+await again.locator('input[name=why]').fill(process.env.WHY);
 await Promise.all([page.waitForURL(/\/inbox\?/), again.locator('button[type=submit]').click()]);
 out.againUrl = page.url();
 out.againNote = await page.locator('main p.note[role=status]').innerText();
