@@ -283,6 +283,17 @@ type campaignReport struct {
 	NoToken click.Tokenless
 }
 
+// NoTokenWarns reports whether the clicks without a recipient token are
+// enough to warn of ("your email tool did not replace it"): three or
+// more, or a tenth or more of the send's clicks. A link's id is in every
+// email sent, so one click by anyone (a forward, a curious reader, an
+// outsider) was enough to tell the user their send was broken; fewer are
+// still counted (the links' No token column, the JSON).
+func (r campaignReport) NoTokenWarns() bool {
+	n := r.NoToken.Clicks
+	return n >= 3 || n > 0 && n*10 >= r.HumanClicks+r.Pending+n
+}
+
 // NoTokenFirst and NoTokenOthers are what the links said in the token's
 // place: the merge tags as they arrived, the most clicked first.
 func (r campaignReport) NoTokenFirst() string {
