@@ -368,12 +368,14 @@ func (p page) MQLAt(m qualify.MQL) string {
 	if m.Journey == nil {
 		return p.Dated(m.At)
 	}
-	for _, t := range []*qualify.Touch{m.Journey.Last, m.Journey.First} {
-		if t != nil && t.At.Equal(m.At) && slices.Contains(event.OfflineChannels, t.Channel) {
-			return p.Day(m.At)
-		}
+	t := m.Journey.Last
+	if t == nil {
+		t = m.Journey.First
 	}
-	return p.When(m.At)
+	if t == nil {
+		return p.Dated(m.At)
+	}
+	return p.qualifiedAt(m.At, t.At, t.Channel)
 }
 
 // LeadAt is when an inbox lead qualified, as MQLAt says an MQL's: the day
@@ -383,10 +385,17 @@ func (p page) LeadAt(l push.Lead) string {
 	if t.At.IsZero() {
 		t = l.FirstTouch
 	}
-	if t.At.Equal(l.QualifiedAt) && slices.Contains(event.OfflineChannels, t.Channel) {
-		return p.Day(l.QualifiedAt)
+	return p.qualifiedAt(l.QualifiedAt, t.At, t.Channel)
+}
+
+// qualifiedAt is a qualification's time: its day alone when the latest
+// touch, at that very time, is an offline one (known to the day), else as
+// Dated says it.
+func (p page) qualifiedAt(at, touchAt time.Time, channel string) string {
+	if touchAt.Equal(at) && slices.Contains(event.OfflineChannels, channel) {
+		return p.Day(at)
 	}
-	return p.Dated(l.QualifiedAt)
+	return p.Dated(at)
 }
 
 // StageAt is when a stage change happened, as When says it; the change to
