@@ -109,6 +109,30 @@ func TestMQLListFindsRejectedAndLost(t *testing.T) {
 			t.Errorf("%s: %v, want %v", filter, got, want)
 		}
 	}
+	// Each JSON row says sales' verdict on its MQL and its owner, filtered
+	// or not: a script had only the person's stage now.
+	for _, path := range []string{"/admin/mqls", "/admin/mqls?stage=recycled"} {
+		a := f.req("GET", path, "", "Authorization", "Bearer "+readToken)
+		var body struct {
+			MQLs []struct {
+				ID, Outcome, Owner string
+			} `json:"mqls"`
+		}
+		if a.code != 200 || json.Unmarshal([]byte(a.body), &body) != nil {
+			t.Fatalf("%s: %d %s", path, a.code, a.body)
+		}
+		got := map[string]string{}
+		for _, m := range body.MQLs {
+			got[m.ID] = m.Outcome
+		}
+		want := map[string]string{a1: "lost", a2: "rejected", w1: "rejected", w2: "none"}
+		if path != "/admin/mqls" {
+			want = map[string]string{a1: "lost", a2: "rejected"}
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: verdicts %v, want %v", path, got, want)
+		}
+	}
 	for _, bad := range []string{"outcome=maybe", "stage=lost&outcome=rejected"} {
 		if a := f.req("GET", "/admin/mqls?"+bad, "", "Authorization", "Bearer "+readToken); a.code != 400 {
 			t.Errorf("%s: %d %s, want a 400", bad, a.code, a.body)

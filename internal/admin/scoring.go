@@ -169,24 +169,45 @@ func (h *Handler) mqls(w http.ResponseWriter, r *http.Request) {
 		ms = ms[:limit]
 		next = qualify.MQLCursor(ms[limit-1])
 	}
-	httpx.JSON(w, http.StatusOK, map[string]any{"mqls": h.labelledMQLs(ms, csvLang(r)), "next": next})
+	names, err := h.repNames(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	rows := make([]mqlRow, len(ms))
+	for i, m := range ms {
+		rows[i].M = m
+		if err := h.personNow(r.Context(), &rows[i], names); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	httpx.JSON(w, http.StatusOK, map[string]any{"mqls": h.labelledMQLs(rows, csvLang(r)), "next": next})
 }
 
 // labelledMQL is an MQL as GET /admin/mqls answers it: with its
 // condition's label beside the condition's name (which filters and
-// scripts key on), so a reader sees what sales read in the SFA.
+// scripts key on), so a reader sees what sales read in the SFA, and
+// with sales' verdict on it and its owner, as the page's columns say
+// (a script had to read every person's history for them).
 type labelledMQL struct {
 	qualify.MQL
 	ConditionLabel string `json:"conditionLabel"`
+	// Outcome is sales' verdict on this MQL (its cycle's): none,
+	// accepted, sql, opportunity, won, rejected or lost; the outcome=
+	// filter's values.
+	Outcome string `json:"outcome"`
+	// Owner is the sales owner the SFA last named ("" when none).
+	Owner string `json:"owner"`
 }
 
-// labelledMQLs are ms with their conditions' labels in lang (the name
-// for a condition without one or no longer in the rules).
-func (h *Handler) labelledMQLs(ms []qualify.MQL, lang string) []labelledMQL {
+// labelledMQLs are rows' MQLs with their conditions' labels in lang (the
+// name for a condition without one or no longer in the rules).
+func (h *Handler) labelledMQLs(rows []mqlRow, lang string) []labelledMQL {
 	rules := h.rules()
-	out := make([]labelledMQL, len(ms))
-	for i, m := range ms {
-		out[i] = labelledMQL{MQL: m, ConditionLabel: rules.ConditionLabel(m.Condition, lang)}
+	out := make([]labelledMQL, len(rows))
+	for i, row := range rows {
+		out[i] = labelledMQL{MQL: row.M, ConditionLabel: rules.ConditionLabel(row.M.Condition, lang), Outcome: row.Outcome, Owner: row.Owner}
 	}
 	return out
 }
@@ -217,11 +238,7 @@ func (h *Handler) filteredMQLs(w http.ResponseWriter, r *http.Request, limit int
 		h.fail(w, r, err)
 		return
 	}
-	ms := make([]qualify.MQL, len(rows))
-	for i, row := range rows {
-		ms[i] = row.M
-	}
-	httpx.JSON(w, http.StatusOK, map[string]any{"mqls": h.labelledMQLs(ms, csvLang(r)), "next": next})
+	httpx.JSON(w, http.StatusOK, map[string]any{"mqls": h.labelledMQLs(rows, csvLang(r)), "next": next})
 }
 
 func (h *Handler) rescore(w http.ResponseWriter, r *http.Request) {
