@@ -33,8 +33,26 @@ type Reinquiry struct {
 
 // reinquiryStages are the stages in which the person's current cycle has
 // its MQL with sales (rejected and lost go back to nurturing: a form then
-// counts toward the next cycle).
+// counts toward the next cycle, but see Cooler).
 var reinquiryStages = []string{StageMQL, StageSAL, StageSQL, StageOpportunity, StageCustomer}
+
+// Cooler is an Engine whose rules raise no MQL for a while after sales
+// reject or lose a lead (recycle.cooldown). A form the person sends in
+// that while can qualify nothing, yet they wrote to sales, who closed
+// their MQL hours ago: it is a re-inquiry on that MQL, so the rep who
+// rejected them hears of it (a form once the cooldown is over counts
+// toward the next cycle only, as before).
+type Cooler interface {
+	Cooldown() time.Duration
+}
+
+// raised is a person's MQL a form of theirs may come back to: their
+// current cycle's, and until, for a recycled person, when the cooldown
+// ends (zero: while sales have the MQL, no end).
+type raised struct {
+	m     MQL
+	until time.Time
+}
 
 // Reinquiries are the forms among evs (stored and scored) sent by a person
 // whose current cycle's MQL was raised before the form reached Baton. The
@@ -43,7 +61,7 @@ var reinquiryStages = []string{StageMQL, StageSAL, StageSQL, StageOpportunity, S
 // automated, or of a person erased meanwhile is none.
 func (q *Qualifier) Reinquiries(ctx context.Context, evs []event.Event) ([]Reinquiry, error) {
 	var out []Reinquiry
-	raised := map[string]*MQL{} // by person: their current cycle's MQL, nil for none
+	seen := map[string]*raised{} // by person: their current cycle's MQL, nil for none
 	for i := range evs {
 		ev := &evs[i]
 		if ev.Type != event.FormSubmit || ev.Flagged() || ev.ID == "" {
@@ -57,13 +75,14 @@ func (q *Qualifier) Reinquiries(ctx context.Context, evs []event.Event) ([]Reinq
 		if person == "" {
 			continue
 		}
-		m, ok, err := q.raisedMQL(ctx, person, raised)
+		r, ok, err := q.raisedMQL(ctx, person, seen)
 		if err != nil {
 			return nil, err
 		}
-		if !ok {
+		if !ok || (!r.until.IsZero() && !ev.Timestamp.Before(r.until)) {
 			continue
 		}
+		m := r.m
 		if slices.Contains(m.Events, ev.ID) || !ev.ReceivedAt.After(m.Raised()) {
 			continue // the form that raised it: the MQL carries it
 		}
@@ -74,40 +93,54 @@ func (q *Qualifier) Reinquiries(ctx context.Context, evs []event.Event) ([]Reinq
 }
 
 // raisedMQL is the person's current cycle's MQL while sales have it
-// (reinquiryStages), read once per person into seen.
-func (q *Qualifier) raisedMQL(ctx context.Context, person string, seen map[string]*MQL) (MQL, bool, error) {
-	if m, ok := seen[person]; ok {
-		if m == nil {
-			return MQL{}, false, nil
+// (reinquiryStages) or have just closed it (recycled, the rules'
+// cooldown running since: Cooler), read once per person into seen.
+func (q *Qualifier) raisedMQL(ctx context.Context, person string, seen map[string]*raised) (raised, bool, error) {
+	if r, ok := seen[person]; ok {
+		if r == nil {
+			return raised{}, false, nil
 		}
-		return *m, true, nil
+		return *r, true, nil
 	}
 	seen[person] = nil
 	rec, err := q.Record(ctx, person)
 	if errors.Is(err, identity.ErrNotFound) {
-		return MQL{}, false, nil
+		return raised{}, false, nil
 	}
 	if err != nil {
-		return MQL{}, false, err
+		return raised{}, false, err
 	}
-	if rec.Cycle < 1 || !slices.Contains(reinquiryStages, rec.Stage) {
-		return MQL{}, false, nil
+	var until time.Time
+	switch {
+	case rec.Cycle < 1:
+		return raised{}, false, nil
+	case rec.Stage == StageRecycled:
+		c, ok := q.Engine.(Cooler)
+		if !ok || c.Cooldown() <= 0 || rec.CycleFrom.IsZero() {
+			return raised{}, false, nil
+		}
+		// The cycle's MQL is still the one closed: Cycle moves on at
+		// the next MQL, CycleFrom at the recycle.
+		until = rec.CycleFrom.Add(c.Cooldown())
+	case !slices.Contains(reinquiryStages, rec.Stage):
+		return raised{}, false, nil
 	}
 	ms, err := q.MQLs(ctx, person)
 	if err != nil {
-		return MQL{}, false, err
+		return raised{}, false, err
 	}
 	i := slices.IndexFunc(ms, func(m MQL) bool { return m.Cycle == rec.Cycle })
 	if i < 0 {
-		return MQL{}, false, nil
+		return raised{}, false, nil
 	}
-	seen[person] = &ms[i]
-	return ms[i], true, nil
+	seen[person] = &raised{m: ms[i], until: until}
+	return *seen[person], true, nil
 }
 
 // HasRaisedMQL reports whether the person's current cycle's MQL is with
-// sales: a form of theirs now is a re-inquiry (Reinquiries).
+// sales, or was closed by them within the rules' cooldown: a form of
+// theirs may be a re-inquiry (Reinquiries judges each form's time).
 func (q *Qualifier) HasRaisedMQL(ctx context.Context, person string) (bool, error) {
-	_, ok, err := q.raisedMQL(ctx, person, map[string]*MQL{})
+	_, ok, err := q.raisedMQL(ctx, person, map[string]*raised{})
 	return ok, err
 }

@@ -70,6 +70,9 @@ func (e *Engine) loc() *time.Location {
 // Version names the rules in force.
 func (e *Engine) Version() string { return e.R.Version }
 
+// Cooldown is recycle.cooldown (qualify.Cooler).
+func (e *Engine) Cooldown() time.Duration { return e.R.Recycle.Cooldown }
+
 // decay is the factor a score loses over d.
 func (e *Engine) decay(d time.Duration) float64 {
 	if e.R.HalfLife <= 0 || d <= 0 {
