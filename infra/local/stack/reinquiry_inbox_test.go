@@ -445,3 +445,52 @@ func TestReinquiryInboxCardInChromium(t *testing.T) {
 	}
 	t.Logf("screenshots in %s", shots)
 }
+
+// TestReinquiryInTheCooldownReachesTheRep: sales reject a lead at noon;
+// at three the lead writes again ("予算が付きました"). The rules' cooldown
+// (recycle.cooldown, 24h) holds any MQL back, so the form qualified
+// nothing and reached no one: the rep who had just spoken to them never
+// heard. Now a form within the cooldown is a re-inquiry on the MQL sales
+// closed (its card badged, moved up); one sent after the cooldown counts
+// toward the next cycle only, as before.
+func TestReinquiryInTheCooldownReachesTheRep(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewManual(t0)
+	s := stack.ForTestClock(t, map[string]string{"BATON_SITE_ORIGINS": "https://www.example.com"}, clk.Now)
+	const vid, email = "reinq-cool", "reinq.cool@maker.example"
+	id := qualifyOne(t, s, vid, email)
+	deliver(t, s, func() bool { return mqlDelivered(t, s, id+"-c1") })
+	clk.Advance(time.Hour)
+	newer := qualifyOne(t, s, "reinq-cool-2", "newer.cool@maker.example")
+	deliver(t, s, func() bool { return mqlDelivered(t, s, newer+"-c1") })
+
+	clk.Advance(time.Hour)
+	rejectedAt := clk.Now()
+	if res, err := s.App.Qualifier.OutcomeWhy(ctx, id, "rejected", "", "rep@maker.example", "予算なし", rejectedAt); err != nil || !res.Applied || !res.Recycled {
+		t.Fatalf("rejecting: %+v %v", res, err)
+	}
+	clk.Advance(3 * time.Hour)
+	const msg = "予算が付きました。改めてご連絡ください"
+	sendForm(t, s, vid, vid+"-cool", email, "事業部長", msg)
+	deliver(t, s, func() bool { _, l := inboxOf(t, s, id); return len(l.Reinquiries) == 1 })
+	ids, l := inboxOf(t, s, id)
+	if len(ids) != 2 || ids[0] != id {
+		t.Errorf("inbox after the re-inquiry: %v, want %s's card first", ids, id)
+	}
+	if r := l.Reinquiries[0]; r.Message != msg || !strings.HasPrefix(r.ID, id+"-c1-f") {
+		t.Errorf("the card's re-inquiry: %+v", r)
+	}
+	if rec, _ := s.App.Qualifier.Record(ctx, id); rec.Stage != "recycled" || rec.Cycle != 1 {
+		t.Errorf("the form in the cooldown qualified: %s, cycle %d", rec.Stage, rec.Cycle)
+	}
+
+	// Past the cooldown a form is the next cycle's business: no
+	// re-inquiry on the closed MQL.
+	clk.Set(rejectedAt.Add(25 * time.Hour))
+	sendForm(t, s, vid, vid+"-later", email, "事業部長", "資料をもう一度ください")
+	settle(t, s)
+	drain(t, s)
+	if _, l := inboxOf(t, s, id); len(l.Reinquiries) != 1 {
+		t.Errorf("a form after the cooldown: %d re-inquiries on the closed MQL's card, want 1", len(l.Reinquiries))
+	}
+}
