@@ -762,6 +762,20 @@ func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 				break
 			}
 			pe := sfError(status, body, h, now)
+			if d := editRefused(pe, body); d != nil {
+				// The org's duplicate rule judges edits too (its Action On
+				// Edit) and refused this one: which of the fields made the
+				// Lead a duplicate it does not say. The MQL still goes on
+				// the Lead found by the email, left as sales keep it (Baton's
+				// id not set on it either: the next MQL finds it by the
+				// email again), and the Task says why.
+				cut = append(cut, d.editNote(notesIn(l.Lang)))
+				reopen = ""
+				if err := d.record(ctx); err != nil {
+					return "", err
+				}
+				break
+			}
 			if r := refused(pe, body); r != nil && try < 3 && r.refit(fields, &cut, notesIn(l.Lang).on(l.Sites)) {
 				continue
 			}
@@ -799,6 +813,25 @@ func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 			var dup *duplicate
 			var ref *refusal
 			switch {
+			case errors.As(err, &dup) && existing:
+				// The org's duplicate rule judges edits too (its Action On
+				// Edit) and refused the update of the person's own Lead,
+				// naming the records it would duplicate. Salesforce does
+				// not say which of the fields did it, so there is no
+				// update to send instead: the Task goes on the person's
+				// own Lead all the same, left as it was (never on a record
+				// it matched, which is someone else's or a duplicate sales
+				// keep), and says why; the delivery keeps the refusal.
+				own, _ := cur["Id"].(string)
+				if own == "" {
+					return "", dup.pe
+				}
+				leadID, who = own, own
+				cut = append(cut, dup.editNote(notesIn(l.Lang)))
+				reopen = "" // the Status was not set either
+				if err := dup.record(ctx); err != nil {
+					return "", err
+				}
 			case errors.As(err, &dup):
 				// The org's duplicate rule keeps the Lead from being created:
 				// the Task goes on the record it matched, as sales keep it,
@@ -1085,6 +1118,9 @@ func (s *Salesforce) upsertLead(ctx context.Context, l push.Lead, fields map[str
 	case 204: // some API versions answer an update without a body
 	default:
 		pe := sfError(status, body, h, now)
+		if d := editRefused(pe, body); d != nil && existing { // an update: whoever it names
+			return "", "", "", d
+		}
 		if d := duplicateMatch(pe, body, "Lead", "Contact"); d != nil { // a Task's WhoId takes only these
 			return "", "", "", d
 		}
@@ -1244,9 +1280,76 @@ func (s *Salesforce) samePerson(ctx context.Context, d *duplicate, email string,
 	return "", nil
 }
 
+// leadNotUpdatedStep is the delivery's step (push.Progress) recording
+// that the org's duplicate rule refused the update of the Lead the MQL
+// went on: the rule and the records it matched.
+const leadNotUpdatedStep = "lead-not-updated"
+
+// editRefused reads a DUPLICATES_DETECTED answering an update of a Lead
+// (nil: not one): the rule and every record it named, if any. Unlike a
+// refused create, the Task's record is known whatever it matched.
+func editRefused(pe *push.Error, body []byte) *duplicate {
+	ds := duplicates(pe, body)
+	if len(ds) == 0 {
+		return nil
+	}
+	for _, d := range ds {
+		if len(d.matches) > 0 {
+			return d
+		}
+	}
+	return ds[0]
+}
+
+// editNote is the Task's note of an update the rule refused.
+func (d *duplicate) editNote(w notes) string {
+	return fmt.Sprintf(w.dupEdit, d.ruleName(), d.matched(w.dupNone))
+}
+
+// ruleName is the rule's name ("-": the answer did not give it).
+func (d *duplicate) ruleName() string {
+	if d.rule == "" {
+		return "-"
+	}
+	return d.rule
+}
+
+// matched names the records the rule matched ("Lead 00Q…, Contact 003…";
+// none: none named).
+func (d *duplicate) matched(none string) string {
+	var who []string
+	for _, m := range d.matches {
+		who = append(who, m.kind+" "+m.id)
+	}
+	if len(who) == 0 {
+		return none
+	}
+	return strings.Join(who, ", ")
+}
+
+// record keeps the refused update in the delivery (leadNotUpdatedStep).
+func (d *duplicate) record(ctx context.Context) error {
+	v := fmt.Sprintf("duplicate rule %s refused the update of the Lead (%q), matching %s: the MQL is on the Lead, its fields not updated", d.ruleName(), d.message, d.matched("no record named"))
+	if err := push.ProgressFrom(ctx).SaveStep(ctx, leadNotUpdatedStep, v); err != nil {
+		return &push.Error{Connector: "salesforce", Message: "recording the Lead update the duplicate rule refused: " + err.Error()}
+	}
+	return nil
+}
+
 // duplicateMatch reads the records of kinds (Lead, Contact; Account) a
 // DUPLICATES_DETECTED matched (nil: not one, or none of them named).
 func duplicateMatch(pe *push.Error, body []byte, kinds ...string) *duplicate {
+	for _, d := range duplicates(pe, body, kinds...) {
+		if len(d.matches) > 0 {
+			return d
+		}
+	}
+	return nil
+}
+
+// duplicates reads each error of a DUPLICATES_DETECTED: its rule, message
+// and the records of kinds it matched (every kind: none given).
+func duplicates(pe *push.Error, body []byte, kinds ...string) []*duplicate {
 	if pe.Code != "DUPLICATES_DETECTED" {
 		return nil
 	}
@@ -1266,13 +1369,14 @@ func duplicateMatch(pe *push.Error, body []byte, kinds ...string) *duplicate {
 		} `json:"duplicateResult"`
 	}
 	json.Unmarshal(body, &errs)
+	var out []*duplicate
 	for _, e := range errs {
 		d := &duplicate{pe: pe, rule: e.DuplicateResult.DuplicateRule, message: e.DuplicateResult.ErrorMessage}
 		if d.message == "" {
 			d.message = e.Message
 		}
 		for _, m := range e.DuplicateResult.MatchResults {
-			if !slices.Contains(kinds, m.EntityType) {
+			if len(kinds) > 0 && !slices.Contains(kinds, m.EntityType) {
 				continue
 			}
 			for _, r := range m.MatchRecords {
@@ -1281,11 +1385,12 @@ func duplicateMatch(pe *push.Error, body []byte, kinds ...string) *duplicate {
 				}
 			}
 		}
-		if len(d.matches) > 0 {
-			return d
-		}
+		out = append(out, d)
 	}
-	return nil
+	if len(out) == 0 { // a body not as documented: the code alone
+		out = append(out, &duplicate{pe: pe, message: pe.Message})
+	}
+	return out
 }
 
 func ratingFor(grade string) string {

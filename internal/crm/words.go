@@ -12,7 +12,10 @@ type notes struct {
 	sfHead  string
 	sfMore  string
 	dupRule string // the rule's name
-	acName  string // length, the company's name: longer than an Account's Name
+	// The rule refused the update of the Lead the MQL is on: its name,
+	// the records it matched (dupNone: it named none).
+	dupEdit, dupNone string
+	acName           string // length, the company's name: longer than an Account's Name
 	// An Account the duplicate rule matched, the MQA put on it: the
 	// rule's name and Baton's account id set on it, the other Baton
 	// account's id it holds, or why the org refused Baton's id on it.
@@ -53,6 +56,8 @@ var (
 		sfHead:  "\nNot on the Lead as Baton has it:\n",
 		sfMore:  "\n[cut to fit Salesforce's 32,000 characters]\n",
 		dupRule: "Duplicate rule %s: Salesforce matched this record to the lead (the same email) and refused a new Lead; nothing of it was written here",
+		dupEdit: "Duplicate rule %s: Salesforce refused Baton's update of this Lead, as a duplicate of %s; the MQL is on this Lead all the same, its fields left as they were (nothing of the lead written to it; merge the records, or let the rule allow edits)",
+		dupNone: "records whose ids it did not give",
 		acName:  "Company name (longer than the Account's Name, %d characters): %s",
 		acHead:  "\nNot on the Account as Baton has it:\n",
 		acDup: "Duplicate rule %s: Salesforce matched the company to this Account, which sales keep, and refused a new Account; " +
@@ -80,6 +85,8 @@ var (
 		sfHead:  "\nリードに入りきらなかった値（Baton が受け取ったまま）：\n",
 		sfMore:  "\n［Salesforce の 32,000 文字に収まるよう、ここで切り詰めました］\n",
 		dupRule: "重複ルール %s：Salesforce がこのレコードを同じメールアドレスのリードと判定し、リードの新規作成を拒否しました。このレコードには何も書き込んでいません",
+		dupEdit: "重複ルール %s：Salesforce はこのリードの更新を %s との重複と判定して拒否しました。MQL はこのリードに登録しましたが、リードの項目は更新していません（このリードには何も書き込んでいません。同じ人物なら統合するか、ルールの編集時の動作を変えてください）",
+		dupNone: "ID の示されないレコード",
 		acName:  "会社名（取引先名の %d 文字より長いため、切り詰めて登録）：%s",
 		acHead:  "\n取引先に入りきらなかった値（Baton が受け取ったまま）：\n",
 		acDup: "重複ルール %s：Salesforce がこの会社を営業が管理しているこの取引先と判定し、取引先の新規作成を拒否しました。" +

@@ -90,6 +90,17 @@ type Salesforce struct {
 	// alert, never a block.
 	DuplicateRule       bool
 	DuplicateRuleBlocks bool
+	// DuplicateRuleOnEdit (with DuplicateRule) sets the Lead rule's
+	// Action On Edit too (its actionOnUpdate, "Actions to take when the
+	// edits to a record cause it to become a duplicate record"): a Lead
+	// edited (upserted by external id when it exists, or PATCHed by record
+	// id) so that it matches another Lead or Contact is refused as a new
+	// one is (400 DUPLICATES_DETECTED naming the records matched, itself
+	// never among them; an alert bypassed by allowSave=true, a block
+	// never). As in Salesforce, an edit is judged only when it changes a
+	// field the matching rules compare (Email, LastName, Company): one
+	// setting only Status or Baton's id passes.
+	DuplicateRuleOnEdit bool
 	// LeadFieldLengths are the lengths of the org's own text fields on
 	// Lead (Department__c: 50 ...), refused over like the standard ones.
 	LeadFieldLengths map[string]int
@@ -387,7 +398,7 @@ func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
 			if !s.validLead(w, fields) {
 				return
 			}
-			if !exists && !s.allowDuplicate(w, r, fields) {
+			if !exists && !s.allowDuplicate(w, r, fields, "") || exists && !s.allowLeadEdit(w, r, rec, fields) {
 				return
 			}
 		} else if parts[2] == "Task" && !s.validTask(w, fields) {
@@ -485,7 +496,7 @@ func (s *Salesforce) leadByRecordID(w http.ResponseWriter, r *http.Request, id s
 			io.WriteString(w, SFConvertedLead)
 			return
 		}
-		if !s.validLead(w, fields) || !s.validStrings(w, "Lead", fields) {
+		if !s.validLead(w, fields) || !s.validStrings(w, "Lead", fields) || !s.allowLeadEdit(w, r, rec, fields) {
 			return
 		}
 		if ext, ok := fields[s.LeadKey].(string); ok && ext != "" && !strings.HasPrefix(key, "#") && key != ext {
@@ -580,7 +591,31 @@ func (s *Salesforce) duplicatesDetected(w http.ResponseWriter, entity string, re
 		"errorCode": "DUPLICATES_DETECTED", "message": msg, "fields": []string{}}})
 }
 
-func (s *Salesforce) allowDuplicate(w http.ResponseWriter, r *http.Request, fields map[string]any) bool {
+// allowLeadEdit applies the Lead rule to an edit of rec with fields
+// (DuplicateRuleOnEdit): judged only when fields change Email, LastName
+// or Company, on the Lead as the edit leaves it, matching itself no more.
+func (s *Salesforce) allowLeadEdit(w http.ResponseWriter, r *http.Request, rec, fields map[string]any) bool {
+	if !s.DuplicateRuleOnEdit {
+		return true
+	}
+	changed := false
+	for _, f := range []string{"Email", "LastName", "Company"} {
+		if v, ok := fields[f]; ok && v != rec[f] {
+			changed = true
+		}
+	}
+	if !changed {
+		return true
+	}
+	probe := copyRec(rec)
+	maps.Copy(probe, fields)
+	self, _ := rec["Id"].(string)
+	return s.allowDuplicate(w, r, probe, self)
+}
+
+// allowDuplicate applies the Lead rule to a Lead written with fields
+// (self: its record id when it exists, which matches itself no more).
+func (s *Salesforce) allowDuplicate(w http.ResponseWriter, r *http.Request, fields map[string]any, self string) bool {
 	if !s.ruleApplies(r) {
 		return true
 	}
@@ -606,7 +641,7 @@ func (s *Salesforce) allowDuplicate(w http.ResponseWriter, r *http.Request, fiel
 			// same name at the same company.
 			sameEmail := email != "" && strings.EqualFold(str(rec, "Email"), email)
 			sameName := kind == "Lead" && last != "" && company != "" && str(rec, "LastName") == last && str(rec, "Company") == company
-			if !sameEmail && !sameName || rec["IsConverted"] == true {
+			if !sameEmail && !sameName || rec["IsConverted"] == true || id == self {
 				continue
 			}
 			records = append(records, matchRecord(kind, id))
