@@ -222,6 +222,7 @@ type SFAFile struct {
 		DuplicateRuleHeader string                       `yaml:"duplicate_rule_header"` // Sforce-Duplicate-Rule-Header on writes, e.g. allowSave=true
 		Picklists           map[string]map[string]string `yaml:"picklists"`             // Lead field -> value -> the org's picklist value
 		LeadStatus          *string                      `yaml:"lead_status"`           // Lead Status a lead qualifying again is set back to (default the org's default Lead Status; "": left as sales set it)
+		Rating              *bool                        `yaml:"rating"`                // a Lead Baton creates gets Rating by grade (A Hot, B Warm, else Cold) (default true); an existing Lead's is never written
 	} `yaml:"salesforce"`
 	HubSpot *struct {
 		BaseURL        string            `yaml:"base_url"`

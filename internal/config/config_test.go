@@ -209,6 +209,7 @@ func TestConnectorKeys(t *testing.T) {
     duplicate_rule_header: allowSave=true
     picklists: {LeadSource: {baton: Web}, StateCode: {東京都: "13"}}
     fields: {country: ""}
+    rating: false
   hubspot:
     set_lifecycle: false
     lifecycle_order: [subscriber, lead, marketingqualifiedlead, "1234567", customer]
@@ -219,11 +220,14 @@ func TestConnectorKeys(t *testing.T) {
 	}
 	s, h := f.SFA.Salesforce, f.SFA.HubSpot
 	if s.TokenURL != "https://acme.my.salesforce.com" || s.JWTAudience != "https://test.salesforce.com" || s.MatchByEmail != nil || s.DuplicateRuleHeader != "allowSave=true" ||
-		s.Picklists["StateCode"]["東京都"] != "13" || s.Picklists["LeadSource"]["baton"] != "Web" || s.Fields["country"] != "" || len(s.Fields) != 1 {
+		s.Picklists["StateCode"]["東京都"] != "13" || s.Picklists["LeadSource"]["baton"] != "Web" || s.Fields["country"] != "" || len(s.Fields) != 1 || s.Rating == nil || *s.Rating {
 		t.Errorf("salesforce %+v", s)
 	}
 	if h.SetLifecycle == nil || *h.SetLifecycle || len(h.LifecycleOrder) != 5 || h.LifecycleOrder[3] != "1234567" || h.TimeZone != "Asia/Tokyo" {
 		t.Errorf("hubspot %+v", h)
+	}
+	if err := ParseFile([]byte("sfa:\n  salesforce:\n    rating: cold\n"), &File{}); err == nil {
+		t.Error("rating: cold accepted")
 	}
 	if err := ParseFile([]byte("sfa:\n  hubspot:\n    set_lifecycle: maybe\n"), &File{}); err == nil {
 		t.Error("set_lifecycle: maybe accepted")

@@ -82,8 +82,12 @@ type Salesforce struct {
 	// the status as sales set it.
 	LeadStatus     string
 	KeepLeadStatus bool
-	Client         *http.Client
-	Now            func() time.Time
+	// NoRating sends no Rating: by default a Lead Baton creates gets
+	// Rating by the lead's grade (A Hot, B Warm, else Cold); a Lead that
+	// exists is never sent one.
+	NoRating bool
+	Client   *http.Client
+	Now      func() time.Time
 
 	mu            sync.Mutex
 	token         string
@@ -381,19 +385,29 @@ func fit(v string, max int) (string, bool) {
 	return v, false
 }
 
-// leadFields maps the lead's attributes to Lead fields; placeholders says
-// whether the required LastName and Company get stand-ins when unknown.
+// leadFields maps the lead's attributes to Lead fields; create says
+// whether they create the Lead: only then do the required LastName and
+// Company get stand-ins when unknown, and LeadSource (Baton) and Rating
+// (by grade, unless NoRating) go with them. A Lead that is there keeps
+// its LeadSource and Rating as sales set them (a rep's Hot is not made
+// Cold by a grade-C MQL); the grade is in the Task all the same.
 // Values cut to the fields' lengths, or left off (an email Salesforce
 // refuses), are returned in cut ("Field (why): full value") for the Task,
 // so sales still read them whole.
-func (s *Salesforce) leadFields(l push.Lead, placeholders bool) (lead map[string]any, cut []string) {
+func (s *Salesforce) leadFields(l push.Lead, create bool) (lead map[string]any, cut []string) {
 	w := notesIn(l.Lang).on(l.Sites)
-	lead = map[string]any{"Email": l.Email, "LeadSource": "Baton", "Rating": ratingFor(l.Grade)}
+	lead = map[string]any{"Email": l.Email}
+	if create {
+		lead["LeadSource"] = "Baton"
+		if !s.NoRating {
+			lead["Rating"] = ratingFor(l.Grade)
+		}
+	}
 	mapping := s.mapping()
 	// A record that is there (no stand-ins wanted) keeps the fields of the
 	// attributes it was last sent as they are: sales may have corrected them
 	// (push.Lead.Unchanged).
-	keep := func(attr string) bool { return !placeholders && l.Unchanged[attr] }
+	keep := func(attr string) bool { return !create && l.Unchanged[attr] }
 	for attr, field := range mapping {
 		// Salesforce trims values: a blank one ("　") is no value, and a
 		// required field given only that is missing.
@@ -410,14 +424,14 @@ func (s *Salesforce) leadFields(l push.Lead, placeholders bool) (lead map[string
 			// Only a full name ("山田 太郎", "Taro Yamada"): it stays whole in
 			// LastName, less the first name when the form gave that too.
 			lead["LastName"] = withoutFirstName(name, strings.TrimSpace(l.Attributes["first_name"]))
-		} else if placeholders { // required by Salesforce
+		} else if create { // required by Salesforce
 			lead["LastName"] = "[not provided]"
 			if local := strings.TrimSpace(strings.SplitN(l.Email, "@", 2)[0]); local != "" {
 				lead["LastName"] = local
 			}
 		}
 	}
-	if lead["Company"] == nil && placeholders {
+	if lead["Company"] == nil && create {
 		lead["Company"] = "[not provided]"
 	}
 	for field, values := range s.Picklists {
@@ -628,11 +642,13 @@ func (s *Salesforce) conversion(ctx context.Context, personID string, now time.T
 	return converted{r.Id, r.ConvertedContactId, r.ConvertedOpportunityId}, r.IsConverted, nil
 }
 
-// noReassign keeps the org's lead assignment rules from running on an
-// update: Salesforce runs them on every Lead write without this header
-// ("If the header is not provided in the request, the default value is
-// TRUE": Assignment Rule Header), and a later MQL or a retry moved the
-// Lead away from the rep who owns it.
+// noReassign keeps the org's assignment rules from running on an update:
+// Salesforce runs them on every write of a Lead, an Account or a Case
+// without this header ("If the header is not provided in the request, the
+// default value is TRUE": Assignment Rule Header), and a later MQL or a
+// retry moved the Lead away from the rep who owns it, an MQA the Account
+// (territory rules) from its owner. A record Baton creates is assigned by
+// them as any.
 var noReassign = []string{"Sforce-Auto-Assign", "FALSE"}
 
 // leadNow reads the person's Lead (by Baton's id): its fields the lead's
@@ -746,8 +762,7 @@ func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 		leadID, who, what = m.own.LeadID, m.own.ContactID, m.own.OpportunityID
 	case m.adopt != "":
 		var fields map[string]any
-		fields, cut = s.leadFields(l, false)
-		delete(fields, "LeadSource") // where the Lead came from stays as sales entered it
+		fields, cut = s.leadFields(l, false) // where the Lead came from and its Rating stay as sales set them
 		cut = append(cut, s.salesKept(l, fields, m.lead)...)
 		fields[s.LeadKey] = l.PersonID
 		if reopen != "" {
@@ -787,8 +802,8 @@ func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 	default:
 		// An existing Lead (a later MQL of the person, a retry) is
 		// updated with what the lead knows: never the stand-ins for a
-		// missing LastName and Company nor LeadSource, which would write
-		// over what sales typed there since, nor by the org's assignment
+		// missing LastName and Company nor LeadSource and Rating, which
+		// would write over what sales set there since, nor by the org's assignment
 		// rules, which would take it from the rep working it.
 		cur := m.lead
 		if !m.ours {
@@ -800,7 +815,6 @@ func (s *Salesforce) Push(ctx context.Context, l push.Lead) (string, error) {
 		var fields map[string]any
 		fields, cut = s.leadFields(l, !existing)
 		if existing {
-			delete(fields, "LeadSource")
 			cut = append(cut, s.salesKept(l, fields, cur)...)
 		}
 		if reopen != "" {
@@ -1596,8 +1610,9 @@ func (s *Salesforce) adoptAccount(ctx context.Context, m account.MQA, d *duplica
 		// The edit is judged by the duplicate rules too, and matches
 		// the others sales keep: allowSave lets it through an alerting
 		// rule (the Standard one), since it makes no new duplicate.
+		// Sales' Account, updated: not reassigned by the org's rules.
 		status, body, h, err := s.call(ctx, "PATCH", s.base()+"/sobjects/Account/"+url.PathEscape(a.ID), map[string]any{s.AccountKey: m.Account},
-			"Sforce-Duplicate-Rule-Header", "allowSave=true")
+			append([]string{"Sforce-Duplicate-Rule-Header", "allowSave=true"}, noReassign...)...)
 		if err != nil {
 			return adoption{}, err
 		}

@@ -20,7 +20,7 @@ func salesforce(cfg *config.Config, now func() time.Time) *crm.Salesforce {
 	s, sec := cfg.File.SFA.Salesforce, cfg.Secrets
 	c := &crm.Salesforce{LoginURL: s.LoginURL, TokenURL: s.TokenURL, JWTAudience: s.JWTAudience, ClientID: s.ClientID, ClientSecret: sec.SalesforceClientSecret, Username: s.Username,
 		PrivateKeyPEM: sec.SalesforcePrivateKey, APIVersion: s.APIVersion, LeadKey: s.LeadKey, TaskKey: s.TaskKey, AccountKey: s.AccountKey, Fields: s.Fields,
-		MatchByEmail: s.MatchByEmail == nil || *s.MatchByEmail, DuplicateRuleHeader: s.DuplicateRuleHeader, Picklists: s.Picklists, Now: now}
+		MatchByEmail: s.MatchByEmail == nil || *s.MatchByEmail, DuplicateRuleHeader: s.DuplicateRuleHeader, Picklists: s.Picklists, NoRating: s.Rating != nil && !*s.Rating, Now: now}
 	c.LeadStatus, c.KeepLeadStatus = leadStatus(s.LeadStatus)
 	return c
 }

@@ -110,6 +110,11 @@ type Salesforce struct {
 	// OwnerId, as Salesforce runs the default rule on every Lead write
 	// unless told not to (Assignment Rule Header, REST API).
 	AssignTo string
+	// AccountAssignTo is the owner the org's Account assignment (territory)
+	// rules give: set, an Account written (created or updated) without
+	// Sforce-Auto-Assign: FALSE gets it as its OwnerId, as the header's
+	// default TRUE runs them on every Account write too.
+	AccountAssignTo string
 	// Now is the fake org's clock (default clock.Now): JWT assertions expire by it.
 	Now func() time.Time
 	// Versions counts REST calls per API version (v62.0 ...).
@@ -451,8 +456,11 @@ func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
 		for k, v := range fields {
 			rec[k] = v
 		}
-		if parts[2] == "Lead" {
+		switch parts[2] {
+		case "Lead":
 			s.assign(r, rec)
+		case "Account":
+			s.assignAccount(r, rec)
 		}
 		status := 200
 		if !exists {
@@ -468,6 +476,14 @@ func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
 func (s *Salesforce) assign(r *http.Request, rec map[string]any) {
 	if s.AssignTo != "" && !strings.EqualFold(r.Header.Get("Sforce-Auto-Assign"), "FALSE") {
 		rec["OwnerId"] = s.AssignTo
+	}
+}
+
+// assignAccount runs the org's Account assignment rules on an Account
+// written (AccountAssignTo).
+func (s *Salesforce) assignAccount(r *http.Request, rec map[string]any) {
+	if s.AccountAssignTo != "" && !strings.EqualFold(r.Header.Get("Sforce-Auto-Assign"), "FALSE") {
+		rec["OwnerId"] = s.AccountAssignTo
 	}
 }
 
@@ -811,6 +827,7 @@ func (s *Salesforce) accountByRecordID(w http.ResponseWriter, r *http.Request, i
 			return
 		}
 		maps.Copy(rec, fields)
+		s.assignAccount(r, rec)
 		if ext != "" && key != ext {
 			delete(s.Accounts, key)
 			s.Accounts[ext] = rec
