@@ -34,7 +34,7 @@ func TestAdminTokenReadsAsAdministrator(t *testing.T) {
 	if a := f.req("POST", "/admin/people/"+p.ID+"/outcome", `{"outcome":"accepted"}`, "Cookie", cookie, "Content-Type", "application/json", "X-CSRF-Token", csrf); a.code != 200 {
 		t.Fatalf("verdict: %d %s", a.code, a.body)
 	}
-	for lang, want := range map[string][2]string{"en": {"Signed in as administrator", ">Administrator</td>"}, "ja": {"管理者としてサイン中", ">管理者</td>"}} {
+	for lang, want := range map[string][2]string{"en": {"Signed in as administrator", ">Administrator</td>"}, "ja": {"管理者としてサインイン中", ">管理者</td>"}} {
 		for _, path := range []string{"/admin/", "/admin/people/" + p.ID, "/admin/mqls"} {
 			a := f.req("GET", path+"?lang="+lang, "", "Cookie", cookie, "Accept", "text/html")
 			shown := strings.ReplaceAll(a.body, `value="BATON_ADMIN_TOKEN"`, "") // the owner filter's choice: the value it filters by

@@ -84,7 +84,7 @@ func TestAuditPage(t *testing.T) {
 		t.Errorf("who and sign-ins: %v", got)
 	}
 	// The administrator as the page names them: shown and found as 管理者
-	// (the header says 管理者としてサイン中), never as the token's variable.
+	// (the header says 管理者としてサインイン中), never as the token's variable.
 	if got := rows.FindAllStringSubmatch(page("?who="+url.QueryEscape("管理者")+"&action=signin").body, -1); len(got) != 1 || !strings.Contains(got[0][3], "管理者") || strings.Contains(got[0][3], "BATON_ADMIN_TOKEN") {
 		t.Errorf("who as the page names the administrator: %v", got)
 	}
