@@ -25,7 +25,7 @@ func TestFunnelCSVNamesItsRates(t *testing.T) {
 	}{
 		{"", []string{"lead", "mql", "sal", "sql", "opportunity", "customer"},
 			[]string{"lead->mql rate", "mql->sal rate", "sal->sql rate", "sql->opportunity rate", "opportunity->customer rate"}},
-		{"&lang=ja", []string{"リード", "MQL", "SAL", "SQL", "商談", "顧客"},
+		{"&lang=ja", []string{"リード", "MQL", "SAL（営業受入）", "SQL", "商談", "顧客"}, // as the rates name it
 			[]string{"リード→MQL 率", "MQL→SAL（営業受入）率", "SAL（営業受入）→SQL 率", "SQL→商談 率", "商談→顧客 率"}},
 	} {
 		a := f.req("GET", "/admin/reports/funnel?format=csv"+c.query, "", bearer...)

@@ -97,6 +97,7 @@ var jaSFAMessages = []struct {
 	// A contact without the email HubSpot refuses (push's HubSpot, INVALID_EMAIL).
 	{regexp.MustCompile(`^the contact's answer was lost and search does not see it yet \(its index lags\): looking again before creating it again$`), "コンタクト作成の応答が失われ、検索にもまだ現れません（索引の反映待ち）。再作成の前にもう一度確認します"},
 	{regexp.MustCompile(`^recording the contact about to be created: ([\s\S]*)$`), "作成するコンタクトの記録に失敗しました：$1"},
+	{regexp.MustCompile(`^recording the Lead update the duplicate rule refused: ([\s\S]*)$`), "重複ルールが拒否したリードの更新の記録に失敗しました：$1"},
 	{regexp.MustCompile(`^recording the contact's values HubSpot refused: ([\s\S]*)$`), "HubSpot が拒否したコンタクトの値の記録に失敗しました：$1"},
 	{regexp.MustCompile(`^contact (\S+) created but not recorded: ([\s\S]*)$`), "コンタクト $1 を作成しましたが、記録できませんでした：$2"},
 	{regexp.MustCompile(`^contact (\S+) found but not recorded: ([\s\S]*)$`), "作成済みのコンタクト $1 を見つけましたが、記録できませんでした：$2"},

@@ -12,7 +12,7 @@ var jaCSV = map[string]string{
 	"period": "期間", "group": "グループ", "stage": "ステージ", "model": "アトリビューションモデル", "credit": "貢献度",
 	"owner": "担当者", "mqls": "MQL 数", "responded": "回答済み", "accepted": "受入", "rejected": "差し戻し",
 	"within_sla": "SLA 内", "share_within": "SLA 内の割合", "median_hours_to_respond": "回答までの時間（中央値、時間）",
-	"open_breaches": "未対応の SLA 超過", "not_delivered": "未配信", "dimension": "集計軸", "value": "値", "sal": "SAL", "sql": "SQL", "won": "受注",
+	"open_breaches": "未対応の SLA 超過", "not_delivered": "未配信", "dimension": "集計軸", "value": "値", "sql": "SQL", "won": "受注",
 	"lost": "失注", "why": "営業のコメント", "kind": "種別", "currency": "通貨", "amount": "金額", "deals": "商談数",
 	"segment": "セグメント", "win_rate": "受注率", "median_days_to_sql": "SQL までの日数（中央値）",
 	"median_days_to_won": "受注までの日数（中央値）", "won_amount": "受注金額", "month": "月", "target": "目標",
@@ -38,8 +38,14 @@ func csvHeader(r *http.Request, header []string) []string {
 	}
 	p := page{L: "ja"}
 	out := make([]string, len(header))
+	// The MQL-quality report's sal counts MQLs sales accepted, 受入 as its
+	// table on the dashboard says; elsewhere sal is the stage, named as
+	// the rate columns beside it name it (SAL（営業受入）).
+	quality := len(header) > 0 && header[0] == "dimension"
 	for i, h := range header {
 		switch from, to, step := strings.Cut(h, "->"); {
+		case h == "sal" && quality:
+			out[i] = jaCSV["accepted"]
 		case jaCSV[h] != "":
 			out[i] = jaCSV[h]
 		case step && strings.HasSuffix(to, rateSuffix):
