@@ -239,7 +239,12 @@ func EventID(email, eventName, day string) string {
 // reports; January 5, 2026 too) or 2026年1月5日 (with 令和/平成
 // years: 令和8年1月5日, 令和元年, and their letters as forms write them:
 // R8.1.5, H30/4/1) as the start of that day in loc. A time after the date (a datetime cell exported as
-// 2026/1/5 0:00, or 2026-01-05T10:30:00) is left out: a touch is of a day.
+// 2026/1/5 0:00, or 2026-01-05T10:30:00) is left out: a touch is of a day,
+// and a time that does not say its zone is the date as written, in loc.
+// A time that says its zone (2026-10-31T15:30:00.000Z, 2026-10-31 15:30:00
+// UTC, +09:00, +0900, GMT+9, JST: an SFA's or MA tool's export) is that
+// instant, and the day is its day in loc: 15:30 UTC on Oct 31 is Nov 1 in
+// Tokyo, and counts in November's funnel.
 //
 // The date may say its weekday in brackets after it, as Japanese lists
 // (and Excel's yyyy/m/d(aaa)) write it: 2026/11/6(金), 2026年11月6日（金）,
@@ -249,6 +254,9 @@ func ParseDate(s string, loc *time.Location) (time.Time, error) {
 	in := s
 	s = strings.TrimSpace(norm.NFKC.String(s))
 	s, wd, said := cutWeekday(s)
+	if cut, sign, hours, mins, ok := zoneOf(s); ok {
+		return instantDay(in, strings.TrimSpace(s[:cut]), sign, hours, mins, wd, said, loc)
+	}
 	// The time goes from the space (or T) before its first colon: Nov 06,
 	// 2026 1:58 PM is Nov 06, 2026.
 	if c := strings.IndexByte(s, ':'); c > 0 {
@@ -866,7 +874,7 @@ func sessionTimes(join, leave string) (from, to time.Time, ok bool) {
 	return from, to, ok1 && ok2 && !to.Before(from)
 }
 
-var sessionLayouts = append(slices.Clone(reportTimes),
+var sessionLayouts = append(slices.Clone(zonedTimes),
 	"1/2/2006 15:04:05", "1/2/2006 15:04", "1/2/2006 3:04:05 PM", "1/2/2006 3:04 PM", "2006-01-02 15:04:05", "2006-01-02 15:04")
 
 type touchResult struct {
@@ -1031,34 +1039,47 @@ func reportSummary(above []csvin.Record) (topic, start, length cell) {
 // date as written is the day in the workspace's zone. A time that says
 // its zone (GMT+9, UTC-05:00, +09:00, UTC) is that instant, whose day in
 // loc it is: a webinar at 23:30 in New York is the next day in Tokyo.
-func ReportDay(s string, loc *time.Location) (time.Time, error) {
-	s = strings.TrimSpace(norm.NFKC.String(s))
-	cut, sign, hours, mins, ok := zoneOf(s)
-	if !ok {
-		return ParseDate(s, loc)
-	}
-	rest := strings.TrimSpace(s[:cut])
+func ReportDay(s string, loc *time.Location) (time.Time, error) { return ParseDate(s, loc) }
+
+// instantDay is the day in loc of the date and time s (NFKC, the weekday
+// and the zone cut) in the zone of the offset sign hours:mins, checked as
+// ParseDate checks a date; in is the value as written, for errors.
+func instantDay(in, s, sign, hours, mins string, wd time.Weekday, said string, loc *time.Location) (time.Time, error) {
 	h, _ := strconv.Atoi(hours)
 	mi, _ := strconv.Atoi(mins)
 	if h > 14 || mi > 59 {
-		return time.Time{}, fmt.Errorf("%q: no zone is %s:%02d from UTC", s, hours, mi)
+		return time.Time{}, fmt.Errorf("%q: no zone is %s:%02d from UTC", in, hours, mi)
 	}
 	offset := h*3600 + mi*60
 	if sign == "-" {
 		offset = -offset
 	}
-	for _, layout := range reportTimes {
-		if t, err := time.ParseInLocation(layout, rest, time.FixedZone("", offset)); err == nil {
-			t = t.In(loc)
-			return ParseDate(t.Format("2006-01-02"), loc)
+	s = westernYear(s)
+	for _, layout := range zonedTimes {
+		t, err := time.ParseInLocation(layout, s, time.FixedZone("", offset))
+		if err != nil {
+			continue
 		}
+		if said != "" && t.Weekday() != wd { // the weekday is the date's as written
+			return time.Time{}, fmt.Errorf("date %q: %s is a %s (%s), not %s: check the date", in, t.Format("2006-01-02"), t.Weekday(), jaWeekdays[t.Weekday()], said)
+		}
+		d := t.In(loc)
+		d = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
+		if d.Year() < 2000 {
+			return time.Time{}, fmt.Errorf("date %q is before 2000", in)
+		}
+		return d, nil
 	}
-	return time.Time{}, fmt.Errorf("%q: write the start time as 2026/11/06 13:58 or Nov 06, 2026 01:58 PM", s)
+	return time.Time{}, fmt.Errorf("%q: write a time with its zone as 2026-11-06T13:58:00Z, 2026/11/06 13:58 UTC, 2026/11/06 13:58 +09:00 or Nov 06, 2026 01:58 PM GMT+9", in)
 }
 
-// zoneOf finds the zone a time says after it: GMT or UTC, with or without
-// an offset (GMT+9, UTC+09:00, (GMT-05:00)), or an offset alone after the
-// time (13:58:40+09:00). cut is where it starts.
+// zoneOf finds the zone a time says after it: Z (2026-10-31T15:30:00.000Z),
+// GMT or UTC, with or without an offset (GMT+9, UTC+09:00, (GMT-05:00)),
+// JST, or an offset alone after the time (13:58:40+09:00, 13:58 +0900).
+// cut is where it starts. 10:00-12:00 after a date is a time range, no
+// zone: an offset with a minus after hours and minutes is one only in
+// ISO's form (2026-11-06T08:30-05:00), after seconds (08:30:00-05:00) or
+// without its colon (08:30 -0500).
 func zoneOf(s string) (cut int, sign, hours, mins string, ok bool) {
 	if m := namedZone.FindStringSubmatchIndex(s); m != nil {
 		sub := func(i int) string {
@@ -1069,20 +1090,40 @@ func zoneOf(s string) (cut int, sign, hours, mins string, ok bool) {
 		}
 		return m[0], sub(1), sub(2), sub(3), true
 	}
+	if m := jstZone.FindStringIndex(s); m != nil {
+		return m[0], "+", "9", "", true
+	}
+	if m := utcZ.FindStringSubmatchIndex(s); m != nil {
+		return m[2], "+", "0", "", true
+	}
 	if m := offsetZone.FindStringSubmatchIndex(s); m != nil {
-		return m[2], s[m[2]:m[3]], s[m[4]:m[5]], s[m[6]:m[7]], true
+		sub := func(i int) string {
+			if m[2*i] < 0 {
+				return ""
+			}
+			return s[m[2*i]:m[2*i+1]]
+		}
+		iso, secs, sign, colon, mins := sub(1) != "", sub(2) != "", sub(3), sub(5), sub(6)
+		if iso || secs || sign == "+" || mins != "" && colon == "" {
+			return m[6], sign, sub(4), mins, true
+		}
 	}
 	return 0, "", "", "", false
 }
 
 var (
-	namedZone  = regexp.MustCompile(`(?i)\s*\(?\s*\b(?:GMT|UTC)(?:\s*([+-])(\d{1,2})(?::?(\d{2}))?)?\s*\)?$`)
-	offsetZone = regexp.MustCompile(`\d:\d\d(?::\d\d)?\s*([+-])(\d{2}):?(\d{2})$`)
+	namedZone = regexp.MustCompile(`(?i)\s*\(?\s*\b(?:GMT|UTC)(?:\s*([+-])(\d{1,2})(?::?(\d{2}))?)?\s*\)?$`)
+	jstZone   = regexp.MustCompile(`(?i)\s*\(?\s*\bJST\s*\)?$`)
+	utcZ      = regexp.MustCompile(`(?i)\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(z)$`)
+	// 1: ISO's T, 2: seconds, 3: the sign, 4: hours, 5: the colon, 6: minutes.
+	offsetZone = regexp.MustCompile(`(T)?\d{1,2}:\d\d(:\d\d(?:[.,]\d+)?)?\s*([+-])(\d{2})(?:(:)?(\d{2}))?$`)
 )
 
-// reportTimes are the layouts of a report's start time that says its zone.
-var reportTimes = []string{
+// zonedTimes are the layouts of a date and time that says its zone (a
+// fraction of a second after the seconds is read too).
+var zonedTimes = []string{
 	"Jan 2, 2006 15:04:05", "Jan 2, 2006 15:04", "Jan 2, 2006 3:04:05 PM", "Jan 2, 2006 3:04 PM",
 	"January 2, 2006 15:04:05", "January 2, 2006 15:04", "January 2, 2006 3:04:05 PM", "January 2, 2006 3:04 PM",
-	"2006/1/2 15:04:05", "2006/1/2 15:04", "2006-1-2 15:04:05", "2006-1-2 15:04", "2006-01-02T15:04:05", "2006-01-02T15:04",
+	"2006/1/2 15:04:05", "2006/1/2 15:04", "2006-1-2 15:04:05", "2006-1-2 15:04", "2006-1-2T15:04:05", "2006-1-2T15:04",
+	"2006.1.2 15:04:05", "2006.1.2 15:04", "2006年1月2日 15:04:05", "2006年1月2日 15:04",
 }

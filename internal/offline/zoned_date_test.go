@@ -1,0 +1,68 @@
+package offline
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestZonedDateIsItsInstant: an SFA's or MA tool's export dates a touch
+// with an instant (2026-10-31T15:30:00.000Z, 2026-10-31 15:30:00 UTC); the
+// time was cut and the touch filed on Oct 31 as written, while in Tokyo it
+// is Nov 1, and November's funnel missed it. A time that says its zone is
+// that instant, on its day in the configured zone; one that does not is
+// the date as written, as before.
+func TestZonedDateIsItsInstant(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"2026-10-31T15:30:00.000Z", "2026-11-01"},
+		{"2026-10-31T15:30:00Z", "2026-11-01"},
+		{"2026-10-31T14:59:59.999Z", "2026-10-31"},
+		{"2026-10-31 15:30:00 UTC", "2026-11-01"},
+		{"2026/10/31 15:30 GMT", "2026-11-01"},
+		{"2026-10-31T15:30:00.000+00:00", "2026-11-01"},
+		{"2026-10-31T23:30:00+09:00", "2026-10-31"},
+		{"2026-10-31 10:30:00 -0500", "2026-11-01"},
+		{"2026-10-31 10:30 -0500", "2026-11-01"},
+		{"2026-10-31 23:30 +0900", "2026-10-31"},
+		{"2026/10/31 23:30 JST", "2026-10-31"},
+		{"2026年10月31日 15:30 UTC", "2026-11-01"},
+		{"2026/10/31(土) 15:30 UTC", "2026-11-01"}, // the weekday is the date's as written
+		{"２０２６-１０-３１Ｔ１５:３０:００Ｚ", "2026-11-01"},
+		// No zone: the date as written, whatever the time.
+		{"2026-10-31T15:30:00", "2026-10-31"},
+		{"2026-10-31 15:30:00", "2026-10-31"},
+		{"2026/10/31 23:59", "2026-10-31"},
+		// A time range is no zone: 10:00 to 12:00, not 10:00 at UTC-12.
+		{"2026/10/31 10:00-12:00", "2026-10-31"},
+		{"2026/10/31 10:00 - 12:00", "2026-10-31"},
+	} {
+		d, err := ParseDate(c.in, tokyo)
+		if err != nil || d.Format("2006-01-02") != c.want || d.Location() != tokyo || !d.Equal(time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, tokyo)) {
+			t.Errorf("%q: %v %v, want %s", c.in, d, err, c.want)
+		}
+	}
+	for _, in := range []string{"2026/10/31(金) 15:30 UTC", "1999-12-31T23:00:00+09:00", "2026-10-31T15:30:00+15:00", "2026-10-31 UTC", "2026-10-31T25:30:00Z"} {
+		if d, err := ParseDate(in, tokyo); err == nil {
+			t.Errorf("%q read as %v", in, d)
+		}
+	}
+
+	// Imported: the row is filed on Nov 1 in Tokyo, the day its id and
+	// timestamp say.
+	f := newFixture(t) // 2026-11-06 in Tokyo
+	in := "email,event,date,channel\r\n" +
+		"sfa@client.example,Japan IT Week 秋,2026-10-31T15:30:00.000Z,exhibition\r\n" +
+		"ma@client.example,Japan IT Week 秋,2026-10-31 15:30:00 UTC,exhibition\r\n" +
+		"plain@client.example,Japan IT Week 秋,2026-10-31 15:30:00,exhibition\r\n"
+	res, err := f.im.Import(context.Background(), strings.NewReader(in), Defaults{})
+	if err != nil || res.Imported != 3 || len(res.Errors) != 0 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	for email, want := range map[string]string{"sfa@client.example": "2026-11-01", "ma@client.example": "2026-11-01", "plain@client.example": "2026-10-31"} {
+		_, _, evs := touchesOf(t, f, email)
+		if len(evs) != 1 || evs[0].Timestamp.In(tokyo).Format("2006-01-02") != want || evs[0].ID != EventID(email, "Japan IT Week 秋", want) {
+			t.Errorf("%s: %+v, want the touch on %s", email, evs, want)
+		}
+	}
+}
