@@ -140,6 +140,9 @@ type Events interface {
 	// SetAbsent marks a stored touch not attended (or attended again);
 	// the change rescores its person (see eventlog.Log.SetAbsent).
 	SetAbsent(ctx context.Context, visitor, id string, absent bool) (bool, error)
+	// Get reads a stored event (eventlog.ErrNotFound: none): a row whose
+	// touch is stored writes nothing to its person unless it updates it.
+	Get(ctx context.Context, visitor, id string) (event.Event, error)
 }
 
 // Linker links the pseudo-visitor to its person; see identity.Stitcher.
@@ -641,9 +644,15 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 		if j, ok := byID[id]; ok {
 			// Another session of the same touch (a person who rejoined
 			// the webinar has a row for each): one touch, its minutes
-			// those of its sessions together, their last row's columns
-			// winning.
-			jobs[j].merge(line, sess, fields)
+			// those of its sessions together, its first row's columns
+			// the person's (the others repeat them: repeated). A row
+			// whose columns differ (two people under info@…, or a
+			// corrected row below the first) would have replaced the
+			// first's name while counted as a repeat: it is refused,
+			// saying so.
+			if c := jobs[j].merge(line, sess, fields); c != "" {
+				fail("same email, event and date as line %d, one touch, but other columns: %s; the row is not imported (line %d's are the person's)", jobs[j].lines[0], c, jobs[j].lines[0])
+			}
 			continue
 		}
 		byID[id] = len(jobs)
@@ -787,15 +796,25 @@ type stay struct {
 	timed       bool // join and leave read, leave not before join
 }
 
-// merge adds another row of the touch: its session, its columns over the
-// earlier rows' (a person's last row wins, as when each row was stored in
-// turn).
-func (t *touch) merge(line int, s stay, fields map[string]string) {
+// merge adds another row of the touch (a rejoin's: its session), a repeat
+// of the first, whose columns are the person's: a repeated row writes
+// nothing. A row saying otherwise than the first (another 氏名 under a
+// shared address, info@…) is not merged: conflict says how, for the row's
+// error, and the row is no part of the touch.
+func (t *touch) merge(line int, s stay, fields map[string]string) (conflict string) {
+	var diff []string
+	for k, v := range fields {
+		if was := t.fields[k]; strings.TrimSpace(was) != strings.TrimSpace(v) {
+			diff = append(diff, fmt.Sprintf("%s %q (line %d: %q)", k, strings.TrimSpace(v), t.lines[0], strings.TrimSpace(was)))
+		}
+	}
+	if len(diff) > 0 {
+		slices.Sort(diff)
+		return strings.Join(diff, ", ")
+	}
 	t.lines = append(t.lines, line)
 	t.sessions = append(t.sessions, s)
-	for k, v := range fields {
-		t.fields[k] = v
-	}
+	return ""
 }
 
 // attended is the minutes the touch's sessions lasted together (-1: no row
@@ -890,7 +909,10 @@ const channelHint = "one of exhibition (展示会), seminar (セミナー), webi
 
 // row makes the person and stores the touch; it reports whether the touch
 // is new, whether a stored one had its minutes changed, and whether the
-// person is new.
+// person is new. The row's columns are written to a known person only when
+// its touch is new or updated: a repeated row writes nothing (see README,
+// Offline touches), where it overwrote their name and company while
+// answering repeated.
 func (im *Importer) row(ctx context.Context, t touch, now time.Time) (fresh, updated, created bool, err error) {
 	email, name, day, channel, fields := t.email, t.name, t.day, t.channel, t.fields
 	// A person new to Baton is made with the row's attributes, in one
@@ -906,12 +928,22 @@ func (im *Importer) row(ctx context.Context, t touch, now time.Time) (fresh, upd
 	if !p.ConsentWithdrawn.IsZero() {
 		return false, false, false, errWithdrawn
 	}
-	if !created && len(known)+len(custom) > 0 {
-		if _, _, err := im.Dir.Update(ctx, p.ID, known, custom); err != nil {
+	vid := Visitor(p.ID)
+	// Written before the touch when it is new, so that scoring, which the
+	// touch's write sets off, reads them (their title, their company).
+	write := !created && len(known)+len(custom) > 0
+	if write {
+		switch _, err := im.Events.Get(ctx, vid, t.id); {
+		case err == nil:
+			write = false // stored: written below only if this row updates it
+		case !errors.Is(err, eventlog.ErrNotFound):
 			return false, false, created, err
+		default:
+			if _, _, err := im.Dir.Update(ctx, p.ID, known, custom); err != nil {
+				return false, false, created, err
+			}
 		}
 	}
-	vid := Visitor(p.ID)
 	ev := event.Event{
 		ID: t.id, Type: event.Offline, VisitorID: vid, UserID: p.ID,
 		ReceivedAt: now, Timestamp: day.UTC(),
@@ -958,6 +990,14 @@ func (im *Importer) row(ctx context.Context, t touch, now time.Time) (fresh, upd
 			updated, err = false, nil // erased meanwhile (its tombstone refused the put): nothing to correct
 		}
 		if err != nil {
+			return false, false, created, err
+		}
+	}
+	if updated && !write && !created && len(known)+len(custom) > 0 {
+		// The report that set the touch's minutes (or gave it back) is
+		// the row that counts: its columns are the person's, as a new
+		// touch's are.
+		if _, _, err := im.Dir.Update(ctx, p.ID, known, custom); err != nil {
 			return false, false, created, err
 		}
 	}
