@@ -65,6 +65,8 @@ var jaSFAMessages = []struct {
 	{regexp.MustCompile(`^the Account upserted has no Id$`), "登録した取引先（Account）の Id が応答にありません"},
 	{regexp.MustCompile(`^keeping the Account's values: ([\s\S]*)$`), "取引先（Account）の既存の値を残す処理に失敗しました：$1"},
 	{regexp.MustCompile(`^several Leads share the external id: ([\s\S]*)$`), "同じ外部 ID のリードが複数あります：$1"},
+	{regexp.MustCompile(`^several ([\s\S]+?) records share the external id: ([\s\S]*)$`), "同じ外部 ID の $1 レコードが複数あります：$2"},
+	{regexp.MustCompile(`^the external-id field ([\s\S]+?) does not exist or is not visible to the integration user \(check the field and its field-level security\): ([\s\S]*)$`), "外部 ID 項目 $1 が存在しないか、連携ユーザーから参照できません（項目と項目レベルセキュリティを確認してください）：$2"},
 	{regexp.MustCompile(`^unexpected answer: ([\s\S]*)$`), "想定外の応答です：$1"},
 	{regexp.MustCompile(`^reading the record's status: ([\s\S]*)$`), "レコードのステータスを読み込めません：$1"},
 	{regexp.MustCompile(`^reading the record's ([^:]+): ([\s\S]*)$`), "レコードの $1 を読み込めません：$2"},

@@ -331,11 +331,73 @@ func sfError(status int, body []byte, h http.Header, now time.Time) *push.Error 
 		}
 	case status == 300:
 		e.Code, e.Permanent = "MULTIPLE_CHOICES", true
-		e.Message = "several Leads share the external id: " + strings.TrimSpace(string(body))
+		e.Message = "several " + sfObjectOf(body) + " records share the external id: " + strings.TrimSpace(string(body))
 	case status == 429 || status >= 500 || e.Code == "UNABLE_TO_LOCK_ROW":
 		e.RetryAfter = retryAfter(h, now) // row locks clear when the other transaction ends
 	default:
 		e.Permanent = true // 400 DUPLICATES_DETECTED, REQUIRED_FIELD_MISSING, INVALID_FIELD, 401 after refresh, 403, 404
+	}
+	return e
+}
+
+// sfObjectOf names the sObject of a 300 answer (Multiple Choices: the
+// records an upsert's external id matched, as URLs such as
+// /services/data/v62.0/sobjects/Task/00T...): Lead, Task, Account.
+func sfObjectOf(body []byte) string {
+	var urls []string
+	if json.Unmarshal(body, &urls) == nil && len(urls) > 0 {
+		if _, rest, ok := strings.Cut(urls[0], "/sobjects/"); ok {
+			if obj, _, _ := strings.Cut(rest, "/"); obj != "" {
+				return obj
+			}
+		}
+	}
+	return "Salesforce"
+}
+
+// sfKeyHiddenPrefix begins Salesforce's 404 NOT_FOUND for a by-key URL
+// (/sobjects/<object>/<field>/<value>) whose external-id field the org
+// lacks or the integration user cannot see (field-level security):
+// "Provided external ID field does not exist or is not accessible:
+// <field>". A record missing under a field it can read is 404 NOT_FOUND
+// "The requested resource does not exist".
+const sfKeyHiddenPrefix = "provided external id field does not exist or is not accessible"
+
+// sfKeyHidden reports whether a by-key lookup or upsert of value was
+// answered that its external-id field is missing or hidden from the
+// integration user, rather than that no record has the value: the
+// records are there, Baton cannot reach them by the key. An answer in
+// those words naming the value itself (as Salesforce words a record id it
+// cannot find) is a record missing.
+func sfKeyHidden(status int, body []byte, value string) bool {
+	if status != 404 {
+		return false
+	}
+	var es []struct {
+		ErrorCode string `json:"errorCode"`
+		Message   string `json:"message"`
+	}
+	if json.Unmarshal(body, &es) != nil || len(es) == 0 || !strings.EqualFold(es[0].ErrorCode, "NOT_FOUND") {
+		return false
+	}
+	msg := strings.TrimSpace(es[0].Message)
+	if len(msg) < len(sfKeyHiddenPrefix) || !strings.EqualFold(msg[:len(sfKeyHiddenPrefix)], sfKeyHiddenPrefix) {
+		return false
+	}
+	named := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(msg[len(sfKeyHiddenPrefix):]), ":"))
+	return value == "" || named != value
+}
+
+// keyError is the failure of a call by the external id value of field on
+// object (a by-key URL): sfError's, saying so when Salesforce answered
+// that the field is missing or hidden from the integration user
+// (sfKeyHidden), which no retry mends until the field or its field-level
+// security is set.
+func keyError(object, field, value string, status int, body []byte, h http.Header, now time.Time) *push.Error {
+	e := sfError(status, body, h, now)
+	if sfKeyHidden(status, body, value) {
+		e.Code, e.Permanent = "NOT_FOUND", true
+		e.Message = fmt.Sprintf("the external-id field %s does not exist or is not visible to the integration user (check the field and its field-level security): %s", object+"."+field, e.Message)
 	}
 	return e
 }
@@ -630,7 +692,7 @@ func (s *Salesforce) conversion(ctx context.Context, personID string, now time.T
 		return converted{}, false, err
 	}
 	if status != 200 {
-		return converted{}, false, sfError(status, body, h, now)
+		return converted{}, false, keyError("Lead", s.LeadKey, personID, status, body, h, now)
 	}
 	var r struct {
 		Id                     string
@@ -664,10 +726,10 @@ func (s *Salesforce) leadNow(ctx context.Context, personID string, now time.Time
 			return nil, &push.Error{Connector: "salesforce", Status: status, Message: "reading the Lead: " + err.Error()}
 		}
 		return rec, nil
-	case status == 404:
+	case status == 404 && !sfKeyHidden(status, body, personID):
 		return nil, nil
 	}
-	return nil, sfError(status, body, h, now)
+	return nil, keyError("Lead", s.LeadKey, personID, status, body, h, now)
 }
 
 func soqlString(v string) string {
@@ -900,13 +962,13 @@ func (s *Salesforce) PushActivity(ctx context.Context, a push.FormActivity) (str
 		return "", err
 	}
 	var ref struct{ WhoId, WhatId string }
-	switch status {
-	case 200:
+	switch {
+	case status == 200:
 		json.Unmarshal(body, &ref)
-	case 404:
+	case status == 404 && !sfKeyHidden(status, body, a.MQLID):
 		ref.WhoId = a.MQLExternalID
 	default:
-		return "", sfError(status, body, h, now)
+		return "", keyError("Task", s.TaskKey, a.MQLID, status, body, h, now)
 	}
 	if strings.HasPrefix(ref.WhoId, "00Q") { // a Lead: converted since?
 		status, body, h, err := s.call(ctx, "GET", s.base()+"/sobjects/Lead/"+url.PathEscape(ref.WhoId)+"?fields=Id,IsConverted,ConvertedContactId,ConvertedOpportunityId", nil)
@@ -1045,7 +1107,7 @@ func (s *Salesforce) upsertTask(ctx context.Context, id string, task map[string]
 			json.Unmarshal(body, &r)
 			return r.ID, nil
 		}
-		e := sfError(status, body, h, now)
+		e := keyError("Task", s.TaskKey, id, status, body, h, now)
 		if try > 0 || picks != nil || e.Code != "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST" || !refusesTaskPick(body) {
 			return "", e
 		}
@@ -1131,7 +1193,7 @@ func (s *Salesforce) upsertLead(ctx context.Context, l push.Lead, fields map[str
 		leadID = r.ID
 	case 204: // some API versions answer an update without a body
 	default:
-		pe := sfError(status, body, h, now)
+		pe := keyError("Lead", s.LeadKey, l.PersonID, status, body, h, now)
 		if d := editRefused(pe, body); d != nil && existing { // an update: whoever it names
 			return "", "", "", d
 		}
@@ -1423,11 +1485,15 @@ func (s *Salesforce) Forget(ctx context.Context, personID, email string) error {
 	if err != nil {
 		return err
 	}
-	if status == 404 {
+	if status == 404 && !sfKeyHidden(status, body, personID) {
 		return nil // never pushed
 	}
 	if status != 200 {
-		return sfError(status, body, h, s.now())
+		// The key field missing or hidden from the integration user is
+		// no proof the Lead is gone: the erasure fails, to be retried
+		// once the field is readable (a Lead it cannot find it cannot
+		// delete, and Baton would say erased what Salesforce keeps).
+		return keyError("Lead", s.LeadKey, personID, status, body, h, s.now())
 	}
 	var r struct{ Id string }
 	json.Unmarshal(body, &r)
@@ -1479,6 +1545,9 @@ func (s *Salesforce) PushAccount(ctx context.Context, m account.MQA) (string, er
 	status, body, h, err := s.call(ctx, "GET", read, nil)
 	if err != nil {
 		return "", err
+	}
+	if sfKeyHidden(status, body, m.Account) {
+		return "", keyError("Account", s.AccountKey, m.Account, status, body, h, now)
 	}
 	if status == 404 && sfCode(body) == "NOT_FOUND" {
 		name := m.Name
@@ -1676,11 +1745,11 @@ func (s *Salesforce) RewriteAccount(ctx context.Context, m account.MQA) error {
 	if err != nil {
 		return err
 	}
-	if status == 404 {
+	if status == 404 && !sfKeyHidden(status, body, m.ID) {
 		return nil
 	}
 	if status != 200 {
-		return sfError(status, body, h, s.now())
+		return keyError("Task", s.TaskKey, m.ID, status, body, h, s.now())
 	}
 	var task struct{ WhatId string }
 	json.Unmarshal(body, &task)

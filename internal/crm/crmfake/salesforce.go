@@ -54,6 +54,13 @@ type Salesforce struct {
 	// without access to them): a query of one is refused as Salesforce
 	// does, 400 INVALID_TYPE.
 	Unreadable map[string]bool
+	// Hidden are fields the org lacks or the integration user has no
+	// field-level access to, as "Object.Field" (Lead.Baton_Person_Id__c):
+	// a URL by that external id is answered 404 NOT_FOUND "Provided
+	// external ID field does not exist or is not accessible: <field>",
+	// whatever the records, and a query selecting it 400 INVALID_FIELD
+	// (No such column).
+	Hidden map[string]bool
 	// Picklists are restricted picklist fields of Lead and their values:
 	// any other value is refused with INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST.
 	Picklists map[string][]string
@@ -353,6 +360,10 @@ func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	store := s.Leads
+	if s.Hidden[parts[2]+"."+parts[3]] {
+		sfErr(w, 404, "NOT_FOUND", "Provided external ID field does not exist or is not accessible: "+parts[3])
+		return
+	}
 	switch parts[2] {
 	case "Lead", "Task":
 		if want := map[string]string{"Lead": s.LeadKey, "Task": s.TaskKey}[parts[2]]; parts[3] != want {
@@ -374,7 +385,7 @@ func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
 	case "GET":
 		rec, ok := store[key]
 		if !ok {
-			sfErr(w, 404, "NOT_FOUND", "Provided external ID field does not exist or is not accessible: "+key)
+			sfErr(w, 404, "NOT_FOUND", "The requested resource does not exist")
 			return
 		}
 		out := map[string]any{"attributes": map[string]string{"type": parts[2]}}
@@ -908,6 +919,12 @@ func (s *Salesforce) query(w http.ResponseWriter, q string) {
 			return
 		}
 		seen[f] = true
+		for h := range s.Hidden {
+			if strings.EqualFold(h, m[2]+"."+f) {
+				sfErr(w, 400, "INVALID_FIELD", "\n"+q+"\n^\nERROR at Row:1:Column:8\nNo such column '"+strings.TrimSpace(f)+"' on entity '"+m[2]+"'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.")
+				return
+			}
+		}
 	}
 	if s.Unreadable[m[2]] {
 		sfErr(w, 400, "INVALID_TYPE", "sObject type '"+m[2]+"' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name.")
