@@ -38,5 +38,5 @@ func TestMalformedBodiesSayWhatIsWrong(t *testing.T) {
 	}
 }
 
-func sf(b []byte) error { _, err := feedback.ParseSalesforce(b, nil); return err }
+func sf(b []byte) error { _, err := feedback.ParseSalesforce(b, nil, ""); return err }
 func hs(b []byte) error { _, err := feedback.ParseHubSpot(b, nil); return err }

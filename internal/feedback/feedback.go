@@ -107,6 +107,12 @@ type Handler struct {
 
 	SalesforceStatus map[string]string // Lead Status -> outcome
 	HubSpotValues    map[string]string // lifecyclestage / hs_lead_status / dealstage value -> outcome
+	// SalesforceKey is the Lead's external-id field holding Baton's person
+	// id (sfa.salesforce.lead_key; "": DefaultSalesforceKey): a CDC
+	// event's or Outbound Message's Lead names the person by it, and an
+	// Opportunity by its field of the same name, mapped from the Lead's at
+	// conversion.
+	SalesforceKey string
 	// HubSpotDeals reads the deals a batch's deal webhooks name, and the
 	// deals of its rollups' contacts, in batches (nil: deal events are
 	// answered ignored: sfa.hubspot and BATON_HUBSPOT_TOKEN read them).
@@ -153,6 +159,18 @@ type Handler struct {
 
 	Now func() time.Time
 	Log *slog.Logger
+}
+
+// DefaultSalesforceKey is the person's field on Lead and Opportunity when
+// no lead_key is configured.
+const DefaultSalesforceKey = "Baton_Person_Id__c"
+
+// salesforceKey is key, or the default.
+func salesforceKey(key string) string {
+	if key == "" {
+		return DefaultSalesforceKey
+	}
+	return key
 }
 
 // Defaults for the usual picklists.
@@ -252,7 +270,7 @@ func (h *Handler) salesforce(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	vs, err := ParseSalesforce(body, h.SalesforceStatus)
+	vs, err := ParseSalesforce(body, h.SalesforceStatus, h.SalesforceKey)
 	if err != nil {
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error()})
 		return
@@ -270,11 +288,13 @@ func badBody(shape string, err error) error {
 	return errors.New(httpx.BadJSON(shape, err).Error)
 }
 
-// ParseSalesforce reads a Flow callout or an EventBridge CDC event.
-func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error) {
+// ParseSalesforce reads a Flow callout or an EventBridge CDC event; key is
+// the person's field on Lead and Opportunity (lead_key; "": the default).
+func ParseSalesforce(body []byte, statuses map[string]string, key string) ([]Verdict, error) {
 	if statuses == nil {
 		statuses = DefaultSalesforce
 	}
+	key = salesforceKey(key)
 	var probe struct {
 		DetailType string `json:"detail-type"`
 	}
@@ -332,7 +352,7 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 			at = time.UnixMilli(int64(ms))
 		}
 		if hdr["entityName"] == "Opportunity" {
-			return opportunityChange(ev.ID, at, ids, ev.Detail.Payload)
+			return opportunityChange(ev.ID, at, ids, ev.Detail.Payload, key)
 		}
 		status, _ := ev.Detail.Payload["Status"].(string)
 		if status == "" {
@@ -346,7 +366,7 @@ func ParseSalesforce(body []byte, statuses map[string]string) ([]Verdict, error)
 		var vs []Verdict
 		for _, s := range ids {
 			owner, _ := ev.Detail.Payload["OwnerId"].(string)
-			pid, _ := ev.Detail.Payload["Baton_Person_Id__c"].(string)
+			pid, _ := ev.Detail.Payload[key].(string)
 			vs = append(vs, Verdict{DeliveryID: "sfcdc-" + ev.ID + "-" + s, ExternalID: s, PersonID: pid, Outcome: out, Owner: owner, At: at, Unread: unread})
 		}
 		return vs, nil
@@ -456,12 +476,13 @@ func stageOutcome(stage string, won, closed *bool, changedOnly bool) string {
 // opportunityChange reads an Opportunity's Change Data Capture event: its
 // Amount, CurrencyIsoCode, CloseDate and StageName when they changed (CDC
 // sends changed fields only). The person is the Opportunity's
-// Baton_Person_Id__c, copied from the Lead at conversion (Lead field
-// mapping) and sent with every event as an enriched field of the channel.
-func opportunityChange(id string, at time.Time, ids []string, payload map[string]any) ([]Verdict, error) {
-	raw, enriched := payload["Baton_Person_Id__c"]
+// field named as the Lead's key (lead_key: Baton_Person_Id__c), copied
+// from the Lead at conversion (Lead field mapping) and sent with every
+// event as an enriched field of the channel.
+func opportunityChange(id string, at time.Time, ids []string, payload map[string]any, key string) ([]Verdict, error) {
+	raw, enriched := payload[key]
 	if !enriched {
-		return nil, errors.New("an Opportunity change needs Baton_Person_Id__c (map it from the Lead at conversion and enrich the CDC channel with it)")
+		return nil, fmt.Errorf("an Opportunity change needs %s (map it from the Lead at conversion and enrich the CDC channel with it)", key)
 	}
 	pid, _ := raw.(string)
 	if pid == "" {
@@ -469,7 +490,7 @@ func opportunityChange(id string, at time.Time, ids []string, payload map[string
 		// most were never a lead Baton delivered. Nothing is wrong with it.
 		var vs []Verdict
 		for _, s := range ids {
-			vs = append(vs, Verdict{DeliveryID: "sfcdc-" + id + "-" + s, Unread: "the Opportunity's Baton_Person_Id__c is empty: not a lead Baton delivered"})
+			vs = append(vs, Verdict{DeliveryID: "sfcdc-" + id + "-" + s, Unread: "the Opportunity's " + key + " is empty: not a lead Baton delivered"})
 		}
 		return vs, nil
 	}

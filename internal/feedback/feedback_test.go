@@ -243,7 +243,7 @@ func FuzzParsers(f *testing.F) {
 	f.Add([]byte(`{"id":"x","type":"UPDATE_RECORD","app":{"id":"42"},"record":{"s":{"type":"STATUS","value":"ﾌｫﾛｰ中"},"u":{"type":"UPDATED_TIME","value":"2026-12-01T10:00:00Z"}}}`))
 	f.Add([]byte(`[{"eventId":1,"subscriptionType":"contact.propertyChange","propertyName":"lifecyclestage","propertyValue":"lead"}]`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		sf, _ := feedback.ParseSalesforce(b, nil)
+		sf, _ := feedback.ParseSalesforce(b, nil, "")
 		hs, _ := feedback.ParseHubSpot(b, nil)
 		kt, _ := feedback.ParseKintone(b, "", "", nil)
 		for _, v := range append(append(sf, hs...), kt...) {

@@ -71,19 +71,21 @@ const maxNotifications = 100
 
 // ParseOutbound reads a Salesforce Outbound Message into verdicts, as the
 // Flow callout and CDC paths do: a Lead's Status is the
-// outcome its statuses map gives, the person its Baton_Person_Id__c, Id or
-// Email; an Opportunity's StageName (Closed Won, Closed Lost; other
-// stages by IsWon and IsClosed) is the outcome and its Amount, CurrencyIsoCode and CloseDate the deal, for the
-// person its Baton_Person_Id__c names. OwnerId is the owner and
+// outcome its statuses map gives, the person its key field (lead_key,
+// "": Baton_Person_Id__c), Id or Email; an Opportunity's StageName (Closed
+// Won, Closed Lost; other stages by IsWon and IsClosed) is the outcome and
+// its Amount, CurrencyIsoCode and CloseDate the deal, for the person its
+// field of the same name names. OwnerId is the owner and
 // LastModifiedDate the time. Each verdict's delivery id is the
 // Notification Id, which Salesforce keeps when it sends a message again.
 //
 // A message that is no Outbound Message is an error; a notification that
 // cannot be read is a Refused verdict, the message's others still read.
-func ParseOutbound(body []byte, statuses map[string]string) (Outbound, error) {
+func ParseOutbound(body []byte, statuses map[string]string, key string) (Outbound, error) {
 	if statuses == nil {
 		statuses = DefaultSalesforce
 	}
+	key = salesforceKey(key)
 	var env omEnvelope
 	dec := xml.NewDecoder(bytes.NewReader(body))
 	// Entities are not expanded (encoding/xml knows only the five XML
@@ -114,13 +116,13 @@ func ParseOutbound(body []byte, statuses map[string]string) (Outbound, error) {
 			om.Verdicts = append(om.Verdicts, Verdict{DeliveryID: "sfom-", Refused: fmt.Sprintf("Notification %d has no Id (deduplication)", i+1)})
 			continue
 		}
-		om.Verdicts = append(om.Verdicts, outboundVerdict("sfom-"+id, note.SObject, statuses))
+		om.Verdicts = append(om.Verdicts, outboundVerdict("sfom-"+id, note.SObject, statuses, key))
 	}
 	return om, nil
 }
 
 // outboundVerdict reads one notification's sObject.
-func outboundVerdict(delivery string, o *omObject, statuses map[string]string) Verdict {
+func outboundVerdict(delivery string, o *omObject, statuses map[string]string, key string) Verdict {
 	refuse := func(format string, a ...any) Verdict {
 		return Verdict{DeliveryID: delivery, Refused: fmt.Sprintf(format, a...)}
 	}
@@ -144,12 +146,12 @@ func outboundVerdict(delivery string, o *omObject, statuses map[string]string) V
 		}
 		at = t
 	}
-	_, hasPerson := fields["Baton_Person_Id__c"]
-	pid := fields["Baton_Person_Id__c"]
+	_, hasPerson := fields[key]
+	pid := fields[key]
 	switch typ {
 	case "Lead":
 		if record+pid+fields["Email"] == "" {
-			return refuse("the %s names nobody: its Id, Email or Baton_Person_Id__c is required", typ)
+			return refuse("the %s names nobody: its Id, Email or %s is required", typ, key)
 		}
 		status, ok := fields["Status"]
 		if !ok {
@@ -163,10 +165,10 @@ func outboundVerdict(delivery string, o *omObject, statuses map[string]string) V
 		return Verdict{DeliveryID: delivery, PersonID: pid, ExternalID: record, Email: fields["Email"], Outcome: out, Owner: fields["OwnerId"], At: at, Unread: unread}
 	case "Opportunity":
 		if !hasPerson {
-			return refuse("an Opportunity's message needs Baton_Person_Id__c among its fields (map it from the Lead at conversion)")
+			return refuse("an Opportunity's message needs %s among its fields (map it from the Lead at conversion)", key)
 		}
 		if pid == "" {
-			return Verdict{DeliveryID: delivery, Unread: "the Opportunity's Baton_Person_Id__c is empty: not a lead Baton delivered"}
+			return Verdict{DeliveryID: delivery, Unread: "the Opportunity's " + key + " is empty: not a lead Baton delivered"}
 		}
 		var amount *float64
 		if s := fields["Amount"]; s != "" {
@@ -280,7 +282,7 @@ func (h *Handler) salesforceOutbound(w http.ResponseWriter, r *http.Request) {
 		soapFault(w, status, err.Error())
 		return
 	}
-	om, err := ParseOutbound(body, h.SalesforceStatus)
+	om, err := ParseOutbound(body, h.SalesforceStatus, h.SalesforceKey)
 	if err != nil {
 		soapFault(w, http.StatusBadRequest, err.Error())
 		return

@@ -362,7 +362,7 @@ func FuzzParseOutbound(f *testing.F) {
 	f.Add([]byte(outboundMessage(org15, [2]string{"04l", `<sObject xsi:type="sf:Opportunity" xmlns:sf="urn:sobject.enterprise.soap.sforce.com"><sf:Amount>1e3</sf:Amount><sf:Baton_Person_Id__c>p</sf:Baton_Person_Id__c><sf:CloseDate>2026-11-30T10:00:00Z</sf:CloseDate><sf:StageName>Closed Lost</sf:StageName></sObject>`}, [2]string{"", ""})))
 	f.Add([]byte(`<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><notifications xmlns="http://soap.sforce.com/2005/09/outbound"><OrganizationId>x</OrganizationId><Notification><Id>1</Id><sObject xsi:type="Contact" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><Email xmlns="urn:sobject.enterprise.soap.sforce.com">a@b</Email><Status>Qualified</Status></sObject></Notification></notifications></soapenv:Body></soapenv:Envelope>`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		om, err := feedback.ParseOutbound(b, nil)
+		om, err := feedback.ParseOutbound(b, nil, "")
 		if err != nil {
 			return
 		}

@@ -31,6 +31,9 @@ func New(c *core.Core) *feedback.Handler {
 	if k := cfg.File.SFA.Kintone; k != nil {
 		h.KintoneEmail, h.KintoneApp = k.EmailField, k.App
 	}
+	if s := cfg.File.SFA.Salesforce; s != nil {
+		h.SalesforceKey = s.LeadKey // the field push upserts the Lead by names the person in feedback too
+	}
 	if sf := delivery.SalesforceConnector(cfg, c.Now); sf != nil {
 		h.SalesforceOwners = sf // a CDC event names the rep by OwnerId
 	}
