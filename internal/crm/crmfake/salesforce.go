@@ -385,7 +385,9 @@ func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
 	case "GET":
 		rec, ok := store[key]
 		if !ok {
-			sfErr(w, 404, "NOT_FOUND", "The requested resource does not exist")
+			// Salesforce's own words for a record missing by external id
+			// name the value looked up in the place of the field.
+			sfErr(w, 404, "NOT_FOUND", "Provided external ID field does not exist or is not accessible: "+key)
 			return
 		}
 		out := map[string]any{"attributes": map[string]string{"type": parts[2]}}
