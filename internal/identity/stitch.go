@@ -477,14 +477,30 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 		known["phone"] = phoneValue(p)
 	}
 	for k, v := range known {
-		if k != "message" {
-			known[k] = textcut.Bytes(v, maxValueBytes)
+		if singleLine[k] {
+			v = textcut.Line(v)
 		}
+		if k != "message" {
+			v = textcut.Bytes(v, maxValueBytes)
+		}
+		known[k] = v
 	}
 	for k, v := range custom {
 		custom[k] = textcut.Bytes(v, maxValueBytes)
 	}
 	return known, custom
+}
+
+// singleLine are the attributes a form asks on one line (an input, not a
+// textarea), kept on one line (textcut.Line): a CSV cell's or a pasted
+// value's line break ("新井\r\n 一郎") went to the SFA's LastName and
+// the pages' titles. The others (message, need, budget, authority,
+// timeframe: a form may ask them in a textarea) and custom fields keep
+// their lines, as the person wrote them.
+var singleLine = map[string]bool{
+	"name": true, "first_name": true, "last_name": true, "company": true, "title": true, "department": true,
+	"phone": true, "industry": true, "employees": true, "revenue": true, "country": true, "region": true,
+	"city": true, "website": true,
 }
 
 // A value is kept to maxValueBytes, but the inquiry (message) to

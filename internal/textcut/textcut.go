@@ -49,6 +49,29 @@ func control(r rune) bool {
 		r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
 }
 
+// Line returns s on one line: each run of line breaks and tabs (CR, LF,
+// U+2028, U+2029), with the spaces beside it, one space; the ends trimmed.
+// A CSV cell or a pasted name holds them ("新井\r\n 一郎" is 新井 一郎),
+// which an SFA's LastName or a page's title should never show. Controls
+// keeps them, as an inquiry's lines are the person's.
+func Line(s string) string {
+	if !strings.ContainsFunc(s, lineBreak) {
+		return strings.TrimSpace(s)
+	}
+	parts := strings.FieldsFunc(s, lineBreak)
+	kept := parts[:0]
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			kept = append(kept, p)
+		}
+	}
+	return strings.Join(kept, " ")
+}
+
+func lineBreak(r rune) bool {
+	return r == '\n' || r == '\r' || r == '\t' || r == '\u2028' || r == '\u2029'
+}
+
 // Runes returns s cut to at most n characters, the last of them an
 // ellipsis (…) when it was cut, so a reader sees that more was said; s as
 // it is when it fits.

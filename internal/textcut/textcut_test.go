@@ -81,3 +81,21 @@ func TestRunes(t *testing.T) {
 		}
 	}
 }
+
+// TestLine: a value's line breaks and tabs, with the spaces beside them,
+// are one space; the rest as it is.
+func TestLine(t *testing.T) {
+	for _, c := range []struct{ s, want string }{
+		{"新井\r\n 一郎", "新井 一郎"},
+		{"新井\r\n一郎", "新井 一郎"},
+		{"株式会社ゼブラ\r\n東京支店", "株式会社ゼブラ 東京支店"},
+		{" a \t\r\n \n\n b\rc\u2028d\u2029e ", "a b c d e"},
+		{"\r\n山田  太郎\n", "山田  太郎"}, // spaces within a line as they are
+		{"\n\r\t ", ""},
+		{"山田 太郎", "山田 太郎"},
+	} {
+		if got := Line(c.s); got != c.want {
+			t.Errorf("Line(%q) = %q, want %q", c.s, got, c.want)
+		}
+	}
+}

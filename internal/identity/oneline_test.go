@@ -1,0 +1,45 @@
+package identity
+
+import (
+	"testing"
+)
+
+// TestSingleLineAttributes: a line break in a name, company, title,
+// department or phone (a CSV cell's "新井\r\n 一郎", a pasted value) was
+// stored as it came and went to the SFA's LastName and the pages' titles;
+// those attributes are one line now, the line break and the spaces beside
+// it one space. The inquiry (message) and custom fields keep their lines.
+func TestSingleLineAttributes(t *testing.T) {
+	known, custom := SplitAttributes(map[string]string{
+		"氏名": "新井\r\n 一郎", "姓": "新井\n", "名": "\r\n一郎", "会社名": "株式会社ゼブラ\r\n東京支店", "役職": "部長\t\n 兼 CTO",
+		"部署": "営業部\r\n第二課", "電話番号": "03-1234-5678\r\n", "message": "一行目\r\n二行目", "備考": "a\r\nb",
+	}, nil)
+	want := map[string]string{"name": "新井 一郎", "last_name": "新井", "first_name": "一郎", "company": "株式会社ゼブラ 東京支店",
+		"title": "部長 兼 CTO", "department": "営業部 第二課", "phone": "03-1234-5678", "message": "一行目\r\n二行目"}
+	for k, v := range want {
+		if known[k] != v {
+			t.Errorf("%s = %q, want %q", k, known[k], v)
+		}
+	}
+	if len(known) != len(want) || custom["備考"] != "a\r\nb" || len(custom) != 1 {
+		t.Errorf("known %q custom %q", known, custom)
+	}
+	// A form's own field names (form_fields) and a full-width space, as
+	// an IME types it around the break, alike.
+	known, _ = SplitAttributes(map[string]string{"text-1": "山田\u3000\r\n\u3000太郎", "text-2": "一行目\n二行目"}, FieldNames{"text-1": "name", "text-2": "message"})
+	if known["name"] != "山田 太郎" || known["message"] != "一行目\n二行目" {
+		t.Errorf("form_fields: %q", known)
+	}
+}
+
+// TestEveryAttributeIsSingleOrMultiLine: each attribute Baton names is
+// either kept on one line (singleLine) or one a form may ask in a textarea;
+// a new attribute is decided, not left multi-line by default.
+func TestEveryAttributeIsSingleOrMultiLine(t *testing.T) {
+	multi := map[string]bool{"message": true, "need": true, "budget": true, "authority": true, "timeframe": true}
+	for _, a := range attributeNames {
+		if singleLine[a] == multi[a] {
+			t.Errorf("attribute %s: single-line %v, multi-line %v; want one of them", a, singleLine[a], multi[a])
+		}
+	}
+}
