@@ -408,6 +408,32 @@ func scorable(evs []event.Event, person string, now time.Time) []event.Event {
 	return out
 }
 
+// noLeadYet reports whether a pass that applied evs and earned contribs
+// leaves a person never scored as they were, writing nothing: no score
+// record, no lead in the funnel, no stage history. An open identifies no
+// one (Baton knew the person to send them the email: a list's recipient)
+// and scores only where a rule names it, so opens that earned nothing do
+// not make them a lead; their click, a form, an offline touch or any event
+// a rule scores does (README: a recipient is no lead until then). A pass
+// with no event at all (every open flagged: a mail privacy proxy's
+// prefetch) leaves a list's recipient alone too; for anyone else it is
+// their identification, written all the same. Rescore replays through
+// here, and Simulate judges a recipient from the same point on.
+func noLeadYet(p identity.Person, evs []event.Event, contribs []Contribution) bool {
+	if len(contribs) > 0 {
+		return false
+	}
+	for i := range evs {
+		if evs[i].Type != event.EmailOpen {
+			return false
+		}
+	}
+	return len(evs) > 0 || listRecipient(p)
+}
+
+// listRecipient reports whether Baton first knew p from a recipient list.
+func listRecipient(p identity.Person) bool { return strings.HasPrefix(p.Source, "list:") }
+
 // cut is how many of evs fit one transaction of at most limit ledger
 // entries, given the contributions applying all of them gave (in event order).
 func cut(evs []event.Event, contribs []Contribution, limit int) int {
@@ -458,6 +484,10 @@ func (q *Qualifier) applyPrefix(ctx context.Context, person string, evs []event.
 			return 0, err
 		}
 		done := evs[:n]
+		if rec.version == 0 && noLeadYet(p, done, contribs) {
+			*known = &scored{p, rec}
+			return n, nil // a recipient's open no rule scores: no lead, nothing to write
+		}
 		ws := make([]table.Write, 0, len(contribs)+len(rec.Pending)+6)
 		prev, prevState, prevVerdict, prevRules := rec.Stage, rec.State, rec.Verdict, rec.Rules
 		rec.State, rec.Verdict, rec.Rules = state, verdict, q.Engine.Version()

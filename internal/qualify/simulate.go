@@ -192,10 +192,15 @@ func (q *Qualifier) replayIn(e Engine, p identity.Person, tl []event.Event, recy
 	cycle, qualified := 1, false
 	identified := p.CreatedAt.IsZero()
 	ident := identifiedBy(p, tl)
+	// A list's recipient is judged from their first event that is no open
+	// or that a rule scored: live scoring writes nothing of them before
+	// (noLeadYet), so neither their list's attributes nor an open no rule
+	// names qualified them.
+	waiting := listRecipient(p)
 	// eval judges the person at at; a would-be MQL is dated by dated,
 	// the time of what qualified them, as a stored MQL is (MQL.At).
 	eval := func(at, dated time.Time) error {
-		if qualified || at.After(now) {
+		if qualified || waiting || at.After(now) {
 			return nil
 		}
 		v, err := state.Evaluate(p.Attributes, p.Email, at)
@@ -262,6 +267,9 @@ func (q *Qualifier) replayIn(e Engine, p identity.Person, tl []event.Event, recy
 		cs, err := state.Apply(tl[i:i+1], now)
 		if err != nil {
 			return s, err
+		}
+		if waiting && identified && !noLeadYet(p, tl[i:i+1], cs) {
+			waiting = false
 		}
 		for i := 0; !counts && i < len(cs); i++ {
 			if cs[i].Kind == "behaviour" {
