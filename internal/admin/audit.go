@@ -127,20 +127,20 @@ func (h *Handler) record(r *http.Request, c caller, sw *statusWriter, at time.Ti
 		status = http.StatusOK // nothing written: net/http answers 200
 	}
 	if c.Session != nil {
-		h.recordAs(r, c.Session.Name, "session", status, sw.reason, sw.id, at)
+		h.recordAs(r, c.Session.Name, "session", status, sw.reason, sw.id, at, sw.result)
 		return
 	}
-	h.recordAs(r, c.Cred.Name, "token", status, sw.reason, sw.id, at)
+	h.recordAs(r, c.Cred.Name, "token", status, sw.reason, sw.id, at, sw.result)
 }
 
 // recordAs records a request of a known caller; sign-in and sign-out call
 // it themselves (they are not behind Require), a refused sign-in is
 // refuse's.
-func (h *Handler) recordAs(r *http.Request, who, via string, status int, reason, id string, at time.Time) {
+func (h *Handler) recordAs(r *http.Request, who, via string, status int, reason, id string, at time.Time, result string) {
 	if h.Audit == nil {
 		return
 	}
-	e := audit.Entry{At: at, Who: who, Via: via, Route: r.Pattern, Method: r.Method, ID: id, Status: status, Reason: reason} // at zero: now
+	e := audit.Entry{At: at, Who: who, Via: via, Route: r.Pattern, Method: r.Method, ID: id, Status: status, Reason: reason, Result: result} // at zero: now
 	if strings.Contains(r.Pattern, "{id}") {
 		e.ID = r.PathValue("id")
 	}
@@ -192,6 +192,7 @@ type statusWriter struct {
 	status int
 	reason string
 	id     string // what a route without {id} acted on (auditID)
+	result string // what the handler says it did when not what was asked (auditResult)
 }
 
 // auditID names what a request acted on when its route has no {id} (the
@@ -199,14 +200,46 @@ type statusWriter struct {
 // trail said "campaign created", never which. A request not recorded
 // keeps nothing.
 func auditID(w http.ResponseWriter, id string) {
+	if sw := auditWriter(w); sw != nil {
+		sw.id = id
+	}
+}
+
+// auditResult says what a request did when it did not do what it asked
+// (audit.ResultRefused, ResultNotApplied, ResultFailed) and why (one of
+// the auditWhy words): a form's refusal answers 303 back to its page, as
+// its success does, and the trail read the 303 as done ("営業の判定 …
+// 完了 303" for a verdict the inbox said it had not recorded). A request
+// not recorded keeps nothing.
+func auditResult(w http.ResponseWriter, result, why string) {
+	if sw := auditWriter(w); sw != nil {
+		sw.result, sw.reason = result, why
+	}
+}
+
+// auditWhy words, for the trail, why a form's handler refused a request,
+// changed nothing or failed: the handler's code for its page ("verdict:"
+// need-why, "send:" has, "replay:" gone ...) to the entry's reason, which
+// the trail's page and CSV put in their language ("reason:" + the word).
+var auditWhy = map[string]string{
+	"verdict:need-why": "no reason given", "verdict:duplicate": "recorded already", "verdict:already": "at that stage already",
+	"verdict:past": "past that stage", "verdict:earlier-cycle": "before the current MQL", "verdict:order": "cannot follow the stage",
+	"send:connector": "no such connector", "send:missing": "no such MQL", "send:has": "connector has it",
+	"send:gone": "erased or withdrew consent", "send:queued": "queued already",
+	"replay:unconfigured": "connector not configured", "replay:missing": "no such dead letter", "replay:gone": "records expired",
+	"replay:refused": "no hand-off", "replay:unreached": "not reached",
+}
+
+// auditWriter is the statusWriter under w, nil when the request is not
+// recorded.
+func auditWriter(w http.ResponseWriter) *statusWriter {
 	for {
 		if sw, ok := w.(*statusWriter); ok {
-			sw.id = id
-			return
+			return sw
 		}
 		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
 		if !ok {
-			return
+			return nil
 		}
 		w = u.Unwrap()
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/baton-hq/baton/internal/audit"
 	"github.com/baton-hq/baton/internal/fanout"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
@@ -244,6 +245,7 @@ func (h *Handler) sendTo(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, queue.ErrDuplicate):
 		status, why, msg = http.StatusConflict, "queued", "this MQL's send to "+conn+" is queued already: the push worker delivers it shortly"
 	default:
+		auditResult(w, audit.ResultFailed, "")
 		if !backToMQLs(w, r, url.Values{"send_failed": {mqlID}, "connector": {conn}, "why": {"failed"}}) {
 			h.fail(w, r, err)
 			return
@@ -252,6 +254,7 @@ func (h *Handler) sendTo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
+		auditResult(w, audit.ResultRefused, auditWhy["send:"+why])
 		if !backToMQLs(w, r, url.Values{"send_failed": {mqlID}, "connector": {conn}, "why": {why}}) {
 			httpx.JSON(w, status, map[string]any{"error": msg, "reason": why})
 		}
@@ -282,6 +285,7 @@ func (h *Handler) replay(w http.ResponseWriter, r *http.Request) {
 	case err == nil:
 	case errors.As(err, &unconfigured):
 		// It would be acked (or dead again) with nothing delivered: kept.
+		auditResult(w, audit.ResultRefused, auditWhy["replay:unconfigured"])
 		if !replayFailedPage(w, r, id, "unconfigured") {
 			httpx.JSON(w, http.StatusConflict, map[string]any{"error": unconfigured.Why, "reason": "unconfigured", "connectors": unconfigured.Connectors})
 		}
@@ -302,6 +306,7 @@ func (h *Handler) replay(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	default: // the store or SQS: logged, never answered in detail
+		auditResult(w, audit.ResultFailed, "")
 		if !replayFailedPage(w, r, id, "failed") {
 			h.fail(w, r, err)
 			return
@@ -310,6 +315,11 @@ func (h *Handler) replay(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
+		result := audit.ResultRefused
+		if why == "unreached" { // not refused: asked again, it may be reached
+			result = audit.ResultFailed
+		}
+		auditResult(w, result, auditWhy["replay:"+why])
 		if !replayFailedPage(w, r, id, why) {
 			if status == http.StatusServiceUnavailable {
 				after := time.Second

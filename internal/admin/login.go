@@ -126,7 +126,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.log().Info("admin signed in", "credential", c.Name)
-	h.recordAs(r, c.Name, "session", http.StatusSeeOther, "", "", time.Time{})
+	h.recordAs(r, c.Name, "session", http.StatusSeeOther, "", "", time.Time{}, "")
 	http.SetCookie(w, &http.Cookie{
 		Name: SessionCookie, Value: id, Path: h.cookiePath(r), MaxAge: int(s.Expires.Sub(s.Created).Seconds()),
 		HttpOnly: true, Secure: h.secure(r), SameSite: http.SameSiteStrictMode,
@@ -152,7 +152,7 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		h.log().Info("admin signed out", "credential", c.Cred.Name)
-		h.recordAs(r, c.Session.Name, "session", http.StatusSeeOther, "", "", time.Time{})
+		h.recordAs(r, c.Session.Name, "session", http.StatusSeeOther, "", "", time.Time{}, "")
 	}
 	h.clearCookie(w, r)
 	seeOther(w, "login?m=out")

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/baton-hq/baton/internal/audit"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/qualify"
@@ -66,7 +67,9 @@ func (h *Handler) outcome(w http.ResponseWriter, r *http.Request) {
 		// The form's reason is for a rejection or a loss, and it is what
 		// the MQL quality report and the definition's tuning read; a
 		// verdict recorded without one could never be given one (the
-		// same verdict again is a duplicate). Back to the form, saying so.
+		// same verdict again is a duplicate). Back to the form, saying so,
+		// and the trail too: the 303 is no verdict recorded.
+		auditResult(w, audit.ResultRefused, auditWhy["verdict:need-why"])
 		backTo(w, r, person, url.Values{"m": {"need-why"}, "outcome": {req.Outcome}})
 		return
 	}
@@ -90,10 +93,15 @@ func (h *Handler) outcome(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	why := ""
+	if !res.Applied { // the trail says so, and why: not "done"
+		why = ignoredKind(res.Ignored, res.Stage, qualify.OutcomeStage(req.Outcome))
+		auditResult(w, audit.ResultNotApplied, auditWhy["verdict:"+why])
+	}
 	if form {
 		q := url.Values{"m": {"outcome"}}
 		if !res.Applied { // the page says so, and why: not "recorded"
-			q = url.Values{"m": {"not-applied"}, "outcome": {req.Outcome}, "why": {ignoredKind(res.Ignored, res.Stage, qualify.OutcomeStage(req.Outcome))}, "stage": {res.Stage}}
+			q = url.Values{"m": {"not-applied"}, "outcome": {req.Outcome}, "why": {why}, "stage": {res.Stage}}
 		}
 		backTo(w, r, person, q)
 		return

@@ -50,7 +50,8 @@ func (f auditFilter) match(e audit.Entry) bool {
 	case "signin-failed":
 		return e.Count > 0 && strings.HasSuffix(e.Route, "/admin/login")
 	case "refused":
-		return e.Reason != "" || e.Status >= 400
+		o := outcomeOf(e)
+		return o == audit.ResultRefused || o == audit.ResultFailed
 	case "signin":
 		return strings.HasSuffix(e.Route, "/admin/login") || strings.HasSuffix(e.Route, "/admin/logout")
 	case "erase":
@@ -181,16 +182,17 @@ func (h *Handler) auditCSV(w http.ResponseWriter, r *http.Request) {
 			last = e.Last.In(p.Loc).Format("2006-01-02 15:04:05")
 		}
 		rows = append(rows, []string{e.At.In(p.Loc).Format("2006-01-02 15:04:05"), who, p.Via(e.Via), p.Action(e.Route), e.Route, e.ID,
-			strconv.Itoa(e.Status), p.Reason(e.Reason), e.Addr, strconv.Itoa(max(e.Count, 1)), last})
+			strconv.Itoa(e.Status), p.Reason(e.Reason), e.Addr, strconv.Itoa(max(e.Count, 1)), last, p.T(outcomeWords[outcomeOf(e)])})
 		return len(rows) < auditCSVRows
 	})
 	if err != nil {
 		h.fail(w, nil, err)
 		return
 	}
-	header := []string{"at (" + zone + ")", "who", "via", "action", "route", "id", "status", "reason", "address", "count", "last at (" + zone + ")"}
+	// result last: the columns before it stay where a spreadsheet read them.
+	header := []string{"at (" + zone + ")", "who", "via", "action", "route", "id", "status", "reason", "address", "count", "last at (" + zone + ")", "result"}
 	if p.L == "ja" {
-		header = []string{"日時（" + zone + "）", "操作者", "認証", "操作", "ルート", "ID", "ステータス", "理由", "接続元", "回数", "最終日時（" + zone + "）"}
+		header = []string{"日時（" + zone + "）", "操作者", "認証", "操作", "ルート", "ID", "ステータス", "理由", "接続元", "回数", "最終日時（" + zone + "）", "結果"}
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	attachment(w, periodName("audit", ".csv", f.from, f.to, h.loc(), h.wsNow()))
@@ -229,6 +231,46 @@ func (p page) Reason(r string) string {
 		return ""
 	}
 	return p.T("reason:" + r)
+}
+
+// outcomeOf is what an entry's request did: what its handler said
+// (Result: a form's refusal is a 303, as its success is), else refused
+// when it has a reason or a 4xx or 5xx status, else done.
+func outcomeOf(e audit.Entry) string {
+	switch {
+	case e.Result != "":
+		return e.Result
+	case e.Reason != "" || e.Status >= 400:
+		return audit.ResultRefused
+	}
+	return "done"
+}
+
+// outcomeWords name the outcomes (the page's and the CSV's result).
+var outcomeWords = map[string]string{"done": "Done", audit.ResultRefused: "Refused", audit.ResultNotApplied: "Not applied", audit.ResultFailed: "Failed"}
+
+// Outcome says what an entry's request did, and why when it did not do
+// what it asked, in the page's language.
+func (p page) Outcome(e audit.Entry) string {
+	w, ok := outcomeWords[outcomeOf(e)]
+	if !ok {
+		w = outcomeOf(e) // a result this version does not know: as stored
+	}
+	if e.Reason == "" {
+		return p.T(w)
+	}
+	return p.F(w+": %s", p.Reason(e.Reason))
+}
+
+// OutcomeClass is the chip of an entry's outcome.
+func (p page) OutcomeClass(e audit.Entry) string {
+	switch outcomeOf(e) {
+	case "done":
+		return "delivered"
+	case audit.ResultNotApplied:
+		return "pending"
+	}
+	return "dead"
 }
 
 // Via says how a caller authenticated.

@@ -119,8 +119,8 @@ func TestAuditPage(t *testing.T) {
 		t.Fatalf("CSV: %d %v %.200s", a.code, a.hdr, a.body)
 	}
 	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(a.body, "\ufeff"))).ReadAll()
-	if err != nil || len(recs) != 3 || strings.Join(recs[0], ",") != "日時（JST）,操作者,認証,操作,ルート,ID,ステータス,理由,接続元,回数,最終日時（JST）" ||
-		strings.Join(recs[2], ",") != "2026-11-24 18:00:00,（該当トークンなし）,ブラウザのセッション,サインイン,POST /admin/login,,401,不明なトークン,127.0.0.0,1," ||
+	if err != nil || len(recs) != 3 || strings.Join(recs[0], ",") != "日時（JST）,操作者,認証,操作,ルート,ID,ステータス,理由,接続元,回数,最終日時（JST）,結果" ||
+		strings.Join(recs[2], ",") != "2026-11-24 18:00:00,（該当トークンなし）,ブラウザのセッション,サインイン,POST /admin/login,,401,不明なトークン,127.0.0.0,1,,拒否" ||
 		!strings.HasPrefix(strings.Join(recs[1], ","), "2026-11-24 18:01:00,管理者,ブラウザのセッション,サインイン,POST /admin/login,,303,,,1,") {
 		t.Errorf("CSV: %v %q", err, recs)
 	}

@@ -13,6 +13,10 @@ var jaAudit = map[string]string{
 	"Refused":           "拒否",
 	"Refused: %s":       "拒否：%s",
 	"Done":              "完了",
+	"Not applied":       "未反映",
+	"Not applied: %s":   "未反映：%s",
+	"Failed":            "失敗",
+	"Failed: %s":        "失敗：%s",
 	"other networks":    "その他のネットワーク",
 	"(no known token)":  "（該当トークンなし）",
 	"Download CSV":      "CSV をダウンロード",
@@ -36,6 +40,24 @@ var jaAudit = map[string]string{
 	"reason:missing CSRF token": "CSRF トークンなし",
 	"reason:cross-site":         "他サイトからの送信",
 	"reason:rate limited":       "回数制限超過",
+
+	// Why a form's handler refused a request, changed nothing or failed (auditWhy).
+	"reason:no reason given":            "理由の入力なし",
+	"reason:recorded already":           "同じ判定を記録済み",
+	"reason:at that stage already":      "すでにその段階",
+	"reason:past that stage":            "すでにその先の段階",
+	"reason:before the current MQL":     "現在の MQL より前の判定",
+	"reason:cannot follow the stage":    "現在の段階から進めない判定",
+	"reason:no such connector":          "該当する連携先なし",
+	"reason:no such MQL":                "該当する MQL なし",
+	"reason:connector has it":           "連携先に送信済みまたは送信中",
+	"reason:erased or withdrew consent": "本人が削除済みまたは同意撤回",
+	"reason:queued already":             "すでに送信待ち",
+	"reason:connector not configured":   "接続先が未設定",
+	"reason:no such dead letter":        "該当するデッドレターなし",
+	"reason:records expired":            "ストリームの記録が期限切れ",
+	"reason:no hand-off":                "送信するリードなし",
+	"reason:not reached":                "デッドレターに届かず",
 
 	"auth:token":   "API トークン",
 	"auth:session": "ブラウザのセッション",
@@ -66,6 +88,12 @@ var enAudit = map[string]string{
 	"reason:unknown token": "unknown token", "reason:session ended": "session ended", "reason:token revoked": "token revoked",
 	"reason:missing scope": "missing scope", "reason:missing CSRF token": "missing CSRF token", "reason:cross-site": "cross-site",
 	"reason:rate limited": "rate limited", "auth:token": "API token", "auth:session": "browser session",
+}
+
+func init() {
+	for _, w := range auditWhy {
+		enAudit["reason:"+w] = w
+	}
 }
 
 func init() {

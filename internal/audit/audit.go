@@ -79,10 +79,17 @@ type Entry struct {
 	Method string    `json:"method"`       // the request's method (HEAD answers a GET route)
 	ID     string    `json:"id,omitempty"` // the path's {id}, when the route has one; else what the body or query named (a campaign's id)
 	Status int       `json:"status"`
-	Reason string    `json:"reason,omitempty"` // why the request was refused (see the Reason constants); "" when it was not, or for another reason
-	Addr   string    `json:"addr,omitempty"`   // a refusal's client network, truncated (IPv4 /24, IPv6 /48); "*" for the attempts past Log.Keys
-	Count  int       `json:"count,omitempty"`  // a refusal's attempts in its minute (from At to the minute's end)
-	Last   time.Time `json:"last,omitzero"`    // a refusal's last attempt, to the second, when it has more than one (set by List)
+	Reason string    `json:"reason,omitempty"` // why the request was refused (see the Reason constants), or why the handler refused it or changed nothing (Result); "" when it was not, or for another reason
+	// Result is what the handler says the request did when it did not do
+	// what it asked, whatever the status (a form's refusal is a 303 back to
+	// its page, as its success is): refused (ResultRefused), taken with
+	// nothing changed (ResultNotApplied) or failed (ResultFailed), Reason
+	// saying why; "" when it did it, or the handler said nothing (the
+	// status tells).
+	Result string    `json:"result,omitempty"`
+	Addr   string    `json:"addr,omitempty"`  // a refusal's client network, truncated (IPv4 /24, IPv6 /48); "*" for the attempts past Log.Keys
+	Count  int       `json:"count,omitempty"` // a refusal's attempts in its minute (from At to the minute's end)
+	Last   time.Time `json:"last,omitzero"`   // a refusal's last attempt, to the second, when it has more than one (set by List)
 
 	Cursor string `json:"-"` // the entry's place in the list, for List's cursor (set by List)
 }
@@ -96,6 +103,13 @@ const (
 	ReasonCSRF         = "missing CSRF token" // a session's state-changing request without its CSRF token
 	ReasonCrossSite    = "cross-site"         // a state-changing request (a sign-in included) sent from another site
 	ReasonRateLimited  = "rate limited"       // over the per-address rate limit (the local stack's)
+)
+
+// What a request did when its status does not say it (Entry.Result).
+const (
+	ResultRefused    = "refused"     // the handler refused it: nothing done (a verdict without its reason)
+	ResultNotApplied = "not applied" // taken, and nothing changed (a verdict recorded already)
+	ResultFailed     = "failed"      // the handler failed (a store error), the form sent back saying so
 )
 
 // DefaultKeys is Log.Keys when zero.
