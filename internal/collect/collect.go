@@ -93,8 +93,9 @@ type Handler struct {
 	Sleep func(ctx context.Context, d time.Duration)
 	Log   *slog.Logger
 
-	joined joinedPairs // id pairs joined lately (linkUserIDs)
-	pace   pace        // how long the tag's requests naming an email take to store
+	joined  joinedPairs    // id pairs joined lately (linkUserIDs)
+	pace    pace           // how long the tag's requests naming an email take to store
+	refused refusedOrigins // the origins refused lately, each logged once a while (refuseOrigin)
 }
 
 // Routes registers the endpoints on mux.
@@ -170,6 +171,88 @@ func (h *Handler) cors(w http.ResponseWriter, origin string) {
 	hd.Add("Vary", "Origin")
 }
 
+// refuseOrigin answers a page of an origin not in BATON_SITE_ORIGINS (the
+// commonest install mistake: the apex for www, a staging host) with a 403
+// it can read: without CORS headers the browser hid the body saying what
+// to add, and the site's console showed only a generic CORS error. The
+// headers are the accepted answer's that let the page read it (the tag
+// fetches with credentials: the origin and Allow-Credentials), nothing
+// else: the body is the refusal, the event is not taken, no cookie is
+// set. The refusal is logged (warnOrigin).
+func (h *Handler) refuseOrigin(w http.ResponseWriter, r *http.Request, origin, msg string) {
+	hd := w.Header()
+	hd.Set("Access-Control-Allow-Origin", origin)
+	hd.Set("Access-Control-Allow-Credentials", "true")
+	hd.Add("Vary", "Origin")
+	h.warnOrigin(r, origin)
+	httpx.Error(w, http.StatusForbidden, msg)
+}
+
+// warnOrigin logs a refused origin, once an origin a while (refusedOrigins).
+func (h *Handler) warnOrigin(r *http.Request, origin string) {
+	switch o, n := h.refused.note(origin, h.now()); {
+	case n > 0:
+		h.log().Warn("collect: events refused from more origins not in BATON_SITE_ORIGINS than are logged; the others are not named",
+			"origins_named", n, "again_in", refusedLogEvery.String())
+	case o != "":
+		h.log().Warn("collect: events refused from an origin not in BATON_SITE_ORIGINS: add it (scheme and host as the browser sends them, www or not) if it is one of the company's sites",
+			"origin", o, "path", r.URL.Path, "logged_once_per", refusedLogEvery.String())
+	}
+}
+
+// How refused origins are logged: each at most once every
+// refusedLogEvery, at most refusedOriginsKept of them remembered (past
+// those, one line a refusedLogEvery says there are more), each cut to
+// refusedOriginLen bytes: made-up Origin headers can flood neither the
+// log nor the memory.
+const (
+	refusedLogEvery    = 10 * time.Minute
+	refusedOriginsKept = 100
+	refusedOriginLen   = 200
+)
+
+// refusedOrigins is when each origin refused lately was logged.
+type refusedOrigins struct {
+	mu   sync.Mutex
+	seen map[string]time.Time // origin (cut) -> when it was logged
+	full time.Time            // when the line saying there are more was logged
+}
+
+// note says what to log of a refusal of origin at now: the origin (cut)
+// when it was not logged in the last refusedLogEvery, or n > 0 (the
+// origins remembered) when too many others were and the line saying so
+// was not; neither when nothing is to be logged.
+func (o *refusedOrigins) note(origin string, now time.Time) (log string, n int) {
+	if len(origin) > refusedOriginLen {
+		origin = strings.ToValidUTF8(origin[:refusedOriginLen], "") + "…"
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if at, ok := o.seen[origin]; ok {
+		if now.Sub(at) < refusedLogEvery {
+			return "", 0
+		}
+	} else if len(o.seen) >= refusedOriginsKept {
+		for k, at := range o.seen {
+			if now.Sub(at) >= refusedLogEvery {
+				delete(o.seen, k)
+			}
+		}
+		if len(o.seen) >= refusedOriginsKept {
+			if !o.full.IsZero() && now.Sub(o.full) < refusedLogEvery {
+				return "", 0
+			}
+			o.full = now
+			return "", len(o.seen)
+		}
+	}
+	if o.seen == nil {
+		o.seen = map[string]time.Time{}
+	}
+	o.seen[origin] = now
+	return origin, 0
+}
+
 // RefusalsReadable wraps what answers before the collector (a server's
 // rate limits and bounds: 429, 503) so that a page can read those answers
 // to the calls it makes under base (the base path: POST /e from the tag,
@@ -194,7 +277,13 @@ func (h *Handler) preflight(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ok {
-		httpx.Error(w, http.StatusForbidden, "origin not allowed: add it to BATON_SITE_ORIGINS")
+		// No browser lets a page read a preflight's answer, whatever its
+		// headers, and a refused one is not to pass (the POST after it
+		// would be /v1's, admitted by its write key): no CORS headers, and
+		// the log says it. The tag's own POST /e (text/plain) needs no
+		// preflight, and its page reads its refusal.
+		h.warnOrigin(r, origin)
+		httpx.Error(w, http.StatusForbidden, "origin "+origin+" is not allowed: add it to BATON_SITE_ORIGINS")
 		return
 	}
 	h.cors(w, origin)
@@ -214,7 +303,7 @@ func (h *Handler) preflight(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) browser(w http.ResponseWriter, r *http.Request) {
 	origin, ok := h.allowedOrigin(r)
 	if !ok {
-		httpx.Error(w, http.StatusForbidden, "origin "+origin+" is not allowed to send events: add it to BATON_SITE_ORIGINS")
+		h.refuseOrigin(w, r, origin, "origin "+origin+" is not allowed to send events: add it to BATON_SITE_ORIGINS")
 		return
 	}
 	h.cors(w, origin)
