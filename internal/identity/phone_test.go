@@ -152,13 +152,15 @@ func TestCardAppPhoneColumns(t *testing.T) {
 // TestValuesKeepWhatNFKCWouldChange: a value's full-width letters and
 // digits and half-width katakana are folded (ＣＥＯ, ３００名, ﾔﾏﾀﾞ), and
 // nothing else of what the person wrote changes: NFKC made an inquiry's
-// ①価格 ②納期 "1価格 2納期" and a company's ㈱ "(株)" for sales.
+// ①価格 ②納期 "1価格 2納期" and a company's ㈱ "(株)" for sales. The
+// inquiry (message) is kept wholly as typed, its full-width ３ and （） too:
+// sales read it, nothing matches or scores it.
 func TestValuesKeepWhatNFKCWouldChange(t *testing.T) {
 	known, custom := SplitAttributes(map[string]string{
 		"message": "①価格 ②納期　（３月末まで）", "company": "㈱サンプル", "title": "ＣＥＯ", "employees": "３００名",
 		"last_name": "ﾔﾏﾀﾞ", "導入時期メモ": "１０月〜™",
 	}, nil)
-	for attr, want := range map[string]string{"message": "①価格 ②納期 (3月末まで)", "company": "㈱サンプル", "title": "CEO", "employees": "300名", "last_name": "ヤマダ"} {
+	for attr, want := range map[string]string{"message": "①価格 ②納期　（３月末まで）", "company": "㈱サンプル", "title": "CEO", "employees": "300名", "last_name": "ヤマダ"} {
 		if known[attr] != want {
 			t.Errorf("%s: %q, want %q", attr, known[attr], want)
 		}

@@ -366,7 +366,13 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 	type field struct{ key, value string }
 	var byLabel, byName map[string][]field
 	var mobiles []field
+	// typed is each folded value as the person typed it: the inquiry
+	// (message) is kept so (導入時期：来年4月, not 導入時期:来年4月, which
+	// the inbox showed "as typed"); folding is for values matched and
+	// scored.
+	typed := map[string]string{}
 	for raw, v := range fields {
+		asTyped := v
 		// Full-width letters and digits (ＣＥＯ, ３００名) are the
 		// half-width ones, half-width katakana the full-width ones
 		// (WidthFold); Japanese forms send both. The name wholly NFKC; the
@@ -398,6 +404,13 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 			v = r
 		}
 		v = textcut.Bytes(v, maxMessageBytes) // the others cut below, once known
+		if v != asTyped {
+			t := strings.TrimSpace(textcut.Controls(asTyped))
+			if r, ok := event.RedactCards(t); ok {
+				t = r
+			}
+			typed[v] = textcut.Bytes(t, maxMessageBytes)
+		}
 		if _, err := event.NormalizeEmail(v); err == nil {
 			continue // an email whatever the field's name says: the person key, or someone else's address
 		}
@@ -475,6 +488,9 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 	}
 	if p, ok := known["phone"]; ok {
 		known["phone"] = phoneValue(p)
+	}
+	if t, ok := typed[known["message"]]; ok {
+		known["message"] = t
 	}
 	for k, v := range known {
 		if singleLine[k] {
