@@ -244,6 +244,28 @@ const scenarios = {
     await settle(page);
     return { aid: id, url: wire.join('\n') };
   },
+  // A hand-built GET form (getform.html, no method attribute): every field
+  // in the thanks page's URL, then a link from there, then a later
+  // campaign's landing with a utm_source (the form had a field of that name).
+  async getform(page) {
+    await page.goto(site + '/getform.html');
+    await settle(page);
+    const id = await aid(page);
+    await page.fill('[name=your-name]', '小林 六郎');
+    await page.fill('[name=text-123]', '中村商事株式会社');
+    await page.fill('[name=tel-1]', '０９０－３３３３－４４４４');
+    await page.fill('[name=your-email]', 'kobayashi.getform@example.jp');
+    await page.fill('[name=your-message]', '至急連絡ください');
+    await Promise.all([page.waitForURL(/thanks/), page.click('#send')]);
+    await page.waitForSelector('#thanks');
+    await settle(page);
+    const url = page.url(); // the form's fields in the URL
+    await Promise.all([page.waitForURL(/index/), page.click('#home')]); // thanks.html?... is now the referrer
+    await settle(page);
+    await page.goto(site + '/index.html?utm_source=letter&utm_medium=email&your-name=x');
+    await settle(page);
+    return { aid: id, url };
+  },
   async ignoredform(page) {
     await page.goto(site + '/form.html');
     await settle(page);
