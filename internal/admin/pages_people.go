@@ -364,6 +364,18 @@ func (v personPageView) TouchCampaign(ev event.Event) string {
 	return ""
 }
 
+// LinkText is the text of the link a download or outbound click was on
+// ("製品カタログ（PDF）"), "" for another event or a link without text:
+// the timeline named a download by its address alone, which marketers
+// do not know their documents by.
+func (v personPageView) LinkText(ev event.Event) string {
+	if ev.Type != event.Download && ev.Type != event.Outbound {
+		return ""
+	}
+	t, _ := ev.Properties["text"].(string)
+	return strings.TrimSpace(t)
+}
+
 // ledgerLine is one behaviour contribution in words: "+15 pricing-page
 // (/pricing), 2 days ago, decayed to 12".
 type ledgerLine struct {
