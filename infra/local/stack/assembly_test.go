@@ -499,10 +499,12 @@ func TestAssembly(t *testing.T) {
 		if ajs.StatusCode != 429 || ajs.Header.Get("Access-Control-Allow-Origin") != "https://www.example.com" || ajs.Header.Get("Access-Control-Expose-Headers") != "Retry-After" || ajs.Header.Get("Retry-After") == "" {
 			t.Fatalf("analytics.js's call past the limit: %d %v", ajs.StatusCode, ajs.Header)
 		}
-		// A page of another site reads nothing, refused or not.
+		// A page of another site is refused: it may read why (a site
+		// missing from BATON_SITE_ORIGINS is the commonest install
+		// mistake), and gets no visitor cookie.
 		foreign := post(t, s, pv("rs-evil", "site-rate-3", "www", ""), "Origin", "https://evil.example.net")
-		if foreign.StatusCode != 403 || foreign.Header.Get("Access-Control-Allow-Origin") != "" {
-			t.Fatalf("foreign origin: %d, Access-Control-Allow-Origin %q", foreign.StatusCode, foreign.Header.Get("Access-Control-Allow-Origin"))
+		if foreign.StatusCode != 403 || foreign.Header.Get("Set-Cookie") != "" {
+			t.Fatalf("foreign origin: %d, %v", foreign.StatusCode, foreign.Header)
 		}
 		cover("rate_limit_per_site")
 	})
@@ -1377,6 +1379,28 @@ func TestAssembly(t *testing.T) {
 			t.Fatalf("lead %v", l)
 		}
 		cover("sfa.salesforce.picklists")
+	})
+	t.Run("sfa.salesforce.rating", func(t *testing.T) {
+		// rating: false: the Lead Baton creates carries no Rating (an org
+		// whose reps alone rate leads, or whose integration user may not
+		// write it); by default a new Lead's Rating is the grade's.
+		f := crmfake.NewSalesforce()
+		defer f.Close()
+		s, _ := start(t, sfBase(f, "    rating: false\n"), sfEnv(f))
+		p := qualifyOne(t, s, "sf-rating-1", "rating@maker.example")
+		deliver(t, s, delivered(t, s, p, "salesforce"))
+		if l := f.Lead(p); l == nil || l["Rating"] != nil {
+			t.Fatalf("rating: false, the new Lead: %v", l)
+		}
+		d := crmfake.NewSalesforce()
+		defer d.Close()
+		on, _ := start(t, sfBase(d, ""), sfEnv(d))
+		po := qualifyOne(t, on, "sf-rating-2", "rated@maker.example")
+		deliver(t, on, delivered(t, on, po, "salesforce"))
+		if l := d.Lead(po); l == nil || l["Rating"] == nil {
+			t.Fatalf("by default, the new Lead has no Rating: %v", l)
+		}
+		cover("sfa.salesforce.rating")
 	})
 	t.Run("sfa.hubspot.set_lifecycle,lifecycle_order", func(t *testing.T) {
 		f := crmfake.NewHubSpot()

@@ -82,7 +82,7 @@ func TestAuditPageInJapaneseInChromium(t *testing.T) {
 	}
 	// The page's CSV link: the failed sign-ins, for Excel (BOM, Japanese headers, Tokyo time).
 	if c := res.CSV; c.Status != 200 || !strings.HasPrefix(c.Type, "text/csv") || !strings.Contains(c.Disposition, "audit.csv") ||
-		!strings.HasPrefix(c.Text, "\ufeff日時（JST）,操作者,認証,操作,ルート,ID,ステータス,理由,接続元,回数,最終日時（JST）\r\n2026-11-24 10:02:03,（該当トークンなし）,ブラウザのセッション,サインイン,POST /admin/login,,401,不明なトークン,127.0.0.0,1,\r\n") {
+		!strings.HasPrefix(c.Text, "\ufeff日時（JST）,操作者,認証,操作,ルート,ID,ステータス,理由,接続元,回数,最終日時（JST）,結果\r\n2026-11-24 10:02:03,（該当トークンなし）,ブラウザのセッション,サインイン,POST /admin/login,,401,不明なトークン,127.0.0.0,1,,拒否\r\n") {
 		t.Errorf("CSV: %+v", c)
 	}
 	for name, over := range res.Overflow {
