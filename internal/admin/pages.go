@@ -49,7 +49,7 @@ var templateFiles embed.FS
 // pages are parsed once: each page file with the layout around it.
 var pages = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, name := range []string{"people", "person", "mqls", "campaigns", "campaign", "dashboard", "rules", "inbox", "accounts", "account", "audit", "suggestions", "disclosure"} {
+	for _, name := range []string{"people", "person", "mqls", "campaigns", "campaign", "dashboard", "rules", "inbox", "accounts", "account", "audit", "suggestions", "disclosure", "touches"} {
 		out[name] = template.Must(template.New(name).Funcs(pageFuncs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return out
@@ -99,19 +99,20 @@ const LangCookie = "baton_lang"
 // page is what every workspace page's template gets: its language, where
 // /admin/ is relative to it, and the helpers that speak the language.
 type page struct {
-	L      string // en, ja
-	Title  string
-	Base   string // "" for /admin/x, "../" for /admin/x/y
-	Active string // the navigation entry of this page
-	Nav    *navView
-	Audit  bool              // the caller may read the audit trail: the navigation links it
-	Dead   int               // dead letters, marked on the MQLs link (deadCount)
-	Switch map[string]string // language -> this page in it
-	Loc    *time.Location
-	Now    time.Time
-	Sites  []string        // the hosts URLs are links to (Handler.SiteHosts)
-	Rules  *rulebook.Rules // the rules in force, for their labels (Cond); nil without a rules file
-	Data   any
+	L       string // en, ja
+	Title   string
+	Base    string // "" for /admin/x, "../" for /admin/x/y
+	Active  string // the navigation entry of this page
+	Nav     *navView
+	Audit   bool              // the caller may read the audit trail: the navigation links it
+	Touches bool              // offline touches can be imported (Handler.Touches): the navigation links their page
+	Dead    int               // dead letters, marked on the MQLs link (deadCount)
+	Switch  map[string]string // language -> this page in it
+	Loc     *time.Location
+	Now     time.Time
+	Sites   []string        // the hosts URLs are links to (Handler.SiteHosts)
+	Rules   *rulebook.Rules // the rules in force, for their labels (Cond); nil without a rules file
+	Data    any
 }
 
 // Cond names an MQL condition as the rules file labels it in the page's
@@ -736,7 +737,7 @@ func (h *Handler) wsNow() time.Time {
 // render writes a workspace page. base is where /admin/ is relative to the
 // page ("" or "../").
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name, title, base, active string, data any) {
-	p := page{L: h.lang(w, r), Title: title, Base: base, Active: active, Nav: nav(r), Audit: h.canAudit(r), Dead: h.deadCount(r), Loc: h.loc(), Now: h.wsNow(), Sites: h.SiteHosts, Rules: h.rules(), Data: data, Switch: map[string]string{}}
+	p := page{L: h.lang(w, r), Title: title, Base: base, Active: active, Nav: nav(r), Audit: h.canAudit(r), Touches: h.Touches != nil, Dead: h.deadCount(r), Loc: h.loc(), Now: h.wsNow(), Sites: h.SiteHosts, Rules: h.rules(), Data: data, Switch: map[string]string{}}
 	to := "" // the language links: this page, or where it says (a form's answer)
 	if s, ok := data.(interface{ switchTo() string }); ok {
 		to = s.switchTo()

@@ -2,13 +2,18 @@ package admin
 
 import (
 	"errors"
+	"mime"
+	"mime/multipart"
 	"net/http"
+	"strings"
 
+	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/offline"
 )
 
 func (h *Handler) touchRoutes(mux *http.ServeMux) {
+	mux.Handle("GET /admin/touches", http.HandlerFunc(h.touchesPage))
 	mux.Handle("POST /admin/touches", h.require(ScopeWrite, csvBody, h.touches))
 }
 
@@ -17,8 +22,14 @@ func (h *Handler) touchRoutes(mux *http.ServeMux) {
 // JSON: how many rows were read, imported, already there, how many people
 // are new, and each row that was not imported with its line and why.
 // Optional query parameters event, date and channel fill a column the file
-// lacks (or a row leaves empty).
+// lacks (or a row leaves empty). The page's form (multipart, with the
+// session's CSRF token) is answered by the page with the result
+// (uploadTouches).
 func (h *Handler) touches(w http.ResponseWriter, r *http.Request) {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" || r.MultipartForm != nil {
+		h.uploadTouches(w, r)
+		return
+	}
 	q := r.URL.Query()
 	body := http.MaxBytesReader(w, r.Body, h.maxUpload())
 	res, err := h.Touches.Import(r.Context(), body, offline.Defaults{Event: q.Get("event"), Date: q.Get("date"), Channel: q.Get("channel")})
@@ -34,4 +45,111 @@ func (h *Handler) touches(w http.ResponseWriter, r *http.Request) {
 	default:
 		httpx.JSON(w, http.StatusOK, res)
 	}
+}
+
+// touchForm is the page's form as filled in (kept on its answer).
+type touchForm struct{ Channel, Event, Date string }
+
+// touchesView is the offline touches page: the upload form (the write
+// scope), and after an upload its result or what is wrong with the file.
+type touchesView struct {
+	CanUpload bool
+	MaxMB     string
+	MaxRows   int
+	Channels  []string // the form's choices
+	Form      touchForm
+	Error     string          // the file as a whole could not be imported
+	Result    *offline.Result // the import just done
+	Errors    []offline.RowError
+	More      int // row errors not shown
+}
+
+// maxShownTouchErrors bounds the row errors the page lists.
+const maxShownTouchErrors = 100
+
+// touchesPage is the form to import a list of offline touches. Only for a
+// browser: an API client posts text/csv to POST /admin/touches, and a GET
+// of it answers as any address without a page does.
+func (h *Handler) touchesPage(w http.ResponseWriter, r *http.Request) {
+	if !wantsHTML(r) {
+		h.noSuchPage(w, r)
+		return
+	}
+	h.Require(ScopeRead, func(w http.ResponseWriter, r *http.Request) {
+		h.renderTouches(w, r, http.StatusOK, touchesView{})
+	}).ServeHTTP(w, r)
+}
+
+func (h *Handler) renderTouches(w http.ResponseWriter, r *http.Request, status int, v touchesView) {
+	v.CanUpload, v.MaxMB, v.MaxRows = canWrite(r), megabytes(h.maxUpload()), offline.MaxRows
+	v.Channels = []string{event.ChannelExhibition, event.ChannelSeminar, event.ChannelWebinar, event.ChannelBusinessCard}
+	h.render(w, r, status, "touches", "Offline touches", "", "touches", v)
+}
+
+// uploadTouches takes the page's form: the CSV (field file) and the
+// channel, event and date the API takes as query parameters; the answer
+// is the page with the result (the counts, each row not imported and
+// why, in the page's language). A client that is no browser gets the
+// API's JSON.
+func (h *Handler) uploadTouches(w http.ResponseWriter, r *http.Request) {
+	const chooseOne = "Choose one CSV file of offline touches."
+	var problem string
+	if err := parseUpload(w, r, h.maxUpload()); err != nil { // parsed already unless the CSRF token came in the header
+		status, msg := formError(err)
+		if status == http.StatusRequestEntityTooLarge {
+			h.pageOrJSON(w, r, status, touchesView{Error: msg}, msg)
+			return
+		}
+		problem = chooseOne
+	}
+	form := touchForm{Channel: strings.TrimSpace(r.PostFormValue("channel")), Event: strings.TrimSpace(r.PostFormValue("event")), Date: strings.TrimSpace(r.PostFormValue("date"))}
+	var files []*multipart.FileHeader
+	if r.MultipartForm != nil {
+		files = r.MultipartForm.File["file"]
+	}
+	if problem == "" && len(files) != 1 {
+		problem = chooseOne
+	}
+	if problem == "" && files[0].Size > h.maxUpload() {
+		problem = fileTooLarge(h.maxUpload())
+	}
+	if problem != "" {
+		h.pageOrJSON(w, r, http.StatusBadRequest, touchesView{Form: form, Error: problem}, problem)
+		return
+	}
+	f, err := files[0].Open()
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	defer f.Close()
+	res, err := h.Touches.Import(r.Context(), f, offline.Defaults{Event: form.Event, Date: form.Date, Channel: form.Channel})
+	var fe *offline.FileError
+	switch {
+	case errors.As(err, &fe):
+		h.pageOrJSON(w, r, http.StatusBadRequest, touchesView{Form: form, Error: fe.Msg}, fe.Msg)
+		return
+	case err != nil:
+		h.fail(w, r, err)
+		return
+	}
+	if !wantsHTML(r) {
+		httpx.JSON(w, http.StatusOK, res)
+		return
+	}
+	v := touchesView{Form: form, Result: &res, Errors: res.Errors}
+	if len(v.Errors) > maxShownTouchErrors {
+		v.Errors, v.More = v.Errors[:maxShownTouchErrors], len(v.Errors)-maxShownTouchErrors
+	}
+	h.renderTouches(w, r, http.StatusOK, v)
+}
+
+// pageOrJSON answers a refused upload: the page saying what is wrong, or
+// the API's JSON error to a client that is no browser.
+func (h *Handler) pageOrJSON(w http.ResponseWriter, r *http.Request, status int, v touchesView, msg string) {
+	if !wantsHTML(r) {
+		httpx.Error(w, status, msg)
+		return
+	}
+	h.renderTouches(w, r, status, v)
 }

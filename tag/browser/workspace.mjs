@@ -111,7 +111,7 @@ if (process.env.PHASE === 'demo') {
   await page.locator('table').first().locator('tr', { hasText: '(all)' }).locator('a').nth(1).click();
   await page.waitForLoadState('load');
   out.behind = { url: page.url(), text: await page.locator('main').innerText() };
-  for (const [name, path] of [['people', 'people'], ['campaigns', 'campaigns'], ['dashboard', ''], ['rules', 'rules'], ['inbox', 'inbox']]) {
+  for (const [name, path] of [['people', 'people'], ['campaigns', 'campaigns'], ['touches', 'touches'], ['dashboard', ''], ['rules', 'rules'], ['inbox', 'inbox']]) {
     const r = await page.goto(base + path);
     out.overflow[name] = await fits(page, name, shots);
     out.overflow[name + 'Status'] = r.status();
@@ -132,7 +132,7 @@ if (process.env.PHASE === 'demo') {
   out.ja.person = await jp.locator('main').innerText();
   out.ja.nav = await jp.locator('header nav').innerText();
   out.overflow.personJa = await fits(jp, 'person-ja', shots);
-  for (const [name, path] of [['dashboard', ''], ['mqls', 'mqls'], ['people', 'people'], ['campaigns', 'campaigns'], ['rules', 'rules'], ['inbox', 'inbox']]) {
+  for (const [name, path] of [['dashboard', ''], ['mqls', 'mqls'], ['people', 'people'], ['campaigns', 'campaigns'], ['touches', 'touches'], ['rules', 'rules'], ['inbox', 'inbox']]) {
     await jp.goto(base + path);
     out.ja[name] = await jp.locator('main').innerText();
     out.overflow[name + 'Ja'] = await fits(jp, name + '-ja', shots);

@@ -250,7 +250,7 @@ func TestWorkspaceInChromium(t *testing.T) {
 	}
 	var jaPages map[string]any
 	json.Unmarshal(res["ja"], &jaPages)
-	for page, want := range map[string]string{"dashboard": "初回接点チャネル別ファネル", "mqls": "デッドレター", "people": "メール・氏名・会社名", "campaigns": "新しいキャンペーン", "rules": "適用中の条件とその結果", "inbox": "MQL 受信箱"} {
+	for page, want := range map[string]string{"dashboard": "初回接点チャネル別ファネル", "mqls": "デッドレター", "people": "メール・氏名・会社名", "campaigns": "新しいキャンペーン", "touches": "読み取る列", "rules": "適用中の条件とその結果", "inbox": "MQL 受信箱"} {
 		if text, _ := jaPages[page].(string); !strings.Contains(text, want) {
 			t.Errorf("%s in Japanese lacks %q:\n%s", page, want, text)
 		}
