@@ -22,25 +22,25 @@ import (
 func TestJapaneseCoversTouchReasons(t *testing.T) {
 	// Sample values for each format, as the source writes it.
 	samples := map[string][]any{
-		"%d fields, the header has %d":                 {5, 4},
-		"%s %q: write はい or いいえ (yes or no)":           {"出席しましたか", "たぶん"},
-		"%q is not an email address":                   {"yamada@"},
-		"no event name":                                nil,
-		"the event name is longer than %d bytes":       {200},
-		"%v":                                           nil, // ParseDate's errors, walked below
-		"date %s is in the future":                     {"2026-12-30"},
-		"channel %q: %s":                               {"展示", "one of exhibition (展示会), seminar (セミナー), webinar (ウェビナー), business-card (名刺交換)"},
+		"%d fields, the header has %d":           {5, 4},
+		"%s %q: write はい or いいえ (yes or no)":     {"出席しましたか", "たぶん"},
+		"%q is not an email address":             {"yamada@"},
+		"no event name":                          nil,
+		"the event name is longer than %d bytes": {200},
+		"%v":                                     nil, // ParseDate's errors, walked below
+		"date %s is in the future":               {"2026-12-30"},
+		"channel %q: %s":                         {"展示", "one of exhibition (展示会), seminar (セミナー), webinar (ウェビナー), business-card (名刺交換)"},
 		"same email, event and date as line %d, one touch, but other columns: %s; the row is not imported (line %d's are the person's)": {2, `氏名 "佐藤" (line 2: "山田"), 会社名 "B社" (line 2: "A社")`, 2},
-		"this person asked to be forgotten":                                      nil,
-		"this person withdrew consent":                                           nil,
-		"date %q is before 2000":                                                 {"0202/1/5"},
-		"date %q: %s is a %s (%s), not %s: check the date":                       {"2026/11/6(木)", "2026-11-06", "Friday", "金", "木"},
+		"this person asked to be forgotten":                                           nil,
+		"this person withdrew consent":                                                nil,
+		"date %q is before 2000":                                                      {"0202/1/5"},
+		"date %q: %s is a %s (%s), not %s: check the date":                            {"2026/11/6(木)", "2026-11-06", "Friday", "金", "木"},
 		"date %q: write YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD, 2026年1月5日 or Jan 5, 2026": {"来週"},
-		"%q: no zone is %s:%02d from UTC":                                        {"2026-11-06 10:00 +19:00", "+19", 0},
+		"%q: no zone is %s:%02d from UTC":                                             {"2026-11-06 10:00 +19:00", "+19", 0},
 		"%q: write a time with its zone as 2026-11-06T13:58:00Z, 2026/11/06 13:58 UTC, 2026/11/06 13:58 +09:00 or Nov 06, 2026 01:58 PM GMT+9": {"2026/11/06 25:00 JST"},
 		"line %d: %v": {3, `bare " in non-quoted-field`},
-		"no header row: no row names an email column (looked for %s in all %d rows); the first row has %s": {"email, メールアドレス, メール, E-mail, Email Address, 電子メール", 4, `"氏名", "会社名"`},
-		"missing columns: %s; the header%s has %s":                                                        {"event (イベント名) or ?event=, date (日付) or ?date=, channel (exhibition/展示会, seminar/セミナー, webinar/ウェビナー, business-card/名刺交換) or ?channel=", "", `"メールアドレス", "氏名"`},
+		"no header row: no row names an email column (looked for %s in all %d rows); the first row has %s":                     {"email, メールアドレス, メール, E-mail, Email Address, 電子メール", 4, `"氏名", "会社名"`},
+		"missing columns: %s; the header%s has %s":                                                                             {"event (イベント名) or ?event=, date (日付) or ?date=, channel (exhibition/展示会, seminar/セミナー, webinar/ウェビナー, business-card/名刺交換) or ?channel=", "", `"メールアドレス", "氏名"`},
 		"more than %d rows, the most one import stores within a request's time: split the file into lists of %d rows or fewer": {2000, 2000},
 		"the CSV is empty": nil,
 	}
@@ -138,8 +138,8 @@ func TestJapaneseTouchReasonsKeepTheirValues(t *testing.T) {
 	p := page{L: "ja"}
 	for en, want := range map[string]string{
 		`date "2026/11/6(木)": 2026-11-06 is a Friday (金), not 木: check the date`: `日付 "2026/11/6(木)"：2026-11-06 は 金曜日で、木 ではありません。日付を確認してください。`,
-		`"x@" is not an email address`:                                         `"x@" はメールアドレスではありません。`,
-		`this person asked to be forgotten`:                                     `この人はデータの削除を依頼済みのため、取り込みません。`,
+		`"x@" is not an email address`:      `"x@" はメールアドレスではありません。`,
+		`this person asked to be forgotten`: `この人はデータの削除を依頼済みのため、取り込みません。`,
 	} {
 		if j := p.TouchReason(en); j != want {
 			t.Errorf("%q:\n\t%s\nwant\t%s", en, j, want)
