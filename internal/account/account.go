@@ -80,7 +80,10 @@ type Account struct {
 	// KeysFull: since when the account has refused grouping keys its people
 	// brought, having MaxNameKeys names or MaxDomainKeys domains (roomFor).
 	KeysFull time.Time `json:"keysFull,omitzero"`
-	version  int64
+	// MergedNames are the company-name keys a merge brought (Merge): the
+	// operator joined them, so they stay whatever its people vote (kept).
+	MergedNames []string `json:"mergedNames,omitempty"`
+	version     int64
 }
 
 // Member is one person of an account as the account sees them.

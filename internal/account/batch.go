@@ -567,6 +567,7 @@ func (b *Book) applyChunk(ctx context.Context, id string, ps []planned) (latestM
 	var leaves *Account // the account the chunk's mover leaves
 	var ws []table.Write
 	var full []string // the key that first found the account full of keys
+	claimed := map[string]bool{}
 	write := false
 	for _, x := range ps {
 		if leaves != nil {
@@ -628,6 +629,11 @@ func (b *Book) applyChunk(ctx context.Context, id string, ps []planned) (latestM
 		}
 		var own []table.Write
 		for _, k := range claim {
+			if strings.HasPrefix(k, "n:") && !target.ownsName(b, k, x.p.ID, Domain(x.p.Email, b.FreeMail) != "") {
+				// One person's company, outvoted by the others': not the
+				// account's name, and free for the firm's own people.
+				continue
+			}
 			if !target.roomFor(k) {
 				// Not claimed: they join by their other key, and the key
 				// stays free (no item to clean up, nobody's to merge).
@@ -637,6 +643,7 @@ func (b *Book) applyChunk(ctx context.Context, id string, ps []planned) (latestM
 				continue
 			}
 			own = append(own, keyWrite(k, target.ID, table.NotExists))
+			claimed[k] = true
 			owners[k] = target.ID
 			target.Keys = append(target.Keys, k)
 		}
@@ -694,6 +701,16 @@ func (b *Book) applyChunk(ctx context.Context, id string, ps []planned) (latestM
 		ws = append(ws, leaves.put())
 	}
 	if id != "" {
+		// Written anyway: names no longer its own go with it (no read).
+		// Not one claimed in this transaction (it may not write an item
+		// twice): the next write releases it.
+		for _, k := range target.releasable(b) {
+			if claimed[k] || len(ws)+2 >= maxWrites {
+				continue
+			}
+			ws = append(ws, table.Del(keyPfx+k, keySK, table.Always))
+			target.Keys = slices.DeleteFunc(target.Keys, func(x string) bool { return x == k })
+		}
 		ws = append(ws, target.put())
 	}
 	if err := b.T.Transact(ctx, ws); err != nil {

@@ -164,3 +164,122 @@ func (b *Book) SameNameDomains(ctx context.Context, a Account) ([]Account, error
 	}
 	return out, nil
 }
+
+// A company name a person gives is claimed as a grouping key of the account
+// they join only when it is the account's own (ownsName): one person's
+// company at a company's domain (a shared info@ address, a reseller typing
+// its client's name) gave the domain's account another firm's name key, and
+// through it free-mail people of that firm joined, voted, and renamed the
+// account. A name the account claimed that is no longer its own, given by
+// one person of a company domain, is released (releasable) when the account
+// is next written.
+
+// nameGroup is the company a company name votes for (vote): its key, or the
+// spelling of a name that has none (株式会社サンプル, なし). "" for no name.
+func nameGroup(v string) string {
+	if v = strings.TrimSpace(v); v == "" {
+		return ""
+	}
+	if k := CompanyKey(v); k != "" {
+		return "n:" + k
+	}
+	return "v:" + v
+}
+
+// kept reports whether the name key k stays the account's whatever its
+// people give: the name an operator gave it (split), the company name its
+// SFA reports, a name a merge brought (the operator joined it).
+func (a *Account) kept(k string) bool {
+	for _, name := range []string{a.SFA["company"], a.operatorName()} {
+		if c := CompanyKey(name); c != "" && k == "n:"+c {
+			return true
+		}
+	}
+	return slices.Contains(a.MergedNames, k)
+}
+
+// nameTally counts, over the account's members, the members voting for
+// each company (nameGroup) and, of them, those writing from a company
+// domain (not free mail). person (if any) votes for k whatever their entry
+// says (an entry keeps 200 bytes of the name), and is counted when not a
+// member yet (joining now) as writing from a company domain when corporate.
+func (a *Account) nameTally(b *Book, k, person string, corporate bool) (votes, corp map[string]int) {
+	votes, corp = map[string]int{}, map[string]int{}
+	groups := map[string]string{} // by spelling: most members share a few
+	count := func(g string, company bool) {
+		if g != "" {
+			votes[g]++
+			if company {
+				corp[g]++
+			}
+		}
+	}
+	member := false
+	for _, m := range a.Members {
+		if m.Person == person {
+			member = true
+			count(k, Domain(m.Email, b.FreeMail) != "")
+			continue
+		}
+		v := m.Company["company"]
+		g, ok := groups[v]
+		if !ok {
+			g = nameGroup(v)
+			groups[v] = g
+		}
+		count(g, Domain(m.Email, b.FreeMail) != "")
+	}
+	if person != "" && !member {
+		count(k, corporate)
+	}
+	return votes, corp
+}
+
+// outvoted reports whether another company has more votes than k.
+func outvoted(votes map[string]int, k string) bool {
+	for g, n := range votes {
+		if g != k && n > votes[k] {
+			return true
+		}
+	}
+	return false
+}
+
+// ownsName reports whether the company-name key k, given by person (who
+// writes from a company domain when corporate), is the account's own with
+// them in it: no other company has more of its people's votes (the name the
+// account vote picks, or one tied with it), or two people or more of
+// company domains gave it (a company written two ways by its own people,
+// アクメ and ACME), or it is kept. One person's name against the votes of
+// the others is not the account's.
+func (a *Account) ownsName(b *Book, k, person string, corporate bool) bool {
+	if a.kept(k) {
+		return true
+	}
+	votes, corp := a.nameTally(b, k, person, corporate)
+	return corp[k] >= 2 || !outvoted(votes, k)
+}
+
+// releasable are the account's name keys that are no longer its own (an
+// earlier claim by one person's name, the vote having moved on): given by
+// exactly one of its people writing from a company domain, outvoted, not
+// kept. Names given by nobody there (free-mail people who joined by them,
+// names longer than a member entry keeps) stay. No work unless a name key
+// is not the voted company's.
+func (a *Account) releasable(b *Book) []string {
+	voted := nameGroup(a.Attributes["company"])
+	var votes, corp map[string]int
+	var out []string
+	for _, k := range a.Keys {
+		if !strings.HasPrefix(k, "n:") || k == voted || a.kept(k) {
+			continue
+		}
+		if votes == nil {
+			votes, corp = a.nameTally(b, "", "", false)
+		}
+		if corp[k] == 1 && outvoted(votes, k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}

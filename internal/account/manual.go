@@ -56,6 +56,9 @@ func (b *Book) Merge(ctx context.Context, into, from string) (Account, error) {
 			ws = append(ws, keyWrite(k, dst.ID, table.Always))
 			if !slices.Contains(dst.Keys, k) {
 				dst.Keys = append(dst.Keys, k)
+				if strings.HasPrefix(k, "n:") {
+					dst.MergedNames = append(dst.MergedNames, k)
+				}
 			}
 		}
 		for _, m := range src.Members {
