@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/baton-hq/baton/internal/table"
 )
@@ -256,8 +257,32 @@ func (a *Account) ownsName(b *Book, k, person string, corporate bool) bool {
 	if a.kept(k) {
 		return true
 	}
+	if a.otherScript(k) && !slices.ContainsFunc(a.Keys, func(x string) bool { return x != k && latinKey(x) }) {
+		return true // its one name in Latin letters
+	}
 	votes, corp := a.nameTally(b, k, person, corporate)
 	return corp[k] >= 2 || !outvoted(votes, k)
+}
+
+// otherScript reports whether the name key k is in Latin letters while the
+// account's name has none (ACME Co., Ltd. at an account named
+// 株式会社アクメ): its name written the other way, as networks (GeoIP ASN
+// organisations: its anonymous visits) and foreign SFAs write it, which no
+// key can tell from its Japanese name (no transliteration). A Japanese
+// company's one English name is kept (ownsName: one, the first claimed), as
+// another firm's Japanese name is not.
+func (a *Account) otherScript(k string) bool {
+	return latinKey(k) && !strings.ContainsFunc(a.Attributes["company"], func(r rune) bool {
+		return r < 0x80 && unicode.IsLetter(r) || r >= 0xff21 && r <= 0xff5a // ＡＣＭＥ too
+	}) && a.Attributes["company"] != ""
+}
+
+// latinKey reports whether k is a company-name key of ASCII letters and
+// digits alone, a letter among them.
+func latinKey(k string) bool {
+	n, ok := strings.CutPrefix(k, "n:")
+	return ok && n != "" && strings.ContainsFunc(n, func(r rune) bool { return r >= 'a' && r <= 'z' }) &&
+		!strings.ContainsFunc(n, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') })
 }
 
 // releasable are the account's name keys that are no longer its own (an
@@ -271,7 +296,7 @@ func (a *Account) releasable(b *Book) []string {
 	var votes, corp map[string]int
 	var out []string
 	for _, k := range a.Keys {
-		if !strings.HasPrefix(k, "n:") || k == voted || a.kept(k) {
+		if !strings.HasPrefix(k, "n:") || k == voted || a.kept(k) || a.otherScript(k) {
 			continue
 		}
 		if votes == nil {

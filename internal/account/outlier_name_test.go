@@ -182,3 +182,30 @@ func TestMergedNameKept(t *testing.T) {
 		t.Fatalf("the merged name is owned by %q, want %s", o, into)
 	}
 }
+
+// TestEnglishNameOfAJapaneseCompany: 鈴木 wrote ACME Co., Ltd. where the
+// others of kaisha-acme.example wrote 株式会社アクメ: the company's name in
+// Latin letters, as its network's GeoIP organisation (ACME Corporation:
+// its anonymous visits) and free-mail people writing English give it, and
+// no key can tell from アクメ. Outvoted, it was not claimed; as the account's
+// one name in the other script it is. A second Latin name, or another
+// Japanese one, is one person's outvoted company again.
+func TestEnglishNameOfAJapaneseCompany(t *testing.T) {
+	w := newWorld(t)
+	for _, p := range []struct{ vid, email, company string }{
+		{"v1", "yamada@kaisha-acme.example", "株式会社アクメ"}, {"v2", "sato@kaisha-acme.example", "株式会社アクメ"},
+		{"v3", "suzuki@kaisha-acme.example", "ACME Co., Ltd."}, {"v4", "tanaka@kaisha-acme.example", "Other Corp."},
+		{"v5", "info@kaisha-acme.example", "別会社株式会社"},
+	} {
+		w.clk.Advance(time.Hour)
+		w.handle(w.person(p.vid, p.email, map[string]string{"company": p.company}))
+	}
+	acct := w.keyOwner("d:kaisha-acme.example")
+	if acct == "" || w.keyOwner("n:アクメ") != acct || w.keyOwner("n:acme") != acct || w.keyOwner("n:other") != "" || w.keyOwner("n:別会社") != "" {
+		t.Fatalf("keys: domain %q, n:アクメ %q, n:acme %q, n:other %q, n:別会社 %q", acct, w.keyOwner("n:アクメ"), w.keyOwner("n:acme"), w.keyOwner("n:other"), w.keyOwner("n:別会社"))
+	}
+	w.handle(w.person("v6", "taro@gmail.com", map[string]string{"company": "Acme"}))
+	if a := w.accountOfEmail("taro@gmail.com"); a.ID != acct {
+		t.Fatalf("taro in %q, want %s", a.ID, acct)
+	}
+}
