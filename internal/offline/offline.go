@@ -802,15 +802,28 @@ type stay struct {
 // shared address, info@…) is not merged: conflict says how, for the row's
 // error, and the row is no part of the touch.
 func (t *touch) merge(line int, s stay, fields map[string]string) (conflict string) {
-	var diff []string
+	var diff, fill []string
 	for k, v := range fields {
-		if was := t.fields[k]; strings.TrimSpace(was) != strings.TrimSpace(v) {
-			diff = append(diff, fmt.Sprintf("%s %q (line %d: %q)", k, strings.TrimSpace(v), t.lines[0], strings.TrimSpace(was)))
+		was, now := strings.TrimSpace(t.fields[k]), strings.TrimSpace(v)
+		switch {
+		case was == now || now == "":
+		case was == "":
+			// A column the first row left empty (a rejoin's row giving
+			// the country its first did not): no conflict, it fills it.
+			fill = append(fill, k)
+		default:
+			diff = append(diff, fmt.Sprintf("%s %q (line %d: %q)", k, now, t.lines[0], was))
 		}
 	}
 	if len(diff) > 0 {
 		slices.Sort(diff)
 		return strings.Join(diff, ", ")
+	}
+	for _, k := range fill {
+		if t.fields == nil {
+			t.fields = map[string]string{}
+		}
+		t.fields[k] = fields[k]
 	}
 	t.lines = append(t.lines, line)
 	t.sessions = append(t.sessions, s)

@@ -76,3 +76,23 @@ func TestUpdatedRowWritesItsColumns(t *testing.T) {
 		t.Errorf("%v", attrs)
 	}
 }
+
+// TestRejoinFillsAnEmptyColumn: a webinar report's rejoin row giving a
+// column its first row left empty (国 blank on the first session) was
+// refused as another person's row, and its session's minutes were lost.
+// It is the same touch: counted in repeated, its column filled, a row
+// giving another value still refused.
+func TestRejoinFillsAnEmptyColumn(t *testing.T) {
+	f := newFixture(t)
+	in := "氏名,国,メールアドレス,イベント名,日付,チャネル\r\n" +
+		"渡辺 三郎,,watanabe@example.co.jp,DXウェビナー,2026-10-28,ウェビナー\r\n" +
+		"渡辺 三郎,日本,watanabe@example.co.jp,DXウェビナー,2026-10-28,ウェビナー\r\n" +
+		"渡辺 三郎,,watanabe@example.co.jp,DXウェビナー,2026-10-28,ウェビナー\r\n"
+	res, err := f.im.Import(context.Background(), strings.NewReader(in), Defaults{})
+	if err != nil || res.Rows != 3 || res.Imported != 1 || res.Repeated != 2 || len(res.Errors) != 0 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	if attrs, _, evs := touchesOf(t, f, "watanabe@example.co.jp"); attrs["country"] != "日本" || len(evs) != 1 {
+		t.Errorf("%v %+v", attrs, evs)
+	}
+}
