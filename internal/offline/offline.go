@@ -1117,6 +1117,12 @@ func instantDay(in, s, sign, hours, mins string, wd time.Weekday, said string, l
 			return time.Time{}, fmt.Errorf("date %q: %s is a %s (%s), not %s: check the date", in, t.Format("2006-01-02"), t.Weekday(), jaWeekdays[t.Weekday()], said)
 		}
 		d := t.In(loc)
+		if offset == 0 && t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0 {
+			// Midnight UTC to the nanosecond is a date field a tool wrote
+			// as a time (2026-10-31T00:00:00.000Z): the date as written,
+			// not the day before west of UTC.
+			d = t
+		}
 		d = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
 		if d.Year() < 2000 {
 			return time.Time{}, fmt.Errorf("date %q is before 2000", in)

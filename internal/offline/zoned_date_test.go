@@ -42,6 +42,22 @@ func TestZonedDateIsItsInstant(t *testing.T) {
 			t.Errorf("%q: %v %v, want %s", c.in, d, err, c.want)
 		}
 	}
+	// Midnight UTC to the second is a date a tool wrote as a time: the
+	// date as written in any zone, not the day before west of UTC.
+	newYork, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ in, want string }{
+		{"2026-10-31T00:00:00.000Z", "2026-10-31"},
+		{"2026-10-31T00:00:00Z", "2026-10-31"},
+		{"2026-10-31T00:00:01Z", "2026-10-30"}, // a time after all: its instant
+		{"2026-10-31T03:00:00Z", "2026-10-30"},
+	} {
+		if d, err := ParseDate(c.in, newYork); err != nil || d.Format("2006-01-02") != c.want {
+			t.Errorf("New York, %q: %v %v, want %s", c.in, d, err, c.want)
+		}
+	}
 	for _, in := range []string{"2026/10/31(金) 15:30 UTC", "1999-12-31T23:00:00+09:00", "2026-10-31T15:30:00+15:00", "2026-10-31 UTC", "2026-10-31T25:30:00Z"} {
 		if d, err := ParseDate(in, tokyo); err == nil {
 			t.Errorf("%q read as %v", in, d)
