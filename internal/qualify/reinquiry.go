@@ -141,6 +141,13 @@ func (q *Qualifier) raisedMQL(ctx context.Context, person string, seen map[strin
 // sales, or was closed by them within the rules' cooldown: a form of
 // theirs may be a re-inquiry (Reinquiries judges each form's time).
 func (q *Qualifier) HasRaisedMQL(ctx context.Context, person string) (bool, error) {
-	_, ok, err := q.raisedMQL(ctx, person, map[string]*raised{})
-	return ok, err
+	r, ok, err := q.raisedMQL(ctx, person, map[string]*raised{})
+	// Past the cooldown no form of theirs is one, but a late form sent
+	// within it (stored before its browser was linked) still is.
+	return ok && (r.until.IsZero() || q.now().Before(r.until.Add(lateForm))), err
 }
+
+// lateForm is how long after the cooldown a link change still reads the
+// browser's forms for one sent within it: a form stored before its
+// browser's identification is linked within minutes, as the feed runs.
+const lateForm = 24 * time.Hour

@@ -483,10 +483,17 @@ func TestReinquiryInTheCooldownReachesTheRep(t *testing.T) {
 	if rec, _ := s.App.Qualifier.Record(ctx, id); rec.Stage != "recycled" || rec.Cycle != 1 {
 		t.Errorf("the form in the cooldown qualified: %s, cycle %d", rec.Stage, rec.Cycle)
 	}
+	if open, err := s.App.Qualifier.HasRaisedMQL(ctx, id); err != nil || !open {
+		t.Errorf("in the cooldown, a link change would not read their forms: %v %v", open, err)
+	}
 
+	// Days past it, a link change reads no browser's forms for them.
+	clk.Set(rejectedAt.Add(72 * time.Hour))
+	if open, err := s.App.Qualifier.HasRaisedMQL(ctx, id); err != nil || open {
+		t.Errorf("days after the cooldown, a link change still reads their forms: %v %v", open, err)
+	}
 	// Past the cooldown a form is the next cycle's business: no
 	// re-inquiry on the closed MQL.
-	clk.Set(rejectedAt.Add(25 * time.Hour))
 	sendForm(t, s, vid, vid+"-later", email, "事業部長", "資料をもう一度ください")
 	settle(t, s)
 	drain(t, s)
