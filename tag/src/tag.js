@@ -185,18 +185,16 @@ if (!self.__baton) {
   let src = new URL(script.src);
 
   // clean drops from a URL's query the parameters the tag would not send as
-  // form fields (secret-like names), those whose value looks like an email
-  // address, and those named as a field of a GET form submitted before
-  // (bt_strip: the form puts every field in the next page's URL, a name, a
-  // company, a phone number, an inquiry, kept in the view's URL and the
-  // next one's referrer; what the tag sends of them is in the form submit),
-  // but for utm_ names: a form's hidden utm_source must not strip a later
-  // campaign's. It is used for the page URL and the referrer.
-  // (bt_strip is ",a,b": tested as (bt_strip + ',').includes(',k,'), [, k, ,]
-  // as a string; REFUSED tests ",k," too, the same as ",k" to it. The
-  // space-separated list of older tags is not read: its names, refused
-  // fields alone, come back when such a form is submitted again.)
-  let clean = (u) => u && (u = new URL(u), [...u.searchParams].map(([k, v]) => (REFUSED.test([, k, ,]) || /.@.+\../.test(v) || (store('strip') + ',').includes([, k, ,]) > /utm_/.test(k)) && u.searchParams.delete(k)), u.href);
+  // form fields (secret-like names; the names of refused fields of GET forms
+  // submitted before, in bt_strip), but for utm_ names (a form's hidden
+  // utm_source must not strip a later campaign's), and those whose value
+  // looks like an email address. It is used for the page URL and the
+  // referrer. (bt_strip is ",a,,b,": tested as bt_strip?.includes(',k,'),
+  // [, k, ,] as a string, which a name cut at the list's front never
+  // matches; REFUSED tests ",k," too, the same as ",k" to it. The
+  // space-separated list of older tags is not read: its names come back
+  // when such a form is submitted again.)
+  let clean = (u) => u && (u = new URL(u), [...u.searchParams].map(([k, v]) => (REFUSED.test([, k, ,]) || /.@.+\../.test(v) || store('strip')?.includes([, k, ,]) > /utm_/.test(k)) && u.searchParams.delete(k)), u.href);
 
   // Clicks (auxclick: the middle button) on http(s) links: downloads (a
   // link with the download attribute or data-baton-download, else by the
@@ -254,15 +252,14 @@ if (!self.__baton) {
       [...f.elements].map((el, i, all, v = ([...el.selectedOptions || [el]].map((o) => o.value) + '').slice(0, 2e3),
         l = el.labels?.[0]?.textContent.replace(el.textContent, '') || el.ariaLabel || el.placeholder,
         n = el.name || el.id, t = el.type, box = /io|bo/.test(t)) =>
-        // A GET form (a form without a method too) puts every field it
-        // submits in the next page's URL: clean() drops them there (bt_strip:
-        // names only, never values, the last 2,000 characters, written only
-        // while collection is on; an unnamed field's id too, which no URL
-        // holds). Before, only the refused fields' names: a contact form's
-        // name, company, phone and inquiry were stored in the URL.
-        !n || el.disabled || box > el.checked || (f.method == 'get' && !off() && store('strip', ([store('strip'), n] + '').slice(-2e3)), // [undefined, n] + '' is ',n'
-          // Refused: not sent.
-          el.closest('[data-baton-ignore]') || REFUSED.test([t, n, l, el.autocomplete]) ||
+        !n || el.disabled || box > el.checked || (el.closest('[data-baton-ignore]') || REFUSED.test([t, n, l, el.autocomplete])
+          // Refused. A GET form puts it in the next page's URL: clean() drops
+          // it there (bt_strip: names only, the last 2,000 characters; an
+          // unnamed field's id too, which no URL holds). Its other fields
+          // stay in that URL: a site search's or a filter's are the pages'
+          // own (?s=, ?category=), and a GET form cannot be told from a
+          // contact form within the tag's size budget (tag/README.md).
+          ? f.method == 'get' && !off() && store('strip', ([store('strip'), n, ,] + '').slice(-2e3)) // [undefined, n, ,] + '' is ',n,'
           // The email: by type, name, label or placeholder (mail, e-mail,
           // メール: a table layout's <th>メールアドレス</th> has no label,
           // its field is often name=mail), but no checkbox or radio (a
@@ -273,7 +270,7 @@ if (!self.__baton) {
           // parts) are comma-joined in the form's order, a string as the
           // collector takes a field's value (an empty first value is left
           // out); before, the last one alone was sent.
-          (box || (labels[n] = l, /mail|\u30e1\u30fc\u30eb/i.test([t, n, l, el.placeholder]) && (email = email || v)), fields[n] = fields[n] ? fields[n] + ',' + v : v)));
+          : (box || (labels[n] = l, /mail|\u30e1\u30fc\u30eb/i.test([t, n, l, el.placeholder]) && (email = email || v)), fields[n] = fields[n] ? fields[n] + ',' + v : v)));
       // An ignored form has refused every field: no email. The form's id
       // and action are its attributes: f.id and f.action are its fields
       // of those names where it has them (WordPress's hidden action=),
