@@ -302,6 +302,14 @@ func (h *Handler) require(scope string, bodies []string, next http.HandlerFunc) 
 				return
 			}
 			if c.Session != nil {
+				// An upload parsed here (over 8 MB: in temporary files) is
+				// this request copy's: net/http removes only the original
+				// request's, so the files stayed in the temp directory.
+				defer func() {
+					if r.MultipartForm != nil {
+						r.MultipartForm.RemoveAll()
+					}
+				}()
 				tok, ferr := csrfToken(w, r, h.maxUpload())
 				if ferr != nil { // no token can be read: say why, not that it is missing
 					status, msg := formError(ferr)
