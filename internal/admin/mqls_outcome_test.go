@@ -174,4 +174,17 @@ func TestMQLListFindsRejectedAndLost(t *testing.T) {
 			t.Errorf("page %s ?%s: selected verdicts %v, want one", c.lang, c.filter, sel)
 		}
 	}
+
+	// Sales take answered@ back and win the deal (they wrote again): the
+	// second MQL is won, no longer rejected. Read up to its recycle, it
+	// stayed rejected.
+	f.clk.Set(back.Add(3 * time.Hour))
+	if res, err := q.OutcomeWhy(ctx, ans, "won", "", "rep-a", "", back.Add(3*time.Hour)); err != nil || !res.Applied {
+		t.Fatalf("winning answered@'s reopened MQL: %+v %v", res, err)
+	}
+	for filter, want := range map[string][]string{"outcome=rejected": {w1}, "outcome=won": {a2}, "stage=customer&outcome=won": {a2}} {
+		if got := list(filter); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("after the reopen, %s: %v, want %v", filter, got, want)
+		}
+	}
 }

@@ -188,9 +188,10 @@ func notApplied(p page, q url.Values) string {
 	case "order":
 		switch stage {
 		case qualify.StageRecycled, qualify.StageRejected, qualify.StageLost:
-			// Not a verdict's order: the lead is nurtured again, and sales
-			// answer the MQL it becomes on new evidence.
-			return p.F("Sales' verdict %s was not applied: the lead went back to nurturing; it becomes an MQL again on new evidence, and sales answer that MQL.", verdict)
+			// A rejection or a loss of a lead closed already; sales take
+			// it back by accepting it or recording its deal (qualify's
+			// reopen).
+			return p.F("Sales' verdict %s was not applied: sales closed this lead already, and it went back to nurturing. To take it back, record it accepted (or its deal's stage).", verdict)
 		}
 		if stage != "" {
 			return p.F("Sales' verdict %s was not applied: a person at stage %s cannot move to it (verdicts only move a person forward).", verdict, p.T("stage:"+stage))

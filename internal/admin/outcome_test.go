@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
@@ -16,7 +17,7 @@ import (
 
 // TestInboxVerdictSaysWhenNotApplied: the inbox's verdict form said
 // "Sales' verdict recorded." whatever the verdict did; the JSON API said
-// {"applied": false, "ignored": "stale: ... recycled -> sql"}. The page the
+// {"applied": false, "ignored": "not allowed: recycled -> lost"}. The page the
 // form goes back to says the verdict was not applied and why (a verdict
 // that cannot follow the person's stage, the same form sent twice, a
 // stage the person is at already), in English and Japanese; an applied
@@ -58,20 +59,30 @@ func TestInboxVerdictSaysWhenNotApplied(t *testing.T) {
 		return loc, page(t, f, "/admin/people/"+id+"?"+rest+"&lang="+lang, cookie)
 	}
 
-	// recycled -> sql: the API says stale; so does the page.
+	// recycled -> lost: sales closed the lead already; the page says so
+	// and how to take it back.
 	if rec, _ := q.Record(ctx, recycled); rec.Stage != qualify.StageRecycled {
 		t.Fatalf("stage %s", rec.Stage)
 	}
-	loc, note := verdict(recycled, url.Values{"outcome": {"sql"}}, "en")
+	loc, note := verdict(recycled, url.Values{"outcome": {"lost"}, "why": {"予算なし"}}, "en")
 	if strings.Contains(note, "recorded") || !strings.Contains(loc, "m=not-applied") ||
-		note != "Sales' verdict SQL was not applied: the lead went back to nurturing; it becomes an MQL again on new evidence, and sales answer that MQL." {
-		t.Errorf("recycled -> sql: %s: %q", loc, note)
+		note != "Sales' verdict Lost was not applied: sales closed this lead already, and it went back to nurturing. To take it back, record it accepted (or its deal's stage)." {
+		t.Errorf("recycled -> lost: %s: %q", loc, note)
 	}
-	if _, note := verdict(recycled, url.Values{"outcome": {"sql"}}, "ja"); note != "営業の判定「SQL」は反映されませんでした。このリードはナーチャリングに戻っています。新たな行動で再び MQL になったら、その MQL に判定してください。" {
-		t.Errorf("recycled -> sql in Japanese: %q", note)
+	if _, note := verdict(recycled, url.Values{"outcome": {"lost"}, "why": {"予算なし"}}, "ja"); note != "営業の判定「失注」は反映されませんでした。このリードは営業がすでにクローズし、ナーチャリングに戻っています。引き戻すときは「受入」（または商談のステージ）を記録してください。" {
+		t.Errorf("recycled -> lost in Japanese: %q", note)
 	}
 	if rec, _ := q.Record(ctx, recycled); rec.Stage != qualify.StageRecycled {
 		t.Errorf("a refused verdict moved the person to %s", rec.Stage)
+	}
+	// recycled -> sql: sales take the lead back (it said "not applied"
+	// and the rep's verdict was lost), minutes after they closed it.
+	f.clk.Set(f.clk.Now().Add(5 * time.Minute))
+	if _, note := verdict(recycled, url.Values{"outcome": {"sql"}}, "en"); note != "Sales' verdict recorded." {
+		t.Errorf("recycled -> sql: %q", note)
+	}
+	if rec, _ := q.Record(ctx, recycled); rec.Stage != qualify.StageSQL {
+		t.Errorf("taken back: stage %s", rec.Stage)
 	}
 
 	// An applied verdict says recorded; the same form again says it was

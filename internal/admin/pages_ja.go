@@ -258,7 +258,7 @@ var ja = map[string]string{
 	"within SLA":               "SLA 内",
 	"No MQLs yet.":             "MQL はまだありません。",
 	"Behaviour score after it": "変更後の行動スコア",
-	"Sales' verdict %s was not applied: the lead went back to nurturing; it becomes an MQL again on new evidence, and sales answer that MQL.":                                                                        "営業の判定「%s」は反映されませんでした。このリードはナーチャリングに戻っています。新たな行動で再び MQL になったら、その MQL に判定してください。",
+	"Sales' verdict %s was not applied: sales closed this lead already, and it went back to nurturing. To take it back, record it accepted (or its deal's stage).":                                                   "営業の判定「%s」は反映されませんでした。このリードは営業がすでにクローズし、ナーチャリングに戻っています。引き戻すときは「受入」（または商談のステージ）を記録してください。",
 	"Sales' verdict %s was not recorded: give the reason. A rejection's or a loss's reason is what the MQL quality report and the rules' tuning read, and a verdict recorded without one cannot be given one later.": "営業の判定「%s」は記録していません。理由を入力してください。差し戻し・失注の理由は MQL の質のレポートとルールの調整に使われ、理由なしで記録した判定には後から理由を加えられません。",
 	"What they told us, up to the MQL": "MQL までに本人が伝えた内容",
 	"No MQLs in the inbox: MQLs go to %s, and the inbox holds them only when no SFA is configured.": "受信箱に MQL はありません。MQL は %s に連携されます（受信箱は SFA が設定されていないときだけ使われます）。",

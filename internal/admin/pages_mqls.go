@@ -219,11 +219,12 @@ func stagesNow() []string {
 // changes from when it qualified up to the recycle that ends its cycle
 // (as the SLA report reads an MQL's answer), so a person rejected,
 // recycled and qualified again has their old MQL rejected and the new
-// one as sales answer it. "none": no answer yet (or the cycle ended
+// one as sales answer it; one sales took back (reopened) is as they
+// answered last. "none": no answer yet (or the cycle ended
 // without one).
 func mqlOutcome(m qualify.MQL, hist []qualify.StageChange) string {
 	out := "none"
-	for _, c := range hist {
+	for i, c := range hist {
 		if c.At.Before(m.At) {
 			continue
 		}
@@ -235,7 +236,9 @@ func mqlOutcome(m qualify.MQL, hist []qualify.StageChange) string {
 		case qualify.StageCustomer:
 			out = "won"
 		case qualify.StageRecycled:
-			return out
+			if qualify.EndsCycle(hist, i) {
+				return out
+			}
 		}
 	}
 	return out

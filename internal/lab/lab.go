@@ -605,6 +605,11 @@ func OutcomeOf(hist []qualify.StageChange, loc *time.Location) (Outcome, []strin
 	var o Outcome
 	lines := []string{}
 	for _, h := range hist {
+		if h.Reopens() {
+			// Sales took back the lead they had closed: the MQL's fate
+			// is what they said last.
+			o.Rejected, o.Lost = false, false
+		}
 		switch h.To {
 		case qualify.StageSAL:
 			o.Accepted = true

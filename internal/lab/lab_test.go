@@ -235,3 +235,22 @@ func TestCheckSaysWhyTheReplayDiffers(t *testing.T) {
 		t.Errorf("text:\n%s", txt)
 	}
 }
+
+// TestReopenedMQLIsWhatSalesSaidLast: an MQL rejected, then taken back
+// by sales and won, is a won MQL in the evidence, not a rejected one.
+func TestReopenedMQLIsWhatSalesSaidLast(t *testing.T) {
+	at := time.Date(2026, 11, 2, 1, 0, 0, 0, time.UTC)
+	hist := []qualify.StageChange{
+		{From: qualify.StageLead, To: qualify.StageMQL, At: at},
+		{From: qualify.StageMQL, To: qualify.StageRejected, At: at.Add(time.Hour), Why: "時期尚早"},
+		{From: qualify.StageRejected, To: qualify.StageRecycled, At: at.Add(time.Hour)},
+		{From: qualify.StageRecycled, To: qualify.StageCustomer, At: at.Add(48 * time.Hour)},
+	}
+	o, lines := OutcomeOf(hist, nil)
+	if !o.Won || o.Rejected || !good(o) || len(lines) != 2 {
+		t.Fatalf("%+v %q", o, lines)
+	}
+	if o, _ := OutcomeOf(hist[:3], nil); !o.Rejected || good(o) {
+		t.Fatalf("rejected: %+v", o)
+	}
+}

@@ -181,6 +181,9 @@ func (q *Qualifier) rebuild(ctx context.Context, person string, rec Record) (Rec
 		next.State, next.CycleFrom, all = state, at, append(all, c)
 		i = j
 	}
+	if len(recycles) > 0 {
+		next.CycleFrom = cycleStart(hist) // a recycle sales reopened started no cycle
+	}
 	// The last stretch (after the last recycle, maybe empty) leaves the
 	// verdict now.
 	if err := apply(tl[i:]); err != nil {

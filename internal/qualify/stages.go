@@ -32,7 +32,8 @@ const (
 )
 
 // transitions lists where each stage may go. Sales may skip steps forward
-// (an MQL can be won without being marked accepted), never backward.
+// (an MQL can be won without being marked accepted), never backward; and
+// they may take back a lead they recycled (StageChange.Reopens).
 var transitions = map[string][]string{
 	StageAnonymous:   {StageLead},
 	StageLead:        {StageMQL},
@@ -289,7 +290,15 @@ func (q *Qualifier) OutcomeOf(ctx context.Context, person, outcome, deliveryID s
 			// from then on (the SLA's start).
 			at = raised
 		}
-		if err := Transition(rec.Stage, target); err != nil {
+		reopen := rec.Stage == StageRecycled && rec.Cycle > 0 && funnelRank[target] > funnelRank[StageMQL]
+		if reopen && !at.After(rec.CycleFrom) {
+			// Sales closed the MQL after this verdict was given: an
+			// SFA's delivery held up, applied now it would undo the
+			// rejection sales gave later.
+			res.Ignored = "stale: dated before sales closed the MQL (recycled at " + rec.CycleFrom.UTC().Format(time.RFC3339) + ")"
+			return res, nil
+		}
+		if err := Transition(rec.Stage, target); err != nil && !reopen {
 			res.Ignored = "not allowed: " + rec.Stage + " -> " + target
 			return res, nil
 		}
@@ -301,17 +310,39 @@ func (q *Qualifier) OutcomeOf(ctx context.Context, person, outcome, deliveryID s
 		}
 		seq := historySeq(rec.version)
 		change := StageChange{From: rec.Stage, To: target, At: at, Reason: "sales: " + outcome, Owner: owner.Name, OwnerID: owner.ID, Why: why}
-		if converts(rec.Stage, target) {
-			change.Journey = cycleJourney(rec, at, now)
+		cnt := newCounts(q.Calendar.Location())
+		if reopen {
+			hist, err := q.History(ctx, person)
+			if err != nil {
+				return OutcomeResult{}, err
+			}
+			// The cycle sales closed goes on: its start, and the
+			// furthest it had reached, from which the funnel counts
+			// only stages it had not (a lead accepted, rejected, then
+			// accepted again is one SAL).
+			rec.CycleFrom = cycleStart(append(slices.Clone(hist), change))
+			furthest := reachedInCycle(hist)
+			if target == StageCustomer || funnelRank[target] >= funnelRank[StageSQL] && funnelRank[furthest] < funnelRank[StageSQL] {
+				change.Journey = cycleJourney(rec, at, now)
+			}
+			if funnelRank[target] > funnelRank[furthest] {
+				cnt.transition(furthest, target, at, channelOf(rec))
+			}
+			if target == StageSAL && funnelRank[furthest] < funnelRank[StageSAL] && !rec.MQLAt.IsZero() {
+				rec.AcceptedAt = at
+			}
+		} else {
+			if converts(rec.Stage, target) {
+				change.Journey = cycleJourney(rec, at, now)
+			}
+			cnt.transition(rec.Stage, target, at, channelOf(rec))
+			if target == StageSAL && !rec.MQLAt.IsZero() {
+				rec.AcceptedAt = at
+			}
 		}
 		ws = append(ws, historyPut(person, seq, change))
-		cnt := newCounts(q.Calendar.Location())
-		cnt.transition(rec.Stage, target, at, channelOf(rec))
 		rec.Stage = target
 		rec.reached(target, at)
-		if target == StageSAL && !rec.MQLAt.IsZero() {
-			rec.AcceptedAt = at
-		}
 		if target == StageRejected || target == StageLost {
 			// Recycled now, when the events scored so far are wiped,
 			// and recorded so: a rescore (rebuild, Simulate) replays the
@@ -352,6 +383,48 @@ func (q *Qualifier) OutcomeOf(ctx context.Context, person, outcome, deliveryID s
 		}
 	}
 	return OutcomeResult{}, errors.New("qualify: too much contention applying outcome")
+}
+
+// Reopens reports whether the change is sales taking back a lead they
+// had closed: from recycled to accepted or further, where a lead that
+// qualifies again goes to MQL. Their MQL's cycle goes on (OutcomeOf): a
+// rep who rejected a lead, then heard from them again (a re-inquiry),
+// accepts it or wins its deal without waiting for a new MQL.
+func (c StageChange) Reopens() bool {
+	return c.From == StageRecycled && funnelRank[c.To] > funnelRank[StageMQL]
+}
+
+// EndsCycle reports whether hist[i] is a recycle that ended its MQL's
+// cycle: one sales did not reopen by the change after it.
+func EndsCycle(hist []StageChange, i int) bool {
+	return hist[i].To == StageRecycled && (i+1 >= len(hist) || !hist[i+1].Reopens())
+}
+
+// cycleStart is when the current cycle began by hist: the last recycle
+// that ended a cycle, zero in the first.
+func cycleStart(hist []StageChange) time.Time {
+	var t time.Time
+	for i := range hist {
+		if EndsCycle(hist, i) {
+			t = hist[i].At
+		}
+	}
+	return t
+}
+
+// reachedInCycle is the furthest funnel stage the current cycle's MQL
+// reached by hist (MQL at least): the stages after its last change to MQL.
+func reachedInCycle(hist []StageChange) string {
+	out := StageMQL
+	for _, h := range hist {
+		switch {
+		case h.To == StageMQL:
+			out = StageMQL
+		case funnelRank[h.To] > funnelRank[out]:
+			out = h.To
+		}
+	}
+	return out
 }
 
 // funnelRank orders the stages a verdict moves forward through.

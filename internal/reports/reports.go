@@ -320,7 +320,9 @@ func conversions(p *Person, stage string) []conversion {
 	done := false // the cycle reached the stage
 	for i, c := range p.History {
 		if c.To == qualify.StageRecycled {
-			done = false
+			// A recycle sales reopened ends no cycle: its SQL is
+			// still the one it reached.
+			done = done && !qualify.EndsCycle(p.History, i)
 			continue
 		}
 		if done || index(c.To) < index(stage) {
@@ -343,8 +345,8 @@ func changeJourney(p *Person, i int) qualify.Journey {
 		return *c.Journey
 	}
 	var from time.Time // the cycle's start
-	for _, r := range p.History[:i] {
-		if r.To == qualify.StageRecycled {
+	for j, r := range p.History[:i] {
+		if qualify.EndsCycle(p.History, j) {
 			from = r.At
 		}
 	}

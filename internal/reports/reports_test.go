@@ -394,3 +394,27 @@ func TestCreditIsWeights(t *testing.T) {
 		}
 	}
 }
+
+// TestAttributionOfAReopenedLead: an SQL lost and recycled, then won after
+// all without a new MQL (sales took the lead back): one SQL, and the win
+// credited to its cycle's touches from the first. The reopen's recycle
+// ended the cycle: the win counted as a second SQL, credited to the
+// touches after the loss alone.
+func TestAttributionOfAReopenedLead(t *testing.T) {
+	p := &Person{ID: "o", Rec: qualify.Record{Stage: qualify.StageCustomer, Cycle: 1, SQLAt: day(2), CustomerAt: day(4),
+		Touches: []qualify.Touch{touch(day(0), "search", "google", "organic"), touch(day(1.5), "social", "x.com", ""), touch(day(3), "email", "newsletter", "email")}},
+		History: hist(qualify.StageLead, day(0), "", qualify.StageMQL, day(1), "", qualify.StageSQL, day(2), "rep-b", qualify.StageLost, day(2.5), "rep-b",
+			qualify.StageRecycled, day(2.5), "", qualify.StageCustomer, day(4), "rep-b"),
+		MQLs: []qualify.MQL{{Cycle: 1, At: day(1)}},
+	}
+	a := Attribution([]*Person{p}, Filter{})
+	if got, want := a["sql"]["first"], map[string]float64{"search": 1}; !reflect.DeepEqual(got, want) {
+		t.Errorf("SQLs by first touch %v, want %v (one SQL)", got, want)
+	}
+	if got, want := a["customer"]["first"], map[string]float64{"search": 1}; !reflect.DeepEqual(got, want) {
+		t.Errorf("the win by first touch %v, want %v", got, want)
+	}
+	if got, want := a["customer"]["last"], map[string]float64{"email": 1}; !reflect.DeepEqual(got, want) {
+		t.Errorf("the win by last touch %v, want %v", got, want)
+	}
+}

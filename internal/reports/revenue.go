@@ -152,8 +152,8 @@ func dealJourney(p *Person, at time.Time, change int) qualify.Journey {
 		return changeJourney(p, change)
 	}
 	var from time.Time // the cycle's start: the last recycle before the deal's date
-	for _, c := range p.History {
-		if c.To == qualify.StageRecycled && c.At.Before(at) {
+	for i, c := range p.History {
+		if qualify.EndsCycle(p.History, i) && c.At.Before(at) {
 			from = c.At
 		}
 	}

@@ -501,3 +501,58 @@ func TestReinquiryInTheCooldownReachesTheRep(t *testing.T) {
 		t.Errorf("a form after the cooldown: %d re-inquiries on the closed MQL's card, want 1", len(l.Reinquiries))
 	}
 }
+
+// TestRepTakesBackALeadThatCameBack: sales reject a lead, the person writes
+// again in the cooldown (a re-inquiry on the card), and the rep accepts
+// them after all, then wins the deal. The verdict was refused ("the lead
+// went back to nurturing") until the lead qualified again, and the deal
+// never reached the funnel or the reports.
+func TestRepTakesBackALeadThatCameBack(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewManual(t0)
+	s := stack.ForTestClock(t, map[string]string{"BATON_SITE_ORIGINS": "https://www.example.com"}, clk.Now)
+	const vid, email = "reopen-1", "reopen@maker.example"
+	id := qualifyOne(t, s, vid, email)
+	deliver(t, s, func() bool { return mqlDelivered(t, s, id+"-c1") })
+	clk.Advance(time.Hour)
+	if code, b := do(t, "POST", s.URL+"/admin/people/"+id+"/outcome", token, `{"outcome":"rejected","why":"時期尚早"}`); code != 200 || !strings.Contains(string(b), `"recycled":true`) {
+		t.Fatalf("rejecting: %d %s", code, b)
+	}
+	clk.Advance(3 * time.Hour)
+	sendForm(t, s, vid, vid+"-again", email, "事業部長", "予算が付きました。改めてご連絡ください")
+	deliver(t, s, func() bool { _, l := inboxOf(t, s, id); return len(l.Reinquiries) == 1 })
+
+	clk.Advance(time.Hour)
+	code, b := do(t, "POST", s.URL+"/admin/people/"+id+"/outcome", token, `{"outcome":"accepted"}`)
+	if code != 200 || !strings.Contains(string(b), `"applied":true`) || !strings.Contains(string(b), `"stage":"sal"`) {
+		t.Fatalf("the rep takes the lead back: %d %s", code, b)
+	}
+	clk.Advance(24 * time.Hour)
+	if code, b := do(t, "POST", s.URL+"/admin/people/"+id+"/outcome", token, `{"outcome":"won"}`); code != 200 || !strings.Contains(string(b), `"stage":"customer"`) {
+		t.Fatalf("won: %d %s", code, b)
+	}
+	if rec, _ := s.App.Qualifier.Record(ctx, id); rec.Cycle != 1 || rec.Stage != "customer" {
+		t.Errorf("record: stage %s, cycle %d", rec.Stage, rec.Cycle)
+	}
+	// The MQL list says sales won it; the funnel counts its one SAL and
+	// the win.
+	if code, b := do(t, "GET", s.URL+"/admin/mqls?outcome=won", token, ""); code != 200 || !strings.Contains(string(b), `"id":"`+id+`-c1"`) {
+		t.Errorf("MQLs won: %d %s", code, b)
+	}
+	code, b = do(t, "GET", s.URL+"/admin/reports/funnel", token, "")
+	var funnel struct {
+		Rows []struct {
+			Group  string
+			Counts map[string]int
+		}
+		Counters map[string]map[string]int
+	}
+	if code != 200 || json.Unmarshal(b, &funnel) != nil || len(funnel.Rows) == 0 {
+		t.Fatalf("funnel: %d %s", code, b)
+	}
+	for name, got := range map[string]map[string]int{"counts": funnel.Rows[0].Counts, "counters": funnel.Counters["(all)"]} {
+		if got["mql"] != 1 || got["sal"] != 1 || got["sql"] != 1 || got["customer"] != 1 {
+			t.Errorf("funnel %s %v", name, got)
+		}
+	}
+}

@@ -838,6 +838,74 @@ func run(t *testing.T, f tabletest.Factory) {
 	t.Run("LateMQLJourneyEndsAtTheMQL", func(t *testing.T) { lateJourney(t, f) })
 	t.Run("VeryLateEventsDateWithinMaxLate", func(t *testing.T) { veryLate(t, f) })
 	t.Run("ReplayCreditsTheLiveCondition", func(t *testing.T) { replayCreditsTheLiveCondition(t, f) })
+	t.Run("SalesReopenARecycledLead", func(t *testing.T) {
+		// A rep accepts, then rejects the lead; the person writes again
+		// (a re-inquiry reaches the rep) and the rep takes them back and
+		// wins the deal. Refused as recycled -> sal, the acceptance and
+		// the win were never recorded: the revenue report missed a deal
+		// sales won.
+		x := newFx(t, f)
+		p := x.identify(t, "v11", "reopen@example.com", t0)
+		e := []event.Event{ev("v11", "o1", event.Download, t0.Add(time.Minute)), ev("v11", "o2", event.FormSubmit, t0.Add(2*time.Minute))}
+		x.store(t, e...)
+		x.process(t, e...)
+		x.outcome(t, p.ID, "accepted", "o-acc", t0.Add(time.Hour))
+		x.clk.Set(t0.Add(2 * time.Hour))
+		if res, err := x.q.OutcomeWhy(ctx, p.ID, "rejected", "o-rej", "rep@acme", "時期尚早", t0.Add(2*time.Hour)); err != nil || !res.Recycled {
+			t.Fatalf("reject: %+v %v", res, err)
+		}
+		// A verdict given before the rejection, delivered after it, is
+		// stale: it would undo what sales said last.
+		x.clk.Set(t0.Add(3 * time.Hour))
+		res, err := x.q.Outcome(ctx, p.ID, "sql", "o-late", "rep@acme", t0.Add(90*time.Minute))
+		if err != nil || res.Applied || !strings.HasPrefix(res.Ignored, "stale: dated before sales closed") {
+			t.Fatalf("a verdict dated before the recycle: %+v %v", res, err)
+		}
+		x.clk.Set(t0.Add(5 * time.Hour))
+		res, err = x.q.Outcome(ctx, p.ID, "accepted", "o-again", "rep@acme", t0.Add(5*time.Hour))
+		if err != nil || !res.Applied || res.Stage != qualify.StageSAL {
+			t.Fatalf("sales take the recycled lead back: %+v %v", res, err)
+		}
+		x.clk.Set(t0.Add(30 * time.Hour))
+		if res, err := x.q.Outcome(ctx, p.ID, "won", "o-won", "rep@acme", t0.Add(30*time.Hour)); err != nil || !res.Applied || res.Stage != qualify.StageCustomer {
+			t.Fatalf("won after the reopen: %+v %v", res, err)
+		}
+		hist, _ := x.q.History(ctx, p.ID)
+		if last := hist[len(hist)-1]; last.To != qualify.StageCustomer {
+			t.Fatalf("history: %+v", hist)
+		}
+		if i := len(hist) - 2; !hist[i].Reopens() || qualify.EndsCycle(hist, i-1) {
+			t.Fatalf("history: %+v", hist)
+		}
+		rec, _ := x.q.Record(ctx, p.ID)
+		if rec.Cycle != 1 || !rec.CycleFrom.IsZero() || !rec.CustomerAt.Equal(t0.Add(30*time.Hour)) {
+			t.Fatalf("the first cycle goes on: %+v", rec)
+		}
+		// One MQL, accepted once: the funnel counts SAL once, and the
+		// win's SQL and opportunity.
+		days, _ := qualify.FunnelDays(ctx, x.q.T)
+		sum := map[string]int64{}
+		for _, d := range days {
+			for k, v := range d.Counters {
+				sum[k] += v
+			}
+		}
+		if sum["mql"] != 1 || sum["sal"] != 1 || sum["sql"] != 1 || sum["customer"] != 1 || sum["rejected"] != 1 {
+			t.Fatalf("funnel counters %v", sum)
+		}
+		if err := x.q.RescorePerson(ctx, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		re, _ := x.q.Record(ctx, p.ID)
+		ms, _ := x.q.MQLs(ctx, p.ID)
+		if re.Stage != qualify.StageCustomer || !re.CycleFrom.IsZero() || len(ms) != 1 {
+			t.Fatalf("a rescore: stage %s, cycle from %v, %d MQLs", re.Stage, re.CycleFrom, len(ms))
+		}
+		// Closed again, the lead is recycled as any other.
+		if res, _ := x.q.Outcome(ctx, p.ID, "rejected", "o-rej2", "", t0.Add(31*time.Hour)); res.Applied {
+			t.Fatalf("a customer rejected: %+v", res)
+		}
+	})
 	t.Run("DisqualifiedAfterSQLIsRecycled", func(t *testing.T) {
 		// Salesforce's Lead goes Qualified (sql), then Closed - Not
 		// Converted (rejected); kintone's 商談化, then 見送り. The lead closed
