@@ -368,39 +368,65 @@ func vote(members []Member) map[string]string {
 	out := map[string]string{}
 	vals := make([]given, 0, len(members)) // one attribute's at a time
 	for _, k := range companyAttributes {
+		if k == "company" {
+			if vals := tallyNames(members, nil, "", "").given; len(vals) > 0 {
+				won := winner(vals, func(g given) string { return g.company }, nil).company
+				vals = slices.DeleteFunc(vals, func(g given) bool { return g.company != won })
+				if slices.ContainsFunc(vals, func(g given) bool { return !g.unit }) {
+					vals = slices.DeleteFunc(vals, func(g given) bool { return g.unit })
+				}
+				out[k] = winner(vals, spelling, func(v string) bool { return !abbreviated(v) }).value
+			}
+			continue
+		}
 		vals = vals[:0]
 		for i, m := range members {
 			if v := strings.TrimSpace(m.Company[k]); v != "" {
 				vals = append(vals, given{value: v, member: i, rank: seniority(m.Role)})
 			}
 		}
-		switch {
-		case len(vals) == 0:
-		case k != "company":
+		if len(vals) > 0 {
 			out[k] = winner(vals, spelling, nil).value
-		default:
-			keys := map[string]given{} // by spelling: most members share a few
-			for i, g := range vals {
-				kg, ok := keys[g.value]
-				if !ok {
-					key, unit := companyKey(g.value, true)
-					kg = given{company: "n:" + key, unit: unit}
-					if key == "" {
-						kg.company = "v:" + g.value
-					}
-					keys[g.value] = kg
-				}
-				vals[i].company, vals[i].unit = kg.company, kg.unit
-			}
-			won := winner(vals, func(g given) string { return g.company }, nil).company
-			vals = slices.DeleteFunc(vals, func(g given) bool { return g.company != won })
-			if slices.ContainsFunc(vals, func(g given) bool { return !g.unit }) {
-				vals = slices.DeleteFunc(vals, func(g given) bool { return g.unit })
-			}
-			out[k] = winner(vals, spelling, func(v string) bool { return !abbreviated(v) }).value
 		}
 	}
 	return out
+}
+
+// nameVotes is the members' company-name vote, counted once for the account's
+// name (vote) and for which name keys are its own (ownsName, releasable).
+type nameVotes struct {
+	given []given        // each name given, in the members' order, with its company
+	votes map[string]int // members voting for each company
+	corp  map[string]int // of them, those writing from a company domain
+}
+
+// tallyNames groups the members' company names by company (nameGroup) and
+// counts them; corporate (nil: corp stays empty) tells a member writing
+// from a company domain. person (if any) votes for k whatever their entry
+// says (an entry keeps 200 bytes of the name).
+func tallyNames(members []Member, corporate func(Member) bool, person, k string) nameVotes {
+	t := nameVotes{votes: map[string]int{}, corp: map[string]int{}}
+	groups := map[string]given{} // by spelling: most members share a few
+	for i, m := range members {
+		g := given{value: strings.TrimSpace(m.Company["company"]), member: i, rank: seniority(m.Role)}
+		if person != "" && m.Person == person {
+			g.company = k
+		} else if kg, ok := groups[g.value]; ok {
+			g.company, g.unit = kg.company, kg.unit
+		} else {
+			g.company, g.unit = nameGroup(g.value)
+			groups[g.value] = g
+		}
+		if g.company == "" {
+			continue
+		}
+		t.given = append(t.given, g)
+		t.votes[g.company]++
+		if corporate != nil && corporate(m) {
+			t.corp[g.company]++
+		}
+	}
+	return t
 }
 
 // given is one member's value of an attribute, as vote counts it.

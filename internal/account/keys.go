@@ -176,15 +176,16 @@ func (b *Book) SameNameDomains(ctx context.Context, a Account) ([]Account, error
 // is next written.
 
 // nameGroup is the company a company name votes for (vote): its key, or the
-// spelling of a name that has none (株式会社サンプル, なし). "" for no name.
-func nameGroup(v string) string {
+// spelling of a name that has none (株式会社サンプル, なし), and whether the
+// name also names a branch or department (companyKey). "" for no name.
+func nameGroup(v string) (string, bool) {
 	if v = strings.TrimSpace(v); v == "" {
-		return ""
+		return "", false
 	}
-	if k := CompanyKey(v); k != "" {
-		return "n:" + k
+	if k, unit := companyKey(v, true); k != "" {
+		return "n:" + k, unit
 	}
-	return "v:" + v
+	return "v:" + v, false
 }
 
 // kept reports whether the name key k stays the account's whatever its
@@ -199,41 +200,19 @@ func (a *Account) kept(k string) bool {
 	return slices.Contains(a.MergedNames, k)
 }
 
-// nameTally counts, over the account's members, the members voting for
-// each company (nameGroup) and, of them, those writing from a company
-// domain (not free mail). person (if any) votes for k whatever their entry
-// says (an entry keeps 200 bytes of the name), and is counted when not a
-// member yet (joining now) as writing from a company domain when corporate.
+// nameTally is the account's company-name vote (tallyNames), with the
+// members writing from a company domain counted. person (if any) votes for
+// k, and is counted when not a member yet (joining now) as writing from a
+// company domain when corporate.
 func (a *Account) nameTally(b *Book, k, person string, corporate bool) (votes, corp map[string]int) {
-	votes, corp = map[string]int{}, map[string]int{}
-	groups := map[string]string{} // by spelling: most members share a few
-	count := func(g string, company bool) {
-		if g != "" {
-			votes[g]++
-			if company {
-				corp[g]++
-			}
+	t := tallyNames(a.Members, func(m Member) bool { return Domain(m.Email, b.FreeMail) != "" }, person, k)
+	if person != "" && !slices.ContainsFunc(a.Members, func(m Member) bool { return m.Person == person }) && k != "" {
+		t.votes[k]++
+		if corporate {
+			t.corp[k]++
 		}
 	}
-	member := false
-	for _, m := range a.Members {
-		if m.Person == person {
-			member = true
-			count(k, Domain(m.Email, b.FreeMail) != "")
-			continue
-		}
-		v := m.Company["company"]
-		g, ok := groups[v]
-		if !ok {
-			g = nameGroup(v)
-			groups[v] = g
-		}
-		count(g, Domain(m.Email, b.FreeMail) != "")
-	}
-	if person != "" && !member {
-		count(k, corporate)
-	}
-	return votes, corp
+	return t.votes, t.corp
 }
 
 // outvoted reports whether another company has more votes than k.
@@ -292,7 +271,7 @@ func latinKey(k string) bool {
 // names longer than a member entry keeps) stay. No work unless a name key
 // is not the voted company's.
 func (a *Account) releasable(b *Book) []string {
-	voted := nameGroup(a.Attributes["company"])
+	voted, _ := nameGroup(a.Attributes["company"])
 	var votes, corp map[string]int
 	var out []string
 	for _, k := range a.Keys {
