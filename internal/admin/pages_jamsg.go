@@ -8,10 +8,7 @@ import (
 // Messages the pages show that servers build at run time (scope and
 // sign-in refusals, a recipient list's problems, a link's refusal): each
 // pattern and its Japanese, with the parts it captures ($1...) put back.
-var jaPatterns = []struct {
-	re *regexp.Regexp
-	ja string
-}{
+var jaPatterns = []jaPattern{
 	// A scope by its Japanese name, with the name admin_tokens gives it.
 	{regexp.MustCompile(`^this token lacks the read scope$`), "このトークンには読み取り（read）の権限がありません。権限のあるトークンでサインインしてください"},
 	{regexp.MustCompile(`^this token lacks the write scope$`), "このトークンには書き込み（write）の権限がありません。権限のあるトークンでサインインしてください"},
@@ -264,30 +261,43 @@ var jaPatterns = []struct {
 	{regexp.MustCompile(`^regexp/syntax: internal error$`), "正規表現の処理中に内部エラーが発生しました"},
 }
 
+// jaPattern is a message's pattern and its Japanese ($1... its captures).
+type jaPattern struct {
+	re *regexp.Regexp
+	ja string
+}
+
 // jaMessage is a run-time message in Japanese ("" when no pattern knows
 // it). A message that wraps another ("...: line 3: ...") has the inner
 // one translated too.
-func jaMessage(s string) string {
+func jaMessage(s string) string { return jaMatch(s, jaPatterns, jaMessage, nil) }
+
+// jaMatch is the one way a message is translated: s by the first of pats
+// that matches it ("" for none), each capture that inner (nil: none) knows
+// as a message of its own put back translated, then parts (in order)
+// replacing what stays English in the result.
+func jaMatch(s string, pats []jaPattern, inner func(string) string, parts []jaPattern) string {
 	s = strings.TrimSuffix(s, ".")
-	for _, p := range jaPatterns {
+	for _, p := range pats {
 		m := p.re.FindStringSubmatchIndex(s)
 		if m == nil {
 			continue
 		}
-		var out []byte
-		out = p.re.ExpandString(out, p.ja, s, m)
-		j := string(out)
+		j := string(p.re.ExpandString(nil, p.ja, s, m))
 		// A capture may be a message of its own (the last one usually: "line
 		// 3: ...", a rules file's "file:3: field: ..."; a regexp's error code
 		// before the expression).
-		for i := len(m)/2 - 1; i > 0; i-- {
+		for i := len(m)/2 - 1; inner != nil && i > 0; i-- {
 			if m[2*i] < 0 {
 				continue
 			}
-			inner := s[m[2*i]:m[2*i+1]]
-			if t := jaMessage(inner); t != "" {
-				j = strings.Replace(j, inner, strings.TrimSuffix(t, "。"), 1)
+			in := s[m[2*i]:m[2*i+1]]
+			if t := inner(in); t != "" {
+				j = strings.Replace(j, in, strings.TrimSuffix(t, "。"), 1)
 			}
+		}
+		for _, part := range parts {
+			j = part.re.ReplaceAllString(j, part.ja)
 		}
 		return j + "。"
 	}

@@ -3,7 +3,6 @@ package admin
 import (
 	"maps"
 	"regexp"
-	"strings"
 )
 
 // jaTouchReasons word in Japanese why a row of an offline touches list
@@ -12,10 +11,7 @@ import (
 // Checked before jaMessage's patterns, whose recipient-list wording ("no
 // token is issued") is not an import's. TestJapaneseCoversTouchReasons
 // walks offline.go's reasons.
-var jaTouchReasons = []struct {
-	re *regexp.Regexp
-	ja string
-}{
+var jaTouchReasons = []jaPattern{
 	{regexp.MustCompile(`^this person asked to be forgotten$`), "この人はデータの削除を依頼済みのため、取り込みません"},
 	{regexp.MustCompile(`^this person withdrew consent$`), "この人は同意を撤回しているため、取り込みません"},
 	{regexp.MustCompile(`^no event name$`), "イベント名がありません。イベント名の列に書くか、フォームでイベント名を指定してください"},
@@ -42,10 +38,7 @@ var jaTouchReasons = []struct {
 // touchReasonParts word the parts of a reason above that stay English
 // after its pattern: a conflict's columns (氏名 "B" (line 2: "A")), the
 // columns a list lacks.
-var touchReasonParts = []struct {
-	re *regexp.Regexp
-	ja string
-}{
+var touchReasonParts = []jaPattern{
 	{regexp.MustCompile(` \(line (\d+): (".*?")\)`), "（$1 行目は $2）"},
 	{regexp.MustCompile(`event \(イベント名\) or \?event=`), "イベント名（列、またはフォームのイベント名）"},
 	{regexp.MustCompile(`date \(日付\) or \?date=(?: \(the report's (.+?) (".*?"): .*\))?`), "日付（列、またはフォームの日付。レポートの $1 $2 は読み取れません）"},
@@ -65,21 +58,9 @@ func (p page) TouchReason(s string) string {
 	return p.T(s)
 }
 
-// jaTouchReason is s in Japanese, "" when no pattern knows it.
-func jaTouchReason(s string) string {
-	s = strings.TrimSuffix(s, ".")
-	for _, t := range jaTouchReasons {
-		if !t.re.MatchString(s) {
-			continue
-		}
-		j := t.re.ReplaceAllString(s, t.ja)
-		for _, part := range touchReasonParts {
-			j = part.re.ReplaceAllString(j, part.ja)
-		}
-		return j + "。"
-	}
-	return ""
-}
+// jaTouchReason is s in Japanese, "" when no pattern knows it: no capture
+// is a message of its own, and the parts are worded after.
+func jaTouchReason(s string) string { return jaMatch(s, jaTouchReasons, nil, touchReasonParts) }
 
 func init() {
 	maps.Copy(ja, jaTouchesPage)
