@@ -10,6 +10,7 @@ import (
 	"maps"
 	"math"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"slices"
@@ -462,6 +463,31 @@ func parseUpload(w http.ResponseWriter, r *http.Request, limit int64) error {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, limit+uploadSlack)
 	return r.ParseMultipartForm(8 << 20)
+}
+
+// The ways uploadedFile refuses an upload's file, each page saying them its
+// own way (and with its own status).
+var (
+	errNotOneFile   = errors.New("not one file")
+	errFileTooLarge = errors.New("file too large")
+)
+
+// uploadedFile opens the one file of field in r's parsed upload
+// (parseUpload): errNotOneFile for none or several, errFileTooLarge past
+// maxUpload (the form may be larger by uploadSlack), else Open's error.
+// The caller closes it; the form's temporary files go with the request.
+func (h *Handler) uploadedFile(r *http.Request, field string) (multipart.File, error) {
+	var files []*multipart.FileHeader
+	if r.MultipartForm != nil {
+		files = r.MultipartForm.File[field]
+	}
+	if len(files) != 1 {
+		return nil, errNotOneFile
+	}
+	if files[0].Size > h.maxUpload() {
+		return nil, errFileTooLarge
+	}
+	return files[0].Open()
 }
 
 // sameOrigin refuses a state-changing request a browser sent from another

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"html/template"
 	"mime"
-	"mime/multipart"
 	"net/http"
 	"sort"
 	"strings"
@@ -508,17 +507,6 @@ func (h *Handler) uploadRecipients(w http.ResponseWriter, r *http.Request) {
 		h.pageError(w, r, http.StatusServiceUnavailable, "../../", "Recipient tokens need BATON_LINK_KEYS to be configured.")
 		return
 	}
-	var files []*multipart.FileHeader
-	if r.MultipartForm != nil {
-		files = r.MultipartForm.File["list"]
-	}
-	if problem == "" && len(files) != 1 {
-		problem = chooseOne
-	}
-	if problem == "" && files[0].Size > h.maxUpload() { // within the form's slack (uploadSlack), past the file's own bound
-		h.pageError(w, r, http.StatusRequestEntityTooLarge, "../../", fileTooLarge(h.maxUpload()))
-		return
-	}
 	// answer is the campaign's page as stored now, with v's news.
 	answer := func(status int, v campaignView) {
 		ls, err := h.Links.Links(ctx, c.ID)
@@ -533,8 +521,15 @@ func (h *Handler) uploadRecipients(w http.ResponseWriter, r *http.Request) {
 		answer(http.StatusBadRequest, campaignView{Upload: problem})
 		return
 	}
-	f, err := files[0].Open()
-	if err != nil {
+	f, err := h.uploadedFile(r, "list")
+	switch {
+	case errors.Is(err, errNotOneFile):
+		answer(http.StatusBadRequest, campaignView{Upload: chooseOne})
+		return
+	case errors.Is(err, errFileTooLarge):
+		h.pageError(w, r, http.StatusRequestEntityTooLarge, "../../", fileTooLarge(h.maxUpload()))
+		return
+	case err != nil:
 		h.fail(w, r, err)
 		return
 	}

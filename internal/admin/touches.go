@@ -103,23 +103,21 @@ func (h *Handler) uploadTouches(w http.ResponseWriter, r *http.Request) {
 		problem = chooseOne
 	}
 	form := touchForm{Channel: strings.TrimSpace(r.PostFormValue("channel")), Event: strings.TrimSpace(r.PostFormValue("event")), Date: strings.TrimSpace(r.PostFormValue("date"))}
-	var files []*multipart.FileHeader
-	if r.MultipartForm != nil {
-		files = r.MultipartForm.File["file"]
-	}
-	if problem == "" && len(files) != 1 {
-		problem = chooseOne
-	}
-	if problem == "" && files[0].Size > h.maxUpload() {
-		problem = fileTooLarge(h.maxUpload())
+	var f multipart.File
+	if problem == "" {
+		var err error
+		switch f, err = h.uploadedFile(r, "file"); {
+		case errors.Is(err, errNotOneFile):
+			problem = chooseOne
+		case errors.Is(err, errFileTooLarge):
+			problem = fileTooLarge(h.maxUpload())
+		case err != nil:
+			h.fail(w, r, err)
+			return
+		}
 	}
 	if problem != "" {
 		h.pageOrJSON(w, r, http.StatusBadRequest, touchesView{Form: form, Error: problem}, problem)
-		return
-	}
-	f, err := files[0].Open()
-	if err != nil {
-		h.fail(w, r, err)
 		return
 	}
 	defer f.Close()
