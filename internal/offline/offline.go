@@ -631,11 +631,16 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 			sess.join, sess.leave, sess.timed = sessionTimes(get(col.join, ""), get(col.leave, ""))
 		}
 		id := EventID(email, name, day.Format("2006-01-02"))
+		var was string
+		written, zoned := writtenDay(get(col.date, def.Date), loc)
+		if zoned && !written.Equal(day) {
+			was = EventID(email, name, written.Format("2006-01-02"))
+		}
 		if j, ok := byID[id]; ok && (absent || jobs[j].absent) {
 			// A no-show's row and another of the same touch: one
 			// saying they came wins (its sessions are the touch's).
 			if !absent {
-				jobs[j] = touch{lines: append(jobs[j].lines, line), id: id, email: email, name: name, day: day, channel: channel, fields: fields, sessions: []stay{sess}, came: true}
+				jobs[j] = touch{lines: append(jobs[j].lines, line), id: id, was: was, wasDay: written, email: email, name: name, day: day, channel: channel, fields: fields, sessions: []stay{sess}, came: true}
 			} else {
 				jobs[j].lines = append(jobs[j].lines, line)
 			}
@@ -656,7 +661,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 			continue
 		}
 		byID[id] = len(jobs)
-		jobs = append(jobs, touch{lines: []int{line}, id: id, email: email, name: name, day: day, channel: channel, fields: fields, sessions: []stay{sess}, absent: absent, came: col.attended >= 0 && !absent})
+		jobs = append(jobs, touch{lines: []int{line}, id: id, was: was, wasDay: written, email: email, name: name, day: day, channel: channel, fields: fields, sessions: []stay{sess}, absent: absent, came: col.attended >= 0 && !absent})
 	}
 	// The report's own length (Zoom's summary: 実際の所要時間（分） /
 	// Actual Duration (minutes)), the most a touch's minutes can be when
@@ -771,6 +776,12 @@ const importParallel = 16
 type touch struct {
 	lines       []int
 	id          string // EventID
+	// was is the EventID the date as written gave, when a time that says
+	// its zone files the row on another day (was: "" otherwise), and
+	// wasDay that date: imports before zoned times were read as instants
+	// stored the touch so (resolve).
+	was    string
+	wasDay time.Time
 	email, name string
 	day         time.Time
 	channel     string
@@ -942,6 +953,10 @@ func (im *Importer) row(ctx context.Context, t touch, now time.Time) (fresh, upd
 		return false, false, false, errWithdrawn
 	}
 	vid := Visitor(p.ID)
+	if err := im.resolve(ctx, vid, &t); err != nil {
+		return false, false, created, err
+	}
+	day = t.day
 	// Written before the touch when it is new, so that scoring, which the
 	// touch's write sets off, reads them (their title, their company).
 	write := !created && len(known)+len(custom) > 0
@@ -1017,6 +1032,39 @@ func (im *Importer) row(ctx context.Context, t touch, now time.Time) (fresh, upd
 	return ok[0], updated, created, nil
 }
 
+// resolve makes t the touch an import before zoned times were read as
+// instants stored on the date as written (t.was), when the person has
+// that one and not t's: importing such a list again repeats it, where it
+// added each row again a day later.
+func (im *Importer) resolve(ctx context.Context, vid string, t *touch) error {
+	if t.was == "" {
+		return nil
+	}
+	if _, err := im.Events.Get(ctx, vid, t.id); !errors.Is(err, eventlog.ErrNotFound) {
+		return err // stored as it is read now (nil), or no answer
+	}
+	switch _, err := im.Events.Get(ctx, vid, t.was); {
+	case err == nil:
+		t.id, t.day = t.was, t.wasDay
+	case !errors.Is(err, eventlog.ErrNotFound):
+		return err
+	}
+	return nil
+}
+
+// writtenDay is the date as written of a date that says its zone (its
+// time and zone cut: what imports before zoned times were read as
+// instants filed it on), and whether it says one.
+func writtenDay(s string, loc *time.Location) (time.Time, bool) {
+	s, _, _ = cutWeekday(strings.TrimSpace(norm.NFKC.String(s)))
+	cut, _, _, _, ok := zoneOf(s)
+	if !ok {
+		return time.Time{}, false
+	}
+	d, err := ParseDate(s[:cut], loc)
+	return d, err == nil
+}
+
 // withdraw marks absent the touch of a registrant the report says did not
 // come, if an earlier import stored it (the webinar's registrants' list):
 // it scored and counted as a touch as if they had. No person is made, and
@@ -1028,6 +1076,9 @@ func (im *Importer) withdraw(ctx context.Context, t touch) (bool, error) {
 		return false, nil
 	}
 	if err != nil {
+		return false, err
+	}
+	if err := im.resolve(ctx, Visitor(p.ID), &t); err != nil {
 		return false, err
 	}
 	marked, err := im.Events.SetAbsent(ctx, Visitor(p.ID), t.id, true)

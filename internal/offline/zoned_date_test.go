@@ -82,3 +82,35 @@ func TestZonedDateIsItsInstant(t *testing.T) {
 		}
 	}
 }
+
+// TestZonedListImportedBeforeIsRepeated: a list whose times say their zone,
+// imported before they were read as instants, stored its 15:30 UTC rows on
+// the date as written (Oct 31); imported again, each row was a new touch
+// on Nov 1, counted twice. It repeats the touch stored then; a person
+// without it gets the touch on its day now.
+func TestZonedListImportedBeforeIsRepeated(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	// What an import before this stored: the row on the date as written
+	// (the same id and day an unzoned time gives).
+	before := "email,event,date,channel\r\nsfa@client.example,Japan IT Week 秋,2026-10-31 15:30:00,exhibition\r\n"
+	if res, err := f.im.Import(ctx, strings.NewReader(before), Defaults{}); err != nil || res.Imported != 1 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	again := "email,event,date,channel\r\n" +
+		"sfa@client.example,Japan IT Week 秋,2026-10-31T15:30:00.000Z,exhibition\r\n" +
+		"new@client.example,Japan IT Week 秋,2026-10-31T15:30:00.000Z,exhibition\r\n"
+	res, err := f.im.Import(ctx, strings.NewReader(again), Defaults{})
+	if err != nil || res.Imported != 1 || res.Repeated != 1 || len(res.Errors) != 0 {
+		t.Fatalf("imported again: %+v %v", res, err)
+	}
+	for email, want := range map[string]string{"sfa@client.example": "2026-10-31", "new@client.example": "2026-11-01"} {
+		if _, _, evs := touchesOf(t, f, email); len(evs) != 1 || evs[0].Timestamp.In(tokyo).Format("2006-01-02") != want {
+			t.Errorf("%s: %+v, want one touch on %s", email, evs, want)
+		}
+	}
+	// And a third time: nothing new.
+	if res, err := f.im.Import(ctx, strings.NewReader(again), Defaults{}); err != nil || res.Imported != 0 || res.Repeated != 2 {
+		t.Fatalf("a third time: %+v %v", res, err)
+	}
+}
