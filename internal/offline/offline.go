@@ -774,14 +774,14 @@ const importParallel = 16
 // touch is a row of a list, checked, to store, with the rows of the same
 // touch after it (a webinar's attendee who rejoined).
 type touch struct {
-	lines       []int
-	id          string // EventID
+	lines []int
+	id    string // EventID
 	// was is the EventID the date as written gave, when a time that says
 	// its zone files the row on another day (was: "" otherwise), and
 	// wasDay that date: imports before zoned times were read as instants
 	// stored the touch so (resolve).
-	was    string
-	wasDay time.Time
+	was         string
+	wasDay      time.Time
 	email, name string
 	day         time.Time
 	channel     string

@@ -838,6 +838,7 @@ func run(t *testing.T, f tabletest.Factory) {
 	t.Run("LateMQLJourneyEndsAtTheMQL", func(t *testing.T) { lateJourney(t, f) })
 	t.Run("VeryLateEventsDateWithinMaxLate", func(t *testing.T) { veryLate(t, f) })
 	t.Run("ReplayCreditsTheLiveCondition", func(t *testing.T) { replayCreditsTheLiveCondition(t, f) })
+	t.Run("ReplayKnowsAReopenedRecycle", func(t *testing.T) { reopenedReplay(t, f) })
 	t.Run("SalesReopenARecycledLead", func(t *testing.T) {
 		// A rep accepts, then rejects the lead; the person writes again
 		// (a re-inquiry reaches the rep) and the rep takes them back and
