@@ -61,10 +61,10 @@ func (q *Qualifier) Simulate(ctx context.Context, person string, engines ...Engi
 	if err != nil {
 		return p, nil, err
 	}
-	var recycles []time.Time
-	for _, h := range hist {
+	var recycles []recycleAt
+	for i, h := range hist {
 		if h.To == StageRecycled {
-			recycles = append(recycles, h.At)
+			recycles = append(recycles, recycleAt{h.At, EndsCycle(hist, i)})
 		}
 	}
 	st := &identity.Stitcher{Dir: q.Dir, Log: q.Log}
@@ -178,7 +178,16 @@ func names(p identity.Person, ev *event.Event) bool {
 	return slices.ContainsFunc(p.FormerEmails, func(f string) bool { return strings.EqualFold(f, email) })
 }
 
-func (q *Qualifier) replayIn(e Engine, p identity.Person, tl []event.Event, recycles []time.Time) (Simulation, error) {
+// recycleAt is a recycle of the person's history a replay makes: when,
+// and whether it ended its MQL's cycle (EndsCycle: one sales reopened
+// wipes the score as the live one did, but the person stayed with sales,
+// their MQL raised).
+type recycleAt struct {
+	At   time.Time
+	Ends bool
+}
+
+func (q *Qualifier) replayIn(e Engine, p identity.Person, tl []event.Event, recycles []recycleAt) (Simulation, error) {
 	now := q.now()
 	s := Simulation{Rules: e.Version(), MQLs: []SimMQL{}, Events: len(tl), Matched: map[string]int{}}
 	if len(tl) > 0 {
@@ -213,18 +222,22 @@ func (q *Qualifier) replayIn(e Engine, p identity.Person, tl []event.Event, recy
 		}
 		return nil
 	}
-	recycle := func(at time.Time) error {
-		if _, err := state.Recycle(at); err != nil {
+	recycle := func(r recycleAt) error {
+		if _, err := state.Recycle(r.At); err != nil {
 			return err
 		}
-		cycle, qualified = cycle+1, false
+		if r.Ends {
+			cycle, qualified = cycle+1, false
+		} else {
+			qualified = true // taken back by sales: no MQL while they have it
+		}
 		return nil
 	}
 	ri := 0
 	for i := range tl {
 		ev := tl[i]
-		for ri < len(recycles) && ev.Timestamp.After(recycles[ri]) {
-			if !identified && !recycles[ri].Before(p.CreatedAt) {
+		for ri < len(recycles) && ev.Timestamp.After(recycles[ri].At) {
+			if !identified && !recycles[ri].At.Before(p.CreatedAt) {
 				identified = true
 				if err := eval(p.CreatedAt, p.CreatedAt); err != nil {
 					return s, err

@@ -291,12 +291,21 @@ func (q *Qualifier) OutcomeOf(ctx context.Context, person, outcome, deliveryID s
 			at = raised
 		}
 		reopen := rec.Stage == StageRecycled && rec.Cycle > 0 && funnelRank[target] > funnelRank[StageMQL]
-		if reopen && !at.After(rec.CycleFrom) {
-			// Sales closed the MQL after this verdict was given: an
-			// SFA's delivery held up, applied now it would undo the
-			// rejection sales gave later.
-			res.Ignored = "stale: dated before sales closed the MQL (recycled at " + rec.CycleFrom.UTC().Format(time.RFC3339) + ")"
-			return res, nil
+		var hist []StageChange
+		if reopen {
+			if hist, err = q.History(ctx, person); err != nil {
+				return OutcomeResult{}, err
+			}
+			// Given before sales closed the MQL (an SFA's delivery held
+			// up), applied now it would undo the verdict sales gave
+			// later. By the verdict's own time, not when Baton heard of
+			// it: a rep who takes the lead back before the rejection
+			// reached Baton (kintone's minutes, an Outbound Message
+			// retried) is later still. At the same time, later.
+			if closed := closedAt(hist); at.Before(closed) {
+				res.Ignored = "stale: dated before sales closed the MQL (" + closed.UTC().Format(time.RFC3339) + ")"
+				return res, nil
+			}
 		}
 		if err := Transition(rec.Stage, target); err != nil && !reopen {
 			res.Ignored = "not allowed: " + rec.Stage + " -> " + target
@@ -312,10 +321,6 @@ func (q *Qualifier) OutcomeOf(ctx context.Context, person, outcome, deliveryID s
 		change := StageChange{From: rec.Stage, To: target, At: at, Reason: "sales: " + outcome, Owner: owner.Name, OwnerID: owner.ID, Why: why}
 		cnt := newCounts(q.Calendar.Location())
 		if reopen {
-			hist, err := q.History(ctx, person)
-			if err != nil {
-				return OutcomeResult{}, err
-			}
 			// The cycle sales closed goes on: its start, and the
 			// furthest it had reached, from which the funnel counts
 			// only stages it had not (a lead accepted, rejected, then
@@ -410,6 +415,18 @@ func cycleStart(hist []StageChange) time.Time {
 		}
 	}
 	return t
+}
+
+// closedAt is when sales closed the lead by hist: the time of their last
+// rejection or loss (the verdict's own, before the recycle Baton made of
+// it when it heard).
+func closedAt(hist []StageChange) time.Time {
+	for i := len(hist) - 1; i >= 0; i-- {
+		if hist[i].To == StageRejected || hist[i].To == StageLost {
+			return hist[i].At
+		}
+	}
+	return time.Time{}
 }
 
 // reachedInCycle is the furthest funnel stage the current cycle's MQL

@@ -89,6 +89,11 @@ func RepsOf(ctx context.Context, people []*Person, f Filter, within time.Duratio
 				if owner == "" && c.Owner != "" {
 					owner = c.Owner
 				}
+				if c.Reopens() {
+					// Sales took the lead back: the MQL is what they
+					// said last, as the MQL list and the lab read it.
+					rejected, lost = false, false
+				}
 				switch c.To {
 				case qualify.StageRejected:
 					rejected = true

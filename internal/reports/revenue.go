@@ -67,9 +67,13 @@ func dealState(p *Person, d qualify.Deal) (string, time.Time, int) {
 	}
 	opened, won := -1, -1
 	lost := false
+	var reopened time.Time // sales took the cycle back (the last time)
 	for i, c := range p.History {
 		if c.At.Before(start) || (!end.IsZero() && !c.At.Before(end)) {
 			continue
+		}
+		if c.Reopens() {
+			lost, reopened = false, c.At // back in play: its open deals are pipeline again
 		}
 		switch c.To {
 		case qualify.StageCustomer:
@@ -84,7 +88,7 @@ func dealState(p *Person, d qualify.Deal) (string, time.Time, int) {
 			}
 		}
 	}
-	if won >= 0 && cycleWinIs(p, d) {
+	if won >= 0 && cycleWinIs(p, d, reopened) {
 		return Won, p.History[won].At, won
 	}
 	switch d.Outcome {
@@ -120,10 +124,16 @@ func laterCopy(p *Person, d qualify.Deal) bool {
 }
 
 // cycleWinIs: the person's win in d's cycle is d's (dealState says whose).
-func cycleWinIs(p *Person, d qualify.Deal) bool {
+// A deal lost before sales took the cycle back (reopened) is none: it was
+// over before the win.
+func cycleWinIs(p *Person, d qualify.Deal, reopened time.Time) bool {
+	over := func(e qualify.Deal) bool { return !reopened.IsZero() && closedLost(e.Outcome) && !e.At.After(reopened) }
+	if over(d) {
+		return false
+	}
 	saysWon, notLost := false, false
 	for _, e := range p.Deals {
-		if e.Cycle != d.Cycle || laterCopy(p, e) {
+		if e.Cycle != d.Cycle || laterCopy(p, e) || over(e) {
 			continue
 		}
 		saysWon = saysWon || e.Outcome == "won"

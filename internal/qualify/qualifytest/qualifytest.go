@@ -907,6 +907,35 @@ func run(t *testing.T, f tabletest.Factory) {
 			t.Fatalf("a customer rejected: %+v", res)
 		}
 	})
+	t.Run("TakenBackBeforeTheRejectionReachedBaton", func(t *testing.T) {
+		// kintone's minutes, an Outbound Message retried: the rejection
+		// given at 10:01 reaches Baton half an hour later, the rep's
+		// take-back at 10:11 after it. Later than the rejection, it is
+		// applied; judged by when Baton recycled the lead, it was stale
+		// and the lead stayed recycled for good (kintone never resends).
+		x := newFx(t, f)
+		p := x.identify(t, "v12", "kintone-reopen@example.com", t0)
+		e := []event.Event{ev("v12", "k1", event.Download, t0.Add(time.Minute)), ev("v12", "k2", event.FormSubmit, t0.Add(2*time.Minute))}
+		x.store(t, e...)
+		x.process(t, e...)
+		rejected := t0.Add(time.Hour)
+		x.clk.Set(rejected.Add(30 * time.Minute))
+		if res, err := x.q.Outcome(ctx, p.ID, "rejected", "k-rej", "", rejected); err != nil || !res.Recycled {
+			t.Fatalf("reject: %+v %v", res, err)
+		}
+		for _, c := range []struct {
+			at    time.Time
+			apply bool
+		}{{rejected.Add(-time.Minute), false}, {rejected, true}} {
+			res, err := x.q.Outcome(ctx, p.ID, "accepted", "k-acc-"+c.at.Format("1504"), "", c.at)
+			if err != nil || res.Applied != c.apply {
+				t.Errorf("accepted dated %v, the rejection %v: %+v %v", c.at, rejected, res, err)
+			}
+		}
+		if rec, _ := x.q.Record(ctx, p.ID); rec.Stage != qualify.StageSAL {
+			t.Errorf("stage %s", rec.Stage)
+		}
+	})
 	t.Run("DisqualifiedAfterSQLIsRecycled", func(t *testing.T) {
 		// Salesforce's Lead goes Qualified (sql), then Closed - Not
 		// Converted (rejected); kintone's 商談化, then 見送り. The lead closed
