@@ -38,8 +38,7 @@ func TestMQLBeforeHubSpotIsNotSentUntilSent(t *testing.T) {
 	// before the restart: else the feed hands MQL b's change over again
 	// after it (at least once, as a stream does), and the worker delivers
 	// it to HubSpot, configured by then, before any send (CI saw it once).
-	settle(t, inbox)
-	drain(t, inbox)
+	quiesce(t, inbox)
 	if err := inbox.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -143,6 +142,7 @@ func TestNotSentInChromium(t *testing.T) {
 	const email = "chromium.before@maker.example"
 	a := qualifyOne(t, inbox, "pre-chromium", email)
 	deliver(t, inbox, func() bool { return mqlDelivered(t, inbox, a+"-c1") })
+	quiesce(t, inbox)
 	if err := inbox.Close(); err != nil {
 		t.Fatal(err)
 	}

@@ -241,6 +241,7 @@ func TestReinquiryReachesAConnectorConfiguredSince(t *testing.T) {
 	a := qualifyOne(t, inbox, "since-a", known)
 	b := qualifyOne(t, inbox, "since-b", unknown)
 	deliver(t, inbox, func() bool { return mqlDelivered(t, inbox, a+"-c1") && mqlDelivered(t, inbox, b+"-c1") })
+	quiesce(t, inbox)
 	if err := inbox.Close(); err != nil {
 		t.Fatal(err)
 	}
