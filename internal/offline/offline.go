@@ -938,7 +938,7 @@ const channelHint = "one of exhibition (展示会), seminar (セミナー), webi
 // Offline touches), where it overwrote their name and company while
 // answering repeated.
 func (im *Importer) row(ctx context.Context, t touch, now time.Time) (fresh, updated, created bool, err error) {
-	email, name, day, channel, fields := t.email, t.name, t.day, t.channel, t.fields
+	email, name, channel, fields := t.email, t.name, t.channel, t.fields
 	// A person new to Baton is made with the row's attributes, in one
 	// write; one who was there has them merged.
 	known, custom := identity.SplitAttributes(fields, im.FieldNames)
@@ -956,7 +956,7 @@ func (im *Importer) row(ctx context.Context, t touch, now time.Time) (fresh, upd
 	if err := im.resolve(ctx, vid, &t); err != nil {
 		return false, false, created, err
 	}
-	day = t.day
+	day := t.day // resolved: the stored touch's when it is an earlier import's
 	// Written before the touch when it is new, so that scoring, which the
 	// touch's write sets off, reads them (their title, their company).
 	write := !created && len(known)+len(custom) > 0
