@@ -92,7 +92,7 @@ func (q *Qualifier) personItems(ctx context.Context, s privacy.Subject, each fun
 	if err := each(indexed(s.Person)); err != nil {
 		return err
 	}
-	for _, prefix := range []string{mqlPfx, scoreSK, ledgerPfx, historyPfx, fbPfx, dealPfx} {
+	for _, prefix := range []string{mqlPfx, scoreSK, ledgerPfx, historyPfx, fbPfx, dealPfx, attendancePfx} {
 		if err := each(table.Query{PK: pk, Prefix: prefix}, nil); err != nil {
 			return err
 		}
