@@ -668,8 +668,25 @@ func (w *Worker) handle(ctx context.Context, m queue.Message) error {
 	case res.Permanent:
 		return w.Queue.DeadLetter(ctx, m, res.Reason)
 	}
-	// Due again when the first connector still waiting is.
-	return w.Queue.Retry(ctx, m, res.RetryAfter, res.Reason)
+	// Due again when the first connector still waiting is; a connector
+	// still to hear of an erasure, backing off as the push function's
+	// visibility does (it has no record whose backoff says when: it was
+	// hit again at once, each time).
+	after := res.RetryAfter
+	if res.Forgetting {
+		after = w.Backoff(m.Attempts-1, after)
+	}
+	err = w.Queue.Retry(ctx, m, after, res.Reason)
+	if err != nil && res.Forgetting {
+		// The erasure that ran during the delivery deleted its message
+		// (the table's queue: SQS's cannot be), the only copy of what
+		// tells the connector to forget the person: queued again, past
+		// the tombstone check to tellPending.
+		if _, gerr := w.Queue.Get(ctx, m.ID); errors.Is(gerr, table.ErrNotFound) {
+			return w.Queue.EnqueueDue(ctx, m.ID, m.Body, w.now().Add(after))
+		}
+	}
+	return err
 }
 
 // Result is the outcome of one delivery attempt of an MQL to every connector.
@@ -678,6 +695,10 @@ type Result struct {
 	Permanent  bool          // every connector is settled, some dead: dead-letter the MQL (a replay retries only those)
 	Reason     string        // why not done
 	RetryAfter time.Duration // until the first connector still retrying is due again (its backoff, or the SFA's Retry-After)
+	// Forgetting: a connector that took the lead while its person was
+	// erased has not heard yet (a pending marker): the message must come
+	// back, even if the erasure deleted it (handle).
+	Forgetting bool
 }
 
 // Deliver pushes an MQL to each connector that does not have it yet, each
@@ -791,7 +812,7 @@ func (w *Worker) tellPending(ctx context.Context, t target) Result {
 			}
 		}
 		if err := w.TellForget(ctx, c, t.person, t.email, ds); err != nil {
-			return Result{Reason: "tell " + c.Name() + " to forget a person erased during delivery: " + err.Error()}
+			return Result{Reason: "tell " + c.Name() + " to forget a person erased during delivery: " + err.Error(), Forgetting: true}
 		}
 		// Heard: the marker ends now (an expired item is absent; TTL
 		// removes it), a put, which the push function may already do.
@@ -1003,7 +1024,7 @@ func (w *Worker) tellErased(ctx context.Context, c Connector, t target, d Delive
 	if merr := w.T.Put(ctx, table.Item{PK: ForgetPK(t.id), SK: c.Name(), Kind: KindForgetPending, Data: data, Expires: w.now().Add(forgetPendingFor)}, table.Always); merr != nil {
 		ferr = errors.Join(ferr, merr)
 	}
-	return Result{Reason: "tell " + c.Name() + " to forget a person erased during delivery: " + ferr.Error()}, false
+	return Result{Reason: "tell " + c.Name() + " to forget a person erased during delivery: " + ferr.Error(), Forgetting: true}, false
 }
 
 // call runs one connector's part, a panic in it (a bug meeting odd data)

@@ -102,7 +102,12 @@ func (q *Queue) EnqueueWrites(id string, body any, due time.Time) ([]table.Write
 
 // Enqueue adds a message on its own.
 func (q *Queue) Enqueue(ctx context.Context, id string, body any) error {
-	ws, err := q.EnqueueWrites(id, body, time.Time{})
+	return q.EnqueueDue(ctx, id, body, time.Time{})
+}
+
+// EnqueueDue adds a message on its own, due at due (zero: now).
+func (q *Queue) EnqueueDue(ctx context.Context, id string, body any, due time.Time) error {
+	ws, err := q.EnqueueWrites(id, body, due)
 	if err != nil {
 		return err
 	}
