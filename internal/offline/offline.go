@@ -37,6 +37,7 @@ import (
 	"github.com/baton-hq/baton/internal/fanout"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/privacy"
+	"github.com/baton-hq/baton/internal/textcut"
 )
 
 // Limits. MaxRows is what one request can store and still answer: a row
@@ -274,12 +275,12 @@ func ParseDate(s string, loc *time.Location) (time.Time, error) {
 				return time.Time{}, fmt.Errorf("date %q is before 2000", s)
 			}
 			if said != "" && t.Weekday() != wd {
-				return time.Time{}, fmt.Errorf("date %q: %s is a %s (%s), not %s: check the date", in, t.Format("2006-01-02"), t.Weekday(), jaWeekdays[t.Weekday()], said)
+				return time.Time{}, fmt.Errorf("date %q: %s is a %s (%s), not %s: check the date", shown(in), t.Format("2006-01-02"), t.Weekday(), jaWeekdays[t.Weekday()], said)
 			}
 			return t, nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("date %q: write YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD, 2026年1月5日 or Jan 5, 2026", in)
+	return time.Time{}, fmt.Errorf("date %q: write YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD, 2026年1月5日 or Jan 5, 2026", shown(in))
 }
 
 // jaWeekdays are the weekdays as Japanese dates write them, Sunday first.
@@ -385,7 +386,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 	}
 	now := clock.Or(im.Now)
 	if def.Channel != "" && Channel(def.Channel) == "" {
-		return res, &FileError{Msg: fmt.Sprintf("channel %q: %s", def.Channel, channelHint)}
+		return res, &FileError{Msg: fmt.Sprintf("channel %q: %s", shown(def.Channel), channelHint)}
 	}
 	if def.Date != "" {
 		if _, err := ParseDate(def.Date, loc); err != nil {
@@ -484,7 +485,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 	case start.value != "":
 		d, err := ReportDay(start.value, loc)
 		if err != nil {
-			noDate = fmt.Sprintf(" (the report's %s %q: %v)", start.name, start.value, err)
+			noDate = fmt.Sprintf(" (the report's %s %q: %v)", start.name, shown(start.value), err)
 			break
 		}
 		def.Date = d.Format("2006-01-02")
@@ -570,7 +571,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 			// (出席しましたか: いいえ): no touch, and no person made of them.
 			came, ok := attended(get(col.attended, ""))
 			if !ok {
-				fail("%s %q: write はい or いいえ (yes or no)", header[col.attended], get(col.attended, ""))
+				fail("%s %q: write はい or いいえ (yes or no)", header[col.attended], shown(get(col.attended, "")))
 				continue
 			}
 			if !came {
@@ -582,7 +583,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 		email, err := event.NormalizeEmail(rawEmail)
 		if err != nil {
 			if !absent {
-				fail("%q is not an email address", rawEmail)
+				fail("%q is not an email address", shown(rawEmail))
 			}
 			continue
 		}
@@ -613,7 +614,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 		rawChannel := get(col.channel, def.Channel)
 		channel := Channel(rawChannel)
 		if channel == "" {
-			fail("channel %q: %s", rawChannel, channelHint)
+			fail("channel %q: %s", shown(rawChannel), channelHint)
 			continue
 		}
 		fields := map[string]string{}
@@ -823,7 +824,7 @@ func (t *touch) merge(line int, s stay, fields map[string]string) (conflict stri
 			// the country its first did not): no conflict, it fills it.
 			fill = append(fill, k)
 		default:
-			diff = append(diff, fmt.Sprintf("%s %q (line %d: %q)", k, now, t.lines[0], was))
+			diff = append(diff, fmt.Sprintf("%s %q (line %d: %q)", k, shown(now), t.lines[0], shown(was)))
 		}
 	}
 	if len(diff) > 0 {
@@ -1152,7 +1153,7 @@ func instantDay(in, s, sign, hours, mins string, wd time.Weekday, said string, l
 	h, _ := strconv.Atoi(hours)
 	mi, _ := strconv.Atoi(mins)
 	if h > 14 || mi > 59 {
-		return time.Time{}, fmt.Errorf("%q: no zone is %s:%02d from UTC", in, hours, mi)
+		return time.Time{}, fmt.Errorf("%q: no zone is %s:%02d from UTC", shown(in), hours, mi)
 	}
 	offset := h*3600 + mi*60
 	if sign == "-" {
@@ -1165,7 +1166,7 @@ func instantDay(in, s, sign, hours, mins string, wd time.Weekday, said string, l
 			continue
 		}
 		if said != "" && t.Weekday() != wd { // the weekday is the date's as written
-			return time.Time{}, fmt.Errorf("date %q: %s is a %s (%s), not %s: check the date", in, t.Format("2006-01-02"), t.Weekday(), jaWeekdays[t.Weekday()], said)
+			return time.Time{}, fmt.Errorf("date %q: %s is a %s (%s), not %s: check the date", shown(in), t.Format("2006-01-02"), t.Weekday(), jaWeekdays[t.Weekday()], said)
 		}
 		d := t.In(loc)
 		if offset == 0 && t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0 {
@@ -1176,11 +1177,11 @@ func instantDay(in, s, sign, hours, mins string, wd time.Weekday, said string, l
 		}
 		d = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
 		if d.Year() < 2000 {
-			return time.Time{}, fmt.Errorf("date %q is before 2000", in)
+			return time.Time{}, fmt.Errorf("date %q is before 2000", shown(in))
 		}
 		return d, nil
 	}
-	return time.Time{}, fmt.Errorf("%q: write a time with its zone as 2026-11-06T13:58:00Z, 2026/11/06 13:58 UTC, 2026/11/06 13:58 +09:00 or Nov 06, 2026 01:58 PM GMT+9", in)
+	return time.Time{}, fmt.Errorf("%q: write a time with its zone as 2026-11-06T13:58:00Z, 2026/11/06 13:58 UTC, 2026/11/06 13:58 +09:00 or Nov 06, 2026 01:58 PM GMT+9", shown(in))
 }
 
 // zoneOf finds the zone a time says after it: Z (2026-10-31T15:30:00.000Z),
@@ -1236,4 +1237,19 @@ var zonedTimes = []string{
 	"January 2, 2006 15:04:05", "January 2, 2006 15:04", "January 2, 2006 3:04:05 PM", "January 2, 2006 3:04 PM",
 	"2006/1/2 15:04:05", "2006/1/2 15:04", "2006-1-2 15:04:05", "2006-1-2 15:04", "2006-1-2T15:04:05", "2006-1-2T15:04",
 	"2006.1.2 15:04:05", "2006.1.2 15:04", "2006年1月2日 15:04:05", "2006年1月2日 15:04",
+}
+
+// shownBytes bounds a value a reason quotes (a row's cell, a date as
+// written): the cell is in the list the marketer has, and quoting it whole
+// made a list of long cells an answer several times its size (%q, then
+// JSON's \u003c for each '<').
+const shownBytes = 200
+
+// shown is s as a reason quotes it: at most shownBytes of it, "…" after a
+// cut.
+func shown(s string) string {
+	if len(s) <= shownBytes {
+		return s
+	}
+	return textcut.Bytes(s, shownBytes) + "…"
 }
