@@ -22,6 +22,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/textcut"
 	"golang.org/x/text/encoding/japanese"
 	"golang.org/x/text/unicode/norm"
 )
@@ -201,13 +202,30 @@ func Header(h string) string {
 // Names lists a header's cells for a message, each quoted as the file has
 // it: "氏名", "会社名" (Go's %q of the slice printed ["氏名" "会社名"], which
 // reads as code on a page).
+//
+// At most namesShown cells, each cut to nameBytes ("…" after a cut), and
+// "… (+N)" for the cells left out: a header of 19,000 long cells made the
+// message (and its page) several times the file's size.
 func Names(header []string) string {
-	q := make([]string, len(header))
-	for i, h := range header {
+	n := min(len(header), namesShown)
+	q := make([]string, n, n+1)
+	for i, h := range header[:n] {
+		if len(h) > nameBytes {
+			h = textcut.Bytes(h, nameBytes) + "…"
+		}
 		q[i] = strconv.Quote(h)
+	}
+	if more := len(header) - n; more > 0 {
+		q = append(q, fmt.Sprintf("… (+%d)", more))
 	}
 	return strings.Join(q, ", ")
 }
+
+// How much of a header Names lists.
+const (
+	namesShown = 50
+	nameBytes  = 100
+)
 
 // joinWords joins a header's words: a space between two Latin ones, none
 // where either side is another script's (Japanese writes no spaces).
