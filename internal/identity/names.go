@@ -1,6 +1,10 @@
 package identity
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/baton-hq/baton/internal/textcut"
+)
 
 // DisplayName is how a person is called wherever Baton shows them (the
 // workspace's lists and cards, an account's members, the lab): the name
@@ -10,10 +14,12 @@ import "strings"
 // for a caller that shows its own). One rule, so that a person is not
 // named on one page and an address on the next.
 func DisplayName(attrs map[string]string, fallback string) string {
-	if n := strings.TrimSpace(attrs["name"]); n != "" {
+	// Nothing visible is no name (one stored before such values were
+	// dropped: textcut.Line).
+	if n := strings.TrimSpace(attrs["name"]); textcut.Visible(n) {
 		return n
 	}
-	if n := strings.TrimSpace(strings.TrimSpace(attrs["last_name"]) + " " + strings.TrimSpace(attrs["first_name"])); n != "" {
+	if n := strings.TrimSpace(strings.TrimSpace(attrs["last_name"]) + " " + strings.TrimSpace(attrs["first_name"])); textcut.Visible(n) {
 		return n
 	}
 	return fallback

@@ -43,3 +43,21 @@ func TestEveryAttributeIsSingleOrMultiLine(t *testing.T) {
 		}
 	}
 }
+
+// TestInvisibleNameIsNoName: a form's name of Hangul fillers or zero-width
+// spaces (ㅤㅤ) was stored, and the MQL list and the inbox showed the lead
+// as a link with no text, the email hidden behind it. Nothing visible is
+// no value: the pages fall back to the email, and a name given before stays.
+func TestInvisibleNameIsNoName(t *testing.T) {
+	known, _ := SplitAttributes(map[string]string{"氏名": "\u3164\u3164", "会社名": "\u200b", "役職": "部長"}, nil)
+	if _, ok := known["name"]; ok || known["company"] != "" || known["title"] != "部長" || len(known) != 1 {
+		t.Errorf("known %q", known)
+	}
+	if got := DisplayName(known, "ann@maker.example"); got != "ann@maker.example" {
+		t.Errorf("display name %q", got)
+	}
+	// A name stored before (its fillers kept) is no name either.
+	if got := DisplayName(map[string]string{"name": "\u3164\u200b"}, "ann@maker.example"); got != "ann@maker.example" {
+		t.Errorf("a stored name of fillers: %q", got)
+	}
+}

@@ -494,7 +494,10 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 	}
 	for k, v := range known {
 		if singleLine[k] {
-			v = textcut.Line(v)
+			if v = textcut.Line(v); v == "" {
+				delete(known, k) // nothing visible: no value (an earlier one stays)
+				continue
+			}
 		}
 		if k != "message" {
 			v = textcut.Bytes(v, maxValueBytes)

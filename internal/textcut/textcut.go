@@ -6,6 +6,7 @@ package textcut
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -54,9 +55,13 @@ func control(r rune) bool {
 // A CSV cell or a pasted name holds them ("新井\r\n 一郎" is 新井 一郎),
 // which an SFA's LastName or a page's title should never show. Controls
 // keeps them, as an inquiry's lines are the person's.
+//
+// A value with nothing visible (only fillers, zero-width and format
+// characters: ㅤ, U+200B) is "": shown as a name, it made a link with no
+// text where the pages fall back to the email.
 func Line(s string) string {
 	if !strings.ContainsFunc(s, lineBreak) {
-		return strings.TrimSpace(s)
+		return visibleOr(strings.TrimSpace(s))
 	}
 	parts := strings.FieldsFunc(s, lineBreak)
 	kept := parts[:0]
@@ -65,7 +70,27 @@ func Line(s string) string {
 			kept = append(kept, p)
 		}
 	}
-	return strings.Join(kept, " ")
+	return visibleOr(strings.Join(kept, " "))
+}
+
+func visibleOr(s string) string {
+	if !Visible(s) {
+		return ""
+	}
+	return s
+}
+
+// Visible reports whether s shows anything: a character that is neither
+// space, a format character (zero-width, bidi marks, soft hyphen), a
+// control nor a blank filler (Hangul fillers, the Braille blank).
+func Visible(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool {
+		switch r {
+		case '\u115f', '\u1160', '\u3164', '\uffa0', '\u2800':
+			return false
+		}
+		return unicode.IsGraphic(r) && !unicode.IsSpace(r) && !unicode.Is(unicode.Cf, r)
+	})
 }
 
 func lineBreak(r rune) bool {

@@ -93,6 +93,10 @@ func TestLine(t *testing.T) {
 		{"\r\n山田  太郎\n", "山田  太郎"}, // spaces within a line as they are
 		{"\n\r\t ", ""},
 		{"山田 太郎", "山田 太郎"},
+		// Nothing visible: no value (a name of fillers was a link with no
+		// text on the MQL list and the inbox, in place of the email).
+		{"\u3164\u3164", ""}, {"\u115f", ""}, {"\u200b\u200b", ""}, {"\u200f\u00ad\u3000", ""}, {"\u2800", ""},
+		{"\u200b山田", "\u200b山田"}, {"👩\u200d💻", "👩\u200d💻"}, {"-", "-"},
 	} {
 		if got := Line(c.s); got != c.want {
 			t.Errorf("Line(%q) = %q, want %q", c.s, got, c.want)
