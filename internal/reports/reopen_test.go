@@ -67,3 +67,24 @@ func TestRepsReopenedOpenIsNotLost(t *testing.T) {
 		}
 	}
 }
+
+// TestQualityReadsAReopenedMQLBySalesLastWord: an MQL rejected with a
+// reason, then taken back and won, is a won MQL in the quality report, not
+// rejected and won at once (its rates past 100%), and its rejection's
+// reason is no reason sales gave for a rejected MQL.
+func TestQualityReadsAReopenedMQLBySalesLastWord(t *testing.T) {
+	p := &Person{ID: "q", Rec: qualify.Record{Stage: qualify.StageCustomer, Cycle: 1},
+		History: []qualify.StageChange{
+			{From: qualify.StageLead, To: qualify.StageMQL, At: day(1)},
+			{From: qualify.StageMQL, To: qualify.StageRejected, At: day(2), Why: "時期尚早"},
+			{From: qualify.StageRejected, To: qualify.StageRecycled, At: day(2)},
+			{From: qualify.StageRecycled, To: qualify.StageCustomer, At: day(5)},
+		},
+		MQLs: []qualify.MQL{{Cycle: 1, At: day(1), Condition: "hot-and-fit"}},
+	}
+	for _, r := range Quality([]*Person{p}, Filter{}) {
+		if r.MQLs != 1 || r.Won != 1 || r.SAL != 1 || r.Rejected != 0 || r.Why != nil {
+			t.Errorf("%+v", r)
+		}
+	}
+}

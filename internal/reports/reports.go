@@ -712,6 +712,14 @@ func Quality(people []*Person, f Filter) []QualityRow {
 				if c.At.Before(m.At) || (!end.IsZero() && !c.At.Before(end)) {
 					continue
 				}
+				if c.Reopens() {
+					// Sales took the lead back: the MQL is what they said
+					// last (as the MQL list, the reps report and the lab
+					// read it), not rejected and accepted at once.
+					delete(got, qualify.StageRejected)
+					delete(got, qualify.StageLost)
+					whys = whys[:0]
+				}
 				got[c.To] = true
 				if c.Why != "" && (c.To == qualify.StageRejected || c.To == qualify.StageLost) {
 					whys = append(whys, c.To+": "+c.Why)
