@@ -306,6 +306,13 @@ func (q *Qualifier) OutcomeOf(ctx context.Context, person, outcome, deliveryID s
 				res.Ignored = "stale: dated before sales closed the MQL (" + closed.UTC().Format(time.RFC3339) + ")"
 				return res, nil
 			}
+			// Given before Baton heard of the rejection, it is recorded
+			// at the recycle it undoes: read back in time order, it
+			// came before it, and the recycle ended the cycle after all
+			// (EndsCycle: the MQL list, the replay).
+			if last := hist[len(hist)-1]; last.To == StageRecycled && at.Before(last.At) {
+				at = last.At
+			}
 		}
 		if err := Transition(rec.Stage, target); err != nil && !reopen {
 			res.Ignored = "not allowed: " + rec.Stage + " -> " + target

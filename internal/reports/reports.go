@@ -477,8 +477,8 @@ type SLARow struct {
 	Owner     string `json:"owner"`
 	MQLs      int    `json:"mqls"`
 	Responded int    `json:"responded"` // any verdict: sales answered
-	Accepted  int    `json:"accepted"`  // accepted, SQL, opportunity or won
-	Rejected  int    `json:"rejected"`  // (responded lost straight from the MQL are neither)
+	Accepted  int    `json:"accepted"`  // the first answer accepted, SQL, opportunity or won
+	Rejected  int    `json:"rejected"`  // the first answer rejected (a lead sales took back after counts so: the response was) (responded lost straight from the MQL are neither)
 	WithinSLA int    `json:"withinSla"` // responses within the SLA
 	// ShareWithin (of the responses) and MedianHours (working hours on a
 	// business calendar) are not measured (null) until sales responded.

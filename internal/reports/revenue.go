@@ -73,7 +73,10 @@ func dealState(p *Person, d qualify.Deal) (string, time.Time, int) {
 			continue
 		}
 		if c.Reopens() {
-			lost, reopened = false, c.At // back in play: its open deals are pipeline again
+			// Back in play: its open deals are pipeline again, from
+			// the reopen's SQL or opportunity (the first SQL was before
+			// the loss, maybe months back).
+			lost, reopened, opened = false, c.At, -1
 		}
 		switch c.To {
 		case qualify.StageCustomer:
