@@ -430,7 +430,7 @@ var ja = map[string]string{
 	"stage:recipient": "受信者", "stage:unscored": "未スコア",
 	"No one yet: a person is here once a form on a page with the tag names them, a recipient clicks a newsletter's link, or offline touches bring them in. A recipient who has not clicked is not listed (not a lead yet): search their whole email address.": "まだ人物はいません。タグを埋め込んだページのフォームでメールアドレスを送った人、メールのリンクをクリックした受信者、オフライン接点の取り込みで登録された人がここに並びます。まだクリックしていない受信者はここに並びません（まだリードではありません）。メールアドレス全体で検索してください。",
 	"No match among the %d people looked at.": "調べた %d 人には該当者がいません。",
-	// The MQL list's verdict filter and column (mqlOutcome).
+	// The MQL list's verdict filter and column (reports.MQLOutcome).
 	"Sales' verdict on the MQL": "この MQL への営業の判定", "Sales' verdict": "営業の判定",
 	"outcome:accepted": "受入", "outcome:sql": "SQL", "outcome:opportunity": "商談化", "outcome:won": "受注",
 	"outcome:rejected": "差し戻し", "outcome:lost": "失注", "outcome:none": "未回答",
@@ -499,7 +499,7 @@ var en = map[string]string{
 	"withheld":          "withheld (consent withdrawn)",       // a delivery status (push.StatusWithheld): no send offered
 	"connector_removed": "stopped: connector removed",         // a delivery status (push.StatusRemoved): the connector is no longer configured, nothing delivers there
 	"kind:behaviour":    "behaviour", "kind:fit": "fit", "kind:condition": "MQL condition",
-	"outcome:accepted": "accepted", "outcome:sql": "SQL", "outcome:opportunity": "opportunity", "outcome:won": "won", // sales' verdict on an MQL (mqlOutcome)
+	"outcome:accepted": "accepted", "outcome:sql": "SQL", "outcome:opportunity": "opportunity", "outcome:won": "won", // sales' verdict on an MQL (reports.MQLOutcome)
 	"outcome:rejected": "rejected", "outcome:lost": "lost", "outcome:none": "no answer yet",
 	"stage:recipient": "recipient", "stage:unscored": "not scored yet", // shown for a person never scored (shownStage), no funnel stage
 	"via:form": "form", "via:click": "newsletter click", "via:list": "list import", "via:offline": "offline touch import", "via:identify": "identify (API)", "via:": "—",

@@ -13,13 +13,14 @@ import (
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/queue"
 	"github.com/baton-hq/baton/internal/repnames"
+	"github.com/baton-hq/baton/internal/reports"
 )
 
 // mqlsView is the MQL list: filters, each MQL with its person, stage now,
 // owner and hand-off per connector, and the dead letters to replay.
 type mqlsView struct {
 	Condition, Grade, Owner, Stage, From, To string
-	Outcome                                  string // sales' verdict on the MQL (mqlOutcome), "" for any
+	Outcome                                  string // sales' verdict on the MQL (reports.MQLOutcome), "" for any
 	Conditions, Grades, Owners, Stages       []string
 	Outcomes                                 []string
 	Rows                                     []mqlRow
@@ -49,7 +50,7 @@ type deadList struct {
 type mqlRow struct {
 	M                           qualify.MQL
 	Name, Company, Stage, Owner string
-	Outcome                     string // sales' verdict on this MQL (mqlOutcome)
+	Outcome                     string // sales' verdict on this MQL (reports.MQLOutcome)
 	Deliveries                  []push.Delivery
 }
 
@@ -204,7 +205,7 @@ type mqlFilter struct {
 	From, To                                time.Time
 }
 
-// allOutcomes are sales' verdicts on an MQL (mqlOutcome), the MQL list's
+// allOutcomes are sales' verdicts on an MQL (reports.MQLOutcome), the MQL list's
 // outcome filter: "none" is an MQL sales have not answered.
 var allOutcomes = []string{"accepted", "sql", "opportunity", "won", "rejected", "lost", "none"}
 
@@ -213,35 +214,6 @@ var allOutcomes = []string{"accepted", "sql", "opportunity", "won", "rejected", 
 // at once (its stage now is recycled); the outcome filter finds them.
 func stagesNow() []string {
 	return slices.DeleteFunc(allStages(), func(s string) bool { return s == qualify.StageRejected || s == qualify.StageLost })
-}
-
-// mqlOutcome is sales' verdict on m, its cycle's latest: the stage
-// changes from when it qualified up to the recycle that ends its cycle
-// (as the SLA report reads an MQL's answer), so a person rejected,
-// recycled and qualified again has their old MQL rejected and the new
-// one as sales answer it; one sales took back (reopened) is as they
-// answered last. "none": no answer yet (or the cycle ended
-// without one).
-func mqlOutcome(m qualify.MQL, hist []qualify.StageChange) string {
-	out := "none"
-	for i, c := range hist {
-		if c.At.Before(m.At) {
-			continue
-		}
-		switch c.To {
-		case qualify.StageSAL:
-			out = "accepted"
-		case qualify.StageSQL, qualify.StageOpportunity, qualify.StageRejected, qualify.StageLost:
-			out = c.To
-		case qualify.StageCustomer:
-			out = "won"
-		case qualify.StageRecycled:
-			if qualify.EndsCycle(hist, i) {
-				return out
-			}
-		}
-	}
-	return out
 }
 
 // mqlConditions are the rules' MQL conditions.
@@ -395,7 +367,7 @@ func (h *Handler) personNow(ctx context.Context, row *mqlRow, names repnames.Nam
 			row.Owner = names.Of(c.OwnerID, c.Owner)
 		}
 	}
-	row.Outcome = mqlOutcome(row.M, hist)
+	row.Outcome = reports.MQLOutcome(row.M, hist)
 	return nil
 }
 

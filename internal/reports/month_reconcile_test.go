@@ -213,29 +213,6 @@ func buildMonth(t *testing.T) *month {
 	return m
 }
 
-// mqlOutcome is the admin MQL list's (internal/admin/pages_mqls.go:225), copied: unexported there.
-func mqlOutcome(m qualify.MQL, hist []qualify.StageChange) string {
-	out := "none"
-	for i, c := range hist {
-		if c.At.Before(m.At) {
-			continue
-		}
-		switch c.To {
-		case qualify.StageSAL:
-			out = "accepted"
-		case qualify.StageSQL, qualify.StageOpportunity, qualify.StageRejected, qualify.StageLost:
-			out = c.To
-		case qualify.StageCustomer:
-			out = "won"
-		case qualify.StageRecycled:
-			if qualify.EndsCycle(hist, i) {
-				return out
-			}
-		}
-	}
-	return out
-}
-
 // TestMonthReconciles: the month's figures of one MQL agree across the
 // reports: quality's SAL, SQL, won and rejected are the reps report's; the
 // won MQLs are the funnel counters' customers and the revenue report's won
@@ -302,7 +279,7 @@ func TestTakenBackBeforeBatonHeardEndsNoCycle(t *testing.T) {
 		}
 	}
 	mqls, _ := m.q.MQLs(ctx, g)
-	if got := mqlOutcome(mqls[0], hist); got != "won" {
+	if got := reports.MQLOutcome(mqls[0], hist); got != "won" {
 		t.Errorf("MQL list outcome %q, want won", got)
 	}
 	_, sims, err := m.q.Simulate(ctx, g, m.q.Engine)

@@ -788,3 +788,32 @@ func median(v []float64) float64 {
 func round(f float64) float64 {
 	return float64(int64(f*1000+0.5)) / 1000
 }
+
+// MQLOutcome is sales' verdict on m, its cycle's latest: the stage
+// changes from when it qualified up to the recycle that ends its cycle
+// (as the SLA report reads an MQL's answer), so a person rejected,
+// recycled and qualified again has their old MQL rejected and the new
+// one as sales answer it; one sales took back (reopened) is as they
+// answered last. "none": no answer yet (or the cycle ended
+// without one).
+func MQLOutcome(m qualify.MQL, hist []qualify.StageChange) string {
+	out := "none"
+	for i, c := range hist {
+		if c.At.Before(m.At) {
+			continue
+		}
+		switch c.To {
+		case qualify.StageSAL:
+			out = "accepted"
+		case qualify.StageSQL, qualify.StageOpportunity, qualify.StageRejected, qualify.StageLost:
+			out = c.To
+		case qualify.StageCustomer:
+			out = "won"
+		case qualify.StageRecycled:
+			if qualify.EndsCycle(hist, i) {
+				return out
+			}
+		}
+	}
+	return out
+}
