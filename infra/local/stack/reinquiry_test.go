@@ -107,6 +107,13 @@ func quiesce(t *testing.T, s *stack.Stack) {
 	t.Helper()
 	settle(t, s)
 	drain(t, s)
+	acked(t, s)
+}
+
+// acked waits until the push queue is empty: the background pusher
+// acknowledges a message just after the delivery record a test reads.
+func acked(t *testing.T, s *stack.Stack) {
+	t.Helper()
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		n, err := s.App.Push.Pending(context.Background())
 		if err == nil && n == 0 {
