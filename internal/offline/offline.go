@@ -1247,9 +1247,4 @@ const shownBytes = 200
 
 // shown is s as a reason quotes it: at most shownBytes of it, "…" after a
 // cut.
-func shown(s string) string {
-	if len(s) <= shownBytes {
-		return s
-	}
-	return textcut.Bytes(s, shownBytes) + "…"
-}
+func shown(s string) string { return textcut.Excerpt(s, shownBytes) }

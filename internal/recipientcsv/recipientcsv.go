@@ -16,6 +16,7 @@ import (
 	"github.com/baton-hq/baton/internal/csvout"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/fanout"
+	"github.com/baton-hq/baton/internal/textcut"
 )
 
 // Limits. MaxRows is what one request can mint and still answer: a row
@@ -203,7 +204,7 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 		default:
 			email, err := event.NormalizeEmail(rec[emailCol])
 			if err != nil {
-				reason = fmt.Sprintf("%q is not an email address", rec[emailCol])
+				reason = fmt.Sprintf("%q is not an email address", textcut.Excerpt(rec[emailCol], 200)) // bounded: a cell of megabytes came back whole
 				break
 			}
 			// The address the token was made for, which a mail service

@@ -483,3 +483,14 @@ func TestAnAddressListedTwiceIsOneRecipient(t *testing.T) {
 		t.Fatalf("%+v", res)
 	}
 }
+
+// TestRefusedEmailQuotedBounded: a refused email cell is quoted at most
+// 200 bytes in its reason (the answer's errors and the list's reason
+// column): a list of megabyte cells came back several times its size.
+func TestRefusedEmailQuotedBounded(t *testing.T) {
+	long := strings.Repeat("<", 100000)
+	_, res := run(t, "email,name\n"+long+",A\n")
+	if len(res.Errors) != 1 || len(fmt.Sprint(res.Errors[0])) > 400 || !strings.Contains(fmt.Sprint(res.Errors[0]), "…") {
+		t.Fatalf("%d errors, the first %d bytes", len(res.Errors), len(fmt.Sprint(res.Errors)))
+	}
+}

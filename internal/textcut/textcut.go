@@ -97,6 +97,16 @@ func lineBreak(r rune) bool {
 	return r == '\n' || r == '\r' || r == '\t' || r == '\u2028' || r == '\u2029'
 }
 
+// Excerpt is s as a message quotes it: at most n bytes, "…" after a cut.
+// A refused cell quoted whole made a list of long cells an answer several
+// times its size (%q, then JSON's \u003c for each '<').
+func Excerpt(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return Bytes(s, n) + "…"
+}
+
 // Runes returns s cut to at most n characters, the last of them an
 // ellipsis (…) when it was cut, so a reader sees that more was said; s as
 // it is when it fits.
