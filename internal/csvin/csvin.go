@@ -210,10 +210,7 @@ func Names(header []string) string {
 	n := min(len(header), namesShown)
 	q := make([]string, n, n+1)
 	for i, h := range header[:n] {
-		if len(h) > nameBytes {
-			h = textcut.Bytes(h, nameBytes) + "…"
-		}
-		q[i] = strconv.Quote(h)
+		q[i] = strconv.Quote(textcut.Excerpt(h, nameBytes))
 	}
 	if more := len(header) - n; more > 0 {
 		q = append(q, fmt.Sprintf("… (+%d)", more))
