@@ -10,6 +10,9 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/width"
 )
 
 // BOM is the UTF-8 byte order mark.
@@ -80,6 +83,10 @@ func (w *Writer) Flush() error {
 // list goes back to the email service, whose phone fields then began with
 // an apostrophe.
 //
+// Full-width ＝, ＋, －, ＠ count as their ASCII forms: Japanese Excel reads
+// a cell typed in full width as the half-width one (＝ＳＵＭ(Ａ１) is a
+// formula there), and forms collect what Japanese IMEs type.
+//
 // A carriage return inside a cell becomes a line feed (Excel's line break
 // in a cell): encoding/csv drops a lone CR from a field when it writes
 // Excel's CRLF line ends, which joined the lines it parted ("\rト" came
@@ -88,13 +95,25 @@ func Cell(s string) string {
 	if s == "" {
 		return s
 	}
-	if strings.ContainsRune("=+-@\t\r", rune(s[0])) && !number.MatchString(s) && !callsNothing.MatchString(s) {
+	if formulaStart(s) {
 		s = "'" + s
 	}
 	if strings.ContainsRune(s, '\r') {
 		s = cellBreaks.Replace(s)
 	}
 	return s
+}
+
+// formulaStart is whether s, read as a spreadsheet reads what is typed,
+// begins a formula that names something to call.
+func formulaStart(s string) bool {
+	if s[0] >= 0x80 {
+		if r, _ := utf8.DecodeRuneInString(s); !strings.ContainsRune("＝＋－＠", r) {
+			return false
+		}
+		s = width.Fold.String(s)
+	}
+	return strings.ContainsRune("=+-@\t\r", rune(s[0])) && !number.MatchString(s) && !callsNothing.MatchString(s)
 }
 
 // crlf writes a cell's line breaks as line feeds: CRLF, and a lone CR.

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/width"
 )
 
 func TestBOMAndFormulaCells(t *testing.T) {
@@ -21,6 +23,9 @@ func TestBOMAndFormulaCells(t *testing.T) {
 		{"株式会社テスト", "0"},
 		{"+81-90-1234-5678", "-(03) 1234/5678"},
 		{"-1+cmd|' /C calc'!A0", "+81 90 x"},
+		{"＝ＨＹＰＥＲＬＩＮＫ(\"http://evil.example\")", "＋８１－９０－１２３４－５６７８"},
+		{"＠ＳＵＭ(Ａ１)", "－"},
+		{"＋cmd|' /C calc'!A0", "ー"},
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -42,6 +47,10 @@ func TestBOMAndFormulaCells(t *testing.T) {
 		{"株式会社テスト", "0"},
 		{"+81-90-1234-5678", "-(03) 1234/5678"}, // no name to call: a phone number stays
 		{"'-1+cmd|' /C calc'!A0", "'+81 90 x"},
+		// Japanese Excel reads full-width as half-width: the same guard, the same exceptions
+		{"'＝ＨＹＰＥＲＬＩＮＫ(\"http://evil.example\")", "＋８１－９０－１２３４－５６７８"},
+		{"'＠ＳＵＭ(Ａ１)", "－"},
+		{"'＋cmd|' /C calc'!A0", "ー"},
 	}
 	for i := range want {
 		if strings.Join(recs[i], "|") != strings.Join(want[i], "|") {
@@ -61,12 +70,14 @@ func FuzzCell(f *testing.F) {
 	f.Add("=1+1")
 	f.Add("-3")
 	f.Add("+81-90-1234-5678")
+	f.Add("＝1+1")
 	f.Fuzz(func(t *testing.T, s string) {
 		c := Cell(s)
 		// Left formula-like only when it can call nothing: a sign, then
-		// digits, spaces, arithmetic and a number's exponent.
-		if c != "" && (strings.ContainsRune("=@\t\r", rune(c[0])) ||
-			strings.ContainsRune("+-", rune(c[0])) && strings.Trim(c, "0123456789 ()./+-eE") != "") {
+		// digits, spaces, arithmetic and a number's exponent; read as
+		// Japanese Excel reads what is typed (full width as half).
+		if h := width.Fold.String(c); h != "" && (strings.ContainsRune("=@\t\r", rune(h[0])) ||
+			strings.ContainsRune("+-", rune(h[0])) && strings.Trim(h, "0123456789 ()./+-eE") != "") {
 			t.Fatalf("%q left as %q", s, c)
 		}
 		// Otherwise only an apostrophe before it, and its carriage
