@@ -16,7 +16,11 @@ import (
 var phoneDashes = strings.NewReplacer("ー", "-", "‐", "-", "‑", "-", "−", "-", "―", "-", "–", "-", "—", "-", "ｰ", "-")
 
 // phoneValue is v with ASCII dashes when it is a number (digits, +, (), spaces
-// and dashes, at least one digit); anything else (内線12, a note) as typed.
+// and dashes, at least one digit). A number with words beside it (an
+// extension, 03ー1234ー5678 内線12; a note, (携帯); TEL:) has ASCII dashes
+// between its digits and its words as typed: a dash between two digits is
+// no long vowel (センター keeps its ー, 内線ー12 too). Nothing else changes:
+// the grouping is the person's.
 func phoneValue(v string) string {
 	p := phoneDashes.Replace(v)
 	digits := false
@@ -26,13 +30,33 @@ func phoneValue(v string) string {
 			digits = true
 		case r == '+' || r == '(' || r == ')' || r == ' ' || r == '-':
 		default:
-			return v
+			return dashesInNumber(v)
 		}
 	}
 	if !digits {
 		return v
 	}
 	return p
+}
+
+// dashesInNumber is v with each dash phoneDashes knows that stands between
+// a digit (or a closing bracket: (03)ー1234) and a digit (or an opening
+// one) as an ASCII dash.
+func dashesInNumber(v string) string {
+	rs := []rune(v)
+	changed := false
+	for i := 1; i < len(rs)-1; i++ {
+		before, after := rs[i-1], rs[i+1]
+		if (before >= '0' && before <= '9' || before == ')') && (after >= '0' && after <= '9' || after == '(') {
+			if d := phoneDashes.Replace(string(rs[i])); d == "-" && rs[i] != '-' {
+				rs[i], changed = '-', true
+			}
+		}
+	}
+	if !changed {
+		return v
+	}
+	return string(rs)
 }
 
 // phoneBox is the name of one box of a number asked in several, and which

@@ -13,10 +13,38 @@ func TestPhoneValue(t *testing.T) {
 		"03-1234-5678":       "03-1234-5678",
 		"内線ー12":              "内線ー12",
 		"ーー":                 "ーー",
-		"090ー1234ー5678 (携帯)": "090ー1234ー5678 (携帯)",
+		"090ー1234ー5678 (携帯)": "090-1234-5678 (携帯)",
 	} {
 		if got := phoneValue(in); got != want {
 			t.Errorf("phoneValue(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestPhoneWithExtension: a number typed with its extension or a note
+// beside it, as Japanese forms get it (０３ー１２３４ー５６７８　内線１２３),
+// reaches the person's phone (which every connector and export reads) in
+// half-width digits with ASCII dashes, its grouping and words as typed.
+// Before, the words made the whole value "as typed": its long-vowel marks
+// stayed (03ー1234ー5678 内線123) and went so to the SFA's Phone.
+func TestPhoneWithExtension(t *testing.T) {
+	for in, want := range map[string]string{
+		"０３ー１２３４ー５６７８　内線１２３":    "03-1234-5678 内線123",
+		"03‐1234‐5678（内線 45）":   "03-1234-5678(内線 45)",
+		"TEL：０６−６６６６−００００":      "TEL:06-6666-0000",
+		"(03)ー1234ー5678 ext.12": "(03)-1234-5678 ext.12",
+		"０９０―１２３４―５６７８（携帯）":     "090-1234-5678(携帯)",
+		"03ｰ1234ｰ5678 代表":       "03-1234-5678 代表",
+		"コールセンター 0120ー123ー456":  "コールセンター 0120-123-456",
+		"内線ー12のみ":               "内線ー12のみ",
+		"03 ー 1234 ー 5678 内線":   "03 ー 1234 ー 5678 内線", // not between digits: as typed
+	} {
+		known, _ := SplitAttributes(map[string]string{"電話番号": in}, nil)
+		if got := known["phone"]; got != want {
+			t.Errorf("%q is stored as %q, want %q", in, got, want)
+		}
+		if got := phoneValue(known["phone"]); got != known["phone"] {
+			t.Errorf("%q reads again as %q", known["phone"], got)
 		}
 	}
 }
