@@ -12,8 +12,11 @@ import (
 // the SFA, so a number is written with ASCII dashes and the boxes joined.
 
 // phoneDashes are what people type between a number's groups; NFKC has
-// already made the full-width hyphen-minus (－) an ASCII one.
-var phoneDashes = strings.NewReplacer("ー", "-", "‐", "-", "‑", "-", "−", "-", "―", "-", "–", "-", "—", "-", "ｰ", "-")
+// already made the full-width hyphen-minus (－) an ASCII one. The figure
+// dash (‒), the small hyphen-minus (﹣, outside the full-width block
+// WidthFold folds) and the box-drawing line (─, which Japanese input
+// methods offer among ー's candidates) too.
+var phoneDashes = strings.NewReplacer("ー", "-", "‐", "-", "‑", "-", "‒", "-", "−", "-", "―", "-", "–", "-", "—", "-", "ｰ", "-", "﹣", "-", "─", "-")
 
 // phoneValue is v with ASCII dashes when it is a number (digits, +, (), spaces
 // and dashes, at least one digit). A number with words beside it (an
