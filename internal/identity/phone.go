@@ -25,6 +25,9 @@ var phoneDashes = strings.NewReplacer("ー", "-", "‐", "-", "‑", "-", "‒",
 // no long vowel (センター keeps its ー, 内線ー12 too). Nothing else changes:
 // the grouping is the person's.
 func phoneValue(v string) string {
+	if joined, ok := sharedBoxes(v); ok {
+		return joined
+	}
 	p := phoneDashes.Replace(v)
 	digits := false
 	for _, r := range p {
@@ -60,6 +63,47 @@ func dashesInNumber(v string) string {
 		return v
 	}
 	return string(rs)
+}
+
+// sharedPhoneName is the name of a phone's field (as lastBracketed reads
+// it) whose name is followed by empty brackets (tel[], 電話番号[],
+// form_fields[tel][]): a number's boxes sharing one name. Only a phone's:
+// a checkbox group's (industry[]) stays custom, its values comma-joined
+// being no one value an SFA's field takes.
+func sharedPhoneName(key string) (string, bool) {
+	base, ok := strings.CutSuffix(key, "[]")
+	if !ok || base == "" {
+		return "", false
+	}
+	inner := lastBracketed(base)
+	if name, _ := spacedAttribute(inner); name != "phone" {
+		return "", false
+	}
+	return inner, true
+}
+
+// sharedBoxes is a number asked in two to four boxes of one name (tel[]),
+// which the tag sends comma-joined in the form's order (03,1234,5678),
+// joined by dashes as boxes of their own names are (joinPhoneBoxes): each
+// part digits only, 15 at most in all. A comma in the SFA's Phone is a
+// dialler's pause, not a number sales can call.
+func sharedBoxes(v string) (string, bool) {
+	parts := strings.Split(v, ",")
+	if len(parts) < 2 || len(parts) > 4 {
+		return "", false
+	}
+	digits := 0
+	for i, p := range parts {
+		parts[i] = strings.TrimSpace(p)
+		if !digitsOnly(parts[i]) {
+			return "", false
+		}
+		digits += len(parts[i])
+	}
+	if digits > maxPhoneDigits {
+		return "", false
+	}
+	return strings.Join(parts, "-"), true
 }
 
 // phoneBox is the name of one box of a number asked in several, and which

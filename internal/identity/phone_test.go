@@ -86,6 +86,35 @@ func TestPhoneBoxes(t *testing.T) {
 	}
 }
 
+// TestPhoneBoxesOfOneName: a number asked in boxes sharing one name
+// (<input name="tel[]"> three times), which the tag sends comma-joined in
+// the form's order, is the person's phone joined by dashes. Before, it was
+// a custom field "tel[]" of 03,1234,5678: the SFA got no phone.
+func TestPhoneBoxesOfOneName(t *testing.T) {
+	for _, c := range []struct {
+		fields map[string]string
+		phone  string
+		custom int
+	}{
+		{map[string]string{"tel[]": "03,1234,5678"}, "03-1234-5678", 0},
+		{map[string]string{"電話番号[]": "０３,１２３４,５６７８"}, "03-1234-5678", 0},
+		{map[string]string{"contact[phone][]": "06, 6666, 0000"}, "06-6666-0000", 0},
+		{map[string]string{"keitai[]": "090,1234,5678"}, "090-1234-5678", 0},
+		// Two whole numbers (more than 15 digits), or a part that is no
+		// digits: not one number's boxes, as sent.
+		{map[string]string{"tel[]": "0312345678,09012345678"}, "0312345678,09012345678", 0},
+		{map[string]string{"tel[]": "03,,5678"}, "03,,5678", 0},
+		// Not a phone: a checkbox group stays custom.
+		{map[string]string{"interests[]": "CRM,SFA"}, "", 1},
+		{map[string]string{"industry[]": "IT,製造"}, "", 1},
+	} {
+		known, custom := SplitAttributes(c.fields, nil)
+		if known["phone"] != c.phone || len(custom) != c.custom {
+			t.Errorf("%q: phone %q, custom %q; want phone %q and %d custom", c.fields, known["phone"], custom, c.phone, c.custom)
+		}
+	}
+}
+
 // FuzzSplitPhone: whatever boxes a form sends, splitting never panics nor
 // makes up fields (joined boxes are one field), and a phone is written the
 // same when read again.

@@ -397,6 +397,9 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 		// Rails' and Laravel's lead[job_title]) is the one in the last
 		// brackets.
 		inner := lastBracketed(key)
+		if name, ok := sharedPhoneName(key); ok {
+			inner = name // tel[]: a number's boxes, comma-joined
+		}
 		if event.SecretField(key) || event.SecretField(inner) || label != "" && event.SecretField(label) || event.IsEmailKey(key) || event.IsEmailKey(inner) || event.CardNumber(v) {
 			continue
 		}
