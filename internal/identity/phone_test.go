@@ -182,6 +182,29 @@ func TestTwoFieldsNameOneAttribute(t *testing.T) {
 	}
 }
 
+// TestOtherNumbersWrittenAsThePhone: a mobile's number beside the office's,
+// or a second field naming a phone, stays custom, and the SFA's summary
+// gives it to sales (push's form values): it is written as the phone is,
+// half-width with ASCII dashes. It kept the long-vowel marks typed in it
+// (090ー1234ー5678) while the office's number beside it had dashes.
+func TestOtherNumbersWrittenAsThePhone(t *testing.T) {
+	for _, c := range []struct {
+		fields map[string]string
+		key    string
+		want   string
+	}{
+		{map[string]string{"tel": "03-1234-5678", "keitai": "０９０ー１２３４ー５６７８"}, "keitai", "090-1234-5678"},
+		{map[string]string{"電話番号": "03ー1234ー5678", "携帯電話": "090―1234―5678"}, "携帯電話", "090-1234-5678"},
+		{map[string]string{"電話番号": "03ー1234ー5678", "携帯電話": "090ー1234ー5678（夜間）"}, "携帯電話", "090-1234-5678(夜間)"},
+		{map[string]string{"phone": "03-1234-5678", "tel": "06ー6666ー0000"}, "tel", "06-6666-0000"},
+	} {
+		known, custom := SplitAttributes(c.fields, nil)
+		if custom[c.key] != c.want || known["phone"] == "" {
+			t.Errorf("%q: phone %q, custom %q; want %s %q", c.fields, known["phone"], custom, c.key, c.want)
+		}
+	}
+}
+
 // TestCardAppPhoneColumns: a business-card app's export names the card's
 // numbers by line (Eight's TEL会社, TEL部門, TEL直通; 会社電話番号,
 // 電話番号（代表） in other lists). None was the phone: the person had no

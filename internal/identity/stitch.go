@@ -471,6 +471,8 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 			for i, f := range fs {
 				if _, taken := known[name]; i == 0 && !taken {
 					known[name] = f.value
+				} else if name == "phone" {
+					custom[f.key] = phoneValue(f.value) // another number, written as the phone is
 				} else {
 					custom[f.key] = f.value
 				}
@@ -484,7 +486,7 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 	sort.Slice(mobiles, func(i, j int) bool { return mobiles[i].key < mobiles[j].key })
 	for _, f := range mobiles {
 		if _, taken := known["phone"]; taken {
-			custom[f.key] = f.value
+			custom[f.key] = phoneValue(f.value) // the summary sales read gives it: a number they can dial
 		} else {
 			known["phone"] = f.value
 		}
