@@ -87,7 +87,11 @@ type link struct{ Label, Href string }
 
 // onceLinks are the page at path with q's repeated parameter name given
 // once, one link for each of its values (at most 10; the first value
-// first, an empty one shown as such), every other parameter kept.
+// first, an empty one shown as such), every other parameter kept. Each
+// link starts "./": the path's last segment is the requester's to write
+// (/admin/people/http:evil.example?q=a&q=b), and a segment with a colon
+// as the link's start is a scheme, which a browser on an https Baton
+// followed to http://evil.example/.
 func onceLinks(path string, q url.Values, name string) []link {
 	var out []link
 	seen := map[string]bool{}
@@ -101,7 +105,7 @@ func onceLinks(path string, q url.Values, name string) []link {
 			one[k] = vs
 		}
 		one[name] = []string{v}
-		out = append(out, link{Label: name + "=" + v, Href: path[strings.LastIndex(path, "/")+1:] + "?" + one.Encode()})
+		out = append(out, link{Label: name + "=" + v, Href: "./" + path[strings.LastIndex(path, "/")+1:] + "?" + one.Encode()})
 	}
 	return out
 }

@@ -1,6 +1,9 @@
 package admin_test
 
 import (
+	"html"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -36,12 +39,41 @@ func TestRepeatedParameterPage(t *testing.T) {
 	if a.code != 400 || !strings.Contains(a.body, "q が 2 回指定されています") || !strings.Contains(a.body, "1 回だけ指定したページを表示") {
 		t.Fatalf("%d %.600s", a.code, a.body)
 	}
-	for _, want := range []string{`href="people?q=a&amp;stage=mql"`, `href="people?q=b&amp;stage=mql"`} {
+	for _, want := range []string{`href="./people?q=a&amp;stage=mql"`, `href="./people?q=b&amp;stage=mql"`} {
 		if !strings.Contains(a.body, want) {
 			t.Errorf("no link %s in %.2000s", want, a.body)
 		}
 	}
 	if b := f.req("GET", "/admin/people?q=b&stage=mql", "", "Cookie", cookie, "Accept", "text/html"); b.code != 200 {
 		t.Errorf("the link's page: %d %.300s", b.code, b.body)
+	}
+}
+
+// TestRepeatedParameterLinksStayOnBaton: the page's links to each value
+// are relative to the page, whatever its last segment: a link to Baton
+// whose path ends in "http:evil.example" (a person's id as anyone can
+// write it in a link sent to a marketer) made the links start with that
+// segment, a scheme, which a browser on an https Baton follows to
+// http://evil.example/?q=a.
+func TestRepeatedParameterLinksStayOnBaton(t *testing.T) {
+	f := newFixture(t)
+	cookie, _ := f.login(fullToken)
+	for _, path := range []string{
+		"/admin/people/http:evil.example?q=a&q=b",
+		"/admin/people/https:evil.example?q=a&q=b",
+		"/admin/accounts/http:evil.example?x=1&x=2",
+		"/admin/http:evil.example?x=1&x=2", // no route: the not-found page, behind the same check
+	} {
+		a := f.req("GET", path, "", "Cookie", cookie, "Accept", "text/html")
+		hrefs := regexp.MustCompile(`<li><a href="([^"]*)"><code>`).FindAllStringSubmatch(a.body, -1)
+		if a.code != 400 || len(hrefs) != 2 {
+			t.Fatalf("%s: %d, want 400 with a link for each value: %.2000s", path, a.code, a.body)
+		}
+		for _, h := range hrefs {
+			u, err := url.Parse(html.UnescapeString(h[1]))
+			if err != nil || u.Scheme != "" || u.Host != "" || !strings.HasPrefix(u.Path, "./") {
+				t.Errorf("%s: link %q leaves the page's directory (scheme %q)", path, h[1], u.Scheme)
+			}
+		}
 	}
 }
