@@ -8,7 +8,6 @@ import (
 	"math"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/baton-hq/baton/internal/account"
@@ -132,8 +131,7 @@ func (h *Handler) noSuchPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.Require(ScopeRead, func(w http.ResponseWriter, r *http.Request) {
-		base := strings.Repeat("../", strings.Count(strings.TrimPrefix(r.URL.Path, "/admin/"), "/"))
-		h.pageError(w, r, http.StatusNotFound, base, "No such page: check the address.")
+		h.pageError(w, r, http.StatusNotFound, baseOf(r), "No such page: check the address.")
 	}).ServeHTTP(w, r)
 }
 

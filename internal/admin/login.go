@@ -171,12 +171,7 @@ func seeOther(w http.ResponseWriter, loc string) {
 // to where it is (so that a path prefix in front of Baton is kept), with
 // the page it asked for to come back to.
 func (h *Handler) toLogin(w http.ResponseWriter, r *http.Request) {
-	rest := r.URL.Path
-	if i := strings.Index(rest, "/admin/"); i >= 0 {
-		rest = rest[i+len("/admin/"):]
-	} else {
-		rest = ""
-	}
+	rest, _ := adminRest(r)
 	loc := strings.Repeat("../", strings.Count(rest, "/")) + "login"
 	next := rest
 	if r.URL.RawQuery != "" {

@@ -834,9 +834,20 @@ func (h *Handler) denyPage(w http.ResponseWriter, r *http.Request, status int, m
 
 // baseOf is where /admin/ is relative to the request's page.
 func baseOf(r *http.Request) string {
-	rest := r.URL.Path
-	if i := strings.Index(rest, "/admin/"); i >= 0 {
-		return strings.Repeat("../", strings.Count(rest[i+len("/admin/"):], "/"))
+	rest, _ := adminRest(r)
+	return strings.Repeat("../", strings.Count(rest, "/"))
+}
+
+// adminRest is the request's path after /admin/ as the browser sent it
+// (ok: the path has /admin/), the path a page's relative links and
+// redirects are resolved against. Not the decoded path: an escaped slash
+// (/admin/people/a%2Fb%2Fc) is no segment to the browser, and each one
+// counted as one led a page's links and the sign-in redirect up and out
+// of /admin/, to the host's own /login, /people.
+func adminRest(r *http.Request) (string, bool) {
+	p := r.URL.EscapedPath()
+	if i := strings.Index(p, "/admin/"); i >= 0 {
+		return p[i+len("/admin/"):], true
 	}
-	return ""
+	return "", false
 }
