@@ -150,3 +150,23 @@ func TestTimelineIsolatesNames(t *testing.T) {
 		}
 	}
 }
+
+// TestSentenceValuesLoseOverrides: a value set into one of the pages'
+// sentences (F) cannot be isolated there, and a report's group is what
+// anyone sent as a utm_source: the sentence saying which count's people
+// are listed read "group ‮evil. Period: 1 Nov 2026 to …", the rest of it
+// turned around by the override. The value is shown without it.
+func TestSentenceValuesLoseOverrides(t *testing.T) {
+	f := newFixture(t)
+	cookie, _ := f.login(fullToken)
+	a := f.req("GET", "/admin/people?reached=mql&group=%E2%80%AEevil%E2%81%A6&by=source&from=2026-11-01", "", "Cookie", cookie, "Accept", "text/html")
+	_, note, _ := strings.Cut(a.body, `<p class="note" role="status">`)
+	note, _, _ = strings.Cut(note, "</p>")
+	if want := "The people behind a report count: reached MQL, group evil. Period: 1 Nov 2026 to …. <a"; a.code != 200 || !strings.HasPrefix(note, want) {
+		t.Fatalf("%d, want the note to start %q:\n%s", a.code, want, a.body)
+	}
+	// The filter the page keeps is the group as given.
+	if !strings.Contains(a.body, `name="group" value="`+"\u202eevil\u2066"+`"`) {
+		t.Errorf("the group's hidden field changed:\n%s", a.body)
+	}
+}

@@ -34,3 +34,16 @@ func TestChartLabelsFitOnAPhone(t *testing.T) {
 		t.Errorf("a short label cut on a phone: %q", b.Narrow)
 	}
 }
+
+// TestChartLabelsLoseOverrides: a bar's title says its label and its
+// value in one text, and a label is what anyone sent as a utm_source: a
+// right-to-left override in it turned the value around (evil: 12 read
+// 21 :live). Labels are shown without overrides, embeddings or isolates.
+func TestChartLabelsLoseOverrides(t *testing.T) {
+	c := newChart("t", []string{"\u202eevil", "a\u2067b\u2069"}, []float64{12, 1}, func(v float64) string { return "" })
+	for i, want := range []string{"evil", "ab"} {
+		if b := c.Bars[i]; b.Label != want || b.Short != want || b.Narrow != want {
+			t.Errorf("bar %d: label %q, short %q, narrow %q, want %q", i, b.Label, b.Short, b.Narrow, want)
+		}
+	}
+}

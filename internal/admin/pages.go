@@ -158,8 +158,24 @@ func (p page) T(s string) string {
 	return one(s)
 }
 
-// F is T with fmt.Sprintf arguments.
+// F is T with fmt.Sprintf arguments. A text argument loses its control
+// characters and bidirectional overrides, embeddings and isolates
+// (textcut.Controls): it is set into the page's sentence, where a value
+// anyone can send (a report's group, a utm_source of "\u202eevil") turned
+// the rest of the sentence around, its period's dates included; a bdi
+// would isolate it, but the sentence is one text.
 func (p page) F(s string, args ...any) string {
+	cleaned := false
+	for i, a := range args {
+		if t, ok := a.(string); ok {
+			if c := textcut.Controls(t); c != t {
+				if !cleaned { // a caller's slice (F(s, xs...)) stays as it was
+					args, cleaned = slices.Clone(args), true
+				}
+				args[i] = c
+			}
+		}
+	}
 	if p.L == "ja" {
 		return fmt.Sprintf(p.T(s), args...)
 	}

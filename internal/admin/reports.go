@@ -22,6 +22,7 @@ import (
 	"github.com/baton-hq/baton/internal/rulebook"
 	"github.com/baton-hq/baton/internal/sla"
 	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/textcut"
 )
 
 // Reports serves /admin/reports and the dashboard.
@@ -423,6 +424,10 @@ func newChart(title string, labels []string, values []float64, text func(float64
 	}
 	c := chart{Title: title, Height: 28*len(labels) + 10}
 	for i, l := range labels {
+		// A bar's title says its label and value in one text: a label's
+		// bidirectional override (a utm_source anyone can send) turned
+		// the value after it around, 12 read 21.
+		l = textcut.Controls(l)
 		w := 0
 		if max > 0 {
 			w = int(values[i] / max * 240)
