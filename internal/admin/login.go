@@ -5,6 +5,8 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -198,7 +200,27 @@ func cleanNext(next string) string {
 			return ""
 		}
 	}
+	if downloadsAll(path) {
+		return ""
+	}
 	return next
+}
+
+// downloadsAll reports whether a page to come back to after sign-in is a
+// download of everything, of all (the backup) or of a person (their
+// disclosure, its parts), as the router reads the path (escapes decoded,
+// "." segments gone). Those are held to a request from Baton's own pages
+// (require), and the sign-in's redirect is one: a link to
+// /admin/login?next=backup, sent by anyone, had the store downloaded to
+// the admin's computer as they signed in, in their name in the audit
+// trail. Signed in, they land on the dashboard.
+func downloadsAll(p string) bool {
+	p, err := url.PathUnescape(p)
+	if err != nil {
+		return true
+	}
+	p = path.Clean(p)
+	return p == "backup" || slices.Contains(strings.Split(p, "/"), "disclosure")
 }
 
 // cookiePath is /admin below the public URL's path (a prefix in front of
