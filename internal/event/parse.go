@@ -1125,7 +1125,7 @@ func page(ev *Event, w wire, scrub Scrubber) error {
 		ev.UTM = ParseUTM(ev.URL)
 	}
 	if c := w.Context; c != nil && c.Campaign != nil && ev.UTM.Empty() {
-		ev.UTM = UTM{Source: c.Campaign.Source, Medium: c.Campaign.Medium, Campaign: c.Campaign.Name, Term: c.Campaign.Term, Content: c.Campaign.Content}
+		ev.UTM = UTM{Source: clipUTM(c.Campaign.Source), Medium: clipUTM(c.Campaign.Medium), Campaign: clipUTM(c.Campaign.Name), Term: clipUTM(c.Campaign.Term), Content: clipUTM(c.Campaign.Content)}
 	}
 	return nil
 }
@@ -1264,11 +1264,14 @@ func utmOf(q url.Values) UTM {
 	}
 }
 
+// clipUTM is a UTM value as kept: at most 256 bytes, cut before the
+// character that would not fit (half of a Japanese campaign name's last
+// character was invalid UTF-8, a report's group shown as U+FFFD), without
+// control characters and bidirectional overrides (anyone can send a
+// utm_source, which reports group and the workspace shows); bytes that
+// are no UTF-8 (%FF) are each run one U+FFFD, as a page shows them.
 func clipUTM(s string) string {
-	if len(s) > 256 {
-		return s[:256]
-	}
-	return s
+	return textcut.Bytes(textcut.Controls(strings.ToValidUTF8(s, "\ufffd")), 256)
 }
 
 // utmQuery reads the utm parameters of a query as url.ParseQuery and

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/url"
 	"reflect"
 	"slices"
 	"strconv"
@@ -1051,5 +1052,30 @@ func TestHashRouteUTM(t *testing.T) {
 	evs, err := Parse([]byte(`[["4,5,6",false,"1,2,3",1,"www","page",null,["https://www.example.com/page.html#/lp?utm_source=x&utm_medium=cpc&utm_campaign=y","LP",""],`+ts+`],`+ts+`]`), Browser, "", meta())
 	if err != nil || len(evs) != 1 || evs[0].UTM != (UTM{Source: "x", Medium: "cpc", Campaign: "y"}) {
 		t.Fatalf("%+v %v", evs, err)
+	}
+}
+
+// TestUTMValuesAsKept: a UTM value is kept to 256 bytes without cutting a
+// character in two (a Japanese campaign name's last character was kept
+// half, invalid UTF-8 a report showed as U+FFFD), without bidirectional
+// overrides and control characters (anyone can send a utm_source, which
+// reports group and the workspace shows), from a page's URL and from a
+// Segment call's context.campaign alike, which was kept whole, any size.
+func TestUTMValuesAsKept(t *testing.T) {
+	long := strings.Repeat("展示会", 40) // 360 bytes
+	u := ParseUTM("https://www.example.com/?utm_campaign=" + url.QueryEscape(long) + "&utm_source=%E2%80%AEevil&utm_medium=a%00b&utm_term=%FF")
+	if want := strings.Repeat("展示会", 29)[:255]; u.Campaign != want || !utf8.ValidString(u.Campaign) {
+		t.Errorf("campaign %q (%d bytes), want the first 85 characters", u.Campaign, len(u.Campaign))
+	}
+	if u.Source != "evil" || u.Medium != "ab" || u.Term != "\ufffd" {
+		t.Errorf("source %q, medium %q, term %q", u.Source, u.Medium, u.Term)
+	}
+	body := `{"type":"page","userId":"u","properties":{"url":"https://a.example/"},"context":{"campaign":{"name":"` + long + `","source":"\u202eevil","medium":"` + strings.Repeat("m", 300) + `"}}}`
+	evs, err := Parse([]byte(body), Server, "", meta())
+	if err != nil || len(evs) != 1 {
+		t.Fatal(evs, err)
+	}
+	if c := evs[0].UTM; c.Campaign != strings.Repeat("展示会", 29)[:255] || c.Source != "evil" || len(c.Medium) != 256 {
+		t.Errorf("context.campaign kept as %+v", c)
 	}
 }

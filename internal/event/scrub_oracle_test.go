@@ -21,10 +21,17 @@ func plainParseUTM(raw string) UTM {
 		return UTM{}
 	}
 	clip := func(s string) string {
-		if len(s) > 256 {
-			return s[:256]
+		var b strings.Builder
+		for _, r := range strings.ToValidUTF8(s, "\ufffd") {
+			switch {
+			case r < 0x20 && r != '\t' && r != '\n' && r != '\r', r >= 0x7f && r < 0xa0, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+			case b.Len()+len(string(r)) > 256:
+				return b.String()
+			default:
+				b.WriteRune(r)
+			}
 		}
-		return s
+		return b.String()
 	}
 	of := func(q url.Values) UTM {
 		return UTM{
