@@ -30,6 +30,12 @@ func TestSingleLineAttributes(t *testing.T) {
 	if known["name"] != "山田 太郎" || known["message"] != "一行目\n二行目" {
 		t.Errorf("form_fields: %q", known)
 	}
+	// Two spaces typed between the names (山田　　太郎) are one: the SFA's
+	// duplicate rules read 山田  太郎 as another name.
+	known, _ = SplitAttributes(map[string]string{"氏名": "山田\u3000\u3000太郎", "会社名": "株式会社  ゼブラ", "message": "a  b"}, nil)
+	if known["name"] != "山田 太郎" || known["company"] != "株式会社 ゼブラ" || known["message"] != "a  b" {
+		t.Errorf("spaces: %q", known)
+	}
 }
 
 // TestEveryAttributeIsSingleOrMultiLine: each attribute Baton names is

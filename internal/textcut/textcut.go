@@ -50,27 +50,31 @@ func control(r rune) bool {
 		r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
 }
 
-// Line returns s on one line: each run of line breaks and tabs (CR, LF,
-// U+2028, U+2029), with the spaces beside it, one space; the ends trimmed.
-// A CSV cell or a pasted name holds them ("新井\r\n 一郎" is 新井 一郎),
-// which an SFA's LastName or a page's title should never show. Controls
+// Line returns s on one line: each run of spaces, line breaks and tabs
+// (CR, LF, U+2028, U+2029, the ideographic space, any Unicode space) one
+// space; the ends trimmed. A CSV cell or a pasted name holds them
+// ("新井\r\n 一郎" is 新井 一郎), which an SFA's LastName or a page's title
+// should never show, nor a name typed with two spaces (山田　　太郎), which
+// the SFA's duplicate rules read as another name than 山田 太郎. Controls
 // keeps them, as an inquiry's lines are the person's.
 //
 // A value with nothing visible (only fillers, zero-width and format
 // characters: ㅤ, U+200B) is "": shown as a name, it made a link with no
 // text where the pages fall back to the email.
 func Line(s string) string {
-	if !strings.ContainsFunc(s, lineBreak) {
+	if !strings.ContainsFunc(s, lineBreak) && !strings.Contains(s, "  ") && isASCII(s) {
 		return visibleOr(strings.TrimSpace(s))
 	}
-	parts := strings.FieldsFunc(s, lineBreak)
-	kept := parts[:0]
-	for _, p := range parts {
-		if p = strings.TrimSpace(p); p != "" {
-			kept = append(kept, p)
+	return visibleOr(strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " "))
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
 		}
 	}
-	return visibleOr(strings.Join(kept, " "))
+	return true
 }
 
 func visibleOr(s string) string {

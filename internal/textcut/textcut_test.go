@@ -90,7 +90,8 @@ func TestLine(t *testing.T) {
 		{"新井\r\n一郎", "新井 一郎"},
 		{"株式会社ゼブラ\r\n東京支店", "株式会社ゼブラ 東京支店"},
 		{" a \t\r\n \n\n b\rc\u2028d\u2029e ", "a b c d e"},
-		{"\r\n山田  太郎\n", "山田  太郎"}, // spaces within a line as they are
+		{"\r\n山田  太郎\n", "山田 太郎"}, // a run of spaces is one
+		{"山田\u3000\u3000太郎", "山田 太郎"}, {"Taro \u00a0 Yamada", "Taro Yamada"}, {"a  b", "a b"}, {" a b ", "a b"},
 		{"\n\r\t ", ""},
 		{"山田 太郎", "山田 太郎"},
 		// Nothing visible: no value (a name of fillers was a link with no
