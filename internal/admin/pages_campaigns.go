@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/calendar"
 	"github.com/baton-hq/baton/internal/click"
 	"github.com/baton-hq/baton/internal/csvin"
 	"github.com/baton-hq/baton/internal/event"
@@ -122,8 +123,21 @@ func (h *Handler) createCampaign(w http.ResponseWriter, r *http.Request) {
 	}
 	var sent time.Time
 	if f.SentAt != "" {
-		t, err := time.ParseInLocation("2006-01-02T15:04", f.SentAt, h.loc())
-		if err != nil {
+		// A time the zone's clocks skip or show twice (a day they change)
+		// is refused: it was taken as another time, or one of the two, and
+		// the scanner window judged from it an hour off.
+		t, err := calendar.ParseLocal("2006-01-02T15:04", f.SentAt, h.loc())
+		var skipped *calendar.SkippedError
+		var twice *calendar.AmbiguousError
+		switch {
+		case errors.As(err, &skipped):
+			bad("sent_at", fmt.Sprintf("Send time: %s does not exist in %s (the clocks skip that time): pick another time.", f.SentAt, skipped.Loc))
+			return
+		case errors.As(err, &twice):
+			bad("sent_at", fmt.Sprintf("Send time: %s occurs twice in %s (%s, then %s): pick a time outside it, or give the time with its offset as sentAt to POST /admin/links.",
+				f.SentAt, twice.Loc, twice.First.Format("15:04 MST"), twice.Second.Format("15:04 MST")))
+			return
+		case err != nil:
 			bad("sent_at", "Send time: a date and time such as 2026-11-04T10:00.")
 			return
 		}

@@ -32,6 +32,8 @@ var jaPatterns = []jaPattern{
 	{regexp.MustCompile(`^the MQL definition lab is off: no rules file is loaded`), "MQL 定義ラボは無効です。ルールファイルが読み込まれていません（BATON_RULES に infra/rules.yaml などのルールファイルを指定してください）"},
 	{regexp.MustCompile(`^scoring is off: no rules file is loaded`), "スコアリングは無効です。ルールファイルが読み込まれていません（BATON_RULES に infra/rules.yaml などのルールファイルを指定してください）"},
 	{regexp.MustCompile(`^No such campaign: (.*)$`), "該当するキャンペーンはありません：$1"},
+	{regexp.MustCompile(`^Send time: (\S+) does not exist in (\S+) \(the clocks skip that time\): pick another time$`), "配信日時：$1 は $2 では存在しない時刻です（時計がその時刻を飛ばします）。別の時刻を入力してください"},
+	{regexp.MustCompile(`^Send time: (\S+) occurs twice in (\S+) \((.+), then (.+)\): pick a time outside it, or give the time with its offset as sentAt to POST /admin/links$`), "配信日時：$1 は $2 では 2 回あります（$3、続いて $4）。その時間帯を避けるか、POST /admin/links の sentAt にオフセット付きの日時で指定してください"},
 	{regexp.MustCompile(`^Campaign (\S+) exists already: choose another id, or open it from the list above$`), "キャンペーン $1 はすでにあります。別の ID にするか、上の一覧から開いてください"},
 	{regexp.MustCompile(`^The list could not be read: (.*)$`), "リストを読み込めませんでした：$1"},
 	// recipientcsv.

@@ -1,0 +1,82 @@
+package calendar
+
+import (
+	"fmt"
+	"time"
+)
+
+// SkippedError is a wall-clock time a zone's clocks jump over (the hour
+// they spring forward: 02:30 on 2026-03-08 in New York).
+type SkippedError struct {
+	Value string
+	Loc   *time.Location
+}
+
+func (e *SkippedError) Error() string {
+	return fmt.Sprintf("%s does not exist in %s: the clocks skip that time", e.Value, e.Loc)
+}
+
+// AmbiguousError is a wall-clock time a zone's clocks show twice (the hour
+// they fall back: 01:30 on 2026-11-01 in New York is 01:30 EDT, then 01:30
+// EST an hour later).
+type AmbiguousError struct {
+	Value         string
+	Loc           *time.Location
+	First, Second time.Time
+}
+
+func (e *AmbiguousError) Error() string {
+	return fmt.Sprintf("%s occurs twice in %s: %s, then %s", e.Value, e.Loc,
+		e.First.Format("15:04 MST"), e.Second.Format("15:04 MST"))
+}
+
+// ParseLocal reads s, written in layout without a zone, as a time on the
+// wall clock of loc. time.ParseInLocation takes a time the clocks skip or
+// show twice silently, as another time (02:30 on New York's spring-forward
+// day as 01:30 EST, an hour before what was typed) or as one of the two
+// (01:30 on its fall-back day as EDT, 01:30 on London's as GMT: each zone
+// differs); ParseLocal refuses them, a *SkippedError or an *AmbiguousError.
+func ParseLocal(layout, s string, loc *time.Location) (time.Time, error) {
+	wall, err := time.Parse(layout, s) // the fields typed, read as UTC
+	if err != nil {
+		return time.Time{}, err
+	}
+	t := time.Date(wall.Year(), wall.Month(), wall.Day(), wall.Hour(), wall.Minute(), wall.Second(), wall.Nanosecond(), loc)
+	// The instants whose clock in loc reads wall: tried at the offsets in
+	// force around it (a zone changes its offset at most once a day or so).
+	var found []time.Time
+	for _, near := range []time.Time{t, t.Add(-36 * time.Hour), t.Add(36 * time.Hour)} {
+		_, off := near.Zone()
+		u := wall.Add(-time.Duration(off) * time.Second).In(loc)
+		if sameClock(u, wall) && !containsTime(found, u) {
+			found = append(found, u)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return time.Time{}, &SkippedError{Value: s, Loc: loc}
+	case 1:
+		return found[0], nil
+	}
+	first, second := found[0], found[1]
+	if second.Before(first) {
+		first, second = second, first
+	}
+	return time.Time{}, &AmbiguousError{Value: s, Loc: loc, First: first, Second: second}
+}
+
+func sameClock(t, wall time.Time) bool {
+	y, m, d := t.Date()
+	wy, wm, wd := wall.Date()
+	return y == wy && m == wm && d == wd && t.Hour() == wall.Hour() && t.Minute() == wall.Minute() &&
+		t.Second() == wall.Second() && t.Nanosecond() == wall.Nanosecond()
+}
+
+func containsTime(ts []time.Time, t time.Time) bool {
+	for _, x := range ts {
+		if x.Equal(t) {
+			return true
+		}
+	}
+	return false
+}

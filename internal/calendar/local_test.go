@@ -1,0 +1,76 @@
+package calendar
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+// TestParseLocalAtTheClockChanges: a time typed for a day the clocks
+// change is read as typed, or refused when no such time exists (the hour
+// sprung forward) or it exists twice (the hour fallen back).
+// time.ParseInLocation read New York's 02:30 on 2026-03-08 as 01:30 EST
+// and London's 01:30 on 2026-10-25 as GMT but New York's 01:30 on
+// 2026-11-01 as EDT, without a word.
+func TestParseLocalAtTheClockChanges(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	const layout = "2006-01-02T15:04"
+	for _, c := range []struct {
+		loc       *time.Location
+		in        string
+		want      string // the instant in UTC; "" for a refusal
+		skipped   bool
+		ambiguous [2]string // the two instants in UTC
+	}{
+		{ny, "2026-03-08T01:59", "2026-03-08T06:59:00Z", false, [2]string{}},
+		{ny, "2026-03-08T02:00", "", true, [2]string{}},
+		{ny, "2026-03-08T02:30", "", true, [2]string{}},
+		{ny, "2026-03-08T03:00", "2026-03-08T07:00:00Z", false, [2]string{}},
+		{ny, "2026-11-01T00:59", "2026-11-01T04:59:00Z", false, [2]string{}},
+		{ny, "2026-11-01T01:00", "", false, [2]string{"2026-11-01T05:00:00Z", "2026-11-01T06:00:00Z"}},
+		{ny, "2026-11-01T01:30", "", false, [2]string{"2026-11-01T05:30:00Z", "2026-11-01T06:30:00Z"}},
+		{ny, "2026-11-01T02:00", "2026-11-01T07:00:00Z", false, [2]string{}},
+		{ny, "2026-11-04T10:00", "2026-11-04T15:00:00Z", false, [2]string{}},
+		{ny, "2026-07-04T10:00", "2026-07-04T14:00:00Z", false, [2]string{}},
+		{london, "2026-03-29T00:59", "2026-03-29T00:59:00Z", false, [2]string{}},
+		{london, "2026-03-29T01:30", "", true, [2]string{}},
+		{london, "2026-03-29T02:00", "2026-03-29T01:00:00Z", false, [2]string{}},
+		{london, "2026-10-25T01:30", "", false, [2]string{"2026-10-25T00:30:00Z", "2026-10-25T01:30:00Z"}},
+		{london, "2026-10-25T02:00", "2026-10-25T02:00:00Z", false, [2]string{}},
+		{tokyo, "2026-11-04T10:00", "2026-11-04T01:00:00Z", false, [2]string{}},
+		{time.UTC, "2026-03-08T02:30", "2026-03-08T02:30:00Z", false, [2]string{}},
+	} {
+		got, err := ParseLocal(layout, c.in, c.loc)
+		var skip *SkippedError
+		var amb *AmbiguousError
+		switch {
+		case c.want != "":
+			if err != nil || got.UTC().Format(time.RFC3339) != c.want {
+				t.Errorf("%s in %s: %v %v, want %s", c.in, c.loc, got.UTC(), err, c.want)
+			}
+		case c.skipped:
+			if !errors.As(err, &skip) {
+				t.Errorf("%s in %s: %v %v, want it refused as skipped", c.in, c.loc, got, err)
+			}
+		default:
+			if !errors.As(err, &amb) || amb.First.UTC().Format(time.RFC3339) != c.ambiguous[0] || amb.Second.UTC().Format(time.RFC3339) != c.ambiguous[1] {
+				t.Errorf("%s in %s: %v %v, want it refused as ambiguous %v", c.in, c.loc, got, err, c.ambiguous)
+			}
+		}
+	}
+	if _, err := ParseLocal(layout, "2026-11-04 10:00", ny); err == nil {
+		t.Error("a value not in the layout was read")
+	}
+	_, err = ParseLocal(layout, "2026-11-01T01:30", ny)
+	if want := "2026-11-01T01:30 occurs twice in America/New_York: 01:30 EDT, then 01:30 EST"; err == nil || err.Error() != want {
+		t.Errorf("message %v, want %s", err, want)
+	}
+}
