@@ -21,6 +21,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/baton-hq/baton/internal/calendar"
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/httpx"
@@ -338,10 +339,12 @@ func (p page) Date(s string) string {
 	return t.Format("2 Jan 2006")
 }
 
-// Zone names the configured time zone as its clocks say it now (JST).
+// Zone names the configured time zone as its clocks say it (JST; EST/EDT
+// for a zone that changes its clocks: the page's times may be of either
+// part of the year, and "EST" read in January labelled July's EDT times).
 // Every page shows it: times are in the configured zone (UTC by default),
 // and a team that left the default must not read UTC as JST.
-func (p page) Zone() string { return p.Now.In(p.loc()).Format("MST") }
+func (p page) Zone() string { return calendar.Abbreviations(p.loc(), p.Now) }
 
 // ZoneName is the configured zone's IANA name (Asia/Tokyo).
 func (p page) ZoneName() string { return p.loc().String() }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/audit"
+	"github.com/baton-hq/baton/internal/calendar"
 	"github.com/baton-hq/baton/internal/csvout"
 )
 
@@ -28,7 +29,7 @@ var auditActions = []string{"signin-failed", "refused", "signin", "erase", "disc
 // auditView is the audit page: its filters, rows and paging.
 type auditView struct {
 	Who, Action, From, To string
-	Zone                  string // the configured zone's abbreviation (JST)
+	Zone                  string // the configured zone's abbreviations (JST, EST/EDT: calendar.Abbreviations)
 	Actions               []string
 	Rows                  []audit.Entry
 	Error                 string
@@ -126,7 +127,7 @@ func (h *Handler) auditPage(w http.ResponseWriter, r *http.Request) {
 	if bad == nil {
 		bad = auditForm(q)
 	}
-	v := auditView{Who: f.who, Action: f.action, From: q.Get("from"), To: q.Get("to"), Actions: auditActions, Zone: h.wsNow().In(h.loc()).Format("MST")}
+	v := auditView{Who: f.who, Action: f.action, From: q.Get("from"), To: q.Get("to"), Actions: auditActions, Zone: calendar.Abbreviations(h.loc(), h.wsNow())}
 	cursor := q.Get("after")
 	if bad == nil && cursor != "" && !audit.ValidCursor(cursor) {
 		bad = &badParam{"after", "after must be the next of an earlier answer"}
@@ -170,7 +171,7 @@ func (h *Handler) auditCSV(w http.ResponseWriter, r *http.Request) {
 	if csvLang(r) == "ja" {
 		p.L = "ja"
 	}
-	zone := h.wsNow().In(p.Loc).Format("MST")
+	zone := calendar.Abbreviations(p.Loc, h.wsNow())
 	var rows [][]string
 	_, _, err := h.auditScan(r, f, "", auditCSVRows*4, func(e audit.Entry) bool {
 		who := p.Who(e.Who)

@@ -2,6 +2,8 @@ package calendar
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -79,4 +81,26 @@ func containsTime(ts []time.Time, t time.Time) bool {
 		}
 	}
 	return false
+}
+
+// Abbreviations names the zone loc as its clocks say it through the year
+// of t: "JST", or "EST/EDT", "GMT/BST" for a zone that changes its clocks
+// (its abbreviations in the order the year meets them). A page whose times
+// may be of any date says this, not the abbreviation of the moment it is
+// read: "EST" in January labelled July's times, which are EDT.
+func Abbreviations(loc *time.Location, t time.Time) string {
+	if loc == nil {
+		loc = time.UTC
+	}
+	var names []string
+	y := t.In(loc).Year()
+	for m := time.January; m <= time.December; m++ {
+		for _, d := range []int{1, 15} {
+			name, _ := time.Date(y, m, d, 12, 0, 0, 0, loc).Zone()
+			if !slices.Contains(names, name) {
+				names = append(names, name)
+			}
+		}
+	}
+	return strings.Join(names, "/")
 }

@@ -74,3 +74,22 @@ func TestParseLocalAtTheClockChanges(t *testing.T) {
 		t.Errorf("message %v, want %s", err, want)
 	}
 }
+
+// TestAbbreviations: a zone is named as its clocks say it through the
+// year, both names for one that changes them, whenever it is asked.
+func TestAbbreviations(t *testing.T) {
+	for zone, want := range map[string]string{"America/New_York": "EST/EDT", "Europe/London": "GMT/BST", "Asia/Tokyo": "JST", "UTC": "UTC", "Australia/Sydney": "AEDT/AEST"} {
+		loc, err := time.LoadLocation(zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, at := range []time.Time{time.Date(2026, 1, 10, 0, 0, 0, 0, time.UTC), time.Date(2026, 7, 10, 0, 0, 0, 0, time.UTC)} {
+			if got := Abbreviations(loc, at); got != want {
+				t.Errorf("%s at %v: %q, want %q", zone, at, got, want)
+			}
+		}
+	}
+	if got := Abbreviations(nil, time.Date(2026, 7, 10, 0, 0, 0, 0, time.UTC)); got != "UTC" {
+		t.Errorf("no zone: %q, want UTC", got)
+	}
+}
