@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/calendar"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/jatext"
 	"github.com/baton-hq/baton/internal/qualify"
@@ -90,12 +91,15 @@ func (m MQA) Summary() string {
 	fmt.Fprintf(&b, w.score, qualify.ScoreText(m.Score), qualify.ScoreText(m.Behaviour), qualify.ScoreText(m.Fit))
 	// The members' times are in the configured zone; which one is said
 	// once, as an MQL's summary does ("09:00" read as UTC otherwise).
+	// Both names when the members' times are either side of a clock change
+	// (EDT/EST).
 	heading := w.people
-	for _, p := range m.People {
-		if !p.LastActive.IsZero() {
-			heading = fmt.Sprintf(w.peopleIn, p.LastActive.Format("MST"))
-			break
-		}
+	active := make([]time.Time, len(m.People))
+	for i, p := range m.People {
+		active[i] = p.LastActive
+	}
+	if zones := calendar.AbbreviationsOf(active...); zones != "" {
+		heading = fmt.Sprintf(w.peopleIn, zones)
 	}
 	b.WriteString(heading)
 	for _, p := range m.People {

@@ -104,3 +104,20 @@ func Abbreviations(loc *time.Location, t time.Time) string {
 	}
 	return strings.Join(names, "/")
 }
+
+// AbbreviationsOf names the zones times are shown in, each once in the
+// order met, zero times aside: "JST", or "EDT/EST" for times either side
+// of a clock change. A heading over a list of times says this, not the
+// first time's zone alone.
+func AbbreviationsOf(ts ...time.Time) string {
+	var names []string
+	for _, t := range ts {
+		if t.IsZero() {
+			continue
+		}
+		if name, _ := t.Zone(); !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	return strings.Join(names, "/")
+}

@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/calendar"
 	"github.com/baton-hq/baton/internal/clock"
 
 	"github.com/baton-hq/baton/internal/event"
@@ -230,10 +231,16 @@ func (l Lead) Summary() string {
 	if l.LastTouch.Channel != "" || l.LastTouch.Source != "" || l.LastTouch.Referrer != "" {
 		fmt.Fprintf(&b, w.last, l.LastTouch.describe(w, l))
 	}
-	if len(l.Activity) > 0 {
+	shown := make([]time.Time, 0, summaryLines)
+	for i := 0; i < len(l.Activity) && i < summaryLines; i++ {
+		shown = append(shown, l.Activity[i].At)
+	}
+	if zones := calendar.AbbreviationsOf(shown...); zones != "" {
 		// The times below are in the configured timezone; which one is said
-		// once, so that sales reading "09:00" know it is JST, not UTC.
-		fmt.Fprintf(&b, w.recentIn, l.Activity[0].At.Format("MST"))
+		// once, so that sales reading "09:00" know it is JST, not UTC; both
+		// names when the lines are either side of a clock change (EDT/EST:
+		// the newest line's alone labelled the older ones wrong).
+		fmt.Fprintf(&b, w.recentIn, zones)
 	} else {
 		b.WriteString(w.recent)
 	}
