@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/text/width"
 
+	"github.com/baton-hq/baton/internal/calendar"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/rulebook"
 )
@@ -127,7 +128,7 @@ func dayRange(q url.Values, loc *time.Location) (from, to time.Time, bad *badPar
 		t *time.Time
 	}{{"from", &from}, {"to", &to}} {
 		if v := q.Get(p.k); v != "" {
-			t, err := time.ParseInLocation("2006-01-02", v, loc)
+			t, err := calendar.ParseDay(v, loc) // the day's first instant, where the clocks skip midnight too
 			if err == nil && t.Year() < 1 {
 				err = errors.New("year 0") // before Go's zero time: "to 0000-01-01" ended before any "from"
 			}
@@ -138,7 +139,7 @@ func dayRange(q url.Values, loc *time.Location) (from, to time.Time, bad *badPar
 		}
 	}
 	if !to.IsZero() {
-		to = to.AddDate(0, 0, 1) // the whole last day
+		to = calendar.NextDayStart(to, loc) // the whole last day
 		if !from.IsZero() && !from.Before(to) {
 			return from, to, &badParam{"to", "to must not be before from"} // as the reports say it
 		}

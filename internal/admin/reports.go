@@ -83,9 +83,9 @@ func (rp *Reports) parseFilter(r *http.Request) (reports.Filter, string, error) 
 		if v == "" {
 			continue
 		}
-		t, err := time.ParseInLocation("2006-01-02", v, f.Loc) // a date is a day where sales are
+		t, err := calendar.ParseDay(v, f.Loc) // a date is a day where sales are (its first instant)
 		if err == nil && p.name == "to" {
-			t = t.AddDate(0, 0, 1) // a date picked as the last day is in the range, as on the MQL page
+			t = calendar.NextDayStart(t, f.Loc) // a date picked as the last day is in the range, as on the MQL page
 		}
 		if err != nil {
 			if t, err = time.Parse(time.RFC3339, v); err != nil {

@@ -1,6 +1,7 @@
 package calendar
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -120,4 +121,55 @@ func AbbreviationsOf(ts ...time.Time) string {
 		}
 	}
 	return strings.Join(names, "/")
+}
+
+// DayStart is the first instant of the date y-m-d in loc (the date
+// normalised as time.Date does: day 32 is the next month's first). Where
+// the zone's clocks skip midnight itself (Santiago on 2026-09-06, Havana on
+// 2026-03-08: 23:59:59 then 01:00) time.Date gives 23:00 of the day before,
+// so "from 09-06" began an hour early and "to 09-05" ended an hour short;
+// the day begins at the jump. Where midnight is shown twice, the first.
+func DayStart(y int, m time.Month, d int, loc *time.Location) time.Time {
+	if loc == nil {
+		loc = time.UTC
+	}
+	t := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	want := time.Date(y, m, d, 0, 0, 0, 0, time.UTC) // the date, normalised
+	wy, wm, wd := want.Date()
+	if ty, tm, td := t.Date(); ty != wy || tm != wm || td != wd {
+		// The day before's last hour: the day begins when that zone ends.
+		if _, end := t.ZoneBounds(); !end.IsZero() {
+			return end
+		}
+		return t
+	}
+	// Midnight shown twice: the earlier one, if time.Date gave the later.
+	if _, err := ParseLocal(time.DateTime, want.Format(time.DateTime), loc); err != nil {
+		var twice *AmbiguousError
+		if errors.As(err, &twice) {
+			return twice.First
+		}
+	}
+	return t
+}
+
+// ParseDay reads a date (2026-11-01) as the first instant of that day in
+// loc (DayStart).
+func ParseDay(s string, loc *time.Location) (time.Time, error) {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return DayStart(d.Year(), d.Month(), d.Day(), loc), nil
+}
+
+// NextDayStart is the first instant of the day after t's date in loc:
+// the end of t's day (t.AddDate(0, 0, 1) at a midnight the clocks skip is
+// the day's 23:00).
+func NextDayStart(t time.Time, loc *time.Location) time.Time {
+	if loc == nil {
+		loc = time.UTC
+	}
+	y, m, d := t.In(loc).Date()
+	return DayStart(y, m, d+1, loc)
 }

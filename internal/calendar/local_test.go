@@ -93,3 +93,42 @@ func TestAbbreviations(t *testing.T) {
 		t.Errorf("no zone: %q, want UTC", got)
 	}
 }
+
+// TestDayStart: a day begins at its first instant in the zone, at the
+// jump where the clocks skip midnight (Santiago, Havana), at its first
+// midnight where they show it twice (Havana's fall back), at midnight
+// elsewhere (New York and London change at 02:00 and 01:00).
+func TestDayStart(t *testing.T) {
+	for _, c := range []struct {
+		zone, day, want, next string // next: the start of the day after
+	}{
+		{"America/Santiago", "2026-09-06", "2026-09-06T04:00:00Z", "2026-09-07T03:00:00Z"},
+		{"America/Santiago", "2026-09-05", "2026-09-05T04:00:00Z", "2026-09-06T04:00:00Z"},
+		{"America/Havana", "2026-03-08", "2026-03-08T05:00:00Z", "2026-03-09T04:00:00Z"},
+		{"America/Havana", "2026-11-01", "2026-11-01T04:00:00Z", "2026-11-02T05:00:00Z"},
+		{"Africa/Cairo", "2026-04-24", "2026-04-23T22:00:00Z", "2026-04-24T21:00:00Z"},
+		{"America/New_York", "2026-03-08", "2026-03-08T05:00:00Z", "2026-03-09T04:00:00Z"},
+		{"America/New_York", "2026-11-01", "2026-11-01T04:00:00Z", "2026-11-02T05:00:00Z"},
+		{"Europe/London", "2026-03-29", "2026-03-29T00:00:00Z", "2026-03-29T23:00:00Z"},
+		{"Europe/London", "2026-10-25", "2026-10-24T23:00:00Z", "2026-10-26T00:00:00Z"},
+		{"Asia/Tokyo", "2026-11-01", "2026-10-31T15:00:00Z", "2026-11-01T15:00:00Z"},
+	} {
+		loc, err := time.LoadLocation(c.zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := ParseDay(c.day, loc)
+		if err != nil || got.UTC().Format(time.RFC3339) != c.want {
+			t.Errorf("%s in %s starts %v %v, want %s", c.day, c.zone, got.UTC(), err, c.want)
+		}
+		if got.In(loc).Format(time.DateOnly) != c.day || got.Add(-time.Nanosecond).In(loc).Format(time.DateOnly) == c.day {
+			t.Errorf("%s in %s: %v is not the day's first instant", c.day, c.zone, got.In(loc))
+		}
+		if next := NextDayStart(got, loc); next.UTC().Format(time.RFC3339) != c.next {
+			t.Errorf("the day after %s in %s starts %v, want %s", c.day, c.zone, next.UTC(), c.next)
+		}
+	}
+	if _, err := ParseDay("2026-13-01", time.UTC); err == nil {
+		t.Error("month 13 read")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/baton-hq/baton/internal/calendar"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/table"
 )
@@ -24,9 +25,9 @@ func FunnelCounters(ctx context.Context, t table.Table, f Filter) (map[string]ma
 	for _, fd := range days {
 		// A counter's day is a date of the configured zone (the one the
 		// period's dates are read in), not a UTC day.
-		d, channel := time.Date(fd.Day.Year(), fd.Day.Month(), fd.Day.Day(), 0, 0, 0, 0, loc), fd.Channel
+		d, channel := calendar.DayStart(fd.Day.Year(), fd.Day.Month(), fd.Day.Day(), loc), fd.Channel
 		// Counters are by day: a day is in when it overlaps the period.
-		if (!f.To.IsZero() && !d.Before(f.To)) || (!f.From.IsZero() && !d.AddDate(0, 0, 1).After(f.From)) {
+		if (!f.To.IsZero() && !d.Before(f.To)) || (!f.From.IsZero() && !calendar.NextDayStart(d, loc).After(f.From)) {
 			continue
 		}
 		if f.Channel != "" && channel != f.Channel {

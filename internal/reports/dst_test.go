@@ -143,3 +143,40 @@ func local(t *testing.T, s string, loc *time.Location) time.Time {
 	}
 	return at
 }
+
+// TestCountersOfADayWithoutMidnight: Santiago's clocks skip midnight on
+// 2026-09-06 (23:59:59, then 01:00). The write-time counters of 09-05
+// and 09-06 are each in their own day's period, from and to read as the
+// admin reads dates (calendar.ParseDay, NextDayStart): 09-06's counter,
+// dated at 23:00 of 09-05 by time.Date, was in a period ending on 09-05.
+func TestCountersOfADayWithoutMidnight(t *testing.T) {
+	scl, err := time.LoadLocation("America/Santiago")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := newMonth(t)
+	m.q.Calendar = calendar.Calendar{Loc: scl}
+	m.mql("late", time.Date(2026, 9, 6, 3, 30, 0, 0, time.UTC))  // 09-05 23:30 -04
+	m.mql("early", time.Date(2026, 9, 6, 4, 30, 0, 0, time.UTC)) // 09-06 01:30 -03
+	m.clk.Set(time.Date(2026, 9, 10, 12, 0, 0, 0, time.UTC))
+	for _, c := range []struct {
+		from, to string
+		want     int64
+	}{{"2026-09-05", "2026-09-05", 1}, {"2026-09-06", "2026-09-06", 1}, {"2026-09-01", "2026-09-05", 1}, {"2026-09-06", "2026-09-30", 1}, {"2026-09-01", "2026-09-30", 2}} {
+		from, err := calendar.ParseDay(c.from, scl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		to, err := calendar.ParseDay(c.to, scl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctrs, err := reports.FunnelCounters(context.Background(), m.tb, reports.Filter{From: from, To: calendar.NextDayStart(to, scl), Loc: scl})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ctrs["(all)"][qualify.StageMQL]; got != c.want {
+			t.Errorf("%s to %s: %d MQLs, want %d", c.from, c.to, got, c.want)
+		}
+	}
+}
