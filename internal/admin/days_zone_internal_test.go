@@ -44,3 +44,24 @@ func TestDatesAreWholeDaysOfTheZone(t *testing.T) {
 		}
 	}
 }
+
+// TestDatedWhereTheClocksSkipMidnight: a time at its day's first instant
+// (an offline touch's day, a lead an import made) is its date alone, in
+// Santiago on 2026-09-06 at 01:00, where the day begins, as at midnight
+// elsewhere; a later time keeps its minute.
+func TestDatedWhereTheClocksSkipMidnight(t *testing.T) {
+	scl, err := time.LoadLocation("America/Santiago")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := page{L: "en", Loc: scl}
+	if got := p.Dated(calendar.DayStart(2026, 9, 6, scl)); got != "6 Sep 2026" {
+		t.Errorf("the day's start: %q", got)
+	}
+	if got := p.Dated(time.Date(2026, 9, 6, 1, 30, 0, 0, scl)); got != "6 Sep 2026 01:30" {
+		t.Errorf("a time of the day: %q", got)
+	}
+	if got := p.Dated(time.Date(2026, 9, 5, 0, 0, 0, 0, scl)); got != "5 Sep 2026" {
+		t.Errorf("a midnight: %q", got)
+	}
+}

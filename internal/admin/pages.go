@@ -429,12 +429,12 @@ func (p page) StageAt(at time.Time, cards []mqlCard) string {
 	return p.Dated(at)
 }
 
-// Dated is When, but a time that is its day's exact midnight in the
+// Dated is When, but a time that is its day's exact start (midnight) in the
 // configured zone is its date alone: a person an offline import created
 // (a fair's visitor) became a lead on the fair's day, at no hour; times
 // Baton or the tag took carry seconds and fractions.
 func (p page) Dated(t time.Time) string {
-	if l := t.In(p.Loc); !t.IsZero() && l.Equal(time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, p.Loc)) {
+	if l := t.In(p.Loc); !t.IsZero() && l.Equal(calendar.DayStart(l.Year(), l.Month(), l.Day(), p.Loc)) {
 		return p.Day(t)
 	}
 	return p.When(t)

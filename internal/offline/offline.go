@@ -30,6 +30,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/baton-hq/baton/internal/calendar"
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/csvin"
 	"github.com/baton-hq/baton/internal/event"
@@ -270,14 +271,17 @@ func ParseDate(s string, loc *time.Location) (time.Time, error) {
 	}
 	s = westernYear(s)
 	for _, layout := range []string{"2006-1-2", "2006/1/2", "2006年1月2日", "2006.1.2", "20060102", "Jan 2, 2006", "January 2, 2006"} {
-		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+		if t, err := time.Parse(layout, s); err == nil { // the date as written
 			if t.Year() < 2000 { // a year mistyped (0202): no touch's, as no event's
 				return time.Time{}, fmt.Errorf("date %q is before 2000", s)
 			}
 			if said != "" && t.Weekday() != wd {
 				return time.Time{}, fmt.Errorf("date %q: %s is a %s (%s), not %s: check the date", shown(in), t.Format("2006-01-02"), t.Weekday(), jaWeekdays[t.Weekday()], said)
 			}
-			return t, nil
+			// Its first instant in the zone: where the clocks skip
+			// midnight (Santiago's 2026-09-06) time.ParseInLocation made
+			// it 23:00 of the day before, filed there and a Saturday.
+			return calendar.DayStart(t.Year(), t.Month(), t.Day(), loc), nil
 		}
 	}
 	return time.Time{}, fmt.Errorf("date %q: write YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD, 2026年1月5日 or Jan 5, 2026", shown(in))
@@ -1175,7 +1179,7 @@ func instantDay(in, s, sign, hours, mins string, wd time.Weekday, said string, l
 			// not the day before west of UTC.
 			d = t
 		}
-		d = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
+		d = calendar.DayStart(d.Year(), d.Month(), d.Day(), loc)
 		if d.Year() < 2000 {
 			return time.Time{}, fmt.Errorf("date %q is before 2000", shown(in))
 		}

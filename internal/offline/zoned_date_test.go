@@ -114,3 +114,30 @@ func TestZonedListImportedBeforeIsRepeated(t *testing.T) {
 		t.Fatalf("a third time: %+v %v", res, err)
 	}
 }
+
+// TestDateWhereTheClocksSkipMidnight: in Santiago the clocks go from
+// 23:59:59 on 2026-09-05 to 01:00 on 09-06. A touch dated 09-06 (Sunday)
+// was made 23:00 of Saturday 09-05: filed on the day before, and a row
+// that wrote its weekday, 2026/9/6(日), refused as a Saturday. It is the
+// day's first instant, 01:00; New York's and London's days of a clock
+// change start at midnight as before.
+func TestDateWhereTheClocksSkipMidnight(t *testing.T) {
+	for _, c := range []struct{ zone, in, want string }{
+		{"America/Santiago", "2026-09-06", "2026-09-06T01:00:00-03:00"},
+		{"America/Santiago", "2026/9/6(日)", "2026-09-06T01:00:00-03:00"},
+		{"America/Santiago", "2026-09-06T15:00:00Z", "2026-09-06T01:00:00-03:00"},
+		{"America/Santiago", "2026-09-05", "2026-09-05T00:00:00-04:00"},
+		{"America/New_York", "2026-03-08", "2026-03-08T00:00:00-05:00"},
+		{"America/New_York", "2026/11/1(Sun)", "2026-11-01T00:00:00-04:00"},
+		{"Europe/London", "2026-10-25", "2026-10-25T00:00:00+01:00"},
+	} {
+		loc, err := time.LoadLocation(c.zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := ParseDate(c.in, loc)
+		if err != nil || d.Format(time.RFC3339) != c.want || d.Location() != loc {
+			t.Errorf("%s, %q: %v %v, want %s", c.zone, c.in, d, err, c.want)
+		}
+	}
+}

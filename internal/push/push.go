@@ -280,7 +280,7 @@ func (l Lead) Summary() string {
 // as a time it never had: sales thanked a visitor for coming at
 // midnight), else its minute.
 func when(typ string, at time.Time) string {
-	if typ == event.Offline && at.Hour() == 0 && at.Minute() == 0 && at.Second() == 0 {
+	if y, m, d := at.Date(); typ == event.Offline && at.Equal(calendar.DayStart(y, m, d, at.Location())) {
 		return at.Format("2006-01-02")
 	}
 	return at.Format("2006-01-02 15:04")

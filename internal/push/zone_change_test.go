@@ -39,3 +39,17 @@ func TestSummaryTimesEitherSideOfAClockChange(t *testing.T) {
 		t.Errorf("MQA summary:\n%s", got)
 	}
 }
+
+// TestOfflineDayWhereTheClocksSkipMidnight: a fair's visit imported for
+// Santiago's 2026-09-06, whose first instant is 01:00 (the clocks skip
+// midnight), is its day alone on the summary, as a midnight is elsewhere.
+func TestOfflineDayWhereTheClocksSkipMidnight(t *testing.T) {
+	scl, err := time.LoadLocation("America/Santiago")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := push.Lead{Condition: "hot", Grade: "A", Activity: []push.Activity{{Type: event.Offline, Title: "Expo", At: time.Date(2026, 9, 6, 4, 0, 0, 0, time.UTC).In(scl)}}}
+	if got := l.Summary(); !strings.Contains(got, "- 2026-09-06 ") || strings.Contains(got, "01:00") {
+		t.Errorf("summary:\n%s", got)
+	}
+}
