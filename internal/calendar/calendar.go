@@ -1,6 +1,7 @@
 // Package calendar is the working calendar sales keep: a time zone, working
 // days and hours, and public holidays (Japan's computed from the Act on
-// National Holidays). The SLA is measured on it ("8 business hours" means
+// National Holidays; the US federal holidays and England and Wales' bank
+// holidays too). The SLA is measured on it ("8 business hours" means
 // eight hours of the sales team's working time, not of the wall clock), and
 // days (daily caps, report periods) are the time zone's days.
 package calendar
@@ -19,7 +20,7 @@ type Calendar struct {
 	Business   bool
 	Days       [7]bool         // by time.Weekday
 	Start, End time.Duration   // working hours, from midnight
-	Japan      bool            // Japanese public holidays are off
+	Public     []string        // computed public holidays that are off (Computed: japan, us, england)
 	Extra      map[string]bool // days off, YYYY-MM-DD
 	Yearly     map[string]bool // days off every year, MM-DD (年末年始, お盆)
 }
@@ -44,12 +45,23 @@ func (c Calendar) Working(t time.Time) bool {
 	if !c.Days[t.Weekday()] || c.Extra[t.Format("2006-01-02")] || c.Yearly[t.Format("01-02")] {
 		return false
 	}
-	if c.Japan {
-		if _, ok := JapanHoliday(t.Year(), t.Month(), t.Day()); ok {
-			return false
+	for _, name := range c.Public {
+		if holiday := Computed[name]; holiday != nil {
+			if _, ok := holiday(t.Year(), t.Month(), t.Day()); ok {
+				return false
+			}
 		}
 	}
 	return true
+}
+
+// Computed are the public holiday calendars Baton computes, by the name
+// the config file gives them: each says whether a date is a holiday and
+// its name.
+var Computed = map[string]func(y int, m time.Month, d int) (string, bool){
+	"japan":   JapanHoliday,
+	"us":      USHoliday,
+	"england": EnglandHoliday,
 }
 
 // Between is the working time from a to b (0 when b is not after a).

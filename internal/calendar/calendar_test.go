@@ -37,7 +37,7 @@ func TestBusinessTime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := Calendar{Loc: tokyo, Business: true, Days: days, Start: start, End: end, Japan: true}
+	c := Calendar{Loc: tokyo, Business: true, Days: days, Start: start, End: end, Public: []string{"japan"}}
 	at := func(s string) time.Time {
 		v, err := time.ParseInLocation("2006-01-02 15:04", s, tokyo)
 		if err != nil {
@@ -81,7 +81,7 @@ func TestBusinessTime(t *testing.T) {
 func TestHolidayEntries(t *testing.T) {
 	tokyo, _ := time.LoadLocation("Asia/Tokyo")
 	days, _ := ParseDays([]string{"mon", "tue", "wed", "thu", "fri"})
-	c := Calendar{Loc: tokyo, Business: true, Days: days, Start: 9 * time.Hour, End: 18 * time.Hour, Japan: true,
+	c := Calendar{Loc: tokyo, Business: true, Days: days, Start: 9 * time.Hour, End: 18 * time.Hour, Public: []string{"japan"},
 		Extra: map[string]bool{}, Yearly: map[string]bool{}}
 	for _, h := range []string{"12-29..01-03", "08-13..08-15", "2027-05-06..2027-05-07", " 2026-11-24 "} {
 		dates, yearly, err := ParseHoliday(h)
@@ -207,5 +207,49 @@ func TestHoursToMidnight(t *testing.T) {
 	whole := Calendar{Business: true, End: 24 * time.Hour}
 	if got := whole.Describe(48 * time.Hour); got != "2 business days" {
 		t.Errorf("describe: %q", got)
+	}
+}
+
+// TestComputedUSAndEnglandHolidays: the US federal holidays as observed
+// (a Saturday's on the Friday, a Sunday's on the Monday, New Year's Day
+// on a Saturday on 31 December) and England and Wales' bank holidays
+// (Easter's, May's and August's Mondays, Christmas and Boxing Day moved
+// past a weekend), each year's list against the published one.
+func TestComputedUSAndEnglandHolidays(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		year int
+		want []string
+	}{
+		{"us", 2026, []string{"2026-01-01", "2026-01-19", "2026-02-16", "2026-05-25", "2026-06-19", "2026-07-03", "2026-07-04", "2026-09-07", "2026-10-12", "2026-11-11", "2026-11-26", "2026-12-25"}},
+		{"us", 2027, []string{"2027-01-01", "2027-01-18", "2027-02-15", "2027-05-31", "2027-06-18", "2027-06-19", "2027-07-04", "2027-07-05", "2027-09-06", "2027-10-11", "2027-11-11", "2027-11-25", "2027-12-24", "2027-12-25", "2027-12-31"}},
+		{"us", 2020, []string{"2020-01-01", "2020-01-20", "2020-02-17", "2020-05-25", "2020-07-03", "2020-07-04", "2020-09-07", "2020-10-12", "2020-11-11", "2020-11-26", "2020-12-25"}}, // no Juneteenth before 2021
+		{"england", 2026, []string{"2026-01-01", "2026-04-03", "2026-04-06", "2026-05-04", "2026-05-25", "2026-08-31", "2026-12-25", "2026-12-28"}},
+		{"england", 2027, []string{"2027-01-01", "2027-03-26", "2027-03-29", "2027-05-03", "2027-05-31", "2027-08-30", "2027-12-27", "2027-12-28"}},
+		{"england", 2021, []string{"2021-01-01", "2021-04-02", "2021-04-05", "2021-05-03", "2021-05-31", "2021-08-30", "2021-12-27", "2021-12-28"}},
+		{"england", 2028, []string{"2028-01-03", "2028-04-14", "2028-04-17", "2028-05-01", "2028-05-29", "2028-08-28", "2028-12-25", "2028-12-26"}},
+	} {
+		var got []string
+		for d := time.Date(c.year, 1, 1, 0, 0, 0, 0, time.UTC); d.Year() == c.year; d = d.AddDate(0, 0, 1) {
+			if _, ok := Computed[c.name](d.Year(), d.Month(), d.Day()); ok {
+				got = append(got, d.Format(time.DateOnly))
+			}
+		}
+		if strings.Join(got, " ") != strings.Join(c.want, " ") {
+			t.Errorf("%s %d:\n got %v\nwant %v", c.name, c.year, got, c.want)
+		}
+	}
+	// A working calendar takes them off.
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var days [7]bool
+	for d := time.Monday; d <= time.Friday; d++ {
+		days[d] = true
+	}
+	c := Calendar{Loc: ny, Business: true, Days: days, Start: 9 * time.Hour, End: 17 * time.Hour, Public: []string{"us"}}
+	if c.Working(time.Date(2026, 11, 26, 12, 0, 0, 0, ny)) || !c.Working(time.Date(2026, 11, 27, 12, 0, 0, 0, ny)) {
+		t.Error("Thanksgiving is off, the day after is worked")
 	}
 }

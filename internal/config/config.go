@@ -372,7 +372,7 @@ func (f File) Warnings() []string {
 type CalendarFile struct {
 	WorkingDays []string `yaml:"working_days"` // default mon..fri
 	Hours       string   `yaml:"hours"`        // default 09:00-18:00
-	Holidays    []string `yaml:"holidays"`     // "japan" (Japanese public holidays), dates (2026-12-29), days every year (12-29), ranges (12-29..01-03)
+	Holidays    []string `yaml:"holidays"`     // "japan", "us", "england" (computed public holidays), dates (2026-12-29), days every year (12-29), ranges (12-29..01-03)
 }
 
 // AdminToken is an admin credential: the hex SHA-256 of the token (never
@@ -790,12 +790,12 @@ func (f File) Cal() (calendar.Calendar, error) {
 	}
 	for _, h := range f.Calendar.Holidays {
 		switch h = strings.TrimSpace(h); {
-		case strings.EqualFold(h, "japan"):
-			c.Japan = true
+		case calendar.Computed[strings.ToLower(h)] != nil:
+			c.Public = append(c.Public, strings.ToLower(h))
 		default:
 			dates, yearly, err := calendar.ParseHoliday(h)
 			if err != nil {
-				return c, fmt.Errorf("calendar.holidays: %v: write japan, a date (2026-12-29), a day every year (12-29) or a range of them (12-29..01-03)", err)
+				return c, fmt.Errorf("calendar.holidays: %v: write japan, us or england (computed public holidays), a date (2026-12-29), a day every year (12-29) or a range of them (12-29..01-03)", err)
 			}
 			for _, d := range dates {
 				c.Extra[d] = true

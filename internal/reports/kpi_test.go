@@ -16,7 +16,7 @@ func TestElapsedIsWorkingTime(t *testing.T) {
 		t.Fatal(err)
 	}
 	days, _ := calendar.ParseDays([]string{"mon", "tue", "wed", "thu", "fri"})
-	cal := calendar.Calendar{Loc: tokyo, Days: days, Start: 9 * time.Hour, End: 18 * time.Hour, Japan: true}
+	cal := calendar.Calendar{Loc: tokyo, Days: days, Start: 9 * time.Hour, End: 18 * time.Hour, Public: []string{"japan"}}
 	start, end := MonthOf(cal, time.Date(2026, 12, 8, 3, 0, 0, 0, time.UTC))
 	if !start.Equal(time.Date(2026, 12, 1, 0, 0, 0, 0, tokyo)) || !end.Equal(time.Date(2027, 1, 1, 0, 0, 0, 0, tokyo)) {
 		t.Fatalf("month %v - %v", start, end)

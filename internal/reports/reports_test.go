@@ -125,7 +125,7 @@ func TestSLA(t *testing.T) {
 func TestSLAOnBusinessTime(t *testing.T) {
 	tokyo, _ := time.LoadLocation("Asia/Tokyo")
 	days, _ := calendar.ParseDays([]string{"mon", "tue", "wed", "thu", "fri"})
-	cal := calendar.Calendar{Loc: tokyo, Business: true, Days: days, Start: 9 * time.Hour, End: 18 * time.Hour, Japan: true}
+	cal := calendar.Calendar{Loc: tokyo, Business: true, Days: days, Start: 9 * time.Hour, End: 18 * time.Hour, Public: []string{"japan"}}
 	mql := time.Date(2026, 11, 27, 17, 0, 0, 0, tokyo)
 	acc := time.Date(2026, 11, 30, 10, 0, 0, 0, tokyo)
 	p := &Person{

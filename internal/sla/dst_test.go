@@ -23,8 +23,8 @@ import (
 
 // TestOneBusinessDayAcrossAClockChange: a New York team (and a London
 // one) configured as the README says, one business day to answer, 09:00
-// to 17:00 on weekdays, their own holidays listed as dates (Japan's alone
-// are computed). An MQL delivered on Friday at 16:00 before the weekend
+// to 17:00 on weekdays, their own holidays listed as dates or computed
+// (us, england). An MQL delivered on Friday at 16:00 before the weekend
 // the clocks change is in time on Monday at 16:00 (one hour on Friday,
 // seven on Monday: no hour gained or lost on the Sunday) and announced
 // at 16:01, once; one delivered before Thanksgiving waits over the
@@ -43,6 +43,14 @@ func TestOneBusinessDayAcrossAClockChange(t *testing.T) {
 			"America/New_York", "2026-11-25 16:00", "2026-11-30 16:00"},
 		{"london, fall back", "timezone: Europe/London\nsla: {accept_within: 1bd, business_time: true}\ncalendar: {hours: \"09:00-17:00\", holidays: [\"12-25..12-26\", 2026-12-28]}\n",
 			"Europe/London", "2026-10-23 16:00", "2026-10-26 16:00"},
+		{"new york, computed us holidays", "timezone: America/New_York\nsla: {accept_within: 1bd, business_time: true}\ncalendar: {hours: \"09:00-17:00\", holidays: [us, 2026-11-27]}\n",
+			"America/New_York", "2026-11-25 16:00", "2026-11-30 16:00"},
+		{"new york, independence day observed on friday", "timezone: America/New_York\nsla: {accept_within: 1bd, business_time: true}\ncalendar: {hours: \"09:00-17:00\", holidays: [US]}\n",
+			"America/New_York", "2026-07-02 16:00", "2026-07-06 16:00"},
+		{"london, computed bank holidays at christmas", "timezone: Europe/London\nsla: {accept_within: 1bd, business_time: true}\ncalendar: {hours: \"09:00-17:00\", holidays: [england]}\n",
+			"Europe/London", "2026-12-24 16:00", "2026-12-29 16:00"},
+		{"london, computed easter", "timezone: Europe/London\nsla: {accept_within: 1bd, business_time: true}\ncalendar: {hours: \"09:00-17:00\", holidays: [england]}\n",
+			"Europe/London", "2026-04-02 16:00", "2026-04-07 16:00"},
 		{"london, spring forward", "timezone: Europe/London\nsla: {accept_within: 1bd, business_time: true}\ncalendar: {hours: \"09:00-17:00\"}\n",
 			"Europe/London", "2026-03-27 16:00", "2026-03-30 16:00"},
 	} {
