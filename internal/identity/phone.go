@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Japanese forms ask a phone number in one box, typed with whatever dash
@@ -23,8 +24,18 @@ var phoneDashes = strings.NewReplacer("ー", "-", "‐", "-", "‑", "-", "‒",
 // extension, 03ー1234ー5678 内線12; a note, (携帯); TEL:) has ASCII dashes
 // between its digits and its words as typed: a dash between two digits is
 // no long vowel (センター keeps its ー, 内線ー12 too). Nothing else changes:
-// the grouping is the person's.
+// the grouping is the person's. Format characters (a zero-width space or
+// joiner, a soft hyphen, a BOM: pasted from a web page or a signature)
+// go: invisible, they make a number no dialler or SFA search matches.
 func phoneValue(v string) string {
+	if strings.ContainsFunc(v, formatChar) {
+		v = strings.Map(func(r rune) rune {
+			if formatChar(r) {
+				return -1
+			}
+			return r
+		}, v)
+	}
 	if joined, ok := sharedBoxes(v); ok {
 		return joined
 	}
@@ -44,6 +55,8 @@ func phoneValue(v string) string {
 	}
 	return p
 }
+
+func formatChar(r rune) bool { return unicode.Is(unicode.Cf, r) }
 
 // dashesInNumber is v with each dash phoneDashes knows that stands between
 // a digit (or a closing bracket: (03)ー1234) and a digit (or an opening
