@@ -78,18 +78,22 @@ func dashesInNumber(v string) string {
 	return string(rs)
 }
 
+// phoneAttributes are the attributes holding a phone number: the phone
+// and a mobile's, each written so (phoneValue) and asked in boxes alike.
+var phoneAttributes = map[string]bool{"phone": true, "mobile": true}
+
 // sharedPhoneName is the name of a phone's field (as lastBracketed reads
 // it) whose name is followed by empty brackets (tel[], 電話番号[],
-// form_fields[tel][]): a number's boxes sharing one name. Only a phone's:
-// a checkbox group's (industry[]) stays custom, its values comma-joined
-// being no one value an SFA's field takes.
+// keitai[], form_fields[tel][]): a number's boxes sharing one name. Only a
+// phone's or a mobile's: a checkbox group's (industry[]) stays custom, its
+// values comma-joined being no one value an SFA's field takes.
 func sharedPhoneName(key string) (string, bool) {
 	base, ok := strings.CutSuffix(key, "[]")
 	if !ok || base == "" {
 		return "", false
 	}
 	inner := lastBracketed(base)
-	if name, _ := spacedAttribute(inner); name != "phone" {
+	if name, _ := spacedAttribute(inner); !phoneAttributes[name] {
 		return "", false
 	}
 	return inner, true
@@ -121,9 +125,10 @@ func sharedBoxes(v string) (string, bool) {
 
 // phoneBox is the name of one box of a number asked in several, and which
 // box: tel1, tel_2, phone-3, 電話番号1, tel[0], tel[data][2] (MW WP Form),
-// form_fields[tel1]. The index is one digit; group is the name without it,
-// the same for a number's boxes.
-func phoneBox(key string) (group string, index int, ok bool) {
+// form_fields[tel1]; a mobile's too (keitai1, 携帯電話1). The index is one
+// digit; group is the name without it, the same for a number's boxes;
+// attr the number's attribute (phone or mobile).
+func phoneBox(key string) (group string, index int, attr string, ok bool) {
 	var base, digit string
 	if k, bracketed := strings.CutSuffix(key, "]"); bracketed && len(k) > 2 && k[len(k)-2] == '[' {
 		group, digit = k[:len(k)-2], k[len(k)-1:] // tel[0], tel[data][0]
@@ -131,7 +136,7 @@ func phoneBox(key string) (group string, index int, ok bool) {
 	} else {
 		inner := lastBracketed(key)
 		if len(inner) < 2 {
-			return "", 0, false
+			return "", 0, "", false
 		}
 		digit = inner[len(inner)-1:]
 		base = strings.TrimRight(inner[:len(inner)-1], "_-")
@@ -139,20 +144,21 @@ func phoneBox(key string) (group string, index int, ok bool) {
 	}
 	n, err := strconv.Atoi(digit)
 	if err != nil || base == "" {
-		return "", 0, false
+		return "", 0, "", false
 	}
-	if name, _ := spacedAttribute(lastBracketed(base)); name != "phone" {
-		return "", 0, false
+	if attr, _ = spacedAttribute(lastBracketed(base)); !phoneAttributes[attr] {
+		return "", 0, "", false
 	}
-	return group, n, true
+	return group, n, attr, true
 }
 
 // joinPhoneBoxes moves a number asked in two to four boxes (their names by
 // phoneBox, numbered without a gap, each digits only, 15 digits at most in
-// all) out of custom into known's phone, joined by dashes in the boxes'
-// order, unless a phone was given whole. Boxes that do not make a number stay custom, as sent.
-func joinPhoneBoxes(known, custom map[string]string) {
-	if _, ok := known["phone"]; ok {
+// all) out of custom into known's attr (phone, or mobile for a mobile's
+// boxes), joined by dashes in the boxes' order, unless that number was
+// given whole. Boxes that do not make a number stay custom, as sent.
+func joinPhoneBoxes(known, custom map[string]string, attr string) {
+	if _, ok := known[attr]; ok {
 		return
 	}
 	type box struct {
@@ -161,7 +167,7 @@ func joinPhoneBoxes(known, custom map[string]string) {
 	}
 	groups := map[string][]box{}
 	for k, v := range custom {
-		if base, i, ok := phoneBox(k); ok && digitsOnly(v) {
+		if base, i, a, ok := phoneBox(k); ok && a == attr && digitsOnly(v) {
 			groups[base] = append(groups[base], box{k, i})
 		}
 	}
@@ -190,7 +196,7 @@ func joinPhoneBoxes(known, custom map[string]string) {
 		if parts == nil || digits > maxPhoneDigits {
 			continue
 		}
-		known["phone"] = strings.Join(parts, "-")
+		known[attr] = strings.Join(parts, "-")
 		for _, x := range bs {
 			delete(custom, x.key)
 		}

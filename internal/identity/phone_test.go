@@ -144,7 +144,7 @@ func TestJapaneseFormNames(t *testing.T) {
 	for name, want := range map[string]string{
 		"sei": "last_name", "mei": "first_name", "shimei": "name", "onamae": "name",
 		"kaisya": "company", "kaisyamei": "company", "社名": "company", "法人名": "company", "団体名": "company",
-		"yakusyoku": "title", "busyo": "department", "denwa": "phone", "keitai": "phone", "携帯電話": "phone",
+		"yakusyoku": "title", "busyo": "department", "denwa": "phone", "keitai": "mobile", "携帯電話": "mobile",
 		"pref": "region", "todofuken": "region", "jugyoin": "employees", "gyoshu": "industry", "yosan": "budget",
 		"naiyou": "message", "ホームページ": "website",
 	} {
@@ -156,22 +156,18 @@ func TestJapaneseFormNames(t *testing.T) {
 }
 
 // TestTwoFieldsNameOneAttribute: a form asking an office's number and a
-// mobile's (tel and keitai, 電話番号 and 携帯電話, phone and mobilephone)
-// gives the phone the office's, the mobile's kept custom; a mobile's is
-// the phone when the form asks no other. Two other fields naming one
-// attribute give it the first by name, the other custom. Map order once
-// chose, and the other value was lost.
+// mobile's (tel and keitai) gives the phone the office's and the mobile
+// its own attribute (TestMobileBesideTheOffice). Two other fields naming
+// one attribute give it the first by name, the other custom. Map order
+// once chose, and the other value was lost.
 func TestTwoFieldsNameOneAttribute(t *testing.T) {
 	for _, c := range []struct {
 		fields    map[string]string
 		attr, val string
 		custom    string
 	}{
-		{map[string]string{"tel": "03-1234-5678", "keitai": "090-1234-5678"}, "phone", "03-1234-5678", "keitai"},
-		{map[string]string{"電話番号": "03-1234-5678", "携帯電話": "090-1234-5678"}, "phone", "03-1234-5678", "携帯電話"},
-		{map[string]string{"phone": "03-1234-5678", "mobilephone": "090-1234-5678"}, "phone", "03-1234-5678", "mobilephone"},
-		{map[string]string{"tel1": "03", "tel2": "1234", "tel3": "5678", "携帯番号": "090-1234-5678"}, "phone", "03-1234-5678", "携帯番号"},
-		{map[string]string{"keitai": "090ー1234ー5678"}, "phone", "090-1234-5678", ""},
+		{map[string]string{"tel": "03-1234-5678", "keitai": "090-1234-5678"}, "phone", "03-1234-5678", ""},
+		{map[string]string{"keitai": "090-1234-5678", "携帯電話": "080-1111-2222"}, "mobile", "090-1234-5678", "携帯電話"},
 		{map[string]string{"company": "アクメ", "kaisya": "アクメ商事"}, "company", "アクメ", "kaisya"},
 	} {
 		for range 20 { // map order varies from run to run
@@ -184,8 +180,8 @@ func TestTwoFieldsNameOneAttribute(t *testing.T) {
 	}
 }
 
-// TestOtherNumbersWrittenAsThePhone: a mobile's number beside the office's,
-// or a second field naming a phone, stays custom, and the SFA's summary
+// TestOtherNumbersWrittenAsThePhone: a second field naming a phone (or a
+// second mobile's) stays custom, and the SFA's summary
 // gives it to sales (push's form values): it is written as the phone is,
 // half-width with ASCII dashes. It kept the long-vowel marks typed in it
 // (090ー1234ー5678) while the office's number beside it had dashes.
@@ -195,15 +191,56 @@ func TestOtherNumbersWrittenAsThePhone(t *testing.T) {
 		key    string
 		want   string
 	}{
-		{map[string]string{"tel": "03-1234-5678", "keitai": "０９０ー１２３４ー５６７８"}, "keitai", "090-1234-5678"},
-		{map[string]string{"電話番号": "03ー1234ー5678", "携帯電話": "090―1234―5678"}, "携帯電話", "090-1234-5678"},
-		{map[string]string{"電話番号": "03ー1234ー5678", "携帯電話": "090ー1234ー5678（夜間）"}, "携帯電話", "090-1234-5678(夜間)"},
 		{map[string]string{"phone": "03-1234-5678", "tel": "06ー6666ー0000"}, "tel", "06-6666-0000"},
+		{map[string]string{"tel": "03-1234-5678", "keitai": "090-1234-5678", "携帯電話": "０８０ー１１１１ー２２２２"}, "携帯電話", "080-1111-2222"},
 	} {
 		known, custom := SplitAttributes(c.fields, nil)
 		if custom[c.key] != c.want || known["phone"] == "" {
 			t.Errorf("%q: phone %q, custom %q; want %s %q", c.fields, known["phone"], custom, c.key, c.want)
 		}
+	}
+}
+
+// TestMobileBesideTheOffice: a mobile's number (keitai, 携帯電話,
+// mobilephone, Mobile, 携帯番号; its boxes, keitai1-3, keitai[]; a field
+// labelled 携帯電話) is the mobile attribute, which Salesforce's
+// MobilePhone and HubSpot's mobilephone take, written as the phone is,
+// whether or not the form asks an office's number too; the phone is the
+// office's, or the mobile's when the form asks no other. Before, a mobile
+// beside an office's number was a custom field the SFA never got, and
+// keitai1-3 beside tel1-3 were taken for the phone (keitai sorts first).
+func TestMobileBesideTheOffice(t *testing.T) {
+	for _, c := range []struct {
+		fields, labels map[string]string
+		phone, mobile  string
+	}{
+		{map[string]string{"tel": "03-1234-5678", "keitai": "０９０ー１２３４ー５６７８"}, nil, "03-1234-5678", "090-1234-5678"},
+		{map[string]string{"電話番号": "03ー1234ー5678", "携帯電話": "090―1234―5678"}, nil, "03-1234-5678", "090-1234-5678"},
+		{map[string]string{"電話番号": "03ー1234ー5678", "携帯電話": "090ー1234ー5678（夜間）"}, nil, "03-1234-5678", "090-1234-5678(夜間)"},
+		{map[string]string{"phone": "03-1234-5678", "mobilephone": "090-1234-5678"}, nil, "03-1234-5678", "090-1234-5678"},
+		{map[string]string{"Phone": "03-1234-5678", "Mobile": "090-1234-5678"}, nil, "03-1234-5678", "090-1234-5678"},
+		{map[string]string{"Phone Number": "03-1234-5678", "Mobile Phone": "090-1234-5678"}, nil, "03-1234-5678", "090-1234-5678"},
+		{map[string]string{"tel1": "03", "tel2": "1234", "tel3": "5678", "携帯番号": "090-1234-5678"}, nil, "03-1234-5678", "090-1234-5678"},
+		{map[string]string{"tel1": "03", "tel2": "1234", "tel3": "5678", "keitai1": "090", "keitai2": "1234", "keitai3": "5678"}, nil, "03-1234-5678", "090-1234-5678"},
+		{map[string]string{"tel": "03-1234-5678", "keitai[]": "090,1234,5678"}, nil, "03-1234-5678", "090-1234-5678"},
+		{map[string]string{"text-3": "03-1234-5678", "text-4": "090ー1234ー5678"}, map[string]string{"text-3": "電話番号", "text-4": "携帯電話番号（任意）"}, "03-1234-5678", "090-1234-5678"},
+		{map[string]string{"your-tel": "03-1234-5678", "text-4": "090-1234-5678"}, map[string]string{"text-4": "Mobile number"}, "03-1234-5678", "090-1234-5678"},
+		// The mobile's alone: the phone too, as before.
+		{map[string]string{"keitai": "090ー1234ー5678"}, nil, "090-1234-5678", "090-1234-5678"},
+		{map[string]string{"携帯電話1": "090", "携帯電話2": "1234", "携帯電話3": "5678"}, nil, "090-1234-5678", "090-1234-5678"},
+		{map[string]string{"text-4": "080-1111-2222"}, map[string]string{"text-4": "携帯電話"}, "080-1111-2222", "080-1111-2222"},
+	} {
+		for range 20 { // map order varies from run to run
+			known, custom := SplitLabelled(c.fields, c.labels, nil)
+			if known["phone"] != c.phone || known["mobile"] != c.mobile || len(custom) != 0 {
+				t.Errorf("%q: phone %q mobile %q custom %q, want %q and %q", c.fields, known["phone"], known["mobile"], custom, c.phone, c.mobile)
+				break
+			}
+		}
+	}
+	// A mobile's on one line, as the phone is.
+	if known, _ := SplitAttributes(map[string]string{"tel": "03-1234-5678", "keitai": "090-1234-5678\r\n（夜間）"}, nil); known["mobile"] != "090-1234-5678 (夜間)" {
+		t.Errorf("mobile on two lines: %q", known["mobile"])
 	}
 }
 

@@ -277,7 +277,7 @@ var attributeNames = map[string]string{
 	"your-department": "department", "your-tel": "phone", "your-phone": "phone", "your-message": "message",
 	"your-first-name": "first_name", "your-last-name": "last_name",
 	// HubSpot forms (internal property names):
-	"numemployees": "employees", "annualrevenue": "revenue", "mobilephone": "phone", "address": "city",
+	"numemployees": "employees", "annualrevenue": "revenue", "address": "city",
 	// Marketo forms (lower-cased):
 	"numberofemployees": "employees", "annualrevenue__c": "revenue", "mainphone": "phone",
 	// formrun / Japanese builders (romaji):
@@ -287,28 +287,23 @@ var attributeNames = map[string]string{
 	// prefecture select), 従業員数, 業種, 予算, お問い合わせ内容.
 	"kaisya": "company", "kaisyamei": "company", "yakusyoku": "title", "busyo": "department",
 	"sei": "last_name", "mei": "first_name", "shimei": "name", "onamae": "name", "namae": "name",
-	"denwa": "phone", "denwabango": "phone", "keitai": "phone", "todofuken": "region", "pref": "region",
+	"denwa": "phone", "denwabango": "phone", "todofuken": "region", "pref": "region",
 	"jugyoin": "employees", "jugyoinsu": "employees", "gyoshu": "industry", "gyosyu": "industry", "yosan": "budget",
 	"naiyou": "message", "naiyo": "message", "otoiawase": "message",
-	// Japanese labels used as names: 社名, 法人名, 携帯電話, ホームページ.
+	// Japanese labels used as names: 社名, 法人名, ホームページ.
 	"社名": "company", "法人名": "company", "団体名": "company", "組織名": "company", "勤務先": "company",
-	"携帯電話": "phone", "携帯電話番号": "phone", "携帯番号": "phone", "ホームページ": "website", "homepage": "website",
+	"ホームページ": "website", "homepage": "website",
+	// A mobile's number (keitai, 携帯電話; HubSpot's and Marketo's
+	// mobilephone), Salesforce's MobilePhone and HubSpot's mobilephone: the
+	// phone too when the form asks no other (SplitLabelled).
+	"mobile": "mobile", "mobile_phone": "mobile", "mobilephone": "mobile", "keitai": "mobile",
+	"携帯": "mobile", "携帯電話": "mobile", "携帯電話番号": "mobile", "携帯番号": "mobile",
 	// A business card's numbers by line, as card apps and address books
 	// export them (Eight's TEL会社, TEL部門, TEL直通): the office's is the
 	// phone, not the mobile's, and with only these the person had none.
 	"tel会社": "phone", "tel部門": "phone", "tel直通": "phone", "tel代表": "phone",
 	"会社電話": "phone", "会社電話番号": "phone", "勤務先電話番号": "phone", "代表電話": "phone", "代表電話番号": "phone", "直通電話": "phone", "直通電話番号": "phone",
 	"電話番号(会社)": "phone", "電話番号(代表)": "phone", "電話番号(直通)": "phone",
-}
-
-// mobileNames name a mobile's number (attributeNames' phone): the phone
-// when a form asks no other.
-var mobileNames = map[string]bool{"keitai": true, "mobilephone": true, "携帯電話": true, "携帯電話番号": true, "携帯番号": true}
-
-// mobileName reports whether a field's name (as spacedAttribute reads it:
-// Mobile Phone too) names a mobile's number.
-func mobileName(key string) bool {
-	return mobileNames[strings.NewReplacer(" ", "", "_", "").Replace(strings.ToLower(key))]
 }
 
 // FieldNames maps a site's own form field names (a form builder's
@@ -365,7 +360,6 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 	known, custom = map[string]string{}, map[string]string{}
 	type field struct{ key, value string }
 	var byLabel, byName map[string][]field
-	var mobiles []field
 	// typed is each folded value as the person typed it: the inquiry
 	// (message) is kept so (導入時期：来年4月, not 導入時期:来年4月, which
 	// the inbox showed "as typed"); folding is for values matched and
@@ -422,10 +416,6 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 			continue
 		}
 		if name, ok := spacedAttribute(inner); ok {
-			if name == "phone" && mobileName(inner) {
-				mobiles = append(mobiles, field{k, v})
-				continue
-			}
 			if byName == nil {
 				byName = map[string][]field{}
 			}
@@ -471,28 +461,29 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 			for i, f := range fs {
 				if _, taken := known[name]; i == 0 && !taken {
 					known[name] = f.value
-				} else if name == "phone" {
-					custom[f.key] = phoneValue(f.value) // another number, written as the phone is
+				} else if phoneAttributes[name] {
+					custom[f.key] = phoneValue(f.value) // another number, written as the phone is: the summary sales read gives it
 				} else {
 					custom[f.key] = f.value
 				}
 			}
 		}
 	}
-	joinPhoneBoxes(known, custom)
-	// A mobile's number is the phone only when the form asks no other (an
-	// office's, whole or in boxes, is sales' first call); else it stays
-	// custom.
-	sort.Slice(mobiles, func(i, j int) bool { return mobiles[i].key < mobiles[j].key })
-	for _, f := range mobiles {
-		if _, taken := known["phone"]; taken {
-			custom[f.key] = phoneValue(f.value) // the summary sales read gives it: a number they can dial
-		} else {
-			known["phone"] = f.value
+	joinPhoneBoxes(known, custom, "phone")
+	joinPhoneBoxes(known, custom, "mobile")
+	// A mobile's number is the phone too when the form asks no other (an
+	// office's, whole or in boxes, is sales' first call, and the phone
+	// stays the office's): SFAs and rules that read only the phone have
+	// a number to call.
+	if _, taken := known["phone"]; !taken {
+		if m, ok := known["mobile"]; ok {
+			known["phone"] = m
 		}
 	}
-	if p, ok := known["phone"]; ok {
-		known["phone"] = phoneValue(p)
+	for a := range phoneAttributes {
+		if p, ok := known[a]; ok {
+			known[a] = phoneValue(p)
+		}
 	}
 	if t, ok := typed[known["message"]]; ok {
 		known["message"] = t
@@ -523,7 +514,7 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 // their lines, as the person wrote them.
 var singleLine = map[string]bool{
 	"name": true, "first_name": true, "last_name": true, "company": true, "title": true, "department": true,
-	"phone": true, "industry": true, "employees": true, "revenue": true, "country": true, "region": true,
+	"phone": true, "mobile": true, "industry": true, "employees": true, "revenue": true, "country": true, "region": true,
 	"city": true, "website": true,
 }
 
