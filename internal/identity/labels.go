@@ -97,9 +97,6 @@ var labelKeywords = map[string]string{
 	"address": "", "zip": "", "postal code": "", "postcode": "", "type": "",
 }
 
-// kana marks a reading (お名前(フリガナ)): not the attribute itself.
-var kana = []string{"フリガナ", "ふりがな", "カナ", "かな", "furigana", "kana"}
-
 var (
 	asides = regexp.MustCompile(`\([^)]*\)|【[^】]*】|\[[^\]]*\]|「[^」]*」`)
 	marks  = strings.NewReplacer("*", "", "※", "", ":", "", "必須", "", "任意", "", "required", "", "optional", "")
@@ -115,10 +112,10 @@ func LabelAttribute(label string, extra FieldNames) string {
 	if r := []rune(s); len(r) > 200 {
 		s = string(r[:200])
 	}
-	for _, k := range kana {
-		if strings.Contains(s, k) {
-			return ""
-		}
+	// A reading (お名前（フリガナ）, セイ) is the reading's attribute, never
+	// the name's; one of something else (会社名（カナ）) none.
+	if a, ok := reading(s, func(head string) string { return LabelAttribute(head, extra) }); ok {
+		return a
 	}
 	if part := namePart(s, func(head string) string { return LabelAttribute(head, extra) }); part != "" {
 		return part

@@ -59,7 +59,7 @@ func TestLabelAttribute(t *testing.T) {
 		"お問い合わせ内容":       "message",
 		"メールアドレス":        "email",
 		"メールアドレス（確認用）":   "email",
-		"お名前（フリガナ）":      "",
+		"お名前（フリガナ）":      "name_kana",
 		"会社名(カナ)":        "",
 		"ご住所":            "",
 		"郵便番号":           "",
@@ -318,11 +318,11 @@ func TestNameAskedInTwoBoxes(t *testing.T) {
 		"お名前 姓":            "last_name",
 		"Name (First)":     "first_name",
 		"Full name (last)": "last_name",
-		// the whole name, or a reading, as before
+		// the whole name as before; a reading is the reading's (TestNameReading)
 		"お名前（姓・名）":  "name",
 		"お名前（例：山田）": "name",
-		"お名前（フリガナ）": "",
-		"フリガナ（姓）":   "",
+		"お名前（フリガナ）": "name_kana",
+		"フリガナ（姓）":   "last_name_kana",
 		"会社名（名）":    "company",
 		"名（めい）":     "first_name",
 	} {
@@ -342,7 +342,7 @@ func TestNameAskedInTwoBoxes(t *testing.T) {
 	}
 	// A list's columns (a business-card or recipient CSV) and fields named so.
 	known, custom = SplitAttributes(map[string]string{"氏名（姓）": "中村", "氏名（名）": "美咲", "お名前(フリガナ)": "ナカムラ"}, nil)
-	if known["last_name"] != "中村" || known["first_name"] != "美咲" || known["name"] != "" || custom["お名前(フリガナ)"] != "ナカムラ" || len(custom) != 1 {
+	if known["last_name"] != "中村" || known["first_name"] != "美咲" || known["name"] != "" || known["name_kana"] != "ナカムラ" || len(custom) != 0 {
 		t.Errorf("columns: known %q, custom %q", known, custom)
 	}
 }

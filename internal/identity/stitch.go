@@ -256,6 +256,9 @@ var attributeNames = map[string]string{
 	"name": "name", "fullname": "name", "full_name": "name", "your-name": "name", "氏名": "name", "お名前": "name", "名前": "name",
 	"firstname": "first_name", "first_name": "first_name", "first-name": "first_name", "fname": "first_name", "名": "first_name",
 	"lastname": "last_name", "last_name": "last_name", "last-name": "last_name", "lname": "last_name", "姓": "last_name",
+	// The name's reading (furigana), whole or its halves; the other ways
+	// forms name it (フリガナ, 姓（カナ）, セイ, sei_kana) are read by reading.
+	"name_kana": "name_kana", "last_name_kana": "last_name_kana", "first_name_kana": "first_name_kana",
 	"company": "company", "company_name": "company", "companyname": "company", "organization": "company", "organisation": "company", "会社名": "company", "貴社名": "company", "企業名": "company", "御社名": "company",
 	"title": "title", "job_title": "title", "jobtitle": "title", "position": "title", "役職": "title", "役職名": "title",
 	"department": "department", "dept": "department", "部署": "department", "部署名": "department", "所属部署": "department",
@@ -338,7 +341,15 @@ func CheckFormFields(fields map[string]string) error {
 // employees and company), read as SplitLabelled reads a field's name: a
 // rule on such a name never meets a value, since none is stored under it.
 func FieldAttribute(name string) (string, bool) {
-	return spacedAttribute(lastBracketed(csvin.Header(textcut.Controls(norm.NFKC.String(name)))))
+	key := lastBracketed(csvin.Header(textcut.Controls(norm.NFKC.String(name))))
+	if a, ok := spacedAttribute(key); ok {
+		return a, true
+	}
+	// A reading of the name (フリガナ, sei_kana) is its reading's attribute.
+	if a, _ := reading(key, func(head string) string { a, _ := spacedAttribute(head); return a }); a != "" {
+		return a, true
+	}
+	return "", false
 }
 
 // SplitAttributes sorts submitted fields into known attributes and custom
@@ -416,6 +427,20 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 			continue
 		}
 		if name, ok := spacedAttribute(inner); ok {
+			if byName == nil {
+				byName = map[string][]field{}
+			}
+			byName[name] = append(byName[name], field{k, v})
+			continue
+		}
+		// A reading of the name (フリガナ, 姓（カナ）, sei_kana, セイ) is its
+		// reading's attribute, never the name's; one of something else
+		// (会社名（カナ）) stays custom, whatever its label says.
+		if name, ok := reading(inner, func(head string) string { a, _ := spacedAttribute(head); return a }); ok {
+			if name == "" {
+				custom[k] = v
+				continue
+			}
 			if byName == nil {
 				byName = map[string][]field{}
 			}
@@ -513,7 +538,7 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 // timeframe: a form may ask them in a textarea) and custom fields keep
 // their lines, as the person wrote them.
 var singleLine = map[string]bool{
-	"name": true, "first_name": true, "last_name": true, "company": true, "title": true, "department": true,
+	"name": true, "first_name": true, "last_name": true, "name_kana": true, "first_name_kana": true, "last_name_kana": true, "company": true, "title": true, "department": true,
 	"phone": true, "mobile": true, "industry": true, "employees": true, "revenue": true, "country": true, "region": true,
 	"city": true, "website": true,
 }
