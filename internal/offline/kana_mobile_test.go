@@ -1,0 +1,47 @@
+package offline
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// TestListWithReadingAndMobile: a list's フリガナ (or セイ and メイ) and 携帯電話
+// columns, read through the same names as forms' fields, are the person's
+// name_kana (last_name_kana, first_name_kana) and mobile; the mobile is
+// the phone too when the list has no other number. They were custom
+// attributes, which no SFA field gets.
+func TestListWithReadingAndMobile(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	in := "氏名,フリガナ,会社名,メールアドレス,電話番号,携帯電話,イベント名,日付,チャネル\r\n" +
+		"山田 太郎,ﾔﾏﾀﾞ ﾀﾛｳ,株式会社サンプル,taro@client.example,03ー1234ー5678,０９０ー１２３４ー５６７８,Japan IT Week 秋,2026/11/6,展示会\r\n" +
+		"佐藤 花子,さとう はなこ,サンプル工業,hanako@client.example,,080-1111-2222,Japan IT Week 秋,2026/11/6,展示会\r\n"
+	res, err := f.im.Import(ctx, strings.NewReader(sjis(t, in)), Defaults{})
+	if err != nil || res.Imported != 2 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	in = "会社名,姓,名,セイ,メイ,e-mail,TEL会社,携帯電話,名刺交換日\r\n" +
+		"株式会社サンプル,鈴木,一郎,スズキ,イチロウ,ichiro@client.example,03-1234-5679,090-9999-0000,2026/10/20\r\n"
+	if res, err := f.im.Import(ctx, strings.NewReader(sjis(t, in)), Defaults{Channel: "名刺交換", Event: "名刺"}); err != nil || res.Imported != 1 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	for email, want := range map[string]map[string]string{
+		"taro@client.example":   {"name": "山田 太郎", "name_kana": "ヤマダ タロウ", "phone": "03-1234-5678", "mobile": "090-1234-5678"},
+		"hanako@client.example": {"name": "佐藤 花子", "name_kana": "さとう はなこ", "phone": "080-1111-2222", "mobile": "080-1111-2222"},
+		"ichiro@client.example": {"last_name": "鈴木", "first_name": "一郎", "last_name_kana": "スズキ", "first_name_kana": "イチロウ", "phone": "03-1234-5679", "mobile": "090-9999-0000"},
+	} {
+		p, err := f.dir.ByEmail(ctx, email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range want {
+			if p.Attributes[k] != v {
+				t.Errorf("%s: %s = %q, want %q (attributes %q, custom %q)", email, k, p.Attributes[k], v, p.Attributes, p.Custom)
+			}
+		}
+		if len(p.Custom) != 0 {
+			t.Errorf("%s: custom %q", email, p.Custom)
+		}
+	}
+}
