@@ -402,9 +402,12 @@ func keyError(object, field, value string, status int, body []byte, h http.Heade
 	return e
 }
 
+// sfDefaults are the Lead's standard fields the attributes go to, unless
+// Fields says otherwise. A name's reading (last_name_kana ...) has none:
+// Lead has no standard field for it (Fields maps it to the org's own).
 var sfDefaults = map[string]string{
 	"first_name": "FirstName", "last_name": "LastName", "company": "Company", "title": "Title", "phone": "Phone",
-	"industry": "Industry", "country": "Country", "city": "City", "region": "State", "website": "Website",
+	"mobile": "MobilePhone", "industry": "Industry", "country": "Country", "city": "City", "region": "State", "website": "Website",
 }
 
 func (s *Salesforce) base() string {
@@ -470,11 +473,11 @@ func (s *Salesforce) leadFields(l push.Lead, create bool) (lead map[string]any, 
 	// attributes it was last sent as they are: sales may have corrected them
 	// (push.Lead.Unchanged).
 	keep := func(attr string) bool { return !create && l.Unchanged[attr] }
-	for attr, field := range mapping {
+	for _, attr := range s.writeOrder(mapping) {
 		// Salesforce trims values: a blank one ("　") is no value, and a
 		// required field given only that is missing.
 		if val := strings.TrimSpace(l.Attributes[attr]); val != "" && !keep(attr) {
-			lead[field] = val
+			lead[mapping[attr]] = val
 		}
 	}
 	if !sfTakesEmail(l.Email) {
@@ -543,6 +546,27 @@ func (s *Salesforce) mapping() map[string]string {
 	return mapping
 }
 
+// writeOrder is the order the attributes of mapping are written in: the
+// defaults', then those Fields maps, each by name. Of two attributes with
+// values mapped to one field ({phone: MobilePhone} beside the default
+// mobile -> MobilePhone), the one Fields maps is written last, so it is
+// the field's every time: map order chose.
+func (s *Salesforce) writeOrder(mapping map[string]string) []string {
+	attrs := slices.Collect(maps.Keys(mapping))
+	slices.SortFunc(attrs, func(a, b string) int {
+		_, ma := s.Fields[a]
+		_, mb := s.Fields[b]
+		switch {
+		case ma == mb:
+			return strings.Compare(a, b)
+		case mb:
+			return -1
+		}
+		return 1
+	})
+	return attrs
+}
+
 // personFields are the Lead fields the lead's attributes are written to,
 // each once (SOQL refuses a field selected twice), sorted.
 func (s *Salesforce) personFields() []string {
@@ -567,9 +591,10 @@ func (s *Salesforce) personFields() []string {
 // each: the person's new value, which sales decide on.
 func (s *Salesforce) salesKept(l push.Lead, fields, cur map[string]any) (kept []string) {
 	attrOf := map[string]string{}
-	for attr, field := range s.mapping() {
+	mapping := s.mapping()
+	for _, attr := range s.writeOrder(mapping) { // the attribute whose value leadFields wrote
 		if strings.TrimSpace(l.Attributes[attr]) != "" {
-			attrOf[field] = attr
+			attrOf[mapping[attr]] = attr
 		}
 	}
 	if _, ok := attrOf["LastName"]; !ok {

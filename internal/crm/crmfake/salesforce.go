@@ -61,6 +61,15 @@ type Salesforce struct {
 	// whatever the records, and a query selecting it 400 INVALID_FIELD
 	// (No such column).
 	Hidden map[string]bool
+	// LeadFields, when set (OrgLeadFields), are the fields the org's Lead
+	// has: a Lead written with any other (upserted by external id, PATCHed
+	// by record id) is refused 400 INVALID_FIELD "No such column 'X' on
+	// sobject of type Lead", and a read naming one (?fields=, SOQL) 400
+	// INVALID_FIELD "No such column 'X' on entity 'Lead'", as Salesforce
+	// refuses a field the org lacks or the integration user cannot see.
+	// Names are compared ignoring case, as Salesforce's are. nil: any field
+	// is taken.
+	LeadFields map[string]bool
 	// Picklists are restricted picklist fields of Lead and their values:
 	// any other value is refused with INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST.
 	Picklists map[string][]string
@@ -168,6 +177,51 @@ func NewSalesforce() *Salesforce {
 	s.Server = httptest.NewServer(s.lossy(s.serve))
 	s.Login = httptest.NewServer(http.HandlerFunc(s.serveLogin))
 	return s
+}
+
+// StandardLeadFields are the Lead's standard fields, as every org has
+// them (Object Reference for the Salesforce Platform, Lead).
+var StandardLeadFields = []string{"Id", "IsDeleted", "MasterRecordId", "LastName", "FirstName", "Salutation", "MiddleName", "Suffix",
+	"Name", "Title", "Company", "Street", "City", "State", "PostalCode", "Country", "StateCode", "CountryCode", "Latitude", "Longitude",
+	"GeocodeAccuracy", "Address", "Phone", "MobilePhone", "Fax", "Email", "Website", "PhotoUrl", "Description", "LeadSource", "Status",
+	"Industry", "Rating", "AnnualRevenue", "NumberOfEmployees", "OwnerId", "HasOptedOutOfEmail", "HasOptedOutOfFax", "DoNotCall",
+	"IsConverted", "ConvertedDate", "ConvertedAccountId", "ConvertedContactId", "ConvertedOpportunityId", "IsUnreadByOwner",
+	"CreatedDate", "CreatedById", "LastModifiedDate", "LastModifiedById", "SystemModstamp", "LastActivityDate", "LastViewedDate",
+	"LastReferencedDate", "Jigsaw", "JigsawContactId", "EmailBouncedReason", "EmailBouncedDate", "IndividualId"}
+
+// OrgLeadFields makes the org's Lead have only its standard fields
+// (StandardLeadFields), the lead key and custom (the org's own:
+// Department__c ...): see LeadFields.
+func (s *Salesforce) OrgLeadFields(custom ...string) {
+	s.LeadFields = map[string]bool{}
+	for _, f := range append(append(slices.Clone(StandardLeadFields), s.LeadKey), custom...) {
+		s.LeadFields[strings.ToLower(f)] = true
+	}
+}
+
+// noLeadField is the first of fields (sorted) the org's Lead lacks
+// (LeadFields), "" when it has them all.
+func (s *Salesforce) noLeadField(fields []string) string {
+	if s.LeadFields == nil {
+		return ""
+	}
+	slices.Sort(fields)
+	for _, f := range fields {
+		if f = strings.TrimSpace(f); f != "" && !s.LeadFields[strings.ToLower(f)] {
+			return f
+		}
+	}
+	return ""
+}
+
+// writesLeadFields refuses a Lead write naming a field the org's Lead
+// lacks, as Salesforce does (LeadFields).
+func (s *Salesforce) writesLeadFields(w http.ResponseWriter, fields map[string]any) bool {
+	if f := s.noLeadField(slices.Collect(maps.Keys(fields))); f != "" {
+		sfErr(w, 400, "INVALID_FIELD", "No such column '"+f+"' on sobject of type Lead")
+		return false
+	}
+	return true
 }
 
 // Close stops both servers.
@@ -395,6 +449,10 @@ func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
 		if fields == "" {
 			fields = "Id"
 		}
+		if f := s.noLeadField(strings.Split(fields, ",")); f != "" && parts[2] == "Lead" {
+			sfErr(w, 400, "INVALID_FIELD", "No such column '"+f+"' on entity 'Lead'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.")
+			return
+		}
 		for _, f := range strings.Split(fields, ",") {
 			out[strings.TrimSpace(f)] = rec[strings.TrimSpace(f)]
 		}
@@ -413,7 +471,7 @@ func (s *Salesforce) serve(w http.ResponseWriter, r *http.Request) {
 				io.WriteString(w, SFConvertedLead)
 				return
 			}
-			if !s.validLead(w, fields) {
+			if !s.writesLeadFields(w, fields) || !s.validLead(w, fields) {
 				return
 			}
 			if !exists && !s.allowDuplicate(w, r, fields, "") || exists && !s.allowLeadEdit(w, r, rec, fields) {
@@ -525,7 +583,7 @@ func (s *Salesforce) leadByRecordID(w http.ResponseWriter, r *http.Request, id s
 			io.WriteString(w, SFConvertedLead)
 			return
 		}
-		if !s.validLead(w, fields) || !s.validStrings(w, "Lead", fields) || !s.allowLeadEdit(w, r, rec, fields) {
+		if !s.writesLeadFields(w, fields) || !s.validLead(w, fields) || !s.validStrings(w, "Lead", fields) || !s.allowLeadEdit(w, r, rec, fields) {
 			return
 		}
 		if ext, ok := fields[s.LeadKey].(string); ok && ext != "" && !strings.HasPrefix(key, "#") && key != ext {
@@ -921,6 +979,10 @@ func (s *Salesforce) query(w http.ResponseWriter, q string) {
 			return
 		}
 		seen[f] = true
+		if m[2] == "Lead" && s.noLeadField([]string{f}) != "" {
+			sfErr(w, 400, "INVALID_FIELD", "\n"+q+"\n^\nERROR at Row:1:Column:8\nNo such column '"+strings.TrimSpace(f)+"' on entity 'Lead'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.")
+			return
+		}
 		for h := range s.Hidden {
 			if strings.EqualFold(h, m[2]+"."+f) {
 				sfErr(w, 400, "INVALID_FIELD", "\n"+q+"\n^\nERROR at Row:1:Column:8\nNo such column '"+strings.TrimSpace(f)+"' on entity '"+m[2]+"'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.")
