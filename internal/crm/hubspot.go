@@ -162,9 +162,12 @@ func (h *HubSpot) hsError(status int, body []byte, hd http.Header) *push.Error {
 	return pe
 }
 
+// hsDefaults are the contact's standard properties the attributes go to,
+// besides what Fields maps. A name's reading (last_name_kana ...) has
+// none: HubSpot has no standard property for it (Fields maps it).
 var hsDefaults = map[string]string{
 	"first_name": "firstname", "last_name": "lastname", "company": "company", "title": "jobtitle", "phone": "phone",
-	"industry": "industry", "country": "country", "city": "city", "region": "state", "website": "website",
+	"mobile": "mobilephone", "industry": "industry", "country": "country", "city": "city", "region": "state", "website": "website",
 }
 
 // Push implements push.Connector.
