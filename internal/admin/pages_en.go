@@ -17,7 +17,8 @@ var enNames = map[string]string{
 	"channel:social": "Social", "channel:referral": "Referral", "channel:exhibition": "Exhibition", "channel:seminar": "Seminar",
 	"channel:webinar": "Webinar", "channel:business-card": "Business card exchange",
 	"attr:company": "Company", "attr:title": "Title", "attr:name": "Name", "attr:first_name": "First name", "attr:last_name": "Last name",
-	"attr:department": "Department", "attr:phone": "Phone", "attr:industry": "Industry", "attr:employees": "Employees", "attr:revenue": "Revenue",
+	"attr:name_kana": "Name (kana reading)", "attr:first_name_kana": "First name (kana reading)", "attr:last_name_kana": "Last name (kana reading)",
+	"attr:department": "Department", "attr:phone": "Phone", "attr:mobile": "Mobile phone", "attr:industry": "Industry", "attr:employees": "Employees", "attr:revenue": "Revenue",
 	"attr:country": "Country", "attr:region": "Region", "attr:city": "City", "attr:website": "Website", "attr:budget": "Budget",
 	"attr:authority": "Authority", "attr:need": "Need", "attr:timeframe": "Timeframe", "attr:message": "Message",
 }

@@ -18,7 +18,8 @@ import (
 // English has the same keys' English.
 var Names = map[string]string{
 	"attr:company": "会社名", "attr:title": "役職", "attr:name": "氏名", "attr:first_name": "名", "attr:last_name": "姓",
-	"attr:department": "部署", "attr:phone": "電話番号", "attr:industry": "業種", "attr:employees": "従業員数", "attr:revenue": "売上規模",
+	"attr:name_kana": "氏名（フリガナ）", "attr:first_name_kana": "名（フリガナ）", "attr:last_name_kana": "姓（フリガナ）",
+	"attr:department": "部署", "attr:phone": "電話番号", "attr:mobile": "携帯電話", "attr:industry": "業種", "attr:employees": "従業員数", "attr:revenue": "売上規模",
 	"attr:country": "国", "attr:region": "都道府県", "attr:city": "市区町村", "attr:website": "ウェブサイト", "attr:budget": "予算",
 	"attr:authority": "決裁権", "attr:need": "ニーズ", "attr:timeframe": "導入時期", "attr:message": "メッセージ",
 	"role:decision_maker": "決裁者", "role:manager": "管理職", "role:practitioner": "担当者",
