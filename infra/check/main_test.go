@@ -80,6 +80,29 @@ func TestBadConfigFails(t *testing.T) {
 	}
 }
 
+// TestReadingAndMobileAccepted: a configuration naming the name's reading
+// and the mobile (form_fields to them, each SFA's fields from them) passes,
+// as the functions take it at start-up. form_fields to them was refused
+// ("which is no attribute"), so a site could not map its own furigana
+// fields.
+func TestReadingAndMobileAccepted(t *testing.T) {
+	p := write(t, "baton.yaml", `form_fields: {text-5: last_name_kana, text-6: first_name_kana, text-7: name_kana, text-8: mobile}
+sfa:
+  salesforce:
+    login_url: https://acme.my.salesforce.com
+    client_id: 3MVG9example
+    lead_key: Baton_Person_Id__c
+    task_key: Baton_MQL_Id__c
+    fields: {last_name_kana: LastNameKana__c, first_name_kana: FirstNameKana__c, mobile: MobilePhone}
+  hubspot:
+    fields: {last_name_kana: lastname_kana, first_name_kana: firstname_kana}
+  kintone: {base_url: https://acme.cybozu.com, app: 42, email_field: email, fields: {last_name_kana: sei_kana, first_name_kana: mei_kana, name_kana: kana, mobile: keitai}}
+`)
+	if code, out, errs := check("-config", p, "-rules", "../rules.yaml"); code != 0 || errs != "" {
+		t.Errorf("exit %d, %q %q; want 0", code, out, errs)
+	}
+}
+
 func TestUsage(t *testing.T) {
 	if code, _, _ := check(); code != 2 {
 		t.Errorf("no files: exit %d, want 2", code)
