@@ -212,6 +212,8 @@ func Populate(t testing.TB, tb table.Table, clk *clock.Manual) *Fixture {
 	f.Form = form("v4", "https://www.example.com/contact-victim", map[string]string{
 		"email": "Zelda.Victim@example.com", "name": "Zelda Victimova", "company": "Victim Industries",
 		"phone": "+81-3-5555-0199", "title": "購買部長", "employees": "250-999",
+		// The name's reading and a mobile: attributes of their own.
+		"お名前（フリガナ）": "ゼルダ ヴィクティモワ", "携帯電話": "090-5555-0188",
 	})
 	f.send(t, "victim-laptop-77", f.Form)
 	f.send(t, "victim-phone-88", page("v5", "https://www.example.com/victim-phone-page"))
@@ -338,7 +340,8 @@ func Populate(t testing.TB, tb table.Table, clk *clock.Manual) *Fixture {
 		VictimEmail, "Zelda", "Victimova", "Victim Industries", "5555-0199", f.Victim.ID,
 		"victim-laptop-77", "victim-fallback-66", "victim-phone-88", "victim-tablet-55",
 		"secret-victim-page", "victim-phone-page", "kiosk-victim-page", "contact-victim", "victim-expo-booth",
-		"victimindustries", // the account's key of the victim's company
+		"victimindustries",     // the account's key of the victim's company
+		"ヴィクティモワ", "5555-0188", // name_kana, mobile
 	}
 	f.Keep = []string{OtherEmail, "Oscar Other", "Other Corp", "kiosk-other-page", f.Other.ID, "shared-kiosk-99", "oscar-laptop-11"}
 	// The send counts each address once by a keyed hash of it: the
