@@ -41,21 +41,23 @@ func TestSalesforceMobileAndReading(t *testing.T) {
 	f := crmfake.NewSalesforce()
 	defer f.Close()
 	f.OrgLeadFields("LastNameKana__c", "FirstNameKana__c")
-
-	// The defaults: no reading sent (no field for it), the mobile's
-	// number to MobilePhone, which the org has.
+	// The integration user cannot see MobilePhone (its permission set made
+	// before Baton sent mobiles): by default neither the reading nor the
+	// mobile is written or read, and every lead still arrives.
+	delete(f.LeadFields, "mobilephone")
 	l := japaneseLead(t, "p_kana1")
 	if _, err := sf(f).Push(ctx, l); err != nil {
 		t.Fatal(err)
 	}
 	got := f.Lead(l.PersonID)
-	if got["LastName"] != "山田" || got["FirstName"] != "花子" || got["Phone"] != "03-1234-5678" || got["MobilePhone"] != "090-1234-5678" {
+	if got["LastName"] != "山田" || got["FirstName"] != "花子" || got["Phone"] != "03-1234-5678" || got["MobilePhone"] != nil {
 		t.Errorf("default fields: %v", got)
 	}
+	f.OrgLeadFields("LastNameKana__c", "FirstNameKana__c")
 
-	// Mapped to the org's own fields.
+	// Mapped to the org's own fields, and the mobile to MobilePhone.
 	c := sf(f)
-	c.Fields = map[string]string{"title": "Title", "last_name_kana": "LastNameKana__c", "first_name_kana": "FirstNameKana__c"}
+	c.Fields = map[string]string{"title": "Title", "last_name_kana": "LastNameKana__c", "first_name_kana": "FirstNameKana__c", "mobile": "MobilePhone"}
 	l = japaneseLead(t, "p_kana2")
 	if _, err := c.Push(ctx, l); err != nil {
 		t.Fatal(err)
@@ -78,25 +80,24 @@ func TestSalesforceMobileAndReading(t *testing.T) {
 	}
 }
 
-// TestSalesforceMobileFieldMappedToAnother: an org that maps the phone to
-// MobilePhone (fields: {phone: MobilePhone}) keeps it so beside the new
-// default mobile -> MobilePhone: what fields maps is written last, so
-// MobilePhone is the phone's every time, not whichever of the two map
-// order wrote last.
+// TestSalesforceMobileFieldMappedToAnother: an org that keeps one number
+// per lead maps the mobile to Phone (fields: {mobile: Phone}) beside the
+// default phone -> Phone: what fields maps is written last, so Phone is
+// the mobile's every time, not whichever of the two map order wrote last.
 func TestSalesforceMobileFieldMappedToAnother(t *testing.T) {
 	ctx := context.Background()
 	f := crmfake.NewSalesforce()
 	defer f.Close()
 	f.OrgLeadFields()
 	c := sf(f)
-	c.Fields = map[string]string{"phone": "MobilePhone"}
+	c.Fields = map[string]string{"mobile": "Phone"}
 	for i := range 20 { // map order varies from push to push
 		l := japaneseLead(t, fmt.Sprintf("p_mobile%d", i))
 		if _, err := c.Push(ctx, l); err != nil {
 			t.Fatal(err)
 		}
-		if got := f.Lead(l.PersonID); got["MobilePhone"] != "03-1234-5678" || got["Phone"] != nil {
-			t.Fatalf("phone mapped to MobilePhone: %v", got)
+		if got := f.Lead(l.PersonID); got["Phone"] != "090-1234-5678" || got["MobilePhone"] != nil {
+			t.Fatalf("mobile mapped to Phone: %v", got)
 		}
 	}
 }

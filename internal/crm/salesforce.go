@@ -405,9 +405,14 @@ func keyError(object, field, value string, status int, body []byte, h http.Heade
 // sfDefaults are the Lead's standard fields the attributes go to, unless
 // Fields says otherwise. A name's reading (last_name_kana ...) has none:
 // Lead has no standard field for it (Fields maps it to the org's own).
+// Nor has the mobile, though Lead has MobilePhone: every delivery reads
+// the mapped fields back, and an integration user set up before Baton
+// knew mobiles, without access to MobilePhone, would have had every
+// delivery refused (INVALID_FIELD) after an upgrade; fields: {mobile:
+// MobilePhone} sends it, and until then the summary carries it.
 var sfDefaults = map[string]string{
 	"first_name": "FirstName", "last_name": "LastName", "company": "Company", "title": "Title", "phone": "Phone",
-	"mobile": "MobilePhone", "industry": "Industry", "country": "Country", "city": "City", "region": "State", "website": "Website",
+	"industry": "Industry", "country": "Country", "city": "City", "region": "State", "website": "Website",
 }
 
 func (s *Salesforce) base() string {
@@ -548,9 +553,9 @@ func (s *Salesforce) mapping() map[string]string {
 
 // writeOrder is the order the attributes of mapping are written in: the
 // defaults', then those Fields maps, each by name. Of two attributes with
-// values mapped to one field ({phone: MobilePhone} beside the default
-// mobile -> MobilePhone), the one Fields maps is written last, so it is
-// the field's every time: map order chose.
+// values mapped to one field ({mobile: Phone} beside the default phone
+// -> Phone), the one Fields maps is written last, so it is the field's
+// every time: map order chose.
 func (s *Salesforce) writeOrder(mapping map[string]string) []string {
 	attrs := slices.Collect(maps.Keys(mapping))
 	slices.SortFunc(attrs, func(a, b string) int {
