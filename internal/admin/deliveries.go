@@ -569,11 +569,12 @@ type askedField struct{ Key, Value string }
 
 // onTheCardAlready are the attributes the card's first lines say (name,
 // company, title, email), and the message, said apart.
-var onTheCardAlready = map[string]bool{"name": true, "last_name": true, "first_name": true, "full_name": true, "company": true, "title": true, "email": true, "message": true}
+var onTheCardAlready = map[string]bool{"name": true, "last_name": true, "first_name": true, "full_name": true, "company": true, "title": true, "email": true, "message": true,
+	"name_kana": true, "last_name_kana": true, "first_name_kana": true}
 
 // askedFirst orders what sales reads first: BANT's answers, then how to
 // reach them.
-var askedFirst = []string{"budget", "authority", "need", "timeframe", "timeline", "department", "phone", "employees", "industry"}
+var askedFirst = []string{"budget", "authority", "need", "timeframe", "timeline", "department", "phone", "mobile", "employees", "industry"}
 
 // Asked is what the lead told Baton, for the card: a sales rep without an
 // SFA had only "BANT 3 of 4" and never the inquiry itself (its text was in
@@ -641,6 +642,15 @@ func (l inboxLead) Missed(a push.Activity) bool {
 
 // Name is how the card calls the lead's person, as the People list does.
 func (l inboxLead) Name() string { return displayName(l.Attributes, l.Email) }
+
+// Reading is how the lead's name is read (the form's furigana), shown
+// beside it: a rep calling 東海林 needs to know it is しょうじ.
+func (l inboxLead) Reading() string {
+	if r := strings.TrimSpace(l.Attributes["name_kana"]); r != "" {
+		return r
+	}
+	return strings.TrimSpace(strings.TrimSpace(l.Attributes["last_name_kana"]) + " " + strings.TrimSpace(l.Attributes["first_name_kana"]))
+}
 
 // VerdictLabel names the verdict as the inbox's form does.
 func (l inboxLead) VerdictLabel() string {

@@ -132,3 +132,24 @@ func TestInboxRejectionNeedsItsReason(t *testing.T) {
 		t.Errorf("rejected with its reason: stage %s, want recycled", rec.Stage)
 	}
 }
+
+// TestInboxCardSaysHowTheNameIsRead: the form's furigana (東海林 is しょうじ)
+// is beside the name on the card, not among the fields below, and the
+// mobile follows the phone there.
+func TestInboxCardSaysHowTheNameIsRead(t *testing.T) {
+	f := newFixture(t)
+	fields := map[string]string{"last_name": "東海林", "first_name": "一郎", "last_name_kana": "ショウジ", "first_name_kana": "イチロウ",
+		"company": "アクメ", "title": "部長", "phone": "03-1234-5678", "mobile": "090-1234-5678", "employees": "500", "budget": "あり"}
+	qualifyToInbox(t, f, "kana-v", "shoji@maker.example", fields, nil)
+	serveScoring(t, f)
+	a := f.req("GET", "/admin/inbox?lang=ja", "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")
+	if a.code != 200 || !strings.Contains(a.body, `東海林 一郎</a> <span class="small muted reading"><bdi>ショウジ イチロウ</bdi></span>`) {
+		t.Errorf("the card does not read the name beside it: %d\n%s", a.code, a.body)
+	}
+	if strings.Contains(a.body, "<li>姓（フリガナ）") || strings.Contains(a.body, "<li>名（フリガナ）") {
+		t.Error("the reading repeated among what they told")
+	}
+	if !strings.Contains(a.body, "<li>電話番号：<bdi>03-1234-5678</bdi></li><li>携帯電話：<bdi>090-1234-5678</bdi></li>") {
+		t.Errorf("the mobile does not follow the phone:\n%s", a.body)
+	}
+}
