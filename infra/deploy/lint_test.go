@@ -469,6 +469,12 @@ func TestBasePathStage(t *testing.T) {
 	if !reflect.DeepEqual(p["DefaultRouteSettings"], def["DefaultRouteSettings"]) {
 		t.Errorf("%s is throttled %v, the $default stage %v", named[0], p["DefaultRouteSettings"], def["DefaultRouteSettings"])
 	}
+	// With BasePath every request comes through this stage: what API
+	// Gateway answered itself (a throttle, a timeout's 503) must be in the
+	// access log the runbook sends the operator to, as on $default.
+	if def["AccessLogSettings"] == nil || !reflect.DeepEqual(p["AccessLogSettings"], def["AccessLogSettings"]) {
+		t.Errorf("%s logs access %v, the $default stage %v", named[0], p["AccessLogSettings"], def["AccessLogSettings"])
+	}
 	perms := 0
 	for id, r := range res {
 		props := mapOf(r["Properties"])
