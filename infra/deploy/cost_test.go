@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -143,5 +144,23 @@ func TestWriteUnitsPerEvent(t *testing.T) {
 	}
 	if repeat != 1 {
 		t.Fatalf("a repeated event costs %.0f write units, want 1 (a failed conditional put, nothing scored)", repeat)
+	}
+	// The README's cost estimate states what is measured here.
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, costs, _ := strings.Cut(string(readme), "### Costs (estimate)")
+	costs, _, _ = strings.Cut(costs, "\n### ")
+	for _, want := range []string{
+		fmt.Sprintf("an anonymous page view is **%.0f WRU**", anon),
+		fmt.Sprintf("a page view of a known person **%.0f WRU**", known),
+		fmt.Sprintf("a form submit that identifies and qualifies a person **%.0f WRU**", form),
+		fmt.Sprintf("known people's page views (%.0fM WRU)", known),
+		fmt.Sprintf("a repeated event costs %.0f WRU", repeat),
+	} {
+		if !strings.Contains(strings.Join(strings.Fields(costs), " "), want) {
+			t.Errorf("README, Costs (estimate): no %q, what this test measures", want)
+		}
 	}
 }
