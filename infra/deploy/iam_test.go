@@ -34,6 +34,7 @@ import (
 	"github.com/baton-hq/baton/internal/app/delivery"
 	"github.com/baton-hq/baton/internal/app/sales"
 	"github.com/baton-hq/baton/internal/app/web"
+	"github.com/baton-hq/baton/internal/click"
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/deadletter"
@@ -311,6 +312,24 @@ func TestGrantsMatchCalls(t *testing.T) {
 		}
 	}
 
+	// tokenless: a click on the campaign's link whose token place holds
+	// no token (a merge tag the email tool left, another send's list): it
+	// lands, and is counted for the campaign's report (UpdateItem).
+	tokenless := func(t *testing.T, a *app.App, h http.Handler, repl []string) {
+		t.Helper()
+		before, err := click.CampaignTokenless(ctx, a.Table, "nov-news")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := slices.Clone(repl)
+		r[slices.Index(r, "TOKEN")+1] = "not-a-token"
+		invoke("click")(t, h, "click.json", 302, r...)
+		after, err := click.CampaignTokenless(ctx, a.Table, "nov-news")
+		if n := after.Clicks + after.Scanners - before.Clicks - before.Scanners; err != nil || n != 1 {
+			t.Errorf("a click without a token counted %d times (%v), want once", n, err)
+		}
+	}
+
 	scenarios := map[string]func(t *testing.T){
 		"collect": func(t *testing.T) {
 			h, err := web.CollectHandler(start(t, "collect", fns["collect"].creds))
@@ -341,6 +360,7 @@ func TestGrantsMatchCalls(t *testing.T) {
 			repl = append(repl, "Version/18.1", "Version/18.2") // not the client the click scenario judged a scanner
 			invoke("click")(t, h, "click.json", 302, repl...)
 			scannerAfterAll(t, a, person, h, repl)
+			tokenless(t, a, h, repl)
 		},
 		"click": func(t *testing.T) {
 			a, person, repl := recipientClick(t)
@@ -354,6 +374,7 @@ func TestGrantsMatchCalls(t *testing.T) {
 			do(t, h, "open_pixel.json", 200, repl...)
 			do(t, h, "unknown_link.json", 404)
 			scannerAfterAll(t, a, person, h, repl)
+			tokenless(t, a, h, repl)
 		},
 		"admin": func(t *testing.T) {
 			a := harness(t)
