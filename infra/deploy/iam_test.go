@@ -2,6 +2,8 @@ package deploy
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -42,6 +44,7 @@ import (
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/lambdafn"
 	"github.com/baton-hq/baton/internal/lambdahttp"
+	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/sqsrelay"
 	"github.com/baton-hq/baton/internal/table"
@@ -616,6 +619,39 @@ func TestGrantsMatchCalls(t *testing.T) {
 			}
 			if dead := receiveAll(t, sqsc, queues["PushDeadLetterQueue"]); len(dead) != 1 || dead[0].Body != "{not json" {
 				t.Errorf("dead letters %+v, want the undecodable message", dead)
+			}
+			// No SFA configured: the built-in inbox takes the MQL (as
+			// delivery.New sets it), and the person's next form, a
+			// re-inquiry, moves the lead up to the form's time (its old
+			// key deleted in the same transaction).
+			d.Pusher.Connectors = []push.Connector{d.Inbox}
+			lead := mql(t, a, "inbox-visitor", "inbox-lead@example.com")
+			ms, err := a.Qualifier.MQLs(ctx, lead.ID)
+			if err != nil || len(ms) != 1 {
+				t.Fatalf("the inbox lead's MQLs %+v %v", ms, err)
+			}
+			relay := &sqsrelay.Relay{SQS: sqsc, QueueURL: queues["PushQueue"]}
+			deliver := func(send func() error) {
+				t.Helper()
+				if err := send(); err != nil {
+					t.Fatal(err)
+				}
+				if resp, err := h(ctx, events.SQSEvent{Records: receiveAll(t, sqsc, queues["PushQueue"])}); err != nil || len(resp.BatchItemFailures) != 0 {
+					t.Fatalf("the inbox's delivery: failures %+v %v", resp.BatchItemFailures, err)
+				}
+			}
+			deliver(func() error { return relay.Send(ctx, ms[0]) })
+			clk.Advance(time.Hour)
+			form := event.Event{ID: "inbox-form", Type: event.FormSubmit, VisitorID: "inbox-visitor", URL: "https://www.example.com/contact", Timestamp: clk.Now(), ReceivedAt: clk.Now(),
+				Properties: map[string]any{"form": map[string]any{"id": "contact"}, "message": "見積もりをお願いします"}}
+			if _, err := a.Events.Append(ctx, []event.Event{form}); err != nil {
+				t.Fatal(err)
+			}
+			sum := sha256.Sum256([]byte(form.VisitorID + "\x00" + form.ID))
+			re := qualify.Reinquiry{ID: ms[0].ID + "-f" + hex.EncodeToString(sum[:8]), MQL: ms[0].ID, Person: lead.ID, Email: lead.Email, Visitor: form.VisitorID, Event: form.ID, At: form.Timestamp}
+			deliver(func() error { return relay.SendReinquiry(ctx, re) })
+			if leads, err := d.Inbox.List(ctx, 10); err != nil || len(leads) != 1 || len(leads[0].Reinquiries) != 1 {
+				t.Errorf("the inbox %+v %v, want the lead with its re-inquiry", leads, err)
 			}
 			hookMu.Lock()
 			defer hookMu.Unlock()
