@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -206,10 +207,11 @@ func TestAlarms(t *testing.T) {
 			continue
 		}
 		isQ := func(n *yaml.Node) bool { return getAtt(n) == q+".QueueName" }
-		for _, metric := range []string{"ApproximateNumberOfMessagesVisible", "ApproximateAgeOfOldestMessage"} {
-			if len(o.alarmOn("AWS/SQS", metric, "QueueName", isQ)) == 0 {
-				t.Errorf("dead-letter queue %s has no %s alarm", q, metric)
-			}
+		if len(o.alarmOn("AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", isQ)) == 0 {
+			t.Errorf("dead-letter queue %s has no ApproximateNumberOfMessagesVisible alarm", q)
+		}
+		if _, ok := o.heldAlarm(t, isQ); !ok {
+			t.Errorf("dead-letter queue %s has no alarm on letters held for hours", q)
 		}
 	}
 	isAPI := func(n *yaml.Node) bool { return scalar(get(o.resources[ref(n)], "Type")) == "AWS::Serverless::HttpApi" }
@@ -335,17 +337,66 @@ func TestDeadLettersAddedAlarm(t *testing.T) {
 }
 
 // TestScoreFailuresWatchedWhileReplayable: a failed stream batch can be
-// replayed while the stream keeps its records (24 hours): its age alarm
-// must fire well before that, not after a week.
+// replayed while the stream keeps its records (24 hours): its alarm must
+// fire well before that, not after a week.
 func TestScoreFailuresWatchedWhileReplayable(t *testing.T) {
 	o := loadOps(t)
-	ids := o.alarmOn("AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", func(n *yaml.Node) bool { return getAtt(n) == "ScoreFailureQueue.QueueName" })
-	if len(ids) != 1 {
-		t.Fatalf("age alarms on the score failure queue: %v", ids)
+	d, ok := o.heldAlarm(t, func(n *yaml.Node) bool { return getAtt(n) == "ScoreFailureQueue.QueueName" })
+	if !ok || d > 12*time.Hour {
+		t.Errorf("the score failure queue's letters held: alarm %v after %v, want one within 12 hours (the stream's records are gone at 24)", ok, d)
 	}
-	if th := atoi(t, get(o.resources[ids[0]], "Properties", "Threshold"), "Threshold"); th > 12*3600 {
-		t.Errorf("%s: fires at %d s, want at most 12 hours (the stream's records are gone at 24)", ids[0], th)
+}
+
+// TestDeadLettersHeldAlarmsSurviveListing: the workspace lists a
+// dead-letter queue by receiving its messages, and SQS leaves a message
+// received three times out of ApproximateAgeOfOldestMessage: an alarm on
+// a letter's age went quiet for good after three looks at the dashboard.
+// No dead-letter queue is watched by that age; each has an alarm on its
+// depth, waiting and being listed alike, at every hour of a window.
+func TestDeadLettersHeldAlarmsSurviveListing(t *testing.T) {
+	o := loadOps(t)
+	for _, q := range []string{"PushDeadLetterQueue", "ScoreFailureQueue"} {
+		isQ := func(n *yaml.Node) bool { return getAtt(n) == q+".QueueName" }
+		if ids := o.alarmOn("AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", isQ); len(ids) != 0 {
+			t.Errorf("%s: watched by its oldest message's age (%v), which listing hides", q, ids)
+		}
+		if d, ok := o.heldAlarm(t, isQ); !ok || d < time.Hour {
+			t.Errorf("%s: held-letters alarm %v over %v", q, ok, d)
+		}
 	}
+}
+
+// heldAlarm finds the alarm on a queue's letters held (waiting or in
+// flight, as a listing leaves them) at every period of a window: metric
+// math adding the two depths, each filled with 0, >= 1 on every period.
+// It returns the window.
+func (o *opsTemplate) heldAlarm(t *testing.T, isQ func(*yaml.Node) bool) (time.Duration, bool) {
+	t.Helper()
+	waiting := o.mathAlarmsOn(t, "AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", isQ)
+	listed := o.mathAlarmsOn(t, "AWS/SQS", "ApproximateNumberOfMessagesNotVisible", "QueueName", isQ)
+	for _, w := range waiting {
+		for _, l := range listed {
+			if w.id != l.id || w.stat != "Maximum" || l.stat != "Maximum" || w.period != l.period || w.n != w.periods {
+				continue
+			}
+			p := get(o.resources[w.id], "Properties")
+			if scalar(get(p, "Threshold")) != "1" || scalar(get(p, "ComparisonOperator")) != "GreaterThanOrEqualToThreshold" {
+				continue
+			}
+			ids := map[string]string{}
+			for _, m := range get(p, "Metrics").Content {
+				if name := scalar(get(m, "MetricStat", "Metric", "MetricName")); name != "" {
+					ids[name] = scalar(get(m, "Id"))
+				}
+			}
+			want := "FILL(" + ids["ApproximateNumberOfMessagesVisible"] + ", 0) + FILL(" + ids["ApproximateNumberOfMessagesNotVisible"] + ", 0)"
+			if w.expr != strings.ReplaceAll(want, ids["ApproximateNumberOfMessagesVisible"], "$m") {
+				continue
+			}
+			return time.Duration(w.period*w.periods) * time.Second, true
+		}
+	}
+	return 0, false
 }
 
 // TestTableThrottlesWatched: a throttled table shows in no function's
