@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -54,6 +55,7 @@ func TestFunctionsShareConfig(t *testing.T) {
 			"SiteOrigins": "https://www.example.co.jp", "PublicURL": "https://www.example.co.jp", "BasePath": "/_bt",
 			"RefuseDirectCalls": "true", // the site's own WAF in front of its distribution
 		}},
+		{"Longest", map[string]string{"EventRetentionDays": "36500", "ReservedConcurrency": "5"}}, // the most the template takes
 		{"WafDirectCallsServed", map[string]string{
 			"DomainName": "track.example.co.jp", "CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0000",
 			"EnableWaf": "true", "RefuseDirectCalls": "false",
@@ -91,6 +93,9 @@ func TestFunctionsShareConfig(t *testing.T) {
 			for name, v := range set.values { // values a deploy takes
 				if pat, _ := mapOf(params[name])["AllowedPattern"].(string); pat != "" && !regexp.MustCompile("^(?:"+pat+")$").MatchString(v) {
 					t.Errorf("%s %q does not pass its AllowedPattern", name, v)
+				}
+				if max, ok := mapOf(params[name])["MaxValue"]; ok && v != fmt.Sprint(max) && set.name == "Longest" {
+					t.Errorf("%s: the Longest set gives %s, its MaxValue is %v", name, v, max)
 				}
 			}
 			ev := &cfnEval{t: t, refs: maps.Clone(refs), conds: mapOf(tpl["Conditions"])}
@@ -419,5 +424,42 @@ func TestParameterPatterns(t *testing.T) {
 				t.Errorf("%s %q passes AllowedPattern; the table says it refuses it (%s)", c.param, e.value, e.stricter)
 			}
 		}
+	}
+}
+
+// TestReservedConcurrencyCoversTheEventSource: the push function's SQS
+// event source runs up to its MaximumConcurrency at once, and a reserve
+// below that throttles its batches, which use up receives until they are
+// dead-lettered: the parameter takes 0 (none) or that many and more, and
+// the retention the most that functions still start with (config refuses
+// a duration past about 292 years: every function failed to start).
+func TestReservedConcurrencyCoversTheEventSource(t *testing.T) {
+	tpl := transformed(t)
+	params := mapOf(tpl["Parameters"])
+	pat := regexp.MustCompile("^(?:" + fmt.Sprint(mapOf(params["ReservedConcurrency"])["AllowedPattern"]) + ")$")
+	most := 0
+	for _, r := range resources(t, tpl) {
+		if r["Type"] == "AWS::Lambda::EventSourceMapping" {
+			if sc := mapOf(mapOf(r["Properties"])["ScalingConfig"]); sc != nil {
+				most = max(most, int(sc["MaximumConcurrency"].(float64)))
+			}
+		}
+	}
+	if most == 0 {
+		t.Fatal("no event source with a MaximumConcurrency")
+	}
+	for n := range 200 {
+		if ok := pat.MatchString(strconv.Itoa(n)); ok != (n == 0 || n >= most) {
+			t.Errorf("ReservedConcurrency %d taken: %v (the event source runs %d at once)", n, ok, most)
+		}
+	}
+	if pat.MatchString("05") || pat.MatchString("") {
+		t.Error("ReservedConcurrency takes 05 or nothing")
+	}
+	maxDays := fmt.Sprint(mapOf(params["EventRetentionDays"])["MaxValue"])
+	if _, err := config.FromEnv(func(k string) string {
+		return map[string]string{"BATON_EVENT_RETENTION": maxDays + "d"}[k]
+	}, config.Local); err != nil {
+		t.Errorf("EventRetentionDays' MaxValue %s: %v", maxDays, err)
 	}
 }
