@@ -180,7 +180,7 @@ func (l *Lab) Suggest(ctx context.Context, minOutcomes int) (Suggestions, error)
 		}
 		s.Items = append(s.Items, e)
 	}
-	s.Diff = diff(l.File, s.Items)
+	s.Diff = diff(l.File, l.Text, s.Items)
 	return s, nil
 }
 
@@ -420,9 +420,16 @@ func locate(text []byte) map[string]spot {
 	return out
 }
 
-// diff writes the proposals as a unified diff of the rules file, each hunk
-// headed by the evidence behind it.
-func diff(file string, items []Evidence) string {
+// diffContext is how many unchanged lines a hunk shows around a change:
+// git apply refuses a hunk without context (unless --unidiff-zero).
+const diffContext = 3
+
+// diff writes the proposals as a unified diff of the rules file (text),
+// which git apply and patch -p1 apply as they are: the evidence behind
+// each changed line comes before the diff, as comments (a line inside a
+// hunk that is not context, removed or added corrupts the patch), and
+// each hunk keeps its lines' ends (CRLF) and a few lines of context.
+func diff(file string, text []byte, items []Evidence) string {
 	var ps []*Proposal
 	for _, e := range items {
 		if e.Proposal != nil {
@@ -433,10 +440,61 @@ func diff(file string, items []Evidence) string {
 		return ""
 	}
 	sort.Slice(ps, func(i, j int) bool { return ps[i].Line < ps[j].Line })
+	lines := strings.SplitAfter(string(text), "\n")
+	if len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	changed := map[int]*Proposal{}
 	var b strings.Builder
-	fmt.Fprintf(&b, "--- a/%s\n+++ b/%s (suggested, not applied)\n", file, file)
 	for _, p := range ps {
-		fmt.Fprintf(&b, "@@ -%d +%d @@ %s\n# evidence: %s\n-%s\n+%s\n", p.Line, p.Line, p.Field, p.Why, p.Old, p.New)
+		if p.Line < 1 || p.Line > len(lines) || changed[p.Line] != nil {
+			continue
+		}
+		changed[p.Line] = p
+		fmt.Fprintf(&b, "# evidence for line %d, %s: %s\n", p.Line, p.Field, p.Why)
+	}
+	fmt.Fprintf(&b, "--- a/%s\n+++ b/%s (suggested, not applied)\n", file, file)
+	// writeLine writes a line of the file with its end, or says it has none.
+	writeLine := func(mark, s, end string) {
+		b.WriteString(mark + s)
+		if end == "" {
+			b.WriteString("\n\\ No newline at end of file\n")
+		} else {
+			b.WriteString(end)
+		}
+	}
+	for i := 0; i < len(ps); {
+		first := ps[i].Line
+		if changed[first] != ps[i] {
+			i++
+			continue
+		}
+		from, to := max(1, first-diffContext), min(len(lines), first+diffContext)
+		fields := []string{ps[i].Field}
+		for i++; i < len(ps) && ps[i].Line-diffContext <= to+1; i++ {
+			if changed[ps[i].Line] == ps[i] {
+				to = min(len(lines), ps[i].Line+diffContext)
+				fields = append(fields, ps[i].Field)
+			}
+		}
+		n := to - from + 1
+		fmt.Fprintf(&b, "@@ -%d,%d +%d,%d @@ %s\n", from, n, from, n, strings.Join(fields, ", "))
+		for l := from; l <= to; l++ {
+			s := lines[l-1]
+			end := ""
+			if strings.HasSuffix(s, "\n") {
+				s, end = s[:len(s)-1], "\n"
+				if strings.HasSuffix(s, "\r") {
+					s, end = s[:len(s)-1], "\r\n"
+				}
+			}
+			if p := changed[l]; p != nil {
+				writeLine("-", s, end)
+				writeLine("+", p.New, end)
+				continue
+			}
+			writeLine(" ", s, end)
+		}
 	}
 	return b.String()
 }

@@ -436,12 +436,12 @@ func TestRulesLabSuggestions(t *testing.T) {
 		hot.Proposal.Old != "    min_behaviour: 40" || hot.Proposal.New != "    min_behaviour: 61" {
 		t.Fatalf("hot-and-fit: %+v %+v", hot, hot.Proposal)
 	}
-	if !strings.Contains(sg.Diff, "-    min_behaviour: 40\n+    min_behaviour: 61\n") || !strings.Contains(sg.Diff, "# evidence: raise condition \"hot-and-fit\" min_behaviour 40 -> 61") ||
-		!strings.Contains(sg.Diff, fmt.Sprintf("@@ -%d +%d @@", hot.Proposal.Line, hot.Proposal.Line)) || !strings.Contains(sg.Note, "never applied") {
+	if !strings.Contains(sg.Diff, "-    min_behaviour: 40\n+    min_behaviour: 61\n") || !strings.Contains(sg.Diff, fmt.Sprintf("# evidence for line %d, mql[0].min_behaviour: raise condition \"hot-and-fit\" min_behaviour 40 -> 61", hot.Proposal.Line)) ||
+		!strings.Contains(sg.Diff, fmt.Sprintf("@@ -%d,7 +%d,7 @@", hot.Proposal.Line-3, hot.Proposal.Line-3)) || !strings.Contains(sg.Note, "never applied") {
 		t.Fatalf("diff: %s", sg.Diff)
 	}
 	// Never applied: the rules in force are unchanged.
-	if code, b := do(t, "GET", s.URL+"/admin/rules/suggestions?min_outcomes=10&format=diff", token, ""); code != 200 || !strings.HasPrefix(string(b), "--- a/rules.yaml\n") {
+	if code, b := do(t, "GET", s.URL+"/admin/rules/suggestions?min_outcomes=10&format=diff", token, ""); code != 200 || !strings.HasPrefix(string(b), "# evidence for line ") || !strings.Contains(string(b), "\n--- a/rules.yaml\n") {
 		t.Fatalf("diff format: %d %s", code, b)
 	}
 	code, b = postRules(t, s, "/admin/rules/simulate", "text/yaml", raised(t))
