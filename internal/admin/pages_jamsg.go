@@ -158,6 +158,7 @@ var jaPatterns = []jaPattern{
 	{regexp.MustCompile(`^thresholds must fall from A to C$`), "しきい値は A、B、C の順に下がるようにしてください"},
 	{regexp.MustCompile(`^unknown grade (".*") \(A-D\)$`), "グレード $1 はありません（A〜D）"},
 	{regexp.MustCompile(`^must be a whole number from 0 to 4$`), "0〜4 の整数にしてください"},
+	{regexp.MustCompile(`^no one is ever graded (.+): grades gives no threshold for it, so the condition qualifies no one; add a minimum fit score under grades \(grades: \{A: 50, B: 30, C: 10\}\)$`), "grades にしきい値がないため、誰もグレード $1 になりません。この条件では誰も MQL になりません。grades に各グレードの最低の適合度スコアを書いてください（grades: {A: 50, B: 30, C: 10}）"},
 	{regexp.MustCompile(`^must map band names to grade lists$`), "行動帯の名前ごとにグレードのリストを指定してください"},
 	{regexp.MustCompile(`^unknown band \(define it under bands\)$`), "定義されていない行動帯です（bands に定義してください）"},
 	// A label (rulebook/labels.go): a rule's name as sales read it.

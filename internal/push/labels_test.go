@@ -21,6 +21,7 @@ import (
 
 const labelledRules = `
 name: labelled
+grades: { A: 50 }
 bands:
   - { name: hot,  label: { en: high, ja: 高 }, min: 60 }
   - { name: warm, label: 中, min: 30 }

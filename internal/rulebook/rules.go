@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path"
@@ -325,6 +326,24 @@ func (p *parser) grades(n *yaml.Node, field string) map[string]bool {
 		out[g] = true
 	}
 	return out
+}
+
+// unreachable lists the grades of want that no threshold under grades
+// gives ("" when one of them is reachable, or want has none): without a
+// grades section everyone is D (BelowGrades, always reachable), so a
+// condition asking for grades: [A, B] never qualified anyone, silently.
+func unreachable(want map[string]bool, given []GradeThreshold) string {
+	var out []string
+	for _, g := range []string{"A", "B", "C", BelowGrades} {
+		if !want[g] {
+			continue
+		}
+		if g == BelowGrades || slices.ContainsFunc(given, func(t GradeThreshold) bool { return t.Grade == g }) {
+			return ""
+		}
+		out = append(out, g)
+	}
+	return strings.Join(out, ", ")
 }
 
 // pattern compiles "re:<regexp>" or a glob (* and ?), case-insensitively.
@@ -735,6 +754,9 @@ func Parse(name string, data []byte) (*Rules, error) {
 			if len(c.Grades) == 0 {
 				p.fail(m["grades"], f+".grades", "an empty list qualifies no one: list grades, or remove grades to take any")
 			}
+			if g := unreachable(c.Grades, r.Grades); g != "" {
+				p.fail(m["grades"], f+".grades", "no one is ever graded %s: grades gives no threshold for it, so the condition qualifies no one; add a minimum fit score under grades (grades: {A: 50, B: 30, C: 10})", g)
+			}
 		}
 		if v := p.num(m["min_bant"], f+".min_bant"); v < 0 || v > 4 || v != math.Trunc(v) {
 			p.fail(m["min_bant"], f+".min_bant", "must be a whole number from 0 to 4")
@@ -761,6 +783,13 @@ func Parse(name string, data []byte) (*Rules, error) {
 				}
 				if cells == 0 {
 					p.fail(mx, f+".matrix", "no band has a grade: the condition qualifies no one")
+				}
+				all := map[string]bool{}
+				for _, gs := range c.Matrix {
+					maps.Copy(all, gs)
+				}
+				if g := unreachable(all, r.Grades); g != "" {
+					p.fail(mx, f+".matrix", "no one is ever graded %s: grades gives no threshold for it, so the condition qualifies no one; add a minimum fit score under grades (grades: {A: 50, B: 30, C: 10})", g)
 				}
 			}
 		}

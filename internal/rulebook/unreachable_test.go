@@ -1,0 +1,42 @@
+package rulebook
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// refused parses src and wants a ParseError on line with field, saying say.
+func refused(t *testing.T, src string, line int, field, say string) {
+	t.Helper()
+	_, err := Parse("rules.yaml", []byte(src))
+	var pe *ParseError
+	if !errors.As(err, &pe) {
+		t.Errorf("%q: taken (%v); want it refused at line %d, %s", src, err, line, field)
+		return
+	}
+	if pe.Line != line || pe.Field != field || !strings.Contains(pe.Msg, say) {
+		t.Errorf("%q: %s; want line %d, field %s, saying %q", src, pe, line, field, say)
+	}
+}
+
+// TestConditionOnGradesNoThresholdGivesRefused: without a grades section
+// everyone is graded D, so a condition asking for grade A or B (or a
+// matrix whose cells name only them) qualified no one, and the file
+// loaded: a server scoring everyone and raising no MQL, without a word.
+// A condition some of whose grades are given (A and B given, the matrix
+// also naming C; D, below them all) still qualifies people, and is taken.
+func TestConditionOnGradesNoThresholdGivesRefused(t *testing.T) {
+	const fix = "add a minimum fit score under grades (grades: {A: 50, B: 30, C: 10})"
+	refused(t, "name: x\nmql:\n  - name: hot-and-fit\n    min_behaviour: 40\n    grades: [A, B]\n", 5, "mql[0].grades", "no one is ever graded A, B: grades gives no threshold for it, so the condition qualifies no one; "+fix)
+	refused(t, "grades: {A: 50}\nmql:\n  - {name: fit, grades: [B]}\n", 3, "mql[0].grades", "no one is ever graded B")
+	refused(t, "bands: [{name: hot, min: 60}, {name: warm, min: 30}]\nmql:\n  - name: cross\n    matrix:\n      hot: [A, B]\n      warm: [A]\n", 5, "mql[0].matrix", "no one is ever graded A, B: grades gives no threshold")
+	for _, src := range []string{
+		"grades: {A: 50, B: 30}\nbands: [{name: hot, min: 60}]\nmql:\n  - {name: cross, matrix: {hot: [A, B, C]}}\n  - {name: fit, grades: [B, C]}\n",
+		"mql:\n  - {name: unfit, min_behaviour: 80, grades: [A, D]}\n",
+	} {
+		if _, err := Parse("rules.yaml", []byte(src)); err != nil {
+			t.Errorf("%q: %v", src, err)
+		}
+	}
+}
