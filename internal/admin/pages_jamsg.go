@@ -159,6 +159,8 @@ var jaPatterns = []jaPattern{
 	{regexp.MustCompile(`^unknown grade (".*") \(A-D\)$`), "グレード $1 はありません（A〜D）"},
 	{regexp.MustCompile(`^must be a whole number from 0 to 4$`), "0〜4 の整数にしてください"},
 	{regexp.MustCompile(`^no one is ever graded (.+): grades gives no threshold for it, so the condition qualifies no one; add a minimum fit score under grades \(grades: \{A: 50, B: 30, C: 10\}\)$`), "grades にしきい値がないため、誰もグレード $1 になりません。この条件では誰も MQL になりません。grades に各グレードの最低の適合度スコアを書いてください（grades: {A: 50, B: 30, C: 10}）"},
+	{regexp.MustCompile(`^(\d+), but bant defines none of the 4 facts: no one ever has (\d+) confirmed; define them under bant, or remove min_bant$`), "$1 ですが、bant に BANT の項目が 1 つも定義されていないため、誰も $2 項目を満たしません。bant に項目を定義するか、min_bant を消してください"},
+	{regexp.MustCompile(`^(\d+), but bant defines (\d+) of the 4 facts \((.*)\): no one ever has (\d+) confirmed; define the others under bant, or lower min_bant$`), "$1 ですが、bant には 4 項目のうち $2 項目（$3）しか定義されていないため、誰も $4 項目を満たしません。ほかの項目を bant に定義するか、min_bant を下げてください"},
 	{regexp.MustCompile(`^must map band names to grade lists$`), "行動帯の名前ごとにグレードのリストを指定してください"},
 	{regexp.MustCompile(`^unknown band \(define it under bands\)$`), "定義されていない行動帯です（bands に定義してください）"},
 	// A label (rulebook/labels.go): a rule's name as sales read it.

@@ -762,6 +762,20 @@ func Parse(name string, data []byte) (*Rules, error) {
 			p.fail(m["min_bant"], f+".min_bant", "must be a whole number from 0 to 4")
 		} else {
 			c.MinBANT = int(v)
+			if c.MinBANT > len(r.BANT.Fields) {
+				// BANT counts the facts bant: defines; more are never confirmed.
+				var facts []string
+				for _, k := range []string{"budget", "authority", "need", "timeframe"} {
+					if _, ok := r.BANT.Fields[k]; ok {
+						facts = append(facts, k)
+					}
+				}
+				if len(facts) == 0 {
+					p.fail(m["min_bant"], f+".min_bant", "%d, but bant defines none of the 4 facts: no one ever has %d confirmed; define them under bant, or remove min_bant", c.MinBANT, c.MinBANT)
+				} else {
+					p.fail(m["min_bant"], f+".min_bant", "%d, but bant defines %d of the 4 facts (%s): no one ever has %d confirmed; define the others under bant, or lower min_bant", c.MinBANT, len(facts), strings.Join(facts, ", "), c.MinBANT)
+				}
+			}
 		}
 		if mx := m["matrix"]; mx != nil {
 			c.Matrix = map[string]map[string]bool{}

@@ -40,3 +40,14 @@ func TestConditionOnGradesNoThresholdGivesRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestMinBANTAboveTheFactsDefinedRefused: BANT counts the facts bant
+// defines, so min_bant: 3 with two defined (or with no bant section)
+// never held, and the condition qualified no one, silently.
+func TestMinBANTAboveTheFactsDefinedRefused(t *testing.T) {
+	refused(t, "bant:\n  budget: {field: budget}\n  need: {field: need}\nmql:\n  - name: bant-confirmed\n    min_bant: 3\n", 6, "mql[0].min_bant", "3, but bant defines 2 of the 4 facts (budget, need): no one ever has 3 confirmed; define the others under bant, or lower min_bant")
+	refused(t, "mql:\n  - {name: bant-confirmed, min_bant: 1}\n", 2, "mql[0].min_bant", "1, but bant defines none of the 4 facts")
+	if _, err := Parse("rules.yaml", []byte("bant:\n  budget: {field: budget}\n  need: {field: need}\nmql:\n  - {name: bant-confirmed, min_bant: 2}\n")); err != nil {
+		t.Error(err)
+	}
+}
