@@ -568,6 +568,18 @@ func Parse(name string, data []byte) (*Rules, error) {
 		if br.Channel != nil && len(br.Types) > 0 && !br.Types[event.Offline] {
 			p.fail(m["channel"], f+".channel", "only offline touches have a channel: add type offline")
 		}
+		// The engine tries a form on form submissions alone, a file on
+		// downloads, an event name on custom events and offline touches:
+		// with types that have none of them the rule never matches.
+		if br.Form != nil && len(br.Types) > 0 && !br.Types[event.FormSubmit] {
+			p.fail(m["form"], f+".form", "only form submissions have a form: add type form_submit")
+		}
+		if br.File != nil && len(br.Types) > 0 && !br.Types[event.Download] {
+			p.fail(m["file"], f+".file", "only downloads have a file: add type download")
+		}
+		if br.Event != nil && len(br.Types) > 0 && !br.Types[event.Custom] && !br.Types[event.Offline] {
+			p.fail(m["event"], f+".event", "only custom events and offline touches have an event name: add type custom (or offline)")
+		}
 		if mm := m["min_minutes"]; mm != nil {
 			// Only offline touches have minutes, and they score only
 			// where a rule names offline: any other rule would never match.

@@ -51,3 +51,26 @@ func TestMinBANTAboveTheFactsDefinedRefused(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestFormFileEventNeedTheirTypes: the engine tries a rule's form on form
+// submissions alone, its file on downloads, its event name on custom
+// events and offline touches. A rule giving one with types that have none
+// (type: page_view, form: contact) never matched, and the file loaded.
+// With one of its types among others, it is taken: it narrows the rule.
+func TestFormFileEventNeedTheirTypes(t *testing.T) {
+	const mql = "mql: [{name: x, min_behaviour: 1}]\n"
+	refused(t, "behaviour:\n  - name: contact\n    type: page_view\n    form: \"re:contact|お問い合わせ\"\n    points: 30\n"+mql, 4, "behaviour[0].form", "only form submissions have a form: add type form_submit")
+	refused(t, "behaviour:\n  - {name: wp, type: [page_view, outbound], file: \"*.pdf\", points: 15}\n"+mql, 2, "behaviour[0].file", "only downloads have a file: add type download")
+	refused(t, "behaviour:\n  - {name: video, type: page_view, event: video_played, points: 8}\n"+mql, 2, "behaviour[0].event", "only custom events and offline touches have an event name: add type custom (or offline)")
+	for _, src := range []string{
+		"behaviour:\n  - {name: contact, type: [form_submit, page_view], form: contact, points: 30}\n" + mql,
+		"behaviour:\n  - {name: contact, form: contact, points: 30}\n" + mql,
+		"behaviour:\n  - {name: wp, type: download, file: \"*.pdf\", points: 15}\n" + mql,
+		"behaviour:\n  - {name: expo, type: offline, event: \"Japan IT Week*\", points: 20}\n" + mql,
+		"behaviour:\n  - {name: video, type: custom, event: video_played, points: 8}\n" + mql,
+	} {
+		if _, err := Parse("rules.yaml", []byte(src)); err != nil {
+			t.Errorf("%q: %v", src, err)
+		}
+	}
+}
