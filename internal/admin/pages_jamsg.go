@@ -206,6 +206,8 @@ var jaPatterns = []jaPattern{
 	{regexp.MustCompile(`^block sequence entries are not allowed in this context$`), "ここにはリストの項目（-）を書けません（インデントを確認してください）"},
 	{regexp.MustCompile(`^could not find expected ':'$`), "「:」があるはずの位置にありません"},
 	{regexp.MustCompile(`^unknown anchor '(.*)' referenced$`), "アンカー '$1' が定義されていません"},
+	{regexp.MustCompile(`^\*(.+) is inside the value anchored &(.+): a value cannot contain itself$`), "エイリアス *$1 がアンカー &$2 の値の中にあります。値に自分自身を含めることはできません"},
+	{regexp.MustCompile(`^<< must name a mapping \(<<: \*base\) or a list of them \(<<: \[\*base, \*more\]\)$`), "<< には「キー: 値」の形式（マッピング）のアンカー（<<: *base）か、そのリスト（<<: [*base, *more]）を指定してください"},
 	// yaml.v3's rarer ones: its reader's (the file's encoding), scanner's
 	// and parser's, and its decoder's about anchors.
 	{regexp.MustCompile(`^invalid leading UTF-8 octet$`), "UTF-8 として正しくないバイトがあります（ファイルを UTF-8 で保存してください）"},

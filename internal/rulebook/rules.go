@@ -205,6 +205,68 @@ func (p *parser) fail(n *yaml.Node, field, format string, a ...any) {
 	}
 }
 
+// resolve is n with its anchors' values where they are used: an alias
+// (*pricing) is the value anchored &pricing, and a merge key (<<: *base,
+// or a list of them) gives a mapping the keys of those it names that it
+// does not give itself. The rules read the value itself: an alias was
+// refused as "must be a list" (a mapping, a string), and a merge key as
+// an unknown key "<<". on holds the nodes being resolved (a value that
+// contains its own alias is refused), done those resolved: each is
+// resolved once, however often it is used.
+func (p *parser) resolve(n *yaml.Node, on, done map[*yaml.Node]bool) *yaml.Node {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		if on[n.Alias] {
+			p.fail(n, "(file)", "*%s is inside the value anchored &%s: a value cannot contain itself", n.Value, n.Value)
+			return n
+		}
+		return p.resolve(n.Alias, on, done)
+	}
+	if done[n] {
+		return n
+	}
+	on[n] = true
+	for i, c := range n.Content {
+		n.Content[i] = p.resolve(c, on, done)
+	}
+	delete(on, n)
+	done[n] = true
+	if n.Kind != yaml.MappingNode {
+		return n
+	}
+	var own, merged []*yaml.Node
+	given := map[string]bool{}
+	var sources []*yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode || k.Tag != "!!merge" {
+			own = append(own, k, v)
+			given[k.Value] = true
+			continue
+		}
+		switch {
+		case v.Kind == yaml.MappingNode:
+			sources = append(sources, v)
+		case v.Kind == yaml.SequenceNode && !slices.ContainsFunc(v.Content, func(m *yaml.Node) bool { return m.Kind != yaml.MappingNode }):
+			sources = append(sources, v.Content...)
+		default:
+			p.fail(k, "(file)", "<< must name a mapping (<<: *base) or a list of them (<<: [*base, *more])")
+		}
+	}
+	if len(sources) == 0 {
+		return n
+	}
+	for _, m := range sources {
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if k := m.Content[i]; !given[k.Value] {
+				given[k.Value] = true
+				merged = append(merged, k, m.Content[i+1])
+			}
+		}
+	}
+	n.Content = append(own, merged...)
+	return n
+}
+
 // fields walks a mapping, refusing keys not in allowed.
 func (p *parser) fields(n *yaml.Node, field string, allowed ...string) map[string]*yaml.Node {
 	out := map[string]*yaml.Node{}
@@ -517,6 +579,7 @@ func Parse(name string, data []byte) (*Rules, error) {
 		return nil, &ParseError{File: name, Line: line, Field: "(file)", Msg: "a second document (after ---): the rules are one document"}
 	}
 	p := &parser{file: name}
+	root.Content[0] = p.resolve(root.Content[0], map[*yaml.Node]bool{}, map[*yaml.Node]bool{})
 	if root.Content[0].Kind != yaml.MappingNode {
 		p.fail(root.Content[0], "(file)", "must be a mapping of keys such as name, behaviour and mql")
 	}
