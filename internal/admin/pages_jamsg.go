@@ -191,6 +191,7 @@ var jaPatterns = []jaPattern{
 	{regexp.MustCompile(`^attribute (".*") is none Baton names: a custom form field's name, or (".*")\?$`), "属性 $1 は Baton の属性名ではありません。独自のフォーム項目の名前ですか。それとも $2 ですか"},
 	{regexp.MustCompile(`^attribute (".*") is none Baton names: a custom form field's name\?$`), "属性 $1 は Baton の属性名ではありません。独自のフォーム項目の名前ですか"},
 	{regexp.MustCompile(`^full-width space \(U\+3000, as an IME types it\) in this line: write a half-width space; (.*)$`), "全角スペース（IME が入力する U+3000）があります。半角スペースにしてください。$1"},
+	{regexp.MustCompile(`^a tab in this line's indentation: YAML indents with spaces alone; (.*)$`), "この行のインデントにタブがあります。YAML のインデントは半角スペースだけで書いてください（$1）"},
 	// yaml.v3's commonest, inside a ParseError.
 	{regexp.MustCompile(`^yaml: line (\d+): (.*)$`), "YAML の書式が正しくありません（$1 行目）：$2"},
 	{regexp.MustCompile(`^yaml: (.*)$`), "YAML の書式が正しくありません：$1"},

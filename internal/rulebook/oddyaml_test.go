@@ -83,3 +83,31 @@ func TestTrailingEmptyDocument(t *testing.T) {
 		t.Error("a third document taken")
 	}
 }
+
+// TestTabIndentNamesItsLine: a tab in a line's indentation (an editor set
+// to tabs) is named as such, on its own line: yaml.v3 names the line
+// before it ("line 2: found a tab character that violates indentation"
+// for a tab on line 3), and its "found character that cannot start any
+// token" said nothing of a tab. A tab after a key's colon is a space to
+// YAML, and fine.
+func TestTabIndentNamesItsLine(t *testing.T) {
+	const mql = "mql: [{name: x, min_behaviour: 1}]\n"
+	for _, c := range []struct {
+		src  string
+		line int
+	}{
+		{"behaviour:\n\t- {name: a, type: page_view, points: 1}\n" + mql, 2},
+		{"behaviour:\n  - name: a\n\t  type: page_view\n    points: 1\n" + mql, 3},
+		{"behaviour:\n  - name: a\n  \ttype: page_view\n    points: 1\n" + mql, 3},
+		{"behaviour:\n  - name: a\n    type: page_view\n\tpoints: 1\n" + mql, 4},
+	} {
+		_, err := Parse("rules.yaml", []byte(c.src))
+		var pe *ParseError
+		if !errors.As(err, &pe) || pe.Line != c.line || pe.Field != "(file)" || !strings.HasPrefix(pe.Msg, "a tab in this line's indentation: YAML indents with spaces alone; ") || strings.Contains(pe.Msg, "line ") {
+			t.Errorf("%q: %v; want line %d naming the tab", c.src, err, c.line)
+		}
+	}
+	if _, err := Parse("rules.yaml", []byte("behaviour:\n  - name:\ta\n    type:\tpage_view\n    points: 1\n"+mql)); err != nil {
+		t.Error(err)
+	}
+}

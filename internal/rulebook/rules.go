@@ -556,6 +556,9 @@ func Parse(name string, data []byte) (*Rules, error) {
 		if l := ideographicSpace(data, line); l > 0 {
 			return nil, &ParseError{File: name, Line: l, Field: "(file)", Msg: fmt.Sprintf("full-width space (U+3000, as an IME types it) in this line: write a half-width space; %v", err)}
 		}
+		if l := tabIndent(data, line, err); l > 0 {
+			return nil, &ParseError{File: name, Line: l, Field: "(file)", Msg: "a tab in this line's indentation: YAML indents with spaces alone; " + strings.TrimPrefix(yamlLinePrefix.ReplaceAllString(err.Error(), "yaml: "), "yaml: ")}
+		}
 		return nil, &ParseError{File: name, Line: line, Field: "(file)", Msg: err.Error()}
 	}
 	if len(root.Content) == 0 {
@@ -950,6 +953,26 @@ func ideographicSpace(data []byte, line int) int {
 	return 0
 }
 
+// tabIndent is the line whose indentation holds a tab, when the YAML error
+// is about one: the line it names, or the next (yaml.v3 names the line
+// before a tab that "violates indentation"), or the one before; 0 when
+// none is.
+func tabIndent(data []byte, line int, err error) int {
+	if msg := err.Error(); !strings.Contains(msg, "tab character") && !strings.Contains(msg, "cannot start any token") {
+		return 0
+	}
+	lines := strings.Split(string(data), "\n")
+	for _, l := range []int{line, line + 1, line - 1} {
+		if l >= 1 && l <= len(lines) {
+			s := lines[l-1]
+			if ind := s[:len(s)-len(strings.TrimLeft(s, " \t-"))]; strings.Contains(ind, "\t") {
+				return l
+			}
+		}
+	}
+	return 0
+}
+
 // FreeMailRule is the name of the fit rule fit.free_mail adds.
 const FreeMailRule = "free-mail"
 
@@ -970,6 +993,9 @@ func emptyDocument(n *yaml.Node) bool {
 var (
 	lineRE   = regexp.MustCompile(`line (\d+)`)
 	anchorRE = regexp.MustCompile(`unknown anchor '(.*)' referenced`)
+	// yamlLinePrefix is the line a yaml.v3 error names, left out where
+	// the message names another.
+	yamlLinePrefix = regexp.MustCompile(`^yaml: line \d+: `)
 )
 
 // yamlLine is the line a YAML error names. yaml.v3 names none for an error
