@@ -192,6 +192,9 @@ var jaPatterns = []jaPattern{
 	{regexp.MustCompile(`^attribute (".*") is none Baton names: a custom form field's name\?$`), "属性 $1 は Baton の属性名ではありません。独自のフォーム項目の名前ですか"},
 	{regexp.MustCompile(`^full-width space \(U\+3000, as an IME types it\) in this line: write a half-width space; (.*)$`), "全角スペース（IME が入力する U+3000）があります。半角スペースにしてください。$1"},
 	{regexp.MustCompile(`^a tab in this line's indentation: YAML indents with spaces alone; (.*)$`), "この行のインデントにタブがあります。YAML のインデントは半角スペースだけで書いてください（$1）"},
+	{regexp.MustCompile(`^full-width colon \(：, as an IME types it\) after the key in this line: write (".*")$`), "この行のキーの後のコロンが全角（IME が入力する「：」）です。$1 と書いてください"},
+	{regexp.MustCompile(`^must be a mapping: (".*") has a full-width colon \(：, as an IME types it\); write (".*")$`), "「キー: 値」の形式（マッピング）にしてください。$1 のコロンが全角（IME が入力する「：」）です。$2 と書いてください"},
+	{regexp.MustCompile(`^unknown key: a full-width colon \(：, as an IME types it\); write (".*")$`), "使えないキーです。コロンが全角（IME が入力する「：」）です。$1 と書いてください"},
 	// yaml.v3's commonest, inside a ParseError.
 	{regexp.MustCompile(`^yaml: line (\d+): (.*)$`), "YAML の書式が正しくありません（$1 行目）：$2"},
 	{regexp.MustCompile(`^yaml: (.*)$`), "YAML の書式が正しくありません：$1"},

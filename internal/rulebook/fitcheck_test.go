@@ -89,3 +89,34 @@ func TestFitRuleValuesFolded(t *testing.T) {
 		}
 	}
 }
+
+// TestFullWidthColonNamed: a key typed with an IME left on ends in a
+// full-width colon (points：10), which YAML reads as one string: the error
+// named the line after it ("mapping values are not allowed in this
+// context", "could not find expected ':'") or said "recycle: must be a
+// mapping", never the colon. Each names the line and writes it as it
+// should be; a full-width colon inside a value (label: 行動：高) is the
+// value's.
+func TestFullWidthColonNamed(t *testing.T) {
+	const mql = "mql: [{name: x, min_behaviour: 1}]\n"
+	for _, c := range []struct {
+		src, field, says string
+		line             int
+	}{
+		{"name：acme-2026-11\n" + mql, "(file)", `full-width colon (：, as an IME types it) after the key in this line: write "name: acme-2026-11"`, 1},
+		{"behaviour:\n  - name: a\n    type: page_view\n    points：10\n" + mql, "(file)", `write "points: 10"`, 4},
+		{"behaviour:\n  - name：a\n    type: page_view\n    points: 1\n" + mql, "(file)", `write "- name: a"`, 2},
+		{mql + "recycle：\n  multiply: 0\n", "(file)", `write "recycle:"`, 2},
+		{mql + "recycle:\n  multiply：0\n", "recycle", `must be a mapping: "multiply：0" has a full-width colon (：, as an IME types it); write "multiply: 0"`, 3},
+		{"behaviour:\n  - {name：a, type: page_view, points: 1}\n" + mql, "behaviour[0].name：a", `unknown key: a full-width colon (：, as an IME types it); write "name: a"`, 2},
+	} {
+		_, err := Parse("rules.yaml", []byte(c.src))
+		var pe *ParseError
+		if !errors.As(err, &pe) || pe.Line != c.line || pe.Field != c.field || !strings.Contains(pe.Msg, c.says) {
+			t.Errorf("%q: %v; want line %d, %s, saying %q", c.src, err, c.line, c.field, c.says)
+		}
+	}
+	if _, err := Parse("rules.yaml", []byte("mql:\n  - name: x\n    label: 行動：高\n    min_behaviour: 1\n")); err != nil {
+		t.Error(err)
+	}
+}

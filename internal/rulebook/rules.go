@@ -274,6 +274,10 @@ func (p *parser) fields(n *yaml.Node, field string, allowed ...string) map[strin
 		return out
 	}
 	if n.Kind != yaml.MappingNode {
+		if fix, ok := fullWidthColon(n.Value); ok && n.Kind == yaml.ScalarNode {
+			p.fail(n, field, "must be a mapping: %q has a full-width colon (：, as an IME types it); write %q", n.Value, fix)
+			return out
+		}
 		p.fail(n, field, "must be a mapping")
 		return out
 	}
@@ -282,6 +286,10 @@ func (p *parser) fields(n *yaml.Node, field string, allowed ...string) map[strin
 		ok := false
 		for _, a := range allowed {
 			ok = ok || a == k
+		}
+		if fix, wide := fullWidthColon(k); !ok && wide {
+			p.fail(n.Content[i], join(field, k), "unknown key: a full-width colon (：, as an IME types it); write %q", fix)
+			continue
 		}
 		if !ok {
 			p.fail(n.Content[i], join(field, k), "unknown key (allowed: %s)", strings.Join(allowed, ", "))
@@ -555,6 +563,9 @@ func Parse(name string, data []byte) (*Rules, error) {
 		line := yamlLine(err, data)
 		if l := ideographicSpace(data, line); l > 0 {
 			return nil, &ParseError{File: name, Line: l, Field: "(file)", Msg: fmt.Sprintf("full-width space (U+3000, as an IME types it) in this line: write a half-width space; %v", err)}
+		}
+		if l, fix := fullWidthColonLine(data, line); l > 0 {
+			return nil, &ParseError{File: name, Line: l, Field: "(file)", Msg: fmt.Sprintf("full-width colon (：, as an IME types it) after the key in this line: write %q", fix)}
 		}
 		if l := tabIndent(data, line, err); l > 0 {
 			return nil, &ParseError{File: name, Line: l, Field: "(file)", Msg: "a tab in this line's indentation: YAML indents with spaces alone; " + strings.TrimPrefix(yamlLinePrefix.ReplaceAllString(err.Error(), "yaml: "), "yaml: ")}
@@ -951,6 +962,39 @@ func ideographicSpace(data []byte, line int) int {
 		}
 	}
 	return 0
+}
+
+// fullWidthColonRE is a key typed with a full-width colon (an IME left
+// on): "points：10" is one string to YAML, not the key points.
+var fullWidthColonRE = regexp.MustCompile(`^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_]*)[ \t\x{3000}]*：[ \t\x{3000}]*(.*)$`)
+
+// fullWidthColon is s with its key's full-width colon written as YAML
+// reads one ("points: 10"), when it has one.
+func fullWidthColon(s string) (string, bool) {
+	m := fullWidthColonRE.FindStringSubmatch(s)
+	if m == nil {
+		return "", false
+	}
+	if m[3] == "" {
+		return m[1] + m[2] + ":", true
+	}
+	return m[1] + m[2] + ": " + m[3], true
+}
+
+// fullWidthColonLine is the line before the one a YAML error names
+// (yaml.v3 names the line it gave up on), or that line, when its key is
+// typed with a full-width colon, and the line as it should be; 0 when
+// neither is.
+func fullWidthColonLine(data []byte, line int) (int, string) {
+	lines := strings.Split(string(data), "\n")
+	for _, l := range []int{line - 1, line} {
+		if l >= 1 && l <= len(lines) {
+			if fix, ok := fullWidthColon(strings.TrimRight(lines[l-1], "\r")); ok {
+				return l, strings.TrimSpace(fix)
+			}
+		}
+	}
+	return 0, ""
 }
 
 // tabIndent is the line whose indentation holds a tab, when the YAML error
