@@ -1,6 +1,10 @@
 package rulebook
 
-import "testing"
+import (
+	"errors"
+	"strings"
+	"testing"
+)
 
 // TestCompetitorSubdomains: a competitor's people write from its
 // subdomains too (taro@jp.rival.com, hanako@tokyo.rival.co.jp); they can
@@ -16,5 +20,38 @@ func TestCompetitorSubdomains(t *testing.T) {
 		if (excluded != "") != want {
 			t.Errorf("%s: excluded %q, want %v", email, excluded, want)
 		}
+	}
+}
+
+// TestDomainsWrittenAsAddressesRefused: fit.competitors and
+// fit.free_mail.domains are email domains, which a person's email domain
+// is looked up in: one written as an address (@rival.com) or as the
+// company's URL (https://www.rival.com/) was never anyone's, so a
+// competitor's people were scored and handed to sales as any others, and
+// the file loaded. Each is refused with the domain to write.
+func TestDomainsWrittenAsAddressesRefused(t *testing.T) {
+	const mql = "mql: [{name: x, min_behaviour: 1}]\n"
+	for _, c := range []struct {
+		src, field, says string
+	}{
+		{"fit:\n  competitors: [rival.example, \"@competitor.example\"]\n" + mql, "fit.competitors[1]", `"@competitor.example" is no email domain: write "competitor.example" (its subdomains are included)`},
+		{"fit:\n  competitors: [\"https://www.rival.example/ja/\"]\n" + mql, "fit.competitors[0]", `write "rival.example"`},
+		{"fit:\n  competitors: [\"sales@rival.example\"]\n" + mql, "fit.competitors[0]", `write "rival.example"`},
+		{"fit:\n  competitors: [\"株式会社ライバル 営業部\"]\n" + mql, "fit.competitors[0]", "write the domain of their email addresses, such as rival.com"},
+		{"fit:\n  competitors: [\"\"]\n" + mql, "fit.competitors[0]", "an empty domain"},
+		{"fit:\n  free_mail:\n    points: -20\n    domains: [gmail.com, \"@yahoo.co.jp\"]\n" + mql, "fit.free_mail.domains[1]", `write "yahoo.co.jp"`},
+	} {
+		_, err := Parse("rules.yaml", []byte(c.src))
+		var pe *ParseError
+		if !errors.As(err, &pe) || pe.Field != c.field || pe.Line != 2+strings.Count(c.field, "free_mail")*2 || !strings.Contains(pe.Msg, c.says) {
+			t.Errorf("%q: %v; want %s refused saying %q", c.src, err, c.field, c.says)
+		}
+	}
+	r, err := Parse("rules.yaml", []byte("fit:\n  competitors: [rival.example, ライバル.jp]\n  free_mail: {points: -20, domains: []}\n"+mql))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, ex := (&Engine{R: r}).Fit(nil, "taro@jp.rival.example"); ex == "" || !r.FreeMail["gmail.com"] {
+		t.Errorf("excluded %q, free mail %d domains", ex, len(r.FreeMail))
 	}
 }

@@ -384,6 +384,49 @@ func (p *parser) strs(n *yaml.Node, field string) []string {
 	return out
 }
 
+// domains reads a list of email domains (fit.competitors,
+// fit.free_mail.domains), which a person's email domain is looked up in:
+// one written as an address (@rival.com) or a URL (https://www.rival.com/)
+// was never any email's, and is refused with the domain to write.
+func (p *parser) domains(n *yaml.Node, field string) []string {
+	var out []string
+	for i, c := range p.list(n, field) {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		d := strings.TrimSpace(p.str(c, f))
+		if d == "" && p.err == nil {
+			p.fail(c, f, "an empty domain: give an email domain (rival.com)")
+		} else if fix, ok := domainFix(d); !ok && fix != "" {
+			p.fail(c, f, "%q is no email domain: write %q (its subdomains are included)", d, fix)
+		} else if !ok {
+			p.fail(c, f, "%q is no email domain: write the domain of their email addresses, such as rival.com", d)
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// domainFix says whether d is written as an email domain, and if not, the
+// domain a value written as an address, a URL or a host with a path most
+// likely means ("@rival.com", "taro@rival.com", "https://www.rival.com/"
+// and "rival.com/jp" are rival.com; "" when it names none).
+func domainFix(d string) (string, bool) {
+	if !strings.ContainsAny(d, "@/: \t\u3000") {
+		return d, true
+	}
+	host := d
+	if i := strings.LastIndexByte(host, '@'); i >= 0 {
+		host = host[i+1:]
+	} else if _, rest, ok := strings.Cut(host, "://"); ok {
+		host = strings.TrimPrefix(rest, "www.")
+	}
+	host, _, _ = strings.Cut(host, "/")
+	host, _, _ = strings.Cut(host, ":")
+	if host == "" || strings.ContainsAny(host, " \t\u3000") || !strings.Contains(host, ".") {
+		return "", false
+	}
+	return host, false
+}
+
 // grades reads a list of grades (mql[].grades, a matrix cell's): A to D,
 // as the grades' thresholds and the people's grades write them; anything
 // else ("a", "Z") would never match, so the condition would never fire.
@@ -758,7 +801,7 @@ func Parse(name string, data []byte) (*Rules, error) {
 		}
 		m := p.fields(fm, "fit.free_mail", "points", "domains")
 		pts := p.points(m["points"], "fit.free_mail.points")
-		domains := p.strs(m["domains"], "fit.free_mail.domains")
+		domains := p.domains(m["domains"], "fit.free_mail.domains")
 		if len(domains) == 0 {
 			domains = DefaultFreeMail
 		}
@@ -767,7 +810,7 @@ func Parse(name string, data []byte) (*Rules, error) {
 		}
 		r.Fit = append(r.Fit, &FitRule{Name: FreeMailRule, Attribute: "email_domain", In: r.FreeMail, Subdomains: true, Points: pts})
 	}
-	for _, d := range p.strs(fit["competitors"], "fit.competitors") {
+	for _, d := range p.domains(fit["competitors"], "fit.competitors") {
 		r.Competitors[event.ASCIIDomain(strings.ToLower(d))] = true // an IDN as emails have it
 	}
 	gm := p.fields(top["grades"], "grades", "A", "B", "C")
