@@ -187,6 +187,7 @@ var jaPatterns = []jaPattern{
 	{regexp.MustCompile(`^(".*") is no email domain: write (".*") \(its subdomains are included\)$`), "$1 はメールアドレスのドメインではありません。$2 と書いてください（サブドメインも含まれます）"},
 	{regexp.MustCompile(`^(".*") is no email domain: write the domain of their email addresses, such as rival\.com$`), "$1 はメールアドレスのドメインではありません。rival.com のように、メールアドレスのドメインを書いてください"},
 	{regexp.MustCompile(`^no value is stored as (".*"): a form field so named is stored as (".*"); write attribute: (.*)$`), "属性 $1 に値が保存されることはありません。その名前のフォーム項目は $2 として保存されます。attribute: $3 と書いてください"},
+	{regexp.MustCompile(`^no value is stored as (".*"): a form field so named is stored as (".*"); write field: (.*)$`), "属性 $1 に値が保存されることはありません。その名前のフォーム項目は $2 として保存されます。field: $3 と書いてください"},
 	{regexp.MustCompile(`^min (\S+) is more than max (\S+): no value lies within both$`), "min（$1）が max（$2）より大きいため、どの値も範囲に入りません"},
 	{regexp.MustCompile(`^same threshold as (\S+) \((\S+)\): no one is ever graded (\S+); give it a lower one$`), "$1 と同じしきい値（$2）のため、誰もグレード $3 になりません。より低い値にしてください"},
 	{regexp.MustCompile(`^same min as bands\[(\d+)\] \((".*")\): (\S+); no score is ever in band (".*")$`), "bands[$1]（$2）と同じ min（$3）のため、どのスコアも行動帯 $4 に入りません"},

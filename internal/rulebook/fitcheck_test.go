@@ -120,3 +120,25 @@ func TestFullWidthColonNamed(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestBANTFieldNamedAsTheFormsRefused: a BANT fact's field named as the
+// form's field or column is (予算, 導入時期, Budget) is stored under
+// another attribute (budget, timeframe), so the fact was never confirmed
+// and a condition on min_bant never held; refused with the attribute to
+// write, as a fit rule's attribute is. A custom field's name is taken.
+func TestBANTFieldNamedAsTheFormsRefused(t *testing.T) {
+	const mql = "mql: [{name: x, min_behaviour: 1}]\n"
+	for _, c := range []struct{ src, field, says string }{
+		{"bant:\n  budget: {field: 予算, confirmed: \"re:あり|確保済\"}\n" + mql, "bant.budget.field", `no value is stored as "予算": a form field so named is stored as "budget"; write field: budget`},
+		{"bant:\n  timeframe:\n    field: 導入時期\n" + mql, "bant.timeframe.field", `write field: timeframe`},
+	} {
+		_, err := Parse("rules.yaml", []byte(c.src))
+		var pe *ParseError
+		if !errors.As(err, &pe) || pe.Field != c.field || pe.Line != strings.Count(c.src[:strings.Index(c.src, "field:")], "\n")+1 || !strings.Contains(pe.Msg, c.says) {
+			t.Errorf("%q: %v; want %s refused saying %q", c.src, err, c.field, c.says)
+		}
+	}
+	if _, err := Parse("rules.yaml", []byte("bant:\n  budget: {field: budget}\n  need: {field: 検討中の課題メモ}\n"+mql)); err != nil {
+		t.Error(err)
+	}
+}

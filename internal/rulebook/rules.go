@@ -837,6 +837,10 @@ func Parse(name string, data []byte) (*Rules, error) {
 		bf := BANTField{Attribute: p.str(m["field"], "bant."+k+".field"), Confirmed: p.pattern(m["confirmed"], "bant."+k+".confirmed")}
 		if bf.Attribute == "" {
 			p.fail(bm[k], "bant."+k+".field", "required")
+		} else if to, ok := identity.FieldAttribute(bf.Attribute); ok && to != bf.Attribute && !identity.KnownAttribute(bf.Attribute) {
+			// As a fit rule's attribute: a form's 予算 is stored as
+			// budget, so no value is ever found under 予算.
+			p.fail(m["field"], "bant."+k+".field", "no value is stored as %q: a form field so named is stored as %q; write field: %s", bf.Attribute, to, to)
 		}
 		r.BANT.Fields[k] = bf
 	}
