@@ -253,6 +253,7 @@ var ja = map[string]string{
 	"answered":                   "回答済み",
 	"median hours to answer":     "回答までの時間数（中央値）",
 	"Of them: accepted %d, SQL %d, won %d, rejected %d, lost %d.":                        "内訳：受入 %d、SQL %d、受注 %d、差し戻し %d、失注 %d。",
+	"And %d more, not listed: the earliest %d are (go run ./infra/lab lists them all).":  "ほか %d 人は表示していません。日付の早い %d 人を表示しています（go run ./infra/lab ですべて表示できます）。",
 	"Replays stored history under the candidate and the rules in force; writes nothing.": "保存済みの履歴を案と現行ルールで再生します。何も書き込みません。",
 	"Group by":                 "グループ化",
 	"within SLA":               "SLA 内",

@@ -40,6 +40,9 @@ const (
 	simulateLimit    = 20000
 	simulateMaxLimit = 100000
 	maxRulesBody     = 1 << 20
+	// simulateList is how many people one answer lists as would become
+	// and would stop being MQLs, the earliest (lab.Options.List).
+	simulateList = 500
 )
 
 // Candidate rules may come as YAML or as JSON {"rules": "..."}; a browser
@@ -139,7 +142,7 @@ func (h *Handler) simulate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	opts := lab.Options{After: q.Get("after"), Limit: simulateLimit, Budget: SimulateBudget}
+	opts := lab.Options{After: q.Get("after"), Limit: simulateLimit, Budget: SimulateBudget, List: simulateList}
 	if opts.After != "" && !identity.ValidPersonID(opts.After) {
 		// Anything else started after every person: "complete", nobody.
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "after must be the next of an earlier answer (a person id)", Field: "after"})

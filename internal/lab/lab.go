@@ -68,6 +68,11 @@ type Options struct {
 	After  string        // start after this person id (the previous run's Next)
 	Limit  int           // at most this many people (0: all)
 	Budget time.Duration // stop starting new people after this long (0: none)
+	// List bounds each list of people (WouldBecome, WouldStop) to its
+	// earliest this many (0: all): a loose candidate moves thousands, whom
+	// no page shows usefully and whose answer is past the 6 MB an AWS
+	// Lambda function can return. The counts and shares are of them all.
+	List int
 }
 
 // Report is what a candidate rules file would change, over the people
@@ -98,8 +103,12 @@ type Report struct {
 	Weeks       float64   `json:"weeks"`       // the history window in weeks (load = MQLs / weeks)
 	WouldBecome []Person  `json:"wouldBecome"` // MQL under the candidate, not an MQL as stored
 	WouldStop   []Person  `json:"wouldStop"`   // an MQL as stored, not under the candidate
-	Become      Group     `json:"become"`      // how the people in WouldBecome fared so far
-	Stop        Group     `json:"stop"`
+	// WouldBecomeMore and WouldStopMore are the people left out of each
+	// list past Options.List (Become.People and Stop.People count all).
+	WouldBecomeMore int   `json:"wouldBecomeMore,omitempty"`
+	WouldStopMore   int   `json:"wouldStopMore,omitempty"`
+	Become          Group `json:"become"` // how the people who would become MQLs fared so far, listed or not
+	Stop            Group `json:"stop"`
 	// Check holds the replay under the rules in force against the MQLs
 	// raised: where they differ, how many and why, so that a reader can
 	// tell the replay's own gaps from what the rules would change.
@@ -436,8 +445,21 @@ func (l *Lab) Simulate(ctx context.Context, cand *rulebook.Rules, o Options) (Re
 	rep.Change = change(rep.Current.MQLs, rep.Candidate.MQLs)
 	rep.Become.shares()
 	rep.Stop.shares()
-	sort.Slice(rep.WouldBecome, func(i, j int) bool { return rep.WouldBecome[i].At.Before(rep.WouldBecome[j].At) })
-	sort.Slice(rep.WouldStop, func(i, j int) bool { return rep.WouldStop[i].At.Before(rep.WouldStop[j].At) })
+	// Oldest first, by id at one time: a list cut at Options.List is the
+	// same list on every run.
+	byDate := func(ps []Person) func(i, j int) bool {
+		return func(i, j int) bool {
+			return ps[i].At.Before(ps[j].At) || ps[i].At.Equal(ps[j].At) && ps[i].ID < ps[j].ID
+		}
+	}
+	sort.Slice(rep.WouldBecome, byDate(rep.WouldBecome))
+	sort.Slice(rep.WouldStop, byDate(rep.WouldStop))
+	if o.List > 0 && len(rep.WouldBecome) > o.List {
+		rep.WouldBecome, rep.WouldBecomeMore = rep.WouldBecome[:o.List], len(rep.WouldBecome)-o.List
+	}
+	if o.List > 0 && len(rep.WouldStop) > o.List {
+		rep.WouldStop, rep.WouldStopMore = rep.WouldStop[:o.List], len(rep.WouldStop)-o.List
+	}
 	return rep, nil
 }
 
